@@ -1,0 +1,113 @@
+// The one file that loads the native addon and gives it a TypeScript type.
+// Everything else in src/io talks to the addon through these types.
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+/** Where a socket is opened: the caller's namespace, or another one. */
+export type NativeNetnsTarget =
+  | { readonly path: string }
+  | { readonly pid: number }
+  | { readonly fd: number };
+
+/**
+ * Frame table layout: FRAME_WORDS u32 per received datagram.
+ * [offset in slab, length, sender port id, multicast group (NETLINK_PKTINFO, 0 for unicast),
+ *  nsid (NETLINK_LISTEN_ALL_NSID cmsg, NSID_NONE when absent), flags (FRAME_*)]
+ */
+export const FRAME_WORDS = 6;
+export const FRAME_OFFSET = 0;
+export const FRAME_LENGTH = 1;
+export const FRAME_PORT = 2;
+export const FRAME_GROUP = 3;
+export const FRAME_NSID = 4;
+export const FRAME_FLAGS = 5;
+/** The datagram was longer than the space given; `length` is the real size, the slab holds a prefix. */
+export const FRAME_TRUNCATED = 1;
+/** recvmsg failed with ENOBUFS here: the kernel dropped messages. No bytes belong to this frame. */
+export const FRAME_OVERRUN = 2;
+/** The nsid word of a frame when the kernel attached none. */
+export const NSID_NONE = 0xffffffff;
+
+/** One AF_NETLINK socket owned by the addon. */
+export interface NativeSocket {
+  /** Port id the kernel bound the socket to. */
+  readonly portId: number;
+  /** The file descriptor, -1 after close. */
+  readonly fd: number;
+  /** setsockopt(SOL_NETLINK, option, int). */
+  setNetlinkOption(option: number, value: number): void;
+  /** getsockopt(SOL_NETLINK, option) as an int. */
+  getNetlinkOption(option: number): number;
+  /** SO_RCVBUF (force: SO_RCVBUFFORCE); returns the size the kernel reports afterwards. */
+  setReceiveBuffer(bytes: number, force: boolean): number;
+  /** SO_SNDBUF; returns the size the kernel reports afterwards. */
+  setSendBuffer(bytes: number): number;
+  /** SO_ATTACH_FILTER with a classic BPF program: 8 bytes per instruction (u16 code, u8 jt, u8 jf, u32 k). */
+  attachFilter(program: Uint8Array): void;
+  /** SO_DETACH_FILTER. */
+  detachFilter(): void;
+  /**
+   * sendto() the bytes to (port, groups). Returns true when sent, false when the kernel
+   * said EAGAIN and the bytes were copied into the native queue to be retried on writable.
+   */
+  send(bytes: Uint8Array, port: number, groups: number): boolean;
+  /**
+   * Hands native the slab to receive into, starting at byte `offset`, and the frame table.
+   * Native writes datagrams back to back at 4-byte aligned offsets from `offset` on.
+   */
+  setSlab(slab: Uint8Array, offset: number, frames: Uint32Array): void;
+  /** Next free byte of the current slab (where the next datagram will land). */
+  readonly slabOffset: number;
+  /** Starts polling (once); the batch callback runs on the loop. */
+  start(): void;
+  /** Stops reading (uv_poll_stop); the kernel buffers meanwhile. */
+  pause(): void;
+  /** Restarts reading after pause(). */
+  resume(): void;
+  ref(): void;
+  unref(): void;
+  /** Idempotent. Safe from inside the batch callback. */
+  close(): void;
+}
+
+/**
+ * Called once per receive batch with the number of frames written to the
+ * frame table. Native stops a batch at EAGAIN, when the frame table is full,
+ * or when the slab's free tail is below one maximum datagram (`slabFull` true:
+ * JS must call setSlab with fresh space before reading can go on).
+ * `error` is a system error (errno, code, syscall) for an unexpected recvmsg failure.
+ */
+export type NativeBatchCallback = (frames: number, slabFull: boolean, error: NodeJS.ErrnoException | null) => void;
+
+export interface NativeBinding {
+  /** False on platforms without AF_NETLINK (the stub build). */
+  readonly supported: boolean;
+  /** Largest datagram native reserves room for in the slab. */
+  readonly maxDatagram: number;
+  readonly Socket: new (
+    protocol: number,
+    groups: number,
+    netns: NativeNetnsTarget | null,
+    onBatch: NativeBatchCallback,
+  ) => NativeSocket;
+  /** Creates a named namespace the way iproute2 does (bind mount under /run/netns). */
+  netnsCreate(name: string): void;
+  /** Unmounts and removes /run/netns/NAME. */
+  netnsDelete(name: string): void;
+  /** Inode of the namespace the calling thread is in (for checks that nothing moved). */
+  currentNetnsInode(): number;
+}
+
+let cached: NativeBinding | undefined;
+
+/** Loads the addon on first use (never on import). */
+export function nativeBinding(): NativeBinding {
+  if (cached) return cached;
+  const require = createRequire(import.meta.url);
+  const load = require('node-gyp-build') as (dir: string) => unknown;
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  // src/io or dist/io: the package root is two levels up.
+  cached = load(path.resolve(here, '..', '..')) as NativeBinding;
+  return cached;
+}
