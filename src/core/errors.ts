@@ -1,0 +1,171 @@
+// The error classes of nlkit. One base class carries a `code`; each kind of
+// failure has its own subclass so callers can tell them apart with instanceof
+// or by code.
+import { errnoCode, errnoDescription } from './errno.js';
+
+/** Base class of every error nlkit raises itself (argument errors are TypeError/RangeError). */
+export class NlkitError extends Error {
+  /** Stable machine-readable code, e.g. 'EEXIST', 'ERR_NETLINK_DECODE'. */
+  readonly code: string;
+  constructor(message: string, code: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+  override get name(): string {
+    return this.constructor.name;
+  }
+}
+
+/** Policy violated by a rejected attribute, as reported in NLMSGERR_ATTR_POLICY. */
+export interface ExtAckPolicy {
+  /** Attribute type of the policy (NL_ATTR_TYPE_* name, e.g. 'u32'). */
+  type?: string;
+  minValue?: bigint;
+  maxValue?: bigint;
+  minLength?: number;
+  maxLength?: number;
+  policyIndex?: number;
+  maxType?: number;
+  bitfield32Mask?: number;
+  mask?: bigint;
+}
+
+/** Extended acknowledgement of an NLMSG_ERROR or NLMSG_DONE message. */
+export interface ExtAck {
+  /** Human-readable text from the kernel (NLMSGERR_ATTR_MSG). */
+  message?: string;
+  /** Byte offset of the offending attribute inside the request, from the start of its nlmsghdr. */
+  offset?: number;
+  /** Opaque cookie (NLMSGERR_ATTR_COOKIE), a view into the received bytes. */
+  cookie?: Uint8Array;
+  policy?: ExtAckPolicy;
+  /** Type of a missing attribute (NLMSGERR_ATTR_MISS_TYPE). */
+  missingType?: number;
+  /** Offset of the nest that misses that attribute (NLMSGERR_ATTR_MISS_NEST). */
+  missingNest?: number;
+}
+
+/** Where a kernel rejection points inside the request, when the request's layout is known. */
+export interface NetlinkErrorDetails {
+  extAck?: ExtAck;
+  /** Sequence number of the rejected request. */
+  seq?: number;
+  /** nlmsg_type of the rejected request. */
+  requestType?: number;
+  /** Name of the request type, when known (e.g. 'RTM_NEWADDR'). */
+  requestName?: string;
+  /** Attribute path of extAck.offset, e.g. 'linkinfo.data(vxlan).id', when the request's spec is known. */
+  attributePath?: string;
+  /** Name of extAck.missingType, when the request's spec is known. */
+  missingAttribute?: string;
+}
+
+/** The kernel rejected a request (NLMSG_ERROR with a negative error, or an error in NLMSG_DONE). */
+export class NetlinkError extends NlkitError {
+  /** Positive errno, e.g. 17. */
+  readonly errno: number;
+  readonly extAck: ExtAck | undefined;
+  readonly seq: number | undefined;
+  readonly requestType: number | undefined;
+  attributePath: string | undefined;
+  missingAttribute: string | undefined;
+  constructor(errno: number, details: NetlinkErrorDetails = {}) {
+    super(NetlinkError.format(errno, details), errnoCode(errno));
+    this.errno = errno;
+    this.extAck = details.extAck;
+    this.seq = details.seq;
+    this.requestType = details.requestType;
+    this.attributePath = details.attributePath;
+    this.missingAttribute = details.missingAttribute;
+  }
+
+  private static format(errno: number, details: NetlinkErrorDetails): string {
+    const what = details.requestName ?? (details.requestType !== undefined ? `request type ${details.requestType}` : 'request');
+    let text = `${what} failed: ${errnoDescription(errno)} (${errnoCode(errno)})`;
+    if (details.extAck?.message) text += `: ${details.extAck.message}`;
+    if (details.attributePath) text += ` [at ${details.attributePath}]`;
+    else if (details.extAck?.offset !== undefined) text += ` [at offset ${details.extAck.offset}]`;
+    if (details.missingAttribute) text += ` [missing ${details.missingAttribute}]`;
+    else if (details.extAck?.missingType !== undefined) text += ` [missing attribute type ${details.extAck.missingType}]`;
+    return text;
+  }
+}
+
+/** A socket-level failure (socket, bind, sendto, recvmsg ...), shaped like Node's system errors. */
+export class NetlinkSocketError extends NlkitError {
+  readonly errno: number;
+  readonly syscall: string;
+  constructor(syscall: string, errno: number, detail?: string) {
+    super(`${syscall} failed: ${errnoDescription(errno)} (${errnoCode(errno)})${detail ? `: ${detail}` : ''}`, errnoCode(errno));
+    this.errno = errno;
+    this.syscall = syscall;
+  }
+}
+
+/** Received bytes that do not form valid netlink messages or attributes. */
+export class NetlinkDecodeError extends NlkitError {
+  /** Byte offset of the problem, from the start of the buffer being decoded. */
+  readonly offset: number;
+  /** Where decoding was, e.g. 'RTM_NEWLINK.IFLA_LINKINFO'. */
+  readonly context: string;
+  constructor(message: string, offset: number, context = '') {
+    super(`${context ? `${context}: ` : ''}${message} (at byte ${offset})`, 'ERR_NETLINK_DECODE');
+    this.offset = offset;
+    this.context = context;
+  }
+}
+
+/** The kernel dropped messages for this socket (ENOBUFS): some state changes were not seen. */
+export class NetlinkOverrunError extends NlkitError {
+  constructor(message = 'receive buffer overrun: the kernel dropped messages (ENOBUFS)') {
+    super(message, 'ENOBUFS');
+  }
+}
+
+/** A received datagram was longer than the space to receive it: its tail is lost. */
+export class NetlinkTruncatedError extends NlkitError {
+  readonly length: number;
+  constructor(length: number) {
+    super(`received datagram of ${length} bytes was truncated`, 'ERR_NETLINK_TRUNCATED');
+    this.length = length;
+  }
+}
+
+/** The kernel flagged a dump as inconsistent (NLM_F_DUMP_INTR): the table changed while it was read. */
+export class DumpInterruptedError<T = unknown> extends NlkitError {
+  /** What the dump returned before and after the interruption (possibly inconsistent). */
+  readonly messages: readonly T[];
+  /** How many times the dump was tried. */
+  readonly attempts: number;
+  constructor(messages: readonly T[], attempts: number) {
+    super(`dump interrupted (NLM_F_DUMP_INTR): the kernel's table changed during the dump${attempts > 1 ? ` on each of ${attempts} attempts` : ''}`, 'ERR_DUMP_INTERRUPTED');
+    this.messages = messages;
+    this.attempts = attempts;
+  }
+}
+
+/** A request got no complete answer within its timeout. */
+export class NetlinkTimeoutError extends NlkitError {
+  readonly timeout: number;
+  constructor(timeout: number, what = 'request') {
+    super(`${what} timed out after ${timeout} ms`, 'ETIMEDOUT');
+    this.timeout = timeout;
+  }
+}
+
+/** An operation was cancelled through its AbortSignal (same name and code as Node's AbortError). */
+export class AbortError extends NlkitError {
+  constructor(message = 'The operation was aborted', options?: { cause?: unknown }) {
+    super(message, 'ABORT_ERR', options);
+  }
+  override get name(): string {
+    return 'AbortError';
+  }
+}
+
+/** The socket was closed before or while the operation ran. */
+export class SocketClosedError extends NlkitError {
+  constructor(message = 'socket is closed') {
+    super(message, 'ERR_SOCKET_CLOSED');
+  }
+}

@@ -1,0 +1,155 @@
+// nlmsghdr and the read-only view of one received (or built) message.
+import { NLMSG_HDRLEN, nlmsgAlign } from './align.js';
+import { HOST_LITTLE_ENDIAN, dataViewOf } from './bytes.js';
+import { AttributeReader } from './attributes.js';
+import { NetlinkDecodeError } from './errors.js';
+
+const LE = HOST_LITTLE_ENDIAN;
+
+/** The fields of struct nlmsghdr. */
+export interface MessageHeader {
+  length: number;
+  type: number;
+  flags: number;
+  seq: number;
+  portId: number;
+}
+
+/** Reads the nlmsghdr at `offset` (no validation beyond the 16 bytes being there). */
+export function readHeader(bytes: Uint8Array, offset = 0): MessageHeader {
+  if (offset < 0 || offset + NLMSG_HDRLEN > bytes.length) {
+    throw new NetlinkDecodeError(`need ${NLMSG_HDRLEN} bytes for a message header, have ${Math.max(0, bytes.length - offset)}`, offset);
+  }
+  const dv = dataViewOf(bytes);
+  return {
+    length: dv.getUint32(offset, LE),
+    type: dv.getUint16(offset + 4, LE),
+    flags: dv.getUint16(offset + 6, LE),
+    seq: dv.getUint32(offset + 8, LE),
+    portId: dv.getUint32(offset + 12, LE),
+  };
+}
+
+/** Writes an nlmsghdr at `offset`. */
+export function writeHeader(bytes: Uint8Array, header: MessageHeader, offset = 0): void {
+  const dv = dataViewOf(bytes);
+  dv.setUint32(offset, header.length, LE);
+  dv.setUint16(offset + 4, header.type, LE);
+  dv.setUint16(offset + 6, header.flags, LE);
+  dv.setUint32(offset + 8, header.seq >>> 0, LE);
+  dv.setUint32(offset + 12, header.portId >>> 0, LE);
+}
+
+/**
+ * One netlink message: the header fields, and views into the bytes it came in.
+ * Nothing is copied: `bytes` and `payload` point into the receive buffer and stay
+ * valid for as long as the view (or anything taken from it) is kept.
+ */
+export class MessageView {
+  /** nlmsg_len: header plus payload, without trailing padding. */
+  readonly length: number;
+  /** nlmsg_type */
+  readonly type: number;
+  /** nlmsg_flags */
+  readonly flags: number;
+  /** nlmsg_seq */
+  readonly seq: number;
+  /** nlmsg_pid: the port id written in the header. */
+  readonly portId: number;
+  /** Multicast group the datagram was delivered to (0 for unicast). */
+  group = 0;
+  /** Namespace id of the sender, when the socket listens to all namespaces. */
+  nsid: number | undefined = undefined;
+
+  /**
+   * @param buffer bytes holding the message (often a whole receive buffer)
+   * @param offset where the nlmsghdr starts in `buffer`
+   * @param dv a DataView over exactly `buffer` (pass it to avoid creating one per message)
+   */
+  constructor(
+    readonly buffer: Uint8Array,
+    readonly offset: number,
+    readonly dv: DataView = dataViewOf(buffer),
+  ) {
+    this.length = dv.getUint32(offset, LE);
+    this.type = dv.getUint16(offset + 4, LE);
+    this.flags = dv.getUint16(offset + 6, LE);
+    this.seq = dv.getUint32(offset + 8, LE);
+    this.portId = dv.getUint32(offset + 12, LE);
+  }
+
+  /** Parses a single message from the start of `bytes`, with the checks of {@link parseMessages}. */
+  static from(bytes: Uint8Array): MessageView {
+    const all = parseMessages(bytes);
+    const first = all[0];
+    if (!first) throw new NetlinkDecodeError('no message in buffer', 0);
+    return first;
+  }
+
+  /** The whole message, header included (a view). */
+  get bytes(): Uint8Array {
+    return this.buffer.subarray(this.offset, this.offset + this.length);
+  }
+
+  /** Everything after the nlmsghdr (a view). */
+  get payload(): Uint8Array {
+    return this.buffer.subarray(this.offset + NLMSG_HDRLEN, this.offset + this.length);
+  }
+
+  /** Offset of the payload in `buffer`. */
+  get payloadOffset(): number {
+    return this.offset + NLMSG_HDRLEN;
+  }
+
+  /** Length of the payload in bytes. */
+  get payloadLength(): number {
+    return this.length - NLMSG_HDRLEN;
+  }
+
+  /**
+   * A cursor over the attributes that follow a fixed header of `fixedHeaderLength`
+   * bytes (e.g. 16 for ifinfomsg, 4 for genlmsghdr).
+   */
+  attributes(fixedHeaderLength = 0, context = ''): AttributeReader {
+    const start = this.offset + NLMSG_HDRLEN + nlmsgAlign(fixedHeaderLength);
+    const end = this.offset + this.length;
+    if (start > end) {
+      throw new NetlinkDecodeError(
+        `message of ${this.length} bytes is too short for a ${fixedHeaderLength}-byte fixed header`,
+        this.offset,
+        context,
+      );
+    }
+    return new AttributeReader(this.buffer, start, end, context, 0, this.dv);
+  }
+}
+
+/**
+ * Splits bytes[start, end) into messages. Each nlmsg_len must cover at least a
+ * header and stay inside the buffer; otherwise a NetlinkDecodeError says where.
+ * Views are appended to `out` (returned).
+ */
+export function parseMessages(
+  bytes: Uint8Array,
+  start = 0,
+  end = bytes.length,
+  dv: DataView = dataViewOf(bytes),
+  out: MessageView[] = [],
+): MessageView[] {
+  let pos = start;
+  while (end - pos >= NLMSG_HDRLEN) {
+    const length = dv.getUint32(pos, LE);
+    if (length < NLMSG_HDRLEN) {
+      throw new NetlinkDecodeError(`message length ${length} is shorter than the ${NLMSG_HDRLEN}-byte header`, pos);
+    }
+    if (length > end - pos) {
+      throw new NetlinkDecodeError(`message length ${length} runs past the end of the datagram (${end - pos} bytes left)`, pos);
+    }
+    out.push(new MessageView(bytes, pos, dv));
+    pos += nlmsgAlign(length);
+  }
+  if (pos < end && end - pos >= 4) {
+    throw new NetlinkDecodeError(`${end - pos} trailing bytes after the last message`, pos);
+  }
+  return out;
+}

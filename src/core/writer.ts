@@ -1,0 +1,309 @@
+// Builds netlink messages in one growable buffer, libmnl style: begin a
+// message, reserve its fixed header, put attributes, open and close nests
+// (lengths patched afterwards), end the message. Several messages in one
+// buffer form a batch. Padding is always zeroed.
+import { NLA_HDRLEN, NLMSG_HDRLEN, nlaAlign } from './align.js';
+import { HOST_LITTLE_ENDIAN, encodeStringInto, maxUtf8Length } from './bytes.js';
+import { NLA_F_NESTED, NLA_TYPE_MASK, NLM_F_REQUEST } from './constants.js';
+
+const LE = HOST_LITTLE_ENDIAN;
+const MAX_ATTR_LENGTH = 0xffff;
+
+/** Token for an open nest, returned by nestStart(). */
+export type NestToken = number;
+
+function checkType(type: number): void {
+  if (!Number.isInteger(type) || type < 0 || type > NLA_TYPE_MASK) {
+    throw new RangeError(`attribute type ${String(type)} is not an integer in 0..${NLA_TYPE_MASK}`);
+  }
+}
+
+function checkInt(type: number, value: number, min: number, max: number, what: string): void {
+  if (typeof value !== 'number' || !Number.isInteger(value)) {
+    throw new TypeError(`attribute ${type}: ${what} value must be an integer, got ${typeof value === 'number' ? value : typeof value}`);
+  }
+  if (value < min || value > max) throw new RangeError(`attribute ${type}: ${what} value ${value} is out of range ${min}..${max}`);
+}
+
+function toBigInt(type: number, value: bigint | number, min: bigint, max: bigint, what: string): bigint {
+  let v: bigint;
+  if (typeof value === 'bigint') v = value;
+  else if (typeof value === 'number' && Number.isSafeInteger(value)) v = BigInt(value);
+  else throw new TypeError(`attribute ${type}: ${what} value must be a bigint or a safe integer, got ${String(value)}`);
+  if (v < min || v > max) throw new RangeError(`attribute ${type}: ${what} value ${v} is out of range ${min}..${max}`);
+  return v;
+}
+
+/** A growable buffer of netlink messages. */
+export class MessageWriter {
+  private buf: Uint8Array;
+  private dv: DataView;
+  private pos = 0;
+  private messageStart = -1;
+  private openNests = 0;
+
+  constructor(initialCapacity = 512) {
+    this.buf = new Uint8Array(Math.max(64, initialCapacity));
+    this.dv = new DataView(this.buf.buffer);
+  }
+
+  /** Bytes written so far. */
+  get length(): number {
+    return this.pos;
+  }
+
+  /** The writer's DataView (valid until the buffer grows); for setting fixed header fields. */
+  get view(): DataView {
+    return this.dv;
+  }
+
+  private ensure(extra: number): void {
+    const need = this.pos + extra;
+    if (need <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < need) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.buf.subarray(0, this.pos));
+    this.buf = next;
+    this.dv = new DataView(next.buffer);
+  }
+
+  private inMessage(what: string): void {
+    if (this.messageStart < 0) throw new Error(`MessageWriter: ${what} outside a message (call beginMessage first)`);
+  }
+
+  /** Starts a message: writes an nlmsghdr whose length endMessage() fills in. */
+  beginMessage(type: number, flags: number = NLM_F_REQUEST, seq = 0, portId = 0): this {
+    if (this.messageStart >= 0) throw new Error('MessageWriter: beginMessage while a message is open (call endMessage first)');
+    checkInt(type, type, 0, 0xffff, 'nlmsg_type');
+    checkInt(type, flags, 0, 0xffff, 'nlmsg_flags');
+    this.ensure(NLMSG_HDRLEN);
+    const at = this.pos;
+    this.buf.fill(0, at, at + NLMSG_HDRLEN);
+    this.dv.setUint16(at + 4, type, LE);
+    this.dv.setUint16(at + 6, flags, LE);
+    this.dv.setUint32(at + 8, seq >>> 0, LE);
+    this.dv.setUint32(at + 12, portId >>> 0, LE);
+    this.messageStart = at;
+    this.pos += NLMSG_HDRLEN;
+    return this;
+  }
+
+  /**
+   * Reserves `size` zeroed bytes (padded to 4) for a fixed header or struct and
+   * returns their offset; fill them with the set* methods.
+   */
+  reserve(size: number): number {
+    this.inMessage('reserve');
+    if (!Number.isInteger(size) || size < 0) throw new RangeError(`reserve size ${size} is not a non-negative integer`);
+    const padded = nlaAlign(size);
+    this.ensure(padded);
+    const at = this.pos;
+    this.buf.fill(0, at, at + padded);
+    this.pos += padded;
+    return at;
+  }
+
+  /** Appends raw bytes (a prebuilt fixed header), padded to 4. */
+  putRaw(bytes: Uint8Array): this {
+    const at = this.reserve(bytes.length);
+    this.buf.set(bytes, at);
+    return this;
+  }
+
+  setU8(offset: number, value: number): this {
+    this.buf[offset] = value;
+    return this;
+  }
+  setU16(offset: number, value: number, bigEndian = false): this {
+    this.dv.setUint16(offset, value, bigEndian ? false : LE);
+    return this;
+  }
+  setU32(offset: number, value: number, bigEndian = false): this {
+    this.dv.setUint32(offset, value, bigEndian ? false : LE);
+    return this;
+  }
+  setS32(offset: number, value: number, bigEndian = false): this {
+    this.dv.setInt32(offset, value, bigEndian ? false : LE);
+    return this;
+  }
+  setU64(offset: number, value: bigint, bigEndian = false): this {
+    this.dv.setBigUint64(offset, value, bigEndian ? false : LE);
+    return this;
+  }
+  setS64(offset: number, value: bigint, bigEndian = false): this {
+    this.dv.setBigInt64(offset, value, bigEndian ? false : LE);
+    return this;
+  }
+  setBytes(offset: number, bytes: Uint8Array): this {
+    this.buf.set(bytes, offset);
+    return this;
+  }
+
+  /** Writes an attribute header for `dataLength` bytes and returns the data offset; the padding is zeroed. */
+  private attr(type: number, dataLength: number): number {
+    this.inMessage('putting an attribute');
+    checkType(type);
+    const len = NLA_HDRLEN + dataLength;
+    if (len > MAX_ATTR_LENGTH) throw new RangeError(`attribute ${type}: ${dataLength} bytes of data exceed the 65531-byte attribute limit`);
+    const padded = nlaAlign(len);
+    this.ensure(padded);
+    const at = this.pos;
+    this.dv.setUint16(at, len, LE);
+    this.dv.setUint16(at + 2, type, LE);
+    if (padded !== len) this.buf.fill(0, at + len, at + padded);
+    this.pos += padded;
+    return at + NLA_HDRLEN;
+  }
+
+  putU8(type: number, value: number): this {
+    checkInt(type, value, 0, 0xff, 'u8');
+    this.buf[this.attr(type, 1)] = value;
+    return this;
+  }
+  putU16(type: number, value: number, bigEndian = false): this {
+    checkInt(type, value, 0, 0xffff, 'u16');
+    this.dv.setUint16(this.attr(type, 2), value, bigEndian ? false : LE);
+    return this;
+  }
+  putU32(type: number, value: number, bigEndian = false): this {
+    checkInt(type, value, 0, 0xffffffff, 'u32');
+    this.dv.setUint32(this.attr(type, 4), value, bigEndian ? false : LE);
+    return this;
+  }
+  putU64(type: number, value: bigint | number, bigEndian = false): this {
+    const v = toBigInt(type, value, 0n, 0xffffffffffffffffn, 'u64');
+    this.dv.setBigUint64(this.attr(type, 8), v, bigEndian ? false : LE);
+    return this;
+  }
+  putS8(type: number, value: number): this {
+    checkInt(type, value, -0x80, 0x7f, 's8');
+    this.dv.setInt8(this.attr(type, 1), value);
+    return this;
+  }
+  putS16(type: number, value: number, bigEndian = false): this {
+    checkInt(type, value, -0x8000, 0x7fff, 's16');
+    this.dv.setInt16(this.attr(type, 2), value, bigEndian ? false : LE);
+    return this;
+  }
+  putS32(type: number, value: number, bigEndian = false): this {
+    checkInt(type, value, -0x80000000, 0x7fffffff, 's32');
+    this.dv.setInt32(this.attr(type, 4), value, bigEndian ? false : LE);
+    return this;
+  }
+  putS64(type: number, value: bigint | number, bigEndian = false): this {
+    const v = toBigInt(type, value, -0x8000000000000000n, 0x7fffffffffffffffn, 's64');
+    this.dv.setBigInt64(this.attr(type, 8), v, bigEndian ? false : LE);
+    return this;
+  }
+
+  /** NLA_UINT: 4 bytes when the value fits, else 8 (as the kernel's nla_put_uint does). */
+  putUint(type: number, value: bigint | number, bigEndian = false): this {
+    const v = toBigInt(type, value, 0n, 0xffffffffffffffffn, 'uint');
+    if (v <= 0xffffffffn) return this.putU32(type, Number(v), bigEndian);
+    this.dv.setBigUint64(this.attr(type, 8), v, bigEndian ? false : LE);
+    return this;
+  }
+
+  /** NLA_SINT: 4 bytes when the value fits, else 8. */
+  putSint(type: number, value: bigint | number, bigEndian = false): this {
+    const v = toBigInt(type, value, -0x8000000000000000n, 0x7fffffffffffffffn, 'sint');
+    if (v >= -0x80000000n && v <= 0x7fffffffn) return this.putS32(type, Number(v), bigEndian);
+    this.dv.setBigInt64(this.attr(type, 8), v, bigEndian ? false : LE);
+    return this;
+  }
+
+  /** A NUL-terminated UTF-8 string. */
+  putString(type: number, value: string): this {
+    if (typeof value !== 'string') throw new TypeError(`attribute ${type}: string value must be a string, got ${typeof value}`);
+    // Write the header once the UTF-8 length is known; reserve the worst case first.
+    this.inMessage('putting an attribute');
+    checkType(type);
+    this.ensure(NLA_HDRLEN + maxUtf8Length(value) + 4);
+    const at = this.pos;
+    const written = encodeStringInto(value, this.buf, at + NLA_HDRLEN);
+    const len = NLA_HDRLEN + written + 1;
+    if (len > MAX_ATTR_LENGTH) throw new RangeError(`attribute ${type}: string of ${written} bytes exceeds the attribute limit`);
+    const padded = nlaAlign(len);
+    this.buf.fill(0, at + len - 1, at + padded);
+    this.dv.setUint16(at, len, LE);
+    this.dv.setUint16(at + 2, type, LE);
+    this.pos += padded;
+    return this;
+  }
+
+  /** Raw bytes as the attribute's data. */
+  putBinary(type: number, value: Uint8Array): this {
+    if (!(value instanceof Uint8Array)) throw new TypeError(`attribute ${type}: binary value must be a Uint8Array`);
+    this.buf.set(value, this.attr(type, value.length));
+    return this;
+  }
+
+  /** A zero-length flag attribute. */
+  putFlag(type: number): this {
+    this.attr(type, 0);
+    return this;
+  }
+
+  /**
+   * Opens a nest. NLA_F_NESTED is set unless `flagged` is false (some old
+   * rtnetlink parsers predate the flag; the kernel masks it everywhere).
+   */
+  nestStart(type: number, flagged = true): NestToken {
+    const at = this.attr(type, 0) - NLA_HDRLEN;
+    if (flagged) this.dv.setUint16(at + 2, type | NLA_F_NESTED, LE);
+    this.openNests++;
+    return at;
+  }
+
+  /** Closes a nest: patches its length to cover everything put since nestStart. */
+  nestEnd(token: NestToken): this {
+    const len = this.pos - token;
+    if (token < 0 || token >= this.pos || this.openNests === 0) throw new Error('MessageWriter: nestEnd without a matching nestStart');
+    if (len > MAX_ATTR_LENGTH) throw new RangeError(`nested attribute ${this.dv.getUint16(token + 2, LE) & NLA_TYPE_MASK}: ${len} bytes exceed the 65535-byte attribute limit`);
+    this.dv.setUint16(token, len, LE);
+    this.openNests--;
+    return this;
+  }
+
+  /** Drops a nest and everything put into it. */
+  nestCancel(token: NestToken): this {
+    if (token < 0 || token > this.pos || this.openNests === 0) throw new Error('MessageWriter: nestCancel without a matching nestStart');
+    this.pos = token;
+    this.openNests--;
+    return this;
+  }
+
+  /** Ends the open message: writes its nlmsg_len. */
+  endMessage(): this {
+    this.inMessage('endMessage');
+    if (this.openNests !== 0) throw new Error(`MessageWriter: endMessage with ${this.openNests} nest(s) still open`);
+    this.dv.setUint32(this.messageStart, this.pos - this.messageStart, LE);
+    this.messageStart = -1;
+    return this;
+  }
+
+  /** Offset of the open message's header (for callers that patch it), or -1. */
+  get currentMessageOffset(): number {
+    return this.messageStart;
+  }
+
+  /** All finished messages as one view into the writer's buffer (valid until the next write). */
+  finish(): Uint8Array {
+    if (this.messageStart >= 0) throw new Error('MessageWriter: finish while a message is open (call endMessage first)');
+    return this.buf.subarray(0, this.pos);
+  }
+
+  /** A copy of all finished messages that outlives later writes. */
+  finishCopy(): Uint8Array {
+    return this.finish().slice();
+  }
+
+  /** Empties the writer to build new messages in the same buffer. */
+  reset(): this {
+    this.pos = 0;
+    this.messageStart = -1;
+    this.openNests = 0;
+    return this;
+  }
+}
