@@ -60,6 +60,8 @@ export class MessageView {
   group = 0;
   /** Namespace id of the sender, when the socket listens to all namespaces. */
   nsid: number | undefined = undefined;
+  /** Port id of the socket that sent the datagram (0 for the kernel). */
+  senderPort = 0;
 
   /**
    * @param buffer bytes holding the message (often a whole receive buffer)
