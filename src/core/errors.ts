@@ -133,14 +133,24 @@ export class NetlinkTruncatedError extends NlkitError {
 
 /** The kernel flagged a dump as inconsistent (NLM_F_DUMP_INTR): the table changed while it was read. */
 export class DumpInterruptedError<T = unknown> extends NlkitError {
-  /** What the dump returned before and after the interruption (possibly inconsistent). */
+  /**
+   * What the last attempt read (possibly inconsistent). A streaming dump has
+   * already handed its messages to the caller, so this is empty there.
+   */
   readonly messages: readonly T[];
-  /** How many times the dump was tried. */
+  /** How many times the dump was run. */
   readonly attempts: number;
-  constructor(messages: readonly T[], attempts: number) {
-    super(`dump interrupted (NLM_F_DUMP_INTR): the kernel's table changed during the dump${attempts > 1 ? ` on each of ${attempts} attempts` : ''}`, 'ERR_DUMP_INTERRUPTED');
+  /** How many messages the last attempt received. */
+  readonly received: number;
+  constructor(messages: readonly T[], attempts: number, received = messages.length) {
+    super(
+      `dump interrupted (NLM_F_DUMP_INTR): the kernel's table changed while ${received} messages were read` +
+        (attempts > 1 ? `, on each of ${attempts} attempts` : ''),
+      'ERR_DUMP_INTERRUPTED',
+    );
     this.messages = messages;
     this.attempts = attempts;
+    this.received = received;
   }
 }
 

@@ -1,0 +1,68 @@
+// Named network namespaces, compatible with iproute2 (`ip netns`): a bind
+// mount of a namespace file under /run/netns/NAME.
+import { readdir } from 'node:fs/promises';
+import { nativeBinding, type NativeNetnsTarget } from './native.js';
+
+/** Directory iproute2 keeps named namespaces in. */
+export const NETNS_RUN_DIR = '/run/netns';
+
+/** A namespace to open a socket in: a name under /run/netns, or an explicit path, pid or fd. */
+export type NetnsTarget = string | { readonly path: string } | { readonly pid: number } | { readonly fd: number };
+
+/** Checks a namespace name the way iproute2 does (no '/', not '.' or '..', not empty). */
+export function checkNetnsName(name: unknown, field = 'netns'): string {
+  if (typeof name !== 'string') throw new TypeError(`${field} must be a string, got ${typeof name}`);
+  if (name === '' || name === '.' || name === '..' || name.includes('/') || name.includes('\0') || name.length > 255) {
+    throw new RangeError(`${field}: '${name}' is not a valid namespace name`);
+  }
+  return name;
+}
+
+/** Turns a user's namespace choice into what the addon accepts, validating it first. */
+export function resolveNetnsTarget(target: NetnsTarget, field = 'netns'): NativeNetnsTarget {
+  if (typeof target === 'string') return { path: `${NETNS_RUN_DIR}/${checkNetnsName(target, field)}` };
+  if (target === null || typeof target !== 'object') throw new TypeError(`${field} must be a name, { path }, { pid } or { fd }`);
+  if ('path' in target) {
+    if (typeof target.path !== 'string' || target.path === '') throw new TypeError(`${field}.path must be a non-empty string`);
+    return { path: target.path };
+  }
+  if ('pid' in target) {
+    if (!Number.isInteger(target.pid) || target.pid <= 0) throw new RangeError(`${field}.pid must be a positive integer, got ${String(target.pid)}`);
+    return { pid: target.pid };
+  }
+  if ('fd' in target) {
+    if (!Number.isInteger(target.fd) || target.fd < 0) throw new RangeError(`${field}.fd must be a non-negative integer, got ${String(target.fd)}`);
+    return { fd: target.fd };
+  }
+  throw new TypeError(`${field} must be a name, { path }, { pid } or { fd }`);
+}
+
+/** Creates /run/netns/NAME holding a new, empty network namespace (like `ip netns add`). */
+export async function create(name: string): Promise<void> {
+  nativeBinding().netnsCreate(checkNetnsName(name, 'name'));
+}
+
+/** Removes a named namespace (like `ip netns del`); it lives on while sockets or processes use it. */
+export async function remove(name: string): Promise<void> {
+  nativeBinding().netnsDelete(checkNetnsName(name, 'name'));
+}
+
+/** Names of the namespaces under /run/netns (like `ip netns list`, unsorted). */
+export async function list(): Promise<string[]> {
+  try {
+    return await readdir(NETNS_RUN_DIR);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+}
+
+/** True when /run/netns/NAME exists. */
+export async function exists(name: string): Promise<boolean> {
+  return (await list()).includes(checkNetnsName(name, 'name'));
+}
+
+/** Inode of the calling thread's network namespace (equal inodes: same namespace). */
+export function currentInode(): number {
+  return nativeBinding().currentNetnsInode();
+}

@@ -1,0 +1,1031 @@
+// NetlinkSocket: one AF_NETLINK socket with the request / dump / subscribe
+// protocol on top. Received datagrams land in a JS-owned slab that is never
+// rewritten, so every MessageView handed out stays valid for as long as it is
+// referenced.
+import {
+  NLMSG_DONE,
+  NLMSG_ERROR,
+  NLMSG_NOOP,
+  NLMSG_OVERRUN,
+  NLM_F_ACK,
+  NLM_F_DUMP,
+  NLM_F_DUMP_FILTERED,
+  NLM_F_DUMP_INTR,
+  NLM_F_REQUEST,
+  NETLINK_ADD_MEMBERSHIP,
+  NETLINK_BROADCAST_ERROR,
+  NETLINK_CAP_ACK,
+  NETLINK_DROP_MEMBERSHIP,
+  NETLINK_EXT_ACK,
+  NETLINK_GET_STRICT_CHK,
+  NETLINK_LISTEN_ALL_NSID,
+  NETLINK_NO_ENOBUFS,
+  isKernelProtocol,
+} from '../core/constants.js';
+import { HOST_LITTLE_ENDIAN, dataViewOf } from '../core/bytes.js';
+import { NLMSG_HDRLEN, nlmsgAlign } from '../core/align.js';
+import { MessageView } from '../core/message.js';
+import { parseDoneMessage, parseErrorMessage } from '../core/ack.js';
+import {
+  AbortError,
+  DumpInterruptedError,
+  NetlinkDecodeError,
+  NetlinkError,
+  NetlinkOverrunError,
+  NetlinkSocketError,
+  NetlinkTimeoutError,
+  NetlinkTruncatedError,
+  NlkitError,
+  SocketClosedError,
+  type ExtAck,
+} from '../core/errors.js';
+import { errnoNumber } from '../core/errno.js';
+import {
+  FRAME_FLAGS,
+  FRAME_GROUP,
+  FRAME_LENGTH,
+  FRAME_NSID,
+  FRAME_OFFSET,
+  FRAME_OVERRUN,
+  FRAME_PORT,
+  FRAME_TRUNCATED,
+  FRAME_WORDS,
+  NSID_NONE,
+  nativeBinding,
+  type NativeSocket,
+} from './native.js';
+import { resolveNetnsTarget, type NetnsTarget } from './netns.js';
+import { Subscription, type SubscribeOptions } from './subscription.js';
+
+const LE = HOST_LITTLE_ENDIAN;
+
+/** Default receive buffer. Large enough that a burst of 100 000 route notifications is not dropped while JS keeps up. */
+export const DEFAULT_RCVBUF = 32 * 1024 * 1024;
+/** Default size of one receive slab. */
+export const DEFAULT_SLAB_SIZE = 1024 * 1024;
+const FRAME_CAPACITY = 512;
+/** Messages a dump buffers ahead of its consumer before the socket pauses reading. */
+const DUMP_HIGH_WATER = 8192;
+
+/** Options of {@link NetlinkSocket.open}. */
+export interface OpenOptions {
+  /** Open the socket in another network namespace: a name under /run/netns, or { path }, { pid }, { fd }. */
+  netns?: NetnsTarget;
+  /** Receive buffer in bytes (SO_RCVBUFFORCE when permitted, else SO_RCVBUF). Default 32 MiB. */
+  rcvbuf?: number;
+  /** Send buffer in bytes (SO_SNDBUF). */
+  sndbuf?: number;
+  /** NETLINK_EXT_ACK: error messages carry the kernel's explanation. Default true. */
+  extAck?: boolean;
+  /** NETLINK_GET_STRICT_CHK: the kernel validates dump requests strictly and applies their filters. Default true. */
+  strict?: boolean;
+  /** NETLINK_CAP_ACK: error messages do not echo the whole request. Default true. */
+  capAck?: boolean;
+  /** NETLINK_LISTEN_ALL_NSID: receive multicast from every peer namespace, with its nsid. Default false. */
+  listenAllNsid?: boolean;
+  /** NETLINK_NO_ENOBUFS: do not report overruns (they still happen). Default false. */
+  noEnobufs?: boolean;
+  /** NETLINK_BROADCAST_ERROR. Default false. */
+  broadcastError?: boolean;
+  /** Legacy multicast group bitmask given to bind() (groups 1..32). Default 0. */
+  groups?: number;
+  /** Size of each receive slab in bytes (at least 128 KiB). Default 1 MiB. */
+  slabSize?: number;
+}
+
+/** Options every I/O call takes. */
+export interface CallOptions {
+  /** Cancels the call: the promise rejects (or the iterator throws) with an AbortError. */
+  signal?: AbortSignal;
+  /** Milliseconds before the call fails with a NetlinkTimeoutError. */
+  timeout?: number;
+}
+
+/** Options of {@link NetlinkSocket.request}. */
+export interface RequestOptions extends CallOptions {
+  /** Name of the request for error messages, e.g. 'RTM_NEWADDR'. */
+  name?: string;
+  /**
+   * Turns an extended ack into an attribute path / missing attribute name,
+   * for requests whose layout is known (the spec engine supplies this).
+   */
+  describe?: (extAck: ExtAck, request: Uint8Array) => { attributePath?: string; missingAttribute?: string } | undefined;
+}
+
+/** Options of {@link NetlinkSocket.dump}. */
+export interface DumpOptions extends RequestOptions {
+  /**
+   * When the kernel flags the dump as interrupted (NLM_F_DUMP_INTR), run it again up
+   * to this many times. With retries the dump is collected before anything is yielded,
+   * so what the caller sees is one consistent snapshot. Default 0: stream, and throw
+   * DumpInterruptedError at the end if the kernel flagged the dump.
+   */
+  retry?: number;
+}
+
+/** A message received without a pending request (a request to a user-space server, or a late reply). */
+export type IncomingHandler = (msg: MessageView) => void;
+
+interface PendingRequest {
+  kind: 'request';
+  seq: number;
+  request: Uint8Array;
+  replies: MessageView[];
+  options: RequestOptions;
+  resolve: (replies: MessageView[]) => void;
+  reject: (err: Error) => void;
+  cleanup: () => void;
+}
+
+function checkBytes(bytes: unknown, field: string): Uint8Array {
+  if (!(bytes instanceof Uint8Array)) throw new TypeError(`${field} must be a Uint8Array holding a netlink message`);
+  if (bytes.length < NLMSG_HDRLEN) throw new RangeError(`${field}: ${bytes.length} bytes are too few for a netlink message`);
+  const len = dataViewOf(bytes).getUint32(0, LE);
+  if (len < NLMSG_HDRLEN || len > bytes.length) {
+    throw new RangeError(`${field}: nlmsg_len ${len} does not fit the ${bytes.length} bytes given`);
+  }
+  if (nlmsgAlign(len) < bytes.length) {
+    throw new RangeError(`${field}: holds more than one message (${bytes.length} bytes, first nlmsg_len ${len})`);
+  }
+  return bytes;
+}
+
+function checkOptions(options: CallOptions | undefined): void {
+  if (options === undefined) return;
+  if (options === null || typeof options !== 'object') throw new TypeError('options must be an object');
+  if (options.timeout !== undefined && (typeof options.timeout !== 'number' || !(options.timeout > 0) || !Number.isFinite(options.timeout))) {
+    throw new RangeError(`timeout must be a positive number of milliseconds, got ${String(options.timeout)}`);
+  }
+  if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) throw new TypeError('signal must be an AbortSignal');
+}
+
+function abortReason(signal: AbortSignal): Error {
+  const reason: unknown = signal.reason;
+  return new AbortError('The operation was aborted', { cause: reason });
+}
+
+function systemError(err: NodeJS.ErrnoException, fallbackSyscall: string): NetlinkSocketError {
+  const errno = typeof err.errno === 'number' ? Math.abs(err.errno) : (errnoNumber(err.code ?? '') ?? 0);
+  const wrapped = new NetlinkSocketError(err.syscall ?? fallbackSyscall, errno);
+  (wrapped as { cause?: unknown }).cause = err;
+  return wrapped;
+}
+
+/** A netlink socket: requests, dumps and multicast subscriptions over one AF_NETLINK socket. */
+export class NetlinkSocket {
+  /** Port id the kernel bound this socket to. */
+  readonly portId: number;
+  /** The netlink protocol number (see Protocol). */
+  readonly protocol: number;
+  /** Actual receive buffer size the kernel reports. */
+  readonly receiveBufferSize: number;
+  private readonly native: NativeSocket;
+  private readonly kernelOnly: boolean;
+  private readonly slabSize: number;
+  private readonly maxDatagram: number;
+  private slab!: Uint8Array;
+  private dv!: DataView;
+  private readonly frames = new Uint32Array(FRAME_CAPACITY * FRAME_WORDS);
+  private nextSeq = 1;
+  private readonly pending = new Map<number, PendingRequest | DumpOperation>();
+  private readonly dumpQueue: DumpOperation[] = [];
+  private activeDump: DumpOperation | undefined;
+  /** @internal */
+  readonly subscriptions = new Set<Subscription>();
+  private readonly groupRefs = new Map<number, number>();
+  private incomingHandler: IncomingHandler | undefined;
+  private isClosed = false;
+  private userUnref = false;
+  private isReffed = false;
+  private pausedBy = new Set<object>();
+  private readonly counters = { received: 0, dropped: 0, unmatched: 0, overruns: 0, truncated: 0 };
+
+  private constructor(protocol: number, native: NativeSocket, receiveBufferSize: number, slabSize: number, maxDatagram: number) {
+    this.protocol = protocol;
+    this.native = native;
+    this.portId = native.portId;
+    this.receiveBufferSize = receiveBufferSize;
+    this.kernelOnly = isKernelProtocol(protocol);
+    this.slabSize = slabSize;
+    this.maxDatagram = maxDatagram;
+    this.freshSlab();
+    native.start();
+    this.updateRef();
+  }
+
+  /**
+   * Opens a socket of a netlink protocol, optionally in another namespace.
+   * Extended acks, strict checking and capped acks are on unless turned off.
+   */
+  static async open(protocol: number, options: OpenOptions = {}): Promise<NetlinkSocket> {
+    if (!Number.isInteger(protocol) || protocol < 0 || protocol > 31) {
+      throw new RangeError(`protocol must be a netlink protocol number 0..31, got ${String(protocol)}`);
+    }
+    if (options === null || typeof options !== 'object') throw new TypeError('options must be an object');
+    const netns = options.netns === undefined ? null : resolveNetnsTarget(options.netns);
+    const rcvbuf = options.rcvbuf ?? DEFAULT_RCVBUF;
+    if (!Number.isInteger(rcvbuf) || rcvbuf < 1024 || rcvbuf > 0x7fffffff) throw new RangeError(`rcvbuf must be an integer 1024..2147483647, got ${String(rcvbuf)}`);
+    if (options.sndbuf !== undefined && (!Number.isInteger(options.sndbuf) || options.sndbuf < 1024)) throw new RangeError(`sndbuf must be an integer >= 1024, got ${String(options.sndbuf)}`);
+    const groups = options.groups ?? 0;
+    if (!Number.isInteger(groups) || groups < 0 || groups > 0xffffffff) throw new RangeError(`groups must be a 32-bit bitmask, got ${String(groups)}`);
+    const slabSize = options.slabSize ?? DEFAULT_SLAB_SIZE;
+    if (!Number.isInteger(slabSize) || slabSize < 128 * 1024) throw new RangeError(`slabSize must be an integer >= 131072, got ${String(slabSize)}`);
+
+    const binding = nativeBinding();
+    if (!binding.supported) throw new NlkitError('netlink sockets are only available on Linux', 'ERR_UNSUPPORTED_PLATFORM');
+    let sock: NetlinkSocket | undefined;
+    // The batch callback needs the instance; it is only called after start().
+    const onBatch = (frames: number, slabFull: boolean, error: NodeJS.ErrnoException | null): void => {
+      sock?.onBatch(frames, slabFull, error);
+    };
+    let native: NativeSocket;
+    try {
+      native = new binding.Socket(protocol, groups >>> 0, netns, onBatch);
+    } catch (err) {
+      throw systemError(err as NodeJS.ErrnoException, 'socket');
+    }
+    try {
+      const setFlag = (option: number, on: boolean | undefined, dflt: boolean): void => {
+        if (on ?? dflt) native.setNetlinkOption(option, 1);
+      };
+      setFlag(NETLINK_EXT_ACK, options.extAck, true);
+      setFlag(NETLINK_CAP_ACK, options.capAck, true);
+      setFlag(NETLINK_LISTEN_ALL_NSID, options.listenAllNsid, false);
+      setFlag(NETLINK_NO_ENOBUFS, options.noEnobufs, false);
+      setFlag(NETLINK_BROADCAST_ERROR, options.broadcastError, false);
+      if (options.strict ?? true) {
+        try {
+          native.setNetlinkOption(NETLINK_GET_STRICT_CHK, 1);
+        } catch (err) {
+          // Kernels before 4.20 do not know the option; strictness is a best effort there.
+          if ((err as NodeJS.ErrnoException).code !== 'ENOPROTOOPT') throw err;
+        }
+      }
+      let actual: number;
+      try {
+        actual = native.setReceiveBuffer(rcvbuf, true);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EPERM') throw err;
+        actual = native.setReceiveBuffer(rcvbuf, false);
+      }
+      if (options.sndbuf !== undefined) native.setSendBuffer(options.sndbuf);
+      sock = new NetlinkSocket(protocol, native, actual, slabSize, binding.maxDatagram);
+      return sock;
+    } catch (err) {
+      native.close();
+      if (err instanceof NlkitError || err instanceof TypeError || err instanceof RangeError) throw err;
+      throw systemError(err as NodeJS.ErrnoException, 'setsockopt');
+    }
+  }
+
+  /** True once close() ran. */
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  /** Counters of what the receive path saw (received, dropped spoofed, unmatched, overruns, truncated). */
+  get stats(): Readonly<typeof this.counters> {
+    return { ...this.counters };
+  }
+
+  private ensureOpen(): void {
+    if (this.isClosed) throw new SocketClosedError();
+  }
+
+  private allocSeq(): number {
+    for (;;) {
+      const seq = this.nextSeq;
+      this.nextSeq = seq >= 0xffffffff ? 1 : seq + 1;
+      if (!this.pending.has(seq)) return seq;
+    }
+  }
+
+  /** Copies a request and writes our sequence number, port id and flags into the copy. */
+  private stamp(bytes: Uint8Array, seq: number, addFlags: number): Uint8Array {
+    const out = bytes.slice();
+    const dv = dataViewOf(out);
+    dv.setUint16(6, dv.getUint16(6, LE) | addFlags, LE);
+    dv.setUint32(8, seq, LE);
+    dv.setUint32(12, this.portId, LE);
+    return out;
+  }
+
+  private transmit(bytes: Uint8Array, port = 0, groups = 0): void {
+    try {
+      this.native.send(bytes, port, groups);
+    } catch (err) {
+      throw systemError(err as NodeJS.ErrnoException, 'sendto');
+    }
+  }
+
+  /**
+   * Sends one request and resolves with the kernel's replies once it acknowledges it
+   * (NLM_F_ACK is added). Rejects with NetlinkError when the kernel refuses it.
+   */
+  request(bytes: Uint8Array, options: RequestOptions = {}): Promise<MessageView[]> {
+    try {
+      this.ensureOpen();
+      checkBytes(bytes, 'request');
+      checkOptions(options);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    if (options.signal?.aborted) return Promise.reject(abortReason(options.signal));
+    return new Promise<MessageView[]>((resolve, reject) => {
+      const seq = this.allocSeq();
+      const stamped = this.stamp(bytes, seq, NLM_F_REQUEST | NLM_F_ACK);
+      let timer: NodeJS.Timeout | undefined;
+      const onAbort = (): void => fail(abortReason(options.signal!));
+      const cleanup = (): void => {
+        this.pending.delete(seq);
+        if (timer) clearTimeout(timer);
+        options.signal?.removeEventListener('abort', onAbort);
+        this.updateRef();
+      };
+      const fail = (err: Error): void => {
+        cleanup();
+        reject(err);
+      };
+      const op: PendingRequest = {
+        kind: 'request',
+        seq,
+        request: stamped,
+        replies: [],
+        options,
+        resolve: (replies) => {
+          cleanup();
+          resolve(replies);
+        },
+        reject: fail,
+        cleanup,
+      };
+      this.pending.set(seq, op);
+      if (options.timeout !== undefined) timer = setTimeout(() => fail(new NetlinkTimeoutError(options.timeout!, options.name ?? 'request')), options.timeout);
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      this.updateRef();
+      try {
+        this.transmit(stamped);
+      } catch (err) {
+        fail(err as Error);
+      }
+    });
+  }
+
+  /**
+   * Sends a dump request and streams the messages as datagrams arrive.
+   * Breaking out of the loop drains the rest of the dump so the socket stays
+   * usable. The kernel runs one dump per socket at a time: further dumps queue.
+   */
+  dump(bytes: Uint8Array, options: DumpOptions = {}): DumpIterator {
+    this.ensureOpen();
+    checkBytes(bytes, 'dump request');
+    checkOptions(options);
+    const retry = options.retry ?? 0;
+    if (!Number.isInteger(retry) || retry < 0 || retry > 100) throw new RangeError(`retry must be an integer 0..100, got ${String(retry)}`);
+    return new DumpIterator(this, bytes, options);
+  }
+
+  /** Runs a dump to completion and returns every message (retrying on NLM_F_DUMP_INTR as `retry` allows). */
+  async dumpAll(bytes: Uint8Array, options: DumpOptions = {}): Promise<MessageView[]> {
+    const out: MessageView[] = [];
+    for await (const msg of this.dump(bytes, options)) out.push(msg);
+    return out;
+  }
+
+  /** @internal Queues a dump operation; it starts when no other dump runs. */
+  enqueueDump(op: DumpOperation): void {
+    this.ensureOpen();
+    this.dumpQueue.push(op);
+    this.updateRef();
+    this.startNextDump();
+  }
+
+  private startNextDump(): void {
+    while (!this.activeDump && this.dumpQueue.length > 0 && !this.isClosed) {
+      const op = this.dumpQueue.shift()!;
+      if (op.finished) continue;
+      const seq = this.allocSeq();
+      op.begin(seq, this.stamp(op.requestBytes, seq, NLM_F_REQUEST | NLM_F_DUMP));
+      this.activeDump = op;
+      this.pending.set(seq, op);
+      try {
+        this.transmit(op.sent!);
+      } catch (err) {
+        this.finishDump(op, err as Error);
+      }
+    }
+    this.updateRef();
+  }
+
+  /** @internal Called by a dump when it ends (completed, failed, drained or cancelled before start). */
+  finishDump(op: DumpOperation, error?: Error): void {
+    if (op.seq !== undefined) this.pending.delete(op.seq);
+    const i = this.dumpQueue.indexOf(op);
+    if (i >= 0) this.dumpQueue.splice(i, 1);
+    op.complete(error);
+    if (this.activeDump === op) {
+      this.activeDump = undefined;
+      this.setPaused(op, false);
+      this.startNextDump();
+    }
+    this.updateRef();
+  }
+
+  /** @internal Pause or resume reading on behalf of `owner` (a dump or subscription whose queue is full). */
+  setPaused(owner: object, paused: boolean): void {
+    if (this.isClosed) return;
+    const before = this.pausedBy.size > 0;
+    if (paused) this.pausedBy.add(owner);
+    else this.pausedBy.delete(owner);
+    const after = this.pausedBy.size > 0;
+    if (before !== after) {
+      if (after) this.native.pause();
+      else this.native.resume();
+    }
+  }
+
+  /**
+   * Joins multicast groups and returns an async iterator of their messages.
+   * Overruns (the kernel dropped messages) arrive in-band as `{ overrun: true }`.
+   */
+  subscribe(groups: number | readonly number[], options: SubscribeOptions = {}): Subscription {
+    this.ensureOpen();
+    const list = typeof groups === 'number' ? [groups] : groups;
+    if (!Array.isArray(list) || list.length === 0) throw new TypeError('groups must be a group number or a non-empty array of them');
+    for (const g of list) {
+      if (!Number.isInteger(g) || g <= 0 || g > 0xffffffff) throw new RangeError(`group must be a positive integer, got ${String(g)}`);
+    }
+    checkOptions(options);
+    const sub = new Subscription(this, [...new Set(list)], options);
+    for (const g of sub.groups) this.joinGroup(g);
+    this.subscriptions.add(sub);
+    this.updateRef();
+    return sub;
+  }
+
+  /** @internal */
+  unsubscribe(sub: Subscription): void {
+    if (!this.subscriptions.delete(sub)) return;
+    this.setPaused(sub, false);
+    if (!this.isClosed) for (const g of sub.groups) this.leaveGroup(g);
+    this.updateRef();
+  }
+
+  /** Joins a multicast group (NETLINK_ADD_MEMBERSHIP); counted, so nested joins are safe. */
+  joinGroup(group: number): void {
+    this.ensureOpen();
+    const n = this.groupRefs.get(group) ?? 0;
+    if (n === 0) {
+      try {
+        this.native.setNetlinkOption(NETLINK_ADD_MEMBERSHIP, group);
+      } catch (err) {
+        throw systemError(err as NodeJS.ErrnoException, 'setsockopt(NETLINK_ADD_MEMBERSHIP)');
+      }
+    }
+    this.groupRefs.set(group, n + 1);
+  }
+
+  /** Leaves a multicast group joined with joinGroup(). */
+  leaveGroup(group: number): void {
+    this.ensureOpen();
+    const n = this.groupRefs.get(group) ?? 0;
+    if (n === 0) return;
+    if (n === 1) {
+      this.groupRefs.delete(group);
+      try {
+        this.native.setNetlinkOption(NETLINK_DROP_MEMBERSHIP, group);
+      } catch (err) {
+        throw systemError(err as NodeJS.ErrnoException, 'setsockopt(NETLINK_DROP_MEMBERSHIP)');
+      }
+    } else {
+      this.groupRefs.set(group, n - 1);
+    }
+  }
+
+  /**
+   * Sends bytes as they are (no sequence number written) to a port and/or groups:
+   * for user-space peers on NETLINK_USERSOCK and for replies a server sends.
+   */
+  send(bytes: Uint8Array, destination: { port?: number; groups?: number } = {}): void {
+    this.ensureOpen();
+    if (!(bytes instanceof Uint8Array)) throw new TypeError('bytes must be a Uint8Array');
+    const port = destination.port ?? 0;
+    const groups = destination.groups ?? 0;
+    if (!Number.isInteger(port) || port < 0 || port > 0xffffffff) throw new RangeError(`port must be a 32-bit port id, got ${String(port)}`);
+    if (!Number.isInteger(groups) || groups < 0 || groups > 0xffffffff) throw new RangeError(`groups must be a 32-bit bitmask, got ${String(groups)}`);
+    this.transmit(bytes, port, groups);
+  }
+
+  /**
+   * Receives unicast messages that answer no pending request (requests to a
+   * user-space server, late replies). Replaces any earlier handler; undefined removes it.
+   */
+  onIncoming(handler: IncomingHandler | undefined): void {
+    this.ensureOpen();
+    this.incomingHandler = handler;
+    this.updateRef();
+  }
+
+  /** Attaches a classic BPF filter (8 bytes per instruction: u16 code, u8 jt, u8 jf, u32 k). */
+  attachFilter(program: Uint8Array): void {
+    this.ensureOpen();
+    if (!(program instanceof Uint8Array) || program.length === 0 || program.length % 8 !== 0) {
+      throw new RangeError('filter program must be a non-empty Uint8Array of 8-byte instructions');
+    }
+    try {
+      this.native.attachFilter(program);
+    } catch (err) {
+      throw systemError(err as NodeJS.ErrnoException, 'setsockopt(SO_ATTACH_FILTER)');
+    }
+  }
+
+  /** Removes an attached filter. */
+  detachFilter(): void {
+    this.ensureOpen();
+    try {
+      this.native.detachFilter();
+    } catch (err) {
+      throw systemError(err as NodeJS.ErrnoException, 'setsockopt(SO_DETACH_FILTER)');
+    }
+  }
+
+  /** Sets a SOL_NETLINK option by number. */
+  setOption(option: number, value: number): void {
+    this.ensureOpen();
+    try {
+      this.native.setNetlinkOption(option, value);
+    } catch (err) {
+      throw systemError(err as NodeJS.ErrnoException, 'setsockopt');
+    }
+  }
+
+  /** Lets the process exit while this socket has work pending (like dgram's unref). */
+  unref(): this {
+    this.userUnref = true;
+    this.updateRef();
+    return this;
+  }
+
+  /** Undoes unref(): pending work keeps the process alive again. */
+  ref(): this {
+    this.userUnref = false;
+    this.updateRef();
+    return this;
+  }
+
+  // The socket keeps the event loop alive only while something waits on it.
+  private updateRef(): void {
+    if (this.isClosed) return;
+    const busy = !this.userUnref && (this.pending.size > 0 || this.dumpQueue.length > 0 || this.subscriptions.size > 0 || this.incomingHandler !== undefined);
+    if (busy === this.isReffed) return;
+    this.isReffed = busy;
+    if (busy) this.native.ref();
+    else this.native.unref();
+  }
+
+  /** Closes the socket: pending requests and dumps reject with SocketClosedError, subscriptions end. Idempotent. */
+  close(): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    this.native.close();
+    const err = new SocketClosedError('socket closed while the operation was pending');
+    for (const op of [...this.pending.values()]) {
+      if (op.kind === 'request') op.reject(err);
+    }
+    for (const op of [...this.dumpQueue, ...(this.activeDump ? [this.activeDump] : [])]) op.complete(err);
+    this.dumpQueue.length = 0;
+    this.activeDump = undefined;
+    this.pending.clear();
+    for (const sub of [...this.subscriptions]) sub.end();
+    this.subscriptions.clear();
+    this.incomingHandler = undefined;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.close();
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  // ---- receive path ------------------------------------------------------
+
+  private freshSlab(): void {
+    this.slab = new Uint8Array(this.slabSize);
+    this.dv = dataViewOf(this.slab);
+    this.native.setSlab(this.slab, 0, this.frames);
+  }
+
+  private onBatch(count: number, slabFull: boolean, error: NodeJS.ErrnoException | null): void {
+    if (this.isClosed) return;
+    const frames = this.frames;
+    const slab = this.slab;
+    const dv = this.dv;
+    for (let i = 0; i < count && !this.isClosed; i++) {
+      const base = i * FRAME_WORDS;
+      const flags = frames[base + FRAME_FLAGS]!;
+      if (flags & FRAME_OVERRUN) {
+        this.onOverrun(new NetlinkOverrunError());
+        continue;
+      }
+      const offset = frames[base + FRAME_OFFSET]!;
+      const length = frames[base + FRAME_LENGTH]!;
+      const port = frames[base + FRAME_PORT]!;
+      if (flags & FRAME_TRUNCATED) {
+        this.counters.truncated++;
+        this.onOverrun(new NetlinkTruncatedError(length));
+        continue;
+      }
+      if (port !== 0 && this.kernelOnly) {
+        // Only the kernel speaks on kernel protocols: anything else is spoofed.
+        this.counters.dropped++;
+        continue;
+      }
+      this.counters.received++;
+      const group = frames[base + FRAME_GROUP]!;
+      const nsidWord = frames[base + FRAME_NSID]!;
+      this.onDatagram(slab, dv, offset, offset + length, port, group, nsidWord === NSID_NONE ? undefined : nsidWord | 0);
+    }
+    if (!this.isClosed && (slabFull || this.slab.length - this.native.slabOffset < this.maxDatagram)) this.freshSlab();
+    if (error && !this.isClosed) this.onSocketError(systemError(error, 'recvmsg'));
+  }
+
+  private onDatagram(slab: Uint8Array, dv: DataView, start: number, end: number, port: number, group: number, nsid: number | undefined): void {
+    let pos = start;
+    let last: PendingRequest | DumpOperation | undefined;
+    let lastSeq = -1;
+    while (end - pos >= NLMSG_HDRLEN) {
+      const length = dv.getUint32(pos, LE);
+      if (length < NLMSG_HDRLEN || length > end - pos) {
+        this.onMalformed(new NetlinkDecodeError(`message length ${length} does not fit the datagram (${end - pos} bytes left)`, pos - start), group, dv.getUint32(pos + 8, LE));
+        return;
+      }
+      const msg = new MessageView(slab, pos, dv);
+      msg.senderPort = port;
+      if (group !== 0) {
+        msg.group = group;
+        msg.nsid = nsid;
+        for (const sub of this.subscriptions) if (sub.wants(group)) sub.push(msg);
+      } else {
+        if (msg.seq !== lastSeq) {
+          lastSeq = msg.seq;
+          last = this.pending.get(msg.seq);
+        }
+        if (last === undefined) this.onUnmatched(msg);
+        else if (last.kind === 'request') this.onRequestMessage(last, msg);
+        else last.onMessage(msg);
+        if (this.isClosed) return;
+      }
+      pos += nlmsgAlign(length);
+    }
+  }
+
+  private onRequestMessage(op: PendingRequest, msg: MessageView): void {
+    const type = msg.type;
+    if (type === NLMSG_ERROR) {
+      let ack;
+      try {
+        ack = parseErrorMessage(msg);
+      } catch (err) {
+        op.reject(err as Error);
+        return;
+      }
+      if (ack.errno === 0) op.resolve(op.replies);
+      else op.reject(this.kernelError(ack.errno, ack.extAck, op.seq, op.request, op.options));
+    } else if (type === NLMSG_DONE) {
+      // A multipart answer to a `do`: the acknowledgement still follows.
+      const done = parseDoneMessage(msg);
+      if (done.errno !== 0) op.reject(this.kernelError(done.errno, done.extAck, op.seq, op.request, op.options));
+    } else if (type !== NLMSG_NOOP && type !== NLMSG_OVERRUN) {
+      op.replies.push(msg);
+    }
+  }
+
+  /** @internal Builds the NetlinkError for a kernel rejection. */
+  kernelError(errno: number, extAck: ExtAck | undefined, seq: number, request: Uint8Array, options: RequestOptions): NetlinkError {
+    const requestType = dataViewOf(request).getUint16(4, LE);
+    let described: { attributePath?: string; missingAttribute?: string } | undefined;
+    if (extAck && options.describe) {
+      try {
+        described = options.describe(extAck, request);
+      } catch {
+        described = undefined; // a describer must never hide the kernel's own error
+      }
+    }
+    return new NetlinkError(errno, {
+      extAck,
+      seq,
+      requestType,
+      ...(options.name !== undefined ? { requestName: options.name } : {}),
+      ...(described?.attributePath !== undefined ? { attributePath: described.attributePath } : {}),
+      ...(described?.missingAttribute !== undefined ? { missingAttribute: described.missingAttribute } : {}),
+    });
+  }
+
+  private onUnmatched(msg: MessageView): void {
+    if (this.incomingHandler) {
+      this.incomingHandler(msg);
+      return;
+    }
+    this.counters.unmatched++;
+  }
+
+  private onMalformed(err: NetlinkDecodeError, group: number, seq: number): void {
+    if (group !== 0) {
+      for (const sub of this.subscriptions) if (sub.wants(group)) sub.fail(err);
+      return;
+    }
+    const op = this.pending.get(seq);
+    if (!op) return;
+    if (op.kind === 'request') op.reject(err);
+    else this.finishDump(op, err);
+  }
+
+  // Messages were dropped: subscribers learn in-band, and requests waiting for
+  // an answer fail because that answer may be among the lost.
+  private onOverrun(err: NetlinkOverrunError | NetlinkTruncatedError): void {
+    this.counters.overruns++;
+    for (const sub of this.subscriptions) sub.pushOverrun(err instanceof NetlinkTruncatedError);
+    for (const op of [...this.pending.values()]) {
+      if (op.kind === 'request') op.reject(err);
+      else if (err instanceof NetlinkTruncatedError) this.finishDump(op, err);
+    }
+  }
+
+  private onSocketError(err: NetlinkSocketError): void {
+    for (const op of [...this.pending.values()]) {
+      if (op.kind === 'request') op.reject(err);
+      else this.finishDump(op, err);
+    }
+    for (const sub of this.subscriptions) sub.fail(err);
+  }
+}
+
+/** @internal State of one dump request while it is queued or running. */
+export class DumpOperation {
+  readonly kind = 'dump' as const;
+  seq: number | undefined;
+  sent: Uint8Array | undefined;
+  finished = false;
+  interrupted = false;
+  filtered = false;
+  received = 0;
+  /** Messages waiting for the consumer. */
+  queue: MessageView[] = [];
+  private head = 0;
+  private error: Error | undefined;
+  private wake: (() => void) | undefined;
+  /** When set, messages are discarded (the consumer left early). */
+  draining = false;
+
+  constructor(
+    readonly socket: NetlinkSocket,
+    readonly requestBytes: Uint8Array,
+    readonly options: DumpOptions,
+  ) {}
+
+  begin(seq: number, sent: Uint8Array): void {
+    this.seq = seq;
+    this.sent = sent;
+  }
+
+  get buffered(): number {
+    return this.queue.length - this.head;
+  }
+
+  onMessage(msg: MessageView): void {
+    const type = msg.type;
+    if (msg.flags & NLM_F_DUMP_INTR) this.interrupted = true;
+    if (type === NLMSG_DONE) {
+      const done = parseDoneMessage(msg);
+      if (done.errno !== 0) {
+        this.socket.finishDump(this, this.socket.kernelError(done.errno, done.extAck, this.seq!, this.sent!, this.options));
+      } else {
+        this.socket.finishDump(this);
+      }
+      return;
+    }
+    if (type === NLMSG_ERROR) {
+      let ack;
+      try {
+        ack = parseErrorMessage(msg);
+      } catch (err) {
+        this.socket.finishDump(this, err as Error);
+        return;
+      }
+      // An ACK for a dump (the caller set NLM_F_ACK) carries nothing; a failure ends it.
+      if (ack.errno !== 0) this.socket.finishDump(this, this.socket.kernelError(ack.errno, ack.extAck, this.seq!, this.sent!, this.options));
+      return;
+    }
+    if (type === NLMSG_NOOP || type === NLMSG_OVERRUN) return;
+    if (msg.flags & NLM_F_DUMP_FILTERED) this.filtered = true;
+    this.received++;
+    if (this.draining) return;
+    this.queue.push(msg);
+    if (this.buffered >= DUMP_HIGH_WATER) this.socket.setPaused(this, true);
+    this.notify();
+  }
+
+  complete(error?: Error): void {
+    if (this.finished) return;
+    this.finished = true;
+    if (error && !this.error) this.error = error;
+    this.notify();
+  }
+
+  private notify(): void {
+    const wake = this.wake;
+    if (wake) {
+      this.wake = undefined;
+      wake();
+    }
+  }
+
+  /** Next queued message, undefined when none is queued yet. */
+  take(): MessageView | undefined {
+    if (this.head >= this.queue.length) return undefined;
+    const msg = this.queue[this.head]!;
+    this.queue[this.head] = undefined as unknown as MessageView;
+    this.head++;
+    if (this.head === this.queue.length) {
+      this.queue.length = 0;
+      this.head = 0;
+    } else if (this.head >= 4096 && this.head * 2 >= this.queue.length) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
+    }
+    if (this.buffered < DUMP_HIGH_WATER / 2) this.socket.setPaused(this, false);
+    return msg;
+  }
+
+  /** The error the dump ended with, if any. */
+  get failure(): Error | undefined {
+    return this.error;
+  }
+
+  /** Resolves when a message is queued or the dump ends. */
+  waitForMore(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.wake = resolve;
+    });
+  }
+
+  /** Consumer left before the end: discard the rest but keep reading until DONE. */
+  abandon(): void {
+    this.draining = true;
+    this.queue.length = 0;
+    this.head = 0;
+    this.socket.setPaused(this, false);
+  }
+}
+
+/**
+ * The async iterator returned by {@link NetlinkSocket.dump}. Besides iterating,
+ * it tells whether the kernel applied the request's filter (`filtered`) once
+ * the dump has ended.
+ */
+export class DumpIterator implements AsyncIterableIterator<MessageView> {
+  private op: DumpOperation | undefined;
+  private attempts = 0;
+  private collected: MessageView[] | undefined;
+  private collectedIndex = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly onAbort: () => void;
+  private cancelled: Error | undefined;
+  private done = false;
+
+  constructor(
+    private readonly socket: NetlinkSocket,
+    private readonly bytes: Uint8Array,
+    private readonly options: DumpOptions,
+  ) {
+    this.onAbort = () => this.cancel(abortReason(options.signal!));
+  }
+
+  /** NLM_F_DUMP_FILTERED was set: the kernel applied the request's filter attributes. */
+  get filtered(): boolean {
+    return this.op?.filtered ?? false;
+  }
+
+  /** Messages received so far (including those already consumed). */
+  get received(): number {
+    return this.op?.received ?? 0;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  private start(): DumpOperation {
+    const op = new DumpOperation(this.socket, this.bytes, this.options);
+    this.attempts++;
+    this.op = op;
+    this.socket.enqueueDump(op);
+    return op;
+  }
+
+  private arm(): void {
+    const { signal, timeout } = this.options;
+    if (signal) {
+      if (signal.aborted) throw abortReason(signal);
+      signal.addEventListener('abort', this.onAbort, { once: true });
+    }
+    if (timeout !== undefined) this.timer = setTimeout(() => this.cancel(new NetlinkTimeoutError(timeout, this.options.name ?? 'dump')), timeout);
+  }
+
+  private disarm(): void {
+    this.options.signal?.removeEventListener('abort', this.onAbort);
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private cancel(err: Error): void {
+    if (this.done) return;
+    this.cancelled = err;
+    const op = this.op;
+    if (op && !op.finished) {
+      op.abandon();
+      op.complete(err);
+    }
+  }
+
+  async next(): Promise<IteratorResult<MessageView>> {
+    if (this.done) return { value: undefined, done: true };
+    if (!this.op) {
+      this.arm();
+      this.start();
+      if ((this.options.retry ?? 0) > 0) await this.collect();
+    }
+    if (this.collected) {
+      if (this.collectedIndex < this.collected.length) {
+        const value = this.collected[this.collectedIndex]!;
+        this.collected[this.collectedIndex++] = undefined as unknown as MessageView;
+        return { value, done: false };
+      }
+      return this.end();
+    }
+    const op = this.op!;
+    for (;;) {
+      if (this.cancelled) throw this.stop(this.cancelled);
+      const msg = op.take();
+      if (msg !== undefined) return { value: msg, done: false };
+      if (op.finished) return this.end();
+      await op.waitForMore();
+    }
+  }
+
+  // Retry mode: read whole attempts until one is not interrupted (or retries run out).
+  private async collect(): Promise<void> {
+    const maxAttempts = (this.options.retry ?? 0) + 1;
+    for (;;) {
+      const op = this.op!;
+      const all: MessageView[] = [];
+      for (;;) {
+        if (this.cancelled) throw this.stop(this.cancelled);
+        const msg = op.take();
+        if (msg !== undefined) {
+          all.push(msg);
+          continue;
+        }
+        if (op.finished) break;
+        await op.waitForMore();
+      }
+      if (op.failure) throw this.stop(op.failure);
+      if (op.interrupted) {
+        if (this.attempts < maxAttempts) {
+          this.start();
+          continue;
+        }
+        throw this.stop(new DumpInterruptedError(all, this.attempts));
+      }
+      this.collected = all;
+      return;
+    }
+  }
+
+  private end(): IteratorResult<MessageView> {
+    const op = this.op!;
+    if (this.cancelled) throw this.stop(this.cancelled);
+    if (op.failure) throw this.stop(op.failure);
+    if (op.interrupted && !this.collected) throw this.stop(new DumpInterruptedError([], this.attempts, op.received));
+    this.stop();
+    return { value: undefined, done: true };
+  }
+
+  /** Ends iteration; an unfinished dump is drained in the background. Returns `err` for throwing. */
+  private stop<E extends Error | undefined>(err?: E): E {
+    this.done = true;
+    this.disarm();
+    const op = this.op;
+    if (op && !op.finished) op.abandon();
+    this.collected = undefined;
+    return err as E;
+  }
+
+  /** Leaving the loop early: the rest of the dump is drained in the background. */
+  async return(): Promise<IteratorResult<MessageView>> {
+    if (!this.done) this.stop();
+    return { value: undefined, done: true };
+  }
+}

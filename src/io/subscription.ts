@@ -1,0 +1,191 @@
+// A multicast subscription as an async iterator. The queue is bounded: when
+// it is full the socket stops reading, so a burst waits in the kernel's
+// receive buffer instead of in JS memory. When the kernel had to drop
+// messages anyway, an overrun marker takes their place in the stream.
+import type { MessageView } from '../core/message.js';
+import { AbortError } from '../core/errors.js';
+import type { NetlinkSocket } from './socket.js';
+
+/** In-band marker: the kernel dropped messages here (ENOBUFS), or a datagram arrived truncated. */
+export interface Overrun {
+  readonly overrun: true;
+  /** True when a datagram was cut short rather than dropped. */
+  readonly truncated: boolean;
+}
+
+/** What a subscription yields. */
+export type SubscriptionItem = MessageView | Overrun;
+
+/** True when an item is an overrun marker rather than a message. */
+export function isOverrun(item: SubscriptionItem): item is Overrun {
+  return (item as Partial<Overrun>).overrun === true;
+}
+
+/** Options of {@link NetlinkSocket.subscribe}. */
+export interface SubscribeOptions {
+  /** Ends the subscription: the iterator throws an AbortError. */
+  signal?: AbortSignal;
+  /** Messages queued before the socket pauses reading. Default 16384. */
+  maxQueue?: number;
+}
+
+const OVERRUN: Overrun = Object.freeze({ overrun: true as const, truncated: false });
+const TRUNCATED: Overrun = Object.freeze({ overrun: true as const, truncated: true });
+
+/** Messages of some multicast groups, in arrival order, with overruns in-band. */
+export class Subscription implements AsyncIterableIterator<SubscriptionItem> {
+  /** Group numbers this subscription joined. */
+  readonly groups: readonly number[];
+  private readonly groupSet: Set<number>;
+  private readonly maxQueue: number;
+  private queue: SubscriptionItem[] = [];
+  private head = 0;
+  private wake: (() => void) | undefined;
+  private error: Error | undefined;
+  private ended = false;
+  private paused = false;
+  private readonly onAbort: (() => void) | undefined;
+
+  /** @internal Use NetlinkSocket.subscribe(). */
+  constructor(
+    private readonly socket: NetlinkSocket,
+    groups: number[],
+    private readonly options: SubscribeOptions,
+  ) {
+    this.groups = Object.freeze(groups);
+    this.groupSet = new Set(groups);
+    const maxQueue = options.maxQueue ?? 16384;
+    if (!Number.isInteger(maxQueue) || maxQueue < 1) throw new RangeError(`maxQueue must be a positive integer, got ${String(maxQueue)}`);
+    this.maxQueue = maxQueue;
+    const signal = options.signal;
+    if (signal) {
+      this.onAbort = () => this.fail(new AbortError('The subscription was aborted', { cause: signal.reason }));
+      if (signal.aborted) this.onAbort();
+      else signal.addEventListener('abort', this.onAbort, { once: true });
+    }
+  }
+
+  /** @internal */
+  wants(group: number): boolean {
+    return this.groupSet.has(group);
+  }
+
+  /** Items waiting to be read. */
+  get queued(): number {
+    return this.queue.length - this.head;
+  }
+
+  /** @internal */
+  push(msg: MessageView): void {
+    if (this.ended) return;
+    this.queue.push(msg);
+    if (!this.paused && this.queued >= this.maxQueue) {
+      this.paused = true;
+      this.socket.setPaused(this, true);
+    }
+    this.notify();
+  }
+
+  /** @internal */
+  pushOverrun(truncated: boolean): void {
+    if (this.ended) return;
+    // Consecutive overruns say the same thing: one marker is enough.
+    const last = this.queue[this.queue.length - 1];
+    if (this.queued > 0 && last === (truncated ? TRUNCATED : OVERRUN)) return;
+    this.queue.push(truncated ? TRUNCATED : OVERRUN);
+    this.notify();
+  }
+
+  /** @internal The subscription ends with an error after the queued items. */
+  fail(err: Error): void {
+    if (this.ended) return;
+    this.error ??= err;
+    this.finish();
+  }
+
+  /** @internal The socket closed: the iterator finishes after the queued items. */
+  end(): void {
+    this.finish();
+  }
+
+  private finish(): void {
+    if (this.ended) return;
+    this.ended = true;
+    if (this.onAbort) this.options.signal?.removeEventListener('abort', this.onAbort);
+    this.socket.unsubscribe(this);
+    this.notify();
+  }
+
+  private notify(): void {
+    const wake = this.wake;
+    if (wake) {
+      this.wake = undefined;
+      wake();
+    }
+  }
+
+  private take(): SubscriptionItem | undefined {
+    if (this.head >= this.queue.length) return undefined;
+    const item = this.queue[this.head]!;
+    this.queue[this.head] = undefined as unknown as SubscriptionItem;
+    this.head++;
+    if (this.head === this.queue.length) {
+      this.queue.length = 0;
+      this.head = 0;
+    } else if (this.head >= 4096 && this.head * 2 >= this.queue.length) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
+    }
+    if (this.paused && this.queued <= this.maxQueue >> 1) {
+      this.paused = false;
+      this.socket.setPaused(this, false);
+    }
+    return item;
+  }
+
+  async next(): Promise<IteratorResult<SubscriptionItem>> {
+    for (;;) {
+      // An abort wins over queued items; a socket error is reported after them.
+      if (this.error instanceof AbortError) return this.throwError();
+      const item = this.take();
+      if (item !== undefined) return { value: item, done: false };
+      if (this.ended) {
+        if (this.error) return this.throwError();
+        return { value: undefined, done: true };
+      }
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+      });
+    }
+  }
+
+  private throwError(): never {
+    const err = this.error!;
+    this.error = undefined;
+    this.queue.length = 0;
+    this.head = 0;
+    throw err;
+  }
+
+  /** Leaves the groups (unless other subscriptions still use them) and ends the iterator. */
+  async return(): Promise<IteratorResult<SubscriptionItem>> {
+    this.close();
+    return { value: undefined, done: true };
+  }
+
+  /** Ends the subscription now; queued items are discarded. */
+  close(): void {
+    this.queue.length = 0;
+    this.head = 0;
+    this.error = undefined;
+    this.finish();
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.close();
+  }
+}
