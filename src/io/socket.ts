@@ -103,6 +103,8 @@ export interface CallOptions {
 
 /** Options of {@link NetlinkSocket.request}. */
 export interface RequestOptions extends CallOptions {
+  /** Destination port: 0 (the kernel, default) or a user-space peer on NETLINK_USERSOCK. */
+  port?: number;
   /** Name of the request for error messages, e.g. 'RTM_NEWADDR'. */
   name?: string;
   /**
@@ -157,6 +159,10 @@ function checkOptions(options: CallOptions | undefined): void {
     throw new RangeError(`timeout must be a positive number of milliseconds, got ${String(options.timeout)}`);
   }
   if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) throw new TypeError('signal must be an AbortSignal');
+  const port = (options as RequestOptions).port;
+  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 0xffffffff)) {
+    throw new RangeError(`port must be a 32-bit port id, got ${String(port)}`);
+  }
 }
 
 function abortReason(signal: AbortSignal): Error {
@@ -364,7 +370,7 @@ export class NetlinkSocket {
       options.signal?.addEventListener('abort', onAbort, { once: true });
       this.updateRef();
       try {
-        this.transmit(stamped);
+        this.transmit(stamped, options.port ?? 0);
       } catch (err) {
         fail(err as Error);
       }
@@ -409,7 +415,7 @@ export class NetlinkSocket {
       this.activeDump = op;
       this.pending.set(seq, op);
       try {
-        this.transmit(op.sent!);
+        this.transmit(op.sent!, op.options.port ?? 0);
       } catch (err) {
         this.finishDump(op, err as Error);
       }
