@@ -1,0 +1,225 @@
+#!/usr/bin/env node
+// nlkit benchmarks (`npm run bench`; never part of `npm test`). Needs root.
+//
+// Everything is measured in this one run and reported as ratios against the
+// references measured alongside it, because the machines are shared and noisy:
+//   - a C program that only recv()s the same route dump (bench/c/recv_dump.c),
+//   - iproute2's `ip -j route show` as a whole process.
+// Results go to stdout as a table and to bench/out/results.json.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Benchmark from 'benchmark';
+import {
+  AF_INET,
+  MessageView,
+  MessageWriter,
+  NLM_F_DUMP,
+  NLM_F_REQUEST,
+  NetlinkSocket,
+  Protocol,
+  RTMSG_SIZE,
+  RTM_GETROUTE,
+  RTA_DST,
+  RTA_TABLE,
+  netns,
+  parseMessages,
+} from '../dist/index.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const outDir = path.join(here, 'out');
+const ROUTES = Number(process.env.NLKIT_BENCH_ROUTES ?? 100_000);
+const REPEATS = Number(process.env.NLKIT_BENCH_REPEATS ?? 15);
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function routeDumpRequest() {
+  const w = new MessageWriter();
+  w.beginMessage(RTM_GETROUTE, NLM_F_REQUEST | NLM_F_DUMP);
+  const at = w.reserve(RTMSG_SIZE);
+  w.setU8(at, AF_INET);
+  return w.endMessage().finishCopy();
+}
+
+function setupNamespace() {
+  const name = `nlkit-bench-${process.pid}`;
+  return netns.create(name).then(() => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'nlkit-bench-'));
+    const file = path.join(dir, 'routes');
+    const lines = ['link set lo up'];
+    for (let i = 0; i < ROUTES; i++) lines.push(`route add blackhole 10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}/32`);
+    writeFileSync(file, lines.join('\n') + '\n');
+    execFileSync('ip', ['-n', name, '-batch', file]);
+    rmSync(dir, { recursive: true, force: true });
+    return name;
+  });
+}
+
+function buildBaseline() {
+  mkdirSync(outDir, { recursive: true });
+  const bin = path.join(outDir, 'recv_dump');
+  execFileSync('cc', ['-O2', '-o', bin, path.join(here, 'c', 'recv_dump.c')]);
+  return bin;
+}
+
+/** Walk every header and attribute of a dump, streaming with for await. */
+async function dumpAndWalk(sock, request) {
+  let messages = 0;
+  let attrs = 0;
+  let sum = 0;
+  for await (const msg of sock.dump(request)) {
+    messages++;
+    const r = msg.attributes(RTMSG_SIZE);
+    while (r.next()) {
+      attrs++;
+      sum += r.type + r.dataLength;
+    }
+  }
+  return { messages, attrs, sum };
+}
+
+async function timeIt(fn, repeats) {
+  const times = [];
+  let last;
+  for (let i = 0; i < repeats; i++) {
+    const t0 = process.hrtime.bigint();
+    last = await fn();
+    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  return { medianMs: median(times), minMs: Math.min(...times), last };
+}
+
+function timeProcess(cmd, args, repeats) {
+  const times = [];
+  for (let i = 0; i < repeats; i++) {
+    const t0 = process.hrtime.bigint();
+    const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'inherit'], maxBuffer: 1 << 30 });
+    if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed`);
+    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  return { medianMs: median(times), minMs: Math.min(...times) };
+}
+
+function microBenchmarks(sample) {
+  // sample: the messages of one real route dump datagram sequence, copied into one buffer.
+  const results = {};
+  const suite = new Benchmark.Suite();
+  const msgs = parseMessages(sample);
+  const attrCount = msgs.reduce((n, m) => {
+    const r = m.attributes(RTMSG_SIZE);
+    while (r.next()) n++;
+    return n;
+  }, 0);
+  suite.add('parse+walk', () => {
+    let s = 0;
+    for (const m of parseMessages(sample)) {
+      const r = m.attributes(RTMSG_SIZE);
+      while (r.next()) s += r.dataLength;
+    }
+    return s;
+  });
+  const w = new MessageWriter(1 << 16);
+  suite.add('writer: route message', () => {
+    w.reset();
+    w.beginMessage(24, NLM_F_REQUEST);
+    const at = w.reserve(RTMSG_SIZE);
+    w.setU8(at, AF_INET).setU8(at + 1, 32);
+    w.putU32(RTA_TABLE, 254);
+    w.putBinary(RTA_DST, DST);
+    w.putU32(6, 10);
+    const n = w.nestStart(8);
+    w.putU32(2, 1400);
+    w.nestEnd(n);
+    w.endMessage();
+    return w.finish().length;
+  });
+  suite.on('cycle', (ev) => {
+    const t = ev.target;
+    results[t.name] = { hz: t.hz, rme: t.stats.rme };
+  });
+  suite.run({ async: false });
+  return { results, messages: msgs.length, attributes: attrCount, bytes: sample.length };
+}
+const DST = new Uint8Array([10, 1, 2, 3]);
+
+async function main() {
+  if (process.getuid?.() !== 0) {
+    console.error('bench: needs root (it creates a network namespace)');
+    process.exit(1);
+  }
+  const bin = buildBaseline();
+  console.error(`bench: creating a namespace with ${ROUTES} routes ...`);
+  const ns = await setupNamespace();
+  const results = { routes: ROUTES, repeats: REPEATS, date: new Date().toISOString() };
+  try {
+    const sock = await NetlinkSocket.open(Protocol.ROUTE, { netns: ns });
+    const request = routeDumpRequest();
+    // Warm up the JIT and the kernel's caches.
+    for (let i = 0; i < 5; i++) await dumpAndWalk(sock, request);
+
+    // Interleave the runs so that machine noise hits all of them alike.
+    const c = [];
+    const js = [];
+    for (let round = 0; round < 3; round++) {
+      c.push(JSON.parse(execFileSync(bin, [ns, String(REPEATS)], { encoding: 'utf8' })));
+      js.push(await timeIt(() => dumpAndWalk(sock, request), REPEATS));
+    }
+    const cMedian = median(c.map((x) => x.medianMs));
+    const jsMedian = median(js.map((x) => x.medianMs));
+    const walked = js[0].last;
+    if (walked.messages !== c[0].messages) throw new Error(`message counts differ: nlkit ${walked.messages}, C ${c[0].messages}`);
+
+    const ipRun = timeProcess('ip', ['-n', ns, '-j', 'route', 'show'], Math.max(5, Math.floor(REPEATS / 2)));
+    results.dump = {
+      messages: walked.messages,
+      attributes: walked.attrs,
+      cRecvMs: cMedian,
+      nlkitDumpWalkMs: jsMedian,
+      ratioToC: jsMedian / cMedian,
+      ipJsonRouteShowMs: ipRun.medianMs,
+      ratioIpToNlkit: ipRun.medianMs / jsMedian,
+      nlkitNsPerRoute: (jsMedian * 1e6) / walked.messages,
+      ipNsPerRoute: (ipRun.medianMs * 1e6) / walked.messages,
+    };
+
+    // A real dump's bytes for the codec micro-benchmarks (first 2 000 messages).
+    const msgs = await sock.dumpAll(request);
+    const first = msgs.slice(0, 2000);
+    const total = first.reduce((n, m) => n + ((m.length + 3) & ~3), 0);
+    const sample = new Uint8Array(total);
+    let off = 0;
+    for (const m of first) {
+      sample.set(m.bytes, off);
+      off += (m.length + 3) & ~3;
+    }
+    sock.close();
+    results.micro = microBenchmarks(sample);
+  } finally {
+    await netns.remove(ns).catch(() => {});
+  }
+
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(path.join(outDir, 'results.json'), JSON.stringify(results, null, 2) + '\n');
+  const d = results.dump;
+  const m = results.micro;
+  const line = (a, b) => console.log(`| ${a} | ${b} |`);
+  console.log(`\nnlkit bench, ${d.messages} IPv4 routes, median of ${REPEATS} x 3 rounds\n`);
+  console.log('| measurement | result |');
+  console.log('| --- | --- |');
+  line('C recv-only dump (baseline)', `${d.cRecvMs.toFixed(2)} ms`);
+  line('nlkit dump + walk of every header and attribute', `${d.nlkitDumpWalkMs.toFixed(2)} ms (${d.ratioToC.toFixed(2)}x C)`);
+  line('`ip -j route show` (whole process)', `${d.ipJsonRouteShowMs.toFixed(2)} ms (${d.ratioIpToNlkit.toFixed(1)}x nlkit)`);
+  line('per route: nlkit / ip -j', `${d.nlkitNsPerRoute.toFixed(0)} ns / ${d.ipNsPerRoute.toFixed(0)} ns`);
+  line(`codec: parse + walk (${m.messages} msgs, ${m.attributes} attrs)`, `${((1e9 / m.results['parse+walk'].hz) / m.attributes).toFixed(1)} ns/attribute, ${((1e9 / m.results['parse+walk'].hz) / m.messages).toFixed(0)} ns/message`);
+  line('codec: writer, one route message (5 attrs + nest)', `${(1e9 / m.results['writer: route message'].hz).toFixed(0)} ns/message`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
