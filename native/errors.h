@@ -1,0 +1,29 @@
+// JS error objects shaped like Node's system errors, built on the main thread
+// only (they call into V8).
+#ifndef NLKIT_ERRORS_H_
+#define NLKIT_ERRORS_H_
+
+#include <napi.h>
+
+#include <string>
+
+namespace nlkit {
+
+// The errno macro name ("EPERM"), or "Unknown system error N".
+std::string ErrnoName(int err);
+
+// Error with message "<syscall> failed: <CODE> (<strerror>)" (or
+// "<syscall> <path> failed: ..." when a path is given) and the properties
+// errno (positive), code, syscall and, if given, path.
+Napi::Error SystemError(Napi::Env env, int err, const char* syscall, const std::string& path = std::string());
+
+// Error("socket is closed") with code 'ERR_SOCKET_CLOSED'.
+Napi::Error SocketClosedError(Napi::Env env);
+
+// TypeError / RangeError with a Node-style code property.
+Napi::TypeError ArgTypeError(Napi::Env env, const std::string& message);
+Napi::RangeError ArgRangeError(Napi::Env env, const std::string& message);
+
+}  // namespace nlkit
+
+#endif  // NLKIT_ERRORS_H_

@@ -1,0 +1,641 @@
+#include "socket.h"
+
+#include <linux/filter.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include <cerrno>
+#include <climits>
+#include <cmath>
+#include <cstring>
+#include <string>
+
+#include "errors.h"
+#include "netns.h"
+
+namespace nlkit {
+
+// The uv_poll_t lives apart from the Socket because libuv may still hold it
+// after the Socket is gone (uv_close completes on a later loop turn). It also
+// carries the env's async cleanup hook, so that a worker or process teardown
+// waits until the handle is really closed.
+struct Socket::Poller {
+  uv_poll_t handle{};
+  Socket* owner = nullptr;  // null once the socket closed
+  napi_async_cleanup_hook_handle hook = nullptr;
+  bool initialized = false;  // uv_poll_init done
+  int events = 0;            // events the handle is started with (0: stopped)
+};
+
+namespace {
+
+size_t AlignUp4(size_t n) { return (n + 3) & ~static_cast<size_t>(3); }
+
+double NumberArg(const Napi::CallbackInfo& info, size_t index, const char* name) {
+  Napi::Value value = info[index];
+  if (!value.IsNumber()) throw ArgTypeError(info.Env(), std::string("The \"") + name + "\" argument must be a number");
+  return value.As<Napi::Number>().DoubleValue();
+}
+
+double IntegerArg(const Napi::CallbackInfo& info, size_t index, const char* name, double min, double max) {
+  double n = NumberArg(info, index, name);
+  if (!std::isfinite(n) || std::trunc(n) != n || n < min || n > max) {
+    throw ArgRangeError(info.Env(), std::string("The value of \"") + name + "\" is out of range. It must be an integer >= " +
+                                        std::to_string(static_cast<long long>(min)) + " and <= " +
+                                        std::to_string(static_cast<long long>(max)));
+  }
+  return n;
+}
+
+uint32_t U32Arg(const Napi::CallbackInfo& info, size_t index, const char* name) {
+  return static_cast<uint32_t>(IntegerArg(info, index, name, 0, 4294967295.0));
+}
+
+int IntArg(const Napi::CallbackInfo& info, size_t index, const char* name) {
+  return static_cast<int>(IntegerArg(info, index, name, INT_MIN, INT_MAX));
+}
+
+bool IsTypedArrayOf(const Napi::Value& value, napi_typedarray_type type) {
+  return value.IsTypedArray() && value.As<Napi::TypedArray>().TypedArrayType() == type;
+}
+
+Napi::Uint8Array BytesArg(const Napi::CallbackInfo& info, size_t index, const char* name) {
+  Napi::Value value = info[index];
+  if (!IsTypedArrayOf(value, napi_uint8_array)) {
+    throw ArgTypeError(info.Env(), std::string("The \"") + name + "\" argument must be a Uint8Array");
+  }
+  return value.As<Napi::Uint8Array>();
+}
+
+// Reads the namespace target {path} | {pid} | {fd} into an open namespace fd.
+SysStatus OpenTarget(const Napi::Env& env, const Napi::Object& target, UniqueFd* nsfd) {
+  if (target.Has("path")) {
+    Napi::Value path = target.Get("path");
+    if (!path.IsString()) throw ArgTypeError(env, "The \"netns.path\" property must be a string");
+    return OpenNetnsPath(path.As<Napi::String>().Utf8Value(), nsfd);
+  }
+  if (target.Has("pid")) {
+    Napi::Value pid = target.Get("pid");
+    if (!pid.IsNumber()) throw ArgTypeError(env, "The \"netns.pid\" property must be a number");
+    double n = pid.As<Napi::Number>().DoubleValue();
+    if (std::trunc(n) != n || n < 1 || n > INT_MAX) throw ArgRangeError(env, "The \"netns.pid\" property must be a positive integer");
+    return OpenNetnsPid(static_cast<int>(n), nsfd);
+  }
+  if (target.Has("fd")) {
+    Napi::Value fd = target.Get("fd");
+    if (!fd.IsNumber()) throw ArgTypeError(env, "The \"netns.fd\" property must be a number");
+    double n = fd.As<Napi::Number>().DoubleValue();
+    if (std::trunc(n) != n || n < 0 || n > INT_MAX) throw ArgRangeError(env, "The \"netns.fd\" property must be a non-negative integer");
+    return DupNetnsFd(static_cast<int>(n), nsfd);
+  }
+  throw ArgTypeError(env, "The \"netns\" argument must have a path, pid or fd property");
+}
+
+}  // namespace
+
+Napi::Function Socket::Init(Napi::Env env) {
+  return DefineClass(env, "Socket",
+                     {
+                         InstanceAccessor<&Socket::GetPortId>("portId"),
+                         InstanceAccessor<&Socket::GetFd>("fd"),
+                         InstanceAccessor<&Socket::GetSlabOffset>("slabOffset"),
+                         InstanceMethod<&Socket::SetNetlinkOption>("setNetlinkOption"),
+                         InstanceMethod<&Socket::GetNetlinkOption>("getNetlinkOption"),
+                         InstanceMethod<&Socket::SetReceiveBuffer>("setReceiveBuffer"),
+                         InstanceMethod<&Socket::SetSendBuffer>("setSendBuffer"),
+                         InstanceMethod<&Socket::AttachFilter>("attachFilter"),
+                         InstanceMethod<&Socket::DetachFilter>("detachFilter"),
+                         InstanceMethod<&Socket::Send>("send"),
+                         InstanceMethod<&Socket::SetSlab>("setSlab"),
+                         InstanceMethod<&Socket::Start>("start"),
+                         InstanceMethod<&Socket::Pause>("pause"),
+                         InstanceMethod<&Socket::Resume>("resume"),
+                         InstanceMethod<&Socket::Ref>("ref"),
+                         InstanceMethod<&Socket::Unref>("unref"),
+                         InstanceMethod<&Socket::Close>("close"),
+                     });
+}
+
+Socket::Socket(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Socket>(info) {
+  Napi::Env env = info.Env();
+  const int protocol = static_cast<int>(IntegerArg(info, 0, "protocol", 0, INT_MAX));
+  const uint32_t groups = U32Arg(info, 1, "groups");
+  Napi::Value netns = info[2];
+  if (!netns.IsNull() && !netns.IsUndefined() && !netns.IsObject()) {
+    throw ArgTypeError(env, "The \"netns\" argument must be an object or null");
+  }
+  if (!info[3].IsFunction()) throw ArgTypeError(env, "The \"onBatch\" argument must be a function");
+
+  UniqueFd sock;
+  auto openSocket = [&sock, protocol, groups]() -> SysStatus {
+    UniqueFd s(socket(AF_NETLINK, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol));
+    if (!s.valid()) return SysStatus::Fail(errno, "socket");
+    struct sockaddr_nl addr {};
+    addr.nl_family = AF_NETLINK;
+    addr.nl_pid = 0;  // the kernel picks the port id
+    addr.nl_groups = groups;
+    if (bind(s.get(), reinterpret_cast<struct sockaddr*>(&addr), sizeof addr) != 0) return SysStatus::Fail(errno, "bind");
+    sock = std::move(s);
+    return SysStatus();
+  };
+
+  SysStatus status;
+  if (netns.IsObject()) {
+    UniqueFd nsfd;
+    status = OpenTarget(env, netns.As<Napi::Object>(), &nsfd);
+    if (status.ok()) status = RunInNetns(nsfd.get(), openSocket);
+  } else {
+    status = openSocket();
+  }
+  if (!status.ok()) throw SystemError(env, status.err, status.syscall, status.path);
+
+  // Every frame gets its multicast group (0 for unicast) from this cmsg.
+  int one = 1;
+  if (setsockopt(sock.get(), SOL_NETLINK, NETLINK_PKTINFO, &one, sizeof one) != 0) {
+    throw SystemError(env, errno, "setsockopt");
+  }
+  struct sockaddr_nl local {};
+  socklen_t localLength = sizeof local;
+  if (getsockname(sock.get(), reinterpret_cast<struct sockaddr*>(&local), &localLength) != 0) {
+    throw SystemError(env, errno, "getsockname");
+  }
+  portId_ = local.nl_pid;
+
+  AddonData* data = env.GetInstanceData<AddonData>();
+  Value().DefineProperty(Napi::PropertyDescriptor::Value(data->callbackKey.Value(), info[3], napi_default));
+
+  // Last, so that nothing can throw after the hook exists.
+  auto poller = std::make_unique<Poller>();
+  poller->owner = this;
+  if (napi_add_async_cleanup_hook(env, OnAsyncCleanup, poller.get(), &poller->hook) != napi_ok) {
+    throw Napi::Error::New(env, "napi_add_async_cleanup_hook failed");
+  }
+  poller_ = poller.release();
+  fd_ = std::move(sock);
+}
+
+Socket::~Socket() {
+  // Reached open only when the GC collects a socket that was never started
+  // (a live one holds a reference to itself until close()), or at env
+  // teardown after the cleanup hook already closed it.
+  CloseNative(false);
+}
+
+// ---- lifetime -------------------------------------------------------------
+
+void Socket::CheckOpen(Napi::Env env) const {
+  if (closed_) throw SocketClosedError(env);
+}
+
+void Socket::EnsureLive(Napi::Env env) {
+  if (live_) return;
+  if (!poller_->initialized) {
+    uv_loop_t* loop = nullptr;
+    if (napi_get_uv_event_loop(env, &loop) != napi_ok || loop == nullptr) {
+      throw Napi::Error::New(env, "napi_get_uv_event_loop failed");
+    }
+    int r = uv_poll_init(loop, &poller_->handle, fd_.get());
+    if (r != 0) throw SystemError(env, -r, "uv_poll_init");
+    poller_->handle.data = poller_;
+    poller_->initialized = true;
+    if (!refed_) uv_unref(reinterpret_cast<uv_handle_t*>(&poller_->handle));
+  }
+  AddonData* data = env.GetInstanceData<AddonData>();
+  Napi::Value callback = Value().Get(data->callbackKey.Value());
+  onBatch_ = Napi::Persistent(callback.As<Napi::Function>());
+  asyncContext_ = std::make_unique<Napi::AsyncContext>(env, "nlkit:NetlinkSocket", Value());
+  // A polling socket must survive while its JS owner forgets it, like a
+  // dgram socket: it lives until close().
+  ObjectWrap::Ref();
+  live_ = true;
+}
+
+int Socket::UpdatePoll() {
+  if (closed_ || poller_ == nullptr || !poller_->initialized) return 0;
+  int events = 0;
+  if (ReadingWanted()) {
+    events |= UV_READABLE;
+    if (!queue_.empty()) events |= UV_WRITABLE;
+  } else if (!queue_.empty() && !errorPending_ && !broken_) {
+    events |= UV_WRITABLE;
+  }
+  if (events == poller_->events) return 0;
+  int r = events == 0 ? uv_poll_stop(&poller_->handle) : uv_poll_start(&poller_->handle, events, OnPoll);
+  if (r == 0) poller_->events = events;
+  return r;
+}
+
+void Socket::UpdatePollOrThrow(Napi::Env env) {
+  int r = UpdatePoll();
+  if (r != 0) throw SystemError(env, -r, "uv_poll_start");
+}
+
+void Socket::CloseNative(bool teardown) {
+  if (closed_) return;
+  closed_ = true;
+  Poller* poller = poller_;
+  poller_ = nullptr;
+  // The poll must be stopped and closed while the fd is still open: libuv
+  // removes it from epoll by fd number.
+  if (poller != nullptr) DisposePoller(poller);
+  fd_.reset();
+  queue_.clear();
+  slab_ = nullptr;
+  slabLength_ = slabOffset_ = 0;
+  frames_ = nullptr;
+  frameCapacity_ = 0;
+  if (teardown) return;  // JS handles are released by the destructor
+  slabRef_.Reset();
+  framesRef_.Reset();
+  onBatch_.Reset();
+  asyncContext_.reset();
+  if (live_) {
+    live_ = false;
+    ObjectWrap::Unref();
+  }
+}
+
+void Socket::DisposePoller(Poller* poller) {
+  poller->owner = nullptr;
+  if (poller->initialized) {
+    uv_poll_stop(&poller->handle);
+    uv_close(reinterpret_cast<uv_handle_t*>(&poller->handle), OnPollerClosed);
+    return;
+  }
+  OnPollerClosed(reinterpret_cast<uv_handle_t*>(&poller->handle));
+}
+
+void Socket::OnPollerClosed(uv_handle_t* handle) {
+  // handle is the first member of Poller.
+  Poller* poller = reinterpret_cast<Poller*>(reinterpret_cast<char*>(handle) - offsetof(Poller, handle));
+  if (poller->hook != nullptr) napi_remove_async_cleanup_hook(poller->hook);
+  delete poller;
+}
+
+void Socket::OnAsyncCleanup(napi_async_cleanup_hook_handle /*handle*/, void* arg) {
+  // The environment is going away: close without calling into JS. The hook
+  // is removed (teardown may go on) once libuv has closed the handle.
+  Poller* poller = static_cast<Poller*>(arg);
+  if (poller->owner != nullptr) poller->owner->CloseNative(true);
+  // Otherwise close() already ran and the handle is closing.
+}
+
+// ---- JS methods -----------------------------------------------------------
+
+Napi::Value Socket::GetPortId(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), portId_); }
+
+Napi::Value Socket::GetFd(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), closed_ ? -1 : fd_.get()); }
+
+Napi::Value Socket::GetSlabOffset(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), static_cast<double>(slabOffset_));
+}
+
+void Socket::SetNetlinkOption(const Napi::CallbackInfo& info) {
+  CheckOpen(info.Env());
+  int option = IntArg(info, 0, "option");
+  int value = IntArg(info, 1, "value");
+  if (setsockopt(fd_.get(), SOL_NETLINK, option, &value, sizeof value) != 0) {
+    throw SystemError(info.Env(), errno, "setsockopt");
+  }
+}
+
+Napi::Value Socket::GetNetlinkOption(const Napi::CallbackInfo& info) {
+  CheckOpen(info.Env());
+  int option = IntArg(info, 0, "option");
+  int value = 0;
+  socklen_t length = sizeof value;
+  if (getsockopt(fd_.get(), SOL_NETLINK, option, &value, &length) != 0) {
+    throw SystemError(info.Env(), errno, "getsockopt");
+  }
+  return Napi::Number::New(info.Env(), value);
+}
+
+Napi::Value Socket::SetReceiveBuffer(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  CheckOpen(env);
+  int bytes = static_cast<int>(IntegerArg(info, 0, "bytes", 0, INT_MAX));
+  bool force = info[1].ToBoolean().Value();
+  if (setsockopt(fd_.get(), SOL_SOCKET, force ? SO_RCVBUFFORCE : SO_RCVBUF, &bytes, sizeof bytes) != 0) {
+    throw SystemError(env, errno, "setsockopt");
+  }
+  int actual = 0;
+  socklen_t length = sizeof actual;
+  if (getsockopt(fd_.get(), SOL_SOCKET, SO_RCVBUF, &actual, &length) != 0) throw SystemError(env, errno, "getsockopt");
+  return Napi::Number::New(env, actual);
+}
+
+Napi::Value Socket::SetSendBuffer(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  CheckOpen(env);
+  int bytes = static_cast<int>(IntegerArg(info, 0, "bytes", 0, INT_MAX));
+  if (setsockopt(fd_.get(), SOL_SOCKET, SO_SNDBUF, &bytes, sizeof bytes) != 0) throw SystemError(env, errno, "setsockopt");
+  int actual = 0;
+  socklen_t length = sizeof actual;
+  if (getsockopt(fd_.get(), SOL_SOCKET, SO_SNDBUF, &actual, &length) != 0) throw SystemError(env, errno, "getsockopt");
+  return Napi::Number::New(env, actual);
+}
+
+void Socket::AttachFilter(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  CheckOpen(env);
+  Napi::Uint8Array program = BytesArg(info, 0, "program");
+  const size_t length = program.ByteLength();
+  if (length == 0 || length % sizeof(struct sock_filter) != 0) {
+    throw ArgRangeError(env, "The \"program\" argument must hold one or more 8-byte BPF instructions, got " +
+                                 std::to_string(length) + " bytes");
+  }
+  const size_t count = length / sizeof(struct sock_filter);
+  if (count > USHRT_MAX) throw ArgRangeError(env, "The \"program\" argument has too many instructions");
+  // Copied so the instructions are aligned whatever the view's byte offset.
+  std::vector<struct sock_filter> filter(count);
+  std::memcpy(filter.data(), program.Data(), length);
+  struct sock_fprog fprog {};
+  fprog.len = static_cast<unsigned short>(count);
+  fprog.filter = filter.data();
+  if (setsockopt(fd_.get(), SOL_SOCKET, SO_ATTACH_FILTER, &fprog, sizeof fprog) != 0) {
+    throw SystemError(env, errno, "setsockopt");
+  }
+}
+
+void Socket::DetachFilter(const Napi::CallbackInfo& info) {
+  CheckOpen(info.Env());
+  int unused = 0;
+  if (setsockopt(fd_.get(), SOL_SOCKET, SO_DETACH_FILTER, &unused, sizeof unused) != 0) {
+    throw SystemError(info.Env(), errno, "setsockopt");
+  }
+}
+
+int Socket::SendNow(const uint8_t* data, size_t length, uint32_t port, uint32_t groups) const {
+  struct sockaddr_nl to {};
+  to.nl_family = AF_NETLINK;
+  to.nl_pid = port;
+  to.nl_groups = groups;
+  for (;;) {
+    ssize_t n = sendto(fd_.get(), data, length, 0, reinterpret_cast<const struct sockaddr*>(&to), sizeof to);
+    if (n >= 0) return 0;
+    if (errno != EINTR) return errno;
+  }
+}
+
+Napi::Value Socket::Send(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  CheckOpen(env);
+  Napi::Uint8Array bytes = BytesArg(info, 0, "bytes");
+  const uint32_t port = U32Arg(info, 1, "port");
+  const uint32_t groups = U32Arg(info, 2, "groups");
+  const uint8_t* data = bytes.Data();
+  const size_t length = bytes.ByteLength();
+
+  if (queue_.empty()) {
+    int err = SendNow(data, length, port, groups);
+    if (err == 0) return Napi::Boolean::New(env, true);
+    if (err != EAGAIN && err != EWOULDBLOCK) throw SystemError(env, err, "sendto");
+  }
+  // Queued behind earlier bytes (order is kept) or the kernel said EAGAIN.
+  EnsureLive(env);
+  queue_.push_back(PendingSend{std::vector<uint8_t>(data, data + length), port, groups});
+  int r = UpdatePoll();
+  if (r != 0) {
+    queue_.pop_back();
+    throw SystemError(env, -r, "uv_poll_start");
+  }
+  return Napi::Boolean::New(env, false);
+}
+
+void Socket::SetSlab(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  CheckOpen(env);
+  Napi::Uint8Array slab = BytesArg(info, 0, "slab");
+  const size_t slabLength = slab.ByteLength();
+  const double offset = IntegerArg(info, 1, "offset", 0, static_cast<double>(slabLength));
+  if (!IsTypedArrayOf(info[2], napi_uint32_array)) {
+    throw ArgTypeError(env, "The \"frames\" argument must be a Uint32Array");
+  }
+  Napi::Uint32Array frames = info[2].As<Napi::Uint32Array>();
+  if (frames.ElementLength() < kFrameWords) {
+    throw ArgRangeError(env, "The \"frames\" argument must have room for at least one frame (" +
+                                 std::to_string(kFrameWords) + " elements)");
+  }
+  // Data() makes V8 move small on-heap typed arrays to a fixed backing
+  // store, so the raw pointers stay valid while the references live.
+  slab_ = slab.Data();
+  slabLength_ = slabLength;
+  slabOffset_ = std::min(AlignUp4(static_cast<size_t>(offset)), slabLength);
+  frames_ = frames.Data();
+  frameCapacity_ = frames.ElementLength() / kFrameWords;
+  slabRef_ = Napi::Persistent(slab);
+  framesRef_ = Napi::Persistent(frames);
+  if (waitingForSlab_) {
+    waitingForSlab_ = false;
+    UpdatePollOrThrow(env);
+  }
+}
+
+void Socket::Start(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  CheckOpen(env);
+  if (started_) return;
+  EnsureLive(env);
+  started_ = true;
+  UpdatePollOrThrow(env);
+}
+
+void Socket::Pause(const Napi::CallbackInfo& info) {
+  CheckOpen(info.Env());
+  userPaused_ = true;
+  UpdatePollOrThrow(info.Env());
+}
+
+void Socket::Resume(const Napi::CallbackInfo& info) {
+  CheckOpen(info.Env());
+  userPaused_ = false;
+  UpdatePollOrThrow(info.Env());
+}
+
+void Socket::Ref(const Napi::CallbackInfo& info) {
+  CheckOpen(info.Env());
+  refed_ = true;
+  if (poller_->initialized) uv_ref(reinterpret_cast<uv_handle_t*>(&poller_->handle));
+}
+
+void Socket::Unref(const Napi::CallbackInfo& info) {
+  CheckOpen(info.Env());
+  refed_ = false;
+  if (poller_->initialized) uv_unref(reinterpret_cast<uv_handle_t*>(&poller_->handle));
+}
+
+void Socket::Close(const Napi::CallbackInfo& /*info*/) {
+  CloseNative(false);
+}
+
+// ---- event loop -----------------------------------------------------------
+
+void Socket::OnPoll(uv_poll_t* handle, int status, int events) {
+  Poller* poller = static_cast<Poller*>(handle->data);
+  if (poller->owner != nullptr) poller->owner->HandlePoll(status, events);
+}
+
+void Socket::HandlePoll(int status, int events) {
+  // Nothing may unwind from here into libuv.
+  napi_env rawEnv = Env();
+  try {
+    Napi::Env env(rawEnv);
+    Napi::HandleScope scope(env);
+    // Holding the object in this scope keeps the GC away from it even if JS
+    // closes the socket during a callback.
+    Napi::Object self = Value();
+    static_cast<void>(self);
+    if (status < 0) {
+      // libuv reports EPOLLERR as UV_EBADF and stops the handle. On a
+      // netlink socket EPOLLERR means sk_err is set (ENOBUFS from
+      // netlink_overrun, or an error netlink_set_err broadcast); the next
+      // recvmsg returns it and clears it, so read as usual.
+      poller_->events = 0;
+      // If nobody may read now, keep the poll off until reading resumes,
+      // otherwise EPOLLERR would fire again at once.
+      if (!ReadingWanted()) errorPending_ = true;
+      if (!queue_.empty()) {
+        FlushQueue(env);
+        if (closed_) return;
+      }
+      if (ReadingWanted()) {
+        ReadBatch(env);
+        if (closed_) return;
+      }
+      UpdatePoll();
+      return;
+    }
+    if ((events & UV_WRITABLE) != 0) {
+      FlushQueue(env);
+      if (closed_) return;
+    }
+    if ((events & UV_READABLE) != 0 && ReadingWanted()) ReadBatch(env);
+  } catch (const Napi::Error& e) {
+    napi_fatal_exception(rawEnv, e.Value());
+  } catch (const std::exception& e) {
+    napi_value error = nullptr;
+    napi_value message = nullptr;
+    if (napi_create_string_utf8(rawEnv, e.what(), NAPI_AUTO_LENGTH, &message) == napi_ok &&
+        napi_create_error(rawEnv, nullptr, message, &error) == napi_ok) {
+      napi_fatal_exception(rawEnv, error);
+    }
+  } catch (...) {
+  }
+}
+
+void Socket::CallBatch(Napi::Env env, uint32_t frames, bool slabFull, napi_value error) {
+  if (onBatch_.IsEmpty() || asyncContext_ == nullptr) return;
+  napi_value args[3] = {Napi::Number::New(env, frames), Napi::Boolean::New(env, slabFull),
+                        error != nullptr ? error : static_cast<napi_value>(env.Null())};
+  try {
+    onBatch_.MakeCallback(Value(), 3, args, *asyncContext_);
+  } catch (const Napi::Error& e) {
+    // What the callback threw goes to process 'uncaughtException', as it
+    // would for any other I/O callback.
+    napi_fatal_exception(env, e.Value());
+  }
+}
+
+void Socket::ReadBatch(Napi::Env env) {
+  errorPending_ = false;
+  if (FreeTail() < kMaxDatagram) {
+    // No room to receive: ask JS for a fresh slab before reading anything.
+    CallBatch(env, 0, true, nullptr);
+    if (closed_) return;
+    if (FreeTail() < kMaxDatagram) {
+      waitingForSlab_ = true;
+      UpdatePoll();
+    }
+    return;
+  }
+
+  uint32_t count = 0;
+  napi_value error = nullptr;
+  struct iovec iov {};
+  struct msghdr msg {};
+  while (count < frameCapacity_ && FreeTail() >= kMaxDatagram) {
+    const size_t space = FreeTail();
+    iov.iov_base = slab_ + slabOffset_;
+    iov.iov_len = space;
+    msg.msg_name = &peer_;
+    msg.msg_namelen = sizeof peer_;
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control_;
+    msg.msg_controllen = sizeof control_;
+    msg.msg_flags = 0;
+    peer_.nl_pid = 0;
+    // MSG_TRUNC: netlink returns the datagram's real length.
+    ssize_t n = recvmsg(fd_.get(), &msg, MSG_TRUNC);
+    uint32_t* frame = frames_ + count * kFrameWords;
+    if (n < 0) {
+      const int err = errno;
+      if (err == EINTR) continue;
+      if (err == EAGAIN || err == EWOULDBLOCK) break;
+      if (err == ENOBUFS) {
+        // The kernel dropped messages for this socket (netlink_overrun).
+        frame[kFrameOffset] = static_cast<uint32_t>(slabOffset_);
+        frame[kFrameLength] = 0;
+        frame[kFramePort] = 0;
+        frame[kFrameGroup] = 0;
+        frame[kFrameNsid] = kNsidNone;
+        frame[kFrameFlags] = kFrameOverrun;
+        ++count;
+        continue;
+      }
+      error = SystemError(env, err, "recvmsg").Value();
+      // The fd is not a socket any more (closed behind native's back):
+      // polling it again could make libuv abort.
+      if (err == EBADF || err == ENOTSOCK) broken_ = true;
+      break;
+    }
+    const size_t length = static_cast<size_t>(n);
+    uint32_t group = 0;
+    uint32_t nsid = kNsidNone;
+    for (struct cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
+      if (c->cmsg_level != SOL_NETLINK) continue;
+      if (c->cmsg_type == NETLINK_PKTINFO && c->cmsg_len >= CMSG_LEN(sizeof(struct nl_pktinfo))) {
+        struct nl_pktinfo info;
+        std::memcpy(&info, CMSG_DATA(c), sizeof info);
+        group = info.group;
+      } else if (c->cmsg_type == NETLINK_LISTEN_ALL_NSID && c->cmsg_len >= CMSG_LEN(sizeof(int))) {
+        int id;
+        std::memcpy(&id, CMSG_DATA(c), sizeof id);
+        nsid = static_cast<uint32_t>(id);
+      }
+    }
+    const bool truncated = length > space || (msg.msg_flags & MSG_TRUNC) != 0;
+    const size_t stored = std::min(length, space);
+    frame[kFrameOffset] = static_cast<uint32_t>(slabOffset_);
+    frame[kFrameLength] = static_cast<uint32_t>(length);
+    frame[kFramePort] = peer_.nl_pid;
+    frame[kFrameGroup] = group;
+    frame[kFrameNsid] = nsid;
+    frame[kFrameFlags] = truncated ? kFrameTruncated : 0;
+    slabOffset_ = std::min(slabOffset_ + AlignUp4(stored), slabLength_);
+    ++count;
+  }
+
+  CallBatch(env, count, FreeTail() < kMaxDatagram, error);
+  if (closed_) return;
+  if (started_ && FreeTail() < kMaxDatagram) {
+    waitingForSlab_ = true;
+    UpdatePoll();
+  }
+}
+
+void Socket::FlushQueue(Napi::Env env) {
+  while (!queue_.empty()) {
+    const PendingSend& item = queue_.front();
+    int err = SendNow(item.bytes.data(), item.bytes.size(), item.port, item.groups);
+    if (err == EAGAIN || err == EWOULDBLOCK) break;
+    queue_.pop_front();
+    if (err != 0) {
+      CallBatch(env, 0, false, SystemError(env, err, "sendto").Value());
+      if (closed_) return;
+    }
+  }
+  UpdatePoll();
+}
+
+}  // namespace nlkit

@@ -1,0 +1,142 @@
+// nlkit.Socket: one AF_NETLINK socket, its uv_poll_t and its send queue.
+// The JS-facing contract is src/io/native.ts (NativeSocket).
+#ifndef NLKIT_SOCKET_H_
+#define NLKIT_SOCKET_H_
+
+#include <linux/netlink.h>
+#include <napi.h>
+#include <sys/socket.h>
+#include <uv.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <vector>
+
+#include "fd.h"
+
+namespace nlkit {
+
+// Room native keeps free in the slab before each recvmsg: the largest
+// datagram it expects. Anything longer is stored truncated and flagged.
+constexpr size_t kMaxDatagram = 65536;
+
+// Frame table layout, mirrored from src/io/native.ts.
+constexpr size_t kFrameWords = 6;
+constexpr size_t kFrameOffset = 0;
+constexpr size_t kFrameLength = 1;
+constexpr size_t kFramePort = 2;
+constexpr size_t kFrameGroup = 3;
+constexpr size_t kFrameNsid = 4;
+constexpr size_t kFrameFlags = 5;
+constexpr uint32_t kFrameTruncated = 1;
+constexpr uint32_t kFrameOverrun = 2;
+constexpr uint32_t kNsidNone = 0xffffffffu;
+
+// Per-environment state of the addon (napi instance data).
+struct AddonData {
+  // Key of the non-enumerable property that holds a socket's batch callback,
+  // so that the callback is traced through the socket object by the GC
+  // instead of being a root that would keep an unstarted socket alive.
+  Napi::Reference<Napi::Symbol> callbackKey;
+};
+
+class Socket : public Napi::ObjectWrap<Socket> {
+ public:
+  static Napi::Function Init(Napi::Env env);
+
+  explicit Socket(const Napi::CallbackInfo& info);
+  ~Socket() override;
+
+ private:
+  struct Poller;
+  struct PendingSend {
+    std::vector<uint8_t> bytes;
+    uint32_t port;
+    uint32_t groups;
+  };
+
+  Napi::Value GetPortId(const Napi::CallbackInfo& info);
+  Napi::Value GetFd(const Napi::CallbackInfo& info);
+  Napi::Value GetSlabOffset(const Napi::CallbackInfo& info);
+  void SetNetlinkOption(const Napi::CallbackInfo& info);
+  Napi::Value GetNetlinkOption(const Napi::CallbackInfo& info);
+  Napi::Value SetReceiveBuffer(const Napi::CallbackInfo& info);
+  Napi::Value SetSendBuffer(const Napi::CallbackInfo& info);
+  void AttachFilter(const Napi::CallbackInfo& info);
+  void DetachFilter(const Napi::CallbackInfo& info);
+  Napi::Value Send(const Napi::CallbackInfo& info);
+  void SetSlab(const Napi::CallbackInfo& info);
+  void Start(const Napi::CallbackInfo& info);
+  void Pause(const Napi::CallbackInfo& info);
+  void Resume(const Napi::CallbackInfo& info);
+  void Ref(const Napi::CallbackInfo& info);
+  void Unref(const Napi::CallbackInfo& info);
+  void Close(const Napi::CallbackInfo& info);
+
+  void CheckOpen(Napi::Env env) const;
+  // Creates the uv_poll_t and makes the socket keep itself alive until
+  // close(). Throws a JS error on failure.
+  void EnsureLive(Napi::Env env);
+  // Starts/stops the poll for the events the current state wants; returns a
+  // libuv error code (0 on success).
+  int UpdatePoll();
+  void UpdatePollOrThrow(Napi::Env env);
+  // Releases everything native. In teardown (env cleanup hook) no JS handle
+  // may be touched: references are left to the destructor.
+  void CloseNative(bool teardown);
+
+  static void OnPoll(uv_poll_t* handle, int status, int events);
+  static void OnAsyncCleanup(napi_async_cleanup_hook_handle handle, void* arg);
+  static void DisposePoller(Poller* poller);
+  static void OnPollerClosed(uv_handle_t* handle);
+
+  void HandlePoll(int status, int events);
+  void ReadBatch(Napi::Env env);
+  void FlushQueue(Napi::Env env);
+  // Calls onBatch through MakeCallback; a JS exception becomes an uncaught
+  // exception. The socket may be closed when this returns.
+  void CallBatch(Napi::Env env, uint32_t frames, bool slabFull, napi_value error);
+  // sendto() retried on EINTR; 0 or the errno.
+  int SendNow(const uint8_t* data, size_t length, uint32_t port, uint32_t groups) const;
+  size_t FreeTail() const { return slab_ == nullptr ? 0 : slabLength_ - slabOffset_; }
+
+  UniqueFd fd_;
+  uint32_t portId_ = 0;
+  // Owned by this socket until close(); afterwards it frees itself once libuv
+  // has closed the handle (which may be after this object is gone).
+  Poller* poller_ = nullptr;
+
+  bool closed_ = false;
+  bool live_ = false;            // EnsureLive() ran: self reference held
+  bool started_ = false;         // start() called: reading wanted
+  bool userPaused_ = false;      // pause() without resume()
+  bool waitingForSlab_ = false;  // slab full after a batch: wait for setSlab
+  bool refed_ = true;
+  bool errorPending_ = false;    // EPOLLERR seen while nobody could read
+  bool broken_ = false;          // recvmsg said EBADF/ENOTSOCK: never poll again
+
+  bool ReadingWanted() const { return started_ && !userPaused_ && !waitingForSlab_ && !broken_; }
+
+  Napi::FunctionReference onBatch_;
+  std::unique_ptr<Napi::AsyncContext> asyncContext_;
+
+  Napi::Reference<Napi::Uint8Array> slabRef_;
+  Napi::Reference<Napi::Uint32Array> framesRef_;
+  uint8_t* slab_ = nullptr;
+  size_t slabLength_ = 0;
+  size_t slabOffset_ = 0;
+  uint32_t* frames_ = nullptr;
+  size_t frameCapacity_ = 0;
+
+  std::deque<PendingSend> queue_;
+
+  // recvmsg scratch, reused for every datagram.
+  struct sockaddr_nl peer_ {};
+  alignas(struct cmsghdr) unsigned char control_[CMSG_SPACE(sizeof(struct nl_pktinfo)) + CMSG_SPACE(sizeof(int)) + 64] = {};
+};
+
+}  // namespace nlkit
+
+#endif  // NLKIT_SOCKET_H_

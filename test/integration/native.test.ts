@@ -1,0 +1,690 @@
+// Integration tests of the native addon against the running kernel.
+// Needs root (namespaces, SO_RCVBUFFORCE) and iproute2's `ip` for setup.
+// Every namespace is created by this file and deleted in afterAll.
+import { execFileSync } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  FRAME_FLAGS,
+  FRAME_GROUP,
+  FRAME_LENGTH,
+  FRAME_NSID,
+  FRAME_OFFSET,
+  FRAME_OVERRUN,
+  FRAME_PORT,
+  FRAME_WORDS,
+  NSID_NONE,
+  nativeBinding,
+  type NativeBinding,
+  type NativeNetnsTarget,
+  type NativeSocket,
+} from '../../src/io/native.js';
+
+// Kernel constants, named as in the uapi headers.
+const NETLINK_ROUTE = 0;
+const NLMSG_ERROR = 2; // <linux/netlink.h>
+const NLMSG_DONE = 3;
+const NLM_F_REQUEST = 0x1;
+const NLM_F_DUMP = 0x300; // NLM_F_ROOT | NLM_F_MATCH
+const RTM_NEWLINK = 16; // <linux/rtnetlink.h>
+const RTM_GETLINK = 18;
+const IFLA_IFNAME = 3; // <linux/if_link.h>
+const RTNLGRP_LINK = 1;
+const NETLINK_ADD_MEMBERSHIP = 1; // SOL_NETLINK options, <linux/netlink.h>
+const NETLINK_PKTINFO = 3;
+const NETLINK_LISTEN_ALL_NSID = 8;
+const NLMSG_HDRLEN = 16;
+const IFINFOMSG_LEN = 16;
+
+const isRootOnLinux = process.platform === 'linux' && process.getuid?.() === 0;
+
+const nsPrefix = `nlkit-native-${process.pid}`;
+const NS_MAIN = `${nsPrefix}-main`;
+const NS_PEER = `${nsPrefix}-peer`;
+const NS_SCRATCH = `${nsPrefix}-scratch`;
+const createdNamespaces = new Set<string>();
+
+let binding: NativeBinding;
+
+function ip(...args: string[]): void {
+  execFileSync('ip', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+}
+
+/** Runs `ip -n NETNS -batch -` with one command per line. */
+function ipBatch(netns: string, lines: string[]): void {
+  execFileSync('ip', ['-n', netns, '-batch', '-'], { input: lines.join('\n') + '\n', stdio: ['pipe', 'ignore', 'pipe'] });
+}
+
+function createNamespace(name: string): void {
+  binding.netnsCreate(name);
+  createdNamespaces.add(name);
+}
+
+function deleteNamespace(name: string): void {
+  createdNamespaces.delete(name);
+  binding.netnsDelete(name);
+}
+
+function nsTarget(name: string): NativeNetnsTarget {
+  return { path: `/run/netns/${name}` };
+}
+
+/** RTM_GETLINK dump request: nlmsghdr + an all-zero ifinfomsg. */
+function getLinkDump(seq: number): Uint8Array {
+  const bytes = new Uint8Array(NLMSG_HDRLEN + IFINFOMSG_LEN);
+  const view = new DataView(bytes.buffer);
+  view.setUint32(0, bytes.length, true); // nlmsg_len
+  view.setUint16(4, RTM_GETLINK, true); // nlmsg_type
+  view.setUint16(6, NLM_F_REQUEST | NLM_F_DUMP, true); // nlmsg_flags = 0x301
+  view.setUint32(8, seq, true); // nlmsg_seq
+  view.setUint32(12, 0, true); // nlmsg_pid
+  return bytes;
+}
+
+interface Message {
+  readonly type: number;
+  readonly seq: number;
+  readonly ifname: string | undefined;
+}
+
+/** Just enough nlmsghdr / ifinfomsg / rtattr walking to check what came back. */
+function parseDatagram(bytes: Uint8Array): Message[] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const messages: Message[] = [];
+  let at = 0;
+  while (at + NLMSG_HDRLEN <= bytes.length) {
+    const length = view.getUint32(at, true);
+    if (length < NLMSG_HDRLEN || at + length > bytes.length) throw new Error(`bad nlmsg_len ${length} at ${at}`);
+    const type = view.getUint16(at + 4, true);
+    const seq = view.getUint32(at + 8, true);
+    let ifname: string | undefined;
+    if (type === RTM_NEWLINK) {
+      let attr = at + NLMSG_HDRLEN + IFINFOMSG_LEN;
+      while (attr + 4 <= at + length) {
+        const rtaLen = view.getUint16(attr, true);
+        const rtaType = view.getUint16(attr + 2, true) & 0x3fff;
+        if (rtaLen < 4) break;
+        if (rtaType === IFLA_IFNAME) {
+          ifname = new TextDecoder().decode(bytes.subarray(attr + 4, attr + rtaLen)).replace(/\0+$/, '');
+        }
+        attr += (rtaLen + 3) & ~3;
+      }
+    }
+    messages.push({ type, seq, ifname });
+    at += (length + 3) & ~3;
+  }
+  return messages;
+}
+
+interface Frame {
+  readonly offset: number;
+  readonly length: number;
+  readonly port: number;
+  readonly group: number;
+  readonly nsid: number;
+  readonly flags: number;
+  readonly bytes: Uint8Array;
+}
+
+interface Batch {
+  readonly frames: number;
+  readonly slabFull: boolean;
+}
+
+type SlabPolicy =
+  | 'inside' // a fresh slab from inside the callback
+  | 'later'; // a fresh slab from a later turn of the loop
+
+interface ReceiverOptions {
+  readonly netns?: NativeNetnsTarget | null;
+  readonly groups?: number;
+  readonly slabBytes?: number;
+  readonly frameSlots?: number;
+  readonly slabPolicy?: SlabPolicy;
+  /** Called after each batch's frames are collected. */
+  readonly onBatch?: (receiver: Receiver, batch: Batch, error: NodeJS.ErrnoException | null) => void;
+}
+
+/** A socket with a slab and a frame table that keeps every frame it receives. */
+class Receiver {
+  readonly socket: NativeSocket;
+  readonly frames: Frame[] = [];
+  readonly batches: Batch[] = [];
+  readonly errors: NodeJS.ErrnoException[] = [];
+  slabsHanded = 1;
+  private slab: Uint8Array;
+  private readonly table: Uint32Array;
+  private readonly slabBytes: number;
+  private readonly waiters: Array<{ test: () => boolean; resolve: () => void }> = [];
+
+  private readonly options: ReceiverOptions;
+
+  constructor(options: ReceiverOptions = {}) {
+    this.options = options;
+    this.slabBytes = options.slabBytes ?? 1 << 20;
+    this.slab = new Uint8Array(this.slabBytes);
+    this.table = new Uint32Array(FRAME_WORDS * (options.frameSlots ?? 64));
+    this.socket = new binding.Socket(NETLINK_ROUTE, options.groups ?? 0, options.netns ?? null, (frames, slabFull, error) =>
+      this.onBatch(frames, slabFull, error),
+    );
+    this.socket.setSlab(this.slab, 0, this.table);
+  }
+
+  get messages(): Message[] {
+    return this.frames.flatMap((frame) => (frame.flags === 0 ? parseDatagram(frame.bytes) : []));
+  }
+
+  start(): this {
+    this.socket.start();
+    return this;
+  }
+
+  /** Resolves once test() holds after a batch. */
+  until(test: () => boolean): Promise<void> {
+    if (test()) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ test, resolve }));
+  }
+
+  untilDone(seq: number): Promise<void> {
+    return this.until(() => this.messages.some((m) => m.type === NLMSG_DONE && m.seq === seq));
+  }
+
+  freshSlab(): void {
+    this.slab = new Uint8Array(this.slabBytes);
+    this.slabsHanded++;
+    this.socket.setSlab(this.slab, 0, this.table);
+  }
+
+  private onBatch(count: number, slabFull: boolean, error: NodeJS.ErrnoException | null): void {
+    for (let i = 0; i < count; i++) {
+      const word = (k: number): number => this.table[i * FRAME_WORDS + k] ?? -1;
+      const offset = word(FRAME_OFFSET);
+      const length = word(FRAME_LENGTH);
+      // Copied: the test keeps frames after the slab is replaced.
+      this.frames.push({
+        offset,
+        length,
+        port: word(FRAME_PORT),
+        group: word(FRAME_GROUP),
+        nsid: word(FRAME_NSID),
+        flags: word(FRAME_FLAGS),
+        bytes: this.slab.slice(offset, offset + length),
+      });
+    }
+    const batch = { frames: count, slabFull };
+    this.batches.push(batch);
+    if (error) this.errors.push(error);
+    if (slabFull && this.socket.fd >= 0) {
+      if (this.options.slabPolicy === 'later') setImmediate(() => this.freshSlab());
+      else this.freshSlab();
+    }
+    this.options.onBatch?.(this, batch, error);
+    for (const waiter of [...this.waiters]) {
+      if (waiter.test()) {
+        this.waiters.splice(this.waiters.indexOf(waiter), 1);
+        waiter.resolve();
+      }
+    }
+  }
+}
+
+function expectSystemError(fn: () => unknown, code: string, syscall: string): void {
+  let caught: unknown;
+  try {
+    fn();
+  } catch (error) {
+    caught = error;
+  }
+  expect(caught).toBeInstanceOf(Error);
+  const error = caught as NodeJS.ErrnoException;
+  expect(error.code).toBe(code);
+  expect(error.syscall).toBe(syscall);
+  expect(typeof error.errno).toBe('number');
+  expect(error.errno).toBeGreaterThan(0);
+}
+
+describe.skipIf(!isRootOnLinux)('native addon', () => {
+  beforeAll(() => {
+    binding = nativeBinding();
+    createNamespace(NS_MAIN);
+  });
+
+  afterAll(() => {
+    const failures: unknown[] = [];
+    for (const name of [...createdNamespaces]) {
+      try {
+        deleteNamespace(name);
+      } catch (error) {
+        failures.push(error);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
+  describe('binding', () => {
+    it('reports a supported platform and a 64 KiB maximum datagram', () => {
+      expect(binding.supported).toBe(true);
+      expect(binding.maxDatagram).toBe(65536);
+    });
+  });
+
+  describe('opening sockets', () => {
+    it('binds a NETLINK_ROUTE socket to a port id above 0', () => {
+      const socket = new binding.Socket(NETLINK_ROUTE, 0, null, () => {});
+      try {
+        expect(socket.portId).toBeGreaterThan(0);
+        expect(socket.fd).toBeGreaterThanOrEqual(0);
+      } finally {
+        socket.close();
+      }
+    });
+
+    it('turns NETLINK_PKTINFO on for every socket', () => {
+      const socket = new binding.Socket(NETLINK_ROUTE, 0, null, () => {});
+      try {
+        expect(socket.getNetlinkOption(NETLINK_PKTINFO)).toBe(1);
+      } finally {
+        socket.close();
+      }
+    });
+
+    it('throws a system error for an unknown protocol', () => {
+      let caught: NodeJS.ErrnoException | undefined;
+      try {
+        new binding.Socket(31, 0, null, () => {});
+      } catch (error) {
+        caught = error as NodeJS.ErrnoException;
+      }
+      expect(caught?.message).toBe('socket failed: EPROTONOSUPPORT (Protocol not supported)');
+      expect(caught?.code).toBe('EPROTONOSUPPORT');
+      expect(caught?.errno).toBe(93);
+      expect(caught?.syscall).toBe('socket');
+    });
+
+    it('rejects a batch callback that is not a function', () => {
+      expect(() => new binding.Socket(NETLINK_ROUTE, 0, null, 1 as never)).toThrow(TypeError);
+    });
+
+    it('throws ENOENT with syscall open for a namespace path that does not exist', () => {
+      expectSystemError(
+        () => new binding.Socket(NETLINK_ROUTE, 0, { path: `/run/netns/${nsPrefix}-missing` }, () => {}),
+        'ENOENT',
+        'open',
+      );
+    });
+  });
+
+  describe('named namespaces', () => {
+    it('opens a socket inside a namespace by path without moving the calling thread', async () => {
+      const before = binding.currentNetnsInode();
+      const receiver = new Receiver({ netns: nsTarget(NS_MAIN) });
+      try {
+        expect(binding.currentNetnsInode()).toBe(before);
+        receiver.start();
+        receiver.socket.send(getLinkDump(7), 0, 0);
+        await receiver.untilDone(7);
+        // A fresh namespace has nothing but its loopback device.
+        const names = receiver.messages.filter((m) => m.type === RTM_NEWLINK).map((m) => m.ifname);
+        expect(names).toEqual(['lo']);
+      } finally {
+        receiver.socket.close();
+      }
+      expect(binding.currentNetnsInode()).toBe(before);
+    });
+
+    it('opens a socket inside a namespace by pid and by fd', () => {
+      const before = binding.currentNetnsInode();
+      const nsfd = openSync(`/run/netns/${NS_MAIN}`, 'r');
+      try {
+        const byPid = new binding.Socket(NETLINK_ROUTE, 0, { pid: process.pid }, () => {});
+        const byFd = new binding.Socket(NETLINK_ROUTE, 0, { fd: nsfd }, () => {});
+        expect(byPid.portId).toBeGreaterThan(0);
+        expect(byFd.portId).toBeGreaterThan(0);
+        byPid.close();
+        byFd.close();
+      } finally {
+        // The addon duplicated the fd; the caller's copy is still its own.
+        closeSync(nsfd);
+      }
+      expect(binding.currentNetnsInode()).toBe(before);
+    });
+
+    it('creates a namespace that ip netns list shows, and deletes it', () => {
+      createNamespace(NS_SCRATCH);
+      try {
+        expect(execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })).toContain(NS_SCRATCH);
+      } finally {
+        deleteNamespace(NS_SCRATCH);
+      }
+      expect(execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })).not.toContain(NS_SCRATCH);
+    });
+
+    it('fails with EEXIST when the namespace already exists', () => {
+      expectSystemError(() => binding.netnsCreate(NS_MAIN), 'EEXIST', 'open');
+    });
+
+    it('fails with ENOENT when deleting a namespace that does not exist', () => {
+      expectSystemError(() => binding.netnsDelete(`${nsPrefix}-missing`), 'ENOENT', 'unlink');
+    });
+
+    it.each([
+      ['empty', ''],
+      ['dot', '.'],
+      ['dot dot', '..'],
+      ['with a slash', 'a/b'],
+      ['longer than NAME_MAX', 'x'.repeat(256)],
+    ])('rejects a name that is %s', (_label, name) => {
+      expect(() => binding.netnsCreate(name)).toThrow(TypeError);
+      expect(() => binding.netnsDelete(name)).toThrow(TypeError);
+    });
+  });
+
+  describe('receiving', () => {
+    it('receives an RTM_GETLINK dump with lo and NLMSG_DONE', async () => {
+      const receiver = new Receiver({ netns: nsTarget(NS_MAIN) }).start();
+      try {
+        expect(receiver.socket.send(getLinkDump(1), 0, 0)).toBe(true);
+        await receiver.untilDone(1);
+        const messages = receiver.messages;
+        expect(messages.some((m) => m.type === RTM_NEWLINK && m.ifname === 'lo')).toBe(true);
+        expect(messages.at(-1)?.type).toBe(NLMSG_DONE);
+        expect(messages.some((m) => m.type === NLMSG_ERROR)).toBe(false);
+        for (const frame of receiver.frames) {
+          expect(frame.port).toBe(0); // from the kernel
+          expect(frame.group).toBe(0); // unicast
+          expect(frame.nsid).toBe(NSID_NONE);
+          expect(frame.flags).toBe(0);
+          expect(frame.offset % 4).toBe(0);
+        }
+        expect(receiver.socket.slabOffset).toBeGreaterThan(0);
+        expect(receiver.socket.slabOffset % 4).toBe(0);
+      } finally {
+        receiver.socket.close();
+      }
+    });
+
+    it('lays frames back to back at 4-byte aligned offsets from the given one', async () => {
+      const receiver = new Receiver({ netns: nsTarget(NS_MAIN) });
+      const slab = new Uint8Array(1 << 20);
+      const table = new Uint32Array(FRAME_WORDS * 8);
+      receiver.socket.setSlab(slab, 1000, table);
+      expect(receiver.socket.slabOffset).toBe(1000);
+      receiver.socket.setSlab(slab, 1001, table);
+      expect(receiver.socket.slabOffset).toBe(1004);
+      receiver.socket.close();
+    });
+  });
+
+  describe('with many links', () => {
+    // Enough links that a dump spans several datagrams.
+    const LINKS = 60;
+
+    beforeAll(() => {
+      ipBatch(NS_MAIN, Array.from({ length: LINKS }, (_, i) => `link add name nlk${i} type ifb`));
+    });
+
+    it('receives a long dump across several batches with a two-frame table', async () => {
+      const receiver = new Receiver({ netns: nsTarget(NS_MAIN), frameSlots: 2 }).start();
+      try {
+        receiver.socket.send(getLinkDump(2), 0, 0);
+        await receiver.untilDone(2);
+        const names = receiver.messages.filter((m) => m.type === RTM_NEWLINK).map((m) => m.ifname);
+        expect(names).toHaveLength(LINKS + 1);
+        expect(new Set(names).size).toBe(LINKS + 1);
+        expect(receiver.frames.length).toBeGreaterThan(2);
+        expect(receiver.batches.length).toBeGreaterThan(1);
+        expect(Math.max(...receiver.batches.map((b) => b.frames))).toBeLessThanOrEqual(2);
+      } finally {
+        receiver.socket.close();
+      }
+    });
+
+    it('asks for fresh slabs when a small slab fills, and the dump still completes', async () => {
+      // Room for one maximum datagram plus a little: full after one datagram.
+      const receiver = new Receiver({ netns: nsTarget(NS_MAIN), slabBytes: binding.maxDatagram + 4096 }).start();
+      try {
+        receiver.socket.send(getLinkDump(3), 0, 0);
+        await receiver.untilDone(3);
+        const names = receiver.messages.filter((m) => m.type === RTM_NEWLINK).map((m) => m.ifname);
+        expect(names).toHaveLength(LINKS + 1);
+        expect(receiver.batches.filter((b) => b.slabFull).length).toBeGreaterThan(0);
+        expect(receiver.slabsHanded).toBeGreaterThan(1);
+      } finally {
+        receiver.socket.close();
+      }
+    });
+
+    it('waits for setSlab from a later turn when the slab is still full after the callback', async () => {
+      const receiver = new Receiver({
+        netns: nsTarget(NS_MAIN),
+        slabBytes: binding.maxDatagram + 4096,
+        slabPolicy: 'later',
+      }).start();
+      try {
+        receiver.socket.send(getLinkDump(4), 0, 0);
+        await receiver.untilDone(4);
+        const names = receiver.messages.filter((m) => m.type === RTM_NEWLINK).map((m) => m.ifname);
+        expect(names).toHaveLength(LINKS + 1);
+        expect(receiver.slabsHanded).toBeGreaterThan(1);
+      } finally {
+        receiver.socket.close();
+      }
+    });
+
+    it('calls back with no frames and slabFull when the first slab has no room', async () => {
+      const table = new Uint32Array(FRAME_WORDS * 16);
+      const seen: Batch[] = [];
+      const messages: Message[] = [];
+      let big: Uint8Array | undefined;
+      let resolveDone!: () => void;
+      const done = new Promise<void>((resolve) => (resolveDone = resolve));
+      const socket = new binding.Socket(NETLINK_ROUTE, 0, nsTarget(NS_MAIN), (frames, slabFull) => {
+        seen.push({ frames, slabFull });
+        for (let i = 0; i < frames && big; i++) {
+          const offset = table[i * FRAME_WORDS + FRAME_OFFSET] ?? 0;
+          const length = table[i * FRAME_WORDS + FRAME_LENGTH] ?? 0;
+          messages.push(...parseDatagram(big.subarray(offset, offset + length)));
+        }
+        if (slabFull) {
+          big = new Uint8Array(1 << 20);
+          socket.setSlab(big, 0, table);
+        }
+        if (messages.some((m) => m.type === NLMSG_DONE)) resolveDone();
+      });
+      try {
+        socket.setSlab(new Uint8Array(1024), 0, table);
+        socket.start();
+        socket.send(getLinkDump(5), 0, 0);
+        await done;
+        expect(seen[0]).toEqual({ frames: 0, slabFull: true });
+        expect(messages.filter((m) => m.type === RTM_NEWLINK)).toHaveLength(LINKS + 1);
+      } finally {
+        socket.close();
+      }
+    });
+  });
+
+  describe('multicast', () => {
+    it('tags link events with their multicast group from NETLINK_PKTINFO', async () => {
+      const receiver = new Receiver({ netns: nsTarget(NS_MAIN), groups: 1 << (RTNLGRP_LINK - 1) }).start();
+      try {
+        ip('-n', NS_MAIN, 'link', 'add', 'name', 'nlkgrp', 'type', 'ifb');
+        await receiver.until(() => receiver.messages.some((m) => m.ifname === 'nlkgrp'));
+        const frame = receiver.frames.find((f) => parseDatagram(f.bytes).some((m) => m.ifname === 'nlkgrp'));
+        expect(frame?.group).toBe(RTNLGRP_LINK);
+        expect(frame?.port).toBe(0);
+        expect(frame?.nsid).toBe(NSID_NONE);
+      } finally {
+        receiver.socket.close();
+        ip('-n', NS_MAIN, 'link', 'del', 'nlkgrp');
+      }
+    });
+
+    it('joins groups with NETLINK_ADD_MEMBERSHIP and reports the nsid of a peer namespace', async () => {
+      createNamespace(NS_PEER);
+      // In NS_MAIN, NS_PEER is known as nsid 5.
+      ip('-n', NS_MAIN, 'netns', 'set', NS_PEER, '5');
+      const receiver = new Receiver({ netns: nsTarget(NS_MAIN) });
+      try {
+        receiver.socket.setNetlinkOption(NETLINK_LISTEN_ALL_NSID, 1);
+        receiver.socket.setNetlinkOption(NETLINK_ADD_MEMBERSHIP, RTNLGRP_LINK);
+        receiver.start();
+        ip('-n', NS_PEER, 'link', 'add', 'name', 'nlkpeer', 'type', 'ifb');
+        await receiver.until(() => receiver.messages.some((m) => m.ifname === 'nlkpeer'));
+        const frame = receiver.frames.find((f) => parseDatagram(f.bytes).some((m) => m.ifname === 'nlkpeer'));
+        expect(frame?.nsid).toBe(5);
+        expect(frame?.group).toBe(RTNLGRP_LINK);
+      } finally {
+        receiver.socket.close();
+        deleteNamespace(NS_PEER);
+      }
+    });
+
+    it('records ENOBUFS as an overrun frame and goes on reading', async () => {
+      const receiver = new Receiver({ netns: nsTarget(NS_MAIN), groups: 1 << (RTNLGRP_LINK - 1) });
+      try {
+        // Smallest buffer the kernel allows, then events nobody reads yet.
+        receiver.socket.setReceiveBuffer(0, true);
+        ipBatch(NS_MAIN, Array.from({ length: 40 }, (_, i) => `link add name nlkov${i} type ifb`));
+        receiver.start();
+        await receiver.until(() => receiver.frames.some((f) => f.flags === FRAME_OVERRUN));
+        const overrun = receiver.frames.find((f) => f.flags === FRAME_OVERRUN);
+        expect(overrun?.length).toBe(0);
+        // The stream goes on after the overrun.
+        ip('-n', NS_MAIN, 'link', 'add', 'name', 'nlkafter', 'type', 'ifb');
+        await receiver.until(() => receiver.messages.some((m) => m.ifname === 'nlkafter'));
+      } finally {
+        receiver.socket.close();
+      }
+    });
+  });
+
+  describe('lifecycle', () => {
+    it('survives close() inside the batch callback, and a second close()', async () => {
+      let calls = 0;
+      let closedInside!: () => void;
+      const closed = new Promise<void>((resolve) => (closedInside = resolve));
+      const table = new Uint32Array(FRAME_WORDS * 64);
+      const socket: NativeSocket = new binding.Socket(NETLINK_ROUTE, 0, nsTarget(NS_MAIN), () => {
+        calls++;
+        socket.close();
+        socket.close();
+        expect(socket.fd).toBe(-1);
+        closedInside();
+      });
+      socket.setSlab(new Uint8Array(1 << 20), 0, table);
+      socket.start();
+      socket.send(getLinkDump(6), 0, 0);
+      await closed;
+      // Give the loop a few turns: no further callback after close().
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(calls).toBe(1);
+      socket.close();
+    });
+
+    it('throws ERR_SOCKET_CLOSED from every method after close()', () => {
+      const socket = new binding.Socket(NETLINK_ROUTE, 0, null, () => {});
+      socket.close();
+      expect(socket.fd).toBe(-1);
+      const calls: Array<[string, () => unknown]> = [
+        ['setNetlinkOption', () => socket.setNetlinkOption(NETLINK_PKTINFO, 1)],
+        ['getNetlinkOption', () => socket.getNetlinkOption(NETLINK_PKTINFO)],
+        ['setReceiveBuffer', () => socket.setReceiveBuffer(1 << 16, false)],
+        ['setSendBuffer', () => socket.setSendBuffer(1 << 16)],
+        ['attachFilter', () => socket.attachFilter(new Uint8Array(8))],
+        ['detachFilter', () => socket.detachFilter()],
+        ['send', () => socket.send(getLinkDump(1), 0, 0)],
+        ['setSlab', () => socket.setSlab(new Uint8Array(1 << 17), 0, new Uint32Array(6))],
+        ['start', () => socket.start()],
+        ['pause', () => socket.pause()],
+        ['resume', () => socket.resume()],
+        ['ref', () => socket.ref()],
+        ['unref', () => socket.unref()],
+      ];
+      for (const [name, call] of calls) {
+        let caught: (Error & { code?: string }) | undefined;
+        try {
+          call();
+        } catch (error) {
+          caught = error as Error & { code?: string };
+        }
+        expect({ name, code: caught?.code, message: caught?.message }).toEqual({
+          name,
+          code: 'ERR_SOCKET_CLOSED',
+          message: 'socket is closed',
+        });
+      }
+      expect(() => socket.close()).not.toThrow();
+    });
+
+    it('stops reading on pause() and picks up what the kernel buffered on resume()', async () => {
+      const receiver = new Receiver({ netns: nsTarget(NS_MAIN) }).start();
+      try {
+        receiver.socket.pause();
+        receiver.socket.send(getLinkDump(8), 0, 0);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        expect(receiver.batches).toHaveLength(0);
+        receiver.socket.resume();
+        await receiver.untilDone(8);
+      } finally {
+        receiver.socket.close();
+      }
+    });
+
+    it('does not keep the process alive once unref()d', () => {
+      const socket = new binding.Socket(NETLINK_ROUTE, 0, null, () => {});
+      socket.setSlab(new Uint8Array(1 << 17), 0, new Uint32Array(FRAME_WORDS));
+      socket.unref();
+      socket.start();
+      socket.ref();
+      socket.unref();
+      socket.close();
+    });
+  });
+
+  describe('options', () => {
+    it('forces a receive buffer of at least 1 MiB', () => {
+      const socket = new binding.Socket(NETLINK_ROUTE, 0, null, () => {});
+      try {
+        expect(socket.setReceiveBuffer(1 << 20, true)).toBeGreaterThanOrEqual(1 << 20);
+        expect(socket.setSendBuffer(1 << 16)).toBeGreaterThanOrEqual(1 << 16);
+      } finally {
+        socket.close();
+      }
+    });
+
+    it.each([
+      ['empty', 0],
+      ['not a multiple of 8', 7],
+      ['one and a half instructions', 12],
+    ])('rejects a BPF program that is %s with a RangeError', (_label, length) => {
+      const socket = new binding.Socket(NETLINK_ROUTE, 0, null, () => {});
+      try {
+        expect(() => socket.attachFilter(new Uint8Array(length))).toThrow(RangeError);
+      } finally {
+        socket.close();
+      }
+    });
+
+    it('attaches and detaches a classic BPF filter', () => {
+      const socket = new binding.Socket(NETLINK_ROUTE, 0, null, () => {});
+      try {
+        // BPF_RET | BPF_K, k = 0xffffffff: accept everything.
+        const program = new Uint8Array([0x06, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff]);
+        socket.attachFilter(program);
+        socket.detachFilter();
+      } finally {
+        socket.close();
+      }
+    });
+
+    it('throws a system error for an unknown netlink option', () => {
+      const socket = new binding.Socket(NETLINK_ROUTE, 0, null, () => {});
+      try {
+        expectSystemError(() => socket.setNetlinkOption(9999, 1), 'ENOPROTOOPT', 'setsockopt');
+      } finally {
+        socket.close();
+      }
+    });
+  });
+});
