@@ -15,17 +15,48 @@
 
 namespace nlkit {
 
-// The uv_poll_t lives apart from the Socket because libuv may still hold it
-// after the Socket is gone (uv_close completes on a later loop turn). It also
-// carries the env's async cleanup hook, so that a worker or process teardown
-// waits until the handle is really closed.
+// The libuv handles live apart from the Socket because libuv may still hold
+// them after the Socket is gone (uv_close completes on a later loop turn).
+// The Poller also carries the env's async cleanup hook, so that a worker or
+// process teardown waits until the handles are really closed.
 struct Socket::Poller {
   uv_poll_t handle{};
+  // Retries queued sends. Netlink never wakes a sender when the receiving
+  // socket drains (EPOLLOUT only reflects the sender's own buffer), so after
+  // one retry on writable, retries back off on this timer.
+  uv_timer_t retry{};
   Socket* owner = nullptr;  // null once the socket closed
   napi_async_cleanup_hook_handle hook = nullptr;
-  bool initialized = false;  // uv_poll_init done
-  int events = 0;            // events the handle is started with (0: stopped)
+  bool initialized = false;  // uv_poll_init / uv_timer_init done
+  int events = 0;            // events the poll is started with (0: stopped)
+  int closing = 0;           // handles whose close callback is pending
 };
+
+namespace {
+
+constexpr uint64_t kRetryFirstMs = 1;
+constexpr uint64_t kRetryMaxMs = 50;
+
+// Calls into JS from a libuv callback. Nothing may unwind into libuv, so
+// whatever escapes becomes a process 'uncaughtException'.
+template <typename F>
+void FromLoop(napi_env rawEnv, F&& body) {
+  try {
+    body();
+  } catch (const Napi::Error& e) {
+    napi_fatal_exception(rawEnv, e.Value());
+  } catch (const std::exception& e) {
+    napi_value error = nullptr;
+    napi_value message = nullptr;
+    if (napi_create_string_utf8(rawEnv, e.what(), NAPI_AUTO_LENGTH, &message) == napi_ok &&
+        napi_create_error(rawEnv, nullptr, message, &error) == napi_ok) {
+      napi_fatal_exception(rawEnv, error);
+    }
+  } catch (...) {
+  }
+}
+
+}  // namespace
 
 namespace {
 
@@ -196,9 +227,14 @@ void Socket::EnsureLive(Napi::Env env) {
     }
     int r = uv_poll_init(loop, &poller_->handle, fd_.get());
     if (r != 0) throw SystemError(env, -r, "uv_poll_init");
+    uv_timer_init(loop, &poller_->retry);  // cannot fail
     poller_->handle.data = poller_;
+    poller_->retry.data = poller_;
     poller_->initialized = true;
-    if (!refed_) uv_unref(reinterpret_cast<uv_handle_t*>(&poller_->handle));
+    if (!refed_) {
+      uv_unref(reinterpret_cast<uv_handle_t*>(&poller_->handle));
+      uv_unref(reinterpret_cast<uv_handle_t*>(&poller_->retry));
+    }
   }
   AddonData* data = env.GetInstanceData<AddonData>();
   Napi::Value callback = Value().Get(data->callbackKey.Value());
@@ -219,6 +255,7 @@ int Socket::UpdatePoll() {
   } else if (!queue_.empty() && !errorPending_ && !broken_) {
     events |= UV_WRITABLE;
   }
+  if (retryArmed_) events &= ~UV_WRITABLE;
   if (events == poller_->events) return 0;
   int r = events == 0 ? uv_poll_stop(&poller_->handle) : uv_poll_start(&poller_->handle, events, OnPoll);
   if (r == 0) poller_->events = events;
@@ -259,15 +296,22 @@ void Socket::DisposePoller(Poller* poller) {
   poller->owner = nullptr;
   if (poller->initialized) {
     uv_poll_stop(&poller->handle);
-    uv_close(reinterpret_cast<uv_handle_t*>(&poller->handle), OnPollerClosed);
+    uv_timer_stop(&poller->retry);
+    poller->closing = 2;
+    uv_close(reinterpret_cast<uv_handle_t*>(&poller->handle), OnHandleClosed);
+    uv_close(reinterpret_cast<uv_handle_t*>(&poller->retry), OnHandleClosed);
     return;
   }
-  OnPollerClosed(reinterpret_cast<uv_handle_t*>(&poller->handle));
+  FreePoller(poller);
 }
 
-void Socket::OnPollerClosed(uv_handle_t* handle) {
-  // handle is the first member of Poller.
-  Poller* poller = reinterpret_cast<Poller*>(reinterpret_cast<char*>(handle) - offsetof(Poller, handle));
+void Socket::OnHandleClosed(uv_handle_t* handle) {
+  Poller* poller = static_cast<Poller*>(handle->data);
+  if (--poller->closing == 0) FreePoller(poller);
+}
+
+void Socket::FreePoller(Poller* poller) {
+  // Lets a waiting env teardown go on.
   if (poller->hook != nullptr) napi_remove_async_cleanup_hook(poller->hook);
   delete poller;
 }
@@ -455,13 +499,19 @@ void Socket::Resume(const Napi::CallbackInfo& info) {
 void Socket::Ref(const Napi::CallbackInfo& info) {
   CheckOpen(info.Env());
   refed_ = true;
-  if (poller_->initialized) uv_ref(reinterpret_cast<uv_handle_t*>(&poller_->handle));
+  if (poller_->initialized) {
+    uv_ref(reinterpret_cast<uv_handle_t*>(&poller_->handle));
+    uv_ref(reinterpret_cast<uv_handle_t*>(&poller_->retry));
+  }
 }
 
 void Socket::Unref(const Napi::CallbackInfo& info) {
   CheckOpen(info.Env());
   refed_ = false;
-  if (poller_->initialized) uv_unref(reinterpret_cast<uv_handle_t*>(&poller_->handle));
+  if (poller_->initialized) {
+    uv_unref(reinterpret_cast<uv_handle_t*>(&poller_->handle));
+    uv_unref(reinterpret_cast<uv_handle_t*>(&poller_->retry));
+  }
 }
 
 void Socket::Close(const Napi::CallbackInfo& /*info*/) {
@@ -476,9 +526,8 @@ void Socket::OnPoll(uv_poll_t* handle, int status, int events) {
 }
 
 void Socket::HandlePoll(int status, int events) {
-  // Nothing may unwind from here into libuv.
   napi_env rawEnv = Env();
-  try {
+  FromLoop(rawEnv, [this, rawEnv, status, events]() {
     Napi::Env env(rawEnv);
     Napi::HandleScope scope(env);
     // Holding the object in this scope keeps the GC away from it even if JS
@@ -494,7 +543,7 @@ void Socket::HandlePoll(int status, int events) {
       // If nobody may read now, keep the poll off until reading resumes,
       // otherwise EPOLLERR would fire again at once.
       if (!ReadingWanted()) errorPending_ = true;
-      if (!queue_.empty()) {
+      if (!queue_.empty() && !retryArmed_) {
         FlushQueue(env);
         if (closed_) return;
       }
@@ -510,17 +559,22 @@ void Socket::HandlePoll(int status, int events) {
       if (closed_) return;
     }
     if ((events & UV_READABLE) != 0 && ReadingWanted()) ReadBatch(env);
-  } catch (const Napi::Error& e) {
-    napi_fatal_exception(rawEnv, e.Value());
-  } catch (const std::exception& e) {
-    napi_value error = nullptr;
-    napi_value message = nullptr;
-    if (napi_create_string_utf8(rawEnv, e.what(), NAPI_AUTO_LENGTH, &message) == napi_ok &&
-        napi_create_error(rawEnv, nullptr, message, &error) == napi_ok) {
-      napi_fatal_exception(rawEnv, error);
-    }
-  } catch (...) {
-  }
+  });
+}
+
+void Socket::OnRetry(uv_timer_t* timer) {
+  Poller* poller = static_cast<Poller*>(timer->data);
+  Socket* socket = poller->owner;
+  if (socket == nullptr) return;
+  socket->retryArmed_ = false;
+  napi_env rawEnv = socket->Env();
+  FromLoop(rawEnv, [socket, rawEnv]() {
+    Napi::Env env(rawEnv);
+    Napi::HandleScope scope(env);
+    Napi::Object self = socket->Value();
+    static_cast<void>(self);
+    socket->FlushQueue(env);
+  });
 }
 
 void Socket::CallBatch(Napi::Env env, uint32_t frames, bool slabFull, napi_value error) {
@@ -625,15 +679,26 @@ void Socket::ReadBatch(Napi::Env env) {
 }
 
 void Socket::FlushQueue(Napi::Env env) {
+  bool progressed = false;
   while (!queue_.empty()) {
     const PendingSend& item = queue_.front();
     int err = SendNow(item.bytes.data(), item.bytes.size(), item.port, item.groups);
     if (err == EAGAIN || err == EWOULDBLOCK) break;
     queue_.pop_front();
+    progressed = true;
     if (err != 0) {
       CallBatch(env, 0, false, SystemError(env, err, "sendto").Value());
       if (closed_) return;
     }
+  }
+  if (queue_.empty()) {
+    retryDelayMs_ = 0;
+  } else if (!retryArmed_) {
+    // The receiver is still full: poll no more for writable (it would fire
+    // at once, forever) and try again later, backing off while stuck.
+    retryDelayMs_ = (progressed || retryDelayMs_ == 0) ? kRetryFirstMs : std::min(retryDelayMs_ * 2, kRetryMaxMs);
+    uv_timer_start(&poller_->retry, OnRetry, retryDelayMs_, 0);
+    retryArmed_ = true;
   }
   UpdatePoll();
 }

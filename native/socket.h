@@ -79,7 +79,8 @@ class Socket : public Napi::ObjectWrap<Socket> {
   // Creates the uv_poll_t and makes the socket keep itself alive until
   // close(). Throws a JS error on failure.
   void EnsureLive(Napi::Env env);
-  // Starts/stops the poll for the events the current state wants; returns a
+  // Starts/stops the poll for the events the current state wants (writable
+  // only while sends are queued and no retry timer runs); returns a
   // libuv error code (0 on success).
   int UpdatePoll();
   void UpdatePollOrThrow(Napi::Env env);
@@ -90,7 +91,9 @@ class Socket : public Napi::ObjectWrap<Socket> {
   static void OnPoll(uv_poll_t* handle, int status, int events);
   static void OnAsyncCleanup(napi_async_cleanup_hook_handle handle, void* arg);
   static void DisposePoller(Poller* poller);
-  static void OnPollerClosed(uv_handle_t* handle);
+  static void OnHandleClosed(uv_handle_t* handle);
+  static void FreePoller(Poller* poller);
+  static void OnRetry(uv_timer_t* timer);
 
   void HandlePoll(int status, int events);
   void ReadBatch(Napi::Env env);
@@ -116,6 +119,8 @@ class Socket : public Napi::ObjectWrap<Socket> {
   bool refed_ = true;
   bool errorPending_ = false;    // EPOLLERR seen while nobody could read
   bool broken_ = false;          // recvmsg said EBADF/ENOTSOCK: never poll again
+  bool retryArmed_ = false;      // the send retry timer is running
+  uint64_t retryDelayMs_ = 0;    // its current back-off
 
   bool ReadingWanted() const { return started_ && !userPaused_ && !waitingForSlab_ && !broken_; }
 

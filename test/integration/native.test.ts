@@ -3,6 +3,8 @@
 // Every namespace is created by this file and deleted in afterAll.
 import { execFileSync } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   FRAME_FLAGS,
@@ -12,6 +14,7 @@ import {
   FRAME_OFFSET,
   FRAME_OVERRUN,
   FRAME_PORT,
+  FRAME_TRUNCATED,
   FRAME_WORDS,
   NSID_NONE,
   nativeBinding,
@@ -45,6 +48,36 @@ const NS_SCRATCH = `${nsPrefix}-scratch`;
 const createdNamespaces = new Set<string>();
 
 let binding: NativeBinding;
+
+const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/**
+ * Runs a CommonJS script in a fresh node process with `binding` loaded and
+ * returns what it printed. Lifecycle hazards (teardown, GC, uncaught
+ * exceptions) are checked there so that a crash cannot take the runner down.
+ */
+function runNode(script: string, nodeArgs: string[] = []): string {
+  const prelude =
+    `const binding = require(${JSON.stringify(path.join(packageRoot, 'node_modules', 'node-gyp-build'))})` +
+    `(${JSON.stringify(packageRoot)});\n`;
+  return execFileSync(process.execPath, [...nodeArgs, '-e', prelude + script], {
+    encoding: 'utf8',
+    timeout: 20_000,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+/** Source of getLinkDump for scripts run by runNode. */
+const getLinkDumpSource = `function getLinkDump(seq) {
+  const bytes = new Uint8Array(32);
+  const view = new DataView(bytes.buffer);
+  view.setUint32(0, 32, true);
+  view.setUint16(4, ${RTM_GETLINK}, true);
+  view.setUint16(6, ${NLM_F_REQUEST | NLM_F_DUMP}, true);
+  view.setUint32(8, seq, true);
+  return bytes;
+}
+`;
 
 function ip(...args: string[]): void {
   execFileSync('ip', args, { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -137,6 +170,7 @@ type SlabPolicy =
 
 interface ReceiverOptions {
   readonly netns?: NativeNetnsTarget | null;
+  readonly protocol?: number;
   readonly groups?: number;
   readonly slabBytes?: number;
   readonly frameSlots?: number;
@@ -164,14 +198,14 @@ class Receiver {
     this.slabBytes = options.slabBytes ?? 1 << 20;
     this.slab = new Uint8Array(this.slabBytes);
     this.table = new Uint32Array(FRAME_WORDS * (options.frameSlots ?? 64));
-    this.socket = new binding.Socket(NETLINK_ROUTE, options.groups ?? 0, options.netns ?? null, (frames, slabFull, error) =>
+    this.socket = new binding.Socket(options.protocol ?? NETLINK_ROUTE, options.groups ?? 0, options.netns ?? null, (frames, slabFull, error) =>
       this.onBatch(frames, slabFull, error),
     );
     this.socket.setSlab(this.slab, 0, this.table);
   }
 
   get messages(): Message[] {
-    return this.frames.flatMap((frame) => (frame.flags === 0 ? parseDatagram(frame.bytes) : []));
+    return this.frames.flatMap((frame) => (frame.flags === 0 && frame.port === 0 ? parseDatagram(frame.bytes) : []));
   }
 
   start(): this {
@@ -200,7 +234,8 @@ class Receiver {
       const word = (k: number): number => this.table[i * FRAME_WORDS + k] ?? -1;
       const offset = word(FRAME_OFFSET);
       const length = word(FRAME_LENGTH);
-      // Copied: the test keeps frames after the slab is replaced.
+      // Copied: the test keeps frames after the slab is replaced. For a
+      // truncated frame this is the prefix the slab holds.
       this.frames.push({
         offset,
         length,
@@ -210,6 +245,7 @@ class Receiver {
         flags: word(FRAME_FLAGS),
         bytes: this.slab.slice(offset, offset + length),
       });
+
     }
     const batch = { frames: count, slabFull };
     this.batches.push(batch);
@@ -639,6 +675,190 @@ describe.skipIf(!isRootOnLinux)('native addon', () => {
       socket.ref();
       socket.unref();
       socket.close();
+    });
+  });
+
+  describe('teardown', () => {
+    it('hands an exception thrown by the batch callback to uncaughtException', () => {
+      const out = runNode(`${getLinkDumpSource}
+const socket = new binding.Socket(0, 0, null, () => { throw new Error('thrown in onBatch'); });
+process.on('uncaughtException', (error) => {
+  console.log('uncaught: ' + error.message);
+  socket.close();
+});
+socket.setSlab(new Uint8Array(1 << 20), 0, new Uint32Array(6 * 16));
+socket.start();
+socket.send(getLinkDump(1), 0, 0);
+`);
+      expect(out).toBe('uncaught: thrown in onBatch\n');
+    });
+
+    it('runs promise callbacks queued by the batch callback before the next I/O', () => {
+      const out = runNode(`${getLinkDumpSource}
+const order = [];
+const socket = new binding.Socket(0, 0, null, (frames) => {
+  order.push('batch');
+  Promise.resolve().then(() => order.push('microtask'));
+  process.nextTick(() => order.push('tick'));
+  setImmediate(() => { console.log(order.join(',')); socket.close(); });
+});
+socket.setSlab(new Uint8Array(1 << 20), 0, new Uint32Array(6 * 16));
+socket.start();
+socket.send(getLinkDump(1), 0, 0);
+`);
+      expect(out.trim().startsWith('batch,tick,microtask')).toBe(true);
+    });
+
+    it('keeps the process alive while a started socket is ref()d', () => {
+      const out = runNode(`
+const socket = new binding.Socket(0, 0, null, () => {});
+socket.setSlab(new Uint8Array(1 << 17), 0, new Uint32Array(6));
+socket.start();
+// An unref()d timer only fires if something else keeps the loop alive.
+setTimeout(() => { console.log('alive'); socket.close(); }, 50).unref();
+`);
+      expect(out).toBe('alive\n');
+    });
+
+    it('lets the process exit while a started socket is unref()d', () => {
+      const out = runNode(`
+const socket = new binding.Socket(0, 0, null, () => {});
+socket.setSlab(new Uint8Array(1 << 17), 0, new Uint32Array(6));
+socket.unref();
+socket.start();
+setTimeout(() => console.log('kept alive'), 5000).unref();
+process.on('exit', () => console.log('exit ' + socket.fd.toString().length));
+`);
+      expect(out).toMatch(/^exit \d+\n$/);
+    });
+
+    it('closes the fd of a socket that was never started when the GC collects it', () => {
+      const out = runNode(
+        `
+const fs = require('node:fs');
+let socket = new binding.Socket(0, 0, null, () => {});
+const fd = socket.fd;
+const link = () => { try { return fs.readlinkSync('/proc/self/fd/' + fd); } catch { return 'closed'; } };
+console.log(link().startsWith('socket:'));
+socket = null;
+(async () => {
+  for (let i = 0; i < 20 && link() !== 'closed'; i++) {
+    globalThis.gc();
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  console.log(link());
+})();
+`,
+        ['--expose-gc'],
+      );
+      expect(out).toBe('true\nclosed\n');
+    });
+
+    it('tears a worker down cleanly with sockets open, started, closing or queued', () => {
+      const out = runNode(`
+const { Worker } = require('node:worker_threads');
+const workerSource = ${'`'}
+const { parentPort, workerData } = require('node:worker_threads');
+const binding = require(workerData.loader)(workerData.root);
+${'$'}{${JSON.stringify(getLinkDumpSource)}}
+const idle = new binding.Socket(0, 0, null, () => {});
+const reading = new binding.Socket(0, 0, null, () => {});
+reading.setSlab(new Uint8Array(1 << 20), 0, new Uint32Array(6 * 16));
+reading.start();
+reading.send(getLinkDump(1), 0, 0);
+const quiet = new binding.Socket(0, 0, null, () => {});
+quiet.setSlab(new Uint8Array(1 << 17), 0, new Uint32Array(6));
+quiet.unref();
+quiet.start();
+const closing = new binding.Socket(0, 0, null, () => {});
+closing.setSlab(new Uint8Array(1 << 17), 0, new Uint32Array(6));
+closing.start();
+closing.close();
+parentPort.postMessage('ready');
+if (workerData.exit) process.exit(0);
+${'`'};
+const data = {
+  loader: ${JSON.stringify(path.join(packageRoot, 'node_modules', 'node-gyp-build'))},
+  root: ${JSON.stringify(packageRoot)},
+};
+async function run(exit) {
+  const worker = new Worker(workerSource, { eval: true, workerData: { ...data, exit } });
+  const exited = new Promise((resolve) => worker.on('exit', resolve));
+  await new Promise((resolve) => worker.once('message', resolve));
+  if (!exit) await worker.terminate();
+  return exited;
+}
+(async () => {
+  console.log('terminate ' + (await run(false)));
+  console.log('exit ' + (await run(true)));
+})();
+`);
+      expect(out).toBe('terminate 1\nexit 0\n');
+    });
+  });
+
+  describe('sending', () => {
+    const NETLINK_USERSOCK = 2;
+
+    it('queues sends the peer cannot take yet and delivers them in order', async () => {
+      const sender = new binding.Socket(NETLINK_USERSOCK, 0, nsTarget(NS_MAIN), () => {});
+      const receiver = new Receiver({ netns: nsTarget(NS_MAIN), protocol: NETLINK_USERSOCK, frameSlots: 256 });
+      const COUNT = 100;
+      try {
+        receiver.socket.setReceiveBuffer(0, true);
+        const results: boolean[] = [];
+        for (let i = 0; i < COUNT; i++) {
+          results.push(sender.send(new Uint8Array(1024).fill(i), receiver.socket.portId, 0));
+        }
+        // The first fills the smallest receive buffer; the rest wait in order.
+        expect(results.indexOf(false)).toBeGreaterThan(0);
+        expect(results.slice(results.indexOf(false)).every((sent) => !sent)).toBe(true);
+        receiver.start();
+        await receiver.until(() => receiver.frames.length >= COUNT);
+        expect(receiver.frames.map((f) => f.bytes[0])).toEqual(Array.from({ length: COUNT }, (_, i) => i));
+        expect(receiver.frames.every((f) => f.port === sender.portId && f.length === 1024)).toBe(true);
+      } finally {
+        sender.close();
+        receiver.socket.close();
+      }
+    });
+
+    it('flags a datagram longer than the free tail as truncated and stores its prefix', async () => {
+      const sender = new binding.Socket(NETLINK_USERSOCK, 0, nsTarget(NS_MAIN), () => {});
+      // A tail of exactly one maximum datagram plus 4 bytes.
+      const receiver = new Receiver({
+        netns: nsTarget(NS_MAIN),
+        protocol: NETLINK_USERSOCK,
+        slabBytes: binding.maxDatagram + 4,
+      }).start();
+      const LENGTH = binding.maxDatagram + 10_000;
+      try {
+        const payload = new Uint8Array(LENGTH).map((_, i) => i & 0xff);
+        expect(sender.send(payload, receiver.socket.portId, 0)).toBe(true);
+        await receiver.until(() => receiver.frames.length === 1);
+        const frame = receiver.frames[0];
+        expect(frame?.flags).toBe(FRAME_TRUNCATED);
+        expect(frame?.length).toBe(LENGTH);
+        expect(receiver.batches[0]).toEqual({ frames: 1, slabFull: true });
+        expect(receiver.slabsHanded).toBe(2);
+        // What was stored is the start of the datagram.
+        const stored = frame?.bytes ?? new Uint8Array(0);
+        expect(stored.length).toBe(binding.maxDatagram + 4);
+        expect(Buffer.compare(stored, payload.subarray(0, binding.maxDatagram + 4))).toBe(0);
+      } finally {
+        sender.close();
+        receiver.socket.close();
+      }
+    });
+
+    it('throws a system error with syscall sendto when the kernel refuses', () => {
+      const socket = new binding.Socket(NETLINK_ROUTE, 0, null, () => {});
+      try {
+        // No socket is bound to this port id: unicast to it fails.
+        expectSystemError(() => socket.send(new Uint8Array(16), 0x7fffffff, 0), 'ECONNREFUSED', 'sendto');
+      } finally {
+        socket.close();
+      }
     });
   });
 
