@@ -107,11 +107,16 @@ export function parseErrorMessage(msg: MessageView): Acknowledgement {
       seq: dv.getUint32(h + 8, LE),
       portId: dv.getUint32(h + 12, LE),
     };
-    const echoed = msg.flags & NLM_F_CAPPED ? NLMSG_HDRLEN : nlmsgAlign(request.length);
-    if (echoed < NLMSG_HDRLEN || h + echoed > end) {
+    const echoed = msg.flags & NLM_F_CAPPED ? NLMSG_HDRLEN : request.length;
+    if (echoed < NLMSG_HDRLEN) {
+      throw new NetlinkDecodeError(`NLMSG_ERROR echoes a request of ${request.length} bytes, shorter than its ${NLMSG_HDRLEN}-byte header`, h);
+    }
+    if (h + echoed > end) {
       throw new NetlinkDecodeError(`NLMSG_ERROR echoes a request of ${request.length} bytes, more than it carries`, h);
     }
-    tlvStart = h + echoed;
+    // The TLVs start after the echo's padding. Kernels before 4.12 (and user
+    // space peers) end an unpadded echo at nlmsg_len, without that padding.
+    tlvStart = Math.min(h + nlmsgAlign(echoed), end);
   }
   const extAck = msg.flags & NLM_F_ACK_TLVS ? parseExtAck(buffer, tlvStart, end, dv) : undefined;
   return { errno: errno < 0 ? -errno : errno, request, extAck };

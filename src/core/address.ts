@@ -2,13 +2,21 @@
 // like inet_ntop), and link-layer (MAC) addresses. Parsers throw TypeError
 // naming the field they were given for.
 
+function need(bytes: Uint8Array, offset: number, size: number, what: string): void {
+  if (!Number.isInteger(offset) || offset < 0 || offset + size > bytes.length) {
+    throw new RangeError(`${what} needs ${size} bytes at offset ${offset}, the buffer has ${bytes.length}`);
+  }
+}
+
 /** Dotted quad of 4 bytes at `offset`. */
 export function formatIPv4(bytes: Uint8Array, offset = 0): string {
+  need(bytes, offset, 4, 'an IPv4 address');
   return `${bytes[offset]}.${bytes[offset + 1]}.${bytes[offset + 2]}.${bytes[offset + 3]}`;
 }
 
 /** RFC 5952 text of 16 bytes at `offset` (longest zero run compressed, IPv4-mapped tail dotted). */
 export function formatIPv6(bytes: Uint8Array, offset = 0): string {
+  need(bytes, offset, 16, 'an IPv6 address');
   const words: number[] = [];
   for (let i = 0; i < 8; i++) words.push((bytes[offset + 2 * i]! << 8) | bytes[offset + 2 * i + 1]!);
   // glibc's inet_ntop prints a dotted IPv4 tail for ::ffff:a.b.c.d and for the
@@ -58,14 +66,18 @@ export function formatMac(bytes: Uint8Array): string {
   return s;
 }
 
-/** Parses a dotted quad; throws TypeError naming `field`. */
+/**
+ * Parses a dotted quad; throws TypeError naming `field`. Like glibc's
+ * inet_pton, a part may not have a leading zero ('010' would be octal 8 to
+ * inet_aton, so it is refused rather than read one way or the other).
+ */
 export function parseIPv4(text: string, field = 'address'): Uint8Array {
   const parts = typeof text === 'string' ? text.split('.') : [];
   if (parts.length !== 4) throw new TypeError(`${field}: '${String(text)}' is not an IPv4 address`);
   const out = new Uint8Array(4);
   for (let i = 0; i < 4; i++) {
     const p = parts[i]!;
-    if (!/^\d{1,3}$/.test(p) || Number(p) > 255) throw new TypeError(`${field}: '${text}' is not an IPv4 address`);
+    if (!/^(?:0|[1-9]\d{0,2})$/.test(p) || Number(p) > 255) throw new TypeError(`${field}: '${text}' is not an IPv4 address`);
     out[i] = Number(p);
   }
   return out;

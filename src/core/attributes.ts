@@ -59,6 +59,10 @@ export class AttributeReader {
       // Fewer than four bytes cannot hold a header: they are the padding that
       // may close a run (libmnl's mnl_attr_ok stops the same way).
       this.pos = this.end;
+      // No current attribute any more: a getter now fails instead of
+      // silently answering with the last attribute's value.
+      this.type = -1;
+      this.offset = -1;
       return false;
     }
     const len = this.dv.getUint16(pos, LE);

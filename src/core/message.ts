@@ -113,15 +113,20 @@ export class MessageView {
    * bytes (e.g. 16 for ifinfomsg, 4 for genlmsghdr).
    */
   attributes(fixedHeaderLength = 0, context = ''): AttributeReader {
-    const start = this.offset + NLMSG_HDRLEN + nlmsgAlign(fixedHeaderLength);
+    if (!Number.isInteger(fixedHeaderLength) || fixedHeaderLength < 0) {
+      throw new RangeError(`fixed header length ${String(fixedHeaderLength)} is not a non-negative integer`);
+    }
     const end = this.offset + this.length;
-    if (start > end) {
+    if (this.offset + NLMSG_HDRLEN + fixedHeaderLength > end) {
       throw new NetlinkDecodeError(
         `message of ${this.length} bytes is too short for a ${fixedHeaderLength}-byte fixed header`,
         this.offset,
         context,
       );
     }
+    // A message may end right after an odd-sized fixed header without the
+    // padding (a 17-byte rtgenmsg request): then there are no attributes.
+    const start = Math.min(this.offset + NLMSG_HDRLEN + nlmsgAlign(fixedHeaderLength), end);
     return new AttributeReader(this.buffer, start, end, context, 0, this.dv);
   }
 }
@@ -138,6 +143,9 @@ export function parseMessages(
   dv: DataView = dataViewOf(bytes),
   out: MessageView[] = [],
 ): MessageView[] {
+  if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end > bytes.length || start > end) {
+    throw new RangeError(`message range [${start}, ${end}) is outside a buffer of ${bytes.length} bytes`);
+  }
   let pos = start;
   while (end - pos >= NLMSG_HDRLEN) {
     const length = dv.getUint32(pos, LE);

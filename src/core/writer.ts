@@ -3,7 +3,7 @@
 // (lengths patched afterwards), end the message. Several messages in one
 // buffer form a batch. Padding is always zeroed.
 import { NLA_HDRLEN, NLMSG_HDRLEN, nlaAlign } from './align.js';
-import { HOST_LITTLE_ENDIAN, encodeStringInto, maxUtf8Length } from './bytes.js';
+import { HOST_LITTLE_ENDIAN, encodeString, encodeStringInto, maxUtf8Length } from './bytes.js';
 import { NLA_F_NESTED, NLA_TYPE_MASK, NLM_F_REQUEST } from './constants.js';
 
 const LE = HOST_LITTLE_ENDIAN;
@@ -25,6 +25,13 @@ function checkInt(type: number, value: number, min: number, max: number, what: s
   if (value < min || value > max) throw new RangeError(`attribute ${type}: ${what} value ${value} is out of range ${min}..${max}`);
 }
 
+function checkHeaderField(value: number, max: number, what: string): void {
+  if (typeof value !== 'number' || !Number.isInteger(value)) {
+    throw new TypeError(`${what} must be an integer, got ${typeof value === 'number' ? value : typeof value}`);
+  }
+  if (value < 0 || value > max) throw new RangeError(`${what} ${value} is out of range 0..${max}`);
+}
+
 function toBigInt(type: number, value: bigint | number, min: bigint, max: bigint, what: string): bigint {
   let v: bigint;
   if (typeof value === 'bigint') v = value;
@@ -34,13 +41,19 @@ function toBigInt(type: number, value: bigint | number, min: bigint, max: bigint
   return v;
 }
 
+function stringTooLong(type: number, value: string): RangeError {
+  const bytes = encodeString(value).length + 1;
+  return new RangeError(`attribute ${type}: string of ${bytes} bytes with its NUL exceeds the ${MAX_ATTR_LENGTH - NLA_HDRLEN}-byte attribute limit`);
+}
+
 /** A growable buffer of netlink messages. */
 export class MessageWriter {
   private buf: Uint8Array;
   private dv: DataView;
   private pos = 0;
   private messageStart = -1;
-  private openNests = 0;
+  /** Offsets of the open nests, innermost last. */
+  private nests: number[] = [];
 
   constructor(initialCapacity = 512) {
     this.buf = new Uint8Array(Math.max(64, initialCapacity));
@@ -75,15 +88,17 @@ export class MessageWriter {
   /** Starts a message: writes an nlmsghdr whose length endMessage() fills in. */
   beginMessage(type: number, flags: number = NLM_F_REQUEST, seq = 0, portId = 0): this {
     if (this.messageStart >= 0) throw new Error('MessageWriter: beginMessage while a message is open (call endMessage first)');
-    checkInt(type, type, 0, 0xffff, 'nlmsg_type');
-    checkInt(type, flags, 0, 0xffff, 'nlmsg_flags');
+    checkHeaderField(type, 0xffff, 'nlmsg_type');
+    checkHeaderField(flags, 0xffff, 'nlmsg_flags');
+    checkHeaderField(seq, 0xffffffff, 'nlmsg_seq');
+    checkHeaderField(portId, 0xffffffff, 'nlmsg_pid');
     this.ensure(NLMSG_HDRLEN);
     const at = this.pos;
     this.buf.fill(0, at, at + NLMSG_HDRLEN);
     this.dv.setUint16(at + 4, type, LE);
     this.dv.setUint16(at + 6, flags, LE);
-    this.dv.setUint32(at + 8, seq >>> 0, LE);
-    this.dv.setUint32(at + 12, portId >>> 0, LE);
+    this.dv.setUint32(at + 8, seq, LE);
+    this.dv.setUint32(at + 12, portId, LE);
     this.messageStart = at;
     this.pos += NLMSG_HDRLEN;
     return this;
@@ -106,6 +121,7 @@ export class MessageWriter {
 
   /** Appends raw bytes (a prebuilt fixed header), padded to 4. */
   putRaw(bytes: Uint8Array): this {
+    if (!(bytes instanceof Uint8Array)) throw new TypeError('putRaw: bytes must be a Uint8Array');
     const at = this.reserve(bytes.length);
     this.buf.set(bytes, at);
     return this;
@@ -145,7 +161,7 @@ export class MessageWriter {
     this.inMessage('putting an attribute');
     checkType(type);
     const len = NLA_HDRLEN + dataLength;
-    if (len > MAX_ATTR_LENGTH) throw new RangeError(`attribute ${type}: ${dataLength} bytes of data exceed the 65531-byte attribute limit`);
+    if (len > MAX_ATTR_LENGTH) throw new RangeError(`attribute ${type}: ${dataLength} bytes of data exceed the ${MAX_ATTR_LENGTH - NLA_HDRLEN}-byte attribute limit`);
     const padded = nlaAlign(len);
     this.ensure(padded);
     const at = this.pos;
@@ -219,11 +235,14 @@ export class MessageWriter {
     // Write the header once the UTF-8 length is known; reserve the worst case first.
     this.inMessage('putting an attribute');
     checkType(type);
+    // Every UTF-16 unit is at least one UTF-8 byte: reject hopeless strings
+    // before reserving three bytes per unit for them.
+    if (value.length + 1 > MAX_ATTR_LENGTH - NLA_HDRLEN) throw stringTooLong(type, value);
     this.ensure(NLA_HDRLEN + maxUtf8Length(value) + 4);
     const at = this.pos;
     const written = encodeStringInto(value, this.buf, at + NLA_HDRLEN);
     const len = NLA_HDRLEN + written + 1;
-    if (len > MAX_ATTR_LENGTH) throw new RangeError(`attribute ${type}: string of ${written} bytes exceeds the attribute limit`);
+    if (len > MAX_ATTR_LENGTH) throw stringTooLong(type, value);
     const padded = nlaAlign(len);
     this.buf.fill(0, at + len - 1, at + padded);
     this.dv.setUint16(at, len, LE);
@@ -252,32 +271,35 @@ export class MessageWriter {
   nestStart(type: number, flagged = true): NestToken {
     const at = this.attr(type, 0) - NLA_HDRLEN;
     if (flagged) this.dv.setUint16(at + 2, type | NLA_F_NESTED, LE);
-    this.openNests++;
+    this.nests.push(at);
     return at;
   }
 
-  /** Closes a nest: patches its length to cover everything put since nestStart. */
+  /** Closes the innermost open nest: patches its length to cover everything put since nestStart. */
   nestEnd(token: NestToken): this {
+    const open = this.nests.length;
+    if (open === 0 || !this.nests.includes(token)) throw new Error('MessageWriter: nestEnd without a matching nestStart');
+    if (this.nests[open - 1] !== token) throw new Error(`MessageWriter: nestEnd of an outer nest while ${open - 1 - this.nests.indexOf(token)} inner nest(s) are open`);
     const len = this.pos - token;
-    if (token < 0 || token >= this.pos || this.openNests === 0) throw new Error('MessageWriter: nestEnd without a matching nestStart');
-    if (len > MAX_ATTR_LENGTH) throw new RangeError(`nested attribute ${this.dv.getUint16(token + 2, LE) & NLA_TYPE_MASK}: ${len} bytes exceed the 65535-byte attribute limit`);
+    if (len > MAX_ATTR_LENGTH) throw new RangeError(`nested attribute ${this.dv.getUint16(token + 2, LE) & NLA_TYPE_MASK}: ${len} bytes exceed the ${MAX_ATTR_LENGTH}-byte attribute limit`);
     this.dv.setUint16(token, len, LE);
-    this.openNests--;
+    this.nests.pop();
     return this;
   }
 
-  /** Drops a nest and everything put into it. */
+  /** Drops a nest, everything put into it, and any nests still open inside it. */
   nestCancel(token: NestToken): this {
-    if (token < 0 || token > this.pos || this.openNests === 0) throw new Error('MessageWriter: nestCancel without a matching nestStart');
+    const index = this.nests.lastIndexOf(token);
+    if (index < 0) throw new Error('MessageWriter: nestCancel without a matching nestStart');
     this.pos = token;
-    this.openNests--;
+    this.nests.length = index;
     return this;
   }
 
   /** Ends the open message: writes its nlmsg_len. */
   endMessage(): this {
     this.inMessage('endMessage');
-    if (this.openNests !== 0) throw new Error(`MessageWriter: endMessage with ${this.openNests} nest(s) still open`);
+    if (this.nests.length !== 0) throw new Error(`MessageWriter: endMessage with ${this.nests.length} nest(s) still open`);
     this.dv.setUint32(this.messageStart, this.pos - this.messageStart, LE);
     this.messageStart = -1;
     return this;
@@ -303,7 +325,7 @@ export class MessageWriter {
   reset(): this {
     this.pos = 0;
     this.messageStart = -1;
-    this.openNests = 0;
+    this.nests.length = 0;
     return this;
   }
 }
