@@ -92,7 +92,11 @@ export function parseIPv6(text: string, field = 'address'): Uint8Array {
   let tail4: Uint8Array | undefined;
   const lastColon = text.lastIndexOf(':');
   if (text.indexOf('.', lastColon) > lastColon) {
-    tail4 = parseIPv4(text.slice(lastColon + 1), field);
+    try {
+      tail4 = parseIPv4(text.slice(lastColon + 1), field);
+    } catch {
+      throw bad(); // name the whole text, not just its IPv4 tail
+    }
     head = `${text.slice(0, lastColon + 1)}0:0`;
   }
   const halves = head.split('::');
