@@ -1,0 +1,769 @@
+// The codec generator: turns a FamilySpec into JavaScript (or TypeScript)
+// source for specialised decoders and encoders.
+//
+// Decoders walk attributes with DataView reads at absolute offsets of the
+// received buffer, check every length before reading, switch on the attribute
+// type, and fill objects created by one object literal per layout (every key
+// present from the start, so each layout keeps one hidden class). Encoders
+// iterate the keys of the value given, check each value against its type and
+// the spec's checks, and write through MessageWriter.
+//
+// Safety: nothing from the spec reaches the output except as a JSON string
+// literal, a validated integer, or an identifier the generator makes up
+// itself (d3, L7, ...). A spec cannot inject code.
+//
+// The same generator serves compile.ts (run-time compilation with
+// new Function) and the TypeScript modules in src/families/generated/
+// (`ts: true` adds type annotations; the logic is identical).
+import {
+  INT_SIZE,
+  indexSpec,
+  isFlagsUse,
+  type AttributeSet,
+  type AttributeSpec,
+  type ByteOrder,
+  type DisplayHint,
+  type EnumDefinition,
+  type FamilySpec,
+  type FixedIntType,
+  type SpecIndex,
+  type StructDefinition,
+  type StructMember,
+} from './model.js';
+
+/** Options of {@link generateCodecSource}. */
+export interface GenerateOptions {
+  /** Emit TypeScript annotations (for generated modules); default false. */
+  ts?: boolean;
+}
+
+/** Generated codec source and the runtime helpers it uses. */
+export interface GeneratedCodec {
+  /** Statements ending in `const codecs = {...}` (no imports, no return). */
+  body: string;
+  /** Names from runtime.ts the body refers to. */
+  runtimeNames: string[];
+}
+
+const S = JSON.stringify;
+
+function num(n: number): string {
+  if (!Number.isSafeInteger(n)) throw new Error(`generator: ${String(n)} is not a safe integer`);
+  return String(n);
+}
+
+function bigLit(n: bigint): string {
+  if (typeof n !== 'bigint') throw new Error('generator: expected a bigint');
+  return `${n}n`;
+}
+
+const INT_RANGE: Record<FixedIntType, readonly [bigint, bigint]> = {
+  u8: [0n, 0xffn], u16: [0n, 0xffffn], u32: [0n, 0xffffffffn], u64: [0n, 0xffffffffffffffffn],
+  s8: [-0x80n, 0x7fn], s16: [-0x8000n, 0x7fffn], s32: [-0x80000000n, 0x7fffffffn], s64: [-0x8000000000000000n, 0x7fffffffffffffffn],
+};
+
+const READ: Record<FixedIntType, string> = {
+  u8: 'getUint8', u16: 'getUint16', u32: 'getUint32', u64: 'getBigUint64',
+  s8: 'getInt8', s16: 'getInt16', s32: 'getInt32', s64: 'getBigInt64',
+};
+const WRITE: Record<FixedIntType, string> = {
+  u8: 'setUint8', u16: 'setUint16', u32: 'setUint32', u64: 'setBigUint64',
+  s8: 'setInt8', s16: 'setInt16', s32: 'setInt32', s64: 'setBigInt64',
+};
+const PUT: Record<FixedIntType | 'uint' | 'sint', string> = {
+  u8: 'putU8', u16: 'putU16', u32: 'putU32', u64: 'putU64',
+  s8: 'putS8', s16: 'putS16', s32: 'putS32', s64: 'putS64', uint: 'putUint', sint: 'putSint',
+};
+
+function isFixedInt(t: string): t is FixedIntType {
+  return Object.hasOwn(INT_SIZE, t);
+}
+
+/** Byte-order argument of a DataView call. */
+function le(order: ByteOrder): string {
+  return order === 'big-endian' ? 'false' : order === 'little-endian' ? 'true' : 'LE';
+}
+
+interface Variant {
+  readonly id: number;
+  readonly set: AttributeSet;
+  readonly header: StructDefinition | undefined;
+  readonly extra: readonly string[];
+}
+
+/** Something with the value-mapping properties of an attribute or struct member. */
+interface ValueSpec {
+  readonly name: string;
+  readonly enum?: string;
+  readonly enumAsFlags?: boolean;
+  readonly displayHint?: DisplayHint;
+}
+
+class Generator {
+  private readonly idx: SpecIndex;
+  private readonly used = new Set<string>();
+  private readonly chunks: string[] = [];
+  private readonly setIds = new Map<string, number>();
+  private readonly structIds = new Map<string, number>();
+  private readonly enumIds = new Map<string, number>();
+  private readonly enumEmitted = new Set<string>();
+  private readonly variants = new Map<string, Variant>();
+  private readonly variantQueue: Variant[] = [];
+  private readonly subIds = new Map<string, number>();
+  private readonly subQueue: string[] = [];
+  private readonly needsScope = new Set<string>();
+  private counter = 0;
+
+  constructor(private readonly spec: FamilySpec, private readonly ts: boolean) {
+    this.idx = indexSpec(spec);
+    spec.attributeSets.forEach((s, i) => this.setIds.set(s.name, i));
+    spec.definitions.forEach((d) => {
+      if (d.kind === 'struct') this.structIds.set(d.name, this.structIds.size);
+      else if (d.kind !== 'const') this.enumIds.set(d.name, this.enumIds.size);
+    });
+    spec.subMessages.forEach((m, i) => this.subIds.set(m.name, i));
+    this.computeScopes();
+    this.used.add('LE');
+  }
+
+  // ---- small emit helpers ---------------------------------------------------
+
+  /** A runtime helper, recorded for the import list. */
+  private r(name: string): string {
+    this.used.add(name);
+    return name;
+  }
+
+  /** `: type` in TypeScript mode. */
+  private a(type: string): string {
+    return this.ts ? `: ${type}` : '';
+  }
+
+  private emit(code: string): void {
+    this.chunks.push(code);
+  }
+
+  // ---- analysis -------------------------------------------------------------
+
+  /** Sets whose attributes (or whose descendants' attributes) take a selector from an enclosing set. */
+  private computeScopes(): void {
+    const children = (s: AttributeSet): string[] => {
+      const out: string[] = [];
+      for (const a of s.attributes) {
+        if (a.nestedAttributes !== undefined && (a.type === 'nest' || a.type === 'indexed-array' || a.type === 'nest-type-value')) out.push(a.nestedAttributes);
+        if (a.type === 'sub-message' && a.subMessage !== undefined) {
+          for (const f of this.idx.subMessages.get(a.subMessage)?.formats ?? []) if (f.attributeSet) out.push(f.attributeSet);
+        }
+      }
+      return out;
+    };
+    for (const s of this.spec.attributeSets) {
+      const names = this.idx.attributes.get(s.name)!;
+      if (s.attributes.some((a) => a.type === 'sub-message' && a.selector !== undefined && !names.has(a.selector))) this.needsScope.add(s.name);
+    }
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (const s of this.spec.attributeSets) {
+        if (this.needsScope.has(s.name)) continue;
+        if (children(s).some((c) => this.needsScope.has(c))) {
+          this.needsScope.add(s.name);
+          changed = true;
+        }
+      }
+    }
+  }
+
+  /** Does any attribute of the set hand a scope to its children? */
+  private givesScope(set: AttributeSet): boolean {
+    return set.attributes.some((a) => {
+      if (a.type === 'sub-message') {
+        return (this.idx.subMessages.get(a.subMessage!)?.formats ?? []).some((f) => f.attributeSet !== undefined && this.needsScope.has(f.attributeSet));
+      }
+      return a.nestedAttributes !== undefined && this.needsScope.has(a.nestedAttributes);
+    });
+  }
+
+  private childScope(name: string | undefined): string {
+    return name !== undefined && this.needsScope.has(name) ? 'sc2' : 'undefined';
+  }
+
+  private variant(set: AttributeSet, header: StructDefinition | undefined, extra: readonly string[] = []): Variant {
+    const key = `${set.name}\u0000${header?.name ?? ''}\u0000${extra.join('\u0000')}`;
+    let v = this.variants.get(key);
+    if (!v) {
+      v = { id: this.variants.size, set, header, extra };
+      this.variants.set(key, v);
+      this.variantQueue.push(v);
+    }
+    return v;
+  }
+
+  private set(name: string): AttributeSet {
+    return this.idx.sets.get(name)!;
+  }
+
+  private struct(name: string): StructDefinition {
+    return this.idx.structs.get(name)!;
+  }
+
+  private fresh(prefix: string): string {
+    return `${prefix}${this.counter++}`;
+  }
+
+  // ---- enums ----------------------------------------------------------------
+
+  private enumDef(name: string): EnumDefinition {
+    const def = this.idx.enums.get(name)!;
+    if (!this.enumEmitted.has(name)) {
+      this.enumEmitted.add(name);
+      const id = this.enumIds.get(name)!;
+      const max = def.entries.reduce((m, e) => Math.max(m, e.value), -1);
+      if (max <= 4096) {
+        const names: string[] = new Array<string>(max + 1).fill('undefined');
+        // nlspec.py keeps the last entry of a repeated value; do the same.
+        for (const e of def.entries) names[e.value] = S(e.name);
+        this.emit(`const N${id}${this.a('readonly (string | undefined)[]')} = [${names.join(', ')}];`);
+      } else {
+        const pairs = def.entries.map((e) => `[${num(e.value)}, ${S(e.name)}]`);
+        this.emit(`const N${id}${this.a('ReadonlyMap<number, string>')} = new Map${this.ts ? '<number, string>' : ''}([${pairs.join(', ')}]);`);
+      }
+      const pairs = def.entries.map((e) => `[${S(e.name)}, ${num(e.value)}]`);
+      this.emit(`const V${id}${this.a('ReadonlyMap<string, number>')} = new Map${this.ts ? '<string, number>' : ''}([${pairs.join(', ')}]);`);
+    }
+    return def;
+  }
+
+  /** Decoded form of an integer read: enum names, flag names, display hint. */
+  private mapRead(v: ValueSpec, expr: string): string {
+    if (v.enum !== undefined) {
+      const def = this.enumDef(v.enum);
+      const id = this.enumIds.get(v.enum)!;
+      if (isFlagsUse(def, v.enumAsFlags)) return `${this.r('flagNames')}(N${id}, ${expr})`;
+      const dense = def.entries.every((e) => e.value <= 4096);
+      return `${this.r(dense ? 'enumName' : 'enumNameSparse')}(N${id}, ${expr})`;
+    }
+    if (v.displayHint === 'hex') return `${this.r('fmtHexInt')}(${expr})`;
+    if (v.displayHint === 'ipv4') return `${this.r('fmtIPv4Int')}(${expr})`;
+    return expr;
+  }
+
+  /** Input form -> integer (still to be range-checked): enum / flag names, hint text. */
+  private mapInput(v: ValueSpec, expr: string, path: string, name: string): string {
+    if (v.enum !== undefined) {
+      const def = this.enumDef(v.enum);
+      const id = this.enumIds.get(v.enum)!;
+      const fn = isFlagsUse(def, v.enumAsFlags) ? 'flagsValue' : 'enumValue';
+      return `${this.r(fn)}(V${id}, ${expr}, ${path}, ${name}, ${S(def.name)})`;
+    }
+    if (v.displayHint === 'hex') return `${this.r('hexInt')}(${expr}, ${path}, ${name})`;
+    if (v.displayHint === 'ipv4') return `${this.r('ipv4Int')}(${expr}, ${path}, ${name})`;
+    return expr;
+  }
+
+  /** Formatting of binary bytes b[s, s+l) by display hint. */
+  private binaryRead(hint: DisplayHint | undefined, s: string, l: string): string {
+    switch (hint) {
+      case 'ipv4': return `${this.r('fmtIPv4')}(b, ${s}, ${l})`;
+      case 'ipv6': return `${this.r('fmtIPv6')}(b, ${s}, ${l})`;
+      case 'ipv4-or-v6': return `${this.r('fmtAddress')}(b, ${s}, ${l})`;
+      case 'mac': return `${this.r('fmtMac')}(b, ${s}, ${l})`;
+      case 'hex': return `${this.r('fmtHexBytes')}(b, ${s}, ${l})`;
+      case 'uuid': return `${this.r('fmtUuid')}(b, ${s}, ${l})`;
+      default: return `b.subarray(${s}, ${s} + ${l})`;
+    }
+  }
+
+  /** Effective [min, max] of an integer type and its checks. */
+  private range(type: FixedIntType | 'uint' | 'sint', checks?: { min?: number | bigint; max?: number | bigint }): [bigint, bigint] {
+    const base = type === 'uint' ? INT_RANGE.u64 : type === 'sint' ? INT_RANGE.s64 : INT_RANGE[type];
+    let [lo, hi] = base;
+    if (checks?.min !== undefined && BigInt(checks.min) > lo) lo = BigInt(checks.min);
+    if (checks?.max !== undefined && BigInt(checks.max) < hi) hi = BigInt(checks.max);
+    return [lo, hi];
+  }
+
+  /** Checked integer for writing: `int(...)` (number) for widths up to 32 bits, `big(...)` otherwise. */
+  private checkedInt(type: FixedIntType | 'uint' | 'sint', input: string, path: string, name: string, checks?: { min?: number | bigint; max?: number | bigint }): string {
+    const [lo, hi] = this.range(type, checks);
+    if (type === 'u64' || type === 's64' || type === 'uint' || type === 'sint') {
+      return `${this.r('big')}(${input}, ${path}, ${name}, ${bigLit(lo)}, ${bigLit(hi)})`;
+    }
+    return `${this.r('int')}(${input}, ${path}, ${name}, ${num(Number(lo))}, ${num(Number(hi))})`;
+  }
+
+  // ---- structs --------------------------------------------------------------
+
+  private structIdOf(name: string): number {
+    return this.structIds.get(name)!;
+  }
+
+  /** Decoded value of a struct member at b[s + offset]. */
+  private memberRead(m: StructMember): string {
+    const at = m.offset === 0 ? 's' : `s + ${num(m.offset)}`;
+    if (isFixedInt(m.type)) {
+      const read = m.type === 'u8' || m.type === 's8' ? `dv.${READ[m.type]}(${at})` : `dv.${READ[m.type]}(${at}, ${le(m.byteOrder)})`;
+      return this.mapRead(m, read);
+    }
+    if (m.type === 'string') return `${this.r('str')}(b, ${at}, ${num(m.size)})`;
+    if (m.struct !== undefined) return `s${this.structIdOf(m.struct)}(b, dv, ${at}, ${num(m.size)})`;
+    return this.binaryRead(m.displayHint, at, num(m.size));
+  }
+
+  private genStructs(): void {
+    for (const def of this.spec.definitions) {
+      if (def.kind !== 'struct') continue;
+      const id = this.structIdOf(def.name);
+      const members = def.members.filter((m) => m.type !== 'pad');
+      // Decoder: one literal, every member present (undefined past a short payload).
+      const fields = members.map((m) => `${S(m.name)}: l >= ${num(m.offset + m.size)} ? ${this.memberRead(m)} : undefined`);
+      fields.push(`"__rest": l > ${num(def.size)} ? b.subarray(s + ${num(def.size)}, s + l) : undefined`);
+      this.emit(`function s${id}(b${this.a('Uint8Array')}, dv${this.a('DataView')}, s${this.a('number')}, l${this.a('number')})${this.a('Obj')} {\n  return {\n    ${fields.join(',\n    ')},\n  };\n}`);
+      // Header filler: the same members written into a message object.
+      const fills = members.map((m) => `  if (l >= ${num(m.offset + m.size)}) o[${S(m.name)}] = ${this.memberRead(m)};`);
+      this.emit(`function h${id}(o${this.a('Obj')}, b${this.a('Uint8Array')}, dv${this.a('DataView')}, s${this.a('number')}, l${this.a('number')})${this.a('void')} {\n${fills.join('\n')}\n}`);
+      // Writer: members of v into u[at, at + size).
+      const writes: string[] = [];
+      for (const m of members) {
+        const k = S(m.name);
+        const pos = m.offset === 0 ? 'at' : `at + ${num(m.offset)}`;
+        if (isFixedInt(m.type)) {
+          const input = this.mapInput(m, `x === undefined ? 0 : x`, 'path', k);
+          const value = this.checkedInt(m.type, input, 'path', k);
+          const order = m.type === 'u8' || m.type === 's8' ? '' : `, ${le(m.byteOrder)}`;
+          writes.push(`  { const x = ${this.r('own')}(v, ${k}); dv.${WRITE[m.type]}(${pos}, ${value}${order}); }`);
+        } else if (m.type === 'string') {
+          writes.push(`  { const x = ${this.r('own')}(v, ${k}); if (x !== undefined) ${this.r('putFixedString')}(u, ${pos}, ${num(m.size)}, x, path, ${k}); }`);
+        } else if (m.struct !== undefined) {
+          const sid = this.structIdOf(m.struct);
+          writes.push(`  { const x = ${this.r('own')}(v, ${k}); w${sid}(dv, u, ${pos}, x === undefined ? {} : ${this.r('object')}(x, path, ${k}), ${this.r('join')}(path, ${k})); }`);
+        } else {
+          writes.push(`  { const x = ${this.r('own')}(v, ${k}); if (x !== undefined) ${this.r('putFixedBytes')}(u, ${pos}, ${num(m.size)}, ${this.r('bytes')}(x, path, ${k}, ${S(m.displayHint ?? '')}), path, ${k}); }`);
+        }
+      }
+      this.emit(`function w${id}(dv${this.a('DataView')}, u${this.a('Uint8Array')}, at${this.a('number')}, v${this.a('Obj')}, path${this.a('string')})${this.a('void')} {\n${writes.join('\n')}\n}`);
+      // Standalone encoder: only known members (and __rest, appended) allowed.
+      const cases = members.map((m) => `case ${S(m.name)}: `).join('');
+      this.emit(
+        `function z${id}(v${this.a('Obj')}, path${this.a('string')})${this.a('Uint8Array')} {\n` +
+        `  for (const k in v) {\n    switch (k) {\n      ${cases}case "__rest": break;\n      default: throw ${this.r('unknownMember')}(path, k, ${S(def.name)});\n    }\n  }\n` +
+        `  const rest = ${this.r('own')}(v, "__rest");\n` +
+        `  const extra = rest === undefined ? undefined : ${this.r('bytes')}(rest, path, "__rest", "");\n` +
+        `  const u = new Uint8Array(${num(def.size)} + (extra === undefined ? 0 : extra.length));\n` +
+        `  w${id}(new DataView(u.buffer), u, 0, v, path);\n` +
+        `  if (extra !== undefined) u.set(extra, ${num(def.size)});\n  return u;\n}`,
+      );
+      // Header encoder: fields of a message object (which also holds attributes).
+      this.emit(
+        `function x${id}(v${this.a('Obj')}, path${this.a('string')})${this.a('Uint8Array')} {\n` +
+        `  const u = new Uint8Array(${num(def.size)});\n  w${id}(new DataView(u.buffer), u, 0, v, path);\n  return u;\n}`,
+      );
+    }
+  }
+
+  // ---- decoding -------------------------------------------------------------
+
+  /** Statements that decode the current attribute (data at ds, length dl) and store it in o. */
+  private decodeCase(set: AttributeSet, a: AttributeSpec): string | undefined {
+    const ctx = S(`${set.name}.${a.name}`);
+    const need = (n: number): string => `if (dl < ${num(n)}) throw ${this.r('tooShort')}(dl, ${num(n)}, ds - 4, ${ctx}); `;
+    let pre = '';
+    let expr: string;
+    const type = a.type;
+    if (isFixedInt(type)) {
+      const size = INT_SIZE[type];
+      pre = need(size);
+      const read = size === 1 ? `dv.${READ[type]}(ds)` : `dv.${READ[type]}(ds, ${le(a.byteOrder)})`;
+      expr = this.mapRead(a, read);
+    } else {
+      switch (type) {
+        case 'uint':
+        case 'sint':
+          expr = this.mapRead(a, `${this.r(type === 'uint' ? 'readUint' : 'readSint')}(dv, ds, dl, ${le(a.byteOrder)}, ${ctx})`);
+          break;
+        case 'string':
+          expr = `${this.r('str')}(b, ds, dl)`;
+          break;
+        case 'binary':
+          if (a.struct !== undefined) expr = `s${this.structIdOf(a.struct)}(b, dv, ds, dl)`;
+          else if (a.subType !== undefined && isFixedInt(a.subType)) expr = `${this.binaryArrayDecoder(a)}(b, dv, ds, dl)`;
+          else expr = this.binaryRead(a.displayHint, 'ds', 'dl');
+          break;
+        case 'flag':
+          expr = 'true';
+          break;
+        case 'nest':
+          expr = `d${this.setIds.get(a.nestedAttributes!)!}(b, dv, ds, ds + dl, dep + 1, ${this.childScope(a.nestedAttributes)})`;
+          break;
+        case 'indexed-array':
+          expr = `${this.indexedArrayDecoder(set, a)}(b, dv, ds, ds + dl, dep + 1, ${this.childScope(a.nestedAttributes)})`;
+          break;
+        case 'nest-type-value':
+          expr = `${this.typeValueDecoder(a)}(b, dv, ds, ds + dl, dep + 1, ${this.childScope(a.nestedAttributes)})`;
+          break;
+        case 'sub-message': {
+          const local = this.idx.attributes.get(set.name)!.has(a.selector!);
+          const key = local ? `o[${S(a.selector!)}]` : `${this.r('scopeValue')}(sc, ${S(a.selector!)})`;
+          const sub = this.subIds.get(a.subMessage!)!;
+          const gives = (this.idx.subMessages.get(a.subMessage!)?.formats ?? []).some((f) => f.attributeSet !== undefined && this.needsScope.has(f.attributeSet));
+          this.queueSub(a.subMessage!);
+          expr = `m${sub}(${key}, b, dv, ds, dl, dep + 1, ${gives ? 'sc2' : 'undefined'})`;
+          break;
+        }
+        case 'bitfield32':
+          pre = need(8);
+          expr = `{ "value": ${this.mapRead(a, 'dv.getUint32(ds, LE)')}, "selector": ${this.mapRead(a, 'dv.getUint32(ds + 4, LE)')} }`;
+          break;
+        case 'pad':
+          return `case ${num(a.value)}: break;`;
+        default:
+          return undefined; // 'unused': kept as unknown if it ever arrives
+      }
+    }
+    const store = a.multiAttr ? `${this.r('append')}(o, ${S(a.name)}, ${expr});` : `o[${S(a.name)}] = ${expr};`;
+    return `case ${num(a.value)}: ${pre}${store} break;`;
+  }
+
+  private genLoop(v: Variant): void {
+    const { set } = v;
+    const ctx = S(set.name);
+    const cases: string[] = [];
+    const seen = new Set<number>();
+    for (const a of set.attributes) {
+      if (seen.has(a.value)) continue; // the first attribute of a number wins
+      const c = this.decodeCase(set, a);
+      if (c !== undefined) {
+        cases.push(c);
+        seen.add(a.value);
+      }
+    }
+    const sc2 = this.givesScope(set) ? `  const sc2${this.a('Scope')} = { o, up: sc };\n` : '';
+    const keys = [
+      ...v.extra,
+      ...(v.header ? v.header.members.filter((m) => m.type !== 'pad').map((m) => m.name) : []),
+      ...set.attributes.filter((a) => a.type !== 'pad' && a.type !== 'unused').map((a) => a.name),
+    ];
+    const unique = [...new Set(keys)];
+    this.emit(`function n${v.id}()${this.a('Obj')} {\n  return { ${unique.map((k) => `${S(k)}: undefined`).join(', ')}${unique.length ? ', ' : ''}"__unknown": undefined };\n}`);
+    this.emit(
+      `function L${v.id}(b${this.a('Uint8Array')}, dv${this.a('DataView')}, s${this.a('number')}, e${this.a('number')}, dep${this.a('number')}, sc${this.a('Scope | undefined')}, o${this.a('Obj')})${this.a('Obj')} {\n` +
+      `  if (dep > ${this.r('MAX_DEPTH')}) throw ${this.r('tooDeep')}(s, ${ctx});\n${sc2}` +
+      '  let p = s;\n' +
+      '  while (e - p >= 4) {\n' +
+      `    const len = dv.getUint16(p, ${this.r('LE')});\n` +
+      `    if (len < 4 || len > e - p) throw ${this.r('badLength')}(len, e - p, p, ${ctx});\n` +
+      '    const t = dv.getUint16(p + 2, LE) & 0x3fff;\n' +
+      '    const ds = p + 4;\n' +
+      '    const dl = len - 4;\n' +
+      '    p += (len + 3) & ~3;\n' +
+      '    switch (t) {\n' +
+      cases.map((c) => `      ${c}\n`).join('') +
+      `      default: ${this.r('keepUnknown')}(o, t, b, ds, dl);\n` +
+      '    }\n  }\n  return o;\n}',
+    );
+    if (v.header) {
+      const hid = this.structIdOf(v.header.name);
+      const start = (v.header.size + 3) & ~3;
+      this.emit(
+        `function M${v.id}(b${this.a('Uint8Array')}, dv${this.a('DataView')}, s${this.a('number')}, e${this.a('number')}, dep${this.a('number')}, sc${this.a('Scope | undefined')})${this.a('Obj')} {\n` +
+        `  const o = n${v.id}();\n  h${hid}(o, b, dv, s, e - s);\n  const a = s + ${num(start)};\n  return L${v.id}(b, dv, a < e ? a : e, e, dep, sc, o);\n}`,
+      );
+    }
+    this.genVariantEncoder(v);
+  }
+
+  private binaryArrayDecoder(a: AttributeSpec): string {
+    const name = this.fresh('ba');
+    const type = a.subType as FixedIntType;
+    const size = INT_SIZE[type];
+    const read = size === 1 ? `dv.${READ[type]}(q)` : `dv.${READ[type]}(q, ${le(a.byteOrder)})`;
+    this.emit(
+      `function ${name}(b${this.a('Uint8Array')}, dv${this.a('DataView')}, s${this.a('number')}, l${this.a('number')})${this.a('unknown[]')} {\n` +
+      `  const out${this.a('unknown[]')} = [];\n  for (let q = s; q + ${num(size)} <= s + l; q += ${num(size)}) out.push(${this.mapRead(a, read)});\n  return out;\n}`,
+    );
+    return name;
+  }
+
+  private indexedArrayDecoder(set: AttributeSet, a: AttributeSpec): string {
+    const name = this.fresh('ia');
+    const ctx = S(`${set.name}.${a.name}`);
+    let item: string;
+    const sub = a.subType!;
+    if (sub === 'nest') {
+      item = `const it${this.a('Obj')} = {}; it[t] = d${this.setIds.get(a.nestedAttributes!)!}(b, dv, ds, ds + dl, dep + 1, sc); out.push(it);`;
+    } else if (isFixedInt(sub)) {
+      const size = INT_SIZE[sub];
+      const read = size === 1 ? `dv.${READ[sub]}(ds)` : `dv.${READ[sub]}(ds, ${le(a.byteOrder)})`;
+      item = `if (dl < ${num(size)}) throw ${this.r('tooShort')}(dl, ${num(size)}, ds - 4, ${ctx}); out.push(${this.mapRead(a, read)});`;
+    } else {
+      item = `out.push(${this.binaryRead(a.displayHint, 'ds', 'dl')});`;
+    }
+    this.emit(
+      `function ${name}(b${this.a('Uint8Array')}, dv${this.a('DataView')}, s${this.a('number')}, e${this.a('number')}, dep${this.a('number')}, sc${this.a('Scope | undefined')})${this.a('unknown[]')} {\n` +
+      `  if (dep > ${this.r('MAX_DEPTH')}) throw ${this.r('tooDeep')}(s, ${ctx});\n` +
+      `  const out${this.a('unknown[]')} = [];\n  let p = s;\n  while (e - p >= 4) {\n` +
+      `    const len = dv.getUint16(p, ${this.r('LE')});\n` +
+      `    if (len < 4 || len > e - p) throw ${this.r('badLength')}(len, e - p, p, ${ctx});\n` +
+      '    const t = dv.getUint16(p + 2, LE) & 0x3fff;\n    const ds = p + 4;\n    const dl = len - 4;\n    p += (len + 3) & ~3;\n' +
+      `    ${item}\n  }\n  return out;\n}`,
+    );
+    return name;
+  }
+
+  private typeValueDecoder(a: AttributeSpec): string {
+    const name = this.fresh('tv');
+    const set = this.set(a.nestedAttributes!);
+    const v = this.variant(set, undefined, a.typeValue!);
+    const ctx = S(`${set.name}`);
+    const levels = a.typeValue!.map((k) =>
+      '  if (de - ds < 4) return o;\n' +
+      `  { const len = dv.getUint16(ds, LE); if (len < 4 || len > de - ds) throw ${this.r('badLength')}(len, de - ds, ds, ${ctx}); ` +
+      `o[${S(k)}] = dv.getUint16(ds + 2, LE) & 0x3fff; de = ds + len; ds += 4; }\n`).join('');
+    this.emit(
+      `function ${name}(b${this.a('Uint8Array')}, dv${this.a('DataView')}, s${this.a('number')}, e${this.a('number')}, dep${this.a('number')}, sc${this.a('Scope | undefined')})${this.a('Obj')} {\n` +
+      `  const o = n${v.id}();\n  let ds = s;\n  let de = e;\n${levels}  return L${v.id}(b, dv, ds, de, dep, sc, o);\n}`,
+    );
+    return name;
+  }
+
+  private queueSub(name: string): void {
+    if (!this.subQueue.includes(name)) this.subQueue.push(name);
+  }
+
+  private genSubMessage(name: string): void {
+    const sub = this.idx.subMessages.get(name)!;
+    const id = this.subIds.get(name)!;
+    const dec: string[] = [];
+    const enc: string[] = [];
+    for (const f of sub.formats) {
+      const set = f.attributeSet !== undefined ? this.set(f.attributeSet) : undefined;
+      const header = f.fixedHeader !== undefined ? this.struct(f.fixedHeader) : undefined;
+      const k = S(f.value);
+      if (set && header) {
+        const v = this.variant(set, header);
+        const hid = this.structIdOf(header.name);
+        dec.push(`case ${k}: return M${v.id}(b, dv, s, s + l, dep, sc);`);
+        enc.push(`case ${k}: { const o = ${this.r('object')}(x, path, name); const p = ${this.r('join')}(path, name); const n = w.nestStart(t); w.putRaw(x${hid}(o, p)); E${v.id}(w, o, p, sc); w.nestEnd(n); return; }`);
+      } else if (set) {
+        const sid = this.setIds.get(set.name)!;
+        dec.push(`case ${k}: return d${sid}(b, dv, s, s + l, dep, sc);`);
+        enc.push(`case ${k}: { const n = w.nestStart(t); e${sid}(w, ${this.r('object')}(x, path, name), ${this.r('join')}(path, name), sc); w.nestEnd(n); return; }`);
+      } else if (header) {
+        const hid = this.structIdOf(header.name);
+        dec.push(`case ${k}: return s${hid}(b, dv, s, l);`);
+        enc.push(`case ${k}: w.putBinary(t, z${hid}(${this.r('object')}(x, path, name), ${this.r('join')}(path, name))); return;`);
+      } else {
+        dec.push(`case ${k}: return {};`);
+        enc.push(`case ${k}: for (const f in ${this.r('object')}(x, path, name)) throw ${this.r('unknownKey')}(${this.r('join')}(path, name), f, ${S(`${name}(${f.value})`)}); w.putFlag(t); return;`);
+      }
+    }
+    this.emit(
+      `function m${id}(key${this.a('unknown')}, b${this.a('Uint8Array')}, dv${this.a('DataView')}, s${this.a('number')}, l${this.a('number')}, dep${this.a('number')}, sc${this.a('Scope | undefined')})${this.a('unknown')} {\n` +
+      `  switch (${this.r('selectorKey')}(key)) {\n${dec.map((c) => `    ${c}\n`).join('')}    default: return b.subarray(s, s + l);\n  }\n}`,
+    );
+    this.emit(
+      `function q${id}(w${this.a('MessageWriter')}, t${this.a('number')}, key${this.a('string | undefined')}, x${this.a('unknown')}, path${this.a('string')}, name${this.a('string')}, sel${this.a('string')}, sc${this.a('Scope | undefined')})${this.a('void')} {\n` +
+      `  if (x instanceof Uint8Array) { w.putBinary(t, x); return; }\n` +
+      `  switch (key) {\n${enc.map((c) => `    ${c}\n`).join('')}` +
+      `    default: ${this.r('putRawSubMessage')}(w, t, x, path, name, key, sel, ${S(name)});\n  }\n}`,
+    );
+  }
+
+  // ---- encoding -------------------------------------------------------------
+
+  /** Statements that write attribute `a` with value `y` (one item for multi-attr). */
+  private encodeItem(set: AttributeSet, a: AttributeSpec, y: string): string {
+    const k = S(a.name);
+    const t = num(a.value);
+    const type = a.type;
+    const be = a.byteOrder === 'big-endian' ? ', true' : '';
+    if (isFixedInt(type) || type === 'uint' || type === 'sint') {
+      const input = this.mapInput(a, y, 'path', k);
+      const value = this.checkedInt(type, input, 'path', k, a.checks);
+      const order = type === 'u8' || type === 's8' ? '' : be;
+      if (a.checks.flagsMask !== undefined) {
+        const def = this.enumDef(a.checks.flagsMask);
+        let mask = 0n;
+        for (const e of def.entries) mask |= 1n << BigInt(e.value);
+        return `{ const n = ${value}; ${this.r('checkMask')}(n, ${bigLit(mask)}, path, ${k}); w.${PUT[type]}(${t}, n${order}); }`;
+      }
+      return `w.${PUT[type]}(${t}, ${value}${order});`;
+    }
+    const lenCheck = (what: string): string => {
+      const c = a.checks;
+      if (c.exactLen !== undefined) return `${this.r('checkLength')}(${what}, ${num(c.exactLen)}, ${num(c.exactLen)}, path, ${k}); `;
+      if (c.minLen !== undefined || c.maxLen !== undefined) {
+        return `${this.r('checkLength')}(${what}, ${num(c.minLen ?? 0)}, ${num(c.maxLen ?? 0xffff)}, path, ${k}); `;
+      }
+      return '';
+    };
+    switch (type) {
+      case 'string': {
+        const check = lenCheck(`${this.r('utf8Length')}(u)`);
+        return `{ const u = ${this.r('text')}(${y}, path, ${k}); ${check}w.putString(${t}, u); }`;
+      }
+      case 'binary': {
+        if (a.struct !== undefined) {
+          return `w.putBinary(${t}, z${this.structIdOf(a.struct)}(${this.r('object')}(${y}, path, ${k}), ${this.r('join')}(path, ${k})));`;
+        }
+        if (a.subType !== undefined && isFixedInt(a.subType)) {
+          return `w.putBinary(${t}, ${this.binaryArrayEncoder(a)}(${this.r('array')}(${y}, path, ${k}), path, ${k}));`;
+        }
+        const check = lenCheck('u.length');
+        return `{ const u = ${this.r('bytes')}(${y}, path, ${k}, ${S(a.displayHint ?? '')}); ${check}w.putBinary(${t}, u); }`;
+      }
+      case 'flag':
+        return `if (${this.r('flag')}(${y}, path, ${k})) w.putFlag(${t});`;
+      case 'nest': {
+        const child = this.setIds.get(a.nestedAttributes!)!;
+        return `{ const n = w.nestStart(${t}); e${child}(w, ${this.r('object')}(${y}, path, ${k}), ${this.r('join')}(path, ${k}), ${this.childScope(a.nestedAttributes)}); w.nestEnd(n); }`;
+      }
+      case 'indexed-array':
+        return `${this.indexedArrayEncoder(a)}(w, ${t}, ${this.r('array')}(${y}, path, ${k}), ${this.r('join')}(path, ${k}), ${this.childScope(a.nestedAttributes)});`;
+      case 'nest-type-value':
+        return `${this.typeValueEncoder(a)}(w, ${t}, ${this.r('object')}(${y}, path, ${k}), ${this.r('join')}(path, ${k}), ${this.childScope(a.nestedAttributes)});`;
+      case 'sub-message': {
+        const local = this.idx.attributes.get(set.name)!.has(a.selector!);
+        const key = local ? `${this.r('own')}(v, ${S(a.selector!)})` : `${this.r('scopeInput')}(sc, ${S(a.selector!)})`;
+        const gives = (this.idx.subMessages.get(a.subMessage!)?.formats ?? []).some((f) => f.attributeSet !== undefined && this.needsScope.has(f.attributeSet));
+        this.queueSub(a.subMessage!);
+        return `q${this.subIds.get(a.subMessage!)!}(w, ${t}, ${this.r('selectorKey')}(${key}), ${y}, path, ${k}, ${S(a.selector!)}, ${gives ? 'sc2' : 'undefined'});`;
+      }
+      case 'bitfield32': {
+        const part = (field: string): string => this.checkedInt('u32', this.mapInput(a, `${this.r('own')}(f, ${S(field)}) ?? 0`, 'path', k), 'path', k);
+        return `{ const f = ${this.r('object')}(${y}, path, ${k}); ${this.r('putBitfield32')}(w, ${t}, ${part('value')}, ${part('selector')}); }`;
+      }
+      default:
+        throw new Error(`generator: cannot encode ${type}`);
+    }
+  }
+
+  private binaryArrayEncoder(a: AttributeSpec): string {
+    const name = this.fresh('bw');
+    const type = a.subType as FixedIntType;
+    const size = INT_SIZE[type];
+    const item = this.checkedInt(type, this.mapInput(a, 'x[i]', 'path', 'name'), 'path', 'name');
+    const order = size === 1 ? '' : `, ${le(a.byteOrder)}`;
+    this.emit(
+      `function ${name}(x${this.a('readonly unknown[]')}, path${this.a('string')}, name${this.a('string')})${this.a('Uint8Array')} {\n` +
+      `  const u = new Uint8Array(x.length * ${num(size)});\n  const d = new DataView(u.buffer);\n` +
+      `  for (let i = 0; i < x.length; i++) d.${WRITE[type]}(i * ${num(size)}, ${item}${order});\n  return u;\n}`,
+    );
+    return name;
+  }
+
+  private indexedArrayEncoder(a: AttributeSpec): string {
+    const name = this.fresh('iw');
+    const sub = a.subType!;
+    let body: string;
+    if (sub === 'nest') {
+      const child = this.setIds.get(a.nestedAttributes!)!;
+      body =
+        `    const it = ${this.r('object')}(x[i], path, \`[\${i}]\`);\n` +
+        '    for (const k in it) {\n' +
+        `      const idx = ${this.r('int')}(Number(k), path, \`[\${i}].\${k}\`, 0, 0x3fff);\n` +
+        `      const m = w.nestStart(idx); e${child}(w, ${this.r('object')}(it[k], path, \`[\${k}]\`), \`\${path}[\${k}]\`, sc); w.nestEnd(m);\n    }\n`;
+    } else if (isFixedInt(sub)) {
+      const be = a.byteOrder === 'big-endian' && sub !== 'u8' && sub !== 's8' ? ', true' : '';
+      body = `    w.${PUT[sub]}(i, ${this.checkedInt(sub, this.mapInput(a, 'x[i]', 'path', '`[${i}]`'), 'path', '`[${i}]`')}${be});\n`;
+    } else {
+      body = `    w.putBinary(i, ${this.r('bytes')}(x[i], path, \`[\${i}]\`, ${S(a.displayHint ?? '')}));\n`;
+    }
+    this.emit(
+      `function ${name}(w${this.a('MessageWriter')}, t${this.a('number')}, x${this.a('readonly unknown[]')}, path${this.a('string')}, sc${this.a('Scope | undefined')})${this.a('void')} {\n` +
+      `  const n = w.nestStart(t);\n  for (let i = 0; i < x.length; i++) {\n${body}  }\n  w.nestEnd(n);\n}`,
+    );
+    return name;
+  }
+
+  private typeValueEncoder(a: AttributeSpec): string {
+    const name = this.fresh('tw');
+    const set = this.set(a.nestedAttributes!);
+    const v = this.variant(set, undefined, a.typeValue!);
+    const levels = a.typeValue!;
+    const opens = levels.map((k, i) => `  const c${i + 1} = w.nestStart(${this.r('int')}(${this.r('own')}(x, ${S(k)}), path, ${S(k)}, 0, 0x3fff));\n`).join('');
+    const closes = levels.map((_, i) => `  w.nestEnd(c${levels.length - i});\n`).join('');
+    this.emit(
+      `function ${name}(w${this.a('MessageWriter')}, t${this.a('number')}, x${this.a('Obj')}, path${this.a('string')}, sc${this.a('Scope | undefined')})${this.a('void')} {\n` +
+      `  const c0 = w.nestStart(t);\n${opens}  E${v.id}(w, x, path, sc);\n${closes}  w.nestEnd(c0);\n}`,
+    );
+    return name;
+  }
+
+  private genVariantEncoder(v: Variant): void {
+    const { set } = v;
+    const cases: string[] = [];
+    const names = new Set<string>();
+    for (const a of set.attributes) {
+      if (a.type === 'pad' || a.type === 'unused' || names.has(a.name)) continue;
+      names.add(a.name);
+      const stmt = a.multiAttr
+        ? `for (const y of ${this.r('items')}(x)) ${this.encodeItem(set, a, 'y')}`
+        : this.encodeItem(set, a, 'x');
+      cases.push(`case ${S(a.name)}: ${stmt} break;`);
+    }
+    const skip = [...v.extra, ...(v.header ? v.header.members.filter((m) => m.type !== 'pad').map((m) => m.name) : [])].filter((k) => !names.has(k));
+    if (skip.length) cases.push(`${[...new Set(skip)].map((k) => `case ${S(k)}:`).join(' ')} break;`);
+    const sc2 = this.givesScope(set) ? `  const sc2${this.a('Scope')} = { o: v, up: sc };\n` : '';
+    this.emit(
+      `function E${v.id}(w${this.a('MessageWriter')}, v${this.a('Obj')}, path${this.a('string')}, sc${this.a('Scope | undefined')})${this.a('void')} {\n${sc2}` +
+      '  for (const k in v) {\n    const x = v[k];\n    if (x === undefined) continue;\n    switch (k) {\n' +
+      cases.map((c) => `      ${c}\n`).join('') +
+      `      case "__unknown": ${this.r('putUnknown')}(w, x, path); break;\n` +
+      `      default: throw ${this.r('unknownKey')}(path, k, ${S(set.name)});\n    }\n  }\n}`,
+    );
+  }
+
+  // ---- family ---------------------------------------------------------------
+
+  generate(): GeneratedCodec {
+    this.genStructs();
+    // Every set: decoder d<i> and encoder e<i>, over the plain variant.
+    for (const set of this.spec.attributeSets) {
+      const id = this.setIds.get(set.name)!;
+      const v = this.variant(set, undefined);
+      this.emit(`function d${id}(b${this.a('Uint8Array')}, dv${this.a('DataView')}, s${this.a('number')}, e${this.a('number')}, dep${this.a('number')}, sc${this.a('Scope | undefined')})${this.a('Obj')} {\n  return L${v.id}(b, dv, s, e, dep, sc, n${v.id}());\n}`);
+      this.emit(`function e${id}(w${this.a('MessageWriter')}, v${this.a('Obj')}, path${this.a('string')}, sc${this.a('Scope | undefined')})${this.a('void')} {\n  E${v.id}(w, v, path, sc);\n}`);
+    }
+    // Message bodies: every (attribute set, fixed header) pair the operations use.
+    const bodies: string[] = [];
+    const bodyKeys = new Set<string>();
+    for (const op of this.spec.operations) {
+      if (op.attributeSet === undefined) continue;
+      const key = `${op.attributeSet}\u0000${op.fixedHeader ?? ''}`;
+      if (bodyKeys.has(key)) continue;
+      bodyKeys.add(key);
+      const set = this.set(op.attributeSet);
+      const header = op.fixedHeader !== undefined ? this.struct(op.fixedHeader) : undefined;
+      const v = this.variant(set, header);
+      const id = bodies.length;
+      if (header) {
+        const hid = this.structIdOf(header.name);
+        this.emit(`function B${id}(b${this.a('Uint8Array')}, dv${this.a('DataView')}, s${this.a('number')}, e${this.a('number')})${this.a('Obj')} {\n  return M${v.id}(b, dv, s, e, 0, undefined);\n}`);
+        this.emit(`function W${id}(w${this.a('MessageWriter')}, v${this.a('Obj')})${this.a('void')} {\n  w.putRaw(x${hid}(v, ""));\n  E${v.id}(w, v, "", undefined);\n}`);
+      } else {
+        this.emit(`function B${id}(b${this.a('Uint8Array')}, dv${this.a('DataView')}, s${this.a('number')}, e${this.a('number')})${this.a('Obj')} {\n  return L${v.id}(b, dv, s, e, 0, undefined, n${v.id}());\n}`);
+        this.emit(`function W${id}(w${this.a('MessageWriter')}, v${this.a('Obj')})${this.a('void')} {\n  E${v.id}(w, v, "", undefined);\n}`);
+      }
+      bodies.push(`[${S(op.attributeSet)}, ${S(op.fixedHeader ?? '')}, B${id}, W${id}]`);
+    }
+    // Drain: loops and encoders of every variant, sub-messages (which may add variants).
+    for (let i = 0, j = 0; i < this.variantQueue.length || j < this.subQueue.length; ) {
+      if (i < this.variantQueue.length) this.genLoop(this.variantQueue[i++]!);
+      else this.genSubMessage(this.subQueue[j++]!);
+    }
+    const sets = this.spec.attributeSets.map((s) => `[${S(s.name)}, d${this.setIds.get(s.name)!}, e${this.setIds.get(s.name)!}]`);
+    const structs = [...this.structIds].map(([n, id]) => `[${S(n)}, s${id}, z${id}]`);
+    this.emit(
+      `const codecs${this.a('FamilyCodecs')} = {\n` +
+      `  sets: [\n${sets.map((x) => `    ${x},\n`).join('')}  ],\n` +
+      `  structs: [\n${structs.map((x) => `    ${x},\n`).join('')}  ],\n` +
+      `  bodies: [\n${bodies.map((x) => `    ${x},\n`).join('')}  ],\n};`,
+    );
+    return { body: this.chunks.join('\n'), runtimeNames: [...this.used].sort() };
+  }
+}
+
+/** Generates the codec source of a family. */
+export function generateCodecSource(spec: FamilySpec, options: GenerateOptions = {}): GeneratedCodec {
+  return new Generator(spec, options.ts === true).generate();
+}

@@ -1,0 +1,324 @@
+// The in-memory model of one netlink family, as described by a YNL spec.
+//
+// The loader (load.ts) fills it in with every implicit default made explicit:
+// attribute and operation numbering, enum values, struct layouts, inherited
+// subset attributes, resolved constants. Numbering follows the kernel's own
+// python library (tools/net/ynl/pyynl/lib/nlspec.py) so that message ids and
+// attribute types match what the kernel tool sends.
+//
+// The model is plain data (arrays and objects, numbers, strings and bigints):
+// the code generator can print it as a literal into generated modules, and
+// nothing in it depends on the YAML it came from. Documentation text from the
+// spec is not kept.
+
+/** Schema level of a spec (the `protocol` key; absent means genetlink). */
+export type Protocol = 'genetlink' | 'genetlink-legacy' | 'genetlink-c' | 'netlink-raw';
+
+/** Fixed-width integer types. */
+export type FixedIntType = 'u8' | 'u16' | 'u32' | 'u64' | 's8' | 's16' | 's32' | 's64';
+
+/** Integer attribute types: fixed width, or NLA_UINT / NLA_SINT (4 or 8 bytes on the wire). */
+export type IntType = FixedIntType | 'uint' | 'sint';
+
+/** Every attribute type a spec may use. */
+export type AttributeType =
+  | IntType
+  | 'string'
+  | 'binary'
+  | 'flag'
+  | 'nest'
+  | 'indexed-array'
+  | 'nest-type-value'
+  | 'sub-message'
+  | 'bitfield32'
+  | 'pad'
+  | 'unused';
+
+/** The attribute types, for validation. */
+export const ATTRIBUTE_TYPES: readonly AttributeType[] = [
+  'u8', 'u16', 'u32', 'u64', 's8', 's16', 's32', 's64', 'uint', 'sint',
+  'string', 'binary', 'flag', 'nest', 'indexed-array', 'nest-type-value',
+  'sub-message', 'bitfield32', 'pad', 'unused',
+];
+
+/** Byte order of a value: the host's (the netlink default), or fixed. */
+export type ByteOrder = 'host' | 'little-endian' | 'big-endian';
+
+/** How a value is shown (and parsed back) as text. */
+export type DisplayHint = 'hex' | 'mac' | 'fddi' | 'ipv4' | 'ipv6' | 'ipv4-or-v6' | 'uuid';
+
+/** The display hints, for validation. */
+export const DISPLAY_HINTS: readonly DisplayHint[] = ['hex', 'mac', 'fddi', 'ipv4', 'ipv6', 'ipv4-or-v6', 'uuid'];
+
+/** Member types allowed in a struct. */
+export type StructMemberType = FixedIntType | 'string' | 'binary' | 'pad';
+
+/** Byte width of each fixed-width integer type. */
+export const INT_SIZE: Readonly<Record<FixedIntType, number>> = {
+  u8: 1, u16: 2, u32: 4, u64: 8, s8: 1, s16: 2, s32: 4, s64: 8,
+};
+
+/** A named constant (`type: const`). */
+export interface ConstDefinition {
+  readonly kind: 'const';
+  readonly name: string;
+  readonly value: number | string;
+}
+
+/** One entry of an enum or flags definition. */
+export interface EnumEntry {
+  readonly name: string;
+  /**
+   * The entry's number as counted in the spec. For `flags` this is the bit
+   * number: the value on the wire is `1 << value`.
+   */
+  readonly value: number;
+}
+
+/** An `enum` or `flags` definition. */
+export interface EnumDefinition {
+  readonly kind: 'enum' | 'flags';
+  readonly name: string;
+  /** Prefix of the C names of the entries (e.g. 'rtn-'). */
+  readonly namePrefix: string;
+  readonly entries: readonly EnumEntry[];
+}
+
+/** One member of a struct. */
+export interface StructMember {
+  readonly name: string;
+  readonly type: StructMemberType;
+  readonly byteOrder: ByteOrder;
+  /** Byte offset of the member in the struct. */
+  readonly offset: number;
+  /** Byte width of the member. */
+  readonly size: number;
+  /** Name of an enum definition that names the member's values. */
+  readonly enum?: string;
+  /** Treat `enum` as a set of bit numbers. */
+  readonly enumAsFlags?: boolean;
+  readonly displayHint?: DisplayHint;
+  /** For binary members: a nested struct definition. */
+  readonly struct?: string;
+}
+
+/** A `struct` definition: fixed headers and binary attribute payloads. */
+export interface StructDefinition {
+  readonly kind: 'struct';
+  readonly name: string;
+  readonly members: readonly StructMember[];
+  /** Sum of the member sizes (YNL structs are packed: padding is explicit). */
+  readonly size: number;
+}
+
+/** Any entry of `definitions`. */
+export type Definition = ConstDefinition | EnumDefinition | StructDefinition;
+
+/** Kernel input validation of an attribute (`checks`), with constants resolved. */
+export interface Checks {
+  readonly min?: number | bigint;
+  readonly max?: number | bigint;
+  readonly minLen?: number;
+  readonly maxLen?: number;
+  readonly exactLen?: number;
+  /** A string attribute may arrive without its terminating NUL. */
+  readonly unterminatedOk?: boolean;
+  /** Name of a flags definition whose entries are the only bits allowed. */
+  readonly flagsMask?: string;
+}
+
+/** One attribute of an attribute set. */
+export interface AttributeSpec {
+  readonly name: string;
+  readonly type: AttributeType;
+  /** nla_type on the wire. */
+  readonly value: number;
+  /** The attribute may repeat; decoded as an array. */
+  readonly multiAttr: boolean;
+  readonly byteOrder: ByteOrder;
+  /** For nest, indexed-array of nests, nest-type-value: the inner attribute set. */
+  readonly nestedAttributes?: string;
+  /** For binary: a struct definition describing the payload. */
+  readonly struct?: string;
+  /** For binary (array of scalars) and indexed-array: the element type. */
+  readonly subType?: AttributeType;
+  readonly enum?: string;
+  readonly enumAsFlags?: boolean;
+  readonly displayHint?: DisplayHint;
+  readonly checks: Checks;
+  /** For sub-message: name of the sub-message definition. */
+  readonly subMessage?: string;
+  /** For sub-message: name of the attribute whose value picks the format. */
+  readonly selector?: string;
+  /** For nest-type-value: names given to the nla_type of each level of nesting. */
+  readonly typeValue?: readonly string[];
+}
+
+/** An attribute set (one nla_type number space). */
+export interface AttributeSet {
+  readonly name: string;
+  /** Prefix of the C names of the attributes (e.g. 'ifla-'). */
+  readonly namePrefix: string;
+  /** The set this one is a subset of (its attributes keep the parent's numbers and types). */
+  readonly subsetOf?: string;
+  readonly attributes: readonly AttributeSpec[];
+}
+
+/** One format of a sub-message, picked when the selector equals `value`. */
+export interface SubMessageFormat {
+  readonly value: string;
+  readonly fixedHeader?: string;
+  readonly attributeSet?: string;
+}
+
+/** A sub-message definition: payload formats keyed by a selector value. */
+export interface SubMessage {
+  readonly name: string;
+  readonly formats: readonly SubMessageFormat[];
+}
+
+/** The request or reply of one mode of an operation. */
+export interface MessageSpec {
+  /** Message id given in the spec (directional model only). */
+  readonly value?: number;
+  /** Attributes the spec lists for this message. */
+  readonly attributes: readonly string[];
+}
+
+/** The `do` or `dump` mode of an operation. */
+export interface OperationMode {
+  readonly request?: MessageSpec;
+  readonly reply?: MessageSpec;
+}
+
+/** One entry of the operation list. */
+export interface Operation {
+  readonly name: string;
+  /** Message id when requests and replies share it; undefined when they differ. */
+  readonly value?: number;
+  /** Message id of requests (nlmsg_type for netlink-raw, genl cmd for genetlink); undefined for notifications. */
+  readonly requestValue?: number;
+  /** Message id of replies and notifications; undefined when the kernel sends none. */
+  readonly replyValue?: number;
+  /** Attribute set of the messages; undefined for reserved ids. */
+  readonly attributeSet?: string;
+  /** Struct that follows the netlink (and genetlink) header, per op or from the family default. */
+  readonly fixedHeader?: string;
+  readonly do?: OperationMode;
+  readonly dump?: OperationMode;
+  /** For notifications: the operation whose reply this notification reuses. */
+  readonly notify?: string;
+  /** For events: the attributes the event carries. */
+  readonly event?: { readonly attributes: readonly string[] };
+  /** Multicast group the notification or event is sent to. */
+  readonly mcgrp?: string;
+  /** Operation flags, e.g. 'admin-perm'. */
+  readonly flags: readonly string[];
+  /** Has a do or dump mode. */
+  readonly isCall: boolean;
+  /** Is a notification or event. */
+  readonly isAsync: boolean;
+}
+
+/** A multicast group. */
+export interface McastGroup {
+  readonly name: string;
+  /** Group number for netlink-raw families; genetlink groups are resolved at run time. */
+  readonly value?: number;
+}
+
+/** A whole family. */
+export interface FamilySpec {
+  readonly name: string;
+  readonly protocol: Protocol;
+  /** Netlink protocol number: `protonum` for netlink-raw, 16 (NETLINK_GENERIC) for genetlink. */
+  readonly protonum: number;
+  /** Generic netlink family version (genlmsghdr.version); 1 unless the spec says otherwise. */
+  readonly version: number;
+  readonly uapiHeader?: string;
+  readonly enumModel: 'unified' | 'directional';
+  /** Family-wide fixed header struct (operations may override it). */
+  readonly fixedHeader?: string;
+  /** Prefix of the C names of operations (e.g. 'rtm-'). */
+  readonly opNamePrefix: string;
+  readonly definitions: readonly Definition[];
+  readonly attributeSets: readonly AttributeSet[];
+  readonly subMessages: readonly SubMessage[];
+  readonly operations: readonly Operation[];
+  readonly mcastGroups: readonly McastGroup[];
+  /** nlmsg_type of a genetlink family whose id is fixed (nlctrl: GENL_ID_CTRL). */
+  readonly staticFamilyId?: number;
+}
+
+/** Name lookups over a FamilySpec, built once per spec. */
+export interface SpecIndex {
+  readonly definitions: ReadonlyMap<string, Definition>;
+  readonly enums: ReadonlyMap<string, EnumDefinition>;
+  readonly structs: ReadonlyMap<string, StructDefinition>;
+  readonly consts: ReadonlyMap<string, ConstDefinition>;
+  readonly sets: ReadonlyMap<string, AttributeSet>;
+  readonly attributes: ReadonlyMap<string, ReadonlyMap<string, AttributeSpec>>;
+  readonly attributesByValue: ReadonlyMap<string, ReadonlyMap<number, AttributeSpec>>;
+  readonly subMessages: ReadonlyMap<string, SubMessage>;
+  readonly operations: ReadonlyMap<string, Operation>;
+  /** Request message id -> operation (later operations win, as in nlspec.py). */
+  readonly requestsByValue: ReadonlyMap<number, Operation>;
+  /** Reply / notification message id -> operation (later operations win, as in nlspec.py). */
+  readonly repliesByValue: ReadonlyMap<number, Operation>;
+}
+
+const indexes = new WeakMap<FamilySpec, SpecIndex>();
+
+/** Lookup tables for a spec (cached). */
+export function indexSpec(spec: FamilySpec): SpecIndex {
+  const cached = indexes.get(spec);
+  if (cached) return cached;
+  const definitions = new Map<string, Definition>();
+  const enums = new Map<string, EnumDefinition>();
+  const structs = new Map<string, StructDefinition>();
+  const consts = new Map<string, ConstDefinition>();
+  for (const d of spec.definitions) {
+    definitions.set(d.name, d);
+    if (d.kind === 'struct') structs.set(d.name, d);
+    else if (d.kind === 'const') consts.set(d.name, d);
+    else enums.set(d.name, d);
+  }
+  const sets = new Map<string, AttributeSet>();
+  const attributes = new Map<string, Map<string, AttributeSpec>>();
+  const attributesByValue = new Map<string, Map<number, AttributeSpec>>();
+  for (const s of spec.attributeSets) {
+    sets.set(s.name, s);
+    const byName = new Map<string, AttributeSpec>();
+    const byValue = new Map<number, AttributeSpec>();
+    for (const a of s.attributes) {
+      byName.set(a.name, a);
+      if (!byValue.has(a.value)) byValue.set(a.value, a);
+    }
+    attributes.set(s.name, byName);
+    attributesByValue.set(s.name, byValue);
+  }
+  const subMessages = new Map(spec.subMessages.map((m) => [m.name, m] as const));
+  const operations = new Map(spec.operations.map((o) => [o.name, o] as const));
+  const requestsByValue = new Map<number, Operation>();
+  const repliesByValue = new Map<number, Operation>();
+  for (const op of spec.operations) {
+    if (op.requestValue !== undefined) requestsByValue.set(op.requestValue, op);
+    if (op.replyValue !== undefined) repliesByValue.set(op.replyValue, op);
+  }
+  const index: SpecIndex = {
+    definitions, enums, structs, consts, sets, attributes, attributesByValue,
+    subMessages, operations, requestsByValue, repliesByValue,
+  };
+  indexes.set(spec, index);
+  return index;
+}
+
+/** Converts a spec name to its C constant form: 'rtm-' + 'getlink' -> 'RTM_GETLINK'. */
+export function cName(prefix: string, name: string): string {
+  return (prefix + name).toUpperCase().replace(/-/g, '_');
+}
+
+/** True when the enum (or the attribute's use of it) is a set of bits. */
+export function isFlagsUse(def: EnumDefinition, enumAsFlags: boolean | undefined): boolean {
+  return def.kind === 'flags' || enumAsFlags === true;
+}
