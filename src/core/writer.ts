@@ -156,7 +156,11 @@ export class MessageWriter {
     return this;
   }
 
-  /** Writes an attribute header for `dataLength` bytes and returns the data offset; the padding is zeroed. */
+  /**
+   * Writes an attribute header for `dataLength` bytes and returns the data offset; the padding is zeroed.
+   * It may grow the buffer, replacing `buf` and `dv`: callers take the offset first and only then
+   * touch `this.buf` / `this.dv` (in `this.dv.setX(this.attr(...))` the old DataView would be used).
+   */
   private attr(type: number, dataLength: number): number {
     this.inMessage('putting an attribute');
     checkType(type);
@@ -174,42 +178,50 @@ export class MessageWriter {
 
   putU8(type: number, value: number): this {
     checkInt(type, value, 0, 0xff, 'u8');
-    this.buf[this.attr(type, 1)] = value;
+    const at = this.attr(type, 1);
+    this.buf[at] = value;
     return this;
   }
   putU16(type: number, value: number, bigEndian = false): this {
     checkInt(type, value, 0, 0xffff, 'u16');
-    this.dv.setUint16(this.attr(type, 2), value, bigEndian ? false : LE);
+    const at = this.attr(type, 2);
+    this.dv.setUint16(at, value, bigEndian ? false : LE);
     return this;
   }
   putU32(type: number, value: number, bigEndian = false): this {
     checkInt(type, value, 0, 0xffffffff, 'u32');
-    this.dv.setUint32(this.attr(type, 4), value, bigEndian ? false : LE);
+    const at = this.attr(type, 4);
+    this.dv.setUint32(at, value, bigEndian ? false : LE);
     return this;
   }
   putU64(type: number, value: bigint | number, bigEndian = false): this {
     const v = toBigInt(type, value, 0n, 0xffffffffffffffffn, 'u64');
-    this.dv.setBigUint64(this.attr(type, 8), v, bigEndian ? false : LE);
+    const at = this.attr(type, 8);
+    this.dv.setBigUint64(at, v, bigEndian ? false : LE);
     return this;
   }
   putS8(type: number, value: number): this {
     checkInt(type, value, -0x80, 0x7f, 's8');
-    this.dv.setInt8(this.attr(type, 1), value);
+    const at = this.attr(type, 1);
+    this.dv.setInt8(at, value);
     return this;
   }
   putS16(type: number, value: number, bigEndian = false): this {
     checkInt(type, value, -0x8000, 0x7fff, 's16');
-    this.dv.setInt16(this.attr(type, 2), value, bigEndian ? false : LE);
+    const at = this.attr(type, 2);
+    this.dv.setInt16(at, value, bigEndian ? false : LE);
     return this;
   }
   putS32(type: number, value: number, bigEndian = false): this {
     checkInt(type, value, -0x80000000, 0x7fffffff, 's32');
-    this.dv.setInt32(this.attr(type, 4), value, bigEndian ? false : LE);
+    const at = this.attr(type, 4);
+    this.dv.setInt32(at, value, bigEndian ? false : LE);
     return this;
   }
   putS64(type: number, value: bigint | number, bigEndian = false): this {
     const v = toBigInt(type, value, -0x8000000000000000n, 0x7fffffffffffffffn, 's64');
-    this.dv.setBigInt64(this.attr(type, 8), v, bigEndian ? false : LE);
+    const at = this.attr(type, 8);
+    this.dv.setBigInt64(at, v, bigEndian ? false : LE);
     return this;
   }
 
@@ -217,7 +229,8 @@ export class MessageWriter {
   putUint(type: number, value: bigint | number, bigEndian = false): this {
     const v = toBigInt(type, value, 0n, 0xffffffffffffffffn, 'uint');
     if (v <= 0xffffffffn) return this.putU32(type, Number(v), bigEndian);
-    this.dv.setBigUint64(this.attr(type, 8), v, bigEndian ? false : LE);
+    const at = this.attr(type, 8);
+    this.dv.setBigUint64(at, v, bigEndian ? false : LE);
     return this;
   }
 
@@ -225,7 +238,8 @@ export class MessageWriter {
   putSint(type: number, value: bigint | number, bigEndian = false): this {
     const v = toBigInt(type, value, -0x8000000000000000n, 0x7fffffffffffffffn, 'sint');
     if (v >= -0x80000000n && v <= 0x7fffffffn) return this.putS32(type, Number(v), bigEndian);
-    this.dv.setBigInt64(this.attr(type, 8), v, bigEndian ? false : LE);
+    const at = this.attr(type, 8);
+    this.dv.setBigInt64(at, v, bigEndian ? false : LE);
     return this;
   }
 
@@ -254,7 +268,8 @@ export class MessageWriter {
   /** Raw bytes as the attribute's data. */
   putBinary(type: number, value: Uint8Array): this {
     if (!(value instanceof Uint8Array)) throw new TypeError(`attribute ${type}: binary value must be a Uint8Array`);
-    this.buf.set(value, this.attr(type, value.length));
+    const at = this.attr(type, value.length);
+    this.buf.set(value, at);
     return this;
   }
 
