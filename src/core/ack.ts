@@ -95,7 +95,7 @@ export function parseErrorMessage(msg: MessageView): Acknowledgement {
   const base = msg.offset + NLMSG_HDRLEN;
   const end = msg.offset + msg.length;
   if (end - base < 4) throw new NetlinkDecodeError(`NLMSG_ERROR payload of ${end - base} bytes has no error code`, msg.offset);
-  const errno = -dv.getInt32(base, LE);
+  const error = dv.getInt32(base, LE);
   let request: MessageHeader | undefined;
   let tlvStart = end;
   if (end - base >= 4 + NLMSG_HDRLEN) {
@@ -119,7 +119,8 @@ export function parseErrorMessage(msg: MessageView): Acknowledgement {
     tlvStart = Math.min(h + nlmsgAlign(echoed), end);
   }
   const extAck = msg.flags & NLM_F_ACK_TLVS ? parseExtAck(buffer, tlvStart, end, dv) : undefined;
-  return { errno: errno < 0 ? -errno : errno, request, extAck };
+  // -error would turn a success (0) into -0, which is not Object.is-equal to 0.
+  return { errno: error < 0 ? -error : error, request, extAck };
 }
 
 /** Reads an NLMSG_DONE message: an optional int error, then ext-ack TLVs if NLM_F_ACK_TLVS. */
