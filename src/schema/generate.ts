@@ -113,6 +113,7 @@ class Generator {
   private readonly subQueue: string[] = [];
   private readonly needsScope = new Set<string>();
   private counter = 0;
+  private lateCases: string[] = [];
 
   constructor(private readonly spec: FamilySpec, private readonly ts: boolean) {
     this.idx = indexSpec(spec);
@@ -185,6 +186,11 @@ class Generator {
 
   private childScope(name: string | undefined): string {
     return name !== undefined && this.needsScope.has(name) ? 'sc2' : 'undefined';
+  }
+
+  /** Attribute names hidden by a fixed header field or a type-value key of the same name. */
+  private shadowed(v: Variant): Set<string> {
+    return new Set([...v.extra, ...(v.header ? v.header.members.filter((m) => m.type !== 'pad').map((m) => m.name) : [])]);
   }
 
   private variant(set: AttributeSet, header: StructDefinition | undefined, extra: readonly string[] = []): Variant {
@@ -420,6 +426,11 @@ class Generator {
       }
     }
     const store = a.multiAttr ? `${this.r('append')}(o, ${S(a.name)}, ${expr});` : `o[${S(a.name)}] = ${expr};`;
+    if (type === 'sub-message' && this.idx.attributes.get(set.name)!.has(a.selector!)) {
+      // The selector may come after the sub-message: decode it after the walk.
+      this.lateCases.push(`case ${num(a.value)}: ${store} break;`);
+      return `case ${num(a.value)}: if (o[${S(a.selector!)}] === undefined) { (late ??= []).push(${num(a.value)}, ds, dl); break; } ${store} break;`;
+    }
     return `case ${num(a.value)}: ${pre}${store} break;`;
   }
 
@@ -428,8 +439,13 @@ class Generator {
     const ctx = S(set.name);
     const cases: string[] = [];
     const seen = new Set<number>();
+    const shadowed = this.shadowed(v);
+    this.lateCases = [];
     for (const a of set.attributes) {
-      if (seen.has(a.value)) continue; // the first attribute of a number wins
+      // The first attribute of a number wins. An attribute named like a field
+      // of the fixed header is shadowed by it (as in the kernel's ynl tool,
+      // whose output merges both): it is kept under __unknown instead.
+      if (seen.has(a.value) || shadowed.has(a.name)) continue;
       const c = this.decodeCase(set, a);
       if (c !== undefined) {
         cases.push(c);
@@ -437,6 +453,7 @@ class Generator {
       }
     }
     const sc2 = this.givesScope(set) ? `  const sc2${this.a('Scope')} = { o, up: sc };\n` : '';
+    const bang = this.ts ? '!' : '';
     const keys = [
       ...v.extra,
       ...(v.header ? v.header.members.filter((m) => m.type !== 'pad').map((m) => m.name) : []),
@@ -448,6 +465,7 @@ class Generator {
       `function L${v.id}(b${this.a('Uint8Array')}, dv${this.a('DataView')}, s${this.a('number')}, e${this.a('number')}, dep${this.a('number')}, sc${this.a('Scope | undefined')}, o${this.a('Obj')})${this.a('Obj')} {\n` +
       `  if (dep > ${this.r('MAX_DEPTH')}) throw ${this.r('tooDeep')}(s, ${ctx});\n${sc2}` +
       '  let p = s;\n' +
+      (this.lateCases.length ? `  let late${this.a('number[] | undefined')};\n` : '') +
       '  while (e - p >= 4) {\n' +
       `    const len = dv.getUint16(p, ${this.r('LE')});\n` +
       `    if (len < 4 || len > e - p) throw ${this.r('badLength')}(len, e - p, p, ${ctx});\n` +
@@ -458,7 +476,12 @@ class Generator {
       '    switch (t) {\n' +
       cases.map((c) => `      ${c}\n`).join('') +
       `      default: ${this.r('keepUnknown')}(o, t, b, ds, dl);\n` +
-      '    }\n  }\n  return o;\n}',
+      '    }\n  }\n' +
+      (this.lateCases.length
+        ? `  if (late !== undefined) {\n    for (let i = 0; i < late.length; i += 3) {\n      const ds = late[i + 1]${bang};\n      const dl = late[i + 2]${bang};\n      switch (late[i]) {\n` +
+          this.lateCases.map((c) => `        ${c}\n`).join('') + '      }\n    }\n  }\n'
+        : '') +
+      '  return o;\n}',
     );
     if (v.header) {
       const hid = this.structIdOf(v.header.name);
@@ -693,9 +716,24 @@ class Generator {
     const { set } = v;
     const cases: string[] = [];
     const names = new Set<string>();
+    const shadowed = this.shadowed(v);
+    // Selectors are written before anything else, so that a receiver that
+    // decodes in one pass (like the kernel's ynl tool) knows each sub-message's format.
+    const byName = this.idx.attributes.get(set.name)!;
+    const first = new Set<string>();
     for (const a of set.attributes) {
-      if (a.type === 'pad' || a.type === 'unused' || names.has(a.name)) continue;
+      if (a.type !== 'sub-message' || shadowed.has(a.name)) continue;
+      const sel = byName.get(a.selector!);
+      if (sel && !sel.multiAttr && !shadowed.has(sel.name)) first.add(sel.name);
+    }
+    const pre = [...first].map((n) => `  { const x = ${this.r('own')}(v, ${S(n)}); if (x !== undefined) ${this.encodeItem(set, byName.get(n)!, 'x')} }\n`).join('');
+    for (const a of set.attributes) {
+      if (a.type === 'pad' || a.type === 'unused' || names.has(a.name) || shadowed.has(a.name)) continue;
       names.add(a.name);
+      if (first.has(a.name)) {
+        cases.push(`case ${S(a.name)}: break;`);
+        continue;
+      }
       const stmt = a.multiAttr
         ? `for (const y of ${this.r('items')}(x)) ${this.encodeItem(set, a, 'y')}`
         : this.encodeItem(set, a, 'x');
@@ -705,7 +743,7 @@ class Generator {
     if (skip.length) cases.push(`${[...new Set(skip)].map((k) => `case ${S(k)}:`).join(' ')} break;`);
     const sc2 = this.givesScope(set) ? `  const sc2${this.a('Scope')} = { o: v, up: sc };\n` : '';
     this.emit(
-      `function E${v.id}(w${this.a('MessageWriter')}, v${this.a('Obj')}, path${this.a('string')}, sc${this.a('Scope | undefined')})${this.a('void')} {\n${sc2}` +
+      `function E${v.id}(w${this.a('MessageWriter')}, v${this.a('Obj')}, path${this.a('string')}, sc${this.a('Scope | undefined')})${this.a('void')} {\n${sc2}${pre}` +
       '  for (const k in v) {\n    const x = v[k];\n    if (x === undefined) continue;\n    switch (k) {\n' +
       cases.map((c) => `      ${c}\n`).join('') +
       `      case "__unknown": ${this.r('putUnknown')}(w, x, path); break;\n` +
