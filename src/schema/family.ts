@@ -16,6 +16,7 @@ import {
   type OperationMode,
   type SpecIndex,
   type StructDefinition,
+  type SubMessageFormat,
 } from './model.js';
 import type { BodyDecoder, BodyEncoder, FamilyCodecs, Obj, SetDecoder, SetEncoder, StructDecoder, StructEncoder } from './runtime.js';
 
@@ -158,6 +159,8 @@ interface Located {
   path: string;
   /** Attribute set of the nest found there, if it is one. */
   set?: string;
+  /** Prefix of the nest's attributes when it differs from `path` (sub-messages: 'data(vlan)'). */
+  inner?: string;
 }
 
 interface LazyScope {
@@ -329,7 +332,7 @@ class FamilyImpl {
       const found = this.locate(view.buffer, view.dv, attrStart, view.offset + view.length, set, view.offset + nestOffset, undefined, '');
       if (!found?.set) return undefined;
       set = found.set;
-      prefix = found.path;
+      prefix = found.inner ?? found.path;
     }
     const attr = this.idx.attributesByValue.get(set)?.get(type);
     return attr ? (prefix ? `${prefix}.${attr.name}` : attr.name) : undefined;
@@ -378,7 +381,13 @@ class FamilyImpl {
       const next = p + nlaAlign(len);
       const spec = byValue.get(type);
       const path = join(prefix, spec ? spec.name : String(type));
-      if (target === p) return { path, ...(spec ? nestedSetOf(spec) : {}) };
+      if (target === p) {
+        if (spec?.type === 'sub-message') {
+          const format = this.subMessageFormat(spec, here, names);
+          return format?.format.attributeSet !== undefined ? { path, set: format.format.attributeSet, inner: `${path}(${format.key})` } : { path };
+        }
+        return { path, ...(spec ? nestedSetOf(spec) : {}) };
+      }
       if (target < next) {
         if (!spec) return { path };
         const inner = this.inside(buf, dv, p + 4, p + len, spec, target, here, names, path);
@@ -387,6 +396,17 @@ class FamilyImpl {
       p = next;
     }
     return undefined;
+  }
+
+  /** The format a sub-message attribute has in this request, from its selector's value. */
+  private subMessageFormat(a: AttributeSpec, here: LazyScope, names: ReadonlyMap<string, AttributeSpec>): { format: SubMessageFormat; key: string } | undefined {
+    const selector = a.selector!;
+    let key: unknown;
+    if (names.has(selector)) key = here.get()?.[selector];
+    else for (let sc = here.up; sc && key === undefined; sc = sc.up) key = sc.get()?.[selector];
+    if (key === undefined) return undefined;
+    const format = this.idx.subMessages.get(a.subMessage!)?.formats.find((f) => f.value === String(key));
+    return format ? { format, key: String(key) } : undefined;
   }
 
   private inside(buf: Uint8Array, dv: DataView, s: number, e: number, a: AttributeSpec, target: number, here: LazyScope, names: ReadonlyMap<string, AttributeSpec>, path: string): Located | undefined {
@@ -424,14 +444,10 @@ class FamilyImpl {
         return this.locate(buf, dv, ds, de, a.nestedAttributes!, target, here, path);
       }
       case 'sub-message': {
-        const selector = a.selector!;
-        let key: unknown;
-        if (names.has(selector)) key = here.get()?.[selector];
-        else for (let sc = here.up; sc && key === undefined; sc = sc.up) key = sc.get()?.[selector];
-        if (key === undefined) return undefined;
-        const format = this.idx.subMessages.get(a.subMessage!)?.formats.find((f) => f.value === String(key));
-        if (!format) return undefined;
-        const named = `${path}(${String(key)})`;
+        const found = this.subMessageFormat(a, here, names);
+        if (!found) return undefined;
+        const { format, key } = found;
+        const named = `${path}(${key})`;
         let attrs = s;
         if (format.fixedHeader !== undefined) {
           const header = this.idx.structs.get(format.fixedHeader)!;
