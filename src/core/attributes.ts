@@ -34,21 +34,50 @@ export class AttributeReader {
   /** Length of the current attribute's data (nla_len - 4). */
   dataLength = 0;
   private pos: number;
-  readonly dv: DataView;
+  /** The bytes the attributes are in (often a whole receive buffer). */
+  buffer: Uint8Array;
+  /** DataView over exactly `buffer`. */
+  dv: DataView;
+  /** Offset of the first attribute in `buffer`. */
+  start: number;
+  /** Offset just past the last attribute in `buffer`. */
+  end: number;
+  /** Where in a message this run sits, for error messages (e.g. 'linkinfo.data'). */
+  context: string;
+  /** Nesting level of this run (0 at message level). */
+  depth: number;
 
-  constructor(
-    readonly buffer: Uint8Array,
-    readonly start = 0,
-    readonly end = buffer.length,
-    readonly context = '',
-    readonly depth = 0,
-    dv?: DataView,
-  ) {
+  constructor(buffer: Uint8Array, start = 0, end = buffer.length, context = '', depth = 0, dv?: DataView) {
     if (start < 0 || end > buffer.length || start > end) {
       throw new RangeError(`attribute range [${start}, ${end}) is outside a buffer of ${buffer.length} bytes`);
     }
+    this.buffer = buffer;
     this.dv = dv ?? dataViewOf(buffer);
+    this.start = start;
+    this.end = end;
+    this.context = context;
+    this.depth = depth;
     this.pos = start;
+  }
+
+  /**
+   * Points this reader at another run of attributes, so one reader can walk a
+   * whole dump without an allocation per message.
+   */
+  reset(buffer: Uint8Array, start: number, end: number, dv: DataView, context = '', depth = 0): this {
+    if (start < 0 || end > buffer.length || start > end) {
+      throw new RangeError(`attribute range [${start}, ${end}) is outside a buffer of ${buffer.length} bytes`);
+    }
+    this.buffer = buffer;
+    this.dv = dv;
+    this.start = start;
+    this.end = end;
+    this.context = context;
+    this.depth = depth;
+    this.pos = start;
+    this.type = -1;
+    this.offset = -1;
+    return this;
   }
 
   /** Moves to the next attribute; false at the end. Throws NetlinkDecodeError on a malformed length. */

@@ -110,9 +110,10 @@ export class MessageView {
 
   /**
    * A cursor over the attributes that follow a fixed header of `fixedHeaderLength`
-   * bytes (e.g. 16 for ifinfomsg, 4 for genlmsghdr).
+   * bytes (e.g. 16 for ifinfomsg, 4 for genlmsghdr). Pass `reuse` to reset an
+   * existing reader instead of allocating one (one reader for a whole dump).
    */
-  attributes(fixedHeaderLength = 0, context = ''): AttributeReader {
+  attributes(fixedHeaderLength = 0, context = '', reuse?: AttributeReader): AttributeReader {
     if (!Number.isInteger(fixedHeaderLength) || fixedHeaderLength < 0) {
       throw new RangeError(`fixed header length ${String(fixedHeaderLength)} is not a non-negative integer`);
     }
@@ -127,6 +128,7 @@ export class MessageView {
     // A message may end right after an odd-sized fixed header without the
     // padding (a 17-byte rtgenmsg request): then there are no attributes.
     const start = Math.min(this.offset + NLMSG_HDRLEN + nlmsgAlign(fixedHeaderLength), end);
+    if (reuse) return reuse.reset(this.buffer, start, end, this.dv, context, 0);
     return new AttributeReader(this.buffer, start, end, context, 0, this.dv);
   }
 }
