@@ -46,23 +46,15 @@ export function writeHeader(bytes: Uint8Array, header: MessageHeader, offset = 0
  * valid for as long as the view (or anything taken from it) is kept.
  */
 export class MessageView {
-  /** nlmsg_len: header plus payload, without trailing padding. */
-  readonly length: number;
-  /** nlmsg_type */
-  readonly type: number;
-  /** nlmsg_flags */
-  readonly flags: number;
-  /** nlmsg_seq */
-  readonly seq: number;
-  /** nlmsg_pid: the port id written in the header. */
-  readonly portId: number;
   /** Multicast group the datagram was delivered to (0 for unicast). */
-  group = 0;
+  group: number;
   /** Namespace id of the sender, when the socket listens to all namespaces. */
-  nsid: number | undefined = undefined;
+  nsid: number | undefined;
   /** Port id of the socket that sent the datagram (0 for the kernel). */
-  senderPort = 0;
+  senderPort: number;
 
+  // Header fields are read from the bytes when asked for: a dump makes one
+  // view per message, and a small object that dies young costs the least.
   /**
    * @param buffer bytes holding the message (often a whole receive buffer)
    * @param offset where the nlmsghdr starts in `buffer`
@@ -72,12 +64,34 @@ export class MessageView {
     readonly buffer: Uint8Array,
     readonly offset: number,
     readonly dv: DataView = dataViewOf(buffer),
+    senderPort = 0,
+    group = 0,
+    nsid?: number,
   ) {
-    this.length = dv.getUint32(offset, LE);
-    this.type = dv.getUint16(offset + 4, LE);
-    this.flags = dv.getUint16(offset + 6, LE);
-    this.seq = dv.getUint32(offset + 8, LE);
-    this.portId = dv.getUint32(offset + 12, LE);
+    this.senderPort = senderPort;
+    this.group = group;
+    this.nsid = nsid;
+  }
+
+  /** nlmsg_len: header plus payload, without trailing padding. */
+  get length(): number {
+    return this.dv.getUint32(this.offset, LE);
+  }
+  /** nlmsg_type */
+  get type(): number {
+    return this.dv.getUint16(this.offset + 4, LE);
+  }
+  /** nlmsg_flags */
+  get flags(): number {
+    return this.dv.getUint16(this.offset + 6, LE);
+  }
+  /** nlmsg_seq */
+  get seq(): number {
+    return this.dv.getUint32(this.offset + 8, LE);
+  }
+  /** nlmsg_pid: the port id written in the header. */
+  get portId(): number {
+    return this.dv.getUint32(this.offset + 12, LE);
   }
 
   /** Parses a single message from the start of `bytes`, with the checks of {@link parseMessages}. */

@@ -5,6 +5,7 @@
 import {
   NLMSG_DONE,
   NLMSG_ERROR,
+  NLMSG_MIN_TYPE,
   NLMSG_NOOP,
   NLMSG_OVERRUN,
   NLM_F_ACK,
@@ -659,32 +660,64 @@ export class NetlinkSocket {
 
   private onDatagram(slab: Uint8Array, dv: DataView, start: number, end: number, port: number, group: number, nsid: number | undefined): void {
     let pos = start;
-    let last: PendingRequest | DumpOperation | undefined;
-    let lastSeq = -1;
+    if (group !== 0) {
+      while (end - pos >= NLMSG_HDRLEN) {
+        const length = dv.getUint32(pos, LE);
+        if (length < NLMSG_HDRLEN || length > end - pos) {
+          this.onMalformed(new NetlinkDecodeError(`message length ${length} does not fit the datagram (${end - pos} bytes left)`, pos - start), group, 0);
+          return;
+        }
+        const msg = new MessageView(slab, pos, dv, port, group, nsid);
+        for (const sub of this.subscriptions) if (sub.wants(group)) sub.push(msg);
+        pos += nlmsgAlign(length);
+      }
+      return;
+    }
+    // Unicast: replies are routed by sequence number. A dump's data messages
+    // are handed over as byte ranges; views are made when the consumer reads.
+    let owner: PendingRequest | DumpOperation | undefined;
+    let ownerSeq = -1;
+    let runStart = -1;
+    let runOwner: DumpOperation | undefined;
+    let runCount = 0;
     while (end - pos >= NLMSG_HDRLEN) {
       const length = dv.getUint32(pos, LE);
       if (length < NLMSG_HDRLEN || length > end - pos) {
-        this.onMalformed(new NetlinkDecodeError(`message length ${length} does not fit the datagram (${end - pos} bytes left)`, pos - start), group, dv.getUint32(pos + 8, LE));
+        if (runOwner) runOwner.pushRange(slab, dv, runStart, pos, runCount, port);
+        this.onMalformed(new NetlinkDecodeError(`message length ${length} does not fit the datagram (${end - pos} bytes left)`, pos - start), group, end - pos >= 12 ? dv.getUint32(pos + 8, LE) : 0);
         return;
       }
-      const msg = new MessageView(slab, pos, dv);
-      msg.senderPort = port;
-      if (group !== 0) {
-        msg.group = group;
-        msg.nsid = nsid;
-        for (const sub of this.subscriptions) if (sub.wants(group)) sub.push(msg);
-      } else {
-        if (msg.seq !== lastSeq) {
-          lastSeq = msg.seq;
-          last = this.pending.get(msg.seq);
+      const seq = dv.getUint32(pos + 8, LE);
+      if (seq !== ownerSeq) {
+        ownerSeq = seq;
+        owner = this.pending.get(seq);
+      }
+      const type = dv.getUint16(pos + 4, LE);
+      if (owner !== undefined && owner.kind === 'dump' && type >= NLMSG_MIN_TYPE) {
+        if (runOwner !== owner) {
+          if (runOwner) runOwner.pushRange(slab, dv, runStart, pos, runCount, port);
+          runOwner = owner;
+          runStart = pos;
+          runCount = 0;
         }
-        if (last === undefined) this.onUnmatched(msg);
-        else if (last.kind === 'request') this.onRequestMessage(last, msg);
-        else last.onMessage(msg);
+        runCount++;
+        owner.noteFlags(dv.getUint16(pos + 6, LE));
+      } else {
+        if (runOwner) {
+          runOwner.pushRange(slab, dv, runStart, pos, runCount, port);
+          runOwner = undefined;
+        }
+        const msg = new MessageView(slab, pos, dv, port);
+        if (owner === undefined) this.onUnmatched(msg);
+        else if (owner.kind === 'request') this.onRequestMessage(owner, msg);
+        else owner.onControl(msg);
         if (this.isClosed) return;
+        // The handler may have finished the owner and started another dump.
+        ownerSeq = -1;
       }
       pos += nlmsgAlign(length);
     }
+    if (runOwner) runOwner.pushRange(slab, dv, runStart, pos, runCount, port);
   }
 
   private onRequestMessage(op: PendingRequest, msg: MessageView): void {
@@ -768,6 +801,16 @@ export class NetlinkSocket {
   }
 }
 
+/** A run of consecutive data messages of one dump inside a receive buffer. */
+interface DumpRange {
+  buffer: Uint8Array;
+  dv: DataView;
+  start: number;
+  end: number;
+  count: number;
+  port: number;
+}
+
 /** @internal State of one dump request while it is queued or running. */
 export class DumpOperation {
   readonly kind = 'dump' as const;
@@ -777,9 +820,12 @@ export class DumpOperation {
   interrupted = false;
   filtered = false;
   received = 0;
-  /** Messages waiting for the consumer. */
-  queue: MessageView[] = [];
+  /** Messages waiting for the consumer, as byte ranges in receive buffers. */
+  private ranges: DumpRange[] = [];
   private head = 0;
+  /** Read position inside ranges[head]. */
+  private cursor = -1;
+  private queued = 0;
   private error: Error | undefined;
   private wake: (() => void) | undefined;
   /** When set, messages are discarded (the consumer left early). */
@@ -796,13 +842,31 @@ export class DumpOperation {
     this.sent = sent;
   }
 
+  /** Messages received and not yet taken by the consumer. */
   get buffered(): number {
-    return this.queue.length - this.head;
+    return this.queued;
   }
 
-  onMessage(msg: MessageView): void {
+  /** Records the header flags of a data message. */
+  noteFlags(flags: number): void {
+    if (flags & NLM_F_DUMP_INTR) this.interrupted = true;
+    if (flags & NLM_F_DUMP_FILTERED) this.filtered = true;
+  }
+
+  /** Queues `count` data messages lying back to back in buffer[start, end). */
+  pushRange(buffer: Uint8Array, dv: DataView, start: number, end: number, count: number, port: number): void {
+    this.received += count;
+    if (this.draining || this.finished) return;
+    this.ranges.push({ buffer, dv, start, end, count, port });
+    this.queued += count;
+    if (this.queued >= DUMP_HIGH_WATER) this.socket.setPaused(this, true);
+    this.notify();
+  }
+
+  /** NLMSG_DONE, NLMSG_ERROR and the other control messages of this dump. */
+  onControl(msg: MessageView): void {
     const type = msg.type;
-    if (msg.flags & NLM_F_DUMP_INTR) this.interrupted = true;
+    this.noteFlags(msg.flags);
     if (type === NLMSG_DONE) {
       const done = parseDoneMessage(msg);
       if (done.errno !== 0) {
@@ -822,15 +886,8 @@ export class DumpOperation {
       }
       // An ACK for a dump (the caller set NLM_F_ACK) carries nothing; a failure ends it.
       if (ack.errno !== 0) this.socket.finishDump(this, this.socket.kernelError(ack.errno, ack.extAck, this.seq!, this.sent!, this.options));
-      return;
     }
-    if (type === NLMSG_NOOP || type === NLMSG_OVERRUN) return;
-    if (msg.flags & NLM_F_DUMP_FILTERED) this.filtered = true;
-    this.received++;
-    if (this.draining) return;
-    this.queue.push(msg);
-    if (this.buffered >= DUMP_HIGH_WATER) this.socket.setPaused(this, true);
-    this.notify();
+    // NLMSG_NOOP and NLMSG_OVERRUN carry nothing for the caller.
   }
 
   complete(error?: Error): void {
@@ -848,35 +905,50 @@ export class DumpOperation {
     }
   }
 
-  /** Next queued message, undefined when none is queued yet. */
-  take(): MessageView | undefined {
-    if (this.head >= this.queue.length) return undefined;
-    const msg = this.queue[this.head]!;
-    this.queue[this.head] = undefined as unknown as MessageView;
+  private dropHead(): void {
+    this.ranges[this.head] = undefined as unknown as DumpRange;
     this.head++;
-    if (this.head === this.queue.length) {
-      this.queue.length = 0;
+    this.cursor = -1;
+    if (this.head === this.ranges.length) {
+      this.ranges.length = 0;
       this.head = 0;
-    } else if (this.head >= 4096 && this.head * 2 >= this.queue.length) {
-      this.queue = this.queue.slice(this.head);
+    } else if (this.head >= 1024 && this.head * 2 >= this.ranges.length) {
+      this.ranges = this.ranges.slice(this.head);
       this.head = 0;
     }
-    if (this.buffered < DUMP_HIGH_WATER / 2) this.socket.setPaused(this, false);
+  }
+
+  private taken(count: number): void {
+    this.queued -= count;
+    if (this.queued < DUMP_HIGH_WATER / 2) this.socket.setPaused(this, false);
+  }
+
+  /** Next queued message, undefined when none is queued yet. */
+  take(): MessageView | undefined {
+    const range = this.ranges[this.head];
+    if (range === undefined) return undefined;
+    const pos = this.cursor < 0 ? range.start : this.cursor;
+    const msg = new MessageView(range.buffer, pos, range.dv, range.port);
+    const next = pos + nlmsgAlign(range.dv.getUint32(pos, LE));
+    if (next >= range.end) this.dropHead();
+    else this.cursor = next;
+    this.taken(1);
     return msg;
   }
 
-  /** Every queued message at once (the array is handed over, not copied, when it can be). */
-  takeAll(): MessageView[] {
-    let out: MessageView[];
-    if (this.head === 0) {
-      out = this.queue;
-      this.queue = [];
-    } else {
-      out = this.queue.slice(this.head);
-      this.queue.length = 0;
-      this.head = 0;
+  /** The queued messages of the oldest receive buffer range (one datagram's worth, or what is left of it). */
+  takeBatch(): MessageView[] {
+    const range = this.ranges[this.head];
+    if (range === undefined) return [];
+    const { buffer, dv, end, port } = range;
+    const out: MessageView[] = [];
+    let pos = this.cursor < 0 ? range.start : this.cursor;
+    while (pos < end) {
+      out.push(new MessageView(buffer, pos, dv, port));
+      pos += nlmsgAlign(dv.getUint32(pos, LE));
     }
-    if (out.length > 0) this.socket.setPaused(this, false);
+    this.dropHead();
+    this.taken(out.length);
     return out;
   }
 
@@ -895,8 +967,10 @@ export class DumpOperation {
   /** Consumer left before the end: discard the rest but keep reading until DONE. */
   abandon(): void {
     this.draining = true;
-    this.queue.length = 0;
+    this.ranges.length = 0;
     this.head = 0;
+    this.cursor = -1;
+    this.queued = 0;
     this.socket.setPaused(this, false);
   }
 }
@@ -993,9 +1067,10 @@ export class DumpIterator implements AsyncIterableIterator<MessageView> {
   }
 
   /**
-   * The same dump as arrays of messages, one array per receive batch. One
-   * promise per batch instead of one per message: the fastest way to read a
-   * large dump. Use either this or the message iterator, not both.
+   * The same dump as arrays of messages, one array per received datagram (up
+   * to ~32 KiB of messages). One promise per array instead of one per message:
+   * the fastest way to read a large dump. Use either this or the message
+   * iterator, not both.
    */
   batches(): AsyncIterableIterator<MessageView[]> {
     const next = async (): Promise<IteratorResult<MessageView[]>> => {
@@ -1011,7 +1086,7 @@ export class DumpIterator implements AsyncIterableIterator<MessageView> {
       const op = this.op!;
       for (;;) {
         if (this.cancelled) throw this.stop(this.cancelled);
-        const batch = op.takeAll();
+        const batch = op.takeBatch();
         if (batch.length > 0) return { value: batch, done: false };
         if (op.finished) {
           this.end();
