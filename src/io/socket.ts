@@ -701,7 +701,8 @@ export class NetlinkSocket {
           runCount = 0;
         }
         runCount++;
-        owner.noteFlags(dv.getUint16(pos + 6, LE));
+        const flags = dv.getUint16(pos + 6, LE);
+        if (flags & (NLM_F_DUMP_INTR | NLM_F_DUMP_FILTERED)) owner.noteFlags(flags);
       } else {
         if (runOwner) {
           runOwner.pushRange(slab, dv, runStart, pos, runCount, port);
