@@ -322,3 +322,17 @@ export function cName(prefix: string, name: string): string {
 export function isFlagsUse(def: EnumDefinition, enumAsFlags: boolean | undefined): boolean {
   return def.kind === 'flags' || enumAsFlags === true;
 }
+
+/**
+ * Parses a FamilySpec printed as JSON by the code generator, where bigints
+ * are written { "$bigint": "123" }.
+ */
+export function reviveSpec(json: string): FamilySpec {
+  return JSON.parse(json, (_key, value: unknown) => {
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+      const big = (value as Record<string, unknown>).$bigint;
+      if (typeof big === 'string' && Object.keys(value).length === 1) return BigInt(big);
+    }
+    return value;
+  }) as FamilySpec;
+}

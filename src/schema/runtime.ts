@@ -483,3 +483,8 @@ export function putBitfield32(w: MessageWriter, t: number, value: number, select
   d.setUint32(4, selector, LE);
   w.putBinary(t, u);
 }
+
+/** The bytes past a struct's known members (a newer kernel's additions), or undefined. */
+export interface StructRest {
+  __rest: Uint8Array | undefined;
+}

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { MessageView } from '../../../src/core/message.js';
 import { MessageWriter } from '../../../src/core/writer.js';
 import { compileFamily } from '../../../src/schema/compile.js';
+import type { Family } from '../../../src/schema/family.js';
 import { loadSpec } from '../../../src/schema/load.js';
 import { SpecArbitraries } from './arbitrary.js';
 
@@ -15,9 +16,14 @@ const SPEC_DIR = join(import.meta.dirname, '../../../../shared/ynl-specs/specs')
 const FILES = readdirSync(SPEC_DIR).filter((f) => f.endsWith('.yaml')).sort();
 const RUNS = { numRuns: 15, seed: 20261121 };
 
-describe.each(FILES)('%s', (file) => {
+// Each spec runs against the run-time compiled family and the generated module.
+const CASES = FILES.flatMap((file) => [[file, 'compiled'], [file, 'generated']] as const);
+
+describe.each(CASES)('%s (%s)', async (file, source) => {
   const spec = loadSpec(join(SPEC_DIR, file));
-  const family = compileFamily(spec);
+  const family: Family = source === 'compiled'
+    ? compileFamily(spec)
+    : ((await import(`../../../src/families/generated/${spec.name}.ts`)) as { family: Family }).family;
   const arbs = new SpecArbitraries(spec);
 
   it('round-trips every attribute set', () => {
