@@ -4,6 +4,14 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
+/** A failed system call as the addon reports it (the shape of Node's system errors). */
+export interface NativeSystemError extends Error {
+  errno?: number;
+  code?: string;
+  syscall?: string;
+  path?: string;
+}
+
 /** Where a socket is opened: the caller's namespace, or another one. */
 export type NativeNetnsTarget =
   | { readonly path: string }
@@ -78,7 +86,7 @@ export interface NativeSocket {
  * JS must call setSlab with fresh space before reading can go on).
  * `error` is a system error (errno, code, syscall) for an unexpected recvmsg failure.
  */
-export type NativeBatchCallback = (frames: number, slabFull: boolean, error: NodeJS.ErrnoException | null) => void;
+export type NativeBatchCallback = (frames: number, slabFull: boolean, error: NativeSystemError | null) => void;
 
 export interface NativeBinding {
   /** False on platforms without AF_NETLINK (the stub build). */

@@ -1,7 +1,7 @@
 // Named network namespaces, compatible with iproute2 (`ip netns`): a bind
 // mount of a namespace file under /run/netns/NAME.
 import { readdir } from 'node:fs/promises';
-import { nativeBinding, type NativeNetnsTarget } from './native.js';
+import { nativeBinding, type NativeNetnsTarget, type NativeSystemError } from './native.js';
 
 /** Directory iproute2 keeps named namespaces in. */
 export const NETNS_RUN_DIR = '/run/netns';
@@ -52,7 +52,7 @@ export async function list(): Promise<string[]> {
   try {
     return await readdir(NETNS_RUN_DIR);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    if ((err as NativeSystemError).code === 'ENOENT') return [];
     throw err;
   }
 }

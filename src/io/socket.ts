@@ -54,6 +54,7 @@ import {
   NSID_NONE,
   nativeBinding,
   type NativeSocket,
+  type NativeSystemError,
 } from './native.js';
 import { resolveNetnsTarget, type NetnsTarget } from './netns.js';
 import { Subscription, type SubscribeOptions } from './subscription.js';
@@ -171,7 +172,7 @@ function abortReason(signal: AbortSignal): Error {
   return new AbortError('The operation was aborted', { cause: reason });
 }
 
-function systemError(err: NodeJS.ErrnoException, fallbackSyscall: string): NetlinkSocketError {
+function systemError(err: NativeSystemError, fallbackSyscall: string): NetlinkSocketError {
   const errno = typeof err.errno === 'number' ? Math.abs(err.errno) : (errnoNumber(err.code ?? '') ?? 0);
   const wrapped = new NetlinkSocketError(err.syscall ?? fallbackSyscall, errno);
   (wrapped as { cause?: unknown }).cause = err;
@@ -242,14 +243,14 @@ export class NetlinkSocket {
     if (!binding.supported) throw new NlkitError('netlink sockets are only available on Linux', 'ERR_UNSUPPORTED_PLATFORM');
     let sock: NetlinkSocket | undefined;
     // The batch callback needs the instance; it is only called after start().
-    const onBatch = (frames: number, slabFull: boolean, error: NodeJS.ErrnoException | null): void => {
+    const onBatch = (frames: number, slabFull: boolean, error: NativeSystemError | null): void => {
       sock?.onBatch(frames, slabFull, error);
     };
     let native: NativeSocket;
     try {
       native = new binding.Socket(protocol, groups >>> 0, netns, onBatch);
     } catch (err) {
-      throw systemError(err as NodeJS.ErrnoException, 'socket');
+      throw systemError(err as NativeSystemError, 'socket');
     }
     try {
       const setFlag = (option: number, on: boolean | undefined, dflt: boolean): void => {
@@ -265,14 +266,14 @@ export class NetlinkSocket {
           native.setNetlinkOption(NETLINK_GET_STRICT_CHK, 1);
         } catch (err) {
           // Kernels before 4.20 do not know the option; strictness is a best effort there.
-          if ((err as NodeJS.ErrnoException).code !== 'ENOPROTOOPT') throw err;
+          if ((err as NativeSystemError).code !== 'ENOPROTOOPT') throw err;
         }
       }
       let actual: number;
       try {
         actual = native.setReceiveBuffer(rcvbuf, true);
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EPERM') throw err;
+        if ((err as NativeSystemError).code !== 'EPERM') throw err;
         actual = native.setReceiveBuffer(rcvbuf, false);
       }
       if (options.sndbuf !== undefined) native.setSendBuffer(options.sndbuf);
@@ -281,7 +282,7 @@ export class NetlinkSocket {
     } catch (err) {
       native.close();
       if (err instanceof NlkitError || err instanceof TypeError || err instanceof RangeError) throw err;
-      throw systemError(err as NodeJS.ErrnoException, 'setsockopt');
+      throw systemError(err as NativeSystemError, 'setsockopt');
     }
   }
 
@@ -321,7 +322,7 @@ export class NetlinkSocket {
     try {
       this.native.send(bytes, port, groups);
     } catch (err) {
-      throw systemError(err as NodeJS.ErrnoException, 'sendto');
+      throw systemError(err as NativeSystemError, 'sendto');
     }
   }
 
@@ -341,7 +342,7 @@ export class NetlinkSocket {
     return new Promise<MessageView[]>((resolve, reject) => {
       const seq = this.allocSeq();
       const stamped = this.stamp(bytes, seq, NLM_F_REQUEST | NLM_F_ACK);
-      let timer: NodeJS.Timeout | undefined;
+      let timer: ReturnType<typeof setTimeout> | undefined;
       const onAbort = (): void => fail(abortReason(options.signal!));
       const cleanup = (): void => {
         this.pending.delete(seq);
@@ -486,7 +487,7 @@ export class NetlinkSocket {
       try {
         this.native.setNetlinkOption(NETLINK_ADD_MEMBERSHIP, group);
       } catch (err) {
-        throw systemError(err as NodeJS.ErrnoException, 'setsockopt(NETLINK_ADD_MEMBERSHIP)');
+        throw systemError(err as NativeSystemError, 'setsockopt(NETLINK_ADD_MEMBERSHIP)');
       }
     }
     this.groupRefs.set(group, n + 1);
@@ -502,7 +503,7 @@ export class NetlinkSocket {
       try {
         this.native.setNetlinkOption(NETLINK_DROP_MEMBERSHIP, group);
       } catch (err) {
-        throw systemError(err as NodeJS.ErrnoException, 'setsockopt(NETLINK_DROP_MEMBERSHIP)');
+        throw systemError(err as NativeSystemError, 'setsockopt(NETLINK_DROP_MEMBERSHIP)');
       }
     } else {
       this.groupRefs.set(group, n - 1);
@@ -542,7 +543,7 @@ export class NetlinkSocket {
     try {
       this.native.attachFilter(program);
     } catch (err) {
-      throw systemError(err as NodeJS.ErrnoException, 'setsockopt(SO_ATTACH_FILTER)');
+      throw systemError(err as NativeSystemError, 'setsockopt(SO_ATTACH_FILTER)');
     }
   }
 
@@ -552,7 +553,7 @@ export class NetlinkSocket {
     try {
       this.native.detachFilter();
     } catch (err) {
-      throw systemError(err as NodeJS.ErrnoException, 'setsockopt(SO_DETACH_FILTER)');
+      throw systemError(err as NativeSystemError, 'setsockopt(SO_DETACH_FILTER)');
     }
   }
 
@@ -562,7 +563,7 @@ export class NetlinkSocket {
     try {
       this.native.setNetlinkOption(option, value);
     } catch (err) {
-      throw systemError(err as NodeJS.ErrnoException, 'setsockopt');
+      throw systemError(err as NativeSystemError, 'setsockopt');
     }
   }
 
@@ -624,7 +625,7 @@ export class NetlinkSocket {
     this.native.setSlab(this.slab, 0, this.frames);
   }
 
-  private onBatch(count: number, slabFull: boolean, error: NodeJS.ErrnoException | null): void {
+  private onBatch(count: number, slabFull: boolean, error: NativeSystemError | null): void {
     if (this.isClosed) return;
     const frames = this.frames;
     const slab = this.slab;
@@ -986,7 +987,7 @@ export class DumpIterator implements AsyncIterableIterator<MessageView> {
   private attempts = 0;
   private collected: MessageView[] | undefined;
   private collectedIndex = 0;
-  private timer: NodeJS.Timeout | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly onAbort: () => void;
   private cancelled: Error | undefined;
   private done = false;
