@@ -141,6 +141,18 @@ interface PendingRequest {
   cleanup: () => void;
 }
 
+/** Holds a sequence number while a batch is being stamped. */
+const PLACEHOLDER: PendingRequest = {
+  kind: 'request',
+  seq: 0,
+  request: new Uint8Array(0),
+  replies: [],
+  options: {},
+  resolve: () => {},
+  reject: () => {},
+  cleanup: () => {},
+};
+
 function checkBytes(bytes: unknown, field: string): Uint8Array {
   if (!(bytes instanceof Uint8Array)) throw new TypeError(`${field} must be a Uint8Array holding a netlink message`);
   if (bytes.length < NLMSG_HDRLEN) throw new RangeError(`${field}: ${bytes.length} bytes are too few for a netlink message`);
@@ -152,6 +164,23 @@ function checkBytes(bytes: unknown, field: string): Uint8Array {
     throw new RangeError(`${field}: holds more than one message (${bytes.length} bytes, first nlmsg_len ${len})`);
   }
   return bytes;
+}
+
+/** Offsets of the messages in a batch; each must be a whole message. */
+function splitBatch(bytes: unknown): number[] {
+  if (!(bytes instanceof Uint8Array)) throw new TypeError('batch must be a Uint8Array holding netlink messages');
+  const dv = dataViewOf(bytes);
+  const offsets: number[] = [];
+  let pos = 0;
+  while (pos < bytes.length) {
+    if (bytes.length - pos < NLMSG_HDRLEN) throw new RangeError(`batch: ${bytes.length - pos} trailing bytes at offset ${pos} are too few for a message`);
+    const len = dv.getUint32(pos, LE);
+    if (len < NLMSG_HDRLEN || len > bytes.length - pos) throw new RangeError(`batch: nlmsg_len ${len} at offset ${pos} does not fit the ${bytes.length} bytes given`);
+    offsets.push(pos);
+    pos += nlmsgAlign(len);
+  }
+  if (offsets.length === 0) throw new RangeError('batch: no message given');
+  return offsets;
 }
 
 function checkOptions(options: CallOptions | undefined): void {
@@ -369,6 +398,86 @@ export class NetlinkSocket {
       };
       this.pending.set(seq, op);
       if (options.timeout !== undefined) timer = setTimeout(() => fail(new NetlinkTimeoutError(options.timeout!, options.name ?? 'request')), options.timeout);
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      this.updateRef();
+      try {
+        this.transmit(stamped, options.port ?? 0);
+      } catch (err) {
+        fail(err as Error);
+      }
+    });
+  }
+
+  /**
+   * Sends several messages in one datagram (a batch, as nfnetlink transactions
+   * need) and resolves once every message that carries NLM_F_ACK is
+   * acknowledged, with one array of replies per message. Each message gets its
+   * own sequence number; the first error from any of them rejects the batch,
+   * with `batchIndex` on the error telling which message failed.
+   */
+  requestBatch(bytes: Uint8Array, options: RequestOptions = {}): Promise<MessageView[][]> {
+    let offsets: number[];
+    try {
+      this.ensureOpen();
+      checkOptions(options);
+      offsets = splitBatch(bytes);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    if (options.signal?.aborted) return Promise.reject(abortReason(options.signal));
+    const stamped = bytes.slice();
+    const dv = dataViewOf(stamped);
+    const seqs: number[] = [];
+    const awaited = new Set<number>();
+    for (let i = 0; i < offsets.length; i++) {
+      const at = offsets[i]!;
+      const seq = this.allocSeq();
+      this.pending.set(seq, PLACEHOLDER); // reserve it so allocSeq skips it
+      seqs.push(seq);
+      dv.setUint16(at + 6, dv.getUint16(at + 6, LE) | NLM_F_REQUEST, LE);
+      dv.setUint32(at + 8, seq, LE);
+      dv.setUint32(at + 12, this.portId, LE);
+      if (dv.getUint16(at + 6, LE) & NLM_F_ACK) awaited.add(i);
+    }
+    if (awaited.size === 0) {
+      for (const seq of seqs) this.pending.delete(seq);
+      return Promise.reject(new RangeError('batch: no message carries NLM_F_ACK, so its completion could not be seen'));
+    }
+    return new Promise<MessageView[][]>((resolve, reject) => {
+      const replies: MessageView[][] = seqs.map(() => []);
+      let remaining = awaited.size;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const onAbort = (): void => fail(abortReason(options.signal!));
+      const cleanup = (): void => {
+        for (const seq of seqs) this.pending.delete(seq);
+        if (timer) clearTimeout(timer);
+        options.signal?.removeEventListener('abort', onAbort);
+        this.updateRef();
+      };
+      const fail = (err: Error, index?: number): void => {
+        cleanup();
+        if (index !== undefined) (err as Error & { batchIndex?: number }).batchIndex = index;
+        reject(err);
+      };
+      seqs.forEach((seq, index) => {
+        const request = stamped.subarray(offsets[index]!, offsets[index]! + dv.getUint32(offsets[index]!, LE));
+        this.pending.set(seq, {
+          kind: 'request',
+          seq,
+          request,
+          replies: replies[index]!,
+          options,
+          resolve: () => {
+            if (awaited.delete(index) && --remaining === 0) {
+              cleanup();
+              resolve(replies);
+            }
+          },
+          reject: (err) => fail(err, index),
+          cleanup,
+        });
+      });
+      if (options.timeout !== undefined) timer = setTimeout(() => fail(new NetlinkTimeoutError(options.timeout!, options.name ?? 'batch')), options.timeout);
       options.signal?.addEventListener('abort', onAbort, { once: true });
       this.updateRef();
       try {

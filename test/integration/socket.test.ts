@@ -123,6 +123,33 @@ describe('kernel rejections', () => {
     expect((err as NetlinkError).message).toMatch(/^RTM_NEWADDR failed: File exists \(EEXIST\)/);
   });
 
+  it('sends a batch in one datagram and says which message the kernel refused', async () => {
+    const index = ipJson<{ ifindex: number }[]>(ns, ['link', 'show', 'e1'])[0]!.ifindex;
+    const join = (...parts: Uint8Array[]): Uint8Array => {
+      const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+      let at = 0;
+      for (const p of parts) {
+        out.set(p, at);
+        at += p.length;
+      }
+      return out;
+    };
+    const withAck = (bytes: Uint8Array): Uint8Array => {
+      bytes[6] = bytes[6]! | 0x04; // NLM_F_ACK
+      return bytes;
+    };
+    const replies = await sock.requestBatch(join(withAck(newAddr(index, '10.2.0.1', 24)), withAck(newAddr(index, '10.2.0.2', 24))));
+    expect(replies).toEqual([[], []]);
+    const err = (await sock
+      .requestBatch(join(withAck(newAddr(index, '10.2.0.3', 24)), withAck(newAddr(index, '10.2.0.1', 24))))
+      .catch((e: unknown) => e)) as NetlinkError & { batchIndex?: number };
+    expect(err).toBeInstanceOf(NetlinkError);
+    expect(err.code).toBe('EEXIST');
+    expect(err.batchIndex).toBe(1);
+    const addrs = ipJson<{ addr_info: { local: string }[] }[]>(ns, ['addr', 'show', 'e1'])[0]!.addr_info.map((a) => a.local);
+    expect(addrs).toEqual(['10.2.0.1', '10.2.0.2', '10.2.0.3']);
+  });
+
   it('carries the extended-ack text of an unknown link kind', async () => {
     const err = (await sock.request(newLink('x0', 'nosuchkind')).catch((e: unknown) => e)) as NetlinkError;
     expect(err).toBeInstanceOf(NetlinkError);
