@@ -127,32 +127,43 @@ export class MessageWriter {
     return this;
   }
 
+  // The set* methods fill bytes already written (a reserved fixed header, a
+  // patched field). A Uint8Array ignores writes past its end and a DataView
+  // throws a bare RangeError, so the offset is checked against what was
+  // written; values wrap like C stores into the field (the caller names it).
+  private field(offset: number, size: number): number {
+    if (!Number.isInteger(offset) || offset < 0 || offset + size > this.pos) {
+      throw new RangeError(`MessageWriter: a ${size}-byte field at offset ${offset} is outside the ${this.pos} bytes written`);
+    }
+    return offset;
+  }
+
   setU8(offset: number, value: number): this {
-    this.buf[offset] = value;
+    this.buf[this.field(offset, 1)] = value;
     return this;
   }
   setU16(offset: number, value: number, bigEndian = false): this {
-    this.dv.setUint16(offset, value, bigEndian ? false : LE);
+    this.dv.setUint16(this.field(offset, 2), value, bigEndian ? false : LE);
     return this;
   }
   setU32(offset: number, value: number, bigEndian = false): this {
-    this.dv.setUint32(offset, value, bigEndian ? false : LE);
+    this.dv.setUint32(this.field(offset, 4), value, bigEndian ? false : LE);
     return this;
   }
   setS32(offset: number, value: number, bigEndian = false): this {
-    this.dv.setInt32(offset, value, bigEndian ? false : LE);
+    this.dv.setInt32(this.field(offset, 4), value, bigEndian ? false : LE);
     return this;
   }
   setU64(offset: number, value: bigint, bigEndian = false): this {
-    this.dv.setBigUint64(offset, value, bigEndian ? false : LE);
+    this.dv.setBigUint64(this.field(offset, 8), value, bigEndian ? false : LE);
     return this;
   }
   setS64(offset: number, value: bigint, bigEndian = false): this {
-    this.dv.setBigInt64(offset, value, bigEndian ? false : LE);
+    this.dv.setBigInt64(this.field(offset, 8), value, bigEndian ? false : LE);
     return this;
   }
   setBytes(offset: number, bytes: Uint8Array): this {
-    this.buf.set(bytes, offset);
+    this.buf.set(bytes, this.field(offset, bytes.length));
     return this;
   }
 

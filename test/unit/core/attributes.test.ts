@@ -469,6 +469,18 @@ describe('AttributeReader walking', () => {
     expect(listing(r)).toEqual(once);
   });
 
+  it('is pointed at another run by reset(), forgetting where it was', () => {
+    const a = concat(nla(1, '01 00 00 00'), nla(2, '02 00 00 00'));
+    const b = concat(nla(7, '07 00 00 00'));
+    const r = new AttributeReader(a, 0, a.length, 'first', 0);
+    r.next();
+    expect(r.reset(b, 0, b.length, new DataView(b.buffer), 'second', 3)).toBe(r);
+    expect([r.type, r.offset, r.context, r.depth, r.start, r.end]).toEqual([-1, -1, 'second', 3, 0, 8]);
+    expect(() => r.u32()).toThrow(new Error('AttributeReader: call next() before reading a value'));
+    expect(listing(r)).toEqual([[7, 4]]);
+    expect(() => r.reset(b, 4, 12, new DataView(b.buffer))).toThrow(new RangeError('attribute range [4, 12) is outside a buffer of 8 bytes'));
+  });
+
   it('refuses a range outside its buffer', () => {
     expect(() => new AttributeReader(new Uint8Array(8), 0, 10)).toThrow(new RangeError('attribute range [0, 10) is outside a buffer of 8 bytes'));
     expect(() => new AttributeReader(new Uint8Array(8), 6, 4)).toThrow(new RangeError('attribute range [6, 4) is outside a buffer of 8 bytes'));

@@ -118,6 +118,25 @@ describe('MessageView', () => {
     expect([payload[4], bytes[20]]).toEqual([0x7f, 0x7f]);
   });
 
+  it('reads its header fields from the bytes each time they are asked for', () => {
+    const received = ADDR_DUMP_DONE.slice();
+    const msg = MessageView.from(received);
+    received[8] = 0x2a; // nlmsg_seq, low byte
+    expect(msg.seq).toBe((1795302256 & ~0xff) | 0x2a);
+  });
+
+  it('keeps the sender port, group and nsid it is given', () => {
+    const msg = new MessageView(ADDR_DUMP_DONE, 0, undefined, 7241, 5, 3);
+    expect([msg.senderPort, msg.group, msg.nsid, msg.type]).toEqual([7241, 5, 3, NLMSG_DONE]);
+  });
+
+  it('resets a reader it is given instead of making one', () => {
+    const reader = MessageView.from(LO_NEWLINK).attributes(IFINFOMSG_SIZE);
+    const msg = MessageView.from(VETH0_NEWLINK);
+    const again = msg.attributes(IFINFOMSG_SIZE, 'RTM_NEWLINK', reader);
+    expect([again === reader, again.buffer === VETH0_NEWLINK, again.start, again.end, again.context]).toEqual([true, true, 32, 1128, 'RTM_NEWLINK']);
+  });
+
   it('works on a message that sits in the middle of a larger buffer', () => {
     const slab = new Uint8Array(4096);
     slab.set(VETH0_NEWLINK, 1000);

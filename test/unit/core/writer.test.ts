@@ -186,6 +186,33 @@ describe('MessageWriter put*', () => {
   });
 });
 
+// set* calls outside the bytes written so far: a Uint8Array would drop the
+// write silently and a DataView would throw without saying which field.
+const FIELDS_OUTSIDE = [
+  { name: 'setU8 just past the reserved header', set: (w: MessageWriter) => w.setU8(32, 1), message: 'MessageWriter: a 1-byte field at offset 32 is outside the 32 bytes written' },
+  { name: 'setU8 past the buffer', set: (w: MessageWriter) => w.setU8(4096, 1), message: 'MessageWriter: a 1-byte field at offset 4096 is outside the 32 bytes written' },
+  { name: 'setU16 straddling the end', set: (w: MessageWriter) => w.setU16(31, 1), message: 'MessageWriter: a 2-byte field at offset 31 is outside the 32 bytes written' },
+  { name: 'setU32 at a negative offset', set: (w: MessageWriter) => w.setU32(-4, 1), message: 'MessageWriter: a 4-byte field at offset -4 is outside the 32 bytes written' },
+  { name: 'setS32 at a fractional offset', set: (w: MessageWriter) => w.setS32(1.5, 1), message: 'MessageWriter: a 4-byte field at offset 1.5 is outside the 32 bytes written' },
+  { name: 'setU64 straddling the end', set: (w: MessageWriter) => w.setU64(28, 1n), message: 'MessageWriter: a 8-byte field at offset 28 is outside the 32 bytes written' },
+  { name: 'setS64 past the end', set: (w: MessageWriter) => w.setS64(32, 1n), message: 'MessageWriter: a 8-byte field at offset 32 is outside the 32 bytes written' },
+  { name: 'setBytes running past the end', set: (w: MessageWriter) => w.setBytes(30, Uint8Array.of(1, 2, 3)), message: 'MessageWriter: a 3-byte field at offset 30 is outside the 32 bytes written' },
+] as const;
+
+describe('MessageWriter set*', () => {
+  it.each(FIELDS_OUTSIDE)('refuses $name', ({ set, message }) => {
+    const w = new MessageWriter().beginMessage(1);
+    w.reserve(16);
+    expect(() => set(w)).toThrow(new RangeError(message));
+  });
+
+  it('fills the last byte written', () => {
+    const w = new MessageWriter().beginMessage(1);
+    w.setU8(w.reserve(16) + 15, 0xaa).endMessage();
+    expect(w.finish()[31]).toBe(0xaa);
+  });
+});
+
 describe('MessageWriter nests', () => {
   it('patches the length of a nest and flags it NLA_F_NESTED', () => {
     expect(
