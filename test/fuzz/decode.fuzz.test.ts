@@ -165,6 +165,8 @@ function walk(r: AttributeReader, budget: Budget): number {
   return count;
 }
 
+const SHARED_READER = new AttributeReader(new Uint8Array(0));
+
 /** Everything src/core can decode, applied to one datagram. Returns the attribute steps taken. */
 function decode(bytes: Uint8Array, salt = 0): number {
   // Each next() that succeeds consumes at least 4 bytes of its reader's range;
@@ -172,10 +174,20 @@ function decode(bytes: Uint8Array, salt = 0): number {
   // in at most MAX_NEST_DEPTH + 1 nested ranges.
   const budget = new Budget(2 * (MAX_NEST_DEPTH + 1) * Math.ceil(bytes.length / 4) + 1);
   tolerate('MessageView.from', () => MessageView.from(bytes));
-  const messages = tolerate('parseMessages', () => parseMessages(bytes)) ?? [];
+  // Half the time the datagram sits at an odd offset inside a larger slab, as
+  // it does in the receive buffer, and is parsed as a range of it.
+  let slab = bytes;
+  let start = 0;
+  if (salt % 2 === 1) {
+    start = 1 + (salt % 7);
+    slab = new Uint8Array(start + bytes.length + 5).fill(0xa5);
+    slab.set(bytes, start);
+  }
+  const end = start + bytes.length;
+  const messages = tolerate('parseMessages', () => parseMessages(slab, start, end)) ?? [];
   for (const msg of messages) {
-    if (msg.offset + msg.length > bytes.length || msg.length < 16) throw new Bug(`message [${msg.offset}, +${msg.length}) outside the datagram`);
-    tolerate('readHeader', () => readHeader(bytes, msg.offset));
+    if (msg.offset < start || msg.offset + msg.length > end || msg.length < 16) throw new Bug(`message [${msg.offset}, +${msg.length}) outside the datagram`);
+    tolerate('readHeader', () => readHeader(slab, msg.offset));
     if (msg.payload.length !== msg.payloadLength || msg.bytes.length !== msg.length) throw new Bug('view lengths disagree');
     // Both ack parsers on every message: their checks must not depend on the type.
     const error = tolerate('parseErrorMessage', () => parseErrorMessage(msg));
@@ -184,7 +196,10 @@ function decode(bytes: Uint8Array, salt = 0): number {
     // A fixed header that fits in the payload always leaves an attribute run
     // (empty when the message ends in the fixed header's padding).
     const fixed = fixedHeaderFor(msg.type, salt + msg.offset);
-    const reader = fixed <= msg.payloadLength ? must(`attributes(${fixed})`, () => msg.attributes(fixed, 'msg')) : tolerate('attributes', () => msg.attributes(fixed, 'msg'));
+    // Every third message reuses one reader, as the dump fast path does.
+    const reuse = (salt + msg.offset) % 3 === 0 ? SHARED_READER : undefined;
+    const attributes = (): AttributeReader => msg.attributes(fixed, 'msg', reuse);
+    const reader = fixed <= msg.payloadLength ? must(`attributes(${fixed})`, attributes) : tolerate('attributes', attributes);
     if (!reader) continue;
     const first = walk(reader, budget);
     // Walked again after rewind(), the run gives the same attributes and
