@@ -1,0 +1,176 @@
+// Generic netlink family resolution through nlctrl: a family's id, version,
+// header size and multicast groups, by name. Cached per socket; an entry is
+// dropped when nlctrl announces that the family went away (or re-registered)
+// and when the kernel says the cached id is unknown, so the next call
+// resolves again.
+import {
+  CTRL_ATTR_FAMILY_ID,
+  CTRL_ATTR_FAMILY_NAME,
+  CTRL_ATTR_HDRSIZE,
+  CTRL_ATTR_MAXATTR,
+  CTRL_ATTR_MCAST_GROUPS,
+  CTRL_ATTR_MCAST_GRP_ID,
+  CTRL_ATTR_MCAST_GRP_NAME,
+  CTRL_ATTR_OPS,
+  CTRL_ATTR_OP_FLAGS,
+  CTRL_ATTR_OP_ID,
+  CTRL_ATTR_VERSION,
+  CTRL_CMD_DELFAMILY,
+  CTRL_CMD_GETFAMILY,
+  CTRL_CMD_NEWFAMILY,
+  GENL_HDRLEN,
+  GENL_ID_CTRL,
+  NLM_F_DUMP,
+  NLM_F_REQUEST,
+} from '../../core/constants.js';
+import { NlkitError } from '../../core/errors.js';
+import type { MessageView } from '../../core/message.js';
+import { MessageWriter } from '../../core/writer.js';
+import type { CallOptions, NetlinkSocket } from '../../io/socket.js';
+import { NLMSG_HDRLEN } from '../../core/align.js';
+
+/** What nlctrl says about one generic netlink family. */
+export interface GenericFamilyInfo {
+  name: string;
+  id: number;
+  version: number;
+  headerSize: number;
+  maxAttribute: number;
+  /** Operations the kernel implements: command number -> GENL_* flags. */
+  operations: Map<number, number>;
+  /** Multicast groups by name -> group number to join. */
+  groups: Map<string, number>;
+}
+
+/** A generic netlink family the kernel does not have (nlctrl answered ENOENT). */
+export class FamilyNotFoundError extends NlkitError {
+  readonly family: string;
+  constructor(family: string, options?: { cause?: unknown }) {
+    super(`generic netlink family '${family}' is not registered in this kernel (is its module loaded?)`, 'ERR_FAMILY_NOT_FOUND', options);
+    this.family = family;
+  }
+}
+
+/** Decodes a CTRL_CMD_NEWFAMILY message (reply or notification). */
+export function parseFamilyMessage(msg: MessageView): GenericFamilyInfo {
+  const info: GenericFamilyInfo = { name: '', id: 0, version: 0, headerSize: 0, maxAttribute: 0, operations: new Map(), groups: new Map() };
+  const r = msg.attributes(GENL_HDRLEN, 'nlctrl');
+  while (r.next()) {
+    switch (r.type) {
+      case CTRL_ATTR_FAMILY_ID: info.id = r.u16(); break;
+      case CTRL_ATTR_FAMILY_NAME: info.name = r.string(); break;
+      case CTRL_ATTR_VERSION: info.version = r.u32(); break;
+      case CTRL_ATTR_HDRSIZE: info.headerSize = r.u32(); break;
+      case CTRL_ATTR_MAXATTR: info.maxAttribute = r.u32(); break;
+      case CTRL_ATTR_OPS: {
+        const ops = r.nested('ops');
+        while (ops.next()) {
+          const op = ops.nested('op');
+          let id = -1;
+          let flags = 0;
+          while (op.next()) {
+            if (op.type === CTRL_ATTR_OP_ID) id = op.u32();
+            else if (op.type === CTRL_ATTR_OP_FLAGS) flags = op.u32();
+          }
+          if (id >= 0) info.operations.set(id, flags);
+        }
+        break;
+      }
+      case CTRL_ATTR_MCAST_GROUPS: {
+        const groups = r.nested('mcast-groups');
+        while (groups.next()) {
+          const g = groups.nested('mcast-group');
+          let name = '';
+          let id = -1;
+          while (g.next()) {
+            if (g.type === CTRL_ATTR_MCAST_GRP_NAME) name = g.string();
+            else if (g.type === CTRL_ATTR_MCAST_GRP_ID) id = g.u32();
+          }
+          if (name && id >= 0) info.groups.set(name, id);
+        }
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  return info;
+}
+
+/** nlctrl command of a message (genlmsghdr.cmd). */
+function genlCommand(msg: MessageView): number {
+  return msg.length >= NLMSG_HDRLEN + GENL_HDRLEN ? msg.dv.getUint8(msg.offset + NLMSG_HDRLEN) : -1;
+}
+
+/** CTRL_CMD_GETFAMILY for one family by name, or a dump of all (name undefined). */
+export function getFamilyRequest(name?: string): Uint8Array {
+  const w = new MessageWriter(128);
+  w.beginMessage(GENL_ID_CTRL, name === undefined ? NLM_F_REQUEST | NLM_F_DUMP : NLM_F_REQUEST);
+  const at = w.reserve(GENL_HDRLEN);
+  w.setU8(at, CTRL_CMD_GETFAMILY).setU8(at + 1, 1);
+  if (name !== undefined) w.putString(CTRL_ATTR_FAMILY_NAME, name);
+  return w.endMessage().finishCopy();
+}
+
+/** Resolves generic netlink families by name on one socket, with a cache. */
+export class GenericResolver {
+  private readonly cache = new Map<string, Promise<GenericFamilyInfo>>();
+
+  constructor(private readonly socket: NetlinkSocket) {}
+
+  /** The family's id, version and groups (cached until the family goes away). */
+  resolve(name: string, options: CallOptions = {}): Promise<GenericFamilyInfo> {
+    if (typeof name !== 'string' || name === '') return Promise.reject(new TypeError('family name must be a non-empty string'));
+    let entry = this.cache.get(name);
+    if (!entry) {
+      entry = this.lookup(name, options);
+      this.cache.set(name, entry);
+      // A failed lookup is not cached.
+      entry.catch(() => {
+        if (this.cache.get(name) === entry) this.cache.delete(name);
+      });
+    }
+    return entry;
+  }
+
+  /** Forgets a cached family, so the next resolve() asks nlctrl again. */
+  invalidate(name?: string): void {
+    if (name === undefined) this.cache.clear();
+    else this.cache.delete(name);
+  }
+
+  /** Every registered family (a fresh CTRL_CMD_GETFAMILY dump). */
+  async list(options: CallOptions = {}): Promise<GenericFamilyInfo[]> {
+    const out: GenericFamilyInfo[] = [];
+    for await (const msg of this.socket.dump(getFamilyRequest(), { ...options, name: 'CTRL_CMD_GETFAMILY' })) out.push(parseFamilyMessage(msg));
+    return out;
+  }
+
+  /**
+   * Applies an nlctrl notification (from the "notify" group): a family that
+   * was removed or registered anew is dropped from the cache.
+   */
+  onControlMessage(msg: MessageView): void {
+    const cmd = genlCommand(msg);
+    if (cmd !== CTRL_CMD_DELFAMILY && cmd !== CTRL_CMD_NEWFAMILY) return;
+    try {
+      const { name } = parseFamilyMessage(msg);
+      if (name) this.cache.delete(name);
+    } catch {
+      this.cache.clear();
+    }
+  }
+
+  private async lookup(name: string, options: CallOptions): Promise<GenericFamilyInfo> {
+    let replies: MessageView[];
+    try {
+      replies = await this.socket.request(getFamilyRequest(name), { ...options, name: 'CTRL_CMD_GETFAMILY' });
+    } catch (err) {
+      if ((err as { code?: string }).code === 'ENOENT') throw new FamilyNotFoundError(name, { cause: err });
+      throw err;
+    }
+    const reply = replies[0];
+    if (!reply) throw new NlkitError(`nlctrl sent no reply for family '${name}'`, 'ERR_NETLINK_PROTOCOL');
+    return parseFamilyMessage(reply);
+  }
+}
