@@ -27,6 +27,8 @@ import {
   netns,
   parseMessages,
 } from '../dist/index.js';
+import { family as rtRoute } from '../dist/families/generated/rt-route.js';
+import { family as rtLink } from '../dist/families/generated/rt-link.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const outDir = path.join(here, 'out');
@@ -88,6 +90,27 @@ async function dumpAndWalk(sock, request) {
 }
 const EMPTY = new Uint8Array(0);
 
+/** Decode every route of a dump into an object with the generated rt-route codec. */
+async function dumpAndDecode(sock, request, decode) {
+  let messages = 0;
+  let check = 0;
+  for await (const batch of sock.dump(request).batches()) {
+    for (let i = 0; i < batch.length; i++) {
+      const obj = decode(batch[i]);
+      messages++;
+      if (obj.dst !== undefined || obj.ifname !== undefined) check++;
+    }
+  }
+  return { messages, check };
+}
+
+function linkDumpRequest() {
+  const w = new MessageWriter();
+  w.beginMessage(18, NLM_F_REQUEST | NLM_F_DUMP);
+  w.reserve(16);
+  return w.endMessage().finishCopy();
+}
+
 /** The same walk with one `for await` step per message and a reader per message (the simplest code). */
 async function dumpAndWalkPerMessage(sock, request) {
   let messages = 0;
@@ -124,6 +147,58 @@ function timeProcess(cmd, args, repeats) {
     times.push(Number(process.hrtime.bigint() - t0) / 1e6);
   }
   return { medianMs: median(times), minMs: Math.min(...times) };
+}
+
+/** getlink dump of 1 000 veth links (500 pairs): bare walk vs decoding with the generated rt-link codec. */
+async function linkBench(routeNs) {
+  const ns = `${routeNs}-links`;
+  await netns.create(ns);
+  try {
+    const dir = mkdtempSync(path.join(tmpdir(), 'nlkit-bench-'));
+    const file = path.join(dir, 'links');
+    const lines = [];
+    for (let i = 0; i < 500; i++) lines.push(`link add bl${i} type veth peer name br${i}`);
+    writeFileSync(file, lines.join('\n') + '\n');
+    execFileSync('ip', ['-n', ns, '-batch', file]);
+    rmSync(dir, { recursive: true, force: true });
+    const sock = await NetlinkSocket.open(Protocol.ROUTE, { netns: ns });
+    const request = linkDumpRequest();
+    const decodeLink = (m) => rtLink.ops.getlink.dump.decodeReply(m);
+    const walk = async () => {
+      let n = 0;
+      const r = new AttributeReader(EMPTY);
+      for await (const batch of sock.dump(request).batches()) {
+        for (const msg of batch) {
+          n++;
+          msg.attributes(16, '', r);
+          while (r.next()) n += 0;
+        }
+      }
+      return n;
+    };
+    for (let i = 0; i < 20; i++) {
+      await walk();
+      await dumpAndDecode(sock, request, decodeLink);
+    }
+    const w = [];
+    const d = [];
+    for (let round = 0; round < 3; round++) {
+      w.push(await timeIt(walk, REPEATS * 2));
+      d.push(await timeIt(() => dumpAndDecode(sock, request, decodeLink), REPEATS * 2));
+    }
+    const links = d[0].last.messages;
+    sock.close();
+    const ipRun = timeProcess('ip', ['-n', ns, '-j', '-d', 'link', 'show'], 5);
+    return {
+      links,
+      bareWalkMs: median(w.map((x) => x.medianMs)),
+      decodeMs: median(d.map((x) => x.medianMs)),
+      ratioToBareWalk: median(d.map((x) => x.medianMs)) / median(w.map((x) => x.medianMs)),
+      ipJsonDetailsMs: ipRun.medianMs,
+    };
+  } finally {
+    await netns.remove(ns).catch(() => {});
+  }
 }
 
 function microBenchmarks(sample) {
@@ -198,6 +273,20 @@ async function main() {
     const walked = js[0].last;
     if (walked.messages !== c[0].messages) throw new Error(`message counts differ: nlkit ${walked.messages}, C ${c[0].messages}`);
 
+    // Spec engine: the same dump decoded into objects by the generated rt-route codec.
+    const decodeRoute = (m) => rtRoute.ops.getroute.dump.decodeReply(m);
+    for (let i = 0; i < 3; i++) await dumpAndDecode(sock, request, decodeRoute);
+    const decoded = [];
+    const bare = [];
+    for (let round = 0; round < 3; round++) {
+      bare.push(await timeIt(() => dumpAndWalk(sock, request), REPEATS));
+      decoded.push(await timeIt(() => dumpAndDecode(sock, request, decodeRoute), REPEATS));
+    }
+    const bareMedian = median(bare.map((x) => x.medianMs));
+    const decodedMedian = median(decoded.map((x) => x.medianMs));
+    const routesDecoded = decoded[0].last;
+    if (routesDecoded.check !== routesDecoded.messages) throw new Error('decoded routes without dst');
+
     const ipRun = timeProcess('ip', ['-n', ns, '-j', 'route', 'show'], Math.max(5, Math.floor(REPEATS / 2)));
     results.dump = {
       messages: walked.messages,
@@ -210,6 +299,14 @@ async function main() {
       ipJsonRouteShowMs: ipRun.medianMs,
       ratioIpToNlkit: ipRun.medianMs / jsMedian,
       nlkitNsPerRoute: (jsMedian * 1e6) / walked.messages,
+      ipNsPerRoute: (ipRun.medianMs * 1e6) / walked.messages,
+    };
+    results.decode = {
+      routes: routesDecoded.messages,
+      bareWalkMs: bareMedian,
+      decodeMs: decodedMedian,
+      ratioToBareWalk: decodedMedian / bareMedian,
+      nsPerRoute: (decodedMedian * 1e6) / routesDecoded.messages,
       ipNsPerRoute: (ipRun.medianMs * 1e6) / walked.messages,
     };
 
@@ -225,6 +322,7 @@ async function main() {
     }
     sock.close();
     results.micro = microBenchmarks(sample);
+    results.links = await linkBench(ns);
   } finally {
     await netns.remove(ns).catch(() => {});
   }
@@ -244,6 +342,11 @@ async function main() {
   line('per route: nlkit / ip -j', `${d.nlkitNsPerRoute.toFixed(0)} ns / ${d.ipNsPerRoute.toFixed(0)} ns`);
   line(`codec: parse + walk (${m.messages} msgs, ${m.attributes} attrs)`, `${((1e9 / m.results['parse+walk'].hz) / m.attributes).toFixed(1)} ns/attribute, ${((1e9 / m.results['parse+walk'].hz) / m.messages).toFixed(0)} ns/message`);
   line('codec: writer, one route message (5 attrs + nest)', `${(1e9 / m.results['writer: route message'].hz).toFixed(0)} ns/message`);
+  const dec = results.decode;
+  line('rt-route dump decoded into objects (generated codec)', `${dec.decodeMs.toFixed(2)} ms (${dec.ratioToBareWalk.toFixed(2)}x the bare walk, ${dec.bareWalkMs.toFixed(2)} ms)`);
+  line('per route: decoded object / ip -j', `${dec.nsPerRoute.toFixed(0)} ns / ${dec.ipNsPerRoute.toFixed(0)} ns`);
+  const l = results.links;
+  line(`rt-link getlink dump of ${l.links} links decoded`, `${l.decodeMs.toFixed(2)} ms (${l.ratioToBareWalk.toFixed(2)}x the bare walk, ${l.bareWalkMs.toFixed(2)} ms; \`ip -j -d link show\` ${l.ipJsonDetailsMs.toFixed(1)} ms)`);
 }
 
 main().catch((err) => {
