@@ -17,7 +17,6 @@ export function compileCodecs(spec: FamilySpec): FamilyCodecs {
     if (!IDENTIFIER.test(n) || !Object.hasOwn(runtime, n)) throw new Error(`compileCodecs: unknown runtime helper '${n}'`);
   }
   const source = `"use strict";\nconst { ${runtimeNames.join(', ')} } = rt;\n${body}\nreturn codecs;`;
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- generated code, see generate.ts
   const factory = new Function('rt', source) as (rt: typeof runtime) => FamilyCodecs;
   return factory(runtime);
 }
