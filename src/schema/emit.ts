@@ -285,8 +285,8 @@ export function emitFamilyModule(spec: FamilySpec, specFile: string): string {
   const codec = generateCodecSource(spec, { ts: true });
   const runtimeValues = codec.runtimeNames;
   return [
-    `${GENERATED_MARKER} from the YNL spec ${specFile}; do not edit.`,
-    '// Regenerate with `npm run codegen` (scripts/codegen.mjs); a unit test fails when this file is stale.',
+    `${GENERATED_MARKER} (scripts/codegen.mjs) from the YNL spec ${specFile}; do not edit.`,
+    '// test/unit/schema/codegen-stale.test.ts fails when this file is out of date: rerun `npm run codegen`.',
     "import type { MessageWriter } from '../../core/writer.js';",
     "import { buildFamily, type Family, type OperationCodec, type OperationModeCodec } from '../../schema/family.js';",
     "import { reviveSpec, type FamilySpec } from '../../schema/model.js';",
@@ -310,8 +310,8 @@ export function emitFamilyModule(spec: FamilySpec, specFile: string): string {
 export function emitIndex(modules: ReadonlyArray<{ family: string; module: string }>): string {
   const sorted = [...modules].sort((a, b) => (a.family < b.family ? -1 : a.family > b.family ? 1 : 0));
   return [
-    `${GENERATED_MARKER}; do not edit.`,
-    '// Regenerate with `npm run codegen` (scripts/codegen.mjs); a unit test fails when this file is stale.',
+    `${GENERATED_MARKER} (scripts/codegen.mjs); do not edit.`,
+    '// test/unit/schema/codegen-stale.test.ts fails when this file is out of date: rerun `npm run codegen`.',
     "import type { Family } from '../../schema/family.js';",
     '',
     '/** Loaders of the generated families, by family name (importing this module loads none of them). */',
