@@ -5,6 +5,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { NetlinkDecodeError } from '../../../src/core/errors.js';
 import { MessageView } from '../../../src/core/message.js';
 import { MessageWriter } from '../../../src/core/writer.js';
 import { compileFamily } from '../../../src/schema/compile.js';
@@ -60,6 +61,42 @@ describe.each(CASES)('%s (%s)', async (file, source) => {
           expect(named.msg).toEqual(value);
         }),
         RUNS,
+      );
+    }
+  });
+
+  it('decodes random bytes in every attribute set without any error but NetlinkDecodeError', () => {
+    const attrs = fc.array(
+      fc.tuple(fc.integer({ min: 0, max: 40 }), fc.boolean(), fc.uint8Array({ maxLength: 24 })),
+      { maxLength: 6 },
+    ).map((list) => {
+      // Mostly well-formed attribute headers around random payloads, sometimes raw noise.
+      const w = new MessageWriter();
+      w.beginMessage(0x100);
+      for (const [type, nested, data] of list) {
+        if (nested) {
+          const n = w.nestStart(type);
+          w.putBinary(1, data);
+          w.nestEnd(n);
+        } else {
+          w.putBinary(type, data);
+        }
+      }
+      w.endMessage();
+      return w.finishCopy().subarray(16);
+    });
+    const input = fc.oneof(attrs, fc.uint8Array({ maxLength: 64 }));
+    for (const set of spec.attributeSets) {
+      const codec = family.sets.get(set.name)!;
+      fc.assert(
+        fc.property(input, (bytes) => {
+          try {
+            codec.decode(bytes);
+          } catch (err) {
+            if (!(err instanceof NetlinkDecodeError)) throw err;
+          }
+        }),
+        { numRuns: 10, seed: 7 },
       );
     }
   });
