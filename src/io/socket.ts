@@ -347,9 +347,9 @@ export class NetlinkSocket {
     return out;
   }
 
-  private transmit(bytes: Uint8Array, port = 0, groups = 0): void {
+  private transmit(bytes: Uint8Array, port = 0, groups = 0): boolean {
     try {
-      this.native.send(bytes, port, groups);
+      return this.native.send(bytes, port, groups);
     } catch (err) {
       throw systemError(err as NativeSystemError, 'sendto');
     }
@@ -622,15 +622,18 @@ export class NetlinkSocket {
   /**
    * Sends bytes as they are (no sequence number written) to a port and/or groups:
    * for user-space peers on NETLINK_USERSOCK and for replies a server sends.
+   * Returns false when the receiver was full (EAGAIN): the bytes then wait in
+   * the native send queue, which retries them in order; a sender that must not
+   * outrun its peer slows down until a send returns true again.
    */
-  send(bytes: Uint8Array, destination: { port?: number; groups?: number } = {}): void {
+  send(bytes: Uint8Array, destination: { port?: number; groups?: number } = {}): boolean {
     this.ensureOpen();
     if (!(bytes instanceof Uint8Array)) throw new TypeError('bytes must be a Uint8Array');
     const port = destination.port ?? 0;
     const groups = destination.groups ?? 0;
     if (!Number.isInteger(port) || port < 0 || port > 0xffffffff) throw new RangeError(`port must be a 32-bit port id, got ${String(port)}`);
     if (!Number.isInteger(groups) || groups < 0 || groups > 0xffffffff) throw new RangeError(`groups must be a 32-bit bitmask, got ${String(groups)}`);
-    this.transmit(bytes, port, groups);
+    return this.transmit(bytes, port, groups);
   }
 
   /**
