@@ -12,6 +12,7 @@ import {
   NLM_F_DUMP,
   NLM_F_DUMP_FILTERED,
   NLM_F_DUMP_INTR,
+  NLM_F_ECHO,
   NLM_F_REQUEST,
   NETLINK_ADD_MEMBERSHIP,
   NETLINK_BROADCAST_ERROR,
@@ -781,6 +782,16 @@ export class NetlinkSocket {
           return;
         }
         const msg = new MessageView(slab, pos, dv, port, group, nsid);
+        // The answer to a request sent with NLM_F_ECHO is a unicast copy of the
+        // notification that still carries its group (nlmsg_notify() multicasts
+        // the skb, which sets dst_group, then unicasts the same skb to the
+        // requester). The requester is left out of that multicast, so the copy
+        // goes to the request and to this socket's subscriptions alike.
+        if (dv.getUint32(pos + 12, LE) === this.portId) {
+          const owner = this.pending.get(dv.getUint32(pos + 8, LE));
+          if (owner?.kind === 'request' && dataViewOf(owner.request).getUint16(6, LE) & NLM_F_ECHO) this.onRequestMessage(owner, msg);
+          if (this.isClosed) return;
+        }
         for (const sub of this.subscriptions) if (sub.wants(group)) sub.push(msg);
         pos += nlmsgAlign(length);
       }
