@@ -22,10 +22,15 @@ const CASES = FILES.flatMap((file) => [[file, 'compiled'], [file, 'generated']] 
 
 describe.each(CASES)('%s (%s)', async (file, source) => {
   const spec = loadSpec(join(SPEC_DIR, file));
-  const family: Family = source === 'compiled'
-    ? compileFamily(spec)
-    : ((await import(`../../../src/families/generated/${spec.name}.ts`)) as { family: Family }).family;
+  const generated = source === 'generated'
+    ? ((await import(`../../../src/families/generated/${spec.name}.ts`)) as { family: Family; spec: unknown })
+    : undefined;
+  const family: Family = generated ? generated.family : compileFamily(spec);
   const arbs = new SpecArbitraries(spec);
+
+  it.runIf(source === 'generated')('embeds the model the loader builds', () => {
+    expect(generated?.spec).toEqual(spec);
+  });
 
   it('round-trips every attribute set', () => {
     for (const set of spec.attributeSets) {

@@ -121,3 +121,71 @@ describe('numbering, as nlspec.py does it', () => {
     expect(cName(indexSpec(spec).sets.get('route-attrs')!.namePrefix, 'dst')).toBe('RTA_DST');
   });
 });
+
+describe('spec strings in generated code', () => {
+  const nasty = ['"); globalThis.pwned = 1; ("', '`${globalThis.pwned = 2}`', '*/ globalThis.pwned = 3; /*', '\u2028x\\'];
+  const text = `
+name: evil
+protocol: netlink-raw
+protonum: 31
+doc: strings that would break out of generated code if pasted unquoted
+definitions:
+  - name: kinds
+    type: enum
+    entries: ${JSON.stringify(nasty)}
+attribute-sets:
+  - name: main
+    attributes:
+      - name: kind
+        type: string
+      - name: mode
+        type: u32
+        enum: kinds
+      - name: data
+        type: sub-message
+        sub-message: msg
+        selector: kind
+  - name: inner
+    attributes:
+      - name: x
+        type: u8
+sub-messages:
+  - name: msg
+    formats:
+${nasty.map((v) => `      - value: ${JSON.stringify(v)}\n        attribute-set: inner`).join('\n')}
+operations:
+  list:
+    - name: get
+      doc: get
+      attribute-set: main
+      do:
+        request:
+          attributes: [ kind ]
+`;
+
+  it('are quoted: compiling and using the family runs none of them', async () => {
+    const { parseSpec } = await import('../../../src/schema/load.js');
+    const { emitFamilyModule } = await import('../../../src/schema/emit.js');
+    const { MessageWriter } = await import('../../../src/core/writer.js');
+    const spec = parseSpec(text, { fileName: 'evil.yaml' });
+    const family = compileFamily(spec);
+    const set = family.sets.get('main')!;
+    for (const [i, v] of nasty.entries()) {
+      const w = new MessageWriter();
+      w.beginMessage(0x100);
+      set.encode(w, { kind: v, mode: v, data: { x: i } });
+      w.endMessage();
+      expect(set.decode(w.finish(), 16)).toMatchObject({ kind: v, mode: v, data: { x: i } });
+    }
+    const module = emitFamilyModule(spec, 'evil.yaml');
+    expect(module).toContain(JSON.stringify(nasty[0]));
+    const ts = (await import('typescript')).default;
+    const out = ts.transpileModule(module, { reportDiagnostics: true, compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } });
+    expect(out.diagnostics ?? []).toEqual([]);
+    // The model survives its trip through the generated JSON text.
+    const { reviveSpec } = await import('../../../src/schema/model.js');
+    const json = /reviveSpec\(`\n([\s\S]*?)\n`\);/.exec(module)![1]!;
+    expect(reviveSpec(new Function(`return \`${json}\`;`)() as string)).toEqual(spec);
+    expect((globalThis as { pwned?: number }).pwned).toBeUndefined();
+  });
+});
