@@ -28,9 +28,11 @@ describe.each(CASES)('%s (%s)', async (file, source) => {
   const family: Family = generated ? generated.family : compileFamily(spec);
   const arbs = new SpecArbitraries(spec);
 
-  it.runIf(source === 'generated')('embeds the model the loader builds', () => {
-    expect(generated?.spec).toEqual(spec);
-  });
+  if (generated) {
+    it('embeds the model the loader builds', () => {
+      expect(generated.spec).toEqual(spec);
+    });
+  }
 
   it('round-trips every attribute set', () => {
     for (const set of spec.attributeSets) {
