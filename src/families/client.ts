@@ -3,15 +3,15 @@
 // NetlinkSocket, and replies, dump messages and notifications come back as
 // objects in the shape the kernel's ynl tool prints. Generic netlink families
 // are resolved through nlctrl first.
-import { AbortError } from '../core/errors.js';
-import { NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST } from '../core/constants.js';
+import { AbortError, NetlinkError } from '../core/errors.js';
+import { GENL_CTRL_GROUP_NOTIFY, NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST } from '../core/constants.js';
 import type { MessageView } from '../core/message.js';
 import { MessageWriter } from '../core/writer.js';
 import { NetlinkSocket, type CallOptions, type DumpIterator, type OpenOptions, type RequestOptions } from '../io/socket.js';
 import { isOverrun, type Overrun, type SubscribeOptions, type Subscription } from '../io/subscription.js';
 import type { DecodedMessage, Family, OperationCodec, OperationModeCodec } from '../schema/family.js';
 import type { Obj } from '../schema/runtime.js';
-import { GenericResolver, type GenericFamilyInfo } from './genl/resolver.js';
+import { GenericResolver, type ControlEvent, type GenericFamilyInfo } from './genl/resolver.js';
 
 /** Options of {@link FamilyClient.open}. */
 export interface FamilyClientOptions extends OpenOptions {
@@ -40,6 +40,18 @@ export interface Notification<T = Obj> extends DecodedMessage<T> {
   message: MessageView;
 }
 
+/** One message of {@link FamilyClient.batch}. */
+export interface BatchMessage {
+  /** Operation name in the spec (its `do` mode is sent). */
+  op: string;
+  /** Fixed header fields and attributes. */
+  value?: Obj;
+  /** nlmsg_flags added to NLM_F_REQUEST | NLM_F_ACK (as the kernel's ynl tool does), e.g. NLM_F_CREATE. */
+  flags?: number;
+  /** Ask for an acknowledgement (NLM_F_ACK). Default true; at least one message of a batch must. */
+  ack?: boolean;
+}
+
 /** A dump of decoded objects; also readable in arrays with batches(). */
 export interface FamilyDump<T = Obj> extends AsyncIterableIterator<T> {
   /** The same dump as arrays of decoded objects (one per received datagram). */
@@ -64,6 +76,8 @@ function checkOperation(family: Family, op: string, mode: 'do' | 'dump'): { code
 export class FamilyClient {
   private resolved: GenericFamilyInfo | undefined;
   private readonly resolver: GenericResolver | undefined;
+  /** nlctrl said the family went away: resolve again before the next request. */
+  private stale = false;
   private readonly writer = new MessageWriter(1024);
 
   private constructor(
@@ -102,6 +116,7 @@ export class FamilyClient {
     if (!this.resolver) return undefined;
     this.resolved = await this.resolver.resolve(this.family.name, options);
     this.familyId = this.resolved.id;
+    this.stale = false;
     return this.resolved;
   }
 
@@ -125,6 +140,10 @@ export class FamilyClient {
   // A family re-registered (module reloaded) has a new id: the old one gives
   // ENOENT. Resolve again, and retry once if the id changed.
   private async withFreshId<T>(run: () => Promise<T>, options: CallOptions): Promise<T> {
+    if (this.stale && this.resolver) {
+      this.resolver.invalidate(this.family.name);
+      await this.genericFamily(options);
+    }
     try {
       return await run();
     } catch (err) {
@@ -149,6 +168,57 @@ export class FamilyClient {
   async do(op: string, value: Obj = {}, options: FamilyCallOptions = {}): Promise<Obj | undefined> {
     const replies = await this.request(op, value, options);
     return replies[0];
+  }
+
+  /**
+   * Sends several `do` requests in one datagram (as nfnetlink transactions
+   * need, and as the kernel's ynl tool does with --multi) and resolves once
+   * every acknowledged message is, with the replies of each message decoded
+   * (for example the echo of a request sent with NLM_F_ECHO). When the kernel
+   * rejects one, the NetlinkError names its operation and carries its
+   * position as `batchIndex`. For nftables use the netfilter helper, which
+   * adds the batch-begin / batch-end framing.
+   */
+  async batch(messages: readonly BatchMessage[], options: CallOptions = {}): Promise<DecodedMessage[][]> {
+    if (!Array.isArray(messages) || messages.length === 0) throw new TypeError('messages must be a non-empty array of { op, value?, flags? }');
+    const ops: string[] = [];
+    const w = this.writer.reset();
+    try {
+      messages.forEach((m, i) => {
+        if (m === null || typeof m !== 'object') throw new TypeError(`messages[${i}] must be an object { op, value?, flags? }`);
+        const { mode } = checkOperation(this.family, m.op, 'do');
+        const extra = m.flags ?? 0;
+        if (!Number.isInteger(extra) || extra < 0 || extra > 0xffff) throw new RangeError(`messages[${i}].flags must be a 16-bit integer, got ${String(m.flags)}`);
+        const flags = NLM_F_REQUEST | (m.ack === false ? 0 : NLM_F_ACK) | extra;
+        mode.encodeRequest(w, m.value ?? {}, { flags, ...(this.familyId !== undefined ? { familyId: this.familyId } : {}) });
+        ops.push(m.op);
+      });
+    } catch (err) {
+      w.reset();
+      throw err;
+    }
+    const bytes = w.finishCopy();
+    const requestOptions = this.requestOptions('batch', options);
+    let replies;
+    try {
+      replies = await this.socket.requestBatch(bytes, requestOptions);
+    } catch (err) {
+      const index = (err as { batchIndex?: number }).batchIndex;
+      if (!(err instanceof NetlinkError) || index === undefined) throw err;
+      // Name the failing operation instead of the batch.
+      const named = new NetlinkError(err.errno, {
+        extAck: err.extAck,
+        ...(err.seq !== undefined ? { seq: err.seq } : {}),
+        ...(err.requestType !== undefined ? { requestType: err.requestType } : {}),
+        requestName: `${this.family.name} ${ops[index] ?? 'batch'}`,
+        ...(err.attributePath !== undefined ? { attributePath: err.attributePath } : {}),
+        ...(err.missingAttribute !== undefined ? { missingAttribute: err.missingAttribute } : {}),
+      });
+      (named as NetlinkError & { batchIndex?: number }).batchIndex = index;
+      (named as { cause?: unknown }).cause = err;
+      throw named;
+    }
+    return replies.map((list) => list.map((m) => this.family.decode(m) as DecodedMessage));
   }
 
   /** Runs the `dump` mode of an operation and streams the decoded objects. */
@@ -216,6 +286,13 @@ export class FamilyClient {
   /**
    * Joins multicast groups by their spec names and yields decoded
    * notifications, with overruns in-band as `{ overrun: true }`.
+   *
+   * For a generic netlink family resolved by name the subscription also
+   * follows nlctrl's "notify" group on the same socket: when the family is
+   * unregistered and registered again (a module reload) it has new group
+   * numbers, and the subscription joins them and goes on; the next request
+   * uses the new family id without a failed round trip. Notifications the
+   * family sent before this socket heard of its return are not seen.
    */
   async subscribe(groups: string | readonly string[], options: SubscribeOptions = {}): Promise<AsyncIterableIterator<Notification | Overrun> & AsyncDisposable & { close(): void }> {
     const names = typeof groups === 'string' ? [groups] : [...groups];
@@ -227,25 +304,76 @@ export class FamilyClient {
       return id;
     });
     if (options.signal?.aborted) throw new AbortError();
-    const sub: Subscription = this.socket.subscribe(numbers, options);
+    // Follow nlctrl only where the family id came from nlctrl.
+    const follow = this.resolver !== undefined && this.port === undefined;
+    const control = GENL_CTRL_GROUP_NOTIFY;
+    const open = (list: number[]): Subscription => this.socket.subscribe(follow ? [...list, control] : list, options);
+    let sub: Subscription = open(numbers);
+    let joined = numbers;
+    const backlog: (MessageView | Overrun)[] = [];
     const family = this.family;
+    // Moves to other group numbers: what the old subscription already holds is read first.
+    const rejoin = async (list: number[]): Promise<void> => {
+      const old = sub;
+      let left = old.queued;
+      sub = open(list);
+      joined = list;
+      while (left-- > 0) {
+        const r = await old.next();
+        if (r.done) break;
+        backlog.push(r.value);
+      }
+      old.close();
+    };
+    const onControl = async (event: ControlEvent | undefined): Promise<void> => {
+      if (!event || event.name !== family.name) return;
+      this.onFamilyEvent(event);
+      // The kernel drops memberships of an unregistered family's groups, and
+      // may hand the same numbers out again: leave them, then join anew.
+      if (event.event === 'del') await rejoin([]);
+      else await rejoin(names.map((n) => event.info.groups.get(n)).filter((g): g is number => g !== undefined));
+    };
     const it = {
-      async next(): Promise<IteratorResult<Notification | Overrun>> {
-        const r = await sub.next();
-        if (r.done) return { value: undefined, done: true };
-        const item = r.value;
-        if (isOverrun(item)) return { value: item, done: false };
-        const decoded = family.decode(item);
-        return { value: { name: decoded.name, msg: decoded.msg, message: item }, done: false };
+      next: async (): Promise<IteratorResult<Notification | Overrun>> => {
+        for (;;) {
+          let item: MessageView | Overrun;
+          if (backlog.length > 0) item = backlog.shift()!;
+          else {
+            const r = await sub.next();
+            if (r.done) return { value: undefined, done: true };
+            item = r.value;
+          }
+          if (isOverrun(item)) {
+            // A family event may have been lost with the rest: check the groups again.
+            if (follow) {
+              this.stale = true;
+              this.resolver!.invalidate(family.name);
+              try {
+                const info = await this.genericFamily(options);
+                const now = names.map((n) => info?.groups.get(n)).filter((g): g is number => g !== undefined);
+                if (now.join() !== joined.join()) await rejoin(now);
+              } catch {
+                // The family is gone; nlctrl will announce its return.
+              }
+            }
+            return { value: item, done: false };
+          }
+          if (follow && item.group === control) {
+            await onControl(this.resolver!.onControlMessage(item));
+            continue;
+          }
+          const decoded = family.decode(item);
+          return { value: { name: decoded.name, msg: decoded.msg, message: item }, done: false };
+        }
       },
-      async return(): Promise<IteratorResult<Notification | Overrun>> {
+      return: async (): Promise<IteratorResult<Notification | Overrun>> => {
         sub.close();
         return { value: undefined, done: true };
       },
       [Symbol.asyncIterator]() {
         return it;
       },
-      async [Symbol.asyncDispose]() {
+      [Symbol.asyncDispose]: async () => {
         sub.close();
       },
       close() {
@@ -253,6 +381,18 @@ export class FamilyClient {
       },
     };
     return it;
+  }
+
+  // nlctrl announced that this client's family went away or came back.
+  private onFamilyEvent(event: ControlEvent): void {
+    if (event.event === 'new') {
+      this.resolved = event.info;
+      this.familyId = event.info.id;
+      this.stale = false;
+    } else {
+      this.resolved = undefined;
+      this.stale = true;
+    }
   }
 
   /** Closes the socket, unless it was given to open(). */

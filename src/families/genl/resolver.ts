@@ -1,8 +1,12 @@
 // Generic netlink family resolution through nlctrl: a family's id, version,
-// header size and multicast groups, by name. Cached per socket; an entry is
-// dropped when nlctrl announces that the family went away (or re-registered)
-// and when the kernel says the cached id is unknown, so the next call
-// resolves again.
+// header size and multicast groups, by name. Cached per resolver. nlctrl's
+// "notify" group announces families that register (the entry is replaced by
+// what the notification says) and unregister (the entry is dropped); a client
+// that does not listen to it drops the entry when the kernel says the cached
+// id is unknown (ENOENT), so the next call resolves again. Family ids are
+// handed out cyclically (idr_alloc_cyclic() in genl_register_family()), so a
+// stale id meets ENOENT rather than another family until ~1000 registrations
+// later.
 import {
   CTRL_ATTR_FAMILY_ID,
   CTRL_ATTR_FAMILY_NAME,
@@ -40,6 +44,14 @@ export interface GenericFamilyInfo {
   operations: Map<number, number>;
   /** Multicast groups by name -> group number to join. */
   groups: Map<string, number>;
+}
+
+/** A family registered (CTRL_CMD_NEWFAMILY) or unregistered (CTRL_CMD_DELFAMILY), from nlctrl's "notify" group. */
+export interface ControlEvent {
+  event: 'new' | 'del';
+  name: string;
+  /** What the notification says about the family (a new one's id and groups). */
+  info: GenericFamilyInfo;
 }
 
 /** A generic netlink family the kernel does not have (nlctrl answered ENOENT). */
@@ -146,19 +158,34 @@ export class GenericResolver {
     return out;
   }
 
+  /** Puts what nlctrl said about a family (a reply or a CTRL_CMD_NEWFAMILY notification) into the cache. */
+  remember(info: GenericFamilyInfo): void {
+    if (info.name) this.cache.set(info.name, Promise.resolve(info));
+  }
+
   /**
    * Applies an nlctrl notification (from the "notify" group): a family that
-   * was removed or registered anew is dropped from the cache.
+   * registered anew (CTRL_CMD_NEWFAMILY carries its new id and groups) is
+   * cached as announced, one that went away (CTRL_CMD_DELFAMILY) is dropped.
+   * Returns what changed, or undefined for other messages.
    */
-  onControlMessage(msg: MessageView): void {
+  onControlMessage(msg: MessageView): ControlEvent | undefined {
     const cmd = genlCommand(msg);
-    if (cmd !== CTRL_CMD_DELFAMILY && cmd !== CTRL_CMD_NEWFAMILY) return;
+    if (cmd !== CTRL_CMD_DELFAMILY && cmd !== CTRL_CMD_NEWFAMILY) return undefined;
+    let info: GenericFamilyInfo;
     try {
-      const { name } = parseFamilyMessage(msg);
-      if (name) this.cache.delete(name);
+      info = parseFamilyMessage(msg);
     } catch {
       this.cache.clear();
+      return undefined;
     }
+    if (!info.name) return undefined;
+    if (cmd === CTRL_CMD_NEWFAMILY) {
+      this.remember(info);
+      return { event: 'new', name: info.name, info };
+    }
+    this.cache.delete(info.name);
+    return { event: 'del', name: info.name, info };
   }
 
   private async lookup(name: string, options: CallOptions): Promise<GenericFamilyInfo> {
