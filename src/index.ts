@@ -1,3 +1,24 @@
 // nlkit: a Netlink toolkit for Node.js.
 export * from './core/index.js';
 export * from './io/index.js';
+export {
+  SpecError,
+  loadSpec,
+  parseSpec,
+  compileFamily,
+  compileCodecs,
+  type FamilySpec,
+  type Family,
+  type DecodedMessage,
+  type OperationCodec,
+  type OperationModeCodec,
+  type AttributeSetCodec,
+  type StructCodec,
+  type EncodeOptions,
+  type ExtAckNames,
+  type Obj,
+  type UnknownAttribute,
+} from './schema/index.js';
+export { FamilyClient, type FamilyClientOptions, type FamilyCallOptions, type FamilyDumpOptions, type FamilyDump, type Notification } from './families/client.js';
+export { GenericResolver, FamilyNotFoundError, parseFamilyMessage, type GenericFamilyInfo } from './families/genl/resolver.js';
+export { generatedFamilies, type GeneratedFamilyName } from './families/generated/index.js';

@@ -17,8 +17,8 @@ export interface Overrun {
 export type SubscriptionItem = MessageView | Overrun;
 
 /** True when an item is an overrun marker rather than a message. */
-export function isOverrun(item: SubscriptionItem): item is Overrun {
-  return (item as Partial<Overrun>).overrun === true;
+export function isOverrun<T>(item: T | Overrun): item is Overrun {
+  return (item as Partial<Overrun> | null)?.overrun === true;
 }
 
 /** Options of {@link NetlinkSocket.subscribe}. */
