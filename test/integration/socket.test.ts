@@ -11,6 +11,10 @@ import {
   RTM_NEWROUTE,
   RTNLGRP_IPV4_ROUTE,
   RTNLGRP_LINK,
+  RTNLGRP_NEXTHOP,
+  RTNLGRP_IPV4_MCADDR,
+  RTM_NEWNEXTHOP,
+  RTM_NEWMULTICAST,
   SocketClosedError,
   AbortError,
   NetlinkTimeoutError,
@@ -263,6 +267,26 @@ describe('subscriptions', () => {
     expect(sock.stats.overruns).toBe(overruns);
     ip(ns, ['route', 'flush', 'table', '102']);
   }, 120_000);
+
+  it('joins multicast groups numbered above 32 and tags each message with its group', async () => {
+    await using sock = await NetlinkSocket.open(Protocol.ROUTE, { netns: ns });
+    // RTNLGRP_NEXTHOP (32) and RTNLGRP_IPV4_MCADDR (37) do not fit the legacy 32-bit bind mask.
+    const sub = sock.subscribe([RTNLGRP_NEXTHOP, RTNLGRP_IPV4_MCADDR], { signal: AbortSignal.timeout(20_000) });
+    ip(ns, ['nexthop', 'add', 'id', '7', 'blackhole']);
+    ip(ns, ['link', 'add', 'mc0', 'type', 'veth', 'peer', 'name', 'mc1']);
+    ip(ns, ['addr', 'add', '10.7.0.1/24', 'dev', 'mc0']);
+    ip(ns, ['link', 'set', 'mc0', 'up']); // joins 224.0.0.1: an RTM_NEWMULTICAST event
+    const seen = new Map<number, number>();
+    for await (const item of sub) {
+      if (isOverrun(item)) continue;
+      seen.set(item.group, item.type);
+      if (seen.has(RTNLGRP_NEXTHOP) && seen.has(RTNLGRP_IPV4_MCADDR)) break;
+    }
+    expect(seen.get(RTNLGRP_NEXTHOP)).toBe(RTM_NEWNEXTHOP);
+    expect(seen.get(RTNLGRP_IPV4_MCADDR)).toBe(RTM_NEWMULTICAST);
+    ip(ns, ['link', 'del', 'mc0']);
+    ip(ns, ['nexthop', 'del', 'id', '7']);
+  });
 
   it('does not deliver a message another user socket sends to the subscriber as a kernel event', async () => {
     await using victim = await NetlinkSocket.open(Protocol.ROUTE, { netns: ns });
