@@ -46,6 +46,12 @@ export interface ErrorMessageOptions {
    * is echoed and NLM_F_CAPPED is set.
    */
   echoPayload?: boolean;
+  /**
+   * nlmsg_pid of the answer. The kernel writes the port the request came
+   * from (NETLINK_CB(skb).portid), which need not be what the request's own
+   * header says. Default: the request's nlmsg_pid.
+   */
+  portId?: number;
 }
 
 function checkErrno(errno: number): void {
@@ -67,8 +73,7 @@ function putTlvs(w: MessageWriter, ext: ExtAckFields): void {
 /**
  * Appends an NLMSG_ERROR answering `request` (the whole request message, at
  * least its 16-byte header): an acknowledgement when `errno` is 0, else a
- * rejection with -errno. Sequence number and port id are the request's, as
- * the kernel writes them.
+ * rejection with -errno. The sequence number is the request's.
  */
 export function writeErrorMessage(w: MessageWriter, request: Uint8Array, errno: number, extAck?: ExtAckFields, options: ErrorMessageOptions = {}): MessageWriter {
   checkErrno(errno);
@@ -80,10 +85,10 @@ export function writeErrorMessage(w: MessageWriter, request: Uint8Array, errno: 
   const echoPayload = options.echoPayload === true && errno !== 0;
   const flags = (echoPayload ? 0 : NLM_F_CAPPED) | (tlvs ? NLM_F_ACK_TLVS : 0);
   const wasEmpty = w.length === 0;
-  w.beginMessage(NLMSG_ERROR, flags, dv.getUint32(8, LE), dv.getUint32(12, LE));
+  w.beginMessage(NLMSG_ERROR, flags, dv.getUint32(8, LE), options.portId ?? dv.getUint32(12, LE));
   try {
     const at = w.reserve(4);
-    w.setS32(at, -errno);
+    w.setS32(at, errno === 0 ? 0 : -errno);
     // The echoed header keeps the request's own nlmsg_len even when capped.
     w.putRaw(request.subarray(0, echoPayload ? requestLength : NLMSG_HDRLEN));
     if (tlvs) putTlvs(w, extAck);
@@ -113,7 +118,7 @@ export function writeDoneMessage(w: MessageWriter, fields: DoneMessageFields): M
   w.beginMessage(NLMSG_DONE, NLM_F_MULTI | (tlvs ? NLM_F_ACK_TLVS : 0), fields.seq, fields.portId);
   try {
     const at = w.reserve(4);
-    w.setS32(at, -errno);
+    w.setS32(at, errno === 0 ? 0 : -errno);
     if (tlvs) putTlvs(w, fields.extAck!);
   } catch (err) {
     if (wasEmpty) w.reset();

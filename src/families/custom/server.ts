@@ -47,11 +47,19 @@ const EMSGSIZE = 90;
 /** What a `do` handler returns: the reply's fields, or nothing when the operation only acknowledges. */
 export type DoResult = Obj | undefined | void;
 
+// Handlers are declared as methods so that one may type its request more
+// narrowly than Obj (`(req: { key: string }, ctx) => ...`): method parameters
+// are checked bivariantly.
+
 /** Answers the `do` mode of an operation. Throw a FamilyServerError (see `ctx.error`) to reject the request. */
-export type DoHandler = (request: Obj, ctx: RequestContext) => DoResult | PromiseLike<DoResult>;
+export type DoHandler = {
+  handle(request: Obj, ctx: RequestContext): DoResult | PromiseLike<DoResult>;
+}['handle'];
 
 /** Answers the `dump` mode of an operation with the objects to send, in order (an array, a generator, an async generator …). */
-export type DumpHandler = (request: Obj, ctx: RequestContext) => Iterable<Obj> | AsyncIterable<Obj> | PromiseLike<Iterable<Obj> | AsyncIterable<Obj>>;
+export type DumpHandler = {
+  handle(request: Obj, ctx: RequestContext): Iterable<Obj> | AsyncIterable<Obj> | PromiseLike<Iterable<Obj> | AsyncIterable<Obj>>;
+}['handle'];
 
 /**
  * The handler of one operation: a function for an operation that has one
@@ -295,7 +303,8 @@ export class FamilyServer<Ops extends string = string> {
   // ---- requests ---------------------------------------------------------------
 
   private onRequest(msg: MessageView): void {
-    if (this.isClosed) return;
+    // Closed, or the server's own copy of a notification (see notify()).
+    if (this.isClosed || msg.senderPort === this.socket.portId) return;
     try {
       this.dispatch(msg);
     } catch (err) {
@@ -419,7 +428,7 @@ export class FamilyServer<Ops extends string = string> {
           return;
         }
       }
-      if (wantAck) writeErrorMessage(w, msg.bytes, 0);
+      if (wantAck) writeErrorMessage(w, msg.bytes, 0, undefined, { portId: msg.senderPort });
       this.transmit(peer, w.finish(), call.ctx);
     } finally {
       peer.users--;
@@ -448,7 +457,7 @@ export class FamilyServer<Ops extends string = string> {
   private sendError(peer: Peer, call: Call, errno: number, extAck: ExtAckFields | undefined): void {
     this.stats.errors++;
     const w = this.writer.reset();
-    writeErrorMessage(w, call.msg.bytes, errno, extAck);
+    writeErrorMessage(w, call.msg.bytes, errno, extAck, { portId: call.msg.senderPort });
     this.transmit(peer, w.finish(), call.ctx);
   }
 
@@ -609,14 +618,12 @@ export class FamilyServer<Ops extends string = string> {
       portId: options.portId ?? 0,
       ...(this.familyId !== undefined ? { familyId: this.familyId } : {}),
     });
-    try {
-      this.socket.send(w.finish(), { groups: 2 ** (group - 1) });
-    } catch (err) {
-      // netlink_sendmsg() broadcasts to the groups, then also unicasts to
-      // nl_pid 0, which on NETLINK_USERSOCK is nobody: the call reports
-      // ECONNREFUSED although the multicast went out.
-      if (!(err instanceof NetlinkSocketError && err.code === 'ECONNREFUSED')) throw err;
-    }
+    // netlink_sendmsg() broadcasts to the groups, then also unicasts the
+    // message to nl_pid. Port 0 is nobody on NETLINK_USERSOCK, so that would
+    // fail with ECONNREFUSED after a successful multicast (and an exception
+    // per notification is slow); the server addresses the copy to itself
+    // instead and drops it on arrival.
+    this.socket.send(w.finish(), { port: this.socket.portId, groups: 2 ** (group - 1) });
     this.stats.notifications++;
   }
 
