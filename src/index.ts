@@ -19,6 +19,8 @@ export {
   type Obj,
   type UnknownAttribute,
 } from './schema/index.js';
-export { FamilyClient, type FamilyClientOptions, type FamilyCallOptions, type FamilyDumpOptions, type FamilyDump, type Notification } from './families/client.js';
+export { FamilyClient, type BatchMessage, type FamilyClientOptions, type FamilyCallOptions, type FamilyDumpOptions, type FamilyDump, type Notification } from './families/client.js';
 export { GenericResolver, FamilyNotFoundError, parseFamilyMessage, type GenericFamilyInfo } from './families/genl/resolver.js';
 export { generatedFamilies, type GeneratedFamilyName } from './families/generated/index.js';
+export * as genl from './families/genl/index.js';
+export * as netfilter from './families/netfilter/index.js';
