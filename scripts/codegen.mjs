@@ -5,6 +5,9 @@
 //   npm run codegen -- --specs DIR       specs from DIR (or NLKIT_YNL_SPECS=DIR)
 //   npm run codegen -- --check           only report stale files (exit 1)
 //
+// Specs are read with the project's overlays (overlays/NAME.yaml on top of
+// NAME.yaml: kind data, multipath, encap the kernel's specs leave opaque).
+//
 // The generator is TypeScript (src/schema/emit.ts). Node 20 cannot run .ts
 // files, so this script first transpiles src/core and src/schema with the
 // project's own typescript (a devDependency, no type checking) into
@@ -20,6 +23,8 @@ const check = args.includes('--check');
 const specsAt = args.indexOf('--specs');
 const specDir = resolve(specsAt >= 0 ? args[specsAt + 1] ?? '' : process.env.NLKIT_YNL_SPECS ?? join(root, '../shared/ynl-specs/specs'));
 const outDir = join(root, 'src/families/generated');
+// The project's own additions to the kernel's specs (overlays/NAME.yaml applies to NAME.yaml).
+const overlayDir = join(root, 'overlays');
 
 if (!existsSync(specDir)) {
   console.error(`codegen: no spec directory at ${specDir} (pass --specs DIR or set NLKIT_YNL_SPECS)`);
@@ -42,7 +47,7 @@ for (const dir of ['src/core', 'src/schema']) {
 writeFileSync(join(build, 'package.json'), '{ "type": "module" }\n');
 const { generateAll, GENERATED_MARKER } = await import(pathToFileURL(join(build, 'src/schema/emit.js')).href);
 
-const files = generateAll(specDir);
+const files = generateAll(specDir, { overlayDir: existsSync(overlayDir) ? overlayDir : null });
 mkdirSync(outDir, { recursive: true });
 const stale = [];
 for (const [name, text] of files) {

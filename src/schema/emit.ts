@@ -3,8 +3,9 @@
 // literal, the generated codecs (generate.ts with type annotations), and a
 // typed `family` export. Run through `npm run codegen` (scripts/codegen.mjs);
 // test/unit/schema/codegen-stale.test.ts fails when the committed files differ.
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { generateCodecSource } from './generate.js';
 import { loadSpec } from './load.js';
 import {
@@ -179,6 +180,11 @@ class TypeEmitter {
       case 'string':
         return 'string';
       case 'binary':
+        if (a.struct !== undefined && a.nestedAttributes !== undefined) {
+          const rec = this.merged(a.struct, a.nestedAttributes, input);
+          if (a.recordLength === undefined) return rec;
+          return input ? `readonly (${rec})[]` : `Array<${rec}>`;
+        }
         if (a.struct !== undefined) return input ? `${this.structType(a.struct, true)} & { "__rest"?: Uint8Array }` : `${this.structType(a.struct, false)} & StructRest`;
         if (a.subType !== undefined && Object.hasOwn(INT_SIZE, a.subType)) {
           const el = this.intType(a.subType, a, input);
@@ -278,7 +284,7 @@ function wrap(t: string): string {
   return t.includes('|') || t.includes('&') ? `(${t})` : t;
 }
 
-/** The TypeScript module of one family. */
+/** The TypeScript module of one family (`specFile` names its sources in the header). */
 export function emitFamilyModule(spec: FamilySpec, specFile: string): string {
   const types = new TypeEmitter(spec);
   const { ops, messages } = types.emitTypes();
@@ -325,18 +331,36 @@ export function emitIndex(modules: ReadonlyArray<{ family: string; module: strin
   ].join('\n');
 }
 
+/** Options of {@link generateAll}. */
+export interface GenerateAllOptions {
+  /**
+   * Directory of the project's spec overlays (a file named like a spec is
+   * applied to it); null for none. Default: overlays/ at the repository root,
+   * when this module runs from src/schema.
+   */
+  overlayDir?: string | null;
+}
+
+function defaultOverlayDir(): string | null {
+  const dir = fileURLToPath(new URL('../../overlays/', import.meta.url));
+  return existsSync(dir) ? dir : null;
+}
+
 /**
  * Every generated file for the specs in `specDir`: file name (relative to
  * src/families/generated/) -> contents.
  */
-export function generateAll(specDir: string): Map<string, string> {
+export function generateAll(specDir: string, options: GenerateAllOptions = {}): Map<string, string> {
   const files = new Map<string, string>();
   const modules: Array<{ family: string; module: string }> = [];
+  const overlayDir = options.overlayDir === undefined ? defaultOverlayDir() : options.overlayDir;
   for (const file of readdirSync(specDir).filter((f) => f.endsWith('.yaml')).sort()) {
-    const spec = loadSpec(join(specDir, file));
+    const overlay = overlayDir !== null ? join(overlayDir, file) : undefined;
+    const overlays = overlay !== undefined && existsSync(overlay) ? [overlay] : [];
+    const spec = loadSpec(join(specDir, file), { overlays });
     const module = moduleName(spec);
     if (files.has(`${module}.ts`)) throw new Error(`two specs define family '${spec.name}'`);
-    files.set(`${module}.ts`, emitFamilyModule(spec, file));
+    files.set(`${module}.ts`, emitFamilyModule(spec, overlays.length ? `${file} with the overlay overlays/${file}` : file));
     modules.push({ family: spec.name, module });
   }
   files.set('index.ts', emitIndex(modules));

@@ -458,12 +458,33 @@ class FamilyImpl {
         return this.locate(buf, dv, attrs, e, format.attributeSet, target, here, named) ?? { path: named };
       }
       case 'binary':
+        if (a.struct !== undefined && a.nestedAttributes !== undefined) {
+          // A struct followed by attributes, or a sequence of such records.
+          const header = this.idx.structs.get(a.struct)!;
+          const lengthOf = a.recordLength !== undefined ? header.members.find((m) => m.name === a.recordLength) : undefined;
+          let p = s;
+          for (let i = 0; e - p >= header.size; i++) {
+            const len = lengthOf ? readUnsigned(dv, p + lengthOf.offset, lengthOf.size) : e - p;
+            if (len < header.size || len > e - p) return undefined;
+            const item = lengthOf ? `${path}[${i}]` : path;
+            if (target < p + len) {
+              if (target < p + header.size) return { path: memberAt(header, target - p, item, this.idx) };
+              return this.locate(buf, dv, p + nlaAlign(header.size), p + len, a.nestedAttributes, target, here, item) ?? { path: item };
+            }
+            p += nlaAlign(len);
+          }
+          return undefined;
+        }
         if (a.struct !== undefined) return { path: memberAt(this.idx.structs.get(a.struct)!, target - s, path, this.idx) };
         return undefined;
       default:
         return undefined;
     }
   }
+}
+
+function readUnsigned(dv: DataView, at: number, size: number): number {
+  return size === 1 ? dv.getUint8(at) : size === 2 ? dv.getUint16(at, LE) : dv.getUint32(at, LE);
 }
 
 function join(prefix: string, name: string): string {

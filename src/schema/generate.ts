@@ -151,7 +151,7 @@ class Generator {
     const children = (s: AttributeSet): string[] => {
       const out: string[] = [];
       for (const a of s.attributes) {
-        if (a.nestedAttributes !== undefined && (a.type === 'nest' || a.type === 'indexed-array' || a.type === 'nest-type-value')) out.push(a.nestedAttributes);
+        if (a.nestedAttributes !== undefined && (a.type === 'nest' || a.type === 'indexed-array' || a.type === 'nest-type-value' || a.type === 'binary')) out.push(a.nestedAttributes);
         if (a.type === 'sub-message' && a.subMessage !== undefined) {
           for (const f of this.idx.subMessages.get(a.subMessage)?.formats ?? []) if (f.attributeSet) out.push(f.attributeSet);
         }
@@ -390,7 +390,13 @@ class Generator {
           expr = `${this.r('str')}(b, ds, dl)`;
           break;
         case 'binary':
-          if (a.struct !== undefined) expr = `s${this.structIdOf(a.struct)}(b, dv, ds, dl)`;
+          if (a.struct !== undefined && a.nestedAttributes !== undefined) {
+            const v = this.variant(this.set(a.nestedAttributes), this.struct(a.struct));
+            const scope = this.childScope(a.nestedAttributes);
+            expr = a.recordLength !== undefined
+              ? `${this.recordDecoder(set, a, v)}(b, dv, ds, ds + dl, dep + 1, ${scope})`
+              : `M${v.id}(b, dv, ds, ds + dl, dep + 1, ${scope})`;
+          } else if (a.struct !== undefined) expr = `s${this.structIdOf(a.struct)}(b, dv, ds, dl)`;
           else if (a.subType !== undefined && isFixedInt(a.subType)) expr = `${this.binaryArrayDecoder(a)}(b, dv, ds, dl)`;
           else expr = this.binaryRead(a.displayHint, 'ds', 'dl');
           break;
@@ -492,6 +498,46 @@ class Generator {
       );
     }
     this.genVariantEncoder(v);
+  }
+
+  /** Reader of the member that gives a record's length (recordLength extension). */
+  private recordLengthMember(a: AttributeSpec): StructMember {
+    return this.struct(a.struct!).members.find((m) => m.name === a.recordLength)!;
+  }
+
+  /** Decoder of a sequence of (struct + attributes) records, each as long as its length member says. */
+  private recordDecoder(set: AttributeSet, a: AttributeSpec, v: Variant): string {
+    const name = this.fresh('rd');
+    const ctx = S(`${set.name}.${a.name}`);
+    const m = this.recordLengthMember(a);
+    const at = m.offset === 0 ? 'p' : `p + ${num(m.offset)}`;
+    const read = m.size === 1 ? `dv.${READ[m.type as FixedIntType]}(${at})` : `dv.${READ[m.type as FixedIntType]}(${at}, ${le(m.byteOrder)})`;
+    const size = num(v.header!.size);
+    this.emit(
+      `function ${name}(b${this.a('Uint8Array')}, dv${this.a('DataView')}, s${this.a('number')}, e${this.a('number')}, dep${this.a('number')}, sc${this.a('Scope | undefined')})${this.a('Obj[]')} {\n` +
+      `  const out${this.a('Obj[]')} = [];\n  let p = s;\n  while (e - p >= ${size}) {\n` +
+      `    const len = ${read};\n` +
+      `    if (len < ${size} || len > e - p) throw ${this.r('badRecord')}(len, ${size}, e - p, p, ${ctx});\n` +
+      `    out.push(M${v.id}(b, dv, p, p + len, dep, sc));\n    p += (len + 3) & ~3;\n  }\n  return out;\n}`,
+    );
+    return name;
+  }
+
+  /** Encoder of a sequence of records: struct, attributes, then the length member patched. */
+  private recordEncoder(a: AttributeSpec, v: Variant): string {
+    const name = this.fresh('rw');
+    const m = this.recordLengthMember(a);
+    const hid = this.structIdOf(v.header!.name);
+    const set = m.size === 1 ? 'setU8' : m.size === 2 ? 'setU16' : 'setU32';
+    const order = m.size === 1 ? '' : `, ${m.byteOrder === 'big-endian' ? 'true' : 'false'}`;
+    this.emit(
+      `function ${name}(w${this.a('MessageWriter')}, t${this.a('number')}, x${this.a('readonly unknown[]')}, path${this.a('string')}, sc${this.a('Scope | undefined')})${this.a('void')} {\n` +
+      '  const n = w.nestStart(t, false);\n  for (let i = 0; i < x.length; i++) {\n' +
+      `    const o = ${this.r('object')}(x[i], path, \`[\${i}]\`);\n    const p = \`\${path}[\${i}]\`;\n    const at = w.length;\n` +
+      `    w.putRaw(x${hid}(o, p));\n    E${v.id}(w, o, p, sc);\n` +
+      `    w.${set}(at${m.offset === 0 ? '' : ` + ${num(m.offset)}`}, ${this.r('recordSize')}(w.length - at, ${num(2 ** (8 * m.size) - 1)}, p)${order});\n  }\n  w.nestEnd(n);\n}`,
+    );
+    return name;
   }
 
   private binaryArrayDecoder(a: AttributeSpec): string {
@@ -625,6 +671,16 @@ class Generator {
         return `{ const u = ${this.r('text')}(${y}, path, ${k}); ${check}w.putString(${t}, u); }`;
       }
       case 'binary': {
+        if (a.struct !== undefined && a.nestedAttributes !== undefined) {
+          const v = this.variant(this.set(a.nestedAttributes), this.struct(a.struct));
+          const scope = this.childScope(a.nestedAttributes);
+          if (a.recordLength !== undefined) {
+            return `${this.recordEncoder(a, v)}(w, ${t}, ${this.r('array')}(${y}, path, ${k}), ${this.r('join')}(path, ${k}), ${scope});`;
+          }
+          const hid = this.structIdOf(a.struct);
+          // No NLA_F_NESTED: the kernel's policy for these is a plain length (as iproute2 sends them).
+          return `{ const o = ${this.r('object')}(${y}, path, ${k}); const p = ${this.r('join')}(path, ${k}); const n = w.nestStart(${t}, false); w.putRaw(x${hid}(o, p)); E${v.id}(w, o, p, ${scope}); w.nestEnd(n); }`;
+        }
         if (a.struct !== undefined) {
           return `w.putBinary(${t}, z${this.structIdOf(a.struct)}(${this.r('object')}(${y}, path, ${k}), ${this.r('join')}(path, ${k})));`;
         }

@@ -53,6 +53,11 @@ const NLA_TYPE_MAX = 0x3fff;
 export interface ParseSpecOptions {
   /** Name used in error messages (default '<spec>'). */
   fileName?: string;
+  /**
+   * Overlays applied to the spec before it is checked, in order: each a file
+   * path (ending in .yaml / .yml) or YAML text. See {@link applyOverlay}.
+   */
+  overlays?: readonly string[];
 }
 
 /**
@@ -67,7 +72,7 @@ export function loadSpec(pathOrText: string, options: ParseSpecOptions = {}): Fa
     } catch (err) {
       throw new SpecError(basename(pathOrText), '', `cannot read the spec: ${(err as Error).message}`, { cause: err });
     }
-    return parseSpec(text, { fileName: options.fileName ?? basename(pathOrText) });
+    return parseSpec(text, { ...options, fileName: options.fileName ?? basename(pathOrText) });
   }
   return parseSpec(pathOrText, options);
 }
@@ -82,7 +87,85 @@ export function parseSpec(text: string, options: ParseSpecOptions = {}): FamilyS
   } catch (err) {
     throw new SpecError(file, '', `invalid YAML: ${(err as Error).message}`, { cause: err });
   }
+  for (const overlay of options.overlays ?? []) {
+    const isPath = !overlay.includes('\n') && /\.ya?ml$/i.test(overlay);
+    const name = isPath ? basename(overlay) : '<overlay>';
+    let text = overlay;
+    if (isPath) {
+      try {
+        text = readFileSync(overlay, 'utf8');
+      } catch (err) {
+        throw new SpecError(name, '', `cannot read the overlay: ${(err as Error).message}`, { cause: err });
+      }
+    }
+    let raw: unknown;
+    try {
+      raw = parseYaml(text, { uniqueKeys: false, maxAliasCount: 10_000 });
+    } catch (err) {
+      throw new SpecError(name, '', `invalid YAML: ${(err as Error).message}`, { cause: err });
+    }
+    doc = applyOverlay(doc, raw, name);
+  }
   return new Loader(file).family(doc);
+}
+
+// ---- overlays ---------------------------------------------------------------
+
+/** Top-level keys an overlay may carry. */
+const OVERLAY_KEYS = new Set(['name', 'doc', 'definitions', 'attribute-sets', 'sub-messages', 'operations', 'mcast-groups']);
+
+/** Key that identifies the entries of a list, by the list's key (entries without it are replaced wholesale). */
+function entryKey(listKey: string): string {
+  return listKey === 'formats' ? 'value' : 'name';
+}
+
+function mergeValue(base: unknown, over: unknown, key: string): unknown {
+  if (Array.isArray(base) && Array.isArray(over)) {
+    const id = entryKey(key);
+    const keyed = (v: unknown): v is Raw => isObject(v) && (typeof v[id] === 'string' || typeof v[id] === 'number');
+    if (!over.every(keyed)) return over;
+    // Entries given as plain names (enum entries) count as { name }.
+    const out: unknown[] = base.map((e) => (typeof e === 'string' && id === 'name' && over.some((o) => o[id] === e) ? { name: e } : e));
+    for (const item of over) {
+      const at = out.findIndex((e) => keyed(e) && String(e[id]) === String(item[id]));
+      if (at < 0) out.push(item);
+      else out[at] = mergeObject(out[at] as Raw, item);
+    }
+    return out;
+  }
+  if (isObject(base) && isObject(over)) return mergeObject(base, over);
+  return over;
+}
+
+function mergeObject(base: Raw, over: Raw): Raw {
+  const out: Raw = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    if (v === null) delete out[k];
+    else out[k] = k in out ? mergeValue(out[k], v, k) : v;
+  }
+  return out;
+}
+
+/**
+ * Applies an overlay to a parsed spec document and returns the result (the
+ * inputs are not changed). An overlay is a partial spec in the same format:
+ * its definitions, attribute sets, sub-messages, operations and multicast
+ * groups are merged into the spec's by name (sub-message formats by value):
+ * new entries are appended, existing ones merged key by key, recursively
+ * (attributes of a set, members of a struct, entries of an enum). A key set
+ * to null removes it. Other lists replace the spec's.
+ */
+export function applyOverlay(spec: unknown, overlay: unknown, fileName = '<overlay>'): unknown {
+  if (!isObject(spec)) throw new SpecError(fileName, '', 'the spec to overlay is not a mapping');
+  if (!isObject(overlay)) throw new SpecError(fileName, '', 'an overlay must be a mapping');
+  for (const k of Object.keys(overlay)) {
+    if (!OVERLAY_KEYS.has(k)) throw new SpecError(fileName, k, `an overlay cannot change '${k}'`);
+  }
+  if (overlay.name !== undefined && overlay.name !== spec.name) {
+    throw new SpecError(fileName, 'name', `overlay for '${String(overlay.name)}' applied to spec '${String(spec.name)}'`);
+  }
+  const { name: _name, doc: _doc, ...rest } = overlay;
+  return mergeObject(spec, rest);
 }
 
 function isObject(v: unknown): v is Raw {
@@ -472,6 +555,7 @@ class Loader {
     const displayHint = this.displayHint(o, p);
     const subMessage = pick('sub-message');
     const selector = pick('selector');
+    const recordLength = pick('record-length');
     return {
       name,
       type: type as AttributeType,
@@ -488,6 +572,7 @@ class Loader {
       ...(subMessage !== undefined ? { subMessage } : {}),
       ...(selector !== undefined ? { selector } : {}),
       ...(typeValue !== undefined ? { typeValue } : {}),
+      ...(recordLength !== undefined ? { recordLength } : {}),
     };
   }
 
@@ -535,6 +620,7 @@ class Loader {
         if (a.checks.flagsMask !== undefined && this.enums.get(a.checks.flagsMask)?.kind !== 'flags') {
           this.fail(`${p}checks.flags-mask`, `unknown flags definition '${a.checks.flagsMask}'`);
         }
+        if (a.recordLength !== undefined && a.type !== 'binary') this.fail(`${p}record-length`, 'is only allowed on a binary attribute');
         switch (a.type) {
           case 'nest':
             if (a.nestedAttributes === undefined) this.fail(`${p}nested-attributes`, 'is required for a nest');
@@ -552,6 +638,13 @@ class Loader {
             break;
           case 'binary':
             if (a.subType !== undefined && !(a.subType in INT_SIZE)) this.fail(`${p}sub-type`, `a binary array of '${a.subType}' is not supported`);
+            // nlkit extension: a struct followed by attributes (optionally a sequence of such records).
+            if (a.nestedAttributes !== undefined && a.struct === undefined) this.fail(`${p}nested-attributes`, 'a binary attribute with nested attributes needs a struct');
+            if (a.recordLength !== undefined) {
+              if (a.nestedAttributes === undefined) this.fail(`${p}record-length`, 'needs struct and nested-attributes');
+              const m = this.structs.get(a.struct!)?.members.find((x) => x.name === a.recordLength);
+              if (!m || !['u8', 'u16', 'u32'].includes(m.type)) this.fail(`${p}record-length`, `'${a.recordLength}' is not an unsigned member of struct '${a.struct!}'`);
+            }
             break;
           case 'sub-message': {
             if (a.subMessage === undefined) this.fail(`${p}sub-message`, 'is required for a sub-message');

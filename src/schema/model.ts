@@ -136,8 +136,22 @@ export interface AttributeSpec {
   /** The attribute may repeat; decoded as an array. */
   readonly multiAttr: boolean;
   readonly byteOrder: ByteOrder;
-  /** For nest, indexed-array of nests, nest-type-value: the inner attribute set. */
+  /**
+   * For nest, indexed-array of nests, nest-type-value: the inner attribute set.
+   * nlkit extension: on a binary attribute with `struct`, the payload is the
+   * struct followed (at its 4-byte aligned end) by attributes of this set,
+   * decoded as one object of struct fields and attributes (VETH_INFO_PEER:
+   * an ifinfomsg and link attributes).
+   */
   readonly nestedAttributes?: string;
+  /**
+   * nlkit extension, with `struct` and `nestedAttributes` on a binary
+   * attribute: the payload is a sequence of such records, each as long as
+   * this struct member says (struct and attributes), each starting 4-byte
+   * aligned; decoded as an array (RTA_MULTIPATH: struct rtnexthop records).
+   * Encoding fills the member in.
+   */
+  readonly recordLength?: string;
   /** For binary: a struct definition describing the payload. */
   readonly struct?: string;
   /** For binary (array of scalars) and indexed-array: the element type. */

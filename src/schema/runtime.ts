@@ -64,6 +64,21 @@ export function badLength(len: number, left: number, at: number, ctx: string): N
   );
 }
 
+/** A record (struct + attributes) whose length is impossible. */
+export function badRecord(len: number, size: number, left: number, at: number, ctx: string): NetlinkDecodeError {
+  return new NetlinkDecodeError(
+    len < size ? `record length ${len} is shorter than its ${size}-byte header` : `record length ${len} runs past its attribute (${left} bytes left)`,
+    at,
+    ctx,
+  );
+}
+
+/** The length of an encoded record, checked against its length member's width. */
+export function recordSize(n: number, max: number, path: string): number {
+  if (n > max) throw new RangeError(`${path}: record of ${n} bytes does not fit its ${max}-byte length field`);
+  return n;
+}
+
 /** An attribute too short for its type. */
 export function tooShort(have: number, need: number, at: number, ctx: string): NetlinkDecodeError {
   return new NetlinkDecodeError(`attribute has ${have} bytes, needs ${need}`, at, ctx);

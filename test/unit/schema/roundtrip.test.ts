@@ -1,7 +1,7 @@
 // Property-based round trips, generated from each family model: for every
 // attribute set and every operation of every spec, a decoded-form value
 // encodes and decodes back to itself.
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -15,13 +15,16 @@ import { SpecArbitraries } from './arbitrary.js';
 
 const SPEC_DIR = join(import.meta.dirname, '../../../../shared/ynl-specs/specs');
 const FILES = readdirSync(SPEC_DIR).filter((f) => f.endsWith('.yaml')).sort();
+// The generated modules are built with the project's overlays (overlays/NAME.yaml).
+const OVERLAY_DIR = join(import.meta.dirname, '../../../overlays');
+const overlaysOf = (file: string): string[] => (existsSync(join(OVERLAY_DIR, file)) ? [join(OVERLAY_DIR, file)] : []);
 const RUNS = { numRuns: 15, seed: 20261121 };
 
 // Each spec runs against the run-time compiled family and the generated module.
 const CASES = FILES.flatMap((file) => [[file, 'compiled'], [file, 'generated']] as const);
 
 describe.each(CASES)('%s (%s)', async (file, source) => {
-  const spec = loadSpec(join(SPEC_DIR, file));
+  const spec = loadSpec(join(SPEC_DIR, file), { overlays: overlaysOf(file) });
   const generated = source === 'generated'
     ? ((await import(`../../../src/families/generated/${spec.name}.ts`)) as { family: Family; spec: unknown })
     : undefined;
