@@ -430,6 +430,20 @@ describe.skipIf(!canUseKernel)('FamilyServer with a family defined in TypeScript
     );
   });
 
+  it('keeps at most maxPeers idle per-client sockets', async () => {
+    const small = await FamilyServer.open(family, { netns: ns, maxPeers: 2, handlers: { finish: () => undefined } });
+    try {
+      for (let i = 0; i < 5; i++) {
+        await using client = await FamilyClient.open(family, { port: small.port, netns: ns });
+        await client.do('finish', { id: i + 1 });
+      }
+      expect(small.stats).toMatchObject({ requests: 5, errors: 0, peers: 2 });
+    } finally {
+      small.close();
+    }
+    expect(small.stats.peers).toBe(0);
+  });
+
   it('closes idempotently, with its per-client sockets', async () => {
     const extra = await FamilyServer.open(family, { netns: ns, handlers: { finish: () => undefined } });
     {

@@ -136,6 +136,8 @@ export interface FamilyServerStats {
   deferred: number;
   /** Notifications multicast. */
   notifications: number;
+  /** Per-client sending sockets open now. */
+  peers: number;
 }
 
 interface Call {
@@ -197,8 +199,7 @@ function has(obj: Obj, path: string): boolean {
  * ```
  */
 export class FamilyServer<Ops extends string = string> {
-  /** Counters of what the server did. */
-  readonly stats: FamilyServerStats = { requests: 0, errors: 0, dumps: 0, dumpMessages: 0, deferred: 0, notifications: 0 };
+  private readonly counters = { requests: 0, errors: 0, dumps: 0, dumpMessages: 0, deferred: 0, notifications: 0 };
   private readonly idx: SpecIndex;
   private readonly genetlink: boolean;
   private readonly familyId: number | undefined;
@@ -268,6 +269,11 @@ export class FamilyServer<Ops extends string = string> {
     return this.isClosed;
   }
 
+  /** Counters of what the server did, and how many per-client sockets are open. */
+  get stats(): FamilyServerStats {
+    return { ...this.counters, peers: this.settled.size };
+  }
+
   private installHandlers(handlers: FamilyHandlers<Ops>): void {
     const ops = this.family.ops as Readonly<Record<string, { do?: OperationModeCodec; dump?: OperationModeCodec }>>;
     for (const [name, handler] of Object.entries(handlers) as Array<[string, OperationHandler | undefined]>) {
@@ -314,7 +320,7 @@ export class FamilyServer<Ops extends string = string> {
   }
 
   private dispatch(msg: MessageView): void {
-    this.stats.requests++;
+    this.counters.requests++;
     const flags = msg.flags;
     if (!(flags & NLM_F_REQUEST) || msg.type < NLMSG_MIN_TYPE) {
       // af_netlink.c, netlink_rcv_skb(): what is not a request, or is a
@@ -406,9 +412,8 @@ export class FamilyServer<Ops extends string = string> {
     const { msg } = call;
     const wantAck = (msg.flags & NLM_F_ACK) !== 0;
     if (reply === undefined && !wantAck) return;
-    const peer = await this.peerFor(msg.senderPort, call.ctx);
+    const peer = await this.acquirePeer(msg.senderPort, call.ctx);
     if (!peer) return;
-    peer.users++;
     try {
       if (this.isClosed) return;
       const w = this.writer.reset();
@@ -431,8 +436,7 @@ export class FamilyServer<Ops extends string = string> {
       if (wantAck) writeErrorMessage(w, msg.bytes, 0, undefined, { portId: msg.senderPort });
       this.transmit(peer, w.finish(), call.ctx);
     } finally {
-      peer.users--;
-      this.trimPeers();
+      this.releasePeer(peer);
     }
   }
 
@@ -443,19 +447,17 @@ export class FamilyServer<Ops extends string = string> {
   /** Rejects a request with the errno and extended ack of `err`. */
   private async reject(call: Call, err: unknown): Promise<void> {
     const { errno, extAck } = this.describe(call, err);
-    const peer = await this.peerFor(call.msg.senderPort, call.ctx);
+    const peer = await this.acquirePeer(call.msg.senderPort, call.ctx);
     if (!peer) return;
-    peer.users++;
     try {
       if (!this.isClosed) this.sendError(peer, call, errno, extAck);
     } finally {
-      peer.users--;
-      this.trimPeers();
+      this.releasePeer(peer);
     }
   }
 
   private sendError(peer: Peer, call: Call, errno: number, extAck: ExtAckFields | undefined): void {
-    this.stats.errors++;
+    this.counters.errors++;
     const w = this.writer.reset();
     writeErrorMessage(w, call.msg.bytes, errno, extAck, { portId: call.msg.senderPort });
     this.transmit(peer, w.finish(), call.ctx);
@@ -506,9 +508,8 @@ export class FamilyServer<Ops extends string = string> {
       await this.reject(call, err);
       return;
     }
-    const peer = await this.peerFor(msg.senderPort, call.ctx);
+    const peer = await this.acquirePeer(msg.senderPort, call.ctx);
     if (!peer) return;
-    peer.users++;
     const datagram = new Uint8Array(this.datagramSize);
     const scratch = new MessageWriter(1024);
     const options = this.encodeOptions(msg, NLM_F_MULTI);
@@ -518,7 +519,7 @@ export class FamilyServer<Ops extends string = string> {
     const send = async (bytes: Uint8Array): Promise<void> => {
       await peer.pace();
       if (this.isClosed) throw new SocketClosedError('server closed during the dump');
-      if (!peer.send(bytes)) this.stats.deferred++;
+      if (!peer.send(bytes)) this.counters.deferred++;
       if (++datagrams % this.dumpBurst === 0) await nextTurn();
     };
     const flush = async (): Promise<void> => {
@@ -575,20 +576,19 @@ export class FamilyServer<Ops extends string = string> {
         writeDoneMessage(done, { seq: msg.seq, portId: msg.senderPort });
       } else {
         const { errno, extAck } = this.describe(call, failure);
-        this.stats.errors++;
+        this.counters.errors++;
         writeDoneMessage(done, { seq: msg.seq, portId: msg.senderPort, errno, ...(extAck ? { extAck } : {}) });
       }
       await put(done.finish());
       await flush();
       if (failure === undefined) {
-        this.stats.dumps++;
-        this.stats.dumpMessages += sent;
+        this.counters.dumps++;
+        this.counters.dumpMessages += sent;
       }
     } catch (err) {
       if (!isGone(err)) this.report(err, call.ctx);
     } finally {
-      peer.users--;
-      this.trimPeers();
+      this.releasePeer(peer);
     }
   }
 
@@ -624,50 +624,75 @@ export class FamilyServer<Ops extends string = string> {
     // per notification is slow); the server addresses the copy to itself
     // instead and drops it on arrival.
     this.socket.send(w.finish(), { port: this.socket.portId, groups: 2 ** (group - 1) });
-    this.stats.notifications++;
+    this.counters.notifications++;
   }
 
   // ---- per-client sockets -------------------------------------------------------
 
-  private async peerFor(port: number, ctx: RequestContext | undefined): Promise<Peer | undefined> {
-    if (this.isClosed) return undefined;
-    let pending = this.peers.get(port);
-    if (pending === undefined) {
-      pending = NetlinkSocket.open(Protocol.USERSOCK, {
-        ...(this.options.netns !== undefined ? { netns: this.options.netns } : {}),
-        // Nothing is ever sent to these sockets: keep their receive side small.
-        rcvbuf: 4096,
-        slabSize: 128 * 1024,
-        extAck: false,
-        capAck: false,
-        strict: false,
-      }).then((socket) => {
-        const peer = new Peer(socket, port);
-        if (this.isClosed) socket.close();
-        else this.settled.set(port, peer);
-        return peer;
-      });
-      this.peers.set(port, pending);
-      pending.catch(() => this.peers.delete(port));
-    } else {
-      // Most recently used last.
-      this.peers.delete(port);
-      this.peers.set(port, pending);
-    }
-    try {
-      const peer = await pending;
-      return this.isClosed ? undefined : peer;
-    } catch (err) {
-      this.report(err, ctx);
-      return undefined;
+  /**
+   * The socket that answers `port`, opened on first use, marked in use until
+   * releasePeer() so that trimming never closes it under a caller.
+   */
+  private async acquirePeer(port: number, ctx: RequestContext | undefined): Promise<Peer | undefined> {
+    for (;;) {
+      if (this.isClosed) return undefined;
+      let pending = this.peers.get(port);
+      if (pending === undefined) {
+        pending = this.openPeer(port);
+        this.peers.set(port, pending);
+        pending.catch(() => {
+          if (this.peers.get(port) === pending) this.peers.delete(port);
+        });
+      } else {
+        // Most recently used last.
+        this.peers.delete(port);
+        this.peers.set(port, pending);
+      }
+      let peer: Peer;
+      try {
+        peer = await pending;
+      } catch (err) {
+        this.report(err, ctx);
+        return undefined;
+      }
+      if (this.isClosed) return undefined;
+      // Trimmed (or dropped after the client vanished) while this call waited: open afresh.
+      if (peer.socket.closed) {
+        if (this.peers.get(port) === pending) this.peers.delete(port);
+        continue;
+      }
+      peer.users++;
+      return peer;
     }
   }
 
-  private dropPeer(port: number): void {
-    const peer = this.settled.get(port);
-    this.peers.delete(port);
-    this.settled.delete(port);
-    peer?.socket.close();
+  private releasePeer(peer: Peer): void {
+    peer.users--;
+    this.trimPeers();
+  }
+
+  private async openPeer(port: number): Promise<Peer> {
+    const socket = await NetlinkSocket.open(Protocol.USERSOCK, {
+      ...(this.options.netns !== undefined ? { netns: this.options.netns } : {}),
+      // Nothing is ever sent to these sockets: keep their receive side small.
+      rcvbuf: 4096,
+      slabSize: 128 * 1024,
+      extAck: false,
+      capAck: false,
+      strict: false,
+    });
+    const peer = new Peer(socket, port);
+    if (this.isClosed) socket.close();
+    else this.settled.set(port, peer);
+    return peer;
+  }
+
+  private dropPeer(peer: Peer): void {
+    if (this.settled.get(peer.port) === peer) {
+      this.settled.delete(peer.port);
+      this.peers.delete(peer.port);
+    }
+    peer.socket.close();
   }
 
   /** Closes the least recently used idle per-client sockets beyond maxPeers. */
@@ -676,17 +701,17 @@ export class FamilyServer<Ops extends string = string> {
     for (const port of [...this.peers.keys()]) {
       if (this.peers.size <= this.maxPeers) break;
       const peer = this.settled.get(port);
-      if (peer?.idle) this.dropPeer(port);
+      if (peer?.idle) this.dropPeer(peer);
     }
   }
 
   private transmit(peer: Peer, bytes: Uint8Array, ctx: RequestContext | undefined): void {
     try {
-      if (!peer.send(bytes)) this.stats.deferred++;
+      if (!peer.send(bytes)) this.counters.deferred++;
     } catch (err) {
       if (isGone(err)) {
         // The client closed its socket before its answer: forget it.
-        if (!this.isClosed) this.dropPeer(peer.port);
+        if (!this.isClosed) this.dropPeer(peer);
         return;
       }
       this.report(err, ctx);
