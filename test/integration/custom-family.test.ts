@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDoneMessage, parseErrorMessage } from '../../src/core/ack.js';
 import { writeDoneMessage, writeErrorMessage } from '../../src/core/ackwrite.js';
-import { NLM_F_ACK, NLM_F_ACK_TLVS, NLM_F_CAPPED, NLM_F_REQUEST, NLMSG_NOOP, Protocol } from '../../src/core/constants.js';
+import { NLM_F_ACK, NLM_F_ACK_TLVS, NLM_F_CAPPED, NLM_F_ECHO, NLM_F_REQUEST, NLMSG_NOOP, Protocol } from '../../src/core/constants.js';
 import { NetlinkError } from '../../src/core/errors.js';
 import { MessageView } from '../../src/core/message.js';
 import { MessageWriter } from '../../src/core/writer.js';
@@ -386,6 +386,15 @@ describe.skipIf(!canUseKernel)('FamilyServer with a family defined in TypeScript
       tasks.delete(300);
     }
     expect(() => server!.notify('purge', {})).toThrow(new TypeError("tasks: 'purge' names no multicast group (mcgrp); pass options.group"));
+  });
+
+  it('copies a notification to a requester that set NLM_F_ECHO, before the ack', async () => {
+    await using client = await open();
+    const replies = await client.request('add', { id: 400, title: 'echoed', owner: { name: 'e' } }, { flags: NLM_F_REQUEST | NLM_F_ACK | NLM_F_ECHO });
+    expect(replies).toEqual([{ id: 400, title: 'echoed' }]);
+    expect(await client.request('add', { id: 401, title: 'quiet', owner: { name: 'e' } })).toEqual([]);
+    tasks.delete(400);
+    tasks.delete(401);
   });
 
   it('keeps answering others while one client stops reading its dump', async () => {

@@ -10,6 +10,7 @@ import { writeDoneMessage, writeErrorMessage, type ExtAckFields } from '../../co
 import {
   NLM_F_ACK,
   NLM_F_DUMP,
+  NLM_F_ECHO,
   NLM_F_MULTI,
   NLM_F_REQUEST,
   NLMSG_MIN_TYPE,
@@ -144,6 +145,22 @@ interface Call {
   readonly msg: MessageView;
   readonly op: Operation | undefined;
   readonly ctx: RequestContext | undefined;
+  /** Notifications the handler sent, to be copied to a requester that set NLM_F_ECHO. */
+  readonly echoes?: Uint8Array[];
+}
+
+/** The messages in `parts` back to back (they are whole, aligned messages). */
+function concat(parts: readonly Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = new Uint8Array(n);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }
 
 function isFunction(x: unknown): x is (...args: never[]) => unknown {
@@ -362,7 +379,8 @@ export class FamilyServer<Ops extends string = string> {
       void this.reject(located, this.malformed(err, msg));
       return;
     }
-    const call: Call = { msg, op, ctx: this.context(msg, op.name, mode, request) };
+    const echoes: Uint8Array[] = [];
+    const call: Call = { msg, op, ctx: this.context(msg, op.name, mode, request, echoes), echoes };
     if (mode === 'do') void this.runDo(call, handler as DoHandler, request, codec);
     else void this.runDump(call, handler as DumpHandler, request, codec);
   }
@@ -375,7 +393,7 @@ export class FamilyServer<Ops extends string = string> {
     return err;
   }
 
-  private context(msg: MessageView, operation: string, mode: 'do' | 'dump', request: Obj): RequestContext {
+  private context(msg: MessageView, operation: string, mode: 'do' | 'dump', request: Obj, echoes: Uint8Array[]): RequestContext {
     const server = this as unknown as FamilyServer;
     const port = msg.senderPort;
     const seq = msg.seq;
@@ -392,7 +410,13 @@ export class FamilyServer<Ops extends string = string> {
       require: (...paths) => {
         for (const p of paths) if (!has(request, p)) throw new FamilyServerError(EINVAL, { missing: p });
       },
-      notify: (name, value, options = {}) => server.notify(name, value, { ...options, seq, portId: port }),
+      notify: (name, value, options = {}) => {
+        const sent = this.multicast(name, value, { ...options, seq, portId: port });
+        // The kernel also unicasts a notification to the requester that asked
+        // for NLM_F_ECHO (nlmsg_notify() with report set): it arrives with
+        // the answer, before the acknowledgement.
+        if (msg.flags & NLM_F_ECHO && mode === 'do') echoes.push(sent.slice());
+      },
     };
   }
 
@@ -411,7 +435,7 @@ export class FamilyServer<Ops extends string = string> {
   private async answer(call: Call, reply: Obj | undefined, codec?: OperationModeCodec): Promise<void> {
     const { msg } = call;
     const wantAck = (msg.flags & NLM_F_ACK) !== 0;
-    if (reply === undefined && !wantAck) return;
+    if (reply === undefined && !wantAck && !call.echoes?.length) return;
     const peer = await this.acquirePeer(msg.senderPort, call.ctx);
     if (!peer) return;
     try {
@@ -434,7 +458,7 @@ export class FamilyServer<Ops extends string = string> {
         }
       }
       if (wantAck) writeErrorMessage(w, msg.bytes, 0, undefined, { portId: msg.senderPort });
-      this.transmit(peer, w.finish(), call.ctx);
+      this.transmit(peer, concat([...(call.echoes ?? []), w.finish()]), call.ctx);
     } finally {
       this.releasePeer(peer);
     }
@@ -460,7 +484,7 @@ export class FamilyServer<Ops extends string = string> {
     this.counters.errors++;
     const w = this.writer.reset();
     writeErrorMessage(w, call.msg.bytes, errno, extAck, { portId: call.msg.senderPort });
-    this.transmit(peer, w.finish(), call.ctx);
+    this.transmit(peer, concat([...(call.echoes ?? []), w.finish()]), call.ctx);
   }
 
   /** errno and extended ack for an error a handler threw (or the server raised). */
@@ -601,6 +625,11 @@ export class FamilyServer<Ops extends string = string> {
    * anyone listen, not send: NL_CFG_F_NONROOT_RECV only).
    */
   notify(operation: Ops, value: Obj, options: { group?: string; seq?: number; portId?: number } = {}): void {
+    this.multicast(operation, value, options);
+  }
+
+  /** Sends a notification; returns its bytes (a view into the shared writer, valid until its next use). */
+  private multicast(operation: string, value: Obj, options: { group?: string; seq?: number; portId?: number }): Uint8Array {
     if (this.isClosed) throw new SocketClosedError('server is closed');
     const ops = this.family.ops as Readonly<Record<string, { encodeReply?: OperationModeCodec['encodeReply']; spec?: Operation }>>;
     const codec = Object.hasOwn(ops, operation) ? ops[operation] : undefined;
@@ -623,8 +652,10 @@ export class FamilyServer<Ops extends string = string> {
     // fail with ECONNREFUSED after a successful multicast (and an exception
     // per notification is slow); the server addresses the copy to itself
     // instead and drops it on arrival.
-    this.socket.send(w.finish(), { port: this.socket.portId, groups: 2 ** (group - 1) });
+    const bytes = w.finish();
+    this.socket.send(bytes, { port: this.socket.portId, groups: 2 ** (group - 1) });
     this.counters.notifications++;
+    return bytes;
   }
 
   // ---- per-client sockets -------------------------------------------------------
