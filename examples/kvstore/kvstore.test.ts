@@ -13,8 +13,9 @@ import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NetlinkError } from '../../src/core/errors.js';
 import { FamilyClient } from '../../src/families/client.js';
-import { FamilyServer, loadFamily } from '../../src/families/custom/index.js';
+import { defineFamily, FamilyServer, loadFamily, type CustomFamily } from '../../src/families/custom/index.js';
 import { canUseKernel, createNetns, removeNetns } from '../../test/helpers/kernel.js';
+import { kvstoreSpec } from './kvstore-spec.js';
 import { createKvStore } from './store.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -88,11 +89,12 @@ async function runClient(dir: string, args: string[]): Promise<{ code: number; s
 interface Setup {
   ns: string;
   port: number;
+  family: CustomFamily;
 }
 
-/** The behaviour both setups must show, against a server at `setup().port`. */
+/** The behaviour every setup must show, against a server at `setup().port`. */
 function behavesLikeAKvStore(setup: () => Setup): void {
-  const open = (): Promise<FamilyClient> => FamilyClient.open(family, { port: setup().port, netns: setup().ns });
+  const open = (): Promise<FamilyClient> => FamilyClient.open(setup().family, { port: setup().port, netns: setup().ns });
 
   it('puts a key and gets it back', async () => {
     await using client = await open();
@@ -135,7 +137,7 @@ function behavesLikeAKvStore(setup: () => Setup): void {
     await using writer = await open();
     await Promise.all(Array.from({ length: ENTRIES }, (_, i) => writer.do('put', { key: keyOf(i), value: bytes(`value ${i}`) })));
     // A small receive buffer, so the server must wait for this reader.
-    await using reader = await FamilyClient.open(family, { port: setup().port, netns: setup().ns, rcvbuf: 64 * 1024 });
+    await using reader = await FamilyClient.open(setup().family, { port: setup().port, netns: setup().ns, rcvbuf: 64 * 1024 });
     const keys: string[] = [];
     let mismatched = 0;
     for await (const entry of reader.dump('list')) {
@@ -188,12 +190,29 @@ describe.skipIf(!canUseKernel)('kvstore example', () => {
       server?.close();
     });
 
-    behavesLikeAKvStore(() => ({ ns, port: server!.port }));
+    behavesLikeAKvStore(() => ({ ns, port: server!.port, family }));
 
     it('waited for the small-buffered reader instead of overrunning it', () => {
       expect(server!.stats.deferred).toBeGreaterThan(0);
       expect(server!.stats.dumps).toBeGreaterThanOrEqual(1);
     });
+  });
+
+  describe('the same family defined in TypeScript (defineFamily)', () => {
+    const defined = defineFamily(kvstoreSpec);
+    let server: FamilyServer<'put' | 'get' | 'delete' | 'list' | 'change-ntf'> | undefined;
+    beforeAll(async () => {
+      server = await FamilyServer.open(defined, { handlers: createKvStore().handlers, netns: ns });
+    });
+    afterAll(() => {
+      server?.close();
+    });
+
+    it('is the family kvstore.yaml describes', () => {
+      expect(defined.spec).toEqual(family.spec);
+    });
+
+    behavesLikeAKvStore(() => ({ ns, port: server!.port, family: defined }));
   });
 
   describe('server as a child process (node server.mjs)', () => {
@@ -229,7 +248,7 @@ describe.skipIf(!canUseKernel)('kvstore example', () => {
       expect(port).toBeGreaterThan(0);
     });
 
-    behavesLikeAKvStore(() => ({ ns, port }));
+    behavesLikeAKvStore(() => ({ ns, port, family }));
 
     it('answers the client script too', async () => {
       const put = await runClient(dir, ['--port', String(port), '--netns', ns, 'put', 'script', 'from a script']);
