@@ -1,0 +1,222 @@
+// What every `nlkit` ip-style command shares: the global options, one
+// NETLINK_ROUTE socket (opened in the -n namespace: the process itself
+// never changes namespace), the interface name cache iproute2 keeps in
+// ll_map.c, output, and the errors that end a command with ip's exit codes.
+import { NetlinkError } from '../../core/errors.js';
+import { MessageWriter } from '../../core/writer.js';
+import type { MessageView } from '../../core/message.js';
+import { AF_UNSPEC, IFINFOMSG_SIZE, IFLA_EXT_MASK, IFLA_IFNAME, NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST, RTM_GETLINK } from '../../core/constants.js';
+import { NetlinkSocket } from '../../io/socket.js';
+import { Header, messageAttrs } from './attrs.js';
+import { formatJson, type JsonValue } from './json.js';
+
+/** Output and environment of a command (the same shape `nlkit ynl` uses). */
+export interface IpIO {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  /** Ends `monitor` (e.g. on SIGINT). */
+  signal?: AbortSignal;
+  /** Called once `monitor` listens (tests start making events then). */
+  ready?: () => void;
+}
+
+/** Global options, as `ip` takes them before the object. */
+export interface IpOptions {
+  json: boolean;
+  pretty: boolean;
+  /** -d, counted. */
+  details: number;
+  /** -s, counted. */
+  stats: number;
+  /** -4 / -6 / -0 / -f FAMILY: AF_INET, AF_INET6, AF_PACKET, or AF_UNSPEC. */
+  family: number;
+  netns: string | undefined;
+  oneline: boolean;
+}
+
+/** Ends a command with a message and an exit status (255 for bad arguments, as ip's exit(-1)). */
+export class CommandError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 255,
+  ) {
+    super(message);
+  }
+}
+
+/** Bad arguments: found before anything is sent; exit 255. */
+export function usage(message: string): CommandError {
+  return new CommandError(message, 255);
+}
+
+/** RTEXT_FILTER_VF | RTEXT_FILTER_SKIP_STATS are not asked for; ip 6.1 asks for VF info on link dumps. */
+const RTEXT_FILTER_VF = 1;
+
+/** A link as ll_map.c remembers it. */
+export interface LinkEntry {
+  index: number;
+  name: string;
+  flags: number;
+}
+
+/** The state one command runs with. */
+export class IpContext {
+  private sock: NetlinkSocket | undefined;
+  private links: Map<number, LinkEntry> | undefined;
+  private byName: Map<string, LinkEntry> | undefined;
+  readonly writer = new MessageWriter(4096);
+  private readonly pending: string[] = [];
+  private pendingLength = 0;
+
+  constructor(
+    readonly io: IpIO,
+    readonly options: IpOptions,
+  ) {}
+
+  /** The NETLINK_ROUTE socket (opened on first use, in the -n namespace). */
+  async socket(): Promise<NetlinkSocket> {
+    if (!this.sock) {
+      this.sock = await NetlinkSocket.open(0, this.options.netns !== undefined ? { netns: this.options.netns } : {});
+    }
+    return this.sock;
+  }
+
+  /** Sends one request (NLM_F_REQUEST | NLM_F_ACK are added) and returns its replies. */
+  async request(bytes: Uint8Array): Promise<MessageView[]> {
+    const s = await this.socket();
+    return s.request(bytes);
+  }
+
+  /** Runs a dump and calls `each` for every message as it arrives. */
+  async dump(bytes: Uint8Array, each: (msg: MessageView) => void): Promise<void> {
+    const s = await this.socket();
+    for await (const batch of s.dump(bytes).batches()) for (const m of batch) each(m);
+  }
+
+  /** Runs a dump and returns every message. */
+  async dumpAll(bytes: Uint8Array): Promise<MessageView[]> {
+    const out: MessageView[] = [];
+    await this.dump(bytes, (m) => out.push(m));
+    return out;
+  }
+
+  /** Builds one message in the shared writer: `fill` writes the fixed header and attributes. */
+  build(type: number, flags: number, headerSize: number, fill: (w: MessageWriter, header: number) => void): Uint8Array {
+    const w = this.writer.reset();
+    w.beginMessage(type, flags);
+    const at = w.reserve(headerSize);
+    fill(w, at);
+    w.endMessage();
+    return w.finishCopy();
+  }
+
+  /** Loads every link's index, name and flags (ll_init_map). */
+  async loadLinks(force = false): Promise<Map<number, LinkEntry>> {
+    if (this.links && !force) return this.links;
+    const links = new Map<number, LinkEntry>();
+    const byName = new Map<string, LinkEntry>();
+    const req = this.build(RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, IFINFOMSG_SIZE, (w) => {
+      w.putU32(IFLA_EXT_MASK, RTEXT_FILTER_VF);
+    });
+    await this.dump(req, (m) => this.rememberLink(m, links, byName));
+    this.links = links;
+    this.byName = byName;
+    return links;
+  }
+
+  /** Adds a link message to the cache (dump or event). */
+  rememberLink(m: MessageView, links = this.links, byName = this.byName): void {
+    if (m.type !== 16 || !links || !byName) return;
+    const h = new Header(m);
+    const tb = messageAttrs(m, IFINFOMSG_SIZE);
+    const name = tb.get(IFLA_IFNAME)?.str();
+    if (name === undefined) return;
+    const entry = { index: h.s32(4), name, flags: h.u32(8) };
+    const old = links.get(entry.index);
+    if (old) byName.delete(old.name);
+    links.set(entry.index, entry);
+    byName.set(name, entry);
+  }
+
+  /** Drops a deleted link from the cache. */
+  forgetLink(index: number): void {
+    const old = this.links?.get(index);
+    if (old) {
+      this.links!.delete(index);
+      this.byName!.delete(old.name);
+    }
+  }
+
+  /** The name of an interface index as ll_index_to_name prints it ("if%d" when unknown). */
+  indexName(index: number): string {
+    return this.links?.get(index)?.name ?? `if${index}`;
+  }
+
+  /** Interface flags of an index (0 when unknown). */
+  indexFlags(index: number): number {
+    return this.links?.get(index)?.flags ?? 0;
+  }
+
+  /** Index of an interface name (ll_name_to_index): asks the kernel when it is not cached; 0 when there is none. */
+  async nameIndex(name: string): Promise<number> {
+    const cached = this.byName?.get(name);
+    if (cached) return cached.index;
+    if (name.length >= 16) return 0;
+    const req = this.build(RTM_GETLINK, NLM_F_REQUEST | NLM_F_ACK, IFINFOMSG_SIZE, (w, h) => {
+      w.view.setUint8(h, AF_UNSPEC);
+      w.putU32(IFLA_EXT_MASK, RTEXT_FILTER_VF);
+      w.putString(IFLA_IFNAME, name);
+    });
+    try {
+      const replies = await this.request(req);
+      const m = replies[0];
+      if (!m) return 0;
+      return new Header(m).s32(4);
+    } catch (err) {
+      if (err instanceof NetlinkError && (err.code === 'ENODEV' || err.code === 'ENOENT' || err.code === 'EINVAL')) return 0;
+      throw err;
+    }
+  }
+
+  /** Index of a device the user named; fails like ip with `Cannot find device "NAME"` (exit 1). */
+  async device(name: string): Promise<number> {
+    const index = await this.nameIndex(name);
+    if (!index) throw new CommandError(`Cannot find device "${name}"`, 1);
+    return index;
+  }
+
+  /** Writes text to stdout, in large chunks. */
+  print(text: string): void {
+    this.pending.push(text);
+    this.pendingLength += text.length;
+    if (this.pendingLength > 1 << 16) this.flush();
+  }
+
+  /** Writes what print() holds. */
+  flush(): void {
+    if (this.pending.length === 0) return;
+    this.io.stdout(this.pending.join(''));
+    this.pending.length = 0;
+    this.pendingLength = 0;
+  }
+
+  /** Prints a list of objects as `ip -j` does (one JSON array), or nothing in text mode. */
+  printJsonList(items: readonly JsonValue[]): void {
+    if (!this.options.pretty) {
+      this.print('[');
+      items.forEach((x, i) => this.print((i ? ',' : '') + formatJson(x)));
+      this.print(']\n');
+    } else {
+      this.print('[ ');
+      items.forEach((x, i) => this.print((i ? ',' : '') + formatJson(x, true)));
+      this.print(' ]\n');
+    }
+  }
+
+  /** Closes the socket. */
+  close(): void {
+    this.flush();
+    this.sock?.close();
+    this.sock = undefined;
+  }
+}

@@ -1,0 +1,93 @@
+// `nlkit netns`: list, add, delete (ip/ipnetns.c), through nlkit's own
+// namespace support (bind mounts under /run/netns made by the addon).
+import { openSync, closeSync } from 'node:fs';
+import * as C from '../../core/constants.js';
+import { netns } from '../../io/index.js';
+import { NetlinkError } from '../../core/errors.js';
+import { messageAttrs } from './attrs.js';
+import { matches } from './args.js';
+import { CommandError, usage, type IpContext } from './context.js';
+import { Printer } from './printer.js';
+import type { JsonObject } from './json.js';
+
+// The nsid the current namespace (of the -n socket) has for a namespace file, or undefined.
+async function nsidOf(ctx: IpContext, name: string): Promise<number | undefined> {
+  let fd: number;
+  try {
+    fd = openSync(`${netns.NETNS_RUN_DIR}/${name}`, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const bytes = ctx.build(C.RTM_GETNSID, C.NLM_F_REQUEST | C.NLM_F_ACK, C.RTGENMSG_SIZE, (w) => {
+      w.putU32(C.NETNSA_FD, fd);
+    });
+    const replies = await ctx.request(bytes);
+    const m = replies[0];
+    if (!m) return undefined;
+    const id = messageAttrs(m, C.RTGENMSG_SIZE).get(C.NETNSA_NSID)?.s32();
+    return id === undefined || id < 0 ? undefined : id;
+  } catch (err) {
+    if (err instanceof NetlinkError) return undefined;
+    throw err;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+async function list(ctx: IpContext): Promise<number> {
+  const names = await netns.list();
+  const json = ctx.options.json;
+  const items: JsonObject[] = [];
+  for (const name of names) {
+    const p = new Printer(json);
+    p.any('name', '%s', name);
+    const id = await nsidOf(ctx, name);
+    if (id !== undefined) p.any('id', ' (id: %d)', id);
+    if (json) items.push(p.object);
+    else ctx.print(p.output + '\n');
+  }
+  if (json) ctx.printJsonList(items);
+  return 0;
+}
+
+/** Runs `nlkit netns ...`. */
+export async function runNetns(ctx: IpContext, argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (cmd === undefined || matches(cmd, 'list') || cmd === 'show') return list(ctx);
+  if (matches(cmd, 'add')) {
+    const name = rest[0];
+    if (name === undefined || rest.length > 1) throw usage('No netns name specified');
+    try {
+      netns.checkNetnsName(name);
+    } catch {
+      throw usage(`Invalid netns name "${name}"`);
+    }
+    try {
+      await netns.create(name);
+    } catch (err) {
+      throw new CommandError(`Cannot create namespace file "${netns.NETNS_RUN_DIR}/${name}": ${(err as Error).message}`, 1);
+    }
+    return 0;
+  }
+  if (matches(cmd, 'delete')) {
+    const name = rest[0];
+    if (name === undefined) throw usage('No netns name specified');
+    if (name === '-all' || name === '--all') {
+      for (const n of await netns.list()) await netns.remove(n);
+      return 0;
+    }
+    try {
+      netns.checkNetnsName(name);
+    } catch {
+      throw usage(`Invalid netns name "${name}"`);
+    }
+    try {
+      await netns.remove(name);
+    } catch (err) {
+      throw new CommandError(`Cannot remove namespace file "${netns.NETNS_RUN_DIR}/${name}": ${(err as Error).message}`, 1);
+    }
+    return 0;
+  }
+  throw usage(`Command "${cmd}" is unknown, try "ip netns help".`);
+}
