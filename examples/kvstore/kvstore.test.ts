@@ -43,8 +43,7 @@ async function rejection(p: Promise<unknown>): Promise<NetlinkError> {
  * folder laid out like the package, so `node server.mjs` runs the code under
  * test without touching the shared dist/.
  */
-function buildPrivateDist(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'nlkit-kvstore-'));
+function buildPrivateDist(dir: string): void {
   const entries = ['src/families/custom/index.ts', 'src/families/client.ts'];
   const seen = new Set<string>();
   while (entries.length > 0) {
@@ -69,7 +68,6 @@ function buildPrivateDist(): string {
   const examples = path.join(dir, 'examples', 'kvstore');
   mkdirSync(examples, { recursive: true });
   for (const f of ['kvstore.yaml', 'store.mjs', 'server.mjs', 'client.mjs']) copyFileSync(path.join(here, f), path.join(examples, f));
-  return dir;
 }
 
 /** Runs `node client.mjs ARGS` and returns its exit code and output lines. */
@@ -222,7 +220,8 @@ describe.skipIf(!canUseKernel)('kvstore example', () => {
     let stderr = '';
 
     beforeAll(async () => {
-      dir = buildPrivateDist();
+      dir = mkdtempSync(path.join(tmpdir(), 'nlkit-kvstore-'));
+      buildPrivateDist(dir);
       child = spawn(process.execPath, [path.join(dir, 'examples', 'kvstore', 'server.mjs'), '--netns', ns, '--stdin'], { stdio: ['pipe', 'pipe', 'pipe'] });
       child.stderr!.setEncoding('utf8').on('data', (d: string) => {
         stderr += d;
