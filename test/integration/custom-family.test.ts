@@ -388,6 +388,13 @@ describe.skipIf(!canUseKernel)('FamilyServer with a family defined in TypeScript
     expect(() => server!.notify('purge', {})).toThrow(new TypeError("tasks: 'purge' names no multicast group (mcgrp); pass options.group"));
   });
 
+  it('reads NLM_F_REPLACE | NLM_F_EXCL on an operation without a dump mode as a do', async () => {
+    await using client = await open();
+    await client.do('add', { id: 500, title: 'flags', owner: { name: 'f' } }, { flags: NLM_F_REQUEST | NLM_F_ACK | 0x300 });
+    expect(tasks.get(500)).toMatchObject({ title: 'flags' });
+    tasks.delete(500);
+  });
+
   it('copies a notification to a requester that set NLM_F_ECHO, before the ack', async () => {
     await using client = await open();
     const replies = await client.request('add', { id: 400, title: 'echoed', owner: { name: 'e' } }, { flags: NLM_F_REQUEST | NLM_F_ACK | NLM_F_ECHO });

@@ -363,7 +363,9 @@ export class FamilyServer<Ops extends string = string> {
       void this.reject(bare, new FamilyServerError(EOPNOTSUPP, `unknown ${this.genetlink ? 'command' : 'message type'} ${id}`));
       return;
     }
-    const mode = (flags & NLM_F_DUMP) === NLM_F_DUMP ? 'dump' : 'do';
+    // NLM_F_DUMP shares its bits with NLM_F_REPLACE | NLM_F_EXCL: like
+    // rtnetlink, read them as a dump only for an operation that has one.
+    const mode = (flags & NLM_F_DUMP) === NLM_F_DUMP && (codecs.dump || !codecs.do) ? 'dump' : 'do';
     const codec = codecs[mode];
     const handler = mode === 'do' ? this.doHandlers.get(op.name) : this.dumpHandlers.get(op.name);
     const located: Call = { msg, op, ctx: undefined };
