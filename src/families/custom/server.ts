@@ -579,6 +579,7 @@ export class FamilyServer<Ops extends string = string> {
       await flush();
       if (place(bytes)) await send(bytes); // larger than datagramSize: alone
     };
+    let failed = false;
     let failure: unknown;
     try {
       if (isIterable(source)) {
@@ -593,12 +594,13 @@ export class FamilyServer<Ops extends string = string> {
         for await (const item of source) await put(encode(item));
       }
     } catch (err) {
+      failed = true;
       failure = err;
     }
     try {
-      if (failure !== undefined && isGone(failure)) return;
+      if (failed && isGone(failure)) return;
       const done = scratch.reset();
-      if (failure === undefined) {
+      if (!failed) {
         writeDoneMessage(done, { seq: msg.seq, portId: msg.senderPort });
       } else {
         const { errno, extAck } = this.describe(call, failure);
@@ -607,7 +609,7 @@ export class FamilyServer<Ops extends string = string> {
       }
       await put(done.finish());
       await flush();
-      if (failure === undefined) {
+      if (!failed) {
         this.counters.dumps++;
         this.counters.dumpMessages += sent;
       }
