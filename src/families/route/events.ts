@@ -1,0 +1,410 @@
+// Events: monitor() turns rtnetlink notifications into typed events;
+// watch() keeps a live view of one table (subscribe, then dump, then
+// changes; after an overrun, dump again and yield the differences).
+import { DumpInterruptedError } from '../../core/errors.js';
+import type { MessageView } from '../../core/message.js';
+import { NetlinkSocket, type OpenOptions } from '../../io/socket.js';
+import { isOverrun, type Overrun, type Subscription } from '../../io/subscription.js';
+import type { OperationCodec } from '../../schema/family.js';
+import { family as rtAddr } from '../generated/rt-addr.js';
+import { family as rtLink } from '../generated/rt-link.js';
+import { family as rtNeigh } from '../generated/rt-neigh.js';
+import { family as rtRoute } from '../generated/rt-route.js';
+import { family as rtRule } from '../generated/rt-rule.js';
+import { addressKey, addressMatches, decodeAddress, type Address, type AddressFilter } from './addresses.js';
+import { deepEqual, type Obj } from './convert.js';
+import { decodeLink, linkKey, linkMatches, type Link, type LinkFilter } from './links.js';
+import { decodeNetconf, decodeNsid, netconfKey, nsidKey, type Netconf, type Nsid } from './netns.js';
+import { decodeNeighbour, neighbourKey, neighbourMatches, type Neighbour, type NeighbourFilter } from './neighbours.js';
+import { decodeRoute, routeKey, routeMatches, type Route, type RouteFilter } from './routes.js';
+import { decodeRule, ruleKey, ruleMatches, type Rule, type RuleFilter } from './rules.js';
+import type { RouteClient } from './client.js';
+
+/** Kinds of objects events are about. */
+export type EventKind = 'link' | 'address' | 'route' | 'neighbour' | 'rule' | 'nsid' | 'netconf';
+
+/** All event kinds. */
+export const EVENT_KINDS: readonly EventKind[] = ['link', 'address', 'route', 'neighbour', 'rule', 'nsid', 'netconf'];
+
+/** The typed object of each kind. */
+export interface KindObjects {
+  link: Link;
+  address: Address;
+  route: Route;
+  neighbour: Neighbour;
+  rule: Rule;
+  nsid: Nsid;
+  netconf: Netconf;
+}
+
+/** The filter of each kind that watch() takes. */
+export interface KindFilters {
+  link: LinkFilter;
+  address: AddressFilter;
+  route: RouteFilter;
+  neighbour: NeighbourFilter;
+  rule: RuleFilter;
+}
+
+/** A typed rtnetlink event. */
+export type RouteEvent = {
+  [K in EventKind]: {
+    action: 'new' | 'del';
+    kind: K;
+    object: KindObjects[K];
+    /** With listenAllNsid: the id of the namespace the event comes from (undefined for the socket's own). */
+    nsid?: number;
+  };
+}[EventKind];
+
+interface KindInfo {
+  kind: EventKind;
+  /** RTNLGRP_* groups (include/uapi/linux/rtnetlink.h). */
+  groups: readonly number[];
+  decode: OperationCodec;
+  convert: (o: Obj) => unknown;
+}
+
+const op = (f: unknown, name: string): OperationCodec => (f as { ops: Record<string, OperationCodec> }).ops[name]!;
+
+const KINDS: Readonly<Record<EventKind, KindInfo>> = {
+  link: { kind: 'link', groups: [1], decode: op(rtLink, 'getlink'), convert: decodeLink },
+  address: { kind: 'address', groups: [5, 9], decode: op(rtAddr, 'getaddr'), convert: decodeAddress },
+  route: { kind: 'route', groups: [7, 11], decode: op(rtRoute, 'getroute'), convert: decodeRoute },
+  neighbour: { kind: 'neighbour', groups: [3], decode: op(rtNeigh, 'getneigh'), convert: decodeNeighbour },
+  rule: { kind: 'rule', groups: [8, 19], decode: op(rtRule, 'getrule'), convert: decodeRule },
+  nsid: { kind: 'nsid', groups: [28], decode: op(rtLink, 'getnsid'), convert: decodeNsid },
+  netconf: { kind: 'netconf', groups: [24, 25], decode: op(rtLink, 'getnetconf'), convert: decodeNetconf },
+};
+
+/** Message type -> [kind, action] (RTM_* in include/uapi/linux/rtnetlink.h). */
+const BY_TYPE = new Map<number, readonly [EventKind, 'new' | 'del']>([
+  [16, ['link', 'new']], [17, ['link', 'del']],
+  [20, ['address', 'new']], [21, ['address', 'del']],
+  [24, ['route', 'new']], [25, ['route', 'del']],
+  [28, ['neighbour', 'new']], [29, ['neighbour', 'del']],
+  [32, ['rule', 'new']], [33, ['rule', 'del']],
+  [80, ['netconf', 'new']], [81, ['netconf', 'del']],
+  [88, ['nsid', 'new']], [89, ['nsid', 'del']],
+]);
+
+/** Decodes one notification into a typed event (undefined for a type of no wanted kind). */
+export function decodeEvent(msg: MessageView, wanted?: ReadonlySet<EventKind>): RouteEvent | undefined {
+  const entry = BY_TYPE.get(msg.type);
+  if (!entry || (wanted && !wanted.has(entry[0]))) return undefined;
+  const [kind, action] = entry;
+  const info = KINDS[kind];
+  const object = info.convert(info.decode.decodeReply(msg));
+  const event = { action, kind, object } as RouteEvent;
+  if (msg.nsid !== undefined) event.nsid = msg.nsid;
+  return event;
+}
+
+function checkKinds(kinds: EventKind | readonly EventKind[] | undefined): EventKind[] {
+  const list = kinds === undefined ? [...EVENT_KINDS] : typeof kinds === 'string' ? [kinds] : [...kinds];
+  if (list.length === 0) throw new TypeError('kinds must name at least one kind of event');
+  for (const k of list) {
+    if (!(EVENT_KINDS as readonly string[]).includes(k)) throw new RangeError(`kinds: '${String(k)}' is not one of ${EVENT_KINDS.join(', ')}`);
+  }
+  return list;
+}
+
+/** Options of monitor(). */
+export interface MonitorOptions {
+  signal?: AbortSignal;
+  /** Receive buffer of the monitor's socket. */
+  rcvbuf?: number;
+  /** Also receive events of peer namespaces that have an nsid here (events carry `nsid`). */
+  listenAllNsid?: boolean;
+  /** Events queued before the socket pauses reading. */
+  maxQueue?: number;
+}
+
+/** Typed events with overruns in-band; close() (or leaving the loop) ends it and closes its socket. */
+export class Monitor implements AsyncIterableIterator<RouteEvent | Overrun> {
+  private constructor(
+    private readonly socket: NetlinkSocket,
+    private readonly sub: Subscription,
+    private readonly wanted: ReadonlySet<EventKind>,
+  ) {}
+
+  /** @internal */
+  static async open(open: OpenOptions, kinds: EventKind | readonly EventKind[] | undefined, options: MonitorOptions): Promise<Monitor> {
+    const list = checkKinds(kinds);
+    const socket = await NetlinkSocket.open(0, open);
+    try {
+      const groups = [...new Set(list.flatMap((k) => KINDS[k].groups))];
+      const sub = socket.subscribe(groups, {
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.maxQueue !== undefined ? { maxQueue: options.maxQueue } : {}),
+      });
+      return new Monitor(socket, sub, new Set(list));
+    } catch (err) {
+      socket.close();
+      throw err;
+    }
+  }
+
+  async next(): Promise<IteratorResult<RouteEvent | Overrun>> {
+    for (;;) {
+      let r: IteratorResult<MessageView | Overrun>;
+      try {
+        r = await this.sub.next();
+      } catch (err) {
+        this.close();
+        throw err;
+      }
+      if (r.done) {
+        this.close();
+        return { value: undefined, done: true };
+      }
+      if (isOverrun(r.value)) return { value: r.value, done: false };
+      const event = decodeEvent(r.value, this.wanted);
+      if (event) return { value: event, done: false };
+    }
+  }
+
+  async return(): Promise<IteratorResult<RouteEvent | Overrun>> {
+    this.close();
+    return { value: undefined, done: true };
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  /** Ends the monitor and closes its socket. */
+  close(): void {
+    this.sub.close();
+    this.socket.close();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.close();
+  }
+}
+
+/** What watch() yields. */
+export type WatchEvent<T> =
+  | { action: 'add'; key: string; object: T }
+  | { action: 'remove'; key: string; object: T }
+  | { action: 'change'; key: string; object: T; previous: T }
+  /** The view equals the kernel's table as of the last dump plus the events since (after the first dump, and after each re-dump). */
+  | { action: 'synced'; resync: boolean; size: number };
+
+/** Options of watch(). */
+export interface WatchOptions {
+  signal?: AbortSignal;
+  /** Receive buffer of the watch's socket (a small one overruns sooner; the view converges anyway). */
+  rcvbuf?: number;
+  maxQueue?: number;
+}
+
+const KEYS: Readonly<Record<string, (t: never) => string>> = {
+  link: linkKey, address: addressKey, route: routeKey, neighbour: neighbourKey, rule: ruleKey, nsid: nsidKey, netconf: netconfKey,
+};
+
+/**
+ * A live view of one kind of object. Iterate it for the events; `view`
+ * holds the current objects by key.
+ */
+export class Watch<T> implements AsyncIterableIterator<WatchEvent<T>> {
+  /** The current objects, by key. */
+  readonly view = new Map<string, T>();
+  /** Re-dumps done after overruns. */
+  resyncs = 0;
+  private readonly out: WatchEvent<T>[] = [];
+  private started = false;
+  private closed = false;
+  private readonly onAbort: (() => void) | undefined;
+
+  private constructor(
+    private readonly client: RouteClient,
+    private readonly sub: Subscription,
+    private readonly kind: EventKind,
+    private readonly dumpAll: () => Promise<T[]>,
+    private readonly matches: (t: T) => boolean,
+    private readonly signal: AbortSignal | undefined,
+  ) {
+    if (signal) {
+      this.onAbort = () => this.close();
+      signal.addEventListener('abort', this.onAbort, { once: true });
+    }
+  }
+
+  /** @internal */
+  static async open<K extends keyof KindFilters>(client: RouteClient, kind: K, filter: KindFilters[K], options: WatchOptions): Promise<Watch<KindObjects[K]>> {
+    try {
+      if (!(['link', 'address', 'route', 'neighbour', 'rule'] as string[]).includes(kind)) throw new RangeError(`kind: '${String(kind)}' cannot be watched (link, address, route, neighbour, rule)`);
+      // Subscribe first: nothing that happens during the dump is missed.
+      const sub = client.socket.subscribe([...KINDS[kind].groups], {
+        ...(options.maxQueue !== undefined ? { maxQueue: options.maxQueue } : {}),
+      });
+      type T = KindObjects[K];
+      let dumpAll: () => Promise<T[]>;
+      let matches: (t: T) => boolean;
+      switch (kind) {
+        case 'link': {
+          const f = filter as LinkFilter;
+          const master = f.master === undefined ? undefined : await client.resolveLink(f.master, 'master');
+          dumpAll = () => client.links.listAll(f) as Promise<T[]>;
+          matches = (t) => linkMatches(t as Link, f, master);
+          break;
+        }
+        case 'address': {
+          const f = filter as AddressFilter;
+          const index = f.dev === undefined ? undefined : await client.resolveLink(f.dev, 'dev');
+          dumpAll = () => client.addresses.listAll(f) as Promise<T[]>;
+          matches = (t) => addressMatches(t as Address, { ...f, dev: undefined }, index);
+          break;
+        }
+        case 'route': {
+          const f = filter as RouteFilter;
+          const oif = f.dev === undefined ? undefined : await client.resolveLink(f.dev, 'dev');
+          dumpAll = () => client.routes.listAll(f) as Promise<T[]>;
+          matches = (t) => routeMatches(t as Route, f, oif) && !(t as Route).flags.includes('cloned');
+          break;
+        }
+        case 'neighbour': {
+          const f = filter as NeighbourFilter;
+          const index = f.dev === undefined ? undefined : await client.resolveLink(f.dev, 'dev');
+          const master = f.master === undefined ? undefined : await client.resolveLink(f.master, 'master');
+          dumpAll = () => client.neighbours.listAll(f) as Promise<T[]>;
+          matches = (t) => neighbourMatches(t as Neighbour, f, index, master);
+          break;
+        }
+        default: {
+          const f = filter as RuleFilter;
+          dumpAll = () => client.rules.listAll(f) as Promise<T[]>;
+          matches = (t) => ruleMatches(t as Rule, f);
+        }
+      }
+      return new Watch<T>(client, sub, kind, dumpAll, matches, options.signal);
+    } catch (err) {
+      client.close();
+      throw err;
+    }
+  }
+
+  private key(t: T): string {
+    return (KEYS[this.kind] as (t: T) => string)(t);
+  }
+
+  /** A dump retried until the kernel does not flag it as interrupted. */
+  private async dump(): Promise<Map<string, T>> {
+    for (;;) {
+      try {
+        const list = await this.dumpAll();
+        return new Map(list.map((t) => [this.key(t), t] as const));
+      } catch (err) {
+        if (!(err instanceof DumpInterruptedError)) throw err;
+      }
+    }
+  }
+
+  /** Applies one notification to a view; returns the event it makes (if it changes anything). */
+  private apply(view: Map<string, T>, msg: MessageView): WatchEvent<T> | undefined {
+    const event = decodeEvent(msg, new Set([this.kind]));
+    if (!event) return undefined;
+    const object = event.object as T;
+    if (!this.matches(object)) return undefined;
+    const key = this.key(object);
+    const previous = view.get(key);
+    if (event.action === 'del') {
+      if (previous === undefined) return undefined;
+      view.delete(key);
+      return { action: 'remove', key, object: previous };
+    }
+    view.set(key, object);
+    if (previous === undefined) return { action: 'add', key, object };
+    return deepEqual(previous, object) ? undefined : { action: 'change', key, object, previous };
+  }
+
+  /**
+   * Dumps, then applies what the subscription queued meanwhile; again while
+   * an overrun shows up among those (the kernel dropped events).
+   */
+  private async fresh(): Promise<Map<string, T>> {
+    for (;;) {
+      const view = await this.dump();
+      let lost = false;
+      while (this.sub.queued > 0) {
+        const r = await this.sub.next();
+        if (r.done) break;
+        if (isOverrun(r.value)) lost = true;
+        else this.apply(view, r.value);
+      }
+      if (!lost) return view;
+    }
+  }
+
+  /** Replaces the view with `next`, queueing the differences. */
+  private diff(next: Map<string, T>): void {
+    for (const [key, object] of this.view) {
+      if (!next.has(key)) {
+        this.view.delete(key);
+        this.out.push({ action: 'remove', key, object });
+      }
+    }
+    for (const [key, object] of next) {
+      const previous = this.view.get(key);
+      if (previous === undefined) this.out.push({ action: 'add', key, object });
+      else if (!deepEqual(previous, object)) this.out.push({ action: 'change', key, object, previous });
+      this.view.set(key, object);
+    }
+  }
+
+  async next(): Promise<IteratorResult<WatchEvent<T>>> {
+    for (;;) {
+      if (this.out.length > 0) return { value: this.out.shift()!, done: false };
+      if (this.closed) return { value: undefined, done: true };
+      if (!this.started) {
+        this.started = true;
+        this.diff(await this.fresh());
+        this.out.push({ action: 'synced', resync: false, size: this.view.size });
+        continue;
+      }
+      let r: IteratorResult<MessageView | Overrun>;
+      try {
+        r = await this.sub.next();
+      } catch (err) {
+        this.close();
+        throw err;
+      }
+      if (r.done) {
+        this.close();
+        return { value: undefined, done: true };
+      }
+      if (isOverrun(r.value)) {
+        this.resyncs++;
+        this.diff(await this.fresh());
+        this.out.push({ action: 'synced', resync: true, size: this.view.size });
+        continue;
+      }
+      const event = this.apply(this.view, r.value);
+      if (event) return { value: event, done: false };
+    }
+  }
+
+  async return(): Promise<IteratorResult<WatchEvent<T>>> {
+    this.close();
+    return { value: undefined, done: true };
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  /** Ends the watch and closes its socket. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.onAbort) this.signal?.removeEventListener('abort', this.onAbort);
+    this.sub.close();
+    this.client.close();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.close();
+  }
+}

@@ -1,0 +1,356 @@
+// Links (RTM_NEWLINK / RTM_DELLINK / RTM_GETLINK): typed objects, inputs,
+// and their conversion to and from the generated rt-link codecs.
+import { AF_UNSPEC } from '../../core/constants.js';
+import { NLM_F_CREATE, NLM_F_EXCL } from '../../core/constants.js';
+import { indexSpec, type AttributeSpec } from '../../schema/model.js';
+import { family as rtLink } from '../generated/rt-link.js';
+import {
+  camel,
+  camelize,
+  checkBool,
+  checkIfname,
+  checkInt,
+  checkMac,
+  checkName,
+  checkObject,
+  checkString,
+  checkU32,
+  kebab,
+  type Obj,
+} from './convert.js';
+
+/** Link-layer types (ARPHRD_* in include/uapi/linux/if_arp.h) by the names ip prints. */
+const LINK_TYPES: Readonly<Record<number, string>> = {
+  0: 'netrom', 1: 'ether', 24: 'ieee1394', 32: 'infiniband', 256: 'slip', 512: 'ppp', 768: 'ipip', 769: 'tunnel6',
+  772: 'loopback', 776: 'sit', 778: 'gre', 779: 'pimreg', 783: 'irda', 801: 'ieee802.11', 803: 'ieee802.11/radiotap',
+  823: 'gre6', 824: 'netlink', 825: '6lowpan', 65534: 'none', 65535: 'void',
+};
+
+/** Operational states (IF_OPER_* in include/uapi/linux/if.h), as ip prints them. */
+const OPERSTATES = ['UNKNOWN', 'NOTPRESENT', 'DOWN', 'LOWERLAYERDOWN', 'TESTING', 'DORMANT', 'UP'] as const;
+const LINKMODES = ['DEFAULT', 'DORMANT', 'TESTING'] as const;
+
+/** Interface flags (IFF_* in include/uapi/linux/if.h) by the names ip prints, from the spec's names. */
+const FLAG_NAMES: Readonly<Record<string, string>> = {
+  up: 'UP', broadcast: 'BROADCAST', debug: 'DEBUG', loopback: 'LOOPBACK', 'point-to-point': 'POINTOPOINT',
+  'no-trailers': 'NOTRAILERS', running: 'RUNNING', 'no-arp': 'NOARP', promisc: 'PROMISC', 'all-multi': 'ALLMULTI',
+  master: 'MASTER', slave: 'SLAVE', multicast: 'MULTICAST', portsel: 'PORTSEL', 'auto-media': 'AUTOMEDIA',
+  dynamic: 'DYNAMIC', 'lower-up': 'LOWER_UP', dormant: 'DORMANT', echo: 'ECHO',
+};
+const IFF_UP = 1;
+
+/** Kernel counters of a link (struct rtnl_link_stats64), camelCase. */
+export type LinkStats = Record<string, bigint>;
+
+/** A link as the kernel describes it. */
+export interface Link {
+  index: number;
+  name: string;
+  /** Link-layer type: 'ether', 'loopback', 'none' ... (the ARPHRD number when unnamed). */
+  type: string | number;
+  /** Interface flags as ip prints them: 'UP', 'BROADCAST', 'LOWER_UP' ... (RUNNING included). */
+  flags: string[];
+  mtu?: number;
+  minMtu?: number;
+  maxMtu?: number;
+  txqlen?: number;
+  qdisc?: string;
+  /** 'UP', 'DOWN', 'UNKNOWN', 'LOWERLAYERDOWN' ... */
+  operstate?: string;
+  linkmode?: string;
+  group?: number;
+  promiscuity?: number;
+  allmulti?: number;
+  /** Link-layer address, e.g. '02:00:00:00:00:01'. */
+  address?: string;
+  broadcast?: string;
+  permAddress?: string;
+  /** Index of the master device (bridge, bond, vrf). */
+  master?: number;
+  /** Index of the lower device (vlan, macvlan, the veth peer). */
+  link?: number;
+  /** nsid of the namespace `link` is in, when it is another one. */
+  linkNetnsid?: number;
+  alias?: string;
+  altNames?: string[];
+  numTxQueues?: number;
+  numRxQueues?: number;
+  carrier?: boolean;
+  carrierChanges?: number;
+  /** Link kind: 'veth', 'bridge', 'vxlan', 'tun' ... (undefined for plain devices like lo). */
+  kind?: string;
+  /** Kind-specific attributes (IFLA_INFO_DATA), camelCase; see the *Data types. */
+  data?: Obj;
+  /** Kind of the master this link is a port of ('bridge', 'bond'). */
+  portKind?: string;
+  /** Port attributes given by the master (IFLA_INFO_SLAVE_DATA), e.g. bridge port cost, state, learning. */
+  port?: Obj;
+  /** Counters (struct rtnl_link_stats64), u64 as bigint. */
+  stats?: LinkStats;
+}
+
+/** Kind data of a vxlan link (IFLA_VXLAN_*), as decoded. */
+export interface VxlanData {
+  id?: number;
+  group?: string;
+  group6?: string;
+  local?: string;
+  local6?: string;
+  link?: number;
+  port?: number;
+  ttl?: number;
+  tos?: number;
+  learning?: number;
+  ageing?: number;
+  df?: string;
+  [attribute: string]: unknown;
+}
+
+/** Kind data of a tun/tap link (IFLA_TUN_*), as decoded; `type` 1 is tun, 2 is tap. */
+export interface TunData {
+  type?: number;
+  pi?: number;
+  vnetHdr?: number;
+  persist?: number;
+  multiQueue?: number;
+  owner?: number;
+  group?: number;
+  numQueues?: number;
+  [attribute: string]: unknown;
+}
+
+/** Settings every link write may carry. */
+export interface LinkSettings {
+  /** New name (change), or the name of the link to create (add). */
+  name?: string;
+  mtu?: number;
+  /** Link-layer address, 6 bytes for Ethernet-like links. */
+  address?: string;
+  broadcast?: string;
+  txqlen?: number;
+  /** Set the link administratively up or down. */
+  up?: boolean;
+  /** Master device (name or index); null detaches the link from its master. */
+  master?: string | number | null;
+  /** Lower device (vlan, macvlan, ipvlan, vxlan's IFLA_LINK): name or index. */
+  link?: string | number;
+  group?: number;
+  alias?: string;
+  numTxQueues?: number;
+  numRxQueues?: number;
+  /** Kind-specific attributes for `kind` (camelCase names of the spec's IFLA_INFO_DATA set). */
+  data?: Obj;
+  /** Port attributes for the master (IFLA_INFO_SLAVE_DATA): `{ kind: 'bridge', cost: 10, learning: false }`. */
+  port?: Obj & { kind?: string };
+}
+
+/** Peer of a new veth pair. */
+export interface VethPeer {
+  name?: string;
+  address?: string;
+  mtu?: number;
+  txqlen?: number;
+  up?: boolean;
+}
+
+/** A link to create (add / replace). */
+export interface LinkInput extends LinkSettings {
+  name: string;
+  /** 'veth', 'bridge', 'vxlan', 'tun', 'ifb', 'vlan', 'macvlan', 'ipvlan', 'bond', 'gre', 'geneve', 'wireguard' ... */
+  kind: string;
+  /** veth only: the other end. */
+  peer?: VethPeer;
+}
+
+/** Filters of a link listing; kind and master are sent to the kernel. */
+export interface LinkFilter {
+  kind?: string;
+  /** Only ports of this master (name or index). */
+  master?: string | number;
+  name?: string;
+  up?: boolean;
+}
+
+const idx = indexSpec(rtLink.spec);
+const kindFormats = new Map(idx.subMessages.get('linkinfo-data-msg')!.formats.map((f) => [f.value, f.attributeSet] as const));
+const portFormats = new Map(idx.subMessages.get('linkinfo-member-data-msg')!.formats.map((f) => [f.value, f.attributeSet] as const));
+
+/** Link kinds whose IFLA_INFO_DATA nlkit can encode and decode. */
+export const LINK_KINDS: readonly string[] = [...kindFormats.keys()];
+
+function linkFlags(flags: unknown): string[] {
+  return Array.isArray(flags) ? flags.map((f) => (typeof f === 'string' ? FLAG_NAMES[f] ?? f.toUpperCase() : `0x${Number(f).toString(16)}`)) : [];
+}
+
+/** A Link from a decoded rt-link message. */
+export function decodeLink(m: Obj): Link {
+  const type = m['ifi-type'] as number;
+  const link: Link = {
+    index: m['ifi-index'] as number,
+    name: m.ifname as string,
+    type: LINK_TYPES[type] ?? type,
+    flags: linkFlags(m['ifi-flags']),
+  };
+  const set = <K extends keyof Link>(k: K, v: unknown): void => {
+    if (v !== undefined) link[k] = v as Link[K];
+  };
+  set('mtu', m.mtu);
+  set('minMtu', m['min-mtu']);
+  set('maxMtu', m['max-mtu']);
+  set('txqlen', m.txqlen);
+  set('qdisc', m.qdisc);
+  if (m.operstate !== undefined) link.operstate = OPERSTATES[m.operstate as number] ?? String(m.operstate);
+  if (m.linkmode !== undefined) link.linkmode = LINKMODES[m.linkmode as number] ?? String(m.linkmode);
+  set('group', m.group);
+  set('promiscuity', m.promiscuity);
+  set('allmulti', m.allmulti);
+  if (typeof m.address === 'string') link.address = m.address;
+  if (typeof m.broadcast === 'string') link.broadcast = m.broadcast;
+  if (typeof m['perm-address'] === 'string') link.permAddress = m['perm-address'];
+  if (m.master !== undefined && m.master !== 0) link.master = m.master as number;
+  if (m.link !== undefined) link.link = m.link as number;
+  set('linkNetnsid', m['link-netnsid']);
+  set('alias', m.ifalias);
+  const props = m['prop-list'] as Obj | undefined;
+  if (props && props['alt-ifname'] !== undefined) link.altNames = ([] as string[]).concat(props['alt-ifname'] as string | string[]);
+  set('numTxQueues', m['num-tx-queues']);
+  set('numRxQueues', m['num-rx-queues']);
+  if (m.carrier !== undefined) link.carrier = m.carrier === 1;
+  set('carrierChanges', m['carrier-changes']);
+  const info = m.linkinfo as Obj | undefined;
+  if (info) {
+    if (typeof info.kind === 'string') link.kind = info.kind;
+    if (info.data !== undefined && !(info.data instanceof Uint8Array)) link.data = camelize(info.data) as Obj;
+    if (typeof info['slave-kind'] === 'string') link.portKind = info['slave-kind'];
+    if (info['slave-data'] !== undefined && !(info['slave-data'] instanceof Uint8Array)) link.port = camelize(info['slave-data']) as Obj;
+  }
+  const stats = m.stats64 as Obj | undefined;
+  if (stats) {
+    const out: LinkStats = {};
+    for (const k in stats) if (typeof stats[k] === 'bigint') out[camel(k)] = stats[k] as bigint;
+    link.stats = out;
+  }
+  return link;
+}
+
+/** Resolves a device name or index to an index (asks the kernel for names). */
+export type ResolveLink = (x: unknown, field: string) => Promise<number>;
+
+/**
+ * Kind-specific or port attributes in camelCase -> the spec's set, with
+ * booleans given for u8 switches turned into 0 / 1 and unknown names refused.
+ */
+function attributesOf(setName: string, data: Obj, field: string, what: string): Obj {
+  const attrs = idx.attributes.get(setName)!;
+  const out: Obj = {};
+  for (const k in data) {
+    const v = data[k];
+    if (v === undefined) continue;
+    const a: AttributeSpec | undefined = attrs.get(kebab(k));
+    if (!a || a.type === 'pad' || a.type === 'unused') throw new TypeError(`${field}.${k}: not an attribute of ${what}`);
+    out[a.name] = typeof v === 'boolean' && a.type !== 'flag' ? (v ? 1 : 0) : v;
+  }
+  return out;
+}
+
+async function kindData(kind: string, data: Obj, resolve: ResolveLink): Promise<Obj> {
+  const set = kindFormats.get(kind);
+  if (set === undefined) throw new RangeError(`data: link kind '${kind}' has no attributes nlkit knows (kinds with data: ${LINK_KINDS.join(', ')})`);
+  const d: Obj = { ...data };
+  if (kind === 'vxlan') {
+    // One option for either family, as ip's `local` / `remote` take both.
+    for (const [k, k6] of [['local', 'local6'], ['group', 'group6'], ['remote', 'group6']] as const) {
+      const v = d[k];
+      if (typeof v === 'string' && v.includes(':')) {
+        d[k6] = v;
+        delete d[k];
+      } else if (k === 'remote' && v !== undefined) {
+        d.group = v;
+        delete d.remote;
+      }
+    }
+    if (d.link !== undefined) d.link = await resolve(d.link, 'data.link');
+  }
+  if (kind === 'tun' && typeof d.type === 'string') d.type = checkName(d.type, 'data.type', ['tun', 'tap'] as const) === 'tun' ? 1 : 2;
+  if ((kind === 'macvlan' || kind === 'macvtap') && d.macaddr !== undefined) d.macaddr = checkMac(d.macaddr, 'data.macaddr');
+  return attributesOf(set, d, 'data', `${kind} links`);
+}
+
+/** The rt-link request fields of a link write. */
+export async function encodeLink(
+  input: LinkSettings & { kind?: string; peer?: VethPeer },
+  resolve: ResolveLink,
+  target: { index?: number; name?: string },
+): Promise<Obj> {
+  checkObject(input, 'link');
+  const m: Obj = { 'ifi-family': AF_UNSPEC, 'ifi-index': target.index ?? 0 };
+  if (target.name !== undefined) m.ifname = target.name;
+  settings(m, input, 'link');
+  if (input.master !== undefined) m.master = input.master === null ? 0 : await resolve(input.master, 'master');
+  if (input.link !== undefined) m.link = await resolve(input.link, 'link');
+  const linkinfo: Obj = {};
+  if (input.kind !== undefined) {
+    linkinfo.kind = checkString(input.kind, 'kind');
+    if (input.kind === '') throw new RangeError('kind must not be empty');
+    const data: Obj = input.data !== undefined ? await kindData(input.kind, checkObject(input.data, 'data'), resolve) : {};
+    if (input.peer !== undefined) {
+      if (input.kind !== 'veth') throw new TypeError(`peer: only veth links have a peer, not ${input.kind} links`);
+      const peer = checkObject(input.peer, 'peer') as VethPeer;
+      const p: Obj = { 'ifi-family': AF_UNSPEC, 'ifi-index': 0 };
+      if (peer.name !== undefined) p.ifname = checkIfname(peer.name, 'peer.name');
+      settings(p, peer, 'peer');
+      data.peer = p;
+    }
+    if (Object.keys(data).length > 0) linkinfo.data = data;
+  } else if (input.data !== undefined) {
+    throw new TypeError('data: give the link kind too (kind)');
+  }
+  if (input.port !== undefined) {
+    const { kind = 'bridge', ...rest } = checkObject(input.port, 'port') as Obj & { kind?: string };
+    const set = portFormats.get(checkString(kind, 'port.kind'));
+    if (set === undefined) throw new RangeError(`port.kind must be one of ${[...portFormats.keys()].join(', ')}, got '${kind}'`);
+    linkinfo['slave-kind'] = kind;
+    linkinfo['slave-data'] = attributesOf(set, rest, 'port', `${kind} ports`);
+  }
+  if (Object.keys(linkinfo).length > 0) m.linkinfo = linkinfo;
+  return m;
+}
+
+function settings(m: Obj, s: LinkSettings | VethPeer, field: string): void {
+  const full = s as LinkSettings;
+  if (s.mtu !== undefined) m.mtu = checkInt(s.mtu, `${field === 'link' ? '' : `${field}.`}mtu`, 68, 0xffffffff);
+  if (s.address !== undefined) m.address = checkMac(s.address, `${field === 'link' ? '' : `${field}.`}address`);
+  if (s.txqlen !== undefined) m.txqlen = checkU32(s.txqlen, `${field === 'link' ? '' : `${field}.`}txqlen`);
+  if (s.up !== undefined) {
+    m['ifi-flags'] = checkBool(s.up, `${field === 'link' ? '' : `${field}.`}up`) ? IFF_UP : 0;
+    m['ifi-change'] = IFF_UP;
+  }
+  if (field !== 'link') return;
+  if (full.broadcast !== undefined) m.broadcast = checkMac(full.broadcast, 'broadcast');
+  if (full.group !== undefined) m.group = checkU32(full.group, 'group');
+  if (full.alias !== undefined) m.ifalias = checkString(full.alias, 'alias');
+  if (full.numTxQueues !== undefined) m['num-tx-queues'] = checkInt(full.numTxQueues, 'numTxQueues', 1, 4096);
+  if (full.numRxQueues !== undefined) m['num-rx-queues'] = checkInt(full.numRxQueues, 'numRxQueues', 1, 4096);
+}
+
+/** nlmsg flags of each link write. */
+export const LINK_WRITE_FLAGS = {
+  add: NLM_F_CREATE | NLM_F_EXCL,
+  // rtnl_newlink changes an existing link unless NLM_F_EXCL; NLM_F_REPLACE is refused.
+  replace: NLM_F_CREATE,
+  change: 0,
+} as const;
+
+/** Does a link pass a filter (the part the kernel did not apply)? */
+export function linkMatches(l: Link, f: LinkFilter, master: number | undefined): boolean {
+  if (f.kind !== undefined && l.kind !== f.kind) return false;
+  if (master !== undefined && l.master !== master) return false;
+  if (f.name !== undefined && l.name !== f.name) return false;
+  if (f.up !== undefined && l.flags.includes('UP') !== f.up) return false;
+  return true;
+}
+
+/** Identity of a link in a live view. */
+export function linkKey(l: Link): string {
+  return String(l.index);
+}

@@ -1,0 +1,59 @@
+// Namespace ids (RTM_*NSID) and per-device IP configuration (RTM_*NETCONF),
+// described by the project's overlay of rt-link (overlays/rt-link.yaml).
+import { familyName, type Family, type Obj } from './convert.js';
+
+/** NETNSA_NSID_NOT_ASSIGNED (include/uapi/linux/net_namespace.h). */
+export const NSID_NOT_ASSIGNED = -1;
+
+/** The id this namespace gives a peer namespace. */
+export interface Nsid {
+  nsid: number;
+  /** With a target namespace: the id of this namespace there. */
+  currentNsid?: number;
+}
+
+/** Per-device IP configuration (the sysctls of /proc/sys/net/ipv4|6/conf/DEV). */
+export interface Netconf {
+  family: Family | number;
+  /** Index of the link, or 'all' / 'default' (NETCONFA_IFINDEX_ALL / _DEFAULT). */
+  ifindex: number | 'all' | 'default';
+  forwarding?: number;
+  rpFilter?: number;
+  mcForwarding?: number;
+  proxyNeigh?: number;
+  ignoreRoutesWithLinkdown?: number;
+  input?: number;
+  bcForwarding?: number;
+}
+
+/** An Nsid from a decoded message. */
+export function decodeNsid(m: Obj): Nsid {
+  const out: Nsid = { nsid: (m.nsid as number | undefined) ?? NSID_NOT_ASSIGNED };
+  if (m['current-nsid'] !== undefined) out.currentNsid = m['current-nsid'] as number;
+  return out;
+}
+
+/** A Netconf from a decoded message. */
+export function decodeNetconf(m: Obj): Netconf {
+  const i = m.ifindex as number | undefined;
+  const out: Netconf = {
+    family: familyName(m['ncm-family'] as number),
+    ifindex: i === -1 ? 'all' : i === -2 ? 'default' : (i ?? 0),
+  };
+  const keys: Array<[string, keyof Netconf]> = [
+    ['forwarding', 'forwarding'], ['rp-filter', 'rpFilter'], ['mc-forwarding', 'mcForwarding'], ['proxy-neigh', 'proxyNeigh'],
+    ['ignore-routes-with-linkdown', 'ignoreRoutesWithLinkdown'], ['input', 'input'], ['bc-forwarding', 'bcForwarding'],
+  ];
+  for (const [k, n] of keys) if (m[k] !== undefined) (out as unknown as Obj)[n] = m[k];
+  return out;
+}
+
+/** Identity of an nsid in a live view. */
+export function nsidKey(n: Nsid): string {
+  return String(n.nsid);
+}
+
+/** Identity of a netconf entry in a live view. */
+export function netconfKey(n: Netconf): string {
+  return `${String(n.family)}|${String(n.ifindex)}`;
+}
