@@ -3,7 +3,7 @@
 import type { MessageView } from '../../core/message.js';
 import * as C from '../../core/constants.js';
 import { Args, invarg, matches, parseAddr, parsePrefix, parseUnsigned, type InetAddr } from './args.js';
-import { Header, addrText, messageAttrs } from './attrs.js';
+import { Header, addrText, messageAttrs, type AttrTable } from './attrs.js';
 import { CommandError, usage, type IpContext } from './context.js';
 import { NetlinkError } from '../../core/errors.js';
 import { fetchLinks, linkPasses, parseLinkFilter } from './link.js';
@@ -240,7 +240,14 @@ async function show(ctx: IpContext, words: string[]): Promise<number> {
   const lf = { up: false } as Parameters<typeof parseLinkFilter>[2];
   const af = newFilter(ctx);
   await parseLinkFilter(ctx, new Args(words), lf, addrFilterWord(ctx, af));
-  const links = await fetchLinks(ctx, lf.dev);
+  const links = await fetchLinks(ctx, lf.dev, af.family);
+  const full = new Map<number, AttrTable>();
+  if (af.family === C.AF_INET6 && lf.dev === undefined) {
+    for (const l of await fetchLinks(ctx, undefined)) {
+      const s = linkSummary(l);
+      if (s) full.set(s.index, s.tb);
+    }
+  }
   const addrs = af.family === C.AF_PACKET ? [] : await dumpAddrs(ctx, af.family);
   const byIndex = new Map<number, MessageView[]>();
   for (const m of addrs) {
@@ -261,7 +268,8 @@ async function show(ctx: IpContext, words: string[]): Promise<number> {
       if (!ok && !(mine.length === 0 && (af.family === C.AF_UNSPEC || af.family === C.AF_PACKET))) continue;
     }
     const p = new Printer(json);
-    printLink(ctx, p, link, { doLink: false });
+    const fallback = full.get(s.index);
+    printLink(ctx, p, link, { doLink: false, ...(fallback ? { fallback } : {}) });
     if (af.family !== C.AF_PACKET) {
       p.openArray('addr_info');
       for (const m of mine) {
@@ -277,7 +285,7 @@ async function show(ctx: IpContext, words: string[]): Promise<number> {
       }
       p.close();
     }
-    if (ctx.options.stats) printLinkStats(p, link, ctx.options.stats);
+    if (ctx.options.stats) printLinkStats(p, link, ctx.options.stats, fallback);
     if (json) items.push(p.object);
     else ctx.print(p.output + '\n');
   }

@@ -521,7 +521,7 @@ export function linkPasses(m: MessageView, f: LinkFilter): boolean {
 }
 
 /** Fetches links: one (dev) or all, in kernel order. */
-export async function fetchLinks(ctx: IpContext, dev: string | undefined): Promise<MessageView[]> {
+export async function fetchLinks(ctx: IpContext, dev: string | undefined, family = C.AF_UNSPEC): Promise<MessageView[]> {
   await ctx.loadLinks();
   if (dev !== undefined) {
     const index = await ctx.device(dev);
@@ -531,8 +531,11 @@ export async function fetchLinks(ctx: IpContext, dev: string | undefined): Promi
     });
     return ctx.request(bytes);
   }
-  const bytes = ctx.build(C.RTM_GETLINK, C.NLM_F_REQUEST | C.NLM_F_DUMP, C.IFINFOMSG_SIZE, (w) => {
-    w.putU32(C.IFLA_EXT_MASK, RTEXT_FILTER_VF);
+  // ip asks for the family's view of links (AF_INET6 answers with its own, shorter, messages).
+  const bytes = ctx.build(C.RTM_GETLINK, C.NLM_F_REQUEST | C.NLM_F_DUMP, C.IFINFOMSG_SIZE, (w, h) => {
+    w.view.setUint8(h, family === C.AF_PACKET ? C.AF_UNSPEC : family);
+    // The AF_INET6 dump takes no attributes (strict checking refuses them).
+    if (family !== C.AF_INET6) w.putU32(C.IFLA_EXT_MASK, RTEXT_FILTER_VF);
   });
   return ctx.dumpAll(bytes);
 }
@@ -540,13 +543,14 @@ export async function fetchLinks(ctx: IpContext, dev: string | undefined): Promi
 async function show(ctx: IpContext, words: string[]): Promise<number> {
   const f: LinkFilter = { up: false };
   await parseLinkFilter(ctx, new Args(words), f);
+  // ip link lists as AF_PACKET whatever -4/-6 say (ipaddr_list_link).
   const links = await fetchLinks(ctx, f.dev);
   const json = ctx.options.json;
   const items = [];
   for (const m of links) {
     if (!linkPasses(m, f)) continue;
     const p = new Printer(json);
-    printLink(ctx, p, m, { doLink: true });
+    printLink(ctx, p, m, { doLink: true, family: C.AF_PACKET });
     if (json) items.push(p.object);
     else ctx.print(p.output + '\n');
   }

@@ -74,6 +74,14 @@ export interface LinkPrintOptions {
   doLink: boolean;
   /** Print txqlen (ip's filter.showqueue: set for show, not for monitor). Default true. */
   showQueue?: boolean;
+  /** The listing's address family (`ip link` always lists as AF_PACKET); default: the -4/-6 option. */
+  family?: number;
+  /**
+   * The same link's AF_UNSPEC attributes, for a listing of another family's
+   * view (AF_INET6 link messages have no txqlen or counters; ip reads the
+   * queue length with SIOCGIFTXQLEN instead).
+   */
+  fallback?: AttrTable;
 }
 
 /** Timers of the bridge: clock_t hundredths as seconds with two decimals (print_timer / __print_timer). */
@@ -571,9 +579,10 @@ export function printLink(ctx: IpContext, p: Printer, m: MessageView, opts: Link
     else p.any('linkmode', 'mode %s ', LINK_MODES[mode]!);
   }
   if ((a = tb.get(C.IFLA_GROUP))) p.any('group', 'group %s ', groupName(a.u32()));
-  const qlen = tb.get(C.IFLA_TXQLEN)?.u32() ?? 0;
+  const qlen = (tb.get(C.IFLA_TXQLEN) ?? opts.fallback?.get(C.IFLA_TXQLEN))?.u32() ?? 0;
   if (qlen && opts.showQueue !== false) p.any('txqlen', 'qlen %d', qlen);
-  if (!o.family || o.family === C.AF_PACKET || o.details) {
+  const family = opts.family ?? o.family;
+  if (!family || family === C.AF_PACKET || o.details) {
     p.fp('\n');
     p.any('link_type', '    link/%s ', linkTypeName(linkType));
     const addr = tb.get(C.IFLA_ADDRESS);
@@ -637,6 +646,7 @@ export function printLink(ctx: IpContext, p: Printer, m: MessageView, opts: Link
 }
 
 /** Prints a link's statistics (ip -s address puts them after the addresses). */
-export function printLinkStats(p: Printer, m: MessageView, level: number): void {
-  printStats(p, messageAttrs(m, C.IFINFOMSG_SIZE), level);
+export function printLinkStats(p: Printer, m: MessageView, level: number, fallback?: AttrTable): void {
+  const tb = messageAttrs(m, C.IFINFOMSG_SIZE);
+  printStats(p, tb.has(C.IFLA_STATS64) || tb.has(C.IFLA_STATS) || !fallback ? tb : fallback, level);
 }

@@ -759,7 +759,8 @@ async function get(ctx: IpContext, words: string[]): Promise<number> {
     v.setUint8(h + 1, dst!.bitlen);
     v.setUint8(h + 2, src ? src.bitlen : 0);
     v.setUint8(h + 3, tos);
-    v.setUint32(h + 8, RTM_F_LOOKUP_TABLE | (fibmatch ? RTM_F_FIB_MATCH : 0), true);
+    // IPv6 refuses any flag but RTM_F_FIB_MATCH; IPv4 reports the table only when asked.
+    v.setUint32(h + 8, (family === C.AF_INET ? RTM_F_LOOKUP_TABLE : 0) | (fibmatch ? RTM_F_FIB_MATCH : 0), true);
     if (dst!.bytes.length) w.putBinary(C.RTA_DST, dst!.bytes);
     if (src && src.bytes.length) w.putBinary(C.RTA_SRC, src.bytes);
     if (iifIndex !== undefined) w.putU32(C.RTA_IIF, iifIndex);
