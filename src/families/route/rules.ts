@@ -26,7 +26,8 @@ const FIB_RULE_INVERT = 2;
 /** A routing rule. */
 export interface Rule {
   family: Family | number;
-  priority?: number;
+  /** Preference; 0 when the kernel leaves FRA_PRIORITY out (it does for 0). */
+  priority: number;
   /** Table looked up ('to-tbl' rules). */
   table: number;
   action: string | number;
@@ -99,10 +100,10 @@ export function decodeRule(m: Obj): Rule {
     dst: formatPrefix(m.dst as string | undefined, m['dst-len'] as number, fam),
     tos: m.tos as number,
     invert: ((m.flags as number) & FIB_RULE_INVERT) !== 0,
+    priority: (m.priority as number | undefined) ?? 0,
   };
   if (r.src === 'default') r.src = 'all';
   if (r.dst === 'default') r.dst = 'all';
-  if (m.priority !== undefined) r.priority = m.priority as number;
   if (typeof m.iifname === 'string') r.iifname = m.iifname;
   if (typeof m.oifname === 'string') r.oifname = m.oifname;
   const fwmark = hexNumber(m.fwmark);
@@ -167,7 +168,7 @@ export function ruleIdentity(r: Rule): RuleInput {
   const out: RuleInput = { table: r.table, tos: r.tos, invert: r.invert };
   if (typeof r.family === 'string') out.family = r.family;
   if (typeof r.action === 'string' && (ACTIONS as readonly string[]).includes(r.action)) out.action = r.action as RuleAction;
-  if (r.priority !== undefined) out.priority = r.priority;
+  out.priority = r.priority;
   if (r.src !== 'all') out.src = r.src;
   if (r.dst !== 'all') out.dst = r.dst;
   if (r.iifname !== undefined) out.iifname = r.iifname;
