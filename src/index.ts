@@ -24,3 +24,4 @@ export { GenericResolver, FamilyNotFoundError, parseFamilyMessage, type GenericF
 export { generatedFamilies, type GeneratedFamilyName } from './families/generated/index.js';
 export * as genl from './families/genl/index.js';
 export * as netfilter from './families/netfilter/index.js';
+export * from './families/custom/index.js';

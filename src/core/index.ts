@@ -9,3 +9,4 @@ export * from './attributes.js';
 export * from './writer.js';
 export * from './ack.js';
 export * from './address.js';
+export * from './ackwrite.js';
