@@ -6,12 +6,15 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { runYnl, type CommandIO } from './ynl.js';
+import { runIp } from './ip/index.js';
 
 const USAGE = `usage: nlkit COMMAND [ARGS]
 
 Commands:
   ynl       talk to any netlink family through its YNL spec (like the kernel's ynl tool);
             see 'nlkit ynl --help'
+  link, address, route, neighbour, rule, monitor, netns
+            iproute2-style: nlkit [-n NETNS] [-j] [-p] [-d] [-s] [-4|-6] OBJECT COMMAND ...
 
 Options:
   -h, --help     show this help
@@ -48,8 +51,8 @@ export async function main(argv: readonly string[], io: Partial<CommandIO> = {})
       full.stdout(`nlkit ${version()}\n`);
       return 0;
     default:
-      full.stderr(`nlkit: unknown command '${command}'\n${USAGE}`);
-      return 2;
+      // Everything else speaks iproute2 (`nlkit -j link show`, `nlkit route add ...`).
+      return runIp(argv, full);
   }
 }
 
