@@ -147,7 +147,6 @@ async function parseLink(ctx: IpContext, args: Args, req: LinkRequest, isAdd: bo
       req.dev = w;
     }
   }
-  if (isAdd && req.dev !== undefined && req.name === undefined) req.name = req.dev;
   return undefined;
 }
 
@@ -201,6 +200,7 @@ function vethParser(ctx: IpContext, words: string[], req: LinkRequest): void {
   req.later.push(async () => {
     const kindWords = await parseLink(ctx, rest, peer, true);
     if (kindWords) throw usage('Error: "type" is not allowed for a veth peer.');
+    if (peer.dev !== undefined && peer.name === undefined) peer.name = peer.dev;
     for (const l of peer.later) await l();
   });
   req.kindData = (w) => {
@@ -417,6 +417,11 @@ async function modify(ctx: IpContext, type: number, flags: number, words: string
   const req: LinkRequest = { flags: 0, change: 0, attrs: [], later: [] };
   const args = new Args(words);
   const kindWords = await parseLink(ctx, args, req, isAdd);
+  // For add, the bare word (or "dev") names the new link.
+  if (isAdd && req.dev !== undefined && req.name === undefined) {
+    req.name = req.dev;
+    req.dev = undefined;
+  }
   if (req.kind !== undefined) {
     const parser = KIND_PARSERS[req.kind];
     if (parser) parser(ctx, kindWords ?? [], req);
