@@ -1,0 +1,430 @@
+// `nlkit` (iproute2-style) against the kernel and against iproute2 itself:
+// JSON listings must deep-equal `ip -j` for the same namespace, write
+// commands must leave the kernel as the same `ip` command does (run in twin
+// namespaces), and `monitor` must print one line per kernel event.
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runIp } from '../../src/cli/ip/index.js';
+import { createNetns, ip, ipBatch, ipJson, removeNetns } from '../helpers/kernel.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `nlkit ARGS` in-process. */
+async function nlkit(args: string[], extra: { signal?: AbortSignal; ready?: () => void; onStdout?: (t: string) => void } = {}): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runIp(args, {
+    stdout: (t) => {
+      stdout += t;
+      extra.onStdout?.(t);
+    },
+    stderr: (t) => (stderr += t),
+    ...(extra.signal ? { signal: extra.signal } : {}),
+    ...(extra.ready ? { ready: extra.ready } : {}),
+  });
+  return { code, stdout, stderr };
+}
+
+async function nlkitJson(ns: string, args: string[]): Promise<unknown> {
+  const r = await nlkit(['-n', ns, '-j', ...args]);
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  return JSON.parse(r.stdout);
+}
+
+/** Runs `ip -n NS ARGS`, returning status and output instead of throwing. */
+function ipRun(ns: string, args: string[]): Run {
+  try {
+    const stdout = execFileSync('ip', ['-n', ns, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    return { code: 0, stdout, stderr: '' };
+  } catch (err) {
+    const e = err as { status: number; stdout: string; stderr: string };
+    return { code: e.status, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+// IPv6 duplicate address detection and router solicitations would change
+// address flags and counters between two listings: turn them off before
+// any link exists.
+function quietIpv6(ns: string): void {
+  execFileSync('ip', ['netns', 'exec', ns, 'sh', '-c', 'for k in accept_dad router_solicitations; do for c in all default; do echo 0 > /proc/sys/net/ipv6/conf/$c/$k; done; done']);
+}
+
+/** Both sides of a comparison, retried while counters move (at most a few times). */
+async function expectSameAsIp(ns: string, args: string[], retries = 0): Promise<void> {
+  let mine: unknown;
+  let theirs: unknown;
+  for (let i = 0; ; i++) {
+    mine = await nlkitJson(ns, args);
+    theirs = ipJson(ns, args);
+    if (JSON.stringify(mine) === JSON.stringify(theirs) || i >= retries) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  expect(mine).toEqual(theirs);
+}
+
+describe('nlkit ip-style listings equal ip -j', () => {
+  let ns: string;
+  beforeAll(async () => {
+    ns = await createNetns('ipcli');
+    quietIpv6(ns);
+    const setup = [
+      'link add a0 type veth peer name a1',
+      'link add b0 type veth peer name b1',
+      'link add c0 type veth peer name c1',
+      'link add br0 type bridge',
+      'link set a1 master br0',
+      'link set b1 master br0',
+      'link add vx0 type vxlan id 42 dstport 4789 local 10.0.0.1 dev a0',
+      'link add vx1 type vxlan id 43 group 239.1.1.1 dev b0 dstport 0 ttl 10 nolearning',
+      'tuntap add t0 mode tun',
+      'link set a0 up',
+      'link set a1 up',
+      'link set b0 up',
+      'link set b1 up',
+      'link set br0 up',
+      'link set c0 mtu 1400 alias uplink',
+      'addr add 10.0.0.1/24 dev a0',
+      'addr add 10.0.1.1/24 brd + dev b0 label b0:x',
+      'addr add 10.0.2.1 peer 10.0.2.2/32 dev c0',
+      'addr add 2001:db8::1/64 dev a0',
+      'addr add 2001:db8:1::1/64 dev b0 noprefixroute',
+      'addr add 2001:db8:2::1/64 dev a0 valid_lft 3000 preferred_lft 2000',
+      'route add default via 10.0.0.254',
+      'route add blackhole 10.9.0.0/16',
+      'route add unreachable 10.66.0.0/16 mtu 1400 advmss 1300',
+      'route add prohibit 10.67.0.0/16 table 200',
+      'route add 10.8.0.1 dev a0 src 10.0.0.1 proto static',
+      'route add 10.2.0.0/16 nexthop via 10.0.0.2 dev a0 nexthop via 10.0.0.3 dev a0 weight 3',
+      'route add 10.3.0.0/16 table 100 nexthop via 10.0.0.2 dev a0 nexthop via 10.0.1.3 dev b0',
+      '-6 route add 2001:db8:100::/48 nexthop via 2001:db8::2 dev a0 nexthop via 2001:db8::3 dev a0',
+      '-6 route add 2001:db8:200::/48 via 2001:db8::2 dev a0 metric 5 table 100',
+      'neigh add 10.0.0.9 lladdr 02:00:00:00:00:09 dev a0 nud permanent',
+      'neigh add 10.0.0.10 lladdr 02:00:00:00:00:0a dev a0 nud reachable',
+      'neigh add 2001:db8::9 lladdr 02:00:00:00:00:19 dev a0 nud permanent router',
+      'rule add from 10.0.0.0/8 table 100 priority 1000',
+      'rule add to 10.5.0.0/16 iif a0 fwmark 0x10/0xff lookup main pref 1001',
+      'rule add not from 10.6.0.0/16 oif b0 prohibit pref 1002',
+      'rule add sport 1000-2000 ipproto tcp table 200 pref 1003',
+      '-6 rule add from 2001:db8::/32 table 100 pref 2000',
+    ];
+    ipBatch(ns, setup);
+    // 10 000 routes over several tables, some of them multipath.
+    const routes: string[] = [];
+    for (let i = 0; i < 10000; i++) {
+      const table = [254, 100, 200, 300][i % 4]!;
+      const dst = `10.${100 + (i >> 8)}.${i & 255}.0/24`;
+      if (i % 50 === 0) routes.push(`route add ${dst} table ${table} nexthop via 10.0.0.2 dev a0 nexthop via 10.0.0.3 dev a0`);
+      else routes.push(`route add ${dst} via 10.0.0.${2 + (i % 100)} table ${table} metric ${i % 7}`);
+    }
+    ipBatch(ns, routes);
+  });
+  afterAll(async () => {
+    await removeNetns(ns);
+  });
+
+  it('lists links as ip -j link show does', async () => {
+    await expectSameAsIp(ns, ['link', 'show']);
+  });
+  it('lists link details as ip -j -d link show does (veth, bridge and ports, vxlan, tun)', async () => {
+    await expectSameAsIp(ns, ['-d', 'link', 'show']);
+  });
+  it('lists link counters as ip -j -s link show does', async () => {
+    // Counters move only with traffic; a listing pair taken without any in between must match.
+    await expectSameAsIp(ns, ['-s', 'link', 'show'], 5);
+    await expectSameAsIp(ns, ['-s', '-s', 'link', 'show'], 5);
+  });
+  it('lists one link and filters by type and master', async () => {
+    await expectSameAsIp(ns, ['link', 'show', 'dev', 'vx0']);
+    await expectSameAsIp(ns, ['-d', 'link', 'show', 'type', 'bridge']);
+    await expectSameAsIp(ns, ['link', 'show', 'master', 'br0']);
+  });
+  it('lists addresses as ip -j address show does', async () => {
+    await expectSameAsIp(ns, ['address', 'show']);
+    await expectSameAsIp(ns, ['-4', 'address', 'show']);
+    await expectSameAsIp(ns, ['-6', 'address', 'show']);
+    await expectSameAsIp(ns, ['address', 'show', 'dev', 'b0']);
+    await expectSameAsIp(ns, ['-d', 'address', 'show']);
+  });
+  it('lists routes as ip -j route show does (main, one table, table all, IPv6)', async () => {
+    await expectSameAsIp(ns, ['route', 'show']);
+    await expectSameAsIp(ns, ['route', 'show', 'table', '100']);
+    await expectSameAsIp(ns, ['route', 'show', 'table', 'all']);
+    await expectSameAsIp(ns, ['-6', 'route', 'show']);
+    await expectSameAsIp(ns, ['-6', 'route', 'show', 'table', 'all']);
+    await expectSameAsIp(ns, ['-d', 'route', 'show', 'table', '200']);
+  });
+  it('looks routes up as ip -j route get does', async () => {
+    await expectSameAsIp(ns, ['route', 'get', '10.2.2.3']);
+    await expectSameAsIp(ns, ['route', 'get', '10.0.0.1']);
+    await expectSameAsIp(ns, ['route', 'get', '10.100.5.9', 'from', '10.0.0.1']);
+    await expectSameAsIp(ns, ['-6', 'route', 'get', '2001:db8::5']);
+  });
+  it('lists neighbours and rules as ip -j does', async () => {
+    await expectSameAsIp(ns, ['neigh', 'show']);
+    await expectSameAsIp(ns, ['-6', 'neigh', 'show']);
+    await expectSameAsIp(ns, ['rule', 'show']);
+    await expectSameAsIp(ns, ['-6', 'rule', 'show']);
+  });
+  it('prints text close to ip', async () => {
+    const mine = await nlkit(['-n', ns, 'route', 'show', 'table', '100']);
+    expect(mine.stdout).toBe(ip(ns, ['route', 'show', 'table', '100']));
+    const rules = await nlkit(['-n', ns, 'rule', 'show']);
+    expect(rules.stdout).toBe(ip(ns, ['rule', 'show']));
+    const links = await nlkit(['-n', ns, 'link', 'show', 'a0']);
+    expect(links.stdout).toBe(ip(ns, ['link', 'show', 'a0']));
+  });
+});
+
+// Normalises what two namespaces cannot share: random MAC addresses (and
+// what derives from them: bridge ids, IPv6 link-local addresses). ifindexes
+// are equal because both sides create the same links in the same order.
+function normalise(v: unknown): unknown {
+  return JSON.parse(
+    JSON.stringify(v)
+      .replace(/"[0-9a-f]{2}(:[0-9a-f]{2}){5}"/g, '"MAC"')
+      .replace(/[0-9a-f]{4}\.[0-9a-f]{2}(:[0-9a-f]{2}){5}/g, 'BRIDGEID')
+      .replace(/"fe80::[0-9a-f:]+"/g, '"LLADDR"'),
+  );
+}
+
+function kernelState(ns: string): Record<string, unknown> {
+  return normalise({
+    link: ipJson(ns, ['-d', 'link', 'show']),
+    addr: ipJson(ns, ['address', 'show']),
+    route: ipJson(ns, ['route', 'show', 'table', 'all']),
+    neigh: ipJson(ns, ['neigh', 'show', 'nud', 'all']),
+    rule4: ipJson(ns, ['rule', 'show']),
+    rule6: ipJson(ns, ['-6', 'rule', 'show']),
+  }) as Record<string, unknown>;
+}
+
+describe('nlkit write commands leave the kernel as ip does', () => {
+  let mine: string;
+  let theirs: string;
+  beforeAll(async () => {
+    mine = await createNetns('ipw-nlkit');
+    theirs = await createNetns('ipw-ip');
+    quietIpv6(mine);
+    quietIpv6(theirs);
+  });
+  afterAll(async () => {
+    await removeNetns(mine);
+    await removeNetns(theirs);
+  });
+
+  const steps: string[][] = [
+    ['link', 'add', 'v0', 'type', 'veth', 'peer', 'name', 'v1'],
+    ['link', 'set', 'v0', 'up', 'mtu', '1400', 'address', '02:00:00:00:00:01'],
+    ['link', 'add', 'br0', 'type', 'bridge'],
+    ['link', 'set', 'v1', 'master', 'br0'],
+    ['link', 'set', 'v1', 'up'],
+    ['link', 'add', 'vx0', 'type', 'vxlan', 'id', '42', 'dstport', '4789', 'local', '10.0.0.1', 'dev', 'v0'],
+    ['link', 'add', 'w0', 'type', 'veth'],
+    ['link', 'set', 'dev', 'w0', 'name', 'w9', 'txqueuelen', '500', 'alias', 'renamed', 'group', '7'],
+    ['addr', 'add', '10.0.0.1/24', 'dev', 'v0'],
+    ['addr', 'add', '10.0.3.1/24', 'brd', '+', 'dev', 'v0', 'label', 'v0:a'],
+    ['addr', 'add', '2001:db8::1/64', 'dev', 'v0'],
+    ['addr', 'add', '2001:db8:5::1/64', 'dev', 'v0', 'noprefixroute'],
+    ['route', 'add', '10.1.0.0/16', 'via', '10.0.0.2', 'dev', 'v0', 'table', '100', 'metric', '10'],
+    ['route', 'add', '10.2.0.0/16', 'nexthop', 'via', '10.0.0.2', 'dev', 'v0', 'nexthop', 'via', '10.0.0.3', 'dev', 'v0'],
+    ['route', 'add', '10.4.0.0/16', 'via', '10.0.0.2', 'table', '1000', 'mtu', '1300'],
+    ['route', 'add', 'blackhole', '10.9.0.0/16', 'proto', 'static'],
+    ['route', 'replace', '10.9.0.0/16', 'via', '10.0.0.5'],
+    ['-6', 'route', 'add', '2001:db8:1::/48', 'via', '2001:db8::2', 'dev', 'v0'],
+    ['route', 'add', 'default', 'via', '10.0.0.254'],
+    ['route', 'add', '10.7.0.0/16', 'dev', 'v0', 'scope', 'link', 'table', '100'],
+    ['route', 'del', '10.7.0.0/16', 'table', '100'],
+    ['neigh', 'add', '10.0.0.9', 'lladdr', '02:00:00:00:00:09', 'dev', 'v0', 'nud', 'permanent'],
+    ['neigh', 'add', '10.0.0.10', 'lladdr', '02:00:00:00:00:0a', 'dev', 'v0', 'nud', 'stale'],
+    ['neigh', 'replace', '10.0.0.10', 'lladdr', '02:00:00:00:00:0b', 'dev', 'v0', 'nud', 'permanent'],
+    ['neigh', 'add', '2001:db8::9', 'lladdr', '02:00:00:00:00:19', 'dev', 'v0'],
+    ['neigh', 'del', '2001:db8::9', 'dev', 'v0'],
+    ['rule', 'add', 'from', '10.0.0.0/8', 'table', '100', 'priority', '1000'],
+    ['rule', 'add', 'to', '10.5.0.0/16', 'fwmark', '0x10/0xff', 'iif', 'v0', 'lookup', '1000', 'pref', '1001'],
+    ['rule', 'add', 'blackhole', 'pref', '1002'],
+    ['rule', 'del', 'pref', '1002'],
+    ['-6', 'rule', 'add', 'from', '2001:db8::/32', 'table', '100', 'pref', '2000'],
+    ['addr', 'del', '10.0.3.1/24', 'dev', 'v0'],
+    ['link', 'add', 'gone', 'type', 'bridge'],
+    ['link', 'del', 'gone'],
+    ['link', 'set', 'w9', 'nomaster', 'down'],
+  ];
+
+  it('runs each command with the same outcome as ip', async () => {
+    for (const step of steps) {
+      const r = await nlkit(['-n', mine, ...step]);
+      const ref = ipRun(theirs, step);
+      expect({ step: step.join(' '), code: r.code, stderr: r.stderr }).toEqual({ step: step.join(' '), code: ref.code, stderr: ref.stderr });
+    }
+    expect(kernelState(mine)).toEqual(kernelState(theirs));
+  });
+
+  it('fails like ip on kernel refusals and bad arguments', async () => {
+    const cases: string[][] = [
+      ['link', 'add', 't0', 'type', 'tun'],
+      ['link', 'add', 'x0', 'type', 'nosuchkind'],
+      ['link', 'add', 'v0', 'type', 'veth', 'peer', 'name', 'v8'],
+      ['link', 'set', 'nosuch', 'up'],
+      ['addr', 'add', '10.0.0.1/24', 'dev', 'v0'],
+      ['route', 'add', '10.0.0.0/33', 'dev', 'v0'],
+      ['route', 'del', '10.77.0.0/16'],
+      ['neigh', 'del', '10.0.0.77', 'dev', 'v0'],
+      ['rule', 'del', 'priority', '5555'],
+      ['route', 'get', '10.250.0.1', 'oif', 'v1'],
+    ];
+    for (const c of cases) {
+      const r = await nlkit(['-n', mine, ...c]);
+      const ref = ipRun(theirs, c);
+      expect({ c: c.join(' '), code: r.code, stderr: r.stderr }).toEqual({ c: c.join(' '), code: ref.code, stderr: ref.stderr });
+    }
+    expect(kernelState(mine)).toEqual(kernelState(theirs));
+  });
+
+  it('flushes addresses and routes as ip does', async () => {
+    for (const step of [
+      ['addr', 'flush', 'dev', 'v0'],
+      ['route', 'flush', 'table', '100'],
+      ['neigh', 'flush', 'dev', 'v0'],
+    ]) {
+      const r = await nlkit(['-n', mine, ...step]);
+      const ref = ipRun(theirs, step);
+      expect({ code: r.code, stderr: r.stderr }).toEqual({ code: ref.code, stderr: ref.stderr });
+    }
+    expect(kernelState(mine)).toEqual(kernelState(theirs));
+  });
+
+  it('adds, lists and deletes named namespaces', async () => {
+    const name = `nlkit-t-ipnetns-${process.pid}`;
+    try {
+      expect((await nlkit(['netns', 'add', name])).code).toBe(0);
+      const listed = (await nlkit(['-j', 'netns', 'list'])).stdout;
+      expect((JSON.parse(listed) as { name: string }[]).map((n) => n.name)).toContain(name);
+      expect(ip(name, ['-j', 'link', 'show'])).toContain('"lo"');
+      expect((await nlkit(['netns', 'del', name])).code).toBe(0);
+      expect(existsSync(`/run/netns/${name}`)).toBe(false);
+    } finally {
+      await removeNetns(name);
+    }
+  });
+});
+
+describe('nlkit monitor', () => {
+  let ns: string;
+  beforeAll(async () => {
+    ns = await createNetns('ipmon');
+    ipBatch(ns, ['link add m0 type veth peer name m1', 'link set m0 up', 'link set m1 up', 'addr add 10.50.0.1/16 dev m0']);
+  });
+  afterAll(async () => {
+    await removeNetns(ns);
+  });
+
+  it('prints exactly one JSON line per event while 1000 routes and 100 links come and go', async () => {
+    const lines: string[] = [];
+    let partial = '';
+    const controller = new AbortController();
+    let ready!: () => void;
+    const listening = new Promise<void>((r) => (ready = r));
+    const running = nlkit(['-n', ns, '-j', 'monitor', 'link', 'route'], {
+      signal: controller.signal,
+      ready,
+      onStdout: (t) => {
+        partial += t;
+        const parts = partial.split('\n');
+        partial = parts.pop()!;
+        lines.push(...parts);
+      },
+    });
+    await listening;
+    // ip's own monitor (text: one event per line not starting with white space) counts the events too.
+    const ref = spawn('ip', ['-n', ns, 'monitor', 'link', 'route'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    let refText = '';
+    ref.stdout.on('data', (d: Buffer) => (refText += d.toString()));
+    await new Promise((r) => setTimeout(r, 300));
+    try {
+      const cmds: string[] = [];
+      for (let i = 0; i < 1000; i++) cmds.push(`route add 10.${60 + (i >> 8)}.${i & 255}.0/24 via 10.50.0.2`);
+      for (let i = 0; i < 100; i++) cmds.push(`link add d${i} type bridge`);
+      for (let i = 0; i < 1000; i++) cmds.push(`route del 10.${60 + (i >> 8)}.${i & 255}.0/24`);
+      for (let i = 0; i < 100; i++) cmds.push(`link del d${i}`);
+      ipBatch(ns, cmds);
+      const refCount = (): number => refText.split('\n').filter((l) => l !== '' && !/^\s/.test(l)).length;
+      const deadline = Date.now() + 20000;
+      let last = -1;
+      while (Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 200));
+        if (lines.length >= 2200 && lines.length === refCount() && lines.length === last) break;
+        last = lines.length;
+      }
+    } finally {
+      controller.abort();
+      ref.kill();
+    }
+    const r = await running;
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    const events = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    const routes = events.filter((e) => 'dst' in e);
+    const links = events.filter((e) => 'ifname' in e);
+    expect(routes.filter((e) => e.deleted !== true && String(e.dst).startsWith('10.6')).length).toBe(1000);
+    expect(routes.filter((e) => e.deleted === true && String(e.dst).startsWith('10.6')).length).toBe(1000);
+    expect(links.filter((e) => e.deleted === true).length).toBe(100);
+    expect(events.length).toBe(routes.length + links.length);
+    expect(events.length).toBe(refText.split('\n').filter((l) => l !== '' && !/^\s/.test(l)).length);
+  });
+});
+
+describe('the nlkit program', () => {
+  const main = path.join(root, 'dist/cli/main.js');
+  let ns: string;
+  beforeAll(async () => {
+    // Compile when dist is missing or older than the command's sources.
+    const src = path.join(root, 'src/cli/ip/index.ts');
+    if (!existsSync(main) || !existsSync(path.join(root, 'dist/cli/ip/index.js')) || statSync(path.join(root, 'dist/cli/ip/index.js')).mtimeMs < statSync(src).mtimeMs) {
+      execFileSync('npm', ['run', 'compile'], { cwd: root, stdio: 'ignore' });
+    }
+    ns = await createNetns('ipexe');
+    ip(ns, ['link', 'add', 'p0', 'type', 'veth', 'peer', 'name', 'p1']);
+  }, 180_000);
+  afterAll(async () => {
+    await removeNetns(ns);
+  });
+
+  function run(args: string[]): Run {
+    try {
+      const stdout = execFileSync(process.execPath, [main, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      return { code: 0, stdout, stderr: '' };
+    } catch (err) {
+      const e = err as { status: number; stdout: string; stderr: string };
+      return { code: e.status, stdout: e.stdout, stderr: e.stderr };
+    }
+  }
+
+  it('prints ip -j output as a process', () => {
+    const r = run(['-n', ns, '-j', 'link', 'show']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual(ipJson(ns, ['link', 'show']));
+    const pretty = run(['-n', ns, '-j', '-p', '-d', 'link', 'show', 'p0']);
+    expect(pretty.stdout).toContain('\n');
+    expect(JSON.parse(pretty.stdout)).toEqual(ipJson(ns, ['-d', 'link', 'show', 'p0']));
+  });
+
+  it('writes, and exits like ip on errors', () => {
+    expect(run(['-n', ns, 'addr', 'add', '10.9.9.1/24', 'dev', 'p0']).code).toBe(0);
+    expect(ipJson<{ addr_info: { local: string }[] }[]>(ns, ['-4', 'addr', 'show', 'dev', 'p0'])[0]!.addr_info[0]!.local).toBe('10.9.9.1');
+    const dup = run(['-n', ns, 'addr', 'add', '10.9.9.1/24', 'dev', 'p0']);
+    expect(dup).toEqual({ code: 2, stdout: '', stderr: 'Error: ipv4: Address already assigned.\n' });
+    const bad = run(['-n', ns, 'route', 'add', '10.0.0.0/99', 'dev', 'p0']);
+    expect(bad.code).toBe(255);
+    expect(bad.stderr).toBe('Error: any valid prefix is expected rather than "10.0.0.0/99".\n');
+  });
+});
