@@ -10,6 +10,8 @@ import { indexSpec, type Operation } from '../schema/model.js';
 /** Documentation strings of a spec, by operation and by attribute set / attribute. */
 export interface SpecDocs {
   readonly ops: ReadonlyMap<string, string>;
+  /** The operations as written in the YAML (which request / reply keys exist, reply equality). */
+  readonly rawOps: ReadonlyMap<string, Readonly<Record<string, unknown>>>;
   readonly attrs: ReadonlyMap<string, ReadonlyMap<string, string>>;
 }
 
@@ -23,8 +25,10 @@ function list(x: unknown): Y[] {
 export function readSpecDocs(yamlText: string): SpecDocs {
   const y = (parseYaml(yamlText) ?? {}) as Y;
   const ops = new Map<string, string>();
+  const rawOps = new Map<string, Y>();
   for (const op of list((y.operations as Y | undefined)?.list)) {
     if (typeof op.name === 'string' && typeof op.doc === 'string') ops.set(op.name, op.doc);
+    if (typeof op.name === 'string') rawOps.set(op.name, op);
   }
   const sets = list(y['attribute-sets']);
   const own = new Map<string, Map<string, string>>();
@@ -45,7 +49,7 @@ export function readSpecDocs(yamlText: string): SpecDocs {
     }
     attrs.set(s.name, m);
   }
-  return { ops, attrs };
+  return { ops, rawOps, attrs };
 }
 
 /** The modes of an operation in the order do, dump, event, notify (cli.py prints a Python set: its order varies from run to run). */
@@ -164,15 +168,28 @@ export function describeOperation(family: Family, op: Operation, docs: SpecDocs 
     }
   };
 
+  // What the YAML says, when it is at hand: cli.py prints a title for a
+  // request or reply that has an `attributes` key (even an empty one), and
+  // merges do and dump replies when the two are written identically.
+  const raw = docs?.rawOps.get(op.name);
+  const rawMode = (mode: 'do' | 'dump'): Y | undefined => (raw && typeof raw[mode] === 'object' && raw[mode] !== null ? (raw[mode] as Y) : undefined);
+  const hasAttrs = (mode: 'do' | 'dump', part: 'request' | 'reply'): boolean => {
+    const m = op[mode]?.[part];
+    if (!m) return false;
+    if (!raw) return m.attributes.length > 0;
+    const r = rawMode(mode)?.[part];
+    return typeof r === 'object' && r !== null && 'attributes' in r;
+  };
+
   const modeAttrs = (mode: 'do' | 'dump', consistent: boolean): void => {
     const m = op[mode];
     if (!m) return;
     const title = mode === 'do' ? 'Do' : 'Dump';
-    if (m.request && m.request.attributes.length) {
+    if (m.request && hasAttrs(mode, 'request')) {
       lines.push(`\n${title} request attributes:`);
       attrList(m.request.attributes, op.attributeSet!, 2, [op.attributeSet!]);
     }
-    if (m.reply && m.reply.attributes.length) {
+    if (m.reply && hasAttrs(mode, 'reply')) {
       const heading = consistent ? (mode === 'dump' ? 'Do and Dump' : undefined) : title;
       if (heading !== undefined) {
         lines.push(`\n${heading} reply attributes:`);
@@ -186,7 +203,9 @@ export function describeOperation(family: Family, op: Operation, docs: SpecDocs 
   if (doc !== undefined) lines.push(doc);
   const doReply = op.do?.reply;
   const dumpReply = op.dump?.reply;
-  const consistent = doReply !== undefined && dumpReply !== undefined && sameReply(doReply.attributes, dumpReply.attributes);
+  const consistent = raw
+    ? rawMode('do')?.reply !== undefined && deepEqual(rawMode('do')!.reply, rawMode('dump')?.reply)
+    : doReply !== undefined && dumpReply !== undefined && doReply.value === dumpReply.value && sameReply(doReply.attributes, dumpReply.attributes);
   modeAttrs('do', consistent);
   modeAttrs('dump', consistent);
   if (op.event && op.attributeSet !== undefined) {
@@ -207,4 +226,15 @@ export function describeOperation(family: Family, op: Operation, docs: SpecDocs 
 
 function sameReply(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/** Python's == on parsed YAML (dicts, lists, scalars). */
+function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  return ka.every((k) => Object.hasOwn(b, k) && deepEqual((a as Y)[k], (b as Y)[k]));
 }
