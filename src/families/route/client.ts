@@ -255,7 +255,12 @@ export class RouteTableClient {
     const client = (r: Route): boolean =>
       routeMatches(r, { ...(filter.family !== undefined ? { family: filter.family } : {}), ...(filter.scope !== undefined ? { scope: filter.scope } : {}) }, undefined) &&
       !r.flags.includes('cloned');
-    yield* stream(this.ctx.route, 'getroute', req, decodeRoute, kernel, client, options);
+    try {
+      yield* stream(this.ctx.route, 'getroute', req, decodeRoute, kernel, client, options);
+    } catch (err) {
+      // A table that does not exist yet is an empty one ("FIB table does not exist").
+      if (!(filter.table !== undefined && isErrno(err, ENOENT))) throw err;
+    }
   }
 
   /** All routes, as an array. */
