@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RouteClient, type Link } from '../../src/families/route/index.js';
 import { canUseKernel, createNetns, ip, ipBatch, ipJson, removeNetns } from '../helpers/kernel.js';
 
+// ip -j output, read loosely.
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const SETUP = [
@@ -119,7 +120,7 @@ describe.skipIf(!canUseKernel)('route clients read what ip -j shows', () => {
 
   it('lists the addresses ip lists', async () => {
     const ours = await rt.addresses.listAll();
-    const theirs = ipJson<J[]>(ns!, ['addr', 'show']).flatMap((l) => (l.addr_info as J[]).map((a) => ({ ...a, ifindex: l.ifindex })));
+    const theirs = ipJson<J[]>(ns!, ['addr', 'show']).flatMap((l) => (l.addr_info as J[]).map((a): J => ({ ...a, ifindex: l.ifindex })));
     expect(ours.length).toBe(theirs.length);
     for (const t of theirs) {
       const a = ours.find((x) => x.index === t.ifindex && x.address === t.local && x.prefixLength === t.prefixlen);
