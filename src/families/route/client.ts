@@ -446,8 +446,9 @@ export class RuleClient {
 
 /**
  * Namespace ids: the numbers this namespace gives its peers (`ip netns
- * list-id`, `set`). The kernel does not change an assigned id: there is no
- * replace or change.
+ * list-id`, `ip netns set`). The kernel neither changes nor removes an
+ * assigned id (RTM_DELNSID exists only as a notification, sent when the peer
+ * goes away): there is no replace, change or delete.
  */
 export class NsidClient {
   /** @internal */
@@ -477,10 +478,6 @@ export class NsidClient {
     await withNetnsAttr(netns, (attr) => this.ctx.link.request('newnsid', { family: AF_UNSPEC, nsid, ...attr }, options));
   }
 
-  /** Removes an id. */
-  async delete(nsid: number, options: RouteCallOptions = {}): Promise<void> {
-    await this.ctx.link.request('delnsid', { family: AF_UNSPEC, nsid: checkInt(nsid, 'nsid', 0, 0x7fffffff) }, options);
-  }
 }
 
 async function withNetnsAttr<T>(netns: string | { pid: number } | { fd: number }, run: (attr: Obj) => Promise<T>): Promise<T> {
