@@ -213,6 +213,14 @@ describe.skipIf(!canUseKernel)('route clients read what ip -j shows', () => {
     }
   });
 
+  it('refuses an unknown device name before writing anything', async () => {
+    const err = await rt.addresses.add({ dev: 'nosuchdev', address: '10.9.9.9/24' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RangeError);
+    expect((err as Error).message).toBe("dev: no link named 'nosuchdev'");
+    const err2 = await rt.routes.add({ dst: '10.9.9.0/24', dev: 'va0', nexthops: [{ dev: 'va0', weight: 0 }] }).catch((e: unknown) => e);
+    expect((err2 as Error).message).toBe('nexthops[0].weight must be in 1..256, got 0');
+  });
+
   it('reads netconf and nsid', async () => {
     const conf = await rt.netconf.listAll('inet');
     const all = conf.find((c) => c.ifindex === 'all')!;
