@@ -4,7 +4,7 @@
 // is sent.
 import { parseIPv4, parseIPv6, parseMac } from '../../core/address.js';
 import { AF_INET, AF_INET6, AF_UNSPEC } from '../../core/constants.js';
-import { usage } from './context.js';
+import { CommandError, usage } from './context.js';
 import { parseNumber } from './names.js';
 
 /** ip's matches(): `arg` is a non-empty prefix of `keyword`. */
@@ -71,13 +71,13 @@ export interface InetAddr {
 export function parseAddr(s: string, family: number, what = 'address'): InetAddr {
   const fam = s.includes(':') ? AF_INET6 : AF_INET;
   if (family !== AF_UNSPEC && family !== fam && family !== 17 && family !== 7) {
-    throw usage(`Error: ${family === AF_INET ? 'inet' : 'inet6'} address is expected rather than "${s}".`);
+    throw new CommandError(`Error: ${family === AF_INET ? 'inet' : 'inet6'} address is expected rather than "${s}".`, 1);
   }
   try {
     const bytes = fam === AF_INET ? parseIPv4(s) : parseIPv6(s);
     return { family: fam, bytes, bitlen: -1, text: s };
   } catch {
-    throw usage(`Error: ${family === AF_INET6 ? 'inet6' : family === AF_INET ? 'inet' : 'any valid'} ${what} is expected rather than "${s}".`);
+    throw new CommandError(`Error: ${family === AF_INET6 ? 'inet6' : family === AF_INET ? 'inet' : 'any valid'} ${what} is expected rather than "${s}".`, 1);
   }
 }
 
@@ -90,8 +90,9 @@ export function parsePrefix(s: string, family: number, what = 'prefix'): InetAdd
   const slash = s.indexOf('/');
   const addrText = slash >= 0 ? s.slice(0, slash) : s;
   const fam = addrText.includes(':') ? AF_INET6 : AF_INET;
+  // ip's get_prefix() ends the program with exit(1), not invarg()'s 255.
   const bad = (): never => {
-    throw usage(`Error: ${family === AF_INET6 ? 'inet6' : family === AF_INET ? 'inet' : 'any valid'} ${what} is expected rather than "${s}".`);
+    throw new CommandError(`Error: ${family === AF_INET6 ? 'inet6' : family === AF_INET ? 'inet' : 'any valid'} ${what} is expected rather than "${s}".`, 1);
   };
   if (family !== AF_UNSPEC && family !== fam) bad();
   let bytes: Uint8Array;

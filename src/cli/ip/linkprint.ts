@@ -96,7 +96,8 @@ function bridgeId(a: Attr): string {
   // struct ifla_bridge_id { __u8 prio[2]; __u8 addr[6]; } as br_dump_bridge_id prints it.
   const b = a.bytes;
   const hex = (x: number | undefined): string => (x ?? 0).toString(16).padStart(2, '0');
-  return `${hex(b[0])}${hex(b[1])}.${formatMac(b.subarray(2, 8))}`;
+  // The address part is ether_ntoa()'s: bytes in hex without leading zeros.
+  return `${hex(b[0])}${hex(b[1])}.${[...b.subarray(2, 8)].map((x) => x.toString(16)).join(':')}`;
 }
 
 function hex0x(v: number): string {

@@ -82,7 +82,8 @@ export async function runMonitor(ctx: IpContext, argv: string[]): Promise<number
       switch (m.type) {
         case C.RTM_NEWLINK:
         case C.RTM_DELLINK:
-          printLink(ctx, p, m, { doLink: true, showQueue: false });
+          // ipmonitor prints links as `ip address` does (no mode, no queue length).
+          printLink(ctx, p, m, { doLink: false, showQueue: false });
           if (m.type === C.RTM_NEWLINK) ctx.rememberLink(m);
           else ctx.forgetLink(new Header(m).s32(4));
           break;
