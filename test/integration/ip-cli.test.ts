@@ -81,6 +81,11 @@ async function expectSameAsIp(ns: string, args: string[], retries = 0): Promise<
     if (JSON.stringify(mine) === JSON.stringify(theirs) || i >= retries) break;
     await new Promise((r) => setTimeout(r, 200));
   }
+  // Long lists: show the first element that differs rather than the whole list.
+  if (Array.isArray(mine) && Array.isArray(theirs) && mine.length === theirs.length) {
+    const i = mine.findIndex((x, j) => JSON.stringify(x) !== JSON.stringify(theirs[j]));
+    if (i >= 0) expect({ args: args.join(' '), index: i, item: mine[i] }).toEqual({ args: args.join(' '), index: i, item: theirs[i] });
+  }
   expect(mine).toEqual(theirs);
 }
 
