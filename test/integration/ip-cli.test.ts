@@ -61,11 +61,11 @@ function quietIpv6(ns: string): void {
   execFileSync('ip', ['netns', 'exec', ns, 'sh', '-c', 'for k in accept_dad router_solicitations; do for c in all default; do echo 0 > /proc/sys/net/ipv6/conf/$c/$k; done; done']);
 }
 
-// Values that run with the clock between two listings: bridge timers and
+// Values that run with the clock between two listings: bridge timers, route expiry and
 // finite address lifetimes. Both sides get the same placeholder.
 function clockFree(v: unknown): unknown {
   return JSON.parse(JSON.stringify(v), (k, x: unknown) => {
-    if (/_timer$/.test(k)) return 'TIMER';
+    if (/_timer$/.test(k) || k === 'expires') return 'TIMER';
     if ((k === 'valid_life_time' || k === 'preferred_life_time') && x !== 4294967295) return 'LFT';
     return x;
   });
