@@ -126,7 +126,7 @@ describe.skipIf(!canUseKernel)('route events', () => {
     expect(lines.length).toBe(50_000);
     await ipBatchAsync(ns!, lines);
     ip(ns!, ['route', 'add', '10.99.0.0/24', 'via', '10.1.0.2', 'table', '100']);
-    await sawSentinel;
+    await Promise.race([sawSentinel, consumer]);
     const fresh = await rt.routes.listAll({ table: 100, family: 'inet' });
     expect(fresh.length).toBe(5_002);
     expect(watch.resyncs).toBeGreaterThan(0);

@@ -1,7 +1,9 @@
 // Events: monitor() turns rtnetlink notifications into typed events;
 // watch() keeps a live view of one table (subscribe, then dump, then
 // changes; after an overrun, dump again and yield the differences).
-import { DumpInterruptedError } from '../../core/errors.js';
+import { DumpInterruptedError, NetlinkError } from '../../core/errors.js';
+
+const ENOBUFS = 105;
 import type { MessageView } from '../../core/message.js';
 import { NetlinkSocket, type OpenOptions } from '../../io/socket.js';
 import { isOverrun, type Overrun, type Subscription } from '../../io/subscription.js';
@@ -290,13 +292,21 @@ export class Watch<T> implements AsyncIterableIterator<WatchEvent<T>> {
     return (KEYS[this.kind] as (t: T) => string)(t);
   }
 
-  /** A dump retried until the kernel does not flag it as interrupted. */
+  /**
+   * A dump retried until the kernel neither flags it as interrupted nor
+   * refuses to start it because the receive buffer is full of events
+   * (ENOBUFS from netlink_dump_start: the subscription is being drained).
+   */
   private async dump(): Promise<Map<string, T>> {
     for (;;) {
       try {
         const list = await this.dumpAll();
         return new Map(list.map((t) => [this.key(t), t] as const));
       } catch (err) {
+        if (err instanceof NetlinkError && err.errno === ENOBUFS) {
+          await new Promise<void>((resolve) => setTimeout(resolve, 1));
+          continue;
+        }
         if (!(err instanceof DumpInterruptedError)) throw err;
       }
     }
@@ -321,18 +331,38 @@ export class Watch<T> implements AsyncIterableIterator<WatchEvent<T>> {
   }
 
   /**
-   * Dumps, then applies what the subscription queued meanwhile; again while
-   * an overrun shows up among those (the kernel dropped events).
+   * Dumps, then applies what the subscription received meanwhile; again
+   * while an overrun shows up among those (the kernel dropped events).
+   * The dump and the subscription share the socket: the subscription is
+   * drained while the dump runs, or a full subscription queue would pause
+   * the socket and the dump with it.
    */
   private async fresh(): Promise<Map<string, T>> {
     for (;;) {
-      const view = await this.dump();
+      const received: Array<MessageView | Overrun> = [];
+      let dumping = true;
+      const drain = (async (): Promise<void> => {
+        for (;;) {
+          while (this.sub.queued > 0) {
+            const r = await this.sub.next();
+            if (r.done) return;
+            received.push(r.value);
+          }
+          if (!dumping) return;
+          await new Promise<void>((resolve) => setTimeout(resolve, 1));
+        }
+      })();
+      let view: Map<string, T>;
+      try {
+        view = await this.dump();
+      } finally {
+        dumping = false;
+        await drain;
+      }
       let lost = false;
-      while (this.sub.queued > 0) {
-        const r = await this.sub.next();
-        if (r.done) break;
-        if (isOverrun(r.value)) lost = true;
-        else this.apply(view, r.value);
+      for (const item of received) {
+        if (isOverrun(item)) lost = true;
+        else this.apply(view, item);
       }
       if (!lost) return view;
     }
