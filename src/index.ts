@@ -25,3 +25,6 @@ export { generatedFamilies, type GeneratedFamilyName } from './families/generate
 export * as genl from './families/genl/index.js';
 export * as netfilter from './families/netfilter/index.js';
 export * from './families/custom/index.js';
+export * as route from './families/route/index.js';
+export { RouteClient } from './families/route/index.js';
+export { applyOverlay } from './schema/load.js';
