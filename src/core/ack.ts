@@ -40,7 +40,12 @@ export interface Acknowledgement {
   extAck: ExtAck | undefined;
 }
 
-function readPolicy(r: AttributeReader): ExtAckPolicy {
+/**
+ * Decodes the NL_POLICY_TYPE_ATTR_* attributes that describe how the kernel
+ * validates one attribute: in an extended ack (NLMSGERR_ATTR_POLICY) and in
+ * generic netlink policy dumps (CTRL_ATTR_POLICY) alike.
+ */
+export function readPolicyAttributes(r: AttributeReader): ExtAckPolicy {
   const policy: ExtAckPolicy = {};
   while (r.next()) {
     switch (r.type) {
@@ -77,7 +82,7 @@ export function parseExtAck(buffer: Uint8Array, start: number, end: number, dv?:
       case NLMSGERR_ATTR_MSG: ack.message = r.string(); break;
       case NLMSGERR_ATTR_OFFS: ack.offset = r.u32(); break;
       case NLMSGERR_ATTR_COOKIE: ack.cookie = r.binary(); break;
-      case NLMSGERR_ATTR_POLICY: ack.policy = readPolicy(r.nested('policy')); break;
+      case NLMSGERR_ATTR_POLICY: ack.policy = readPolicyAttributes(r.nested('policy')); break;
       case NLMSGERR_ATTR_MISS_TYPE: ack.missingType = r.u32(); break;
       case NLMSGERR_ATTR_MISS_NEST: ack.missingNest = r.u32(); break;
       default: break;

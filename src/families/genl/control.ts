@@ -13,20 +13,11 @@ import {
   GENL_HDRLEN,
   GENL_ID_CTRL,
   NL_ATTR_TYPE_NAMES,
-  NL_POLICY_TYPE_ATTR_BITFIELD32_MASK,
-  NL_POLICY_TYPE_ATTR_MASK,
-  NL_POLICY_TYPE_ATTR_MAX_LENGTH,
-  NL_POLICY_TYPE_ATTR_MAX_VALUE_S,
-  NL_POLICY_TYPE_ATTR_MAX_VALUE_U,
-  NL_POLICY_TYPE_ATTR_MIN_LENGTH,
-  NL_POLICY_TYPE_ATTR_MIN_VALUE_S,
-  NL_POLICY_TYPE_ATTR_MIN_VALUE_U,
-  NL_POLICY_TYPE_ATTR_POLICY_IDX,
-  NL_POLICY_TYPE_ATTR_POLICY_MAXTYPE,
   NLM_F_DUMP,
   NLM_F_REQUEST,
 } from '../../core/constants.js';
 import type { AttributeReader } from '../../core/attributes.js';
+import { readPolicyAttributes } from '../../core/ack.js';
 import type { MessageView } from '../../core/message.js';
 import { MessageWriter } from '../../core/writer.js';
 import type { CallOptions, NetlinkSocket } from '../../io/socket.js';
@@ -224,28 +215,8 @@ export function getPolicyRequest(familyId: number, op?: number): Uint8Array {
 }
 
 function decodeAttributePolicy(r: AttributeReader): AttributePolicy {
-  const p: AttributePolicy = { type: 'invalid' };
-  while (r.next()) {
-    switch (r.type) {
-      case 1: {
-        const t = r.u32();
-        p.type = NL_ATTR_TYPE_NAMES[t] ?? `type-${t}`;
-        break;
-      }
-      case NL_POLICY_TYPE_ATTR_MIN_VALUE_S: p.minValue = r.s64(); break;
-      case NL_POLICY_TYPE_ATTR_MAX_VALUE_S: p.maxValue = r.s64(); break;
-      case NL_POLICY_TYPE_ATTR_MIN_VALUE_U: p.minValue = r.u64(); break;
-      case NL_POLICY_TYPE_ATTR_MAX_VALUE_U: p.maxValue = r.u64(); break;
-      case NL_POLICY_TYPE_ATTR_MIN_LENGTH: p.minLength = r.u32(); break;
-      case NL_POLICY_TYPE_ATTR_MAX_LENGTH: p.maxLength = r.u32(); break;
-      case NL_POLICY_TYPE_ATTR_POLICY_IDX: p.policyIndex = r.u32(); break;
-      case NL_POLICY_TYPE_ATTR_POLICY_MAXTYPE: p.maxType = r.u32(); break;
-      case NL_POLICY_TYPE_ATTR_BITFIELD32_MASK: p.bitfield32Mask = r.u32(); break;
-      case NL_POLICY_TYPE_ATTR_MASK: p.mask = r.u64(); break;
-      default: break; // NL_POLICY_TYPE_ATTR_PAD and types from newer kernels
-    }
-  }
-  return p;
+  const { type, ...rest } = readPolicyAttributes(r);
+  return { type: (type ?? 'invalid') as AttributePolicy['type'], ...rest };
 }
 
 /** What one CTRL_CMD_GETPOLICY message carries. */
