@@ -1009,8 +1009,12 @@ export class DumpOperation {
         this.socket.finishDump(this, err as Error);
         return;
       }
-      // An ACK for a dump (the caller set NLM_F_ACK) carries nothing; a failure ends it.
+      // The kernel never acknowledges a dump it runs (netlink_rcv_skb skips the
+      // ack when netlink_dump_start returns -EINTR), so an ACK means it answered
+      // the request as a `do` (e.g. NFT_MSG_GETGEN, which ignores NLM_F_DUMP):
+      // nothing else follows, the dump is over. A failure ends it too.
       if (ack.errno !== 0) this.socket.finishDump(this, this.socket.kernelError(ack.errno, ack.extAck, this.seq!, this.sent!, this.options));
+      else this.socket.finishDump(this);
     }
     // NLMSG_NOOP and NLMSG_OVERRUN carry nothing for the caller.
   }
