@@ -354,7 +354,7 @@ async function ynl(argv: readonly string[], io: CommandIO): Promise<number> {
   const doOp = doName !== undefined ? checkOperation(family, doName, 'do') : undefined;
   const dumpOp = dumpName !== undefined ? checkOperation(family, dumpName, 'dump') : undefined;
   if (doOp && !policy) encodeRequest(probe.reset(), family, input, doOp.op, doOp.mode, attrs, NLM_F_REQUEST | NLM_F_ACK | extraFlags, probeId, '--json');
-  if (dumpOp && !policy) encodeRequest(probe.reset(), family, input, dumpOp.op, dumpOp.mode, attrs, NLM_F_REQUEST | NLM_F_DUMP, probeId, '--json');
+  if (dumpOp && !policy) encodeRequest(probe.reset(), family, input, dumpOp.op, dumpOp.mode, attrs, NLM_F_REQUEST | NLM_F_ACK | NLM_F_DUMP, probeId, '--json');
   const multiOps = multi.map(([name, text], i) => {
     const checked = checkOperation(family, name, 'do');
     const value = jsonArgument(text, `--multi ${name}`);
@@ -437,7 +437,7 @@ async function ynl(argv: readonly string[], io: CommandIO): Promise<number> {
       const { op, mode } = dumpOp;
       const list = await kernel(op.spec, async () => {
         w.reset();
-        mode.encodeRequest(w, input.request(op.spec, attrs), { flags: NLM_F_REQUEST | NLM_F_DUMP, ...(familyId !== undefined ? { familyId } : {}) });
+        mode.encodeRequest(w, input.request(op.spec, attrs), { flags: NLM_F_REQUEST | NLM_F_ACK | NLM_F_DUMP, ...(familyId !== undefined ? { familyId } : {}) });
         const out: PyValue[] = [];
         for await (const batch of client.socket.dump(w.finishCopy(), { ...requestOptions(op.name), retry: 3 }).batches()) {
           for (const m of batch) out.push(shaper.message(op.spec, m, mode.decodeReply(m)));
