@@ -83,9 +83,26 @@ const WORDSEP = new RegExp(
   `(${WS}+|(?<=${WP})-{2,}(?=\\w)|${NWS}+?(?:-(?:(?<=${LT}{2}-)|(?<=${LT}-${LT}-))(?=${LT}-?${LT})|(?=${WS}|$)|(?<=${WP})(?=-{2,}\\w)))`,
 );
 
+/** str.expandtabs(8): a tab moves to the next multiple of 8 columns; a line break restarts the count. */
+function expandTabs(text: string): string {
+  let out = '';
+  let col = 0;
+  for (const ch of text) {
+    if (ch === '\t') {
+      const n = 8 - (col % 8);
+      out += ' '.repeat(n);
+      col += n;
+    } else {
+      out += ch;
+      col = ch === '\n' || ch === '\r' ? 0 : col + 1;
+    }
+  }
+  return out;
+}
+
 /** textwrap.fill(text, width, initial_indent=indent, subsequent_indent=indent). */
 export function textwrapFill(text: string, width: number, indent: string): string {
-  const munged = text.replace(/\t/g, '        ').replace(/[\t\n\x0b\x0c\r]/g, ' ');
+  const munged = expandTabs(text).replace(/[\t\n\x0b\x0c\r]/g, ' ');
   const chunks = munged.split(WORDSEP).filter((c) => c !== '');
   chunks.reverse();
   const lines: string[] = [];

@@ -158,7 +158,8 @@ function failure(message: string): CommandError {
 
 interface Loaded {
   family: Family;
-  docs: SpecDocs | undefined;
+  /** The spec's documentation (parsed from the YAML on first use: only listings and errors need it). */
+  docs(): SpecDocs | undefined;
 }
 
 async function loadFamily(values: Map<string, unknown>): Promise<Loaded> {
@@ -173,7 +174,8 @@ async function loadFamily(values: Map<string, unknown>): Promise<Loaded> {
     }
     try {
       const family = compileFamily(loadSpec(spec));
-      return { family, docs: readSpecDocs(text) };
+      let docs: SpecDocs | undefined;
+      return { family, docs: () => (docs ??= readSpecDocs(text)) };
     } catch (err) {
       throw usage(`invalid spec: ${(err as Error).message}`);
     }
@@ -183,7 +185,7 @@ async function loadFamily(values: Map<string, unknown>): Promise<Loaded> {
   const loaders = generatedFamilies as Record<string, (() => Promise<Family>) | undefined>;
   const load = Object.hasOwn(loaders, key) ? loaders[key] : undefined;
   if (!load) throw usage(`unknown family '${name}' (families: ${Object.keys(generatedFamilies).join(', ')})`);
-  return { family: await load(), docs: undefined };
+  return { family: await load(), docs: () => undefined };
 }
 
 /** The pprint width cli.py uses: shutil.get_terminal_size().columns. */
@@ -379,7 +381,7 @@ async function ynl(argv: readonly string[], io: CommandIO): Promise<number> {
   // Listings need no socket.
   if (values.get('listOps')) io.stdout(listOperations(family, false));
   if (values.get('listMsgs')) io.stdout(listOperations(family, true));
-  if (listOp) io.stdout(describeOperation(family, listOp, docs, { width, color: io.stdoutIsTTY }));
+  if (listOp) io.stdout(describeOperation(family, listOp, docs(), { width, color: io.stdoutIsTTY }));
   if (!doOp && !dumpOp && multi.length === 0 && groups.length === 0) return 0;
 
   let client: FamilyClient;
@@ -400,7 +402,7 @@ async function ynl(argv: readonly string[], io: CommandIO): Promise<number> {
       try {
         return await run();
       } catch (err) {
-        if (err instanceof NetlinkError) throw new CommandError(`${formatNetlinkError(err, op, docs)}\n`, 1);
+        if (err instanceof NetlinkError) throw new CommandError(`${formatNetlinkError(err, op, docs())}\n`, 1);
         if (err instanceof YnlDecodeError) throw failure(err.message);
         throw failure((err as Error).message);
       }
