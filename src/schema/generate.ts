@@ -307,7 +307,7 @@ class Generator {
   private memberRead(m: StructMember): string {
     const at = m.offset === 0 ? 's' : `s + ${num(m.offset)}`;
     if (isFixedInt(m.type)) {
-      const read = m.type === 'u8' || m.type === 's8' ? `dv.${READ[m.type]}(${at})` : `dv.${READ[m.type]}(${at}, ${le(m.byteOrder)})`;
+      const read = m.type === 'u8' || m.type === 's8' ? `dv.${READ[m.type]}(${at})` : m.type === 'u64' ? `${this.r('rdU64')}(dv, ${at}, ${le(m.byteOrder)})` : `dv.${READ[m.type]}(${at}, ${le(m.byteOrder)})`;
       return this.mapRead(m, read);
     }
     if (m.type === 'string') return `${this.r('str')}(b, ${at}, ${num(m.size)})`;
@@ -378,7 +378,7 @@ class Generator {
     if (isFixedInt(type)) {
       const size = INT_SIZE[type];
       pre = need(size);
-      const read = size === 1 ? `dv.${READ[type]}(ds)` : `dv.${READ[type]}(ds, ${le(a.byteOrder)})`;
+      const read = size === 1 ? `dv.${READ[type]}(ds)` : type === 'u64' ? `${this.r('rdU64')}(dv, ds, ${le(a.byteOrder)})` : `dv.${READ[type]}(ds, ${le(a.byteOrder)})`;
       expr = this.mapRead(a, read);
     } else {
       switch (type) {
@@ -511,7 +511,7 @@ class Generator {
     const ctx = S(`${set.name}.${a.name}`);
     const m = this.recordLengthMember(a);
     const at = m.offset === 0 ? 'p' : `p + ${num(m.offset)}`;
-    const read = m.size === 1 ? `dv.${READ[m.type as FixedIntType]}(${at})` : `dv.${READ[m.type as FixedIntType]}(${at}, ${le(m.byteOrder)})`;
+    const read = m.size === 1 ? `dv.${READ[m.type as FixedIntType]}(${at})` : m.type === 'u64' ? `${this.r('rdU64')}(dv, ${at}, ${le(m.byteOrder)})` : `dv.${READ[m.type as FixedIntType]}(${at}, ${le(m.byteOrder)})`;
     const size = num(v.header!.size);
     this.emit(
       `function ${name}(b${this.a('Uint8Array')}, dv${this.a('DataView')}, s${this.a('number')}, e${this.a('number')}, dep${this.a('number')}, sc${this.a('Scope | undefined')})${this.a('Obj[]')} {\n` +
@@ -544,7 +544,7 @@ class Generator {
     const name = this.fresh('ba');
     const type = a.subType as FixedIntType;
     const size = INT_SIZE[type];
-    const read = size === 1 ? `dv.${READ[type]}(q)` : `dv.${READ[type]}(q, ${le(a.byteOrder)})`;
+    const read = size === 1 ? `dv.${READ[type]}(q)` : type === 'u64' ? `${this.r('rdU64')}(dv, q, ${le(a.byteOrder)})` : `dv.${READ[type]}(q, ${le(a.byteOrder)})`;
     this.emit(
       `function ${name}(b${this.a('Uint8Array')}, dv${this.a('DataView')}, s${this.a('number')}, l${this.a('number')})${this.a('unknown[]')} {\n` +
       `  const out${this.a('unknown[]')} = [];\n  for (let q = s; q + ${num(size)} <= s + l; q += ${num(size)}) out.push(${this.mapRead(a, read)});\n  return out;\n}`,
@@ -561,7 +561,7 @@ class Generator {
       item = `const it${this.a('Obj')} = {}; it[t] = d${this.setIds.get(a.nestedAttributes!)!}(b, dv, ds, ds + dl, dep + 1, sc); out.push(it);`;
     } else if (isFixedInt(sub)) {
       const size = INT_SIZE[sub];
-      const read = size === 1 ? `dv.${READ[sub]}(ds)` : `dv.${READ[sub]}(ds, ${le(a.byteOrder)})`;
+      const read = size === 1 ? `dv.${READ[sub]}(ds)` : sub === 'u64' ? `${this.r('rdU64')}(dv, ds, ${le(a.byteOrder)})` : `dv.${READ[sub]}(ds, ${le(a.byteOrder)})`;
       item = `if (dl < ${num(size)}) throw ${this.r('tooShort')}(dl, ${num(size)}, ds - 4, ${ctx}); out.push(${this.mapRead(a, read)});`;
     } else {
       item = `out.push(${this.binaryRead(a.displayHint, 'ds', 'dl')});`;

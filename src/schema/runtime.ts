@@ -165,6 +165,14 @@ export function flagNames(names: readonly (string | undefined)[], v: number | bi
     }
     return out;
   }
+  if (v >= 0 && v <= 0xffffffff) {
+    // The common case: 32-bit flag words, walked with integer bit operations.
+    let w = v >>> 0;
+    for (let bit = 0; w !== 0; bit++, w >>>= 1) {
+      if (w & 1) out.push(names[bit] ?? 2 ** bit);
+    }
+    return out;
+  }
   for (let bit = 0; v !== 0 && bit < 53; bit++) {
     const m = 2 ** bit;
     if (v % (2 * m) >= m) {
@@ -173,6 +181,18 @@ export function flagNames(names: readonly (string | undefined)[], v: number | bi
     }
   }
   return out;
+}
+
+// Counters are mostly small (zero on a quiet link): small u64 values come from
+// a table of shared bigints instead of a new allocation each.
+const SMALL_BIGINTS: readonly bigint[] = Array.from({ length: 4096 }, (_, i) => BigInt(i));
+
+/** Reads a u64 as a bigint, sharing the bigints of small values. */
+export function rdU64(dv: DataView, at: number, le: boolean): bigint {
+  const lo = dv.getUint32(le ? at : at + 4, le);
+  const hi = dv.getUint32(le ? at + 4 : at, le);
+  if (hi === 0 && lo < 4096) return SMALL_BIGINTS[lo]!;
+  return dv.getBigUint64(at, le);
 }
 
 const HEX = Array.from({ length: 256 }, (_, i) => (i < 16 ? '0' : '') + i.toString(16));

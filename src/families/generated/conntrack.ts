@@ -23,6 +23,7 @@ import {
   object,
   own,
   putUnknown,
+  rdU64,
   str,
   text,
   tooDeep,
@@ -1729,8 +1730,8 @@ function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: if (dl < 8) throw tooShort(dl, 8, ds - 4, "counter-attrs.packets"); o["packets"] = dv.getBigUint64(ds, false); break;
-      case 2: if (dl < 8) throw tooShort(dl, 8, ds - 4, "counter-attrs.bytes"); o["bytes"] = dv.getBigUint64(ds, false); break;
+      case 1: if (dl < 8) throw tooShort(dl, 8, ds - 4, "counter-attrs.packets"); o["packets"] = rdU64(dv, ds, false); break;
+      case 2: if (dl < 8) throw tooShort(dl, 8, ds - 4, "counter-attrs.bytes"); o["bytes"] = rdU64(dv, ds, false); break;
       case 3: if (dl < 4) throw tooShort(dl, 4, ds - 4, "counter-attrs.packets-old"); o["packets-old"] = dv.getUint32(ds, LE); break;
       case 4: if (dl < 4) throw tooShort(dl, 4, ds - 4, "counter-attrs.bytes-old"); o["bytes-old"] = dv.getUint32(ds, LE); break;
       case 5: break;
@@ -1929,7 +1930,7 @@ function L5(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
     switch (t) {
       case 1: if (dl < 1) throw tooShort(dl, 1, ds - 4, "protoinfo-dccp-attrs.dccp-state"); o["dccp-state"] = dv.getUint8(ds); break;
       case 2: if (dl < 1) throw tooShort(dl, 1, ds - 4, "protoinfo-dccp-attrs.dccp-role"); o["dccp-role"] = dv.getUint8(ds); break;
-      case 3: if (dl < 8) throw tooShort(dl, 8, ds - 4, "protoinfo-dccp-attrs.dccp-handshake-seq"); o["dccp-handshake-seq"] = dv.getBigUint64(ds, false); break;
+      case 3: if (dl < 8) throw tooShort(dl, 8, ds - 4, "protoinfo-dccp-attrs.dccp-handshake-seq"); o["dccp-handshake-seq"] = rdU64(dv, ds, false); break;
       case 4: break;
       default: keepUnknown(o, t, b, ds, dl);
     }
@@ -2293,14 +2294,14 @@ function L15(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
       case 17: o["secmark"] = b.subarray(ds, ds + dl); break;
       case 18: if (dl < 2) throw tooShort(dl, 2, ds - 4, "conntrack-attrs.zone"); o["zone"] = dv.getUint16(ds, false); break;
       case 19: o["secctx"] = d12(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 20: if (dl < 8) throw tooShort(dl, 8, ds - 4, "conntrack-attrs.timestamp"); o["timestamp"] = dv.getBigUint64(ds, false); break;
+      case 20: if (dl < 8) throw tooShort(dl, 8, ds - 4, "conntrack-attrs.timestamp"); o["timestamp"] = rdU64(dv, ds, false); break;
       case 21: if (dl < 4) throw tooShort(dl, 4, ds - 4, "conntrack-attrs.mark-mask"); o["mark-mask"] = dv.getUint32(ds, false); break;
       case 22: o["labels"] = b.subarray(ds, ds + dl); break;
       case 23: o["labels-mask"] = b.subarray(ds, ds + dl); break;
       case 24: o["synproxy"] = d13(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 25: o["filter"] = d14(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 26: if (dl < 4) throw tooShort(dl, 4, ds - 4, "conntrack-attrs.status-mask"); o["status-mask"] = flagNames(N3, dv.getUint32(ds, false)); break;
-      case 27: if (dl < 8) throw tooShort(dl, 8, ds - 4, "conntrack-attrs.timestamp-event"); o["timestamp-event"] = dv.getBigUint64(ds, false); break;
+      case 27: if (dl < 8) throw tooShort(dl, 8, ds - 4, "conntrack-attrs.timestamp-event"); o["timestamp-event"] = rdU64(dv, ds, false); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
@@ -2435,14 +2436,14 @@ function L17(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
       case 17: o["secmark"] = b.subarray(ds, ds + dl); break;
       case 18: if (dl < 2) throw tooShort(dl, 2, ds - 4, "conntrack-attrs.zone"); o["zone"] = dv.getUint16(ds, false); break;
       case 19: o["secctx"] = d12(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 20: if (dl < 8) throw tooShort(dl, 8, ds - 4, "conntrack-attrs.timestamp"); o["timestamp"] = dv.getBigUint64(ds, false); break;
+      case 20: if (dl < 8) throw tooShort(dl, 8, ds - 4, "conntrack-attrs.timestamp"); o["timestamp"] = rdU64(dv, ds, false); break;
       case 21: if (dl < 4) throw tooShort(dl, 4, ds - 4, "conntrack-attrs.mark-mask"); o["mark-mask"] = dv.getUint32(ds, false); break;
       case 22: o["labels"] = b.subarray(ds, ds + dl); break;
       case 23: o["labels-mask"] = b.subarray(ds, ds + dl); break;
       case 24: o["synproxy"] = d13(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 25: o["filter"] = d14(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 26: if (dl < 4) throw tooShort(dl, 4, ds - 4, "conntrack-attrs.status-mask"); o["status-mask"] = flagNames(N3, dv.getUint32(ds, false)); break;
-      case 27: if (dl < 8) throw tooShort(dl, 8, ds - 4, "conntrack-attrs.timestamp-event"); o["timestamp-event"] = dv.getBigUint64(ds, false); break;
+      case 27: if (dl < 8) throw tooShort(dl, 8, ds - 4, "conntrack-attrs.timestamp-event"); o["timestamp-event"] = rdU64(dv, ds, false); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }

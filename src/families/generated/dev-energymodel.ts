@@ -17,6 +17,7 @@ import {
   keepUnknown,
   object,
   putUnknown,
+  rdU64,
   tooDeep,
   tooShort,
   unknownKey,
@@ -351,8 +352,8 @@ function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
     switch (t) {
       case 1: break;
       case 2: if (dl < 4) throw tooShort(dl, 4, ds - 4, "perf-domain.perf-domain-id"); o["perf-domain-id"] = dv.getUint32(ds, LE); break;
-      case 3: if (dl < 8) throw tooShort(dl, 8, ds - 4, "perf-domain.flags"); o["flags"] = flagNames(N1, dv.getBigUint64(ds, LE)); break;
-      case 4: if (dl < 8) throw tooShort(dl, 8, ds - 4, "perf-domain.cpus"); append(o, "cpus", dv.getBigUint64(ds, LE)); break;
+      case 3: if (dl < 8) throw tooShort(dl, 8, ds - 4, "perf-domain.flags"); o["flags"] = flagNames(N1, rdU64(dv, ds, LE)); break;
+      case 4: if (dl < 8) throw tooShort(dl, 8, ds - 4, "perf-domain.cpus"); append(o, "cpus", rdU64(dv, ds, LE)); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
@@ -421,11 +422,11 @@ function L2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
     p += (len + 3) & ~3;
     switch (t) {
       case 1: break;
-      case 2: if (dl < 8) throw tooShort(dl, 8, ds - 4, "perf-state.performance"); o["performance"] = dv.getBigUint64(ds, LE); break;
-      case 3: if (dl < 8) throw tooShort(dl, 8, ds - 4, "perf-state.frequency"); o["frequency"] = dv.getBigUint64(ds, LE); break;
-      case 4: if (dl < 8) throw tooShort(dl, 8, ds - 4, "perf-state.power"); o["power"] = dv.getBigUint64(ds, LE); break;
-      case 5: if (dl < 8) throw tooShort(dl, 8, ds - 4, "perf-state.cost"); o["cost"] = dv.getBigUint64(ds, LE); break;
-      case 6: if (dl < 8) throw tooShort(dl, 8, ds - 4, "perf-state.flags"); o["flags"] = flagNames(N0, dv.getBigUint64(ds, LE)); break;
+      case 2: if (dl < 8) throw tooShort(dl, 8, ds - 4, "perf-state.performance"); o["performance"] = rdU64(dv, ds, LE); break;
+      case 3: if (dl < 8) throw tooShort(dl, 8, ds - 4, "perf-state.frequency"); o["frequency"] = rdU64(dv, ds, LE); break;
+      case 4: if (dl < 8) throw tooShort(dl, 8, ds - 4, "perf-state.power"); o["power"] = rdU64(dv, ds, LE); break;
+      case 5: if (dl < 8) throw tooShort(dl, 8, ds - 4, "perf-state.cost"); o["cost"] = rdU64(dv, ds, LE); break;
+      case 6: if (dl < 8) throw tooShort(dl, 8, ds - 4, "perf-state.flags"); o["flags"] = flagNames(N0, rdU64(dv, ds, LE)); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }

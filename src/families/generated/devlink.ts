@@ -23,6 +23,7 @@ import {
   own,
   putBitfield32,
   putUnknown,
+  rdU64,
   readUint,
   str,
   text,
@@ -5399,16 +5400,16 @@ function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
       case 27: o["dpipe-tables"] = d8(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 28: append(o, "dpipe-table", d9(b, dv, ds, ds + dl, dep + 1, undefined)); break;
       case 29: o["dpipe-table-name"] = str(b, ds, dl); break;
-      case 30: if (dl < 8) throw tooShort(dl, 8, ds - 4, "devlink.dpipe-table-size"); o["dpipe-table-size"] = dv.getBigUint64(ds, LE); break;
+      case 30: if (dl < 8) throw tooShort(dl, 8, ds - 4, "devlink.dpipe-table-size"); o["dpipe-table-size"] = rdU64(dv, ds, LE); break;
       case 31: o["dpipe-table-matches"] = d10(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 32: o["dpipe-table-actions"] = d11(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 33: if (dl < 1) throw tooShort(dl, 1, ds - 4, "devlink.dpipe-table-counters-enabled"); o["dpipe-table-counters-enabled"] = dv.getUint8(ds); break;
       case 34: o["dpipe-entries"] = d12(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 35: append(o, "dpipe-entry", d13(b, dv, ds, ds + dl, dep + 1, undefined)); break;
-      case 36: if (dl < 8) throw tooShort(dl, 8, ds - 4, "devlink.dpipe-entry-index"); o["dpipe-entry-index"] = dv.getBigUint64(ds, LE); break;
+      case 36: if (dl < 8) throw tooShort(dl, 8, ds - 4, "devlink.dpipe-entry-index"); o["dpipe-entry-index"] = rdU64(dv, ds, LE); break;
       case 37: o["dpipe-entry-match-values"] = d14(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 38: o["dpipe-entry-action-values"] = d15(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 39: if (dl < 8) throw tooShort(dl, 8, ds - 4, "devlink.dpipe-entry-counter"); o["dpipe-entry-counter"] = dv.getBigUint64(ds, LE); break;
+      case 39: if (dl < 8) throw tooShort(dl, 8, ds - 4, "devlink.dpipe-entry-counter"); o["dpipe-entry-counter"] = rdU64(dv, ds, LE); break;
       case 40: append(o, "dpipe-match", d16(b, dv, ds, ds + dl, dep + 1, undefined)); break;
       case 41: append(o, "dpipe-match-value", d17(b, dv, ds, ds + dl, dep + 1, undefined)); break;
       case 42: if (dl < 4) throw tooShort(dl, 4, ds - 4, "devlink.dpipe-match-type"); o["dpipe-match-type"] = enumName(N12, dv.getUint32(ds, LE)); break;
@@ -5435,17 +5436,17 @@ function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
       case 63: o["resource-list"] = d25(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 64: append(o, "resource", d24(b, dv, ds, ds + dl, dep + 1, undefined)); break;
       case 65: o["resource-name"] = str(b, ds, dl); break;
-      case 66: if (dl < 8) throw tooShort(dl, 8, ds - 4, "devlink.resource-id"); o["resource-id"] = dv.getBigUint64(ds, LE); break;
-      case 67: if (dl < 8) throw tooShort(dl, 8, ds - 4, "devlink.resource-size"); o["resource-size"] = dv.getBigUint64(ds, LE); break;
-      case 68: if (dl < 8) throw tooShort(dl, 8, ds - 4, "devlink.resource-size-new"); o["resource-size-new"] = dv.getBigUint64(ds, LE); break;
+      case 66: if (dl < 8) throw tooShort(dl, 8, ds - 4, "devlink.resource-id"); o["resource-id"] = rdU64(dv, ds, LE); break;
+      case 67: if (dl < 8) throw tooShort(dl, 8, ds - 4, "devlink.resource-size"); o["resource-size"] = rdU64(dv, ds, LE); break;
+      case 68: if (dl < 8) throw tooShort(dl, 8, ds - 4, "devlink.resource-size-new"); o["resource-size-new"] = rdU64(dv, ds, LE); break;
       case 69: if (dl < 1) throw tooShort(dl, 1, ds - 4, "devlink.resource-size-valid"); o["resource-size-valid"] = dv.getUint8(ds); break;
-      case 70: if (dl < 8) throw tooShort(dl, 8, ds - 4, "devlink.resource-size-min"); o["resource-size-min"] = dv.getBigUint64(ds, LE); break;
-      case 71: if (dl < 8) throw tooShort(dl, 8, ds - 4, "devlink.resource-size-max"); o["resource-size-max"] = dv.getBigUint64(ds, LE); break;
-      case 72: if (dl < 8) throw tooShort(dl, 8, ds - 4, "devlink.resource-size-gran"); o["resource-size-gran"] = dv.getBigUint64(ds, LE); break;
+      case 70: if (dl < 8) throw tooShort(dl, 8, ds - 4, "devlink.resource-size-min"); o["resource-size-min"] = rdU64(dv, ds, LE); break;
+      case 71: if (dl < 8) throw tooShort(dl, 8, ds - 4, "devlink.resource-size-max"); o["resource-size-max"] = rdU64(dv, ds, LE); break;
+      case 72: if (dl < 8) throw tooShort(dl, 8, ds - 4, "devlink.resource-size-gran"); o["resource-size-gran"] = rdU64(dv, ds, LE); break;
       case 73: if (dl < 1) throw tooShort(dl, 1, ds - 4, "devlink.resource-unit"); o["resource-unit"] = enumName(N15, dv.getUint8(ds)); break;
-      case 74: if (dl < 8) throw tooShort(dl, 8, ds - 4, "devlink.resource-occ"); o["resource-occ"] = dv.getBigUint64(ds, LE); break;
-      case 75: if (dl < 8) throw tooShort(dl, 8, ds - 4, "devlink.dpipe-table-resource-id"); o["dpipe-table-resource-id"] = dv.getBigUint64(ds, LE); break;
-      case 76: if (dl < 8) throw tooShort(dl, 8, ds - 4, "devlink.dpipe-table-resource-units"); o["dpipe-table-resource-units"] = dv.getBigUint64(ds, LE); break;
+      case 74: if (dl < 8) throw tooShort(dl, 8, ds - 4, "devlink.resource-occ"); o["resource-occ"] = rdU64(dv, ds, LE); break;
+      case 75: if (dl < 8) throw tooShort(dl, 8, ds - 4, "devlink.dpipe-table-resource-id"); o["dpipe-table-resource-id"] = rdU64(dv, ds, LE); break;
+      case 76: if (dl < 8) throw tooShort(dl, 8, ds - 4, "devlink.dpipe-table-resource-units"); o["dpipe-table-resource-units"] = rdU64(dv, ds, LE); break;
       case 77: if (dl < 2) throw tooShort(dl, 2, ds - 4, "devlink.port-flavour"); o["port-flavour"] = enumName(N2, dv.getUint16(ds, LE)); break;
       case 78: if (dl < 4) throw tooShort(dl, 4, ds - 4, "devlink.port-number"); o["port-number"] = dv.getUint32(ds, LE); break;
       case 79: if (dl < 4) throw tooShort(dl, 4, ds - 4, "devlink.port-split-subport-number"); o["port-split-subport-number"] = dv.getUint32(ds, LE); break;
@@ -5455,15 +5456,15 @@ function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
       case 83: if (dl < 1) throw tooShort(dl, 1, ds - 4, "devlink.param-type"); o["param-type"] = enumName(N22, dv.getUint8(ds)); break;
       case 87: if (dl < 1) throw tooShort(dl, 1, ds - 4, "devlink.param-value-cmode"); o["param-value-cmode"] = enumName(N18, dv.getUint8(ds)); break;
       case 88: o["region-name"] = str(b, ds, dl); break;
-      case 89: if (dl < 8) throw tooShort(dl, 8, ds - 4, "devlink.region-size"); o["region-size"] = dv.getBigUint64(ds, LE); break;
+      case 89: if (dl < 8) throw tooShort(dl, 8, ds - 4, "devlink.region-size"); o["region-size"] = rdU64(dv, ds, LE); break;
       case 90: o["region-snapshots"] = d27(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 91: o["region-snapshot"] = d28(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 92: if (dl < 4) throw tooShort(dl, 4, ds - 4, "devlink.region-snapshot-id"); o["region-snapshot-id"] = dv.getUint32(ds, LE); break;
       case 93: o["region-chunks"] = d29(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 94: o["region-chunk"] = d30(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 95: o["region-chunk-data"] = b.subarray(ds, ds + dl); break;
-      case 96: if (dl < 8) throw tooShort(dl, 8, ds - 4, "devlink.region-chunk-addr"); o["region-chunk-addr"] = dv.getBigUint64(ds, LE); break;
-      case 97: if (dl < 8) throw tooShort(dl, 8, ds - 4, "devlink.region-chunk-len"); o["region-chunk-len"] = dv.getBigUint64(ds, LE); break;
+      case 96: if (dl < 8) throw tooShort(dl, 8, ds - 4, "devlink.region-chunk-addr"); o["region-chunk-addr"] = rdU64(dv, ds, LE); break;
+      case 97: if (dl < 8) throw tooShort(dl, 8, ds - 4, "devlink.region-chunk-len"); o["region-chunk-len"] = rdU64(dv, ds, LE); break;
       case 98: o["info-driver-name"] = str(b, ds, dl); break;
       case 99: o["info-serial-number"] = str(b, ds, dl); break;
       case 100: append(o, "info-version-fixed", d6(b, dv, ds, ds + dl, dep + 1, undefined)); break;
@@ -5482,16 +5483,16 @@ function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
       case 114: o["health-reporter"] = d32(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 115: o["health-reporter-name"] = str(b, ds, dl); break;
       case 116: if (dl < 1) throw tooShort(dl, 1, ds - 4, "devlink.health-reporter-state"); o["health-reporter-state"] = dv.getUint8(ds); break;
-      case 117: if (dl < 8) throw tooShort(dl, 8, ds - 4, "devlink.health-reporter-err-count"); o["health-reporter-err-count"] = dv.getBigUint64(ds, LE); break;
-      case 118: if (dl < 8) throw tooShort(dl, 8, ds - 4, "devlink.health-reporter-recover-count"); o["health-reporter-recover-count"] = dv.getBigUint64(ds, LE); break;
-      case 119: if (dl < 8) throw tooShort(dl, 8, ds - 4, "devlink.health-reporter-dump-ts"); o["health-reporter-dump-ts"] = dv.getBigUint64(ds, LE); break;
-      case 120: if (dl < 8) throw tooShort(dl, 8, ds - 4, "devlink.health-reporter-graceful-period"); o["health-reporter-graceful-period"] = dv.getBigUint64(ds, LE); break;
+      case 117: if (dl < 8) throw tooShort(dl, 8, ds - 4, "devlink.health-reporter-err-count"); o["health-reporter-err-count"] = rdU64(dv, ds, LE); break;
+      case 118: if (dl < 8) throw tooShort(dl, 8, ds - 4, "devlink.health-reporter-recover-count"); o["health-reporter-recover-count"] = rdU64(dv, ds, LE); break;
+      case 119: if (dl < 8) throw tooShort(dl, 8, ds - 4, "devlink.health-reporter-dump-ts"); o["health-reporter-dump-ts"] = rdU64(dv, ds, LE); break;
+      case 120: if (dl < 8) throw tooShort(dl, 8, ds - 4, "devlink.health-reporter-graceful-period"); o["health-reporter-graceful-period"] = rdU64(dv, ds, LE); break;
       case 121: if (dl < 1) throw tooShort(dl, 1, ds - 4, "devlink.health-reporter-auto-recover"); o["health-reporter-auto-recover"] = dv.getUint8(ds); break;
       case 122: o["flash-update-file-name"] = str(b, ds, dl); break;
       case 123: o["flash-update-component"] = str(b, ds, dl); break;
       case 124: o["flash-update-status-msg"] = str(b, ds, dl); break;
-      case 125: if (dl < 8) throw tooShort(dl, 8, ds - 4, "devlink.flash-update-status-done"); o["flash-update-status-done"] = dv.getBigUint64(ds, LE); break;
-      case 126: if (dl < 8) throw tooShort(dl, 8, ds - 4, "devlink.flash-update-status-total"); o["flash-update-status-total"] = dv.getBigUint64(ds, LE); break;
+      case 125: if (dl < 8) throw tooShort(dl, 8, ds - 4, "devlink.flash-update-status-done"); o["flash-update-status-done"] = rdU64(dv, ds, LE); break;
+      case 126: if (dl < 8) throw tooShort(dl, 8, ds - 4, "devlink.flash-update-status-total"); o["flash-update-status-total"] = rdU64(dv, ds, LE); break;
       case 127: if (dl < 2) throw tooShort(dl, 2, ds - 4, "devlink.port-pci-pf-number"); o["port-pci-pf-number"] = dv.getUint16(ds, LE); break;
       case 128: if (dl < 2) throw tooShort(dl, 2, ds - 4, "devlink.port-pci-vf-number"); o["port-pci-vf-number"] = dv.getUint16(ds, LE); break;
       case 129: o["stats"] = d33(b, dv, ds, ds + dl, dep + 1, undefined); break;
@@ -5502,21 +5503,21 @@ function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
       case 134: o["trap-metadata"] = d34(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 135: o["trap-group-name"] = str(b, ds, dl); break;
       case 136: if (dl < 1) throw tooShort(dl, 1, ds - 4, "devlink.reload-failed"); o["reload-failed"] = dv.getUint8(ds); break;
-      case 137: if (dl < 8) throw tooShort(dl, 8, ds - 4, "devlink.health-reporter-dump-ts-ns"); o["health-reporter-dump-ts-ns"] = dv.getBigUint64(ds, LE); break;
+      case 137: if (dl < 8) throw tooShort(dl, 8, ds - 4, "devlink.health-reporter-dump-ts-ns"); o["health-reporter-dump-ts-ns"] = rdU64(dv, ds, LE); break;
       case 138: if (dl < 4) throw tooShort(dl, 4, ds - 4, "devlink.netns-fd"); o["netns-fd"] = dv.getUint32(ds, LE); break;
       case 139: if (dl < 4) throw tooShort(dl, 4, ds - 4, "devlink.netns-pid"); o["netns-pid"] = dv.getUint32(ds, LE); break;
       case 140: if (dl < 4) throw tooShort(dl, 4, ds - 4, "devlink.netns-id"); o["netns-id"] = dv.getUint32(ds, LE); break;
       case 141: if (dl < 1) throw tooShort(dl, 1, ds - 4, "devlink.health-reporter-auto-dump"); o["health-reporter-auto-dump"] = dv.getUint8(ds); break;
       case 142: if (dl < 4) throw tooShort(dl, 4, ds - 4, "devlink.trap-policer-id"); o["trap-policer-id"] = dv.getUint32(ds, LE); break;
-      case 143: if (dl < 8) throw tooShort(dl, 8, ds - 4, "devlink.trap-policer-rate"); o["trap-policer-rate"] = dv.getBigUint64(ds, LE); break;
-      case 144: if (dl < 8) throw tooShort(dl, 8, ds - 4, "devlink.trap-policer-burst"); o["trap-policer-burst"] = dv.getBigUint64(ds, LE); break;
+      case 143: if (dl < 8) throw tooShort(dl, 8, ds - 4, "devlink.trap-policer-rate"); o["trap-policer-rate"] = rdU64(dv, ds, LE); break;
+      case 144: if (dl < 8) throw tooShort(dl, 8, ds - 4, "devlink.trap-policer-burst"); o["trap-policer-burst"] = rdU64(dv, ds, LE); break;
       case 145: o["port-function"] = d7(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 146: o["info-board-serial-number"] = str(b, ds, dl); break;
       case 147: if (dl < 4) throw tooShort(dl, 4, ds - 4, "devlink.port-lanes"); o["port-lanes"] = dv.getUint32(ds, LE); break;
       case 148: if (dl < 1) throw tooShort(dl, 1, ds - 4, "devlink.port-splittable"); o["port-splittable"] = dv.getUint8(ds); break;
       case 149: if (dl < 1) throw tooShort(dl, 1, ds - 4, "devlink.port-external"); o["port-external"] = dv.getUint8(ds); break;
       case 150: if (dl < 4) throw tooShort(dl, 4, ds - 4, "devlink.port-controller-number"); o["port-controller-number"] = dv.getUint32(ds, LE); break;
-      case 151: if (dl < 8) throw tooShort(dl, 8, ds - 4, "devlink.flash-update-status-timeout"); o["flash-update-status-timeout"] = dv.getBigUint64(ds, LE); break;
+      case 151: if (dl < 8) throw tooShort(dl, 8, ds - 4, "devlink.flash-update-status-timeout"); o["flash-update-status-timeout"] = rdU64(dv, ds, LE); break;
       case 152: if (dl < 8) throw tooShort(dl, 8, ds - 4, "devlink.flash-update-overwrite-mask"); o["flash-update-overwrite-mask"] = { "value": flagNames(N19, dv.getUint32(ds, LE)), "selector": flagNames(N19, dv.getUint32(ds + 4, LE)) }; break;
       case 153: if (dl < 1) throw tooShort(dl, 1, ds - 4, "devlink.reload-action"); o["reload-action"] = enumName(N17, dv.getUint8(ds)); break;
       case 154: if (dl < 8) throw tooShort(dl, 8, ds - 4, "devlink.reload-actions-performed"); o["reload-actions-performed"] = { "value": flagNames(N17, dv.getUint32(ds, LE)), "selector": flagNames(N17, dv.getUint32(ds + 4, LE)) }; break;
@@ -5531,8 +5532,8 @@ function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
       case 163: append(o, "reload-action-stats", d4(b, dv, ds, ds + dl, dep + 1, undefined)); break;
       case 164: if (dl < 4) throw tooShort(dl, 4, ds - 4, "devlink.port-pci-sf-number"); o["port-pci-sf-number"] = dv.getUint32(ds, LE); break;
       case 165: if (dl < 2) throw tooShort(dl, 2, ds - 4, "devlink.rate-type"); o["rate-type"] = enumName(N6, dv.getUint16(ds, LE)); break;
-      case 166: if (dl < 8) throw tooShort(dl, 8, ds - 4, "devlink.rate-tx-share"); o["rate-tx-share"] = dv.getBigUint64(ds, LE); break;
-      case 167: if (dl < 8) throw tooShort(dl, 8, ds - 4, "devlink.rate-tx-max"); o["rate-tx-max"] = dv.getBigUint64(ds, LE); break;
+      case 166: if (dl < 8) throw tooShort(dl, 8, ds - 4, "devlink.rate-tx-share"); o["rate-tx-share"] = rdU64(dv, ds, LE); break;
+      case 167: if (dl < 8) throw tooShort(dl, 8, ds - 4, "devlink.rate-tx-max"); o["rate-tx-max"] = rdU64(dv, ds, LE); break;
       case 168: o["rate-node-name"] = str(b, ds, dl); break;
       case 169: o["rate-parent-node-name"] = str(b, ds, dl); break;
       case 170: if (dl < 4) throw tooShort(dl, 4, ds - 4, "devlink.region-max-snapshots"); o["region-max-snapshots"] = dv.getUint32(ds, LE); break;
@@ -5545,7 +5546,7 @@ function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
       case 178: if (dl < 4) throw tooShort(dl, 4, ds - 4, "devlink.rate-tx-weight"); o["rate-tx-weight"] = dv.getUint32(ds, LE); break;
       case 179: o["region-direct"] = true; break;
       case 180: append(o, "rate-tc-bws", d37(b, dv, ds, ds + dl, dep + 1, undefined)); break;
-      case 181: if (dl < 8) throw tooShort(dl, 8, ds - 4, "devlink.health-reporter-burst-period"); o["health-reporter-burst-period"] = dv.getBigUint64(ds, LE); break;
+      case 181: if (dl < 8) throw tooShort(dl, 8, ds - 4, "devlink.health-reporter-burst-period"); o["health-reporter-burst-period"] = rdU64(dv, ds, LE); break;
       case 183: o["param-reset-default"] = true; break;
       case 184: o["index"] = readUint(dv, ds, dl, LE, "devlink.index"); break;
       case 185: if (dl < 4) throw tooShort(dl, 4, ds - 4, "devlink.resource-scope-mask"); o["resource-scope-mask"] = flagNames(N16, dv.getUint32(ds, LE)); break;
@@ -6027,12 +6028,12 @@ function L9(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
     p += (len + 3) & ~3;
     switch (t) {
       case 29: o["dpipe-table-name"] = str(b, ds, dl); break;
-      case 30: if (dl < 8) throw tooShort(dl, 8, ds - 4, "dl-dpipe-table.dpipe-table-size"); o["dpipe-table-size"] = dv.getBigUint64(ds, LE); break;
+      case 30: if (dl < 8) throw tooShort(dl, 8, ds - 4, "dl-dpipe-table.dpipe-table-size"); o["dpipe-table-size"] = rdU64(dv, ds, LE); break;
       case 31: o["dpipe-table-matches"] = d10(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 32: o["dpipe-table-actions"] = d11(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 33: if (dl < 1) throw tooShort(dl, 1, ds - 4, "dl-dpipe-table.dpipe-table-counters-enabled"); o["dpipe-table-counters-enabled"] = dv.getUint8(ds); break;
-      case 75: if (dl < 8) throw tooShort(dl, 8, ds - 4, "dl-dpipe-table.dpipe-table-resource-id"); o["dpipe-table-resource-id"] = dv.getBigUint64(ds, LE); break;
-      case 76: if (dl < 8) throw tooShort(dl, 8, ds - 4, "dl-dpipe-table.dpipe-table-resource-units"); o["dpipe-table-resource-units"] = dv.getBigUint64(ds, LE); break;
+      case 75: if (dl < 8) throw tooShort(dl, 8, ds - 4, "dl-dpipe-table.dpipe-table-resource-id"); o["dpipe-table-resource-id"] = rdU64(dv, ds, LE); break;
+      case 76: if (dl < 8) throw tooShort(dl, 8, ds - 4, "dl-dpipe-table.dpipe-table-resource-units"); o["dpipe-table-resource-units"] = rdU64(dv, ds, LE); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
@@ -6162,10 +6163,10 @@ function L13(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 36: if (dl < 8) throw tooShort(dl, 8, ds - 4, "dl-dpipe-entry.dpipe-entry-index"); o["dpipe-entry-index"] = dv.getBigUint64(ds, LE); break;
+      case 36: if (dl < 8) throw tooShort(dl, 8, ds - 4, "dl-dpipe-entry.dpipe-entry-index"); o["dpipe-entry-index"] = rdU64(dv, ds, LE); break;
       case 37: o["dpipe-entry-match-values"] = d14(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 38: o["dpipe-entry-action-values"] = d15(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 39: if (dl < 8) throw tooShort(dl, 8, ds - 4, "dl-dpipe-entry.dpipe-entry-counter"); o["dpipe-entry-counter"] = dv.getBigUint64(ds, LE); break;
+      case 39: if (dl < 8) throw tooShort(dl, 8, ds - 4, "dl-dpipe-entry.dpipe-entry-counter"); o["dpipe-entry-counter"] = rdU64(dv, ds, LE); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
@@ -6550,15 +6551,15 @@ function L24(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     p += (len + 3) & ~3;
     switch (t) {
       case 65: o["resource-name"] = str(b, ds, dl); break;
-      case 66: if (dl < 8) throw tooShort(dl, 8, ds - 4, "dl-resource.resource-id"); o["resource-id"] = dv.getBigUint64(ds, LE); break;
-      case 67: if (dl < 8) throw tooShort(dl, 8, ds - 4, "dl-resource.resource-size"); o["resource-size"] = dv.getBigUint64(ds, LE); break;
-      case 68: if (dl < 8) throw tooShort(dl, 8, ds - 4, "dl-resource.resource-size-new"); o["resource-size-new"] = dv.getBigUint64(ds, LE); break;
+      case 66: if (dl < 8) throw tooShort(dl, 8, ds - 4, "dl-resource.resource-id"); o["resource-id"] = rdU64(dv, ds, LE); break;
+      case 67: if (dl < 8) throw tooShort(dl, 8, ds - 4, "dl-resource.resource-size"); o["resource-size"] = rdU64(dv, ds, LE); break;
+      case 68: if (dl < 8) throw tooShort(dl, 8, ds - 4, "dl-resource.resource-size-new"); o["resource-size-new"] = rdU64(dv, ds, LE); break;
       case 69: if (dl < 1) throw tooShort(dl, 1, ds - 4, "dl-resource.resource-size-valid"); o["resource-size-valid"] = dv.getUint8(ds); break;
-      case 70: if (dl < 8) throw tooShort(dl, 8, ds - 4, "dl-resource.resource-size-min"); o["resource-size-min"] = dv.getBigUint64(ds, LE); break;
-      case 71: if (dl < 8) throw tooShort(dl, 8, ds - 4, "dl-resource.resource-size-max"); o["resource-size-max"] = dv.getBigUint64(ds, LE); break;
-      case 72: if (dl < 8) throw tooShort(dl, 8, ds - 4, "dl-resource.resource-size-gran"); o["resource-size-gran"] = dv.getBigUint64(ds, LE); break;
+      case 70: if (dl < 8) throw tooShort(dl, 8, ds - 4, "dl-resource.resource-size-min"); o["resource-size-min"] = rdU64(dv, ds, LE); break;
+      case 71: if (dl < 8) throw tooShort(dl, 8, ds - 4, "dl-resource.resource-size-max"); o["resource-size-max"] = rdU64(dv, ds, LE); break;
+      case 72: if (dl < 8) throw tooShort(dl, 8, ds - 4, "dl-resource.resource-size-gran"); o["resource-size-gran"] = rdU64(dv, ds, LE); break;
       case 73: if (dl < 1) throw tooShort(dl, 1, ds - 4, "dl-resource.resource-unit"); o["resource-unit"] = enumName(N15, dv.getUint8(ds)); break;
-      case 74: if (dl < 8) throw tooShort(dl, 8, ds - 4, "dl-resource.resource-occ"); o["resource-occ"] = dv.getBigUint64(ds, LE); break;
+      case 74: if (dl < 8) throw tooShort(dl, 8, ds - 4, "dl-resource.resource-occ"); o["resource-occ"] = rdU64(dv, ds, LE); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
@@ -6758,7 +6759,7 @@ function L30(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     p += (len + 3) & ~3;
     switch (t) {
       case 95: o["region-chunk-data"] = b.subarray(ds, ds + dl); break;
-      case 96: if (dl < 8) throw tooShort(dl, 8, ds - 4, "dl-region-chunk.region-chunk-addr"); o["region-chunk-addr"] = dv.getBigUint64(ds, LE); break;
+      case 96: if (dl < 8) throw tooShort(dl, 8, ds - 4, "dl-region-chunk.region-chunk-addr"); o["region-chunk-addr"] = rdU64(dv, ds, LE); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
@@ -6831,14 +6832,14 @@ function L32(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     switch (t) {
       case 115: o["health-reporter-name"] = str(b, ds, dl); break;
       case 116: if (dl < 1) throw tooShort(dl, 1, ds - 4, "dl-health-reporter.health-reporter-state"); o["health-reporter-state"] = dv.getUint8(ds); break;
-      case 117: if (dl < 8) throw tooShort(dl, 8, ds - 4, "dl-health-reporter.health-reporter-err-count"); o["health-reporter-err-count"] = dv.getBigUint64(ds, LE); break;
-      case 118: if (dl < 8) throw tooShort(dl, 8, ds - 4, "dl-health-reporter.health-reporter-recover-count"); o["health-reporter-recover-count"] = dv.getBigUint64(ds, LE); break;
-      case 120: if (dl < 8) throw tooShort(dl, 8, ds - 4, "dl-health-reporter.health-reporter-graceful-period"); o["health-reporter-graceful-period"] = dv.getBigUint64(ds, LE); break;
+      case 117: if (dl < 8) throw tooShort(dl, 8, ds - 4, "dl-health-reporter.health-reporter-err-count"); o["health-reporter-err-count"] = rdU64(dv, ds, LE); break;
+      case 118: if (dl < 8) throw tooShort(dl, 8, ds - 4, "dl-health-reporter.health-reporter-recover-count"); o["health-reporter-recover-count"] = rdU64(dv, ds, LE); break;
+      case 120: if (dl < 8) throw tooShort(dl, 8, ds - 4, "dl-health-reporter.health-reporter-graceful-period"); o["health-reporter-graceful-period"] = rdU64(dv, ds, LE); break;
       case 121: if (dl < 1) throw tooShort(dl, 1, ds - 4, "dl-health-reporter.health-reporter-auto-recover"); o["health-reporter-auto-recover"] = dv.getUint8(ds); break;
-      case 119: if (dl < 8) throw tooShort(dl, 8, ds - 4, "dl-health-reporter.health-reporter-dump-ts"); o["health-reporter-dump-ts"] = dv.getBigUint64(ds, LE); break;
-      case 137: if (dl < 8) throw tooShort(dl, 8, ds - 4, "dl-health-reporter.health-reporter-dump-ts-ns"); o["health-reporter-dump-ts-ns"] = dv.getBigUint64(ds, LE); break;
+      case 119: if (dl < 8) throw tooShort(dl, 8, ds - 4, "dl-health-reporter.health-reporter-dump-ts"); o["health-reporter-dump-ts"] = rdU64(dv, ds, LE); break;
+      case 137: if (dl < 8) throw tooShort(dl, 8, ds - 4, "dl-health-reporter.health-reporter-dump-ts-ns"); o["health-reporter-dump-ts-ns"] = rdU64(dv, ds, LE); break;
       case 141: if (dl < 1) throw tooShort(dl, 1, ds - 4, "dl-health-reporter.health-reporter-auto-dump"); o["health-reporter-auto-dump"] = dv.getUint8(ds); break;
-      case 181: if (dl < 8) throw tooShort(dl, 8, ds - 4, "dl-health-reporter.health-reporter-burst-period"); o["health-reporter-burst-period"] = dv.getBigUint64(ds, LE); break;
+      case 181: if (dl < 8) throw tooShort(dl, 8, ds - 4, "dl-health-reporter.health-reporter-burst-period"); o["health-reporter-burst-period"] = rdU64(dv, ds, LE); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
@@ -6878,9 +6879,9 @@ function L33(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 0: if (dl < 8) throw tooShort(dl, 8, ds - 4, "dl-attr-stats.stats-rx-packets"); o["stats-rx-packets"] = dv.getBigUint64(ds, LE); break;
-      case 1: if (dl < 8) throw tooShort(dl, 8, ds - 4, "dl-attr-stats.stats-rx-bytes"); o["stats-rx-bytes"] = dv.getBigUint64(ds, LE); break;
-      case 2: if (dl < 8) throw tooShort(dl, 8, ds - 4, "dl-attr-stats.stats-rx-dropped"); o["stats-rx-dropped"] = dv.getBigUint64(ds, LE); break;
+      case 0: if (dl < 8) throw tooShort(dl, 8, ds - 4, "dl-attr-stats.stats-rx-packets"); o["stats-rx-packets"] = rdU64(dv, ds, LE); break;
+      case 1: if (dl < 8) throw tooShort(dl, 8, ds - 4, "dl-attr-stats.stats-rx-bytes"); o["stats-rx-bytes"] = rdU64(dv, ds, LE); break;
+      case 2: if (dl < 8) throw tooShort(dl, 8, ds - 4, "dl-attr-stats.stats-rx-dropped"); o["stats-rx-dropped"] = rdU64(dv, ds, LE); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }

@@ -19,6 +19,7 @@ import {
   keepUnknown,
   object,
   putUnknown,
+  rdU64,
   readSint,
   str,
   text,
@@ -1267,7 +1268,7 @@ function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
       case 1: if (dl < 4) throw tooShort(dl, 4, ds - 4, "dpll.id"); o["id"] = dv.getUint32(ds, LE); break;
       case 2: o["module-name"] = str(b, ds, dl); break;
       case 3: break;
-      case 4: if (dl < 8) throw tooShort(dl, 8, ds - 4, "dpll.clock-id"); o["clock-id"] = dv.getBigUint64(ds, LE); break;
+      case 4: if (dl < 8) throw tooShort(dl, 8, ds - 4, "dpll.clock-id"); o["clock-id"] = rdU64(dv, ds, LE); break;
       case 5: if (dl < 4) throw tooShort(dl, 4, ds - 4, "dpll.mode"); o["mode"] = enumName(N0, dv.getUint32(ds, LE)); break;
       case 6: if (dl < 4) throw tooShort(dl, 4, ds - 4, "dpll.mode-supported"); append(o, "mode-supported", enumName(N0, dv.getUint32(ds, LE))); break;
       case 7: if (dl < 4) throw tooShort(dl, 4, ds - 4, "dpll.lock-status"); o["lock-status"] = enumName(N1, dv.getUint32(ds, LE)); break;
@@ -1334,16 +1335,16 @@ function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
       case 2: if (dl < 4) throw tooShort(dl, 4, ds - 4, "pin.parent-id"); o["parent-id"] = dv.getUint32(ds, LE); break;
       case 3: o["module-name"] = str(b, ds, dl); break;
       case 4: break;
-      case 5: if (dl < 8) throw tooShort(dl, 8, ds - 4, "pin.clock-id"); o["clock-id"] = dv.getBigUint64(ds, LE); break;
+      case 5: if (dl < 8) throw tooShort(dl, 8, ds - 4, "pin.clock-id"); o["clock-id"] = rdU64(dv, ds, LE); break;
       case 6: o["board-label"] = str(b, ds, dl); break;
       case 7: o["panel-label"] = str(b, ds, dl); break;
       case 8: o["package-label"] = str(b, ds, dl); break;
       case 9: if (dl < 4) throw tooShort(dl, 4, ds - 4, "pin.type"); o["type"] = enumName(N5, dv.getUint32(ds, LE)); break;
       case 10: if (dl < 4) throw tooShort(dl, 4, ds - 4, "pin.direction"); o["direction"] = enumName(N6, dv.getUint32(ds, LE)); break;
-      case 11: if (dl < 8) throw tooShort(dl, 8, ds - 4, "pin.frequency"); o["frequency"] = dv.getBigUint64(ds, LE); break;
+      case 11: if (dl < 8) throw tooShort(dl, 8, ds - 4, "pin.frequency"); o["frequency"] = rdU64(dv, ds, LE); break;
       case 12: append(o, "frequency-supported", d4(b, dv, ds, ds + dl, dep + 1, undefined)); break;
-      case 13: if (dl < 8) throw tooShort(dl, 8, ds - 4, "pin.frequency-min"); o["frequency-min"] = dv.getBigUint64(ds, LE); break;
-      case 14: if (dl < 8) throw tooShort(dl, 8, ds - 4, "pin.frequency-max"); o["frequency-max"] = dv.getBigUint64(ds, LE); break;
+      case 13: if (dl < 8) throw tooShort(dl, 8, ds - 4, "pin.frequency-min"); o["frequency-min"] = rdU64(dv, ds, LE); break;
+      case 14: if (dl < 8) throw tooShort(dl, 8, ds - 4, "pin.frequency-max"); o["frequency-max"] = rdU64(dv, ds, LE); break;
       case 15: if (dl < 4) throw tooShort(dl, 4, ds - 4, "pin.prio"); o["prio"] = dv.getUint32(ds, LE); break;
       case 16: if (dl < 4) throw tooShort(dl, 4, ds - 4, "pin.state"); o["state"] = enumName(N7, dv.getUint32(ds, LE)); break;
       case 17: if (dl < 4) throw tooShort(dl, 4, ds - 4, "pin.capabilities"); o["capabilities"] = flagNames(N9, dv.getUint32(ds, LE)); break;
@@ -1354,13 +1355,13 @@ function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
       case 22: if (dl < 4) throw tooShort(dl, 4, ds - 4, "pin.phase-adjust"); o["phase-adjust"] = dv.getInt32(ds, LE); break;
       case 23: if (dl < 8) throw tooShort(dl, 8, ds - 4, "pin.phase-offset"); o["phase-offset"] = dv.getBigInt64(ds, LE); break;
       case 24: o["fractional-frequency-offset"] = readSint(dv, ds, dl, LE, "pin.fractional-frequency-offset"); break;
-      case 25: if (dl < 8) throw tooShort(dl, 8, ds - 4, "pin.esync-frequency"); o["esync-frequency"] = dv.getBigUint64(ds, LE); break;
+      case 25: if (dl < 8) throw tooShort(dl, 8, ds - 4, "pin.esync-frequency"); o["esync-frequency"] = rdU64(dv, ds, LE); break;
       case 26: append(o, "esync-frequency-supported", d4(b, dv, ds, ds + dl, dep + 1, undefined)); break;
       case 27: if (dl < 4) throw tooShort(dl, 4, ds - 4, "pin.esync-pulse"); o["esync-pulse"] = dv.getUint32(ds, LE); break;
       case 28: append(o, "reference-sync", d5(b, dv, ds, ds + dl, dep + 1, undefined)); break;
       case 29: if (dl < 4) throw tooShort(dl, 4, ds - 4, "pin.phase-adjust-gran"); o["phase-adjust-gran"] = dv.getUint32(ds, LE); break;
       case 30: o["fractional-frequency-offset-ppt"] = readSint(dv, ds, dl, LE, "pin.fractional-frequency-offset-ppt"); break;
-      case 31: if (dl < 8) throw tooShort(dl, 8, ds - 4, "pin.measured-frequency"); o["measured-frequency"] = dv.getBigUint64(ds, LE); break;
+      case 31: if (dl < 8) throw tooShort(dl, 8, ds - 4, "pin.measured-frequency"); o["measured-frequency"] = rdU64(dv, ds, LE); break;
       case 32: if (dl < 4) throw tooShort(dl, 4, ds - 4, "pin.operstate"); o["operstate"] = enumName(N8, dv.getUint32(ds, LE)); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
@@ -1500,8 +1501,8 @@ function L4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 13: if (dl < 8) throw tooShort(dl, 8, ds - 4, "frequency-range.frequency-min"); o["frequency-min"] = dv.getBigUint64(ds, LE); break;
-      case 14: if (dl < 8) throw tooShort(dl, 8, ds - 4, "frequency-range.frequency-max"); o["frequency-max"] = dv.getBigUint64(ds, LE); break;
+      case 13: if (dl < 8) throw tooShort(dl, 8, ds - 4, "frequency-range.frequency-min"); o["frequency-min"] = rdU64(dv, ds, LE); break;
+      case 14: if (dl < 8) throw tooShort(dl, 8, ds - 4, "frequency-range.frequency-max"); o["frequency-max"] = rdU64(dv, ds, LE); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }

@@ -22,6 +22,7 @@ import {
   keepUnknown,
   object,
   putUnknown,
+  rdU64,
   readUint,
   str,
   text,
@@ -7610,12 +7611,12 @@ function L11(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     p += (len + 3) & ~3;
     switch (t) {
       case 1: break;
-      case 2: if (dl < 8) throw tooShort(dl, 8, ds - 4, "mm-stat.reassembly-errors"); o["reassembly-errors"] = dv.getBigUint64(ds, LE); break;
-      case 3: if (dl < 8) throw tooShort(dl, 8, ds - 4, "mm-stat.smd-errors"); o["smd-errors"] = dv.getBigUint64(ds, LE); break;
-      case 4: if (dl < 8) throw tooShort(dl, 8, ds - 4, "mm-stat.reassembly-ok"); o["reassembly-ok"] = dv.getBigUint64(ds, LE); break;
-      case 5: if (dl < 8) throw tooShort(dl, 8, ds - 4, "mm-stat.rx-frag-count"); o["rx-frag-count"] = dv.getBigUint64(ds, LE); break;
-      case 6: if (dl < 8) throw tooShort(dl, 8, ds - 4, "mm-stat.tx-frag-count"); o["tx-frag-count"] = dv.getBigUint64(ds, LE); break;
-      case 7: if (dl < 8) throw tooShort(dl, 8, ds - 4, "mm-stat.hold-count"); o["hold-count"] = dv.getBigUint64(ds, LE); break;
+      case 2: if (dl < 8) throw tooShort(dl, 8, ds - 4, "mm-stat.reassembly-errors"); o["reassembly-errors"] = rdU64(dv, ds, LE); break;
+      case 3: if (dl < 8) throw tooShort(dl, 8, ds - 4, "mm-stat.smd-errors"); o["smd-errors"] = rdU64(dv, ds, LE); break;
+      case 4: if (dl < 8) throw tooShort(dl, 8, ds - 4, "mm-stat.reassembly-ok"); o["reassembly-ok"] = rdU64(dv, ds, LE); break;
+      case 5: if (dl < 8) throw tooShort(dl, 8, ds - 4, "mm-stat.rx-frag-count"); o["rx-frag-count"] = rdU64(dv, ds, LE); break;
+      case 6: if (dl < 8) throw tooShort(dl, 8, ds - 4, "mm-stat.tx-frag-count"); o["tx-frag-count"] = rdU64(dv, ds, LE); break;
+      case 7: if (dl < 8) throw tooShort(dl, 8, ds - 4, "mm-stat.hold-count"); o["hold-count"] = rdU64(dv, ds, LE); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
@@ -8149,9 +8150,9 @@ function L23(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     p += (len + 3) & ~3;
     switch (t) {
       case 1: break;
-      case 2: if (dl < 8) throw tooShort(dl, 8, ds - 4, "pause-stat.tx-frames"); o["tx-frames"] = dv.getBigUint64(ds, LE); break;
-      case 3: if (dl < 8) throw tooShort(dl, 8, ds - 4, "pause-stat.rx-frames"); o["rx-frames"] = dv.getBigUint64(ds, LE); break;
-      case 4: if (dl < 8) throw tooShort(dl, 8, ds - 4, "pause-stat.tx-pause-storm-events"); o["tx-pause-storm-events"] = dv.getBigUint64(ds, LE); break;
+      case 2: if (dl < 8) throw tooShort(dl, 8, ds - 4, "pause-stat.tx-frames"); o["tx-frames"] = rdU64(dv, ds, LE); break;
+      case 3: if (dl < 8) throw tooShort(dl, 8, ds - 4, "pause-stat.rx-frames"); o["rx-frames"] = rdU64(dv, ds, LE); break;
+      case 4: if (dl < 8) throw tooShort(dl, 8, ds - 4, "pause-stat.tx-pause-storm-events"); o["tx-pause-storm-events"] = rdU64(dv, ds, LE); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
@@ -8783,7 +8784,7 @@ function E40(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
 }
 function ba0(b: Uint8Array, dv: DataView, s: number, l: number): unknown[] {
   const out: unknown[] = [];
-  for (let q = s; q + 8 <= s + l; q += 8) out.push(dv.getBigUint64(q, LE));
+  for (let q = s; q + 8 <= s + l; q += 8) out.push(rdU64(dv, q, LE));
   return out;
 }
 function n41(): Obj {
@@ -8832,17 +8833,17 @@ function E41(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
 }
 function ba2(b: Uint8Array, dv: DataView, s: number, l: number): unknown[] {
   const out: unknown[] = [];
-  for (let q = s; q + 8 <= s + l; q += 8) out.push(dv.getBigUint64(q, LE));
+  for (let q = s; q + 8 <= s + l; q += 8) out.push(rdU64(dv, q, LE));
   return out;
 }
 function ba3(b: Uint8Array, dv: DataView, s: number, l: number): unknown[] {
   const out: unknown[] = [];
-  for (let q = s; q + 8 <= s + l; q += 8) out.push(dv.getBigUint64(q, LE));
+  for (let q = s; q + 8 <= s + l; q += 8) out.push(rdU64(dv, q, LE));
   return out;
 }
 function ba4(b: Uint8Array, dv: DataView, s: number, l: number): unknown[] {
   const out: unknown[] = [];
-  for (let q = s; q + 8 <= s + l; q += 8) out.push(dv.getBigUint64(q, LE));
+  for (let q = s; q + 8 <= s + l; q += 8) out.push(rdU64(dv, q, LE));
   return out;
 }
 function n42(): Obj {
@@ -9000,12 +9001,12 @@ function L45(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
       case 1: break;
       case 2: if (dl < 4) throw tooShort(dl, 4, ds - 4, "stats-grp.id"); o["id"] = dv.getUint32(ds, LE); break;
       case 3: if (dl < 4) throw tooShort(dl, 4, ds - 4, "stats-grp.ss-id"); o["ss-id"] = dv.getUint32(ds, LE); break;
-      case 4: if (dl < 8) throw tooShort(dl, 8, ds - 4, "stats-grp.stat"); o["stat"] = dv.getBigUint64(ds, LE); break;
+      case 4: if (dl < 8) throw tooShort(dl, 8, ds - 4, "stats-grp.stat"); o["stat"] = rdU64(dv, ds, LE); break;
       case 5: o["hist-rx"] = d46(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 6: o["hist-tx"] = d46(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 7: if (dl < 4) throw tooShort(dl, 4, ds - 4, "stats-grp.hist-bkt-low"); o["hist-bkt-low"] = dv.getUint32(ds, LE); break;
       case 8: if (dl < 4) throw tooShort(dl, 4, ds - 4, "stats-grp.hist-bkt-hi"); o["hist-bkt-hi"] = dv.getUint32(ds, LE); break;
-      case 9: if (dl < 8) throw tooShort(dl, 8, ds - 4, "stats-grp.hist-val"); o["hist-val"] = dv.getBigUint64(ds, LE); break;
+      case 9: if (dl < 8) throw tooShort(dl, 8, ds - 4, "stats-grp.hist-val"); o["hist-val"] = rdU64(dv, ds, LE); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
@@ -9045,7 +9046,7 @@ function L46(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     switch (t) {
       case 7: if (dl < 4) throw tooShort(dl, 4, ds - 4, "stats-grp-hist.hist-bkt-low"); o["hist-bkt-low"] = dv.getUint32(ds, LE); break;
       case 8: if (dl < 4) throw tooShort(dl, 4, ds - 4, "stats-grp-hist.hist-bkt-hi"); o["hist-bkt-hi"] = dv.getUint32(ds, LE); break;
-      case 9: if (dl < 8) throw tooShort(dl, 8, ds - 4, "stats-grp-hist.hist-val"); o["hist-val"] = dv.getBigUint64(ds, LE); break;
+      case 9: if (dl < 8) throw tooShort(dl, 8, ds - 4, "stats-grp-hist.hist-val"); o["hist-val"] = rdU64(dv, ds, LE); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }

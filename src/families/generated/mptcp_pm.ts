@@ -15,6 +15,7 @@ import {
   keepUnknown,
   object,
   putUnknown,
+  rdU64,
   tooDeep,
   tooShort,
   unknownKey,
@@ -886,7 +887,7 @@ function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
       case 1: if (dl < 4) throw tooShort(dl, 4, ds - 4, "subflow-attribute.token-rem"); o["token-rem"] = dv.getUint32(ds, LE); break;
       case 2: if (dl < 4) throw tooShort(dl, 4, ds - 4, "subflow-attribute.token-loc"); o["token-loc"] = dv.getUint32(ds, LE); break;
       case 3: if (dl < 4) throw tooShort(dl, 4, ds - 4, "subflow-attribute.relwrite-seq"); o["relwrite-seq"] = dv.getUint32(ds, LE); break;
-      case 4: if (dl < 8) throw tooShort(dl, 8, ds - 4, "subflow-attribute.map-seq"); o["map-seq"] = dv.getBigUint64(ds, LE); break;
+      case 4: if (dl < 8) throw tooShort(dl, 8, ds - 4, "subflow-attribute.map-seq"); o["map-seq"] = rdU64(dv, ds, LE); break;
       case 5: if (dl < 4) throw tooShort(dl, 4, ds - 4, "subflow-attribute.map-sfseq"); o["map-sfseq"] = dv.getUint32(ds, LE); break;
       case 6: if (dl < 4) throw tooShort(dl, 4, ds - 4, "subflow-attribute.ssn-offset"); o["ssn-offset"] = dv.getUint32(ds, LE); break;
       case 7: if (dl < 2) throw tooShort(dl, 2, ds - 4, "subflow-attribute.map-datalen"); o["map-datalen"] = dv.getUint16(ds, LE); break;

@@ -19,6 +19,7 @@ import {
   keepUnknown,
   object,
   putUnknown,
+  rdU64,
   readUint,
   tooDeep,
   tooShort,
@@ -1664,10 +1665,10 @@ function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
     switch (t) {
       case 1: if (dl < 4) throw tooShort(dl, 4, ds - 4, "dev.ifindex"); o["ifindex"] = dv.getUint32(ds, LE); break;
       case 2: break;
-      case 3: if (dl < 8) throw tooShort(dl, 8, ds - 4, "dev.xdp-features"); o["xdp-features"] = flagNames(N0, dv.getBigUint64(ds, LE)); break;
+      case 3: if (dl < 8) throw tooShort(dl, 8, ds - 4, "dev.xdp-features"); o["xdp-features"] = flagNames(N0, rdU64(dv, ds, LE)); break;
       case 4: if (dl < 4) throw tooShort(dl, 4, ds - 4, "dev.xdp-zc-max-segs"); o["xdp-zc-max-segs"] = dv.getUint32(ds, LE); break;
-      case 5: if (dl < 8) throw tooShort(dl, 8, ds - 4, "dev.xdp-rx-metadata-features"); o["xdp-rx-metadata-features"] = flagNames(N1, dv.getBigUint64(ds, LE)); break;
-      case 6: if (dl < 8) throw tooShort(dl, 8, ds - 4, "dev.xsk-features"); o["xsk-features"] = flagNames(N2, dv.getBigUint64(ds, LE)); break;
+      case 5: if (dl < 8) throw tooShort(dl, 8, ds - 4, "dev.xdp-rx-metadata-features"); o["xdp-rx-metadata-features"] = flagNames(N1, rdU64(dv, ds, LE)); break;
+      case 6: if (dl < 8) throw tooShort(dl, 8, ds - 4, "dev.xsk-features"); o["xsk-features"] = flagNames(N2, rdU64(dv, ds, LE)); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }

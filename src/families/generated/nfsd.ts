@@ -23,6 +23,7 @@ import {
   keepUnknown,
   object,
   putUnknown,
+  rdU64,
   str,
   text,
   tooDeep,
@@ -2197,11 +2198,11 @@ function L11(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: if (dl < 8) throw tooShort(dl, 8, ds - 4, "svc-export.seqno"); o["seqno"] = dv.getBigUint64(ds, LE); break;
+      case 1: if (dl < 8) throw tooShort(dl, 8, ds - 4, "svc-export.seqno"); o["seqno"] = rdU64(dv, ds, LE); break;
       case 2: o["client"] = str(b, ds, dl); break;
       case 3: o["path"] = str(b, ds, dl); break;
       case 4: o["negative"] = true; break;
-      case 5: if (dl < 8) throw tooShort(dl, 8, ds - 4, "svc-export.expiry"); o["expiry"] = dv.getBigUint64(ds, LE); break;
+      case 5: if (dl < 8) throw tooShort(dl, 8, ds - 4, "svc-export.expiry"); o["expiry"] = rdU64(dv, ds, LE); break;
       case 6: if (dl < 4) throw tooShort(dl, 4, ds - 4, "svc-export.anon-uid"); o["anon-uid"] = dv.getUint32(ds, LE); break;
       case 7: if (dl < 4) throw tooShort(dl, 4, ds - 4, "svc-export.anon-gid"); o["anon-gid"] = dv.getUint32(ds, LE); break;
       case 8: o["fslocations"] = d9(b, dv, ds, ds + dl, dep + 1, undefined); break;
@@ -2283,12 +2284,12 @@ function L13(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: if (dl < 8) throw tooShort(dl, 8, ds - 4, "expkey.seqno"); o["seqno"] = dv.getBigUint64(ds, LE); break;
+      case 1: if (dl < 8) throw tooShort(dl, 8, ds - 4, "expkey.seqno"); o["seqno"] = rdU64(dv, ds, LE); break;
       case 2: o["client"] = str(b, ds, dl); break;
       case 3: if (dl < 1) throw tooShort(dl, 1, ds - 4, "expkey.fsidtype"); o["fsidtype"] = dv.getUint8(ds); break;
       case 4: o["fsid"] = b.subarray(ds, ds + dl); break;
       case 5: o["negative"] = true; break;
-      case 6: if (dl < 8) throw tooShort(dl, 8, ds - 4, "expkey.expiry"); o["expiry"] = dv.getBigUint64(ds, LE); break;
+      case 6: if (dl < 8) throw tooShort(dl, 8, ds - 4, "expkey.expiry"); o["expiry"] = rdU64(dv, ds, LE); break;
       case 7: o["path"] = str(b, ds, dl); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
@@ -2482,7 +2483,7 @@ function L19(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     p += (len + 3) & ~3;
     switch (t) {
       case 1: if (dl < 4) throw tooShort(dl, 4, ds - 4, "server-proc-entry.op"); o["op"] = dv.getUint32(ds, LE); break;
-      case 2: if (dl < 8) throw tooShort(dl, 8, ds - 4, "server-proc-entry.count"); o["count"] = dv.getBigUint64(ds, LE); break;
+      case 2: if (dl < 8) throw tooShort(dl, 8, ds - 4, "server-proc-entry.count"); o["count"] = rdU64(dv, ds, LE); break;
       case 3: break;
       default: keepUnknown(o, t, b, ds, dl);
     }
@@ -2515,13 +2516,13 @@ function L20(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: if (dl < 8) throw tooShort(dl, 8, ds - 4, "server-stats.rc-hits"); o["rc-hits"] = dv.getBigUint64(ds, LE); break;
-      case 2: if (dl < 8) throw tooShort(dl, 8, ds - 4, "server-stats.rc-misses"); o["rc-misses"] = dv.getBigUint64(ds, LE); break;
-      case 3: if (dl < 8) throw tooShort(dl, 8, ds - 4, "server-stats.rc-nocache"); o["rc-nocache"] = dv.getBigUint64(ds, LE); break;
+      case 1: if (dl < 8) throw tooShort(dl, 8, ds - 4, "server-stats.rc-hits"); o["rc-hits"] = rdU64(dv, ds, LE); break;
+      case 2: if (dl < 8) throw tooShort(dl, 8, ds - 4, "server-stats.rc-misses"); o["rc-misses"] = rdU64(dv, ds, LE); break;
+      case 3: if (dl < 8) throw tooShort(dl, 8, ds - 4, "server-stats.rc-nocache"); o["rc-nocache"] = rdU64(dv, ds, LE); break;
       case 4: break;
-      case 5: if (dl < 8) throw tooShort(dl, 8, ds - 4, "server-stats.fh-stale"); o["fh-stale"] = dv.getBigUint64(ds, LE); break;
-      case 6: if (dl < 8) throw tooShort(dl, 8, ds - 4, "server-stats.io-read"); o["io-read"] = dv.getBigUint64(ds, LE); break;
-      case 7: if (dl < 8) throw tooShort(dl, 8, ds - 4, "server-stats.io-write"); o["io-write"] = dv.getBigUint64(ds, LE); break;
+      case 5: if (dl < 8) throw tooShort(dl, 8, ds - 4, "server-stats.fh-stale"); o["fh-stale"] = rdU64(dv, ds, LE); break;
+      case 6: if (dl < 8) throw tooShort(dl, 8, ds - 4, "server-stats.io-read"); o["io-read"] = rdU64(dv, ds, LE); break;
+      case 7: if (dl < 8) throw tooShort(dl, 8, ds - 4, "server-stats.io-write"); o["io-write"] = rdU64(dv, ds, LE); break;
       case 8: if (dl < 4) throw tooShort(dl, 4, ds - 4, "server-stats.netcnt"); o["netcnt"] = dv.getUint32(ds, LE); break;
       case 9: if (dl < 4) throw tooShort(dl, 4, ds - 4, "server-stats.netudpcnt"); o["netudpcnt"] = dv.getUint32(ds, LE); break;
       case 10: if (dl < 4) throw tooShort(dl, 4, ds - 4, "server-stats.nettcpcnt"); o["nettcpcnt"] = dv.getUint32(ds, LE); break;

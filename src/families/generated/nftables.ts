@@ -24,6 +24,7 @@ import {
   own,
   putRawSubMessage,
   putUnknown,
+  rdU64,
   selectorKey,
   str,
   text,
@@ -4401,7 +4402,7 @@ function L4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
       case 1: o["name"] = str(b, ds, dl); break;
       case 2: if (dl < 4) throw tooShort(dl, 4, ds - 4, "table-attrs.flags"); o["flags"] = flagNames(N5, dv.getUint32(ds, false)); break;
       case 3: if (dl < 4) throw tooShort(dl, 4, ds - 4, "table-attrs.use"); o["use"] = dv.getUint32(ds, false); break;
-      case 4: if (dl < 8) throw tooShort(dl, 8, ds - 4, "table-attrs.handle"); o["handle"] = dv.getBigUint64(ds, false); break;
+      case 4: if (dl < 8) throw tooShort(dl, 8, ds - 4, "table-attrs.handle"); o["handle"] = rdU64(dv, ds, false); break;
       case 5: break;
       case 6: o["userdata"] = b.subarray(ds, ds + dl); break;
       case 7: if (dl < 4) throw tooShort(dl, 4, ds - 4, "table-attrs.owner"); o["owner"] = dv.getUint32(ds, false); break;
@@ -4443,7 +4444,7 @@ function L5(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
     p += (len + 3) & ~3;
     switch (t) {
       case 1: o["table"] = str(b, ds, dl); break;
-      case 2: if (dl < 8) throw tooShort(dl, 8, ds - 4, "chain-attrs.handle"); o["handle"] = dv.getBigUint64(ds, false); break;
+      case 2: if (dl < 8) throw tooShort(dl, 8, ds - 4, "chain-attrs.handle"); o["handle"] = rdU64(dv, ds, false); break;
       case 3: o["name"] = str(b, ds, dl); break;
       case 4: o["hook"] = d7(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 5: if (dl < 4) throw tooShort(dl, 4, ds - 4, "chain-attrs.policy"); o["policy"] = dv.getUint32(ds, false); break;
@@ -4493,8 +4494,8 @@ function L6(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: if (dl < 8) throw tooShort(dl, 8, ds - 4, "counter-attrs.bytes"); o["bytes"] = dv.getBigUint64(ds, false); break;
-      case 2: if (dl < 8) throw tooShort(dl, 8, ds - 4, "counter-attrs.packets"); o["packets"] = dv.getBigUint64(ds, false); break;
+      case 1: if (dl < 8) throw tooShort(dl, 8, ds - 4, "counter-attrs.bytes"); o["bytes"] = rdU64(dv, ds, false); break;
+      case 2: if (dl < 8) throw tooShort(dl, 8, ds - 4, "counter-attrs.packets"); o["packets"] = rdU64(dv, ds, false); break;
       case 3: break;
       default: keepUnknown(o, t, b, ds, dl);
     }
@@ -4595,8 +4596,8 @@ function L9(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: if (dl < 8) throw tooShort(dl, 8, ds - 4, "nft-counter-attrs.bytes"); o["bytes"] = dv.getBigUint64(ds, false); break;
-      case 2: if (dl < 8) throw tooShort(dl, 8, ds - 4, "nft-counter-attrs.packets"); o["packets"] = dv.getBigUint64(ds, false); break;
+      case 1: if (dl < 8) throw tooShort(dl, 8, ds - 4, "nft-counter-attrs.bytes"); o["bytes"] = rdU64(dv, ds, false); break;
+      case 2: if (dl < 8) throw tooShort(dl, 8, ds - 4, "nft-counter-attrs.packets"); o["packets"] = rdU64(dv, ds, false); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
@@ -4630,10 +4631,10 @@ function L10(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     switch (t) {
       case 1: o["table"] = str(b, ds, dl); break;
       case 2: o["chain"] = str(b, ds, dl); break;
-      case 3: if (dl < 8) throw tooShort(dl, 8, ds - 4, "rule-attrs.handle"); o["handle"] = dv.getBigUint64(ds, false); break;
+      case 3: if (dl < 8) throw tooShort(dl, 8, ds - 4, "rule-attrs.handle"); o["handle"] = rdU64(dv, ds, false); break;
       case 4: o["expressions"] = d11(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 5: o["compat"] = d13(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 6: if (dl < 8) throw tooShort(dl, 8, ds - 4, "rule-attrs.position"); o["position"] = dv.getBigUint64(ds, false); break;
+      case 6: if (dl < 8) throw tooShort(dl, 8, ds - 4, "rule-attrs.position"); o["position"] = rdU64(dv, ds, false); break;
       case 7: o["userdata"] = b.subarray(ds, ds + dl); break;
       case 8: if (dl < 4) throw tooShort(dl, 4, ds - 4, "rule-attrs.id"); o["id"] = dv.getUint32(ds, LE); break;
       case 9: if (dl < 4) throw tooShort(dl, 4, ds - 4, "rule-attrs.position-id"); o["position-id"] = dv.getUint32(ds, LE); break;
@@ -4797,12 +4798,12 @@ function L14(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
       case 8: if (dl < 4) throw tooShort(dl, 4, ds - 4, "set-attrs.policy"); o["policy"] = dv.getUint32(ds, false); break;
       case 9: o["desc"] = d15(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 10: if (dl < 4) throw tooShort(dl, 4, ds - 4, "set-attrs.id"); o["id"] = dv.getUint32(ds, LE); break;
-      case 11: if (dl < 8) throw tooShort(dl, 8, ds - 4, "set-attrs.timeout"); o["timeout"] = dv.getBigUint64(ds, LE); break;
+      case 11: if (dl < 8) throw tooShort(dl, 8, ds - 4, "set-attrs.timeout"); o["timeout"] = rdU64(dv, ds, LE); break;
       case 12: if (dl < 4) throw tooShort(dl, 4, ds - 4, "set-attrs.gc-interval"); o["gc-interval"] = dv.getUint32(ds, LE); break;
       case 13: o["userdata"] = b.subarray(ds, ds + dl); break;
       case 14: break;
       case 15: if (dl < 4) throw tooShort(dl, 4, ds - 4, "set-attrs.obj-type"); o["obj-type"] = dv.getUint32(ds, false); break;
-      case 16: if (dl < 8) throw tooShort(dl, 8, ds - 4, "set-attrs.handle"); o["handle"] = dv.getBigUint64(ds, false); break;
+      case 16: if (dl < 8) throw tooShort(dl, 8, ds - 4, "set-attrs.handle"); o["handle"] = rdU64(dv, ds, false); break;
       case 17: append(o, "expr", d12(b, dv, ds, ds + dl, dep + 1, undefined)); break;
       case 18: o["expressions"] = d18(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 19: o["type"] = str(b, ds, dl); break;
@@ -4984,8 +4985,8 @@ function L19(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
       case 1: o["key"] = d29(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 2: o["data"] = d29(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 3: o["flags"] = b.subarray(ds, ds + dl); break;
-      case 4: if (dl < 8) throw tooShort(dl, 8, ds - 4, "setelem-attrs.timeout"); o["timeout"] = dv.getBigUint64(ds, LE); break;
-      case 5: if (dl < 8) throw tooShort(dl, 8, ds - 4, "setelem-attrs.expiration"); o["expiration"] = dv.getBigUint64(ds, LE); break;
+      case 4: if (dl < 8) throw tooShort(dl, 8, ds - 4, "setelem-attrs.timeout"); o["timeout"] = rdU64(dv, ds, LE); break;
+      case 5: if (dl < 8) throw tooShort(dl, 8, ds - 4, "setelem-attrs.expiration"); o["expiration"] = rdU64(dv, ds, LE); break;
       case 6: o["userdata"] = b.subarray(ds, ds + dl); break;
       case 7: o["expr"] = d12(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 8: o["objref"] = str(b, ds, dl); break;
@@ -5141,7 +5142,7 @@ function L23(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
       case 3: if (dl < 4) throw tooShort(dl, 4, ds - 4, "obj-attrs.type"); o["type"] = enumName(N3, dv.getUint32(ds, false)); break;
       case 4: if (o["type"] === undefined) { (late ??= []).push(4, ds, dl); break; } o["data"] = m1(o["type"], b, dv, ds, dl, dep + 1, undefined); break;
       case 5: if (dl < 4) throw tooShort(dl, 4, ds - 4, "obj-attrs.use"); o["use"] = dv.getUint32(ds, false); break;
-      case 6: if (dl < 8) throw tooShort(dl, 8, ds - 4, "obj-attrs.handle"); o["handle"] = dv.getBigUint64(ds, false); break;
+      case 6: if (dl < 8) throw tooShort(dl, 8, ds - 4, "obj-attrs.handle"); o["handle"] = rdU64(dv, ds, false); break;
       case 7: break;
       case 8: o["userdata"] = b.subarray(ds, ds + dl); break;
       default: keepUnknown(o, t, b, ds, dl);
@@ -5192,10 +5193,10 @@ function L24(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: if (dl < 8) throw tooShort(dl, 8, ds - 4, "quota-attrs.bytes"); o["bytes"] = dv.getBigUint64(ds, false); break;
+      case 1: if (dl < 8) throw tooShort(dl, 8, ds - 4, "quota-attrs.bytes"); o["bytes"] = rdU64(dv, ds, false); break;
       case 2: if (dl < 4) throw tooShort(dl, 4, ds - 4, "quota-attrs.flags"); o["flags"] = flagNames(N12, dv.getUint32(ds, false)); break;
       case 3: break;
-      case 4: if (dl < 8) throw tooShort(dl, 8, ds - 4, "quota-attrs.consumed"); o["consumed"] = dv.getBigUint64(ds, false); break;
+      case 4: if (dl < 8) throw tooShort(dl, 8, ds - 4, "quota-attrs.consumed"); o["consumed"] = rdU64(dv, ds, false); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
@@ -5232,7 +5233,7 @@ function L25(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
       case 2: o["name"] = str(b, ds, dl); break;
       case 3: o["hook"] = d26(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 4: if (dl < 4) throw tooShort(dl, 4, ds - 4, "flowtable-attrs.use"); o["use"] = dv.getUint32(ds, false); break;
-      case 5: if (dl < 8) throw tooShort(dl, 8, ds - 4, "flowtable-attrs.handle"); o["handle"] = dv.getBigUint64(ds, false); break;
+      case 5: if (dl < 8) throw tooShort(dl, 8, ds - 4, "flowtable-attrs.handle"); o["handle"] = rdU64(dv, ds, false); break;
       case 6: break;
       case 7: if (dl < 4) throw tooShort(dl, 4, ds - 4, "flowtable-attrs.flags"); o["flags"] = dv.getUint32(ds, false); break;
       default: keepUnknown(o, t, b, ds, dl);
@@ -5457,8 +5458,8 @@ function L31(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: if (dl < 8) throw tooShort(dl, 8, ds - 4, "expr-counter-attrs.bytes"); o["bytes"] = dv.getBigUint64(ds, false); break;
-      case 2: if (dl < 8) throw tooShort(dl, 8, ds - 4, "expr-counter-attrs.packets"); o["packets"] = dv.getBigUint64(ds, false); break;
+      case 1: if (dl < 8) throw tooShort(dl, 8, ds - 4, "expr-counter-attrs.bytes"); o["bytes"] = rdU64(dv, ds, false); break;
+      case 2: if (dl < 8) throw tooShort(dl, 8, ds - 4, "expr-counter-attrs.packets"); o["packets"] = rdU64(dv, ds, false); break;
       case 3: break;
       default: keepUnknown(o, t, b, ds, dl);
     }
@@ -6130,7 +6131,7 @@ function L49(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
       case 1: o["name"] = str(b, ds, dl); break;
       case 2: if (dl < 4) throw tooShort(dl, 4, ds - 4, "table-attrs.flags"); o["flags"] = flagNames(N5, dv.getUint32(ds, false)); break;
       case 3: if (dl < 4) throw tooShort(dl, 4, ds - 4, "table-attrs.use"); o["use"] = dv.getUint32(ds, false); break;
-      case 4: if (dl < 8) throw tooShort(dl, 8, ds - 4, "table-attrs.handle"); o["handle"] = dv.getBigUint64(ds, false); break;
+      case 4: if (dl < 8) throw tooShort(dl, 8, ds - 4, "table-attrs.handle"); o["handle"] = rdU64(dv, ds, false); break;
       case 5: break;
       case 6: o["userdata"] = b.subarray(ds, ds + dl); break;
       case 7: if (dl < 4) throw tooShort(dl, 4, ds - 4, "table-attrs.owner"); o["owner"] = dv.getUint32(ds, false); break;
@@ -6177,7 +6178,7 @@ function L50(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     p += (len + 3) & ~3;
     switch (t) {
       case 1: o["table"] = str(b, ds, dl); break;
-      case 2: if (dl < 8) throw tooShort(dl, 8, ds - 4, "chain-attrs.handle"); o["handle"] = dv.getBigUint64(ds, false); break;
+      case 2: if (dl < 8) throw tooShort(dl, 8, ds - 4, "chain-attrs.handle"); o["handle"] = rdU64(dv, ds, false); break;
       case 3: o["name"] = str(b, ds, dl); break;
       case 4: o["hook"] = d7(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 5: if (dl < 4) throw tooShort(dl, 4, ds - 4, "chain-attrs.policy"); o["policy"] = dv.getUint32(ds, false); break;
@@ -6236,10 +6237,10 @@ function L51(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     switch (t) {
       case 1: o["table"] = str(b, ds, dl); break;
       case 2: o["chain"] = str(b, ds, dl); break;
-      case 3: if (dl < 8) throw tooShort(dl, 8, ds - 4, "rule-attrs.handle"); o["handle"] = dv.getBigUint64(ds, false); break;
+      case 3: if (dl < 8) throw tooShort(dl, 8, ds - 4, "rule-attrs.handle"); o["handle"] = rdU64(dv, ds, false); break;
       case 4: o["expressions"] = d11(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 5: o["compat"] = d13(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 6: if (dl < 8) throw tooShort(dl, 8, ds - 4, "rule-attrs.position"); o["position"] = dv.getBigUint64(ds, false); break;
+      case 6: if (dl < 8) throw tooShort(dl, 8, ds - 4, "rule-attrs.position"); o["position"] = rdU64(dv, ds, false); break;
       case 7: o["userdata"] = b.subarray(ds, ds + dl); break;
       case 8: if (dl < 4) throw tooShort(dl, 4, ds - 4, "rule-attrs.id"); o["id"] = dv.getUint32(ds, LE); break;
       case 9: if (dl < 4) throw tooShort(dl, 4, ds - 4, "rule-attrs.position-id"); o["position-id"] = dv.getUint32(ds, LE); break;
@@ -6300,12 +6301,12 @@ function L52(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
       case 8: if (dl < 4) throw tooShort(dl, 4, ds - 4, "set-attrs.policy"); o["policy"] = dv.getUint32(ds, false); break;
       case 9: o["desc"] = d15(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 10: if (dl < 4) throw tooShort(dl, 4, ds - 4, "set-attrs.id"); o["id"] = dv.getUint32(ds, LE); break;
-      case 11: if (dl < 8) throw tooShort(dl, 8, ds - 4, "set-attrs.timeout"); o["timeout"] = dv.getBigUint64(ds, LE); break;
+      case 11: if (dl < 8) throw tooShort(dl, 8, ds - 4, "set-attrs.timeout"); o["timeout"] = rdU64(dv, ds, LE); break;
       case 12: if (dl < 4) throw tooShort(dl, 4, ds - 4, "set-attrs.gc-interval"); o["gc-interval"] = dv.getUint32(ds, LE); break;
       case 13: o["userdata"] = b.subarray(ds, ds + dl); break;
       case 14: break;
       case 15: if (dl < 4) throw tooShort(dl, 4, ds - 4, "set-attrs.obj-type"); o["obj-type"] = dv.getUint32(ds, false); break;
-      case 16: if (dl < 8) throw tooShort(dl, 8, ds - 4, "set-attrs.handle"); o["handle"] = dv.getBigUint64(ds, false); break;
+      case 16: if (dl < 8) throw tooShort(dl, 8, ds - 4, "set-attrs.handle"); o["handle"] = rdU64(dv, ds, false); break;
       case 17: append(o, "expr", d12(b, dv, ds, ds + dl, dep + 1, undefined)); break;
       case 18: o["expressions"] = d18(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 19: o["type"] = str(b, ds, dl); break;
@@ -6457,7 +6458,7 @@ function L55(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
       case 3: if (dl < 4) throw tooShort(dl, 4, ds - 4, "obj-attrs.type"); o["type"] = enumName(N3, dv.getUint32(ds, false)); break;
       case 4: if (o["type"] === undefined) { (late ??= []).push(4, ds, dl); break; } o["data"] = m1(o["type"], b, dv, ds, dl, dep + 1, undefined); break;
       case 5: if (dl < 4) throw tooShort(dl, 4, ds - 4, "obj-attrs.use"); o["use"] = dv.getUint32(ds, false); break;
-      case 6: if (dl < 8) throw tooShort(dl, 8, ds - 4, "obj-attrs.handle"); o["handle"] = dv.getBigUint64(ds, false); break;
+      case 6: if (dl < 8) throw tooShort(dl, 8, ds - 4, "obj-attrs.handle"); o["handle"] = rdU64(dv, ds, false); break;
       case 7: break;
       case 8: o["userdata"] = b.subarray(ds, ds + dl); break;
       default: keepUnknown(o, t, b, ds, dl);
@@ -6517,7 +6518,7 @@ function L56(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
       case 2: o["name"] = str(b, ds, dl); break;
       case 3: o["hook"] = d26(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 4: if (dl < 4) throw tooShort(dl, 4, ds - 4, "flowtable-attrs.use"); o["use"] = dv.getUint32(ds, false); break;
-      case 5: if (dl < 8) throw tooShort(dl, 8, ds - 4, "flowtable-attrs.handle"); o["handle"] = dv.getBigUint64(ds, false); break;
+      case 5: if (dl < 8) throw tooShort(dl, 8, ds - 4, "flowtable-attrs.handle"); o["handle"] = rdU64(dv, ds, false); break;
       case 6: break;
       case 7: if (dl < 4) throw tooShort(dl, 4, ds - 4, "flowtable-attrs.flags"); o["flags"] = dv.getUint32(ds, false); break;
       default: keepUnknown(o, t, b, ds, dl);

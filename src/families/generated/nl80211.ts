@@ -24,6 +24,7 @@ import {
   object,
   own,
   putUnknown,
+  rdU64,
   str,
   text,
   tooDeep,
@@ -5727,7 +5728,7 @@ function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
       case 85: o["pmkid"] = b.subarray(ds, ds + dl); break;
       case 86: if (dl < 1) throw tooShort(dl, 1, ds - 4, "nl80211-attrs.max-num-pmkids"); o["max-num-pmkids"] = dv.getUint8(ds); break;
       case 87: if (dl < 4) throw tooShort(dl, 4, ds - 4, "nl80211-attrs.duration"); o["duration"] = dv.getUint32(ds, LE); break;
-      case 88: if (dl < 8) throw tooShort(dl, 8, ds - 4, "nl80211-attrs.cookie"); o["cookie"] = dv.getBigUint64(ds, LE); break;
+      case 88: if (dl < 8) throw tooShort(dl, 8, ds - 4, "nl80211-attrs.cookie"); o["cookie"] = rdU64(dv, ds, LE); break;
       case 89: if (dl < 1) throw tooShort(dl, 1, ds - 4, "nl80211-attrs.wiphy-coverage-class"); o["wiphy-coverage-class"] = dv.getUint8(ds); break;
       case 90: o["tx-rates"] = b.subarray(ds, ds + dl); break;
       case 91: o["frame-match"] = b.subarray(ds, ds + dl); break;
@@ -5792,7 +5793,7 @@ function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
       case 150: if (dl < 2) throw tooShort(dl, 2, ds - 4, "nl80211-attrs.inactivity-timeout"); o["inactivity-timeout"] = dv.getUint16(ds, LE); break;
       case 151: if (dl < 4) throw tooShort(dl, 4, ds - 4, "nl80211-attrs.rx-signal-dbm"); o["rx-signal-dbm"] = dv.getUint32(ds, LE); break;
       case 152: if (dl < 2) throw tooShort(dl, 2, ds - 4, "nl80211-attrs.bg-scan-period"); o["bg-scan-period"] = dv.getUint16(ds, LE); break;
-      case 153: if (dl < 8) throw tooShort(dl, 8, ds - 4, "nl80211-attrs.wdev"); o["wdev"] = dv.getBigUint64(ds, LE); break;
+      case 153: if (dl < 8) throw tooShort(dl, 8, ds - 4, "nl80211-attrs.wdev"); o["wdev"] = rdU64(dv, ds, LE); break;
       case 154: if (dl < 4) throw tooShort(dl, 4, ds - 4, "nl80211-attrs.user-reg-hint-type"); o["user-reg-hint-type"] = dv.getUint32(ds, LE); break;
       case 155: if (dl < 4) throw tooShort(dl, 4, ds - 4, "nl80211-attrs.conn-failed-reason"); o["conn-failed-reason"] = dv.getUint32(ds, LE); break;
       case 156: o["auth-data"] = b.subarray(ds, ds + dl); break;
@@ -5872,7 +5873,7 @@ function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
       case 230: o["iftype-ext-capa"] = b.subarray(ds, ds + dl); break;
       case 231: o["mu-mimo-group-data"] = b.subarray(ds, ds + dl); break;
       case 232: o["mu-mimo-follow-mac-addr"] = fmtMac(b, ds, dl); break;
-      case 233: if (dl < 8) throw tooShort(dl, 8, ds - 4, "nl80211-attrs.scan-start-time-tsf"); o["scan-start-time-tsf"] = dv.getBigUint64(ds, LE); break;
+      case 233: if (dl < 8) throw tooShort(dl, 8, ds - 4, "nl80211-attrs.scan-start-time-tsf"); o["scan-start-time-tsf"] = rdU64(dv, ds, LE); break;
       case 234: o["scan-start-time-tsf-bssid"] = b.subarray(ds, ds + dl); break;
       case 235: if (dl < 2) throw tooShort(dl, 2, ds - 4, "nl80211-attrs.measurement-duration"); o["measurement-duration"] = dv.getUint16(ds, LE); break;
       case 236: o["measurement-duration-mandatory"] = true; break;
@@ -5941,7 +5942,7 @@ function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
       case 299: o["reconnect-requested"] = b.subarray(ds, ds + dl); break;
       case 300: o["sar-spec"] = d10(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 301: o["disable-he"] = true; break;
-      case 302: if (dl < 8) throw tooShort(dl, 8, ds - 4, "nl80211-attrs.obss-color-bitmap"); o["obss-color-bitmap"] = dv.getBigUint64(ds, LE); break;
+      case 302: if (dl < 8) throw tooShort(dl, 8, ds - 4, "nl80211-attrs.obss-color-bitmap"); o["obss-color-bitmap"] = rdU64(dv, ds, LE); break;
       case 303: if (dl < 1) throw tooShort(dl, 1, ds - 4, "nl80211-attrs.color-change-count"); o["color-change-count"] = dv.getUint8(ds); break;
       case 304: if (dl < 1) throw tooShort(dl, 1, ds - 4, "nl80211-attrs.color-change-color"); o["color-change-color"] = dv.getUint8(ds); break;
       case 305: o["color-change-elems"] = b.subarray(ds, ds + dl); break;
@@ -5958,8 +5959,8 @@ function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
       case 316: o["max-num-akm-suites"] = b.subarray(ds, ds + dl); break;
       case 317: if (dl < 2) throw tooShort(dl, 2, ds - 4, "nl80211-attrs.eml-capability"); o["eml-capability"] = dv.getUint16(ds, LE); break;
       case 318: if (dl < 2) throw tooShort(dl, 2, ds - 4, "nl80211-attrs.mld-capa-and-ops"); o["mld-capa-and-ops"] = dv.getUint16(ds, LE); break;
-      case 319: if (dl < 8) throw tooShort(dl, 8, ds - 4, "nl80211-attrs.tx-hw-timestamp"); o["tx-hw-timestamp"] = dv.getBigUint64(ds, LE); break;
-      case 320: if (dl < 8) throw tooShort(dl, 8, ds - 4, "nl80211-attrs.rx-hw-timestamp"); o["rx-hw-timestamp"] = dv.getBigUint64(ds, LE); break;
+      case 319: if (dl < 8) throw tooShort(dl, 8, ds - 4, "nl80211-attrs.tx-hw-timestamp"); o["tx-hw-timestamp"] = rdU64(dv, ds, LE); break;
+      case 320: if (dl < 8) throw tooShort(dl, 8, ds - 4, "nl80211-attrs.rx-hw-timestamp"); o["rx-hw-timestamp"] = rdU64(dv, ds, LE); break;
       case 321: o["td-bitmap"] = b.subarray(ds, ds + dl); break;
       case 322: if (dl < 4) throw tooShort(dl, 4, ds - 4, "nl80211-attrs.punct-bitmap"); o["punct-bitmap"] = dv.getUint32(ds, LE); break;
       case 323: if (dl < 2) throw tooShort(dl, 2, ds - 4, "nl80211-attrs.max-hw-timestamp-peers"); o["max-hw-timestamp-peers"] = dv.getUint16(ds, LE); break;

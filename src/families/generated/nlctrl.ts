@@ -19,6 +19,7 @@ import {
   object,
   own,
   putUnknown,
+  rdU64,
   str,
   text,
   tooDeep,
@@ -725,14 +726,14 @@ function L3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
       case 1: if (dl < 4) throw tooShort(dl, 4, ds - 4, "policy-attrs.type"); o["type"] = enumName(N1, dv.getUint32(ds, LE)); break;
       case 2: if (dl < 8) throw tooShort(dl, 8, ds - 4, "policy-attrs.min-value-s"); o["min-value-s"] = dv.getBigInt64(ds, LE); break;
       case 3: if (dl < 8) throw tooShort(dl, 8, ds - 4, "policy-attrs.max-value-s"); o["max-value-s"] = dv.getBigInt64(ds, LE); break;
-      case 4: if (dl < 8) throw tooShort(dl, 8, ds - 4, "policy-attrs.min-value-u"); o["min-value-u"] = dv.getBigUint64(ds, LE); break;
-      case 5: if (dl < 8) throw tooShort(dl, 8, ds - 4, "policy-attrs.max-value-u"); o["max-value-u"] = dv.getBigUint64(ds, LE); break;
+      case 4: if (dl < 8) throw tooShort(dl, 8, ds - 4, "policy-attrs.min-value-u"); o["min-value-u"] = rdU64(dv, ds, LE); break;
+      case 5: if (dl < 8) throw tooShort(dl, 8, ds - 4, "policy-attrs.max-value-u"); o["max-value-u"] = rdU64(dv, ds, LE); break;
       case 6: if (dl < 4) throw tooShort(dl, 4, ds - 4, "policy-attrs.min-length"); o["min-length"] = dv.getUint32(ds, LE); break;
       case 7: if (dl < 4) throw tooShort(dl, 4, ds - 4, "policy-attrs.max-length"); o["max-length"] = dv.getUint32(ds, LE); break;
       case 8: if (dl < 4) throw tooShort(dl, 4, ds - 4, "policy-attrs.policy-idx"); o["policy-idx"] = dv.getUint32(ds, LE); break;
       case 9: if (dl < 4) throw tooShort(dl, 4, ds - 4, "policy-attrs.policy-maxtype"); o["policy-maxtype"] = dv.getUint32(ds, LE); break;
       case 10: if (dl < 4) throw tooShort(dl, 4, ds - 4, "policy-attrs.bitfield32-mask"); o["bitfield32-mask"] = dv.getUint32(ds, LE); break;
-      case 11: if (dl < 8) throw tooShort(dl, 8, ds - 4, "policy-attrs.mask"); o["mask"] = dv.getBigUint64(ds, LE); break;
+      case 11: if (dl < 8) throw tooShort(dl, 8, ds - 4, "policy-attrs.mask"); o["mask"] = rdU64(dv, ds, LE); break;
       case 12: break;
       default: keepUnknown(o, t, b, ds, dl);
     }
@@ -810,14 +811,14 @@ function L5(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
       case 1: if (dl < 4) throw tooShort(dl, 4, ds - 4, "policy-attrs.type"); o["type"] = enumName(N1, dv.getUint32(ds, LE)); break;
       case 2: if (dl < 8) throw tooShort(dl, 8, ds - 4, "policy-attrs.min-value-s"); o["min-value-s"] = dv.getBigInt64(ds, LE); break;
       case 3: if (dl < 8) throw tooShort(dl, 8, ds - 4, "policy-attrs.max-value-s"); o["max-value-s"] = dv.getBigInt64(ds, LE); break;
-      case 4: if (dl < 8) throw tooShort(dl, 8, ds - 4, "policy-attrs.min-value-u"); o["min-value-u"] = dv.getBigUint64(ds, LE); break;
-      case 5: if (dl < 8) throw tooShort(dl, 8, ds - 4, "policy-attrs.max-value-u"); o["max-value-u"] = dv.getBigUint64(ds, LE); break;
+      case 4: if (dl < 8) throw tooShort(dl, 8, ds - 4, "policy-attrs.min-value-u"); o["min-value-u"] = rdU64(dv, ds, LE); break;
+      case 5: if (dl < 8) throw tooShort(dl, 8, ds - 4, "policy-attrs.max-value-u"); o["max-value-u"] = rdU64(dv, ds, LE); break;
       case 6: if (dl < 4) throw tooShort(dl, 4, ds - 4, "policy-attrs.min-length"); o["min-length"] = dv.getUint32(ds, LE); break;
       case 7: if (dl < 4) throw tooShort(dl, 4, ds - 4, "policy-attrs.max-length"); o["max-length"] = dv.getUint32(ds, LE); break;
       case 8: if (dl < 4) throw tooShort(dl, 4, ds - 4, "policy-attrs.policy-idx"); o["policy-idx"] = dv.getUint32(ds, LE); break;
       case 9: if (dl < 4) throw tooShort(dl, 4, ds - 4, "policy-attrs.policy-maxtype"); o["policy-maxtype"] = dv.getUint32(ds, LE); break;
       case 10: if (dl < 4) throw tooShort(dl, 4, ds - 4, "policy-attrs.bitfield32-mask"); o["bitfield32-mask"] = dv.getUint32(ds, LE); break;
-      case 11: if (dl < 8) throw tooShort(dl, 8, ds - 4, "policy-attrs.mask"); o["mask"] = dv.getBigUint64(ds, LE); break;
+      case 11: if (dl < 8) throw tooShort(dl, 8, ds - 4, "policy-attrs.mask"); o["mask"] = rdU64(dv, ds, LE); break;
       case 12: break;
       default: keepUnknown(o, t, b, ds, dl);
     }

@@ -18,6 +18,7 @@ import {
   object,
   own,
   putUnknown,
+  rdU64,
   str,
   text,
   tooDeep,
@@ -362,18 +363,18 @@ function x0(v: Obj, path: string): Uint8Array {
 }
 function s1(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
-    "n-hit": l >= 8 ? dv.getBigUint64(s, LE) : undefined,
-    "n-missed": l >= 16 ? dv.getBigUint64(s + 8, LE) : undefined,
-    "n-lost": l >= 24 ? dv.getBigUint64(s + 16, LE) : undefined,
-    "n-flows": l >= 32 ? dv.getBigUint64(s + 24, LE) : undefined,
+    "n-hit": l >= 8 ? rdU64(dv, s, LE) : undefined,
+    "n-missed": l >= 16 ? rdU64(dv, s + 8, LE) : undefined,
+    "n-lost": l >= 24 ? rdU64(dv, s + 16, LE) : undefined,
+    "n-flows": l >= 32 ? rdU64(dv, s + 24, LE) : undefined,
     "__rest": l > 32 ? b.subarray(s + 32, s + l) : undefined,
   };
 }
 function h1(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 8) o["n-hit"] = dv.getBigUint64(s, LE);
-  if (l >= 16) o["n-missed"] = dv.getBigUint64(s + 8, LE);
-  if (l >= 24) o["n-lost"] = dv.getBigUint64(s + 16, LE);
-  if (l >= 32) o["n-flows"] = dv.getBigUint64(s + 24, LE);
+  if (l >= 8) o["n-hit"] = rdU64(dv, s, LE);
+  if (l >= 16) o["n-missed"] = rdU64(dv, s + 8, LE);
+  if (l >= 24) o["n-lost"] = rdU64(dv, s + 16, LE);
+  if (l >= 32) o["n-flows"] = rdU64(dv, s + 24, LE);
 }
 function w1(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
   { const x = own(v, "n-hit"); dv.setBigUint64(at, big(x === undefined ? 0 : x, path, "n-hit", 0n, 18446744073709551615n), LE); }
@@ -402,20 +403,20 @@ function x1(v: Obj, path: string): Uint8Array {
 }
 function s2(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
-    "n-mask-hit": l >= 8 ? dv.getBigUint64(s, LE) : undefined,
+    "n-mask-hit": l >= 8 ? rdU64(dv, s, LE) : undefined,
     "n-masks": l >= 12 ? dv.getUint32(s + 8, LE) : undefined,
     "padding": l >= 16 ? dv.getUint32(s + 12, LE) : undefined,
-    "n-cache-hit": l >= 24 ? dv.getBigUint64(s + 16, LE) : undefined,
-    "pad1": l >= 32 ? dv.getBigUint64(s + 24, LE) : undefined,
+    "n-cache-hit": l >= 24 ? rdU64(dv, s + 16, LE) : undefined,
+    "pad1": l >= 32 ? rdU64(dv, s + 24, LE) : undefined,
     "__rest": l > 32 ? b.subarray(s + 32, s + l) : undefined,
   };
 }
 function h2(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 8) o["n-mask-hit"] = dv.getBigUint64(s, LE);
+  if (l >= 8) o["n-mask-hit"] = rdU64(dv, s, LE);
   if (l >= 12) o["n-masks"] = dv.getUint32(s + 8, LE);
   if (l >= 16) o["padding"] = dv.getUint32(s + 12, LE);
-  if (l >= 24) o["n-cache-hit"] = dv.getBigUint64(s + 16, LE);
-  if (l >= 32) o["pad1"] = dv.getBigUint64(s + 24, LE);
+  if (l >= 24) o["n-cache-hit"] = rdU64(dv, s + 16, LE);
+  if (l >= 32) o["pad1"] = rdU64(dv, s + 24, LE);
 }
 function w2(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
   { const x = own(v, "n-mask-hit"); dv.setBigUint64(at, big(x === undefined ? 0 : x, path, "n-mask-hit", 0n, 18446744073709551615n), LE); }

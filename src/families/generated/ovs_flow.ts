@@ -28,6 +28,7 @@ import {
   own,
   putFixedBytes,
   putUnknown,
+  rdU64,
   str,
   text,
   tooDeep,
@@ -1997,14 +1998,14 @@ function x0(v: Obj, path: string): Uint8Array {
 }
 function s1(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
-    "n-packets": l >= 8 ? dv.getBigUint64(s, LE) : undefined,
-    "n-bytes": l >= 16 ? dv.getBigUint64(s + 8, LE) : undefined,
+    "n-packets": l >= 8 ? rdU64(dv, s, LE) : undefined,
+    "n-bytes": l >= 16 ? rdU64(dv, s + 8, LE) : undefined,
     "__rest": l > 16 ? b.subarray(s + 16, s + l) : undefined,
   };
 }
 function h1(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 8) o["n-packets"] = dv.getBigUint64(s, LE);
-  if (l >= 16) o["n-bytes"] = dv.getBigUint64(s + 8, LE);
+  if (l >= 8) o["n-packets"] = rdU64(dv, s, LE);
+  if (l >= 16) o["n-bytes"] = rdU64(dv, s + 8, LE);
 }
 function w1(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
   { const x = own(v, "n-packets"); dv.setBigUint64(at, big(x === undefined ? 0 : x, path, "n-packets", 0n, 18446744073709551615n), LE); }
@@ -2725,7 +2726,7 @@ function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
       case 2: o["actions"] = d2(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 3: o["stats"] = s1(b, dv, ds, dl); break;
       case 4: if (dl < 1) throw tooShort(dl, 1, ds - 4, "flow-attrs.tcp-flags"); o["tcp-flags"] = dv.getUint8(ds); break;
-      case 5: if (dl < 8) throw tooShort(dl, 8, ds - 4, "flow-attrs.used"); o["used"] = dv.getBigUint64(ds, LE); break;
+      case 5: if (dl < 8) throw tooShort(dl, 8, ds - 4, "flow-attrs.used"); o["used"] = rdU64(dv, ds, LE); break;
       case 6: o["clear"] = true; break;
       case 7: o["mask"] = d1(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 8: o["probe"] = b.subarray(ds, ds + dl); break;
@@ -2949,7 +2950,7 @@ function L3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 0: if (dl < 8) throw tooShort(dl, 8, ds - 4, "tunnel-key-attrs.id"); o["id"] = dv.getBigUint64(ds, false); break;
+      case 0: if (dl < 8) throw tooShort(dl, 8, ds - 4, "tunnel-key-attrs.id"); o["id"] = rdU64(dv, ds, false); break;
       case 1: if (dl < 4) throw tooShort(dl, 4, ds - 4, "tunnel-key-attrs.ipv4-src"); o["ipv4-src"] = dv.getUint32(ds, false); break;
       case 2: if (dl < 4) throw tooShort(dl, 4, ds - 4, "tunnel-key-attrs.ipv4-dst"); o["ipv4-dst"] = dv.getUint32(ds, false); break;
       case 3: if (dl < 1) throw tooShort(dl, 1, ds - 4, "tunnel-key-attrs.tos"); o["tos"] = dv.getUint8(ds); break;
@@ -3351,7 +3352,7 @@ function L13(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
       case 2: o["actions"] = d2(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 3: o["stats"] = s1(b, dv, ds, dl); break;
       case 4: if (dl < 1) throw tooShort(dl, 1, ds - 4, "flow-attrs.tcp-flags"); o["tcp-flags"] = dv.getUint8(ds); break;
-      case 5: if (dl < 8) throw tooShort(dl, 8, ds - 4, "flow-attrs.used"); o["used"] = dv.getBigUint64(ds, LE); break;
+      case 5: if (dl < 8) throw tooShort(dl, 8, ds - 4, "flow-attrs.used"); o["used"] = rdU64(dv, ds, LE); break;
       case 6: o["clear"] = true; break;
       case 7: o["mask"] = d1(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 8: o["probe"] = b.subarray(ds, ds + dl); break;

@@ -15,6 +15,7 @@ import {
   keepUnknown,
   own,
   putUnknown,
+  rdU64,
   tooDeep,
   tooShort,
   unknownKey,
@@ -305,7 +306,7 @@ function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
       case 8: o["probe"] = true; break;
       case 9: if (dl < 2) throw tooShort(dl, 2, ds - 4, "packet.mru"); o["mru"] = dv.getUint16(ds, LE); break;
       case 10: if (dl < 4) throw tooShort(dl, 4, ds - 4, "packet.len"); o["len"] = dv.getUint32(ds, LE); break;
-      case 11: if (dl < 8) throw tooShort(dl, 8, ds - 4, "packet.hash"); o["hash"] = dv.getBigUint64(ds, LE); break;
+      case 11: if (dl < 8) throw tooShort(dl, 8, ds - 4, "packet.hash"); o["hash"] = rdU64(dv, ds, LE); break;
       case 12: if (dl < 4) throw tooShort(dl, 4, ds - 4, "packet.upcall-pid"); o["upcall-pid"] = dv.getUint32(ds, LE); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
@@ -354,7 +355,7 @@ function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
       case 8: o["probe"] = true; break;
       case 9: if (dl < 2) throw tooShort(dl, 2, ds - 4, "packet.mru"); o["mru"] = dv.getUint16(ds, LE); break;
       case 10: if (dl < 4) throw tooShort(dl, 4, ds - 4, "packet.len"); o["len"] = dv.getUint32(ds, LE); break;
-      case 11: if (dl < 8) throw tooShort(dl, 8, ds - 4, "packet.hash"); o["hash"] = dv.getBigUint64(ds, LE); break;
+      case 11: if (dl < 8) throw tooShort(dl, 8, ds - 4, "packet.hash"); o["hash"] = rdU64(dv, ds, LE); break;
       case 12: if (dl < 4) throw tooShort(dl, 4, ds - 4, "packet.upcall-pid"); o["upcall-pid"] = dv.getUint32(ds, LE); break;
       default: keepUnknown(o, t, b, ds, dl);
     }

@@ -18,6 +18,7 @@ import {
   object,
   own,
   putUnknown,
+  rdU64,
   str,
   text,
   tooDeep,
@@ -411,26 +412,26 @@ function x0(v: Obj, path: string): Uint8Array {
 }
 function s1(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
-    "rx-packets": l >= 8 ? dv.getBigUint64(s, LE) : undefined,
-    "tx-packets": l >= 16 ? dv.getBigUint64(s + 8, LE) : undefined,
-    "rx-bytes": l >= 24 ? dv.getBigUint64(s + 16, LE) : undefined,
-    "tx-bytes": l >= 32 ? dv.getBigUint64(s + 24, LE) : undefined,
-    "rx-errors": l >= 40 ? dv.getBigUint64(s + 32, LE) : undefined,
-    "tx-errors": l >= 48 ? dv.getBigUint64(s + 40, LE) : undefined,
-    "rx-dropped": l >= 56 ? dv.getBigUint64(s + 48, LE) : undefined,
-    "tx-dropped": l >= 64 ? dv.getBigUint64(s + 56, LE) : undefined,
+    "rx-packets": l >= 8 ? rdU64(dv, s, LE) : undefined,
+    "tx-packets": l >= 16 ? rdU64(dv, s + 8, LE) : undefined,
+    "rx-bytes": l >= 24 ? rdU64(dv, s + 16, LE) : undefined,
+    "tx-bytes": l >= 32 ? rdU64(dv, s + 24, LE) : undefined,
+    "rx-errors": l >= 40 ? rdU64(dv, s + 32, LE) : undefined,
+    "tx-errors": l >= 48 ? rdU64(dv, s + 40, LE) : undefined,
+    "rx-dropped": l >= 56 ? rdU64(dv, s + 48, LE) : undefined,
+    "tx-dropped": l >= 64 ? rdU64(dv, s + 56, LE) : undefined,
     "__rest": l > 64 ? b.subarray(s + 64, s + l) : undefined,
   };
 }
 function h1(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 8) o["rx-packets"] = dv.getBigUint64(s, LE);
-  if (l >= 16) o["tx-packets"] = dv.getBigUint64(s + 8, LE);
-  if (l >= 24) o["rx-bytes"] = dv.getBigUint64(s + 16, LE);
-  if (l >= 32) o["tx-bytes"] = dv.getBigUint64(s + 24, LE);
-  if (l >= 40) o["rx-errors"] = dv.getBigUint64(s + 32, LE);
-  if (l >= 48) o["tx-errors"] = dv.getBigUint64(s + 40, LE);
-  if (l >= 56) o["rx-dropped"] = dv.getBigUint64(s + 48, LE);
-  if (l >= 64) o["tx-dropped"] = dv.getBigUint64(s + 56, LE);
+  if (l >= 8) o["rx-packets"] = rdU64(dv, s, LE);
+  if (l >= 16) o["tx-packets"] = rdU64(dv, s + 8, LE);
+  if (l >= 24) o["rx-bytes"] = rdU64(dv, s + 16, LE);
+  if (l >= 32) o["tx-bytes"] = rdU64(dv, s + 24, LE);
+  if (l >= 40) o["rx-errors"] = rdU64(dv, s + 32, LE);
+  if (l >= 48) o["tx-errors"] = rdU64(dv, s + 40, LE);
+  if (l >= 56) o["rx-dropped"] = rdU64(dv, s + 48, LE);
+  if (l >= 64) o["tx-dropped"] = rdU64(dv, s + 56, LE);
 }
 function w1(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
   { const x = own(v, "rx-packets"); dv.setBigUint64(at, big(x === undefined ? 0 : x, path, "rx-packets", 0n, 18446744073709551615n), LE); }
@@ -533,8 +534,8 @@ function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 0: if (dl < 8) throw tooShort(dl, 8, ds - 4, "upcall-stats.success"); o["success"] = dv.getBigUint64(ds, LE); break;
-      case 1: if (dl < 8) throw tooShort(dl, 8, ds - 4, "upcall-stats.fail"); o["fail"] = dv.getBigUint64(ds, LE); break;
+      case 0: if (dl < 8) throw tooShort(dl, 8, ds - 4, "upcall-stats.success"); o["success"] = rdU64(dv, ds, LE); break;
+      case 1: if (dl < 8) throw tooShort(dl, 8, ds - 4, "upcall-stats.fail"); o["fail"] = rdU64(dv, ds, LE); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }

@@ -34,6 +34,7 @@ import {
   putFixedBytes,
   putRawSubMessage,
   putUnknown,
+  rdU64,
   readUint,
   selectorKey,
   str,
@@ -7059,60 +7060,60 @@ function x4(v: Obj, path: string): Uint8Array {
 }
 function s5(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
-    "rx-packets": l >= 8 ? dv.getBigUint64(s, LE) : undefined,
-    "tx-packets": l >= 16 ? dv.getBigUint64(s + 8, LE) : undefined,
-    "rx-bytes": l >= 24 ? dv.getBigUint64(s + 16, LE) : undefined,
-    "tx-bytes": l >= 32 ? dv.getBigUint64(s + 24, LE) : undefined,
-    "rx-errors": l >= 40 ? dv.getBigUint64(s + 32, LE) : undefined,
-    "tx-errors": l >= 48 ? dv.getBigUint64(s + 40, LE) : undefined,
-    "rx-dropped": l >= 56 ? dv.getBigUint64(s + 48, LE) : undefined,
-    "tx-dropped": l >= 64 ? dv.getBigUint64(s + 56, LE) : undefined,
-    "multicast": l >= 72 ? dv.getBigUint64(s + 64, LE) : undefined,
-    "collisions": l >= 80 ? dv.getBigUint64(s + 72, LE) : undefined,
-    "rx-length-errors": l >= 88 ? dv.getBigUint64(s + 80, LE) : undefined,
-    "rx-over-errors": l >= 96 ? dv.getBigUint64(s + 88, LE) : undefined,
-    "rx-crc-errors": l >= 104 ? dv.getBigUint64(s + 96, LE) : undefined,
-    "rx-frame-errors": l >= 112 ? dv.getBigUint64(s + 104, LE) : undefined,
-    "rx-fifo-errors": l >= 120 ? dv.getBigUint64(s + 112, LE) : undefined,
-    "rx-missed-errors": l >= 128 ? dv.getBigUint64(s + 120, LE) : undefined,
-    "tx-aborted-errors": l >= 136 ? dv.getBigUint64(s + 128, LE) : undefined,
-    "tx-carrier-errors": l >= 144 ? dv.getBigUint64(s + 136, LE) : undefined,
-    "tx-fifo-errors": l >= 152 ? dv.getBigUint64(s + 144, LE) : undefined,
-    "tx-heartbeat-errors": l >= 160 ? dv.getBigUint64(s + 152, LE) : undefined,
-    "tx-window-errors": l >= 168 ? dv.getBigUint64(s + 160, LE) : undefined,
-    "rx-compressed": l >= 176 ? dv.getBigUint64(s + 168, LE) : undefined,
-    "tx-compressed": l >= 184 ? dv.getBigUint64(s + 176, LE) : undefined,
-    "rx-nohandler": l >= 192 ? dv.getBigUint64(s + 184, LE) : undefined,
-    "rx-otherhost-dropped": l >= 200 ? dv.getBigUint64(s + 192, LE) : undefined,
+    "rx-packets": l >= 8 ? rdU64(dv, s, LE) : undefined,
+    "tx-packets": l >= 16 ? rdU64(dv, s + 8, LE) : undefined,
+    "rx-bytes": l >= 24 ? rdU64(dv, s + 16, LE) : undefined,
+    "tx-bytes": l >= 32 ? rdU64(dv, s + 24, LE) : undefined,
+    "rx-errors": l >= 40 ? rdU64(dv, s + 32, LE) : undefined,
+    "tx-errors": l >= 48 ? rdU64(dv, s + 40, LE) : undefined,
+    "rx-dropped": l >= 56 ? rdU64(dv, s + 48, LE) : undefined,
+    "tx-dropped": l >= 64 ? rdU64(dv, s + 56, LE) : undefined,
+    "multicast": l >= 72 ? rdU64(dv, s + 64, LE) : undefined,
+    "collisions": l >= 80 ? rdU64(dv, s + 72, LE) : undefined,
+    "rx-length-errors": l >= 88 ? rdU64(dv, s + 80, LE) : undefined,
+    "rx-over-errors": l >= 96 ? rdU64(dv, s + 88, LE) : undefined,
+    "rx-crc-errors": l >= 104 ? rdU64(dv, s + 96, LE) : undefined,
+    "rx-frame-errors": l >= 112 ? rdU64(dv, s + 104, LE) : undefined,
+    "rx-fifo-errors": l >= 120 ? rdU64(dv, s + 112, LE) : undefined,
+    "rx-missed-errors": l >= 128 ? rdU64(dv, s + 120, LE) : undefined,
+    "tx-aborted-errors": l >= 136 ? rdU64(dv, s + 128, LE) : undefined,
+    "tx-carrier-errors": l >= 144 ? rdU64(dv, s + 136, LE) : undefined,
+    "tx-fifo-errors": l >= 152 ? rdU64(dv, s + 144, LE) : undefined,
+    "tx-heartbeat-errors": l >= 160 ? rdU64(dv, s + 152, LE) : undefined,
+    "tx-window-errors": l >= 168 ? rdU64(dv, s + 160, LE) : undefined,
+    "rx-compressed": l >= 176 ? rdU64(dv, s + 168, LE) : undefined,
+    "tx-compressed": l >= 184 ? rdU64(dv, s + 176, LE) : undefined,
+    "rx-nohandler": l >= 192 ? rdU64(dv, s + 184, LE) : undefined,
+    "rx-otherhost-dropped": l >= 200 ? rdU64(dv, s + 192, LE) : undefined,
     "__rest": l > 200 ? b.subarray(s + 200, s + l) : undefined,
   };
 }
 function h5(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 8) o["rx-packets"] = dv.getBigUint64(s, LE);
-  if (l >= 16) o["tx-packets"] = dv.getBigUint64(s + 8, LE);
-  if (l >= 24) o["rx-bytes"] = dv.getBigUint64(s + 16, LE);
-  if (l >= 32) o["tx-bytes"] = dv.getBigUint64(s + 24, LE);
-  if (l >= 40) o["rx-errors"] = dv.getBigUint64(s + 32, LE);
-  if (l >= 48) o["tx-errors"] = dv.getBigUint64(s + 40, LE);
-  if (l >= 56) o["rx-dropped"] = dv.getBigUint64(s + 48, LE);
-  if (l >= 64) o["tx-dropped"] = dv.getBigUint64(s + 56, LE);
-  if (l >= 72) o["multicast"] = dv.getBigUint64(s + 64, LE);
-  if (l >= 80) o["collisions"] = dv.getBigUint64(s + 72, LE);
-  if (l >= 88) o["rx-length-errors"] = dv.getBigUint64(s + 80, LE);
-  if (l >= 96) o["rx-over-errors"] = dv.getBigUint64(s + 88, LE);
-  if (l >= 104) o["rx-crc-errors"] = dv.getBigUint64(s + 96, LE);
-  if (l >= 112) o["rx-frame-errors"] = dv.getBigUint64(s + 104, LE);
-  if (l >= 120) o["rx-fifo-errors"] = dv.getBigUint64(s + 112, LE);
-  if (l >= 128) o["rx-missed-errors"] = dv.getBigUint64(s + 120, LE);
-  if (l >= 136) o["tx-aborted-errors"] = dv.getBigUint64(s + 128, LE);
-  if (l >= 144) o["tx-carrier-errors"] = dv.getBigUint64(s + 136, LE);
-  if (l >= 152) o["tx-fifo-errors"] = dv.getBigUint64(s + 144, LE);
-  if (l >= 160) o["tx-heartbeat-errors"] = dv.getBigUint64(s + 152, LE);
-  if (l >= 168) o["tx-window-errors"] = dv.getBigUint64(s + 160, LE);
-  if (l >= 176) o["rx-compressed"] = dv.getBigUint64(s + 168, LE);
-  if (l >= 184) o["tx-compressed"] = dv.getBigUint64(s + 176, LE);
-  if (l >= 192) o["rx-nohandler"] = dv.getBigUint64(s + 184, LE);
-  if (l >= 200) o["rx-otherhost-dropped"] = dv.getBigUint64(s + 192, LE);
+  if (l >= 8) o["rx-packets"] = rdU64(dv, s, LE);
+  if (l >= 16) o["tx-packets"] = rdU64(dv, s + 8, LE);
+  if (l >= 24) o["rx-bytes"] = rdU64(dv, s + 16, LE);
+  if (l >= 32) o["tx-bytes"] = rdU64(dv, s + 24, LE);
+  if (l >= 40) o["rx-errors"] = rdU64(dv, s + 32, LE);
+  if (l >= 48) o["tx-errors"] = rdU64(dv, s + 40, LE);
+  if (l >= 56) o["rx-dropped"] = rdU64(dv, s + 48, LE);
+  if (l >= 64) o["tx-dropped"] = rdU64(dv, s + 56, LE);
+  if (l >= 72) o["multicast"] = rdU64(dv, s + 64, LE);
+  if (l >= 80) o["collisions"] = rdU64(dv, s + 72, LE);
+  if (l >= 88) o["rx-length-errors"] = rdU64(dv, s + 80, LE);
+  if (l >= 96) o["rx-over-errors"] = rdU64(dv, s + 88, LE);
+  if (l >= 104) o["rx-crc-errors"] = rdU64(dv, s + 96, LE);
+  if (l >= 112) o["rx-frame-errors"] = rdU64(dv, s + 104, LE);
+  if (l >= 120) o["rx-fifo-errors"] = rdU64(dv, s + 112, LE);
+  if (l >= 128) o["rx-missed-errors"] = rdU64(dv, s + 120, LE);
+  if (l >= 136) o["tx-aborted-errors"] = rdU64(dv, s + 128, LE);
+  if (l >= 144) o["tx-carrier-errors"] = rdU64(dv, s + 136, LE);
+  if (l >= 152) o["tx-fifo-errors"] = rdU64(dv, s + 144, LE);
+  if (l >= 160) o["tx-heartbeat-errors"] = rdU64(dv, s + 152, LE);
+  if (l >= 168) o["tx-window-errors"] = rdU64(dv, s + 160, LE);
+  if (l >= 176) o["rx-compressed"] = rdU64(dv, s + 168, LE);
+  if (l >= 184) o["tx-compressed"] = rdU64(dv, s + 176, LE);
+  if (l >= 192) o["rx-nohandler"] = rdU64(dv, s + 184, LE);
+  if (l >= 200) o["rx-otherhost-dropped"] = rdU64(dv, s + 192, LE);
 }
 function w5(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
   { const x = own(v, "rx-packets"); dv.setBigUint64(at, big(x === undefined ? 0 : x, path, "rx-packets", 0n, 18446744073709551615n), LE); }
@@ -7162,9 +7163,9 @@ function x5(v: Obj, path: string): Uint8Array {
 }
 function s6(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
-    "mem-start": l >= 8 ? dv.getBigUint64(s, LE) : undefined,
-    "mem-end": l >= 16 ? dv.getBigUint64(s + 8, LE) : undefined,
-    "base-addr": l >= 24 ? dv.getBigUint64(s + 16, LE) : undefined,
+    "mem-start": l >= 8 ? rdU64(dv, s, LE) : undefined,
+    "mem-end": l >= 16 ? rdU64(dv, s + 8, LE) : undefined,
+    "base-addr": l >= 24 ? rdU64(dv, s + 16, LE) : undefined,
     "irq": l >= 26 ? dv.getUint16(s + 24, LE) : undefined,
     "dma": l >= 27 ? dv.getUint8(s + 26) : undefined,
     "port": l >= 28 ? dv.getUint8(s + 27) : undefined,
@@ -7172,9 +7173,9 @@ function s6(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   };
 }
 function h6(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 8) o["mem-start"] = dv.getBigUint64(s, LE);
-  if (l >= 16) o["mem-end"] = dv.getBigUint64(s + 8, LE);
-  if (l >= 24) o["base-addr"] = dv.getBigUint64(s + 16, LE);
+  if (l >= 8) o["mem-start"] = rdU64(dv, s, LE);
+  if (l >= 16) o["mem-end"] = rdU64(dv, s + 8, LE);
+  if (l >= 24) o["base-addr"] = rdU64(dv, s + 16, LE);
   if (l >= 26) o["irq"] = dv.getUint16(s + 24, LE);
   if (l >= 27) o["dma"] = dv.getUint8(s + 26);
   if (l >= 28) o["port"] = dv.getUint8(s + 27);
@@ -7664,13 +7665,13 @@ function x19(v: Obj, path: string): Uint8Array {
 function s20(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
     "vf": l >= 4 ? dv.getUint32(s, LE) : undefined,
-    "guid": l >= 12 ? dv.getBigUint64(s + 4, LE) : undefined,
+    "guid": l >= 12 ? rdU64(dv, s + 4, LE) : undefined,
     "__rest": l > 12 ? b.subarray(s + 12, s + l) : undefined,
   };
 }
 function h20(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
   if (l >= 4) o["vf"] = dv.getUint32(s, LE);
-  if (l >= 12) o["guid"] = dv.getBigUint64(s + 4, LE);
+  if (l >= 12) o["guid"] = rdU64(dv, s + 4, LE);
 }
 function w20(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
   { const x = own(v, "vf"); dv.setUint32(at, int(x === undefined ? 0 : x, path, "vf", 0, 4294967295), LE); }
@@ -8422,15 +8423,15 @@ function L5(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 0: if (dl < 8) throw tooShort(dl, 8, ds - 4, "vf-stats-attrs.rx-packets"); o["rx-packets"] = dv.getBigUint64(ds, LE); break;
-      case 1: if (dl < 8) throw tooShort(dl, 8, ds - 4, "vf-stats-attrs.tx-packets"); o["tx-packets"] = dv.getBigUint64(ds, LE); break;
-      case 2: if (dl < 8) throw tooShort(dl, 8, ds - 4, "vf-stats-attrs.rx-bytes"); o["rx-bytes"] = dv.getBigUint64(ds, LE); break;
-      case 3: if (dl < 8) throw tooShort(dl, 8, ds - 4, "vf-stats-attrs.tx-bytes"); o["tx-bytes"] = dv.getBigUint64(ds, LE); break;
-      case 4: if (dl < 8) throw tooShort(dl, 8, ds - 4, "vf-stats-attrs.broadcast"); o["broadcast"] = dv.getBigUint64(ds, LE); break;
-      case 5: if (dl < 8) throw tooShort(dl, 8, ds - 4, "vf-stats-attrs.multicast"); o["multicast"] = dv.getBigUint64(ds, LE); break;
+      case 0: if (dl < 8) throw tooShort(dl, 8, ds - 4, "vf-stats-attrs.rx-packets"); o["rx-packets"] = rdU64(dv, ds, LE); break;
+      case 1: if (dl < 8) throw tooShort(dl, 8, ds - 4, "vf-stats-attrs.tx-packets"); o["tx-packets"] = rdU64(dv, ds, LE); break;
+      case 2: if (dl < 8) throw tooShort(dl, 8, ds - 4, "vf-stats-attrs.rx-bytes"); o["rx-bytes"] = rdU64(dv, ds, LE); break;
+      case 3: if (dl < 8) throw tooShort(dl, 8, ds - 4, "vf-stats-attrs.tx-bytes"); o["tx-bytes"] = rdU64(dv, ds, LE); break;
+      case 4: if (dl < 8) throw tooShort(dl, 8, ds - 4, "vf-stats-attrs.broadcast"); o["broadcast"] = rdU64(dv, ds, LE); break;
+      case 5: if (dl < 8) throw tooShort(dl, 8, ds - 4, "vf-stats-attrs.multicast"); o["multicast"] = rdU64(dv, ds, LE); break;
       case 6: break;
-      case 7: if (dl < 8) throw tooShort(dl, 8, ds - 4, "vf-stats-attrs.rx-dropped"); o["rx-dropped"] = dv.getBigUint64(ds, LE); break;
-      case 8: if (dl < 8) throw tooShort(dl, 8, ds - 4, "vf-stats-attrs.tx-dropped"); o["tx-dropped"] = dv.getBigUint64(ds, LE); break;
+      case 7: if (dl < 8) throw tooShort(dl, 8, ds - 4, "vf-stats-attrs.rx-dropped"); o["rx-dropped"] = rdU64(dv, ds, LE); break;
+      case 8: if (dl < 8) throw tooShort(dl, 8, ds - 4, "vf-stats-attrs.tx-dropped"); o["tx-dropped"] = rdU64(dv, ds, LE); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
@@ -8853,10 +8854,10 @@ function L13(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
       case 13: if (dl < 4) throw tooShort(dl, 4, ds - 4, "linkinfo-bridge-attrs.root-path-cost"); o["root-path-cost"] = dv.getUint32(ds, LE); break;
       case 14: if (dl < 1) throw tooShort(dl, 1, ds - 4, "linkinfo-bridge-attrs.topology-change"); o["topology-change"] = dv.getUint8(ds); break;
       case 15: if (dl < 1) throw tooShort(dl, 1, ds - 4, "linkinfo-bridge-attrs.topology-change-detected"); o["topology-change-detected"] = dv.getUint8(ds); break;
-      case 16: if (dl < 8) throw tooShort(dl, 8, ds - 4, "linkinfo-bridge-attrs.hello-timer"); o["hello-timer"] = dv.getBigUint64(ds, LE); break;
-      case 17: if (dl < 8) throw tooShort(dl, 8, ds - 4, "linkinfo-bridge-attrs.tcn-timer"); o["tcn-timer"] = dv.getBigUint64(ds, LE); break;
-      case 18: if (dl < 8) throw tooShort(dl, 8, ds - 4, "linkinfo-bridge-attrs.topology-change-timer"); o["topology-change-timer"] = dv.getBigUint64(ds, LE); break;
-      case 19: if (dl < 8) throw tooShort(dl, 8, ds - 4, "linkinfo-bridge-attrs.gc-timer"); o["gc-timer"] = dv.getBigUint64(ds, LE); break;
+      case 16: if (dl < 8) throw tooShort(dl, 8, ds - 4, "linkinfo-bridge-attrs.hello-timer"); o["hello-timer"] = rdU64(dv, ds, LE); break;
+      case 17: if (dl < 8) throw tooShort(dl, 8, ds - 4, "linkinfo-bridge-attrs.tcn-timer"); o["tcn-timer"] = rdU64(dv, ds, LE); break;
+      case 18: if (dl < 8) throw tooShort(dl, 8, ds - 4, "linkinfo-bridge-attrs.topology-change-timer"); o["topology-change-timer"] = rdU64(dv, ds, LE); break;
+      case 19: if (dl < 8) throw tooShort(dl, 8, ds - 4, "linkinfo-bridge-attrs.gc-timer"); o["gc-timer"] = rdU64(dv, ds, LE); break;
       case 20: o["group-addr"] = fmtMac(b, ds, dl); break;
       case 21: o["fdb-flush"] = b.subarray(ds, ds + dl); break;
       case 22: if (dl < 1) throw tooShort(dl, 1, ds - 4, "linkinfo-bridge-attrs.mcast-router"); o["mcast-router"] = dv.getUint8(ds); break;
@@ -8867,12 +8868,12 @@ function L13(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
       case 27: if (dl < 4) throw tooShort(dl, 4, ds - 4, "linkinfo-bridge-attrs.mcast-hash-max"); o["mcast-hash-max"] = dv.getUint32(ds, LE); break;
       case 28: if (dl < 4) throw tooShort(dl, 4, ds - 4, "linkinfo-bridge-attrs.mcast-last-member-cnt"); o["mcast-last-member-cnt"] = dv.getUint32(ds, LE); break;
       case 29: if (dl < 4) throw tooShort(dl, 4, ds - 4, "linkinfo-bridge-attrs.mcast-startup-query-cnt"); o["mcast-startup-query-cnt"] = dv.getUint32(ds, LE); break;
-      case 30: if (dl < 8) throw tooShort(dl, 8, ds - 4, "linkinfo-bridge-attrs.mcast-last-member-intvl"); o["mcast-last-member-intvl"] = dv.getBigUint64(ds, LE); break;
-      case 31: if (dl < 8) throw tooShort(dl, 8, ds - 4, "linkinfo-bridge-attrs.mcast-membership-intvl"); o["mcast-membership-intvl"] = dv.getBigUint64(ds, LE); break;
-      case 32: if (dl < 8) throw tooShort(dl, 8, ds - 4, "linkinfo-bridge-attrs.mcast-querier-intvl"); o["mcast-querier-intvl"] = dv.getBigUint64(ds, LE); break;
-      case 33: if (dl < 8) throw tooShort(dl, 8, ds - 4, "linkinfo-bridge-attrs.mcast-query-intvl"); o["mcast-query-intvl"] = dv.getBigUint64(ds, LE); break;
-      case 34: if (dl < 8) throw tooShort(dl, 8, ds - 4, "linkinfo-bridge-attrs.mcast-query-response-intvl"); o["mcast-query-response-intvl"] = dv.getBigUint64(ds, LE); break;
-      case 35: if (dl < 8) throw tooShort(dl, 8, ds - 4, "linkinfo-bridge-attrs.mcast-startup-query-intvl"); o["mcast-startup-query-intvl"] = dv.getBigUint64(ds, LE); break;
+      case 30: if (dl < 8) throw tooShort(dl, 8, ds - 4, "linkinfo-bridge-attrs.mcast-last-member-intvl"); o["mcast-last-member-intvl"] = rdU64(dv, ds, LE); break;
+      case 31: if (dl < 8) throw tooShort(dl, 8, ds - 4, "linkinfo-bridge-attrs.mcast-membership-intvl"); o["mcast-membership-intvl"] = rdU64(dv, ds, LE); break;
+      case 32: if (dl < 8) throw tooShort(dl, 8, ds - 4, "linkinfo-bridge-attrs.mcast-querier-intvl"); o["mcast-querier-intvl"] = rdU64(dv, ds, LE); break;
+      case 33: if (dl < 8) throw tooShort(dl, 8, ds - 4, "linkinfo-bridge-attrs.mcast-query-intvl"); o["mcast-query-intvl"] = rdU64(dv, ds, LE); break;
+      case 34: if (dl < 8) throw tooShort(dl, 8, ds - 4, "linkinfo-bridge-attrs.mcast-query-response-intvl"); o["mcast-query-response-intvl"] = rdU64(dv, ds, LE); break;
+      case 35: if (dl < 8) throw tooShort(dl, 8, ds - 4, "linkinfo-bridge-attrs.mcast-startup-query-intvl"); o["mcast-startup-query-intvl"] = rdU64(dv, ds, LE); break;
       case 36: if (dl < 1) throw tooShort(dl, 1, ds - 4, "linkinfo-bridge-attrs.nf-call-iptables"); o["nf-call-iptables"] = dv.getUint8(ds); break;
       case 37: if (dl < 1) throw tooShort(dl, 1, ds - 4, "linkinfo-bridge-attrs.nf-call-ip6tables"); o["nf-call-ip6tables"] = dv.getUint8(ds); break;
       case 38: if (dl < 1) throw tooShort(dl, 1, ds - 4, "linkinfo-bridge-attrs.nf-call-arptables"); o["nf-call-arptables"] = dv.getUint8(ds); break;
@@ -8986,9 +8987,9 @@ function L14(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
       case 18: if (dl < 2) throw tooShort(dl, 2, ds - 4, "linkinfo-brport-attrs.no"); o["no"] = dv.getUint16(ds, LE); break;
       case 19: if (dl < 1) throw tooShort(dl, 1, ds - 4, "linkinfo-brport-attrs.topology-change-ack"); o["topology-change-ack"] = dv.getUint8(ds); break;
       case 20: if (dl < 1) throw tooShort(dl, 1, ds - 4, "linkinfo-brport-attrs.config-pending"); o["config-pending"] = dv.getUint8(ds); break;
-      case 21: if (dl < 8) throw tooShort(dl, 8, ds - 4, "linkinfo-brport-attrs.message-age-timer"); o["message-age-timer"] = dv.getBigUint64(ds, LE); break;
-      case 22: if (dl < 8) throw tooShort(dl, 8, ds - 4, "linkinfo-brport-attrs.forward-delay-timer"); o["forward-delay-timer"] = dv.getBigUint64(ds, LE); break;
-      case 23: if (dl < 8) throw tooShort(dl, 8, ds - 4, "linkinfo-brport-attrs.hold-timer"); o["hold-timer"] = dv.getBigUint64(ds, LE); break;
+      case 21: if (dl < 8) throw tooShort(dl, 8, ds - 4, "linkinfo-brport-attrs.message-age-timer"); o["message-age-timer"] = rdU64(dv, ds, LE); break;
+      case 22: if (dl < 8) throw tooShort(dl, 8, ds - 4, "linkinfo-brport-attrs.forward-delay-timer"); o["forward-delay-timer"] = rdU64(dv, ds, LE); break;
+      case 23: if (dl < 8) throw tooShort(dl, 8, ds - 4, "linkinfo-brport-attrs.hold-timer"); o["hold-timer"] = rdU64(dv, ds, LE); break;
       case 24: o["flush"] = true; break;
       case 25: if (dl < 1) throw tooShort(dl, 1, ds - 4, "linkinfo-brport-attrs.multicast-router"); o["multicast-router"] = dv.getUint8(ds); break;
       case 26: break;
@@ -9780,12 +9781,12 @@ function ba6(b: Uint8Array, dv: DataView, s: number, l: number): unknown[] {
 }
 function ba7(b: Uint8Array, dv: DataView, s: number, l: number): unknown[] {
   const out: unknown[] = [];
-  for (let q = s; q + 8 <= s + l; q += 8) out.push(dv.getBigUint64(q, LE));
+  for (let q = s; q + 8 <= s + l; q += 8) out.push(rdU64(dv, q, LE));
   return out;
 }
 function ba8(b: Uint8Array, dv: DataView, s: number, l: number): unknown[] {
   const out: unknown[] = [];
-  for (let q = s; q + 8 <= s + l; q += 8) out.push(dv.getBigUint64(q, LE));
+  for (let q = s; q + 8 <= s + l; q += 8) out.push(rdU64(dv, q, LE));
   return out;
 }
 function n29(): Obj {

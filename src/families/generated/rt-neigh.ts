@@ -21,6 +21,7 @@ import {
   object,
   own,
   putUnknown,
+  rdU64,
   str,
   text,
   tooDeep,
@@ -1134,32 +1135,32 @@ function x3(v: Obj, path: string): Uint8Array {
 }
 function s4(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
-    "allocs": l >= 8 ? dv.getBigUint64(s, LE) : undefined,
-    "destroys": l >= 16 ? dv.getBigUint64(s + 8, LE) : undefined,
-    "hash-grows": l >= 24 ? dv.getBigUint64(s + 16, LE) : undefined,
-    "res-failed": l >= 32 ? dv.getBigUint64(s + 24, LE) : undefined,
-    "lookups": l >= 40 ? dv.getBigUint64(s + 32, LE) : undefined,
-    "hits": l >= 48 ? dv.getBigUint64(s + 40, LE) : undefined,
-    "rcv-probes-mcast": l >= 56 ? dv.getBigUint64(s + 48, LE) : undefined,
-    "rcv-probes-ucast": l >= 64 ? dv.getBigUint64(s + 56, LE) : undefined,
-    "periodic-gc-runs": l >= 72 ? dv.getBigUint64(s + 64, LE) : undefined,
-    "forced-gc-runs": l >= 80 ? dv.getBigUint64(s + 72, LE) : undefined,
-    "table-fulls": l >= 88 ? dv.getBigUint64(s + 80, LE) : undefined,
+    "allocs": l >= 8 ? rdU64(dv, s, LE) : undefined,
+    "destroys": l >= 16 ? rdU64(dv, s + 8, LE) : undefined,
+    "hash-grows": l >= 24 ? rdU64(dv, s + 16, LE) : undefined,
+    "res-failed": l >= 32 ? rdU64(dv, s + 24, LE) : undefined,
+    "lookups": l >= 40 ? rdU64(dv, s + 32, LE) : undefined,
+    "hits": l >= 48 ? rdU64(dv, s + 40, LE) : undefined,
+    "rcv-probes-mcast": l >= 56 ? rdU64(dv, s + 48, LE) : undefined,
+    "rcv-probes-ucast": l >= 64 ? rdU64(dv, s + 56, LE) : undefined,
+    "periodic-gc-runs": l >= 72 ? rdU64(dv, s + 64, LE) : undefined,
+    "forced-gc-runs": l >= 80 ? rdU64(dv, s + 72, LE) : undefined,
+    "table-fulls": l >= 88 ? rdU64(dv, s + 80, LE) : undefined,
     "__rest": l > 88 ? b.subarray(s + 88, s + l) : undefined,
   };
 }
 function h4(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 8) o["allocs"] = dv.getBigUint64(s, LE);
-  if (l >= 16) o["destroys"] = dv.getBigUint64(s + 8, LE);
-  if (l >= 24) o["hash-grows"] = dv.getBigUint64(s + 16, LE);
-  if (l >= 32) o["res-failed"] = dv.getBigUint64(s + 24, LE);
-  if (l >= 40) o["lookups"] = dv.getBigUint64(s + 32, LE);
-  if (l >= 48) o["hits"] = dv.getBigUint64(s + 40, LE);
-  if (l >= 56) o["rcv-probes-mcast"] = dv.getBigUint64(s + 48, LE);
-  if (l >= 64) o["rcv-probes-ucast"] = dv.getBigUint64(s + 56, LE);
-  if (l >= 72) o["periodic-gc-runs"] = dv.getBigUint64(s + 64, LE);
-  if (l >= 80) o["forced-gc-runs"] = dv.getBigUint64(s + 72, LE);
-  if (l >= 88) o["table-fulls"] = dv.getBigUint64(s + 80, LE);
+  if (l >= 8) o["allocs"] = rdU64(dv, s, LE);
+  if (l >= 16) o["destroys"] = rdU64(dv, s + 8, LE);
+  if (l >= 24) o["hash-grows"] = rdU64(dv, s + 16, LE);
+  if (l >= 32) o["res-failed"] = rdU64(dv, s + 24, LE);
+  if (l >= 40) o["lookups"] = rdU64(dv, s + 32, LE);
+  if (l >= 48) o["hits"] = rdU64(dv, s + 40, LE);
+  if (l >= 56) o["rcv-probes-mcast"] = rdU64(dv, s + 48, LE);
+  if (l >= 64) o["rcv-probes-ucast"] = rdU64(dv, s + 56, LE);
+  if (l >= 72) o["periodic-gc-runs"] = rdU64(dv, s + 64, LE);
+  if (l >= 80) o["forced-gc-runs"] = rdU64(dv, s + 72, LE);
+  if (l >= 88) o["table-fulls"] = rdU64(dv, s + 80, LE);
 }
 function w4(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
   { const x = own(v, "allocs"); dv.setBigUint64(at, big(x === undefined ? 0 : x, path, "allocs", 0n, 18446744073709551615n), LE); }
@@ -1313,7 +1314,7 @@ function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
       case 5: o["config"] = s3(b, dv, ds, dl); break;
       case 6: o["parms"] = d2(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 7: o["stats"] = s4(b, dv, ds, dl); break;
-      case 8: if (dl < 8) throw tooShort(dl, 8, ds - 4, "ndt-attrs.gc-interval"); o["gc-interval"] = dv.getBigUint64(ds, LE); break;
+      case 8: if (dl < 8) throw tooShort(dl, 8, ds - 4, "ndt-attrs.gc-interval"); o["gc-interval"] = rdU64(dv, ds, LE); break;
       case 9: break;
       default: keepUnknown(o, t, b, ds, dl);
     }
@@ -1354,23 +1355,23 @@ function L2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
     switch (t) {
       case 1: if (dl < 4) throw tooShort(dl, 4, ds - 4, "ndtpa-attrs.ifindex"); o["ifindex"] = dv.getUint32(ds, LE); break;
       case 2: if (dl < 4) throw tooShort(dl, 4, ds - 4, "ndtpa-attrs.refcnt"); o["refcnt"] = dv.getUint32(ds, LE); break;
-      case 3: if (dl < 8) throw tooShort(dl, 8, ds - 4, "ndtpa-attrs.reachable-time"); o["reachable-time"] = dv.getBigUint64(ds, LE); break;
-      case 4: if (dl < 8) throw tooShort(dl, 8, ds - 4, "ndtpa-attrs.base-reachable-time"); o["base-reachable-time"] = dv.getBigUint64(ds, LE); break;
-      case 5: if (dl < 8) throw tooShort(dl, 8, ds - 4, "ndtpa-attrs.retrans-time"); o["retrans-time"] = dv.getBigUint64(ds, LE); break;
-      case 6: if (dl < 8) throw tooShort(dl, 8, ds - 4, "ndtpa-attrs.gc-staletime"); o["gc-staletime"] = dv.getBigUint64(ds, LE); break;
-      case 7: if (dl < 8) throw tooShort(dl, 8, ds - 4, "ndtpa-attrs.delay-probe-time"); o["delay-probe-time"] = dv.getBigUint64(ds, LE); break;
+      case 3: if (dl < 8) throw tooShort(dl, 8, ds - 4, "ndtpa-attrs.reachable-time"); o["reachable-time"] = rdU64(dv, ds, LE); break;
+      case 4: if (dl < 8) throw tooShort(dl, 8, ds - 4, "ndtpa-attrs.base-reachable-time"); o["base-reachable-time"] = rdU64(dv, ds, LE); break;
+      case 5: if (dl < 8) throw tooShort(dl, 8, ds - 4, "ndtpa-attrs.retrans-time"); o["retrans-time"] = rdU64(dv, ds, LE); break;
+      case 6: if (dl < 8) throw tooShort(dl, 8, ds - 4, "ndtpa-attrs.gc-staletime"); o["gc-staletime"] = rdU64(dv, ds, LE); break;
+      case 7: if (dl < 8) throw tooShort(dl, 8, ds - 4, "ndtpa-attrs.delay-probe-time"); o["delay-probe-time"] = rdU64(dv, ds, LE); break;
       case 8: if (dl < 4) throw tooShort(dl, 4, ds - 4, "ndtpa-attrs.queue-len"); o["queue-len"] = dv.getUint32(ds, LE); break;
       case 9: if (dl < 4) throw tooShort(dl, 4, ds - 4, "ndtpa-attrs.app-probes"); o["app-probes"] = dv.getUint32(ds, LE); break;
       case 10: if (dl < 4) throw tooShort(dl, 4, ds - 4, "ndtpa-attrs.ucast-probes"); o["ucast-probes"] = dv.getUint32(ds, LE); break;
       case 11: if (dl < 4) throw tooShort(dl, 4, ds - 4, "ndtpa-attrs.mcast-probes"); o["mcast-probes"] = dv.getUint32(ds, LE); break;
-      case 12: if (dl < 8) throw tooShort(dl, 8, ds - 4, "ndtpa-attrs.anycast-delay"); o["anycast-delay"] = dv.getBigUint64(ds, LE); break;
-      case 13: if (dl < 8) throw tooShort(dl, 8, ds - 4, "ndtpa-attrs.proxy-delay"); o["proxy-delay"] = dv.getBigUint64(ds, LE); break;
+      case 12: if (dl < 8) throw tooShort(dl, 8, ds - 4, "ndtpa-attrs.anycast-delay"); o["anycast-delay"] = rdU64(dv, ds, LE); break;
+      case 13: if (dl < 8) throw tooShort(dl, 8, ds - 4, "ndtpa-attrs.proxy-delay"); o["proxy-delay"] = rdU64(dv, ds, LE); break;
       case 14: if (dl < 4) throw tooShort(dl, 4, ds - 4, "ndtpa-attrs.proxy-qlen"); o["proxy-qlen"] = dv.getUint32(ds, LE); break;
-      case 15: if (dl < 8) throw tooShort(dl, 8, ds - 4, "ndtpa-attrs.locktime"); o["locktime"] = dv.getBigUint64(ds, LE); break;
+      case 15: if (dl < 8) throw tooShort(dl, 8, ds - 4, "ndtpa-attrs.locktime"); o["locktime"] = rdU64(dv, ds, LE); break;
       case 16: if (dl < 4) throw tooShort(dl, 4, ds - 4, "ndtpa-attrs.queue-lenbytes"); o["queue-lenbytes"] = dv.getUint32(ds, LE); break;
       case 17: if (dl < 4) throw tooShort(dl, 4, ds - 4, "ndtpa-attrs.mcast-reprobes"); o["mcast-reprobes"] = dv.getUint32(ds, LE); break;
       case 18: break;
-      case 19: if (dl < 8) throw tooShort(dl, 8, ds - 4, "ndtpa-attrs.interval-probe-time-ms"); o["interval-probe-time-ms"] = dv.getBigUint64(ds, LE); break;
+      case 19: if (dl < 8) throw tooShort(dl, 8, ds - 4, "ndtpa-attrs.interval-probe-time-ms"); o["interval-probe-time-ms"] = rdU64(dv, ds, LE); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
@@ -1497,7 +1498,7 @@ function L4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
       case 5: o["config"] = s3(b, dv, ds, dl); break;
       case 6: o["parms"] = d2(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 7: o["stats"] = s4(b, dv, ds, dl); break;
-      case 8: if (dl < 8) throw tooShort(dl, 8, ds - 4, "ndt-attrs.gc-interval"); o["gc-interval"] = dv.getBigUint64(ds, LE); break;
+      case 8: if (dl < 8) throw tooShort(dl, 8, ds - 4, "ndt-attrs.gc-interval"); o["gc-interval"] = rdU64(dv, ds, LE); break;
       case 9: break;
       default: keepUnknown(o, t, b, ds, dl);
     }

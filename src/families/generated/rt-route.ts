@@ -27,6 +27,7 @@ import {
   own,
   putRawSubMessage,
   putUnknown,
+  rdU64,
   recordSize,
   selectorKey,
   str,
@@ -1754,7 +1755,7 @@ function L4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: if (dl < 8) throw tooShort(dl, 8, ds - 4, "lwt-ip-attrs.id"); o["id"] = dv.getBigUint64(ds, false); break;
+      case 1: if (dl < 8) throw tooShort(dl, 8, ds - 4, "lwt-ip-attrs.id"); o["id"] = rdU64(dv, ds, false); break;
       case 2: o["dst"] = fmtIPv4(b, ds, dl); break;
       case 3: o["src"] = fmtIPv4(b, ds, dl); break;
       case 4: if (dl < 1) throw tooShort(dl, 1, ds - 4, "lwt-ip-attrs.ttl"); o["ttl"] = dv.getUint8(ds); break;
@@ -1798,7 +1799,7 @@ function L5(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: if (dl < 8) throw tooShort(dl, 8, ds - 4, "lwt-ip6-attrs.id"); o["id"] = dv.getBigUint64(ds, false); break;
+      case 1: if (dl < 8) throw tooShort(dl, 8, ds - 4, "lwt-ip6-attrs.id"); o["id"] = rdU64(dv, ds, false); break;
       case 2: o["dst"] = fmtIPv6(b, ds, dl); break;
       case 3: o["src"] = fmtIPv6(b, ds, dl); break;
       case 4: if (dl < 1) throw tooShort(dl, 1, ds - 4, "lwt-ip6-attrs.hoplimit"); o["hoplimit"] = dv.getUint8(ds); break;

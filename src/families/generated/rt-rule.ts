@@ -20,6 +20,7 @@ import {
   object,
   own,
   putUnknown,
+  rdU64,
   str,
   text,
   tooDeep,
@@ -825,7 +826,7 @@ function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
       case 9: break;
       case 10: if (dl < 4) throw tooShort(dl, 4, ds - 4, "fib-rule-attrs.fwmark"); o["fwmark"] = fmtHexInt(dv.getUint32(ds, LE)); break;
       case 11: if (dl < 4) throw tooShort(dl, 4, ds - 4, "fib-rule-attrs.flow"); o["flow"] = dv.getUint32(ds, LE); break;
-      case 12: if (dl < 8) throw tooShort(dl, 8, ds - 4, "fib-rule-attrs.tun-id"); o["tun-id"] = dv.getBigUint64(ds, LE); break;
+      case 12: if (dl < 8) throw tooShort(dl, 8, ds - 4, "fib-rule-attrs.tun-id"); o["tun-id"] = rdU64(dv, ds, LE); break;
       case 13: if (dl < 4) throw tooShort(dl, 4, ds - 4, "fib-rule-attrs.suppress-ifgroup"); o["suppress-ifgroup"] = dv.getUint32(ds, LE); break;
       case 14: if (dl < 4) throw tooShort(dl, 4, ds - 4, "fib-rule-attrs.suppress-prefixlen"); o["suppress-prefixlen"] = fmtHexInt(dv.getUint32(ds, LE)); break;
       case 15: if (dl < 4) throw tooShort(dl, 4, ds - 4, "fib-rule-attrs.table"); o["table"] = dv.getUint32(ds, LE); break;
@@ -909,7 +910,7 @@ function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
       case 9: break;
       case 10: if (dl < 4) throw tooShort(dl, 4, ds - 4, "fib-rule-attrs.fwmark"); o["fwmark"] = fmtHexInt(dv.getUint32(ds, LE)); break;
       case 11: if (dl < 4) throw tooShort(dl, 4, ds - 4, "fib-rule-attrs.flow"); o["flow"] = dv.getUint32(ds, LE); break;
-      case 12: if (dl < 8) throw tooShort(dl, 8, ds - 4, "fib-rule-attrs.tun-id"); o["tun-id"] = dv.getBigUint64(ds, LE); break;
+      case 12: if (dl < 8) throw tooShort(dl, 8, ds - 4, "fib-rule-attrs.tun-id"); o["tun-id"] = rdU64(dv, ds, LE); break;
       case 13: if (dl < 4) throw tooShort(dl, 4, ds - 4, "fib-rule-attrs.suppress-ifgroup"); o["suppress-ifgroup"] = dv.getUint32(ds, LE); break;
       case 14: if (dl < 4) throw tooShort(dl, 4, ds - 4, "fib-rule-attrs.suppress-prefixlen"); o["suppress-prefixlen"] = fmtHexInt(dv.getUint32(ds, LE)); break;
       case 16: if (dl < 4) throw tooShort(dl, 4, ds - 4, "fib-rule-attrs.fwmask"); o["fwmask"] = fmtHexInt(dv.getUint32(ds, LE)); break;

@@ -18,6 +18,7 @@ import {
   keepUnknown,
   object,
   putUnknown,
+  rdU64,
   str,
   text,
   tooDeep,
@@ -502,12 +503,12 @@ function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: if (dl < 8) throw tooShort(dl, 8, ds - 4, "ip-map.seqno"); o["seqno"] = dv.getBigUint64(ds, LE); break;
+      case 1: if (dl < 8) throw tooShort(dl, 8, ds - 4, "ip-map.seqno"); o["seqno"] = rdU64(dv, ds, LE); break;
       case 2: o["class"] = str(b, ds, dl); break;
       case 3: o["addr"] = str(b, ds, dl); break;
       case 4: o["domain"] = str(b, ds, dl); break;
       case 5: o["negative"] = true; break;
-      case 6: if (dl < 8) throw tooShort(dl, 8, ds - 4, "ip-map.expiry"); o["expiry"] = dv.getBigUint64(ds, LE); break;
+      case 6: if (dl < 8) throw tooShort(dl, 8, ds - 4, "ip-map.expiry"); o["expiry"] = rdU64(dv, ds, LE); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
@@ -574,11 +575,11 @@ function L3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: if (dl < 8) throw tooShort(dl, 8, ds - 4, "unix-gid.seqno"); o["seqno"] = dv.getBigUint64(ds, LE); break;
+      case 1: if (dl < 8) throw tooShort(dl, 8, ds - 4, "unix-gid.seqno"); o["seqno"] = rdU64(dv, ds, LE); break;
       case 2: if (dl < 4) throw tooShort(dl, 4, ds - 4, "unix-gid.uid"); o["uid"] = dv.getUint32(ds, LE); break;
       case 3: if (dl < 4) throw tooShort(dl, 4, ds - 4, "unix-gid.gids"); append(o, "gids", dv.getUint32(ds, LE)); break;
       case 4: o["negative"] = true; break;
-      case 5: if (dl < 8) throw tooShort(dl, 8, ds - 4, "unix-gid.expiry"); o["expiry"] = dv.getBigUint64(ds, LE); break;
+      case 5: if (dl < 8) throw tooShort(dl, 8, ds - 4, "unix-gid.expiry"); o["expiry"] = rdU64(dv, ds, LE); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }

@@ -31,6 +31,7 @@ import {
   putFixedBytes,
   putRawSubMessage,
   putUnknown,
+  rdU64,
   scopeInput,
   scopeValue,
   selectorKey,
@@ -8981,7 +8982,7 @@ function x0(v: Obj, path: string): Uint8Array {
 }
 function s1(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
-    "bytes": l >= 8 ? dv.getBigUint64(s, LE) : undefined,
+    "bytes": l >= 8 ? rdU64(dv, s, LE) : undefined,
     "packets": l >= 12 ? dv.getUint32(s + 8, LE) : undefined,
     "drops": l >= 16 ? dv.getUint32(s + 12, LE) : undefined,
     "overlimits": l >= 20 ? dv.getUint32(s + 16, LE) : undefined,
@@ -8993,7 +8994,7 @@ function s1(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   };
 }
 function h1(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 8) o["bytes"] = dv.getBigUint64(s, LE);
+  if (l >= 8) o["bytes"] = rdU64(dv, s, LE);
   if (l >= 12) o["packets"] = dv.getUint32(s + 8, LE);
   if (l >= 16) o["drops"] = dv.getUint32(s + 12, LE);
   if (l >= 20) o["overlimits"] = dv.getUint32(s + 16, LE);
@@ -10555,44 +10556,44 @@ function x35(v: Obj, path: string): Uint8Array {
 }
 function s36(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
-    "gc-flows": l >= 8 ? dv.getBigUint64(s, LE) : undefined,
-    "highprio-packets": l >= 16 ? dv.getBigUint64(s + 8, LE) : undefined,
-    "tcp-retrans": l >= 24 ? dv.getBigUint64(s + 16, LE) : undefined,
-    "throttled": l >= 32 ? dv.getBigUint64(s + 24, LE) : undefined,
-    "flows-plimit": l >= 40 ? dv.getBigUint64(s + 32, LE) : undefined,
-    "pkts-too-long": l >= 48 ? dv.getBigUint64(s + 40, LE) : undefined,
-    "allocation-errors": l >= 56 ? dv.getBigUint64(s + 48, LE) : undefined,
+    "gc-flows": l >= 8 ? rdU64(dv, s, LE) : undefined,
+    "highprio-packets": l >= 16 ? rdU64(dv, s + 8, LE) : undefined,
+    "tcp-retrans": l >= 24 ? rdU64(dv, s + 16, LE) : undefined,
+    "throttled": l >= 32 ? rdU64(dv, s + 24, LE) : undefined,
+    "flows-plimit": l >= 40 ? rdU64(dv, s + 32, LE) : undefined,
+    "pkts-too-long": l >= 48 ? rdU64(dv, s + 40, LE) : undefined,
+    "allocation-errors": l >= 56 ? rdU64(dv, s + 48, LE) : undefined,
     "time-next-delayed-flow": l >= 64 ? dv.getBigInt64(s + 56, LE) : undefined,
     "flows": l >= 68 ? dv.getUint32(s + 64, LE) : undefined,
     "inactive-flows": l >= 72 ? dv.getUint32(s + 68, LE) : undefined,
     "throttled-flows": l >= 76 ? dv.getUint32(s + 72, LE) : undefined,
     "unthrottle-latency-ns": l >= 80 ? dv.getUint32(s + 76, LE) : undefined,
-    "ce-mark": l >= 88 ? dv.getBigUint64(s + 80, LE) : undefined,
-    "horizon-drops": l >= 96 ? dv.getBigUint64(s + 88, LE) : undefined,
-    "horizon-caps": l >= 104 ? dv.getBigUint64(s + 96, LE) : undefined,
-    "fastpath-packets": l >= 112 ? dv.getBigUint64(s + 104, LE) : undefined,
+    "ce-mark": l >= 88 ? rdU64(dv, s + 80, LE) : undefined,
+    "horizon-drops": l >= 96 ? rdU64(dv, s + 88, LE) : undefined,
+    "horizon-caps": l >= 104 ? rdU64(dv, s + 96, LE) : undefined,
+    "fastpath-packets": l >= 112 ? rdU64(dv, s + 104, LE) : undefined,
     "band-drops": l >= 136 ? b.subarray(s + 112, s + 112 + 24) : undefined,
     "band-pkt-count": l >= 148 ? b.subarray(s + 136, s + 136 + 12) : undefined,
     "__rest": l > 152 ? b.subarray(s + 152, s + l) : undefined,
   };
 }
 function h36(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 8) o["gc-flows"] = dv.getBigUint64(s, LE);
-  if (l >= 16) o["highprio-packets"] = dv.getBigUint64(s + 8, LE);
-  if (l >= 24) o["tcp-retrans"] = dv.getBigUint64(s + 16, LE);
-  if (l >= 32) o["throttled"] = dv.getBigUint64(s + 24, LE);
-  if (l >= 40) o["flows-plimit"] = dv.getBigUint64(s + 32, LE);
-  if (l >= 48) o["pkts-too-long"] = dv.getBigUint64(s + 40, LE);
-  if (l >= 56) o["allocation-errors"] = dv.getBigUint64(s + 48, LE);
+  if (l >= 8) o["gc-flows"] = rdU64(dv, s, LE);
+  if (l >= 16) o["highprio-packets"] = rdU64(dv, s + 8, LE);
+  if (l >= 24) o["tcp-retrans"] = rdU64(dv, s + 16, LE);
+  if (l >= 32) o["throttled"] = rdU64(dv, s + 24, LE);
+  if (l >= 40) o["flows-plimit"] = rdU64(dv, s + 32, LE);
+  if (l >= 48) o["pkts-too-long"] = rdU64(dv, s + 40, LE);
+  if (l >= 56) o["allocation-errors"] = rdU64(dv, s + 48, LE);
   if (l >= 64) o["time-next-delayed-flow"] = dv.getBigInt64(s + 56, LE);
   if (l >= 68) o["flows"] = dv.getUint32(s + 64, LE);
   if (l >= 72) o["inactive-flows"] = dv.getUint32(s + 68, LE);
   if (l >= 76) o["throttled-flows"] = dv.getUint32(s + 72, LE);
   if (l >= 80) o["unthrottle-latency-ns"] = dv.getUint32(s + 76, LE);
-  if (l >= 88) o["ce-mark"] = dv.getBigUint64(s + 80, LE);
-  if (l >= 96) o["horizon-drops"] = dv.getBigUint64(s + 88, LE);
-  if (l >= 104) o["horizon-caps"] = dv.getBigUint64(s + 96, LE);
-  if (l >= 112) o["fastpath-packets"] = dv.getBigUint64(s + 104, LE);
+  if (l >= 88) o["ce-mark"] = rdU64(dv, s + 80, LE);
+  if (l >= 96) o["horizon-drops"] = rdU64(dv, s + 88, LE);
+  if (l >= 104) o["horizon-caps"] = rdU64(dv, s + 96, LE);
+  if (l >= 112) o["fastpath-packets"] = rdU64(dv, s + 104, LE);
   if (l >= 136) o["band-drops"] = b.subarray(s + 112, s + 112 + 24);
   if (l >= 148) o["band-pkt-count"] = b.subarray(s + 136, s + 136 + 12);
 }
@@ -10677,7 +10678,7 @@ function x37(v: Obj, path: string): Uint8Array {
 }
 function s38(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
-    "prob": l >= 8 ? dv.getBigUint64(s, LE) : undefined,
+    "prob": l >= 8 ? rdU64(dv, s, LE) : undefined,
     "delay": l >= 12 ? dv.getUint32(s + 8, LE) : undefined,
     "avg-dq-rate": l >= 16 ? dv.getUint32(s + 12, LE) : undefined,
     "dq-rate-estimating": l >= 20 ? dv.getUint32(s + 16, LE) : undefined,
@@ -10690,7 +10691,7 @@ function s38(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   };
 }
 function h38(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 8) o["prob"] = dv.getBigUint64(s, LE);
+  if (l >= 8) o["prob"] = rdU64(dv, s, LE);
   if (l >= 12) o["delay"] = dv.getUint32(s + 8, LE);
   if (l >= 16) o["avg-dq-rate"] = dv.getUint32(s + 12, LE);
   if (l >= 20) o["dq-rate-estimating"] = dv.getUint32(s + 16, LE);
@@ -10858,13 +10859,13 @@ function x41(v: Obj, path: string): Uint8Array {
 }
 function s42(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
-    "bytes": l >= 8 ? dv.getBigUint64(s, LE) : undefined,
+    "bytes": l >= 8 ? rdU64(dv, s, LE) : undefined,
     "packets": l >= 12 ? dv.getUint32(s + 8, LE) : undefined,
     "__rest": l > 12 ? b.subarray(s + 12, s + l) : undefined,
   };
 }
 function h42(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 8) o["bytes"] = dv.getBigUint64(s, LE);
+  if (l >= 8) o["bytes"] = rdU64(dv, s, LE);
   if (l >= 12) o["packets"] = dv.getUint32(s + 8, LE);
 }
 function w42(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
@@ -10926,14 +10927,14 @@ function x43(v: Obj, path: string): Uint8Array {
 }
 function s44(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
-    "bps": l >= 8 ? dv.getBigUint64(s, LE) : undefined,
-    "pps": l >= 16 ? dv.getBigUint64(s + 8, LE) : undefined,
+    "bps": l >= 8 ? rdU64(dv, s, LE) : undefined,
+    "pps": l >= 16 ? rdU64(dv, s + 8, LE) : undefined,
     "__rest": l > 16 ? b.subarray(s + 16, s + l) : undefined,
   };
 }
 function h44(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 8) o["bps"] = dv.getBigUint64(s, LE);
-  if (l >= 16) o["pps"] = dv.getBigUint64(s + 8, LE);
+  if (l >= 8) o["bps"] = rdU64(dv, s, LE);
+  if (l >= 16) o["pps"] = rdU64(dv, s + 8, LE);
 }
 function w44(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
   { const x = own(v, "bps"); dv.setBigUint64(at, big(x === undefined ? 0 : x, path, "bps", 0n, 18446744073709551615n), LE); }
@@ -11135,16 +11136,16 @@ function x48(v: Obj, path: string): Uint8Array {
 }
 function s49(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
-    "rcnt": l >= 8 ? dv.getBigUint64(s, LE) : undefined,
-    "rhit": l >= 16 ? dv.getBigUint64(s + 8, LE) : undefined,
-    "kcnts": l >= 24 ? dv.getBigUint64(s + 16, LE) : undefined,
+    "rcnt": l >= 8 ? rdU64(dv, s, LE) : undefined,
+    "rhit": l >= 16 ? rdU64(dv, s + 8, LE) : undefined,
+    "kcnts": l >= 24 ? rdU64(dv, s + 16, LE) : undefined,
     "__rest": l > 24 ? b.subarray(s + 24, s + l) : undefined,
   };
 }
 function h49(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 8) o["rcnt"] = dv.getBigUint64(s, LE);
-  if (l >= 16) o["rhit"] = dv.getBigUint64(s + 8, LE);
-  if (l >= 24) o["kcnts"] = dv.getBigUint64(s + 16, LE);
+  if (l >= 8) o["rcnt"] = rdU64(dv, s, LE);
+  if (l >= 16) o["rhit"] = rdU64(dv, s + 8, LE);
+  if (l >= 24) o["kcnts"] = rdU64(dv, s + 16, LE);
 }
 function w49(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
   { const x = own(v, "rcnt"); dv.setBigUint64(at, big(x === undefined ? 0 : x, path, "rcnt", 0n, 18446744073709551615n), LE); }
@@ -11172,18 +11173,18 @@ function x49(v: Obj, path: string): Uint8Array {
 }
 function s50(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
-    "install": l >= 8 ? dv.getBigUint64(s, LE) : undefined,
-    "lastuse": l >= 16 ? dv.getBigUint64(s + 8, LE) : undefined,
-    "expires": l >= 24 ? dv.getBigUint64(s + 16, LE) : undefined,
-    "firstuse": l >= 32 ? dv.getBigUint64(s + 24, LE) : undefined,
+    "install": l >= 8 ? rdU64(dv, s, LE) : undefined,
+    "lastuse": l >= 16 ? rdU64(dv, s + 8, LE) : undefined,
+    "expires": l >= 24 ? rdU64(dv, s + 16, LE) : undefined,
+    "firstuse": l >= 32 ? rdU64(dv, s + 24, LE) : undefined,
     "__rest": l > 32 ? b.subarray(s + 32, s + l) : undefined,
   };
 }
 function h50(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 8) o["install"] = dv.getBigUint64(s, LE);
-  if (l >= 16) o["lastuse"] = dv.getBigUint64(s + 8, LE);
-  if (l >= 24) o["expires"] = dv.getBigUint64(s + 16, LE);
-  if (l >= 32) o["firstuse"] = dv.getBigUint64(s + 24, LE);
+  if (l >= 8) o["install"] = rdU64(dv, s, LE);
+  if (l >= 16) o["lastuse"] = rdU64(dv, s + 8, LE);
+  if (l >= 24) o["expires"] = rdU64(dv, s + 16, LE);
+  if (l >= 32) o["firstuse"] = rdU64(dv, s + 24, LE);
 }
 function w50(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
   { const x = own(v, "install"); dv.setBigUint64(at, big(x === undefined ? 0 : x, path, "install", 0n, 18446744073709551615n), LE); }
@@ -11326,14 +11327,14 @@ function x53(v: Obj, path: string): Uint8Array {
 }
 function s54(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
-    "rcnt": l >= 8 ? dv.getBigUint64(s, LE) : undefined,
-    "rhit": l >= 16 ? dv.getBigUint64(s + 8, LE) : undefined,
+    "rcnt": l >= 8 ? rdU64(dv, s, LE) : undefined,
+    "rhit": l >= 16 ? rdU64(dv, s + 8, LE) : undefined,
     "__rest": l > 16 ? b.subarray(s + 16, s + l) : undefined,
   };
 }
 function h54(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 8) o["rcnt"] = dv.getBigUint64(s, LE);
-  if (l >= 16) o["rhit"] = dv.getBigUint64(s + 8, LE);
+  if (l >= 8) o["rcnt"] = rdU64(dv, s, LE);
+  if (l >= 16) o["rhit"] = rdU64(dv, s + 8, LE);
 }
 function w54(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
   { const x = own(v, "rcnt"); dv.setBigUint64(at, big(x === undefined ? 0 : x, path, "rcnt", 0n, 18446744073709551615n), LE); }
@@ -11360,12 +11361,12 @@ function x54(v: Obj, path: string): Uint8Array {
 }
 function s55(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
-    "rhit": l >= 8 ? dv.getBigUint64(s, LE) : undefined,
+    "rhit": l >= 8 ? rdU64(dv, s, LE) : undefined,
     "__rest": l > 8 ? b.subarray(s + 8, s + l) : undefined,
   };
 }
 function h55(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 8) o["rhit"] = dv.getBigUint64(s, LE);
+  if (l >= 8) o["rhit"] = rdU64(dv, s, LE);
 }
 function w55(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
   { const x = own(v, "rhit"); dv.setBigUint64(at, big(x === undefined ? 0 : x, path, "rhit", 0n, 18446744073709551615n), LE); }
@@ -12392,9 +12393,9 @@ function L6(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
       case 5: if (dl < 4) throw tooShort(dl, 4, ds - 4, "act-ctinfo-attrs.parms-dscp-mask"); o["parms-dscp-mask"] = dv.getUint32(ds, LE); break;
       case 6: if (dl < 4) throw tooShort(dl, 4, ds - 4, "act-ctinfo-attrs.parms-dscp-statemask"); o["parms-dscp-statemask"] = dv.getUint32(ds, LE); break;
       case 7: if (dl < 4) throw tooShort(dl, 4, ds - 4, "act-ctinfo-attrs.parms-cpmark-mask"); o["parms-cpmark-mask"] = dv.getUint32(ds, LE); break;
-      case 8: if (dl < 8) throw tooShort(dl, 8, ds - 4, "act-ctinfo-attrs.stats-dscp-set"); o["stats-dscp-set"] = dv.getBigUint64(ds, LE); break;
-      case 9: if (dl < 8) throw tooShort(dl, 8, ds - 4, "act-ctinfo-attrs.stats-dscp-error"); o["stats-dscp-error"] = dv.getBigUint64(ds, LE); break;
-      case 10: if (dl < 8) throw tooShort(dl, 8, ds - 4, "act-ctinfo-attrs.stats-cpmark-set"); o["stats-cpmark-set"] = dv.getBigUint64(ds, LE); break;
+      case 8: if (dl < 8) throw tooShort(dl, 8, ds - 4, "act-ctinfo-attrs.stats-dscp-set"); o["stats-dscp-set"] = rdU64(dv, ds, LE); break;
+      case 9: if (dl < 8) throw tooShort(dl, 8, ds - 4, "act-ctinfo-attrs.stats-dscp-error"); o["stats-dscp-error"] = rdU64(dv, ds, LE); break;
+      case 10: if (dl < 8) throw tooShort(dl, 8, ds - 4, "act-ctinfo-attrs.stats-cpmark-set"); o["stats-cpmark-set"] = rdU64(dv, ds, LE); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
@@ -12438,9 +12439,9 @@ function L7(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
       case 3: break;
       case 4: if (dl < 4) throw tooShort(dl, 4, ds - 4, "act-gate-attrs.priority"); o["priority"] = dv.getInt32(ds, LE); break;
       case 5: o["entry-list"] = b.subarray(ds, ds + dl); break;
-      case 6: if (dl < 8) throw tooShort(dl, 8, ds - 4, "act-gate-attrs.base-time"); o["base-time"] = dv.getBigUint64(ds, LE); break;
-      case 7: if (dl < 8) throw tooShort(dl, 8, ds - 4, "act-gate-attrs.cycle-time"); o["cycle-time"] = dv.getBigUint64(ds, LE); break;
-      case 8: if (dl < 8) throw tooShort(dl, 8, ds - 4, "act-gate-attrs.cycle-time-ext"); o["cycle-time-ext"] = dv.getBigUint64(ds, LE); break;
+      case 6: if (dl < 8) throw tooShort(dl, 8, ds - 4, "act-gate-attrs.base-time"); o["base-time"] = rdU64(dv, ds, LE); break;
+      case 7: if (dl < 8) throw tooShort(dl, 8, ds - 4, "act-gate-attrs.cycle-time"); o["cycle-time"] = rdU64(dv, ds, LE); break;
+      case 8: if (dl < 8) throw tooShort(dl, 8, ds - 4, "act-gate-attrs.cycle-time-ext"); o["cycle-time-ext"] = rdU64(dv, ds, LE); break;
       case 9: if (dl < 4) throw tooShort(dl, 4, ds - 4, "act-gate-attrs.flags"); o["flags"] = dv.getUint32(ds, LE); break;
       case 10: if (dl < 4) throw tooShort(dl, 4, ds - 4, "act-gate-attrs.clockid"); o["clockid"] = dv.getInt32(ds, LE); break;
       default: keepUnknown(o, t, b, ds, dl);
@@ -12721,7 +12722,7 @@ function L14(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
       case 6: break;
       case 7: if (dl < 2) throw tooShort(dl, 2, ds - 4, "act-skbedit-attrs.ptype"); o["ptype"] = dv.getUint16(ds, LE); break;
       case 8: if (dl < 4) throw tooShort(dl, 4, ds - 4, "act-skbedit-attrs.mask"); o["mask"] = dv.getUint32(ds, LE); break;
-      case 9: if (dl < 8) throw tooShort(dl, 8, ds - 4, "act-skbedit-attrs.flags"); o["flags"] = dv.getBigUint64(ds, LE); break;
+      case 9: if (dl < 8) throw tooShort(dl, 8, ds - 4, "act-skbedit-attrs.flags"); o["flags"] = rdU64(dv, ds, LE); break;
       case 10: if (dl < 2) throw tooShort(dl, 2, ds - 4, "act-skbedit-attrs.queue-mapping-max"); o["queue-mapping-max"] = dv.getUint16(ds, LE); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
@@ -12807,7 +12808,7 @@ function L16(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
       case 4: if (dl < 4) throw tooShort(dl, 4, ds - 4, "act-tunnel-key-attrs.enc-ipv4-dst"); o["enc-ipv4-dst"] = dv.getUint32(ds, false); break;
       case 5: o["enc-ipv6-src"] = b.subarray(ds, ds + dl); break;
       case 6: o["enc-ipv6-dst"] = b.subarray(ds, ds + dl); break;
-      case 7: if (dl < 8) throw tooShort(dl, 8, ds - 4, "act-tunnel-key-attrs.enc-key-id"); o["enc-key-id"] = dv.getBigUint64(ds, false); break;
+      case 7: if (dl < 8) throw tooShort(dl, 8, ds - 4, "act-tunnel-key-attrs.enc-key-id"); o["enc-key-id"] = rdU64(dv, ds, false); break;
       case 8: break;
       case 9: if (dl < 2) throw tooShort(dl, 2, ds - 4, "act-tunnel-key-attrs.enc-dst-port"); o["enc-dst-port"] = dv.getUint16(ds, false); break;
       case 10: if (dl < 1) throw tooShort(dl, 1, ds - 4, "act-tunnel-key-attrs.no-csum"); o["no-csum"] = dv.getUint8(ds); break;
@@ -13049,7 +13050,7 @@ function L20(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     p += (len + 3) & ~3;
     switch (t) {
       case 1: break;
-      case 2: if (dl < 8) throw tooShort(dl, 8, ds - 4, "cake-attrs.base-rate64"); o["base-rate64"] = dv.getBigUint64(ds, LE); break;
+      case 2: if (dl < 8) throw tooShort(dl, 8, ds - 4, "cake-attrs.base-rate64"); o["base-rate64"] = rdU64(dv, ds, LE); break;
       case 3: if (dl < 4) throw tooShort(dl, 4, ds - 4, "cake-attrs.diffserv-mode"); o["diffserv-mode"] = dv.getUint32(ds, LE); break;
       case 4: if (dl < 4) throw tooShort(dl, 4, ds - 4, "cake-attrs.atm"); o["atm"] = dv.getUint32(ds, LE); break;
       case 5: if (dl < 4) throw tooShort(dl, 4, ds - 4, "cake-attrs.flow-mode"); o["flow-mode"] = dv.getUint32(ds, LE); break;
@@ -13128,7 +13129,7 @@ function L21(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     p += (len + 3) & ~3;
     switch (t) {
       case 1: break;
-      case 2: if (dl < 8) throw tooShort(dl, 8, ds - 4, "cake-stats-attrs.capacity-estimate64"); o["capacity-estimate64"] = dv.getBigUint64(ds, LE); break;
+      case 2: if (dl < 8) throw tooShort(dl, 8, ds - 4, "cake-stats-attrs.capacity-estimate64"); o["capacity-estimate64"] = rdU64(dv, ds, LE); break;
       case 3: if (dl < 4) throw tooShort(dl, 4, ds - 4, "cake-stats-attrs.memory-limit"); o["memory-limit"] = dv.getUint32(ds, LE); break;
       case 4: if (dl < 4) throw tooShort(dl, 4, ds - 4, "cake-stats-attrs.memory-used"); o["memory-used"] = dv.getUint32(ds, LE); break;
       case 5: if (dl < 4) throw tooShort(dl, 4, ds - 4, "cake-stats-attrs.avg-netoff"); o["avg-netoff"] = dv.getUint32(ds, LE); break;
@@ -13202,16 +13203,16 @@ function L22(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     switch (t) {
       case 1: break;
       case 2: if (dl < 4) throw tooShort(dl, 4, ds - 4, "cake-tin-stats-attrs.sent-packets"); o["sent-packets"] = dv.getUint32(ds, LE); break;
-      case 3: if (dl < 8) throw tooShort(dl, 8, ds - 4, "cake-tin-stats-attrs.sent-bytes64"); o["sent-bytes64"] = dv.getBigUint64(ds, LE); break;
+      case 3: if (dl < 8) throw tooShort(dl, 8, ds - 4, "cake-tin-stats-attrs.sent-bytes64"); o["sent-bytes64"] = rdU64(dv, ds, LE); break;
       case 4: if (dl < 4) throw tooShort(dl, 4, ds - 4, "cake-tin-stats-attrs.dropped-packets"); o["dropped-packets"] = dv.getUint32(ds, LE); break;
-      case 5: if (dl < 8) throw tooShort(dl, 8, ds - 4, "cake-tin-stats-attrs.dropped-bytes64"); o["dropped-bytes64"] = dv.getBigUint64(ds, LE); break;
+      case 5: if (dl < 8) throw tooShort(dl, 8, ds - 4, "cake-tin-stats-attrs.dropped-bytes64"); o["dropped-bytes64"] = rdU64(dv, ds, LE); break;
       case 6: if (dl < 4) throw tooShort(dl, 4, ds - 4, "cake-tin-stats-attrs.acks-dropped-packets"); o["acks-dropped-packets"] = dv.getUint32(ds, LE); break;
-      case 7: if (dl < 8) throw tooShort(dl, 8, ds - 4, "cake-tin-stats-attrs.acks-dropped-bytes64"); o["acks-dropped-bytes64"] = dv.getBigUint64(ds, LE); break;
+      case 7: if (dl < 8) throw tooShort(dl, 8, ds - 4, "cake-tin-stats-attrs.acks-dropped-bytes64"); o["acks-dropped-bytes64"] = rdU64(dv, ds, LE); break;
       case 8: if (dl < 4) throw tooShort(dl, 4, ds - 4, "cake-tin-stats-attrs.ecn-marked-packets"); o["ecn-marked-packets"] = dv.getUint32(ds, LE); break;
-      case 9: if (dl < 8) throw tooShort(dl, 8, ds - 4, "cake-tin-stats-attrs.ecn-marked-bytes64"); o["ecn-marked-bytes64"] = dv.getBigUint64(ds, LE); break;
+      case 9: if (dl < 8) throw tooShort(dl, 8, ds - 4, "cake-tin-stats-attrs.ecn-marked-bytes64"); o["ecn-marked-bytes64"] = rdU64(dv, ds, LE); break;
       case 10: if (dl < 4) throw tooShort(dl, 4, ds - 4, "cake-tin-stats-attrs.backlog-packets"); o["backlog-packets"] = dv.getUint32(ds, LE); break;
       case 11: if (dl < 4) throw tooShort(dl, 4, ds - 4, "cake-tin-stats-attrs.backlog-bytes"); o["backlog-bytes"] = dv.getUint32(ds, LE); break;
-      case 12: if (dl < 8) throw tooShort(dl, 8, ds - 4, "cake-tin-stats-attrs.threshold-rate64"); o["threshold-rate64"] = dv.getBigUint64(ds, LE); break;
+      case 12: if (dl < 8) throw tooShort(dl, 8, ds - 4, "cake-tin-stats-attrs.threshold-rate64"); o["threshold-rate64"] = rdU64(dv, ds, LE); break;
       case 13: if (dl < 4) throw tooShort(dl, 4, ds - 4, "cake-tin-stats-attrs.target-us"); o["target-us"] = dv.getUint32(ds, LE); break;
       case 14: if (dl < 4) throw tooShort(dl, 4, ds - 4, "cake-tin-stats-attrs.interval-us"); o["interval-us"] = dv.getUint32(ds, LE); break;
       case 15: if (dl < 4) throw tooShort(dl, 4, ds - 4, "cake-tin-stats-attrs.way-indirect-hits"); o["way-indirect-hits"] = dv.getUint32(ds, LE); break;
@@ -14321,7 +14322,7 @@ function L42(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     switch (t) {
       case 1: break;
       case 2: if (dl < 4) throw tooShort(dl, 4, ds - 4, "tca-gred-vq-entry-attrs.dp"); o["dp"] = dv.getUint32(ds, LE); break;
-      case 3: if (dl < 8) throw tooShort(dl, 8, ds - 4, "tca-gred-vq-entry-attrs.stat-bytes"); o["stat-bytes"] = dv.getBigUint64(ds, LE); break;
+      case 3: if (dl < 8) throw tooShort(dl, 8, ds - 4, "tca-gred-vq-entry-attrs.stat-bytes"); o["stat-bytes"] = rdU64(dv, ds, LE); break;
       case 4: if (dl < 4) throw tooShort(dl, 4, ds - 4, "tca-gred-vq-entry-attrs.stat-packets"); o["stat-packets"] = dv.getUint32(ds, LE); break;
       case 5: if (dl < 4) throw tooShort(dl, 4, ds - 4, "tca-gred-vq-entry-attrs.stat-backlog"); o["stat-backlog"] = dv.getUint32(ds, LE); break;
       case 6: if (dl < 4) throw tooShort(dl, 4, ds - 4, "tca-gred-vq-entry-attrs.stat-prob-drop"); o["stat-prob-drop"] = dv.getUint32(ds, LE); break;
@@ -14454,8 +14455,8 @@ function L45(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
       case 3: o["ctab"] = b.subarray(ds, ds + dl); break;
       case 4: o["rtab"] = b.subarray(ds, ds + dl); break;
       case 5: if (dl < 4) throw tooShort(dl, 4, ds - 4, "htb-attrs.direct-qlen"); o["direct-qlen"] = dv.getUint32(ds, LE); break;
-      case 6: if (dl < 8) throw tooShort(dl, 8, ds - 4, "htb-attrs.rate64"); o["rate64"] = dv.getBigUint64(ds, LE); break;
-      case 7: if (dl < 8) throw tooShort(dl, 8, ds - 4, "htb-attrs.ceil64"); o["ceil64"] = dv.getBigUint64(ds, LE); break;
+      case 6: if (dl < 8) throw tooShort(dl, 8, ds - 4, "htb-attrs.rate64"); o["rate64"] = rdU64(dv, ds, LE); break;
+      case 7: if (dl < 8) throw tooShort(dl, 8, ds - 4, "htb-attrs.ceil64"); o["ceil64"] = rdU64(dv, ds, LE); break;
       case 8: break;
       case 9: o["offload"] = true; break;
       default: keepUnknown(o, t, b, ds, dl);
@@ -14828,13 +14829,13 @@ function L52(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
       case 5: o["loss"] = d53(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 6: o["rate"] = s18(b, dv, ds, dl); break;
       case 7: if (dl < 4) throw tooShort(dl, 4, ds - 4, "netem-attrs.ecn"); o["ecn"] = dv.getUint32(ds, LE); break;
-      case 8: if (dl < 8) throw tooShort(dl, 8, ds - 4, "netem-attrs.rate64"); o["rate64"] = dv.getBigUint64(ds, LE); break;
+      case 8: if (dl < 8) throw tooShort(dl, 8, ds - 4, "netem-attrs.rate64"); o["rate64"] = rdU64(dv, ds, LE); break;
       case 9: if (dl < 4) throw tooShort(dl, 4, ds - 4, "netem-attrs.pad"); o["pad"] = dv.getUint32(ds, LE); break;
       case 10: if (dl < 8) throw tooShort(dl, 8, ds - 4, "netem-attrs.latency64"); o["latency64"] = dv.getBigInt64(ds, LE); break;
       case 11: if (dl < 8) throw tooShort(dl, 8, ds - 4, "netem-attrs.jitter64"); o["jitter64"] = dv.getBigInt64(ds, LE); break;
       case 12: o["slot"] = s19(b, dv, ds, dl); break;
       case 13: o["slot-dist"] = ba21(b, dv, ds, dl); break;
-      case 14: if (dl < 8) throw tooShort(dl, 8, ds - 4, "netem-attrs.prng-seed"); o["prng-seed"] = dv.getBigUint64(ds, LE); break;
+      case 14: if (dl < 8) throw tooShort(dl, 8, ds - 4, "netem-attrs.prng-seed"); o["prng-seed"] = rdU64(dv, ds, LE); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
@@ -14975,10 +14976,10 @@ function L55(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
       case 5: if (dl < 4) throw tooShort(dl, 4, ds - 4, "police-attrs.result"); o["result"] = dv.getUint32(ds, LE); break;
       case 6: o["tm"] = s50(b, dv, ds, dl); break;
       case 7: break;
-      case 8: if (dl < 8) throw tooShort(dl, 8, ds - 4, "police-attrs.rate64"); o["rate64"] = dv.getBigUint64(ds, LE); break;
-      case 9: if (dl < 8) throw tooShort(dl, 8, ds - 4, "police-attrs.peakrate64"); o["peakrate64"] = dv.getBigUint64(ds, LE); break;
-      case 10: if (dl < 8) throw tooShort(dl, 8, ds - 4, "police-attrs.pktrate64"); o["pktrate64"] = dv.getBigUint64(ds, LE); break;
-      case 11: if (dl < 8) throw tooShort(dl, 8, ds - 4, "police-attrs.pktburst64"); o["pktburst64"] = dv.getBigUint64(ds, LE); break;
+      case 8: if (dl < 8) throw tooShort(dl, 8, ds - 4, "police-attrs.rate64"); o["rate64"] = rdU64(dv, ds, LE); break;
+      case 9: if (dl < 8) throw tooShort(dl, 8, ds - 4, "police-attrs.peakrate64"); o["peakrate64"] = rdU64(dv, ds, LE); break;
+      case 10: if (dl < 8) throw tooShort(dl, 8, ds - 4, "police-attrs.pktrate64"); o["pktrate64"] = rdU64(dv, ds, LE); break;
+      case 11: if (dl < 8) throw tooShort(dl, 8, ds - 4, "police-attrs.pktburst64"); o["pktburst64"] = rdU64(dv, ds, LE); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
@@ -15319,8 +15320,8 @@ function L63(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
       case 1: o["parms"] = s28(b, dv, ds, dl); break;
       case 2: o["rtab"] = b.subarray(ds, ds + dl); break;
       case 3: o["ptab"] = b.subarray(ds, ds + dl); break;
-      case 4: if (dl < 8) throw tooShort(dl, 8, ds - 4, "tbf-attrs.rate64"); o["rate64"] = dv.getBigUint64(ds, LE); break;
-      case 5: if (dl < 8) throw tooShort(dl, 8, ds - 4, "tbf-attrs.prate64"); o["prate64"] = dv.getBigUint64(ds, LE); break;
+      case 4: if (dl < 8) throw tooShort(dl, 8, ds - 4, "tbf-attrs.rate64"); o["rate64"] = rdU64(dv, ds, LE); break;
+      case 5: if (dl < 8) throw tooShort(dl, 8, ds - 4, "tbf-attrs.prate64"); o["prate64"] = rdU64(dv, ds, LE); break;
       case 6: if (dl < 4) throw tooShort(dl, 4, ds - 4, "tbf-attrs.burst"); o["burst"] = dv.getUint32(ds, LE); break;
       case 7: if (dl < 4) throw tooShort(dl, 4, ds - 4, "tbf-attrs.pburst"); o["pburst"] = dv.getUint32(ds, LE); break;
       case 8: break;
@@ -15476,7 +15477,7 @@ function L67(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
       case 5: o["rate-est64"] = s44(b, dv, ds, dl); break;
       case 6: break;
       case 7: o["basic-hw"] = s42(b, dv, ds, dl); break;
-      case 8: if (dl < 8) throw tooShort(dl, 8, ds - 4, "tca-stats-attrs.pkt64"); o["pkt64"] = dv.getBigUint64(ds, LE); break;
+      case 8: if (dl < 8) throw tooShort(dl, 8, ds - 4, "tca-stats-attrs.pkt64"); o["pkt64"] = rdU64(dv, ds, LE); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
@@ -15787,13 +15788,13 @@ function L70(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
       case 4: o["corrupt"] = s17(b, dv, ds, dl); break;
       case 6: o["rate"] = s18(b, dv, ds, dl); break;
       case 7: if (dl < 4) throw tooShort(dl, 4, ds - 4, "netem-attrs.ecn"); o["ecn"] = dv.getUint32(ds, LE); break;
-      case 8: if (dl < 8) throw tooShort(dl, 8, ds - 4, "netem-attrs.rate64"); o["rate64"] = dv.getBigUint64(ds, LE); break;
+      case 8: if (dl < 8) throw tooShort(dl, 8, ds - 4, "netem-attrs.rate64"); o["rate64"] = rdU64(dv, ds, LE); break;
       case 9: if (dl < 4) throw tooShort(dl, 4, ds - 4, "netem-attrs.pad"); o["pad"] = dv.getUint32(ds, LE); break;
       case 10: if (dl < 8) throw tooShort(dl, 8, ds - 4, "netem-attrs.latency64"); o["latency64"] = dv.getBigInt64(ds, LE); break;
       case 11: if (dl < 8) throw tooShort(dl, 8, ds - 4, "netem-attrs.jitter64"); o["jitter64"] = dv.getBigInt64(ds, LE); break;
       case 12: o["slot"] = s19(b, dv, ds, dl); break;
       case 13: o["slot-dist"] = ba29(b, dv, ds, dl); break;
-      case 14: if (dl < 8) throw tooShort(dl, 8, ds - 4, "netem-attrs.prng-seed"); o["prng-seed"] = dv.getBigUint64(ds, LE); break;
+      case 14: if (dl < 8) throw tooShort(dl, 8, ds - 4, "netem-attrs.prng-seed"); o["prng-seed"] = rdU64(dv, ds, LE); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }

@@ -18,6 +18,7 @@ import {
   keepUnknown,
   object,
   putUnknown,
+  rdU64,
   tooDeep,
   tooShort,
   unknownKey,
@@ -357,13 +358,13 @@ function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
     switch (t) {
       case 1: if (dl < 4) throw tooShort(dl, 4, ds - 4, "tcp-metrics.addr-ipv4"); o["addr-ipv4"] = fmtIPv4Int(dv.getUint32(ds, false)); break;
       case 2: o["addr-ipv6"] = fmtIPv6(b, ds, dl); break;
-      case 3: if (dl < 8) throw tooShort(dl, 8, ds - 4, "tcp-metrics.age"); o["age"] = dv.getBigUint64(ds, LE); break;
+      case 3: if (dl < 8) throw tooShort(dl, 8, ds - 4, "tcp-metrics.age"); o["age"] = rdU64(dv, ds, LE); break;
       case 4: if (dl < 4) throw tooShort(dl, 4, ds - 4, "tcp-metrics.tw-tsval"); o["tw-tsval"] = dv.getUint32(ds, LE); break;
       case 5: if (dl < 4) throw tooShort(dl, 4, ds - 4, "tcp-metrics.tw-ts-stamp"); o["tw-ts-stamp"] = dv.getInt32(ds, LE); break;
       case 6: o["vals"] = d1(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 7: if (dl < 2) throw tooShort(dl, 2, ds - 4, "tcp-metrics.fopen-mss"); o["fopen-mss"] = dv.getUint16(ds, LE); break;
       case 8: if (dl < 2) throw tooShort(dl, 2, ds - 4, "tcp-metrics.fopen-syn-drops"); o["fopen-syn-drops"] = dv.getUint16(ds, LE); break;
-      case 9: if (dl < 8) throw tooShort(dl, 8, ds - 4, "tcp-metrics.fopen-syn-drop-ts"); o["fopen-syn-drop-ts"] = dv.getBigUint64(ds, LE); break;
+      case 9: if (dl < 8) throw tooShort(dl, 8, ds - 4, "tcp-metrics.fopen-syn-drop-ts"); o["fopen-syn-drop-ts"] = rdU64(dv, ds, LE); break;
       case 10: o["fopen-cookie"] = b.subarray(ds, ds + dl); break;
       case 11: if (dl < 4) throw tooShort(dl, 4, ds - 4, "tcp-metrics.saddr-ipv4"); o["saddr-ipv4"] = fmtIPv4Int(dv.getUint32(ds, false)); break;
       case 12: o["saddr-ipv6"] = fmtIPv6(b, ds, dl); break;

@@ -21,6 +21,7 @@ import {
   object,
   own,
   putUnknown,
+  rdU64,
   str,
   text,
   tooDeep,
@@ -454,14 +455,14 @@ export const spec: FamilySpec = reviveSpec(`
 
 function s0(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
-    "sec": l >= 8 ? dv.getBigUint64(s, LE) : undefined,
-    "nsec": l >= 16 ? dv.getBigUint64(s + 8, LE) : undefined,
+    "sec": l >= 8 ? rdU64(dv, s, LE) : undefined,
+    "nsec": l >= 16 ? rdU64(dv, s + 8, LE) : undefined,
     "__rest": l > 16 ? b.subarray(s + 16, s + l) : undefined,
   };
 }
 function h0(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 8) o["sec"] = dv.getBigUint64(s, LE);
-  if (l >= 16) o["nsec"] = dv.getBigUint64(s + 8, LE);
+  if (l >= 8) o["sec"] = rdU64(dv, s, LE);
+  if (l >= 16) o["nsec"] = rdU64(dv, s + 8, LE);
 }
 function w0(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
   { const x = own(v, "sec"); dv.setBigUint64(at, big(x === undefined ? 0 : x, path, "sec", 0n, 18446744073709551615n), LE); }
@@ -620,8 +621,8 @@ function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
       case 4: o["endpoint"] = b.subarray(ds, ds + dl); break;
       case 5: if (dl < 2) throw tooShort(dl, 2, ds - 4, "wgpeer.persistent-keepalive-interval"); o["persistent-keepalive-interval"] = dv.getUint16(ds, LE); break;
       case 6: o["last-handshake-time"] = s0(b, dv, ds, dl); break;
-      case 7: if (dl < 8) throw tooShort(dl, 8, ds - 4, "wgpeer.rx-bytes"); o["rx-bytes"] = dv.getBigUint64(ds, LE); break;
-      case 8: if (dl < 8) throw tooShort(dl, 8, ds - 4, "wgpeer.tx-bytes"); o["tx-bytes"] = dv.getBigUint64(ds, LE); break;
+      case 7: if (dl < 8) throw tooShort(dl, 8, ds - 4, "wgpeer.rx-bytes"); o["rx-bytes"] = rdU64(dv, ds, LE); break;
+      case 8: if (dl < 8) throw tooShort(dl, 8, ds - 4, "wgpeer.tx-bytes"); o["tx-bytes"] = rdU64(dv, ds, LE); break;
       case 9: o["allowedips"] = ia2(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 10: if (dl < 4) throw tooShort(dl, 4, ds - 4, "wgpeer.protocol-version"); o["protocol-version"] = dv.getUint32(ds, LE); break;
       default: keepUnknown(o, t, b, ds, dl);
