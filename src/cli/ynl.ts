@@ -373,10 +373,7 @@ async function ynl(argv: readonly string[], io: CommandIO): Promise<number> {
   }
   const listAttrs = values.get('listAttrs') as string | undefined;
   const listOp = listAttrs !== undefined ? family.spec.operations.find((o) => o.name === listAttrs) : undefined;
-  if (listAttrs !== undefined && !listOp) {
-    io.stdout(`Operation ${listAttrs} not found\n`);
-    return 1;
-  }
+  if (listAttrs !== undefined && !listOp) throw usage(`Operation ${listAttrs} not found`);
 
   // Listings need no socket.
   if (values.get('listOps')) io.stdout(listOperations(family, false));
@@ -389,6 +386,7 @@ async function ynl(argv: readonly string[], io: CommandIO): Promise<number> {
     client = await FamilyClient.open(family, { ...(netnsName !== undefined ? { netns: netnsName } : {}), ...(rcvbuf !== undefined ? { rcvbuf } : {}) });
   } catch (err) {
     if ((err as NlkitError).code === 'ERR_FAMILY_NOT_FOUND') throw failure(`Family '${family.name}' not supported by the kernel`);
+    if (netnsName !== undefined && (err as NlkitError).code === 'ENOENT') throw failure(`Cannot open network namespace "${netnsName}": No such file or directory`);
     throw failure((err as Error).message);
   }
   try {
