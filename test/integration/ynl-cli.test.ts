@@ -62,6 +62,14 @@ async function nftablesPresent(): Promise<boolean> {
 }
 
 const genl = await genlFamilies();
+/** Group number of netdev's "mgmt" multicast group. */
+const netdevMgmt = await (async (): Promise<number | undefined> => {
+  if (!genl.has('netdev')) return undefined;
+  await using client = await FamilyClient.open(nlctrlFamily as unknown as Family);
+  const info = await client.do('getfamily', { 'family-name': 'netdev' });
+  const groups = (info?.['mcast-groups'] ?? []) as Array<Record<string, { name: string; id: number }>>;
+  return groups.map((g) => Object.values(g)[0]!).find((g) => g.name === 'mgmt')?.id;
+})();
 const present: Record<string, string | undefined> = {
   netdev: genl.has('netdev') ? undefined : 'no generic netlink family netdev',
   ethtool: genl.has('ethtool') ? undefined : 'no generic netlink family ethtool (CONFIG_ETHTOOL_NETLINK)',
@@ -170,14 +178,16 @@ function zero(keys: readonly string[]): (v: JsonValue) => void {
 let ns = '';
 let peer = '';
 
-/** Groups bitmasks (first 32 groups) of NETLINK_ROUTE sockets in `name`, from /proc/net/netlink. */
-function routeSocketsInGroup(name: string, group: number): number {
+/** Sockets of netlink `protocol` in namespace `name` that joined `group` (1..32: /proc/net/netlink shows the first 32 groups). */
+function socketsInGroup(name: string, group: number, protocol = 0): number {
   const text = execFileSync('ip', ['netns', 'exec', name, 'cat', '/proc/net/netlink'], { encoding: 'utf8' });
   return text.split('\n').slice(1).filter((l) => {
     const f = l.trim().split(/\s+/);
-    return f[1] === '0' && f[3] !== undefined && (parseInt(f[3], 16) & (1 << (group - 1))) !== 0;
+    return f[1] === String(protocol) && f[3] !== undefined && (parseInt(f[3], 16) & (1 << (group - 1))) >>> 0 !== 0;
   }).length;
 }
+
+const routeSocketsInGroup = (name: string, group: number): number => socketsInGroup(name, group, 0);
 
 async function until(what: string, cond: () => boolean, limitMs = 15_000): Promise<void> {
   const end = Date.now() + limitMs;
@@ -460,6 +470,50 @@ describe('nlkit ynl --subscribe', () => {
       ip(ns, ['link', 'del', 'n0']);
     }
   });
+
+  if (netdevMgmt !== undefined && netdevMgmt <= 32) {
+    it('prints generic netlink notifications (netdev mgmt) like the kernel tool', async () => {
+      let py: ChildProcess | undefined;
+      try {
+        py = spawn('ip', ['netns', 'exec', ns, '/usr/bin/python3', '-u', cliPy, '--spec', spec('netdev'), '--no-schema', '--subscribe', 'mgmt', '--duration', '60', '--output-json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+        let theirs = '';
+        py.stdout!.on('data', (d: Buffer) => (theirs += d.toString()));
+        const base = socketsInGroup(ns, netdevMgmt, 16);
+        const ours = nlkit('--spec', spec('netdev'), '--subscribe', 'mgmt', '--count', '2', '--output-json', '-n', ns);
+        await until('both subscribers to join netdev mgmt', () => socketsInGroup(ns, netdevMgmt, 16) >= base + 2);
+        ip(ns, ['link', 'add', 'm0', 'type', 'veth', 'peer', 'name', 'm1']);
+        const result = await ours;
+        await until('the kernel tool to print 2 notifications', () => theirs.split('\n').length > 2);
+        expect(result).toMatchObject({ code: 0, stderr: '' });
+        expect(result.stdout.split('\n').filter(Boolean)).toEqual(theirs.split('\n').slice(0, 2));
+        expect(JSON.parse(result.stdout.split('\n')[0]!)).toMatchObject({ name: 'dev-add-ntf' });
+      } finally {
+        py?.kill('SIGINT');
+        ip(ns, ['link', 'del', 'm0']);
+      }
+    });
+  } else {
+    it(`prints generic netlink notifications: ${netdevMgmt === undefined ? 'netdev is absent on this kernel' : `netdev mgmt is group ${netdevMgmt}, beyond the 32 groups /proc/net/netlink shows, so the kernel tool cannot be synchronised with`}; nlkit alone is checked`, async () => {
+      if (netdevMgmt === undefined) {
+        expect(await nlkit('--spec', spec('netdev'), '--subscribe', 'mgmt', '--count', '1', '-n', ns)).toMatchObject({ code: 1 });
+        return;
+      }
+      // No way to see when it has joined: add links until it has printed one.
+      let done = false;
+      const ours = nlkit('--spec', spec('netdev'), '--subscribe', 'mgmt', '--count', '1', '--output-json', '-n', ns).finally(() => (done = true));
+      let made = 0;
+      try {
+        while (!done && made < 50) {
+          ip(ns, ['link', 'add', `m${made}`, 'type', 'veth', 'peer', 'name', `mp${made}`]);
+          made++;
+          await until('a notification', () => done, 200).catch(() => undefined);
+        }
+        expect(JSON.parse((await ours).stdout)).toMatchObject({ name: 'dev-add-ntf' });
+      } finally {
+        for (let i = 0; i < made; i++) ip(ns, ['link', 'del', `m${i}`]);
+      }
+    });
+  }
 
   it('stops after --duration', async () => {
     const started = Date.now();
