@@ -184,8 +184,16 @@ describe.skipIf(!canUseKernel)('route clients read what ip -j shows', () => {
   });
 
   it('lists the neighbours ip lists', async () => {
-    const ours = await rt.neighbours.listAll();
-    const theirs = ipJson<J[]>(ns!, ['neigh', 'show', 'nud', 'all']);
+    // IPv6 neighbour discovery on the veths can add an entry between two
+    // reads: read ours, ip's and ours again until the table held still.
+    let ours = await rt.neighbours.listAll();
+    let theirs = ipJson<J[]>(ns!, ['neigh', 'show', 'nud', 'all']);
+    for (let i = 0; i < 5; i++) {
+      const again = await rt.neighbours.listAll();
+      if (again.length === ours.length && ours.length === theirs.length) break;
+      ours = again;
+      theirs = ipJson<J[]>(ns!, ['neigh', 'show', 'nud', 'all']);
+    }
     expect(ours.length).toBe(theirs.length);
     for (const t of theirs) {
       const n = ours.find((x) => x.destination === t.dst && nameOf(x.index) === t.dev)!;
