@@ -799,50 +799,39 @@ export class NetlinkSocket {
     }
     // Unicast: replies are routed by sequence number. A dump's data messages
     // are handed over as byte ranges; views are made when the consumer reads.
-    let owner: PendingRequest | DumpOperation | undefined;
-    let ownerSeq = -1;
-    let runStart = -1;
-    let runOwner: DumpOperation | undefined;
-    let runCount = 0;
     while (end - pos >= NLMSG_HDRLEN) {
       const length = dv.getUint32(pos, LE);
       if (length < NLMSG_HDRLEN || length > end - pos) {
-        if (runOwner) runOwner.pushRange(slab, dv, runStart, pos, runCount, port);
         this.onMalformed(new NetlinkDecodeError(`message length ${length} does not fit the datagram (${end - pos} bytes left)`, pos - start), group, end - pos >= 12 ? dv.getUint32(pos + 8, LE) : 0);
         return;
       }
       const seq = dv.getUint32(pos + 8, LE);
-      if (seq !== ownerSeq) {
-        ownerSeq = seq;
-        owner = this.pending.get(seq);
-      }
-      const type = dv.getUint16(pos + 4, LE);
-      if (owner !== undefined && owner.kind === 'dump' && type >= NLMSG_MIN_TYPE) {
-        if (runOwner !== owner) {
-          if (runOwner) runOwner.pushRange(slab, dv, runStart, pos, runCount, port);
-          runOwner = owner;
-          runStart = pos;
-          runCount = 0;
+      const owner = this.pending.get(seq);
+      if (owner !== undefined && owner.kind === 'dump' && dv.getUint16(pos + 4, LE) >= NLMSG_MIN_TYPE) {
+        // A run of data messages of this dump: the hot path of a large dump,
+        // so it only reads what it must (length, sequence, type and flags).
+        let p = pos;
+        let count = 0;
+        while (end - p >= NLMSG_HDRLEN) {
+          const len = dv.getUint32(p, LE);
+          if (len < NLMSG_HDRLEN || len > end - p || dv.getUint32(p + 8, LE) !== seq) break;
+          if (dv.getUint16(p + 4, LE) < NLMSG_MIN_TYPE) break;
+          const flags = dv.getUint16(p + 6, LE);
+          if (flags & (NLM_F_DUMP_INTR | NLM_F_DUMP_FILTERED)) owner.noteFlags(flags);
+          count++;
+          p += nlmsgAlign(len);
         }
-        runCount++;
-        const flags = dv.getUint16(pos + 6, LE);
-        if (flags & (NLM_F_DUMP_INTR | NLM_F_DUMP_FILTERED)) owner.noteFlags(flags);
-      } else {
-        if (runOwner) {
-          runOwner.pushRange(slab, dv, runStart, pos, runCount, port);
-          runOwner = undefined;
-        }
-        const msg = new MessageView(slab, pos, dv, port);
-        if (owner === undefined) this.onUnmatched(msg);
-        else if (owner.kind === 'request') this.onRequestMessage(owner, msg);
-        else owner.onControl(msg);
-        if (this.isClosed) return;
-        // The handler may have finished the owner and started another dump.
-        ownerSeq = -1;
+        owner.pushRange(slab, dv, pos, p, count, port);
+        pos = p;
+        continue;
       }
+      const msg = new MessageView(slab, pos, dv, port);
+      if (owner === undefined) this.onUnmatched(msg);
+      else if (owner.kind === 'request') this.onRequestMessage(owner, msg);
+      else owner.onControl(msg);
+      if (this.isClosed) return;
       pos += nlmsgAlign(length);
     }
-    if (runOwner) runOwner.pushRange(slab, dv, runStart, pos, runCount, port);
   }
 
   private onRequestMessage(op: PendingRequest, msg: MessageView): void {
