@@ -196,19 +196,22 @@ function termWidth(io: CommandIO): number {
   return 80;
 }
 
-function checkOperation(family: Family, name: string, mode: 'do' | 'dump'): { op: OperationCodec; mode: OperationModeCodec } {
+/** Encoding and decoding of one request: a mode of an operation, or the operation itself when the spec lists no such mode. */
+type RequestCodec = Pick<OperationModeCodec, 'encodeRequest' | 'decodeReply'>;
+
+/**
+ * The operation to run. Like cli.py, a mode the spec does not list is still
+ * sent (e.g. `--dump gettclass`: tc's spec has only `do`, the kernel dumps
+ * classes), with the operation's own request and reply layout.
+ */
+function checkOperation(family: Family, name: string, mode: 'do' | 'dump'): { op: OperationCodec; mode: RequestCodec } {
   const ops = family.ops as Record<string, OperationCodec | undefined>;
   const op = Object.hasOwn(ops, name) ? ops[name] : undefined;
   if (!op || !op.spec.isCall) {
     const names = family.spec.operations.filter((o) => o.isCall && o.attributeSet !== undefined && o[mode]).map((o) => o.name);
     throw usage(`${family.name} has no operation '${name}' (${mode} operations: ${names.join(', ') || 'none'})`);
   }
-  const m = op[mode];
-  if (!m) {
-    const has = [op.do ? 'do' : '', op.dump ? 'dump' : ''].filter(Boolean).join(', ');
-    throw usage(`${family.name}: operation '${name}' has no ${mode} mode (it has: ${has})`);
-  }
-  return { op, mode: m };
+  return { op, mode: op[mode] ?? op };
 }
 
 function parseNumber(values: Map<string, unknown>, given: Map<string, string>, dest: string, integer: boolean): number | undefined {
@@ -230,7 +233,7 @@ function jsonArgument(text: string | undefined, what: string): JsonValue {
 }
 
 /** Encodes a request now, before anything is opened, so that bad values exit 2 without side effects. */
-function encodeRequest(w: MessageWriter, family: Family, input: RequestInput, op: OperationCodec, mode: OperationModeCodec, value: JsonValue, flags: number, familyId: number | undefined, what: string): void {
+function encodeRequest(w: MessageWriter, family: Family, input: RequestInput, op: OperationCodec, mode: RequestCodec, value: JsonValue, flags: number, familyId: number | undefined, what: string): void {
   try {
     const obj = input.request(op.spec, value);
     mode.encodeRequest(w, obj, { flags, ...(familyId !== undefined ? { familyId } : {}) });

@@ -38,7 +38,7 @@ import { FamilyClient } from '../../src/families/client.js';
 import { family as nlctrlFamily } from '../../src/families/generated/nlctrl.js';
 import { family as nftablesFamily } from '../../src/families/generated/nftables.js';
 import type { Family } from '../../src/schema/family.js';
-import { createNetns, ip, ipBatch, removeNetns } from '../helpers/kernel.js';
+import { createNetns, ip, ipBatch, ipJson, removeNetns } from '../helpers/kernel.js';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const specs = path.resolve(root, '..', 'shared', 'ynl-specs', 'specs');
@@ -177,6 +177,11 @@ function zero(keys: readonly string[]): (v: JsonValue) => void {
 
 let ns = '';
 let peer = '';
+let y0Index = 0;
+
+function tc(args: string[]): void {
+  execFileSync('ip', ['netns', 'exec', ns, 'tc', ...args]);
+}
 
 /** Sockets of netlink `protocol` in namespace `name` that joined `group` (1..32: /proc/net/netlink shows the first 32 groups). */
 function socketsInGroup(name: string, group: number, protocol = 0): number {
@@ -226,6 +231,10 @@ beforeAll(async () => {
   ip(ns, ['route', 'add', '2001:db8:78::/48', 'via', '2001:db8:77::2']);
   ip(ns, ['neigh', 'add', '10.77.0.9', 'lladdr', '02:00:00:00:00:09', 'dev', 'y0']);
   ip(ns, ['rule', 'add', 'from', '10.1.0.0/16', 'table', '100', 'priority', '1000']);
+  // tc (iproute2): a qdisc and a filter on y0.
+  tc(['qdisc', 'add', 'dev', 'y0', 'root', 'handle', '1:', 'htb', 'default', '10']);
+  tc(['filter', 'add', 'dev', 'y0', 'parent', '1:', 'protocol', 'ip', 'prio', '1', 'u32', 'match', 'ip', 'dst', '10.0.0.1/32', 'flowid', '1:10']);
+  y0Index = ipJson<Array<{ ifindex: number }>>(ns, ['link', 'show', 'y0'])[0]!.ifindex;
   if (!absent('mptcp_pm')) {
     ip(ns, ['mptcp', 'endpoint', 'add', '10.77.0.1', 'dev', 'y0', 'signal']);
     ip(ns, ['mptcp', 'endpoint', 'add', '2001:db8:77::1', 'dev', 'y0', 'subflow', 'backup', 'id', '7']);
@@ -255,7 +264,7 @@ afterAll(async () => {
 interface DumpCase {
   family: string;
   op: string;
-  json?: string;
+  json?: string | (() => string);
   normalise?: (v: JsonValue) => void;
   /** At least this many objects (the setup made them). */
   min?: number;
@@ -276,6 +285,9 @@ const DUMPS: DumpCase[] = [
   { family: 'rt-route', op: 'getroute', json: '{"rtm-family": 10}' },
   { family: 'rt-neigh', op: 'getneigh', normalise: zero(['confirmed', 'used', 'updated']), min: 1 },
   { family: 'rt-rule', op: 'getrule', min: 4 },
+  { family: 'tc', op: 'getqdisc', min: 2 },
+  // tc's spec lists only `do` for gettfilter: both tools send the dump anyway.
+  { family: 'tc', op: 'gettfilter', json: () => `{"ifindex": ${y0Index}, "parent": 65536}`, min: 2 },
   { family: 'nlctrl', op: 'getfamily' },
   { family: 'nlctrl', op: 'getpolicy', json: '{"family-name": "nlctrl"}' },
   { family: 'netdev', op: 'dev-get' },
@@ -300,9 +312,12 @@ const DUMPS: DumpCase[] = [
 describe('nlkit ynl --dump --output-json prints what the kernel tool prints', () => {
   for (const c of DUMPS) {
     const reason = absent(c.family);
-    const args = ['--spec', spec(c.family), '--dump', c.op, ...(c.json ? ['--json', c.json] : []), '--output-json'];
+    const json = (): string | undefined => (typeof c.json === 'function' ? c.json() : c.json);
+    const argv = (): string[] => ['--spec', spec(c.family), '--dump', c.op, ...(json() !== undefined ? ['--json', json()!] : []), '--output-json'];
+    const title = `${c.family} ${c.op}${typeof c.json === 'string' ? ` ${c.json}` : c.json ? ' (with a filter)' : ''}`;
     if (reason === undefined) {
-      it(`${c.family} ${c.op}${c.json ? ` ${c.json}` : ''}`, async () => {
+      it(title, async () => {
+        const args = argv();
         c.prepare?.();
         const { ours, theirs, ourText, theirText } = await stable(ns, args, c.normalise);
         expect(theirs.code).toBe(0);
@@ -311,7 +326,8 @@ describe('nlkit ynl --dump --output-json prints what the kernel tool prints', ()
         if (c.min !== undefined) expect((JSON.parse(ours.stdout) as unknown[]).length).toBeGreaterThanOrEqual(c.min);
       });
     } else {
-      it(`${c.family} ${c.op}: the family is absent on this kernel (${reason}), and both tools fail`, async () => {
+      it(`${title}: the family is absent on this kernel (${reason}), and both tools fail`, async () => {
+        const args = argv();
         const theirs = await reference(ns, ...args);
         const ours = await nlkit(...args, '-n', ns);
         expect(theirs.code).not.toBe(0);

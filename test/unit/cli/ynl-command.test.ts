@@ -63,7 +63,7 @@ describe('nlkit ynl bad input', () => {
     ['invalid JSON', ['--family', 'rt-link', '--do', 'getlink', '--json', '{"ifname": }'], `invalid JSON in --json: Unexpected token '}', "{"ifname": }" is not valid JSON`],
     ['JSON that is not an object', ['--family', 'nlctrl', '--do', 'getfamily', '--json', '[1]'], 'invalid --json for nlctrl getfamily: the request must be a JSON object of attribute names and values'],
     ['an unknown operation', ['--spec', spec('rt-link'), '--do', 'nosuch'], "rt-link has no operation 'nosuch' (do operations: newlink, dellink, getlink, setlink, getstats)"],
-    ['a missing mode', ['--family', 'rt-link', '--dump', 'newlink'], "rt-link: operation 'newlink' has no dump mode (it has: do)"],
+    ['a notification given as an operation', ['--spec', spec('rt-link'), '--do', 'newlink-ntf'], "rt-link has no operation 'newlink-ntf' (do operations: newlink, dellink, getlink, setlink, getstats)"],
     ['an unknown attribute', ['--family', 'rt-link', '--do', 'getlink', '--json', '{"bogus": 1}'], "invalid --json for rt-link getlink: bogus: not an attribute of set 'link-attrs'"],
     ['a value of the wrong type', ['--family', 'rt-link', '--do', 'getlink', '--json', '{"ifi-index": "x"}'], "invalid --json for rt-link getlink: ifi-index: expected an integer, got 'x'"],
     ['a value out of range', ['--family', 'rt-link', '--do', 'getlink', '--json', '{"mtu": 99999999999}'], 'invalid --json for rt-link getlink: mtu: 99999999999 is out of range 0..4294967295'],
