@@ -368,11 +368,9 @@ async function ynl(argv: readonly string[], io: CommandIO): Promise<number> {
   });
   if (policy && !family.isGenetlink) throw usage('--policy needs a generic netlink family (the kernel has policies for genetlink operations only)');
   if (policy && !doOp && !dumpOp) throw usage('--policy needs --do or --dump');
-  if (!family.isGenetlink) {
-    const known = new Set(family.spec.mcastGroups.map((g) => g.name));
-    for (const g of groups) {
-      if (!known.has(g)) throw usage(`Multicast group "${g}" not present in the spec (groups: ${[...known].join(', ') || 'none'})`);
-    }
+  const knownGroups = new Set(family.spec.mcastGroups.map((g) => g.name));
+  for (const g of groups) {
+    if (!knownGroups.has(g)) throw usage(`Multicast group "${g}" not present in the spec (groups: ${[...knownGroups].join(', ') || 'none'})`);
   }
   const listAttrs = values.get('listAttrs') as string | undefined;
   const listOp = listAttrs !== undefined ? family.spec.operations.find((o) => o.name === listAttrs) : undefined;

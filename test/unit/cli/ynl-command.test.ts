@@ -73,6 +73,7 @@ describe('nlkit ynl bad input', () => {
     ['bad hex for a binary value without a display hint', ['--family', 'rt-addr', '--do', 'newaddr', '--json', '{"label": "x", "multicast": "0g"}'], "invalid --json for rt-addr newaddr: multicast: '0g' is not hex bytes"],
     ['a bad --multi item', ['--family', 'nftables', '--multi', 'batch-begin', '{"res-id": "ten"}'], "invalid --multi #1 (batch-begin) for nftables batch-begin: res-id: expected an integer, got 'ten'"],
     ['an unknown multicast group', ['--spec', spec('rt-link'), '--subscribe', 'nope'], 'Multicast group "nope" not present in the spec (groups: rtnlgrp-link, rtnlgrp-stats)'],
+    ['an unknown generic netlink multicast group', ['--family', 'netdev', '--subscribe', 'nope'], 'Multicast group "nope" not present in the spec (groups: mgmt, page-pool)'],
     ['--count without --subscribe', ['--family', 'rt-link', '--count', '3'], 'argument --count: only with --subscribe'],
     ['a zero --count', ['--family', 'rt-link', '--subscribe', 'rtnlgrp-link', '--count', '0'], "argument --count: invalid positive integer: '0'"],
     ['a bad --duration', ['--family', 'rt-link', '--subscribe', 'rtnlgrp-link', '--sleep', 'soon'], "argument --sleep: invalid number of seconds: 'soon'"],
