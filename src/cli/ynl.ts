@@ -397,11 +397,11 @@ async function ynl(argv: readonly string[], io: CommandIO): Promise<number> {
       name: `${family.name} ${name}`,
       describe: (extAck, request) => family.describeExtAck(request, extAck),
     });
-    const kernel = async <T>(op: Operation, run: () => Promise<T>): Promise<T> => {
+    const kernel = async <T>(op: Operation | ((err: unknown) => Operation), run: () => Promise<T>): Promise<T> => {
       try {
         return await run();
       } catch (err) {
-        if (err instanceof NetlinkError) throw new CommandError(`${formatNetlinkError(err, op, docs())}\n`, 1);
+        if (err instanceof NetlinkError) throw new CommandError(`${formatNetlinkError(err, typeof op === 'function' ? op(err) : op, docs())}\n`, 1);
         if (err instanceof YnlDecodeError) throw failure(err.message);
         throw failure((err as Error).message);
       }
@@ -448,7 +448,9 @@ async function ynl(argv: readonly string[], io: CommandIO): Promise<number> {
       output(list);
     }
     if (multiOps.length) {
-      const results = await kernel(multiOps[0]!.op.spec, async () => {
+      // A failing batch names the message it failed at (batchIndex): its operation explains the ext-ack.
+      const failedOp = (err: unknown): Operation => (multiOps[(err as { batchIndex?: number }).batchIndex ?? 0] ?? multiOps[0]!).op.spec;
+      const results = await kernel(failedOp, async () => {
         w.reset();
         for (const { op, mode, value } of multiOps) {
           mode.encodeRequest(w, input.request(op.spec, value), { flags: NLM_F_REQUEST | NLM_F_ACK | extraFlags, ...(familyId !== undefined ? { familyId } : {}) });
