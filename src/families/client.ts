@@ -275,7 +275,9 @@ export class FamilyClient {
   /** Group numbers of the family's multicast groups, by name. */
   async groups(options: CallOptions = {}): Promise<Map<string, number>> {
     if (this.family.isGenetlink && this.port === undefined) {
-      const info = await this.genericFamily(options);
+      // A family with a fixed or given id (nlctrl) still learns its group
+      // numbers from nlctrl.
+      const info = this.resolver ? await this.genericFamily(options) : await new GenericResolver(this.socket).resolve(this.family.name, options);
       return new Map(info?.groups ?? []);
     }
     const out = new Map<string, number>();

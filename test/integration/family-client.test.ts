@@ -53,6 +53,11 @@ describe('FamilyClient', () => {
     expect(reply?.['family-name']).toBe('netdev');
   });
 
+  it('finds the groups of a family with a fixed id through nlctrl', async () => {
+    await using client = await FamilyClient.open(nlctrl as unknown as Family, { netns: ns });
+    expect((await client.groups()).get('notify')).toBe(0x10);
+  });
+
   it('follows link notifications by group name', async () => {
     await using client = await FamilyClient.open(rtLink as unknown as Family, { netns: ns });
     const sub = await client.subscribe('rtnlgrp-link');
