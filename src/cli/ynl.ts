@@ -369,7 +369,9 @@ async function ynl(argv: readonly string[], io: CommandIO): Promise<number> {
   if (policy && !family.isGenetlink) throw usage('--policy needs a generic netlink family (the kernel has policies for genetlink operations only)');
   if (policy && !doOp && !dumpOp) throw usage('--policy needs --do or --dump');
   const knownGroups = new Set(family.spec.mcastGroups.map((g) => g.name));
-  for (const g of groups) {
+  // Groups are checked against the spec; a generic netlink spec that lists
+  // none (nlctrl's own "notify") leaves the check to nlctrl's answer.
+  for (const g of family.isGenetlink && knownGroups.size === 0 ? [] : groups) {
     if (!knownGroups.has(g)) throw usage(`Multicast group "${g}" not present in the spec (groups: ${[...knownGroups].join(', ') || 'none'})`);
   }
   const listAttrs = values.get('listAttrs') as string | undefined;
