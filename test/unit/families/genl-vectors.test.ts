@@ -87,7 +87,8 @@ describe('generic netlink specs against the kernel ynl library', () => {
   });
 
   describe.each(vectors.map((v) => [v.family, v] as const))('%s', (_name, v) => {
-    it.runIf(v.request !== undefined)(`encodes ${v.request?.op} (${v.request?.mode}) byte for byte like ynl`, async () => {
+    // binder has no request (checked above): it gets only the reply test.
+    if (v.request !== undefined) it(`encodes ${v.request.op} (${v.request.mode}) byte for byte like ynl`, async () => {
       const family = await load(v.family);
       const req = v.request!;
       const mode = family.ops[req.op]?.[req.mode];
