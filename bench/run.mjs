@@ -28,6 +28,7 @@ import {
   parseMessages,
 } from '../dist/index.js';
 import { family as rtRoute } from '../dist/families/generated/rt-route.js';
+import { RouteClient } from '../dist/index.js';
 import { family as rtLink } from '../dist/families/generated/rt-link.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -202,6 +203,72 @@ async function linkBench(routeNs) {
   }
 }
 
+/**
+ * The typed route list and the `nlkit` command against `ip -j route show`
+ * (main table, whole processes for the commands), and peak memory of
+ * streaming a million routes.
+ */
+async function cliBench(ns) {
+  const main = path.join(here, '..', 'dist', 'cli', 'main.js');
+  const rounds = Math.max(5, Math.floor(REPEATS / 2));
+  const nlkitCmd = [];
+  const ipCmd = [];
+  for (let i = 0; i < 3; i++) {
+    nlkitCmd.push(timeProcess(process.execPath, [main, '-n', ns, '-j', 'route', 'show'], rounds).medianMs);
+    ipCmd.push(timeProcess('ip', ['-n', ns, '-j', 'route', 'show'], rounds).medianMs);
+  }
+  const rt = await RouteClient.open({ netns: ns });
+  const listMain = async () => {
+    let n = 0;
+    for await (const r of rt.routes.list({ table: 'main' })) if (r.dst !== undefined) n++;
+    return n;
+  };
+  for (let i = 0; i < 3; i++) await listMain();
+  const typed = await timeIt(listMain, REPEATS);
+  rt.close();
+  const routes = typed.last;
+  const out = {
+    routes,
+    nlkitJsonProcessMs: median(nlkitCmd),
+    ipJsonProcessMs: median(ipCmd),
+    processRatio: median(nlkitCmd) / median(ipCmd),
+    typedListMs: typed.medianMs,
+    typedNsPerRoute: (typed.medianMs * 1e6) / routes,
+    ipNsPerRoute: (median(ipCmd) * 1e6) / routes,
+  };
+  if (process.env.NLKIT_BENCH_MILLION !== '0') out.million = await millionRoutes(ns);
+  return out;
+}
+
+/** Peak RSS of a process that streams 1 000 000 routes with the typed client. */
+async function millionRoutes(baseNs) {
+  const ns = `${baseNs}-m`;
+  await netns.create(ns);
+  try {
+    const dir = mkdtempSync(path.join(tmpdir(), 'nlkit-bench-'));
+    const file = path.join(dir, 'routes');
+    const lines = [];
+    for (let i = 0; i < 1_000_000; i++) lines.push(`route add blackhole 10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}/32 table 200`);
+    writeFileSync(file, lines.join('\n') + '\n');
+    execFileSync('ip', ['-n', ns, '-batch', file]);
+    rmSync(dir, { recursive: true, force: true });
+    const script = `
+      import { RouteClient } from ${JSON.stringify(path.join(here, '..', 'dist', 'index.js'))};
+      const rt = await RouteClient.open({ netns: ${JSON.stringify(ns)} });
+      let n = 0;
+      for await (const r of rt.routes.list({ table: 200 })) n++;
+      rt.close();
+      console.log(JSON.stringify({ routes: n, maxRssMB: process.resourceUsage().maxRSS / 1024 }));
+    `;
+    const t0 = process.hrtime.bigint();
+    const res = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }));
+    res.ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    return res;
+  } finally {
+    await netns.remove(ns).catch(() => {});
+  }
+}
+
 function microBenchmarks(sample) {
   // sample: the messages of one real route dump datagram sequence, copied into one buffer.
   const results = {};
@@ -329,6 +396,7 @@ async function main() {
     }
     sock.close();
     results.micro = microBenchmarks(sample);
+    results.cli = await cliBench(ns);
     results.links = await linkBench(ns);
   } finally {
     await netns.remove(ns).catch(() => {});
@@ -352,6 +420,10 @@ async function main() {
   const dec = results.decode;
   line('rt-route dump decoded into objects (generated codec)', `${dec.decodeMs.toFixed(2)} ms (${dec.ratioToBareWalk.toFixed(2)}x the bare walk, ${dec.bareWalkMs.toFixed(2)} ms)`);
   line('per route: decoded object / ip -j', `${dec.nsPerRoute.toFixed(0)} ns / ${dec.ipNsPerRoute.toFixed(0)} ns`);
+  const cl = results.cli;
+  line(`\`nlkit -j route show\` vs \`ip -j route show\` (${cl.routes} routes, whole processes)`, `${cl.nlkitJsonProcessMs.toFixed(1)} ms / ${cl.ipJsonProcessMs.toFixed(1)} ms (${cl.processRatio.toFixed(2)}x)`);
+  line('typed route list (`rt.routes.list()`), per route / `ip -j` per route', `${cl.typedNsPerRoute.toFixed(0)} ns / ${cl.ipNsPerRoute.toFixed(0)} ns (${(cl.ipNsPerRoute / cl.typedNsPerRoute).toFixed(2)}x faster)`);
+  if (cl.million) line(`streaming ${cl.million.routes} routes with the typed client`, `peak RSS ${cl.million.maxRssMB.toFixed(0)} MB, ${(cl.million.ms / 1000).toFixed(1)} s as a process`);
   const l = results.links;
   line(`rt-link getlink dump of ${l.links} links decoded`, `${l.decodeMs.toFixed(2)} ms (${l.ratioToBareWalk.toFixed(2)}x the bare walk, ${l.bareWalkMs.toFixed(2)} ms; \`ip -j -d link show\` ${l.ipJsonDetailsMs.toFixed(1)} ms)`);
 }
