@@ -6,7 +6,13 @@ import type { MessageView } from '../core/message.js';
 import { AbortError } from '../core/errors.js';
 import type { NetlinkSocket } from './socket.js';
 
-/** In-band marker: the kernel dropped messages here (ENOBUFS), or a datagram arrived truncated. */
+/**
+ * In-band marker: the kernel dropped messages here (ENOBUFS), or a datagram
+ * arrived truncated. The kernel reports ENOBUFS before the messages it still
+ * had queued from before the drop, so the messages right after a marker can be
+ * older than the loss: to resynchronise, re-read the state on a new socket
+ * (as RouteClient.watch does) rather than apply them on top of a fresh dump.
+ */
 export interface Overrun {
   readonly overrun: true;
   /** True when a datagram was cut short rather than dropped. */

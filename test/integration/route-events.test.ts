@@ -101,21 +101,31 @@ describe.skipIf(!canUseKernel)('route events', () => {
   });
 
   it('watch converges to the kernel table after forced overruns', async () => {
-    const watch = await rt.watch('route', { table: 100, family: 'inet' }, { rcvbuf: 4096 });
+    // A tiny kernel buffer, a queue of one event and a consumer that stalls
+    // during the burst: the kernel has to drop events, whatever the speed of
+    // the machine.
+    const watch = await rt.watch('route', { table: 100, family: 'inet' }, { rcvbuf: 4096, maxQueue: 1 });
     // The consumer's copy is built from the events alone.
     const copy = new Map<string, Route>();
     let initial = -1;
     let sentinel: () => void = () => {};
     const sawSentinel = new Promise<void>((resolve) => (sentinel = resolve));
+    let releaseConsumer: () => void = () => {};
+    const burstDone = new Promise<void>((resolve) => (releaseConsumer = resolve));
     const consumer = (async () => {
       for await (const e of watch) {
         if (e.action === 'synced') {
-          if (initial < 0) initial = e.size;
+          if (initial < 0) {
+            initial = e.size;
+            await burstDone;
+          } else if ([...copy.values()].some((r) => r.dst === '10.99.0.0/24')) {
+            // A resync's differences end with 'synced': only then is the copy whole.
+            sentinel();
+          }
           continue;
         }
         if (e.action === 'remove') copy.delete(e.key);
         else copy.set(e.key, e.object);
-        if (e.action !== 'remove' && e.object.dst === '10.99.0.0/24') sentinel();
       }
     })();
     ip(ns!, ['route', 'add', '10.98.0.0/24', 'via', '10.1.0.2', 'table', '100']);
@@ -125,6 +135,7 @@ describe.skipIf(!canUseKernel)('route events', () => {
     for (let i = 5_000; i < 20_000; i++) lines.push(routeLine('del', i, 'table 100'));
     expect(lines.length).toBe(50_000);
     await ipBatchAsync(ns!, lines);
+    releaseConsumer();
     ip(ns!, ['route', 'add', '10.99.0.0/24', 'via', '10.1.0.2', 'table', '100']);
     await Promise.race([sawSentinel, consumer]);
     const fresh = await rt.routes.listAll({ table: 100, family: 'inet' });

@@ -607,7 +607,7 @@ export class RouteClient {
   async watch<K extends Exclude<EventKind, 'nsid' | 'netconf'>>(kind: K, filter: KindFilters[K] = {} as KindFilters[K], options: WatchOptions = {}): Promise<Watch<KindObjects[K]>> {
     const openOptions = this.openOptions(options);
     const child = await RouteClient.open(openOptions);
-    return Watch.open<K>(child, kind, filter, options);
+    return Watch.open<K>(child, kind, filter, options, () => RouteClient.open(openOptions));
   }
 
   private openOptions(o: { rcvbuf?: number; listenAllNsid?: boolean }): OpenOptions {

@@ -221,12 +221,14 @@ export class Watch<T> implements AsyncIterableIterator<WatchEvent<T>> {
   private readonly onAbort: (() => void) | undefined;
 
   private constructor(
-    private readonly client: RouteClient,
-    private readonly sub: Subscription,
+    private client: RouteClient,
+    private sub: Subscription,
     private readonly kind: EventKind,
-    private readonly dumpAll: () => Promise<T[]>,
+    private readonly dumpWith: (client: RouteClient) => Promise<T[]>,
     private readonly matches: (t: T) => boolean,
     private readonly signal: AbortSignal | undefined,
+    private readonly reopen: (() => Promise<RouteClient>) | undefined,
+    private readonly maxQueue: number | undefined,
   ) {
     if (signal) {
       this.onAbort = () => this.close();
@@ -235,7 +237,7 @@ export class Watch<T> implements AsyncIterableIterator<WatchEvent<T>> {
   }
 
   /** @internal */
-  static async open<K extends keyof KindFilters>(client: RouteClient, kind: K, filter: KindFilters[K], options: WatchOptions): Promise<Watch<KindObjects[K]>> {
+  static async open<K extends keyof KindFilters>(client: RouteClient, kind: K, filter: KindFilters[K], options: WatchOptions, reopen?: () => Promise<RouteClient>): Promise<Watch<KindObjects[K]>> {
     try {
       if (!(['link', 'address', 'route', 'neighbour', 'rule'] as string[]).includes(kind)) throw new RangeError(`kind: '${String(kind)}' cannot be watched (link, address, route, neighbour, rule)`);
       // Subscribe first: nothing that happens during the dump is missed.
@@ -243,27 +245,27 @@ export class Watch<T> implements AsyncIterableIterator<WatchEvent<T>> {
         ...(options.maxQueue !== undefined ? { maxQueue: options.maxQueue } : {}),
       });
       type T = KindObjects[K];
-      let dumpAll: () => Promise<T[]>;
+      let dumpAll: (c: RouteClient) => Promise<T[]>;
       let matches: (t: T) => boolean;
       switch (kind) {
         case 'link': {
           const f = filter as LinkFilter;
           const master = f.master === undefined ? undefined : await client.resolveLink(f.master, 'master');
-          dumpAll = () => client.links.listAll(f) as Promise<T[]>;
+          dumpAll = (c) => c.links.listAll(f) as Promise<T[]>;
           matches = (t) => linkMatches(t as Link, f, master);
           break;
         }
         case 'address': {
           const f = filter as AddressFilter;
           const index = f.dev === undefined ? undefined : await client.resolveLink(f.dev, 'dev');
-          dumpAll = () => client.addresses.listAll(f) as Promise<T[]>;
+          dumpAll = (c) => c.addresses.listAll(f) as Promise<T[]>;
           matches = (t) => addressMatches(t as Address, { ...f, dev: undefined }, index);
           break;
         }
         case 'route': {
           const f = filter as RouteFilter;
           const oif = f.dev === undefined ? undefined : await client.resolveLink(f.dev, 'dev');
-          dumpAll = () => client.routes.listAll(f) as Promise<T[]>;
+          dumpAll = (c) => c.routes.listAll(f) as Promise<T[]>;
           matches = (t) => routeMatches(t as Route, f, oif) && !(t as Route).flags.includes('cloned');
           break;
         }
@@ -271,17 +273,17 @@ export class Watch<T> implements AsyncIterableIterator<WatchEvent<T>> {
           const f = filter as NeighbourFilter;
           const index = f.dev === undefined ? undefined : await client.resolveLink(f.dev, 'dev');
           const master = f.master === undefined ? undefined : await client.resolveLink(f.master, 'master');
-          dumpAll = () => client.neighbours.listAll(f) as Promise<T[]>;
+          dumpAll = (c) => c.neighbours.listAll(f) as Promise<T[]>;
           matches = (t) => neighbourMatches(t as Neighbour, f, index, master);
           break;
         }
         default: {
           const f = filter as RuleFilter;
-          dumpAll = () => client.rules.listAll(f) as Promise<T[]>;
+          dumpAll = (c) => c.rules.listAll(f) as Promise<T[]>;
           matches = (t) => ruleMatches(t as Rule, f);
         }
       }
-      return new Watch<T>(client, sub, kind, dumpAll, matches, options.signal);
+      return new Watch<T>(client, sub, kind, dumpAll, matches, options.signal, reopen, options.maxQueue);
     } catch (err) {
       client.close();
       throw err;
@@ -300,7 +302,7 @@ export class Watch<T> implements AsyncIterableIterator<WatchEvent<T>> {
   private async dump(): Promise<Map<string, T>> {
     for (;;) {
       try {
-        const list = await this.dumpAll();
+        const list = await this.dumpWith(this.client);
         return new Map(list.map((t) => [this.key(t), t] as const));
       } catch (err) {
         if (err instanceof NetlinkError && err.errno === ENOBUFS) {
@@ -365,7 +367,34 @@ export class Watch<T> implements AsyncIterableIterator<WatchEvent<T>> {
         else this.apply(view, item);
       }
       if (!lost) return view;
+      await this.resubscribe();
     }
+  }
+
+  /**
+   * After an overrun the kernel reports ENOBUFS before the messages still
+   * queued from before the drop: those are older than any dump made now, and
+   * applying them after it would bring back stale state. A new socket and
+   * subscription leave them behind; events on the new one are all newer.
+   */
+  private async resubscribe(): Promise<void> {
+    if (!this.reopen) {
+      // No way to open a socket again: drop what is queued locally at least.
+      while (this.sub.queued > 0) await this.sub.next();
+      return;
+    }
+    const client = await this.reopen();
+    let sub: Subscription;
+    try {
+      sub = client.socket.subscribe([...KINDS[this.kind].groups], this.maxQueue !== undefined ? { maxQueue: this.maxQueue } : {});
+    } catch (err) {
+      client.close();
+      throw err;
+    }
+    this.sub.close();
+    this.client.close();
+    this.client = client;
+    this.sub = sub;
   }
 
   /** Replaces the view with `next`, queueing the differences. */
@@ -407,6 +436,7 @@ export class Watch<T> implements AsyncIterableIterator<WatchEvent<T>> {
       }
       if (isOverrun(r.value)) {
         this.resyncs++;
+        await this.resubscribe();
         this.diff(await this.fresh());
         this.out.push({ action: 'synced', resync: true, size: this.view.size });
         continue;
