@@ -79,7 +79,9 @@ function isErrno(err: unknown, ...errnos: number[]): boolean {
 }
 
 /** Streams a dump, filtering on the client when the kernel did not (no NLM_F_DUMP_FILTERED). */
-async function* stream<T>(
+// Dumps are read a datagram at a time: one promise per batch of objects,
+// not one per object (the cost that dominates long listings otherwise).
+async function* streamBatches<T>(
   fc: FamilyClient,
   op: string,
   request: Obj,
@@ -87,22 +89,34 @@ async function* stream<T>(
   kernelFiltered: (t: T) => boolean,
   clientOnly: (t: T) => boolean,
   options: CallOptions,
-): AsyncGenerator<T> {
+): AsyncGenerator<T[]> {
   const dump = fc.dump(op, request, options);
   for await (const batch of dump.batches()) {
     const applied = dump.filtered;
+    const out: T[] = [];
     for (const o of batch) {
       const t = decode(o);
       if (t === undefined) continue;
       if (!clientOnly(t) || (!applied && !kernelFiltered(t))) continue;
-      yield t;
+      out.push(t);
     }
+    if (out.length > 0) yield out;
   }
+}
+
+async function* flatten<T>(batches: AsyncIterable<T[]>): AsyncGenerator<T> {
+  for await (const batch of batches) yield* batch;
 }
 
 async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
   for await (const x of it) out.push(x);
+  return out;
+}
+
+async function collectBatches<T>(batches: AsyncIterable<T[]>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const batch of batches) for (const x of batch) out.push(x);
   return out;
 }
 
@@ -114,7 +128,12 @@ export class LinkClient {
   constructor(private readonly ctx: RouteContext) {}
 
   /** Streams the links; `kind` and `master` filters are applied by the kernel (strict checking). */
-  async *list(filter: LinkFilter = {}, options: RouteCallOptions = {}): AsyncGenerator<Link> {
+  list(filter: LinkFilter = {}, options: RouteCallOptions = {}): AsyncGenerator<Link> {
+    return flatten(this.batches(filter, options));
+  }
+
+  /** The same listing as arrays of objects, one per received datagram. */
+  async *batches(filter: LinkFilter = {}, options: RouteCallOptions = {}): AsyncGenerator<Link[]> {
     checkObject(filter, 'filter');
     const master = filter.master === undefined ? undefined : await this.ctx.resolveLink(filter.master, 'master', options);
     const req: Obj = { 'ifi-family': AF_UNSPEC, 'ext-mask': ['skip-stats'] };
@@ -122,12 +141,12 @@ export class LinkClient {
     if (filter.kind !== undefined) req.linkinfo = { kind: filter.kind };
     const kernel = (l: Link): boolean => linkMatches(l, { ...(filter.kind !== undefined ? { kind: filter.kind } : {}) }, master);
     const client = (l: Link): boolean => linkMatches(l, { ...(filter.name !== undefined ? { name: filter.name } : {}), ...(filter.up !== undefined ? { up: filter.up } : {}) }, undefined);
-    yield* stream(this.ctx.link, 'getlink', req, decodeLink, kernel, client, options);
+    yield* streamBatches(this.ctx.link, 'getlink', req, decodeLink, kernel, client, options);
   }
 
   /** All links, as an array. */
   listAll(filter: LinkFilter = {}, options: RouteCallOptions = {}): Promise<Link[]> {
-    return collect(this.list(filter, options));
+    return collectBatches(this.batches(filter, options));
   }
 
   /** One link by name or index (with its counters); undefined when there is none. */
@@ -186,19 +205,24 @@ export class AddressClient {
   constructor(private readonly ctx: RouteContext) {}
 
   /** Streams the addresses; the link filter is applied by the kernel (strict checking). */
-  async *list(filter: AddressFilter = {}, options: RouteCallOptions = {}): AsyncGenerator<Address> {
+  list(filter: AddressFilter = {}, options: RouteCallOptions = {}): AsyncGenerator<Address> {
+    return flatten(this.batches(filter, options));
+  }
+
+  /** The same listing as arrays of objects, one per received datagram. */
+  async *batches(filter: AddressFilter = {}, options: RouteCallOptions = {}): AsyncGenerator<Address[]> {
     checkObject(filter, 'filter');
     if (filter.family !== undefined) checkFamily(filter.family);
     const index = filter.dev === undefined ? undefined : await this.ctx.resolveLink(filter.dev, 'dev', options);
     const req: Obj = { 'ifa-family': familyNumber(filter.family), 'ifa-index': index ?? 0 };
     const kernel = (a: Address): boolean => addressMatches(a, {}, index);
     const client = (a: Address): boolean => addressMatches(a, { ...filter, dev: undefined }, undefined);
-    yield* stream(this.ctx.addr, 'getaddr', req, decodeAddress, kernel, client, options);
+    yield* streamBatches(this.ctx.addr, 'getaddr', req, decodeAddress, kernel, client, options);
   }
 
   /** All addresses, as an array. */
   listAll(filter: AddressFilter = {}, options: RouteCallOptions = {}): Promise<Address[]> {
-    return collect(this.list(filter, options));
+    return collectBatches(this.batches(filter, options));
   }
 
   /** The address `address` ('a.b.c.d' or with its /length) of a link, or undefined. */
@@ -245,7 +269,12 @@ export class RouteTableClient {
   constructor(private readonly ctx: RouteContext) {}
 
   /** Streams the routes; table, protocol, type and output link filters are applied by the kernel (strict checking). */
-  async *list(filter: RouteFilter = {}, options: RouteCallOptions = {}): AsyncGenerator<Route> {
+  list(filter: RouteFilter = {}, options: RouteCallOptions = {}): AsyncGenerator<Route> {
+    return flatten(this.batches(filter, options));
+  }
+
+  /** The same listing as arrays of objects, one per received datagram. */
+  async *batches(filter: RouteFilter = {}, options: RouteCallOptions = {}): AsyncGenerator<Route[]> {
     checkObject(filter, 'filter');
     if (filter.family !== undefined) checkFamily(filter.family);
     const oif = filter.dev === undefined ? undefined : await this.ctx.resolveLink(filter.dev, 'dev', options);
@@ -256,7 +285,7 @@ export class RouteTableClient {
       routeMatches(r, { ...(filter.family !== undefined ? { family: filter.family } : {}), ...(filter.scope !== undefined ? { scope: filter.scope } : {}) }, undefined) &&
       !r.flags.includes('cloned');
     try {
-      yield* stream(this.ctx.route, 'getroute', req, decodeRoute, kernel, client, options);
+      yield* streamBatches(this.ctx.route, 'getroute', req, decodeRoute, kernel, client, options);
     } catch (err) {
       // A table that does not exist yet is an empty one ("FIB table does not exist").
       if (!(filter.table !== undefined && isErrno(err, ENOENT))) throw err;
@@ -265,7 +294,7 @@ export class RouteTableClient {
 
   /** All routes, as an array. */
   listAll(filter: RouteFilter = {}, options: RouteCallOptions = {}): Promise<Route[]> {
-    return collect(this.list(filter, options));
+    return collectBatches(this.batches(filter, options));
   }
 
   /** The route the kernel would use for `destination`, like `ip route get` (with `fibmatch`: the FIB entry). */
@@ -319,7 +348,12 @@ export class NeighbourClient {
   constructor(private readonly ctx: RouteContext) {}
 
   /** Streams the neighbour entries; dev and master filters are applied by the kernel (strict checking). */
-  async *list(filter: NeighbourFilter = {}, options: RouteCallOptions = {}): AsyncGenerator<Neighbour> {
+  list(filter: NeighbourFilter = {}, options: RouteCallOptions = {}): AsyncGenerator<Neighbour> {
+    return flatten(this.batches(filter, options));
+  }
+
+  /** The same listing as arrays of objects, one per received datagram. */
+  async *batches(filter: NeighbourFilter = {}, options: RouteCallOptions = {}): AsyncGenerator<Neighbour[]> {
     checkObject(filter, 'filter');
     if (filter.family !== undefined) checkFamily(filter.family);
     const index = filter.dev === undefined ? undefined : await this.ctx.resolveLink(filter.dev, 'dev', options);
@@ -329,12 +363,12 @@ export class NeighbourClient {
     if (master !== undefined) req.master = master;
     const kernel = (n: Neighbour): boolean => neighbourMatches(n, {}, index, master);
     const client = (n: Neighbour): boolean => neighbourMatches(n, filter.family !== undefined ? { family: filter.family } : {}, undefined, undefined);
-    yield* stream(this.ctx.neigh, 'getneigh', req, decodeNeighbour, kernel, client, options);
+    yield* streamBatches(this.ctx.neigh, 'getneigh', req, decodeNeighbour, kernel, client, options);
   }
 
   /** All neighbour entries, as an array. */
   listAll(filter: NeighbourFilter = {}, options: RouteCallOptions = {}): Promise<Neighbour[]> {
-    return collect(this.list(filter, options));
+    return collectBatches(this.batches(filter, options));
   }
 
   /** The entry of `destination` on a link, or undefined. */
@@ -390,16 +424,21 @@ export class RuleClient {
   constructor(private readonly ctx: RouteContext) {}
 
   /** Streams the rules (the kernel only filters by family; the rest is filtered here). */
-  async *list(filter: RuleFilter = {}, options: RouteCallOptions = {}): AsyncGenerator<Rule> {
+  list(filter: RuleFilter = {}, options: RouteCallOptions = {}): AsyncGenerator<Rule> {
+    return flatten(this.batches(filter, options));
+  }
+
+  /** The same listing as arrays of objects, one per received datagram. */
+  async *batches(filter: RuleFilter = {}, options: RouteCallOptions = {}): AsyncGenerator<Rule[]> {
     checkObject(filter, 'filter');
     const fam = filter.family === undefined ? AF_UNSPEC : familyNumber(checkFamily(filter.family));
     const req: Obj = { family: fam, 'dst-len': 0, 'src-len': 0, tos: 0, table: 0, action: 0, flags: 0 };
-    yield* stream(this.ctx.rule, 'getrule', req, decodeRule, always, (r) => ruleMatches(r, filter), options);
+    yield* streamBatches(this.ctx.rule, 'getrule', req, decodeRule, always, (r) => ruleMatches(r, filter), options);
   }
 
   /** All rules, as an array. */
   listAll(filter: RuleFilter = {}, options: RouteCallOptions = {}): Promise<Rule[]> {
-    return collect(this.list(filter, options));
+    return collectBatches(this.batches(filter, options));
   }
 
   /** The rule with this priority (the first when several share it), or undefined. */
