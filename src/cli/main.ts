@@ -5,8 +5,7 @@
 // when this file is the program node was started with.
 import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { runYnl, type CommandIO } from './ynl.js';
-import { runIp } from './ip/index.js';
+import type { CommandIO } from './ynl.js';
 
 const USAGE = `usage: nlkit COMMAND [ARGS]
 
@@ -39,7 +38,8 @@ export async function main(argv: readonly string[], io: Partial<CommandIO> = {})
   const [command, ...rest] = argv;
   switch (command) {
     case 'ynl':
-      return runYnl(rest, full);
+      // Loaded on demand: the spec engine (and its YAML parser) is not needed by the ip-style commands.
+      return (await import('./ynl.js')).runYnl(rest, full);
     case undefined:
     case '-h':
     case '--help':
@@ -52,7 +52,7 @@ export async function main(argv: readonly string[], io: Partial<CommandIO> = {})
       return 0;
     default:
       // Everything else speaks iproute2 (`nlkit -j link show`, `nlkit route add ...`).
-      return runIp(argv, full);
+      return (await import('./ip/index.js')).runIp(argv, full);
   }
 }
 

@@ -9,8 +9,17 @@
 // explicit request/reply values.
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { createRequire } from 'node:module';
 import { SpecError } from './errors.js';
+
+// The YAML parser is loaded on first use: programs that only use generated
+// families (and the CLI's ip-style commands) never pay for it.
+const requireFromHere = createRequire(import.meta.url);
+let yamlParse: ((text: string, options: { uniqueKeys: boolean; maxAliasCount: number }) => unknown) | undefined;
+function parseYaml(text: string, options: { uniqueKeys: boolean; maxAliasCount: number }): unknown {
+  yamlParse ??= (requireFromHere('yaml') as typeof import('yaml')).parse;
+  return yamlParse(text, options);
+}
 import {
   ATTRIBUTE_TYPES,
   DISPLAY_HINTS,

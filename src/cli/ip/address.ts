@@ -10,7 +10,6 @@ import { fetchLinks, linkPasses, parseLinkFilter } from './link.js';
 import { linkSummary, printLink, printLinkStats } from './linkprint.js';
 import { scopeName, scopeNumber } from './names.js';
 import { Printer } from './printer.js';
-import type { JsonObject } from './json.js';
 
 const IFA_F_SECONDARY = 0x01;
 const IFA_F_PERMANENT = 0x80;
@@ -256,8 +255,6 @@ async function show(ctx: IpContext, words: string[]): Promise<number> {
     if (!list) byIndex.set(i, (list = []));
     list.push(m);
   }
-  const json = ctx.options.json;
-  const items: JsonObject[] = [];
   for (const link of links) {
     if (!linkPasses(link, lf)) continue;
     const s = linkSummary(link)!;
@@ -267,7 +264,7 @@ async function show(ctx: IpContext, words: string[]): Promise<number> {
       const ok = mine.some((m) => addrPasses(m, af, ctx));
       if (!ok && !(mine.length === 0 && (af.family === C.AF_UNSPEC || af.family === C.AF_PACKET))) continue;
     }
-    const p = new Printer(json);
+    const p = ctx.printer();
     const fallback = full.get(s.index);
     printLink(ctx, p, link, { doLink: false, ...(fallback ? { fallback } : {}) });
     if (af.family !== C.AF_PACKET) {
@@ -286,10 +283,9 @@ async function show(ctx: IpContext, words: string[]): Promise<number> {
       p.close();
     }
     if (ctx.options.stats) printLinkStats(p, link, ctx.options.stats, fallback);
-    if (json) items.push(p.object);
-    else ctx.print(p.output + '\n');
+    ctx.listItem(p);
   }
-  if (json) ctx.printJsonList(items);
+  ctx.listEnd();
   return 0;
 }
 

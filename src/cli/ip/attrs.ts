@@ -93,8 +93,20 @@ export function parseAttrs(buffer: Uint8Array, start: number, end: number, dv: D
   return tb;
 }
 
-/** The attributes of a message after its fixed header. */
+// Filters and printers both tabulate the message they look at: the last table is kept for the next call.
+let lastMessage: MessageView | undefined;
+let lastHeaderSize = -1;
+let lastTable: AttrTable | undefined;
+
+/** The attributes of a message after its fixed header (tables are shared: do not modify one). */
 export function messageAttrs(msg: MessageView, headerSize: number): AttrTable {
+  if (msg === lastMessage && headerSize === lastHeaderSize) return lastTable!;
+  lastMessage = msg;
+  lastHeaderSize = headerSize;
+  return (lastTable = tabulate(msg, headerSize));
+}
+
+function tabulate(msg: MessageView, headerSize: number): AttrTable {
   const start = msg.offset + 16 + ((headerSize + 3) & ~3);
   const end = msg.offset + msg.length;
   return start <= end ? parseAttrs(msg.buffer, start, end, msg.dv) : new Map();
@@ -122,11 +134,12 @@ export class Header {
 
 /** An address attribute as text: IPv4 / IPv6 by length (rt_addr_n2a). */
 export function addrText(a: Attr, family?: number): string {
-  const b = a.bytes;
-  if (family === 2 || (family === undefined && b.length === 4)) return b.length >= 4 ? formatIPv4(b) : '???';
-  if (family === 10 || (family === undefined && b.length === 16)) return b.length >= 16 ? formatIPv6(b) : '???';
-  if (b.length === 4) return formatIPv4(b);
-  if (b.length === 16) return formatIPv6(b);
+  // Read in place: a subarray per address costs more than the formatting.
+  const n = a.length;
+  if (family === 2 || (family === undefined && n === 4)) return n >= 4 ? formatIPv4(a.buffer, a.offset) : '???';
+  if (family === 10 || (family === undefined && n === 16)) return n >= 16 ? formatIPv6(a.buffer, a.offset) : '???';
+  if (n === 4) return formatIPv4(a.buffer, a.offset);
+  if (n === 16) return formatIPv6(a.buffer, a.offset);
   return '???';
 }
 

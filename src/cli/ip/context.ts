@@ -8,7 +8,11 @@ import type { MessageView } from '../../core/message.js';
 import { AF_UNSPEC, IFINFOMSG_SIZE, IFLA_EXT_MASK, IFLA_IFNAME, NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST, RTM_GETLINK } from '../../core/constants.js';
 import { NetlinkSocket } from '../../io/socket.js';
 import { Header, messageAttrs } from './attrs.js';
-import { formatJson, type JsonValue } from './json.js';
+import { Printer } from './printer.js';
+import { ByteText } from './json.js';
+
+/** Output is written in chunks of about this many bytes. */
+const FLUSH_AT = 1 << 16;
 
 /** Output and environment of a command (the same shape `nlkit ynl` uses). */
 export interface IpIO {
@@ -65,8 +69,7 @@ export class IpContext {
   private links: Map<number, LinkEntry> | undefined;
   private byName: Map<string, LinkEntry> | undefined;
   readonly writer = new MessageWriter(4096);
-  private readonly pending: string[] = [];
-  private pendingLength = 0;
+  private readonly pending = new ByteText();
 
   constructor(
     readonly io: IpIO,
@@ -187,30 +190,52 @@ export class IpContext {
 
   /** Writes text to stdout, in large chunks. */
   print(text: string): void {
-    this.pending.push(text);
-    this.pendingLength += text.length;
-    if (this.pendingLength > 1 << 16) this.flush();
+    this.pending.text(text);
+    if (this.pending.length > FLUSH_AT) this.flush();
   }
 
   /** Writes what print() holds. */
   flush(): void {
     if (this.pending.length === 0) return;
-    this.io.stdout(this.pending.join(''));
-    this.pending.length = 0;
-    this.pendingLength = 0;
+    this.io.stdout(this.pending.toString());
+    this.pending.clear();
   }
 
-  /** Prints a list of objects as `ip -j` does (one JSON array), or nothing in text mode. */
-  printJsonList(items: readonly JsonValue[]): void {
-    if (!this.options.pretty) {
-      this.print('[');
-      items.forEach((x, i) => this.print((i ? ',' : '') + formatJson(x)));
-      this.print(']\n');
-    } else {
-      this.print('[ ');
-      items.forEach((x, i) => this.print((i ? ',' : '') + formatJson(x, true)));
-      this.print(' ]\n');
+  private shared: Printer | undefined;
+
+  /**
+   * The printer for the next object, in the output mode of this command
+   * (text, compact JSON or pretty JSON). One printer is reused: print an
+   * object completely before asking for the next.
+   */
+  printer(): Printer {
+    if (!this.shared) this.shared = new Printer(this.options.json, this.options.pretty);
+    else this.shared.reset();
+    return this.shared;
+  }
+
+  private listed = 0;
+
+  /**
+   * Prints one object of a listing: a line of text, or the next element of
+   * the one JSON array `ip -j` prints (streamed; listEnd() closes it).
+   */
+  listItem(p: Printer): void {
+    if (!this.options.json) this.print(p.output + '\n');
+    else if (this.options.pretty) this.print((this.listed++ === 0 ? '[ ' : ',') + p.rendered);
+    else {
+      this.pending.byte(this.listed++ === 0 ? 0x5b : 0x2c);
+      p.writeTo(this.pending);
+      if (this.pending.length > FLUSH_AT) this.flush();
     }
+  }
+
+  /** Ends a listing: in JSON mode closes the array (an empty listing prints `[]`). */
+  listEnd(): void {
+    if (!this.options.json) return;
+    if (this.listed === 0) this.print(this.options.pretty ? '[  ]\n' : '[]\n');
+    else this.print(this.options.pretty ? ' ]\n' : ']\n');
+    this.listed = 0;
   }
 
   /** Closes the socket. */

@@ -8,13 +8,6 @@ import { errnoDescription } from '../../core/errno.js';
 import { AF_INET, AF_INET6, AF_PACKET, AF_UNSPEC, AF_BRIDGE, AF_MPLS } from '../../core/constants.js';
 import { matches } from './args.js';
 import { CommandError, IpContext, usage, type IpIO, type IpOptions } from './context.js';
-import { runAddress } from './address.js';
-import { runLink } from './link.js';
-import { runMonitor } from './monitor.js';
-import { runNeigh } from './neigh.js';
-import { runNetns } from './netns.js';
-import { runRoute } from './route.js';
-import { runRule } from './rule.js';
 
 export type { IpIO, IpOptions } from './context.js';
 
@@ -27,15 +20,16 @@ where  OBJECT := { address | link | monitor | neighbour | netns | route | rule }
 
 type ObjectRunner = (ctx: IpContext, argv: string[]) => Promise<number>;
 
+// Each object's module is loaded when the object is used: a command pays only for its own code.
 const OBJECTS: readonly (readonly [string, ObjectRunner])[] = [
-  ['address', runAddress],
-  ['route', runRoute],
-  ['rule', runRule],
-  ['neighbour', runNeigh],
-  ['neighbor', runNeigh],
-  ['link', runLink],
-  ['monitor', runMonitor],
-  ['netns', runNetns],
+  ['address', async (ctx, argv) => (await import('./address.js')).runAddress(ctx, argv)],
+  ['route', async (ctx, argv) => (await import('./route.js')).runRoute(ctx, argv)],
+  ['rule', async (ctx, argv) => (await import('./rule.js')).runRule(ctx, argv)],
+  ['neighbour', async (ctx, argv) => (await import('./neigh.js')).runNeigh(ctx, argv)],
+  ['neighbor', async (ctx, argv) => (await import('./neigh.js')).runNeigh(ctx, argv)],
+  ['link', async (ctx, argv) => (await import('./link.js')).runLink(ctx, argv)],
+  ['monitor', async (ctx, argv) => (await import('./monitor.js')).runMonitor(ctx, argv)],
+  ['netns', async (ctx, argv) => (await import('./netns.js')).runNetns(ctx, argv)],
 ];
 
 function findObject(word: string): ObjectRunner | undefined {

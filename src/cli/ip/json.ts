@@ -15,10 +15,16 @@ export interface JsonObject {
   [key: string]: JsonValue | undefined;
 }
 
-function quote(s: string): string {
-  // jsonw escapes like JSON.stringify for the characters that can occur here.
-  return JSON.stringify(s);
+/** A JSON string literal (jsonw escapes like JSON.stringify for the characters that occur here). */
+export function jsonString(s: string): string {
+  // Most values are plain ASCII names and addresses: skip the general escaper for those.
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || c > 0x7e) return JSON.stringify(s);
+  }
+  return '"' + s + '"';
 }
+const quote = jsonString;
 
 function write(v: JsonValue, pretty: boolean, indent: string, out: string[]): void {
   if (v === null) out.push('null');
@@ -73,4 +79,113 @@ export function formatJson(v: JsonValue, pretty = false): string {
   const out: string[] = [];
   write(v, pretty, '', out);
   return out.join('');
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/**
+ * A growable byte buffer that compact JSON and text are written into as
+ * UTF-8, character by character for ASCII: cheaper than building strings
+ * piece by piece when a listing prints a hundred thousand objects.
+ */
+export class ByteText {
+  bytes = new Uint8Array(1 << 12);
+  length = 0;
+
+  private grow(extra: number): void {
+    let size = this.bytes.length * 2;
+    while (size < this.length + extra) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.bytes.subarray(0, this.length));
+    this.bytes = next;
+  }
+
+  byte(c: number): void {
+    if (this.length === this.bytes.length) this.grow(1);
+    this.bytes[this.length++] = c;
+  }
+
+  /** Appends text as UTF-8. */
+  text(s: string): void {
+    const n = s.length;
+    if (this.length + n > this.bytes.length) this.grow(n);
+    const b = this.bytes;
+    let at = this.length;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) {
+        this.length = at;
+        this.utf8(s.slice(i));
+        return;
+      }
+      b[at++] = c;
+    }
+    this.length = at;
+  }
+
+  private utf8(s: string): void {
+    if (this.length + s.length * 3 > this.bytes.length) this.grow(s.length * 3);
+    this.length += encoder.encodeInto(s, this.bytes.subarray(this.length)).written;
+  }
+
+  /** Appends a JSON string literal. */
+  jsonString(s: string): void {
+    const n = s.length;
+    if (this.length + n + 2 > this.bytes.length) this.grow(n + 2);
+    const b = this.bytes;
+    const start = this.length;
+    let at = start;
+    b[at++] = 0x22;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 0x20 || c === 0x22 || c === 0x5c || c >= 0x80) {
+        // Escapes and non-ASCII: leave them to the general path.
+        this.length = start;
+        this.text(JSON.stringify(s));
+        return;
+      }
+      b[at++] = c;
+    }
+    b[at++] = 0x22;
+    this.length = at;
+  }
+
+  /** Appends a number as JSON prints it. */
+  number(v: number): void {
+    if (v >= 0 && v < 1e9 && v === (v | 0)) {
+      // Small non-negative integers (most values): digits without a string.
+      if (this.length + 10 > this.bytes.length) this.grow(10);
+      const b = this.bytes;
+      if (v < 10) {
+        b[this.length++] = 0x30 + v;
+        return;
+      }
+      let digits = 1;
+      for (let x = v; x >= 10; x = (x / 10) | 0) digits++;
+      let at = this.length + digits;
+      this.length = at;
+      for (let x = v; ; ) {
+        b[--at] = 0x30 + (x % 10);
+        x = (x / 10) | 0;
+        if (x === 0) break;
+      }
+      return;
+    }
+    this.text(Number.isFinite(v) ? String(v) : 'null');
+  }
+
+  append(other: ByteText): void {
+    if (this.length + other.length > this.bytes.length) this.grow(other.length);
+    this.bytes.set(other.bytes.subarray(0, other.length), this.length);
+    this.length += other.length;
+  }
+
+  toString(): string {
+    return decoder.decode(this.bytes.subarray(0, this.length));
+  }
+
+  clear(): void {
+    this.length = 0;
+  }
 }

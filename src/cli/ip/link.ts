@@ -7,7 +7,6 @@ import { Args, invarg, matches, parseAddr, parseLladdr, parseOnOff, parseUnsigne
 import { CommandError, usage, type IpContext } from './context.js';
 import { linkSummary, printLink } from './linkprint.js';
 import { groupNumber } from './names.js';
-import { Printer } from './printer.js';
 
 const IFF_UP = 0x1;
 const IFF_NOARP = 0x80;
@@ -550,16 +549,13 @@ async function show(ctx: IpContext, words: string[]): Promise<number> {
   await parseLinkFilter(ctx, new Args(words), f);
   // ip link lists as AF_PACKET whatever -4/-6 say (ipaddr_list_link).
   const links = await fetchLinks(ctx, f.dev);
-  const json = ctx.options.json;
-  const items = [];
   for (const m of links) {
     if (!linkPasses(m, f)) continue;
-    const p = new Printer(json);
+    const p = ctx.printer();
     printLink(ctx, p, m, { doLink: true, family: C.AF_PACKET });
-    if (json) items.push(p.object);
-    else ctx.print(p.output + '\n');
+    ctx.listItem(p);
   }
-  if (json) ctx.printJsonList(items);
+  ctx.listEnd();
   return 0;
 }
 

@@ -8,13 +8,11 @@ import { isOverrun } from '../../io/subscription.js';
 import { AbortError } from '../../core/errors.js';
 import { matches } from './args.js';
 import { usage, type IpContext } from './context.js';
-import { formatJson } from './json.js';
 import { printLink } from './linkprint.js';
 import { printAddr } from './address.js';
 import { printRoute } from './route.js';
 import { printNeigh } from './neigh.js';
 import { printRule } from './rule.js';
-import { Printer } from './printer.js';
 import { Header } from './attrs.js';
 
 const OBJECT_GROUPS: Record<string, number[]> = {
@@ -77,7 +75,7 @@ export async function runMonitor(ctx: IpContext, argv: string[]): Promise<number
         continue;
       }
       const m = item;
-      const p = new Printer(json);
+      const p = ctx.printer();
       if (banner && !json) p.fp(BANNERS[m.type] ?? '');
       switch (m.type) {
         case C.RTM_NEWLINK:
@@ -107,7 +105,7 @@ export async function runMonitor(ctx: IpContext, argv: string[]): Promise<number
         default:
           continue;
       }
-      ctx.print((json ? formatJson(p.object, ctx.options.pretty) : p.output) + '\n');
+      ctx.print(p.rendered + '\n');
       // Events are printed as they happen, not held back.
       if (sub.queued === 0) ctx.flush();
     }

@@ -7,7 +7,6 @@ import { Header, addrText, llAddrText, messageAttrs } from './attrs.js';
 import { usage, type IpContext } from './context.js';
 import { NUD_STATES, nudStateNumber, protoName } from './names.js';
 import { Printer } from './printer.js';
-import type { JsonObject } from './json.js';
 
 const NUD_NOARP = 0x40;
 const NUD_PERMANENT = 0x80;
@@ -144,16 +143,13 @@ async function show(ctx: IpContext, words: string[]): Promise<number> {
   const f: NeighFilter = { family: ctx.options.family, index: 0, state: 0xff & ~NUD_NOARP, unusedOnly: false };
   await ctx.loadLinks();
   await parseFilter(ctx, words, f);
-  const json = ctx.options.json;
-  const items: JsonObject[] = [];
   await ctx.dump(dumpRequest(ctx, f), (m) => {
     if (!neighPasses(m, f)) return;
-    const p = new Printer(json);
+    const p = ctx.printer();
     printNeigh(ctx, p, m, f.index);
-    if (json) items.push(p.object);
-    else ctx.print(p.output + '\n');
+    ctx.listItem(p);
   });
-  if (json) ctx.printJsonList(items);
+  ctx.listEnd();
   return 0;
 }
 

@@ -7,8 +7,6 @@ import { NetlinkError } from '../../core/errors.js';
 import { messageAttrs } from './attrs.js';
 import { matches } from './args.js';
 import { CommandError, usage, type IpContext } from './context.js';
-import { Printer } from './printer.js';
-import type { JsonObject } from './json.js';
 
 // The nsid the current namespace (of the -n socket) has for a namespace file, or undefined.
 async function nsidOf(ctx: IpContext, name: string): Promise<number | undefined> {
@@ -37,17 +35,14 @@ async function nsidOf(ctx: IpContext, name: string): Promise<number | undefined>
 
 async function list(ctx: IpContext): Promise<number> {
   const names = await netns.list();
-  const json = ctx.options.json;
-  const items: JsonObject[] = [];
   for (const name of names) {
-    const p = new Printer(json);
+    const p = ctx.printer();
     p.any('name', '%s', name);
     const id = await nsidOf(ctx, name);
     if (id !== undefined) p.any('id', ' (id: %d)', id);
-    if (json) items.push(p.object);
-    else ctx.print(p.output + '\n');
+    ctx.listItem(p);
   }
-  if (json) ctx.printJsonList(items);
+  ctx.listEnd();
   return 0;
 }
 

@@ -3,7 +3,15 @@
 // mode, so one print routine serves `ip` and `ip -j` alike and the two stay
 // consistent. Formats take one printf-style conversion, which the value
 // replaces.
-import { JsonNumberText, type JsonObject, type JsonValue } from './json.js';
+import { ByteText, JsonNumberText, formatJson, type JsonObject, type JsonValue } from './json.js';
+
+const OPEN_OBJECT = 0x7b;
+const CLOSE_OBJECT = 0x7d;
+const OPEN_ARRAY = 0x5b;
+const CLOSE_ARRAY = 0x5d;
+const COMMA = 0x2c;
+const QUOTE = 0x22;
+const COLON = 0x3a;
 
 type Scalar = string | number | bigint | boolean | null | JsonNumberText;
 
@@ -29,32 +37,107 @@ export function sprintf(fmt: string, value: Scalar): string {
   });
 }
 
-/** Builds one object (JSON mode) or one piece of text (text mode). */
-export class Printer {
-  private readonly stack: (JsonObject | JsonValue[])[] = [];
-  private readonly root: JsonObject = {};
-  private text = '';
+function writeScalar(out: ByteText, v: Scalar): void {
+  if (typeof v === 'string') out.jsonString(v);
+  else if (typeof v === 'number') out.number(v);
+  else if (typeof v === 'bigint') out.text(v.toString());
+  else if (typeof v === 'boolean') out.text(v ? 'true' : 'false');
+  else if (v === null) out.text('null');
+  else out.text(v.text);
+}
 
-  constructor(readonly json: boolean) {
-    this.stack.push(this.root);
+/**
+ * Builds one object (JSON mode) or one piece of text (text mode). Compact
+ * JSON (`-j`) is written straight into bytes as members arrive, as
+ * json_print.c streams it; pretty JSON (`-j -p`) builds the object first,
+ * because its layout depends on what an array turns out to hold.
+ */
+export class Printer {
+  /** Text and pretty JSON: the object under construction and its open containers. */
+  private readonly stack: (JsonObject | JsonValue[])[];
+  private root: JsonObject;
+  private text = '';
+  /** Compact JSON: the bytes so far, and per open container whether it is an array and still empty. */
+  private readonly compact: boolean;
+  private readonly out = new ByteText();
+  private depth = 0;
+  private readonly isArray: boolean[] = [false];
+  private readonly empty: boolean[] = [true];
+  /** Compact JSON: where a container that has no place in its parent began (it is cut out when it closes). */
+  private dropFrom: { depth: number; at: number } | undefined;
+
+  constructor(
+    readonly json: boolean,
+    pretty = false,
+  ) {
+    this.compact = json && !pretty;
+    this.root = {};
+    this.stack = this.compact ? [] : [this.root];
+    if (this.compact) this.out.byte(OPEN_OBJECT);
+  }
+
+  /** Starts over, for the next object. */
+  reset(): void {
+    this.text = '';
+    if (this.compact) {
+      this.out.clear();
+      this.out.byte(OPEN_OBJECT);
+      this.depth = 0;
+      this.empty[0] = true;
+      this.dropFrom = undefined;
+    } else {
+      this.root = {};
+      this.stack.length = 0;
+      this.stack.push(this.root);
+    }
   }
 
   private put(key: string | null, value: JsonValue): void {
+    if (this.compact) {
+      this.member(key);
+      if (key === null && !this.isArray[this.depth]) return;
+      if (typeof value === 'object' && value !== null && !(value instanceof JsonNumberText)) this.out.text(formatJson(value));
+      else writeScalar(this.out, value);
+      return;
+    }
     const top = this.stack[this.stack.length - 1]!;
     if (Array.isArray(top)) top.push(value);
     else if (key !== null) top[key] = value;
   }
 
+  /** Compact mode: the separator and key of the next member (nothing for a keyless member of an object, which is dropped). */
+  private member(key: string | null): void {
+    const d = this.depth;
+    const inArray = this.isArray[d]!;
+    if (!inArray && key === null) return;
+    if (this.empty[d]) this.empty[d] = false;
+    else this.out.byte(COMMA);
+    if (!inArray) {
+      // Keys are the printers' ASCII literals.
+      this.out.byte(QUOTE);
+      this.out.text(key!);
+      this.out.byte(QUOTE);
+      this.out.byte(COLON);
+    }
+  }
+
+  private scalar(key: string | null, value: Scalar): void {
+    if (this.compact) {
+      this.member(key);
+      if (key !== null || this.isArray[this.depth]) writeScalar(this.out, value);
+    } else this.put(key, value);
+  }
+
   /** PRINT_ANY: a JSON member and text. */
   any(key: string | null, fmt: string, value: Scalar): this {
-    if (this.json) this.put(key, value);
+    if (this.json) this.scalar(key, value);
     else this.text += sprintf(fmt, value);
     return this;
   }
 
   /** PRINT_JSON: only in JSON mode. */
   jsonOnly(key: string | null, value: Scalar): this {
-    if (this.json) this.put(key, value);
+    if (this.json) this.scalar(key, value);
     return this;
   }
 
@@ -72,21 +155,21 @@ export class Printer {
 
   /** A boolean: JSON true/false, text `fmt` only when true (print_bool). */
   bool(key: string | null, fmt: string, value: boolean): this {
-    if (this.json) this.put(key, value);
+    if (this.json) this.scalar(key, value);
     else if (value) this.text += fmt;
     return this;
   }
 
   /** print_on_off: JSON boolean, text "on"/"off" into fmt. */
   onOff(key: string, fmt: string, value: boolean): this {
-    if (this.json) this.put(key, value);
+    if (this.json) this.scalar(key, value);
     else this.text += sprintf(fmt, value ? 'on' : 'off');
     return this;
   }
 
   /** A JSON null member (print_null). */
   null(key: string): this {
-    if (this.json) this.put(key, null);
+    if (this.json) this.scalar(key, null);
     return this;
   }
 
@@ -96,39 +179,77 @@ export class Printer {
     return this;
   }
 
+  private openContainer(key: string | null, array: boolean): void {
+    if (this.compact) {
+      const d = this.depth;
+      // A keyless container inside an object has nowhere to go: its members are dropped with it.
+      const dropped = !this.isArray[d] && key === null;
+      if (!dropped) this.member(key);
+      this.depth = d + 1;
+      this.isArray[d + 1] = array;
+      this.empty[d + 1] = true;
+      if (dropped) this.dropFrom ??= { depth: d + 1, at: this.out.length };
+      this.out.byte(array ? OPEN_ARRAY : OPEN_OBJECT);
+      return;
+    }
+    const c: JsonObject | JsonValue[] = array ? [] : {};
+    this.put(key, c);
+    this.stack.push(c);
+  }
+
   /** Opens a nested object (JSON only). A null key opens an array element. */
   open(key: string | null): this {
-    if (this.json) {
-      const o: JsonObject = {};
-      this.put(key, o);
-      this.stack.push(o);
-    }
+    if (this.json) this.openContainer(key, false);
     return this;
   }
 
   /** Opens an array (JSON only). */
   openArray(key: string | null): this {
-    if (this.json) {
-      const a: JsonValue[] = [];
-      this.put(key, a);
-      this.stack.push(a);
-    }
+    if (this.json) this.openContainer(key, true);
     return this;
   }
 
   /** Closes the innermost object or array. */
   close(): this {
-    if (this.json && this.stack.length > 1) this.stack.pop();
+    if (!this.json) return this;
+    if (this.compact) {
+      if (this.depth === 0) return this;
+      this.out.byte(this.isArray[this.depth] ? CLOSE_ARRAY : CLOSE_OBJECT);
+      if (this.dropFrom?.depth === this.depth) {
+        this.out.length = this.dropFrom.at;
+        this.dropFrom = undefined;
+      }
+      this.depth--;
+      return this;
+    }
+    if (this.stack.length > 1) this.stack.pop();
     return this;
   }
 
-  /** The object built (JSON mode). */
+  /** The object built (JSON mode, pretty printers only: compact JSON is streamed into text). */
   get object(): JsonObject {
+    if (this.compact) return JSON.parse(this.rendered) as JsonObject;
     return this.root;
   }
 
   /** The text built (text mode). */
   get output(): string {
     return this.text;
+  }
+
+  /** The result as printed: the JSON object (compact or pretty, as constructed) or the text. */
+  get rendered(): string {
+    if (!this.json) return this.text;
+    if (!this.compact) return formatJson(this.root, true);
+    let s = this.out.toString();
+    for (let d = this.depth; d > 0; d--) s += this.isArray[d] ? ']' : '}';
+    return s + '}';
+  }
+
+  /** Compact JSON: appends the object, closed, to `sink`. */
+  writeTo(sink: ByteText): void {
+    sink.append(this.out);
+    for (let d = this.depth; d > 0; d--) sink.byte(this.isArray[d] ? CLOSE_ARRAY : CLOSE_OBJECT);
+    sink.byte(CLOSE_OBJECT);
   }
 }

@@ -11,7 +11,6 @@ import { CommandError, usage, type IpContext } from './context.js';
 import { familyName } from './address.js';
 import { protoName, protoNumber, rtnTypeName, rtnTypeNumber, scopeName, scopeNumber, tableName, tableNumber, RTN_NAMES } from './names.js';
 import { Printer } from './printer.js';
-import type { JsonObject } from './json.js';
 
 const RTM_F_NOTIFY = 0x100;
 const RTM_F_CLONED = 0x200;
@@ -221,18 +220,19 @@ function addrMatch(prefix: InetAddr, bytes: Uint8Array | undefined, bits: number
 
 /** filter_nlmsg: true when the route passes the filter. */
 export function routePasses(m: MessageView, f: RouteFilter): boolean {
-  const h = new Header(m);
-  const family = h.u8(0);
-  const dstLen = h.u8(1);
-  const flags = h.u32(8);
+  const dv = m.dv;
+  const at = m.offset + 16;
+  const family = dv.getUint8(at);
+  const dstLen = dv.getUint8(at + 1);
+  const flags = dv.getUint32(at + 8, true);
   const tb = messageAttrs(m, C.RTMSG_SIZE);
-  const table = tb.get(C.RTA_TABLE)?.u32() ?? h.u8(4);
+  const table = tb.get(C.RTA_TABLE)?.u32() ?? dv.getUint8(at + 4);
   if (f.cloned !== ((flags & RTM_F_CLONED) !== 0)) return false;
   if (f.family && family !== f.family) return false;
   if (f.tb > 0 && f.tb !== table) return false;
-  if (f.protocol !== undefined && f.protocol !== h.u8(5)) return false;
-  if (f.scope !== undefined && f.scope !== h.u8(6)) return false;
-  if (f.typeMask && !(f.typeMask & (1 << h.u8(7)))) return false;
+  if (f.protocol !== undefined && f.protocol !== dv.getUint8(at + 5)) return false;
+  if (f.scope !== undefined && f.scope !== dv.getUint8(at + 6)) return false;
+  if (f.typeMask && !(f.typeMask & (1 << dv.getUint8(at + 7)))) return false;
   if (f.rdst) {
     const d = f.rdst;
     if (d.family && family !== d.family) return false;
@@ -273,18 +273,19 @@ export function routePasses(m: MessageView, f: RouteFilter): boolean {
 
 /** print_route: one route into `p`. `f` is the listing's filter (what it fixes is not printed again). */
 export function printRoute(ctx: IpContext, p: Printer, m: MessageView, f: Partial<RouteFilter> & { tb: number }): void {
-  const h = new Header(m);
-  const family = h.u8(0);
-  const dstLen = h.u8(1);
-  const srcLen = h.u8(2);
-  const tos = h.u8(3);
-  const protocol = h.u8(5);
-  const scope = h.u8(6);
-  const type = h.u8(7);
-  const flags = h.u32(8);
+  const dv = m.dv;
+  const at = m.offset + 16;
+  const family = dv.getUint8(at);
+  const dstLen = dv.getUint8(at + 1);
+  const srcLen = dv.getUint8(at + 2);
+  const tos = dv.getUint8(at + 3);
+  const protocol = dv.getUint8(at + 5);
+  const scope = dv.getUint8(at + 6);
+  const type = dv.getUint8(at + 7);
+  const flags = dv.getUint32(at + 8, true);
   const tb = messageAttrs(m, C.RTMSG_SIZE);
   const hostLen = family === C.AF_INET6 ? 128 : family === C.AF_INET ? 32 : -1;
-  const table = tb.get(C.RTA_TABLE)?.u32() ?? h.u8(4);
+  const table = tb.get(C.RTA_TABLE)?.u32() ?? dv.getUint8(at + 4);
   const details = ctx.options.details;
   let a: Attr | undefined;
   if (m.type === C.RTM_DELROUTE) p.bool('deleted', 'Deleted ', true);
@@ -452,16 +453,13 @@ async function show(ctx: IpContext, words: string[]): Promise<number> {
   const f = newFilter(ctx);
   await ctx.loadLinks();
   await parseFilter(ctx, words, f);
-  const json = ctx.options.json;
-  const items: JsonObject[] = [];
   await ctx.dump(dumpRequest(ctx, f), (m) => {
     if (!routePasses(m, f)) return;
-    const p = new Printer(json);
+    const p = ctx.printer();
     printRoute(ctx, p, m, f);
-    if (json) items.push(p.object);
-    else ctx.print(p.output + '\n');
+    ctx.listItem(p);
   });
-  if (json) ctx.printJsonList(items);
+  ctx.listEnd();
   return 0;
 }
 
@@ -769,16 +767,13 @@ async function get(ctx: IpContext, words: string[]): Promise<number> {
     if (uid !== undefined) w.putU32(C.RTA_UID, uid);
   });
   const replies = await ctx.request(bytes);
-  const json = ctx.options.json;
-  const items: JsonObject[] = [];
   for (const m of replies) {
     if (m.type !== C.RTM_NEWROUTE) continue;
-    const p = new Printer(json);
+    const p = ctx.printer();
     printRoute(ctx, p, m, { tb: 0 });
-    if (json) items.push(p.object);
-    else ctx.print(p.output + '\n');
+    ctx.listItem(p);
   }
-  if (json) ctx.printJsonList(items);
+  ctx.listEnd();
   return 0;
 }
 

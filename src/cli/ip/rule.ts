@@ -6,7 +6,6 @@ import { Header, addrText, messageAttrs } from './attrs.js';
 import { usage, type IpContext } from './context.js';
 import { groupName, protoName, protoNumber, rtnTypeName, tableName, tableNumber } from './names.js';
 import { Printer } from './printer.js';
-import type { JsonObject } from './json.js';
 
 const FIB_RULE_INVERT = 0x2;
 const FIB_RULE_UNRESOLVED = 0x4;
@@ -258,16 +257,13 @@ function dumpRequest(ctx: IpContext, family: number): Uint8Array {
 
 async function show(ctx: IpContext, words: string[]): Promise<number> {
   const s = parseSpec(ctx, words);
-  const json = ctx.options.json;
-  const items: JsonObject[] = [];
   await ctx.dump(dumpRequest(ctx, s.family), (m) => {
     if (!rulePasses(m, s)) return;
-    const p = new Printer(json);
+    const p = ctx.printer();
     printRule(p, m, ctx);
-    if (json) items.push(p.object);
-    else ctx.print(p.output + '\n');
+    ctx.listItem(p);
   });
-  if (json) ctx.printJsonList(items);
+  ctx.listEnd();
   return 0;
 }
 
