@@ -540,14 +540,22 @@ class Generator {
     return name;
   }
 
+  /** Array decoders by what they read: attributes of the same element type share one. */
+  private readonly binaryArrays = new Map<string, string>();
+
   private binaryArrayDecoder(a: AttributeSpec): string {
-    const name = this.fresh('ba');
     const type = a.subType as FixedIntType;
     const size = INT_SIZE[type];
     const read = size === 1 ? `dv.${READ[type]}(q)` : type === 'u64' ? `${this.r('rdU64')}(dv, q, ${le(a.byteOrder)})` : `dv.${READ[type]}(q, ${le(a.byteOrder)})`;
+    const element = this.mapRead(a, read);
+    const known = this.binaryArrays.get(element);
+    if (known !== undefined) return known;
+    const name = this.fresh('ba');
+    this.binaryArrays.set(element, name);
     this.emit(
       `function ${name}(b${this.a('Uint8Array')}, dv${this.a('DataView')}, s${this.a('number')}, l${this.a('number')})${this.a('unknown[]')} {\n` +
-      `  const out${this.a('unknown[]')} = [];\n  for (let q = s; q + ${num(size)} <= s + l; q += ${num(size)}) out.push(${this.mapRead(a, read)});\n  return out;\n}`,
+      // Sized up front: these arrays (ifla6 conf and stats ...) run to dozens of entries.
+      `  const n = Math.floor(l / ${num(size)});\n  const out${this.a('unknown[]')} = new Array(n);\n  for (let i = 0, q = s; i < n; i++, q += ${num(size)}) out[i] = ${element};\n  return out;\n}`,
     );
     return name;
   }

@@ -75,7 +75,24 @@ export class Attr {
 }
 
 /** Attributes of one run by type; the last one of a type wins, as in parse_rtattr. */
-export type AttrTable = Map<number, Attr>;
+export class AttrTable {
+  // Types below 64 (nearly all) in an array indexed by type, the rest in a map.
+  private readonly low: (Attr | undefined)[] = [];
+  private high: Map<number, Attr> | undefined;
+
+  get(type: number): Attr | undefined {
+    return type < 64 ? this.low[type] : this.high?.get(type);
+  }
+
+  has(type: number): boolean {
+    return this.get(type) !== undefined;
+  }
+
+  set(type: number, attr: Attr): void {
+    if (type < 64) this.low[type] = attr;
+    else (this.high ??= new Map()).set(type, attr);
+  }
+}
 
 /** Lists the attributes in buffer[start, end). */
 export function listAttrs(buffer: Uint8Array, start: number, end: number, dv: DataView = dataViewOf(buffer)): Attr[] {
@@ -87,7 +104,7 @@ export function listAttrs(buffer: Uint8Array, start: number, end: number, dv: Da
 
 /** Tabulates the attributes in buffer[start, end). */
 export function parseAttrs(buffer: Uint8Array, start: number, end: number, dv: DataView = dataViewOf(buffer)): AttrTable {
-  const tb: AttrTable = new Map();
+  const tb = new AttrTable();
   const r = new AttributeReader(buffer, start, end, '', 0, dv);
   while (r.next()) tb.set(r.type, new Attr(r.type, buffer, dv, r.dataOffset, r.dataLength, r.isNested));
   return tb;
@@ -109,7 +126,7 @@ export function messageAttrs(msg: MessageView, headerSize: number): AttrTable {
 function tabulate(msg: MessageView, headerSize: number): AttrTable {
   const start = msg.offset + 16 + ((headerSize + 3) & ~3);
   const end = msg.offset + msg.length;
-  return start <= end ? parseAttrs(msg.buffer, start, end, msg.dv) : new Map();
+  return start <= end ? parseAttrs(msg.buffer, start, end, msg.dv) : new AttrTable();
 }
 
 /** Reads fields of a message's fixed header. */

@@ -72,9 +72,11 @@ const METRIC_NAMES: Record<number, string> = {
   17: 'fastopen_no_cookie',
 };
 
+const RT_FLAG_BITS = RT_FLAGS.reduce((all, [bit]) => all | bit, 0);
+
 function printRtFlags(p: Printer, flags: number): void {
   p.openArray('flags');
-  for (const [bit, name] of RT_FLAGS) if (flags & bit) p.any(null, '%s ', name);
+  if (flags & RT_FLAG_BITS) for (const [bit, name] of RT_FLAGS) if (flags & bit) p.any(null, '%s ', name);
   p.close();
 }
 

@@ -8783,8 +8783,9 @@ function E40(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
   }
 }
 function ba0(b: Uint8Array, dv: DataView, s: number, l: number): unknown[] {
-  const out: unknown[] = [];
-  for (let q = s; q + 8 <= s + l; q += 8) out.push(rdU64(dv, q, LE));
+  const n = Math.floor(l / 8);
+  const out: unknown[] = new Array(n);
+  for (let i = 0, q = s; i < n; i++, q += 8) out[i] = rdU64(dv, q, LE);
   return out;
 }
 function n41(): Obj {
@@ -8831,21 +8832,6 @@ function E41(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function ba2(b: Uint8Array, dv: DataView, s: number, l: number): unknown[] {
-  const out: unknown[] = [];
-  for (let q = s; q + 8 <= s + l; q += 8) out.push(rdU64(dv, q, LE));
-  return out;
-}
-function ba3(b: Uint8Array, dv: DataView, s: number, l: number): unknown[] {
-  const out: unknown[] = [];
-  for (let q = s; q + 8 <= s + l; q += 8) out.push(rdU64(dv, q, LE));
-  return out;
-}
-function ba4(b: Uint8Array, dv: DataView, s: number, l: number): unknown[] {
-  const out: unknown[] = [];
-  for (let q = s; q + 8 <= s + l; q += 8) out.push(rdU64(dv, q, LE));
-  return out;
-}
 function n42(): Obj {
   return { "corrected": undefined, "uncorr": undefined, "corr-bits": undefined, "hist": undefined, "__unknown": undefined };
 }
@@ -8861,28 +8847,28 @@ function L42(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     p += (len + 3) & ~3;
     switch (t) {
       case 1: break;
-      case 2: o["corrected"] = ba2(b, dv, ds, dl); break;
-      case 3: o["uncorr"] = ba3(b, dv, ds, dl); break;
-      case 4: o["corr-bits"] = ba4(b, dv, ds, dl); break;
+      case 2: o["corrected"] = ba0(b, dv, ds, dl); break;
+      case 3: o["uncorr"] = ba0(b, dv, ds, dl); break;
+      case 4: o["corr-bits"] = ba0(b, dv, ds, dl); break;
       case 5: append(o, "hist", d41(b, dv, ds, ds + dl, dep + 1, undefined)); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function bw5(x: readonly unknown[], path: string, name: string): Uint8Array {
+function bw2(x: readonly unknown[], path: string, name: string): Uint8Array {
   const u = new Uint8Array(x.length * 8);
   const d = new DataView(u.buffer);
   for (let i = 0; i < x.length; i++) d.setBigUint64(i * 8, big(x[i], path, name, 0n, 18446744073709551615n), LE);
   return u;
 }
-function bw6(x: readonly unknown[], path: string, name: string): Uint8Array {
+function bw3(x: readonly unknown[], path: string, name: string): Uint8Array {
   const u = new Uint8Array(x.length * 8);
   const d = new DataView(u.buffer);
   for (let i = 0; i < x.length; i++) d.setBigUint64(i * 8, big(x[i], path, name, 0n, 18446744073709551615n), LE);
   return u;
 }
-function bw7(x: readonly unknown[], path: string, name: string): Uint8Array {
+function bw4(x: readonly unknown[], path: string, name: string): Uint8Array {
   const u = new Uint8Array(x.length * 8);
   const d = new DataView(u.buffer);
   for (let i = 0; i < x.length; i++) d.setBigUint64(i * 8, big(x[i], path, name, 0n, 18446744073709551615n), LE);
@@ -8893,9 +8879,9 @@ function E42(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "corrected": w.putBinary(2, bw5(array(x, path, "corrected"), path, "corrected")); break;
-      case "uncorr": w.putBinary(3, bw6(array(x, path, "uncorr"), path, "uncorr")); break;
-      case "corr-bits": w.putBinary(4, bw7(array(x, path, "corr-bits"), path, "corr-bits")); break;
+      case "corrected": w.putBinary(2, bw2(array(x, path, "corrected"), path, "corrected")); break;
+      case "uncorr": w.putBinary(3, bw3(array(x, path, "uncorr"), path, "uncorr")); break;
+      case "corr-bits": w.putBinary(4, bw4(array(x, path, "corr-bits"), path, "corr-bits")); break;
       case "hist": for (const y of items(x)) { const n = w.nestStart(5); e41(w, object(y, path, "hist"), join(path, "hist"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "fec-stat");
@@ -9103,9 +9089,10 @@ function E47(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function ba8(b: Uint8Array, dv: DataView, s: number, l: number): unknown[] {
-  const out: unknown[] = [];
-  for (let q = s; q + 4 <= s + l; q += 4) out.push(dv.getInt32(q, LE));
+function ba5(b: Uint8Array, dv: DataView, s: number, l: number): unknown[] {
+  const n = Math.floor(l / 4);
+  const out: unknown[] = new Array(n);
+  for (let i = 0, q = s; i < n; i++, q += 4) out[i] = dv.getInt32(q, LE);
   return out;
 }
 function n48(): Obj {
@@ -9124,13 +9111,13 @@ function L48(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     switch (t) {
       case 1: o["header"] = d0(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 2: if (dl < 4) throw tooShort(dl, 4, ds - 4, "phc-vclocks.num"); o["num"] = dv.getUint32(ds, LE); break;
-      case 3: o["index"] = ba8(b, dv, ds, dl); break;
+      case 3: o["index"] = ba5(b, dv, ds, dl); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function bw9(x: readonly unknown[], path: string, name: string): Uint8Array {
+function bw6(x: readonly unknown[], path: string, name: string): Uint8Array {
   const u = new Uint8Array(x.length * 4);
   const d = new DataView(u.buffer);
   for (let i = 0; i < x.length; i++) d.setInt32(i * 4, int(x[i], path, name, -2147483648, 2147483647), LE);
@@ -9143,7 +9130,7 @@ function E48(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     switch (k) {
       case "header": { const n = w.nestStart(1); e0(w, object(x, path, "header"), join(path, "header"), undefined); w.nestEnd(n); } break;
       case "num": w.putU32(2, int(x, path, "num", 0, 4294967295)); break;
-      case "index": w.putBinary(3, bw9(array(x, path, "index"), path, "index")); break;
+      case "index": w.putBinary(3, bw6(array(x, path, "index"), path, "index")); break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "phc-vclocks");
     }
@@ -9365,9 +9352,10 @@ function E52(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function ba10(b: Uint8Array, dv: DataView, s: number, l: number): unknown[] {
-  const out: unknown[] = [];
-  for (let q = s; q + 4 <= s + l; q += 4) out.push(dv.getUint32(q, LE));
+function ba7(b: Uint8Array, dv: DataView, s: number, l: number): unknown[] {
+  const n = Math.floor(l / 4);
+  const out: unknown[] = new Array(n);
+  for (let i = 0, q = s; i < n; i++, q += 4) out[i] = dv.getUint32(q, LE);
   return out;
 }
 const N9: readonly (string | undefined)[] = ["sym-xor", "sym-or-xor"];
@@ -9389,7 +9377,7 @@ function L53(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
       case 1: o["header"] = d0(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 2: if (dl < 4) throw tooShort(dl, 4, ds - 4, "rss.context"); o["context"] = dv.getUint32(ds, LE); break;
       case 3: if (dl < 4) throw tooShort(dl, 4, ds - 4, "rss.hfunc"); o["hfunc"] = dv.getUint32(ds, LE); break;
-      case 4: o["indir"] = ba10(b, dv, ds, dl); break;
+      case 4: o["indir"] = ba7(b, dv, ds, dl); break;
       case 5: o["hkey"] = b.subarray(ds, ds + dl); break;
       case 6: if (dl < 4) throw tooShort(dl, 4, ds - 4, "rss.input-xfrm"); o["input-xfrm"] = flagNames(N9, dv.getUint32(ds, LE)); break;
       case 7: if (dl < 4) throw tooShort(dl, 4, ds - 4, "rss.start-context"); o["start-context"] = dv.getUint32(ds, LE); break;
@@ -9399,7 +9387,7 @@ function L53(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function bw11(x: readonly unknown[], path: string, name: string): Uint8Array {
+function bw8(x: readonly unknown[], path: string, name: string): Uint8Array {
   const u = new Uint8Array(x.length * 4);
   const d = new DataView(u.buffer);
   for (let i = 0; i < x.length; i++) d.setUint32(i * 4, int(x[i], path, name, 0, 4294967295), LE);
@@ -9413,7 +9401,7 @@ function E53(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
       case "header": { const n = w.nestStart(1); e0(w, object(x, path, "header"), join(path, "header"), undefined); w.nestEnd(n); } break;
       case "context": w.putU32(2, int(x, path, "context", 0, 4294967295)); break;
       case "hfunc": w.putU32(3, int(x, path, "hfunc", 0, 4294967295)); break;
-      case "indir": w.putBinary(4, bw11(array(x, path, "indir"), path, "indir")); break;
+      case "indir": w.putBinary(4, bw8(array(x, path, "indir"), path, "indir")); break;
       case "hkey": { const u = bytes(x, path, "hkey", ""); w.putBinary(5, u); } break;
       case "input-xfrm": w.putU32(6, int(flagsValue(V9, x, path, "input-xfrm", "input-xfrm"), path, "input-xfrm", 0, 4294967295)); break;
       case "start-context": w.putU32(7, int(x, path, "start-context", 0, 4294967295)); break;

@@ -5604,8 +5604,9 @@ function ia0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   return out;
 }
 function ba1(b: Uint8Array, dv: DataView, s: number, l: number): unknown[] {
-  const out: unknown[] = [];
-  for (let q = s; q + 4 <= s + l; q += 4) out.push(fmtHexInt(dv.getUint32(q, LE)));
+  const n = Math.floor(l / 4);
+  const out: unknown[] = new Array(n);
+  for (let i = 0, q = s; i < n; i++, q += 4) out[i] = fmtHexInt(dv.getUint32(q, LE));
   return out;
 }
 function ia2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): unknown[] {

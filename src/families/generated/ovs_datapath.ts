@@ -460,8 +460,9 @@ function W0(w: MessageWriter, v: Obj): void {
 const N0: readonly (string | undefined)[] = ["unaligned", "vport-pids", "tc-recirc-sharing", "dispatch-upcall-per-cpu"];
 const V0: ReadonlyMap<string, number> = new Map<string, number>([["unaligned", 0], ["vport-pids", 1], ["tc-recirc-sharing", 2], ["dispatch-upcall-per-cpu", 3]]);
 function ba0(b: Uint8Array, dv: DataView, s: number, l: number): unknown[] {
-  const out: unknown[] = [];
-  for (let q = s; q + 4 <= s + l; q += 4) out.push(dv.getUint32(q, LE));
+  const n = Math.floor(l / 4);
+  const out: unknown[] = new Array(n);
+  for (let i = 0, q = s; i < n; i++, q += 4) out[i] = dv.getUint32(q, LE);
   return out;
 }
 function n0(): Obj {
@@ -515,11 +516,6 @@ function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function ba2(b: Uint8Array, dv: DataView, s: number, l: number): unknown[] {
-  const out: unknown[] = [];
-  for (let q = s; q + 4 <= s + l; q += 4) out.push(dv.getUint32(q, LE));
-  return out;
-}
 function n1(): Obj {
   return { "dp-ifindex": undefined, "name": undefined, "upcall-pid": undefined, "stats": undefined, "megaflow-stats": undefined, "user-features": undefined, "masks-cache-size": undefined, "per-cpu-pids": undefined, "ifindex": undefined, "__unknown": undefined };
 }
@@ -540,7 +536,7 @@ function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
       case 4: o["megaflow-stats"] = s2(b, dv, ds, dl); break;
       case 5: if (dl < 4) throw tooShort(dl, 4, ds - 4, "datapath.user-features"); o["user-features"] = flagNames(N0, dv.getUint32(ds, LE)); break;
       case 7: if (dl < 4) throw tooShort(dl, 4, ds - 4, "datapath.masks-cache-size"); o["masks-cache-size"] = dv.getUint32(ds, LE); break;
-      case 8: o["per-cpu-pids"] = ba2(b, dv, ds, dl); break;
+      case 8: o["per-cpu-pids"] = ba0(b, dv, ds, dl); break;
       case 9: if (dl < 4) throw tooShort(dl, 4, ds - 4, "datapath.ifindex"); o["ifindex"] = dv.getUint32(ds, LE); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
@@ -553,7 +549,7 @@ function M1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   const a = s + 4;
   return L1(b, dv, a < e ? a : e, e, dep, sc, o);
 }
-function bw3(x: readonly unknown[], path: string, name: string): Uint8Array {
+function bw2(x: readonly unknown[], path: string, name: string): Uint8Array {
   const u = new Uint8Array(x.length * 4);
   const d = new DataView(u.buffer);
   for (let i = 0; i < x.length; i++) d.setUint32(i * 4, int(x[i], path, name, 0, 4294967295), LE);
@@ -570,7 +566,7 @@ function E1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
       case "megaflow-stats": w.putBinary(4, z2(object(x, path, "megaflow-stats"), join(path, "megaflow-stats"))); break;
       case "user-features": w.putU32(5, int(flagsValue(V0, x, path, "user-features", "user-features"), path, "user-features", 0, 4294967295)); break;
       case "masks-cache-size": w.putU32(7, int(x, path, "masks-cache-size", 0, 4294967295)); break;
-      case "per-cpu-pids": w.putBinary(8, bw3(array(x, path, "per-cpu-pids"), path, "per-cpu-pids")); break;
+      case "per-cpu-pids": w.putBinary(8, bw2(array(x, path, "per-cpu-pids"), path, "per-cpu-pids")); break;
       case "ifindex": w.putU32(9, int(x, path, "ifindex", 0, 4294967295)); break;
       case "dp-ifindex": break;
       case "__unknown": putUnknown(w, x, path); break;

@@ -556,8 +556,9 @@ function E1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
 const N0: readonly (string | undefined)[] = ["unspec", "netdev", "internal", "gre", "vxlan", "geneve"];
 const V0: ReadonlyMap<string, number> = new Map<string, number>([["unspec", 0], ["netdev", 1], ["internal", 2], ["gre", 3], ["vxlan", 4], ["geneve", 5]]);
 function ba0(b: Uint8Array, dv: DataView, s: number, l: number): unknown[] {
-  const out: unknown[] = [];
-  for (let q = s; q + 4 <= s + l; q += 4) out.push(dv.getUint32(q, LE));
+  const n = Math.floor(l / 4);
+  const out: unknown[] = new Array(n);
+  for (let i = 0, q = s; i < n; i++, q += 4) out[i] = dv.getUint32(q, LE);
   return out;
 }
 function n2(): Obj {
@@ -613,11 +614,6 @@ function E2(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function ba2(b: Uint8Array, dv: DataView, s: number, l: number): unknown[] {
-  const out: unknown[] = [];
-  for (let q = s; q + 4 <= s + l; q += 4) out.push(dv.getUint32(q, LE));
-  return out;
-}
 function n3(): Obj {
   return { "dp-ifindex": undefined, "port-no": undefined, "type": undefined, "name": undefined, "options": undefined, "upcall-pid": undefined, "stats": undefined, "ifindex": undefined, "netnsid": undefined, "upcall-stats": undefined, "__unknown": undefined };
 }
@@ -636,7 +632,7 @@ function L3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
       case 2: if (dl < 4) throw tooShort(dl, 4, ds - 4, "vport.type"); o["type"] = enumName(N0, dv.getUint32(ds, LE)); break;
       case 3: o["name"] = str(b, ds, dl); break;
       case 4: o["options"] = d0(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 5: o["upcall-pid"] = ba2(b, dv, ds, dl); break;
+      case 5: o["upcall-pid"] = ba0(b, dv, ds, dl); break;
       case 6: o["stats"] = s1(b, dv, ds, dl); break;
       case 8: if (dl < 4) throw tooShort(dl, 4, ds - 4, "vport.ifindex"); o["ifindex"] = dv.getUint32(ds, LE); break;
       case 9: if (dl < 4) throw tooShort(dl, 4, ds - 4, "vport.netnsid"); o["netnsid"] = dv.getUint32(ds, LE); break;
@@ -652,7 +648,7 @@ function M3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   const a = s + 4;
   return L3(b, dv, a < e ? a : e, e, dep, sc, o);
 }
-function bw3(x: readonly unknown[], path: string, name: string): Uint8Array {
+function bw2(x: readonly unknown[], path: string, name: string): Uint8Array {
   const u = new Uint8Array(x.length * 4);
   const d = new DataView(u.buffer);
   for (let i = 0; i < x.length; i++) d.setUint32(i * 4, int(x[i], path, name, 0, 4294967295), LE);
@@ -667,7 +663,7 @@ function E3(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
       case "type": w.putU32(2, int(enumValue(V0, x, path, "type", "vport-type"), path, "type", 0, 4294967295)); break;
       case "name": { const u = text(x, path, "name"); w.putString(3, u); } break;
       case "options": { const n = w.nestStart(4); e0(w, object(x, path, "options"), join(path, "options"), undefined); w.nestEnd(n); } break;
-      case "upcall-pid": w.putBinary(5, bw3(array(x, path, "upcall-pid"), path, "upcall-pid")); break;
+      case "upcall-pid": w.putBinary(5, bw2(array(x, path, "upcall-pid"), path, "upcall-pid")); break;
       case "stats": w.putBinary(6, z1(object(x, path, "stats"), join(path, "stats"))); break;
       case "ifindex": w.putU32(8, int(x, path, "ifindex", 0, 4294967295)); break;
       case "netnsid": w.putU32(9, int(x, path, "netnsid", 0, 4294967295)); break;

@@ -9733,8 +9733,9 @@ function E27(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
   }
 }
 function ba4(b: Uint8Array, dv: DataView, s: number, l: number): unknown[] {
-  const out: unknown[] = [];
-  for (let q = s; q + 4 <= s + l; q += 4) out.push(dv.getUint32(q, LE));
+  const n = Math.floor(l / 4);
+  const out: unknown[] = new Array(n);
+  for (let i = 0, q = s; i < n; i++, q += 4) out[i] = dv.getUint32(q, LE);
   return out;
 }
 function n28(): Obj {
@@ -9775,18 +9776,9 @@ function E28(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
   }
 }
 function ba6(b: Uint8Array, dv: DataView, s: number, l: number): unknown[] {
-  const out: unknown[] = [];
-  for (let q = s; q + 4 <= s + l; q += 4) out.push(dv.getUint32(q, LE));
-  return out;
-}
-function ba7(b: Uint8Array, dv: DataView, s: number, l: number): unknown[] {
-  const out: unknown[] = [];
-  for (let q = s; q + 8 <= s + l; q += 8) out.push(rdU64(dv, q, LE));
-  return out;
-}
-function ba8(b: Uint8Array, dv: DataView, s: number, l: number): unknown[] {
-  const out: unknown[] = [];
-  for (let q = s; q + 8 <= s + l; q += 8) out.push(rdU64(dv, q, LE));
+  const n = Math.floor(l / 8);
+  const out: unknown[] = new Array(n);
+  for (let i = 0, q = s; i < n; i++, q += 8) out[i] = rdU64(dv, q, LE);
   return out;
 }
 function n29(): Obj {
@@ -9804,11 +9796,11 @@ function L29(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     p += (len + 3) & ~3;
     switch (t) {
       case 1: if (dl < 4) throw tooShort(dl, 4, ds - 4, "ifla6-attrs.flags"); o["flags"] = dv.getUint32(ds, LE); break;
-      case 2: o["conf"] = ba6(b, dv, ds, dl); break;
-      case 3: o["stats"] = ba7(b, dv, ds, dl); break;
+      case 2: o["conf"] = ba4(b, dv, ds, dl); break;
+      case 3: o["stats"] = ba6(b, dv, ds, dl); break;
       case 4: o["mcast"] = b.subarray(ds, ds + dl); break;
       case 5: o["cacheinfo"] = s3(b, dv, ds, dl); break;
-      case 6: o["icmp6stats"] = ba8(b, dv, ds, dl); break;
+      case 6: o["icmp6stats"] = ba6(b, dv, ds, dl); break;
       case 7: o["token"] = b.subarray(ds, ds + dl); break;
       case 8: if (dl < 1) throw tooShort(dl, 1, ds - 4, "ifla6-attrs.addr-gen-mode"); o["addr-gen-mode"] = dv.getUint8(ds); break;
       case 9: if (dl < 4) throw tooShort(dl, 4, ds - 4, "ifla6-attrs.ra-mtu"); o["ra-mtu"] = dv.getUint32(ds, LE); break;
@@ -9817,19 +9809,19 @@ function L29(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function bw9(x: readonly unknown[], path: string, name: string): Uint8Array {
+function bw7(x: readonly unknown[], path: string, name: string): Uint8Array {
   const u = new Uint8Array(x.length * 4);
   const d = new DataView(u.buffer);
   for (let i = 0; i < x.length; i++) d.setUint32(i * 4, int(x[i], path, name, 0, 4294967295), LE);
   return u;
 }
-function bw10(x: readonly unknown[], path: string, name: string): Uint8Array {
+function bw8(x: readonly unknown[], path: string, name: string): Uint8Array {
   const u = new Uint8Array(x.length * 8);
   const d = new DataView(u.buffer);
   for (let i = 0; i < x.length; i++) d.setBigUint64(i * 8, big(x[i], path, name, 0n, 18446744073709551615n), LE);
   return u;
 }
-function bw11(x: readonly unknown[], path: string, name: string): Uint8Array {
+function bw9(x: readonly unknown[], path: string, name: string): Uint8Array {
   const u = new Uint8Array(x.length * 8);
   const d = new DataView(u.buffer);
   for (let i = 0; i < x.length; i++) d.setBigUint64(i * 8, big(x[i], path, name, 0n, 18446744073709551615n), LE);
@@ -9841,11 +9833,11 @@ function E29(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     if (x === undefined) continue;
     switch (k) {
       case "flags": w.putU32(1, int(x, path, "flags", 0, 4294967295)); break;
-      case "conf": w.putBinary(2, bw9(array(x, path, "conf"), path, "conf")); break;
-      case "stats": w.putBinary(3, bw10(array(x, path, "stats"), path, "stats")); break;
+      case "conf": w.putBinary(2, bw7(array(x, path, "conf"), path, "conf")); break;
+      case "stats": w.putBinary(3, bw8(array(x, path, "stats"), path, "stats")); break;
       case "mcast": { const u = bytes(x, path, "mcast", ""); w.putBinary(4, u); } break;
       case "cacheinfo": w.putBinary(5, z3(object(x, path, "cacheinfo"), join(path, "cacheinfo"))); break;
-      case "icmp6stats": w.putBinary(6, bw11(array(x, path, "icmp6stats"), path, "icmp6stats")); break;
+      case "icmp6stats": w.putBinary(6, bw9(array(x, path, "icmp6stats"), path, "icmp6stats")); break;
       case "token": { const u = bytes(x, path, "token", ""); w.putBinary(7, u); } break;
       case "addr-gen-mode": w.putU8(8, int(x, path, "addr-gen-mode", 0, 255)); break;
       case "ra-mtu": w.putU32(9, int(x, path, "ra-mtu", 0, 4294967295)); break;
@@ -9926,7 +9918,7 @@ function E31(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function ia12(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): unknown[] {
+function ia10(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): unknown[] {
   if (dep > MAX_DEPTH) throw tooDeep(s, "link-offload-xstats.hw-s-info");
   const out: unknown[] = [];
   let p = s;
@@ -9956,14 +9948,14 @@ function L32(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     p += (len + 3) & ~3;
     switch (t) {
       case 1: o["cpu-hit"] = b.subarray(ds, ds + dl); break;
-      case 2: o["hw-s-info"] = ia12(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 2: o["hw-s-info"] = ia10(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 3: o["l3-stats"] = b.subarray(ds, ds + dl); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function iw13(w: MessageWriter, t: number, x: readonly unknown[], path: string, sc: Scope | undefined): void {
+function iw11(w: MessageWriter, t: number, x: readonly unknown[], path: string, sc: Scope | undefined): void {
   const n = w.nestStart(t);
   for (let i = 0; i < x.length; i++) {
     const it = object(x[i], path, `[${i}]`);
@@ -9980,7 +9972,7 @@ function E32(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     if (x === undefined) continue;
     switch (k) {
       case "cpu-hit": { const u = bytes(x, path, "cpu-hit", ""); w.putBinary(1, u); } break;
-      case "hw-s-info": iw13(w, 2, array(x, path, "hw-s-info"), join(path, "hw-s-info"), undefined); break;
+      case "hw-s-info": iw11(w, 2, array(x, path, "hw-s-info"), join(path, "hw-s-info"), undefined); break;
       case "l3-stats": { const u = bytes(x, path, "l3-stats", ""); w.putBinary(3, u); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "link-offload-xstats");

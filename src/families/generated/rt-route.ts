@@ -1667,8 +1667,9 @@ function E1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
   }
 }
 function ba2(b: Uint8Array, dv: DataView, s: number, l: number): unknown[] {
-  const out: unknown[] = [];
-  for (let q = s; q + 4 <= s + l; q += 4) out.push(dv.getUint32(q, false));
+  const n = Math.floor(l / 4);
+  const out: unknown[] = new Array(n);
+  for (let i = 0, q = s; i < n; i++, q += 4) out[i] = dv.getUint32(q, false);
   return out;
 }
 function n2(): Obj {

@@ -14213,13 +14213,15 @@ function E39(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
   }
 }
 function ba12(b: Uint8Array, dv: DataView, s: number, l: number): unknown[] {
-  const out: unknown[] = [];
-  for (let q = s; q + 1 <= s + l; q += 1) out.push(dv.getUint8(q));
+  const n = Math.floor(l / 1);
+  const out: unknown[] = new Array(n);
+  for (let i = 0, q = s; i < n; i++, q += 1) out[i] = dv.getUint8(q);
   return out;
 }
 function ba13(b: Uint8Array, dv: DataView, s: number, l: number): unknown[] {
-  const out: unknown[] = [];
-  for (let q = s; q + 4 <= s + l; q += 4) out.push(dv.getUint32(q, LE));
+  const n = Math.floor(l / 4);
+  const out: unknown[] = new Array(n);
+  for (let i = 0, q = s; i < n; i++, q += 4) out[i] = dv.getUint32(q, LE);
   return out;
 }
 function n40(): Obj {
@@ -14621,8 +14623,9 @@ function E48(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
   }
 }
 function ba18(b: Uint8Array, dv: DataView, s: number, l: number): unknown[] {
-  const out: unknown[] = [];
-  for (let q = s; q + 4 <= s + l; q += 4) out.push(dv.getInt32(q, LE));
+  const n = Math.floor(l / 4);
+  const out: unknown[] = new Array(n);
+  for (let i = 0, q = s; i < n; i++, q += 4) out[i] = dv.getInt32(q, LE);
   return out;
 }
 function n49(): Obj {
@@ -14799,13 +14802,9 @@ function E51(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
   }
 }
 function ba20(b: Uint8Array, dv: DataView, s: number, l: number): unknown[] {
-  const out: unknown[] = [];
-  for (let q = s; q + 2 <= s + l; q += 2) out.push(dv.getInt16(q, LE));
-  return out;
-}
-function ba21(b: Uint8Array, dv: DataView, s: number, l: number): unknown[] {
-  const out: unknown[] = [];
-  for (let q = s; q + 2 <= s + l; q += 2) out.push(dv.getInt16(q, LE));
+  const n = Math.floor(l / 2);
+  const out: unknown[] = new Array(n);
+  for (let i = 0, q = s; i < n; i++, q += 2) out[i] = dv.getInt16(q, LE);
   return out;
 }
 function n52(): Obj {
@@ -14834,20 +14833,20 @@ function L52(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
       case 10: if (dl < 8) throw tooShort(dl, 8, ds - 4, "netem-attrs.latency64"); o["latency64"] = dv.getBigInt64(ds, LE); break;
       case 11: if (dl < 8) throw tooShort(dl, 8, ds - 4, "netem-attrs.jitter64"); o["jitter64"] = dv.getBigInt64(ds, LE); break;
       case 12: o["slot"] = s19(b, dv, ds, dl); break;
-      case 13: o["slot-dist"] = ba21(b, dv, ds, dl); break;
+      case 13: o["slot-dist"] = ba20(b, dv, ds, dl); break;
       case 14: if (dl < 8) throw tooShort(dl, 8, ds - 4, "netem-attrs.prng-seed"); o["prng-seed"] = rdU64(dv, ds, LE); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function bw22(x: readonly unknown[], path: string, name: string): Uint8Array {
+function bw21(x: readonly unknown[], path: string, name: string): Uint8Array {
   const u = new Uint8Array(x.length * 2);
   const d = new DataView(u.buffer);
   for (let i = 0; i < x.length; i++) d.setInt16(i * 2, int(x[i], path, name, -32768, 32767), LE);
   return u;
 }
-function bw23(x: readonly unknown[], path: string, name: string): Uint8Array {
+function bw22(x: readonly unknown[], path: string, name: string): Uint8Array {
   const u = new Uint8Array(x.length * 2);
   const d = new DataView(u.buffer);
   for (let i = 0; i < x.length; i++) d.setInt16(i * 2, int(x[i], path, name, -32768, 32767), LE);
@@ -14859,7 +14858,7 @@ function E52(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     if (x === undefined) continue;
     switch (k) {
       case "corr": w.putBinary(1, z15(object(x, path, "corr"), join(path, "corr"))); break;
-      case "delay-dist": w.putBinary(2, bw22(array(x, path, "delay-dist"), path, "delay-dist")); break;
+      case "delay-dist": w.putBinary(2, bw21(array(x, path, "delay-dist"), path, "delay-dist")); break;
       case "reorder": w.putBinary(3, z16(object(x, path, "reorder"), join(path, "reorder"))); break;
       case "corrupt": w.putBinary(4, z17(object(x, path, "corrupt"), join(path, "corrupt"))); break;
       case "loss": { const n = w.nestStart(5); e53(w, object(x, path, "loss"), join(path, "loss"), undefined); w.nestEnd(n); } break;
@@ -14870,7 +14869,7 @@ function E52(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
       case "latency64": w.putS64(10, big(x, path, "latency64", -9223372036854775808n, 9223372036854775807n)); break;
       case "jitter64": w.putS64(11, big(x, path, "jitter64", -9223372036854775808n, 9223372036854775807n)); break;
       case "slot": w.putBinary(12, z19(object(x, path, "slot"), join(path, "slot"))); break;
-      case "slot-dist": w.putBinary(13, bw23(array(x, path, "slot-dist"), path, "slot-dist")); break;
+      case "slot-dist": w.putBinary(13, bw22(array(x, path, "slot-dist"), path, "slot-dist")); break;
       case "prng-seed": w.putU64(14, big(x, path, "prng-seed", 0n, 18446744073709551615n)); break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "netem-attrs");
@@ -15079,7 +15078,7 @@ function E57(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function ia24(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): unknown[] {
+function ia23(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): unknown[] {
   if (dep > MAX_DEPTH) throw tooDeep(s, "route-attrs.act");
   const out: unknown[] = [];
   let p = s;
@@ -15114,13 +15113,13 @@ function L58(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
       case 3: if (dl < 4) throw tooShort(dl, 4, ds - 4, "route-attrs.from"); o["from"] = dv.getUint32(ds, LE); break;
       case 4: if (dl < 4) throw tooShort(dl, 4, ds - 4, "route-attrs.iif"); o["iif"] = dv.getUint32(ds, LE); break;
       case 5: o["police"] = d55(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 6: o["act"] = ia24(b, dv, ds, ds + dl, dep + 1, sc2); break;
+      case 6: o["act"] = ia23(b, dv, ds, ds + dl, dep + 1, sc2); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function iw25(w: MessageWriter, t: number, x: readonly unknown[], path: string, sc: Scope | undefined): void {
+function iw24(w: MessageWriter, t: number, x: readonly unknown[], path: string, sc: Scope | undefined): void {
   const n = w.nestStart(t);
   for (let i = 0; i < x.length; i++) {
     const it = object(x[i], path, `[${i}]`);
@@ -15142,7 +15141,7 @@ function E58(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
       case "from": w.putU32(3, int(x, path, "from", 0, 4294967295)); break;
       case "iif": w.putU32(4, int(x, path, "iif", 0, 4294967295)); break;
       case "police": { const n = w.nestStart(5); e55(w, object(x, path, "police"), join(path, "police"), undefined); w.nestEnd(n); } break;
-      case "act": iw25(w, 6, array(x, path, "act"), join(path, "act"), sc2); break;
+      case "act": iw24(w, 6, array(x, path, "act"), join(path, "act"), sc2); break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "route-attrs");
     }
@@ -15500,7 +15499,7 @@ function E67(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function ia26(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): unknown[] {
+function ia25(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): unknown[] {
   if (dep > MAX_DEPTH) throw tooDeep(s, "u32-attrs.act");
   const out: unknown[] = [];
   let p = s;
@@ -15536,7 +15535,7 @@ function L68(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
       case 4: if (dl < 4) throw tooShort(dl, 4, ds - 4, "u32-attrs.divisor"); o["divisor"] = dv.getUint32(ds, LE); break;
       case 5: o["sel"] = s48(b, dv, ds, dl); break;
       case 6: o["police"] = d55(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 7: o["act"] = ia26(b, dv, ds, ds + dl, dep + 1, sc2); break;
+      case 7: o["act"] = ia25(b, dv, ds, ds + dl, dep + 1, sc2); break;
       case 8: o["indev"] = str(b, ds, dl); break;
       case 9: o["pcnt"] = s49(b, dv, ds, dl); break;
       case 10: o["mark"] = s47(b, dv, ds, dl); break;
@@ -15547,7 +15546,7 @@ function L68(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function iw27(w: MessageWriter, t: number, x: readonly unknown[], path: string, sc: Scope | undefined): void {
+function iw26(w: MessageWriter, t: number, x: readonly unknown[], path: string, sc: Scope | undefined): void {
   const n = w.nestStart(t);
   for (let i = 0; i < x.length; i++) {
     const it = object(x[i], path, `[${i}]`);
@@ -15570,7 +15569,7 @@ function E68(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
       case "divisor": w.putU32(4, int(x, path, "divisor", 0, 4294967295)); break;
       case "sel": w.putBinary(5, z48(object(x, path, "sel"), join(path, "sel"))); break;
       case "police": { const n = w.nestStart(6); e55(w, object(x, path, "police"), join(path, "police"), undefined); w.nestEnd(n); } break;
-      case "act": iw27(w, 7, array(x, path, "act"), join(path, "act"), sc2); break;
+      case "act": iw26(w, 7, array(x, path, "act"), join(path, "act"), sc2); break;
       case "indev": { const u = text(x, path, "indev"); w.putString(8, u); } break;
       case "pcnt": w.putBinary(9, z49(object(x, path, "pcnt"), join(path, "pcnt"))); break;
       case "mark": w.putBinary(10, z47(object(x, path, "mark"), join(path, "mark"))); break;
@@ -15758,16 +15757,6 @@ function q0(w: MessageWriter, t: number, key: string | undefined, x: unknown, pa
     default: putRawSubMessage(w, t, x, path, name, key, sel, "options-msg");
   }
 }
-function ba28(b: Uint8Array, dv: DataView, s: number, l: number): unknown[] {
-  const out: unknown[] = [];
-  for (let q = s; q + 2 <= s + l; q += 2) out.push(dv.getInt16(q, LE));
-  return out;
-}
-function ba29(b: Uint8Array, dv: DataView, s: number, l: number): unknown[] {
-  const out: unknown[] = [];
-  for (let q = s; q + 2 <= s + l; q += 2) out.push(dv.getInt16(q, LE));
-  return out;
-}
 function n70(): Obj {
   return { "latency": undefined, "limit": undefined, "loss": undefined, "gap": undefined, "duplicate": undefined, "jitter": undefined, "corr": undefined, "delay-dist": undefined, "reorder": undefined, "corrupt": undefined, "rate": undefined, "ecn": undefined, "rate64": undefined, "pad": undefined, "latency64": undefined, "jitter64": undefined, "slot": undefined, "slot-dist": undefined, "prng-seed": undefined, "__unknown": undefined };
 }
@@ -15783,7 +15772,7 @@ function L70(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     p += (len + 3) & ~3;
     switch (t) {
       case 1: o["corr"] = s15(b, dv, ds, dl); break;
-      case 2: o["delay-dist"] = ba28(b, dv, ds, dl); break;
+      case 2: o["delay-dist"] = ba20(b, dv, ds, dl); break;
       case 3: o["reorder"] = s16(b, dv, ds, dl); break;
       case 4: o["corrupt"] = s17(b, dv, ds, dl); break;
       case 6: o["rate"] = s18(b, dv, ds, dl); break;
@@ -15793,7 +15782,7 @@ function L70(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
       case 10: if (dl < 8) throw tooShort(dl, 8, ds - 4, "netem-attrs.latency64"); o["latency64"] = dv.getBigInt64(ds, LE); break;
       case 11: if (dl < 8) throw tooShort(dl, 8, ds - 4, "netem-attrs.jitter64"); o["jitter64"] = dv.getBigInt64(ds, LE); break;
       case 12: o["slot"] = s19(b, dv, ds, dl); break;
-      case 13: o["slot-dist"] = ba29(b, dv, ds, dl); break;
+      case 13: o["slot-dist"] = ba20(b, dv, ds, dl); break;
       case 14: if (dl < 8) throw tooShort(dl, 8, ds - 4, "netem-attrs.prng-seed"); o["prng-seed"] = rdU64(dv, ds, LE); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
@@ -15806,13 +15795,13 @@ function M70(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   const a = s + 24;
   return L70(b, dv, a < e ? a : e, e, dep, sc, o);
 }
-function bw30(x: readonly unknown[], path: string, name: string): Uint8Array {
+function bw27(x: readonly unknown[], path: string, name: string): Uint8Array {
   const u = new Uint8Array(x.length * 2);
   const d = new DataView(u.buffer);
   for (let i = 0; i < x.length; i++) d.setInt16(i * 2, int(x[i], path, name, -32768, 32767), LE);
   return u;
 }
-function bw31(x: readonly unknown[], path: string, name: string): Uint8Array {
+function bw28(x: readonly unknown[], path: string, name: string): Uint8Array {
   const u = new Uint8Array(x.length * 2);
   const d = new DataView(u.buffer);
   for (let i = 0; i < x.length; i++) d.setInt16(i * 2, int(x[i], path, name, -32768, 32767), LE);
@@ -15824,7 +15813,7 @@ function E70(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     if (x === undefined) continue;
     switch (k) {
       case "corr": w.putBinary(1, z15(object(x, path, "corr"), join(path, "corr"))); break;
-      case "delay-dist": w.putBinary(2, bw30(array(x, path, "delay-dist"), path, "delay-dist")); break;
+      case "delay-dist": w.putBinary(2, bw27(array(x, path, "delay-dist"), path, "delay-dist")); break;
       case "reorder": w.putBinary(3, z16(object(x, path, "reorder"), join(path, "reorder"))); break;
       case "corrupt": w.putBinary(4, z17(object(x, path, "corrupt"), join(path, "corrupt"))); break;
       case "rate": w.putBinary(6, z18(object(x, path, "rate"), join(path, "rate"))); break;
@@ -15834,7 +15823,7 @@ function E70(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
       case "latency64": w.putS64(10, big(x, path, "latency64", -9223372036854775808n, 9223372036854775807n)); break;
       case "jitter64": w.putS64(11, big(x, path, "jitter64", -9223372036854775808n, 9223372036854775807n)); break;
       case "slot": w.putBinary(12, z19(object(x, path, "slot"), join(path, "slot"))); break;
-      case "slot-dist": w.putBinary(13, bw31(array(x, path, "slot-dist"), path, "slot-dist")); break;
+      case "slot-dist": w.putBinary(13, bw28(array(x, path, "slot-dist"), path, "slot-dist")); break;
       case "prng-seed": w.putU64(14, big(x, path, "prng-seed", 0n, 18446744073709551615n)); break;
       case "latency": case "limit": case "loss": case "gap": case "duplicate": case "jitter": break;
       case "__unknown": putUnknown(w, x, path); break;

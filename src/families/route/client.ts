@@ -42,7 +42,7 @@ import {
   encodeRouteGet,
   routeDumpRequest,
   routeIdentity,
-  routeMatches,
+  routeMatcher,
   type Route,
   type RouteFilter,
   type RouteGetOptions,
@@ -139,8 +139,10 @@ export class LinkClient {
     const req: Obj = { 'ifi-family': AF_UNSPEC, 'ext-mask': ['skip-stats'] };
     if (master !== undefined) req.master = master;
     if (filter.kind !== undefined) req.linkinfo = { kind: filter.kind };
-    const kernel = (l: Link): boolean => linkMatches(l, { ...(filter.kind !== undefined ? { kind: filter.kind } : {}) }, master);
-    const client = (l: Link): boolean => linkMatches(l, { ...(filter.name !== undefined ? { name: filter.name } : {}), ...(filter.up !== undefined ? { up: filter.up } : {}) }, undefined);
+    const kernelPart: LinkFilter = filter.kind !== undefined ? { kind: filter.kind } : {};
+    const clientPart: LinkFilter = { ...(filter.name !== undefined ? { name: filter.name } : {}), ...(filter.up !== undefined ? { up: filter.up } : {}) };
+    const kernel = (l: Link): boolean => linkMatches(l, kernelPart, master);
+    const client = (l: Link): boolean => linkMatches(l, clientPart, undefined);
     yield* streamBatches(this.ctx.link, 'getlink', req, decodeLink, kernel, client, options);
   }
 
@@ -216,7 +218,8 @@ export class AddressClient {
     const index = filter.dev === undefined ? undefined : await this.ctx.resolveLink(filter.dev, 'dev', options);
     const req: Obj = { 'ifa-family': familyNumber(filter.family), 'ifa-index': index ?? 0 };
     const kernel = (a: Address): boolean => addressMatches(a, {}, index);
-    const client = (a: Address): boolean => addressMatches(a, { ...filter, dev: undefined }, undefined);
+    const clientPart: AddressFilter = { ...filter, dev: undefined };
+    const client = (a: Address): boolean => addressMatches(a, clientPart, undefined);
     yield* streamBatches(this.ctx.addr, 'getaddr', req, decodeAddress, kernel, client, options);
   }
 
@@ -280,10 +283,9 @@ export class RouteTableClient {
     const oif = filter.dev === undefined ? undefined : await this.ctx.resolveLink(filter.dev, 'dev', options);
     const req = routeDumpRequest(filter, oif);
     const { family: _f, scope: _s, ...kernelPart } = filter;
-    const kernel = (r: Route): boolean => routeMatches(r, kernelPart, oif);
-    const client = (r: Route): boolean =>
-      routeMatches(r, { ...(filter.family !== undefined ? { family: filter.family } : {}), ...(filter.scope !== undefined ? { scope: filter.scope } : {}) }, undefined) &&
-      !r.flags.includes('cloned');
+    const kernel = routeMatcher(kernelPart, oif);
+    const clientPart = routeMatcher({ ...(filter.family !== undefined ? { family: filter.family } : {}), ...(filter.scope !== undefined ? { scope: filter.scope } : {}) }, undefined);
+    const client = (r: Route): boolean => clientPart(r) && !r.flags.includes('cloned');
     try {
       yield* streamBatches(this.ctx.route, 'getroute', req, decodeRoute, kernel, client, options);
     } catch (err) {
@@ -362,7 +364,8 @@ export class NeighbourClient {
     if (index !== undefined) req.ifindex = index;
     if (master !== undefined) req.master = master;
     const kernel = (n: Neighbour): boolean => neighbourMatches(n, {}, index, master);
-    const client = (n: Neighbour): boolean => neighbourMatches(n, filter.family !== undefined ? { family: filter.family } : {}, undefined, undefined);
+    const clientPart: NeighbourFilter = filter.family !== undefined ? { family: filter.family } : {};
+    const client = (n: Neighbour): boolean => neighbourMatches(n, clientPart, undefined, undefined);
     yield* streamBatches(this.ctx.neigh, 'getneigh', req, decodeNeighbour, kernel, client, options);
   }
 

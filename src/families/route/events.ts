@@ -18,7 +18,7 @@ import { deepEqual, type Obj } from './convert.js';
 import { decodeLink, linkKey, linkMatches, type Link, type LinkFilter } from './links.js';
 import { decodeNetconf, decodeNsid, netconfKey, nsidKey, type Netconf, type Nsid } from './netns.js';
 import { decodeNeighbour, neighbourKey, neighbourMatches, type Neighbour, type NeighbourFilter } from './neighbours.js';
-import { decodeRoute, routeKey, routeMatches, type Route, type RouteFilter } from './routes.js';
+import { decodeRoute, routeKey, routeMatcher, type Route, type RouteFilter } from './routes.js';
 import { decodeRule, ruleKey, ruleMatches, type Rule, type RuleFilter } from './rules.js';
 import type { RouteClient } from './client.js';
 
@@ -259,14 +259,16 @@ export class Watch<T> implements AsyncIterableIterator<WatchEvent<T>> {
           const f = filter as AddressFilter;
           const index = f.dev === undefined ? undefined : await client.resolveLink(f.dev, 'dev');
           dumpAll = (c) => c.addresses.listAll(f) as Promise<T[]>;
-          matches = (t) => addressMatches(t as Address, { ...f, dev: undefined }, index);
+          const own = { ...f, dev: undefined };
+          matches = (t) => addressMatches(t as Address, own, index);
           break;
         }
         case 'route': {
           const f = filter as RouteFilter;
           const oif = f.dev === undefined ? undefined : await client.resolveLink(f.dev, 'dev');
           dumpAll = (c) => c.routes.listAll(f) as Promise<T[]>;
-          matches = (t) => routeMatches(t as Route, f, oif) && !(t as Route).flags.includes('cloned');
+          const matcher = routeMatcher(f, oif);
+          matches = (t) => matcher(t as Route) && !(t as Route).flags.includes('cloned');
           break;
         }
         case 'neighbour': {

@@ -442,13 +442,25 @@ export function routeDumpRequest(f: RouteFilter, oif: number | undefined): Obj {
 
 /** Does a route pass a filter (the part the kernel did not apply)? */
 export function routeMatches(r: Route, f: RouteFilter, oif: number | undefined): boolean {
-  if (f.family !== undefined && r.family !== f.family) return false;
-  if (f.table !== undefined && r.table !== checkTable(f.table)) return false;
-  if (f.protocol !== undefined && r.protocol !== PROTOCOLS.name(PROTOCOLS.value(f.protocol, 'protocol'))) return false;
-  if (f.type !== undefined && r.type !== f.type) return false;
-  if (f.scope !== undefined && r.scope !== SCOPES.name(SCOPES.value(f.scope, 'scope'))) return false;
-  if (oif !== undefined && r.oif !== oif && !(r.nexthops ?? []).some((n) => n.oif === oif)) return false;
-  return true;
+  return routeMatcher(f, oif)(r);
+}
+
+/** A predicate for routeMatches(r, f, oif): the filter's names are resolved once, not per route. */
+export function routeMatcher(f: RouteFilter, oif: number | undefined): (r: Route) => boolean {
+  const family = f.family;
+  const table = f.table !== undefined ? checkTable(f.table) : undefined;
+  const protocol = f.protocol !== undefined ? PROTOCOLS.name(PROTOCOLS.value(f.protocol, 'protocol')) : undefined;
+  const type = f.type;
+  const scope = f.scope !== undefined ? SCOPES.name(SCOPES.value(f.scope, 'scope')) : undefined;
+  return (r) => {
+    if (family !== undefined && r.family !== family) return false;
+    if (table !== undefined && r.table !== table) return false;
+    if (protocol !== undefined && r.protocol !== protocol) return false;
+    if (type !== undefined && r.type !== type) return false;
+    if (scope !== undefined && r.scope !== scope) return false;
+    if (oif !== undefined && r.oif !== oif && !(r.nexthops ?? []).some((n) => n.oif === oif)) return false;
+    return true;
+  };
 }
 
 /** Identity of a route in a live view (what the kernel tells routes apart by). */
