@@ -157,9 +157,16 @@ export interface RouteGetOptions {
   fibmatch?: boolean;
 }
 
+const ROUTE_FLAG_BITS = ROUTE_FLAGS.reduce((all, [bit]) => all | bit, 0);
+
 function flagNames(n: number): string[] {
   const out: string[] = [];
-  for (const [bit, name] of ROUTE_FLAGS) if (n & bit && !out.includes(name)) out.push(name);
+  // Most routes carry no flag: skip the table for them.
+  if ((n & ROUTE_FLAG_BITS) === 0) return out;
+  for (let i = 0; i < ROUTE_FLAGS.length; i++) {
+    const [bit, name] = ROUTE_FLAGS[i]!;
+    if (n & bit && !out.includes(name)) out.push(name);
+  }
   return out;
 }
 
