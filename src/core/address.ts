@@ -8,10 +8,31 @@ function need(bytes: Uint8Array, offset: number, size: number, what: string): vo
   }
 }
 
-/** Dotted quad of 4 bytes at `offset`. */
+const DEC = Array.from({ length: 256 }, (_, i) => String(i));
+const DEC_DOT = DEC.map((d) => `${d}.`);
+// Dumps repeat a few addresses many times (gateways, preferred sources): a
+// small direct-mapped memo of address -> text saves most of the string
+// building. It only ever holds results of this pure function, so it cannot
+// change what any caller sees.
+const MEMO_SIZE = 4096;
+const memoKeys = new Int32Array(MEMO_SIZE);
+const memoText: string[] = new Array<string>(MEMO_SIZE).fill('');
+
+/** Dotted quad of 4 bytes at `offset` (this runs for every address of a dump). */
 export function formatIPv4(bytes: Uint8Array, offset = 0): string {
   need(bytes, offset, 4, 'an IPv4 address');
-  return `${bytes[offset]}.${bytes[offset + 1]}.${bytes[offset + 2]}.${bytes[offset + 3]}`;
+  const b0 = bytes[offset]!;
+  const b1 = bytes[offset + 1]!;
+  const b2 = bytes[offset + 2]!;
+  const b3 = bytes[offset + 3]!;
+  const key = (b0 << 24) | (b1 << 16) | (b2 << 8) | b3;
+  const slot = (key ^ (key >>> 12) ^ (key >>> 20)) & (MEMO_SIZE - 1);
+  const hit = memoText[slot]!;
+  if (hit !== '' && memoKeys[slot] === key) return hit;
+  const text = DEC_DOT[b0]! + DEC_DOT[b1]! + DEC_DOT[b2]! + DEC[b3]!;
+  memoKeys[slot] = key;
+  memoText[slot] = text;
+  return text;
 }
 
 /** RFC 5952 text of 16 bytes at `offset` (longest zero run compressed, IPv4-mapped tail dotted). */

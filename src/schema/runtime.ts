@@ -5,7 +5,7 @@
 // pieces that are the same for every family.
 import { NetlinkDecodeError } from '../core/errors.js';
 import { HOST_LITTLE_ENDIAN, decodeString } from '../core/bytes.js';
-import { formatIPv6, parseIP, parseIPv4, parseIPv6 } from '../core/address.js';
+import { formatIPv4, formatIPv6, parseIP, parseIPv4, parseIPv6 } from '../core/address.js';
 import { MAX_NEST_DEPTH } from '../core/attributes.js';
 import type { MessageWriter } from '../core/writer.js';
 
@@ -222,35 +222,9 @@ export function fmtIPv4Int(v: number | bigint): string {
   return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
 }
 
-const DEC = Array.from({ length: 256 }, (_, i) => String(i));
-const DEC_DOT = DEC.map((d) => `${d}.`);
-// Dumps repeat a few addresses many times (gateways, preferred sources): a
-// small direct-mapped memo of address -> text saves most of the string
-// building. It only ever holds results of this pure function, so it cannot
-// change what any caller sees.
-const MEMO_SIZE = 4096;
-const memoKeys = new Int32Array(MEMO_SIZE);
-const memoText: string[] = new Array<string>(MEMO_SIZE).fill('');
-
-/** Dotted quad of b[s, s+4): this runs for every address of a dump. */
-function dotted(b: Uint8Array, s: number): string {
-  const b0 = b[s]!;
-  const b1 = b[s + 1]!;
-  const b2 = b[s + 2]!;
-  const b3 = b[s + 3]!;
-  const key = (b0 << 24) | (b1 << 16) | (b2 << 8) | b3;
-  const slot = (key ^ (key >>> 12) ^ (key >>> 20)) & (MEMO_SIZE - 1);
-  const hit = memoText[slot]!;
-  if (hit !== '' && memoKeys[slot] === key) return hit;
-  const text = DEC_DOT[b0]! + DEC_DOT[b1]! + DEC_DOT[b2]! + DEC[b3]!;
-  memoKeys[slot] = key;
-  memoText[slot] = text;
-  return text;
-}
-
 /** IPv4 text of a 4-byte value, else the bytes. */
 export function fmtIPv4(b: Uint8Array, s: number, l: number): string | Uint8Array {
-  return l === 4 ? dotted(b, s) : b.subarray(s, s + l);
+  return l === 4 ? formatIPv4(b, s) : b.subarray(s, s + l);
 }
 
 /** IPv6 text of a 16-byte value, else the bytes. */
@@ -260,7 +234,7 @@ export function fmtIPv6(b: Uint8Array, s: number, l: number): string | Uint8Arra
 
 /** IPv4 or IPv6 text by length (display hint ipv4-or-v6), else the bytes. */
 export function fmtAddress(b: Uint8Array, s: number, l: number): string | Uint8Array {
-  return l === 4 ? dotted(b, s) : l === 16 ? formatIPv6(b, s) : b.subarray(s, s + l);
+  return l === 4 ? formatIPv4(b, s) : l === 16 ? formatIPv6(b, s) : b.subarray(s, s + l);
 }
 
 /** 8-4-4-4-12 text of a 16-byte UUID, else the bytes. */
