@@ -4,6 +4,9 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 
+#include <sched.h>
+
+#include <atomic>
 #include <cerrno>
 #include <climits>
 #include <cmath>
@@ -29,7 +32,31 @@ struct Socket::Poller {
   napi_async_cleanup_hook_handle hook = nullptr;
   bool initialized = false;  // uv_poll_init / uv_timer_init done
   int events = 0;            // events the poll is started with (0: stopped)
-  int closing = 0;           // handles whose close callback is pending
+  int closing = 0;           // handles (and a read-ahead) whose completion is pending
+  ReadAhead* readAhead = nullptr;  // queued or running on a libuv worker
+};
+
+// A read-ahead: a libuv worker receives datagrams into the slab's free tail
+// (memory JS has not been told about yet) and a frame list of its own, while
+// the loop thread runs JS on the datagrams before them. The loop thread does
+// not read meanwhile, so datagrams keep their order; the results are copied
+// into the JS frame table on the loop thread.
+struct Socket::ReadAhead {
+  uv_work_t work{};
+  Poller* poller = nullptr;
+  int fd = -1;
+  uint8_t* slab = nullptr;
+  size_t offset = 0;  // where the worker starts; `end` is where it stopped
+  size_t end = 0;
+  size_t limit = 0;
+  uint32_t maxFrames = 0;
+  std::vector<uint32_t> frames;
+  uint32_t count = 0;
+  bool drained = false;  // stopped on EAGAIN: nothing more to read now
+  int err = 0;           // stopped on this recvmsg error
+  std::atomic<bool> running{false};
+  std::atomic<bool> finished{false};
+  RecvScratch scratch;
 };
 
 namespace {
@@ -61,6 +88,73 @@ void FromLoop(napi_env rawEnv, F&& body) {
 namespace {
 
 size_t AlignUp4(size_t n) { return (n + 3) & ~static_cast<size_t>(3); }
+
+enum class Received { kFrame, kDrained, kError };
+
+// Receives one datagram into slab[offset, offset + space) and describes it
+// in `frame` (an overrun is a frame too). *advance is how far the slab
+// offset moves; *err is set for kError. Runs on the loop thread or a worker.
+Received ReceiveOne(int fd, uint8_t* slab, size_t offset, size_t space, uint32_t* frame, RecvScratch* scratch, size_t* advance, int* err) {
+  *advance = 0;
+  struct iovec iov {};
+  struct msghdr msg {};
+  for (;;) {
+    iov.iov_base = slab + offset;
+    iov.iov_len = space;
+    msg.msg_name = &scratch->peer;
+    msg.msg_namelen = sizeof scratch->peer;
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = scratch->control;
+    msg.msg_controllen = sizeof scratch->control;
+    msg.msg_flags = 0;
+    scratch->peer.nl_pid = 0;
+    // MSG_TRUNC: netlink returns the datagram's real length.
+    ssize_t n = recvmsg(fd, &msg, MSG_TRUNC | MSG_DONTWAIT);
+    if (n < 0) {
+      const int e = errno;
+      if (e == EINTR) continue;
+      if (e == EAGAIN || e == EWOULDBLOCK) return Received::kDrained;
+      if (e == ENOBUFS) {
+        // The kernel dropped messages for this socket (netlink_overrun).
+        frame[kFrameOffset] = static_cast<uint32_t>(offset);
+        frame[kFrameLength] = 0;
+        frame[kFramePort] = 0;
+        frame[kFrameGroup] = 0;
+        frame[kFrameNsid] = kNsidNone;
+        frame[kFrameFlags] = kFrameOverrun;
+        return Received::kFrame;
+      }
+      *err = e;
+      return Received::kError;
+    }
+    const size_t length = static_cast<size_t>(n);
+    uint32_t group = 0;
+    uint32_t nsid = kNsidNone;
+    for (struct cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
+      if (c->cmsg_level != SOL_NETLINK) continue;
+      if (c->cmsg_type == NETLINK_PKTINFO && c->cmsg_len >= CMSG_LEN(sizeof(struct nl_pktinfo))) {
+        struct nl_pktinfo info;
+        std::memcpy(&info, CMSG_DATA(c), sizeof info);
+        group = info.group;
+      } else if (c->cmsg_type == NETLINK_LISTEN_ALL_NSID && c->cmsg_len >= CMSG_LEN(sizeof(int))) {
+        int id;
+        std::memcpy(&id, CMSG_DATA(c), sizeof id);
+        nsid = static_cast<uint32_t>(id);
+      }
+    }
+    const bool truncated = length > space || (msg.msg_flags & MSG_TRUNC) != 0;
+    const size_t stored = std::min(length, space);
+    frame[kFrameOffset] = static_cast<uint32_t>(offset);
+    frame[kFrameLength] = static_cast<uint32_t>(length);
+    frame[kFramePort] = scratch->peer.nl_pid;
+    frame[kFrameGroup] = group;
+    frame[kFrameNsid] = nsid;
+    frame[kFrameFlags] = truncated ? kFrameTruncated : 0;
+    *advance = std::min(AlignUp4(stored), space);
+    return Received::kFrame;
+  }
+}
 
 double NumberArg(const Napi::CallbackInfo& info, size_t index, const char* name) {
   Napi::Value value = info[index];
@@ -269,6 +363,8 @@ void Socket::UpdatePollOrThrow(Napi::Env env) {
 
 void Socket::CloseNative(bool teardown) {
   if (closed_) return;
+  // A worker reading ahead uses the fd and the slab: let it finish first.
+  StopReadAhead();
   closed_ = true;
   Poller* poller = poller_;
   poller_ = nullptr;
@@ -297,7 +393,9 @@ void Socket::DisposePoller(Poller* poller) {
   if (poller->initialized) {
     uv_poll_stop(&poller->handle);
     uv_timer_stop(&poller->retry);
-    poller->closing = 2;
+    // A read-ahead's done callback is still to come: the poller (and the env
+    // cleanup hook) waits for it too.
+    poller->closing = poller->readAhead != nullptr ? 3 : 2;
     uv_close(reinterpret_cast<uv_handle_t*>(&poller->handle), OnHandleClosed);
     uv_close(reinterpret_cast<uv_handle_t*>(&poller->retry), OnHandleClosed);
     return;
@@ -449,6 +547,7 @@ Napi::Value Socket::Send(const Napi::CallbackInfo& info) {
 void Socket::SetSlab(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   CheckOpen(env);
+  if (ReadAheadActive()) throw Napi::Error::New(env, "setSlab: a read-ahead is writing into the current slab");
   Napi::Uint8Array slab = BytesArg(info, 0, "slab");
   const size_t slabLength = slab.ByteLength();
   const double offset = IntegerArg(info, 1, "offset", 0, static_cast<double>(slabLength));
@@ -604,78 +703,139 @@ void Socket::ReadBatch(Napi::Env env) {
   }
 
   uint32_t count = 0;
+  uint32_t unicast = 0;
   napi_value error = nullptr;
-  struct iovec iov {};
-  struct msghdr msg {};
-  while (count < frameCapacity_ && FreeTail() >= kMaxDatagram) {
-    const size_t space = FreeTail();
-    iov.iov_base = slab_ + slabOffset_;
-    iov.iov_len = space;
-    msg.msg_name = &peer_;
-    msg.msg_namelen = sizeof peer_;
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control_;
-    msg.msg_controllen = sizeof control_;
-    msg.msg_flags = 0;
-    peer_.nl_pid = 0;
-    // MSG_TRUNC: netlink returns the datagram's real length.
-    ssize_t n = recvmsg(fd_.get(), &msg, MSG_TRUNC);
-    uint32_t* frame = frames_ + count * kFrameWords;
-    if (n < 0) {
-      const int err = errno;
-      if (err == EINTR) continue;
-      if (err == EAGAIN || err == EWOULDBLOCK) break;
-      if (err == ENOBUFS) {
-        // The kernel dropped messages for this socket (netlink_overrun).
-        frame[kFrameOffset] = static_cast<uint32_t>(slabOffset_);
-        frame[kFrameLength] = 0;
-        frame[kFramePort] = 0;
-        frame[kFrameGroup] = 0;
-        frame[kFrameNsid] = kNsidNone;
-        frame[kFrameFlags] = kFrameOverrun;
-        ++count;
-        continue;
-      }
+  bool drained = false;
+  // Multicast (events) is read until EAGAIN, as fast as possible: netlink
+  // drops events silently while a socket stays congested. A unicast stream
+  // (a dump) is handed to a read-ahead after a few datagrams.
+  while (count < frameCapacity_ && unicast < kLoopBurst && FreeTail() >= kMaxDatagram) {
+    size_t advance = 0;
+    int err = 0;
+    const Received r = ReceiveOne(fd_.get(), slab_, slabOffset_, FreeTail(), frames_ + count * kFrameWords, &scratch_, &advance, &err);
+    if (r == Received::kDrained) {
+      drained = true;
+      break;
+    }
+    if (r == Received::kError) {
       error = SystemError(env, err, "recvmsg").Value();
       // The fd is not a socket any more (closed behind native's back):
       // polling it again could make libuv abort.
       if (err == EBADF || err == ENOTSOCK) broken_ = true;
       break;
     }
-    const size_t length = static_cast<size_t>(n);
-    uint32_t group = 0;
-    uint32_t nsid = kNsidNone;
-    for (struct cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
-      if (c->cmsg_level != SOL_NETLINK) continue;
-      if (c->cmsg_type == NETLINK_PKTINFO && c->cmsg_len >= CMSG_LEN(sizeof(struct nl_pktinfo))) {
-        struct nl_pktinfo info;
-        std::memcpy(&info, CMSG_DATA(c), sizeof info);
-        group = info.group;
-      } else if (c->cmsg_type == NETLINK_LISTEN_ALL_NSID && c->cmsg_len >= CMSG_LEN(sizeof(int))) {
-        int id;
-        std::memcpy(&id, CMSG_DATA(c), sizeof id);
-        nsid = static_cast<uint32_t>(id);
-      }
-    }
-    const bool truncated = length > space || (msg.msg_flags & MSG_TRUNC) != 0;
-    const size_t stored = std::min(length, space);
-    frame[kFrameOffset] = static_cast<uint32_t>(slabOffset_);
-    frame[kFrameLength] = static_cast<uint32_t>(length);
-    frame[kFramePort] = peer_.nl_pid;
-    frame[kFrameGroup] = group;
-    frame[kFrameNsid] = nsid;
-    frame[kFrameFlags] = truncated ? kFrameTruncated : 0;
-    slabOffset_ = std::min(slabOffset_ + AlignUp4(stored), slabLength_);
+    const uint32_t* frame = frames_ + count * kFrameWords;
+    if (frame[kFrameGroup] == 0 && (frame[kFrameFlags] & kFrameOverrun) == 0) ++unicast;
+    slabOffset_ += advance;
     ++count;
   }
 
+  // More is coming (the burst ended without EAGAIN): a worker reads it
+  // while JS handles this batch.
+  if (!drained && error == nullptr && ReadingWanted() && FreeTail() >= kMaxDatagram) StartReadAhead();
   CallBatch(env, count, FreeTail() < kMaxDatagram, error);
   if (closed_) return;
-  if (started_ && FreeTail() < kMaxDatagram) {
+  if (!drained && error == nullptr && ReadingWanted() && FreeTail() >= kMaxDatagram) {
+    StartReadAhead();
+  } else if (started_ && !ReadAheadActive() && FreeTail() < kMaxDatagram) {
     waitingForSlab_ = true;
-    UpdatePoll();
   }
+  UpdatePoll();
+}
+
+// ---- read-ahead -------------------------------------------------------------
+
+bool Socket::ReadAheadActive() const { return poller_ != nullptr && poller_->readAhead != nullptr; }
+
+bool Socket::StartReadAhead() {
+  if (closed_ || poller_ == nullptr || !poller_->initialized || poller_->readAhead != nullptr) return false;
+  uv_loop_t* loop = poller_->handle.loop;
+  auto ahead = std::make_unique<ReadAhead>();
+  ahead->poller = poller_;
+  ahead->fd = fd_.get();
+  ahead->slab = slab_;
+  ahead->offset = ahead->end = slabOffset_;
+  ahead->limit = slabLength_;
+  ahead->maxFrames = static_cast<uint32_t>(std::min<size_t>(frameCapacity_, kReadAheadBurst));
+  ahead->frames.resize(ahead->maxFrames * kFrameWords);
+  ahead->work.data = ahead.get();
+  if (uv_queue_work(loop, &ahead->work, ReadAheadWork, ReadAheadDone) != 0) return false;
+  poller_->readAhead = ahead.release();
+  // The loop thread must not read while the worker does.
+  UpdatePoll();
+  return true;
+}
+
+void Socket::ReadAheadWork(uv_work_t* req) {
+  ReadAhead* ahead = static_cast<ReadAhead*>(req->data);
+  ahead->running.store(true);
+  while (ahead->count < ahead->maxFrames && ahead->limit - ahead->end >= kMaxDatagram) {
+    size_t advance = 0;
+    const Received r = ReceiveOne(ahead->fd, ahead->slab, ahead->end, ahead->limit - ahead->end, ahead->frames.data() + ahead->count * kFrameWords,
+                                  &ahead->scratch, &advance, &ahead->err);
+    if (r == Received::kDrained) {
+      ahead->drained = true;
+      break;
+    }
+    if (r == Received::kError) break;
+    ahead->end += advance;
+    ++ahead->count;
+  }
+  ahead->finished.store(true);
+}
+
+void Socket::ReadAheadDone(uv_work_t* req, int /*status*/) {
+  // status is UV_ECANCELED when close() cancelled a read-ahead that had not started.
+  std::unique_ptr<ReadAhead> ahead(static_cast<ReadAhead*>(req->data));
+  Poller* poller = ahead->poller;
+  poller->readAhead = nullptr;
+  Socket* socket = poller->owner;
+  if (socket == nullptr) {
+    // The socket closed meanwhile (it waited for the worker to be done).
+    if (--poller->closing == 0) FreePoller(poller);
+    return;
+  }
+  napi_env rawEnv = socket->Env();
+  FromLoop(rawEnv, [socket, rawEnv, &ahead]() {
+    Napi::Env env(rawEnv);
+    Napi::HandleScope scope(env);
+    Napi::Object self = socket->Value();
+    static_cast<void>(self);
+    socket->FinishReadAhead(env, ahead.get());
+  });
+}
+
+void Socket::FinishReadAhead(Napi::Env env, ReadAhead* ahead) {
+  // The frame table and slab are the ones the read-ahead started with:
+  // setSlab() refuses to change them while it runs.
+  std::memcpy(frames_, ahead->frames.data(), ahead->count * kFrameWords * sizeof(uint32_t));
+  slabOffset_ = ahead->end;
+  napi_value error = nullptr;
+  if (ahead->err != 0) {
+    error = SystemError(env, ahead->err, "recvmsg").Value();
+    if (ahead->err == EBADF || ahead->err == ENOTSOCK) broken_ = true;
+  }
+  const bool more = !ahead->drained && error == nullptr;
+  // Keep the worker reading while JS runs, as long as there is room.
+  if (more && ReadingWanted() && FreeTail() >= kMaxDatagram) StartReadAhead();
+  CallBatch(env, ahead->count, FreeTail() < kMaxDatagram, error);
+  if (closed_) return;
+  if (more && ReadingWanted() && FreeTail() >= kMaxDatagram) {
+    // JS gave a fresh slab (or resumed): go on reading ahead.
+    StartReadAhead();
+  } else if (started_ && !ReadAheadActive() && FreeTail() < kMaxDatagram) {
+    waitingForSlab_ = true;
+  }
+  UpdatePoll();
+}
+
+void Socket::StopReadAhead() {
+  if (poller_ == nullptr || poller_->readAhead == nullptr) return;
+  ReadAhead* ahead = poller_->readAhead;
+  // Not started yet: cancelled (its done callback still runs, with UV_ECANCELED).
+  if (uv_cancel(reinterpret_cast<uv_req_t*>(&ahead->work)) == 0) return;
+  // Running: it reads without blocking and stops within frameCapacity datagrams.
+  while (!ahead->finished.load()) sched_yield();
 }
 
 void Socket::FlushQueue(Napi::Env env) {

@@ -42,6 +42,20 @@ struct AddonData {
   Napi::Reference<Napi::Symbol> callbackKey;
 };
 
+// Unicast datagrams (dump parts, replies) the loop thread reads itself on
+// readable before it hands a stream that keeps coming to a read-ahead on a
+// libuv worker, which reads the next datagrams while JS handles these.
+constexpr uint32_t kLoopBurst = 4;
+// Datagrams one read-ahead reads: small enough that the next read-ahead
+// overlaps the JS that handles these, large enough to amortise the hop.
+constexpr uint32_t kReadAheadBurst = 4;
+
+// recvmsg scratch: the sender's address and room for the cmsgs asked for.
+struct RecvScratch {
+  struct sockaddr_nl peer {};
+  alignas(struct cmsghdr) unsigned char control[CMSG_SPACE(sizeof(struct nl_pktinfo)) + CMSG_SPACE(sizeof(int)) + 64] = {};
+};
+
 class Socket : public Napi::ObjectWrap<Socket> {
  public:
   static Napi::Function Init(Napi::Env env);
@@ -51,6 +65,7 @@ class Socket : public Napi::ObjectWrap<Socket> {
 
  private:
   struct Poller;
+  struct ReadAhead;
   struct PendingSend {
     std::vector<uint8_t> bytes;
     uint32_t port;
@@ -94,6 +109,17 @@ class Socket : public Napi::ObjectWrap<Socket> {
   static void OnHandleClosed(uv_handle_t* handle);
   static void FreePoller(Poller* poller);
   static void OnRetry(uv_timer_t* timer);
+  static void ReadAheadWork(uv_work_t* req);
+  static void ReadAheadDone(uv_work_t* req, int status);
+
+  // Queues a read-ahead into the free tail of the slab (the loop thread
+  // stops polling for readable until it is done). False if it could not.
+  bool StartReadAhead();
+  // Delivers a finished read-ahead's frames to JS and decides what reads next.
+  void FinishReadAhead(Napi::Env env, ReadAhead* ahead);
+  // Waits for a running read-ahead to stop touching the fd and the slab.
+  void StopReadAhead();
+  bool ReadAheadActive() const;
 
   void HandlePoll(int status, int events);
   void ReadBatch(Napi::Env env);
@@ -122,7 +148,7 @@ class Socket : public Napi::ObjectWrap<Socket> {
   bool retryArmed_ = false;      // the send retry timer is running
   uint64_t retryDelayMs_ = 0;    // its current back-off
 
-  bool ReadingWanted() const { return started_ && !userPaused_ && !waitingForSlab_ && !broken_; }
+  bool ReadingWanted() const { return started_ && !userPaused_ && !waitingForSlab_ && !broken_ && !ReadAheadActive(); }
 
   Napi::FunctionReference onBatch_;
   std::unique_ptr<Napi::AsyncContext> asyncContext_;
@@ -137,9 +163,8 @@ class Socket : public Napi::ObjectWrap<Socket> {
 
   std::deque<PendingSend> queue_;
 
-  // recvmsg scratch, reused for every datagram.
-  struct sockaddr_nl peer_ {};
-  alignas(struct cmsghdr) unsigned char control_[CMSG_SPACE(sizeof(struct nl_pktinfo)) + CMSG_SPACE(sizeof(int)) + 64] = {};
+  // recvmsg scratch of the loop thread, reused for every datagram.
+  RecvScratch scratch_;
 };
 
 }  // namespace nlkit

@@ -63,6 +63,8 @@ export interface NativeSocket {
   /**
    * Hands native the slab to receive into, starting at byte `offset`, and the frame table.
    * Native writes datagrams back to back at 4-byte aligned offsets from `offset` on.
+   * Throws while a read-ahead writes into the current slab: call it only when a batch
+   * says `slabFull` or leaves less than `maxDatagram` bytes after `slabOffset`.
    */
   setSlab(slab: Uint8Array, offset: number, frames: Uint32Array): void;
   /** Next free byte of the current slab (where the next datagram will land). */
@@ -83,7 +85,10 @@ export interface NativeSocket {
  * Called once per receive batch with the number of frames written to the
  * frame table. Native stops a batch at EAGAIN, when the frame table is full,
  * or when the slab's free tail is below one maximum datagram (`slabFull` true:
- * JS must call setSlab with fresh space before reading can go on).
+ * JS must call setSlab with fresh space before reading can go on). Multicast
+ * datagrams are read on the loop until EAGAIN; a unicast stream (a dump) is
+ * delivered a few datagrams at a time, the next ones being read ahead into
+ * the slab's free tail on a libuv worker while the callback runs.
  * `error` is a system error (errno, code, syscall) for an unexpected recvmsg failure.
  */
 export type NativeBatchCallback = (frames: number, slabFull: boolean, error: NativeSystemError | null) => void;
@@ -103,6 +108,14 @@ export interface NativeBinding {
   netnsCreate(name: string): void;
   /** Unmounts and removes /run/netns/NAME. */
   netnsDelete(name: string): void;
+  /**
+   * One round of tun ioctls on a fresh /dev/net/tun fd, then close: TUNSETIFF(name, flags),
+   * TUNSETOWNER(owner) and TUNSETGROUP(group) unless -1, TUNSETPERSIST(persist). With a
+   * `netns` it all runs on a helper thread that entered that namespace (where the device
+   * then lives). persist false needs an existing device (ENODEV from 'if_nametoindex'
+   * otherwise). Returns the device's name as TUNSETIFF gave it back.
+   */
+  tuntapSet(name: string, flags: number, owner: number, group: number, persist: boolean, netns: NativeNetnsTarget | null): string;
   /** Inode of the namespace the calling thread is in (for checks that nothing moved). */
   currentNetnsInode(): number;
 }

@@ -540,6 +540,147 @@ describe.skipIf(!isRootOnLinux)('native addon', () => {
     });
   });
 
+  describe('with a long route dump (read ahead on a libuv worker)', () => {
+    // ~700 routes per 32 KiB datagram: dozens of datagrams, so after the
+    // first few the dump is read ahead while JS handles the earlier ones.
+    const ROUTES = 20_000;
+    const RTM_GETROUTE = 26;
+    const RTM_NEWROUTE = 24;
+    const RTA_DST = 1;
+    const RTA_TABLE = 15;
+
+    beforeAll(() => {
+      ipBatch(NS_MAIN, Array.from({ length: ROUTES }, (_, i) => `route add blackhole 10.77.${i >> 8}.${i & 255}/32 table 177`));
+    });
+
+    function getRouteDump(seq: number): Uint8Array {
+      const bytes = new Uint8Array(NLMSG_HDRLEN + 12);
+      const view = new DataView(bytes.buffer);
+      view.setUint32(0, bytes.length, true);
+      view.setUint16(4, RTM_GETROUTE, true);
+      view.setUint16(6, NLM_F_REQUEST | NLM_F_DUMP, true);
+      view.setUint32(8, seq, true);
+      view.setUint8(NLMSG_HDRLEN, 2); // AF_INET
+      return bytes;
+    }
+
+    /** Destinations of the table-177 routes in the order the frames carry them. */
+    function table177(frames: readonly Frame[]): string[] {
+      const out: string[] = [];
+      for (const frame of frames) {
+        const b = frame.bytes;
+        const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+        for (let at = 0; at + NLMSG_HDRLEN <= b.length; ) {
+          const length = dv.getUint32(at, true);
+          if (length < NLMSG_HDRLEN) break;
+          if (dv.getUint16(at + 4, true) === RTM_NEWROUTE) {
+            let table = dv.getUint8(at + NLMSG_HDRLEN + 4);
+            let dst = '';
+            for (let a = at + NLMSG_HDRLEN + 12; a + 4 <= at + length; ) {
+              const rtaLen = dv.getUint16(a, true);
+              if (rtaLen < 4) break;
+              const type = dv.getUint16(a + 2, true);
+              if (type === RTA_TABLE) table = dv.getUint32(a + 4, true);
+              if (type === RTA_DST) dst = Array.from(b.subarray(a + 4, a + 8)).join('.');
+              a += (rtaLen + 3) & ~3;
+            }
+            if (table === 177) out.push(dst);
+          }
+          at += (length + 3) & ~3;
+        }
+      }
+      return out;
+    }
+
+    it('delivers every datagram once and in the kernel order, across batches and slabs', async () => {
+      const receiver = new Receiver({ netns: nsTarget(NS_MAIN), slabBytes: 1 << 18 }).start();
+      try {
+        receiver.socket.send(getRouteDump(20), 0, 0);
+        await receiver.untilDone(20);
+        const got = table177(receiver.frames);
+        const expected = (JSON.parse(execFileSync('ip', ['-n', NS_MAIN, '-j', 'route', 'show', 'table', '177'], { encoding: 'utf8', maxBuffer: 1 << 26 })) as { dst: string }[]).map((r) => r.dst);
+        expect(got).toHaveLength(ROUTES);
+        expect(got).toEqual(expected);
+        expect(receiver.batches.length).toBeGreaterThan(3);
+        expect(receiver.slabsHanded).toBeGreaterThan(1);
+        expect(receiver.messages.at(-1)?.type).toBe(NLMSG_DONE);
+      } finally {
+        receiver.socket.close();
+      }
+    });
+
+    it('closes inside a batch callback in the middle of the dump: no callback after, the next socket works', async () => {
+      let calls = 0;
+      let closedAt = -1;
+      const table = new Uint32Array(FRAME_WORDS * 64);
+      let closedInside!: () => void;
+      const closed = new Promise<void>((resolve) => (closedInside = resolve));
+      const socket: NativeSocket = new binding.Socket(NETLINK_ROUTE, 0, nsTarget(NS_MAIN), () => {
+        calls++;
+        if (calls === 3) {
+          socket.close();
+          closedAt = calls;
+          closedInside();
+        }
+      });
+      socket.setSlab(new Uint8Array(1 << 20), 0, table);
+      socket.start();
+      socket.send(getRouteDump(21), 0, 0);
+      await closed;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(calls).toBe(closedAt);
+      const again = new Receiver({ netns: nsTarget(NS_MAIN) }).start();
+      try {
+        again.socket.send(getRouteDump(22), 0, 0);
+        await again.untilDone(22);
+        expect(table177(again.frames)).toHaveLength(ROUTES);
+      } finally {
+        again.socket.close();
+      }
+    });
+
+    it('tears a worker down cleanly while its socket reads a long dump ahead', () => {
+      const out = runNode(`
+const { Worker } = require('node:worker_threads');
+const workerSource = ${'`'}
+const { parentPort, workerData } = require('node:worker_threads');
+const binding = require(workerData.loader)(workerData.root);
+const bytes = new Uint8Array(28);
+const view = new DataView(bytes.buffer);
+view.setUint32(0, 28, true);
+view.setUint16(4, 26, true);
+view.setUint16(6, 0x301, true);
+view.setUint8(16, 2);
+let batches = 0;
+const socket = new binding.Socket(0, 0, { path: workerData.netns }, (frames, slabFull) => {
+  if (slabFull) socket.setSlab(new Uint8Array(1 << 18), 0, table);
+  if (++batches === 2) parentPort.postMessage('reading');
+});
+const table = new Uint32Array(6 * 64);
+socket.setSlab(new Uint8Array(1 << 18), 0, table);
+socket.start();
+socket.send(bytes, 0, 0);
+${'`'};
+const data = {
+  loader: ${JSON.stringify(path.join(packageRoot, 'node_modules', 'node-gyp-build'))},
+  root: ${JSON.stringify(packageRoot)},
+  netns: ${JSON.stringify(`/run/netns/${NS_MAIN}`)},
+};
+(async () => {
+  for (let i = 0; i < 5; i++) {
+    const worker = new Worker(workerSource, { eval: true, workerData: data });
+    const exited = new Promise((resolve) => worker.on('exit', resolve));
+    await new Promise((resolve) => worker.once('message', resolve));
+    await worker.terminate();
+    await exited;
+  }
+  console.log('done');
+})();
+`);
+      expect(out).toBe('done\n');
+    });
+  });
+
   describe('multicast', () => {
     it('tags link events with their multicast group from NETLINK_PKTINFO', async () => {
       const receiver = new Receiver({ netns: nsTarget(NS_MAIN), groups: 1 << (RTNLGRP_LINK - 1) }).start();
