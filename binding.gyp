@@ -27,7 +27,8 @@
             "native/addon.cc",
             "native/errors.cc",
             "native/netns.cc",
-            "native/socket.cc"
+            "native/socket.cc",
+            "native/tuntap.cc"
           ],
           "libraries": ["-pthread"],
           "cflags": ["-pthread"]

@@ -6,6 +6,7 @@
 #include "errors.h"
 #include "netns.h"
 #include "socket.h"
+#include "tuntap.h"
 
 namespace nlkit {
 namespace {
@@ -49,6 +50,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("Socket", Socket::Init(env));
   exports.Set("netnsCreate", Napi::Function::New<NetnsCreateJs>(env, "netnsCreate"));
   exports.Set("netnsDelete", Napi::Function::New<NetnsDeleteJs>(env, "netnsDelete"));
+  exports.Set("tuntapSet", Napi::Function::New<TuntapSetJs>(env, "tuntapSet"));
   exports.Set("currentNetnsInode", Napi::Function::New<CurrentNetnsInodeJs>(env, "currentNetnsInode"));
   return exports;
 }

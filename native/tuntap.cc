@@ -1,0 +1,118 @@
+#include "tuntap.h"
+
+#include <fcntl.h>
+#include <linux/if_tun.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
+
+#include <cerrno>
+#include <climits>
+#include <cmath>
+#include <cstring>
+
+#include "errors.h"
+
+namespace nlkit {
+
+namespace {
+
+constexpr const char* kTunDevice = "/dev/net/tun";
+
+double NumberArg(const Napi::CallbackInfo& info, size_t index, const char* name, double min, double max) {
+  Napi::Env env = info.Env();
+  if (!info[index].IsNumber()) throw ArgTypeError(env, std::string("The \"") + name + "\" argument must be a number");
+  double n = info[index].As<Napi::Number>().DoubleValue();
+  if (std::trunc(n) != n || n < min || n > max) {
+    throw ArgRangeError(env, std::string("The \"") + name + "\" argument must be an integer in " + std::to_string(static_cast<long long>(min)) +
+                                 ".." + std::to_string(static_cast<long long>(max)));
+  }
+  return n;
+}
+
+// The namespace target {path} | {pid} | {fd}, opened on the calling thread.
+SysStatus OpenTarget(const Napi::Env& env, const Napi::Object& target, UniqueFd* nsfd) {
+  if (target.Has("path")) {
+    Napi::Value path = target.Get("path");
+    if (!path.IsString()) throw ArgTypeError(env, "The \"netns.path\" property must be a string");
+    return OpenNetnsPath(path.As<Napi::String>().Utf8Value(), nsfd);
+  }
+  if (target.Has("pid")) {
+    Napi::Value pid = target.Get("pid");
+    if (!pid.IsNumber()) throw ArgTypeError(env, "The \"netns.pid\" property must be a number");
+    double n = pid.As<Napi::Number>().DoubleValue();
+    if (std::trunc(n) != n || n < 1 || n > INT_MAX) throw ArgRangeError(env, "The \"netns.pid\" property must be a positive integer");
+    return OpenNetnsPid(static_cast<int>(n), nsfd);
+  }
+  if (target.Has("fd")) {
+    Napi::Value fd = target.Get("fd");
+    if (!fd.IsNumber()) throw ArgTypeError(env, "The \"netns.fd\" property must be a number");
+    double n = fd.As<Napi::Number>().DoubleValue();
+    if (std::trunc(n) != n || n < 0 || n > INT_MAX) throw ArgRangeError(env, "The \"netns.fd\" property must be a non-negative integer");
+    return DupNetnsFd(static_cast<int>(n), nsfd);
+  }
+  throw ArgTypeError(env, "The \"netns\" argument must have a path, pid or fd property");
+}
+
+}  // namespace
+
+SysStatus TuntapSet(const TuntapRequest& request, std::string* name) {
+  errno = 0;
+  if (!request.persist && if_nametoindex(request.name.c_str()) == 0) {
+    return SysStatus::Fail(errno != 0 ? errno : ENODEV, "if_nametoindex", request.name);
+  }
+  // ip opens it without O_CLOEXEC; a fork between open and close must not inherit the device.
+  UniqueFd fd(open(kTunDevice, O_RDWR | O_CLOEXEC));
+  if (!fd.valid()) return SysStatus::Fail(errno, "open", kTunDevice);
+
+  struct ifreq ifr;
+  std::memset(&ifr, 0, sizeof ifr);
+  std::memcpy(ifr.ifr_name, request.name.data(), request.name.size());
+  ifr.ifr_flags = static_cast<short>(request.flags);
+  // Syscall names carry the request, as ip's perror() lines do.
+  if (ioctl(fd.get(), TUNSETIFF, &ifr) != 0) return SysStatus::Fail(errno, "ioctl(TUNSETIFF)");
+  *name = std::string(ifr.ifr_name, strnlen(ifr.ifr_name, IFNAMSIZ));
+  // From here on a failure closes the fd before TUNSETPERSIST: a new device goes with it.
+  if (request.owner >= 0 && ioctl(fd.get(), TUNSETOWNER, static_cast<unsigned long>(request.owner)) != 0) {
+    return SysStatus::Fail(errno, "ioctl(TUNSETOWNER)");
+  }
+  if (request.group >= 0 && ioctl(fd.get(), TUNSETGROUP, static_cast<unsigned long>(request.group)) != 0) {
+    return SysStatus::Fail(errno, "ioctl(TUNSETGROUP)");
+  }
+  if (ioctl(fd.get(), TUNSETPERSIST, request.persist ? 1UL : 0UL) != 0) return SysStatus::Fail(errno, "ioctl(TUNSETPERSIST)");
+  return SysStatus();
+}
+
+Napi::Value TuntapSetJs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  TuntapRequest request;
+  if (!info[0].IsString()) throw ArgTypeError(env, "The \"name\" argument must be a string");
+  request.name = info[0].As<Napi::String>().Utf8Value();
+  if (request.name.size() >= IFNAMSIZ || request.name.find('\0') != std::string::npos) {
+    throw ArgRangeError(env, "The \"name\" argument must be at most " + std::to_string(IFNAMSIZ - 1) + " bytes without NUL");
+  }
+  request.flags = static_cast<int>(NumberArg(info, 1, "flags", 0, 0xffff));
+  request.owner = static_cast<long long>(NumberArg(info, 2, "owner", -1, 0xfffffffe));
+  request.group = static_cast<long long>(NumberArg(info, 3, "group", -1, 0xfffffffe));
+  if (!info[4].IsBoolean()) throw ArgTypeError(env, "The \"persist\" argument must be a boolean");
+  request.persist = info[4].As<Napi::Boolean>().Value();
+  if (!request.persist && request.name.empty()) throw ArgRangeError(env, "The \"name\" argument must not be empty when persist is false");
+  Napi::Value netns = info[5];
+  if (!netns.IsNull() && !netns.IsUndefined() && !netns.IsObject()) {
+    throw ArgTypeError(env, "The \"netns\" argument must be an object or null");
+  }
+
+  std::string name;
+  auto run = [&request, &name]() { return TuntapSet(request, &name); };
+  SysStatus status;
+  if (netns.IsObject()) {
+    UniqueFd nsfd;
+    status = OpenTarget(env, netns.As<Napi::Object>(), &nsfd);
+    if (status.ok()) status = RunInNetns(nsfd.get(), run);
+  } else {
+    status = run();
+  }
+  if (!status.ok()) throw SystemError(env, status.err, status.syscall, status.path);
+  return Napi::String::New(env, name);
+}
+
+}  // namespace nlkit
