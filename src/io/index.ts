@@ -5,3 +5,5 @@ export { Subscription, isOverrun } from './subscription.js';
 export type { Overrun, SubscriptionItem, SubscribeOptions } from './subscription.js';
 export * as netns from './netns.js';
 export type { NetnsTarget } from './netns.js';
+export * as tuntap from './tuntap.js';
+export type { TuntapMode, TuntapCreateOptions, TuntapRemoveOptions } from './tuntap.js';

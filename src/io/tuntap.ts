@@ -1,0 +1,184 @@
+// tun/tap devices, made the way `ip tuntap` makes them: ioctls on
+// /dev/net/tun (TUNSETIFF, TUNSETOWNER, TUNSETGROUP, TUNSETPERSIST), because
+// the kernel refuses RTM_NEWLINK for kind "tun" (tun_validate() in
+// drivers/net/tun.c: "tun/tap creation via rtnetlink is not supported").
+// A device is created in the namespace of the thread that opens
+// /dev/net/tun: for another namespace the addon does it on a helper thread
+// that entered it, never on the main thread.
+import { NlkitError } from '../core/errors.js';
+import { nativeBinding, type NativeNetnsTarget } from './native.js';
+import { resolveNetnsTarget, type NetnsTarget } from './netns.js';
+
+// ifr_flags of TUNSETIFF (include/uapi/linux/if_tun.h).
+/** A layer-3 device: IP packets, no link-layer header. */
+export const IFF_TUN = 0x0001;
+/** A layer-2 device: Ethernet frames. */
+export const IFF_TAP = 0x0002;
+/** No struct tun_pi before each packet. */
+export const IFF_NO_PI = 0x1000;
+/** Accepted for compatibility; Linux ignores it since 3.8. */
+export const IFF_ONE_QUEUE = 0x2000;
+/** A struct virtio_net_hdr before each packet. */
+export const IFF_VNET_HDR = 0x4000;
+/** TUNSETIFF fails with EBUSY instead of attaching to an existing device. */
+export const IFF_TUN_EXCL = 0x8000;
+/** Several queues (one fd each). */
+export const IFF_MULTI_QUEUE = 0x0100;
+
+/** IFNAMSIZ (include/uapi/linux/if.h): a name and its NUL. */
+const IFNAMSIZ = 16;
+/** (uid_t)-1 and (gid_t)-1 mean "no owner" to the kernel; the addon takes -1 for "leave it alone". */
+const NO_ID = 0xffffffff;
+
+/** tun: IP packets; tap: Ethernet frames. */
+export type TuntapMode = 'tun' | 'tap';
+
+/** A tun/tap device to create (persistent, like `ip tuntap add`). */
+export interface TuntapCreateOptions {
+  /** 1..15 bytes; a '%d' in it is a template the kernel fills ('tap%d' -> 'tap0'). */
+  name: string;
+  mode: TuntapMode;
+  /** Namespace to create it in: a name under /run/netns, or { path }, { pid }, { fd }. Default: the current one. */
+  netns?: NetnsTarget;
+  /** Prefix each packet with struct tun_pi (default false, as `ip tuntap`: IFF_NO_PI). */
+  pi?: boolean;
+  /** Prefix each packet with struct virtio_net_hdr (IFF_VNET_HDR). */
+  vnetHdr?: boolean;
+  /** One fd per queue (IFF_MULTI_QUEUE); removing the device then needs `multiQueue: true` too. */
+  multiQueue?: boolean;
+  /** IFF_ONE_QUEUE, `ip tuntap`'s one_queue: kept in the device's flags, ignored by Linux since 3.8. */
+  oneQueue?: boolean;
+  /** uid allowed to attach to the device (TUNSETOWNER). */
+  owner?: number;
+  /** gid allowed to attach to the device (TUNSETGROUP). */
+  group?: number;
+}
+
+/** A tun/tap device to remove (like `ip tuntap del`). */
+export interface TuntapRemoveOptions {
+  name: string;
+  /** The device's mode: the kernel refuses (EINVAL) to attach to a device of the other mode. */
+  mode: TuntapMode;
+  netns?: NetnsTarget;
+  /** Must match the device (EINVAL otherwise). */
+  multiQueue?: boolean;
+}
+
+/** The addon's arguments for one round of tun ioctls. */
+export interface TuntapCall {
+  name: string;
+  flags: number;
+  /** uid for TUNSETOWNER, or -1 for none. */
+  owner: number;
+  /** gid for TUNSETGROUP, or -1 for none. */
+  group: number;
+  persist: boolean;
+  netns: NativeNetnsTarget | null;
+}
+
+const CREATE_KEYS = new Set(['name', 'mode', 'netns', 'pi', 'vnetHdr', 'multiQueue', 'oneQueue', 'owner', 'group']);
+const REMOVE_KEYS = new Set(['name', 'mode', 'netns', 'multiQueue']);
+
+function describe(x: unknown): string {
+  if (typeof x === 'string') return `'${x}'`;
+  if (typeof x === 'bigint') return `${x}n`;
+  if (x === null) return 'null';
+  if (Array.isArray(x)) return 'an array';
+  if (typeof x === 'object') return 'an object';
+  return String(x);
+}
+
+function checkOptions(x: unknown, keys: ReadonlySet<string>, what: string): Record<string, unknown> {
+  if (typeof x !== 'object' || x === null || Array.isArray(x)) throw new TypeError(`options must be an object, got ${describe(x)}`);
+  for (const k of Object.keys(x)) {
+    if (!keys.has(k)) throw new TypeError(`${k}: not an option of ${what} (options: ${[...keys].join(', ')})`);
+  }
+  return x as Record<string, unknown>;
+}
+
+/** A device name the kernel accepts (dev_valid_name() in net/core/dev.c), 1..15 bytes. */
+export function checkTuntapName(x: unknown, field = 'name'): string {
+  if (typeof x !== 'string') throw new TypeError(`${field} must be a string, got ${describe(x)}`);
+  const bytes = new TextEncoder().encode(x).length;
+  if (bytes === 0 || bytes >= IFNAMSIZ) throw new RangeError(`${field}: '${x}' must be 1..${IFNAMSIZ - 1} bytes long`);
+  if (x === '.' || x === '..' || /[/:\s\0]/.test(x)) throw new RangeError(`${field}: '${x}' is not a valid device name`);
+  return x;
+}
+
+function checkMode(x: unknown): number {
+  if (x === 'tun') return IFF_TUN;
+  if (x === 'tap') return IFF_TAP;
+  throw new RangeError(`mode must be 'tun' or 'tap', got ${describe(x)}`);
+}
+
+function checkFlag(o: Record<string, unknown>, field: string, bit: number): number {
+  const v = o[field];
+  if (v === undefined) return 0;
+  if (typeof v !== 'boolean') throw new TypeError(`${field} must be true or false, got ${describe(v)}`);
+  return v ? bit : 0;
+}
+
+function checkId(o: Record<string, unknown>, field: 'owner' | 'group'): number {
+  const v = o[field];
+  if (v === undefined) return -1;
+  if (typeof v !== 'number' || !Number.isInteger(v)) throw new TypeError(`${field} must be an integer, got ${describe(v)}`);
+  // (uid_t)-1 is no id at all: TUNSETOWNER refuses it with EINVAL.
+  if (v < 0 || v >= NO_ID) throw new RangeError(`${field} must be in 0..${NO_ID - 1}, got ${v}`);
+  return v;
+}
+
+function checkNetns(o: Record<string, unknown>): NativeNetnsTarget | null {
+  return o.netns === undefined ? null : resolveNetnsTarget(o.netns as NetnsTarget, 'netns');
+}
+
+/** Checks the options of {@link create} and returns the addon's arguments; throws TypeError / RangeError naming the option. */
+export function createCall(options: TuntapCreateOptions): TuntapCall {
+  const o = checkOptions(options, CREATE_KEYS, 'tuntap.create');
+  const name = checkTuntapName(o.name);
+  let flags = checkMode(o.mode) | IFF_TUN_EXCL;
+  // pi is the one switch that clears a bit: the default (as ip's) is IFF_NO_PI.
+  if (!checkFlag(o, 'pi', 1)) flags |= IFF_NO_PI;
+  flags |= checkFlag(o, 'vnetHdr', IFF_VNET_HDR) | checkFlag(o, 'multiQueue', IFF_MULTI_QUEUE) | checkFlag(o, 'oneQueue', IFF_ONE_QUEUE);
+  return { name, flags, owner: checkId(o, 'owner'), group: checkId(o, 'group'), persist: true, netns: checkNetns(o) };
+}
+
+/** Checks the options of {@link remove} and returns the addon's arguments; throws TypeError / RangeError naming the option. */
+export function removeCall(options: TuntapRemoveOptions): TuntapCall {
+  const o = checkOptions(options, REMOVE_KEYS, 'tuntap.remove');
+  const name = checkTuntapName(o.name);
+  const flags = checkMode(o.mode) | IFF_NO_PI | checkFlag(o, 'multiQueue', IFF_MULTI_QUEUE);
+  return { name, flags, owner: -1, group: -1, persist: false, netns: checkNetns(o) };
+}
+
+/**
+ * Runs one round of tun ioctls as checked by {@link createCall} / {@link removeCall}
+ * (or built by a caller that needs ip's exact flags) and returns the device's name.
+ * Failures are system errors with `errno`, `code` and `syscall` ('open',
+ * 'ioctl(TUNSETIFF)', 'ioctl(TUNSETOWNER)' ..., 'if_nametoindex' when a device
+ * to remove does not exist).
+ */
+export function run(call: TuntapCall): string {
+  const binding = nativeBinding();
+  // An addon built before tun/tap support (an old prebuild) lacks the entry point.
+  if (typeof binding.tuntapSet !== 'function') throw new NlkitError('the native addon has no tun/tap support: rebuild it (npm run build:native)', 'ERR_NLKIT_ADDON_OUTDATED');
+  return binding.tuntapSet(call.name, call.flags, call.owner, call.group, call.persist, call.netns);
+}
+
+/**
+ * Creates a persistent tun/tap device (like `ip tuntap add`), in `netns` when
+ * given; resolves with its name (the kernel's, when `name` is a template).
+ * Fails with EBUSY when a device of that name exists.
+ */
+export async function create(options: TuntapCreateOptions): Promise<string> {
+  return run(createCall(options));
+}
+
+/**
+ * Removes a persistent tun/tap device (like `ip tuntap del`); `mode` and
+ * `multiQueue` must match the device. Fails with ENODEV when there is none,
+ * EINVAL when it is not a tun/tap device of that mode, EBUSY while a process
+ * has it open.
+ */
+export async function remove(options: TuntapRemoveOptions): Promise<void> {
+  run(removeCall(options));
+}
