@@ -68,13 +68,14 @@ describe.skipIf(!canUseKernel)('route client writes leave the state ip leaves', 
       [['link', 'add', 'wbr', 'address', '02:00:00:00:01:02', 'type', 'bridge', 'stp_state', '0', 'forward_delay', '500']]],
     ['link add vxlan', () => rt.links.add({ name: 'wvx', kind: 'vxlan', address: '02:00:00:00:01:03', data: { id: 7, local: '10.1.0.1', remote: '10.1.0.9', port: 4790, link: 'w0', ttl: 5 } }),
       [['link', 'add', 'wvx', 'address', '02:00:00:00:01:03', 'type', 'vxlan', 'id', '7', 'local', '10.1.0.1', 'remote', '10.1.0.9', 'dstport', '4790', 'dev', 'w0', 'ttl', '5']]],
-    // This kernel refuses to create tun/tap links over rtnetlink (EOPNOTSUPP, "tun/tap creation via
-    // rtnetlink is not supported"): both sides use the TUNSETIFF ioctl through ip, and the rest of the
-    // steps treat the tap like any link.
-    ['link add tap (ioctl on both sides)', async () => {
-      await expect(rt.links.add({ name: 'wtap', kind: 'tun', data: { type: 'tap', persist: true, pi: false } })).rejects.toThrow(/tun\/tap creation via rtnetlink is not supported/);
-      ip(a!, ['tuntap', 'add', 'mode', 'tap', 'name', 'wtap']);
-    }, [['tuntap', 'add', 'mode', 'tap', 'name', 'wtap']]],
+    // The kernel refuses tun/tap links over rtnetlink; the client makes them through /dev/net/tun,
+    // as `ip tuntap add` does, in the client's namespace.
+    ['link add tap', () => rt.links.add({ name: 'wtap', kind: 'tun', data: { type: 'tap', persist: true, pi: false } }),
+      [['tuntap', 'add', 'mode', 'tap', 'name', 'wtap']]],
+    ['link add tun with options and settings', () => rt.links.add({ name: 'wtun', kind: 'tun', mtu: 1300, up: true, data: { type: 'tun', pi: true, vnetHdr: true, multiQueue: true, owner: 1000, group: 100 } }),
+      [['tuntap', 'add', 'mode', 'tun', 'name', 'wtun', 'pi', 'vnet_hdr', 'multi_queue', 'user', '1000', 'group', '100'], ['link', 'set', 'wtun', 'mtu', '1300', 'up']]],
+    ['link replace existing tun', () => rt.links.replace({ name: 'wtun', kind: 'tun', data: { type: 'tun', multiQueue: true }, mtu: 1250 }),
+      [['link', 'set', 'wtun', 'mtu', '1250']]],
     ['link change tap', () => rt.links.change('wtap', { mtu: 1280, txqlen: 50 }), [['link', 'set', 'wtap', 'mtu', '1280', 'txqlen', '50']]],
     ['link add ifb', () => rt.links.add({ name: 'wifb', kind: 'ifb', address: '02:00:00:00:01:04' }),
       [['link', 'add', 'wifb', 'address', '02:00:00:00:01:04', 'type', 'ifb']]],

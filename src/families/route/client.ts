@@ -4,9 +4,10 @@
 // (monitor, watch) use sockets of their own in the same namespace, so that
 // a burst of notifications cannot fail the client's requests.
 import { NLM_F_ACK, NLM_F_REQUEST, Protocol, AF_UNSPEC } from '../../core/constants.js';
-import { NetlinkError } from '../../core/errors.js';
+import { NetlinkError, NlkitError } from '../../core/errors.js';
 import { NetlinkSocket, type CallOptions, type OpenOptions } from '../../io/socket.js';
 import { resolveNetnsTarget, type NetnsTarget } from '../../io/netns.js';
+import * as tuntap from '../../io/tuntap.js';
 import type { Family as SpecFamily } from '../../schema/family.js';
 import { FamilyClient } from '../client.js';
 import { family as rtAddr } from '../generated/rt-addr.js';
@@ -24,7 +25,18 @@ import {
   type AddressInput,
 } from './addresses.js';
 import { checkFamily, checkIfname, checkInt, checkObject, familyNumber, type Family, type Obj } from './convert.js';
-import { LINK_WRITE_FLAGS, decodeLink, encodeLink, linkMatches, type Link, type LinkFilter, type LinkInput, type LinkSettings } from './links.js';
+import {
+  LINK_WRITE_FLAGS,
+  decodeLink,
+  encodeLink,
+  linkMatches,
+  tunCreateOptions,
+  tunDataMismatch,
+  type Link,
+  type LinkFilter,
+  type LinkInput,
+  type LinkSettings,
+} from './links.js';
 import { decodeNetconf, decodeNsid, type Netconf, type Nsid } from './netns.js';
 import {
   NEIGHBOUR_WRITE_FLAGS,
@@ -71,6 +83,8 @@ export interface RouteContext {
   readonly route: FamilyClient;
   readonly neigh: FamilyClient;
   readonly rule: FamilyClient;
+  /** The namespace the client was opened in (tun/tap links are made there through /dev/net/tun). */
+  readonly netns: NetnsTarget | undefined;
   resolveLink(x: unknown, field: string, options?: CallOptions): Promise<number>;
 }
 
@@ -165,7 +179,13 @@ export class LinkClient {
     }
   }
 
-  /** Creates a link; fails with EEXIST when one of that name exists. */
+  /**
+   * Creates a link; fails with EEXIST when one of that name exists. Kind 'tun'
+   * (`data: { type: 'tun' | 'tap', pi, vnetHdr, multiQueue, owner, group }`) is made
+   * through /dev/net/tun like `ip tuntap add` (persistent), since the kernel refuses
+   * it over rtnetlink; the other settings follow in one change, and the device is
+   * removed again if that change fails.
+   */
   async add(input: LinkInput, options: RouteCallOptions = {}): Promise<void> {
     await this.write('add', input, options);
   }
@@ -196,8 +216,57 @@ export class LinkClient {
     checkObject(input, 'link');
     const name = checkIfname(input.name, 'name');
     if (input.kind === undefined) throw new TypeError('kind must be given to create a link');
+    if (input.kind === 'tun') return this.writeTun(mode, name, input, options);
     const value = await encodeLink(input, (x, f) => this.ctx.resolveLink(x, f, options), { name });
     await this.ctx.link.request('newlink', value, { ...options, flags: NLM_F_REQUEST | NLM_F_ACK | LINK_WRITE_FLAGS[mode] });
+  }
+
+  // tun/tap: TUNSETIFF in the client's namespace, then the other settings as an RTM_NEWLINK change.
+  private async writeTun(mode: 'add' | 'replace', name: string, input: LinkInput, options: RouteCallOptions): Promise<void> {
+    const { kind: _kind, data, peer, numTxQueues, numRxQueues, ...settings } = input;
+    if (peer !== undefined) throw new TypeError('peer: only veth links have a peer, not tun links');
+    if (numTxQueues !== undefined || numRxQueues !== undefined) {
+      throw new TypeError(`${numTxQueues !== undefined ? 'numTxQueues' : 'numRxQueues'}: a tun/tap link has 1 queue, or 256 with data.multiQueue`);
+    }
+    const wanted = tunCreateOptions(data);
+    const call = tuntap.createCall({ name, ...wanted, ...(this.ctx.netns !== undefined ? { netns: this.ctx.netns } : {}) });
+    const change = await encodeLink(settings, (x, f) => this.ctx.resolveLink(x, f, options), { name });
+    const hasSettings = Object.keys(change).some((k) => k !== 'ifi-family' && k !== 'ifi-index' && k !== 'ifname');
+    const applySettings = async (): Promise<void> => {
+      if (hasSettings) await this.ctx.link.request('newlink', change, { ...options, flags: NLM_F_REQUEST | NLM_F_ACK | LINK_WRITE_FLAGS.change });
+    };
+    if (mode === 'replace') {
+      const existing = await this.get(name, options);
+      if (existing) {
+        // tun has no changelink: an existing device keeps its kind data, so it must already match.
+        if (existing.kind !== 'tun') throw new NlkitError(`link '${name}' exists and is not a tun/tap link`, 'EOPNOTSUPP');
+        const differs = tunDataMismatch(existing.data, wanted);
+        if (differs !== undefined) throw new NlkitError(`tun/tap link '${name}' exists with another ${differs}; kind data of a tun/tap link cannot be changed`, 'EOPNOTSUPP');
+        return applySettings();
+      }
+    }
+    let created: string;
+    try {
+      created = tuntap.run(call);
+    } catch (err) {
+      // IFF_TUN_EXCL: EBUSY from TUNSETIFF means a device of that name exists (tun_set_iff()).
+      const e = err as { code?: string; syscall?: string };
+      if (e.code === 'EBUSY' && e.syscall === 'ioctl(TUNSETIFF)') throw new NlkitError(`TUNSETIFF failed: a link named '${name}' exists (EEXIST)`, 'EEXIST', { cause: err });
+      throw err;
+    }
+    if (!hasSettings) return;
+    try {
+      // By index, as `ip link set NAME` does after looking the name up; the RTM_GETLINK also
+      // brings the link-watch state up to date (rtnl_getlink() calls linkwatch_sync_dev()), so the
+      // carrier loss of closing the tun fd is applied before the link is set up, as with ip.
+      change['ifi-index'] = await this.ctx.resolveLink(created, 'name', options);
+      delete change.ifname;
+      await applySettings();
+    } catch (err) {
+      // All or nothing, as one RTM_NEWLINK would be.
+      await this.delete(created).catch(() => undefined);
+      throw err;
+    }
   }
 }
 
@@ -592,9 +661,9 @@ export class RouteClient {
     /** The NETLINK_ROUTE socket requests go over. */
     readonly socket: NetlinkSocket,
     private readonly options: RouteClientOptions,
-    clients: Omit<RouteContext, 'resolveLink'>,
+    clients: Omit<RouteContext, 'resolveLink' | 'netns'>,
   ) {
-    this.ctx = { ...clients, resolveLink: (x, field, o) => this.resolveLink(x, field, o) };
+    this.ctx = { ...clients, netns: options.netns, resolveLink: (x, field, o) => this.resolveLink(x, field, o) };
     this.links = new LinkClient(this.ctx);
     this.addresses = new AddressClient(this.ctx);
     this.routes = new RouteTableClient(this.ctx);

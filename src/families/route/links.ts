@@ -18,6 +18,7 @@ import {
   kebab,
   type Obj,
 } from './convert.js';
+import type { TuntapCreateOptions } from '../../io/tuntap.js';
 
 /** Link-layer types (ARPHRD_* in include/uapi/linux/if_arp.h) by the names ip prints. */
 const LINK_TYPES: Readonly<Record<number, string>> = {
@@ -331,6 +332,51 @@ function settings(m: Obj, s: LinkSettings | VethPeer, field: string): void {
   if (full.alias !== undefined) m.ifalias = checkString(full.alias, 'alias');
   if (full.numTxQueues !== undefined) m['num-tx-queues'] = checkInt(full.numTxQueues, 'numTxQueues', 1, 4096);
   if (full.numRxQueues !== undefined) m['num-rx-queues'] = checkInt(full.numRxQueues, 'numRxQueues', 1, 4096);
+}
+
+// ---- tun / tap -------------------------------------------------------------
+// The kernel creates tun/tap links only through /dev/net/tun (tun_validate()
+// in drivers/net/tun.c refuses RTM_NEWLINK), so the client turns `data` into
+// the options of io/tuntap.ts and applies the other settings afterwards.
+
+/** `data` of a tun link that creation can set. */
+const TUN_SETTABLE = ['type', 'pi', 'vnetHdr', 'multiQueue', 'persist', 'owner', 'group'] as const;
+
+/** true / false, or the 1 / 0 a decoded TunData holds. */
+function checkSwitch(x: unknown, field: string): boolean {
+  if (x === 1 || x === 0) return x === 1;
+  return checkBool(x, field);
+}
+
+/** A tun link's kind data, checked, as the options of `tuntap.create` (without name and namespace). */
+export function tunCreateOptions(data: Obj | undefined): Omit<TuntapCreateOptions, 'name' | 'netns'> {
+  const d = data === undefined ? {} : checkObject(data, 'data');
+  for (const k in d) {
+    if (d[k] !== undefined && !(TUN_SETTABLE as readonly string[]).includes(k)) {
+      throw new TypeError(`data.${k}: not settable on tun links (${TUN_SETTABLE.join(', ')})`);
+    }
+  }
+  // TunData decodes type as the kernel's IFF_TUN (1) / IFF_TAP (2).
+  const type = d.type === undefined ? 'tun' : d.type === 1 ? 'tun' : d.type === 2 ? 'tap' : checkName(d.type, 'data.type', ['tun', 'tap'] as const);
+  const out: Omit<TuntapCreateOptions, 'name' | 'netns'> = { mode: type };
+  if (d.pi !== undefined) out.pi = checkSwitch(d.pi, 'data.pi');
+  if (d.vnetHdr !== undefined) out.vnetHdr = checkSwitch(d.vnetHdr, 'data.vnetHdr');
+  if (d.multiQueue !== undefined) out.multiQueue = checkSwitch(d.multiQueue, 'data.multiQueue');
+  // Nothing holds the device's fd once it is made: only a persistent device outlives the call.
+  if (d.persist !== undefined && !checkSwitch(d.persist, 'data.persist')) throw new RangeError('data.persist: tun/tap links nlkit creates are persistent (nothing keeps their fd open)');
+  if (d.owner !== undefined) out.owner = checkInt(d.owner, 'data.owner', 0, 0xfffffffe);
+  if (d.group !== undefined) out.group = checkInt(d.group, 'data.group', 0, 0xfffffffe);
+  return out;
+}
+
+/** The first option of `wanted` an existing tun link's data differs in, or undefined when they agree. */
+export function tunDataMismatch(existing: Obj | undefined, wanted: Omit<TuntapCreateOptions, 'name' | 'netns'>): string | undefined {
+  const have = existing ?? {};
+  const bit = (v: unknown): boolean => v === 1 || v === true;
+  if ((have.type === 2 ? 'tap' : 'tun') !== wanted.mode) return 'type';
+  for (const k of ['pi', 'vnetHdr', 'multiQueue'] as const) if (wanted[k] !== undefined && bit(have[k]) !== wanted[k]) return k;
+  for (const k of ['owner', 'group'] as const) if (wanted[k] !== undefined && have[k] !== wanted[k]) return k;
+  return undefined;
 }
 
 /** nlmsg flags of each link write. */
