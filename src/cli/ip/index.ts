@@ -12,7 +12,7 @@ import { CommandError, IpContext, usage, type IpIO, type IpOptions } from './con
 export type { IpIO, IpOptions } from './context.js';
 
 const USAGE = `Usage: nlkit [ OPTIONS ] OBJECT { COMMAND | help }
-where  OBJECT := { address | link | monitor | neighbour | netns | route | rule }
+where  OBJECT := { address | link | monitor | neighbour | netns | route | rule | tuntap }
        OPTIONS := { -V[ersion] | -s[tatistics] | -d[etails] |
                     -4 | -6 | -0 | -f[amily] { inet | inet6 | link } |
                     -n[etns] name | -j[son] | -p[retty] | -o[neline] }
@@ -28,6 +28,7 @@ const OBJECTS: readonly (readonly [string, ObjectRunner])[] = [
   ['neighbour', async (ctx, argv) => (await import('./neigh.js')).runNeigh(ctx, argv)],
   ['neighbor', async (ctx, argv) => (await import('./neigh.js')).runNeigh(ctx, argv)],
   ['link', async (ctx, argv) => (await import('./link.js')).runLink(ctx, argv)],
+  ['tuntap', async (ctx, argv) => (await import('./tuntap.js')).runTuntap(ctx, argv)],
   ['monitor', async (ctx, argv) => (await import('./monitor.js')).runMonitor(ctx, argv)],
   ['netns', async (ctx, argv) => (await import('./netns.js')).runNetns(ctx, argv)],
 ];
