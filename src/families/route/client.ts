@@ -10,6 +10,7 @@ import { resolveNetnsTarget, type NetnsTarget } from '../../io/netns.js';
 import * as tuntap from '../../io/tuntap.js';
 import type { Family as SpecFamily } from '../../schema/family.js';
 import { FamilyClient } from '../client.js';
+import { FlatIterator } from './stream.js';
 import { family as rtAddr } from '../generated/rt-addr.js';
 import { family as rtLink } from '../generated/rt-link.js';
 import { family as rtNeigh } from '../generated/rt-neigh.js';
@@ -118,8 +119,8 @@ async function* streamBatches<T>(
   }
 }
 
-async function* flatten<T>(batches: AsyncIterable<T[]>): AsyncGenerator<T> {
-  for await (const batch of batches) yield* batch;
+function flatten<T>(batches: AsyncIterable<T[]>): AsyncGenerator<T> {
+  return new FlatIterator(batches);
 }
 
 async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
