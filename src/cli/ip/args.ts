@@ -116,7 +116,10 @@ export function parseLladdr(s: string): Uint8Array {
   try {
     return parseMac(s, 'lladdr');
   } catch {
-    throw usage(`"${s}" is invalid lladdr.`);
+    // ll_addr_a2n names the first byte it cannot read, and the command exits 1.
+    const bytes = s.split(':');
+    const bad = bytes.find((b) => !/^[0-9a-fA-F]{1,2}$/.test(b)) ?? s;
+    throw new CommandError(`"${bad}" is invalid lladdr.`, 1);
   }
 }
 

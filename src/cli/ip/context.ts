@@ -9,7 +9,7 @@ import { AF_UNSPEC, IFINFOMSG_SIZE, IFLA_EXT_MASK, IFLA_IFNAME, NLM_F_ACK, NLM_F
 import { NetlinkSocket } from '../../io/socket.js';
 import { Header, messageAttrs } from './attrs.js';
 import { Printer } from './printer.js';
-import { ByteText } from './json.js';
+import { ByteText, formatJson } from './json.js';
 
 /** Output is written in chunks of about this many bytes. */
 const FLUSH_AT = 1 << 16;
@@ -222,7 +222,7 @@ export class IpContext {
    */
   listItem(p: Printer): void {
     if (!this.options.json) this.print(p.output + '\n');
-    else if (this.options.pretty) this.print((this.listed++ === 0 ? '[ ' : ',') + p.rendered);
+    else if (this.options.pretty) this.print((this.listed++ === 0 ? '[ ' : ',') + formatJson(p.object, true, '    '));
     else {
       this.pending.byte(this.listed++ === 0 ? 0x5b : 0x2c);
       p.writeTo(this.pending);
@@ -233,7 +233,7 @@ export class IpContext {
   /** Ends a listing: in JSON mode closes the array (an empty listing prints `[]`). */
   listEnd(): void {
     if (!this.options.json) return;
-    if (this.listed === 0) this.print(this.options.pretty ? '[  ]\n' : '[]\n');
+    if (this.listed === 0) this.print(this.options.pretty ? '[ ]\n' : '[]\n');
     else this.print(this.options.pretty ? ' ]\n' : ']\n');
     this.listed = 0;
   }

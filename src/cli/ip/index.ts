@@ -77,7 +77,7 @@ export function parseGlobalOptions(argv: readonly string[]): { options: IpOption
     else if (matches(opt, '-oneline')) options.oneline = true;
     else if (matches(opt, '-netns')) options.netns = need();
     else if (opt === '-h' || matches(opt, '-help')) throw new CommandError(USAGE.trimEnd(), 0);
-    else throw usage(`Option "${argv[i]!}" is unknown, try "ip -help".`);
+    else throw usage(`Option "${opt}" is unknown, try "ip -help".`);
   }
   if (options.netns !== undefined && (options.netns === '' || options.netns.includes('/') || options.netns === '.' || options.netns === '..')) {
     throw usage(`Invalid netns name "${options.netns}"`);

@@ -35,7 +35,7 @@ function write(v: JsonValue, pretty: boolean, indent: string, out: string[]): vo
   else if (v instanceof JsonNumberText) out.push(v.text);
   else if (Array.isArray(v)) {
     if (v.length === 0) {
-      out.push('[]');
+      out.push(pretty ? '[ ]' : '[]');
       return;
     }
     const scalar = v.every((x) => x === null || typeof x !== 'object' || x instanceof JsonNumberText);
@@ -74,10 +74,13 @@ function write(v: JsonValue, pretty: boolean, indent: string, out: string[]): vo
   }
 }
 
-/** Serialises a value the way `ip -j` (or `ip -j -p` when pretty) prints it. */
-export function formatJson(v: JsonValue, pretty = false): string {
+/**
+ * Serialises a value the way `ip -j` (or `ip -j -p` when pretty) prints it;
+ * `indent` is the pretty indentation the value starts at (list elements sit one level in).
+ */
+export function formatJson(v: JsonValue, pretty = false, indent = ''): string {
   const out: string[] = [];
-  write(v, pretty, '', out);
+  write(v, pretty, indent, out);
   return out.join('');
 }
 
@@ -176,9 +179,14 @@ export class ByteText {
   }
 
   append(other: ByteText): void {
-    if (this.length + other.length > this.bytes.length) this.grow(other.length);
-    this.bytes.set(other.bytes.subarray(0, other.length), this.length);
-    this.length += other.length;
+    this.appendBytes(other.bytes, other.length);
+  }
+
+  /** Appends bytes[0, length). */
+  appendBytes(bytes: Uint8Array, length: number): void {
+    if (this.length + length > this.bytes.length) this.grow(length);
+    this.bytes.set(bytes.subarray(0, length), this.length);
+    this.length += length;
   }
 
   toString(): string {

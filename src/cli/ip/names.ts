@@ -31,7 +31,8 @@ export class NameTable {
 export function parseNumber(s: string): number | undefined {
   if (/^0x[0-9a-f]+$/i.test(s)) return parseInt(s.slice(2), 16);
   if (/^0[0-7]+$/.test(s)) return parseInt(s.slice(1), 8);
-  if (/^[0-9]+$/.test(s)) return parseInt(s, 10);
+  // strtoul(s, &end, 0) reads "08" as octal and stops at the 8: not a number.
+  if (/^(0|[1-9][0-9]*)$/.test(s)) return parseInt(s, 10);
   return undefined;
 }
 
@@ -48,8 +49,10 @@ function readTableFile(path: string, table: NameTable): void {
     if (!line) continue;
     const m = /^(0x[0-9a-fA-F]+|[0-9]+)\s+([^\s]+)/.exec(line);
     if (!m) continue;
-    const n = parseNumber(m[1]!.toLowerCase());
-    if (n !== undefined) table.add(n, m[2]!);
+    // rtnl_tab_initialize reads ids with sscanf "0x%x" or "%d": decimal, even with a leading 0.
+    const id = m[1]!.toLowerCase();
+    const n = id.startsWith('0x') ? parseInt(id.slice(2), 16) : parseInt(id, 10);
+    table.add(n, m[2]!);
   }
 }
 

@@ -241,15 +241,18 @@ export class Printer {
   get rendered(): string {
     if (!this.json) return this.text;
     if (!this.compact) return formatJson(this.root, true);
-    let s = this.out.toString();
-    for (let d = this.depth; d > 0; d--) s += this.isArray[d] ? ']' : '}';
-    return s + '}';
+    const sink = new ByteText();
+    this.writeTo(sink);
+    return sink.toString();
   }
 
   /** Compact JSON: appends the object, closed, to `sink`. */
   writeTo(sink: ByteText): void {
-    sink.append(this.out);
-    for (let d = this.depth; d > 0; d--) sink.byte(this.isArray[d] ? CLOSE_ARRAY : CLOSE_OBJECT);
+    // A dropped container still open is left out, with everything in it.
+    const open = this.dropFrom;
+    if (open === undefined) sink.append(this.out);
+    else sink.appendBytes(this.out.bytes, open.at);
+    for (let d = open === undefined ? this.depth : open.depth - 1; d > 0; d--) sink.byte(this.isArray[d] ? CLOSE_ARRAY : CLOSE_OBJECT);
     sink.byte(CLOSE_OBJECT);
   }
 }

@@ -8,6 +8,7 @@ import { NetlinkError } from '../../core/errors.js';
 import { Args, invarg, matches, parseAddr, parsePrefix, parseUnsigned, type InetAddr } from './args.js';
 import { Attr, Header, addrText, messageAttrs, parseAttrs } from './attrs.js';
 import { CommandError, usage, type IpContext } from './context.js';
+import { kernelErrorText } from './index.js';
 import { familyName } from './address.js';
 import { protoName, protoNumber, rtnTypeName, rtnTypeNumber, scopeName, scopeNumber, tableName, tableNumber, RTN_NAMES } from './names.js';
 import { Printer } from './printer.js';
@@ -455,12 +456,20 @@ async function show(ctx: IpContext, words: string[]): Promise<number> {
   const f = newFilter(ctx);
   await ctx.loadLinks();
   await parseFilter(ctx, words, f);
-  await ctx.dump(dumpRequest(ctx, f), (m) => {
-    if (!routePasses(m, f)) return;
-    const p = ctx.printer();
-    printRoute(ctx, p, m, f);
-    ctx.listItem(p);
-  });
+  try {
+    await ctx.dump(dumpRequest(ctx, f), (m) => {
+      if (!routePasses(m, f)) return;
+      const p = ctx.printer();
+      printRoute(ctx, p, m, f);
+      ctx.listItem(p);
+    });
+  } catch (err) {
+    // A namespace whose main table was never made (lo down, no route yet)
+    // answers ENOENT; ip lists that as empty (save_route_errhndlr). Any other
+    // table that does not exist is an error, as in ip.
+    if (!(err instanceof NetlinkError)) throw err;
+    if (!(err.code === 'ENOENT' && f.tb === C.RT_TABLE_MAIN)) throw new CommandError(`${kernelErrorText(err)}Dump terminated`, 2);
+  }
   ctx.listEnd();
   return 0;
 }
