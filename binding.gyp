@@ -27,6 +27,7 @@
             "native/addon.cc",
             "native/errors.cc",
             "native/netns.cc",
+            "native/nstarget.cc",
             "native/socket.cc",
             "native/tuntap.cc"
           ],

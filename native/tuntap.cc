@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "errors.h"
+#include "nstarget.h"
 
 namespace nlkit {
 
@@ -29,29 +30,6 @@ double NumberArg(const Napi::CallbackInfo& info, size_t index, const char* name,
   return n;
 }
 
-// The namespace target {path} | {pid} | {fd}, opened on the calling thread.
-SysStatus OpenTarget(const Napi::Env& env, const Napi::Object& target, UniqueFd* nsfd) {
-  if (target.Has("path")) {
-    Napi::Value path = target.Get("path");
-    if (!path.IsString()) throw ArgTypeError(env, "The \"netns.path\" property must be a string");
-    return OpenNetnsPath(path.As<Napi::String>().Utf8Value(), nsfd);
-  }
-  if (target.Has("pid")) {
-    Napi::Value pid = target.Get("pid");
-    if (!pid.IsNumber()) throw ArgTypeError(env, "The \"netns.pid\" property must be a number");
-    double n = pid.As<Napi::Number>().DoubleValue();
-    if (std::trunc(n) != n || n < 1 || n > INT_MAX) throw ArgRangeError(env, "The \"netns.pid\" property must be a positive integer");
-    return OpenNetnsPid(static_cast<int>(n), nsfd);
-  }
-  if (target.Has("fd")) {
-    Napi::Value fd = target.Get("fd");
-    if (!fd.IsNumber()) throw ArgTypeError(env, "The \"netns.fd\" property must be a number");
-    double n = fd.As<Napi::Number>().DoubleValue();
-    if (std::trunc(n) != n || n < 0 || n > INT_MAX) throw ArgRangeError(env, "The \"netns.fd\" property must be a non-negative integer");
-    return DupNetnsFd(static_cast<int>(n), nsfd);
-  }
-  throw ArgTypeError(env, "The \"netns\" argument must have a path, pid or fd property");
-}
 
 }  // namespace
 
