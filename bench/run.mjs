@@ -218,23 +218,60 @@ async function cliBench(ns) {
     ipCmd.push(timeProcess('ip', ['-n', ns, '-j', 'route', 'show'], rounds).medianMs);
   }
   const rt = await RouteClient.open({ netns: ns });
-  const listMain = async () => {
+  // The typed list three ways: as an array (listAll), a datagram of routes at a
+  // time (batches), and one route per `for await` step (list).
+  const listAll = async () => {
+    let n = 0;
+    for (const r of await rt.routes.listAll({ table: 'main' })) if (r.dst !== undefined) n++;
+    return n;
+  };
+  const listBatches = async () => {
+    let n = 0;
+    for await (const batch of rt.routes.batches({ table: 'main' })) for (const r of batch) if (r.dst !== undefined) n++;
+    return n;
+  };
+  const listEach = async () => {
     let n = 0;
     for await (const r of rt.routes.list({ table: 'main' })) if (r.dst !== undefined) n++;
     return n;
   };
-  for (let i = 0; i < 3; i++) await listMain();
-  const typed = await timeIt(listMain, REPEATS);
+  for (let i = 0; i < 3; i++) {
+    await listAll();
+    await listBatches();
+    await listEach();
+  }
+  const all = [];
+  const batches = [];
+  const each = [];
+  const ipRounds = [];
+  for (let round = 0; round < 3; round++) {
+    all.push((await timeIt(listAll, REPEATS)).medianMs);
+    batches.push((await timeIt(listBatches, REPEATS)).medianMs);
+    each.push((await timeIt(listEach, REPEATS)).medianMs);
+    ipRounds.push(timeProcess('ip', ['-n', ns, '-j', 'route', 'show'], rounds).medianMs);
+  }
   rt.close();
-  const routes = typed.last;
+  const routes = await (async () => {
+    const c = await RouteClient.open({ netns: ns });
+    try {
+      return (await c.routes.listAll({ table: 'main' })).length;
+    } finally {
+      c.close();
+    }
+  })();
+  const ipMs = median(ipRounds);
   const out = {
     routes,
     nlkitJsonProcessMs: median(nlkitCmd),
     ipJsonProcessMs: median(ipCmd),
     processRatio: median(nlkitCmd) / median(ipCmd),
-    typedListMs: typed.medianMs,
-    typedNsPerRoute: (typed.medianMs * 1e6) / routes,
-    ipNsPerRoute: (median(ipCmd) * 1e6) / routes,
+    typedListAllMs: median(all),
+    typedListAllNsPerRoute: (median(all) * 1e6) / routes,
+    typedBatchesNsPerRoute: (median(batches) * 1e6) / routes,
+    typedListEachNsPerRoute: (median(each) * 1e6) / routes,
+    ipNsPerRoute: (ipMs * 1e6) / routes,
+    ipPerRouteOverTypedListAll: ipMs / median(all),
+    ipPerRouteOverTypedListEach: ipMs / median(each),
   };
   if (process.env.NLKIT_BENCH_MILLION !== '0') out.million = await millionRoutes(ns);
   return out;
@@ -422,7 +459,9 @@ async function main() {
   line('per route: decoded object / ip -j', `${dec.nsPerRoute.toFixed(0)} ns / ${dec.ipNsPerRoute.toFixed(0)} ns`);
   const cl = results.cli;
   line(`\`nlkit -j route show\` vs \`ip -j route show\` (${cl.routes} routes, whole processes)`, `${cl.nlkitJsonProcessMs.toFixed(1)} ms / ${cl.ipJsonProcessMs.toFixed(1)} ms (${cl.processRatio.toFixed(2)}x)`);
-  line('typed route list (`rt.routes.list()`), per route / `ip -j` per route', `${cl.typedNsPerRoute.toFixed(0)} ns / ${cl.ipNsPerRoute.toFixed(0)} ns (${(cl.ipNsPerRoute / cl.typedNsPerRoute).toFixed(2)}x faster)`);
+  line('typed route list as an array (`rt.routes.listAll()`), per route / `ip -j` per route', `${cl.typedListAllNsPerRoute.toFixed(0)} ns / ${cl.ipNsPerRoute.toFixed(0)} ns (${cl.ipPerRouteOverTypedListAll.toFixed(2)}x faster)`);
+  line('typed route list by datagram (`rt.routes.batches()`), per route', `${cl.typedBatchesNsPerRoute.toFixed(0)} ns`);
+  line('typed route list, one `for await` per route (`rt.routes.list()`), per route', `${cl.typedListEachNsPerRoute.toFixed(0)} ns (${cl.ipPerRouteOverTypedListEach.toFixed(2)}x faster than ip -j)`);
   if (cl.million) line(`streaming ${cl.million.routes} routes with the typed client`, `peak RSS ${cl.million.maxRssMB.toFixed(0)} MB, ${(cl.million.ms / 1000).toFixed(1)} s as a process`);
   const l = results.links;
   line(`rt-link getlink dump of ${l.links} links decoded`, `${l.decodeMs.toFixed(2)} ms (${l.ratioToBareWalk.toFixed(2)}x the bare walk, ${l.bareWalkMs.toFixed(2)} ms; \`ip -j -d link show\` ${l.ipJsonDetailsMs.toFixed(1)} ms)`);
