@@ -210,6 +210,7 @@ Napi::Function Socket::Init(Napi::Env env) {
                          InstanceMethod<&Socket::DetachFilter>("detachFilter"),
                          InstanceMethod<&Socket::Send>("send"),
                          InstanceMethod<&Socket::SetSlab>("setSlab"),
+                         InstanceMethod<&Socket::SetSpareSlab>("setSpareSlab"),
                          InstanceMethod<&Socket::Start>("start"),
                          InstanceMethod<&Socket::Pause>("pause"),
                          InstanceMethod<&Socket::Resume>("resume"),
@@ -357,6 +358,8 @@ void Socket::CloseNative(bool teardown) {
   frameCapacity_ = 0;
   if (teardown) return;  // JS handles are released by the destructor
   slabRef_.Reset();
+  spareRef_.Reset();
+  spare_ = nullptr;
   framesRef_.Reset();
   onBatch_.Reset();
   asyncContext_.reset();
@@ -552,6 +555,30 @@ void Socket::SetSlab(const Napi::CallbackInfo& info) {
   }
 }
 
+void Socket::SetSpareSlab(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  CheckOpen(env);
+  Napi::Uint8Array slab = BytesArg(info, 0, "slab");
+  if (slab.ByteLength() < kMaxDatagram) {
+    throw ArgRangeError(env, "The \"slab\" argument must hold at least one maximum datagram (" + std::to_string(kMaxDatagram) + " bytes)");
+  }
+  spare_ = slab.Data();
+  spareLength_ = slab.ByteLength();
+  spareRef_ = Napi::Persistent(slab);
+}
+
+bool Socket::SwitchToSpare() {
+  if (spare_ == nullptr || FreeTail() >= kMaxDatagram || ReadAheadActive()) return false;
+  slab_ = spare_;
+  slabLength_ = spareLength_;
+  slabOffset_ = 0;
+  slabRef_ = std::move(spareRef_);
+  spareRef_ = Napi::Reference<Napi::Uint8Array>();
+  spare_ = nullptr;
+  spareLength_ = 0;
+  return true;
+}
+
 void Socket::Start(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   CheckOpen(env);
@@ -654,12 +681,12 @@ void Socket::OnRetry(uv_timer_t* timer) {
   });
 }
 
-void Socket::CallBatch(Napi::Env env, uint32_t frames, bool slabFull, napi_value error) {
+void Socket::CallBatch(Napi::Env env, uint32_t frames, bool slabFull, napi_value error, bool switched) {
   if (onBatch_.IsEmpty() || asyncContext_ == nullptr) return;
-  napi_value args[3] = {Napi::Number::New(env, frames), Napi::Boolean::New(env, slabFull),
-                        error != nullptr ? error : static_cast<napi_value>(env.Null())};
+  napi_value args[4] = {Napi::Number::New(env, frames), Napi::Boolean::New(env, slabFull),
+                        error != nullptr ? error : static_cast<napi_value>(env.Null()), Napi::Boolean::New(env, switched)};
   try {
-    onBatch_.MakeCallback(Value(), 3, args, *asyncContext_);
+    onBatch_.MakeCallback(Value(), 4, args, *asyncContext_);
   } catch (const Napi::Error& e) {
     // What the callback threw goes to process 'uncaughtException', as it
     // would for any other I/O callback.
@@ -708,10 +735,13 @@ void Socket::ReadBatch(Napi::Env env) {
     ++count;
   }
 
+  // The frames so far are in the current slab; if it is full, reading goes
+  // on in the spare, and JS learns after this batch that it is current.
+  const bool switched = SwitchToSpare();
   // More is coming (the burst ended without EAGAIN): a worker reads it
   // while JS handles this batch.
   if (!drained && error == nullptr && ReadingWanted() && FreeTail() >= kMaxDatagram) StartReadAhead();
-  CallBatch(env, count, FreeTail() < kMaxDatagram, error);
+  CallBatch(env, count, FreeTail() < kMaxDatagram, error, switched);
   if (closed_) return;
   if (!drained && error == nullptr && ReadingWanted() && FreeTail() >= kMaxDatagram) {
     StartReadAhead();
@@ -794,9 +824,10 @@ void Socket::FinishReadAhead(Napi::Env env, ReadAhead* ahead) {
     if (ahead->err == EBADF || ahead->err == ENOTSOCK) broken_ = true;
   }
   const bool more = !ahead->drained && error == nullptr;
+  const bool switched = SwitchToSpare();
   // Keep the worker reading while JS runs, as long as there is room.
   if (more && ReadingWanted() && FreeTail() >= kMaxDatagram) StartReadAhead();
-  CallBatch(env, ahead->count, FreeTail() < kMaxDatagram, error);
+  CallBatch(env, ahead->count, FreeTail() < kMaxDatagram, error, switched);
   if (closed_) return;
   if (more && ReadingWanted() && FreeTail() >= kMaxDatagram) {
     // JS gave a fresh slab (or resumed): go on reading ahead.

@@ -83,6 +83,7 @@ class Socket : public Napi::ObjectWrap<Socket> {
   void DetachFilter(const Napi::CallbackInfo& info);
   Napi::Value Send(const Napi::CallbackInfo& info);
   void SetSlab(const Napi::CallbackInfo& info);
+  void SetSpareSlab(const Napi::CallbackInfo& info);
   void Start(const Napi::CallbackInfo& info);
   void Pause(const Napi::CallbackInfo& info);
   void Resume(const Napi::CallbackInfo& info);
@@ -126,7 +127,9 @@ class Socket : public Napi::ObjectWrap<Socket> {
   void FlushQueue(Napi::Env env);
   // Calls onBatch through MakeCallback; a JS exception becomes an uncaught
   // exception. The socket may be closed when this returns.
-  void CallBatch(Napi::Env env, uint32_t frames, bool slabFull, napi_value error);
+  void CallBatch(Napi::Env env, uint32_t frames, bool slabFull, napi_value error, bool switched = false);
+  // Makes the spare slab current when the current one has no room left; true if it did.
+  bool SwitchToSpare();
   // sendto() retried on EINTR; 0 or the errno.
   int SendNow(const uint8_t* data, size_t length, uint32_t port, uint32_t groups) const;
   size_t FreeTail() const { return slab_ == nullptr ? 0 : slabLength_ - slabOffset_; }
@@ -154,6 +157,11 @@ class Socket : public Napi::ObjectWrap<Socket> {
   std::unique_ptr<Napi::AsyncContext> asyncContext_;
 
   Napi::Reference<Napi::Uint8Array> slabRef_;
+  // The next slab, given ahead by JS: reading goes on in it without waiting
+  // for JS when the current slab fills.
+  Napi::Reference<Napi::Uint8Array> spareRef_;
+  uint8_t* spare_ = nullptr;
+  size_t spareLength_ = 0;
   Napi::Reference<Napi::Uint32Array> framesRef_;
   uint8_t* slab_ = nullptr;
   size_t slabLength_ = 0;

@@ -67,6 +67,12 @@ export interface NativeSocket {
    * says `slabFull` or leaves less than `maxDatagram` bytes after `slabOffset`.
    */
   setSlab(slab: Uint8Array, offset: number, frames: Uint32Array): void;
+  /**
+   * Gives native the next slab ahead of time (at least `maxDatagram` bytes): when the
+   * current one fills, reading goes on in it without waiting for JS, and the batch
+   * callback says `switched` after the last frames of the old slab. Replaces an unused spare.
+   */
+  setSpareSlab(slab: Uint8Array): void;
   /** Next free byte of the current slab (where the next datagram will land). */
   readonly slabOffset: number;
   /** Starts polling (once); the batch callback runs on the loop. */
@@ -90,8 +96,10 @@ export interface NativeSocket {
  * delivered a few datagrams at a time, the next ones being read ahead into
  * the slab's free tail on a libuv worker while the callback runs.
  * `error` is a system error (errno, code, syscall) for an unexpected recvmsg failure.
+ * `switched`: this batch's frames are in the slab that was current until now;
+ * from the next batch on, the spare given with setSpareSlab is the current slab.
  */
-export type NativeBatchCallback = (frames: number, slabFull: boolean, error: NativeSystemError | null) => void;
+export type NativeBatchCallback = (frames: number, slabFull: boolean, error: NativeSystemError | null, switched: boolean) => void;
 
 export interface NativeBinding {
   /** False on platforms without AF_NETLINK (the stub build). */

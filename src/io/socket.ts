@@ -222,6 +222,7 @@ export class NetlinkSocket {
   private readonly slabSize: number;
   private readonly maxDatagram: number;
   private slab!: Uint8Array;
+  private spare: Uint8Array | undefined;
   private dv!: DataView;
   private readonly frames = new Uint32Array(FRAME_CAPACITY * FRAME_WORDS);
   private nextSeq = 1;
@@ -273,8 +274,8 @@ export class NetlinkSocket {
     if (!binding.supported) throw new NlkitError('netlink sockets are only available on Linux', 'ERR_UNSUPPORTED_PLATFORM');
     let sock: NetlinkSocket | undefined;
     // The batch callback needs the instance; it is only called after start().
-    const onBatch = (frames: number, slabFull: boolean, error: NativeSystemError | null): void => {
-      sock?.onBatch(frames, slabFull, error);
+    const onBatch = (frames: number, slabFull: boolean, error: NativeSystemError | null, switched: boolean): void => {
+      sock?.onBatch(frames, slabFull, error, switched);
     };
     let native: NativeSocket;
     try {
@@ -738,7 +739,17 @@ export class NetlinkSocket {
     this.native.setSlab(this.slab, 0, this.frames);
   }
 
-  private onBatch(count: number, slabFull: boolean, error: NativeSystemError | null): void {
+  /**
+   * A socket that has filled a slab reads enough to keep a spare: native goes
+   * on in it when the current one fills, without waiting for this callback.
+   * Idle sockets never get one (they hold a single slab).
+   */
+  private freshSpare(): void {
+    this.spare = new Uint8Array(this.slabSize);
+    this.native.setSpareSlab(this.spare);
+  }
+
+  private onBatch(count: number, slabFull: boolean, error: NativeSystemError | null, switched: boolean): void {
     if (this.isClosed) return;
     const frames = this.frames;
     const slab = this.slab;
@@ -768,7 +779,16 @@ export class NetlinkSocket {
       const nsidWord = frames[base + FRAME_NSID]!;
       this.onDatagram(slab, dv, offset, offset + length, port, group, nsidWord === NSID_NONE ? undefined : nsidWord | 0);
     }
-    if (!this.isClosed && (slabFull || this.slab.length - this.native.slabOffset < this.maxDatagram)) this.freshSlab();
+    if (!this.isClosed && switched && this.spare) {
+      // The frames above were the old slab's last; native now reads into the spare.
+      this.slab = this.spare;
+      this.dv = dataViewOf(this.slab);
+      this.freshSpare();
+    }
+    if (!this.isClosed && (slabFull || this.slab.length - this.native.slabOffset < this.maxDatagram)) {
+      this.freshSlab();
+      if (!this.spare) this.freshSpare();
+    }
     if (error && !this.isClosed) this.onSocketError(systemError(error, 'recvmsg'));
   }
 

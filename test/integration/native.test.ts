@@ -564,6 +564,12 @@ describe.skipIf(!isRootOnLinux)('native addon', () => {
       return bytes;
     }
 
+    /** The table-177 destinations in the kernel's dump order, as ip lists them. */
+    function kernelOrder(): string[] {
+      const routes = JSON.parse(execFileSync('ip', ['-n', NS_MAIN, '-j', 'route', 'show', 'table', '177'], { encoding: 'utf8', maxBuffer: 1 << 26 })) as { dst: string }[];
+      return routes.map((r) => r.dst);
+    }
+
     /** Destinations of the table-177 routes in the order the frames carry them. */
     function table177(frames: readonly Frame[]): string[] {
       const out: string[] = [];
@@ -598,14 +604,65 @@ describe.skipIf(!isRootOnLinux)('native addon', () => {
         receiver.socket.send(getRouteDump(20), 0, 0);
         await receiver.untilDone(20);
         const got = table177(receiver.frames);
-        const expected = (JSON.parse(execFileSync('ip', ['-n', NS_MAIN, '-j', 'route', 'show', 'table', '177'], { encoding: 'utf8', maxBuffer: 1 << 26 })) as { dst: string }[]).map((r) => r.dst);
         expect(got).toHaveLength(ROUTES);
-        expect(got).toEqual(expected);
+        expect(got).toEqual(kernelOrder());
         expect(receiver.batches.length).toBeGreaterThan(3);
         expect(receiver.slabsHanded).toBeGreaterThan(1);
         expect(receiver.messages.at(-1)?.type).toBe(NLMSG_DONE);
       } finally {
         receiver.socket.close();
+      }
+    });
+
+    it('goes on in the spare slab when the current one fills, and says so after the old slab\'s last frames', async () => {
+      const table = new Uint32Array(FRAME_WORDS * 64);
+      const slabBytes = 1 << 18;
+      let slab = new Uint8Array(slabBytes);
+      let spare = new Uint8Array(slabBytes);
+      const frames: Frame[] = [];
+      const batches: { frames: number; slabFull: boolean; switched: boolean }[] = [];
+      let resolveDone!: () => void;
+      const done = new Promise<void>((resolve) => (resolveDone = resolve));
+      const socket: NativeSocket = new binding.Socket(NETLINK_ROUTE, 0, nsTarget(NS_MAIN), (count, slabFull, _error, switched) => {
+        batches.push({ frames: count, slabFull, switched });
+        for (let i = 0; i < count; i++) {
+          const word = (k: number): number => table[i * FRAME_WORDS + k] ?? -1;
+          const offset = word(FRAME_OFFSET);
+          const length = word(FRAME_LENGTH);
+          frames.push({ offset, length, port: word(FRAME_PORT), group: word(FRAME_GROUP), nsid: word(FRAME_NSID), flags: word(FRAME_FLAGS), bytes: slab.slice(offset, offset + length) });
+        }
+        if (switched) {
+          slab = spare;
+          spare = new Uint8Array(slabBytes);
+          socket.setSpareSlab(spare);
+        }
+        if (slabFull) {
+          slab = new Uint8Array(slabBytes);
+          socket.setSlab(slab, 0, table);
+        }
+        if (parseDatagram(frames.at(-1)?.bytes ?? new Uint8Array(0)).some((m) => m.type === NLMSG_DONE)) resolveDone();
+      });
+      try {
+        socket.setSlab(slab, 0, table);
+        socket.setSpareSlab(spare);
+        socket.start();
+        socket.send(getRouteDump(23), 0, 0);
+        await done;
+        expect(table177(frames)).toEqual(kernelOrder());
+        expect(batches.filter((b) => b.switched).length).toBeGreaterThan(1);
+        // A spare was always there: JS never had to hand a slab over mid-dump.
+        expect(batches.some((b) => b.slabFull)).toBe(false);
+      } finally {
+        socket.close();
+      }
+    });
+
+    it('rejects a spare slab smaller than one maximum datagram', () => {
+      const socket = new binding.Socket(NETLINK_ROUTE, 0, null, () => {});
+      try {
+        expect(() => socket.setSpareSlab(new Uint8Array(1024))).toThrow(RangeError);
+      } finally {
+        socket.close();
       }
     });
 
