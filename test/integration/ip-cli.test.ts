@@ -264,6 +264,13 @@ describe('nlkit write commands leave the kernel as ip does', () => {
     ['route', 'add', '10.1.0.0/16', 'via', '10.0.0.2', 'dev', 'v0', 'table', '100', 'metric', '10'],
     ['route', 'add', '10.2.0.0/16', 'nexthop', 'via', '10.0.0.2', 'dev', 'v0', 'nexthop', 'via', '10.0.0.3', 'dev', 'v0'],
     ['route', 'add', '10.4.0.0/16', 'via', '10.0.0.2', 'table', '1000', 'mtu', '1300'],
+    // Lightweight tunnels (ip, ip6, seg6 in both modes; MPLS is refused by this kernel, see below).
+    ['route', 'add', '10.50.0.0/16', 'encap', 'ip', 'id', '5', 'dst', '10.9.9.9', 'ttl', '3', 'dev', 'v0'],
+    ['route', 'add', '10.52.0.0/16', 'encap', 'ip', 'id', '18446744073709551615', 'dst', '10.9.9.8', 'tos', '0x10', 'dev', 'v0'],
+    ['-6', 'route', 'add', '2001:db8:6::/64', 'encap', 'ip6', 'id', '7', 'dst', '2001:db8::9', 'hoplimit', '4', 'tc', '2', 'dev', 'v0'],
+    ['-6', 'route', 'add', '2001:db8:7::/64', 'encap', 'seg6', 'mode', 'encap', 'segs', '2001:db8::2,2001:db8::3', 'dev', 'v0'],
+    ['-6', 'route', 'add', '2001:db8:8::/64', 'encap', 'seg6', 'mode', 'inline', 'segs', '2001:db8::2', 'dev', 'v0'],
+    ['route', 'add', '10.54.0.0/16', 'nexthop', 'via', '10.0.0.2', 'dev', 'v0', 'encap', 'ip', 'id', '3', 'dst', '10.1.1.1', 'nexthop', 'via', '10.0.0.3', 'dev', 'v0'],
     ['route', 'add', 'blackhole', '10.9.0.0/16', 'proto', 'static'],
     ['route', 'replace', '10.9.0.0/16', 'via', '10.0.0.5'],
     ['-6', 'route', 'add', '2001:db8:1::/48', 'via', '2001:db8::2', 'dev', 'v0'],
@@ -295,6 +302,20 @@ describe('nlkit write commands leave the kernel as ip does', () => {
     expect(kernelState(mine)).toEqual(kernelState(theirs));
   });
 
+  it('lists what the writes made byte for byte as ip does (encap, multipath, metrics; text, -j, -j -p)', async () => {
+    for (const args of [
+      ['route', 'show', 'table', 'all'],
+      ['-6', 'route', 'show'],
+      ['-j', 'route', 'show', 'table', 'all'],
+      ['-j', '-6', 'route', 'show'],
+      ['-j', '-p', 'route', 'show', 'table', 'all'],
+      ['-j', '-p', '-6', 'route', 'show'],
+    ]) {
+      const r = await nlkit(['-n', mine, ...args]);
+      expect({ args: args.join(' '), out: r.stdout }).toEqual({ args: args.join(' '), out: ip(mine, args) });
+    }
+  });
+
   it('fails like ip on kernel refusals and bad arguments', async () => {
     const cases: string[][] = [
       ['link', 'add', 't0', 'type', 'tun'],
@@ -307,6 +328,9 @@ describe('nlkit write commands leave the kernel as ip does', () => {
       ['neigh', 'del', '10.0.0.77', 'dev', 'v0'],
       ['rule', 'del', 'priority', '5555'],
       ['route', 'get', '10.250.0.1', 'oif', 'v1'],
+      ['route', 'add', '10.51.0.0/16', 'encap', 'mpls', '100', 'via', '10.0.0.2', 'dev', 'v0'],
+      ['route', 'add', '10.55.0.0/16', 'encap', 'ip', 'id', '1', 'id', '2', 'dev', 'v0'],
+      ['route', 'add', '10.56.0.0/16', 'encap', 'ip', 'ttl', '300', 'dev', 'v0'],
     ];
     for (const c of cases) {
       const r = await nlkit(['-n', mine, ...c]);

@@ -41,9 +41,12 @@ export class Args {
   }
 }
 
-/** Fails like invarg(): `Error: argument "VALUE" is wrong: WHAT`. */
+/**
+ * Fails like invarg(): `Error: argument "VALUE" is wrong: WHAT` and a newline.
+ * ip's own messages often end in a newline already (ip then prints an empty line): pass them as ip has them.
+ */
 export function invarg(what: string, value: string): never {
-  throw usage(`Error: argument "${value}" is wrong: ${what}`);
+  throw usage(`Error: argument "${value}" is wrong: ${what}\n`);
 }
 
 /** Fails like duparg(). */
@@ -54,7 +57,8 @@ export function duparg(key: string, value: string): never {
 /** An unsigned integer (get_unsigned / get_u32 with base 0). */
 export function parseUnsigned(s: string, what: string, max = 0xffffffff): number {
   const n = parseNumber(s.toLowerCase());
-  if (n === undefined || n > max) invarg(`${what} value is invalid`, s);
+  // `what` is a name ("proto": "proto value is invalid") or ip's whole message.
+  if (n === undefined || n > max) invarg(what.includes('invalid') ? what : `${what} value is invalid`, s);
   return n;
 }
 

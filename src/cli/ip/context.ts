@@ -9,7 +9,7 @@ import { AF_UNSPEC, IFINFOMSG_SIZE, IFLA_EXT_MASK, IFLA_IFNAME, NLM_F_ACK, NLM_F
 import { NetlinkSocket } from '../../io/socket.js';
 import { Header, messageAttrs } from './attrs.js';
 import { Printer } from './printer.js';
-import { ByteText, formatJson } from './json.js';
+import { ByteText } from './json.js';
 
 /** Output is written in chunks of about this many bytes. */
 const FLUSH_AT = 1 << 16;
@@ -209,9 +209,15 @@ export class IpContext {
    * object completely before asking for the next.
    */
   printer(): Printer {
-    if (!this.shared) this.shared = new Printer(this.options.json, this.options.pretty);
+    // Pretty listings put their objects one level inside the array.
+    if (!this.shared) this.shared = new Printer(this.options.json, this.options.pretty, this.options.pretty ? '    ' : '');
     else this.shared.reset();
     return this.shared;
+  }
+
+  /** A printer for an object printed on its own (monitor events), not as an element of a listing. */
+  standalonePrinter(): Printer {
+    return new Printer(this.options.json, this.options.pretty);
   }
 
   private listed = 0;
@@ -222,9 +228,9 @@ export class IpContext {
    */
   listItem(p: Printer): void {
     if (!this.options.json) this.print(p.output + '\n');
-    else if (this.options.pretty) this.print((this.listed++ === 0 ? '[ ' : ',') + formatJson(p.object, true, '    '));
     else {
-      this.pending.byte(this.listed++ === 0 ? 0x5b : 0x2c);
+      if (this.listed++ === 0) this.print(this.options.pretty ? '[ ' : '[');
+      else this.pending.byte(0x2c);
       p.writeTo(this.pending);
       if (this.pending.length > FLUSH_AT) this.flush();
     }

@@ -75,7 +75,7 @@ export async function runMonitor(ctx: IpContext, argv: string[]): Promise<number
         continue;
       }
       const m = item;
-      const p = ctx.printer();
+      const p = ctx.standalonePrinter();
       if (banner && !json) p.fp(BANNERS[m.type] ?? '');
       switch (m.type) {
         case C.RTM_NEWLINK:

@@ -12,6 +12,8 @@ const CLOSE_ARRAY = 0x5d;
 const COMMA = 0x2c;
 const QUOTE = 0x22;
 const COLON = 0x3a;
+const SPACE = 0x20;
+const NEWLINE = 0x0a;
 
 type Scalar = string | number | bigint | boolean | null | JsonNumberText;
 
@@ -46,86 +48,94 @@ function writeScalar(out: ByteText, v: Scalar): void {
   else out.text(v.text);
 }
 
+const INDENT = '    ';
+
 /**
- * Builds one object (JSON mode) or one piece of text (text mode). Compact
- * JSON (`-j`) is written straight into bytes as members arrive, as
- * json_print.c streams it; pretty JSON (`-j -p`) builds the object first,
- * because its layout depends on what an array turns out to hold.
+ * Builds one object (JSON mode) or one piece of text (text mode). JSON is
+ * written straight into bytes as members arrive, as json_print.c streams it,
+ * compact (`-j`) or laid out as `ip -j -p` does (members one per line, four
+ * spaces per level; arrays inline, `[ ` ... ` ]`). Streaming keeps what ip
+ * keeps, duplicate keys included (an encap's `dst` after the route's).
  */
 export class Printer {
-  /** Text and pretty JSON: the object under construction and its open containers. */
-  private readonly stack: (JsonObject | JsonValue[])[];
-  private root: JsonObject;
   private text = '';
-  /** Compact JSON: the bytes so far, and per open container whether it is an array and still empty. */
-  private readonly compact: boolean;
   private readonly out = new ByteText();
   private depth = 0;
+  /** Per open container: whether it is an array, and whether it is still empty. */
   private readonly isArray: boolean[] = [false];
   private readonly empty: boolean[] = [true];
-  /** Compact JSON: where a container that has no place in its parent began (it is cut out when it closes). */
+  /** Where a container that has no place in its parent began (it is cut out when it closes). */
   private dropFrom: { depth: number; at: number } | undefined;
+  /** Pretty layout: the indentation of the object's own braces, then one level more per depth. */
+  private readonly indents: string[] | undefined;
 
   constructor(
     readonly json: boolean,
     pretty = false,
+    baseIndent = '',
   ) {
-    this.compact = json && !pretty;
-    this.root = {};
-    this.stack = this.compact ? [] : [this.root];
-    if (this.compact) this.out.byte(OPEN_OBJECT);
+    this.indents = json && pretty ? [baseIndent] : undefined;
+    if (json) this.out.byte(OPEN_OBJECT);
   }
 
   /** Starts over, for the next object. */
   reset(): void {
     this.text = '';
-    if (this.compact) {
+    if (this.json) {
       this.out.clear();
       this.out.byte(OPEN_OBJECT);
       this.depth = 0;
       this.empty[0] = true;
       this.dropFrom = undefined;
-    } else {
-      this.root = {};
-      this.stack.length = 0;
-      this.stack.push(this.root);
     }
   }
 
-  private put(key: string | null, value: JsonValue): void {
-    if (this.compact) {
-      this.member(key);
-      if (key === null && !this.isArray[this.depth]) return;
-      if (typeof value === 'object' && value !== null && !(value instanceof JsonNumberText)) this.out.text(formatJson(value));
-      else writeScalar(this.out, value);
-      return;
-    }
-    const top = this.stack[this.stack.length - 1]!;
-    if (Array.isArray(top)) top.push(value);
-    else if (key !== null) top[key] = value;
+  private indent(depth: number): string {
+    const indents = this.indents!;
+    while (indents.length <= depth) indents.push(indents[indents.length - 1]! + INDENT);
+    return indents[depth]!;
   }
 
-  /** Compact mode: the separator and key of the next member (nothing for a keyless member of an object, which is dropped). */
-  private member(key: string | null): void {
+  /** The separator and key of the next member (nothing for a keyless member of an object, which is dropped). */
+  private member(key: string | null): boolean {
     const d = this.depth;
     const inArray = this.isArray[d]!;
-    if (!inArray && key === null) return;
-    if (this.empty[d]) this.empty[d] = false;
-    else this.out.byte(COMMA);
-    if (!inArray) {
-      // Keys are the printers' ASCII literals.
+    if (!inArray && key === null) return false;
+    const first = this.empty[d]!;
+    if (first) this.empty[d] = false;
+    if (this.indents === undefined) {
+      if (!first) this.out.byte(COMMA);
+      if (!inArray) {
+        // Keys are the printers' ASCII literals.
+        this.out.byte(QUOTE);
+        this.out.text(key!);
+        this.out.byte(QUOTE);
+        this.out.byte(COLON);
+      }
+    } else if (inArray) {
+      this.out.byte(first ? SPACE : COMMA);
+    } else {
+      if (!first) this.out.byte(COMMA);
+      this.out.byte(NEWLINE);
+      this.out.text(this.indent(d + 1));
       this.out.byte(QUOTE);
       this.out.text(key!);
       this.out.byte(QUOTE);
       this.out.byte(COLON);
+      this.out.byte(SPACE);
     }
+    return true;
   }
 
   private scalar(key: string | null, value: Scalar): void {
-    if (this.compact) {
-      this.member(key);
-      if (key !== null || this.isArray[this.depth]) writeScalar(this.out, value);
-    } else this.put(key, value);
+    if (this.member(key)) writeScalar(this.out, value);
+  }
+
+  private tree(key: string, value: JsonValue): void {
+    if (!this.member(key)) return;
+    if (typeof value === 'object' && value !== null && !(value instanceof JsonNumberText)) {
+      this.out.text(this.indents === undefined ? formatJson(value) : formatJson(value, true, this.indent(this.depth + 1)));
+    } else writeScalar(this.out, value);
   }
 
   /** PRINT_ANY: a JSON member and text. */
@@ -175,26 +185,19 @@ export class Printer {
 
   /** Puts an already built JSON value under a key (JSON mode only). */
   value(key: string, v: JsonValue): this {
-    if (this.json) this.put(key, v);
+    if (this.json) this.tree(key, v);
     return this;
   }
 
   private openContainer(key: string | null, array: boolean): void {
-    if (this.compact) {
-      const d = this.depth;
-      // A keyless container inside an object has nowhere to go: its members are dropped with it.
-      const dropped = !this.isArray[d] && key === null;
-      if (!dropped) this.member(key);
-      this.depth = d + 1;
-      this.isArray[d + 1] = array;
-      this.empty[d + 1] = true;
-      if (dropped) this.dropFrom ??= { depth: d + 1, at: this.out.length };
-      this.out.byte(array ? OPEN_ARRAY : OPEN_OBJECT);
-      return;
-    }
-    const c: JsonObject | JsonValue[] = array ? [] : {};
-    this.put(key, c);
-    this.stack.push(c);
+    const d = this.depth;
+    // A keyless container inside an object has nowhere to go: its members are dropped with it.
+    const dropped = !this.member(key);
+    this.depth = d + 1;
+    this.isArray[d + 1] = array;
+    this.empty[d + 1] = true;
+    if (dropped) this.dropFrom ??= { depth: d + 1, at: this.out.length };
+    this.out.byte(array ? OPEN_ARRAY : OPEN_OBJECT);
   }
 
   /** Opens a nested object (JSON only). A null key opens an array element. */
@@ -209,27 +212,34 @@ export class Printer {
     return this;
   }
 
+  private closing(sink: ByteText, depth: number): void {
+    if (this.isArray[depth]) {
+      if (this.indents !== undefined) sink.byte(SPACE);
+      sink.byte(CLOSE_ARRAY);
+    } else {
+      if (this.indents !== undefined && !this.empty[depth]) {
+        sink.byte(NEWLINE);
+        sink.text(this.indent(depth));
+      }
+      sink.byte(CLOSE_OBJECT);
+    }
+  }
+
   /** Closes the innermost object or array. */
   close(): this {
-    if (!this.json) return this;
-    if (this.compact) {
-      if (this.depth === 0) return this;
-      this.out.byte(this.isArray[this.depth] ? CLOSE_ARRAY : CLOSE_OBJECT);
-      if (this.dropFrom?.depth === this.depth) {
-        this.out.length = this.dropFrom.at;
-        this.dropFrom = undefined;
-      }
-      this.depth--;
-      return this;
+    if (!this.json || this.depth === 0) return this;
+    this.closing(this.out, this.depth);
+    if (this.dropFrom?.depth === this.depth) {
+      this.out.length = this.dropFrom.at;
+      this.dropFrom = undefined;
     }
-    if (this.stack.length > 1) this.stack.pop();
+    this.depth--;
     return this;
   }
 
-  /** The object built (JSON mode, pretty printers only: compact JSON is streamed into text). */
+  /** The object built (JSON mode), parsed back (a repeated key keeps its last value). */
   get object(): JsonObject {
-    if (this.compact) return JSON.parse(this.rendered) as JsonObject;
-    return this.root;
+    return JSON.parse(this.rendered) as JsonObject;
   }
 
   /** The text built (text mode). */
@@ -237,22 +247,20 @@ export class Printer {
     return this.text;
   }
 
-  /** The result as printed: the JSON object (compact or pretty, as constructed) or the text. */
+  /** The result as printed: the JSON object (closed) or the text. */
   get rendered(): string {
     if (!this.json) return this.text;
-    if (!this.compact) return formatJson(this.root, true);
     const sink = new ByteText();
     this.writeTo(sink);
     return sink.toString();
   }
 
-  /** Compact JSON: appends the object, closed, to `sink`. */
+  /** JSON: appends the object, closed, to `sink`. */
   writeTo(sink: ByteText): void {
     // A dropped container still open is left out, with everything in it.
     const open = this.dropFrom;
     if (open === undefined) sink.append(this.out);
     else sink.appendBytes(this.out.bytes, open.at);
-    for (let d = open === undefined ? this.depth : open.depth - 1; d > 0; d--) sink.byte(this.isArray[d] ? CLOSE_ARRAY : CLOSE_OBJECT);
-    sink.byte(CLOSE_OBJECT);
+    for (let d = open === undefined ? this.depth : open.depth - 1; d >= 0; d--) this.closing(sink, d);
   }
 }

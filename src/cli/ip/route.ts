@@ -9,6 +9,7 @@ import { Args, invarg, matches, parseAddr, parsePrefix, parseUnsigned, type Inet
 import { Attr, Header, addrText, messageAttrs, parseAttrs } from './attrs.js';
 import { CommandError, usage, type IpContext } from './context.js';
 import { kernelErrorText } from './index.js';
+import { RTA_ENCAP, RTA_ENCAP_TYPE, parseEncap, printEncap, type Encap } from './encap.js';
 import { familyName } from './address.js';
 import { protoName, protoNumber, rtnTypeName, rtnTypeNumber, scopeName, scopeNumber, tableName, tableNumber, RTN_NAMES } from './names.js';
 import { Printer } from './printer.js';
@@ -177,6 +178,8 @@ function printMultipath(ctx: IpContext, p: Printer, family: number, a: Attr): vo
     p.open(null);
     if (len > 8) {
       const tb = parseAttrs(a.buffer, off + 8, off + len, dv);
+      const encap = tb.get(RTA_ENCAP);
+      if (encap) printEncap(p, tb.get(RTA_ENCAP_TYPE), encap);
       const gw = tb.get(C.RTA_GATEWAY);
       if (gw) printGateway(p, family, gw);
       const via = tb.get(C.RTA_VIA);
@@ -303,6 +306,7 @@ export function printRoute(ctx: IpContext, p: Printer, m: MessageView, f: Partia
     p.any('from', 'from %s ', srcLen !== hostLen ? `${text}/${srcLen}` : text);
   } else if (srcLen) p.any('from', 'from %s ', `0/${srcLen}`);
   if ((a = tb.get(C.RTA_NH_ID))) p.any('nhid', 'nhid %u ', a.u32());
+  if ((a = tb.get(RTA_ENCAP))) printEncap(p, tb.get(RTA_ENCAP_TYPE), a);
   if (tos && f.tosMask !== -1) p.any('tos', 'tos %s ', '0x' + tos.toString(16).padStart(2, '0'));
   if ((a = tb.get(C.RTA_GATEWAY)) && !(f.via && f.via.bitlen === hostLen)) printGateway(p, family, a);
   if ((a = tb.get(C.RTA_VIA))) printVia(p, a);
@@ -527,6 +531,7 @@ interface NextHop {
   dev?: string;
   weight: number;
   flags: number;
+  encap?: Encap;
 }
 
 function parseVia(args: Args, family: number): InetAddr {
@@ -571,6 +576,7 @@ async function modify(ctx: IpContext, type: number, flags: number, words: string
   let expires: number | undefined;
   const metrics: [number, number | string, boolean][] = [];
   const nexthops: NextHop[] = [];
+  let encap: Encap | undefined;
   while (!args.done) {
     const w = args.next();
     if (w === 'src') prefsrc = parseAddr(args.value(), family);
@@ -599,7 +605,10 @@ async function modify(ctx: IpContext, type: number, flags: number, words: string
       table = t;
       tableSet = true;
     } else if (w === 'dev' || w === 'oif') dev = args.value();
-    else if (w === 'pref') {
+    else if (w === 'encap') {
+      if (encap) throw usage(`Error: either "encap" is duplicate, or "${args.peek() ?? ''}" is a garbage.`);
+      encap = parseEncap(args);
+    } else if (w === 'pref') {
       const v = args.value();
       pref = v === 'low' ? 3 : v === 'medium' ? 0 : v === 'high' ? 1 : parseUnsigned(v, '"pref" value is invalid\n', 255);
     } else if (matches(w, 'protocol')) {
@@ -626,6 +635,7 @@ async function modify(ctx: IpContext, type: number, flags: number, words: string
           if (n < 1) invarg('"weight" is invalid\n', v);
           nh!.weight = n;
         } else if (k === 'onlink') nh!.flags |= RTNH_F_ONLINK;
+        else if (k === 'encap') nh!.encap = parseEncap(args);
         else throw usage(`Error: "nexthop" or end of line is expected instead of "${k}"`);
       }
       nexthops.push(nh!);
@@ -697,6 +707,7 @@ async function modify(ctx: IpContext, type: number, flags: number, words: string
     if (metric !== undefined) w.putU32(C.RTA_PRIORITY, metric);
     if (pref !== undefined) w.putU8(C.RTA_PREF, pref);
     if (expires !== undefined) w.putU32(C.RTA_EXPIRES, expires);
+    encap?.write(w);
     if (metrics.length) {
       const mx = w.nestStart(C.RTA_METRICS, false);
       let lock = 0;
@@ -717,6 +728,7 @@ async function modify(ctx: IpContext, type: number, flags: number, words: string
         w.view.setUint8(at + 3, nh.weight - 1);
         w.view.setInt32(at + 4, nhIndex[i]!, true);
         if (nh.gateway) putGateway(w, family, nh.gateway);
+        nh.encap?.write(w);
         w.view.setUint16(at, w.length - start, true);
       });
       w.nestEnd(mp);

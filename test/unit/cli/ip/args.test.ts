@@ -65,7 +65,7 @@ describe('Args', () => {
 
 describe('invarg and duparg', () => {
   it('word the error as invarg() does, exit 255', () => {
-    expect(failure(() => invarg('"metric" value is invalid', 'x'))).toEqual({ message: 'Error: argument "x" is wrong: "metric" value is invalid', exitCode: 255 });
+    expect(failure(() => invarg('"metric" value is invalid', 'x'))).toEqual({ message: 'Error: argument "x" is wrong: "metric" value is invalid\n', exitCode: 255 });
   });
 
   it('word a repeated keyword as duparg() does, exit 255', () => {
@@ -92,13 +92,13 @@ describe('parseUnsigned', () => {
   const REJECTS = ['', '-1', '1.5', '1e3', 'x', '0x', '12abc', '4294967296', '0x100000000', '99999999999999999999'];
 
   it.each(REJECTS)('rejects %j like invarg()', (text) => {
-    expect(failure(() => parseUnsigned(text, '"metric"'))).toEqual({ message: `Error: argument "${text}" is wrong: "metric" value is invalid`, exitCode: 255 });
+    expect(failure(() => parseUnsigned(text, '"metric"'))).toEqual({ message: `Error: argument "${text}" is wrong: "metric" value is invalid\n`, exitCode: 255 });
   });
 
   it('honours a smaller maximum', () => {
     expect(parseUnsigned('255', 'proto', 255)).toBe(255);
-    expect(failure(() => parseUnsigned('256', 'proto', 255)).message).toBe('Error: argument "256" is wrong: proto value is invalid');
-    expect(failure(() => parseUnsigned('0x100', 'proto', 255)).message).toBe('Error: argument "0x100" is wrong: proto value is invalid');
+    expect(failure(() => parseUnsigned('256', 'proto', 255)).message).toBe('Error: argument "256" is wrong: proto value is invalid\n');
+    expect(failure(() => parseUnsigned('0x100', 'proto', 255)).message).toBe('Error: argument "0x100" is wrong: proto value is invalid\n');
   });
 
   // strtoul(s, &end, 0) stops at the '8' of "08" (an octal number), so get_u32()

@@ -29,8 +29,8 @@ describe('nlkit tuntap arguments', () => {
     ['an unknown user', ['t0', 'mode', 'tun', 'user', 'nlkit-no-such-user'], true, 'invalid user "nlkit-no-such-user"', 255],
     ['a second name', ['t0', 'name', 't1', 'mode', 'tun'], true, 'Error: either "name" is duplicate, or "t1" is a garbage.', 255],
     ['user on a removal (taken as a second name)', ['t0', 'mode', 'tun', 'user', '5'], false, 'Error: either "name" is duplicate, or "user" is a garbage.', 255],
-    ['a name of 16 bytes', ['abcdefghijklmnop', 'mode', 'tun'], true, 'Error: argument "abcdefghijklmnop" is wrong: "name" not a valid ifname', 255],
-    ['a dev with a slash', ['dev', 'a/b', 'mode', 'tun'], true, 'Error: argument "a/b" is wrong: "dev" not a valid ifname', 255],
+    ['a name of 16 bytes', ['abcdefghijklmnop', 'mode', 'tun'], true, 'Error: argument "abcdefghijklmnop" is wrong: "name" not a valid ifname\n', 255],
+    ['a dev with a slash', ['dev', 'a/b', 'mode', 'tun'], true, 'Error: argument "a/b" is wrong: "dev" not a valid ifname\n', 255],
   ];
 
   it.each(FAILS)('fails like ip on %s', (_what, argv, isAdd, message, exitCode) => {

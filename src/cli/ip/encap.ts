@@ -1,0 +1,240 @@
+// Lightweight-tunnel encapsulation of routes and next hops (RTA_ENCAP_TYPE +
+// RTA_ENCAP), read and written as `ip route ... encap TYPE OPTIONS` does
+// (ip/iproute_lwtunnel.c): ip, ip6, seg6 and mpls. Options stop at the first
+// word that is not one of the type's, which goes back to the route.
+import { formatIPv6, parseIPv4, parseIPv6 } from '../../core/address.js';
+import { AF_INET, AF_INET6 } from '../../core/constants.js';
+import type { MessageWriter } from '../../core/writer.js';
+import { Args, invarg } from './args.js';
+import { parseNumber } from './names.js';
+import { addrText, type Attr } from './attrs.js';
+import { usage } from './context.js';
+import type { Printer } from './printer.js';
+
+const RTA_ENCAP_TYPE = 21;
+const RTA_ENCAP = 22;
+
+// enum lwtunnel_encap_types
+const ENCAP_MPLS = 1;
+const ENCAP_IP = 2;
+const ENCAP_IP6 = 4;
+const ENCAP_SEG6 = 5;
+
+const ENCAP_NAMES: Record<number, string> = { 1: 'mpls', 2: 'ip', 3: 'ila', 4: 'ip6', 5: 'seg6', 6: 'bpf', 7: 'seg6local', 8: 'rpl', 9: 'ioam6', 10: 'xfrm' };
+
+// LWTUNNEL_IP_* and LWTUNNEL_IP6_* share numbers: id, dst, src, ttl/hoplimit, tos/tc.
+const IP_ID = 1;
+const IP_DST = 2;
+const IP_SRC = 3;
+const IP_TTL = 4;
+const IP_TOS = 5;
+const MPLS_DST = 1;
+const MPLS_TTL = 2;
+const SEG6_SRH = 1;
+
+const SEG6_MODES = ['inline', 'encap', 'l2encap', 'encap.red', 'l2encap.red'] as const;
+
+/** A parsed `encap ...`: writes RTA_ENCAP and RTA_ENCAP_TYPE. */
+export interface Encap {
+  readonly type: number;
+  write(w: MessageWriter): void;
+}
+
+function duplicate(key: string, value: string): never {
+  throw usage(`Error: either "${key}" is duplicate, or "${value}" is a garbage.`);
+}
+
+function parseU8(v: string, key: string): number {
+  const n = parseNumber(v.toLowerCase());
+  if (n === undefined || n > 255) invarg(`"${key}" value is invalid\n`, v);
+  return n;
+}
+
+/** An unsigned 64-bit decimal / hex / octal number (get_u64 with base 0). */
+function parseU64(v: string, key: string): bigint {
+  let n: bigint | undefined;
+  if (/^0x[0-9a-f]+$/i.test(v)) n = BigInt(v);
+  else if (/^0[0-7]*$/.test(v)) n = BigInt('0o' + (v.slice(1) || '0'));
+  else if (/^[1-9][0-9]*$/.test(v)) n = BigInt(v);
+  if (n === undefined || n > 0xffffffffffffffffn) invarg(`"${key}" value is invalid\n`, v);
+  return n;
+}
+
+function addressOf(v: string, family: number): Uint8Array {
+  try {
+    return family === AF_INET ? parseIPv4(v) : parseIPv6(v);
+  } catch {
+    throw usage(`Error: ${family === AF_INET ? 'inet' : 'inet6'} address is expected rather than "${v}".`);
+  }
+}
+
+/** Reads `TYPE OPTIONS...` after the word `encap`. */
+export function parseEncap(args: Args): Encap {
+  const name = args.value();
+  switch (name) {
+    case 'ip':
+    case 'ip6':
+      return parseIpEncap(args, name === 'ip' ? AF_INET : AF_INET6);
+    case 'seg6':
+      return parseSeg6(args);
+    case 'mpls':
+      return parseMpls(args);
+    default:
+      throw usage(`Error: "encap ${name}" is not supported by nlkit (ip, ip6, seg6, mpls are).`);
+  }
+}
+
+function parseIpEncap(args: Args, family: number): Encap {
+  const v6 = family === AF_INET6;
+  const seen = new Set<string>();
+  let id: bigint | undefined;
+  let dst: Uint8Array | undefined;
+  let ttl: number | undefined;
+  let tos: number | undefined;
+  const ttlKey = v6 ? 'hoplimit' : 'ttl';
+  const tosKey = v6 ? 'tc' : 'tos';
+  for (let k = args.peek(); k === 'id' || k === 'dst' || k === ttlKey || k === tosKey; k = args.peek()) {
+    args.next();
+    const v = args.value();
+    if (seen.has(k)) duplicate(k, v);
+    seen.add(k);
+    if (k === 'id') id = parseU64(v, 'id');
+    else if (k === 'dst') dst = addressOf(v, family);
+    else if (k === ttlKey) ttl = parseU8(v, ttlKey);
+    else tos = parseU8(v, tosKey);
+  }
+  return {
+    type: v6 ? ENCAP_IP6 : ENCAP_IP,
+    write(w) {
+      w.putU16(RTA_ENCAP_TYPE, v6 ? ENCAP_IP6 : ENCAP_IP);
+      const n = w.nestStart(RTA_ENCAP, false);
+      if (id !== undefined) w.putU64(IP_ID, id, true);
+      if (dst) w.putBinary(IP_DST, dst);
+      if (ttl !== undefined) w.putU8(IP_TTL, ttl);
+      if (tos !== undefined) w.putU8(IP_TOS, tos);
+      w.nestEnd(n);
+    },
+  };
+}
+
+function parseSeg6(args: Args): Encap {
+  let mode: number | undefined;
+  let segs: Uint8Array[] | undefined;
+  const seen = new Set<string>();
+  for (let k = args.peek(); k === 'mode' || k === 'segs'; k = args.peek()) {
+    args.next();
+    const v = args.value();
+    if (seen.has(k)) duplicate(k, v);
+    seen.add(k);
+    if (k === 'mode') {
+      const m = (SEG6_MODES as readonly string[]).indexOf(v);
+      if (m < 0) invarg('"mode" value is invalid\n', v);
+      mode = m;
+    } else {
+      if (mode === undefined) invarg('"segs" provided before "mode"\n', v);
+      segs = v.split(',').map((s) => addressOf(s, AF_INET6));
+    }
+  }
+  if (mode === undefined || !segs) throw usage('Error: "encap seg6" needs "mode" and "segs".');
+  // The routing header lists segments last first; inline mode keeps slot 0 for the original destination.
+  const list = mode === 0 ? [...segs, new Uint8Array(16)] : segs;
+  const n = list.length;
+  const srh = new Uint8Array(4 + 8 + 16 * n);
+  const dv = new DataView(srh.buffer);
+  dv.setInt32(0, mode, true);
+  srh[5] = (8 + 16 * n) / 8 - 1; // hdrlen
+  srh[6] = 4; // type: segment routing
+  srh[7] = n - 1; // segments_left
+  srh[8] = n - 1; // first_segment
+  for (let i = 0; i < n; i++) srh.set(list[i]!, 12 + 16 * (n - 1 - i));
+  return {
+    type: ENCAP_SEG6,
+    write(w) {
+      w.putU16(RTA_ENCAP_TYPE, ENCAP_SEG6);
+      const nest = w.nestStart(RTA_ENCAP, false);
+      w.putBinary(SEG6_SRH, srh);
+      w.nestEnd(nest);
+    },
+  };
+}
+
+function parseMpls(args: Args): Encap {
+  const text = args.value();
+  const labels = text.split('/');
+  const stack = new Uint8Array(4 * labels.length);
+  const dv = new DataView(stack.buffer);
+  labels.forEach((l, i) => {
+    if (!/^[0-9]+$/.test(l) || Number(l) > 0xfffff) throw usage(`Error: an inet address is expected rather than "${text}".`);
+    // label << 12 | bottom of stack << 8, network byte order (struct mpls_label).
+    dv.setUint32(4 * i, (Number(l) << 12) + (i === labels.length - 1 ? 0x100 : 0), false);
+  });
+  let ttl: number | undefined;
+  if (args.peek() === 'ttl') {
+    args.next();
+    ttl = parseU8(args.value(), 'ttl');
+  }
+  return {
+    type: ENCAP_MPLS,
+    write(w) {
+      w.putU16(RTA_ENCAP_TYPE, ENCAP_MPLS);
+      const nest = w.nestStart(RTA_ENCAP, false);
+      w.putBinary(MPLS_DST, stack);
+      if (ttl !== undefined) w.putU8(MPLS_TTL, ttl);
+      w.nestEnd(nest);
+    },
+  };
+}
+
+/** lwt_print_encap: what RTA_ENCAP holds, after " encap TYPE ". */
+export function printEncap(p: Printer, type: Attr | undefined, encap: Attr): void {
+  if (!type) return;
+  const et = type.u16();
+  p.any('encap', ' encap %s ', ENCAP_NAMES[et] ?? 'unknown');
+  const tb = encap.nest();
+  switch (et) {
+    case ENCAP_IP:
+    case ENCAP_IP6: {
+      const family = et === ENCAP_IP ? AF_INET : AF_INET6;
+      let a: Attr | undefined;
+      if ((a = tb.get(IP_ID))) p.any('id', 'id %s ', a.length >= 8 ? a.dv.getBigUint64(a.offset, false) : 0n);
+      if ((a = tb.get(IP_SRC))) p.any('src', 'src %s ', addrText(a, family));
+      if ((a = tb.get(IP_DST))) p.any('dst', 'dst %s ', addrText(a, family));
+      if ((a = tb.get(IP_TTL))) p.any(et === ENCAP_IP ? 'ttl' : 'hoplimit', et === ENCAP_IP ? 'ttl %u ' : 'hoplimit %u ', a.u8());
+      if ((a = tb.get(IP_TOS))) p.any(et === ENCAP_IP ? 'tos' : 'tc', et === ENCAP_IP ? 'tos %d ' : 'tc %d ', a.u8());
+      break;
+    }
+    case ENCAP_SEG6: {
+      const a = tb.get(SEG6_SRH);
+      if (!a || a.length < 12) break;
+      const mode = a.dv.getInt32(a.offset, true);
+      p.any('mode', 'mode %s ', SEG6_MODES[mode] ?? '<unknown>');
+      const first = a.u8At(8);
+      p.fpf('segs %d [ ', first + 1);
+      p.openArray('segs');
+      for (let i = first; i >= 0; i--) {
+        const at = 12 + 16 * i;
+        if (at + 16 > a.length) continue;
+        p.any(null, '%s ', formatIPv6(a.buffer, a.offset + at));
+      }
+      p.close();
+      p.fp('] ');
+      break;
+    }
+    case ENCAP_MPLS: {
+      let a: Attr | undefined;
+      if ((a = tb.get(MPLS_DST))) {
+        const labels: number[] = [];
+        for (let at = 0; at + 4 <= a.length; at += 4) {
+          const entry = a.dv.getUint32(a.offset + at, false);
+          labels.push(entry >>> 12);
+          if (entry & 0x100) break;
+        }
+        p.any('dst', ' %s ', labels.join('/'));
+      }
+      if ((a = tb.get(MPLS_TTL))) p.any('ttl', 'ttl %u ', a.u8());
+      break;
+    }
+  }
+}
+
+export { RTA_ENCAP, RTA_ENCAP_TYPE };
