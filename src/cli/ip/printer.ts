@@ -24,19 +24,43 @@ function scalarText(v: Scalar): string {
   return String(v);
 }
 
+/** A format split around its one conversion, parsed once. */
+interface Format {
+  readonly before: string;
+  readonly after: string;
+  /** 's' (text as is), 'x' (hex), '#x' (0x-prefixed hex), or '' when there is no conversion. */
+  readonly kind: 's' | 'x' | '#x' | '';
+  readonly width: number;
+  readonly left: boolean;
+}
+
+const formats = new Map<string, Format>();
+
+function parseFormat(fmt: string): Format {
+  const m = CONVERSION.exec(fmt);
+  if (!m) return { before: fmt, after: '', kind: '', width: 0, left: false };
+  const spec = m[0];
+  const w = /^%(-?)(\d+)/.exec(spec);
+  return {
+    before: fmt.slice(0, m.index),
+    after: fmt.slice(m.index + spec.length),
+    kind: /#x$/.test(spec) ? '#x' : /x$/.test(spec) ? 'x' : 's',
+    width: w ? Number(w[2]) : 0,
+    left: w ? w[1] === '-' : false,
+  };
+}
+
 /** Substitutes `value` for the format's conversion (width and '-' honoured for %s / %u / %d). */
 export function sprintf(fmt: string, value: Scalar): string {
-  return fmt.replace(CONVERSION, (spec) => {
-    let text = scalarText(value);
-    if (/x$/.test(spec) && (typeof value === 'number' || typeof value === 'bigint')) text = value.toString(16);
-    if (/#x$/.test(spec) && (typeof value === 'number' || typeof value === 'bigint')) text = value ? '0x' + value.toString(16) : '0';
-    const m = /^%(-?)(\d+)/.exec(spec);
-    if (m) {
-      const width = Number(m[2]);
-      text = m[1] ? text.padEnd(width) : text.padStart(width);
-    }
-    return text;
-  });
+  let f = formats.get(fmt);
+  if (f === undefined) formats.set(fmt, (f = parseFormat(fmt)));
+  if (f.kind === '') return f.before;
+  let text: string;
+  if (f.kind !== 's' && (typeof value === 'number' || typeof value === 'bigint')) {
+    text = f.kind === 'x' ? value.toString(16) : value ? '0x' + value.toString(16) : '0';
+  } else text = scalarText(value);
+  if (f.width > 0) text = f.left ? text.padEnd(f.width) : text.padStart(f.width);
+  return f.before + text + f.after;
 }
 
 function writeScalar(out: ByteText, v: Scalar): void {
