@@ -6,8 +6,8 @@ import { Args, invarg, matches, parseAddr, parsePrefix, parseUnsigned, type Inet
 import { Header, addrText, messageAttrs, type AttrTable } from './attrs.js';
 import { CommandError, usage, type IpContext } from './context.js';
 import { NetlinkError } from '../../core/errors.js';
-import { fetchLinks, linkPasses, parseLinkFilter } from './link.js';
-import { linkSummary, printLink, printLinkStats } from './linkprint.js';
+import { NetnsNames, fetchLinks, linkPasses, listObject, listedDevice, parseLinkFilter, summaryPasses, type LinkFilter } from './link.js';
+import { linkSummary, printLink, printLinkBrief, printLinkStats } from './linkprint.js';
 import { scopeName, scopeNumber } from './names.js';
 import { Printer } from './printer.js';
 
@@ -88,8 +88,13 @@ export function addrPasses(m: MessageView, f: AddrFilter, ctx: IpContext): boole
   return true;
 }
 
-/** Prints one address (print_addrinfo) into `p`. */
-export function printAddr(ctx: IpContext, p: Printer, m: MessageView, oneline = false): void {
+/**
+ * Prints one address (print_addrinfo) into `p`, without the final newline.
+ * `oneline` (ip's filter.oneline) starts the line with `INDEX: DEV` and
+ * joins its lines with a backslash; `brief` (`ip -br`) prints only
+ * `ADDRESS[ peer PEER]/PLEN [metric N] `.
+ */
+export function printAddr(ctx: IpContext, p: Printer, m: MessageView, oneline = false, brief = false): void {
   const h = new Header(m);
   const family = h.u8(0);
   const prefixlen = h.u8(1);
@@ -100,16 +105,18 @@ export function printAddr(ctx: IpContext, p: Printer, m: MessageView, oneline = 
   const local = tb.get(C.IFA_LOCAL) ?? tb.get(C.IFA_ADDRESS);
   const address = tb.get(C.IFA_ADDRESS) ?? tb.get(C.IFA_LOCAL);
   if (m.type === C.RTM_DELADDR) p.bool('deleted', 'Deleted ', true);
-  if (oneline) {
-    const dev = ctx.indexName(index);
-    if (p.json) {
-      p.jsonOnly('index', index);
-      p.jsonOnly('dev', dev);
-    } else p.fp(`${index}: ${dev}`);
+  if (!brief) {
+    if (oneline) {
+      const dev = ctx.indexName(index);
+      if (p.json) {
+        p.jsonOnly('index', index);
+        p.jsonOnly('dev', dev);
+      } else p.fp(`${index}: ${dev}`);
+    }
+    const name = familyName(family);
+    if (name !== '???') p.any('family', '    %s ', name);
+    else p.any('family_index', '    family %d ', family);
   }
-  const name = familyName(family);
-  if (name !== '???') p.any('family', '    %s ', name);
-  else p.any('family_index', '    family %d ', family);
   if (local) {
     p.any('local', '%s', addrText(local, family));
     if (address) {
@@ -127,6 +134,7 @@ export function printAddr(ctx: IpContext, p: Printer, m: MessageView, oneline = 
     const prio = tb.get(C.IFA_RT_PRIORITY);
     if (prio) p.any('metric', 'metric %u ', prio.u32());
   }
+  if (brief) return;
   const brd = tb.get(C.IFA_BROADCAST);
   if (brd) {
     p.fp('brd ');
@@ -236,12 +244,14 @@ function addrFilterWord(ctx: IpContext, f: AddrFilter): (w: string, args: Args) 
 }
 
 async function show(ctx: IpContext, words: string[]): Promise<number> {
-  const lf = { up: false } as Parameters<typeof parseLinkFilter>[2];
+  const lf: LinkFilter = { up: false };
   const af = newFilter(ctx);
   await parseLinkFilter(ctx, new Args(words), lf, addrFilterWord(ctx, af));
-  const links = await fetchLinks(ctx, lf.dev, af.family);
+  // Links are dumped in the family of -4/-6 (ip's preferred_family), which `to PREFIX` does not change.
+  const linkFamily = ctx.options.family;
+  const links = await fetchLinks(ctx, lf.dev, linkFamily, lf);
   const full = new Map<number, AttrTable>();
-  if (af.family === C.AF_INET6 && lf.dev === undefined) {
+  if (linkFamily === C.AF_INET6 && lf.dev === undefined) {
     for (const l of await fetchLinks(ctx, undefined)) {
       const s = linkSummary(l);
       if (s) full.set(s.index, s.tb);
@@ -255,35 +265,57 @@ async function show(ctx: IpContext, words: string[]): Promise<number> {
     if (!list) byIndex.set(i, (list = []));
     list.push(m);
   }
+  const { brief, oneline } = ctx.options;
+  // With -oneline ip prints addresses alone, one line each (no_link), unless -brief.
+  const noLink = oneline && af.family !== C.AF_PACKET;
+  const netns = new NetnsNames(ctx);
   for (const link of links) {
-    if (!linkPasses(link, lf)) continue;
-    const s = linkSummary(link)!;
-    const mine = byIndex.get(s.index) ?? [];
+    const s = linkSummary(link);
+    const mine = (s && byIndex.get(s.index)) ?? [];
     if (af.family !== C.AF_PACKET) {
       // ipaddr_filter: keep a link with a matching address, or one without any (unless a family is asked for).
       const ok = mine.some((m) => addrPasses(m, af, ctx));
       if (!ok && !(mine.length === 0 && (af.family === C.AF_UNSPEC || af.family === C.AF_PACKET))) continue;
     }
     const p = ctx.printer();
-    const fallback = full.get(s.index);
-    printLink(ctx, p, link, { doLink: false, ...(fallback ? { fallback } : {}) });
-    if (af.family !== C.AF_PACKET) {
+    const fallback = s && full.get(s.index);
+    // print_linkinfo's answer: -1 filtered out, 0 nothing more to print about the link, 1 printed.
+    let res = 0;
+    if (brief || !noLink) {
+      if (!s || (lf.up && !(s.flags & 1))) res = -1;
+      else if (af.label !== undefined) res = 0; // no link line when addresses are selected by label (before the other link filters)
+      else if (!summaryPasses(s, lf)) res = -1;
+      else if (brief) printLinkBrief(ctx, p, link, af.family === C.AF_PACKET);
+      else {
+        const netnsNames = await netns.for(s);
+        // The listing's family, which `to PREFIX` may have set (filter.family).
+        printLink(ctx, p, link, { doLink: false, family: af.family, ...(fallback ? { fallback } : {}), ...(netnsNames ? { netnsNames } : {}) });
+        p.fp('\n');
+        res = 1;
+      }
+    }
+    if (res >= 0 && af.family !== C.AF_PACKET) {
+      // print_selected_addrinfo
       p.openArray('addr_info');
       for (const m of mine) {
         const family = new Header(m).u8(0);
         if (af.family && af.family !== family) continue;
-        if (lf.up && !(s.flags & 1)) continue;
+        if (lf.up && !((s?.flags ?? 0) & 1)) continue;
         p.open(null);
         if (addrPasses(m, af, ctx)) {
-          p.fp('\n');
-          printAddr(ctx, p, m);
+          printAddr(ctx, p, m, oneline, brief);
+          if (!brief) p.fp('\n');
         }
         p.close();
       }
       p.close();
     }
-    if (ctx.options.stats) printLinkStats(p, link, ctx.options.stats, fallback);
-    ctx.listItem(p);
+    if (brief && res >= 0) p.fp('\n');
+    if (res > 0 && ctx.options.stats) {
+      printLinkStats(p, link, ctx.options.stats, fallback);
+      p.fp('\n');
+    }
+    listObject(ctx, p);
   }
   ctx.listEnd();
   return 0;
@@ -291,11 +323,11 @@ async function show(ctx: IpContext, words: string[]): Promise<number> {
 
 async function flush(ctx: IpContext, words: string[]): Promise<number> {
   if (words.length === 0) throw usage('Flush requires arguments.');
-  const lf = { up: false } as Parameters<typeof parseLinkFilter>[2];
+  const lf: LinkFilter = { up: false };
   const af = newFilter(ctx);
   await parseLinkFilter(ctx, new Args(words), lf, addrFilterWord(ctx, af));
   await ctx.loadLinks();
-  if (lf.dev !== undefined) af.index = await ctx.device(lf.dev);
+  if (lf.dev !== undefined) af.index = await listedDevice(ctx, lf.dev);
   const links = new Map<number, MessageView>();
   if (lf.up || lf.master !== undefined || lf.kind !== undefined || lf.group !== undefined) {
     for (const l of await fetchLinks(ctx, undefined)) links.set(linkSummary(l)!.index, l);

@@ -36,6 +36,8 @@ export interface IpOptions {
   family: number;
   netns: string | undefined;
   oneline: boolean;
+  /** -br[ief]: one line per link (print_linkinfo_brief). */
+  brief: boolean;
 }
 
 /** Ends a command with a message and an exit status (255 for bad arguments, as ip's exit(-1)). */
@@ -155,9 +157,9 @@ export class IpContext {
     return this.links?.get(index)?.name ?? `if${index}`;
   }
 
-  /** Interface flags of an index (0 when unknown). */
+  /** Interface flags of an index; all bits set when unknown, as ll_index_to_flags answers (so not M-DOWN). */
   indexFlags(index: number): number {
-    return this.links?.get(index)?.flags ?? 0;
+    return this.links?.get(index)?.flags ?? -1;
   }
 
   /** Index of an interface name (ll_name_to_index): asks the kernel when it is not cached; 0 when there is none. */

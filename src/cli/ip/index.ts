@@ -12,9 +12,9 @@ import { CommandError, IpContext, usage, type IpIO, type IpOptions } from './con
 export type { IpIO, IpOptions } from './context.js';
 
 const USAGE = `Usage: nlkit [ OPTIONS ] OBJECT { COMMAND | help }
-where  OBJECT := { address | link | monitor | neighbour | netns | route | rule | tuntap }
+where  OBJECT := { address | link | monitor | neighbour | netns | route | rule | tap | tuntap }
        OPTIONS := { -V[ersion] | -s[tatistics] | -d[etails] |
-                    -4 | -6 | -0 | -f[amily] { inet | inet6 | link } |
+                    -4 | -6 | -0 | -f[amily] { inet | inet6 | link } | -br[ief] |
                     -n[etns] name | -j[son] | -p[retty] | -o[neline] }
 `;
 
@@ -29,6 +29,7 @@ const OBJECTS: readonly (readonly [string, ObjectRunner])[] = [
   ['neighbor', async (ctx, argv) => (await import('./neigh.js')).runNeigh(ctx, argv)],
   ['link', async (ctx, argv) => (await import('./link.js')).runLink(ctx, argv)],
   ['tuntap', async (ctx, argv) => (await import('./tuntap.js')).runTuntap(ctx, argv)],
+  ['tap', async (ctx, argv) => (await import('./tuntap.js')).runTuntap(ctx, argv)],
   ['monitor', async (ctx, argv) => (await import('./monitor.js')).runMonitor(ctx, argv)],
   ['netns', async (ctx, argv) => (await import('./netns.js')).runNetns(ctx, argv)],
 ];
@@ -41,7 +42,7 @@ function findObject(word: string): ObjectRunner | undefined {
 
 /** Parses global options; returns them and the index of the object word. */
 export function parseGlobalOptions(argv: readonly string[]): { options: IpOptions; at: number } {
-  const options: IpOptions = { json: false, pretty: false, details: 0, stats: 0, family: AF_UNSPEC, netns: undefined, oneline: false };
+  const options: IpOptions = { json: false, pretty: false, details: 0, stats: 0, family: AF_UNSPEC, netns: undefined, oneline: false, brief: false };
   let i = 0;
   for (; i < argv.length; i++) {
     let opt = argv[i]!;
@@ -70,11 +71,14 @@ export function parseGlobalOptions(argv: readonly string[]): { options: IpOption
       else if (f === 'mpls') options.family = AF_MPLS;
       else if (f === 'help') throw usage(USAGE.trimEnd());
       else throw usage(`Error: argument "${f}" is wrong: invalid protocol family`);
-    } else if (matches(opt, '-json')) options.json = true;
-    else if (matches(opt, '-pretty')) options.pretty = true;
+    } else if (matches(opt, '-stats') || matches(opt, '-statistics')) options.stats++;
     else if (matches(opt, '-details')) options.details++;
-    else if (matches(opt, '-statistics') || matches(opt, '-stats')) options.stats++;
     else if (matches(opt, '-oneline')) options.oneline = true;
+    // ip.c tries -batch before -brief, so "-b" is -batch, which nlkit does not have; "-br" is -brief.
+    else if (matches(opt, '-batch')) throw usage(`Option "${opt}" is unknown, try "ip -help".`);
+    else if (matches(opt, '-brief')) options.brief = true;
+    else if (matches(opt, '-json')) options.json = true;
+    else if (matches(opt, '-pretty')) options.pretty = true;
     else if (matches(opt, '-netns')) options.netns = need();
     else if (opt === '-h' || matches(opt, '-help')) throw new CommandError(USAGE.trimEnd(), 0);
     else throw usage(`Option "${opt}" is unknown, try "ip -help".`);

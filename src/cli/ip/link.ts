@@ -5,8 +5,9 @@ import type { MessageView } from '../../core/message.js';
 import * as C from '../../core/constants.js';
 import { Args, invarg, matches, parseAddr, parseLladdr, parseOnOff, parseUnsigned } from './args.js';
 import { CommandError, usage, type IpContext } from './context.js';
-import { linkSummary, printLink } from './linkprint.js';
+import { linkSummary, printLink, printLinkBrief, type LinkSummary } from './linkprint.js';
 import { groupNumber } from './names.js';
+import type { Printer } from './printer.js';
 
 const IFF_UP = 0x1;
 const IFF_NOARP = 0x80;
@@ -469,7 +470,7 @@ async function modify(ctx: IpContext, type: number, flags: number, words: string
 }
 
 /** Link list filters (ip link show). */
-interface LinkFilter {
+export interface LinkFilter {
   dev?: string;
   up: boolean;
   master?: number;
@@ -509,7 +510,11 @@ export async function parseLinkFilter(ctx: IpContext, args: Args, f: LinkFilter,
 /** True when a link passes the filters (as print_linkinfo checks them). */
 export function linkPasses(m: MessageView, f: LinkFilter): boolean {
   const s = linkSummary(m);
-  if (!s) return false;
+  return s !== undefined && summaryPasses(s, f);
+}
+
+/** {@link linkPasses} for a link already read. */
+export function summaryPasses(s: LinkSummary, f: LinkFilter): boolean {
   if (f.up && !(s.flags & IFF_UP)) return false;
   const group = s.tb.get(C.IFLA_GROUP)?.u32();
   if (f.group !== undefined && group !== f.group) return false;
@@ -524,11 +529,23 @@ export function linkPasses(m: MessageView, f: LinkFilter): boolean {
   return true;
 }
 
-/** Fetches links: one (dev) or all, in kernel order. */
-export async function fetchLinks(ctx: IpContext, dev: string | undefined, family = C.AF_UNSPEC): Promise<MessageView[]> {
+/** The index of a listing's `dev NAME` (ipaddr_list_flush_or_save's check, exit status 1). */
+export async function listedDevice(ctx: IpContext, name: string): Promise<number> {
+  const index = await ctx.nameIndex(name);
+  if (!index) throw new CommandError(`Device "${name}" does not exist.`, 1);
+  return index;
+}
+
+/**
+ * Fetches links: one (dev) or all, in kernel order. An AF_UNSPEC / AF_PACKET
+ * dump asks the kernel to leave out links of another master or kind, as ip's
+ * iplink_filter_req does (what the kernel leaves out is not listed at all;
+ * what the printer filters is listed as an empty JSON object).
+ */
+export async function fetchLinks(ctx: IpContext, dev: string | undefined, family = C.AF_UNSPEC, filter?: LinkFilter): Promise<MessageView[]> {
   await ctx.loadLinks();
   if (dev !== undefined) {
-    const index = await ctx.device(dev);
+    const index = await listedDevice(ctx, dev);
     const bytes = ctx.build(C.RTM_GETLINK, C.NLM_F_REQUEST | C.NLM_F_ACK, C.IFINFOMSG_SIZE, (w, h) => {
       w.view.setInt32(h + 4, index, true);
       w.putU32(C.IFLA_EXT_MASK, RTEXT_FILTER_VF);
@@ -540,20 +557,63 @@ export async function fetchLinks(ctx: IpContext, dev: string | undefined, family
     w.view.setUint8(h, family === C.AF_PACKET ? C.AF_UNSPEC : family);
     // The AF_INET6 dump takes no attributes (strict checking refuses them).
     if (family !== C.AF_INET6) w.putU32(C.IFLA_EXT_MASK, RTEXT_FILTER_VF);
+    // rtnl_linkdump_req_filter_fn adds the filters only to an AF_UNSPEC / AF_PACKET dump.
+    if (family === C.AF_UNSPEC || family === C.AF_PACKET) {
+      if (filter?.master) w.putU32(C.IFLA_MASTER, filter.master);
+      if (filter?.kind !== undefined) {
+        const li = w.nestStart(C.IFLA_LINKINFO);
+        w.putString(C.IFLA_INFO_KIND, filter.kind);
+        w.nestEnd(li);
+      }
+    }
   });
   return ctx.dumpAll(bytes);
+}
+
+/**
+ * Ends one object of a listing that ip opens for every link it read
+ * (ipaddr_list_flush_or_save): JSON gets the object, `{}` when the printer
+ * filtered the link out; text gets what was printed, newlines included.
+ */
+export function listObject(ctx: IpContext, p: Printer): void {
+  if (ctx.options.json) ctx.listItem(p);
+  else if (p.output) ctx.print(p.output);
+}
+
+/**
+ * For text: the namespace names `link-netns NAME` needs, read when the first
+ * link with a peer in another namespace is printed (ip reads them then too).
+ */
+export class NetnsNames {
+  private names: ReadonlyMap<number, string> | undefined;
+  constructor(private readonly ctx: IpContext) {}
+
+  async for(s: LinkSummary): Promise<ReadonlyMap<number, string> | undefined> {
+    if (this.names || this.ctx.options.json || this.ctx.options.brief) return this.names;
+    if ((s.tb.get(C.IFLA_LINK_NETNSID)?.s32() ?? -1) < 0) return undefined;
+    this.names = await (await import('./netns.js')).netnsNames(this.ctx);
+    return this.names;
+  }
 }
 
 async function show(ctx: IpContext, words: string[]): Promise<number> {
   const f: LinkFilter = { up: false };
   await parseLinkFilter(ctx, new Args(words), f);
   // ip link lists as AF_PACKET whatever -4/-6 say (ipaddr_list_link).
-  const links = await fetchLinks(ctx, f.dev);
+  const links = await fetchLinks(ctx, f.dev, C.AF_UNSPEC, f);
+  const netns = new NetnsNames(ctx);
   for (const m of links) {
-    if (!linkPasses(m, f)) continue;
     const p = ctx.printer();
-    printLink(ctx, p, m, { doLink: true, family: C.AF_PACKET });
-    ctx.listItem(p);
+    const s = linkSummary(m);
+    if (s && summaryPasses(s, f)) {
+      if (ctx.options.brief) printLinkBrief(ctx, p, m, true);
+      else {
+        const netnsNames = await netns.for(s);
+        printLink(ctx, p, m, { doLink: true, family: C.AF_PACKET, ...(netnsNames ? { netnsNames } : {}) });
+      }
+      p.fp('\n');
+    }
+    listObject(ctx, p);
   }
   ctx.listEnd();
   return 0;

@@ -82,9 +82,18 @@ export interface LinkPrintOptions {
    * queue length with SIOCGIFTXQLEN instead).
    */
   fallback?: AttrTable;
+  /**
+   * Names of the namespaces under /run/netns by their nsid in the listing's
+   * namespace (ip's get_name_from_nsid): text prints `link-netns NAME` for
+   * those, `link-netnsid ID` for others.
+   */
+  netnsNames?: ReadonlyMap<number, string>;
 }
 
-/** Timers of the bridge: clock_t hundredths as seconds with two decimals (print_timer / __print_timer). */
+/**
+ * Timers of the bridge: clock_t hundredths as seconds with two decimals
+ * (_print_timer: "%i.%.2i" in JSON, "%4i.%.2i" in text, hence the formats' %7s).
+ */
 function timer(a: Attr): JsonNumberText {
   const v = Number(a.u64());
   const secs = Math.floor(v / 100);
@@ -124,10 +133,10 @@ function printBridge(p: Printer, tb: AttrTable): void {
   if ((a = u(13))) p.any('root_path_cost', 'root_path_cost %u ', a.u32());
   if ((a = u(14))) p.any('topology_change', 'topology_change %u ', a.u8());
   if ((a = u(15))) p.any('topology_change_detected', 'topology_change_detected %u ', a.u8());
-  if ((a = u(16))) p.any('hello_timer', 'hello_timer %s ', timer(a));
-  if ((a = u(17))) p.any('tcn_timer', 'tcn_timer %s ', timer(a));
-  if ((a = u(18))) p.any('topology_change_timer', 'topology_change_timer %s ', timer(a));
-  if ((a = u(19))) p.any('gc_timer', 'gc_timer %s ', timer(a));
+  if ((a = u(16))) p.any('hello_timer', 'hello_timer %7s ', timer(a));
+  if ((a = u(17))) p.any('tcn_timer', 'tcn_timer %7s ', timer(a));
+  if ((a = u(18))) p.any('topology_change_timer', 'topology_change_timer %7s ', timer(a));
+  if ((a = u(19))) p.any('gc_timer', 'gc_timer %7s ', timer(a));
   if ((a = u(39))) p.any('vlan_default_pvid', 'vlan_default_pvid %u ', a.u16());
   if ((a = u(41))) p.any('vlan_stats_enabled', 'vlan_stats_enabled %u ', a.u8());
   if ((a = u(45))) p.any('vlan_stats_per_port', 'vlan_stats_per_port %u ', a.u8());
@@ -190,22 +199,24 @@ function printBridgeSlave(ctx: IpContext, p: Printer, tb: AttrTable): void {
   if ((a = u(16))) p.any('designated_cost', 'designated_cost %u ', a.u16());
   if ((a = u(14))) p.any('bridge_id', 'designated_bridge %s ', bridgeId(a));
   if ((a = u(13))) p.any('root_id', 'designated_root %s ', bridgeId(a));
-  if ((a = u(23))) p.any('hold_timer', 'hold_timer %s ', timer(a));
-  if ((a = u(21))) p.any('message_age_timer', 'message_age_timer %s ', timer(a));
-  if ((a = u(22))) p.any('forward_delay_timer', 'forward_delay_timer %s ', timer(a));
+  if ((a = u(23))) p.any('hold_timer', 'hold_timer %7s ', timer(a));
+  if ((a = u(21))) p.any('message_age_timer', 'message_age_timer %7s ', timer(a));
+  if ((a = u(22))) p.any('forward_delay_timer', 'forward_delay_timer %7s ', timer(a));
   if ((a = u(19))) p.any('topology_change_ack', 'topology_change_ack %u ', a.u8());
   if ((a = u(20))) p.any('config_pending', 'config_pending %u ', a.u8());
   onoff('proxy_arp', 'proxy_arp', 10);
   onoff('proxy_arp_wifi', 'proxy_arp_wifi', 12);
   if ((a = u(25))) p.any('multicast_router', 'mcast_router %u ', a.u8());
+  // ip 6.1 repeats IFLA_BRPORT_FAST_LEAVE here, in text only.
+  if ((a = u(7))) p.fp(`mcast_fast_leave ${a.u8() ? 'on' : 'off'} `);
   onoff('mcast_flood', 'mcast_flood', 27);
   onoff('bcast_flood', 'bcast_flood', 30);
   onoff('mcast_to_unicast', 'mcast_to_unicast', 28);
   onoff('neigh_suppress', 'neigh_suppress', 32);
   if ((a = u(31))) {
     const mask = a.u16();
-    p.jsonOnly('group_fwd_mask', hex0x(mask));
-    p.any('group_fwd_mask_str', 'group_fwd_mask %s ', '0x' + mask.toString(16));
+    p.any('group_fwd_mask', 'group_fwd_mask %s ', hex0x(mask));
+    p.any('group_fwd_mask_str', 'group_fwd_mask_str %s ', '0x' + mask.toString(16));
   }
   onoff('vlan_tunnel', 'vlan_tunnel', 29);
   onoff('isolated', 'isolated', 33);
@@ -371,13 +382,13 @@ const SLAVE_KINDS: Record<string, KindPrinter> = {
   bridge: printBridgeSlave,
 };
 
-function printLinkinfo(ctx: IpContext, p: Printer, linkinfo: Attr): void {
+function printLinkinfo(ctx: IpContext, p: Printer, linkinfo: Attr, nl: string): void {
   const li = linkinfo.nest();
   p.open('linkinfo');
   const kind = li.get(C.IFLA_INFO_KIND);
   if (kind) {
     const k = kind.str();
-    p.fp('\n');
+    p.fp(nl);
     p.any('info_kind', `    %s `, k);
     const printer = KINDS[k];
     if (printer) {
@@ -390,7 +401,7 @@ function printLinkinfo(ctx: IpContext, p: Printer, linkinfo: Attr): void {
   const slave = li.get(C.IFLA_INFO_SLAVE_KIND);
   if (slave) {
     const k = slave.str();
-    p.fp('\n');
+    p.fp(nl);
     p.any('info_slave_kind', `    %s_slave `, k);
     const printer = SLAVE_KINDS[k];
     if (printer) {
@@ -441,9 +452,10 @@ const STATS64_FIELDS = {
   rx_otherhost_dropped: 24,
 } as const;
 
-type StatName = keyof typeof STATS64_FIELDS;
+/** A field of struct rtnl_link_stats64. */
+export type StatName = keyof typeof STATS64_FIELDS;
 
-function readStats(tb: AttrTable): ((n: StatName) => bigint) | undefined {
+function readStats(tb: AttrTable): LinkStat | undefined {
   const s64 = tb.get(C.IFLA_STATS64);
   if (s64) return (n) => s64.u64At(STATS64_FIELDS[n] * 8);
   const s32 = tb.get(C.IFLA_STATS);
@@ -451,11 +463,59 @@ function readStats(tb: AttrTable): ((n: StatName) => bigint) | undefined {
   return undefined;
 }
 
-function col(v: bigint | string, width: number): string {
-  return String(v).padStart(width) + ' ';
+/** A counter of rtnl_link_stats64 by its name. */
+export type LinkStat = (name: StatName) => bigint;
+
+/**
+ * The text table of `ip -s` (print_stats64 in ip 6.1): columns as wide as
+ * their heading or their widest number (size_columns), numbers right-aligned
+ * and each followed by a space, lines separated by `nl`, none before or
+ * after. `level` 2 (-s -s) adds the error rows; `carrierChanges` is
+ * IFLA_CARRIER_CHANGES, printed as "transns" when the kernel sent it.
+ */
+export function linkStatsText(s: LinkStat, level: number, carrierChanges: bigint | undefined, nl: string): string {
+  const cols = ['*X errors:', 'packets', 'errors', 'dropped', 'heartbt', 'overrun', 'compressed', 'otherhost'].map((h) => h.length);
+  const size = (...values: bigint[]): void => {
+    values.forEach((v, i) => {
+      const len = v.toString().length;
+      if (len > cols[i]!) cols[i] = len;
+    });
+  };
+  const w = (i: number): number => cols[i]!;
+  const num = (i: number, v: bigint): string => v.toString().padStart(w(i)) + ' ';
+  const head = (i: number, h: string): string => ' ' + h.padStart(w(i));
+  const rxCompressed = s('rx_compressed');
+  const txCompressed = s('tx_compressed');
+  const nohandler = s('rx_nohandler');
+  const otherhost = s('rx_otherhost_dropped');
+  size(s('rx_bytes'), s('rx_packets'), s('rx_errors'), s('rx_dropped'), s('rx_missed_errors'), s('multicast'), rxCompressed);
+  if (level > 1) size(0n, s('rx_length_errors'), s('rx_crc_errors'), s('rx_frame_errors'), s('rx_fifo_errors'), s('rx_over_errors'), nohandler, otherhost);
+  size(s('tx_bytes'), s('tx_packets'), s('tx_errors'), s('tx_dropped'), s('tx_carrier_errors'), s('collisions'), txCompressed);
+  if (level > 1) size(0n, s('tx_aborted_errors'), s('tx_fifo_errors'), s('tx_window_errors'), s('tx_heartbeat_errors'), carrierChanges ?? 0n);
+  let t = '    RX:' + ' bytes'.padStart(w(0) - 3) + head(1, 'packets') + head(2, 'errors') + head(3, 'dropped') + head(4, 'missed') + head(5, 'mcast') + head(6, rxCompressed ? 'compressed' : '') + nl;
+  t += '    ' + num(0, s('rx_bytes')) + num(1, s('rx_packets')) + num(2, s('rx_errors')) + num(3, s('rx_dropped')) + num(4, s('rx_missed_errors')) + num(5, s('multicast'));
+  if (rxCompressed) t += num(6, rxCompressed);
+  if (level > 1) {
+    t += nl + '    RX errors:' + ''.padStart(w(0) - 10) + head(1, 'length') + head(2, 'crc') + head(3, 'frame') + head(4, 'fifo') + head(5, 'overrun');
+    if (nohandler) t += ' nohandler'.padStart(w(6) + 1);
+    if (otherhost) t += ' otherhost'.padStart(w(7) + 1);
+    t += nl + ''.padStart(w(0) + 5) + num(1, s('rx_length_errors')) + num(2, s('rx_crc_errors')) + num(3, s('rx_frame_errors')) + num(4, s('rx_fifo_errors')) + num(5, s('rx_over_errors'));
+    if (nohandler) t += num(6, nohandler);
+    if (otherhost) t += num(7, otherhost);
+  }
+  t += nl + '    TX:' + ' bytes'.padStart(w(0) - 3) + head(1, 'packets') + head(2, 'errors') + head(3, 'dropped') + head(4, 'carrier') + head(5, 'collsns') + head(6, txCompressed ? 'compressed' : '') + nl;
+  t += '    ' + num(0, s('tx_bytes')) + num(1, s('tx_packets')) + num(2, s('tx_errors')) + num(3, s('tx_dropped')) + num(4, s('tx_carrier_errors')) + num(5, s('collisions'));
+  if (txCompressed) t += num(6, txCompressed);
+  if (level > 1) {
+    t += nl + '    TX errors:' + ''.padStart(w(0) - 10) + head(1, 'aborted') + head(2, 'fifo') + head(3, 'window') + head(4, 'heartbt') + head(5, carrierChanges !== undefined ? 'transns' : '') + nl;
+    t += ''.padStart(w(0) + 5) + num(1, s('tx_aborted_errors')) + num(2, s('tx_fifo_errors')) + num(3, s('tx_window_errors')) + num(4, s('tx_heartbeat_errors'));
+    if (carrierChanges !== undefined) t += num(5, carrierChanges);
+  }
+  return t;
 }
 
-function printStats(p: Printer, tb: AttrTable, level: number): void {
+/** __print_link_stats; text lines are separated by `nl` (ip's _SL_), without a separator before or after. */
+function printStats(p: Printer, tb: AttrTable, level: number, nl: string): void {
   const s = readStats(tb);
   if (!s) return;
   const carrier = tb.get(C.IFLA_CARRIER_CHANGES);
@@ -498,18 +558,7 @@ function printStats(p: Printer, tb: AttrTable, level: number): void {
     p.close();
     return;
   }
-  p.fp('\n    RX:  bytes packets errors dropped  missed   mcast           \n');
-  p.fp('    ' + col(s('rx_bytes'), 10) + col(s('rx_packets'), 7) + col(s('rx_errors'), 6) + col(s('rx_dropped'), 7) + col(s('rx_missed_errors'), 7) + col(s('multicast'), 7));
-  if (level > 1) {
-    p.fp('\n    RX errors:  length    crc   frame    fifo overrun\n');
-    p.fp('               ' + col(s('rx_length_errors'), 6) + col(s('rx_crc_errors'), 6) + col(s('rx_frame_errors'), 7) + col(s('rx_fifo_errors'), 7) + col(s('rx_over_errors'), 7));
-  }
-  p.fp('\n    TX:  bytes packets errors dropped carrier collsns           \n');
-  p.fp('    ' + col(s('tx_bytes'), 10) + col(s('tx_packets'), 7) + col(s('tx_errors'), 6) + col(s('tx_dropped'), 7) + col(s('tx_carrier_errors'), 7) + col(s('collisions'), 7));
-  if (level > 1) {
-    p.fp('\n    TX errors: aborted   fifo  window heartbt transns\n');
-    p.fp('               ' + col(s('tx_aborted_errors'), 6) + col(s('tx_fifo_errors'), 6) + col(s('tx_window_errors'), 7) + col(s('tx_heartbeat_errors'), 7) + col(carrier ? BigInt(carrier.u32()) : 0n, 7));
-  }
+  p.fp(linkStatsText(s, level, carrier ? BigInt(carrier.u32()) : undefined, nl));
 }
 
 /** The parts of a link message the address listing filters on. */
@@ -530,23 +579,16 @@ export function linkSummary(m: MessageView): LinkSummary | undefined {
 }
 
 /**
- * Prints one link (print_linkinfo): into `p`'s current object in JSON mode,
- * or as ip's text lines (without the final newline) in text mode.
+ * print_name_and_link: the name, with `@LINK` in text (`@if12` for a link in
+ * another namespace, `@NONE` for index 0), or `link` / `link_index` members
+ * in JSON; `fmt` formats the whole. Returns print_link_flags' M-DOWN: the
+ * lower link of this namespace is down.
  */
-export function printLink(ctx: IpContext, p: Printer, m: MessageView, opts: LinkPrintOptions): void {
-  const h = new Header(m);
-  const linkType = h.u16(2);
-  const index = h.s32(4);
-  const flags = h.u32(8);
-  const tb = messageAttrs(m, C.IFINFOMSG_SIZE);
-  const o = ctx.options;
-  let a: Attr | undefined;
-  if (m.type === C.RTM_DELLINK) p.bool('deleted', 'Deleted ', true);
-  p.any('ifindex', '%d: ', index);
-  // print_name_and_link
+function printNameAndLink(ctx: IpContext, p: Printer, fmt: string, index: number, tb: AttrTable): boolean {
   let name = tb.get(C.IFLA_IFNAME)?.str() ?? `if${index}`;
   let mdown = false;
-  if ((a = tb.get(C.IFLA_LINK))) {
+  const a = tb.get(C.IFLA_LINK);
+  if (a) {
     const iflink = a.u32();
     if (iflink) {
       if (tb.get(C.IFLA_LINK_NETNSID)) {
@@ -561,7 +603,54 @@ export function printLink(ctx: IpContext, p: Printer, m: MessageView, opts: Link
     } else if (p.json) p.null('link');
     else name = `${name}@NONE`;
   }
-  p.any('ifname', '%s: ', name);
+  p.any('ifname', fmt, name);
+  return mdown;
+}
+
+/**
+ * Prints one link as `ip -brief` does (print_linkinfo_brief): the name and
+ * lower link padded to 16 columns, the operational state padded to 14, and
+ * with `withLinkLayer` (the AF_PACKET listing, `ip -br link`) the link-layer
+ * address and the flags. No final newline.
+ */
+export function printLinkBrief(ctx: IpContext, p: Printer, m: MessageView, withLinkLayer: boolean): void {
+  const h = new Header(m);
+  const linkType = h.u16(2);
+  const flags = h.u32(8);
+  const tb = messageAttrs(m, C.IFINFOMSG_SIZE);
+  if (m.type === C.RTM_DELLINK) p.bool('deleted', 'Deleted ', true);
+  const mdown = printNameAndLink(ctx, p, '%-16s ', h.s32(4), tb);
+  const state = tb.get(C.IFLA_OPERSTATE);
+  if (state) {
+    const st = state.u8();
+    if (st >= OPER_STATES.length) {
+      if (p.json) p.jsonOnly('operstate_index', st);
+      else p.fp(`state 0x${st.toString(16)} `);
+    } else p.any('operstate', '%-14s ', OPER_STATES[st]!);
+  }
+  if (!withLinkLayer) return;
+  const addr = tb.get(C.IFLA_ADDRESS);
+  if (addr) p.any('address', '%s ', llAddrText(addr.bytes, linkType));
+  printFlags(p, flags, mdown);
+}
+
+/**
+ * Prints one link (print_linkinfo): into `p`'s current object in JSON mode,
+ * or as ip's text lines (without the final newline) in text mode; with
+ * `-oneline` the lines are joined by a backslash, as ip's _SL_ joins them.
+ */
+export function printLink(ctx: IpContext, p: Printer, m: MessageView, opts: LinkPrintOptions): void {
+  const h = new Header(m);
+  const linkType = h.u16(2);
+  const index = h.s32(4);
+  const flags = h.u32(8);
+  const tb = messageAttrs(m, C.IFINFOMSG_SIZE);
+  const o = ctx.options;
+  const nl = o.oneline ? '\\' : '\n';
+  let a: Attr | undefined;
+  if (m.type === C.RTM_DELLINK) p.bool('deleted', 'Deleted ', true);
+  p.any('ifindex', '%d: ', index);
+  const mdown = printNameAndLink(ctx, p, '%s: ', index, tb);
   printFlags(p, flags, mdown);
   if ((a = tb.get(C.IFLA_MTU))) p.any('mtu', 'mtu %u ', a.u32());
   if ((a = tb.get(C.IFLA_QDISC))) p.any('qdisc', 'qdisc %s ', a.str());
@@ -584,7 +673,7 @@ export function printLink(ctx: IpContext, p: Printer, m: MessageView, opts: Link
   if (qlen && opts.showQueue !== false) p.any('txqlen', 'qlen %d', qlen);
   const family = opts.family ?? o.family;
   if (!family || family === C.AF_PACKET || o.details) {
-    p.fp('\n');
+    p.fp(nl);
     p.any('link_type', '    link/%s ', linkTypeName(linkType));
     const addr = tb.get(C.IFLA_ADDRESS);
     if (addr) p.any('address', '%s', llAddrText(addr.bytes, linkType));
@@ -605,7 +694,9 @@ export function printLink(ctx: IpContext, p: Printer, m: MessageView, opts: Link
   }
   if ((a = tb.get(C.IFLA_LINK_NETNSID))) {
     const id = a.s32();
+    const ns = id >= 0 ? opts.netnsNames?.get(id) : undefined;
     if (p.json) p.jsonOnly('link_netnsid', id);
+    else if (ns !== undefined) p.fp(` link-netns ${ns}`);
     else if (id >= 0) p.fp(` link-netnsid ${id}`);
     else p.fp(' link-netnsid unknown');
   }
@@ -615,7 +706,7 @@ export function printLink(ctx: IpContext, p: Printer, m: MessageView, opts: Link
     if ((a = tb.get(C.IFLA_ALLMULTI))) p.any('allmulti', ' allmulti %u ', a.u32());
     if ((a = tb.get(C.IFLA_MIN_MTU))) p.any('min_mtu', 'minmtu %u ', a.u32());
     if ((a = tb.get(C.IFLA_MAX_MTU))) p.any('max_mtu', 'maxmtu %u ', a.u32());
-    if ((a = tb.get(C.IFLA_LINKINFO))) printLinkinfo(ctx, p, a);
+    if ((a = tb.get(C.IFLA_LINKINFO))) printLinkinfo(ctx, p, a, nl);
     if (opts.doLink && (a = tb.get(C.IFLA_AF_SPEC))) printAfSpec(p, a);
     if ((a = tb.get(C.IFLA_NUM_TX_QUEUES))) p.any('num_tx_queues', 'numtxqueues %u ', a.u32());
     if ((a = tb.get(C.IFLA_NUM_RX_QUEUES))) p.any('num_rx_queues', 'numrxqueues %u ', a.u32());
@@ -631,14 +722,17 @@ export function printLink(ctx: IpContext, p: Printer, m: MessageView, opts: Link
     if ((a = tb.get(C.IFLA_PARENT_DEV_NAME))) p.any('parentdev', 'parentdev %s ', a.str());
   }
   if ((opts.doLink || o.details) && (a = tb.get(C.IFLA_IFALIAS))) {
-    p.fp('\n');
+    p.fp(nl);
     p.any('ifalias', '    alias %s', a.str());
   }
-  if (opts.doLink && o.stats) printStats(p, tb, o.stats);
+  if (opts.doLink && o.stats) {
+    p.fp(nl);
+    printStats(p, tb, o.stats, nl);
+  }
   if ((a = tb.get(C.IFLA_PROP_LIST))) {
     const names = a.list().filter((x) => x.type === C.IFLA_ALT_IFNAME);
     if (names.length) {
-      p.fp('\n');
+      p.fp(nl);
       p.openArray('altnames');
       for (const n of names) p.any(null, '    altname %s', n.str());
       p.close();
@@ -646,8 +740,8 @@ export function printLink(ctx: IpContext, p: Printer, m: MessageView, opts: Link
   }
 }
 
-/** Prints a link's statistics (ip -s address puts them after the addresses). */
+/** Prints a link's statistics (ip -s address puts them after the addresses); no newline before or after. */
 export function printLinkStats(p: Printer, m: MessageView, level: number, fallback?: AttrTable): void {
   const tb = messageAttrs(m, C.IFINFOMSG_SIZE);
-  printStats(p, tb.has(C.IFLA_STATS64) || tb.has(C.IFLA_STATS) || !fallback ? tb : fallback, level);
+  printStats(p, tb.has(C.IFLA_STATS64) || tb.has(C.IFLA_STATS) || !fallback ? tb : fallback, level, '\n');
 }

@@ -1,6 +1,6 @@
 // `nlkit netns`: list, add, delete (ip/ipnetns.c), through nlkit's own
 // namespace support (bind mounts under /run/netns made by the addon).
-import { openSync, closeSync } from 'node:fs';
+import { openSync, closeSync, opendirSync } from 'node:fs';
 import * as C from '../../core/constants.js';
 import { netns } from '../../io/index.js';
 import { NetlinkError } from '../../core/errors.js';
@@ -31,6 +31,30 @@ async function nsidOf(ctx: IpContext, name: string): Promise<number | undefined>
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * The names under /run/netns by the nsid the -n namespace has for them
+ * (ipnetns.c netns_map_init, which `ip link` uses to print `link-netns
+ * NAME`): directory order, and the first name of an nsid keeps it.
+ */
+export async function netnsNames(ctx: IpContext): Promise<Map<number, string>> {
+  const names = new Map<number, string>();
+  let dir;
+  try {
+    dir = opendirSync(netns.NETNS_RUN_DIR);
+  } catch {
+    return names;
+  }
+  try {
+    for (let e = dir.readSync(); e !== null; e = dir.readSync()) {
+      const id = await nsidOf(ctx, e.name);
+      if (id !== undefined && !names.has(id)) names.set(id, e.name);
+    }
+  } finally {
+    dir.closeSync();
+  }
+  return names;
 }
 
 async function list(ctx: IpContext): Promise<number> {

@@ -8,7 +8,7 @@ import { kernelErrorText, parseGlobalOptions } from '../../../../src/cli/ip/inde
 import { AF_BRIDGE, AF_INET, AF_INET6, AF_MPLS, AF_PACKET, AF_UNSPEC } from '../../../../src/core/constants.js';
 import { NetlinkError } from '../../../../src/core/errors.js';
 
-const DEFAULTS: IpOptions = { json: false, pretty: false, details: 0, stats: 0, family: AF_UNSPEC, netns: undefined, oneline: false };
+const DEFAULTS: IpOptions = { json: false, pretty: false, details: 0, stats: 0, family: AF_UNSPEC, netns: undefined, oneline: false, brief: false };
 
 /** The CommandError parseGlobalOptions throws for `argv`. */
 function refusal(argv: string[]): { message: string; exitCode: number } {
@@ -38,6 +38,11 @@ describe('parseGlobalOptions', () => {
     { argv: ['-s', '-stats', '-statistics', '--st', 'link'], options: { stats: 4 }, at: 4 },
     { argv: ['-o', 'addr'], options: { oneline: true }, at: 1 },
     { argv: ['-oneline', 'addr'], options: { oneline: true }, at: 1 },
+    { argv: ['-br', 'link'], options: { brief: true }, at: 1 },
+    { argv: ['-brief', 'addr'], options: { brief: true }, at: 1 },
+    { argv: ['--bri', 'addr'], options: { brief: true }, at: 1 },
+    { argv: ['-br', '-j', '-p', 'addr'], options: { brief: true, json: true, pretty: true }, at: 3 },
+    { argv: ['-o', '-br', 'addr'], options: { brief: true, oneline: true }, at: 2 },
     { argv: ['-4', 'route'], options: { family: AF_INET }, at: 1 },
     { argv: ['-6', 'route'], options: { family: AF_INET6 }, at: 1 },
     { argv: ['-0', 'addr'], options: { family: AF_PACKET }, at: 1 },
@@ -69,6 +74,11 @@ describe('parseGlobalOptions', () => {
     { argv: ['-jsonx', 'link'], message: 'Option "-jsonx" is unknown, try "ip -help".', exitCode: 255 },
     { argv: ['-J', 'link'], message: 'Option "-J" is unknown, try "ip -help".', exitCode: 255 },
     { argv: ['-j', '-x'], message: 'Option "-x" is unknown, try "ip -help".', exitCode: 255 },
+    // ip.c matches -batch before -brief: "-b" is -batch, which nlkit does not have.
+    { argv: ['-b', 'link'], message: 'Option "-b" is unknown, try "ip -help".', exitCode: 255 },
+    { argv: ['-ba', 'file', 'link'], message: 'Option "-ba" is unknown, try "ip -help".', exitCode: 255 },
+    { argv: ['--batch', 'file'], message: 'Option "-batch" is unknown, try "ip -help".', exitCode: 255 },
+    { argv: ['-brieff', 'link'], message: 'Option "-brieff" is unknown, try "ip -help".', exitCode: 255 },
     { argv: ['-f', 'ipx', 'link'], message: 'Error: argument "ipx" is wrong: invalid protocol family', exitCode: 255 },
     { argv: ['-f'], message: 'Command line is not complete. Try option "help"', exitCode: 255 },
     { argv: ['-n'], message: 'Command line is not complete. Try option "help"', exitCode: 255 },
@@ -89,6 +99,8 @@ describe('parseGlobalOptions', () => {
       expect(exitCode).toBe(0);
       expect(message.split('\n')[0]).toBe('Usage: nlkit [ OPTIONS ] OBJECT { COMMAND | help }');
       expect(message).toContain('-n[etns] name | -j[son] | -p[retty] | -o[neline]');
+      expect(message).toContain('-br[ief]');
+      expect(message).toContain('| tap | tuntap }');
     }
   });
 
