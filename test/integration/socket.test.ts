@@ -63,6 +63,35 @@ describe('NetlinkSocket in a namespace with 300 veth pairs', () => {
     expect(names).toEqual(expected);
   });
 
+  it('gives a slow consumer a long dump whole and in order (reading pauses and resumes around read-aheads)', async () => {
+    // More messages than a dump queues before the socket pauses (8 192).
+    ipBatch(ns, Array.from({ length: 20_000 }, (_, i) => `route add blackhole 10.177.${i >> 8}.${i & 255}/32 table 177`));
+    try {
+      const expected = ipJson<unknown[]>(ns, ['-4', 'route', 'show', 'table', 'all']).length;
+      const order = ipJson<{ dst: string }[]>(ns, ['route', 'show', 'table', '177']).map((r) => r.dst);
+      const got: string[] = [];
+      let seen = 0;
+      for await (const msg of sock.dump(getRouteDump())) {
+        const r = msg.attributes(12);
+        let table = 0;
+        let dst = '';
+        while (r.next()) {
+          if (r.type === 15) table = r.u32(); // RTA_TABLE
+          if (r.type === 1) dst = Array.from(r.binary()).join('.'); // RTA_DST
+        }
+        if (table === 177) got.push(dst);
+        seen++;
+        // Hand the loop back at every message, and sleep now and then: datagrams keep arriving meanwhile.
+        if (seen % 2000 === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+        else await new Promise((resolve) => setImmediate(resolve));
+      }
+      expect(seen).toBe(expected);
+      expect(got).toEqual(order);
+    } finally {
+      ip(ns, ['route', 'flush', 'table', '177']);
+    }
+  });
+
   it('completes three dumps started at once on one socket', async () => {
     const links = ipJson<unknown[]>(ns, ['link', 'show']).length;
     const addrs = ipJson<{ addr_info: unknown[] }[]>(ns, ['addr', 'show']).reduce((n, l) => n + l.addr_info.length, 0);
