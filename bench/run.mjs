@@ -213,9 +213,16 @@ async function cliBench(ns) {
   const rounds = Math.max(5, Math.floor(REPEATS / 2));
   const nlkitCmd = [];
   const ipCmd = [];
+  // Node's own share: an empty ESM process, and a minimal script that only
+  // dumps the routes and writes their JSON (bench/floor/route-json.mjs).
+  const emptyNode = [];
+  const floorCmd = [];
+  const floor = path.join(here, 'floor', 'route-json.mjs');
   for (let i = 0; i < 3; i++) {
     nlkitCmd.push(timeProcess(process.execPath, [main, '-n', ns, '-j', 'route', 'show'], rounds).medianMs);
     ipCmd.push(timeProcess('ip', ['-n', ns, '-j', 'route', 'show'], rounds).medianMs);
+    emptyNode.push(timeProcess(process.execPath, ['--input-type=module', '-e', ''], rounds).medianMs);
+    floorCmd.push(timeProcess(process.execPath, [floor, ns], rounds).medianMs);
   }
   const rt = await RouteClient.open({ netns: ns });
   // The typed list three ways: as an array (listAll), a datagram of routes at a
@@ -265,6 +272,9 @@ async function cliBench(ns) {
     nlkitJsonProcessMs: median(nlkitCmd),
     ipJsonProcessMs: median(ipCmd),
     processRatio: median(nlkitCmd) / median(ipCmd),
+    emptyNodeProcessMs: median(emptyNode),
+    floorScriptProcessMs: median(floorCmd),
+    floorRatio: median(floorCmd) / median(ipCmd),
     typedListAllMs: median(all),
     typedListAllNsPerRoute: (median(all) * 1e6) / routes,
     typedBatchesNsPerRoute: (median(batches) * 1e6) / routes,
@@ -459,6 +469,7 @@ async function main() {
   line('per route: decoded object / ip -j', `${dec.nsPerRoute.toFixed(0)} ns / ${dec.ipNsPerRoute.toFixed(0)} ns`);
   const cl = results.cli;
   line(`\`nlkit -j route show\` vs \`ip -j route show\` (${cl.routes} routes, whole processes)`, `${cl.nlkitJsonProcessMs.toFixed(1)} ms / ${cl.ipJsonProcessMs.toFixed(1)} ms (${cl.processRatio.toFixed(2)}x)`);
+  line('Node alone: an empty process / a minimal route-JSON script (bench/floor)', `${cl.emptyNodeProcessMs.toFixed(1)} ms / ${cl.floorScriptProcessMs.toFixed(1)} ms (${cl.floorRatio.toFixed(2)}x ip)`);
   line('typed route list as an array (`rt.routes.listAll()`), per route / `ip -j` per route', `${cl.typedListAllNsPerRoute.toFixed(0)} ns / ${cl.ipNsPerRoute.toFixed(0)} ns (${cl.ipPerRouteOverTypedListAll.toFixed(2)}x faster)`);
   line('typed route list by datagram (`rt.routes.batches()`), per route', `${cl.typedBatchesNsPerRoute.toFixed(0)} ns`);
   line('typed route list, one `for await` per route (`rt.routes.list()`), per route', `${cl.typedListEachNsPerRoute.toFixed(0)} ns (${cl.ipPerRouteOverTypedListEach.toFixed(2)}x faster than ip -j)`);
