@@ -1183,7 +1183,17 @@ export class DumpIterator implements AsyncIterableIterator<MessageView> {
     }
   }
 
-  async next(): Promise<IteratorResult<MessageView>> {
+  next(): Promise<IteratorResult<MessageView>> {
+    // The common case, a message already received: answer without an async frame.
+    const op = this.op;
+    if (op !== undefined && !this.done && this.collected === undefined && this.cancelled === undefined) {
+      const msg = op.take();
+      if (msg !== undefined) return Promise.resolve({ value: msg, done: false });
+    }
+    return this.nextSlow();
+  }
+
+  private async nextSlow(): Promise<IteratorResult<MessageView>> {
     if (this.done) return { value: undefined, done: true };
     if (!this.op) await this.begin();
     if (this.collected) {
