@@ -55,8 +55,7 @@ struct Socket::ReadAhead {
   uint32_t count = 0;
   bool drained = false;  // stopped on EAGAIN: nothing more to read now
   int err = 0;           // stopped on this recvmsg error
-  std::atomic<bool> running{false};
-  std::atomic<bool> finished{false};
+  std::atomic<bool> finished{false};  // the worker no longer touches the fd or the slab
   RecvScratch scratch;
 };
 
@@ -776,7 +775,6 @@ bool Socket::StartReadAhead() {
 
 void Socket::ReadAheadWork(uv_work_t* req) {
   ReadAhead* ahead = static_cast<ReadAhead*>(req->data);
-  ahead->running.store(true);
   while (ahead->count < ahead->maxFrames && ahead->limit - ahead->end >= kMaxDatagram) {
     size_t advance = 0;
     const Received r = ReceiveOne(ahead->fd, ahead->slab, ahead->end, ahead->limit - ahead->end, ahead->frames.data() + ahead->count * kFrameWords,
@@ -843,7 +841,7 @@ void Socket::StopReadAhead() {
   ReadAhead* ahead = poller_->readAhead;
   // Not started yet: cancelled (its done callback still runs, with UV_ECANCELED).
   if (uv_cancel(reinterpret_cast<uv_req_t*>(&ahead->work)) == 0) return;
-  // Running: it reads without blocking and stops within frameCapacity datagrams.
+  // Running: it reads without blocking and stops within kReadAheadBurst datagrams.
   while (!ahead->finished.load()) sched_yield();
 }
 
