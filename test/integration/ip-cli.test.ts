@@ -203,6 +203,10 @@ describe('nlkit ip-style listings equal ip -j', () => {
     expect(rules.stdout).toBe(ip(ns, ['rule', 'show']));
     const links = await nlkit(['-n', ns, 'link', 'show', 'a0']);
     expect(links.stdout).toBe(ip(ns, ['link', 'show', 'a0']));
+    for (const args of [['neigh', 'show'], ['-6', 'neigh', 'show']]) {
+      const neigh = await nlkit(['-n', ns, ...args]);
+      expect(neigh.stdout).toBe(ip(ns, args));
+    }
   });
 });
 

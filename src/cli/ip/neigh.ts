@@ -67,12 +67,12 @@ export function printNeigh(ctx: IpContext, p: Printer, m: MessageView, filterInd
   const ll = tb.get(C.NDA_LLADDR);
   if (ll) {
     p.fp('lladdr ');
-    p.any('lladdr', '%s', llAddrText(ll.bytes, 1));
+    p.any('lladdr', '%s ', llAddrText(ll.bytes, 1));
   }
-  if (flags & NTF_ROUTER) p.null('router').fp(' router');
-  if (flags & NTF_PROXY) p.null('proxy').fp(' proxy');
-  if (flags & NTF_EXT_LEARNED) p.null('extern_learn').fp(' extern_learn ');
-  if (flags & NTF_OFFLOADED) p.null('offload').fp(' offload');
+  if (flags & NTF_ROUTER) p.null('router').fp('router ');
+  if (flags & NTF_PROXY) p.null('proxy').fp('proxy ');
+  if (flags & NTF_EXT_LEARNED) p.null('extern_learn').fp('extern_learn ');
+  if (flags & NTF_OFFLOADED) p.null('offload').fp('offload ');
   if (ctx.options.stats) {
     const ci = tb.get(C.NDA_CACHEINFO);
     if (ci) {
@@ -86,21 +86,21 @@ export function printNeigh(ctx: IpContext, p: Printer, m: MessageView, filterInd
       p.any('used', ' used %u', used).any('confirmed', '/%u', confirmed).any('updated', '/%u', updated);
     }
     const probes = tb.get(C.NDA_PROBES);
-    if (probes) p.any('probes', ' probes %u', probes.u32());
+    if (probes) p.any('probes', 'probes %u ', probes.u32());
   }
   if (state) {
     p.openArray('state');
     for (const [bit, name] of NUD_STATES) {
       if (state & bit) {
         state &= ~bit;
-        p.any(null, ' %s', name);
+        p.any(null, '%s ', name);
       }
     }
-    if (state) p.any(null, ' %s', '0x' + state.toString(16));
+    if (state) p.any(null, '%s ', '0x' + state.toString(16));
     p.close();
   }
   const proto = tb.get(C.NDA_PROTOCOL);
-  if (proto) p.any('protocol', ' proto %s ', protoName(proto.u8()));
+  if (proto) p.any('protocol', 'proto %s ', protoName(proto.u8()));
 }
 
 async function parseFilter(ctx: IpContext, words: string[], f: NeighFilter): Promise<void> {
