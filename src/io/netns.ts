@@ -1,6 +1,6 @@
 // Named network namespaces, compatible with iproute2 (`ip netns`): a bind
 // mount of a namespace file under /run/netns/NAME.
-import { readdir } from 'node:fs/promises';
+import { opendir } from 'node:fs/promises';
 import { nativeBinding, type NativeNetnsTarget, type NativeSystemError } from './native.js';
 
 /** Directory iproute2 keeps named namespaces in. */
@@ -47,10 +47,13 @@ export async function remove(name: string): Promise<void> {
   nativeBinding().netnsDelete(checkNetnsName(name, 'name'));
 }
 
-/** Names of the namespaces under /run/netns (like `ip netns list`, unsorted). */
+/** Names of the namespaces under /run/netns, in directory order (as `ip netns list` prints them). */
 export async function list(): Promise<string[]> {
   try {
-    return await readdir(NETNS_RUN_DIR);
+    // readdir() sorts its result; opendir() reads the entries in the directory's own order.
+    const names: string[] = [];
+    for await (const entry of await opendir(NETNS_RUN_DIR)) names.push(entry.name);
+    return names;
   } catch (err) {
     if ((err as NativeSystemError).code === 'ENOENT') return [];
     throw err;
