@@ -2,7 +2,7 @@
 // JSON listings must deep-equal `ip -j` for the same namespace, write
 // commands must leave the kernel as the same `ip` command does (run in twin
 // namespaces), and `monitor` must print one line per kernel event.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -380,6 +380,73 @@ describe('nlkit monitor', () => {
   });
   afterAll(async () => {
     await removeNetns(ns);
+  });
+
+  it('prints `monitor all` as text line for line as ip monitor all does (links, addresses, routes, neighbours, rules, netconf)', async () => {
+    const theirs: string[] = [];
+    const child = spawn('ip', ['-n', ns, 'monitor', 'all'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let theirPartial = '';
+    child.stdout.setEncoding('utf8').on('data', (t: string) => {
+      theirPartial += t;
+      const parts = theirPartial.split('\n');
+      theirPartial = parts.pop()!;
+      theirs.push(...parts);
+    });
+    const mine: string[] = [];
+    let partial = '';
+    const controller = new AbortController();
+    let ready!: () => void;
+    const listening = new Promise<void>((r) => (ready = r));
+    const running = nlkit(['-n', ns, 'monitor', 'all'], {
+      signal: controller.signal,
+      ready,
+      onStdout: (t) => {
+        partial += t;
+        const parts = partial.split('\n');
+        partial = parts.pop()!;
+        mine.push(...parts);
+      },
+    });
+    // A rule added and deleted marks a point both monitors have passed: the
+    // comparison covers what lies between two such marks. Each try uses a
+    // rule of its own, so both cut at the same one.
+    let next = 4000;
+    const mark = async (): Promise<[number, number]> => {
+      for (let tries = 0; tries < 50; tries++) {
+        const pref = next++;
+        ip(ns, ['rule', 'add', 'pref', String(pref), 'table', '42']);
+        ip(ns, ['rule', 'del', 'pref', String(pref)]);
+        const line = (l: string): boolean => l.startsWith(`[RULE]Deleted ${pref}:`);
+        for (let wait = 0; wait < 20 && !(theirs.some(line) && mine.some(line)); wait++) await new Promise((r) => setTimeout(r, 50));
+        if (theirs.some(line) && mine.some(line)) return [theirs.findIndex(line) + 1, mine.findIndex(line) + 1];
+      }
+      throw new Error('the monitors never both saw a mark');
+    };
+    try {
+      await listening;
+      const [fromTheirs, fromMine] = await mark();
+      ipBatch(ns, [
+        'link add e0 type veth peer name e1',
+        'link set e0 up',
+        'addr add 10.70.0.1/24 dev e0',
+        'route add 10.71.0.0/16 via 10.70.0.2 dev e0',
+        'neigh add 10.70.0.9 lladdr 02:00:00:00:00:09 dev e0',
+        'rule add from 10.72.0.0/16 table 100 pref 1234',
+        'rule del pref 1234',
+      ]);
+      execFileSync('ip', ['netns', 'exec', ns, 'sysctl', '-qw', 'net.ipv4.conf.m0.forwarding=1']);
+      await mark();
+      // Deleted only now: both look the names of new links up while the links exist
+      // (a netconf event comes before its link's own event), as they would live.
+      ip(ns, ['link', 'del', 'e0']);
+      const [untilTheirs, untilMine] = await mark();
+      expect(mine.slice(fromMine, untilMine)).toEqual(theirs.slice(fromTheirs, untilTheirs));
+      expect(theirs.slice(fromTheirs, untilTheirs).some((l) => l.startsWith('[NETCONF]'))).toBe(true);
+    } finally {
+      controller.abort();
+      child.kill();
+    }
+    expect((await running).code).toBe(0);
   });
 
   it('prints exactly one JSON line per event while 1000 routes and 100 links come and go', async () => {

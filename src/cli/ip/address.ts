@@ -169,7 +169,7 @@ export function printAddr(ctx: IpContext, p: Printer, m: MessageView, oneline = 
     // struct ifa_cacheinfo { __u32 ifa_prefered; __u32 ifa_valid; __u32 cstamp; __u32 tstamp; }
     const preferred = ci.u32At(0);
     const valid = ci.u32At(4);
-    p.fp(oneline ? '\\' : '\n');
+    p.fp(ctx.options.oneline ? '\\' : '\n');
     p.fp('       valid_lft ');
     if (valid === INFINITY_LIFE_TIME) {
       p.jsonOnly('valid_life_time', INFINITY_LIFE_TIME);

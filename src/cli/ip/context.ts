@@ -162,6 +162,25 @@ export class IpContext {
     return this.links?.get(index)?.flags ?? -1;
   }
 
+  /**
+   * Makes sure the name of an interface index is known, asking the kernel
+   * when the cache has not seen it (ll_index_to_name does the same): an event
+   * can name a link before the link's own event arrives.
+   */
+  async learnIndex(index: number): Promise<void> {
+    if (index <= 0 || !this.links || this.links.has(index)) return;
+    const req = this.build(RTM_GETLINK, NLM_F_REQUEST | NLM_F_ACK, IFINFOMSG_SIZE, (w, h) => {
+      w.view.setInt32(h + 4, index, true);
+      w.putU32(IFLA_EXT_MASK, RTEXT_FILTER_VF);
+    });
+    try {
+      for (const m of await this.request(req)) this.rememberLink(m);
+    } catch (err) {
+      // Gone already: the event prints the index as ip does (if%d).
+      if (!(err instanceof NetlinkError && (err.code === 'ENODEV' || err.code === 'ENOENT'))) throw err;
+    }
+  }
+
   /** Index of an interface name (ll_name_to_index): asks the kernel when it is not cached; 0 when there is none. */
   async nameIndex(name: string): Promise<number> {
     const cached = this.byName?.get(name);

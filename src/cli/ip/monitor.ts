@@ -13,7 +13,9 @@ import { printAddr } from './address.js';
 import { printRoute } from './route.js';
 import { printNeigh } from './neigh.js';
 import { printRule } from './rule.js';
-import { Header } from './attrs.js';
+import { Header, messageAttrs } from './attrs.js';
+import type { Printer } from './printer.js';
+import type { MessageView } from '../../core/message.js';
 
 const OBJECT_GROUPS: Record<string, number[]> = {
   link: [C.RTNLGRP_LINK],
@@ -21,6 +23,7 @@ const OBJECT_GROUPS: Record<string, number[]> = {
   route: [C.RTNLGRP_IPV4_ROUTE, C.RTNLGRP_IPV6_ROUTE],
   neigh: [C.RTNLGRP_NEIGH],
   rule: [C.RTNLGRP_IPV4_RULE, C.RTNLGRP_IPV6_RULE],
+  netconf: [C.RTNLGRP_IPV4_NETCONF, C.RTNLGRP_IPV6_NETCONF, C.RTNLGRP_MPLS_NETCONF],
 };
 
 const BANNERS: Record<number, string> = {
@@ -35,7 +38,44 @@ const BANNERS: Record<number, string> = {
   [C.RTM_GETNEIGH]: '[NEIGH]',
   [C.RTM_NEWRULE]: '[RULE]',
   [C.RTM_DELRULE]: '[RULE]',
+  [C.RTM_NEWNETCONF]: '[NETCONF]',
+  [C.RTM_DELNETCONF]: '[NETCONF]',
 };
+
+// NETCONFA_* (include/uapi/linux/netconf.h), in the order print_netconf prints them.
+const NETCONFA_IFINDEX = 1;
+const NETCONFA_RP_FILTER = 3;
+const NETCONF_SETTINGS: readonly (readonly [number, string])[] = [
+  [2, 'forwarding'],
+  [NETCONFA_RP_FILTER, 'rp_filter'],
+  [4, 'mc_forwarding'],
+  [5, 'proxy_neigh'],
+  [6, 'ignore_routes_with_linkdown'],
+  [7, 'input'],
+];
+const NETCONFA_IFINDEX_ALL = -1;
+const NETCONFA_IFINDEX_DEFAULT = -2;
+const RP_FILTER_MODES = ['off', 'strict', 'loose'];
+
+/** print_netconf: an address family's settings for one interface (or all / default). */
+function printNetconf(ctx: IpContext, p: Printer, m: MessageView): void {
+  const family = m.dv.getUint8(m.offset + 16);
+  // struct netconfmsg is one byte, padded to 4 before the attributes.
+  const tb = messageAttrs(m, 1);
+  if (m.type === C.RTM_DELNETCONF) p.bool('deleted', 'Deleted ', true);
+  p.any('family', '%s ', family === C.AF_INET ? 'inet' : family === C.AF_INET6 ? 'inet6' : family === C.AF_MPLS ? 'mpls' : `family${family}`);
+  const ifindex = tb.get(NETCONFA_IFINDEX);
+  if (ifindex) {
+    const index = ifindex.s32();
+    p.any('interface', '%s ', index === NETCONFA_IFINDEX_ALL ? 'all' : index === NETCONFA_IFINDEX_DEFAULT ? 'default' : ctx.indexName(index));
+  }
+  for (const [type, name] of NETCONF_SETTINGS) {
+    const a = tb.get(type);
+    if (!a) continue;
+    if (type === NETCONFA_RP_FILTER) p.any(name, `${name} %s `, RP_FILTER_MODES[a.u32()] ?? 'unknown mode');
+    else p.onOff(name, `${name} %s `, a.u32() !== 0);
+  }
+}
 
 /** Runs `nlkit monitor ...` until io.signal aborts. */
 export async function runMonitor(ctx: IpContext, argv: string[]): Promise<number> {
@@ -56,8 +96,8 @@ export async function runMonitor(ctx: IpContext, argv: string[]): Promise<number
     for (const g of Object.values(OBJECT_GROUPS)) for (const n of g) groups.add(n);
   }
   const fam = ctx.options.family;
-  if (fam === C.AF_INET) for (const g of [C.RTNLGRP_IPV6_IFADDR, C.RTNLGRP_IPV6_ROUTE, C.RTNLGRP_IPV6_RULE]) groups.delete(g);
-  if (fam === C.AF_INET6) for (const g of [C.RTNLGRP_IPV4_IFADDR, C.RTNLGRP_IPV4_ROUTE, C.RTNLGRP_IPV4_RULE]) groups.delete(g);
+  if (fam === C.AF_INET) for (const g of [C.RTNLGRP_IPV6_IFADDR, C.RTNLGRP_IPV6_ROUTE, C.RTNLGRP_IPV6_RULE, C.RTNLGRP_IPV6_NETCONF, C.RTNLGRP_MPLS_NETCONF]) groups.delete(g);
+  if (fam === C.AF_INET6) for (const g of [C.RTNLGRP_IPV4_IFADDR, C.RTNLGRP_IPV4_ROUTE, C.RTNLGRP_IPV4_RULE, C.RTNLGRP_IPV4_NETCONF, C.RTNLGRP_MPLS_NETCONF]) groups.delete(g);
   const sock = await ctx.socket();
   const signal = ctx.io.signal;
   if (signal?.aborted) return 0;
@@ -87,6 +127,7 @@ export async function runMonitor(ctx: IpContext, argv: string[]): Promise<number
           break;
         case C.RTM_NEWADDR:
         case C.RTM_DELADDR:
+          // ipmonitor.c sets filter.oneline: each address starts with INDEX: DEV (lines join only under -o).
           printAddr(ctx, p, m, true);
           break;
         case C.RTM_NEWROUTE:
@@ -101,6 +142,12 @@ export async function runMonitor(ctx: IpContext, argv: string[]): Promise<number
         case C.RTM_NEWRULE:
         case C.RTM_DELRULE:
           printRule(p, m, ctx);
+          break;
+        case C.RTM_NEWNETCONF:
+        case C.RTM_DELNETCONF:
+          // A new link's netconf event comes before its link event.
+          await ctx.learnIndex(messageAttrs(m, 1).get(NETCONFA_IFINDEX)?.s32() ?? 0);
+          printNetconf(ctx, p, m);
           break;
         default:
           continue;
