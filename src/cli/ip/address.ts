@@ -90,8 +90,8 @@ export function addrPasses(m: MessageView, f: AddrFilter, ctx: IpContext): boole
 
 /**
  * Prints one address (print_addrinfo) into `p`, without the final newline.
- * `oneline` (ip's filter.oneline) starts the line with `INDEX: DEV` and
- * joins its lines with a backslash; `brief` (`ip -br`) prints only
+ * `oneline` (ip's filter.oneline) starts the line with `INDEX: DEV`; its
+ * lines are joined with a backslash under `-o` (ip's _SL_); `brief` (`ip -br`) prints only
  * `ADDRESS[ peer PEER]/PLEN [metric N] `.
  */
 export function printAddr(ctx: IpContext, p: Printer, m: MessageView, oneline = false, brief = false): void {
