@@ -382,7 +382,8 @@ describe('nlkit monitor', () => {
     await removeNetns(ns);
   });
 
-  it('prints `monitor all` as text line for line as ip monitor all does (links, addresses, routes, neighbours, rules, netconf)', async () => {
+  it('prints `monitor all` as text line for line as ip monitor all does (links, addresses, routes, neighbours, rules, netconf, nsid)', async () => {
+    const peerNs = await createNetns('ipmon-peer');
     const theirs: string[] = [];
     const child = spawn('ip', ['-n', ns, 'monitor', 'all'], { stdio: ['ignore', 'pipe', 'inherit'] });
     let theirPartial = '';
@@ -425,6 +426,8 @@ describe('nlkit monitor', () => {
     try {
       await listening;
       const [fromTheirs, fromMine] = await mark();
+      // A peer in another namespace: an nsid event, and `link-netns NAME` on the link.
+      ip(ns, ['link', 'add', 'p0', 'type', 'veth', 'peer', 'name', 'p1', 'netns', peerNs]);
       ipBatch(ns, [
         'link add e0 type veth peer name e1',
         'link set e0 up',
@@ -439,12 +442,15 @@ describe('nlkit monitor', () => {
       // Deleted only now: both look the names of new links up while the links exist
       // (a netconf event comes before its link's own event), as they would live.
       ip(ns, ['link', 'del', 'e0']);
+      ip(ns, ['link', 'del', 'p0']);
       const [untilTheirs, untilMine] = await mark();
       expect(mine.slice(fromMine, untilMine)).toEqual(theirs.slice(fromTheirs, untilTheirs));
       expect(theirs.slice(fromTheirs, untilTheirs).some((l) => l.startsWith('[NETCONF]'))).toBe(true);
+      expect(theirs.slice(fromTheirs, untilTheirs).some((l) => l.startsWith('[NSID]'))).toBe(true);
     } finally {
       controller.abort();
       child.kill();
+      await removeNetns(peerNs);
     }
     expect((await running).code).toBe(0);
   });

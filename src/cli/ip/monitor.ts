@@ -13,6 +13,7 @@ import { printAddr } from './address.js';
 import { printRoute } from './route.js';
 import { printNeigh } from './neigh.js';
 import { printRule } from './rule.js';
+import { netnsNames } from './netns.js';
 import { Header, messageAttrs } from './attrs.js';
 import type { Printer } from './printer.js';
 import type { MessageView } from '../../core/message.js';
@@ -24,6 +25,7 @@ const OBJECT_GROUPS: Record<string, number[]> = {
   neigh: [C.RTNLGRP_NEIGH],
   rule: [C.RTNLGRP_IPV4_RULE, C.RTNLGRP_IPV6_RULE],
   netconf: [C.RTNLGRP_IPV4_NETCONF, C.RTNLGRP_IPV6_NETCONF, C.RTNLGRP_MPLS_NETCONF],
+  nsid: [C.RTNLGRP_NSID],
 };
 
 const BANNERS: Record<number, string> = {
@@ -40,7 +42,32 @@ const BANNERS: Record<number, string> = {
   [C.RTM_DELRULE]: '[RULE]',
   [C.RTM_NEWNETCONF]: '[NETCONF]',
   [C.RTM_DELNETCONF]: '[NETCONF]',
+  [C.RTM_NEWNSID]: '[NSID]',
+  [C.RTM_DELNSID]: '[NSID]',
 };
+
+/** IFLA_LINK_NETNSID of a link message: the namespace id of its peer, or -1. */
+function linkNetnsid(m: MessageView): number {
+  return messageAttrs(m, C.IFINFOMSG_SIZE).get(C.IFLA_LINK_NETNSID)?.s32() ?? -1;
+}
+
+/** print_nsid: a namespace id, with the name under /run/netns that has it. */
+function printNsid(p: Printer, m: MessageView, names: ReadonlyMap<number, string>): void {
+  // struct rtgenmsg is one byte, padded to 4 before the attributes.
+  const tb = messageAttrs(m, 1);
+  if (m.type === C.RTM_DELNSID) p.bool('deleted', 'Deleted ', true);
+  const nsid = tb.get(C.NETNSA_NSID)?.s32() ?? -1;
+  if (nsid < 0) p.fp('nsid unassigned ');
+  else p.any('nsid', 'nsid %d ', nsid);
+  const current = tb.get(C.NETNSA_CURRENT_NSID);
+  if (current) {
+    const c = current.s32();
+    if (c < 0) p.fp('current-nsid unassigned ');
+    else p.any('current-nsid', 'current-nsid %d ', c);
+  }
+  const name = names.get(nsid);
+  if (name !== undefined) p.any('name', '(iproute2 netns name: %s)', name);
+}
 
 // NETCONFA_* (include/uapi/linux/netconf.h), in the order print_netconf prints them.
 const NETCONFA_IFINDEX = 1;
@@ -106,6 +133,13 @@ export async function runMonitor(ctx: IpContext, argv: string[]): Promise<number
   await ctx.loadLinks();
   ctx.io.ready?.();
   const json = ctx.options.json;
+  // Names of the namespaces under /run/netns by their ids here (ip's netns map):
+  // read when first needed, and again when a new id is announced.
+  let names: Map<number, string> | undefined;
+  const namespaceNames = async (refresh: boolean): Promise<ReadonlyMap<number, string>> => {
+    if (!names || refresh) names = new Map([...(names ?? []), ...(await netnsNames(ctx))]);
+    return names;
+  };
   try {
     for await (const item of sub) {
       if (isOverrun(item)) {
@@ -121,7 +155,7 @@ export async function runMonitor(ctx: IpContext, argv: string[]): Promise<number
         case C.RTM_NEWLINK:
         case C.RTM_DELLINK:
           // ipmonitor prints links as `ip address` does (no mode, no queue length).
-          printLink(ctx, p, m, { doLink: false, showQueue: false });
+          printLink(ctx, p, m, { doLink: false, showQueue: false, ...(!json && linkNetnsid(m) >= 0 ? { netnsNames: await namespaceNames(false) } : {}) });
           if (m.type === C.RTM_NEWLINK) ctx.rememberLink(m);
           else ctx.forgetLink(new Header(m).s32(4));
           break;
@@ -142,6 +176,11 @@ export async function runMonitor(ctx: IpContext, argv: string[]): Promise<number
         case C.RTM_NEWRULE:
         case C.RTM_DELRULE:
           printRule(p, m, ctx);
+          break;
+        case C.RTM_NEWNSID:
+        case C.RTM_DELNSID:
+          // A new id: learn its name now (the namespace may be gone by the time it is deleted).
+          printNsid(p, m, await namespaceNames(m.type === C.RTM_NEWNSID));
           break;
         case C.RTM_NEWNETCONF:
         case C.RTM_DELNETCONF:
