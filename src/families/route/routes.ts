@@ -447,12 +447,10 @@ export function routeDumpRequest(f: RouteFilter, oif: number | undefined): Obj {
   return m;
 }
 
-/** Does a route pass a filter (the part the kernel did not apply)? */
-export function routeMatches(r: Route, f: RouteFilter, oif: number | undefined): boolean {
-  return routeMatcher(f, oif)(r);
-}
-
-/** A predicate for routeMatches(r, f, oif): the filter's names are resolved once, not per route. */
+/**
+ * A predicate: does a route pass a filter (the part the kernel did not apply)?
+ * `oif` is the resolved dev; the filter's names are resolved once, not per route.
+ */
 export function routeMatcher(f: RouteFilter, oif: number | undefined): (r: Route) => boolean {
   const family = f.family;
   const table = f.table !== undefined ? checkTable(f.table) : undefined;
