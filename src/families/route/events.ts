@@ -369,6 +369,7 @@ export class Watch<T> implements AsyncIterableIterator<WatchEvent<T>> {
         else this.apply(view, item);
       }
       if (!lost) return view;
+      this.resyncs++;
       await this.resubscribe();
     }
   }
