@@ -47,8 +47,7 @@ struct Socket::ReadAhead {
   Poller* poller = nullptr;
   int fd = -1;
   uint8_t* slab = nullptr;
-  size_t offset = 0;  // where the worker starts; `end` is where it stopped
-  size_t end = 0;
+  size_t end = 0;  // where the next datagram goes (starts at the slab offset)
   size_t limit = 0;
   uint32_t maxFrames = 0;
   std::vector<uint32_t> frames;
@@ -154,22 +153,6 @@ Received ReceiveOne(int fd, uint8_t* slab, size_t offset, size_t space, uint32_t
     *advance = std::min(AlignUp4(stored), space);
     return Received::kFrame;
   }
-}
-
-double NumberArg(const Napi::CallbackInfo& info, size_t index, const char* name) {
-  Napi::Value value = info[index];
-  if (!value.IsNumber()) throw ArgTypeError(info.Env(), std::string("The \"") + name + "\" argument must be a number");
-  return value.As<Napi::Number>().DoubleValue();
-}
-
-double IntegerArg(const Napi::CallbackInfo& info, size_t index, const char* name, double min, double max) {
-  double n = NumberArg(info, index, name);
-  if (!std::isfinite(n) || std::trunc(n) != n || n < min || n > max) {
-    throw ArgRangeError(info.Env(), std::string("The value of \"") + name + "\" is out of range. It must be an integer >= " +
-                                        std::to_string(static_cast<long long>(min)) + " and <= " +
-                                        std::to_string(static_cast<long long>(max)));
-  }
-  return n;
 }
 
 uint32_t U32Arg(const Napi::CallbackInfo& info, size_t index, const char* name) {
@@ -734,15 +717,20 @@ void Socket::ReadBatch(Napi::Env env) {
     ++count;
   }
 
-  // The frames so far are in the current slab; if it is full, reading goes
-  // on in the spare, and JS learns after this batch that it is current.
+  // More is coming when the burst ended without EAGAIN.
+  Deliver(env, count, !drained && error == nullptr, error);
+}
+
+void Socket::Deliver(Napi::Env env, uint32_t count, bool more, napi_value error) {
+  // The frames are in the current slab; if it is full, reading goes on in
+  // the spare, and JS learns after this batch that it is current.
   const bool switched = SwitchToSpare();
-  // More is coming (the burst ended without EAGAIN): a worker reads it
-  // while JS handles this batch.
-  if (!drained && error == nullptr && ReadingWanted() && FreeTail() >= kMaxDatagram) StartReadAhead();
+  // A worker reads what is coming while JS handles this batch.
+  if (more && ReadingWanted() && FreeTail() >= kMaxDatagram) StartReadAhead();
   CallBatch(env, count, FreeTail() < kMaxDatagram, error, switched);
   if (closed_) return;
-  if (!drained && error == nullptr && ReadingWanted() && FreeTail() >= kMaxDatagram) {
+  if (more && ReadingWanted() && FreeTail() >= kMaxDatagram) {
+    // JS gave a fresh slab (or resumed): go on reading ahead.
     StartReadAhead();
   } else if (started_ && !ReadAheadActive() && FreeTail() < kMaxDatagram) {
     waitingForSlab_ = true;
@@ -761,7 +749,7 @@ bool Socket::StartReadAhead() {
   ahead->poller = poller_;
   ahead->fd = fd_.get();
   ahead->slab = slab_;
-  ahead->offset = ahead->end = slabOffset_;
+  ahead->end = slabOffset_;
   ahead->limit = slabLength_;
   ahead->maxFrames = static_cast<uint32_t>(std::min<size_t>(frameCapacity_, kReadAheadBurst));
   ahead->frames.resize(ahead->maxFrames * kFrameWords);
@@ -821,19 +809,7 @@ void Socket::FinishReadAhead(Napi::Env env, ReadAhead* ahead) {
     error = SystemError(env, ahead->err, "recvmsg").Value();
     if (ahead->err == EBADF || ahead->err == ENOTSOCK) broken_ = true;
   }
-  const bool more = !ahead->drained && error == nullptr;
-  const bool switched = SwitchToSpare();
-  // Keep the worker reading while JS runs, as long as there is room.
-  if (more && ReadingWanted() && FreeTail() >= kMaxDatagram) StartReadAhead();
-  CallBatch(env, ahead->count, FreeTail() < kMaxDatagram, error, switched);
-  if (closed_) return;
-  if (more && ReadingWanted() && FreeTail() >= kMaxDatagram) {
-    // JS gave a fresh slab (or resumed): go on reading ahead.
-    StartReadAhead();
-  } else if (started_ && !ReadAheadActive() && FreeTail() < kMaxDatagram) {
-    waitingForSlab_ = true;
-  }
-  UpdatePoll();
+  Deliver(env, ahead->count, !ahead->drained && error == nullptr, error);
 }
 
 void Socket::StopReadAhead() {

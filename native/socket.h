@@ -118,6 +118,10 @@ class Socket : public Napi::ObjectWrap<Socket> {
   bool StartReadAhead();
   // Delivers a finished read-ahead's frames to JS and decides what reads next.
   void FinishReadAhead(Napi::Env env, ReadAhead* ahead);
+  // Calls JS with `count` frames just read (on the loop or ahead) and decides
+  // what reads next: the spare slab when the current one is full, and a
+  // read-ahead while JS runs when `more` is coming.
+  void Deliver(Napi::Env env, uint32_t count, bool more, napi_value error);
   // Waits for a running read-ahead to stop touching the fd and the slab.
   void StopReadAhead();
   bool ReadAheadActive() const;

@@ -7,7 +7,6 @@
 
 #include <cerrno>
 #include <climits>
-#include <cmath>
 #include <cstring>
 
 #include "errors.h"
@@ -19,16 +18,6 @@ namespace {
 
 constexpr const char* kTunDevice = "/dev/net/tun";
 
-double NumberArg(const Napi::CallbackInfo& info, size_t index, const char* name, double min, double max) {
-  Napi::Env env = info.Env();
-  if (!info[index].IsNumber()) throw ArgTypeError(env, std::string("The \"") + name + "\" argument must be a number");
-  double n = info[index].As<Napi::Number>().DoubleValue();
-  if (std::trunc(n) != n || n < min || n > max) {
-    throw ArgRangeError(env, std::string("The \"") + name + "\" argument must be an integer in " + std::to_string(static_cast<long long>(min)) +
-                                 ".." + std::to_string(static_cast<long long>(max)));
-  }
-  return n;
-}
 
 
 }  // namespace
@@ -68,9 +57,9 @@ Napi::Value TuntapSetJs(const Napi::CallbackInfo& info) {
   if (request.name.size() >= IFNAMSIZ || request.name.find('\0') != std::string::npos) {
     throw ArgRangeError(env, "The \"name\" argument must be at most " + std::to_string(IFNAMSIZ - 1) + " bytes without NUL");
   }
-  request.flags = static_cast<int>(NumberArg(info, 1, "flags", 0, 0xffff));
-  request.owner = static_cast<long long>(NumberArg(info, 2, "owner", -1, 0xfffffffe));
-  request.group = static_cast<long long>(NumberArg(info, 3, "group", -1, 0xfffffffe));
+  request.flags = static_cast<int>(IntegerArg(info, 1, "flags", 0, 0xffff));
+  request.owner = static_cast<long long>(IntegerArg(info, 2, "owner", -1, 0xfffffffe));
+  request.group = static_cast<long long>(IntegerArg(info, 3, "group", -1, 0xfffffffe));
   if (!info[4].IsBoolean()) throw ArgTypeError(env, "The \"persist\" argument must be a boolean");
   request.persist = info[4].As<Napi::Boolean>().Value();
   if (!request.persist && request.name.empty()) throw ArgRangeError(env, "The \"name\" argument must not be empty when persist is false");
