@@ -50,7 +50,7 @@ struct Socket::ReadAhead {
   size_t end = 0;  // where the next datagram goes (starts at the slab offset)
   size_t limit = 0;
   uint32_t maxFrames = 0;
-  std::vector<uint32_t> frames;
+  uint32_t frames[kReadAheadBurst * kFrameWords] = {};
   uint32_t count = 0;
   bool drained = false;  // stopped on EAGAIN: nothing more to read now
   int err = 0;           // stopped on this recvmsg error
@@ -752,7 +752,6 @@ bool Socket::StartReadAhead() {
   ahead->end = slabOffset_;
   ahead->limit = slabLength_;
   ahead->maxFrames = static_cast<uint32_t>(std::min<size_t>(frameCapacity_, kReadAheadBurst));
-  ahead->frames.resize(ahead->maxFrames * kFrameWords);
   ahead->work.data = ahead.get();
   if (uv_queue_work(loop, &ahead->work, ReadAheadWork, ReadAheadDone) != 0) return false;
   poller_->readAhead = ahead.release();
@@ -765,7 +764,7 @@ void Socket::ReadAheadWork(uv_work_t* req) {
   ReadAhead* ahead = static_cast<ReadAhead*>(req->data);
   while (ahead->count < ahead->maxFrames && ahead->limit - ahead->end >= kMaxDatagram) {
     size_t advance = 0;
-    const Received r = ReceiveOne(ahead->fd, ahead->slab, ahead->end, ahead->limit - ahead->end, ahead->frames.data() + ahead->count * kFrameWords,
+    const Received r = ReceiveOne(ahead->fd, ahead->slab, ahead->end, ahead->limit - ahead->end, ahead->frames + ahead->count * kFrameWords,
                                   &ahead->scratch, &advance, &ahead->err);
     if (r == Received::kDrained) {
       ahead->drained = true;
@@ -802,7 +801,7 @@ void Socket::ReadAheadDone(uv_work_t* req, int /*status*/) {
 void Socket::FinishReadAhead(Napi::Env env, ReadAhead* ahead) {
   // The frame table and slab are the ones the read-ahead started with:
   // setSlab() refuses to change them while it runs.
-  std::memcpy(frames_, ahead->frames.data(), ahead->count * kFrameWords * sizeof(uint32_t));
+  std::memcpy(frames_, ahead->frames, ahead->count * kFrameWords * sizeof(uint32_t));
   slabOffset_ = ahead->end;
   napi_value error = nullptr;
   if (ahead->err != 0) {
