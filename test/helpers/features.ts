@@ -198,3 +198,13 @@ export function missing(name: FeatureName): Extract<FeatureState, { supported: f
   if (s.supported !== false) throw new Error(`kernel feature ${name} is not missing`);
   return s;
 }
+
+/**
+ * Fails, naming the feature and the kernel's refusal, when a test's fixture
+ * needs features this kernel lacks (a fixture is what the comparisons stand
+ * on: without it there is nothing to compare, and the test says so).
+ */
+export function requireFeatures(...names: FeatureName[]): void {
+  const lacking = names.filter((n) => feature(n).supported === false);
+  if (lacking.length > 0) throw new Error(`this test's fixture needs ${lacking.map((n) => describeFeature(n, feature(n))).join('; ')}`);
+}

@@ -4,7 +4,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { netns } from '../../src/index.js';
+import { RTNLGRP_LINK } from '../../src/core/constants.js';
+import { NetlinkSocket, netns } from '../../src/index.js';
 
 /** True when the process may create namespaces (integration tests need root). */
 export const canUseKernel = process.getuid?.() === 0;
@@ -78,4 +79,55 @@ export function ipBatchAsync(ns: string, lines: readonly string[]): Promise<void
         });
       }),
   );
+}
+
+/** Operational state of each link of a namespace, as `ip -j link show` gives it. */
+export function operstates(ns: string): Record<string, string> {
+  return Object.fromEntries(ipJson<{ ifname: string; operstate: string }[]>(ns, ['link', 'show']).map((l) => [l.ifname, l.operstate]));
+}
+
+/**
+ * Waits until the named links of a namespace show the given operational
+ * states. The kernel's linkwatch sets a link's operstate after the command
+ * that changed its carrier has returned (up to a second later) and announces
+ * every change of a running link with an RTM_NEWLINK (netdev_state_change();
+ * a link that is down reads as DOWN at once): so the state is read, and read
+ * again after each link event, until it is the one wanted. `timeoutMs` only
+ * bounds a wait that would otherwise never end; reaching it fails.
+ */
+export async function waitForOperstates(ns: string, want: Record<string, string>, timeoutMs = 20_000): Promise<void> {
+  const socket = await NetlinkSocket.open(0, { netns: ns });
+  // Joined before the first read, so no change can fall between the read and the wait.
+  const events = socket.subscribe(RTNLGRP_LINK);
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`links of ${ns} did not reach ${JSON.stringify(want)} within ${timeoutMs} ms: ${JSON.stringify(operstates(ns))}`)), timeoutMs);
+  });
+  try {
+    for (;;) {
+      const now = operstates(ns);
+      if (Object.entries(want).every(([name, state]) => now[name] === state)) return;
+      // Any link event (or an overrun, after which the state is read anew as well).
+      const next = await Promise.race([events.next(), expired]);
+      if (next.done) throw new Error(`the link event subscription in ${ns} ended`);
+    }
+  } finally {
+    clearTimeout(timer);
+    events.close();
+    socket.close();
+  }
+}
+
+/** Exit status and output of a command that may fail. */
+export interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `ip -n NS ARGS`, returning status and output instead of throwing. */
+export function ipRun(ns: string, args: string[]): Run {
+  const r = spawnSync('ip', ['-n', ns, ...args], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  if (r.error) throw r.error;
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
