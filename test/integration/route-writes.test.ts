@@ -5,7 +5,9 @@
 // namespaces are removed also on failure.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RouteClient } from '../../src/families/route/index.js';
-import { canUseKernel, createNetns, ip, ipJson, removeNetns } from '../helpers/kernel.js';
+import { NetlinkError } from '../../src/index.js';
+import { feature, ipWouldPrint, readIpRefusal, requireFeatures, type FeatureName } from '../helpers/features.js';
+import { canUseKernel, createNetns, ip, ipJson, ipRun, removeNetns } from '../helpers/kernel.js';
 
 // ip -j output, read loosely.
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -48,6 +50,7 @@ describe.skipIf(!canUseKernel)('route client writes leave the state ip leaves', 
   let rt: RouteClient;
 
   beforeAll(async () => {
+    requireFeatures('veth', 'bridge', 'vxlan', 'tuntap', 'ifb');
     a = await createNetns('rwrite-a');
     b = await createNetns('rwrite-b');
     peer = await createNetns('rwrite-p');
@@ -61,7 +64,8 @@ describe.skipIf(!canUseKernel)('route client writes leave the state ip leaves', 
     await removeNetns(peer);
   });
 
-  const STEPS: Array<[string, () => Promise<unknown>, string[][]]> = [
+  // [name, nlkit's write, ip's commands, kernel features the step needs (probed: test/helpers/features.ts)]
+  const STEPS: Array<[string, () => Promise<unknown>, string[][], FeatureName[]?]> = [
     ['link add veth', () => rt.links.add({ name: 'w0', kind: 'veth', address: '02:00:00:00:01:00', peer: { name: 'w1', address: '02:00:00:00:01:01' } }),
       [['link', 'add', 'w0', 'address', '02:00:00:00:01:00', 'type', 'veth', 'peer', 'name', 'w1', 'address', '02:00:00:00:01:01']]],
     ['link add bridge', () => rt.links.add({ name: 'wbr', kind: 'bridge', address: '02:00:00:00:01:02', data: { stpState: 0, forwardDelay: 500 } }),
@@ -86,6 +90,17 @@ describe.skipIf(!canUseKernel)('route client writes leave the state ip leaves', 
       [['link', 'set', 'dev', 'w1', 'type', 'bridge_slave', 'cost', '11', 'priority', '5']]],
     ['link replace existing', () => rt.links.replace({ name: 'wifb', kind: 'ifb', mtu: 1300 }), [['link', 'set', 'wifb', 'mtu', '1300']]],
     ['link change name', () => rt.links.change('wifb', { name: 'wifb2' }), [['link', 'set', 'wifb', 'name', 'wifb2']]],
+    // Link kinds nothing else here stands on, each compared only where the kernel has it.
+    ['link add dummy', () => rt.links.add({ name: 'wdum', kind: 'dummy', address: '02:00:00:00:01:05' }),
+      [['link', 'add', 'wdum', 'address', '02:00:00:00:01:05', 'type', 'dummy']], ['dummy']],
+    ['link add vlan', () => rt.links.add({ name: 'w0.5', kind: 'vlan', link: 'w0', data: { id: 5 } }),
+      [['link', 'add', 'link', 'w0', 'name', 'w0.5', 'type', 'vlan', 'id', '5']], ['vlan']],
+    ['link add macvlan', () => rt.links.add({ name: 'wmv', kind: 'macvlan', link: 'w0', address: '02:00:00:00:01:06', data: { mode: 'bridge' } }),
+      [['link', 'add', 'link', 'w0', 'name', 'wmv', 'address', '02:00:00:00:01:06', 'type', 'macvlan', 'mode', 'bridge']], ['macvlan']],
+    ['link add bond', () => rt.links.add({ name: 'wbond', kind: 'bond', address: '02:00:00:00:01:07', data: { mode: 1 } }),
+      [['link', 'add', 'wbond', 'address', '02:00:00:00:01:07', 'type', 'bond', 'mode', 'active-backup']], ['bond']],
+    ['link add bridge with vlan filtering', () => rt.links.add({ name: 'wbrv', kind: 'bridge', address: '02:00:00:00:01:08', data: { vlanFiltering: 1 } }),
+      [['link', 'add', 'wbrv', 'address', '02:00:00:00:01:08', 'type', 'bridge', 'vlan_filtering', '1']], ['bridge-vlan-filtering']],
     ['address add', () => rt.addresses.add({ dev: 'w0', address: '10.1.0.1/24' }), [['addr', 'add', '10.1.0.1/24', 'dev', 'w0']]],
     ['address add IPv6', () => rt.addresses.add({ dev: 'w0', address: '2001:db8:5::1/64', flags: ['nodad'] }), [['addr', 'add', '2001:db8:5::1/64', 'dev', 'w0', 'nodad']]],
     ['address replace', () => rt.addresses.replace({ dev: 'w0', address: '10.1.0.1/24', broadcast: '10.1.0.255', label: 'w0:a' }),
@@ -95,16 +110,20 @@ describe.skipIf(!canUseKernel)('route client writes leave the state ip leaves', 
     ['address delete', () => rt.addresses.delete({ dev: 'w0', address: '10.1.5.1/24' }), [['addr', 'del', '10.1.5.1/24', 'dev', 'w0']]],
     ['route add', () => rt.routes.add({ dst: '10.20.0.0/16', gateway: '10.1.0.2' }), [['route', 'add', '10.20.0.0/16', 'via', '10.1.0.2']]],
     ['route add multipath', () => rt.routes.add({ dst: '10.21.0.0/16', table: 100, nexthops: [{ gateway: '10.1.0.2', dev: 'w0', weight: 2 }, { gateway: '10.1.0.3', dev: 'w0', weight: 1 }] }),
-      [['route', 'add', '10.21.0.0/16', 'table', '100', 'nexthop', 'via', '10.1.0.2', 'dev', 'w0', 'weight', '2', 'nexthop', 'via', '10.1.0.3', 'dev', 'w0', 'weight', '1']]],
+      [['route', 'add', '10.21.0.0/16', 'table', '100', 'nexthop', 'via', '10.1.0.2', 'dev', 'w0', 'weight', '2', 'nexthop', 'via', '10.1.0.3', 'dev', 'w0', 'weight', '1']], ['multipath']],
     ['route replace with metrics', () => rt.routes.replace({ dst: '10.20.0.0/16', gateway: '10.1.0.3', metrics: { mtu: 1300, advmss: 1200 } }),
       [['route', 'replace', '10.20.0.0/16', 'via', '10.1.0.3', 'mtu', '1300', 'advmss', '1200']]],
     ['route change', () => rt.routes.change({ dst: '10.20.0.0/16', gateway: '10.1.0.4' }), [['route', 'change', '10.20.0.0/16', 'via', '10.1.0.4']]],
     ['route add blackhole', () => rt.routes.add({ dst: '10.22.0.0/16', type: 'blackhole', table: 300 }), [['route', 'add', 'blackhole', '10.22.0.0/16', 'table', '300']]],
     ['route add IPv6', () => rt.routes.add({ dst: '2001:db8:30::/48', gateway: '2001:db8:5::2', priority: 50 }), [['route', 'add', '2001:db8:30::/48', 'via', '2001:db8:5::2', 'metric', '50']]],
     ['route add ip encap', () => rt.routes.add({ dst: '10.23.0.0/16', dev: 'wvx', encap: { type: 'ip', id: 5, dst: '10.1.0.77', ttl: 9 } }),
-      [['route', 'add', '10.23.0.0/16', 'encap', 'ip', 'id', '5', 'dst', '10.1.0.77', 'ttl', '9', 'dev', 'wvx']]],
+      [['route', 'add', '10.23.0.0/16', 'encap', 'ip', 'id', '5', 'dst', '10.1.0.77', 'ttl', '9', 'dev', 'wvx']], ['ip-encap']],
+    ['route add ip6 encap', () => rt.routes.add({ dst: '2001:db8:31::/48', dev: 'w0', encap: { type: 'ip6', id: 6, dst: '2001:db8:5::77', ttl: 4 } }),
+      [['-6', 'route', 'add', '2001:db8:31::/48', 'encap', 'ip6', 'id', '6', 'dst', '2001:db8:5::77', 'hoplimit', '4', 'dev', 'w0']], ['ip6-encap']],
     ['route add seg6 encap', () => rt.routes.add({ dst: '10.24.0.0/16', dev: 'w0', encap: { type: 'seg6', mode: 'encap', segments: ['fc00::1', 'fc00::2'] } }),
-      [['route', 'add', '10.24.0.0/16', 'encap', 'seg6', 'mode', 'encap', 'segs', 'fc00::1,fc00::2', 'dev', 'w0']]],
+      [['route', 'add', '10.24.0.0/16', 'encap', 'seg6', 'mode', 'encap', 'segs', 'fc00::1,fc00::2', 'dev', 'w0']], ['seg6-encap']],
+    ['route add mpls encap', () => rt.routes.add({ dst: '10.25.0.0/16', gateway: '10.1.0.2', encap: { type: 'mpls', labels: [100, 200], ttl: 9 } }),
+      [['route', 'add', '10.25.0.0/16', 'encap', 'mpls', '100/200', 'ttl', '9', 'via', '10.1.0.2']], ['mpls-encap']],
     ['route delete', () => rt.routes.delete({ dst: '10.20.0.0/16' }), [['route', 'del', '10.20.0.0/16']]],
     ['route delete from a listing', async () => { const [r] = await rt.routes.listAll({ table: 300 }); await rt.routes.delete(r!); }, [['route', 'del', 'blackhole', '10.22.0.0/16', 'table', '300']]],
     ['neighbour add', () => rt.neighbours.add({ dev: 'w0', destination: '10.1.0.50', lladdr: '02:00:00:00:00:50' }), [['neigh', 'add', '10.1.0.50', 'lladdr', '02:00:00:00:00:50', 'dev', 'w0']]],
@@ -128,10 +147,33 @@ describe.skipIf(!canUseKernel)('route client writes leave the state ip leaves', 
   ];
 
   it.each(STEPS.map((s, i) => [s[0], i] as const))('%s', async (_name, i) => {
-    const [, run, cmds] = STEPS[i]!;
-    await run();
-    for (const c of cmds) ip(b!, c.map((x) => (x === 'PEER' ? peer! : x)));
-    expect(state(a!)).toEqual(state(b!));
+    const [, run, cmds, needs = []] = STEPS[i]!;
+    const lacking = needs.filter((f) => feature(f).supported === false);
+    if (lacking.length === 0) {
+      await run();
+      for (const c of cmds) ip(b!, c.map((x) => (x === 'PEER' ? peer! : x)));
+      expect(state(a!)).toEqual(state(b!));
+      return;
+    }
+    // The kernel lacks a feature the step needs: ip is refused as its probe
+    // was, nlkit is refused with the same errno and extended-ack message,
+    // and neither namespace changed.
+    const before = state(a!);
+    expect(state(b!)).toEqual(before);
+    const refusal = await run().then(
+      () => new Error('nlkit succeeded where the kernel lacks the feature'),
+      (err: unknown) => err,
+    );
+    expect(cmds.length).toBe(1);
+    const ref = ipRun(b!, cmds[0]!);
+    const probes = lacking.map((f) => feature(f)).map((s) => (s.supported === false ? { code: s.status, stderr: s.stderr } : undefined));
+    expect(probes).toContainEqual({ code: ref.code, stderr: ref.stderr });
+    expect(refusal).toBeInstanceOf(NetlinkError);
+    const err = refusal as NetlinkError;
+    const theirs = readIpRefusal(ref.stderr);
+    expect({ code: err.code, message: err.extAck?.message, printed: ipWouldPrint(err) }).toEqual({ code: theirs.code, message: theirs.message, printed: ref.stderr });
+    expect(state(a!)).toEqual(before);
+    expect(state(b!)).toEqual(before);
   });
 
   it('reads back the nsid it set', async () => {
