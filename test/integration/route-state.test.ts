@@ -5,7 +5,8 @@
 // its own, removed also on failure.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RouteClient, type Link } from '../../src/families/route/index.js';
-import { canUseKernel, createNetns, ip, ipBatch, ipJson, removeNetns } from '../helpers/kernel.js';
+import { requireFeatures } from '../helpers/features.js';
+import { canUseKernel, createNetns, ip, ipBatch, ipJson, removeNetns, waitForOperstates } from '../helpers/kernel.js';
 
 // ip -j output, read loosely.
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -47,9 +48,12 @@ describe.skipIf(!canUseKernel)('route clients read what ip -j shows', () => {
   const nameOf = (index: number | undefined): string | undefined => links.find((l) => l.index === index)?.name;
 
   beforeAll(async () => {
+    requireFeatures('veth', 'bridge', 'vxlan', 'tuntap', 'multipath', 'rules', 'rules-ipv6');
     ns = await createNetns('rstate');
     ipBatch(ns, SETUP);
     ip(ns, ['-6', 'rule', 'add', 'from', '2001:db8:1::/64', 'table', '100', 'priority', '100']);
+    // Links are compared with their operstate, which linkwatch sets after the setup returned.
+    await waitForOperstates(ns, { lo: 'UNKNOWN', va0: 'UP', va1: 'UP', vb0: 'UP', vb1: 'UP', br0: 'UP', vx0: 'UNKNOWN', tp0: 'DOWN' });
     rt = await RouteClient.open({ netns: ns });
     links = await rt.links.listAll();
   });
