@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runIp } from '../../src/cli/ip/index.js';
 import { RouteClient } from '../../src/families/route/index.js';
 import { netns, tuntap } from '../../src/io/index.js';
-import { canUseKernel, createNetns, ip, ipJson, removeNetns } from '../helpers/kernel.js';
+import { requireFeatures } from '../helpers/features.js';
+import { canUseKernel, createNetns, ip, ipJson, removeNetns, waitForOperstates } from '../helpers/kernel.js';
 
 // ip -j output, read loosely.
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -60,6 +61,7 @@ describe.skipIf(!canUseKernel)('tuntap.create and tuntap.remove', () => {
   let b: string | undefined; // written by ip
 
   beforeAll(async () => {
+    requireFeatures('tuntap');
     a = await createNetns('tuntap-a');
     b = await createNetns('tuntap-b');
   });
@@ -173,6 +175,7 @@ describe.skipIf(!canUseKernel)('rt.links.add with kind tun', () => {
   let rt: RouteClient;
 
   beforeAll(async () => {
+    requireFeatures('tuntap');
     a = await createNetns('tunlink-a');
     b = await createNetns('tunlink-b');
     rt = await RouteClient.open({ netns: a });
@@ -189,6 +192,9 @@ describe.skipIf(!canUseKernel)('rt.links.add with kind tun', () => {
     expect(netns.currentInode()).toBe(before);
     ip(b!, ['tuntap', 'add', 'tl0', 'mode', 'tap', 'vnet_hdr', 'user', '0']);
     ip(b!, ['link', 'set', 'tl0', 'mtu', '1400', 'txqlen', '100', 'up', 'alias', 'uplink']);
+    // Up without a process attached, the device has no carrier: DOWN once linkwatch has seen it.
+    await waitForOperstates(a!, { tl0: 'DOWN' });
+    await waitForOperstates(b!, { tl0: 'DOWN' });
     expect(links(a!)).toEqual(links(b!));
     const link = await rt.links.get('tl0');
     expect(link?.data).toMatchObject({ type: 2, pi: 0, vnetHdr: 1, persist: 1, multiQueue: 0, owner: 0 });
@@ -245,6 +251,7 @@ describe.skipIf(!canUseKernel)('nlkit tuntap', () => {
   let theirs: string | undefined;
 
   beforeAll(async () => {
+    requireFeatures('tuntap');
     mine = await createNetns('tuntap-cli-nlkit');
     theirs = await createNetns('tuntap-cli-ip');
   });
