@@ -51,6 +51,7 @@ export const PROBES = {
   'genl-netdev': { about: 'generic netlink family netdev', run: ['genl', 'ctrl', 'get', 'name', 'netdev'] },
   'genl-mptcp_pm': { about: 'generic netlink family mptcp_pm', run: ['genl', 'ctrl', 'get', 'name', 'mptcp_pm'] },
   'genl-tcp_metrics': { about: 'generic netlink family tcp_metrics', run: ['genl', 'ctrl', 'get', 'name', 'tcp_metrics'] },
+  'genl-wireguard': { about: 'generic netlink family wireguard', run: ['genl', 'ctrl', 'get', 'name', 'wireguard'] },
   nftables: { about: 'nf_tables', run: ['nft', 'add', 'table', 'inet', 't'] },
   'nftables-ct': {
     about: 'nf_tables ct expressions (connection tracking)',
