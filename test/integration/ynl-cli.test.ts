@@ -38,7 +38,8 @@ import { FamilyClient } from '../../src/families/client.js';
 import { family as nlctrlFamily } from '../../src/families/generated/nlctrl.js';
 import { family as nftablesFamily } from '../../src/families/generated/nftables.js';
 import type { Family } from '../../src/schema/family.js';
-import { createNetns, ip, ipBatch, ipJson, removeNetns } from '../helpers/kernel.js';
+import { describeFeature, feature, requireFeatures, type FeatureName } from '../helpers/features.js';
+import { createNetns, ip, ipBatch, ipJson, removeNetns, waitForOperstates } from '../helpers/kernel.js';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const specs = path.resolve(root, '..', 'shared', 'ynl-specs', 'specs');
@@ -61,6 +62,12 @@ async function nftablesPresent(): Promise<boolean> {
   }
 }
 
+/** Why a probed feature is missing (test/helpers/features.ts), or undefined when the kernel has it. */
+function lacking(name: FeatureName): string | undefined {
+  const s = feature(name);
+  return s.supported === false ? describeFeature(name, s).replace(/^kernel feature /, '') : undefined;
+}
+
 const genl = await genlFamilies();
 /** Group number of netdev's "mgmt" multicast group. */
 const netdevMgmt = await (async (): Promise<number | undefined> => {
@@ -70,13 +77,15 @@ const netdevMgmt = await (async (): Promise<number | undefined> => {
   const groups = (info?.['mcast-groups'] ?? []) as Array<Record<string, { name: string; id: number }>>;
   return groups.map((g) => Object.values(g)[0]!).find((g) => g.name === 'mgmt')?.id;
 })();
+// Generic families and nf_tables are probed with genl and nft (test/helpers/features.ts);
+// where nft is not installed, nf_tables is asked through nlkit.
 const present: Record<string, string | undefined> = {
-  netdev: genl.has('netdev') ? undefined : 'no generic netlink family netdev',
-  ethtool: genl.has('ethtool') ? undefined : 'no generic netlink family ethtool (CONFIG_ETHTOOL_NETLINK)',
-  tcp_metrics: genl.has('tcp_metrics') ? undefined : 'no generic netlink family tcp_metrics',
-  mptcp_pm: genl.has('mptcp_pm') ? undefined : 'no generic netlink family mptcp_pm (CONFIG_MPTCP)',
+  netdev: lacking('genl-netdev'),
+  ethtool: lacking('genl-ethtool'),
+  tcp_metrics: lacking('genl-tcp_metrics'),
+  mptcp_pm: lacking('genl-mptcp_pm'),
   conntrack: existsSync('/proc/sys/net/netfilter/nf_conntrack_max') ? undefined : 'nf_conntrack is not loaded',
-  nftables: (await nftablesPresent()) ? undefined : 'nf_tables does not answer NFT_MSG_GETGEN',
+  nftables: feature('nftables').supported === 'unknown' ? ((await nftablesPresent()) ? undefined : 'nf_tables does not answer NFT_MSG_GETGEN') : lacking('nftables'),
 };
 /** Why a family is missing on this kernel, or undefined when it is there. */
 const absent = (family: string): string | undefined => present[family];
@@ -216,6 +225,8 @@ async function tcpConnection(): Promise<void> {
 }
 
 beforeAll(async () => {
+  // The fixture: a veth pair, a bridge, a rule, an htb qdisc with a u32 filter.
+  requireFeatures('veth', 'bridge', 'rules', 'tc-htb', 'tc-u32');
   cliPy = execFileSync('bash', [path.join(root, 'scripts', 'ynl-reference.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').pop()!;
   ns = await createNetns('ynl');
   peer = await createNetns('ynlpeer');
@@ -235,6 +246,9 @@ beforeAll(async () => {
   tc(['qdisc', 'add', 'dev', 'y0', 'root', 'handle', '1:', 'htb', 'default', '10']);
   tc(['filter', 'add', 'dev', 'y0', 'parent', '1:', 'protocol', 'ip', 'prio', '1', 'u32', 'match', 'ip', 'dst', '10.0.0.1/32', 'flowid', '1:10']);
   y0Index = ipJson<Array<{ ifindex: number }>>(ns, ['link', 'show', 'y0'])[0]!.ifindex;
+  // Link dumps are compared with their operstate, which linkwatch sets after `ip link set up` returned.
+  await waitForOperstates(ns, { lo: 'UNKNOWN', y0: 'UP', br0: 'DOWN' });
+  await waitForOperstates(peer, { lo: 'UNKNOWN', y1: 'UP' });
   if (!absent('mptcp_pm')) {
     ip(ns, ['mptcp', 'endpoint', 'add', '10.77.0.1', 'dev', 'y0', 'signal']);
     ip(ns, ['mptcp', 'endpoint', 'add', '2001:db8:77::1', 'dev', 'y0', 'subflow', 'backup', 'id', '7']);
