@@ -3,27 +3,24 @@
 // the kernel's tools/net/ynl/pyynl/cli.py). main() is importable without side
 // effects (tests run it in-process); the process entry at the bottom only runs
 // when this file is the program node was started with.
-import { readFileSync, realpathSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { CommandIO } from './ynl.js';
+import { nlkitVersion } from './version.js';
 
 const USAGE = `usage: nlkit COMMAND [ARGS]
 
 Commands:
   ynl       talk to any netlink family through its YNL spec (like the kernel's ynl tool);
             see 'nlkit ynl --help'
-  link, address, route, neighbour, rule, monitor, netns
-            iproute2-style: nlkit [-n NETNS] [-j] [-p] [-d] [-s] [-4|-6] OBJECT COMMAND ...
+  link, address, route, neighbour, rule, monitor, netns, tuntap
+            iproute2-style, as ip 6.1: nlkit [ OPTIONS ] OBJECT { COMMAND | help }
+            (nlkit help, nlkit OBJECT help: ip's usage texts)
 
 Options:
-  -h, --help     show this help
+  --help         show this help
   -V, --version  show nlkit's version
 `;
-
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
-  return pkg.version ?? 'unknown';
-}
 
 /** Runs `nlkit ARGV` and resolves with the exit status. Output goes through `io` (default: the process's streams). */
 export async function main(argv: readonly string[], io: Partial<CommandIO> = {}): Promise<number> {
@@ -40,18 +37,16 @@ export async function main(argv: readonly string[], io: Partial<CommandIO> = {})
     case 'ynl':
       // Loaded on demand: the spec engine (and its YAML parser) is not needed by the ip-style commands.
       return (await import('./ynl.js')).runYnl(rest, full);
-    case undefined:
-    case '-h':
     case '--help':
-    case 'help':
-      (command === undefined ? full.stderr : full.stdout)(USAGE);
-      return command === undefined ? 2 : 0;
+      // nlkit's own help (ip would take --help as -help: its usage, exit 255).
+      full.stdout(USAGE);
+      return 0;
     case '-V':
     case '--version':
-      full.stdout(`nlkit ${version()}\n`);
+      full.stdout(`nlkit ${nlkitVersion()}\n`);
       return 0;
     default:
-      // Everything else speaks iproute2 (`nlkit -j link show`, `nlkit route add ...`).
+      // Everything else speaks iproute2, `help`, `-h` (-human) and no arguments included.
       return (await import('./ip/index.js')).runIp(argv, full);
   }
 }

@@ -1,15 +1,22 @@
-// Argument reading in the manner of iproute2's utils.c: keywords matched by
-// prefix (matches()), NEXT_ARG() that fails with ip's wording, and the
-// address / prefix / number parsers ip uses, each failing before anything
-// is sent.
-import { parseIPv4, parseIPv6, parseMac } from '../../core/address.js';
-import { AF_INET, AF_INET6, AF_UNSPEC } from '../../core/constants.js';
+// Argument reading in the manner of iproute2's lib/utils.c: keywords matched
+// by prefix (matches()), NEXT_ARG() that fails with ip's wording, the
+// invarg() / duparg() / duparg2() / missarg() messages, and the address /
+// prefix / number parsers ip uses (get_addr, get_prefix, ll_addr_a2n,
+// get_unsigned ...), each failing with ip's message and exit status before
+// anything is sent.
+import { parseIPv6 } from '../../core/address.js';
+import { AF_BRIDGE, AF_INET, AF_INET6, AF_MPLS, AF_PACKET, AF_UNSPEC } from '../../core/constants.js';
 import { CommandError, usage } from './context.js';
-import { parseNumber } from './names.js';
+import { getUnsigned, strtoul } from './numbers.js';
 
 /** ip's matches(): `arg` is a non-empty prefix of `keyword`. */
 export function matches(arg: string, keyword: string): boolean {
   return arg.length > 0 && keyword.startsWith(arg);
+}
+
+/** NEXT_ARG()'s failure (incomplete_command()): exit 255. */
+export function incompleteCommand(): CommandError {
+  return usage('Command line is not complete. Try option "help"');
 }
 
 /** A cursor over the words of a command. */
@@ -19,15 +26,23 @@ export class Args {
   get done(): boolean {
     return this.i >= this.words.length;
   }
+  /** How many words are left. */
+  get left(): number {
+    return this.words.length - this.i;
+  }
   peek(): string | undefined {
     return this.words[this.i];
   }
   /** The next word; fails like NEXT_ARG() ("Command line is not complete") when there is none. */
   next(): string {
     const w = this.words[this.i];
-    if (w === undefined) throw usage('Command line is not complete. Try option "help"');
+    if (w === undefined) throw incompleteCommand();
     this.i++;
     return w;
+  }
+  /** Steps back one word (PREV_ARG()). */
+  back(): void {
+    if (this.i > 0) this.i--;
   }
   /** The words not read yet. */
   rest(): string[] {
@@ -54,77 +69,194 @@ export function duparg(key: string, value: string): never {
   throw usage(`Error: duplicate "${key}": "${value}" is the second value.`);
 }
 
-/** An unsigned integer (get_unsigned / get_u32 with base 0). */
-export function parseUnsigned(s: string, what: string, max = 0xffffffff): number {
-  const n = parseNumber(s.toLowerCase());
-  // `what` is a name ("proto": "proto value is invalid") or ip's whole message.
-  if (n === undefined || n > max) invarg(what.includes('invalid') ? what : `${what} value is invalid`, s);
+/** Fails like duparg2(). */
+export function duparg2(key: string, value: string): never {
+  throw usage(`Error: either "${key}" is duplicate, or "${value}" is a garbage.`);
+}
+
+/** Fails like missarg(). */
+export function missarg(key: string): never {
+  throw usage(`Error: argument "${key}" is required`);
+}
+
+/**
+ * An unsigned 32-bit number as get_unsigned() / get_u32() read it (strtoul,
+ * base 0), at most `max`; otherwise invarg(`message`, s) with ip's message
+ * for that keyword, given whole (e.g. '"metric" value is invalid\n').
+ */
+export function parseUnsigned(s: string, message: string, max = 0xffffffff): number {
+  const n = getUnsigned(s);
+  if (n === undefined || n > max) invarg(message, s);
   return n;
 }
 
-/** An address in text, its family, and its bytes (get_addr). */
+/** check_ifname(): 1 to 15 bytes, no '/' and no white space (the kernel's dev_valid_name). */
+export function validIfname(name: string): boolean {
+  return Buffer.byteLength(name) < 16 && validAltIfname(name);
+}
+
+/** check_altifname(): not empty, no '/' and no white space, any length. */
+export function validAltIfname(name: string): boolean {
+  return name.length > 0 && !/[/\t\n\v\f\r ]/.test(name);
+}
+
+/** An address in text, its family, and its bytes (an inet_prefix). */
 export interface InetAddr {
   family: number;
   bytes: Uint8Array;
-  /** Prefix length, or -1 when none was given. */
+  /** Prefix length, or -1 when none was given (an address). */
   bitlen: number;
   text: string;
 }
 
-/** Parses an IPv4 or IPv6 address (no prefix); fails like get_addr. */
+/** A prefix as get_prefix() leaves it. */
+export interface InetPrefix extends InetAddr {
+  /** "default", "all" or "any". */
+  any: boolean;
+  /** A "/LEN" was given (or the word was "default"): PREFIXLEN_SPECIFIED. */
+  lenGiven: boolean;
+}
+
+/** ip's family_name(). */
+export function familyWord(family: number): string {
+  switch (family) {
+    case AF_INET:
+      return 'inet';
+    case AF_INET6:
+      return 'inet6';
+    case AF_PACKET:
+      return 'link';
+    case AF_MPLS:
+      return 'mpls';
+    case AF_BRIDGE:
+      return 'bridge';
+    default:
+      return '???';
+  }
+}
+
+// family_name_verbose()
+const familyVerbose = (family: number): string => (family === AF_UNSPEC ? 'any valid' : familyWord(family));
+
+const afByteLen = (family: number): number => (family === AF_INET6 ? 16 : family === AF_INET ? 4 : family === AF_MPLS ? 2 : 0);
+const afBitLen = (family: number): number => (family === AF_INET6 ? 128 : family === AF_INET ? 32 : family === AF_MPLS ? 20 : 0);
+
+/** get_addr_ipv4(): up to four numbers (strtoul, base 0, each at most 255) separated by dots; "10.1" is 10.1.0.0. */
+export function parseIPv4Loose(s: string): Uint8Array | undefined {
+  const out = new Uint8Array(4);
+  let rest = s;
+  for (let i = 0; i < 4; i++) {
+    const r = strtoul(rest, 0);
+    if (r.value > 255n) return undefined;
+    if (r.end === 0) return undefined;
+    out[i] = Number(r.value);
+    if (r.end === rest.length) return out;
+    if (i === 3 || rest[r.end] !== '.') return undefined;
+    rest = rest.slice(r.end + 1);
+  }
+  return out;
+}
+
+// __get_addr_1(): the address in `s` for `family`, or undefined. bitlen -2 marks default/all/any.
+function getAddr1(s: string, family: number): (InetAddr & { lenGiven: boolean }) | undefined {
+  if (s === 'default') {
+    if (family === AF_MPLS) return undefined;
+    return { family, bytes: new Uint8Array(afByteLen(family)), bitlen: -2, text: s, lenGiven: true };
+  }
+  if (s === 'all' || s === 'any') {
+    if (family === AF_MPLS) return undefined;
+    return { family, bytes: new Uint8Array(0), bitlen: -2, text: s, lenGiven: false };
+  }
+  if (family === AF_PACKET) return undefined;
+  if (s.includes(':')) {
+    if (family !== AF_UNSPEC && family !== AF_INET6) return undefined;
+    try {
+      return { family: AF_INET6, bytes: parseIPv6(s), bitlen: -1, text: s, lenGiven: false };
+    } catch {
+      return undefined;
+    }
+  }
+  if (family === AF_MPLS) return undefined;
+  if (family !== AF_UNSPEC && family !== AF_INET) return undefined;
+  const bytes = parseIPv4Loose(s);
+  return bytes ? { family: AF_INET, bytes, bitlen: -1, text: s, lenGiven: false } : undefined;
+}
+
+/** Reads an address as get_addr() does, or fails with its message (exit 1). "default", "all" and "any" are addresses too. */
 export function parseAddr(s: string, family: number, what = 'address'): InetAddr {
-  const fam = s.includes(':') ? AF_INET6 : AF_INET;
-  if (family !== AF_UNSPEC && family !== fam && family !== 17 && family !== 7) {
-    throw new CommandError(`Error: ${family === AF_INET ? 'inet' : 'inet6'} address is expected rather than "${s}".`, 1);
-  }
-  try {
-    const bytes = fam === AF_INET ? parseIPv4(s) : parseIPv6(s);
-    return { family: fam, bytes, bitlen: -1, text: s };
-  } catch {
-    throw new CommandError(`Error: ${family === AF_INET6 ? 'inet6' : family === AF_INET ? 'inet' : 'any valid'} ${what} is expected rather than "${s}".`, 1);
-  }
+  const a = getAddr1(s, family);
+  if (!a) throw new CommandError(`Error: ${familyVerbose(family)} ${what} is expected rather than "${s}".`, 1);
+  return { family: a.family, bytes: a.bytes, bitlen: a.bitlen, text: s };
 }
 
-/** Parses PREFIX (ADDR[/LEN]) or "default"/"all"/"any" (get_prefix); bitlen is the full length when none is given. */
-export function parsePrefix(s: string, family: number, what = 'prefix'): InetAddr & { any: boolean } {
-  if (s === 'default' || s === 'all' || s === 'any') {
-    const fam = family === AF_UNSPEC ? AF_INET : family;
-    return { family: family === AF_UNSPEC ? AF_UNSPEC : fam, bytes: new Uint8Array(0), bitlen: 0, text: s, any: true };
-  }
+/** get_prefix_1(): a prefix, or undefined. */
+export function getPrefix1(s: string, family: number): InetPrefix | undefined {
   const slash = s.indexOf('/');
-  const addrText = slash >= 0 ? s.slice(0, slash) : s;
-  const fam = addrText.includes(':') ? AF_INET6 : AF_INET;
-  // ip's get_prefix() ends the program with exit(1), not invarg()'s 255.
-  const bad = (): never => {
-    throw new CommandError(`Error: ${family === AF_INET6 ? 'inet6' : family === AF_INET ? 'inet' : 'any valid'} ${what} is expected rather than "${s}".`, 1);
-  };
-  if (family !== AF_UNSPEC && family !== fam) bad();
-  let bytes: Uint8Array;
-  try {
-    bytes = fam === AF_INET ? parseIPv4(addrText) : parseIPv6(addrText);
-  } catch {
-    return bad();
-  }
-  const max = fam === AF_INET ? 32 : 128;
-  let bitlen = max;
+  const a = getAddr1(slash >= 0 ? s.slice(0, slash) : s, family);
+  if (!a) return undefined;
+  let bitlen = afBitLen(a.family);
+  let lenGiven = a.lenGiven;
   if (slash >= 0) {
+    if (a.bitlen === -2) return undefined;
     const len = s.slice(slash + 1);
-    if (!/^[0-9]+$/.test(len) || Number(len) > max) bad();
-    bitlen = Number(len);
-  }
-  return { family: fam, bytes, bitlen, text: s, any: false };
+    // get_netmask(): a number, or a dotted netmask.
+    let plen = getUnsigned(len);
+    if (plen === undefined) {
+      const m = getAddr1(len, AF_INET);
+      if (m && m.family === AF_INET && m.bitlen !== -2) plen = maskBits(m.bytes);
+    }
+    if (plen === undefined || plen > bitlen) return undefined;
+    lenGiven = true;
+    bitlen = plen;
+  } else if (a.bitlen === -2) bitlen = 0;
+  return { family: a.family, bytes: a.bytes, bitlen, text: s, any: a.bitlen === -2, lenGiven };
 }
 
-/** A link-layer address (ll_addr_a2n): hex bytes separated by ':'. */
-export function parseLladdr(s: string): Uint8Array {
-  try {
-    return parseMac(s, 'lladdr');
-  } catch {
-    // ll_addr_a2n names the first byte it cannot read, and the command exits 1.
-    const bytes = s.split(':');
-    const bad = bytes.find((b) => !/^[0-9a-fA-F]{1,2}$/.test(b)) ?? s;
-    throw new CommandError(`"${bad}" is invalid lladdr.`, 1);
+// mask2bits(): the length of a contiguous netmask, or undefined.
+function maskBits(b: Uint8Array): number | undefined {
+  const mask = ((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) >>> 0;
+  const host = ~mask >>> 0;
+  if ((host & (host + 1)) >>> 0 !== 0) return undefined;
+  let bits = 0;
+  for (let m = mask; m; m = (m << 1) >>> 0) bits++;
+  return bits;
+}
+
+/** Reads PREFIX (ADDR[/LEN]) or "default"/"all"/"any" as get_prefix() does, or fails with its message (exit 1). */
+export function parsePrefix(s: string, family: number, what = 'prefix'): InetPrefix {
+  if (family === AF_PACKET) throw new CommandError(`Error: "${s}" may be inet prefix, but it is not allowed in this context.`, 1);
+  const p = getPrefix1(s, family);
+  if (!p) throw new CommandError(`Error: ${familyVerbose(family)} ${what} is expected rather than "${s}".`, 1);
+  return p;
+}
+
+/**
+ * A link-layer address as ll_addr_a2n() reads it: hex bytes separated by
+ * ':' (sscanf "%x", so "0x1f" and "1g" pass), or an IPv4 address when there
+ * is a dot; failing with its message, exit 1.
+ */
+export function parseLladdr(s: string, max = 32): Uint8Array {
+  if (s.includes('.')) {
+    const a = getAddr1(s, AF_INET);
+    if (!a || a.bitlen === -2 || a.family !== AF_INET) throw new CommandError(`"${s}" is invalid lladdr.`, 1);
+    return a.bytes;
   }
+  const out: number[] = [];
+  let rest = s;
+  for (let i = 0; i < max; i++) {
+    const colon = rest.indexOf(':');
+    const part = colon >= 0 ? rest.slice(0, colon) : rest;
+    // sscanf("%x"): blanks, a sign, an optional 0x, then hex digits; at least one digit.
+    const m = /^[\t\n\v\f\r ]*([+-]?)(0[xX](?=[0-9a-fA-F]))?([0-9a-fA-F]+)/.exec(part);
+    if (!m) throw new CommandError(`"${part}" is invalid lladdr.`, 1);
+    let v = BigInt('0x' + m[3]!);
+    if (m[1] === '-') v = -v;
+    if (v < 0n || v > 255n) throw new CommandError(`"${part}" is invalid lladdr.`, 1);
+    out.push(Number(v));
+    if (colon < 0) break;
+    rest = rest.slice(colon + 1);
+  }
+  return Uint8Array.from(out);
 }
 
 /** on / off (parse_on_off). */
@@ -132,4 +264,14 @@ export function parseOnOff(key: string, s: string): boolean {
   if (s === 'on') return true;
   if (s === 'off') return false;
   throw usage(`Error: argument of "${key}" must be "on" or "off", not "${s}"`);
+}
+
+/** read_family(): a family name, or AF_UNSPEC. */
+export function readFamily(s: string): number {
+  if (s === 'inet') return AF_INET;
+  if (s === 'inet6') return AF_INET6;
+  if (s === 'link') return AF_PACKET;
+  if (s === 'mpls') return AF_MPLS;
+  if (s === 'bridge') return AF_BRIDGE;
+  return AF_UNSPEC;
 }

@@ -38,6 +38,10 @@ export interface IpOptions {
   oneline: boolean;
   /** -br[ief]: one line per link (print_linkinfo_brief). */
   brief: boolean;
+  /** -h[uman-readable], counted: statistics in k/M/G (print_num). */
+  human: number;
+  /** -iec: those units in powers of 1024 (Ki, Mi ...). */
+  iec: number;
 }
 
 /** Ends a command with a message and an exit status (255 for bad arguments, as ip's exit(-1)). */

@@ -2,47 +2,106 @@
 // command. Options and objects follow ip/ip.c; each object lives in its own
 // module. Errors end the command the way ip ends: the kernel's extended-ack
 // message as "Error: MESSAGE." or "RTNETLINK answers: STRERROR" (exit 2),
-// bad arguments before anything is sent (exit 255).
+// bad arguments before anything is sent (exit 255), an unknown object or a
+// missing device (exit 1).
+import { openSync, closeSync, statfsSync } from 'node:fs';
+import { constants as osConstants } from 'node:os';
 import { NetlinkError } from '../../core/errors.js';
 import { errnoDescription } from '../../core/errno.js';
 import { AF_INET, AF_INET6, AF_PACKET, AF_UNSPEC, AF_BRIDGE, AF_MPLS } from '../../core/constants.js';
-import { matches } from './args.js';
+import { incompleteCommand, matches, readFamily } from './args.js';
 import { CommandError, IpContext, usage, type IpIO, type IpOptions } from './context.js';
+import { getUnsigned } from './numbers.js';
+import { IP_USAGE } from './usage.js';
+import { nlkitVersion } from '../version.js';
 
 export type { IpIO, IpOptions } from './context.js';
 
-const USAGE = `Usage: nlkit [ OPTIONS ] OBJECT { COMMAND | help }
-where  OBJECT := { address | link | monitor | neighbour | netns | route | rule | tap | tuntap }
-       OPTIONS := { -V[ersion] | -s[tatistics] | -d[etails] |
-                    -4 | -6 | -0 | -f[amily] { inet | inet6 | link } | -br[ief] |
-                    -n[etns] name | -j[son] | -p[retty] | -o[neline] }
-`;
-
 type ObjectRunner = (ctx: IpContext, argv: string[]) => Promise<number>;
 
-// Each object's module is loaded when the object is used: a command pays only for its own code.
-const OBJECTS: readonly (readonly [string, ObjectRunner])[] = [
+// ip.c's cmds[], in its order: a word names the first object it is a prefix
+// of ("a" is address, "m" maddress, "t" tunnel, "n" neighbor). Each object's
+// module is loaded when the object is used: a command pays only for its own
+// code. Objects of ip that nlkit does not have are listed (with no runner) so
+// that prefixes resolve as in ip.
+const OBJECTS: readonly (readonly [string, ObjectRunner | undefined])[] = [
   ['address', async (ctx, argv) => (await import('./address.js')).runAddress(ctx, argv)],
+  ['addrlabel', undefined],
+  ['maddress', undefined],
   ['route', async (ctx, argv) => (await import('./route.js')).runRoute(ctx, argv)],
   ['rule', async (ctx, argv) => (await import('./rule.js')).runRule(ctx, argv)],
-  ['neighbour', async (ctx, argv) => (await import('./neigh.js')).runNeigh(ctx, argv)],
   ['neighbor', async (ctx, argv) => (await import('./neigh.js')).runNeigh(ctx, argv)],
+  ['neighbour', async (ctx, argv) => (await import('./neigh.js')).runNeigh(ctx, argv)],
+  ['ntable', undefined],
+  ['ntbl', undefined],
   ['link', async (ctx, argv) => (await import('./link.js')).runLink(ctx, argv)],
+  ['l2tp', undefined],
+  ['fou', undefined],
+  ['ila', undefined],
+  ['macsec', undefined],
+  ['tunnel', undefined],
+  ['tunl', undefined],
   ['tuntap', async (ctx, argv) => (await import('./tuntap.js')).runTuntap(ctx, argv)],
   ['tap', async (ctx, argv) => (await import('./tuntap.js')).runTuntap(ctx, argv)],
+  ['token', undefined],
+  ['tcpmetrics', undefined],
+  ['tcp_metrics', undefined],
   ['monitor', async (ctx, argv) => (await import('./monitor.js')).runMonitor(ctx, argv)],
+  ['xfrm', undefined],
+  ['mroute', undefined],
+  ['mrule', undefined],
   ['netns', async (ctx, argv) => (await import('./netns.js')).runNetns(ctx, argv)],
+  ['netconf', undefined],
+  ['vrf', undefined],
+  ['sr', undefined],
+  ['nexthop', undefined],
+  ['mptcp', undefined],
+  ['ioam', undefined],
+  // do_help(): the usage text, exit 255.
+  ['help', () => Promise.reject(usage(IP_USAGE))],
+  ['stats', undefined],
 ];
 
-function findObject(word: string): ObjectRunner | undefined {
-  // ip.c's cmds[] is matched by prefix in this order ("a" is address, "r" route, "n" neigh ...).
-  for (const [name, run] of OBJECTS) if (matches(word, name)) return run;
+/** The object a word names, as ip's do_cmd() finds it: its name and runner (undefined: an ip object nlkit does not have). */
+export function findObject(word: string): { name: string; run: ObjectRunner | undefined } | undefined {
+  for (const [name, run] of OBJECTS) if (matches(word, name)) return { name, run };
   return undefined;
 }
 
-/** Parses global options; returns them and the index of the object word. */
-export function parseGlobalOptions(argv: readonly string[]): { options: IpOptions; at: number } {
-  const options: IpOptions = { json: false, pretty: false, details: 0, stats: 0, family: AF_UNSPEC, netns: undefined, oneline: false, brief: false };
+/**
+ * Checks `-n NAME` as ip's netns_switch() opens it: the file must open
+ * ("Cannot open network namespace") and be a namespace ("setting the network
+ * namespace ... failed"), both exit 255.
+ */
+export function checkNetns(name: string): void {
+  const path = `/run/netns/${name}`;
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'EIO';
+    const errno = (osConstants.errno as Record<string, number>)[code] ?? 5;
+    throw usage(`Cannot open network namespace "${name}": ${errnoDescription(errno)}`);
+  }
+  closeSync(fd);
+  let isNs = false;
+  try {
+    // NSFS_MAGIC (include/uapi/linux/magic.h): setns() refuses anything else with EINVAL.
+    isNs = statfsSync(path).type === 0x6e736673;
+  } catch {
+    isNs = false;
+  }
+  if (!isNs) throw usage(`setting the network namespace "${name}" failed: Invalid argument`);
+}
+
+/**
+ * Parses global options as ip.c's main() does (by prefix, in its order:
+ * "-b" is -batch, "-h" -human, "-" -loops); returns them and the index of
+ * the object word. `openNetns` checks a -n namespace at the point ip
+ * switches to it (before later options are read).
+ */
+export function parseGlobalOptions(argv: readonly string[], openNetns?: (name: string) => void): { options: IpOptions; at: number } {
+  const options: IpOptions = { json: false, pretty: false, details: 0, stats: 0, family: AF_UNSPEC, netns: undefined, oneline: false, brief: false, human: 0, iec: 0 };
   let i = 0;
   for (; i < argv.length; i++) {
     let opt = argv[i]!;
@@ -50,43 +109,72 @@ export function parseGlobalOptions(argv: readonly string[]): { options: IpOption
       i++;
       break;
     }
-    if (!opt.startsWith('-') || opt === '-') break;
+    if (!opt.startsWith('-')) break;
     if (opt.startsWith('--')) opt = opt.slice(1);
-    const need = (): string => {
+    // Options with a value: ip's `argc <= 1` test ends in usage() (exit 255, the usage text).
+    const value = (): string => {
       const v = argv[++i];
-      if (v === undefined) throw usage('Command line is not complete. Try option "help"');
+      if (v === undefined) throw usage(IP_USAGE);
       return v;
     };
-    if (opt === '-4') options.family = AF_INET;
+    if (matches(opt, '-loops')) {
+      value();
+    } else if (matches(opt, '-family')) {
+      const f = value();
+      if (f === 'help') throw usage(IP_USAGE);
+      const family = readFamily(f);
+      if (family === AF_UNSPEC) throw usage(`Error: argument "${f}" is wrong: invalid protocol family`);
+      options.family = family;
+    } else if (opt === '-4') options.family = AF_INET;
     else if (opt === '-6') options.family = AF_INET6;
     else if (opt === '-0') options.family = AF_PACKET;
-    else if (opt === '-B') options.family = AF_BRIDGE;
     else if (opt === '-M') options.family = AF_MPLS;
-    else if (matches(opt, '-family')) {
-      const f = need();
-      if (f === 'inet') options.family = AF_INET;
-      else if (f === 'inet6') options.family = AF_INET6;
-      else if (f === 'link') options.family = AF_PACKET;
-      else if (f === 'bridge') options.family = AF_BRIDGE;
-      else if (f === 'mpls') options.family = AF_MPLS;
-      else if (f === 'help') throw usage(USAGE.trimEnd());
-      else throw usage(`Error: argument "${f}" is wrong: invalid protocol family`);
-    } else if (matches(opt, '-stats') || matches(opt, '-statistics')) options.stats++;
+    else if (opt === '-B') options.family = AF_BRIDGE;
+    else if (matches(opt, '-human') || matches(opt, '-human-readable')) options.human++;
+    else if (matches(opt, '-iec')) options.iec++;
+    else if (matches(opt, '-stats') || matches(opt, '-statistics')) options.stats++;
     else if (matches(opt, '-details')) options.details++;
-    else if (matches(opt, '-oneline')) options.oneline = true;
-    // ip.c tries -batch before -brief, so "-b" is -batch, which nlkit does not have; "-br" is -brief.
-    else if (matches(opt, '-batch')) throw usage(`Option "${opt}" is unknown, try "ip -help".`);
+    else if (matches(opt, '-resolve')) {
+      // Names of hosts are not looked up: nlkit prints addresses.
+    } else if (matches(opt, '-oneline')) options.oneline = true;
+    else if (matches(opt, '-timestamp') || matches(opt, '-tshort')) {
+      // Only `monitor` stamps its lines; nlkit's monitor does not.
+    } else if (matches(opt, '-Version')) throw new CommandError(`nlkit ${nlkitVersion()}`, 0);
+    else if (matches(opt, '-force')) {
+      // Only -batch uses it.
+    } else if (matches(opt, '-batch')) throw usage(`Option "${opt}" is not supported by nlkit.`);
     else if (matches(opt, '-brief')) options.brief = true;
     else if (matches(opt, '-json')) options.json = true;
     else if (matches(opt, '-pretty')) options.pretty = true;
-    else if (matches(opt, '-netns')) options.netns = need();
-    else if (opt === '-h' || matches(opt, '-help')) throw new CommandError(USAGE.trimEnd(), 0);
-    else throw usage(`Option "${opt}" is unknown, try "ip -help".`);
-  }
-  if (options.netns !== undefined && (options.netns === '' || options.netns.includes('/') || options.netns === '.' || options.netns === '..')) {
-    throw usage(`Invalid netns name "${options.netns}"`);
+    else if (matches(opt, '-rcvbuf')) {
+      const v = value();
+      if (getUnsigned(v) === undefined) throw usage(`Invalid rcvbuf size '${v}'`);
+    } else if (isColor(opt)) {
+      // nlkit never colours its output.
+    } else if (matches(opt, '-help')) throw usage(IP_USAGE);
+    else if (matches(opt, '-netns')) {
+      const v = argv[++i];
+      if (v === undefined) throw incompleteCommand();
+      openNetns?.(v);
+      options.netns = v;
+    } else if (matches(opt, '-Numeric')) {
+      // Numbers are what nlkit prints where ip would print a name it cannot find.
+    } else if (matches(opt, '-all')) {
+      // Only `netns delete` / `netns exec` use it.
+    } else if (opt === '-echo') {
+      // Replies are not echoed.
+    } else throw usage(`Option "${opt}" is unknown, try "ip -help".`);
   }
   return { options, at: i };
+}
+
+// matches_color(): -c[olor][=always|auto|never].
+function isColor(opt: string): boolean {
+  const eq = opt.indexOf('=');
+  const name = eq >= 0 ? opt.slice(0, eq) : opt;
+  if (!matches(name, '-color')) return false;
+  const v = eq >= 0 ? opt.slice(eq + 1) : '';
+  return v === '' || v === 'always' || v === 'auto' || v === 'never';
 }
 
 /** ip's rendering of a kernel refusal: the ext-ack message, or strerror. */
@@ -100,14 +188,16 @@ export function kernelErrorText(err: NetlinkError): string {
 export async function runIp(argv: readonly string[], io: IpIO): Promise<number> {
   let ctx: IpContext | undefined;
   try {
-    const { options, at } = parseGlobalOptions(argv);
+    const { options, at } = parseGlobalOptions(argv, checkNetns);
     const word = argv[at];
-    if (word === undefined) throw usage(USAGE.trimEnd());
-    if (word === 'help') throw new CommandError(USAGE.trimEnd(), 0);
-    const run = findObject(word);
-    if (!run) throw usage(`Object "${word}" is unknown, try "ip help".`);
+    // No object: ip's usage(), exit 255.
+    if (word === undefined) throw usage(IP_USAGE);
+    const object = findObject(word);
+    // do_cmd(): an unknown object ends the command with EXIT_FAILURE.
+    if (!object) throw new CommandError(`Object "${word}" is unknown, try "ip help".`, 1);
+    if (!object.run) throw new CommandError(`Object "${object.name}" of ip is not supported by nlkit.`, 1);
     ctx = new IpContext(io, options);
-    const code = await run(ctx, argv.slice(at + 1));
+    const code = await object.run(ctx, argv.slice(at + 1));
     ctx.flush();
     return code;
   } catch (err) {

@@ -10,7 +10,7 @@ import { matches } from './args.js';
 import { usage, type IpContext } from './context.js';
 import { printLink } from './linkprint.js';
 import { printAddr } from './address.js';
-import { printRoute } from './route.js';
+import { emptyRouteFilter, printRoute } from './route.js';
 import { printNeigh } from './neigh.js';
 import { printRule } from './rule.js';
 import { netnsNames } from './netns.js';
@@ -166,7 +166,7 @@ export async function runMonitor(ctx: IpContext, argv: string[]): Promise<number
           break;
         case C.RTM_NEWROUTE:
         case C.RTM_DELROUTE:
-          printRoute(ctx, p, m, { tb: 0 });
+          printRoute(ctx, p, m, emptyRouteFilter());
           break;
         case C.RTM_NEWNEIGH:
         case C.RTM_DELNEIGH:

@@ -3,6 +3,10 @@
 // files under /etc/iproute2 (rt_tables, rt_protos, rt_scopes, group) like
 // `ip` does.
 import { readFileSync, readdirSync } from 'node:fs';
+import { strtol, strtoulWithin } from './numbers.js';
+
+// ip's matches(): a non-empty prefix of the keyword (args.ts has the same; names.ts stays free of its imports).
+const matches = (arg: string, keyword: string): boolean => arg.length > 0 && keyword.startsWith(arg);
 
 /** A two-way table of numbers and names. */
 export class NameTable {
@@ -12,28 +16,30 @@ export class NameTable {
     for (const [n, s] of entries) this.add(n, s);
   }
   add(n: number, s: string): void {
+    // A later line for the same number replaces its name; a name used twice means its lowest number (rt_names.c looks names up by number order).
+    const old = this.byNumber.get(n);
+    if (old !== undefined && this.byName.get(old) === n) this.byName.delete(old);
     this.byNumber.set(n, s);
-    this.byName.set(s, n);
+    const had = this.byName.get(s);
+    if (had === undefined || n < had) this.byName.set(s, n);
   }
   /** The name of `n`, or undefined. */
   name(n: number): string | undefined {
     return this.byNumber.get(n);
   }
-  /** The number of `s` (a name or a decimal / 0x number), or undefined. */
-  number(s: string): number | undefined {
-    const named = this.byName.get(s);
-    if (named !== undefined) return named;
-    return parseNumber(s);
+  /** The number of the name `s`, or undefined. */
+  named(s: string): number | undefined {
+    return this.byName.get(s);
   }
 }
 
-/** Parses a decimal, 0x hex or 0 octal integer as strtoul does; undefined when it is not one. */
+/**
+ * A whole unsigned number in decimal, 0x hex or 0 octal, read as strtoul(s, &end, 0)
+ * with nothing left over (no sign, no blanks); undefined when it is not one.
+ */
 export function parseNumber(s: string): number | undefined {
-  if (/^0x[0-9a-f]+$/i.test(s)) return parseInt(s.slice(2), 16);
-  if (/^0[0-7]+$/.test(s)) return parseInt(s.slice(1), 8);
-  // strtoul(s, &end, 0) reads "08" as octal and stops at the 8: not a number.
-  if (/^(0|[1-9][0-9]*)$/.test(s)) return parseInt(s, 10);
-  return undefined;
+  if (!/^[0-9]/.test(s)) return undefined;
+  return strtoulWithin(s, 0, Number.MAX_SAFE_INTEGER);
 }
 
 // Reads "NUMBER NAME" lines of an iproute2 config file, ignoring comments.
@@ -66,7 +72,7 @@ function readTableDir(dir: string, table: NameTable): void {
   for (const f of files.sort()) if (f.endsWith('.conf')) readTableFile(`${dir}/${f}`, table);
 }
 
-let loaded: { tables: NameTable; protos: NameTable; scopes: NameTable; groups: NameTable } | undefined;
+let loaded: { tables: NameTable; protos: NameTable; scopes: NameTable; groups: NameTable; realms: NameTable; dsfields: NameTable } | undefined;
 
 function load(): NonNullable<typeof loaded> {
   if (loaded) return loaded;
@@ -114,7 +120,12 @@ function load(): NonNullable<typeof loaded> {
   readTableFile('/etc/iproute2/rt_scopes', scopes);
   const groups = new NameTable([[0, 'default']]);
   readTableFile('/etc/iproute2/group', groups);
-  loaded = { tables, protos, scopes, groups };
+  // rtnl_rtrealm_tab and rtnl_rtdsfield_tab start with one entry each; the files add the rest.
+  const realms = new NameTable([[0, 'unknown']]);
+  readTableFile('/etc/iproute2/rt_realms', realms);
+  const dsfields = new NameTable([[0, '0']]);
+  readTableFile('/etc/iproute2/rt_dsfield', dsfields);
+  loaded = { tables, protos, scopes, groups, realms, dsfields };
   return loaded;
 }
 
@@ -122,30 +133,78 @@ function load(): NonNullable<typeof loaded> {
 export function tableName(id: number): string {
   return load().tables.name(id) ?? String(id);
 }
-/** Routing table number from a name or number (rtnl_rttable_a2n); 'all' is not handled here. */
+/** Routing table number from a name or number (rtnl_rttable_a2n: up to RT_TABLE_MAX, 0xffffffff); 'all' is not handled here. */
 export function tableNumber(s: string): number | undefined {
-  return load().tables.number(s);
+  return load().tables.named(s) ?? strtoulWithin(s, 0, 0xffffffff);
 }
 /** Route protocol name (rtnl_rtprot_n2a). */
 export function protoName(n: number): string {
   return load().protos.name(n) ?? String(n);
 }
+/** Route protocol from a name or a number up to 255 (rtnl_rtprot_a2n). */
 export function protoNumber(s: string): number | undefined {
-  return load().protos.number(s);
+  return load().protos.named(s) ?? strtoulWithin(s, 0, 255);
 }
 /** Route scope name (rtnl_rtscope_n2a). */
 export function scopeName(n: number): string {
   return load().scopes.name(n) ?? String(n);
 }
+/** Scope from a name or a number up to 255 (rtnl_rtscope_a2n). */
 export function scopeNumber(s: string): number | undefined {
-  return load().scopes.number(s);
+  return load().scopes.named(s) ?? strtoulWithin(s, 0, 255);
 }
 /** Link group name (rtnl_group_n2a). */
 export function groupName(n: number): string {
   return load().groups.name(n) ?? String(n);
 }
+/** Link group from a name or a number (rtnl_group_a2n: strtol kept in an int, refused when negative). */
 export function groupNumber(s: string): number | undefined {
-  return load().groups.number(s);
+  const named = load().groups.named(s);
+  if (named !== undefined) return named;
+  const r = strtol(s, 0);
+  if (r.end === 0 || r.end !== s.length) return undefined;
+  const i = Number(BigInt.asIntN(32, r.value));
+  return i < 0 ? undefined : i;
+}
+/** Realm name (rtnl_rtrealm_n2a). */
+export function realmName(n: number): string {
+  return load().realms.name(n) ?? String(n);
+}
+/** Realm from a name or a number up to 255 (rtnl_rtrealm_a2n). */
+export function realmNumber(s: string): number | undefined {
+  return load().realms.named(s) ?? strtoulWithin(s, 0, 255);
+}
+/**
+ * `[SRC/]DST` realms as one u32, SRC in the high 16 bits (get_rt_realms_or_raw:
+ * realm names or numbers, else the whole word as an unsigned number).
+ */
+export function realmsNumber(s: string): number | undefined {
+  const slash = s.indexOf('/');
+  let realms = 0;
+  let ok = true;
+  let rest = s;
+  if (slash >= 0) {
+    const from = realmNumber(s.slice(0, slash));
+    if (from === undefined) ok = false;
+    else realms = from << 16;
+    rest = s.slice(slash + 1);
+  }
+  if (ok && rest !== '') {
+    const to = realmNumber(rest);
+    if (to === undefined) ok = false;
+    else realms |= to;
+  }
+  if (ok) return realms >>> 0;
+  return strtoulWithin(s, 0, 0xffffffff);
+}
+
+/** TOS / DS field name (rtnl_dsfield_n2a): a name from rt_dsfield, or 0x%02x. */
+export function dsfieldName(n: number): string {
+  return load().dsfields.name(n) ?? '0x' + n.toString(16).padStart(2, '0');
+}
+/** TOS / DS field from a name or a hex number up to 255 (rtnl_dsfield_a2n reads numbers in base 16). */
+export function dsfieldNumber(s: string): number | undefined {
+  return load().dsfields.named(s) ?? strtoulWithin(s, 16, 255);
 }
 
 /** Route types (RTN_*) as rtnl_rtntype_n2a names them. */
@@ -154,10 +213,20 @@ export const RTN_NAMES: readonly string[] = ['none', 'unicast', 'local', 'broadc
 export function rtnTypeName(n: number): string {
   return RTN_NAMES[n] ?? String(n);
 }
+/** Route type from a word as rtnl_rtntype_a2n reads it: some names by prefix ("b" is broadcast), or a number up to 255. */
 export function rtnTypeNumber(s: string): number | undefined {
-  const i = RTN_NAMES.indexOf(s);
-  if (i > 0) return i;
-  return parseNumber(s);
+  if (s === 'local') return 2;
+  if (s === 'nat') return 10;
+  if (matches(s, 'broadcast') || s === 'brd') return 3;
+  if (matches(s, 'anycast')) return 4;
+  if (matches(s, 'multicast')) return 5;
+  if (matches(s, 'prohibit')) return 8;
+  if (matches(s, 'unreachable')) return 7;
+  if (matches(s, 'blackhole')) return 6;
+  if (matches(s, 'xresolve')) return 11;
+  if (matches(s, 'unicast')) return 1;
+  if (s === 'throw') return 9;
+  return strtoulWithin(s, 0, 255);
 }
 
 /** ARPHRD_* link types as ll_type_n2a names them. */
@@ -246,20 +315,18 @@ export const NUD_STATES: readonly (readonly [number, string])[] = [
   [0x80, 'PERMANENT'],
 ];
 
-/** NUD state from a name as `ip neigh ... nud STATE` takes it. */
+/** NUD state from a word as `ip neigh ... nud STATE` reads it (nud_state_a2n: some names by prefix, or one bit as a number). */
 export function nudStateNumber(s: string): number | undefined {
-  const names: Record<string, number> = {
-    permanent: 0x80,
-    reachable: 0x02,
-    noarp: 0x40,
-    none: 0x00,
-    stale: 0x04,
-    incomplete: 0x01,
-    delay: 0x08,
-    probe: 0x10,
-    failed: 0x20,
-  };
-  const v = names[s.toLowerCase()];
-  if (v !== undefined) return v;
-  return parseNumber(s);
+  if (matches(s, 'permanent')) return 0x80;
+  if (matches(s, 'reachable')) return 0x02;
+  if (s === 'noarp') return 0x40;
+  if (s === 'none') return 0x00;
+  if (s === 'stale') return 0x04;
+  if (s === 'incomplete') return 0x01;
+  if (s === 'delay') return 0x08;
+  if (s === 'probe') return 0x10;
+  if (matches(s, 'failed')) return 0x20;
+  const n = s === '' ? undefined : strtoulWithin(s, 0, 0xffffffff);
+  if (n === undefined || n >= 0x100 || (n & (n - 1)) !== 0) return undefined;
+  return n;
 }

@@ -5,13 +5,15 @@ import type { MessageView } from '../../core/message.js';
 import type { MessageWriter } from '../../core/writer.js';
 import * as C from '../../core/constants.js';
 import { NetlinkError } from '../../core/errors.js';
-import { Args, invarg, matches, parseAddr, parsePrefix, parseUnsigned, type InetAddr } from './args.js';
+import { Args, duparg2, invarg, matches, parseAddr, parsePrefix, parseUnsigned, readFamily, type InetAddr, type InetPrefix } from './args.js';
 import { Attr, Header, addrText, messageAttrs, parseAttrs } from './attrs.js';
 import { CommandError, usage, type IpContext } from './context.js';
 import { kernelErrorText } from './index.js';
 import { RTA_ENCAP, RTA_ENCAP_TYPE, parseEncap, printEncap, type Encap } from './encap.js';
 import { familyName } from './address.js';
-import { protoName, protoNumber, rtnTypeName, rtnTypeNumber, scopeName, scopeNumber, tableName, tableNumber, RTN_NAMES } from './names.js';
+import { dsfieldName, dsfieldNumber, protoName, protoNumber, realmName, realmsNumber, rtnTypeName, rtnTypeNumber, scopeName, scopeNumber, tableName, tableNumber } from './names.js';
+import { getU8, getU32, getUnsigned } from './numbers.js';
+import { ROUTE_USAGE } from './usage.js';
 import { Printer } from './printer.js';
 
 const RTM_F_NOTIFY = 0x100;
@@ -22,6 +24,25 @@ const RTM_F_OFFLOAD = 0x4000;
 const RTM_F_TRAP = 0x8000;
 const RTM_F_OFFLOAD_FAILED = 0x20000000;
 const RTNH_F_ONLINK = 4;
+
+// RTAX_* (include/uapi/linux/rtnetlink.h): the metrics inside RTA_METRICS.
+const RTAX_LOCK = 1;
+const RTAX_MTU = 2;
+const RTAX_WINDOW = 3;
+const RTAX_RTT = 4;
+const RTAX_RTTVAR = 5;
+const RTAX_SSTHRESH = 6;
+const RTAX_CWND = 7;
+const RTAX_ADVMSS = 8;
+const RTAX_REORDERING = 9;
+const RTAX_HOPLIMIT = 10;
+const RTAX_INITCWND = 11;
+const RTAX_FEATURES = 12;
+const RTAX_RTO_MIN = 13;
+const RTAX_INITRWND = 14;
+const RTAX_QUICKACK = 15;
+const RTAX_CC_ALGO = 16;
+const RTAX_FASTOPEN_NO_COOKIE = 17;
 
 const RT_FLAGS: readonly (readonly [number, string])[] = [
   [1, 'dead'],
@@ -163,6 +184,19 @@ function printMetrics(p: Printer, a: Attr): void {
   p.close();
 }
 
+/** print_rta_flow(): `realm DST` or `realms SRC/DST` (names from rt_realms). */
+function printFlow(p: Printer, a: Attr): void {
+  const v = a.u32();
+  const to = v & 0xffff;
+  const from = v >>> 16;
+  if (p.json) {
+    p.open('flow');
+    if (from) p.jsonOnly('from', realmName(from));
+    p.jsonOnly('to', realmName(to));
+    p.close();
+  } else p.fp(from ? `realms ${realmName(from)}/${realmName(to)} ` : `realm ${realmName(to)} `);
+}
+
 function printMultipath(ctx: IpContext, p: Printer, family: number, a: Attr): void {
   p.openArray('nexthops');
   let off = a.offset;
@@ -184,6 +218,8 @@ function printMultipath(ctx: IpContext, p: Printer, family: number, a: Attr): vo
       if (gw) printGateway(p, family, gw);
       const via = tb.get(C.RTA_VIA);
       if (via) printVia(p, via);
+      const flow = tb.get(C.RTA_FLOW);
+      if (flow) printFlow(p, flow);
     }
     p.any('dev', 'dev %s ', ctx.indexName(ifindex));
     p.any('weight', 'weight %d ', hops + 1);
@@ -194,91 +230,69 @@ function printMultipath(ctx: IpContext, p: Printer, family: number, a: Attr): vo
   p.close();
 }
 
-/** What `route show` / `flush` select. */
+/**
+ * What `route show` / `flush` select: iproute.c's filter, field for field
+ * (a mask of -1 means "this value is fixed", and the printer then leaves it out).
+ */
 export interface RouteFilter {
+  /** preferred_family: routes of another family are not listed. */
   family: number;
   /** 0: all tables. */
   tb: number;
-  protocol?: number;
-  scope?: number;
+  /** 1: the routing cache only (RTM_F_CLONED); 0: no cache entries; 2: both (route get). */
+  cloned: number;
+  protocol: number;
+  protocolMask: number;
+  scope: number;
+  scopeMask: number;
   typeMask: number;
-  /** `to`/bare prefix: match routes inside it (root) or containing it (match) or exactly it. */
-  rdst?: InetAddr & { mode: 'root' | 'match' | 'exact' };
-  src?: InetAddr;
-  via?: InetAddr;
-  prefsrc?: InetAddr;
-  oif?: number;
-  iif?: number;
-  metric?: number;
-  cloned: boolean;
-  tosMask?: number;
+  tos: number;
+  tosMask: number;
+  iif: number;
+  iifMask: number;
+  oif: number;
+  oifMask: number;
+  mark: number;
+  markMask: number;
+  realm: number;
+  realmMask: number;
+  metric: number;
+  metricMask: number;
+  rprefsrc?: InetPrefix;
+  rvia?: InetPrefix;
+  /** root PREFIX: routes inside it. */
+  rdst?: InetPrefix;
+  /** match PREFIX: routes containing it; exact PREFIX sets both. */
+  mdst?: InetPrefix;
+  rsrc?: InetPrefix;
+  msrc?: InetPrefix;
 }
 
-function addrMatch(prefix: InetAddr, bytes: Uint8Array | undefined, bits: number): boolean {
-  const b = bytes ?? new Uint8Array(prefix.bytes.length);
+/** iproute_reset_filter(): nothing selected, nothing hidden. */
+export function emptyRouteFilter(family = C.AF_UNSPEC): RouteFilter {
+  return { family, tb: 0, cloned: 0, protocol: 0, protocolMask: 0, scope: 0, scopeMask: 0, typeMask: 0, tos: 0, tosMask: 0, iif: 0, iifMask: 0, oif: 0, oifMask: 0, mark: 0, markMask: 0, realm: 0, realmMask: 0, metric: 0, metricMask: 0 };
+}
+
+/** inet_addr_match(): 0 when the first `bits` bits of `a` and `b` agree. */
+function addrMatch(a: Uint8Array, b: Uint8Array, bits: number): boolean {
   for (let i = 0; i < bits; i++) {
     const byte = i >> 3;
     const mask = 0x80 >> (i & 7);
-    if (((prefix.bytes[byte] ?? 0) & mask) !== ((b[byte] ?? 0) & mask)) return false;
+    if (((a[byte] ?? 0) & mask) !== ((b[byte] ?? 0) & mask)) return false;
   }
   return true;
 }
 
-/** filter_nlmsg: true when the route passes the filter. */
-export function routePasses(m: MessageView, f: RouteFilter): boolean {
-  const dv = m.dv;
-  const at = m.offset + 16;
-  const family = dv.getUint8(at);
-  const dstLen = dv.getUint8(at + 1);
-  const flags = dv.getUint32(at + 8, true);
-  const tb = messageAttrs(m, C.RTMSG_SIZE);
-  const table = tb.get(C.RTA_TABLE)?.u32() ?? dv.getUint8(at + 4);
-  if (f.cloned !== ((flags & RTM_F_CLONED) !== 0)) return false;
-  if (f.family && family !== f.family) return false;
-  if (f.tb > 0 && f.tb !== table) return false;
-  if (f.protocol !== undefined && f.protocol !== dv.getUint8(at + 5)) return false;
-  if (f.scope !== undefined && f.scope !== dv.getUint8(at + 6)) return false;
-  if (f.typeMask && !(f.typeMask & (1 << dv.getUint8(at + 7)))) return false;
-  if (f.rdst) {
-    const d = f.rdst;
-    if (d.family && family !== d.family) return false;
-    const dst = tb.get(C.RTA_DST)?.bytes;
-    if (d.mode === 'root') {
-      if (d.bitlen > dstLen) return false;
-      if (!addrMatch(d, dst, d.bitlen)) return false;
-    } else if (d.mode === 'match') {
-      if (dstLen > d.bitlen) return false;
-      if (!addrMatch(d, dst, dstLen)) return false;
-    } else {
-      if (dstLen !== d.bitlen) return false;
-      if (!addrMatch(d, dst, d.bitlen)) return false;
-    }
-  }
-  if (f.via) {
-    const gw = tb.get(C.RTA_GATEWAY)?.bytes;
-    if (!gw || !addrMatch(f.via, gw, f.via.bitlen < 0 ? gw.length * 8 : f.via.bitlen)) return false;
-  }
-  if (f.prefsrc) {
-    const ps = tb.get(C.RTA_PREFSRC)?.bytes;
-    if (!ps || !addrMatch(f.prefsrc, ps, f.prefsrc.bitlen < 0 ? ps.length * 8 : f.prefsrc.bitlen)) return false;
-  }
-  if (f.src) {
-    const s = tb.get(C.RTA_SRC)?.bytes;
-    if (!addrMatch(f.src, s, f.src.bitlen < 0 ? f.src.bytes.length * 8 : f.src.bitlen)) return false;
-  }
-  if (f.oif !== undefined) {
-    let oif = tb.get(C.RTA_OIF)?.u32();
-    const mp = tb.get(C.RTA_MULTIPATH);
-    if (oif === undefined && mp && mp.length >= 8) oif = mp.dv.getInt32(mp.offset + 4, true);
-    if (oif !== f.oif) return false;
-  }
-  if (f.iif !== undefined && tb.get(C.RTA_IIF)?.u32() !== f.iif) return false;
-  if (f.metric !== undefined && (tb.get(C.RTA_PRIORITY)?.u32() ?? 0) !== f.metric) return false;
-  return true;
+const lenGiven = (p: InetPrefix | undefined): boolean => p !== undefined && p.lenGiven;
+const hasFamily = (p: InetPrefix | undefined): p is InetPrefix => p !== undefined && p.family !== C.AF_UNSPEC;
+
+/** The state filter_nlmsg() keeps across one listing: whether IPv6 routes were seen in a table other than main. */
+export interface ListingState {
+  ip6MultipleTables: boolean;
 }
 
-/** print_route: one route into `p`. `f` is the listing's filter (what it fixes is not printed again). */
-export function printRoute(ctx: IpContext, p: Printer, m: MessageView, f: Partial<RouteFilter> & { tb: number }): void {
+/** filter_nlmsg(): true when the route passes the filter. */
+export function routePasses(m: MessageView, f: RouteFilter, state: ListingState = { ip6MultipleTables: false }): boolean {
   const dv = m.dv;
   const at = m.offset + 16;
   const family = dv.getUint8(at);
@@ -290,7 +304,81 @@ export function printRoute(ctx: IpContext, p: Printer, m: MessageView, f: Partia
   const type = dv.getUint8(at + 7);
   const flags = dv.getUint32(at + 8, true);
   const tb = messageAttrs(m, C.RTMSG_SIZE);
-  const hostLen = family === C.AF_INET6 ? 128 : family === C.AF_INET ? 32 : -1;
+  const table = tb.get(C.RTA_TABLE)?.u32() ?? dv.getUint8(at + 4);
+  const hostLen = family === C.AF_INET6 ? 128 : family === C.AF_INET ? 32 : family === C.AF_MPLS ? 20 : 0;
+  if (f.family !== C.AF_UNSPEC && family !== f.family) return false;
+  if (family === C.AF_INET6 && table !== C.RT_TABLE_MAIN) state.ip6MultipleTables = true;
+  if (f.cloned === (flags & RTM_F_CLONED ? 0 : 1)) return false;
+  if (family === C.AF_INET6 && !state.ip6MultipleTables) {
+    if (f.tb) {
+      if (f.tb === C.RT_TABLE_LOCAL) {
+        if (type !== C.RTN_LOCAL) return false;
+      } else if (f.tb === C.RT_TABLE_MAIN) {
+        if (type === C.RTN_LOCAL) return false;
+      } else return false;
+    }
+  } else if (f.tb > 0 && f.tb !== table) return false;
+  if ((f.protocol ^ protocol) & f.protocolMask) return false;
+  if ((f.scope ^ scope) & f.scopeMask) return false;
+  if (f.typeMask && !(f.typeMask & (1 << type))) return false;
+  if ((f.tos ^ tos) & f.tosMask) return false;
+  if (hasFamily(f.rdst)) {
+    if (family !== f.rdst.family || f.rdst.bitlen > dstLen) return false;
+  } else if (lenGiven(f.rdst) && f.rdst!.bitlen > dstLen) return false;
+  if (hasFamily(f.mdst)) {
+    if (family !== f.mdst.family || (f.mdst.bitlen >= 0 && f.mdst.bitlen < dstLen)) return false;
+  } else if (lenGiven(f.mdst) && f.mdst!.bitlen >= 0 && f.mdst!.bitlen < dstLen) return false;
+  if (hasFamily(f.rsrc)) {
+    if (family !== f.rsrc.family || f.rsrc.bitlen > srcLen) return false;
+  } else if (lenGiven(f.rsrc) && f.rsrc!.bitlen > srcLen) return false;
+  if (hasFamily(f.msrc)) {
+    if (family !== f.msrc.family || (f.msrc.bitlen >= 0 && f.msrc.bitlen < srcLen)) return false;
+  } else if (lenGiven(f.msrc) && f.msrc!.bitlen >= 0 && f.msrc!.bitlen < srcLen) return false;
+  const viaAttr = tb.get(C.RTA_VIA);
+  if (hasFamily(f.rvia)) {
+    const viaFamily = viaAttr ? viaAttr.u16() : family;
+    if (viaFamily !== f.rvia.family) return false;
+  }
+  if (hasFamily(f.rprefsrc) && family !== f.rprefsrc.family) return false;
+  const zero: Uint8Array = new Uint8Array(16);
+  const dst: Uint8Array = tb.get(C.RTA_DST)?.bytes ?? zero;
+  const src: Uint8Array = tb.get(C.RTA_SRC)?.bytes ?? zero;
+  let via: Uint8Array = zero;
+  if (f.rvia && f.rvia.bitlen > 0) {
+    const gw = tb.get(C.RTA_GATEWAY);
+    if (gw) via = gw.bytes;
+    if (viaAttr) via = viaAttr.bytes.subarray(2);
+  }
+  const prefsrc: Uint8Array = f.rprefsrc && f.rprefsrc.bitlen > 0 ? (tb.get(C.RTA_PREFSRC)?.bytes ?? zero) : zero;
+  if ((hasFamily(f.rdst) || lenGiven(f.rdst)) && !addrMatch(dst, f.rdst!.bytes, f.rdst!.bitlen)) return false;
+  if ((hasFamily(f.mdst) || lenGiven(f.mdst)) && !addrMatch(dst, f.mdst!.bytes, dstLen)) return false;
+  if ((hasFamily(f.rsrc) || lenGiven(f.rsrc)) && !addrMatch(src, f.rsrc!.bytes, f.rsrc!.bitlen)) return false;
+  if ((hasFamily(f.msrc) || lenGiven(f.msrc)) && f.msrc!.bitlen >= 0 && !addrMatch(src, f.msrc!.bytes, srcLen)) return false;
+  if (hasFamily(f.rvia) && !addrMatch(via, f.rvia.bytes, f.rvia.bitlen)) return false;
+  if (hasFamily(f.rprefsrc) && !addrMatch(prefsrc, f.rprefsrc.bytes, f.rprefsrc.bitlen)) return false;
+  if (f.realmMask && ((tb.get(C.RTA_FLOW)?.u32() ?? 0) ^ f.realm) & f.realmMask) return false;
+  if (f.iifMask && ((tb.get(C.RTA_IIF)?.u32() ?? 0) ^ f.iif) & f.iifMask) return false;
+  if (f.oifMask && ((tb.get(C.RTA_OIF)?.u32() ?? 0) ^ f.oif) & f.oifMask) return false;
+  if (f.markMask && ((tb.get(C.RTA_MARK)?.u32() ?? 0) ^ f.mark) & f.markMask) return false;
+  if (f.metricMask && ((tb.get(C.RTA_PRIORITY)?.u32() ?? 0) ^ f.metric) & f.metricMask) return false;
+  void hostLen;
+  return true;
+}
+
+/** print_route: one route into `p`. `f` is the listing's filter (what it fixes is not printed again). */
+export function printRoute(ctx: IpContext, p: Printer, m: MessageView, f: RouteFilter): void {
+  const dv = m.dv;
+  const at = m.offset + 16;
+  const family = dv.getUint8(at);
+  const dstLen = dv.getUint8(at + 1);
+  const srcLen = dv.getUint8(at + 2);
+  const tos = dv.getUint8(at + 3);
+  const protocol = dv.getUint8(at + 5);
+  const scope = dv.getUint8(at + 6);
+  const type = dv.getUint8(at + 7);
+  const flags = dv.getUint32(at + 8, true);
+  const tb = messageAttrs(m, C.RTMSG_SIZE);
+  const hostLen = family === C.AF_INET6 ? 128 : family === C.AF_INET ? 32 : family === C.AF_MPLS ? 20 : 0;
   const table = tb.get(C.RTA_TABLE)?.u32() ?? dv.getUint8(at + 4);
   const details = ctx.options.details;
   let a: Attr | undefined;
@@ -299,25 +387,25 @@ export function printRoute(ctx: IpContext, p: Printer, m: MessageView, f: Partia
   if ((a = tb.get(C.RTA_DST))) {
     const text = addrText(a, family);
     p.any('dst', '%s ', dstLen !== hostLen ? `${text}/${dstLen}` : text);
-  } else if (dstLen) p.any('dst', '%s ', `0/${dstLen}`);
+  } else if (dstLen) p.any('dst', '%s ', `0/${dstLen} `);
   else p.any('dst', '%s ', 'default');
   if ((a = tb.get(C.RTA_SRC))) {
     const text = addrText(a, family);
     p.any('from', 'from %s ', srcLen !== hostLen ? `${text}/${srcLen}` : text);
-  } else if (srcLen) p.any('from', 'from %s ', `0/${srcLen}`);
+  } else if (srcLen) p.any('src', 'from %s ', `0/${srcLen}`);
   if ((a = tb.get(C.RTA_NH_ID))) p.any('nhid', 'nhid %u ', a.u32());
   if ((a = tb.get(RTA_ENCAP))) printEncap(p, tb.get(RTA_ENCAP_TYPE), a);
-  if (tos && f.tosMask !== -1) p.any('tos', 'tos %s ', '0x' + tos.toString(16).padStart(2, '0'));
-  if ((a = tb.get(C.RTA_GATEWAY)) && !(f.via && f.via.bitlen === hostLen)) printGateway(p, family, a);
+  if (tos && f.tosMask !== -1) p.any('tos', 'tos %s ', dsfieldName(tos));
+  if ((a = tb.get(C.RTA_GATEWAY)) && (f.rvia?.bitlen ?? 0) !== hostLen) printGateway(p, family, a);
   if ((a = tb.get(C.RTA_VIA))) printVia(p, a);
-  if ((a = tb.get(C.RTA_OIF)) && f.oif === undefined) p.any('dev', 'dev %s ', ctx.indexName(a.u32()));
+  if ((a = tb.get(C.RTA_OIF)) && f.oifMask !== -1) p.any('dev', 'dev %s ', ctx.indexName(a.u32()));
   if (table && (table !== C.RT_TABLE_MAIN || details > 0) && !f.tb) p.any('table', 'table %s ', tableName(table));
   if (!(flags & RTM_F_CLONED)) {
-    if ((protocol !== C.RTPROT_BOOT || details > 0) && f.protocol === undefined) p.any('protocol', 'proto %s ', protoName(protocol));
-    if ((scope !== C.RT_SCOPE_UNIVERSE || details > 0) && f.scope === undefined) p.any('scope', 'scope %s ', scopeName(scope));
+    if ((protocol !== C.RTPROT_BOOT || details > 0) && f.protocolMask !== -1) p.any('protocol', 'proto %s ', protoName(protocol));
+    if ((scope !== C.RT_SCOPE_UNIVERSE || details > 0) && f.scopeMask !== -1) p.any('scope', 'scope %s ', scopeName(scope));
   }
-  if ((a = tb.get(C.RTA_PREFSRC)) && !(f.prefsrc && f.prefsrc.bitlen === hostLen)) p.any('prefsrc', 'src %s ', addrText(a, family));
-  if ((a = tb.get(C.RTA_PRIORITY)) && f.metric === undefined) p.any('metric', 'metric %u ', a.u32());
+  if ((a = tb.get(C.RTA_PREFSRC)) && (f.rprefsrc?.bitlen ?? 0) !== hostLen) p.any('prefsrc', 'src %s ', addrText(a, family));
+  if ((a = tb.get(C.RTA_PRIORITY)) && f.metricMask !== -1) p.any('metric', 'metric %u ', a.u32());
   printRtFlags(p, flags);
   if ((a = tb.get(C.RTA_MARK))) {
     const mark = a.u32();
@@ -326,17 +414,7 @@ export function printRoute(ctx: IpContext, p: Printer, m: MessageView, f: Partia
       else p.fp(mark >= 16 ? `mark 0x${mark.toString(16)} ` : `mark ${mark} `);
     }
   }
-  if ((a = tb.get(C.RTA_FLOW))) {
-    const v = a.u32();
-    const to = v & 0xffff;
-    const from = v >>> 16;
-    if (p.json) {
-      p.open('flow');
-      if (from) p.jsonOnly('from', String(from));
-      p.jsonOnly('to', String(to));
-      p.close();
-    } else p.fp(from ? `realms ${from}/${to} ` : `realm ${to} `);
-  }
+  if ((a = tb.get(C.RTA_FLOW)) && f.realmMask !== -1) printFlow(p, a);
   if ((a = tb.get(C.RTA_UID))) p.any('uid', 'uid %u ', a.u32());
   if (family === C.AF_INET && flags & RTM_F_CLONED) printCacheFlags(p, flags);
   if ((family === C.AF_INET || family === C.AF_INET6) && (a = tb.get(C.RTA_CACHEINFO))) {
@@ -353,116 +431,162 @@ export function printRoute(ctx: IpContext, p: Printer, m: MessageView, f: Partia
     if (a.u32At(20)) p.any('ipid', 'ipid %s ', '0x' + a.u32At(20).toString(16).padStart(4, '0'));
   }
   if ((a = tb.get(C.RTA_METRICS))) printMetrics(p, a);
-  if ((a = tb.get(C.RTA_IIF)) && f.iif === undefined) p.any('iif', 'iif %s ', ctx.indexName(a.u32()));
+  if ((a = tb.get(C.RTA_IIF)) && f.iifMask !== -1) p.any('iif', 'iif %s ', ctx.indexName(a.u32()));
   if ((a = tb.get(C.RTA_PREF))) {
     const pref = a.u8();
-    p.any('pref', 'pref %s', pref === 3 ? 'low' : pref === 0 ? 'medium' : pref === 1 ? 'high' : String(pref));
+    if (pref === 3 || pref === 0 || pref === 1) p.any('pref', 'pref %s', pref === 3 ? 'low' : pref === 0 ? 'medium' : 'high');
+    else p.any('pref', '%u', pref);
   }
   if ((a = tb.get(C.RTA_TTL_PROPAGATE))) {
+    // ip 6.1 spells the key "ttl-propogate".
     const on = a.u8() !== 0;
-    if (p.json) p.jsonOnly('ttl-propagate', on ? 'enabled' : 'disabled');
-    else p.fp(`ttl-propagate ${on ? 'enabled' : 'disabled'}`);
+    if (p.json) p.bool('ttl-propogate', '', on);
+    else p.fp(`ttl-propogate ${on ? 'enabled' : 'disabled'}`);
   }
   if ((a = tb.get(C.RTA_MULTIPATH))) printMultipath(ctx, p, family, a);
 }
 
-
-function newFilter(ctx: IpContext): RouteFilter {
-  return { family: ctx.options.family, tb: C.RT_TABLE_MAIN, typeMask: 0, cloned: false };
+/** get_prefix() into a listing filter: the family stays the listing's (ip does not narrow it from the prefix). */
+function filterPrefix(v: string, family: number): InetPrefix {
+  return parsePrefix(v, family);
 }
 
-async function parseFilter(ctx: IpContext, words: string[], f: RouteFilter): Promise<void> {
+/** Parses `ip route show/flush` selectors as iproute_list_flush_or_save() does; returns the filter and the dump family. */
+async function parseFilter(ctx: IpContext, words: string[]): Promise<{ f: RouteFilter; dumpFamily: number }> {
   const args = new Args(words);
+  const f = emptyRouteFilter(ctx.options.family);
+  f.tb = C.RT_TABLE_MAIN;
+  let dumpFamily = ctx.options.family;
+  let iif: string | undefined;
+  let oif: string | undefined;
+  let mark = 0;
   while (!args.done) {
     const w = args.next();
-    if (w === 'table') {
+    if (matches(w, 'table')) {
       const v = args.value();
-      if (v === 'all') f.tb = 0;
-      else if (v === 'cache') f.cloned = true;
-      else {
-        const t = tableNumber(v);
-        if (t === undefined) invarg('table id value is invalid\n', v);
-        f.tb = t;
-      }
-    } else if (w === 'vrf') {
+      const t = tableNumber(v);
+      if (t !== undefined) f.tb = t;
+      else if (v === 'all') f.tb = 0;
+      else if (v === 'cache') f.cloned = 1;
+      else if (v === 'help') throw usage(ROUTE_USAGE);
+      else invarg('table id value is invalid\n', v);
+    } else if (matches(w, 'vrf')) {
       throw usage('Error: "vrf" is not supported by nlkit.');
-    } else if (w === 'cached' || w === 'cloned') f.cloned = true;
-    else if (w === 'tos' || w === 'dsfield') {
-      f.tosMask = 0xff;
-      args.value();
-    } else if (w === 'protocol' || w === 'proto') {
+    } else if (matches(w, 'cached') || matches(w, 'cloned')) f.cloned = 1;
+    else if (w === 'tos' || matches(w, 'dsfield')) {
       const v = args.value();
-      if (v === 'all') continue;
+      const t = dsfieldNumber(v);
+      if (t === undefined) invarg('TOS value is invalid\n', v);
+      f.tos = t;
+      f.tosMask = -1;
+    } else if (matches(w, 'protocol')) {
+      const v = args.value();
+      f.protocolMask = -1;
       const n = protoNumber(v);
-      if (n === undefined) invarg('invalid "protocol"\n', v);
-      f.protocol = n;
-    } else if (w === 'scope') {
+      if (n === undefined) {
+        if (v !== 'all') invarg('invalid "protocol"\n', v);
+        f.protocol = 0;
+        f.protocolMask = 0;
+      } else f.protocol = n;
+    } else if (matches(w, 'scope')) {
       const v = args.value();
-      if (v === 'all') continue;
+      f.scopeMask = -1;
       const n = scopeNumber(v);
-      if (n === undefined) invarg('invalid "scope"\n', v);
-      f.scope = n;
-    } else if (w === 'type') {
+      if (n === undefined) {
+        if (v !== 'all') invarg('invalid "scope"\n', v);
+        f.scope = C.RT_SCOPE_NOWHERE;
+        f.scopeMask = 0;
+      } else f.scope = n;
+    } else if (matches(w, 'type')) {
       const v = args.value();
       const n = rtnTypeNumber(v);
       if (n === undefined) invarg('node type value is invalid\n', v);
-      f.typeMask |= 1 << n;
-    } else if (w === 'dev' || w === 'oif') {
-      f.oif = await ctx.device(args.value());
-    } else if (w === 'iif') {
-      f.iif = await ctx.device(args.value());
+      f.typeMask = (1 << n) >>> 0;
+    } else if (w === 'dev' || w === 'oif') oif = args.value();
+    else if (w === 'iif') iif = args.value();
+    else if (w === 'mark') {
+      const v = args.value();
+      const n = getUnsigned(v);
+      if (n === undefined) invarg('invalid mark value', v);
+      mark = n;
+      f.markMask = -1;
+    } else if (matches(w, 'metric') || matches(w, 'priority') || w === 'preference') {
+      const v = args.value();
+      const n = getU32(v);
+      if (n === undefined) invarg('"metric" value is invalid\n', v);
+      f.metric = n;
+      f.metricMask = -1;
     } else if (w === 'via') {
       let v = args.value();
-      let fam = f.family;
-      if (v === 'inet' || v === 'inet6') {
-        fam = v === 'inet' ? C.AF_INET : C.AF_INET6;
-        v = args.value();
-      }
-      f.via = parsePrefix(v, fam);
+      let family = readFamily(v);
+      if (family === C.AF_UNSPEC) family = dumpFamily;
+      else v = args.value();
+      f.rvia = filterPrefix(v, family);
     } else if (w === 'src') {
-      f.prefsrc = parsePrefix(args.value(), f.family);
-    } else if (matches(w, 'metric') || matches(w, 'priority') || w === 'preference') {
-      f.metric = parseUnsigned(args.value(), 'metric');
-    } else if (w === 'from') {
-      let v = args.value();
-      if (v === 'root' || v === 'match' || v === 'exact') v = args.value();
-      f.src = parsePrefix(v, f.family);
+      f.rprefsrc = filterPrefix(args.value(), dumpFamily);
+    } else if (matches(w, 'realms')) {
+      const v = args.value();
+      const r = realmsNumber(v);
+      if (r === undefined) invarg('invalid realms\n', v);
+      f.realm = r;
+      f.realmMask = -1;
+      if ((r & 0xffff) === 0 && v.endsWith('/')) f.realmMask &= ~0xffff;
+      if ((r & 0xffff0000) === 0 && (!v.includes('/') || v.startsWith('/'))) f.realmMask &= 0xffff;
+    } else if (matches(w, 'from')) {
+      const v = args.value();
+      if (matches(v, 'root')) f.rsrc = filterPrefix(args.value(), dumpFamily);
+      else if (matches(v, 'match')) f.msrc = filterPrefix(args.value(), dumpFamily);
+      else {
+        const p = filterPrefix(matches(v, 'exact') ? args.value() : v, dumpFamily);
+        f.msrc = p;
+        f.rsrc = p;
+      }
     } else {
       let v = w;
-      let mode: 'root' | 'match' | 'exact' = 'exact';
-      if (w === 'to') v = args.value();
-      if (v === 'root' || v === 'match' || v === 'exact') {
-        mode = v;
-        v = args.value();
+      if (matches(v, 'to')) v = args.value();
+      if (matches(v, 'root')) f.rdst = filterPrefix(args.value(), dumpFamily);
+      else if (matches(v, 'match')) f.mdst = filterPrefix(args.value(), dumpFamily);
+      else {
+        const p = filterPrefix(matches(v, 'exact') ? args.value() : v, dumpFamily);
+        f.mdst = p;
+        f.rdst = p;
       }
-      const pfx = parsePrefix(v, f.family);
-      if (pfx.any && mode === 'exact') {
-        // "default": dst_len 0.
-        f.rdst = { ...pfx, family: f.family, bytes: new Uint8Array(pfx.family === C.AF_INET6 ? 16 : 4), bitlen: 0, mode: 'exact' };
-      } else f.rdst = { ...pfx, mode };
-      if (f.family === C.AF_UNSPEC) f.family = pfx.family;
     }
   }
-  // ip shows one family at a time unless every table is asked for.
-  if (f.family === C.AF_UNSPEC && f.tb) f.family = C.AF_INET;
+  if (dumpFamily === C.AF_UNSPEC && f.tb) dumpFamily = C.AF_INET;
+  if (iif !== undefined || oif !== undefined) {
+    await ctx.loadLinks();
+    if (iif !== undefined) {
+      f.iif = await ctx.device(iif);
+      f.iifMask = -1;
+    }
+    if (oif !== undefined) {
+      f.oif = await ctx.device(oif);
+      f.oifMask = -1;
+    }
+  }
+  f.mark = mark;
+  return { f, dumpFamily };
 }
 
-function dumpRequest(ctx: IpContext, f: RouteFilter): Uint8Array {
+// iproute_dump_filter(): what the kernel is asked to leave out itself.
+function dumpRequest(ctx: IpContext, f: RouteFilter, family: number): Uint8Array {
   return ctx.build(C.RTM_GETROUTE, C.NLM_F_REQUEST | C.NLM_F_DUMP, C.RTMSG_SIZE, (w, h) => {
-    w.view.setUint8(h, f.family);
+    w.view.setUint8(h, family);
+    w.view.setUint8(h + 5, f.protocol);
     if (f.cloned) w.view.setUint32(h + 8, RTM_F_CLONED, true);
     if (f.tb) w.putU32(C.RTA_TABLE, f.tb);
-    if (f.oif !== undefined) w.putU32(C.RTA_OIF, f.oif);
+    if (f.oif) w.putU32(C.RTA_OIF, f.oif);
   });
 }
 
 async function show(ctx: IpContext, words: string[]): Promise<number> {
-  const f = newFilter(ctx);
+  const { f, dumpFamily } = await parseFilter(ctx, words);
   await ctx.loadLinks();
-  await parseFilter(ctx, words, f);
+  const state: ListingState = { ip6MultipleTables: false };
   try {
-    await ctx.dump(dumpRequest(ctx, f), (m) => {
-      if (!routePasses(m, f)) return;
+    await ctx.dump(dumpRequest(ctx, f, dumpFamily), (m) => {
+      if (!routePasses(m, f, state)) return;
       const p = ctx.printer();
       printRoute(ctx, p, m, f);
       ctx.listItem(p);
@@ -479,14 +603,14 @@ async function show(ctx: IpContext, words: string[]): Promise<number> {
 }
 
 async function flush(ctx: IpContext, words: string[]): Promise<number> {
-  if (words.length === 0) throw usage('"ip route flush" requires arguments.');
-  const f = newFilter(ctx);
+  if (words.length === 0) throw new CommandError('"ip route flush" requires arguments.', 1);
+  const { f, dumpFamily } = await parseFilter(ctx, words);
   await ctx.loadLinks();
-  await parseFilter(ctx, words, f);
   for (let round = 0; round < 10; round++) {
     const victims: MessageView[] = [];
-    await ctx.dump(dumpRequest(ctx, f), (m) => {
-      if (!routePasses(m, f)) return;
+    const state: ListingState = { ip6MultipleTables: false };
+    await ctx.dump(dumpRequest(ctx, f, dumpFamily), (m) => {
+      if (!routePasses(m, f, state)) return;
       const h = new Header(m);
       // ip's flush leaves the IPv6 "unreachable default" placeholder alone.
       const tb = messageAttrs(m, C.RTMSG_SIZE);
@@ -509,43 +633,17 @@ async function flush(ctx: IpContext, words: string[]): Promise<number> {
   throw new CommandError('*** Flush remains incomplete after 10 rounds. ***', 1);
 }
 
-const METRIC_KEYWORDS: Record<string, number> = {
-  mtu: 2,
-  window: 3,
-  rtt: 4,
-  rttvar: 5,
-  ssthresh: 6,
-  cwnd: 7,
-  advmss: 8,
-  reordering: 9,
-  hoplimit: 10,
-  initcwnd: 11,
-  rto_min: 13,
-  initrwnd: 14,
-  quickack: 15,
-  fastopen_no_cookie: 17,
-};
-
 interface NextHop {
   gateway?: InetAddr;
   dev?: string;
   weight: number;
   flags: number;
   encap?: Encap;
-}
-
-function parseVia(args: Args, family: number): InetAddr {
-  let v = args.value();
-  let fam = family;
-  if (v === 'inet' || v === 'inet6') {
-    fam = v === 'inet' ? C.AF_INET : C.AF_INET6;
-    v = args.value();
-  }
-  return parseAddr(v, fam === C.AF_UNSPEC ? C.AF_UNSPEC : fam, 'address');
+  realms?: number;
 }
 
 function putGateway(w: MessageWriter, routeFamily: number, gw: InetAddr): void {
-  if (gw.family === routeFamily || routeFamily === C.AF_UNSPEC) w.putBinary(C.RTA_GATEWAY, gw.bytes);
+  if (gw.family === routeFamily) w.putBinary(C.RTA_GATEWAY, gw.bytes);
   else {
     const via = new Uint8Array(2 + gw.bytes.length);
     new DataView(via.buffer).setUint16(0, gw.family, true);
@@ -554,139 +652,308 @@ function putGateway(w: MessageWriter, routeFamily: number, gw: InetAddr): void {
   }
 }
 
+// A metric of RTA_METRICS: `mtu [lock] N` and the like (iproute_modify's mxrta).
+type Metric = [type: number, value: number | string];
+
+// get_time_rtt(): a time in ms ("1.5", "2s", "300ms"); raw when no unit was given.
+function timeRtt(s: string): { value: number; raw: boolean } | undefined {
+  let t: number;
+  let rest: string;
+  if (s.includes('.')) {
+    const m = /^[\t\n\v\f\r ]*([+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)(.*)$/.exec(s);
+    if (!m) return undefined;
+    t = Number(m[1]);
+    if (t < 0) return undefined;
+    rest = m[2]!;
+  } else {
+    const m = /^[\t\n\v\f\r ]*(\+?(?:0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*))(.*)$/.exec(s);
+    if (!m) return undefined;
+    t = Number(m[1]!.startsWith('0') && m[1]!.length > 1 && !/^0[xX]/.test(m[1]!) ? parseInt(m[1]!, 8) : m[1]!);
+    rest = m[2]!;
+  }
+  let raw = true;
+  if (rest) {
+    raw = false;
+    const unit = rest.toLowerCase();
+    if (unit === 's' || unit === 'sec' || unit === 'secs') t *= 1000;
+    else if (unit !== 'ms' && unit !== 'msec' && unit !== 'msecs') return undefined;
+  }
+  let v = Math.trunc(t) >>> 0;
+  if (v < t) v += 1;
+  return { value: v >>> 0, raw };
+}
+
+/** parse_one_nh(): the words of one `nexthop`, up to the next `nexthop`. */
+function parseOneNh(args: Args, family: { value: number }): NextHop {
+  const nh: NextHop = { weight: 1, flags: 0 };
+  while (!args.done) {
+    const k = args.peek()!;
+    if (k === 'via') {
+      args.next();
+      let v = args.value();
+      let fam = readFamily(v);
+      if (fam === C.AF_UNSPEC) fam = family.value;
+      else v = args.value();
+      nh.gateway = parseAddr(v, fam);
+      if (family.value === C.AF_UNSPEC) family.value = nh.gateway.family;
+    } else if (k === 'dev') {
+      args.next();
+      nh.dev = args.value();
+    } else if (k === 'weight') {
+      args.next();
+      const v = args.value();
+      const n = getUnsigned(v);
+      if (n === undefined || n === 0 || n > 256) invarg('"weight" is invalid\n', v);
+      nh.weight = n;
+    } else if (k === 'onlink') {
+      args.next();
+      nh.flags |= RTNH_F_ONLINK;
+    } else if (matches(k, 'realms')) {
+      args.next();
+      const v = args.value();
+      const r = realmsNumber(v);
+      if (r === undefined) invarg('"realm" value is invalid\n', v);
+      nh.realms = r;
+    } else if (k === 'encap') {
+      args.next();
+      nh.encap = parseEncap(args);
+    } else if (k === 'as') {
+      throw usage('Error: "as" (NAT) is not supported by nlkit.');
+    } else break;
+  }
+  return nh;
+}
+
 async function modify(ctx: IpContext, type: number, flags: number, words: string[]): Promise<number> {
   const args = new Args(words);
   const isDel = type === C.RTM_DELROUTE;
-  let family = ctx.options.family === C.AF_PACKET ? C.AF_UNSPEC : ctx.options.family;
+  // iproute_modify()'s request as it fills it.
+  let family = ctx.options.family;
   let table = C.RT_TABLE_MAIN;
-  let tableSet = false;
+  let tableOk = false;
   let protocol = isDel ? C.RTPROT_UNSPEC : C.RTPROT_BOOT;
-  let scope: number | undefined;
+  let scope = isDel ? C.RT_SCOPE_NOWHERE : C.RT_SCOPE_UNIVERSE;
+  let scopeOk = false;
   let rtType = isDel ? C.RTN_UNSPEC : C.RTN_UNICAST;
-  let typeSet = false;
+  let typeOk = false;
   let rtFlags = 0;
   let tos = 0;
-  let dst: (InetAddr & { any: boolean }) | undefined;
-  let src: InetAddr | undefined;
+  let gwOk = false;
+  let nhsOk = false;
+  let nhid = 0;
+  let dst: InetPrefix | undefined;
+  let src: InetPrefix | undefined;
   let prefsrc: InetAddr | undefined;
   let gateway: InetAddr | undefined;
   let dev: string | undefined;
   let metric: number | undefined;
   let pref: number | undefined;
   let expires: number | undefined;
-  const metrics: [number, number | string, boolean][] = [];
-  const nexthops: NextHop[] = [];
+  let realms: number | undefined;
+  let ttlPropagate: number | undefined;
+  let mxlock = 0;
+  const metrics: Metric[] = [];
   let encap: Encap | undefined;
+  // Keywords of the metrics: `KEY [lock] VALUE`, read by get_unsigned() unless said otherwise.
+  const lockable = (key: string, bit: number): string => {
+    let v = args.value();
+    if (v === 'lock') {
+      mxlock |= 1 << bit;
+      v = args.value();
+    }
+    void key;
+    return v;
+  };
+  const unsignedMetric = (key: string, bit: number, message: string, max = 0xffffffff): void => {
+    const v = lockable(key, bit);
+    const n = getUnsigned(v);
+    if (n === undefined || n > max) invarg(message, v);
+    metrics.push([bit, n]);
+  };
   while (!args.done) {
     const w = args.next();
-    if (w === 'src') prefsrc = parseAddr(args.value(), family);
-    else if (w === 'as') throw usage('Error: "as" (NAT) is not supported.');
-    else if (w === 'via') {
-      gateway = parseVia(args, family);
+    if (w === 'src') {
+      prefsrc = parseAddr(args.value(), family);
+      if (family === C.AF_UNSPEC) family = prefsrc.family;
+    } else if (w === 'as') {
+      args.value();
+      throw usage('Error: "as" (NAT) is not supported by nlkit.');
+    } else if (w === 'via') {
+      if (gwOk) invarg('use nexthop syntax to specify multiple via\n', w);
+      gwOk = true;
+      let v = args.value();
+      let fam = readFamily(v);
+      if (fam === C.AF_UNSPEC) fam = family;
+      else v = args.value();
+      gateway = parseAddr(v, fam);
       if (family === C.AF_UNSPEC) family = gateway.family;
     } else if (w === 'from') {
       src = parsePrefix(args.value(), family);
+      if (family === C.AF_UNSPEC) family = src.family;
     } else if (w === 'tos' || matches(w, 'dsfield')) {
-      tos = parseUnsigned(args.value(), 'TOS value is invalid\n', 255);
+      const v = args.value();
+      const t = dsfieldNumber(v);
+      if (t === undefined) invarg('"tos" value is invalid\n', v);
+      tos = t;
     } else if (w === 'expires') {
-      expires = parseUnsigned(args.value(), '"expires" value is invalid\n');
-    } else if (matches(w, 'metric') || matches(w, 'priority') || matches(w, 'preference')) {
-      metric = parseUnsigned(args.value(), '"metric" value is invalid\n');
+      const v = args.value();
+      const n = getU32(v);
+      if (n === undefined) invarg('"expires" value is invalid\n', v);
+      expires = n;
+    } else if (matches(w, 'metric') || matches(w, 'priority') || w === 'preference') {
+      const v = args.value();
+      const n = getU32(v);
+      if (n === undefined) invarg('"metric" value is invalid\n', v);
+      metric = n;
     } else if (w === 'scope') {
       const v = args.value();
       const s = scopeNumber(v);
       if (s === undefined) invarg('invalid "scope" value\n', v);
       scope = s;
+      scopeOk = true;
+    } else if (w === 'mtu') unsignedMetric(w, RTAX_MTU, '"mtu" value is invalid\n');
+    else if (w === 'hoplimit') unsignedMetric(w, RTAX_HOPLIMIT, '"hoplimit" value is invalid\n', 255);
+    else if (w === 'advmss') unsignedMetric(w, RTAX_ADVMSS, '"mss" value is invalid\n');
+    else if (matches(w, 'reordering')) unsignedMetric(w, RTAX_REORDERING, '"reordering" value is invalid\n');
+    else if (w === 'rtt' || matches(w, 'rttvar') || w === 'rto_min') {
+      const bit = w === 'rtt' ? RTAX_RTT : w === 'rto_min' ? RTAX_RTO_MIN : RTAX_RTTVAR;
+      const key = w === 'rtt' ? 'rtt' : w === 'rto_min' ? 'rto_min' : 'rttvar';
+      let v: string;
+      if (bit === RTAX_RTO_MIN) {
+        // rto_min is always locked, and takes no "lock" word.
+        mxlock |= 1 << bit;
+        v = args.value();
+      } else v = lockable(key, bit);
+      const t = timeRtt(v);
+      if (!t) invarg(`"${key}" value is invalid\n`, v);
+      // rtt is kept in 1/8 ms, rttvar in 1/4 ms (unless given raw).
+      metrics.push([bit, bit === RTAX_RTT && !t.raw ? t.value * 8 : bit === RTAX_RTTVAR && !t.raw ? t.value * 4 : t.value]);
+    } else if (matches(w, 'window')) unsignedMetric(w, RTAX_WINDOW, '"window" value is invalid\n');
+    else if (matches(w, 'cwnd')) unsignedMetric(w, RTAX_CWND, '"cwnd" value is invalid\n');
+    else if (matches(w, 'initcwnd')) unsignedMetric(w, RTAX_INITCWND, '"initcwnd" value is invalid\n');
+    else if (matches(w, 'initrwnd')) unsignedMetric(w, RTAX_INITRWND, '"initrwnd" value is invalid\n');
+    else if (matches(w, 'features')) {
+      const v = args.value();
+      if (v !== 'ecn') invarg('"features" value not valid\n', v);
+      metrics.push([RTAX_FEATURES, 1]);
+    } else if (matches(w, 'quickack')) {
+      const v = args.value();
+      const n = getUnsigned(v);
+      if (n === undefined) invarg('"quickack" value is invalid\n', v);
+      if (n !== 0 && n !== 1) invarg('"quickack" value should be 0 or 1\n', v);
+      metrics.push([RTAX_QUICKACK, n]);
+    } else if (matches(w, 'congctl')) {
+      metrics.push([RTAX_CC_ALGO, lockable(w, RTAX_CC_ALGO)]);
+    } else if (matches(w, 'ssthresh')) unsignedMetric(w, RTAX_SSTHRESH, '"ssthresh" value is invalid\n');
+    else if (matches(w, 'realms')) {
+      const v = args.value();
+      const r = realmsNumber(v);
+      if (r === undefined) invarg('"realm" value is invalid\n', v);
+      realms = r;
     } else if (w === 'onlink') rtFlags |= RTNH_F_ONLINK;
-    else if (w === 'table') {
+    else if (w === 'nexthop') {
+      nhsOk = true;
+      args.back();
+      break;
+    } else if (w === 'nhid') {
       const v = args.value();
-      const t = tableNumber(v);
-      if (t === undefined) invarg('"table" value is invalid\n', v);
-      table = t;
-      tableSet = true;
-    } else if (w === 'dev' || w === 'oif') dev = args.value();
-    else if (w === 'encap') {
-      if (encap) throw usage(`Error: either "encap" is duplicate, or "${args.peek() ?? ''}" is a garbage.`);
-      encap = parseEncap(args);
-    } else if (w === 'pref') {
-      const v = args.value();
-      pref = v === 'low' ? 3 : v === 'medium' ? 0 : v === 'high' ? 1 : parseUnsigned(v, '"pref" value is invalid\n', 255);
+      const n = getU32(v);
+      if (n === undefined) invarg('"id" value is invalid\n', v);
+      nhid = n;
     } else if (matches(w, 'protocol')) {
       const v = args.value();
       const p = protoNumber(v);
       if (p === undefined) invarg('"protocol" value is invalid\n', v);
       protocol = p;
-    } else if (w === 'nexthop') {
-      // parse_nexthops: the rest of the line is nexthop specs.
-      let nh: NextHop | undefined = { weight: 1, flags: 0 };
-      while (!args.done) {
-        const k = args.next();
-        if (k === 'nexthop') {
-          nexthops.push(nh!);
-          nh = { weight: 1, flags: 0 };
-          if (args.done) throw usage('Error: unexpected end of line after "nexthop"');
-        } else if (k === 'via') {
-          nh!.gateway = parseVia(args, family);
-          if (family === C.AF_UNSPEC) family = nh!.gateway.family;
-        } else if (k === 'dev') nh!.dev = args.value();
-        else if (k === 'weight') {
-          const v = args.value();
-          const n = parseUnsigned(v, '"weight" is invalid\n', 256);
-          if (n < 1) invarg('"weight" is invalid\n', v);
-          nh!.weight = n;
-        } else if (k === 'onlink') nh!.flags |= RTNH_F_ONLINK;
-        else if (k === 'encap') nh!.encap = parseEncap(args);
-        else throw usage(`Error: "nexthop" or end of line is expected instead of "${k}"`);
+    } else if (matches(w, 'table')) {
+      const v = args.value();
+      const t = tableNumber(v);
+      if (t === undefined) invarg('"table" value is invalid\n', v);
+      table = t;
+      tableOk = true;
+    } else if (matches(w, 'vrf')) {
+      args.value();
+      throw usage('Error: "vrf" is not supported by nlkit.');
+    } else if (w === 'dev' || w === 'oif') dev = args.value();
+    else if (matches(w, 'pref')) {
+      const v = args.value();
+      if (v === 'low') pref = 3;
+      else if (v === 'medium') pref = 0;
+      else if (v === 'high') pref = 1;
+      else {
+        const n = getU8(v);
+        if (n === undefined) invarg('"pref" value is invalid\n', v);
+        pref = n;
       }
-      nexthops.push(nh!);
-      if (args.done && nexthops.length === 0) throw usage('Error: unexpected end of line after "nexthop"');
-    } else if (METRIC_KEYWORDS[w] !== undefined) {
-      let v = args.value();
-      let lock = false;
-      if (v === 'lock') {
-        lock = true;
-        v = args.value();
-      }
-      metrics.push([METRIC_KEYWORDS[w]!, parseUnsigned(v, `"${w}" value is invalid\n`), lock]);
-    } else if (w === 'congctl') {
-      let v = args.value();
-      let lock = false;
-      if (v === 'lock') {
-        lock = true;
-        v = args.value();
-      }
-      metrics.push([16, v, lock]);
-    } else if (w === 'help') {
-      throw usage('Usage: ip route { add | del | change | append | replace } ROUTE');
+    } else if (w === 'encap') {
+      encap = parseEncap(args);
+    } else if (w === 'ttl-propagate') {
+      const v = args.value();
+      if (matches(v, 'enabled')) ttlPropagate = 1;
+      else if (matches(v, 'disabled')) ttlPropagate = 0;
+      else invarg('"ttl-propagate" value is invalid\n', v);
+    } else if (matches(w, 'fastopen_no_cookie')) {
+      const v = args.value();
+      const n = getUnsigned(v);
+      if (n === undefined) invarg('"fastopen_no_cookie" value is invalid\n', v);
+      if (n !== 0 && n !== 1) invarg('"fastopen_no_cookie" value should be 0 or 1\n', v);
+      metrics.push([RTAX_FASTOPEN_NO_COOKIE, n]);
     } else {
       let v = w;
-      if (w === 'to') v = args.value();
-      const t = rtnTypeNumber(v);
-      if (RTN_NAMES.includes(v) && t !== undefined && !args.done) {
-        rtType = t;
-        typeSet = true;
+      if (v === 'to') v = args.value();
+      // A type word first (not for numbers: "1" is a prefix), then the prefix.
+      const t = /^[0-9]/.test(v) ? undefined : rtnTypeNumber(v);
+      if (t !== undefined) {
         v = args.value();
+        rtType = t;
+        typeOk = true;
       }
-      if (dst) throw usage(`Error: either "to" is duplicate, or "${v}" is a garbage.`);
+      if (matches(v, 'help')) throw usage(ROUTE_USAGE);
+      if (dst) duparg2('to', v);
       dst = parsePrefix(v, family);
       if (family === C.AF_UNSPEC) family = dst.family;
     }
   }
-  if (!dst) throw usage('Error: no destination (PREFIX) was given.');
+  if (!dst) throw usage(ROUTE_USAGE);
+  let oif: number | undefined;
+  if (dev !== undefined) {
+    await ctx.loadLinks();
+    oif = await ctx.device(dev);
+  }
+  // parse_nexthops(): `nexthop NH` groups to the end of the line.
+  const nexthops: NextHop[] = [];
+  if (nhsOk) {
+    const fam = { value: family };
+    while (!args.done) {
+      const k = args.next();
+      if (k !== 'nexthop') throw usage(`Error: "nexthop" or end of line is expected instead of "${k}"`);
+      if (args.done) throw usage('Error: unexpected end of line after "nexthop"');
+      nexthops.push(parseOneNh(args, fam));
+    }
+    family = fam.value;
+  }
+  const nhIndex: number[] = [];
+  for (const nh of nexthops) {
+    if (nh.dev === undefined) nhIndex.push(0);
+    else {
+      await ctx.loadLinks();
+      const index = await ctx.nameIndex(nh.dev);
+      if (!index) throw usage(`Cannot find device "${nh.dev}"\nError: cannot parse nexthop`);
+      nhIndex.push(index);
+    }
+  }
   if (family === C.AF_UNSPEC) family = C.AF_INET;
-  if (!tableSet && (rtType === C.RTN_LOCAL || rtType === C.RTN_BROADCAST || rtType === C.RTN_NAT || rtType === C.RTN_ANYCAST)) table = C.RT_TABLE_LOCAL;
-  if (scope === undefined) {
-    if (isDel) scope = C.RT_SCOPE_NOWHERE;
+  if (!tableOk && (rtType === C.RTN_LOCAL || rtType === C.RTN_BROADCAST || rtType === C.RTN_NAT || rtType === C.RTN_ANYCAST)) table = C.RT_TABLE_LOCAL;
+  if (!scopeOk) {
+    if (family === C.AF_INET6 || family === C.AF_MPLS) scope = C.RT_SCOPE_UNIVERSE;
     else if (rtType === C.RTN_LOCAL || rtType === C.RTN_NAT) scope = C.RT_SCOPE_HOST;
     else if (rtType === C.RTN_BROADCAST || rtType === C.RTN_MULTICAST || rtType === C.RTN_ANYCAST) scope = C.RT_SCOPE_LINK;
-    else if (rtType === C.RTN_UNICAST && !gateway && nexthops.length === 0) scope = C.RT_SCOPE_LINK;
-    else scope = C.RT_SCOPE_UNIVERSE;
+    else if (rtType === C.RTN_UNICAST || rtType === C.RTN_UNSPEC) {
+      if (isDel) scope = C.RT_SCOPE_NOWHERE;
+      else if (!gwOk && !nhsOk && !nhid) scope = C.RT_SCOPE_LINK;
+    }
   }
-  void typeSet;
-  await ctx.loadLinks();
-  const oif = dev !== undefined ? await ctx.device(dev) : undefined;
-  const nhIndex: number[] = [];
-  for (const nh of nexthops) nhIndex.push(nh.dev !== undefined ? await ctx.device(nh.dev) : 0);
+  if (!typeOk && family === C.AF_MPLS) rtType = C.RTN_UNICAST;
   const bytes = ctx.build(type, C.NLM_F_REQUEST | C.NLM_F_ACK | flags, C.RTMSG_SIZE, (w, h) => {
     const v = w.view;
     v.setUint8(h, family);
@@ -695,7 +962,7 @@ async function modify(ctx: IpContext, type: number, flags: number, words: string
     v.setUint8(h + 3, tos);
     v.setUint8(h + 4, table < 256 ? table : C.RT_TABLE_UNSPEC);
     v.setUint8(h + 5, protocol);
-    v.setUint8(h + 6, scope!);
+    v.setUint8(h + 6, scope);
     v.setUint8(h + 7, rtType);
     v.setUint32(h + 8, rtFlags, true);
     if (table >= 256) w.putU32(C.RTA_TABLE, table);
@@ -707,16 +974,17 @@ async function modify(ctx: IpContext, type: number, flags: number, words: string
     if (metric !== undefined) w.putU32(C.RTA_PRIORITY, metric);
     if (pref !== undefined) w.putU8(C.RTA_PREF, pref);
     if (expires !== undefined) w.putU32(C.RTA_EXPIRES, expires);
+    if (realms !== undefined) w.putU32(C.RTA_FLOW, realms);
+    if (nhid) w.putU32(C.RTA_NH_ID, nhid);
+    if (ttlPropagate !== undefined) w.putU8(C.RTA_TTL_PROPAGATE, ttlPropagate);
     encap?.write(w);
     if (metrics.length) {
       const mx = w.nestStart(C.RTA_METRICS, false);
-      let lock = 0;
-      for (const [t, , l] of metrics) if (l) lock |= 1 << t;
-      if (lock) w.putU32(1, lock);
       for (const [t, val] of metrics) {
-        if (typeof val === 'string') w.putString(t, val);
+        if (typeof val === 'string') w.putBinary(t, new TextEncoder().encode(val));
         else w.putU32(t, val);
       }
+      if (mxlock) w.putU32(RTAX_LOCK, mxlock >>> 0);
       w.nestEnd(mx);
     }
     if (nexthops.length) {
@@ -728,6 +996,7 @@ async function modify(ctx: IpContext, type: number, flags: number, words: string
         w.view.setUint8(at + 3, nh.weight - 1);
         w.view.setInt32(at + 4, nhIndex[i]!, true);
         if (nh.gateway) putGateway(w, family, nh.gateway);
+        if (nh.realms !== undefined) w.putU32(C.RTA_FLOW, nh.realms);
         nh.encap?.write(w);
         w.view.setUint16(at, w.length - start, true);
       });
@@ -740,67 +1009,103 @@ async function modify(ctx: IpContext, type: number, flags: number, words: string
 
 async function get(ctx: IpContext, words: string[]): Promise<number> {
   const args = new Args(words);
-  let family = ctx.options.family === C.AF_PACKET ? C.AF_UNSPEC : ctx.options.family;
-  let dst: InetAddr | undefined;
-  let src: InetAddr | undefined;
+  let family = ctx.options.family;
+  let dst: InetPrefix | undefined;
+  let dstLen = 0;
+  let src: InetPrefix | undefined;
   let iif: string | undefined;
   let oif: string | undefined;
-  let mark: number | undefined;
+  let mark = 0;
   let uid: number | undefined;
   let tos = 0;
+  let rtFlags = 0;
   let fibmatch = false;
-  let connected = false;
   while (!args.done) {
     const w = args.next();
-    if (w === 'from') src = parsePrefix(args.value(), family);
-    else if (w === 'iif') iif = args.value();
-    else if (w === 'oif' || w === 'dev') oif = args.value();
-    else if (w === 'mark') mark = parseUnsigned(args.value(), 'mark');
-    else if (w === 'uid') uid = parseUnsigned(args.value(), 'uid');
-    else if (w === 'tos' || w === 'dsfield') tos = parseUnsigned(args.value(), 'TOS value is invalid\n', 255);
-    else if (w === 'fibmatch') fibmatch = true;
-    else if (w === 'connected') connected = true;
-    else if (w === 'help') throw usage('Usage: ip route get ADDRESS [ from ADDRESS iif STRING ] [ oif STRING ] [ mark NUMBER ] [ uid NUMBER ] [ fibmatch ]');
-    else {
+    if (w === 'tos' || matches(w, 'dsfield')) {
+      const v = args.value();
+      const t = dsfieldNumber(v);
+      if (t === undefined) invarg('TOS value is invalid\n', v);
+      tos = t;
+    } else if (matches(w, 'from')) {
+      const v = args.value();
+      if (matches(v, 'help')) throw usage(ROUTE_USAGE);
+      src = parsePrefix(v, family);
+      if (family === C.AF_UNSPEC) family = src.family;
+    } else if (matches(w, 'iif')) iif = args.value();
+    else if (matches(w, 'mark')) {
+      const v = args.value();
+      const n = getUnsigned(v);
+      if (n === undefined) invarg('invalid mark value', v);
+      mark = n;
+    } else if (matches(w, 'oif') || w === 'dev') oif = args.value();
+    else if (matches(w, 'notify')) rtFlags |= RTM_F_NOTIFY;
+    else if (matches(w, 'connected')) {
+      throw usage('Error: "connected" is not supported by nlkit.');
+    } else if (matches(w, 'vrf')) {
+      args.value();
+      throw usage('Error: "vrf" is not supported by nlkit.');
+    } else if (matches(w, 'uid')) {
+      const v = args.value();
+      const n = getUnsigned(v);
+      if (n === undefined) invarg('invalid UID\n', v);
+      uid = n;
+    } else if (matches(w, 'fibmatch')) fibmatch = true;
+    else if (w === 'as' || matches(w, 'sport') || matches(w, 'dport') || matches(w, 'ipproto')) {
+      throw usage(`Error: "${w}" is not supported by nlkit.`);
+    } else {
       const v = w === 'to' ? args.value() : w;
-      if (dst) throw usage(`Error: either "to" is duplicate, or "${v}" is a garbage.`);
+      if (matches(v, 'help')) throw usage(ROUTE_USAGE);
       dst = parsePrefix(v, family);
       if (family === C.AF_UNSPEC) family = dst.family;
+      if (family === C.AF_INET && dst.bitlen !== 32) {
+        ctx.io.stderr(`Warning: /${dst.bitlen} as prefix is invalid, only /32 (or none) is supported.\n`);
+        dstLen = 32;
+      } else if (family === C.AF_INET6 && dst.bitlen !== 128) {
+        ctx.io.stderr(`Warning: /${dst.bitlen} as prefix is invalid, only /128 (or none) is supported.\n`);
+        dstLen = 128;
+      } else dstLen = dst.bitlen;
     }
   }
-  if (!dst) throw usage('need at least a destination address');
+  if (!dst) throw new CommandError('need at least a destination address', 1);
+  let iifIndex: number | undefined;
+  let oifIndex: number | undefined;
+  if (iif !== undefined || oif !== undefined) {
+    await ctx.loadLinks();
+    if (iif !== undefined) iifIndex = await ctx.device(iif);
+    if (oif !== undefined) oifIndex = await ctx.device(oif);
+  }
   if (family === C.AF_UNSPEC) family = C.AF_INET;
-  void connected;
   await ctx.loadLinks();
-  const iifIndex = iif !== undefined ? await ctx.device(iif) : undefined;
-  const oifIndex = oif !== undefined ? await ctx.device(oif) : undefined;
   const bytes = ctx.build(C.RTM_GETROUTE, C.NLM_F_REQUEST | C.NLM_F_ACK, C.RTMSG_SIZE, (w, h) => {
     const v = w.view;
     v.setUint8(h, family);
-    v.setUint8(h + 1, dst!.bitlen);
+    v.setUint8(h + 1, dstLen);
     v.setUint8(h + 2, src ? src.bitlen : 0);
     v.setUint8(h + 3, tos);
-    // IPv6 refuses any flag but RTM_F_FIB_MATCH; IPv4 reports the table only when asked.
-    v.setUint32(h + 8, (family === C.AF_INET ? RTM_F_LOOKUP_TABLE : 0) | (fibmatch ? RTM_F_FIB_MATCH : 0), true);
-    if (dst!.bytes.length) w.putBinary(C.RTA_DST, dst!.bytes);
+    // Only IPv4 reports the table it found the route in (RTM_F_LOOKUP_TABLE).
+    v.setUint32(h + 8, rtFlags | (family === C.AF_INET ? RTM_F_LOOKUP_TABLE : 0) | (fibmatch ? RTM_F_FIB_MATCH : 0), true);
     if (src && src.bytes.length) w.putBinary(C.RTA_SRC, src.bytes);
+    if (uid !== undefined) w.putU32(C.RTA_UID, uid);
+    if (dst!.bytes.length) w.putBinary(C.RTA_DST, dst!.bytes);
     if (iifIndex !== undefined) w.putU32(C.RTA_IIF, iifIndex);
     if (oifIndex !== undefined) w.putU32(C.RTA_OIF, oifIndex);
-    if (mark !== undefined) w.putU32(C.RTA_MARK, mark);
-    if (uid !== undefined) w.putU32(C.RTA_UID, uid);
+    if (mark) w.putU32(C.RTA_MARK, mark);
   });
   const replies = await ctx.request(bytes);
+  const f = emptyRouteFilter();
+  f.cloned = 2;
   for (const m of replies) {
     if (m.type !== C.RTM_NEWROUTE) continue;
     const p = ctx.printer();
-    printRoute(ctx, p, m, { tb: 0 });
+    printRoute(ctx, p, m, f);
     ctx.listItem(p);
   }
   ctx.listEnd();
   return 0;
 }
 
-/** Runs `nlkit route ...`. */
+/** Runs `nlkit route ...` (do_iproute: its commands by prefix, in its order). */
 export async function runRoute(ctx: IpContext, argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   if (cmd === undefined) return show(ctx, []);
@@ -809,9 +1114,12 @@ export async function runRoute(ctx: IpContext, argv: string[]): Promise<number> 
   if (matches(cmd, 'replace')) return modify(ctx, C.RTM_NEWROUTE, C.NLM_F_CREATE | C.NLM_F_REPLACE, rest);
   if (matches(cmd, 'prepend')) return modify(ctx, C.RTM_NEWROUTE, C.NLM_F_CREATE, rest);
   if (matches(cmd, 'append')) return modify(ctx, C.RTM_NEWROUTE, C.NLM_F_CREATE | C.NLM_F_APPEND, rest);
+  if (matches(cmd, 'test')) return modify(ctx, C.RTM_NEWROUTE, C.NLM_F_EXCL, rest);
   if (matches(cmd, 'delete')) return modify(ctx, C.RTM_DELROUTE, 0, rest);
   if (matches(cmd, 'list') || matches(cmd, 'show') || matches(cmd, 'lst')) return show(ctx, rest);
   if (matches(cmd, 'get')) return get(ctx, rest);
   if (matches(cmd, 'flush')) return flush(ctx, rest);
+  if (matches(cmd, 'save') || matches(cmd, 'restore') || matches(cmd, 'showdump')) throw usage(`Error: "ip route ${cmd}" is not supported by nlkit.`);
+  if (matches(cmd, 'help')) throw usage(ROUTE_USAGE);
   throw usage(`Command "${cmd}" is unknown, try "ip route help".`);
 }
