@@ -164,6 +164,19 @@ export function readIpRefusal(stderr: string): Refusal {
   throw new Error(`not an rtnetlink refusal iproute2 prints: ${JSON.stringify(stderr)}`);
 }
 
+/**
+ * The errno whose strerror() text a tool printed after a colon (nft:
+ * "Error: Could not process rule: Operation not supported"), or undefined.
+ */
+export function errnoPrinted(stderr: string): string | undefined {
+  let best: [number, string] | undefined;
+  for (let errno = 1; errno < 134; errno++) {
+    const text = errnoDescription(errno);
+    if (new RegExp(`: ${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm').test(stderr) && (!best || text.length > best[1].length)) best = [errno, text];
+  }
+  return best ? errnoCode(best[0]) : undefined;
+}
+
 /** iproute2's stderr for a NetlinkError-like refusal (errno and extended-ack message). */
 export function ipWouldPrint(err: { errno: number; extAck?: { message?: string } | undefined }): string {
   const m = err.extAck?.message;
