@@ -1,8 +1,7 @@
 // Entry point of the Linux build: exports the NativeBinding of src/io/native.ts.
-#include <napi.h>
-
 #include <string>
 
+#include "addon_api.h"
 #include "errors.h"
 #include "netns.h"
 #include "socket.h"

@@ -19,19 +19,46 @@ std::string ErrnoName(int err) {
   return "Unknown system error " + std::to_string(err);
 }
 
-Napi::Error SystemError(Napi::Env env, int err, const char* syscall, const std::string& path) {
-  std::string code = ErrnoName(err);
-  std::string message = syscall;
-  if (!path.empty()) message += " " + path;
+std::string SystemErrorMessage(int err, const char* syscall, const std::string& path) {
   // strerror is not thread-safe, but this only ever runs on the JS thread.
-  message += " failed: " + code + " (" + std::strerror(err) + ")";
-  Napi::Error error = Napi::Error::New(env, message);
-  Napi::Object obj = error.Value();
-  obj.Set("errno", Napi::Number::New(env, err));
-  obj.Set("code", Napi::String::New(env, code));
-  obj.Set("syscall", Napi::String::New(env, syscall));
-  if (!path.empty()) obj.Set("path", Napi::String::New(env, path));
+  std::string text = std::strerror(err);
+  if (path.empty()) return std::string(syscall) + " failed: " + ErrnoName(err) + " (" + text + ")";
+  if (!text.empty() && text[0] >= 'A' && text[0] <= 'Z') text[0] = static_cast<char>(text[0] - 'A' + 'a');
+  return ErrnoName(err) + ": " + text + ", " + syscall + " '" + path + "'";
+}
+
+napi_value SystemErrorValue(napi_env env, int err, const char* syscall, const std::string& path) {
+  const std::string message = SystemErrorMessage(err, syscall, path);
+  const std::string code = ErrnoName(err);
+  napi_value error = nullptr;
+  napi_value text = nullptr;
+  napi_value value = nullptr;
+  if (napi_create_string_utf8(env, message.data(), message.size(), &text) != napi_ok) return nullptr;
+  if (napi_create_error(env, nullptr, text, &error) != napi_ok) return nullptr;
+  if (napi_create_int32(env, err, &value) != napi_ok || napi_set_named_property(env, error, "errno", value) != napi_ok) return nullptr;
+  if (napi_create_string_utf8(env, code.data(), code.size(), &value) != napi_ok ||
+      napi_set_named_property(env, error, "code", value) != napi_ok) {
+    return nullptr;
+  }
+  if (napi_create_string_utf8(env, syscall, NAPI_AUTO_LENGTH, &value) != napi_ok ||
+      napi_set_named_property(env, error, "syscall", value) != napi_ok) {
+    return nullptr;
+  }
+  if (!path.empty() && (napi_create_string_utf8(env, path.data(), path.size(), &value) != napi_ok ||
+                        napi_set_named_property(env, error, "path", value) != napi_ok)) {
+    return nullptr;
+  }
   return error;
+}
+
+Napi::Error SystemError(Napi::Env env, int err, const char* syscall, const std::string& path) {
+  napi_value error = SystemErrorValue(env, err, syscall, path);
+  if (error != nullptr) return Napi::Error(env, error);
+  // Setting a property ran JS that threw (that exception is what JS gets),
+  // or the environment refuses JS (the bare error still has the message).
+  bool pending = false;
+  if (napi_is_exception_pending(env, &pending) == napi_ok && pending) return Napi::Error::New(env);
+  return Napi::Error::New(env, SystemErrorMessage(err, syscall, path));
 }
 
 Napi::Error SocketClosedError(Napi::Env env) {

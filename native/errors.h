@@ -3,19 +3,30 @@
 #ifndef NLKIT_ERRORS_H_
 #define NLKIT_ERRORS_H_
 
-#include <napi.h>
-
 #include <string>
+
+#include "addon_api.h"
 
 namespace nlkit {
 
 // The errno macro name ("EPERM"), or "Unknown system error N".
 std::string ErrnoName(int err);
 
-// Error with message "<syscall> failed: <CODE> (<strerror>)" (or
-// "<syscall> <path> failed: ..." when a path is given) and the properties
-// errno (positive), code, syscall and, if given, path.
+// Message of a system error, as src/core/errors.ts NetlinkSocketError words
+// it: "<syscall> failed: <CODE> (<strerror>)", or, when a file is involved,
+// the way Node words its fs errors: "<CODE>: <strerror, lower case>,
+// <syscall> '<path>'" (e.g. "ENOENT: no such file or directory, open
+// '/run/netns/nope'").
+std::string SystemErrorMessage(int err, const char* syscall, const std::string& path = std::string());
+
+// Error with SystemErrorMessage() and the properties errno (positive), code,
+// syscall and, if given, path.
 Napi::Error SystemError(Napi::Env env, int err, const char* syscall, const std::string& path = std::string());
+
+// The same error object built with plain Node-API calls that never throw:
+// nullptr when any call fails (the environment is being torn down). For
+// libuv callbacks, where a node-addon-api exception must never be raised.
+napi_value SystemErrorValue(napi_env env, int err, const char* syscall, const std::string& path = std::string());
 
 // Error("socket is closed") with code 'ERR_SOCKET_CLOSED'.
 Napi::Error SocketClosedError(Napi::Env env);

@@ -3,7 +3,7 @@
 #ifndef NLKIT_NSTARGET_H_
 #define NLKIT_NSTARGET_H_
 
-#include <napi.h>
+#include "addon_api.h"
 
 #include "fd.h"
 #include "netns.h"

@@ -63,26 +63,82 @@ namespace {
 constexpr uint64_t kRetryFirstMs = 1;
 constexpr uint64_t kRetryMaxMs = 50;
 
-// Calls into JS from a libuv callback. Nothing may unwind into libuv, so
-// whatever escapes becomes a process 'uncaughtException'.
+// Hands a JS error to process 'uncaughtException', as Node does for an
+// exception thrown by any I/O callback. False when JS cannot run any more
+// (napi_fatal_exception refuses then): the caller marks JS gone.
+bool ReportUncaught(napi_env env, AddonData* data, napi_value error) {
+  if (data->jsGone || error == nullptr) return false;
+  return napi_fatal_exception(env, error) == napi_ok;
+}
+
+// After a Node-API call failed in a libuv callback. An exception is pending
+// when JS threw (the batch callback) or was terminated while it ran: it is
+// cleared either way, and reported unless JS is gone. A failure with no
+// exception pending means the environment refuses JS (NAPI_PREAMBLE's
+// can_call_into_js check): it is being torn down.
+void AfterFailedCall(napi_env env, AddonData* data) {
+  bool pending = false;
+  napi_value exception = nullptr;
+  if (napi_is_exception_pending(env, &pending) == napi_ok && pending) {
+    napi_get_and_clear_last_exception(env, &exception);
+  }
+  if (!ReportUncaught(env, data, exception)) data->jsGone = true;
+}
+
+// Reports what escaped a libuv callback (`error`, or a new Error with
+// `message` when there is none) as an uncaught exception; marks JS gone when
+// that cannot be done.
+void ReportEscaped(napi_env env, AddonData* data, napi_value error, const char* message) {
+  if (data->jsGone) return;
+  napi_value text = nullptr;
+  if (error == nullptr && (napi_create_string_utf8(env, message, NAPI_AUTO_LENGTH, &text) != napi_ok ||
+                           napi_create_error(env, nullptr, text, &error) != napi_ok)) {
+    error = nullptr;
+  }
+  if (!ReportUncaught(env, data, error)) data->jsGone = true;
+}
+
+// Runs the body of a libuv callback. Nothing may unwind into libuv: a C++
+// exception that escapes (none is expected: the bodies use plain Node-API
+// calls) becomes a process 'uncaughtException' while JS can still run, and
+// is dropped once it cannot.
 template <typename F>
-void FromLoop(napi_env rawEnv, F&& body) {
+void FromLoop(napi_env env, AddonData* data, F&& body) {
   try {
     body();
   } catch (const Napi::Error& e) {
-    napi_fatal_exception(rawEnv, e.Value());
-  } catch (const std::exception& e) {
+    // The error's object through its reference: Napi::Error::Value() makes
+    // more calls that may throw again.
     napi_value error = nullptr;
-    napi_value message = nullptr;
-    if (napi_create_string_utf8(rawEnv, e.what(), NAPI_AUTO_LENGTH, &message) == napi_ok &&
-        napi_create_error(rawEnv, nullptr, message, &error) == napi_ok) {
-      napi_fatal_exception(rawEnv, error);
-    }
+    const napi_ref ref = e;
+    if (data->jsGone || ref == nullptr || napi_get_reference_value(env, ref, &error) != napi_ok) error = nullptr;
+    ReportEscaped(env, data, error, "nlkit: a Node-API call failed in a libuv callback");
+  } catch (const std::exception& e) {
+    ReportEscaped(env, data, nullptr, e.what());
   } catch (...) {
+    ReportEscaped(env, data, nullptr, "nlkit: unknown exception in a libuv callback");
   }
 }
 
 }  // namespace
+
+// A handle scope for a libuv callback, opened without node-addon-api.
+class Socket::LoopScope {
+ public:
+  explicit LoopScope(napi_env env) : env_(env) {
+    if (napi_open_handle_scope(env, &scope_) != napi_ok) scope_ = nullptr;
+  }
+  ~LoopScope() {
+    if (scope_ != nullptr) napi_close_handle_scope(env_, scope_);
+  }
+  LoopScope(const LoopScope&) = delete;
+  LoopScope& operator=(const LoopScope&) = delete;
+  bool ok() const { return scope_ != nullptr; }
+
+ private:
+  napi_env env_;
+  napi_handle_scope scope_ = nullptr;
+};
 
 namespace {
 
@@ -249,6 +305,7 @@ Socket::Socket(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Socket>(info) 
 
   AddonData* data = env.GetInstanceData<AddonData>();
   Value().DefineProperty(Napi::PropertyDescriptor::Value(data->callbackKey.Value(), info[3], napi_default));
+  data_ = data;
 
   // Last, so that nothing can throw after the hook exists.
   auto poller = std::make_unique<Poller>();
@@ -307,7 +364,7 @@ int Socket::UpdatePoll() {
   if (ReadingWanted()) {
     events |= UV_READABLE;
     if (!queue_.empty()) events |= UV_WRITABLE;
-  } else if (!queue_.empty() && !errorPending_ && !broken_) {
+  } else if (!queue_.empty() && !errorPending_ && !broken_ && !JsGone()) {
     events |= UV_WRITABLE;
   }
   if (retryArmed_) events &= ~UV_WRITABLE;
@@ -612,14 +669,14 @@ void Socket::OnPoll(uv_poll_t* handle, int status, int events) {
 }
 
 void Socket::HandlePoll(int status, int events) {
-  napi_env rawEnv = Env();
-  FromLoop(rawEnv, [this, rawEnv, status, events]() {
-    Napi::Env env(rawEnv);
-    Napi::HandleScope scope(env);
-    // Holding the object in this scope keeps the GC away from it even if JS
-    // closes the socket during a callback.
-    Napi::Object self = Value();
-    static_cast<void>(self);
+  napi_env env = Env();
+  if (JsGone()) {
+    LoseJs();
+    return;
+  }
+  FromLoop(env, data_, [this, env, status, events]() {
+    LoopScope scope(env);
+    if (!HoldSelf(env, scope)) return;
     if (status < 0) {
       // libuv reports EPOLLERR as UV_EBADF and stops the handle. On a
       // netlink socket EPOLLERR means sk_err is set (ENOBUFS from
@@ -631,18 +688,18 @@ void Socket::HandlePoll(int status, int events) {
       if (!ReadingWanted()) errorPending_ = true;
       if (!queue_.empty() && !retryArmed_) {
         FlushQueue(env);
-        if (closed_) return;
+        if (Stopped()) return;
       }
       if (ReadingWanted()) {
         ReadBatch(env);
-        if (closed_) return;
+        if (Stopped()) return;
       }
       UpdatePoll();
       return;
     }
     if ((events & UV_WRITABLE) != 0) {
       FlushQueue(env);
-      if (closed_) return;
+      if (Stopped()) return;
     }
     if ((events & UV_READABLE) != 0 && ReadingWanted()) ReadBatch(env);
   });
@@ -653,35 +710,79 @@ void Socket::OnRetry(uv_timer_t* timer) {
   Socket* socket = poller->owner;
   if (socket == nullptr) return;
   socket->retryArmed_ = false;
-  napi_env rawEnv = socket->Env();
-  FromLoop(rawEnv, [socket, rawEnv]() {
-    Napi::Env env(rawEnv);
-    Napi::HandleScope scope(env);
-    Napi::Object self = socket->Value();
-    static_cast<void>(self);
-    socket->FlushQueue(env);
+  napi_env env = socket->Env();
+  if (socket->JsGone()) {
+    socket->LoseJs();
+    return;
+  }
+  FromLoop(env, socket->data_, [socket, env]() {
+    LoopScope scope(env);
+    if (socket->HoldSelf(env, scope)) socket->FlushQueue(env);
   });
 }
 
-void Socket::CallBatch(Napi::Env env, uint32_t frames, bool slabFull, napi_value error, bool switched) {
-  if (onBatch_.IsEmpty() || asyncContext_ == nullptr) return;
-  napi_value args[4] = {Napi::Number::New(env, frames), Napi::Boolean::New(env, slabFull),
-                        error != nullptr ? error : static_cast<napi_value>(env.Null()), Napi::Boolean::New(env, switched)};
-  try {
-    onBatch_.MakeCallback(Value(), 4, args, *asyncContext_);
-  } catch (const Napi::Error& e) {
-    // What the callback threw goes to process 'uncaughtException', as it
-    // would for any other I/O callback.
-    napi_fatal_exception(env, e.Value());
+bool Socket::HoldSelf(napi_env env, const LoopScope& scope) {
+  napi_value self = nullptr;
+  if (!scope.ok() || napi_get_reference_value(env, SelfRef(), &self) != napi_ok) {
+    AfterFailedCall(env, data_);
+    if (JsGone()) LoseJs();
+    return false;
   }
+  return self != nullptr;
 }
 
-void Socket::ReadBatch(Napi::Env env) {
+napi_value Socket::ErrorForJs(napi_env env, int err, const char* syscall) {
+  if (JsGone()) return nullptr;
+  napi_value error = SystemErrorValue(env, err, syscall);
+  if (error == nullptr) {
+    AfterFailedCall(env, data_);
+    if (JsGone()) LoseJs();
+  }
+  return error;
+}
+
+void Socket::LoseJs() {
+  data_->jsGone = true;
+  if (closed_ || poller_ == nullptr || !poller_->initialized) return;
+  // The poll would fire again and again with nobody to read: off until the
+  // cleanup hook closes the socket. A running read-ahead ends on its own.
+  uv_poll_stop(&poller_->handle);
+  poller_->events = 0;
+  uv_timer_stop(&poller_->retry);
+  retryArmed_ = false;
+}
+
+void Socket::CallBatch(napi_env env, uint32_t frames, bool slabFull, napi_value error, bool switched) {
+  if (onBatch_.IsEmpty() || asyncContext_ == nullptr || JsGone()) return;
+  napi_value self = nullptr;
+  napi_value callback = nullptr;
+  napi_value args[4] = {};
+  napi_status status = napi_get_reference_value(env, SelfRef(), &self);
+  if (status == napi_ok) status = napi_get_reference_value(env, static_cast<napi_ref>(onBatch_), &callback);
+  if (status == napi_ok) status = napi_create_uint32(env, frames, &args[0]);
+  if (status == napi_ok) status = napi_get_boolean(env, slabFull, &args[1]);
+  if (status == napi_ok) {
+    if (error != nullptr) args[2] = error;
+    else status = napi_get_null(env, &args[2]);
+  }
+  if (status == napi_ok) status = napi_get_boolean(env, switched, &args[3]);
+  // Not onBatch_.MakeCallback(): when the environment is being torn down it
+  // throws a Napi::Error, and building that error from the termination
+  // exception aborts the process (napi_define_properties fails).
+  if (status == napi_ok) status = napi_make_callback(env, static_cast<napi_async_context>(*asyncContext_), self, callback, 4, args, nullptr);
+  if (status == napi_ok) return;
+  // What the callback threw goes to process 'uncaughtException', as it
+  // would for any other I/O callback; a refusal to run JS stops the socket.
+  AfterFailedCall(env, data_);
+  if (JsGone()) LoseJs();
+}
+
+void Socket::ReadBatch(napi_env env) {
   errorPending_ = false;
   if (FreeTail() < kMaxDatagram) {
     // No room to receive: ask JS for a fresh slab before reading anything.
     CallBatch(env, 0, true, nullptr);
-    if (closed_) return;
+    if (Stopped()) return;
     if (FreeTail() < kMaxDatagram) {
       waitingForSlab_ = true;
       UpdatePoll();
@@ -705,7 +806,7 @@ void Socket::ReadBatch(Napi::Env env) {
       break;
     }
     if (r == Received::kError) {
-      error = SystemError(env, err, "recvmsg").Value();
+      error = ErrorForJs(env, err, "recvmsg");
       // The fd is not a socket any more (closed behind native's back):
       // polling it again could make libuv abort.
       if (err == EBADF || err == ENOTSOCK) broken_ = true;
@@ -721,14 +822,14 @@ void Socket::ReadBatch(Napi::Env env) {
   Deliver(env, count, !drained && error == nullptr, error);
 }
 
-void Socket::Deliver(Napi::Env env, uint32_t count, bool more, napi_value error) {
+void Socket::Deliver(napi_env env, uint32_t count, bool more, napi_value error) {
   // The frames are in the current slab; if it is full, reading goes on in
   // the spare, and JS learns after this batch that it is current.
   const bool switched = SwitchToSpare();
   // A worker reads what is coming while JS handles this batch.
   if (more && ReadingWanted() && FreeTail() >= kMaxDatagram) StartReadAhead();
   CallBatch(env, count, FreeTail() < kMaxDatagram, error, switched);
-  if (closed_) return;
+  if (Stopped()) return;
   if (more && ReadingWanted() && FreeTail() >= kMaxDatagram) {
     // JS gave a fresh slab (or resumed): go on reading ahead.
     StartReadAhead();
@@ -788,24 +889,26 @@ void Socket::ReadAheadDone(uv_work_t* req, int /*status*/) {
     if (--poller->closing == 0) FreePoller(poller);
     return;
   }
-  napi_env rawEnv = socket->Env();
-  FromLoop(rawEnv, [socket, rawEnv, &ahead]() {
-    Napi::Env env(rawEnv);
-    Napi::HandleScope scope(env);
-    Napi::Object self = socket->Value();
-    static_cast<void>(self);
-    socket->FinishReadAhead(env, ahead.get());
+  napi_env env = socket->Env();
+  if (socket->JsGone()) {
+    // Its datagrams go with the socket, which the cleanup hook closes.
+    socket->LoseJs();
+    return;
+  }
+  FromLoop(env, socket->data_, [socket, env, &ahead]() {
+    LoopScope scope(env);
+    if (socket->HoldSelf(env, scope)) socket->FinishReadAhead(env, ahead.get());
   });
 }
 
-void Socket::FinishReadAhead(Napi::Env env, ReadAhead* ahead) {
+void Socket::FinishReadAhead(napi_env env, ReadAhead* ahead) {
   // The frame table and slab are the ones the read-ahead started with:
   // setSlab() refuses to change them while it runs.
   std::memcpy(frames_, ahead->frames, ahead->count * kFrameWords * sizeof(uint32_t));
   slabOffset_ = ahead->end;
   napi_value error = nullptr;
   if (ahead->err != 0) {
-    error = SystemError(env, ahead->err, "recvmsg").Value();
+    error = ErrorForJs(env, ahead->err, "recvmsg");
     if (ahead->err == EBADF || ahead->err == ENOTSOCK) broken_ = true;
   }
   Deliver(env, ahead->count, !ahead->drained && error == nullptr, error);
@@ -820,7 +923,7 @@ void Socket::StopReadAhead() {
   while (!ahead->finished.load()) sched_yield();
 }
 
-void Socket::FlushQueue(Napi::Env env) {
+void Socket::FlushQueue(napi_env env) {
   bool progressed = false;
   while (!queue_.empty()) {
     const PendingSend& item = queue_.front();
@@ -829,13 +932,13 @@ void Socket::FlushQueue(Napi::Env env) {
     queue_.pop_front();
     progressed = true;
     if (err != 0) {
-      CallBatch(env, 0, false, SystemError(env, err, "sendto").Value());
-      if (closed_) return;
+      CallBatch(env, 0, false, ErrorForJs(env, err, "sendto"));
+      if (Stopped()) return;
     }
   }
   if (queue_.empty()) {
     retryDelayMs_ = 0;
-  } else if (!retryArmed_) {
+  } else if (!retryArmed_ && !JsGone()) {
     // The receiver is still full: poll no more for writable (it would fire
     // at once, forever) and try again later, backing off while stuck.
     retryDelayMs_ = (progressed || retryDelayMs_ == 0) ? kRetryFirstMs : std::min(retryDelayMs_ * 2, kRetryMaxMs);

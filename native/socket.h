@@ -4,7 +4,6 @@
 #define NLKIT_SOCKET_H_
 
 #include <linux/netlink.h>
-#include <napi.h>
 #include <sys/socket.h>
 #include <uv.h>
 
@@ -14,6 +13,7 @@
 #include <memory>
 #include <vector>
 
+#include "addon_api.h"
 #include "fd.h"
 
 namespace nlkit {
@@ -40,6 +40,12 @@ struct AddonData {
   // so that the callback is traced through the socket object by the GC
   // instead of being a root that would keep an unstarted socket alive.
   Napi::Reference<Napi::Symbol> callbackKey;
+  // The environment can no longer run JS: a Worker is being terminated or
+  // the process is exiting. Node stops JS (Environment::ExitEnv) before any
+  // cleanup hook runs, and libuv callbacks still come in between; the first
+  // Node-API call that finds JS gone sets this, and from then on no socket
+  // of this environment calls into JS or builds a JS value again.
+  bool jsGone = false;
 };
 
 // Unicast datagrams (dump parts, replies) the loop thread reads itself on
@@ -66,6 +72,7 @@ class Socket : public Napi::ObjectWrap<Socket> {
  private:
   struct Poller;
   struct ReadAhead;
+  class LoopScope;
   struct PendingSend {
     std::vector<uint8_t> bytes;
     uint32_t port;
@@ -117,21 +124,41 @@ class Socket : public Napi::ObjectWrap<Socket> {
   // stops polling for readable until it is done). False if it could not.
   bool StartReadAhead();
   // Delivers a finished read-ahead's frames to JS and decides what reads next.
-  void FinishReadAhead(Napi::Env env, ReadAhead* ahead);
+  void FinishReadAhead(napi_env env, ReadAhead* ahead);
   // Calls JS with `count` frames just read (on the loop or ahead) and decides
   // what reads next: the spare slab when the current one is full, and a
   // read-ahead while JS runs when `more` is coming.
-  void Deliver(Napi::Env env, uint32_t count, bool more, napi_value error);
+  void Deliver(napi_env env, uint32_t count, bool more, napi_value error);
   // Waits for a running read-ahead to stop touching the fd and the slab.
   void StopReadAhead();
   bool ReadAheadActive() const;
 
+  // The libuv callbacks' work. They run on the loop thread with no JS on the
+  // stack, so they use plain Node-API calls and check every status: a
+  // node-addon-api call that fails while the environment is torn down
+  // throws a Napi::Error whose construction aborts the process.
   void HandlePoll(int status, int events);
-  void ReadBatch(Napi::Env env);
-  void FlushQueue(Napi::Env env);
-  // Calls onBatch through MakeCallback; a JS exception becomes an uncaught
-  // exception. The socket may be closed when this returns.
-  void CallBatch(Napi::Env env, uint32_t frames, bool slabFull, napi_value error, bool switched = false);
+  void ReadBatch(napi_env env);
+  void FlushQueue(napi_env env);
+  // Calls onBatch through napi_make_callback; a JS exception becomes an
+  // uncaught exception. The socket may be closed, or JS gone, when this
+  // returns (check Stopped()).
+  void CallBatch(napi_env env, uint32_t frames, bool slabFull, napi_value error, bool switched = false);
+  // Stops polling for good once the environment can no longer run JS; the
+  // env cleanup hook closes the socket later.
+  void LoseJs();
+  bool JsGone() const { return data_ != nullptr && data_->jsGone; }
+  // A system error for the batch callback, built without throwing; nullptr
+  // (and JS marked gone) when the environment refuses.
+  napi_value ErrorForJs(napi_env env, int err, const char* syscall);
+  // The reference that holds this socket's JS object (strong while live).
+  napi_ref SelfRef() const { return static_cast<const Napi::Reference<Napi::Object>&>(*this); }
+  // Puts the socket's JS object in a libuv callback's handle scope, which
+  // keeps the GC away from it even if JS closes the socket meanwhile. False
+  // when that fails (JS gone) or the object is gone.
+  bool HoldSelf(napi_env env, const LoopScope& scope);
+  // Nothing more to do in a libuv callback: closed, or JS gone.
+  bool Stopped() const { return closed_ || JsGone(); }
   // Makes the spare slab current when the current one has no room left; true if it did.
   bool SwitchToSpare();
   // sendto() retried on EINTR; 0 or the errno.
@@ -140,6 +167,9 @@ class Socket : public Napi::ObjectWrap<Socket> {
 
   UniqueFd fd_;
   uint32_t portId_ = 0;
+  // The environment's instance data; it outlives every libuv callback of a
+  // socket that is not closed (the env cleanup hook closes it first).
+  AddonData* data_ = nullptr;
   // Owned by this socket until close(); afterwards it frees itself once libuv
   // has closed the handle (which may be after this object is gone).
   Poller* poller_ = nullptr;
@@ -155,7 +185,7 @@ class Socket : public Napi::ObjectWrap<Socket> {
   bool retryArmed_ = false;      // the send retry timer is running
   uint64_t retryDelayMs_ = 0;    // its current back-off
 
-  bool ReadingWanted() const { return started_ && !userPaused_ && !waitingForSlab_ && !broken_ && !ReadAheadActive(); }
+  bool ReadingWanted() const { return started_ && !userPaused_ && !waitingForSlab_ && !broken_ && !JsGone() && !ReadAheadActive(); }
 
   Napi::FunctionReference onBatch_;
   std::unique_ptr<Napi::AsyncContext> asyncContext_;

@@ -1,7 +1,7 @@
 // Build for platforms without AF_NETLINK: the addon loads, says it is not
 // supported, and every entry point throws, so the pure-TypeScript codec still
 // installs and works.
-#include <napi.h>
+#include "addon_api.h"
 
 namespace {
 

@@ -4,10 +4,9 @@
 #ifndef NLKIT_TUNTAP_H_
 #define NLKIT_TUNTAP_H_
 
-#include <napi.h>
-
 #include <string>
 
+#include "addon_api.h"
 #include "netns.h"
 
 namespace nlkit {
