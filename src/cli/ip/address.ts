@@ -2,13 +2,15 @@
 // (ip/ipaddress.c ipaddr_list_flush_or_save, print_addrinfo, ipaddr_modify).
 import type { MessageView } from '../../core/message.js';
 import * as C from '../../core/constants.js';
-import { Args, invarg, matches, parseAddr, parsePrefix, parseUnsigned, type InetAddr } from './args.js';
+import { Args, duparg, duparg2, invarg, matches, parseAddr, parsePrefix, type InetAddr, type InetPrefix } from './args.js';
 import { Header, addrText, messageAttrs, type AttrTable } from './attrs.js';
 import { CommandError, usage, type IpContext } from './context.js';
 import { NetlinkError } from '../../core/errors.js';
 import { NetnsNames, fetchLinks, linkPasses, listObject, listedDevice, parseLinkFilter, summaryPasses, type LinkFilter } from './link.js';
 import { linkSummary, printLink, printLinkBrief, printLinkStats } from './linkprint.js';
 import { scopeName, scopeNumber } from './names.js';
+import { getU32 } from './numbers.js';
+import { ADDRESS_USAGE, LINK_USAGE } from './usage.js';
 import { Printer } from './printer.js';
 
 const IFA_F_SECONDARY = 0x01;
@@ -197,8 +199,51 @@ function newFilter(ctx: IpContext): AddrFilter {
   return { family: ctx.options.family, scopeMask: 0, flags: 0, flagMask: 0 };
 }
 
-// Words of `ip address show/flush` that select addresses rather than links.
-function addrFilterWord(ctx: IpContext, f: AddrFilter): (w: string, args: Args) => boolean {
+// ifa_flag_data[] of ipaddress.c: the flags `ip address` names, their bits,
+// whether only the kernel sets them, and whether they are IPv6's only.
+const IFA_FLAG_DATA: readonly { name: string; mask: number; readonly: boolean; v6only: boolean }[] = [
+  { name: 'secondary', mask: 0x01, readonly: true, v6only: false },
+  { name: 'temporary', mask: 0x01, readonly: true, v6only: false },
+  { name: 'nodad', mask: 0x02, readonly: false, v6only: true },
+  { name: 'optimistic', mask: 0x04, readonly: false, v6only: true },
+  { name: 'dadfailed', mask: 0x08, readonly: true, v6only: true },
+  { name: 'home', mask: 0x10, readonly: false, v6only: true },
+  { name: 'deprecated', mask: 0x20, readonly: true, v6only: true },
+  { name: 'tentative', mask: 0x40, readonly: true, v6only: true },
+  { name: 'permanent', mask: 0x80, readonly: true, v6only: true },
+  { name: 'mngtmpaddr', mask: 0x100, readonly: false, v6only: true },
+  { name: 'noprefixroute', mask: 0x200, readonly: false, v6only: false },
+  { name: 'autojoin', mask: 0x400, readonly: false, v6only: false },
+  { name: 'stable-privacy', mask: 0x800, readonly: true, v6only: true },
+];
+
+const flagData = (name: string): (typeof IFA_FLAG_DATA)[number] | undefined => IFA_FLAG_DATA.find((d) => d.name === name);
+
+/** get_filter(): a flag word of a listing ([-]FLAG, dynamic, primary) into `f`; false when it is not one. */
+function addrFlagFilter(f: AddrFilter, word: string): boolean {
+  let inv = false;
+  let arg = word;
+  if (arg.startsWith('-')) {
+    inv = true;
+    arg = arg.slice(1);
+  }
+  if (arg === 'dynamic') {
+    inv = !inv;
+    arg = 'permanent';
+  } else if (arg === 'primary') {
+    inv = !inv;
+    arg = 'secondary';
+  }
+  const d = flagData(arg);
+  if (!d) return false;
+  if (inv) f.flags &= ~d.mask;
+  else f.flags |= d.mask;
+  f.flagMask |= d.mask;
+  return true;
+}
+
+/** The address half of ipaddr_list_flush_or_save()'s words (to, scope, flags, label). */
+export function addrFilterWord(f: AddrFilter): (w: string, args: Args) => boolean {
   return (w, args) => {
     if (w === 'to') {
       f.pfx = parsePrefix(args.value(), f.family);
@@ -208,37 +253,20 @@ function addrFilterWord(ctx: IpContext, f: AddrFilter): (w: string, args: Args) 
     if (w === 'scope') {
       const v = args.value();
       f.scopeMask = 0xff;
-      if (v === 'all') {
-        f.scopeMask = 0;
-        return true;
-      }
       const s = scopeNumber(v);
-      if (s === undefined) invarg('invalid "scope"', v);
-      f.scope = s;
+      if (s === undefined) {
+        if (v !== 'all') invarg('invalid "scope"\n', v);
+        f.scope = C.RT_SCOPE_NOWHERE;
+        f.scopeMask = 0;
+      } else f.scope = s;
       return true;
     }
+    if (w === 'up') return false;
+    if (addrFlagFilter(f, w)) return true;
     if (w === 'label') {
       f.label = args.value();
       return true;
     }
-    const flag = (bit: number, on: boolean): boolean => {
-      f.flags = on ? f.flags | bit : f.flags & ~bit;
-      f.flagMask |= bit;
-      return true;
-    };
-    if (w === 'secondary' || w === 'temporary') return flag(0x01, true);
-    if (w === 'primary') return flag(0x01, false);
-    if (w === 'tentative' || w === '-tentative') return flag(0x40, w === 'tentative');
-    if (w === 'deprecated' || w === '-deprecated') return flag(0x20, w === 'deprecated');
-    if (w === 'home' || w === '-home') return flag(0x10, w === 'home');
-    if (w === 'nodad' || w === '-nodad') return flag(0x02, w === 'nodad');
-    if (w === 'mngtmpaddr' || w === '-mngtmpaddr') return flag(0x100, w === 'mngtmpaddr');
-    if (w === 'dadfailed' || w === '-dadfailed') return flag(0x08, w === 'dadfailed');
-    if (w === 'permanent') return flag(0x80, true);
-    if (w === 'dynamic') return flag(0x80, false);
-    if (w === 'noprefixroute' || w === '-noprefixroute') return flag(0x200, w === 'noprefixroute');
-    if (w === 'autojoin' || w === '-autojoin') return flag(0x400, w === 'autojoin');
-    void ctx;
     return false;
   };
 }
@@ -246,7 +274,7 @@ function addrFilterWord(ctx: IpContext, f: AddrFilter): (w: string, args: Args) 
 async function show(ctx: IpContext, words: string[]): Promise<number> {
   const lf: LinkFilter = { up: false };
   const af = newFilter(ctx);
-  await parseLinkFilter(ctx, new Args(words), lf, addrFilterWord(ctx, af));
+  await parseLinkFilter(ctx, new Args(words), lf, addrFilterWord(af), ADDRESS_USAGE);
   // Links are dumped in the family of -4/-6 (ip's preferred_family), which `to PREFIX` does not change.
   const linkFamily = ctx.options.family;
   const links = await fetchLinks(ctx, lf.dev, linkFamily, lf);
@@ -322,10 +350,11 @@ async function show(ctx: IpContext, words: string[]): Promise<number> {
 }
 
 async function flush(ctx: IpContext, words: string[]): Promise<number> {
-  if (words.length === 0) throw usage('Flush requires arguments.');
+  if (words.length === 0) throw new CommandError('Flush requires arguments.', 1);
+  if (ctx.options.family === C.AF_PACKET) throw new CommandError('Cannot flush link addresses.', 1);
   const lf: LinkFilter = { up: false };
   const af = newFilter(ctx);
-  await parseLinkFilter(ctx, new Args(words), lf, addrFilterWord(ctx, af));
+  await parseLinkFilter(ctx, new Args(words), lf, addrFilterWord(af), ADDRESS_USAGE);
   await ctx.loadLinks();
   if (lf.dev !== undefined) af.index = await listedDevice(ctx, lf.dev);
   const links = new Map<number, MessageView>();
@@ -356,114 +385,163 @@ async function flush(ctx: IpContext, words: string[]): Promise<number> {
   throw new CommandError('*** Flush remains incomplete after 10 rounds. ***', 1);
 }
 
+// default_scope(): host for 127.x.x.x, universe otherwise.
+function defaultScope(lcl: InetPrefix | undefined): number {
+  if (lcl && lcl.family === C.AF_INET && lcl.bytes[0] === 127) return C.RT_SCOPE_HOST;
+  return 0;
+}
+
 async function modify(ctx: IpContext, type: number, flags: number, words: string[]): Promise<number> {
   const args = new Args(words);
-  let local: InetAddr | undefined;
-  let peer: InetAddr | undefined;
-  let brd: InetAddr | '+' | '-' | undefined;
+  const isDel = type === C.RTM_DELADDR;
+  // ipaddr_modify()'s request as it fills it.
+  let family = ctx.options.family;
+  let prefixlen = 0;
+  let scope = 0;
+  let scoped = false;
+  let local: InetPrefix | undefined;
+  let peer: InetPrefix | undefined;
+  let brd: Uint8Array | undefined;
+  let brdLen = 0;
   let anycast: InetAddr | undefined;
   let label: string | undefined;
   let dev: string | undefined;
-  let scope: number | undefined;
-  let ifaFlags = 0;
-  let valid: number | undefined;
-  let preferred: number | undefined;
   let metric: number | undefined;
-  let proto: number | undefined;
-  const family = ctx.options.family;
-  const lifetime = (v: string): number => (v === 'forever' ? INFINITY_LIFE_TIME : parseUnsigned(v, 'lifetime'));
+  let validLft: string | undefined;
+  let preferredLft: string | undefined;
+  let valid = INFINITY_LIFE_TIME;
+  let preferred = INFINITY_LIFE_TIME;
+  let ifaFlags = 0;
+  // set_lifetime(): "forever" or a u32.
+  const lifetime = (v: string, what: string): number => {
+    if (v === 'forever') return INFINITY_LIFE_TIME;
+    const n = getU32(v);
+    if (n === undefined) invarg(what, v);
+    return n;
+  };
   while (!args.done) {
     const w = args.next();
     if (w === 'peer' || w === 'remote') {
       const v = args.value();
-      if (peer) throw usage(`Error: duplicate "peer": "${v}" is the second value.`);
+      if (peer) duparg('peer', v);
       peer = parsePrefix(v, family);
+      if (family === C.AF_UNSPEC) family = peer.family;
+      prefixlen = peer.bitlen;
     } else if (matches(w, 'broadcast') || w === 'brd') {
       const v = args.value();
-      if (brd) throw usage(`Error: duplicate "broadcast": "${v}" is the second value.`);
-      brd = v === '+' || v === '-' ? v : parseAddr(v, family);
-    } else if (matches(w, 'anycast')) {
-      anycast = parseAddr(args.value(), family);
+      if (brdLen) duparg('broadcast', v);
+      if (v === '+') brdLen = -1;
+      else if (v === '-') brdLen = -2;
+      else {
+        const a = parseAddr(v, family);
+        if (family === C.AF_UNSPEC) family = a.family;
+        brd = a.bytes;
+        brdLen = a.bytes.length;
+      }
+    } else if (w === 'anycast') {
+      const v = args.value();
+      if (anycast) duparg('anycast', v);
+      anycast = parseAddr(v, family);
+      if (family === C.AF_UNSPEC) family = anycast.family;
     } else if (w === 'scope') {
       const v = args.value();
       const s = scopeNumber(v);
       if (s === undefined) invarg('invalid scope value.', v);
       scope = s;
+      scoped = true;
     } else if (w === 'dev') {
       dev = args.value();
     } else if (w === 'label') {
       label = args.value();
     } else if (matches(w, 'metric') || matches(w, 'priority') || matches(w, 'preference')) {
-      metric = parseUnsigned(args.value(), 'metric');
+      const v = args.value();
+      const n = getU32(v);
+      if (n === undefined) invarg('"metric" value is invalid\n', v);
+      metric = n;
     } else if (matches(w, 'valid_lft')) {
-      valid = lifetime(args.value());
+      if (validLft !== undefined) duparg('valid_lft', w);
+      validLft = args.value();
+      valid = lifetime(validLft, 'valid_lft value');
     } else if (matches(w, 'preferred_lft')) {
-      preferred = lifetime(args.value());
-    } else if (w === 'proto') {
-      proto = parseUnsigned(args.value(), 'proto', 255);
-    } else if (w === 'home') ifaFlags |= 0x10;
-    else if (w === 'nodad') ifaFlags |= 0x02;
-    else if (w === 'mngtmpaddr') ifaFlags |= 0x100;
-    else if (w === 'noprefixroute') ifaFlags |= 0x200;
-    else if (w === 'autojoin') ifaFlags |= 0x400;
-    else if (w === 'optimistic') ifaFlags |= 0x04;
-    else if (w === 'help') throw usage('Usage: ip address {add|change|replace} IFADDR dev IFNAME [ LIFETIME ] [ CONFFLAG-LIST ]');
-    else {
+      if (preferredLft !== undefined) duparg('preferred_lft', w);
+      preferredLft = args.value();
+      preferred = lifetime(preferredLft, 'preferred_lft value');
+    } else if (flagData(w)) {
+      const d = flagData(w)!;
+      if (d.readonly) ctx.io.stderr(`Warning: ${d.name} option is not mutable from userspace\n`);
+      else if (d.v6only && family !== C.AF_INET6) ctx.io.stderr(`Warning: ${d.name} option can be set only for IPv6 addresses\n`);
+      else ifaFlags |= d.mask;
+    } else {
       const v = w === 'local' ? args.value() : w;
-      if (local) throw usage(`Error: either "local" is duplicate, or "${v}" is a garbage.`);
+      if (matches(v, 'help')) throw usage(ADDRESS_USAGE);
+      if (local) duparg2('local', v);
       local = parsePrefix(v, family);
+      if (family === C.AF_UNSPEC) family = local.family;
     }
   }
-  if (dev === undefined) throw usage('Not enough information: "dev" argument is required.');
-  if (label !== undefined && !label.startsWith(dev)) throw usage('"dev" (' + dev + ') must match "label" (' + label + ').');
-  if (!local && !peer) throw usage('Not enough information: "local" argument is required.');
-  const lcl = local ?? peer!;
-  const fam = lcl.family;
-  if (peer && local && peer.family !== local.family) throw usage('Error: local and peer addresses are of different families.');
-  let prefixlen = 0;
-  if (peer) prefixlen = peer.bitlen;
-  if (!prefixlen) prefixlen = lcl.bitlen;
-  const hostLen = fam === C.AF_INET ? 32 : 128;
-  let brdBytes: Uint8Array | undefined;
-  if (brd === '+' || brd === '-') {
-    if (fam !== C.AF_INET) throw usage('Broadcast can be set only for IPv4 addresses');
-    if (prefixlen <= 30) {
-      brdBytes = new Uint8Array(lcl.bytes);
-      for (let i = prefixlen; i < 32; i++) {
+  if (dev === undefined) throw new CommandError('Not enough information: "dev" argument is required.', 1);
+  let address: Uint8Array | undefined = peer?.bytes;
+  if (!peer && local && local.bytes.length) {
+    if (isDel && local.family === C.AF_INET && !local.lenGiven) {
+      ctx.io.stderr(
+        'Warning: Executing wildcard deletion to stay compatible with old scripts.\n' +
+          `         Explicitly specify the prefix length (${local.text}/${local.bytes.length * 8}) to avoid this warning.\n` +
+          '         This special behaviour is likely to disappear in further releases,\n' +
+          '         fix your scripts!\n',
+      );
+    } else {
+      peer = local;
+      address = local.bytes;
+    }
+  }
+  if (prefixlen === 0) prefixlen = local ? local.bitlen : 0;
+  if (brdLen < 0 && !isDel) {
+    if (family !== C.AF_INET) throw new CommandError('Broadcast can be set only for IPv4 addresses', 1);
+    const base = peer ?? local;
+    const bitlen = base ? base.bitlen : 0;
+    if (bitlen <= 30) {
+      const b = new Uint8Array(4);
+      if (base) b.set(base.bytes.subarray(0, 4));
+      for (let i = bitlen; i < 32; i++) {
         const byte = i >> 3;
         const bit = 0x80 >> (i & 7);
-        if (brd === '+') brdBytes[byte] = brdBytes[byte]! | bit;
-        else brdBytes[byte] = brdBytes[byte]! & ~bit;
+        if (brdLen === -1) b[byte] = b[byte]! | bit;
+        else b[byte] = b[byte]! & ~bit;
       }
+      brd = b;
     }
-  } else if (brd) brdBytes = brd.bytes;
-  void hostLen;
-  const defaultScope = fam === C.AF_INET && lcl.bytes[0] === 127 ? C.RT_SCOPE_HOST : 0;
+  }
+  if (!scoped && !isDel) scope = defaultScope(local);
   await ctx.loadLinks();
   const index = await ctx.device(dev);
+  if (validLft !== undefined || preferredLft !== undefined) {
+    if (!valid) throw new CommandError('valid_lft is zero', 1);
+    if (valid < preferred) throw new CommandError('preferred_lft is greater than valid_lft', 1);
+  }
+  if (ifaFlags & 0x400) {
+    // ipaddr_is_multicast(): autojoin needs a multicast local address.
+    const b = local?.bytes;
+    const multicast = b !== undefined && ((local!.family === C.AF_INET && (b[0]! & 0xf0) === 0xe0) || (local!.family === C.AF_INET6 && b[0] === 0xff));
+    if (!multicast) throw new CommandError('autojoin needs multicast address', 1);
+  }
   const bytes = ctx.build(type, C.NLM_F_REQUEST | C.NLM_F_ACK | flags, C.IFADDRMSG_SIZE, (w, h) => {
-    w.view.setUint8(h, fam);
+    w.view.setUint8(h, family);
     w.view.setUint8(h + 1, prefixlen);
-    w.view.setUint8(h + 2, ifaFlags & 0xff);
-    w.view.setUint8(h + 3, scope ?? (type === C.RTM_DELADDR ? 0 : defaultScope));
+    w.view.setUint8(h + 2, ifaFlags <= 0xff ? ifaFlags : 0);
+    w.view.setUint8(h + 3, scope);
     w.view.setUint32(h + 4, index, true);
-    if (local) w.putBinary(C.IFA_LOCAL, local.bytes);
-    if (peer) w.putBinary(C.IFA_ADDRESS, peer.bytes);
-    else if (local && !(type === C.RTM_DELADDR && fam === C.AF_INET && local.text.indexOf('/') < 0)) w.putBinary(C.IFA_ADDRESS, local.bytes);
-    if (brdBytes) w.putBinary(C.IFA_BROADCAST, brdBytes);
+    if (local && local.bytes.length) w.putBinary(C.IFA_LOCAL, local.bytes);
+    if (address) w.putBinary(C.IFA_ADDRESS, address);
+    if (brd) w.putBinary(C.IFA_BROADCAST, brd);
     if (anycast) w.putBinary(C.IFA_ANYCAST, anycast.bytes);
     if (label !== undefined) w.putString(C.IFA_LABEL, label);
     if (ifaFlags > 0xff) w.putU32(C.IFA_FLAGS, ifaFlags);
     if (metric !== undefined) w.putU32(C.IFA_RT_PRIORITY, metric);
-    if (proto !== undefined) w.putU8(C.IFA_PROTO, proto);
-    if (valid !== undefined || preferred !== undefined) {
-      const v = valid ?? INFINITY_LIFE_TIME;
-      const pl = preferred ?? v;
-      if (pl > v) throw usage('preferred_lft is greater than valid_lft');
+    if (validLft !== undefined || preferredLft !== undefined) {
       const ci = new Uint8Array(16);
       const dv = new DataView(ci.buffer);
-      dv.setUint32(0, pl, true);
-      dv.setUint32(4, v, true);
+      dv.setUint32(0, preferred, true);
+      dv.setUint32(4, valid, true);
       w.putBinary(C.IFA_CACHEINFO, ci);
     }
   });
@@ -481,5 +559,7 @@ export async function runAddress(ctx: IpContext, argv: string[]): Promise<number
   if (matches(cmd, 'delete')) return modify(ctx, C.RTM_DELADDR, 0, rest);
   if (matches(cmd, 'list') || matches(cmd, 'show') || matches(cmd, 'lst')) return show(ctx, rest);
   if (matches(cmd, 'flush')) return flush(ctx, rest);
+  if (matches(cmd, 'save') || matches(cmd, 'showdump') || matches(cmd, 'restore')) throw usage(`Error: "ip address ${cmd}" is not supported by nlkit.`);
+  if (matches(cmd, 'help')) throw usage(ADDRESS_USAGE);
   throw usage(`Command "${cmd}" is unknown, try "ip address help".`);
 }

@@ -42,6 +42,8 @@ export interface IpOptions {
   human: number;
   /** -iec: those units in powers of 1024 (Ki, Mi ...). */
   iec: number;
+  /** -a[ll]: `netns delete` deletes every namespace. */
+  all: boolean;
 }
 
 /** Ends a command with a message and an exit status (255 for bad arguments, as ip's exit(-1)). */

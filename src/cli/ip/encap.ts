@@ -2,11 +2,12 @@
 // RTA_ENCAP), read and written as `ip route ... encap TYPE OPTIONS` does
 // (ip/iproute_lwtunnel.c): ip, ip6, seg6 and mpls. Options stop at the first
 // word that is not one of the type's, which goes back to the route.
-import { formatIPv6, parseIPv4, parseIPv6 } from '../../core/address.js';
+import { formatIPv6 } from '../../core/address.js';
 import { AF_INET, AF_INET6 } from '../../core/constants.js';
 import type { MessageWriter } from '../../core/writer.js';
-import { Args, invarg } from './args.js';
-import { parseNumber } from './names.js';
+import { Args, incompleteCommand, invarg, parseAddr } from './args.js';
+import { dsfieldNumber } from './names.js';
+import { getU64, getU8 } from './numbers.js';
 import { addrText, type Attr } from './attrs.js';
 import { usage } from './context.js';
 import type { Printer } from './printer.js';
@@ -34,6 +35,9 @@ const SEG6_SRH = 1;
 
 const SEG6_MODES = ['inline', 'encap', 'l2encap', 'encap.red', 'l2encap.red'] as const;
 
+// read_encap_type()'s names.
+const ENCAP_TYPES = ['mpls', 'ip', 'ila', 'ip6', 'bpf', 'seg6', 'seg6local', 'rpl', 'ioam6', 'xfrm'];
+
 /** A parsed `encap ...`: writes RTA_ENCAP and RTA_ENCAP_TYPE. */
 export interface Encap {
   readonly type: number;
@@ -44,33 +48,39 @@ function duplicate(key: string, value: string): never {
   throw usage(`Error: either "${key}" is duplicate, or "${value}" is a garbage.`);
 }
 
+// get_u8(): a ttl or hoplimit.
 function parseU8(v: string, key: string): number {
-  const n = parseNumber(v.toLowerCase());
-  if (n === undefined || n > 255) invarg(`"${key}" value is invalid\n`, v);
+  const n = getU8(v);
+  if (n === undefined) invarg(`"${key}" value is invalid\n`, v);
   return n;
 }
 
-/** An unsigned 64-bit decimal / hex / octal number (get_u64 with base 0). */
+// rtnl_dsfield_a2n(): a tos / tc (hex, or a name of rt_dsfield).
+function parseTos(v: string, key: string): number {
+  const n = dsfieldNumber(v);
+  if (n === undefined) invarg(`"${key}" value is invalid\n`, v);
+  return n;
+}
+
+/** get_be64() of an id: an unsigned 64-bit number (base 0). */
 function parseU64(v: string, key: string): bigint {
-  let n: bigint | undefined;
-  if (/^0x[0-9a-f]+$/i.test(v)) n = BigInt(v);
-  else if (/^0[0-7]*$/.test(v)) n = BigInt('0o' + (v.slice(1) || '0'));
-  else if (/^[1-9][0-9]*$/.test(v)) n = BigInt(v);
-  if (n === undefined || n > 0xffffffffffffffffn) invarg(`"${key}" value is invalid\n`, v);
+  const n = getU64(v);
+  if (n === undefined) invarg(`"${key}" value is invalid\n`, v);
   return n;
 }
 
+// get_addr() in the encap's family (exit 1 with its message).
 function addressOf(v: string, family: number): Uint8Array {
-  try {
-    return family === AF_INET ? parseIPv4(v) : parseIPv6(v);
-  } catch {
-    throw usage(`Error: ${family === AF_INET ? 'inet' : 'inet6'} address is expected rather than "${v}".`);
-  }
+  return parseAddr(v, family).bytes;
 }
 
 /** Reads `TYPE OPTIONS...` after the word `encap`. */
 export function parseEncap(args: Args): Encap {
   const name = args.value();
+  if (!ENCAP_TYPES.includes(name)) invarg('"encap type" value is invalid\n', name);
+  // ip wants at least one word after the type, and one more after that for the route.
+  if (args.left === 0) throw incompleteCommand();
+  if (args.left === 1) throw usage('Error: unexpected end of line after "encap"');
   switch (name) {
     case 'ip':
     case 'ip6':
@@ -101,7 +111,7 @@ function parseIpEncap(args: Args, family: number): Encap {
     if (k === 'id') id = parseU64(v, 'id');
     else if (k === 'dst') dst = addressOf(v, family);
     else if (k === ttlKey) ttl = parseU8(v, ttlKey);
-    else tos = parseU8(v, tosKey);
+    else tos = parseTos(v, tosKey);
   }
   return {
     type: v6 ? ENCAP_IP6 : ENCAP_IP,

@@ -9,7 +9,7 @@ import { constants as osConstants } from 'node:os';
 import { NetlinkError } from '../../core/errors.js';
 import { errnoDescription } from '../../core/errno.js';
 import { AF_INET, AF_INET6, AF_PACKET, AF_UNSPEC, AF_BRIDGE, AF_MPLS } from '../../core/constants.js';
-import { incompleteCommand, matches, readFamily } from './args.js';
+import { matches, readFamily } from './args.js';
 import { CommandError, IpContext, usage, type IpIO, type IpOptions } from './context.js';
 import { getUnsigned } from './numbers.js';
 import { IP_USAGE } from './usage.js';
@@ -101,7 +101,7 @@ export function checkNetns(name: string): void {
  * switches to it (before later options are read).
  */
 export function parseGlobalOptions(argv: readonly string[], openNetns?: (name: string) => void): { options: IpOptions; at: number } {
-  const options: IpOptions = { json: false, pretty: false, details: 0, stats: 0, family: AF_UNSPEC, netns: undefined, oneline: false, brief: false, human: 0, iec: 0 };
+  const options: IpOptions = { json: false, pretty: false, details: 0, stats: 0, family: AF_UNSPEC, netns: undefined, oneline: false, brief: false, human: 0, iec: 0, all: false };
   let i = 0;
   for (; i < argv.length; i++) {
     let opt = argv[i]!;
@@ -142,7 +142,10 @@ export function parseGlobalOptions(argv: readonly string[], openNetns?: (name: s
     } else if (matches(opt, '-Version')) throw new CommandError(`nlkit ${nlkitVersion()}`, 0);
     else if (matches(opt, '-force')) {
       // Only -batch uses it.
-    } else if (matches(opt, '-batch')) throw usage(`Option "${opt}" is not supported by nlkit.`);
+    } else if (matches(opt, '-batch')) {
+      value();
+      throw usage(`Option "${opt}" is not supported by nlkit.`);
+    }
     else if (matches(opt, '-brief')) options.brief = true;
     else if (matches(opt, '-json')) options.json = true;
     else if (matches(opt, '-pretty')) options.pretty = true;
@@ -154,14 +157,14 @@ export function parseGlobalOptions(argv: readonly string[], openNetns?: (name: s
     } else if (matches(opt, '-help')) throw usage(IP_USAGE);
     else if (matches(opt, '-netns')) {
       const v = argv[++i];
-      if (v === undefined) throw incompleteCommand();
+      // ip's NEXT_ARG() lets a final -n through, and netns_switch() is then handed a null name.
+      if (v === undefined) throw usage('Cannot open network namespace "(null)": No such file or directory');
       openNetns?.(v);
       options.netns = v;
     } else if (matches(opt, '-Numeric')) {
       // Numbers are what nlkit prints where ip would print a name it cannot find.
-    } else if (matches(opt, '-all')) {
-      // Only `netns delete` / `netns exec` use it.
-    } else if (opt === '-echo') {
+    } else if (matches(opt, '-all')) options.all = true;
+    else if (opt === '-echo') {
       // Replies are not echoed.
     } else throw usage(`Option "${opt}" is unknown, try "ip -help".`);
   }

@@ -3,13 +3,16 @@ import { openSync, closeSync } from 'node:fs';
 import type { MessageWriter } from '../../core/writer.js';
 import type { MessageView } from '../../core/message.js';
 import * as C from '../../core/constants.js';
-import { Args, invarg, matches, parseAddr, parseLladdr, parseOnOff, parseUnsigned } from './args.js';
+import { Args, duparg, duparg2, invarg, matches, parseAddr, parseLladdr, validAltIfname, validIfname } from './args.js';
 import { CommandError, usage, type IpContext } from './context.js';
 import { linkSummary, printLink, printLinkBrief, type LinkSummary } from './linkprint.js';
 import { groupNumber } from './names.js';
+import { atoi, getInteger, getU8, getU16, getU32, getU64, getUnsigned } from './numbers.js';
 import type { Printer } from './printer.js';
+import { BRIDGE_USAGE, LINK_USAGE, MACVLAN_USAGE, MACVTAP_USAGE, VETH_USAGE, VLAN_USAGE, VXLAN_USAGE } from './usage.js';
 
 const IFF_UP = 0x1;
+const IFF_NOTRAILERS = 0x20;
 const IFF_NOARP = 0x80;
 const IFF_PROMISC = 0x100;
 const IFF_ALLMULTI = 0x200;
@@ -17,6 +20,17 @@ const IFF_MULTICAST = 0x1000;
 const IFF_DYNAMIC = 0x8000;
 
 const RTEXT_FILTER_VF = 1;
+const IFLA_CARRIER = 33;
+const IFLA_LINKMODE = 17;
+const IFLA_OPERSTATE = 16;
+const IFLA_GSO_MAX_SEGS = 40;
+const IFLA_GSO_MAX_SIZE = 41;
+const IFLA_NEW_IFINDEX = 49;
+const IFLA_GRO_MAX_SIZE = 58;
+const IFLA_PARENT_DEV_NAME = 56;
+const IFLA_LINK_NETNSID = 37;
+const GSO_MAX_SEGS = 65535;
+const IFALIASZ = 256;
 
 /** Link attributes and flags gathered from `ip link add/set` arguments. */
 interface LinkRequest {
@@ -32,6 +46,8 @@ interface LinkRequest {
   kindData?: (w: MessageWriter) => Promise<void> | void;
   /** Things to resolve (device names) before writing. */
   later: (() => Promise<void>)[];
+  /** `group GROUP` without a device: the request applies to the group. */
+  group?: number;
 }
 
 function setFlag(req: LinkRequest, bit: number, on: boolean): void {
@@ -40,92 +56,172 @@ function setFlag(req: LinkRequest, bit: number, on: boolean): void {
   else req.flags &= ~bit;
 }
 
-const KIND_OPTIONS_START = new Set(['type']);
+/** iplink.c's on_off(): the message, and iplink_parse() returns -1 (exit 1). */
+function onOff(key: string, v: string): boolean {
+  if (v === 'on') return true;
+  if (v === 'off') return false;
+  throw new CommandError(`Error: argument of "${key}" must be "on" or "off", not "${v}"`, 1);
+}
 
-/** Parses iplink_parse arguments up to `type KIND ...` (whose words go to the kind). */
-async function parseLink(ctx: IpContext, args: Args, req: LinkRequest, isAdd: boolean): Promise<string[] | undefined> {
+/** parse_on_off() (parse_one_of): "on"/"off" by prefix; otherwise -EINVAL comes back as exit status 22. */
+function parseOnOffOf(key: string, v: string): boolean {
+  if (matches(v, 'off')) return false;
+  if (matches(v, 'on')) return true;
+  throw new CommandError(`Error: argument of "${key}" must be one of "off", "on", not "${v}"`, 22);
+}
+
+/** The words after `ip link add/set/delete` as iplink_parse() reads them, up to `type KIND`. */
+interface Parsed {
+  /** The words after `type KIND` (undefined: no type). */
+  kindWords?: string[];
+  addrLen: number;
+  index: number;
+  moveNetns: boolean;
+  link?: string;
+}
+
+const fdsToClose: number[] = [];
+
+/** iplink_parse(): reads link options into `req`; resolves names; checks what ip checks before sending. */
+async function parseLink(ctx: IpContext, args: Args, req: LinkRequest, create: boolean): Promise<Parsed> {
+  const out: Parsed = { addrLen: 0, index: 0, moveNetns: false };
+  let name: string | undefined;
+  let dev: string | undefined;
+  let qlen = -1;
+  let mtu = -1;
+  let netns = false;
+  let numtx = -1;
+  let numrx = -1;
+  let group = -1;
+  let linkNetnsid = -1;
+  const intValue = (v: string, message: string): number => {
+    const n = getInteger(v);
+    if (n === undefined) invarg(message, v);
+    return n;
+  };
   while (!args.done) {
     const w = args.next();
     if (w === 'up') setFlag(req, IFF_UP, true);
     else if (w === 'down') setFlag(req, IFF_UP, false);
     else if (w === 'name') {
       const v = args.value();
-      if (req.name !== undefined) invarg('duplicate name', v);
-      req.name = v;
-      if (v.length >= 16) invarg('"name" not a valid ifname', v);
+      if (name !== undefined) duparg('name', v);
+      if (!validIfname(v)) invarg('"name" not a valid ifname', v);
+      name = v;
+      if (dev === undefined) dev = name;
     } else if (w === 'index') {
       const v = args.value();
-      req.index = parseUnsigned(v, 'Invalid "index"', 0x7fffffff);
+      if (out.index) duparg('index', v);
+      out.index = atoi(v);
+      if (out.index <= 0) invarg('Invalid "index" value', v);
     } else if (matches(w, 'link')) {
-      const v = args.value();
-      req.later.push(async () => {
-        const idx = await ctx.device(v);
-        req.attrs.push((wr) => wr.putU32(C.IFLA_LINK, idx));
-      });
+      out.link = args.value();
     } else if (matches(w, 'address')) {
       const b = parseLladdr(args.value());
+      out.addrLen = b.length;
       req.attrs.push((wr) => wr.putBinary(C.IFLA_ADDRESS, b));
     } else if (matches(w, 'broadcast') || w === 'brd') {
       const b = parseLladdr(args.value());
       req.attrs.push((wr) => wr.putBinary(C.IFLA_BROADCAST, b));
     } else if (matches(w, 'txqueuelen') || w === 'qlen' || matches(w, 'txqlen')) {
-      const n = parseUnsigned(args.value(), 'Invalid "txqueuelen"');
-      req.attrs.push((wr) => wr.putU32(C.IFLA_TXQLEN, n));
-    } else if (w === 'mtu') {
-      const n = parseUnsigned(args.value(), 'Invalid "mtu"');
-      req.attrs.push((wr) => wr.putU32(C.IFLA_MTU, n));
-    } else if (w === 'master') {
       const v = args.value();
-      req.later.push(async () => {
-        const idx = await ctx.nameIndex(v);
-        if (!idx) invarg('Device does not exist\n', v);
-        req.attrs.push((wr) => wr.putU32(C.IFLA_MASTER, idx));
-      });
-    } else if (w === 'nomaster') {
-      req.attrs.push((wr) => wr.putU32(C.IFLA_MASTER, 0));
+      if (qlen !== -1) duparg('txqueuelen', v);
+      qlen = intValue(v, 'Invalid "txqueuelen" value\n');
+      const n = qlen;
+      req.attrs.push((wr) => wr.putU32(C.IFLA_TXQLEN, n >>> 0));
+    } else if (w === 'mtu') {
+      const v = args.value();
+      if (mtu !== -1) duparg('mtu', v);
+      mtu = intValue(v, 'Invalid "mtu" value\n');
+      const n = mtu;
+      req.attrs.push((wr) => wr.putU32(C.IFLA_MTU, n >>> 0));
+    } else if (w === 'xdp' || w === 'xdpgeneric' || w === 'xdpdrv' || w === 'xdpoffload') {
+      throw usage(`Error: "${w}" is not supported by nlkit.`);
     } else if (w === 'netns') {
       const v = args.value();
-      const pid = /^[0-9]+$/.test(v) ? Number(v) : undefined;
-      if (pid !== undefined) req.attrs.push((wr) => wr.putU32(C.IFLA_NET_NS_PID, pid));
-      else {
-        let fd: number;
-        try {
-          fd = openSync(`/run/netns/${v}`, 'r');
-        } catch {
-          throw new CommandError(`Invalid "netns" value "${v}"`, 255);
-        }
-        req.attrs.push((wr) => wr.putU32(C.IFLA_NET_NS_FD, fd));
-        req.later.push(async () => {
-          // The fd must stay open until the request is sent; closed in runLinkRequest.
-          fdsToClose.push(fd);
-        });
+      if (netns) duparg('netns', v);
+      netns = true;
+      // netns_get_fd(): a name under /run/netns (or a path), else a pid.
+      let fd: number | undefined;
+      try {
+        fd = openSync(v.includes('/') ? v : `/run/netns/${v}`, 'r');
+      } catch {
+        fd = undefined;
       }
-    } else if (w === 'multicast') setFlag(req, IFF_MULTICAST, parseOnOff(w, args.value()));
-    else if (w === 'allmulticast') setFlag(req, IFF_ALLMULTI, parseOnOff(w, args.value()));
-    else if (w === 'promisc') setFlag(req, IFF_PROMISC, parseOnOff(w, args.value()));
-    else if (w === 'dynamic') setFlag(req, IFF_DYNAMIC, parseOnOff(w, args.value()));
-    else if (w === 'arp') setFlag(req, IFF_NOARP, !parseOnOff(w, args.value()));
-    else if (w === 'alias') {
+      if (fd !== undefined) {
+        const nsfd = fd;
+        fdsToClose.push(nsfd);
+        req.attrs.push((wr) => wr.putU32(C.IFLA_NET_NS_FD, nsfd));
+      } else {
+        const pid = getInteger(v);
+        if (pid === undefined) invarg('Invalid "netns" value\n', v);
+        req.attrs.push((wr) => wr.putU32(C.IFLA_NET_NS_PID, pid >>> 0));
+      }
+      out.moveNetns = true;
+    } else if (w === 'multicast') setFlag(req, IFF_MULTICAST, onOff(w, args.value()));
+    else if (w === 'allmulticast') setFlag(req, IFF_ALLMULTI, onOff(w, args.value()));
+    else if (w === 'promisc') setFlag(req, IFF_PROMISC, onOff(w, args.value()));
+    else if (w === 'trailers') setFlag(req, IFF_NOTRAILERS, !onOff(w, args.value()));
+    else if (w === 'arp') setFlag(req, IFF_NOARP, !onOff(w, args.value()));
+    else if (w === 'carrier') {
+      const on = parseOnOffOf('carrier', args.value());
+      req.attrs.push((wr) => wr.putU8(IFLA_CARRIER, on ? 1 : 0));
+    } else if (w === 'vf') {
+      throw usage('Error: "vf" is not supported by nlkit.');
+    } else if (matches(w, 'master')) {
       const v = args.value();
-      req.attrs.push((wr) => wr.putString(C.IFLA_IFALIAS, v));
+      const idx = await ctx.nameIndex(v);
+      if (!idx) invarg('Device does not exist\n', v);
+      req.attrs.push((wr) => wr.putU32(C.IFLA_MASTER, idx));
+    } else if (w === 'vrf') {
+      const v = args.value();
+      const idx = await ctx.nameIndex(v);
+      if (!idx || (await kindOf(ctx, idx)) !== 'vrf') invarg('Not a valid VRF name\n', v);
+      req.attrs.push((wr) => wr.putU32(C.IFLA_MASTER, idx));
+    } else if (matches(w, 'nomaster')) {
+      req.attrs.push((wr) => wr.putU32(C.IFLA_MASTER, 0));
+    } else if (matches(w, 'dynamic')) setFlag(req, IFF_DYNAMIC, onOff('dynamic', args.value()));
+    else if (matches(w, 'type')) {
+      req.kind = args.value();
+      out.kindWords = args.rest();
+      break;
+    } else if (matches(w, 'alias')) {
+      const v = args.value();
+      if (Buffer.byteLength(v) >= IFALIASZ) invarg('alias too long\n', v);
+      req.attrs.push((wr) => wr.putBinary(C.IFLA_IFALIAS, new TextEncoder().encode(v)));
     } else if (w === 'group') {
       const v = args.value();
+      if (group !== -1) duparg('group', v);
       const g = groupNumber(v);
-      if (g === undefined) invarg('Invalid "group" value', v);
+      if (g === undefined) invarg('Invalid "group" value\n', v);
+      group = g;
       req.attrs.push((wr) => wr.putU32(C.IFLA_GROUP, g));
-    } else if (w === 'numtxqueues') {
-      const n = parseUnsigned(args.value(), 'Invalid "numtxqueues"');
-      req.attrs.push((wr) => wr.putU32(C.IFLA_NUM_TX_QUEUES, n));
-    } else if (w === 'numrxqueues') {
-      const n = parseUnsigned(args.value(), 'Invalid "numrxqueues"');
-      req.attrs.push((wr) => wr.putU32(C.IFLA_NUM_RX_QUEUES, n));
-    } else if (w === 'protodown') {
-      const on = parseOnOff(w, args.value());
-      req.attrs.push((wr) => wr.putU8(C.IFLA_PROTO_DOWN, on ? 1 : 0));
-    } else if (w === 'addrgenmode') {
+    } else if (w === 'mode') {
+      const v = args.value();
+      const mode = v === 'default' ? 0 : v === 'dormant' ? 1 : -1;
+      if (mode < 0) invarg('Invalid link mode\n', v);
+      req.attrs.push((wr) => wr.putU8(IFLA_LINKMODE, mode));
+    } else if (w === 'state') {
+      const v = args.value();
+      const state = ['unknown', 'notpresent', 'down', 'lowerlayerdown', 'testing', 'dormant', 'up'].indexOf(v.toLowerCase());
+      if (state < 0) invarg('Invalid operstate\n', v);
+      req.attrs.push((wr) => wr.putU8(IFLA_OPERSTATE, state));
+    } else if (matches(w, 'numtxqueues')) {
+      const v = args.value();
+      if (numtx !== -1) duparg('numtxqueues', v);
+      numtx = intValue(v, 'Invalid "numtxqueues" value\n');
+      const n = numtx;
+      req.attrs.push((wr) => wr.putU32(C.IFLA_NUM_TX_QUEUES, n >>> 0));
+    } else if (matches(w, 'numrxqueues')) {
+      const v = args.value();
+      if (numrx !== -1) duparg('numrxqueues', v);
+      numrx = intValue(v, 'Invalid "numrxqueues" value\n');
+      const n = numrx;
+      req.attrs.push((wr) => wr.putU32(C.IFLA_NUM_RX_QUEUES, n >>> 0));
+    } else if (matches(w, 'addrgenmode')) {
       const v = args.value();
       const mode = ['eui64', 'none', 'stable_secret', 'random'].indexOf(v);
-      if (mode < 0) invarg('Invalid address generation mode', v);
+      if (mode < 0) invarg('Invalid address generation mode\n', v);
       req.attrs.push((wr) => {
         const af = wr.nestStart(C.IFLA_AF_SPEC);
         const in6 = wr.nestStart(C.AF_INET6);
@@ -133,222 +229,371 @@ async function parseLink(ctx: IpContext, args: Args, req: LinkRequest, isAdd: bo
         wr.nestEnd(in6);
         wr.nestEnd(af);
       });
-    } else if (matches(w, 'type') && KIND_OPTIONS_START.has('type')) {
-      req.kind = args.value();
-      return args.rest();
-    } else if (w === 'dev') {
+    } else if (matches(w, 'link-netns')) {
+      args.value();
+      throw usage('Error: "link-netns" is not supported by nlkit.');
+    } else if (matches(w, 'link-netnsid')) {
       const v = args.value();
-      if (req.dev !== undefined) invarg('duplicate "dev"', v);
-      req.dev = v;
-    } else if (w === 'help') {
-      throw usage(LINK_USAGE);
+      if (linkNetnsid !== -1) duparg('link-netns/link-netnsid', v);
+      linkNetnsid = intValue(v, 'Invalid "link-netnsid" value\n');
+      const n = linkNetnsid;
+      req.attrs.push((wr) => wr.putU32(IFLA_LINK_NETNSID, n >>> 0));
+    } else if (w === 'protodown') {
+      const on = parseOnOffOf('protodown', args.value());
+      req.attrs.push((wr) => wr.putU8(C.IFLA_PROTO_DOWN, on ? 1 : 0));
+    } else if (w === 'protodown_reason') {
+      throw usage('Error: "protodown_reason" is not supported by nlkit.');
+    } else if (w === 'gso_max_size' || w === 'gro_max_size') {
+      const v = args.value();
+      const n = getUnsigned(v);
+      if (n === undefined) invarg(`Invalid "${w}" value\n`, v);
+      const t = w === 'gso_max_size' ? IFLA_GSO_MAX_SIZE : IFLA_GRO_MAX_SIZE;
+      req.attrs.push((wr) => wr.putU32(t, n));
+    } else if (w === 'gso_max_segs') {
+      const v = args.value();
+      const n = getUnsigned(v);
+      if (n === undefined || n > GSO_MAX_SEGS) invarg('Invalid "gso_max_segs" value\n', v);
+      req.attrs.push((wr) => wr.putU32(IFLA_GSO_MAX_SEGS, n));
+    } else if (w === 'parentdev') {
+      const v = args.value();
+      req.attrs.push((wr) => wr.putString(IFLA_PARENT_DEV_NAME, v));
     } else {
-      if (req.dev !== undefined) throw usage(`Error: either "dev" is duplicate, or "${w}" is a garbage.`);
-      req.dev = w;
+      if (matches(w, 'help')) throw usage(LINK_USAGE);
+      const v = w === 'dev' ? args.value() : w;
+      if (dev !== name) duparg2('dev', v);
+      if (!validAltIfname(v)) invarg('"dev" not a valid ifname', v);
+      dev = v;
     }
   }
-  return undefined;
+  // Allow "ip link add dev" and "ip link add name".
+  if (name === undefined) name = dev;
+  else if (dev === undefined) dev = name;
+  const rest = out.kindWords ?? [];
+  if (dev !== undefined && out.addrLen && !create) {
+    const index = await ctx.nameIndex(dev);
+    const halen = index ? await lladdrLength(ctx, index) : -1;
+    if (halen >= 0 && halen !== out.addrLen) throw new CommandError(`Invalid address length ${out.addrLen} - must be ${halen} bytes`, 1);
+  }
+  if (out.index && !create && !out.moveNetns) throw usage('index can be used only when creating devices or when moving device to another netns.');
+  if (group !== -1 && dev === undefined) {
+    if (rest.length) throw usage(`Garbage instead of arguments "${rest[0]!} ...". Try "ip link help".`);
+    if (create) throw usage('group cannot be used when creating devices.');
+    req.group = group;
+    req.kind = undefined;
+    out.kindWords = undefined;
+    return out;
+  }
+  if (!create) {
+    if (dev === undefined) throw usage('Not enough information: "dev" argument is required.');
+    req.dev = dev;
+    req.index = await ctx.device(dev);
+    if (name === dev) name = undefined;
+    if (out.index) {
+      const n = out.index;
+      req.attrs.push((wr) => wr.putU32(IFLA_NEW_IFINDEX, n));
+    }
+  } else {
+    if (name !== dev) throw usage('both "name" and "dev" cannot be used when creating devices.');
+    if (out.link !== undefined) {
+      const idx = await ctx.device(out.link);
+      req.attrs.push((wr) => wr.putU32(C.IFLA_LINK, idx));
+    }
+    req.index = out.index;
+  }
+  req.name = name;
+  return out;
 }
 
-const fdsToClose: number[] = [];
+/** The kind (IFLA_INFO_KIND) of a link, if any (name_is_vrf() asks the same). */
+async function kindOf(ctx: IpContext, index: number): Promise<string | undefined> {
+  const bytes = ctx.build(C.RTM_GETLINK, C.NLM_F_REQUEST | C.NLM_F_ACK, C.IFINFOMSG_SIZE, (w, h) => {
+    w.view.setInt32(h + 4, index, true);
+    w.putU32(C.IFLA_EXT_MASK, RTEXT_FILTER_VF);
+  });
+  const m = (await ctx.request(bytes))[0];
+  return m ? linkSummary(m)?.tb.get(C.IFLA_LINKINFO)?.nest().get(C.IFLA_INFO_KIND)?.str() : undefined;
+}
 
-const LINK_USAGE = `Usage: ip link add [link DEV | parentdev NAME] [ name ] NAME
-		    [ txqueuelen PACKETS ]
-		    [ address LLADDR ]
-		    [ broadcast LLADDR ]
-		    [ mtu MTU ] [index IDX ]
-		    [ numtxqueues QUEUE_COUNT ]
-		    [ numrxqueues QUEUE_COUNT ]
-		    type TYPE [ ARGS ]
-
-	ip link delete { DEVICE | dev DEVICE | group DEVGROUP } type TYPE [ ARGS ]
-
-	ip link set { DEVICE | dev DEVICE | group DEVGROUP }
-			[ { up | down } ]
-			[ type TYPE ARGS ]
-			[ arp { on | off } ]
-			[ dynamic { on | off } ]
-			[ multicast { on | off } ]
-			[ allmulticast { on | off } ]
-			[ promisc { on | off } ]
-			[ address LLADDR ]
-			[ broadcast LLADDR ]
-			[ mtu MTU ]
-			[ netns { PID | NAME } ]
-			[ alias NAME ]
-			[ group GROUP ]
-			[ master DEVICE ][ nomaster ]
-			[ addrgenmode { eui64 | none | stable_secret | random } ]
-			[ protodown { on | off } ]
-
-	ip link show [ DEVICE | group GROUP ] [up] [master DEV] [type TYPE]
-
-TYPE := { bridge | veth | vxlan | vlan | macvlan | ... }`;
+/** nl_get_ll_addr_len(): the length of a link's hardware address, -1 when it has none. */
+async function lladdrLength(ctx: IpContext, index: number): Promise<number> {
+  const bytes = ctx.build(C.RTM_GETLINK, C.NLM_F_REQUEST | C.NLM_F_ACK, C.IFINFOMSG_SIZE, (w, h) => {
+    w.view.setInt32(h + 4, index, true);
+    w.putU32(C.IFLA_EXT_MASK, RTEXT_FILTER_VF);
+  });
+  const m = (await ctx.request(bytes))[0];
+  const a = m ? linkSummary(m)?.tb.get(C.IFLA_ADDRESS) : undefined;
+  return a ? a.length : -1;
+}
 
 // ---- kind options ----------------------------------------------------------
 
-type KindParser = (ctx: IpContext, words: string[], req: LinkRequest) => void;
+type KindParser = (ctx: IpContext, words: string[], req: LinkRequest) => Promise<void>;
 
-function vethParser(ctx: IpContext, words: string[], req: LinkRequest): void {
-  if (words.length === 0) return;
-  const a = new Args(words);
-  const first = a.next();
-  if (first !== 'peer') throw usage(`Usage: ip link <options> type veth [peer <options>]\nTo get <options> type 'ip link add help'`);
+/** A kind's explain(): its usage text on stderr, and the command fails (exit 1). */
+function explain(text: string, before = ''): CommandError {
+  return new CommandError(before + text, 1);
+}
+
+async function vethParser(ctx: IpContext, words: string[], req: LinkRequest): Promise<void> {
+  if (words[0] !== 'peer') {
+    // veth's usage() prints to stdout, then the command fails.
+    ctx.io.stdout(VETH_USAGE);
+    throw new CommandError('', 1);
+  }
   const peer: LinkRequest = { flags: 0, change: 0, attrs: [], later: [] };
-  const rest = new Args(a.rest());
-  // parseLink is async only for name resolution; run it and queue the rest.
-  req.later.push(async () => {
-    const kindWords = await parseLink(ctx, rest, peer, true);
-    if (kindWords) throw usage('Error: "type" is not allowed for a veth peer.');
-    if (peer.dev !== undefined && peer.name === undefined) peer.name = peer.dev;
-    for (const l of peer.later) await l();
-  });
+  const rest = new Args(words.slice(1));
+  const parsed = await parseLink(ctx, rest, peer, true);
+  if (parsed.kindWords !== undefined) duparg('type', peer.kind!);
   req.kindData = (w) => {
     const p = w.nestStart(1); // VETH_INFO_PEER: struct ifinfomsg, then attributes
     const at = w.reserve(C.IFINFOMSG_SIZE);
     w.view.setUint32(at + 4, peer.index ?? 0, true);
     w.view.setUint32(at + 8, peer.flags, true);
     w.view.setUint32(at + 12, peer.change, true);
-    if (peer.name !== undefined) w.putString(C.IFLA_IFNAME, peer.name);
     for (const f of peer.attrs) f(w);
+    if (peer.name !== undefined) w.putString(C.IFLA_IFNAME, peer.name);
     w.nestEnd(p);
   };
 }
 
-function vxlanParser(ctx: IpContext, words: string[], req: LinkRequest): void {
+async function vxlanParser(ctx: IpContext, words: string[], req: LinkRequest): Promise<void> {
   const a = new Args(words);
   const put: ((w: MessageWriter) => void)[] = [];
+  const seen = new Set<string>();
+  // check_duparg(): each attribute once.
+  const once = (attr: string, key: string, v: string): void => {
+    if (seen.has(attr)) duparg2(key, v);
+    seen.add(attr);
+  };
   let vni: number | undefined;
   let external = false;
+  let group: InetAddrLike | undefined;
+  let local: InetAddrLike | undefined;
+  let devIndex: number | undefined;
+  let dstport: number | undefined;
+  let gpe = false;
   const u8 = (t: number, v: number): void => void put.push((w) => w.putU8(t, v));
+  const toggles: Record<string, [string, number, number]> = {
+    nolearning: ['learning', 7, 0],
+    learning: ['learning', 7, 1],
+    noproxy: ['proxy', 11, 0],
+    proxy: ['proxy', 11, 1],
+    norsc: ['rsc', 12, 0],
+    rsc: ['rsc', 12, 1],
+    nol2miss: ['l2miss', 13, 0],
+    l2miss: ['l2miss', 13, 1],
+    nol3miss: ['l3miss', 14, 0],
+    l3miss: ['l3miss', 14, 1],
+    udpcsum: ['udpcsum', 18, 1],
+    noudpcsum: ['udpcsum', 18, 0],
+    udp6zerocsumtx: ['udp6zerocsumtx', 19, 1],
+    noudp6zerocsumtx: ['udp6zerocsumtx', 19, 0],
+    udp6zerocsumrx: ['udp6zerocsumrx', 20, 1],
+    noudp6zerocsumrx: ['udp6zerocsumrx', 20, 0],
+    remcsumtx: ['remcsumtx', 21, 1],
+    noremcsumtx: ['remcsumtx', 21, 0],
+    remcsumrx: ['remcsumrx', 22, 1],
+    noremcsumrx: ['remcsumrx', 22, 0],
+  };
   while (!a.done) {
     const k = a.next();
-    if (k === 'id' || k === 'vni') {
-      vni = parseUnsigned(a.value(), 'invalid id', 0xffffff);
-    } else if (k === 'group' || k === 'remote') {
-      const addr = parseAddr(a.value(), C.AF_UNSPEC);
-      put.push((w) => w.putBinary(addr.family === C.AF_INET ? 2 : 16, addr.bytes));
-    } else if (k === 'local') {
-      const addr = parseAddr(a.value(), C.AF_UNSPEC);
-      put.push((w) => w.putBinary(addr.family === C.AF_INET ? 4 : 17, addr.bytes));
-    } else if (k === 'dev') {
-      const name = a.value();
-      req.later.push(async () => {
-        const idx = await ctx.device(name);
-        put.push((w) => w.putU32(3, idx));
-      });
-    } else if (k === 'ttl' || k === 'hoplimit') {
+    const toggle = Object.keys(toggles).find((t) => matches(k, t));
+    if (matches(k, 'id') || matches(k, 'vni')) {
       const v = a.value();
+      once('id', 'id', v);
+      const n = getU32(v);
+      if (n === undefined || n >= 1 << 24) invarg('invalid id', v);
+      vni = n;
+    } else if (matches(k, 'group') || matches(k, 'remote')) {
+      const key = matches(k, 'group') ? 'group' : 'remote';
+      const v = a.value();
+      if (group) throw new CommandError('vxlan: both group and remote cannot be specified', 1);
+      once('group', key, v);
+      const addr = parseAddr(v, local ? local.family : C.AF_UNSPEC);
+      const multicast = addr.family === C.AF_INET ? (addr.bytes[0]! & 0xf0) === 0xe0 : addr.bytes[0] === 0xff;
+      if (key === 'group' ? !multicast : multicast) invarg(`invalid ${key} address`, v);
+      group = { family: addr.family, bytes: addr.bytes, multicast };
+    } else if (matches(k, 'local')) {
+      const v = a.value();
+      once('local', 'local', v);
+      const addr = parseAddr(v, group ? group.family : C.AF_UNSPEC);
+      const multicast = addr.family === C.AF_INET ? (addr.bytes[0]! & 0xf0) === 0xe0 : addr.bytes[0] === 0xff;
+      if (multicast) invarg('invalid local address', v);
+      local = { family: addr.family, bytes: addr.bytes, multicast };
+    } else if (matches(k, 'dev')) {
+      const v = a.value();
+      once('dev', 'dev', v);
+      devIndex = await ctx.nameIndex(v);
+      if (!devIndex) throw new CommandError(`Cannot find device "${v}"`, 1);
+      const idx = devIndex;
+      put.push((w) => w.putU32(3, idx));
+    } else if (matches(k, 'ttl') || matches(k, 'hoplimit')) {
+      const v = a.value();
+      once('ttl', 'ttl', v);
       if (v === 'inherit') u8(28, 1);
-      else u8(5, v === 'auto' ? 0 : parseUnsigned(v, 'invalid TTL', 255));
-    } else if (k === 'tos' || k === 'dsfield') {
+      else if (v === 'auto') u8(5, 0);
+      else {
+        const n = getUnsigned(v);
+        if (n === undefined) invarg('invalid TTL', v);
+        if (n > 255) invarg('TTL must be <= 255', v);
+        u8(5, n);
+      }
+    } else if (matches(k, 'tos') || matches(k, 'dsfield')) {
       const v = a.value();
-      u8(6, v === 'inherit' ? 1 : parseUnsigned(v, 'bad TOS value', 255));
-    } else if (k === 'df') {
+      once('tos', 'tos', v);
+      if (v === 'inherit') u8(6, 1);
+      else {
+        const { dsfieldNumber } = await import('./names.js');
+        const n = dsfieldNumber(v);
+        if (n === undefined) invarg('bad TOS value', v);
+        u8(6, n);
+      }
+    } else if (matches(k, 'df')) {
       const v = a.value();
+      once('df', 'df', v);
       const df = ['unset', 'set', 'inherit'].indexOf(v);
-      if (df < 0) invarg('DF must be \'unset\', \'set\' or \'inherit\'', v);
+      if (df < 0) invarg("DF must be 'unset', 'set' or 'inherit'", v);
       u8(29, df);
-    } else if (k === 'label' || k === 'flowlabel') {
-      const v = parseUnsigned(a.value(), 'invalid flowlabel', 0xfffff);
-      put.push((w) => w.putU32(26, v, true));
-    } else if (k === 'ageing') {
+    } else if (matches(k, 'label') || matches(k, 'flowlabel')) {
       const v = a.value();
-      const n = v === 'none' ? 0 : parseUnsigned(v, 'ageing');
+      once('label', 'flowlabel', v);
+      const n = getU32(v);
+      if (n === undefined || n & ~0xfffff) invarg('invalid flowlabel', v);
+      put.push((w) => w.putU32(26, n, true));
+    } else if (matches(k, 'ageing')) {
+      const v = a.value();
+      once('ageing', 'ageing', v);
+      const n = v === 'none' ? 0 : getU32(v);
+      if (n === undefined) invarg('ageing timer', v);
       put.push((w) => w.putU32(8, n));
-    } else if (k === 'maxaddress') {
+    } else if (matches(k, 'maxaddress')) {
       const v = a.value();
-      const n = v === 'unlimited' ? 0 : parseUnsigned(v, 'max addresses');
+      once('maxaddress', 'maxaddress', v);
+      const n = v === 'unlimited' ? 0 : getU32(v);
+      if (n === undefined) invarg('max addresses', v);
       put.push((w) => w.putU32(9, n));
-    } else if (k === 'port' || k === 'srcport') {
-      const lo = parseUnsigned(a.value(), 'min port', 0xffff);
-      const hi = parseUnsigned(a.value(), 'max port', 0xffff);
+    } else if (matches(k, 'port') || matches(k, 'srcport')) {
+      const lo = a.value();
+      once('port', 'srcport', lo);
+      const l = getU16(lo);
+      if (l === undefined) invarg('min port', lo);
+      const hi = a.value();
+      const h = getU16(hi);
+      if (h === undefined) invarg('max port', hi);
       put.push((w) => {
         const b = new Uint8Array(4);
-        new DataView(b.buffer).setUint16(0, lo, false);
-        new DataView(b.buffer).setUint16(2, hi, false);
+        new DataView(b.buffer).setUint16(0, l, false);
+        new DataView(b.buffer).setUint16(2, h, false);
         w.putBinary(10, b);
       });
-    } else if (k === 'dstport') {
-      const p = parseUnsigned(a.value(), 'dst port', 0xffff);
-      put.push((w) => w.putU16(15, p, true));
-    } else if (k === 'external') {
+    } else if (matches(k, 'dstport')) {
+      const v = a.value();
+      once('dstport', 'dstport', v);
+      const p = getU16(v);
+      if (p === undefined) invarg('dst port', v);
+      dstport = p;
+    } else if (toggle) {
+      const [attr, t, val] = toggles[toggle]!;
+      once(attr, k, k);
+      u8(t, val);
+    } else if (matches(k, 'external')) {
+      once('external', k, k);
       external = true;
       u8(25, 1);
-    } else if (k === 'noexternal') u8(25, 0);
-    else if (k === 'learning' || k === 'nolearning') u8(7, k === 'learning' ? 1 : 0);
-    else if (k === 'proxy' || k === 'noproxy') u8(11, k === 'proxy' ? 1 : 0);
-    else if (k === 'rsc' || k === 'norsc') u8(12, k === 'rsc' ? 1 : 0);
-    else if (k === 'l2miss' || k === 'nol2miss') u8(13, k === 'l2miss' ? 1 : 0);
-    else if (k === 'l3miss' || k === 'nol3miss') u8(14, k === 'l3miss' ? 1 : 0);
-    else if (k === 'udpcsum' || k === 'noudpcsum') u8(18, k === 'udpcsum' ? 1 : 0);
-    else if (k === 'udp6zerocsumtx' || k === 'noudp6zerocsumtx') u8(19, k === 'udp6zerocsumtx' ? 1 : 0);
-    else if (k === 'udp6zerocsumrx' || k === 'noudp6zerocsumrx') u8(20, k === 'udp6zerocsumrx' ? 1 : 0);
-    else if (k === 'remcsumtx' || k === 'noremcsumtx') u8(21, k === 'remcsumtx' ? 1 : 0);
-    else if (k === 'remcsumrx' || k === 'noremcsumrx') u8(22, k === 'remcsumrx' ? 1 : 0);
-    else if (k === 'gbp') put.push((w) => w.putFlag(23));
-    else if (k === 'gpe') put.push((w) => w.putFlag(27));
-    else throw usage(`vxlan: unknown command "${k}"?`);
+    } else if (matches(k, 'noexternal')) {
+      once('external', k, k);
+      external = false;
+      u8(25, 0);
+    } else if (matches(k, 'gbp')) {
+      once('gbp', k, k);
+      put.push((w) => w.putFlag(23));
+    } else if (matches(k, 'gpe')) {
+      once('gpe', k, k);
+      gpe = true;
+      put.push((w) => w.putFlag(27));
+    } else if (matches(k, 'help')) throw explain(VXLAN_USAGE);
+    else throw explain(VXLAN_USAGE, `vxlan: unknown command "${k}"?\n`);
   }
-  if (vni === undefined && !external) throw usage('vxlan: missing virtual network identifier');
-  if (vni !== undefined && external) throw usage("vxlan: both 'external' and vni cannot be specified");
+  if (external && vni !== undefined) throw new CommandError("vxlan: both 'external' and vni cannot be specified", 1);
+  if (!external && vni === undefined) throw new CommandError('vxlan: missing virtual network identifier', 1);
+  if (group?.multicast && devIndex === undefined) throw new CommandError("vxlan: 'group' requires 'dev' to be specified", 1);
+  if (dstport === undefined && gpe) dstport = 4790;
+  else if (dstport === undefined) {
+    ctx.io.stderr('vxlan: destination port not specified\nWill use Linux kernel default (non-standard value)\n');
+    ctx.io.stderr("Use 'dstport 4789' to get the IANA assigned value\nUse 'dstport 0' to get default and quiet this message\n");
+  }
+  const port = dstport;
   req.kindData = (w) => {
     const d = w.nestStart(C.IFLA_INFO_DATA);
     if (vni !== undefined) w.putU32(1, vni);
+    if (local) w.putBinary(local.family === C.AF_INET ? 4 : 17, local.bytes);
+    if (group) w.putBinary(group.family === C.AF_INET ? 2 : 16, group.bytes);
     for (const f of put) f(w);
+    if (port !== undefined) w.putU16(15, port, true);
     w.nestEnd(d);
   };
 }
 
-// IFLA_BR_* option name -> [attribute, size]
-const BRIDGE_OPTIONS: Record<string, [number, 8 | 16 | 32 | 64]> = {
-  forward_delay: [1, 32],
-  hello_time: [2, 32],
-  max_age: [3, 32],
-  ageing_time: [4, 32],
-  stp_state: [5, 32],
-  priority: [6, 16],
-  vlan_filtering: [7, 8],
-  vlan_default_pvid: [39, 16],
-  vlan_stats_enabled: [41, 8],
-  vlan_stats_per_port: [45, 8],
-  mcast_router: [22, 8],
-  mcast_snooping: [23, 8],
-  mcast_query_use_ifaddr: [24, 8],
-  mcast_querier: [25, 8],
-  mcast_hash_elasticity: [26, 32],
-  mcast_hash_max: [27, 32],
-  mcast_last_member_count: [28, 32],
-  mcast_startup_query_count: [29, 32],
-  mcast_last_member_interval: [30, 64],
-  mcast_membership_interval: [31, 64],
-  mcast_querier_interval: [32, 64],
-  mcast_query_interval: [33, 64],
-  mcast_query_response_interval: [34, 64],
-  mcast_startup_query_interval: [35, 64],
-  mcast_stats_enabled: [42, 8],
-  mcast_igmp_version: [43, 8],
-  mcast_mld_version: [44, 8],
-  nf_call_iptables: [36, 8],
-  nf_call_ip6tables: [37, 8],
-  nf_call_arptables: [38, 8],
-  group_fwd_mask: [9, 16],
-};
+interface InetAddrLike {
+  family: number;
+  bytes: Uint8Array;
+  multicast: boolean;
+}
 
-function bridgeParser(_ctx: IpContext, words: string[], req: LinkRequest): void {
+// IFLA_BR_* option name -> [attribute, size], in iplink_bridge.c's order.
+const BRIDGE_OPTIONS: readonly (readonly [string, number, 8 | 16 | 32 | 64])[] = [
+  ['forward_delay', 1, 32],
+  ['hello_time', 2, 32],
+  ['max_age', 3, 32],
+  ['ageing_time', 4, 32],
+  ['stp_state', 5, 32],
+  ['priority', 6, 16],
+  ['vlan_filtering', 7, 8],
+  ['group_fwd_mask', 9, 16],
+  ['vlan_default_pvid', 39, 16],
+  ['vlan_stats_enabled', 41, 8],
+  ['vlan_stats_per_port', 45, 8],
+  ['mcast_router', 22, 8],
+  ['mcast_snooping', 23, 8],
+  ['mcast_query_use_ifaddr', 24, 8],
+  ['mcast_querier', 25, 8],
+  ['mcast_hash_elasticity', 26, 32],
+  ['mcast_hash_max', 27, 32],
+  ['mcast_last_member_count', 28, 32],
+  ['mcast_startup_query_count', 29, 32],
+  ['mcast_last_member_interval', 30, 64],
+  ['mcast_membership_interval', 31, 64],
+  ['mcast_querier_interval', 32, 64],
+  ['mcast_query_interval', 33, 64],
+  ['mcast_query_response_interval', 34, 64],
+  ['mcast_startup_query_interval', 35, 64],
+  ['mcast_stats_enabled', 42, 8],
+  ['mcast_igmp_version', 43, 8],
+  ['mcast_mld_version', 44, 8],
+  ['nf_call_iptables', 36, 8],
+  ['nf_call_ip6tables', 37, 8],
+  ['nf_call_arptables', 38, 8],
+];
+
+async function bridgeParser(_ctx: IpContext, words: string[], req: LinkRequest): Promise<void> {
   const a = new Args(words);
   const put: ((w: MessageWriter) => void)[] = [];
   while (!a.done) {
     const k = a.next();
-    const opt = BRIDGE_OPTIONS[k];
-    if (!opt) throw usage(`bridge: unknown command "${k}"?`);
-    const v = parseUnsigned(a.value(), `invalid ${k}`);
-    const [t, size] = opt;
+    const opt = BRIDGE_OPTIONS.find(([name]) => matches(k, name));
+    if (!opt) {
+      if (matches(k, 'help')) throw explain(BRIDGE_USAGE);
+      throw explain(BRIDGE_USAGE, `bridge: unknown command "${k}"?\n`);
+    }
+    const [name, t, size] = opt;
+    const v = a.value();
+    const n = size === 64 ? getU64(v) : size === 32 ? getU32(v) : size === 16 ? getU16(v) : getU8(v);
+    if (n === undefined) invarg(`invalid ${name}`, v);
     put.push((w) => {
-      if (size === 8) w.putU8(t, v);
-      else if (size === 16) w.putU16(t, v);
-      else if (size === 32) w.putU32(t, v);
-      else w.putU64(t, BigInt(v));
+      if (size === 8) w.putU8(t, Number(n));
+      else if (size === 16) w.putU16(t, Number(n));
+      else if (size === 32) w.putU32(t, Number(n));
+      else w.putU64(t, BigInt(n));
     });
   }
   if (put.length === 0) return;
@@ -361,42 +606,53 @@ function bridgeParser(_ctx: IpContext, words: string[], req: LinkRequest): void 
 
 const MACVLAN_MODE_NUMBERS: Record<string, number> = { private: 1, vepa: 2, bridge: 4, passthru: 8, source: 16 };
 
-function macvlanParser(_ctx: IpContext, words: string[], req: LinkRequest): void {
-  const a = new Args(words);
-  let mode: number | undefined;
-  while (!a.done) {
-    const k = a.next();
-    if (k === 'mode') {
-      const v = a.value();
-      mode = MACVLAN_MODE_NUMBERS[v];
-      if (mode === undefined) throw usage(`Error: argument of "mode" must be "private", "vepa", "bridge", "passthru" or "source", not "${v}"`);
-    } else throw usage(`macvlan: unknown option "${k}"?`);
-  }
-  if (mode === undefined) return;
-  const m = mode;
-  req.kindData = (w) => {
-    const d = w.nestStart(C.IFLA_INFO_DATA);
-    w.putU32(1, m);
-    w.nestEnd(d);
+function macvlanParser(kind: 'macvlan' | 'macvtap'): KindParser {
+  const text = kind === 'macvlan' ? MACVLAN_USAGE : MACVTAP_USAGE;
+  return async (_ctx, words, req) => {
+    const a = new Args(words);
+    let mode: number | undefined;
+    while (!a.done) {
+      const k = a.next();
+      if (matches(k, 'mode')) {
+        const v = a.value();
+        mode = MACVLAN_MODE_NUMBERS[v];
+        if (mode === undefined) throw new CommandError(`Error: argument of "mode" must be "private", "vepa", "bridge", "passthru" or "source", not "${v}"`, 1);
+      } else if (matches(k, 'help')) throw explain(text);
+      else throw explain(text, `${kind}: unknown option "${k}"?\n`);
+    }
+    if (mode === undefined) return;
+    const m = mode;
+    req.kindData = (w) => {
+      const d = w.nestStart(C.IFLA_INFO_DATA);
+      w.putU32(1, m);
+      w.nestEnd(d);
+    };
   };
 }
 
-function vlanParser(_ctx: IpContext, words: string[], req: LinkRequest): void {
+async function vlanParser(_ctx: IpContext, words: string[], req: LinkRequest): Promise<void> {
   const a = new Args(words);
   let id: number | undefined;
   let proto: number | undefined;
   while (!a.done) {
     const k = a.next();
-    if (k === 'id') id = parseUnsigned(a.value(), 'id', 4095);
-    else if (k === 'protocol') {
-      const v = a.value().toLowerCase();
-      proto = v === '802.1q' ? 0x8100 : v === '802.1ad' ? 0x88a8 : invarg('protocol is invalid', v);
-    } else throw usage(`vlan: unknown command "${k}"?`);
+    if (matches(k, 'protocol')) {
+      const v = a.value();
+      // ll_proto_a2n(): the names of the VLAN protocols, or a number.
+      const lower = v.toLowerCase();
+      proto = lower === '802.1q' ? 0x8100 : lower === '802.1ad' ? 0x88a8 : getU16(v);
+      if (proto === undefined) invarg('protocol is invalid', v);
+    } else if (matches(k, 'id')) {
+      const v = a.value();
+      id = getU16(v);
+      if (id === undefined) invarg('id is invalid', v);
+    } else if (matches(k, 'help')) throw explain(VLAN_USAGE);
+    else throw explain(VLAN_USAGE, `vlan: unknown command "${k}"?\n`);
   }
   req.kindData = (w) => {
     const d = w.nestStart(C.IFLA_INFO_DATA);
-    if (id !== undefined) w.putU16(1, id);
     if (proto !== undefined) w.putU16(5, proto, true);
+    if (id !== undefined) w.putU16(1, id);
     w.nestEnd(d);
   };
 }
@@ -405,63 +661,65 @@ const KIND_PARSERS: Record<string, KindParser> = {
   veth: vethParser,
   vxlan: vxlanParser,
   bridge: bridgeParser,
-  macvlan: macvlanParser,
-  macvtap: macvlanParser,
+  macvlan: macvlanParser('macvlan'),
+  macvtap: macvlanParser('macvtap'),
   vlan: vlanParser,
 };
+
+/** `ip link help TYPE`: the kind's text on stdout, exit 0; another kind: the link usage. */
+const KIND_HELP: Record<string, string> = { veth: VETH_USAGE, vxlan: VXLAN_USAGE, bridge: BRIDGE_USAGE, macvlan: MACVLAN_USAGE, macvtap: MACVTAP_USAGE, vlan: VLAN_USAGE };
+
+// The kinds ip has a link_util with a parse_opt for (it reads their options); nlkit parses those of KIND_PARSERS.
+const IP_KINDS = new Set(
+  'amt bareudp batadv bond bond_slave bridge bridge_slave can dsa erspan geneve gre gretap gtp hsr ip6erspan ip6gre ip6gretap ip6tnl ipip ipoib ipvlan ipvtap macsec macvlan macvtap rmnet sit veth vlan vrf vti vti6 vxcan vxlan wwan xfrm'.split(' '),
+);
+// Kinds whose link_util has no parse_opt: ip sends their words' data nest empty, the words unread.
+const KINDS_WITHOUT_OPTIONS = new Set('dummy ifb netdevsim nlmon team team_slave vcan virt_wifi vrf_slave'.split(' '));
 
 // ---- commands ---------------------------------------------------------------
 
 async function modify(ctx: IpContext, type: number, flags: number, words: string[]): Promise<number> {
-  const isAdd = (flags & C.NLM_F_CREATE) !== 0;
+  const create = (flags & C.NLM_F_CREATE) !== 0;
   const req: LinkRequest = { flags: 0, change: 0, attrs: [], later: [] };
-  const args = new Args(words);
-  const kindWords = await parseLink(ctx, args, req, isAdd);
-  // For add, the bare word (or "dev") names the new link.
-  if (isAdd && req.dev !== undefined && req.name === undefined) {
-    req.name = req.dev;
-    req.dev = undefined;
-  }
-  if (req.kind !== undefined) {
-    const parser = KIND_PARSERS[req.kind];
-    if (parser) parser(ctx, kindWords ?? [], req);
-    else if (kindWords && kindWords.length > 0) {
-      // ip loads a link_util per kind; without one it rejects options.
-      throw usage(`Garbage instead of arguments "${kindWords.join(' ')} ...". Try "ip link help".`);
-    }
-  }
-  if (!isAdd && type !== C.RTM_DELLINK && req.dev === undefined) {
-    throw usage('Not enough information: "dev" argument is required.');
-  }
-  if (type === C.RTM_DELLINK && req.dev === undefined) throw usage('Not enough information: "dev" argument is required.');
-  if (isAdd && req.name === undefined && req.dev === undefined && req.kind === undefined) throw usage('Not enough information: "type" argument is required');
-  await ctx.loadLinks();
-  for (const l of req.later) await l();
-  let index = req.index ?? 0;
-  if (!isAdd && req.dev !== undefined) {
-    index = await ctx.device(req.dev);
-  }
-  const bytes = ctx.build(type, C.NLM_F_REQUEST | C.NLM_F_ACK | flags, C.IFINFOMSG_SIZE, (w, h) => {
-    w.view.setInt32(h + 4, index, true);
-    w.view.setUint32(h + 8, req.flags, true);
-    w.view.setUint32(h + 12, req.change, true);
-    if (isAdd && req.name !== undefined) w.putString(C.IFLA_IFNAME, req.name);
-    else if (!isAdd && req.name !== undefined) w.putString(C.IFLA_IFNAME, req.name);
-    for (const f of req.attrs) f(w);
-    if (req.kind !== undefined) {
-      const li = w.nestStart(C.IFLA_LINKINFO);
-      w.putString(C.IFLA_INFO_KIND, req.kind);
-      if (req.kindData) {
-        if (req.kind === 'veth') {
-          const d = w.nestStart(C.IFLA_INFO_DATA);
-          void req.kindData(w);
-          w.nestEnd(d);
-        } else void req.kindData(w);
-      }
-      w.nestEnd(li);
-    }
-  });
   try {
+    await ctx.loadLinks();
+    const parsed = await parseLink(ctx, new Args(words), req, create);
+    if (req.kind !== undefined) {
+      const kindWords = parsed.kindWords ?? [];
+      const parser = KIND_PARSERS[req.kind];
+      if (kindWords.length && parser) await parser(ctx, kindWords, req);
+      else if (kindWords.length && IP_KINDS.has(req.kind)) throw usage(`Error: options of "type ${req.kind}" are not supported by nlkit.`);
+      else if (kindWords.length && KINDS_WITHOUT_OPTIONS.has(req.kind)) {
+        const data = req.kind.endsWith('_slave') ? C.IFLA_INFO_SLAVE_DATA : C.IFLA_INFO_DATA;
+        req.kindData = (w) => void w.nestEnd(w.nestStart(data));
+      }
+      else if (kindWords.length) {
+        if (matches(kindWords[0]!, 'help')) throw usage(LINK_USAGE);
+        throw new CommandError(`Garbage instead of arguments "${kindWords[0]!} ...". Try "ip link help".`, 1);
+      }
+    } else if (create && req.group === undefined) {
+      throw new CommandError('Not enough information: "type" argument is required', 1);
+    }
+    const bytes = ctx.build(type, C.NLM_F_REQUEST | C.NLM_F_ACK | flags, C.IFINFOMSG_SIZE, (w, h) => {
+      w.view.setUint8(h, ctx.options.family);
+      w.view.setInt32(h + 4, req.index ?? 0, true);
+      w.view.setUint32(h + 8, req.flags, true);
+      w.view.setUint32(h + 12, req.change, true);
+      for (const f of req.attrs) f(w);
+      if (req.name !== undefined) w.putString(C.IFLA_IFNAME, req.name);
+      if (req.kind !== undefined) {
+        const li = w.nestStart(C.IFLA_LINKINFO);
+        w.putBinary(C.IFLA_INFO_KIND, new TextEncoder().encode(req.kind));
+        if (req.kindData) {
+          if (req.kind === 'veth') {
+            const d = w.nestStart(C.IFLA_INFO_DATA);
+            void req.kindData(w);
+            w.nestEnd(d);
+          } else void req.kindData(w);
+        }
+        w.nestEnd(li);
+      }
+    });
     await ctx.request(bytes);
   } finally {
     for (const fd of fdsToClose.splice(0)) closeSync(fd);
@@ -479,29 +737,42 @@ export interface LinkFilter {
   group?: number;
 }
 
-/** Parses `ip link show` / `ip addr show` link filters into `f`; returns words it does not know. */
-export async function parseLinkFilter(ctx: IpContext, args: Args, f: LinkFilter, other?: (w: string, args: Args) => boolean): Promise<void> {
+/**
+ * Parses the words of `ip link show` / `ip address show|flush` into `f` as
+ * ipaddr_list_flush_or_save() reads them; `other` takes the address
+ * selectors (to, scope, flags, label) first; `help` is the object's usage.
+ */
+export async function parseLinkFilter(ctx: IpContext, args: Args, f: LinkFilter, other?: (w: string, args: Args) => boolean, help = LINK_USAGE): Promise<void> {
   while (!args.done) {
     const w = args.next();
+    if (other && other(w, args)) continue;
     if (w === 'up') f.up = true;
-    else if (w === 'master') {
+    else if (w === 'label' && !other) args.value();
+    else if (w === 'group') {
+      const v = args.value();
+      const g = groupNumber(v);
+      if (g === undefined) invarg('Invalid "group" value\n', v);
+      f.group = g;
+    } else if (w === 'master') {
       const v = args.value();
       const idx = await ctx.nameIndex(v);
       if (!idx) invarg('Device does not exist\n', v);
       f.master = idx;
-    } else if (w === 'type') {
+    } else if (w === 'vrf') {
       const v = args.value();
-      if (v.endsWith('_slave')) f.slaveKind = v.slice(0, -6);
+      const idx = await ctx.nameIndex(v);
+      if (!idx || (await kindOf(ctx, idx)) !== 'vrf') invarg('Not a valid VRF name\n', v);
+      f.master = idx;
+    } else if (w === 'nomaster') f.master = -1;
+    else if (w === 'type') {
+      const v = args.value();
+      if (v.length >= 6 && v.endsWith('_slave')) f.slaveKind = v.slice(0, -6);
       else f.kind = v;
-    } else if (w === 'group') {
-      const v = args.value();
-      const g = groupNumber(v);
-      if (g === undefined) invarg('Invalid "group" value', v);
-      f.group = g;
-    } else if (other && other(w, args)) continue;
-    else {
-      const dev = w === 'dev' ? args.value() : w;
-      if (f.dev !== undefined) throw usage(`Error: either "dev" is duplicate, or "${dev}" is a garbage.`);
+    } else {
+      let dev = w;
+      if (w === 'dev') dev = args.value();
+      else if (matches(w, 'help')) throw usage(help);
+      if (f.dev !== undefined) duparg2('dev', dev);
       f.dev = dev;
     }
   }
@@ -519,7 +790,7 @@ export function summaryPasses(s: LinkSummary, f: LinkFilter): boolean {
   const group = s.tb.get(C.IFLA_GROUP)?.u32();
   if (f.group !== undefined && group !== f.group) return false;
   const master = s.tb.get(C.IFLA_MASTER)?.u32();
-  if (f.master !== undefined && master !== f.master) return false;
+  if (f.master !== undefined && f.master > 0 && master !== f.master) return false;
   if (f.kind !== undefined || f.slaveKind !== undefined) {
     const li = s.tb.get(C.IFLA_LINKINFO)?.nest();
     if (!li) return false;
@@ -559,7 +830,7 @@ export async function fetchLinks(ctx: IpContext, dev: string | undefined, family
     if (family !== C.AF_INET6) w.putU32(C.IFLA_EXT_MASK, RTEXT_FILTER_VF);
     // rtnl_linkdump_req_filter_fn adds the filters only to an AF_UNSPEC / AF_PACKET dump.
     if (family === C.AF_UNSPEC || family === C.AF_PACKET) {
-      if (filter?.master) w.putU32(C.IFLA_MASTER, filter.master);
+      if (filter?.master) w.putU32(C.IFLA_MASTER, filter.master >>> 0);
       if (filter?.kind !== undefined) {
         const li = w.nestStart(C.IFLA_LINKINFO);
         w.putString(C.IFLA_INFO_KIND, filter.kind);
@@ -598,7 +869,9 @@ export class NetnsNames {
 
 async function show(ctx: IpContext, words: string[]): Promise<number> {
   const f: LinkFilter = { up: false };
-  await parseLinkFilter(ctx, new Args(words), f);
+  // ipaddr_list_link(): the same words as `ip address show`, the address ones to no effect.
+  const { addrFilterWord } = await import('./address.js');
+  await parseLinkFilter(ctx, new Args(words), f, addrFilterWord({ family: C.AF_PACKET, scopeMask: 0, flags: 0, flagMask: 0 }));
   // ip link lists as AF_PACKET whatever -4/-6 say (ipaddr_list_link).
   const links = await fetchLinks(ctx, f.dev, C.AF_UNSPEC, f);
   const netns = new NetnsNames(ctx);
@@ -619,7 +892,7 @@ async function show(ctx: IpContext, words: string[]): Promise<number> {
   return 0;
 }
 
-/** Runs `nlkit link ...`. */
+/** Runs `nlkit link ...` (do_iplink: its commands by prefix, in its order). */
 export async function runLink(ctx: IpContext, argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   if (cmd === undefined) return show(ctx, []);
@@ -628,9 +901,12 @@ export async function runLink(ctx: IpContext, argv: string[]): Promise<number> {
   if (matches(cmd, 'replace')) return modify(ctx, C.RTM_NEWLINK, C.NLM_F_CREATE | C.NLM_F_REPLACE, rest);
   if (matches(cmd, 'delete')) return modify(ctx, C.RTM_DELLINK, 0, rest);
   if (matches(cmd, 'show') || matches(cmd, 'lst') || matches(cmd, 'list')) return show(ctx, rest);
+  if (matches(cmd, 'xstats') || matches(cmd, 'afstats') || matches(cmd, 'property')) throw usage(`Error: "ip link ${cmd}" is not supported by nlkit.`);
   if (matches(cmd, 'help')) {
-    ctx.io.stderr(LINK_USAGE + '\n');
-    return 255;
+    // do_help(): a kind's own help on stdout (exit 0), else the link usage.
+    const kind = rest[0] !== undefined ? KIND_HELP[rest[0]] : undefined;
+    if (kind !== undefined) throw new CommandError(kind, 0);
+    throw usage(LINK_USAGE);
   }
   throw usage(`Command "${cmd}" is unknown, try "ip link help".`);
 }

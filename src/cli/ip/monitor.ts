@@ -8,6 +8,8 @@ import { isOverrun } from '../../io/subscription.js';
 import { AbortError } from '../../core/errors.js';
 import { matches } from './args.js';
 import { usage, type IpContext } from './context.js';
+import { invarg } from './args.js';
+import { MONITOR_USAGE } from './usage.js';
 import { printLink } from './linkprint.js';
 import { printAddr } from './address.js';
 import { emptyRouteFilter, printRoute } from './route.js';
@@ -106,22 +108,41 @@ function printNetconf(ctx: IpContext, p: Printer, m: MessageView): void {
 
 /** Runs `nlkit monitor ...` until io.signal aborts. */
 export async function runMonitor(ctx: IpContext, argv: string[]): Promise<number> {
+  // do_ipmonitor()'s words, by prefix in its order ("l" is label, "n" neigh, "a" address).
   const groups = new Set<number>();
   let banner = false;
-  for (const w of argv) {
-    if (w === 'all') {
-      banner = true;
-      for (const g of Object.values(OBJECT_GROUPS)) for (const n of g) groups.add(n);
-      continue;
-    }
-    const key = Object.keys(OBJECT_GROUPS).find((k) => matches(w, k) || (k === 'neigh' && matches(w, 'neighbour')));
-    if (!key) throw usage(`Argument "${w}" is unknown, try "ip monitor help".`);
-    for (const n of OBJECT_GROUPS[key]!) groups.add(n);
+  let dev: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const w = argv[i]!;
+    const add = (key: string): void => {
+      for (const n of OBJECT_GROUPS[key]!) groups.add(n);
+    };
+    if (matches(w, 'file')) {
+      if (i + 1 >= argv.length) throw usage('Command line is not complete. Try option "help"');
+      throw usage('Error: "ip monitor file" is not supported by nlkit.');
+    } else if (matches(w, 'label')) banner = true;
+    else if (matches(w, 'link')) add('link');
+    else if (matches(w, 'address')) add('address');
+    else if (matches(w, 'route')) add('route');
+    else if (matches(w, 'mroute') || matches(w, 'prefix')) throw usage(`Error: "ip monitor ${w}" is not supported by nlkit.`);
+    else if (matches(w, 'neigh')) add('neigh');
+    else if (matches(w, 'netconf')) add('netconf');
+    else if (matches(w, 'rule')) add('rule');
+    else if (matches(w, 'nsid')) add('nsid');
+    else if (matches(w, 'nexthop') || w === 'stats') throw usage(`Error: "ip monitor ${w}" is not supported by nlkit.`);
+    else if (w === 'all') banner = true;
+    else if (matches(w, 'all-nsid')) throw usage('Error: "ip monitor all-nsid" is not supported by nlkit.');
+    else if (matches(w, 'help')) throw usage(MONITOR_USAGE);
+    else if (w === 'dev') {
+      const v = argv[++i];
+      if (v === undefined) throw usage('Command line is not complete. Try option "help"');
+      await ctx.loadLinks();
+      if (!(await ctx.nameIndex(v))) invarg('Device does not exist\n', v);
+      dev = v;
+    } else throw usage(`Argument "${w}" is unknown, try "ip monitor help".`);
   }
-  if (groups.size === 0) {
-    banner = true;
-    for (const g of Object.values(OBJECT_GROUPS)) for (const n of g) groups.add(n);
-  }
+  if (dev !== undefined) throw usage('Error: "ip monitor dev" is not supported by nlkit.');
+  if (groups.size === 0) for (const g of Object.values(OBJECT_GROUPS)) for (const n of g) groups.add(n);
   const fam = ctx.options.family;
   if (fam === C.AF_INET) for (const g of [C.RTNLGRP_IPV6_IFADDR, C.RTNLGRP_IPV6_ROUTE, C.RTNLGRP_IPV6_RULE, C.RTNLGRP_IPV6_NETCONF, C.RTNLGRP_MPLS_NETCONF]) groups.delete(g);
   if (fam === C.AF_INET6) for (const g of [C.RTNLGRP_IPV4_IFADDR, C.RTNLGRP_IPV4_ROUTE, C.RTNLGRP_IPV4_RULE, C.RTNLGRP_IPV4_NETCONF, C.RTNLGRP_MPLS_NETCONF]) groups.delete(g);

@@ -2,10 +2,11 @@
 import type { MessageView } from '../../core/message.js';
 import * as C from '../../core/constants.js';
 import { NetlinkError } from '../../core/errors.js';
-import { Args, invarg, matches, parseLladdr, parsePrefix, parseUnsigned, type InetAddr } from './args.js';
+import { Args, duparg, duparg2, invarg, matches, parseAddr, parseLladdr, parsePrefix, type InetAddr } from './args.js';
 import { Header, addrText, llAddrText, messageAttrs } from './attrs.js';
-import { usage, type IpContext } from './context.js';
-import { NUD_STATES, nudStateNumber, protoName } from './names.js';
+import { CommandError, usage, type IpContext } from './context.js';
+import { NUD_STATES, nudStateNumber, protoName, protoNumber } from './names.js';
+import { NEIGH_USAGE } from './usage.js';
 import { Printer } from './printer.js';
 
 const NUD_NOARP = 0x40;
@@ -14,6 +15,10 @@ const NTF_PROXY = 0x08;
 const NTF_ROUTER = 0x80;
 const NTF_EXT_LEARNED = 0x10;
 const NTF_OFFLOADED = 0x20;
+const NTF_USE = 0x01;
+const NTF_EXT_MANAGED = 0x01;
+const NDA_MASTER = 9;
+const NDA_FLAGS_EXT = 15;
 
 /** What `neigh show` / `flush` select. */
 interface NeighFilter {
@@ -22,6 +27,11 @@ interface NeighFilter {
   state: number;
   pfx?: InetAddr;
   unusedOnly: boolean;
+  /** -1: entries of links with no master. */
+  master: number;
+  /** NTF_PROXY: the proxy entries. */
+  ndmFlags: number;
+  protocol: number;
 }
 
 function neighPasses(m: MessageView, f: NeighFilter): boolean {
@@ -34,13 +44,23 @@ function neighPasses(m: MessageView, f: NeighFilter): boolean {
   if (f.family && f.family !== family) return false;
   if (f.index && f.index !== index) return false;
   if (!(f.state & state) && !(flags & NTF_PROXY) && !(flags & NTF_EXT_LEARNED) && (state || !(f.state & 0x100))) return false;
-  if (f.pfx && f.pfx.family) {
-    const dst = messageAttrs(m, C.NDMSG_SIZE).get(C.NDA_DST)?.bytes;
-    if (!dst || dst.length !== f.pfx.bytes.length) return false;
-    for (let i = 0; i < f.pfx.bitlen; i++) {
-      const mask = 0x80 >> (i & 7);
-      if ((dst[i >> 3]! & mask) !== (f.pfx.bytes[i >> 3]! & mask)) return false;
+  const tb = messageAttrs(m, C.NDMSG_SIZE);
+  // inet_addr_match_rta()
+  if (f.pfx && f.pfx.family && f.pfx.bitlen > 0) {
+    const dst = tb.get(C.NDA_DST)?.bytes;
+    if (dst) {
+      if (dst.length !== 4 && dst.length !== 16) return false;
+      if ((dst.length === 4 ? C.AF_INET : C.AF_INET6) !== f.pfx.family) return false;
+      for (let i = 0; i < f.pfx.bitlen; i++) {
+        const mask = 0x80 >> (i & 7);
+        if ((dst[i >> 3]! & mask) !== (f.pfx.bytes[i >> 3]! & mask)) return false;
+      }
     }
+  }
+  if (f.protocol && f.protocol !== (tb.get(C.NDA_PROTOCOL)?.u8() ?? 0)) return false;
+  if (f.unusedOnly) {
+    const ci = tb.get(C.NDA_CACHEINFO);
+    if (ci && ci.u32At(12)) return false;
   }
   return true;
 }
@@ -103,46 +123,77 @@ export function printNeigh(ctx: IpContext, p: Printer, m: MessageView, filterInd
   if (proto) p.any('protocol', 'proto %s ', protoName(proto.u8()));
 }
 
-async function parseFilter(ctx: IpContext, words: string[], f: NeighFilter): Promise<void> {
+/** do_show_or_flush()'s words into `f`. */
+async function parseFilter(ctx: IpContext, words: string[], f: NeighFilter, flush: boolean): Promise<void> {
   const args = new Args(words);
-  let stateSet = false;
+  let stateGiven = false;
+  let dev: string | undefined;
   while (!args.done) {
     const w = args.next();
-    if (w === 'dev') f.index = await ctx.device(args.value());
+    if (w === 'dev') {
+      const v = args.value();
+      if (dev !== undefined) duparg('dev', v);
+      dev = v;
+    } else if (w === 'master') {
+      const v = args.value();
+      const idx = await ctx.nameIndex(v);
+      if (!idx) invarg('Device does not exist\n', v);
+      f.master = idx;
+    } else if (w === 'vrf') {
+      args.value();
+      throw usage('Error: "vrf" is not supported by nlkit.');
+    } else if (w === 'nomaster') f.master = -1;
     else if (w === 'unused') f.unusedOnly = true;
     else if (w === 'nud') {
       const v = args.value();
-      if (!stateSet) {
+      if (!stateGiven) {
+        stateGiven = true;
         f.state = 0;
-        stateSet = true;
       }
-      if (v === 'all') f.state = ~0;
-      else {
-        const s = nudStateNumber(v);
-        if (s === undefined) invarg('nud state is bad', v);
-        f.state |= s === 0 ? 0x100 : s;
+      let state = nudStateNumber(v);
+      if (state === undefined) {
+        if (v !== 'all') invarg('nud state is bad', v);
+        state = ~0;
+        if (flush) state &= ~NUD_NOARP;
       }
-    } else if (w === 'proxy' || w === 'master' || w === 'vrf') {
-      throw usage(`Error: "${w}" is not supported by nlkit.`);
+      if (state === 0) state = 0x100;
+      f.state |= state;
+    } else if (w === 'proxy') f.ndmFlags = NTF_PROXY;
+    else if (matches(w, 'protocol')) {
+      const v = args.value();
+      let prot = protoNumber(v);
+      if (prot === undefined) {
+        if (v !== 'all') invarg('invalid "protocol"\n', v);
+        prot = 0;
+      }
+      f.protocol = prot;
     } else {
       const v = w === 'to' ? args.value() : w;
+      if (matches(v, 'help')) throw usage(NEIGH_USAGE);
       f.pfx = parsePrefix(v, f.family);
       if (f.family === C.AF_UNSPEC) f.family = f.pfx.family;
     }
   }
+  await ctx.loadLinks();
+  if (dev !== undefined) f.index = await ctx.device(dev);
 }
 
 function dumpRequest(ctx: IpContext, f: NeighFilter): Uint8Array {
   return ctx.build(C.RTM_GETNEIGH, C.NLM_F_REQUEST | C.NLM_F_DUMP, C.NDMSG_SIZE, (w, h) => {
     w.view.setUint8(h, f.family);
+    w.view.setUint8(h + 10, f.ndmFlags);
     if (f.index) w.putU32(C.NDA_IFINDEX, f.index);
+    if (f.master) w.putU32(NDA_MASTER, f.master >>> 0);
   });
 }
 
+function newFilter(ctx: IpContext, state: number): NeighFilter {
+  return { family: ctx.options.family, index: 0, state, unusedOnly: false, master: 0, ndmFlags: 0, protocol: 0 };
+}
+
 async function show(ctx: IpContext, words: string[]): Promise<number> {
-  const f: NeighFilter = { family: ctx.options.family, index: 0, state: 0xff & ~NUD_NOARP, unusedOnly: false };
-  await ctx.loadLinks();
-  await parseFilter(ctx, words, f);
+  const f = newFilter(ctx, 0xff & ~NUD_NOARP);
+  await parseFilter(ctx, words, f, false);
   await ctx.dump(dumpRequest(ctx, f), (m) => {
     if (!neighPasses(m, f)) return;
     const p = ctx.printer();
@@ -154,10 +205,9 @@ async function show(ctx: IpContext, words: string[]): Promise<number> {
 }
 
 async function flush(ctx: IpContext, words: string[]): Promise<number> {
-  if (words.length === 0) throw usage('Flush requires arguments.');
-  const f: NeighFilter = { family: ctx.options.family, index: 0, state: ~(NUD_PERMANENT | NUD_NOARP), unusedOnly: false };
-  await ctx.loadLinks();
-  await parseFilter(ctx, words, f);
+  if (words.length === 0) throw new CommandError('Flush requires arguments.', 1);
+  const f = newFilter(ctx, ~(NUD_PERMANENT | NUD_NOARP));
+  await parseFilter(ctx, words, f, true);
   for (let round = 0; round < 10; round++) {
     const victims: MessageView[] = [];
     await ctx.dump(dumpRequest(ctx, f), (m) => {
@@ -181,52 +231,129 @@ async function flush(ctx: IpContext, words: string[]): Promise<number> {
 
 async function modify(ctx: IpContext, type: number, flags: number, words: string[]): Promise<number> {
   const args = new Args(words);
+  // ipneigh_modify()'s request as it fills it.
   let dst: InetAddr | undefined;
   let dev: string | undefined;
-  let lladdr: Uint8Array | null | undefined;
+  let devOk = false;
+  let lla: string | undefined;
   let state = NUD_PERMANENT;
   let ndmFlags = 0;
+  let extFlags = 0;
   let protocol: number | undefined;
   const family = ctx.options.family;
   while (!args.done) {
     const w = args.next();
-    if (w === 'lladdr') {
+    if (matches(w, 'lladdr')) {
       const v = args.value();
-      if (lladdr !== undefined) throw usage(`Error: duplicate "lladdr": "${v}" is the second value.`);
-      lladdr = v === 'null' ? null : parseLladdr(v);
+      if (lla !== undefined) duparg('lladdr', v);
+      lla = v;
     } else if (w === 'nud') {
       const v = args.value();
       const s = nudStateNumber(v);
       if (s === undefined) invarg('nud state is bad', v);
       state = s;
-    } else if (w === 'proxy') {
+    } else if (matches(w, 'proxy')) {
+      const v = args.value();
+      if (matches(v, 'help')) throw usage(NEIGH_USAGE);
+      if (dst) duparg('address', v);
+      dst = parseAddr(v, family);
+      devOk = true;
       ndmFlags |= NTF_PROXY;
     } else if (w === 'router') ndmFlags |= NTF_ROUTER;
-    else if (w === 'extern_learn') ndmFlags |= NTF_EXT_LEARNED;
-    else if (w === 'dev') dev = args.value();
-    else if (w === 'protocol') {
-      protocol = parseUnsigned(args.value(), 'protocol', 255);
-    } else if (w === 'help') {
-      throw usage('Usage: ip neigh { add | del | change | replace } { ADDR [ lladdr LLADDR ] [ nud STATE ] proxy ADDR } [ dev DEV ]');
+    else if (w === 'use') ndmFlags |= NTF_USE;
+    else if (w === 'managed') {
+      extFlags |= NTF_EXT_MANAGED;
+      state = 0;
+    } else if (matches(w, 'extern_learn')) ndmFlags |= NTF_EXT_LEARNED;
+    else if (w === 'dev') {
+      dev = args.value();
+      devOk = true;
+    } else if (matches(w, 'protocol')) {
+      const v = args.value();
+      const p = protoNumber(v);
+      if (p === undefined) invarg('"protocol" value is invalid\n', v);
+      protocol = p;
     } else {
-      const v = w === 'to' ? args.value() : w;
-      if (dst) throw usage(`Error: either "to" is duplicate, or "${v}" is a garbage.`);
-      dst = parsePrefix(v, family);
+      let v = w === 'to' ? args.value() : w;
+      // ip reads the word after "help" as the address.
+      if (matches(v, 'help')) v = args.value();
+      if (dst) duparg2('to', v);
+      dst = parseAddr(v, family);
     }
   }
-  if (dev === undefined || !dst || !dst.family) throw usage('Device and destination are required arguments.');
+  if (!devOk || !dst || dst.family === C.AF_UNSPEC) throw usage('Device and destination are required arguments.');
+  const ll = lla !== undefined && lla !== 'null' ? parseLladdr(lla, 20) : undefined;
   await ctx.loadLinks();
-  const index = await ctx.device(dev);
+  const index = dev !== undefined ? await ctx.device(dev) : 0;
   const bytes = ctx.build(type, C.NLM_F_REQUEST | C.NLM_F_ACK | flags, C.NDMSG_SIZE, (w, h) => {
     w.view.setUint8(h, dst!.family);
     w.view.setInt32(h + 4, index, true);
     w.view.setUint16(h + 8, state, true);
     w.view.setUint8(h + 10, ndmFlags);
-    w.putBinary(C.NDA_DST, dst!.bytes);
-    if (lladdr) w.putBinary(C.NDA_LLADDR, lladdr);
     if (protocol !== undefined) w.putU8(C.NDA_PROTOCOL, protocol);
+    w.putBinary(C.NDA_DST, dst!.bytes);
+    if (extFlags) w.putU32(NDA_FLAGS_EXT, extFlags);
+    if (ll) w.putBinary(C.NDA_LLADDR, ll);
   });
-  await ctx.request(bytes);
+  try {
+    await ctx.request(bytes);
+  } catch (err) {
+    // ipneigh_modify() ends with exit(2) when the kernel refuses.
+    if (err instanceof NetlinkError) {
+      const { kernelErrorText } = await import('./index.js');
+      throw new CommandError(kernelErrorText(err), 2);
+    }
+    throw err;
+  }
+  return 0;
+}
+
+async function get(ctx: IpContext, words: string[]): Promise<number> {
+  const args = new Args(words);
+  let dst: InetAddr | undefined;
+  let dev: string | undefined;
+  let devOk = false;
+  let ndmFlags = 0;
+  const family = ctx.options.family;
+  while (!args.done) {
+    const w = args.next();
+    if (w === 'dev') {
+      dev = args.value();
+      devOk = true;
+    } else if (matches(w, 'proxy')) {
+      const v = args.value();
+      if (matches(v, 'help')) throw usage(NEIGH_USAGE);
+      if (dst) duparg('address', v);
+      dst = parseAddr(v, family);
+      devOk = true;
+      ndmFlags |= NTF_PROXY;
+    } else {
+      const v = w === 'to' ? args.value() : w;
+      if (matches(v, 'help')) throw usage(NEIGH_USAGE);
+      if (dst) duparg2('to', v);
+      dst = parseAddr(v, family);
+    }
+  }
+  if (!devOk || !dst || dst.family === C.AF_UNSPEC) throw new CommandError('Device and address are required arguments.', 1);
+  await ctx.loadLinks();
+  let index = 0;
+  if (dev !== undefined) {
+    index = await ctx.nameIndex(dev);
+    if (!index) throw new CommandError(`Cannot find device "${dev}"`, 1);
+  }
+  const bytes = ctx.build(C.RTM_GETNEIGH, C.NLM_F_REQUEST | C.NLM_F_ACK, C.NDMSG_SIZE, (w, h) => {
+    w.view.setUint8(h, dst!.family);
+    w.view.setInt32(h + 4, index, true);
+    w.view.setUint8(h + 10, ndmFlags);
+    w.putBinary(C.NDA_DST, dst!.bytes);
+  });
+  for (const m of await ctx.request(bytes)) {
+    if (m.type !== C.RTM_NEWNEIGH) continue;
+    const p = ctx.printer();
+    printNeigh(ctx, p, m, 0);
+    ctx.listItem(p);
+  }
+  ctx.listEnd();
   return 0;
 }
 
@@ -238,7 +365,9 @@ export async function runNeigh(ctx: IpContext, argv: string[]): Promise<number> 
   if (matches(cmd, 'change') || cmd === 'chg') return modify(ctx, C.RTM_NEWNEIGH, C.NLM_F_REPLACE, rest);
   if (matches(cmd, 'replace')) return modify(ctx, C.RTM_NEWNEIGH, C.NLM_F_CREATE | C.NLM_F_REPLACE, rest);
   if (matches(cmd, 'delete')) return modify(ctx, C.RTM_DELNEIGH, 0, rest);
-  if (matches(cmd, 'list') || matches(cmd, 'show') || matches(cmd, 'lst')) return show(ctx, rest);
+  if (matches(cmd, 'get')) return get(ctx, rest);
+  if (matches(cmd, 'show') || matches(cmd, 'lst') || matches(cmd, 'list')) return show(ctx, rest);
   if (matches(cmd, 'flush')) return flush(ctx, rest);
+  if (matches(cmd, 'help')) throw usage(NEIGH_USAGE);
   throw usage(`Command "${cmd}" is unknown, try "ip neigh help".`);
 }

@@ -7,6 +7,8 @@ import { NetlinkError } from '../../core/errors.js';
 import { messageAttrs } from './attrs.js';
 import { matches } from './args.js';
 import { CommandError, usage, type IpContext } from './context.js';
+import { errnoDescription } from '../../core/errno.js';
+import { NETNS_USAGE } from './usage.js';
 
 // The nsid the current namespace (of the -n socket) has for a namespace file, or undefined.
 async function nsidOf(ctx: IpContext, name: string): Promise<number | undefined> {
@@ -70,43 +72,55 @@ async function list(ctx: IpContext): Promise<number> {
   return 0;
 }
 
-/** Runs `nlkit netns ...`. */
+// invalid_name() of ipnetns.c.
+function invalidName(name: string): boolean {
+  return name === '' || Buffer.byteLength(name) > 255 || name.includes('/') || name === '.' || name === '..';
+}
+
+// strerror() of a system error from the addon or fs.
+function reason(err: unknown): string {
+  const e = err as { errno?: number; message?: string };
+  return typeof e.errno === 'number' ? errnoDescription(Math.abs(e.errno)) : (e.message ?? String(err));
+}
+
+async function remove(name: string): Promise<void> {
+  try {
+    await netns.remove(name);
+  } catch (err) {
+    throw new CommandError(`Cannot remove namespace file "${netns.NETNS_RUN_DIR}/${name}": ${reason(err)}`, 1);
+  }
+}
+
+/** Runs `nlkit netns ...` (do_netns: its commands by prefix, in its order). */
 export async function runNetns(ctx: IpContext, argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
-  if (cmd === undefined || matches(cmd, 'list') || cmd === 'show') return list(ctx);
+  if (cmd === undefined) return list(ctx);
+  const name = rest[0];
+  if (!ctx.options.all && name !== undefined && invalidName(name)) throw usage(`Invalid netns name "${name}"`);
+  if (matches(cmd, 'list') || matches(cmd, 'show') || matches(cmd, 'lst')) return list(ctx);
+  if (matches(cmd, 'list-id')) throw usage('Error: "ip netns list-id" is not supported by nlkit.');
+  if (matches(cmd, 'help')) throw usage(NETNS_USAGE);
   if (matches(cmd, 'add')) {
-    const name = rest[0];
-    if (name === undefined || rest.length > 1) throw usage('No netns name specified');
-    try {
-      netns.checkNetnsName(name);
-    } catch {
-      throw usage(`Invalid netns name "${name}"`);
-    }
+    if (name === undefined) throw new CommandError('No netns name specified', 1);
     try {
       await netns.create(name);
     } catch (err) {
-      throw new CommandError(`Cannot create namespace file "${netns.NETNS_RUN_DIR}/${name}": ${(err as Error).message}`, 1);
+      throw new CommandError(`Cannot create namespace file "${netns.NETNS_RUN_DIR}/${name}": ${reason(err)}`, 1);
     }
     return 0;
   }
+  if (matches(cmd, 'set')) throw usage('Error: "ip netns set" is not supported by nlkit.');
   if (matches(cmd, 'delete')) {
-    const name = rest[0];
-    if (name === undefined) throw usage('No netns name specified');
-    if (name === '-all' || name === '--all') {
-      for (const n of await netns.list()) await netns.remove(n);
+    if (ctx.options.all) {
+      for (const n of await netns.list()) await remove(n);
       return 0;
     }
-    try {
-      netns.checkNetnsName(name);
-    } catch {
-      throw usage(`Invalid netns name "${name}"`);
-    }
-    try {
-      await netns.remove(name);
-    } catch (err) {
-      throw new CommandError(`Cannot remove namespace file "${netns.NETNS_RUN_DIR}/${name}": ${(err as Error).message}`, 1);
-    }
+    if (name === undefined) throw new CommandError('No netns name specified', 1);
+    await remove(name);
     return 0;
+  }
+  if (matches(cmd, 'identify') || matches(cmd, 'pids') || matches(cmd, 'exec') || matches(cmd, 'monitor') || matches(cmd, 'attach')) {
+    throw usage(`Error: "ip netns ${cmd}" is not supported by nlkit.`);
   }
   throw usage(`Command "${cmd}" is unknown, try "ip netns help".`);
 }

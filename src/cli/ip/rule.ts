@@ -1,10 +1,12 @@
 // `nlkit rule`: show/list, add, delete, flush (ip/iprule.c).
 import type { MessageView } from '../../core/message.js';
 import * as C from '../../core/constants.js';
-import { Args, invarg, matches, parsePrefix, parseUnsigned, type InetAddr } from './args.js';
+import { Args, invarg, matches, parseAddr, parsePrefix, validIfname, type InetPrefix } from './args.js';
 import { Header, addrText, messageAttrs } from './attrs.js';
-import { usage, type IpContext } from './context.js';
-import { groupName, protoName, protoNumber, rtnTypeName, tableName, tableNumber } from './names.js';
+import { CommandError, usage, type IpContext } from './context.js';
+import { dsfieldName, dsfieldNumber, groupName, groupNumber, protoName, protoNumber, realmName, realmsNumber, rtnTypeName, rtnTypeNumber, tableName, tableNumber } from './names.js';
+import { getS32, getU32, getU64, getU8 } from './numbers.js';
+import { RULE_USAGE } from './usage.js';
 import { Printer } from './printer.js';
 
 const FIB_RULE_INVERT = 0x2;
@@ -50,7 +52,7 @@ export function printRule(p: Printer, m: MessageView, ctx: IpContext): void {
     p.any('dst', ' to %s', '0');
     p.any('dstlen', '/%u', dstLen);
   }
-  if (tos) p.any('tos', ' tos %s', '0x' + tos.toString(16).padStart(2, '0'));
+  if (tos) p.any('tos', ' tos %s', dsfieldName(tos));
   const mark = tb.get(C.FRA_FWMARK);
   const mask = tb.get(C.FRA_FWMASK);
   if (mark || mask) {
@@ -113,9 +115,9 @@ export function printRule(p: Printer, m: MessageView, ctx: IpContext): void {
     const v = a.u32();
     const to = v & 0xffff;
     const from = v >>> 16;
-    if (from) p.any('flow_from', ' realms %s/', String(from));
+    if (from) p.any('flow_from', ' realms %s/', realmName(from));
     else p.fp(' realms ');
-    p.any('flow_to', '%s', String(to));
+    p.any('flow_to', '%s', realmName(to));
   }
   if (action === C.RTN_NAT) {
     p.any('nat', ' map-to %s', 'unknown');
@@ -131,121 +133,188 @@ export function printRule(p: Printer, m: MessageView, ctx: IpContext): void {
   }
 }
 
-/** Rule fields a `show`/`delete`/`flush` selects by. */
-interface RuleSpec {
-  family: number;
-  invert: boolean;
-  src?: InetAddr;
-  dst?: InetAddr;
-  priority?: number;
+// inet_proto_a2n(): a number (base 10, up to 255), else a name of /etc/protocols.
+const IP_PROTOCOLS: Record<string, number> = { ip: 0, icmp: 1, igmp: 2, tcp: 6, udp: 17, ipv6: 41, gre: 47, esp: 50, ah: 51, 'ipv6-icmp': 58, sctp: 132, udplite: 136 };
+function ipProtoNumber(s: string): number | undefined {
+  return getU8(s, 10) ?? IP_PROTOCOLS[s];
+}
+
+/** sscanf("%hu-%hu") of a port range: one port, or two separated by '-'. */
+function portRange(s: string): [number, number] | undefined {
+  const m = /^[\t\n\v\f\r ]*([+-]?[0-9]+)(?:-[\t\n\v\f\r ]*([+-]?[0-9]+))?/.exec(s);
+  if (!m) return undefined;
+  const a = Number(BigInt.asUintN(16, BigInt(m[1]!)));
+  if (m[2] === undefined) return [a, a];
+  return [a, Number(BigInt.asUintN(16, BigInt(m[2])))];
+}
+
+/** sscanf("%u-%u") of a UID range: both numbers are needed. */
+function uidRange(s: string): [number, number] | undefined {
+  const m = /^[\t\n\v\f\r ]*([+-]?[0-9]+)-[\t\n\v\f\r ]*([+-]?[0-9]+)/.exec(s);
+  if (!m) return undefined;
+  return [Number(BigInt.asUintN(32, BigInt(m[1]!))), Number(BigInt.asUintN(32, BigInt(m[2]!)))];
+}
+
+/** iprule.c's list filter. */
+interface RuleFilter {
+  not: boolean;
+  pref?: number;
   tos?: number;
-  fwmark?: number;
-  fwmask?: number;
+  fwmark: number;
+  fwmask: number;
   iif?: string;
   oif?: string;
-  table?: number;
-  action?: number;
-  goto?: number;
-  protocol?: number;
-  suppressPrefixlen?: number;
-  suppressIfgroup?: number;
+  l3mdev: boolean;
   uidRange?: [number, number];
-  ipproto?: number;
+  tunId: bigint;
+  tb: number;
+  src?: InetPrefix;
+  dst?: InetPrefix;
+  protocol: number;
+  protocolMask: number;
+  ipproto: number;
   sport?: [number, number];
   dport?: [number, number];
-  l3mdev: boolean;
 }
 
-const RULE_ACTIONS: Record<string, number> = { blackhole: 6, unreachable: 7, prohibit: 8, nop: FR_ACT_NOP };
-
-function parseRange(v: string): [number, number] {
-  const [a, b] = v.split('-');
-  const start = parseUnsigned(a ?? '', 'invalid range');
-  const end = b === undefined ? start : parseUnsigned(b, 'invalid range');
-  return [start, end];
-}
-
-function parseSpec(ctx: IpContext, words: string[]): RuleSpec {
-  const s: RuleSpec = { family: ctx.options.family === C.AF_PACKET ? C.AF_UNSPEC : ctx.options.family, invert: false, l3mdev: false };
+/** iprule_list_flush_or_save()'s words into a filter. */
+function parseFilter(ctx: IpContext, words: string[]): { f: RuleFilter; family: number } {
+  const family = ctx.options.family === C.AF_UNSPEC ? C.AF_INET : ctx.options.family;
+  const f: RuleFilter = { not: false, fwmark: 0, fwmask: 0, l3mdev: false, tunId: 0n, tb: 0, protocol: 0, protocolMask: 0, ipproto: 0 };
   const args = new Args(words);
   while (!args.done) {
     const w = args.next();
-    if (w === 'not') s.invert = true;
-    else if (w === 'from') {
-      s.src = parsePrefix(args.value(), s.family);
-      if (!s.family) s.family = s.src.family;
-    } else if (w === 'to') {
-      s.dst = parsePrefix(args.value(), s.family);
-      if (!s.family) s.family = s.dst.family;
-    } else if (matches(w, 'preference') || matches(w, 'order') || matches(w, 'priority')) {
-      s.priority = parseUnsigned(args.value(), 'preference value is invalid\n');
-    } else if (w === 'tos' || matches(w, 'dsfield')) {
-      s.tos = parseUnsigned(args.value(), 'TOS value is invalid\n', 255);
-    } else if (matches(w, 'fwmark')) {
+    if (matches(w, 'preference') || matches(w, 'order') || matches(w, 'priority')) {
       const v = args.value();
-      const [mk, mask] = v.split('/');
-      s.fwmark = parseUnsigned(mk ?? '', 'fwmark value is invalid\n');
-      if (mask !== undefined) s.fwmask = parseUnsigned(mask, 'fwmask value is invalid\n');
-    } else if (matches(w, 'table') || w === 'lookup') {
+      const n = getU32(v);
+      if (n === undefined) invarg('preference value is invalid\n', v);
+      f.pref = n;
+    } else if (w === 'not') f.not = true;
+    else if (w === 'tos' || w === 'dsfield') {
+      const v = args.value();
+      const t = dsfieldNumber(v);
+      if (t === undefined) invarg('TOS value is invalid\n', v);
+      f.tos = t;
+    } else if (w === 'fwmark') {
+      const v = args.value();
+      const slash = v.indexOf('/');
+      const mark = slash >= 0 ? v.slice(0, slash) : v;
+      const n = getU32(mark);
+      if (n === undefined) invarg('fwmark value is invalid\n', mark);
+      f.fwmark = n;
+      if (slash >= 0) {
+        const mask = v.slice(slash + 1);
+        const mk = getU32(mask);
+        if (mk === undefined) invarg('fwmask value is invalid\n', mask);
+        f.fwmask = mk;
+      }
+    } else if (w === 'dev' || w === 'iif') {
+      const v = args.value();
+      if (!validIfname(v)) invarg('"iif"/"dev" not a valid ifname', v);
+      f.iif = v;
+    } else if (w === 'oif') {
+      const v = args.value();
+      if (!validIfname(v)) invarg('"oif" not a valid ifname', v);
+      f.oif = v;
+    } else if (w === 'l3mdev') f.l3mdev = true;
+    else if (w === 'uidrange') {
+      const v = args.value();
+      const r = uidRange(v);
+      if (!r) invarg('invalid UID range\n', v);
+      f.uidRange = r;
+    } else if (matches(w, 'tun_id')) {
+      const v = args.value();
+      const n = getU64(v);
+      if (n === undefined) invarg('"tun_id" value is invalid\n', v);
+      f.tunId = n;
+    } else if (matches(w, 'lookup') || matches(w, 'table')) {
       const v = args.value();
       const t = tableNumber(v);
-      if (t === undefined) invarg('invalid table ID\n', v);
-      s.table = t;
-    } else if (matches(w, 'suppress_prefixlength') || w === 'sup_pl') {
-      s.suppressPrefixlen = parseUnsigned(args.value(), 'suppress_prefixlength value is invalid\n');
-    } else if (matches(w, 'suppress_ifgroup') || w === 'sup_group') {
-      s.suppressIfgroup = parseUnsigned(args.value(), 'Invalid "suppress_ifgroup" value\n');
-    } else if (w === 'dev' || w === 'iif') s.iif = args.value();
-    else if (w === 'oif') s.oif = args.value();
-    else if (w === 'l3mdev') s.l3mdev = true;
-    else if (w === 'uidrange') s.uidRange = parseRange(args.value());
-    else if (w === 'ipproto') {
+      if (t === undefined) invarg('table id value is invalid\n', v);
+      f.tb = t;
+    } else if (matches(w, 'from') || matches(w, 'src')) {
+      f.src = parsePrefix(args.value(), family);
+    } else if (matches(w, 'protocol')) {
       const v = args.value();
-      const names: Record<string, number> = { icmp: 1, tcp: 6, udp: 17, 'ipv6-icmp': 58, sctp: 132 };
-      s.ipproto = names[v] ?? parseUnsigned(v, 'Invalid "ipproto" value\n', 255);
-    } else if (w === 'sport') s.sport = parseRange(args.value());
-    else if (w === 'dport') s.dport = parseRange(args.value());
-    else if (matches(w, 'protocol')) {
+      f.protocolMask = -1;
+      const n = protoNumber(v);
+      if (n === undefined) {
+        if (v !== 'all') invarg('invalid "protocol"\n', v);
+        f.protocol = 0;
+        f.protocolMask = 0;
+      } else f.protocol = n;
+    } else if (w === 'ipproto') {
       const v = args.value();
-      const p = protoNumber(v);
-      if (p === undefined) invarg('"protocol" value is invalid\n', v);
-      s.protocol = p;
-    } else if (w === 'goto') {
-      s.action = FR_ACT_GOTO;
-      s.goto = parseUnsigned(args.value(), 'invalid target\n');
-    } else if (w === 'type' || w === 'action') {
+      const n = ipProtoNumber(v);
+      if (n === undefined) invarg('Invalid "ipproto" value\n', v);
+      f.ipproto = n;
+    } else if (w === 'sport' || w === 'dport') {
       const v = args.value();
-      const act = RULE_ACTIONS[v];
-      if (act === undefined) invarg('Failed to parse rule type', v);
-      s.action = act;
-    } else if (RULE_ACTIONS[w] !== undefined) s.action = RULE_ACTIONS[w];
-    else if (w === 'help') throw usage('Usage: ip rule { add | del } SELECTOR ACTION');
-    else throw usage(`Error: argument "${w}" is wrong: Failed to parse rule type`);
+      const r = portRange(v);
+      if (!r) invarg(w === 'sport' ? 'invalid port range\n' : 'invalid dport range\n', v);
+      if (w === 'sport') f.sport = r;
+      else f.dport = r;
+    } else {
+      const v = matches(w, 'dst') || matches(w, 'to') ? args.value() : w;
+      f.dst = parsePrefix(v, family);
+    }
   }
-  if (!s.family) s.family = C.AF_INET;
-  return s;
+  return { f, family };
 }
 
-function rulePasses(m: MessageView, s: RuleSpec): boolean {
-  const h = new Header(m);
-  const tb = messageAttrs(m, C.FIB_RULE_HDR_SIZE);
-  if (s.family && h.u8(0) !== s.family) return false;
-  if (s.priority !== undefined && (tb.get(C.FRA_PRIORITY)?.u32() ?? 0) !== s.priority) return false;
-  if (s.table !== undefined && (tb.get(C.FRA_TABLE)?.u32() ?? h.u8(4)) !== s.table) return false;
-  if (s.iif !== undefined && tb.get(C.FRA_IIFNAME)?.str() !== s.iif) return false;
-  if (s.oif !== undefined && tb.get(C.FRA_OIFNAME)?.str() !== s.oif) return false;
-  if (s.fwmark !== undefined && (tb.get(C.FRA_FWMARK)?.u32() ?? 0) !== s.fwmark) return false;
-  if (s.protocol !== undefined && (tb.get(C.FRA_PROTOCOL)?.u8() ?? 0) !== s.protocol) return false;
-  if (s.invert && !(h.u32(8) & FIB_RULE_INVERT)) return false;
-  for (const [p, t, len] of [
-    [s.src, C.FRA_SRC, h.u8(2)],
-    [s.dst, C.FRA_DST, h.u8(1)],
-  ] as const) {
-    if (!p) continue;
-    const b = tb.get(t)?.bytes;
-    if (len !== p.bitlen) return false;
-    if (p.bitlen && (!b || b.some((x, i) => x !== p.bytes[i]))) return false;
+// inet_addr_match_rta(): the rule's address agrees with the prefix over its length.
+function prefixMatches(p: InetPrefix, bytes: Uint8Array | undefined): boolean {
+  if (!bytes || p.family === C.AF_UNSPEC || p.bitlen <= 0) return true;
+  if (bytes.length !== 4 && bytes.length !== 16) return false;
+  if ((bytes.length === 4 ? C.AF_INET : C.AF_INET6) !== p.family) return false;
+  for (let i = 0; i < p.bitlen; i++) {
+    const mask = 0x80 >> (i & 7);
+    if (((bytes[i >> 3] ?? 0) & mask) !== ((p.bytes[i >> 3] ?? 0) & mask)) return false;
   }
+  return true;
+}
+
+/** filter_nlmsg() of iprule.c. */
+function rulePasses(m: MessageView, f: RuleFilter, preferredFamily: number): boolean {
+  const h = new Header(m);
+  const family = h.u8(0);
+  const tb = messageAttrs(m, C.FIB_RULE_HDR_SIZE);
+  if (preferredFamily !== C.AF_UNSPEC && family !== preferredFamily) return false;
+  if (f.pref !== undefined && f.pref !== (tb.get(C.FRA_PRIORITY)?.u32() ?? 0)) return false;
+  if (f.not && !(h.u32(8) & FIB_RULE_INVERT)) return false;
+  for (const [p, t, len] of [
+    [f.src, C.FRA_SRC, h.u8(2)],
+    [f.dst, C.FRA_DST, h.u8(1)],
+  ] as const) {
+    if (!p || !p.family) continue;
+    if (p.family !== family || p.bitlen > len) return false;
+    if (!prefixMatches(p, tb.get(t)?.bytes)) return false;
+  }
+  if (f.tos !== undefined && f.tos !== h.u8(3)) return false;
+  if (f.fwmark && f.fwmark !== (tb.get(C.FRA_FWMARK)?.u32() ?? 0)) return false;
+  if (f.fwmask && f.fwmask !== (tb.get(C.FRA_FWMASK)?.u32() ?? 0)) return false;
+  if (f.iif !== undefined && tb.get(C.FRA_IIFNAME)?.str() !== f.iif) return false;
+  if (f.oif !== undefined && tb.get(C.FRA_OIFNAME)?.str() !== f.oif) return false;
+  if (f.l3mdev && !tb.get(C.FRA_L3MDEV)?.u8()) return false;
+  if (f.uidRange) {
+    const r = tb.get(C.FRA_UID_RANGE);
+    if (!r || r.u32At(0) !== f.uidRange[0] || r.u32At(4) !== f.uidRange[1]) return false;
+  }
+  if (f.ipproto && f.ipproto !== (tb.get(C.FRA_IP_PROTO)?.u8() ?? 0)) return false;
+  for (const [r, t] of [
+    [f.sport, C.FRA_SPORT_RANGE],
+    [f.dport, C.FRA_DPORT_RANGE],
+  ] as const) {
+    if (!r || !r[0]) continue;
+    const a = tb.get(t);
+    if (!a || a.u16At(0) !== r[0] || a.u16At(2) !== r[1]) return false;
+  }
+  if (f.tunId) {
+    const a = tb.get(C.FRA_TUN_ID);
+    if (!a || a.dv.getBigUint64(a.offset, false) !== f.tunId) return false;
+  }
+  const table = tb.get(C.FRA_TABLE)?.u32() ?? h.u8(4);
+  if (f.tb > 0 && f.tb !== table) return false;
   return true;
 }
 
@@ -256,9 +325,9 @@ function dumpRequest(ctx: IpContext, family: number): Uint8Array {
 }
 
 async function show(ctx: IpContext, words: string[]): Promise<number> {
-  const s = parseSpec(ctx, words);
-  await ctx.dump(dumpRequest(ctx, s.family), (m) => {
-    if (!rulePasses(m, s)) return;
+  const { f, family } = parseFilter(ctx, words);
+  await ctx.dump(dumpRequest(ctx, family), (m) => {
+    if (!rulePasses(m, f, ctx.options.family)) return;
     const p = ctx.printer();
     printRule(p, m, ctx);
     ctx.listItem(p);
@@ -268,11 +337,15 @@ async function show(ctx: IpContext, words: string[]): Promise<number> {
 }
 
 async function flush(ctx: IpContext, words: string[]): Promise<number> {
-  const s = parseSpec(ctx, words);
+  const { f, family } = parseFilter(ctx, words);
   const victims: MessageView[] = [];
-  await ctx.dump(dumpRequest(ctx, s.family), (m) => {
-    const prio = messageAttrs(m, C.FIB_RULE_HDR_SIZE).get(C.FRA_PRIORITY)?.u32() ?? 0;
-    if (prio && rulePasses(m, s)) victims.push(m);
+  await ctx.dump(dumpRequest(ctx, family), (m) => {
+    // flush_rule(): rules with a priority (not the default 0), of the protocol asked for.
+    const tb = messageAttrs(m, C.FIB_RULE_HDR_SIZE);
+    const prio = tb.get(C.FRA_PRIORITY)?.u32() ?? 0;
+    const proto = tb.get(C.FRA_PROTOCOL)?.u8() ?? 0;
+    if ((f.protocol ^ proto) & f.protocolMask) return;
+    if (prio && rulePasses(m, f, ctx.options.family)) victims.push(m);
   });
   for (const m of victims) {
     const copy = m.bytes.slice();
@@ -284,63 +357,185 @@ async function flush(ctx: IpContext, words: string[]): Promise<number> {
   return 0;
 }
 
-async function modify(ctx: IpContext, type: number, flags: number, words: string[]): Promise<number> {
-  const s = parseSpec(ctx, words);
+async function modify(ctx: IpContext, type: number, words: string[]): Promise<number> {
   const isAdd = type === C.RTM_NEWRULE;
-  const action = s.action ?? (isAdd ? FR_ACT_TO_TBL : 0);
-  const table = s.table ?? (isAdd && action === FR_ACT_TO_TBL ? C.RT_TABLE_MAIN : 0);
-  const bytes = ctx.build(type, C.NLM_F_REQUEST | C.NLM_F_ACK | flags, C.FIB_RULE_HDR_SIZE, (w, h) => {
-    const v = w.view;
-    v.setUint8(h, s.family);
-    v.setUint8(h + 1, s.dst ? s.dst.bitlen : 0);
-    v.setUint8(h + 2, s.src ? s.src.bitlen : 0);
-    v.setUint8(h + 3, s.tos ?? 0);
-    v.setUint8(h + 4, table < 256 ? table : 0);
-    v.setUint8(h + 7, action);
-    v.setUint32(h + 8, s.invert ? FIB_RULE_INVERT : 0, true);
-    if (table >= 256) w.putU32(C.FRA_TABLE, table);
-    if (s.src && s.src.bytes.length) w.putBinary(C.FRA_SRC, s.src.bytes);
-    if (s.dst && s.dst.bytes.length) w.putBinary(C.FRA_DST, s.dst.bytes);
-    if (s.priority !== undefined) w.putU32(C.FRA_PRIORITY, s.priority);
-    if (s.fwmark !== undefined) w.putU32(C.FRA_FWMARK, s.fwmark);
-    if (s.fwmask !== undefined) w.putU32(C.FRA_FWMASK, s.fwmask);
-    if (s.iif !== undefined) w.putString(C.FRA_IIFNAME, s.iif);
-    if (s.oif !== undefined) w.putString(C.FRA_OIFNAME, s.oif);
-    if (s.goto !== undefined) w.putU32(C.FRA_GOTO, s.goto);
-    if (s.protocol !== undefined) w.putU8(C.FRA_PROTOCOL, s.protocol);
-    if (s.suppressPrefixlen !== undefined) w.putU32(C.FRA_SUPPRESS_PREFIXLEN, s.suppressPrefixlen);
-    if (s.suppressIfgroup !== undefined) w.putU32(C.FRA_SUPPRESS_IFGROUP, s.suppressIfgroup);
-    if (s.l3mdev) w.putU8(C.FRA_L3MDEV, 1);
-    if (s.ipproto !== undefined) w.putU8(C.FRA_IP_PROTO, s.ipproto);
-    for (const [t, r] of [
-      [C.FRA_UID_RANGE, s.uidRange, 4],
-      [C.FRA_SPORT_RANGE, s.sport, 2],
-      [C.FRA_DPORT_RANGE, s.dport, 2],
-    ] as const) {
-      if (!r) continue;
-      const b = new Uint8Array(r === s.uidRange ? 8 : 4);
-      const dv = new DataView(b.buffer);
-      if (b.length === 8) {
-        dv.setUint32(0, r[0], true);
-        dv.setUint32(4, r[1], true);
-      } else {
-        dv.setUint16(0, r[0], true);
-        dv.setUint16(2, r[1], true);
+  if (words.length === 0) throw new CommandError(isAdd ? '"ip rule add" requires arguments.' : '"ip rule del" requires arguments.', 1);
+  // iprule_modify()'s request as it fills it.
+  let family = ctx.options.family;
+  let action = isAdd ? FR_ACT_TO_TBL : 0;
+  let flags = 0;
+  let srcLen = 0;
+  let dstLen = 0;
+  let tos = 0;
+  let table = 0;
+  let tid = 0;
+  let tableOk = false;
+  let l3mdev = false;
+  const attrs: ((w: import('../../core/writer.js').MessageWriter) => void)[] = [];
+  const args = new Args(words);
+  while (!args.done) {
+    const w = args.next();
+    if (w === 'not') flags |= FIB_RULE_INVERT;
+    else if (w === 'from' || w === 'to') {
+      const p = parsePrefix(args.value(), family);
+      if (w === 'from') srcLen = p.bitlen;
+      else dstLen = p.bitlen;
+      const t = w === 'from' ? C.FRA_SRC : C.FRA_DST;
+      attrs.push((wr) => wr.putBinary(t, p.bytes));
+    } else if (matches(w, 'preference') || matches(w, 'order') || matches(w, 'priority')) {
+      const v = args.value();
+      const n = getU32(v);
+      if (n === undefined) invarg('preference value is invalid\n', v);
+      attrs.push((wr) => wr.putU32(C.FRA_PRIORITY, n));
+    } else if (w === 'tos' || matches(w, 'dsfield')) {
+      const v = args.value();
+      const t = dsfieldNumber(v);
+      if (t === undefined) invarg('TOS value is invalid\n', v);
+      tos = t;
+    } else if (w === 'fwmark') {
+      const v = args.value();
+      const slash = v.indexOf('/');
+      const mark = slash >= 0 ? v.slice(0, slash) : v;
+      const n = getU32(mark);
+      if (n === undefined) invarg('fwmark value is invalid\n', mark);
+      attrs.push((wr) => wr.putU32(C.FRA_FWMARK, n));
+      if (slash >= 0) {
+        const mask = v.slice(slash + 1);
+        const mk = getU32(mask);
+        if (mk === undefined) invarg('fwmask value is invalid\n', mask);
+        attrs.push((wr) => wr.putU32(C.FRA_FWMASK, mk));
       }
-      w.putBinary(t, b);
+    } else if (matches(w, 'realms')) {
+      const v = args.value();
+      const r = realmsNumber(v);
+      if (r === undefined) invarg('invalid realms\n', v);
+      attrs.push((wr) => wr.putU32(C.FRA_FLOW, r));
+    } else if (matches(w, 'protocol')) {
+      const v = args.value();
+      const n = protoNumber(v);
+      if (n === undefined) invarg('"protocol" value is invalid\n', v);
+      attrs.push((wr) => wr.putU8(C.FRA_PROTOCOL, n));
+    } else if (matches(w, 'tun_id')) {
+      const v = args.value();
+      const n = getU64(v);
+      if (n === undefined) invarg('"tun_id" value is invalid\n', v);
+      attrs.push((wr) => wr.putU64(C.FRA_TUN_ID, n, true));
+    } else if (matches(w, 'table') || w === 'lookup') {
+      const v = args.value();
+      const t = tableNumber(v);
+      if (t === undefined) invarg('invalid table ID\n', v);
+      tid = t;
+      if (t < 256) table = t;
+      else {
+        table = 0;
+        attrs.push((wr) => wr.putU32(C.FRA_TABLE, t));
+      }
+      tableOk = true;
+    } else if (matches(w, 'suppress_prefixlength') || w === 'sup_pl') {
+      const v = args.value();
+      const n = getS32(v);
+      if (n === undefined || n < 0) invarg('suppress_prefixlength value is invalid\n', v);
+      attrs.push((wr) => wr.putU32(C.FRA_SUPPRESS_PREFIXLEN, n));
+    } else if (matches(w, 'suppress_ifgroup') || w === 'sup_group') {
+      const v = args.value();
+      const g = groupNumber(v);
+      if (g === undefined) invarg('Invalid "suppress_ifgroup" value\n', v);
+      attrs.push((wr) => wr.putU32(C.FRA_SUPPRESS_IFGROUP, g));
+    } else if (w === 'dev' || w === 'iif') {
+      const v = args.value();
+      if (!validIfname(v)) invarg('"iif"/"dev" not a valid ifname', v);
+      attrs.push((wr) => wr.putString(C.FRA_IIFNAME, v));
+    } else if (w === 'oif') {
+      const v = args.value();
+      if (!validIfname(v)) invarg('"oif" not a valid ifname', v);
+      attrs.push((wr) => wr.putString(C.FRA_OIFNAME, v));
+    } else if (w === 'l3mdev') {
+      attrs.push((wr) => wr.putU8(C.FRA_L3MDEV, 1));
+      tableOk = true;
+      l3mdev = true;
+    } else if (w === 'uidrange') {
+      const v = args.value();
+      const r = uidRange(v);
+      if (!r) invarg('invalid UID range\n', v);
+      attrs.push((wr) => {
+        const b = new Uint8Array(8);
+        new DataView(b.buffer).setUint32(0, r[0], true);
+        new DataView(b.buffer).setUint32(4, r[1], true);
+        wr.putBinary(C.FRA_UID_RANGE, b);
+      });
+    } else if (w === 'nat' || matches(w, 'map-to')) {
+      const v = args.value();
+      ctx.io.stderr('Warning: route NAT is deprecated\n');
+      let addr;
+      try {
+        addr = parseAddr(v, C.AF_INET);
+      } catch {
+        throw new CommandError(`Error: an IP address is expected rather than "${v}"`, 1);
+      }
+      const bytes = addr.bytes;
+      attrs.push((wr) => wr.putBinary(C.RTA_GATEWAY, bytes));
+      action = C.RTN_NAT;
+    } else if (w === 'ipproto') {
+      const v = args.value();
+      const n = ipProtoNumber(v);
+      if (n === undefined) invarg('Invalid "ipproto" value\n', v);
+      attrs.push((wr) => wr.putU8(C.FRA_IP_PROTO, n));
+    } else if (w === 'sport' || w === 'dport') {
+      const v = args.value();
+      const r = portRange(v);
+      if (!r) invarg(w === 'sport' ? 'invalid port range\n' : 'invalid dport range\n', v);
+      const t = w === 'sport' ? C.FRA_SPORT_RANGE : C.FRA_DPORT_RANGE;
+      attrs.push((wr) => {
+        const b = new Uint8Array(4);
+        new DataView(b.buffer).setUint16(0, r[0], true);
+        new DataView(b.buffer).setUint16(2, r[1], true);
+        wr.putBinary(t, b);
+      });
+    } else {
+      const v = w === 'type' ? args.value() : w;
+      if (matches(v, 'help')) throw usage(RULE_USAGE);
+      if (matches(v, 'goto')) {
+        const t = args.value();
+        const n = getU32(t);
+        if (n === undefined) invarg('invalid target\n', t);
+        attrs.push((wr) => wr.putU32(C.FRA_GOTO, n));
+        action = FR_ACT_GOTO;
+      } else if (matches(v, 'nop')) action = FR_ACT_NOP;
+      else {
+        const t = rtnTypeNumber(v);
+        if (t === undefined) invarg('Failed to parse rule type', v);
+        action = t;
+      }
+      tableOk = true;
     }
+  }
+  if (l3mdev && tid !== 0) throw new CommandError('table can not be specified for l3mdev rules', 22);
+  if (family === C.AF_UNSPEC) family = C.AF_INET;
+  if (!tableOk && isAdd) table = C.RT_TABLE_MAIN;
+  const bytes = ctx.build(type, C.NLM_F_REQUEST | C.NLM_F_ACK | (isAdd ? C.NLM_F_CREATE | C.NLM_F_EXCL : 0), C.FIB_RULE_HDR_SIZE, (w, h) => {
+    const v = w.view;
+    v.setUint8(h, family);
+    v.setUint8(h + 1, dstLen);
+    v.setUint8(h + 2, srcLen);
+    v.setUint8(h + 3, tos);
+    v.setUint8(h + 4, table);
+    v.setUint8(h + 7, action);
+    v.setUint32(h + 8, flags, true);
+    for (const a of attrs) a(w);
   });
   await ctx.request(bytes);
   return 0;
 }
 
-/** Runs `nlkit rule ...`. */
+/** Runs `nlkit rule ...` (do_iprule: its commands by prefix, in its order). */
 export async function runRule(ctx: IpContext, argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   if (cmd === undefined) return show(ctx, []);
-  if (matches(cmd, 'add')) return modify(ctx, C.RTM_NEWRULE, C.NLM_F_CREATE | C.NLM_F_EXCL, rest);
-  if (matches(cmd, 'delete')) return modify(ctx, C.RTM_DELRULE, 0, rest);
-  if (matches(cmd, 'list') || matches(cmd, 'show') || matches(cmd, 'lst')) return show(ctx, rest);
+  if (matches(cmd, 'list') || matches(cmd, 'lst') || matches(cmd, 'show')) return show(ctx, rest);
+  if (matches(cmd, 'save') || matches(cmd, 'restore')) throw usage(`Error: "ip rule ${cmd}" is not supported by nlkit.`);
+  if (matches(cmd, 'add')) return modify(ctx, C.RTM_NEWRULE, rest);
+  if (matches(cmd, 'delete')) return modify(ctx, C.RTM_DELRULE, rest);
   if (matches(cmd, 'flush')) return flush(ctx, rest);
+  if (matches(cmd, 'help')) throw usage(RULE_USAGE);
   throw usage(`Command "${cmd}" is unknown, try "ip rule help".`);
 }

@@ -10,13 +10,9 @@ import * as tuntap from '../../io/tuntap.js';
 import { Header, messageAttrs, type AttrTable } from './attrs.js';
 import { Args, invarg, matches } from './args.js';
 import { CommandError, usage, type IpContext } from './context.js';
+import { TUNTAP_USAGE } from './usage.js';
 
-const USAGE = `Usage: ip tuntap { add | del | show | list | lst | help } [ dev PHYS_DEV ]
-       [ mode { tun | tap } ] [ user USER ] [ group GROUP ]
-       [ one_queue ] [ pi ] [ vnet_hdr ] [ multi_queue ] [ name NAME ]
-
-Where: USER  := { STRING | NUMBER }
-       GROUP := { STRING | NUMBER }`;
+const USAGE = TUNTAP_USAGE;
 
 const IFNAMSIZ = 16;
 const ARPHRD_ETHER = 1;

@@ -77,7 +77,7 @@ describe('linkStatsText', () => {
   });
 });
 
-const OPTIONS: IpOptions = { json: false, pretty: false, details: 0, stats: 0, family: AF_UNSPEC, netns: undefined, oneline: false, brief: true, human: 0, iec: 0 };
+const OPTIONS: IpOptions = { json: false, pretty: false, details: 0, stats: 0, family: AF_UNSPEC, netns: undefined, oneline: false, brief: true, human: 0, iec: 0, all: false };
 
 /** The part of IpContext printLinkBrief reads: names and flags of other links (ll_map). */
 function context(links: Record<number, { name: string; flags: number }>): IpContext {

@@ -8,7 +8,7 @@ import { kernelErrorText, parseGlobalOptions } from '../../../../src/cli/ip/inde
 import { AF_BRIDGE, AF_INET, AF_INET6, AF_MPLS, AF_PACKET, AF_UNSPEC } from '../../../../src/core/constants.js';
 import { NetlinkError } from '../../../../src/core/errors.js';
 
-const DEFAULTS: IpOptions = { json: false, pretty: false, details: 0, stats: 0, family: AF_UNSPEC, netns: undefined, oneline: false, brief: false, human: 0, iec: 0 };
+const DEFAULTS: IpOptions = { json: false, pretty: false, details: 0, stats: 0, family: AF_UNSPEC, netns: undefined, oneline: false, brief: false, human: 0, iec: 0, all: false };
 
 /** The CommandError parseGlobalOptions throws for `argv`. */
 function refusal(argv: string[]): { message: string; exitCode: number } {

@@ -234,7 +234,7 @@ describe('Printer', () => {
 describe('listings', () => {
   function listing(json: boolean, pretty: boolean, links: readonly { ifindex: number; ifname: string }[]): string {
     let out = '';
-    const ctx = new IpContext({ stdout: (t) => (out += t), stderr: () => {} }, { json, pretty, details: 0, stats: 0, family: AF_UNSPEC, netns: undefined, oneline: false, brief: false, human: 0, iec: 0 });
+    const ctx = new IpContext({ stdout: (t) => (out += t), stderr: () => {} }, { json, pretty, details: 0, stats: 0, family: AF_UNSPEC, netns: undefined, oneline: false, brief: false, human: 0, iec: 0, all: false });
     for (const l of links) {
       const p = ctx.printer();
       p.any('ifindex', '%u: ', l.ifindex).any('ifname', '%s: ', l.ifname).openArray('flags').any(null, '<%s>', 'LOOPBACK').close();
