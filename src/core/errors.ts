@@ -1,7 +1,7 @@
 // The error classes of nlkit. One base class carries a `code`; each kind of
 // failure has its own subclass so callers can tell them apart with instanceof
 // or by code.
-import { errnoCode, errnoDescription } from './errno.js';
+import { errnoCode, errnoDescription, errnoNumber } from './errno.js';
 
 /** Base class of every error nlkit raises itself (argument errors are TypeError/RangeError). */
 export class NlkitError extends Error {
@@ -91,14 +91,52 @@ export class NetlinkError extends NlkitError {
   }
 }
 
-/** A socket-level failure (socket, bind, sendto, recvmsg ...), shaped like Node's system errors. */
+/** A system call's failure as the addon reports it (Node's system error shape). */
+export interface SystemErrorLike {
+  errno?: number;
+  code?: string;
+  syscall?: string;
+  path?: string;
+}
+
+/**
+ * A failed system call: socket-level (socket, bind, sendto, recvmsg ...) or
+ * about a file (open of a namespace file, netns create / remove), shaped like
+ * Node's system errors (errno, code, syscall, and path when a file is
+ * involved). With a path it reads like Node's fs errors:
+ * "ENOENT: no such file or directory, open '/run/netns/nope'".
+ */
 export class NetlinkSocketError extends NlkitError {
   readonly errno: number;
   readonly syscall: string;
-  constructor(syscall: string, errno: number, detail?: string) {
-    super(`${syscall} failed: ${errnoDescription(errno)} (${errnoCode(errno)})${detail ? `: ${detail}` : ''}`, errnoCode(errno));
+  /** The file the call was about; absent when none was. */
+  readonly path?: string;
+  constructor(syscall: string, errno: number, detail?: string, path?: string) {
+    super(NetlinkSocketError.format(syscall, errno, detail, path), errnoCode(errno));
     this.errno = errno;
     this.syscall = syscall;
+    if (path !== undefined) this.path = path;
+  }
+
+  /**
+   * The error for a failure the addon (or Node) reported: its errno (or the
+   * number of its code), syscall (or `fallbackSyscall`) and path; the original
+   * error is the `cause`.
+   */
+  static from(err: SystemErrorLike, fallbackSyscall: string): NetlinkSocketError {
+    const errno = typeof err.errno === 'number' ? Math.abs(err.errno) : (errnoNumber(err.code ?? '') ?? 0);
+    const path = typeof err.path === 'string' && err.path !== '' ? err.path : undefined;
+    const wrapped = new NetlinkSocketError(err.syscall ?? fallbackSyscall, errno, undefined, path);
+    (wrapped as { cause?: unknown }).cause = err;
+    return wrapped;
+  }
+
+  private static format(syscall: string, errno: number, detail: string | undefined, path: string | undefined): string {
+    const tail = detail ? `: ${detail}` : '';
+    if (path === undefined) return `${syscall} failed: ${errnoDescription(errno)} (${errnoCode(errno)})${tail}`;
+    // Node's uvException wording (lib/internal/errors.js): "CODE: description, syscall 'path'".
+    const description = errnoDescription(errno);
+    return `${errnoCode(errno)}: ${description.charAt(0).toLowerCase()}${description.slice(1)}, ${syscall} '${path}'${tail}`;
   }
 }
 

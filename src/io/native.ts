@@ -4,7 +4,11 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
-/** A failed system call as the addon reports it (the shape of Node's system errors). */
+/**
+ * A failed system call as the addon reports it (the shape of Node's system errors).
+ * With a path the message reads like Node's fs errors: "ENOENT: no such file or
+ * directory, open '/run/netns/nope'"; without one, "socket failed: EPROTONOSUPPORT (...)".
+ */
 export interface NativeSystemError extends Error {
   errno?: number;
   code?: string;
@@ -112,9 +116,12 @@ export interface NativeBinding {
     netns: NativeNetnsTarget | null,
     onBatch: NativeBatchCallback,
   ) => NativeSocket;
-  /** Creates a named namespace the way iproute2 does (bind mount under /run/netns). */
+  /**
+   * Creates a named namespace the way iproute2 does (bind mount under /run/netns).
+   * Throws a NativeSystemError naming the file (e.g. syscall 'open', path '/run/netns/NAME').
+   */
   netnsCreate(name: string): void;
-  /** Unmounts and removes /run/netns/NAME. */
+  /** Unmounts and removes /run/netns/NAME; throws a NativeSystemError (syscall 'unlink', that path) when it cannot. */
   netnsDelete(name: string): void;
   /**
    * One round of tun ioctls on a fresh /dev/net/tun fd, then close: TUNSETIFF(name, flags),

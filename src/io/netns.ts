@@ -1,6 +1,7 @@
 // Named network namespaces, compatible with iproute2 (`ip netns`): a bind
 // mount of a namespace file under /run/netns/NAME.
 import { opendir } from 'node:fs/promises';
+import { NetlinkSocketError } from '../core/errors.js';
 import { nativeBinding, type NativeNetnsTarget, type NativeSystemError } from './native.js';
 
 /** Directory iproute2 keeps named namespaces in. */
@@ -37,14 +38,36 @@ export function resolveNetnsTarget(target: NetnsTarget, field = 'netns'): Native
   throw new TypeError(`${field} must be a name, { path }, { pid } or { fd }`);
 }
 
-/** Creates /run/netns/NAME holding a new, empty network namespace (like `ip netns add`). */
-export async function create(name: string): Promise<void> {
-  nativeBinding().netnsCreate(checkNetnsName(name, 'name'));
+/** A system error of the addon as nlkit's system error class; anything else unchanged. */
+function systemError(err: unknown, fallbackSyscall: string): unknown {
+  const e = err as NativeSystemError | null;
+  return e !== null && typeof e === 'object' && typeof e.syscall === 'string' ? NetlinkSocketError.from(e, fallbackSyscall) : err;
 }
 
-/** Removes a named namespace (like `ip netns del`); it lives on while sockets or processes use it. */
+/**
+ * Creates /run/netns/NAME holding a new, empty network namespace (like `ip netns add`).
+ * Fails with a NetlinkSocketError, e.g. "EEXIST: file exists, open '/run/netns/NAME'".
+ */
+export async function create(name: string): Promise<void> {
+  const checked = checkNetnsName(name, 'name');
+  try {
+    nativeBinding().netnsCreate(checked);
+  } catch (err) {
+    throw systemError(err, 'open');
+  }
+}
+
+/**
+ * Removes a named namespace (like `ip netns del`); it lives on while sockets or processes use it.
+ * Fails with a NetlinkSocketError, e.g. "ENOENT: no such file or directory, unlink '/run/netns/NAME'".
+ */
 export async function remove(name: string): Promise<void> {
-  nativeBinding().netnsDelete(checkNetnsName(name, 'name'));
+  const checked = checkNetnsName(name, 'name');
+  try {
+    nativeBinding().netnsDelete(checked);
+  } catch (err) {
+    throw systemError(err, 'unlink');
+  }
 }
 
 /** Names of the namespaces under /run/netns, in directory order (as `ip netns list` prints them). */
