@@ -42,10 +42,14 @@ describe.skipIf(!canUseKernel)('terminating Workers whose nlkit socket is receiv
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  /** Runs the fixture to its end in a child process. */
+  /** Runs the fixture to its end in a child process (killed if it hangs, so it never outlives the test). */
   function runFixture(mode: 'dump' | 'subscribe'): Promise<Outcome> {
     return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [path.join(dir!, FIXTURE), mode, ns!, String(WORKERS), String(PARALLEL)], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [path.join(dir!, FIXTURE), mode, ns!, String(WORKERS), String(PARALLEL)], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        timeout: 50_000,
+        killSignal: 'SIGKILL',
+      });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
