@@ -8,18 +8,25 @@ import { strtol, strtoulWithin } from './numbers.js';
 // ip's matches(): a non-empty prefix of the keyword (args.ts has the same; names.ts stays free of its imports).
 const matches = (arg: string, keyword: string): boolean => arg.length > 0 && keyword.startsWith(arg);
 
-/** A two-way table of numbers and names. */
+/**
+ * A two-way table of numbers and names. `hashed` tables (rt_tables, group:
+ * rtnl_hash_initialize) keep every name a number was ever given; the others
+ * (rtnl_tab_initialize: one slot per number) forget a name its number loses.
+ */
 export class NameTable {
   private readonly byNumber = new Map<number, string>();
   private readonly byName = new Map<string, number>();
-  constructor(entries: readonly (readonly [number, string])[]) {
+  constructor(
+    entries: readonly (readonly [number, string])[],
+    private readonly hashed = false,
+  ) {
     for (const [n, s] of entries) this.add(n, s);
   }
   add(n: number, s: string): void {
-    // A later line for the same number replaces its name; a name used twice means its lowest number (rt_names.c looks names up by number order).
     const old = this.byNumber.get(n);
-    if (old !== undefined && this.byName.get(old) === n) this.byName.delete(old);
+    if (!this.hashed && old !== undefined && this.byName.get(old) === n) this.byName.delete(old);
     this.byNumber.set(n, s);
+    // A name given to two numbers means the lowest (rtnl_*_a2n look names up in number order).
     const had = this.byName.get(s);
     if (had === undefined || n < had) this.byName.set(s, n);
   }
@@ -76,12 +83,15 @@ let loaded: { tables: NameTable; protos: NameTable; scopes: NameTable; groups: N
 
 function load(): NonNullable<typeof loaded> {
   if (loaded) return loaded;
-  const tables = new NameTable([
-    [0, 'unspec'],
-    [253, 'default'],
-    [254, 'main'],
-    [255, 'local'],
-  ]);
+  const tables = new NameTable(
+    [
+      [0, 'unspec'],
+      [253, 'default'],
+      [254, 'main'],
+      [255, 'local'],
+    ],
+    true,
+  );
   readTableFile('/etc/iproute2/rt_tables', tables);
   readTableDir('/etc/iproute2/rt_tables.d', tables);
   const protos = new NameTable([
@@ -118,7 +128,7 @@ function load(): NonNullable<typeof loaded> {
     [255, 'nowhere'],
   ]);
   readTableFile('/etc/iproute2/rt_scopes', scopes);
-  const groups = new NameTable([[0, 'default']]);
+  const groups = new NameTable([[0, 'default']], true);
   readTableFile('/etc/iproute2/group', groups);
   // rtnl_rtrealm_tab and rtnl_rtdsfield_tab start with one entry each; the files add the rest.
   const realms = new NameTable([[0, 'unknown']]);

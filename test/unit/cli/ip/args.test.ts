@@ -5,9 +5,9 @@
 // iproute2 6.1 (`ip route add blackhole 10.0.0.0/33`, `... metric x`,
 // `ip link set lo promisc foo` ...).
 import { describe, expect, it } from 'vitest';
-import { Args, duparg, invarg, matches, parseAddr, parseLladdr, parseOnOff, parsePrefix, parseUnsigned } from '../../../../src/cli/ip/args.js';
+import { Args, duparg, duparg2, invarg, matches, missarg, parseAddr, parseIPv4Loose, parseLladdr, parseOnOff, parsePrefix, parseUnsigned, validAltIfname, validIfname } from '../../../../src/cli/ip/args.js';
 import { CommandError } from '../../../../src/cli/ip/context.js';
-import { AF_INET, AF_INET6, AF_UNSPEC } from '../../../../src/core/constants.js';
+import { AF_INET, AF_INET6, AF_PACKET, AF_UNSPEC } from '../../../../src/core/constants.js';
 
 /** The CommandError `f` throws. */
 function thrown(f: () => unknown): CommandError {
@@ -71,6 +71,11 @@ describe('invarg and duparg', () => {
   it('word a repeated keyword as duparg() does, exit 255', () => {
     expect(failure(() => duparg('dev', 'eth1'))).toEqual({ message: 'Error: duplicate "dev": "eth1" is the second value.', exitCode: 255 });
   });
+
+  it('word a second value or stray word as duparg2() does, and a missing one as missarg()', () => {
+    expect(failure(() => duparg2('to', '10.0.0.0/8'))).toEqual({ message: 'Error: either "to" is duplicate, or "10.0.0.0/8" is a garbage.', exitCode: 255 });
+    expect(failure(() => missarg('dev'))).toEqual({ message: 'Error: argument "dev" is required', exitCode: 255 });
+  });
 });
 
 describe('parseUnsigned', () => {
@@ -83,29 +88,59 @@ describe('parseUnsigned', () => {
     ['0xffffffff', 0xffffffff],
     ['010', 8],
     ['4294967295', 4294967295],
+    // strtoul() skips leading blanks and takes a sign: ip accepts these too.
+    ['+5', 5],
+    [' 5', 5],
+    ['-0', 0],
   ] as const;
 
   it.each(ACCEPTS)('reads %j as %d (strtoul with base 0)', (text, value) => {
-    expect(parseUnsigned(text, 'metric')).toBe(value);
+    expect(parseUnsigned(text, '"metric" value is invalid\n')).toBe(value);
   });
 
-  const REJECTS = ['', '-1', '1.5', '1e3', 'x', '0x', '12abc', '4294967296', '0x100000000', '99999999999999999999'];
+  const REJECTS = ['', '-1', '1.5', '1e3', 'x', '0x', '12abc', '4294967296', '0x100000000', '99999999999999999999', '5 '];
 
-  it.each(REJECTS)('rejects %j like invarg()', (text) => {
-    expect(failure(() => parseUnsigned(text, '"metric"'))).toEqual({ message: `Error: argument "${text}" is wrong: "metric" value is invalid\n`, exitCode: 255 });
+  it.each(REJECTS)('rejects %j like invarg() with the message ip gives', (text) => {
+    expect(failure(() => parseUnsigned(text, '"metric" value is invalid\n'))).toEqual({ message: `Error: argument "${text}" is wrong: "metric" value is invalid\n\n`, exitCode: 255 });
   });
 
   it('honours a smaller maximum', () => {
-    expect(parseUnsigned('255', 'proto', 255)).toBe(255);
-    expect(failure(() => parseUnsigned('256', 'proto', 255)).message).toBe('Error: argument "256" is wrong: proto value is invalid\n');
-    expect(failure(() => parseUnsigned('0x100', 'proto', 255)).message).toBe('Error: argument "0x100" is wrong: proto value is invalid\n');
+    expect(parseUnsigned('255', 'proto is invalid', 255)).toBe(255);
+    expect(failure(() => parseUnsigned('256', 'proto is invalid', 255)).message).toBe('Error: argument "256" is wrong: proto is invalid\n');
+    expect(failure(() => parseUnsigned('0x100', 'proto is invalid', 255)).message).toBe('Error: argument "0x100" is wrong: proto is invalid\n');
   });
 
   // strtoul(s, &end, 0) stops at the '8' of "08" (an octal number), so get_u32()
   // refuses it: `ip route add blackhole 10.0.0.0/8 metric 08` says
   // 'Error: argument "08" is wrong: "metric" value is invalid' (iproute2 6.1).
   it('rejects "08" and "09", which are not octal', () => {
-    expect(() => parseUnsigned('08', '"metric"')).toThrow(CommandError);
+    expect(() => parseUnsigned('08', '"metric" value is invalid\n')).toThrow(CommandError);
+  });
+});
+
+describe('validIfname and validAltIfname', () => {
+  it('take what the kernel takes as a name: 1 to 15 bytes, no slash, no blank', () => {
+    expect(['lo', 'eth0', 'a'.repeat(15), 'v0.5', 'br-x'].map(validIfname)).toEqual([true, true, true, true, true]);
+    expect(['', 'a'.repeat(16), 'bad/name', 'a b', 'a\tb'].map(validIfname)).toEqual([false, false, false, false, false]);
+  });
+
+  it('leave the length of an alternative name to the kernel', () => {
+    expect(validAltIfname('a'.repeat(40))).toBe(true);
+    expect(validAltIfname('bad/name')).toBe(false);
+    expect(validAltIfname('')).toBe(false);
+  });
+});
+
+describe('parseIPv4Loose', () => {
+  // get_addr_ipv4(): `ip route add 10.7/16 dev lo` installs 10.7.0.0/16 (iproute2 6.1).
+  it('reads up to four numbers as get_addr_ipv4() does', () => {
+    expect(parseIPv4Loose('10.7')).toEqual(new Uint8Array([10, 7, 0, 0]));
+    expect(parseIPv4Loose('0x0a.010.1.2')).toEqual(new Uint8Array([10, 8, 1, 2]));
+    expect(parseIPv4Loose('192.0.2.1')).toEqual(new Uint8Array([192, 0, 2, 1]));
+  });
+
+  it.each(['256.0.0.1', '1.2.3.4.5', '1.2.3.', '', 'x', '1..2'])('rejects %j', (text) => {
+    expect(parseIPv4Loose(text)).toBeUndefined();
   });
 });
 
@@ -139,18 +174,22 @@ describe('parseAddr', () => {
 });
 
 describe('parsePrefix', () => {
+  const z = (n: number): number[] => new Array<number>(n).fill(0);
   const ACCEPTS = [
-    { text: '10.0.0.0/8', family: AF_UNSPEC, out: { family: AF_INET, bytes: [10, 0, 0, 0], bitlen: 8, any: false } },
-    { text: '10.1.2.3', family: AF_INET, out: { family: AF_INET, bytes: [10, 1, 2, 3], bitlen: 32, any: false } },
-    { text: '0.0.0.0/0', family: AF_UNSPEC, out: { family: AF_INET, bytes: [0, 0, 0, 0], bitlen: 0, any: false } },
-    { text: '10.0.0.0/32', family: AF_UNSPEC, out: { family: AF_INET, bytes: [10, 0, 0, 0], bitlen: 32, any: false } },
-    { text: '2001:db8::/32', family: AF_UNSPEC, out: { family: AF_INET6, bytes: [0x20, 1, 0xd, 0xb8, ...new Array<number>(12).fill(0)], bitlen: 32, any: false } },
-    { text: '::1', family: AF_INET6, out: { family: AF_INET6, bytes: [...new Array<number>(15).fill(0), 1], bitlen: 128, any: false } },
-    { text: '::/128', family: AF_UNSPEC, out: { family: AF_INET6, bytes: new Array<number>(16).fill(0), bitlen: 128, any: false } },
-    { text: 'default', family: AF_UNSPEC, out: { family: AF_UNSPEC, bytes: [], bitlen: 0, any: true } },
-    { text: 'default', family: AF_INET6, out: { family: AF_INET6, bytes: [], bitlen: 0, any: true } },
-    { text: 'all', family: AF_INET, out: { family: AF_INET, bytes: [], bitlen: 0, any: true } },
-    { text: 'any', family: AF_UNSPEC, out: { family: AF_UNSPEC, bytes: [], bitlen: 0, any: true } },
+    { text: '10.0.0.0/8', family: AF_UNSPEC, out: { family: AF_INET, bytes: [10, 0, 0, 0], bitlen: 8, any: false, lenGiven: true } },
+    { text: '10.1.2.3', family: AF_INET, out: { family: AF_INET, bytes: [10, 1, 2, 3], bitlen: 32, any: false, lenGiven: false } },
+    { text: '0.0.0.0/0', family: AF_UNSPEC, out: { family: AF_INET, bytes: [0, 0, 0, 0], bitlen: 0, any: false, lenGiven: true } },
+    { text: '10.0.0.0/32', family: AF_UNSPEC, out: { family: AF_INET, bytes: [10, 0, 0, 0], bitlen: 32, any: false, lenGiven: true } },
+    { text: '10.0.0.0/255.255.0.0', family: AF_UNSPEC, out: { family: AF_INET, bytes: [10, 0, 0, 0], bitlen: 16, any: false, lenGiven: true } },
+    { text: '10.0.0.0/+8', family: AF_INET, out: { family: AF_INET, bytes: [10, 0, 0, 0], bitlen: 8, any: false, lenGiven: true } },
+    { text: '2001:db8::/32', family: AF_UNSPEC, out: { family: AF_INET6, bytes: [0x20, 1, 0xd, 0xb8, ...z(12)], bitlen: 32, any: false, lenGiven: true } },
+    { text: '::1', family: AF_INET6, out: { family: AF_INET6, bytes: [...z(15), 1], bitlen: 128, any: false, lenGiven: false } },
+    { text: '::/128', family: AF_UNSPEC, out: { family: AF_INET6, bytes: z(16), bitlen: 128, any: false, lenGiven: true } },
+    // "default" is as long as the family's address (get_addr_1); "all" and "any" are empty.
+    { text: 'default', family: AF_UNSPEC, out: { family: AF_UNSPEC, bytes: [], bitlen: 0, any: true, lenGiven: true } },
+    { text: 'default', family: AF_INET6, out: { family: AF_INET6, bytes: z(16), bitlen: 0, any: true, lenGiven: true } },
+    { text: 'all', family: AF_INET, out: { family: AF_INET, bytes: [], bitlen: 0, any: true, lenGiven: false } },
+    { text: 'any', family: AF_UNSPEC, out: { family: AF_UNSPEC, bytes: [], bitlen: 0, any: true, lenGiven: false } },
   ] as const;
 
   it.each(ACCEPTS)('reads $text (family $family)', ({ text, family, out }) => {
@@ -161,16 +200,21 @@ describe('parsePrefix', () => {
     { text: '10.0.0.0/33', family: AF_UNSPEC, message: 'Error: any valid prefix is expected rather than "10.0.0.0/33".' },
     { text: '2001:db8::/129', family: AF_INET6, message: 'Error: inet6 prefix is expected rather than "2001:db8::/129".' },
     { text: '10.0.0.0/', family: AF_INET, message: 'Error: inet prefix is expected rather than "10.0.0.0/".' },
-    { text: '10.0.0.0/+8', family: AF_INET, message: 'Error: inet prefix is expected rather than "10.0.0.0/+8".' },
+    { text: '10.0.0.0/255.0.255.0', family: AF_INET, message: 'Error: inet prefix is expected rather than "10.0.0.0/255.0.255.0".' },
     { text: '10.0.0.0/8/8', family: AF_INET, message: 'Error: inet prefix is expected rather than "10.0.0.0/8/8".' },
     { text: '10.0.0.0/8', family: AF_INET6, message: 'Error: inet6 prefix is expected rather than "10.0.0.0/8".' },
     { text: '2001:db8::/32', family: AF_INET, message: 'Error: inet prefix is expected rather than "2001:db8::/32".' },
     { text: 'defaults', family: AF_UNSPEC, message: 'Error: any valid prefix is expected rather than "defaults".' },
+    { text: 'default/0', family: AF_UNSPEC, message: 'Error: any valid prefix is expected rather than "default/0".' },
     { text: '', family: AF_UNSPEC, message: 'Error: any valid prefix is expected rather than "".' },
   ] as const;
 
   it.each(REJECTS)('rejects $text (family $family) like get_prefix(), exit 1', ({ text, family, message }) => {
     expect(failure(() => parsePrefix(text, family))).toEqual({ message, exitCode: 1 });
+  });
+
+  it('refuses any prefix for the link family (-0), as get_prefix() does', () => {
+    expect(failure(() => parsePrefix('10.0.0.0/8', AF_PACKET))).toEqual({ message: 'Error: "10.0.0.0/8" may be inet prefix, but it is not allowed in this context.', exitCode: 1 });
   });
 
   it('names what it wanted', () => {

@@ -92,6 +92,30 @@ describe('built-in names (no files under /etc/iproute2)', () => {
     expect(['global', 'site', 'link', 'host', 'nowhere', '100', 'universe'].map(n.scopeNumber)).toEqual([0, 200, 253, 254, 255, 100, undefined]);
   });
 
+  // The ranges of rt_names.c's readers: `ip route add 10.9.0.0/16 dev lo proto 300` is refused
+  // ('"protocol" value is invalid'), not installed as proto 44 (300 & 0xff); a table goes up to 2^32-1.
+  it('reads numbers only within the range ip allows for each table', () => {
+    expect(['255', '0xff', '256', '300', '4294967340'].map(n.protoNumber)).toEqual([255, 255, undefined, undefined, undefined]);
+    expect(['255', '256', '999'].map(n.scopeNumber)).toEqual([255, undefined, undefined]);
+    expect(['4294967295', '4294967296', '18446744073709551616'].map(n.tableNumber)).toEqual([4294967295, undefined, undefined]);
+    expect(['5', '255', '256', 'x'].map(n.realmNumber)).toEqual([5, 255, undefined, undefined]);
+  });
+
+  it('reads realms as SRC/DST, a lone DST, or the raw number (get_rt_realms_or_raw)', () => {
+    expect(['5', '1/5', '1/', '/5', '65536', '300/1', 'x/y'].map(n.realmsNumber)).toEqual([5, (1 << 16) | 5, 1 << 16, undefined, 65536, undefined, undefined]);
+  });
+
+  // rtnl_dsfield_a2n() reads numbers in hex: `tos 10` is 0x10.
+  it('reads a TOS in hex, and names it 0x%02x', () => {
+    expect(['10', '0x10', 'ff', '100', 'x'].map(n.dsfieldNumber)).toEqual([0x10, 0x10, 0xff, undefined, undefined]);
+    expect([0x10, 0x04].map(n.dsfieldName)).toEqual(['0x10', '0x04']);
+  });
+
+  // rtnl_group_a2n() keeps strtol()'s value in an int: 2^32 wraps to 0, 2^31 is negative.
+  it('reads a group as a non-negative int', () => {
+    expect(['0', '7', '-1', '2147483647', '2147483648', '4294967296'].map(n.groupNumber)).toEqual([0, 7, undefined, 2147483647, undefined, 0]);
+  });
+
   it('names link group 0 only', () => {
     expect([0, 1].map(n.groupName)).toEqual(['default', '1']);
     expect(['default', '7', 'other'].map(n.groupNumber)).toEqual([0, 7, undefined]);
@@ -103,8 +127,10 @@ describe('built-in names (no files under /etc/iproute2)', () => {
     expect(TYPES.map((_, i) => n.rtnTypeName(i))).toEqual(TYPES);
     expect(n.rtnTypeName(12)).toBe('12');
     expect(TYPES.slice(1).map(n.rtnTypeNumber)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
-    // RTN_UNSPEC has no name to be asked for by (rtnl_rtntype_a2n does not know "none").
-    expect(['none', '0', '6', '0x6', 'black', 'Blackhole'].map(n.rtnTypeNumber)).toEqual([undefined, 0, 6, 6, undefined, undefined]);
+    // RTN_UNSPEC has no name to be asked for by (rtnl_rtntype_a2n does not know "none");
+    // most names are taken by prefix, "b" being broadcast and "u" unreachable (rtm_map.c), but not "loc" or "thr".
+    expect(['none', '0', '6', '0x6', 'Blackhole', '256'].map(n.rtnTypeNumber)).toEqual([undefined, 0, 6, 6, undefined, undefined]);
+    expect(['black', 'b', 'brd', 'u', 'p', 'm', 'a', 'x', 'loc', 'thr', 'na'].map(n.rtnTypeNumber)).toEqual([6, 3, 3, 7, 8, 5, 4, 11, undefined, undefined, undefined]);
   });
 
   it('names link types as ll_type_n2a does, "[N]" when unknown', () => {
@@ -123,7 +149,7 @@ describe('built-in names (no files under /etc/iproute2)', () => {
     expect([9999, -1].map(n.linkTypeName)).toEqual(['[9999]', '[-1]']);
   });
 
-  it('lists neighbour states in nud_state_n2a order and reads them in any case', () => {
+  it('lists neighbour states in nud_state_n2a order and reads them as nud_state_a2n does', () => {
     expect(n.NUD_STATES).toEqual([
       [0x01, 'INCOMPLETE'],
       [0x02, 'REACHABLE'],
@@ -134,11 +160,12 @@ describe('built-in names (no files under /etc/iproute2)', () => {
       [0x40, 'NOARP'],
       [0x80, 'PERMANENT'],
     ]);
+    // Lower case only; permanent, reachable and failed by prefix; a number must be one state bit.
     for (const [num, name] of n.NUD_STATES) {
-      expect(n.nudStateNumber(name)).toBe(num);
       expect(n.nudStateNumber(name.toLowerCase())).toBe(num);
+      expect(n.nudStateNumber(name)).toBeUndefined();
     }
-    expect(['none', 'Permanent', '0x80', '4', 'perm', 'bogus'].map(n.nudStateNumber)).toEqual([0, 0x80, 0x80, 4, undefined, undefined]);
+    expect(['none', 'Permanent', '0x80', '4', 'perm', 'reach', 'f', 'bogus', '3', '0x100', ''].map(n.nudStateNumber)).toEqual([0, undefined, 0x80, 4, 0x80, 0x02, 0x20, undefined, undefined, undefined, undefined]);
   });
 
   it('reads the files once, on first use, not on import', async () => {
@@ -146,7 +173,7 @@ describe('built-in names (no files under /etc/iproute2)', () => {
     n.tableName(254);
     n.protoName(3);
     const first = [...fakeFs.reads];
-    expect(first).toEqual(['/etc/iproute2/rt_tables', '/etc/iproute2/rt_protos', '/etc/iproute2/rt_scopes', '/etc/iproute2/group']);
+    expect(first).toEqual(['/etc/iproute2/rt_tables', '/etc/iproute2/rt_protos', '/etc/iproute2/rt_scopes', '/etc/iproute2/group', '/etc/iproute2/rt_realms', '/etc/iproute2/rt_dsfield']);
     n.scopeName(0);
     n.groupName(0);
     expect(fakeFs.reads).toEqual(first);
@@ -163,6 +190,8 @@ describe('names from /etc/iproute2', () => {
     '/etc/iproute2/rt_protos.d/x.conf': '251 other\n',
     '/etc/iproute2/rt_scopes': '0 global\n100 campus\n',
     '/etc/iproute2/group': '0 default\n5 uplinks\n',
+    '/etc/iproute2/rt_realms': '0\tcosmos\n5\toffice\n',
+    '/etc/iproute2/rt_dsfield': '0x0\tdefault\n0x28\tAF11\n',
   };
   let n: Names;
   beforeEach(async () => {
@@ -182,6 +211,12 @@ describe('names from /etc/iproute2', () => {
   it('adds protocols from rt_protos and rt_protos.d, keeping the built-in ones', () => {
     expect([250, 251, 3, 186].map(n.protoName)).toEqual(['mydaemon', 'other', 'boot', 'bgp']);
     expect(n.protoNumber('mydaemon')).toBe(250);
+  });
+
+  it('adds realms and DS field names, by name and in realms pairs', () => {
+    expect([0, 5, 6].map(n.realmName)).toEqual(['cosmos', 'office', '6']);
+    expect(n.realmsNumber('office/cosmos')).toBe(5 << 16);
+    expect([n.dsfieldName(0x28), n.dsfieldNumber('AF11'), n.dsfieldName(0x30)]).toEqual(['AF11', 0x28, '0x30']);
   });
 
   it('adds scopes and link groups', () => {
