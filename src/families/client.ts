@@ -309,7 +309,10 @@ export class FamilyClient {
     // Follow nlctrl only where the family id came from nlctrl.
     const follow = this.resolver !== undefined && this.port === undefined;
     const control = GENL_CTRL_GROUP_NOTIFY;
-    const open = (list: number[]): Subscription => this.socket.subscribe(follow ? [...list, control] : list, options);
+    // A user-space server's notifications count only from its port (any
+    // process may multicast on NETLINK_USERSOCK; the sender port cannot be forged).
+    const subOptions: SubscribeOptions = this.port !== undefined && options.from === undefined ? { ...options, from: this.port } : options;
+    const open = (list: number[]): Subscription => this.socket.subscribe(follow ? [...list, control] : list, subOptions);
     let sub: Subscription = open(numbers);
     let joined = numbers;
     const backlog: (MessageView | Overrun)[] = [];

@@ -197,6 +197,12 @@ function checkOptions(options: CallOptions | undefined): void {
   }
 }
 
+function randomSeq(): number {
+  const word = new Uint32Array(1);
+  globalThis.crypto.getRandomValues(word);
+  return word[0]! === 0 ? 1 : word[0]!;
+}
+
 function abortReason(signal: AbortSignal): Error {
   const reason: unknown = signal.reason;
   return new AbortError('The operation was aborted', { cause: reason });
@@ -208,6 +214,15 @@ function systemError(err: NativeSystemError, fallbackSyscall: string): NetlinkSo
   (wrapped as { cause?: unknown }).cause = err;
   return wrapped;
 }
+
+/**
+ * Closes the native side of sockets that were dropped without close(): their
+ * fd and slabs would otherwise live as long as the process. Only idle sockets
+ * can be collected (a socket with work in flight pins itself through PIN).
+ */
+const FORGOTTEN = new FinalizationRegistry<NativeSocket>((native) => native.close());
+/** Property of the native object that holds its NetlinkSocket while work is in flight. */
+const PIN = Symbol('nlkit.pin');
 
 /** A netlink socket: requests, dumps and multicast subscriptions over one AF_NETLINK socket. */
 export class NetlinkSocket {
@@ -225,7 +240,9 @@ export class NetlinkSocket {
   private spare: Uint8Array | undefined;
   private dv!: DataView;
   private readonly frames = new Uint32Array(FRAME_CAPACITY * FRAME_WORDS);
-  private nextSeq = 1;
+  // Not a guessable 1: on user-space protocols a peer could otherwise answer
+  // before the real server (replies are also checked by sender port).
+  private nextSeq = randomSeq();
   private readonly pending = new Map<number, PendingRequest | DumpOperation>();
   private readonly dumpQueue: DumpOperation[] = [];
   private activeDump: DumpOperation | undefined;
@@ -236,7 +253,9 @@ export class NetlinkSocket {
   private isClosed = false;
   private userUnref = false;
   private isReffed = false;
+  private isPinned = false;
   private pausedBy = new Set<object>();
+  private nativePaused = false;
   private readonly counters = { received: 0, dropped: 0, unmatched: 0, overruns: 0, truncated: 0 };
 
   private constructor(protocol: number, native: NativeSocket, receiveBufferSize: number, slabSize: number, maxDatagram: number) {
@@ -249,7 +268,8 @@ export class NetlinkSocket {
     this.maxDatagram = maxDatagram;
     this.freshSlab();
     native.start();
-    this.updateRef();
+    // Native starts referenced; an idle socket must not hold the process open.
+    native.unref();
   }
 
   /**
@@ -274,8 +294,12 @@ export class NetlinkSocket {
     if (!binding.supported) throw new NlkitError('netlink sockets are only available on Linux', 'ERR_UNSUPPORTED_PLATFORM');
     let sock: NetlinkSocket | undefined;
     // The batch callback needs the instance; it is only called after start().
+    // Native holds the callback for as long as the fd is open, so it reaches
+    // the socket weakly: a socket the program forgot can be collected (and is
+    // then closed by FORGOTTEN). While work is in flight the socket pins itself.
+    let weak: WeakRef<NetlinkSocket> | undefined;
     const onBatch = (frames: number, slabFull: boolean, error: NativeSystemError | null, switched: boolean): void => {
-      sock?.onBatch(frames, slabFull, error, switched);
+      weak?.deref()?.onBatch(frames, slabFull, error, switched);
     };
     let native: NativeSocket;
     try {
@@ -309,6 +333,8 @@ export class NetlinkSocket {
       }
       if (options.sndbuf !== undefined) native.setSendBuffer(options.sndbuf);
       sock = new NetlinkSocket(protocol, native, actual, slabSize, binding.maxDatagram);
+      weak = new WeakRef(sock);
+      FORGOTTEN.register(sock, native, sock);
       return sock;
     } catch (err) {
       native.close();
@@ -553,14 +579,35 @@ export class NetlinkSocket {
   /** @internal Pause or resume reading on behalf of `owner` (a dump or subscription whose queue is full). */
   setPaused(owner: object, paused: boolean): void {
     if (this.isClosed) return;
-    const before = this.pausedBy.size > 0;
     if (paused) this.pausedBy.add(owner);
     else this.pausedBy.delete(owner);
-    const after = this.pausedBy.size > 0;
-    if (before !== after) {
-      if (after) this.native.pause();
-      else this.native.resume();
+    this.updatePause();
+  }
+
+  /**
+   * Reading stops only when every reader with a full queue can wait and
+   * nothing else needs the socket: a request, or a dump that is not itself
+   * full, is never kept waiting behind a full subscription (or a full dump
+   * behind which the caller awaits a request). While reading goes on for
+   * them, a full subscription drops what it cannot hold and says so in-band.
+   */
+  private updatePause(): void {
+    if (this.isClosed) return;
+    let paused = this.pausedBy.size > 0;
+    if (paused) {
+      const dump = this.activeDump;
+      if (dump !== undefined && !this.pausedBy.has(dump)) paused = false;
+      else if (this.pending.size > (dump !== undefined ? 1 : 0)) paused = false;
     }
+    if (paused === this.nativePaused) return;
+    this.nativePaused = paused;
+    if (paused) this.native.pause();
+    else this.native.resume();
+  }
+
+  /** @internal True while the socket stops reading for full queues (a subscription that gets more must drop it). */
+  get readingPaused(): boolean {
+    return this.nativePaused;
   }
 
   /**
@@ -695,20 +742,30 @@ export class NetlinkSocket {
     return this;
   }
 
-  // The socket keeps the event loop alive only while something waits on it.
+  // The socket keeps the event loop alive only while something waits on it,
+  // and only then is it held from native (an idle socket can be collected).
   private updateRef(): void {
     if (this.isClosed) return;
-    const busy = !this.userUnref && (this.pending.size > 0 || this.dumpQueue.length > 0 || this.subscriptions.size > 0 || this.incomingHandler !== undefined);
-    if (busy === this.isReffed) return;
-    this.isReffed = busy;
-    if (busy) this.native.ref();
-    else this.native.unref();
+    const inFlight = this.pending.size > 0 || this.dumpQueue.length > 0 || this.subscriptions.size > 0 || this.incomingHandler !== undefined;
+    if (inFlight !== this.isPinned) {
+      this.isPinned = inFlight;
+      (this.native as unknown as Record<symbol, unknown>)[PIN] = inFlight ? this : undefined;
+    }
+    const busy = inFlight && !this.userUnref;
+    if (busy !== this.isReffed) {
+      this.isReffed = busy;
+      if (busy) this.native.ref();
+      else this.native.unref();
+    }
+    this.updatePause();
   }
 
   /** Closes the socket: pending requests and dumps reject with SocketClosedError, subscriptions end. Idempotent. */
   close(): void {
     if (this.isClosed) return;
     this.isClosed = true;
+    FORGOTTEN.unregister(this);
+    (this.native as unknown as Record<symbol, unknown>)[PIN] = undefined;
     this.native.close();
     const err = new SocketClosedError('socket closed while the operation was pending');
     for (const op of [...this.pending.values()]) {
@@ -798,7 +855,7 @@ export class NetlinkSocket {
       while (end - pos >= NLMSG_HDRLEN) {
         const length = dv.getUint32(pos, LE);
         if (length < NLMSG_HDRLEN || length > end - pos) {
-          this.onMalformed(new NetlinkDecodeError(`message length ${length} does not fit the datagram (${end - pos} bytes left)`, pos - start), group, 0);
+          this.onMalformed(new NetlinkDecodeError(`message length ${length} does not fit the datagram (${end - pos} bytes left)`, pos - start), group, port, 0);
           return;
         }
         const msg = new MessageView(slab, pos, dv, port, group, nsid);
@@ -809,10 +866,10 @@ export class NetlinkSocket {
         // goes to the request and to this socket's subscriptions alike.
         if (dv.getUint32(pos + 12, LE) === this.portId) {
           const owner = this.pending.get(dv.getUint32(pos + 8, LE));
-          if (owner?.kind === 'request' && dataViewOf(owner.request).getUint16(6, LE) & NLM_F_ECHO) this.onRequestMessage(owner, msg);
+          if (owner?.kind === 'request' && port === (owner.options.port ?? 0) && dataViewOf(owner.request).getUint16(6, LE) & NLM_F_ECHO) this.onRequestMessage(owner, msg);
           if (this.isClosed) return;
         }
-        for (const sub of this.subscriptions) if (sub.wants(group)) sub.push(msg);
+        for (const sub of this.subscriptions) if (sub.wants(group, port)) sub.push(msg);
         pos += nlmsgAlign(length);
       }
       return;
@@ -822,11 +879,18 @@ export class NetlinkSocket {
     while (end - pos >= NLMSG_HDRLEN) {
       const length = dv.getUint32(pos, LE);
       if (length < NLMSG_HDRLEN || length > end - pos) {
-        this.onMalformed(new NetlinkDecodeError(`message length ${length} does not fit the datagram (${end - pos} bytes left)`, pos - start), group, end - pos >= 12 ? dv.getUint32(pos + 8, LE) : 0);
+        this.onMalformed(new NetlinkDecodeError(`message length ${length} does not fit the datagram (${end - pos} bytes left)`, pos - start), group, port, end - pos >= 12 ? dv.getUint32(pos + 8, LE) : 0);
         return;
       }
       const seq = dv.getUint32(pos + 8, LE);
       const owner = this.pending.get(seq);
+      if (owner !== undefined && port !== (owner.options.port ?? 0)) {
+        // On a user-space protocol only the port the request went to may
+        // answer it (the kernel fills the sender's port): anything else is forged.
+        this.counters.dropped++;
+        pos += nlmsgAlign(length);
+        continue;
+      }
       if (owner !== undefined && owner.kind === 'dump' && dv.getUint16(pos + 4, LE) >= NLMSG_MIN_TYPE) {
         // A run of data messages of this dump: the hot path of a large dump,
         // so it only reads what it must (length, sequence, type and flags).
@@ -904,13 +968,13 @@ export class NetlinkSocket {
     this.counters.unmatched++;
   }
 
-  private onMalformed(err: NetlinkDecodeError, group: number, seq: number): void {
+  private onMalformed(err: NetlinkDecodeError, group: number, port: number, seq: number): void {
     if (group !== 0) {
-      for (const sub of this.subscriptions) if (sub.wants(group)) sub.fail(err);
+      for (const sub of this.subscriptions) if (sub.wants(group, port)) sub.fail(err);
       return;
     }
     const op = this.pending.get(seq);
-    if (!op) return;
+    if (!op || port !== (op.options.port ?? 0)) return;
     if (op.kind === 'request') op.reject(err);
     else this.finishDump(op, err);
   }

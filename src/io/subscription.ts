@@ -31,8 +31,18 @@ export function isOverrun<T>(item: T | Overrun): item is Overrun {
 export interface SubscribeOptions {
   /** Ends the subscription: the iterator throws an AbortError. */
   signal?: AbortSignal;
-  /** Messages queued before the socket pauses reading. Default 16384. */
+  /**
+   * Messages queued before the socket pauses reading. Default 16384. While a
+   * request or dump on the same socket needs reading to go on, a full queue
+   * drops what arrives and yields an overrun marker in its place.
+   */
   maxQueue?: number;
+  /**
+   * Accept only messages sent from this port id. On user-space protocols
+   * (NETLINK_USERSOCK) any process may multicast; the kernel fills the
+   * sender's port, so naming the server's port cannot be forged.
+   */
+  from?: number;
 }
 
 const OVERRUN: Overrun = Object.freeze({ overrun: true as const, truncated: false });
@@ -50,6 +60,9 @@ export class Subscription implements AsyncIterableIterator<SubscriptionItem> {
   private error: Error | undefined;
   private ended = false;
   private paused = false;
+  /** Full while the socket reads on for others: messages are dropped after a marker. */
+  private dropping = false;
+  private readonly from: number | undefined;
   private readonly onAbort: (() => void) | undefined;
 
   /** @internal Use NetlinkSocket.subscribe(). */
@@ -63,6 +76,9 @@ export class Subscription implements AsyncIterableIterator<SubscriptionItem> {
     const maxQueue = options.maxQueue ?? 16384;
     if (!Number.isInteger(maxQueue) || maxQueue < 1) throw new RangeError(`maxQueue must be a positive integer, got ${String(maxQueue)}`);
     this.maxQueue = maxQueue;
+    const from = options.from;
+    if (from !== undefined && (!Number.isInteger(from) || from < 0 || from > 0xffffffff)) throw new RangeError(`from must be a 32-bit port id, got ${String(from)}`);
+    this.from = from;
     const signal = options.signal;
     if (signal) {
       this.onAbort = () => this.fail(new AbortError('The subscription was aborted', { cause: signal.reason }));
@@ -72,8 +88,8 @@ export class Subscription implements AsyncIterableIterator<SubscriptionItem> {
   }
 
   /** @internal */
-  wants(group: number): boolean {
-    return this.groupSet.has(group);
+  wants(group: number, port: number): boolean {
+    return this.groupSet.has(group) && (this.from === undefined || this.from === port);
   }
 
   /** Items waiting to be read. */
@@ -83,7 +99,14 @@ export class Subscription implements AsyncIterableIterator<SubscriptionItem> {
 
   /** @internal */
   push(msg: MessageView): void {
-    if (this.ended) return;
+    if (this.ended || this.dropping) return;
+    if (this.paused && this.queued >= this.maxQueue && !this.socket.readingPaused) {
+      // The socket reads on for a request or dump: what this queue cannot
+      // hold is lost, and the marker says where (before everything after it).
+      this.dropping = true;
+      this.pushOverrun(false);
+      return;
+    }
     this.queue.push(msg);
     if (!this.paused && this.queued >= this.maxQueue) {
       this.paused = true;
@@ -144,6 +167,7 @@ export class Subscription implements AsyncIterableIterator<SubscriptionItem> {
     }
     if (this.paused && this.queued <= this.maxQueue >> 1) {
       this.paused = false;
+      this.dropping = false;
       this.socket.setPaused(this, false);
     }
     return item;

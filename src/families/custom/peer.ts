@@ -1,13 +1,12 @@
 // The sending side of a FamilyServer towards one client.
 //
-// Why a socket per client: a netlink unicast to a user socket whose receive
-// buffer is full fails with EAGAIN (netlink_attachskb() with a zero timeout,
-// net/netlink/af_netlink.c), and nothing wakes the sender when the receiver
-// drains. The native layer keeps such datagrams in a per-socket FIFO and
-// retries them. Were every reply sent from the server's one socket, a client
-// that stops reading (a paused dump consumer) would hold every other client's
-// replies behind its own in that FIFO. One sending socket per client keeps a
-// slow reader's backlog to itself.
+// Every answer leaves from the server's own socket, because a client accepts
+// replies only from the port its request went to. A netlink unicast to a user
+// socket whose receive buffer is full fails with EAGAIN (netlink_attachskb()
+// with a zero timeout, net/netlink/af_netlink.c) and nothing wakes the sender
+// when the receiver drains: the native layer keeps such datagrams in a queue
+// per destination port and retries them, so a client that stops reading (a
+// paused dump consumer) holds back only its own replies.
 import { setTimeout as delay } from 'node:timers/promises';
 import type { NetlinkSocket } from '../../io/socket.js';
 

@@ -110,7 +110,7 @@ export interface FamilyServerOptions<Ops extends string = string> {
   datagramSize?: number;
   /** Dump datagrams sent before yielding to the event loop (so one big dump does not stall other clients). Default 8. */
   dumpBurst?: number;
-  /** Per-client sending sockets kept open (idle ones beyond this are closed). Default 64. */
+  /** Clients whose sending state is kept (idle ones beyond this are forgotten). Default 64. */
   maxPeers?: number;
   /** Check requests against the `checks` of the spec (lengths, ranges) before handlers run, as a kernel policy does. Default true. */
   checkPolicy?: boolean;
@@ -137,7 +137,7 @@ export interface FamilyServerStats {
   deferred: number;
   /** Notifications multicast. */
   notifications: number;
-  /** Per-client sending sockets open now. */
+  /** Clients whose sending state is kept now. */
   peers: number;
 }
 
@@ -223,7 +223,6 @@ export class FamilyServer<Ops extends string = string> {
   private readonly doHandlers = new Map<string, DoHandler>();
   private readonly dumpHandlers = new Map<string, DumpHandler>();
   private readonly groups = new Map<string, number>();
-  private readonly peers = new Map<number, Promise<Peer>>();
   private readonly settled = new Map<number, Peer>();
   private readonly writer = new MessageWriter(4096);
   private readonly abort = new AbortController();
@@ -286,7 +285,7 @@ export class FamilyServer<Ops extends string = string> {
     return this.isClosed;
   }
 
-  /** Counters of what the server did, and how many per-client sockets are open. */
+  /** Counters of what the server did, and how many clients it keeps a sending state for. */
   get stats(): FamilyServerStats {
     return { ...this.counters, peers: this.settled.size };
   }
@@ -438,7 +437,7 @@ export class FamilyServer<Ops extends string = string> {
     const { msg } = call;
     const wantAck = (msg.flags & NLM_F_ACK) !== 0;
     if (reply === undefined && !wantAck && !call.echoes?.length) return;
-    const peer = await this.acquirePeer(msg.senderPort, call.ctx);
+    const peer = await this.acquirePeer(msg.senderPort);
     if (!peer) return;
     try {
       if (this.isClosed) return;
@@ -473,7 +472,7 @@ export class FamilyServer<Ops extends string = string> {
   /** Rejects a request with the errno and extended ack of `err`. */
   private async reject(call: Call, err: unknown): Promise<void> {
     const { errno, extAck } = this.describe(call, err);
-    const peer = await this.acquirePeer(call.msg.senderPort, call.ctx);
+    const peer = await this.acquirePeer(call.msg.senderPort);
     if (!peer) return;
     try {
       if (!this.isClosed) this.sendError(peer, call, errno, extAck);
@@ -534,7 +533,7 @@ export class FamilyServer<Ops extends string = string> {
       await this.reject(call, err);
       return;
     }
-    const peer = await this.acquirePeer(msg.senderPort, call.ctx);
+    const peer = await this.acquirePeer(msg.senderPort);
     if (!peer) return;
     const datagram = new Uint8Array(this.datagramSize);
     const scratch = new MessageWriter(1024);
@@ -662,43 +661,23 @@ export class FamilyServer<Ops extends string = string> {
     return bytes;
   }
 
-  // ---- per-client sockets -------------------------------------------------------
+  // ---- clients ----------------------------------------------------------------
 
   /**
-   * The socket that answers `port`, opened on first use, marked in use until
-   * releasePeer() so that trimming never closes it under a caller.
+   * The sending state of client `port`, made on first use, marked in use
+   * until releasePeer() so that trimming never forgets it under a caller.
+   * Every answer goes out from the server's own socket: a client accepts
+   * replies only from the port it sent to (the kernel fills the sender port).
    */
-  private async acquirePeer(port: number, ctx: RequestContext | undefined): Promise<Peer | undefined> {
-    for (;;) {
-      if (this.isClosed) return undefined;
-      let pending = this.peers.get(port);
-      if (pending === undefined) {
-        pending = this.openPeer(port);
-        this.peers.set(port, pending);
-        pending.catch(() => {
-          if (this.peers.get(port) === pending) this.peers.delete(port);
-        });
-      } else {
-        // Most recently used last.
-        this.peers.delete(port);
-        this.peers.set(port, pending);
-      }
-      let peer: Peer;
-      try {
-        peer = await pending;
-      } catch (err) {
-        this.report(err, ctx);
-        return undefined;
-      }
-      if (this.isClosed) return undefined;
-      // Trimmed (or dropped after the client vanished) while this call waited: open afresh.
-      if (peer.socket.closed) {
-        if (this.peers.get(port) === pending) this.peers.delete(port);
-        continue;
-      }
-      peer.users++;
-      return peer;
-    }
+  private async acquirePeer(port: number): Promise<Peer | undefined> {
+    if (this.isClosed) return undefined;
+    let peer = this.settled.get(port);
+    if (peer === undefined) peer = new Peer(this.socket, port);
+    // Most recently used last.
+    this.settled.delete(port);
+    this.settled.set(port, peer);
+    peer.users++;
+    return peer;
   }
 
   private releasePeer(peer: Peer): void {
@@ -706,37 +685,16 @@ export class FamilyServer<Ops extends string = string> {
     this.trimPeers();
   }
 
-  private async openPeer(port: number): Promise<Peer> {
-    const socket = await NetlinkSocket.open(Protocol.USERSOCK, {
-      ...(this.options.netns !== undefined ? { netns: this.options.netns } : {}),
-      // Nothing is ever sent to these sockets: keep their receive side small.
-      rcvbuf: 4096,
-      slabSize: 128 * 1024,
-      extAck: false,
-      capAck: false,
-      strict: false,
-    });
-    const peer = new Peer(socket, port);
-    if (this.isClosed) socket.close();
-    else this.settled.set(port, peer);
-    return peer;
-  }
-
   private dropPeer(peer: Peer): void {
-    if (this.settled.get(peer.port) === peer) {
-      this.settled.delete(peer.port);
-      this.peers.delete(peer.port);
-    }
-    peer.socket.close();
+    if (this.settled.get(peer.port) === peer) this.settled.delete(peer.port);
   }
 
-  /** Closes the least recently used idle per-client sockets beyond maxPeers. */
+  /** Forgets the least recently used idle clients beyond maxPeers. */
   private trimPeers(): void {
-    if (this.peers.size <= this.maxPeers) return;
-    for (const port of [...this.peers.keys()]) {
-      if (this.peers.size <= this.maxPeers) break;
-      const peer = this.settled.get(port);
-      if (peer?.idle) this.dropPeer(peer);
+    if (this.settled.size <= this.maxPeers) return;
+    for (const peer of [...this.settled.values()]) {
+      if (this.settled.size <= this.maxPeers) break;
+      if (peer.idle) this.dropPeer(peer);
     }
   }
 
@@ -779,15 +737,13 @@ export class FamilyServer<Ops extends string = string> {
     return this;
   }
 
-  /** Stops serving: closes the server's socket and the per-client ones; running dumps stop. Idempotent. */
+  /** Stops serving: closes the server's socket; running dumps stop. Idempotent. */
   close(): void {
     if (this.isClosed) return;
     this.isClosed = true;
     this.abort.abort(new SocketClosedError('server closed'));
     this.socket.close();
-    for (const peer of this.settled.values()) peer.socket.close();
     this.settled.clear();
-    this.peers.clear();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
