@@ -19,9 +19,22 @@ std::string ErrnoName(int err) {
   return "Unknown system error " + std::to_string(err);
 }
 
+namespace {
+
+// strerror_r comes in two flavours: GNU returns the text, XSI fills buf.
+[[maybe_unused]] const char* StrerrorText(int xsiResult, const char* buf) { return xsiResult == 0 ? buf : "Unknown error"; }
+[[maybe_unused]] const char* StrerrorText(const char* gnuResult, const char* /*buf*/) { return gnuResult; }
+
+// strerror() is not thread-safe, and every Worker has a JS thread of its own.
+std::string Strerror(int err) {
+  char buf[256] = {};
+  return StrerrorText(strerror_r(err, buf, sizeof buf), buf);
+}
+
+}  // namespace
+
 std::string SystemErrorMessage(int err, const char* syscall, const std::string& path) {
-  // strerror is not thread-safe, but this only ever runs on the JS thread.
-  std::string text = std::strerror(err);
+  std::string text = Strerror(err);
   if (path.empty()) return std::string(syscall) + " failed: " + ErrnoName(err) + " (" + text + ")";
   if (!text.empty() && text[0] >= 'A' && text[0] <= 'Z') text[0] = static_cast<char>(text[0] - 'A' + 'a');
   return ErrnoName(err) + ": " + text + ", " + syscall + " '" + path + "'";

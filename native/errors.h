@@ -12,11 +12,11 @@ namespace nlkit {
 // The errno macro name ("EPERM"), or "Unknown system error N".
 std::string ErrnoName(int err);
 
-// Message of a system error, as src/core/errors.ts NetlinkSocketError words
-// it: "<syscall> failed: <CODE> (<strerror>)", or, when a file is involved,
-// the way Node words its fs errors: "<CODE>: <strerror, lower case>,
-// <syscall> '<path>'" (e.g. "ENOENT: no such file or directory, open
-// '/run/netns/nope'").
+// Message of a system error: "<syscall> failed: <CODE> (<strerror>)", or,
+// when a file is involved, the way Node words its fs errors (and
+// NetlinkSocketError in src/core/errors.ts words errors with a path):
+// "<CODE>: <strerror, lower case>, <syscall> '<path>'", e.g. "ENOENT: no
+// such file or directory, open '/run/netns/nope'".
 std::string SystemErrorMessage(int err, const char* syscall, const std::string& path = std::string());
 
 // Error with SystemErrorMessage() and the properties errno (positive), code,
