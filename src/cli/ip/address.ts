@@ -10,7 +10,7 @@ import { NetnsNames, fetchLinks, linkPasses, listObject, listedDevice, parseLink
 import { linkSummary, printLink, printLinkBrief, printLinkStats } from './linkprint.js';
 import { scopeName, scopeNumber } from './names.js';
 import { getU32 } from './numbers.js';
-import { ADDRESS_USAGE, LINK_USAGE } from './usage.js';
+import { ADDRESS_USAGE } from './usage.js';
 import { Printer } from './printer.js';
 
 const IFA_F_SECONDARY = 0x01;
@@ -340,7 +340,7 @@ async function show(ctx: IpContext, words: string[]): Promise<number> {
     }
     if (brief && res >= 0) p.fp('\n');
     if (res > 0 && ctx.options.stats) {
-      printLinkStats(p, link, ctx.options.stats, fallback);
+      printLinkStats(p, link, ctx.options.stats, fallback, ctx.options);
       p.fp('\n');
     }
     listObject(ctx, p);

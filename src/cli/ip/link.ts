@@ -682,7 +682,6 @@ async function modify(ctx: IpContext, type: number, flags: number, words: string
   const create = (flags & C.NLM_F_CREATE) !== 0;
   const req: LinkRequest = { flags: 0, change: 0, attrs: [], later: [] };
   try {
-    await ctx.loadLinks();
     const parsed = await parseLink(ctx, new Args(words), req, create);
     if (req.kind !== undefined) {
       const kindWords = parsed.kindWords ?? [];

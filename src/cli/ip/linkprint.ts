@@ -463,6 +463,38 @@ function readStats(tb: AttrTable): LinkStat | undefined {
   return undefined;
 }
 
+/** -h[uman] and -iec (ip's human_readable, use_iec). */
+export interface NumberUnits {
+  human: number;
+  iec: number;
+}
+
+/**
+ * A counter as print_num() writes it: the number, or under -h a value of at
+ * most three digits with k, M, G, T, P or E (powers of 1000, or of 1024 and an
+ * "i" under -iec) once it reaches the base.
+ */
+export function formatCount(count: bigint, units: NumberUnits): string {
+  const base = units.iec ? 1024n : 1000n;
+  if (!units.human || count < base) return count.toString();
+  const prefixes = 'kMGTPE';
+  let at = 0;
+  let powi = 1n;
+  for (;;) {
+    powi *= base;
+    if (count / base < powi) break;
+    if (at + 1 >= prefixes.length) break;
+    at++;
+  }
+  let precision = 2;
+  let powj = 1n;
+  for (; precision > 0; precision--) {
+    powj *= 10n;
+    if (count / powi < powj) break;
+  }
+  return (Number(count) / Number(powi)).toFixed(precision) + prefixes[at]! + (units.iec ? 'i' : '');
+}
+
 /** A counter of rtnl_link_stats64 by its name. */
 export type LinkStat = (name: StatName) => bigint;
 
@@ -473,16 +505,18 @@ export type LinkStat = (name: StatName) => bigint;
  * after. `level` 2 (-s -s) adds the error rows; `carrierChanges` is
  * IFLA_CARRIER_CHANGES, printed as "transns" when the kernel sent it.
  */
-export function linkStatsText(s: LinkStat, level: number, carrierChanges: bigint | undefined, nl: string): string {
+export function linkStatsText(s: LinkStat, level: number, carrierChanges: bigint | undefined, nl: string, units: NumberUnits = { human: 0, iec: 0 }): string {
   const cols = ['*X errors:', 'packets', 'errors', 'dropped', 'heartbt', 'overrun', 'compressed', 'otherhost'].map((h) => h.length);
   const size = (...values: bigint[]): void => {
+    // size_columns(): -h numbers do not widen a column.
+    if (units.human) return;
     values.forEach((v, i) => {
       const len = v.toString().length;
       if (len > cols[i]!) cols[i] = len;
     });
   };
   const w = (i: number): number => cols[i]!;
-  const num = (i: number, v: bigint): string => v.toString().padStart(w(i)) + ' ';
+  const num = (i: number, v: bigint): string => formatCount(v, units).padStart(w(i)) + ' ';
   const head = (i: number, h: string): string => ' ' + h.padStart(w(i));
   const rxCompressed = s('rx_compressed');
   const txCompressed = s('tx_compressed');
@@ -515,7 +549,7 @@ export function linkStatsText(s: LinkStat, level: number, carrierChanges: bigint
 }
 
 /** __print_link_stats; text lines are separated by `nl` (ip's _SL_), without a separator before or after. */
-function printStats(p: Printer, tb: AttrTable, level: number, nl: string): void {
+function printStats(p: Printer, tb: AttrTable, level: number, nl: string, units?: NumberUnits): void {
   const s = readStats(tb);
   if (!s) return;
   const carrier = tb.get(C.IFLA_CARRIER_CHANGES);
@@ -558,7 +592,7 @@ function printStats(p: Printer, tb: AttrTable, level: number, nl: string): void 
     p.close();
     return;
   }
-  p.fp(linkStatsText(s, level, carrier ? BigInt(carrier.u32()) : undefined, nl));
+  p.fp(linkStatsText(s, level, carrier ? BigInt(carrier.u32()) : undefined, nl, units));
 }
 
 /** The parts of a link message the address listing filters on. */
@@ -727,7 +761,7 @@ export function printLink(ctx: IpContext, p: Printer, m: MessageView, opts: Link
   }
   if (opts.doLink && o.stats) {
     p.fp(nl);
-    printStats(p, tb, o.stats, nl);
+    printStats(p, tb, o.stats, nl, o);
   }
   if ((a = tb.get(C.IFLA_PROP_LIST))) {
     const names = a.list().filter((x) => x.type === C.IFLA_ALT_IFNAME);
@@ -741,7 +775,7 @@ export function printLink(ctx: IpContext, p: Printer, m: MessageView, opts: Link
 }
 
 /** Prints a link's statistics (ip -s address puts them after the addresses); no newline before or after. */
-export function printLinkStats(p: Printer, m: MessageView, level: number, fallback?: AttrTable): void {
+export function printLinkStats(p: Printer, m: MessageView, level: number, fallback?: AttrTable, units?: NumberUnits): void {
   const tb = messageAttrs(m, C.IFINFOMSG_SIZE);
-  printStats(p, tb.has(C.IFLA_STATS64) || tb.has(C.IFLA_STATS) || !fallback ? tb : fallback, level, '\n');
+  printStats(p, tb.has(C.IFLA_STATS64) || tb.has(C.IFLA_STATS) || !fallback ? tb : fallback, level, '\n', units);
 }

@@ -6,7 +6,7 @@
 // tun device); wider columns follow print_stats64's size_columns.
 import { describe, expect, it } from 'vitest';
 import type { IpContext, IpOptions } from '../../../../src/cli/ip/context.js';
-import { linkStatsText, printLinkBrief, type StatName } from '../../../../src/cli/ip/linkprint.js';
+import { formatCount, linkStatsText, printLinkBrief, type StatName } from '../../../../src/cli/ip/linkprint.js';
 import { Printer } from '../../../../src/cli/ip/printer.js';
 import { AF_UNSPEC, IFINFOMSG_SIZE, IFLA_ADDRESS, IFLA_IFNAME, IFLA_LINK, IFLA_LINK_NETNSID, IFLA_OPERSTATE, RTM_DELLINK, RTM_NEWLINK } from '../../../../src/core/constants.js';
 import { MessageView } from '../../../../src/core/message.js';
@@ -69,6 +69,33 @@ describe('linkStatsText', () => {
       '    RX errors:  length    crc   frame    fifo overrun  nohandler',
       '                     0      0       0       0       0          3 ',
     ]);
+  });
+
+  // `ip -s -h link show lo` after 10 000 datagrams of 902 bytes on lo printed
+  // "9.02M   10.0k" (and "8.60Mi  9.77ki" with -iec) in columns as wide as their headings (iproute2 6.1).
+  it('prints -h counters in k/M/G, without widening the columns', () => {
+    const text = linkStatsText(counters({ rx_bytes: 9024000n, rx_packets: 10010n, tx_bytes: 123456789012n }), 1, 0n, '\n', { human: 1, iec: 0 });
+    expect(text.split('\n')).toEqual([
+      '    RX:  bytes packets errors dropped  missed   mcast           ',
+      '         9.02M   10.0k      0       0       0       0 ',
+      '    TX:  bytes packets errors dropped carrier collsns           ',
+      '          123G       0      0       0       0       0 ',
+    ]);
+  });
+
+  it.each([
+    [999n, 0, '999'],
+    [1000n, 0, '1.00k'],
+    [10010n, 0, '10.0k'],
+    [123456n, 0, '123k'],
+    [9024000n, 0, '9.02M'],
+    [1023n, 1, '1023'],
+    [1024n, 1, '1.00ki'],
+    [9024000n, 1, '8.61Mi'],
+    [(1n << 64n) - 1n, 0, '18.4E'],
+  ])('formats %d (iec %d) as print_num() does: %s', (count, iec, text) => {
+    expect(formatCount(count, { human: 1, iec })).toBe(text);
+    expect(formatCount(count, { human: 0, iec })).toBe(count.toString());
   });
 
   it('leaves out transns when the kernel sent no carrier changes', () => {
