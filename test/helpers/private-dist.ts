@@ -24,10 +24,11 @@ const COMPILER_OPTIONS: ts.CompilerOptions = {
  * Fills `dir` with dist/ (src/index.ts and everything it imports, as
  * JavaScript), a package.json named nlkit whose "exports" point at it, links
  * to node_modules and the built addon, and copies of `files` (paths relative
- * to the repository, kept at the same place).
+ * to the repository, kept at the same place). `entries` are further sources
+ * to transpile with what they import (e.g. 'src/cli/main.ts' for the command).
  */
-export function buildPrivatePackage(dir: string, files: readonly string[]): void {
-  const pending = ['src/index.ts'];
+export function buildPrivatePackage(dir: string, files: readonly string[], entries: readonly string[] = []): void {
+  const pending = ['src/index.ts', ...entries];
   const seen = new Set<string>();
   while (pending.length > 0) {
     const rel = pending.pop()!;
