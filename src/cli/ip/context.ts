@@ -44,6 +44,8 @@ export interface IpOptions {
   iec: number;
   /** -a[ll]: `netns delete` deletes every namespace. */
   all: boolean;
+  /** -rc[vbuf] SIZE: the socket's receive buffer (nlkit's own default otherwise). */
+  rcvbuf?: number;
 }
 
 /** Ends a command with a message and an exit status (255 for bad arguments, as ip's exit(-1)). */
@@ -87,7 +89,9 @@ export class IpContext {
   /** The NETLINK_ROUTE socket (opened on first use, in the -n namespace). */
   async socket(): Promise<NetlinkSocket> {
     if (!this.sock) {
-      this.sock = await NetlinkSocket.open(0, this.options.netns !== undefined ? { netns: this.options.netns } : {});
+      const { netns, rcvbuf } = this.options;
+      // The kernel raises a tiny buffer to its own minimum; nlkit's sockets take at least 1 KiB.
+      this.sock = await NetlinkSocket.open(0, { ...(netns !== undefined ? { netns } : {}), ...(rcvbuf !== undefined ? { rcvbuf: Math.min(Math.max(rcvbuf, 1024), 0x7fffffff) } : {}) });
     }
     return this.sock;
   }

@@ -151,7 +151,9 @@ export function parseGlobalOptions(argv: readonly string[], openNetns?: (name: s
     else if (matches(opt, '-pretty')) options.pretty = true;
     else if (matches(opt, '-rcvbuf')) {
       const v = value();
-      if (getUnsigned(v) === undefined) throw usage(`Invalid rcvbuf size '${v}'`);
+      const size = getUnsigned(v);
+      if (size === undefined) throw usage(`Invalid rcvbuf size '${v}'`);
+      options.rcvbuf = size;
     } else if (isColor(opt)) {
       // nlkit never colours its output.
     } else if (matches(opt, '-help')) throw usage(IP_USAGE);

@@ -1,8 +1,9 @@
 // `nlkit monitor [link|address|route|neigh|rule|netconf|nsid|all]`: one event per line
 // as it happens (ip/ipmonitor.c). With -j each event is one JSON object on
 // its own line (ip 6.1's monitor prints text even with -j). An overrun (the
-// kernel dropped events because we read too slowly) prints a marker on
-// stderr and monitoring goes on.
+// kernel dropped events because we read too slowly) prints ip's line for it
+// on stderr ("netlink receive error No buffer space available (105)") and
+// monitoring goes on.
 import * as C from '../../core/constants.js';
 import { isOverrun } from '../../io/subscription.js';
 import { AbortError } from '../../core/errors.js';
@@ -165,7 +166,8 @@ export async function runMonitor(ctx: IpContext, argv: string[]): Promise<number
     for await (const item of sub) {
       if (isOverrun(item)) {
         ctx.flush();
-        ctx.io.stderr('nlkit monitor: overrun: the kernel dropped events (receive buffer full); continuing\n');
+        // rtnl_listen()'s words for ENOBUFS; ip goes on listening too.
+        ctx.io.stderr('netlink receive error No buffer space available (105)\n');
         await ctx.loadLinks(true);
         continue;
       }

@@ -67,7 +67,8 @@ describe('parseGlobalOptions', () => {
     // -h is -human (not help), -iec counts, and the options ip reads without nlkit needing them pass.
     { argv: ['-h', 'link'], options: { human: 1 }, at: 1 },
     { argv: ['-human', '-human-readable', '-iec', 'link'], options: { human: 2, iec: 1 }, at: 3 },
-    { argv: ['-r', '-N', '-t', '-ts', '-force', '-c', '-color=never', '-echo', '-l', '3', '-rc', '1024', 'link'], options: {}, at: 12 },
+    { argv: ['-r', '-N', '-t', '-ts', '-force', '-c', '-color=never', '-echo', '-l', '3', 'link'], options: {}, at: 10 },
+    { argv: ['-rc', '65536', 'monitor'], options: { rcvbuf: 65536 }, at: 2 },
     { argv: ['-a', 'netns', 'delete'], options: { all: true }, at: 1 },
     { argv: ['link', '-j'], options: {}, at: 0 },
   ];
