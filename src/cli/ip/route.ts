@@ -149,36 +149,47 @@ function printVia(p: Printer, a: Attr): void {
   } else p.fp(`via ${familyName(family)} ${host} `);
 }
 
+/** printf("%g"): six significant digits, trailing zeros dropped, an exponent from 1e6 up or below 1e-4. */
+export function formatG(x: number): string {
+  if (x === 0) return '0';
+  const exp = Math.floor(Math.log10(Math.abs(x)));
+  const trim = (t: string): string => (t.includes('.') ? t.replace(/\.?0+$/, '') : t);
+  if (exp < -4 || exp >= 6) {
+    const [m, e] = x.toExponential(5).split('e') as [string, string];
+    const n = Number(e);
+    return `${trim(m)}e${n < 0 ? '-' : '+'}${String(Math.abs(n)).padStart(2, '0')}`;
+  }
+  return trim(x.toFixed(5 - exp));
+}
+
+/** print_rta_metrics(). */
 function printMetrics(p: Printer, a: Attr): void {
   const mx = a.nest();
-  const lock = mx.get(1)?.u32() ?? 0;
+  const lock = mx.get(RTAX_LOCK)?.u32() ?? 0;
   p.openArray('metrics');
   p.open(null);
-  for (let i = 2; i <= 17; i++) {
+  for (let i = 2; i <= RTAX_FASTOPEN_NO_COOKIE; i++) {
     const x = mx.get(i);
     if (!x && !(lock & (1 << i))) continue;
     let val = 0;
-    if (x && i !== 16) val = x.u32();
-    if (i === 10 && val === 0xffffffff) continue;
-    const name = METRIC_NAMES[i] ?? `metric ${i}`;
+    if (x && i !== RTAX_CC_ALGO) val = x.u32();
+    if (i === RTAX_HOPLIMIT && val === 0xffffffff) continue;
+    const name = METRIC_NAMES[i];
     if (!p.json) {
-      p.fp(`${name} `);
+      p.fp(name !== undefined ? `${name} ` : `metric ${i} `);
       if (lock & (1 << i)) p.fp('lock ');
     }
-    if (i === 16) p.jsonOnly(name, x?.str() ?? '').fpf('%s ', x?.str() ?? '');
-    else if (i === 12) {
-      // RTAX_FEATURES: ecn is the only named bit.
-      if (val & 1) {
-        p.openArray('features');
-        p.any(null, '%s ', 'ecn');
-        p.close();
-      } else p.any(name, '0x%x ', val);
-    } else if (i === 4 || i === 5 || i === 13) {
-      // rtt is kept in 1/8 ms, rttvar in 1/4 ms, rto_min in ms.
-      const ms = i === 4 ? val / 8 : i === 5 ? val / 4 : val;
-      if (p.json) p.jsonOnly(name, ms);
-      else p.fp(ms >= 1000 ? `${ms / 1000}s ` : `${ms}ms `);
-    } else p.any(name, '%u ', val);
+    if (i === RTAX_FEATURES) {
+      // print_rtax_features(): ecn by name, any other bit as the whole value in hex.
+      if (val & 1) p.null('ecn').fp('ecn ');
+      if (val & ~1) p.any('features', '%s ', '0x' + (val >>> 0).toString(16));
+    } else if (i === RTAX_RTT || i === RTAX_RTTVAR || i === RTAX_RTO_MIN) {
+      // rtt is kept in 1/8 ms, rttvar in 1/4 ms, rto_min in ms (integer division, as ip).
+      const ms = i === RTAX_RTT ? Math.floor(val / 8) : i === RTAX_RTTVAR ? Math.floor(val / 4) : val;
+      if (p.json) p.jsonOnly(name ?? null, ms);
+      else p.fp(ms >= 1000 ? `${formatG(ms / 1e3)}s ` : `${ms}ms `);
+    } else if (i === RTAX_CC_ALGO) p.any('congestion', '%s ', x?.str() ?? '');
+    else p.any(name ?? null, '%u ', val);
   }
   p.close();
   p.close();
