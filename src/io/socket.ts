@@ -54,6 +54,7 @@ import {
   FRAME_WORDS,
   NSID_NONE,
   nativeBinding,
+  type NativeBinding,
   type NativeSocket,
   type NativeSystemError,
 } from './native.js';
@@ -277,6 +278,14 @@ export class NetlinkSocket {
    * Extended acks, strict checking and capped acks are on unless turned off.
    */
   static async open(protocol: number, options: OpenOptions = {}): Promise<NetlinkSocket> {
+    return NetlinkSocket.openOn(nativeBinding, protocol, options);
+  }
+
+  /**
+   * @internal Opens the socket on a given native side: the addon, or a fake
+   * kernel (nlkit/testing) that implements the same contract in JavaScript.
+   */
+  static async openOn(binding: () => Pick<NativeBinding, 'supported' | 'maxDatagram' | 'Socket'>, protocol: number, options: OpenOptions = {}): Promise<NetlinkSocket> {
     if (!Number.isInteger(protocol) || protocol < 0 || protocol > 31) {
       throw new RangeError(`protocol must be a netlink protocol number 0..31, got ${String(protocol)}`);
     }
@@ -290,8 +299,8 @@ export class NetlinkSocket {
     const slabSize = options.slabSize ?? DEFAULT_SLAB_SIZE;
     if (!Number.isInteger(slabSize) || slabSize < 128 * 1024) throw new RangeError(`slabSize must be an integer >= 131072, got ${String(slabSize)}`);
 
-    const binding = nativeBinding();
-    if (!binding.supported) throw new NlkitError('netlink sockets are only available on Linux', 'ERR_UNSUPPORTED_PLATFORM');
+    const impl = binding();
+    if (!impl.supported) throw new NlkitError('netlink sockets are only available on Linux', 'ERR_UNSUPPORTED_PLATFORM');
     let sock: NetlinkSocket | undefined;
     // The batch callback needs the instance; it is only called after start().
     // Native holds the callback for as long as the fd is open, so it reaches
@@ -303,7 +312,7 @@ export class NetlinkSocket {
     };
     let native: NativeSocket;
     try {
-      native = new binding.Socket(protocol, groups >>> 0, netns, onBatch);
+      native = new impl.Socket(protocol, groups >>> 0, netns, onBatch);
     } catch (err) {
       throw systemError(err as NativeSystemError, 'socket');
     }
@@ -332,7 +341,7 @@ export class NetlinkSocket {
         actual = native.setReceiveBuffer(rcvbuf, false);
       }
       if (options.sndbuf !== undefined) native.setSendBuffer(options.sndbuf);
-      sock = new NetlinkSocket(protocol, native, actual, slabSize, binding.maxDatagram);
+      sock = new NetlinkSocket(protocol, native, actual, slabSize, impl.maxDatagram);
       weak = new WeakRef(sock);
       FORGOTTEN.register(sock, native, sock);
       return sock;
