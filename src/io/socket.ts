@@ -41,7 +41,6 @@ import {
   SocketClosedError,
   type ExtAck,
 } from '../core/errors.js';
-import { errnoNumber } from '../core/errno.js';
 import {
   FRAME_FLAGS,
   FRAME_GROUP,
@@ -210,10 +209,7 @@ function abortReason(signal: AbortSignal): Error {
 }
 
 function systemError(err: NativeSystemError, fallbackSyscall: string): NetlinkSocketError {
-  const errno = typeof err.errno === 'number' ? Math.abs(err.errno) : (errnoNumber(err.code ?? '') ?? 0);
-  const wrapped = new NetlinkSocketError(err.syscall ?? fallbackSyscall, errno);
-  (wrapped as { cause?: unknown }).cause = err;
-  return wrapped;
+  return NetlinkSocketError.from(err, fallbackSyscall);
 }
 
 /**

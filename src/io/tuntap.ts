@@ -5,8 +5,8 @@
 // A device is created in the namespace of the thread that opens
 // /dev/net/tun: for another namespace the addon does it on a helper thread
 // that entered it, never on the main thread.
-import { NlkitError } from '../core/errors.js';
-import { nativeBinding, type NativeNetnsTarget } from './native.js';
+import { NetlinkSocketError, NlkitError } from '../core/errors.js';
+import { nativeBinding, type NativeNetnsTarget, type NativeSystemError } from './native.js';
 import { resolveNetnsTarget, type NetnsTarget } from './netns.js';
 
 // ifr_flags of TUNSETIFF (include/uapi/linux/if_tun.h).
@@ -161,7 +161,13 @@ export function run(call: TuntapCall): string {
   const binding = nativeBinding();
   // An addon built before tun/tap support (an old prebuild) lacks the entry point.
   if (typeof binding.tuntapSet !== 'function') throw new NlkitError('the native addon has no tun/tap support: rebuild it (npm run build:native)', 'ERR_NLKIT_ADDON_OUTDATED');
-  return binding.tuntapSet(call.name, call.flags, call.owner, call.group, call.persist, call.netns);
+  try {
+    return binding.tuntapSet(call.name, call.flags, call.owner, call.group, call.persist, call.netns);
+  } catch (err) {
+    // The same system-error class as every other failure (code, errno, syscall, path).
+    if (err instanceof Error && typeof (err as NativeSystemError).code === 'string' && (err as NativeSystemError).syscall !== undefined) throw NetlinkSocketError.from(err as NativeSystemError, 'tuntap');
+    throw err;
+  }
 }
 
 /**
