@@ -391,6 +391,7 @@ void Socket::CloseNative(bool teardown) {
   if (poller != nullptr) DisposePoller(poller);
   fd_.reset();
   queue_.clear();
+  queuedPerPort_.clear();
   slab_ = nullptr;
   slabLength_ = slabOffset_ = 0;
   frames_ = nullptr;
@@ -548,17 +549,19 @@ Napi::Value Socket::Send(const Napi::CallbackInfo& info) {
   const uint8_t* data = bytes.Data();
   const size_t length = bytes.ByteLength();
 
-  if (queue_.empty()) {
+  if (!Queued(port)) {
     int err = SendNow(data, length, port, groups);
     if (err == 0) return Napi::Boolean::New(env, true);
     if (err != EAGAIN && err != EWOULDBLOCK) throw SystemError(env, err, "sendto");
   }
-  // Queued behind earlier bytes (order is kept) or the kernel said EAGAIN.
+  // Queued behind earlier bytes to the same port (order is kept) or the kernel said EAGAIN.
   EnsureLive(env);
   queue_.push_back(PendingSend{std::vector<uint8_t>(data, data + length), port, groups});
+  ++queuedPerPort_[port];
   int r = UpdatePoll();
   if (r != 0) {
     queue_.pop_back();
+    Dequeued(port);
     throw SystemError(env, -r, "uv_poll_start");
   }
   return Napi::Boolean::New(env, false);
@@ -923,18 +926,41 @@ void Socket::StopReadAhead() {
   while (!ahead->finished.load()) sched_yield();
 }
 
+void Socket::Dequeued(uint32_t port) {
+  auto it = queuedPerPort_.find(port);
+  if (it != queuedPerPort_.end() && --it->second == 0) queuedPerPort_.erase(it);
+}
+
 void Socket::FlushQueue(napi_env env) {
   bool progressed = false;
+  // One pass in order; a port whose receiver is still full is skipped for
+  // the rest of the pass, so its later sends stay behind its first.
+  std::vector<uint32_t> blocked;
+  std::vector<int> failures;
+  std::deque<PendingSend> rest;
   while (!queue_.empty()) {
-    const PendingSend& item = queue_.front();
-    int err = SendNow(item.bytes.data(), item.bytes.size(), item.port, item.groups);
-    if (err == EAGAIN || err == EWOULDBLOCK) break;
+    PendingSend item = std::move(queue_.front());
     queue_.pop_front();
-    progressed = true;
-    if (err != 0) {
-      CallBatch(env, 0, false, ErrorForJs(env, err, "sendto"));
-      if (Stopped()) return;
+    bool skip = false;
+    for (uint32_t p : blocked) skip = skip || p == item.port;
+    if (!skip) {
+      int err = SendNow(item.bytes.data(), item.bytes.size(), item.port, item.groups);
+      if (err == EAGAIN || err == EWOULDBLOCK) {
+        blocked.push_back(item.port);
+        skip = true;
+      } else {
+        Dequeued(item.port);
+        progressed = true;
+        if (err != 0) failures.push_back(err);
+      }
     }
+    if (skip) rest.push_back(std::move(item));
+  }
+  queue_ = std::move(rest);
+  // JS hears of failed sends only once the queue is whole again (it may send from the callback).
+  for (int err : failures) {
+    CallBatch(env, 0, false, ErrorForJs(env, err, "sendto"));
+    if (Stopped()) return;
   }
   if (queue_.empty()) {
     retryDelayMs_ = 0;

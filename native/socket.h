@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <unordered_map>
 #include <vector>
 
 #include "addon_api.h"
@@ -203,7 +204,12 @@ class Socket : public Napi::ObjectWrap<Socket> {
   uint32_t* frames_ = nullptr;
   size_t frameCapacity_ = 0;
 
+  // Sends that found their receiver full, in order per destination port: a
+  // peer that stops reading holds back only what is addressed to it.
   std::deque<PendingSend> queue_;
+  std::unordered_map<uint32_t, uint32_t> queuedPerPort_;
+  bool Queued(uint32_t port) const { return queuedPerPort_.find(port) != queuedPerPort_.end(); }
+  void Dequeued(uint32_t port);
 
   // recvmsg scratch of the loop thread, reused for every datagram.
   RecvScratch scratch_;

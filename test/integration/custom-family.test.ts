@@ -446,7 +446,7 @@ describe.skipIf(!canUseKernel)('FamilyServer with a family defined in TypeScript
     );
   });
 
-  it('keeps at most maxPeers idle per-client sockets', async () => {
+  it('keeps the sending state of at most maxPeers idle clients', async () => {
     const small = await FamilyServer.open(family, { netns: ns, maxPeers: 2, handlers: { finish: () => undefined } });
     try {
       for (let i = 0; i < 5; i++) {
@@ -460,7 +460,7 @@ describe.skipIf(!canUseKernel)('FamilyServer with a family defined in TypeScript
     expect(small.stats.peers).toBe(0);
   });
 
-  it('closes idempotently, with its per-client sockets', async () => {
+  it('closes idempotently, forgetting its clients', async () => {
     const extra = await FamilyServer.open(family, { netns: ns, handlers: { finish: () => undefined } });
     {
       await using client = await FamilyClient.open(family, { port: extra.port, netns: ns });
