@@ -10,6 +10,8 @@ import { generateCodecSource } from './generate.js';
 import { loadSpec } from './load.js';
 import {
   INT_SIZE,
+  compactSpec,
+  expandSpec,
   indexSpec,
   isFlagsUse,
   type AttributeSpec,
@@ -40,32 +42,21 @@ export function moduleName(spec: FamilySpec): string {
 }
 
 /**
- * Prints a model value as JSON, one short entry per line (deterministic).
- * Bigints become { "$bigint": "123" } (see reviveSpec in model.ts).
+ * The model as JSON text in its compact form (model.ts), one definition,
+ * attribute, sub-message or operation per line. Throws if the compact form
+ * does not expand back to exactly this model.
  */
-function literal(v: unknown, indent = ''): string {
-  if (typeof v === 'bigint') return `{ "$bigint": "${v}" }`;
-  if (typeof v === 'string') return S(v);
-  if (typeof v === 'number') {
-    if (!Number.isFinite(v)) throw new Error('cannot print a non-finite number');
-    return String(v);
-  }
-  if (typeof v === 'boolean') return String(v);
-  const inner = `${indent}  `;
-  if (Array.isArray(v)) {
-    if (v.length === 0) return '[]';
-    const flat = `[${v.map((x) => literal(x, inner)).join(', ')}]`;
-    if (flat.length <= 100 && !flat.includes('\n')) return flat;
-    return `[\n${v.map((x) => `${inner}${literal(x, inner)}`).join(',\n')}\n${indent}]`;
-  }
-  if (typeof v === 'object' && v !== null) {
-    const entries = Object.entries(v).filter(([, x]) => x !== undefined);
-    if (entries.length === 0) return '{}';
-    const flat = `{ ${entries.map(([k, x]) => `${S(k)}: ${literal(x, inner)}`).join(', ')} }`;
-    if (flat.length <= 100 && !flat.includes('\n')) return flat;
-    return `{\n${entries.map(([k, x]) => `${inner}${S(k)}: ${literal(x, inner)}`).join(',\n')}\n${indent}}`;
-  }
-  throw new Error(`cannot print a ${typeof v}`);
+function modelText(spec: FamilySpec): string {
+  const c = compactSpec(spec);
+  const exact = (v: unknown): string => JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? `${x}n` : x));
+  if (exact(expandSpec(c)) !== exact(spec)) throw new Error(`${spec.name}: the compact model does not expand back to the spec`);
+  const [tag, top, definitions, sets, subMessages, operations, groups] = c as [string, unknown, unknown[], unknown[][], unknown[], unknown[], unknown[]];
+  const lines = (list: readonly unknown[], item: (x: unknown) => string = S): string => (list.length ? `[\n${list.map(item).join(',\n')}\n]` : '[]');
+  const set = (x: unknown): string => {
+    const [name, attributes, ...rest] = x as [string, unknown[], ...unknown[]];
+    return `[${S(name)},${lines(attributes)}${rest.map((r) => `,${S(r)}`).join('')}]`;
+  };
+  return `[${S(tag)},${S(top)},\n${lines(definitions)},\n${lines(sets, set)},\n${lines(subMessages)},\n${lines(operations)},\n${S(groups)}]`;
 }
 
 class Names {
@@ -301,8 +292,8 @@ export function emitFamilyModule(spec: FamilySpec, specFile: string): string {
     types.text(),
     '',
     // JSON rather than a TypeScript literal: type-checking a literal this size is slow.
-    '/** The model of the family (no documentation text). */',
-    `export const spec: FamilySpec = reviveSpec(\`\n${templateText(literal(spec))}\n\`);`,
+    '/** The model of the family (no documentation text), in the compact form reviveSpec expands. */',
+    `export const spec: FamilySpec = reviveSpec(\`\n${templateText(modelText(spec))}\n\`);`,
     '',
     codec.body,
     '',

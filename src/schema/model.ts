@@ -338,10 +338,13 @@ export function isFlagsUse(def: EnumDefinition, enumAsFlags: boolean | undefined
 }
 
 /**
- * Parses a FamilySpec printed as JSON by the code generator, where bigints
- * are written { "$bigint": "123" }.
+ * Parses a FamilySpec printed as JSON by the code generator: the compact form
+ * of {@link compactSpec}, or (as older generated modules carry it) the model
+ * itself with bigints written { "$bigint": "123" }.
  */
 export function reviveSpec(json: string): FamilySpec {
+  const parsed: unknown = JSON.parse(json);
+  if (Array.isArray(parsed) && parsed[0] === COMPACT_TAG) return expandSpec(parsed);
   return JSON.parse(json, (_key, value: unknown) => {
     if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
       const big = (value as Record<string, unknown>).$bigint;
@@ -349,4 +352,250 @@ export function reviveSpec(json: string): FamilySpec {
     }
     return value;
   }) as FamilySpec;
+}
+
+// ---- compact form -------------------------------------------------------------
+//
+// Generated modules embed their model as JSON. Written out key by key it is
+// most of a module, and parsing it most of the module's load time; the
+// compact form leaves out what the loader derives (attribute and enum
+// numbering, struct offsets and sizes, default byte order, name prefixes,
+// operation flags, attributes a subset shares with its parent set) and
+// writes objects as tuples:
+//
+//   ["nlkit-spec/1", {name, protocol, ...}, definitions, attributeSets, subMessages, operations, mcastGroups]
+//
+// Every object is [lead values..., rest?]: the lead keys by position, then
+// an object of the other keys that differ from their derived value (a key
+// whose derived value exists but that the model lacks is written as null).
+// expandSpec rebuilds the model exactly as loadSpec made it, keys in the same
+// order; the generator checks that on every spec it writes.
+
+const COMPACT_TAG = 'nlkit-spec/1';
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type Loose = Record<string, unknown>;
+
+/** Keys of one kind of model object, in the order the loader creates them; `lead` ones are written by position. */
+interface Shape {
+  readonly keys: readonly string[];
+  readonly lead: readonly string[];
+}
+
+const SHAPES = {
+  top: { keys: ['name', 'protocol', 'protonum', 'version', 'uapiHeader', 'enumModel', 'fixedHeader', 'opNamePrefix', 'definitions', 'attributeSets', 'subMessages', 'operations', 'mcastGroups', 'staticFamilyId'], lead: [] },
+  const: { keys: ['kind', 'name', 'value'], lead: ['kind', 'name', 'value'] },
+  enum: { keys: ['kind', 'name', 'namePrefix', 'entries'], lead: ['kind', 'name', 'entries'] },
+  struct: { keys: ['kind', 'name', 'members', 'size'], lead: ['kind', 'name', 'members'] },
+  member: { keys: ['name', 'type', 'byteOrder', 'offset', 'size', 'enum', 'enumAsFlags', 'displayHint', 'struct'], lead: ['name', 'type'] },
+  set: { keys: ['name', 'namePrefix', 'subsetOf', 'attributes'], lead: ['name', 'attributes'] },
+  attribute: {
+    keys: ['name', 'type', 'value', 'multiAttr', 'byteOrder', 'nestedAttributes', 'struct', 'subType', 'enum', 'enumAsFlags', 'displayHint', 'checks', 'subMessage', 'selector', 'typeValue', 'recordLength'],
+    lead: ['name', 'type'],
+  },
+  subMessage: { keys: ['name', 'formats'], lead: ['name', 'formats'] },
+  format: { keys: ['value', 'fixedHeader', 'attributeSet'], lead: ['value'] },
+  operation: { keys: ['name', 'value', 'requestValue', 'replyValue', 'attributeSet', 'fixedHeader', 'do', 'dump', 'notify', 'event', 'mcgrp', 'flags', 'isCall', 'isAsync'], lead: ['name'] },
+  group: { keys: ['name', 'value'], lead: ['name'] },
+} as const satisfies Record<string, Shape>;
+
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  return ka.length === kb.length && ka.every((k, i) => k === kb[i] && sameJson((a as Loose)[k], (b as Loose)[k]));
+}
+
+/** [lead..., rest?] of an object; `derived` gives the keys the reader can work out (called with what is written). */
+function pack(o: object, shape: Shape, derived: (known: Loose) => Loose, convert: (key: string, v: unknown) => Json = (_k, v) => v as Json): Json[] {
+  const obj = o as Loose;
+  for (const k of Object.keys(obj)) if (!shape.keys.includes(k)) throw new Error(`compactSpec: unexpected key '${k}'`);
+  const out: Json[] = shape.lead.map((k) => convert(k, obj[k]));
+  const written: Loose = {};
+  for (const k of shape.keys) if (Object.hasOwn(obj, k) && !shape.lead.includes(k)) written[k] = obj[k];
+  for (const k of shape.lead) written[k] = obj[k];
+  // Keys whose derived value matches are dropped; derivations only look at what stays written.
+  const rest: { [key: string]: Json } = {};
+  const defaults = derived(written);
+  for (const k of shape.keys) {
+    if (shape.lead.includes(k)) continue;
+    const has = Object.hasOwn(obj, k);
+    if (Object.hasOwn(defaults, k)) {
+      if (!has) rest[k] = null;
+      else if (!sameJson(obj[k], defaults[k])) rest[k] = convert(k, obj[k]);
+    } else if (has) {
+      rest[k] = convert(k, obj[k]);
+    }
+  }
+  if (Object.keys(rest).length) out.push(rest);
+  return out;
+}
+
+function unpack(a: readonly Json[], shape: Shape, derived: (known: Loose) => Loose, convert: (key: string, v: Json) => unknown = (_k, v) => v): Loose {
+  const rest = (a.length > shape.lead.length ? a[shape.lead.length] : undefined) as { [key: string]: Json } | undefined;
+  const known: Loose = {};
+  shape.lead.forEach((k, i) => (known[k] = convert(k, a[i]!)));
+  if (rest) for (const k in rest) if (rest[k] !== null) known[k] = convert(k, rest[k]!);
+  const defaults = derived(known);
+  const o: Loose = {};
+  for (const k of shape.keys) {
+    if (Object.hasOwn(known, k)) o[k] = known[k];
+    else if (Object.hasOwn(defaults, k) && !(rest && Object.hasOwn(rest, k))) o[k] = defaults[k];
+  }
+  return o;
+}
+
+const none = (): Loose => ({});
+
+function packChecks(c: Checks): Json {
+  const out: { [key: string]: Json } = {};
+  for (const [k, v] of Object.entries(c)) out[k] = typeof v === 'bigint' ? String(v) : (v as Json);
+  return out;
+}
+
+function unpackChecks(c: { [key: string]: Json }): Checks {
+  const out: Loose = {};
+  for (const k in c) out[k] = (k === 'min' || k === 'max') && typeof c[k] === 'string' ? BigInt(c[k]) : c[k];
+  return out as Checks;
+}
+
+function memberDefaults(offset: number) {
+  return (known: Loose): Loose => {
+    const size = INT_SIZE[known.type as FixedIntType];
+    return size === undefined ? { byteOrder: 'host', offset } : { byteOrder: 'host', offset, size };
+  };
+}
+
+function attributeDefaults(value: number | undefined) {
+  return (): Loose => ({ ...(value !== undefined ? { value } : {}), multiAttr: false, byteOrder: 'host', checks: {} });
+}
+
+function operationDefaults(familyHeader: string | undefined) {
+  return (known: Loose): Loose => ({
+    ...(known.requestValue !== undefined && known.requestValue === known.replyValue ? { value: known.requestValue } : {}),
+    ...(familyHeader !== undefined ? { fixedHeader: familyHeader } : {}),
+    flags: [],
+    isCall: known.do !== undefined || known.dump !== undefined,
+    isAsync: known.notify !== undefined || known.event !== undefined,
+  });
+}
+
+/** The compact form of a model (see the notes above {@link reviveSpec}); expandSpec undoes it. */
+export function compactSpec(spec: FamilySpec): Json[] {
+  const family = spec.name;
+  const sets = new Map(spec.attributeSets.map((s) => [s.name, s] as const));
+  const definitions = spec.definitions.map((d): Json => {
+    if (d.kind === 'const') return pack(d, SHAPES.const, none);
+    if (d.kind === 'struct') {
+      let offset = 0;
+      const members = d.members.map((m) => {
+        const packed = pack(m, SHAPES.member, memberDefaults(offset));
+        offset += m.size;
+        return packed;
+      });
+      return pack({ ...d, members: [] }, SHAPES.struct, () => ({ size: offset }), (k, v) => (k === 'members' ? members : (v as Json)));
+    }
+    let next = 0;
+    const entries = d.entries.map((e): Json => {
+      const packed: Json = e.value === next ? e.name : [e.name, e.value];
+      next = e.value + 1;
+      return packed;
+    });
+    return pack(d, SHAPES.enum, () => ({ namePrefix: `${family}-${d.name}-` }), (k, v) => (k === 'entries' ? entries : (v as Json)));
+  });
+  const attributeSets = spec.attributeSets.map((s): Json => {
+    const parent = s.subsetOf !== undefined ? sets.get(s.subsetOf) : undefined;
+    let next = 1;
+    const attributes = s.attributes.map((a): Json => {
+      if (parent) {
+        const real = parent.attributes.find((x) => x.name === a.name);
+        if (real && sameJson(a, real)) return a.name;
+        return pack(a, SHAPES.attribute, attributeDefaults(real?.value), (k, v) => (k === 'checks' ? packChecks(v as Checks) : (v as Json)));
+      }
+      const packed = pack(a, SHAPES.attribute, attributeDefaults(next), (k, v) => (k === 'checks' ? packChecks(v as Checks) : (v as Json)));
+      next = a.value + 1;
+      return packed;
+    });
+    return pack(
+      s,
+      SHAPES.set,
+      (known) => (known.subsetOf === undefined ? { namePrefix: `${family}-a-${s.name}-` } : {}),
+      (k, v) => (k === 'attributes' ? attributes : (v as Json)),
+    );
+  });
+  const subMessages = spec.subMessages.map((m) => pack(m, SHAPES.subMessage, none, (k, v) => (k === 'formats' ? (v as SubMessageFormat[]).map((f) => pack(f, SHAPES.format, none)) : (v as Json))));
+  const operations = spec.operations.map((op) => pack(op, SHAPES.operation, operationDefaults(spec.fixedHeader)));
+  const mcastGroups = spec.mcastGroups.map((g) => pack(g, SHAPES.group, none));
+  const top: Loose = {};
+  for (const k of SHAPES.top.keys) {
+    const v = (spec as unknown as Loose)[k];
+    if (v !== undefined && !Array.isArray(v)) top[k] = v;
+  }
+  return [COMPACT_TAG, top as Json, definitions, attributeSets, subMessages, operations, mcastGroups];
+}
+
+/** The model from its compact form (the inverse of {@link compactSpec}). */
+export function expandSpec(c: readonly unknown[]): FamilySpec {
+  if (c[0] !== COMPACT_TAG || c.length !== 7) throw new Error('expandSpec: not a compact family model');
+  const [, topJson, defsJson, setsJson, subsJson, opsJson, groupsJson] = c as [string, Loose, Json[][], Json[][], Json[][], Json[][], Json[][]];
+  const family = topJson.name as string;
+  const definitions = defsJson.map((d): Definition => {
+    if (d[0] === 'const') return unpack(d, SHAPES.const, none) as unknown as ConstDefinition;
+    if (d[0] === 'struct') {
+      let offset = 0;
+      const members = (d[2] as Json[][]).map((m) => {
+        const member = unpack(m, SHAPES.member, memberDefaults(offset)) as unknown as StructMember;
+        offset += member.size;
+        return member;
+      });
+      return unpack(d, SHAPES.struct, () => ({ size: offset }), (k, v) => (k === 'members' ? members : v)) as unknown as StructDefinition;
+    }
+    let next = 0;
+    const entries = (d[2] as Json[]).map((e): EnumEntry => {
+      const entry = typeof e === 'string' ? { name: e, value: next } : { name: (e as [string, number])[0], value: (e as [string, number])[1] };
+      next = entry.value + 1;
+      return entry;
+    });
+    return unpack(d, SHAPES.enum, () => ({ namePrefix: `${family}-${d[1] as string}-` }), (k, v) => (k === 'entries' ? entries : v)) as unknown as EnumDefinition;
+  });
+  const rawSets = new Map(setsJson.map((s) => [s[0] as string, s] as const));
+  const built = new Map<string, AttributeSet>();
+  const buildSet = (name: string, depth: number): AttributeSet => {
+    const done = built.get(name);
+    if (done) return done;
+    const s = rawSets.get(name);
+    if (!s || depth > rawSets.size) throw new Error(`expandSpec: bad attribute set '${name}'`);
+    const subsetOf = (s[2] as Loose | undefined)?.subsetOf as string | undefined;
+    const parent = subsetOf !== undefined ? buildSet(subsetOf, depth + 1) : undefined;
+    let next = 1;
+    const attributes = (s[1] as Json[]).map((a): AttributeSpec => {
+      if (parent) {
+        if (typeof a === 'string') {
+          const shared = parent.attributes.find((x) => x.name === a);
+          if (!shared) throw new Error(`expandSpec: '${a}' is not in set '${subsetOf!}'`);
+          return shared;
+        }
+        const real = parent.attributes.find((x) => x.name === (a as Json[])[0]);
+        return unpack(a as Json[], SHAPES.attribute, attributeDefaults(real?.value), (k, v) => (k === 'checks' ? unpackChecks(v as { [key: string]: Json }) : v)) as unknown as AttributeSpec;
+      }
+      const attr = unpack(a as Json[], SHAPES.attribute, attributeDefaults(next), (k, v) => (k === 'checks' ? unpackChecks(v as { [key: string]: Json }) : v)) as unknown as AttributeSpec;
+      next = attr.value + 1;
+      return attr;
+    });
+    const set = unpack(s, SHAPES.set, (known) => (known.subsetOf === undefined ? { namePrefix: `${family}-a-${name}-` } : {}), (k, v) => (k === 'attributes' ? attributes : v)) as unknown as AttributeSet;
+    built.set(name, set);
+    return set;
+  };
+  const attributeSets = [...rawSets.keys()].map((n) => buildSet(n, 0));
+  const subMessages = subsJson.map((m) => unpack(m, SHAPES.subMessage, none, (k, v) => (k === 'formats' ? (v as Json[][]).map((f) => unpack(f, SHAPES.format, none)) : v)) as unknown as SubMessage);
+  const operations = opsJson.map((op) => unpack(op, SHAPES.operation, operationDefaults(topJson.fixedHeader as string | undefined)) as unknown as Operation);
+  const mcastGroups = groupsJson.map((g) => unpack(g, SHAPES.group, none) as unknown as McastGroup);
+  const lists: Loose = { definitions, attributeSets, subMessages, operations, mcastGroups };
+  const spec: Loose = {};
+  for (const k of SHAPES.top.keys) {
+    if (Object.hasOwn(lists, k)) spec[k] = lists[k];
+    else if (Object.hasOwn(topJson, k)) spec[k] = topJson[k];
+  }
+  return spec as unknown as FamilySpec;
 }

@@ -65,128 +65,29 @@ export type BinderDecoded =
   | { name: "report"; msg: ReportMessage }
 ;
 
-/** The model of the family (no documentation text). */
+/** The model of the family (no documentation text), in the compact form reviveSpec expands. */
 export const spec: FamilySpec = reviveSpec(`
-{
-  "name": "binder",
-  "protocol": "genetlink",
-  "protonum": 16,
-  "version": 1,
-  "uapiHeader": "linux/android/binder_netlink.h",
-  "enumModel": "unified",
-  "opNamePrefix": "binder-cmd-",
-  "definitions": [],
-  "attributeSets": [
-    {
-      "name": "report",
-      "namePrefix": "binder-a-report-",
-      "attributes": [
-        {
-          "name": "error",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "context",
-          "type": "string",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "from-pid",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "from-tid",
-          "type": "u32",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "to-pid",
-          "type": "u32",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "to-tid",
-          "type": "u32",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "is-reply",
-          "type": "flag",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "flags",
-          "type": "u32",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "code", "type": "u32", "value": 9, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "data-size",
-          "type": "u32",
-          "value": 10,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    }
-  ],
-  "subMessages": [],
-  "operations": [
-    {
-      "name": "report",
-      "value": 1,
-      "requestValue": 1,
-      "replyValue": 1,
-      "attributeSet": "report",
-      "event": {
-        "attributes": [
-          "error",
-          "context",
-          "from-pid",
-          "from-tid",
-          "to-pid",
-          "to-tid",
-          "is-reply",
-          "flags",
-          "code",
-          "data-size"
-        ]
-      },
-      "mcgrp": "report",
-      "flags": [],
-      "isCall": false,
-      "isAsync": true
-    }
-  ],
-  "mcastGroups": [{ "name": "report" }]
-}
+["nlkit-spec/1",{"name":"binder","protocol":"genetlink","protonum":16,"version":1,"uapiHeader":"linux/android/binder_netlink.h","enumModel":"unified","opNamePrefix":"binder-cmd-"},
+[],
+[
+["report",[
+["error","u32"],
+["context","string"],
+["from-pid","u32"],
+["from-tid","u32"],
+["to-pid","u32"],
+["to-tid","u32"],
+["is-reply","flag"],
+["flags","u32"],
+["code","u32"],
+["data-size","u32"]
+]]
+],
+[],
+[
+["report",{"requestValue":1,"replyValue":1,"attributeSet":"report","event":{"attributes":["error","context","from-pid","from-tid","to-pid","to-tid","is-reply","flags","code","data-size"]},"mcgrp":"report"}]
+],
+[["report"]]]
 `);
 
 function d0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {

@@ -409,1122 +409,154 @@ export type ConntrackDecoded =
   | { name: "get-stats"; msg: GetStatsMessage }
 ;
 
-/** The model of the family (no documentation text). */
+/** The model of the family (no documentation text), in the compact form reviveSpec expands. */
 export const spec: FamilySpec = reviveSpec(`
-{
-  "name": "conntrack",
-  "protocol": "netlink-raw",
-  "protonum": 12,
-  "version": 1,
-  "enumModel": "directional",
-  "opNamePrefix": "conntrack-cmd-",
-  "definitions": [
-    {
-      "kind": "struct",
-      "name": "nfgenmsg",
-      "members": [
-        { "name": "nfgen-family", "type": "u8", "byteOrder": "host", "offset": 0, "size": 1 },
-        { "name": "version", "type": "u8", "byteOrder": "host", "offset": 1, "size": 1 },
-        { "name": "res-id", "type": "u16", "byteOrder": "big-endian", "offset": 2, "size": 2 }
-      ],
-      "size": 4
-    },
-    {
-      "kind": "struct",
-      "name": "nf-ct-tcp-flags-mask",
-      "members": [
-        {
-          "name": "flags",
-          "type": "u8",
-          "byteOrder": "host",
-          "offset": 0,
-          "size": 1,
-          "enum": "nf-ct-tcp-flags",
-          "enumAsFlags": true
-        },
-        {
-          "name": "mask",
-          "type": "u8",
-          "byteOrder": "host",
-          "offset": 1,
-          "size": 1,
-          "enum": "nf-ct-tcp-flags",
-          "enumAsFlags": true
-        }
-      ],
-      "size": 2
-    },
-    {
-      "kind": "flags",
-      "name": "nf-ct-tcp-flags",
-      "namePrefix": "conntrack-nf-ct-tcp-flags-",
-      "entries": [
-        { "name": "window-scale", "value": 0 },
-        { "name": "sack-perm", "value": 1 },
-        { "name": "close-init", "value": 2 },
-        { "name": "be-liberal", "value": 3 },
-        { "name": "unacked", "value": 4 },
-        { "name": "maxack", "value": 5 },
-        { "name": "challenge-ack", "value": 6 },
-        { "name": "simultaneous-open", "value": 7 }
-      ]
-    },
-    {
-      "kind": "enum",
-      "name": "nf-ct-tcp-state",
-      "namePrefix": "conntrack-nf-ct-tcp-state-",
-      "entries": [
-        { "name": "none", "value": 0 },
-        { "name": "syn-sent", "value": 1 },
-        { "name": "syn-recv", "value": 2 },
-        { "name": "established", "value": 3 },
-        { "name": "fin-wait", "value": 4 },
-        { "name": "close-wait", "value": 5 },
-        { "name": "last-ack", "value": 6 },
-        { "name": "time-wait", "value": 7 },
-        { "name": "close", "value": 8 },
-        { "name": "syn-sent2", "value": 9 },
-        { "name": "max", "value": 10 },
-        { "name": "ignore", "value": 11 },
-        { "name": "retrans", "value": 12 },
-        { "name": "unack", "value": 13 },
-        { "name": "timeout-max", "value": 14 }
-      ]
-    },
-    {
-      "kind": "enum",
-      "name": "nf-ct-sctp-state",
-      "namePrefix": "conntrack-nf-ct-sctp-state-",
-      "entries": [
-        { "name": "none", "value": 0 },
-        { "name": "cloned", "value": 1 },
-        { "name": "cookie-wait", "value": 2 },
-        { "name": "cookie-echoed", "value": 3 },
-        { "name": "established", "value": 4 },
-        { "name": "shutdown-sent", "value": 5 },
-        { "name": "shutdown-received", "value": 6 },
-        { "name": "shutdown-ack-sent", "value": 7 },
-        { "name": "shutdown-heartbeat-sent", "value": 8 }
-      ]
-    },
-    {
-      "kind": "flags",
-      "name": "nf-ct-status",
-      "namePrefix": "conntrack-nf-ct-status-",
-      "entries": [
-        { "name": "expected", "value": 0 },
-        { "name": "seen-reply", "value": 1 },
-        { "name": "assured", "value": 2 },
-        { "name": "confirmed", "value": 3 },
-        { "name": "src-nat", "value": 4 },
-        { "name": "dst-nat", "value": 5 },
-        { "name": "seq-adj", "value": 6 },
-        { "name": "src-nat-done", "value": 7 },
-        { "name": "dst-nat-done", "value": 8 },
-        { "name": "dying", "value": 9 },
-        { "name": "fixed-timeout", "value": 10 },
-        { "name": "template", "value": 11 },
-        { "name": "nat-clash", "value": 12 },
-        { "name": "helper", "value": 13 },
-        { "name": "offload", "value": 14 },
-        { "name": "hw-offload", "value": 15 }
-      ]
-    }
-  ],
-  "attributeSets": [
-    {
-      "name": "counter-attrs",
-      "namePrefix": "conntrack-a-counter-attrs-",
-      "attributes": [
-        {
-          "name": "packets",
-          "type": "u64",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "bytes",
-          "type": "u64",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "packets-old",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "bytes-old",
-          "type": "u32",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "pad", "type": "pad", "value": 5, "multiAttr": false, "byteOrder": "host", "checks": {} }
-      ]
-    },
-    {
-      "name": "tuple-proto-attrs",
-      "namePrefix": "conntrack-a-tuple-proto-attrs-",
-      "attributes": [
-        {
-          "name": "proto-num",
-          "type": "u8",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "proto-src-port",
-          "type": "u16",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "proto-dst-port",
-          "type": "u16",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "proto-icmp-id",
-          "type": "u16",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "proto-icmp-type",
-          "type": "u8",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "proto-icmp-code",
-          "type": "u8",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "proto-icmpv6-id",
-          "type": "u16",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "proto-icmpv6-type",
-          "type": "u8",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "proto-icmpv6-code",
-          "type": "u8",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "tuple-ip-attrs",
-      "namePrefix": "conntrack-a-tuple-ip-attrs-",
-      "attributes": [
-        {
-          "name": "ip-v4-src",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "displayHint": "ipv4",
-          "checks": {}
-        },
-        {
-          "name": "ip-v4-dst",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "displayHint": "ipv4",
-          "checks": {}
-        },
-        {
-          "name": "ip-v6-src",
-          "type": "binary",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "displayHint": "ipv6",
-          "checks": { "minLen": 16 }
-        },
-        {
-          "name": "ip-v6-dst",
-          "type": "binary",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "displayHint": "ipv6",
-          "checks": { "minLen": 16 }
-        }
-      ]
-    },
-    {
-      "name": "tuple-attrs",
-      "namePrefix": "conntrack-a-tuple-attrs-",
-      "attributes": [
-        {
-          "name": "tuple-ip",
-          "type": "nest",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "tuple-ip-attrs",
-          "checks": {}
-        },
-        {
-          "name": "tuple-proto",
-          "type": "nest",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "tuple-proto-attrs",
-          "checks": {}
-        },
-        {
-          "name": "tuple-zone",
-          "type": "u16",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "protoinfo-tcp-attrs",
-      "namePrefix": "conntrack-a-protoinfo-tcp-attrs-",
-      "attributes": [
-        {
-          "name": "tcp-state",
-          "type": "u8",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "nf-ct-tcp-state",
-          "checks": {}
-        },
-        {
-          "name": "tcp-wscale-original",
-          "type": "u8",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tcp-wscale-reply",
-          "type": "u8",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tcp-flags-original",
-          "type": "binary",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "nf-ct-tcp-flags-mask",
-          "checks": {}
-        },
-        {
-          "name": "tcp-flags-reply",
-          "type": "binary",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "nf-ct-tcp-flags-mask",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "protoinfo-dccp-attrs",
-      "namePrefix": "conntrack-a-protoinfo-dccp-attrs-",
-      "attributes": [
-        {
-          "name": "dccp-state",
-          "type": "u8",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "dccp-role",
-          "type": "u8",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "dccp-handshake-seq",
-          "type": "u64",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "dccp-pad",
-          "type": "pad",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "protoinfo-sctp-attrs",
-      "namePrefix": "conntrack-a-protoinfo-sctp-attrs-",
-      "attributes": [
-        {
-          "name": "sctp-state",
-          "type": "u8",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "nf-ct-sctp-state",
-          "checks": {}
-        },
-        {
-          "name": "vtag-original",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "vtag-reply",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "protoinfo-attrs",
-      "namePrefix": "conntrack-a-protoinfo-attrs-",
-      "attributes": [
-        {
-          "name": "protoinfo-tcp",
-          "type": "nest",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "protoinfo-tcp-attrs",
-          "checks": {}
-        },
-        {
-          "name": "protoinfo-dccp",
-          "type": "nest",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "protoinfo-dccp-attrs",
-          "checks": {}
-        },
-        {
-          "name": "protoinfo-sctp",
-          "type": "nest",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "protoinfo-sctp-attrs",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "help-attrs",
-      "namePrefix": "conntrack-a-help-attrs-",
-      "attributes": [
-        {
-          "name": "help-name",
-          "type": "string",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "nat-proto-attrs",
-      "namePrefix": "conntrack-a-nat-proto-attrs-",
-      "attributes": [
-        {
-          "name": "nat-port-min",
-          "type": "u16",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "nat-port-max",
-          "type": "u16",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "nat-attrs",
-      "namePrefix": "conntrack-a-nat-attrs-",
-      "attributes": [
-        {
-          "name": "nat-v4-minip",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "nat-v4-maxip",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "nat-v6-minip",
-          "type": "binary",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "nat-v6-maxip",
-          "type": "binary",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "nat-proto",
-          "type": "nest",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "nat-proto-attrs",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "seqadj-attrs",
-      "namePrefix": "conntrack-a-seqadj-attrs-",
-      "attributes": [
-        {
-          "name": "correction-pos",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "offset-before",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "offset-after",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "secctx-attrs",
-      "namePrefix": "conntrack-a-secctx-attrs-",
-      "attributes": [
-        {
-          "name": "secctx-name",
-          "type": "string",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "synproxy-attrs",
-      "namePrefix": "conntrack-a-synproxy-attrs-",
-      "attributes": [
-        {
-          "name": "isn",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "its",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "tsoff",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "filter-attrs",
-      "namePrefix": "conntrack-a-filter-attrs-",
-      "attributes": [
-        {
-          "name": "orig-flags",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "reply-flags",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "conntrack-attrs",
-      "namePrefix": "conntrack-a-conntrack-attrs-",
-      "attributes": [
-        {
-          "name": "tuple-orig",
-          "type": "nest",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "tuple-attrs",
-          "checks": {}
-        },
-        {
-          "name": "tuple-reply",
-          "type": "nest",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "tuple-attrs",
-          "checks": {}
-        },
-        {
-          "name": "status",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "enum": "nf-ct-status",
-          "enumAsFlags": true,
-          "checks": {}
-        },
-        {
-          "name": "protoinfo",
-          "type": "nest",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "protoinfo-attrs",
-          "checks": {}
-        },
-        {
-          "name": "help",
-          "type": "nest",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "help-attrs",
-          "checks": {}
-        },
-        {
-          "name": "nat-src",
-          "type": "nest",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "nat-attrs",
-          "checks": {}
-        },
-        {
-          "name": "timeout",
-          "type": "u32",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "mark",
-          "type": "u32",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "counters-orig",
-          "type": "nest",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "counter-attrs",
-          "checks": {}
-        },
-        {
-          "name": "counters-reply",
-          "type": "nest",
-          "value": 10,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "counter-attrs",
-          "checks": {}
-        },
-        {
-          "name": "use",
-          "type": "u32",
-          "value": 11,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "id",
-          "type": "u32",
-          "value": 12,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "nat-dst",
-          "type": "nest",
-          "value": 13,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "nat-attrs",
-          "checks": {}
-        },
-        {
-          "name": "tuple-master",
-          "type": "nest",
-          "value": 14,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "tuple-attrs",
-          "checks": {}
-        },
-        {
-          "name": "seq-adj-orig",
-          "type": "nest",
-          "value": 15,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "seqadj-attrs",
-          "checks": {}
-        },
-        {
-          "name": "seq-adj-reply",
-          "type": "nest",
-          "value": 16,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "seqadj-attrs",
-          "checks": {}
-        },
-        {
-          "name": "secmark",
-          "type": "binary",
-          "value": 17,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "zone",
-          "type": "u16",
-          "value": 18,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "secctx",
-          "type": "nest",
-          "value": 19,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "secctx-attrs",
-          "checks": {}
-        },
-        {
-          "name": "timestamp",
-          "type": "u64",
-          "value": 20,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "mark-mask",
-          "type": "u32",
-          "value": 21,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "labels",
-          "type": "binary",
-          "value": 22,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "labels-mask",
-          "type": "binary",
-          "value": 23,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "synproxy",
-          "type": "nest",
-          "value": 24,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "synproxy-attrs",
-          "checks": {}
-        },
-        {
-          "name": "filter",
-          "type": "nest",
-          "value": 25,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "filter-attrs",
-          "checks": {}
-        },
-        {
-          "name": "status-mask",
-          "type": "u32",
-          "value": 26,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "enum": "nf-ct-status",
-          "enumAsFlags": true,
-          "checks": {}
-        },
-        {
-          "name": "timestamp-event",
-          "type": "u64",
-          "value": 27,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "conntrack-stats-attrs",
-      "namePrefix": "conntrack-a-conntrack-stats-attrs-",
-      "attributes": [
-        {
-          "name": "searched",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "found",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "new",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "invalid",
-          "type": "u32",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "ignore",
-          "type": "u32",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "delete",
-          "type": "u32",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "delete-list",
-          "type": "u32",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "insert",
-          "type": "u32",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "insert-failed",
-          "type": "u32",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "drop",
-          "type": "u32",
-          "value": 10,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "early-drop",
-          "type": "u32",
-          "value": 11,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "error",
-          "type": "u32",
-          "value": 12,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "search-restart",
-          "type": "u32",
-          "value": 13,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "clash-resolve",
-          "type": "u32",
-          "value": 14,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "chain-toolong",
-          "type": "u32",
-          "value": 15,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        }
-      ]
-    }
-  ],
-  "subMessages": [],
-  "operations": [
-    {
-      "name": "get",
-      "requestValue": 257,
-      "replyValue": 256,
-      "attributeSet": "conntrack-attrs",
-      "fixedHeader": "nfgenmsg",
-      "do": {
-        "request": { "value": 257, "attributes": ["tuple-orig", "tuple-reply", "zone"] },
-        "reply": {
-          "value": 256,
-          "attributes": [
-            "tuple-orig",
-            "tuple-reply",
-            "status",
-            "protoinfo",
-            "help",
-            "nat-src",
-            "nat-dst",
-            "timeout",
-            "mark",
-            "counters-orig",
-            "counters-reply",
-            "use",
-            "id",
-            "nat-dst",
-            "tuple-master",
-            "seq-adj-orig",
-            "seq-adj-reply",
-            "zone",
-            "secctx",
-            "labels",
-            "synproxy"
-          ]
-        }
-      },
-      "dump": {
-        "request": {
-          "value": 257,
-          "attributes": ["tuple-orig", "tuple-reply", "status", "mark", "zone", "mark-mask", "filter", "status-mask"]
-        },
-        "reply": {
-          "value": 256,
-          "attributes": [
-            "tuple-orig",
-            "tuple-reply",
-            "status",
-            "protoinfo",
-            "help",
-            "nat-src",
-            "nat-dst",
-            "timeout",
-            "mark",
-            "counters-orig",
-            "counters-reply",
-            "use",
-            "id",
-            "nat-dst",
-            "tuple-master",
-            "seq-adj-orig",
-            "seq-adj-reply",
-            "zone",
-            "secctx",
-            "labels",
-            "synproxy"
-          ]
-        }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "get-stats",
-      "value": 260,
-      "requestValue": 260,
-      "replyValue": 260,
-      "attributeSet": "conntrack-stats-attrs",
-      "fixedHeader": "nfgenmsg",
-      "dump": {
-        "request": { "value": 260, "attributes": [] },
-        "reply": {
-          "value": 260,
-          "attributes": [
-            "searched",
-            "found",
-            "insert",
-            "insert-failed",
-            "drop",
-            "early-drop",
-            "error",
-            "search-restart",
-            "clash-resolve",
-            "chain-toolong"
-          ]
-        }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    }
-  ],
-  "mcastGroups": []
-}
+["nlkit-spec/1",{"name":"conntrack","protocol":"netlink-raw","protonum":12,"version":1,"enumModel":"directional","opNamePrefix":"conntrack-cmd-"},
+[
+["struct","nfgenmsg",[["nfgen-family","u8"],["version","u8"],["res-id","u16",{"byteOrder":"big-endian"}]]],
+["struct","nf-ct-tcp-flags-mask",[["flags","u8",{"enum":"nf-ct-tcp-flags","enumAsFlags":true}],["mask","u8",{"enum":"nf-ct-tcp-flags","enumAsFlags":true}]]],
+["flags","nf-ct-tcp-flags",["window-scale","sack-perm","close-init","be-liberal","unacked","maxack","challenge-ack","simultaneous-open"]],
+["enum","nf-ct-tcp-state",["none","syn-sent","syn-recv","established","fin-wait","close-wait","last-ack","time-wait","close","syn-sent2","max","ignore","retrans","unack","timeout-max"]],
+["enum","nf-ct-sctp-state",["none","cloned","cookie-wait","cookie-echoed","established","shutdown-sent","shutdown-received","shutdown-ack-sent","shutdown-heartbeat-sent"]],
+["flags","nf-ct-status",["expected","seen-reply","assured","confirmed","src-nat","dst-nat","seq-adj","src-nat-done","dst-nat-done","dying","fixed-timeout","template","nat-clash","helper","offload","hw-offload"]]
+],
+[
+["counter-attrs",[
+["packets","u64",{"byteOrder":"big-endian"}],
+["bytes","u64",{"byteOrder":"big-endian"}],
+["packets-old","u32"],
+["bytes-old","u32"],
+["pad","pad"]
+]],
+["tuple-proto-attrs",[
+["proto-num","u8"],
+["proto-src-port","u16",{"byteOrder":"big-endian"}],
+["proto-dst-port","u16",{"byteOrder":"big-endian"}],
+["proto-icmp-id","u16",{"byteOrder":"big-endian"}],
+["proto-icmp-type","u8"],
+["proto-icmp-code","u8"],
+["proto-icmpv6-id","u16",{"byteOrder":"big-endian"}],
+["proto-icmpv6-type","u8"],
+["proto-icmpv6-code","u8"]
+]],
+["tuple-ip-attrs",[
+["ip-v4-src","u32",{"byteOrder":"big-endian","displayHint":"ipv4"}],
+["ip-v4-dst","u32",{"byteOrder":"big-endian","displayHint":"ipv4"}],
+["ip-v6-src","binary",{"byteOrder":"big-endian","displayHint":"ipv6","checks":{"minLen":16}}],
+["ip-v6-dst","binary",{"byteOrder":"big-endian","displayHint":"ipv6","checks":{"minLen":16}}]
+]],
+["tuple-attrs",[
+["tuple-ip","nest",{"nestedAttributes":"tuple-ip-attrs"}],
+["tuple-proto","nest",{"nestedAttributes":"tuple-proto-attrs"}],
+["tuple-zone","u16",{"byteOrder":"big-endian"}]
+]],
+["protoinfo-tcp-attrs",[
+["tcp-state","u8",{"enum":"nf-ct-tcp-state"}],
+["tcp-wscale-original","u8"],
+["tcp-wscale-reply","u8"],
+["tcp-flags-original","binary",{"struct":"nf-ct-tcp-flags-mask"}],
+["tcp-flags-reply","binary",{"struct":"nf-ct-tcp-flags-mask"}]
+]],
+["protoinfo-dccp-attrs",[
+["dccp-state","u8"],
+["dccp-role","u8"],
+["dccp-handshake-seq","u64",{"byteOrder":"big-endian"}],
+["dccp-pad","pad"]
+]],
+["protoinfo-sctp-attrs",[
+["sctp-state","u8",{"enum":"nf-ct-sctp-state"}],
+["vtag-original","u32",{"byteOrder":"big-endian"}],
+["vtag-reply","u32",{"byteOrder":"big-endian"}]
+]],
+["protoinfo-attrs",[
+["protoinfo-tcp","nest",{"nestedAttributes":"protoinfo-tcp-attrs"}],
+["protoinfo-dccp","nest",{"nestedAttributes":"protoinfo-dccp-attrs"}],
+["protoinfo-sctp","nest",{"nestedAttributes":"protoinfo-sctp-attrs"}]
+]],
+["help-attrs",[
+["help-name","string"]
+]],
+["nat-proto-attrs",[
+["nat-port-min","u16",{"byteOrder":"big-endian"}],
+["nat-port-max","u16",{"byteOrder":"big-endian"}]
+]],
+["nat-attrs",[
+["nat-v4-minip","u32",{"byteOrder":"big-endian"}],
+["nat-v4-maxip","u32",{"byteOrder":"big-endian"}],
+["nat-v6-minip","binary"],
+["nat-v6-maxip","binary"],
+["nat-proto","nest",{"nestedAttributes":"nat-proto-attrs"}]
+]],
+["seqadj-attrs",[
+["correction-pos","u32",{"byteOrder":"big-endian"}],
+["offset-before","u32",{"byteOrder":"big-endian"}],
+["offset-after","u32",{"byteOrder":"big-endian"}]
+]],
+["secctx-attrs",[
+["secctx-name","string"]
+]],
+["synproxy-attrs",[
+["isn","u32",{"byteOrder":"big-endian"}],
+["its","u32",{"byteOrder":"big-endian"}],
+["tsoff","u32",{"byteOrder":"big-endian"}]
+]],
+["filter-attrs",[
+["orig-flags","u32"],
+["reply-flags","u32"]
+]],
+["conntrack-attrs",[
+["tuple-orig","nest",{"nestedAttributes":"tuple-attrs"}],
+["tuple-reply","nest",{"nestedAttributes":"tuple-attrs"}],
+["status","u32",{"byteOrder":"big-endian","enum":"nf-ct-status","enumAsFlags":true}],
+["protoinfo","nest",{"nestedAttributes":"protoinfo-attrs"}],
+["help","nest",{"nestedAttributes":"help-attrs"}],
+["nat-src","nest",{"nestedAttributes":"nat-attrs"}],
+["timeout","u32",{"byteOrder":"big-endian"}],
+["mark","u32",{"byteOrder":"big-endian"}],
+["counters-orig","nest",{"nestedAttributes":"counter-attrs"}],
+["counters-reply","nest",{"nestedAttributes":"counter-attrs"}],
+["use","u32",{"byteOrder":"big-endian"}],
+["id","u32",{"byteOrder":"big-endian"}],
+["nat-dst","nest",{"nestedAttributes":"nat-attrs"}],
+["tuple-master","nest",{"nestedAttributes":"tuple-attrs"}],
+["seq-adj-orig","nest",{"nestedAttributes":"seqadj-attrs"}],
+["seq-adj-reply","nest",{"nestedAttributes":"seqadj-attrs"}],
+["secmark","binary"],
+["zone","u16",{"byteOrder":"big-endian"}],
+["secctx","nest",{"nestedAttributes":"secctx-attrs"}],
+["timestamp","u64",{"byteOrder":"big-endian"}],
+["mark-mask","u32",{"byteOrder":"big-endian"}],
+["labels","binary"],
+["labels-mask","binary"],
+["synproxy","nest",{"nestedAttributes":"synproxy-attrs"}],
+["filter","nest",{"nestedAttributes":"filter-attrs"}],
+["status-mask","u32",{"byteOrder":"big-endian","enum":"nf-ct-status","enumAsFlags":true}],
+["timestamp-event","u64",{"byteOrder":"big-endian"}]
+]],
+["conntrack-stats-attrs",[
+["searched","u32",{"byteOrder":"big-endian"}],
+["found","u32",{"byteOrder":"big-endian"}],
+["new","u32",{"byteOrder":"big-endian"}],
+["invalid","u32",{"byteOrder":"big-endian"}],
+["ignore","u32",{"byteOrder":"big-endian"}],
+["delete","u32",{"byteOrder":"big-endian"}],
+["delete-list","u32",{"byteOrder":"big-endian"}],
+["insert","u32",{"byteOrder":"big-endian"}],
+["insert-failed","u32",{"byteOrder":"big-endian"}],
+["drop","u32",{"byteOrder":"big-endian"}],
+["early-drop","u32",{"byteOrder":"big-endian"}],
+["error","u32",{"byteOrder":"big-endian"}],
+["search-restart","u32",{"byteOrder":"big-endian"}],
+["clash-resolve","u32",{"byteOrder":"big-endian"}],
+["chain-toolong","u32",{"byteOrder":"big-endian"}]
+]]
+],
+[],
+[
+["get",{"requestValue":257,"replyValue":256,"attributeSet":"conntrack-attrs","fixedHeader":"nfgenmsg","do":{"request":{"value":257,"attributes":["tuple-orig","tuple-reply","zone"]},"reply":{"value":256,"attributes":["tuple-orig","tuple-reply","status","protoinfo","help","nat-src","nat-dst","timeout","mark","counters-orig","counters-reply","use","id","nat-dst","tuple-master","seq-adj-orig","seq-adj-reply","zone","secctx","labels","synproxy"]}},"dump":{"request":{"value":257,"attributes":["tuple-orig","tuple-reply","status","mark","zone","mark-mask","filter","status-mask"]},"reply":{"value":256,"attributes":["tuple-orig","tuple-reply","status","protoinfo","help","nat-src","nat-dst","timeout","mark","counters-orig","counters-reply","use","id","nat-dst","tuple-master","seq-adj-orig","seq-adj-reply","zone","secctx","labels","synproxy"]}}}],
+["get-stats",{"requestValue":260,"replyValue":260,"attributeSet":"conntrack-stats-attrs","fixedHeader":"nfgenmsg","dump":{"request":{"value":260,"attributes":[]},"reply":{"value":260,"attributes":["searched","found","insert","insert-failed","drop","early-drop","error","search-restart","clash-resolve","chain-toolong"]}}}]
+],
+[]]
 `);
 
 function s0(b: Uint8Array, dv: DataView, s: number, l: number): Obj {

@@ -113,195 +113,42 @@ export type DevEnergymodelDecoded =
   | { name: "perf-domain-deleted"; msg: PerfDomainDeletedMessage }
 ;
 
-/** The model of the family (no documentation text). */
+/** The model of the family (no documentation text), in the compact form reviveSpec expands. */
 export const spec: FamilySpec = reviveSpec(`
-{
-  "name": "dev-energymodel",
-  "protocol": "genetlink",
-  "protonum": 16,
-  "version": 1,
-  "uapiHeader": "linux/dev_energymodel.h",
-  "enumModel": "unified",
-  "opNamePrefix": "dev-energymodel-cmd-",
-  "definitions": [
-    {
-      "kind": "flags",
-      "name": "perf-state-flags",
-      "namePrefix": "dev-energymodel-perf-state-flags-",
-      "entries": [{ "name": "perf-state-inefficient", "value": 0 }]
-    },
-    {
-      "kind": "flags",
-      "name": "perf-domain-flags",
-      "namePrefix": "dev-energymodel-perf-domain-flags-",
-      "entries": [
-        { "name": "perf-domain-microwatts", "value": 0 },
-        { "name": "perf-domain-skip-inefficiencies", "value": 1 },
-        { "name": "perf-domain-artificial", "value": 2 }
-      ]
-    }
-  ],
-  "attributeSets": [
-    {
-      "name": "perf-domain",
-      "namePrefix": "dev-energymodel-a-perf-domain-",
-      "attributes": [
-        { "name": "pad", "type": "pad", "value": 1, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "perf-domain-id",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "flags",
-          "type": "u64",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "perf-domain-flags",
-          "checks": {}
-        },
-        { "name": "cpus", "type": "u64", "value": 4, "multiAttr": true, "byteOrder": "host", "checks": {} }
-      ]
-    },
-    {
-      "name": "perf-table",
-      "namePrefix": "dev-energymodel-a-perf-table-",
-      "attributes": [
-        {
-          "name": "perf-domain-id",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "perf-state",
-          "type": "nest",
-          "value": 2,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "nestedAttributes": "perf-state",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "perf-state",
-      "namePrefix": "dev-energymodel-a-perf-state-",
-      "attributes": [
-        { "name": "pad", "type": "pad", "value": 1, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "performance",
-          "type": "u64",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "frequency",
-          "type": "u64",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "power",
-          "type": "u64",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "cost", "type": "u64", "value": 5, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "flags",
-          "type": "u64",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "perf-state-flags",
-          "checks": {}
-        }
-      ]
-    }
-  ],
-  "subMessages": [],
-  "operations": [
-    {
-      "name": "get-perf-domains",
-      "value": 1,
-      "requestValue": 1,
-      "replyValue": 1,
-      "attributeSet": "perf-domain",
-      "do": {
-        "request": { "attributes": ["perf-domain-id"] },
-        "reply": { "attributes": ["pad", "perf-domain-id", "flags", "cpus"] }
-      },
-      "dump": { "reply": { "attributes": ["pad", "perf-domain-id", "flags", "cpus"] } },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "get-perf-table",
-      "value": 2,
-      "requestValue": 2,
-      "replyValue": 2,
-      "attributeSet": "perf-table",
-      "do": {
-        "request": { "attributes": ["perf-domain-id"] },
-        "reply": { "attributes": ["perf-domain-id", "perf-state"] }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "perf-domain-created",
-      "value": 3,
-      "requestValue": 3,
-      "replyValue": 3,
-      "attributeSet": "perf-table",
-      "notify": "get-perf-table",
-      "mcgrp": "event",
-      "flags": [],
-      "isCall": false,
-      "isAsync": true
-    },
-    {
-      "name": "perf-domain-updated",
-      "value": 4,
-      "requestValue": 4,
-      "replyValue": 4,
-      "attributeSet": "perf-table",
-      "notify": "get-perf-table",
-      "mcgrp": "event",
-      "flags": [],
-      "isCall": false,
-      "isAsync": true
-    },
-    {
-      "name": "perf-domain-deleted",
-      "value": 5,
-      "requestValue": 5,
-      "replyValue": 5,
-      "attributeSet": "perf-table",
-      "event": { "attributes": ["perf-domain-id"] },
-      "mcgrp": "event",
-      "flags": [],
-      "isCall": false,
-      "isAsync": true
-    }
-  ],
-  "mcastGroups": [{ "name": "event" }]
-}
+["nlkit-spec/1",{"name":"dev-energymodel","protocol":"genetlink","protonum":16,"version":1,"uapiHeader":"linux/dev_energymodel.h","enumModel":"unified","opNamePrefix":"dev-energymodel-cmd-"},
+[
+["flags","perf-state-flags",["perf-state-inefficient"]],
+["flags","perf-domain-flags",["perf-domain-microwatts","perf-domain-skip-inefficiencies","perf-domain-artificial"]]
+],
+[
+["perf-domain",[
+["pad","pad"],
+["perf-domain-id","u32"],
+["flags","u64",{"enum":"perf-domain-flags"}],
+["cpus","u64",{"multiAttr":true}]
+]],
+["perf-table",[
+["perf-domain-id","u32"],
+["perf-state","nest",{"multiAttr":true,"nestedAttributes":"perf-state"}]
+]],
+["perf-state",[
+["pad","pad"],
+["performance","u64"],
+["frequency","u64"],
+["power","u64"],
+["cost","u64"],
+["flags","u64",{"enum":"perf-state-flags"}]
+]]
+],
+[],
+[
+["get-perf-domains",{"requestValue":1,"replyValue":1,"attributeSet":"perf-domain","do":{"request":{"attributes":["perf-domain-id"]},"reply":{"attributes":["pad","perf-domain-id","flags","cpus"]}},"dump":{"reply":{"attributes":["pad","perf-domain-id","flags","cpus"]}}}],
+["get-perf-table",{"requestValue":2,"replyValue":2,"attributeSet":"perf-table","do":{"request":{"attributes":["perf-domain-id"]},"reply":{"attributes":["perf-domain-id","perf-state"]}}}],
+["perf-domain-created",{"requestValue":3,"replyValue":3,"attributeSet":"perf-table","notify":"get-perf-table","mcgrp":"event"}],
+["perf-domain-updated",{"requestValue":4,"replyValue":4,"attributeSet":"perf-table","notify":"get-perf-table","mcgrp":"event"}],
+["perf-domain-deleted",{"requestValue":5,"replyValue":5,"attributeSet":"perf-table","event":{"attributes":["perf-domain-id"]},"mcgrp":"event"}]
+],
+[["event"]]]
 `);
 
 function d0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {

@@ -1313,3768 +1313,461 @@ export type DevlinkDecoded =
   | { name: "notify-filter-set"; msg: NotifyFilterSetMessage }
 ;
 
-/** The model of the family (no documentation text). */
+/** The model of the family (no documentation text), in the compact form reviveSpec expands. */
 export const spec: FamilySpec = reviveSpec(`
-{
-  "name": "devlink",
-  "protocol": "genetlink-legacy",
-  "protonum": 16,
-  "version": 1,
-  "enumModel": "directional",
-  "opNamePrefix": "devlink-cmd-",
-  "definitions": [
-    {
-      "kind": "enum",
-      "name": "sb-pool-type",
-      "namePrefix": "devlink-sb-pool-type-",
-      "entries": [{ "name": "ingress", "value": 0 }, { "name": "egress", "value": 1 }]
-    },
-    {
-      "kind": "enum",
-      "name": "port-type",
-      "namePrefix": "devlink-port-type-",
-      "entries": [
-        { "name": "notset", "value": 0 },
-        { "name": "auto", "value": 1 },
-        { "name": "eth", "value": 2 },
-        { "name": "ib", "value": 3 }
-      ]
-    },
-    {
-      "kind": "enum",
-      "name": "port-flavour",
-      "namePrefix": "devlink-port-flavour-",
-      "entries": [
-        { "name": "physical", "value": 0 },
-        { "name": "cpu", "value": 1 },
-        { "name": "dsa", "value": 2 },
-        { "name": "pci-pf", "value": 3 },
-        { "name": "pci-vf", "value": 4 },
-        { "name": "virtual", "value": 5 },
-        { "name": "unused", "value": 6 },
-        { "name": "pci-sf", "value": 7 }
-      ]
-    },
-    {
-      "kind": "enum",
-      "name": "port-fn-state",
-      "namePrefix": "devlink-port-fn-state-",
-      "entries": [{ "name": "inactive", "value": 0 }, { "name": "active", "value": 1 }]
-    },
-    {
-      "kind": "enum",
-      "name": "port-fn-opstate",
-      "namePrefix": "devlink-port-fn-opstate-",
-      "entries": [{ "name": "detached", "value": 0 }, { "name": "attached", "value": 1 }]
-    },
-    {
-      "kind": "enum",
-      "name": "port-fn-attr-cap",
-      "namePrefix": "devlink-port-fn-attr-cap-",
-      "entries": [
-        { "name": "roce-bit", "value": 0 },
-        { "name": "migratable-bit", "value": 1 },
-        { "name": "ipsec-crypto-bit", "value": 2 },
-        { "name": "ipsec-packet-bit", "value": 3 }
-      ]
-    },
-    {
-      "kind": "enum",
-      "name": "rate-type",
-      "namePrefix": "devlink-rate-type-",
-      "entries": [{ "name": "leaf", "value": 0 }, { "name": "node", "value": 1 }]
-    },
-    {
-      "kind": "enum",
-      "name": "sb-threshold-type",
-      "namePrefix": "devlink-sb-threshold-type-",
-      "entries": [{ "name": "static", "value": 0 }, { "name": "dynamic", "value": 1 }]
-    },
-    {
-      "kind": "enum",
-      "name": "eswitch-mode",
-      "namePrefix": "devlink-eswitch-mode-",
-      "entries": [
-        { "name": "legacy", "value": 0 },
-        { "name": "switchdev", "value": 1 },
-        { "name": "switchdev-inactive", "value": 2 }
-      ]
-    },
-    {
-      "kind": "enum",
-      "name": "eswitch-inline-mode",
-      "namePrefix": "devlink-eswitch-inline-mode-",
-      "entries": [
-        { "name": "none", "value": 0 },
-        { "name": "link", "value": 1 },
-        { "name": "network", "value": 2 },
-        { "name": "transport", "value": 3 }
-      ]
-    },
-    {
-      "kind": "enum",
-      "name": "eswitch-encap-mode",
-      "namePrefix": "devlink-eswitch-encap-mode-",
-      "entries": [{ "name": "none", "value": 0 }, { "name": "basic", "value": 1 }]
-    },
-    {
-      "kind": "enum",
-      "name": "dpipe-header-id",
-      "namePrefix": "devlink-dpipe-header-id-",
-      "entries": [{ "name": "ethernet", "value": 0 }, { "name": "ipv4", "value": 1 }, { "name": "ipv6", "value": 2 }]
-    },
-    {
-      "kind": "enum",
-      "name": "dpipe-match-type",
-      "namePrefix": "devlink-dpipe-match-type-",
-      "entries": [{ "name": "field-exact", "value": 0 }]
-    },
-    {
-      "kind": "enum",
-      "name": "dpipe-action-type",
-      "namePrefix": "devlink-dpipe-action-type-",
-      "entries": [{ "name": "field-modify", "value": 0 }]
-    },
-    {
-      "kind": "enum",
-      "name": "dpipe-field-mapping-type",
-      "namePrefix": "devlink-dpipe-field-mapping-type-",
-      "entries": [{ "name": "none", "value": 0 }, { "name": "ifindex", "value": 1 }]
-    },
-    {
-      "kind": "enum",
-      "name": "resource-unit",
-      "namePrefix": "devlink-resource-unit-",
-      "entries": [{ "name": "entry", "value": 0 }]
-    },
-    {
-      "kind": "enum",
-      "name": "resource-scope",
-      "namePrefix": "devlink-resource-scope-",
-      "entries": [{ "name": "dev", "value": 0 }, { "name": "port", "value": 1 }]
-    },
-    {
-      "kind": "enum",
-      "name": "reload-action",
-      "namePrefix": "devlink-reload-action-",
-      "entries": [{ "name": "driver-reinit", "value": 1 }, { "name": "fw-activate", "value": 2 }]
-    },
-    {
-      "kind": "enum",
-      "name": "param-cmode",
-      "namePrefix": "devlink-param-cmode-",
-      "entries": [
-        { "name": "runtime", "value": 0 },
-        { "name": "driverinit", "value": 1 },
-        { "name": "permanent", "value": 2 }
-      ]
-    },
-    {
-      "kind": "enum",
-      "name": "flash-overwrite",
-      "namePrefix": "devlink-flash-overwrite-",
-      "entries": [{ "name": "settings-bit", "value": 0 }, { "name": "identifiers-bit", "value": 1 }]
-    },
-    {
-      "kind": "enum",
-      "name": "trap-action",
-      "namePrefix": "devlink-trap-action-",
-      "entries": [{ "name": "drop", "value": 0 }, { "name": "trap", "value": 1 }, { "name": "mirror", "value": 2 }]
-    },
-    {
-      "kind": "enum",
-      "name": "trap-type",
-      "namePrefix": "devlink-trap-type-",
-      "entries": [
-        { "name": "drop", "value": 0 },
-        { "name": "exception", "value": 1 },
-        { "name": "control", "value": 2 }
-      ]
-    },
-    {
-      "kind": "enum",
-      "name": "var-attr-type",
-      "namePrefix": "devlink-var-attr-type-",
-      "entries": [
-        { "name": "u8", "value": 1 },
-        { "name": "u16", "value": 2 },
-        { "name": "u32", "value": 3 },
-        { "name": "u64", "value": 4 },
-        { "name": "string", "value": 5 },
-        { "name": "flag", "value": 6 },
-        { "name": "nul-string", "value": 10 },
-        { "name": "binary", "value": 11 },
-        { "name": "u64-array", "value": 129 }
-      ]
-    },
-    { "kind": "const", "name": "rate-tc-index-max", "value": 7 }
-  ],
-  "attributeSets": [
-    {
-      "name": "devlink",
-      "namePrefix": "devlink-attr-",
-      "attributes": [
-        {
-          "name": "bus-name",
-          "type": "string",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "dev-name",
-          "type": "string",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "port-index",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "port-type",
-          "type": "u16",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "port-type",
-          "checks": {}
-        },
-        {
-          "name": "port-desired-type",
-          "type": "u16",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "port-netdev-ifindex",
-          "type": "u32",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "port-netdev-name",
-          "type": "string",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "port-ibdev-name",
-          "type": "string",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "port-split-count",
-          "type": "u32",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "port-split-group",
-          "type": "u32",
-          "value": 10,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "sb-index",
-          "type": "u32",
-          "value": 11,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "sb-size",
-          "type": "u32",
-          "value": 12,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "sb-ingress-pool-count",
-          "type": "u16",
-          "value": 13,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "sb-egress-pool-count",
-          "type": "u16",
-          "value": 14,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "sb-ingress-tc-count",
-          "type": "u16",
-          "value": 15,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "sb-egress-tc-count",
-          "type": "u16",
-          "value": 16,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "sb-pool-index",
-          "type": "u16",
-          "value": 17,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "sb-pool-type",
-          "type": "u8",
-          "value": 18,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "sb-pool-type",
-          "checks": {}
-        },
-        {
-          "name": "sb-pool-size",
-          "type": "u32",
-          "value": 19,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "sb-pool-threshold-type",
-          "type": "u8",
-          "value": 20,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "sb-threshold-type",
-          "checks": {}
-        },
-        {
-          "name": "sb-threshold",
-          "type": "u32",
-          "value": 21,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "sb-tc-index",
-          "type": "u16",
-          "value": 22,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "sb-occ-cur",
-          "type": "u32",
-          "value": 23,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "sb-occ-max",
-          "type": "u32",
-          "value": 24,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "eswitch-mode",
-          "type": "u16",
-          "value": 25,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "eswitch-mode",
-          "checks": {}
-        },
-        {
-          "name": "eswitch-inline-mode",
-          "type": "u8",
-          "value": 26,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "eswitch-inline-mode",
-          "checks": {}
-        },
-        {
-          "name": "dpipe-tables",
-          "type": "nest",
-          "value": 27,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "dl-dpipe-tables",
-          "checks": {}
-        },
-        {
-          "name": "dpipe-table",
-          "type": "nest",
-          "value": 28,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "nestedAttributes": "dl-dpipe-table",
-          "checks": {}
-        },
-        {
-          "name": "dpipe-table-name",
-          "type": "string",
-          "value": 29,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "dpipe-table-size",
-          "type": "u64",
-          "value": 30,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "dpipe-table-matches",
-          "type": "nest",
-          "value": 31,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "dl-dpipe-table-matches",
-          "checks": {}
-        },
-        {
-          "name": "dpipe-table-actions",
-          "type": "nest",
-          "value": 32,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "dl-dpipe-table-actions",
-          "checks": {}
-        },
-        {
-          "name": "dpipe-table-counters-enabled",
-          "type": "u8",
-          "value": 33,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "dpipe-entries",
-          "type": "nest",
-          "value": 34,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "dl-dpipe-entries",
-          "checks": {}
-        },
-        {
-          "name": "dpipe-entry",
-          "type": "nest",
-          "value": 35,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "nestedAttributes": "dl-dpipe-entry",
-          "checks": {}
-        },
-        {
-          "name": "dpipe-entry-index",
-          "type": "u64",
-          "value": 36,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "dpipe-entry-match-values",
-          "type": "nest",
-          "value": 37,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "dl-dpipe-entry-match-values",
-          "checks": {}
-        },
-        {
-          "name": "dpipe-entry-action-values",
-          "type": "nest",
-          "value": 38,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "dl-dpipe-entry-action-values",
-          "checks": {}
-        },
-        {
-          "name": "dpipe-entry-counter",
-          "type": "u64",
-          "value": 39,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "dpipe-match",
-          "type": "nest",
-          "value": 40,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "nestedAttributes": "dl-dpipe-match",
-          "checks": {}
-        },
-        {
-          "name": "dpipe-match-value",
-          "type": "nest",
-          "value": 41,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "nestedAttributes": "dl-dpipe-match-value",
-          "checks": {}
-        },
-        {
-          "name": "dpipe-match-type",
-          "type": "u32",
-          "value": 42,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "dpipe-match-type",
-          "checks": {}
-        },
-        {
-          "name": "dpipe-action",
-          "type": "nest",
-          "value": 43,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "nestedAttributes": "dl-dpipe-action",
-          "checks": {}
-        },
-        {
-          "name": "dpipe-action-value",
-          "type": "nest",
-          "value": 44,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "nestedAttributes": "dl-dpipe-action-value",
-          "checks": {}
-        },
-        {
-          "name": "dpipe-action-type",
-          "type": "u32",
-          "value": 45,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "dpipe-action-type",
-          "checks": {}
-        },
-        {
-          "name": "dpipe-value",
-          "type": "binary",
-          "value": 46,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "dpipe-value-mask",
-          "type": "binary",
-          "value": 47,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "dpipe-value-mapping",
-          "type": "u32",
-          "value": 48,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "dpipe-headers",
-          "type": "nest",
-          "value": 49,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "dl-dpipe-headers",
-          "checks": {}
-        },
-        {
-          "name": "dpipe-header",
-          "type": "nest",
-          "value": 50,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "nestedAttributes": "dl-dpipe-header",
-          "checks": {}
-        },
-        {
-          "name": "dpipe-header-name",
-          "type": "string",
-          "value": 51,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "dpipe-header-id",
-          "type": "u32",
-          "value": 52,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "dpipe-header-id",
-          "checks": {}
-        },
-        {
-          "name": "dpipe-header-fields",
-          "type": "nest",
-          "value": 53,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "dl-dpipe-header-fields",
-          "checks": {}
-        },
-        {
-          "name": "dpipe-header-global",
-          "type": "u8",
-          "value": 54,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "dpipe-header-index",
-          "type": "u32",
-          "value": 55,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "dpipe-field",
-          "type": "nest",
-          "value": 56,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "nestedAttributes": "dl-dpipe-field",
-          "checks": {}
-        },
-        {
-          "name": "dpipe-field-name",
-          "type": "string",
-          "value": 57,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "dpipe-field-id",
-          "type": "u32",
-          "value": 58,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "dpipe-field-bitwidth",
-          "type": "u32",
-          "value": 59,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "dpipe-field-mapping-type",
-          "type": "u32",
-          "value": 60,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "dpipe-field-mapping-type",
-          "checks": {}
-        },
-        { "name": "pad", "type": "pad", "value": 61, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "eswitch-encap-mode",
-          "type": "u8",
-          "value": 62,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "eswitch-encap-mode",
-          "checks": {}
-        },
-        {
-          "name": "resource-list",
-          "type": "nest",
-          "value": 63,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "dl-resource-list",
-          "checks": {}
-        },
-        {
-          "name": "resource",
-          "type": "nest",
-          "value": 64,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "nestedAttributes": "dl-resource",
-          "checks": {}
-        },
-        {
-          "name": "resource-name",
-          "type": "string",
-          "value": 65,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "resource-id",
-          "type": "u64",
-          "value": 66,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "resource-size",
-          "type": "u64",
-          "value": 67,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "resource-size-new",
-          "type": "u64",
-          "value": 68,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "resource-size-valid",
-          "type": "u8",
-          "value": 69,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "resource-size-min",
-          "type": "u64",
-          "value": 70,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "resource-size-max",
-          "type": "u64",
-          "value": 71,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "resource-size-gran",
-          "type": "u64",
-          "value": 72,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "resource-unit",
-          "type": "u8",
-          "value": 73,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "resource-unit",
-          "checks": {}
-        },
-        {
-          "name": "resource-occ",
-          "type": "u64",
-          "value": 74,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "dpipe-table-resource-id",
-          "type": "u64",
-          "value": 75,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "dpipe-table-resource-units",
-          "type": "u64",
-          "value": 76,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "port-flavour",
-          "type": "u16",
-          "value": 77,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "port-flavour",
-          "checks": {}
-        },
-        {
-          "name": "port-number",
-          "type": "u32",
-          "value": 78,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "port-split-subport-number",
-          "type": "u32",
-          "value": 79,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "param",
-          "type": "nest",
-          "value": 80,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "dl-param",
-          "checks": {}
-        },
-        {
-          "name": "param-name",
-          "type": "string",
-          "value": 81,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "param-generic",
-          "type": "flag",
-          "value": 82,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "param-type",
-          "type": "u8",
-          "value": 83,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "var-attr-type",
-          "checks": {}
-        },
-        {
-          "name": "param-value-cmode",
-          "type": "u8",
-          "value": 87,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "param-cmode",
-          "checks": {}
-        },
-        {
-          "name": "region-name",
-          "type": "string",
-          "value": 88,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "region-size",
-          "type": "u64",
-          "value": 89,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "region-snapshots",
-          "type": "nest",
-          "value": 90,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "dl-region-snapshots",
-          "checks": {}
-        },
-        {
-          "name": "region-snapshot",
-          "type": "nest",
-          "value": 91,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "dl-region-snapshot",
-          "checks": {}
-        },
-        {
-          "name": "region-snapshot-id",
-          "type": "u32",
-          "value": 92,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "region-chunks",
-          "type": "nest",
-          "value": 93,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "dl-region-chunks",
-          "checks": {}
-        },
-        {
-          "name": "region-chunk",
-          "type": "nest",
-          "value": 94,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "dl-region-chunk",
-          "checks": {}
-        },
-        {
-          "name": "region-chunk-data",
-          "type": "binary",
-          "value": 95,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "region-chunk-addr",
-          "type": "u64",
-          "value": 96,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "region-chunk-len",
-          "type": "u64",
-          "value": 97,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "info-driver-name",
-          "type": "string",
-          "value": 98,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "info-serial-number",
-          "type": "string",
-          "value": 99,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "info-version-fixed",
-          "type": "nest",
-          "value": 100,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "nestedAttributes": "dl-info-version",
-          "checks": {}
-        },
-        {
-          "name": "info-version-running",
-          "type": "nest",
-          "value": 101,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "nestedAttributes": "dl-info-version",
-          "checks": {}
-        },
-        {
-          "name": "info-version-stored",
-          "type": "nest",
-          "value": 102,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "nestedAttributes": "dl-info-version",
-          "checks": {}
-        },
-        {
-          "name": "info-version-name",
-          "type": "string",
-          "value": 103,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "info-version-value",
-          "type": "string",
-          "value": 104,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "sb-pool-cell-size",
-          "type": "u32",
-          "value": 105,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "fmsg",
-          "type": "nest",
-          "value": 106,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "dl-fmsg",
-          "checks": {}
-        },
-        {
-          "name": "fmsg-obj-nest-start",
-          "type": "flag",
-          "value": 107,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "fmsg-pair-nest-start",
-          "type": "flag",
-          "value": 108,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "fmsg-arr-nest-start",
-          "type": "flag",
-          "value": 109,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "fmsg-nest-end",
-          "type": "flag",
-          "value": 110,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "fmsg-obj-name",
-          "type": "string",
-          "value": 111,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "fmsg-obj-value-type",
-          "type": "u8",
-          "value": 112,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "var-attr-type",
-          "checks": {}
-        },
-        {
-          "name": "health-reporter",
-          "type": "nest",
-          "value": 114,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "dl-health-reporter",
-          "checks": {}
-        },
-        {
-          "name": "health-reporter-name",
-          "type": "string",
-          "value": 115,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "health-reporter-state",
-          "type": "u8",
-          "value": 116,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "health-reporter-err-count",
-          "type": "u64",
-          "value": 117,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "health-reporter-recover-count",
-          "type": "u64",
-          "value": 118,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "health-reporter-dump-ts",
-          "type": "u64",
-          "value": 119,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "health-reporter-graceful-period",
-          "type": "u64",
-          "value": 120,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "health-reporter-auto-recover",
-          "type": "u8",
-          "value": 121,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "flash-update-file-name",
-          "type": "string",
-          "value": 122,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "flash-update-component",
-          "type": "string",
-          "value": 123,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "flash-update-status-msg",
-          "type": "string",
-          "value": 124,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "flash-update-status-done",
-          "type": "u64",
-          "value": 125,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "flash-update-status-total",
-          "type": "u64",
-          "value": 126,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "port-pci-pf-number",
-          "type": "u16",
-          "value": 127,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "port-pci-vf-number",
-          "type": "u16",
-          "value": 128,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "stats",
-          "type": "nest",
-          "value": 129,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "dl-attr-stats",
-          "checks": {}
-        },
-        {
-          "name": "trap-name",
-          "type": "string",
-          "value": 130,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "trap-action",
-          "type": "u8",
-          "value": 131,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "trap-action",
-          "checks": {}
-        },
-        {
-          "name": "trap-type",
-          "type": "u8",
-          "value": 132,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "trap-type",
-          "checks": {}
-        },
-        {
-          "name": "trap-generic",
-          "type": "flag",
-          "value": 133,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "trap-metadata",
-          "type": "nest",
-          "value": 134,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "dl-trap-metadata",
-          "checks": {}
-        },
-        {
-          "name": "trap-group-name",
-          "type": "string",
-          "value": 135,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "reload-failed",
-          "type": "u8",
-          "value": 136,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "health-reporter-dump-ts-ns",
-          "type": "u64",
-          "value": 137,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "netns-fd",
-          "type": "u32",
-          "value": 138,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "netns-pid",
-          "type": "u32",
-          "value": 139,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "netns-id",
-          "type": "u32",
-          "value": 140,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "health-reporter-auto-dump",
-          "type": "u8",
-          "value": 141,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "trap-policer-id",
-          "type": "u32",
-          "value": 142,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "trap-policer-rate",
-          "type": "u64",
-          "value": 143,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "trap-policer-burst",
-          "type": "u64",
-          "value": 144,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "port-function",
-          "type": "nest",
-          "value": 145,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "dl-port-function",
-          "checks": {}
-        },
-        {
-          "name": "info-board-serial-number",
-          "type": "string",
-          "value": 146,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "port-lanes",
-          "type": "u32",
-          "value": 147,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "port-splittable",
-          "type": "u8",
-          "value": 148,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "port-external",
-          "type": "u8",
-          "value": 149,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "port-controller-number",
-          "type": "u32",
-          "value": 150,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "flash-update-status-timeout",
-          "type": "u64",
-          "value": 151,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "flash-update-overwrite-mask",
-          "type": "bitfield32",
-          "value": 152,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "flash-overwrite",
-          "enumAsFlags": true,
-          "checks": {}
-        },
-        {
-          "name": "reload-action",
-          "type": "u8",
-          "value": 153,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "reload-action",
-          "checks": {}
-        },
-        {
-          "name": "reload-actions-performed",
-          "type": "bitfield32",
-          "value": 154,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "reload-action",
-          "enumAsFlags": true,
-          "checks": {}
-        },
-        {
-          "name": "reload-limits",
-          "type": "bitfield32",
-          "value": 155,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "reload-action",
-          "enumAsFlags": true,
-          "checks": {}
-        },
-        {
-          "name": "dev-stats",
-          "type": "nest",
-          "value": 156,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "dl-dev-stats",
-          "checks": {}
-        },
-        {
-          "name": "reload-stats",
-          "type": "nest",
-          "value": 157,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "dl-reload-stats",
-          "checks": {}
-        },
-        {
-          "name": "reload-stats-entry",
-          "type": "nest",
-          "value": 158,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "nestedAttributes": "dl-reload-stats-entry",
-          "checks": {}
-        },
-        {
-          "name": "reload-stats-limit",
-          "type": "u8",
-          "value": 159,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "reload-stats-value",
-          "type": "u32",
-          "value": 160,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "remote-reload-stats",
-          "type": "nest",
-          "value": 161,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "dl-reload-stats",
-          "checks": {}
-        },
-        {
-          "name": "reload-action-info",
-          "type": "nest",
-          "value": 162,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "nestedAttributes": "dl-reload-act-info",
-          "checks": {}
-        },
-        {
-          "name": "reload-action-stats",
-          "type": "nest",
-          "value": 163,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "nestedAttributes": "dl-reload-act-stats",
-          "checks": {}
-        },
-        {
-          "name": "port-pci-sf-number",
-          "type": "u32",
-          "value": 164,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "rate-type",
-          "type": "u16",
-          "value": 165,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "rate-type",
-          "checks": {}
-        },
-        {
-          "name": "rate-tx-share",
-          "type": "u64",
-          "value": 166,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "rate-tx-max",
-          "type": "u64",
-          "value": 167,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "rate-node-name",
-          "type": "string",
-          "value": 168,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "rate-parent-node-name",
-          "type": "string",
-          "value": 169,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "region-max-snapshots",
-          "type": "u32",
-          "value": 170,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "linecard-index",
-          "type": "u32",
-          "value": 171,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "linecard-state",
-          "type": "u8",
-          "value": 172,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "linecard-type",
-          "type": "string",
-          "value": 173,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "linecard-supported-types",
-          "type": "nest",
-          "value": 174,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "dl-linecard-supported-types",
-          "checks": {}
-        },
-        {
-          "name": "selftests",
-          "type": "nest",
-          "value": 176,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "dl-selftest-id",
-          "checks": {}
-        },
-        {
-          "name": "rate-tx-priority",
-          "type": "u32",
-          "value": 177,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "rate-tx-weight",
-          "type": "u32",
-          "value": 178,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "region-direct",
-          "type": "flag",
-          "value": 179,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "rate-tc-bws",
-          "type": "nest",
-          "value": 180,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "nestedAttributes": "dl-rate-tc-bws",
-          "checks": {}
-        },
-        {
-          "name": "health-reporter-burst-period",
-          "type": "u64",
-          "value": 181,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "param-reset-default",
-          "type": "flag",
-          "value": 183,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "index",
-          "type": "uint",
-          "value": 184,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": { "max": 4294967295 }
-        },
-        {
-          "name": "resource-scope-mask",
-          "type": "u32",
-          "value": 185,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "resource-scope",
-          "enumAsFlags": true,
-          "checks": {}
-        },
-        {
-          "name": "parent-dev",
-          "type": "nest",
-          "value": 186,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "dl-parent-dev",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "dl-dev-stats",
-      "namePrefix": "devlink-attr-",
-      "subsetOf": "devlink",
-      "attributes": [
-        {
-          "name": "reload-stats",
-          "type": "nest",
-          "value": 157,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "dl-reload-stats",
-          "checks": {}
-        },
-        {
-          "name": "remote-reload-stats",
-          "type": "nest",
-          "value": 161,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "dl-reload-stats",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "dl-reload-stats",
-      "namePrefix": "devlink-attr-",
-      "subsetOf": "devlink",
-      "attributes": [
-        {
-          "name": "reload-action-info",
-          "type": "nest",
-          "value": 162,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "nestedAttributes": "dl-reload-act-info",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "dl-reload-act-info",
-      "namePrefix": "devlink-attr-",
-      "subsetOf": "devlink",
-      "attributes": [
-        {
-          "name": "reload-action",
-          "type": "u8",
-          "value": 153,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "reload-action",
-          "checks": {}
-        },
-        {
-          "name": "reload-action-stats",
-          "type": "nest",
-          "value": 163,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "nestedAttributes": "dl-reload-act-stats",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "dl-reload-act-stats",
-      "namePrefix": "devlink-attr-",
-      "subsetOf": "devlink",
-      "attributes": [
-        {
-          "name": "reload-stats-entry",
-          "type": "nest",
-          "value": 158,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "nestedAttributes": "dl-reload-stats-entry",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "dl-reload-stats-entry",
-      "namePrefix": "devlink-attr-",
-      "subsetOf": "devlink",
-      "attributes": [
-        {
-          "name": "reload-stats-limit",
-          "type": "u8",
-          "value": 159,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "reload-stats-value",
-          "type": "u32",
-          "value": 160,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "dl-info-version",
-      "namePrefix": "devlink-attr-",
-      "subsetOf": "devlink",
-      "attributes": [
-        {
-          "name": "info-version-name",
-          "type": "string",
-          "value": 103,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "info-version-value",
-          "type": "string",
-          "value": 104,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "dl-port-function",
-      "namePrefix": "devlink-port-fn-attr-",
-      "attributes": [
-        {
-          "name": "hw-addr",
-          "type": "binary",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "state",
-          "type": "u8",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "port-fn-state",
-          "checks": {}
-        },
-        {
-          "name": "opstate",
-          "type": "u8",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "port-fn-opstate",
-          "checks": {}
-        },
-        {
-          "name": "caps",
-          "type": "bitfield32",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "port-fn-attr-cap",
-          "enumAsFlags": true,
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "dl-dpipe-tables",
-      "namePrefix": "devlink-attr-",
-      "subsetOf": "devlink",
-      "attributes": [
-        {
-          "name": "dpipe-table",
-          "type": "nest",
-          "value": 28,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "nestedAttributes": "dl-dpipe-table",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "dl-dpipe-table",
-      "namePrefix": "devlink-attr-",
-      "subsetOf": "devlink",
-      "attributes": [
-        {
-          "name": "dpipe-table-name",
-          "type": "string",
-          "value": 29,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "dpipe-table-size",
-          "type": "u64",
-          "value": 30,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "dpipe-table-matches",
-          "type": "nest",
-          "value": 31,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "dl-dpipe-table-matches",
-          "checks": {}
-        },
-        {
-          "name": "dpipe-table-actions",
-          "type": "nest",
-          "value": 32,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "dl-dpipe-table-actions",
-          "checks": {}
-        },
-        {
-          "name": "dpipe-table-counters-enabled",
-          "type": "u8",
-          "value": 33,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "dpipe-table-resource-id",
-          "type": "u64",
-          "value": 75,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "dpipe-table-resource-units",
-          "type": "u64",
-          "value": 76,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "dl-dpipe-table-matches",
-      "namePrefix": "devlink-attr-",
-      "subsetOf": "devlink",
-      "attributes": [
-        {
-          "name": "dpipe-match",
-          "type": "nest",
-          "value": 40,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "nestedAttributes": "dl-dpipe-match",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "dl-dpipe-table-actions",
-      "namePrefix": "devlink-attr-",
-      "subsetOf": "devlink",
-      "attributes": [
-        {
-          "name": "dpipe-action",
-          "type": "nest",
-          "value": 43,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "nestedAttributes": "dl-dpipe-action",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "dl-dpipe-entries",
-      "namePrefix": "devlink-attr-",
-      "subsetOf": "devlink",
-      "attributes": [
-        {
-          "name": "dpipe-entry",
-          "type": "nest",
-          "value": 35,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "nestedAttributes": "dl-dpipe-entry",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "dl-dpipe-entry",
-      "namePrefix": "devlink-attr-",
-      "subsetOf": "devlink",
-      "attributes": [
-        {
-          "name": "dpipe-entry-index",
-          "type": "u64",
-          "value": 36,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "dpipe-entry-match-values",
-          "type": "nest",
-          "value": 37,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "dl-dpipe-entry-match-values",
-          "checks": {}
-        },
-        {
-          "name": "dpipe-entry-action-values",
-          "type": "nest",
-          "value": 38,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "dl-dpipe-entry-action-values",
-          "checks": {}
-        },
-        {
-          "name": "dpipe-entry-counter",
-          "type": "u64",
-          "value": 39,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "dl-dpipe-entry-match-values",
-      "namePrefix": "devlink-attr-",
-      "subsetOf": "devlink",
-      "attributes": [
-        {
-          "name": "dpipe-match-value",
-          "type": "nest",
-          "value": 41,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "nestedAttributes": "dl-dpipe-match-value",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "dl-dpipe-entry-action-values",
-      "namePrefix": "devlink-attr-",
-      "subsetOf": "devlink",
-      "attributes": [
-        {
-          "name": "dpipe-action-value",
-          "type": "nest",
-          "value": 44,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "nestedAttributes": "dl-dpipe-action-value",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "dl-dpipe-match",
-      "namePrefix": "devlink-attr-",
-      "subsetOf": "devlink",
-      "attributes": [
-        {
-          "name": "dpipe-match-type",
-          "type": "u32",
-          "value": 42,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "dpipe-match-type",
-          "checks": {}
-        },
-        {
-          "name": "dpipe-header-id",
-          "type": "u32",
-          "value": 52,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "dpipe-header-id",
-          "checks": {}
-        },
-        {
-          "name": "dpipe-header-global",
-          "type": "u8",
-          "value": 54,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "dpipe-header-index",
-          "type": "u32",
-          "value": 55,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "dpipe-field-id",
-          "type": "u32",
-          "value": 58,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "dl-dpipe-match-value",
-      "namePrefix": "devlink-attr-",
-      "subsetOf": "devlink",
-      "attributes": [
-        {
-          "name": "dpipe-match",
-          "type": "nest",
-          "value": 40,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "nestedAttributes": "dl-dpipe-match",
-          "checks": {}
-        },
-        {
-          "name": "dpipe-value",
-          "type": "binary",
-          "value": 46,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "dpipe-value-mask",
-          "type": "binary",
-          "value": 47,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "dpipe-value-mapping",
-          "type": "u32",
-          "value": 48,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "dl-dpipe-action",
-      "namePrefix": "devlink-attr-",
-      "subsetOf": "devlink",
-      "attributes": [
-        {
-          "name": "dpipe-action-type",
-          "type": "u32",
-          "value": 45,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "dpipe-action-type",
-          "checks": {}
-        },
-        {
-          "name": "dpipe-header-id",
-          "type": "u32",
-          "value": 52,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "dpipe-header-id",
-          "checks": {}
-        },
-        {
-          "name": "dpipe-header-global",
-          "type": "u8",
-          "value": 54,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "dpipe-header-index",
-          "type": "u32",
-          "value": 55,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "dpipe-field-id",
-          "type": "u32",
-          "value": 58,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "dl-dpipe-action-value",
-      "namePrefix": "devlink-attr-",
-      "subsetOf": "devlink",
-      "attributes": [
-        {
-          "name": "dpipe-action",
-          "type": "nest",
-          "value": 43,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "nestedAttributes": "dl-dpipe-action",
-          "checks": {}
-        },
-        {
-          "name": "dpipe-value",
-          "type": "binary",
-          "value": 46,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "dpipe-value-mask",
-          "type": "binary",
-          "value": 47,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "dpipe-value-mapping",
-          "type": "u32",
-          "value": 48,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "dl-dpipe-headers",
-      "namePrefix": "devlink-attr-",
-      "subsetOf": "devlink",
-      "attributes": [
-        {
-          "name": "dpipe-header",
-          "type": "nest",
-          "value": 50,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "nestedAttributes": "dl-dpipe-header",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "dl-dpipe-header",
-      "namePrefix": "devlink-attr-",
-      "subsetOf": "devlink",
-      "attributes": [
-        {
-          "name": "dpipe-header-name",
-          "type": "string",
-          "value": 51,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "dpipe-header-id",
-          "type": "u32",
-          "value": 52,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "dpipe-header-id",
-          "checks": {}
-        },
-        {
-          "name": "dpipe-header-global",
-          "type": "u8",
-          "value": 54,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "dpipe-header-fields",
-          "type": "nest",
-          "value": 53,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "dl-dpipe-header-fields",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "dl-dpipe-header-fields",
-      "namePrefix": "devlink-attr-",
-      "subsetOf": "devlink",
-      "attributes": [
-        {
-          "name": "dpipe-field",
-          "type": "nest",
-          "value": 56,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "nestedAttributes": "dl-dpipe-field",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "dl-dpipe-field",
-      "namePrefix": "devlink-attr-",
-      "subsetOf": "devlink",
-      "attributes": [
-        {
-          "name": "dpipe-field-name",
-          "type": "string",
-          "value": 57,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "dpipe-field-id",
-          "type": "u32",
-          "value": 58,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "dpipe-field-bitwidth",
-          "type": "u32",
-          "value": 59,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "dpipe-field-mapping-type",
-          "type": "u32",
-          "value": 60,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "dpipe-field-mapping-type",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "dl-resource",
-      "namePrefix": "devlink-attr-",
-      "subsetOf": "devlink",
-      "attributes": [
-        {
-          "name": "resource-name",
-          "type": "string",
-          "value": 65,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "resource-id",
-          "type": "u64",
-          "value": 66,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "resource-size",
-          "type": "u64",
-          "value": 67,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "resource-size-new",
-          "type": "u64",
-          "value": 68,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "resource-size-valid",
-          "type": "u8",
-          "value": 69,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "resource-size-min",
-          "type": "u64",
-          "value": 70,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "resource-size-max",
-          "type": "u64",
-          "value": 71,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "resource-size-gran",
-          "type": "u64",
-          "value": 72,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "resource-unit",
-          "type": "u8",
-          "value": 73,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "resource-unit",
-          "checks": {}
-        },
-        {
-          "name": "resource-occ",
-          "type": "u64",
-          "value": 74,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "dl-resource-list",
-      "namePrefix": "devlink-attr-",
-      "subsetOf": "devlink",
-      "attributes": [
-        {
-          "name": "resource",
-          "type": "nest",
-          "value": 64,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "nestedAttributes": "dl-resource",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "dl-param",
-      "namePrefix": "devlink-attr-",
-      "subsetOf": "devlink",
-      "attributes": [
-        {
-          "name": "param-name",
-          "type": "string",
-          "value": 81,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "param-generic",
-          "type": "flag",
-          "value": 82,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "param-type",
-          "type": "u8",
-          "value": 83,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "var-attr-type",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "dl-region-snapshots",
-      "namePrefix": "devlink-attr-",
-      "subsetOf": "devlink",
-      "attributes": [
-        {
-          "name": "region-snapshot",
-          "type": "nest",
-          "value": 91,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "dl-region-snapshot",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "dl-region-snapshot",
-      "namePrefix": "devlink-attr-",
-      "subsetOf": "devlink",
-      "attributes": [
-        {
-          "name": "region-snapshot-id",
-          "type": "u32",
-          "value": 92,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "dl-region-chunks",
-      "namePrefix": "devlink-attr-",
-      "subsetOf": "devlink",
-      "attributes": [
-        {
-          "name": "region-chunk",
-          "type": "nest",
-          "value": 94,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "dl-region-chunk",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "dl-region-chunk",
-      "namePrefix": "devlink-attr-",
-      "subsetOf": "devlink",
-      "attributes": [
-        {
-          "name": "region-chunk-data",
-          "type": "binary",
-          "value": 95,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "region-chunk-addr",
-          "type": "u64",
-          "value": 96,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "dl-fmsg",
-      "namePrefix": "devlink-attr-",
-      "subsetOf": "devlink",
-      "attributes": [
-        {
-          "name": "fmsg-obj-nest-start",
-          "type": "flag",
-          "value": 107,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "fmsg-pair-nest-start",
-          "type": "flag",
-          "value": 108,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "fmsg-arr-nest-start",
-          "type": "flag",
-          "value": 109,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "fmsg-nest-end",
-          "type": "flag",
-          "value": 110,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "fmsg-obj-name",
-          "type": "string",
-          "value": 111,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "dl-health-reporter",
-      "namePrefix": "devlink-attr-",
-      "subsetOf": "devlink",
-      "attributes": [
-        {
-          "name": "health-reporter-name",
-          "type": "string",
-          "value": 115,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "health-reporter-state",
-          "type": "u8",
-          "value": 116,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "health-reporter-err-count",
-          "type": "u64",
-          "value": 117,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "health-reporter-recover-count",
-          "type": "u64",
-          "value": 118,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "health-reporter-graceful-period",
-          "type": "u64",
-          "value": 120,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "health-reporter-auto-recover",
-          "type": "u8",
-          "value": 121,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "health-reporter-dump-ts",
-          "type": "u64",
-          "value": 119,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "health-reporter-dump-ts-ns",
-          "type": "u64",
-          "value": 137,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "health-reporter-auto-dump",
-          "type": "u8",
-          "value": 141,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "health-reporter-burst-period",
-          "type": "u64",
-          "value": 181,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "dl-attr-stats",
-      "namePrefix": "devlink-attr-",
-      "attributes": [
-        {
-          "name": "stats-rx-packets",
-          "type": "u64",
-          "value": 0,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "stats-rx-bytes",
-          "type": "u64",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "stats-rx-dropped",
-          "type": "u64",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "dl-trap-metadata",
-      "namePrefix": "devlink-attr-",
-      "attributes": [
-        {
-          "name": "trap-metadata-type-in-port",
-          "type": "flag",
-          "value": 0,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "trap-metadata-type-fa-cookie",
-          "type": "flag",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "dl-linecard-supported-types",
-      "namePrefix": "devlink-attr-",
-      "subsetOf": "devlink",
-      "attributes": [
-        {
-          "name": "linecard-type",
-          "type": "string",
-          "value": 173,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "dl-selftest-id",
-      "namePrefix": "devlink-attr-selftest-id-",
-      "attributes": [
-        {
-          "name": "flash",
-          "type": "flag",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "dl-rate-tc-bws",
-      "namePrefix": "devlink-rate-tc-attr-",
-      "attributes": [
-        {
-          "name": "index",
-          "type": "u8",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": { "max": 7 }
-        },
-        { "name": "bw", "type": "u32", "value": 2, "multiAttr": false, "byteOrder": "host", "checks": {} }
-      ]
-    },
-    {
-      "name": "dl-parent-dev",
-      "namePrefix": "devlink-attr-",
-      "subsetOf": "devlink",
-      "attributes": [
-        {
-          "name": "bus-name",
-          "type": "string",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "dev-name",
-          "type": "string",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "index",
-          "type": "uint",
-          "value": 184,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": { "max": 4294967295 }
-        }
-      ]
-    }
-  ],
-  "subMessages": [],
-  "operations": [
-    {
-      "name": "get",
-      "requestValue": 1,
-      "replyValue": 3,
-      "attributeSet": "devlink",
-      "do": {
-        "request": { "value": 1, "attributes": ["bus-name", "dev-name", "index"] },
-        "reply": { "value": 3, "attributes": ["bus-name", "dev-name", "index", "reload-failed", "dev-stats"] }
-      },
-      "dump": {
-        "reply": { "value": 3, "attributes": ["bus-name", "dev-name", "index", "reload-failed", "dev-stats"] }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "port-get",
-      "requestValue": 5,
-      "replyValue": 7,
-      "attributeSet": "devlink",
-      "do": {
-        "request": { "value": 5, "attributes": ["bus-name", "dev-name", "index", "port-index"] },
-        "reply": { "value": 7, "attributes": ["bus-name", "dev-name", "index", "port-index"] }
-      },
-      "dump": {
-        "request": { "attributes": ["bus-name", "dev-name", "index"] },
-        "reply": { "value": 3, "attributes": ["bus-name", "dev-name", "index", "port-index"] }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "port-set",
-      "requestValue": 6,
-      "attributeSet": "devlink",
-      "do": {
-        "request": { "attributes": ["bus-name", "dev-name", "index", "port-index", "port-type", "port-function"] }
-      },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "port-new",
-      "value": 7,
-      "requestValue": 7,
-      "replyValue": 7,
-      "attributeSet": "devlink",
-      "do": {
-        "request": {
-          "attributes": [
-            "bus-name",
-            "dev-name",
-            "index",
-            "port-index",
-            "port-flavour",
-            "port-pci-pf-number",
-            "port-pci-sf-number",
-            "port-controller-number"
-          ]
-        },
-        "reply": { "value": 7, "attributes": ["bus-name", "dev-name", "index", "port-index"] }
-      },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "port-del",
-      "requestValue": 8,
-      "attributeSet": "devlink",
-      "do": { "request": { "attributes": ["bus-name", "dev-name", "index", "port-index"] } },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "port-split",
-      "requestValue": 9,
-      "attributeSet": "devlink",
-      "do": { "request": { "attributes": ["bus-name", "dev-name", "index", "port-index", "port-split-count"] } },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "port-unsplit",
-      "requestValue": 10,
-      "attributeSet": "devlink",
-      "do": { "request": { "attributes": ["bus-name", "dev-name", "index", "port-index"] } },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "sb-get",
-      "requestValue": 11,
-      "replyValue": 13,
-      "attributeSet": "devlink",
-      "do": {
-        "request": { "value": 11, "attributes": ["bus-name", "dev-name", "index", "sb-index"] },
-        "reply": { "value": 13, "attributes": ["bus-name", "dev-name", "index", "sb-index"] }
-      },
-      "dump": {
-        "request": { "attributes": ["bus-name", "dev-name", "index"] },
-        "reply": { "value": 13, "attributes": ["bus-name", "dev-name", "index", "sb-index"] }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "sb-pool-get",
-      "requestValue": 15,
-      "replyValue": 17,
-      "attributeSet": "devlink",
-      "do": {
-        "request": { "value": 15, "attributes": ["bus-name", "dev-name", "index", "sb-index", "sb-pool-index"] },
-        "reply": { "value": 17, "attributes": ["bus-name", "dev-name", "index", "sb-index", "sb-pool-index"] }
-      },
-      "dump": {
-        "request": { "attributes": ["bus-name", "dev-name", "index"] },
-        "reply": { "value": 17, "attributes": ["bus-name", "dev-name", "index", "sb-index", "sb-pool-index"] }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "sb-pool-set",
-      "requestValue": 16,
-      "attributeSet": "devlink",
-      "do": {
-        "request": {
-          "attributes": [
-            "bus-name",
-            "dev-name",
-            "index",
-            "sb-index",
-            "sb-pool-index",
-            "sb-pool-threshold-type",
-            "sb-pool-size"
-          ]
-        }
-      },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "sb-port-pool-get",
-      "requestValue": 19,
-      "replyValue": 21,
-      "attributeSet": "devlink",
-      "do": {
-        "request": {
-          "value": 19,
-          "attributes": ["bus-name", "dev-name", "index", "port-index", "sb-index", "sb-pool-index"]
-        },
-        "reply": {
-          "value": 21,
-          "attributes": ["bus-name", "dev-name", "index", "port-index", "sb-index", "sb-pool-index"]
-        }
-      },
-      "dump": {
-        "request": { "attributes": ["bus-name", "dev-name", "index"] },
-        "reply": {
-          "value": 21,
-          "attributes": ["bus-name", "dev-name", "index", "port-index", "sb-index", "sb-pool-index"]
-        }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "sb-port-pool-set",
-      "requestValue": 20,
-      "attributeSet": "devlink",
-      "do": {
-        "request": {
-          "attributes": ["bus-name", "dev-name", "index", "port-index", "sb-index", "sb-pool-index", "sb-threshold"]
-        }
-      },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "sb-tc-pool-bind-get",
-      "requestValue": 23,
-      "replyValue": 25,
-      "attributeSet": "devlink",
-      "do": {
-        "request": {
-          "value": 23,
-          "attributes": ["bus-name", "dev-name", "index", "port-index", "sb-index", "sb-pool-type", "sb-tc-index"]
-        },
-        "reply": {
-          "value": 25,
-          "attributes": ["bus-name", "dev-name", "index", "port-index", "sb-index", "sb-pool-type", "sb-tc-index"]
-        }
-      },
-      "dump": {
-        "request": { "attributes": ["bus-name", "dev-name", "index"] },
-        "reply": {
-          "value": 25,
-          "attributes": ["bus-name", "dev-name", "index", "port-index", "sb-index", "sb-pool-type", "sb-tc-index"]
-        }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "sb-tc-pool-bind-set",
-      "requestValue": 24,
-      "attributeSet": "devlink",
-      "do": {
-        "request": {
-          "attributes": [
-            "bus-name",
-            "dev-name",
-            "index",
-            "port-index",
-            "sb-index",
-            "sb-pool-index",
-            "sb-pool-type",
-            "sb-tc-index",
-            "sb-threshold"
-          ]
-        }
-      },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "sb-occ-snapshot",
-      "requestValue": 27,
-      "attributeSet": "devlink",
-      "do": { "request": { "value": 27, "attributes": ["bus-name", "dev-name", "index", "sb-index"] } },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "sb-occ-max-clear",
-      "requestValue": 28,
-      "attributeSet": "devlink",
-      "do": { "request": { "attributes": ["bus-name", "dev-name", "index", "sb-index"] } },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "eswitch-get",
-      "value": 29,
-      "requestValue": 29,
-      "replyValue": 29,
-      "attributeSet": "devlink",
-      "do": {
-        "request": { "attributes": ["bus-name", "dev-name", "index"] },
-        "reply": {
-          "value": 29,
-          "attributes": ["bus-name", "dev-name", "index", "eswitch-mode", "eswitch-inline-mode", "eswitch-encap-mode"]
-        }
-      },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "eswitch-set",
-      "requestValue": 30,
-      "attributeSet": "devlink",
-      "do": {
-        "request": {
-          "attributes": ["bus-name", "dev-name", "index", "eswitch-mode", "eswitch-inline-mode", "eswitch-encap-mode"]
-        }
-      },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "dpipe-table-get",
-      "value": 31,
-      "requestValue": 31,
-      "replyValue": 31,
-      "attributeSet": "devlink",
-      "do": {
-        "request": { "attributes": ["bus-name", "dev-name", "index", "dpipe-table-name"] },
-        "reply": { "value": 31, "attributes": ["bus-name", "dev-name", "index", "dpipe-tables"] }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "dpipe-entries-get",
-      "value": 32,
-      "requestValue": 32,
-      "replyValue": 32,
-      "attributeSet": "devlink",
-      "do": {
-        "request": { "attributes": ["bus-name", "dev-name", "index", "dpipe-table-name"] },
-        "reply": { "attributes": ["bus-name", "dev-name", "index", "dpipe-entries"] }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "dpipe-headers-get",
-      "value": 33,
-      "requestValue": 33,
-      "replyValue": 33,
-      "attributeSet": "devlink",
-      "do": {
-        "request": { "attributes": ["bus-name", "dev-name", "index"] },
-        "reply": { "attributes": ["bus-name", "dev-name", "index", "dpipe-headers"] }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "dpipe-table-counters-set",
-      "requestValue": 34,
-      "attributeSet": "devlink",
-      "do": {
-        "request": {
-          "attributes": ["bus-name", "dev-name", "index", "dpipe-table-name", "dpipe-table-counters-enabled"]
-        }
-      },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "resource-set",
-      "requestValue": 35,
-      "attributeSet": "devlink",
-      "do": { "request": { "attributes": ["bus-name", "dev-name", "index", "resource-id", "resource-size"] } },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "resource-dump",
-      "value": 36,
-      "requestValue": 36,
-      "replyValue": 36,
-      "attributeSet": "devlink",
-      "do": {
-        "request": { "attributes": ["bus-name", "dev-name", "index", "port-index"] },
-        "reply": { "value": 36, "attributes": ["bus-name", "dev-name", "index", "port-index", "resource-list"] }
-      },
-      "dump": {
-        "request": { "attributes": ["bus-name", "dev-name", "index", "resource-scope-mask"] },
-        "reply": { "value": 36, "attributes": ["bus-name", "dev-name", "index", "port-index", "resource-list"] }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "reload",
-      "value": 37,
-      "requestValue": 37,
-      "replyValue": 37,
-      "attributeSet": "devlink",
-      "do": {
-        "request": {
-          "attributes": [
-            "bus-name",
-            "dev-name",
-            "index",
-            "reload-action",
-            "reload-limits",
-            "netns-pid",
-            "netns-fd",
-            "netns-id"
-          ]
-        },
-        "reply": { "attributes": ["bus-name", "dev-name", "index", "reload-actions-performed"] }
-      },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "param-get",
-      "value": 38,
-      "requestValue": 38,
-      "replyValue": 38,
-      "attributeSet": "devlink",
-      "do": {
-        "request": { "attributes": ["bus-name", "dev-name", "index", "param-name"] },
-        "reply": { "attributes": ["bus-name", "dev-name", "index", "param-name"] }
-      },
-      "dump": {
-        "request": { "attributes": ["bus-name", "dev-name", "index"] },
-        "reply": { "attributes": ["bus-name", "dev-name", "index", "param-name"] }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "param-set",
-      "requestValue": 39,
-      "attributeSet": "devlink",
-      "do": {
-        "request": {
-          "attributes": [
-            "bus-name",
-            "dev-name",
-            "index",
-            "param-name",
-            "param-type",
-            "param-value-cmode",
-            "param-reset-default"
-          ]
-        }
-      },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "region-get",
-      "value": 42,
-      "requestValue": 42,
-      "replyValue": 42,
-      "attributeSet": "devlink",
-      "do": {
-        "request": { "value": 42, "attributes": ["bus-name", "dev-name", "index", "port-index", "region-name"] },
-        "reply": { "value": 42, "attributes": ["bus-name", "dev-name", "index", "port-index", "region-name"] }
-      },
-      "dump": {
-        "request": { "attributes": ["bus-name", "dev-name", "index"] },
-        "reply": { "value": 42, "attributes": ["bus-name", "dev-name", "index", "port-index", "region-name"] }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "region-new",
-      "value": 44,
-      "requestValue": 44,
-      "replyValue": 44,
-      "attributeSet": "devlink",
-      "do": {
-        "request": {
-          "value": 44,
-          "attributes": ["bus-name", "dev-name", "index", "port-index", "region-name", "region-snapshot-id"]
-        },
-        "reply": {
-          "value": 44,
-          "attributes": ["bus-name", "dev-name", "index", "port-index", "region-name", "region-snapshot-id"]
-        }
-      },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "region-del",
-      "requestValue": 45,
-      "attributeSet": "devlink",
-      "do": {
-        "request": {
-          "attributes": ["bus-name", "dev-name", "index", "port-index", "region-name", "region-snapshot-id"]
-        }
-      },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "region-read",
-      "value": 46,
-      "requestValue": 46,
-      "replyValue": 46,
-      "attributeSet": "devlink",
-      "dump": {
-        "request": {
-          "attributes": [
-            "bus-name",
-            "dev-name",
-            "index",
-            "port-index",
-            "region-name",
-            "region-snapshot-id",
-            "region-direct",
-            "region-chunk-addr",
-            "region-chunk-len"
-          ]
-        },
-        "reply": { "value": 46, "attributes": ["bus-name", "dev-name", "index", "port-index", "region-name"] }
-      },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "port-param-get",
-      "value": 47,
-      "requestValue": 47,
-      "replyValue": 47,
-      "attributeSet": "devlink",
-      "do": {
-        "request": { "attributes": ["bus-name", "dev-name", "index", "port-index"] },
-        "reply": { "attributes": ["bus-name", "dev-name", "index", "port-index"] }
-      },
-      "dump": { "reply": { "attributes": ["bus-name", "dev-name", "index", "port-index"] } },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "port-param-set",
-      "requestValue": 48,
-      "attributeSet": "devlink",
-      "do": { "request": { "attributes": ["bus-name", "dev-name", "index", "port-index"] } },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "info-get",
-      "value": 51,
-      "requestValue": 51,
-      "replyValue": 51,
-      "attributeSet": "devlink",
-      "do": {
-        "request": { "value": 51, "attributes": ["bus-name", "dev-name", "index"] },
-        "reply": {
-          "value": 51,
-          "attributes": [
-            "bus-name",
-            "dev-name",
-            "index",
-            "info-driver-name",
-            "info-serial-number",
-            "info-version-fixed",
-            "info-version-running",
-            "info-version-stored",
-            "info-board-serial-number"
-          ]
-        }
-      },
-      "dump": {
-        "reply": {
-          "value": 51,
-          "attributes": [
-            "bus-name",
-            "dev-name",
-            "index",
-            "info-driver-name",
-            "info-serial-number",
-            "info-version-fixed",
-            "info-version-running",
-            "info-version-stored",
-            "info-board-serial-number"
-          ]
-        }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "health-reporter-get",
-      "value": 52,
-      "requestValue": 52,
-      "replyValue": 52,
-      "attributeSet": "devlink",
-      "do": {
-        "request": { "attributes": ["bus-name", "dev-name", "index", "port-index", "health-reporter-name"] },
-        "reply": { "attributes": ["bus-name", "dev-name", "index", "port-index", "health-reporter-name"] }
-      },
-      "dump": {
-        "request": { "attributes": ["bus-name", "dev-name", "index", "port-index"] },
-        "reply": { "attributes": ["bus-name", "dev-name", "index", "port-index", "health-reporter-name"] }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "health-reporter-set",
-      "requestValue": 53,
-      "attributeSet": "devlink",
-      "do": {
-        "request": {
-          "attributes": [
-            "bus-name",
-            "dev-name",
-            "index",
-            "port-index",
-            "health-reporter-name",
-            "health-reporter-graceful-period",
-            "health-reporter-auto-recover",
-            "health-reporter-auto-dump",
-            "health-reporter-burst-period"
-          ]
-        }
-      },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "health-reporter-recover",
-      "requestValue": 54,
-      "attributeSet": "devlink",
-      "do": {
-        "request": { "attributes": ["bus-name", "dev-name", "index", "port-index", "health-reporter-name"] }
-      },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "health-reporter-diagnose",
-      "requestValue": 55,
-      "attributeSet": "devlink",
-      "do": {
-        "request": { "attributes": ["bus-name", "dev-name", "index", "port-index", "health-reporter-name"] }
-      },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "health-reporter-dump-get",
-      "value": 56,
-      "requestValue": 56,
-      "replyValue": 56,
-      "attributeSet": "devlink",
-      "dump": {
-        "request": { "attributes": ["bus-name", "dev-name", "index", "port-index", "health-reporter-name"] },
-        "reply": { "value": 56, "attributes": ["fmsg"] }
-      },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "health-reporter-dump-clear",
-      "requestValue": 57,
-      "attributeSet": "devlink",
-      "do": {
-        "request": { "attributes": ["bus-name", "dev-name", "index", "port-index", "health-reporter-name"] }
-      },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "flash-update",
-      "requestValue": 58,
-      "attributeSet": "devlink",
-      "do": {
-        "request": {
-          "attributes": [
-            "bus-name",
-            "dev-name",
-            "index",
-            "flash-update-file-name",
-            "flash-update-component",
-            "flash-update-overwrite-mask"
-          ]
-        }
-      },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "trap-get",
-      "requestValue": 61,
-      "replyValue": 63,
-      "attributeSet": "devlink",
-      "do": {
-        "request": { "value": 61, "attributes": ["bus-name", "dev-name", "index", "trap-name"] },
-        "reply": { "value": 63, "attributes": ["bus-name", "dev-name", "index", "trap-name"] }
-      },
-      "dump": {
-        "request": { "attributes": ["bus-name", "dev-name", "index"] },
-        "reply": { "value": 63, "attributes": ["bus-name", "dev-name", "index", "trap-name"] }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "trap-set",
-      "requestValue": 62,
-      "attributeSet": "devlink",
-      "do": { "request": { "attributes": ["bus-name", "dev-name", "index", "trap-name", "trap-action"] } },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "trap-group-get",
-      "requestValue": 65,
-      "replyValue": 67,
-      "attributeSet": "devlink",
-      "do": {
-        "request": { "value": 65, "attributes": ["bus-name", "dev-name", "index", "trap-group-name"] },
-        "reply": { "value": 67, "attributes": ["bus-name", "dev-name", "index", "trap-group-name"] }
-      },
-      "dump": {
-        "request": { "attributes": ["bus-name", "dev-name", "index"] },
-        "reply": { "value": 67, "attributes": ["bus-name", "dev-name", "index", "trap-group-name"] }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "trap-group-set",
-      "requestValue": 66,
-      "attributeSet": "devlink",
-      "do": {
-        "request": {
-          "attributes": ["bus-name", "dev-name", "index", "trap-group-name", "trap-action", "trap-policer-id"]
-        }
-      },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "trap-policer-get",
-      "requestValue": 69,
-      "replyValue": 71,
-      "attributeSet": "devlink",
-      "do": {
-        "request": { "value": 69, "attributes": ["bus-name", "dev-name", "index", "trap-policer-id"] },
-        "reply": { "value": 71, "attributes": ["bus-name", "dev-name", "index", "trap-policer-id"] }
-      },
-      "dump": {
-        "request": { "attributes": ["bus-name", "dev-name", "index"] },
-        "reply": { "value": 71, "attributes": ["bus-name", "dev-name", "index", "trap-policer-id"] }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "trap-policer-set",
-      "requestValue": 70,
-      "attributeSet": "devlink",
-      "do": {
-        "request": {
-          "attributes": ["bus-name", "dev-name", "index", "trap-policer-id", "trap-policer-rate", "trap-policer-burst"]
-        }
-      },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "health-reporter-test",
-      "requestValue": 73,
-      "attributeSet": "devlink",
-      "do": {
-        "request": {
-          "value": 73,
-          "attributes": ["bus-name", "dev-name", "index", "port-index", "health-reporter-name"]
-        }
-      },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "rate-get",
-      "requestValue": 74,
-      "replyValue": 76,
-      "attributeSet": "devlink",
-      "do": {
-        "request": { "value": 74, "attributes": ["bus-name", "dev-name", "index", "port-index", "rate-node-name"] },
-        "reply": { "value": 76, "attributes": ["bus-name", "dev-name", "index", "port-index", "rate-node-name"] }
-      },
-      "dump": {
-        "request": { "attributes": ["bus-name", "dev-name", "index"] },
-        "reply": { "value": 76, "attributes": ["bus-name", "dev-name", "index", "port-index", "rate-node-name"] }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "rate-set",
-      "requestValue": 75,
-      "attributeSet": "devlink",
-      "do": {
-        "request": {
-          "attributes": [
-            "bus-name",
-            "dev-name",
-            "index",
-            "rate-node-name",
-            "rate-tx-share",
-            "rate-tx-max",
-            "rate-tx-priority",
-            "rate-tx-weight",
-            "rate-parent-node-name",
-            "rate-tc-bws",
-            "parent-dev"
-          ]
-        }
-      },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "rate-new",
-      "requestValue": 76,
-      "attributeSet": "devlink",
-      "do": {
-        "request": {
-          "attributes": [
-            "bus-name",
-            "dev-name",
-            "index",
-            "rate-node-name",
-            "rate-tx-share",
-            "rate-tx-max",
-            "rate-tx-priority",
-            "rate-tx-weight",
-            "rate-parent-node-name",
-            "rate-tc-bws",
-            "parent-dev"
-          ]
-        }
-      },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "rate-del",
-      "requestValue": 77,
-      "attributeSet": "devlink",
-      "do": { "request": { "attributes": ["bus-name", "dev-name", "index", "rate-node-name"] } },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "linecard-get",
-      "requestValue": 78,
-      "replyValue": 80,
-      "attributeSet": "devlink",
-      "do": {
-        "request": { "value": 78, "attributes": ["bus-name", "dev-name", "index", "linecard-index"] },
-        "reply": { "value": 80, "attributes": ["bus-name", "dev-name", "index", "linecard-index"] }
-      },
-      "dump": {
-        "request": { "attributes": ["bus-name", "dev-name", "index"] },
-        "reply": { "value": 80, "attributes": ["bus-name", "dev-name", "index", "linecard-index"] }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "linecard-set",
-      "requestValue": 79,
-      "attributeSet": "devlink",
-      "do": {
-        "request": { "attributes": ["bus-name", "dev-name", "index", "linecard-index", "linecard-type"] }
-      },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "selftests-get",
-      "value": 82,
-      "requestValue": 82,
-      "replyValue": 82,
-      "attributeSet": "devlink",
-      "do": {
-        "request": { "value": 82, "attributes": ["bus-name", "dev-name", "index"] },
-        "reply": { "value": 82, "attributes": ["bus-name", "dev-name", "index"] }
-      },
-      "dump": { "reply": { "value": 82, "attributes": ["bus-name", "dev-name", "index"] } },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "selftests-run",
-      "requestValue": 83,
-      "attributeSet": "devlink",
-      "do": { "request": { "attributes": ["bus-name", "dev-name", "index", "selftests"] } },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "notify-filter-set",
-      "requestValue": 84,
-      "attributeSet": "devlink",
-      "do": { "request": { "attributes": ["bus-name", "dev-name", "index", "port-index"] } },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    }
-  ],
-  "mcastGroups": []
-}
+["nlkit-spec/1",{"name":"devlink","protocol":"genetlink-legacy","protonum":16,"version":1,"enumModel":"directional","opNamePrefix":"devlink-cmd-"},
+[
+["enum","sb-pool-type",["ingress","egress"]],
+["enum","port-type",["notset","auto","eth","ib"]],
+["enum","port-flavour",["physical","cpu","dsa","pci-pf","pci-vf","virtual","unused","pci-sf"]],
+["enum","port-fn-state",["inactive","active"]],
+["enum","port-fn-opstate",["detached","attached"]],
+["enum","port-fn-attr-cap",["roce-bit","migratable-bit","ipsec-crypto-bit","ipsec-packet-bit"]],
+["enum","rate-type",["leaf","node"]],
+["enum","sb-threshold-type",["static","dynamic"]],
+["enum","eswitch-mode",["legacy","switchdev","switchdev-inactive"]],
+["enum","eswitch-inline-mode",["none","link","network","transport"]],
+["enum","eswitch-encap-mode",["none","basic"]],
+["enum","dpipe-header-id",["ethernet","ipv4","ipv6"]],
+["enum","dpipe-match-type",["field-exact"]],
+["enum","dpipe-action-type",["field-modify"]],
+["enum","dpipe-field-mapping-type",["none","ifindex"]],
+["enum","resource-unit",["entry"]],
+["enum","resource-scope",["dev","port"]],
+["enum","reload-action",[["driver-reinit",1],"fw-activate"]],
+["enum","param-cmode",["runtime","driverinit","permanent"]],
+["enum","flash-overwrite",["settings-bit","identifiers-bit"]],
+["enum","trap-action",["drop","trap","mirror"]],
+["enum","trap-type",["drop","exception","control"]],
+["enum","var-attr-type",[["u8",1],"u16","u32","u64","string","flag",["nul-string",10],"binary",["u64-array",129]]],
+["const","rate-tc-index-max",7]
+],
+[
+["devlink",[
+["bus-name","string"],
+["dev-name","string"],
+["port-index","u32"],
+["port-type","u16",{"enum":"port-type"}],
+["port-desired-type","u16"],
+["port-netdev-ifindex","u32"],
+["port-netdev-name","string"],
+["port-ibdev-name","string"],
+["port-split-count","u32"],
+["port-split-group","u32"],
+["sb-index","u32"],
+["sb-size","u32"],
+["sb-ingress-pool-count","u16"],
+["sb-egress-pool-count","u16"],
+["sb-ingress-tc-count","u16"],
+["sb-egress-tc-count","u16"],
+["sb-pool-index","u16"],
+["sb-pool-type","u8",{"enum":"sb-pool-type"}],
+["sb-pool-size","u32"],
+["sb-pool-threshold-type","u8",{"enum":"sb-threshold-type"}],
+["sb-threshold","u32"],
+["sb-tc-index","u16"],
+["sb-occ-cur","u32"],
+["sb-occ-max","u32"],
+["eswitch-mode","u16",{"enum":"eswitch-mode"}],
+["eswitch-inline-mode","u8",{"enum":"eswitch-inline-mode"}],
+["dpipe-tables","nest",{"nestedAttributes":"dl-dpipe-tables"}],
+["dpipe-table","nest",{"multiAttr":true,"nestedAttributes":"dl-dpipe-table"}],
+["dpipe-table-name","string"],
+["dpipe-table-size","u64"],
+["dpipe-table-matches","nest",{"nestedAttributes":"dl-dpipe-table-matches"}],
+["dpipe-table-actions","nest",{"nestedAttributes":"dl-dpipe-table-actions"}],
+["dpipe-table-counters-enabled","u8"],
+["dpipe-entries","nest",{"nestedAttributes":"dl-dpipe-entries"}],
+["dpipe-entry","nest",{"multiAttr":true,"nestedAttributes":"dl-dpipe-entry"}],
+["dpipe-entry-index","u64"],
+["dpipe-entry-match-values","nest",{"nestedAttributes":"dl-dpipe-entry-match-values"}],
+["dpipe-entry-action-values","nest",{"nestedAttributes":"dl-dpipe-entry-action-values"}],
+["dpipe-entry-counter","u64"],
+["dpipe-match","nest",{"multiAttr":true,"nestedAttributes":"dl-dpipe-match"}],
+["dpipe-match-value","nest",{"multiAttr":true,"nestedAttributes":"dl-dpipe-match-value"}],
+["dpipe-match-type","u32",{"enum":"dpipe-match-type"}],
+["dpipe-action","nest",{"multiAttr":true,"nestedAttributes":"dl-dpipe-action"}],
+["dpipe-action-value","nest",{"multiAttr":true,"nestedAttributes":"dl-dpipe-action-value"}],
+["dpipe-action-type","u32",{"enum":"dpipe-action-type"}],
+["dpipe-value","binary"],
+["dpipe-value-mask","binary"],
+["dpipe-value-mapping","u32"],
+["dpipe-headers","nest",{"nestedAttributes":"dl-dpipe-headers"}],
+["dpipe-header","nest",{"multiAttr":true,"nestedAttributes":"dl-dpipe-header"}],
+["dpipe-header-name","string"],
+["dpipe-header-id","u32",{"enum":"dpipe-header-id"}],
+["dpipe-header-fields","nest",{"nestedAttributes":"dl-dpipe-header-fields"}],
+["dpipe-header-global","u8"],
+["dpipe-header-index","u32"],
+["dpipe-field","nest",{"multiAttr":true,"nestedAttributes":"dl-dpipe-field"}],
+["dpipe-field-name","string"],
+["dpipe-field-id","u32"],
+["dpipe-field-bitwidth","u32"],
+["dpipe-field-mapping-type","u32",{"enum":"dpipe-field-mapping-type"}],
+["pad","pad"],
+["eswitch-encap-mode","u8",{"enum":"eswitch-encap-mode"}],
+["resource-list","nest",{"nestedAttributes":"dl-resource-list"}],
+["resource","nest",{"multiAttr":true,"nestedAttributes":"dl-resource"}],
+["resource-name","string"],
+["resource-id","u64"],
+["resource-size","u64"],
+["resource-size-new","u64"],
+["resource-size-valid","u8"],
+["resource-size-min","u64"],
+["resource-size-max","u64"],
+["resource-size-gran","u64"],
+["resource-unit","u8",{"enum":"resource-unit"}],
+["resource-occ","u64"],
+["dpipe-table-resource-id","u64"],
+["dpipe-table-resource-units","u64"],
+["port-flavour","u16",{"enum":"port-flavour"}],
+["port-number","u32"],
+["port-split-subport-number","u32"],
+["param","nest",{"nestedAttributes":"dl-param"}],
+["param-name","string"],
+["param-generic","flag"],
+["param-type","u8",{"enum":"var-attr-type"}],
+["param-value-cmode","u8",{"value":87,"enum":"param-cmode"}],
+["region-name","string"],
+["region-size","u64"],
+["region-snapshots","nest",{"nestedAttributes":"dl-region-snapshots"}],
+["region-snapshot","nest",{"nestedAttributes":"dl-region-snapshot"}],
+["region-snapshot-id","u32"],
+["region-chunks","nest",{"nestedAttributes":"dl-region-chunks"}],
+["region-chunk","nest",{"nestedAttributes":"dl-region-chunk"}],
+["region-chunk-data","binary"],
+["region-chunk-addr","u64"],
+["region-chunk-len","u64"],
+["info-driver-name","string"],
+["info-serial-number","string"],
+["info-version-fixed","nest",{"multiAttr":true,"nestedAttributes":"dl-info-version"}],
+["info-version-running","nest",{"multiAttr":true,"nestedAttributes":"dl-info-version"}],
+["info-version-stored","nest",{"multiAttr":true,"nestedAttributes":"dl-info-version"}],
+["info-version-name","string"],
+["info-version-value","string"],
+["sb-pool-cell-size","u32"],
+["fmsg","nest",{"nestedAttributes":"dl-fmsg"}],
+["fmsg-obj-nest-start","flag"],
+["fmsg-pair-nest-start","flag"],
+["fmsg-arr-nest-start","flag"],
+["fmsg-nest-end","flag"],
+["fmsg-obj-name","string"],
+["fmsg-obj-value-type","u8",{"enum":"var-attr-type"}],
+["health-reporter","nest",{"value":114,"nestedAttributes":"dl-health-reporter"}],
+["health-reporter-name","string"],
+["health-reporter-state","u8"],
+["health-reporter-err-count","u64"],
+["health-reporter-recover-count","u64"],
+["health-reporter-dump-ts","u64"],
+["health-reporter-graceful-period","u64"],
+["health-reporter-auto-recover","u8"],
+["flash-update-file-name","string"],
+["flash-update-component","string"],
+["flash-update-status-msg","string"],
+["flash-update-status-done","u64"],
+["flash-update-status-total","u64"],
+["port-pci-pf-number","u16"],
+["port-pci-vf-number","u16"],
+["stats","nest",{"nestedAttributes":"dl-attr-stats"}],
+["trap-name","string"],
+["trap-action","u8",{"enum":"trap-action"}],
+["trap-type","u8",{"enum":"trap-type"}],
+["trap-generic","flag"],
+["trap-metadata","nest",{"nestedAttributes":"dl-trap-metadata"}],
+["trap-group-name","string"],
+["reload-failed","u8"],
+["health-reporter-dump-ts-ns","u64"],
+["netns-fd","u32"],
+["netns-pid","u32"],
+["netns-id","u32"],
+["health-reporter-auto-dump","u8"],
+["trap-policer-id","u32"],
+["trap-policer-rate","u64"],
+["trap-policer-burst","u64"],
+["port-function","nest",{"nestedAttributes":"dl-port-function"}],
+["info-board-serial-number","string"],
+["port-lanes","u32"],
+["port-splittable","u8"],
+["port-external","u8"],
+["port-controller-number","u32"],
+["flash-update-status-timeout","u64"],
+["flash-update-overwrite-mask","bitfield32",{"enum":"flash-overwrite","enumAsFlags":true}],
+["reload-action","u8",{"enum":"reload-action"}],
+["reload-actions-performed","bitfield32",{"enum":"reload-action","enumAsFlags":true}],
+["reload-limits","bitfield32",{"enum":"reload-action","enumAsFlags":true}],
+["dev-stats","nest",{"nestedAttributes":"dl-dev-stats"}],
+["reload-stats","nest",{"nestedAttributes":"dl-reload-stats"}],
+["reload-stats-entry","nest",{"multiAttr":true,"nestedAttributes":"dl-reload-stats-entry"}],
+["reload-stats-limit","u8"],
+["reload-stats-value","u32"],
+["remote-reload-stats","nest",{"nestedAttributes":"dl-reload-stats"}],
+["reload-action-info","nest",{"multiAttr":true,"nestedAttributes":"dl-reload-act-info"}],
+["reload-action-stats","nest",{"multiAttr":true,"nestedAttributes":"dl-reload-act-stats"}],
+["port-pci-sf-number","u32"],
+["rate-type","u16",{"enum":"rate-type"}],
+["rate-tx-share","u64"],
+["rate-tx-max","u64"],
+["rate-node-name","string"],
+["rate-parent-node-name","string"],
+["region-max-snapshots","u32"],
+["linecard-index","u32"],
+["linecard-state","u8"],
+["linecard-type","string"],
+["linecard-supported-types","nest",{"nestedAttributes":"dl-linecard-supported-types"}],
+["selftests","nest",{"value":176,"nestedAttributes":"dl-selftest-id"}],
+["rate-tx-priority","u32"],
+["rate-tx-weight","u32"],
+["region-direct","flag"],
+["rate-tc-bws","nest",{"multiAttr":true,"nestedAttributes":"dl-rate-tc-bws"}],
+["health-reporter-burst-period","u64"],
+["param-reset-default","flag",{"value":183}],
+["index","uint",{"checks":{"max":4294967295}}],
+["resource-scope-mask","u32",{"enum":"resource-scope","enumAsFlags":true}],
+["parent-dev","nest",{"nestedAttributes":"dl-parent-dev"}]
+],{"namePrefix":"devlink-attr-"}],
+["dl-dev-stats",[
+"reload-stats",
+"remote-reload-stats"
+],{"namePrefix":"devlink-attr-","subsetOf":"devlink"}],
+["dl-reload-stats",[
+"reload-action-info"
+],{"namePrefix":"devlink-attr-","subsetOf":"devlink"}],
+["dl-reload-act-info",[
+"reload-action",
+"reload-action-stats"
+],{"namePrefix":"devlink-attr-","subsetOf":"devlink"}],
+["dl-reload-act-stats",[
+"reload-stats-entry"
+],{"namePrefix":"devlink-attr-","subsetOf":"devlink"}],
+["dl-reload-stats-entry",[
+"reload-stats-limit",
+"reload-stats-value"
+],{"namePrefix":"devlink-attr-","subsetOf":"devlink"}],
+["dl-info-version",[
+"info-version-name",
+"info-version-value"
+],{"namePrefix":"devlink-attr-","subsetOf":"devlink"}],
+["dl-port-function",[
+["hw-addr","binary"],
+["state","u8",{"enum":"port-fn-state"}],
+["opstate","u8",{"enum":"port-fn-opstate"}],
+["caps","bitfield32",{"enum":"port-fn-attr-cap","enumAsFlags":true}]
+],{"namePrefix":"devlink-port-fn-attr-"}],
+["dl-dpipe-tables",[
+"dpipe-table"
+],{"namePrefix":"devlink-attr-","subsetOf":"devlink"}],
+["dl-dpipe-table",[
+"dpipe-table-name",
+"dpipe-table-size",
+"dpipe-table-matches",
+"dpipe-table-actions",
+"dpipe-table-counters-enabled",
+"dpipe-table-resource-id",
+"dpipe-table-resource-units"
+],{"namePrefix":"devlink-attr-","subsetOf":"devlink"}],
+["dl-dpipe-table-matches",[
+"dpipe-match"
+],{"namePrefix":"devlink-attr-","subsetOf":"devlink"}],
+["dl-dpipe-table-actions",[
+"dpipe-action"
+],{"namePrefix":"devlink-attr-","subsetOf":"devlink"}],
+["dl-dpipe-entries",[
+"dpipe-entry"
+],{"namePrefix":"devlink-attr-","subsetOf":"devlink"}],
+["dl-dpipe-entry",[
+"dpipe-entry-index",
+"dpipe-entry-match-values",
+"dpipe-entry-action-values",
+"dpipe-entry-counter"
+],{"namePrefix":"devlink-attr-","subsetOf":"devlink"}],
+["dl-dpipe-entry-match-values",[
+"dpipe-match-value"
+],{"namePrefix":"devlink-attr-","subsetOf":"devlink"}],
+["dl-dpipe-entry-action-values",[
+"dpipe-action-value"
+],{"namePrefix":"devlink-attr-","subsetOf":"devlink"}],
+["dl-dpipe-match",[
+"dpipe-match-type",
+"dpipe-header-id",
+"dpipe-header-global",
+"dpipe-header-index",
+"dpipe-field-id"
+],{"namePrefix":"devlink-attr-","subsetOf":"devlink"}],
+["dl-dpipe-match-value",[
+"dpipe-match",
+"dpipe-value",
+"dpipe-value-mask",
+"dpipe-value-mapping"
+],{"namePrefix":"devlink-attr-","subsetOf":"devlink"}],
+["dl-dpipe-action",[
+"dpipe-action-type",
+"dpipe-header-id",
+"dpipe-header-global",
+"dpipe-header-index",
+"dpipe-field-id"
+],{"namePrefix":"devlink-attr-","subsetOf":"devlink"}],
+["dl-dpipe-action-value",[
+"dpipe-action",
+"dpipe-value",
+"dpipe-value-mask",
+"dpipe-value-mapping"
+],{"namePrefix":"devlink-attr-","subsetOf":"devlink"}],
+["dl-dpipe-headers",[
+"dpipe-header"
+],{"namePrefix":"devlink-attr-","subsetOf":"devlink"}],
+["dl-dpipe-header",[
+"dpipe-header-name",
+"dpipe-header-id",
+"dpipe-header-global",
+"dpipe-header-fields"
+],{"namePrefix":"devlink-attr-","subsetOf":"devlink"}],
+["dl-dpipe-header-fields",[
+"dpipe-field"
+],{"namePrefix":"devlink-attr-","subsetOf":"devlink"}],
+["dl-dpipe-field",[
+"dpipe-field-name",
+"dpipe-field-id",
+"dpipe-field-bitwidth",
+"dpipe-field-mapping-type"
+],{"namePrefix":"devlink-attr-","subsetOf":"devlink"}],
+["dl-resource",[
+"resource-name",
+"resource-id",
+"resource-size",
+"resource-size-new",
+"resource-size-valid",
+"resource-size-min",
+"resource-size-max",
+"resource-size-gran",
+"resource-unit",
+"resource-occ"
+],{"namePrefix":"devlink-attr-","subsetOf":"devlink"}],
+["dl-resource-list",[
+"resource"
+],{"namePrefix":"devlink-attr-","subsetOf":"devlink"}],
+["dl-param",[
+"param-name",
+"param-generic",
+"param-type"
+],{"namePrefix":"devlink-attr-","subsetOf":"devlink"}],
+["dl-region-snapshots",[
+"region-snapshot"
+],{"namePrefix":"devlink-attr-","subsetOf":"devlink"}],
+["dl-region-snapshot",[
+"region-snapshot-id"
+],{"namePrefix":"devlink-attr-","subsetOf":"devlink"}],
+["dl-region-chunks",[
+"region-chunk"
+],{"namePrefix":"devlink-attr-","subsetOf":"devlink"}],
+["dl-region-chunk",[
+"region-chunk-data",
+"region-chunk-addr"
+],{"namePrefix":"devlink-attr-","subsetOf":"devlink"}],
+["dl-fmsg",[
+"fmsg-obj-nest-start",
+"fmsg-pair-nest-start",
+"fmsg-arr-nest-start",
+"fmsg-nest-end",
+"fmsg-obj-name"
+],{"namePrefix":"devlink-attr-","subsetOf":"devlink"}],
+["dl-health-reporter",[
+"health-reporter-name",
+"health-reporter-state",
+"health-reporter-err-count",
+"health-reporter-recover-count",
+"health-reporter-graceful-period",
+"health-reporter-auto-recover",
+"health-reporter-dump-ts",
+"health-reporter-dump-ts-ns",
+"health-reporter-auto-dump",
+"health-reporter-burst-period"
+],{"namePrefix":"devlink-attr-","subsetOf":"devlink"}],
+["dl-attr-stats",[
+["stats-rx-packets","u64",{"value":0}],
+["stats-rx-bytes","u64"],
+["stats-rx-dropped","u64"]
+],{"namePrefix":"devlink-attr-"}],
+["dl-trap-metadata",[
+["trap-metadata-type-in-port","flag",{"value":0}],
+["trap-metadata-type-fa-cookie","flag"]
+],{"namePrefix":"devlink-attr-"}],
+["dl-linecard-supported-types",[
+"linecard-type"
+],{"namePrefix":"devlink-attr-","subsetOf":"devlink"}],
+["dl-selftest-id",[
+["flash","flag"]
+],{"namePrefix":"devlink-attr-selftest-id-"}],
+["dl-rate-tc-bws",[
+["index","u8",{"checks":{"max":7}}],
+["bw","u32"]
+],{"namePrefix":"devlink-rate-tc-attr-"}],
+["dl-parent-dev",[
+"bus-name",
+"dev-name",
+"index"
+],{"namePrefix":"devlink-attr-","subsetOf":"devlink"}]
+],
+[],
+[
+["get",{"requestValue":1,"replyValue":3,"attributeSet":"devlink","do":{"request":{"value":1,"attributes":["bus-name","dev-name","index"]},"reply":{"value":3,"attributes":["bus-name","dev-name","index","reload-failed","dev-stats"]}},"dump":{"reply":{"value":3,"attributes":["bus-name","dev-name","index","reload-failed","dev-stats"]}}}],
+["port-get",{"requestValue":5,"replyValue":7,"attributeSet":"devlink","do":{"request":{"value":5,"attributes":["bus-name","dev-name","index","port-index"]},"reply":{"value":7,"attributes":["bus-name","dev-name","index","port-index"]}},"dump":{"request":{"attributes":["bus-name","dev-name","index"]},"reply":{"value":3,"attributes":["bus-name","dev-name","index","port-index"]}}}],
+["port-set",{"requestValue":6,"attributeSet":"devlink","do":{"request":{"attributes":["bus-name","dev-name","index","port-index","port-type","port-function"]}},"flags":["admin-perm"]}],
+["port-new",{"requestValue":7,"replyValue":7,"attributeSet":"devlink","do":{"request":{"attributes":["bus-name","dev-name","index","port-index","port-flavour","port-pci-pf-number","port-pci-sf-number","port-controller-number"]},"reply":{"value":7,"attributes":["bus-name","dev-name","index","port-index"]}},"flags":["admin-perm"]}],
+["port-del",{"requestValue":8,"attributeSet":"devlink","do":{"request":{"attributes":["bus-name","dev-name","index","port-index"]}},"flags":["admin-perm"]}],
+["port-split",{"requestValue":9,"attributeSet":"devlink","do":{"request":{"attributes":["bus-name","dev-name","index","port-index","port-split-count"]}},"flags":["admin-perm"]}],
+["port-unsplit",{"requestValue":10,"attributeSet":"devlink","do":{"request":{"attributes":["bus-name","dev-name","index","port-index"]}},"flags":["admin-perm"]}],
+["sb-get",{"requestValue":11,"replyValue":13,"attributeSet":"devlink","do":{"request":{"value":11,"attributes":["bus-name","dev-name","index","sb-index"]},"reply":{"value":13,"attributes":["bus-name","dev-name","index","sb-index"]}},"dump":{"request":{"attributes":["bus-name","dev-name","index"]},"reply":{"value":13,"attributes":["bus-name","dev-name","index","sb-index"]}}}],
+["sb-pool-get",{"requestValue":15,"replyValue":17,"attributeSet":"devlink","do":{"request":{"value":15,"attributes":["bus-name","dev-name","index","sb-index","sb-pool-index"]},"reply":{"value":17,"attributes":["bus-name","dev-name","index","sb-index","sb-pool-index"]}},"dump":{"request":{"attributes":["bus-name","dev-name","index"]},"reply":{"value":17,"attributes":["bus-name","dev-name","index","sb-index","sb-pool-index"]}}}],
+["sb-pool-set",{"requestValue":16,"attributeSet":"devlink","do":{"request":{"attributes":["bus-name","dev-name","index","sb-index","sb-pool-index","sb-pool-threshold-type","sb-pool-size"]}},"flags":["admin-perm"]}],
+["sb-port-pool-get",{"requestValue":19,"replyValue":21,"attributeSet":"devlink","do":{"request":{"value":19,"attributes":["bus-name","dev-name","index","port-index","sb-index","sb-pool-index"]},"reply":{"value":21,"attributes":["bus-name","dev-name","index","port-index","sb-index","sb-pool-index"]}},"dump":{"request":{"attributes":["bus-name","dev-name","index"]},"reply":{"value":21,"attributes":["bus-name","dev-name","index","port-index","sb-index","sb-pool-index"]}}}],
+["sb-port-pool-set",{"requestValue":20,"attributeSet":"devlink","do":{"request":{"attributes":["bus-name","dev-name","index","port-index","sb-index","sb-pool-index","sb-threshold"]}},"flags":["admin-perm"]}],
+["sb-tc-pool-bind-get",{"requestValue":23,"replyValue":25,"attributeSet":"devlink","do":{"request":{"value":23,"attributes":["bus-name","dev-name","index","port-index","sb-index","sb-pool-type","sb-tc-index"]},"reply":{"value":25,"attributes":["bus-name","dev-name","index","port-index","sb-index","sb-pool-type","sb-tc-index"]}},"dump":{"request":{"attributes":["bus-name","dev-name","index"]},"reply":{"value":25,"attributes":["bus-name","dev-name","index","port-index","sb-index","sb-pool-type","sb-tc-index"]}}}],
+["sb-tc-pool-bind-set",{"requestValue":24,"attributeSet":"devlink","do":{"request":{"attributes":["bus-name","dev-name","index","port-index","sb-index","sb-pool-index","sb-pool-type","sb-tc-index","sb-threshold"]}},"flags":["admin-perm"]}],
+["sb-occ-snapshot",{"requestValue":27,"attributeSet":"devlink","do":{"request":{"value":27,"attributes":["bus-name","dev-name","index","sb-index"]}},"flags":["admin-perm"]}],
+["sb-occ-max-clear",{"requestValue":28,"attributeSet":"devlink","do":{"request":{"attributes":["bus-name","dev-name","index","sb-index"]}},"flags":["admin-perm"]}],
+["eswitch-get",{"requestValue":29,"replyValue":29,"attributeSet":"devlink","do":{"request":{"attributes":["bus-name","dev-name","index"]},"reply":{"value":29,"attributes":["bus-name","dev-name","index","eswitch-mode","eswitch-inline-mode","eswitch-encap-mode"]}},"flags":["admin-perm"]}],
+["eswitch-set",{"requestValue":30,"attributeSet":"devlink","do":{"request":{"attributes":["bus-name","dev-name","index","eswitch-mode","eswitch-inline-mode","eswitch-encap-mode"]}},"flags":["admin-perm"]}],
+["dpipe-table-get",{"requestValue":31,"replyValue":31,"attributeSet":"devlink","do":{"request":{"attributes":["bus-name","dev-name","index","dpipe-table-name"]},"reply":{"value":31,"attributes":["bus-name","dev-name","index","dpipe-tables"]}}}],
+["dpipe-entries-get",{"requestValue":32,"replyValue":32,"attributeSet":"devlink","do":{"request":{"attributes":["bus-name","dev-name","index","dpipe-table-name"]},"reply":{"attributes":["bus-name","dev-name","index","dpipe-entries"]}}}],
+["dpipe-headers-get",{"requestValue":33,"replyValue":33,"attributeSet":"devlink","do":{"request":{"attributes":["bus-name","dev-name","index"]},"reply":{"attributes":["bus-name","dev-name","index","dpipe-headers"]}}}],
+["dpipe-table-counters-set",{"requestValue":34,"attributeSet":"devlink","do":{"request":{"attributes":["bus-name","dev-name","index","dpipe-table-name","dpipe-table-counters-enabled"]}},"flags":["admin-perm"]}],
+["resource-set",{"requestValue":35,"attributeSet":"devlink","do":{"request":{"attributes":["bus-name","dev-name","index","resource-id","resource-size"]}},"flags":["admin-perm"]}],
+["resource-dump",{"requestValue":36,"replyValue":36,"attributeSet":"devlink","do":{"request":{"attributes":["bus-name","dev-name","index","port-index"]},"reply":{"value":36,"attributes":["bus-name","dev-name","index","port-index","resource-list"]}},"dump":{"request":{"attributes":["bus-name","dev-name","index","resource-scope-mask"]},"reply":{"value":36,"attributes":["bus-name","dev-name","index","port-index","resource-list"]}}}],
+["reload",{"requestValue":37,"replyValue":37,"attributeSet":"devlink","do":{"request":{"attributes":["bus-name","dev-name","index","reload-action","reload-limits","netns-pid","netns-fd","netns-id"]},"reply":{"attributes":["bus-name","dev-name","index","reload-actions-performed"]}},"flags":["admin-perm"]}],
+["param-get",{"requestValue":38,"replyValue":38,"attributeSet":"devlink","do":{"request":{"attributes":["bus-name","dev-name","index","param-name"]},"reply":{"attributes":["bus-name","dev-name","index","param-name"]}},"dump":{"request":{"attributes":["bus-name","dev-name","index"]},"reply":{"attributes":["bus-name","dev-name","index","param-name"]}}}],
+["param-set",{"requestValue":39,"attributeSet":"devlink","do":{"request":{"attributes":["bus-name","dev-name","index","param-name","param-type","param-value-cmode","param-reset-default"]}},"flags":["admin-perm"]}],
+["region-get",{"requestValue":42,"replyValue":42,"attributeSet":"devlink","do":{"request":{"value":42,"attributes":["bus-name","dev-name","index","port-index","region-name"]},"reply":{"value":42,"attributes":["bus-name","dev-name","index","port-index","region-name"]}},"dump":{"request":{"attributes":["bus-name","dev-name","index"]},"reply":{"value":42,"attributes":["bus-name","dev-name","index","port-index","region-name"]}}}],
+["region-new",{"requestValue":44,"replyValue":44,"attributeSet":"devlink","do":{"request":{"value":44,"attributes":["bus-name","dev-name","index","port-index","region-name","region-snapshot-id"]},"reply":{"value":44,"attributes":["bus-name","dev-name","index","port-index","region-name","region-snapshot-id"]}},"flags":["admin-perm"]}],
+["region-del",{"requestValue":45,"attributeSet":"devlink","do":{"request":{"attributes":["bus-name","dev-name","index","port-index","region-name","region-snapshot-id"]}},"flags":["admin-perm"]}],
+["region-read",{"requestValue":46,"replyValue":46,"attributeSet":"devlink","dump":{"request":{"attributes":["bus-name","dev-name","index","port-index","region-name","region-snapshot-id","region-direct","region-chunk-addr","region-chunk-len"]},"reply":{"value":46,"attributes":["bus-name","dev-name","index","port-index","region-name"]}},"flags":["admin-perm"]}],
+["port-param-get",{"requestValue":47,"replyValue":47,"attributeSet":"devlink","do":{"request":{"attributes":["bus-name","dev-name","index","port-index"]},"reply":{"attributes":["bus-name","dev-name","index","port-index"]}},"dump":{"reply":{"attributes":["bus-name","dev-name","index","port-index"]}}}],
+["port-param-set",{"requestValue":48,"attributeSet":"devlink","do":{"request":{"attributes":["bus-name","dev-name","index","port-index"]}},"flags":["admin-perm"]}],
+["info-get",{"requestValue":51,"replyValue":51,"attributeSet":"devlink","do":{"request":{"value":51,"attributes":["bus-name","dev-name","index"]},"reply":{"value":51,"attributes":["bus-name","dev-name","index","info-driver-name","info-serial-number","info-version-fixed","info-version-running","info-version-stored","info-board-serial-number"]}},"dump":{"reply":{"value":51,"attributes":["bus-name","dev-name","index","info-driver-name","info-serial-number","info-version-fixed","info-version-running","info-version-stored","info-board-serial-number"]}}}],
+["health-reporter-get",{"requestValue":52,"replyValue":52,"attributeSet":"devlink","do":{"request":{"attributes":["bus-name","dev-name","index","port-index","health-reporter-name"]},"reply":{"attributes":["bus-name","dev-name","index","port-index","health-reporter-name"]}},"dump":{"request":{"attributes":["bus-name","dev-name","index","port-index"]},"reply":{"attributes":["bus-name","dev-name","index","port-index","health-reporter-name"]}}}],
+["health-reporter-set",{"requestValue":53,"attributeSet":"devlink","do":{"request":{"attributes":["bus-name","dev-name","index","port-index","health-reporter-name","health-reporter-graceful-period","health-reporter-auto-recover","health-reporter-auto-dump","health-reporter-burst-period"]}},"flags":["admin-perm"]}],
+["health-reporter-recover",{"requestValue":54,"attributeSet":"devlink","do":{"request":{"attributes":["bus-name","dev-name","index","port-index","health-reporter-name"]}},"flags":["admin-perm"]}],
+["health-reporter-diagnose",{"requestValue":55,"attributeSet":"devlink","do":{"request":{"attributes":["bus-name","dev-name","index","port-index","health-reporter-name"]}},"flags":["admin-perm"]}],
+["health-reporter-dump-get",{"requestValue":56,"replyValue":56,"attributeSet":"devlink","dump":{"request":{"attributes":["bus-name","dev-name","index","port-index","health-reporter-name"]},"reply":{"value":56,"attributes":["fmsg"]}},"flags":["admin-perm"]}],
+["health-reporter-dump-clear",{"requestValue":57,"attributeSet":"devlink","do":{"request":{"attributes":["bus-name","dev-name","index","port-index","health-reporter-name"]}},"flags":["admin-perm"]}],
+["flash-update",{"requestValue":58,"attributeSet":"devlink","do":{"request":{"attributes":["bus-name","dev-name","index","flash-update-file-name","flash-update-component","flash-update-overwrite-mask"]}},"flags":["admin-perm"]}],
+["trap-get",{"requestValue":61,"replyValue":63,"attributeSet":"devlink","do":{"request":{"value":61,"attributes":["bus-name","dev-name","index","trap-name"]},"reply":{"value":63,"attributes":["bus-name","dev-name","index","trap-name"]}},"dump":{"request":{"attributes":["bus-name","dev-name","index"]},"reply":{"value":63,"attributes":["bus-name","dev-name","index","trap-name"]}}}],
+["trap-set",{"requestValue":62,"attributeSet":"devlink","do":{"request":{"attributes":["bus-name","dev-name","index","trap-name","trap-action"]}},"flags":["admin-perm"]}],
+["trap-group-get",{"requestValue":65,"replyValue":67,"attributeSet":"devlink","do":{"request":{"value":65,"attributes":["bus-name","dev-name","index","trap-group-name"]},"reply":{"value":67,"attributes":["bus-name","dev-name","index","trap-group-name"]}},"dump":{"request":{"attributes":["bus-name","dev-name","index"]},"reply":{"value":67,"attributes":["bus-name","dev-name","index","trap-group-name"]}}}],
+["trap-group-set",{"requestValue":66,"attributeSet":"devlink","do":{"request":{"attributes":["bus-name","dev-name","index","trap-group-name","trap-action","trap-policer-id"]}},"flags":["admin-perm"]}],
+["trap-policer-get",{"requestValue":69,"replyValue":71,"attributeSet":"devlink","do":{"request":{"value":69,"attributes":["bus-name","dev-name","index","trap-policer-id"]},"reply":{"value":71,"attributes":["bus-name","dev-name","index","trap-policer-id"]}},"dump":{"request":{"attributes":["bus-name","dev-name","index"]},"reply":{"value":71,"attributes":["bus-name","dev-name","index","trap-policer-id"]}}}],
+["trap-policer-set",{"requestValue":70,"attributeSet":"devlink","do":{"request":{"attributes":["bus-name","dev-name","index","trap-policer-id","trap-policer-rate","trap-policer-burst"]}},"flags":["admin-perm"]}],
+["health-reporter-test",{"requestValue":73,"attributeSet":"devlink","do":{"request":{"value":73,"attributes":["bus-name","dev-name","index","port-index","health-reporter-name"]}},"flags":["admin-perm"]}],
+["rate-get",{"requestValue":74,"replyValue":76,"attributeSet":"devlink","do":{"request":{"value":74,"attributes":["bus-name","dev-name","index","port-index","rate-node-name"]},"reply":{"value":76,"attributes":["bus-name","dev-name","index","port-index","rate-node-name"]}},"dump":{"request":{"attributes":["bus-name","dev-name","index"]},"reply":{"value":76,"attributes":["bus-name","dev-name","index","port-index","rate-node-name"]}}}],
+["rate-set",{"requestValue":75,"attributeSet":"devlink","do":{"request":{"attributes":["bus-name","dev-name","index","rate-node-name","rate-tx-share","rate-tx-max","rate-tx-priority","rate-tx-weight","rate-parent-node-name","rate-tc-bws","parent-dev"]}},"flags":["admin-perm"]}],
+["rate-new",{"requestValue":76,"attributeSet":"devlink","do":{"request":{"attributes":["bus-name","dev-name","index","rate-node-name","rate-tx-share","rate-tx-max","rate-tx-priority","rate-tx-weight","rate-parent-node-name","rate-tc-bws","parent-dev"]}},"flags":["admin-perm"]}],
+["rate-del",{"requestValue":77,"attributeSet":"devlink","do":{"request":{"attributes":["bus-name","dev-name","index","rate-node-name"]}},"flags":["admin-perm"]}],
+["linecard-get",{"requestValue":78,"replyValue":80,"attributeSet":"devlink","do":{"request":{"value":78,"attributes":["bus-name","dev-name","index","linecard-index"]},"reply":{"value":80,"attributes":["bus-name","dev-name","index","linecard-index"]}},"dump":{"request":{"attributes":["bus-name","dev-name","index"]},"reply":{"value":80,"attributes":["bus-name","dev-name","index","linecard-index"]}}}],
+["linecard-set",{"requestValue":79,"attributeSet":"devlink","do":{"request":{"attributes":["bus-name","dev-name","index","linecard-index","linecard-type"]}},"flags":["admin-perm"]}],
+["selftests-get",{"requestValue":82,"replyValue":82,"attributeSet":"devlink","do":{"request":{"value":82,"attributes":["bus-name","dev-name","index"]},"reply":{"value":82,"attributes":["bus-name","dev-name","index"]}},"dump":{"reply":{"value":82,"attributes":["bus-name","dev-name","index"]}}}],
+["selftests-run",{"requestValue":83,"attributeSet":"devlink","do":{"request":{"attributes":["bus-name","dev-name","index","selftests"]}},"flags":["admin-perm"]}],
+["notify-filter-set",{"requestValue":84,"attributeSet":"devlink","do":{"request":{"attributes":["bus-name","dev-name","index","port-index"]}}}]
+],
+[]]
 `);
 
 function d0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {

@@ -299,896 +299,119 @@ export type DpllDecoded =
   | { name: "pin-change-ntf"; msg: PinChangeNtfMessage }
 ;
 
-/** The model of the family (no documentation text). */
+/** The model of the family (no documentation text), in the compact form reviveSpec expands. */
 export const spec: FamilySpec = reviveSpec(`
-{
-  "name": "dpll",
-  "protocol": "genetlink",
-  "protonum": 16,
-  "version": 1,
-  "enumModel": "unified",
-  "opNamePrefix": "dpll-cmd-",
-  "definitions": [
-    {
-      "kind": "enum",
-      "name": "mode",
-      "namePrefix": "dpll-mode-",
-      "entries": [{ "name": "manual", "value": 1 }, { "name": "automatic", "value": 2 }]
-    },
-    {
-      "kind": "enum",
-      "name": "lock-status",
-      "namePrefix": "dpll-lock-status-",
-      "entries": [
-        { "name": "unlocked", "value": 1 },
-        { "name": "locked", "value": 2 },
-        { "name": "locked-ho-acq", "value": 3 },
-        { "name": "holdover", "value": 4 }
-      ]
-    },
-    {
-      "kind": "enum",
-      "name": "lock-status-error",
-      "namePrefix": "dpll-lock-status-error-",
-      "entries": [
-        { "name": "none", "value": 1 },
-        { "name": "undefined", "value": 2 },
-        { "name": "media-down", "value": 3 },
-        { "name": "fractional-frequency-offset-too-high", "value": 4 }
-      ]
-    },
-    {
-      "kind": "enum",
-      "name": "clock-quality-level",
-      "namePrefix": "dpll-clock-quality-level-",
-      "entries": [
-        { "name": "itu-opt1-prc", "value": 1 },
-        { "name": "itu-opt1-ssu-a", "value": 2 },
-        { "name": "itu-opt1-ssu-b", "value": 3 },
-        { "name": "itu-opt1-eec1", "value": 4 },
-        { "name": "itu-opt1-prtc", "value": 5 },
-        { "name": "itu-opt1-eprtc", "value": 6 },
-        { "name": "itu-opt1-eeec", "value": 7 },
-        { "name": "itu-opt1-eprc", "value": 8 }
-      ]
-    },
-    { "kind": "const", "name": "temp-divider", "value": 1000 },
-    {
-      "kind": "enum",
-      "name": "type",
-      "namePrefix": "dpll-type-",
-      "entries": [{ "name": "pps", "value": 1 }, { "name": "eec", "value": 2 }, { "name": "generic", "value": 3 }]
-    },
-    {
-      "kind": "enum",
-      "name": "pin-type",
-      "namePrefix": "dpll-pin-type-",
-      "entries": [
-        { "name": "mux", "value": 1 },
-        { "name": "ext", "value": 2 },
-        { "name": "synce-eth-port", "value": 3 },
-        { "name": "int-oscillator", "value": 4 },
-        { "name": "gnss", "value": 5 },
-        { "name": "int-nco", "value": 6 }
-      ]
-    },
-    {
-      "kind": "enum",
-      "name": "pin-direction",
-      "namePrefix": "dpll-pin-direction-",
-      "entries": [{ "name": "input", "value": 1 }, { "name": "output", "value": 2 }]
-    },
-    { "kind": "const", "name": "pin-frequency-1-hz", "value": 1 },
-    { "kind": "const", "name": "pin-frequency-10-khz", "value": 10000 },
-    { "kind": "const", "name": "pin-frequency-77-5-khz", "value": 77500 },
-    { "kind": "const", "name": "pin-frequency-10-mhz", "value": 10000000 },
-    {
-      "kind": "enum",
-      "name": "pin-state",
-      "namePrefix": "dpll-pin-state-",
-      "entries": [
-        { "name": "connected", "value": 1 },
-        { "name": "disconnected", "value": 2 },
-        { "name": "selectable", "value": 3 }
-      ]
-    },
-    {
-      "kind": "enum",
-      "name": "pin-operstate",
-      "namePrefix": "dpll-pin-operstate-",
-      "entries": [
-        { "name": "active", "value": 1 },
-        { "name": "standby", "value": 2 },
-        { "name": "no-signal", "value": 3 },
-        { "name": "qual-failed", "value": 4 }
-      ]
-    },
-    {
-      "kind": "flags",
-      "name": "pin-capabilities",
-      "namePrefix": "dpll-pin-capabilities-",
-      "entries": [
-        { "name": "direction-can-change", "value": 0 },
-        { "name": "priority-can-change", "value": 1 },
-        { "name": "state-can-change", "value": 2 },
-        { "name": "state-connected-override", "value": 3 }
-      ]
-    },
-    { "kind": "const", "name": "phase-offset-divider", "value": 1000 },
-    { "kind": "const", "name": "pin-measured-frequency-divider", "value": 1000 },
-    {
-      "kind": "enum",
-      "name": "feature-state",
-      "namePrefix": "dpll-feature-state-",
-      "entries": [{ "name": "disable", "value": 0 }, { "name": "enable", "value": 1 }]
-    }
-  ],
-  "attributeSets": [
-    {
-      "name": "dpll",
-      "namePrefix": "dpll-a-dpll-",
-      "attributes": [
-        { "name": "id", "type": "u32", "value": 1, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "module-name",
-          "type": "string",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "pad", "type": "pad", "value": 3, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "clock-id",
-          "type": "u64",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "mode",
-          "type": "u32",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "mode",
-          "checks": {}
-        },
-        {
-          "name": "mode-supported",
-          "type": "u32",
-          "value": 6,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "enum": "mode",
-          "checks": {}
-        },
-        {
-          "name": "lock-status",
-          "type": "u32",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "lock-status",
-          "checks": {}
-        },
-        { "name": "temp", "type": "s32", "value": 8, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "type",
-          "type": "u32",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "type",
-          "checks": {}
-        },
-        {
-          "name": "lock-status-error",
-          "type": "u32",
-          "value": 10,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "lock-status-error",
-          "checks": {}
-        },
-        {
-          "name": "clock-quality-level",
-          "type": "u32",
-          "value": 11,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "enum": "clock-quality-level",
-          "checks": {}
-        },
-        {
-          "name": "phase-offset-monitor",
-          "type": "u32",
-          "value": 12,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "feature-state",
-          "checks": {}
-        },
-        {
-          "name": "phase-offset-avg-factor",
-          "type": "u32",
-          "value": 13,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "frequency-monitor",
-          "type": "u32",
-          "value": 14,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "feature-state",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "pin",
-      "namePrefix": "dpll-a-pin-",
-      "attributes": [
-        { "name": "id", "type": "u32", "value": 1, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "parent-id",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "module-name",
-          "type": "string",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "pad", "type": "pad", "value": 4, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "clock-id",
-          "type": "u64",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "board-label",
-          "type": "string",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "panel-label",
-          "type": "string",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "package-label",
-          "type": "string",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "type",
-          "type": "u32",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "pin-type",
-          "checks": {}
-        },
-        {
-          "name": "direction",
-          "type": "u32",
-          "value": 10,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "pin-direction",
-          "checks": {}
-        },
-        {
-          "name": "frequency",
-          "type": "u64",
-          "value": 11,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "frequency-supported",
-          "type": "nest",
-          "value": 12,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "nestedAttributes": "frequency-range",
-          "checks": {}
-        },
-        {
-          "name": "frequency-min",
-          "type": "u64",
-          "value": 13,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "frequency-max",
-          "type": "u64",
-          "value": 14,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "prio",
-          "type": "u32",
-          "value": 15,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "state",
-          "type": "u32",
-          "value": 16,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "pin-state",
-          "checks": {}
-        },
-        {
-          "name": "capabilities",
-          "type": "u32",
-          "value": 17,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "pin-capabilities",
-          "checks": {}
-        },
-        {
-          "name": "parent-device",
-          "type": "nest",
-          "value": 18,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "nestedAttributes": "pin-parent-device",
-          "checks": {}
-        },
-        {
-          "name": "parent-pin",
-          "type": "nest",
-          "value": 19,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "nestedAttributes": "pin-parent-pin",
-          "checks": {}
-        },
-        {
-          "name": "phase-adjust-min",
-          "type": "s32",
-          "value": 20,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "phase-adjust-max",
-          "type": "s32",
-          "value": 21,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "phase-adjust",
-          "type": "s32",
-          "value": 22,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "phase-offset",
-          "type": "s64",
-          "value": 23,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "fractional-frequency-offset",
-          "type": "sint",
-          "value": 24,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "esync-frequency",
-          "type": "u64",
-          "value": 25,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "esync-frequency-supported",
-          "type": "nest",
-          "value": 26,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "nestedAttributes": "frequency-range",
-          "checks": {}
-        },
-        {
-          "name": "esync-pulse",
-          "type": "u32",
-          "value": 27,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "reference-sync",
-          "type": "nest",
-          "value": 28,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "nestedAttributes": "reference-sync",
-          "checks": {}
-        },
-        {
-          "name": "phase-adjust-gran",
-          "type": "u32",
-          "value": 29,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "fractional-frequency-offset-ppt",
-          "type": "sint",
-          "value": 30,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "measured-frequency",
-          "type": "u64",
-          "value": 31,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "operstate",
-          "type": "u32",
-          "value": 32,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "pin-operstate",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "pin-parent-device",
-      "namePrefix": "dpll-a-pin-",
-      "subsetOf": "pin",
-      "attributes": [
-        {
-          "name": "parent-id",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "direction",
-          "type": "u32",
-          "value": 10,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "pin-direction",
-          "checks": {}
-        },
-        {
-          "name": "prio",
-          "type": "u32",
-          "value": 15,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "state",
-          "type": "u32",
-          "value": 16,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "pin-state",
-          "checks": {}
-        },
-        {
-          "name": "operstate",
-          "type": "u32",
-          "value": 32,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "pin-operstate",
-          "checks": {}
-        },
-        {
-          "name": "phase-offset",
-          "type": "s64",
-          "value": 23,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "fractional-frequency-offset",
-          "type": "sint",
-          "value": 24,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "fractional-frequency-offset-ppt",
-          "type": "sint",
-          "value": 30,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "pin-parent-pin",
-      "namePrefix": "dpll-a-pin-",
-      "subsetOf": "pin",
-      "attributes": [
-        {
-          "name": "parent-id",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "state",
-          "type": "u32",
-          "value": 16,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "pin-state",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "frequency-range",
-      "namePrefix": "dpll-a-pin-",
-      "subsetOf": "pin",
-      "attributes": [
-        {
-          "name": "frequency-min",
-          "type": "u64",
-          "value": 13,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "frequency-max",
-          "type": "u64",
-          "value": 14,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "reference-sync",
-      "namePrefix": "dpll-a-pin-",
-      "subsetOf": "pin",
-      "attributes": [
-        { "name": "id", "type": "u32", "value": 1, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "state",
-          "type": "u32",
-          "value": 16,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "pin-state",
-          "checks": {}
-        }
-      ]
-    }
-  ],
-  "subMessages": [],
-  "operations": [
-    {
-      "name": "device-id-get",
-      "value": 1,
-      "requestValue": 1,
-      "replyValue": 1,
-      "attributeSet": "dpll",
-      "do": {
-        "request": { "attributes": ["module-name", "clock-id", "type"] },
-        "reply": { "attributes": ["id"] }
-      },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "device-get",
-      "value": 2,
-      "requestValue": 2,
-      "replyValue": 2,
-      "attributeSet": "dpll",
-      "do": {
-        "request": { "attributes": ["id"] },
-        "reply": {
-          "attributes": [
-            "id",
-            "module-name",
-            "mode",
-            "mode-supported",
-            "lock-status",
-            "lock-status-error",
-            "temp",
-            "clock-id",
-            "type",
-            "phase-offset-monitor",
-            "phase-offset-avg-factor",
-            "frequency-monitor"
-          ]
-        }
-      },
-      "dump": {
-        "reply": {
-          "attributes": [
-            "id",
-            "module-name",
-            "mode",
-            "mode-supported",
-            "lock-status",
-            "lock-status-error",
-            "temp",
-            "clock-id",
-            "type",
-            "phase-offset-monitor",
-            "phase-offset-avg-factor",
-            "frequency-monitor"
-          ]
-        }
-      },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "device-set",
-      "value": 3,
-      "requestValue": 3,
-      "replyValue": 3,
-      "attributeSet": "dpll",
-      "do": {
-        "request": {
-          "attributes": ["id", "mode", "phase-offset-monitor", "phase-offset-avg-factor", "frequency-monitor"]
-        }
-      },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "device-create-ntf",
-      "value": 4,
-      "requestValue": 4,
-      "replyValue": 4,
-      "attributeSet": "dpll",
-      "notify": "device-get",
-      "mcgrp": "monitor",
-      "flags": [],
-      "isCall": false,
-      "isAsync": true
-    },
-    {
-      "name": "device-delete-ntf",
-      "value": 5,
-      "requestValue": 5,
-      "replyValue": 5,
-      "attributeSet": "dpll",
-      "notify": "device-get",
-      "mcgrp": "monitor",
-      "flags": [],
-      "isCall": false,
-      "isAsync": true
-    },
-    {
-      "name": "device-change-ntf",
-      "value": 6,
-      "requestValue": 6,
-      "replyValue": 6,
-      "attributeSet": "dpll",
-      "notify": "device-get",
-      "mcgrp": "monitor",
-      "flags": [],
-      "isCall": false,
-      "isAsync": true
-    },
-    {
-      "name": "pin-id-get",
-      "value": 7,
-      "requestValue": 7,
-      "replyValue": 7,
-      "attributeSet": "pin",
-      "do": {
-        "request": { "attributes": ["module-name", "clock-id", "board-label", "panel-label", "package-label", "type"] },
-        "reply": { "attributes": ["id"] }
-      },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "pin-get",
-      "value": 8,
-      "requestValue": 8,
-      "replyValue": 8,
-      "attributeSet": "pin",
-      "do": {
-        "request": { "attributes": ["id"] },
-        "reply": {
-          "attributes": [
-            "id",
-            "module-name",
-            "clock-id",
-            "board-label",
-            "panel-label",
-            "package-label",
-            "type",
-            "frequency",
-            "frequency-supported",
-            "capabilities",
-            "parent-device",
-            "parent-pin",
-            "phase-adjust-gran",
-            "phase-adjust-min",
-            "phase-adjust-max",
-            "phase-adjust",
-            "fractional-frequency-offset",
-            "fractional-frequency-offset-ppt",
-            "esync-frequency",
-            "esync-frequency-supported",
-            "esync-pulse",
-            "reference-sync",
-            "measured-frequency"
-          ]
-        }
-      },
-      "dump": {
-        "request": { "attributes": ["id"] },
-        "reply": {
-          "attributes": [
-            "id",
-            "module-name",
-            "clock-id",
-            "board-label",
-            "panel-label",
-            "package-label",
-            "type",
-            "frequency",
-            "frequency-supported",
-            "capabilities",
-            "parent-device",
-            "parent-pin",
-            "phase-adjust-gran",
-            "phase-adjust-min",
-            "phase-adjust-max",
-            "phase-adjust",
-            "fractional-frequency-offset",
-            "fractional-frequency-offset-ppt",
-            "esync-frequency",
-            "esync-frequency-supported",
-            "esync-pulse",
-            "reference-sync",
-            "measured-frequency"
-          ]
-        }
-      },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "pin-set",
-      "value": 9,
-      "requestValue": 9,
-      "replyValue": 9,
-      "attributeSet": "pin",
-      "do": {
-        "request": {
-          "attributes": [
-            "id",
-            "frequency",
-            "direction",
-            "prio",
-            "state",
-            "parent-device",
-            "parent-pin",
-            "phase-adjust",
-            "esync-frequency",
-            "reference-sync"
-          ]
-        }
-      },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "pin-create-ntf",
-      "value": 10,
-      "requestValue": 10,
-      "replyValue": 10,
-      "attributeSet": "pin",
-      "notify": "pin-get",
-      "mcgrp": "monitor",
-      "flags": [],
-      "isCall": false,
-      "isAsync": true
-    },
-    {
-      "name": "pin-delete-ntf",
-      "value": 11,
-      "requestValue": 11,
-      "replyValue": 11,
-      "attributeSet": "pin",
-      "notify": "pin-get",
-      "mcgrp": "monitor",
-      "flags": [],
-      "isCall": false,
-      "isAsync": true
-    },
-    {
-      "name": "pin-change-ntf",
-      "value": 12,
-      "requestValue": 12,
-      "replyValue": 12,
-      "attributeSet": "pin",
-      "notify": "pin-get",
-      "mcgrp": "monitor",
-      "flags": [],
-      "isCall": false,
-      "isAsync": true
-    }
-  ],
-  "mcastGroups": [{ "name": "monitor" }]
-}
+["nlkit-spec/1",{"name":"dpll","protocol":"genetlink","protonum":16,"version":1,"enumModel":"unified","opNamePrefix":"dpll-cmd-"},
+[
+["enum","mode",[["manual",1],"automatic"]],
+["enum","lock-status",[["unlocked",1],"locked","locked-ho-acq","holdover"]],
+["enum","lock-status-error",[["none",1],"undefined","media-down","fractional-frequency-offset-too-high"]],
+["enum","clock-quality-level",[["itu-opt1-prc",1],"itu-opt1-ssu-a","itu-opt1-ssu-b","itu-opt1-eec1","itu-opt1-prtc","itu-opt1-eprtc","itu-opt1-eeec","itu-opt1-eprc"]],
+["const","temp-divider",1000],
+["enum","type",[["pps",1],"eec","generic"]],
+["enum","pin-type",[["mux",1],"ext","synce-eth-port","int-oscillator","gnss","int-nco"]],
+["enum","pin-direction",[["input",1],"output"]],
+["const","pin-frequency-1-hz",1],
+["const","pin-frequency-10-khz",10000],
+["const","pin-frequency-77-5-khz",77500],
+["const","pin-frequency-10-mhz",10000000],
+["enum","pin-state",[["connected",1],"disconnected","selectable"]],
+["enum","pin-operstate",[["active",1],"standby","no-signal","qual-failed"]],
+["flags","pin-capabilities",["direction-can-change","priority-can-change","state-can-change","state-connected-override"]],
+["const","phase-offset-divider",1000],
+["const","pin-measured-frequency-divider",1000],
+["enum","feature-state",["disable","enable"]]
+],
+[
+["dpll",[
+["id","u32"],
+["module-name","string"],
+["pad","pad"],
+["clock-id","u64"],
+["mode","u32",{"enum":"mode"}],
+["mode-supported","u32",{"multiAttr":true,"enum":"mode"}],
+["lock-status","u32",{"enum":"lock-status"}],
+["temp","s32"],
+["type","u32",{"enum":"type"}],
+["lock-status-error","u32",{"enum":"lock-status-error"}],
+["clock-quality-level","u32",{"multiAttr":true,"enum":"clock-quality-level"}],
+["phase-offset-monitor","u32",{"enum":"feature-state"}],
+["phase-offset-avg-factor","u32"],
+["frequency-monitor","u32",{"enum":"feature-state"}]
+]],
+["pin",[
+["id","u32"],
+["parent-id","u32"],
+["module-name","string"],
+["pad","pad"],
+["clock-id","u64"],
+["board-label","string"],
+["panel-label","string"],
+["package-label","string"],
+["type","u32",{"enum":"pin-type"}],
+["direction","u32",{"enum":"pin-direction"}],
+["frequency","u64"],
+["frequency-supported","nest",{"multiAttr":true,"nestedAttributes":"frequency-range"}],
+["frequency-min","u64"],
+["frequency-max","u64"],
+["prio","u32"],
+["state","u32",{"enum":"pin-state"}],
+["capabilities","u32",{"enum":"pin-capabilities"}],
+["parent-device","nest",{"multiAttr":true,"nestedAttributes":"pin-parent-device"}],
+["parent-pin","nest",{"multiAttr":true,"nestedAttributes":"pin-parent-pin"}],
+["phase-adjust-min","s32"],
+["phase-adjust-max","s32"],
+["phase-adjust","s32"],
+["phase-offset","s64"],
+["fractional-frequency-offset","sint"],
+["esync-frequency","u64"],
+["esync-frequency-supported","nest",{"multiAttr":true,"nestedAttributes":"frequency-range"}],
+["esync-pulse","u32"],
+["reference-sync","nest",{"multiAttr":true,"nestedAttributes":"reference-sync"}],
+["phase-adjust-gran","u32"],
+["fractional-frequency-offset-ppt","sint"],
+["measured-frequency","u64"],
+["operstate","u32",{"enum":"pin-operstate"}]
+]],
+["pin-parent-device",[
+"parent-id",
+"direction",
+"prio",
+"state",
+"operstate",
+"phase-offset",
+"fractional-frequency-offset",
+"fractional-frequency-offset-ppt"
+],{"namePrefix":"dpll-a-pin-","subsetOf":"pin"}],
+["pin-parent-pin",[
+"parent-id",
+"state"
+],{"namePrefix":"dpll-a-pin-","subsetOf":"pin"}],
+["frequency-range",[
+"frequency-min",
+"frequency-max"
+],{"namePrefix":"dpll-a-pin-","subsetOf":"pin"}],
+["reference-sync",[
+"id",
+"state"
+],{"namePrefix":"dpll-a-pin-","subsetOf":"pin"}]
+],
+[],
+[
+["device-id-get",{"requestValue":1,"replyValue":1,"attributeSet":"dpll","do":{"request":{"attributes":["module-name","clock-id","type"]},"reply":{"attributes":["id"]}},"flags":["admin-perm"]}],
+["device-get",{"requestValue":2,"replyValue":2,"attributeSet":"dpll","do":{"request":{"attributes":["id"]},"reply":{"attributes":["id","module-name","mode","mode-supported","lock-status","lock-status-error","temp","clock-id","type","phase-offset-monitor","phase-offset-avg-factor","frequency-monitor"]}},"dump":{"reply":{"attributes":["id","module-name","mode","mode-supported","lock-status","lock-status-error","temp","clock-id","type","phase-offset-monitor","phase-offset-avg-factor","frequency-monitor"]}},"flags":["admin-perm"]}],
+["device-set",{"requestValue":3,"replyValue":3,"attributeSet":"dpll","do":{"request":{"attributes":["id","mode","phase-offset-monitor","phase-offset-avg-factor","frequency-monitor"]}},"flags":["admin-perm"]}],
+["device-create-ntf",{"requestValue":4,"replyValue":4,"attributeSet":"dpll","notify":"device-get","mcgrp":"monitor"}],
+["device-delete-ntf",{"requestValue":5,"replyValue":5,"attributeSet":"dpll","notify":"device-get","mcgrp":"monitor"}],
+["device-change-ntf",{"requestValue":6,"replyValue":6,"attributeSet":"dpll","notify":"device-get","mcgrp":"monitor"}],
+["pin-id-get",{"requestValue":7,"replyValue":7,"attributeSet":"pin","do":{"request":{"attributes":["module-name","clock-id","board-label","panel-label","package-label","type"]},"reply":{"attributes":["id"]}},"flags":["admin-perm"]}],
+["pin-get",{"requestValue":8,"replyValue":8,"attributeSet":"pin","do":{"request":{"attributes":["id"]},"reply":{"attributes":["id","module-name","clock-id","board-label","panel-label","package-label","type","frequency","frequency-supported","capabilities","parent-device","parent-pin","phase-adjust-gran","phase-adjust-min","phase-adjust-max","phase-adjust","fractional-frequency-offset","fractional-frequency-offset-ppt","esync-frequency","esync-frequency-supported","esync-pulse","reference-sync","measured-frequency"]}},"dump":{"request":{"attributes":["id"]},"reply":{"attributes":["id","module-name","clock-id","board-label","panel-label","package-label","type","frequency","frequency-supported","capabilities","parent-device","parent-pin","phase-adjust-gran","phase-adjust-min","phase-adjust-max","phase-adjust","fractional-frequency-offset","fractional-frequency-offset-ppt","esync-frequency","esync-frequency-supported","esync-pulse","reference-sync","measured-frequency"]}},"flags":["admin-perm"]}],
+["pin-set",{"requestValue":9,"replyValue":9,"attributeSet":"pin","do":{"request":{"attributes":["id","frequency","direction","prio","state","parent-device","parent-pin","phase-adjust","esync-frequency","reference-sync"]}},"flags":["admin-perm"]}],
+["pin-create-ntf",{"requestValue":10,"replyValue":10,"attributeSet":"pin","notify":"pin-get","mcgrp":"monitor"}],
+["pin-delete-ntf",{"requestValue":11,"replyValue":11,"attributeSet":"pin","notify":"pin-get","mcgrp":"monitor"}],
+["pin-change-ntf",{"requestValue":12,"replyValue":12,"attributeSet":"pin","notify":"pin-get","mcgrp":"monitor"}]
+],
+[["monitor"]]]
 `);
 
 function d0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {

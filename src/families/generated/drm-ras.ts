@@ -84,148 +84,33 @@ export type DrmRasDecoded =
   | { name: "clear-error-counter"; msg: ClearErrorCounterMessage }
 ;
 
-/** The model of the family (no documentation text). */
+/** The model of the family (no documentation text), in the compact form reviveSpec expands. */
 export const spec: FamilySpec = reviveSpec(`
-{
-  "name": "drm-ras",
-  "protocol": "genetlink",
-  "protonum": 16,
-  "version": 1,
-  "uapiHeader": "drm/drm_ras.h",
-  "enumModel": "unified",
-  "opNamePrefix": "drm-ras-cmd-",
-  "definitions": [
-    {
-      "kind": "enum",
-      "name": "node-type",
-      "namePrefix": "drm-ras-node-type-",
-      "entries": [{ "name": "error-counter", "value": 1 }]
-    }
-  ],
-  "attributeSets": [
-    {
-      "name": "node-attrs",
-      "namePrefix": "drm-ras-a-node-attrs-",
-      "attributes": [
-        {
-          "name": "node-id",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "device-name",
-          "type": "string",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "node-name",
-          "type": "string",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "node-type",
-          "type": "u32",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "node-type",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "error-counter-attrs",
-      "namePrefix": "drm-ras-a-error-counter-attrs-",
-      "attributes": [
-        {
-          "name": "node-id",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "error-id",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "error-name",
-          "type": "string",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "error-value",
-          "type": "u32",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    }
-  ],
-  "subMessages": [],
-  "operations": [
-    {
-      "name": "list-nodes",
-      "value": 1,
-      "requestValue": 1,
-      "replyValue": 1,
-      "attributeSet": "node-attrs",
-      "dump": { "reply": { "attributes": ["node-id", "device-name", "node-name", "node-type"] } },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "get-error-counter",
-      "value": 2,
-      "requestValue": 2,
-      "replyValue": 2,
-      "attributeSet": "error-counter-attrs",
-      "do": {
-        "request": { "attributes": ["node-id", "error-id"] },
-        "reply": { "attributes": ["error-id", "error-name", "error-value"] }
-      },
-      "dump": {
-        "request": { "attributes": ["node-id"] },
-        "reply": { "attributes": ["error-id", "error-name", "error-value"] }
-      },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "clear-error-counter",
-      "value": 3,
-      "requestValue": 3,
-      "replyValue": 3,
-      "attributeSet": "error-counter-attrs",
-      "do": { "request": { "attributes": ["node-id", "error-id"] } },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    }
-  ],
-  "mcastGroups": []
-}
+["nlkit-spec/1",{"name":"drm-ras","protocol":"genetlink","protonum":16,"version":1,"uapiHeader":"drm/drm_ras.h","enumModel":"unified","opNamePrefix":"drm-ras-cmd-"},
+[
+["enum","node-type",[["error-counter",1]]]
+],
+[
+["node-attrs",[
+["node-id","u32"],
+["device-name","string"],
+["node-name","string"],
+["node-type","u32",{"enum":"node-type"}]
+]],
+["error-counter-attrs",[
+["node-id","u32"],
+["error-id","u32"],
+["error-name","string"],
+["error-value","u32"]
+]]
+],
+[],
+[
+["list-nodes",{"requestValue":1,"replyValue":1,"attributeSet":"node-attrs","dump":{"reply":{"attributes":["node-id","device-name","node-name","node-type"]}},"flags":["admin-perm"]}],
+["get-error-counter",{"requestValue":2,"replyValue":2,"attributeSet":"error-counter-attrs","do":{"request":{"attributes":["node-id","error-id"]},"reply":{"attributes":["error-id","error-name","error-value"]}},"dump":{"request":{"attributes":["node-id"]},"reply":{"attributes":["error-id","error-name","error-value"]}},"flags":["admin-perm"]}],
+["clear-error-counter",{"requestValue":3,"replyValue":3,"attributeSet":"error-counter-attrs","do":{"request":{"attributes":["node-id","error-id"]}},"flags":["admin-perm"]}]
+],
+[]]
 `);
 
 function d0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {

@@ -1682,4939 +1682,625 @@ export type EthtoolDecoded =
   | { name: "mse-get"; msg: MseGetMessage }
 ;
 
-/** The model of the family (no documentation text). */
+/** The model of the family (no documentation text), in the compact form reviveSpec expands. */
 export const spec: FamilySpec = reviveSpec(`
-{
-  "name": "ethtool",
-  "protocol": "genetlink-legacy",
-  "protonum": 16,
-  "version": 1,
-  "uapiHeader": "linux/ethtool_netlink_generated.h",
-  "enumModel": "directional",
-  "opNamePrefix": "ethtool-msg-",
-  "definitions": [
-    {
-      "kind": "enum",
-      "name": "udp-tunnel-type",
-      "namePrefix": "ethtool-udp-tunnel-type-",
-      "entries": [
-        { "name": "vxlan", "value": 0 },
-        { "name": "geneve", "value": 1 },
-        { "name": "vxlan-gpe", "value": 2 }
-      ]
-    },
-    { "kind": "enum", "name": "stringset", "namePrefix": "ethtool-stringset-", "entries": [] },
-    {
-      "kind": "flags",
-      "name": "header-flags",
-      "namePrefix": "ethtool-flag-",
-      "entries": [
-        { "name": "compact-bitsets", "value": 0 },
-        { "name": "omit-reply", "value": 1 },
-        { "name": "stats", "value": 2 }
-      ]
-    },
-    {
-      "kind": "enum",
-      "name": "module-fw-flash-status",
-      "namePrefix": "ethtool-module-fw-flash-status-",
-      "entries": [
-        { "name": "started", "value": 0 },
-        { "name": "in-progress", "value": 1 },
-        { "name": "completed", "value": 2 },
-        { "name": "error", "value": 3 }
-      ]
-    },
-    {
-      "kind": "enum",
-      "name": "c33-pse-ext-state",
-      "namePrefix": "ethtool-c33-pse-ext-state-",
-      "entries": [
-        { "name": "none", "value": 0 },
-        { "name": "error-condition", "value": 1 },
-        { "name": "mr-mps-valid", "value": 2 },
-        { "name": "mr-pse-enable", "value": 3 },
-        { "name": "option-detect-ted", "value": 4 },
-        { "name": "option-vport-lim", "value": 5 },
-        { "name": "ovld-detected", "value": 6 },
-        { "name": "power-not-available", "value": 7 },
-        { "name": "short-detected", "value": 8 }
-      ]
-    },
-    {
-      "kind": "enum",
-      "name": "phy-upstream-type",
-      "namePrefix": "phy-upstream",
-      "entries": [{ "name": "mac", "value": 0 }, { "name": "phy", "value": 1 }]
-    },
-    {
-      "kind": "enum",
-      "name": "tcp-data-split",
-      "namePrefix": "ethtool-tcp-data-split-",
-      "entries": [
-        { "name": "unknown", "value": 0 },
-        { "name": "disabled", "value": 1 },
-        { "name": "enabled", "value": 2 }
-      ]
-    },
-    {
-      "kind": "enum",
-      "name": "hwtstamp-source",
-      "namePrefix": "hwtstamp-source-",
-      "entries": [{ "name": "netdev", "value": 1 }, { "name": "phylib", "value": 2 }]
-    },
-    {
-      "kind": "flags",
-      "name": "pse-event",
-      "namePrefix": "ethtool-",
-      "entries": [
-        { "name": "pse-event-over-current", "value": 0 },
-        { "name": "pse-event-over-temp", "value": 1 },
-        { "name": "c33-pse-event-detection", "value": 2 },
-        { "name": "c33-pse-event-classification", "value": 3 },
-        { "name": "c33-pse-event-disconnection", "value": 4 },
-        { "name": "pse-event-over-budget", "value": 5 },
-        { "name": "pse-event-sw-pw-control-error", "value": 6 }
-      ]
-    },
-    {
-      "kind": "flags",
-      "name": "input-xfrm",
-      "namePrefix": "rxh-xfrm-",
-      "entries": [{ "name": "sym-xor", "value": 0 }, { "name": "sym-or-xor", "value": 1 }]
-    },
-    {
-      "kind": "flags",
-      "name": "rxfh-fields",
-      "namePrefix": "rxh-",
-      "entries": [
-        { "name": "l2da", "value": 1 },
-        { "name": "vlan", "value": 2 },
-        { "name": "l3-proto", "value": 3 },
-        { "name": "ip-src", "value": 4 },
-        { "name": "ip-dst", "value": 5 },
-        { "name": "l4-b-0-1", "value": 6 },
-        { "name": "l4-b-2-3", "value": 7 },
-        { "name": "gtp-teid", "value": 8 },
-        { "name": "ip6-fl", "value": 9 },
-        { "name": "discard", "value": 31 }
-      ]
-    }
-  ],
-  "attributeSets": [
-    {
-      "name": "header",
-      "namePrefix": "ethtool-a-header-",
-      "attributes": [
-        {
-          "name": "unspec",
-          "type": "unused",
-          "value": 0,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "dev-index",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "dev-name",
-          "type": "string",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "flags",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "header-flags",
-          "checks": {}
-        },
-        {
-          "name": "phy-index",
-          "type": "u32",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "bitset-bit",
-      "namePrefix": "ethtool-a-bitset-bit-",
-      "attributes": [
-        {
-          "name": "unspec",
-          "type": "unused",
-          "value": 0,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "index",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "name",
-          "type": "string",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "value",
-          "type": "flag",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "bitset-bits",
-      "namePrefix": "ethtool-a-bitset-bits-",
-      "attributes": [
-        {
-          "name": "unspec",
-          "type": "unused",
-          "value": 0,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "bit",
-          "type": "nest",
-          "value": 1,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "nestedAttributes": "bitset-bit",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "bitset",
-      "namePrefix": "ethtool-a-bitset-",
-      "attributes": [
-        {
-          "name": "unspec",
-          "type": "unused",
-          "value": 0,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "nomask",
-          "type": "flag",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "size", "type": "u32", "value": 2, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "bits",
-          "type": "nest",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "bitset-bits",
-          "checks": {}
-        },
-        {
-          "name": "value",
-          "type": "binary",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "mask",
-          "type": "binary",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "string",
-      "namePrefix": "ethtool-a-string-",
-      "attributes": [
-        {
-          "name": "unspec",
-          "type": "unused",
-          "value": 0,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "index",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "value",
-          "type": "string",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "strings",
-      "namePrefix": "ethtool-a-strings-",
-      "attributes": [
-        {
-          "name": "unspec",
-          "type": "unused",
-          "value": 0,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "string",
-          "type": "nest",
-          "value": 1,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "nestedAttributes": "string",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "stringset",
-      "namePrefix": "ethtool-a-stringset-",
-      "attributes": [
-        {
-          "name": "unspec",
-          "type": "unused",
-          "value": 0,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "id", "type": "u32", "value": 1, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "count",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "strings",
-          "type": "nest",
-          "value": 3,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "nestedAttributes": "strings",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "stringsets",
-      "namePrefix": "ethtool-a-stringsets-",
-      "attributes": [
-        {
-          "name": "unspec",
-          "type": "unused",
-          "value": 0,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "stringset",
-          "type": "nest",
-          "value": 1,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "nestedAttributes": "stringset",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "strset",
-      "namePrefix": "ethtool-a-strset-",
-      "attributes": [
-        {
-          "name": "unspec",
-          "type": "unused",
-          "value": 0,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "header",
-          "type": "nest",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "header",
-          "checks": {}
-        },
-        {
-          "name": "stringsets",
-          "type": "nest",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "stringsets",
-          "checks": {}
-        },
-        {
-          "name": "counts-only",
-          "type": "flag",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "privflags",
-      "namePrefix": "ethtool-a-privflags-",
-      "attributes": [
-        {
-          "name": "unspec",
-          "type": "unused",
-          "value": 0,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "header",
-          "type": "nest",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "header",
-          "checks": {}
-        },
-        {
-          "name": "flags",
-          "type": "nest",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "bitset",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "rings",
-      "namePrefix": "ethtool-a-rings-",
-      "attributes": [
-        {
-          "name": "unspec",
-          "type": "unused",
-          "value": 0,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "header",
-          "type": "nest",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "header",
-          "checks": {}
-        },
-        {
-          "name": "rx-max",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "rx-mini-max",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "rx-jumbo-max",
-          "type": "u32",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tx-max",
-          "type": "u32",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "rx", "type": "u32", "value": 6, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "rx-mini",
-          "type": "u32",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "rx-jumbo",
-          "type": "u32",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "tx", "type": "u32", "value": 9, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "rx-buf-len",
-          "type": "u32",
-          "value": 10,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tcp-data-split",
-          "type": "u8",
-          "value": 11,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "tcp-data-split",
-          "checks": {}
-        },
-        {
-          "name": "cqe-size",
-          "type": "u32",
-          "value": 12,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tx-push",
-          "type": "u8",
-          "value": 13,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "rx-push",
-          "type": "u8",
-          "value": 14,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tx-push-buf-len",
-          "type": "u32",
-          "value": 15,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tx-push-buf-len-max",
-          "type": "u32",
-          "value": 16,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "hds-thresh",
-          "type": "u32",
-          "value": 17,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "hds-thresh-max",
-          "type": "u32",
-          "value": 18,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "mm-stat",
-      "namePrefix": "ethtool-a-mm-stat-",
-      "attributes": [
-        {
-          "name": "unspec",
-          "type": "unused",
-          "value": 0,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "pad", "type": "pad", "value": 1, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "reassembly-errors",
-          "type": "u64",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "smd-errors",
-          "type": "u64",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "reassembly-ok",
-          "type": "u64",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "rx-frag-count",
-          "type": "u64",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tx-frag-count",
-          "type": "u64",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "hold-count",
-          "type": "u64",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "mm",
-      "namePrefix": "ethtool-a-mm-",
-      "attributes": [
-        {
-          "name": "unspec",
-          "type": "unused",
-          "value": 0,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "header",
-          "type": "nest",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "header",
-          "checks": {}
-        },
-        {
-          "name": "pmac-enabled",
-          "type": "u8",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tx-enabled",
-          "type": "u8",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tx-active",
-          "type": "u8",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tx-min-frag-size",
-          "type": "u32",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "rx-min-frag-size",
-          "type": "u32",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "verify-enabled",
-          "type": "u8",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "verify-status",
-          "type": "u8",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "verify-time",
-          "type": "u32",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "max-verify-time",
-          "type": "u32",
-          "value": 10,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "stats",
-          "type": "nest",
-          "value": 11,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "mm-stat",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "linkinfo",
-      "namePrefix": "ethtool-a-linkinfo-",
-      "attributes": [
-        {
-          "name": "unspec",
-          "type": "unused",
-          "value": 0,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "header",
-          "type": "nest",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "header",
-          "checks": {}
-        },
-        { "name": "port", "type": "u8", "value": 2, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "phyaddr",
-          "type": "u8",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tp-mdix",
-          "type": "u8",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tp-mdix-ctrl",
-          "type": "u8",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "transceiver",
-          "type": "u8",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "linkmodes",
-      "namePrefix": "ethtool-a-linkmodes-",
-      "attributes": [
-        {
-          "name": "unspec",
-          "type": "unused",
-          "value": 0,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "header",
-          "type": "nest",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "header",
-          "checks": {}
-        },
-        {
-          "name": "autoneg",
-          "type": "u8",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ours",
-          "type": "nest",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "bitset",
-          "checks": {}
-        },
-        {
-          "name": "peer",
-          "type": "nest",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "bitset",
-          "checks": {}
-        },
-        {
-          "name": "speed",
-          "type": "u32",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "duplex",
-          "type": "u8",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "master-slave-cfg",
-          "type": "u8",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "master-slave-state",
-          "type": "u8",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "lanes",
-          "type": "u32",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "rate-matching",
-          "type": "u8",
-          "value": 10,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "linkstate",
-      "namePrefix": "ethtool-a-linkstate-",
-      "attributes": [
-        {
-          "name": "unspec",
-          "type": "unused",
-          "value": 0,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "header",
-          "type": "nest",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "header",
-          "checks": {}
-        },
-        { "name": "link", "type": "u8", "value": 2, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        { "name": "sqi", "type": "u32", "value": 3, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "sqi-max",
-          "type": "u32",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ext-state",
-          "type": "u8",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ext-substate",
-          "type": "u8",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ext-down-cnt",
-          "type": "u32",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "debug",
-      "namePrefix": "ethtool-a-debug-",
-      "attributes": [
-        {
-          "name": "unspec",
-          "type": "unused",
-          "value": 0,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "header",
-          "type": "nest",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "header",
-          "checks": {}
-        },
-        {
-          "name": "msgmask",
-          "type": "nest",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "bitset",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "wol",
-      "namePrefix": "ethtool-a-wol-",
-      "attributes": [
-        {
-          "name": "unspec",
-          "type": "unused",
-          "value": 0,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "header",
-          "type": "nest",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "header",
-          "checks": {}
-        },
-        {
-          "name": "modes",
-          "type": "nest",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "bitset",
-          "checks": {}
-        },
-        {
-          "name": "sopass",
-          "type": "binary",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "features",
-      "namePrefix": "ethtool-a-features-",
-      "attributes": [
-        {
-          "name": "unspec",
-          "type": "unused",
-          "value": 0,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "header",
-          "type": "nest",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "header",
-          "checks": {}
-        },
-        {
-          "name": "hw",
-          "type": "nest",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "bitset",
-          "checks": {}
-        },
-        {
-          "name": "wanted",
-          "type": "nest",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "bitset",
-          "checks": {}
-        },
-        {
-          "name": "active",
-          "type": "nest",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "bitset",
-          "checks": {}
-        },
-        {
-          "name": "nochange",
-          "type": "nest",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "bitset",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "channels",
-      "namePrefix": "ethtool-a-channels-",
-      "attributes": [
-        {
-          "name": "unspec",
-          "type": "unused",
-          "value": 0,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "header",
-          "type": "nest",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "header",
-          "checks": {}
-        },
-        {
-          "name": "rx-max",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tx-max",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "other-max",
-          "type": "u32",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "combined-max",
-          "type": "u32",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "rx-count",
-          "type": "u32",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tx-count",
-          "type": "u32",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "other-count",
-          "type": "u32",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "combined-count",
-          "type": "u32",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "irq-moderation",
-      "namePrefix": "ethtool-a-irq-moderation-",
-      "attributes": [
-        {
-          "name": "unspec",
-          "type": "unused",
-          "value": 0,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "usec", "type": "u32", "value": 1, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        { "name": "pkts", "type": "u32", "value": 2, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "comps",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "profile",
-      "namePrefix": "ethtool-a-profile-",
-      "attributes": [
-        {
-          "name": "unspec",
-          "type": "unused",
-          "value": 0,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "irq-moderation",
-          "type": "nest",
-          "value": 1,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "nestedAttributes": "irq-moderation",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "coalesce",
-      "namePrefix": "ethtool-a-coalesce-",
-      "attributes": [
-        {
-          "name": "unspec",
-          "type": "unused",
-          "value": 0,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "header",
-          "type": "nest",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "header",
-          "checks": {}
-        },
-        {
-          "name": "rx-usecs",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "rx-max-frames",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "rx-usecs-irq",
-          "type": "u32",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "rx-max-frames-irq",
-          "type": "u32",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tx-usecs",
-          "type": "u32",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tx-max-frames",
-          "type": "u32",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tx-usecs-irq",
-          "type": "u32",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tx-max-frames-irq",
-          "type": "u32",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "stats-block-usecs",
-          "type": "u32",
-          "value": 10,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "use-adaptive-rx",
-          "type": "u8",
-          "value": 11,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "use-adaptive-tx",
-          "type": "u8",
-          "value": 12,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "pkt-rate-low",
-          "type": "u32",
-          "value": 13,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "rx-usecs-low",
-          "type": "u32",
-          "value": 14,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "rx-max-frames-low",
-          "type": "u32",
-          "value": 15,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tx-usecs-low",
-          "type": "u32",
-          "value": 16,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tx-max-frames-low",
-          "type": "u32",
-          "value": 17,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "pkt-rate-high",
-          "type": "u32",
-          "value": 18,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "rx-usecs-high",
-          "type": "u32",
-          "value": 19,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "rx-max-frames-high",
-          "type": "u32",
-          "value": 20,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tx-usecs-high",
-          "type": "u32",
-          "value": 21,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tx-max-frames-high",
-          "type": "u32",
-          "value": 22,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "rate-sample-interval",
-          "type": "u32",
-          "value": 23,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "use-cqe-mode-tx",
-          "type": "u8",
-          "value": 24,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "use-cqe-mode-rx",
-          "type": "u8",
-          "value": 25,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tx-aggr-max-bytes",
-          "type": "u32",
-          "value": 26,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tx-aggr-max-frames",
-          "type": "u32",
-          "value": 27,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tx-aggr-time-usecs",
-          "type": "u32",
-          "value": 28,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "rx-profile",
-          "type": "nest",
-          "value": 29,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "profile",
-          "checks": {}
-        },
-        {
-          "name": "tx-profile",
-          "type": "nest",
-          "value": 30,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "profile",
-          "checks": {}
-        },
-        {
-          "name": "rx-cqe-frames",
-          "type": "u32",
-          "value": 31,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "rx-cqe-nsecs",
-          "type": "u32",
-          "value": 32,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "pause-stat",
-      "namePrefix": "ethtool-a-pause-stat-",
-      "attributes": [
-        {
-          "name": "unspec",
-          "type": "unused",
-          "value": 0,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "pad", "type": "pad", "value": 1, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "tx-frames",
-          "type": "u64",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "rx-frames",
-          "type": "u64",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tx-pause-storm-events",
-          "type": "u64",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "pause",
-      "namePrefix": "ethtool-a-pause-",
-      "attributes": [
-        {
-          "name": "unspec",
-          "type": "unused",
-          "value": 0,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "header",
-          "type": "nest",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "header",
-          "checks": {}
-        },
-        {
-          "name": "autoneg",
-          "type": "u8",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "rx", "type": "u8", "value": 3, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        { "name": "tx", "type": "u8", "value": 4, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "stats",
-          "type": "nest",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "pause-stat",
-          "checks": {}
-        },
-        {
-          "name": "stats-src",
-          "type": "u32",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "eee",
-      "namePrefix": "ethtool-a-eee-",
-      "attributes": [
-        {
-          "name": "unspec",
-          "type": "unused",
-          "value": 0,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "header",
-          "type": "nest",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "header",
-          "checks": {}
-        },
-        {
-          "name": "modes-ours",
-          "type": "nest",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "bitset",
-          "checks": {}
-        },
-        {
-          "name": "modes-peer",
-          "type": "nest",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "bitset",
-          "checks": {}
-        },
-        {
-          "name": "active",
-          "type": "u8",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "enabled",
-          "type": "u8",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tx-lpi-enabled",
-          "type": "u8",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tx-lpi-timer",
-          "type": "u32",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "ts-stat",
-      "namePrefix": "ethtool-a-ts-stat-",
-      "attributes": [
-        {
-          "name": "unspec",
-          "type": "unused",
-          "value": 0,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tx-pkts",
-          "type": "uint",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tx-lost",
-          "type": "uint",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tx-err",
-          "type": "uint",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tx-onestep-pkts-unconfirmed",
-          "type": "uint",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "ts-hwtstamp-provider",
-      "namePrefix": "ethtool-a-ts-hwtstamp-provider-",
-      "attributes": [
-        {
-          "name": "unspec",
-          "type": "unused",
-          "value": 0,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "index",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "qualifier",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "tsinfo",
-      "namePrefix": "ethtool-a-tsinfo-",
-      "attributes": [
-        {
-          "name": "unspec",
-          "type": "unused",
-          "value": 0,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "header",
-          "type": "nest",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "header",
-          "checks": {}
-        },
-        {
-          "name": "timestamping",
-          "type": "nest",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "bitset",
-          "checks": {}
-        },
-        {
-          "name": "tx-types",
-          "type": "nest",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "bitset",
-          "checks": {}
-        },
-        {
-          "name": "rx-filters",
-          "type": "nest",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "bitset",
-          "checks": {}
-        },
-        {
-          "name": "phc-index",
-          "type": "u32",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "stats",
-          "type": "nest",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "ts-stat",
-          "checks": {}
-        },
-        {
-          "name": "hwtstamp-provider",
-          "type": "nest",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "ts-hwtstamp-provider",
-          "checks": {}
-        },
-        {
-          "name": "hwtstamp-source",
-          "type": "u32",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "hwtstamp-source",
-          "checks": {}
-        },
-        {
-          "name": "hwtstamp-phyindex",
-          "type": "u32",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "cable-result",
-      "namePrefix": "ethtool-a-cable-result-",
-      "attributes": [
-        {
-          "name": "unspec",
-          "type": "unused",
-          "value": 0,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "pair", "type": "u8", "value": 1, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        { "name": "code", "type": "u8", "value": 2, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        { "name": "src", "type": "u32", "value": 3, "multiAttr": false, "byteOrder": "host", "checks": {} }
-      ]
-    },
-    {
-      "name": "cable-fault-length",
-      "namePrefix": "ethtool-a-cable-fault-length-",
-      "attributes": [
-        {
-          "name": "unspec",
-          "type": "unused",
-          "value": 0,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "pair", "type": "u8", "value": 1, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        { "name": "cm", "type": "u32", "value": 2, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        { "name": "src", "type": "u32", "value": 3, "multiAttr": false, "byteOrder": "host", "checks": {} }
-      ]
-    },
-    {
-      "name": "cable-nest",
-      "namePrefix": "ethtool-a-cable-nest-",
-      "attributes": [
-        {
-          "name": "unspec",
-          "type": "unused",
-          "value": 0,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "result",
-          "type": "nest",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "cable-result",
-          "checks": {}
-        },
-        {
-          "name": "fault-length",
-          "type": "nest",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "cable-fault-length",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "cable-test",
-      "namePrefix": "ethtool-a-cable-test-",
-      "attributes": [
-        {
-          "name": "unspec",
-          "type": "unused",
-          "value": 0,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "header",
-          "type": "nest",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "header",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "cable-test-ntf",
-      "namePrefix": "ethtool-a-cable-test-ntf-",
-      "attributes": [
-        {
-          "name": "unspec",
-          "type": "unused",
-          "value": 0,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "header",
-          "type": "nest",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "header",
-          "checks": {}
-        },
-        {
-          "name": "status",
-          "type": "u8",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "nest",
-          "type": "nest",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "cable-nest",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "cable-test-tdr-cfg",
-      "namePrefix": "ethtool-a-cable-test-tdr-cfg-",
-      "attributes": [
-        {
-          "name": "unspec",
-          "type": "unused",
-          "value": 0,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "first",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "last", "type": "u32", "value": 2, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        { "name": "step", "type": "u32", "value": 3, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        { "name": "pair", "type": "u8", "value": 4, "multiAttr": false, "byteOrder": "host", "checks": {} }
-      ]
-    },
-    {
-      "name": "cable-test-tdr-ntf",
-      "namePrefix": "ethtool-a-cable-test-tdr-ntf-",
-      "attributes": [
-        {
-          "name": "unspec",
-          "type": "unused",
-          "value": 0,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "header",
-          "type": "nest",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "header",
-          "checks": {}
-        },
-        {
-          "name": "status",
-          "type": "u8",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "nest",
-          "type": "nest",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "cable-nest",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "cable-test-tdr",
-      "namePrefix": "ethtool-a-cable-test-tdr-",
-      "attributes": [
-        {
-          "name": "unspec",
-          "type": "unused",
-          "value": 0,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "header",
-          "type": "nest",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "header",
-          "checks": {}
-        },
-        {
-          "name": "cfg",
-          "type": "nest",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "cable-test-tdr-cfg",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "tunnel-udp-entry",
-      "namePrefix": "ethtool-a-tunnel-udp-entry-",
-      "attributes": [
-        {
-          "name": "unspec",
-          "type": "unused",
-          "value": 0,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "port",
-          "type": "u16",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "type",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "udp-tunnel-type",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "tunnel-udp-table",
-      "namePrefix": "ethtool-a-tunnel-udp-table-",
-      "attributes": [
-        {
-          "name": "unspec",
-          "type": "unused",
-          "value": 0,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "size", "type": "u32", "value": 1, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "types",
-          "type": "nest",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "bitset",
-          "checks": {}
-        },
-        {
-          "name": "entry",
-          "type": "nest",
-          "value": 3,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "nestedAttributes": "tunnel-udp-entry",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "tunnel-udp",
-      "namePrefix": "ethtool-a-tunnel-udp-",
-      "attributes": [
-        {
-          "name": "unspec",
-          "type": "unused",
-          "value": 0,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "table",
-          "type": "nest",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "tunnel-udp-table",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "tunnel-info",
-      "namePrefix": "ethtool-a-tunnel-info-",
-      "attributes": [
-        {
-          "name": "unspec",
-          "type": "unused",
-          "value": 0,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "header",
-          "type": "nest",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "header",
-          "checks": {}
-        },
-        {
-          "name": "udp-ports",
-          "type": "nest",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "tunnel-udp",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "fec-hist",
-      "namePrefix": "ethtool-a-fec-hist-",
-      "attributes": [
-        { "name": "pad", "type": "pad", "value": 1, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "bin-low",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "bin-high",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "bin-val",
-          "type": "uint",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "bin-val-per-lane",
-          "type": "binary",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "subType": "u64",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "fec-stat",
-      "namePrefix": "ethtool-a-fec-stat-",
-      "attributes": [
-        {
-          "name": "unspec",
-          "type": "unused",
-          "value": 0,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "pad", "type": "pad", "value": 1, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "corrected",
-          "type": "binary",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "subType": "u64",
-          "checks": {}
-        },
-        {
-          "name": "uncorr",
-          "type": "binary",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "subType": "u64",
-          "checks": {}
-        },
-        {
-          "name": "corr-bits",
-          "type": "binary",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "subType": "u64",
-          "checks": {}
-        },
-        {
-          "name": "hist",
-          "type": "nest",
-          "value": 5,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "nestedAttributes": "fec-hist",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "fec",
-      "namePrefix": "ethtool-a-fec-",
-      "attributes": [
-        {
-          "name": "unspec",
-          "type": "unused",
-          "value": 0,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "header",
-          "type": "nest",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "header",
-          "checks": {}
-        },
-        {
-          "name": "modes",
-          "type": "nest",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "bitset",
-          "checks": {}
-        },
-        { "name": "auto", "type": "u8", "value": 3, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "active",
-          "type": "u32",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "stats",
-          "type": "nest",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "fec-stat",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "module-eeprom",
-      "namePrefix": "ethtool-a-module-eeprom-",
-      "attributes": [
-        {
-          "name": "unspec",
-          "type": "unused",
-          "value": 0,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "header",
-          "type": "nest",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "header",
-          "checks": {}
-        },
-        {
-          "name": "offset",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "length",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "page", "type": "u8", "value": 4, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        { "name": "bank", "type": "u8", "value": 5, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "i2c-address",
-          "type": "u8",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "data",
-          "type": "binary",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "stats-grp",
-      "namePrefix": "ethtool-a-stats-grp-",
-      "attributes": [
-        {
-          "name": "unspec",
-          "type": "unused",
-          "value": 0,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "pad", "type": "pad", "value": 1, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        { "name": "id", "type": "u32", "value": 2, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "ss-id",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "stat",
-          "type": "u64",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {},
-          "typeValue": ["id"]
-        },
-        {
-          "name": "hist-rx",
-          "type": "nest",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "stats-grp-hist",
-          "checks": {}
-        },
-        {
-          "name": "hist-tx",
-          "type": "nest",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "stats-grp-hist",
-          "checks": {}
-        },
-        {
-          "name": "hist-bkt-low",
-          "type": "u32",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "hist-bkt-hi",
-          "type": "u32",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "hist-val",
-          "type": "u64",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "stats-grp-hist",
-      "namePrefix": "ethtool-a-stats-grp-",
-      "subsetOf": "stats-grp",
-      "attributes": [
-        {
-          "name": "hist-bkt-low",
-          "type": "u32",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "hist-bkt-hi",
-          "type": "u32",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "hist-val",
-          "type": "u64",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "stats",
-      "namePrefix": "ethtool-a-stats-",
-      "attributes": [
-        {
-          "name": "unspec",
-          "type": "unused",
-          "value": 0,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "pad", "type": "pad", "value": 1, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "header",
-          "type": "nest",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "header",
-          "checks": {}
-        },
-        {
-          "name": "groups",
-          "type": "nest",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "bitset",
-          "checks": {}
-        },
-        {
-          "name": "grp",
-          "type": "nest",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "stats-grp",
-          "checks": {}
-        },
-        { "name": "src", "type": "u32", "value": 5, "multiAttr": false, "byteOrder": "host", "checks": {} }
-      ]
-    },
-    {
-      "name": "phc-vclocks",
-      "namePrefix": "ethtool-a-phc-vclocks-",
-      "attributes": [
-        {
-          "name": "unspec",
-          "type": "unused",
-          "value": 0,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "header",
-          "type": "nest",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "header",
-          "checks": {}
-        },
-        { "name": "num", "type": "u32", "value": 2, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "index",
-          "type": "binary",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "subType": "s32",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "module",
-      "namePrefix": "ethtool-a-module-",
-      "attributes": [
-        {
-          "name": "unspec",
-          "type": "unused",
-          "value": 0,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "header",
-          "type": "nest",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "header",
-          "checks": {}
-        },
-        {
-          "name": "power-mode-policy",
-          "type": "u8",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "power-mode",
-          "type": "u8",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "c33-pse-pw-limit",
-      "namePrefix": "ethtool-a-c33-pse-pw-limit-",
-      "attributes": [
-        {
-          "name": "unspec",
-          "type": "unused",
-          "value": 0,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "min", "type": "u32", "value": 1, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        { "name": "max", "type": "u32", "value": 2, "multiAttr": false, "byteOrder": "host", "checks": {} }
-      ]
-    },
-    {
-      "name": "pse",
-      "namePrefix": "ethtool-a-pse-",
-      "attributes": [
-        {
-          "name": "unspec",
-          "type": "unused",
-          "value": 0,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "header",
-          "type": "nest",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "header",
-          "checks": {}
-        },
-        {
-          "name": "podl-pse-admin-state",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "podl-pse-admin-control",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "podl-pse-pw-d-status",
-          "type": "u32",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "c33-pse-admin-state",
-          "type": "u32",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "c33-pse-admin-control",
-          "type": "u32",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "c33-pse-pw-d-status",
-          "type": "u32",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "c33-pse-pw-class",
-          "type": "u32",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "c33-pse-actual-pw",
-          "type": "u32",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "c33-pse-ext-state",
-          "type": "u32",
-          "value": 10,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "c33-pse-ext-state",
-          "checks": {}
-        },
-        {
-          "name": "c33-pse-ext-substate",
-          "type": "u32",
-          "value": 11,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "c33-pse-avail-pw-limit",
-          "type": "u32",
-          "value": 12,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "c33-pse-pw-limit-ranges",
-          "type": "nest",
-          "value": 13,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "nestedAttributes": "c33-pse-pw-limit",
-          "checks": {}
-        },
-        {
-          "name": "pse-pw-d-id",
-          "type": "u32",
-          "value": 14,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "pse-prio-max",
-          "type": "u32",
-          "value": 15,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "pse-prio",
-          "type": "u32",
-          "value": 16,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "flow",
-      "namePrefix": "ethtool-a-flow-",
-      "attributes": [
-        {
-          "name": "ether",
-          "type": "uint",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "rxfh-fields",
-          "checks": {}
-        },
-        {
-          "name": "ip4",
-          "type": "uint",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "rxfh-fields",
-          "checks": {}
-        },
-        {
-          "name": "ip6",
-          "type": "uint",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "rxfh-fields",
-          "checks": {}
-        },
-        {
-          "name": "tcp4",
-          "type": "uint",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "rxfh-fields",
-          "checks": {}
-        },
-        {
-          "name": "tcp6",
-          "type": "uint",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "rxfh-fields",
-          "checks": {}
-        },
-        {
-          "name": "udp4",
-          "type": "uint",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "rxfh-fields",
-          "checks": {}
-        },
-        {
-          "name": "udp6",
-          "type": "uint",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "rxfh-fields",
-          "checks": {}
-        },
-        {
-          "name": "sctp4",
-          "type": "uint",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "rxfh-fields",
-          "checks": {}
-        },
-        {
-          "name": "sctp6",
-          "type": "uint",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "rxfh-fields",
-          "checks": {}
-        },
-        {
-          "name": "ah4",
-          "type": "uint",
-          "value": 10,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "rxfh-fields",
-          "checks": {}
-        },
-        {
-          "name": "ah6",
-          "type": "uint",
-          "value": 11,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "rxfh-fields",
-          "checks": {}
-        },
-        {
-          "name": "esp4",
-          "type": "uint",
-          "value": 12,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "rxfh-fields",
-          "checks": {}
-        },
-        {
-          "name": "esp6",
-          "type": "uint",
-          "value": 13,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "rxfh-fields",
-          "checks": {}
-        },
-        {
-          "name": "ah-esp4",
-          "type": "uint",
-          "value": 14,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "rxfh-fields",
-          "checks": {}
-        },
-        {
-          "name": "ah-esp6",
-          "type": "uint",
-          "value": 15,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "rxfh-fields",
-          "checks": {}
-        },
-        {
-          "name": "gtpu4",
-          "type": "uint",
-          "value": 16,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "rxfh-fields",
-          "checks": {}
-        },
-        {
-          "name": "gtpu6",
-          "type": "uint",
-          "value": 17,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "rxfh-fields",
-          "checks": {}
-        },
-        {
-          "name": "gtpc4",
-          "type": "uint",
-          "value": 18,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "rxfh-fields",
-          "checks": {}
-        },
-        {
-          "name": "gtpc6",
-          "type": "uint",
-          "value": 19,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "rxfh-fields",
-          "checks": {}
-        },
-        {
-          "name": "gtpc-teid4",
-          "type": "uint",
-          "value": 20,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "rxfh-fields",
-          "checks": {}
-        },
-        {
-          "name": "gtpc-teid6",
-          "type": "uint",
-          "value": 21,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "rxfh-fields",
-          "checks": {}
-        },
-        {
-          "name": "gtpu-eh4",
-          "type": "uint",
-          "value": 22,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "rxfh-fields",
-          "checks": {}
-        },
-        {
-          "name": "gtpu-eh6",
-          "type": "uint",
-          "value": 23,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "rxfh-fields",
-          "checks": {}
-        },
-        {
-          "name": "gtpu-ul4",
-          "type": "uint",
-          "value": 24,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "rxfh-fields",
-          "checks": {}
-        },
-        {
-          "name": "gtpu-ul6",
-          "type": "uint",
-          "value": 25,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "rxfh-fields",
-          "checks": {}
-        },
-        {
-          "name": "gtpu-dl4",
-          "type": "uint",
-          "value": 26,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "rxfh-fields",
-          "checks": {}
-        },
-        {
-          "name": "gtpu-dl6",
-          "type": "uint",
-          "value": 27,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "rxfh-fields",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "rss",
-      "namePrefix": "ethtool-a-rss-",
-      "attributes": [
-        {
-          "name": "unspec",
-          "type": "unused",
-          "value": 0,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "header",
-          "type": "nest",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "header",
-          "checks": {}
-        },
-        {
-          "name": "context",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "hfunc",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "indir",
-          "type": "binary",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "subType": "u32",
-          "checks": {}
-        },
-        {
-          "name": "hkey",
-          "type": "binary",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "input-xfrm",
-          "type": "u32",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "input-xfrm",
-          "checks": {}
-        },
-        {
-          "name": "start-context",
-          "type": "u32",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "flow-hash",
-          "type": "nest",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "flow",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "plca",
-      "namePrefix": "ethtool-a-plca-",
-      "attributes": [
-        {
-          "name": "unspec",
-          "type": "unused",
-          "value": 0,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "header",
-          "type": "nest",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "header",
-          "checks": {}
-        },
-        {
-          "name": "version",
-          "type": "u16",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "enabled",
-          "type": "u8",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "status",
-          "type": "u8",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "node-cnt",
-          "type": "u32",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "node-id",
-          "type": "u32",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "to-tmr",
-          "type": "u32",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "burst-cnt",
-          "type": "u32",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "burst-tmr",
-          "type": "u32",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "module-fw-flash",
-      "namePrefix": "ethtool-a-module-fw-flash-",
-      "attributes": [
-        {
-          "name": "unspec",
-          "type": "unused",
-          "value": 0,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "header",
-          "type": "nest",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "header",
-          "checks": {}
-        },
-        {
-          "name": "file-name",
-          "type": "string",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "password",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "status",
-          "type": "u32",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "module-fw-flash-status",
-          "checks": {}
-        },
-        {
-          "name": "status-msg",
-          "type": "string",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "done",
-          "type": "uint",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "total",
-          "type": "uint",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "phy",
-      "namePrefix": "ethtool-a-phy-",
-      "attributes": [
-        {
-          "name": "unspec",
-          "type": "unused",
-          "value": 0,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "header",
-          "type": "nest",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "header",
-          "checks": {}
-        },
-        {
-          "name": "index",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "drvname",
-          "type": "string",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "name",
-          "type": "string",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "upstream-type",
-          "type": "u32",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "phy-upstream-type",
-          "checks": {}
-        },
-        {
-          "name": "upstream-index",
-          "type": "u32",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "upstream-sfp-name",
-          "type": "string",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "downstream-sfp-name",
-          "type": "string",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "tsconfig",
-      "namePrefix": "ethtool-a-tsconfig-",
-      "attributes": [
-        {
-          "name": "unspec",
-          "type": "unused",
-          "value": 0,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "header",
-          "type": "nest",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "header",
-          "checks": {}
-        },
-        {
-          "name": "hwtstamp-provider",
-          "type": "nest",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "ts-hwtstamp-provider",
-          "checks": {}
-        },
-        {
-          "name": "tx-types",
-          "type": "nest",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "bitset",
-          "checks": {}
-        },
-        {
-          "name": "rx-filters",
-          "type": "nest",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "bitset",
-          "checks": {}
-        },
-        {
-          "name": "hwtstamp-flags",
-          "type": "nest",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "bitset",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "pse-ntf",
-      "namePrefix": "ethtool-a-pse-ntf-",
-      "attributes": [
-        {
-          "name": "header",
-          "type": "nest",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "header",
-          "checks": {}
-        },
-        {
-          "name": "events",
-          "type": "uint",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "pse-event",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "mse-capabilities",
-      "namePrefix": "ethtool-a-mse-capabilities-",
-      "attributes": [
-        {
-          "name": "max-average-mse",
-          "type": "uint",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "max-peak-mse",
-          "type": "uint",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "refresh-rate-ps",
-          "type": "uint",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "num-symbols",
-          "type": "uint",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "mse-snapshot",
-      "namePrefix": "ethtool-a-mse-snapshot-",
-      "attributes": [
-        {
-          "name": "average-mse",
-          "type": "uint",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "peak-mse",
-          "type": "uint",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "worst-peak-mse",
-          "type": "uint",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "mse",
-      "namePrefix": "ethtool-a-mse-",
-      "attributes": [
-        {
-          "name": "header",
-          "type": "nest",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "header",
-          "checks": {}
-        },
-        {
-          "name": "capabilities",
-          "type": "nest",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "mse-capabilities",
-          "checks": {}
-        },
-        {
-          "name": "channel-a",
-          "type": "nest",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "mse-snapshot",
-          "checks": {}
-        },
-        {
-          "name": "channel-b",
-          "type": "nest",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "mse-snapshot",
-          "checks": {}
-        },
-        {
-          "name": "channel-c",
-          "type": "nest",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "mse-snapshot",
-          "checks": {}
-        },
-        {
-          "name": "channel-d",
-          "type": "nest",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "mse-snapshot",
-          "checks": {}
-        },
-        {
-          "name": "worst-channel",
-          "type": "nest",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "mse-snapshot",
-          "checks": {}
-        },
-        {
-          "name": "link",
-          "type": "nest",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "mse-snapshot",
-          "checks": {}
-        }
-      ]
-    }
-  ],
-  "subMessages": [],
-  "operations": [
-    {
-      "name": "strset-get",
-      "value": 1,
-      "requestValue": 1,
-      "replyValue": 1,
-      "attributeSet": "strset",
-      "do": {
-        "request": { "attributes": ["header", "stringsets", "counts-only"] },
-        "reply": { "attributes": ["header", "stringsets"] }
-      },
-      "dump": {
-        "request": { "attributes": ["header", "stringsets", "counts-only"] },
-        "reply": { "attributes": ["header", "stringsets"] }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "linkinfo-get",
-      "value": 2,
-      "requestValue": 2,
-      "replyValue": 2,
-      "attributeSet": "linkinfo",
-      "do": {
-        "request": { "attributes": ["header"] },
-        "reply": { "attributes": ["header", "port", "phyaddr", "tp-mdix", "tp-mdix-ctrl", "transceiver"] }
-      },
-      "dump": {
-        "request": { "attributes": ["header"] },
-        "reply": { "attributes": ["header", "port", "phyaddr", "tp-mdix", "tp-mdix-ctrl", "transceiver"] }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "linkinfo-set",
-      "requestValue": 3,
-      "attributeSet": "linkinfo",
-      "do": {
-        "request": { "attributes": ["header", "port", "phyaddr", "tp-mdix", "tp-mdix-ctrl", "transceiver"] }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "linkinfo-ntf",
-      "replyValue": 3,
-      "attributeSet": "linkinfo",
-      "notify": "linkinfo-get",
-      "flags": [],
-      "isCall": false,
-      "isAsync": true
-    },
-    {
-      "name": "linkmodes-get",
-      "value": 4,
-      "requestValue": 4,
-      "replyValue": 4,
-      "attributeSet": "linkmodes",
-      "do": {
-        "request": { "attributes": ["header"] },
-        "reply": {
-          "attributes": [
-            "header",
-            "autoneg",
-            "ours",
-            "peer",
-            "speed",
-            "duplex",
-            "master-slave-cfg",
-            "master-slave-state",
-            "lanes",
-            "rate-matching"
-          ]
-        }
-      },
-      "dump": {
-        "request": { "attributes": ["header"] },
-        "reply": {
-          "attributes": [
-            "header",
-            "autoneg",
-            "ours",
-            "peer",
-            "speed",
-            "duplex",
-            "master-slave-cfg",
-            "master-slave-state",
-            "lanes",
-            "rate-matching"
-          ]
-        }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "linkmodes-set",
-      "requestValue": 5,
-      "attributeSet": "linkmodes",
-      "do": {
-        "request": {
-          "attributes": [
-            "header",
-            "autoneg",
-            "ours",
-            "peer",
-            "speed",
-            "duplex",
-            "master-slave-cfg",
-            "master-slave-state",
-            "lanes",
-            "rate-matching"
-          ]
-        }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "linkmodes-ntf",
-      "replyValue": 5,
-      "attributeSet": "linkmodes",
-      "notify": "linkmodes-get",
-      "flags": [],
-      "isCall": false,
-      "isAsync": true
-    },
-    {
-      "name": "linkstate-get",
-      "value": 6,
-      "requestValue": 6,
-      "replyValue": 6,
-      "attributeSet": "linkstate",
-      "do": {
-        "request": { "attributes": ["header"] },
-        "reply": { "attributes": ["header", "link", "sqi", "sqi-max", "ext-state", "ext-substate", "ext-down-cnt"] }
-      },
-      "dump": {
-        "request": { "attributes": ["header"] },
-        "reply": { "attributes": ["header", "link", "sqi", "sqi-max", "ext-state", "ext-substate", "ext-down-cnt"] }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "debug-get",
-      "value": 7,
-      "requestValue": 7,
-      "replyValue": 7,
-      "attributeSet": "debug",
-      "do": { "request": { "attributes": ["header"] }, "reply": { "attributes": ["header", "msgmask"] } },
-      "dump": { "request": { "attributes": ["header"] }, "reply": { "attributes": ["header", "msgmask"] } },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "debug-set",
-      "requestValue": 8,
-      "attributeSet": "debug",
-      "do": { "request": { "attributes": ["header", "msgmask"] } },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "debug-ntf",
-      "replyValue": 8,
-      "attributeSet": "debug",
-      "notify": "debug-get",
-      "flags": [],
-      "isCall": false,
-      "isAsync": true
-    },
-    {
-      "name": "wol-get",
-      "value": 9,
-      "requestValue": 9,
-      "replyValue": 9,
-      "attributeSet": "wol",
-      "do": {
-        "request": { "attributes": ["header"] },
-        "reply": { "attributes": ["header", "modes", "sopass"] }
-      },
-      "dump": {
-        "request": { "attributes": ["header"] },
-        "reply": { "attributes": ["header", "modes", "sopass"] }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "wol-set",
-      "requestValue": 10,
-      "attributeSet": "wol",
-      "do": { "request": { "attributes": ["header", "modes", "sopass"] } },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "wol-ntf",
-      "replyValue": 10,
-      "attributeSet": "wol",
-      "notify": "wol-get",
-      "flags": [],
-      "isCall": false,
-      "isAsync": true
-    },
-    {
-      "name": "features-get",
-      "value": 11,
-      "requestValue": 11,
-      "replyValue": 11,
-      "attributeSet": "features",
-      "do": {
-        "request": { "attributes": ["header"] },
-        "reply": { "attributes": ["header", "hw", "wanted", "active", "nochange"] }
-      },
-      "dump": {
-        "request": { "attributes": ["header"] },
-        "reply": { "attributes": ["header", "hw", "wanted", "active", "nochange"] }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "features-set",
-      "value": 12,
-      "requestValue": 12,
-      "replyValue": 12,
-      "attributeSet": "features",
-      "do": {
-        "request": { "attributes": ["header", "hw", "wanted", "active", "nochange"] },
-        "reply": { "attributes": ["header", "hw", "wanted", "active", "nochange"] }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "features-ntf",
-      "replyValue": 13,
-      "attributeSet": "features",
-      "notify": "features-get",
-      "flags": [],
-      "isCall": false,
-      "isAsync": true
-    },
-    {
-      "name": "privflags-get",
-      "requestValue": 13,
-      "replyValue": 14,
-      "attributeSet": "privflags",
-      "do": { "request": { "attributes": ["header"] }, "reply": { "attributes": ["header", "flags"] } },
-      "dump": { "request": { "attributes": ["header"] }, "reply": { "attributes": ["header", "flags"] } },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "privflags-set",
-      "requestValue": 14,
-      "attributeSet": "privflags",
-      "do": { "request": { "attributes": ["header", "flags"] } },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "privflags-ntf",
-      "replyValue": 15,
-      "attributeSet": "privflags",
-      "notify": "privflags-get",
-      "flags": [],
-      "isCall": false,
-      "isAsync": true
-    },
-    {
-      "name": "rings-get",
-      "requestValue": 15,
-      "replyValue": 16,
-      "attributeSet": "rings",
-      "do": {
-        "request": { "attributes": ["header"] },
-        "reply": {
-          "attributes": [
-            "header",
-            "rx-max",
-            "rx-mini-max",
-            "rx-jumbo-max",
-            "tx-max",
-            "rx",
-            "rx-mini",
-            "rx-jumbo",
-            "tx",
-            "rx-buf-len",
-            "tcp-data-split",
-            "cqe-size",
-            "tx-push",
-            "rx-push",
-            "tx-push-buf-len",
-            "tx-push-buf-len-max",
-            "hds-thresh",
-            "hds-thresh-max"
-          ]
-        }
-      },
-      "dump": {
-        "request": { "attributes": ["header"] },
-        "reply": {
-          "attributes": [
-            "header",
-            "rx-max",
-            "rx-mini-max",
-            "rx-jumbo-max",
-            "tx-max",
-            "rx",
-            "rx-mini",
-            "rx-jumbo",
-            "tx",
-            "rx-buf-len",
-            "tcp-data-split",
-            "cqe-size",
-            "tx-push",
-            "rx-push",
-            "tx-push-buf-len",
-            "tx-push-buf-len-max",
-            "hds-thresh",
-            "hds-thresh-max"
-          ]
-        }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "rings-set",
-      "requestValue": 16,
-      "attributeSet": "rings",
-      "do": {
-        "request": {
-          "attributes": [
-            "header",
-            "rx-max",
-            "rx-mini-max",
-            "rx-jumbo-max",
-            "tx-max",
-            "rx",
-            "rx-mini",
-            "rx-jumbo",
-            "tx",
-            "rx-buf-len",
-            "tcp-data-split",
-            "cqe-size",
-            "tx-push",
-            "rx-push",
-            "tx-push-buf-len",
-            "tx-push-buf-len-max",
-            "hds-thresh",
-            "hds-thresh-max"
-          ]
-        }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "rings-ntf",
-      "replyValue": 17,
-      "attributeSet": "rings",
-      "notify": "rings-get",
-      "flags": [],
-      "isCall": false,
-      "isAsync": true
-    },
-    {
-      "name": "channels-get",
-      "requestValue": 17,
-      "replyValue": 18,
-      "attributeSet": "channels",
-      "do": {
-        "request": { "attributes": ["header"] },
-        "reply": {
-          "attributes": [
-            "header",
-            "rx-max",
-            "tx-max",
-            "other-max",
-            "combined-max",
-            "rx-count",
-            "tx-count",
-            "other-count",
-            "combined-count"
-          ]
-        }
-      },
-      "dump": {
-        "request": { "attributes": ["header"] },
-        "reply": {
-          "attributes": [
-            "header",
-            "rx-max",
-            "tx-max",
-            "other-max",
-            "combined-max",
-            "rx-count",
-            "tx-count",
-            "other-count",
-            "combined-count"
-          ]
-        }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "channels-set",
-      "requestValue": 18,
-      "attributeSet": "channels",
-      "do": {
-        "request": {
-          "attributes": [
-            "header",
-            "rx-max",
-            "tx-max",
-            "other-max",
-            "combined-max",
-            "rx-count",
-            "tx-count",
-            "other-count",
-            "combined-count"
-          ]
-        }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "channels-ntf",
-      "replyValue": 19,
-      "attributeSet": "channels",
-      "notify": "channels-get",
-      "flags": [],
-      "isCall": false,
-      "isAsync": true
-    },
-    {
-      "name": "coalesce-get",
-      "requestValue": 19,
-      "replyValue": 20,
-      "attributeSet": "coalesce",
-      "do": {
-        "request": { "attributes": ["header"] },
-        "reply": {
-          "attributes": [
-            "header",
-            "rx-usecs",
-            "rx-max-frames",
-            "rx-usecs-irq",
-            "rx-max-frames-irq",
-            "tx-usecs",
-            "tx-max-frames",
-            "tx-usecs-irq",
-            "tx-max-frames-irq",
-            "stats-block-usecs",
-            "use-adaptive-rx",
-            "use-adaptive-tx",
-            "pkt-rate-low",
-            "rx-usecs-low",
-            "rx-max-frames-low",
-            "tx-usecs-low",
-            "tx-max-frames-low",
-            "pkt-rate-high",
-            "rx-usecs-high",
-            "rx-max-frames-high",
-            "tx-usecs-high",
-            "tx-max-frames-high",
-            "rate-sample-interval",
-            "use-cqe-mode-tx",
-            "use-cqe-mode-rx",
-            "tx-aggr-max-bytes",
-            "tx-aggr-max-frames",
-            "tx-aggr-time-usecs",
-            "rx-profile",
-            "tx-profile",
-            "rx-cqe-frames",
-            "rx-cqe-nsecs"
-          ]
-        }
-      },
-      "dump": {
-        "request": { "attributes": ["header"] },
-        "reply": {
-          "attributes": [
-            "header",
-            "rx-usecs",
-            "rx-max-frames",
-            "rx-usecs-irq",
-            "rx-max-frames-irq",
-            "tx-usecs",
-            "tx-max-frames",
-            "tx-usecs-irq",
-            "tx-max-frames-irq",
-            "stats-block-usecs",
-            "use-adaptive-rx",
-            "use-adaptive-tx",
-            "pkt-rate-low",
-            "rx-usecs-low",
-            "rx-max-frames-low",
-            "tx-usecs-low",
-            "tx-max-frames-low",
-            "pkt-rate-high",
-            "rx-usecs-high",
-            "rx-max-frames-high",
-            "tx-usecs-high",
-            "tx-max-frames-high",
-            "rate-sample-interval",
-            "use-cqe-mode-tx",
-            "use-cqe-mode-rx",
-            "tx-aggr-max-bytes",
-            "tx-aggr-max-frames",
-            "tx-aggr-time-usecs",
-            "rx-profile",
-            "tx-profile",
-            "rx-cqe-frames",
-            "rx-cqe-nsecs"
-          ]
-        }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "coalesce-set",
-      "requestValue": 20,
-      "attributeSet": "coalesce",
-      "do": {
-        "request": {
-          "attributes": [
-            "header",
-            "rx-usecs",
-            "rx-max-frames",
-            "rx-usecs-irq",
-            "rx-max-frames-irq",
-            "tx-usecs",
-            "tx-max-frames",
-            "tx-usecs-irq",
-            "tx-max-frames-irq",
-            "stats-block-usecs",
-            "use-adaptive-rx",
-            "use-adaptive-tx",
-            "pkt-rate-low",
-            "rx-usecs-low",
-            "rx-max-frames-low",
-            "tx-usecs-low",
-            "tx-max-frames-low",
-            "pkt-rate-high",
-            "rx-usecs-high",
-            "rx-max-frames-high",
-            "tx-usecs-high",
-            "tx-max-frames-high",
-            "rate-sample-interval",
-            "use-cqe-mode-tx",
-            "use-cqe-mode-rx",
-            "tx-aggr-max-bytes",
-            "tx-aggr-max-frames",
-            "tx-aggr-time-usecs",
-            "rx-profile",
-            "tx-profile",
-            "rx-cqe-frames",
-            "rx-cqe-nsecs"
-          ]
-        }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "coalesce-ntf",
-      "replyValue": 21,
-      "attributeSet": "coalesce",
-      "notify": "coalesce-get",
-      "flags": [],
-      "isCall": false,
-      "isAsync": true
-    },
-    {
-      "name": "pause-get",
-      "requestValue": 21,
-      "replyValue": 22,
-      "attributeSet": "pause",
-      "do": {
-        "request": { "attributes": ["header"] },
-        "reply": { "attributes": ["header", "autoneg", "rx", "tx", "stats", "stats-src"] }
-      },
-      "dump": {
-        "request": { "attributes": ["header"] },
-        "reply": { "attributes": ["header", "autoneg", "rx", "tx", "stats", "stats-src"] }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "pause-set",
-      "requestValue": 22,
-      "attributeSet": "pause",
-      "do": { "request": { "attributes": ["header", "autoneg", "rx", "tx", "stats", "stats-src"] } },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "pause-ntf",
-      "replyValue": 23,
-      "attributeSet": "pause",
-      "notify": "pause-get",
-      "flags": [],
-      "isCall": false,
-      "isAsync": true
-    },
-    {
-      "name": "eee-get",
-      "requestValue": 23,
-      "replyValue": 24,
-      "attributeSet": "eee",
-      "do": {
-        "request": { "attributes": ["header"] },
-        "reply": {
-          "attributes": ["header", "modes-ours", "modes-peer", "active", "enabled", "tx-lpi-enabled", "tx-lpi-timer"]
-        }
-      },
-      "dump": {
-        "request": { "attributes": ["header"] },
-        "reply": {
-          "attributes": ["header", "modes-ours", "modes-peer", "active", "enabled", "tx-lpi-enabled", "tx-lpi-timer"]
-        }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "eee-set",
-      "requestValue": 24,
-      "attributeSet": "eee",
-      "do": {
-        "request": {
-          "attributes": ["header", "modes-ours", "modes-peer", "active", "enabled", "tx-lpi-enabled", "tx-lpi-timer"]
-        }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "eee-ntf",
-      "replyValue": 25,
-      "attributeSet": "eee",
-      "notify": "eee-get",
-      "flags": [],
-      "isCall": false,
-      "isAsync": true
-    },
-    {
-      "name": "tsinfo-get",
-      "requestValue": 25,
-      "replyValue": 26,
-      "attributeSet": "tsinfo",
-      "do": {
-        "request": { "attributes": ["header", "hwtstamp-provider"] },
-        "reply": {
-          "attributes": [
-            "header",
-            "timestamping",
-            "tx-types",
-            "rx-filters",
-            "phc-index",
-            "stats",
-            "hwtstamp-provider",
-            "hwtstamp-source",
-            "hwtstamp-phyindex"
-          ]
-        }
-      },
-      "dump": {
-        "request": { "attributes": ["header", "hwtstamp-provider"] },
-        "reply": {
-          "attributes": [
-            "header",
-            "timestamping",
-            "tx-types",
-            "rx-filters",
-            "phc-index",
-            "stats",
-            "hwtstamp-provider",
-            "hwtstamp-source",
-            "hwtstamp-phyindex"
-          ]
-        }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "cable-test-act",
-      "requestValue": 26,
-      "attributeSet": "cable-test",
-      "do": { "request": { "attributes": ["header"] } },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "cable-test-ntf",
-      "replyValue": 27,
-      "attributeSet": "cable-test-ntf",
-      "event": { "attributes": ["header", "status"] },
-      "flags": [],
-      "isCall": false,
-      "isAsync": true
-    },
-    {
-      "name": "cable-test-tdr-act",
-      "requestValue": 27,
-      "attributeSet": "cable-test-tdr",
-      "do": { "request": { "attributes": ["header"] } },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "cable-test-tdr-ntf",
-      "replyValue": 28,
-      "attributeSet": "cable-test-tdr-ntf",
-      "event": { "attributes": ["header", "status", "nest"] },
-      "flags": [],
-      "isCall": false,
-      "isAsync": true
-    },
-    {
-      "name": "tunnel-info-get",
-      "requestValue": 28,
-      "replyValue": 29,
-      "attributeSet": "tunnel-info",
-      "do": { "request": { "attributes": ["header"] }, "reply": { "attributes": ["header", "udp-ports"] } },
-      "dump": { "request": { "attributes": ["header"] }, "reply": { "attributes": ["header", "udp-ports"] } },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "fec-get",
-      "requestValue": 29,
-      "replyValue": 30,
-      "attributeSet": "fec",
-      "do": {
-        "request": { "attributes": ["header"] },
-        "reply": { "attributes": ["header", "modes", "auto", "active", "stats"] }
-      },
-      "dump": {
-        "request": { "attributes": ["header"] },
-        "reply": { "attributes": ["header", "modes", "auto", "active", "stats"] }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "fec-set",
-      "requestValue": 30,
-      "attributeSet": "fec",
-      "do": { "request": { "attributes": ["header", "modes", "auto", "active", "stats"] } },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "fec-ntf",
-      "replyValue": 31,
-      "attributeSet": "fec",
-      "notify": "fec-get",
-      "flags": [],
-      "isCall": false,
-      "isAsync": true
-    },
-    {
-      "name": "module-eeprom-get",
-      "requestValue": 31,
-      "replyValue": 32,
-      "attributeSet": "module-eeprom",
-      "do": {
-        "request": { "attributes": ["header", "offset", "length", "page", "bank", "i2c-address"] },
-        "reply": { "attributes": ["header", "data"] }
-      },
-      "dump": {
-        "request": { "attributes": ["header", "offset", "length", "page", "bank", "i2c-address"] },
-        "reply": { "attributes": ["header", "data"] }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "stats-get",
-      "requestValue": 32,
-      "replyValue": 33,
-      "attributeSet": "stats",
-      "do": {
-        "request": { "attributes": ["header", "groups"] },
-        "reply": { "attributes": ["header", "groups", "grp", "src"] }
-      },
-      "dump": {
-        "request": { "attributes": ["header", "groups"] },
-        "reply": { "attributes": ["header", "groups", "grp", "src"] }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "phc-vclocks-get",
-      "requestValue": 33,
-      "replyValue": 34,
-      "attributeSet": "phc-vclocks",
-      "do": { "request": { "attributes": ["header"] }, "reply": { "attributes": ["header", "num"] } },
-      "dump": { "request": { "attributes": ["header"] }, "reply": { "attributes": ["header", "num"] } },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "module-get",
-      "requestValue": 34,
-      "replyValue": 35,
-      "attributeSet": "module",
-      "do": {
-        "request": { "attributes": ["header"] },
-        "reply": { "attributes": ["header", "power-mode-policy", "power-mode"] }
-      },
-      "dump": {
-        "request": { "attributes": ["header"] },
-        "reply": { "attributes": ["header", "power-mode-policy", "power-mode"] }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "module-set",
-      "requestValue": 35,
-      "attributeSet": "module",
-      "do": { "request": { "attributes": ["header", "power-mode-policy", "power-mode"] } },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "module-ntf",
-      "replyValue": 36,
-      "attributeSet": "module",
-      "notify": "module-get",
-      "flags": [],
-      "isCall": false,
-      "isAsync": true
-    },
-    {
-      "name": "pse-get",
-      "requestValue": 36,
-      "replyValue": 37,
-      "attributeSet": "pse",
-      "do": {
-        "request": { "attributes": ["header"] },
-        "reply": {
-          "attributes": [
-            "header",
-            "podl-pse-admin-state",
-            "podl-pse-admin-control",
-            "podl-pse-pw-d-status",
-            "c33-pse-admin-state",
-            "c33-pse-admin-control",
-            "c33-pse-pw-d-status",
-            "c33-pse-pw-class",
-            "c33-pse-actual-pw",
-            "c33-pse-ext-state",
-            "c33-pse-ext-substate",
-            "c33-pse-avail-pw-limit",
-            "c33-pse-pw-limit-ranges",
-            "pse-pw-d-id",
-            "pse-prio-max",
-            "pse-prio"
-          ]
-        }
-      },
-      "dump": {
-        "request": { "attributes": ["header"] },
-        "reply": {
-          "attributes": [
-            "header",
-            "podl-pse-admin-state",
-            "podl-pse-admin-control",
-            "podl-pse-pw-d-status",
-            "c33-pse-admin-state",
-            "c33-pse-admin-control",
-            "c33-pse-pw-d-status",
-            "c33-pse-pw-class",
-            "c33-pse-actual-pw",
-            "c33-pse-ext-state",
-            "c33-pse-ext-substate",
-            "c33-pse-avail-pw-limit",
-            "c33-pse-pw-limit-ranges",
-            "pse-pw-d-id",
-            "pse-prio-max",
-            "pse-prio"
-          ]
-        }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "pse-set",
-      "requestValue": 37,
-      "attributeSet": "pse",
-      "do": {
-        "request": {
-          "attributes": ["header", "podl-pse-admin-control", "c33-pse-admin-control", "c33-pse-avail-pw-limit", "pse-prio"]
-        }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "rss-get",
-      "value": 38,
-      "requestValue": 38,
-      "replyValue": 38,
-      "attributeSet": "rss",
-      "do": {
-        "request": { "attributes": ["header", "context"] },
-        "reply": { "attributes": ["header", "context", "hfunc", "indir", "hkey", "input-xfrm", "flow-hash"] }
-      },
-      "dump": {
-        "request": { "attributes": ["header", "start-context"] },
-        "reply": { "attributes": ["header", "context", "hfunc", "indir", "hkey", "input-xfrm", "flow-hash"] }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "plca-get-cfg",
-      "value": 39,
-      "requestValue": 39,
-      "replyValue": 39,
-      "attributeSet": "plca",
-      "do": {
-        "request": { "attributes": ["header"] },
-        "reply": {
-          "attributes": [
-            "header",
-            "version",
-            "enabled",
-            "status",
-            "node-cnt",
-            "node-id",
-            "to-tmr",
-            "burst-cnt",
-            "burst-tmr"
-          ]
-        }
-      },
-      "dump": {
-        "request": { "attributes": ["header"] },
-        "reply": {
-          "attributes": [
-            "header",
-            "version",
-            "enabled",
-            "status",
-            "node-cnt",
-            "node-id",
-            "to-tmr",
-            "burst-cnt",
-            "burst-tmr"
-          ]
-        }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "plca-set-cfg",
-      "requestValue": 40,
-      "attributeSet": "plca",
-      "do": {
-        "request": {
-          "attributes": [
-            "header",
-            "version",
-            "enabled",
-            "status",
-            "node-cnt",
-            "node-id",
-            "to-tmr",
-            "burst-cnt",
-            "burst-tmr"
-          ]
-        }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "plca-get-status",
-      "requestValue": 41,
-      "replyValue": 40,
-      "attributeSet": "plca",
-      "do": {
-        "request": { "attributes": ["header"] },
-        "reply": {
-          "attributes": [
-            "header",
-            "version",
-            "enabled",
-            "status",
-            "node-cnt",
-            "node-id",
-            "to-tmr",
-            "burst-cnt",
-            "burst-tmr"
-          ]
-        }
-      },
-      "dump": {
-        "request": { "attributes": ["header"] },
-        "reply": {
-          "attributes": [
-            "header",
-            "version",
-            "enabled",
-            "status",
-            "node-cnt",
-            "node-id",
-            "to-tmr",
-            "burst-cnt",
-            "burst-tmr"
-          ]
-        }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "plca-ntf",
-      "replyValue": 41,
-      "attributeSet": "plca",
-      "notify": "plca-get-cfg",
-      "flags": [],
-      "isCall": false,
-      "isAsync": true
-    },
-    {
-      "name": "mm-get",
-      "value": 42,
-      "requestValue": 42,
-      "replyValue": 42,
-      "attributeSet": "mm",
-      "do": {
-        "request": { "attributes": ["header"] },
-        "reply": {
-          "attributes": [
-            "header",
-            "pmac-enabled",
-            "tx-enabled",
-            "tx-active",
-            "tx-min-frag-size",
-            "rx-min-frag-size",
-            "verify-enabled",
-            "verify-time",
-            "max-verify-time",
-            "stats"
-          ]
-        }
-      },
-      "dump": {
-        "request": { "attributes": ["header"] },
-        "reply": {
-          "attributes": [
-            "header",
-            "pmac-enabled",
-            "tx-enabled",
-            "tx-active",
-            "tx-min-frag-size",
-            "rx-min-frag-size",
-            "verify-enabled",
-            "verify-time",
-            "max-verify-time",
-            "stats"
-          ]
-        }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "mm-set",
-      "requestValue": 43,
-      "attributeSet": "mm",
-      "do": {
-        "request": {
-          "attributes": ["header", "verify-enabled", "verify-time", "tx-enabled", "pmac-enabled", "tx-min-frag-size"]
-        }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "mm-ntf",
-      "replyValue": 43,
-      "attributeSet": "mm",
-      "notify": "mm-get",
-      "flags": [],
-      "isCall": false,
-      "isAsync": true
-    },
-    {
-      "name": "module-fw-flash-act",
-      "requestValue": 44,
-      "attributeSet": "module-fw-flash",
-      "do": { "request": { "attributes": ["header", "file-name", "password"] } },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "module-fw-flash-ntf",
-      "replyValue": 44,
-      "attributeSet": "module-fw-flash",
-      "event": { "attributes": ["header", "status", "status-msg", "done", "total"] },
-      "flags": [],
-      "isCall": false,
-      "isAsync": true
-    },
-    {
-      "name": "phy-get",
-      "value": 45,
-      "requestValue": 45,
-      "replyValue": 45,
-      "attributeSet": "phy",
-      "do": {
-        "request": { "attributes": ["header"] },
-        "reply": {
-          "attributes": [
-            "header",
-            "index",
-            "drvname",
-            "name",
-            "upstream-type",
-            "upstream-index",
-            "upstream-sfp-name",
-            "downstream-sfp-name"
-          ]
-        }
-      },
-      "dump": {
-        "request": { "attributes": ["header"] },
-        "reply": {
-          "attributes": [
-            "header",
-            "index",
-            "drvname",
-            "name",
-            "upstream-type",
-            "upstream-index",
-            "upstream-sfp-name",
-            "downstream-sfp-name"
-          ]
-        }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "phy-ntf",
-      "replyValue": 46,
-      "attributeSet": "phy",
-      "notify": "phy-get",
-      "flags": [],
-      "isCall": false,
-      "isAsync": true
-    },
-    {
-      "name": "tsconfig-get",
-      "requestValue": 46,
-      "replyValue": 47,
-      "attributeSet": "tsconfig",
-      "do": {
-        "request": { "attributes": ["header"] },
-        "reply": { "attributes": ["header", "hwtstamp-provider", "tx-types", "rx-filters", "hwtstamp-flags"] }
-      },
-      "dump": {
-        "request": { "attributes": ["header"] },
-        "reply": { "attributes": ["header", "hwtstamp-provider", "tx-types", "rx-filters", "hwtstamp-flags"] }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "tsconfig-set",
-      "requestValue": 47,
-      "replyValue": 48,
-      "attributeSet": "tsconfig",
-      "do": {
-        "request": { "attributes": ["header", "hwtstamp-provider", "tx-types", "rx-filters", "hwtstamp-flags"] },
-        "reply": { "attributes": ["header", "hwtstamp-provider", "tx-types", "rx-filters", "hwtstamp-flags"] }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "pse-ntf",
-      "replyValue": 49,
-      "attributeSet": "pse-ntf",
-      "event": { "attributes": ["header", "events"] },
-      "flags": [],
-      "isCall": false,
-      "isAsync": true
-    },
-    {
-      "name": "rss-set",
-      "requestValue": 48,
-      "attributeSet": "rss",
-      "do": {
-        "request": { "attributes": ["header", "context", "hfunc", "indir", "hkey", "input-xfrm", "flow-hash"] }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "rss-ntf",
-      "replyValue": 50,
-      "attributeSet": "rss",
-      "notify": "rss-get",
-      "flags": [],
-      "isCall": false,
-      "isAsync": true
-    },
-    {
-      "name": "rss-create-act",
-      "requestValue": 49,
-      "replyValue": 51,
-      "attributeSet": "rss",
-      "do": {
-        "request": { "attributes": ["header", "context", "hfunc", "indir", "hkey", "input-xfrm"] },
-        "reply": { "attributes": ["header", "context", "hfunc", "indir", "hkey", "input-xfrm"] }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "rss-create-ntf",
-      "replyValue": 52,
-      "attributeSet": "rss",
-      "notify": "rss-create-act",
-      "flags": [],
-      "isCall": false,
-      "isAsync": true
-    },
-    {
-      "name": "rss-delete-act",
-      "requestValue": 50,
-      "attributeSet": "rss",
-      "do": { "request": { "attributes": ["header", "context"] } },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "rss-delete-ntf",
-      "replyValue": 53,
-      "attributeSet": "rss",
-      "event": { "attributes": ["header", "context"] },
-      "flags": [],
-      "isCall": false,
-      "isAsync": true
-    },
-    {
-      "name": "mse-get",
-      "requestValue": 51,
-      "replyValue": 54,
-      "attributeSet": "mse",
-      "do": {
-        "request": { "attributes": ["header"] },
-        "reply": {
-          "attributes": [
-            "header",
-            "capabilities",
-            "channel-a",
-            "channel-b",
-            "channel-c",
-            "channel-d",
-            "worst-channel",
-            "link"
-          ]
-        }
-      },
-      "dump": {
-        "request": { "attributes": ["header"] },
-        "reply": {
-          "attributes": [
-            "header",
-            "capabilities",
-            "channel-a",
-            "channel-b",
-            "channel-c",
-            "channel-d",
-            "worst-channel",
-            "link"
-          ]
-        }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    }
-  ],
-  "mcastGroups": [{ "name": "monitor" }]
-}
+["nlkit-spec/1",{"name":"ethtool","protocol":"genetlink-legacy","protonum":16,"version":1,"uapiHeader":"linux/ethtool_netlink_generated.h","enumModel":"directional","opNamePrefix":"ethtool-msg-"},
+[
+["enum","udp-tunnel-type",["vxlan","geneve","vxlan-gpe"]],
+["enum","stringset",[]],
+["flags","header-flags",["compact-bitsets","omit-reply","stats"],{"namePrefix":"ethtool-flag-"}],
+["enum","module-fw-flash-status",["started","in-progress","completed","error"]],
+["enum","c33-pse-ext-state",["none","error-condition","mr-mps-valid","mr-pse-enable","option-detect-ted","option-vport-lim","ovld-detected","power-not-available","short-detected"]],
+["enum","phy-upstream-type",["mac","phy"],{"namePrefix":"phy-upstream"}],
+["enum","tcp-data-split",["unknown","disabled","enabled"]],
+["enum","hwtstamp-source",[["netdev",1],"phylib"],{"namePrefix":"hwtstamp-source-"}],
+["flags","pse-event",["pse-event-over-current","pse-event-over-temp","c33-pse-event-detection","c33-pse-event-classification","c33-pse-event-disconnection","pse-event-over-budget","pse-event-sw-pw-control-error"],{"namePrefix":"ethtool-"}],
+["flags","input-xfrm",["sym-xor","sym-or-xor"],{"namePrefix":"rxh-xfrm-"}],
+["flags","rxfh-fields",[["l2da",1],"vlan","l3-proto","ip-src","ip-dst","l4-b-0-1","l4-b-2-3","gtp-teid","ip6-fl",["discard",31]],{"namePrefix":"rxh-"}]
+],
+[
+["header",[
+["unspec","unused",{"value":0}],
+["dev-index","u32"],
+["dev-name","string"],
+["flags","u32",{"enum":"header-flags"}],
+["phy-index","u32"]
+]],
+["bitset-bit",[
+["unspec","unused",{"value":0}],
+["index","u32"],
+["name","string"],
+["value","flag"]
+]],
+["bitset-bits",[
+["unspec","unused",{"value":0}],
+["bit","nest",{"multiAttr":true,"nestedAttributes":"bitset-bit"}]
+]],
+["bitset",[
+["unspec","unused",{"value":0}],
+["nomask","flag"],
+["size","u32"],
+["bits","nest",{"nestedAttributes":"bitset-bits"}],
+["value","binary"],
+["mask","binary"]
+]],
+["string",[
+["unspec","unused",{"value":0}],
+["index","u32"],
+["value","string"]
+]],
+["strings",[
+["unspec","unused",{"value":0}],
+["string","nest",{"multiAttr":true,"nestedAttributes":"string"}]
+]],
+["stringset",[
+["unspec","unused",{"value":0}],
+["id","u32"],
+["count","u32"],
+["strings","nest",{"multiAttr":true,"nestedAttributes":"strings"}]
+]],
+["stringsets",[
+["unspec","unused",{"value":0}],
+["stringset","nest",{"multiAttr":true,"nestedAttributes":"stringset"}]
+]],
+["strset",[
+["unspec","unused",{"value":0}],
+["header","nest",{"nestedAttributes":"header"}],
+["stringsets","nest",{"nestedAttributes":"stringsets"}],
+["counts-only","flag"]
+]],
+["privflags",[
+["unspec","unused",{"value":0}],
+["header","nest",{"nestedAttributes":"header"}],
+["flags","nest",{"nestedAttributes":"bitset"}]
+]],
+["rings",[
+["unspec","unused",{"value":0}],
+["header","nest",{"nestedAttributes":"header"}],
+["rx-max","u32"],
+["rx-mini-max","u32"],
+["rx-jumbo-max","u32"],
+["tx-max","u32"],
+["rx","u32"],
+["rx-mini","u32"],
+["rx-jumbo","u32"],
+["tx","u32"],
+["rx-buf-len","u32"],
+["tcp-data-split","u8",{"enum":"tcp-data-split"}],
+["cqe-size","u32"],
+["tx-push","u8"],
+["rx-push","u8"],
+["tx-push-buf-len","u32"],
+["tx-push-buf-len-max","u32"],
+["hds-thresh","u32"],
+["hds-thresh-max","u32"]
+]],
+["mm-stat",[
+["unspec","unused",{"value":0}],
+["pad","pad"],
+["reassembly-errors","u64"],
+["smd-errors","u64"],
+["reassembly-ok","u64"],
+["rx-frag-count","u64"],
+["tx-frag-count","u64"],
+["hold-count","u64"]
+]],
+["mm",[
+["unspec","unused",{"value":0}],
+["header","nest",{"nestedAttributes":"header"}],
+["pmac-enabled","u8"],
+["tx-enabled","u8"],
+["tx-active","u8"],
+["tx-min-frag-size","u32"],
+["rx-min-frag-size","u32"],
+["verify-enabled","u8"],
+["verify-status","u8"],
+["verify-time","u32"],
+["max-verify-time","u32"],
+["stats","nest",{"nestedAttributes":"mm-stat"}]
+]],
+["linkinfo",[
+["unspec","unused",{"value":0}],
+["header","nest",{"nestedAttributes":"header"}],
+["port","u8"],
+["phyaddr","u8"],
+["tp-mdix","u8"],
+["tp-mdix-ctrl","u8"],
+["transceiver","u8"]
+]],
+["linkmodes",[
+["unspec","unused",{"value":0}],
+["header","nest",{"nestedAttributes":"header"}],
+["autoneg","u8"],
+["ours","nest",{"nestedAttributes":"bitset"}],
+["peer","nest",{"nestedAttributes":"bitset"}],
+["speed","u32"],
+["duplex","u8"],
+["master-slave-cfg","u8"],
+["master-slave-state","u8"],
+["lanes","u32"],
+["rate-matching","u8"]
+]],
+["linkstate",[
+["unspec","unused",{"value":0}],
+["header","nest",{"nestedAttributes":"header"}],
+["link","u8"],
+["sqi","u32"],
+["sqi-max","u32"],
+["ext-state","u8"],
+["ext-substate","u8"],
+["ext-down-cnt","u32"]
+]],
+["debug",[
+["unspec","unused",{"value":0}],
+["header","nest",{"nestedAttributes":"header"}],
+["msgmask","nest",{"nestedAttributes":"bitset"}]
+]],
+["wol",[
+["unspec","unused",{"value":0}],
+["header","nest",{"nestedAttributes":"header"}],
+["modes","nest",{"nestedAttributes":"bitset"}],
+["sopass","binary"]
+]],
+["features",[
+["unspec","unused",{"value":0}],
+["header","nest",{"nestedAttributes":"header"}],
+["hw","nest",{"nestedAttributes":"bitset"}],
+["wanted","nest",{"nestedAttributes":"bitset"}],
+["active","nest",{"nestedAttributes":"bitset"}],
+["nochange","nest",{"nestedAttributes":"bitset"}]
+]],
+["channels",[
+["unspec","unused",{"value":0}],
+["header","nest",{"nestedAttributes":"header"}],
+["rx-max","u32"],
+["tx-max","u32"],
+["other-max","u32"],
+["combined-max","u32"],
+["rx-count","u32"],
+["tx-count","u32"],
+["other-count","u32"],
+["combined-count","u32"]
+]],
+["irq-moderation",[
+["unspec","unused",{"value":0}],
+["usec","u32"],
+["pkts","u32"],
+["comps","u32"]
+]],
+["profile",[
+["unspec","unused",{"value":0}],
+["irq-moderation","nest",{"multiAttr":true,"nestedAttributes":"irq-moderation"}]
+]],
+["coalesce",[
+["unspec","unused",{"value":0}],
+["header","nest",{"nestedAttributes":"header"}],
+["rx-usecs","u32"],
+["rx-max-frames","u32"],
+["rx-usecs-irq","u32"],
+["rx-max-frames-irq","u32"],
+["tx-usecs","u32"],
+["tx-max-frames","u32"],
+["tx-usecs-irq","u32"],
+["tx-max-frames-irq","u32"],
+["stats-block-usecs","u32"],
+["use-adaptive-rx","u8"],
+["use-adaptive-tx","u8"],
+["pkt-rate-low","u32"],
+["rx-usecs-low","u32"],
+["rx-max-frames-low","u32"],
+["tx-usecs-low","u32"],
+["tx-max-frames-low","u32"],
+["pkt-rate-high","u32"],
+["rx-usecs-high","u32"],
+["rx-max-frames-high","u32"],
+["tx-usecs-high","u32"],
+["tx-max-frames-high","u32"],
+["rate-sample-interval","u32"],
+["use-cqe-mode-tx","u8"],
+["use-cqe-mode-rx","u8"],
+["tx-aggr-max-bytes","u32"],
+["tx-aggr-max-frames","u32"],
+["tx-aggr-time-usecs","u32"],
+["rx-profile","nest",{"nestedAttributes":"profile"}],
+["tx-profile","nest",{"nestedAttributes":"profile"}],
+["rx-cqe-frames","u32"],
+["rx-cqe-nsecs","u32"]
+]],
+["pause-stat",[
+["unspec","unused",{"value":0}],
+["pad","pad"],
+["tx-frames","u64"],
+["rx-frames","u64"],
+["tx-pause-storm-events","u64"]
+]],
+["pause",[
+["unspec","unused",{"value":0}],
+["header","nest",{"nestedAttributes":"header"}],
+["autoneg","u8"],
+["rx","u8"],
+["tx","u8"],
+["stats","nest",{"nestedAttributes":"pause-stat"}],
+["stats-src","u32"]
+]],
+["eee",[
+["unspec","unused",{"value":0}],
+["header","nest",{"nestedAttributes":"header"}],
+["modes-ours","nest",{"nestedAttributes":"bitset"}],
+["modes-peer","nest",{"nestedAttributes":"bitset"}],
+["active","u8"],
+["enabled","u8"],
+["tx-lpi-enabled","u8"],
+["tx-lpi-timer","u32"]
+]],
+["ts-stat",[
+["unspec","unused",{"value":0}],
+["tx-pkts","uint"],
+["tx-lost","uint"],
+["tx-err","uint"],
+["tx-onestep-pkts-unconfirmed","uint"]
+]],
+["ts-hwtstamp-provider",[
+["unspec","unused",{"value":0}],
+["index","u32"],
+["qualifier","u32"]
+]],
+["tsinfo",[
+["unspec","unused",{"value":0}],
+["header","nest",{"nestedAttributes":"header"}],
+["timestamping","nest",{"nestedAttributes":"bitset"}],
+["tx-types","nest",{"nestedAttributes":"bitset"}],
+["rx-filters","nest",{"nestedAttributes":"bitset"}],
+["phc-index","u32"],
+["stats","nest",{"nestedAttributes":"ts-stat"}],
+["hwtstamp-provider","nest",{"nestedAttributes":"ts-hwtstamp-provider"}],
+["hwtstamp-source","u32",{"enum":"hwtstamp-source"}],
+["hwtstamp-phyindex","u32"]
+]],
+["cable-result",[
+["unspec","unused",{"value":0}],
+["pair","u8"],
+["code","u8"],
+["src","u32"]
+]],
+["cable-fault-length",[
+["unspec","unused",{"value":0}],
+["pair","u8"],
+["cm","u32"],
+["src","u32"]
+]],
+["cable-nest",[
+["unspec","unused",{"value":0}],
+["result","nest",{"nestedAttributes":"cable-result"}],
+["fault-length","nest",{"nestedAttributes":"cable-fault-length"}]
+]],
+["cable-test",[
+["unspec","unused",{"value":0}],
+["header","nest",{"nestedAttributes":"header"}]
+]],
+["cable-test-ntf",[
+["unspec","unused",{"value":0}],
+["header","nest",{"nestedAttributes":"header"}],
+["status","u8"],
+["nest","nest",{"nestedAttributes":"cable-nest"}]
+]],
+["cable-test-tdr-cfg",[
+["unspec","unused",{"value":0}],
+["first","u32"],
+["last","u32"],
+["step","u32"],
+["pair","u8"]
+]],
+["cable-test-tdr-ntf",[
+["unspec","unused",{"value":0}],
+["header","nest",{"nestedAttributes":"header"}],
+["status","u8"],
+["nest","nest",{"nestedAttributes":"cable-nest"}]
+]],
+["cable-test-tdr",[
+["unspec","unused",{"value":0}],
+["header","nest",{"nestedAttributes":"header"}],
+["cfg","nest",{"nestedAttributes":"cable-test-tdr-cfg"}]
+]],
+["tunnel-udp-entry",[
+["unspec","unused",{"value":0}],
+["port","u16",{"byteOrder":"big-endian"}],
+["type","u32",{"enum":"udp-tunnel-type"}]
+]],
+["tunnel-udp-table",[
+["unspec","unused",{"value":0}],
+["size","u32"],
+["types","nest",{"nestedAttributes":"bitset"}],
+["entry","nest",{"multiAttr":true,"nestedAttributes":"tunnel-udp-entry"}]
+]],
+["tunnel-udp",[
+["unspec","unused",{"value":0}],
+["table","nest",{"nestedAttributes":"tunnel-udp-table"}]
+]],
+["tunnel-info",[
+["unspec","unused",{"value":0}],
+["header","nest",{"nestedAttributes":"header"}],
+["udp-ports","nest",{"nestedAttributes":"tunnel-udp"}]
+]],
+["fec-hist",[
+["pad","pad"],
+["bin-low","u32"],
+["bin-high","u32"],
+["bin-val","uint"],
+["bin-val-per-lane","binary",{"subType":"u64"}]
+]],
+["fec-stat",[
+["unspec","unused",{"value":0}],
+["pad","pad"],
+["corrected","binary",{"subType":"u64"}],
+["uncorr","binary",{"subType":"u64"}],
+["corr-bits","binary",{"subType":"u64"}],
+["hist","nest",{"multiAttr":true,"nestedAttributes":"fec-hist"}]
+]],
+["fec",[
+["unspec","unused",{"value":0}],
+["header","nest",{"nestedAttributes":"header"}],
+["modes","nest",{"nestedAttributes":"bitset"}],
+["auto","u8"],
+["active","u32"],
+["stats","nest",{"nestedAttributes":"fec-stat"}]
+]],
+["module-eeprom",[
+["unspec","unused",{"value":0}],
+["header","nest",{"nestedAttributes":"header"}],
+["offset","u32"],
+["length","u32"],
+["page","u8"],
+["bank","u8"],
+["i2c-address","u8"],
+["data","binary"]
+]],
+["stats-grp",[
+["unspec","unused",{"value":0}],
+["pad","pad"],
+["id","u32"],
+["ss-id","u32"],
+["stat","u64",{"typeValue":["id"]}],
+["hist-rx","nest",{"nestedAttributes":"stats-grp-hist"}],
+["hist-tx","nest",{"nestedAttributes":"stats-grp-hist"}],
+["hist-bkt-low","u32"],
+["hist-bkt-hi","u32"],
+["hist-val","u64"]
+]],
+["stats-grp-hist",[
+"hist-bkt-low",
+"hist-bkt-hi",
+"hist-val"
+],{"namePrefix":"ethtool-a-stats-grp-","subsetOf":"stats-grp"}],
+["stats",[
+["unspec","unused",{"value":0}],
+["pad","pad"],
+["header","nest",{"nestedAttributes":"header"}],
+["groups","nest",{"nestedAttributes":"bitset"}],
+["grp","nest",{"nestedAttributes":"stats-grp"}],
+["src","u32"]
+]],
+["phc-vclocks",[
+["unspec","unused",{"value":0}],
+["header","nest",{"nestedAttributes":"header"}],
+["num","u32"],
+["index","binary",{"subType":"s32"}]
+]],
+["module",[
+["unspec","unused",{"value":0}],
+["header","nest",{"nestedAttributes":"header"}],
+["power-mode-policy","u8"],
+["power-mode","u8"]
+]],
+["c33-pse-pw-limit",[
+["unspec","unused",{"value":0}],
+["min","u32"],
+["max","u32"]
+]],
+["pse",[
+["unspec","unused",{"value":0}],
+["header","nest",{"nestedAttributes":"header"}],
+["podl-pse-admin-state","u32"],
+["podl-pse-admin-control","u32"],
+["podl-pse-pw-d-status","u32"],
+["c33-pse-admin-state","u32"],
+["c33-pse-admin-control","u32"],
+["c33-pse-pw-d-status","u32"],
+["c33-pse-pw-class","u32"],
+["c33-pse-actual-pw","u32"],
+["c33-pse-ext-state","u32",{"enum":"c33-pse-ext-state"}],
+["c33-pse-ext-substate","u32"],
+["c33-pse-avail-pw-limit","u32"],
+["c33-pse-pw-limit-ranges","nest",{"multiAttr":true,"nestedAttributes":"c33-pse-pw-limit"}],
+["pse-pw-d-id","u32"],
+["pse-prio-max","u32"],
+["pse-prio","u32"]
+]],
+["flow",[
+["ether","uint",{"enum":"rxfh-fields"}],
+["ip4","uint",{"enum":"rxfh-fields"}],
+["ip6","uint",{"enum":"rxfh-fields"}],
+["tcp4","uint",{"enum":"rxfh-fields"}],
+["tcp6","uint",{"enum":"rxfh-fields"}],
+["udp4","uint",{"enum":"rxfh-fields"}],
+["udp6","uint",{"enum":"rxfh-fields"}],
+["sctp4","uint",{"enum":"rxfh-fields"}],
+["sctp6","uint",{"enum":"rxfh-fields"}],
+["ah4","uint",{"enum":"rxfh-fields"}],
+["ah6","uint",{"enum":"rxfh-fields"}],
+["esp4","uint",{"enum":"rxfh-fields"}],
+["esp6","uint",{"enum":"rxfh-fields"}],
+["ah-esp4","uint",{"enum":"rxfh-fields"}],
+["ah-esp6","uint",{"enum":"rxfh-fields"}],
+["gtpu4","uint",{"enum":"rxfh-fields"}],
+["gtpu6","uint",{"enum":"rxfh-fields"}],
+["gtpc4","uint",{"enum":"rxfh-fields"}],
+["gtpc6","uint",{"enum":"rxfh-fields"}],
+["gtpc-teid4","uint",{"enum":"rxfh-fields"}],
+["gtpc-teid6","uint",{"enum":"rxfh-fields"}],
+["gtpu-eh4","uint",{"enum":"rxfh-fields"}],
+["gtpu-eh6","uint",{"enum":"rxfh-fields"}],
+["gtpu-ul4","uint",{"enum":"rxfh-fields"}],
+["gtpu-ul6","uint",{"enum":"rxfh-fields"}],
+["gtpu-dl4","uint",{"enum":"rxfh-fields"}],
+["gtpu-dl6","uint",{"enum":"rxfh-fields"}]
+]],
+["rss",[
+["unspec","unused",{"value":0}],
+["header","nest",{"nestedAttributes":"header"}],
+["context","u32"],
+["hfunc","u32"],
+["indir","binary",{"subType":"u32"}],
+["hkey","binary"],
+["input-xfrm","u32",{"enum":"input-xfrm"}],
+["start-context","u32"],
+["flow-hash","nest",{"nestedAttributes":"flow"}]
+]],
+["plca",[
+["unspec","unused",{"value":0}],
+["header","nest",{"nestedAttributes":"header"}],
+["version","u16"],
+["enabled","u8"],
+["status","u8"],
+["node-cnt","u32"],
+["node-id","u32"],
+["to-tmr","u32"],
+["burst-cnt","u32"],
+["burst-tmr","u32"]
+]],
+["module-fw-flash",[
+["unspec","unused",{"value":0}],
+["header","nest",{"nestedAttributes":"header"}],
+["file-name","string"],
+["password","u32"],
+["status","u32",{"enum":"module-fw-flash-status"}],
+["status-msg","string"],
+["done","uint"],
+["total","uint"]
+]],
+["phy",[
+["unspec","unused",{"value":0}],
+["header","nest",{"nestedAttributes":"header"}],
+["index","u32"],
+["drvname","string"],
+["name","string"],
+["upstream-type","u32",{"enum":"phy-upstream-type"}],
+["upstream-index","u32"],
+["upstream-sfp-name","string"],
+["downstream-sfp-name","string"]
+]],
+["tsconfig",[
+["unspec","unused",{"value":0}],
+["header","nest",{"nestedAttributes":"header"}],
+["hwtstamp-provider","nest",{"nestedAttributes":"ts-hwtstamp-provider"}],
+["tx-types","nest",{"nestedAttributes":"bitset"}],
+["rx-filters","nest",{"nestedAttributes":"bitset"}],
+["hwtstamp-flags","nest",{"nestedAttributes":"bitset"}]
+]],
+["pse-ntf",[
+["header","nest",{"nestedAttributes":"header"}],
+["events","uint",{"enum":"pse-event"}]
+]],
+["mse-capabilities",[
+["max-average-mse","uint"],
+["max-peak-mse","uint"],
+["refresh-rate-ps","uint"],
+["num-symbols","uint"]
+]],
+["mse-snapshot",[
+["average-mse","uint"],
+["peak-mse","uint"],
+["worst-peak-mse","uint"]
+]],
+["mse",[
+["header","nest",{"nestedAttributes":"header"}],
+["capabilities","nest",{"nestedAttributes":"mse-capabilities"}],
+["channel-a","nest",{"nestedAttributes":"mse-snapshot"}],
+["channel-b","nest",{"nestedAttributes":"mse-snapshot"}],
+["channel-c","nest",{"nestedAttributes":"mse-snapshot"}],
+["channel-d","nest",{"nestedAttributes":"mse-snapshot"}],
+["worst-channel","nest",{"nestedAttributes":"mse-snapshot"}],
+["link","nest",{"nestedAttributes":"mse-snapshot"}]
+]]
+],
+[],
+[
+["strset-get",{"requestValue":1,"replyValue":1,"attributeSet":"strset","do":{"request":{"attributes":["header","stringsets","counts-only"]},"reply":{"attributes":["header","stringsets"]}},"dump":{"request":{"attributes":["header","stringsets","counts-only"]},"reply":{"attributes":["header","stringsets"]}}}],
+["linkinfo-get",{"requestValue":2,"replyValue":2,"attributeSet":"linkinfo","do":{"request":{"attributes":["header"]},"reply":{"attributes":["header","port","phyaddr","tp-mdix","tp-mdix-ctrl","transceiver"]}},"dump":{"request":{"attributes":["header"]},"reply":{"attributes":["header","port","phyaddr","tp-mdix","tp-mdix-ctrl","transceiver"]}}}],
+["linkinfo-set",{"requestValue":3,"attributeSet":"linkinfo","do":{"request":{"attributes":["header","port","phyaddr","tp-mdix","tp-mdix-ctrl","transceiver"]}}}],
+["linkinfo-ntf",{"replyValue":3,"attributeSet":"linkinfo","notify":"linkinfo-get"}],
+["linkmodes-get",{"requestValue":4,"replyValue":4,"attributeSet":"linkmodes","do":{"request":{"attributes":["header"]},"reply":{"attributes":["header","autoneg","ours","peer","speed","duplex","master-slave-cfg","master-slave-state","lanes","rate-matching"]}},"dump":{"request":{"attributes":["header"]},"reply":{"attributes":["header","autoneg","ours","peer","speed","duplex","master-slave-cfg","master-slave-state","lanes","rate-matching"]}}}],
+["linkmodes-set",{"requestValue":5,"attributeSet":"linkmodes","do":{"request":{"attributes":["header","autoneg","ours","peer","speed","duplex","master-slave-cfg","master-slave-state","lanes","rate-matching"]}}}],
+["linkmodes-ntf",{"replyValue":5,"attributeSet":"linkmodes","notify":"linkmodes-get"}],
+["linkstate-get",{"requestValue":6,"replyValue":6,"attributeSet":"linkstate","do":{"request":{"attributes":["header"]},"reply":{"attributes":["header","link","sqi","sqi-max","ext-state","ext-substate","ext-down-cnt"]}},"dump":{"request":{"attributes":["header"]},"reply":{"attributes":["header","link","sqi","sqi-max","ext-state","ext-substate","ext-down-cnt"]}}}],
+["debug-get",{"requestValue":7,"replyValue":7,"attributeSet":"debug","do":{"request":{"attributes":["header"]},"reply":{"attributes":["header","msgmask"]}},"dump":{"request":{"attributes":["header"]},"reply":{"attributes":["header","msgmask"]}}}],
+["debug-set",{"requestValue":8,"attributeSet":"debug","do":{"request":{"attributes":["header","msgmask"]}}}],
+["debug-ntf",{"replyValue":8,"attributeSet":"debug","notify":"debug-get"}],
+["wol-get",{"requestValue":9,"replyValue":9,"attributeSet":"wol","do":{"request":{"attributes":["header"]},"reply":{"attributes":["header","modes","sopass"]}},"dump":{"request":{"attributes":["header"]},"reply":{"attributes":["header","modes","sopass"]}}}],
+["wol-set",{"requestValue":10,"attributeSet":"wol","do":{"request":{"attributes":["header","modes","sopass"]}}}],
+["wol-ntf",{"replyValue":10,"attributeSet":"wol","notify":"wol-get"}],
+["features-get",{"requestValue":11,"replyValue":11,"attributeSet":"features","do":{"request":{"attributes":["header"]},"reply":{"attributes":["header","hw","wanted","active","nochange"]}},"dump":{"request":{"attributes":["header"]},"reply":{"attributes":["header","hw","wanted","active","nochange"]}}}],
+["features-set",{"requestValue":12,"replyValue":12,"attributeSet":"features","do":{"request":{"attributes":["header","hw","wanted","active","nochange"]},"reply":{"attributes":["header","hw","wanted","active","nochange"]}}}],
+["features-ntf",{"replyValue":13,"attributeSet":"features","notify":"features-get"}],
+["privflags-get",{"requestValue":13,"replyValue":14,"attributeSet":"privflags","do":{"request":{"attributes":["header"]},"reply":{"attributes":["header","flags"]}},"dump":{"request":{"attributes":["header"]},"reply":{"attributes":["header","flags"]}}}],
+["privflags-set",{"requestValue":14,"attributeSet":"privflags","do":{"request":{"attributes":["header","flags"]}}}],
+["privflags-ntf",{"replyValue":15,"attributeSet":"privflags","notify":"privflags-get"}],
+["rings-get",{"requestValue":15,"replyValue":16,"attributeSet":"rings","do":{"request":{"attributes":["header"]},"reply":{"attributes":["header","rx-max","rx-mini-max","rx-jumbo-max","tx-max","rx","rx-mini","rx-jumbo","tx","rx-buf-len","tcp-data-split","cqe-size","tx-push","rx-push","tx-push-buf-len","tx-push-buf-len-max","hds-thresh","hds-thresh-max"]}},"dump":{"request":{"attributes":["header"]},"reply":{"attributes":["header","rx-max","rx-mini-max","rx-jumbo-max","tx-max","rx","rx-mini","rx-jumbo","tx","rx-buf-len","tcp-data-split","cqe-size","tx-push","rx-push","tx-push-buf-len","tx-push-buf-len-max","hds-thresh","hds-thresh-max"]}}}],
+["rings-set",{"requestValue":16,"attributeSet":"rings","do":{"request":{"attributes":["header","rx-max","rx-mini-max","rx-jumbo-max","tx-max","rx","rx-mini","rx-jumbo","tx","rx-buf-len","tcp-data-split","cqe-size","tx-push","rx-push","tx-push-buf-len","tx-push-buf-len-max","hds-thresh","hds-thresh-max"]}}}],
+["rings-ntf",{"replyValue":17,"attributeSet":"rings","notify":"rings-get"}],
+["channels-get",{"requestValue":17,"replyValue":18,"attributeSet":"channels","do":{"request":{"attributes":["header"]},"reply":{"attributes":["header","rx-max","tx-max","other-max","combined-max","rx-count","tx-count","other-count","combined-count"]}},"dump":{"request":{"attributes":["header"]},"reply":{"attributes":["header","rx-max","tx-max","other-max","combined-max","rx-count","tx-count","other-count","combined-count"]}}}],
+["channels-set",{"requestValue":18,"attributeSet":"channels","do":{"request":{"attributes":["header","rx-max","tx-max","other-max","combined-max","rx-count","tx-count","other-count","combined-count"]}}}],
+["channels-ntf",{"replyValue":19,"attributeSet":"channels","notify":"channels-get"}],
+["coalesce-get",{"requestValue":19,"replyValue":20,"attributeSet":"coalesce","do":{"request":{"attributes":["header"]},"reply":{"attributes":["header","rx-usecs","rx-max-frames","rx-usecs-irq","rx-max-frames-irq","tx-usecs","tx-max-frames","tx-usecs-irq","tx-max-frames-irq","stats-block-usecs","use-adaptive-rx","use-adaptive-tx","pkt-rate-low","rx-usecs-low","rx-max-frames-low","tx-usecs-low","tx-max-frames-low","pkt-rate-high","rx-usecs-high","rx-max-frames-high","tx-usecs-high","tx-max-frames-high","rate-sample-interval","use-cqe-mode-tx","use-cqe-mode-rx","tx-aggr-max-bytes","tx-aggr-max-frames","tx-aggr-time-usecs","rx-profile","tx-profile","rx-cqe-frames","rx-cqe-nsecs"]}},"dump":{"request":{"attributes":["header"]},"reply":{"attributes":["header","rx-usecs","rx-max-frames","rx-usecs-irq","rx-max-frames-irq","tx-usecs","tx-max-frames","tx-usecs-irq","tx-max-frames-irq","stats-block-usecs","use-adaptive-rx","use-adaptive-tx","pkt-rate-low","rx-usecs-low","rx-max-frames-low","tx-usecs-low","tx-max-frames-low","pkt-rate-high","rx-usecs-high","rx-max-frames-high","tx-usecs-high","tx-max-frames-high","rate-sample-interval","use-cqe-mode-tx","use-cqe-mode-rx","tx-aggr-max-bytes","tx-aggr-max-frames","tx-aggr-time-usecs","rx-profile","tx-profile","rx-cqe-frames","rx-cqe-nsecs"]}}}],
+["coalesce-set",{"requestValue":20,"attributeSet":"coalesce","do":{"request":{"attributes":["header","rx-usecs","rx-max-frames","rx-usecs-irq","rx-max-frames-irq","tx-usecs","tx-max-frames","tx-usecs-irq","tx-max-frames-irq","stats-block-usecs","use-adaptive-rx","use-adaptive-tx","pkt-rate-low","rx-usecs-low","rx-max-frames-low","tx-usecs-low","tx-max-frames-low","pkt-rate-high","rx-usecs-high","rx-max-frames-high","tx-usecs-high","tx-max-frames-high","rate-sample-interval","use-cqe-mode-tx","use-cqe-mode-rx","tx-aggr-max-bytes","tx-aggr-max-frames","tx-aggr-time-usecs","rx-profile","tx-profile","rx-cqe-frames","rx-cqe-nsecs"]}}}],
+["coalesce-ntf",{"replyValue":21,"attributeSet":"coalesce","notify":"coalesce-get"}],
+["pause-get",{"requestValue":21,"replyValue":22,"attributeSet":"pause","do":{"request":{"attributes":["header"]},"reply":{"attributes":["header","autoneg","rx","tx","stats","stats-src"]}},"dump":{"request":{"attributes":["header"]},"reply":{"attributes":["header","autoneg","rx","tx","stats","stats-src"]}}}],
+["pause-set",{"requestValue":22,"attributeSet":"pause","do":{"request":{"attributes":["header","autoneg","rx","tx","stats","stats-src"]}}}],
+["pause-ntf",{"replyValue":23,"attributeSet":"pause","notify":"pause-get"}],
+["eee-get",{"requestValue":23,"replyValue":24,"attributeSet":"eee","do":{"request":{"attributes":["header"]},"reply":{"attributes":["header","modes-ours","modes-peer","active","enabled","tx-lpi-enabled","tx-lpi-timer"]}},"dump":{"request":{"attributes":["header"]},"reply":{"attributes":["header","modes-ours","modes-peer","active","enabled","tx-lpi-enabled","tx-lpi-timer"]}}}],
+["eee-set",{"requestValue":24,"attributeSet":"eee","do":{"request":{"attributes":["header","modes-ours","modes-peer","active","enabled","tx-lpi-enabled","tx-lpi-timer"]}}}],
+["eee-ntf",{"replyValue":25,"attributeSet":"eee","notify":"eee-get"}],
+["tsinfo-get",{"requestValue":25,"replyValue":26,"attributeSet":"tsinfo","do":{"request":{"attributes":["header","hwtstamp-provider"]},"reply":{"attributes":["header","timestamping","tx-types","rx-filters","phc-index","stats","hwtstamp-provider","hwtstamp-source","hwtstamp-phyindex"]}},"dump":{"request":{"attributes":["header","hwtstamp-provider"]},"reply":{"attributes":["header","timestamping","tx-types","rx-filters","phc-index","stats","hwtstamp-provider","hwtstamp-source","hwtstamp-phyindex"]}}}],
+["cable-test-act",{"requestValue":26,"attributeSet":"cable-test","do":{"request":{"attributes":["header"]}}}],
+["cable-test-ntf",{"replyValue":27,"attributeSet":"cable-test-ntf","event":{"attributes":["header","status"]}}],
+["cable-test-tdr-act",{"requestValue":27,"attributeSet":"cable-test-tdr","do":{"request":{"attributes":["header"]}}}],
+["cable-test-tdr-ntf",{"replyValue":28,"attributeSet":"cable-test-tdr-ntf","event":{"attributes":["header","status","nest"]}}],
+["tunnel-info-get",{"requestValue":28,"replyValue":29,"attributeSet":"tunnel-info","do":{"request":{"attributes":["header"]},"reply":{"attributes":["header","udp-ports"]}},"dump":{"request":{"attributes":["header"]},"reply":{"attributes":["header","udp-ports"]}}}],
+["fec-get",{"requestValue":29,"replyValue":30,"attributeSet":"fec","do":{"request":{"attributes":["header"]},"reply":{"attributes":["header","modes","auto","active","stats"]}},"dump":{"request":{"attributes":["header"]},"reply":{"attributes":["header","modes","auto","active","stats"]}}}],
+["fec-set",{"requestValue":30,"attributeSet":"fec","do":{"request":{"attributes":["header","modes","auto","active","stats"]}}}],
+["fec-ntf",{"replyValue":31,"attributeSet":"fec","notify":"fec-get"}],
+["module-eeprom-get",{"requestValue":31,"replyValue":32,"attributeSet":"module-eeprom","do":{"request":{"attributes":["header","offset","length","page","bank","i2c-address"]},"reply":{"attributes":["header","data"]}},"dump":{"request":{"attributes":["header","offset","length","page","bank","i2c-address"]},"reply":{"attributes":["header","data"]}}}],
+["stats-get",{"requestValue":32,"replyValue":33,"attributeSet":"stats","do":{"request":{"attributes":["header","groups"]},"reply":{"attributes":["header","groups","grp","src"]}},"dump":{"request":{"attributes":["header","groups"]},"reply":{"attributes":["header","groups","grp","src"]}}}],
+["phc-vclocks-get",{"requestValue":33,"replyValue":34,"attributeSet":"phc-vclocks","do":{"request":{"attributes":["header"]},"reply":{"attributes":["header","num"]}},"dump":{"request":{"attributes":["header"]},"reply":{"attributes":["header","num"]}}}],
+["module-get",{"requestValue":34,"replyValue":35,"attributeSet":"module","do":{"request":{"attributes":["header"]},"reply":{"attributes":["header","power-mode-policy","power-mode"]}},"dump":{"request":{"attributes":["header"]},"reply":{"attributes":["header","power-mode-policy","power-mode"]}}}],
+["module-set",{"requestValue":35,"attributeSet":"module","do":{"request":{"attributes":["header","power-mode-policy","power-mode"]}}}],
+["module-ntf",{"replyValue":36,"attributeSet":"module","notify":"module-get"}],
+["pse-get",{"requestValue":36,"replyValue":37,"attributeSet":"pse","do":{"request":{"attributes":["header"]},"reply":{"attributes":["header","podl-pse-admin-state","podl-pse-admin-control","podl-pse-pw-d-status","c33-pse-admin-state","c33-pse-admin-control","c33-pse-pw-d-status","c33-pse-pw-class","c33-pse-actual-pw","c33-pse-ext-state","c33-pse-ext-substate","c33-pse-avail-pw-limit","c33-pse-pw-limit-ranges","pse-pw-d-id","pse-prio-max","pse-prio"]}},"dump":{"request":{"attributes":["header"]},"reply":{"attributes":["header","podl-pse-admin-state","podl-pse-admin-control","podl-pse-pw-d-status","c33-pse-admin-state","c33-pse-admin-control","c33-pse-pw-d-status","c33-pse-pw-class","c33-pse-actual-pw","c33-pse-ext-state","c33-pse-ext-substate","c33-pse-avail-pw-limit","c33-pse-pw-limit-ranges","pse-pw-d-id","pse-prio-max","pse-prio"]}}}],
+["pse-set",{"requestValue":37,"attributeSet":"pse","do":{"request":{"attributes":["header","podl-pse-admin-control","c33-pse-admin-control","c33-pse-avail-pw-limit","pse-prio"]}}}],
+["rss-get",{"requestValue":38,"replyValue":38,"attributeSet":"rss","do":{"request":{"attributes":["header","context"]},"reply":{"attributes":["header","context","hfunc","indir","hkey","input-xfrm","flow-hash"]}},"dump":{"request":{"attributes":["header","start-context"]},"reply":{"attributes":["header","context","hfunc","indir","hkey","input-xfrm","flow-hash"]}}}],
+["plca-get-cfg",{"requestValue":39,"replyValue":39,"attributeSet":"plca","do":{"request":{"attributes":["header"]},"reply":{"attributes":["header","version","enabled","status","node-cnt","node-id","to-tmr","burst-cnt","burst-tmr"]}},"dump":{"request":{"attributes":["header"]},"reply":{"attributes":["header","version","enabled","status","node-cnt","node-id","to-tmr","burst-cnt","burst-tmr"]}}}],
+["plca-set-cfg",{"requestValue":40,"attributeSet":"plca","do":{"request":{"attributes":["header","version","enabled","status","node-cnt","node-id","to-tmr","burst-cnt","burst-tmr"]}}}],
+["plca-get-status",{"requestValue":41,"replyValue":40,"attributeSet":"plca","do":{"request":{"attributes":["header"]},"reply":{"attributes":["header","version","enabled","status","node-cnt","node-id","to-tmr","burst-cnt","burst-tmr"]}},"dump":{"request":{"attributes":["header"]},"reply":{"attributes":["header","version","enabled","status","node-cnt","node-id","to-tmr","burst-cnt","burst-tmr"]}}}],
+["plca-ntf",{"replyValue":41,"attributeSet":"plca","notify":"plca-get-cfg"}],
+["mm-get",{"requestValue":42,"replyValue":42,"attributeSet":"mm","do":{"request":{"attributes":["header"]},"reply":{"attributes":["header","pmac-enabled","tx-enabled","tx-active","tx-min-frag-size","rx-min-frag-size","verify-enabled","verify-time","max-verify-time","stats"]}},"dump":{"request":{"attributes":["header"]},"reply":{"attributes":["header","pmac-enabled","tx-enabled","tx-active","tx-min-frag-size","rx-min-frag-size","verify-enabled","verify-time","max-verify-time","stats"]}}}],
+["mm-set",{"requestValue":43,"attributeSet":"mm","do":{"request":{"attributes":["header","verify-enabled","verify-time","tx-enabled","pmac-enabled","tx-min-frag-size"]}}}],
+["mm-ntf",{"replyValue":43,"attributeSet":"mm","notify":"mm-get"}],
+["module-fw-flash-act",{"requestValue":44,"attributeSet":"module-fw-flash","do":{"request":{"attributes":["header","file-name","password"]}}}],
+["module-fw-flash-ntf",{"replyValue":44,"attributeSet":"module-fw-flash","event":{"attributes":["header","status","status-msg","done","total"]}}],
+["phy-get",{"requestValue":45,"replyValue":45,"attributeSet":"phy","do":{"request":{"attributes":["header"]},"reply":{"attributes":["header","index","drvname","name","upstream-type","upstream-index","upstream-sfp-name","downstream-sfp-name"]}},"dump":{"request":{"attributes":["header"]},"reply":{"attributes":["header","index","drvname","name","upstream-type","upstream-index","upstream-sfp-name","downstream-sfp-name"]}}}],
+["phy-ntf",{"replyValue":46,"attributeSet":"phy","notify":"phy-get"}],
+["tsconfig-get",{"requestValue":46,"replyValue":47,"attributeSet":"tsconfig","do":{"request":{"attributes":["header"]},"reply":{"attributes":["header","hwtstamp-provider","tx-types","rx-filters","hwtstamp-flags"]}},"dump":{"request":{"attributes":["header"]},"reply":{"attributes":["header","hwtstamp-provider","tx-types","rx-filters","hwtstamp-flags"]}}}],
+["tsconfig-set",{"requestValue":47,"replyValue":48,"attributeSet":"tsconfig","do":{"request":{"attributes":["header","hwtstamp-provider","tx-types","rx-filters","hwtstamp-flags"]},"reply":{"attributes":["header","hwtstamp-provider","tx-types","rx-filters","hwtstamp-flags"]}}}],
+["pse-ntf",{"replyValue":49,"attributeSet":"pse-ntf","event":{"attributes":["header","events"]}}],
+["rss-set",{"requestValue":48,"attributeSet":"rss","do":{"request":{"attributes":["header","context","hfunc","indir","hkey","input-xfrm","flow-hash"]}}}],
+["rss-ntf",{"replyValue":50,"attributeSet":"rss","notify":"rss-get"}],
+["rss-create-act",{"requestValue":49,"replyValue":51,"attributeSet":"rss","do":{"request":{"attributes":["header","context","hfunc","indir","hkey","input-xfrm"]},"reply":{"attributes":["header","context","hfunc","indir","hkey","input-xfrm"]}}}],
+["rss-create-ntf",{"replyValue":52,"attributeSet":"rss","notify":"rss-create-act"}],
+["rss-delete-act",{"requestValue":50,"attributeSet":"rss","do":{"request":{"attributes":["header","context"]}}}],
+["rss-delete-ntf",{"replyValue":53,"attributeSet":"rss","event":{"attributes":["header","context"]}}],
+["mse-get",{"requestValue":51,"replyValue":54,"attributeSet":"mse","do":{"request":{"attributes":["header"]},"reply":{"attributes":["header","capabilities","channel-a","channel-b","channel-c","channel-d","worst-channel","link"]}},"dump":{"request":{"attributes":["header"]},"reply":{"attributes":["header","capabilities","channel-a","channel-b","channel-c","channel-d","worst-channel","link"]}}}]
+],
+[["monitor"]]]
 `);
 
 function d0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {

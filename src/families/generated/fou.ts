@@ -80,213 +80,36 @@ export type FouDecoded =
   | { name: "get"; msg: GetMessage }
 ;
 
-/** The model of the family (no documentation text). */
+/** The model of the family (no documentation text), in the compact form reviveSpec expands. */
 export const spec: FamilySpec = reviveSpec(`
-{
-  "name": "fou",
-  "protocol": "genetlink-legacy",
-  "protonum": 16,
-  "version": 1,
-  "enumModel": "unified",
-  "opNamePrefix": "fou-cmd-",
-  "definitions": [
-    {
-      "kind": "enum",
-      "name": "encap-type",
-      "namePrefix": "fou-encap-",
-      "entries": [{ "name": "unspec", "value": 0 }, { "name": "direct", "value": 1 }, { "name": "gue", "value": 2 }]
-    }
-  ],
-  "attributeSets": [
-    {
-      "name": "fou",
-      "namePrefix": "fou-attr-",
-      "attributes": [
-        {
-          "name": "unspec",
-          "type": "unused",
-          "value": 0,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "port",
-          "type": "u16",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        { "name": "af", "type": "u8", "value": 2, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "ipproto",
-          "type": "u8",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": { "min": 1 }
-        },
-        { "name": "type", "type": "u8", "value": 4, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "remcsum-nopartial",
-          "type": "flag",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "local-v4",
-          "type": "u32",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "local-v6",
-          "type": "binary",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": { "exactLen": 16 }
-        },
-        {
-          "name": "peer-v4",
-          "type": "u32",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "peer-v6",
-          "type": "binary",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": { "exactLen": 16 }
-        },
-        {
-          "name": "peer-port",
-          "type": "u16",
-          "value": 10,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "ifindex",
-          "type": "s32",
-          "value": 11,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    }
-  ],
-  "subMessages": [],
-  "operations": [
-    {
-      "name": "unspec",
-      "value": 0,
-      "requestValue": 0,
-      "replyValue": 0,
-      "flags": [],
-      "isCall": false,
-      "isAsync": false
-    },
-    {
-      "name": "add",
-      "value": 1,
-      "requestValue": 1,
-      "replyValue": 1,
-      "attributeSet": "fou",
-      "do": {
-        "request": {
-          "attributes": [
-            "port",
-            "ipproto",
-            "type",
-            "remcsum-nopartial",
-            "local-v4",
-            "peer-v4",
-            "local-v6",
-            "peer-v6",
-            "peer-port",
-            "ifindex"
-          ]
-        }
-      },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "del",
-      "value": 2,
-      "requestValue": 2,
-      "replyValue": 2,
-      "attributeSet": "fou",
-      "do": {
-        "request": {
-          "attributes": ["af", "ifindex", "port", "peer-port", "local-v4", "peer-v4", "local-v6", "peer-v6"]
-        }
-      },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "get",
-      "value": 3,
-      "requestValue": 3,
-      "replyValue": 3,
-      "attributeSet": "fou",
-      "do": {
-        "request": {
-          "attributes": ["af", "ifindex", "port", "peer-port", "local-v4", "peer-v4", "local-v6", "peer-v6"]
-        },
-        "reply": {
-          "attributes": [
-            "port",
-            "ipproto",
-            "type",
-            "remcsum-nopartial",
-            "local-v4",
-            "peer-v4",
-            "local-v6",
-            "peer-v6",
-            "peer-port",
-            "ifindex"
-          ]
-        }
-      },
-      "dump": {
-        "reply": {
-          "attributes": [
-            "port",
-            "ipproto",
-            "type",
-            "remcsum-nopartial",
-            "local-v4",
-            "peer-v4",
-            "local-v6",
-            "peer-v6",
-            "peer-port",
-            "ifindex"
-          ]
-        }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    }
-  ],
-  "mcastGroups": []
-}
+["nlkit-spec/1",{"name":"fou","protocol":"genetlink-legacy","protonum":16,"version":1,"enumModel":"unified","opNamePrefix":"fou-cmd-"},
+[
+["enum","encap-type",["unspec","direct","gue"],{"namePrefix":"fou-encap-"}]
+],
+[
+["fou",[
+["unspec","unused",{"value":0}],
+["port","u16",{"byteOrder":"big-endian"}],
+["af","u8"],
+["ipproto","u8",{"checks":{"min":1}}],
+["type","u8"],
+["remcsum-nopartial","flag"],
+["local-v4","u32"],
+["local-v6","binary",{"checks":{"exactLen":16}}],
+["peer-v4","u32"],
+["peer-v6","binary",{"checks":{"exactLen":16}}],
+["peer-port","u16",{"byteOrder":"big-endian"}],
+["ifindex","s32"]
+],{"namePrefix":"fou-attr-"}]
+],
+[],
+[
+["unspec",{"requestValue":0,"replyValue":0}],
+["add",{"requestValue":1,"replyValue":1,"attributeSet":"fou","do":{"request":{"attributes":["port","ipproto","type","remcsum-nopartial","local-v4","peer-v4","local-v6","peer-v6","peer-port","ifindex"]}},"flags":["admin-perm"]}],
+["del",{"requestValue":2,"replyValue":2,"attributeSet":"fou","do":{"request":{"attributes":["af","ifindex","port","peer-port","local-v4","peer-v4","local-v6","peer-v6"]}},"flags":["admin-perm"]}],
+["get",{"requestValue":3,"replyValue":3,"attributeSet":"fou","do":{"request":{"attributes":["af","ifindex","port","peer-port","local-v4","peer-v4","local-v6","peer-v6"]},"reply":{"attributes":["port","ipproto","type","remcsum-nopartial","local-v4","peer-v4","local-v6","peer-v6","peer-port","ifindex"]}},"dump":{"reply":{"attributes":["port","ipproto","type","remcsum-nopartial","local-v4","peer-v4","local-v6","peer-v6","peer-port","ifindex"]}}}]
+],
+[]]
 `);
 
 function d0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {

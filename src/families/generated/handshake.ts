@@ -112,226 +112,44 @@ export type HandshakeDecoded =
   | { name: "done"; msg: DoneMessage }
 ;
 
-/** The model of the family (no documentation text). */
+/** The model of the family (no documentation text), in the compact form reviveSpec expands. */
 export const spec: FamilySpec = reviveSpec(`
-{
-  "name": "handshake",
-  "protocol": "genetlink",
-  "protonum": 16,
-  "version": 1,
-  "enumModel": "unified",
-  "opNamePrefix": "handshake-cmd-",
-  "definitions": [
-    { "kind": "const", "name": "max-errno", "value": 4095 },
-    {
-      "kind": "enum",
-      "name": "handler-class",
-      "namePrefix": "handshake-handler-class-",
-      "entries": [{ "name": "none", "value": 0 }, { "name": "tlshd", "value": 1 }, { "name": "max", "value": 2 }]
-    },
-    {
-      "kind": "enum",
-      "name": "msg-type",
-      "namePrefix": "handshake-msg-type-",
-      "entries": [
-        { "name": "unspec", "value": 0 },
-        { "name": "clienthello", "value": 1 },
-        { "name": "serverhello", "value": 2 }
-      ]
-    },
-    {
-      "kind": "enum",
-      "name": "auth",
-      "namePrefix": "handshake-auth-",
-      "entries": [
-        { "name": "unspec", "value": 0 },
-        { "name": "unauth", "value": 1 },
-        { "name": "psk", "value": 2 },
-        { "name": "x509", "value": 3 }
-      ]
-    }
-  ],
-  "attributeSets": [
-    {
-      "name": "x509",
-      "namePrefix": "handshake-a-x509-",
-      "attributes": [
-        { "name": "cert", "type": "s32", "value": 1, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "privkey",
-          "type": "s32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "accept",
-      "namePrefix": "handshake-a-accept-",
-      "attributes": [
-        {
-          "name": "sockfd",
-          "type": "s32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "handler-class",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "handler-class",
-          "checks": {}
-        },
-        {
-          "name": "message-type",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "msg-type",
-          "checks": {}
-        },
-        {
-          "name": "timeout",
-          "type": "u32",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "auth-mode",
-          "type": "u32",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "auth",
-          "checks": {}
-        },
-        {
-          "name": "peer-identity",
-          "type": "u32",
-          "value": 6,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "certificate",
-          "type": "nest",
-          "value": 7,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "nestedAttributes": "x509",
-          "checks": {}
-        },
-        {
-          "name": "peername",
-          "type": "string",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "keyring",
-          "type": "u32",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "done",
-      "namePrefix": "handshake-a-done-",
-      "attributes": [
-        {
-          "name": "status",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": { "max": 4095 }
-        },
-        {
-          "name": "sockfd",
-          "type": "s32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "remote-auth",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    }
-  ],
-  "subMessages": [],
-  "operations": [
-    {
-      "name": "ready",
-      "value": 1,
-      "requestValue": 1,
-      "replyValue": 1,
-      "attributeSet": "accept",
-      "notify": "accept",
-      "flags": [],
-      "isCall": false,
-      "isAsync": true
-    },
-    {
-      "name": "accept",
-      "value": 2,
-      "requestValue": 2,
-      "replyValue": 2,
-      "attributeSet": "accept",
-      "do": {
-        "request": { "attributes": ["handler-class"] },
-        "reply": {
-          "attributes": [
-            "sockfd",
-            "message-type",
-            "timeout",
-            "auth-mode",
-            "peer-identity",
-            "certificate",
-            "peername",
-            "keyring"
-          ]
-        }
-      },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "done",
-      "value": 3,
-      "requestValue": 3,
-      "replyValue": 3,
-      "attributeSet": "done",
-      "do": { "request": { "attributes": ["status", "sockfd", "remote-auth"] } },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    }
-  ],
-  "mcastGroups": [{ "name": "none" }, { "name": "tlshd" }]
-}
+["nlkit-spec/1",{"name":"handshake","protocol":"genetlink","protonum":16,"version":1,"enumModel":"unified","opNamePrefix":"handshake-cmd-"},
+[
+["const","max-errno",4095],
+["enum","handler-class",["none","tlshd","max"]],
+["enum","msg-type",["unspec","clienthello","serverhello"]],
+["enum","auth",["unspec","unauth","psk","x509"]]
+],
+[
+["x509",[
+["cert","s32"],
+["privkey","s32"]
+]],
+["accept",[
+["sockfd","s32"],
+["handler-class","u32",{"enum":"handler-class"}],
+["message-type","u32",{"enum":"msg-type"}],
+["timeout","u32"],
+["auth-mode","u32",{"enum":"auth"}],
+["peer-identity","u32",{"multiAttr":true}],
+["certificate","nest",{"multiAttr":true,"nestedAttributes":"x509"}],
+["peername","string"],
+["keyring","u32"]
+]],
+["done",[
+["status","u32",{"checks":{"max":4095}}],
+["sockfd","s32"],
+["remote-auth","u32",{"multiAttr":true}]
+]]
+],
+[],
+[
+["ready",{"requestValue":1,"replyValue":1,"attributeSet":"accept","notify":"accept"}],
+["accept",{"requestValue":2,"replyValue":2,"attributeSet":"accept","do":{"request":{"attributes":["handler-class"]},"reply":{"attributes":["sockfd","message-type","timeout","auth-mode","peer-identity","certificate","peername","keyring"]}},"flags":["admin-perm"]}],
+["done",{"requestValue":3,"replyValue":3,"attributeSet":"done","do":{"request":{"attributes":["status","sockfd","remote-auth"]}},"flags":["admin-perm"]}]
+],
+[["none"],["tlshd"]]]
 `);
 
 function d0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {

@@ -53,76 +53,23 @@ export type LockdDecoded =
   | { name: "server-get"; msg: ServerGetMessage }
 ;
 
-/** The model of the family (no documentation text). */
+/** The model of the family (no documentation text), in the compact form reviveSpec expands. */
 export const spec: FamilySpec = reviveSpec(`
-{
-  "name": "lockd",
-  "protocol": "genetlink",
-  "protonum": 16,
-  "version": 1,
-  "uapiHeader": "linux/lockd_netlink.h",
-  "enumModel": "unified",
-  "opNamePrefix": "lockd-cmd-",
-  "definitions": [],
-  "attributeSets": [
-    {
-      "name": "server",
-      "namePrefix": "lockd-a-server-",
-      "attributes": [
-        {
-          "name": "gracetime",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tcp-port",
-          "type": "u16",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "udp-port",
-          "type": "u16",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    }
-  ],
-  "subMessages": [],
-  "operations": [
-    {
-      "name": "server-set",
-      "value": 1,
-      "requestValue": 1,
-      "replyValue": 1,
-      "attributeSet": "server",
-      "do": { "request": { "attributes": ["gracetime", "tcp-port", "udp-port"] } },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "server-get",
-      "value": 2,
-      "requestValue": 2,
-      "replyValue": 2,
-      "attributeSet": "server",
-      "do": { "reply": { "attributes": ["gracetime", "tcp-port", "udp-port"] } },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    }
-  ],
-  "mcastGroups": []
-}
+["nlkit-spec/1",{"name":"lockd","protocol":"genetlink","protonum":16,"version":1,"uapiHeader":"linux/lockd_netlink.h","enumModel":"unified","opNamePrefix":"lockd-cmd-"},
+[],
+[
+["server",[
+["gracetime","u32"],
+["tcp-port","u16"],
+["udp-port","u16"]
+]]
+],
+[],
+[
+["server-set",{"requestValue":1,"replyValue":1,"attributeSet":"server","do":{"request":{"attributes":["gracetime","tcp-port","udp-port"]}},"flags":["admin-perm"]}],
+["server-get",{"requestValue":2,"replyValue":2,"attributeSet":"server","do":{"reply":{"attributes":["gracetime","tcp-port","udp-port"]}}}]
+],
+[]]
 `);
 
 function d0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {

@@ -225,564 +225,87 @@ export type MptcpPmDecoded =
   | { name: "subflow-destroy"; msg: SubflowDestroyMessage }
 ;
 
-/** The model of the family (no documentation text). */
+/** The model of the family (no documentation text), in the compact form reviveSpec expands. */
 export const spec: FamilySpec = reviveSpec(`
-{
-  "name": "mptcp_pm",
-  "protocol": "genetlink-legacy",
-  "protonum": 16,
-  "version": 1,
-  "enumModel": "unified",
-  "opNamePrefix": "mptcp_pm-cmd-",
-  "definitions": [
-    {
-      "kind": "enum",
-      "name": "event-type",
-      "namePrefix": "mptcp-event-",
-      "entries": [
-        { "name": "unspec", "value": 0 },
-        { "name": "created", "value": 1 },
-        { "name": "established", "value": 2 },
-        { "name": "closed", "value": 3 },
-        { "name": "announced", "value": 6 },
-        { "name": "removed", "value": 7 },
-        { "name": "sub-established", "value": 10 },
-        { "name": "sub-closed", "value": 11 },
-        { "name": "sub-priority", "value": 13 },
-        { "name": "listener-created", "value": 15 },
-        { "name": "listener-closed", "value": 16 }
-      ]
-    }
-  ],
-  "attributeSets": [
-    {
-      "name": "address",
-      "namePrefix": "mptcp-pm-addr-attr-",
-      "attributes": [
-        {
-          "name": "unspec",
-          "type": "unused",
-          "value": 0,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "family",
-          "type": "u16",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "id", "type": "u8", "value": 2, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "addr4",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "addr6",
-          "type": "binary",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": { "exactLen": 16 }
-        },
-        { "name": "port", "type": "u16", "value": 5, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "flags",
-          "type": "u32",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "if-idx",
-          "type": "s32",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "subflow-attribute",
-      "namePrefix": "mptcp-subflow-attr-",
-      "attributes": [
-        {
-          "name": "unspec",
-          "type": "unused",
-          "value": 0,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "token-rem",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "token-loc",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "relwrite-seq",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "map-seq",
-          "type": "u64",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "map-sfseq",
-          "type": "u32",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ssn-offset",
-          "type": "u32",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "map-datalen",
-          "type": "u16",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "flags",
-          "type": "u32",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "id-rem",
-          "type": "u8",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "id-loc",
-          "type": "u8",
-          "value": 10,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "pad", "type": "pad", "value": 11, "multiAttr": false, "byteOrder": "host", "checks": {} }
-      ]
-    },
-    {
-      "name": "endpoint",
-      "namePrefix": "mptcp-pm-endpoint-",
-      "attributes": [
-        {
-          "name": "addr",
-          "type": "nest",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "address",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "attr",
-      "namePrefix": "mptcp-pm-attr-",
-      "attributes": [
-        {
-          "name": "unspec",
-          "type": "unused",
-          "value": 0,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "addr",
-          "type": "nest",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "address",
-          "checks": {}
-        },
-        {
-          "name": "rcv-add-addrs",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "subflows",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "token",
-          "type": "u32",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "loc-id",
-          "type": "u8",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "addr-remote",
-          "type": "nest",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "address",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "event-attr",
-      "namePrefix": "mptcp-attr-",
-      "attributes": [
-        {
-          "name": "unspec",
-          "type": "unused",
-          "value": 0,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "token",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "family",
-          "type": "u16",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "loc-id",
-          "type": "u8",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "rem-id",
-          "type": "u8",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "saddr4",
-          "type": "u32",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "saddr6",
-          "type": "binary",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": { "minLen": 16 }
-        },
-        {
-          "name": "daddr4",
-          "type": "u32",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "daddr6",
-          "type": "binary",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": { "minLen": 16 }
-        },
-        {
-          "name": "sport",
-          "type": "u16",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "dport",
-          "type": "u16",
-          "value": 10,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "backup",
-          "type": "u8",
-          "value": 11,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "error",
-          "type": "u8",
-          "value": 12,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "flags",
-          "type": "u16",
-          "value": 13,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "timeout",
-          "type": "u32",
-          "value": 14,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "if-idx",
-          "type": "s32",
-          "value": 15,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "reset-reason",
-          "type": "u32",
-          "value": 16,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "reset-flags",
-          "type": "u32",
-          "value": 17,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "server-side",
-          "type": "u8",
-          "value": 18,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    }
-  ],
-  "subMessages": [],
-  "operations": [
-    {
-      "name": "unspec",
-      "value": 0,
-      "requestValue": 0,
-      "replyValue": 0,
-      "flags": [],
-      "isCall": false,
-      "isAsync": false
-    },
-    {
-      "name": "add-addr",
-      "value": 1,
-      "requestValue": 1,
-      "replyValue": 1,
-      "attributeSet": "endpoint",
-      "do": { "request": { "attributes": ["addr"] } },
-      "flags": ["uns-admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "del-addr",
-      "value": 2,
-      "requestValue": 2,
-      "replyValue": 2,
-      "attributeSet": "endpoint",
-      "do": { "request": { "attributes": ["addr"] } },
-      "flags": ["uns-admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "get-addr",
-      "value": 3,
-      "requestValue": 3,
-      "replyValue": 3,
-      "attributeSet": "attr",
-      "do": { "request": { "attributes": ["addr", "token"] }, "reply": { "attributes": ["addr"] } },
-      "dump": { "reply": { "attributes": ["addr"] } },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "flush-addrs",
-      "value": 4,
-      "requestValue": 4,
-      "replyValue": 4,
-      "attributeSet": "endpoint",
-      "do": { "request": { "attributes": ["addr"] } },
-      "flags": ["uns-admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "set-limits",
-      "value": 5,
-      "requestValue": 5,
-      "replyValue": 5,
-      "attributeSet": "attr",
-      "do": { "request": { "attributes": ["rcv-add-addrs", "subflows"] } },
-      "flags": ["uns-admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "get-limits",
-      "value": 6,
-      "requestValue": 6,
-      "replyValue": 6,
-      "attributeSet": "attr",
-      "do": {
-        "request": { "attributes": ["rcv-add-addrs", "subflows"] },
-        "reply": { "attributes": ["rcv-add-addrs", "subflows"] }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "set-flags",
-      "value": 7,
-      "requestValue": 7,
-      "replyValue": 7,
-      "attributeSet": "attr",
-      "do": { "request": { "attributes": ["addr", "token", "addr-remote"] } },
-      "flags": ["uns-admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "announce",
-      "value": 8,
-      "requestValue": 8,
-      "replyValue": 8,
-      "attributeSet": "attr",
-      "do": { "request": { "attributes": ["addr", "token"] } },
-      "flags": ["uns-admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "remove",
-      "value": 9,
-      "requestValue": 9,
-      "replyValue": 9,
-      "attributeSet": "attr",
-      "do": { "request": { "attributes": ["token", "loc-id"] } },
-      "flags": ["uns-admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "subflow-create",
-      "value": 10,
-      "requestValue": 10,
-      "replyValue": 10,
-      "attributeSet": "attr",
-      "do": { "request": { "attributes": ["addr", "token", "addr-remote"] } },
-      "flags": ["uns-admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "subflow-destroy",
-      "value": 11,
-      "requestValue": 11,
-      "replyValue": 11,
-      "attributeSet": "attr",
-      "do": { "request": { "attributes": ["addr", "token", "addr-remote"] } },
-      "flags": ["uns-admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    }
-  ],
-  "mcastGroups": []
-}
+["nlkit-spec/1",{"name":"mptcp_pm","protocol":"genetlink-legacy","protonum":16,"version":1,"enumModel":"unified","opNamePrefix":"mptcp_pm-cmd-"},
+[
+["enum","event-type",["unspec","created","established","closed",["announced",6],"removed",["sub-established",10],"sub-closed",["sub-priority",13],["listener-created",15],"listener-closed"],{"namePrefix":"mptcp-event-"}]
+],
+[
+["address",[
+["unspec","unused",{"value":0}],
+["family","u16"],
+["id","u8"],
+["addr4","u32",{"byteOrder":"big-endian"}],
+["addr6","binary",{"checks":{"exactLen":16}}],
+["port","u16"],
+["flags","u32"],
+["if-idx","s32"]
+],{"namePrefix":"mptcp-pm-addr-attr-"}],
+["subflow-attribute",[
+["unspec","unused",{"value":0}],
+["token-rem","u32"],
+["token-loc","u32"],
+["relwrite-seq","u32"],
+["map-seq","u64"],
+["map-sfseq","u32"],
+["ssn-offset","u32"],
+["map-datalen","u16"],
+["flags","u32"],
+["id-rem","u8"],
+["id-loc","u8"],
+["pad","pad"]
+],{"namePrefix":"mptcp-subflow-attr-"}],
+["endpoint",[
+["addr","nest",{"nestedAttributes":"address"}]
+],{"namePrefix":"mptcp-pm-endpoint-"}],
+["attr",[
+["unspec","unused",{"value":0}],
+["addr","nest",{"nestedAttributes":"address"}],
+["rcv-add-addrs","u32"],
+["subflows","u32"],
+["token","u32"],
+["loc-id","u8"],
+["addr-remote","nest",{"nestedAttributes":"address"}]
+],{"namePrefix":"mptcp-pm-attr-"}],
+["event-attr",[
+["unspec","unused",{"value":0}],
+["token","u32"],
+["family","u16"],
+["loc-id","u8"],
+["rem-id","u8"],
+["saddr4","u32",{"byteOrder":"big-endian"}],
+["saddr6","binary",{"checks":{"minLen":16}}],
+["daddr4","u32",{"byteOrder":"big-endian"}],
+["daddr6","binary",{"checks":{"minLen":16}}],
+["sport","u16",{"byteOrder":"big-endian"}],
+["dport","u16",{"byteOrder":"big-endian"}],
+["backup","u8"],
+["error","u8"],
+["flags","u16"],
+["timeout","u32"],
+["if-idx","s32"],
+["reset-reason","u32"],
+["reset-flags","u32"],
+["server-side","u8"]
+],{"namePrefix":"mptcp-attr-"}]
+],
+[],
+[
+["unspec",{"requestValue":0,"replyValue":0}],
+["add-addr",{"requestValue":1,"replyValue":1,"attributeSet":"endpoint","do":{"request":{"attributes":["addr"]}},"flags":["uns-admin-perm"]}],
+["del-addr",{"requestValue":2,"replyValue":2,"attributeSet":"endpoint","do":{"request":{"attributes":["addr"]}},"flags":["uns-admin-perm"]}],
+["get-addr",{"requestValue":3,"replyValue":3,"attributeSet":"attr","do":{"request":{"attributes":["addr","token"]},"reply":{"attributes":["addr"]}},"dump":{"reply":{"attributes":["addr"]}}}],
+["flush-addrs",{"requestValue":4,"replyValue":4,"attributeSet":"endpoint","do":{"request":{"attributes":["addr"]}},"flags":["uns-admin-perm"]}],
+["set-limits",{"requestValue":5,"replyValue":5,"attributeSet":"attr","do":{"request":{"attributes":["rcv-add-addrs","subflows"]}},"flags":["uns-admin-perm"]}],
+["get-limits",{"requestValue":6,"replyValue":6,"attributeSet":"attr","do":{"request":{"attributes":["rcv-add-addrs","subflows"]},"reply":{"attributes":["rcv-add-addrs","subflows"]}}}],
+["set-flags",{"requestValue":7,"replyValue":7,"attributeSet":"attr","do":{"request":{"attributes":["addr","token","addr-remote"]}},"flags":["uns-admin-perm"]}],
+["announce",{"requestValue":8,"replyValue":8,"attributeSet":"attr","do":{"request":{"attributes":["addr","token"]}},"flags":["uns-admin-perm"]}],
+["remove",{"requestValue":9,"replyValue":9,"attributeSet":"attr","do":{"request":{"attributes":["token","loc-id"]}},"flags":["uns-admin-perm"]}],
+["subflow-create",{"requestValue":10,"replyValue":10,"attributeSet":"attr","do":{"request":{"attributes":["addr","token","addr-remote"]}},"flags":["uns-admin-perm"]}],
+["subflow-destroy",{"requestValue":11,"replyValue":11,"attributeSet":"attr","do":{"request":{"attributes":["addr","token","addr-remote"]}},"flags":["uns-admin-perm"]}]
+],
+[]]
 `);
 
 function d0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {

@@ -152,391 +152,58 @@ export type NetShaperDecoded =
   | { name: "cap-get"; msg: CapGetMessage }
 ;
 
-/** The model of the family (no documentation text). */
+/** The model of the family (no documentation text), in the compact form reviveSpec expands. */
 export const spec: FamilySpec = reviveSpec(`
-{
-  "name": "net-shaper",
-  "protocol": "genetlink",
-  "protonum": 16,
-  "version": 1,
-  "enumModel": "unified",
-  "opNamePrefix": "net-shaper-cmd-",
-  "definitions": [
-    { "kind": "const", "name": "max-handle-id", "value": 67108862 },
-    {
-      "kind": "enum",
-      "name": "scope",
-      "namePrefix": "net-shaper-scope-",
-      "entries": [
-        { "name": "unspec", "value": 0 },
-        { "name": "netdev", "value": 1 },
-        { "name": "queue", "value": 2 },
-        { "name": "node", "value": 3 }
-      ]
-    },
-    {
-      "kind": "enum",
-      "name": "metric",
-      "namePrefix": "net-shaper-metric-",
-      "entries": [{ "name": "bps", "value": 0 }, { "name": "pps", "value": 1 }]
-    }
-  ],
-  "attributeSets": [
-    {
-      "name": "net-shaper",
-      "namePrefix": "net-shaper-a-net-shaper-",
-      "attributes": [
-        {
-          "name": "handle",
-          "type": "nest",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "handle",
-          "checks": {}
-        },
-        {
-          "name": "metric",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "metric",
-          "checks": {}
-        },
-        {
-          "name": "bw-min",
-          "type": "uint",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "bw-max",
-          "type": "uint",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "burst",
-          "type": "uint",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "priority",
-          "type": "u32",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "weight",
-          "type": "u32",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ifindex",
-          "type": "u32",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "parent",
-          "type": "nest",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "handle",
-          "checks": {}
-        },
-        {
-          "name": "leaves",
-          "type": "nest",
-          "value": 10,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "nestedAttributes": "leaf-info",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "handle",
-      "namePrefix": "net-shaper-a-handle-",
-      "attributes": [
-        {
-          "name": "scope",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "scope",
-          "checks": {}
-        },
-        {
-          "name": "id",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": { "max": 67108862 }
-        }
-      ]
-    },
-    {
-      "name": "leaf-info",
-      "namePrefix": "net-shaper-a-net-shaper-",
-      "subsetOf": "net-shaper",
-      "attributes": [
-        {
-          "name": "handle",
-          "type": "nest",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "handle",
-          "checks": {}
-        },
-        {
-          "name": "priority",
-          "type": "u32",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "weight",
-          "type": "u32",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "caps",
-      "namePrefix": "net-shaper-a-caps-",
-      "attributes": [
-        {
-          "name": "ifindex",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "scope",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "scope",
-          "checks": {}
-        },
-        {
-          "name": "support-metric-bps",
-          "type": "flag",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "support-metric-pps",
-          "type": "flag",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "support-nesting",
-          "type": "flag",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "support-bw-min",
-          "type": "flag",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "support-bw-max",
-          "type": "flag",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "support-burst",
-          "type": "flag",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "support-priority",
-          "type": "flag",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "support-weight",
-          "type": "flag",
-          "value": 10,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    }
-  ],
-  "subMessages": [],
-  "operations": [
-    {
-      "name": "get",
-      "value": 1,
-      "requestValue": 1,
-      "replyValue": 1,
-      "attributeSet": "net-shaper",
-      "do": {
-        "request": { "attributes": ["ifindex", "handle"] },
-        "reply": {
-          "attributes": ["ifindex", "parent", "handle", "metric", "bw-min", "bw-max", "burst", "priority", "weight"]
-        }
-      },
-      "dump": {
-        "request": { "attributes": ["ifindex"] },
-        "reply": {
-          "attributes": ["ifindex", "parent", "handle", "metric", "bw-min", "bw-max", "burst", "priority", "weight"]
-        }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "set",
-      "value": 2,
-      "requestValue": 2,
-      "replyValue": 2,
-      "attributeSet": "net-shaper",
-      "do": {
-        "request": { "attributes": ["ifindex", "handle", "metric", "bw-min", "bw-max", "burst", "priority", "weight"] }
-      },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "delete",
-      "value": 3,
-      "requestValue": 3,
-      "replyValue": 3,
-      "attributeSet": "net-shaper",
-      "do": { "request": { "attributes": ["ifindex", "handle"] } },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "group",
-      "value": 4,
-      "requestValue": 4,
-      "replyValue": 4,
-      "attributeSet": "net-shaper",
-      "do": {
-        "request": {
-          "attributes": [
-            "ifindex",
-            "parent",
-            "handle",
-            "metric",
-            "bw-min",
-            "bw-max",
-            "burst",
-            "priority",
-            "weight",
-            "leaves"
-          ]
-        },
-        "reply": { "attributes": ["ifindex", "handle"] }
-      },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "cap-get",
-      "value": 5,
-      "requestValue": 5,
-      "replyValue": 5,
-      "attributeSet": "caps",
-      "do": {
-        "request": { "attributes": ["ifindex", "scope"] },
-        "reply": {
-          "attributes": [
-            "ifindex",
-            "scope",
-            "support-metric-bps",
-            "support-metric-pps",
-            "support-nesting",
-            "support-bw-min",
-            "support-bw-max",
-            "support-burst",
-            "support-priority",
-            "support-weight"
-          ]
-        }
-      },
-      "dump": {
-        "request": { "attributes": ["ifindex"] },
-        "reply": {
-          "attributes": [
-            "ifindex",
-            "scope",
-            "support-metric-bps",
-            "support-metric-pps",
-            "support-nesting",
-            "support-bw-min",
-            "support-bw-max",
-            "support-burst",
-            "support-priority",
-            "support-weight"
-          ]
-        }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    }
-  ],
-  "mcastGroups": []
-}
+["nlkit-spec/1",{"name":"net-shaper","protocol":"genetlink","protonum":16,"version":1,"enumModel":"unified","opNamePrefix":"net-shaper-cmd-"},
+[
+["const","max-handle-id",67108862],
+["enum","scope",["unspec","netdev","queue","node"]],
+["enum","metric",["bps","pps"]]
+],
+[
+["net-shaper",[
+["handle","nest",{"nestedAttributes":"handle"}],
+["metric","u32",{"enum":"metric"}],
+["bw-min","uint"],
+["bw-max","uint"],
+["burst","uint"],
+["priority","u32"],
+["weight","u32"],
+["ifindex","u32"],
+["parent","nest",{"nestedAttributes":"handle"}],
+["leaves","nest",{"multiAttr":true,"nestedAttributes":"leaf-info"}]
+]],
+["handle",[
+["scope","u32",{"enum":"scope"}],
+["id","u32",{"checks":{"max":67108862}}]
+]],
+["leaf-info",[
+"handle",
+"priority",
+"weight"
+],{"namePrefix":"net-shaper-a-net-shaper-","subsetOf":"net-shaper"}],
+["caps",[
+["ifindex","u32"],
+["scope","u32",{"enum":"scope"}],
+["support-metric-bps","flag"],
+["support-metric-pps","flag"],
+["support-nesting","flag"],
+["support-bw-min","flag"],
+["support-bw-max","flag"],
+["support-burst","flag"],
+["support-priority","flag"],
+["support-weight","flag"]
+]]
+],
+[],
+[
+["get",{"requestValue":1,"replyValue":1,"attributeSet":"net-shaper","do":{"request":{"attributes":["ifindex","handle"]},"reply":{"attributes":["ifindex","parent","handle","metric","bw-min","bw-max","burst","priority","weight"]}},"dump":{"request":{"attributes":["ifindex"]},"reply":{"attributes":["ifindex","parent","handle","metric","bw-min","bw-max","burst","priority","weight"]}}}],
+["set",{"requestValue":2,"replyValue":2,"attributeSet":"net-shaper","do":{"request":{"attributes":["ifindex","handle","metric","bw-min","bw-max","burst","priority","weight"]}},"flags":["admin-perm"]}],
+["delete",{"requestValue":3,"replyValue":3,"attributeSet":"net-shaper","do":{"request":{"attributes":["ifindex","handle"]}},"flags":["admin-perm"]}],
+["group",{"requestValue":4,"replyValue":4,"attributeSet":"net-shaper","do":{"request":{"attributes":["ifindex","parent","handle","metric","bw-min","bw-max","burst","priority","weight","leaves"]},"reply":{"attributes":["ifindex","handle"]}},"flags":["admin-perm"]}],
+["cap-get",{"requestValue":5,"replyValue":5,"attributeSet":"caps","do":{"request":{"attributes":["ifindex","scope"]},"reply":{"attributes":["ifindex","scope","support-metric-bps","support-metric-pps","support-nesting","support-bw-min","support-bw-max","support-burst","support-priority","support-weight"]}},"dump":{"request":{"attributes":["ifindex"]},"reply":{"attributes":["ifindex","scope","support-metric-bps","support-metric-pps","support-nesting","support-bw-min","support-bw-max","support-burst","support-priority","support-weight"]}}}]
+],
+[]]
 `);
 
 function d0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {

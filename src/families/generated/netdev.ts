@@ -412,1121 +412,149 @@ export type NetdevDecoded =
   | { name: "queue-create"; msg: QueueCreateMessage }
 ;
 
-/** The model of the family (no documentation text). */
+/** The model of the family (no documentation text), in the compact form reviveSpec expands. */
 export const spec: FamilySpec = reviveSpec(`
-{
-  "name": "netdev",
-  "protocol": "genetlink",
-  "protonum": 16,
-  "version": 1,
-  "enumModel": "unified",
-  "opNamePrefix": "netdev-cmd-",
-  "definitions": [
-    { "kind": "const", "name": "page-size", "value": 0 },
-    {
-      "kind": "flags",
-      "name": "xdp-act",
-      "namePrefix": "netdev-xdp-act-",
-      "entries": [
-        { "name": "basic", "value": 0 },
-        { "name": "redirect", "value": 1 },
-        { "name": "ndo-xmit", "value": 2 },
-        { "name": "xsk-zerocopy", "value": 3 },
-        { "name": "hw-offload", "value": 4 },
-        { "name": "rx-sg", "value": 5 },
-        { "name": "ndo-xmit-sg", "value": 6 }
-      ]
-    },
-    {
-      "kind": "flags",
-      "name": "xdp-rx-metadata",
-      "namePrefix": "netdev-xdp-rx-metadata-",
-      "entries": [
-        { "name": "timestamp", "value": 0 },
-        { "name": "hash", "value": 1 },
-        { "name": "vlan-tag", "value": 2 }
-      ]
-    },
-    {
-      "kind": "flags",
-      "name": "xsk-flags",
-      "namePrefix": "netdev-xsk-flags-",
-      "entries": [
-        { "name": "tx-timestamp", "value": 0 },
-        { "name": "tx-checksum", "value": 1 },
-        { "name": "tx-launch-time-fifo", "value": 2 }
-      ]
-    },
-    {
-      "kind": "enum",
-      "name": "queue-type",
-      "namePrefix": "netdev-queue-type-",
-      "entries": [{ "name": "rx", "value": 0 }, { "name": "tx", "value": 1 }]
-    },
-    {
-      "kind": "flags",
-      "name": "qstats-scope",
-      "namePrefix": "netdev-qstats-scope-",
-      "entries": [{ "name": "queue", "value": 0 }]
-    },
-    {
-      "kind": "enum",
-      "name": "napi-threaded",
-      "namePrefix": "netdev-napi-threaded-",
-      "entries": [
-        { "name": "disabled", "value": 0 },
-        { "name": "enabled", "value": 1 },
-        { "name": "busy-poll", "value": 2 }
-      ]
-    }
-  ],
-  "attributeSets": [
-    {
-      "name": "dev",
-      "namePrefix": "netdev-a-dev-",
-      "attributes": [
-        {
-          "name": "ifindex",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": { "min": 1 }
-        },
-        { "name": "pad", "type": "pad", "value": 2, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "xdp-features",
-          "type": "u64",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "xdp-act",
-          "checks": {}
-        },
-        {
-          "name": "xdp-zc-max-segs",
-          "type": "u32",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": { "min": 1 }
-        },
-        {
-          "name": "xdp-rx-metadata-features",
-          "type": "u64",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "xdp-rx-metadata",
-          "checks": {}
-        },
-        {
-          "name": "xsk-features",
-          "type": "u64",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "xsk-flags",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "io-uring-provider-info",
-      "namePrefix": "netdev-a-io-uring-provider-info-",
-      "attributes": [
-        {
-          "name": "rx-buf-len",
-          "type": "uint",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "page-pool",
-      "namePrefix": "netdev-a-page-pool-",
-      "attributes": [
-        {
-          "name": "id",
-          "type": "uint",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": { "min": 1, "max": 4294967295 }
-        },
-        {
-          "name": "ifindex",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": { "min": 1, "max": 2147483647 }
-        },
-        {
-          "name": "napi-id",
-          "type": "uint",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": { "min": 1, "max": 4294967295 }
-        },
-        {
-          "name": "inflight",
-          "type": "uint",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "inflight-mem",
-          "type": "uint",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "detach-time",
-          "type": "uint",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "dmabuf",
-          "type": "u32",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "io-uring",
-          "type": "nest",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "io-uring-provider-info",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "page-pool-info",
-      "namePrefix": "netdev-a-page-pool-",
-      "subsetOf": "page-pool",
-      "attributes": [
-        {
-          "name": "id",
-          "type": "uint",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": { "min": 1, "max": 4294967295 }
-        },
-        {
-          "name": "ifindex",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": { "min": 1, "max": 2147483647 }
-        }
-      ]
-    },
-    {
-      "name": "page-pool-stats",
-      "namePrefix": "netdev-a-page-pool-stats-",
-      "attributes": [
-        {
-          "name": "info",
-          "type": "nest",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "page-pool-info",
-          "checks": {}
-        },
-        {
-          "name": "alloc-fast",
-          "type": "uint",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "alloc-slow",
-          "type": "uint",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "alloc-slow-high-order",
-          "type": "uint",
-          "value": 10,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "alloc-empty",
-          "type": "uint",
-          "value": 11,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "alloc-refill",
-          "type": "uint",
-          "value": 12,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "alloc-waive",
-          "type": "uint",
-          "value": 13,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "recycle-cached",
-          "type": "uint",
-          "value": 14,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "recycle-cache-full",
-          "type": "uint",
-          "value": 15,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "recycle-ring",
-          "type": "uint",
-          "value": 16,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "recycle-ring-full",
-          "type": "uint",
-          "value": 17,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "recycle-released-refcnt",
-          "type": "uint",
-          "value": 18,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "napi",
-      "namePrefix": "netdev-a-napi-",
-      "attributes": [
-        {
-          "name": "ifindex",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": { "min": 1 }
-        },
-        { "name": "id", "type": "u32", "value": 2, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        { "name": "irq", "type": "u32", "value": 3, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        { "name": "pid", "type": "u32", "value": 4, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "defer-hard-irqs",
-          "type": "u32",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": { "max": 2147483647 }
-        },
-        {
-          "name": "gro-flush-timeout",
-          "type": "uint",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "irq-suspend-timeout",
-          "type": "uint",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "threaded",
-          "type": "u32",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "napi-threaded",
-          "checks": {}
-        }
-      ]
-    },
-    { "name": "xsk-info", "namePrefix": "netdev-a-xsk-info-", "attributes": [] },
-    {
-      "name": "queue",
-      "namePrefix": "netdev-a-queue-",
-      "attributes": [
-        { "name": "id", "type": "u32", "value": 1, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "ifindex",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": { "min": 1 }
-        },
-        {
-          "name": "type",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "queue-type",
-          "checks": {}
-        },
-        {
-          "name": "napi-id",
-          "type": "u32",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "dmabuf",
-          "type": "u32",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "io-uring",
-          "type": "nest",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "io-uring-provider-info",
-          "checks": {}
-        },
-        {
-          "name": "xsk",
-          "type": "nest",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "xsk-info",
-          "checks": {}
-        },
-        {
-          "name": "lease",
-          "type": "nest",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "lease",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "qstats",
-      "namePrefix": "netdev-a-qstats-",
-      "attributes": [
-        {
-          "name": "ifindex",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": { "min": 1 }
-        },
-        {
-          "name": "queue-type",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "queue-type",
-          "checks": {}
-        },
-        {
-          "name": "queue-id",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "scope",
-          "type": "uint",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "qstats-scope",
-          "checks": {}
-        },
-        {
-          "name": "rx-packets",
-          "type": "uint",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "rx-bytes",
-          "type": "uint",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tx-packets",
-          "type": "uint",
-          "value": 10,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tx-bytes",
-          "type": "uint",
-          "value": 11,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "rx-alloc-fail",
-          "type": "uint",
-          "value": 12,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "rx-hw-drops",
-          "type": "uint",
-          "value": 13,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "rx-hw-drop-overruns",
-          "type": "uint",
-          "value": 14,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "rx-csum-complete",
-          "type": "uint",
-          "value": 15,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "rx-csum-unnecessary",
-          "type": "uint",
-          "value": 16,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "rx-csum-none",
-          "type": "uint",
-          "value": 17,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "rx-csum-bad",
-          "type": "uint",
-          "value": 18,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "rx-hw-gro-packets",
-          "type": "uint",
-          "value": 19,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "rx-hw-gro-bytes",
-          "type": "uint",
-          "value": 20,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "rx-hw-gro-wire-packets",
-          "type": "uint",
-          "value": 21,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "rx-hw-gro-wire-bytes",
-          "type": "uint",
-          "value": 22,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "rx-hw-drop-ratelimits",
-          "type": "uint",
-          "value": 23,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tx-hw-drops",
-          "type": "uint",
-          "value": 24,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tx-hw-drop-errors",
-          "type": "uint",
-          "value": 25,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tx-csum-none",
-          "type": "uint",
-          "value": 26,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tx-needs-csum",
-          "type": "uint",
-          "value": 27,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tx-hw-gso-packets",
-          "type": "uint",
-          "value": 28,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tx-hw-gso-bytes",
-          "type": "uint",
-          "value": 29,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tx-hw-gso-wire-packets",
-          "type": "uint",
-          "value": 30,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tx-hw-gso-wire-bytes",
-          "type": "uint",
-          "value": 31,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tx-hw-drop-ratelimits",
-          "type": "uint",
-          "value": 32,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tx-stop",
-          "type": "uint",
-          "value": 33,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tx-wake",
-          "type": "uint",
-          "value": 34,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "queue-id",
-      "namePrefix": "netdev-a-queue-",
-      "subsetOf": "queue",
-      "attributes": [
-        { "name": "id", "type": "u32", "value": 1, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "type",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "queue-type",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "lease",
-      "namePrefix": "netdev-a-lease-",
-      "attributes": [
-        {
-          "name": "ifindex",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": { "min": 1 }
-        },
-        {
-          "name": "queue",
-          "type": "nest",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "queue-id",
-          "checks": {}
-        },
-        {
-          "name": "netns-id",
-          "type": "s32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": { "min": 0 }
-        }
-      ]
-    },
-    {
-      "name": "dmabuf",
-      "namePrefix": "netdev-a-dmabuf-",
-      "attributes": [
-        {
-          "name": "ifindex",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": { "min": 1 }
-        },
-        {
-          "name": "queues",
-          "type": "nest",
-          "value": 2,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "nestedAttributes": "queue-id",
-          "checks": {}
-        },
-        { "name": "fd", "type": "u32", "value": 3, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "id",
-          "type": "u32",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": { "min": 1 }
-        },
-        {
-          "name": "rx-page-size",
-          "type": "u32",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": { "min": 0, "max": 4294967295 }
-        }
-      ]
-    }
-  ],
-  "subMessages": [],
-  "operations": [
-    {
-      "name": "dev-get",
-      "value": 1,
-      "requestValue": 1,
-      "replyValue": 1,
-      "attributeSet": "dev",
-      "do": {
-        "request": { "attributes": ["ifindex"] },
-        "reply": {
-          "attributes": ["ifindex", "xdp-features", "xdp-zc-max-segs", "xdp-rx-metadata-features", "xsk-features"]
-        }
-      },
-      "dump": {
-        "reply": {
-          "attributes": ["ifindex", "xdp-features", "xdp-zc-max-segs", "xdp-rx-metadata-features", "xsk-features"]
-        }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "dev-add-ntf",
-      "value": 2,
-      "requestValue": 2,
-      "replyValue": 2,
-      "attributeSet": "dev",
-      "notify": "dev-get",
-      "mcgrp": "mgmt",
-      "flags": [],
-      "isCall": false,
-      "isAsync": true
-    },
-    {
-      "name": "dev-del-ntf",
-      "value": 3,
-      "requestValue": 3,
-      "replyValue": 3,
-      "attributeSet": "dev",
-      "notify": "dev-get",
-      "mcgrp": "mgmt",
-      "flags": [],
-      "isCall": false,
-      "isAsync": true
-    },
-    {
-      "name": "dev-change-ntf",
-      "value": 4,
-      "requestValue": 4,
-      "replyValue": 4,
-      "attributeSet": "dev",
-      "notify": "dev-get",
-      "mcgrp": "mgmt",
-      "flags": [],
-      "isCall": false,
-      "isAsync": true
-    },
-    {
-      "name": "page-pool-get",
-      "value": 5,
-      "requestValue": 5,
-      "replyValue": 5,
-      "attributeSet": "page-pool",
-      "do": {
-        "request": { "attributes": ["id"] },
-        "reply": {
-          "attributes": ["id", "ifindex", "napi-id", "inflight", "inflight-mem", "detach-time", "dmabuf", "io-uring"]
-        }
-      },
-      "dump": {
-        "request": { "attributes": ["ifindex"] },
-        "reply": {
-          "attributes": ["id", "ifindex", "napi-id", "inflight", "inflight-mem", "detach-time", "dmabuf", "io-uring"]
-        }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "page-pool-add-ntf",
-      "value": 6,
-      "requestValue": 6,
-      "replyValue": 6,
-      "attributeSet": "page-pool",
-      "notify": "page-pool-get",
-      "mcgrp": "page-pool",
-      "flags": [],
-      "isCall": false,
-      "isAsync": true
-    },
-    {
-      "name": "page-pool-del-ntf",
-      "value": 7,
-      "requestValue": 7,
-      "replyValue": 7,
-      "attributeSet": "page-pool",
-      "notify": "page-pool-get",
-      "mcgrp": "page-pool",
-      "flags": [],
-      "isCall": false,
-      "isAsync": true
-    },
-    {
-      "name": "page-pool-change-ntf",
-      "value": 8,
-      "requestValue": 8,
-      "replyValue": 8,
-      "attributeSet": "page-pool",
-      "notify": "page-pool-get",
-      "mcgrp": "page-pool",
-      "flags": [],
-      "isCall": false,
-      "isAsync": true
-    },
-    {
-      "name": "page-pool-stats-get",
-      "value": 9,
-      "requestValue": 9,
-      "replyValue": 9,
-      "attributeSet": "page-pool-stats",
-      "do": {
-        "request": { "attributes": ["info"] },
-        "reply": {
-          "attributes": [
-            "info",
-            "alloc-fast",
-            "alloc-slow",
-            "alloc-slow-high-order",
-            "alloc-empty",
-            "alloc-refill",
-            "alloc-waive",
-            "recycle-cached",
-            "recycle-cache-full",
-            "recycle-ring",
-            "recycle-ring-full",
-            "recycle-released-refcnt"
-          ]
-        }
-      },
-      "dump": {
-        "request": { "attributes": ["info"] },
-        "reply": {
-          "attributes": [
-            "info",
-            "alloc-fast",
-            "alloc-slow",
-            "alloc-slow-high-order",
-            "alloc-empty",
-            "alloc-refill",
-            "alloc-waive",
-            "recycle-cached",
-            "recycle-cache-full",
-            "recycle-ring",
-            "recycle-ring-full",
-            "recycle-released-refcnt"
-          ]
-        }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "queue-get",
-      "value": 10,
-      "requestValue": 10,
-      "replyValue": 10,
-      "attributeSet": "queue",
-      "do": {
-        "request": { "attributes": ["ifindex", "type", "id"] },
-        "reply": { "attributes": ["id", "type", "napi-id", "ifindex", "dmabuf", "io-uring", "xsk", "lease"] }
-      },
-      "dump": {
-        "request": { "attributes": ["ifindex"] },
-        "reply": { "attributes": ["id", "type", "napi-id", "ifindex", "dmabuf", "io-uring", "xsk", "lease"] }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "napi-get",
-      "value": 11,
-      "requestValue": 11,
-      "replyValue": 11,
-      "attributeSet": "napi",
-      "do": {
-        "request": { "attributes": ["id"] },
-        "reply": {
-          "attributes": [
-            "id",
-            "ifindex",
-            "irq",
-            "pid",
-            "defer-hard-irqs",
-            "gro-flush-timeout",
-            "irq-suspend-timeout",
-            "threaded"
-          ]
-        }
-      },
-      "dump": {
-        "request": { "attributes": ["ifindex"] },
-        "reply": {
-          "attributes": [
-            "id",
-            "ifindex",
-            "irq",
-            "pid",
-            "defer-hard-irqs",
-            "gro-flush-timeout",
-            "irq-suspend-timeout",
-            "threaded"
-          ]
-        }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "qstats-get",
-      "value": 12,
-      "requestValue": 12,
-      "replyValue": 12,
-      "attributeSet": "qstats",
-      "dump": {
-        "request": { "attributes": ["ifindex", "scope"] },
-        "reply": {
-          "attributes": [
-            "ifindex",
-            "queue-type",
-            "queue-id",
-            "rx-packets",
-            "rx-bytes",
-            "tx-packets",
-            "tx-bytes",
-            "rx-alloc-fail",
-            "rx-hw-drops",
-            "rx-hw-drop-overruns",
-            "rx-csum-complete",
-            "rx-csum-unnecessary",
-            "rx-csum-none",
-            "rx-csum-bad",
-            "rx-hw-gro-packets",
-            "rx-hw-gro-bytes",
-            "rx-hw-gro-wire-packets",
-            "rx-hw-gro-wire-bytes",
-            "rx-hw-drop-ratelimits",
-            "tx-hw-drops",
-            "tx-hw-drop-errors",
-            "tx-csum-none",
-            "tx-needs-csum",
-            "tx-hw-gso-packets",
-            "tx-hw-gso-bytes",
-            "tx-hw-gso-wire-packets",
-            "tx-hw-gso-wire-bytes",
-            "tx-hw-drop-ratelimits",
-            "tx-stop",
-            "tx-wake"
-          ]
-        }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "bind-rx",
-      "value": 13,
-      "requestValue": 13,
-      "replyValue": 13,
-      "attributeSet": "dmabuf",
-      "do": {
-        "request": { "attributes": ["ifindex", "fd", "queues", "rx-page-size"] },
-        "reply": { "attributes": ["id"] }
-      },
-      "flags": ["uns-admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "napi-set",
-      "value": 14,
-      "requestValue": 14,
-      "replyValue": 14,
-      "attributeSet": "napi",
-      "do": {
-        "request": { "attributes": ["id", "defer-hard-irqs", "gro-flush-timeout", "irq-suspend-timeout", "threaded"] }
-      },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "bind-tx",
-      "value": 15,
-      "requestValue": 15,
-      "replyValue": 15,
-      "attributeSet": "dmabuf",
-      "do": { "request": { "attributes": ["ifindex", "fd"] }, "reply": { "attributes": ["id"] } },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "queue-create",
-      "value": 16,
-      "requestValue": 16,
-      "replyValue": 16,
-      "attributeSet": "queue",
-      "do": { "request": { "attributes": ["ifindex", "type", "lease"] }, "reply": { "attributes": ["id"] } },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    }
-  ],
-  "mcastGroups": [{ "name": "mgmt" }, { "name": "page-pool" }]
-}
+["nlkit-spec/1",{"name":"netdev","protocol":"genetlink","protonum":16,"version":1,"enumModel":"unified","opNamePrefix":"netdev-cmd-"},
+[
+["const","page-size",0],
+["flags","xdp-act",["basic","redirect","ndo-xmit","xsk-zerocopy","hw-offload","rx-sg","ndo-xmit-sg"]],
+["flags","xdp-rx-metadata",["timestamp","hash","vlan-tag"]],
+["flags","xsk-flags",["tx-timestamp","tx-checksum","tx-launch-time-fifo"]],
+["enum","queue-type",["rx","tx"]],
+["flags","qstats-scope",["queue"]],
+["enum","napi-threaded",["disabled","enabled","busy-poll"]]
+],
+[
+["dev",[
+["ifindex","u32",{"checks":{"min":1}}],
+["pad","pad"],
+["xdp-features","u64",{"enum":"xdp-act"}],
+["xdp-zc-max-segs","u32",{"checks":{"min":1}}],
+["xdp-rx-metadata-features","u64",{"enum":"xdp-rx-metadata"}],
+["xsk-features","u64",{"enum":"xsk-flags"}]
+]],
+["io-uring-provider-info",[
+["rx-buf-len","uint"]
+]],
+["page-pool",[
+["id","uint",{"checks":{"min":1,"max":4294967295}}],
+["ifindex","u32",{"checks":{"min":1,"max":2147483647}}],
+["napi-id","uint",{"checks":{"min":1,"max":4294967295}}],
+["inflight","uint"],
+["inflight-mem","uint"],
+["detach-time","uint"],
+["dmabuf","u32"],
+["io-uring","nest",{"nestedAttributes":"io-uring-provider-info"}]
+]],
+["page-pool-info",[
+"id",
+"ifindex"
+],{"namePrefix":"netdev-a-page-pool-","subsetOf":"page-pool"}],
+["page-pool-stats",[
+["info","nest",{"nestedAttributes":"page-pool-info"}],
+["alloc-fast","uint",{"value":8}],
+["alloc-slow","uint"],
+["alloc-slow-high-order","uint"],
+["alloc-empty","uint"],
+["alloc-refill","uint"],
+["alloc-waive","uint"],
+["recycle-cached","uint"],
+["recycle-cache-full","uint"],
+["recycle-ring","uint"],
+["recycle-ring-full","uint"],
+["recycle-released-refcnt","uint"]
+]],
+["napi",[
+["ifindex","u32",{"checks":{"min":1}}],
+["id","u32"],
+["irq","u32"],
+["pid","u32"],
+["defer-hard-irqs","u32",{"checks":{"max":2147483647}}],
+["gro-flush-timeout","uint"],
+["irq-suspend-timeout","uint"],
+["threaded","u32",{"enum":"napi-threaded"}]
+]],
+["xsk-info",[]],
+["queue",[
+["id","u32"],
+["ifindex","u32",{"checks":{"min":1}}],
+["type","u32",{"enum":"queue-type"}],
+["napi-id","u32"],
+["dmabuf","u32"],
+["io-uring","nest",{"nestedAttributes":"io-uring-provider-info"}],
+["xsk","nest",{"nestedAttributes":"xsk-info"}],
+["lease","nest",{"nestedAttributes":"lease"}]
+]],
+["qstats",[
+["ifindex","u32",{"checks":{"min":1}}],
+["queue-type","u32",{"enum":"queue-type"}],
+["queue-id","u32"],
+["scope","uint",{"enum":"qstats-scope"}],
+["rx-packets","uint",{"value":8}],
+["rx-bytes","uint"],
+["tx-packets","uint"],
+["tx-bytes","uint"],
+["rx-alloc-fail","uint"],
+["rx-hw-drops","uint"],
+["rx-hw-drop-overruns","uint"],
+["rx-csum-complete","uint"],
+["rx-csum-unnecessary","uint"],
+["rx-csum-none","uint"],
+["rx-csum-bad","uint"],
+["rx-hw-gro-packets","uint"],
+["rx-hw-gro-bytes","uint"],
+["rx-hw-gro-wire-packets","uint"],
+["rx-hw-gro-wire-bytes","uint"],
+["rx-hw-drop-ratelimits","uint"],
+["tx-hw-drops","uint"],
+["tx-hw-drop-errors","uint"],
+["tx-csum-none","uint"],
+["tx-needs-csum","uint"],
+["tx-hw-gso-packets","uint"],
+["tx-hw-gso-bytes","uint"],
+["tx-hw-gso-wire-packets","uint"],
+["tx-hw-gso-wire-bytes","uint"],
+["tx-hw-drop-ratelimits","uint"],
+["tx-stop","uint"],
+["tx-wake","uint"]
+]],
+["queue-id",[
+"id",
+"type"
+],{"namePrefix":"netdev-a-queue-","subsetOf":"queue"}],
+["lease",[
+["ifindex","u32",{"checks":{"min":1}}],
+["queue","nest",{"nestedAttributes":"queue-id"}],
+["netns-id","s32",{"checks":{"min":0}}]
+]],
+["dmabuf",[
+["ifindex","u32",{"checks":{"min":1}}],
+["queues","nest",{"multiAttr":true,"nestedAttributes":"queue-id"}],
+["fd","u32"],
+["id","u32",{"checks":{"min":1}}],
+["rx-page-size","u32",{"checks":{"min":0,"max":4294967295}}]
+]]
+],
+[],
+[
+["dev-get",{"requestValue":1,"replyValue":1,"attributeSet":"dev","do":{"request":{"attributes":["ifindex"]},"reply":{"attributes":["ifindex","xdp-features","xdp-zc-max-segs","xdp-rx-metadata-features","xsk-features"]}},"dump":{"reply":{"attributes":["ifindex","xdp-features","xdp-zc-max-segs","xdp-rx-metadata-features","xsk-features"]}}}],
+["dev-add-ntf",{"requestValue":2,"replyValue":2,"attributeSet":"dev","notify":"dev-get","mcgrp":"mgmt"}],
+["dev-del-ntf",{"requestValue":3,"replyValue":3,"attributeSet":"dev","notify":"dev-get","mcgrp":"mgmt"}],
+["dev-change-ntf",{"requestValue":4,"replyValue":4,"attributeSet":"dev","notify":"dev-get","mcgrp":"mgmt"}],
+["page-pool-get",{"requestValue":5,"replyValue":5,"attributeSet":"page-pool","do":{"request":{"attributes":["id"]},"reply":{"attributes":["id","ifindex","napi-id","inflight","inflight-mem","detach-time","dmabuf","io-uring"]}},"dump":{"request":{"attributes":["ifindex"]},"reply":{"attributes":["id","ifindex","napi-id","inflight","inflight-mem","detach-time","dmabuf","io-uring"]}}}],
+["page-pool-add-ntf",{"requestValue":6,"replyValue":6,"attributeSet":"page-pool","notify":"page-pool-get","mcgrp":"page-pool"}],
+["page-pool-del-ntf",{"requestValue":7,"replyValue":7,"attributeSet":"page-pool","notify":"page-pool-get","mcgrp":"page-pool"}],
+["page-pool-change-ntf",{"requestValue":8,"replyValue":8,"attributeSet":"page-pool","notify":"page-pool-get","mcgrp":"page-pool"}],
+["page-pool-stats-get",{"requestValue":9,"replyValue":9,"attributeSet":"page-pool-stats","do":{"request":{"attributes":["info"]},"reply":{"attributes":["info","alloc-fast","alloc-slow","alloc-slow-high-order","alloc-empty","alloc-refill","alloc-waive","recycle-cached","recycle-cache-full","recycle-ring","recycle-ring-full","recycle-released-refcnt"]}},"dump":{"request":{"attributes":["info"]},"reply":{"attributes":["info","alloc-fast","alloc-slow","alloc-slow-high-order","alloc-empty","alloc-refill","alloc-waive","recycle-cached","recycle-cache-full","recycle-ring","recycle-ring-full","recycle-released-refcnt"]}}}],
+["queue-get",{"requestValue":10,"replyValue":10,"attributeSet":"queue","do":{"request":{"attributes":["ifindex","type","id"]},"reply":{"attributes":["id","type","napi-id","ifindex","dmabuf","io-uring","xsk","lease"]}},"dump":{"request":{"attributes":["ifindex"]},"reply":{"attributes":["id","type","napi-id","ifindex","dmabuf","io-uring","xsk","lease"]}}}],
+["napi-get",{"requestValue":11,"replyValue":11,"attributeSet":"napi","do":{"request":{"attributes":["id"]},"reply":{"attributes":["id","ifindex","irq","pid","defer-hard-irqs","gro-flush-timeout","irq-suspend-timeout","threaded"]}},"dump":{"request":{"attributes":["ifindex"]},"reply":{"attributes":["id","ifindex","irq","pid","defer-hard-irqs","gro-flush-timeout","irq-suspend-timeout","threaded"]}}}],
+["qstats-get",{"requestValue":12,"replyValue":12,"attributeSet":"qstats","dump":{"request":{"attributes":["ifindex","scope"]},"reply":{"attributes":["ifindex","queue-type","queue-id","rx-packets","rx-bytes","tx-packets","tx-bytes","rx-alloc-fail","rx-hw-drops","rx-hw-drop-overruns","rx-csum-complete","rx-csum-unnecessary","rx-csum-none","rx-csum-bad","rx-hw-gro-packets","rx-hw-gro-bytes","rx-hw-gro-wire-packets","rx-hw-gro-wire-bytes","rx-hw-drop-ratelimits","tx-hw-drops","tx-hw-drop-errors","tx-csum-none","tx-needs-csum","tx-hw-gso-packets","tx-hw-gso-bytes","tx-hw-gso-wire-packets","tx-hw-gso-wire-bytes","tx-hw-drop-ratelimits","tx-stop","tx-wake"]}}}],
+["bind-rx",{"requestValue":13,"replyValue":13,"attributeSet":"dmabuf","do":{"request":{"attributes":["ifindex","fd","queues","rx-page-size"]},"reply":{"attributes":["id"]}},"flags":["uns-admin-perm"]}],
+["napi-set",{"requestValue":14,"replyValue":14,"attributeSet":"napi","do":{"request":{"attributes":["id","defer-hard-irqs","gro-flush-timeout","irq-suspend-timeout","threaded"]}},"flags":["admin-perm"]}],
+["bind-tx",{"requestValue":15,"replyValue":15,"attributeSet":"dmabuf","do":{"request":{"attributes":["ifindex","fd"]},"reply":{"attributes":["id"]}}}],
+["queue-create",{"requestValue":16,"replyValue":16,"attributeSet":"queue","do":{"request":{"attributes":["ifindex","type","lease"]},"reply":{"attributes":["id"]}},"flags":["admin-perm"]}]
+],
+[["mgmt"],["page-pool"]]]
 `);
 
 function d0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {

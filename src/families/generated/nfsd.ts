@@ -494,1096 +494,165 @@ export type NfsdDecoded =
   | { name: "server-stats-get"; msg: ServerStatsGetMessage }
 ;
 
-/** The model of the family (no documentation text). */
+/** The model of the family (no documentation text), in the compact form reviveSpec expands. */
 export const spec: FamilySpec = reviveSpec(`
-{
-  "name": "nfsd",
-  "protocol": "genetlink",
-  "protonum": 16,
-  "version": 1,
-  "uapiHeader": "linux/nfsd_netlink.h",
-  "enumModel": "unified",
-  "opNamePrefix": "nfsd-cmd-",
-  "definitions": [
-    {
-      "kind": "flags",
-      "name": "cache-type",
-      "namePrefix": "nfsd-cache-type-",
-      "entries": [{ "name": "svc_export", "value": 0 }, { "name": "expkey", "value": 1 }]
-    },
-    {
-      "kind": "flags",
-      "name": "export-flags",
-      "namePrefix": "nfsd-export-flags-",
-      "entries": [
-        { "name": "readonly", "value": 0 },
-        { "name": "insecure-port", "value": 1 },
-        { "name": "rootsquash", "value": 2 },
-        { "name": "allsquash", "value": 3 },
-        { "name": "async", "value": 4 },
-        { "name": "gathered-writes", "value": 5 },
-        { "name": "noreaddirplus", "value": 6 },
-        { "name": "security-label", "value": 7 },
-        { "name": "sign-fh", "value": 8 },
-        { "name": "nohide", "value": 9 },
-        { "name": "nosubtreecheck", "value": 10 },
-        { "name": "noauthnlm", "value": 11 },
-        { "name": "msnfs", "value": 12 },
-        { "name": "fsid", "value": 13 },
-        { "name": "crossmount", "value": 14 },
-        { "name": "noacl", "value": 15 },
-        { "name": "v4root", "value": 16 },
-        { "name": "pnfs", "value": 17 }
-      ]
-    },
-    {
-      "kind": "flags",
-      "name": "xprtsec-mode",
-      "namePrefix": "nfsd-xprtsec-mode-",
-      "entries": [{ "name": "none", "value": 0 }, { "name": "tls", "value": 1 }, { "name": "mtls", "value": 2 }]
-    }
-  ],
-  "attributeSets": [
-    {
-      "name": "cache-notify",
-      "namePrefix": "nfsd-a-cache-notify-",
-      "attributes": [
-        {
-          "name": "cache-type",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "cache-type",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "rpc-status",
-      "namePrefix": "nfsd-a-rpc-status-",
-      "attributes": [
-        {
-          "name": "xid",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "flags",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "prog", "type": "u32", "value": 3, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "version",
-          "type": "u8",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "proc", "type": "u32", "value": 5, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "service-time",
-          "type": "s64",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "pad", "type": "pad", "value": 7, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "saddr4",
-          "type": "u32",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "displayHint": "ipv4",
-          "checks": {}
-        },
-        {
-          "name": "daddr4",
-          "type": "u32",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "displayHint": "ipv4",
-          "checks": {}
-        },
-        {
-          "name": "saddr6",
-          "type": "binary",
-          "value": 10,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "ipv6",
-          "checks": {}
-        },
-        {
-          "name": "daddr6",
-          "type": "binary",
-          "value": 11,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "ipv6",
-          "checks": {}
-        },
-        {
-          "name": "sport",
-          "type": "u16",
-          "value": 12,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "dport",
-          "type": "u16",
-          "value": 13,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "compound-ops",
-          "type": "u32",
-          "value": 14,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "server",
-      "namePrefix": "nfsd-a-server-",
-      "attributes": [
-        {
-          "name": "threads",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "gracetime",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "leasetime",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "scope",
-          "type": "string",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "min-threads",
-          "type": "u32",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "fh-key",
-          "type": "binary",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": { "exactLen": 16 }
-        }
-      ]
-    },
-    {
-      "name": "version",
-      "namePrefix": "nfsd-a-version-",
-      "attributes": [
-        {
-          "name": "major",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "minor",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "enabled",
-          "type": "flag",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "server-proto",
-      "namePrefix": "nfsd-a-server-proto-",
-      "attributes": [
-        {
-          "name": "version",
-          "type": "nest",
-          "value": 1,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "nestedAttributes": "version",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "sock",
-      "namePrefix": "nfsd-a-sock-",
-      "attributes": [
-        {
-          "name": "addr",
-          "type": "binary",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "transport-name",
-          "type": "string",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "server-sock",
-      "namePrefix": "nfsd-a-server-sock-",
-      "attributes": [
-        {
-          "name": "addr",
-          "type": "nest",
-          "value": 1,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "nestedAttributes": "sock",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "pool-mode",
-      "namePrefix": "nfsd-a-pool-mode-",
-      "attributes": [
-        {
-          "name": "mode",
-          "type": "string",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "npools",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "fslocation",
-      "namePrefix": "nfsd-a-fslocation-",
-      "attributes": [
-        {
-          "name": "host",
-          "type": "string",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "path",
-          "type": "string",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "fslocations",
-      "namePrefix": "nfsd-a-fslocations-",
-      "attributes": [
-        {
-          "name": "location",
-          "type": "nest",
-          "value": 1,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "nestedAttributes": "fslocation",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "auth-flavor",
-      "namePrefix": "nfsd-a-auth-flavor-",
-      "attributes": [
-        {
-          "name": "pseudoflavor",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "flags",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "export-flags",
-          "enumAsFlags": true,
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "svc-export",
-      "namePrefix": "nfsd-a-svc-export-",
-      "attributes": [
-        {
-          "name": "seqno",
-          "type": "u64",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "client",
-          "type": "string",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "path",
-          "type": "string",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "negative",
-          "type": "flag",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "expiry",
-          "type": "u64",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "anon-uid",
-          "type": "u32",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "anon-gid",
-          "type": "u32",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "fslocations",
-          "type": "nest",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "fslocations",
-          "checks": {}
-        },
-        {
-          "name": "uuid",
-          "type": "binary",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "secinfo",
-          "type": "nest",
-          "value": 10,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "nestedAttributes": "auth-flavor",
-          "checks": {}
-        },
-        {
-          "name": "xprtsec",
-          "type": "u32",
-          "value": 11,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "enum": "xprtsec-mode",
-          "checks": {}
-        },
-        {
-          "name": "flags",
-          "type": "u32",
-          "value": 12,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "export-flags",
-          "enumAsFlags": true,
-          "checks": {}
-        },
-        {
-          "name": "fsid",
-          "type": "s32",
-          "value": 13,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "svc-export-reqs",
-      "namePrefix": "nfsd-a-svc-export-reqs-",
-      "attributes": [
-        {
-          "name": "requests",
-          "type": "nest",
-          "value": 1,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "nestedAttributes": "svc-export",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "expkey",
-      "namePrefix": "nfsd-a-expkey-",
-      "attributes": [
-        {
-          "name": "seqno",
-          "type": "u64",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "client",
-          "type": "string",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "fsidtype",
-          "type": "u8",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "fsid",
-          "type": "binary",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "negative",
-          "type": "flag",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "expiry",
-          "type": "u64",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "path",
-          "type": "string",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "expkey-reqs",
-      "namePrefix": "nfsd-a-expkey-reqs-",
-      "attributes": [
-        {
-          "name": "requests",
-          "type": "nest",
-          "value": 1,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "nestedAttributes": "expkey",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "cache-flush",
-      "namePrefix": "nfsd-a-cache-flush-",
-      "attributes": [
-        {
-          "name": "mask",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "cache-type",
-          "enumAsFlags": true,
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "unlock-ip",
-      "namePrefix": "nfsd-a-unlock-ip-",
-      "attributes": [
-        {
-          "name": "address",
-          "type": "binary",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": { "minLen": 16 }
-        }
-      ]
-    },
-    {
-      "name": "unlock-filesystem",
-      "namePrefix": "nfsd-a-unlock-filesystem-",
-      "attributes": [
-        {
-          "name": "path",
-          "type": "string",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "unlock-export",
-      "namePrefix": "nfsd-a-unlock-export-",
-      "attributes": [
-        {
-          "name": "path",
-          "type": "string",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "server-proc-entry",
-      "namePrefix": "nfsd-a-server-proc-entry-",
-      "attributes": [
-        { "name": "op", "type": "u32", "value": 1, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "count",
-          "type": "u64",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "pad", "type": "pad", "value": 3, "multiAttr": false, "byteOrder": "host", "checks": {} }
-      ]
-    },
-    {
-      "name": "server-stats",
-      "namePrefix": "nfsd-a-server-stats-",
-      "attributes": [
-        {
-          "name": "rc-hits",
-          "type": "u64",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "rc-misses",
-          "type": "u64",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "rc-nocache",
-          "type": "u64",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "pad", "type": "pad", "value": 4, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "fh-stale",
-          "type": "u64",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "io-read",
-          "type": "u64",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "io-write",
-          "type": "u64",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "netcnt",
-          "type": "u32",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "netudpcnt",
-          "type": "u32",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "nettcpcnt",
-          "type": "u32",
-          "value": 10,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "nettcpconn",
-          "type": "u32",
-          "value": 11,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "rpccnt",
-          "type": "u32",
-          "value": 12,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "rpcbadfmt",
-          "type": "u32",
-          "value": 13,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "rpcbadauth",
-          "type": "u32",
-          "value": 14,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "rpcbadclnt",
-          "type": "u32",
-          "value": 15,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "proc2-ops",
-          "type": "nest",
-          "value": 16,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "nestedAttributes": "server-proc-entry",
-          "checks": {}
-        },
-        {
-          "name": "proc3-ops",
-          "type": "nest",
-          "value": 17,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "nestedAttributes": "server-proc-entry",
-          "checks": {}
-        },
-        {
-          "name": "proc4-ops",
-          "type": "nest",
-          "value": 18,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "nestedAttributes": "server-proc-entry",
-          "checks": {}
-        },
-        {
-          "name": "proc4ops-ops",
-          "type": "nest",
-          "value": 19,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "nestedAttributes": "server-proc-entry",
-          "checks": {}
-        },
-        {
-          "name": "proc4cb-ops",
-          "type": "nest",
-          "value": 20,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "nestedAttributes": "server-proc-entry",
-          "checks": {}
-        }
-      ]
-    }
-  ],
-  "subMessages": [],
-  "operations": [
-    {
-      "name": "rpc-status-get",
-      "value": 1,
-      "requestValue": 1,
-      "replyValue": 1,
-      "attributeSet": "rpc-status",
-      "dump": {
-        "reply": {
-          "attributes": [
-            "xid",
-            "flags",
-            "prog",
-            "version",
-            "proc",
-            "service-time",
-            "saddr4",
-            "daddr4",
-            "saddr6",
-            "daddr6",
-            "sport",
-            "dport",
-            "compound-ops"
-          ]
-        }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "threads-set",
-      "value": 2,
-      "requestValue": 2,
-      "replyValue": 2,
-      "attributeSet": "server",
-      "do": {
-        "request": { "attributes": ["threads", "gracetime", "leasetime", "scope", "min-threads", "fh-key"] }
-      },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "threads-get",
-      "value": 3,
-      "requestValue": 3,
-      "replyValue": 3,
-      "attributeSet": "server",
-      "do": { "reply": { "attributes": ["threads", "gracetime", "leasetime", "scope", "min-threads"] } },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "version-set",
-      "value": 4,
-      "requestValue": 4,
-      "replyValue": 4,
-      "attributeSet": "server-proto",
-      "do": { "request": { "attributes": ["version"] } },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "version-get",
-      "value": 5,
-      "requestValue": 5,
-      "replyValue": 5,
-      "attributeSet": "server-proto",
-      "do": { "reply": { "attributes": ["version"] } },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "listener-set",
-      "value": 6,
-      "requestValue": 6,
-      "replyValue": 6,
-      "attributeSet": "server-sock",
-      "do": { "request": { "attributes": ["addr"] } },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "listener-get",
-      "value": 7,
-      "requestValue": 7,
-      "replyValue": 7,
-      "attributeSet": "server-sock",
-      "do": { "reply": { "attributes": ["addr"] } },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "pool-mode-set",
-      "value": 8,
-      "requestValue": 8,
-      "replyValue": 8,
-      "attributeSet": "pool-mode",
-      "do": { "request": { "attributes": ["mode"] } },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "pool-mode-get",
-      "value": 9,
-      "requestValue": 9,
-      "replyValue": 9,
-      "attributeSet": "pool-mode",
-      "do": { "reply": { "attributes": ["mode", "npools"] } },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "cache-notify",
-      "value": 10,
-      "requestValue": 10,
-      "replyValue": 10,
-      "attributeSet": "cache-notify",
-      "event": { "attributes": ["cache-type"] },
-      "mcgrp": "exportd",
-      "flags": [],
-      "isCall": false,
-      "isAsync": true
-    },
-    {
-      "name": "svc-export-get-reqs",
-      "value": 11,
-      "requestValue": 11,
-      "replyValue": 11,
-      "attributeSet": "svc-export-reqs",
-      "dump": { "reply": { "attributes": ["requests"] } },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "svc-export-set-reqs",
-      "value": 12,
-      "requestValue": 12,
-      "replyValue": 12,
-      "attributeSet": "svc-export-reqs",
-      "do": { "request": { "attributes": ["requests"] } },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "expkey-get-reqs",
-      "value": 13,
-      "requestValue": 13,
-      "replyValue": 13,
-      "attributeSet": "expkey-reqs",
-      "dump": { "reply": { "attributes": ["requests"] } },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "expkey-set-reqs",
-      "value": 14,
-      "requestValue": 14,
-      "replyValue": 14,
-      "attributeSet": "expkey-reqs",
-      "do": { "request": { "attributes": ["requests"] } },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "cache-flush",
-      "value": 15,
-      "requestValue": 15,
-      "replyValue": 15,
-      "attributeSet": "cache-flush",
-      "do": { "request": { "attributes": ["mask"] } },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "unlock-ip",
-      "value": 16,
-      "requestValue": 16,
-      "replyValue": 16,
-      "attributeSet": "unlock-ip",
-      "do": { "request": { "attributes": ["address"] } },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "unlock-filesystem",
-      "value": 17,
-      "requestValue": 17,
-      "replyValue": 17,
-      "attributeSet": "unlock-filesystem",
-      "do": { "request": { "attributes": ["path"] } },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "unlock-export",
-      "value": 18,
-      "requestValue": 18,
-      "replyValue": 18,
-      "attributeSet": "unlock-export",
-      "do": { "request": { "attributes": ["path"] } },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "server-stats-get",
-      "value": 19,
-      "requestValue": 19,
-      "replyValue": 19,
-      "attributeSet": "server-stats",
-      "dump": {
-        "reply": {
-          "attributes": [
-            "rc-hits",
-            "rc-misses",
-            "rc-nocache",
-            "fh-stale",
-            "io-read",
-            "io-write",
-            "netcnt",
-            "netudpcnt",
-            "nettcpcnt",
-            "nettcpconn",
-            "rpccnt",
-            "rpcbadfmt",
-            "rpcbadauth",
-            "rpcbadclnt",
-            "proc2-ops",
-            "proc3-ops",
-            "proc4-ops",
-            "proc4ops-ops",
-            "proc4cb-ops"
-          ]
-        }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    }
-  ],
-  "mcastGroups": [{ "name": "none" }, { "name": "exportd" }]
-}
+["nlkit-spec/1",{"name":"nfsd","protocol":"genetlink","protonum":16,"version":1,"uapiHeader":"linux/nfsd_netlink.h","enumModel":"unified","opNamePrefix":"nfsd-cmd-"},
+[
+["flags","cache-type",["svc_export","expkey"]],
+["flags","export-flags",["readonly","insecure-port","rootsquash","allsquash","async","gathered-writes","noreaddirplus","security-label","sign-fh","nohide","nosubtreecheck","noauthnlm","msnfs","fsid","crossmount","noacl","v4root","pnfs"]],
+["flags","xprtsec-mode",["none","tls","mtls"]]
+],
+[
+["cache-notify",[
+["cache-type","u32",{"enum":"cache-type"}]
+]],
+["rpc-status",[
+["xid","u32",{"byteOrder":"big-endian"}],
+["flags","u32"],
+["prog","u32"],
+["version","u8"],
+["proc","u32"],
+["service-time","s64"],
+["pad","pad"],
+["saddr4","u32",{"byteOrder":"big-endian","displayHint":"ipv4"}],
+["daddr4","u32",{"byteOrder":"big-endian","displayHint":"ipv4"}],
+["saddr6","binary",{"displayHint":"ipv6"}],
+["daddr6","binary",{"displayHint":"ipv6"}],
+["sport","u16",{"byteOrder":"big-endian"}],
+["dport","u16",{"byteOrder":"big-endian"}],
+["compound-ops","u32",{"multiAttr":true}]
+]],
+["server",[
+["threads","u32",{"multiAttr":true}],
+["gracetime","u32"],
+["leasetime","u32"],
+["scope","string"],
+["min-threads","u32"],
+["fh-key","binary",{"checks":{"exactLen":16}}]
+]],
+["version",[
+["major","u32"],
+["minor","u32"],
+["enabled","flag"]
+]],
+["server-proto",[
+["version","nest",{"multiAttr":true,"nestedAttributes":"version"}]
+]],
+["sock",[
+["addr","binary"],
+["transport-name","string"]
+]],
+["server-sock",[
+["addr","nest",{"multiAttr":true,"nestedAttributes":"sock"}]
+]],
+["pool-mode",[
+["mode","string"],
+["npools","u32"]
+]],
+["fslocation",[
+["host","string"],
+["path","string"]
+]],
+["fslocations",[
+["location","nest",{"multiAttr":true,"nestedAttributes":"fslocation"}]
+]],
+["auth-flavor",[
+["pseudoflavor","u32"],
+["flags","u32",{"enum":"export-flags","enumAsFlags":true}]
+]],
+["svc-export",[
+["seqno","u64"],
+["client","string"],
+["path","string"],
+["negative","flag"],
+["expiry","u64"],
+["anon-uid","u32"],
+["anon-gid","u32"],
+["fslocations","nest",{"nestedAttributes":"fslocations"}],
+["uuid","binary"],
+["secinfo","nest",{"multiAttr":true,"nestedAttributes":"auth-flavor"}],
+["xprtsec","u32",{"multiAttr":true,"enum":"xprtsec-mode"}],
+["flags","u32",{"enum":"export-flags","enumAsFlags":true}],
+["fsid","s32"]
+]],
+["svc-export-reqs",[
+["requests","nest",{"multiAttr":true,"nestedAttributes":"svc-export"}]
+]],
+["expkey",[
+["seqno","u64"],
+["client","string"],
+["fsidtype","u8"],
+["fsid","binary"],
+["negative","flag"],
+["expiry","u64"],
+["path","string"]
+]],
+["expkey-reqs",[
+["requests","nest",{"multiAttr":true,"nestedAttributes":"expkey"}]
+]],
+["cache-flush",[
+["mask","u32",{"enum":"cache-type","enumAsFlags":true}]
+]],
+["unlock-ip",[
+["address","binary",{"checks":{"minLen":16}}]
+]],
+["unlock-filesystem",[
+["path","string"]
+]],
+["unlock-export",[
+["path","string"]
+]],
+["server-proc-entry",[
+["op","u32"],
+["count","u64"],
+["pad","pad"]
+]],
+["server-stats",[
+["rc-hits","u64"],
+["rc-misses","u64"],
+["rc-nocache","u64"],
+["pad","pad"],
+["fh-stale","u64"],
+["io-read","u64"],
+["io-write","u64"],
+["netcnt","u32"],
+["netudpcnt","u32"],
+["nettcpcnt","u32"],
+["nettcpconn","u32"],
+["rpccnt","u32"],
+["rpcbadfmt","u32"],
+["rpcbadauth","u32"],
+["rpcbadclnt","u32"],
+["proc2-ops","nest",{"multiAttr":true,"nestedAttributes":"server-proc-entry"}],
+["proc3-ops","nest",{"multiAttr":true,"nestedAttributes":"server-proc-entry"}],
+["proc4-ops","nest",{"multiAttr":true,"nestedAttributes":"server-proc-entry"}],
+["proc4ops-ops","nest",{"multiAttr":true,"nestedAttributes":"server-proc-entry"}],
+["proc4cb-ops","nest",{"multiAttr":true,"nestedAttributes":"server-proc-entry"}]
+]]
+],
+[],
+[
+["rpc-status-get",{"requestValue":1,"replyValue":1,"attributeSet":"rpc-status","dump":{"reply":{"attributes":["xid","flags","prog","version","proc","service-time","saddr4","daddr4","saddr6","daddr6","sport","dport","compound-ops"]}}}],
+["threads-set",{"requestValue":2,"replyValue":2,"attributeSet":"server","do":{"request":{"attributes":["threads","gracetime","leasetime","scope","min-threads","fh-key"]}},"flags":["admin-perm"]}],
+["threads-get",{"requestValue":3,"replyValue":3,"attributeSet":"server","do":{"reply":{"attributes":["threads","gracetime","leasetime","scope","min-threads"]}}}],
+["version-set",{"requestValue":4,"replyValue":4,"attributeSet":"server-proto","do":{"request":{"attributes":["version"]}},"flags":["admin-perm"]}],
+["version-get",{"requestValue":5,"replyValue":5,"attributeSet":"server-proto","do":{"reply":{"attributes":["version"]}}}],
+["listener-set",{"requestValue":6,"replyValue":6,"attributeSet":"server-sock","do":{"request":{"attributes":["addr"]}},"flags":["admin-perm"]}],
+["listener-get",{"requestValue":7,"replyValue":7,"attributeSet":"server-sock","do":{"reply":{"attributes":["addr"]}}}],
+["pool-mode-set",{"requestValue":8,"replyValue":8,"attributeSet":"pool-mode","do":{"request":{"attributes":["mode"]}},"flags":["admin-perm"]}],
+["pool-mode-get",{"requestValue":9,"replyValue":9,"attributeSet":"pool-mode","do":{"reply":{"attributes":["mode","npools"]}}}],
+["cache-notify",{"requestValue":10,"replyValue":10,"attributeSet":"cache-notify","event":{"attributes":["cache-type"]},"mcgrp":"exportd"}],
+["svc-export-get-reqs",{"requestValue":11,"replyValue":11,"attributeSet":"svc-export-reqs","dump":{"reply":{"attributes":["requests"]}},"flags":["admin-perm"]}],
+["svc-export-set-reqs",{"requestValue":12,"replyValue":12,"attributeSet":"svc-export-reqs","do":{"request":{"attributes":["requests"]}},"flags":["admin-perm"]}],
+["expkey-get-reqs",{"requestValue":13,"replyValue":13,"attributeSet":"expkey-reqs","dump":{"reply":{"attributes":["requests"]}},"flags":["admin-perm"]}],
+["expkey-set-reqs",{"requestValue":14,"replyValue":14,"attributeSet":"expkey-reqs","do":{"request":{"attributes":["requests"]}},"flags":["admin-perm"]}],
+["cache-flush",{"requestValue":15,"replyValue":15,"attributeSet":"cache-flush","do":{"request":{"attributes":["mask"]}},"flags":["admin-perm"]}],
+["unlock-ip",{"requestValue":16,"replyValue":16,"attributeSet":"unlock-ip","do":{"request":{"attributes":["address"]}},"flags":["admin-perm"]}],
+["unlock-filesystem",{"requestValue":17,"replyValue":17,"attributeSet":"unlock-filesystem","do":{"request":{"attributes":["path"]}},"flags":["admin-perm"]}],
+["unlock-export",{"requestValue":18,"replyValue":18,"attributeSet":"unlock-export","do":{"request":{"attributes":["path"]}},"flags":["admin-perm"]}],
+["server-stats-get",{"requestValue":19,"replyValue":19,"attributeSet":"server-stats","dump":{"reply":{"attributes":["rc-hits","rc-misses","rc-nocache","fh-stale","io-read","io-write","netcnt","netudpcnt","nettcpcnt","nettcpconn","rpccnt","rpcbadfmt","rpcbadauth","rpcbadclnt","proc2-ops","proc3-ops","proc4-ops","proc4ops-ops","proc4cb-ops"]}}}]
+],
+[["none"],["exportd"]]]
 `);
 
 function d0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {

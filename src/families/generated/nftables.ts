@@ -1073,2770 +1073,373 @@ export type NftablesDecoded =
   | { name: "destroyflowtable"; msg: DestroyflowtableMessage }
 ;
 
-/** The model of the family (no documentation text). */
+/** The model of the family (no documentation text), in the compact form reviveSpec expands. */
 export const spec: FamilySpec = reviveSpec(`
-{
-  "name": "nftables",
-  "protocol": "netlink-raw",
-  "protonum": 12,
-  "version": 1,
-  "enumModel": "directional",
-  "opNamePrefix": "nftables-cmd-",
-  "definitions": [
-    {
-      "kind": "struct",
-      "name": "nfgenmsg",
-      "members": [
-        { "name": "nfgen-family", "type": "u8", "byteOrder": "host", "offset": 0, "size": 1 },
-        { "name": "version", "type": "u8", "byteOrder": "host", "offset": 1, "size": 1 },
-        { "name": "res-id", "type": "u16", "byteOrder": "big-endian", "offset": 2, "size": 2 }
-      ],
-      "size": 4
-    },
-    {
-      "kind": "enum",
-      "name": "meta-keys",
-      "namePrefix": "nftables-meta-keys-",
-      "entries": [
-        { "name": "len", "value": 0 },
-        { "name": "protocol", "value": 1 },
-        { "name": "priority", "value": 2 },
-        { "name": "mark", "value": 3 },
-        { "name": "iif", "value": 4 },
-        { "name": "oif", "value": 5 },
-        { "name": "iifname", "value": 6 },
-        { "name": "oifname", "value": 7 },
-        { "name": "iftype", "value": 8 },
-        { "name": "oiftype", "value": 9 },
-        { "name": "skuid", "value": 10 },
-        { "name": "skgid", "value": 11 },
-        { "name": "nftrace", "value": 12 },
-        { "name": "rtclassid", "value": 13 },
-        { "name": "secmark", "value": 14 },
-        { "name": "nfproto", "value": 15 },
-        { "name": "l4-proto", "value": 16 },
-        { "name": "bri-iifname", "value": 17 },
-        { "name": "bri-oifname", "value": 18 },
-        { "name": "pkttype", "value": 19 },
-        { "name": "cpu", "value": 20 },
-        { "name": "iifgroup", "value": 21 },
-        { "name": "oifgroup", "value": 22 },
-        { "name": "cgroup", "value": 23 },
-        { "name": "prandom", "value": 24 },
-        { "name": "secpath", "value": 25 },
-        { "name": "iifkind", "value": 26 },
-        { "name": "oifkind", "value": 27 },
-        { "name": "bri-iifpvid", "value": 28 },
-        { "name": "bri-iifvproto", "value": 29 },
-        { "name": "time-ns", "value": 30 },
-        { "name": "time-day", "value": 31 },
-        { "name": "time-hour", "value": 32 },
-        { "name": "sdif", "value": 33 },
-        { "name": "sdifname", "value": 34 },
-        { "name": "bri-broute", "value": 35 }
-      ]
-    },
-    {
-      "kind": "enum",
-      "name": "bitwise-ops",
-      "namePrefix": "nftables-bitwise-ops-",
-      "entries": [
-        { "name": "mask-xor", "value": 0 },
-        { "name": "lshift", "value": 1 },
-        { "name": "rshift", "value": 2 },
-        { "name": "and", "value": 3 },
-        { "name": "or", "value": 4 },
-        { "name": "xor", "value": 5 }
-      ]
-    },
-    {
-      "kind": "enum",
-      "name": "cmp-ops",
-      "namePrefix": "nftables-cmp-ops-",
-      "entries": [
-        { "name": "eq", "value": 0 },
-        { "name": "neq", "value": 1 },
-        { "name": "lt", "value": 2 },
-        { "name": "lte", "value": 3 },
-        { "name": "gt", "value": 4 },
-        { "name": "gte", "value": 5 }
-      ]
-    },
-    {
-      "kind": "enum",
-      "name": "object-type",
-      "namePrefix": "nftables-object-type-",
-      "entries": [
-        { "name": "unspec", "value": 0 },
-        { "name": "counter", "value": 1 },
-        { "name": "quota", "value": 2 },
-        { "name": "ct-helper", "value": 3 },
-        { "name": "limit", "value": 4 },
-        { "name": "connlimit", "value": 5 },
-        { "name": "tunnel", "value": 6 },
-        { "name": "ct-timeout", "value": 7 },
-        { "name": "secmark", "value": 8 },
-        { "name": "ct-expect", "value": 9 },
-        { "name": "synproxy", "value": 10 }
-      ]
-    },
-    {
-      "kind": "flags",
-      "name": "nat-range-flags",
-      "namePrefix": "nftables-nat-range-flags-",
-      "entries": [
-        { "name": "map-ips", "value": 0 },
-        { "name": "proto-specified", "value": 1 },
-        { "name": "proto-random", "value": 2 },
-        { "name": "persistent", "value": 3 },
-        { "name": "proto-random-fully", "value": 4 },
-        { "name": "proto-offset", "value": 5 },
-        { "name": "netmap", "value": 6 }
-      ]
-    },
-    {
-      "kind": "flags",
-      "name": "table-flags",
-      "namePrefix": "nftables-table-flags-",
-      "entries": [
-        { "name": "dormant", "value": 0 },
-        { "name": "owner", "value": 1 },
-        { "name": "persist", "value": 2 }
-      ]
-    },
-    {
-      "kind": "flags",
-      "name": "chain-flags",
-      "namePrefix": "nftables-chain-flags-",
-      "entries": [
-        { "name": "base", "value": 0 },
-        { "name": "hw-offload", "value": 1 },
-        { "name": "binding", "value": 2 }
-      ]
-    },
-    {
-      "kind": "flags",
-      "name": "set-flags",
-      "namePrefix": "nftables-set-flags-",
-      "entries": [
-        { "name": "anonymous", "value": 0 },
-        { "name": "constant", "value": 1 },
-        { "name": "interval", "value": 2 },
-        { "name": "map", "value": 3 },
-        { "name": "timeout", "value": 4 },
-        { "name": "eval", "value": 5 },
-        { "name": "object", "value": 6 },
-        { "name": "concat", "value": 7 },
-        { "name": "expr", "value": 8 }
-      ]
-    },
-    {
-      "kind": "flags",
-      "name": "set-elem-flags",
-      "namePrefix": "nftables-set-elem-flags-",
-      "entries": [{ "name": "interval-end", "value": 0 }, { "name": "catchall", "value": 1 }]
-    },
-    {
-      "kind": "flags",
-      "name": "lookup-flags",
-      "namePrefix": "nftables-lookup-flags-",
-      "entries": [{ "name": "invert", "value": 0 }]
-    },
-    {
-      "kind": "enum",
-      "name": "ct-keys",
-      "namePrefix": "nftables-ct-keys-",
-      "entries": [
-        { "name": "state", "value": 0 },
-        { "name": "direction", "value": 1 },
-        { "name": "status", "value": 2 },
-        { "name": "mark", "value": 3 },
-        { "name": "secmark", "value": 4 },
-        { "name": "expiration", "value": 5 },
-        { "name": "helper", "value": 6 },
-        { "name": "l3protocol", "value": 7 },
-        { "name": "src", "value": 8 },
-        { "name": "dst", "value": 9 },
-        { "name": "protocol", "value": 10 },
-        { "name": "proto-src", "value": 11 },
-        { "name": "proto-dst", "value": 12 },
-        { "name": "labels", "value": 13 },
-        { "name": "pkts", "value": 14 },
-        { "name": "bytes", "value": 15 },
-        { "name": "avgpkt", "value": 16 },
-        { "name": "zone", "value": 17 },
-        { "name": "eventmask", "value": 18 },
-        { "name": "src-ip", "value": 19 },
-        { "name": "dst-ip", "value": 20 },
-        { "name": "src-ip6", "value": 21 },
-        { "name": "dst-ip6", "value": 22 },
-        { "name": "ct-id", "value": 23 }
-      ]
-    },
-    {
-      "kind": "enum",
-      "name": "ct-direction",
-      "namePrefix": "nftables-ct-direction-",
-      "entries": [{ "name": "original", "value": 0 }, { "name": "reply", "value": 1 }]
-    },
-    {
-      "kind": "flags",
-      "name": "quota-flags",
-      "namePrefix": "nftables-quota-flags-",
-      "entries": [{ "name": "invert", "value": 0 }, { "name": "depleted", "value": 1 }]
-    },
-    {
-      "kind": "enum",
-      "name": "verdict-code",
-      "namePrefix": "nftables-verdict-code-",
-      "entries": [
-        { "name": "continue", "value": 4294967295 },
-        { "name": "break", "value": 4294967294 },
-        { "name": "jump", "value": 4294967293 },
-        { "name": "goto", "value": 4294967292 },
-        { "name": "return", "value": 4294967291 },
-        { "name": "drop", "value": 0 },
-        { "name": "accept", "value": 1 },
-        { "name": "stolen", "value": 2 },
-        { "name": "queue", "value": 3 },
-        { "name": "repeat", "value": 4 }
-      ]
-    },
-    {
-      "kind": "enum",
-      "name": "fib-result",
-      "namePrefix": "nftables-fib-result-",
-      "entries": [
-        { "name": "oif", "value": 0 },
-        { "name": "oifname", "value": 1 },
-        { "name": "addrtype", "value": 2 }
-      ]
-    },
-    {
-      "kind": "flags",
-      "name": "fib-flags",
-      "namePrefix": "nftables-fib-flags-",
-      "entries": [
-        { "name": "saddr", "value": 0 },
-        { "name": "daddr", "value": 1 },
-        { "name": "mark", "value": 2 },
-        { "name": "iif", "value": 3 },
-        { "name": "oif", "value": 4 },
-        { "name": "present", "value": 5 }
-      ]
-    },
-    {
-      "kind": "enum",
-      "name": "reject-types",
-      "namePrefix": "nftables-reject-types-",
-      "entries": [
-        { "name": "icmp-unreach", "value": 0 },
-        { "name": "tcp-rst", "value": 1 },
-        { "name": "icmpx-unreach", "value": 2 }
-      ]
-    },
-    {
-      "kind": "enum",
-      "name": "reject-inet-code",
-      "namePrefix": "nftables-reject-inet-code-",
-      "entries": [
-        { "name": "icmpx-no-route", "value": 0 },
-        { "name": "icmpx-port-unreach", "value": 1 },
-        { "name": "icmpx-host-unreach", "value": 2 },
-        { "name": "icmpx-admin-prohibited", "value": 3 }
-      ]
-    },
-    {
-      "kind": "enum",
-      "name": "payload-base",
-      "namePrefix": "nftables-payload-base-",
-      "entries": [
-        { "name": "link-layer-header", "value": 0 },
-        { "name": "network-header", "value": 1 },
-        { "name": "transport-header", "value": 2 },
-        { "name": "inner-header", "value": 3 },
-        { "name": "tun-header", "value": 4 }
-      ]
-    },
-    {
-      "kind": "enum",
-      "name": "range-ops",
-      "namePrefix": "nftables-range-ops-",
-      "entries": [{ "name": "eq", "value": 0 }, { "name": "neq", "value": 1 }]
-    },
-    {
-      "kind": "enum",
-      "name": "registers",
-      "namePrefix": "nftables-registers-",
-      "entries": [
-        { "name": "reg-verdict", "value": 0 },
-        { "name": "reg-1", "value": 1 },
-        { "name": "reg-2", "value": 2 },
-        { "name": "reg-3", "value": 3 },
-        { "name": "reg-4", "value": 4 },
-        { "name": "reg32-00", "value": 8 },
-        { "name": "reg32-01", "value": 9 },
-        { "name": "reg32-02", "value": 10 },
-        { "name": "reg32-03", "value": 11 },
-        { "name": "reg32-04", "value": 12 },
-        { "name": "reg32-05", "value": 13 },
-        { "name": "reg32-06", "value": 14 },
-        { "name": "reg32-07", "value": 15 },
-        { "name": "reg32-08", "value": 16 },
-        { "name": "reg32-09", "value": 17 },
-        { "name": "reg32-10", "value": 18 },
-        { "name": "reg32-11", "value": 19 },
-        { "name": "reg32-12", "value": 20 },
-        { "name": "reg32-13", "value": 21 },
-        { "name": "reg32-14", "value": 22 },
-        { "name": "reg32-15", "value": 23 }
-      ]
-    },
-    {
-      "kind": "enum",
-      "name": "numgen-types",
-      "namePrefix": "nftables-numgen-types-",
-      "entries": [{ "name": "incremental", "value": 0 }, { "name": "random", "value": 1 }]
-    },
-    {
-      "kind": "enum",
-      "name": "log-level",
-      "namePrefix": "nftables-log-level-",
-      "entries": [
-        { "name": "emerg", "value": 0 },
-        { "name": "alert", "value": 1 },
-        { "name": "crit", "value": 2 },
-        { "name": "err", "value": 3 },
-        { "name": "warning", "value": 4 },
-        { "name": "notice", "value": 5 },
-        { "name": "info", "value": 6 },
-        { "name": "debug", "value": 7 },
-        { "name": "audit", "value": 8 }
-      ]
-    },
-    {
-      "kind": "flags",
-      "name": "log-flags",
-      "namePrefix": "nftables-log-flags-",
-      "entries": [
-        { "name": "tcpseq", "value": 0 },
-        { "name": "tcpopt", "value": 1 },
-        { "name": "ipopt", "value": 2 },
-        { "name": "uid", "value": 3 },
-        { "name": "nflog", "value": 4 },
-        { "name": "macdecode", "value": 5 }
-      ]
-    }
-  ],
-  "attributeSets": [
-    {
-      "name": "log-attrs",
-      "namePrefix": "nftables-a-log-attrs-",
-      "attributes": [
-        {
-          "name": "group",
-          "type": "u16",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "prefix",
-          "type": "string",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "snaplen",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "qthreshold",
-          "type": "u16",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "level",
-          "type": "u32",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "enum": "log-level",
-          "checks": {}
-        },
-        {
-          "name": "flags",
-          "type": "u32",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "enum": "log-flags",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "numgen-attrs",
-      "namePrefix": "nftables-a-numgen-attrs-",
-      "attributes": [
-        {
-          "name": "dreg",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "registers",
-          "checks": {}
-        },
-        {
-          "name": "modulus",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "type",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "enum": "numgen-types",
-          "checks": {}
-        },
-        {
-          "name": "offset",
-          "type": "u32",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "range-attrs",
-      "namePrefix": "nftables-a-range-attrs-",
-      "attributes": [
-        {
-          "name": "sreg",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "enum": "registers",
-          "checks": {}
-        },
-        {
-          "name": "op",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "enum": "range-ops",
-          "checks": { "max": 255 }
-        },
-        {
-          "name": "from-data",
-          "type": "nest",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "data-attrs",
-          "checks": {}
-        },
-        {
-          "name": "to-data",
-          "type": "nest",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "data-attrs",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "batch-attrs",
-      "namePrefix": "nftables-a-batch-attrs-",
-      "attributes": [
-        {
-          "name": "genid",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "table-attrs",
-      "namePrefix": "nftables-a-table-attrs-",
-      "attributes": [
-        {
-          "name": "name",
-          "type": "string",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "flags",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "enum": "table-flags",
-          "enumAsFlags": true,
-          "checks": {}
-        },
-        {
-          "name": "use",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "handle",
-          "type": "u64",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        { "name": "pad", "type": "pad", "value": 5, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "userdata",
-          "type": "binary",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "owner",
-          "type": "u32",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "chain-attrs",
-      "namePrefix": "nftables-a-chain-attrs-",
-      "attributes": [
-        {
-          "name": "table",
-          "type": "string",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "handle",
-          "type": "u64",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "name",
-          "type": "string",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "hook",
-          "type": "nest",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "nft-hook-attrs",
-          "checks": {}
-        },
-        {
-          "name": "policy",
-          "type": "u32",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "use",
-          "type": "u32",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "type",
-          "type": "string",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "counters",
-          "type": "nest",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "nft-counter-attrs",
-          "checks": {}
-        },
-        {
-          "name": "flags",
-          "type": "u32",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "enum": "chain-flags",
-          "enumAsFlags": true,
-          "checks": {}
-        },
-        {
-          "name": "id",
-          "type": "u32",
-          "value": 10,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "userdata",
-          "type": "binary",
-          "value": 11,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "counter-attrs",
-      "namePrefix": "nftables-a-counter-attrs-",
-      "attributes": [
-        {
-          "name": "bytes",
-          "type": "u64",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "packets",
-          "type": "u64",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        { "name": "pad", "type": "pad", "value": 3, "multiAttr": false, "byteOrder": "host", "checks": {} }
-      ]
-    },
-    {
-      "name": "nft-hook-attrs",
-      "namePrefix": "nftables-a-nft-hook-attrs-",
-      "attributes": [
-        {
-          "name": "num",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "priority",
-          "type": "s32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "dev",
-          "type": "string",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "devs",
-          "type": "nest",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "hook-dev-attrs",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "hook-dev-attrs",
-      "namePrefix": "nftables-a-hook-dev-attrs-",
-      "attributes": [
-        {
-          "name": "name",
-          "type": "string",
-          "value": 1,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "nft-counter-attrs",
-      "namePrefix": "nftables-a-nft-counter-attrs-",
-      "attributes": [
-        {
-          "name": "bytes",
-          "type": "u64",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "packets",
-          "type": "u64",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "rule-attrs",
-      "namePrefix": "nftables-a-rule-attrs-",
-      "attributes": [
-        {
-          "name": "table",
-          "type": "string",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "chain",
-          "type": "string",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "handle",
-          "type": "u64",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "expressions",
-          "type": "nest",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "expr-list-attrs",
-          "checks": {}
-        },
-        {
-          "name": "compat",
-          "type": "nest",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "rule-compat-attrs",
-          "checks": {}
-        },
-        {
-          "name": "position",
-          "type": "u64",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "userdata",
-          "type": "binary",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "id", "type": "u32", "value": 8, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "position-id",
-          "type": "u32",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "chain-id",
-          "type": "u32",
-          "value": 10,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "expr-list-attrs",
-      "namePrefix": "nftables-a-expr-list-attrs-",
-      "attributes": [
-        {
-          "name": "elem",
-          "type": "nest",
-          "value": 1,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "nestedAttributes": "expr-attrs",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "expr-attrs",
-      "namePrefix": "nftables-a-expr-attrs-",
-      "attributes": [
-        {
-          "name": "name",
-          "type": "string",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "data",
-          "type": "sub-message",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {},
-          "subMessage": "expr-ops",
-          "selector": "name"
-        }
-      ]
-    },
-    {
-      "name": "rule-compat-attrs",
-      "namePrefix": "nftables-a-rule-compat-attrs-",
-      "attributes": [
-        {
-          "name": "proto",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "flags",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "set-attrs",
-      "namePrefix": "nftables-a-set-attrs-",
-      "attributes": [
-        {
-          "name": "table",
-          "type": "string",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "name",
-          "type": "string",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "flags",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "enum": "set-flags",
-          "checks": {}
-        },
-        {
-          "name": "key-type",
-          "type": "u32",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "key-len",
-          "type": "u32",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "data-type",
-          "type": "u32",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "data-len",
-          "type": "u32",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "policy",
-          "type": "u32",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "desc",
-          "type": "nest",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "set-desc-attrs",
-          "checks": {}
-        },
-        { "name": "id", "type": "u32", "value": 10, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "timeout",
-          "type": "u64",
-          "value": 11,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "gc-interval",
-          "type": "u32",
-          "value": 12,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "userdata",
-          "type": "binary",
-          "value": 13,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "pad", "type": "pad", "value": 14, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "obj-type",
-          "type": "u32",
-          "value": 15,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "handle",
-          "type": "u64",
-          "value": 16,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "expr",
-          "type": "nest",
-          "value": 17,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "nestedAttributes": "expr-attrs",
-          "checks": {}
-        },
-        {
-          "name": "expressions",
-          "type": "nest",
-          "value": 18,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "set-list-attrs",
-          "checks": {}
-        },
-        {
-          "name": "type",
-          "type": "string",
-          "value": 19,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "count",
-          "type": "u32",
-          "value": 20,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "set-desc-attrs",
-      "namePrefix": "nftables-a-set-desc-attrs-",
-      "attributes": [
-        {
-          "name": "size",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "concat",
-          "type": "nest",
-          "value": 2,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "nestedAttributes": "set-desc-concat-attrs",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "set-desc-concat-attrs",
-      "namePrefix": "nftables-a-set-desc-concat-attrs-",
-      "attributes": [
-        {
-          "name": "elem",
-          "type": "nest",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "set-field-attrs",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "set-field-attrs",
-      "namePrefix": "nftables-a-set-field-attrs-",
-      "attributes": [
-        {
-          "name": "len",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "set-list-attrs",
-      "namePrefix": "nftables-a-set-list-attrs-",
-      "attributes": [
-        {
-          "name": "elem",
-          "type": "nest",
-          "value": 1,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "nestedAttributes": "expr-attrs",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "setelem-attrs",
-      "namePrefix": "nftables-a-setelem-attrs-",
-      "attributes": [
-        {
-          "name": "key",
-          "type": "nest",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "data-attrs",
-          "checks": {}
-        },
-        {
-          "name": "data",
-          "type": "nest",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "data-attrs",
-          "checks": {}
-        },
-        {
-          "name": "flags",
-          "type": "binary",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "timeout",
-          "type": "u64",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "expiration",
-          "type": "u64",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "userdata",
-          "type": "binary",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "expr",
-          "type": "nest",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "expr-attrs",
-          "checks": {}
-        },
-        {
-          "name": "objref",
-          "type": "string",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "key-end",
-          "type": "nest",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "data-attrs",
-          "checks": {}
-        },
-        {
-          "name": "expressions",
-          "type": "nest",
-          "value": 10,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "expr-list-attrs",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "setelem-list-elem-attrs",
-      "namePrefix": "nftables-a-setelem-list-elem-attrs-",
-      "attributes": [
-        {
-          "name": "elem",
-          "type": "nest",
-          "value": 1,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "nestedAttributes": "setelem-attrs",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "setelem-list-attrs",
-      "namePrefix": "nftables-a-setelem-list-attrs-",
-      "attributes": [
-        {
-          "name": "table",
-          "type": "string",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "set",
-          "type": "string",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "elements",
-          "type": "nest",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "setelem-list-elem-attrs",
-          "checks": {}
-        },
-        {
-          "name": "set-id",
-          "type": "u32",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "gen-attrs",
-      "namePrefix": "nftables-a-gen-attrs-",
-      "attributes": [
-        {
-          "name": "id",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "proc-pid",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "proc-name",
-          "type": "string",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "obj-attrs",
-      "namePrefix": "nftables-a-obj-attrs-",
-      "attributes": [
-        {
-          "name": "table",
-          "type": "string",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "name",
-          "type": "string",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "type",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "enum": "object-type",
-          "checks": {}
-        },
-        {
-          "name": "data",
-          "type": "sub-message",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {},
-          "subMessage": "obj-data",
-          "selector": "type"
-        },
-        {
-          "name": "use",
-          "type": "u32",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "handle",
-          "type": "u64",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        { "name": "pad", "type": "pad", "value": 7, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "userdata",
-          "type": "binary",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "quota-attrs",
-      "namePrefix": "nftables-a-quota-attrs-",
-      "attributes": [
-        {
-          "name": "bytes",
-          "type": "u64",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "flags",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "enum": "quota-flags",
-          "checks": {}
-        },
-        { "name": "pad", "type": "pad", "value": 3, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "consumed",
-          "type": "u64",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "flowtable-attrs",
-      "namePrefix": "nftables-a-flowtable-attrs-",
-      "attributes": [
-        {
-          "name": "table",
-          "type": "string",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "name",
-          "type": "string",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "hook",
-          "type": "nest",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "flowtable-hook-attrs",
-          "checks": {}
-        },
-        {
-          "name": "use",
-          "type": "u32",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "handle",
-          "type": "u64",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        { "name": "pad", "type": "pad", "value": 6, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "flags",
-          "type": "u32",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "flowtable-hook-attrs",
-      "namePrefix": "nftables-a-flowtable-hook-attrs-",
-      "attributes": [
-        {
-          "name": "num",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "priority",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "devs",
-          "type": "nest",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "hook-dev-attrs",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "expr-bitwise-attrs",
-      "namePrefix": "nftables-a-expr-bitwise-attrs-",
-      "attributes": [
-        {
-          "name": "sreg",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "dreg",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "len",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "mask",
-          "type": "nest",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "data-attrs",
-          "checks": {}
-        },
-        {
-          "name": "xor",
-          "type": "nest",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "data-attrs",
-          "checks": {}
-        },
-        {
-          "name": "op",
-          "type": "u32",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "enum": "bitwise-ops",
-          "checks": { "max": 255 }
-        },
-        {
-          "name": "data",
-          "type": "nest",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "data-attrs",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "expr-cmp-attrs",
-      "namePrefix": "nftables-a-expr-cmp-attrs-",
-      "attributes": [
-        {
-          "name": "sreg",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "op",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "enum": "cmp-ops",
-          "checks": {}
-        },
-        {
-          "name": "data",
-          "type": "nest",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "data-attrs",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "data-attrs",
-      "namePrefix": "nftables-a-data-attrs-",
-      "attributes": [
-        {
-          "name": "value",
-          "type": "binary",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "verdict",
-          "type": "nest",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "verdict-attrs",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "verdict-attrs",
-      "namePrefix": "nftables-a-verdict-attrs-",
-      "attributes": [
-        {
-          "name": "code",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "enum": "verdict-code",
-          "checks": {}
-        },
-        {
-          "name": "chain",
-          "type": "string",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "chain-id",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "expr-counter-attrs",
-      "namePrefix": "nftables-a-expr-counter-attrs-",
-      "attributes": [
-        {
-          "name": "bytes",
-          "type": "u64",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "packets",
-          "type": "u64",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        { "name": "pad", "type": "pad", "value": 3, "multiAttr": false, "byteOrder": "host", "checks": {} }
-      ]
-    },
-    {
-      "name": "expr-fib-attrs",
-      "namePrefix": "nftables-a-expr-fib-attrs-",
-      "attributes": [
-        {
-          "name": "dreg",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "result",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "enum": "fib-result",
-          "checks": {}
-        },
-        {
-          "name": "flags",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "enum": "fib-flags",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "expr-ct-attrs",
-      "namePrefix": "nftables-a-expr-ct-attrs-",
-      "attributes": [
-        {
-          "name": "dreg",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "key",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "enum": "ct-keys",
-          "checks": {}
-        },
-        {
-          "name": "direction",
-          "type": "u8",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "ct-direction",
-          "checks": {}
-        },
-        {
-          "name": "sreg",
-          "type": "u32",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "expr-flow-offload-attrs",
-      "namePrefix": "nftables-a-expr-flow-offload-attrs-",
-      "attributes": [
-        {
-          "name": "name",
-          "type": "string",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "expr-immediate-attrs",
-      "namePrefix": "nftables-a-expr-immediate-attrs-",
-      "attributes": [
-        {
-          "name": "dreg",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "data",
-          "type": "nest",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "data-attrs",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "expr-lookup-attrs",
-      "namePrefix": "nftables-a-expr-lookup-attrs-",
-      "attributes": [
-        {
-          "name": "set",
-          "type": "string",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "set-id",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "sreg",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "dreg",
-          "type": "u32",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "flags",
-          "type": "u32",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "enum": "lookup-flags",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "expr-masq-attrs",
-      "namePrefix": "nftables-a-expr-masq-attrs-",
-      "attributes": [
-        {
-          "name": "flags",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "enum": "nat-range-flags",
-          "enumAsFlags": true,
-          "checks": {}
-        },
-        {
-          "name": "reg-proto-min",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "enum": "registers",
-          "checks": {}
-        },
-        {
-          "name": "reg-proto-max",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "enum": "registers",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "expr-meta-attrs",
-      "namePrefix": "nftables-a-expr-meta-attrs-",
-      "attributes": [
-        {
-          "name": "dreg",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "key",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "enum": "meta-keys",
-          "checks": {}
-        },
-        {
-          "name": "sreg",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "expr-nat-attrs",
-      "namePrefix": "nftables-a-expr-nat-attrs-",
-      "attributes": [
-        {
-          "name": "type",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "family",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "reg-addr-min",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "reg-addr-max",
-          "type": "u32",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "reg-proto-min",
-          "type": "u32",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "reg-proto-max",
-          "type": "u32",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "flags",
-          "type": "u32",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "enum": "nat-range-flags",
-          "enumAsFlags": true,
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "expr-payload-attrs",
-      "namePrefix": "nftables-a-expr-payload-attrs-",
-      "attributes": [
-        {
-          "name": "dreg",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "enum": "registers",
-          "checks": {}
-        },
-        {
-          "name": "base",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "enum": "payload-base",
-          "checks": {}
-        },
-        {
-          "name": "offset",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "len",
-          "type": "u32",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "sreg",
-          "type": "u32",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "enum": "registers",
-          "checks": {}
-        },
-        {
-          "name": "csum-type",
-          "type": "u32",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "csum-offset",
-          "type": "u32",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "csum-flags",
-          "type": "u32",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "expr-reject-attrs",
-      "namePrefix": "nftables-a-expr-reject-attrs-",
-      "attributes": [
-        {
-          "name": "type",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "enum": "reject-types",
-          "checks": {}
-        },
-        {
-          "name": "icmp-code",
-          "type": "u8",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "expr-target-attrs",
-      "namePrefix": "nftables-a-expr-target-attrs-",
-      "attributes": [
-        {
-          "name": "name",
-          "type": "string",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "rev",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "info",
-          "type": "binary",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "expr-tproxy-attrs",
-      "namePrefix": "nftables-a-expr-tproxy-attrs-",
-      "attributes": [
-        {
-          "name": "family",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "reg-addr",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "reg-port",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "expr-objref-attrs",
-      "namePrefix": "nftables-a-expr-objref-attrs-",
-      "attributes": [
-        {
-          "name": "imm-type",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "imm-name",
-          "type": "string",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "set-sreg",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "set-name",
-          "type": "string",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "set-id",
-          "type": "u32",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "compat-target-attrs",
-      "namePrefix": "nftables-a-compat-target-attrs-",
-      "attributes": [
-        {
-          "name": "name",
-          "type": "string",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": { "maxLen": 32 }
-        },
-        {
-          "name": "rev",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": { "max": 255 }
-        },
-        {
-          "name": "info",
-          "type": "binary",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "compat-match-attrs",
-      "namePrefix": "nftables-a-compat-match-attrs-",
-      "attributes": [
-        {
-          "name": "name",
-          "type": "string",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": { "maxLen": 32 }
-        },
-        {
-          "name": "rev",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": { "max": 255 }
-        },
-        {
-          "name": "info",
-          "type": "binary",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "compat-attrs",
-      "namePrefix": "nftables-a-compat-attrs-",
-      "attributes": [
-        {
-          "name": "name",
-          "type": "string",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": { "maxLen": 32 }
-        },
-        {
-          "name": "rev",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": { "max": 255 }
-        },
-        {
-          "name": "type",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        }
-      ]
-    }
-  ],
-  "subMessages": [
-    {
-      "name": "expr-ops",
-      "formats": [
-        { "value": "bitwise", "attributeSet": "expr-bitwise-attrs" },
-        { "value": "cmp", "attributeSet": "expr-cmp-attrs" },
-        { "value": "counter", "attributeSet": "expr-counter-attrs" },
-        { "value": "ct", "attributeSet": "expr-ct-attrs" },
-        { "value": "fib", "attributeSet": "expr-fib-attrs" },
-        { "value": "flow_offload", "attributeSet": "expr-flow-offload-attrs" },
-        { "value": "immediate", "attributeSet": "expr-immediate-attrs" },
-        { "value": "log", "attributeSet": "log-attrs" },
-        { "value": "lookup", "attributeSet": "expr-lookup-attrs" },
-        { "value": "match", "attributeSet": "compat-match-attrs" },
-        { "value": "meta", "attributeSet": "expr-meta-attrs" },
-        { "value": "nat", "attributeSet": "expr-nat-attrs" },
-        { "value": "numgen", "attributeSet": "numgen-attrs" },
-        { "value": "objref", "attributeSet": "expr-objref-attrs" },
-        { "value": "payload", "attributeSet": "expr-payload-attrs" },
-        { "value": "quota", "attributeSet": "quota-attrs" },
-        { "value": "range", "attributeSet": "range-attrs" },
-        { "value": "reject", "attributeSet": "expr-reject-attrs" },
-        { "value": "target", "attributeSet": "expr-target-attrs" },
-        { "value": "tproxy", "attributeSet": "expr-tproxy-attrs" }
-      ]
-    },
-    {
-      "name": "obj-data",
-      "formats": [
-        { "value": "counter", "attributeSet": "counter-attrs" },
-        { "value": "quota", "attributeSet": "quota-attrs" }
-      ]
-    }
-  ],
-  "operations": [
-    {
-      "name": "batch-begin",
-      "value": 16,
-      "requestValue": 16,
-      "replyValue": 16,
-      "attributeSet": "batch-attrs",
-      "fixedHeader": "nfgenmsg",
-      "do": {
-        "request": { "value": 16, "attributes": ["genid"] },
-        "reply": { "value": 16, "attributes": ["genid"] }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "batch-end",
-      "requestValue": 17,
-      "attributeSet": "batch-attrs",
-      "fixedHeader": "nfgenmsg",
-      "do": { "request": { "value": 17, "attributes": ["genid"] } },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "newtable",
-      "requestValue": 2560,
-      "attributeSet": "table-attrs",
-      "fixedHeader": "nfgenmsg",
-      "do": { "request": { "value": 2560, "attributes": ["name", "flags", "userdata"] } },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "gettable",
-      "requestValue": 2561,
-      "replyValue": 2560,
-      "attributeSet": "table-attrs",
-      "fixedHeader": "nfgenmsg",
-      "do": {
-        "request": { "value": 2561, "attributes": ["name"] },
-        "reply": { "value": 2560, "attributes": ["name", "use", "handle", "flags", "owner", "userdata"] }
-      },
-      "dump": { "reply": { "attributes": ["name", "use", "handle", "flags", "owner", "userdata"] } },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "deltable",
-      "requestValue": 2562,
-      "attributeSet": "table-attrs",
-      "fixedHeader": "nfgenmsg",
-      "do": { "request": { "value": 2562, "attributes": ["name", "handle"] } },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "destroytable",
-      "requestValue": 2586,
-      "attributeSet": "table-attrs",
-      "fixedHeader": "nfgenmsg",
-      "do": { "request": { "value": 2586, "attributes": ["name", "handle"] } },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "newchain",
-      "requestValue": 2563,
-      "attributeSet": "chain-attrs",
-      "fixedHeader": "nfgenmsg",
-      "do": {
-        "request": {
-          "value": 2563,
-          "attributes": ["table", "handle", "policy", "flags", "hook", "name", "counters", "userdata", "type"]
-        }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "getchain",
-      "requestValue": 2564,
-      "replyValue": 2563,
-      "attributeSet": "chain-attrs",
-      "fixedHeader": "nfgenmsg",
-      "do": {
-        "request": { "value": 2564, "attributes": ["table", "name"] },
-        "reply": {
-          "value": 2563,
-          "attributes": ["table", "name", "handle", "hook", "policy", "type", "flags", "counters", "id", "use", "userdata"]
-        }
-      },
-      "dump": {
-        "reply": {
-          "attributes": ["table", "name", "handle", "hook", "policy", "type", "flags", "counters", "id", "use", "userdata"]
-        }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "delchain",
-      "requestValue": 2565,
-      "attributeSet": "chain-attrs",
-      "fixedHeader": "nfgenmsg",
-      "do": { "request": { "value": 2565, "attributes": ["table", "handle", "name", "hook"] } },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "destroychain",
-      "requestValue": 2587,
-      "attributeSet": "chain-attrs",
-      "fixedHeader": "nfgenmsg",
-      "do": { "request": { "value": 2587, "attributes": ["table", "handle", "name", "hook"] } },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "newrule",
-      "requestValue": 2566,
-      "attributeSet": "rule-attrs",
-      "fixedHeader": "nfgenmsg",
-      "do": {
-        "request": {
-          "value": 2566,
-          "attributes": [
-            "table",
-            "chain",
-            "chain-id",
-            "handle",
-            "position",
-            "position-id",
-            "expressions",
-            "userdata",
-            "compat"
-          ]
-        }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "getrule",
-      "requestValue": 2567,
-      "replyValue": 2566,
-      "attributeSet": "rule-attrs",
-      "fixedHeader": "nfgenmsg",
-      "do": {
-        "request": { "value": 2567, "attributes": ["table", "chain", "handle"] },
-        "reply": { "value": 2566, "attributes": ["table", "chain", "handle", "position", "expressions", "userdata"] }
-      },
-      "dump": {
-        "request": { "attributes": ["table", "chain"] },
-        "reply": { "attributes": ["table", "chain", "handle", "position", "expressions", "userdata"] }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "getrule-reset",
-      "requestValue": 2585,
-      "replyValue": 2566,
-      "attributeSet": "rule-attrs",
-      "fixedHeader": "nfgenmsg",
-      "do": {
-        "request": { "value": 2585, "attributes": ["table", "chain", "handle"] },
-        "reply": { "value": 2566, "attributes": ["table", "chain", "handle", "position", "expressions", "userdata"] }
-      },
-      "dump": {
-        "request": { "attributes": ["table", "chain", "handle"] },
-        "reply": { "attributes": ["table", "chain", "handle", "position", "expressions", "userdata"] }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "delrule",
-      "requestValue": 2568,
-      "attributeSet": "rule-attrs",
-      "fixedHeader": "nfgenmsg",
-      "do": { "request": { "value": 2568, "attributes": ["table", "chain", "handle", "id"] } },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "destroyrule",
-      "requestValue": 2588,
-      "attributeSet": "rule-attrs",
-      "fixedHeader": "nfgenmsg",
-      "do": { "request": { "value": 2588, "attributes": ["table", "chain", "handle", "id"] } },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "newset",
-      "requestValue": 2569,
-      "attributeSet": "set-attrs",
-      "fixedHeader": "nfgenmsg",
-      "do": {
-        "request": {
-          "value": 2569,
-          "attributes": [
-            "table",
-            "name",
-            "key-len",
-            "id",
-            "key-type",
-            "flags",
-            "data-type",
-            "data-len",
-            "obj-type",
-            "timeout",
-            "gc-interval",
-            "policy",
-            "desc",
-            "userdata"
-          ]
-        }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "getset",
-      "requestValue": 2570,
-      "replyValue": 2569,
-      "attributeSet": "set-attrs",
-      "fixedHeader": "nfgenmsg",
-      "do": {
-        "request": { "value": 2570, "attributes": ["table", "name"] },
-        "reply": {
-          "value": 2569,
-          "attributes": [
-            "table",
-            "name",
-            "handle",
-            "flags",
-            "key-len",
-            "key-type",
-            "data-type",
-            "data-len",
-            "obj-type",
-            "gc-interval",
-            "policy",
-            "userdata",
-            "desc",
-            "expr",
-            "expressions"
-          ]
-        }
-      },
-      "dump": {
-        "request": { "attributes": ["table"] },
-        "reply": {
-          "attributes": [
-            "table",
-            "name",
-            "handle",
-            "flags",
-            "key-len",
-            "key-type",
-            "data-type",
-            "data-len",
-            "obj-type",
-            "gc-interval",
-            "policy",
-            "userdata",
-            "desc",
-            "expr",
-            "expressions"
-          ]
-        }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "delset",
-      "requestValue": 2571,
-      "attributeSet": "set-attrs",
-      "fixedHeader": "nfgenmsg",
-      "do": { "request": { "value": 2571, "attributes": ["table", "handle", "name"] } },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "destroyset",
-      "requestValue": 2589,
-      "attributeSet": "set-attrs",
-      "fixedHeader": "nfgenmsg",
-      "do": { "request": { "value": 2589, "attributes": ["table", "handle", "name"] } },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "newsetelem",
-      "requestValue": 2572,
-      "attributeSet": "setelem-list-attrs",
-      "fixedHeader": "nfgenmsg",
-      "do": { "request": { "value": 2572, "attributes": ["table", "set", "set-id", "elements"] } },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "getsetelem",
-      "requestValue": 2573,
-      "replyValue": 2572,
-      "attributeSet": "setelem-list-attrs",
-      "fixedHeader": "nfgenmsg",
-      "do": {
-        "request": { "value": 2573, "attributes": ["table", "set", "elements"] },
-        "reply": { "value": 2572, "attributes": ["elements"] }
-      },
-      "dump": {
-        "request": { "attributes": ["table", "set"] },
-        "reply": { "attributes": ["table", "set", "elements"] }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "getsetelem-reset",
-      "requestValue": 2593,
-      "replyValue": 2572,
-      "attributeSet": "setelem-list-attrs",
-      "fixedHeader": "nfgenmsg",
-      "do": {
-        "request": { "value": 2593, "attributes": ["elements"] },
-        "reply": { "value": 2572, "attributes": ["table", "set", "elements"] }
-      },
-      "dump": {
-        "request": { "attributes": ["table", "set"] },
-        "reply": { "attributes": ["table", "set", "elements"] }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "delsetelem",
-      "requestValue": 2574,
-      "attributeSet": "setelem-list-attrs",
-      "fixedHeader": "nfgenmsg",
-      "do": { "request": { "value": 2574, "attributes": ["table", "set", "elements"] } },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "destroysetelem",
-      "requestValue": 2590,
-      "attributeSet": "setelem-list-attrs",
-      "fixedHeader": "nfgenmsg",
-      "do": { "request": { "value": 2590, "attributes": ["table", "set", "elements"] } },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "getgen",
-      "requestValue": 2576,
-      "replyValue": 2575,
-      "attributeSet": "gen-attrs",
-      "fixedHeader": "nfgenmsg",
-      "do": {
-        "request": { "value": 2576, "attributes": [] },
-        "reply": { "value": 2575, "attributes": ["id", "proc-pid", "proc-name"] }
-      },
-      "dump": { "reply": { "attributes": ["id", "proc-pid", "proc-name"] } },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "newobj",
-      "requestValue": 2578,
-      "attributeSet": "obj-attrs",
-      "fixedHeader": "nfgenmsg",
-      "do": { "request": { "value": 2578, "attributes": ["type", "name", "data", "table", "userdata"] } },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "getobj",
-      "requestValue": 2579,
-      "replyValue": 2578,
-      "attributeSet": "obj-attrs",
-      "fixedHeader": "nfgenmsg",
-      "do": {
-        "request": { "value": 2579, "attributes": ["name", "type", "table"] },
-        "reply": { "value": 2578, "attributes": ["table", "name", "type", "handle", "use", "data", "userdata"] }
-      },
-      "dump": {
-        "request": { "attributes": ["table", "type"] },
-        "reply": { "attributes": ["table", "name", "type", "handle", "use", "data", "userdata"] }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "delobj",
-      "requestValue": 2580,
-      "attributeSet": "obj-attrs",
-      "fixedHeader": "nfgenmsg",
-      "do": { "request": { "value": 2580, "attributes": ["table", "name", "type", "handle"] } },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "destroyobj",
-      "requestValue": 2591,
-      "attributeSet": "obj-attrs",
-      "fixedHeader": "nfgenmsg",
-      "do": { "request": { "value": 2591, "attributes": ["table", "name", "type", "handle"] } },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "newflowtable",
-      "requestValue": 2582,
-      "attributeSet": "flowtable-attrs",
-      "fixedHeader": "nfgenmsg",
-      "do": { "request": { "value": 2582, "attributes": ["table", "name", "hook", "flags"] } },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "getflowtable",
-      "requestValue": 2583,
-      "replyValue": 2582,
-      "attributeSet": "flowtable-attrs",
-      "fixedHeader": "nfgenmsg",
-      "do": {
-        "request": { "value": 2583, "attributes": ["name", "table"] },
-        "reply": { "value": 2582, "attributes": ["table", "name", "handle", "use", "flags", "hook"] }
-      },
-      "dump": { "reply": { "attributes": ["table", "name", "handle", "use", "flags", "hook"] } },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "delflowtable",
-      "requestValue": 2584,
-      "attributeSet": "flowtable-attrs",
-      "fixedHeader": "nfgenmsg",
-      "do": { "request": { "value": 2584, "attributes": ["table", "name", "handle", "hook"] } },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "destroyflowtable",
-      "requestValue": 2592,
-      "attributeSet": "flowtable-attrs",
-      "fixedHeader": "nfgenmsg",
-      "do": { "request": { "value": 2592, "attributes": ["table", "name", "handle", "hook"] } },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    }
-  ],
-  "mcastGroups": [{ "name": "mgmt" }]
-}
+["nlkit-spec/1",{"name":"nftables","protocol":"netlink-raw","protonum":12,"version":1,"enumModel":"directional","opNamePrefix":"nftables-cmd-"},
+[
+["struct","nfgenmsg",[["nfgen-family","u8"],["version","u8"],["res-id","u16",{"byteOrder":"big-endian"}]]],
+["enum","meta-keys",["len","protocol","priority","mark","iif","oif","iifname","oifname","iftype","oiftype","skuid","skgid","nftrace","rtclassid","secmark","nfproto","l4-proto","bri-iifname","bri-oifname","pkttype","cpu","iifgroup","oifgroup","cgroup","prandom","secpath","iifkind","oifkind","bri-iifpvid","bri-iifvproto","time-ns","time-day","time-hour","sdif","sdifname","bri-broute"]],
+["enum","bitwise-ops",["mask-xor","lshift","rshift","and","or","xor"]],
+["enum","cmp-ops",["eq","neq","lt","lte","gt","gte"]],
+["enum","object-type",["unspec","counter","quota","ct-helper","limit","connlimit","tunnel","ct-timeout","secmark","ct-expect","synproxy"]],
+["flags","nat-range-flags",["map-ips","proto-specified","proto-random","persistent","proto-random-fully","proto-offset","netmap"]],
+["flags","table-flags",["dormant","owner","persist"]],
+["flags","chain-flags",["base","hw-offload","binding"]],
+["flags","set-flags",["anonymous","constant","interval","map","timeout","eval","object","concat","expr"]],
+["flags","set-elem-flags",["interval-end","catchall"]],
+["flags","lookup-flags",["invert"]],
+["enum","ct-keys",["state","direction","status","mark","secmark","expiration","helper","l3protocol","src","dst","protocol","proto-src","proto-dst","labels","pkts","bytes","avgpkt","zone","eventmask","src-ip","dst-ip","src-ip6","dst-ip6","ct-id"]],
+["enum","ct-direction",["original","reply"]],
+["flags","quota-flags",["invert","depleted"]],
+["enum","verdict-code",[["continue",4294967295],["break",4294967294],["jump",4294967293],["goto",4294967292],["return",4294967291],["drop",0],"accept","stolen","queue","repeat"]],
+["enum","fib-result",["oif","oifname","addrtype"]],
+["flags","fib-flags",["saddr","daddr","mark","iif","oif","present"]],
+["enum","reject-types",["icmp-unreach","tcp-rst","icmpx-unreach"]],
+["enum","reject-inet-code",["icmpx-no-route","icmpx-port-unreach","icmpx-host-unreach","icmpx-admin-prohibited"]],
+["enum","payload-base",["link-layer-header","network-header","transport-header","inner-header","tun-header"]],
+["enum","range-ops",["eq","neq"]],
+["enum","registers",["reg-verdict","reg-1","reg-2","reg-3","reg-4",["reg32-00",8],"reg32-01","reg32-02","reg32-03","reg32-04","reg32-05","reg32-06","reg32-07","reg32-08","reg32-09","reg32-10","reg32-11","reg32-12","reg32-13","reg32-14","reg32-15"]],
+["enum","numgen-types",["incremental","random"]],
+["enum","log-level",["emerg","alert","crit","err","warning","notice","info","debug","audit"]],
+["flags","log-flags",["tcpseq","tcpopt","ipopt","uid","nflog","macdecode"]]
+],
+[
+["log-attrs",[
+["group","u16",{"byteOrder":"big-endian"}],
+["prefix","string"],
+["snaplen","u32",{"byteOrder":"big-endian"}],
+["qthreshold","u16",{"byteOrder":"big-endian"}],
+["level","u32",{"byteOrder":"big-endian","enum":"log-level"}],
+["flags","u32",{"byteOrder":"big-endian","enum":"log-flags"}]
+]],
+["numgen-attrs",[
+["dreg","u32",{"enum":"registers"}],
+["modulus","u32",{"byteOrder":"big-endian"}],
+["type","u32",{"byteOrder":"big-endian","enum":"numgen-types"}],
+["offset","u32",{"byteOrder":"big-endian"}]
+]],
+["range-attrs",[
+["sreg","u32",{"byteOrder":"big-endian","enum":"registers"}],
+["op","u32",{"byteOrder":"big-endian","enum":"range-ops","checks":{"max":255}}],
+["from-data","nest",{"nestedAttributes":"data-attrs"}],
+["to-data","nest",{"nestedAttributes":"data-attrs"}]
+]],
+["batch-attrs",[
+["genid","u32",{"byteOrder":"big-endian"}]
+]],
+["table-attrs",[
+["name","string"],
+["flags","u32",{"byteOrder":"big-endian","enum":"table-flags","enumAsFlags":true}],
+["use","u32",{"byteOrder":"big-endian"}],
+["handle","u64",{"byteOrder":"big-endian"}],
+["pad","pad"],
+["userdata","binary"],
+["owner","u32",{"byteOrder":"big-endian"}]
+]],
+["chain-attrs",[
+["table","string"],
+["handle","u64",{"byteOrder":"big-endian"}],
+["name","string"],
+["hook","nest",{"nestedAttributes":"nft-hook-attrs"}],
+["policy","u32",{"byteOrder":"big-endian"}],
+["use","u32",{"byteOrder":"big-endian"}],
+["type","string"],
+["counters","nest",{"nestedAttributes":"nft-counter-attrs"}],
+["flags","u32",{"byteOrder":"big-endian","enum":"chain-flags","enumAsFlags":true}],
+["id","u32",{"byteOrder":"big-endian"}],
+["userdata","binary"]
+]],
+["counter-attrs",[
+["bytes","u64",{"byteOrder":"big-endian"}],
+["packets","u64",{"byteOrder":"big-endian"}],
+["pad","pad"]
+]],
+["nft-hook-attrs",[
+["num","u32",{"byteOrder":"big-endian"}],
+["priority","s32",{"byteOrder":"big-endian"}],
+["dev","string"],
+["devs","nest",{"nestedAttributes":"hook-dev-attrs"}]
+]],
+["hook-dev-attrs",[
+["name","string",{"multiAttr":true}]
+]],
+["nft-counter-attrs",[
+["bytes","u64",{"byteOrder":"big-endian"}],
+["packets","u64",{"byteOrder":"big-endian"}]
+]],
+["rule-attrs",[
+["table","string"],
+["chain","string"],
+["handle","u64",{"byteOrder":"big-endian"}],
+["expressions","nest",{"nestedAttributes":"expr-list-attrs"}],
+["compat","nest",{"nestedAttributes":"rule-compat-attrs"}],
+["position","u64",{"byteOrder":"big-endian"}],
+["userdata","binary"],
+["id","u32"],
+["position-id","u32"],
+["chain-id","u32"]
+]],
+["expr-list-attrs",[
+["elem","nest",{"multiAttr":true,"nestedAttributes":"expr-attrs"}]
+]],
+["expr-attrs",[
+["name","string"],
+["data","sub-message",{"subMessage":"expr-ops","selector":"name"}]
+]],
+["rule-compat-attrs",[
+["proto","u32",{"byteOrder":"big-endian"}],
+["flags","u32",{"byteOrder":"big-endian"}]
+]],
+["set-attrs",[
+["table","string"],
+["name","string"],
+["flags","u32",{"byteOrder":"big-endian","enum":"set-flags"}],
+["key-type","u32",{"byteOrder":"big-endian"}],
+["key-len","u32",{"byteOrder":"big-endian"}],
+["data-type","u32",{"byteOrder":"big-endian"}],
+["data-len","u32",{"byteOrder":"big-endian"}],
+["policy","u32",{"byteOrder":"big-endian"}],
+["desc","nest",{"nestedAttributes":"set-desc-attrs"}],
+["id","u32"],
+["timeout","u64"],
+["gc-interval","u32"],
+["userdata","binary"],
+["pad","pad"],
+["obj-type","u32",{"byteOrder":"big-endian"}],
+["handle","u64",{"byteOrder":"big-endian"}],
+["expr","nest",{"multiAttr":true,"nestedAttributes":"expr-attrs"}],
+["expressions","nest",{"nestedAttributes":"set-list-attrs"}],
+["type","string"],
+["count","u32",{"byteOrder":"big-endian"}]
+]],
+["set-desc-attrs",[
+["size","u32",{"byteOrder":"big-endian"}],
+["concat","nest",{"multiAttr":true,"nestedAttributes":"set-desc-concat-attrs"}]
+]],
+["set-desc-concat-attrs",[
+["elem","nest",{"nestedAttributes":"set-field-attrs"}]
+]],
+["set-field-attrs",[
+["len","u32",{"byteOrder":"big-endian"}]
+]],
+["set-list-attrs",[
+["elem","nest",{"multiAttr":true,"nestedAttributes":"expr-attrs"}]
+]],
+["setelem-attrs",[
+["key","nest",{"nestedAttributes":"data-attrs"}],
+["data","nest",{"nestedAttributes":"data-attrs"}],
+["flags","binary"],
+["timeout","u64"],
+["expiration","u64"],
+["userdata","binary"],
+["expr","nest",{"nestedAttributes":"expr-attrs"}],
+["objref","string"],
+["key-end","nest",{"nestedAttributes":"data-attrs"}],
+["expressions","nest",{"nestedAttributes":"expr-list-attrs"}]
+]],
+["setelem-list-elem-attrs",[
+["elem","nest",{"multiAttr":true,"nestedAttributes":"setelem-attrs"}]
+]],
+["setelem-list-attrs",[
+["table","string"],
+["set","string"],
+["elements","nest",{"nestedAttributes":"setelem-list-elem-attrs"}],
+["set-id","u32"]
+]],
+["gen-attrs",[
+["id","u32",{"byteOrder":"big-endian"}],
+["proc-pid","u32",{"byteOrder":"big-endian"}],
+["proc-name","string"]
+]],
+["obj-attrs",[
+["table","string"],
+["name","string"],
+["type","u32",{"byteOrder":"big-endian","enum":"object-type"}],
+["data","sub-message",{"subMessage":"obj-data","selector":"type"}],
+["use","u32",{"byteOrder":"big-endian"}],
+["handle","u64",{"byteOrder":"big-endian"}],
+["pad","pad"],
+["userdata","binary"]
+]],
+["quota-attrs",[
+["bytes","u64",{"byteOrder":"big-endian"}],
+["flags","u32",{"byteOrder":"big-endian","enum":"quota-flags"}],
+["pad","pad"],
+["consumed","u64",{"byteOrder":"big-endian"}]
+]],
+["flowtable-attrs",[
+["table","string"],
+["name","string"],
+["hook","nest",{"nestedAttributes":"flowtable-hook-attrs"}],
+["use","u32",{"byteOrder":"big-endian"}],
+["handle","u64",{"byteOrder":"big-endian"}],
+["pad","pad"],
+["flags","u32",{"byteOrder":"big-endian"}]
+]],
+["flowtable-hook-attrs",[
+["num","u32",{"byteOrder":"big-endian"}],
+["priority","u32",{"byteOrder":"big-endian"}],
+["devs","nest",{"nestedAttributes":"hook-dev-attrs"}]
+]],
+["expr-bitwise-attrs",[
+["sreg","u32",{"byteOrder":"big-endian"}],
+["dreg","u32",{"byteOrder":"big-endian"}],
+["len","u32",{"byteOrder":"big-endian"}],
+["mask","nest",{"nestedAttributes":"data-attrs"}],
+["xor","nest",{"nestedAttributes":"data-attrs"}],
+["op","u32",{"byteOrder":"big-endian","enum":"bitwise-ops","checks":{"max":255}}],
+["data","nest",{"nestedAttributes":"data-attrs"}]
+]],
+["expr-cmp-attrs",[
+["sreg","u32",{"byteOrder":"big-endian"}],
+["op","u32",{"byteOrder":"big-endian","enum":"cmp-ops"}],
+["data","nest",{"nestedAttributes":"data-attrs"}]
+]],
+["data-attrs",[
+["value","binary"],
+["verdict","nest",{"nestedAttributes":"verdict-attrs"}]
+]],
+["verdict-attrs",[
+["code","u32",{"byteOrder":"big-endian","enum":"verdict-code"}],
+["chain","string"],
+["chain-id","u32",{"byteOrder":"big-endian"}]
+]],
+["expr-counter-attrs",[
+["bytes","u64",{"byteOrder":"big-endian"}],
+["packets","u64",{"byteOrder":"big-endian"}],
+["pad","pad"]
+]],
+["expr-fib-attrs",[
+["dreg","u32",{"byteOrder":"big-endian"}],
+["result","u32",{"byteOrder":"big-endian","enum":"fib-result"}],
+["flags","u32",{"byteOrder":"big-endian","enum":"fib-flags"}]
+]],
+["expr-ct-attrs",[
+["dreg","u32",{"byteOrder":"big-endian"}],
+["key","u32",{"byteOrder":"big-endian","enum":"ct-keys"}],
+["direction","u8",{"enum":"ct-direction"}],
+["sreg","u32",{"byteOrder":"big-endian"}]
+]],
+["expr-flow-offload-attrs",[
+["name","string"]
+]],
+["expr-immediate-attrs",[
+["dreg","u32",{"byteOrder":"big-endian"}],
+["data","nest",{"nestedAttributes":"data-attrs"}]
+]],
+["expr-lookup-attrs",[
+["set","string"],
+["set-id","u32",{"byteOrder":"big-endian"}],
+["sreg","u32",{"byteOrder":"big-endian"}],
+["dreg","u32",{"byteOrder":"big-endian"}],
+["flags","u32",{"byteOrder":"big-endian","enum":"lookup-flags"}]
+]],
+["expr-masq-attrs",[
+["flags","u32",{"byteOrder":"big-endian","enum":"nat-range-flags","enumAsFlags":true}],
+["reg-proto-min","u32",{"byteOrder":"big-endian","enum":"registers"}],
+["reg-proto-max","u32",{"byteOrder":"big-endian","enum":"registers"}]
+]],
+["expr-meta-attrs",[
+["dreg","u32",{"byteOrder":"big-endian"}],
+["key","u32",{"byteOrder":"big-endian","enum":"meta-keys"}],
+["sreg","u32",{"byteOrder":"big-endian"}]
+]],
+["expr-nat-attrs",[
+["type","u32",{"byteOrder":"big-endian"}],
+["family","u32",{"byteOrder":"big-endian"}],
+["reg-addr-min","u32",{"byteOrder":"big-endian"}],
+["reg-addr-max","u32",{"byteOrder":"big-endian"}],
+["reg-proto-min","u32",{"byteOrder":"big-endian"}],
+["reg-proto-max","u32",{"byteOrder":"big-endian"}],
+["flags","u32",{"byteOrder":"big-endian","enum":"nat-range-flags","enumAsFlags":true}]
+]],
+["expr-payload-attrs",[
+["dreg","u32",{"byteOrder":"big-endian","enum":"registers"}],
+["base","u32",{"byteOrder":"big-endian","enum":"payload-base"}],
+["offset","u32",{"byteOrder":"big-endian"}],
+["len","u32",{"byteOrder":"big-endian"}],
+["sreg","u32",{"byteOrder":"big-endian","enum":"registers"}],
+["csum-type","u32",{"byteOrder":"big-endian"}],
+["csum-offset","u32",{"byteOrder":"big-endian"}],
+["csum-flags","u32",{"byteOrder":"big-endian"}]
+]],
+["expr-reject-attrs",[
+["type","u32",{"byteOrder":"big-endian","enum":"reject-types"}],
+["icmp-code","u8"]
+]],
+["expr-target-attrs",[
+["name","string"],
+["rev","u32",{"byteOrder":"big-endian"}],
+["info","binary"]
+]],
+["expr-tproxy-attrs",[
+["family","u32",{"byteOrder":"big-endian"}],
+["reg-addr","u32",{"byteOrder":"big-endian"}],
+["reg-port","u32",{"byteOrder":"big-endian"}]
+]],
+["expr-objref-attrs",[
+["imm-type","u32",{"byteOrder":"big-endian"}],
+["imm-name","string"],
+["set-sreg","u32",{"byteOrder":"big-endian"}],
+["set-name","string"],
+["set-id","u32",{"byteOrder":"big-endian"}]
+]],
+["compat-target-attrs",[
+["name","string",{"checks":{"maxLen":32}}],
+["rev","u32",{"byteOrder":"big-endian","checks":{"max":255}}],
+["info","binary"]
+]],
+["compat-match-attrs",[
+["name","string",{"checks":{"maxLen":32}}],
+["rev","u32",{"byteOrder":"big-endian","checks":{"max":255}}],
+["info","binary"]
+]],
+["compat-attrs",[
+["name","string",{"checks":{"maxLen":32}}],
+["rev","u32",{"byteOrder":"big-endian","checks":{"max":255}}],
+["type","u32",{"byteOrder":"big-endian"}]
+]]
+],
+[
+["expr-ops",[["bitwise",{"attributeSet":"expr-bitwise-attrs"}],["cmp",{"attributeSet":"expr-cmp-attrs"}],["counter",{"attributeSet":"expr-counter-attrs"}],["ct",{"attributeSet":"expr-ct-attrs"}],["fib",{"attributeSet":"expr-fib-attrs"}],["flow_offload",{"attributeSet":"expr-flow-offload-attrs"}],["immediate",{"attributeSet":"expr-immediate-attrs"}],["log",{"attributeSet":"log-attrs"}],["lookup",{"attributeSet":"expr-lookup-attrs"}],["match",{"attributeSet":"compat-match-attrs"}],["meta",{"attributeSet":"expr-meta-attrs"}],["nat",{"attributeSet":"expr-nat-attrs"}],["numgen",{"attributeSet":"numgen-attrs"}],["objref",{"attributeSet":"expr-objref-attrs"}],["payload",{"attributeSet":"expr-payload-attrs"}],["quota",{"attributeSet":"quota-attrs"}],["range",{"attributeSet":"range-attrs"}],["reject",{"attributeSet":"expr-reject-attrs"}],["target",{"attributeSet":"expr-target-attrs"}],["tproxy",{"attributeSet":"expr-tproxy-attrs"}]]],
+["obj-data",[["counter",{"attributeSet":"counter-attrs"}],["quota",{"attributeSet":"quota-attrs"}]]]
+],
+[
+["batch-begin",{"requestValue":16,"replyValue":16,"attributeSet":"batch-attrs","fixedHeader":"nfgenmsg","do":{"request":{"value":16,"attributes":["genid"]},"reply":{"value":16,"attributes":["genid"]}}}],
+["batch-end",{"requestValue":17,"attributeSet":"batch-attrs","fixedHeader":"nfgenmsg","do":{"request":{"value":17,"attributes":["genid"]}}}],
+["newtable",{"requestValue":2560,"attributeSet":"table-attrs","fixedHeader":"nfgenmsg","do":{"request":{"value":2560,"attributes":["name","flags","userdata"]}}}],
+["gettable",{"requestValue":2561,"replyValue":2560,"attributeSet":"table-attrs","fixedHeader":"nfgenmsg","do":{"request":{"value":2561,"attributes":["name"]},"reply":{"value":2560,"attributes":["name","use","handle","flags","owner","userdata"]}},"dump":{"reply":{"attributes":["name","use","handle","flags","owner","userdata"]}}}],
+["deltable",{"requestValue":2562,"attributeSet":"table-attrs","fixedHeader":"nfgenmsg","do":{"request":{"value":2562,"attributes":["name","handle"]}}}],
+["destroytable",{"requestValue":2586,"attributeSet":"table-attrs","fixedHeader":"nfgenmsg","do":{"request":{"value":2586,"attributes":["name","handle"]}}}],
+["newchain",{"requestValue":2563,"attributeSet":"chain-attrs","fixedHeader":"nfgenmsg","do":{"request":{"value":2563,"attributes":["table","handle","policy","flags","hook","name","counters","userdata","type"]}}}],
+["getchain",{"requestValue":2564,"replyValue":2563,"attributeSet":"chain-attrs","fixedHeader":"nfgenmsg","do":{"request":{"value":2564,"attributes":["table","name"]},"reply":{"value":2563,"attributes":["table","name","handle","hook","policy","type","flags","counters","id","use","userdata"]}},"dump":{"reply":{"attributes":["table","name","handle","hook","policy","type","flags","counters","id","use","userdata"]}}}],
+["delchain",{"requestValue":2565,"attributeSet":"chain-attrs","fixedHeader":"nfgenmsg","do":{"request":{"value":2565,"attributes":["table","handle","name","hook"]}}}],
+["destroychain",{"requestValue":2587,"attributeSet":"chain-attrs","fixedHeader":"nfgenmsg","do":{"request":{"value":2587,"attributes":["table","handle","name","hook"]}}}],
+["newrule",{"requestValue":2566,"attributeSet":"rule-attrs","fixedHeader":"nfgenmsg","do":{"request":{"value":2566,"attributes":["table","chain","chain-id","handle","position","position-id","expressions","userdata","compat"]}}}],
+["getrule",{"requestValue":2567,"replyValue":2566,"attributeSet":"rule-attrs","fixedHeader":"nfgenmsg","do":{"request":{"value":2567,"attributes":["table","chain","handle"]},"reply":{"value":2566,"attributes":["table","chain","handle","position","expressions","userdata"]}},"dump":{"request":{"attributes":["table","chain"]},"reply":{"attributes":["table","chain","handle","position","expressions","userdata"]}}}],
+["getrule-reset",{"requestValue":2585,"replyValue":2566,"attributeSet":"rule-attrs","fixedHeader":"nfgenmsg","do":{"request":{"value":2585,"attributes":["table","chain","handle"]},"reply":{"value":2566,"attributes":["table","chain","handle","position","expressions","userdata"]}},"dump":{"request":{"attributes":["table","chain","handle"]},"reply":{"attributes":["table","chain","handle","position","expressions","userdata"]}}}],
+["delrule",{"requestValue":2568,"attributeSet":"rule-attrs","fixedHeader":"nfgenmsg","do":{"request":{"value":2568,"attributes":["table","chain","handle","id"]}}}],
+["destroyrule",{"requestValue":2588,"attributeSet":"rule-attrs","fixedHeader":"nfgenmsg","do":{"request":{"value":2588,"attributes":["table","chain","handle","id"]}}}],
+["newset",{"requestValue":2569,"attributeSet":"set-attrs","fixedHeader":"nfgenmsg","do":{"request":{"value":2569,"attributes":["table","name","key-len","id","key-type","flags","data-type","data-len","obj-type","timeout","gc-interval","policy","desc","userdata"]}}}],
+["getset",{"requestValue":2570,"replyValue":2569,"attributeSet":"set-attrs","fixedHeader":"nfgenmsg","do":{"request":{"value":2570,"attributes":["table","name"]},"reply":{"value":2569,"attributes":["table","name","handle","flags","key-len","key-type","data-type","data-len","obj-type","gc-interval","policy","userdata","desc","expr","expressions"]}},"dump":{"request":{"attributes":["table"]},"reply":{"attributes":["table","name","handle","flags","key-len","key-type","data-type","data-len","obj-type","gc-interval","policy","userdata","desc","expr","expressions"]}}}],
+["delset",{"requestValue":2571,"attributeSet":"set-attrs","fixedHeader":"nfgenmsg","do":{"request":{"value":2571,"attributes":["table","handle","name"]}}}],
+["destroyset",{"requestValue":2589,"attributeSet":"set-attrs","fixedHeader":"nfgenmsg","do":{"request":{"value":2589,"attributes":["table","handle","name"]}}}],
+["newsetelem",{"requestValue":2572,"attributeSet":"setelem-list-attrs","fixedHeader":"nfgenmsg","do":{"request":{"value":2572,"attributes":["table","set","set-id","elements"]}}}],
+["getsetelem",{"requestValue":2573,"replyValue":2572,"attributeSet":"setelem-list-attrs","fixedHeader":"nfgenmsg","do":{"request":{"value":2573,"attributes":["table","set","elements"]},"reply":{"value":2572,"attributes":["elements"]}},"dump":{"request":{"attributes":["table","set"]},"reply":{"attributes":["table","set","elements"]}}}],
+["getsetelem-reset",{"requestValue":2593,"replyValue":2572,"attributeSet":"setelem-list-attrs","fixedHeader":"nfgenmsg","do":{"request":{"value":2593,"attributes":["elements"]},"reply":{"value":2572,"attributes":["table","set","elements"]}},"dump":{"request":{"attributes":["table","set"]},"reply":{"attributes":["table","set","elements"]}}}],
+["delsetelem",{"requestValue":2574,"attributeSet":"setelem-list-attrs","fixedHeader":"nfgenmsg","do":{"request":{"value":2574,"attributes":["table","set","elements"]}}}],
+["destroysetelem",{"requestValue":2590,"attributeSet":"setelem-list-attrs","fixedHeader":"nfgenmsg","do":{"request":{"value":2590,"attributes":["table","set","elements"]}}}],
+["getgen",{"requestValue":2576,"replyValue":2575,"attributeSet":"gen-attrs","fixedHeader":"nfgenmsg","do":{"request":{"value":2576,"attributes":[]},"reply":{"value":2575,"attributes":["id","proc-pid","proc-name"]}},"dump":{"reply":{"attributes":["id","proc-pid","proc-name"]}}}],
+["newobj",{"requestValue":2578,"attributeSet":"obj-attrs","fixedHeader":"nfgenmsg","do":{"request":{"value":2578,"attributes":["type","name","data","table","userdata"]}}}],
+["getobj",{"requestValue":2579,"replyValue":2578,"attributeSet":"obj-attrs","fixedHeader":"nfgenmsg","do":{"request":{"value":2579,"attributes":["name","type","table"]},"reply":{"value":2578,"attributes":["table","name","type","handle","use","data","userdata"]}},"dump":{"request":{"attributes":["table","type"]},"reply":{"attributes":["table","name","type","handle","use","data","userdata"]}}}],
+["delobj",{"requestValue":2580,"attributeSet":"obj-attrs","fixedHeader":"nfgenmsg","do":{"request":{"value":2580,"attributes":["table","name","type","handle"]}}}],
+["destroyobj",{"requestValue":2591,"attributeSet":"obj-attrs","fixedHeader":"nfgenmsg","do":{"request":{"value":2591,"attributes":["table","name","type","handle"]}}}],
+["newflowtable",{"requestValue":2582,"attributeSet":"flowtable-attrs","fixedHeader":"nfgenmsg","do":{"request":{"value":2582,"attributes":["table","name","hook","flags"]}}}],
+["getflowtable",{"requestValue":2583,"replyValue":2582,"attributeSet":"flowtable-attrs","fixedHeader":"nfgenmsg","do":{"request":{"value":2583,"attributes":["name","table"]},"reply":{"value":2582,"attributes":["table","name","handle","use","flags","hook"]}},"dump":{"reply":{"attributes":["table","name","handle","use","flags","hook"]}}}],
+["delflowtable",{"requestValue":2584,"attributeSet":"flowtable-attrs","fixedHeader":"nfgenmsg","do":{"request":{"value":2584,"attributes":["table","name","handle","hook"]}}}],
+["destroyflowtable",{"requestValue":2592,"attributeSet":"flowtable-attrs","fixedHeader":"nfgenmsg","do":{"request":{"value":2592,"attributes":["table","name","handle","hook"]}}}]
+],
+[["mgmt"]]]
 `);
 
 function s0(b: Uint8Array, dv: DataView, s: number, l: number): Obj {

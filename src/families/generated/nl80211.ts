@@ -1158,4294 +1158,531 @@ export type Nl80211Decoded =
   | { name: "get-protocol-features"; msg: GetProtocolFeaturesMessage }
 ;
 
-/** The model of the family (no documentation text). */
+/** The model of the family (no documentation text), in the compact form reviveSpec expands. */
 export const spec: FamilySpec = reviveSpec(`
-{
-  "name": "nl80211",
-  "protocol": "genetlink-legacy",
-  "protonum": 16,
-  "version": 1,
-  "enumModel": "directional",
-  "opNamePrefix": "nl80211-cmd-",
-  "definitions": [
-    {
-      "kind": "enum",
-      "name": "commands",
-      "namePrefix": "nl80211-commands-",
-      "entries": [
-        { "name": "unspec", "value": 0 },
-        { "name": "get-wiphy", "value": 1 },
-        { "name": "set-wiphy", "value": 2 },
-        { "name": "new-wiphy", "value": 3 },
-        { "name": "del-wiphy", "value": 4 },
-        { "name": "get-interface", "value": 5 },
-        { "name": "set-interface", "value": 6 },
-        { "name": "new-interface", "value": 7 },
-        { "name": "del-interface", "value": 8 },
-        { "name": "get-key", "value": 9 },
-        { "name": "set-key", "value": 10 },
-        { "name": "new-key", "value": 11 },
-        { "name": "del-key", "value": 12 },
-        { "name": "get-beacon", "value": 13 },
-        { "name": "set-beacon", "value": 14 },
-        { "name": "new-beacon", "value": 15 },
-        { "name": "del-beacon", "value": 16 },
-        { "name": "get-station", "value": 17 },
-        { "name": "set-station", "value": 18 },
-        { "name": "new-station", "value": 19 },
-        { "name": "del-station", "value": 20 },
-        { "name": "get-mpath", "value": 21 },
-        { "name": "set-mpath", "value": 22 },
-        { "name": "new-mpath", "value": 23 },
-        { "name": "del-mpath", "value": 24 },
-        { "name": "set-bss", "value": 25 },
-        { "name": "set-reg", "value": 26 },
-        { "name": "req-set-reg", "value": 27 },
-        { "name": "get-mesh-config", "value": 28 },
-        { "name": "set-mesh-config", "value": 29 },
-        { "name": "set-mgmt-extra-ie", "value": 30 },
-        { "name": "get-reg", "value": 31 },
-        { "name": "get-scan", "value": 32 },
-        { "name": "trigger-scan", "value": 33 },
-        { "name": "new-scan-results", "value": 34 },
-        { "name": "scan-aborted", "value": 35 },
-        { "name": "reg-change", "value": 36 },
-        { "name": "authenticate", "value": 37 },
-        { "name": "associate", "value": 38 },
-        { "name": "deauthenticate", "value": 39 },
-        { "name": "disassociate", "value": 40 },
-        { "name": "michael-mic-failure", "value": 41 },
-        { "name": "reg-beacon-hint", "value": 42 },
-        { "name": "join-ibss", "value": 43 },
-        { "name": "leave-ibss", "value": 44 },
-        { "name": "testmode", "value": 45 },
-        { "name": "connect", "value": 46 },
-        { "name": "roam", "value": 47 },
-        { "name": "disconnect", "value": 48 },
-        { "name": "set-wiphy-netns", "value": 49 },
-        { "name": "get-survey", "value": 50 },
-        { "name": "new-survey-results", "value": 51 },
-        { "name": "set-pmksa", "value": 52 },
-        { "name": "del-pmksa", "value": 53 },
-        { "name": "flush-pmksa", "value": 54 },
-        { "name": "remain-on-channel", "value": 55 },
-        { "name": "cancel-remain-on-channel", "value": 56 },
-        { "name": "set-tx-bitrate-mask", "value": 57 },
-        { "name": "register-action", "value": 58 },
-        { "name": "action", "value": 59 },
-        { "name": "action-tx-status", "value": 60 },
-        { "name": "set-power-save", "value": 61 },
-        { "name": "get-power-save", "value": 62 },
-        { "name": "set-cqm", "value": 63 },
-        { "name": "notify-cqm", "value": 64 },
-        { "name": "set-channel", "value": 65 },
-        { "name": "set-wds-peer", "value": 66 },
-        { "name": "frame-wait-cancel", "value": 67 },
-        { "name": "join-mesh", "value": 68 },
-        { "name": "leave-mesh", "value": 69 },
-        { "name": "unprot-deauthenticate", "value": 70 },
-        { "name": "unprot-disassociate", "value": 71 },
-        { "name": "new-peer-candidate", "value": 72 },
-        { "name": "get-wowlan", "value": 73 },
-        { "name": "set-wowlan", "value": 74 },
-        { "name": "start-sched-scan", "value": 75 },
-        { "name": "stop-sched-scan", "value": 76 },
-        { "name": "sched-scan-results", "value": 77 },
-        { "name": "sched-scan-stopped", "value": 78 },
-        { "name": "set-rekey-offload", "value": 79 },
-        { "name": "pmksa-candidate", "value": 80 },
-        { "name": "tdls-oper", "value": 81 },
-        { "name": "tdls-mgmt", "value": 82 },
-        { "name": "unexpected-frame", "value": 83 },
-        { "name": "probe-client", "value": 84 },
-        { "name": "register-beacons", "value": 85 },
-        { "name": "unexpected-4-addr-frame", "value": 86 },
-        { "name": "set-noack-map", "value": 87 },
-        { "name": "ch-switch-notify", "value": 88 },
-        { "name": "start-p2p-device", "value": 89 },
-        { "name": "stop-p2p-device", "value": 90 },
-        { "name": "conn-failed", "value": 91 },
-        { "name": "set-mcast-rate", "value": 92 },
-        { "name": "set-mac-acl", "value": 93 },
-        { "name": "radar-detect", "value": 94 },
-        { "name": "get-protocol-features", "value": 95 },
-        { "name": "update-ft-ies", "value": 96 },
-        { "name": "ft-event", "value": 97 },
-        { "name": "crit-protocol-start", "value": 98 },
-        { "name": "crit-protocol-stop", "value": 99 },
-        { "name": "get-coalesce", "value": 100 },
-        { "name": "set-coalesce", "value": 101 },
-        { "name": "channel-switch", "value": 102 },
-        { "name": "vendor", "value": 103 },
-        { "name": "set-qos-map", "value": 104 },
-        { "name": "add-tx-ts", "value": 105 },
-        { "name": "del-tx-ts", "value": 106 },
-        { "name": "get-mpp", "value": 107 },
-        { "name": "join-ocb", "value": 108 },
-        { "name": "leave-ocb", "value": 109 },
-        { "name": "ch-switch-started-notify", "value": 110 },
-        { "name": "tdls-channel-switch", "value": 111 },
-        { "name": "tdls-cancel-channel-switch", "value": 112 },
-        { "name": "wiphy-reg-change", "value": 113 },
-        { "name": "abort-scan", "value": 114 },
-        { "name": "start-nan", "value": 115 },
-        { "name": "stop-nan", "value": 116 },
-        { "name": "add-nan-function", "value": 117 },
-        { "name": "del-nan-function", "value": 118 },
-        { "name": "change-nan-config", "value": 119 },
-        { "name": "nan-match", "value": 120 },
-        { "name": "set-multicast-to-unicast", "value": 121 },
-        { "name": "update-connect-params", "value": 122 },
-        { "name": "set-pmk", "value": 123 },
-        { "name": "del-pmk", "value": 124 },
-        { "name": "port-authorized", "value": 125 },
-        { "name": "reload-regdb", "value": 126 },
-        { "name": "external-auth", "value": 127 },
-        { "name": "sta-opmode-changed", "value": 128 },
-        { "name": "control-port-frame", "value": 129 },
-        { "name": "get-ftm-responder-stats", "value": 130 },
-        { "name": "peer-measurement-start", "value": 131 },
-        { "name": "peer-measurement-result", "value": 132 },
-        { "name": "peer-measurement-complete", "value": 133 },
-        { "name": "notify-radar", "value": 134 },
-        { "name": "update-owe-info", "value": 135 },
-        { "name": "probe-mesh-link", "value": 136 },
-        { "name": "set-tid-config", "value": 137 },
-        { "name": "unprot-beacon", "value": 138 },
-        { "name": "control-port-frame-tx-status", "value": 139 },
-        { "name": "set-sar-specs", "value": 140 },
-        { "name": "obss-color-collision", "value": 141 },
-        { "name": "color-change-request", "value": 142 },
-        { "name": "color-change-started", "value": 143 },
-        { "name": "color-change-aborted", "value": 144 },
-        { "name": "color-change-completed", "value": 145 },
-        { "name": "set-fils-aad", "value": 146 },
-        { "name": "assoc-comeback", "value": 147 },
-        { "name": "add-link", "value": 148 },
-        { "name": "remove-link", "value": 149 },
-        { "name": "add-link-sta", "value": 150 },
-        { "name": "modify-link-sta", "value": 151 },
-        { "name": "remove-link-sta", "value": 152 },
-        { "name": "set-hw-timestamp", "value": 153 },
-        { "name": "links-removed", "value": 154 },
-        { "name": "set-tid-to-link-mapping", "value": 155 }
-      ]
-    },
-    {
-      "kind": "flags",
-      "name": "feature-flags",
-      "namePrefix": "nl80211-feature-flags-",
-      "entries": [
-        { "name": "sk-tx-status", "value": 0 },
-        { "name": "ht-ibss", "value": 1 },
-        { "name": "inactivity-timer", "value": 2 },
-        { "name": "cell-base-reg-hints", "value": 3 },
-        { "name": "p2p-device-needs-channel", "value": 4 },
-        { "name": "sae", "value": 5 },
-        { "name": "low-priority-scan", "value": 6 },
-        { "name": "scan-flush", "value": 7 },
-        { "name": "ap-scan", "value": 8 },
-        { "name": "vif-txpower", "value": 9 },
-        { "name": "need-obss-scan", "value": 10 },
-        { "name": "p2p-go-ctwin", "value": 11 },
-        { "name": "p2p-go-oppps", "value": 12 },
-        { "name": "reserved", "value": 13 },
-        { "name": "advertise-chan-limits", "value": 14 },
-        { "name": "full-ap-client-state", "value": 15 },
-        { "name": "userspace-mpm", "value": 16 },
-        { "name": "active-monitor", "value": 17 },
-        { "name": "ap-mode-chan-width-change", "value": 18 },
-        { "name": "ds-param-set-ie-in-probes", "value": 19 },
-        { "name": "wfa-tpc-ie-in-probes", "value": 20 },
-        { "name": "quiet", "value": 21 },
-        { "name": "tx-power-insertion", "value": 22 },
-        { "name": "ackto-estimation", "value": 23 },
-        { "name": "static-smps", "value": 24 },
-        { "name": "dynamic-smps", "value": 25 },
-        { "name": "supports-wmm-admission", "value": 26 },
-        { "name": "mac-on-create", "value": 27 },
-        { "name": "tdls-channel-switch", "value": 28 },
-        { "name": "scan-random-mac-addr", "value": 29 },
-        { "name": "sched-scan-random-mac-addr", "value": 30 },
-        { "name": "no-random-mac-addr", "value": 31 }
-      ]
-    },
-    {
-      "kind": "enum",
-      "name": "channel-type",
-      "namePrefix": "nl80211-channel-type-",
-      "entries": [
-        { "name": "no-ht", "value": 0 },
-        { "name": "ht20", "value": 1 },
-        { "name": "ht40minus", "value": 2 },
-        { "name": "ht40plus", "value": 3 }
-      ]
-    },
-    {
-      "kind": "struct",
-      "name": "sta-flag-update",
-      "members": [
-        { "name": "mask", "type": "u32", "byteOrder": "host", "offset": 0, "size": 4 },
-        { "name": "set", "type": "u32", "byteOrder": "host", "offset": 4, "size": 4 }
-      ],
-      "size": 8
-    },
-    {
-      "kind": "flags",
-      "name": "protocol-features",
-      "namePrefix": "nl80211-protocol-features-",
-      "entries": [{ "name": "split-wiphy-dump", "value": 0 }]
-    }
-  ],
-  "attributeSets": [
-    {
-      "name": "nl80211-attrs",
-      "namePrefix": "nl80211-attr-",
-      "attributes": [
-        {
-          "name": "wiphy",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "wiphy-name",
-          "type": "string",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ifindex",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ifname",
-          "type": "string",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "iftype",
-          "type": "u32",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "mac",
-          "type": "binary",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "mac",
-          "checks": {}
-        },
-        {
-          "name": "key-data",
-          "type": "binary",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "key-idx",
-          "type": "u8",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "key-cipher",
-          "type": "u32",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "key-seq",
-          "type": "binary",
-          "value": 10,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "key-default",
-          "type": "flag",
-          "value": 11,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "beacon-interval",
-          "type": "u32",
-          "value": 12,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "dtim-period",
-          "type": "u32",
-          "value": 13,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "beacon-head",
-          "type": "binary",
-          "value": 14,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "beacon-tail",
-          "type": "binary",
-          "value": 15,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "sta-aid",
-          "type": "u16",
-          "value": 16,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "sta-flags",
-          "type": "binary",
-          "value": 17,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "sta-listen-interval",
-          "type": "u16",
-          "value": 18,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "sta-supported-rates",
-          "type": "binary",
-          "value": 19,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "sta-vlan",
-          "type": "u32",
-          "value": 20,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "sta-info",
-          "type": "binary",
-          "value": 21,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "wiphy-bands",
-          "type": "nest",
-          "value": 22,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "wiphy-bands",
-          "checks": {}
-        },
-        {
-          "name": "mntr-flags",
-          "type": "binary",
-          "value": 23,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "mesh-id",
-          "type": "binary",
-          "value": 24,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "sta-plink-action",
-          "type": "u8",
-          "value": 25,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "mpath-next-hop",
-          "type": "binary",
-          "value": 26,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "mac",
-          "checks": {}
-        },
-        {
-          "name": "mpath-info",
-          "type": "binary",
-          "value": 27,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "bss-cts-prot",
-          "type": "u8",
-          "value": 28,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "bss-short-preamble",
-          "type": "u8",
-          "value": 29,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "bss-short-slot-time",
-          "type": "u8",
-          "value": 30,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ht-capability",
-          "type": "binary",
-          "value": 31,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "supported-iftypes",
-          "type": "nest",
-          "value": 32,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "supported-iftypes",
-          "checks": {}
-        },
-        {
-          "name": "reg-alpha2",
-          "type": "binary",
-          "value": 33,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "reg-rules",
-          "type": "binary",
-          "value": 34,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "mesh-config",
-          "type": "binary",
-          "value": 35,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "bss-basic-rates",
-          "type": "binary",
-          "value": 36,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "wiphy-txq-params",
-          "type": "binary",
-          "value": 37,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "wiphy-freq",
-          "type": "u32",
-          "value": 38,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "wiphy-channel-type",
-          "type": "u32",
-          "value": 39,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "channel-type",
-          "checks": {}
-        },
-        {
-          "name": "key-default-mgmt",
-          "type": "flag",
-          "value": 40,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "mgmt-subtype",
-          "type": "u8",
-          "value": 41,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ie",
-          "type": "binary",
-          "value": 42,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "max-num-scan-ssids",
-          "type": "u8",
-          "value": 43,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "scan-frequencies",
-          "type": "binary",
-          "value": 44,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "scan-ssids",
-          "type": "binary",
-          "value": 45,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "generation",
-          "type": "u32",
-          "value": 46,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "bss",
-          "type": "binary",
-          "value": 47,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "reg-initiator",
-          "type": "u8",
-          "value": 48,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "reg-type",
-          "type": "u8",
-          "value": 49,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "supported-commands",
-          "type": "indexed-array",
-          "value": 50,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "subType": "u32",
-          "enum": "commands",
-          "checks": {}
-        },
-        {
-          "name": "frame",
-          "type": "binary",
-          "value": 51,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ssid",
-          "type": "binary",
-          "value": 52,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "auth-type",
-          "type": "u32",
-          "value": 53,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "reason-code",
-          "type": "u16",
-          "value": 54,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "key-type",
-          "type": "u32",
-          "value": 55,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "max-scan-ie-len",
-          "type": "u16",
-          "value": 56,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "cipher-suites",
-          "type": "binary",
-          "value": 57,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "subType": "u32",
-          "displayHint": "hex",
-          "checks": {}
-        },
-        {
-          "name": "freq-before",
-          "type": "binary",
-          "value": 58,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "freq-after",
-          "type": "binary",
-          "value": 59,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "freq-fixed",
-          "type": "flag",
-          "value": 60,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "wiphy-retry-short",
-          "type": "u8",
-          "value": 61,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "wiphy-retry-long",
-          "type": "u8",
-          "value": 62,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "wiphy-frag-threshold",
-          "type": "u32",
-          "value": 63,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "wiphy-rts-threshold",
-          "type": "u32",
-          "value": 64,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "timed-out",
-          "type": "flag",
-          "value": 65,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "use-mfp",
-          "type": "u32",
-          "value": 66,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "sta-flags2",
-          "type": "binary",
-          "value": 67,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "sta-flag-update",
-          "checks": {}
-        },
-        {
-          "name": "control-port",
-          "type": "flag",
-          "value": 68,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "testdata",
-          "type": "binary",
-          "value": 69,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "privacy",
-          "type": "flag",
-          "value": 70,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "disconnected-by-ap",
-          "type": "flag",
-          "value": 71,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "status-code",
-          "type": "u16",
-          "value": 72,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "cipher-suites-pairwise",
-          "type": "binary",
-          "value": 73,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "cipher-suite-group",
-          "type": "u32",
-          "value": 74,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "wpa-versions",
-          "type": "u32",
-          "value": 75,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "akm-suites",
-          "type": "binary",
-          "value": 76,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "req-ie",
-          "type": "binary",
-          "value": 77,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "resp-ie",
-          "type": "binary",
-          "value": 78,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "prev-bssid",
-          "type": "binary",
-          "value": 79,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "key",
-          "type": "binary",
-          "value": 80,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "keys",
-          "type": "binary",
-          "value": 81,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "pid", "type": "u32", "value": 82, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "4addr",
-          "type": "u8",
-          "value": 83,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "survey-info",
-          "type": "binary",
-          "value": 84,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "pmkid",
-          "type": "binary",
-          "value": 85,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "max-num-pmkids",
-          "type": "u8",
-          "value": 86,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "duration",
-          "type": "u32",
-          "value": 87,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "cookie",
-          "type": "u64",
-          "value": 88,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "wiphy-coverage-class",
-          "type": "u8",
-          "value": 89,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tx-rates",
-          "type": "binary",
-          "value": 90,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "frame-match",
-          "type": "binary",
-          "value": 91,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ack",
-          "type": "flag",
-          "value": 92,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ps-state",
-          "type": "u32",
-          "value": 93,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "cqm",
-          "type": "binary",
-          "value": 94,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "local-state-change",
-          "type": "flag",
-          "value": 95,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ap-isolate",
-          "type": "u8",
-          "value": 96,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "wiphy-tx-power-setting",
-          "type": "u32",
-          "value": 97,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "wiphy-tx-power-level",
-          "type": "u32",
-          "value": 98,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tx-frame-types",
-          "type": "nest",
-          "value": 99,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "iftype-attrs",
-          "checks": {}
-        },
-        {
-          "name": "rx-frame-types",
-          "type": "nest",
-          "value": 100,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "iftype-attrs",
-          "checks": {}
-        },
-        {
-          "name": "frame-type",
-          "type": "u16",
-          "value": 101,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "control-port-ethertype",
-          "type": "flag",
-          "value": 102,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "control-port-no-encrypt",
-          "type": "flag",
-          "value": 103,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "support-ibss-rsn",
-          "type": "flag",
-          "value": 104,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "wiphy-antenna-tx",
-          "type": "u32",
-          "value": 105,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "wiphy-antenna-rx",
-          "type": "u32",
-          "value": 106,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "mcast-rate",
-          "type": "u32",
-          "value": 107,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "offchannel-tx-ok",
-          "type": "flag",
-          "value": 108,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "bss-ht-opmode",
-          "type": "u16",
-          "value": 109,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "key-default-types",
-          "type": "binary",
-          "value": 110,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "max-remain-on-channel-duration",
-          "type": "u32",
-          "value": 111,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "mesh-setup",
-          "type": "binary",
-          "value": 112,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "wiphy-antenna-avail-tx",
-          "type": "u32",
-          "value": 113,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "wiphy-antenna-avail-rx",
-          "type": "u32",
-          "value": 114,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "support-mesh-auth",
-          "type": "flag",
-          "value": 115,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "sta-plink-state",
-          "type": "u8",
-          "value": 116,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "wowlan-triggers",
-          "type": "binary",
-          "value": 117,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "wowlan-triggers-supported",
-          "type": "nest",
-          "value": 118,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "wowlan-triggers-attrs",
-          "checks": {}
-        },
-        {
-          "name": "sched-scan-interval",
-          "type": "u32",
-          "value": 119,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "interface-combinations",
-          "type": "indexed-array",
-          "value": 120,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "if-combination-attributes",
-          "subType": "nest",
-          "checks": {}
-        },
-        {
-          "name": "software-iftypes",
-          "type": "nest",
-          "value": 121,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "supported-iftypes",
-          "checks": {}
-        },
-        {
-          "name": "rekey-data",
-          "type": "binary",
-          "value": 122,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "max-num-sched-scan-ssids",
-          "type": "u8",
-          "value": 123,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "max-sched-scan-ie-len",
-          "type": "u16",
-          "value": 124,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "scan-supp-rates",
-          "type": "binary",
-          "value": 125,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "hidden-ssid",
-          "type": "u32",
-          "value": 126,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ie-probe-resp",
-          "type": "binary",
-          "value": 127,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ie-assoc-resp",
-          "type": "binary",
-          "value": 128,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "sta-wme",
-          "type": "binary",
-          "value": 129,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "support-ap-uapsd",
-          "type": "flag",
-          "value": 130,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "roam-support",
-          "type": "flag",
-          "value": 131,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "sched-scan-match",
-          "type": "binary",
-          "value": 132,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "max-match-sets",
-          "type": "u8",
-          "value": 133,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "pmksa-candidate",
-          "type": "binary",
-          "value": 134,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tx-no-cck-rate",
-          "type": "flag",
-          "value": 135,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tdls-action",
-          "type": "u8",
-          "value": 136,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tdls-dialog-token",
-          "type": "u8",
-          "value": 137,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tdls-operation",
-          "type": "u8",
-          "value": 138,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tdls-support",
-          "type": "flag",
-          "value": 139,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tdls-external-setup",
-          "type": "flag",
-          "value": 140,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "device-ap-sme",
-          "type": "u32",
-          "value": 141,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "dont-wait-for-ack",
-          "type": "flag",
-          "value": 142,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "feature-flags",
-          "type": "u32",
-          "value": 143,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "feature-flags",
-          "enumAsFlags": true,
-          "checks": {}
-        },
-        {
-          "name": "probe-resp-offload",
-          "type": "u32",
-          "value": 144,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "probe-resp",
-          "type": "binary",
-          "value": 145,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "dfs-region",
-          "type": "u8",
-          "value": 146,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "disable-ht",
-          "type": "flag",
-          "value": 147,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ht-capability-mask",
-          "type": "binary",
-          "value": 148,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "noack-map",
-          "type": "u16",
-          "value": 149,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "inactivity-timeout",
-          "type": "u16",
-          "value": 150,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "rx-signal-dbm",
-          "type": "u32",
-          "value": 151,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "bg-scan-period",
-          "type": "u16",
-          "value": 152,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "wdev",
-          "type": "u64",
-          "value": 153,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "user-reg-hint-type",
-          "type": "u32",
-          "value": 154,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "conn-failed-reason",
-          "type": "u32",
-          "value": 155,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "auth-data",
-          "type": "binary",
-          "value": 156,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "vht-capability",
-          "type": "binary",
-          "value": 157,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "scan-flags",
-          "type": "u32",
-          "value": 158,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "channel-width",
-          "type": "u32",
-          "value": 159,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "center-freq1",
-          "type": "u32",
-          "value": 160,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "center-freq2",
-          "type": "u32",
-          "value": 161,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "p2p-ctwindow",
-          "type": "u8",
-          "value": 162,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "p2p-oppps",
-          "type": "u8",
-          "value": 163,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "local-mesh-power-mode",
-          "type": "u32",
-          "value": 164,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "acl-policy",
-          "type": "u32",
-          "value": 165,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "mac-addrs",
-          "type": "binary",
-          "value": 166,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "mac-acl-max",
-          "type": "u32",
-          "value": 167,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "radar-event",
-          "type": "u32",
-          "value": 168,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ext-capa",
-          "type": "binary",
-          "value": 169,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ext-capa-mask",
-          "type": "binary",
-          "value": 170,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "sta-capability",
-          "type": "u16",
-          "value": 171,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "sta-ext-capability",
-          "type": "binary",
-          "value": 172,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "protocol-features",
-          "type": "u32",
-          "value": 173,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "protocol-features",
-          "checks": {}
-        },
-        {
-          "name": "split-wiphy-dump",
-          "type": "flag",
-          "value": 174,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "disable-vht",
-          "type": "flag",
-          "value": 175,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "vht-capability-mask",
-          "type": "binary",
-          "value": 176,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "mdid",
-          "type": "u16",
-          "value": 177,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ie-ric",
-          "type": "binary",
-          "value": 178,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "crit-prot-id",
-          "type": "u16",
-          "value": 179,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "max-crit-prot-duration",
-          "type": "u16",
-          "value": 180,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "peer-aid",
-          "type": "u16",
-          "value": 181,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "coalesce-rule",
-          "type": "binary",
-          "value": 182,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ch-switch-count",
-          "type": "u32",
-          "value": 183,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ch-switch-block-tx",
-          "type": "flag",
-          "value": 184,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "csa-ies",
-          "type": "binary",
-          "value": 185,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "cntdwn-offs-beacon",
-          "type": "binary",
-          "value": 186,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "cntdwn-offs-presp",
-          "type": "binary",
-          "value": 187,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "rxmgmt-flags",
-          "type": "binary",
-          "value": 188,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "sta-supported-channels",
-          "type": "binary",
-          "value": 189,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "sta-supported-oper-classes",
-          "type": "binary",
-          "value": 190,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "handle-dfs",
-          "type": "flag",
-          "value": 191,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "support-5-mhz",
-          "type": "flag",
-          "value": 192,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "support-10-mhz",
-          "type": "flag",
-          "value": 193,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "opmode-notif",
-          "type": "u8",
-          "value": 194,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "vendor-id",
-          "type": "u32",
-          "value": 195,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "vendor-subcmd",
-          "type": "u32",
-          "value": 196,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "vendor-data",
-          "type": "binary",
-          "value": 197,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "vendor-events",
-          "type": "binary",
-          "value": 198,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "qos-map",
-          "type": "binary",
-          "value": 199,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "mac-hint",
-          "type": "binary",
-          "value": 200,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "mac",
-          "checks": {}
-        },
-        {
-          "name": "wiphy-freq-hint",
-          "type": "u32",
-          "value": 201,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "max-ap-assoc-sta",
-          "type": "u32",
-          "value": 202,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tdls-peer-capability",
-          "type": "u32",
-          "value": 203,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "socket-owner",
-          "type": "flag",
-          "value": 204,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "csa-c-offsets-tx",
-          "type": "binary",
-          "value": 205,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "max-csa-counters",
-          "type": "u8",
-          "value": 206,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tdls-initiator",
-          "type": "flag",
-          "value": 207,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "use-rrm",
-          "type": "flag",
-          "value": 208,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "wiphy-dyn-ack",
-          "type": "flag",
-          "value": 209,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tsid",
-          "type": "u8",
-          "value": 210,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "user-prio",
-          "type": "u8",
-          "value": 211,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "admitted-time",
-          "type": "u16",
-          "value": 212,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "smps-mode",
-          "type": "u8",
-          "value": 213,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "oper-class",
-          "type": "u8",
-          "value": 214,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "mac-mask",
-          "type": "binary",
-          "value": 215,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "mac",
-          "checks": {}
-        },
-        {
-          "name": "wiphy-self-managed-reg",
-          "type": "flag",
-          "value": 216,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ext-features",
-          "type": "binary",
-          "value": 217,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "survey-radio-stats",
-          "type": "binary",
-          "value": 218,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "netns-fd",
-          "type": "u32",
-          "value": 219,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "sched-scan-delay",
-          "type": "u32",
-          "value": 220,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "reg-indoor",
-          "type": "flag",
-          "value": 221,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "max-num-sched-scan-plans",
-          "type": "u32",
-          "value": 222,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "max-scan-plan-interval",
-          "type": "u32",
-          "value": 223,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "max-scan-plan-iterations",
-          "type": "u32",
-          "value": 224,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "sched-scan-plans",
-          "type": "binary",
-          "value": 225,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "pbss",
-          "type": "flag",
-          "value": 226,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "bss-select",
-          "type": "binary",
-          "value": 227,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "sta-support-p2p-ps",
-          "type": "u8",
-          "value": 228,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "pad",
-          "type": "binary",
-          "value": 229,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "iftype-ext-capa",
-          "type": "binary",
-          "value": 230,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "mu-mimo-group-data",
-          "type": "binary",
-          "value": 231,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "mu-mimo-follow-mac-addr",
-          "type": "binary",
-          "value": 232,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "mac",
-          "checks": {}
-        },
-        {
-          "name": "scan-start-time-tsf",
-          "type": "u64",
-          "value": 233,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "scan-start-time-tsf-bssid",
-          "type": "binary",
-          "value": 234,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "measurement-duration",
-          "type": "u16",
-          "value": 235,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "measurement-duration-mandatory",
-          "type": "flag",
-          "value": 236,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "mesh-peer-aid",
-          "type": "u16",
-          "value": 237,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "nan-master-pref",
-          "type": "u8",
-          "value": 238,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "bands",
-          "type": "u32",
-          "value": 239,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "nan-func",
-          "type": "binary",
-          "value": 240,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "nan-match",
-          "type": "binary",
-          "value": 241,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "fils-kek",
-          "type": "binary",
-          "value": 242,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "fils-nonces",
-          "type": "binary",
-          "value": 243,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "multicast-to-unicast-enabled",
-          "type": "flag",
-          "value": 244,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "bssid",
-          "type": "binary",
-          "value": 245,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "mac",
-          "checks": {}
-        },
-        {
-          "name": "sched-scan-relative-rssi",
-          "type": "s8",
-          "value": 246,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "sched-scan-rssi-adjust",
-          "type": "binary",
-          "value": 247,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "timeout-reason",
-          "type": "u32",
-          "value": 248,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "fils-erp-username",
-          "type": "binary",
-          "value": 249,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "fils-erp-realm",
-          "type": "binary",
-          "value": 250,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "fils-erp-next-seq-num",
-          "type": "u16",
-          "value": 251,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "fils-erp-rrk",
-          "type": "binary",
-          "value": 252,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "fils-cache-id",
-          "type": "binary",
-          "value": 253,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "pmk",
-          "type": "binary",
-          "value": 254,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "sched-scan-multi",
-          "type": "flag",
-          "value": 255,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "sched-scan-max-reqs",
-          "type": "u32",
-          "value": 256,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "want-1x-4way-hs",
-          "type": "flag",
-          "value": 257,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "pmkr0-name",
-          "type": "binary",
-          "value": 258,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "port-authorized",
-          "type": "binary",
-          "value": 259,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "external-auth-action",
-          "type": "u32",
-          "value": 260,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "external-auth-support",
-          "type": "flag",
-          "value": 261,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "nss", "type": "u8", "value": 262, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "ack-signal",
-          "type": "s32",
-          "value": 263,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "control-port-over-nl80211",
-          "type": "flag",
-          "value": 264,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "txq-stats",
-          "type": "nest",
-          "value": 265,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "txq-stats-attrs",
-          "checks": {}
-        },
-        {
-          "name": "txq-limit",
-          "type": "u32",
-          "value": 266,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "txq-memory-limit",
-          "type": "u32",
-          "value": 267,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "txq-quantum",
-          "type": "u32",
-          "value": 268,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "he-capability",
-          "type": "binary",
-          "value": 269,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ftm-responder",
-          "type": "binary",
-          "value": 270,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ftm-responder-stats",
-          "type": "binary",
-          "value": 271,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "timeout",
-          "type": "u32",
-          "value": 272,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "peer-measurements",
-          "type": "binary",
-          "value": 273,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "airtime-weight",
-          "type": "u16",
-          "value": 274,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "sta-tx-power-setting",
-          "type": "u8",
-          "value": 275,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "sta-tx-power",
-          "type": "s16",
-          "value": 276,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "sae-password",
-          "type": "binary",
-          "value": 277,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "twt-responder",
-          "type": "flag",
-          "value": 278,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "he-obss-pd",
-          "type": "binary",
-          "value": 279,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "wiphy-edmg-channels",
-          "type": "u8",
-          "value": 280,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "wiphy-edmg-bw-config",
-          "type": "u8",
-          "value": 281,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "vlan-id",
-          "type": "u16",
-          "value": 282,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "he-bss-color",
-          "type": "binary",
-          "value": 283,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "iftype-akm-suites",
-          "type": "binary",
-          "value": 284,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tid-config",
-          "type": "binary",
-          "value": 285,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "control-port-no-preauth",
-          "type": "flag",
-          "value": 286,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "pmk-lifetime",
-          "type": "u32",
-          "value": 287,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "pmk-reauth-threshold",
-          "type": "u8",
-          "value": 288,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "receive-multicast",
-          "type": "flag",
-          "value": 289,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "wiphy-freq-offset",
-          "type": "u32",
-          "value": 290,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "center-freq1-offset",
-          "type": "u32",
-          "value": 291,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "scan-freq-khz",
-          "type": "binary",
-          "value": 292,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "he-6ghz-capability",
-          "type": "binary",
-          "value": 293,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "fils-discovery",
-          "type": "binary",
-          "value": 294,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "unsol-bcast-probe-resp",
-          "type": "binary",
-          "value": 295,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "s1g-capability",
-          "type": "binary",
-          "value": 296,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "s1g-capability-mask",
-          "type": "binary",
-          "value": 297,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "sae-pwe",
-          "type": "u8",
-          "value": 298,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "reconnect-requested",
-          "type": "binary",
-          "value": 299,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "sar-spec",
-          "type": "nest",
-          "value": 300,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "sar-attributes",
-          "checks": {}
-        },
-        {
-          "name": "disable-he",
-          "type": "flag",
-          "value": 301,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "obss-color-bitmap",
-          "type": "u64",
-          "value": 302,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "color-change-count",
-          "type": "u8",
-          "value": 303,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "color-change-color",
-          "type": "u8",
-          "value": 304,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "color-change-elems",
-          "type": "binary",
-          "value": 305,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "mbssid-config",
-          "type": "binary",
-          "value": 306,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "mbssid-elems",
-          "type": "binary",
-          "value": 307,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "radar-background",
-          "type": "flag",
-          "value": 308,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ap-settings-flags",
-          "type": "u32",
-          "value": 309,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "eht-capability",
-          "type": "binary",
-          "value": 310,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "disable-eht",
-          "type": "flag",
-          "value": 311,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "mlo-links",
-          "type": "binary",
-          "value": 312,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "mlo-link-id",
-          "type": "u8",
-          "value": 313,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "mld-addr",
-          "type": "binary",
-          "value": 314,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "mac",
-          "checks": {}
-        },
-        {
-          "name": "mlo-support",
-          "type": "flag",
-          "value": 315,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "max-num-akm-suites",
-          "type": "binary",
-          "value": 316,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "eml-capability",
-          "type": "u16",
-          "value": 317,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "mld-capa-and-ops",
-          "type": "u16",
-          "value": 318,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tx-hw-timestamp",
-          "type": "u64",
-          "value": 319,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "rx-hw-timestamp",
-          "type": "u64",
-          "value": 320,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "td-bitmap",
-          "type": "binary",
-          "value": 321,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "punct-bitmap",
-          "type": "u32",
-          "value": 322,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "max-hw-timestamp-peers",
-          "type": "u16",
-          "value": 323,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "hw-timestamp-enabled",
-          "type": "flag",
-          "value": 324,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ema-rnr-elems",
-          "type": "binary",
-          "value": 325,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "mlo-link-disabled",
-          "type": "flag",
-          "value": 326,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "bss-dump-include-use-data",
-          "type": "flag",
-          "value": 327,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "mlo-ttlm-dlink",
-          "type": "u16",
-          "value": 328,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "mlo-ttlm-ulink",
-          "type": "u16",
-          "value": 329,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "assoc-spp-amsdu",
-          "type": "flag",
-          "value": 330,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "wiphy-radios",
-          "type": "binary",
-          "value": 331,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "wiphy-interface-combinations",
-          "type": "binary",
-          "value": 332,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "vif-radio-mask",
-          "type": "u32",
-          "value": 333,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "frame-type-attrs",
-      "namePrefix": "nl80211-attr-",
-      "subsetOf": "nl80211-attrs",
-      "attributes": [
-        {
-          "name": "frame-type",
-          "type": "u16",
-          "value": 101,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "wiphy-bands",
-      "namePrefix": "nl80211-band-",
-      "attributes": [
-        {
-          "name": "2ghz",
-          "type": "nest",
-          "value": 0,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "band-attrs",
-          "checks": {}
-        },
-        {
-          "name": "5ghz",
-          "type": "nest",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "band-attrs",
-          "checks": {}
-        },
-        {
-          "name": "60ghz",
-          "type": "nest",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "band-attrs",
-          "checks": {}
-        },
-        {
-          "name": "6ghz",
-          "type": "nest",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "band-attrs",
-          "checks": {}
-        },
-        {
-          "name": "s1ghz",
-          "type": "nest",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "band-attrs",
-          "checks": {}
-        },
-        {
-          "name": "lc",
-          "type": "nest",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "band-attrs",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "band-attrs",
-      "namePrefix": "nl80211-band-attr-",
-      "attributes": [
-        {
-          "name": "freqs",
-          "type": "indexed-array",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "frequency-attrs",
-          "subType": "nest",
-          "checks": {}
-        },
-        {
-          "name": "rates",
-          "type": "indexed-array",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "bitrate-attrs",
-          "subType": "nest",
-          "checks": {}
-        },
-        {
-          "name": "ht-mcs-set",
-          "type": "binary",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ht-capa",
-          "type": "u16",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ht-ampdu-factor",
-          "type": "u8",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ht-ampdu-density",
-          "type": "u8",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "vht-mcs-set",
-          "type": "binary",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "vht-capa",
-          "type": "u32",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "iftype-data",
-          "type": "indexed-array",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "iftype-data-attrs",
-          "subType": "nest",
-          "checks": {}
-        },
-        {
-          "name": "edmg-channels",
-          "type": "binary",
-          "value": 10,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "edmg-bw-config",
-          "type": "binary",
-          "value": 11,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "s1g-mcs-nss-set",
-          "type": "binary",
-          "value": 12,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "s1g-capa",
-          "type": "binary",
-          "value": 13,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "bitrate-attrs",
-      "namePrefix": "nl80211-bitrate-attr-",
-      "attributes": [
-        { "name": "rate", "type": "u32", "value": 1, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "2ghz-shortpreamble",
-          "type": "flag",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "frequency-attrs",
-      "namePrefix": "nl80211-frequency-attr-",
-      "attributes": [
-        { "name": "freq", "type": "u32", "value": 1, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "disabled",
-          "type": "flag",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "no-ir",
-          "type": "flag",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "no-ibss",
-          "type": "flag",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "radar",
-          "type": "flag",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "max-tx-power",
-          "type": "u32",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "dfs-state",
-          "type": "u32",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "dfs-time",
-          "type": "binary",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "no-ht40-minus",
-          "type": "binary",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "no-ht40-plus",
-          "type": "binary",
-          "value": 10,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "no-80mhz",
-          "type": "binary",
-          "value": 11,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "no-160mhz",
-          "type": "binary",
-          "value": 12,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "dfs-cac-time",
-          "type": "binary",
-          "value": 13,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "indoor-only",
-          "type": "binary",
-          "value": 14,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ir-concurrent",
-          "type": "binary",
-          "value": 15,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "no-20mhz",
-          "type": "binary",
-          "value": 16,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "no-10mhz",
-          "type": "binary",
-          "value": 17,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "wmm",
-          "type": "indexed-array",
-          "value": 18,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "wmm-attrs",
-          "subType": "nest",
-          "checks": {}
-        },
-        {
-          "name": "no-he",
-          "type": "binary",
-          "value": 19,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "offset",
-          "type": "u32",
-          "value": 20,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "1mhz",
-          "type": "binary",
-          "value": 21,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "2mhz",
-          "type": "binary",
-          "value": 22,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "4mhz",
-          "type": "binary",
-          "value": 23,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "8mhz",
-          "type": "binary",
-          "value": 24,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "16mhz",
-          "type": "binary",
-          "value": 25,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "no-320mhz",
-          "type": "binary",
-          "value": 26,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "no-eht",
-          "type": "binary",
-          "value": 27,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "psd",
-          "type": "binary",
-          "value": 28,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "dfs-concurrent",
-          "type": "binary",
-          "value": 29,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "no-6ghz-vlp-client",
-          "type": "binary",
-          "value": 30,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "no-6ghz-afc-client",
-          "type": "binary",
-          "value": 31,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "can-monitor",
-          "type": "binary",
-          "value": 32,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "allow-6ghz-vlp-ap",
-          "type": "binary",
-          "value": 33,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "if-combination-attributes",
-      "namePrefix": "nl80211-iface-comb-",
-      "attributes": [
-        {
-          "name": "limits",
-          "type": "indexed-array",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "iface-limit-attributes",
-          "subType": "nest",
-          "checks": {}
-        },
-        {
-          "name": "maxnum",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "sta-ap-bi-match",
-          "type": "flag",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "num-channels",
-          "type": "u32",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "radar-detect-widths",
-          "type": "u32",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "radar-detect-regions",
-          "type": "u32",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "bi-min-gcd",
-          "type": "u32",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "iface-limit-attributes",
-      "namePrefix": "nl80211-iface-limit-",
-      "attributes": [
-        { "name": "max", "type": "u32", "value": 1, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "types",
-          "type": "nest",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "supported-iftypes",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "iftype-data-attrs",
-      "namePrefix": "nl80211-band-iftype-attr-",
-      "attributes": [
-        {
-          "name": "iftypes",
-          "type": "binary",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "he-cap-mac",
-          "type": "binary",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "he-cap-phy",
-          "type": "binary",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "he-cap-mcs-set",
-          "type": "binary",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "he-cap-ppe",
-          "type": "binary",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "he-6ghz-capa",
-          "type": "binary",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "vendor-elems",
-          "type": "binary",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "eht-cap-mac",
-          "type": "binary",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "eht-cap-phy",
-          "type": "binary",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "eht-cap-mcs-set",
-          "type": "binary",
-          "value": 10,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "eht-cap-ppe",
-          "type": "binary",
-          "value": 11,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "iftype-attrs",
-      "namePrefix": "nl80211-iftype-",
-      "attributes": [
-        {
-          "name": "unspecified",
-          "type": "nest",
-          "value": 0,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "frame-type-attrs",
-          "checks": {}
-        },
-        {
-          "name": "adhoc",
-          "type": "nest",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "frame-type-attrs",
-          "checks": {}
-        },
-        {
-          "name": "station",
-          "type": "nest",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "frame-type-attrs",
-          "checks": {}
-        },
-        {
-          "name": "ap",
-          "type": "nest",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "frame-type-attrs",
-          "checks": {}
-        },
-        {
-          "name": "ap-vlan",
-          "type": "nest",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "frame-type-attrs",
-          "checks": {}
-        },
-        {
-          "name": "wds",
-          "type": "nest",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "frame-type-attrs",
-          "checks": {}
-        },
-        {
-          "name": "monitor",
-          "type": "nest",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "frame-type-attrs",
-          "checks": {}
-        },
-        {
-          "name": "mesh-point",
-          "type": "nest",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "frame-type-attrs",
-          "checks": {}
-        },
-        {
-          "name": "p2p-client",
-          "type": "nest",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "frame-type-attrs",
-          "checks": {}
-        },
-        {
-          "name": "p2p-go",
-          "type": "nest",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "frame-type-attrs",
-          "checks": {}
-        },
-        {
-          "name": "p2p-device",
-          "type": "nest",
-          "value": 10,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "frame-type-attrs",
-          "checks": {}
-        },
-        {
-          "name": "ocb",
-          "type": "nest",
-          "value": 11,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "frame-type-attrs",
-          "checks": {}
-        },
-        {
-          "name": "nan",
-          "type": "nest",
-          "value": 12,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "frame-type-attrs",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "sar-attributes",
-      "namePrefix": "nl80211-sar-attr-",
-      "attributes": [
-        { "name": "type", "type": "u32", "value": 1, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "specs",
-          "type": "indexed-array",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "sar-specs",
-          "subType": "nest",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "sar-specs",
-      "namePrefix": "nl80211-sar-attr-specs-",
-      "attributes": [
-        {
-          "name": "power",
-          "type": "s32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "range-index",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "start-freq",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "end-freq",
-          "type": "u32",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "supported-iftypes",
-      "namePrefix": "nl80211-iftype-",
-      "attributes": [
-        {
-          "name": "adhoc",
-          "type": "flag",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "station",
-          "type": "flag",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "ap", "type": "flag", "value": 3, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "ap-vlan",
-          "type": "flag",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "wds", "type": "flag", "value": 5, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "monitor",
-          "type": "flag",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "mesh-point",
-          "type": "flag",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "p2p-client",
-          "type": "flag",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "p2p-go",
-          "type": "flag",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "p2p-device",
-          "type": "flag",
-          "value": 10,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ocb",
-          "type": "flag",
-          "value": 11,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "nan",
-          "type": "flag",
-          "value": 12,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "txq-stats-attrs",
-      "namePrefix": "nl80211-txq-stats-",
-      "attributes": [
-        {
-          "name": "backlog-bytes",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "backlog-packets",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "flows",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "drops",
-          "type": "u32",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ecn-marks",
-          "type": "u32",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "overlimit",
-          "type": "u32",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "overmemory",
-          "type": "u32",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "collisions",
-          "type": "u32",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tx-bytes",
-          "type": "u32",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tx-packets",
-          "type": "u32",
-          "value": 10,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "max-flows",
-          "type": "u32",
-          "value": 11,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "wmm-attrs",
-      "namePrefix": "nl80211-wmmr-",
-      "attributes": [
-        {
-          "name": "cw-min",
-          "type": "u16",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "cw-max",
-          "type": "u16",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "aifsn", "type": "u8", "value": 3, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        { "name": "txop", "type": "u16", "value": 4, "multiAttr": false, "byteOrder": "host", "checks": {} }
-      ]
-    },
-    {
-      "name": "wowlan-triggers-attrs",
-      "namePrefix": "nl80211-wowlan-trig-",
-      "attributes": [
-        { "name": "any", "type": "flag", "value": 1, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "disconnect",
-          "type": "flag",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "magic-pkt",
-          "type": "flag",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "pkt-pattern",
-          "type": "flag",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "gtk-rekey-supported",
-          "type": "flag",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "gtk-rekey-failure",
-          "type": "flag",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "eap-ident-request",
-          "type": "flag",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "4way-handshake",
-          "type": "flag",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "rfkill-release",
-          "type": "flag",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "wakeup-pkt-80211",
-          "type": "flag",
-          "value": 10,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "wakeup-pkt-80211-len",
-          "type": "flag",
-          "value": 11,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "wakeup-pkt-8023",
-          "type": "flag",
-          "value": 12,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "wakeup-pkt-8023-len",
-          "type": "flag",
-          "value": 13,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tcp-connection",
-          "type": "flag",
-          "value": 14,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "wakeup-tcp-match",
-          "type": "flag",
-          "value": 15,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "wakeup-tcp-connlost",
-          "type": "flag",
-          "value": 16,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "wakeup-tcp-nomoretokens",
-          "type": "flag",
-          "value": 17,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "net-detect",
-          "type": "flag",
-          "value": 18,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "net-detect-results",
-          "type": "flag",
-          "value": 19,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "unprotected-deauth-disassoc",
-          "type": "flag",
-          "value": 20,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    }
-  ],
-  "subMessages": [],
-  "operations": [
-    {
-      "name": "get-wiphy",
-      "requestValue": 1,
-      "replyValue": 3,
-      "attributeSet": "nl80211-attrs",
-      "do": {
-        "request": { "value": 1, "attributes": ["wiphy", "wdev", "ifindex"] },
-        "reply": {
-          "value": 3,
-          "attributes": [
-            "bands",
-            "cipher-suites",
-            "control-port-ethertype",
-            "ext-capa",
-            "ext-capa-mask",
-            "ext-features",
-            "feature-flags",
-            "generation",
-            "ht-capability-mask",
-            "interface-combinations",
-            "mac",
-            "max-csa-counters",
-            "max-match-sets",
-            "max-num-akm-suites",
-            "max-num-pmkids",
-            "max-num-scan-ssids",
-            "max-num-sched-scan-plans",
-            "max-num-sched-scan-ssids",
-            "max-remain-on-channel-duration",
-            "max-scan-ie-len",
-            "max-scan-plan-interval",
-            "max-scan-plan-iterations",
-            "max-sched-scan-ie-len",
-            "offchannel-tx-ok",
-            "rx-frame-types",
-            "sar-spec",
-            "sched-scan-max-reqs",
-            "software-iftypes",
-            "support-ap-uapsd",
-            "supported-commands",
-            "supported-iftypes",
-            "tdls-external-setup",
-            "tdls-support",
-            "tx-frame-types",
-            "txq-limit",
-            "txq-memory-limit",
-            "txq-quantum",
-            "txq-stats",
-            "vht-capability-mask",
-            "wiphy",
-            "wiphy-antenna-avail-rx",
-            "wiphy-antenna-avail-tx",
-            "wiphy-antenna-rx",
-            "wiphy-antenna-tx",
-            "wiphy-bands",
-            "wiphy-coverage-class",
-            "wiphy-frag-threshold",
-            "wiphy-name",
-            "wiphy-retry-long",
-            "wiphy-retry-short",
-            "wiphy-rts-threshold",
-            "wowlan-triggers-supported"
-          ]
-        }
-      },
-      "dump": {
-        "request": { "attributes": ["wiphy", "wdev", "ifindex", "split-wiphy-dump"] },
-        "reply": {
-          "attributes": [
-            "bands",
-            "cipher-suites",
-            "control-port-ethertype",
-            "ext-capa",
-            "ext-capa-mask",
-            "ext-features",
-            "feature-flags",
-            "generation",
-            "ht-capability-mask",
-            "interface-combinations",
-            "mac",
-            "max-csa-counters",
-            "max-match-sets",
-            "max-num-akm-suites",
-            "max-num-pmkids",
-            "max-num-scan-ssids",
-            "max-num-sched-scan-plans",
-            "max-num-sched-scan-ssids",
-            "max-remain-on-channel-duration",
-            "max-scan-ie-len",
-            "max-scan-plan-interval",
-            "max-scan-plan-iterations",
-            "max-sched-scan-ie-len",
-            "offchannel-tx-ok",
-            "rx-frame-types",
-            "sar-spec",
-            "sched-scan-max-reqs",
-            "software-iftypes",
-            "support-ap-uapsd",
-            "supported-commands",
-            "supported-iftypes",
-            "tdls-external-setup",
-            "tdls-support",
-            "tx-frame-types",
-            "txq-limit",
-            "txq-memory-limit",
-            "txq-quantum",
-            "txq-stats",
-            "vht-capability-mask",
-            "wiphy",
-            "wiphy-antenna-avail-rx",
-            "wiphy-antenna-avail-tx",
-            "wiphy-antenna-rx",
-            "wiphy-antenna-tx",
-            "wiphy-bands",
-            "wiphy-coverage-class",
-            "wiphy-frag-threshold",
-            "wiphy-name",
-            "wiphy-retry-long",
-            "wiphy-retry-short",
-            "wiphy-rts-threshold",
-            "wowlan-triggers-supported"
-          ]
-        }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "get-interface",
-      "requestValue": 5,
-      "replyValue": 7,
-      "attributeSet": "nl80211-attrs",
-      "do": {
-        "request": { "value": 5, "attributes": ["ifname"] },
-        "reply": {
-          "value": 7,
-          "attributes": ["ifname", "iftype", "ifindex", "wiphy", "wdev", "mac", "generation", "txq-stats", "4addr"]
-        }
-      },
-      "dump": {
-        "request": { "attributes": ["ifname"] },
-        "reply": {
-          "attributes": ["ifname", "iftype", "ifindex", "wiphy", "wdev", "mac", "generation", "txq-stats", "4addr"]
-        }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "get-protocol-features",
-      "value": 95,
-      "requestValue": 95,
-      "replyValue": 95,
-      "attributeSet": "nl80211-attrs",
-      "do": {
-        "request": { "value": 95, "attributes": ["protocol-features"] },
-        "reply": { "value": 95, "attributes": ["protocol-features"] }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    }
-  ],
-  "mcastGroups": [
-    { "name": "config" },
-    { "name": "scan" },
-    { "name": "regulatory" },
-    { "name": "mlme" },
-    { "name": "vendor" },
-    { "name": "nan" },
-    { "name": "testmode" }
-  ]
-}
+["nlkit-spec/1",{"name":"nl80211","protocol":"genetlink-legacy","protonum":16,"version":1,"enumModel":"directional","opNamePrefix":"nl80211-cmd-"},
+[
+["enum","commands",["unspec","get-wiphy","set-wiphy","new-wiphy","del-wiphy","get-interface","set-interface","new-interface","del-interface","get-key","set-key","new-key","del-key","get-beacon","set-beacon","new-beacon","del-beacon","get-station","set-station","new-station","del-station","get-mpath","set-mpath","new-mpath","del-mpath","set-bss","set-reg","req-set-reg","get-mesh-config","set-mesh-config","set-mgmt-extra-ie","get-reg","get-scan","trigger-scan","new-scan-results","scan-aborted","reg-change","authenticate","associate","deauthenticate","disassociate","michael-mic-failure","reg-beacon-hint","join-ibss","leave-ibss","testmode","connect","roam","disconnect","set-wiphy-netns","get-survey","new-survey-results","set-pmksa","del-pmksa","flush-pmksa","remain-on-channel","cancel-remain-on-channel","set-tx-bitrate-mask","register-action","action","action-tx-status","set-power-save","get-power-save","set-cqm","notify-cqm","set-channel","set-wds-peer","frame-wait-cancel","join-mesh","leave-mesh","unprot-deauthenticate","unprot-disassociate","new-peer-candidate","get-wowlan","set-wowlan","start-sched-scan","stop-sched-scan","sched-scan-results","sched-scan-stopped","set-rekey-offload","pmksa-candidate","tdls-oper","tdls-mgmt","unexpected-frame","probe-client","register-beacons","unexpected-4-addr-frame","set-noack-map","ch-switch-notify","start-p2p-device","stop-p2p-device","conn-failed","set-mcast-rate","set-mac-acl","radar-detect","get-protocol-features","update-ft-ies","ft-event","crit-protocol-start","crit-protocol-stop","get-coalesce","set-coalesce","channel-switch","vendor","set-qos-map","add-tx-ts","del-tx-ts","get-mpp","join-ocb","leave-ocb","ch-switch-started-notify","tdls-channel-switch","tdls-cancel-channel-switch","wiphy-reg-change","abort-scan","start-nan","stop-nan","add-nan-function","del-nan-function","change-nan-config","nan-match","set-multicast-to-unicast","update-connect-params","set-pmk","del-pmk","port-authorized","reload-regdb","external-auth","sta-opmode-changed","control-port-frame","get-ftm-responder-stats","peer-measurement-start","peer-measurement-result","peer-measurement-complete","notify-radar","update-owe-info","probe-mesh-link","set-tid-config","unprot-beacon","control-port-frame-tx-status","set-sar-specs","obss-color-collision","color-change-request","color-change-started","color-change-aborted","color-change-completed","set-fils-aad","assoc-comeback","add-link","remove-link","add-link-sta","modify-link-sta","remove-link-sta","set-hw-timestamp","links-removed","set-tid-to-link-mapping"]],
+["flags","feature-flags",["sk-tx-status","ht-ibss","inactivity-timer","cell-base-reg-hints","p2p-device-needs-channel","sae","low-priority-scan","scan-flush","ap-scan","vif-txpower","need-obss-scan","p2p-go-ctwin","p2p-go-oppps","reserved","advertise-chan-limits","full-ap-client-state","userspace-mpm","active-monitor","ap-mode-chan-width-change","ds-param-set-ie-in-probes","wfa-tpc-ie-in-probes","quiet","tx-power-insertion","ackto-estimation","static-smps","dynamic-smps","supports-wmm-admission","mac-on-create","tdls-channel-switch","scan-random-mac-addr","sched-scan-random-mac-addr","no-random-mac-addr"]],
+["enum","channel-type",["no-ht","ht20","ht40minus","ht40plus"]],
+["struct","sta-flag-update",[["mask","u32"],["set","u32"]]],
+["flags","protocol-features",["split-wiphy-dump"]]
+],
+[
+["nl80211-attrs",[
+["wiphy","u32"],
+["wiphy-name","string"],
+["ifindex","u32"],
+["ifname","string"],
+["iftype","u32"],
+["mac","binary",{"displayHint":"mac"}],
+["key-data","binary"],
+["key-idx","u8"],
+["key-cipher","u32"],
+["key-seq","binary"],
+["key-default","flag"],
+["beacon-interval","u32"],
+["dtim-period","u32"],
+["beacon-head","binary"],
+["beacon-tail","binary"],
+["sta-aid","u16"],
+["sta-flags","binary"],
+["sta-listen-interval","u16"],
+["sta-supported-rates","binary"],
+["sta-vlan","u32"],
+["sta-info","binary"],
+["wiphy-bands","nest",{"nestedAttributes":"wiphy-bands"}],
+["mntr-flags","binary"],
+["mesh-id","binary"],
+["sta-plink-action","u8"],
+["mpath-next-hop","binary",{"displayHint":"mac"}],
+["mpath-info","binary"],
+["bss-cts-prot","u8"],
+["bss-short-preamble","u8"],
+["bss-short-slot-time","u8"],
+["ht-capability","binary"],
+["supported-iftypes","nest",{"nestedAttributes":"supported-iftypes"}],
+["reg-alpha2","binary"],
+["reg-rules","binary"],
+["mesh-config","binary"],
+["bss-basic-rates","binary"],
+["wiphy-txq-params","binary"],
+["wiphy-freq","u32"],
+["wiphy-channel-type","u32",{"enum":"channel-type"}],
+["key-default-mgmt","flag"],
+["mgmt-subtype","u8"],
+["ie","binary"],
+["max-num-scan-ssids","u8"],
+["scan-frequencies","binary"],
+["scan-ssids","binary"],
+["generation","u32"],
+["bss","binary"],
+["reg-initiator","u8"],
+["reg-type","u8"],
+["supported-commands","indexed-array",{"subType":"u32","enum":"commands"}],
+["frame","binary"],
+["ssid","binary"],
+["auth-type","u32"],
+["reason-code","u16"],
+["key-type","u32"],
+["max-scan-ie-len","u16"],
+["cipher-suites","binary",{"subType":"u32","displayHint":"hex"}],
+["freq-before","binary"],
+["freq-after","binary"],
+["freq-fixed","flag"],
+["wiphy-retry-short","u8"],
+["wiphy-retry-long","u8"],
+["wiphy-frag-threshold","u32"],
+["wiphy-rts-threshold","u32"],
+["timed-out","flag"],
+["use-mfp","u32"],
+["sta-flags2","binary",{"struct":"sta-flag-update"}],
+["control-port","flag"],
+["testdata","binary"],
+["privacy","flag"],
+["disconnected-by-ap","flag"],
+["status-code","u16"],
+["cipher-suites-pairwise","binary"],
+["cipher-suite-group","u32"],
+["wpa-versions","u32"],
+["akm-suites","binary"],
+["req-ie","binary"],
+["resp-ie","binary"],
+["prev-bssid","binary"],
+["key","binary"],
+["keys","binary"],
+["pid","u32"],
+["4addr","u8"],
+["survey-info","binary"],
+["pmkid","binary"],
+["max-num-pmkids","u8"],
+["duration","u32"],
+["cookie","u64"],
+["wiphy-coverage-class","u8"],
+["tx-rates","binary"],
+["frame-match","binary"],
+["ack","flag"],
+["ps-state","u32"],
+["cqm","binary"],
+["local-state-change","flag"],
+["ap-isolate","u8"],
+["wiphy-tx-power-setting","u32"],
+["wiphy-tx-power-level","u32"],
+["tx-frame-types","nest",{"nestedAttributes":"iftype-attrs"}],
+["rx-frame-types","nest",{"nestedAttributes":"iftype-attrs"}],
+["frame-type","u16"],
+["control-port-ethertype","flag"],
+["control-port-no-encrypt","flag"],
+["support-ibss-rsn","flag"],
+["wiphy-antenna-tx","u32"],
+["wiphy-antenna-rx","u32"],
+["mcast-rate","u32"],
+["offchannel-tx-ok","flag"],
+["bss-ht-opmode","u16"],
+["key-default-types","binary"],
+["max-remain-on-channel-duration","u32"],
+["mesh-setup","binary"],
+["wiphy-antenna-avail-tx","u32"],
+["wiphy-antenna-avail-rx","u32"],
+["support-mesh-auth","flag"],
+["sta-plink-state","u8"],
+["wowlan-triggers","binary"],
+["wowlan-triggers-supported","nest",{"nestedAttributes":"wowlan-triggers-attrs"}],
+["sched-scan-interval","u32"],
+["interface-combinations","indexed-array",{"nestedAttributes":"if-combination-attributes","subType":"nest"}],
+["software-iftypes","nest",{"nestedAttributes":"supported-iftypes"}],
+["rekey-data","binary"],
+["max-num-sched-scan-ssids","u8"],
+["max-sched-scan-ie-len","u16"],
+["scan-supp-rates","binary"],
+["hidden-ssid","u32"],
+["ie-probe-resp","binary"],
+["ie-assoc-resp","binary"],
+["sta-wme","binary"],
+["support-ap-uapsd","flag"],
+["roam-support","flag"],
+["sched-scan-match","binary"],
+["max-match-sets","u8"],
+["pmksa-candidate","binary"],
+["tx-no-cck-rate","flag"],
+["tdls-action","u8"],
+["tdls-dialog-token","u8"],
+["tdls-operation","u8"],
+["tdls-support","flag"],
+["tdls-external-setup","flag"],
+["device-ap-sme","u32"],
+["dont-wait-for-ack","flag"],
+["feature-flags","u32",{"enum":"feature-flags","enumAsFlags":true}],
+["probe-resp-offload","u32"],
+["probe-resp","binary"],
+["dfs-region","u8"],
+["disable-ht","flag"],
+["ht-capability-mask","binary"],
+["noack-map","u16"],
+["inactivity-timeout","u16"],
+["rx-signal-dbm","u32"],
+["bg-scan-period","u16"],
+["wdev","u64"],
+["user-reg-hint-type","u32"],
+["conn-failed-reason","u32"],
+["auth-data","binary"],
+["vht-capability","binary"],
+["scan-flags","u32"],
+["channel-width","u32"],
+["center-freq1","u32"],
+["center-freq2","u32"],
+["p2p-ctwindow","u8"],
+["p2p-oppps","u8"],
+["local-mesh-power-mode","u32"],
+["acl-policy","u32"],
+["mac-addrs","binary"],
+["mac-acl-max","u32"],
+["radar-event","u32"],
+["ext-capa","binary"],
+["ext-capa-mask","binary"],
+["sta-capability","u16"],
+["sta-ext-capability","binary"],
+["protocol-features","u32",{"enum":"protocol-features"}],
+["split-wiphy-dump","flag"],
+["disable-vht","flag"],
+["vht-capability-mask","binary"],
+["mdid","u16"],
+["ie-ric","binary"],
+["crit-prot-id","u16"],
+["max-crit-prot-duration","u16"],
+["peer-aid","u16"],
+["coalesce-rule","binary"],
+["ch-switch-count","u32"],
+["ch-switch-block-tx","flag"],
+["csa-ies","binary"],
+["cntdwn-offs-beacon","binary"],
+["cntdwn-offs-presp","binary"],
+["rxmgmt-flags","binary"],
+["sta-supported-channels","binary"],
+["sta-supported-oper-classes","binary"],
+["handle-dfs","flag"],
+["support-5-mhz","flag"],
+["support-10-mhz","flag"],
+["opmode-notif","u8"],
+["vendor-id","u32"],
+["vendor-subcmd","u32"],
+["vendor-data","binary"],
+["vendor-events","binary"],
+["qos-map","binary"],
+["mac-hint","binary",{"displayHint":"mac"}],
+["wiphy-freq-hint","u32"],
+["max-ap-assoc-sta","u32"],
+["tdls-peer-capability","u32"],
+["socket-owner","flag"],
+["csa-c-offsets-tx","binary"],
+["max-csa-counters","u8"],
+["tdls-initiator","flag"],
+["use-rrm","flag"],
+["wiphy-dyn-ack","flag"],
+["tsid","u8"],
+["user-prio","u8"],
+["admitted-time","u16"],
+["smps-mode","u8"],
+["oper-class","u8"],
+["mac-mask","binary",{"displayHint":"mac"}],
+["wiphy-self-managed-reg","flag"],
+["ext-features","binary"],
+["survey-radio-stats","binary"],
+["netns-fd","u32"],
+["sched-scan-delay","u32"],
+["reg-indoor","flag"],
+["max-num-sched-scan-plans","u32"],
+["max-scan-plan-interval","u32"],
+["max-scan-plan-iterations","u32"],
+["sched-scan-plans","binary"],
+["pbss","flag"],
+["bss-select","binary"],
+["sta-support-p2p-ps","u8"],
+["pad","binary"],
+["iftype-ext-capa","binary"],
+["mu-mimo-group-data","binary"],
+["mu-mimo-follow-mac-addr","binary",{"displayHint":"mac"}],
+["scan-start-time-tsf","u64"],
+["scan-start-time-tsf-bssid","binary"],
+["measurement-duration","u16"],
+["measurement-duration-mandatory","flag"],
+["mesh-peer-aid","u16"],
+["nan-master-pref","u8"],
+["bands","u32"],
+["nan-func","binary"],
+["nan-match","binary"],
+["fils-kek","binary"],
+["fils-nonces","binary"],
+["multicast-to-unicast-enabled","flag"],
+["bssid","binary",{"displayHint":"mac"}],
+["sched-scan-relative-rssi","s8"],
+["sched-scan-rssi-adjust","binary"],
+["timeout-reason","u32"],
+["fils-erp-username","binary"],
+["fils-erp-realm","binary"],
+["fils-erp-next-seq-num","u16"],
+["fils-erp-rrk","binary"],
+["fils-cache-id","binary"],
+["pmk","binary"],
+["sched-scan-multi","flag"],
+["sched-scan-max-reqs","u32"],
+["want-1x-4way-hs","flag"],
+["pmkr0-name","binary"],
+["port-authorized","binary"],
+["external-auth-action","u32"],
+["external-auth-support","flag"],
+["nss","u8"],
+["ack-signal","s32"],
+["control-port-over-nl80211","flag"],
+["txq-stats","nest",{"nestedAttributes":"txq-stats-attrs"}],
+["txq-limit","u32"],
+["txq-memory-limit","u32"],
+["txq-quantum","u32"],
+["he-capability","binary"],
+["ftm-responder","binary"],
+["ftm-responder-stats","binary"],
+["timeout","u32"],
+["peer-measurements","binary"],
+["airtime-weight","u16"],
+["sta-tx-power-setting","u8"],
+["sta-tx-power","s16"],
+["sae-password","binary"],
+["twt-responder","flag"],
+["he-obss-pd","binary"],
+["wiphy-edmg-channels","u8"],
+["wiphy-edmg-bw-config","u8"],
+["vlan-id","u16"],
+["he-bss-color","binary"],
+["iftype-akm-suites","binary"],
+["tid-config","binary"],
+["control-port-no-preauth","flag"],
+["pmk-lifetime","u32"],
+["pmk-reauth-threshold","u8"],
+["receive-multicast","flag"],
+["wiphy-freq-offset","u32"],
+["center-freq1-offset","u32"],
+["scan-freq-khz","binary"],
+["he-6ghz-capability","binary"],
+["fils-discovery","binary"],
+["unsol-bcast-probe-resp","binary"],
+["s1g-capability","binary"],
+["s1g-capability-mask","binary"],
+["sae-pwe","u8"],
+["reconnect-requested","binary"],
+["sar-spec","nest",{"nestedAttributes":"sar-attributes"}],
+["disable-he","flag"],
+["obss-color-bitmap","u64"],
+["color-change-count","u8"],
+["color-change-color","u8"],
+["color-change-elems","binary"],
+["mbssid-config","binary"],
+["mbssid-elems","binary"],
+["radar-background","flag"],
+["ap-settings-flags","u32"],
+["eht-capability","binary"],
+["disable-eht","flag"],
+["mlo-links","binary"],
+["mlo-link-id","u8"],
+["mld-addr","binary",{"displayHint":"mac"}],
+["mlo-support","flag"],
+["max-num-akm-suites","binary"],
+["eml-capability","u16"],
+["mld-capa-and-ops","u16"],
+["tx-hw-timestamp","u64"],
+["rx-hw-timestamp","u64"],
+["td-bitmap","binary"],
+["punct-bitmap","u32"],
+["max-hw-timestamp-peers","u16"],
+["hw-timestamp-enabled","flag"],
+["ema-rnr-elems","binary"],
+["mlo-link-disabled","flag"],
+["bss-dump-include-use-data","flag"],
+["mlo-ttlm-dlink","u16"],
+["mlo-ttlm-ulink","u16"],
+["assoc-spp-amsdu","flag"],
+["wiphy-radios","binary"],
+["wiphy-interface-combinations","binary"],
+["vif-radio-mask","u32"]
+],{"namePrefix":"nl80211-attr-"}],
+["frame-type-attrs",[
+"frame-type"
+],{"namePrefix":"nl80211-attr-","subsetOf":"nl80211-attrs"}],
+["wiphy-bands",[
+["2ghz","nest",{"value":0,"nestedAttributes":"band-attrs"}],
+["5ghz","nest",{"nestedAttributes":"band-attrs"}],
+["60ghz","nest",{"nestedAttributes":"band-attrs"}],
+["6ghz","nest",{"nestedAttributes":"band-attrs"}],
+["s1ghz","nest",{"nestedAttributes":"band-attrs"}],
+["lc","nest",{"nestedAttributes":"band-attrs"}]
+],{"namePrefix":"nl80211-band-"}],
+["band-attrs",[
+["freqs","indexed-array",{"nestedAttributes":"frequency-attrs","subType":"nest"}],
+["rates","indexed-array",{"nestedAttributes":"bitrate-attrs","subType":"nest"}],
+["ht-mcs-set","binary"],
+["ht-capa","u16"],
+["ht-ampdu-factor","u8"],
+["ht-ampdu-density","u8"],
+["vht-mcs-set","binary"],
+["vht-capa","u32"],
+["iftype-data","indexed-array",{"nestedAttributes":"iftype-data-attrs","subType":"nest"}],
+["edmg-channels","binary"],
+["edmg-bw-config","binary"],
+["s1g-mcs-nss-set","binary"],
+["s1g-capa","binary"]
+],{"namePrefix":"nl80211-band-attr-"}],
+["bitrate-attrs",[
+["rate","u32"],
+["2ghz-shortpreamble","flag"]
+],{"namePrefix":"nl80211-bitrate-attr-"}],
+["frequency-attrs",[
+["freq","u32"],
+["disabled","flag"],
+["no-ir","flag"],
+["no-ibss","flag"],
+["radar","flag"],
+["max-tx-power","u32"],
+["dfs-state","u32"],
+["dfs-time","binary"],
+["no-ht40-minus","binary"],
+["no-ht40-plus","binary"],
+["no-80mhz","binary"],
+["no-160mhz","binary"],
+["dfs-cac-time","binary"],
+["indoor-only","binary"],
+["ir-concurrent","binary"],
+["no-20mhz","binary"],
+["no-10mhz","binary"],
+["wmm","indexed-array",{"nestedAttributes":"wmm-attrs","subType":"nest"}],
+["no-he","binary"],
+["offset","u32"],
+["1mhz","binary"],
+["2mhz","binary"],
+["4mhz","binary"],
+["8mhz","binary"],
+["16mhz","binary"],
+["no-320mhz","binary"],
+["no-eht","binary"],
+["psd","binary"],
+["dfs-concurrent","binary"],
+["no-6ghz-vlp-client","binary"],
+["no-6ghz-afc-client","binary"],
+["can-monitor","binary"],
+["allow-6ghz-vlp-ap","binary"]
+],{"namePrefix":"nl80211-frequency-attr-"}],
+["if-combination-attributes",[
+["limits","indexed-array",{"nestedAttributes":"iface-limit-attributes","subType":"nest"}],
+["maxnum","u32"],
+["sta-ap-bi-match","flag"],
+["num-channels","u32"],
+["radar-detect-widths","u32"],
+["radar-detect-regions","u32"],
+["bi-min-gcd","u32"]
+],{"namePrefix":"nl80211-iface-comb-"}],
+["iface-limit-attributes",[
+["max","u32"],
+["types","nest",{"nestedAttributes":"supported-iftypes"}]
+],{"namePrefix":"nl80211-iface-limit-"}],
+["iftype-data-attrs",[
+["iftypes","binary"],
+["he-cap-mac","binary"],
+["he-cap-phy","binary"],
+["he-cap-mcs-set","binary"],
+["he-cap-ppe","binary"],
+["he-6ghz-capa","binary"],
+["vendor-elems","binary"],
+["eht-cap-mac","binary"],
+["eht-cap-phy","binary"],
+["eht-cap-mcs-set","binary"],
+["eht-cap-ppe","binary"]
+],{"namePrefix":"nl80211-band-iftype-attr-"}],
+["iftype-attrs",[
+["unspecified","nest",{"value":0,"nestedAttributes":"frame-type-attrs"}],
+["adhoc","nest",{"nestedAttributes":"frame-type-attrs"}],
+["station","nest",{"nestedAttributes":"frame-type-attrs"}],
+["ap","nest",{"nestedAttributes":"frame-type-attrs"}],
+["ap-vlan","nest",{"nestedAttributes":"frame-type-attrs"}],
+["wds","nest",{"nestedAttributes":"frame-type-attrs"}],
+["monitor","nest",{"nestedAttributes":"frame-type-attrs"}],
+["mesh-point","nest",{"nestedAttributes":"frame-type-attrs"}],
+["p2p-client","nest",{"nestedAttributes":"frame-type-attrs"}],
+["p2p-go","nest",{"nestedAttributes":"frame-type-attrs"}],
+["p2p-device","nest",{"nestedAttributes":"frame-type-attrs"}],
+["ocb","nest",{"nestedAttributes":"frame-type-attrs"}],
+["nan","nest",{"nestedAttributes":"frame-type-attrs"}]
+],{"namePrefix":"nl80211-iftype-"}],
+["sar-attributes",[
+["type","u32"],
+["specs","indexed-array",{"nestedAttributes":"sar-specs","subType":"nest"}]
+],{"namePrefix":"nl80211-sar-attr-"}],
+["sar-specs",[
+["power","s32"],
+["range-index","u32"],
+["start-freq","u32"],
+["end-freq","u32"]
+],{"namePrefix":"nl80211-sar-attr-specs-"}],
+["supported-iftypes",[
+["adhoc","flag"],
+["station","flag"],
+["ap","flag"],
+["ap-vlan","flag"],
+["wds","flag"],
+["monitor","flag"],
+["mesh-point","flag"],
+["p2p-client","flag"],
+["p2p-go","flag"],
+["p2p-device","flag"],
+["ocb","flag"],
+["nan","flag"]
+],{"namePrefix":"nl80211-iftype-"}],
+["txq-stats-attrs",[
+["backlog-bytes","u32"],
+["backlog-packets","u32"],
+["flows","u32"],
+["drops","u32"],
+["ecn-marks","u32"],
+["overlimit","u32"],
+["overmemory","u32"],
+["collisions","u32"],
+["tx-bytes","u32"],
+["tx-packets","u32"],
+["max-flows","u32"]
+],{"namePrefix":"nl80211-txq-stats-"}],
+["wmm-attrs",[
+["cw-min","u16"],
+["cw-max","u16"],
+["aifsn","u8"],
+["txop","u16"]
+],{"namePrefix":"nl80211-wmmr-"}],
+["wowlan-triggers-attrs",[
+["any","flag"],
+["disconnect","flag"],
+["magic-pkt","flag"],
+["pkt-pattern","flag"],
+["gtk-rekey-supported","flag"],
+["gtk-rekey-failure","flag"],
+["eap-ident-request","flag"],
+["4way-handshake","flag"],
+["rfkill-release","flag"],
+["wakeup-pkt-80211","flag"],
+["wakeup-pkt-80211-len","flag"],
+["wakeup-pkt-8023","flag"],
+["wakeup-pkt-8023-len","flag"],
+["tcp-connection","flag"],
+["wakeup-tcp-match","flag"],
+["wakeup-tcp-connlost","flag"],
+["wakeup-tcp-nomoretokens","flag"],
+["net-detect","flag"],
+["net-detect-results","flag"],
+["unprotected-deauth-disassoc","flag"]
+],{"namePrefix":"nl80211-wowlan-trig-"}]
+],
+[],
+[
+["get-wiphy",{"requestValue":1,"replyValue":3,"attributeSet":"nl80211-attrs","do":{"request":{"value":1,"attributes":["wiphy","wdev","ifindex"]},"reply":{"value":3,"attributes":["bands","cipher-suites","control-port-ethertype","ext-capa","ext-capa-mask","ext-features","feature-flags","generation","ht-capability-mask","interface-combinations","mac","max-csa-counters","max-match-sets","max-num-akm-suites","max-num-pmkids","max-num-scan-ssids","max-num-sched-scan-plans","max-num-sched-scan-ssids","max-remain-on-channel-duration","max-scan-ie-len","max-scan-plan-interval","max-scan-plan-iterations","max-sched-scan-ie-len","offchannel-tx-ok","rx-frame-types","sar-spec","sched-scan-max-reqs","software-iftypes","support-ap-uapsd","supported-commands","supported-iftypes","tdls-external-setup","tdls-support","tx-frame-types","txq-limit","txq-memory-limit","txq-quantum","txq-stats","vht-capability-mask","wiphy","wiphy-antenna-avail-rx","wiphy-antenna-avail-tx","wiphy-antenna-rx","wiphy-antenna-tx","wiphy-bands","wiphy-coverage-class","wiphy-frag-threshold","wiphy-name","wiphy-retry-long","wiphy-retry-short","wiphy-rts-threshold","wowlan-triggers-supported"]}},"dump":{"request":{"attributes":["wiphy","wdev","ifindex","split-wiphy-dump"]},"reply":{"attributes":["bands","cipher-suites","control-port-ethertype","ext-capa","ext-capa-mask","ext-features","feature-flags","generation","ht-capability-mask","interface-combinations","mac","max-csa-counters","max-match-sets","max-num-akm-suites","max-num-pmkids","max-num-scan-ssids","max-num-sched-scan-plans","max-num-sched-scan-ssids","max-remain-on-channel-duration","max-scan-ie-len","max-scan-plan-interval","max-scan-plan-iterations","max-sched-scan-ie-len","offchannel-tx-ok","rx-frame-types","sar-spec","sched-scan-max-reqs","software-iftypes","support-ap-uapsd","supported-commands","supported-iftypes","tdls-external-setup","tdls-support","tx-frame-types","txq-limit","txq-memory-limit","txq-quantum","txq-stats","vht-capability-mask","wiphy","wiphy-antenna-avail-rx","wiphy-antenna-avail-tx","wiphy-antenna-rx","wiphy-antenna-tx","wiphy-bands","wiphy-coverage-class","wiphy-frag-threshold","wiphy-name","wiphy-retry-long","wiphy-retry-short","wiphy-rts-threshold","wowlan-triggers-supported"]}}}],
+["get-interface",{"requestValue":5,"replyValue":7,"attributeSet":"nl80211-attrs","do":{"request":{"value":5,"attributes":["ifname"]},"reply":{"value":7,"attributes":["ifname","iftype","ifindex","wiphy","wdev","mac","generation","txq-stats","4addr"]}},"dump":{"request":{"attributes":["ifname"]},"reply":{"attributes":["ifname","iftype","ifindex","wiphy","wdev","mac","generation","txq-stats","4addr"]}}}],
+["get-protocol-features",{"requestValue":95,"replyValue":95,"attributeSet":"nl80211-attrs","do":{"request":{"value":95,"attributes":["protocol-features"]},"reply":{"value":95,"attributes":["protocol-features"]}}}]
+],
+[["config"],["scan"],["regulatory"],["mlme"],["vendor"],["nan"],["testmode"]]]
 `);
 
 function s0(b: Uint8Array, dv: DataView, s: number, l: number): Obj {

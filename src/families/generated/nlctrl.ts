@@ -150,322 +150,59 @@ export type NlctrlDecoded =
   | { name: "getpolicy"; msg: GetpolicyMessage }
 ;
 
-/** The model of the family (no documentation text). */
+/** The model of the family (no documentation text), in the compact form reviveSpec expands. */
 export const spec: FamilySpec = reviveSpec(`
-{
-  "name": "nlctrl",
-  "protocol": "genetlink-legacy",
-  "protonum": 16,
-  "version": 1,
-  "uapiHeader": "linux/genetlink.h",
-  "enumModel": "directional",
-  "opNamePrefix": "ctrl-cmd-",
-  "definitions": [
-    {
-      "kind": "flags",
-      "name": "op-flags",
-      "namePrefix": "nlctrl-op-flags-",
-      "entries": [
-        { "name": "admin-perm", "value": 0 },
-        { "name": "cmd-cap-do", "value": 1 },
-        { "name": "cmd-cap-dump", "value": 2 },
-        { "name": "cmd-cap-haspol", "value": 3 },
-        { "name": "uns-admin-perm", "value": 4 }
-      ]
-    },
-    {
-      "kind": "enum",
-      "name": "attr-type",
-      "namePrefix": "nlctrl-attr-type-",
-      "entries": [
-        { "name": "invalid", "value": 0 },
-        { "name": "flag", "value": 1 },
-        { "name": "u8", "value": 2 },
-        { "name": "u16", "value": 3 },
-        { "name": "u32", "value": 4 },
-        { "name": "u64", "value": 5 },
-        { "name": "s8", "value": 6 },
-        { "name": "s16", "value": 7 },
-        { "name": "s32", "value": 8 },
-        { "name": "s64", "value": 9 },
-        { "name": "binary", "value": 10 },
-        { "name": "string", "value": 11 },
-        { "name": "nul-string", "value": 12 },
-        { "name": "nested", "value": 13 },
-        { "name": "nested-array", "value": 14 },
-        { "name": "bitfield32", "value": 15 },
-        { "name": "sint", "value": 16 },
-        { "name": "uint", "value": 17 }
-      ]
-    }
-  ],
-  "attributeSets": [
-    {
-      "name": "ctrl-attrs",
-      "namePrefix": "ctrl-attr-",
-      "attributes": [
-        {
-          "name": "family-id",
-          "type": "u16",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "family-name",
-          "type": "string",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "version",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "hdrsize",
-          "type": "u32",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "maxattr",
-          "type": "u32",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ops",
-          "type": "indexed-array",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "op-attrs",
-          "subType": "nest",
-          "checks": {}
-        },
-        {
-          "name": "mcast-groups",
-          "type": "indexed-array",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "mcast-group-attrs",
-          "subType": "nest",
-          "checks": {}
-        },
-        {
-          "name": "policy",
-          "type": "nest-type-value",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "policy-attrs",
-          "checks": {},
-          "typeValue": ["policy-id", "attr-id"]
-        },
-        {
-          "name": "op-policy",
-          "type": "nest-type-value",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "op-policy-attrs",
-          "checks": {},
-          "typeValue": ["op-id"]
-        },
-        { "name": "op", "type": "u32", "value": 10, "multiAttr": false, "byteOrder": "host", "checks": {} }
-      ]
-    },
-    {
-      "name": "mcast-group-attrs",
-      "namePrefix": "ctrl-attr-mcast-grp-",
-      "attributes": [
-        {
-          "name": "name",
-          "type": "string",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "id", "type": "u32", "value": 2, "multiAttr": false, "byteOrder": "host", "checks": {} }
-      ]
-    },
-    {
-      "name": "op-attrs",
-      "namePrefix": "ctrl-attr-op-",
-      "attributes": [
-        { "name": "id", "type": "u32", "value": 1, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "flags",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "op-flags",
-          "enumAsFlags": true,
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "policy-attrs",
-      "namePrefix": "nl-policy-type-attr-",
-      "attributes": [
-        {
-          "name": "type",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "attr-type",
-          "checks": {}
-        },
-        {
-          "name": "min-value-s",
-          "type": "s64",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "max-value-s",
-          "type": "s64",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "min-value-u",
-          "type": "u64",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "max-value-u",
-          "type": "u64",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "min-length",
-          "type": "u32",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "max-length",
-          "type": "u32",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "policy-idx",
-          "type": "u32",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "policy-maxtype",
-          "type": "u32",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "bitfield32-mask",
-          "type": "u32",
-          "value": 10,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "mask",
-          "type": "u64",
-          "value": 11,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "pad", "type": "pad", "value": 12, "multiAttr": false, "byteOrder": "host", "checks": {} }
-      ]
-    },
-    {
-      "name": "op-policy-attrs",
-      "namePrefix": "ctrl-attr-policy-",
-      "attributes": [
-        { "name": "do", "type": "u32", "value": 1, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        { "name": "dump", "type": "u32", "value": 2, "multiAttr": false, "byteOrder": "host", "checks": {} }
-      ]
-    }
-  ],
-  "subMessages": [],
-  "operations": [
-    {
-      "name": "getfamily",
-      "requestValue": 3,
-      "replyValue": 1,
-      "attributeSet": "ctrl-attrs",
-      "do": {
-        "request": { "value": 3, "attributes": ["family-name"] },
-        "reply": {
-          "value": 1,
-          "attributes": ["family-id", "family-name", "hdrsize", "maxattr", "mcast-groups", "ops", "version"]
-        }
-      },
-      "dump": {
-        "reply": {
-          "value": 1,
-          "attributes": ["family-id", "family-name", "hdrsize", "maxattr", "mcast-groups", "ops", "version"]
-        }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "getpolicy",
-      "value": 10,
-      "requestValue": 10,
-      "replyValue": 10,
-      "attributeSet": "ctrl-attrs",
-      "dump": {
-        "request": { "value": 10, "attributes": ["family-name", "family-id", "op"] },
-        "reply": { "value": 10, "attributes": ["family-id", "op-policy", "policy"] }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    }
-  ],
-  "mcastGroups": [],
-  "staticFamilyId": 16
-}
+["nlkit-spec/1",{"name":"nlctrl","protocol":"genetlink-legacy","protonum":16,"version":1,"uapiHeader":"linux/genetlink.h","enumModel":"directional","opNamePrefix":"ctrl-cmd-","staticFamilyId":16},
+[
+["flags","op-flags",["admin-perm","cmd-cap-do","cmd-cap-dump","cmd-cap-haspol","uns-admin-perm"]],
+["enum","attr-type",["invalid","flag","u8","u16","u32","u64","s8","s16","s32","s64","binary","string","nul-string","nested","nested-array","bitfield32","sint","uint"]]
+],
+[
+["ctrl-attrs",[
+["family-id","u16"],
+["family-name","string"],
+["version","u32"],
+["hdrsize","u32"],
+["maxattr","u32"],
+["ops","indexed-array",{"nestedAttributes":"op-attrs","subType":"nest"}],
+["mcast-groups","indexed-array",{"nestedAttributes":"mcast-group-attrs","subType":"nest"}],
+["policy","nest-type-value",{"nestedAttributes":"policy-attrs","typeValue":["policy-id","attr-id"]}],
+["op-policy","nest-type-value",{"nestedAttributes":"op-policy-attrs","typeValue":["op-id"]}],
+["op","u32"]
+],{"namePrefix":"ctrl-attr-"}],
+["mcast-group-attrs",[
+["name","string"],
+["id","u32"]
+],{"namePrefix":"ctrl-attr-mcast-grp-"}],
+["op-attrs",[
+["id","u32"],
+["flags","u32",{"enum":"op-flags","enumAsFlags":true}]
+],{"namePrefix":"ctrl-attr-op-"}],
+["policy-attrs",[
+["type","u32",{"enum":"attr-type"}],
+["min-value-s","s64"],
+["max-value-s","s64"],
+["min-value-u","u64"],
+["max-value-u","u64"],
+["min-length","u32"],
+["max-length","u32"],
+["policy-idx","u32"],
+["policy-maxtype","u32"],
+["bitfield32-mask","u32"],
+["mask","u64"],
+["pad","pad"]
+],{"namePrefix":"nl-policy-type-attr-"}],
+["op-policy-attrs",[
+["do","u32"],
+["dump","u32"]
+],{"namePrefix":"ctrl-attr-policy-"}]
+],
+[],
+[
+["getfamily",{"requestValue":3,"replyValue":1,"attributeSet":"ctrl-attrs","do":{"request":{"value":3,"attributes":["family-name"]},"reply":{"value":1,"attributes":["family-id","family-name","hdrsize","maxattr","mcast-groups","ops","version"]}},"dump":{"reply":{"value":1,"attributes":["family-id","family-name","hdrsize","maxattr","mcast-groups","ops","version"]}}}],
+["getpolicy",{"requestValue":10,"replyValue":10,"attributeSet":"ctrl-attrs","dump":{"request":{"value":10,"attributes":["family-name","family-id","op"]},"reply":{"value":10,"attributes":["family-id","op-policy","policy"]}}}]
+],
+[]]
 `);
 
 function d0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {

@@ -398,960 +398,144 @@ export type OvpnDecoded =
   | { name: "peer-float-ntf"; msg: PeerFloatNtfMessage }
 ;
 
-/** The model of the family (no documentation text). */
+/** The model of the family (no documentation text), in the compact form reviveSpec expands. */
 export const spec: FamilySpec = reviveSpec(`
-{
-  "name": "ovpn",
-  "protocol": "genetlink",
-  "protonum": 16,
-  "version": 1,
-  "enumModel": "unified",
-  "opNamePrefix": "ovpn-cmd-",
-  "definitions": [
-    { "kind": "const", "name": "nonce-tail-size", "value": 8 },
-    {
-      "kind": "enum",
-      "name": "cipher-alg",
-      "namePrefix": "ovpn-cipher-alg-",
-      "entries": [
-        { "name": "none", "value": 0 },
-        { "name": "aes-gcm", "value": 1 },
-        { "name": "chacha20-poly1305", "value": 2 }
-      ]
-    },
-    {
-      "kind": "enum",
-      "name": "del-peer-reason",
-      "namePrefix": "ovpn-del-peer-reason-",
-      "entries": [
-        { "name": "teardown", "value": 0 },
-        { "name": "userspace", "value": 1 },
-        { "name": "expired", "value": 2 },
-        { "name": "transport-error", "value": 3 },
-        { "name": "transport-disconnect", "value": 4 }
-      ]
-    },
-    {
-      "kind": "enum",
-      "name": "key-slot",
-      "namePrefix": "ovpn-key-slot-",
-      "entries": [{ "name": "primary", "value": 0 }, { "name": "secondary", "value": 1 }]
-    }
-  ],
-  "attributeSets": [
-    {
-      "name": "peer",
-      "namePrefix": "ovpn-a-peer-",
-      "attributes": [
-        {
-          "name": "id",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": { "max": 16777215 }
-        },
-        {
-          "name": "remote-ipv4",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "displayHint": "ipv4",
-          "checks": {}
-        },
-        {
-          "name": "remote-ipv6",
-          "type": "binary",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "ipv6",
-          "checks": { "exactLen": 16 }
-        },
-        {
-          "name": "remote-ipv6-scope-id",
-          "type": "u32",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "remote-port",
-          "type": "u16",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": { "min": 1 }
-        },
-        {
-          "name": "socket",
-          "type": "u32",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "socket-netnsid",
-          "type": "s32",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "vpn-ipv4",
-          "type": "u32",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "displayHint": "ipv4",
-          "checks": {}
-        },
-        {
-          "name": "vpn-ipv6",
-          "type": "binary",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "ipv6",
-          "checks": { "exactLen": 16 }
-        },
-        {
-          "name": "local-ipv4",
-          "type": "u32",
-          "value": 10,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "displayHint": "ipv4",
-          "checks": {}
-        },
-        {
-          "name": "local-ipv6",
-          "type": "binary",
-          "value": 11,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "ipv6",
-          "checks": { "exactLen": 16 }
-        },
-        {
-          "name": "local-port",
-          "type": "u16",
-          "value": 12,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": { "min": 1 }
-        },
-        {
-          "name": "keepalive-interval",
-          "type": "u32",
-          "value": 13,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": { "max": 86400 }
-        },
-        {
-          "name": "keepalive-timeout",
-          "type": "u32",
-          "value": 14,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": { "max": 86400 }
-        },
-        {
-          "name": "del-reason",
-          "type": "u32",
-          "value": 15,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "del-peer-reason",
-          "checks": {}
-        },
-        {
-          "name": "vpn-rx-bytes",
-          "type": "uint",
-          "value": 16,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "vpn-tx-bytes",
-          "type": "uint",
-          "value": 17,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "vpn-rx-packets",
-          "type": "uint",
-          "value": 18,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "vpn-tx-packets",
-          "type": "uint",
-          "value": 19,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "link-rx-bytes",
-          "type": "uint",
-          "value": 20,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "link-tx-bytes",
-          "type": "uint",
-          "value": 21,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "link-rx-packets",
-          "type": "uint",
-          "value": 22,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "link-tx-packets",
-          "type": "uint",
-          "value": 23,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tx-id",
-          "type": "u32",
-          "value": 24,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": { "max": 16777215 }
-        }
-      ]
-    },
-    {
-      "name": "peer-new-input",
-      "namePrefix": "ovpn-a-peer-",
-      "subsetOf": "peer",
-      "attributes": [
-        {
-          "name": "id",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": { "max": 16777215 }
-        },
-        {
-          "name": "remote-ipv4",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "displayHint": "ipv4",
-          "checks": {}
-        },
-        {
-          "name": "remote-ipv6",
-          "type": "binary",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "ipv6",
-          "checks": { "exactLen": 16 }
-        },
-        {
-          "name": "remote-ipv6-scope-id",
-          "type": "u32",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "remote-port",
-          "type": "u16",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": { "min": 1 }
-        },
-        {
-          "name": "socket",
-          "type": "u32",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "vpn-ipv4",
-          "type": "u32",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "displayHint": "ipv4",
-          "checks": {}
-        },
-        {
-          "name": "vpn-ipv6",
-          "type": "binary",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "ipv6",
-          "checks": { "exactLen": 16 }
-        },
-        {
-          "name": "local-ipv4",
-          "type": "u32",
-          "value": 10,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "displayHint": "ipv4",
-          "checks": {}
-        },
-        {
-          "name": "local-ipv6",
-          "type": "binary",
-          "value": 11,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "ipv6",
-          "checks": { "exactLen": 16 }
-        },
-        {
-          "name": "keepalive-interval",
-          "type": "u32",
-          "value": 13,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": { "max": 86400 }
-        },
-        {
-          "name": "keepalive-timeout",
-          "type": "u32",
-          "value": 14,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": { "max": 86400 }
-        },
-        {
-          "name": "tx-id",
-          "type": "u32",
-          "value": 24,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": { "max": 16777215 }
-        }
-      ]
-    },
-    {
-      "name": "peer-set-input",
-      "namePrefix": "ovpn-a-peer-",
-      "subsetOf": "peer",
-      "attributes": [
-        {
-          "name": "id",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": { "max": 16777215 }
-        },
-        {
-          "name": "remote-ipv4",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "displayHint": "ipv4",
-          "checks": {}
-        },
-        {
-          "name": "remote-ipv6",
-          "type": "binary",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "ipv6",
-          "checks": { "exactLen": 16 }
-        },
-        {
-          "name": "remote-ipv6-scope-id",
-          "type": "u32",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "remote-port",
-          "type": "u16",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": { "min": 1 }
-        },
-        {
-          "name": "vpn-ipv4",
-          "type": "u32",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "displayHint": "ipv4",
-          "checks": {}
-        },
-        {
-          "name": "vpn-ipv6",
-          "type": "binary",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "ipv6",
-          "checks": { "exactLen": 16 }
-        },
-        {
-          "name": "local-ipv4",
-          "type": "u32",
-          "value": 10,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "displayHint": "ipv4",
-          "checks": {}
-        },
-        {
-          "name": "local-ipv6",
-          "type": "binary",
-          "value": 11,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "ipv6",
-          "checks": { "exactLen": 16 }
-        },
-        {
-          "name": "keepalive-interval",
-          "type": "u32",
-          "value": 13,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": { "max": 86400 }
-        },
-        {
-          "name": "keepalive-timeout",
-          "type": "u32",
-          "value": 14,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": { "max": 86400 }
-        },
-        {
-          "name": "tx-id",
-          "type": "u32",
-          "value": 24,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": { "max": 16777215 }
-        }
-      ]
-    },
-    {
-      "name": "peer-del-input",
-      "namePrefix": "ovpn-a-peer-",
-      "subsetOf": "peer",
-      "attributes": [
-        {
-          "name": "id",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": { "max": 16777215 }
-        }
-      ]
-    },
-    {
-      "name": "keyconf",
-      "namePrefix": "ovpn-a-keyconf-",
-      "attributes": [
-        {
-          "name": "peer-id",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": { "max": 16777215 }
-        },
-        {
-          "name": "slot",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "key-slot",
-          "checks": {}
-        },
-        {
-          "name": "key-id",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": { "max": 7 }
-        },
-        {
-          "name": "cipher-alg",
-          "type": "u32",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "cipher-alg",
-          "checks": {}
-        },
-        {
-          "name": "encrypt-dir",
-          "type": "nest",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "keydir",
-          "checks": {}
-        },
-        {
-          "name": "decrypt-dir",
-          "type": "nest",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "keydir",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "keydir",
-      "namePrefix": "ovpn-a-keydir-",
-      "attributes": [
-        {
-          "name": "cipher-key",
-          "type": "binary",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": { "maxLen": 256 }
-        },
-        {
-          "name": "nonce-tail",
-          "type": "binary",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": { "exactLen": 8 }
-        }
-      ]
-    },
-    {
-      "name": "keyconf-get",
-      "namePrefix": "ovpn-a-keyconf-",
-      "subsetOf": "keyconf",
-      "attributes": [
-        {
-          "name": "peer-id",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": { "max": 16777215 }
-        },
-        {
-          "name": "slot",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "key-slot",
-          "checks": {}
-        },
-        {
-          "name": "key-id",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": { "max": 7 }
-        },
-        {
-          "name": "cipher-alg",
-          "type": "u32",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "cipher-alg",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "keyconf-swap-input",
-      "namePrefix": "ovpn-a-keyconf-",
-      "subsetOf": "keyconf",
-      "attributes": [
-        {
-          "name": "peer-id",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": { "max": 16777215 }
-        }
-      ]
-    },
-    {
-      "name": "keyconf-del-input",
-      "namePrefix": "ovpn-a-keyconf-",
-      "subsetOf": "keyconf",
-      "attributes": [
-        {
-          "name": "peer-id",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": { "max": 16777215 }
-        },
-        {
-          "name": "slot",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "key-slot",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "ovpn",
-      "namePrefix": "ovpn-a-ovpn-",
-      "attributes": [
-        {
-          "name": "ifindex",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "peer",
-          "type": "nest",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "peer",
-          "checks": {}
-        },
-        {
-          "name": "keyconf",
-          "type": "nest",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "keyconf",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "ovpn-peer-new-input",
-      "namePrefix": "ovpn-a-ovpn-",
-      "subsetOf": "ovpn",
-      "attributes": [
-        {
-          "name": "ifindex",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "peer",
-          "type": "nest",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "peer-new-input",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "ovpn-peer-set-input",
-      "namePrefix": "ovpn-a-ovpn-",
-      "subsetOf": "ovpn",
-      "attributes": [
-        {
-          "name": "ifindex",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "peer",
-          "type": "nest",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "peer-set-input",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "ovpn-peer-del-input",
-      "namePrefix": "ovpn-a-ovpn-",
-      "subsetOf": "ovpn",
-      "attributes": [
-        {
-          "name": "ifindex",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "peer",
-          "type": "nest",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "peer-del-input",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "ovpn-keyconf-get",
-      "namePrefix": "ovpn-a-ovpn-",
-      "subsetOf": "ovpn",
-      "attributes": [
-        {
-          "name": "ifindex",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "keyconf",
-          "type": "nest",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "keyconf-get",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "ovpn-keyconf-swap-input",
-      "namePrefix": "ovpn-a-ovpn-",
-      "subsetOf": "ovpn",
-      "attributes": [
-        {
-          "name": "ifindex",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "keyconf",
-          "type": "nest",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "keyconf-swap-input",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "ovpn-keyconf-del-input",
-      "namePrefix": "ovpn-a-ovpn-",
-      "subsetOf": "ovpn",
-      "attributes": [
-        {
-          "name": "ifindex",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "keyconf",
-          "type": "nest",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "keyconf-del-input",
-          "checks": {}
-        }
-      ]
-    }
-  ],
-  "subMessages": [],
-  "operations": [
-    {
-      "name": "peer-new",
-      "value": 1,
-      "requestValue": 1,
-      "replyValue": 1,
-      "attributeSet": "ovpn-peer-new-input",
-      "do": { "request": { "attributes": ["ifindex", "peer"] } },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "peer-set",
-      "value": 2,
-      "requestValue": 2,
-      "replyValue": 2,
-      "attributeSet": "ovpn-peer-set-input",
-      "do": { "request": { "attributes": ["ifindex", "peer"] } },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "peer-get",
-      "value": 3,
-      "requestValue": 3,
-      "replyValue": 3,
-      "attributeSet": "ovpn",
-      "do": { "request": { "attributes": ["ifindex", "peer"] }, "reply": { "attributes": ["peer"] } },
-      "dump": { "request": { "attributes": ["ifindex"] }, "reply": { "attributes": ["peer"] } },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "peer-del",
-      "value": 4,
-      "requestValue": 4,
-      "replyValue": 4,
-      "attributeSet": "ovpn-peer-del-input",
-      "do": { "request": { "attributes": ["ifindex", "peer"] } },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "peer-del-ntf",
-      "value": 5,
-      "requestValue": 5,
-      "replyValue": 5,
-      "attributeSet": "ovpn",
-      "notify": "peer-get",
-      "mcgrp": "peers",
-      "flags": [],
-      "isCall": false,
-      "isAsync": true
-    },
-    {
-      "name": "key-new",
-      "value": 6,
-      "requestValue": 6,
-      "replyValue": 6,
-      "attributeSet": "ovpn",
-      "do": { "request": { "attributes": ["ifindex", "keyconf"] } },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "key-get",
-      "value": 7,
-      "requestValue": 7,
-      "replyValue": 7,
-      "attributeSet": "ovpn-keyconf-get",
-      "do": { "request": { "attributes": ["ifindex", "keyconf"] }, "reply": { "attributes": ["keyconf"] } },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "key-swap",
-      "value": 8,
-      "requestValue": 8,
-      "replyValue": 8,
-      "attributeSet": "ovpn-keyconf-swap-input",
-      "do": { "request": { "attributes": ["ifindex", "keyconf"] } },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "key-swap-ntf",
-      "value": 9,
-      "requestValue": 9,
-      "replyValue": 9,
-      "attributeSet": "ovpn-keyconf-get",
-      "notify": "key-get",
-      "mcgrp": "peers",
-      "flags": [],
-      "isCall": false,
-      "isAsync": true
-    },
-    {
-      "name": "key-del",
-      "value": 10,
-      "requestValue": 10,
-      "replyValue": 10,
-      "attributeSet": "ovpn-keyconf-del-input",
-      "do": { "request": { "attributes": ["ifindex", "keyconf"] } },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "peer-float-ntf",
-      "value": 11,
-      "requestValue": 11,
-      "replyValue": 11,
-      "attributeSet": "ovpn",
-      "notify": "peer-get",
-      "mcgrp": "peers",
-      "flags": [],
-      "isCall": false,
-      "isAsync": true
-    }
-  ],
-  "mcastGroups": [{ "name": "peers" }]
-}
+["nlkit-spec/1",{"name":"ovpn","protocol":"genetlink","protonum":16,"version":1,"enumModel":"unified","opNamePrefix":"ovpn-cmd-"},
+[
+["const","nonce-tail-size",8],
+["enum","cipher-alg",["none","aes-gcm","chacha20-poly1305"]],
+["enum","del-peer-reason",["teardown","userspace","expired","transport-error","transport-disconnect"]],
+["enum","key-slot",["primary","secondary"]]
+],
+[
+["peer",[
+["id","u32",{"checks":{"max":16777215}}],
+["remote-ipv4","u32",{"byteOrder":"big-endian","displayHint":"ipv4"}],
+["remote-ipv6","binary",{"displayHint":"ipv6","checks":{"exactLen":16}}],
+["remote-ipv6-scope-id","u32"],
+["remote-port","u16",{"byteOrder":"big-endian","checks":{"min":1}}],
+["socket","u32"],
+["socket-netnsid","s32"],
+["vpn-ipv4","u32",{"byteOrder":"big-endian","displayHint":"ipv4"}],
+["vpn-ipv6","binary",{"displayHint":"ipv6","checks":{"exactLen":16}}],
+["local-ipv4","u32",{"byteOrder":"big-endian","displayHint":"ipv4"}],
+["local-ipv6","binary",{"displayHint":"ipv6","checks":{"exactLen":16}}],
+["local-port","u16",{"byteOrder":"big-endian","checks":{"min":1}}],
+["keepalive-interval","u32",{"checks":{"max":86400}}],
+["keepalive-timeout","u32",{"checks":{"max":86400}}],
+["del-reason","u32",{"enum":"del-peer-reason"}],
+["vpn-rx-bytes","uint"],
+["vpn-tx-bytes","uint"],
+["vpn-rx-packets","uint"],
+["vpn-tx-packets","uint"],
+["link-rx-bytes","uint"],
+["link-tx-bytes","uint"],
+["link-rx-packets","uint"],
+["link-tx-packets","uint"],
+["tx-id","u32",{"checks":{"max":16777215}}]
+]],
+["peer-new-input",[
+"id",
+"remote-ipv4",
+"remote-ipv6",
+"remote-ipv6-scope-id",
+"remote-port",
+"socket",
+"vpn-ipv4",
+"vpn-ipv6",
+"local-ipv4",
+"local-ipv6",
+"keepalive-interval",
+"keepalive-timeout",
+"tx-id"
+],{"namePrefix":"ovpn-a-peer-","subsetOf":"peer"}],
+["peer-set-input",[
+"id",
+"remote-ipv4",
+"remote-ipv6",
+"remote-ipv6-scope-id",
+"remote-port",
+"vpn-ipv4",
+"vpn-ipv6",
+"local-ipv4",
+"local-ipv6",
+"keepalive-interval",
+"keepalive-timeout",
+"tx-id"
+],{"namePrefix":"ovpn-a-peer-","subsetOf":"peer"}],
+["peer-del-input",[
+"id"
+],{"namePrefix":"ovpn-a-peer-","subsetOf":"peer"}],
+["keyconf",[
+["peer-id","u32",{"checks":{"max":16777215}}],
+["slot","u32",{"enum":"key-slot"}],
+["key-id","u32",{"checks":{"max":7}}],
+["cipher-alg","u32",{"enum":"cipher-alg"}],
+["encrypt-dir","nest",{"nestedAttributes":"keydir"}],
+["decrypt-dir","nest",{"nestedAttributes":"keydir"}]
+]],
+["keydir",[
+["cipher-key","binary",{"checks":{"maxLen":256}}],
+["nonce-tail","binary",{"checks":{"exactLen":8}}]
+]],
+["keyconf-get",[
+"peer-id",
+"slot",
+"key-id",
+"cipher-alg"
+],{"namePrefix":"ovpn-a-keyconf-","subsetOf":"keyconf"}],
+["keyconf-swap-input",[
+"peer-id"
+],{"namePrefix":"ovpn-a-keyconf-","subsetOf":"keyconf"}],
+["keyconf-del-input",[
+"peer-id",
+"slot"
+],{"namePrefix":"ovpn-a-keyconf-","subsetOf":"keyconf"}],
+["ovpn",[
+["ifindex","u32"],
+["peer","nest",{"nestedAttributes":"peer"}],
+["keyconf","nest",{"nestedAttributes":"keyconf"}]
+]],
+["ovpn-peer-new-input",[
+"ifindex",
+["peer","nest",{"nestedAttributes":"peer-new-input"}]
+],{"namePrefix":"ovpn-a-ovpn-","subsetOf":"ovpn"}],
+["ovpn-peer-set-input",[
+"ifindex",
+["peer","nest",{"nestedAttributes":"peer-set-input"}]
+],{"namePrefix":"ovpn-a-ovpn-","subsetOf":"ovpn"}],
+["ovpn-peer-del-input",[
+"ifindex",
+["peer","nest",{"nestedAttributes":"peer-del-input"}]
+],{"namePrefix":"ovpn-a-ovpn-","subsetOf":"ovpn"}],
+["ovpn-keyconf-get",[
+"ifindex",
+["keyconf","nest",{"nestedAttributes":"keyconf-get"}]
+],{"namePrefix":"ovpn-a-ovpn-","subsetOf":"ovpn"}],
+["ovpn-keyconf-swap-input",[
+"ifindex",
+["keyconf","nest",{"nestedAttributes":"keyconf-swap-input"}]
+],{"namePrefix":"ovpn-a-ovpn-","subsetOf":"ovpn"}],
+["ovpn-keyconf-del-input",[
+"ifindex",
+["keyconf","nest",{"nestedAttributes":"keyconf-del-input"}]
+],{"namePrefix":"ovpn-a-ovpn-","subsetOf":"ovpn"}]
+],
+[],
+[
+["peer-new",{"requestValue":1,"replyValue":1,"attributeSet":"ovpn-peer-new-input","do":{"request":{"attributes":["ifindex","peer"]}},"flags":["admin-perm"]}],
+["peer-set",{"requestValue":2,"replyValue":2,"attributeSet":"ovpn-peer-set-input","do":{"request":{"attributes":["ifindex","peer"]}},"flags":["admin-perm"]}],
+["peer-get",{"requestValue":3,"replyValue":3,"attributeSet":"ovpn","do":{"request":{"attributes":["ifindex","peer"]},"reply":{"attributes":["peer"]}},"dump":{"request":{"attributes":["ifindex"]},"reply":{"attributes":["peer"]}},"flags":["admin-perm"]}],
+["peer-del",{"requestValue":4,"replyValue":4,"attributeSet":"ovpn-peer-del-input","do":{"request":{"attributes":["ifindex","peer"]}},"flags":["admin-perm"]}],
+["peer-del-ntf",{"requestValue":5,"replyValue":5,"attributeSet":"ovpn","notify":"peer-get","mcgrp":"peers"}],
+["key-new",{"requestValue":6,"replyValue":6,"attributeSet":"ovpn","do":{"request":{"attributes":["ifindex","keyconf"]}},"flags":["admin-perm"]}],
+["key-get",{"requestValue":7,"replyValue":7,"attributeSet":"ovpn-keyconf-get","do":{"request":{"attributes":["ifindex","keyconf"]},"reply":{"attributes":["keyconf"]}},"flags":["admin-perm"]}],
+["key-swap",{"requestValue":8,"replyValue":8,"attributeSet":"ovpn-keyconf-swap-input","do":{"request":{"attributes":["ifindex","keyconf"]}},"flags":["admin-perm"]}],
+["key-swap-ntf",{"requestValue":9,"replyValue":9,"attributeSet":"ovpn-keyconf-get","notify":"key-get","mcgrp":"peers"}],
+["key-del",{"requestValue":10,"replyValue":10,"attributeSet":"ovpn-keyconf-del-input","do":{"request":{"attributes":["ifindex","keyconf"]}},"flags":["admin-perm"]}],
+["peer-float-ntf",{"requestValue":11,"replyValue":11,"attributeSet":"ovpn","notify":"peer-get","mcgrp":"peers"}]
+],
+[["peers"]]]
 `);
 
 function d0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {

@@ -122,212 +122,35 @@ export type OvsDatapathDecoded =
   | { name: "del"; msg: DelMessage }
 ;
 
-/** The model of the family (no documentation text). */
+/** The model of the family (no documentation text), in the compact form reviveSpec expands. */
 export const spec: FamilySpec = reviveSpec(`
-{
-  "name": "ovs_datapath",
-  "protocol": "genetlink-legacy",
-  "protonum": 16,
-  "version": 2,
-  "uapiHeader": "linux/openvswitch.h",
-  "enumModel": "unified",
-  "fixedHeader": "ovs-header",
-  "opNamePrefix": "ovs-dp-cmd-",
-  "definitions": [
-    {
-      "kind": "struct",
-      "name": "ovs-header",
-      "members": [{ "name": "dp-ifindex", "type": "u32", "byteOrder": "host", "offset": 0, "size": 4 }],
-      "size": 4
-    },
-    {
-      "kind": "flags",
-      "name": "user-features",
-      "namePrefix": "ovs-dp-f-",
-      "entries": [
-        { "name": "unaligned", "value": 0 },
-        { "name": "vport-pids", "value": 1 },
-        { "name": "tc-recirc-sharing", "value": 2 },
-        { "name": "dispatch-upcall-per-cpu", "value": 3 }
-      ]
-    },
-    {
-      "kind": "struct",
-      "name": "ovs-dp-stats",
-      "members": [
-        { "name": "n-hit", "type": "u64", "byteOrder": "host", "offset": 0, "size": 8 },
-        { "name": "n-missed", "type": "u64", "byteOrder": "host", "offset": 8, "size": 8 },
-        { "name": "n-lost", "type": "u64", "byteOrder": "host", "offset": 16, "size": 8 },
-        { "name": "n-flows", "type": "u64", "byteOrder": "host", "offset": 24, "size": 8 }
-      ],
-      "size": 32
-    },
-    {
-      "kind": "struct",
-      "name": "ovs-dp-megaflow-stats",
-      "members": [
-        { "name": "n-mask-hit", "type": "u64", "byteOrder": "host", "offset": 0, "size": 8 },
-        { "name": "n-masks", "type": "u32", "byteOrder": "host", "offset": 8, "size": 4 },
-        { "name": "padding", "type": "u32", "byteOrder": "host", "offset": 12, "size": 4 },
-        { "name": "n-cache-hit", "type": "u64", "byteOrder": "host", "offset": 16, "size": 8 },
-        { "name": "pad1", "type": "u64", "byteOrder": "host", "offset": 24, "size": 8 }
-      ],
-      "size": 32
-    }
-  ],
-  "attributeSets": [
-    {
-      "name": "datapath",
-      "namePrefix": "ovs-dp-attr-",
-      "attributes": [
-        {
-          "name": "name",
-          "type": "string",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "upcall-pid",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "stats",
-          "type": "binary",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "ovs-dp-stats",
-          "checks": {}
-        },
-        {
-          "name": "megaflow-stats",
-          "type": "binary",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "ovs-dp-megaflow-stats",
-          "checks": {}
-        },
-        {
-          "name": "user-features",
-          "type": "u32",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "user-features",
-          "enumAsFlags": true,
-          "checks": {}
-        },
-        {
-          "name": "pad",
-          "type": "unused",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "masks-cache-size",
-          "type": "u32",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "per-cpu-pids",
-          "type": "binary",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "subType": "u32",
-          "checks": {}
-        },
-        {
-          "name": "ifindex",
-          "type": "u32",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    }
-  ],
-  "subMessages": [],
-  "operations": [
-    {
-      "name": "get",
-      "value": 3,
-      "requestValue": 3,
-      "replyValue": 3,
-      "attributeSet": "datapath",
-      "fixedHeader": "ovs-header",
-      "do": {
-        "request": { "attributes": ["name"] },
-        "reply": {
-          "attributes": [
-            "name",
-            "upcall-pid",
-            "stats",
-            "megaflow-stats",
-            "user-features",
-            "masks-cache-size",
-            "per-cpu-pids"
-          ]
-        }
-      },
-      "dump": {
-        "request": { "attributes": ["name"] },
-        "reply": {
-          "attributes": [
-            "name",
-            "upcall-pid",
-            "stats",
-            "megaflow-stats",
-            "user-features",
-            "masks-cache-size",
-            "per-cpu-pids"
-          ]
-        }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "new",
-      "value": 1,
-      "requestValue": 1,
-      "replyValue": 1,
-      "attributeSet": "datapath",
-      "fixedHeader": "ovs-header",
-      "do": { "request": { "attributes": ["name", "upcall-pid", "user-features"] } },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "del",
-      "value": 2,
-      "requestValue": 2,
-      "replyValue": 2,
-      "attributeSet": "datapath",
-      "fixedHeader": "ovs-header",
-      "do": { "request": { "attributes": ["name"] } },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    }
-  ],
-  "mcastGroups": [{ "name": "ovs_datapath" }]
-}
+["nlkit-spec/1",{"name":"ovs_datapath","protocol":"genetlink-legacy","protonum":16,"version":2,"uapiHeader":"linux/openvswitch.h","enumModel":"unified","fixedHeader":"ovs-header","opNamePrefix":"ovs-dp-cmd-"},
+[
+["struct","ovs-header",[["dp-ifindex","u32"]]],
+["flags","user-features",["unaligned","vport-pids","tc-recirc-sharing","dispatch-upcall-per-cpu"],{"namePrefix":"ovs-dp-f-"}],
+["struct","ovs-dp-stats",[["n-hit","u64"],["n-missed","u64"],["n-lost","u64"],["n-flows","u64"]]],
+["struct","ovs-dp-megaflow-stats",[["n-mask-hit","u64"],["n-masks","u32"],["padding","u32"],["n-cache-hit","u64"],["pad1","u64"]]]
+],
+[
+["datapath",[
+["name","string"],
+["upcall-pid","u32"],
+["stats","binary",{"struct":"ovs-dp-stats"}],
+["megaflow-stats","binary",{"struct":"ovs-dp-megaflow-stats"}],
+["user-features","u32",{"enum":"user-features","enumAsFlags":true}],
+["pad","unused"],
+["masks-cache-size","u32"],
+["per-cpu-pids","binary",{"subType":"u32"}],
+["ifindex","u32"]
+],{"namePrefix":"ovs-dp-attr-"}]
+],
+[],
+[
+["get",{"requestValue":3,"replyValue":3,"attributeSet":"datapath","do":{"request":{"attributes":["name"]},"reply":{"attributes":["name","upcall-pid","stats","megaflow-stats","user-features","masks-cache-size","per-cpu-pids"]}},"dump":{"request":{"attributes":["name"]},"reply":{"attributes":["name","upcall-pid","stats","megaflow-stats","user-features","masks-cache-size","per-cpu-pids"]}}}],
+["new",{"requestValue":1,"replyValue":1,"attributeSet":"datapath","do":{"request":{"attributes":["name","upcall-pid","user-features"]}}}],
+["del",{"requestValue":2,"replyValue":2,"attributeSet":"datapath","do":{"request":{"attributes":["name"]}}}]
+],
+[["ovs_datapath"]]]
 `);
 
 function s0(b: Uint8Array, dv: DataView, s: number, l: number): Obj {

@@ -618,1351 +618,185 @@ export type OvsFlowDecoded =
   | { name: "new"; msg: NewMessage }
 ;
 
-/** The model of the family (no documentation text). */
+/** The model of the family (no documentation text), in the compact form reviveSpec expands. */
 export const spec: FamilySpec = reviveSpec(`
-{
-  "name": "ovs_flow",
-  "protocol": "genetlink-legacy",
-  "protonum": 16,
-  "version": 1,
-  "uapiHeader": "linux/openvswitch.h",
-  "enumModel": "unified",
-  "fixedHeader": "ovs-header",
-  "opNamePrefix": "ovs-flow-cmd-",
-  "definitions": [
-    {
-      "kind": "struct",
-      "name": "ovs-header",
-      "members": [{ "name": "dp-ifindex", "type": "u32", "byteOrder": "host", "offset": 0, "size": 4 }],
-      "size": 4
-    },
-    {
-      "kind": "struct",
-      "name": "ovs-flow-stats",
-      "members": [
-        { "name": "n-packets", "type": "u64", "byteOrder": "host", "offset": 0, "size": 8 },
-        { "name": "n-bytes", "type": "u64", "byteOrder": "host", "offset": 8, "size": 8 }
-      ],
-      "size": 16
-    },
-    {
-      "kind": "struct",
-      "name": "ovs-key-ethernet",
-      "members": [
-        {
-          "name": "eth-src",
-          "type": "binary",
-          "byteOrder": "host",
-          "offset": 0,
-          "size": 6,
-          "displayHint": "mac"
-        },
-        {
-          "name": "eth-dst",
-          "type": "binary",
-          "byteOrder": "host",
-          "offset": 6,
-          "size": 6,
-          "displayHint": "mac"
-        }
-      ],
-      "size": 12
-    },
-    {
-      "kind": "struct",
-      "name": "ovs-key-mpls",
-      "members": [{ "name": "mpls-lse", "type": "u32", "byteOrder": "big-endian", "offset": 0, "size": 4 }],
-      "size": 4
-    },
-    {
-      "kind": "struct",
-      "name": "ovs-key-ipv4",
-      "members": [
-        {
-          "name": "ipv4-src",
-          "type": "u32",
-          "byteOrder": "big-endian",
-          "offset": 0,
-          "size": 4,
-          "displayHint": "ipv4"
-        },
-        {
-          "name": "ipv4-dst",
-          "type": "u32",
-          "byteOrder": "big-endian",
-          "offset": 4,
-          "size": 4,
-          "displayHint": "ipv4"
-        },
-        { "name": "ipv4-proto", "type": "u8", "byteOrder": "host", "offset": 8, "size": 1 },
-        { "name": "ipv4-tos", "type": "u8", "byteOrder": "host", "offset": 9, "size": 1 },
-        { "name": "ipv4-ttl", "type": "u8", "byteOrder": "host", "offset": 10, "size": 1 },
-        {
-          "name": "ipv4-frag",
-          "type": "u8",
-          "byteOrder": "host",
-          "offset": 11,
-          "size": 1,
-          "enum": "ovs-frag-type"
-        }
-      ],
-      "size": 12
-    },
-    {
-      "kind": "struct",
-      "name": "ovs-key-ipv6",
-      "members": [
-        {
-          "name": "ipv6-src",
-          "type": "binary",
-          "byteOrder": "big-endian",
-          "offset": 0,
-          "size": 16,
-          "displayHint": "ipv6"
-        },
-        {
-          "name": "ipv6-dst",
-          "type": "binary",
-          "byteOrder": "big-endian",
-          "offset": 16,
-          "size": 16,
-          "displayHint": "ipv6"
-        },
-        { "name": "ipv6-label", "type": "u32", "byteOrder": "big-endian", "offset": 32, "size": 4 },
-        { "name": "ipv6-proto", "type": "u8", "byteOrder": "host", "offset": 36, "size": 1 },
-        { "name": "ipv6-tclass", "type": "u8", "byteOrder": "host", "offset": 37, "size": 1 },
-        { "name": "ipv6-hlimit", "type": "u8", "byteOrder": "host", "offset": 38, "size": 1 },
-        { "name": "ipv6-frag", "type": "u8", "byteOrder": "host", "offset": 39, "size": 1 }
-      ],
-      "size": 40
-    },
-    {
-      "kind": "struct",
-      "name": "ovs-key-ipv6-exthdrs",
-      "members": [{ "name": "hdrs", "type": "u16", "byteOrder": "host", "offset": 0, "size": 2 }],
-      "size": 2
-    },
-    {
-      "kind": "enum",
-      "name": "ovs-frag-type",
-      "namePrefix": "ovs-frag-type-",
-      "entries": [
-        { "name": "none", "value": 0 },
-        { "name": "first", "value": 1 },
-        { "name": "later", "value": 2 },
-        { "name": "any", "value": 255 }
-      ]
-    },
-    {
-      "kind": "struct",
-      "name": "ovs-key-tcp",
-      "members": [
-        { "name": "tcp-src", "type": "u16", "byteOrder": "big-endian", "offset": 0, "size": 2 },
-        { "name": "tcp-dst", "type": "u16", "byteOrder": "big-endian", "offset": 2, "size": 2 }
-      ],
-      "size": 4
-    },
-    {
-      "kind": "struct",
-      "name": "ovs-key-udp",
-      "members": [
-        { "name": "udp-src", "type": "u16", "byteOrder": "big-endian", "offset": 0, "size": 2 },
-        { "name": "udp-dst", "type": "u16", "byteOrder": "big-endian", "offset": 2, "size": 2 }
-      ],
-      "size": 4
-    },
-    {
-      "kind": "struct",
-      "name": "ovs-key-sctp",
-      "members": [
-        { "name": "sctp-src", "type": "u16", "byteOrder": "big-endian", "offset": 0, "size": 2 },
-        { "name": "sctp-dst", "type": "u16", "byteOrder": "big-endian", "offset": 2, "size": 2 }
-      ],
-      "size": 4
-    },
-    {
-      "kind": "struct",
-      "name": "ovs-key-icmp",
-      "members": [
-        { "name": "icmp-type", "type": "u8", "byteOrder": "host", "offset": 0, "size": 1 },
-        { "name": "icmp-code", "type": "u8", "byteOrder": "host", "offset": 1, "size": 1 }
-      ],
-      "size": 2
-    },
-    {
-      "kind": "struct",
-      "name": "ovs-key-arp",
-      "members": [
-        { "name": "arp-sip", "type": "u32", "byteOrder": "big-endian", "offset": 0, "size": 4 },
-        { "name": "arp-tip", "type": "u32", "byteOrder": "big-endian", "offset": 4, "size": 4 },
-        { "name": "arp-op", "type": "u16", "byteOrder": "big-endian", "offset": 8, "size": 2 },
-        {
-          "name": "arp-sha",
-          "type": "binary",
-          "byteOrder": "host",
-          "offset": 10,
-          "size": 6,
-          "displayHint": "mac"
-        },
-        {
-          "name": "arp-tha",
-          "type": "binary",
-          "byteOrder": "host",
-          "offset": 16,
-          "size": 6,
-          "displayHint": "mac"
-        }
-      ],
-      "size": 22
-    },
-    {
-      "kind": "struct",
-      "name": "ovs-key-nd",
-      "members": [
-        { "name": "nd-target", "type": "binary", "byteOrder": "big-endian", "offset": 0, "size": 16 },
-        {
-          "name": "nd-sll",
-          "type": "binary",
-          "byteOrder": "host",
-          "offset": 16,
-          "size": 6,
-          "displayHint": "mac"
-        },
-        {
-          "name": "nd-tll",
-          "type": "binary",
-          "byteOrder": "host",
-          "offset": 22,
-          "size": 6,
-          "displayHint": "mac"
-        }
-      ],
-      "size": 28
-    },
-    {
-      "kind": "struct",
-      "name": "ovs-key-ct-tuple-ipv4",
-      "members": [
-        { "name": "ipv4-src", "type": "u32", "byteOrder": "big-endian", "offset": 0, "size": 4 },
-        { "name": "ipv4-dst", "type": "u32", "byteOrder": "big-endian", "offset": 4, "size": 4 },
-        { "name": "src-port", "type": "u16", "byteOrder": "big-endian", "offset": 8, "size": 2 },
-        { "name": "dst-port", "type": "u16", "byteOrder": "big-endian", "offset": 10, "size": 2 },
-        { "name": "ipv4-proto", "type": "u8", "byteOrder": "host", "offset": 12, "size": 1 }
-      ],
-      "size": 13
-    },
-    {
-      "kind": "struct",
-      "name": "ovs-action-push-vlan",
-      "members": [
-        { "name": "vlan-tpid", "type": "u16", "byteOrder": "big-endian", "offset": 0, "size": 2 },
-        { "name": "vlan-tci", "type": "u16", "byteOrder": "big-endian", "offset": 2, "size": 2 }
-      ],
-      "size": 4
-    },
-    {
-      "kind": "flags",
-      "name": "ovs-ufid-flags",
-      "namePrefix": "ovs-ufid-f-",
-      "entries": [
-        { "name": "omit-key", "value": 0 },
-        { "name": "omit-mask", "value": 1 },
-        { "name": "omit-actions", "value": 2 }
-      ]
-    },
-    {
-      "kind": "struct",
-      "name": "ovs-action-hash",
-      "members": [
-        { "name": "hash-alg", "type": "u32", "byteOrder": "host", "offset": 0, "size": 4 },
-        { "name": "hash-basis", "type": "u32", "byteOrder": "host", "offset": 4, "size": 4 }
-      ],
-      "size": 8
-    },
-    {
-      "kind": "enum",
-      "name": "ovs-hash-alg",
-      "namePrefix": "ovs_flow-ovs-hash-alg-",
-      "entries": [{ "name": "ovs-hash-alg-l4", "value": 0 }]
-    },
-    {
-      "kind": "struct",
-      "name": "ovs-action-push-mpls",
-      "members": [
-        { "name": "mpls-lse", "type": "u32", "byteOrder": "big-endian", "offset": 0, "size": 4 },
-        { "name": "mpls-ethertype", "type": "u32", "byteOrder": "big-endian", "offset": 4, "size": 4 }
-      ],
-      "size": 8
-    },
-    {
-      "kind": "struct",
-      "name": "ovs-action-add-mpls",
-      "members": [
-        { "name": "mpls-lse", "type": "u32", "byteOrder": "big-endian", "offset": 0, "size": 4 },
-        { "name": "mpls-ethertype", "type": "u32", "byteOrder": "big-endian", "offset": 4, "size": 4 },
-        { "name": "tun-flags", "type": "u16", "byteOrder": "host", "offset": 8, "size": 2 }
-      ],
-      "size": 10
-    },
-    {
-      "kind": "flags",
-      "name": "ct-state-flags",
-      "namePrefix": "ovs-cs-f-",
-      "entries": [
-        { "name": "new", "value": 0 },
-        { "name": "established", "value": 1 },
-        { "name": "related", "value": 2 },
-        { "name": "reply-dir", "value": 3 },
-        { "name": "invalid", "value": 4 },
-        { "name": "tracked", "value": 5 },
-        { "name": "src-nat", "value": 6 },
-        { "name": "dst-nat", "value": 7 }
-      ]
-    }
-  ],
-  "attributeSets": [
-    {
-      "name": "flow-attrs",
-      "namePrefix": "ovs-flow-attr-",
-      "attributes": [
-        {
-          "name": "key",
-          "type": "nest",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "key-attrs",
-          "checks": {}
-        },
-        {
-          "name": "actions",
-          "type": "nest",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "action-attrs",
-          "checks": {}
-        },
-        {
-          "name": "stats",
-          "type": "binary",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "ovs-flow-stats",
-          "checks": {}
-        },
-        {
-          "name": "tcp-flags",
-          "type": "u8",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "used", "type": "u64", "value": 5, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "clear",
-          "type": "flag",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "mask",
-          "type": "nest",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "key-attrs",
-          "checks": {}
-        },
-        {
-          "name": "probe",
-          "type": "binary",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ufid",
-          "type": "binary",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "uuid",
-          "checks": {}
-        },
-        {
-          "name": "ufid-flags",
-          "type": "u32",
-          "value": 10,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "ovs-ufid-flags",
-          "checks": {}
-        },
-        {
-          "name": "pad",
-          "type": "binary",
-          "value": 11,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "key-attrs",
-      "namePrefix": "ovs-key-attr-",
-      "attributes": [
-        {
-          "name": "encap",
-          "type": "nest",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "key-attrs",
-          "checks": {}
-        },
-        {
-          "name": "priority",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "in-port",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ethernet",
-          "type": "binary",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "ovs-key-ethernet",
-          "checks": {}
-        },
-        {
-          "name": "vlan",
-          "type": "u16",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "ethertype",
-          "type": "u16",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "ipv4",
-          "type": "binary",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "ovs-key-ipv4",
-          "checks": {}
-        },
-        {
-          "name": "ipv6",
-          "type": "binary",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "ovs-key-ipv6",
-          "checks": {}
-        },
-        {
-          "name": "tcp",
-          "type": "binary",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "ovs-key-tcp",
-          "checks": {}
-        },
-        {
-          "name": "udp",
-          "type": "binary",
-          "value": 10,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "ovs-key-udp",
-          "checks": {}
-        },
-        {
-          "name": "icmp",
-          "type": "binary",
-          "value": 11,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "ovs-key-icmp",
-          "checks": {}
-        },
-        {
-          "name": "icmpv6",
-          "type": "binary",
-          "value": 12,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "ovs-key-icmp",
-          "checks": {}
-        },
-        {
-          "name": "arp",
-          "type": "binary",
-          "value": 13,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "ovs-key-arp",
-          "checks": {}
-        },
-        {
-          "name": "nd",
-          "type": "binary",
-          "value": 14,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "ovs-key-nd",
-          "checks": {}
-        },
-        {
-          "name": "skb-mark",
-          "type": "u32",
-          "value": 15,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tunnel",
-          "type": "nest",
-          "value": 16,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "tunnel-key-attrs",
-          "checks": {}
-        },
-        {
-          "name": "sctp",
-          "type": "binary",
-          "value": 17,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "ovs-key-sctp",
-          "checks": {}
-        },
-        {
-          "name": "tcp-flags",
-          "type": "u16",
-          "value": 18,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "dp-hash",
-          "type": "u32",
-          "value": 19,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "recirc-id",
-          "type": "u32",
-          "value": 20,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "mpls",
-          "type": "binary",
-          "value": 21,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "ovs-key-mpls",
-          "checks": {}
-        },
-        {
-          "name": "ct-state",
-          "type": "u32",
-          "value": 22,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "ct-state-flags",
-          "enumAsFlags": true,
-          "checks": {}
-        },
-        {
-          "name": "ct-zone",
-          "type": "u16",
-          "value": 23,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ct-mark",
-          "type": "u32",
-          "value": 24,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ct-labels",
-          "type": "binary",
-          "value": 25,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "hex",
-          "checks": {}
-        },
-        {
-          "name": "ct-orig-tuple-ipv4",
-          "type": "binary",
-          "value": 26,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "ovs-key-ct-tuple-ipv4",
-          "checks": {}
-        },
-        {
-          "name": "ct-orig-tuple-ipv6",
-          "type": "binary",
-          "value": 27,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "nsh",
-          "type": "nest",
-          "value": 28,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "ovs-nsh-key-attrs",
-          "checks": {}
-        },
-        {
-          "name": "packet-type",
-          "type": "u32",
-          "value": 29,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "nd-extensions",
-          "type": "binary",
-          "value": 30,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tunnel-info",
-          "type": "binary",
-          "value": 31,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ipv6-exthdrs",
-          "type": "binary",
-          "value": 32,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "ovs-key-ipv6-exthdrs",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "action-attrs",
-      "namePrefix": "ovs-action-attr-",
-      "attributes": [
-        {
-          "name": "output",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "userspace",
-          "type": "nest",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "userspace-attrs",
-          "checks": {}
-        },
-        {
-          "name": "set",
-          "type": "nest",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "key-attrs",
-          "checks": {}
-        },
-        {
-          "name": "push-vlan",
-          "type": "binary",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "ovs-action-push-vlan",
-          "checks": {}
-        },
-        {
-          "name": "pop-vlan",
-          "type": "flag",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "sample",
-          "type": "nest",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "sample-attrs",
-          "checks": {}
-        },
-        {
-          "name": "recirc",
-          "type": "u32",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "hash",
-          "type": "binary",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "ovs-action-hash",
-          "checks": {}
-        },
-        {
-          "name": "push-mpls",
-          "type": "binary",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "ovs-action-push-mpls",
-          "checks": {}
-        },
-        {
-          "name": "pop-mpls",
-          "type": "u16",
-          "value": 10,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "set-masked",
-          "type": "nest",
-          "value": 11,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "key-attrs",
-          "checks": {}
-        },
-        {
-          "name": "ct",
-          "type": "nest",
-          "value": 12,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "ct-attrs",
-          "checks": {}
-        },
-        {
-          "name": "trunc",
-          "type": "u32",
-          "value": 13,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "push-eth",
-          "type": "binary",
-          "value": 14,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "pop-eth",
-          "type": "flag",
-          "value": 15,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ct-clear",
-          "type": "flag",
-          "value": 16,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "push-nsh",
-          "type": "nest",
-          "value": 17,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "ovs-nsh-key-attrs",
-          "checks": {}
-        },
-        {
-          "name": "pop-nsh",
-          "type": "flag",
-          "value": 18,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "meter",
-          "type": "u32",
-          "value": 19,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "clone",
-          "type": "nest",
-          "value": 20,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "action-attrs",
-          "checks": {}
-        },
-        {
-          "name": "check-pkt-len",
-          "type": "nest",
-          "value": 21,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "check-pkt-len-attrs",
-          "checks": {}
-        },
-        {
-          "name": "add-mpls",
-          "type": "binary",
-          "value": 22,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "ovs-action-add-mpls",
-          "checks": {}
-        },
-        {
-          "name": "dec-ttl",
-          "type": "nest",
-          "value": 23,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "dec-ttl-attrs",
-          "checks": {}
-        },
-        {
-          "name": "psample",
-          "type": "nest",
-          "value": 24,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "psample-attrs",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "tunnel-key-attrs",
-      "namePrefix": "ovs-tunnel-key-attr-",
-      "attributes": [
-        {
-          "name": "id",
-          "type": "u64",
-          "value": 0,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "ipv4-src",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "ipv4-dst",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        { "name": "tos", "type": "u8", "value": 3, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        { "name": "ttl", "type": "u8", "value": 4, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "dont-fragment",
-          "type": "flag",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "csum",
-          "type": "flag",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "oam", "type": "flag", "value": 7, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "geneve-opts",
-          "type": "binary",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "subType": "u32",
-          "checks": {}
-        },
-        {
-          "name": "tp-src",
-          "type": "u16",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "tp-dst",
-          "type": "u16",
-          "value": 10,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "vxlan-opts",
-          "type": "nest",
-          "value": 11,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "vxlan-ext-attrs",
-          "checks": {}
-        },
-        {
-          "name": "ipv6-src",
-          "type": "binary",
-          "value": 12,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ipv6-dst",
-          "type": "binary",
-          "value": 13,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "pad",
-          "type": "binary",
-          "value": 14,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "erspan-opts",
-          "type": "binary",
-          "value": 15,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ipv4-info-bridge",
-          "type": "flag",
-          "value": 16,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "check-pkt-len-attrs",
-      "namePrefix": "ovs-check-pkt-len-attr-",
-      "attributes": [
-        {
-          "name": "pkt-len",
-          "type": "u16",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "actions-if-greater",
-          "type": "nest",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "action-attrs",
-          "checks": {}
-        },
-        {
-          "name": "actions-if-less-equal",
-          "type": "nest",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "action-attrs",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "sample-attrs",
-      "namePrefix": "ovs-sample-attr-",
-      "attributes": [
-        {
-          "name": "probability",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "actions",
-          "type": "nest",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "action-attrs",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "userspace-attrs",
-      "namePrefix": "ovs-userspace-attr-",
-      "attributes": [
-        { "name": "pid", "type": "u32", "value": 1, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "userdata",
-          "type": "binary",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "egress-tun-port",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "actions",
-          "type": "flag",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "ovs-nsh-key-attrs",
-      "namePrefix": "ovs-nsh-key-attr-",
-      "attributes": [
-        {
-          "name": "base",
-          "type": "binary",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "md1",
-          "type": "binary",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "md2",
-          "type": "binary",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "ct-attrs",
-      "namePrefix": "ovs-ct-attr-",
-      "attributes": [
-        {
-          "name": "commit",
-          "type": "flag",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "zone", "type": "u16", "value": 2, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "mark",
-          "type": "binary",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "labels",
-          "type": "binary",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "helper",
-          "type": "string",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "nat",
-          "type": "nest",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "nat-attrs",
-          "checks": {}
-        },
-        {
-          "name": "force-commit",
-          "type": "flag",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "eventmask",
-          "type": "u32",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "timeout",
-          "type": "string",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "nat-attrs",
-      "namePrefix": "ovs-nat-attr-",
-      "attributes": [
-        { "name": "src", "type": "flag", "value": 1, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        { "name": "dst", "type": "flag", "value": 2, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "ip-min",
-          "type": "binary",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ip-max",
-          "type": "binary",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "proto-min",
-          "type": "u16",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "proto-max",
-          "type": "u16",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "persistent",
-          "type": "flag",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "proto-hash",
-          "type": "flag",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "proto-random",
-          "type": "flag",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "dec-ttl-attrs",
-      "namePrefix": "ovs-dec-ttl-attr-",
-      "attributes": [
-        {
-          "name": "action",
-          "type": "nest",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "action-attrs",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "vxlan-ext-attrs",
-      "namePrefix": "ovs-vxlan-ext-",
-      "attributes": [
-        { "name": "gbp", "type": "u32", "value": 1, "multiAttr": false, "byteOrder": "host", "checks": {} }
-      ]
-    },
-    {
-      "name": "psample-attrs",
-      "namePrefix": "ovs-psample-attr-",
-      "attributes": [
-        {
-          "name": "group",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "cookie",
-          "type": "binary",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    }
-  ],
-  "subMessages": [],
-  "operations": [
-    {
-      "name": "get",
-      "value": 3,
-      "requestValue": 3,
-      "replyValue": 3,
-      "attributeSet": "flow-attrs",
-      "fixedHeader": "ovs-header",
-      "do": {
-        "request": { "attributes": ["key", "ufid", "ufid-flags"] },
-        "reply": { "attributes": ["key", "ufid", "mask", "stats", "actions"] }
-      },
-      "dump": {
-        "request": { "attributes": ["key", "ufid", "ufid-flags"] },
-        "reply": { "attributes": ["key", "ufid", "mask", "stats", "actions"] }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "new",
-      "value": 1,
-      "requestValue": 1,
-      "replyValue": 1,
-      "attributeSet": "flow-attrs",
-      "fixedHeader": "ovs-header",
-      "do": { "request": { "attributes": ["key", "ufid", "mask", "actions"] } },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    }
-  ],
-  "mcastGroups": [{ "name": "ovs_flow" }]
-}
+["nlkit-spec/1",{"name":"ovs_flow","protocol":"genetlink-legacy","protonum":16,"version":1,"uapiHeader":"linux/openvswitch.h","enumModel":"unified","fixedHeader":"ovs-header","opNamePrefix":"ovs-flow-cmd-"},
+[
+["struct","ovs-header",[["dp-ifindex","u32"]]],
+["struct","ovs-flow-stats",[["n-packets","u64"],["n-bytes","u64"]]],
+["struct","ovs-key-ethernet",[["eth-src","binary",{"size":6,"displayHint":"mac"}],["eth-dst","binary",{"size":6,"displayHint":"mac"}]]],
+["struct","ovs-key-mpls",[["mpls-lse","u32",{"byteOrder":"big-endian"}]]],
+["struct","ovs-key-ipv4",[["ipv4-src","u32",{"byteOrder":"big-endian","displayHint":"ipv4"}],["ipv4-dst","u32",{"byteOrder":"big-endian","displayHint":"ipv4"}],["ipv4-proto","u8"],["ipv4-tos","u8"],["ipv4-ttl","u8"],["ipv4-frag","u8",{"enum":"ovs-frag-type"}]]],
+["struct","ovs-key-ipv6",[["ipv6-src","binary",{"byteOrder":"big-endian","size":16,"displayHint":"ipv6"}],["ipv6-dst","binary",{"byteOrder":"big-endian","size":16,"displayHint":"ipv6"}],["ipv6-label","u32",{"byteOrder":"big-endian"}],["ipv6-proto","u8"],["ipv6-tclass","u8"],["ipv6-hlimit","u8"],["ipv6-frag","u8"]]],
+["struct","ovs-key-ipv6-exthdrs",[["hdrs","u16"]]],
+["enum","ovs-frag-type",["none","first","later",["any",255]],{"namePrefix":"ovs-frag-type-"}],
+["struct","ovs-key-tcp",[["tcp-src","u16",{"byteOrder":"big-endian"}],["tcp-dst","u16",{"byteOrder":"big-endian"}]]],
+["struct","ovs-key-udp",[["udp-src","u16",{"byteOrder":"big-endian"}],["udp-dst","u16",{"byteOrder":"big-endian"}]]],
+["struct","ovs-key-sctp",[["sctp-src","u16",{"byteOrder":"big-endian"}],["sctp-dst","u16",{"byteOrder":"big-endian"}]]],
+["struct","ovs-key-icmp",[["icmp-type","u8"],["icmp-code","u8"]]],
+["struct","ovs-key-arp",[["arp-sip","u32",{"byteOrder":"big-endian"}],["arp-tip","u32",{"byteOrder":"big-endian"}],["arp-op","u16",{"byteOrder":"big-endian"}],["arp-sha","binary",{"size":6,"displayHint":"mac"}],["arp-tha","binary",{"size":6,"displayHint":"mac"}]]],
+["struct","ovs-key-nd",[["nd-target","binary",{"byteOrder":"big-endian","size":16}],["nd-sll","binary",{"size":6,"displayHint":"mac"}],["nd-tll","binary",{"size":6,"displayHint":"mac"}]]],
+["struct","ovs-key-ct-tuple-ipv4",[["ipv4-src","u32",{"byteOrder":"big-endian"}],["ipv4-dst","u32",{"byteOrder":"big-endian"}],["src-port","u16",{"byteOrder":"big-endian"}],["dst-port","u16",{"byteOrder":"big-endian"}],["ipv4-proto","u8"]]],
+["struct","ovs-action-push-vlan",[["vlan-tpid","u16",{"byteOrder":"big-endian"}],["vlan-tci","u16",{"byteOrder":"big-endian"}]]],
+["flags","ovs-ufid-flags",["omit-key","omit-mask","omit-actions"],{"namePrefix":"ovs-ufid-f-"}],
+["struct","ovs-action-hash",[["hash-alg","u32"],["hash-basis","u32"]]],
+["enum","ovs-hash-alg",["ovs-hash-alg-l4"]],
+["struct","ovs-action-push-mpls",[["mpls-lse","u32",{"byteOrder":"big-endian"}],["mpls-ethertype","u32",{"byteOrder":"big-endian"}]]],
+["struct","ovs-action-add-mpls",[["mpls-lse","u32",{"byteOrder":"big-endian"}],["mpls-ethertype","u32",{"byteOrder":"big-endian"}],["tun-flags","u16"]]],
+["flags","ct-state-flags",["new","established","related","reply-dir","invalid","tracked","src-nat","dst-nat"],{"namePrefix":"ovs-cs-f-"}]
+],
+[
+["flow-attrs",[
+["key","nest",{"nestedAttributes":"key-attrs"}],
+["actions","nest",{"nestedAttributes":"action-attrs"}],
+["stats","binary",{"struct":"ovs-flow-stats"}],
+["tcp-flags","u8"],
+["used","u64"],
+["clear","flag"],
+["mask","nest",{"nestedAttributes":"key-attrs"}],
+["probe","binary"],
+["ufid","binary",{"displayHint":"uuid"}],
+["ufid-flags","u32",{"enum":"ovs-ufid-flags"}],
+["pad","binary"]
+],{"namePrefix":"ovs-flow-attr-"}],
+["key-attrs",[
+["encap","nest",{"nestedAttributes":"key-attrs"}],
+["priority","u32"],
+["in-port","u32"],
+["ethernet","binary",{"struct":"ovs-key-ethernet"}],
+["vlan","u16",{"byteOrder":"big-endian"}],
+["ethertype","u16",{"byteOrder":"big-endian"}],
+["ipv4","binary",{"struct":"ovs-key-ipv4"}],
+["ipv6","binary",{"struct":"ovs-key-ipv6"}],
+["tcp","binary",{"struct":"ovs-key-tcp"}],
+["udp","binary",{"struct":"ovs-key-udp"}],
+["icmp","binary",{"struct":"ovs-key-icmp"}],
+["icmpv6","binary",{"struct":"ovs-key-icmp"}],
+["arp","binary",{"struct":"ovs-key-arp"}],
+["nd","binary",{"struct":"ovs-key-nd"}],
+["skb-mark","u32"],
+["tunnel","nest",{"nestedAttributes":"tunnel-key-attrs"}],
+["sctp","binary",{"struct":"ovs-key-sctp"}],
+["tcp-flags","u16",{"byteOrder":"big-endian"}],
+["dp-hash","u32"],
+["recirc-id","u32"],
+["mpls","binary",{"struct":"ovs-key-mpls"}],
+["ct-state","u32",{"enum":"ct-state-flags","enumAsFlags":true}],
+["ct-zone","u16"],
+["ct-mark","u32"],
+["ct-labels","binary",{"displayHint":"hex"}],
+["ct-orig-tuple-ipv4","binary",{"struct":"ovs-key-ct-tuple-ipv4"}],
+["ct-orig-tuple-ipv6","binary"],
+["nsh","nest",{"nestedAttributes":"ovs-nsh-key-attrs"}],
+["packet-type","u32",{"byteOrder":"big-endian"}],
+["nd-extensions","binary"],
+["tunnel-info","binary"],
+["ipv6-exthdrs","binary",{"struct":"ovs-key-ipv6-exthdrs"}]
+],{"namePrefix":"ovs-key-attr-"}],
+["action-attrs",[
+["output","u32"],
+["userspace","nest",{"nestedAttributes":"userspace-attrs"}],
+["set","nest",{"nestedAttributes":"key-attrs"}],
+["push-vlan","binary",{"struct":"ovs-action-push-vlan"}],
+["pop-vlan","flag"],
+["sample","nest",{"nestedAttributes":"sample-attrs"}],
+["recirc","u32"],
+["hash","binary",{"struct":"ovs-action-hash"}],
+["push-mpls","binary",{"struct":"ovs-action-push-mpls"}],
+["pop-mpls","u16",{"byteOrder":"big-endian"}],
+["set-masked","nest",{"nestedAttributes":"key-attrs"}],
+["ct","nest",{"nestedAttributes":"ct-attrs"}],
+["trunc","u32"],
+["push-eth","binary"],
+["pop-eth","flag"],
+["ct-clear","flag"],
+["push-nsh","nest",{"nestedAttributes":"ovs-nsh-key-attrs"}],
+["pop-nsh","flag"],
+["meter","u32"],
+["clone","nest",{"nestedAttributes":"action-attrs"}],
+["check-pkt-len","nest",{"nestedAttributes":"check-pkt-len-attrs"}],
+["add-mpls","binary",{"struct":"ovs-action-add-mpls"}],
+["dec-ttl","nest",{"nestedAttributes":"dec-ttl-attrs"}],
+["psample","nest",{"nestedAttributes":"psample-attrs"}]
+],{"namePrefix":"ovs-action-attr-"}],
+["tunnel-key-attrs",[
+["id","u64",{"value":0,"byteOrder":"big-endian"}],
+["ipv4-src","u32",{"byteOrder":"big-endian"}],
+["ipv4-dst","u32",{"byteOrder":"big-endian"}],
+["tos","u8"],
+["ttl","u8"],
+["dont-fragment","flag"],
+["csum","flag"],
+["oam","flag"],
+["geneve-opts","binary",{"subType":"u32"}],
+["tp-src","u16",{"byteOrder":"big-endian"}],
+["tp-dst","u16",{"byteOrder":"big-endian"}],
+["vxlan-opts","nest",{"nestedAttributes":"vxlan-ext-attrs"}],
+["ipv6-src","binary"],
+["ipv6-dst","binary"],
+["pad","binary"],
+["erspan-opts","binary"],
+["ipv4-info-bridge","flag"]
+],{"namePrefix":"ovs-tunnel-key-attr-"}],
+["check-pkt-len-attrs",[
+["pkt-len","u16"],
+["actions-if-greater","nest",{"nestedAttributes":"action-attrs"}],
+["actions-if-less-equal","nest",{"nestedAttributes":"action-attrs"}]
+],{"namePrefix":"ovs-check-pkt-len-attr-"}],
+["sample-attrs",[
+["probability","u32"],
+["actions","nest",{"nestedAttributes":"action-attrs"}]
+],{"namePrefix":"ovs-sample-attr-"}],
+["userspace-attrs",[
+["pid","u32"],
+["userdata","binary"],
+["egress-tun-port","u32"],
+["actions","flag"]
+],{"namePrefix":"ovs-userspace-attr-"}],
+["ovs-nsh-key-attrs",[
+["base","binary"],
+["md1","binary"],
+["md2","binary"]
+],{"namePrefix":"ovs-nsh-key-attr-"}],
+["ct-attrs",[
+["commit","flag"],
+["zone","u16"],
+["mark","binary"],
+["labels","binary"],
+["helper","string"],
+["nat","nest",{"nestedAttributes":"nat-attrs"}],
+["force-commit","flag"],
+["eventmask","u32"],
+["timeout","string"]
+],{"namePrefix":"ovs-ct-attr-"}],
+["nat-attrs",[
+["src","flag"],
+["dst","flag"],
+["ip-min","binary"],
+["ip-max","binary"],
+["proto-min","u16"],
+["proto-max","u16"],
+["persistent","flag"],
+["proto-hash","flag"],
+["proto-random","flag"]
+],{"namePrefix":"ovs-nat-attr-"}],
+["dec-ttl-attrs",[
+["action","nest",{"nestedAttributes":"action-attrs"}]
+],{"namePrefix":"ovs-dec-ttl-attr-"}],
+["vxlan-ext-attrs",[
+["gbp","u32"]
+],{"namePrefix":"ovs-vxlan-ext-"}],
+["psample-attrs",[
+["group","u32"],
+["cookie","binary"]
+],{"namePrefix":"ovs-psample-attr-"}]
+],
+[],
+[
+["get",{"requestValue":3,"replyValue":3,"attributeSet":"flow-attrs","do":{"request":{"attributes":["key","ufid","ufid-flags"]},"reply":{"attributes":["key","ufid","mask","stats","actions"]}},"dump":{"request":{"attributes":["key","ufid","ufid-flags"]},"reply":{"attributes":["key","ufid","mask","stats","actions"]}}}],
+["new",{"requestValue":1,"replyValue":1,"attributeSet":"flow-attrs","do":{"request":{"attributes":["key","ufid","mask","actions"]}}}]
+],
+[["ovs_flow"]]]
 `);
 
 function s0(b: Uint8Array, dv: DataView, s: number, l: number): Obj {

@@ -88,156 +88,35 @@ export type OvsPacketDecoded =
   | { name: "execute"; msg: ExecuteMessage }
 ;
 
-/** The model of the family (no documentation text). */
+/** The model of the family (no documentation text), in the compact form reviveSpec expands. */
 export const spec: FamilySpec = reviveSpec(`
-{
-  "name": "ovs_packet",
-  "protocol": "genetlink-legacy",
-  "protonum": 16,
-  "version": 1,
-  "uapiHeader": "linux/openvswitch.h",
-  "enumModel": "unified",
-  "fixedHeader": "ovs-header",
-  "opNamePrefix": "ovs-packet-cmd-",
-  "definitions": [
-    {
-      "kind": "struct",
-      "name": "ovs-header",
-      "members": [{ "name": "dp-ifindex", "type": "u32", "byteOrder": "host", "offset": 0, "size": 4 }],
-      "size": 4
-    }
-  ],
-  "attributeSets": [
-    {
-      "name": "packet",
-      "namePrefix": "ovs-packet-attr-",
-      "attributes": [
-        {
-          "name": "packet",
-          "type": "binary",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": { "minLen": 14 }
-        },
-        {
-          "name": "key",
-          "type": "binary",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "actions",
-          "type": "binary",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "userdata",
-          "type": "binary",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "egress-tun-key",
-          "type": "binary",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "unused1",
-          "type": "unused",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "unused2",
-          "type": "unused",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "probe",
-          "type": "flag",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "mru", "type": "u16", "value": 9, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        { "name": "len", "type": "u32", "value": 10, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "hash",
-          "type": "u64",
-          "value": 11,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "upcall-pid",
-          "type": "u32",
-          "value": 12,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    }
-  ],
-  "subMessages": [],
-  "operations": [
-    {
-      "name": "miss",
-      "value": 1,
-      "requestValue": 1,
-      "replyValue": 1,
-      "attributeSet": "packet",
-      "fixedHeader": "ovs-header",
-      "event": { "attributes": ["packet", "key", "userdata", "actions", "egress-tun-key", "mru", "len", "hash"] },
-      "flags": [],
-      "isCall": false,
-      "isAsync": true
-    },
-    {
-      "name": "action",
-      "value": 2,
-      "requestValue": 2,
-      "replyValue": 2,
-      "attributeSet": "packet",
-      "fixedHeader": "ovs-header",
-      "event": { "attributes": ["packet", "key", "userdata", "actions", "egress-tun-key", "mru", "len", "hash"] },
-      "flags": [],
-      "isCall": false,
-      "isAsync": true
-    },
-    {
-      "name": "execute",
-      "value": 3,
-      "requestValue": 3,
-      "replyValue": 3,
-      "attributeSet": "packet",
-      "fixedHeader": "ovs-header",
-      "do": { "request": { "attributes": ["packet", "key", "actions", "probe", "mru", "hash", "upcall-pid"] } },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    }
-  ],
-  "mcastGroups": []
-}
+["nlkit-spec/1",{"name":"ovs_packet","protocol":"genetlink-legacy","protonum":16,"version":1,"uapiHeader":"linux/openvswitch.h","enumModel":"unified","fixedHeader":"ovs-header","opNamePrefix":"ovs-packet-cmd-"},
+[
+["struct","ovs-header",[["dp-ifindex","u32"]]]
+],
+[
+["packet",[
+["packet","binary",{"checks":{"minLen":14}}],
+["key","binary"],
+["actions","binary"],
+["userdata","binary"],
+["egress-tun-key","binary"],
+["unused1","unused"],
+["unused2","unused"],
+["probe","flag"],
+["mru","u16"],
+["len","u32"],
+["hash","u64"],
+["upcall-pid","u32"]
+],{"namePrefix":"ovs-packet-attr-"}]
+],
+[],
+[
+["miss",{"requestValue":1,"replyValue":1,"attributeSet":"packet","event":{"attributes":["packet","key","userdata","actions","egress-tun-key","mru","len","hash"]}}],
+["action",{"requestValue":2,"replyValue":2,"attributeSet":"packet","event":{"attributes":["packet","key","userdata","actions","egress-tun-key","mru","len","hash"]}}],
+["execute",{"requestValue":3,"replyValue":3,"attributeSet":"packet","do":{"request":{"attributes":["packet","key","actions","probe","mru","hash","upcall-pid"]}}}]
+],
+[]]
 `);
 
 function s0(b: Uint8Array, dv: DataView, s: number, l: number): Obj {

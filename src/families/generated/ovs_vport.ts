@@ -140,243 +140,44 @@ export type OvsVportDecoded =
   | { name: "get"; msg: GetMessage }
 ;
 
-/** The model of the family (no documentation text). */
+/** The model of the family (no documentation text), in the compact form reviveSpec expands. */
 export const spec: FamilySpec = reviveSpec(`
-{
-  "name": "ovs_vport",
-  "protocol": "genetlink-legacy",
-  "protonum": 16,
-  "version": 2,
-  "uapiHeader": "linux/openvswitch.h",
-  "enumModel": "unified",
-  "fixedHeader": "ovs-header",
-  "opNamePrefix": "ovs-vport-cmd-",
-  "definitions": [
-    {
-      "kind": "struct",
-      "name": "ovs-header",
-      "members": [{ "name": "dp-ifindex", "type": "u32", "byteOrder": "host", "offset": 0, "size": 4 }],
-      "size": 4
-    },
-    {
-      "kind": "enum",
-      "name": "vport-type",
-      "namePrefix": "ovs-vport-type-",
-      "entries": [
-        { "name": "unspec", "value": 0 },
-        { "name": "netdev", "value": 1 },
-        { "name": "internal", "value": 2 },
-        { "name": "gre", "value": 3 },
-        { "name": "vxlan", "value": 4 },
-        { "name": "geneve", "value": 5 }
-      ]
-    },
-    {
-      "kind": "struct",
-      "name": "ovs-vport-stats",
-      "members": [
-        { "name": "rx-packets", "type": "u64", "byteOrder": "host", "offset": 0, "size": 8 },
-        { "name": "tx-packets", "type": "u64", "byteOrder": "host", "offset": 8, "size": 8 },
-        { "name": "rx-bytes", "type": "u64", "byteOrder": "host", "offset": 16, "size": 8 },
-        { "name": "tx-bytes", "type": "u64", "byteOrder": "host", "offset": 24, "size": 8 },
-        { "name": "rx-errors", "type": "u64", "byteOrder": "host", "offset": 32, "size": 8 },
-        { "name": "tx-errors", "type": "u64", "byteOrder": "host", "offset": 40, "size": 8 },
-        { "name": "rx-dropped", "type": "u64", "byteOrder": "host", "offset": 48, "size": 8 },
-        { "name": "tx-dropped", "type": "u64", "byteOrder": "host", "offset": 56, "size": 8 }
-      ],
-      "size": 64
-    }
-  ],
-  "attributeSets": [
-    {
-      "name": "vport-options",
-      "namePrefix": "ovs-tunnel-attr-",
-      "attributes": [
-        {
-          "name": "dst-port",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "extension",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "upcall-stats",
-      "namePrefix": "ovs-vport-upcall-attr-",
-      "attributes": [
-        {
-          "name": "success",
-          "type": "u64",
-          "value": 0,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "fail", "type": "u64", "value": 1, "multiAttr": false, "byteOrder": "host", "checks": {} }
-      ]
-    },
-    {
-      "name": "vport",
-      "namePrefix": "ovs-vport-attr-",
-      "attributes": [
-        {
-          "name": "unspec",
-          "type": "unused",
-          "value": 0,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "port-no",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "type",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "vport-type",
-          "checks": {}
-        },
-        {
-          "name": "name",
-          "type": "string",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "options",
-          "type": "nest",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "vport-options",
-          "checks": {}
-        },
-        {
-          "name": "upcall-pid",
-          "type": "binary",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "subType": "u32",
-          "checks": {}
-        },
-        {
-          "name": "stats",
-          "type": "binary",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "ovs-vport-stats",
-          "checks": {}
-        },
-        {
-          "name": "pad",
-          "type": "unused",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ifindex",
-          "type": "u32",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "netnsid",
-          "type": "u32",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "upcall-stats",
-          "type": "nest",
-          "value": 10,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "upcall-stats",
-          "checks": {}
-        }
-      ]
-    }
-  ],
-  "subMessages": [],
-  "operations": [
-    {
-      "name": "new",
-      "value": 1,
-      "requestValue": 1,
-      "replyValue": 1,
-      "attributeSet": "vport",
-      "fixedHeader": "ovs-header",
-      "do": { "request": { "attributes": ["name", "type", "upcall-pid", "ifindex", "options"] } },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "del",
-      "value": 2,
-      "requestValue": 2,
-      "replyValue": 2,
-      "attributeSet": "vport",
-      "fixedHeader": "ovs-header",
-      "do": { "request": { "attributes": ["port-no", "type", "name"] } },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "get",
-      "value": 3,
-      "requestValue": 3,
-      "replyValue": 3,
-      "attributeSet": "vport",
-      "fixedHeader": "ovs-header",
-      "do": {
-        "request": { "attributes": ["name"] },
-        "reply": {
-          "attributes": ["port-no", "type", "name", "upcall-pid", "stats", "ifindex", "netnsid", "upcall-stats"]
-        }
-      },
-      "dump": {
-        "request": { "attributes": ["name"] },
-        "reply": {
-          "attributes": ["port-no", "type", "name", "upcall-pid", "stats", "ifindex", "netnsid", "upcall-stats"]
-        }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    }
-  ],
-  "mcastGroups": [{ "name": "ovs_vport" }]
-}
+["nlkit-spec/1",{"name":"ovs_vport","protocol":"genetlink-legacy","protonum":16,"version":2,"uapiHeader":"linux/openvswitch.h","enumModel":"unified","fixedHeader":"ovs-header","opNamePrefix":"ovs-vport-cmd-"},
+[
+["struct","ovs-header",[["dp-ifindex","u32"]]],
+["enum","vport-type",["unspec","netdev","internal","gre","vxlan","geneve"],{"namePrefix":"ovs-vport-type-"}],
+["struct","ovs-vport-stats",[["rx-packets","u64"],["tx-packets","u64"],["rx-bytes","u64"],["tx-bytes","u64"],["rx-errors","u64"],["tx-errors","u64"],["rx-dropped","u64"],["tx-dropped","u64"]]]
+],
+[
+["vport-options",[
+["dst-port","u32"],
+["extension","u32"]
+],{"namePrefix":"ovs-tunnel-attr-"}],
+["upcall-stats",[
+["success","u64",{"value":0}],
+["fail","u64"]
+],{"namePrefix":"ovs-vport-upcall-attr-"}],
+["vport",[
+["unspec","unused",{"value":0}],
+["port-no","u32"],
+["type","u32",{"enum":"vport-type"}],
+["name","string"],
+["options","nest",{"nestedAttributes":"vport-options"}],
+["upcall-pid","binary",{"subType":"u32"}],
+["stats","binary",{"struct":"ovs-vport-stats"}],
+["pad","unused"],
+["ifindex","u32"],
+["netnsid","u32"],
+["upcall-stats","nest",{"nestedAttributes":"upcall-stats"}]
+],{"namePrefix":"ovs-vport-attr-"}]
+],
+[],
+[
+["new",{"requestValue":1,"replyValue":1,"attributeSet":"vport","do":{"request":{"attributes":["name","type","upcall-pid","ifindex","options"]}}}],
+["del",{"requestValue":2,"replyValue":2,"attributeSet":"vport","do":{"request":{"attributes":["port-no","type","name"]}}}],
+["get",{"requestValue":3,"replyValue":3,"attributeSet":"vport","do":{"request":{"attributes":["name"]},"reply":{"attributes":["port-no","type","name","upcall-pid","stats","ifindex","netnsid","upcall-stats"]}},"dump":{"request":{"attributes":["name"]},"reply":{"attributes":["port-no","type","name","upcall-pid","stats","ifindex","netnsid","upcall-stats"]}}}]
+],
+[["ovs_vport"]]]
 `);
 
 function s0(b: Uint8Array, dv: DataView, s: number, l: number): Obj {

@@ -207,454 +207,67 @@ export type PspDecoded =
   | { name: "dev-disassoc"; msg: DevDisassocMessage }
 ;
 
-/** The model of the family (no documentation text). */
+/** The model of the family (no documentation text), in the compact form reviveSpec expands. */
 export const spec: FamilySpec = reviveSpec(`
-{
-  "name": "psp",
-  "protocol": "genetlink",
-  "protonum": 16,
-  "version": 1,
-  "enumModel": "unified",
-  "opNamePrefix": "psp-cmd-",
-  "definitions": [
-    {
-      "kind": "enum",
-      "name": "version",
-      "namePrefix": "psp-version-",
-      "entries": [
-        { "name": "hdr0-aes-gcm-128", "value": 0 },
-        { "name": "hdr0-aes-gcm-256", "value": 1 },
-        { "name": "hdr0-aes-gmac-128", "value": 2 },
-        { "name": "hdr0-aes-gmac-256", "value": 3 }
-      ]
-    }
-  ],
-  "attributeSets": [
-    {
-      "name": "assoc-dev-info",
-      "namePrefix": "psp-a-assoc-dev-info-",
-      "attributes": [
-        {
-          "name": "ifindex",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "nsid", "type": "s32", "value": 2, "multiAttr": false, "byteOrder": "host", "checks": {} }
-      ]
-    },
-    {
-      "name": "dev",
-      "namePrefix": "psp-a-dev-",
-      "attributes": [
-        {
-          "name": "id",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": { "min": 1 }
-        },
-        {
-          "name": "ifindex",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "psp-versions-cap",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "version",
-          "enumAsFlags": true,
-          "checks": {}
-        },
-        {
-          "name": "psp-versions-ena",
-          "type": "u32",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "version",
-          "enumAsFlags": true,
-          "checks": {}
-        },
-        {
-          "name": "assoc-list",
-          "type": "nest",
-          "value": 5,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "nestedAttributes": "assoc-dev-info",
-          "checks": {}
-        },
-        { "name": "nsid", "type": "s32", "value": 6, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "by-association",
-          "type": "flag",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "assoc",
-      "namePrefix": "psp-a-assoc-",
-      "attributes": [
-        {
-          "name": "dev-id",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": { "min": 1 }
-        },
-        {
-          "name": "version",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "version",
-          "checks": {}
-        },
-        {
-          "name": "rx-key",
-          "type": "nest",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "keys",
-          "checks": {}
-        },
-        {
-          "name": "tx-key",
-          "type": "nest",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "keys",
-          "checks": {}
-        },
-        {
-          "name": "sock-fd",
-          "type": "u32",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "keys",
-      "namePrefix": "psp-a-keys-",
-      "attributes": [
-        {
-          "name": "key",
-          "type": "binary",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "spi", "type": "u32", "value": 2, "multiAttr": false, "byteOrder": "host", "checks": {} }
-      ]
-    },
-    {
-      "name": "stats",
-      "namePrefix": "psp-a-stats-",
-      "attributes": [
-        {
-          "name": "dev-id",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": { "min": 1 }
-        },
-        {
-          "name": "key-rotations",
-          "type": "uint",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "stale-events",
-          "type": "uint",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "rx-packets",
-          "type": "uint",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "rx-bytes",
-          "type": "uint",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "rx-auth-fail",
-          "type": "uint",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "rx-error",
-          "type": "uint",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "rx-bad",
-          "type": "uint",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tx-packets",
-          "type": "uint",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tx-bytes",
-          "type": "uint",
-          "value": 10,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tx-error",
-          "type": "uint",
-          "value": 11,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    }
-  ],
-  "subMessages": [],
-  "operations": [
-    {
-      "name": "dev-get",
-      "value": 1,
-      "requestValue": 1,
-      "replyValue": 1,
-      "attributeSet": "dev",
-      "do": {
-        "request": { "attributes": ["id"] },
-        "reply": {
-          "attributes": ["id", "ifindex", "psp-versions-cap", "psp-versions-ena", "assoc-list", "by-association"]
-        }
-      },
-      "dump": {
-        "reply": {
-          "attributes": ["id", "ifindex", "psp-versions-cap", "psp-versions-ena", "assoc-list", "by-association"]
-        }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "dev-add-ntf",
-      "value": 2,
-      "requestValue": 2,
-      "replyValue": 2,
-      "attributeSet": "dev",
-      "notify": "dev-get",
-      "mcgrp": "mgmt",
-      "flags": [],
-      "isCall": false,
-      "isAsync": true
-    },
-    {
-      "name": "dev-del-ntf",
-      "value": 3,
-      "requestValue": 3,
-      "replyValue": 3,
-      "attributeSet": "dev",
-      "notify": "dev-get",
-      "mcgrp": "mgmt",
-      "flags": [],
-      "isCall": false,
-      "isAsync": true
-    },
-    {
-      "name": "dev-set",
-      "value": 4,
-      "requestValue": 4,
-      "replyValue": 4,
-      "attributeSet": "dev",
-      "do": { "request": { "attributes": ["id", "psp-versions-ena"] }, "reply": { "attributes": [] } },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "dev-change-ntf",
-      "value": 5,
-      "requestValue": 5,
-      "replyValue": 5,
-      "attributeSet": "dev",
-      "notify": "dev-get",
-      "mcgrp": "mgmt",
-      "flags": [],
-      "isCall": false,
-      "isAsync": true
-    },
-    {
-      "name": "key-rotate",
-      "value": 6,
-      "requestValue": 6,
-      "replyValue": 6,
-      "attributeSet": "dev",
-      "do": { "request": { "attributes": ["id"] }, "reply": { "attributes": ["id"] } },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "key-rotate-ntf",
-      "value": 7,
-      "requestValue": 7,
-      "replyValue": 7,
-      "attributeSet": "dev",
-      "notify": "key-rotate",
-      "mcgrp": "use",
-      "flags": [],
-      "isCall": false,
-      "isAsync": true
-    },
-    {
-      "name": "rx-assoc",
-      "value": 8,
-      "requestValue": 8,
-      "replyValue": 8,
-      "attributeSet": "assoc",
-      "do": {
-        "request": { "attributes": ["dev-id", "version", "sock-fd"] },
-        "reply": { "attributes": ["dev-id", "rx-key"] }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "tx-assoc",
-      "value": 9,
-      "requestValue": 9,
-      "replyValue": 9,
-      "attributeSet": "assoc",
-      "do": {
-        "request": { "attributes": ["dev-id", "version", "tx-key", "sock-fd"] },
-        "reply": { "attributes": [] }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "get-stats",
-      "value": 10,
-      "requestValue": 10,
-      "replyValue": 10,
-      "attributeSet": "stats",
-      "do": {
-        "request": { "attributes": ["dev-id"] },
-        "reply": {
-          "attributes": [
-            "dev-id",
-            "key-rotations",
-            "stale-events",
-            "rx-packets",
-            "rx-bytes",
-            "rx-auth-fail",
-            "rx-error",
-            "rx-bad",
-            "tx-packets",
-            "tx-bytes",
-            "tx-error"
-          ]
-        }
-      },
-      "dump": {
-        "reply": {
-          "attributes": [
-            "dev-id",
-            "key-rotations",
-            "stale-events",
-            "rx-packets",
-            "rx-bytes",
-            "rx-auth-fail",
-            "rx-error",
-            "rx-bad",
-            "tx-packets",
-            "tx-bytes",
-            "tx-error"
-          ]
-        }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "dev-assoc",
-      "value": 11,
-      "requestValue": 11,
-      "replyValue": 11,
-      "attributeSet": "dev",
-      "do": { "request": { "attributes": ["id", "ifindex", "nsid"] }, "reply": { "attributes": [] } },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "dev-disassoc",
-      "value": 12,
-      "requestValue": 12,
-      "replyValue": 12,
-      "attributeSet": "dev",
-      "do": { "request": { "attributes": ["id", "ifindex", "nsid"] }, "reply": { "attributes": [] } },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    }
-  ],
-  "mcastGroups": [{ "name": "mgmt" }, { "name": "use" }]
-}
+["nlkit-spec/1",{"name":"psp","protocol":"genetlink","protonum":16,"version":1,"enumModel":"unified","opNamePrefix":"psp-cmd-"},
+[
+["enum","version",["hdr0-aes-gcm-128","hdr0-aes-gcm-256","hdr0-aes-gmac-128","hdr0-aes-gmac-256"]]
+],
+[
+["assoc-dev-info",[
+["ifindex","u32"],
+["nsid","s32"]
+]],
+["dev",[
+["id","u32",{"checks":{"min":1}}],
+["ifindex","u32"],
+["psp-versions-cap","u32",{"enum":"version","enumAsFlags":true}],
+["psp-versions-ena","u32",{"enum":"version","enumAsFlags":true}],
+["assoc-list","nest",{"multiAttr":true,"nestedAttributes":"assoc-dev-info"}],
+["nsid","s32"],
+["by-association","flag"]
+]],
+["assoc",[
+["dev-id","u32",{"checks":{"min":1}}],
+["version","u32",{"enum":"version"}],
+["rx-key","nest",{"nestedAttributes":"keys"}],
+["tx-key","nest",{"nestedAttributes":"keys"}],
+["sock-fd","u32"]
+]],
+["keys",[
+["key","binary"],
+["spi","u32"]
+]],
+["stats",[
+["dev-id","u32",{"checks":{"min":1}}],
+["key-rotations","uint"],
+["stale-events","uint"],
+["rx-packets","uint"],
+["rx-bytes","uint"],
+["rx-auth-fail","uint"],
+["rx-error","uint"],
+["rx-bad","uint"],
+["tx-packets","uint"],
+["tx-bytes","uint"],
+["tx-error","uint"]
+]]
+],
+[],
+[
+["dev-get",{"requestValue":1,"replyValue":1,"attributeSet":"dev","do":{"request":{"attributes":["id"]},"reply":{"attributes":["id","ifindex","psp-versions-cap","psp-versions-ena","assoc-list","by-association"]}},"dump":{"reply":{"attributes":["id","ifindex","psp-versions-cap","psp-versions-ena","assoc-list","by-association"]}}}],
+["dev-add-ntf",{"requestValue":2,"replyValue":2,"attributeSet":"dev","notify":"dev-get","mcgrp":"mgmt"}],
+["dev-del-ntf",{"requestValue":3,"replyValue":3,"attributeSet":"dev","notify":"dev-get","mcgrp":"mgmt"}],
+["dev-set",{"requestValue":4,"replyValue":4,"attributeSet":"dev","do":{"request":{"attributes":["id","psp-versions-ena"]},"reply":{"attributes":[]}},"flags":["admin-perm"]}],
+["dev-change-ntf",{"requestValue":5,"replyValue":5,"attributeSet":"dev","notify":"dev-get","mcgrp":"mgmt"}],
+["key-rotate",{"requestValue":6,"replyValue":6,"attributeSet":"dev","do":{"request":{"attributes":["id"]},"reply":{"attributes":["id"]}},"flags":["admin-perm"]}],
+["key-rotate-ntf",{"requestValue":7,"replyValue":7,"attributeSet":"dev","notify":"key-rotate","mcgrp":"use"}],
+["rx-assoc",{"requestValue":8,"replyValue":8,"attributeSet":"assoc","do":{"request":{"attributes":["dev-id","version","sock-fd"]},"reply":{"attributes":["dev-id","rx-key"]}}}],
+["tx-assoc",{"requestValue":9,"replyValue":9,"attributeSet":"assoc","do":{"request":{"attributes":["dev-id","version","tx-key","sock-fd"]},"reply":{"attributes":[]}}}],
+["get-stats",{"requestValue":10,"replyValue":10,"attributeSet":"stats","do":{"request":{"attributes":["dev-id"]},"reply":{"attributes":["dev-id","key-rotations","stale-events","rx-packets","rx-bytes","rx-auth-fail","rx-error","rx-bad","tx-packets","tx-bytes","tx-error"]}},"dump":{"reply":{"attributes":["dev-id","key-rotations","stale-events","rx-packets","rx-bytes","rx-auth-fail","rx-error","rx-bad","tx-packets","tx-bytes","tx-error"]}}}],
+["dev-assoc",{"requestValue":11,"replyValue":11,"attributeSet":"dev","do":{"request":{"attributes":["id","ifindex","nsid"]},"reply":{"attributes":[]}},"flags":["admin-perm"]}],
+["dev-disassoc",{"requestValue":12,"replyValue":12,"attributeSet":"dev","do":{"request":{"attributes":["id","ifindex","nsid"]},"reply":{"attributes":[]}},"flags":["admin-perm"]}]
+],
+[["mgmt"],["use"]]]
 `);
 
 function d0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {

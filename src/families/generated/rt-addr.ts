@@ -128,237 +128,38 @@ export type RtAddrDecoded =
   | { name: "getmulticast"; msg: GetmulticastMessage }
 ;
 
-/** The model of the family (no documentation text). */
+/** The model of the family (no documentation text), in the compact form reviveSpec expands. */
 export const spec: FamilySpec = reviveSpec(`
-{
-  "name": "rt-addr",
-  "protocol": "netlink-raw",
-  "protonum": 0,
-  "version": 1,
-  "uapiHeader": "linux/rtnetlink.h",
-  "enumModel": "directional",
-  "fixedHeader": "ifaddrmsg",
-  "opNamePrefix": "rtm-",
-  "definitions": [
-    {
-      "kind": "struct",
-      "name": "ifaddrmsg",
-      "members": [
-        { "name": "ifa-family", "type": "u8", "byteOrder": "host", "offset": 0, "size": 1 },
-        { "name": "ifa-prefixlen", "type": "u8", "byteOrder": "host", "offset": 1, "size": 1 },
-        {
-          "name": "ifa-flags",
-          "type": "u8",
-          "byteOrder": "host",
-          "offset": 2,
-          "size": 1,
-          "enum": "ifa-flags",
-          "enumAsFlags": true
-        },
-        { "name": "ifa-scope", "type": "u8", "byteOrder": "host", "offset": 3, "size": 1 },
-        { "name": "ifa-index", "type": "u32", "byteOrder": "host", "offset": 4, "size": 4 }
-      ],
-      "size": 8
-    },
-    {
-      "kind": "struct",
-      "name": "ifa-cacheinfo",
-      "members": [
-        { "name": "ifa-prefered", "type": "u32", "byteOrder": "host", "offset": 0, "size": 4 },
-        { "name": "ifa-valid", "type": "u32", "byteOrder": "host", "offset": 4, "size": 4 },
-        { "name": "cstamp", "type": "u32", "byteOrder": "host", "offset": 8, "size": 4 },
-        { "name": "tstamp", "type": "u32", "byteOrder": "host", "offset": 12, "size": 4 }
-      ],
-      "size": 16
-    },
-    {
-      "kind": "flags",
-      "name": "ifa-flags",
-      "namePrefix": "ifa-f-",
-      "entries": [
-        { "name": "secondary", "value": 0 },
-        { "name": "nodad", "value": 1 },
-        { "name": "optimistic", "value": 2 },
-        { "name": "dadfailed", "value": 3 },
-        { "name": "homeaddress", "value": 4 },
-        { "name": "deprecated", "value": 5 },
-        { "name": "tentative", "value": 6 },
-        { "name": "permanent", "value": 7 },
-        { "name": "managetempaddr", "value": 8 },
-        { "name": "noprefixroute", "value": 9 },
-        { "name": "mcautojoin", "value": 10 },
-        { "name": "stable-privacy", "value": 11 }
-      ]
-    }
-  ],
-  "attributeSets": [
-    {
-      "name": "addr-attrs",
-      "namePrefix": "ifa-",
-      "attributes": [
-        {
-          "name": "address",
-          "type": "binary",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "ipv4-or-v6",
-          "checks": {}
-        },
-        {
-          "name": "local",
-          "type": "binary",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "ipv4-or-v6",
-          "checks": {}
-        },
-        {
-          "name": "label",
-          "type": "string",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "broadcast",
-          "type": "u32",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "displayHint": "ipv4",
-          "checks": {}
-        },
-        {
-          "name": "anycast",
-          "type": "binary",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "cacheinfo",
-          "type": "binary",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "ifa-cacheinfo",
-          "checks": {}
-        },
-        {
-          "name": "multicast",
-          "type": "binary",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "flags",
-          "type": "u32",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "ifa-flags",
-          "enumAsFlags": true,
-          "checks": {}
-        },
-        {
-          "name": "rt-priority",
-          "type": "u32",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "target-netnsid",
-          "type": "binary",
-          "value": 10,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "proto",
-          "type": "u8",
-          "value": 11,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "mc-users",
-          "type": "u32",
-          "value": 12,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    }
-  ],
-  "subMessages": [],
-  "operations": [
-    {
-      "name": "newaddr",
-      "requestValue": 20,
-      "attributeSet": "addr-attrs",
-      "fixedHeader": "ifaddrmsg",
-      "do": { "request": { "value": 20, "attributes": ["address", "label", "local", "cacheinfo"] } },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "deladdr",
-      "requestValue": 21,
-      "attributeSet": "addr-attrs",
-      "fixedHeader": "ifaddrmsg",
-      "do": { "request": { "value": 21, "attributes": ["address", "local"] } },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "getaddr",
-      "requestValue": 22,
-      "replyValue": 20,
-      "attributeSet": "addr-attrs",
-      "fixedHeader": "ifaddrmsg",
-      "dump": {
-        "request": { "value": 22, "attributes": [] },
-        "reply": { "value": 20, "attributes": ["address", "label", "local", "cacheinfo"] }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "getmulticast",
-      "value": 58,
-      "requestValue": 58,
-      "replyValue": 58,
-      "attributeSet": "addr-attrs",
-      "fixedHeader": "ifaddrmsg",
-      "do": {
-        "request": { "value": 58, "attributes": [] },
-        "reply": { "value": 58, "attributes": ["multicast", "mc-users", "cacheinfo"] }
-      },
-      "dump": {
-        "request": { "value": 58, "attributes": [] },
-        "reply": { "value": 58, "attributes": ["multicast", "mc-users", "cacheinfo"] }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    }
-  ],
-  "mcastGroups": [{ "name": "rtnlgrp-ipv4-ifaddr", "value": 5 }, { "name": "rtnlgrp-ipv6-ifaddr", "value": 9 }]
-}
+["nlkit-spec/1",{"name":"rt-addr","protocol":"netlink-raw","protonum":0,"version":1,"uapiHeader":"linux/rtnetlink.h","enumModel":"directional","fixedHeader":"ifaddrmsg","opNamePrefix":"rtm-"},
+[
+["struct","ifaddrmsg",[["ifa-family","u8"],["ifa-prefixlen","u8"],["ifa-flags","u8",{"enum":"ifa-flags","enumAsFlags":true}],["ifa-scope","u8"],["ifa-index","u32"]]],
+["struct","ifa-cacheinfo",[["ifa-prefered","u32"],["ifa-valid","u32"],["cstamp","u32"],["tstamp","u32"]]],
+["flags","ifa-flags",["secondary","nodad","optimistic","dadfailed","homeaddress","deprecated","tentative","permanent","managetempaddr","noprefixroute","mcautojoin","stable-privacy"],{"namePrefix":"ifa-f-"}]
+],
+[
+["addr-attrs",[
+["address","binary",{"displayHint":"ipv4-or-v6"}],
+["local","binary",{"displayHint":"ipv4-or-v6"}],
+["label","string"],
+["broadcast","u32",{"byteOrder":"big-endian","displayHint":"ipv4"}],
+["anycast","binary"],
+["cacheinfo","binary",{"struct":"ifa-cacheinfo"}],
+["multicast","binary"],
+["flags","u32",{"enum":"ifa-flags","enumAsFlags":true}],
+["rt-priority","u32"],
+["target-netnsid","binary"],
+["proto","u8"],
+["mc-users","u32"]
+],{"namePrefix":"ifa-"}]
+],
+[],
+[
+["newaddr",{"requestValue":20,"attributeSet":"addr-attrs","do":{"request":{"value":20,"attributes":["address","label","local","cacheinfo"]}}}],
+["deladdr",{"requestValue":21,"attributeSet":"addr-attrs","do":{"request":{"value":21,"attributes":["address","local"]}}}],
+["getaddr",{"requestValue":22,"replyValue":20,"attributeSet":"addr-attrs","dump":{"request":{"value":22,"attributes":[]},"reply":{"value":20,"attributes":["address","label","local","cacheinfo"]}}}],
+["getmulticast",{"requestValue":58,"replyValue":58,"attributeSet":"addr-attrs","do":{"request":{"value":58,"attributes":[]},"reply":{"value":58,"attributes":["multicast","mc-users","cacheinfo"]}},"dump":{"request":{"value":58,"attributes":[]},"reply":{"value":58,"attributes":["multicast","mc-users","cacheinfo"]}}}]
+],
+[["rtnlgrp-ipv4-ifaddr",{"value":5}],["rtnlgrp-ipv6-ifaddr",{"value":9}]]]
 `);
 
 const N0: readonly (string | undefined)[] = ["secondary", "nodad", "optimistic", "dadfailed", "homeaddress", "deprecated", "tentative", "permanent", "managetempaddr", "noprefixroute", "mcautojoin", "stable-privacy"];

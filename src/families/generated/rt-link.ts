@@ -1836,4976 +1836,644 @@ export type RtLinkDecoded =
   | { name: "delnetconf-ntf"; msg: DelnetconfNtfMessage }
 ;
 
-/** The model of the family (no documentation text). */
+/** The model of the family (no documentation text), in the compact form reviveSpec expands. */
 export const spec: FamilySpec = reviveSpec(`
-{
-  "name": "rt-link",
-  "protocol": "netlink-raw",
-  "protonum": 0,
-  "version": 1,
-  "uapiHeader": "linux/rtnetlink.h",
-  "enumModel": "directional",
-  "opNamePrefix": "rtm-",
-  "definitions": [
-    {
-      "kind": "flags",
-      "name": "ifinfo-flags",
-      "namePrefix": "iff-",
-      "entries": [
-        { "name": "up", "value": 0 },
-        { "name": "broadcast", "value": 1 },
-        { "name": "debug", "value": 2 },
-        { "name": "loopback", "value": 3 },
-        { "name": "point-to-point", "value": 4 },
-        { "name": "no-trailers", "value": 5 },
-        { "name": "running", "value": 6 },
-        { "name": "no-arp", "value": 7 },
-        { "name": "promisc", "value": 8 },
-        { "name": "all-multi", "value": 9 },
-        { "name": "master", "value": 10 },
-        { "name": "slave", "value": 11 },
-        { "name": "multicast", "value": 12 },
-        { "name": "portsel", "value": 13 },
-        { "name": "auto-media", "value": 14 },
-        { "name": "dynamic", "value": 15 },
-        { "name": "lower-up", "value": 16 },
-        { "name": "dormant", "value": 17 },
-        { "name": "echo", "value": 18 }
-      ]
-    },
-    {
-      "kind": "enum",
-      "name": "vlan-protocols",
-      "namePrefix": "rt-link-vlan-protocols-",
-      "entries": [{ "name": "8021q", "value": 33024 }, { "name": "8021ad", "value": 34984 }]
-    },
-    {
-      "kind": "struct",
-      "name": "rtgenmsg",
-      "members": [{ "name": "family", "type": "u8", "byteOrder": "host", "offset": 0, "size": 1 }],
-      "size": 1
-    },
-    {
-      "kind": "struct",
-      "name": "ifinfomsg",
-      "members": [
-        { "name": "ifi-family", "type": "u8", "byteOrder": "host", "offset": 0, "size": 1 },
-        { "name": "pad", "type": "pad", "byteOrder": "host", "offset": 1, "size": 1 },
-        { "name": "ifi-type", "type": "u16", "byteOrder": "host", "offset": 2, "size": 2 },
-        { "name": "ifi-index", "type": "s32", "byteOrder": "host", "offset": 4, "size": 4 },
-        {
-          "name": "ifi-flags",
-          "type": "u32",
-          "byteOrder": "host",
-          "offset": 8,
-          "size": 4,
-          "enum": "ifinfo-flags",
-          "enumAsFlags": true
-        },
-        { "name": "ifi-change", "type": "u32", "byteOrder": "host", "offset": 12, "size": 4 }
-      ],
-      "size": 16
-    },
-    {
-      "kind": "struct",
-      "name": "ifla-bridge-id",
-      "members": [
-        { "name": "prio", "type": "u16", "byteOrder": "host", "offset": 0, "size": 2 },
-        {
-          "name": "addr",
-          "type": "binary",
-          "byteOrder": "host",
-          "offset": 2,
-          "size": 6,
-          "displayHint": "mac"
-        }
-      ],
-      "size": 8
-    },
-    {
-      "kind": "struct",
-      "name": "ifla-cacheinfo",
-      "members": [
-        { "name": "max-reasm-len", "type": "u32", "byteOrder": "host", "offset": 0, "size": 4 },
-        { "name": "tstamp", "type": "u32", "byteOrder": "host", "offset": 4, "size": 4 },
-        { "name": "reachable-time", "type": "s32", "byteOrder": "host", "offset": 8, "size": 4 },
-        { "name": "retrans-time", "type": "u32", "byteOrder": "host", "offset": 12, "size": 4 }
-      ],
-      "size": 16
-    },
-    {
-      "kind": "struct",
-      "name": "rtnl-link-stats",
-      "members": [
-        { "name": "rx-packets", "type": "u32", "byteOrder": "host", "offset": 0, "size": 4 },
-        { "name": "tx-packets", "type": "u32", "byteOrder": "host", "offset": 4, "size": 4 },
-        { "name": "rx-bytes", "type": "u32", "byteOrder": "host", "offset": 8, "size": 4 },
-        { "name": "tx-bytes", "type": "u32", "byteOrder": "host", "offset": 12, "size": 4 },
-        { "name": "rx-errors", "type": "u32", "byteOrder": "host", "offset": 16, "size": 4 },
-        { "name": "tx-errors", "type": "u32", "byteOrder": "host", "offset": 20, "size": 4 },
-        { "name": "rx-dropped", "type": "u32", "byteOrder": "host", "offset": 24, "size": 4 },
-        { "name": "tx-dropped", "type": "u32", "byteOrder": "host", "offset": 28, "size": 4 },
-        { "name": "multicast", "type": "u32", "byteOrder": "host", "offset": 32, "size": 4 },
-        { "name": "collisions", "type": "u32", "byteOrder": "host", "offset": 36, "size": 4 },
-        { "name": "rx-length-errors", "type": "u32", "byteOrder": "host", "offset": 40, "size": 4 },
-        { "name": "rx-over-errors", "type": "u32", "byteOrder": "host", "offset": 44, "size": 4 },
-        { "name": "rx-crc-errors", "type": "u32", "byteOrder": "host", "offset": 48, "size": 4 },
-        { "name": "rx-frame-errors", "type": "u32", "byteOrder": "host", "offset": 52, "size": 4 },
-        { "name": "rx-fifo-errors", "type": "u32", "byteOrder": "host", "offset": 56, "size": 4 },
-        { "name": "rx-missed-errors", "type": "u32", "byteOrder": "host", "offset": 60, "size": 4 },
-        { "name": "tx-aborted-errors", "type": "u32", "byteOrder": "host", "offset": 64, "size": 4 },
-        { "name": "tx-carrier-errors", "type": "u32", "byteOrder": "host", "offset": 68, "size": 4 },
-        { "name": "tx-fifo-errors", "type": "u32", "byteOrder": "host", "offset": 72, "size": 4 },
-        { "name": "tx-heartbeat-errors", "type": "u32", "byteOrder": "host", "offset": 76, "size": 4 },
-        { "name": "tx-window-errors", "type": "u32", "byteOrder": "host", "offset": 80, "size": 4 },
-        { "name": "rx-compressed", "type": "u32", "byteOrder": "host", "offset": 84, "size": 4 },
-        { "name": "tx-compressed", "type": "u32", "byteOrder": "host", "offset": 88, "size": 4 },
-        { "name": "rx-nohandler", "type": "u32", "byteOrder": "host", "offset": 92, "size": 4 }
-      ],
-      "size": 96
-    },
-    {
-      "kind": "struct",
-      "name": "rtnl-link-stats64",
-      "members": [
-        { "name": "rx-packets", "type": "u64", "byteOrder": "host", "offset": 0, "size": 8 },
-        { "name": "tx-packets", "type": "u64", "byteOrder": "host", "offset": 8, "size": 8 },
-        { "name": "rx-bytes", "type": "u64", "byteOrder": "host", "offset": 16, "size": 8 },
-        { "name": "tx-bytes", "type": "u64", "byteOrder": "host", "offset": 24, "size": 8 },
-        { "name": "rx-errors", "type": "u64", "byteOrder": "host", "offset": 32, "size": 8 },
-        { "name": "tx-errors", "type": "u64", "byteOrder": "host", "offset": 40, "size": 8 },
-        { "name": "rx-dropped", "type": "u64", "byteOrder": "host", "offset": 48, "size": 8 },
-        { "name": "tx-dropped", "type": "u64", "byteOrder": "host", "offset": 56, "size": 8 },
-        { "name": "multicast", "type": "u64", "byteOrder": "host", "offset": 64, "size": 8 },
-        { "name": "collisions", "type": "u64", "byteOrder": "host", "offset": 72, "size": 8 },
-        { "name": "rx-length-errors", "type": "u64", "byteOrder": "host", "offset": 80, "size": 8 },
-        { "name": "rx-over-errors", "type": "u64", "byteOrder": "host", "offset": 88, "size": 8 },
-        { "name": "rx-crc-errors", "type": "u64", "byteOrder": "host", "offset": 96, "size": 8 },
-        { "name": "rx-frame-errors", "type": "u64", "byteOrder": "host", "offset": 104, "size": 8 },
-        { "name": "rx-fifo-errors", "type": "u64", "byteOrder": "host", "offset": 112, "size": 8 },
-        { "name": "rx-missed-errors", "type": "u64", "byteOrder": "host", "offset": 120, "size": 8 },
-        { "name": "tx-aborted-errors", "type": "u64", "byteOrder": "host", "offset": 128, "size": 8 },
-        { "name": "tx-carrier-errors", "type": "u64", "byteOrder": "host", "offset": 136, "size": 8 },
-        { "name": "tx-fifo-errors", "type": "u64", "byteOrder": "host", "offset": 144, "size": 8 },
-        { "name": "tx-heartbeat-errors", "type": "u64", "byteOrder": "host", "offset": 152, "size": 8 },
-        { "name": "tx-window-errors", "type": "u64", "byteOrder": "host", "offset": 160, "size": 8 },
-        { "name": "rx-compressed", "type": "u64", "byteOrder": "host", "offset": 168, "size": 8 },
-        { "name": "tx-compressed", "type": "u64", "byteOrder": "host", "offset": 176, "size": 8 },
-        { "name": "rx-nohandler", "type": "u64", "byteOrder": "host", "offset": 184, "size": 8 },
-        { "name": "rx-otherhost-dropped", "type": "u64", "byteOrder": "host", "offset": 192, "size": 8 }
-      ],
-      "size": 200
-    },
-    {
-      "kind": "struct",
-      "name": "rtnl-link-ifmap",
-      "members": [
-        { "name": "mem-start", "type": "u64", "byteOrder": "host", "offset": 0, "size": 8 },
-        { "name": "mem-end", "type": "u64", "byteOrder": "host", "offset": 8, "size": 8 },
-        { "name": "base-addr", "type": "u64", "byteOrder": "host", "offset": 16, "size": 8 },
-        { "name": "irq", "type": "u16", "byteOrder": "host", "offset": 24, "size": 2 },
-        { "name": "dma", "type": "u8", "byteOrder": "host", "offset": 26, "size": 1 },
-        { "name": "port", "type": "u8", "byteOrder": "host", "offset": 27, "size": 1 }
-      ],
-      "size": 28
-    },
-    {
-      "kind": "enum",
-      "name": "ipv4-devconf",
-      "namePrefix": "rt-link-ipv4-devconf-",
-      "entries": [
-        { "name": "forwarding", "value": 0 },
-        { "name": "mc-forwarding", "value": 1 },
-        { "name": "proxy-arp", "value": 2 },
-        { "name": "accept-redirects", "value": 3 },
-        { "name": "secure-redirects", "value": 4 },
-        { "name": "send-redirects", "value": 5 },
-        { "name": "shared-media", "value": 6 },
-        { "name": "rp-filter", "value": 7 },
-        { "name": "accept-source-route", "value": 8 },
-        { "name": "bootp-relay", "value": 9 },
-        { "name": "log-martians", "value": 10 },
-        { "name": "tag", "value": 11 },
-        { "name": "arpfilter", "value": 12 },
-        { "name": "medium-id", "value": 13 },
-        { "name": "noxfrm", "value": 14 },
-        { "name": "nopolicy", "value": 15 },
-        { "name": "force-igmp-version", "value": 16 },
-        { "name": "arp-announce", "value": 17 },
-        { "name": "arp-ignore", "value": 18 },
-        { "name": "promote-secondaries", "value": 19 },
-        { "name": "arp-accept", "value": 20 },
-        { "name": "arp-notify", "value": 21 },
-        { "name": "accept-local", "value": 22 },
-        { "name": "src-vmark", "value": 23 },
-        { "name": "proxy-arp-pvlan", "value": 24 },
-        { "name": "route-localnet", "value": 25 },
-        { "name": "igmpv2-unsolicited-report-interval", "value": 26 },
-        { "name": "igmpv3-unsolicited-report-interval", "value": 27 },
-        { "name": "ignore-routes-with-linkdown", "value": 28 },
-        { "name": "drop-unicast-in-l2-multicast", "value": 29 },
-        { "name": "drop-gratuitous-arp", "value": 30 },
-        { "name": "bc-forwarding", "value": 31 },
-        { "name": "arp-evict-nocarrier", "value": 32 }
-      ]
-    },
-    {
-      "kind": "enum",
-      "name": "ipv6-devconf",
-      "namePrefix": "rt-link-ipv6-devconf-",
-      "entries": [
-        { "name": "forwarding", "value": 0 },
-        { "name": "hoplimit", "value": 1 },
-        { "name": "mtu6", "value": 2 },
-        { "name": "accept-ra", "value": 3 },
-        { "name": "accept-redirects", "value": 4 },
-        { "name": "autoconf", "value": 5 },
-        { "name": "dad-transmits", "value": 6 },
-        { "name": "rtr-solicits", "value": 7 },
-        { "name": "rtr-solicit-interval", "value": 8 },
-        { "name": "rtr-solicit-delay", "value": 9 },
-        { "name": "use-tempaddr", "value": 10 },
-        { "name": "temp-valid-lft", "value": 11 },
-        { "name": "temp-prefered-lft", "value": 12 },
-        { "name": "regen-max-retry", "value": 13 },
-        { "name": "max-desync-factor", "value": 14 },
-        { "name": "max-addresses", "value": 15 },
-        { "name": "force-mld-version", "value": 16 },
-        { "name": "accept-ra-defrtr", "value": 17 },
-        { "name": "accept-ra-pinfo", "value": 18 },
-        { "name": "accept-ra-rtr-pref", "value": 19 },
-        { "name": "rtr-probe-interval", "value": 20 },
-        { "name": "accept-ra-rt-info-max-plen", "value": 21 },
-        { "name": "proxy-ndp", "value": 22 },
-        { "name": "optimistic-dad", "value": 23 },
-        { "name": "accept-source-route", "value": 24 },
-        { "name": "mc-forwarding", "value": 25 },
-        { "name": "disable-ipv6", "value": 26 },
-        { "name": "accept-dad", "value": 27 },
-        { "name": "force-tllao", "value": 28 },
-        { "name": "ndisc-notify", "value": 29 },
-        { "name": "mldv1-unsolicited-report-interval", "value": 30 },
-        { "name": "mldv2-unsolicited-report-interval", "value": 31 },
-        { "name": "suppress-frag-ndisc", "value": 32 },
-        { "name": "accept-ra-from-local", "value": 33 },
-        { "name": "use-optimistic", "value": 34 },
-        { "name": "accept-ra-mtu", "value": 35 },
-        { "name": "stable-secret", "value": 36 },
-        { "name": "use-oif-addrs-only", "value": 37 },
-        { "name": "accept-ra-min-hop-limit", "value": 38 },
-        { "name": "ignore-routes-with-linkdown", "value": 39 },
-        { "name": "drop-unicast-in-l2-multicast", "value": 40 },
-        { "name": "drop-unsolicited-na", "value": 41 },
-        { "name": "keep-addr-on-down", "value": 42 },
-        { "name": "rtr-solicit-max-interval", "value": 43 },
-        { "name": "seg6-enabled", "value": 44 },
-        { "name": "seg6-require-hmac", "value": 45 },
-        { "name": "enhanced-dad", "value": 46 },
-        { "name": "addr-gen-mode", "value": 47 },
-        { "name": "disable-policy", "value": 48 },
-        { "name": "accept-ra-rt-info-min-plen", "value": 49 },
-        { "name": "ndisc-tclass", "value": 50 },
-        { "name": "rpl-seg-enabled", "value": 51 },
-        { "name": "ra-defrtr-metric", "value": 52 },
-        { "name": "ioam6-enabled", "value": 53 },
-        { "name": "ioam6-id", "value": 54 },
-        { "name": "ioam6-id-wide", "value": 55 },
-        { "name": "ndisc-evict-nocarrier", "value": 56 },
-        { "name": "accept-untracked-na", "value": 57 }
-      ]
-    },
-    {
-      "kind": "enum",
-      "name": "ifla-icmp6-stats",
-      "namePrefix": "rt-link-ifla-icmp6-stats-",
-      "entries": [
-        { "name": "num", "value": 0 },
-        { "name": "inmsgs", "value": 1 },
-        { "name": "inerrors", "value": 2 },
-        { "name": "outmsgs", "value": 3 },
-        { "name": "outerrors", "value": 4 },
-        { "name": "csumerrors", "value": 5 },
-        { "name": "ratelimithost", "value": 6 }
-      ]
-    },
-    {
-      "kind": "enum",
-      "name": "ifla-inet6-stats",
-      "namePrefix": "rt-link-ifla-inet6-stats-",
-      "entries": [
-        { "name": "num", "value": 0 },
-        { "name": "inpkts", "value": 1 },
-        { "name": "inoctets", "value": 2 },
-        { "name": "indelivers", "value": 3 },
-        { "name": "outforwdatagrams", "value": 4 },
-        { "name": "outpkts", "value": 5 },
-        { "name": "outoctets", "value": 6 },
-        { "name": "inhdrerrors", "value": 7 },
-        { "name": "intoobigerrors", "value": 8 },
-        { "name": "innoroutes", "value": 9 },
-        { "name": "inaddrerrors", "value": 10 },
-        { "name": "inunknownprotos", "value": 11 },
-        { "name": "intruncatedpkts", "value": 12 },
-        { "name": "indiscards", "value": 13 },
-        { "name": "outdiscards", "value": 14 },
-        { "name": "outnoroutes", "value": 15 },
-        { "name": "reasmtimeout", "value": 16 },
-        { "name": "reasmreqds", "value": 17 },
-        { "name": "reasmoks", "value": 18 },
-        { "name": "reasmfails", "value": 19 },
-        { "name": "fragoks", "value": 20 },
-        { "name": "fragfails", "value": 21 },
-        { "name": "fragcreates", "value": 22 },
-        { "name": "inmcastpkts", "value": 23 },
-        { "name": "outmcastpkts", "value": 24 },
-        { "name": "inbcastpkts", "value": 25 },
-        { "name": "outbcastpkts", "value": 26 },
-        { "name": "inmcastoctets", "value": 27 },
-        { "name": "outmcastoctets", "value": 28 },
-        { "name": "inbcastoctets", "value": 29 },
-        { "name": "outbcastoctets", "value": 30 },
-        { "name": "csumerrors", "value": 31 },
-        { "name": "noectpkts", "value": 32 },
-        { "name": "ect1-pkts", "value": 33 },
-        { "name": "ect0-pkts", "value": 34 },
-        { "name": "cepkts", "value": 35 },
-        { "name": "reasm-overlaps", "value": 36 }
-      ]
-    },
-    {
-      "kind": "struct",
-      "name": "br-boolopt-multi",
-      "members": [
-        { "name": "optval", "type": "u32", "byteOrder": "host", "offset": 0, "size": 4 },
-        { "name": "optmask", "type": "u32", "byteOrder": "host", "offset": 4, "size": 4 }
-      ],
-      "size": 8
-    },
-    {
-      "kind": "struct",
-      "name": "if-stats-msg",
-      "members": [
-        { "name": "family", "type": "u8", "byteOrder": "host", "offset": 0, "size": 1 },
-        { "name": "pad", "type": "pad", "byteOrder": "host", "offset": 1, "size": 3 },
-        { "name": "ifindex", "type": "u32", "byteOrder": "host", "offset": 4, "size": 4 },
-        { "name": "filter-mask", "type": "u32", "byteOrder": "host", "offset": 8, "size": 4 }
-      ],
-      "size": 12
-    },
-    {
-      "kind": "struct",
-      "name": "ifla-vlan-flags",
-      "members": [
-        {
-          "name": "flags",
-          "type": "u32",
-          "byteOrder": "host",
-          "offset": 0,
-          "size": 4,
-          "enum": "vlan-flags",
-          "enumAsFlags": true
-        },
-        { "name": "mask", "type": "u32", "byteOrder": "host", "offset": 4, "size": 4, "displayHint": "hex" }
-      ],
-      "size": 8
-    },
-    {
-      "kind": "flags",
-      "name": "vlan-flags",
-      "namePrefix": "rt-link-vlan-flags-",
-      "entries": [
-        { "name": "reorder-hdr", "value": 0 },
-        { "name": "gvrp", "value": 1 },
-        { "name": "loose-binding", "value": 2 },
-        { "name": "mvrp", "value": 3 },
-        { "name": "bridge-binding", "value": 4 }
-      ]
-    },
-    {
-      "kind": "struct",
-      "name": "ifla-vlan-qos-mapping",
-      "members": [
-        { "name": "from", "type": "u32", "byteOrder": "host", "offset": 0, "size": 4 },
-        { "name": "to", "type": "u32", "byteOrder": "host", "offset": 4, "size": 4 }
-      ],
-      "size": 8
-    },
-    {
-      "kind": "struct",
-      "name": "ifla-geneve-port-range",
-      "members": [
-        { "name": "low", "type": "u16", "byteOrder": "big-endian", "offset": 0, "size": 2 },
-        { "name": "high", "type": "u16", "byteOrder": "big-endian", "offset": 2, "size": 2 }
-      ],
-      "size": 4
-    },
-    {
-      "kind": "struct",
-      "name": "ifla-vf-mac",
-      "members": [
-        { "name": "vf", "type": "u32", "byteOrder": "host", "offset": 0, "size": 4 },
-        { "name": "mac", "type": "binary", "byteOrder": "host", "offset": 4, "size": 32 }
-      ],
-      "size": 36
-    },
-    {
-      "kind": "struct",
-      "name": "ifla-vf-vlan",
-      "members": [
-        { "name": "vf", "type": "u32", "byteOrder": "host", "offset": 0, "size": 4 },
-        { "name": "vlan", "type": "u32", "byteOrder": "host", "offset": 4, "size": 4 },
-        { "name": "qos", "type": "u32", "byteOrder": "host", "offset": 8, "size": 4 }
-      ],
-      "size": 12
-    },
-    {
-      "kind": "struct",
-      "name": "ifla-vf-tx-rate",
-      "members": [
-        { "name": "vf", "type": "u32", "byteOrder": "host", "offset": 0, "size": 4 },
-        { "name": "rate", "type": "u32", "byteOrder": "host", "offset": 4, "size": 4 }
-      ],
-      "size": 8
-    },
-    {
-      "kind": "struct",
-      "name": "ifla-vf-spoofchk",
-      "members": [
-        { "name": "vf", "type": "u32", "byteOrder": "host", "offset": 0, "size": 4 },
-        { "name": "setting", "type": "u32", "byteOrder": "host", "offset": 4, "size": 4 }
-      ],
-      "size": 8
-    },
-    {
-      "kind": "struct",
-      "name": "ifla-vf-link-state",
-      "members": [
-        { "name": "vf", "type": "u32", "byteOrder": "host", "offset": 0, "size": 4 },
-        {
-          "name": "link-state",
-          "type": "u32",
-          "byteOrder": "host",
-          "offset": 4,
-          "size": 4,
-          "enum": "ifla-vf-link-state-enum"
-        }
-      ],
-      "size": 8
-    },
-    {
-      "kind": "enum",
-      "name": "ifla-vf-link-state-enum",
-      "namePrefix": "rt-link-ifla-vf-link-state-enum-",
-      "entries": [
-        { "name": "auto", "value": 0 },
-        { "name": "enable", "value": 1 },
-        { "name": "disable", "value": 2 }
-      ]
-    },
-    {
-      "kind": "struct",
-      "name": "ifla-vf-rate",
-      "members": [
-        { "name": "vf", "type": "u32", "byteOrder": "host", "offset": 0, "size": 4 },
-        { "name": "min-tx-rate", "type": "u32", "byteOrder": "host", "offset": 4, "size": 4 },
-        { "name": "max-tx-rate", "type": "u32", "byteOrder": "host", "offset": 8, "size": 4 }
-      ],
-      "size": 12
-    },
-    {
-      "kind": "struct",
-      "name": "ifla-vf-rss-query-en",
-      "members": [
-        { "name": "vf", "type": "u32", "byteOrder": "host", "offset": 0, "size": 4 },
-        { "name": "setting", "type": "u32", "byteOrder": "host", "offset": 4, "size": 4 }
-      ],
-      "size": 8
-    },
-    {
-      "kind": "struct",
-      "name": "ifla-vf-trust",
-      "members": [
-        { "name": "vf", "type": "u32", "byteOrder": "host", "offset": 0, "size": 4 },
-        { "name": "setting", "type": "u32", "byteOrder": "host", "offset": 4, "size": 4 }
-      ],
-      "size": 8
-    },
-    {
-      "kind": "struct",
-      "name": "ifla-vf-guid",
-      "members": [
-        { "name": "vf", "type": "u32", "byteOrder": "host", "offset": 0, "size": 4 },
-        { "name": "guid", "type": "u64", "byteOrder": "host", "offset": 4, "size": 8 }
-      ],
-      "size": 12
-    },
-    {
-      "kind": "struct",
-      "name": "ifla-vf-vlan-info",
-      "members": [
-        { "name": "vf", "type": "u32", "byteOrder": "host", "offset": 0, "size": 4 },
-        { "name": "vlan", "type": "u32", "byteOrder": "host", "offset": 4, "size": 4 },
-        { "name": "qos", "type": "u32", "byteOrder": "host", "offset": 8, "size": 4 },
-        { "name": "vlan-proto", "type": "u32", "byteOrder": "host", "offset": 12, "size": 4 }
-      ],
-      "size": 16
-    },
-    {
-      "kind": "flags",
-      "name": "rtext-filter",
-      "namePrefix": "rt-link-rtext-filter-",
-      "entries": [
-        { "name": "vf", "value": 0 },
-        { "name": "brvlan", "value": 1 },
-        { "name": "brvlan-compressed", "value": 2 },
-        { "name": "skip-stats", "value": 3 },
-        { "name": "mrp", "value": 4 },
-        { "name": "cfm-config", "value": 5 },
-        { "name": "cfm-status", "value": 6 },
-        { "name": "mst", "value": 7 }
-      ]
-    },
-    {
-      "kind": "enum",
-      "name": "netkit-policy",
-      "namePrefix": "rt-link-netkit-policy-",
-      "entries": [{ "name": "forward", "value": 0 }, { "name": "blackhole", "value": 2 }]
-    },
-    {
-      "kind": "enum",
-      "name": "netkit-mode",
-      "namePrefix": "rt-link-netkit-mode-",
-      "entries": [{ "name": "l2", "value": 0 }, { "name": "l3", "value": 1 }]
-    },
-    {
-      "kind": "enum",
-      "name": "netkit-scrub",
-      "namePrefix": "rt-link-netkit-scrub-",
-      "entries": [{ "name": "none", "value": 0 }, { "name": "default", "value": 1 }]
-    },
-    {
-      "kind": "enum",
-      "name": "netkit-pairing",
-      "namePrefix": "rt-link-netkit-pairing-",
-      "entries": [{ "name": "pair", "value": 0 }, { "name": "single", "value": 1 }]
-    },
-    {
-      "kind": "enum",
-      "name": "ovpn-mode",
-      "namePrefix": "ovpn-mode",
-      "entries": [{ "name": "p2p", "value": 0 }, { "name": "mp", "value": 1 }]
-    },
-    {
-      "kind": "enum",
-      "name": "br-stp-mode",
-      "namePrefix": "rt-link-br-stp-mode-",
-      "entries": [{ "name": "auto", "value": 0 }, { "name": "user", "value": 1 }, { "name": "kernel", "value": 2 }]
-    },
-    {
-      "kind": "struct",
-      "name": "ifla-vxlan-port-range",
-      "members": [
-        { "name": "low", "type": "u16", "byteOrder": "big-endian", "offset": 0, "size": 2 },
-        { "name": "high", "type": "u16", "byteOrder": "big-endian", "offset": 2, "size": 2 }
-      ],
-      "size": 4
-    },
-    {
-      "kind": "enum",
-      "name": "vxlan-df",
-      "namePrefix": "vxlan-df-",
-      "entries": [{ "name": "unset", "value": 0 }, { "name": "set", "value": 1 }, { "name": "inherit", "value": 2 }]
-    },
-    {
-      "kind": "enum",
-      "name": "macvlan-mode",
-      "namePrefix": "macvlan-mode-",
-      "entries": [
-        { "name": "private", "value": 1 },
-        { "name": "vepa", "value": 2 },
-        { "name": "bridge", "value": 4 },
-        { "name": "passthru", "value": 8 },
-        { "name": "source", "value": 16 }
-      ]
-    },
-    {
-      "kind": "enum",
-      "name": "macvlan-macaddr-mode",
-      "namePrefix": "macvlan-macaddr-",
-      "entries": [
-        { "name": "add", "value": 0 },
-        { "name": "del", "value": 1 },
-        { "name": "flush", "value": 2 },
-        { "name": "set", "value": 3 }
-      ]
-    },
-    {
-      "kind": "flags",
-      "name": "macvlan-flags",
-      "namePrefix": "macvlan-flag-",
-      "entries": [{ "name": "nopromisc", "value": 0 }, { "name": "nodst", "value": 1 }]
-    },
-    {
-      "kind": "enum",
-      "name": "ipvlan-mode",
-      "namePrefix": "ipvlan-mode-",
-      "entries": [{ "name": "l2", "value": 0 }, { "name": "l3", "value": 1 }, { "name": "l3s", "value": 2 }]
-    },
-    {
-      "kind": "flags",
-      "name": "ipvlan-flags",
-      "namePrefix": "ipvlan-f-",
-      "entries": [{ "name": "private", "value": 0 }, { "name": "vepa", "value": 1 }]
-    },
-    {
-      "kind": "struct",
-      "name": "netconfmsg",
-      "members": [{ "name": "ncm-family", "type": "u8", "byteOrder": "host", "offset": 0, "size": 1 }],
-      "size": 1
-    }
-  ],
-  "attributeSets": [
-    {
-      "name": "link-attrs",
-      "namePrefix": "ifla-",
-      "attributes": [
-        {
-          "name": "address",
-          "type": "binary",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "mac",
-          "checks": {}
-        },
-        {
-          "name": "broadcast",
-          "type": "binary",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "mac",
-          "checks": {}
-        },
-        {
-          "name": "ifname",
-          "type": "string",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "mtu", "type": "u32", "value": 4, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        { "name": "link", "type": "u32", "value": 5, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "qdisc",
-          "type": "string",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "stats",
-          "type": "binary",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "rtnl-link-stats",
-          "checks": {}
-        },
-        {
-          "name": "cost",
-          "type": "unused",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "priority",
-          "type": "unused",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "master",
-          "type": "u32",
-          "value": 10,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "wireless",
-          "type": "binary",
-          "value": 11,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "protinfo",
-          "type": "binary",
-          "value": 12,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "txqlen",
-          "type": "u32",
-          "value": 13,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": { "max": 32767 }
-        },
-        {
-          "name": "map",
-          "type": "binary",
-          "value": 14,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "rtnl-link-ifmap",
-          "checks": {}
-        },
-        {
-          "name": "weight",
-          "type": "u32",
-          "value": 15,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "operstate",
-          "type": "u8",
-          "value": 16,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "linkmode",
-          "type": "u8",
-          "value": 17,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "linkinfo",
-          "type": "nest",
-          "value": 18,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "linkinfo-attrs",
-          "checks": {}
-        },
-        {
-          "name": "net-ns-pid",
-          "type": "u32",
-          "value": 19,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ifalias",
-          "type": "string",
-          "value": 20,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "num-vf",
-          "type": "u32",
-          "value": 21,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "vfinfo-list",
-          "type": "nest",
-          "value": 22,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "vfinfo-list-attrs",
-          "checks": {}
-        },
-        {
-          "name": "stats64",
-          "type": "binary",
-          "value": 23,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "rtnl-link-stats64",
-          "checks": {}
-        },
-        {
-          "name": "vf-ports",
-          "type": "nest",
-          "value": 24,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "vf-ports-attrs",
-          "checks": {}
-        },
-        {
-          "name": "port-self",
-          "type": "nest",
-          "value": 25,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "port-self-attrs",
-          "checks": {}
-        },
-        {
-          "name": "af-spec",
-          "type": "nest",
-          "value": 26,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "af-spec-attrs",
-          "checks": {}
-        },
-        {
-          "name": "group",
-          "type": "u32",
-          "value": 27,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "net-ns-fd",
-          "type": "u32",
-          "value": 28,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ext-mask",
-          "type": "u32",
-          "value": 29,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "rtext-filter",
-          "enumAsFlags": true,
-          "checks": {}
-        },
-        {
-          "name": "promiscuity",
-          "type": "u32",
-          "value": 30,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "num-tx-queues",
-          "type": "u32",
-          "value": 31,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "num-rx-queues",
-          "type": "u32",
-          "value": 32,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "carrier",
-          "type": "u8",
-          "value": 33,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "phys-port-id",
-          "type": "binary",
-          "value": 34,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "carrier-changes",
-          "type": "u32",
-          "value": 35,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "phys-switch-id",
-          "type": "binary",
-          "value": 36,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "link-netnsid",
-          "type": "s32",
-          "value": 37,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "phys-port-name",
-          "type": "string",
-          "value": 38,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "proto-down",
-          "type": "u8",
-          "value": 39,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "gso-max-segs",
-          "type": "u32",
-          "value": 40,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "gso-max-size",
-          "type": "u32",
-          "value": 41,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "pad", "type": "pad", "value": 42, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "xdp",
-          "type": "nest",
-          "value": 43,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "xdp-attrs",
-          "checks": {}
-        },
-        {
-          "name": "event",
-          "type": "u32",
-          "value": 44,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "new-netnsid",
-          "type": "s32",
-          "value": 45,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "target-netnsid",
-          "type": "s32",
-          "value": 46,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "carrier-up-count",
-          "type": "u32",
-          "value": 47,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "carrier-down-count",
-          "type": "u32",
-          "value": 48,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "new-ifindex",
-          "type": "s32",
-          "value": 49,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "min-mtu",
-          "type": "u32",
-          "value": 50,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "max-mtu",
-          "type": "u32",
-          "value": 51,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "prop-list",
-          "type": "nest",
-          "value": 52,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "prop-list-link-attrs",
-          "checks": {}
-        },
-        {
-          "name": "alt-ifname",
-          "type": "string",
-          "value": 53,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "perm-address",
-          "type": "binary",
-          "value": 54,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "mac",
-          "checks": {}
-        },
-        {
-          "name": "proto-down-reason",
-          "type": "string",
-          "value": 55,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "parent-dev-name",
-          "type": "string",
-          "value": 56,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "parent-dev-bus-name",
-          "type": "string",
-          "value": 57,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "gro-max-size",
-          "type": "u32",
-          "value": 58,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tso-max-size",
-          "type": "u32",
-          "value": 59,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tso-max-segs",
-          "type": "u32",
-          "value": 60,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "allmulti",
-          "type": "u32",
-          "value": 61,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "devlink-port",
-          "type": "binary",
-          "value": 62,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "gso-ipv4-max-size",
-          "type": "u32",
-          "value": 63,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "gro-ipv4-max-size",
-          "type": "u32",
-          "value": 64,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "dpll-pin",
-          "type": "nest",
-          "value": 65,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "link-dpll-pin-attrs",
-          "checks": {}
-        },
-        {
-          "name": "max-pacing-offload-horizon",
-          "type": "uint",
-          "value": 66,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "netns-immutable",
-          "type": "u8",
-          "value": 67,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "headroom",
-          "type": "u16",
-          "value": 68,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tailroom",
-          "type": "u16",
-          "value": 69,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "prop-list-link-attrs",
-      "namePrefix": "ifla-",
-      "subsetOf": "link-attrs",
-      "attributes": [
-        {
-          "name": "alt-ifname",
-          "type": "string",
-          "value": 53,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "af-spec-attrs",
-      "namePrefix": "af-",
-      "attributes": [
-        {
-          "name": "inet",
-          "type": "nest",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "ifla-attrs",
-          "checks": {}
-        },
-        {
-          "name": "inet6",
-          "type": "nest",
-          "value": 10,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "ifla6-attrs",
-          "checks": {}
-        },
-        {
-          "name": "mctp",
-          "type": "nest",
-          "value": 45,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "mctp-attrs",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "vfinfo-list-attrs",
-      "namePrefix": "ifla-vf-",
-      "attributes": [
-        {
-          "name": "info",
-          "type": "nest",
-          "value": 1,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "nestedAttributes": "vfinfo-attrs",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "vfinfo-attrs",
-      "namePrefix": "ifla-vf-",
-      "attributes": [
-        {
-          "name": "mac",
-          "type": "binary",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "ifla-vf-mac",
-          "checks": {}
-        },
-        {
-          "name": "vlan",
-          "type": "binary",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "ifla-vf-vlan",
-          "checks": {}
-        },
-        {
-          "name": "tx-rate",
-          "type": "binary",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "ifla-vf-tx-rate",
-          "checks": {}
-        },
-        {
-          "name": "spoofchk",
-          "type": "binary",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "ifla-vf-spoofchk",
-          "checks": {}
-        },
-        {
-          "name": "link-state",
-          "type": "binary",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "ifla-vf-link-state",
-          "checks": {}
-        },
-        {
-          "name": "rate",
-          "type": "binary",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "ifla-vf-rate",
-          "checks": {}
-        },
-        {
-          "name": "rss-query-en",
-          "type": "binary",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "ifla-vf-rss-query-en",
-          "checks": {}
-        },
-        {
-          "name": "stats",
-          "type": "nest",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "vf-stats-attrs",
-          "checks": {}
-        },
-        {
-          "name": "trust",
-          "type": "binary",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "ifla-vf-trust",
-          "checks": {}
-        },
-        {
-          "name": "ib-node-guid",
-          "type": "binary",
-          "value": 10,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "ifla-vf-guid",
-          "checks": {}
-        },
-        {
-          "name": "ib-port-guid",
-          "type": "binary",
-          "value": 11,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "ifla-vf-guid",
-          "checks": {}
-        },
-        {
-          "name": "vlan-list",
-          "type": "nest",
-          "value": 12,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "vf-vlan-attrs",
-          "checks": {}
-        },
-        {
-          "name": "broadcast",
-          "type": "binary",
-          "value": 13,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "vf-stats-attrs",
-      "namePrefix": "ifla-vf-stats-",
-      "attributes": [
-        {
-          "name": "rx-packets",
-          "type": "u64",
-          "value": 0,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tx-packets",
-          "type": "u64",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "rx-bytes",
-          "type": "u64",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tx-bytes",
-          "type": "u64",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "broadcast",
-          "type": "u64",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "multicast",
-          "type": "u64",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "pad", "type": "pad", "value": 6, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "rx-dropped",
-          "type": "u64",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tx-dropped",
-          "type": "u64",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "vf-vlan-attrs",
-      "namePrefix": "ifla-vf-vlan-",
-      "attributes": [
-        {
-          "name": "info",
-          "type": "binary",
-          "value": 1,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "struct": "ifla-vf-vlan-info",
-          "checks": {}
-        }
-      ]
-    },
-    { "name": "vf-ports-attrs", "namePrefix": "ifla-", "attributes": [] },
-    { "name": "port-self-attrs", "namePrefix": "ifla-", "attributes": [] },
-    {
-      "name": "linkinfo-attrs",
-      "namePrefix": "ifla-info-",
-      "attributes": [
-        {
-          "name": "kind",
-          "type": "string",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "data",
-          "type": "sub-message",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {},
-          "subMessage": "linkinfo-data-msg",
-          "selector": "kind"
-        },
-        {
-          "name": "xstats",
-          "type": "binary",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "slave-kind",
-          "type": "string",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "slave-data",
-          "type": "sub-message",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {},
-          "subMessage": "linkinfo-member-data-msg",
-          "selector": "slave-kind"
-        }
-      ]
-    },
-    {
-      "name": "linkinfo-bond-attrs",
-      "namePrefix": "ifla-bond-",
-      "attributes": [
-        { "name": "mode", "type": "u8", "value": 1, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "active-slave",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "miimon",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "updelay",
-          "type": "u32",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "downdelay",
-          "type": "u32",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "use-carrier",
-          "type": "u8",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "arp-interval",
-          "type": "u32",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "arp-ip-target",
-          "type": "indexed-array",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "subType": "u32",
-          "displayHint": "ipv4",
-          "checks": {}
-        },
-        {
-          "name": "arp-validate",
-          "type": "u32",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "arp-all-targets",
-          "type": "u32",
-          "value": 10,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "primary",
-          "type": "u32",
-          "value": 11,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "primary-reselect",
-          "type": "u8",
-          "value": 12,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "fail-over-mac",
-          "type": "u8",
-          "value": 13,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "xmit-hash-policy",
-          "type": "u8",
-          "value": 14,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "resend-igmp",
-          "type": "u32",
-          "value": 15,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "num-peer-notif",
-          "type": "u8",
-          "value": 16,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "all-slaves-active",
-          "type": "u8",
-          "value": 17,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "min-links",
-          "type": "u32",
-          "value": 18,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "lp-interval",
-          "type": "u32",
-          "value": 19,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "packets-per-slave",
-          "type": "u32",
-          "value": 20,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ad-lacp-rate",
-          "type": "u8",
-          "value": 21,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ad-select",
-          "type": "u8",
-          "value": 22,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ad-info",
-          "type": "nest",
-          "value": 23,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "bond-ad-info-attrs",
-          "checks": {}
-        },
-        {
-          "name": "ad-actor-sys-prio",
-          "type": "u16",
-          "value": 24,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ad-user-port-key",
-          "type": "u16",
-          "value": 25,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ad-actor-system",
-          "type": "binary",
-          "value": 26,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "mac",
-          "checks": {}
-        },
-        {
-          "name": "tlb-dynamic-lb",
-          "type": "u8",
-          "value": 27,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "peer-notif-delay",
-          "type": "u32",
-          "value": 28,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ad-lacp-active",
-          "type": "u8",
-          "value": 29,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "missed-max",
-          "type": "u8",
-          "value": 30,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ns-ip6-target",
-          "type": "indexed-array",
-          "value": 31,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "subType": "binary",
-          "displayHint": "ipv6",
-          "checks": { "exactLen": 16 }
-        },
-        {
-          "name": "coupled-control",
-          "type": "u8",
-          "value": 32,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "broadcast-neigh",
-          "type": "u8",
-          "value": 33,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "lacp-strict",
-          "type": "u8",
-          "value": 34,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "bond-ad-info-attrs",
-      "namePrefix": "ifla-bond-ad-info-",
-      "attributes": [
-        {
-          "name": "aggregator",
-          "type": "u16",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "num-ports",
-          "type": "u16",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "actor-key",
-          "type": "u16",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "partner-key",
-          "type": "u16",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "partner-mac",
-          "type": "binary",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "mac",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "bond-slave-attrs",
-      "namePrefix": "ifla-bond-slave-",
-      "attributes": [
-        { "name": "state", "type": "u8", "value": 1, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "mii-status",
-          "type": "u8",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "link-failure-count",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "perm-hwaddr",
-          "type": "binary",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "mac",
-          "checks": {}
-        },
-        {
-          "name": "queue-id",
-          "type": "u16",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ad-aggregator-id",
-          "type": "u16",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ad-actor-oper-port-state",
-          "type": "u8",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ad-partner-oper-port-state",
-          "type": "u16",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "prio", "type": "u32", "value": 9, "multiAttr": false, "byteOrder": "host", "checks": {} }
-      ]
-    },
-    {
-      "name": "linkinfo-bridge-attrs",
-      "namePrefix": "ifla-br-",
-      "attributes": [
-        {
-          "name": "forward-delay",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "hello-time",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "max-age",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ageing-time",
-          "type": "u32",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "stp-state",
-          "type": "u32",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "priority",
-          "type": "u16",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "vlan-filtering",
-          "type": "u8",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "vlan-protocol",
-          "type": "u16",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "group-fwd-mask",
-          "type": "u16",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "root-id",
-          "type": "binary",
-          "value": 10,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "ifla-bridge-id",
-          "checks": {}
-        },
-        {
-          "name": "bridge-id",
-          "type": "binary",
-          "value": 11,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "ifla-bridge-id",
-          "checks": {}
-        },
-        {
-          "name": "root-port",
-          "type": "u16",
-          "value": 12,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "root-path-cost",
-          "type": "u32",
-          "value": 13,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "topology-change",
-          "type": "u8",
-          "value": 14,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "topology-change-detected",
-          "type": "u8",
-          "value": 15,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "hello-timer",
-          "type": "u64",
-          "value": 16,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tcn-timer",
-          "type": "u64",
-          "value": 17,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "topology-change-timer",
-          "type": "u64",
-          "value": 18,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "gc-timer",
-          "type": "u64",
-          "value": 19,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "group-addr",
-          "type": "binary",
-          "value": 20,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "mac",
-          "checks": {}
-        },
-        {
-          "name": "fdb-flush",
-          "type": "binary",
-          "value": 21,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "mcast-router",
-          "type": "u8",
-          "value": 22,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "mcast-snooping",
-          "type": "u8",
-          "value": 23,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "mcast-query-use-ifaddr",
-          "type": "u8",
-          "value": 24,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "mcast-querier",
-          "type": "u8",
-          "value": 25,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "mcast-hash-elasticity",
-          "type": "u32",
-          "value": 26,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "mcast-hash-max",
-          "type": "u32",
-          "value": 27,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "mcast-last-member-cnt",
-          "type": "u32",
-          "value": 28,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "mcast-startup-query-cnt",
-          "type": "u32",
-          "value": 29,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "mcast-last-member-intvl",
-          "type": "u64",
-          "value": 30,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "mcast-membership-intvl",
-          "type": "u64",
-          "value": 31,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "mcast-querier-intvl",
-          "type": "u64",
-          "value": 32,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "mcast-query-intvl",
-          "type": "u64",
-          "value": 33,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "mcast-query-response-intvl",
-          "type": "u64",
-          "value": 34,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "mcast-startup-query-intvl",
-          "type": "u64",
-          "value": 35,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "nf-call-iptables",
-          "type": "u8",
-          "value": 36,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "nf-call-ip6tables",
-          "type": "u8",
-          "value": 37,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "nf-call-arptables",
-          "type": "u8",
-          "value": 38,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "vlan-default-pvid",
-          "type": "u16",
-          "value": 39,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "pad", "type": "pad", "value": 40, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "vlan-stats-enabled",
-          "type": "u8",
-          "value": 41,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "mcast-stats-enabled",
-          "type": "u8",
-          "value": 42,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "mcast-igmp-version",
-          "type": "u8",
-          "value": 43,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "mcast-mld-version",
-          "type": "u8",
-          "value": 44,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "vlan-stats-per-port",
-          "type": "u8",
-          "value": 45,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "multi-boolopt",
-          "type": "binary",
-          "value": 46,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "br-boolopt-multi",
-          "checks": {}
-        },
-        {
-          "name": "mcast-querier-state",
-          "type": "binary",
-          "value": 47,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "fdb-n-learned",
-          "type": "u32",
-          "value": 48,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "fdb-max-learned",
-          "type": "u32",
-          "value": 49,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "stp-mode",
-          "type": "u32",
-          "value": 50,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "br-stp-mode",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "linkinfo-brport-attrs",
-      "namePrefix": "ifla-brport-",
-      "attributes": [
-        { "name": "state", "type": "u8", "value": 1, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "priority",
-          "type": "u16",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "cost", "type": "u32", "value": 3, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        { "name": "mode", "type": "u8", "value": 4, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        { "name": "guard", "type": "u8", "value": 5, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "protect",
-          "type": "u8",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "fast-leave",
-          "type": "u8",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "learning",
-          "type": "u8",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "unicast-flood",
-          "type": "u8",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "proxyarp",
-          "type": "u8",
-          "value": 10,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "learning-sync",
-          "type": "u8",
-          "value": 11,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "proxyarp-wifi",
-          "type": "u8",
-          "value": 12,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "root-id",
-          "type": "binary",
-          "value": 13,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "ifla-bridge-id",
-          "checks": {}
-        },
-        {
-          "name": "bridge-id",
-          "type": "binary",
-          "value": 14,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "ifla-bridge-id",
-          "checks": {}
-        },
-        {
-          "name": "designated-port",
-          "type": "u16",
-          "value": 15,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "designated-cost",
-          "type": "u16",
-          "value": 16,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "id", "type": "u16", "value": 17, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        { "name": "no", "type": "u16", "value": 18, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "topology-change-ack",
-          "type": "u8",
-          "value": 19,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "config-pending",
-          "type": "u8",
-          "value": 20,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "message-age-timer",
-          "type": "u64",
-          "value": 21,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "forward-delay-timer",
-          "type": "u64",
-          "value": 22,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "hold-timer",
-          "type": "u64",
-          "value": 23,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "flush",
-          "type": "flag",
-          "value": 24,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "multicast-router",
-          "type": "u8",
-          "value": 25,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "pad", "type": "pad", "value": 26, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "mcast-flood",
-          "type": "u8",
-          "value": 27,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "mcast-to-ucast",
-          "type": "u8",
-          "value": 28,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "vlan-tunnel",
-          "type": "u8",
-          "value": 29,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "bcast-flood",
-          "type": "u8",
-          "value": 30,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "group-fwd-mask",
-          "type": "u16",
-          "value": 31,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "neigh-suppress",
-          "type": "u8",
-          "value": 32,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "isolated",
-          "type": "u8",
-          "value": 33,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "backup-port",
-          "type": "u32",
-          "value": 34,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "mrp-ring-open",
-          "type": "u8",
-          "value": 35,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "mrp-in-open",
-          "type": "u8",
-          "value": 36,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "mcast-eht-hosts-limit",
-          "type": "u32",
-          "value": 37,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "mcast-eht-hosts-cnt",
-          "type": "u32",
-          "value": 38,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "locked",
-          "type": "u8",
-          "value": 39,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "mab", "type": "u8", "value": 40, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "mcast-n-groups",
-          "type": "u32",
-          "value": 41,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "mcast-max-groups",
-          "type": "u32",
-          "value": 42,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "neigh-vlan-suppress",
-          "type": "u8",
-          "value": 43,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "backup-nhid",
-          "type": "u32",
-          "value": 44,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "neigh-forward-grat",
-          "type": "u8",
-          "value": 45,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "linkinfo-gre-attrs",
-      "namePrefix": "ifla-gre-",
-      "attributes": [
-        { "name": "link", "type": "u32", "value": 1, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "iflags",
-          "type": "u16",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "oflags",
-          "type": "u16",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "ikey",
-          "type": "u32",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "okey",
-          "type": "u32",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "local",
-          "type": "binary",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "ipv4-or-v6",
-          "checks": {}
-        },
-        {
-          "name": "remote",
-          "type": "binary",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "ipv4-or-v6",
-          "checks": {}
-        },
-        { "name": "ttl", "type": "u8", "value": 8, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        { "name": "tos", "type": "u8", "value": 9, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "pmtudisc",
-          "type": "u8",
-          "value": 10,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "encap-limit",
-          "type": "u8",
-          "value": 11,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "flowinfo",
-          "type": "u32",
-          "value": 12,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "flags",
-          "type": "u32",
-          "value": 13,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "encap-type",
-          "type": "u16",
-          "value": 14,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "encap-flags",
-          "type": "u16",
-          "value": 15,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "encap-sport",
-          "type": "u16",
-          "value": 16,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "encap-dport",
-          "type": "u16",
-          "value": 17,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "collect-metadata",
-          "type": "flag",
-          "value": 18,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ignore-df",
-          "type": "u8",
-          "value": 19,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "fwmark",
-          "type": "u32",
-          "value": 20,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "erspan-index",
-          "type": "u32",
-          "value": 21,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "erspan-ver",
-          "type": "u8",
-          "value": 22,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "erspan-dir",
-          "type": "u8",
-          "value": 23,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "erspan-hwid",
-          "type": "u16",
-          "value": 24,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "linkinfo-gre6-attrs",
-      "namePrefix": "ifla-gre-",
-      "subsetOf": "linkinfo-gre-attrs",
-      "attributes": [
-        { "name": "link", "type": "u32", "value": 1, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "iflags",
-          "type": "u16",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "oflags",
-          "type": "u16",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "ikey",
-          "type": "u32",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "okey",
-          "type": "u32",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "local",
-          "type": "binary",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "ipv6",
-          "checks": {}
-        },
-        {
-          "name": "remote",
-          "type": "binary",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "ipv6",
-          "checks": {}
-        },
-        { "name": "ttl", "type": "u8", "value": 8, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "encap-limit",
-          "type": "u8",
-          "value": 11,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "flowinfo",
-          "type": "u32",
-          "value": 12,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "flags",
-          "type": "u32",
-          "value": 13,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "encap-type",
-          "type": "u16",
-          "value": 14,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "encap-flags",
-          "type": "u16",
-          "value": 15,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "encap-sport",
-          "type": "u16",
-          "value": 16,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "encap-dport",
-          "type": "u16",
-          "value": 17,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "collect-metadata",
-          "type": "flag",
-          "value": 18,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "fwmark",
-          "type": "u32",
-          "value": 20,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "erspan-index",
-          "type": "u32",
-          "value": 21,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "erspan-ver",
-          "type": "u8",
-          "value": 22,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "erspan-dir",
-          "type": "u8",
-          "value": 23,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "erspan-hwid",
-          "type": "u16",
-          "value": 24,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "linkinfo-vti-attrs",
-      "namePrefix": "ifla-vti-",
-      "attributes": [
-        { "name": "link", "type": "u32", "value": 1, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "ikey",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "okey",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "local",
-          "type": "binary",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "ipv4-or-v6",
-          "checks": {}
-        },
-        {
-          "name": "remote",
-          "type": "binary",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "ipv4-or-v6",
-          "checks": {}
-        },
-        {
-          "name": "fwmark",
-          "type": "u32",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "linkinfo-vti6-attrs",
-      "namePrefix": "ifla-vti-",
-      "subsetOf": "linkinfo-vti-attrs",
-      "attributes": [
-        { "name": "link", "type": "u32", "value": 1, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "ikey",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "okey",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "local",
-          "type": "binary",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "ipv6",
-          "checks": {}
-        },
-        {
-          "name": "remote",
-          "type": "binary",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "ipv6",
-          "checks": {}
-        },
-        {
-          "name": "fwmark",
-          "type": "u32",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "linkinfo-geneve-attrs",
-      "namePrefix": "ifla-geneve-",
-      "attributes": [
-        { "name": "id", "type": "u32", "value": 1, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "remote",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "displayHint": "ipv4",
-          "checks": {}
-        },
-        { "name": "ttl", "type": "u8", "value": 3, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        { "name": "tos", "type": "u8", "value": 4, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "port",
-          "type": "u16",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "collect-metadata",
-          "type": "flag",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "remote6",
-          "type": "binary",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "ipv6",
-          "checks": {}
-        },
-        {
-          "name": "udp-csum",
-          "type": "u8",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "udp-zero-csum6-tx",
-          "type": "u8",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "udp-zero-csum6-rx",
-          "type": "u8",
-          "value": 10,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "label",
-          "type": "u32",
-          "value": 11,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "ttl-inherit",
-          "type": "u8",
-          "value": 12,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "df", "type": "u8", "value": 13, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "inner-proto-inherit",
-          "type": "flag",
-          "value": 14,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "port-range",
-          "type": "binary",
-          "value": 15,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "ifla-geneve-port-range",
-          "checks": {}
-        },
-        {
-          "name": "gro-hint",
-          "type": "flag",
-          "value": 16,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "local",
-          "type": "u32",
-          "value": 17,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "displayHint": "ipv4",
-          "checks": {}
-        },
-        {
-          "name": "local6",
-          "type": "binary",
-          "value": 18,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "ipv6",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "linkinfo-hsr-attrs",
-      "namePrefix": "ifla-hsr-",
-      "attributes": [
-        {
-          "name": "slave1",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "slave2",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "multicast-spec",
-          "type": "u8",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "supervision-addr",
-          "type": "binary",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "mac",
-          "checks": {}
-        },
-        {
-          "name": "seq-nr",
-          "type": "u16",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "version",
-          "type": "u8",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "protocol",
-          "type": "u8",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "interlink",
-          "type": "u32",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "linkinfo-iptun-attrs",
-      "namePrefix": "ifla-iptun-",
-      "attributes": [
-        { "name": "link", "type": "u32", "value": 1, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "local",
-          "type": "binary",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "ipv4-or-v6",
-          "checks": {}
-        },
-        {
-          "name": "remote",
-          "type": "binary",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "ipv4-or-v6",
-          "checks": {}
-        },
-        { "name": "ttl", "type": "u8", "value": 4, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        { "name": "tos", "type": "u8", "value": 5, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "encap-limit",
-          "type": "u8",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "flowinfo",
-          "type": "u32",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "flags",
-          "type": "u16",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        { "name": "proto", "type": "u8", "value": 9, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "pmtudisc",
-          "type": "u8",
-          "value": 10,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "6rd-prefix",
-          "type": "binary",
-          "value": 11,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "ipv6",
-          "checks": {}
-        },
-        {
-          "name": "6rd-relay-prefix",
-          "type": "u32",
-          "value": 12,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "displayHint": "ipv4",
-          "checks": {}
-        },
-        {
-          "name": "6rd-prefixlen",
-          "type": "u16",
-          "value": 13,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "6rd-relay-prefixlen",
-          "type": "u16",
-          "value": 14,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "encap-type",
-          "type": "u16",
-          "value": 15,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "encap-flags",
-          "type": "u16",
-          "value": 16,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "encap-sport",
-          "type": "u16",
-          "value": 17,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "encap-dport",
-          "type": "u16",
-          "value": 18,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "collect-metadata",
-          "type": "flag",
-          "value": 19,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "fwmark",
-          "type": "u32",
-          "value": 20,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "linkinfo-ip6tnl-attrs",
-      "namePrefix": "ifla-iptun-",
-      "subsetOf": "linkinfo-iptun-attrs",
-      "attributes": [
-        { "name": "link", "type": "u32", "value": 1, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "local",
-          "type": "binary",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "ipv6",
-          "checks": {}
-        },
-        {
-          "name": "remote",
-          "type": "binary",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "ipv6",
-          "checks": {}
-        },
-        { "name": "ttl", "type": "u8", "value": 4, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "encap-limit",
-          "type": "u8",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "flowinfo",
-          "type": "u32",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "flags",
-          "type": "u32",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        { "name": "proto", "type": "u8", "value": 9, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "encap-type",
-          "type": "u16",
-          "value": 15,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "encap-flags",
-          "type": "u16",
-          "value": 16,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "encap-sport",
-          "type": "u16",
-          "value": 17,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "encap-dport",
-          "type": "u16",
-          "value": 18,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "collect-metadata",
-          "type": "flag",
-          "value": 19,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "fwmark",
-          "type": "u32",
-          "value": 20,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "linkinfo-tun-attrs",
-      "namePrefix": "ifla-tun-",
-      "attributes": [
-        {
-          "name": "owner",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "group",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "type", "type": "u8", "value": 3, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        { "name": "pi", "type": "u8", "value": 4, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "vnet-hdr",
-          "type": "u8",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "persist",
-          "type": "u8",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "multi-queue",
-          "type": "u8",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "num-queues",
-          "type": "u32",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "num-disabled-queues",
-          "type": "u32",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "linkinfo-vlan-attrs",
-      "namePrefix": "ifla-vlan-",
-      "attributes": [
-        { "name": "id", "type": "u16", "value": 1, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "flags",
-          "type": "binary",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "ifla-vlan-flags",
-          "checks": {}
-        },
-        {
-          "name": "egress-qos",
-          "type": "nest",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "ifla-vlan-qos",
-          "checks": {}
-        },
-        {
-          "name": "ingress-qos",
-          "type": "nest",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "ifla-vlan-qos",
-          "checks": {}
-        },
-        {
-          "name": "protocol",
-          "type": "u16",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "enum": "vlan-protocols",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "ifla-vlan-qos",
-      "namePrefix": "ifla-vlan-qos-",
-      "attributes": [
-        {
-          "name": "mapping",
-          "type": "binary",
-          "value": 1,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "struct": "ifla-vlan-qos-mapping",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "linkinfo-vrf-attrs",
-      "namePrefix": "ifla-vrf-",
-      "attributes": [
-        {
-          "name": "table",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "xdp-attrs",
-      "namePrefix": "ifla-xdp-",
-      "attributes": [
-        { "name": "fd", "type": "s32", "value": 1, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "attached",
-          "type": "u8",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "flags",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "prog-id",
-          "type": "u32",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "drv-prog-id",
-          "type": "u32",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "skb-prog-id",
-          "type": "u32",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "hw-prog-id",
-          "type": "u32",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "expected-fd",
-          "type": "s32",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "ifla-attrs",
-      "namePrefix": "ifla-inet-",
-      "attributes": [
-        {
-          "name": "conf",
-          "type": "binary",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "subType": "u32",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "ifla6-attrs",
-      "namePrefix": "ifla-inet6-",
-      "attributes": [
-        {
-          "name": "flags",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "conf",
-          "type": "binary",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "subType": "u32",
-          "checks": {}
-        },
-        {
-          "name": "stats",
-          "type": "binary",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "subType": "u64",
-          "checks": {}
-        },
-        {
-          "name": "mcast",
-          "type": "binary",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "cacheinfo",
-          "type": "binary",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "ifla-cacheinfo",
-          "checks": {}
-        },
-        {
-          "name": "icmp6stats",
-          "type": "binary",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "subType": "u64",
-          "checks": {}
-        },
-        {
-          "name": "token",
-          "type": "binary",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "addr-gen-mode",
-          "type": "u8",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ra-mtu",
-          "type": "u32",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "mctp-attrs",
-      "namePrefix": "ifla-mctp-",
-      "attributes": [
-        { "name": "net", "type": "u32", "value": 1, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "phys-binding",
-          "type": "u8",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "stats-attrs",
-      "namePrefix": "ifla-stats-",
-      "attributes": [
-        {
-          "name": "link-64",
-          "type": "binary",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "rtnl-link-stats64",
-          "checks": {}
-        },
-        {
-          "name": "link-xstats",
-          "type": "binary",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "link-xstats-slave",
-          "type": "binary",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "link-offload-xstats",
-          "type": "nest",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "link-offload-xstats",
-          "checks": {}
-        },
-        {
-          "name": "af-spec",
-          "type": "binary",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "link-offload-xstats",
-      "namePrefix": "ifla-offload-xstats-",
-      "attributes": [
-        {
-          "name": "cpu-hit",
-          "type": "binary",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "hw-s-info",
-          "type": "indexed-array",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "hw-s-info-one",
-          "subType": "nest",
-          "checks": {}
-        },
-        {
-          "name": "l3-stats",
-          "type": "binary",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "hw-s-info-one",
-      "namePrefix": "ifla-offload-xstats-hw-s-info-",
-      "attributes": [
-        {
-          "name": "request",
-          "type": "u8",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "used", "type": "u8", "value": 2, "multiAttr": false, "byteOrder": "host", "checks": {} }
-      ]
-    },
-    {
-      "name": "link-dpll-pin-attrs",
-      "namePrefix": "dpll-a-",
-      "attributes": [{ "name": "id", "type": "u32", "value": 1, "multiAttr": false, "byteOrder": "host", "checks": {} }]
-    },
-    {
-      "name": "linkinfo-netkit-attrs",
-      "namePrefix": "ifla-netkit-",
-      "attributes": [
-        {
-          "name": "peer-info",
-          "type": "binary",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "primary",
-          "type": "u8",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "policy",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "netkit-policy",
-          "checks": {}
-        },
-        {
-          "name": "peer-policy",
-          "type": "u32",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "netkit-policy",
-          "checks": {}
-        },
-        {
-          "name": "mode",
-          "type": "u32",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "netkit-mode",
-          "checks": {}
-        },
-        {
-          "name": "scrub",
-          "type": "u32",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "netkit-scrub",
-          "checks": {}
-        },
-        {
-          "name": "peer-scrub",
-          "type": "u32",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "netkit-scrub",
-          "checks": {}
-        },
-        {
-          "name": "headroom",
-          "type": "u16",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tailroom",
-          "type": "u16",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "pairing",
-          "type": "u32",
-          "value": 10,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "netkit-pairing",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "linkinfo-ovpn-attrs",
-      "namePrefix": "ifla-ovpn-",
-      "attributes": [
-        {
-          "name": "mode",
-          "type": "u8",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "ovpn-mode",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "linkinfo-veth-attrs",
-      "namePrefix": "veth-info-",
-      "attributes": [
-        {
-          "name": "peer",
-          "type": "binary",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "link-attrs",
-          "struct": "ifinfomsg",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "linkinfo-vxlan-attrs",
-      "namePrefix": "ifla-vxlan-",
-      "attributes": [
-        { "name": "id", "type": "u32", "value": 1, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "group",
-          "type": "binary",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "ipv4",
-          "checks": {}
-        },
-        { "name": "link", "type": "u32", "value": 3, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "local",
-          "type": "binary",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "ipv4",
-          "checks": {}
-        },
-        { "name": "ttl", "type": "u8", "value": 5, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        { "name": "tos", "type": "u8", "value": 6, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "learning",
-          "type": "u8",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ageing",
-          "type": "u32",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "limit",
-          "type": "u32",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "port-range",
-          "type": "binary",
-          "value": 10,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "ifla-vxlan-port-range",
-          "checks": {}
-        },
-        {
-          "name": "proxy",
-          "type": "u8",
-          "value": 11,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "rsc", "type": "u8", "value": 12, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "l2miss",
-          "type": "u8",
-          "value": 13,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "l3miss",
-          "type": "u8",
-          "value": 14,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "port",
-          "type": "u16",
-          "value": 15,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "group6",
-          "type": "binary",
-          "value": 16,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "ipv6",
-          "checks": {}
-        },
-        {
-          "name": "local6",
-          "type": "binary",
-          "value": 17,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "ipv6",
-          "checks": {}
-        },
-        {
-          "name": "udp-csum",
-          "type": "u8",
-          "value": 18,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "udp-zero-csum6-tx",
-          "type": "u8",
-          "value": 19,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "udp-zero-csum6-rx",
-          "type": "u8",
-          "value": 20,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "remcsum-tx",
-          "type": "u8",
-          "value": 21,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "remcsum-rx",
-          "type": "u8",
-          "value": 22,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "gbp",
-          "type": "flag",
-          "value": 23,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "remcsum-nopartial",
-          "type": "flag",
-          "value": 24,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "collect-metadata",
-          "type": "u8",
-          "value": 25,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "label",
-          "type": "u32",
-          "value": 26,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "gpe",
-          "type": "flag",
-          "value": 27,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ttl-inherit",
-          "type": "flag",
-          "value": 28,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "df",
-          "type": "u8",
-          "value": 29,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "vxlan-df",
-          "checks": {}
-        },
-        {
-          "name": "vnifilter",
-          "type": "u8",
-          "value": 30,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "localbypass",
-          "type": "u8",
-          "value": 31,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "label-policy",
-          "type": "u32",
-          "value": 32,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "reserved-bits",
-          "type": "binary",
-          "value": 33,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "linkinfo-macvlan-attrs",
-      "namePrefix": "ifla-macvlan-",
-      "attributes": [
-        {
-          "name": "mode",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "macvlan-mode",
-          "checks": {}
-        },
-        {
-          "name": "flags",
-          "type": "u16",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "macvlan-flags",
-          "enumAsFlags": true,
-          "checks": {}
-        },
-        {
-          "name": "macaddr-mode",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "macvlan-macaddr-mode",
-          "checks": {}
-        },
-        {
-          "name": "macaddr",
-          "type": "binary",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "mac",
-          "checks": {}
-        },
-        {
-          "name": "macaddr-data",
-          "type": "nest",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "macvlan-macaddr-list",
-          "checks": {}
-        },
-        {
-          "name": "macaddr-count",
-          "type": "u32",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "bc-queue-len",
-          "type": "u32",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "bc-queue-len-used",
-          "type": "u32",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "bc-cutoff",
-          "type": "s32",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "macvlan-macaddr-list",
-      "namePrefix": "ifla-macvlan-",
-      "attributes": [
-        {
-          "name": "macaddr",
-          "type": "binary",
-          "value": 4,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "displayHint": "mac",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "linkinfo-ipvlan-attrs",
-      "namePrefix": "ifla-ipvlan-",
-      "attributes": [
-        {
-          "name": "mode",
-          "type": "u16",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "ipvlan-mode",
-          "checks": {}
-        },
-        {
-          "name": "flags",
-          "type": "u16",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "ipvlan-flags",
-          "enumAsFlags": true,
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "netns-attrs",
-      "namePrefix": "netnsa-",
-      "attributes": [
-        { "name": "nsid", "type": "s32", "value": 1, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        { "name": "pid", "type": "u32", "value": 2, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        { "name": "fd", "type": "u32", "value": 3, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "target-nsid",
-          "type": "s32",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "current-nsid",
-          "type": "s32",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "netconf-attrs",
-      "namePrefix": "netconfa-",
-      "attributes": [
-        {
-          "name": "ifindex",
-          "type": "s32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "forwarding",
-          "type": "s32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "rp-filter",
-          "type": "s32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "mc-forwarding",
-          "type": "s32",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "proxy-neigh",
-          "type": "s32",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ignore-routes-with-linkdown",
-          "type": "s32",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "input",
-          "type": "s32",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "bc-forwarding",
-          "type": "s32",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    }
-  ],
-  "subMessages": [
-    {
-      "name": "linkinfo-data-msg",
-      "formats": [
-        { "value": "bond", "attributeSet": "linkinfo-bond-attrs" },
-        { "value": "bridge", "attributeSet": "linkinfo-bridge-attrs" },
-        { "value": "erspan", "attributeSet": "linkinfo-gre-attrs" },
-        { "value": "gre", "attributeSet": "linkinfo-gre-attrs" },
-        { "value": "gretap", "attributeSet": "linkinfo-gre-attrs" },
-        { "value": "ip6gre", "attributeSet": "linkinfo-gre6-attrs" },
-        { "value": "geneve", "attributeSet": "linkinfo-geneve-attrs" },
-        { "value": "hsr", "attributeSet": "linkinfo-hsr-attrs" },
-        { "value": "ipip", "attributeSet": "linkinfo-iptun-attrs" },
-        { "value": "ip6tnl", "attributeSet": "linkinfo-ip6tnl-attrs" },
-        { "value": "sit", "attributeSet": "linkinfo-iptun-attrs" },
-        { "value": "tun", "attributeSet": "linkinfo-tun-attrs" },
-        { "value": "vlan", "attributeSet": "linkinfo-vlan-attrs" },
-        { "value": "vrf", "attributeSet": "linkinfo-vrf-attrs" },
-        { "value": "vti", "attributeSet": "linkinfo-vti-attrs" },
-        { "value": "vti6", "attributeSet": "linkinfo-vti6-attrs" },
-        { "value": "netkit", "attributeSet": "linkinfo-netkit-attrs" },
-        { "value": "ovpn", "attributeSet": "linkinfo-ovpn-attrs" },
-        { "value": "veth", "attributeSet": "linkinfo-veth-attrs" },
-        { "value": "vxlan", "attributeSet": "linkinfo-vxlan-attrs" },
-        { "value": "macvlan", "attributeSet": "linkinfo-macvlan-attrs" },
-        { "value": "macvtap", "attributeSet": "linkinfo-macvlan-attrs" },
-        { "value": "ipvlan", "attributeSet": "linkinfo-ipvlan-attrs" },
-        { "value": "ipvtap", "attributeSet": "linkinfo-ipvlan-attrs" }
-      ]
-    },
-    {
-      "name": "linkinfo-member-data-msg",
-      "formats": [
-        { "value": "bridge", "attributeSet": "linkinfo-brport-attrs" },
-        { "value": "bond", "attributeSet": "bond-slave-attrs" }
-      ]
-    }
-  ],
-  "operations": [
-    {
-      "name": "newlink",
-      "requestValue": 16,
-      "attributeSet": "link-attrs",
-      "fixedHeader": "ifinfomsg",
-      "do": {
-        "request": {
-          "value": 16,
-          "attributes": [
-            "ifname",
-            "net-ns-pid",
-            "net-ns-fd",
-            "target-netnsid",
-            "link-netnsid",
-            "linkinfo",
-            "group",
-            "num-tx-queues",
-            "num-rx-queues",
-            "address",
-            "broadcast",
-            "mtu",
-            "txqlen",
-            "operstate",
-            "linkmode",
-            "gso-max-size",
-            "gso-max-segs",
-            "gro-max-size",
-            "gso-ipv4-max-size",
-            "gro-ipv4-max-size",
-            "af-spec"
-          ]
-        }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "newlink-ntf",
-      "replyValue": 16,
-      "attributeSet": "link-attrs",
-      "fixedHeader": "ifinfomsg",
-      "notify": "getlink",
-      "flags": [],
-      "isCall": false,
-      "isAsync": true
-    },
-    {
-      "name": "dellink",
-      "requestValue": 17,
-      "attributeSet": "link-attrs",
-      "fixedHeader": "ifinfomsg",
-      "do": { "request": { "value": 17, "attributes": ["ifname"] } },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "getlink",
-      "requestValue": 18,
-      "replyValue": 16,
-      "attributeSet": "link-attrs",
-      "fixedHeader": "ifinfomsg",
-      "do": {
-        "request": { "value": 18, "attributes": ["ifname", "alt-ifname", "ext-mask", "target-netnsid"] },
-        "reply": {
-          "value": 16,
-          "attributes": [
-            "address",
-            "broadcast",
-            "ifname",
-            "mtu",
-            "link",
-            "qdisc",
-            "stats",
-            "cost",
-            "priority",
-            "master",
-            "wireless",
-            "protinfo",
-            "txqlen",
-            "map",
-            "weight",
-            "operstate",
-            "linkmode",
-            "linkinfo",
-            "net-ns-pid",
-            "ifalias",
-            "num-vf",
-            "vfinfo-list",
-            "stats64",
-            "vf-ports",
-            "port-self",
-            "af-spec",
-            "group",
-            "net-ns-fd",
-            "ext-mask",
-            "promiscuity",
-            "num-tx-queues",
-            "num-rx-queues",
-            "carrier",
-            "phys-port-id",
-            "carrier-changes",
-            "phys-switch-id",
-            "link-netnsid",
-            "phys-port-name",
-            "proto-down",
-            "gso-max-segs",
-            "gso-max-size",
-            "pad",
-            "xdp",
-            "event",
-            "new-netnsid",
-            "target-netnsid",
-            "carrier-up-count",
-            "carrier-down-count",
-            "new-ifindex",
-            "min-mtu",
-            "max-mtu",
-            "prop-list",
-            "perm-address",
-            "proto-down-reason",
-            "parent-dev-name",
-            "parent-dev-bus-name",
-            "gro-max-size",
-            "tso-max-size",
-            "tso-max-segs",
-            "allmulti",
-            "devlink-port",
-            "gso-ipv4-max-size",
-            "gro-ipv4-max-size"
-          ]
-        }
-      },
-      "dump": {
-        "request": { "value": 18, "attributes": ["target-netnsid", "ext-mask", "master", "linkinfo"] },
-        "reply": {
-          "value": 16,
-          "attributes": [
-            "address",
-            "broadcast",
-            "ifname",
-            "mtu",
-            "link",
-            "qdisc",
-            "stats",
-            "cost",
-            "priority",
-            "master",
-            "wireless",
-            "protinfo",
-            "txqlen",
-            "map",
-            "weight",
-            "operstate",
-            "linkmode",
-            "linkinfo",
-            "net-ns-pid",
-            "ifalias",
-            "num-vf",
-            "vfinfo-list",
-            "stats64",
-            "vf-ports",
-            "port-self",
-            "af-spec",
-            "group",
-            "net-ns-fd",
-            "ext-mask",
-            "promiscuity",
-            "num-tx-queues",
-            "num-rx-queues",
-            "carrier",
-            "phys-port-id",
-            "carrier-changes",
-            "phys-switch-id",
-            "link-netnsid",
-            "phys-port-name",
-            "proto-down",
-            "gso-max-segs",
-            "gso-max-size",
-            "pad",
-            "xdp",
-            "event",
-            "new-netnsid",
-            "target-netnsid",
-            "carrier-up-count",
-            "carrier-down-count",
-            "new-ifindex",
-            "min-mtu",
-            "max-mtu",
-            "prop-list",
-            "perm-address",
-            "proto-down-reason",
-            "parent-dev-name",
-            "parent-dev-bus-name",
-            "gro-max-size",
-            "tso-max-size",
-            "tso-max-segs",
-            "allmulti",
-            "devlink-port",
-            "gso-ipv4-max-size",
-            "gro-ipv4-max-size"
-          ]
-        }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "setlink",
-      "requestValue": 19,
-      "attributeSet": "link-attrs",
-      "fixedHeader": "ifinfomsg",
-      "do": {
-        "request": {
-          "value": 19,
-          "attributes": [
-            "address",
-            "broadcast",
-            "ifname",
-            "mtu",
-            "link",
-            "qdisc",
-            "stats",
-            "cost",
-            "priority",
-            "master",
-            "wireless",
-            "protinfo",
-            "txqlen",
-            "map",
-            "weight",
-            "operstate",
-            "linkmode",
-            "linkinfo",
-            "net-ns-pid",
-            "ifalias",
-            "num-vf",
-            "vfinfo-list",
-            "stats64",
-            "vf-ports",
-            "port-self",
-            "af-spec",
-            "group",
-            "net-ns-fd",
-            "ext-mask",
-            "promiscuity",
-            "num-tx-queues",
-            "num-rx-queues",
-            "carrier",
-            "phys-port-id",
-            "carrier-changes",
-            "phys-switch-id",
-            "link-netnsid",
-            "phys-port-name",
-            "proto-down",
-            "gso-max-segs",
-            "gso-max-size",
-            "pad",
-            "xdp",
-            "event",
-            "new-netnsid",
-            "target-netnsid",
-            "carrier-up-count",
-            "carrier-down-count",
-            "new-ifindex",
-            "min-mtu",
-            "max-mtu",
-            "prop-list",
-            "perm-address",
-            "proto-down-reason",
-            "parent-dev-name",
-            "parent-dev-bus-name",
-            "gro-max-size",
-            "tso-max-size",
-            "tso-max-segs",
-            "allmulti",
-            "devlink-port",
-            "gso-ipv4-max-size",
-            "gro-ipv4-max-size"
-          ]
-        }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "getstats",
-      "requestValue": 94,
-      "replyValue": 92,
-      "attributeSet": "stats-attrs",
-      "fixedHeader": "if-stats-msg",
-      "do": {
-        "request": { "value": 94, "attributes": [] },
-        "reply": {
-          "value": 92,
-          "attributes": ["link-64", "link-xstats", "link-xstats-slave", "link-offload-xstats", "af-spec"]
-        }
-      },
-      "dump": {
-        "request": { "value": 94, "attributes": [] },
-        "reply": {
-          "value": 92,
-          "attributes": ["link-64", "link-xstats", "link-xstats-slave", "link-offload-xstats", "af-spec"]
-        }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "newnsid",
-      "requestValue": 88,
-      "attributeSet": "netns-attrs",
-      "fixedHeader": "rtgenmsg",
-      "do": { "request": { "value": 88, "attributes": ["nsid", "pid", "fd"] } },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "delnsid",
-      "requestValue": 89,
-      "attributeSet": "netns-attrs",
-      "fixedHeader": "rtgenmsg",
-      "do": { "request": { "value": 89, "attributes": ["nsid"] } },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "getnsid",
-      "requestValue": 90,
-      "replyValue": 88,
-      "attributeSet": "netns-attrs",
-      "fixedHeader": "rtgenmsg",
-      "do": {
-        "request": { "value": 90, "attributes": ["pid", "fd", "nsid", "target-nsid"] },
-        "reply": { "value": 88, "attributes": ["nsid", "current-nsid"] }
-      },
-      "dump": {
-        "request": { "value": 90, "attributes": ["target-nsid"] },
-        "reply": { "value": 88, "attributes": ["nsid", "current-nsid"] }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "newnsid-ntf",
-      "replyValue": 88,
-      "attributeSet": "netns-attrs",
-      "fixedHeader": "rtgenmsg",
-      "notify": "getnsid",
-      "mcgrp": "rtnlgrp-nsid",
-      "flags": [],
-      "isCall": false,
-      "isAsync": true
-    },
-    {
-      "name": "delnsid-ntf",
-      "replyValue": 89,
-      "attributeSet": "netns-attrs",
-      "fixedHeader": "rtgenmsg",
-      "notify": "getnsid",
-      "mcgrp": "rtnlgrp-nsid",
-      "flags": [],
-      "isCall": false,
-      "isAsync": true
-    },
-    {
-      "name": "getnetconf",
-      "requestValue": 82,
-      "replyValue": 80,
-      "attributeSet": "netconf-attrs",
-      "fixedHeader": "netconfmsg",
-      "do": {
-        "request": { "value": 82, "attributes": ["ifindex"] },
-        "reply": {
-          "value": 80,
-          "attributes": [
-            "ifindex",
-            "forwarding",
-            "rp-filter",
-            "mc-forwarding",
-            "proxy-neigh",
-            "ignore-routes-with-linkdown",
-            "input",
-            "bc-forwarding"
-          ]
-        }
-      },
-      "dump": {
-        "request": { "value": 82, "attributes": [] },
-        "reply": {
-          "value": 80,
-          "attributes": [
-            "ifindex",
-            "forwarding",
-            "rp-filter",
-            "mc-forwarding",
-            "proxy-neigh",
-            "ignore-routes-with-linkdown",
-            "input",
-            "bc-forwarding"
-          ]
-        }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "newnetconf-ntf",
-      "replyValue": 80,
-      "attributeSet": "netconf-attrs",
-      "fixedHeader": "netconfmsg",
-      "notify": "getnetconf",
-      "mcgrp": "rtnlgrp-ipv4-netconf",
-      "flags": [],
-      "isCall": false,
-      "isAsync": true
-    },
-    {
-      "name": "delnetconf-ntf",
-      "replyValue": 81,
-      "attributeSet": "netconf-attrs",
-      "fixedHeader": "netconfmsg",
-      "notify": "getnetconf",
-      "mcgrp": "rtnlgrp-ipv4-netconf",
-      "flags": [],
-      "isCall": false,
-      "isAsync": true
-    }
-  ],
-  "mcastGroups": [
-    { "name": "rtnlgrp-link", "value": 1 },
-    { "name": "rtnlgrp-stats", "value": 36 },
-    { "name": "rtnlgrp-ipv4-netconf", "value": 24 },
-    { "name": "rtnlgrp-ipv6-netconf", "value": 25 },
-    { "name": "rtnlgrp-nsid", "value": 28 }
-  ]
-}
+["nlkit-spec/1",{"name":"rt-link","protocol":"netlink-raw","protonum":0,"version":1,"uapiHeader":"linux/rtnetlink.h","enumModel":"directional","opNamePrefix":"rtm-"},
+[
+["flags","ifinfo-flags",["up","broadcast","debug","loopback","point-to-point","no-trailers","running","no-arp","promisc","all-multi","master","slave","multicast","portsel","auto-media","dynamic","lower-up","dormant","echo"],{"namePrefix":"iff-"}],
+["enum","vlan-protocols",[["8021q",33024],["8021ad",34984]]],
+["struct","rtgenmsg",[["family","u8"]]],
+["struct","ifinfomsg",[["ifi-family","u8"],["pad","pad",{"size":1}],["ifi-type","u16"],["ifi-index","s32"],["ifi-flags","u32",{"enum":"ifinfo-flags","enumAsFlags":true}],["ifi-change","u32"]]],
+["struct","ifla-bridge-id",[["prio","u16"],["addr","binary",{"size":6,"displayHint":"mac"}]]],
+["struct","ifla-cacheinfo",[["max-reasm-len","u32"],["tstamp","u32"],["reachable-time","s32"],["retrans-time","u32"]]],
+["struct","rtnl-link-stats",[["rx-packets","u32"],["tx-packets","u32"],["rx-bytes","u32"],["tx-bytes","u32"],["rx-errors","u32"],["tx-errors","u32"],["rx-dropped","u32"],["tx-dropped","u32"],["multicast","u32"],["collisions","u32"],["rx-length-errors","u32"],["rx-over-errors","u32"],["rx-crc-errors","u32"],["rx-frame-errors","u32"],["rx-fifo-errors","u32"],["rx-missed-errors","u32"],["tx-aborted-errors","u32"],["tx-carrier-errors","u32"],["tx-fifo-errors","u32"],["tx-heartbeat-errors","u32"],["tx-window-errors","u32"],["rx-compressed","u32"],["tx-compressed","u32"],["rx-nohandler","u32"]]],
+["struct","rtnl-link-stats64",[["rx-packets","u64"],["tx-packets","u64"],["rx-bytes","u64"],["tx-bytes","u64"],["rx-errors","u64"],["tx-errors","u64"],["rx-dropped","u64"],["tx-dropped","u64"],["multicast","u64"],["collisions","u64"],["rx-length-errors","u64"],["rx-over-errors","u64"],["rx-crc-errors","u64"],["rx-frame-errors","u64"],["rx-fifo-errors","u64"],["rx-missed-errors","u64"],["tx-aborted-errors","u64"],["tx-carrier-errors","u64"],["tx-fifo-errors","u64"],["tx-heartbeat-errors","u64"],["tx-window-errors","u64"],["rx-compressed","u64"],["tx-compressed","u64"],["rx-nohandler","u64"],["rx-otherhost-dropped","u64"]]],
+["struct","rtnl-link-ifmap",[["mem-start","u64"],["mem-end","u64"],["base-addr","u64"],["irq","u16"],["dma","u8"],["port","u8"]]],
+["enum","ipv4-devconf",["forwarding","mc-forwarding","proxy-arp","accept-redirects","secure-redirects","send-redirects","shared-media","rp-filter","accept-source-route","bootp-relay","log-martians","tag","arpfilter","medium-id","noxfrm","nopolicy","force-igmp-version","arp-announce","arp-ignore","promote-secondaries","arp-accept","arp-notify","accept-local","src-vmark","proxy-arp-pvlan","route-localnet","igmpv2-unsolicited-report-interval","igmpv3-unsolicited-report-interval","ignore-routes-with-linkdown","drop-unicast-in-l2-multicast","drop-gratuitous-arp","bc-forwarding","arp-evict-nocarrier"]],
+["enum","ipv6-devconf",["forwarding","hoplimit","mtu6","accept-ra","accept-redirects","autoconf","dad-transmits","rtr-solicits","rtr-solicit-interval","rtr-solicit-delay","use-tempaddr","temp-valid-lft","temp-prefered-lft","regen-max-retry","max-desync-factor","max-addresses","force-mld-version","accept-ra-defrtr","accept-ra-pinfo","accept-ra-rtr-pref","rtr-probe-interval","accept-ra-rt-info-max-plen","proxy-ndp","optimistic-dad","accept-source-route","mc-forwarding","disable-ipv6","accept-dad","force-tllao","ndisc-notify","mldv1-unsolicited-report-interval","mldv2-unsolicited-report-interval","suppress-frag-ndisc","accept-ra-from-local","use-optimistic","accept-ra-mtu","stable-secret","use-oif-addrs-only","accept-ra-min-hop-limit","ignore-routes-with-linkdown","drop-unicast-in-l2-multicast","drop-unsolicited-na","keep-addr-on-down","rtr-solicit-max-interval","seg6-enabled","seg6-require-hmac","enhanced-dad","addr-gen-mode","disable-policy","accept-ra-rt-info-min-plen","ndisc-tclass","rpl-seg-enabled","ra-defrtr-metric","ioam6-enabled","ioam6-id","ioam6-id-wide","ndisc-evict-nocarrier","accept-untracked-na"]],
+["enum","ifla-icmp6-stats",["num","inmsgs","inerrors","outmsgs","outerrors","csumerrors","ratelimithost"]],
+["enum","ifla-inet6-stats",["num","inpkts","inoctets","indelivers","outforwdatagrams","outpkts","outoctets","inhdrerrors","intoobigerrors","innoroutes","inaddrerrors","inunknownprotos","intruncatedpkts","indiscards","outdiscards","outnoroutes","reasmtimeout","reasmreqds","reasmoks","reasmfails","fragoks","fragfails","fragcreates","inmcastpkts","outmcastpkts","inbcastpkts","outbcastpkts","inmcastoctets","outmcastoctets","inbcastoctets","outbcastoctets","csumerrors","noectpkts","ect1-pkts","ect0-pkts","cepkts","reasm-overlaps"]],
+["struct","br-boolopt-multi",[["optval","u32"],["optmask","u32"]]],
+["struct","if-stats-msg",[["family","u8"],["pad","pad",{"size":3}],["ifindex","u32"],["filter-mask","u32"]]],
+["struct","ifla-vlan-flags",[["flags","u32",{"enum":"vlan-flags","enumAsFlags":true}],["mask","u32",{"displayHint":"hex"}]]],
+["flags","vlan-flags",["reorder-hdr","gvrp","loose-binding","mvrp","bridge-binding"]],
+["struct","ifla-vlan-qos-mapping",[["from","u32"],["to","u32"]]],
+["struct","ifla-geneve-port-range",[["low","u16",{"byteOrder":"big-endian"}],["high","u16",{"byteOrder":"big-endian"}]]],
+["struct","ifla-vf-mac",[["vf","u32"],["mac","binary",{"size":32}]]],
+["struct","ifla-vf-vlan",[["vf","u32"],["vlan","u32"],["qos","u32"]]],
+["struct","ifla-vf-tx-rate",[["vf","u32"],["rate","u32"]]],
+["struct","ifla-vf-spoofchk",[["vf","u32"],["setting","u32"]]],
+["struct","ifla-vf-link-state",[["vf","u32"],["link-state","u32",{"enum":"ifla-vf-link-state-enum"}]]],
+["enum","ifla-vf-link-state-enum",["auto","enable","disable"]],
+["struct","ifla-vf-rate",[["vf","u32"],["min-tx-rate","u32"],["max-tx-rate","u32"]]],
+["struct","ifla-vf-rss-query-en",[["vf","u32"],["setting","u32"]]],
+["struct","ifla-vf-trust",[["vf","u32"],["setting","u32"]]],
+["struct","ifla-vf-guid",[["vf","u32"],["guid","u64"]]],
+["struct","ifla-vf-vlan-info",[["vf","u32"],["vlan","u32"],["qos","u32"],["vlan-proto","u32"]]],
+["flags","rtext-filter",["vf","brvlan","brvlan-compressed","skip-stats","mrp","cfm-config","cfm-status","mst"]],
+["enum","netkit-policy",["forward",["blackhole",2]]],
+["enum","netkit-mode",["l2","l3"]],
+["enum","netkit-scrub",["none","default"]],
+["enum","netkit-pairing",["pair","single"]],
+["enum","ovpn-mode",["p2p","mp"],{"namePrefix":"ovpn-mode"}],
+["enum","br-stp-mode",["auto","user","kernel"]],
+["struct","ifla-vxlan-port-range",[["low","u16",{"byteOrder":"big-endian"}],["high","u16",{"byteOrder":"big-endian"}]]],
+["enum","vxlan-df",["unset","set","inherit"],{"namePrefix":"vxlan-df-"}],
+["enum","macvlan-mode",[["private",1],"vepa",["bridge",4],["passthru",8],["source",16]],{"namePrefix":"macvlan-mode-"}],
+["enum","macvlan-macaddr-mode",["add","del","flush","set"],{"namePrefix":"macvlan-macaddr-"}],
+["flags","macvlan-flags",["nopromisc","nodst"],{"namePrefix":"macvlan-flag-"}],
+["enum","ipvlan-mode",["l2","l3","l3s"],{"namePrefix":"ipvlan-mode-"}],
+["flags","ipvlan-flags",["private","vepa"],{"namePrefix":"ipvlan-f-"}],
+["struct","netconfmsg",[["ncm-family","u8"]]]
+],
+[
+["link-attrs",[
+["address","binary",{"displayHint":"mac"}],
+["broadcast","binary",{"displayHint":"mac"}],
+["ifname","string"],
+["mtu","u32"],
+["link","u32"],
+["qdisc","string"],
+["stats","binary",{"struct":"rtnl-link-stats"}],
+["cost","unused"],
+["priority","unused"],
+["master","u32"],
+["wireless","binary"],
+["protinfo","binary"],
+["txqlen","u32",{"checks":{"max":32767}}],
+["map","binary",{"struct":"rtnl-link-ifmap"}],
+["weight","u32"],
+["operstate","u8"],
+["linkmode","u8"],
+["linkinfo","nest",{"nestedAttributes":"linkinfo-attrs"}],
+["net-ns-pid","u32"],
+["ifalias","string"],
+["num-vf","u32"],
+["vfinfo-list","nest",{"nestedAttributes":"vfinfo-list-attrs"}],
+["stats64","binary",{"struct":"rtnl-link-stats64"}],
+["vf-ports","nest",{"nestedAttributes":"vf-ports-attrs"}],
+["port-self","nest",{"nestedAttributes":"port-self-attrs"}],
+["af-spec","nest",{"nestedAttributes":"af-spec-attrs"}],
+["group","u32"],
+["net-ns-fd","u32"],
+["ext-mask","u32",{"enum":"rtext-filter","enumAsFlags":true}],
+["promiscuity","u32"],
+["num-tx-queues","u32"],
+["num-rx-queues","u32"],
+["carrier","u8"],
+["phys-port-id","binary"],
+["carrier-changes","u32"],
+["phys-switch-id","binary"],
+["link-netnsid","s32"],
+["phys-port-name","string"],
+["proto-down","u8"],
+["gso-max-segs","u32"],
+["gso-max-size","u32"],
+["pad","pad"],
+["xdp","nest",{"nestedAttributes":"xdp-attrs"}],
+["event","u32"],
+["new-netnsid","s32"],
+["target-netnsid","s32"],
+["carrier-up-count","u32"],
+["carrier-down-count","u32"],
+["new-ifindex","s32"],
+["min-mtu","u32"],
+["max-mtu","u32"],
+["prop-list","nest",{"nestedAttributes":"prop-list-link-attrs"}],
+["alt-ifname","string"],
+["perm-address","binary",{"displayHint":"mac"}],
+["proto-down-reason","string"],
+["parent-dev-name","string"],
+["parent-dev-bus-name","string"],
+["gro-max-size","u32"],
+["tso-max-size","u32"],
+["tso-max-segs","u32"],
+["allmulti","u32"],
+["devlink-port","binary"],
+["gso-ipv4-max-size","u32"],
+["gro-ipv4-max-size","u32"],
+["dpll-pin","nest",{"nestedAttributes":"link-dpll-pin-attrs"}],
+["max-pacing-offload-horizon","uint"],
+["netns-immutable","u8"],
+["headroom","u16"],
+["tailroom","u16"]
+],{"namePrefix":"ifla-"}],
+["prop-list-link-attrs",[
+["alt-ifname","string",{"multiAttr":true}]
+],{"namePrefix":"ifla-","subsetOf":"link-attrs"}],
+["af-spec-attrs",[
+["inet","nest",{"value":2,"nestedAttributes":"ifla-attrs"}],
+["inet6","nest",{"value":10,"nestedAttributes":"ifla6-attrs"}],
+["mctp","nest",{"value":45,"nestedAttributes":"mctp-attrs"}]
+],{"namePrefix":"af-"}],
+["vfinfo-list-attrs",[
+["info","nest",{"multiAttr":true,"nestedAttributes":"vfinfo-attrs"}]
+],{"namePrefix":"ifla-vf-"}],
+["vfinfo-attrs",[
+["mac","binary",{"struct":"ifla-vf-mac"}],
+["vlan","binary",{"struct":"ifla-vf-vlan"}],
+["tx-rate","binary",{"struct":"ifla-vf-tx-rate"}],
+["spoofchk","binary",{"struct":"ifla-vf-spoofchk"}],
+["link-state","binary",{"struct":"ifla-vf-link-state"}],
+["rate","binary",{"struct":"ifla-vf-rate"}],
+["rss-query-en","binary",{"struct":"ifla-vf-rss-query-en"}],
+["stats","nest",{"nestedAttributes":"vf-stats-attrs"}],
+["trust","binary",{"struct":"ifla-vf-trust"}],
+["ib-node-guid","binary",{"struct":"ifla-vf-guid"}],
+["ib-port-guid","binary",{"struct":"ifla-vf-guid"}],
+["vlan-list","nest",{"nestedAttributes":"vf-vlan-attrs"}],
+["broadcast","binary"]
+],{"namePrefix":"ifla-vf-"}],
+["vf-stats-attrs",[
+["rx-packets","u64",{"value":0}],
+["tx-packets","u64"],
+["rx-bytes","u64"],
+["tx-bytes","u64"],
+["broadcast","u64"],
+["multicast","u64"],
+["pad","pad"],
+["rx-dropped","u64"],
+["tx-dropped","u64"]
+],{"namePrefix":"ifla-vf-stats-"}],
+["vf-vlan-attrs",[
+["info","binary",{"multiAttr":true,"struct":"ifla-vf-vlan-info"}]
+],{"namePrefix":"ifla-vf-vlan-"}],
+["vf-ports-attrs",[],{"namePrefix":"ifla-"}],
+["port-self-attrs",[],{"namePrefix":"ifla-"}],
+["linkinfo-attrs",[
+["kind","string"],
+["data","sub-message",{"subMessage":"linkinfo-data-msg","selector":"kind"}],
+["xstats","binary"],
+["slave-kind","string"],
+["slave-data","sub-message",{"subMessage":"linkinfo-member-data-msg","selector":"slave-kind"}]
+],{"namePrefix":"ifla-info-"}],
+["linkinfo-bond-attrs",[
+["mode","u8"],
+["active-slave","u32"],
+["miimon","u32"],
+["updelay","u32"],
+["downdelay","u32"],
+["use-carrier","u8"],
+["arp-interval","u32"],
+["arp-ip-target","indexed-array",{"byteOrder":"big-endian","subType":"u32","displayHint":"ipv4"}],
+["arp-validate","u32"],
+["arp-all-targets","u32"],
+["primary","u32"],
+["primary-reselect","u8"],
+["fail-over-mac","u8"],
+["xmit-hash-policy","u8"],
+["resend-igmp","u32"],
+["num-peer-notif","u8"],
+["all-slaves-active","u8"],
+["min-links","u32"],
+["lp-interval","u32"],
+["packets-per-slave","u32"],
+["ad-lacp-rate","u8"],
+["ad-select","u8"],
+["ad-info","nest",{"nestedAttributes":"bond-ad-info-attrs"}],
+["ad-actor-sys-prio","u16"],
+["ad-user-port-key","u16"],
+["ad-actor-system","binary",{"displayHint":"mac"}],
+["tlb-dynamic-lb","u8"],
+["peer-notif-delay","u32"],
+["ad-lacp-active","u8"],
+["missed-max","u8"],
+["ns-ip6-target","indexed-array",{"subType":"binary","displayHint":"ipv6","checks":{"exactLen":16}}],
+["coupled-control","u8"],
+["broadcast-neigh","u8"],
+["lacp-strict","u8"]
+],{"namePrefix":"ifla-bond-"}],
+["bond-ad-info-attrs",[
+["aggregator","u16"],
+["num-ports","u16"],
+["actor-key","u16"],
+["partner-key","u16"],
+["partner-mac","binary",{"displayHint":"mac"}]
+],{"namePrefix":"ifla-bond-ad-info-"}],
+["bond-slave-attrs",[
+["state","u8"],
+["mii-status","u8"],
+["link-failure-count","u32"],
+["perm-hwaddr","binary",{"displayHint":"mac"}],
+["queue-id","u16"],
+["ad-aggregator-id","u16"],
+["ad-actor-oper-port-state","u8"],
+["ad-partner-oper-port-state","u16"],
+["prio","u32"]
+],{"namePrefix":"ifla-bond-slave-"}],
+["linkinfo-bridge-attrs",[
+["forward-delay","u32"],
+["hello-time","u32"],
+["max-age","u32"],
+["ageing-time","u32"],
+["stp-state","u32"],
+["priority","u16"],
+["vlan-filtering","u8"],
+["vlan-protocol","u16"],
+["group-fwd-mask","u16"],
+["root-id","binary",{"struct":"ifla-bridge-id"}],
+["bridge-id","binary",{"struct":"ifla-bridge-id"}],
+["root-port","u16"],
+["root-path-cost","u32"],
+["topology-change","u8"],
+["topology-change-detected","u8"],
+["hello-timer","u64"],
+["tcn-timer","u64"],
+["topology-change-timer","u64"],
+["gc-timer","u64"],
+["group-addr","binary",{"displayHint":"mac"}],
+["fdb-flush","binary"],
+["mcast-router","u8"],
+["mcast-snooping","u8"],
+["mcast-query-use-ifaddr","u8"],
+["mcast-querier","u8"],
+["mcast-hash-elasticity","u32"],
+["mcast-hash-max","u32"],
+["mcast-last-member-cnt","u32"],
+["mcast-startup-query-cnt","u32"],
+["mcast-last-member-intvl","u64"],
+["mcast-membership-intvl","u64"],
+["mcast-querier-intvl","u64"],
+["mcast-query-intvl","u64"],
+["mcast-query-response-intvl","u64"],
+["mcast-startup-query-intvl","u64"],
+["nf-call-iptables","u8"],
+["nf-call-ip6tables","u8"],
+["nf-call-arptables","u8"],
+["vlan-default-pvid","u16"],
+["pad","pad"],
+["vlan-stats-enabled","u8"],
+["mcast-stats-enabled","u8"],
+["mcast-igmp-version","u8"],
+["mcast-mld-version","u8"],
+["vlan-stats-per-port","u8"],
+["multi-boolopt","binary",{"struct":"br-boolopt-multi"}],
+["mcast-querier-state","binary"],
+["fdb-n-learned","u32"],
+["fdb-max-learned","u32"],
+["stp-mode","u32",{"enum":"br-stp-mode"}]
+],{"namePrefix":"ifla-br-"}],
+["linkinfo-brport-attrs",[
+["state","u8"],
+["priority","u16"],
+["cost","u32"],
+["mode","u8"],
+["guard","u8"],
+["protect","u8"],
+["fast-leave","u8"],
+["learning","u8"],
+["unicast-flood","u8"],
+["proxyarp","u8"],
+["learning-sync","u8"],
+["proxyarp-wifi","u8"],
+["root-id","binary",{"struct":"ifla-bridge-id"}],
+["bridge-id","binary",{"struct":"ifla-bridge-id"}],
+["designated-port","u16"],
+["designated-cost","u16"],
+["id","u16"],
+["no","u16"],
+["topology-change-ack","u8"],
+["config-pending","u8"],
+["message-age-timer","u64"],
+["forward-delay-timer","u64"],
+["hold-timer","u64"],
+["flush","flag"],
+["multicast-router","u8"],
+["pad","pad"],
+["mcast-flood","u8"],
+["mcast-to-ucast","u8"],
+["vlan-tunnel","u8"],
+["bcast-flood","u8"],
+["group-fwd-mask","u16"],
+["neigh-suppress","u8"],
+["isolated","u8"],
+["backup-port","u32"],
+["mrp-ring-open","u8"],
+["mrp-in-open","u8"],
+["mcast-eht-hosts-limit","u32"],
+["mcast-eht-hosts-cnt","u32"],
+["locked","u8"],
+["mab","u8"],
+["mcast-n-groups","u32"],
+["mcast-max-groups","u32"],
+["neigh-vlan-suppress","u8"],
+["backup-nhid","u32"],
+["neigh-forward-grat","u8"]
+],{"namePrefix":"ifla-brport-"}],
+["linkinfo-gre-attrs",[
+["link","u32"],
+["iflags","u16",{"byteOrder":"big-endian"}],
+["oflags","u16",{"byteOrder":"big-endian"}],
+["ikey","u32",{"byteOrder":"big-endian"}],
+["okey","u32",{"byteOrder":"big-endian"}],
+["local","binary",{"displayHint":"ipv4-or-v6"}],
+["remote","binary",{"displayHint":"ipv4-or-v6"}],
+["ttl","u8"],
+["tos","u8"],
+["pmtudisc","u8"],
+["encap-limit","u8"],
+["flowinfo","u32",{"byteOrder":"big-endian"}],
+["flags","u32"],
+["encap-type","u16"],
+["encap-flags","u16"],
+["encap-sport","u16",{"byteOrder":"big-endian"}],
+["encap-dport","u16",{"byteOrder":"big-endian"}],
+["collect-metadata","flag"],
+["ignore-df","u8"],
+["fwmark","u32"],
+["erspan-index","u32"],
+["erspan-ver","u8"],
+["erspan-dir","u8"],
+["erspan-hwid","u16"]
+],{"namePrefix":"ifla-gre-"}],
+["linkinfo-gre6-attrs",[
+"link",
+"iflags",
+"oflags",
+"ikey",
+"okey",
+["local","binary",{"displayHint":"ipv6"}],
+["remote","binary",{"displayHint":"ipv6"}],
+"ttl",
+"encap-limit",
+"flowinfo",
+"flags",
+"encap-type",
+"encap-flags",
+"encap-sport",
+"encap-dport",
+"collect-metadata",
+"fwmark",
+"erspan-index",
+"erspan-ver",
+"erspan-dir",
+"erspan-hwid"
+],{"namePrefix":"ifla-gre-","subsetOf":"linkinfo-gre-attrs"}],
+["linkinfo-vti-attrs",[
+["link","u32"],
+["ikey","u32",{"byteOrder":"big-endian"}],
+["okey","u32",{"byteOrder":"big-endian"}],
+["local","binary",{"displayHint":"ipv4-or-v6"}],
+["remote","binary",{"displayHint":"ipv4-or-v6"}],
+["fwmark","u32"]
+],{"namePrefix":"ifla-vti-"}],
+["linkinfo-vti6-attrs",[
+"link",
+"ikey",
+"okey",
+["local","binary",{"displayHint":"ipv6"}],
+["remote","binary",{"displayHint":"ipv6"}],
+"fwmark"
+],{"namePrefix":"ifla-vti-","subsetOf":"linkinfo-vti-attrs"}],
+["linkinfo-geneve-attrs",[
+["id","u32"],
+["remote","u32",{"byteOrder":"big-endian","displayHint":"ipv4"}],
+["ttl","u8"],
+["tos","u8"],
+["port","u16",{"byteOrder":"big-endian"}],
+["collect-metadata","flag"],
+["remote6","binary",{"displayHint":"ipv6"}],
+["udp-csum","u8"],
+["udp-zero-csum6-tx","u8"],
+["udp-zero-csum6-rx","u8"],
+["label","u32",{"byteOrder":"big-endian"}],
+["ttl-inherit","u8"],
+["df","u8"],
+["inner-proto-inherit","flag"],
+["port-range","binary",{"struct":"ifla-geneve-port-range"}],
+["gro-hint","flag"],
+["local","u32",{"byteOrder":"big-endian","displayHint":"ipv4"}],
+["local6","binary",{"displayHint":"ipv6"}]
+],{"namePrefix":"ifla-geneve-"}],
+["linkinfo-hsr-attrs",[
+["slave1","u32"],
+["slave2","u32"],
+["multicast-spec","u8"],
+["supervision-addr","binary",{"displayHint":"mac"}],
+["seq-nr","u16"],
+["version","u8"],
+["protocol","u8"],
+["interlink","u32"]
+],{"namePrefix":"ifla-hsr-"}],
+["linkinfo-iptun-attrs",[
+["link","u32"],
+["local","binary",{"displayHint":"ipv4-or-v6"}],
+["remote","binary",{"displayHint":"ipv4-or-v6"}],
+["ttl","u8"],
+["tos","u8"],
+["encap-limit","u8"],
+["flowinfo","u32",{"byteOrder":"big-endian"}],
+["flags","u16",{"byteOrder":"big-endian"}],
+["proto","u8"],
+["pmtudisc","u8"],
+["6rd-prefix","binary",{"displayHint":"ipv6"}],
+["6rd-relay-prefix","u32",{"byteOrder":"big-endian","displayHint":"ipv4"}],
+["6rd-prefixlen","u16"],
+["6rd-relay-prefixlen","u16"],
+["encap-type","u16"],
+["encap-flags","u16"],
+["encap-sport","u16",{"byteOrder":"big-endian"}],
+["encap-dport","u16",{"byteOrder":"big-endian"}],
+["collect-metadata","flag"],
+["fwmark","u32"]
+],{"namePrefix":"ifla-iptun-"}],
+["linkinfo-ip6tnl-attrs",[
+"link",
+["local","binary",{"displayHint":"ipv6"}],
+["remote","binary",{"displayHint":"ipv6"}],
+"ttl",
+"encap-limit",
+"flowinfo",
+["flags","u32",{"byteOrder":"big-endian"}],
+"proto",
+"encap-type",
+"encap-flags",
+"encap-sport",
+"encap-dport",
+"collect-metadata",
+"fwmark"
+],{"namePrefix":"ifla-iptun-","subsetOf":"linkinfo-iptun-attrs"}],
+["linkinfo-tun-attrs",[
+["owner","u32"],
+["group","u32"],
+["type","u8"],
+["pi","u8"],
+["vnet-hdr","u8"],
+["persist","u8"],
+["multi-queue","u8"],
+["num-queues","u32"],
+["num-disabled-queues","u32"]
+],{"namePrefix":"ifla-tun-"}],
+["linkinfo-vlan-attrs",[
+["id","u16"],
+["flags","binary",{"struct":"ifla-vlan-flags"}],
+["egress-qos","nest",{"nestedAttributes":"ifla-vlan-qos"}],
+["ingress-qos","nest",{"nestedAttributes":"ifla-vlan-qos"}],
+["protocol","u16",{"byteOrder":"big-endian","enum":"vlan-protocols"}]
+],{"namePrefix":"ifla-vlan-"}],
+["ifla-vlan-qos",[
+["mapping","binary",{"multiAttr":true,"struct":"ifla-vlan-qos-mapping"}]
+],{"namePrefix":"ifla-vlan-qos-"}],
+["linkinfo-vrf-attrs",[
+["table","u32"]
+],{"namePrefix":"ifla-vrf-"}],
+["xdp-attrs",[
+["fd","s32"],
+["attached","u8"],
+["flags","u32"],
+["prog-id","u32"],
+["drv-prog-id","u32"],
+["skb-prog-id","u32"],
+["hw-prog-id","u32"],
+["expected-fd","s32"]
+],{"namePrefix":"ifla-xdp-"}],
+["ifla-attrs",[
+["conf","binary",{"subType":"u32"}]
+],{"namePrefix":"ifla-inet-"}],
+["ifla6-attrs",[
+["flags","u32"],
+["conf","binary",{"subType":"u32"}],
+["stats","binary",{"subType":"u64"}],
+["mcast","binary"],
+["cacheinfo","binary",{"struct":"ifla-cacheinfo"}],
+["icmp6stats","binary",{"subType":"u64"}],
+["token","binary"],
+["addr-gen-mode","u8"],
+["ra-mtu","u32"]
+],{"namePrefix":"ifla-inet6-"}],
+["mctp-attrs",[
+["net","u32"],
+["phys-binding","u8"]
+],{"namePrefix":"ifla-mctp-"}],
+["stats-attrs",[
+["link-64","binary",{"struct":"rtnl-link-stats64"}],
+["link-xstats","binary"],
+["link-xstats-slave","binary"],
+["link-offload-xstats","nest",{"nestedAttributes":"link-offload-xstats"}],
+["af-spec","binary"]
+],{"namePrefix":"ifla-stats-"}],
+["link-offload-xstats",[
+["cpu-hit","binary"],
+["hw-s-info","indexed-array",{"nestedAttributes":"hw-s-info-one","subType":"nest"}],
+["l3-stats","binary"]
+],{"namePrefix":"ifla-offload-xstats-"}],
+["hw-s-info-one",[
+["request","u8"],
+["used","u8"]
+],{"namePrefix":"ifla-offload-xstats-hw-s-info-"}],
+["link-dpll-pin-attrs",[
+["id","u32"]
+],{"namePrefix":"dpll-a-"}],
+["linkinfo-netkit-attrs",[
+["peer-info","binary"],
+["primary","u8"],
+["policy","u32",{"enum":"netkit-policy"}],
+["peer-policy","u32",{"enum":"netkit-policy"}],
+["mode","u32",{"enum":"netkit-mode"}],
+["scrub","u32",{"enum":"netkit-scrub"}],
+["peer-scrub","u32",{"enum":"netkit-scrub"}],
+["headroom","u16"],
+["tailroom","u16"],
+["pairing","u32",{"enum":"netkit-pairing"}]
+],{"namePrefix":"ifla-netkit-"}],
+["linkinfo-ovpn-attrs",[
+["mode","u8",{"enum":"ovpn-mode"}]
+],{"namePrefix":"ifla-ovpn-"}],
+["linkinfo-veth-attrs",[
+["peer","binary",{"nestedAttributes":"link-attrs","struct":"ifinfomsg"}]
+],{"namePrefix":"veth-info-"}],
+["linkinfo-vxlan-attrs",[
+["id","u32"],
+["group","binary",{"displayHint":"ipv4"}],
+["link","u32"],
+["local","binary",{"displayHint":"ipv4"}],
+["ttl","u8"],
+["tos","u8"],
+["learning","u8"],
+["ageing","u32"],
+["limit","u32"],
+["port-range","binary",{"struct":"ifla-vxlan-port-range"}],
+["proxy","u8"],
+["rsc","u8"],
+["l2miss","u8"],
+["l3miss","u8"],
+["port","u16",{"byteOrder":"big-endian"}],
+["group6","binary",{"displayHint":"ipv6"}],
+["local6","binary",{"displayHint":"ipv6"}],
+["udp-csum","u8"],
+["udp-zero-csum6-tx","u8"],
+["udp-zero-csum6-rx","u8"],
+["remcsum-tx","u8"],
+["remcsum-rx","u8"],
+["gbp","flag"],
+["remcsum-nopartial","flag"],
+["collect-metadata","u8"],
+["label","u32",{"byteOrder":"big-endian"}],
+["gpe","flag"],
+["ttl-inherit","flag"],
+["df","u8",{"enum":"vxlan-df"}],
+["vnifilter","u8"],
+["localbypass","u8"],
+["label-policy","u32"],
+["reserved-bits","binary"]
+],{"namePrefix":"ifla-vxlan-"}],
+["linkinfo-macvlan-attrs",[
+["mode","u32",{"enum":"macvlan-mode"}],
+["flags","u16",{"enum":"macvlan-flags","enumAsFlags":true}],
+["macaddr-mode","u32",{"enum":"macvlan-macaddr-mode"}],
+["macaddr","binary",{"displayHint":"mac"}],
+["macaddr-data","nest",{"nestedAttributes":"macvlan-macaddr-list"}],
+["macaddr-count","u32"],
+["bc-queue-len","u32"],
+["bc-queue-len-used","u32"],
+["bc-cutoff","s32"]
+],{"namePrefix":"ifla-macvlan-"}],
+["macvlan-macaddr-list",[
+["macaddr","binary",{"value":4,"multiAttr":true,"displayHint":"mac"}]
+],{"namePrefix":"ifla-macvlan-"}],
+["linkinfo-ipvlan-attrs",[
+["mode","u16",{"enum":"ipvlan-mode"}],
+["flags","u16",{"enum":"ipvlan-flags","enumAsFlags":true}]
+],{"namePrefix":"ifla-ipvlan-"}],
+["netns-attrs",[
+["nsid","s32"],
+["pid","u32"],
+["fd","u32"],
+["target-nsid","s32"],
+["current-nsid","s32"]
+],{"namePrefix":"netnsa-"}],
+["netconf-attrs",[
+["ifindex","s32"],
+["forwarding","s32"],
+["rp-filter","s32"],
+["mc-forwarding","s32"],
+["proxy-neigh","s32"],
+["ignore-routes-with-linkdown","s32"],
+["input","s32"],
+["bc-forwarding","s32"]
+],{"namePrefix":"netconfa-"}]
+],
+[
+["linkinfo-data-msg",[["bond",{"attributeSet":"linkinfo-bond-attrs"}],["bridge",{"attributeSet":"linkinfo-bridge-attrs"}],["erspan",{"attributeSet":"linkinfo-gre-attrs"}],["gre",{"attributeSet":"linkinfo-gre-attrs"}],["gretap",{"attributeSet":"linkinfo-gre-attrs"}],["ip6gre",{"attributeSet":"linkinfo-gre6-attrs"}],["geneve",{"attributeSet":"linkinfo-geneve-attrs"}],["hsr",{"attributeSet":"linkinfo-hsr-attrs"}],["ipip",{"attributeSet":"linkinfo-iptun-attrs"}],["ip6tnl",{"attributeSet":"linkinfo-ip6tnl-attrs"}],["sit",{"attributeSet":"linkinfo-iptun-attrs"}],["tun",{"attributeSet":"linkinfo-tun-attrs"}],["vlan",{"attributeSet":"linkinfo-vlan-attrs"}],["vrf",{"attributeSet":"linkinfo-vrf-attrs"}],["vti",{"attributeSet":"linkinfo-vti-attrs"}],["vti6",{"attributeSet":"linkinfo-vti6-attrs"}],["netkit",{"attributeSet":"linkinfo-netkit-attrs"}],["ovpn",{"attributeSet":"linkinfo-ovpn-attrs"}],["veth",{"attributeSet":"linkinfo-veth-attrs"}],["vxlan",{"attributeSet":"linkinfo-vxlan-attrs"}],["macvlan",{"attributeSet":"linkinfo-macvlan-attrs"}],["macvtap",{"attributeSet":"linkinfo-macvlan-attrs"}],["ipvlan",{"attributeSet":"linkinfo-ipvlan-attrs"}],["ipvtap",{"attributeSet":"linkinfo-ipvlan-attrs"}]]],
+["linkinfo-member-data-msg",[["bridge",{"attributeSet":"linkinfo-brport-attrs"}],["bond",{"attributeSet":"bond-slave-attrs"}]]]
+],
+[
+["newlink",{"requestValue":16,"attributeSet":"link-attrs","fixedHeader":"ifinfomsg","do":{"request":{"value":16,"attributes":["ifname","net-ns-pid","net-ns-fd","target-netnsid","link-netnsid","linkinfo","group","num-tx-queues","num-rx-queues","address","broadcast","mtu","txqlen","operstate","linkmode","gso-max-size","gso-max-segs","gro-max-size","gso-ipv4-max-size","gro-ipv4-max-size","af-spec"]}}}],
+["newlink-ntf",{"replyValue":16,"attributeSet":"link-attrs","fixedHeader":"ifinfomsg","notify":"getlink"}],
+["dellink",{"requestValue":17,"attributeSet":"link-attrs","fixedHeader":"ifinfomsg","do":{"request":{"value":17,"attributes":["ifname"]}}}],
+["getlink",{"requestValue":18,"replyValue":16,"attributeSet":"link-attrs","fixedHeader":"ifinfomsg","do":{"request":{"value":18,"attributes":["ifname","alt-ifname","ext-mask","target-netnsid"]},"reply":{"value":16,"attributes":["address","broadcast","ifname","mtu","link","qdisc","stats","cost","priority","master","wireless","protinfo","txqlen","map","weight","operstate","linkmode","linkinfo","net-ns-pid","ifalias","num-vf","vfinfo-list","stats64","vf-ports","port-self","af-spec","group","net-ns-fd","ext-mask","promiscuity","num-tx-queues","num-rx-queues","carrier","phys-port-id","carrier-changes","phys-switch-id","link-netnsid","phys-port-name","proto-down","gso-max-segs","gso-max-size","pad","xdp","event","new-netnsid","target-netnsid","carrier-up-count","carrier-down-count","new-ifindex","min-mtu","max-mtu","prop-list","perm-address","proto-down-reason","parent-dev-name","parent-dev-bus-name","gro-max-size","tso-max-size","tso-max-segs","allmulti","devlink-port","gso-ipv4-max-size","gro-ipv4-max-size"]}},"dump":{"request":{"value":18,"attributes":["target-netnsid","ext-mask","master","linkinfo"]},"reply":{"value":16,"attributes":["address","broadcast","ifname","mtu","link","qdisc","stats","cost","priority","master","wireless","protinfo","txqlen","map","weight","operstate","linkmode","linkinfo","net-ns-pid","ifalias","num-vf","vfinfo-list","stats64","vf-ports","port-self","af-spec","group","net-ns-fd","ext-mask","promiscuity","num-tx-queues","num-rx-queues","carrier","phys-port-id","carrier-changes","phys-switch-id","link-netnsid","phys-port-name","proto-down","gso-max-segs","gso-max-size","pad","xdp","event","new-netnsid","target-netnsid","carrier-up-count","carrier-down-count","new-ifindex","min-mtu","max-mtu","prop-list","perm-address","proto-down-reason","parent-dev-name","parent-dev-bus-name","gro-max-size","tso-max-size","tso-max-segs","allmulti","devlink-port","gso-ipv4-max-size","gro-ipv4-max-size"]}}}],
+["setlink",{"requestValue":19,"attributeSet":"link-attrs","fixedHeader":"ifinfomsg","do":{"request":{"value":19,"attributes":["address","broadcast","ifname","mtu","link","qdisc","stats","cost","priority","master","wireless","protinfo","txqlen","map","weight","operstate","linkmode","linkinfo","net-ns-pid","ifalias","num-vf","vfinfo-list","stats64","vf-ports","port-self","af-spec","group","net-ns-fd","ext-mask","promiscuity","num-tx-queues","num-rx-queues","carrier","phys-port-id","carrier-changes","phys-switch-id","link-netnsid","phys-port-name","proto-down","gso-max-segs","gso-max-size","pad","xdp","event","new-netnsid","target-netnsid","carrier-up-count","carrier-down-count","new-ifindex","min-mtu","max-mtu","prop-list","perm-address","proto-down-reason","parent-dev-name","parent-dev-bus-name","gro-max-size","tso-max-size","tso-max-segs","allmulti","devlink-port","gso-ipv4-max-size","gro-ipv4-max-size"]}}}],
+["getstats",{"requestValue":94,"replyValue":92,"attributeSet":"stats-attrs","fixedHeader":"if-stats-msg","do":{"request":{"value":94,"attributes":[]},"reply":{"value":92,"attributes":["link-64","link-xstats","link-xstats-slave","link-offload-xstats","af-spec"]}},"dump":{"request":{"value":94,"attributes":[]},"reply":{"value":92,"attributes":["link-64","link-xstats","link-xstats-slave","link-offload-xstats","af-spec"]}}}],
+["newnsid",{"requestValue":88,"attributeSet":"netns-attrs","fixedHeader":"rtgenmsg","do":{"request":{"value":88,"attributes":["nsid","pid","fd"]}}}],
+["delnsid",{"requestValue":89,"attributeSet":"netns-attrs","fixedHeader":"rtgenmsg","do":{"request":{"value":89,"attributes":["nsid"]}}}],
+["getnsid",{"requestValue":90,"replyValue":88,"attributeSet":"netns-attrs","fixedHeader":"rtgenmsg","do":{"request":{"value":90,"attributes":["pid","fd","nsid","target-nsid"]},"reply":{"value":88,"attributes":["nsid","current-nsid"]}},"dump":{"request":{"value":90,"attributes":["target-nsid"]},"reply":{"value":88,"attributes":["nsid","current-nsid"]}}}],
+["newnsid-ntf",{"replyValue":88,"attributeSet":"netns-attrs","fixedHeader":"rtgenmsg","notify":"getnsid","mcgrp":"rtnlgrp-nsid"}],
+["delnsid-ntf",{"replyValue":89,"attributeSet":"netns-attrs","fixedHeader":"rtgenmsg","notify":"getnsid","mcgrp":"rtnlgrp-nsid"}],
+["getnetconf",{"requestValue":82,"replyValue":80,"attributeSet":"netconf-attrs","fixedHeader":"netconfmsg","do":{"request":{"value":82,"attributes":["ifindex"]},"reply":{"value":80,"attributes":["ifindex","forwarding","rp-filter","mc-forwarding","proxy-neigh","ignore-routes-with-linkdown","input","bc-forwarding"]}},"dump":{"request":{"value":82,"attributes":[]},"reply":{"value":80,"attributes":["ifindex","forwarding","rp-filter","mc-forwarding","proxy-neigh","ignore-routes-with-linkdown","input","bc-forwarding"]}}}],
+["newnetconf-ntf",{"replyValue":80,"attributeSet":"netconf-attrs","fixedHeader":"netconfmsg","notify":"getnetconf","mcgrp":"rtnlgrp-ipv4-netconf"}],
+["delnetconf-ntf",{"replyValue":81,"attributeSet":"netconf-attrs","fixedHeader":"netconfmsg","notify":"getnetconf","mcgrp":"rtnlgrp-ipv4-netconf"}]
+],
+[["rtnlgrp-link",{"value":1}],["rtnlgrp-stats",{"value":36}],["rtnlgrp-ipv4-netconf",{"value":24}],["rtnlgrp-ipv6-netconf",{"value":25}],["rtnlgrp-nsid",{"value":28}]]]
 `);
 
 function s0(b: Uint8Array, dv: DataView, s: number, l: number): Obj {

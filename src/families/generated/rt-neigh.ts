@@ -295,667 +295,85 @@ export type RtNeighDecoded =
   | { name: "setneightbl"; msg: SetneightblMessage }
 ;
 
-/** The model of the family (no documentation text). */
+/** The model of the family (no documentation text), in the compact form reviveSpec expands. */
 export const spec: FamilySpec = reviveSpec(`
-{
-  "name": "rt-neigh",
-  "protocol": "netlink-raw",
-  "protonum": 0,
-  "version": 1,
-  "uapiHeader": "linux/rtnetlink.h",
-  "enumModel": "directional",
-  "opNamePrefix": "rtm-",
-  "definitions": [
-    {
-      "kind": "struct",
-      "name": "ndmsg",
-      "members": [
-        { "name": "ndm-family", "type": "u8", "byteOrder": "host", "offset": 0, "size": 1 },
-        { "name": "ndm-pad", "type": "pad", "byteOrder": "host", "offset": 1, "size": 3 },
-        { "name": "ndm-ifindex", "type": "s32", "byteOrder": "host", "offset": 4, "size": 4 },
-        {
-          "name": "ndm-state",
-          "type": "u16",
-          "byteOrder": "host",
-          "offset": 8,
-          "size": 2,
-          "enum": "nud-state"
-        },
-        {
-          "name": "ndm-flags",
-          "type": "u8",
-          "byteOrder": "host",
-          "offset": 10,
-          "size": 1,
-          "enum": "ntf-flags"
-        },
-        {
-          "name": "ndm-type",
-          "type": "u8",
-          "byteOrder": "host",
-          "offset": 11,
-          "size": 1,
-          "enum": "rtm-type"
-        }
-      ],
-      "size": 12
-    },
-    {
-      "kind": "struct",
-      "name": "ndtmsg",
-      "members": [
-        { "name": "family", "type": "u8", "byteOrder": "host", "offset": 0, "size": 1 },
-        { "name": "pad", "type": "pad", "byteOrder": "host", "offset": 1, "size": 3 }
-      ],
-      "size": 4
-    },
-    {
-      "kind": "flags",
-      "name": "nud-state",
-      "namePrefix": "rt-neigh-nud-state-",
-      "entries": [
-        { "name": "incomplete", "value": 0 },
-        { "name": "reachable", "value": 1 },
-        { "name": "stale", "value": 2 },
-        { "name": "delay", "value": 3 },
-        { "name": "probe", "value": 4 },
-        { "name": "failed", "value": 5 },
-        { "name": "noarp", "value": 6 },
-        { "name": "permanent", "value": 7 }
-      ]
-    },
-    {
-      "kind": "flags",
-      "name": "ntf-flags",
-      "namePrefix": "rt-neigh-ntf-flags-",
-      "entries": [
-        { "name": "use", "value": 0 },
-        { "name": "self", "value": 1 },
-        { "name": "master", "value": 2 },
-        { "name": "proxy", "value": 3 },
-        { "name": "ext-learned", "value": 4 },
-        { "name": "offloaded", "value": 5 },
-        { "name": "sticky", "value": 6 },
-        { "name": "router", "value": 7 }
-      ]
-    },
-    {
-      "kind": "flags",
-      "name": "ntf-ext-flags",
-      "namePrefix": "rt-neigh-ntf-ext-flags-",
-      "entries": [
-        { "name": "managed", "value": 0 },
-        { "name": "locked", "value": 1 },
-        { "name": "ext-validated", "value": 2 }
-      ]
-    },
-    {
-      "kind": "enum",
-      "name": "rtm-type",
-      "namePrefix": "rt-neigh-rtm-type-",
-      "entries": [
-        { "name": "unspec", "value": 0 },
-        { "name": "unicast", "value": 1 },
-        { "name": "local", "value": 2 },
-        { "name": "broadcast", "value": 3 },
-        { "name": "anycast", "value": 4 },
-        { "name": "multicast", "value": 5 },
-        { "name": "blackhole", "value": 6 },
-        { "name": "unreachable", "value": 7 },
-        { "name": "prohibit", "value": 8 },
-        { "name": "throw", "value": 9 },
-        { "name": "nat", "value": 10 },
-        { "name": "xresolve", "value": 11 }
-      ]
-    },
-    {
-      "kind": "struct",
-      "name": "nda-cacheinfo",
-      "members": [
-        { "name": "confirmed", "type": "u32", "byteOrder": "host", "offset": 0, "size": 4 },
-        { "name": "used", "type": "u32", "byteOrder": "host", "offset": 4, "size": 4 },
-        { "name": "updated", "type": "u32", "byteOrder": "host", "offset": 8, "size": 4 },
-        { "name": "refcnt", "type": "u32", "byteOrder": "host", "offset": 12, "size": 4 }
-      ],
-      "size": 16
-    },
-    {
-      "kind": "struct",
-      "name": "ndt-config",
-      "members": [
-        { "name": "key-len", "type": "u16", "byteOrder": "host", "offset": 0, "size": 2 },
-        { "name": "entry-size", "type": "u16", "byteOrder": "host", "offset": 2, "size": 2 },
-        { "name": "entries", "type": "u32", "byteOrder": "host", "offset": 4, "size": 4 },
-        { "name": "last-flush", "type": "u32", "byteOrder": "host", "offset": 8, "size": 4 },
-        { "name": "last-rand", "type": "u32", "byteOrder": "host", "offset": 12, "size": 4 },
-        { "name": "hash-rnd", "type": "u32", "byteOrder": "host", "offset": 16, "size": 4 },
-        { "name": "hash-mask", "type": "u32", "byteOrder": "host", "offset": 20, "size": 4 },
-        { "name": "hash-chain-gc", "type": "u32", "byteOrder": "host", "offset": 24, "size": 4 },
-        { "name": "proxy-qlen", "type": "u32", "byteOrder": "host", "offset": 28, "size": 4 }
-      ],
-      "size": 32
-    },
-    {
-      "kind": "struct",
-      "name": "ndt-stats",
-      "members": [
-        { "name": "allocs", "type": "u64", "byteOrder": "host", "offset": 0, "size": 8 },
-        { "name": "destroys", "type": "u64", "byteOrder": "host", "offset": 8, "size": 8 },
-        { "name": "hash-grows", "type": "u64", "byteOrder": "host", "offset": 16, "size": 8 },
-        { "name": "res-failed", "type": "u64", "byteOrder": "host", "offset": 24, "size": 8 },
-        { "name": "lookups", "type": "u64", "byteOrder": "host", "offset": 32, "size": 8 },
-        { "name": "hits", "type": "u64", "byteOrder": "host", "offset": 40, "size": 8 },
-        { "name": "rcv-probes-mcast", "type": "u64", "byteOrder": "host", "offset": 48, "size": 8 },
-        { "name": "rcv-probes-ucast", "type": "u64", "byteOrder": "host", "offset": 56, "size": 8 },
-        { "name": "periodic-gc-runs", "type": "u64", "byteOrder": "host", "offset": 64, "size": 8 },
-        { "name": "forced-gc-runs", "type": "u64", "byteOrder": "host", "offset": 72, "size": 8 },
-        { "name": "table-fulls", "type": "u64", "byteOrder": "host", "offset": 80, "size": 8 }
-      ],
-      "size": 88
-    }
-  ],
-  "attributeSets": [
-    {
-      "name": "neighbour-attrs",
-      "namePrefix": "nda-",
-      "attributes": [
-        {
-          "name": "unspec",
-          "type": "binary",
-          "value": 0,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "dst",
-          "type": "binary",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "ipv4-or-v6",
-          "checks": {}
-        },
-        {
-          "name": "lladdr",
-          "type": "binary",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "mac",
-          "checks": {}
-        },
-        {
-          "name": "cacheinfo",
-          "type": "binary",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "nda-cacheinfo",
-          "checks": {}
-        },
-        {
-          "name": "probes",
-          "type": "u32",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "vlan", "type": "u16", "value": 5, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        { "name": "port", "type": "u16", "value": 6, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        { "name": "vni", "type": "u32", "value": 7, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "ifindex",
-          "type": "u32",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "master",
-          "type": "u32",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "link-netnsid",
-          "type": "s32",
-          "value": 10,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "src-vni",
-          "type": "u32",
-          "value": 11,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "protocol",
-          "type": "u8",
-          "value": 12,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "nh-id",
-          "type": "u32",
-          "value": 13,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "fdb-ext-attrs",
-          "type": "binary",
-          "value": 14,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "flags-ext",
-          "type": "u32",
-          "value": 15,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "ntf-ext-flags",
-          "checks": {}
-        },
-        {
-          "name": "ndm-state-mask",
-          "type": "u16",
-          "value": 16,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ndm-flags-mask",
-          "type": "u8",
-          "value": 17,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "ndt-attrs",
-      "namePrefix": "ndta-",
-      "attributes": [
-        {
-          "name": "name",
-          "type": "string",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "thresh1",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "thresh2",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "thresh3",
-          "type": "u32",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "config",
-          "type": "binary",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "ndt-config",
-          "checks": {}
-        },
-        {
-          "name": "parms",
-          "type": "nest",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "ndtpa-attrs",
-          "checks": {}
-        },
-        {
-          "name": "stats",
-          "type": "binary",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "ndt-stats",
-          "checks": {}
-        },
-        {
-          "name": "gc-interval",
-          "type": "u64",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "pad", "type": "pad", "value": 9, "multiAttr": false, "byteOrder": "host", "checks": {} }
-      ]
-    },
-    {
-      "name": "ndtpa-attrs",
-      "namePrefix": "ndtpa-",
-      "attributes": [
-        {
-          "name": "ifindex",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "refcnt",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "reachable-time",
-          "type": "u64",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "base-reachable-time",
-          "type": "u64",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "retrans-time",
-          "type": "u64",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "gc-staletime",
-          "type": "u64",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "delay-probe-time",
-          "type": "u64",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "queue-len",
-          "type": "u32",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "app-probes",
-          "type": "u32",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ucast-probes",
-          "type": "u32",
-          "value": 10,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "mcast-probes",
-          "type": "u32",
-          "value": 11,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "anycast-delay",
-          "type": "u64",
-          "value": 12,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "proxy-delay",
-          "type": "u64",
-          "value": 13,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "proxy-qlen",
-          "type": "u32",
-          "value": 14,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "locktime",
-          "type": "u64",
-          "value": 15,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "queue-lenbytes",
-          "type": "u32",
-          "value": 16,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "mcast-reprobes",
-          "type": "u32",
-          "value": 17,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "pad", "type": "pad", "value": 18, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "interval-probe-time-ms",
-          "type": "u64",
-          "value": 19,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": { "min": 1, "max": 86400000 }
-        }
-      ]
-    }
-  ],
-  "subMessages": [],
-  "operations": [
-    {
-      "name": "newneigh",
-      "requestValue": 28,
-      "attributeSet": "neighbour-attrs",
-      "fixedHeader": "ndmsg",
-      "do": {
-        "request": {
-          "value": 28,
-          "attributes": [
-            "dst",
-            "lladdr",
-            "probes",
-            "vlan",
-            "port",
-            "vni",
-            "ifindex",
-            "master",
-            "protocol",
-            "nh-id",
-            "flags-ext",
-            "fdb-ext-attrs"
-          ]
-        }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "delneigh",
-      "requestValue": 29,
-      "attributeSet": "neighbour-attrs",
-      "fixedHeader": "ndmsg",
-      "do": { "request": { "value": 29, "attributes": ["dst", "ifindex"] } },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "delneigh-ntf",
-      "replyValue": 29,
-      "attributeSet": "neighbour-attrs",
-      "fixedHeader": "ndmsg",
-      "notify": "getneigh",
-      "flags": [],
-      "isCall": false,
-      "isAsync": true
-    },
-    {
-      "name": "getneigh",
-      "requestValue": 30,
-      "replyValue": 28,
-      "attributeSet": "neighbour-attrs",
-      "fixedHeader": "ndmsg",
-      "do": {
-        "request": { "value": 30, "attributes": ["dst"] },
-        "reply": {
-          "value": 28,
-          "attributes": [
-            "dst",
-            "lladdr",
-            "probes",
-            "vlan",
-            "port",
-            "vni",
-            "ifindex",
-            "master",
-            "protocol",
-            "nh-id",
-            "flags-ext",
-            "fdb-ext-attrs"
-          ]
-        }
-      },
-      "dump": {
-        "request": { "attributes": ["ifindex", "master"] },
-        "reply": {
-          "value": 28,
-          "attributes": [
-            "dst",
-            "lladdr",
-            "probes",
-            "vlan",
-            "port",
-            "vni",
-            "ifindex",
-            "master",
-            "protocol",
-            "nh-id",
-            "flags-ext",
-            "fdb-ext-attrs"
-          ]
-        }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "newneigh-ntf",
-      "replyValue": 28,
-      "attributeSet": "neighbour-attrs",
-      "fixedHeader": "ndmsg",
-      "notify": "getneigh",
-      "flags": [],
-      "isCall": false,
-      "isAsync": true
-    },
-    {
-      "name": "getneightbl",
-      "requestValue": 66,
-      "replyValue": 64,
-      "attributeSet": "ndt-attrs",
-      "fixedHeader": "ndtmsg",
-      "dump": {
-        "request": { "value": 66, "attributes": [] },
-        "reply": {
-          "value": 64,
-          "attributes": ["name", "thresh1", "thresh2", "thresh3", "config", "parms", "stats", "gc-interval"]
-        }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "setneightbl",
-      "requestValue": 67,
-      "attributeSet": "ndt-attrs",
-      "fixedHeader": "ndtmsg",
-      "do": {
-        "request": { "value": 67, "attributes": ["name", "thresh1", "thresh2", "thresh3", "parms", "gc-interval"] }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    }
-  ],
-  "mcastGroups": [{ "name": "rtnlgrp-neigh", "value": 3 }]
-}
+["nlkit-spec/1",{"name":"rt-neigh","protocol":"netlink-raw","protonum":0,"version":1,"uapiHeader":"linux/rtnetlink.h","enumModel":"directional","opNamePrefix":"rtm-"},
+[
+["struct","ndmsg",[["ndm-family","u8"],["ndm-pad","pad",{"size":3}],["ndm-ifindex","s32"],["ndm-state","u16",{"enum":"nud-state"}],["ndm-flags","u8",{"enum":"ntf-flags"}],["ndm-type","u8",{"enum":"rtm-type"}]]],
+["struct","ndtmsg",[["family","u8"],["pad","pad",{"size":3}]]],
+["flags","nud-state",["incomplete","reachable","stale","delay","probe","failed","noarp","permanent"]],
+["flags","ntf-flags",["use","self","master","proxy","ext-learned","offloaded","sticky","router"]],
+["flags","ntf-ext-flags",["managed","locked","ext-validated"]],
+["enum","rtm-type",["unspec","unicast","local","broadcast","anycast","multicast","blackhole","unreachable","prohibit","throw","nat","xresolve"]],
+["struct","nda-cacheinfo",[["confirmed","u32"],["used","u32"],["updated","u32"],["refcnt","u32"]]],
+["struct","ndt-config",[["key-len","u16"],["entry-size","u16"],["entries","u32"],["last-flush","u32"],["last-rand","u32"],["hash-rnd","u32"],["hash-mask","u32"],["hash-chain-gc","u32"],["proxy-qlen","u32"]]],
+["struct","ndt-stats",[["allocs","u64"],["destroys","u64"],["hash-grows","u64"],["res-failed","u64"],["lookups","u64"],["hits","u64"],["rcv-probes-mcast","u64"],["rcv-probes-ucast","u64"],["periodic-gc-runs","u64"],["forced-gc-runs","u64"],["table-fulls","u64"]]]
+],
+[
+["neighbour-attrs",[
+["unspec","binary",{"value":0}],
+["dst","binary",{"displayHint":"ipv4-or-v6"}],
+["lladdr","binary",{"displayHint":"mac"}],
+["cacheinfo","binary",{"struct":"nda-cacheinfo"}],
+["probes","u32"],
+["vlan","u16"],
+["port","u16"],
+["vni","u32"],
+["ifindex","u32"],
+["master","u32"],
+["link-netnsid","s32"],
+["src-vni","u32"],
+["protocol","u8"],
+["nh-id","u32"],
+["fdb-ext-attrs","binary"],
+["flags-ext","u32",{"enum":"ntf-ext-flags"}],
+["ndm-state-mask","u16"],
+["ndm-flags-mask","u8"]
+],{"namePrefix":"nda-"}],
+["ndt-attrs",[
+["name","string"],
+["thresh1","u32"],
+["thresh2","u32"],
+["thresh3","u32"],
+["config","binary",{"struct":"ndt-config"}],
+["parms","nest",{"nestedAttributes":"ndtpa-attrs"}],
+["stats","binary",{"struct":"ndt-stats"}],
+["gc-interval","u64"],
+["pad","pad"]
+],{"namePrefix":"ndta-"}],
+["ndtpa-attrs",[
+["ifindex","u32"],
+["refcnt","u32"],
+["reachable-time","u64"],
+["base-reachable-time","u64"],
+["retrans-time","u64"],
+["gc-staletime","u64"],
+["delay-probe-time","u64"],
+["queue-len","u32"],
+["app-probes","u32"],
+["ucast-probes","u32"],
+["mcast-probes","u32"],
+["anycast-delay","u64"],
+["proxy-delay","u64"],
+["proxy-qlen","u32"],
+["locktime","u64"],
+["queue-lenbytes","u32"],
+["mcast-reprobes","u32"],
+["pad","pad"],
+["interval-probe-time-ms","u64",{"checks":{"min":1,"max":86400000}}]
+],{"namePrefix":"ndtpa-"}]
+],
+[],
+[
+["newneigh",{"requestValue":28,"attributeSet":"neighbour-attrs","fixedHeader":"ndmsg","do":{"request":{"value":28,"attributes":["dst","lladdr","probes","vlan","port","vni","ifindex","master","protocol","nh-id","flags-ext","fdb-ext-attrs"]}}}],
+["delneigh",{"requestValue":29,"attributeSet":"neighbour-attrs","fixedHeader":"ndmsg","do":{"request":{"value":29,"attributes":["dst","ifindex"]}}}],
+["delneigh-ntf",{"replyValue":29,"attributeSet":"neighbour-attrs","fixedHeader":"ndmsg","notify":"getneigh"}],
+["getneigh",{"requestValue":30,"replyValue":28,"attributeSet":"neighbour-attrs","fixedHeader":"ndmsg","do":{"request":{"value":30,"attributes":["dst"]},"reply":{"value":28,"attributes":["dst","lladdr","probes","vlan","port","vni","ifindex","master","protocol","nh-id","flags-ext","fdb-ext-attrs"]}},"dump":{"request":{"attributes":["ifindex","master"]},"reply":{"value":28,"attributes":["dst","lladdr","probes","vlan","port","vni","ifindex","master","protocol","nh-id","flags-ext","fdb-ext-attrs"]}}}],
+["newneigh-ntf",{"replyValue":28,"attributeSet":"neighbour-attrs","fixedHeader":"ndmsg","notify":"getneigh"}],
+["getneightbl",{"requestValue":66,"replyValue":64,"attributeSet":"ndt-attrs","fixedHeader":"ndtmsg","dump":{"request":{"value":66,"attributes":[]},"reply":{"value":64,"attributes":["name","thresh1","thresh2","thresh3","config","parms","stats","gc-interval"]}}}],
+["setneightbl",{"requestValue":67,"attributeSet":"ndt-attrs","fixedHeader":"ndtmsg","do":{"request":{"value":67,"attributes":["name","thresh1","thresh2","thresh3","parms","gc-interval"]}}}]
+],
+[["rtnlgrp-neigh",{"value":3}]]]
 `);
 
 const N0: readonly (string | undefined)[] = ["incomplete", "reachable", "stale", "delay", "probe", "failed", "noarp", "permanent"];

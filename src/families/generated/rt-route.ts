@@ -347,890 +347,114 @@ export type RtRouteDecoded =
   | { name: "delroute-ntf"; msg: DelrouteNtfMessage }
 ;
 
-/** The model of the family (no documentation text). */
+/** The model of the family (no documentation text), in the compact form reviveSpec expands. */
 export const spec: FamilySpec = reviveSpec(`
-{
-  "name": "rt-route",
-  "protocol": "netlink-raw",
-  "protonum": 0,
-  "version": 1,
-  "uapiHeader": "linux/rtnetlink.h",
-  "enumModel": "directional",
-  "fixedHeader": "rtmsg",
-  "opNamePrefix": "rtm-",
-  "definitions": [
-    {
-      "kind": "enum",
-      "name": "rtm-type",
-      "namePrefix": "rtn-",
-      "entries": [
-        { "name": "unspec", "value": 0 },
-        { "name": "unicast", "value": 1 },
-        { "name": "local", "value": 2 },
-        { "name": "broadcast", "value": 3 },
-        { "name": "anycast", "value": 4 },
-        { "name": "multicast", "value": 5 },
-        { "name": "blackhole", "value": 6 },
-        { "name": "unreachable", "value": 7 },
-        { "name": "prohibit", "value": 8 },
-        { "name": "throw", "value": 9 },
-        { "name": "nat", "value": 10 },
-        { "name": "xresolve", "value": 11 }
-      ]
-    },
-    {
-      "kind": "struct",
-      "name": "rtmsg",
-      "members": [
-        { "name": "rtm-family", "type": "u8", "byteOrder": "host", "offset": 0, "size": 1 },
-        { "name": "rtm-dst-len", "type": "u8", "byteOrder": "host", "offset": 1, "size": 1 },
-        { "name": "rtm-src-len", "type": "u8", "byteOrder": "host", "offset": 2, "size": 1 },
-        { "name": "rtm-tos", "type": "u8", "byteOrder": "host", "offset": 3, "size": 1 },
-        { "name": "rtm-table", "type": "u8", "byteOrder": "host", "offset": 4, "size": 1 },
-        { "name": "rtm-protocol", "type": "u8", "byteOrder": "host", "offset": 5, "size": 1 },
-        { "name": "rtm-scope", "type": "u8", "byteOrder": "host", "offset": 6, "size": 1 },
-        {
-          "name": "rtm-type",
-          "type": "u8",
-          "byteOrder": "host",
-          "offset": 7,
-          "size": 1,
-          "enum": "rtm-type"
-        },
-        { "name": "rtm-flags", "type": "u32", "byteOrder": "host", "offset": 8, "size": 4 }
-      ],
-      "size": 12
-    },
-    {
-      "kind": "struct",
-      "name": "rta-cacheinfo",
-      "members": [
-        { "name": "rta-clntref", "type": "u32", "byteOrder": "host", "offset": 0, "size": 4 },
-        { "name": "rta-lastuse", "type": "u32", "byteOrder": "host", "offset": 4, "size": 4 },
-        { "name": "rta-expires", "type": "u32", "byteOrder": "host", "offset": 8, "size": 4 },
-        { "name": "rta-error", "type": "u32", "byteOrder": "host", "offset": 12, "size": 4 },
-        { "name": "rta-used", "type": "u32", "byteOrder": "host", "offset": 16, "size": 4 }
-      ],
-      "size": 20
-    },
-    {
-      "kind": "enum",
-      "name": "del-reason",
-      "namePrefix": "rt-del-reason-",
-      "entries": [
-        { "name": "unspec", "value": 0 },
-        { "name": "expired", "value": 1 },
-        { "name": "ra-withdrawn", "value": 2 }
-      ]
-    },
-    {
-      "kind": "flags",
-      "name": "rtnh-flags",
-      "namePrefix": "rtnh-f-",
-      "entries": [
-        { "name": "dead", "value": 0 },
-        { "name": "pervasive", "value": 1 },
-        { "name": "onlink", "value": 2 },
-        { "name": "offload", "value": 3 },
-        { "name": "linkdown", "value": 4 },
-        { "name": "unresolved", "value": 5 },
-        { "name": "trap", "value": 6 }
-      ]
-    },
-    {
-      "kind": "struct",
-      "name": "rtnexthop",
-      "members": [
-        { "name": "rtnh-len", "type": "u16", "byteOrder": "host", "offset": 0, "size": 2 },
-        {
-          "name": "rtnh-flags",
-          "type": "u8",
-          "byteOrder": "host",
-          "offset": 2,
-          "size": 1,
-          "enum": "rtnh-flags",
-          "enumAsFlags": true
-        },
-        { "name": "rtnh-hops", "type": "u8", "byteOrder": "host", "offset": 3, "size": 1 },
-        { "name": "rtnh-ifindex", "type": "s32", "byteOrder": "host", "offset": 4, "size": 4 }
-      ],
-      "size": 8
-    },
-    {
-      "kind": "enum",
-      "name": "lwtunnel-encap-types",
-      "namePrefix": "lwtunnel-encap-",
-      "entries": [
-        { "name": "none", "value": 0 },
-        { "name": "mpls", "value": 1 },
-        { "name": "ip", "value": 2 },
-        { "name": "ila", "value": 3 },
-        { "name": "ip6", "value": 4 },
-        { "name": "seg6", "value": 5 },
-        { "name": "bpf", "value": 6 },
-        { "name": "seg6-local", "value": 7 },
-        { "name": "rpl", "value": 8 },
-        { "name": "ioam6", "value": 9 },
-        { "name": "xfrm", "value": 10 }
-      ]
-    },
-    {
-      "kind": "enum",
-      "name": "seg6-iptun-mode",
-      "namePrefix": "seg6-iptun-mode-",
-      "entries": [
-        { "name": "inline", "value": 0 },
-        { "name": "encap", "value": 1 },
-        { "name": "l2encap", "value": 2 },
-        { "name": "encap-red", "value": 3 },
-        { "name": "l2encap-red", "value": 4 }
-      ]
-    },
-    {
-      "kind": "struct",
-      "name": "seg6-iptunnel-encap",
-      "members": [
-        {
-          "name": "mode",
-          "type": "s32",
-          "byteOrder": "host",
-          "offset": 0,
-          "size": 4,
-          "enum": "seg6-iptun-mode"
-        },
-        { "name": "nexthdr", "type": "u8", "byteOrder": "host", "offset": 4, "size": 1 },
-        { "name": "hdrlen", "type": "u8", "byteOrder": "host", "offset": 5, "size": 1 },
-        { "name": "type", "type": "u8", "byteOrder": "host", "offset": 6, "size": 1 },
-        { "name": "segments-left", "type": "u8", "byteOrder": "host", "offset": 7, "size": 1 },
-        { "name": "first-segment", "type": "u8", "byteOrder": "host", "offset": 8, "size": 1 },
-        { "name": "flags", "type": "u8", "byteOrder": "host", "offset": 9, "size": 1 },
-        { "name": "tag", "type": "u16", "byteOrder": "host", "offset": 10, "size": 2 }
-      ],
-      "size": 12
-    }
-  ],
-  "attributeSets": [
-    {
-      "name": "route-attrs",
-      "namePrefix": "rta-",
-      "attributes": [
-        {
-          "name": "dst",
-          "type": "binary",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "ipv4-or-v6",
-          "checks": {}
-        },
-        {
-          "name": "src",
-          "type": "binary",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "ipv4-or-v6",
-          "checks": {}
-        },
-        { "name": "iif", "type": "u32", "value": 3, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        { "name": "oif", "type": "u32", "value": 4, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "gateway",
-          "type": "binary",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "ipv4-or-v6",
-          "checks": {}
-        },
-        {
-          "name": "priority",
-          "type": "u32",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "prefsrc",
-          "type": "binary",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "ipv4-or-v6",
-          "checks": {}
-        },
-        {
-          "name": "metrics",
-          "type": "nest",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "metrics",
-          "checks": {}
-        },
-        {
-          "name": "multipath",
-          "type": "binary",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "route-attrs",
-          "struct": "rtnexthop",
-          "checks": {},
-          "recordLength": "rtnh-len"
-        },
-        {
-          "name": "protoinfo",
-          "type": "binary",
-          "value": 10,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "flow",
-          "type": "u32",
-          "value": 11,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "cacheinfo",
-          "type": "binary",
-          "value": 12,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "rta-cacheinfo",
-          "checks": {}
-        },
-        {
-          "name": "session",
-          "type": "binary",
-          "value": 13,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "mp-algo",
-          "type": "binary",
-          "value": 14,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "table",
-          "type": "u32",
-          "value": 15,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "mark",
-          "type": "u32",
-          "value": 16,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "mfc-stats",
-          "type": "binary",
-          "value": 17,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "via",
-          "type": "binary",
-          "value": 18,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "newdst",
-          "type": "binary",
-          "value": 19,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "pref", "type": "u8", "value": 20, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "encap-type",
-          "type": "u16",
-          "value": 21,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "lwtunnel-encap-types",
-          "checks": {}
-        },
-        {
-          "name": "encap",
-          "type": "sub-message",
-          "value": 22,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {},
-          "subMessage": "lwtunnel-encap-msg",
-          "selector": "encap-type"
-        },
-        {
-          "name": "expires",
-          "type": "u32",
-          "value": 23,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "pad",
-          "type": "binary",
-          "value": 24,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "uid", "type": "u32", "value": 25, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "ttl-propagate",
-          "type": "u8",
-          "value": 26,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ip-proto",
-          "type": "u8",
-          "value": 27,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "sport",
-          "type": "u16",
-          "value": 28,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "dport",
-          "type": "u16",
-          "value": 29,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "nh-id",
-          "type": "u32",
-          "value": 30,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "flowlabel",
-          "type": "u32",
-          "value": 31,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "displayHint": "hex",
-          "checks": {}
-        },
-        {
-          "name": "del-reason",
-          "type": "u32",
-          "value": 32,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "del-reason",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "metrics",
-      "namePrefix": "rtax-",
-      "attributes": [
-        {
-          "name": "unspec",
-          "type": "unused",
-          "value": 0,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "lock", "type": "u32", "value": 1, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        { "name": "mtu", "type": "u32", "value": 2, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "window",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "rtt", "type": "u32", "value": 4, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "rttvar",
-          "type": "u32",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ssthresh",
-          "type": "u32",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "cwnd", "type": "u32", "value": 7, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "advmss",
-          "type": "u32",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "reordering",
-          "type": "u32",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "hoplimit",
-          "type": "u32",
-          "value": 10,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "initcwnd",
-          "type": "u32",
-          "value": 11,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "features",
-          "type": "u32",
-          "value": 12,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "rto-min",
-          "type": "u32",
-          "value": 13,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "initrwnd",
-          "type": "u32",
-          "value": 14,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "quickack",
-          "type": "u32",
-          "value": 15,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "cc-algo",
-          "type": "string",
-          "value": 16,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "fastopen-no-cookie",
-          "type": "u32",
-          "value": 17,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "lwt-mpls-attrs",
-      "namePrefix": "mpls-iptunnel-",
-      "attributes": [
-        {
-          "name": "dst",
-          "type": "binary",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "subType": "u32",
-          "checks": {}
-        },
-        { "name": "ttl", "type": "u8", "value": 2, "multiAttr": false, "byteOrder": "host", "checks": {} }
-      ]
-    },
-    {
-      "name": "lwt-seg6-attrs",
-      "namePrefix": "seg6-iptunnel-",
-      "attributes": [
-        {
-          "name": "srh",
-          "type": "binary",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "seg6-iptunnel-encap",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "lwt-ip-attrs",
-      "namePrefix": "lwtunnel-ip-",
-      "attributes": [
-        {
-          "name": "id",
-          "type": "u64",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "dst",
-          "type": "binary",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "ipv4",
-          "checks": {}
-        },
-        {
-          "name": "src",
-          "type": "binary",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "ipv4",
-          "checks": {}
-        },
-        { "name": "ttl", "type": "u8", "value": 4, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        { "name": "tos", "type": "u8", "value": 5, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "flags",
-          "type": "u16",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        { "name": "pad", "type": "pad", "value": 7, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "opts",
-          "type": "binary",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "lwt-ip6-attrs",
-      "namePrefix": "lwtunnel-ip6-",
-      "attributes": [
-        {
-          "name": "id",
-          "type": "u64",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "dst",
-          "type": "binary",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "ipv6",
-          "checks": {}
-        },
-        {
-          "name": "src",
-          "type": "binary",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "ipv6",
-          "checks": {}
-        },
-        {
-          "name": "hoplimit",
-          "type": "u8",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "tc", "type": "u8", "value": 5, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "flags",
-          "type": "u16",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        { "name": "pad", "type": "pad", "value": 7, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "opts",
-          "type": "binary",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    }
-  ],
-  "subMessages": [
-    {
-      "name": "lwtunnel-encap-msg",
-      "formats": [
-        { "value": "mpls", "attributeSet": "lwt-mpls-attrs" },
-        { "value": "seg6", "attributeSet": "lwt-seg6-attrs" },
-        { "value": "ip", "attributeSet": "lwt-ip-attrs" },
-        { "value": "ip6", "attributeSet": "lwt-ip6-attrs" }
-      ]
-    }
-  ],
-  "operations": [
-    {
-      "name": "getroute",
-      "requestValue": 26,
-      "replyValue": 24,
-      "attributeSet": "route-attrs",
-      "fixedHeader": "rtmsg",
-      "do": {
-        "request": {
-          "value": 26,
-          "attributes": ["src", "dst", "iif", "oif", "ip-proto", "sport", "dport", "mark", "uid", "flowlabel"]
-        },
-        "reply": {
-          "value": 24,
-          "attributes": [
-            "dst",
-            "src",
-            "iif",
-            "oif",
-            "gateway",
-            "priority",
-            "prefsrc",
-            "metrics",
-            "multipath",
-            "flow",
-            "cacheinfo",
-            "table",
-            "mark",
-            "mfc-stats",
-            "via",
-            "newdst",
-            "pref",
-            "encap-type",
-            "encap",
-            "expires",
-            "pad",
-            "uid",
-            "ttl-propagate",
-            "ip-proto",
-            "sport",
-            "dport",
-            "nh-id",
-            "flowlabel",
-            "del-reason"
-          ]
-        }
-      },
-      "dump": {
-        "request": { "value": 26, "attributes": [] },
-        "reply": {
-          "value": 24,
-          "attributes": [
-            "dst",
-            "src",
-            "iif",
-            "oif",
-            "gateway",
-            "priority",
-            "prefsrc",
-            "metrics",
-            "multipath",
-            "flow",
-            "cacheinfo",
-            "table",
-            "mark",
-            "mfc-stats",
-            "via",
-            "newdst",
-            "pref",
-            "encap-type",
-            "encap",
-            "expires",
-            "pad",
-            "uid",
-            "ttl-propagate",
-            "ip-proto",
-            "sport",
-            "dport",
-            "nh-id",
-            "flowlabel",
-            "del-reason"
-          ]
-        }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "newroute",
-      "requestValue": 24,
-      "attributeSet": "route-attrs",
-      "fixedHeader": "rtmsg",
-      "do": {
-        "request": {
-          "value": 24,
-          "attributes": [
-            "dst",
-            "src",
-            "iif",
-            "oif",
-            "gateway",
-            "priority",
-            "prefsrc",
-            "metrics",
-            "multipath",
-            "flow",
-            "cacheinfo",
-            "table",
-            "mark",
-            "mfc-stats",
-            "via",
-            "newdst",
-            "pref",
-            "encap-type",
-            "encap",
-            "expires",
-            "pad",
-            "uid",
-            "ttl-propagate",
-            "ip-proto",
-            "sport",
-            "dport",
-            "nh-id",
-            "flowlabel"
-          ]
-        }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "delroute",
-      "requestValue": 25,
-      "attributeSet": "route-attrs",
-      "fixedHeader": "rtmsg",
-      "do": {
-        "request": {
-          "value": 25,
-          "attributes": [
-            "dst",
-            "src",
-            "iif",
-            "oif",
-            "gateway",
-            "priority",
-            "prefsrc",
-            "metrics",
-            "multipath",
-            "flow",
-            "cacheinfo",
-            "table",
-            "mark",
-            "mfc-stats",
-            "via",
-            "newdst",
-            "pref",
-            "encap-type",
-            "encap",
-            "expires",
-            "pad",
-            "uid",
-            "ttl-propagate",
-            "ip-proto",
-            "sport",
-            "dport",
-            "nh-id",
-            "flowlabel"
-          ]
-        }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "newroute-ntf",
-      "replyValue": 24,
-      "attributeSet": "route-attrs",
-      "fixedHeader": "rtmsg",
-      "notify": "getroute",
-      "flags": [],
-      "isCall": false,
-      "isAsync": true
-    },
-    {
-      "name": "delroute-ntf",
-      "replyValue": 25,
-      "attributeSet": "route-attrs",
-      "fixedHeader": "rtmsg",
-      "notify": "getroute",
-      "flags": [],
-      "isCall": false,
-      "isAsync": true
-    }
-  ],
-  "mcastGroups": [{ "name": "rtnlgrp-ipv4-route", "value": 7 }, { "name": "rtnlgrp-ipv6-route", "value": 11 }]
-}
+["nlkit-spec/1",{"name":"rt-route","protocol":"netlink-raw","protonum":0,"version":1,"uapiHeader":"linux/rtnetlink.h","enumModel":"directional","fixedHeader":"rtmsg","opNamePrefix":"rtm-"},
+[
+["enum","rtm-type",["unspec","unicast","local","broadcast","anycast","multicast","blackhole","unreachable","prohibit","throw","nat","xresolve"],{"namePrefix":"rtn-"}],
+["struct","rtmsg",[["rtm-family","u8"],["rtm-dst-len","u8"],["rtm-src-len","u8"],["rtm-tos","u8"],["rtm-table","u8"],["rtm-protocol","u8"],["rtm-scope","u8"],["rtm-type","u8",{"enum":"rtm-type"}],["rtm-flags","u32"]]],
+["struct","rta-cacheinfo",[["rta-clntref","u32"],["rta-lastuse","u32"],["rta-expires","u32"],["rta-error","u32"],["rta-used","u32"]]],
+["enum","del-reason",["unspec","expired","ra-withdrawn"],{"namePrefix":"rt-del-reason-"}],
+["flags","rtnh-flags",["dead","pervasive","onlink","offload","linkdown","unresolved","trap"],{"namePrefix":"rtnh-f-"}],
+["struct","rtnexthop",[["rtnh-len","u16"],["rtnh-flags","u8",{"enum":"rtnh-flags","enumAsFlags":true}],["rtnh-hops","u8"],["rtnh-ifindex","s32"]]],
+["enum","lwtunnel-encap-types",["none","mpls","ip","ila","ip6","seg6","bpf","seg6-local","rpl","ioam6","xfrm"],{"namePrefix":"lwtunnel-encap-"}],
+["enum","seg6-iptun-mode",["inline","encap","l2encap","encap-red","l2encap-red"],{"namePrefix":"seg6-iptun-mode-"}],
+["struct","seg6-iptunnel-encap",[["mode","s32",{"enum":"seg6-iptun-mode"}],["nexthdr","u8"],["hdrlen","u8"],["type","u8"],["segments-left","u8"],["first-segment","u8"],["flags","u8"],["tag","u16"]]]
+],
+[
+["route-attrs",[
+["dst","binary",{"displayHint":"ipv4-or-v6"}],
+["src","binary",{"displayHint":"ipv4-or-v6"}],
+["iif","u32"],
+["oif","u32"],
+["gateway","binary",{"displayHint":"ipv4-or-v6"}],
+["priority","u32"],
+["prefsrc","binary",{"displayHint":"ipv4-or-v6"}],
+["metrics","nest",{"nestedAttributes":"metrics"}],
+["multipath","binary",{"nestedAttributes":"route-attrs","struct":"rtnexthop","recordLength":"rtnh-len"}],
+["protoinfo","binary"],
+["flow","u32"],
+["cacheinfo","binary",{"struct":"rta-cacheinfo"}],
+["session","binary"],
+["mp-algo","binary"],
+["table","u32"],
+["mark","u32"],
+["mfc-stats","binary"],
+["via","binary"],
+["newdst","binary"],
+["pref","u8"],
+["encap-type","u16",{"enum":"lwtunnel-encap-types"}],
+["encap","sub-message",{"subMessage":"lwtunnel-encap-msg","selector":"encap-type"}],
+["expires","u32"],
+["pad","binary"],
+["uid","u32"],
+["ttl-propagate","u8"],
+["ip-proto","u8"],
+["sport","u16"],
+["dport","u16"],
+["nh-id","u32"],
+["flowlabel","u32",{"byteOrder":"big-endian","displayHint":"hex"}],
+["del-reason","u32",{"enum":"del-reason"}]
+],{"namePrefix":"rta-"}],
+["metrics",[
+["unspec","unused",{"value":0}],
+["lock","u32"],
+["mtu","u32"],
+["window","u32"],
+["rtt","u32"],
+["rttvar","u32"],
+["ssthresh","u32"],
+["cwnd","u32"],
+["advmss","u32"],
+["reordering","u32"],
+["hoplimit","u32"],
+["initcwnd","u32"],
+["features","u32"],
+["rto-min","u32"],
+["initrwnd","u32"],
+["quickack","u32"],
+["cc-algo","string"],
+["fastopen-no-cookie","u32"]
+],{"namePrefix":"rtax-"}],
+["lwt-mpls-attrs",[
+["dst","binary",{"byteOrder":"big-endian","subType":"u32"}],
+["ttl","u8"]
+],{"namePrefix":"mpls-iptunnel-"}],
+["lwt-seg6-attrs",[
+["srh","binary",{"struct":"seg6-iptunnel-encap"}]
+],{"namePrefix":"seg6-iptunnel-"}],
+["lwt-ip-attrs",[
+["id","u64",{"byteOrder":"big-endian"}],
+["dst","binary",{"displayHint":"ipv4"}],
+["src","binary",{"displayHint":"ipv4"}],
+["ttl","u8"],
+["tos","u8"],
+["flags","u16",{"byteOrder":"big-endian"}],
+["pad","pad"],
+["opts","binary"]
+],{"namePrefix":"lwtunnel-ip-"}],
+["lwt-ip6-attrs",[
+["id","u64",{"byteOrder":"big-endian"}],
+["dst","binary",{"displayHint":"ipv6"}],
+["src","binary",{"displayHint":"ipv6"}],
+["hoplimit","u8"],
+["tc","u8"],
+["flags","u16",{"byteOrder":"big-endian"}],
+["pad","pad"],
+["opts","binary"]
+],{"namePrefix":"lwtunnel-ip6-"}]
+],
+[
+["lwtunnel-encap-msg",[["mpls",{"attributeSet":"lwt-mpls-attrs"}],["seg6",{"attributeSet":"lwt-seg6-attrs"}],["ip",{"attributeSet":"lwt-ip-attrs"}],["ip6",{"attributeSet":"lwt-ip6-attrs"}]]]
+],
+[
+["getroute",{"requestValue":26,"replyValue":24,"attributeSet":"route-attrs","do":{"request":{"value":26,"attributes":["src","dst","iif","oif","ip-proto","sport","dport","mark","uid","flowlabel"]},"reply":{"value":24,"attributes":["dst","src","iif","oif","gateway","priority","prefsrc","metrics","multipath","flow","cacheinfo","table","mark","mfc-stats","via","newdst","pref","encap-type","encap","expires","pad","uid","ttl-propagate","ip-proto","sport","dport","nh-id","flowlabel","del-reason"]}},"dump":{"request":{"value":26,"attributes":[]},"reply":{"value":24,"attributes":["dst","src","iif","oif","gateway","priority","prefsrc","metrics","multipath","flow","cacheinfo","table","mark","mfc-stats","via","newdst","pref","encap-type","encap","expires","pad","uid","ttl-propagate","ip-proto","sport","dport","nh-id","flowlabel","del-reason"]}}}],
+["newroute",{"requestValue":24,"attributeSet":"route-attrs","do":{"request":{"value":24,"attributes":["dst","src","iif","oif","gateway","priority","prefsrc","metrics","multipath","flow","cacheinfo","table","mark","mfc-stats","via","newdst","pref","encap-type","encap","expires","pad","uid","ttl-propagate","ip-proto","sport","dport","nh-id","flowlabel"]}}}],
+["delroute",{"requestValue":25,"attributeSet":"route-attrs","do":{"request":{"value":25,"attributes":["dst","src","iif","oif","gateway","priority","prefsrc","metrics","multipath","flow","cacheinfo","table","mark","mfc-stats","via","newdst","pref","encap-type","encap","expires","pad","uid","ttl-propagate","ip-proto","sport","dport","nh-id","flowlabel"]}}}],
+["newroute-ntf",{"replyValue":24,"attributeSet":"route-attrs","notify":"getroute"}],
+["delroute-ntf",{"replyValue":25,"attributeSet":"route-attrs","notify":"getroute"}]
+],
+[["rtnlgrp-ipv4-route",{"value":7}],["rtnlgrp-ipv6-route",{"value":11}]]]
 `);
 
 const N0: readonly (string | undefined)[] = ["unspec", "unicast", "local", "broadcast", "anycast", "multicast", "blackhole", "unreachable", "prohibit", "throw", "nat", "xresolve"];

@@ -180,462 +180,59 @@ export type RtRuleDecoded =
   | { name: "getrule"; msg: GetruleMessage }
 ;
 
-/** The model of the family (no documentation text). */
+/** The model of the family (no documentation text), in the compact form reviveSpec expands. */
 export const spec: FamilySpec = reviveSpec(`
-{
-  "name": "rt-rule",
-  "protocol": "netlink-raw",
-  "protonum": 0,
-  "version": 1,
-  "uapiHeader": "linux/fib_rules.h",
-  "enumModel": "directional",
-  "fixedHeader": "fib-rule-hdr",
-  "opNamePrefix": "rtm-",
-  "definitions": [
-    {
-      "kind": "struct",
-      "name": "rtgenmsg",
-      "members": [
-        { "name": "family", "type": "u8", "byteOrder": "host", "offset": 0, "size": 1 },
-        { "name": "pad", "type": "pad", "byteOrder": "host", "offset": 1, "size": 3 }
-      ],
-      "size": 4
-    },
-    {
-      "kind": "struct",
-      "name": "fib-rule-hdr",
-      "members": [
-        { "name": "family", "type": "u8", "byteOrder": "host", "offset": 0, "size": 1 },
-        { "name": "dst-len", "type": "u8", "byteOrder": "host", "offset": 1, "size": 1 },
-        { "name": "src-len", "type": "u8", "byteOrder": "host", "offset": 2, "size": 1 },
-        { "name": "tos", "type": "u8", "byteOrder": "host", "offset": 3, "size": 1 },
-        { "name": "table", "type": "u8", "byteOrder": "host", "offset": 4, "size": 1 },
-        { "name": "res1", "type": "pad", "byteOrder": "host", "offset": 5, "size": 1 },
-        { "name": "res2", "type": "pad", "byteOrder": "host", "offset": 6, "size": 1 },
-        { "name": "action", "type": "u8", "byteOrder": "host", "offset": 7, "size": 1, "enum": "fr-act" },
-        { "name": "flags", "type": "u32", "byteOrder": "host", "offset": 8, "size": 4 }
-      ],
-      "size": 12
-    },
-    {
-      "kind": "enum",
-      "name": "fr-act",
-      "namePrefix": "rt-rule-fr-act-",
-      "entries": [
-        { "name": "unspec", "value": 0 },
-        { "name": "to-tbl", "value": 1 },
-        { "name": "goto", "value": 2 },
-        { "name": "nop", "value": 3 },
-        { "name": "res3", "value": 4 },
-        { "name": "res4", "value": 5 },
-        { "name": "blackhole", "value": 6 },
-        { "name": "unreachable", "value": 7 },
-        { "name": "prohibit", "value": 8 }
-      ]
-    },
-    {
-      "kind": "struct",
-      "name": "fib-rule-port-range",
-      "members": [
-        { "name": "start", "type": "u16", "byteOrder": "host", "offset": 0, "size": 2 },
-        { "name": "end", "type": "u16", "byteOrder": "host", "offset": 2, "size": 2 }
-      ],
-      "size": 4
-    },
-    {
-      "kind": "struct",
-      "name": "fib-rule-uid-range",
-      "members": [
-        { "name": "start", "type": "u32", "byteOrder": "host", "offset": 0, "size": 4 },
-        { "name": "end", "type": "u32", "byteOrder": "host", "offset": 4, "size": 4 }
-      ],
-      "size": 8
-    }
-  ],
-  "attributeSets": [
-    {
-      "name": "fib-rule-attrs",
-      "namePrefix": "fra-",
-      "attributes": [
-        {
-          "name": "dst",
-          "type": "binary",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "ipv4-or-v6",
-          "checks": {}
-        },
-        {
-          "name": "src",
-          "type": "binary",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "ipv4-or-v6",
-          "checks": {}
-        },
-        {
-          "name": "iifname",
-          "type": "string",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "goto", "type": "u32", "value": 4, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "unused2",
-          "type": "pad",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "priority",
-          "type": "u32",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "unused3",
-          "type": "pad",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "unused4",
-          "type": "pad",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "unused5",
-          "type": "pad",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "fwmark",
-          "type": "u32",
-          "value": 10,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "hex",
-          "checks": {}
-        },
-        {
-          "name": "flow",
-          "type": "u32",
-          "value": 11,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tun-id",
-          "type": "u64",
-          "value": 12,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "suppress-ifgroup",
-          "type": "u32",
-          "value": 13,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "suppress-prefixlen",
-          "type": "u32",
-          "value": 14,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "hex",
-          "checks": {}
-        },
-        {
-          "name": "table",
-          "type": "u32",
-          "value": 15,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "fwmask",
-          "type": "u32",
-          "value": 16,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "hex",
-          "checks": {}
-        },
-        {
-          "name": "oifname",
-          "type": "string",
-          "value": 17,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "pad", "type": "pad", "value": 18, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "l3mdev",
-          "type": "u8",
-          "value": 19,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "uid-range",
-          "type": "binary",
-          "value": 20,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "fib-rule-uid-range",
-          "checks": {}
-        },
-        {
-          "name": "protocol",
-          "type": "u8",
-          "value": 21,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ip-proto",
-          "type": "u8",
-          "value": 22,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "sport-range",
-          "type": "binary",
-          "value": 23,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "fib-rule-port-range",
-          "checks": {}
-        },
-        {
-          "name": "dport-range",
-          "type": "binary",
-          "value": 24,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "fib-rule-port-range",
-          "checks": {}
-        },
-        { "name": "dscp", "type": "u8", "value": 25, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "flowlabel",
-          "type": "u32",
-          "value": 26,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "displayHint": "hex",
-          "checks": {}
-        },
-        {
-          "name": "flowlabel-mask",
-          "type": "u32",
-          "value": 27,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "displayHint": "hex",
-          "checks": {}
-        },
-        {
-          "name": "sport-mask",
-          "type": "u16",
-          "value": 28,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "hex",
-          "checks": {}
-        },
-        {
-          "name": "dport-mask",
-          "type": "u16",
-          "value": 29,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "hex",
-          "checks": {}
-        },
-        {
-          "name": "dscp-mask",
-          "type": "u8",
-          "value": 30,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "hex",
-          "checks": {}
-        }
-      ]
-    }
-  ],
-  "subMessages": [],
-  "operations": [
-    {
-      "name": "newrule",
-      "requestValue": 32,
-      "attributeSet": "fib-rule-attrs",
-      "fixedHeader": "fib-rule-hdr",
-      "do": {
-        "request": {
-          "value": 32,
-          "attributes": [
-            "iifname",
-            "oifname",
-            "priority",
-            "fwmark",
-            "flow",
-            "tun-id",
-            "fwmask",
-            "table",
-            "suppress-prefixlen",
-            "suppress-ifgroup",
-            "goto",
-            "l3mdev",
-            "uid-range",
-            "protocol",
-            "ip-proto",
-            "sport-range",
-            "dport-range",
-            "dscp",
-            "flowlabel",
-            "flowlabel-mask",
-            "sport-mask",
-            "dport-mask",
-            "dscp-mask"
-          ]
-        }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "newrule-ntf",
-      "replyValue": 32,
-      "attributeSet": "fib-rule-attrs",
-      "fixedHeader": "fib-rule-hdr",
-      "notify": "getrule",
-      "flags": [],
-      "isCall": false,
-      "isAsync": true
-    },
-    {
-      "name": "delrule",
-      "requestValue": 33,
-      "attributeSet": "fib-rule-attrs",
-      "fixedHeader": "fib-rule-hdr",
-      "do": {
-        "request": {
-          "value": 33,
-          "attributes": [
-            "iifname",
-            "oifname",
-            "priority",
-            "fwmark",
-            "flow",
-            "tun-id",
-            "fwmask",
-            "table",
-            "suppress-prefixlen",
-            "suppress-ifgroup",
-            "goto",
-            "l3mdev",
-            "uid-range",
-            "protocol",
-            "ip-proto",
-            "sport-range",
-            "dport-range",
-            "dscp",
-            "flowlabel",
-            "flowlabel-mask",
-            "sport-mask",
-            "dport-mask",
-            "dscp-mask"
-          ]
-        }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "delrule-ntf",
-      "replyValue": 33,
-      "attributeSet": "fib-rule-attrs",
-      "fixedHeader": "fib-rule-hdr",
-      "notify": "getrule",
-      "flags": [],
-      "isCall": false,
-      "isAsync": true
-    },
-    {
-      "name": "getrule",
-      "requestValue": 34,
-      "replyValue": 32,
-      "attributeSet": "fib-rule-attrs",
-      "fixedHeader": "fib-rule-hdr",
-      "dump": {
-        "request": { "value": 34, "attributes": [] },
-        "reply": {
-          "value": 32,
-          "attributes": [
-            "iifname",
-            "oifname",
-            "priority",
-            "fwmark",
-            "flow",
-            "tun-id",
-            "fwmask",
-            "table",
-            "suppress-prefixlen",
-            "suppress-ifgroup",
-            "goto",
-            "l3mdev",
-            "uid-range",
-            "protocol",
-            "ip-proto",
-            "sport-range",
-            "dport-range",
-            "dscp",
-            "flowlabel",
-            "flowlabel-mask",
-            "sport-mask",
-            "dport-mask",
-            "dscp-mask"
-          ]
-        }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    }
-  ],
-  "mcastGroups": [{ "name": "rtnlgrp-ipv4-rule", "value": 8 }, { "name": "rtnlgrp-ipv6-rule", "value": 19 }]
-}
+["nlkit-spec/1",{"name":"rt-rule","protocol":"netlink-raw","protonum":0,"version":1,"uapiHeader":"linux/fib_rules.h","enumModel":"directional","fixedHeader":"fib-rule-hdr","opNamePrefix":"rtm-"},
+[
+["struct","rtgenmsg",[["family","u8"],["pad","pad",{"size":3}]]],
+["struct","fib-rule-hdr",[["family","u8"],["dst-len","u8"],["src-len","u8"],["tos","u8"],["table","u8"],["res1","pad",{"size":1}],["res2","pad",{"size":1}],["action","u8",{"enum":"fr-act"}],["flags","u32"]]],
+["enum","fr-act",["unspec","to-tbl","goto","nop","res3","res4","blackhole","unreachable","prohibit"]],
+["struct","fib-rule-port-range",[["start","u16"],["end","u16"]]],
+["struct","fib-rule-uid-range",[["start","u32"],["end","u32"]]]
+],
+[
+["fib-rule-attrs",[
+["dst","binary",{"displayHint":"ipv4-or-v6"}],
+["src","binary",{"displayHint":"ipv4-or-v6"}],
+["iifname","string"],
+["goto","u32"],
+["unused2","pad"],
+["priority","u32"],
+["unused3","pad"],
+["unused4","pad"],
+["unused5","pad"],
+["fwmark","u32",{"displayHint":"hex"}],
+["flow","u32"],
+["tun-id","u64"],
+["suppress-ifgroup","u32"],
+["suppress-prefixlen","u32",{"displayHint":"hex"}],
+["table","u32"],
+["fwmask","u32",{"displayHint":"hex"}],
+["oifname","string"],
+["pad","pad"],
+["l3mdev","u8"],
+["uid-range","binary",{"struct":"fib-rule-uid-range"}],
+["protocol","u8"],
+["ip-proto","u8"],
+["sport-range","binary",{"struct":"fib-rule-port-range"}],
+["dport-range","binary",{"struct":"fib-rule-port-range"}],
+["dscp","u8"],
+["flowlabel","u32",{"byteOrder":"big-endian","displayHint":"hex"}],
+["flowlabel-mask","u32",{"byteOrder":"big-endian","displayHint":"hex"}],
+["sport-mask","u16",{"displayHint":"hex"}],
+["dport-mask","u16",{"displayHint":"hex"}],
+["dscp-mask","u8",{"displayHint":"hex"}]
+],{"namePrefix":"fra-"}]
+],
+[],
+[
+["newrule",{"requestValue":32,"attributeSet":"fib-rule-attrs","do":{"request":{"value":32,"attributes":["iifname","oifname","priority","fwmark","flow","tun-id","fwmask","table","suppress-prefixlen","suppress-ifgroup","goto","l3mdev","uid-range","protocol","ip-proto","sport-range","dport-range","dscp","flowlabel","flowlabel-mask","sport-mask","dport-mask","dscp-mask"]}}}],
+["newrule-ntf",{"replyValue":32,"attributeSet":"fib-rule-attrs","notify":"getrule"}],
+["delrule",{"requestValue":33,"attributeSet":"fib-rule-attrs","do":{"request":{"value":33,"attributes":["iifname","oifname","priority","fwmark","flow","tun-id","fwmask","table","suppress-prefixlen","suppress-ifgroup","goto","l3mdev","uid-range","protocol","ip-proto","sport-range","dport-range","dscp","flowlabel","flowlabel-mask","sport-mask","dport-mask","dscp-mask"]}}}],
+["delrule-ntf",{"replyValue":33,"attributeSet":"fib-rule-attrs","notify":"getrule"}],
+["getrule",{"requestValue":34,"replyValue":32,"attributeSet":"fib-rule-attrs","dump":{"request":{"value":34,"attributes":[]},"reply":{"value":32,"attributes":["iifname","oifname","priority","fwmark","flow","tun-id","fwmask","table","suppress-prefixlen","suppress-ifgroup","goto","l3mdev","uid-range","protocol","ip-proto","sport-range","dport-range","dscp","flowlabel","flowlabel-mask","sport-mask","dport-mask","dscp-mask"]}}}]
+],
+[["rtnlgrp-ipv4-rule",{"value":8}],["rtnlgrp-ipv6-rule",{"value":19}]]]
 `);
 
 function s0(b: Uint8Array, dv: DataView, s: number, l: number): Obj {

@@ -155,245 +155,51 @@ export type SunrpcDecoded =
   | { name: "cache-flush"; msg: CacheFlushMessage }
 ;
 
-/** The model of the family (no documentation text). */
+/** The model of the family (no documentation text), in the compact form reviveSpec expands. */
 export const spec: FamilySpec = reviveSpec(`
-{
-  "name": "sunrpc",
-  "protocol": "genetlink",
-  "protonum": 16,
-  "version": 1,
-  "uapiHeader": "linux/sunrpc_netlink.h",
-  "enumModel": "unified",
-  "opNamePrefix": "sunrpc-cmd-",
-  "definitions": [
-    {
-      "kind": "flags",
-      "name": "cache-type",
-      "namePrefix": "sunrpc-cache-type-",
-      "entries": [{ "name": "ip_map", "value": 0 }, { "name": "unix_gid", "value": 1 }]
-    }
-  ],
-  "attributeSets": [
-    {
-      "name": "cache-notify",
-      "namePrefix": "sunrpc-a-cache-notify-",
-      "attributes": [
-        {
-          "name": "cache-type",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "cache-type",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "ip-map",
-      "namePrefix": "sunrpc-a-ip-map-",
-      "attributes": [
-        {
-          "name": "seqno",
-          "type": "u64",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "class",
-          "type": "string",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "addr",
-          "type": "string",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "domain",
-          "type": "string",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "negative",
-          "type": "flag",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "expiry",
-          "type": "u64",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "ip-map-reqs",
-      "namePrefix": "sunrpc-a-ip-map-reqs-",
-      "attributes": [
-        {
-          "name": "requests",
-          "type": "nest",
-          "value": 1,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "nestedAttributes": "ip-map",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "unix-gid",
-      "namePrefix": "sunrpc-a-unix-gid-",
-      "attributes": [
-        {
-          "name": "seqno",
-          "type": "u64",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "uid", "type": "u32", "value": 2, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        { "name": "gids", "type": "u32", "value": 3, "multiAttr": true, "byteOrder": "host", "checks": {} },
-        {
-          "name": "negative",
-          "type": "flag",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "expiry",
-          "type": "u64",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "unix-gid-reqs",
-      "namePrefix": "sunrpc-a-unix-gid-reqs-",
-      "attributes": [
-        {
-          "name": "requests",
-          "type": "nest",
-          "value": 1,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "nestedAttributes": "unix-gid",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "cache-flush",
-      "namePrefix": "sunrpc-a-cache-flush-",
-      "attributes": [
-        {
-          "name": "mask",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "cache-type",
-          "enumAsFlags": true,
-          "checks": {}
-        }
-      ]
-    }
-  ],
-  "subMessages": [],
-  "operations": [
-    {
-      "name": "cache-notify",
-      "value": 1,
-      "requestValue": 1,
-      "replyValue": 1,
-      "attributeSet": "cache-notify",
-      "event": { "attributes": ["cache-type"] },
-      "mcgrp": "exportd",
-      "flags": [],
-      "isCall": false,
-      "isAsync": true
-    },
-    {
-      "name": "ip-map-get-reqs",
-      "value": 2,
-      "requestValue": 2,
-      "replyValue": 2,
-      "attributeSet": "ip-map-reqs",
-      "dump": { "reply": { "attributes": ["requests"] } },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "ip-map-set-reqs",
-      "value": 3,
-      "requestValue": 3,
-      "replyValue": 3,
-      "attributeSet": "ip-map-reqs",
-      "do": { "request": { "attributes": ["requests"] } },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "unix-gid-get-reqs",
-      "value": 4,
-      "requestValue": 4,
-      "replyValue": 4,
-      "attributeSet": "unix-gid-reqs",
-      "dump": { "reply": { "attributes": ["requests"] } },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "unix-gid-set-reqs",
-      "value": 5,
-      "requestValue": 5,
-      "replyValue": 5,
-      "attributeSet": "unix-gid-reqs",
-      "do": { "request": { "attributes": ["requests"] } },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "cache-flush",
-      "value": 6,
-      "requestValue": 6,
-      "replyValue": 6,
-      "attributeSet": "cache-flush",
-      "do": { "request": { "attributes": ["mask"] } },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    }
-  ],
-  "mcastGroups": [{ "name": "none" }, { "name": "exportd" }]
-}
+["nlkit-spec/1",{"name":"sunrpc","protocol":"genetlink","protonum":16,"version":1,"uapiHeader":"linux/sunrpc_netlink.h","enumModel":"unified","opNamePrefix":"sunrpc-cmd-"},
+[
+["flags","cache-type",["ip_map","unix_gid"]]
+],
+[
+["cache-notify",[
+["cache-type","u32",{"enum":"cache-type"}]
+]],
+["ip-map",[
+["seqno","u64"],
+["class","string"],
+["addr","string"],
+["domain","string"],
+["negative","flag"],
+["expiry","u64"]
+]],
+["ip-map-reqs",[
+["requests","nest",{"multiAttr":true,"nestedAttributes":"ip-map"}]
+]],
+["unix-gid",[
+["seqno","u64"],
+["uid","u32"],
+["gids","u32",{"multiAttr":true}],
+["negative","flag"],
+["expiry","u64"]
+]],
+["unix-gid-reqs",[
+["requests","nest",{"multiAttr":true,"nestedAttributes":"unix-gid"}]
+]],
+["cache-flush",[
+["mask","u32",{"enum":"cache-type","enumAsFlags":true}]
+]]
+],
+[],
+[
+["cache-notify",{"requestValue":1,"replyValue":1,"attributeSet":"cache-notify","event":{"attributes":["cache-type"]},"mcgrp":"exportd"}],
+["ip-map-get-reqs",{"requestValue":2,"replyValue":2,"attributeSet":"ip-map-reqs","dump":{"reply":{"attributes":["requests"]}},"flags":["admin-perm"]}],
+["ip-map-set-reqs",{"requestValue":3,"replyValue":3,"attributeSet":"ip-map-reqs","do":{"request":{"attributes":["requests"]}},"flags":["admin-perm"]}],
+["unix-gid-get-reqs",{"requestValue":4,"replyValue":4,"attributeSet":"unix-gid-reqs","dump":{"reply":{"attributes":["requests"]}},"flags":["admin-perm"]}],
+["unix-gid-set-reqs",{"requestValue":5,"replyValue":5,"attributeSet":"unix-gid-reqs","do":{"request":{"attributes":["requests"]}},"flags":["admin-perm"]}],
+["cache-flush",{"requestValue":6,"replyValue":6,"attributeSet":"cache-flush","do":{"request":{"attributes":["mask"]}},"flags":["admin-perm"]}]
+],
+[["none"],["exportd"]]]
 `);
 
 function d0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {

@@ -2864,6077 +2864,842 @@ export type TcDecoded =
   | { name: "getchain"; msg: GetchainMessage }
 ;
 
-/** The model of the family (no documentation text). */
+/** The model of the family (no documentation text), in the compact form reviveSpec expands. */
 export const spec: FamilySpec = reviveSpec(`
-{
-  "name": "tc",
-  "protocol": "netlink-raw",
-  "protonum": 0,
-  "version": 1,
-  "uapiHeader": "linux/pkt_cls.h",
-  "enumModel": "directional",
-  "opNamePrefix": "rtm-",
-  "definitions": [
-    {
-      "kind": "struct",
-      "name": "tcmsg",
-      "members": [
-        { "name": "family", "type": "u8", "byteOrder": "host", "offset": 0, "size": 1 },
-        { "name": "pad", "type": "pad", "byteOrder": "host", "offset": 1, "size": 3 },
-        { "name": "ifindex", "type": "s32", "byteOrder": "host", "offset": 4, "size": 4 },
-        { "name": "handle", "type": "u32", "byteOrder": "host", "offset": 8, "size": 4 },
-        { "name": "parent", "type": "u32", "byteOrder": "host", "offset": 12, "size": 4 },
-        { "name": "info", "type": "u32", "byteOrder": "host", "offset": 16, "size": 4 }
-      ],
-      "size": 20
-    },
-    {
-      "kind": "flags",
-      "name": "cls-flags",
-      "namePrefix": "tc-cls-flags-",
-      "entries": [
-        { "name": "skip-hw", "value": 0 },
-        { "name": "skip-sw", "value": 1 },
-        { "name": "in-hw", "value": 2 },
-        { "name": "not-in-nw", "value": 3 },
-        { "name": "verbose", "value": 4 }
-      ]
-    },
-    {
-      "kind": "flags",
-      "name": "flower-key-ctrl-flags",
-      "namePrefix": "tca-flower-key-flags-",
-      "entries": [
-        { "name": "frag", "value": 0 },
-        { "name": "firstfrag", "value": 1 },
-        { "name": "tuncsum", "value": 2 },
-        { "name": "tundf", "value": 3 },
-        { "name": "tunoam", "value": 4 },
-        { "name": "tuncrit", "value": 5 }
-      ]
-    },
-    {
-      "kind": "enum",
-      "name": "dualpi2-drop-overload",
-      "namePrefix": "tc-dualpi2-drop-overload-",
-      "entries": [{ "name": "overflow", "value": 0 }, { "name": "drop", "value": 1 }]
-    },
-    {
-      "kind": "enum",
-      "name": "dualpi2-drop-early",
-      "namePrefix": "tc-dualpi2-drop-early-",
-      "entries": [{ "name": "drop-dequeue", "value": 0 }, { "name": "drop-enqueue", "value": 1 }]
-    },
-    {
-      "kind": "enum",
-      "name": "dualpi2-ecn-mask",
-      "namePrefix": "tc-dualpi2-ecn-mask-",
-      "entries": [
-        { "name": "l4s-ect", "value": 1 },
-        { "name": "cla-ect", "value": 2 },
-        { "name": "any-ect", "value": 3 }
-      ]
-    },
-    {
-      "kind": "enum",
-      "name": "dualpi2-split-gso",
-      "namePrefix": "tc-dualpi2-split-gso-",
-      "entries": [{ "name": "no-split-gso", "value": 0 }, { "name": "split-gso", "value": 1 }]
-    },
-    {
-      "kind": "struct",
-      "name": "tc-stats",
-      "members": [
-        { "name": "bytes", "type": "u64", "byteOrder": "host", "offset": 0, "size": 8 },
-        { "name": "packets", "type": "u32", "byteOrder": "host", "offset": 8, "size": 4 },
-        { "name": "drops", "type": "u32", "byteOrder": "host", "offset": 12, "size": 4 },
-        { "name": "overlimits", "type": "u32", "byteOrder": "host", "offset": 16, "size": 4 },
-        { "name": "bps", "type": "u32", "byteOrder": "host", "offset": 20, "size": 4 },
-        { "name": "pps", "type": "u32", "byteOrder": "host", "offset": 24, "size": 4 },
-        { "name": "qlen", "type": "u32", "byteOrder": "host", "offset": 28, "size": 4 },
-        { "name": "backlog", "type": "u32", "byteOrder": "host", "offset": 32, "size": 4 }
-      ],
-      "size": 36
-    },
-    {
-      "kind": "struct",
-      "name": "tc-cbs-qopt",
-      "members": [
-        { "name": "offload", "type": "u8", "byteOrder": "host", "offset": 0, "size": 1 },
-        { "name": "pad", "type": "pad", "byteOrder": "host", "offset": 1, "size": 3 },
-        { "name": "hicredit", "type": "s32", "byteOrder": "host", "offset": 4, "size": 4 },
-        { "name": "locredit", "type": "s32", "byteOrder": "host", "offset": 8, "size": 4 },
-        { "name": "idleslope", "type": "s32", "byteOrder": "host", "offset": 12, "size": 4 },
-        { "name": "sendslope", "type": "s32", "byteOrder": "host", "offset": 16, "size": 4 }
-      ],
-      "size": 20
-    },
-    {
-      "kind": "struct",
-      "name": "tc-etf-qopt",
-      "members": [
-        { "name": "delta", "type": "s32", "byteOrder": "host", "offset": 0, "size": 4 },
-        { "name": "clockid", "type": "s32", "byteOrder": "host", "offset": 4, "size": 4 },
-        { "name": "flags", "type": "s32", "byteOrder": "host", "offset": 8, "size": 4 }
-      ],
-      "size": 12
-    },
-    {
-      "kind": "struct",
-      "name": "tc-fifo-qopt",
-      "members": [{ "name": "limit", "type": "u32", "byteOrder": "host", "offset": 0, "size": 4 }],
-      "size": 4
-    },
-    {
-      "kind": "struct",
-      "name": "tc-htb-opt",
-      "members": [
-        {
-          "name": "rate",
-          "type": "binary",
-          "byteOrder": "host",
-          "offset": 0,
-          "size": 9,
-          "struct": "tc-ratespec"
-        },
-        {
-          "name": "ceil",
-          "type": "binary",
-          "byteOrder": "host",
-          "offset": 9,
-          "size": 9,
-          "struct": "tc-ratespec"
-        },
-        { "name": "buffer", "type": "u32", "byteOrder": "host", "offset": 18, "size": 4 },
-        { "name": "cbuffer", "type": "u32", "byteOrder": "host", "offset": 22, "size": 4 },
-        { "name": "quantum", "type": "u32", "byteOrder": "host", "offset": 26, "size": 4 },
-        { "name": "level", "type": "u32", "byteOrder": "host", "offset": 30, "size": 4 },
-        { "name": "prio", "type": "u32", "byteOrder": "host", "offset": 34, "size": 4 }
-      ],
-      "size": 38
-    },
-    {
-      "kind": "struct",
-      "name": "tc-htb-glob",
-      "members": [
-        { "name": "version", "type": "u32", "byteOrder": "host", "offset": 0, "size": 4 },
-        { "name": "rate2quantum", "type": "u32", "byteOrder": "host", "offset": 4, "size": 4 },
-        { "name": "defcls", "type": "u32", "byteOrder": "host", "offset": 8, "size": 4 },
-        { "name": "debug", "type": "u32", "byteOrder": "host", "offset": 12, "size": 4 },
-        { "name": "direct-pkts", "type": "u32", "byteOrder": "host", "offset": 16, "size": 4 }
-      ],
-      "size": 20
-    },
-    {
-      "kind": "struct",
-      "name": "tc-gred-qopt",
-      "members": [
-        { "name": "limit", "type": "u32", "byteOrder": "host", "offset": 0, "size": 4 },
-        { "name": "qth-min", "type": "u32", "byteOrder": "host", "offset": 4, "size": 4 },
-        { "name": "qth-max", "type": "u32", "byteOrder": "host", "offset": 8, "size": 4 },
-        { "name": "DP", "type": "u32", "byteOrder": "host", "offset": 12, "size": 4 },
-        { "name": "backlog", "type": "u32", "byteOrder": "host", "offset": 16, "size": 4 },
-        { "name": "qave", "type": "u32", "byteOrder": "host", "offset": 20, "size": 4 },
-        { "name": "forced", "type": "u32", "byteOrder": "host", "offset": 24, "size": 4 },
-        { "name": "early", "type": "u32", "byteOrder": "host", "offset": 28, "size": 4 },
-        { "name": "other", "type": "u32", "byteOrder": "host", "offset": 32, "size": 4 },
-        { "name": "pdrop", "type": "u32", "byteOrder": "host", "offset": 36, "size": 4 },
-        { "name": "Wlog", "type": "u8", "byteOrder": "host", "offset": 40, "size": 1 },
-        { "name": "Plog", "type": "u8", "byteOrder": "host", "offset": 41, "size": 1 },
-        { "name": "Scell-log", "type": "u8", "byteOrder": "host", "offset": 42, "size": 1 },
-        { "name": "prio", "type": "u8", "byteOrder": "host", "offset": 43, "size": 1 },
-        { "name": "packets", "type": "u32", "byteOrder": "host", "offset": 44, "size": 4 },
-        { "name": "bytesin", "type": "u32", "byteOrder": "host", "offset": 48, "size": 4 }
-      ],
-      "size": 52
-    },
-    {
-      "kind": "struct",
-      "name": "tc-gred-sopt",
-      "members": [
-        { "name": "DPs", "type": "u32", "byteOrder": "host", "offset": 0, "size": 4 },
-        { "name": "def-DP", "type": "u32", "byteOrder": "host", "offset": 4, "size": 4 },
-        { "name": "grio", "type": "u8", "byteOrder": "host", "offset": 8, "size": 1 },
-        { "name": "flags", "type": "u8", "byteOrder": "host", "offset": 9, "size": 1 },
-        { "name": "pad", "type": "pad", "byteOrder": "host", "offset": 10, "size": 2 }
-      ],
-      "size": 12
-    },
-    {
-      "kind": "struct",
-      "name": "tc-hfsc-qopt",
-      "members": [{ "name": "defcls", "type": "u16", "byteOrder": "host", "offset": 0, "size": 2 }],
-      "size": 2
-    },
-    {
-      "kind": "struct",
-      "name": "tc-mqprio-qopt",
-      "members": [
-        { "name": "num-tc", "type": "u8", "byteOrder": "host", "offset": 0, "size": 1 },
-        { "name": "prio-tc-map", "type": "binary", "byteOrder": "host", "offset": 1, "size": 16 },
-        { "name": "hw", "type": "u8", "byteOrder": "host", "offset": 17, "size": 1 },
-        { "name": "count", "type": "binary", "byteOrder": "host", "offset": 18, "size": 32 },
-        { "name": "offset", "type": "binary", "byteOrder": "host", "offset": 50, "size": 32 }
-      ],
-      "size": 82
-    },
-    {
-      "kind": "struct",
-      "name": "tc-multiq-qopt",
-      "members": [
-        { "name": "bands", "type": "u16", "byteOrder": "host", "offset": 0, "size": 2 },
-        { "name": "max-bands", "type": "u16", "byteOrder": "host", "offset": 2, "size": 2 }
-      ],
-      "size": 4
-    },
-    {
-      "kind": "struct",
-      "name": "tc-netem-qopt",
-      "members": [
-        { "name": "latency", "type": "u32", "byteOrder": "host", "offset": 0, "size": 4 },
-        { "name": "limit", "type": "u32", "byteOrder": "host", "offset": 4, "size": 4 },
-        { "name": "loss", "type": "u32", "byteOrder": "host", "offset": 8, "size": 4 },
-        { "name": "gap", "type": "u32", "byteOrder": "host", "offset": 12, "size": 4 },
-        { "name": "duplicate", "type": "u32", "byteOrder": "host", "offset": 16, "size": 4 },
-        { "name": "jitter", "type": "u32", "byteOrder": "host", "offset": 20, "size": 4 }
-      ],
-      "size": 24
-    },
-    {
-      "kind": "struct",
-      "name": "tc-netem-gimodel",
-      "members": [
-        { "name": "p13", "type": "u32", "byteOrder": "host", "offset": 0, "size": 4 },
-        { "name": "p31", "type": "u32", "byteOrder": "host", "offset": 4, "size": 4 },
-        { "name": "p32", "type": "u32", "byteOrder": "host", "offset": 8, "size": 4 },
-        { "name": "p14", "type": "u32", "byteOrder": "host", "offset": 12, "size": 4 },
-        { "name": "p23", "type": "u32", "byteOrder": "host", "offset": 16, "size": 4 }
-      ],
-      "size": 20
-    },
-    {
-      "kind": "struct",
-      "name": "tc-netem-gemodel",
-      "members": [
-        { "name": "p", "type": "u32", "byteOrder": "host", "offset": 0, "size": 4 },
-        { "name": "r", "type": "u32", "byteOrder": "host", "offset": 4, "size": 4 },
-        { "name": "h", "type": "u32", "byteOrder": "host", "offset": 8, "size": 4 },
-        { "name": "k1", "type": "u32", "byteOrder": "host", "offset": 12, "size": 4 }
-      ],
-      "size": 16
-    },
-    {
-      "kind": "struct",
-      "name": "tc-netem-corr",
-      "members": [
-        { "name": "delay-corr", "type": "u32", "byteOrder": "host", "offset": 0, "size": 4 },
-        { "name": "loss-corr", "type": "u32", "byteOrder": "host", "offset": 4, "size": 4 },
-        { "name": "dup-corr", "type": "u32", "byteOrder": "host", "offset": 8, "size": 4 }
-      ],
-      "size": 12
-    },
-    {
-      "kind": "struct",
-      "name": "tc-netem-reorder",
-      "members": [
-        { "name": "probability", "type": "u32", "byteOrder": "host", "offset": 0, "size": 4 },
-        { "name": "correlation", "type": "u32", "byteOrder": "host", "offset": 4, "size": 4 }
-      ],
-      "size": 8
-    },
-    {
-      "kind": "struct",
-      "name": "tc-netem-corrupt",
-      "members": [
-        { "name": "probability", "type": "u32", "byteOrder": "host", "offset": 0, "size": 4 },
-        { "name": "correlation", "type": "u32", "byteOrder": "host", "offset": 4, "size": 4 }
-      ],
-      "size": 8
-    },
-    {
-      "kind": "struct",
-      "name": "tc-netem-rate",
-      "members": [
-        { "name": "rate", "type": "u32", "byteOrder": "host", "offset": 0, "size": 4 },
-        { "name": "packet-overhead", "type": "s32", "byteOrder": "host", "offset": 4, "size": 4 },
-        { "name": "cell-size", "type": "u32", "byteOrder": "host", "offset": 8, "size": 4 },
-        { "name": "cell-overhead", "type": "s32", "byteOrder": "host", "offset": 12, "size": 4 }
-      ],
-      "size": 16
-    },
-    {
-      "kind": "struct",
-      "name": "tc-netem-slot",
-      "members": [
-        { "name": "min-delay", "type": "s64", "byteOrder": "host", "offset": 0, "size": 8 },
-        { "name": "max-delay", "type": "s64", "byteOrder": "host", "offset": 8, "size": 8 },
-        { "name": "max-packets", "type": "s32", "byteOrder": "host", "offset": 16, "size": 4 },
-        { "name": "max-bytes", "type": "s32", "byteOrder": "host", "offset": 20, "size": 4 },
-        { "name": "dist-delay", "type": "s64", "byteOrder": "host", "offset": 24, "size": 8 },
-        { "name": "dist-jitter", "type": "s64", "byteOrder": "host", "offset": 32, "size": 8 }
-      ],
-      "size": 40
-    },
-    {
-      "kind": "struct",
-      "name": "tc-plug-qopt",
-      "members": [
-        { "name": "action", "type": "s32", "byteOrder": "host", "offset": 0, "size": 4 },
-        { "name": "limit", "type": "u32", "byteOrder": "host", "offset": 4, "size": 4 }
-      ],
-      "size": 8
-    },
-    {
-      "kind": "struct",
-      "name": "tc-prio-qopt",
-      "members": [
-        { "name": "bands", "type": "u32", "byteOrder": "host", "offset": 0, "size": 4 },
-        { "name": "priomap", "type": "binary", "byteOrder": "host", "offset": 4, "size": 16 }
-      ],
-      "size": 20
-    },
-    {
-      "kind": "struct",
-      "name": "tc-red-qopt",
-      "members": [
-        { "name": "limit", "type": "u32", "byteOrder": "host", "offset": 0, "size": 4 },
-        { "name": "qth-min", "type": "u32", "byteOrder": "host", "offset": 4, "size": 4 },
-        { "name": "qth-max", "type": "u32", "byteOrder": "host", "offset": 8, "size": 4 },
-        { "name": "Wlog", "type": "u8", "byteOrder": "host", "offset": 12, "size": 1 },
-        { "name": "Plog", "type": "u8", "byteOrder": "host", "offset": 13, "size": 1 },
-        { "name": "Scell-log", "type": "u8", "byteOrder": "host", "offset": 14, "size": 1 },
-        { "name": "flags", "type": "u8", "byteOrder": "host", "offset": 15, "size": 1 }
-      ],
-      "size": 16
-    },
-    {
-      "kind": "struct",
-      "name": "tc-sfb-qopt",
-      "members": [
-        { "name": "rehash-interval", "type": "u32", "byteOrder": "host", "offset": 0, "size": 4 },
-        { "name": "warmup-time", "type": "u32", "byteOrder": "host", "offset": 4, "size": 4 },
-        { "name": "max", "type": "u32", "byteOrder": "host", "offset": 8, "size": 4 },
-        { "name": "bin-size", "type": "u32", "byteOrder": "host", "offset": 12, "size": 4 },
-        { "name": "increment", "type": "u32", "byteOrder": "host", "offset": 16, "size": 4 },
-        { "name": "decrement", "type": "u32", "byteOrder": "host", "offset": 20, "size": 4 },
-        { "name": "limit", "type": "u32", "byteOrder": "host", "offset": 24, "size": 4 },
-        { "name": "penalty-rate", "type": "u32", "byteOrder": "host", "offset": 28, "size": 4 },
-        { "name": "penalty-burst", "type": "u32", "byteOrder": "host", "offset": 32, "size": 4 }
-      ],
-      "size": 36
-    },
-    {
-      "kind": "struct",
-      "name": "tc-sfq-qopt",
-      "members": [
-        { "name": "quantum", "type": "u32", "byteOrder": "host", "offset": 0, "size": 4 },
-        { "name": "perturb-period", "type": "s32", "byteOrder": "host", "offset": 4, "size": 4 },
-        { "name": "limit", "type": "u32", "byteOrder": "host", "offset": 8, "size": 4 },
-        { "name": "divisor", "type": "u32", "byteOrder": "host", "offset": 12, "size": 4 },
-        { "name": "flows", "type": "u32", "byteOrder": "host", "offset": 16, "size": 4 }
-      ],
-      "size": 20
-    },
-    {
-      "kind": "struct",
-      "name": "tc-sfqred-stats",
-      "members": [
-        { "name": "prob-drop", "type": "u32", "byteOrder": "host", "offset": 0, "size": 4 },
-        { "name": "forced-drop", "type": "u32", "byteOrder": "host", "offset": 4, "size": 4 },
-        { "name": "prob-mark", "type": "u32", "byteOrder": "host", "offset": 8, "size": 4 },
-        { "name": "forced-mark", "type": "u32", "byteOrder": "host", "offset": 12, "size": 4 },
-        { "name": "prob-mark-head", "type": "u32", "byteOrder": "host", "offset": 16, "size": 4 },
-        { "name": "forced-mark-head", "type": "u32", "byteOrder": "host", "offset": 20, "size": 4 }
-      ],
-      "size": 24
-    },
-    {
-      "kind": "struct",
-      "name": "tc-sfq-qopt-v1",
-      "members": [
-        {
-          "name": "v0",
-          "type": "binary",
-          "byteOrder": "host",
-          "offset": 0,
-          "size": 20,
-          "struct": "tc-sfq-qopt"
-        },
-        { "name": "depth", "type": "u32", "byteOrder": "host", "offset": 20, "size": 4 },
-        { "name": "headdrop", "type": "u32", "byteOrder": "host", "offset": 24, "size": 4 },
-        { "name": "limit", "type": "u32", "byteOrder": "host", "offset": 28, "size": 4 },
-        { "name": "qth-min", "type": "u32", "byteOrder": "host", "offset": 32, "size": 4 },
-        { "name": "qth-max", "type": "u32", "byteOrder": "host", "offset": 36, "size": 4 },
-        { "name": "Wlog", "type": "u8", "byteOrder": "host", "offset": 40, "size": 1 },
-        { "name": "Plog", "type": "u8", "byteOrder": "host", "offset": 41, "size": 1 },
-        { "name": "Scell-log", "type": "u8", "byteOrder": "host", "offset": 42, "size": 1 },
-        { "name": "flags", "type": "u8", "byteOrder": "host", "offset": 43, "size": 1 },
-        { "name": "max-P", "type": "u32", "byteOrder": "host", "offset": 44, "size": 4 },
-        {
-          "name": "stats",
-          "type": "binary",
-          "byteOrder": "host",
-          "offset": 48,
-          "size": 24,
-          "struct": "tc-sfqred-stats"
-        }
-      ],
-      "size": 72
-    },
-    {
-      "kind": "struct",
-      "name": "tc-ratespec",
-      "members": [
-        { "name": "cell-log", "type": "u8", "byteOrder": "host", "offset": 0, "size": 1 },
-        { "name": "linklayer", "type": "u8", "byteOrder": "host", "offset": 1, "size": 1 },
-        { "name": "overhead", "type": "u8", "byteOrder": "host", "offset": 2, "size": 1 },
-        { "name": "cell-align", "type": "u8", "byteOrder": "host", "offset": 3, "size": 1 },
-        { "name": "mpu", "type": "u8", "byteOrder": "host", "offset": 4, "size": 1 },
-        { "name": "rate", "type": "u32", "byteOrder": "host", "offset": 5, "size": 4 }
-      ],
-      "size": 9
-    },
-    {
-      "kind": "struct",
-      "name": "tc-tbf-qopt",
-      "members": [
-        {
-          "name": "rate",
-          "type": "binary",
-          "byteOrder": "host",
-          "offset": 0,
-          "size": 9,
-          "struct": "tc-ratespec"
-        },
-        {
-          "name": "peakrate",
-          "type": "binary",
-          "byteOrder": "host",
-          "offset": 9,
-          "size": 9,
-          "struct": "tc-ratespec"
-        },
-        { "name": "limit", "type": "u32", "byteOrder": "host", "offset": 18, "size": 4 },
-        { "name": "buffer", "type": "u32", "byteOrder": "host", "offset": 22, "size": 4 },
-        { "name": "mtu", "type": "u32", "byteOrder": "host", "offset": 26, "size": 4 }
-      ],
-      "size": 30
-    },
-    {
-      "kind": "struct",
-      "name": "tc-sizespec",
-      "members": [
-        { "name": "cell-log", "type": "u8", "byteOrder": "host", "offset": 0, "size": 1 },
-        { "name": "size-log", "type": "u8", "byteOrder": "host", "offset": 1, "size": 1 },
-        { "name": "cell-align", "type": "s16", "byteOrder": "host", "offset": 2, "size": 2 },
-        { "name": "overhead", "type": "s32", "byteOrder": "host", "offset": 4, "size": 4 },
-        { "name": "linklayer", "type": "u32", "byteOrder": "host", "offset": 8, "size": 4 },
-        { "name": "mpu", "type": "u32", "byteOrder": "host", "offset": 12, "size": 4 },
-        { "name": "mtu", "type": "u32", "byteOrder": "host", "offset": 16, "size": 4 },
-        { "name": "tsize", "type": "u32", "byteOrder": "host", "offset": 20, "size": 4 }
-      ],
-      "size": 24
-    },
-    {
-      "kind": "struct",
-      "name": "gnet-estimator",
-      "members": [
-        { "name": "interval", "type": "s8", "byteOrder": "host", "offset": 0, "size": 1 },
-        { "name": "ewma-log", "type": "u8", "byteOrder": "host", "offset": 1, "size": 1 }
-      ],
-      "size": 2
-    },
-    {
-      "kind": "struct",
-      "name": "tc-choke-xstats",
-      "members": [
-        { "name": "early", "type": "u32", "byteOrder": "host", "offset": 0, "size": 4 },
-        { "name": "pdrop", "type": "u32", "byteOrder": "host", "offset": 4, "size": 4 },
-        { "name": "other", "type": "u32", "byteOrder": "host", "offset": 8, "size": 4 },
-        { "name": "marked", "type": "u32", "byteOrder": "host", "offset": 12, "size": 4 },
-        { "name": "matched", "type": "u32", "byteOrder": "host", "offset": 16, "size": 4 }
-      ],
-      "size": 20
-    },
-    {
-      "kind": "struct",
-      "name": "tc-codel-xstats",
-      "members": [
-        { "name": "maxpacket", "type": "u32", "byteOrder": "host", "offset": 0, "size": 4 },
-        { "name": "count", "type": "u32", "byteOrder": "host", "offset": 4, "size": 4 },
-        { "name": "lastcount", "type": "u32", "byteOrder": "host", "offset": 8, "size": 4 },
-        { "name": "ldelay", "type": "u32", "byteOrder": "host", "offset": 12, "size": 4 },
-        { "name": "drop-next", "type": "s32", "byteOrder": "host", "offset": 16, "size": 4 },
-        { "name": "drop-overlimit", "type": "u32", "byteOrder": "host", "offset": 20, "size": 4 },
-        { "name": "ecn-mark", "type": "u32", "byteOrder": "host", "offset": 24, "size": 4 },
-        { "name": "dropping", "type": "u32", "byteOrder": "host", "offset": 28, "size": 4 },
-        { "name": "ce-mark", "type": "u32", "byteOrder": "host", "offset": 32, "size": 4 }
-      ],
-      "size": 36
-    },
-    {
-      "kind": "struct",
-      "name": "tc-fq-codel-xstats",
-      "members": [
-        { "name": "type", "type": "u32", "byteOrder": "host", "offset": 0, "size": 4 },
-        { "name": "maxpacket", "type": "u32", "byteOrder": "host", "offset": 4, "size": 4 },
-        { "name": "drop-overlimit", "type": "u32", "byteOrder": "host", "offset": 8, "size": 4 },
-        { "name": "ecn-mark", "type": "u32", "byteOrder": "host", "offset": 12, "size": 4 },
-        { "name": "new-flow-count", "type": "u32", "byteOrder": "host", "offset": 16, "size": 4 },
-        { "name": "new-flows-len", "type": "u32", "byteOrder": "host", "offset": 20, "size": 4 },
-        { "name": "old-flows-len", "type": "u32", "byteOrder": "host", "offset": 24, "size": 4 },
-        { "name": "ce-mark", "type": "u32", "byteOrder": "host", "offset": 28, "size": 4 },
-        { "name": "memory-usage", "type": "u32", "byteOrder": "host", "offset": 32, "size": 4 },
-        { "name": "drop-overmemory", "type": "u32", "byteOrder": "host", "offset": 36, "size": 4 }
-      ],
-      "size": 40
-    },
-    {
-      "kind": "struct",
-      "name": "tc-dualpi2-xstats",
-      "members": [
-        { "name": "prob", "type": "u32", "byteOrder": "host", "offset": 0, "size": 4 },
-        { "name": "delay-c", "type": "u32", "byteOrder": "host", "offset": 4, "size": 4 },
-        { "name": "delay-l", "type": "u32", "byteOrder": "host", "offset": 8, "size": 4 },
-        { "name": "pkts-in-c", "type": "u32", "byteOrder": "host", "offset": 12, "size": 4 },
-        { "name": "pkts-in-l", "type": "u32", "byteOrder": "host", "offset": 16, "size": 4 },
-        { "name": "maxq", "type": "u32", "byteOrder": "host", "offset": 20, "size": 4 },
-        { "name": "ecn-mark", "type": "u32", "byteOrder": "host", "offset": 24, "size": 4 },
-        { "name": "step-mark", "type": "u32", "byteOrder": "host", "offset": 28, "size": 4 },
-        { "name": "credit", "type": "s32", "byteOrder": "host", "offset": 32, "size": 4 },
-        { "name": "memory-used", "type": "u32", "byteOrder": "host", "offset": 36, "size": 4 },
-        { "name": "max-memory-used", "type": "u32", "byteOrder": "host", "offset": 40, "size": 4 },
-        { "name": "memory-limit", "type": "u32", "byteOrder": "host", "offset": 44, "size": 4 }
-      ],
-      "size": 48
-    },
-    {
-      "kind": "struct",
-      "name": "tc-fq-pie-xstats",
-      "members": [
-        { "name": "packets-in", "type": "u32", "byteOrder": "host", "offset": 0, "size": 4 },
-        { "name": "dropped", "type": "u32", "byteOrder": "host", "offset": 4, "size": 4 },
-        { "name": "overlimit", "type": "u32", "byteOrder": "host", "offset": 8, "size": 4 },
-        { "name": "overmemory", "type": "u32", "byteOrder": "host", "offset": 12, "size": 4 },
-        { "name": "ecn-mark", "type": "u32", "byteOrder": "host", "offset": 16, "size": 4 },
-        { "name": "new-flow-count", "type": "u32", "byteOrder": "host", "offset": 20, "size": 4 },
-        { "name": "new-flows-len", "type": "u32", "byteOrder": "host", "offset": 24, "size": 4 },
-        { "name": "old-flows-len", "type": "u32", "byteOrder": "host", "offset": 28, "size": 4 },
-        { "name": "memory-usage", "type": "u32", "byteOrder": "host", "offset": 32, "size": 4 }
-      ],
-      "size": 36
-    },
-    {
-      "kind": "struct",
-      "name": "tc-fq-qd-stats",
-      "members": [
-        { "name": "gc-flows", "type": "u64", "byteOrder": "host", "offset": 0, "size": 8 },
-        { "name": "highprio-packets", "type": "u64", "byteOrder": "host", "offset": 8, "size": 8 },
-        { "name": "tcp-retrans", "type": "u64", "byteOrder": "host", "offset": 16, "size": 8 },
-        { "name": "throttled", "type": "u64", "byteOrder": "host", "offset": 24, "size": 8 },
-        { "name": "flows-plimit", "type": "u64", "byteOrder": "host", "offset": 32, "size": 8 },
-        { "name": "pkts-too-long", "type": "u64", "byteOrder": "host", "offset": 40, "size": 8 },
-        { "name": "allocation-errors", "type": "u64", "byteOrder": "host", "offset": 48, "size": 8 },
-        { "name": "time-next-delayed-flow", "type": "s64", "byteOrder": "host", "offset": 56, "size": 8 },
-        { "name": "flows", "type": "u32", "byteOrder": "host", "offset": 64, "size": 4 },
-        { "name": "inactive-flows", "type": "u32", "byteOrder": "host", "offset": 68, "size": 4 },
-        { "name": "throttled-flows", "type": "u32", "byteOrder": "host", "offset": 72, "size": 4 },
-        { "name": "unthrottle-latency-ns", "type": "u32", "byteOrder": "host", "offset": 76, "size": 4 },
-        { "name": "ce-mark", "type": "u64", "byteOrder": "host", "offset": 80, "size": 8 },
-        { "name": "horizon-drops", "type": "u64", "byteOrder": "host", "offset": 88, "size": 8 },
-        { "name": "horizon-caps", "type": "u64", "byteOrder": "host", "offset": 96, "size": 8 },
-        { "name": "fastpath-packets", "type": "u64", "byteOrder": "host", "offset": 104, "size": 8 },
-        { "name": "band-drops", "type": "binary", "byteOrder": "host", "offset": 112, "size": 24 },
-        { "name": "band-pkt-count", "type": "binary", "byteOrder": "host", "offset": 136, "size": 12 },
-        { "name": "pad", "type": "pad", "byteOrder": "host", "offset": 148, "size": 4 }
-      ],
-      "size": 152
-    },
-    {
-      "kind": "struct",
-      "name": "tc-hhf-xstats",
-      "members": [
-        { "name": "drop-overlimit", "type": "u32", "byteOrder": "host", "offset": 0, "size": 4 },
-        { "name": "hh-overlimit", "type": "u32", "byteOrder": "host", "offset": 4, "size": 4 },
-        { "name": "hh-tot-count", "type": "u32", "byteOrder": "host", "offset": 8, "size": 4 },
-        { "name": "hh-cur-count", "type": "u32", "byteOrder": "host", "offset": 12, "size": 4 }
-      ],
-      "size": 16
-    },
-    {
-      "kind": "struct",
-      "name": "tc-pie-xstats",
-      "members": [
-        { "name": "prob", "type": "u64", "byteOrder": "host", "offset": 0, "size": 8 },
-        { "name": "delay", "type": "u32", "byteOrder": "host", "offset": 8, "size": 4 },
-        { "name": "avg-dq-rate", "type": "u32", "byteOrder": "host", "offset": 12, "size": 4 },
-        { "name": "dq-rate-estimating", "type": "u32", "byteOrder": "host", "offset": 16, "size": 4 },
-        { "name": "packets-in", "type": "u32", "byteOrder": "host", "offset": 20, "size": 4 },
-        { "name": "dropped", "type": "u32", "byteOrder": "host", "offset": 24, "size": 4 },
-        { "name": "overlimit", "type": "u32", "byteOrder": "host", "offset": 28, "size": 4 },
-        { "name": "maxq", "type": "u32", "byteOrder": "host", "offset": 32, "size": 4 },
-        { "name": "ecn-mark", "type": "u32", "byteOrder": "host", "offset": 36, "size": 4 }
-      ],
-      "size": 40
-    },
-    {
-      "kind": "struct",
-      "name": "tc-red-xstats",
-      "members": [
-        { "name": "early", "type": "u32", "byteOrder": "host", "offset": 0, "size": 4 },
-        { "name": "pdrop", "type": "u32", "byteOrder": "host", "offset": 4, "size": 4 },
-        { "name": "other", "type": "u32", "byteOrder": "host", "offset": 8, "size": 4 },
-        { "name": "marked", "type": "u32", "byteOrder": "host", "offset": 12, "size": 4 }
-      ],
-      "size": 16
-    },
-    {
-      "kind": "struct",
-      "name": "tc-sfb-xstats",
-      "members": [
-        { "name": "earlydrop", "type": "u32", "byteOrder": "host", "offset": 0, "size": 4 },
-        { "name": "penaltydrop", "type": "u32", "byteOrder": "host", "offset": 4, "size": 4 },
-        { "name": "bucketdrop", "type": "u32", "byteOrder": "host", "offset": 8, "size": 4 },
-        { "name": "queuedrop", "type": "u32", "byteOrder": "host", "offset": 12, "size": 4 },
-        { "name": "childdrop", "type": "u32", "byteOrder": "host", "offset": 16, "size": 4 },
-        { "name": "marked", "type": "u32", "byteOrder": "host", "offset": 20, "size": 4 },
-        { "name": "maxqlen", "type": "u32", "byteOrder": "host", "offset": 24, "size": 4 },
-        { "name": "maxprob", "type": "u32", "byteOrder": "host", "offset": 28, "size": 4 },
-        { "name": "avgprob", "type": "u32", "byteOrder": "host", "offset": 32, "size": 4 }
-      ],
-      "size": 36
-    },
-    {
-      "kind": "struct",
-      "name": "tc-sfq-xstats",
-      "members": [{ "name": "allot", "type": "s32", "byteOrder": "host", "offset": 0, "size": 4 }],
-      "size": 4
-    },
-    {
-      "kind": "struct",
-      "name": "gnet-stats-basic",
-      "members": [
-        { "name": "bytes", "type": "u64", "byteOrder": "host", "offset": 0, "size": 8 },
-        { "name": "packets", "type": "u32", "byteOrder": "host", "offset": 8, "size": 4 }
-      ],
-      "size": 12
-    },
-    {
-      "kind": "struct",
-      "name": "gnet-stats-rate-est",
-      "members": [
-        { "name": "bps", "type": "u32", "byteOrder": "host", "offset": 0, "size": 4 },
-        { "name": "pps", "type": "u32", "byteOrder": "host", "offset": 4, "size": 4 }
-      ],
-      "size": 8
-    },
-    {
-      "kind": "struct",
-      "name": "gnet-stats-rate-est64",
-      "members": [
-        { "name": "bps", "type": "u64", "byteOrder": "host", "offset": 0, "size": 8 },
-        { "name": "pps", "type": "u64", "byteOrder": "host", "offset": 8, "size": 8 }
-      ],
-      "size": 16
-    },
-    {
-      "kind": "struct",
-      "name": "gnet-stats-queue",
-      "members": [
-        { "name": "qlen", "type": "u32", "byteOrder": "host", "offset": 0, "size": 4 },
-        { "name": "backlog", "type": "u32", "byteOrder": "host", "offset": 4, "size": 4 },
-        { "name": "drops", "type": "u32", "byteOrder": "host", "offset": 8, "size": 4 },
-        { "name": "requeues", "type": "u32", "byteOrder": "host", "offset": 12, "size": 4 },
-        { "name": "overlimits", "type": "u32", "byteOrder": "host", "offset": 16, "size": 4 }
-      ],
-      "size": 20
-    },
-    {
-      "kind": "struct",
-      "name": "tc-u32-key",
-      "members": [
-        { "name": "mask", "type": "u32", "byteOrder": "big-endian", "offset": 0, "size": 4 },
-        { "name": "val", "type": "u32", "byteOrder": "big-endian", "offset": 4, "size": 4 },
-        { "name": "off", "type": "s32", "byteOrder": "host", "offset": 8, "size": 4 },
-        { "name": "offmask", "type": "s32", "byteOrder": "host", "offset": 12, "size": 4 }
-      ],
-      "size": 16
-    },
-    {
-      "kind": "struct",
-      "name": "tc-u32-mark",
-      "members": [
-        { "name": "val", "type": "u32", "byteOrder": "host", "offset": 0, "size": 4 },
-        { "name": "mask", "type": "u32", "byteOrder": "host", "offset": 4, "size": 4 },
-        { "name": "success", "type": "u32", "byteOrder": "host", "offset": 8, "size": 4 }
-      ],
-      "size": 12
-    },
-    {
-      "kind": "struct",
-      "name": "tc-u32-sel",
-      "members": [
-        { "name": "flags", "type": "u8", "byteOrder": "host", "offset": 0, "size": 1 },
-        { "name": "offshift", "type": "u8", "byteOrder": "host", "offset": 1, "size": 1 },
-        { "name": "nkeys", "type": "u8", "byteOrder": "host", "offset": 2, "size": 1 },
-        { "name": "offmask", "type": "u16", "byteOrder": "big-endian", "offset": 3, "size": 2 },
-        { "name": "off", "type": "u16", "byteOrder": "host", "offset": 5, "size": 2 },
-        { "name": "offoff", "type": "s16", "byteOrder": "host", "offset": 7, "size": 2 },
-        { "name": "hoff", "type": "s16", "byteOrder": "host", "offset": 9, "size": 2 },
-        { "name": "hmask", "type": "u32", "byteOrder": "big-endian", "offset": 11, "size": 4 },
-        {
-          "name": "keys",
-          "type": "binary",
-          "byteOrder": "host",
-          "offset": 15,
-          "size": 16,
-          "struct": "tc-u32-key"
-        }
-      ],
-      "size": 31
-    },
-    {
-      "kind": "struct",
-      "name": "tc-u32-pcnt",
-      "members": [
-        { "name": "rcnt", "type": "u64", "byteOrder": "host", "offset": 0, "size": 8 },
-        { "name": "rhit", "type": "u64", "byteOrder": "host", "offset": 8, "size": 8 },
-        { "name": "kcnts", "type": "u64", "byteOrder": "host", "offset": 16, "size": 8 }
-      ],
-      "size": 24
-    },
-    {
-      "kind": "struct",
-      "name": "tcf-t",
-      "members": [
-        { "name": "install", "type": "u64", "byteOrder": "host", "offset": 0, "size": 8 },
-        { "name": "lastuse", "type": "u64", "byteOrder": "host", "offset": 8, "size": 8 },
-        { "name": "expires", "type": "u64", "byteOrder": "host", "offset": 16, "size": 8 },
-        { "name": "firstuse", "type": "u64", "byteOrder": "host", "offset": 24, "size": 8 }
-      ],
-      "size": 32
-    },
-    {
-      "kind": "struct",
-      "name": "tc-gact",
-      "members": [
-        { "name": "index", "type": "u32", "byteOrder": "host", "offset": 0, "size": 4 },
-        { "name": "capab", "type": "u32", "byteOrder": "host", "offset": 4, "size": 4 },
-        { "name": "action", "type": "s32", "byteOrder": "host", "offset": 8, "size": 4 },
-        { "name": "refcnt", "type": "s32", "byteOrder": "host", "offset": 12, "size": 4 },
-        { "name": "bindcnt", "type": "s32", "byteOrder": "host", "offset": 16, "size": 4 }
-      ],
-      "size": 20
-    },
-    {
-      "kind": "struct",
-      "name": "tc-gact-p",
-      "members": [
-        { "name": "ptype", "type": "u16", "byteOrder": "host", "offset": 0, "size": 2 },
-        { "name": "pval", "type": "u16", "byteOrder": "host", "offset": 2, "size": 2 },
-        { "name": "paction", "type": "s32", "byteOrder": "host", "offset": 4, "size": 4 }
-      ],
-      "size": 8
-    },
-    {
-      "kind": "struct",
-      "name": "tcf-ematch-tree-hdr",
-      "members": [
-        { "name": "nmatches", "type": "u16", "byteOrder": "host", "offset": 0, "size": 2 },
-        { "name": "progid", "type": "u16", "byteOrder": "host", "offset": 2, "size": 2 }
-      ],
-      "size": 4
-    },
-    {
-      "kind": "struct",
-      "name": "tc-basic-pcnt",
-      "members": [
-        { "name": "rcnt", "type": "u64", "byteOrder": "host", "offset": 0, "size": 8 },
-        { "name": "rhit", "type": "u64", "byteOrder": "host", "offset": 8, "size": 8 }
-      ],
-      "size": 16
-    },
-    {
-      "kind": "struct",
-      "name": "tc-matchall-pcnt",
-      "members": [{ "name": "rhit", "type": "u64", "byteOrder": "host", "offset": 0, "size": 8 }],
-      "size": 8
-    },
-    {
-      "kind": "struct",
-      "name": "tc-mpls",
-      "members": [
-        { "name": "index", "type": "u32", "byteOrder": "host", "offset": 0, "size": 4 },
-        { "name": "capab", "type": "u32", "byteOrder": "host", "offset": 4, "size": 4 },
-        { "name": "action", "type": "s32", "byteOrder": "host", "offset": 8, "size": 4 },
-        { "name": "refcnt", "type": "s32", "byteOrder": "host", "offset": 12, "size": 4 },
-        { "name": "bindcnt", "type": "s32", "byteOrder": "host", "offset": 16, "size": 4 },
-        { "name": "m-action", "type": "s32", "byteOrder": "host", "offset": 20, "size": 4 }
-      ],
-      "size": 24
-    },
-    {
-      "kind": "struct",
-      "name": "tc-police",
-      "members": [
-        { "name": "index", "type": "u32", "byteOrder": "host", "offset": 0, "size": 4 },
-        { "name": "action", "type": "s32", "byteOrder": "host", "offset": 4, "size": 4 },
-        { "name": "limit", "type": "u32", "byteOrder": "host", "offset": 8, "size": 4 },
-        { "name": "burst", "type": "u32", "byteOrder": "host", "offset": 12, "size": 4 },
-        { "name": "mtu", "type": "u32", "byteOrder": "host", "offset": 16, "size": 4 },
-        {
-          "name": "rate",
-          "type": "binary",
-          "byteOrder": "host",
-          "offset": 20,
-          "size": 9,
-          "struct": "tc-ratespec"
-        },
-        {
-          "name": "peakrate",
-          "type": "binary",
-          "byteOrder": "host",
-          "offset": 29,
-          "size": 9,
-          "struct": "tc-ratespec"
-        },
-        { "name": "refcnt", "type": "s32", "byteOrder": "host", "offset": 38, "size": 4 },
-        { "name": "bindcnt", "type": "s32", "byteOrder": "host", "offset": 42, "size": 4 },
-        { "name": "capab", "type": "u32", "byteOrder": "host", "offset": 46, "size": 4 }
-      ],
-      "size": 50
-    },
-    {
-      "kind": "struct",
-      "name": "tc-pedit-sel",
-      "members": [
-        { "name": "index", "type": "u32", "byteOrder": "host", "offset": 0, "size": 4 },
-        { "name": "capab", "type": "u32", "byteOrder": "host", "offset": 4, "size": 4 },
-        { "name": "action", "type": "s32", "byteOrder": "host", "offset": 8, "size": 4 },
-        { "name": "refcnt", "type": "s32", "byteOrder": "host", "offset": 12, "size": 4 },
-        { "name": "bindcnt", "type": "s32", "byteOrder": "host", "offset": 16, "size": 4 },
-        { "name": "nkeys", "type": "u8", "byteOrder": "host", "offset": 20, "size": 1 },
-        { "name": "flags", "type": "u8", "byteOrder": "host", "offset": 21, "size": 1 },
-        {
-          "name": "keys",
-          "type": "binary",
-          "byteOrder": "host",
-          "offset": 22,
-          "size": 24,
-          "struct": "tc-pedit-key"
-        }
-      ],
-      "size": 46
-    },
-    {
-      "kind": "struct",
-      "name": "tc-pedit-key",
-      "members": [
-        { "name": "mask", "type": "u32", "byteOrder": "host", "offset": 0, "size": 4 },
-        { "name": "val", "type": "u32", "byteOrder": "host", "offset": 4, "size": 4 },
-        { "name": "off", "type": "u32", "byteOrder": "host", "offset": 8, "size": 4 },
-        { "name": "at", "type": "u32", "byteOrder": "host", "offset": 12, "size": 4 },
-        { "name": "offmask", "type": "u32", "byteOrder": "host", "offset": 16, "size": 4 },
-        { "name": "shift", "type": "u32", "byteOrder": "host", "offset": 20, "size": 4 }
-      ],
-      "size": 24
-    },
-    {
-      "kind": "struct",
-      "name": "tc-vlan",
-      "members": [
-        { "name": "index", "type": "u32", "byteOrder": "host", "offset": 0, "size": 4 },
-        { "name": "capab", "type": "u32", "byteOrder": "host", "offset": 4, "size": 4 },
-        { "name": "action", "type": "s32", "byteOrder": "host", "offset": 8, "size": 4 },
-        { "name": "refcnt", "type": "s32", "byteOrder": "host", "offset": 12, "size": 4 },
-        { "name": "bindcnt", "type": "s32", "byteOrder": "host", "offset": 16, "size": 4 },
-        { "name": "v-action", "type": "s32", "byteOrder": "host", "offset": 20, "size": 4 }
-      ],
-      "size": 24
-    }
-  ],
-  "attributeSets": [
-    {
-      "name": "attrs",
-      "namePrefix": "tca-",
-      "attributes": [
-        {
-          "name": "kind",
-          "type": "string",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "options",
-          "type": "sub-message",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {},
-          "subMessage": "options-msg",
-          "selector": "kind"
-        },
-        {
-          "name": "stats",
-          "type": "binary",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "tc-stats",
-          "checks": {}
-        },
-        {
-          "name": "xstats",
-          "type": "sub-message",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {},
-          "subMessage": "tca-stats-app-msg",
-          "selector": "kind"
-        },
-        {
-          "name": "rate",
-          "type": "binary",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "gnet-estimator",
-          "checks": {}
-        },
-        { "name": "fcnt", "type": "u32", "value": 6, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "stats2",
-          "type": "nest",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "tca-stats-attrs",
-          "checks": {}
-        },
-        {
-          "name": "stab",
-          "type": "nest",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "tca-stab-attrs",
-          "checks": {}
-        },
-        { "name": "pad", "type": "pad", "value": 9, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "dump-invisible",
-          "type": "flag",
-          "value": 10,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "chain",
-          "type": "u32",
-          "value": 11,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "hw-offload",
-          "type": "u8",
-          "value": 12,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ingress-block",
-          "type": "u32",
-          "value": 13,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "egress-block",
-          "type": "u32",
-          "value": 14,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "dump-flags",
-          "type": "bitfield32",
-          "value": 15,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ext-warn-msg",
-          "type": "string",
-          "value": 16,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "act-attrs",
-      "namePrefix": "tca-act-",
-      "attributes": [
-        {
-          "name": "kind",
-          "type": "string",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "options",
-          "type": "sub-message",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {},
-          "subMessage": "act-options-msg",
-          "selector": "kind"
-        },
-        {
-          "name": "index",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "stats",
-          "type": "nest",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "tca-stats-attrs",
-          "checks": {}
-        },
-        { "name": "pad", "type": "pad", "value": 5, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "cookie",
-          "type": "binary",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "flags",
-          "type": "bitfield32",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "hw-stats",
-          "type": "bitfield32",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "used-hw-stats",
-          "type": "bitfield32",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "in-hw-count",
-          "type": "u32",
-          "value": 10,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "act-bpf-attrs",
-      "namePrefix": "tca-act-bpf-",
-      "attributes": [
-        {
-          "name": "tm",
-          "type": "binary",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "tcf-t",
-          "checks": {}
-        },
-        {
-          "name": "parms",
-          "type": "binary",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ops-len",
-          "type": "u16",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ops",
-          "type": "binary",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "fd", "type": "u32", "value": 5, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "name",
-          "type": "string",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "pad", "type": "pad", "value": 7, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "tag",
-          "type": "binary",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "id",
-          "type": "binary",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "act-connmark-attrs",
-      "namePrefix": "tca-connmark-",
-      "attributes": [
-        {
-          "name": "parms",
-          "type": "binary",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tm",
-          "type": "binary",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "tcf-t",
-          "checks": {}
-        },
-        { "name": "pad", "type": "pad", "value": 3, "multiAttr": false, "byteOrder": "host", "checks": {} }
-      ]
-    },
-    {
-      "name": "act-csum-attrs",
-      "namePrefix": "tca-csum-",
-      "attributes": [
-        {
-          "name": "parms",
-          "type": "binary",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tm",
-          "type": "binary",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "tcf-t",
-          "checks": {}
-        },
-        { "name": "pad", "type": "pad", "value": 3, "multiAttr": false, "byteOrder": "host", "checks": {} }
-      ]
-    },
-    {
-      "name": "act-ct-attrs",
-      "namePrefix": "tca-ct-",
-      "attributes": [
-        {
-          "name": "parms",
-          "type": "binary",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tm",
-          "type": "binary",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "tcf-t",
-          "checks": {}
-        },
-        {
-          "name": "action",
-          "type": "u16",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "zone", "type": "u16", "value": 4, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        { "name": "mark", "type": "u32", "value": 5, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "mark-mask",
-          "type": "u32",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "labels",
-          "type": "binary",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "labels-mask",
-          "type": "binary",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "nat-ipv4-min",
-          "type": "u32",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "nat-ipv4-max",
-          "type": "u32",
-          "value": 10,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "nat-ipv6-min",
-          "type": "binary",
-          "value": 11,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "nat-ipv6-max",
-          "type": "binary",
-          "value": 12,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "nat-port-min",
-          "type": "u16",
-          "value": 13,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "nat-port-max",
-          "type": "u16",
-          "value": 14,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        { "name": "pad", "type": "pad", "value": 15, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "helper-name",
-          "type": "string",
-          "value": 16,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "helper-family",
-          "type": "u8",
-          "value": 17,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "helper-proto",
-          "type": "u8",
-          "value": 18,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "act-ctinfo-attrs",
-      "namePrefix": "tca-ctinfo-",
-      "attributes": [
-        { "name": "pad", "type": "pad", "value": 1, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "tm",
-          "type": "binary",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "tcf-t",
-          "checks": {}
-        },
-        {
-          "name": "act",
-          "type": "binary",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "zone", "type": "u16", "value": 4, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "parms-dscp-mask",
-          "type": "u32",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "parms-dscp-statemask",
-          "type": "u32",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "parms-cpmark-mask",
-          "type": "u32",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "stats-dscp-set",
-          "type": "u64",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "stats-dscp-error",
-          "type": "u64",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "stats-cpmark-set",
-          "type": "u64",
-          "value": 10,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "act-gate-attrs",
-      "namePrefix": "tca-gate-",
-      "attributes": [
-        {
-          "name": "tm",
-          "type": "binary",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "tcf-t",
-          "checks": {}
-        },
-        {
-          "name": "parms",
-          "type": "binary",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "pad", "type": "pad", "value": 3, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "priority",
-          "type": "s32",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "entry-list",
-          "type": "binary",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "base-time",
-          "type": "u64",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "cycle-time",
-          "type": "u64",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "cycle-time-ext",
-          "type": "u64",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "flags",
-          "type": "u32",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "clockid",
-          "type": "s32",
-          "value": 10,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "act-ife-attrs",
-      "namePrefix": "tca-ife-",
-      "attributes": [
-        {
-          "name": "parms",
-          "type": "binary",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tm",
-          "type": "binary",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "tcf-t",
-          "checks": {}
-        },
-        {
-          "name": "dmac",
-          "type": "binary",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "smac",
-          "type": "binary",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "type", "type": "u16", "value": 5, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "metalst",
-          "type": "binary",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "pad", "type": "pad", "value": 7, "multiAttr": false, "byteOrder": "host", "checks": {} }
-      ]
-    },
-    {
-      "name": "act-mirred-attrs",
-      "namePrefix": "tca-mirred-",
-      "attributes": [
-        {
-          "name": "tm",
-          "type": "binary",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "tcf-t",
-          "checks": {}
-        },
-        {
-          "name": "parms",
-          "type": "binary",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "pad", "type": "pad", "value": 3, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "blockid",
-          "type": "binary",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "act-mpls-attrs",
-      "namePrefix": "tca-mpls-",
-      "attributes": [
-        {
-          "name": "tm",
-          "type": "binary",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "tcf-t",
-          "checks": {}
-        },
-        {
-          "name": "parms",
-          "type": "binary",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "tc-mpls",
-          "checks": {}
-        },
-        { "name": "pad", "type": "pad", "value": 3, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "proto",
-          "type": "u16",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "label",
-          "type": "u32",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "tc", "type": "u8", "value": 6, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        { "name": "ttl", "type": "u8", "value": 7, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        { "name": "bos", "type": "u8", "value": 8, "multiAttr": false, "byteOrder": "host", "checks": {} }
-      ]
-    },
-    {
-      "name": "act-nat-attrs",
-      "namePrefix": "tca-nat-",
-      "attributes": [
-        {
-          "name": "parms",
-          "type": "binary",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tm",
-          "type": "binary",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "tcf-t",
-          "checks": {}
-        },
-        { "name": "pad", "type": "pad", "value": 3, "multiAttr": false, "byteOrder": "host", "checks": {} }
-      ]
-    },
-    {
-      "name": "act-pedit-attrs",
-      "namePrefix": "tca-pedit-",
-      "attributes": [
-        {
-          "name": "tm",
-          "type": "binary",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "tcf-t",
-          "checks": {}
-        },
-        {
-          "name": "parms",
-          "type": "binary",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "tc-pedit-sel",
-          "checks": {}
-        },
-        { "name": "pad", "type": "pad", "value": 3, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "parms-ex",
-          "type": "binary",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "keys-ex",
-          "type": "binary",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "key-ex",
-          "type": "binary",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "act-simple-attrs",
-      "namePrefix": "tca-def-",
-      "attributes": [
-        {
-          "name": "tm",
-          "type": "binary",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "tcf-t",
-          "checks": {}
-        },
-        {
-          "name": "parms",
-          "type": "binary",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "data",
-          "type": "binary",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "pad", "type": "pad", "value": 4, "multiAttr": false, "byteOrder": "host", "checks": {} }
-      ]
-    },
-    {
-      "name": "act-skbedit-attrs",
-      "namePrefix": "tca-skbedit-",
-      "attributes": [
-        {
-          "name": "tm",
-          "type": "binary",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "tcf-t",
-          "checks": {}
-        },
-        {
-          "name": "parms",
-          "type": "binary",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "priority",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "queue-mapping",
-          "type": "u16",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "mark", "type": "u32", "value": 5, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        { "name": "pad", "type": "pad", "value": 6, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "ptype",
-          "type": "u16",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "mask", "type": "u32", "value": 8, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "flags",
-          "type": "u64",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "queue-mapping-max",
-          "type": "u16",
-          "value": 10,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "act-skbmod-attrs",
-      "namePrefix": "tca-skbmod-",
-      "attributes": [
-        {
-          "name": "tm",
-          "type": "binary",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "tcf-t",
-          "checks": {}
-        },
-        {
-          "name": "parms",
-          "type": "binary",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "dmac",
-          "type": "binary",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "smac",
-          "type": "binary",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "etype",
-          "type": "binary",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "pad", "type": "pad", "value": 6, "multiAttr": false, "byteOrder": "host", "checks": {} }
-      ]
-    },
-    {
-      "name": "act-tunnel-key-attrs",
-      "namePrefix": "tca-tunnel-key-",
-      "attributes": [
-        {
-          "name": "tm",
-          "type": "binary",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "tcf-t",
-          "checks": {}
-        },
-        {
-          "name": "parms",
-          "type": "binary",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "enc-ipv4-src",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "enc-ipv4-dst",
-          "type": "u32",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "enc-ipv6-src",
-          "type": "binary",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "enc-ipv6-dst",
-          "type": "binary",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "enc-key-id",
-          "type": "u64",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        { "name": "pad", "type": "pad", "value": 8, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "enc-dst-port",
-          "type": "u16",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "no-csum",
-          "type": "u8",
-          "value": 10,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "enc-opts",
-          "type": "binary",
-          "value": 11,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "enc-tos",
-          "type": "u8",
-          "value": 12,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "enc-ttl",
-          "type": "u8",
-          "value": 13,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "no-frag",
-          "type": "flag",
-          "value": 14,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "act-vlan-attrs",
-      "namePrefix": "tca-vlan-",
-      "attributes": [
-        {
-          "name": "tm",
-          "type": "binary",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "tcf-t",
-          "checks": {}
-        },
-        {
-          "name": "parms",
-          "type": "binary",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "tc-vlan",
-          "checks": {}
-        },
-        {
-          "name": "push-vlan-id",
-          "type": "u16",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "push-vlan-protocol",
-          "type": "u16",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "pad", "type": "pad", "value": 5, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "push-vlan-priority",
-          "type": "u8",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "push-eth-dst",
-          "type": "binary",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "push-eth-src",
-          "type": "binary",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "basic-attrs",
-      "namePrefix": "tca-basic-",
-      "attributes": [
-        {
-          "name": "classid",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ematches",
-          "type": "nest",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "ematch-attrs",
-          "checks": {}
-        },
-        {
-          "name": "act",
-          "type": "indexed-array",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "act-attrs",
-          "subType": "nest",
-          "checks": {}
-        },
-        {
-          "name": "police",
-          "type": "nest",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "police-attrs",
-          "checks": {}
-        },
-        {
-          "name": "pcnt",
-          "type": "binary",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "tc-basic-pcnt",
-          "checks": {}
-        },
-        { "name": "pad", "type": "pad", "value": 6, "multiAttr": false, "byteOrder": "host", "checks": {} }
-      ]
-    },
-    {
-      "name": "bpf-attrs",
-      "namePrefix": "tca-bpf-",
-      "attributes": [
-        {
-          "name": "act",
-          "type": "indexed-array",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "act-attrs",
-          "subType": "nest",
-          "checks": {}
-        },
-        {
-          "name": "police",
-          "type": "nest",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "police-attrs",
-          "checks": {}
-        },
-        {
-          "name": "classid",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ops-len",
-          "type": "u16",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ops",
-          "type": "binary",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "fd", "type": "u32", "value": 6, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "name",
-          "type": "string",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "flags",
-          "type": "u32",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "flags-gen",
-          "type": "u32",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tag",
-          "type": "binary",
-          "value": 10,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "id", "type": "u32", "value": 11, "multiAttr": false, "byteOrder": "host", "checks": {} }
-      ]
-    },
-    {
-      "name": "cake-attrs",
-      "namePrefix": "tca-cake-",
-      "attributes": [
-        { "name": "pad", "type": "pad", "value": 1, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "base-rate64",
-          "type": "u64",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "diffserv-mode",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "atm", "type": "u32", "value": 4, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "flow-mode",
-          "type": "u32",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "overhead",
-          "type": "u32",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "rtt", "type": "u32", "value": 7, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "target",
-          "type": "u32",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "autorate",
-          "type": "u32",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "memory",
-          "type": "u32",
-          "value": 10,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "nat", "type": "u32", "value": 11, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        { "name": "raw", "type": "u32", "value": 12, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "wash",
-          "type": "u32",
-          "value": 13,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "mpu", "type": "u32", "value": 14, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "ingress",
-          "type": "u32",
-          "value": 15,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ack-filter",
-          "type": "u32",
-          "value": 16,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "split-gso",
-          "type": "u32",
-          "value": 17,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "fwmark",
-          "type": "u32",
-          "value": 18,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "cake-stats-attrs",
-      "namePrefix": "tca-cake-stats-",
-      "attributes": [
-        { "name": "pad", "type": "pad", "value": 1, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "capacity-estimate64",
-          "type": "u64",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "memory-limit",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "memory-used",
-          "type": "u32",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "avg-netoff",
-          "type": "u32",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "min-netlen",
-          "type": "u32",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "max-netlen",
-          "type": "u32",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "min-adjlen",
-          "type": "u32",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "max-adjlen",
-          "type": "u32",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tin-stats",
-          "type": "indexed-array",
-          "value": 10,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "cake-tin-stats-attrs",
-          "subType": "nest",
-          "checks": {}
-        },
-        {
-          "name": "deficit",
-          "type": "s32",
-          "value": 11,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "cobalt-count",
-          "type": "u32",
-          "value": 12,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "dropping",
-          "type": "u32",
-          "value": 13,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "drop-next-us",
-          "type": "s32",
-          "value": 14,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "p-drop",
-          "type": "u32",
-          "value": 15,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "blue-timer-us",
-          "type": "s32",
-          "value": 16,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "active-queues",
-          "type": "u32",
-          "value": 17,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "cake-tin-stats-attrs",
-      "namePrefix": "tca-cake-tin-stats-",
-      "attributes": [
-        { "name": "pad", "type": "pad", "value": 1, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "sent-packets",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "sent-bytes64",
-          "type": "u64",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "dropped-packets",
-          "type": "u32",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "dropped-bytes64",
-          "type": "u64",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "acks-dropped-packets",
-          "type": "u32",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "acks-dropped-bytes64",
-          "type": "u64",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ecn-marked-packets",
-          "type": "u32",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ecn-marked-bytes64",
-          "type": "u64",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "backlog-packets",
-          "type": "u32",
-          "value": 10,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "backlog-bytes",
-          "type": "u32",
-          "value": 11,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "threshold-rate64",
-          "type": "u64",
-          "value": 12,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "target-us",
-          "type": "u32",
-          "value": 13,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "interval-us",
-          "type": "u32",
-          "value": 14,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "way-indirect-hits",
-          "type": "u32",
-          "value": 15,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "way-misses",
-          "type": "u32",
-          "value": 16,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "way-collisions",
-          "type": "u32",
-          "value": 17,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "peak-delay-us",
-          "type": "u32",
-          "value": 18,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "avg-delay-us",
-          "type": "u32",
-          "value": 19,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "base-delay-us",
-          "type": "u32",
-          "value": 20,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "sparse-flows",
-          "type": "u32",
-          "value": 21,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "bulk-flows",
-          "type": "u32",
-          "value": 22,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "unresponsive-flows",
-          "type": "u32",
-          "value": 23,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "max-skblen",
-          "type": "u32",
-          "value": 24,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "flow-quantum",
-          "type": "u32",
-          "value": 25,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "cbs-attrs",
-      "namePrefix": "tca-cbs-",
-      "attributes": [
-        {
-          "name": "parms",
-          "type": "binary",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "tc-cbs-qopt",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "cgroup-attrs",
-      "namePrefix": "tca-cgroup-",
-      "attributes": [
-        {
-          "name": "act",
-          "type": "indexed-array",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "act-attrs",
-          "subType": "nest",
-          "checks": {}
-        },
-        {
-          "name": "police",
-          "type": "nest",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "police-attrs",
-          "checks": {}
-        },
-        {
-          "name": "ematches",
-          "type": "binary",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "choke-attrs",
-      "namePrefix": "tca-choke-",
-      "attributes": [
-        {
-          "name": "parms",
-          "type": "binary",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "tc-red-qopt",
-          "checks": {}
-        },
-        {
-          "name": "stab",
-          "type": "binary",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": { "minLen": 256, "maxLen": 256 }
-        },
-        {
-          "name": "max-p",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "codel-attrs",
-      "namePrefix": "tca-codel-",
-      "attributes": [
-        {
-          "name": "target",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "limit",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "interval",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "ecn", "type": "u32", "value": 4, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "ce-threshold",
-          "type": "u32",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "drr-attrs",
-      "namePrefix": "tca-drr-",
-      "attributes": [
-        {
-          "name": "quantum",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "dualpi2-attrs",
-      "namePrefix": "tca-dualpi2-",
-      "attributes": [
-        {
-          "name": "limit",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "memory-limit",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "target",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tupdate",
-          "type": "u32",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "alpha",
-          "type": "u32",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "beta", "type": "u32", "value": 6, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "step-thresh-pkts",
-          "type": "u32",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "step-thresh-us",
-          "type": "u32",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "min-qlen-step",
-          "type": "u32",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "coupling",
-          "type": "u8",
-          "value": 10,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "drop-overload",
-          "type": "u8",
-          "value": 11,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "dualpi2-drop-overload",
-          "checks": {}
-        },
-        {
-          "name": "drop-early",
-          "type": "u8",
-          "value": 12,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "dualpi2-drop-early",
-          "checks": {}
-        },
-        {
-          "name": "c-protection",
-          "type": "u8",
-          "value": 13,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ecn-mask",
-          "type": "u8",
-          "value": 14,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "dualpi2-ecn-mask",
-          "checks": {}
-        },
-        {
-          "name": "split-gso",
-          "type": "u8",
-          "value": 15,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "dualpi2-split-gso",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "ematch-attrs",
-      "namePrefix": "tca-ematch-",
-      "attributes": [
-        {
-          "name": "tree-hdr",
-          "type": "binary",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "tcf-ematch-tree-hdr",
-          "checks": {}
-        },
-        {
-          "name": "tree-list",
-          "type": "binary",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "flow-attrs",
-      "namePrefix": "tca-flow-",
-      "attributes": [
-        { "name": "keys", "type": "u32", "value": 1, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        { "name": "mode", "type": "u32", "value": 2, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "baseclass",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "rshift",
-          "type": "u32",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "addend",
-          "type": "u32",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "mask", "type": "u32", "value": 6, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        { "name": "xor", "type": "u32", "value": 7, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "divisor",
-          "type": "u32",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "act",
-          "type": "binary",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "police",
-          "type": "nest",
-          "value": 10,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "police-attrs",
-          "checks": {}
-        },
-        {
-          "name": "ematches",
-          "type": "binary",
-          "value": 11,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "perturb",
-          "type": "u32",
-          "value": 12,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "flower-attrs",
-      "namePrefix": "tca-flower-",
-      "attributes": [
-        {
-          "name": "classid",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "indev",
-          "type": "string",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "act",
-          "type": "indexed-array",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "act-attrs",
-          "subType": "nest",
-          "checks": {}
-        },
-        {
-          "name": "key-eth-dst",
-          "type": "binary",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "mac",
-          "checks": {}
-        },
-        {
-          "name": "key-eth-dst-mask",
-          "type": "binary",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "mac",
-          "checks": {}
-        },
-        {
-          "name": "key-eth-src",
-          "type": "binary",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "mac",
-          "checks": {}
-        },
-        {
-          "name": "key-eth-src-mask",
-          "type": "binary",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "mac",
-          "checks": {}
-        },
-        {
-          "name": "key-eth-type",
-          "type": "u16",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "key-ip-proto",
-          "type": "u8",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "key-ipv4-src",
-          "type": "u32",
-          "value": 10,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "displayHint": "ipv4",
-          "checks": {}
-        },
-        {
-          "name": "key-ipv4-src-mask",
-          "type": "u32",
-          "value": 11,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "displayHint": "ipv4",
-          "checks": {}
-        },
-        {
-          "name": "key-ipv4-dst",
-          "type": "u32",
-          "value": 12,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "displayHint": "ipv4",
-          "checks": {}
-        },
-        {
-          "name": "key-ipv4-dst-mask",
-          "type": "u32",
-          "value": 13,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "displayHint": "ipv4",
-          "checks": {}
-        },
-        {
-          "name": "key-ipv6-src",
-          "type": "binary",
-          "value": 14,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "ipv6",
-          "checks": {}
-        },
-        {
-          "name": "key-ipv6-src-mask",
-          "type": "binary",
-          "value": 15,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "ipv6",
-          "checks": {}
-        },
-        {
-          "name": "key-ipv6-dst",
-          "type": "binary",
-          "value": 16,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "ipv6",
-          "checks": {}
-        },
-        {
-          "name": "key-ipv6-dst-mask",
-          "type": "binary",
-          "value": 17,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "ipv6",
-          "checks": {}
-        },
-        {
-          "name": "key-tcp-src",
-          "type": "u16",
-          "value": 18,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "key-tcp-dst",
-          "type": "u16",
-          "value": 19,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "key-udp-src",
-          "type": "u16",
-          "value": 20,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "key-udp-dst",
-          "type": "u16",
-          "value": 21,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "flags",
-          "type": "u32",
-          "value": 22,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "cls-flags",
-          "enumAsFlags": true,
-          "checks": {}
-        },
-        {
-          "name": "key-vlan-id",
-          "type": "u16",
-          "value": 23,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "key-vlan-prio",
-          "type": "u8",
-          "value": 24,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "key-vlan-eth-type",
-          "type": "u16",
-          "value": 25,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "key-enc-key-id",
-          "type": "u32",
-          "value": 26,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "key-enc-ipv4-src",
-          "type": "u32",
-          "value": 27,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "displayHint": "ipv4",
-          "checks": {}
-        },
-        {
-          "name": "key-enc-ipv4-src-mask",
-          "type": "u32",
-          "value": 28,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "displayHint": "ipv4",
-          "checks": {}
-        },
-        {
-          "name": "key-enc-ipv4-dst",
-          "type": "u32",
-          "value": 29,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "displayHint": "ipv4",
-          "checks": {}
-        },
-        {
-          "name": "key-enc-ipv4-dst-mask",
-          "type": "u32",
-          "value": 30,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "displayHint": "ipv4",
-          "checks": {}
-        },
-        {
-          "name": "key-enc-ipv6-src",
-          "type": "binary",
-          "value": 31,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "ipv6",
-          "checks": {}
-        },
-        {
-          "name": "key-enc-ipv6-src-mask",
-          "type": "binary",
-          "value": 32,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "ipv6",
-          "checks": {}
-        },
-        {
-          "name": "key-enc-ipv6-dst",
-          "type": "binary",
-          "value": 33,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "ipv6",
-          "checks": {}
-        },
-        {
-          "name": "key-enc-ipv6-dst-mask",
-          "type": "binary",
-          "value": 34,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "ipv6",
-          "checks": {}
-        },
-        {
-          "name": "key-tcp-src-mask",
-          "type": "u16",
-          "value": 35,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "key-tcp-dst-mask",
-          "type": "u16",
-          "value": 36,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "key-udp-src-mask",
-          "type": "u16",
-          "value": 37,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "key-udp-dst-mask",
-          "type": "u16",
-          "value": 38,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "key-sctp-src-mask",
-          "type": "u16",
-          "value": 39,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "key-sctp-dst-mask",
-          "type": "u16",
-          "value": 40,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "key-sctp-src",
-          "type": "u16",
-          "value": 41,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "key-sctp-dst",
-          "type": "u16",
-          "value": 42,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "key-enc-udp-src-port",
-          "type": "u16",
-          "value": 43,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "key-enc-udp-src-port-mask",
-          "type": "u16",
-          "value": 44,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "key-enc-udp-dst-port",
-          "type": "u16",
-          "value": 45,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "key-enc-udp-dst-port-mask",
-          "type": "u16",
-          "value": 46,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "key-flags",
-          "type": "u32",
-          "value": 47,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "enum": "flower-key-ctrl-flags",
-          "enumAsFlags": true,
-          "checks": {}
-        },
-        {
-          "name": "key-flags-mask",
-          "type": "u32",
-          "value": 48,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "enum": "flower-key-ctrl-flags",
-          "enumAsFlags": true,
-          "checks": {}
-        },
-        {
-          "name": "key-icmpv4-code",
-          "type": "u8",
-          "value": 49,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "key-icmpv4-code-mask",
-          "type": "u8",
-          "value": 50,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "key-icmpv4-type",
-          "type": "u8",
-          "value": 51,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "key-icmpv4-type-mask",
-          "type": "u8",
-          "value": 52,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "key-icmpv6-code",
-          "type": "u8",
-          "value": 53,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "key-icmpv6-code-mask",
-          "type": "u8",
-          "value": 54,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "key-icmpv6-type",
-          "type": "u8",
-          "value": 55,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "key-icmpv6-type-mask",
-          "type": "u8",
-          "value": 56,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "key-arp-sip",
-          "type": "u32",
-          "value": 57,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "key-arp-sip-mask",
-          "type": "u32",
-          "value": 58,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "key-arp-tip",
-          "type": "u32",
-          "value": 59,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "key-arp-tip-mask",
-          "type": "u32",
-          "value": 60,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "key-arp-op",
-          "type": "u8",
-          "value": 61,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "key-arp-op-mask",
-          "type": "u8",
-          "value": 62,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "key-arp-sha",
-          "type": "binary",
-          "value": 63,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "mac",
-          "checks": {}
-        },
-        {
-          "name": "key-arp-sha-mask",
-          "type": "binary",
-          "value": 64,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "mac",
-          "checks": {}
-        },
-        {
-          "name": "key-arp-tha",
-          "type": "binary",
-          "value": 65,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "mac",
-          "checks": {}
-        },
-        {
-          "name": "key-arp-tha-mask",
-          "type": "binary",
-          "value": 66,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "mac",
-          "checks": {}
-        },
-        {
-          "name": "key-mpls-ttl",
-          "type": "u8",
-          "value": 67,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "key-mpls-bos",
-          "type": "u8",
-          "value": 68,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "key-mpls-tc",
-          "type": "u8",
-          "value": 69,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "key-mpls-label",
-          "type": "u32",
-          "value": 70,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "key-tcp-flags",
-          "type": "u16",
-          "value": 71,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "key-tcp-flags-mask",
-          "type": "u16",
-          "value": 72,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "key-ip-tos",
-          "type": "u8",
-          "value": 73,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "key-ip-tos-mask",
-          "type": "u8",
-          "value": 74,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "key-ip-ttl",
-          "type": "u8",
-          "value": 75,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "key-ip-ttl-mask",
-          "type": "u8",
-          "value": 76,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "key-cvlan-id",
-          "type": "u16",
-          "value": 77,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "key-cvlan-prio",
-          "type": "u8",
-          "value": 78,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "key-cvlan-eth-type",
-          "type": "u16",
-          "value": 79,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "key-enc-ip-tos",
-          "type": "u8",
-          "value": 80,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "key-enc-ip-tos-mask",
-          "type": "u8",
-          "value": 81,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "key-enc-ip-ttl",
-          "type": "u8",
-          "value": 82,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "key-enc-ip-ttl-mask",
-          "type": "u8",
-          "value": 83,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "key-enc-opts",
-          "type": "nest",
-          "value": 84,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "flower-key-enc-opts-attrs",
-          "checks": {}
-        },
-        {
-          "name": "key-enc-opts-mask",
-          "type": "nest",
-          "value": 85,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "flower-key-enc-opts-attrs",
-          "checks": {}
-        },
-        {
-          "name": "in-hw-count",
-          "type": "u32",
-          "value": 86,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "key-port-src-min",
-          "type": "u16",
-          "value": 87,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "key-port-src-max",
-          "type": "u16",
-          "value": 88,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "key-port-dst-min",
-          "type": "u16",
-          "value": 89,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "key-port-dst-max",
-          "type": "u16",
-          "value": 90,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "key-ct-state",
-          "type": "u16",
-          "value": 91,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "key-ct-state-mask",
-          "type": "u16",
-          "value": 92,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "key-ct-zone",
-          "type": "u16",
-          "value": 93,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "key-ct-zone-mask",
-          "type": "u16",
-          "value": 94,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "key-ct-mark",
-          "type": "u32",
-          "value": 95,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "key-ct-mark-mask",
-          "type": "u32",
-          "value": 96,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "key-ct-labels",
-          "type": "binary",
-          "value": 97,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "key-ct-labels-mask",
-          "type": "binary",
-          "value": 98,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "key-mpls-opts",
-          "type": "nest",
-          "value": 99,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "flower-key-mpls-opt-attrs",
-          "checks": {}
-        },
-        {
-          "name": "key-hash",
-          "type": "u32",
-          "value": 100,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "key-hash-mask",
-          "type": "u32",
-          "value": 101,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "key-num-of-vlans",
-          "type": "u8",
-          "value": 102,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "key-pppoe-sid",
-          "type": "u16",
-          "value": 103,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "key-ppp-proto",
-          "type": "u16",
-          "value": 104,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "key-l2tpv3-sid",
-          "type": "u32",
-          "value": 105,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "l2-miss",
-          "type": "u8",
-          "value": 106,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "key-cfm",
-          "type": "nest",
-          "value": 107,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "flower-key-cfm-attrs",
-          "checks": {}
-        },
-        {
-          "name": "key-spi",
-          "type": "u32",
-          "value": 108,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "key-spi-mask",
-          "type": "u32",
-          "value": 109,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "checks": {}
-        },
-        {
-          "name": "key-enc-flags",
-          "type": "u32",
-          "value": 110,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "enum": "flower-key-ctrl-flags",
-          "enumAsFlags": true,
-          "checks": {}
-        },
-        {
-          "name": "key-enc-flags-mask",
-          "type": "u32",
-          "value": 111,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "enum": "flower-key-ctrl-flags",
-          "enumAsFlags": true,
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "flower-key-enc-opts-attrs",
-      "namePrefix": "tca-flower-key-enc-opts-",
-      "attributes": [
-        {
-          "name": "geneve",
-          "type": "nest",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "flower-key-enc-opt-geneve-attrs",
-          "checks": {}
-        },
-        {
-          "name": "vxlan",
-          "type": "nest",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "flower-key-enc-opt-vxlan-attrs",
-          "checks": {}
-        },
-        {
-          "name": "erspan",
-          "type": "nest",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "flower-key-enc-opt-erspan-attrs",
-          "checks": {}
-        },
-        {
-          "name": "gtp",
-          "type": "nest",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "flower-key-enc-opt-gtp-attrs",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "flower-key-enc-opt-geneve-attrs",
-      "namePrefix": "tca-flower-key-enc-opt-geneve-",
-      "attributes": [
-        {
-          "name": "class",
-          "type": "u16",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "type", "type": "u8", "value": 2, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "data",
-          "type": "binary",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "flower-key-enc-opt-vxlan-attrs",
-      "namePrefix": "tca-flower-key-enc-opt-vxlan-",
-      "attributes": [
-        { "name": "gbp", "type": "u32", "value": 1, "multiAttr": false, "byteOrder": "host", "checks": {} }
-      ]
-    },
-    {
-      "name": "flower-key-enc-opt-erspan-attrs",
-      "namePrefix": "tca-flower-key-enc-opt-erspan-",
-      "attributes": [
-        { "name": "ver", "type": "u8", "value": 1, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "index",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "dir", "type": "u8", "value": 3, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        { "name": "hwid", "type": "u8", "value": 4, "multiAttr": false, "byteOrder": "host", "checks": {} }
-      ]
-    },
-    {
-      "name": "flower-key-enc-opt-gtp-attrs",
-      "namePrefix": "tca-flower-key-enc-opt-gtp-",
-      "attributes": [
-        {
-          "name": "pdu-type",
-          "type": "u8",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "qfi", "type": "u8", "value": 2, "multiAttr": false, "byteOrder": "host", "checks": {} }
-      ]
-    },
-    {
-      "name": "flower-key-mpls-opt-attrs",
-      "namePrefix": "tca-flower-key-mpls-opt-",
-      "attributes": [
-        {
-          "name": "lse-depth",
-          "type": "u8",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "lse-ttl",
-          "type": "u8",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "lse-bos",
-          "type": "u8",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "lse-tc",
-          "type": "u8",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "lse-label",
-          "type": "u32",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "flower-key-cfm-attrs",
-      "namePrefix": "tca-flower-key-cfm-",
-      "attributes": [
-        {
-          "name": "md-level",
-          "type": "u8",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "opcode",
-          "type": "u8",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "fw-attrs",
-      "namePrefix": "tca-fw-",
-      "attributes": [
-        {
-          "name": "classid",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "police",
-          "type": "nest",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "police-attrs",
-          "checks": {}
-        },
-        {
-          "name": "indev",
-          "type": "string",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "act",
-          "type": "indexed-array",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "act-attrs",
-          "subType": "nest",
-          "checks": {}
-        },
-        { "name": "mask", "type": "u32", "value": 5, "multiAttr": false, "byteOrder": "host", "checks": {} }
-      ]
-    },
-    {
-      "name": "gred-attrs",
-      "namePrefix": "tca-gred-",
-      "attributes": [
-        {
-          "name": "parms",
-          "type": "binary",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "stab",
-          "type": "binary",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "subType": "u8",
-          "checks": {}
-        },
-        {
-          "name": "dps",
-          "type": "binary",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "tc-gred-sopt",
-          "checks": {}
-        },
-        {
-          "name": "max-p",
-          "type": "binary",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "subType": "u32",
-          "checks": {}
-        },
-        {
-          "name": "limit",
-          "type": "u32",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "vq-list",
-          "type": "nest",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "tca-gred-vq-list-attrs",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "tca-gred-vq-list-attrs",
-      "namePrefix": "tca-gred-vq-",
-      "attributes": [
-        {
-          "name": "entry",
-          "type": "nest",
-          "value": 1,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "nestedAttributes": "tca-gred-vq-entry-attrs",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "tca-gred-vq-entry-attrs",
-      "namePrefix": "tca-gred-vq-",
-      "attributes": [
-        { "name": "pad", "type": "pad", "value": 1, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        { "name": "dp", "type": "u32", "value": 2, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "stat-bytes",
-          "type": "u64",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "stat-packets",
-          "type": "u32",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "stat-backlog",
-          "type": "u32",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "stat-prob-drop",
-          "type": "u32",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "stat-prob-mark",
-          "type": "u32",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "stat-forced-drop",
-          "type": "u32",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "stat-forced-mark",
-          "type": "u32",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "stat-pdrop",
-          "type": "u32",
-          "value": 10,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "stat-other",
-          "type": "u32",
-          "value": 11,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "flags",
-          "type": "u32",
-          "value": 12,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "hfsc-attrs",
-      "namePrefix": "tc-a-hfsc-attrs-",
-      "attributes": [
-        {
-          "name": "rsc",
-          "type": "binary",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "fsc",
-          "type": "binary",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "usc",
-          "type": "binary",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "hhf-attrs",
-      "namePrefix": "tca-hhf-",
-      "attributes": [
-        {
-          "name": "backlog-limit",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "quantum",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "hh-flows-limit",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "reset-timeout",
-          "type": "u32",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "admit-bytes",
-          "type": "u32",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "evict-timeout",
-          "type": "u32",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "non-hh-weight",
-          "type": "u32",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "htb-attrs",
-      "namePrefix": "tca-htb-",
-      "attributes": [
-        {
-          "name": "parms",
-          "type": "binary",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "tc-htb-opt",
-          "checks": {}
-        },
-        {
-          "name": "init",
-          "type": "binary",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "tc-htb-glob",
-          "checks": {}
-        },
-        {
-          "name": "ctab",
-          "type": "binary",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "rtab",
-          "type": "binary",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "direct-qlen",
-          "type": "u32",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "rate64",
-          "type": "u64",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ceil64",
-          "type": "u64",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "pad", "type": "pad", "value": 8, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "offload",
-          "type": "flag",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "matchall-attrs",
-      "namePrefix": "tca-matchall-",
-      "attributes": [
-        {
-          "name": "classid",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "act",
-          "type": "indexed-array",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "act-attrs",
-          "subType": "nest",
-          "checks": {}
-        },
-        {
-          "name": "flags",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "pcnt",
-          "type": "binary",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "tc-matchall-pcnt",
-          "checks": {}
-        },
-        { "name": "pad", "type": "pad", "value": 5, "multiAttr": false, "byteOrder": "host", "checks": {} }
-      ]
-    },
-    {
-      "name": "etf-attrs",
-      "namePrefix": "tca-etf-",
-      "attributes": [
-        {
-          "name": "parms",
-          "type": "binary",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "tc-etf-qopt",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "ets-attrs",
-      "namePrefix": "tca-ets-",
-      "attributes": [
-        {
-          "name": "nbands",
-          "type": "u8",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "nstrict",
-          "type": "u8",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "quanta",
-          "type": "nest",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "ets-attrs",
-          "checks": {}
-        },
-        {
-          "name": "quanta-band",
-          "type": "u32",
-          "value": 4,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "priomap",
-          "type": "nest",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "ets-attrs",
-          "checks": {}
-        },
-        {
-          "name": "priomap-band",
-          "type": "u8",
-          "value": 6,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "fq-attrs",
-      "namePrefix": "tca-fq-",
-      "attributes": [
-        {
-          "name": "plimit",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "flow-plimit",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "quantum",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "initial-quantum",
-          "type": "u32",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "rate-enable",
-          "type": "u32",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "flow-default-rate",
-          "type": "u32",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "flow-max-rate",
-          "type": "u32",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "buckets-log",
-          "type": "u32",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "flow-refill-delay",
-          "type": "u32",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "orphan-mask",
-          "type": "u32",
-          "value": 10,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "low-rate-threshold",
-          "type": "u32",
-          "value": 11,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ce-threshold",
-          "type": "u32",
-          "value": 12,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "timer-slack",
-          "type": "u32",
-          "value": 13,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "horizon",
-          "type": "u32",
-          "value": 14,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "horizon-drop",
-          "type": "u8",
-          "value": 15,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "priomap",
-          "type": "binary",
-          "value": 16,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "tc-prio-qopt",
-          "checks": {}
-        },
-        {
-          "name": "weights",
-          "type": "binary",
-          "value": 17,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "subType": "s32",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "fq-codel-attrs",
-      "namePrefix": "tca-fq-codel-",
-      "attributes": [
-        {
-          "name": "target",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "limit",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "interval",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "ecn", "type": "u32", "value": 4, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "flows",
-          "type": "u32",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "quantum",
-          "type": "u32",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ce-threshold",
-          "type": "u32",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "drop-batch-size",
-          "type": "u32",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "memory-limit",
-          "type": "u32",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ce-threshold-selector",
-          "type": "u8",
-          "value": 10,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ce-threshold-mask",
-          "type": "u8",
-          "value": 11,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "fq-pie-attrs",
-      "namePrefix": "tca-fq-pie-",
-      "attributes": [
-        {
-          "name": "limit",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "flows",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "target",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tupdate",
-          "type": "u32",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "alpha",
-          "type": "u32",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "beta", "type": "u32", "value": 6, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "quantum",
-          "type": "u32",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "memory-limit",
-          "type": "u32",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ecn-prob",
-          "type": "u32",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "ecn", "type": "u32", "value": 10, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "bytemode",
-          "type": "u32",
-          "value": 11,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "dq-rate-estimator",
-          "type": "u32",
-          "value": 12,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "netem-attrs",
-      "namePrefix": "tca-netem-",
-      "attributes": [
-        {
-          "name": "corr",
-          "type": "binary",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "tc-netem-corr",
-          "checks": {}
-        },
-        {
-          "name": "delay-dist",
-          "type": "binary",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "subType": "s16",
-          "checks": {}
-        },
-        {
-          "name": "reorder",
-          "type": "binary",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "tc-netem-reorder",
-          "checks": {}
-        },
-        {
-          "name": "corrupt",
-          "type": "binary",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "tc-netem-corrupt",
-          "checks": {}
-        },
-        {
-          "name": "loss",
-          "type": "nest",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "netem-loss-attrs",
-          "checks": {}
-        },
-        {
-          "name": "rate",
-          "type": "binary",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "tc-netem-rate",
-          "checks": {}
-        },
-        { "name": "ecn", "type": "u32", "value": 7, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "rate64",
-          "type": "u64",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "pad", "type": "u32", "value": 9, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "latency64",
-          "type": "s64",
-          "value": 10,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "jitter64",
-          "type": "s64",
-          "value": 11,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "slot",
-          "type": "binary",
-          "value": 12,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "tc-netem-slot",
-          "checks": {}
-        },
-        {
-          "name": "slot-dist",
-          "type": "binary",
-          "value": 13,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "subType": "s16",
-          "checks": {}
-        },
-        {
-          "name": "prng-seed",
-          "type": "u64",
-          "value": 14,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "netem-loss-attrs",
-      "namePrefix": "netem-loss-",
-      "attributes": [
-        {
-          "name": "gi",
-          "type": "binary",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "tc-netem-gimodel",
-          "checks": {}
-        },
-        {
-          "name": "ge",
-          "type": "binary",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "tc-netem-gemodel",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "pie-attrs",
-      "namePrefix": "tca-pie-",
-      "attributes": [
-        {
-          "name": "target",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "limit",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tupdate",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "alpha",
-          "type": "u32",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "beta", "type": "u32", "value": 5, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        { "name": "ecn", "type": "u32", "value": 6, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "bytemode",
-          "type": "u32",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "dq-rate-estimator",
-          "type": "u32",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "police-attrs",
-      "namePrefix": "tca-police-",
-      "attributes": [
-        {
-          "name": "tbf",
-          "type": "binary",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "tc-police",
-          "checks": {}
-        },
-        {
-          "name": "rate",
-          "type": "binary",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "peakrate",
-          "type": "binary",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "avrate",
-          "type": "u32",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "result",
-          "type": "u32",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tm",
-          "type": "binary",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "tcf-t",
-          "checks": {}
-        },
-        { "name": "pad", "type": "pad", "value": 7, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "rate64",
-          "type": "u64",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "peakrate64",
-          "type": "u64",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "pktrate64",
-          "type": "u64",
-          "value": 10,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "pktburst64",
-          "type": "u64",
-          "value": 11,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "qfq-attrs",
-      "namePrefix": "tca-qfq-",
-      "attributes": [
-        {
-          "name": "weight",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "lmax", "type": "u32", "value": 2, "multiAttr": false, "byteOrder": "host", "checks": {} }
-      ]
-    },
-    {
-      "name": "red-attrs",
-      "namePrefix": "tca-red-",
-      "attributes": [
-        {
-          "name": "parms",
-          "type": "binary",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "tc-red-qopt",
-          "checks": {}
-        },
-        {
-          "name": "stab",
-          "type": "binary",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "max-p",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "flags",
-          "type": "bitfield32",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "early-drop-block",
-          "type": "u32",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "mark-block",
-          "type": "u32",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "route-attrs",
-      "namePrefix": "tca-route4-",
-      "attributes": [
-        {
-          "name": "classid",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "to", "type": "u32", "value": 2, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        { "name": "from", "type": "u32", "value": 3, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        { "name": "iif", "type": "u32", "value": 4, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "police",
-          "type": "nest",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "police-attrs",
-          "checks": {}
-        },
-        {
-          "name": "act",
-          "type": "indexed-array",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "act-attrs",
-          "subType": "nest",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "taprio-attrs",
-      "namePrefix": "tca-taprio-attr-",
-      "attributes": [
-        {
-          "name": "priomap",
-          "type": "binary",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "tc-mqprio-qopt",
-          "checks": {}
-        },
-        {
-          "name": "sched-entry-list",
-          "type": "nest",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "taprio-sched-entry-list",
-          "checks": {}
-        },
-        {
-          "name": "sched-base-time",
-          "type": "s64",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "sched-single-entry",
-          "type": "nest",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "taprio-sched-entry",
-          "checks": {}
-        },
-        {
-          "name": "sched-clockid",
-          "type": "s32",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "pad", "type": "pad", "value": 6, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "admin-sched",
-          "type": "binary",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "sched-cycle-time",
-          "type": "s64",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "sched-cycle-time-extension",
-          "type": "s64",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "flags",
-          "type": "u32",
-          "value": 10,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "txtime-delay",
-          "type": "u32",
-          "value": 11,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tc-entry",
-          "type": "nest",
-          "value": 12,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "taprio-tc-entry-attrs",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "taprio-sched-entry-list",
-      "namePrefix": "tca-taprio-sched-",
-      "attributes": [
-        {
-          "name": "entry",
-          "type": "nest",
-          "value": 1,
-          "multiAttr": true,
-          "byteOrder": "host",
-          "nestedAttributes": "taprio-sched-entry",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "taprio-sched-entry",
-      "namePrefix": "tca-taprio-sched-entry-",
-      "attributes": [
-        {
-          "name": "index",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "cmd", "type": "u8", "value": 2, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "gate-mask",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "interval",
-          "type": "u32",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "taprio-tc-entry-attrs",
-      "namePrefix": "tca-taprio-tc-entry-",
-      "attributes": [
-        {
-          "name": "index",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "max-sdu",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "fp", "type": "u32", "value": 3, "multiAttr": false, "byteOrder": "host", "checks": {} }
-      ]
-    },
-    {
-      "name": "tbf-attrs",
-      "namePrefix": "tca-tbf-",
-      "attributes": [
-        {
-          "name": "parms",
-          "type": "binary",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "tc-tbf-qopt",
-          "checks": {}
-        },
-        {
-          "name": "rtab",
-          "type": "binary",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ptab",
-          "type": "binary",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "rate64",
-          "type": "u64",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "prate64",
-          "type": "u64",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "burst",
-          "type": "u32",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "pburst",
-          "type": "u32",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "pad", "type": "pad", "value": 8, "multiAttr": false, "byteOrder": "host", "checks": {} }
-      ]
-    },
-    {
-      "name": "act-sample-attrs",
-      "namePrefix": "tca-sample-",
-      "attributes": [
-        {
-          "name": "tm",
-          "type": "binary",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "tcf-t",
-          "checks": {}
-        },
-        {
-          "name": "parms",
-          "type": "binary",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "tc-gact",
-          "checks": {}
-        },
-        { "name": "rate", "type": "u32", "value": 3, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "trunc-size",
-          "type": "u32",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "psample-group",
-          "type": "u32",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "pad", "type": "pad", "value": 6, "multiAttr": false, "byteOrder": "host", "checks": {} }
-      ]
-    },
-    {
-      "name": "act-gact-attrs",
-      "namePrefix": "tca-gact-",
-      "attributes": [
-        {
-          "name": "tm",
-          "type": "binary",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "tcf-t",
-          "checks": {}
-        },
-        {
-          "name": "parms",
-          "type": "binary",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "tc-gact",
-          "checks": {}
-        },
-        {
-          "name": "prob",
-          "type": "binary",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "tc-gact-p",
-          "checks": {}
-        },
-        { "name": "pad", "type": "pad", "value": 4, "multiAttr": false, "byteOrder": "host", "checks": {} }
-      ]
-    },
-    {
-      "name": "tca-stab-attrs",
-      "namePrefix": "tca-stab-",
-      "attributes": [
-        {
-          "name": "base",
-          "type": "binary",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "tc-sizespec",
-          "checks": {}
-        },
-        {
-          "name": "data",
-          "type": "binary",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "tca-stats-attrs",
-      "namePrefix": "tca-stats-",
-      "attributes": [
-        {
-          "name": "basic",
-          "type": "binary",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "gnet-stats-basic",
-          "checks": {}
-        },
-        {
-          "name": "rate-est",
-          "type": "binary",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "gnet-stats-rate-est",
-          "checks": {}
-        },
-        {
-          "name": "queue",
-          "type": "binary",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "gnet-stats-queue",
-          "checks": {}
-        },
-        {
-          "name": "app",
-          "type": "sub-message",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {},
-          "subMessage": "tca-stats-app-msg",
-          "selector": "kind"
-        },
-        {
-          "name": "rate-est64",
-          "type": "binary",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "gnet-stats-rate-est64",
-          "checks": {}
-        },
-        { "name": "pad", "type": "pad", "value": 6, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "basic-hw",
-          "type": "binary",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "gnet-stats-basic",
-          "checks": {}
-        },
-        {
-          "name": "pkt64",
-          "type": "u64",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "u32-attrs",
-      "namePrefix": "tca-u32-",
-      "attributes": [
-        {
-          "name": "classid",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "hash", "type": "u32", "value": 2, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        { "name": "link", "type": "u32", "value": 3, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "divisor",
-          "type": "u32",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "sel",
-          "type": "binary",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "tc-u32-sel",
-          "checks": {}
-        },
-        {
-          "name": "police",
-          "type": "nest",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "police-attrs",
-          "checks": {}
-        },
-        {
-          "name": "act",
-          "type": "indexed-array",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "act-attrs",
-          "subType": "nest",
-          "checks": {}
-        },
-        {
-          "name": "indev",
-          "type": "string",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "pcnt",
-          "type": "binary",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "tc-u32-pcnt",
-          "checks": {}
-        },
-        {
-          "name": "mark",
-          "type": "binary",
-          "value": 10,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "tc-u32-mark",
-          "checks": {}
-        },
-        {
-          "name": "flags",
-          "type": "u32",
-          "value": 11,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "pad", "type": "pad", "value": 12, "multiAttr": false, "byteOrder": "host", "checks": {} }
-      ]
-    }
-  ],
-  "subMessages": [
-    {
-      "name": "options-msg",
-      "formats": [
-        { "value": "basic", "attributeSet": "basic-attrs" },
-        { "value": "bpf", "attributeSet": "bpf-attrs" },
-        { "value": "bfifo", "fixedHeader": "tc-fifo-qopt" },
-        { "value": "cake", "attributeSet": "cake-attrs" },
-        { "value": "cbs", "attributeSet": "cbs-attrs" },
-        { "value": "cgroup", "attributeSet": "cgroup-attrs" },
-        { "value": "choke", "attributeSet": "choke-attrs" },
-        { "value": "clsact" },
-        { "value": "codel", "attributeSet": "codel-attrs" },
-        { "value": "drr", "attributeSet": "drr-attrs" },
-        { "value": "dualpi2", "attributeSet": "dualpi2-attrs" },
-        { "value": "etf", "attributeSet": "etf-attrs" },
-        { "value": "ets", "attributeSet": "ets-attrs" },
-        { "value": "flow", "attributeSet": "flow-attrs" },
-        { "value": "flower", "attributeSet": "flower-attrs" },
-        { "value": "fq", "attributeSet": "fq-attrs" },
-        { "value": "fq_codel", "attributeSet": "fq-codel-attrs" },
-        { "value": "fq_pie", "attributeSet": "fq-pie-attrs" },
-        { "value": "fw", "attributeSet": "fw-attrs" },
-        { "value": "gred", "attributeSet": "gred-attrs" },
-        { "value": "hfsc", "fixedHeader": "tc-hfsc-qopt" },
-        { "value": "hhf", "attributeSet": "hhf-attrs" },
-        { "value": "htb", "attributeSet": "htb-attrs" },
-        { "value": "ingress" },
-        { "value": "matchall", "attributeSet": "matchall-attrs" },
-        { "value": "mq" },
-        { "value": "mqprio", "fixedHeader": "tc-mqprio-qopt" },
-        { "value": "multiq", "fixedHeader": "tc-multiq-qopt" },
-        { "value": "netem", "fixedHeader": "tc-netem-qopt", "attributeSet": "netem-attrs" },
-        { "value": "pfifo", "fixedHeader": "tc-fifo-qopt" },
-        { "value": "pfifo_fast", "fixedHeader": "tc-prio-qopt" },
-        { "value": "pfifo_head_drop", "fixedHeader": "tc-fifo-qopt" },
-        { "value": "pie", "attributeSet": "pie-attrs" },
-        { "value": "plug", "fixedHeader": "tc-plug-qopt" },
-        { "value": "prio", "fixedHeader": "tc-prio-qopt" },
-        { "value": "qfq", "attributeSet": "qfq-attrs" },
-        { "value": "red", "attributeSet": "red-attrs" },
-        { "value": "route", "attributeSet": "route-attrs" },
-        { "value": "sfb", "fixedHeader": "tc-sfb-qopt" },
-        { "value": "sfq", "fixedHeader": "tc-sfq-qopt-v1" },
-        { "value": "taprio", "attributeSet": "taprio-attrs" },
-        { "value": "tbf", "attributeSet": "tbf-attrs" },
-        { "value": "u32", "attributeSet": "u32-attrs" }
-      ]
-    },
-    {
-      "name": "act-options-msg",
-      "formats": [
-        { "value": "bpf", "attributeSet": "act-bpf-attrs" },
-        { "value": "connmark", "attributeSet": "act-connmark-attrs" },
-        { "value": "csum", "attributeSet": "act-csum-attrs" },
-        { "value": "ct", "attributeSet": "act-ct-attrs" },
-        { "value": "ctinfo", "attributeSet": "act-ctinfo-attrs" },
-        { "value": "gact", "attributeSet": "act-gact-attrs" },
-        { "value": "gate", "attributeSet": "act-gate-attrs" },
-        { "value": "ife", "attributeSet": "act-ife-attrs" },
-        { "value": "mirred", "attributeSet": "act-mirred-attrs" },
-        { "value": "mpls", "attributeSet": "act-mpls-attrs" },
-        { "value": "nat", "attributeSet": "act-nat-attrs" },
-        { "value": "pedit", "attributeSet": "act-pedit-attrs" },
-        { "value": "police", "attributeSet": "police-attrs" },
-        { "value": "sample", "attributeSet": "act-sample-attrs" },
-        { "value": "simple", "attributeSet": "act-simple-attrs" },
-        { "value": "skbedit", "attributeSet": "act-skbedit-attrs" },
-        { "value": "skbmod", "attributeSet": "act-skbmod-attrs" },
-        { "value": "tunnel_key", "attributeSet": "act-tunnel-key-attrs" },
-        { "value": "vlan", "attributeSet": "act-vlan-attrs" }
-      ]
-    },
-    {
-      "name": "tca-stats-app-msg",
-      "formats": [
-        { "value": "cake", "attributeSet": "cake-stats-attrs" },
-        { "value": "choke", "fixedHeader": "tc-choke-xstats" },
-        { "value": "codel", "fixedHeader": "tc-codel-xstats" },
-        { "value": "dualpi2", "fixedHeader": "tc-dualpi2-xstats" },
-        { "value": "fq", "fixedHeader": "tc-fq-qd-stats" },
-        { "value": "fq_codel", "fixedHeader": "tc-fq-codel-xstats" },
-        { "value": "fq_pie", "fixedHeader": "tc-fq-pie-xstats" },
-        { "value": "hhf", "fixedHeader": "tc-hhf-xstats" },
-        { "value": "pie", "fixedHeader": "tc-pie-xstats" },
-        { "value": "red", "fixedHeader": "tc-red-xstats" },
-        { "value": "sfb", "fixedHeader": "tc-sfb-xstats" },
-        { "value": "sfq", "fixedHeader": "tc-sfq-xstats" }
-      ]
-    }
-  ],
-  "operations": [
-    {
-      "name": "newqdisc",
-      "requestValue": 36,
-      "attributeSet": "attrs",
-      "fixedHeader": "tcmsg",
-      "do": {
-        "request": { "value": 36, "attributes": ["kind", "options", "rate", "chain", "ingress-block", "egress-block"] }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "delqdisc",
-      "requestValue": 37,
-      "attributeSet": "attrs",
-      "fixedHeader": "tcmsg",
-      "do": { "request": { "value": 37, "attributes": [] } },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "getqdisc",
-      "requestValue": 38,
-      "replyValue": 36,
-      "attributeSet": "attrs",
-      "fixedHeader": "tcmsg",
-      "do": {
-        "request": { "value": 38, "attributes": ["dump-invisible"] },
-        "reply": {
-          "value": 36,
-          "attributes": [
-            "kind",
-            "options",
-            "stats",
-            "xstats",
-            "rate",
-            "fcnt",
-            "stats2",
-            "stab",
-            "chain",
-            "ingress-block",
-            "egress-block"
-          ]
-        }
-      },
-      "dump": {
-        "request": { "value": 38, "attributes": ["dump-invisible"] },
-        "reply": {
-          "value": 36,
-          "attributes": [
-            "kind",
-            "options",
-            "stats",
-            "xstats",
-            "rate",
-            "fcnt",
-            "stats2",
-            "stab",
-            "chain",
-            "ingress-block",
-            "egress-block"
-          ]
-        }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "newtclass",
-      "requestValue": 40,
-      "attributeSet": "attrs",
-      "fixedHeader": "tcmsg",
-      "do": {
-        "request": { "value": 40, "attributes": ["kind", "options", "rate", "chain", "ingress-block", "egress-block"] }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "deltclass",
-      "requestValue": 41,
-      "attributeSet": "attrs",
-      "fixedHeader": "tcmsg",
-      "do": { "request": { "value": 41, "attributes": [] } },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "gettclass",
-      "requestValue": 42,
-      "replyValue": 40,
-      "attributeSet": "attrs",
-      "fixedHeader": "tcmsg",
-      "do": {
-        "request": { "value": 42, "attributes": [] },
-        "reply": {
-          "value": 40,
-          "attributes": [
-            "kind",
-            "options",
-            "stats",
-            "xstats",
-            "rate",
-            "fcnt",
-            "stats2",
-            "stab",
-            "chain",
-            "ingress-block",
-            "egress-block"
-          ]
-        }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "newtfilter",
-      "requestValue": 44,
-      "attributeSet": "attrs",
-      "fixedHeader": "tcmsg",
-      "do": {
-        "request": { "value": 44, "attributes": ["kind", "options", "rate", "chain", "ingress-block", "egress-block"] }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "deltfilter",
-      "requestValue": 45,
-      "attributeSet": "attrs",
-      "fixedHeader": "tcmsg",
-      "do": { "request": { "value": 45, "attributes": ["chain", "kind"] } },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "gettfilter",
-      "requestValue": 46,
-      "replyValue": 44,
-      "attributeSet": "attrs",
-      "fixedHeader": "tcmsg",
-      "do": {
-        "request": { "value": 46, "attributes": ["chain", "kind"] },
-        "reply": {
-          "value": 44,
-          "attributes": [
-            "kind",
-            "options",
-            "stats",
-            "xstats",
-            "rate",
-            "fcnt",
-            "stats2",
-            "stab",
-            "chain",
-            "ingress-block",
-            "egress-block"
-          ]
-        }
-      },
-      "dump": {
-        "request": { "value": 46, "attributes": ["chain", "dump-flags"] },
-        "reply": {
-          "value": 44,
-          "attributes": [
-            "kind",
-            "options",
-            "stats",
-            "xstats",
-            "rate",
-            "fcnt",
-            "stats2",
-            "stab",
-            "chain",
-            "ingress-block",
-            "egress-block"
-          ]
-        }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "newchain",
-      "requestValue": 100,
-      "attributeSet": "attrs",
-      "fixedHeader": "tcmsg",
-      "do": {
-        "request": {
-          "value": 100,
-          "attributes": ["kind", "options", "rate", "chain", "ingress-block", "egress-block"]
-        }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "delchain",
-      "requestValue": 101,
-      "attributeSet": "attrs",
-      "fixedHeader": "tcmsg",
-      "do": { "request": { "value": 101, "attributes": ["chain"] } },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "getchain",
-      "requestValue": 102,
-      "replyValue": 100,
-      "attributeSet": "attrs",
-      "fixedHeader": "tcmsg",
-      "do": {
-        "request": { "value": 102, "attributes": ["chain"] },
-        "reply": {
-          "value": 100,
-          "attributes": [
-            "kind",
-            "options",
-            "stats",
-            "xstats",
-            "rate",
-            "fcnt",
-            "stats2",
-            "stab",
-            "chain",
-            "ingress-block",
-            "egress-block"
-          ]
-        }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    }
-  ],
-  "mcastGroups": [{ "name": "rtnlgrp-tc", "value": 4 }]
-}
+["nlkit-spec/1",{"name":"tc","protocol":"netlink-raw","protonum":0,"version":1,"uapiHeader":"linux/pkt_cls.h","enumModel":"directional","opNamePrefix":"rtm-"},
+[
+["struct","tcmsg",[["family","u8"],["pad","pad",{"size":3}],["ifindex","s32"],["handle","u32"],["parent","u32"],["info","u32"]]],
+["flags","cls-flags",["skip-hw","skip-sw","in-hw","not-in-nw","verbose"]],
+["flags","flower-key-ctrl-flags",["frag","firstfrag","tuncsum","tundf","tunoam","tuncrit"],{"namePrefix":"tca-flower-key-flags-"}],
+["enum","dualpi2-drop-overload",["overflow","drop"]],
+["enum","dualpi2-drop-early",["drop-dequeue","drop-enqueue"]],
+["enum","dualpi2-ecn-mask",[["l4s-ect",1],"cla-ect","any-ect"]],
+["enum","dualpi2-split-gso",["no-split-gso","split-gso"]],
+["struct","tc-stats",[["bytes","u64"],["packets","u32"],["drops","u32"],["overlimits","u32"],["bps","u32"],["pps","u32"],["qlen","u32"],["backlog","u32"]]],
+["struct","tc-cbs-qopt",[["offload","u8"],["pad","pad",{"size":3}],["hicredit","s32"],["locredit","s32"],["idleslope","s32"],["sendslope","s32"]]],
+["struct","tc-etf-qopt",[["delta","s32"],["clockid","s32"],["flags","s32"]]],
+["struct","tc-fifo-qopt",[["limit","u32"]]],
+["struct","tc-htb-opt",[["rate","binary",{"size":9,"struct":"tc-ratespec"}],["ceil","binary",{"size":9,"struct":"tc-ratespec"}],["buffer","u32"],["cbuffer","u32"],["quantum","u32"],["level","u32"],["prio","u32"]]],
+["struct","tc-htb-glob",[["version","u32"],["rate2quantum","u32"],["defcls","u32"],["debug","u32"],["direct-pkts","u32"]]],
+["struct","tc-gred-qopt",[["limit","u32"],["qth-min","u32"],["qth-max","u32"],["DP","u32"],["backlog","u32"],["qave","u32"],["forced","u32"],["early","u32"],["other","u32"],["pdrop","u32"],["Wlog","u8"],["Plog","u8"],["Scell-log","u8"],["prio","u8"],["packets","u32"],["bytesin","u32"]]],
+["struct","tc-gred-sopt",[["DPs","u32"],["def-DP","u32"],["grio","u8"],["flags","u8"],["pad","pad",{"size":2}]]],
+["struct","tc-hfsc-qopt",[["defcls","u16"]]],
+["struct","tc-mqprio-qopt",[["num-tc","u8"],["prio-tc-map","binary",{"size":16}],["hw","u8"],["count","binary",{"size":32}],["offset","binary",{"size":32}]]],
+["struct","tc-multiq-qopt",[["bands","u16"],["max-bands","u16"]]],
+["struct","tc-netem-qopt",[["latency","u32"],["limit","u32"],["loss","u32"],["gap","u32"],["duplicate","u32"],["jitter","u32"]]],
+["struct","tc-netem-gimodel",[["p13","u32"],["p31","u32"],["p32","u32"],["p14","u32"],["p23","u32"]]],
+["struct","tc-netem-gemodel",[["p","u32"],["r","u32"],["h","u32"],["k1","u32"]]],
+["struct","tc-netem-corr",[["delay-corr","u32"],["loss-corr","u32"],["dup-corr","u32"]]],
+["struct","tc-netem-reorder",[["probability","u32"],["correlation","u32"]]],
+["struct","tc-netem-corrupt",[["probability","u32"],["correlation","u32"]]],
+["struct","tc-netem-rate",[["rate","u32"],["packet-overhead","s32"],["cell-size","u32"],["cell-overhead","s32"]]],
+["struct","tc-netem-slot",[["min-delay","s64"],["max-delay","s64"],["max-packets","s32"],["max-bytes","s32"],["dist-delay","s64"],["dist-jitter","s64"]]],
+["struct","tc-plug-qopt",[["action","s32"],["limit","u32"]]],
+["struct","tc-prio-qopt",[["bands","u32"],["priomap","binary",{"size":16}]]],
+["struct","tc-red-qopt",[["limit","u32"],["qth-min","u32"],["qth-max","u32"],["Wlog","u8"],["Plog","u8"],["Scell-log","u8"],["flags","u8"]]],
+["struct","tc-sfb-qopt",[["rehash-interval","u32"],["warmup-time","u32"],["max","u32"],["bin-size","u32"],["increment","u32"],["decrement","u32"],["limit","u32"],["penalty-rate","u32"],["penalty-burst","u32"]]],
+["struct","tc-sfq-qopt",[["quantum","u32"],["perturb-period","s32"],["limit","u32"],["divisor","u32"],["flows","u32"]]],
+["struct","tc-sfqred-stats",[["prob-drop","u32"],["forced-drop","u32"],["prob-mark","u32"],["forced-mark","u32"],["prob-mark-head","u32"],["forced-mark-head","u32"]]],
+["struct","tc-sfq-qopt-v1",[["v0","binary",{"size":20,"struct":"tc-sfq-qopt"}],["depth","u32"],["headdrop","u32"],["limit","u32"],["qth-min","u32"],["qth-max","u32"],["Wlog","u8"],["Plog","u8"],["Scell-log","u8"],["flags","u8"],["max-P","u32"],["stats","binary",{"size":24,"struct":"tc-sfqred-stats"}]]],
+["struct","tc-ratespec",[["cell-log","u8"],["linklayer","u8"],["overhead","u8"],["cell-align","u8"],["mpu","u8"],["rate","u32"]]],
+["struct","tc-tbf-qopt",[["rate","binary",{"size":9,"struct":"tc-ratespec"}],["peakrate","binary",{"size":9,"struct":"tc-ratespec"}],["limit","u32"],["buffer","u32"],["mtu","u32"]]],
+["struct","tc-sizespec",[["cell-log","u8"],["size-log","u8"],["cell-align","s16"],["overhead","s32"],["linklayer","u32"],["mpu","u32"],["mtu","u32"],["tsize","u32"]]],
+["struct","gnet-estimator",[["interval","s8"],["ewma-log","u8"]]],
+["struct","tc-choke-xstats",[["early","u32"],["pdrop","u32"],["other","u32"],["marked","u32"],["matched","u32"]]],
+["struct","tc-codel-xstats",[["maxpacket","u32"],["count","u32"],["lastcount","u32"],["ldelay","u32"],["drop-next","s32"],["drop-overlimit","u32"],["ecn-mark","u32"],["dropping","u32"],["ce-mark","u32"]]],
+["struct","tc-fq-codel-xstats",[["type","u32"],["maxpacket","u32"],["drop-overlimit","u32"],["ecn-mark","u32"],["new-flow-count","u32"],["new-flows-len","u32"],["old-flows-len","u32"],["ce-mark","u32"],["memory-usage","u32"],["drop-overmemory","u32"]]],
+["struct","tc-dualpi2-xstats",[["prob","u32"],["delay-c","u32"],["delay-l","u32"],["pkts-in-c","u32"],["pkts-in-l","u32"],["maxq","u32"],["ecn-mark","u32"],["step-mark","u32"],["credit","s32"],["memory-used","u32"],["max-memory-used","u32"],["memory-limit","u32"]]],
+["struct","tc-fq-pie-xstats",[["packets-in","u32"],["dropped","u32"],["overlimit","u32"],["overmemory","u32"],["ecn-mark","u32"],["new-flow-count","u32"],["new-flows-len","u32"],["old-flows-len","u32"],["memory-usage","u32"]]],
+["struct","tc-fq-qd-stats",[["gc-flows","u64"],["highprio-packets","u64"],["tcp-retrans","u64"],["throttled","u64"],["flows-plimit","u64"],["pkts-too-long","u64"],["allocation-errors","u64"],["time-next-delayed-flow","s64"],["flows","u32"],["inactive-flows","u32"],["throttled-flows","u32"],["unthrottle-latency-ns","u32"],["ce-mark","u64"],["horizon-drops","u64"],["horizon-caps","u64"],["fastpath-packets","u64"],["band-drops","binary",{"size":24}],["band-pkt-count","binary",{"size":12}],["pad","pad",{"size":4}]]],
+["struct","tc-hhf-xstats",[["drop-overlimit","u32"],["hh-overlimit","u32"],["hh-tot-count","u32"],["hh-cur-count","u32"]]],
+["struct","tc-pie-xstats",[["prob","u64"],["delay","u32"],["avg-dq-rate","u32"],["dq-rate-estimating","u32"],["packets-in","u32"],["dropped","u32"],["overlimit","u32"],["maxq","u32"],["ecn-mark","u32"]]],
+["struct","tc-red-xstats",[["early","u32"],["pdrop","u32"],["other","u32"],["marked","u32"]]],
+["struct","tc-sfb-xstats",[["earlydrop","u32"],["penaltydrop","u32"],["bucketdrop","u32"],["queuedrop","u32"],["childdrop","u32"],["marked","u32"],["maxqlen","u32"],["maxprob","u32"],["avgprob","u32"]]],
+["struct","tc-sfq-xstats",[["allot","s32"]]],
+["struct","gnet-stats-basic",[["bytes","u64"],["packets","u32"]]],
+["struct","gnet-stats-rate-est",[["bps","u32"],["pps","u32"]]],
+["struct","gnet-stats-rate-est64",[["bps","u64"],["pps","u64"]]],
+["struct","gnet-stats-queue",[["qlen","u32"],["backlog","u32"],["drops","u32"],["requeues","u32"],["overlimits","u32"]]],
+["struct","tc-u32-key",[["mask","u32",{"byteOrder":"big-endian"}],["val","u32",{"byteOrder":"big-endian"}],["off","s32"],["offmask","s32"]]],
+["struct","tc-u32-mark",[["val","u32"],["mask","u32"],["success","u32"]]],
+["struct","tc-u32-sel",[["flags","u8"],["offshift","u8"],["nkeys","u8"],["offmask","u16",{"byteOrder":"big-endian"}],["off","u16"],["offoff","s16"],["hoff","s16"],["hmask","u32",{"byteOrder":"big-endian"}],["keys","binary",{"size":16,"struct":"tc-u32-key"}]]],
+["struct","tc-u32-pcnt",[["rcnt","u64"],["rhit","u64"],["kcnts","u64"]]],
+["struct","tcf-t",[["install","u64"],["lastuse","u64"],["expires","u64"],["firstuse","u64"]]],
+["struct","tc-gact",[["index","u32"],["capab","u32"],["action","s32"],["refcnt","s32"],["bindcnt","s32"]]],
+["struct","tc-gact-p",[["ptype","u16"],["pval","u16"],["paction","s32"]]],
+["struct","tcf-ematch-tree-hdr",[["nmatches","u16"],["progid","u16"]]],
+["struct","tc-basic-pcnt",[["rcnt","u64"],["rhit","u64"]]],
+["struct","tc-matchall-pcnt",[["rhit","u64"]]],
+["struct","tc-mpls",[["index","u32"],["capab","u32"],["action","s32"],["refcnt","s32"],["bindcnt","s32"],["m-action","s32"]]],
+["struct","tc-police",[["index","u32"],["action","s32"],["limit","u32"],["burst","u32"],["mtu","u32"],["rate","binary",{"size":9,"struct":"tc-ratespec"}],["peakrate","binary",{"size":9,"struct":"tc-ratespec"}],["refcnt","s32"],["bindcnt","s32"],["capab","u32"]]],
+["struct","tc-pedit-sel",[["index","u32"],["capab","u32"],["action","s32"],["refcnt","s32"],["bindcnt","s32"],["nkeys","u8"],["flags","u8"],["keys","binary",{"size":24,"struct":"tc-pedit-key"}]]],
+["struct","tc-pedit-key",[["mask","u32"],["val","u32"],["off","u32"],["at","u32"],["offmask","u32"],["shift","u32"]]],
+["struct","tc-vlan",[["index","u32"],["capab","u32"],["action","s32"],["refcnt","s32"],["bindcnt","s32"],["v-action","s32"]]]
+],
+[
+["attrs",[
+["kind","string"],
+["options","sub-message",{"subMessage":"options-msg","selector":"kind"}],
+["stats","binary",{"struct":"tc-stats"}],
+["xstats","sub-message",{"subMessage":"tca-stats-app-msg","selector":"kind"}],
+["rate","binary",{"struct":"gnet-estimator"}],
+["fcnt","u32"],
+["stats2","nest",{"nestedAttributes":"tca-stats-attrs"}],
+["stab","nest",{"nestedAttributes":"tca-stab-attrs"}],
+["pad","pad"],
+["dump-invisible","flag"],
+["chain","u32"],
+["hw-offload","u8"],
+["ingress-block","u32"],
+["egress-block","u32"],
+["dump-flags","bitfield32"],
+["ext-warn-msg","string"]
+],{"namePrefix":"tca-"}],
+["act-attrs",[
+["kind","string"],
+["options","sub-message",{"subMessage":"act-options-msg","selector":"kind"}],
+["index","u32"],
+["stats","nest",{"nestedAttributes":"tca-stats-attrs"}],
+["pad","pad"],
+["cookie","binary"],
+["flags","bitfield32"],
+["hw-stats","bitfield32"],
+["used-hw-stats","bitfield32"],
+["in-hw-count","u32"]
+],{"namePrefix":"tca-act-"}],
+["act-bpf-attrs",[
+["tm","binary",{"struct":"tcf-t"}],
+["parms","binary"],
+["ops-len","u16"],
+["ops","binary"],
+["fd","u32"],
+["name","string"],
+["pad","pad"],
+["tag","binary"],
+["id","binary"]
+],{"namePrefix":"tca-act-bpf-"}],
+["act-connmark-attrs",[
+["parms","binary"],
+["tm","binary",{"struct":"tcf-t"}],
+["pad","pad"]
+],{"namePrefix":"tca-connmark-"}],
+["act-csum-attrs",[
+["parms","binary"],
+["tm","binary",{"struct":"tcf-t"}],
+["pad","pad"]
+],{"namePrefix":"tca-csum-"}],
+["act-ct-attrs",[
+["parms","binary"],
+["tm","binary",{"struct":"tcf-t"}],
+["action","u16"],
+["zone","u16"],
+["mark","u32"],
+["mark-mask","u32"],
+["labels","binary"],
+["labels-mask","binary"],
+["nat-ipv4-min","u32",{"byteOrder":"big-endian"}],
+["nat-ipv4-max","u32",{"byteOrder":"big-endian"}],
+["nat-ipv6-min","binary"],
+["nat-ipv6-max","binary"],
+["nat-port-min","u16",{"byteOrder":"big-endian"}],
+["nat-port-max","u16",{"byteOrder":"big-endian"}],
+["pad","pad"],
+["helper-name","string"],
+["helper-family","u8"],
+["helper-proto","u8"]
+],{"namePrefix":"tca-ct-"}],
+["act-ctinfo-attrs",[
+["pad","pad"],
+["tm","binary",{"struct":"tcf-t"}],
+["act","binary"],
+["zone","u16"],
+["parms-dscp-mask","u32"],
+["parms-dscp-statemask","u32"],
+["parms-cpmark-mask","u32"],
+["stats-dscp-set","u64"],
+["stats-dscp-error","u64"],
+["stats-cpmark-set","u64"]
+],{"namePrefix":"tca-ctinfo-"}],
+["act-gate-attrs",[
+["tm","binary",{"struct":"tcf-t"}],
+["parms","binary"],
+["pad","pad"],
+["priority","s32"],
+["entry-list","binary"],
+["base-time","u64"],
+["cycle-time","u64"],
+["cycle-time-ext","u64"],
+["flags","u32"],
+["clockid","s32"]
+],{"namePrefix":"tca-gate-"}],
+["act-ife-attrs",[
+["parms","binary"],
+["tm","binary",{"struct":"tcf-t"}],
+["dmac","binary"],
+["smac","binary"],
+["type","u16"],
+["metalst","binary"],
+["pad","pad"]
+],{"namePrefix":"tca-ife-"}],
+["act-mirred-attrs",[
+["tm","binary",{"struct":"tcf-t"}],
+["parms","binary"],
+["pad","pad"],
+["blockid","binary"]
+],{"namePrefix":"tca-mirred-"}],
+["act-mpls-attrs",[
+["tm","binary",{"struct":"tcf-t"}],
+["parms","binary",{"struct":"tc-mpls"}],
+["pad","pad"],
+["proto","u16",{"byteOrder":"big-endian"}],
+["label","u32"],
+["tc","u8"],
+["ttl","u8"],
+["bos","u8"]
+],{"namePrefix":"tca-mpls-"}],
+["act-nat-attrs",[
+["parms","binary"],
+["tm","binary",{"struct":"tcf-t"}],
+["pad","pad"]
+],{"namePrefix":"tca-nat-"}],
+["act-pedit-attrs",[
+["tm","binary",{"struct":"tcf-t"}],
+["parms","binary",{"struct":"tc-pedit-sel"}],
+["pad","pad"],
+["parms-ex","binary"],
+["keys-ex","binary"],
+["key-ex","binary"]
+],{"namePrefix":"tca-pedit-"}],
+["act-simple-attrs",[
+["tm","binary",{"struct":"tcf-t"}],
+["parms","binary"],
+["data","binary"],
+["pad","pad"]
+],{"namePrefix":"tca-def-"}],
+["act-skbedit-attrs",[
+["tm","binary",{"struct":"tcf-t"}],
+["parms","binary"],
+["priority","u32"],
+["queue-mapping","u16"],
+["mark","u32"],
+["pad","pad"],
+["ptype","u16"],
+["mask","u32"],
+["flags","u64"],
+["queue-mapping-max","u16"]
+],{"namePrefix":"tca-skbedit-"}],
+["act-skbmod-attrs",[
+["tm","binary",{"struct":"tcf-t"}],
+["parms","binary"],
+["dmac","binary"],
+["smac","binary"],
+["etype","binary"],
+["pad","pad"]
+],{"namePrefix":"tca-skbmod-"}],
+["act-tunnel-key-attrs",[
+["tm","binary",{"struct":"tcf-t"}],
+["parms","binary"],
+["enc-ipv4-src","u32",{"byteOrder":"big-endian"}],
+["enc-ipv4-dst","u32",{"byteOrder":"big-endian"}],
+["enc-ipv6-src","binary"],
+["enc-ipv6-dst","binary"],
+["enc-key-id","u64",{"byteOrder":"big-endian"}],
+["pad","pad"],
+["enc-dst-port","u16",{"byteOrder":"big-endian"}],
+["no-csum","u8"],
+["enc-opts","binary"],
+["enc-tos","u8"],
+["enc-ttl","u8"],
+["no-frag","flag"]
+],{"namePrefix":"tca-tunnel-key-"}],
+["act-vlan-attrs",[
+["tm","binary",{"struct":"tcf-t"}],
+["parms","binary",{"struct":"tc-vlan"}],
+["push-vlan-id","u16"],
+["push-vlan-protocol","u16"],
+["pad","pad"],
+["push-vlan-priority","u8"],
+["push-eth-dst","binary"],
+["push-eth-src","binary"]
+],{"namePrefix":"tca-vlan-"}],
+["basic-attrs",[
+["classid","u32"],
+["ematches","nest",{"nestedAttributes":"ematch-attrs"}],
+["act","indexed-array",{"nestedAttributes":"act-attrs","subType":"nest"}],
+["police","nest",{"nestedAttributes":"police-attrs"}],
+["pcnt","binary",{"struct":"tc-basic-pcnt"}],
+["pad","pad"]
+],{"namePrefix":"tca-basic-"}],
+["bpf-attrs",[
+["act","indexed-array",{"nestedAttributes":"act-attrs","subType":"nest"}],
+["police","nest",{"nestedAttributes":"police-attrs"}],
+["classid","u32"],
+["ops-len","u16"],
+["ops","binary"],
+["fd","u32"],
+["name","string"],
+["flags","u32"],
+["flags-gen","u32"],
+["tag","binary"],
+["id","u32"]
+],{"namePrefix":"tca-bpf-"}],
+["cake-attrs",[
+["pad","pad"],
+["base-rate64","u64"],
+["diffserv-mode","u32"],
+["atm","u32"],
+["flow-mode","u32"],
+["overhead","u32"],
+["rtt","u32"],
+["target","u32"],
+["autorate","u32"],
+["memory","u32"],
+["nat","u32"],
+["raw","u32"],
+["wash","u32"],
+["mpu","u32"],
+["ingress","u32"],
+["ack-filter","u32"],
+["split-gso","u32"],
+["fwmark","u32"]
+],{"namePrefix":"tca-cake-"}],
+["cake-stats-attrs",[
+["pad","pad"],
+["capacity-estimate64","u64"],
+["memory-limit","u32"],
+["memory-used","u32"],
+["avg-netoff","u32"],
+["min-netlen","u32"],
+["max-netlen","u32"],
+["min-adjlen","u32"],
+["max-adjlen","u32"],
+["tin-stats","indexed-array",{"nestedAttributes":"cake-tin-stats-attrs","subType":"nest"}],
+["deficit","s32"],
+["cobalt-count","u32"],
+["dropping","u32"],
+["drop-next-us","s32"],
+["p-drop","u32"],
+["blue-timer-us","s32"],
+["active-queues","u32"]
+],{"namePrefix":"tca-cake-stats-"}],
+["cake-tin-stats-attrs",[
+["pad","pad"],
+["sent-packets","u32"],
+["sent-bytes64","u64"],
+["dropped-packets","u32"],
+["dropped-bytes64","u64"],
+["acks-dropped-packets","u32"],
+["acks-dropped-bytes64","u64"],
+["ecn-marked-packets","u32"],
+["ecn-marked-bytes64","u64"],
+["backlog-packets","u32"],
+["backlog-bytes","u32"],
+["threshold-rate64","u64"],
+["target-us","u32"],
+["interval-us","u32"],
+["way-indirect-hits","u32"],
+["way-misses","u32"],
+["way-collisions","u32"],
+["peak-delay-us","u32"],
+["avg-delay-us","u32"],
+["base-delay-us","u32"],
+["sparse-flows","u32"],
+["bulk-flows","u32"],
+["unresponsive-flows","u32"],
+["max-skblen","u32"],
+["flow-quantum","u32"]
+],{"namePrefix":"tca-cake-tin-stats-"}],
+["cbs-attrs",[
+["parms","binary",{"struct":"tc-cbs-qopt"}]
+],{"namePrefix":"tca-cbs-"}],
+["cgroup-attrs",[
+["act","indexed-array",{"nestedAttributes":"act-attrs","subType":"nest"}],
+["police","nest",{"nestedAttributes":"police-attrs"}],
+["ematches","binary"]
+],{"namePrefix":"tca-cgroup-"}],
+["choke-attrs",[
+["parms","binary",{"struct":"tc-red-qopt"}],
+["stab","binary",{"checks":{"minLen":256,"maxLen":256}}],
+["max-p","u32"]
+],{"namePrefix":"tca-choke-"}],
+["codel-attrs",[
+["target","u32"],
+["limit","u32"],
+["interval","u32"],
+["ecn","u32"],
+["ce-threshold","u32"]
+],{"namePrefix":"tca-codel-"}],
+["drr-attrs",[
+["quantum","u32"]
+],{"namePrefix":"tca-drr-"}],
+["dualpi2-attrs",[
+["limit","u32"],
+["memory-limit","u32"],
+["target","u32"],
+["tupdate","u32"],
+["alpha","u32"],
+["beta","u32"],
+["step-thresh-pkts","u32"],
+["step-thresh-us","u32"],
+["min-qlen-step","u32"],
+["coupling","u8"],
+["drop-overload","u8",{"enum":"dualpi2-drop-overload"}],
+["drop-early","u8",{"enum":"dualpi2-drop-early"}],
+["c-protection","u8"],
+["ecn-mask","u8",{"enum":"dualpi2-ecn-mask"}],
+["split-gso","u8",{"enum":"dualpi2-split-gso"}]
+],{"namePrefix":"tca-dualpi2-"}],
+["ematch-attrs",[
+["tree-hdr","binary",{"struct":"tcf-ematch-tree-hdr"}],
+["tree-list","binary"]
+],{"namePrefix":"tca-ematch-"}],
+["flow-attrs",[
+["keys","u32"],
+["mode","u32"],
+["baseclass","u32"],
+["rshift","u32"],
+["addend","u32"],
+["mask","u32"],
+["xor","u32"],
+["divisor","u32"],
+["act","binary"],
+["police","nest",{"nestedAttributes":"police-attrs"}],
+["ematches","binary"],
+["perturb","u32"]
+],{"namePrefix":"tca-flow-"}],
+["flower-attrs",[
+["classid","u32"],
+["indev","string"],
+["act","indexed-array",{"nestedAttributes":"act-attrs","subType":"nest"}],
+["key-eth-dst","binary",{"displayHint":"mac"}],
+["key-eth-dst-mask","binary",{"displayHint":"mac"}],
+["key-eth-src","binary",{"displayHint":"mac"}],
+["key-eth-src-mask","binary",{"displayHint":"mac"}],
+["key-eth-type","u16",{"byteOrder":"big-endian"}],
+["key-ip-proto","u8"],
+["key-ipv4-src","u32",{"byteOrder":"big-endian","displayHint":"ipv4"}],
+["key-ipv4-src-mask","u32",{"byteOrder":"big-endian","displayHint":"ipv4"}],
+["key-ipv4-dst","u32",{"byteOrder":"big-endian","displayHint":"ipv4"}],
+["key-ipv4-dst-mask","u32",{"byteOrder":"big-endian","displayHint":"ipv4"}],
+["key-ipv6-src","binary",{"displayHint":"ipv6"}],
+["key-ipv6-src-mask","binary",{"displayHint":"ipv6"}],
+["key-ipv6-dst","binary",{"displayHint":"ipv6"}],
+["key-ipv6-dst-mask","binary",{"displayHint":"ipv6"}],
+["key-tcp-src","u16",{"byteOrder":"big-endian"}],
+["key-tcp-dst","u16",{"byteOrder":"big-endian"}],
+["key-udp-src","u16",{"byteOrder":"big-endian"}],
+["key-udp-dst","u16",{"byteOrder":"big-endian"}],
+["flags","u32",{"enum":"cls-flags","enumAsFlags":true}],
+["key-vlan-id","u16",{"byteOrder":"big-endian"}],
+["key-vlan-prio","u8"],
+["key-vlan-eth-type","u16",{"byteOrder":"big-endian"}],
+["key-enc-key-id","u32",{"byteOrder":"big-endian"}],
+["key-enc-ipv4-src","u32",{"byteOrder":"big-endian","displayHint":"ipv4"}],
+["key-enc-ipv4-src-mask","u32",{"byteOrder":"big-endian","displayHint":"ipv4"}],
+["key-enc-ipv4-dst","u32",{"byteOrder":"big-endian","displayHint":"ipv4"}],
+["key-enc-ipv4-dst-mask","u32",{"byteOrder":"big-endian","displayHint":"ipv4"}],
+["key-enc-ipv6-src","binary",{"displayHint":"ipv6"}],
+["key-enc-ipv6-src-mask","binary",{"displayHint":"ipv6"}],
+["key-enc-ipv6-dst","binary",{"displayHint":"ipv6"}],
+["key-enc-ipv6-dst-mask","binary",{"displayHint":"ipv6"}],
+["key-tcp-src-mask","u16",{"byteOrder":"big-endian"}],
+["key-tcp-dst-mask","u16",{"byteOrder":"big-endian"}],
+["key-udp-src-mask","u16",{"byteOrder":"big-endian"}],
+["key-udp-dst-mask","u16",{"byteOrder":"big-endian"}],
+["key-sctp-src-mask","u16",{"byteOrder":"big-endian"}],
+["key-sctp-dst-mask","u16",{"byteOrder":"big-endian"}],
+["key-sctp-src","u16",{"byteOrder":"big-endian"}],
+["key-sctp-dst","u16",{"byteOrder":"big-endian"}],
+["key-enc-udp-src-port","u16",{"byteOrder":"big-endian"}],
+["key-enc-udp-src-port-mask","u16",{"byteOrder":"big-endian"}],
+["key-enc-udp-dst-port","u16",{"byteOrder":"big-endian"}],
+["key-enc-udp-dst-port-mask","u16",{"byteOrder":"big-endian"}],
+["key-flags","u32",{"byteOrder":"big-endian","enum":"flower-key-ctrl-flags","enumAsFlags":true}],
+["key-flags-mask","u32",{"byteOrder":"big-endian","enum":"flower-key-ctrl-flags","enumAsFlags":true}],
+["key-icmpv4-code","u8"],
+["key-icmpv4-code-mask","u8"],
+["key-icmpv4-type","u8"],
+["key-icmpv4-type-mask","u8"],
+["key-icmpv6-code","u8"],
+["key-icmpv6-code-mask","u8"],
+["key-icmpv6-type","u8"],
+["key-icmpv6-type-mask","u8"],
+["key-arp-sip","u32",{"byteOrder":"big-endian"}],
+["key-arp-sip-mask","u32",{"byteOrder":"big-endian"}],
+["key-arp-tip","u32",{"byteOrder":"big-endian"}],
+["key-arp-tip-mask","u32",{"byteOrder":"big-endian"}],
+["key-arp-op","u8"],
+["key-arp-op-mask","u8"],
+["key-arp-sha","binary",{"displayHint":"mac"}],
+["key-arp-sha-mask","binary",{"displayHint":"mac"}],
+["key-arp-tha","binary",{"displayHint":"mac"}],
+["key-arp-tha-mask","binary",{"displayHint":"mac"}],
+["key-mpls-ttl","u8"],
+["key-mpls-bos","u8"],
+["key-mpls-tc","u8"],
+["key-mpls-label","u32",{"byteOrder":"big-endian"}],
+["key-tcp-flags","u16",{"byteOrder":"big-endian"}],
+["key-tcp-flags-mask","u16",{"byteOrder":"big-endian"}],
+["key-ip-tos","u8"],
+["key-ip-tos-mask","u8"],
+["key-ip-ttl","u8"],
+["key-ip-ttl-mask","u8"],
+["key-cvlan-id","u16",{"byteOrder":"big-endian"}],
+["key-cvlan-prio","u8"],
+["key-cvlan-eth-type","u16",{"byteOrder":"big-endian"}],
+["key-enc-ip-tos","u8"],
+["key-enc-ip-tos-mask","u8"],
+["key-enc-ip-ttl","u8"],
+["key-enc-ip-ttl-mask","u8"],
+["key-enc-opts","nest",{"nestedAttributes":"flower-key-enc-opts-attrs"}],
+["key-enc-opts-mask","nest",{"nestedAttributes":"flower-key-enc-opts-attrs"}],
+["in-hw-count","u32"],
+["key-port-src-min","u16",{"byteOrder":"big-endian"}],
+["key-port-src-max","u16",{"byteOrder":"big-endian"}],
+["key-port-dst-min","u16",{"byteOrder":"big-endian"}],
+["key-port-dst-max","u16",{"byteOrder":"big-endian"}],
+["key-ct-state","u16"],
+["key-ct-state-mask","u16"],
+["key-ct-zone","u16"],
+["key-ct-zone-mask","u16"],
+["key-ct-mark","u32"],
+["key-ct-mark-mask","u32"],
+["key-ct-labels","binary"],
+["key-ct-labels-mask","binary"],
+["key-mpls-opts","nest",{"nestedAttributes":"flower-key-mpls-opt-attrs"}],
+["key-hash","u32"],
+["key-hash-mask","u32"],
+["key-num-of-vlans","u8"],
+["key-pppoe-sid","u16",{"byteOrder":"big-endian"}],
+["key-ppp-proto","u16",{"byteOrder":"big-endian"}],
+["key-l2tpv3-sid","u32",{"byteOrder":"big-endian"}],
+["l2-miss","u8"],
+["key-cfm","nest",{"nestedAttributes":"flower-key-cfm-attrs"}],
+["key-spi","u32",{"byteOrder":"big-endian"}],
+["key-spi-mask","u32",{"byteOrder":"big-endian"}],
+["key-enc-flags","u32",{"byteOrder":"big-endian","enum":"flower-key-ctrl-flags","enumAsFlags":true}],
+["key-enc-flags-mask","u32",{"byteOrder":"big-endian","enum":"flower-key-ctrl-flags","enumAsFlags":true}]
+],{"namePrefix":"tca-flower-"}],
+["flower-key-enc-opts-attrs",[
+["geneve","nest",{"nestedAttributes":"flower-key-enc-opt-geneve-attrs"}],
+["vxlan","nest",{"nestedAttributes":"flower-key-enc-opt-vxlan-attrs"}],
+["erspan","nest",{"nestedAttributes":"flower-key-enc-opt-erspan-attrs"}],
+["gtp","nest",{"nestedAttributes":"flower-key-enc-opt-gtp-attrs"}]
+],{"namePrefix":"tca-flower-key-enc-opts-"}],
+["flower-key-enc-opt-geneve-attrs",[
+["class","u16"],
+["type","u8"],
+["data","binary"]
+],{"namePrefix":"tca-flower-key-enc-opt-geneve-"}],
+["flower-key-enc-opt-vxlan-attrs",[
+["gbp","u32"]
+],{"namePrefix":"tca-flower-key-enc-opt-vxlan-"}],
+["flower-key-enc-opt-erspan-attrs",[
+["ver","u8"],
+["index","u32"],
+["dir","u8"],
+["hwid","u8"]
+],{"namePrefix":"tca-flower-key-enc-opt-erspan-"}],
+["flower-key-enc-opt-gtp-attrs",[
+["pdu-type","u8"],
+["qfi","u8"]
+],{"namePrefix":"tca-flower-key-enc-opt-gtp-"}],
+["flower-key-mpls-opt-attrs",[
+["lse-depth","u8"],
+["lse-ttl","u8"],
+["lse-bos","u8"],
+["lse-tc","u8"],
+["lse-label","u32"]
+],{"namePrefix":"tca-flower-key-mpls-opt-"}],
+["flower-key-cfm-attrs",[
+["md-level","u8"],
+["opcode","u8"]
+],{"namePrefix":"tca-flower-key-cfm-"}],
+["fw-attrs",[
+["classid","u32"],
+["police","nest",{"nestedAttributes":"police-attrs"}],
+["indev","string"],
+["act","indexed-array",{"nestedAttributes":"act-attrs","subType":"nest"}],
+["mask","u32"]
+],{"namePrefix":"tca-fw-"}],
+["gred-attrs",[
+["parms","binary"],
+["stab","binary",{"subType":"u8"}],
+["dps","binary",{"struct":"tc-gred-sopt"}],
+["max-p","binary",{"subType":"u32"}],
+["limit","u32"],
+["vq-list","nest",{"nestedAttributes":"tca-gred-vq-list-attrs"}]
+],{"namePrefix":"tca-gred-"}],
+["tca-gred-vq-list-attrs",[
+["entry","nest",{"multiAttr":true,"nestedAttributes":"tca-gred-vq-entry-attrs"}]
+],{"namePrefix":"tca-gred-vq-"}],
+["tca-gred-vq-entry-attrs",[
+["pad","pad"],
+["dp","u32"],
+["stat-bytes","u64"],
+["stat-packets","u32"],
+["stat-backlog","u32"],
+["stat-prob-drop","u32"],
+["stat-prob-mark","u32"],
+["stat-forced-drop","u32"],
+["stat-forced-mark","u32"],
+["stat-pdrop","u32"],
+["stat-other","u32"],
+["flags","u32"]
+],{"namePrefix":"tca-gred-vq-"}],
+["hfsc-attrs",[
+["rsc","binary"],
+["fsc","binary"],
+["usc","binary"]
+]],
+["hhf-attrs",[
+["backlog-limit","u32"],
+["quantum","u32"],
+["hh-flows-limit","u32"],
+["reset-timeout","u32"],
+["admit-bytes","u32"],
+["evict-timeout","u32"],
+["non-hh-weight","u32"]
+],{"namePrefix":"tca-hhf-"}],
+["htb-attrs",[
+["parms","binary",{"struct":"tc-htb-opt"}],
+["init","binary",{"struct":"tc-htb-glob"}],
+["ctab","binary"],
+["rtab","binary"],
+["direct-qlen","u32"],
+["rate64","u64"],
+["ceil64","u64"],
+["pad","pad"],
+["offload","flag"]
+],{"namePrefix":"tca-htb-"}],
+["matchall-attrs",[
+["classid","u32"],
+["act","indexed-array",{"nestedAttributes":"act-attrs","subType":"nest"}],
+["flags","u32"],
+["pcnt","binary",{"struct":"tc-matchall-pcnt"}],
+["pad","pad"]
+],{"namePrefix":"tca-matchall-"}],
+["etf-attrs",[
+["parms","binary",{"struct":"tc-etf-qopt"}]
+],{"namePrefix":"tca-etf-"}],
+["ets-attrs",[
+["nbands","u8"],
+["nstrict","u8"],
+["quanta","nest",{"nestedAttributes":"ets-attrs"}],
+["quanta-band","u32",{"multiAttr":true}],
+["priomap","nest",{"nestedAttributes":"ets-attrs"}],
+["priomap-band","u8",{"multiAttr":true}]
+],{"namePrefix":"tca-ets-"}],
+["fq-attrs",[
+["plimit","u32"],
+["flow-plimit","u32"],
+["quantum","u32"],
+["initial-quantum","u32"],
+["rate-enable","u32"],
+["flow-default-rate","u32"],
+["flow-max-rate","u32"],
+["buckets-log","u32"],
+["flow-refill-delay","u32"],
+["orphan-mask","u32"],
+["low-rate-threshold","u32"],
+["ce-threshold","u32"],
+["timer-slack","u32"],
+["horizon","u32"],
+["horizon-drop","u8"],
+["priomap","binary",{"struct":"tc-prio-qopt"}],
+["weights","binary",{"subType":"s32"}]
+],{"namePrefix":"tca-fq-"}],
+["fq-codel-attrs",[
+["target","u32"],
+["limit","u32"],
+["interval","u32"],
+["ecn","u32"],
+["flows","u32"],
+["quantum","u32"],
+["ce-threshold","u32"],
+["drop-batch-size","u32"],
+["memory-limit","u32"],
+["ce-threshold-selector","u8"],
+["ce-threshold-mask","u8"]
+],{"namePrefix":"tca-fq-codel-"}],
+["fq-pie-attrs",[
+["limit","u32"],
+["flows","u32"],
+["target","u32"],
+["tupdate","u32"],
+["alpha","u32"],
+["beta","u32"],
+["quantum","u32"],
+["memory-limit","u32"],
+["ecn-prob","u32"],
+["ecn","u32"],
+["bytemode","u32"],
+["dq-rate-estimator","u32"]
+],{"namePrefix":"tca-fq-pie-"}],
+["netem-attrs",[
+["corr","binary",{"struct":"tc-netem-corr"}],
+["delay-dist","binary",{"subType":"s16"}],
+["reorder","binary",{"struct":"tc-netem-reorder"}],
+["corrupt","binary",{"struct":"tc-netem-corrupt"}],
+["loss","nest",{"nestedAttributes":"netem-loss-attrs"}],
+["rate","binary",{"struct":"tc-netem-rate"}],
+["ecn","u32"],
+["rate64","u64"],
+["pad","u32"],
+["latency64","s64"],
+["jitter64","s64"],
+["slot","binary",{"struct":"tc-netem-slot"}],
+["slot-dist","binary",{"subType":"s16"}],
+["prng-seed","u64"]
+],{"namePrefix":"tca-netem-"}],
+["netem-loss-attrs",[
+["gi","binary",{"struct":"tc-netem-gimodel"}],
+["ge","binary",{"struct":"tc-netem-gemodel"}]
+],{"namePrefix":"netem-loss-"}],
+["pie-attrs",[
+["target","u32"],
+["limit","u32"],
+["tupdate","u32"],
+["alpha","u32"],
+["beta","u32"],
+["ecn","u32"],
+["bytemode","u32"],
+["dq-rate-estimator","u32"]
+],{"namePrefix":"tca-pie-"}],
+["police-attrs",[
+["tbf","binary",{"struct":"tc-police"}],
+["rate","binary"],
+["peakrate","binary"],
+["avrate","u32"],
+["result","u32"],
+["tm","binary",{"struct":"tcf-t"}],
+["pad","pad"],
+["rate64","u64"],
+["peakrate64","u64"],
+["pktrate64","u64"],
+["pktburst64","u64"]
+],{"namePrefix":"tca-police-"}],
+["qfq-attrs",[
+["weight","u32"],
+["lmax","u32"]
+],{"namePrefix":"tca-qfq-"}],
+["red-attrs",[
+["parms","binary",{"struct":"tc-red-qopt"}],
+["stab","binary"],
+["max-p","u32"],
+["flags","bitfield32"],
+["early-drop-block","u32"],
+["mark-block","u32"]
+],{"namePrefix":"tca-red-"}],
+["route-attrs",[
+["classid","u32"],
+["to","u32"],
+["from","u32"],
+["iif","u32"],
+["police","nest",{"nestedAttributes":"police-attrs"}],
+["act","indexed-array",{"nestedAttributes":"act-attrs","subType":"nest"}]
+],{"namePrefix":"tca-route4-"}],
+["taprio-attrs",[
+["priomap","binary",{"struct":"tc-mqprio-qopt"}],
+["sched-entry-list","nest",{"nestedAttributes":"taprio-sched-entry-list"}],
+["sched-base-time","s64"],
+["sched-single-entry","nest",{"nestedAttributes":"taprio-sched-entry"}],
+["sched-clockid","s32"],
+["pad","pad"],
+["admin-sched","binary"],
+["sched-cycle-time","s64"],
+["sched-cycle-time-extension","s64"],
+["flags","u32"],
+["txtime-delay","u32"],
+["tc-entry","nest",{"nestedAttributes":"taprio-tc-entry-attrs"}]
+],{"namePrefix":"tca-taprio-attr-"}],
+["taprio-sched-entry-list",[
+["entry","nest",{"multiAttr":true,"nestedAttributes":"taprio-sched-entry"}]
+],{"namePrefix":"tca-taprio-sched-"}],
+["taprio-sched-entry",[
+["index","u32"],
+["cmd","u8"],
+["gate-mask","u32"],
+["interval","u32"]
+],{"namePrefix":"tca-taprio-sched-entry-"}],
+["taprio-tc-entry-attrs",[
+["index","u32"],
+["max-sdu","u32"],
+["fp","u32"]
+],{"namePrefix":"tca-taprio-tc-entry-"}],
+["tbf-attrs",[
+["parms","binary",{"struct":"tc-tbf-qopt"}],
+["rtab","binary"],
+["ptab","binary"],
+["rate64","u64"],
+["prate64","u64"],
+["burst","u32"],
+["pburst","u32"],
+["pad","pad"]
+],{"namePrefix":"tca-tbf-"}],
+["act-sample-attrs",[
+["tm","binary",{"struct":"tcf-t"}],
+["parms","binary",{"struct":"tc-gact"}],
+["rate","u32"],
+["trunc-size","u32"],
+["psample-group","u32"],
+["pad","pad"]
+],{"namePrefix":"tca-sample-"}],
+["act-gact-attrs",[
+["tm","binary",{"struct":"tcf-t"}],
+["parms","binary",{"struct":"tc-gact"}],
+["prob","binary",{"struct":"tc-gact-p"}],
+["pad","pad"]
+],{"namePrefix":"tca-gact-"}],
+["tca-stab-attrs",[
+["base","binary",{"struct":"tc-sizespec"}],
+["data","binary"]
+],{"namePrefix":"tca-stab-"}],
+["tca-stats-attrs",[
+["basic","binary",{"struct":"gnet-stats-basic"}],
+["rate-est","binary",{"struct":"gnet-stats-rate-est"}],
+["queue","binary",{"struct":"gnet-stats-queue"}],
+["app","sub-message",{"subMessage":"tca-stats-app-msg","selector":"kind"}],
+["rate-est64","binary",{"struct":"gnet-stats-rate-est64"}],
+["pad","pad"],
+["basic-hw","binary",{"struct":"gnet-stats-basic"}],
+["pkt64","u64"]
+],{"namePrefix":"tca-stats-"}],
+["u32-attrs",[
+["classid","u32"],
+["hash","u32"],
+["link","u32"],
+["divisor","u32"],
+["sel","binary",{"struct":"tc-u32-sel"}],
+["police","nest",{"nestedAttributes":"police-attrs"}],
+["act","indexed-array",{"nestedAttributes":"act-attrs","subType":"nest"}],
+["indev","string"],
+["pcnt","binary",{"struct":"tc-u32-pcnt"}],
+["mark","binary",{"struct":"tc-u32-mark"}],
+["flags","u32"],
+["pad","pad"]
+],{"namePrefix":"tca-u32-"}]
+],
+[
+["options-msg",[["basic",{"attributeSet":"basic-attrs"}],["bpf",{"attributeSet":"bpf-attrs"}],["bfifo",{"fixedHeader":"tc-fifo-qopt"}],["cake",{"attributeSet":"cake-attrs"}],["cbs",{"attributeSet":"cbs-attrs"}],["cgroup",{"attributeSet":"cgroup-attrs"}],["choke",{"attributeSet":"choke-attrs"}],["clsact"],["codel",{"attributeSet":"codel-attrs"}],["drr",{"attributeSet":"drr-attrs"}],["dualpi2",{"attributeSet":"dualpi2-attrs"}],["etf",{"attributeSet":"etf-attrs"}],["ets",{"attributeSet":"ets-attrs"}],["flow",{"attributeSet":"flow-attrs"}],["flower",{"attributeSet":"flower-attrs"}],["fq",{"attributeSet":"fq-attrs"}],["fq_codel",{"attributeSet":"fq-codel-attrs"}],["fq_pie",{"attributeSet":"fq-pie-attrs"}],["fw",{"attributeSet":"fw-attrs"}],["gred",{"attributeSet":"gred-attrs"}],["hfsc",{"fixedHeader":"tc-hfsc-qopt"}],["hhf",{"attributeSet":"hhf-attrs"}],["htb",{"attributeSet":"htb-attrs"}],["ingress"],["matchall",{"attributeSet":"matchall-attrs"}],["mq"],["mqprio",{"fixedHeader":"tc-mqprio-qopt"}],["multiq",{"fixedHeader":"tc-multiq-qopt"}],["netem",{"fixedHeader":"tc-netem-qopt","attributeSet":"netem-attrs"}],["pfifo",{"fixedHeader":"tc-fifo-qopt"}],["pfifo_fast",{"fixedHeader":"tc-prio-qopt"}],["pfifo_head_drop",{"fixedHeader":"tc-fifo-qopt"}],["pie",{"attributeSet":"pie-attrs"}],["plug",{"fixedHeader":"tc-plug-qopt"}],["prio",{"fixedHeader":"tc-prio-qopt"}],["qfq",{"attributeSet":"qfq-attrs"}],["red",{"attributeSet":"red-attrs"}],["route",{"attributeSet":"route-attrs"}],["sfb",{"fixedHeader":"tc-sfb-qopt"}],["sfq",{"fixedHeader":"tc-sfq-qopt-v1"}],["taprio",{"attributeSet":"taprio-attrs"}],["tbf",{"attributeSet":"tbf-attrs"}],["u32",{"attributeSet":"u32-attrs"}]]],
+["act-options-msg",[["bpf",{"attributeSet":"act-bpf-attrs"}],["connmark",{"attributeSet":"act-connmark-attrs"}],["csum",{"attributeSet":"act-csum-attrs"}],["ct",{"attributeSet":"act-ct-attrs"}],["ctinfo",{"attributeSet":"act-ctinfo-attrs"}],["gact",{"attributeSet":"act-gact-attrs"}],["gate",{"attributeSet":"act-gate-attrs"}],["ife",{"attributeSet":"act-ife-attrs"}],["mirred",{"attributeSet":"act-mirred-attrs"}],["mpls",{"attributeSet":"act-mpls-attrs"}],["nat",{"attributeSet":"act-nat-attrs"}],["pedit",{"attributeSet":"act-pedit-attrs"}],["police",{"attributeSet":"police-attrs"}],["sample",{"attributeSet":"act-sample-attrs"}],["simple",{"attributeSet":"act-simple-attrs"}],["skbedit",{"attributeSet":"act-skbedit-attrs"}],["skbmod",{"attributeSet":"act-skbmod-attrs"}],["tunnel_key",{"attributeSet":"act-tunnel-key-attrs"}],["vlan",{"attributeSet":"act-vlan-attrs"}]]],
+["tca-stats-app-msg",[["cake",{"attributeSet":"cake-stats-attrs"}],["choke",{"fixedHeader":"tc-choke-xstats"}],["codel",{"fixedHeader":"tc-codel-xstats"}],["dualpi2",{"fixedHeader":"tc-dualpi2-xstats"}],["fq",{"fixedHeader":"tc-fq-qd-stats"}],["fq_codel",{"fixedHeader":"tc-fq-codel-xstats"}],["fq_pie",{"fixedHeader":"tc-fq-pie-xstats"}],["hhf",{"fixedHeader":"tc-hhf-xstats"}],["pie",{"fixedHeader":"tc-pie-xstats"}],["red",{"fixedHeader":"tc-red-xstats"}],["sfb",{"fixedHeader":"tc-sfb-xstats"}],["sfq",{"fixedHeader":"tc-sfq-xstats"}]]]
+],
+[
+["newqdisc",{"requestValue":36,"attributeSet":"attrs","fixedHeader":"tcmsg","do":{"request":{"value":36,"attributes":["kind","options","rate","chain","ingress-block","egress-block"]}}}],
+["delqdisc",{"requestValue":37,"attributeSet":"attrs","fixedHeader":"tcmsg","do":{"request":{"value":37,"attributes":[]}}}],
+["getqdisc",{"requestValue":38,"replyValue":36,"attributeSet":"attrs","fixedHeader":"tcmsg","do":{"request":{"value":38,"attributes":["dump-invisible"]},"reply":{"value":36,"attributes":["kind","options","stats","xstats","rate","fcnt","stats2","stab","chain","ingress-block","egress-block"]}},"dump":{"request":{"value":38,"attributes":["dump-invisible"]},"reply":{"value":36,"attributes":["kind","options","stats","xstats","rate","fcnt","stats2","stab","chain","ingress-block","egress-block"]}}}],
+["newtclass",{"requestValue":40,"attributeSet":"attrs","fixedHeader":"tcmsg","do":{"request":{"value":40,"attributes":["kind","options","rate","chain","ingress-block","egress-block"]}}}],
+["deltclass",{"requestValue":41,"attributeSet":"attrs","fixedHeader":"tcmsg","do":{"request":{"value":41,"attributes":[]}}}],
+["gettclass",{"requestValue":42,"replyValue":40,"attributeSet":"attrs","fixedHeader":"tcmsg","do":{"request":{"value":42,"attributes":[]},"reply":{"value":40,"attributes":["kind","options","stats","xstats","rate","fcnt","stats2","stab","chain","ingress-block","egress-block"]}}}],
+["newtfilter",{"requestValue":44,"attributeSet":"attrs","fixedHeader":"tcmsg","do":{"request":{"value":44,"attributes":["kind","options","rate","chain","ingress-block","egress-block"]}}}],
+["deltfilter",{"requestValue":45,"attributeSet":"attrs","fixedHeader":"tcmsg","do":{"request":{"value":45,"attributes":["chain","kind"]}}}],
+["gettfilter",{"requestValue":46,"replyValue":44,"attributeSet":"attrs","fixedHeader":"tcmsg","do":{"request":{"value":46,"attributes":["chain","kind"]},"reply":{"value":44,"attributes":["kind","options","stats","xstats","rate","fcnt","stats2","stab","chain","ingress-block","egress-block"]}},"dump":{"request":{"value":46,"attributes":["chain","dump-flags"]},"reply":{"value":44,"attributes":["kind","options","stats","xstats","rate","fcnt","stats2","stab","chain","ingress-block","egress-block"]}}}],
+["newchain",{"requestValue":100,"attributeSet":"attrs","fixedHeader":"tcmsg","do":{"request":{"value":100,"attributes":["kind","options","rate","chain","ingress-block","egress-block"]}}}],
+["delchain",{"requestValue":101,"attributeSet":"attrs","fixedHeader":"tcmsg","do":{"request":{"value":101,"attributes":["chain"]}}}],
+["getchain",{"requestValue":102,"replyValue":100,"attributeSet":"attrs","fixedHeader":"tcmsg","do":{"request":{"value":102,"attributes":["chain"]},"reply":{"value":100,"attributes":["kind","options","stats","xstats","rate","fcnt","stats2","stab","chain","ingress-block","egress-block"]}}}]
+],
+[["rtnlgrp-tc",{"value":4}]]]
 `);
 
 function s0(b: Uint8Array, dv: DataView, s: number, l: number): Obj {

@@ -102,226 +102,44 @@ export type TcpMetricsDecoded =
   | { name: "del"; msg: DelMessage }
 ;
 
-/** The model of the family (no documentation text). */
+/** The model of the family (no documentation text), in the compact form reviveSpec expands. */
 export const spec: FamilySpec = reviveSpec(`
-{
-  "name": "tcp_metrics",
-  "protocol": "genetlink-legacy",
-  "protonum": 16,
-  "version": 1,
-  "enumModel": "unified",
-  "opNamePrefix": "tcp_metrics-cmd-",
-  "definitions": [{ "kind": "const", "name": "tcp-fastopen-cookie-max", "value": 16 }],
-  "attributeSets": [
-    {
-      "name": "tcp-metrics",
-      "namePrefix": "tcp-metrics-attr-",
-      "attributes": [
-        {
-          "name": "addr-ipv4",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "displayHint": "ipv4",
-          "checks": {}
-        },
-        {
-          "name": "addr-ipv6",
-          "type": "binary",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "displayHint": "ipv6",
-          "checks": { "minLen": 16 }
-        },
-        { "name": "age", "type": "u64", "value": 3, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "tw-tsval",
-          "type": "u32",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tw-ts-stamp",
-          "type": "s32",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "vals",
-          "type": "nest",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "metrics",
-          "checks": {}
-        },
-        {
-          "name": "fopen-mss",
-          "type": "u16",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "fopen-syn-drops",
-          "type": "u16",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "fopen-syn-drop-ts",
-          "type": "u64",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "fopen-cookie",
-          "type": "binary",
-          "value": 10,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": { "minLen": 16 }
-        },
-        {
-          "name": "saddr-ipv4",
-          "type": "u32",
-          "value": 11,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "displayHint": "ipv4",
-          "checks": {}
-        },
-        {
-          "name": "saddr-ipv6",
-          "type": "binary",
-          "value": 12,
-          "multiAttr": false,
-          "byteOrder": "big-endian",
-          "displayHint": "ipv6",
-          "checks": { "minLen": 16 }
-        },
-        { "name": "pad", "type": "pad", "value": 13, "multiAttr": false, "byteOrder": "host", "checks": {} }
-      ]
-    },
-    {
-      "name": "metrics",
-      "namePrefix": "tcp_metrics-a-metrics-",
-      "attributes": [
-        { "name": "rtt", "type": "u32", "value": 1, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "rttvar",
-          "type": "u32",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ssthresh",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "cwnd", "type": "u32", "value": 4, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "reodering",
-          "type": "u32",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "rtt-us",
-          "type": "u32",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "rttvar-us",
-          "type": "u32",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    }
-  ],
-  "subMessages": [],
-  "operations": [
-    {
-      "name": "get",
-      "value": 1,
-      "requestValue": 1,
-      "replyValue": 1,
-      "attributeSet": "tcp-metrics",
-      "do": {
-        "request": { "attributes": ["addr-ipv4", "addr-ipv6", "saddr-ipv4", "saddr-ipv6"] },
-        "reply": {
-          "attributes": [
-            "addr-ipv4",
-            "addr-ipv6",
-            "saddr-ipv4",
-            "saddr-ipv6",
-            "age",
-            "vals",
-            "fopen-mss",
-            "fopen-syn-drops",
-            "fopen-syn-drop-ts",
-            "fopen-cookie"
-          ]
-        }
-      },
-      "dump": {
-        "reply": {
-          "attributes": [
-            "addr-ipv4",
-            "addr-ipv6",
-            "saddr-ipv4",
-            "saddr-ipv6",
-            "age",
-            "vals",
-            "fopen-mss",
-            "fopen-syn-drops",
-            "fopen-syn-drop-ts",
-            "fopen-cookie"
-          ]
-        }
-      },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "del",
-      "value": 2,
-      "requestValue": 2,
-      "replyValue": 2,
-      "attributeSet": "tcp-metrics",
-      "do": { "request": { "attributes": ["addr-ipv4", "addr-ipv6", "saddr-ipv4", "saddr-ipv6"] } },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    }
-  ],
-  "mcastGroups": []
-}
+["nlkit-spec/1",{"name":"tcp_metrics","protocol":"genetlink-legacy","protonum":16,"version":1,"enumModel":"unified","opNamePrefix":"tcp_metrics-cmd-"},
+[
+["const","tcp-fastopen-cookie-max",16]
+],
+[
+["tcp-metrics",[
+["addr-ipv4","u32",{"byteOrder":"big-endian","displayHint":"ipv4"}],
+["addr-ipv6","binary",{"byteOrder":"big-endian","displayHint":"ipv6","checks":{"minLen":16}}],
+["age","u64"],
+["tw-tsval","u32"],
+["tw-ts-stamp","s32"],
+["vals","nest",{"nestedAttributes":"metrics"}],
+["fopen-mss","u16"],
+["fopen-syn-drops","u16"],
+["fopen-syn-drop-ts","u64"],
+["fopen-cookie","binary",{"checks":{"minLen":16}}],
+["saddr-ipv4","u32",{"byteOrder":"big-endian","displayHint":"ipv4"}],
+["saddr-ipv6","binary",{"byteOrder":"big-endian","displayHint":"ipv6","checks":{"minLen":16}}],
+["pad","pad"]
+],{"namePrefix":"tcp-metrics-attr-"}],
+["metrics",[
+["rtt","u32"],
+["rttvar","u32"],
+["ssthresh","u32"],
+["cwnd","u32"],
+["reodering","u32"],
+["rtt-us","u32"],
+["rttvar-us","u32"]
+]]
+],
+[],
+[
+["get",{"requestValue":1,"replyValue":1,"attributeSet":"tcp-metrics","do":{"request":{"attributes":["addr-ipv4","addr-ipv6","saddr-ipv4","saddr-ipv6"]},"reply":{"attributes":["addr-ipv4","addr-ipv6","saddr-ipv4","saddr-ipv6","age","vals","fopen-mss","fopen-syn-drops","fopen-syn-drop-ts","fopen-cookie"]}},"dump":{"reply":{"attributes":["addr-ipv4","addr-ipv6","saddr-ipv4","saddr-ipv6","age","vals","fopen-mss","fopen-syn-drops","fopen-syn-drop-ts","fopen-cookie"]}}}],
+["del",{"requestValue":2,"replyValue":2,"attributeSet":"tcp-metrics","do":{"request":{"attributes":["addr-ipv4","addr-ipv6","saddr-ipv4","saddr-ipv6"]}},"flags":["admin-perm"]}]
+],
+[]]
 `);
 
 function d0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {

@@ -135,291 +135,56 @@ export type TeamDecoded =
   | { name: "port-list-get"; msg: PortListGetMessage }
 ;
 
-/** The model of the family (no documentation text). */
+/** The model of the family (no documentation text), in the compact form reviveSpec expands. */
 export const spec: FamilySpec = reviveSpec(`
-{
-  "name": "team",
-  "protocol": "genetlink-legacy",
-  "protonum": 16,
-  "version": 1,
-  "uapiHeader": "linux/if_team.h",
-  "enumModel": "unified",
-  "opNamePrefix": "team-cmd-",
-  "definitions": [
-    { "kind": "const", "name": "string-max-len", "value": 32 },
-    { "kind": "const", "name": "genl-change-event-mc-grp-name", "value": "change_event" }
-  ],
-  "attributeSets": [
-    {
-      "name": "team",
-      "namePrefix": "team-attr-",
-      "attributes": [
-        {
-          "name": "unspec",
-          "type": "unused",
-          "value": 0,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "team-ifindex",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "list-option",
-          "type": "nest",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "item-option",
-          "checks": {}
-        },
-        {
-          "name": "list-port",
-          "type": "nest",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "item-port",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "item-option",
-      "namePrefix": "team-attr-item-",
-      "attributes": [
-        {
-          "name": "option-unspec",
-          "type": "unused",
-          "value": 0,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "option",
-          "type": "nest",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "attr-option",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "attr-option",
-      "namePrefix": "team-attr-option-",
-      "attributes": [
-        {
-          "name": "unspec",
-          "type": "unused",
-          "value": 0,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "name",
-          "type": "string",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": { "maxLen": 32, "unterminatedOk": true }
-        },
-        {
-          "name": "changed",
-          "type": "flag",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        { "name": "type", "type": "u8", "value": 3, "multiAttr": false, "byteOrder": "host", "checks": {} },
-        {
-          "name": "data",
-          "type": "binary",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "removed",
-          "type": "flag",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "port-ifindex",
-          "type": "u32",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "array-index",
-          "type": "u32",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "item-port",
-      "namePrefix": "team-attr-item-",
-      "attributes": [
-        {
-          "name": "port-unspec",
-          "type": "unused",
-          "value": 0,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "port",
-          "type": "nest",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "attr-port",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "attr-port",
-      "namePrefix": "team-attr-port-",
-      "attributes": [
-        {
-          "name": "unspec",
-          "type": "unused",
-          "value": 0,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ifindex",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "changed",
-          "type": "flag",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "linkup",
-          "type": "flag",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "speed",
-          "type": "u32",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "duplex",
-          "type": "u8",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "removed",
-          "type": "flag",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    }
-  ],
-  "subMessages": [],
-  "operations": [
-    {
-      "name": "noop",
-      "value": 0,
-      "requestValue": 0,
-      "replyValue": 0,
-      "attributeSet": "team",
-      "do": { "reply": { "attributes": ["team-ifindex"] } },
-      "flags": [],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "options-set",
-      "value": 1,
-      "requestValue": 1,
-      "replyValue": 1,
-      "attributeSet": "team",
-      "do": {
-        "request": { "attributes": ["team-ifindex", "list-option"] },
-        "reply": { "attributes": ["team-ifindex", "list-option"] }
-      },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "options-get",
-      "value": 2,
-      "requestValue": 2,
-      "replyValue": 2,
-      "attributeSet": "team",
-      "do": {
-        "request": { "attributes": ["team-ifindex"] },
-        "reply": { "attributes": ["team-ifindex", "list-option"] }
-      },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "port-list-get",
-      "value": 3,
-      "requestValue": 3,
-      "replyValue": 3,
-      "attributeSet": "team",
-      "do": {
-        "request": { "attributes": ["team-ifindex"] },
-        "reply": { "attributes": ["team-ifindex", "list-port"] }
-      },
-      "flags": ["admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    }
-  ],
-  "mcastGroups": []
-}
+["nlkit-spec/1",{"name":"team","protocol":"genetlink-legacy","protonum":16,"version":1,"uapiHeader":"linux/if_team.h","enumModel":"unified","opNamePrefix":"team-cmd-"},
+[
+["const","string-max-len",32],
+["const","genl-change-event-mc-grp-name","change_event"]
+],
+[
+["team",[
+["unspec","unused",{"value":0}],
+["team-ifindex","u32"],
+["list-option","nest",{"nestedAttributes":"item-option"}],
+["list-port","nest",{"nestedAttributes":"item-port"}]
+],{"namePrefix":"team-attr-"}],
+["item-option",[
+["option-unspec","unused",{"value":0}],
+["option","nest",{"nestedAttributes":"attr-option"}]
+],{"namePrefix":"team-attr-item-"}],
+["attr-option",[
+["unspec","unused",{"value":0}],
+["name","string",{"checks":{"maxLen":32,"unterminatedOk":true}}],
+["changed","flag"],
+["type","u8"],
+["data","binary"],
+["removed","flag"],
+["port-ifindex","u32"],
+["array-index","u32"]
+],{"namePrefix":"team-attr-option-"}],
+["item-port",[
+["port-unspec","unused",{"value":0}],
+["port","nest",{"nestedAttributes":"attr-port"}]
+],{"namePrefix":"team-attr-item-"}],
+["attr-port",[
+["unspec","unused",{"value":0}],
+["ifindex","u32"],
+["changed","flag"],
+["linkup","flag"],
+["speed","u32"],
+["duplex","u8"],
+["removed","flag"]
+],{"namePrefix":"team-attr-port-"}]
+],
+[],
+[
+["noop",{"requestValue":0,"replyValue":0,"attributeSet":"team","do":{"reply":{"attributes":["team-ifindex"]}}}],
+["options-set",{"requestValue":1,"replyValue":1,"attributeSet":"team","do":{"request":{"attributes":["team-ifindex","list-option"]},"reply":{"attributes":["team-ifindex","list-option"]}},"flags":["admin-perm"]}],
+["options-get",{"requestValue":2,"replyValue":2,"attributeSet":"team","do":{"request":{"attributes":["team-ifindex"]},"reply":{"attributes":["team-ifindex","list-option"]}},"flags":["admin-perm"]}],
+["port-list-get",{"requestValue":3,"replyValue":3,"attributeSet":"team","do":{"request":{"attributes":["team-ifindex"]},"reply":{"attributes":["team-ifindex","list-port"]}},"flags":["admin-perm"]}]
+],
+[]]
 `);
 
 function d0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {

@@ -139,318 +139,55 @@ export type WireguardDecoded =
   | { name: "set-device"; msg: SetDeviceMessage }
 ;
 
-/** The model of the family (no documentation text). */
+/** The model of the family (no documentation text), in the compact form reviveSpec expands. */
 export const spec: FamilySpec = reviveSpec(`
-{
-  "name": "wireguard",
-  "protocol": "genetlink-legacy",
-  "protonum": 16,
-  "version": 1,
-  "enumModel": "unified",
-  "opNamePrefix": "wg-cmd-",
-  "definitions": [
-    { "kind": "const", "name": "key-len", "value": 32 },
-    {
-      "kind": "struct",
-      "name": "--kernel-timespec",
-      "members": [
-        { "name": "sec", "type": "u64", "byteOrder": "host", "offset": 0, "size": 8 },
-        { "name": "nsec", "type": "u64", "byteOrder": "host", "offset": 8, "size": 8 }
-      ],
-      "size": 16
-    },
-    {
-      "kind": "flags",
-      "name": "wgdevice-flags",
-      "namePrefix": "wgdevice-f-",
-      "entries": [{ "name": "replace-peers", "value": 0 }]
-    },
-    {
-      "kind": "flags",
-      "name": "wgpeer-flags",
-      "namePrefix": "wgpeer-f-",
-      "entries": [
-        { "name": "remove-me", "value": 0 },
-        { "name": "replace-allowedips", "value": 1 },
-        { "name": "update-only", "value": 2 }
-      ]
-    },
-    {
-      "kind": "flags",
-      "name": "wgallowedip-flags",
-      "namePrefix": "wgallowedip-f-",
-      "entries": [{ "name": "remove-me", "value": 0 }]
-    }
-  ],
-  "attributeSets": [
-    {
-      "name": "wgdevice",
-      "namePrefix": "wgdevice-a-",
-      "attributes": [
-        {
-          "name": "unspec",
-          "type": "unused",
-          "value": 0,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ifindex",
-          "type": "u32",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ifname",
-          "type": "string",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": { "maxLen": 15 }
-        },
-        {
-          "name": "private-key",
-          "type": "binary",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "hex",
-          "checks": { "exactLen": 32 }
-        },
-        {
-          "name": "public-key",
-          "type": "binary",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "hex",
-          "checks": { "exactLen": 32 }
-        },
-        {
-          "name": "flags",
-          "type": "u32",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "wgdevice-flags",
-          "checks": {}
-        },
-        {
-          "name": "listen-port",
-          "type": "u16",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "fwmark",
-          "type": "u32",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "peers",
-          "type": "indexed-array",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "wgpeer",
-          "subType": "nest",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "wgpeer",
-      "namePrefix": "wgpeer-a-",
-      "attributes": [
-        {
-          "name": "unspec",
-          "type": "unused",
-          "value": 0,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "public-key",
-          "type": "binary",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "hex",
-          "checks": { "exactLen": 32 }
-        },
-        {
-          "name": "preshared-key",
-          "type": "binary",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "hex",
-          "checks": { "exactLen": 32 }
-        },
-        {
-          "name": "flags",
-          "type": "u32",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "wgpeer-flags",
-          "checks": {}
-        },
-        {
-          "name": "endpoint",
-          "type": "binary",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": { "minLen": 16 }
-        },
-        {
-          "name": "persistent-keepalive-interval",
-          "type": "u16",
-          "value": 5,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "last-handshake-time",
-          "type": "binary",
-          "value": 6,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "struct": "--kernel-timespec",
-          "checks": { "exactLen": 16 }
-        },
-        {
-          "name": "rx-bytes",
-          "type": "u64",
-          "value": 7,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "tx-bytes",
-          "type": "u64",
-          "value": 8,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "allowedips",
-          "type": "indexed-array",
-          "value": 9,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "nestedAttributes": "wgallowedip",
-          "subType": "nest",
-          "checks": {}
-        },
-        {
-          "name": "protocol-version",
-          "type": "u32",
-          "value": 10,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        }
-      ]
-    },
-    {
-      "name": "wgallowedip",
-      "namePrefix": "wgallowedip-a-",
-      "attributes": [
-        {
-          "name": "unspec",
-          "type": "unused",
-          "value": 0,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "family",
-          "type": "u16",
-          "value": 1,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "ipaddr",
-          "type": "binary",
-          "value": 2,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "displayHint": "ipv4-or-v6",
-          "checks": { "minLen": 4 }
-        },
-        {
-          "name": "cidr-mask",
-          "type": "u8",
-          "value": 3,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "checks": {}
-        },
-        {
-          "name": "flags",
-          "type": "u32",
-          "value": 4,
-          "multiAttr": false,
-          "byteOrder": "host",
-          "enum": "wgallowedip-flags",
-          "checks": {}
-        }
-      ]
-    }
-  ],
-  "subMessages": [],
-  "operations": [
-    {
-      "name": "get-device",
-      "value": 0,
-      "requestValue": 0,
-      "replyValue": 0,
-      "attributeSet": "wgdevice",
-      "dump": {
-        "request": { "attributes": ["ifindex", "ifname"] },
-        "reply": {
-          "attributes": ["ifindex", "ifname", "private-key", "public-key", "flags", "listen-port", "fwmark", "peers"]
-        }
-      },
-      "flags": ["uns-admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    },
-    {
-      "name": "set-device",
-      "value": 1,
-      "requestValue": 1,
-      "replyValue": 1,
-      "attributeSet": "wgdevice",
-      "do": {
-        "request": {
-          "attributes": ["ifindex", "ifname", "private-key", "public-key", "flags", "listen-port", "fwmark", "peers"]
-        }
-      },
-      "flags": ["uns-admin-perm"],
-      "isCall": true,
-      "isAsync": false
-    }
-  ],
-  "mcastGroups": []
-}
+["nlkit-spec/1",{"name":"wireguard","protocol":"genetlink-legacy","protonum":16,"version":1,"enumModel":"unified","opNamePrefix":"wg-cmd-"},
+[
+["const","key-len",32],
+["struct","--kernel-timespec",[["sec","u64"],["nsec","u64"]]],
+["flags","wgdevice-flags",["replace-peers"],{"namePrefix":"wgdevice-f-"}],
+["flags","wgpeer-flags",["remove-me","replace-allowedips","update-only"],{"namePrefix":"wgpeer-f-"}],
+["flags","wgallowedip-flags",["remove-me"],{"namePrefix":"wgallowedip-f-"}]
+],
+[
+["wgdevice",[
+["unspec","unused",{"value":0}],
+["ifindex","u32"],
+["ifname","string",{"checks":{"maxLen":15}}],
+["private-key","binary",{"displayHint":"hex","checks":{"exactLen":32}}],
+["public-key","binary",{"displayHint":"hex","checks":{"exactLen":32}}],
+["flags","u32",{"enum":"wgdevice-flags"}],
+["listen-port","u16"],
+["fwmark","u32"],
+["peers","indexed-array",{"nestedAttributes":"wgpeer","subType":"nest"}]
+],{"namePrefix":"wgdevice-a-"}],
+["wgpeer",[
+["unspec","unused",{"value":0}],
+["public-key","binary",{"displayHint":"hex","checks":{"exactLen":32}}],
+["preshared-key","binary",{"displayHint":"hex","checks":{"exactLen":32}}],
+["flags","u32",{"enum":"wgpeer-flags"}],
+["endpoint","binary",{"checks":{"minLen":16}}],
+["persistent-keepalive-interval","u16"],
+["last-handshake-time","binary",{"struct":"--kernel-timespec","checks":{"exactLen":16}}],
+["rx-bytes","u64"],
+["tx-bytes","u64"],
+["allowedips","indexed-array",{"nestedAttributes":"wgallowedip","subType":"nest"}],
+["protocol-version","u32"]
+],{"namePrefix":"wgpeer-a-"}],
+["wgallowedip",[
+["unspec","unused",{"value":0}],
+["family","u16"],
+["ipaddr","binary",{"displayHint":"ipv4-or-v6","checks":{"minLen":4}}],
+["cidr-mask","u8"],
+["flags","u32",{"enum":"wgallowedip-flags"}]
+],{"namePrefix":"wgallowedip-a-"}]
+],
+[],
+[
+["get-device",{"requestValue":0,"replyValue":0,"attributeSet":"wgdevice","dump":{"request":{"attributes":["ifindex","ifname"]},"reply":{"attributes":["ifindex","ifname","private-key","public-key","flags","listen-port","fwmark","peers"]}},"flags":["uns-admin-perm"]}],
+["set-device",{"requestValue":1,"replyValue":1,"attributeSet":"wgdevice","do":{"request":{"attributes":["ifindex","ifname","private-key","public-key","flags","listen-port","fwmark","peers"]}},"flags":["uns-admin-perm"]}]
+],
+[]]
 `);
 
 function s0(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
