@@ -1,5 +1,6 @@
 // The I/O layer: the only code that touches the native addon.
-export { NetlinkSocket, DumpIterator, DEFAULT_RCVBUF, DEFAULT_SLAB_SIZE } from './socket.js';
+export { NetlinkSocket, DEFAULT_RCVBUF, DEFAULT_SLAB_SIZE } from './socket.js';
+export { DumpIterator } from './dump.js';
 export type { OpenOptions, CallOptions, RequestOptions, DumpOptions, IncomingHandler } from './socket.js';
 export { Subscription, isOverrun } from './subscription.js';
 export type { Overrun, SubscriptionItem, SubscribeOptions } from './subscription.js';

@@ -5,6 +5,7 @@
 import type { MessageView } from '../core/message.js';
 import { AbortError } from '../core/errors.js';
 import type { NetlinkSocket } from './socket.js';
+import { Waiter } from './wait.js';
 
 /**
  * In-band marker: the kernel dropped messages here (ENOBUFS), or a datagram
@@ -56,7 +57,7 @@ export class Subscription implements AsyncIterableIterator<SubscriptionItem> {
   private readonly maxQueue: number;
   private queue: SubscriptionItem[] = [];
   private head = 0;
-  private wake: (() => void) | undefined;
+  private readonly waiter = new Waiter();
   private error: Error | undefined;
   private ended = false;
   private paused = false;
@@ -146,11 +147,7 @@ export class Subscription implements AsyncIterableIterator<SubscriptionItem> {
   }
 
   private notify(): void {
-    const wake = this.wake;
-    if (wake) {
-      this.wake = undefined;
-      wake();
-    }
+    this.waiter.notify();
   }
 
   private take(): SubscriptionItem | undefined {
@@ -183,9 +180,7 @@ export class Subscription implements AsyncIterableIterator<SubscriptionItem> {
         if (this.error) return this.throwError();
         return { value: undefined, done: true };
       }
-      await new Promise<void>((resolve) => {
-        this.wake = resolve;
-      });
+      await this.waiter.wait();
     }
   }
 
