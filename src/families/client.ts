@@ -10,7 +10,7 @@ import { MessageWriter } from '../core/writer.js';
 import { NetlinkSocket, type CallOptions, type OpenOptions, type RequestOptions } from '../io/socket.js';
 import type { DumpIterator } from '../io/dump.js';
 import { isOverrun, type Overrun, type SubscribeOptions, type Subscription } from '../io/subscription.js';
-import type { DecodedMessage, Family, OperationCodec, OperationModeCodec } from '../schema/family.js';
+import type { AnyOperations, DecodedMessage, Family, OperationCodec, OperationModeCodec } from '../schema/family.js';
 import type { Obj } from '../schema/runtime.js';
 import { GenericResolver, type ControlEvent, type GenericFamilyInfo } from './genl/resolver.js';
 
@@ -42,11 +42,11 @@ export interface Notification<T = Obj> extends DecodedMessage<T> {
 }
 
 /** One message of {@link FamilyClient.batch}. */
-export interface BatchMessage {
+export interface BatchMessage<Op extends string = string> {
   /** Operation name in the spec (its `do` mode is sent). */
-  op: string;
+  op: Op;
   /** Fixed header fields and attributes. */
-  value?: Obj;
+  value?: object;
   /** nlmsg_flags added to NLM_F_REQUEST | NLM_F_ACK (as the kernel's ynl tool does), e.g. NLM_F_CREATE. */
   flags?: number;
   /** Ask for an acknowledgement (NLM_F_ACK). Default true; at least one message of a batch must. */
@@ -61,11 +61,50 @@ export interface FamilyDump<T = Obj> extends AsyncIterableIterator<T> {
   readonly filtered: boolean;
 }
 
-function checkOperation(family: Family, op: string, mode: 'do' | 'dump'): { codec: OperationCodec; mode: OperationModeCodec } {
+// ---- types that follow the family ----------------------------------------------
+
+/** The operations table of a family type (any operation of any family for an untyped one). */
+type OpsOf<F> = F extends Family<infer T, unknown> ? T : AnyOperations;
+
+/** Names of F's operations that have a `mode` ('do' or 'dump'): a misspelled name does not compile. */
+export type OperationName<F, M extends 'do' | 'dump'> = string extends keyof OpsOf<F>
+  ? string
+  : { [K in keyof OpsOf<F>]: OpsOf<F>[K] extends { readonly [P in M]: undefined } ? never : K }[keyof OpsOf<F>] & string;
+
+/** What the `mode` of operation K of F takes: its fixed header fields and attributes. */
+export type RequestOf<F, K, M extends 'do' | 'dump'> = K extends keyof OpsOf<F>
+  ? OpsOf<F>[K] extends { readonly [P in M]: OperationModeCodec<infer I, unknown> }
+    ? I
+    : Obj
+  : Obj;
+
+/** What the `mode` of operation K of F answers, decoded. */
+export type ReplyOf<F, K, M extends 'do' | 'dump'> = K extends keyof OpsOf<F>
+  ? OpsOf<F>[K] extends { readonly [P in M]: OperationModeCodec<never, infer O> }
+    ? O
+    : Obj
+  : Obj;
+
+/** The decoded messages of F: `{ name, msg }` by operation name. */
+export type MessageOf<F> = F extends Family<object, infer M> ? M : DecodedMessage;
+
+/** Names of F's multicast groups (strings for a family loaded at run time). */
+export type GroupName = string;
+
+const CALL_OPTIONS = new Set(['signal', 'timeout', 'flags', 'retry']);
+
+/** Options are checked before anything is sent: an unknown key is a TypeError naming it. */
+function checkOptions(options: object, field: string): void {
+  if (options === null || typeof options !== 'object') throw new TypeError(`${field} must be an object`);
+  for (const key of Object.keys(options)) if (!CALL_OPTIONS.has(key)) throw new TypeError(`${field}.${key} is not an option (options: ${[...CALL_OPTIONS].join(', ')})`);
+}
+
+function checkOperation(family: Family<object, unknown>, op: string, mode: 'do' | 'dump'): { codec: OperationCodec; mode: OperationModeCodec } {
   if (typeof op !== 'string') throw new TypeError(`operation name must be a string, got ${typeof op}`);
-  const codec = (family.ops as Record<string, OperationCodec | undefined>)[op];
+  const ops = family.ops as Record<string, OperationCodec | undefined>;
+  const codec = Object.hasOwn(ops, op) ? ops[op] : undefined;
   if (!codec) {
-    const names = Object.keys(family.ops).filter((n) => (family.ops as Record<string, OperationCodec>)[n]![mode]);
+    const names = Object.keys(ops).filter((n) => ops[n]![mode]);
     throw new RangeError(`${family.name} has no operation '${op}' (${mode} operations: ${names.join(', ') || 'none'})`);
   }
   const m = codec[mode];
@@ -73,8 +112,18 @@ function checkOperation(family: Family, op: string, mode: 'do' | 'dump'): { code
   return { codec, mode: m };
 }
 
-/** Talks to one netlink family using its spec's codecs. */
-export class FamilyClient {
+/**
+ * Talks to one netlink family using its spec's codecs. With a generated
+ * family the calls are typed: operation names, request fields and replies
+ * come from the family's spec.
+ *
+ * ```ts
+ * import { family as netdev } from 'nlkit/families/netdev';
+ * const client = await FamilyClient.open(netdev);
+ * for (const dev of await client.dumpAll('dev-get')) console.log(dev.ifindex); // number | undefined
+ * ```
+ */
+export class FamilyClient<F extends Family<object, unknown> = Family> {
   private resolved: GenericFamilyInfo | undefined;
   private readonly resolver: GenericResolver | undefined;
   /** nlctrl said the family went away: resolve again before the next request. */
@@ -82,7 +131,8 @@ export class FamilyClient {
   private readonly writer = new MessageWriter(1024);
 
   private constructor(
-    readonly family: Family,
+    /** The family this client speaks. */
+    readonly family: F,
     readonly socket: NetlinkSocket,
     private readonly ownsSocket: boolean,
     private familyId: number | undefined,
@@ -92,7 +142,7 @@ export class FamilyClient {
   }
 
   /** Opens a client: a socket of the family's protocol (unless one is given) and, for generic netlink, the family's id. */
-  static async open(family: Family, options: FamilyClientOptions = {}): Promise<FamilyClient> {
+  static async open<F extends Family<object, unknown>>(family: F, options: FamilyClientOptions = {}): Promise<FamilyClient<F>> {
     if (!family || typeof family !== 'object' || typeof family.decode !== 'function') throw new TypeError('family must be a compiled or generated family');
     const { socket: given, familyId, port, ...openOptions } = options;
     if (familyId !== undefined && (!Number.isInteger(familyId) || familyId < 0x10 || familyId > 0xffff)) {
@@ -102,7 +152,7 @@ export class FamilyClient {
       throw new RangeError(`socket is of protocol ${given.protocol}, family ${family.name} needs ${family.protonum}`);
     }
     const socket = given ?? (await NetlinkSocket.open(family.protonum, openOptions));
-    const client = new FamilyClient(family, socket, !given, familyId ?? family.spec.staticFamilyId, port);
+    const client = new FamilyClient<F>(family, socket, !given, familyId ?? family.spec.staticFamilyId, port);
     try {
       if (family.isGenetlink && port === undefined) await client.genericFamily();
     } catch (err) {
@@ -132,9 +182,9 @@ export class FamilyClient {
     return out;
   }
 
-  private encode(mode: OperationModeCodec, value: Obj, flags: number): Uint8Array {
+  private encode(mode: OperationModeCodec, value: object, flags: number): Uint8Array {
     const w = this.writer.reset();
-    mode.encodeRequest(w, value, { flags, ...(this.familyId !== undefined ? { familyId: this.familyId } : {}) });
+    mode.encodeRequest(w, value as Obj, { flags, ...(this.familyId !== undefined ? { familyId: this.familyId } : {}) });
     return w.finishCopy();
   }
 
@@ -158,15 +208,16 @@ export class FamilyClient {
   }
 
   /** Runs the `do` mode of an operation and returns every reply, decoded. */
-  async request(op: string, value: Obj = {}, options: FamilyCallOptions = {}): Promise<Obj[]> {
+  async request<K extends OperationName<F, 'do'>>(op: K, value: RequestOf<F, K, 'do'> = {} as RequestOf<F, K, 'do'>, options: FamilyCallOptions = {}): Promise<ReplyOf<F, K, 'do'>[]> {
     const { mode } = checkOperation(this.family, op, 'do');
+    checkOptions(options, 'options');
     const flags = options.flags ?? NLM_F_REQUEST | NLM_F_ACK;
-    const replies = await this.withFreshId(() => this.socket.request(this.encode(mode, value, flags), this.requestOptions(op, options)), options);
-    return replies.map((m) => mode.decodeReply(m));
+    const replies = await this.withFreshId(() => this.socket.request(this.encode(mode, value as object, flags), this.requestOptions(op, options)), options);
+    return replies.map((m) => mode.decodeReply(m) as ReplyOf<F, K, 'do'>);
   }
 
   /** Runs the `do` mode of an operation: the decoded reply, or undefined when the kernel only acknowledges. */
-  async do(op: string, value: Obj = {}, options: FamilyCallOptions = {}): Promise<Obj | undefined> {
+  async do<K extends OperationName<F, 'do'>>(op: K, value: RequestOf<F, K, 'do'> = {} as RequestOf<F, K, 'do'>, options: FamilyCallOptions = {}): Promise<ReplyOf<F, K, 'do'> | undefined> {
     const replies = await this.request(op, value, options);
     return replies[0];
   }
@@ -180,7 +231,7 @@ export class FamilyClient {
    * position as `batchIndex`. For nftables use the netfilter helper, which
    * adds the batch-begin / batch-end framing.
    */
-  async batch(messages: readonly BatchMessage[], options: CallOptions = {}): Promise<DecodedMessage[][]> {
+  async batch(messages: readonly BatchMessage<OperationName<F, 'do'>>[], options: CallOptions = {}): Promise<MessageOf<F>[][]> {
     if (!Array.isArray(messages) || messages.length === 0) throw new TypeError('messages must be a non-empty array of { op, value?, flags? }');
     const ops: string[] = [];
     const w = this.writer.reset();
@@ -191,7 +242,7 @@ export class FamilyClient {
         const extra = m.flags ?? 0;
         if (!Number.isInteger(extra) || extra < 0 || extra > 0xffff) throw new RangeError(`messages[${i}].flags must be a 16-bit integer, got ${String(m.flags)}`);
         const flags = NLM_F_REQUEST | (m.ack === false ? 0 : NLM_F_ACK) | extra;
-        mode.encodeRequest(w, m.value ?? {}, { flags, ...(this.familyId !== undefined ? { familyId: this.familyId } : {}) });
+        mode.encodeRequest(w, (m.value ?? {}) as Obj, { flags, ...(this.familyId !== undefined ? { familyId: this.familyId } : {}) });
         ops.push(m.op);
       });
     } catch (err) {
@@ -219,37 +270,39 @@ export class FamilyClient {
       (named as { cause?: unknown }).cause = err;
       throw named;
     }
-    return replies.map((list) => list.map((m) => this.family.decode(m) as DecodedMessage));
+    return replies.map((list) => list.map((m) => this.family.decode(m) as MessageOf<F>));
   }
 
   /** Runs the `dump` mode of an operation and streams the decoded objects. */
-  dump(op: string, value: Obj = {}, options: FamilyDumpOptions = {}): FamilyDump {
+  dump<K extends OperationName<F, 'dump'>>(op: K, value: RequestOf<F, K, 'dump'> = {} as RequestOf<F, K, 'dump'>, options: FamilyDumpOptions = {}): FamilyDump<ReplyOf<F, K, 'dump'>> {
+    type T = ReplyOf<F, K, 'dump'>;
     const { mode } = checkOperation(this.family, op, 'dump');
+    checkOptions(options, 'options');
     const flags = options.flags ?? NLM_F_REQUEST | NLM_F_DUMP;
-    const bytes = this.encode(mode, value, flags);
+    const bytes = this.encode(mode, value as object, flags);
     const dumpOptions = { ...this.requestOptions(op, options), ...(options.retry !== undefined ? { retry: options.retry } : {}) };
     const inner: DumpIterator = this.socket.dump(bytes, dumpOptions);
-    const decode = (m: MessageView): Obj => mode.decodeReply(m);
-    const out: FamilyDump = {
-      async next(): Promise<IteratorResult<Obj>> {
+    const decode = (m: MessageView): T => mode.decodeReply(m) as T;
+    const out: FamilyDump<T> = {
+      async next(): Promise<IteratorResult<T>> {
         const r = await inner.next();
         return r.done ? { value: undefined, done: true } : { value: decode(r.value), done: false };
       },
-      async return(): Promise<IteratorResult<Obj>> {
+      async return(): Promise<IteratorResult<T>> {
         await inner.return();
         return { value: undefined, done: true };
       },
       [Symbol.asyncIterator]() {
         return out;
       },
-      batches(): AsyncIterableIterator<Obj[]> {
+      batches(): AsyncIterableIterator<T[]> {
         const b = inner.batches();
-        const it: AsyncIterableIterator<Obj[]> = {
-          async next(): Promise<IteratorResult<Obj[]>> {
+        const it: AsyncIterableIterator<T[]> = {
+          async next(): Promise<IteratorResult<T[]>> {
             const r = await b.next();
             return r.done ? { value: undefined, done: true } : { value: r.value.map(decode), done: false };
           },
-          async return(): Promise<IteratorResult<Obj[]>> {
+          async return(): Promise<IteratorResult<T[]>> {
             await b.return?.();
             return { value: undefined, done: true };
           },
@@ -267,8 +320,8 @@ export class FamilyClient {
   }
 
   /** Runs a dump to the end and returns every decoded object. */
-  async dumpAll(op: string, value: Obj = {}, options: FamilyDumpOptions = {}): Promise<Obj[]> {
-    const out: Obj[] = [];
+  async dumpAll<K extends OperationName<F, 'dump'>>(op: K, value: RequestOf<F, K, 'dump'> = {} as RequestOf<F, K, 'dump'>, options: FamilyDumpOptions = {}): Promise<ReplyOf<F, K, 'dump'>[]> {
+    const out: ReplyOf<F, K, 'dump'>[] = [];
     for await (const batch of this.dump(op, value, options).batches()) for (const o of batch) out.push(o);
     return out;
   }
@@ -297,7 +350,8 @@ export class FamilyClient {
    * uses the new family id without a failed round trip. Notifications the
    * family sent before this socket heard of its return are not seen.
    */
-  async subscribe(groups: string | readonly string[], options: SubscribeOptions = {}): Promise<AsyncIterableIterator<Notification | Overrun> & AsyncDisposable & { close(): void }> {
+  async subscribe(groups: string | readonly string[], options: SubscribeOptions = {}): Promise<AsyncIterableIterator<(MessageOf<F> & { message: MessageView }) | Overrun> & AsyncDisposable & { close(): void }> {
+    type Item = (MessageOf<F> & { message: MessageView }) | Overrun;
     const names = typeof groups === 'string' ? [groups] : [...groups];
     if (names.length === 0 || names.some((n) => typeof n !== 'string')) throw new TypeError('groups must be a group name or a non-empty array of names');
     const known = await this.groups(options);
@@ -340,7 +394,7 @@ export class FamilyClient {
       else await rejoin(names.map((n) => event.info.groups.get(n)).filter((g): g is number => g !== undefined));
     };
     const it = {
-      next: async (): Promise<IteratorResult<Notification | Overrun>> => {
+      next: async (): Promise<IteratorResult<Item>> => {
         for (;;) {
           let item: MessageView | Overrun;
           if (backlog.length > 0) item = backlog.shift()!;
@@ -368,11 +422,11 @@ export class FamilyClient {
             await onControl(this.resolver!.onControlMessage(item));
             continue;
           }
-          const decoded = family.decode(item);
-          return { value: { name: decoded.name, msg: decoded.msg, message: item }, done: false };
+          const decoded = family.decode(item) as DecodedMessage;
+          return { value: { name: decoded.name, msg: decoded.msg, message: item } as unknown as Item, done: false };
         }
       },
-      return: async (): Promise<IteratorResult<Notification | Overrun>> => {
+      return: async (): Promise<IteratorResult<Item>> => {
         sub.close();
         return { value: undefined, done: true };
       },

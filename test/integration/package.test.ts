@@ -58,11 +58,13 @@ describe('the packed package', () => {
     expect(existsSync(path.join(app, 'node_modules', 'nlkit', 'build'))).toBe(false);
   });
 
-  it('type-checks a consumer written against the documented surface', () => {
+  it('type-checks a consumer written against the documented surface, typed families and the fake kernel', () => {
     const app = path.join(dir, 'app');
     writeFileSync(
       path.join(app, 'use.ts'),
-      `import { NetlinkSocket, Protocol, MessageWriter, NetlinkError, netns, RTNLGRP_LINK, isOverrun } from 'nlkit';
+      `import { NetlinkSocket, Protocol, MessageWriter, NetlinkError, netns, RTNLGRP_LINK, isOverrun, FamilyClient } from 'nlkit';
+       import { family as netdev } from 'nlkit/families/netdev';
+       import { FakeKernel } from 'nlkit/testing';
        export async function main(): Promise<number> {
          const sock = await NetlinkSocket.open(Protocol.ROUTE, { netns: 'blue', rcvbuf: 1 << 20, extAck: true, strict: true });
          const w = new MessageWriter();
@@ -74,6 +76,18 @@ describe('the packed package', () => {
          sock.close();
          await netns.create('blue'); await netns.list(); await netns.remove('blue');
          return n;
+       }
+       // A generated family on its own, and typed calls to it.
+       export async function typed(): Promise<number> {
+         const kernel = new FakeKernel({ handler: (req) => req.done() });
+         await using client = await FamilyClient.open(netdev, { socket: await kernel.open(Protocol.GENERIC), familyId: 0x1c });
+         const devs = await client.dumpAll('dev-get', { ifindex: 1 });
+         const index: number | undefined = devs[0]?.ifindex;
+         // @ts-expect-error: a misspelled operation does not compile
+         await client.dumpAll('dev-gett');
+         // @ts-expect-error: nor does an attribute the operation does not have
+         await client.do('dev-get', { ifindx: 1 });
+         return index ?? 0;
        }
       `,
     );
