@@ -267,13 +267,15 @@ function encodeEncap(e: EncapInput, field: string, family: Family): { 'encap-typ
     }
     case 'seg6': {
       if (!Array.isArray(e.segments) || e.segments.length === 0) throw new TypeError(`${field}.segments must be a non-empty array of IPv6 addresses`);
-      const n = e.segments.length;
+      const mode = checkName(e.mode ?? 'encap', `${field}.mode`, ['inline', 'encap', 'l2encap'] as const);
+      // Inline mode keeps one more slot, segment 0, for the packet's original
+      // destination (the kernel fills it; iproute2's parse_encap_seg6 adds it too).
+      const n = e.segments.length + (mode === 'inline' ? 1 : 0);
       const rest = new Uint8Array(16 * n);
       e.segments.forEach((s, i) => {
         checkAddress(s, `${field}.segments[${i}]`, 'inet6');
         rest.set(Buffer.from(ipv6Bytes(s)), (n - 1 - i) * 16);
       });
-      const mode = checkName(e.mode ?? 'encap', `${field}.mode`, ['inline', 'encap', 'l2encap'] as const);
       // struct ipv6_sr_hdr: next header 0, length in 8-byte units past the first 8, type 4 (SRH).
       const srh = { mode, nexthdr: 0, hdrlen: 2 * n, type: 4, 'segments-left': n - 1, 'first-segment': n - 1, flags: 0, tag: 0, __rest: rest };
       void family;
