@@ -162,7 +162,9 @@ describe.skipIf(!canUseKernel)('the README, run as written', () => {
   const sockets = block('Sockets, requests, dumps, events', 'ts');
   const families = block('Families from YNL specs', 'ts');
   const ynl = block('`nlkit ynl`', 'sh');
+  const typedFamily = block('Families from YNL specs', 'ts', 1);
   const ownFamilies = block('Your own families', 'ts');
+  const fakeKernel = block('Testing code that uses nlkit', 'ts');
 
   beforeAll(() => {
     // `npx nlkit` runs the compiled dist/, so it must be built from the sources under test.
@@ -275,6 +277,18 @@ describe.skipIf(!canUseKernel)('the README, run as written', () => {
     expect(code.stdout.at(-1)).toBe("kvstore [ 'put', 'get', 'delete', 'list', 'change-ntf' ]");
     expect(code.stdout[0]).toMatch(/^1 \[/);
   }, 2 * PATIENCE_MS);
+
+  it('runs the typed family example', async () => {
+    const code = startModule(typedFamily);
+    await code.succeeded();
+    expect(code.stdout[0]).toMatch(/^\d+$/);
+  }, 2 * PATIENCE_MS);
+
+  it('runs the fake kernel example', async () => {
+    const code = startModule(fakeKernel);
+    await code.succeeded();
+    expect(code.stdout).toEqual(['1', 'ENODEV no such device']);
+  }, PATIENCE_MS);
 
   it('runs the nlkit ynl commands', () => {
     const lines = commands(ynl.code);
