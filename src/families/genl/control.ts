@@ -5,7 +5,6 @@
 // a spec, when given, only adds names.
 import {
   CTRL_ATTR_FAMILY_ID,
-  CTRL_ATTR_FAMILY_NAME,
   CTRL_ATTR_OP,
   CTRL_ATTR_OP_POLICY,
   CTRL_ATTR_POLICY,
