@@ -3,7 +3,7 @@ export { NetlinkSocket, DEFAULT_RCVBUF, DEFAULT_SLAB_SIZE } from './socket.js';
 export { DumpIterator } from './dump.js';
 export type { OpenOptions, CallOptions, RequestOptions, DumpOptions, IncomingHandler } from './socket.js';
 export { Subscription, isOverrun } from './subscription.js';
-export type { Overrun, SubscriptionItem, SubscribeOptions } from './subscription.js';
+export type { Overrun, SubscriptionItem, SubscribeOptions, Datagram } from './subscription.js';
 export * as netns from './netns.js';
 export type { NetnsTarget } from './netns.js';
 export * as tuntap from './tuntap.js';

@@ -23,6 +23,7 @@ import {
   NETLINK_LISTEN_ALL_NSID,
   NETLINK_NO_ENOBUFS,
   isKernelProtocol,
+  Protocol,
 } from '../core/constants.js';
 import { HOST_LITTLE_ENDIAN, dataViewOf } from '../core/bytes.js';
 import { NLMSG_HDRLEN, nlmsgAlign } from '../core/align.js';
@@ -56,7 +57,7 @@ import {
   type NativeSystemError,
 } from './native.js';
 import { resolveNetnsTarget, type NetnsTarget } from './netns.js';
-import { Subscription, type SubscribeOptions } from './subscription.js';
+import { Subscription, type Datagram, type SubscribeOptions } from './subscription.js';
 import { DumpIterator, type DumpOperation } from './dump.js';
 import { abortReason } from './wait.js';
 
@@ -92,6 +93,18 @@ export interface OpenOptions {
   groups?: number;
   /** Size of each receive slab in bytes (at least 128 KiB). Default 1 MiB. */
   slabSize?: number;
+  /**
+   * 'netlink' (default): datagrams hold netlink messages. 'datagram': they are
+   * handed over whole through subscribeDatagrams() (kobject uevents are text,
+   * not netlink messages; the default for NETLINK_KOBJECT_UEVENT).
+   */
+  framing?: 'netlink' | 'datagram';
+  /**
+   * Accept multicast from user-space senders on a kernel protocol (udev
+   * re-broadcasts uevents from user space). Default false: on kernel
+   * protocols only the kernel (port 0) is heard.
+   */
+  userSenders?: boolean;
 }
 
 /** Options every I/O call takes. */
@@ -224,6 +237,9 @@ export class NetlinkSocket {
   readonly receiveBufferSize: number;
   private readonly native: NativeSocket;
   private readonly kernelOnly: boolean;
+  /** How received datagrams are read: as netlink messages, or handed over whole. */
+  readonly framing: 'netlink' | 'datagram';
+  private readonly userSenders: boolean;
   private readonly slabSize: number;
   private readonly maxDatagram: number;
   private slab!: Uint8Array;
@@ -237,7 +253,7 @@ export class NetlinkSocket {
   private readonly dumpQueue: DumpOperation[] = [];
   private activeDump: DumpOperation | undefined;
   /** @internal */
-  readonly subscriptions = new Set<Subscription>();
+  readonly subscriptions = new Set<Subscription<unknown>>();
   private readonly groupRefs = new Map<number, number>();
   private incomingHandler: IncomingHandler | undefined;
   private isClosed = false;
@@ -248,7 +264,9 @@ export class NetlinkSocket {
   private nativePaused = false;
   private readonly counters = { received: 0, dropped: 0, unmatched: 0, overruns: 0, truncated: 0 };
 
-  private constructor(protocol: number, native: NativeSocket, receiveBufferSize: number, slabSize: number, maxDatagram: number) {
+  private constructor(protocol: number, native: NativeSocket, receiveBufferSize: number, slabSize: number, maxDatagram: number, framing: 'netlink' | 'datagram', userSenders: boolean) {
+    this.framing = framing;
+    this.userSenders = userSenders;
     this.protocol = protocol;
     this.native = native;
     this.portId = native.portId;
@@ -286,6 +304,9 @@ export class NetlinkSocket {
     const groups = options.groups ?? 0;
     if (!Number.isInteger(groups) || groups < 0 || groups > 0xffffffff) throw new RangeError(`groups must be a 32-bit bitmask, got ${String(groups)}`);
     const slabSize = options.slabSize ?? DEFAULT_SLAB_SIZE;
+    const framing = options.framing ?? (protocol === Protocol.KOBJECT_UEVENT ? 'datagram' : 'netlink');
+    if (framing !== 'netlink' && framing !== 'datagram') throw new RangeError(`framing must be 'netlink' or 'datagram', got ${String(framing)}`);
+    if (options.userSenders !== undefined && typeof options.userSenders !== 'boolean') throw new TypeError('userSenders must be true or false');
     if (!Number.isInteger(slabSize) || slabSize < 128 * 1024) throw new RangeError(`slabSize must be an integer >= 131072, got ${String(slabSize)}`);
 
     const impl = binding();
@@ -330,7 +351,7 @@ export class NetlinkSocket {
         actual = native.setReceiveBuffer(rcvbuf, false);
       }
       if (options.sndbuf !== undefined) native.setSendBuffer(options.sndbuf);
-      sock = new NetlinkSocket(protocol, native, actual, slabSize, impl.maxDatagram);
+      sock = new NetlinkSocket(protocol, native, actual, slabSize, impl.maxDatagram, framing, options.userSenders ?? false);
       weak = new WeakRef(sock);
       FORGOTTEN.register(sock, native, sock);
       return sock;
@@ -613,6 +634,21 @@ export class NetlinkSocket {
    * Overruns (the kernel dropped messages) arrive in-band as `{ overrun: true }`.
    */
   subscribe(groups: number | readonly number[], options: SubscribeOptions = {}): Subscription {
+    if (this.framing !== 'netlink') throw new TypeError(`this socket delivers raw datagrams (framing '${this.framing}'): use subscribeDatagrams()`);
+    return this.join<MessageView>(groups, options);
+  }
+
+  /**
+   * Joins multicast groups of a protocol whose datagrams are not netlink
+   * messages (a socket opened with framing 'datagram', the default for
+   * NETLINK_KOBJECT_UEVENT) and yields each datagram as it is.
+   */
+  subscribeDatagrams(groups: number | readonly number[], options: SubscribeOptions = {}): Subscription<Datagram> {
+    if (this.framing !== 'datagram') throw new TypeError("this socket reads netlink messages: open it with { framing: 'datagram' } to get raw datagrams");
+    return this.join<Datagram>(groups, options);
+  }
+
+  private join<T>(groups: number | readonly number[], options: SubscribeOptions): Subscription<T> {
     this.ensureOpen();
     const list = typeof groups === 'number' ? [groups] : groups;
     if (!Array.isArray(list) || list.length === 0) throw new TypeError('groups must be a group number or a non-empty array of them');
@@ -620,15 +656,15 @@ export class NetlinkSocket {
       if (!Number.isInteger(g) || g <= 0 || g > 0xffffffff) throw new RangeError(`group must be a positive integer, got ${String(g)}`);
     }
     checkOptions(options);
-    const sub = new Subscription(this, [...new Set(list)], options);
+    const sub = new Subscription<T>(this, [...new Set(list)], options);
     for (const g of sub.groups) this.joinGroup(g);
-    this.subscriptions.add(sub);
+    this.subscriptions.add(sub as Subscription<unknown>);
     this.updateRef();
     return sub;
   }
 
   /** @internal */
-  unsubscribe(sub: Subscription): void {
+  unsubscribe(sub: Subscription<unknown>): void {
     if (!this.subscriptions.delete(sub)) return;
     this.setPaused(sub, false);
     if (!this.isClosed) for (const g of sub.groups) this.leaveGroup(g);
@@ -824,14 +860,20 @@ export class NetlinkSocket {
         this.onOverrun(new NetlinkTruncatedError(length));
         continue;
       }
-      if (port !== 0 && this.kernelOnly) {
-        // Only the kernel speaks on kernel protocols: anything else is spoofed.
+      const group = frames[base + FRAME_GROUP]!;
+      if (port !== 0 && this.kernelOnly && !(this.userSenders && group !== 0)) {
+        // Only the kernel speaks on kernel protocols: anything else is spoofed
+        // (unless the socket accepts user-space multicast, like udev's).
         this.counters.dropped++;
         continue;
       }
       this.counters.received++;
-      const group = frames[base + FRAME_GROUP]!;
       const nsidWord = frames[base + FRAME_NSID]!;
+      if (this.framing === 'datagram') {
+        const datagram: Datagram = { bytes: slab.subarray(offset, offset + length), senderPort: port, group, nsid: nsidWord === NSID_NONE ? undefined : nsidWord | 0 };
+        for (const sub of this.subscriptions) if (sub.wants(group, port)) sub.push(datagram);
+        continue;
+      }
       this.onDatagram(slab, dv, offset, offset + length, port, group, nsidWord === NSID_NONE ? undefined : nsidWord | 0);
     }
     if (!this.isClosed && switched && this.spare) {

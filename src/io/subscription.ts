@@ -20,8 +20,23 @@ export interface Overrun {
   readonly truncated: boolean;
 }
 
-/** What a subscription yields. */
-export type SubscriptionItem = MessageView | Overrun;
+/** What a subscription yields: messages (or raw datagrams, see {@link Datagram}) and overrun markers. */
+export type SubscriptionItem<T = MessageView> = T | Overrun;
+
+/**
+ * One received datagram as it is, for protocols whose datagrams are not
+ * netlink messages (kobject uevents): a view into the receive slab.
+ */
+export interface Datagram {
+  /** The datagram's bytes (a view; a prefix when it arrived truncated). */
+  readonly bytes: Uint8Array;
+  /** Port id of the sender: 0 for the kernel. */
+  readonly senderPort: number;
+  /** The multicast group it was sent to (0: unicast). */
+  readonly group: number;
+  /** The peer namespace's id when NETLINK_LISTEN_ALL_NSID is on. */
+  readonly nsid: number | undefined;
+}
 
 /** True when an item is an overrun marker rather than a message. */
 export function isOverrun<T>(item: T | Overrun): item is Overrun {
@@ -50,12 +65,12 @@ const OVERRUN: Overrun = Object.freeze({ overrun: true as const, truncated: fals
 const TRUNCATED: Overrun = Object.freeze({ overrun: true as const, truncated: true });
 
 /** Messages of some multicast groups, in arrival order, with overruns in-band. */
-export class Subscription implements AsyncIterableIterator<SubscriptionItem> {
+export class Subscription<T = MessageView> implements AsyncIterableIterator<SubscriptionItem<T>> {
   /** Group numbers this subscription joined. */
   readonly groups: readonly number[];
   private readonly groupSet: Set<number>;
   private readonly maxQueue: number;
-  private queue: SubscriptionItem[] = [];
+  private queue: SubscriptionItem<T>[] = [];
   private head = 0;
   private readonly waiter = new Waiter();
   private error: Error | undefined;
@@ -99,7 +114,7 @@ export class Subscription implements AsyncIterableIterator<SubscriptionItem> {
   }
 
   /** @internal */
-  push(msg: MessageView): void {
+  push(msg: T): void {
     if (this.ended || this.dropping) return;
     if (this.paused && this.queued >= this.maxQueue && !this.socket.readingPaused) {
       // The socket reads on for a request or dump: what this queue cannot
@@ -150,10 +165,10 @@ export class Subscription implements AsyncIterableIterator<SubscriptionItem> {
     this.waiter.notify();
   }
 
-  private take(): SubscriptionItem | undefined {
+  private take(): SubscriptionItem<T> | undefined {
     if (this.head >= this.queue.length) return undefined;
     const item = this.queue[this.head]!;
-    this.queue[this.head] = undefined as unknown as SubscriptionItem;
+    this.queue[this.head] = undefined as unknown as SubscriptionItem<T>;
     this.head++;
     if (this.head === this.queue.length) {
       this.queue.length = 0;
@@ -170,7 +185,7 @@ export class Subscription implements AsyncIterableIterator<SubscriptionItem> {
     return item;
   }
 
-  async next(): Promise<IteratorResult<SubscriptionItem>> {
+  async next(): Promise<IteratorResult<SubscriptionItem<T>>> {
     for (;;) {
       // An abort wins over queued items; a socket error is reported after them.
       if (this.error instanceof AbortError) return this.throwError();
@@ -193,7 +208,7 @@ export class Subscription implements AsyncIterableIterator<SubscriptionItem> {
   }
 
   /** Leaves the groups (unless other subscriptions still use them) and ends the iterator. */
-  async return(): Promise<IteratorResult<SubscriptionItem>> {
+  async return(): Promise<IteratorResult<SubscriptionItem<T>>> {
     this.close();
     return { value: undefined, done: true };
   }

@@ -339,6 +339,38 @@ describe('the protocol over a fake kernel', () => {
     });
   });
 
+  describe('datagram framing', () => {
+    it('hands kobject uevents over whole (they are text, not netlink messages)', async () => {
+      const kernel = new FakeKernel();
+      const sock = await open(kernel, Protocol.KOBJECT_UEVENT);
+      expect(sock.framing).toBe('datagram');
+      expect(() => sock.subscribe(1)).toThrow(TypeError);
+      const sub = sock.subscribeDatagrams(1);
+      const text = 'add@/devices/virtual/net/a0\0ACTION=add\0DEVPATH=/devices/virtual/net/a0\0SUBSYSTEM=net\0SEQNUM=7\0';
+      kernel.multicast(1, new TextEncoder().encode(text));
+      const d = (await sub.next()).value as { bytes: Uint8Array; senderPort: number; group: number };
+      expect(new TextDecoder().decode(d.bytes)).toBe(text);
+      expect(d).toMatchObject({ senderPort: 0, group: 1 });
+      sub.close();
+    });
+
+    it('hears user-space senders on a kernel protocol only when asked to (udev re-broadcasts)', async () => {
+      const kernel = new FakeKernel();
+      const strict = await open(kernel, Protocol.KOBJECT_UEVENT);
+      const open2 = await kernel.open(Protocol.KOBJECT_UEVENT, { userSenders: true });
+      sockets.push(open2);
+      const a = strict.subscribeDatagrams(2);
+      const b = open2.subscribeDatagrams(2);
+      kernel.multicast(2, new TextEncoder().encode('libudev'), { from: 4242 });
+      kernel.multicast(2, new TextEncoder().encode('kernel'), { from: 0 });
+      expect(new TextDecoder().decode(((await a.next()).value as { bytes: Uint8Array }).bytes)).toBe('kernel');
+      expect(new TextDecoder().decode(((await b.next()).value as { bytes: Uint8Array }).bytes)).toBe('libudev');
+      expect(strict.stats.dropped).toBe(1);
+      a.close();
+      b.close();
+    });
+  });
+
   describe('lifetime', () => {
     it('keeps the event loop only while something is in flight', async () => {
       const kernel = new FakeKernel({ handler: (req) => req.ack() });
