@@ -13,6 +13,7 @@ import {
   NLM_F_DUMP_FILTERED,
   NLM_F_DUMP_INTR,
   NLM_F_ECHO,
+  NLM_F_MULTI,
   NLM_F_REQUEST,
   NETLINK_ADD_MEMBERSHIP,
   NETLINK_BROADCAST_ERROR,
@@ -126,6 +127,12 @@ export interface RequestOptions extends CallOptions {
    * for requests whose layout is known (the spec engine supplies this).
    */
   describe?: (extAck: ExtAck, request: Uint8Array) => { attributePath?: string; missingAttribute?: string } | undefined;
+  /**
+   * The answer may come after the acknowledgement (audit answers AUDIT_GET
+   * from another context, after netlink_rcv_skb() acked the request): a
+   * success ACK then waits for the reply (for a multipart one, its NLMSG_DONE).
+   */
+  replyAfterAck?: boolean;
 }
 
 /** Options of {@link NetlinkSocket.dump}. */
@@ -151,6 +158,8 @@ interface PendingRequest {
   resolve: (replies: MessageView[]) => void;
   reject: (err: Error) => void;
   cleanup: () => void;
+  /** The ACK came before the reply the request expects (see RequestOptions.replyAfterAck). */
+  acked?: boolean;
 }
 
 /** Holds a sequence number while a batch is being stamped. */
@@ -968,14 +977,18 @@ export class NetlinkSocket {
         op.reject(err as Error);
         return;
       }
-      if (ack.errno === 0) op.resolve(op.replies);
-      else op.reject(this.kernelError(ack.errno, ack.extAck, op.seq, op.request, op.options));
+      if (ack.errno !== 0) op.reject(this.kernelError(ack.errno, ack.extAck, op.seq, op.request, op.options));
+      else if (op.options.replyAfterAck && op.replies.length === 0) op.acked = true; // the answer is still to come
+      else op.resolve(op.replies);
     } else if (type === NLMSG_DONE) {
-      // A multipart answer to a `do`: the acknowledgement still follows.
+      // A multipart answer to a `do`: the acknowledgement still follows,
+      // unless it came first (replyAfterAck).
       const done = parseDoneMessage(msg);
       if (done.errno !== 0) op.reject(this.kernelError(done.errno, done.extAck, op.seq, op.request, op.options));
+      else if (op.acked) op.resolve(op.replies);
     } else if (type !== NLMSG_NOOP && type !== NLMSG_OVERRUN) {
       op.replies.push(msg);
+      if (op.acked && !(msg.flags & NLM_F_MULTI)) op.resolve(op.replies);
     }
   }
 

@@ -105,6 +105,31 @@ describe('the protocol over a fake kernel', () => {
       await expect(sock.request(message(GET))).rejects.toBeInstanceOf(NetlinkOverrunError);
     });
 
+    it('waits for an answer that comes after the ACK when asked to (audit)', async () => {
+      const kernel = new FakeKernel({
+        handler: (req) => {
+          req.ack();
+          setImmediate(() => req.reply(entry(req.type === GET ? 9 : 0)));
+        },
+      });
+      const sock = await open(kernel);
+      expect((await sock.request(message(GET), { replyAfterAck: true })).map(idOf)).toEqual([9]);
+      // Without the option the ACK ends the request, and the late reply is unmatched.
+      expect(await sock.request(message(GET))).toEqual([]);
+    });
+
+    it('waits for the NLMSG_DONE of a multipart answer that comes after the ACK', async () => {
+      const kernel = new FakeKernel({
+        handler: (req) => {
+          req.ack();
+          req.reply([entry(1), entry(2)].map((e) => ({ ...e, flags: 2 })));
+          req.done();
+        },
+      });
+      const sock = await open(kernel);
+      expect((await sock.request(message(GET), { replyAfterAck: true })).map(idOf)).toEqual([1, 2]);
+    });
+
     it('fails pending requests with SocketClosedError on close()', async () => {
       const kernel = new FakeKernel({ handler: () => {} });
       const sock = await open(kernel);
