@@ -3,7 +3,7 @@ import { openSync, closeSync } from 'node:fs';
 import type { MessageWriter } from '../../core/writer.js';
 import type { MessageView } from '../../core/message.js';
 import * as C from '../../core/constants.js';
-import { Args, duparg, duparg2, invarg, matches, parseAddr, parseLladdr, validAltIfname, validIfname } from './args.js';
+import { Args, duparg, duparg2, incompleteCommand, invarg, matches, parseAddr, parseLladdr, validAltIfname, validIfname } from './args.js';
 import { CommandError, usage, type IpContext } from './context.js';
 import { linkSummary, printLink, printLinkBrief, type LinkSummary } from './linkprint.js';
 import { groupNumber } from './names.js';
@@ -29,6 +29,9 @@ const IFLA_NEW_IFINDEX = 49;
 const IFLA_GRO_MAX_SIZE = 58;
 const IFLA_PARENT_DEV_NAME = 56;
 const IFLA_LINK_NETNSID = 37;
+const IFLA_XDP = 43;
+const IFLA_XDP_FD = 1;
+const IFLA_XDP_FLAGS = 3;
 const GSO_MAX_SEGS = 65535;
 const IFALIASZ = 256;
 
@@ -136,7 +139,19 @@ async function parseLink(ctx: IpContext, args: Args, req: LinkRequest, create: b
       const n = mtu;
       req.attrs.push((wr) => wr.putU32(C.IFLA_MTU, n >>> 0));
     } else if (w === 'xdp' || w === 'xdpgeneric' || w === 'xdpdrv' || w === 'xdpoffload') {
-      throw usage(`Error: "${w}" is not supported by nlkit.`);
+      const v = args.value();
+      // xdp_parse(): "off" / "none" as the last word detaches the program; loading one (libbpf) is not nlkit's.
+      if (!args.done || (v !== 'off' && v !== 'none')) throw usage(`Error: loading an XDP program ("${w} ${v}") is not supported by nlkit.`);
+      if (w === 'xdpoffload' && (dev === undefined || !(await ctx.nameIndex(dev)))) throw incompleteCommand();
+      // XDP_FLAGS_UPDATE_IF_NOEXIST (ip without -force), and the mode asked for.
+      const flags = 1 | (w === 'xdpgeneric' ? 2 : w === 'xdpdrv' ? 4 : w === 'xdpoffload' ? 8 : 0);
+      req.attrs.push((wr) => {
+        const x = wr.nestStart(IFLA_XDP);
+        wr.putU32(IFLA_XDP_FD, 0xffffffff);
+        wr.putU32(IFLA_XDP_FLAGS, flags);
+        wr.nestEnd(x);
+      });
+      if (w === 'xdpoffload' && name === dev) dev = undefined;
     } else if (w === 'netns') {
       const v = args.value();
       if (netns) duparg('netns', v);

@@ -703,7 +703,8 @@ export function printLink(ctx: IpContext, p: Printer, m: MessageView, opts: Link
     else p.any('linkmode', 'mode %s ', LINK_MODES[mode]!);
   }
   if ((a = tb.get(C.IFLA_GROUP))) p.any('group', 'group %s ', groupName(a.u32()));
-  const qlen = (tb.get(C.IFLA_TXQLEN) ?? opts.fallback?.get(C.IFLA_TXQLEN))?.u32() ?? 0;
+  // ip prints the queue length as an int: `qlen -1` after `ip link set DEV qlen -1`.
+  const qlen = (tb.get(C.IFLA_TXQLEN) ?? opts.fallback?.get(C.IFLA_TXQLEN))?.s32() ?? 0;
   if (qlen && opts.showQueue !== false) p.any('txqlen', 'qlen %d', qlen);
   const family = opts.family ?? o.family;
   if (!family || family === C.AF_PACKET || o.details) {

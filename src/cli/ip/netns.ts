@@ -119,7 +119,13 @@ export async function runNetns(ctx: IpContext, argv: string[]): Promise<number> 
     await remove(name);
     return 0;
   }
-  if (matches(cmd, 'identify') || matches(cmd, 'pids') || matches(cmd, 'exec') || matches(cmd, 'monitor') || matches(cmd, 'attach')) {
+  if (matches(cmd, 'exec')) {
+    // netns_exec()'s checks; running a program inside a namespace is left to `ip netns exec`.
+    if (name === undefined && !ctx.options.all) throw new CommandError('No netns name specified', 1);
+    if ((rest.length < 2 && !ctx.options.all) || (rest.length < 1 && ctx.options.all)) throw new CommandError('No command specified', 1);
+    throw usage('Error: "ip netns exec" is not supported by nlkit.');
+  }
+  if (matches(cmd, 'identify') || matches(cmd, 'pids') || matches(cmd, 'monitor') || matches(cmd, 'attach')) {
     throw usage(`Error: "ip netns ${cmd}" is not supported by nlkit.`);
   }
   throw usage(`Command "${cmd}" is unknown, try "ip netns help".`);

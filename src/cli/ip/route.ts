@@ -24,6 +24,7 @@ const RTM_F_OFFLOAD = 0x4000;
 const RTM_F_TRAP = 0x8000;
 const RTM_F_OFFLOAD_FAILED = 0x20000000;
 const RTNH_F_ONLINK = 4;
+const RTA_NEWDST = 19;
 
 // RTAX_* (include/uapi/linux/rtnetlink.h): the metrics inside RTA_METRICS.
 const RTAX_LOCK = 1;
@@ -195,6 +196,12 @@ function printMetrics(p: Printer, a: Attr): void {
   p.close();
 }
 
+/** print_rta_newdst(): `as to ADDRESS`. */
+function printNewdst(p: Printer, family: number, a: Attr): void {
+  if (p.json) p.jsonOnly('to', addrText(a, family));
+  else p.fp(`as to ${addrText(a, family)} `);
+}
+
 /** print_rta_flow(): `realm DST` or `realms SRC/DST` (names from rt_realms). */
 function printFlow(p: Printer, a: Attr): void {
   const v = a.u32();
@@ -225,6 +232,8 @@ function printMultipath(ctx: IpContext, p: Printer, family: number, a: Attr): vo
       const tb = parseAttrs(a.buffer, off + 8, off + len, dv);
       const encap = tb.get(RTA_ENCAP);
       if (encap) printEncap(p, tb.get(RTA_ENCAP_TYPE), encap);
+      const newdst = tb.get(RTA_NEWDST);
+      if (newdst) printNewdst(p, family, newdst);
       const gw = tb.get(C.RTA_GATEWAY);
       if (gw) printGateway(p, family, gw);
       const via = tb.get(C.RTA_VIA);
@@ -405,6 +414,7 @@ export function printRoute(ctx: IpContext, p: Printer, m: MessageView, f: RouteF
     p.any('from', 'from %s ', srcLen !== hostLen ? `${text}/${srcLen}` : text);
   } else if (srcLen) p.any('src', 'from %s ', `0/${srcLen}`);
   if ((a = tb.get(C.RTA_NH_ID))) p.any('nhid', 'nhid %u ', a.u32());
+  if ((a = tb.get(RTA_NEWDST))) printNewdst(p, family, a);
   if ((a = tb.get(RTA_ENCAP))) printEncap(p, tb.get(RTA_ENCAP_TYPE), a);
   if (tos && f.tosMask !== -1) p.any('tos', 'tos %s ', dsfieldName(tos));
   if ((a = tb.get(C.RTA_GATEWAY)) && (f.rvia?.bitlen ?? 0) !== hostLen) printGateway(p, family, a);
@@ -651,6 +661,7 @@ interface NextHop {
   flags: number;
   encap?: Encap;
   realms?: number;
+  newdst?: InetAddr;
 }
 
 function putGateway(w: MessageWriter, routeFamily: number, gw: InetAddr): void {
@@ -729,7 +740,10 @@ function parseOneNh(args: Args, family: { value: number }): NextHop {
       args.next();
       nh.encap = parseEncap(args);
     } else if (k === 'as') {
-      throw usage('Error: "as" (NAT) is not supported by nlkit.');
+      args.next();
+      let v = args.value();
+      if (v === 'to') v = args.value();
+      nh.newdst = parseAddr(v, family.value);
     } else break;
   }
   return nh;
@@ -761,6 +775,7 @@ async function modify(ctx: IpContext, type: number, flags: number, words: string
   let pref: number | undefined;
   let expires: number | undefined;
   let realms: number | undefined;
+  let newdst: InetAddr | undefined;
   let ttlPropagate: number | undefined;
   let mxlock = 0;
   const metrics: Metric[] = [];
@@ -787,8 +802,10 @@ async function modify(ctx: IpContext, type: number, flags: number, words: string
       prefsrc = parseAddr(args.value(), family);
       if (family === C.AF_UNSPEC) family = prefsrc.family;
     } else if (w === 'as') {
-      args.value();
-      throw usage('Error: "as" (NAT) is not supported by nlkit.');
+      let v = args.value();
+      if (v === 'to') v = args.value();
+      newdst = parseAddr(v, family);
+      if (family === C.AF_UNSPEC) family = newdst.family;
     } else if (w === 'via') {
       if (gwOk) invarg('use nexthop syntax to specify multiple via\n', w);
       gwOk = true;
@@ -986,6 +1003,7 @@ async function modify(ctx: IpContext, type: number, flags: number, words: string
     if (pref !== undefined) w.putU8(C.RTA_PREF, pref);
     if (expires !== undefined) w.putU32(C.RTA_EXPIRES, expires);
     if (realms !== undefined) w.putU32(C.RTA_FLOW, realms);
+    if (newdst) w.putBinary(RTA_NEWDST, newdst.bytes);
     if (nhid) w.putU32(C.RTA_NH_ID, nhid);
     if (ttlPropagate !== undefined) w.putU8(C.RTA_TTL_PROPAGATE, ttlPropagate);
     encap?.write(w);
@@ -1008,6 +1026,7 @@ async function modify(ctx: IpContext, type: number, flags: number, words: string
         w.view.setInt32(at + 4, nhIndex[i]!, true);
         if (nh.gateway) putGateway(w, family, nh.gateway);
         if (nh.realms !== undefined) w.putU32(C.RTA_FLOW, nh.realms);
+        if (nh.newdst) w.putBinary(RTA_NEWDST, nh.newdst.bytes);
         nh.encap?.write(w);
         w.view.setUint16(at, w.length - start, true);
       });

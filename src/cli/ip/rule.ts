@@ -120,7 +120,9 @@ export function printRule(p: Printer, m: MessageView, ctx: IpContext): void {
     p.any('flow_to', '%s', realmName(to));
   }
   if (action === C.RTN_NAT) {
-    p.any('nat', ' map-to %s', 'unknown');
+    const gw = tb.get(C.RTA_GATEWAY);
+    if (gw) p.any('nat_gateway', ' map-to %s', addrText(gw, family));
+    else p.null('masquerade').fp(' masquerade');
   } else if (action === FR_ACT_GOTO) {
     if ((a = tb.get(C.FRA_GOTO))) p.any('goto', ' goto %u', a.u32());
     else p.any('goto', ' goto %s', 'none');
@@ -532,6 +534,7 @@ export async function runRule(ctx: IpContext, argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   if (cmd === undefined) return show(ctx, []);
   if (matches(cmd, 'list') || matches(cmd, 'lst') || matches(cmd, 'show')) return show(ctx, rest);
+  if (matches(cmd, 'save') && rest.length > 0) throw new CommandError('"ip rule save" does not take any arguments.', 1);
   if (matches(cmd, 'save') || matches(cmd, 'restore')) throw usage(`Error: "ip rule ${cmd}" is not supported by nlkit.`);
   if (matches(cmd, 'add')) return modify(ctx, C.RTM_NEWRULE, rest);
   if (matches(cmd, 'delete')) return modify(ctx, C.RTM_DELRULE, rest);
