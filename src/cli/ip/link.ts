@@ -9,7 +9,7 @@ import { linkSummary, printLink, printLinkBrief, type LinkSummary } from './link
 import { groupNumber } from './names.js';
 import { atoi, getInteger, getU8, getU16, getU32, getU64, getUnsigned } from './numbers.js';
 import type { Printer } from './printer.js';
-import { BRIDGE_USAGE, LINK_USAGE, MACVLAN_USAGE, MACVTAP_USAGE, VETH_USAGE, VLAN_USAGE, VXLAN_USAGE } from './usage.js';
+import { BRIDGE_USAGE, KIND_USAGE, LINK_USAGE, MACVLAN_USAGE, MACVTAP_USAGE, VETH_USAGE, VLAN_USAGE, VXLAN_USAGE } from './usage.js';
 
 const IFF_UP = 0x1;
 const IFF_NOTRAILERS = 0x20;
@@ -682,7 +682,7 @@ const KIND_PARSERS: Record<string, KindParser> = {
 };
 
 /** `ip link help TYPE`: the kind's text on stdout, exit 0; another kind: the link usage. */
-const KIND_HELP: Record<string, string> = { veth: VETH_USAGE, vxlan: VXLAN_USAGE, bridge: BRIDGE_USAGE, macvlan: MACVLAN_USAGE, macvtap: MACVTAP_USAGE, vlan: VLAN_USAGE };
+const KIND_HELP: Readonly<Record<string, string>> = KIND_USAGE;
 
 // The kinds ip has a link_util with a parse_opt for (it reads their options); nlkit parses those of KIND_PARSERS.
 const IP_KINDS = new Set(
@@ -918,7 +918,7 @@ export async function runLink(ctx: IpContext, argv: string[]): Promise<number> {
   if (matches(cmd, 'xstats') || matches(cmd, 'afstats') || matches(cmd, 'property')) throw usage(`Error: "ip link ${cmd}" is not supported by nlkit.`);
   if (matches(cmd, 'help')) {
     // do_help(): a kind's own help on stdout (exit 0), else the link usage.
-    const kind = rest[0] !== undefined ? KIND_HELP[rest[0]] : undefined;
+    const kind = rest[0] !== undefined && Object.hasOwn(KIND_HELP, rest[0]) ? KIND_HELP[rest[0]] : undefined;
     if (kind !== undefined) throw new CommandError(kind, 0);
     throw usage(LINK_USAGE);
   }

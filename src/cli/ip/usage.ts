@@ -255,46 +255,77 @@ Where: USER  := { STRING | NUMBER }
        GROUP := { STRING | NUMBER }
 `;
 
-/** `ip link help veth` (link_veth.c print_usage(); stdout, exit 0). */
-export const VETH_USAGE = `Usage: ip link <options> type veth [peer <options>]
-To get <options> type 'ip link add help'
-`;
+/** `ip link help TYPE` for every kind of iplink_types_usage() (each link_util's print_help(); stdout, exit 0). */
+export const KIND_USAGE = {
+  amt: `Usage: ... amt
+               [ discovery IP_ADDRESS ]
+               [ mode MODE ]
+               [ local ADDR ]
+               [ dev PHYS_DEV ]
+               [ relay_port PORT ]
+               [ gateway_port PORT ]
+               [ max_tunnels NUMBER ]
 
-/** `ip link help vxlan` (iplink_vxlan.c print_explain(); stdout, exit 0). */
-export const VXLAN_USAGE = `Usage: ... vxlan id VNI
-		[ { group | remote } IP_ADDRESS ]
-		[ local ADDR ]
-		[ ttl TTL ]
-		[ tos TOS ]
-		[ df DF ]
-		[ flowlabel LABEL ]
-		[ dev PHYS_DEV ]
-		[ dstport PORT ]
-		[ srcport MIN MAX ]
-		[ [no]learning ]
-		[ [no]proxy ]
-		[ [no]rsc ]
-		[ [no]l2miss ]
-		[ [no]l3miss ]
-		[ ageing SECONDS ]
-		[ maxaddress NUMBER ]
-		[ [no]udpcsum ]
-		[ [no]udp6zerocsumtx ]
-		[ [no]udp6zerocsumrx ]
-		[ [no]remcsumtx ] [ [no]remcsumrx ]
-		[ [no]external ] [ gbp ] [ gpe ]
-		[ [no]vnifilter ]
+Where: ADDR	:= { IP_ADDRESS }
+       MODE	:= { gateway | relay }
+`,
+  bareudp: `Usage: ... bareudp dstport PORT
+		ethertype PROTO
+		[ srcportmin PORT ]
+		[ [no]multiproto ]
 
-Where:	VNI	:= 0-16777215
-	ADDR	:= { IP_ADDRESS | any }
-	TOS	:= { NUMBER | inherit }
-	TTL	:= { 1..255 | auto | inherit }
-	DF	:= { unset | set | inherit }
-	LABEL := 0-1048575
-`;
+Where:	PORT  := UDP_PORT
+	PROTO := ETHERTYPE
 
-/** `ip link help bridge` (iplink_bridge.c print_explain(); stdout, exit 0). */
-export const BRIDGE_USAGE = `Usage: ... bridge [ fdb_flush ]
+Note: ETHERTYPE can be given as number or as protocol name ("ipv4", "ipv6",
+      "mpls_uc", etc.).
+`,
+  batadv: `Usage: ... batadv [ ra ROUTING_ALG ]
+
+Where: ROUTING_ALG := { BATMAN_IV | BATMAN_V }
+`,
+  bond: `Usage: ... bond [ mode BONDMODE ] [ active_slave SLAVE_DEV ]
+                [ clear_active_slave ] [ miimon MIIMON ]
+                [ updelay UPDELAY ] [ downdelay DOWNDELAY ]
+                [ peer_notify_delay DELAY ]
+                [ use_carrier USE_CARRIER ]
+                [ arp_interval ARP_INTERVAL ]
+                [ arp_validate ARP_VALIDATE ]
+                [ arp_all_targets ARP_ALL_TARGETS ]
+                [ arp_ip_target [ ARP_IP_TARGET, ... ] ]
+                [ ns_ip6_target [ NS_IP6_TARGET, ... ] ]
+                [ primary SLAVE_DEV ]
+                [ primary_reselect PRIMARY_RESELECT ]
+                [ fail_over_mac FAIL_OVER_MAC ]
+                [ xmit_hash_policy XMIT_HASH_POLICY ]
+                [ resend_igmp RESEND_IGMP ]
+                [ num_grat_arp|num_unsol_na NUM_GRAT_ARP|NUM_UNSOL_NA ]
+                [ all_slaves_active ALL_SLAVES_ACTIVE ]
+                [ min_links MIN_LINKS ]
+                [ lp_interval LP_INTERVAL ]
+                [ packets_per_slave PACKETS_PER_SLAVE ]
+                [ tlb_dynamic_lb TLB_DYNAMIC_LB ]
+                [ lacp_rate LACP_RATE ]
+                [ lacp_active LACP_ACTIVE]
+                [ ad_select AD_SELECT ]
+                [ ad_user_port_key PORTKEY ]
+                [ ad_actor_sys_prio SYSPRIO ]
+                [ ad_actor_system LLADDR ]
+                [ arp_missed_max MISSED_MAX ]
+
+BONDMODE := balance-rr|active-backup|balance-xor|broadcast|802.3ad|balance-tlb|balance-alb
+ARP_VALIDATE := none|active|backup|all|filter|filter_active|filter_backup
+ARP_ALL_TARGETS := any|all
+PRIMARY_RESELECT := always|better|failure
+FAIL_OVER_MAC := none|active|follow
+XMIT_HASH_POLICY := layer2|layer2+3|layer3+4|encap2+3|encap3+4|vlan+srcmac
+LACP_ACTIVE := off|on
+LACP_RATE := slow|fast
+AD_SELECT := stable|bandwidth|count
+`,
+  bond_slave: `Usage: ... bond_slave [ queue_id ID ] [ prio PRIORITY ]
+`,
+  bridge: `Usage: ... bridge [ fdb_flush ]
 		  [ forward_delay FORWARD_DELAY ]
 		  [ hello_time HELLO_TIME ]
 		  [ max_age MAX_AGE ]
@@ -332,30 +363,447 @@ export const BRIDGE_USAGE = `Usage: ... bridge [ fdb_flush ]
 		  [ nf_call_arptables NF_CALL_ARPTABLES ]
 
 Where: VLAN_PROTOCOL := { 802.1Q | 802.1ad }
-`;
+`,
+  bridge_slave: `Usage: ... bridge_slave [ fdb_flush ]
+			[ state STATE ]
+			[ priority PRIO ]
+			[ cost COST ]
+			[ guard {on | off} ]
+			[ hairpin {on | off} ]
+			[ fastleave {on | off} ]
+			[ root_block {on | off} ]
+			[ learning {on | off} ]
+			[ flood {on | off} ]
+			[ proxy_arp {on | off} ]
+			[ proxy_arp_wifi {on | off} ]
+			[ mcast_router MULTICAST_ROUTER ]
+			[ mcast_fast_leave {on | off} ]
+			[ mcast_flood {on | off} ]
+			[ bcast_flood {on | off} ]
+			[ mcast_to_unicast {on | off} ]
+			[ group_fwd_mask MASK ]
+			[ neigh_suppress {on | off} ]
+			[ vlan_tunnel {on | off} ]
+			[ isolated {on | off} ]
+			[ locked {on | off} ]
+			[ backup_port DEVICE ] [ nobackup_port ]
+`,
+  can: `Usage: ip link set DEVICE type can
+	[ bitrate BITRATE [ sample-point SAMPLE-POINT] ] |
+	[ tq TQ prop-seg PROP_SEG phase-seg1 PHASE-SEG1
+ 	  phase-seg2 PHASE-SEG2 [ sjw SJW ] ]
 
-/** `ip link help macvlan` (iplink_macvlan.c print_explain(); stdout, exit 0). */
-export const MACVLAN_USAGE = `Usage: ... macvlan mode MODE [flag MODE_FLAG] MODE_OPTS [bcqueuelen BC_QUEUE_LEN]
+	[ dbitrate BITRATE [ dsample-point SAMPLE-POINT] ] |
+	[ dtq TQ dprop-seg PROP_SEG dphase-seg1 PHASE-SEG1
+ 	  dphase-seg2 PHASE-SEG2 [ dsjw SJW ] ]
+	[ tdcv TDCV tdco TDCO tdcf TDCF ]
+
+	[ loopback { on | off } ]
+	[ listen-only { on | off } ]
+	[ triple-sampling { on | off } ]
+	[ one-shot { on | off } ]
+	[ berr-reporting { on | off } ]
+	[ fd { on | off } ]
+	[ fd-non-iso { on | off } ]
+	[ presume-ack { on | off } ]
+	[ cc-len8-dlc { on | off } ]
+	[ tdc-mode { auto | manual | off } ]
+
+	[ restart-ms TIME-MS ]
+	[ restart ]
+
+	[ termination { 0..65535 } ]
+
+	Where: BITRATE	:= { NUMBER in bps }
+		  SAMPLE-POINT	:= { 0.000..0.999 }
+		  TQ		:= { NUMBER in ns }
+		  PROP-SEG	:= { NUMBER in tq }
+		  PHASE-SEG1	:= { NUMBER in tq }
+		  PHASE-SEG2	:= { NUMBER in tq }
+		  SJW		:= { NUMBER in tq }
+		  TDCV		:= { NUMBER in tc }
+		  TDCO		:= { NUMBER in tc }
+		  TDCF		:= { NUMBER in tc }
+		  RESTART-MS	:= { 0 | NUMBER in ms }
+`,
+  dsa: `Usage: ... dsa [ conduit DEVICE ]
+`,
+  dummy: `Usage: ... dummy
+`,
+  erspan: `Usage: ... erspan   	[ remote ADDR ]
+			[ local ADDR ]
+			[ [no][i|o]seq ]
+			[ [i|o]key KEY | no[i|o]key ]
+			[ [no][i|o]csum ]
+			[ ttl TTL ]
+			[ tos TOS ]
+			[ [no]pmtudisc ]
+			[ [no]ignore-df ]
+			[ dev PHYS_DEV ]
+			[ fwmark MARK ]
+			[ external ]
+			[ noencap ]
+			[ encap { fou | gue | none } ]
+			[ encap-sport PORT ]
+			[ encap-dport PORT ]
+			[ [no]encap-csum ]
+			[ [no]encap-csum6 ]
+			[ [no]encap-remcsum ]
+			[ erspan_ver version ]
+			[ erspan IDX ]
+			[ erspan_dir { ingress | egress } ]
+			[ erspan_hwid hwid ]
+
+Where:	ADDR := { IP_ADDRESS | any }
+	TOS  := { NUMBER | inherit }
+	TTL  := { 1..255 | inherit }
+	KEY  := { DOTTED_QUAD | NUMBER }
+	MARK := { 0x0..0xffffffff }
+`,
+  geneve: `Usage: ... geneve id VNI
+		remote ADDR
+		[ ttl TTL ]
+		[ tos TOS ]
+		[ df DF ]
+		[ flowlabel LABEL ]
+		[ dstport PORT ]
+		[ [no]external ]
+		[ [no]udpcsum ]
+		[ [no]udp6zerocsumtx ]
+		[ [no]udp6zerocsumrx ]
+		[ innerprotoinherit ]
+
+Where:	VNI   := 0-16777215
+	ADDR  := IP_ADDRESS
+	TOS   := { NUMBER | inherit }
+	TTL   := { 1..255 | auto | inherit }
+	DF    := { unset | set | inherit }
+	LABEL := 0-1048575
+`,
+  gre: `Usage: ... gre      	[ remote ADDR ]
+			[ local ADDR ]
+			[ [no][i|o]seq ]
+			[ [i|o]key KEY | no[i|o]key ]
+			[ [no][i|o]csum ]
+			[ ttl TTL ]
+			[ tos TOS ]
+			[ [no]pmtudisc ]
+			[ [no]ignore-df ]
+			[ dev PHYS_DEV ]
+			[ fwmark MARK ]
+			[ external ]
+			[ noencap ]
+			[ encap { fou | gue | none } ]
+			[ encap-sport PORT ]
+			[ encap-dport PORT ]
+			[ [no]encap-csum ]
+			[ [no]encap-csum6 ]
+			[ [no]encap-remcsum ]
+
+Where:	ADDR := { IP_ADDRESS | any }
+	TOS  := { NUMBER | inherit }
+	TTL  := { 1..255 | inherit }
+	KEY  := { DOTTED_QUAD | NUMBER }
+	MARK := { 0x0..0xffffffff }
+`,
+  gretap: `Usage: ... gretap   	[ remote ADDR ]
+			[ local ADDR ]
+			[ [no][i|o]seq ]
+			[ [i|o]key KEY | no[i|o]key ]
+			[ [no][i|o]csum ]
+			[ ttl TTL ]
+			[ tos TOS ]
+			[ [no]pmtudisc ]
+			[ [no]ignore-df ]
+			[ dev PHYS_DEV ]
+			[ fwmark MARK ]
+			[ external ]
+			[ noencap ]
+			[ encap { fou | gue | none } ]
+			[ encap-sport PORT ]
+			[ encap-dport PORT ]
+			[ [no]encap-csum ]
+			[ [no]encap-csum6 ]
+			[ [no]encap-remcsum ]
+
+Where:	ADDR := { IP_ADDRESS | any }
+	TOS  := { NUMBER | inherit }
+	TTL  := { 1..255 | inherit }
+	KEY  := { DOTTED_QUAD | NUMBER }
+	MARK := { 0x0..0xffffffff }
+`,
+  gtp: `Usage: ... gtp role ROLE
+		[ hsize HSIZE ]
+		[ restart_count RESTART_COUNT ]
+
+Where:	ROLE		:= { sgsn | ggsn }
+	HSIZE		:= 1-131071
+	RESTART_COUNT	:= 0-255
+`,
+  hsr: `Usage:	ip link add name NAME type hsr slave1 SLAVE1-IF slave2 SLAVE2-IF
+	[ supervision ADDR-BYTE ] [version VERSION] [proto PROTOCOL]
+
+NAME
+	name of new hsr device (e.g. hsr0)
+SLAVE1-IF, SLAVE2-IF
+	the two slave devices bound to the HSR device
+ADDR-BYTE
+	0-255; the last byte of the multicast address used for HSR supervision
+	frames (default = 0)
+VERSION
+	0,1; the protocol version to be used. (default = 0)
+PROTOCOL
+	0 - HSR, 1 - PRP. (default = 0 - HSR)
+`,
+  ifb: `Usage: ... ifb
+`,
+  ip6erspan: `Usage: ... ip6erspan	[ remote ADDR ]
+			[ local ADDR ]
+			[ [no][i|o]seq ]
+			[ [i|o]key KEY | no[i|o]key ]
+			[ [no][i|o]csum ]
+			[ hoplimit TTL ]
+			[ encaplimit ELIM ]
+			[ tclass TCLASS ]
+			[ flowlabel FLOWLABEL ]
+			[ dscp inherit ]
+			[ dev PHYS_DEV ]
+			[ fwmark MARK ]
+			[ [no]allow-localremote ]
+			[ external ]
+			[ noencap ]
+			[ encap { fou | gue | none } ]
+			[ encap-sport PORT ]
+			[ encap-dport PORT ]
+			[ [no]encap-csum ]
+			[ [no]encap-csum6 ]
+			[ [no]encap-remcsum ]
+			[ erspan_ver version ]
+			[ erspan IDX ]
+			[ erspan_dir { ingress | egress } ]
+			[ erspan_hwid hwid ]
+
+Where:	ADDR	  := IPV6_ADDRESS
+	TTL	  := { 0..255 } (default=64)
+	KEY	  := { DOTTED_QUAD | NUMBER }
+	ELIM	  := { none | 0..255 }(default=4)
+	TCLASS	  := { 0x0..0xff | inherit }
+	FLOWLABEL := { 0x0..0xfffff | inherit }
+	MARK	  := { 0x0..0xffffffff | inherit }
+`,
+  ip6gre: `Usage: ... ip6gre   	[ remote ADDR ]
+			[ local ADDR ]
+			[ [no][i|o]seq ]
+			[ [i|o]key KEY | no[i|o]key ]
+			[ [no][i|o]csum ]
+			[ hoplimit TTL ]
+			[ encaplimit ELIM ]
+			[ tclass TCLASS ]
+			[ flowlabel FLOWLABEL ]
+			[ dscp inherit ]
+			[ dev PHYS_DEV ]
+			[ fwmark MARK ]
+			[ [no]allow-localremote ]
+			[ external ]
+			[ noencap ]
+			[ encap { fou | gue | none } ]
+			[ encap-sport PORT ]
+			[ encap-dport PORT ]
+			[ [no]encap-csum ]
+			[ [no]encap-csum6 ]
+			[ [no]encap-remcsum ]
+			[ erspan_ver version ]
+			[ erspan IDX ]
+			[ erspan_dir { ingress | egress } ]
+			[ erspan_hwid hwid ]
+
+Where:	ADDR	  := IPV6_ADDRESS
+	TTL	  := { 0..255 } (default=64)
+	KEY	  := { DOTTED_QUAD | NUMBER }
+	ELIM	  := { none | 0..255 }(default=4)
+	TCLASS	  := { 0x0..0xff | inherit }
+	FLOWLABEL := { 0x0..0xfffff | inherit }
+	MARK	  := { 0x0..0xffffffff | inherit }
+`,
+  ip6gretap: `Usage: ... ip6gretap	[ remote ADDR ]
+			[ local ADDR ]
+			[ [no][i|o]seq ]
+			[ [i|o]key KEY | no[i|o]key ]
+			[ [no][i|o]csum ]
+			[ hoplimit TTL ]
+			[ encaplimit ELIM ]
+			[ tclass TCLASS ]
+			[ flowlabel FLOWLABEL ]
+			[ dscp inherit ]
+			[ dev PHYS_DEV ]
+			[ fwmark MARK ]
+			[ [no]allow-localremote ]
+			[ external ]
+			[ noencap ]
+			[ encap { fou | gue | none } ]
+			[ encap-sport PORT ]
+			[ encap-dport PORT ]
+			[ [no]encap-csum ]
+			[ [no]encap-csum6 ]
+			[ [no]encap-remcsum ]
+			[ erspan_ver version ]
+			[ erspan IDX ]
+			[ erspan_dir { ingress | egress } ]
+			[ erspan_hwid hwid ]
+
+Where:	ADDR	  := IPV6_ADDRESS
+	TTL	  := { 0..255 } (default=64)
+	KEY	  := { DOTTED_QUAD | NUMBER }
+	ELIM	  := { none | 0..255 }(default=4)
+	TCLASS	  := { 0x0..0xff | inherit }
+	FLOWLABEL := { 0x0..0xfffff | inherit }
+	MARK	  := { 0x0..0xffffffff | inherit }
+`,
+  ip6tnl: `Usage: ... ip6tnl	[ remote ADDR ]
+			[ local ADDR ]
+			[ encaplimit ELIM ]
+			[ hoplimit HLIM ]
+			[ tclass TCLASS ]
+			[ flowlabel FLOWLABEL ]
+			[ dscp inherit ]
+			[ [no]allow-localremote ]
+			[ dev PHYS_DEV ]
+			[ fwmark MARK ]
+			[ external ]
+			[ noencap ]
+			[ encap { fou | gue | none } ]
+			[ encap-sport PORT ]
+			[ encap-dport PORT ]
+			[ [no]encap-csum ]
+			[ [no]encap-csum6 ]
+			[ [no]encap-remcsum ]
+			[ mode { ip6ip6 | ipip6 | any } ]
+
+Where:	ADDR	  := IPV6_ADDRESS
+	ELIM	  := { none | 0..255 }(default=4)
+	HLIM	  := 0..255 (default=64)
+	TCLASS    := { 0x0..0xff | inherit }
+	FLOWLABEL := { 0x0..0xfffff | inherit }
+	MARK	  := { 0x0..0xffffffff | inherit }
+`,
+  ipip: `Usage: ... ipip  	[ remote ADDR ]
+			[ local ADDR ]
+			[ ttl TTL ]
+			[ tos TOS ]
+			[ [no]pmtudisc ]
+			[ 6rd-prefix ADDR ]
+			[ 6rd-relay_prefix ADDR ]
+			[ 6rd-reset ]
+			[ dev PHYS_DEV ]
+			[ fwmark MARK ]
+			[ external ]
+			[ noencap ]
+			[ encap { fou | gue | none } ]
+			[ encap-sport PORT ]
+			[ encap-dport PORT ]
+			[ [no]encap-csum ]
+			[ [no]encap-csum6 ]
+			[ [no]encap-remcsum ]
+			[ mode { ipip | mplsip | any } ]
+
+Where:	ADDR := { IP_ADDRESS | any }
+	TOS  := { NUMBER | inherit }
+	TTL  := { 1..255 | inherit }
+	MARK := { 0x0..0xffffffff }
+`,
+  ipoib: `Usage: ... ipoib [ pkey PKEY ]
+		 [ mode {datagram | connected} ]
+		 [ umcast {0|1} ]
+
+PKEY  := 0x8001-0xffff
+`,
+  ipvlan: `Usage: ... ipvlan [ mode MODE ] [ FLAGS ]
+
+MODE: l3 | l3s | l2
+FLAGS: bridge | private | vepa
+(first values are the defaults if nothing is specified).
+`,
+  ipvtap: `Usage: ... ipvtap [ mode MODE ] [ FLAGS ]
+
+MODE: l3 | l3s | l2
+FLAGS: bridge | private | vepa
+(first values are the defaults if nothing is specified).
+`,
+  macsec: `Usage: ... macsec [ [ address <lladdr> ] port { 1..2^16-1 } | sci <u64> ]
+                  [ cipher { default | gcm-aes-128 | gcm-aes-256 | gcm-aes-xpn-128 | gcm-aes-xpn-256 } ]
+                  [ icvlen { 8..16 } ]
+                  [ encrypt { on | off } ]
+                  [ send_sci { on | off } ]
+                  [ end_station { on | off } ]
+                  [ scb { on | off } ]
+                  [ protect { on | off } ]
+                  [ replay { on | off} window { 0..2^32-1 } ]
+                  [ validate { strict | check | disabled } ]
+                  [ encodingsa { 0..3 } ]
+                  [ offload { mac | phy | off } ]
+`,
+  macvlan: `Usage: ... macvlan mode MODE [flag MODE_FLAG] MODE_OPTS [bcqueuelen BC_QUEUE_LEN]
 
 MODE: private | vepa | bridge | passthru | source
 MODE_FLAG: null | nopromisc | nodst
 MODE_OPTS: for mode "source":
 	macaddr { { add | del } <macaddr> | set [ <macaddr> [ <macaddr>  ... ] ] | flush }
 BC_QUEUE_LEN: Length of the rx queue for broadcast/multicast: [0-4294967295]
-`;
-
-/** `ip link help macvtap` (iplink_macvlan.c print_explain(); stdout, exit 0). */
-export const MACVTAP_USAGE = `Usage: ... macvtap mode MODE [flag MODE_FLAG] MODE_OPTS [bcqueuelen BC_QUEUE_LEN]
+`,
+  macvtap: `Usage: ... macvtap mode MODE [flag MODE_FLAG] MODE_OPTS [bcqueuelen BC_QUEUE_LEN]
 
 MODE: private | vepa | bridge | passthru | source
 MODE_FLAG: null | nopromisc | nodst
 MODE_OPTS: for mode "source":
 	macaddr { { add | del } <macaddr> | set [ <macaddr> [ <macaddr>  ... ] ] | flush }
 BC_QUEUE_LEN: Length of the rx queue for broadcast/multicast: [0-4294967295]
-`;
+`,
+  netdevsim: `Usage: ... netdevsim
+`,
+  nlmon: `Usage: ... nlmon
+`,
+  rmnet: `Usage: ... rmnet mux_id MUXID
 
-/** `ip link help vlan` (iplink_vlan.c print_explain(); stdout, exit 0). */
-export const VLAN_USAGE = `Usage: ... vlan id VLANID
+MUXID := 1-254
+`,
+  sit: `Usage: ... sit   	[ remote ADDR ]
+			[ local ADDR ]
+			[ ttl TTL ]
+			[ tos TOS ]
+			[ [no]pmtudisc ]
+			[ 6rd-prefix ADDR ]
+			[ 6rd-relay_prefix ADDR ]
+			[ 6rd-reset ]
+			[ dev PHYS_DEV ]
+			[ fwmark MARK ]
+			[ external ]
+			[ noencap ]
+			[ encap { fou | gue | none } ]
+			[ encap-sport PORT ]
+			[ encap-dport PORT ]
+			[ [no]encap-csum ]
+			[ [no]encap-csum6 ]
+			[ [no]encap-remcsum ]
+			[ mode { ip6ip | ipip | mplsip | any } ]
+			[ isatap ]
+
+Where:	ADDR := { IP_ADDRESS | any }
+	TOS  := { NUMBER | inherit }
+	TTL  := { 1..255 | inherit }
+	MARK := { 0x0..0xffffffff }
+`,
+  team: `Usage: ... team
+`,
+  team_slave: `Usage: ... team_slave
+`,
+  vcan: `Usage: ... vcan
+`,
+  veth: `Usage: ip link <options> type veth [peer <options>]
+To get <options> type 'ip link add help'
+`,
+  virt_wifi: `Usage: ... virt_wifi 
+`,
+  vlan: `Usage: ... vlan id VLANID
 		[ protocol VLANPROTO ]
 		[ reorder_hdr { on | off } ]
 		[ gvrp { on | off } ]
@@ -369,4 +817,78 @@ VLANID := 0-4095
 VLANPROTO: [ 802.1Q | 802.1ad ]
 QOS-MAP := [ QOS-MAP ] QOS-MAPPING
 QOS-MAPPING := FROM:TO
-`;
+`,
+  vrf: `Usage: ... vrf table TABLEID
+`,
+  vti: `Usage: ... vti 	[ remote ADDR ]
+		[ local ADDR ]
+		[ [i|o]key KEY ]
+		[ dev PHYS_DEV ]
+		[ fwmark MARK ]
+
+Where:	ADDR := { IP_ADDRESS }
+	KEY  := { DOTTED_QUAD | NUMBER }
+	MARK := { 0x0..0xffffffff }
+`,
+  vti6: `Usage: ... vti6	[ remote ADDR ]
+		[ local ADDR ]
+		[ [i|o]key KEY ]
+		[ dev PHYS_DEV ]
+		[ fwmark MARK ]
+
+Where:	ADDR := { IPV6_ADDRESS }
+	KEY  := { DOTTED_QUAD | NUMBER }
+	MARK := { 0x0..0xffffffff }
+`,
+  vxcan: `Usage: ip link <options> type vxcan [peer <options>]
+To get <options> type 'ip link add help'
+`,
+  vxlan: `Usage: ... vxlan id VNI
+		[ { group | remote } IP_ADDRESS ]
+		[ local ADDR ]
+		[ ttl TTL ]
+		[ tos TOS ]
+		[ df DF ]
+		[ flowlabel LABEL ]
+		[ dev PHYS_DEV ]
+		[ dstport PORT ]
+		[ srcport MIN MAX ]
+		[ [no]learning ]
+		[ [no]proxy ]
+		[ [no]rsc ]
+		[ [no]l2miss ]
+		[ [no]l3miss ]
+		[ ageing SECONDS ]
+		[ maxaddress NUMBER ]
+		[ [no]udpcsum ]
+		[ [no]udp6zerocsumtx ]
+		[ [no]udp6zerocsumrx ]
+		[ [no]remcsumtx ] [ [no]remcsumrx ]
+		[ [no]external ] [ gbp ] [ gpe ]
+		[ [no]vnifilter ]
+
+Where:	VNI	:= 0-16777215
+	ADDR	:= { IP_ADDRESS | any }
+	TOS	:= { NUMBER | inherit }
+	TTL	:= { 1..255 | auto | inherit }
+	DF	:= { unset | set | inherit }
+	LABEL := 0-1048575
+`,
+  wwan: `Usage: ... wwan linkid LINKID
+
+Where: LINKID := 0-4294967295
+`,
+  xfrm: `Usage: ... xfrm dev [ PHYS_DEV ] [ if_id IF-ID ]
+		[ external ]
+
+Where: IF-ID := { 0x1..0xffffffff }
+`,
+} as const;
+
+/** The kinds whose options nlkit reads print these when asked for help or given a word they do not know. */
+export const VETH_USAGE = KIND_USAGE.veth;
+export const VXLAN_USAGE = KIND_USAGE.vxlan;
+export const BRIDGE_USAGE = KIND_USAGE.bridge;
+export const MACVLAN_USAGE = KIND_USAGE.macvlan;
+export const MACVTAP_USAGE = KIND_USAGE.macvtap;
+export const VLAN_USAGE = KIND_USAGE.vlan;
