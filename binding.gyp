@@ -26,10 +26,18 @@
         ["OS=='linux'", {
           "sources": [
             "native/addon.cc",
+            "native/addon_data.cc",
+            "native/args.cc",
             "native/errors.cc",
+            "native/loop.cc",
             "native/netns.cc",
             "native/nstarget.cc",
+            "native/reader.cc",
+            "native/recv.cc",
             "native/socket.cc",
+            "native/socket_poll.cc",
+            "native/socket_recv.cc",
+            "native/socket_send.cc",
             "native/tuntap.cc"
           ],
           "libraries": ["-pthread"],

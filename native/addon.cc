@@ -2,6 +2,7 @@
 #include <string>
 
 #include "addon_api.h"
+#include "addon_data.h"
 #include "errors.h"
 #include "netns.h"
 #include "socket.h"
@@ -40,7 +41,7 @@ Napi::Value CurrentNetnsInodeJs(const Napi::CallbackInfo& info) {
 }
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
-  auto* data = new AddonData();
+  auto* data = new AddonData(env);
   data->callbackKey = Napi::Persistent(Napi::Symbol::New(env, "nlkit.onBatch"));
   env.SetInstanceData<AddonData>(data);
 

@@ -2,7 +2,6 @@
 
 #include <uv.h>
 
-#include <cmath>
 #include <cstring>
 
 namespace nlkit {
@@ -91,22 +90,5 @@ Napi::RangeError ArgRangeError(Napi::Env env, const std::string& message) {
   error.Value().Set("code", Napi::String::New(env, "ERR_OUT_OF_RANGE"));
   return error;
 }
-
-static double NumberArg(const Napi::CallbackInfo& info, size_t index, const char* name) {
-  Napi::Value value = info[index];
-  if (!value.IsNumber()) throw ArgTypeError(info.Env(), std::string("The \"") + name + "\" argument must be a number");
-  return value.As<Napi::Number>().DoubleValue();
-}
-
-double IntegerArg(const Napi::CallbackInfo& info, size_t index, const char* name, double min, double max) {
-  double n = NumberArg(info, index, name);
-  if (!std::isfinite(n) || std::trunc(n) != n || n < min || n > max) {
-    throw ArgRangeError(info.Env(), std::string("The value of \"") + name + "\" is out of range. It must be an integer >= " +
-                                        std::to_string(static_cast<long long>(min)) + " and <= " +
-                                        std::to_string(static_cast<long long>(max)));
-  }
-  return n;
-}
-
 
 }  // namespace nlkit

@@ -35,10 +35,6 @@ Napi::Error SocketClosedError(Napi::Env env);
 Napi::TypeError ArgTypeError(Napi::Env env, const std::string& message);
 Napi::RangeError ArgRangeError(Napi::Env env, const std::string& message);
 
-// info[index] as an integer in [min, max]; a TypeError (not a number) or a
-// RangeError naming the argument otherwise.
-double IntegerArg(const Napi::CallbackInfo& info, size_t index, const char* name, double min, double max);
-
 }  // namespace nlkit
 
 #endif  // NLKIT_ERRORS_H_

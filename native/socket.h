@@ -1,5 +1,12 @@
-// nlkit.Socket: one AF_NETLINK socket, its uv_poll_t and its send queue.
-// The JS-facing contract is src/io/native.ts (NativeSocket).
+// nlkit.Socket: one AF_NETLINK socket, its libuv handles, its receive slabs
+// and its send queue. The JS-facing contract is src/io/native.ts
+// (NativeSocket). The class is implemented by concern:
+//   socket.cc       construction, options, filters, slabs, JS methods
+//   socket_poll.cc  libuv handles: poll lifecycle, close, env teardown, calls into JS
+//   socket_recv.cc  receiving: batches on the loop, read-ahead on the reader thread
+//   socket_send.cc  sending and the per-port send queue
+// with recv.cc (one recvmsg), reader.cc (the read-ahead thread), loop.cc
+// (libuv callback helpers) and args.cc (argument checks) beside it.
 #ifndef NLKIT_SOCKET_H_
 #define NLKIT_SOCKET_H_
 
@@ -15,53 +22,19 @@
 #include <vector>
 
 #include "addon_api.h"
+#include "addon_data.h"
 #include "fd.h"
+#include "reader.h"
+#include "recv.h"
 
 namespace nlkit {
 
-// Room native keeps free in the slab before each recvmsg: the largest
-// datagram it expects. Anything longer is stored truncated and flagged.
-constexpr size_t kMaxDatagram = 65536;
-
-// Frame table layout, mirrored from src/io/native.ts.
-constexpr size_t kFrameWords = 6;
-constexpr size_t kFrameOffset = 0;
-constexpr size_t kFrameLength = 1;
-constexpr size_t kFramePort = 2;
-constexpr size_t kFrameGroup = 3;
-constexpr size_t kFrameNsid = 4;
-constexpr size_t kFrameFlags = 5;
-constexpr uint32_t kFrameTruncated = 1;
-constexpr uint32_t kFrameOverrun = 2;
-constexpr uint32_t kNsidNone = 0xffffffffu;
-
-// Per-environment state of the addon (napi instance data).
-struct AddonData {
-  // Key of the non-enumerable property that holds a socket's batch callback,
-  // so that the callback is traced through the socket object by the GC
-  // instead of being a root that would keep an unstarted socket alive.
-  Napi::Reference<Napi::Symbol> callbackKey;
-  // The environment can no longer run JS: a Worker is being terminated or
-  // the process is exiting. Node stops JS (Environment::ExitEnv) before any
-  // cleanup hook runs, and libuv callbacks still come in between; the first
-  // Node-API call that finds JS gone sets this, and from then on no socket
-  // of this environment calls into JS or builds a JS value again.
-  bool jsGone = false;
-};
+class LoopScope;
 
 // Unicast datagrams (dump parts, replies) the loop thread reads itself on
-// readable before it hands a stream that keeps coming to a read-ahead on a
-// libuv worker, which reads the next datagrams while JS handles these.
+// readable before it hands a stream that keeps coming to the read-ahead
+// thread, which reads the next datagrams while JS handles these.
 constexpr uint32_t kLoopBurst = 4;
-// Datagrams one read-ahead reads: small enough that the next read-ahead
-// overlaps the JS that handles these, large enough to amortise the hop.
-constexpr uint32_t kReadAheadBurst = 4;
-
-// recvmsg scratch: the sender's address and room for the cmsgs asked for.
-struct RecvScratch {
-  struct sockaddr_nl peer {};
-  alignas(struct cmsghdr) unsigned char control[CMSG_SPACE(sizeof(struct nl_pktinfo)) + CMSG_SPACE(sizeof(int)) + 64] = {};
-};
 
 class Socket : public Napi::ObjectWrap<Socket> {
  public:
@@ -71,15 +44,35 @@ class Socket : public Napi::ObjectWrap<Socket> {
   ~Socket() override;
 
  private:
-  struct Poller;
-  struct ReadAhead;
-  class LoopScope;
+  // The libuv handles live apart from the Socket because libuv may still
+  // hold them after the Socket is gone (uv_close completes on a later loop
+  // turn). The Poller also carries the env's async cleanup hook, so that a
+  // worker or process teardown waits until the handles are really closed,
+  // and the read-ahead job, which the reader thread may use until close()
+  // has cancelled it.
+  struct Poller {
+    uv_poll_t handle{};
+    // Retries queued sends. Netlink never wakes a sender when the receiving
+    // socket drains (EPOLLOUT only reflects the sender's own buffer), so
+    // after one retry on writable, retries back off on this timer.
+    uv_timer_t retry{};
+    // The reader thread says it received frames (or left the job).
+    uv_async_t ahead{};
+    Socket* owner = nullptr;  // null once the socket closed
+    napi_async_cleanup_hook_handle hook = nullptr;
+    bool initialized = false;  // handle and retry are initialised
+    bool aheadReady = false;   // ahead is initialised (the reader may be used)
+    int events = 0;            // events the poll is started with (0: stopped)
+    int closing = 0;           // handles whose close callback is pending
+    ReadAheadJob job;
+  };
   struct PendingSend {
     std::vector<uint8_t> bytes;
     uint32_t port;
     uint32_t groups;
   };
 
+  // ---- JS methods (socket.cc, socket_poll.cc, socket_send.cc) ----
   Napi::Value GetPortId(const Napi::CallbackInfo& info);
   Napi::Value GetFd(const Napi::CallbackInfo& info);
   Napi::Value GetSlabOffset(const Napi::CallbackInfo& info);
@@ -99,8 +92,9 @@ class Socket : public Napi::ObjectWrap<Socket> {
   void Unref(const Napi::CallbackInfo& info);
   void Close(const Napi::CallbackInfo& info);
 
+  // ---- poll lifecycle (socket_poll.cc) ----
   void CheckOpen(Napi::Env env) const;
-  // Creates the uv_poll_t and makes the socket keep itself alive until
+  // Creates the libuv handles and makes the socket keep itself alive until
   // close(). Throws a JS error on failure.
   void EnsureLive(Napi::Env env);
   // Starts/stops the poll for the events the current state wants (writable
@@ -108,6 +102,9 @@ class Socket : public Napi::ObjectWrap<Socket> {
   // libuv error code (0 on success).
   int UpdatePoll();
   void UpdatePollOrThrow(Napi::Env env);
+  // The ahead handle keeps the loop alive while the reader works for a
+  // referenced socket (the poll is stopped then).
+  void UpdateAheadRef();
   // Releases everything native. In teardown (env cleanup hook) no JS handle
   // may be touched: references are left to the destructor.
   void CloseNative(bool teardown);
@@ -117,36 +114,18 @@ class Socket : public Napi::ObjectWrap<Socket> {
   static void DisposePoller(Poller* poller);
   static void OnHandleClosed(uv_handle_t* handle);
   static void FreePoller(Poller* poller);
-  static void OnRetry(uv_timer_t* timer);
-  static void ReadAheadWork(uv_work_t* req);
-  static void ReadAheadDone(uv_work_t* req, int status);
-
-  // Queues a read-ahead into the free tail of the slab (the loop thread
-  // stops polling for readable until it is done). False if it could not.
-  bool StartReadAhead();
-  // Delivers a finished read-ahead's frames to JS and decides what reads next.
-  void FinishReadAhead(napi_env env, ReadAhead* ahead);
-  // Calls JS with `count` frames just read (on the loop or ahead) and decides
-  // what reads next: the spare slab when the current one is full, and a
-  // read-ahead while JS runs when `more` is coming.
-  void Deliver(napi_env env, uint32_t count, bool more, napi_value error);
-  // Waits for a running read-ahead to stop touching the fd and the slab.
-  void StopReadAhead();
-  bool ReadAheadActive() const;
 
   // The libuv callbacks' work. They run on the loop thread with no JS on the
   // stack, so they use plain Node-API calls and check every status: a
   // node-addon-api call that fails while the environment is torn down
   // throws a Napi::Error whose construction aborts the process.
   void HandlePoll(int status, int events);
-  void ReadBatch(napi_env env);
-  void FlushQueue(napi_env env);
   // Calls onBatch through napi_make_callback; a JS exception becomes an
   // uncaught exception. The socket may be closed, or JS gone, when this
   // returns (check Stopped()).
   void CallBatch(napi_env env, uint32_t frames, bool slabFull, napi_value error, bool switched = false);
-  // Stops polling for good once the environment can no longer run JS; the
-  // env cleanup hook closes the socket later.
+  // Stops polling and reading for good once the environment can no longer
+  // run JS; the env cleanup hook closes the socket later.
   void LoseJs();
   bool JsGone() const { return data_ != nullptr && data_->jsGone; }
   // A system error for the batch callback, built without throwing; nullptr
@@ -160,11 +139,37 @@ class Socket : public Napi::ObjectWrap<Socket> {
   bool HoldSelf(napi_env env, const LoopScope& scope);
   // Nothing more to do in a libuv callback: closed, or JS gone.
   bool Stopped() const { return closed_ || JsGone(); }
+
+  // ---- receiving (socket_recv.cc) ----
+  void ReadBatch(napi_env env);
+  // Calls JS with `count` frames just read (on the loop or ahead) and decides
+  // what reads next: the spare slab when the current one is full, and a
+  // read-ahead while JS runs when `more` is coming.
+  void Deliver(napi_env env, uint32_t count, bool more, napi_value error);
   // Makes the spare slab current when the current one has no room left; true if it did.
   bool SwitchToSpare();
+  // Hands reading to the reader thread from slabOffset_ on (the loop thread
+  // stops polling for readable until the reader leaves it). False if it could not.
+  bool StartReadAhead();
+  static void OnAhead(uv_async_t* handle);
+  // Delivers what the reader received and decides what reads next.
+  void TakeReadAhead(napi_env env);
+  // Asks the reader to leave this socket after the datagram in hand.
+  void PauseReadAhead();
+  // Returns once the reader no longer touches the fd or the slabs.
+  void StopReadAhead();
+  // The reader works for this socket, or left it with frames the loop has not delivered.
+  bool ReadAheadActive() const { return readAhead_; }
+  bool ReadingWanted() const { return started_ && !userPaused_ && !waitingForSlab_ && !broken_ && !JsGone() && !ReadAheadActive(); }
+  size_t FreeTail() const { return slab_ == nullptr ? 0 : slabLength_ - slabOffset_; }
+
+  // ---- sending (socket_send.cc) ----
+  static void OnRetry(uv_timer_t* timer);
+  void FlushQueue(napi_env env);
   // sendto() retried on EINTR; 0 or the errno.
   int SendNow(const uint8_t* data, size_t length, uint32_t port, uint32_t groups) const;
-  size_t FreeTail() const { return slab_ == nullptr ? 0 : slabLength_ - slabOffset_; }
+  bool Queued(uint32_t port) const { return queuedPerPort_.find(port) != queuedPerPort_.end(); }
+  void Dequeued(uint32_t port);
 
   UniqueFd fd_;
   uint32_t portId_ = 0;
@@ -172,7 +177,7 @@ class Socket : public Napi::ObjectWrap<Socket> {
   // socket that is not closed (the env cleanup hook closes it first).
   AddonData* data_ = nullptr;
   // Owned by this socket until close(); afterwards it frees itself once libuv
-  // has closed the handle (which may be after this object is gone).
+  // has closed the handles (which may be after this object is gone).
   Poller* poller_ = nullptr;
 
   bool closed_ = false;
@@ -184,9 +189,8 @@ class Socket : public Napi::ObjectWrap<Socket> {
   bool errorPending_ = false;    // EPOLLERR seen while nobody could read
   bool broken_ = false;          // recvmsg said EBADF/ENOTSOCK: never poll again
   bool retryArmed_ = false;      // the send retry timer is running
-  uint64_t retryDelayMs_ = 0;    // its current back-off
-
-  bool ReadingWanted() const { return started_ && !userPaused_ && !waitingForSlab_ && !broken_ && !JsGone() && !ReadAheadActive(); }
+  bool readAhead_ = false;       // the reader has the job (Start .. Take that finds it idle)
+  uint64_t retryDelayMs_ = 0;    // the send retry's current back-off
 
   Napi::FunctionReference onBatch_;
   std::unique_ptr<Napi::AsyncContext> asyncContext_;
@@ -200,6 +204,8 @@ class Socket : public Napi::ObjectWrap<Socket> {
   Napi::Reference<Napi::Uint32Array> framesRef_;
   uint8_t* slab_ = nullptr;
   size_t slabLength_ = 0;
+  // Where the loop reads the next datagram; while the reader works, the end
+  // of what it has delivered (the reader is further on).
   size_t slabOffset_ = 0;
   uint32_t* frames_ = nullptr;
   size_t frameCapacity_ = 0;
@@ -208,8 +214,6 @@ class Socket : public Napi::ObjectWrap<Socket> {
   // peer that stops reading holds back only what is addressed to it.
   std::deque<PendingSend> queue_;
   std::unordered_map<uint32_t, uint32_t> queuedPerPort_;
-  bool Queued(uint32_t port) const { return queuedPerPort_.find(port) != queuedPerPort_.end(); }
-  void Dequeued(uint32_t port);
 
   // recvmsg scratch of the loop thread, reused for every datagram.
   RecvScratch scratch_;

@@ -9,6 +9,7 @@
 #include <climits>
 #include <cstring>
 
+#include "args.h"
 #include "errors.h"
 #include "nstarget.h"
 
