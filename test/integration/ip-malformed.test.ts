@@ -156,6 +156,8 @@ const HELP: readonly string[] = [
   'link help',
   'link help veth',
   'link help vxlan',
+  'link help dummy',
+  'link help bogus',
   'route help',
   'route add help',
   'neigh help',
@@ -240,8 +242,31 @@ describe.skipIf(!canUseKernel)('known differences from ip 6.1', () => {
   });
 
   // `ip monitor dev NAME` filters events by device; nlkit's monitor cannot yet (it checks the name as ip does first).
-  it('refuses monitor dev with a device that exists', async () => {
-    expect(await nlkitRun(ns, ['monitor', 'dev', 'lo'])).toEqual({ code: 255, stdout: '', stderr: 'Error: "ip monitor dev" is not supported by nlkit.\n' });
+  // The same for the netns commands that run programs or read nsids.
+  it.each([
+    ['monitor dev lo', 'Error: "ip monitor dev" is not supported by nlkit.\n'],
+    ['netns exec x true', 'Error: "ip netns exec" is not supported by nlkit.\n'],
+    ['netns list-id', 'Error: "ip netns list-id" is not supported by nlkit.\n'],
+  ])('refuses "ip %s", which ip runs', async (line, stderr) => {
+    expect(await nlkitRun(ns, line.split(' '))).toEqual({ code: 255, stdout: '', stderr });
+  });
+
+  // nlkit never colours its output: -c is read as ip reads it, and the text is ip's without the colours.
+  it('prints -c listings without colour', async () => {
+    const theirs = ipRun(ns, ['-c', 'link', 'show', 'lo']);
+    // eslint-disable-next-line no-control-regex
+    expect(theirs.stdout).toMatch(/\x1b\[/);
+    // eslint-disable-next-line no-control-regex
+    expect((await nlkitRun(ns, ['-c', 'link', 'show', 'lo'])).stdout).toBe(theirs.stdout.replace(/\x1b\[[0-9;]*m/g, ''));
+  });
+
+  // `nlkit --help` is nlkit's own help (it also has `nlkit ynl`); ip takes --help as -help.
+  it('answers --help with nlkit\'s own help', async () => {
+    let stdout = '';
+    const code = await main(['--help'], { stdout: (t) => (stdout += t), stderr: () => {}, env: {}, stdoutIsTTY: false });
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^usage: nlkit COMMAND/);
+    expect(ipRun(ns, ['--help'])).toMatchObject({ code: 255, stdout: '' });
   });
 });
 
