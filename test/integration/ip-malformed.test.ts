@@ -254,9 +254,7 @@ describe.skipIf(!canUseKernel)('known differences from ip 6.1', () => {
   // nlkit never colours its output: -c is read as ip reads it, and the text is ip's without the colours.
   it('prints -c listings without colour', async () => {
     const theirs = ipRun(ns, ['-c', 'link', 'show', 'lo']);
-    // eslint-disable-next-line no-control-regex
     expect(theirs.stdout).toMatch(/\x1b\[/);
-    // eslint-disable-next-line no-control-regex
     expect((await nlkitRun(ns, ['-c', 'link', 'show', 'lo'])).stdout).toBe(theirs.stdout.replace(/\x1b\[[0-9;]*m/g, ''));
   });
 

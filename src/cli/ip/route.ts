@@ -5,7 +5,7 @@ import type { MessageView } from '../../core/message.js';
 import type { MessageWriter } from '../../core/writer.js';
 import * as C from '../../core/constants.js';
 import { NetlinkError } from '../../core/errors.js';
-import { Args, duparg2, invarg, matches, parseAddr, parsePrefix, parseUnsigned, readFamily, type InetAddr, type InetPrefix } from './args.js';
+import { Args, duparg2, invarg, matches, parseAddr, parsePrefix, readFamily, type InetAddr, type InetPrefix } from './args.js';
 import { Attr, Header, addrText, messageAttrs, parseAttrs } from './attrs.js';
 import { CommandError, usage, type IpContext } from './context.js';
 import { kernelErrorText } from './index.js';
