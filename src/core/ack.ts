@@ -37,6 +37,7 @@ export interface Acknowledgement {
   errno: number;
   /** Header of the request being answered (NLMSG_ERROR only). */
   request: MessageHeader | undefined;
+  /** Extended ack attributes, when the kernel sent any. */
   extAck: ExtAck | undefined;
 }
 

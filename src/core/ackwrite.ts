@@ -101,11 +101,13 @@ export function writeErrorMessage(w: MessageWriter, request: Uint8Array, errno: 
 
 /** Header fields and outcome of an NLMSG_DONE. */
 export interface DoneMessageFields {
+  /** nlmsg_seq: the sequence number of the dump request being ended. */
   seq: number;
   /** nlmsg_pid: the requester's port id. */
   portId: number;
   /** 0 when the dump is complete, else the positive errno it failed with. */
   errno?: number;
+  /** Extended ack to append (NLM_F_ACK_TLVS), e.g. a message explaining the failure. */
   extAck?: ExtAckFields;
 }
 

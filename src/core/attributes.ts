@@ -140,45 +140,59 @@ export class AttributeReader {
     return this.dataOffset;
   }
 
+  /** The data as an unsigned 8-bit integer. */
   u8(): number {
     return this.buffer[this.need(1, 'u8')]!;
   }
+  /** The data as an unsigned 16-bit integer in host byte order. */
   u16(): number {
     return this.dv.getUint16(this.need(2, 'u16'), LE);
   }
+  /** The data as an unsigned 32-bit integer in host byte order. */
   u32(): number {
     return this.dv.getUint32(this.need(4, 'u32'), LE);
   }
+  /** The data as an unsigned 64-bit integer in host byte order. */
   u64(): bigint {
     return this.dv.getBigUint64(this.need(8, 'u64'), LE);
   }
+  /** The data as a signed 8-bit integer. */
   s8(): number {
     return this.dv.getInt8(this.need(1, 's8'));
   }
+  /** The data as a signed 16-bit integer in host byte order. */
   s16(): number {
     return this.dv.getInt16(this.need(2, 's16'), LE);
   }
+  /** The data as a signed 32-bit integer in host byte order. */
   s32(): number {
     return this.dv.getInt32(this.need(4, 's32'), LE);
   }
+  /** The data as a signed 64-bit integer in host byte order. */
   s64(): bigint {
     return this.dv.getBigInt64(this.need(8, 's64'), LE);
   }
+  /** The data as an unsigned 16-bit integer in network byte order (e.g. a port). */
   u16be(): number {
     return this.dv.getUint16(this.need(2, 'u16'), false);
   }
+  /** The data as an unsigned 32-bit integer in network byte order. */
   u32be(): number {
     return this.dv.getUint32(this.need(4, 'u32'), false);
   }
+  /** The data as an unsigned 64-bit integer in network byte order. */
   u64be(): bigint {
     return this.dv.getBigUint64(this.need(8, 'u64'), false);
   }
+  /** The data as a signed 16-bit integer in network byte order. */
   s16be(): number {
     return this.dv.getInt16(this.need(2, 's16'), false);
   }
+  /** The data as a signed 32-bit integer in network byte order. */
   s32be(): number {
     return this.dv.getInt32(this.need(4, 's32'), false);
   }
+  /** The data as a signed 64-bit integer in network byte order. */
   s64be(): bigint {
     return this.dv.getBigInt64(this.need(8, 's64'), false);
   }

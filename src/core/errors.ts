@@ -11,6 +11,7 @@ export class NlkitError extends Error {
     super(message, options);
     this.code = code;
   }
+  /** The subclass's name, e.g. 'NetlinkError', so stack traces and logs show the kind of failure. */
   override get name(): string {
     return this.constructor.name;
   }
@@ -20,13 +21,21 @@ export class NlkitError extends Error {
 export interface ExtAckPolicy {
   /** Attribute type of the policy (NL_ATTR_TYPE_* name, e.g. 'u32'). */
   type?: string;
+  /** Smallest value the attribute accepts. */
   minValue?: bigint;
+  /** Largest value the attribute accepts. */
   maxValue?: bigint;
+  /** Shortest payload the attribute accepts, in bytes. */
   minLength?: number;
+  /** Longest payload the attribute accepts, in bytes. */
   maxLength?: number;
+  /** Index of the policy that applies inside the nest. */
   policyIndex?: number;
+  /** Highest attribute type that nested policy knows. */
   maxType?: number;
+  /** Bits a bitfield32 attribute may set. */
   bitfield32Mask?: number;
+  /** Bits an unsigned value may set. */
   mask?: bigint;
 }
 
@@ -38,6 +47,7 @@ export interface ExtAck {
   offset?: number;
   /** Opaque cookie (NLMSGERR_ATTR_COOKIE), a view into the received bytes. */
   cookie?: Uint8Array;
+  /** How the kernel validates the rejected attribute (NLMSGERR_ATTR_POLICY). */
   policy?: ExtAckPolicy;
   /** Type of a missing attribute (NLMSGERR_ATTR_MISS_TYPE). */
   missingType?: number;
@@ -47,6 +57,7 @@ export interface ExtAck {
 
 /** Where a kernel rejection points inside the request, when the request's layout is known. */
 export interface NetlinkErrorDetails {
+  /** The extended ack the kernel sent with the error. */
   extAck?: ExtAck;
   /** Sequence number of the rejected request. */
   seq?: number;
@@ -64,10 +75,15 @@ export interface NetlinkErrorDetails {
 export class NetlinkError extends NlkitError {
   /** Positive errno, e.g. 17. */
   readonly errno: number;
+  /** The extended ack the kernel sent with the error, if any. */
   readonly extAck: ExtAck | undefined;
+  /** Sequence number of the rejected request, when known. */
   readonly seq: number | undefined;
+  /** nlmsg_type of the rejected request, when known. */
   readonly requestType: number | undefined;
+  /** Attribute path of extAck.offset, e.g. 'linkinfo.data(vxlan).id', when the request's layout is known. */
   attributePath: string | undefined;
+  /** Name of extAck.missingType, when the request's layout is known. */
   missingAttribute: string | undefined;
   constructor(errno: number, details: NetlinkErrorDetails = {}) {
     super(NetlinkError.format(errno, details), errnoCode(errno));
@@ -93,9 +109,13 @@ export class NetlinkError extends NlkitError {
 
 /** A system call's failure as the addon reports it (Node's system error shape). */
 export interface SystemErrorLike {
+  /** Error number; Node's system errors make it negative. */
   errno?: number;
+  /** Error code, e.g. 'ENOENT'. */
   code?: string;
+  /** Name of the failed system call. */
   syscall?: string;
+  /** The file the call was about, if any. */
   path?: string;
 }
 
@@ -107,7 +127,9 @@ export interface SystemErrorLike {
  * "ENOENT: no such file or directory, open '/run/netns/nope'".
  */
 export class NetlinkSocketError extends NlkitError {
+  /** Positive errno, e.g. 13 for EACCES. */
   readonly errno: number;
+  /** Name of the failed call, e.g. 'bind'. */
   readonly syscall: string;
   /** The file the call was about; absent when none was. */
   readonly path?: string;
@@ -162,6 +184,7 @@ export class NetlinkOverrunError extends NlkitError {
 
 /** A received datagram was longer than the space to receive it: its tail is lost. */
 export class NetlinkTruncatedError extends NlkitError {
+  /** Full length of the datagram, in bytes. */
   readonly length: number;
   constructor(length: number) {
     super(`received datagram of ${length} bytes was truncated`, 'ERR_NETLINK_TRUNCATED');
@@ -194,6 +217,7 @@ export class DumpInterruptedError<T = unknown> extends NlkitError {
 
 /** A request got no complete answer within its timeout. */
 export class NetlinkTimeoutError extends NlkitError {
+  /** The timeout that ran out, in milliseconds. */
   readonly timeout: number;
   constructor(timeout: number, what = 'request') {
     super(`${what} timed out after ${timeout} ms`, 'ETIMEDOUT');
@@ -206,6 +230,7 @@ export class AbortError extends NlkitError {
   constructor(message = 'The operation was aborted', options?: { cause?: unknown }) {
     super(message, 'ABORT_ERR', options);
   }
+  /** Always 'AbortError', as Node names its own. */
   override get name(): string {
     return 'AbortError';
   }

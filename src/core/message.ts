@@ -8,10 +8,15 @@ const LE = HOST_LITTLE_ENDIAN;
 
 /** The fields of struct nlmsghdr. */
 export interface MessageHeader {
+  /** nlmsg_len: length of the message including this header, in bytes. */
   length: number;
+  /** nlmsg_type: the message type (NLMSG_* or a protocol's own). */
   type: number;
+  /** nlmsg_flags: NLM_F_* bits. */
   flags: number;
+  /** nlmsg_seq: sequence number that ties replies to their request. */
   seq: number;
+  /** nlmsg_pid: port id of the sending socket (0 for the kernel). */
   portId: number;
 }
 

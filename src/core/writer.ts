@@ -151,30 +151,37 @@ export class MessageWriter {
     return offset;
   }
 
+  /** Overwrites one byte already written at `offset` (e.g. a fixed header field). */
   setU8(offset: number, value: number): this {
     this.buf[this.field(offset, 1)] = value;
     return this;
   }
+  /** Overwrites a u16 already written at `offset`, in host byte order unless `bigEndian`. */
   setU16(offset: number, value: number, bigEndian = false): this {
     this.dv.setUint16(this.field(offset, 2), value, bigEndian ? false : LE);
     return this;
   }
+  /** Overwrites a u32 already written at `offset`, in host byte order unless `bigEndian`. */
   setU32(offset: number, value: number, bigEndian = false): this {
     this.dv.setUint32(this.field(offset, 4), value, bigEndian ? false : LE);
     return this;
   }
+  /** Overwrites an s32 already written at `offset`, in host byte order unless `bigEndian`. */
   setS32(offset: number, value: number, bigEndian = false): this {
     this.dv.setInt32(this.field(offset, 4), value, bigEndian ? false : LE);
     return this;
   }
+  /** Overwrites a u64 already written at `offset`, in host byte order unless `bigEndian`. */
   setU64(offset: number, value: bigint, bigEndian = false): this {
     this.dv.setBigUint64(this.field(offset, 8), value, bigEndian ? false : LE);
     return this;
   }
+  /** Overwrites an s64 already written at `offset`, in host byte order unless `bigEndian`. */
   setS64(offset: number, value: bigint, bigEndian = false): this {
     this.dv.setBigInt64(this.field(offset, 8), value, bigEndian ? false : LE);
     return this;
   }
+  /** Overwrites bytes already written, starting at `offset`. */
   setBytes(offset: number, bytes: Uint8Array): this {
     this.buf.set(bytes, this.field(offset, bytes.length));
     return this;
@@ -200,48 +207,56 @@ export class MessageWriter {
     return at + NLA_HDRLEN;
   }
 
+  /** Appends a u8 attribute; RangeError when the value does not fit. */
   putU8(type: number, value: number): this {
     checkInt(type, value, 0, 0xff, 'u8');
     const at = this.attr(type, 1);
     this.buf[at] = value;
     return this;
   }
+  /** Appends a u16 attribute, in host byte order unless `bigEndian`; RangeError when the value does not fit. */
   putU16(type: number, value: number, bigEndian = false): this {
     checkInt(type, value, 0, 0xffff, 'u16');
     const at = this.attr(type, 2);
     this.dv.setUint16(at, value, bigEndian ? false : LE);
     return this;
   }
+  /** Appends a u32 attribute, in host byte order unless `bigEndian`; RangeError when the value does not fit. */
   putU32(type: number, value: number, bigEndian = false): this {
     checkInt(type, value, 0, 0xffffffff, 'u32');
     const at = this.attr(type, 4);
     this.dv.setUint32(at, value, bigEndian ? false : LE);
     return this;
   }
+  /** Appends a u64 attribute, in host byte order unless `bigEndian`; RangeError when the value does not fit. */
   putU64(type: number, value: bigint | number, bigEndian = false): this {
     const v = toBigInt(type, value, 0n, 0xffffffffffffffffn, 'u64');
     const at = this.attr(type, 8);
     this.dv.setBigUint64(at, v, bigEndian ? false : LE);
     return this;
   }
+  /** Appends an s8 attribute; RangeError when the value does not fit. */
   putS8(type: number, value: number): this {
     checkInt(type, value, -0x80, 0x7f, 's8');
     const at = this.attr(type, 1);
     this.dv.setInt8(at, value);
     return this;
   }
+  /** Appends an s16 attribute, in host byte order unless `bigEndian`; RangeError when the value does not fit. */
   putS16(type: number, value: number, bigEndian = false): this {
     checkInt(type, value, -0x8000, 0x7fff, 's16');
     const at = this.attr(type, 2);
     this.dv.setInt16(at, value, bigEndian ? false : LE);
     return this;
   }
+  /** Appends an s32 attribute, in host byte order unless `bigEndian`; RangeError when the value does not fit. */
   putS32(type: number, value: number, bigEndian = false): this {
     checkInt(type, value, -0x80000000, 0x7fffffff, 's32');
     const at = this.attr(type, 4);
     this.dv.setInt32(at, value, bigEndian ? false : LE);
     return this;
   }
+  /** Appends an s64 attribute, in host byte order unless `bigEndian`; RangeError when the value does not fit. */
   putS64(type: number, value: bigint | number, bigEndian = false): this {
     const v = toBigInt(type, value, -0x8000000000000000n, 0x7fffffffffffffffn, 's64');
     const at = this.attr(type, 8);
