@@ -92,6 +92,8 @@ export function checkNetns(name: string): void {
     isNs = false;
   }
   if (!isNs) throw usage(`setting the network namespace "${name}" failed: Invalid argument`);
+  // ip would follow a path out of /run/netns (-n ../../proc/1/ns/net); nlkit opens namespaces by name only.
+  if (name.includes('/')) throw usage(`Invalid netns name "${name}"`);
 }
 
 /**
