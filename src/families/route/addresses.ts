@@ -29,23 +29,31 @@ export const FOREVER = 0xffffffff;
 
 /** An address of a link. */
 export interface Address {
+  /** 'inet' or 'inet6' (the AF_* number for other families). */
   family: Family | number;
   /** Index of the link. */
   index: number;
   /** The address the host has (IFA_LOCAL, else IFA_ADDRESS). */
   address: string;
+  /** Prefix length in bits. */
   prefixLength: number;
   /** The other end of a point-to-point link (IFA_ADDRESS when it differs from IFA_LOCAL). */
   peer?: string;
+  /** IPv4 broadcast address (IFA_BROADCAST). */
   broadcast?: string;
+  /** IPv4 label, e.g. 'eth0:1' (IFA_LABEL). */
   label?: string;
   /** 'global', 'link', 'host' ... */
   scope: string | number;
+  /** Address flags by name: 'permanent', 'secondary', 'tentative' ... (IFA_F_*). */
   flags: string[];
   /** Seconds; 4294967295 is forever. */
   validLifetime?: number;
+  /** Seconds left before the address is deprecated; 4294967295 is forever. */
   preferredLifetime?: number;
+  /** Who added the address (IFA_PROTO, IFAPROT_*). */
   protocol?: number;
+  /** Metric of the prefix route the address added (IFA_RT_PRIORITY). */
   metric?: number;
 }
 
@@ -55,24 +63,35 @@ export interface AddressInput {
   dev: string | number;
   /** 'a.b.c.d/len' or 'x::y/len' (a plain address means the full length). */
   address: string;
+  /** Address of the other end of a point-to-point link. */
   peer?: string;
   /** IPv4 broadcast address. */
   broadcast?: string;
+  /** IPv4 label, at most 15 bytes, e.g. 'eth0:1'. */
   label?: string;
+  /** Scope by name ('global', 'link', 'host' ...) or number; global when absent. */
   scope?: string | number;
+  /** Flags to set, e.g. ['nodad', 'noprefixroute']. */
   flags?: readonly AddressFlag[];
+  /** Seconds the address stays valid; forever when absent. */
   validLifetime?: number;
+  /** Seconds the address stays preferred; defaults to the valid lifetime. */
   preferredLifetime?: number;
   /** Metric of the prefix route (IFA_RT_PRIORITY). */
   metric?: number;
+  /** Who adds the address (IFA_PROTO, 0-255). */
   protocol?: number;
 }
 
 /** Filters of an address listing; the link is sent to the kernel. */
 export interface AddressFilter {
+  /** Only addresses of this family. */
   family?: Family;
+  /** Only addresses of this link (name or index). */
   dev?: string | number;
+  /** Only addresses of this scope (name or number). */
   scope?: string | number;
+  /** Only addresses with this IPv4 label. */
   label?: string;
 }
 

@@ -649,12 +649,19 @@ export class NetconfClient {
  * ```
  */
 export class RouteClient {
+  /** Links: list, get, add, replace, change and delete (RTM_*LINK). */
   readonly links: LinkClient;
+  /** Addresses of links (RTM_*ADDR). */
   readonly addresses: AddressClient;
+  /** Routes and route lookups (RTM_*ROUTE). */
   readonly routes: RouteTableClient;
+  /** Neighbour entries: ARP, NDP and bridge FDB (RTM_*NEIGH). */
   readonly neighbours: NeighbourClient;
+  /** Policy routing rules (RTM_*RULE). */
   readonly rules: RuleClient;
+  /** Ids this namespace gives other namespaces (RTM_*NSID). */
   readonly nsid: NsidClient;
+  /** Per-device IP settings (RTM_*NETCONF). */
   readonly netconf: NetconfClient;
   private readonly ctx: RouteContext;
 
@@ -737,6 +744,7 @@ export class RouteClient {
     this.socket.close();
   }
 
+  /** Closes the socket, for `await using`. */
   async [Symbol.asyncDispose](): Promise<void> {
     this.close();
   }

@@ -45,26 +45,39 @@ export type LinkStats = Record<string, bigint>;
 
 /** A link as the kernel describes it. */
 export interface Link {
+  /** Interface index. */
   index: number;
+  /** Interface name (IFLA_IFNAME). */
   name: string;
   /** Link-layer type: 'ether', 'loopback', 'none' ... (the ARPHRD number when unnamed). */
   type: string | number;
   /** Interface flags as ip prints them: 'UP', 'BROADCAST', 'LOWER_UP' ... (RUNNING included). */
   flags: string[];
+  /** MTU in bytes. */
   mtu?: number;
+  /** Smallest MTU the device accepts. */
   minMtu?: number;
+  /** Largest MTU the device accepts. */
   maxMtu?: number;
+  /** Transmit queue length in packets. */
   txqlen?: number;
+  /** Name of the root queueing discipline, e.g. 'noqueue'. */
   qdisc?: string;
   /** 'UP', 'DOWN', 'UNKNOWN', 'LOWERLAYERDOWN' ... */
   operstate?: string;
+  /** 'DEFAULT' or 'DORMANT' (IFLA_LINKMODE). */
   linkmode?: string;
+  /** Interface group number. */
   group?: number;
+  /** Promiscuous mode reference count. */
   promiscuity?: number;
+  /** All-multicast reference count. */
   allmulti?: number;
   /** Link-layer address, e.g. '02:00:00:00:00:01'. */
   address?: string;
+  /** Link-layer broadcast address. */
   broadcast?: string;
+  /** Permanent (factory) link-layer address. */
   permAddress?: string;
   /** Index of the master device (bridge, bond, vrf). */
   master?: number;
@@ -72,11 +85,17 @@ export interface Link {
   link?: number;
   /** nsid of the namespace `link` is in, when it is another one. */
   linkNetnsid?: number;
+  /** Free-form description (IFLA_IFALIAS). */
   alias?: string;
+  /** Alternative names (IFLA_ALT_IFNAME). */
   altNames?: string[];
+  /** Number of transmit queues. */
   numTxQueues?: number;
+  /** Number of receive queues. */
   numRxQueues?: number;
+  /** Carrier state: true when the link has carrier. */
   carrier?: boolean;
+  /** How many times the carrier changed. */
   carrierChanges?: number;
   /** Link kind: 'veth', 'bridge', 'vxlan', 'tun' ... (undefined for plain devices like lo). */
   kind?: string;
@@ -92,30 +111,50 @@ export interface Link {
 
 /** Kind data of a vxlan link (IFLA_VXLAN_*), as decoded. */
 export interface VxlanData {
+  /** VXLAN network identifier (VNI). */
   id?: number;
+  /** IPv4 remote or multicast group address. */
   group?: string;
+  /** IPv6 remote or multicast group address. */
   group6?: string;
+  /** IPv4 source address. */
   local?: string;
+  /** IPv6 source address. */
   local6?: string;
+  /** Index of the lower device. */
   link?: number;
+  /** UDP destination port. */
   port?: number;
+  /** TTL of outer packets (0 means inherit). */
   ttl?: number;
+  /** TOS of outer packets (1 means inherit). */
   tos?: number;
+  /** 1 when the FDB learns remote addresses, else 0. */
   learning?: number;
+  /** FDB entry lifetime in seconds. */
   ageing?: number;
+  /** Don't Fragment setting of outer IPv4 packets: 'unset', 'set' or 'inherit'. */
   df?: string;
   [attribute: string]: unknown;
 }
 
 /** Kind data of a tun/tap link (IFLA_TUN_*), as decoded; `type` 1 is tun, 2 is tap. */
 export interface TunData {
+  /** 1 for tun, 2 for tap. */
   type?: number;
+  /** 1 when packets carry the 4-byte packet information header. */
   pi?: number;
+  /** 1 when packets carry a virtio-net header. */
   vnetHdr?: number;
+  /** 1 when the device outlives its last open file. */
   persist?: number;
+  /** 1 when the device has several queues. */
   multiQueue?: number;
+  /** User id that may open the device. */
   owner?: number;
+  /** Group id that may open the device. */
   group?: number;
+  /** Number of queues attached. */
   numQueues?: number;
   [attribute: string]: unknown;
 }
@@ -124,10 +163,13 @@ export interface TunData {
 export interface LinkSettings {
   /** New name (change), or the name of the link to create (add). */
   name?: string;
+  /** MTU in bytes (at least 68). */
   mtu?: number;
   /** Link-layer address, 6 bytes for Ethernet-like links. */
   address?: string;
+  /** Link-layer broadcast address. */
   broadcast?: string;
+  /** Transmit queue length in packets. */
   txqlen?: number;
   /** Set the link administratively up or down. */
   up?: boolean;
@@ -135,9 +177,13 @@ export interface LinkSettings {
   master?: string | number | null;
   /** Lower device (vlan, macvlan, ipvlan, vxlan's IFLA_LINK): name or index. */
   link?: string | number;
+  /** Interface group number. */
   group?: number;
+  /** Free-form description (IFLA_IFALIAS). */
   alias?: string;
+  /** Number of transmit queues (1-4096), for a new link. */
   numTxQueues?: number;
+  /** Number of receive queues (1-4096), for a new link. */
   numRxQueues?: number;
   /** Kind-specific attributes for `kind` (camelCase names of the spec's IFLA_INFO_DATA set). */
   data?: Obj;
@@ -147,10 +193,15 @@ export interface LinkSettings {
 
 /** Peer of a new veth pair. */
 export interface VethPeer {
+  /** Name of the peer; the kernel picks one when absent. */
   name?: string;
+  /** Link-layer address of the peer. */
   address?: string;
+  /** MTU of the peer. */
   mtu?: number;
+  /** Transmit queue length of the peer. */
   txqlen?: number;
+  /** Set the peer administratively up or down. */
   up?: boolean;
 }
 
@@ -165,10 +216,13 @@ export interface LinkInput extends LinkSettings {
 
 /** Filters of a link listing; kind and master are sent to the kernel. */
 export interface LinkFilter {
+  /** Only links of this kind, e.g. 'veth'. */
   kind?: string;
   /** Only ports of this master (name or index). */
   master?: string | number;
+  /** Only the link with this name. */
   name?: string;
+  /** Only links that are administratively up (true) or down (false). */
   up?: boolean;
 }
 

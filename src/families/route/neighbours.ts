@@ -9,6 +9,7 @@ export type NeighbourState = (typeof STATES)[number] | 'none';
 
 /** A neighbour entry. */
 export interface Neighbour {
+  /** 'inet' or 'inet6' (the AF_* number for other families, e.g. 7 for bridge FDB entries). */
   family: Family | number;
   /** Index of the link. */
   index: number;
@@ -20,29 +21,41 @@ export interface Neighbour {
   state: string[];
   /** NTF_* flags: 'router', 'proxy', 'self', 'master', 'ext-learned' ... */
   flags: string[];
+  /** Number of probes sent (NDA_PROBES). */
   probes?: number;
+  /** VLAN id of a bridge FDB entry (NDA_VLAN). */
   vlan?: number;
+  /** Index of the master device, e.g. the bridge (NDA_MASTER). */
   master?: number;
+  /** Who added the entry (NDA_PROTOCOL). */
   protocol?: number;
 }
 
 /** A neighbour to add, replace, change or delete. */
 export interface NeighbourInput {
+  /** Link name or index. */
   dev: string | number;
+  /** The neighbour's IP address. */
   destination: string;
+  /** Its link-layer address, e.g. '02:00:00:00:00:01'. */
   lladdr?: string;
   /** Default 'permanent', as `ip neigh add`. */
   state?: NeighbourState;
+  /** Mark the neighbour as a router (NTF_ROUTER, IPv6). */
   router?: boolean;
   /** A proxy entry (`ip neigh add proxy`): no lladdr. */
   proxy?: boolean;
+  /** Who adds the entry (NDA_PROTOCOL). */
   protocol?: number;
 }
 
 /** Filters of a neighbour listing; dev and master are sent to the kernel. */
 export interface NeighbourFilter {
+  /** Only entries of this family. */
   family?: Family;
+  /** Only entries of this link (name or index). */
   dev?: string | number;
+  /** Only entries whose master is this device (name or index), e.g. a bridge. */
   master?: string | number;
   /** Include proxy entries only (they are listed apart in the kernel). */
   proxy?: boolean;

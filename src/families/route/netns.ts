@@ -7,6 +7,7 @@ export const NSID_NOT_ASSIGNED = -1;
 
 /** The id this namespace gives a peer namespace. */
 export interface Nsid {
+  /** The id; NSID_NOT_ASSIGNED (-1) when none is assigned. */
   nsid: number;
   /** With a target namespace: the id of this namespace there. */
   currentNsid?: number;
@@ -14,15 +15,23 @@ export interface Nsid {
 
 /** Per-device IP configuration (the sysctls of /proc/sys/net/ipv4|6/conf/DEV). */
 export interface Netconf {
+  /** 'inet' or 'inet6' (the AF_* number for others, e.g. MPLS). */
   family: Family | number;
   /** Index of the link, or 'all' / 'default' (NETCONFA_IFINDEX_ALL / _DEFAULT). */
   ifindex: number | 'all' | 'default';
+  /** The forwarding sysctl: 1 when the device forwards packets. */
   forwarding?: number;
+  /** The rp_filter sysctl: 0 off, 1 strict, 2 loose. */
   rpFilter?: number;
+  /** The mc_forwarding sysctl: 1 when a multicast routing daemon is active. */
   mcForwarding?: number;
+  /** The proxy_arp / proxy_ndp sysctl. */
   proxyNeigh?: number;
+  /** The ignore_routes_with_linkdown sysctl. */
   ignoreRoutesWithLinkdown?: number;
+  /** MPLS only: 1 when the device accepts MPLS packets. */
   input?: number;
+  /** The bc_forwarding sysctl (IPv4 directed broadcast forwarding). */
   bcForwarding?: number;
 }
 

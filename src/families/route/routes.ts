@@ -53,23 +53,29 @@ export type Encap =
 
 /** One next hop of a multipath route. */
 export interface Nexthop {
+  /** Gateway address of this hop. */
   gateway?: string;
   /** Index of the output link. */
   oif: number;
   /** 1..256 (rtnh_hops + 1). */
   weight: number;
+  /** RTNH_F_* flags by name: 'onlink', 'dead', 'linkdown' ... */
   flags: string[];
+  /** Encapsulation of this hop. */
   encap?: Encap;
 }
 
 /** A route. */
 export interface Route {
+  /** 'inet' or 'inet6' (the AF_* number for others, e.g. MPLS). */
   family: Family | number;
   /** Destination: 'default', an address (full-length prefix) or 'a.b.c.d/len', as ip prints it. */
   dst: string;
   /** Source prefix (IPv6 source routing). */
   src?: string;
+  /** TOS the route matches (rtm_tos); 0 for most routes. */
   tos: number;
+  /** Table id, e.g. 254 for main (RTA_TABLE when present, else rtm_table). */
   table: number;
   /** 'kernel', 'boot', 'static' ... or the number. */
   protocol: string | number;
@@ -77,30 +83,45 @@ export interface Route {
   scope: string | number;
   /** 'unicast', 'local', 'broadcast', 'blackhole' ... */
   type: string | number;
+  /** Route and next-hop flags by name: 'onlink', 'linkdown', 'offload', 'cloned' ... */
   flags: string[];
   /** Metric (RTA_PRIORITY). */
   priority?: number;
+  /** Gateway address (RTA_GATEWAY). */
   gateway?: string;
+  /** Index of the output link. */
   oif?: number;
+  /** Index of the input link (RTA_IIF). */
   iif?: number;
+  /** Preferred source address (RTA_PREFSRC). */
   prefsrc?: string;
   /** RTAX_* values by camelCase name: mtu, advmss, hoplimit, lock ... */
   metrics?: Obj;
+  /** Next hops of a multipath route (RTA_MULTIPATH). */
   nexthops?: Nexthop[];
+  /** Lightweight tunnel encapsulation (RTA_ENCAP). */
   encap?: Encap;
   /** IPv6 router preference (RTA_PREF). */
   pref?: number;
+  /** Lifetime in seconds (RTA_EXPIRES), when the kernel reports it. */
   expires?: number;
+  /** Firewall mark (RTA_MARK), e.g. the one a routes.get lookup used. */
   mark?: number;
+  /** Id of the nexthop object the route uses (RTA_NH_ID). */
   nhId?: number;
 }
 
 /** A next hop to write. */
 export interface NexthopInput {
+  /** Gateway address. */
   gateway?: string;
+  /** Output link (name or index). */
   dev?: string | number;
+  /** Weight, 1-256; 1 when absent. */
   weight?: number;
+  /** Use the gateway as directly reachable even with no route to it (RTNH_F_ONLINK). */
   onlink?: boolean;
+  /** Encapsulation of this hop. */
   encap?: EncapInput;
 }
 
@@ -114,44 +135,67 @@ export type EncapInput =
 export interface RouteInput {
   /** 'default', 'a.b.c.d/len', 'x::/len' or an address. */
   dst: string;
+  /** 'inet' or 'inet6'; needed only when dst is 'default' and no other address tells. */
   family?: Family;
+  /** Source prefix to match (IPv6 source routing). */
   src?: string;
+  /** TOS to match (0-255). */
   tos?: number;
+  /** Table by name ('main', 'local' ...) or number; main when absent. */
   table?: string | number;
+  /** Who adds the route: a name ('boot', 'static' ...) or number; 'boot' when absent, as ip. */
   protocol?: string | number;
+  /** Scope by name or number; when absent, chosen from the type and gateway as ip does. */
   scope?: string | number;
+  /** Route type; 'unicast' when absent. */
   type?: RouteType;
+  /** Metric (RTA_PRIORITY). */
   priority?: number;
+  /** Gateway address. */
   gateway?: string;
+  /** Output link (name or index). */
   dev?: string | number;
+  /** Preferred source address. */
   prefsrc?: string;
+  /** Use the gateway as directly reachable even with no route to it (RTNH_F_ONLINK). */
   onlink?: boolean;
+  /** RTAX_* values by camelCase name: mtu, advmss, hoplimit, ccAlgo ... */
   metrics?: Obj;
+  /** Next hops of a multipath route. */
   nexthops?: readonly NexthopInput[];
+  /** Lightweight tunnel encapsulation. */
   encap?: EncapInput;
+  /** IPv6 router preference (RTA_PREF). */
   pref?: number;
+  /** Lifetime in seconds (RTA_EXPIRES). */
   expires?: number;
 }
 
 /** Filters of a route listing; table, protocol, type and oif go to the kernel. */
 export interface RouteFilter {
+  /** Only routes of this family. */
   family?: Family;
   /** Default: all tables. */
   table?: string | number;
+  /** Only routes of this protocol (name or number). */
   protocol?: string | number;
+  /** Only routes of this type. */
   type?: RouteType;
   /** Output link (name or index). */
   dev?: string | number;
+  /** Only routes of this scope (name or number). */
   scope?: string | number;
 }
 
 /** Options of routes.get (`ip route get`). */
 export interface RouteGetOptions {
+  /** Source address to look up with (`ip route get ... from`). */
   from?: string;
   /** Input link (name or index): resolve as if received there. */
   iif?: string | number;
   /** Output link (name or index). */
   oif?: string | number;
+  /** Firewall mark to look up with. */
   mark?: number;
   /** Return the FIB entry that matched rather than the resolved route (`ip route get fibmatch`). */
   fibmatch?: boolean;

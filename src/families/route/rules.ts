@@ -25,56 +25,91 @@ const FIB_RULE_INVERT = 2;
 
 /** A routing rule. */
 export interface Rule {
+  /** 'inet' or 'inet6' (the AF_* number for others). */
   family: Family | number;
   /** Preference; 0 when the kernel leaves FRA_PRIORITY out (it does for 0). */
   priority: number;
   /** Table looked up ('to-tbl' rules). */
   table: number;
+  /** What a match does: 'to-tbl', 'goto', 'nop', 'blackhole', 'unreachable', 'prohibit' (the number when unnamed). */
   action: string | number;
   /** Source prefix ('all' when the rule matches any source). */
   src: string;
+  /** Destination prefix ('all' when the rule matches any destination). */
   dst: string;
+  /** TOS to match; 0 matches any. */
   tos: number;
   /** The rule matches what it does not select (`ip rule add not ...`). */
   invert: boolean;
+  /** Input interface name to match. */
   iifname?: string;
+  /** Output interface name to match. */
   oifname?: string;
+  /** Firewall mark to match. */
   fwmark?: number;
+  /** Mask applied to the firewall mark before matching. */
   fwmask?: number;
+  /** Priority of the rule a 'goto' rule jumps to. */
   goto?: number;
+  /** Reject lookup results whose prefix is this long or shorter (FRA_SUPPRESS_PREFIXLEN). */
   suppressPrefixlen?: number;
+  /** Reject lookup results whose device is in this group (FRA_SUPPRESS_IFGROUP). */
   suppressIfgroup?: number;
+  /** Who added the rule: 'kernel', 'boot', 'static' ... or the number. */
   protocol?: string | number;
+  /** 1 when the rule looks up the table of the packet's VRF (FRA_L3MDEV). */
   l3mdev?: number;
+  /** User id range to match, both ends included. */
   uidRange?: { start: number; end: number };
+  /** IP protocol number to match, e.g. 6 for TCP. */
   ipProto?: number;
+  /** Source port range to match, both ends included. */
   sportRange?: { start: number; end: number };
+  /** Destination port range to match, both ends included. */
   dportRange?: { start: number; end: number };
 }
 
 /** A rule to add or delete. */
 export interface RuleInput {
+  /** 'inet' or 'inet6'; taken from src or dst when absent, else 'inet'. */
   family?: Family;
+  /** Preference; the kernel picks one when absent. */
   priority?: number;
+  /** Table by name ('main' ...) or number, for 'to-tbl' rules. */
   table?: string | number;
+  /** What a match does; 'goto' when `goto` is given, else 'to-tbl'. */
   action?: RuleAction;
+  /** Source prefix to match; 'all' or absent matches any. */
   src?: string;
+  /** Destination prefix to match; 'all' or absent matches any. */
   dst?: string;
+  /** TOS to match (0-255). */
   tos?: number;
+  /** Match what the selectors do not select (`ip rule add not ...`). */
   invert?: boolean;
+  /** Input interface name to match. */
   iifname?: string;
+  /** Output interface name to match. */
   oifname?: string;
+  /** Firewall mark to match. */
   fwmark?: number;
+  /** Mask applied to the firewall mark before matching. */
   fwmask?: number;
+  /** Priority of the rule to jump to. */
   goto?: number;
+  /** Reject lookup results whose prefix is this long or shorter (0-128). */
   suppressPrefixlen?: number;
+  /** Who adds the rule (name or number). */
   protocol?: string | number;
 }
 
 /** Filters of a rule listing (applied by the client: the kernel only filters by family). */
 export interface RuleFilter {
+  /** Only rules of this family. */
   family?: Family;
+  /** Only rules that look up this table (name or number). */
   table?: string | number;
+  /** Only rules with this priority. */
   priority?: number;
 }
 
