@@ -30,29 +30,44 @@ export const EVENT_KINDS: readonly EventKind[] = ['link', 'address', 'route', 'n
 
 /** The typed object of each kind. */
 export interface KindObjects {
+  /** Links. */
   link: Link;
+  /** Addresses. */
   address: Address;
+  /** Routes. */
   route: Route;
+  /** Neighbour entries. */
   neighbour: Neighbour;
+  /** Policy routing rules. */
   rule: Rule;
+  /** Namespace ids. */
   nsid: Nsid;
+  /** Per-device IP settings. */
   netconf: Netconf;
 }
 
 /** The filter of each kind that watch() takes. */
 export interface KindFilters {
+  /** Filter of a link watch. */
   link: LinkFilter;
+  /** Filter of an address watch. */
   address: AddressFilter;
+  /** Filter of a route watch. */
   route: RouteFilter;
+  /** Filter of a neighbour watch. */
   neighbour: NeighbourFilter;
+  /** Filter of a rule watch. */
   rule: RuleFilter;
 }
 
 /** A typed rtnetlink event. */
 export type RouteEvent = {
   [K in EventKind]: {
+    /** 'new' for an added or changed object (RTM_NEW*), 'del' for a removed one (RTM_DEL*). */
     action: 'new' | 'del';
+    /** Which kind of object the event is about. */
     kind: K;
+    /** The object, decoded. */
     object: KindObjects[K];
     /** With listenAllNsid: the id of the namespace the event comes from (undefined for the socket's own). */
     nsid?: number;
@@ -113,6 +128,7 @@ function checkKinds(kinds: EventKind | readonly EventKind[] | undefined): EventK
 
 /** Options of monitor(). */
 export interface MonitorOptions {
+  /** Aborting ends the monitor: next() throws an AbortError and the socket closes. */
   signal?: AbortSignal;
   /** Receive buffer of the monitor's socket. */
   rcvbuf?: number;
@@ -147,6 +163,7 @@ export class Monitor implements AsyncIterableIterator<RouteEvent | Overrun> {
     }
   }
 
+  /** The next event or overrun marker; done once the monitor is closed. */
   async next(): Promise<IteratorResult<RouteEvent | Overrun>> {
     for (;;) {
       let r: IteratorResult<MessageView | Overrun>;
@@ -166,11 +183,13 @@ export class Monitor implements AsyncIterableIterator<RouteEvent | Overrun> {
     }
   }
 
+  /** Closes the monitor; a for-await loop calls it when left early. */
   async return(): Promise<IteratorResult<RouteEvent | Overrun>> {
     this.close();
     return { value: undefined, done: true };
   }
 
+  /** The monitor itself. */
   [Symbol.asyncIterator](): this {
     return this;
   }
@@ -181,6 +200,7 @@ export class Monitor implements AsyncIterableIterator<RouteEvent | Overrun> {
     this.socket.close();
   }
 
+  /** Closes the monitor, for `await using`. */
   async [Symbol.asyncDispose](): Promise<void> {
     this.close();
   }
@@ -196,9 +216,11 @@ export type WatchEvent<T> =
 
 /** Options of watch(). */
 export interface WatchOptions {
+  /** Aborting closes the watch: iteration then ends. */
   signal?: AbortSignal;
   /** Receive buffer of the watch's socket (a small one overruns sooner; the view converges anyway). */
   rcvbuf?: number;
+  /** Notifications queued before the socket pauses reading. */
   maxQueue?: number;
 }
 
@@ -416,6 +438,7 @@ export class Watch<T> implements AsyncIterableIterator<WatchEvent<T>> {
     }
   }
 
+  /** The next change or 'synced' marker; the first call dumps the table. */
   async next(): Promise<IteratorResult<WatchEvent<T>>> {
     for (;;) {
       if (this.out.length > 0) return { value: this.out.shift()!, done: false };
@@ -449,11 +472,13 @@ export class Watch<T> implements AsyncIterableIterator<WatchEvent<T>> {
     }
   }
 
+  /** Closes the watch; a for-await loop calls it when left early. */
   async return(): Promise<IteratorResult<WatchEvent<T>>> {
     this.close();
     return { value: undefined, done: true };
   }
 
+  /** The watch itself. */
   [Symbol.asyncIterator](): this {
     return this;
   }
@@ -467,6 +492,7 @@ export class Watch<T> implements AsyncIterableIterator<WatchEvent<T>> {
     this.client.close();
   }
 
+  /** Closes the watch, for `await using`. */
   async [Symbol.asyncDispose](): Promise<void> {
     this.close();
   }
