@@ -221,6 +221,7 @@ export class DumpIterator implements AsyncIterableIterator<MessageView> {
     return this.op?.received ?? 0;
   }
 
+  /** The iterator itself. */
   [Symbol.asyncIterator](): this {
     return this;
   }
@@ -258,6 +259,7 @@ export class DumpIterator implements AsyncIterableIterator<MessageView> {
     }
   }
 
+  /** The next message of the dump; the first call sends the request. */
   next(): Promise<IteratorResult<MessageView>> {
     // The common case, a message already received: answer without an async frame.
     const op = this.op;

@@ -823,10 +823,12 @@ export class NetlinkSocket {
     this.incomingHandler = undefined;
   }
 
+  /** Closes the socket, for `await using`. */
   async [Symbol.asyncDispose](): Promise<void> {
     this.close();
   }
 
+  /** Closes the socket, for `using`. */
   [Symbol.dispose](): void {
     this.close();
   }

@@ -15,6 +15,7 @@ import { Waiter } from './wait.js';
  * (as RouteClient.watch does) rather than apply them on top of a fresh dump.
  */
 export interface Overrun {
+  /** Always true: what tells a marker from a message. */
   readonly overrun: true;
   /** True when a datagram was cut short rather than dropped. */
   readonly truncated: boolean;
@@ -185,6 +186,7 @@ export class Subscription<T = MessageView> implements AsyncIterableIterator<Subs
     return item;
   }
 
+  /** The next message or overrun marker; waits while the queue is empty. Throws after an abort or socket error. */
   async next(): Promise<IteratorResult<SubscriptionItem<T>>> {
     for (;;) {
       // An abort wins over queued items; a socket error is reported after them.
@@ -221,10 +223,12 @@ export class Subscription<T = MessageView> implements AsyncIterableIterator<Subs
     this.finish();
   }
 
+  /** The subscription itself. */
   [Symbol.asyncIterator](): this {
     return this;
   }
 
+  /** Closes the subscription, for `await using`. */
   async [Symbol.asyncDispose](): Promise<void> {
     this.close();
   }

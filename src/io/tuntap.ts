@@ -37,6 +37,7 @@ export type TuntapMode = 'tun' | 'tap';
 export interface TuntapCreateOptions {
   /** 1..15 bytes; a '%d' in it is a template the kernel fills ('tap%d' -> 'tap0'). */
   name: string;
+  /** 'tun' for IP packets, 'tap' for Ethernet frames. */
   mode: TuntapMode;
   /** Namespace to create it in: a name under /run/netns, or { path }, { pid }, { fd }. Default: the current one. */
   netns?: NetnsTarget;
@@ -56,9 +57,11 @@ export interface TuntapCreateOptions {
 
 /** A tun/tap device to remove (like `ip tuntap del`). */
 export interface TuntapRemoveOptions {
+  /** Name of the device to remove. */
   name: string;
   /** The device's mode: the kernel refuses (EINVAL) to attach to a device of the other mode. */
   mode: TuntapMode;
+  /** Namespace the device is in: a name under /run/netns, or { path }, { pid }, { fd }. Default: the current one. */
   netns?: NetnsTarget;
   /** Must match the device (EINVAL otherwise). */
   multiQueue?: boolean;
@@ -66,13 +69,17 @@ export interface TuntapRemoveOptions {
 
 /** The addon's arguments for one round of tun ioctls. */
 export interface TuntapCall {
+  /** Device name, possibly a '%d' template. */
   name: string;
+  /** IFF_* flags for TUNSETIFF. */
   flags: number;
   /** uid for TUNSETOWNER, or -1 for none. */
   owner: number;
   /** gid for TUNSETGROUP, or -1 for none. */
   group: number;
+  /** true keeps the device after the fd closes (create); false drops persistence so it goes away (remove). */
   persist: boolean;
+  /** Namespace to run the ioctls in; null for the current one. */
   netns: NativeNetnsTarget | null;
 }
 
