@@ -38,6 +38,7 @@ export interface FamilyDumpOptions extends FamilyCallOptions {
 
 /** A notification: the message's name in the spec, its decoded fields, and the raw message. */
 export interface Notification<T = Obj> extends DecodedMessage<T> {
+  /** The raw message (a view into the received bytes). */
   message: MessageView;
 }
 
@@ -133,6 +134,7 @@ export class FamilyClient<F extends Family<object, unknown> = Family> {
   private constructor(
     /** The family this client speaks. */
     readonly family: F,
+    /** The socket requests go over (given to open(), or opened by it). */
     readonly socket: NetlinkSocket,
     private readonly ownsSocket: boolean,
     private familyId: number | undefined,
@@ -460,6 +462,7 @@ export class FamilyClient<F extends Family<object, unknown> = Family> {
     if (this.ownsSocket) this.socket.close();
   }
 
+  /** Closes the client, for `await using`. */
   async [Symbol.asyncDispose](): Promise<void> {
     this.close();
   }

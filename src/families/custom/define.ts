@@ -30,27 +30,39 @@ export const DEFAULT_CUSTOM_FAMILY_ID = GENL_ID_CTRL;
 
 /** An attribute of a YNL attribute set (any further YNL keys are passed through). */
 export interface YnlAttribute {
+  /** Attribute name, as requests and replies spell it. */
   readonly name: string;
+  /** YNL type: 'u32', 'string', 'nest', 'binary', 'flag' ... */
   readonly type: string;
   readonly [key: string]: unknown;
 }
 
 /** A YNL operation (do / dump / notify / event / mcgrp and the other YNL keys). */
 export interface YnlOperation {
+  /** Operation name, as client calls and server handlers use it. */
   readonly name: string;
   readonly [key: string]: unknown;
 }
 
 /** A YNL spec as a JavaScript object: the same keys and nesting as the YAML files. */
 export interface YnlSpec {
+  /** Family name. */
   readonly name: string;
+  /** Message layout: 'netlink-raw' (operation values are message types) or genetlink-style (the default). */
   readonly protocol?: 'netlink-raw' | 'genetlink' | 'genetlink-legacy' | 'genetlink-c';
+  /** Netlink protocol; a custom netlink-raw family must use 2 (NETLINK_USERSOCK). */
   readonly protonum?: number;
+  /** Free-form description of the family. */
   readonly doc?: string;
+  /** Version written into the genlmsghdr of genetlink-style families; 1 when absent. */
   readonly version?: number;
+  /** Constants, enums, flags and fixed structs the attributes refer to. */
   readonly definitions?: readonly { readonly name: string; readonly type: string; readonly [key: string]: unknown }[];
+  /** The attribute sets, each a list of attributes. */
   readonly 'attribute-sets': readonly { readonly name: string; readonly attributes: readonly YnlAttribute[]; readonly [key: string]: unknown }[];
+  /** The operations; `list` holds one entry per operation. */
   readonly operations: { readonly list: readonly YnlOperation[]; readonly [key: string]: unknown };
+  /** Multicast groups; genetlink-style groups without a value are numbered 1, 2 ... in order. */
   readonly 'mcast-groups'?: { readonly list: readonly { readonly name: string; readonly value?: number }[] };
   readonly [key: string]: unknown;
 }

@@ -41,6 +41,7 @@ function resolveErrno(code: string | number): number {
 export class FamilyServerError extends NlkitError {
   /** Positive errno sent to the client. */
   readonly errno: number;
+  /** What the extended ack tells the client: message, offending or missing attribute, cookie. */
   readonly details: Readonly<RejectDetails>;
   constructor(code: string | number, details: string | RejectDetails = {}, options?: { cause?: unknown }) {
     const errno = resolveErrno(code);

@@ -54,11 +54,13 @@ export type DoResult = Obj | undefined | void;
 
 /** Answers the `do` mode of an operation. Throw a FamilyServerError (see `ctx.error`) to reject the request. */
 export type DoHandler = {
+  /** Returns the reply (or nothing, for a bare acknowledgement). */
   handle(request: Obj, ctx: RequestContext): DoResult | PromiseLike<DoResult>;
 }['handle'];
 
 /** Answers the `dump` mode of an operation with the objects to send, in order (an array, a generator, an async generator …). */
 export type DumpHandler = {
+  /** Returns the objects to send as the dump's messages. */
   handle(request: Obj, ctx: RequestContext): Iterable<Obj> | AsyncIterable<Obj> | PromiseLike<Iterable<Obj> | AsyncIterable<Obj>>;
 }['handle'];
 
@@ -76,14 +78,17 @@ export type OperationsOf<F> = F extends Family<infer T> ? Extract<keyof T, strin
 
 /** What a handler knows about the request it answers. */
 export interface RequestContext {
+  /** The server the request came to. */
   readonly server: FamilyServer;
   /** The operation's name in the spec. */
   readonly operation: string;
+  /** Which mode of the operation the client asked for. */
   readonly mode: 'do' | 'dump';
   /** The request as received (a view; valid for as long as it is referenced). */
   readonly message: MessageView;
   /** Port id of the client. */
   readonly port: number;
+  /** Sequence number of the request; replies carry it back. */
   readonly seq: number;
   /** nlmsg_flags of the request (NLM_F_CREATE, NLM_F_EXCL … as the client sent them). */
   readonly flags: number;
@@ -99,6 +104,7 @@ export interface RequestContext {
 
 /** Options of {@link FamilyServer.open}. */
 export interface FamilyServerOptions<Ops extends string = string> {
+  /** The handler of each operation, by name. */
   handlers: FamilyHandlers<Ops>;
   /** Serve inside another network namespace (a name under /run/netns, or { path }, { pid }, { fd }). */
   netns?: NetnsTarget;
@@ -229,6 +235,7 @@ export class FamilyServer<Ops extends string = string> {
   private isClosed = false;
 
   private constructor(
+    /** The family the server speaks. */
     readonly family: Family<object>,
     /** The socket requests arrive on (its port id is the server's address). */
     readonly socket: NetlinkSocket,
@@ -746,10 +753,12 @@ export class FamilyServer<Ops extends string = string> {
     this.settled.clear();
   }
 
+  /** Stops serving, for `await using`. */
   async [Symbol.asyncDispose](): Promise<void> {
     this.close();
   }
 
+  /** Stops serving, for `using`. */
   [Symbol.dispose](): void {
     this.close();
   }
