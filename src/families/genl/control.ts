@@ -106,12 +106,19 @@ export interface OperationPolicy {
 
 /** One policy entry as the kernel's ynl tool prints it with `--policy` (min/max as bigint). */
 export interface PolicyTreeEntry {
+  /** Attribute type: 'u32', 'string', 'nested' ... */
   type: string;
+  /** Smallest value accepted. */
   'min-value'?: bigint;
+  /** Largest value accepted. */
   'max-value'?: bigint;
+  /** Shortest payload accepted, in bytes. */
   'min-length'?: number;
+  /** Longest payload accepted, in bytes. */
   'max-length'?: number;
+  /** Bits a bitfield32 attribute may set. */
   'bitfield32-mask'?: number;
+  /** Bits an unsigned value may set. */
   mask?: bigint;
   /** Attributes of a nested policy (left out where the policy was already shown higher up). */
   policy?: PolicyTree;
@@ -130,6 +137,7 @@ export interface PolicyOptions extends CallOptions {
 
 /** Options of {@link operations}. */
 export interface OperationsOptions extends CallOptions {
+  /** Resolver to look the family up with (its cache is used); default: a fresh one on the socket. */
   resolver?: GenericResolver;
 }
 
@@ -220,6 +228,7 @@ function decodeAttributePolicy(r: AttributeReader): AttributePolicy {
 
 /** What one CTRL_CMD_GETPOLICY message carries. */
 export interface PolicyMessage {
+  /** Id of the family the policy describes (CTRL_ATTR_FAMILY_ID). */
   familyId: number;
   /** CTRL_ATTR_OP_POLICY: command number (as the kernel wrote it) and its policy indices. */
   op?: OperationPolicy;

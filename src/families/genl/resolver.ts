@@ -35,10 +35,15 @@ import { NLMSG_HDRLEN } from '../../core/align.js';
 
 /** What nlctrl says about one generic netlink family. */
 export interface GenericFamilyInfo {
+  /** Family name, e.g. 'nl80211'. */
   name: string;
+  /** Family id: the nlmsg_type its messages use. */
   id: number;
+  /** Family version (CTRL_ATTR_VERSION). */
   version: number;
+  /** Size of the family's own header after genlmsghdr, in bytes. */
   headerSize: number;
+  /** Highest attribute type the family accepts. */
   maxAttribute: number;
   /** Operations the kernel implements: command number -> GENL_* flags. */
   operations: Map<number, number>;
@@ -48,7 +53,9 @@ export interface GenericFamilyInfo {
 
 /** A family registered (CTRL_CMD_NEWFAMILY) or unregistered (CTRL_CMD_DELFAMILY), from nlctrl's "notify" group. */
 export interface ControlEvent {
+  /** 'new' when the family was registered, 'del' when it was unregistered. */
   event: 'new' | 'del';
+  /** The family's name. */
   name: string;
   /** What the notification says about the family (a new one's id and groups). */
   info: GenericFamilyInfo;
@@ -56,6 +63,7 @@ export interface ControlEvent {
 
 /** A generic netlink family the kernel does not have (nlctrl answered ENOENT). */
 export class FamilyNotFoundError extends NlkitError {
+  /** Name of the family that was looked up. */
   readonly family: string;
   constructor(family: string, options?: { cause?: unknown }) {
     super(`generic netlink family '${family}' is not registered in this kernel (is its module loaded?)`, 'ERR_FAMILY_NOT_FOUND', options);

@@ -30,12 +30,19 @@ export const NFNETLINK_V0 = 0;
 
 /** Protocol families of nfgenmsg.nfgen_family (NFPROTO_*, include/uapi/linux/netfilter.h). */
 export const NFPROTO = {
+  /** Unspecified: every family. */
   unspec: 0,
+  /** IPv4 and IPv6 together (nftables inet tables). */
   inet: 1,
+  /** IPv4. */
   ipv4: 2,
+  /** ARP. */
   arp: 3,
+  /** One network device's ingress and egress (nftables netdev tables). */
   netdev: 5,
+  /** Bridged frames. */
   bridge: 7,
+  /** IPv6. */
   ipv6: 10,
 } as const;
 
