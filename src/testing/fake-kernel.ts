@@ -169,6 +169,7 @@ export class FakeEndpoint implements NativeSocket {
 
   constructor(
     private readonly kernel: FakeKernel,
+    /** Netlink protocol the socket was opened with. */
     readonly protocol: number,
     netns: NativeNetnsTarget | null,
     private readonly onBatch: NativeBatchCallback,
@@ -273,10 +274,12 @@ export class FakeEndpoint implements NativeSocket {
     this.schedule();
   }
 
+  /** Records that the socket keeps the event loop alive (see `referenced`); the fake holds no real handle. */
   ref(): void {
     this.refed = true;
   }
 
+  /** Records that the socket no longer keeps the event loop alive (see `referenced`). */
   unref(): void {
     this.refed = false;
   }
