@@ -62,7 +62,7 @@ function modelText(spec: FamilySpec): string {
 class Names {
   private readonly taken = new Set([
     'Family', 'OperationCodec', 'OperationModeCodec', 'DecodedMessage', 'FamilySpec', 'FamilyCodecs', 'Obj', 'Scope',
-    'UnknownAttribute', 'StructRest', 'MessageWriter', 'Record', 'Array', 'Omit', 'ReadonlyArray', 'Uint8Array',
+    'UnknownAttribute', 'StructRest', 'StructDesc', 'MessageWriter', 'Record', 'Array', 'Omit', 'ReadonlyArray', 'Uint8Array',
   ]);
   private readonly byKey = new Map<string, string>();
 
@@ -287,7 +287,7 @@ export function emitFamilyModule(spec: FamilySpec, specFile: string): string {
     "import type { MessageWriter } from '../../core/writer.js';",
     "import { buildFamily, type Family, type OperationCodec, type OperationModeCodec } from '../../schema/family.js';",
     "import { reviveSpec, type FamilySpec } from '../../schema/model.js';",
-    `import {\n${runtimeValues.map((n) => `  ${n},\n`).join('')}  type FamilyCodecs,\n  type Obj,\n  type Scope,\n  type StructRest,\n  type UnknownAttribute,\n} from '../../schema/runtime.js';`,
+    `import {\n${runtimeValues.map((n) => `  ${n},\n`).join('')}  type FamilyCodecs,\n  type Obj,\n  type Scope,\n  type StructDesc,\n  type StructRest,\n  type UnknownAttribute,\n} from '../../schema/runtime.js';`,
     '',
     types.text(),
     '',

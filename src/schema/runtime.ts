@@ -505,6 +505,92 @@ export function putRawSubMessage(w: MessageWriter, t: number, x: unknown, path: 
   throw new TypeError(`${join(path, name)}: '${key}' is not a format of sub-message '${sub}'`);
 }
 
+// ---- structs (table-driven encoding) ------------------------------------------
+//
+// Struct encoders are not generated: each struct is a table, and the three
+// ways a struct is written (a struct attribute, a fixed header, a member of
+// another struct) go through writeStruct. Decoders stay generated: they run
+// for every received message, encoders for what a program sends.
+
+/** How an integer member's input becomes a number: [value by name, definition, flags?], or a display hint's text. */
+export type MemberInput = readonly [values: ReadonlyMap<string, number>, definition: string, flags: boolean] | 'hex' | 'ipv4';
+
+/**
+ * One member of a struct: name, type, byte offset, byte size, little-endian
+ * (for multi-byte integers), then what the type needs: an integer's input
+ * mapping, a binary member's display hint or nested struct.
+ */
+export type MemberDesc =
+  | readonly [name: string, type: 'u8' | 'u16' | 'u32' | 'u64' | 's8' | 's16' | 's32' | 's64', offset: number, size: number, le: boolean, input?: MemberInput]
+  | readonly [name: string, type: 'string', offset: number, size: number, le: boolean]
+  | readonly [name: string, type: 'binary', offset: number, size: number, le: boolean, hintOrStruct?: string | StructDesc];
+
+/** A struct to encode: its name, its size, its members (pads left out: they stay zero). */
+export type StructDesc = readonly [name: string, size: number, members: readonly MemberDesc[]];
+
+/** Writes the members of `v` into u[at, at + size) (missing members stay 0). */
+function writeStruct(d: StructDesc, dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
+  for (const m of d[2]) {
+    const k = m[0];
+    const x = own(v, k);
+    const pos = at + m[2];
+    switch (m[1]) {
+      case 'string':
+        if (x !== undefined) putFixedString(u, pos, m[3], x, path, k);
+        break;
+      case 'binary': {
+        const extra = m.length > 5 ? m[5] : undefined;
+        if (typeof extra === 'object') writeStruct(extra, dv, u, pos, x === undefined ? {} : object(x, path, k), join(path, k));
+        else if (x !== undefined) putFixedBytes(u, pos, m[3], bytes(x, path, k, extra ?? ''), path, k);
+        break;
+      }
+      default: {
+        const input = m.length > 5 ? m[5] : undefined;
+        let n: unknown = x === undefined ? 0 : x;
+        if (input === 'hex') n = hexInt(n, path, k);
+        else if (input === 'ipv4') n = ipv4Int(n, path, k);
+        else if (input !== undefined) n = (input[2] ? flagsValue : enumValue)(input[0], n, path, k, input[1]);
+        const le = m[4];
+        switch (m[1]) {
+          case 'u8': dv.setUint8(pos, int(n, path, k, 0, 0xff)); break;
+          case 's8': dv.setInt8(pos, int(n, path, k, -0x80, 0x7f)); break;
+          case 'u16': dv.setUint16(pos, int(n, path, k, 0, 0xffff), le); break;
+          case 's16': dv.setInt16(pos, int(n, path, k, -0x8000, 0x7fff), le); break;
+          case 'u32': dv.setUint32(pos, int(n, path, k, 0, 0xffffffff), le); break;
+          case 's32': dv.setInt32(pos, int(n, path, k, -0x80000000, 0x7fffffff), le); break;
+          case 'u64': dv.setBigUint64(pos, big(n, path, k, 0n, 0xffffffffffffffffn), le); break;
+          case 's64': dv.setBigInt64(pos, big(n, path, k, -0x8000000000000000n, 0x7fffffffffffffffn), le); break;
+        }
+      }
+    }
+  }
+}
+
+/** A struct's bytes from the header fields of a message object (which also holds attributes). */
+export function structBytes(d: StructDesc, v: Obj, path: string): Uint8Array {
+  const u = new Uint8Array(d[1]);
+  writeStruct(d, new DataView(u.buffer), u, 0, v, path);
+  return u;
+}
+
+/** A struct value's bytes: only its members (and `__rest`, appended as given) are allowed. */
+export function structValue(d: StructDesc, v: Obj, path: string): Uint8Array {
+  for (const k in v) {
+    if (k !== '__rest' && !d[2].some((m) => m[0] === k)) throw unknownMember(path, k, d[0]);
+  }
+  const rest = own(v, '__rest');
+  const extra = rest === undefined ? undefined : bytes(rest, path, '__rest', '');
+  const u = new Uint8Array(d[1] + (extra === undefined ? 0 : extra.length));
+  writeStruct(d, new DataView(u.buffer), u, 0, v, path);
+  if (extra !== undefined) u.set(extra, d[1]);
+  return u;
+}
+
+/** The encoder of a struct codec. */
+export function structEncoder(d: StructDesc): StructEncoder {
+  return (v, path) => structValue(d, v, path);
+}
+
 /** A key that is not a member of the struct. */
 export function unknownMember(path: string, key: string, struct: string): TypeError {
   return new TypeError(`${join(path, key)}: not a member of struct '${struct}'`);

@@ -20,6 +20,7 @@ import {
   type FamilyCodecs,
   type Obj,
   type Scope,
+  type StructDesc,
   type StructRest,
   type UnknownAttribute,
 } from '../../schema/runtime.js';
@@ -90,22 +91,11 @@ export const spec: FamilySpec = reviveSpec(`
 [["report"]]]
 `);
 
-function d0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L0(b, dv, s, e, dep, sc, n0());
-}
-function e0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E0(w, v, path, sc);
-}
 function B0(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L0(b, dv, s, e, 0, undefined, n0());
+  return L0(b, dv, s, e, 0, undefined);
 }
-function W0(w: MessageWriter, v: Obj): void {
-  E0(w, v, "", undefined);
-}
-function n0(): Obj {
-  return { "error": undefined, "context": undefined, "from-pid": undefined, "from-tid": undefined, "to-pid": undefined, "to-tid": undefined, "is-reply": undefined, "flags": undefined, "code": undefined, "data-size": undefined, "__unknown": undefined };
-}
-function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "error": undefined, "context": undefined, "from-pid": undefined, "from-tid": undefined, "to-pid": undefined, "to-tid": undefined, "is-reply": undefined, "flags": undefined, "code": undefined, "data-size": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "report");
   let p = s;
   while (e - p >= 4) {
@@ -131,7 +121,7 @@ function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E0(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -153,12 +143,12 @@ function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
 }
 const codecs: FamilyCodecs = {
   sets: [
-    ["report", d0, e0],
+    ["report", L0, E0],
   ],
   structs: [
   ],
   bodies: [
-    ["report", "", B0, W0],
+    ["report", "", B0, E0],
   ],
 };
 

@@ -21,19 +21,21 @@ import {
   join,
   keepUnknown,
   object,
-  own,
   putUnknown,
   rdU64,
   str,
+  structBytes,
+  structEncoder,
+  structValue,
   text,
   tooDeep,
   tooShort,
   unknownKey,
-  unknownMember,
   utf8Length,
   type FamilyCodecs,
   type Obj,
   type Scope,
+  type StructDesc,
   type StructRest,
   type UnknownAttribute,
 } from '../../schema/runtime.js';
@@ -567,35 +569,6 @@ function s0(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 4 ? b.subarray(s + 4, s + l) : undefined,
   };
 }
-function h0(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 1) o["nfgen-family"] = dv.getUint8(s);
-  if (l >= 2) o["version"] = dv.getUint8(s + 1);
-  if (l >= 4) o["res-id"] = dv.getUint16(s + 2, false);
-}
-function w0(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "nfgen-family"); dv.setUint8(at, int(x === undefined ? 0 : x, path, "nfgen-family", 0, 255)); }
-  { const x = own(v, "version"); dv.setUint8(at + 1, int(x === undefined ? 0 : x, path, "version", 0, 255)); }
-  { const x = own(v, "res-id"); dv.setUint16(at + 2, int(x === undefined ? 0 : x, path, "res-id", 0, 65535), false); }
-}
-function z0(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "nfgen-family": case "version": case "res-id": case "__rest": break;
-      default: throw unknownMember(path, k, "nfgenmsg");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(4 + (extra === undefined ? 0 : extra.length));
-  w0(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 4);
-  return u;
-}
-function x0(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(4);
-  w0(new DataView(u.buffer), u, 0, v, path);
-  return u;
-}
 const N0: readonly (string | undefined)[] = ["window-scale", "sack-perm", "close-init", "be-liberal", "unacked", "maxack", "challenge-ack", "simultaneous-open"];
 const V0: ReadonlyMap<string, number> = new Map<string, number>([["window-scale", 0], ["sack-perm", 1], ["close-init", 2], ["be-liberal", 3], ["unacked", 4], ["maxack", 5], ["challenge-ack", 6], ["simultaneous-open", 7]]);
 function s1(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
@@ -605,153 +578,14 @@ function s1(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 2 ? b.subarray(s + 2, s + l) : undefined,
   };
 }
-function h1(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 1) o["flags"] = flagNames(N0, dv.getUint8(s));
-  if (l >= 2) o["mask"] = flagNames(N0, dv.getUint8(s + 1));
-}
-function w1(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "flags"); dv.setUint8(at, int(flagsValue(V0, x === undefined ? 0 : x, path, "flags", "nf-ct-tcp-flags"), path, "flags", 0, 255)); }
-  { const x = own(v, "mask"); dv.setUint8(at + 1, int(flagsValue(V0, x === undefined ? 0 : x, path, "mask", "nf-ct-tcp-flags"), path, "mask", 0, 255)); }
-}
-function z1(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "flags": case "mask": case "__rest": break;
-      default: throw unknownMember(path, k, "nf-ct-tcp-flags-mask");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(2 + (extra === undefined ? 0 : extra.length));
-  w1(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 2);
-  return u;
-}
-function x1(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(2);
-  w1(new DataView(u.buffer), u, 0, v, path);
-  return u;
-}
-function d0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L0(b, dv, s, e, dep, sc, n0());
-}
-function e0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E0(w, v, path, sc);
-}
-function d1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L1(b, dv, s, e, dep, sc, n1());
-}
-function e1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E1(w, v, path, sc);
-}
-function d2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L2(b, dv, s, e, dep, sc, n2());
-}
-function e2(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E2(w, v, path, sc);
-}
-function d3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L3(b, dv, s, e, dep, sc, n3());
-}
-function e3(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E3(w, v, path, sc);
-}
-function d4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L4(b, dv, s, e, dep, sc, n4());
-}
-function e4(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E4(w, v, path, sc);
-}
-function d5(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L5(b, dv, s, e, dep, sc, n5());
-}
-function e5(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E5(w, v, path, sc);
-}
-function d6(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L6(b, dv, s, e, dep, sc, n6());
-}
-function e6(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E6(w, v, path, sc);
-}
-function d7(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L7(b, dv, s, e, dep, sc, n7());
-}
-function e7(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E7(w, v, path, sc);
-}
-function d8(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L8(b, dv, s, e, dep, sc, n8());
-}
-function e8(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E8(w, v, path, sc);
-}
-function d9(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L9(b, dv, s, e, dep, sc, n9());
-}
-function e9(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E9(w, v, path, sc);
-}
-function d10(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L10(b, dv, s, e, dep, sc, n10());
-}
-function e10(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E10(w, v, path, sc);
-}
-function d11(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L11(b, dv, s, e, dep, sc, n11());
-}
-function e11(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E11(w, v, path, sc);
-}
-function d12(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L12(b, dv, s, e, dep, sc, n12());
-}
-function e12(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E12(w, v, path, sc);
-}
-function d13(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L13(b, dv, s, e, dep, sc, n13());
-}
-function e13(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E13(w, v, path, sc);
-}
-function d14(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L14(b, dv, s, e, dep, sc, n14());
-}
-function e14(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E14(w, v, path, sc);
-}
-function d15(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L15(b, dv, s, e, dep, sc, n15());
-}
-function e15(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E15(w, v, path, sc);
-}
-function d16(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L16(b, dv, s, e, dep, sc, n16());
-}
-function e16(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E16(w, v, path, sc);
-}
 function B0(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return M17(b, dv, s, e, 0, undefined);
-}
-function W0(w: MessageWriter, v: Obj): void {
-  w.putRaw(x0(v, ""));
-  E17(w, v, "", undefined);
+  return L17(b, dv, s, e, 0, undefined);
 }
 function B1(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return M18(b, dv, s, e, 0, undefined);
+  return L18(b, dv, s, e, 0, undefined);
 }
-function W1(w: MessageWriter, v: Obj): void {
-  w.putRaw(x0(v, ""));
-  E18(w, v, "", undefined);
-}
-function n0(): Obj {
-  return { "packets": undefined, "bytes": undefined, "packets-old": undefined, "bytes-old": undefined, "__unknown": undefined };
-}
-function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "packets": undefined, "bytes": undefined, "packets-old": undefined, "bytes-old": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "counter-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -772,7 +606,7 @@ function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E0(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -786,10 +620,8 @@ function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n1(): Obj {
-  return { "proto-num": undefined, "proto-src-port": undefined, "proto-dst-port": undefined, "proto-icmp-id": undefined, "proto-icmp-type": undefined, "proto-icmp-code": undefined, "proto-icmpv6-id": undefined, "proto-icmpv6-type": undefined, "proto-icmpv6-code": undefined, "__unknown": undefined };
-}
-function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "proto-num": undefined, "proto-src-port": undefined, "proto-dst-port": undefined, "proto-icmp-id": undefined, "proto-icmp-type": undefined, "proto-icmp-code": undefined, "proto-icmpv6-id": undefined, "proto-icmpv6-type": undefined, "proto-icmpv6-code": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "tuple-proto-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -814,7 +646,7 @@ function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E1(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -833,10 +665,8 @@ function E1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n2(): Obj {
-  return { "ip-v4-src": undefined, "ip-v4-dst": undefined, "ip-v6-src": undefined, "ip-v6-dst": undefined, "__unknown": undefined };
-}
-function L2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "ip-v4-src": undefined, "ip-v4-dst": undefined, "ip-v6-src": undefined, "ip-v6-dst": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "tuple-ip-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -856,7 +686,7 @@ function L2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E2(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E2(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -870,10 +700,8 @@ function E2(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n3(): Obj {
-  return { "tuple-ip": undefined, "tuple-proto": undefined, "tuple-zone": undefined, "__unknown": undefined };
-}
-function L3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "tuple-ip": undefined, "tuple-proto": undefined, "tuple-zone": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "tuple-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -884,21 +712,21 @@ function L3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: o["tuple-ip"] = d2(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 2: o["tuple-proto"] = d1(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 1: o["tuple-ip"] = L2(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 2: o["tuple-proto"] = L1(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 3: if (dl < 2) throw tooShort(dl, 2, ds - 4, "tuple-attrs.tuple-zone"); o["tuple-zone"] = dv.getUint16(ds, false); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E3(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E3(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "tuple-ip": { const n = w.nestStart(1); e2(w, object(x, path, "tuple-ip"), join(path, "tuple-ip"), undefined); w.nestEnd(n); } break;
-      case "tuple-proto": { const n = w.nestStart(2); e1(w, object(x, path, "tuple-proto"), join(path, "tuple-proto"), undefined); w.nestEnd(n); } break;
+      case "tuple-ip": { const n = w.nestStart(1); E2(w, object(x, path, "tuple-ip"), join(path, "tuple-ip"), undefined); w.nestEnd(n); } break;
+      case "tuple-proto": { const n = w.nestStart(2); E1(w, object(x, path, "tuple-proto"), join(path, "tuple-proto"), undefined); w.nestEnd(n); } break;
       case "tuple-zone": w.putU16(3, int(x, path, "tuple-zone", 0, 65535), true); break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "tuple-attrs");
@@ -907,10 +735,8 @@ function E3(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
 }
 const N1: readonly (string | undefined)[] = ["none", "syn-sent", "syn-recv", "established", "fin-wait", "close-wait", "last-ack", "time-wait", "close", "syn-sent2", "max", "ignore", "retrans", "unack", "timeout-max"];
 const V1: ReadonlyMap<string, number> = new Map<string, number>([["none", 0], ["syn-sent", 1], ["syn-recv", 2], ["established", 3], ["fin-wait", 4], ["close-wait", 5], ["last-ack", 6], ["time-wait", 7], ["close", 8], ["syn-sent2", 9], ["max", 10], ["ignore", 11], ["retrans", 12], ["unack", 13], ["timeout-max", 14]]);
-function n4(): Obj {
-  return { "tcp-state": undefined, "tcp-wscale-original": undefined, "tcp-wscale-reply": undefined, "tcp-flags-original": undefined, "tcp-flags-reply": undefined, "__unknown": undefined };
-}
-function L4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "tcp-state": undefined, "tcp-wscale-original": undefined, "tcp-wscale-reply": undefined, "tcp-flags-original": undefined, "tcp-flags-reply": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "protoinfo-tcp-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -931,7 +757,11 @@ function L4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E4(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+const T1: StructDesc = ["nf-ct-tcp-flags-mask", 2, [
+  ["flags", "u8", 0, 1, LE, [V0, "nf-ct-tcp-flags", true]],
+  ["mask", "u8", 1, 1, LE, [V0, "nf-ct-tcp-flags", true]],
+]];
+function E4(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -939,17 +769,15 @@ function E4(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
       case "tcp-state": w.putU8(1, int(enumValue(V1, x, path, "tcp-state", "nf-ct-tcp-state"), path, "tcp-state", 0, 255)); break;
       case "tcp-wscale-original": w.putU8(2, int(x, path, "tcp-wscale-original", 0, 255)); break;
       case "tcp-wscale-reply": w.putU8(3, int(x, path, "tcp-wscale-reply", 0, 255)); break;
-      case "tcp-flags-original": w.putBinary(4, z1(object(x, path, "tcp-flags-original"), join(path, "tcp-flags-original"))); break;
-      case "tcp-flags-reply": w.putBinary(5, z1(object(x, path, "tcp-flags-reply"), join(path, "tcp-flags-reply"))); break;
+      case "tcp-flags-original": w.putBinary(4, structValue(T1, object(x, path, "tcp-flags-original"), join(path, "tcp-flags-original"))); break;
+      case "tcp-flags-reply": w.putBinary(5, structValue(T1, object(x, path, "tcp-flags-reply"), join(path, "tcp-flags-reply"))); break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "protoinfo-tcp-attrs");
     }
   }
 }
-function n5(): Obj {
-  return { "dccp-state": undefined, "dccp-role": undefined, "dccp-handshake-seq": undefined, "__unknown": undefined };
-}
-function L5(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L5(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "dccp-state": undefined, "dccp-role": undefined, "dccp-handshake-seq": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "protoinfo-dccp-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -969,7 +797,7 @@ function L5(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E5(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E5(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -984,10 +812,8 @@ function E5(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
 }
 const N2: readonly (string | undefined)[] = ["none", "cloned", "cookie-wait", "cookie-echoed", "established", "shutdown-sent", "shutdown-received", "shutdown-ack-sent", "shutdown-heartbeat-sent"];
 const V2: ReadonlyMap<string, number> = new Map<string, number>([["none", 0], ["cloned", 1], ["cookie-wait", 2], ["cookie-echoed", 3], ["established", 4], ["shutdown-sent", 5], ["shutdown-received", 6], ["shutdown-ack-sent", 7], ["shutdown-heartbeat-sent", 8]]);
-function n6(): Obj {
-  return { "sctp-state": undefined, "vtag-original": undefined, "vtag-reply": undefined, "__unknown": undefined };
-}
-function L6(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L6(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "sctp-state": undefined, "vtag-original": undefined, "vtag-reply": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "protoinfo-sctp-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -1006,7 +832,7 @@ function L6(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E6(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E6(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -1019,10 +845,8 @@ function E6(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n7(): Obj {
-  return { "protoinfo-tcp": undefined, "protoinfo-dccp": undefined, "protoinfo-sctp": undefined, "__unknown": undefined };
-}
-function L7(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L7(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "protoinfo-tcp": undefined, "protoinfo-dccp": undefined, "protoinfo-sctp": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "protoinfo-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -1033,31 +857,29 @@ function L7(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: o["protoinfo-tcp"] = d4(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 2: o["protoinfo-dccp"] = d5(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 3: o["protoinfo-sctp"] = d6(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 1: o["protoinfo-tcp"] = L4(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 2: o["protoinfo-dccp"] = L5(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 3: o["protoinfo-sctp"] = L6(b, dv, ds, ds + dl, dep + 1, undefined); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E7(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E7(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "protoinfo-tcp": { const n = w.nestStart(1); e4(w, object(x, path, "protoinfo-tcp"), join(path, "protoinfo-tcp"), undefined); w.nestEnd(n); } break;
-      case "protoinfo-dccp": { const n = w.nestStart(2); e5(w, object(x, path, "protoinfo-dccp"), join(path, "protoinfo-dccp"), undefined); w.nestEnd(n); } break;
-      case "protoinfo-sctp": { const n = w.nestStart(3); e6(w, object(x, path, "protoinfo-sctp"), join(path, "protoinfo-sctp"), undefined); w.nestEnd(n); } break;
+      case "protoinfo-tcp": { const n = w.nestStart(1); E4(w, object(x, path, "protoinfo-tcp"), join(path, "protoinfo-tcp"), undefined); w.nestEnd(n); } break;
+      case "protoinfo-dccp": { const n = w.nestStart(2); E5(w, object(x, path, "protoinfo-dccp"), join(path, "protoinfo-dccp"), undefined); w.nestEnd(n); } break;
+      case "protoinfo-sctp": { const n = w.nestStart(3); E6(w, object(x, path, "protoinfo-sctp"), join(path, "protoinfo-sctp"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "protoinfo-attrs");
     }
   }
 }
-function n8(): Obj {
-  return { "help-name": undefined, "__unknown": undefined };
-}
-function L8(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L8(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "help-name": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "help-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -1074,7 +896,7 @@ function L8(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E8(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E8(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -1085,10 +907,8 @@ function E8(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n9(): Obj {
-  return { "nat-port-min": undefined, "nat-port-max": undefined, "__unknown": undefined };
-}
-function L9(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L9(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "nat-port-min": undefined, "nat-port-max": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "nat-proto-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -1106,7 +926,7 @@ function L9(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E9(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E9(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -1118,10 +938,8 @@ function E9(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n10(): Obj {
-  return { "nat-v4-minip": undefined, "nat-v4-maxip": undefined, "nat-v6-minip": undefined, "nat-v6-maxip": undefined, "nat-proto": undefined, "__unknown": undefined };
-}
-function L10(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L10(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "nat-v4-minip": undefined, "nat-v4-maxip": undefined, "nat-v6-minip": undefined, "nat-v6-maxip": undefined, "nat-proto": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "nat-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -1136,13 +954,13 @@ function L10(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
       case 2: if (dl < 4) throw tooShort(dl, 4, ds - 4, "nat-attrs.nat-v4-maxip"); o["nat-v4-maxip"] = dv.getUint32(ds, false); break;
       case 3: o["nat-v6-minip"] = b.subarray(ds, ds + dl); break;
       case 4: o["nat-v6-maxip"] = b.subarray(ds, ds + dl); break;
-      case 5: o["nat-proto"] = d9(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 5: o["nat-proto"] = L9(b, dv, ds, ds + dl, dep + 1, undefined); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E10(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E10(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -1151,16 +969,14 @@ function E10(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
       case "nat-v4-maxip": w.putU32(2, int(x, path, "nat-v4-maxip", 0, 4294967295), true); break;
       case "nat-v6-minip": { const u = bytes(x, path, "nat-v6-minip", ""); w.putBinary(3, u); } break;
       case "nat-v6-maxip": { const u = bytes(x, path, "nat-v6-maxip", ""); w.putBinary(4, u); } break;
-      case "nat-proto": { const n = w.nestStart(5); e9(w, object(x, path, "nat-proto"), join(path, "nat-proto"), undefined); w.nestEnd(n); } break;
+      case "nat-proto": { const n = w.nestStart(5); E9(w, object(x, path, "nat-proto"), join(path, "nat-proto"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "nat-attrs");
     }
   }
 }
-function n11(): Obj {
-  return { "correction-pos": undefined, "offset-before": undefined, "offset-after": undefined, "__unknown": undefined };
-}
-function L11(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L11(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "correction-pos": undefined, "offset-before": undefined, "offset-after": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "seqadj-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -1179,7 +995,7 @@ function L11(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E11(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E11(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -1192,10 +1008,8 @@ function E11(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n12(): Obj {
-  return { "secctx-name": undefined, "__unknown": undefined };
-}
-function L12(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L12(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "secctx-name": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "secctx-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -1212,7 +1026,7 @@ function L12(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E12(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E12(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -1223,10 +1037,8 @@ function E12(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n13(): Obj {
-  return { "isn": undefined, "its": undefined, "tsoff": undefined, "__unknown": undefined };
-}
-function L13(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L13(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "isn": undefined, "its": undefined, "tsoff": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "synproxy-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -1245,7 +1057,7 @@ function L13(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E13(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E13(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -1258,10 +1070,8 @@ function E13(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n14(): Obj {
-  return { "orig-flags": undefined, "reply-flags": undefined, "__unknown": undefined };
-}
-function L14(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L14(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "orig-flags": undefined, "reply-flags": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "filter-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -1279,7 +1089,7 @@ function L14(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E14(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E14(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -1293,10 +1103,8 @@ function E14(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
 }
 const N3: readonly (string | undefined)[] = ["expected", "seen-reply", "assured", "confirmed", "src-nat", "dst-nat", "seq-adj", "src-nat-done", "dst-nat-done", "dying", "fixed-timeout", "template", "nat-clash", "helper", "offload", "hw-offload"];
 const V3: ReadonlyMap<string, number> = new Map<string, number>([["expected", 0], ["seen-reply", 1], ["assured", 2], ["confirmed", 3], ["src-nat", 4], ["dst-nat", 5], ["seq-adj", 6], ["src-nat-done", 7], ["dst-nat-done", 8], ["dying", 9], ["fixed-timeout", 10], ["template", 11], ["nat-clash", 12], ["helper", 13], ["offload", 14], ["hw-offload", 15]]);
-function n15(): Obj {
-  return { "tuple-orig": undefined, "tuple-reply": undefined, "status": undefined, "protoinfo": undefined, "help": undefined, "nat-src": undefined, "timeout": undefined, "mark": undefined, "counters-orig": undefined, "counters-reply": undefined, "use": undefined, "id": undefined, "nat-dst": undefined, "tuple-master": undefined, "seq-adj-orig": undefined, "seq-adj-reply": undefined, "secmark": undefined, "zone": undefined, "secctx": undefined, "timestamp": undefined, "mark-mask": undefined, "labels": undefined, "labels-mask": undefined, "synproxy": undefined, "filter": undefined, "status-mask": undefined, "timestamp-event": undefined, "__unknown": undefined };
-}
-function L15(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L15(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "tuple-orig": undefined, "tuple-reply": undefined, "status": undefined, "protoinfo": undefined, "help": undefined, "nat-src": undefined, "timeout": undefined, "mark": undefined, "counters-orig": undefined, "counters-reply": undefined, "use": undefined, "id": undefined, "nat-dst": undefined, "tuple-master": undefined, "seq-adj-orig": undefined, "seq-adj-reply": undefined, "secmark": undefined, "zone": undefined, "secctx": undefined, "timestamp": undefined, "mark-mask": undefined, "labels": undefined, "labels-mask": undefined, "synproxy": undefined, "filter": undefined, "status-mask": undefined, "timestamp-event": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "conntrack-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -1307,31 +1115,31 @@ function L15(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: o["tuple-orig"] = d3(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 2: o["tuple-reply"] = d3(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 1: o["tuple-orig"] = L3(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 2: o["tuple-reply"] = L3(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 3: if (dl < 4) throw tooShort(dl, 4, ds - 4, "conntrack-attrs.status"); o["status"] = flagNames(N3, dv.getUint32(ds, false)); break;
-      case 4: o["protoinfo"] = d7(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 5: o["help"] = d8(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 6: o["nat-src"] = d10(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 4: o["protoinfo"] = L7(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 5: o["help"] = L8(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 6: o["nat-src"] = L10(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 7: if (dl < 4) throw tooShort(dl, 4, ds - 4, "conntrack-attrs.timeout"); o["timeout"] = dv.getUint32(ds, false); break;
       case 8: if (dl < 4) throw tooShort(dl, 4, ds - 4, "conntrack-attrs.mark"); o["mark"] = dv.getUint32(ds, false); break;
-      case 9: o["counters-orig"] = d0(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 10: o["counters-reply"] = d0(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 9: o["counters-orig"] = L0(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 10: o["counters-reply"] = L0(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 11: if (dl < 4) throw tooShort(dl, 4, ds - 4, "conntrack-attrs.use"); o["use"] = dv.getUint32(ds, false); break;
       case 12: if (dl < 4) throw tooShort(dl, 4, ds - 4, "conntrack-attrs.id"); o["id"] = dv.getUint32(ds, false); break;
-      case 13: o["nat-dst"] = d10(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 14: o["tuple-master"] = d3(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 15: o["seq-adj-orig"] = d11(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 16: o["seq-adj-reply"] = d11(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 13: o["nat-dst"] = L10(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 14: o["tuple-master"] = L3(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 15: o["seq-adj-orig"] = L11(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 16: o["seq-adj-reply"] = L11(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 17: o["secmark"] = b.subarray(ds, ds + dl); break;
       case 18: if (dl < 2) throw tooShort(dl, 2, ds - 4, "conntrack-attrs.zone"); o["zone"] = dv.getUint16(ds, false); break;
-      case 19: o["secctx"] = d12(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 19: o["secctx"] = L12(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 20: if (dl < 8) throw tooShort(dl, 8, ds - 4, "conntrack-attrs.timestamp"); o["timestamp"] = rdU64(dv, ds, false); break;
       case 21: if (dl < 4) throw tooShort(dl, 4, ds - 4, "conntrack-attrs.mark-mask"); o["mark-mask"] = dv.getUint32(ds, false); break;
       case 22: o["labels"] = b.subarray(ds, ds + dl); break;
       case 23: o["labels-mask"] = b.subarray(ds, ds + dl); break;
-      case 24: o["synproxy"] = d13(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 25: o["filter"] = d14(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 24: o["synproxy"] = L13(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 25: o["filter"] = L14(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 26: if (dl < 4) throw tooShort(dl, 4, ds - 4, "conntrack-attrs.status-mask"); o["status-mask"] = flagNames(N3, dv.getUint32(ds, false)); break;
       case 27: if (dl < 8) throw tooShort(dl, 8, ds - 4, "conntrack-attrs.timestamp-event"); o["timestamp-event"] = rdU64(dv, ds, false); break;
       default: keepUnknown(o, t, b, ds, dl);
@@ -1339,36 +1147,36 @@ function L15(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E15(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E15(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "tuple-orig": { const n = w.nestStart(1); e3(w, object(x, path, "tuple-orig"), join(path, "tuple-orig"), undefined); w.nestEnd(n); } break;
-      case "tuple-reply": { const n = w.nestStart(2); e3(w, object(x, path, "tuple-reply"), join(path, "tuple-reply"), undefined); w.nestEnd(n); } break;
+      case "tuple-orig": { const n = w.nestStart(1); E3(w, object(x, path, "tuple-orig"), join(path, "tuple-orig"), undefined); w.nestEnd(n); } break;
+      case "tuple-reply": { const n = w.nestStart(2); E3(w, object(x, path, "tuple-reply"), join(path, "tuple-reply"), undefined); w.nestEnd(n); } break;
       case "status": w.putU32(3, int(flagsValue(V3, x, path, "status", "nf-ct-status"), path, "status", 0, 4294967295), true); break;
-      case "protoinfo": { const n = w.nestStart(4); e7(w, object(x, path, "protoinfo"), join(path, "protoinfo"), undefined); w.nestEnd(n); } break;
-      case "help": { const n = w.nestStart(5); e8(w, object(x, path, "help"), join(path, "help"), undefined); w.nestEnd(n); } break;
-      case "nat-src": { const n = w.nestStart(6); e10(w, object(x, path, "nat-src"), join(path, "nat-src"), undefined); w.nestEnd(n); } break;
+      case "protoinfo": { const n = w.nestStart(4); E7(w, object(x, path, "protoinfo"), join(path, "protoinfo"), undefined); w.nestEnd(n); } break;
+      case "help": { const n = w.nestStart(5); E8(w, object(x, path, "help"), join(path, "help"), undefined); w.nestEnd(n); } break;
+      case "nat-src": { const n = w.nestStart(6); E10(w, object(x, path, "nat-src"), join(path, "nat-src"), undefined); w.nestEnd(n); } break;
       case "timeout": w.putU32(7, int(x, path, "timeout", 0, 4294967295), true); break;
       case "mark": w.putU32(8, int(x, path, "mark", 0, 4294967295), true); break;
-      case "counters-orig": { const n = w.nestStart(9); e0(w, object(x, path, "counters-orig"), join(path, "counters-orig"), undefined); w.nestEnd(n); } break;
-      case "counters-reply": { const n = w.nestStart(10); e0(w, object(x, path, "counters-reply"), join(path, "counters-reply"), undefined); w.nestEnd(n); } break;
+      case "counters-orig": { const n = w.nestStart(9); E0(w, object(x, path, "counters-orig"), join(path, "counters-orig"), undefined); w.nestEnd(n); } break;
+      case "counters-reply": { const n = w.nestStart(10); E0(w, object(x, path, "counters-reply"), join(path, "counters-reply"), undefined); w.nestEnd(n); } break;
       case "use": w.putU32(11, int(x, path, "use", 0, 4294967295), true); break;
       case "id": w.putU32(12, int(x, path, "id", 0, 4294967295), true); break;
-      case "nat-dst": { const n = w.nestStart(13); e10(w, object(x, path, "nat-dst"), join(path, "nat-dst"), undefined); w.nestEnd(n); } break;
-      case "tuple-master": { const n = w.nestStart(14); e3(w, object(x, path, "tuple-master"), join(path, "tuple-master"), undefined); w.nestEnd(n); } break;
-      case "seq-adj-orig": { const n = w.nestStart(15); e11(w, object(x, path, "seq-adj-orig"), join(path, "seq-adj-orig"), undefined); w.nestEnd(n); } break;
-      case "seq-adj-reply": { const n = w.nestStart(16); e11(w, object(x, path, "seq-adj-reply"), join(path, "seq-adj-reply"), undefined); w.nestEnd(n); } break;
+      case "nat-dst": { const n = w.nestStart(13); E10(w, object(x, path, "nat-dst"), join(path, "nat-dst"), undefined); w.nestEnd(n); } break;
+      case "tuple-master": { const n = w.nestStart(14); E3(w, object(x, path, "tuple-master"), join(path, "tuple-master"), undefined); w.nestEnd(n); } break;
+      case "seq-adj-orig": { const n = w.nestStart(15); E11(w, object(x, path, "seq-adj-orig"), join(path, "seq-adj-orig"), undefined); w.nestEnd(n); } break;
+      case "seq-adj-reply": { const n = w.nestStart(16); E11(w, object(x, path, "seq-adj-reply"), join(path, "seq-adj-reply"), undefined); w.nestEnd(n); } break;
       case "secmark": { const u = bytes(x, path, "secmark", ""); w.putBinary(17, u); } break;
       case "zone": w.putU16(18, int(x, path, "zone", 0, 65535), true); break;
-      case "secctx": { const n = w.nestStart(19); e12(w, object(x, path, "secctx"), join(path, "secctx"), undefined); w.nestEnd(n); } break;
+      case "secctx": { const n = w.nestStart(19); E12(w, object(x, path, "secctx"), join(path, "secctx"), undefined); w.nestEnd(n); } break;
       case "timestamp": w.putU64(20, big(x, path, "timestamp", 0n, 18446744073709551615n), true); break;
       case "mark-mask": w.putU32(21, int(x, path, "mark-mask", 0, 4294967295), true); break;
       case "labels": { const u = bytes(x, path, "labels", ""); w.putBinary(22, u); } break;
       case "labels-mask": { const u = bytes(x, path, "labels-mask", ""); w.putBinary(23, u); } break;
-      case "synproxy": { const n = w.nestStart(24); e13(w, object(x, path, "synproxy"), join(path, "synproxy"), undefined); w.nestEnd(n); } break;
-      case "filter": { const n = w.nestStart(25); e14(w, object(x, path, "filter"), join(path, "filter"), undefined); w.nestEnd(n); } break;
+      case "synproxy": { const n = w.nestStart(24); E13(w, object(x, path, "synproxy"), join(path, "synproxy"), undefined); w.nestEnd(n); } break;
+      case "filter": { const n = w.nestStart(25); E14(w, object(x, path, "filter"), join(path, "filter"), undefined); w.nestEnd(n); } break;
       case "status-mask": w.putU32(26, int(flagsValue(V3, x, path, "status-mask", "nf-ct-status"), path, "status-mask", 0, 4294967295), true); break;
       case "timestamp-event": w.putU64(27, big(x, path, "timestamp-event", 0n, 18446744073709551615n), true); break;
       case "__unknown": putUnknown(w, x, path); break;
@@ -1376,10 +1184,8 @@ function E15(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n16(): Obj {
-  return { "searched": undefined, "found": undefined, "new": undefined, "invalid": undefined, "ignore": undefined, "delete": undefined, "delete-list": undefined, "insert": undefined, "insert-failed": undefined, "drop": undefined, "early-drop": undefined, "error": undefined, "search-restart": undefined, "clash-resolve": undefined, "chain-toolong": undefined, "__unknown": undefined };
-}
-function L16(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L16(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "searched": undefined, "found": undefined, "new": undefined, "invalid": undefined, "ignore": undefined, "delete": undefined, "delete-list": undefined, "insert": undefined, "insert-failed": undefined, "drop": undefined, "early-drop": undefined, "error": undefined, "search-restart": undefined, "clash-resolve": undefined, "chain-toolong": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "conntrack-stats-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -1410,7 +1216,7 @@ function L16(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E16(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E16(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -1435,12 +1241,15 @@ function E16(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n17(): Obj {
-  return { "nfgen-family": undefined, "version": undefined, "res-id": undefined, "tuple-orig": undefined, "tuple-reply": undefined, "status": undefined, "protoinfo": undefined, "help": undefined, "nat-src": undefined, "timeout": undefined, "mark": undefined, "counters-orig": undefined, "counters-reply": undefined, "use": undefined, "id": undefined, "nat-dst": undefined, "tuple-master": undefined, "seq-adj-orig": undefined, "seq-adj-reply": undefined, "secmark": undefined, "zone": undefined, "secctx": undefined, "timestamp": undefined, "mark-mask": undefined, "labels": undefined, "labels-mask": undefined, "synproxy": undefined, "filter": undefined, "status-mask": undefined, "timestamp-event": undefined, "__unknown": undefined };
-}
-function L17(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
-  if (dep > MAX_DEPTH) throw tooDeep(s, "conntrack-attrs");
-  let p = s;
+function L17(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "nfgen-family": undefined, "version": undefined, "res-id": undefined, "tuple-orig": undefined, "tuple-reply": undefined, "status": undefined, "protoinfo": undefined, "help": undefined, "nat-src": undefined, "timeout": undefined, "mark": undefined, "counters-orig": undefined, "counters-reply": undefined, "use": undefined, "id": undefined, "nat-dst": undefined, "tuple-master": undefined, "seq-adj-orig": undefined, "seq-adj-reply": undefined, "secmark": undefined, "zone": undefined, "secctx": undefined, "timestamp": undefined, "mark-mask": undefined, "labels": undefined, "labels-mask": undefined, "synproxy": undefined, "filter": undefined, "status-mask": undefined, "timestamp-event": undefined, "__unknown": undefined };
+  const l = e - s;
+  if (l >= 1) o["nfgen-family"] = dv.getUint8(s);
+  if (l >= 2) o["version"] = dv.getUint8(s + 1);
+  if (l >= 4) o["res-id"] = dv.getUint16(s + 2, false);
+  let p = s + 4;
+  if (p > e) p = e;
+  if (dep > MAX_DEPTH) throw tooDeep(p, "conntrack-attrs");
   while (e - p >= 4) {
     const len = dv.getUint16(p, LE);
     if (len < 4 || len > e - p) throw badLength(len, e - p, p, "conntrack-attrs");
@@ -1449,31 +1258,31 @@ function L17(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: o["tuple-orig"] = d3(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 2: o["tuple-reply"] = d3(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 1: o["tuple-orig"] = L3(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 2: o["tuple-reply"] = L3(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 3: if (dl < 4) throw tooShort(dl, 4, ds - 4, "conntrack-attrs.status"); o["status"] = flagNames(N3, dv.getUint32(ds, false)); break;
-      case 4: o["protoinfo"] = d7(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 5: o["help"] = d8(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 6: o["nat-src"] = d10(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 4: o["protoinfo"] = L7(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 5: o["help"] = L8(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 6: o["nat-src"] = L10(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 7: if (dl < 4) throw tooShort(dl, 4, ds - 4, "conntrack-attrs.timeout"); o["timeout"] = dv.getUint32(ds, false); break;
       case 8: if (dl < 4) throw tooShort(dl, 4, ds - 4, "conntrack-attrs.mark"); o["mark"] = dv.getUint32(ds, false); break;
-      case 9: o["counters-orig"] = d0(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 10: o["counters-reply"] = d0(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 9: o["counters-orig"] = L0(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 10: o["counters-reply"] = L0(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 11: if (dl < 4) throw tooShort(dl, 4, ds - 4, "conntrack-attrs.use"); o["use"] = dv.getUint32(ds, false); break;
       case 12: if (dl < 4) throw tooShort(dl, 4, ds - 4, "conntrack-attrs.id"); o["id"] = dv.getUint32(ds, false); break;
-      case 13: o["nat-dst"] = d10(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 14: o["tuple-master"] = d3(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 15: o["seq-adj-orig"] = d11(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 16: o["seq-adj-reply"] = d11(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 13: o["nat-dst"] = L10(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 14: o["tuple-master"] = L3(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 15: o["seq-adj-orig"] = L11(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 16: o["seq-adj-reply"] = L11(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 17: o["secmark"] = b.subarray(ds, ds + dl); break;
       case 18: if (dl < 2) throw tooShort(dl, 2, ds - 4, "conntrack-attrs.zone"); o["zone"] = dv.getUint16(ds, false); break;
-      case 19: o["secctx"] = d12(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 19: o["secctx"] = L12(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 20: if (dl < 8) throw tooShort(dl, 8, ds - 4, "conntrack-attrs.timestamp"); o["timestamp"] = rdU64(dv, ds, false); break;
       case 21: if (dl < 4) throw tooShort(dl, 4, ds - 4, "conntrack-attrs.mark-mask"); o["mark-mask"] = dv.getUint32(ds, false); break;
       case 22: o["labels"] = b.subarray(ds, ds + dl); break;
       case 23: o["labels-mask"] = b.subarray(ds, ds + dl); break;
-      case 24: o["synproxy"] = d13(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 25: o["filter"] = d14(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 24: o["synproxy"] = L13(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 25: o["filter"] = L14(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 26: if (dl < 4) throw tooShort(dl, 4, ds - 4, "conntrack-attrs.status-mask"); o["status-mask"] = flagNames(N3, dv.getUint32(ds, false)); break;
       case 27: if (dl < 8) throw tooShort(dl, 8, ds - 4, "conntrack-attrs.timestamp-event"); o["timestamp-event"] = rdU64(dv, ds, false); break;
       default: keepUnknown(o, t, b, ds, dl);
@@ -1481,42 +1290,42 @@ function L17(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function M17(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  const o = n17();
-  h0(o, b, dv, s, e - s);
-  const a = s + 4;
-  return L17(b, dv, a < e ? a : e, e, dep, sc, o);
-}
-function E17(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+const T0: StructDesc = ["nfgenmsg", 4, [
+  ["nfgen-family", "u8", 0, 1, LE],
+  ["version", "u8", 1, 1, LE],
+  ["res-id", "u16", 2, 2, false],
+]];
+function E17(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
+  w.putRaw(structBytes(T0, v, path));
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "tuple-orig": { const n = w.nestStart(1); e3(w, object(x, path, "tuple-orig"), join(path, "tuple-orig"), undefined); w.nestEnd(n); } break;
-      case "tuple-reply": { const n = w.nestStart(2); e3(w, object(x, path, "tuple-reply"), join(path, "tuple-reply"), undefined); w.nestEnd(n); } break;
+      case "tuple-orig": { const n = w.nestStart(1); E3(w, object(x, path, "tuple-orig"), join(path, "tuple-orig"), undefined); w.nestEnd(n); } break;
+      case "tuple-reply": { const n = w.nestStart(2); E3(w, object(x, path, "tuple-reply"), join(path, "tuple-reply"), undefined); w.nestEnd(n); } break;
       case "status": w.putU32(3, int(flagsValue(V3, x, path, "status", "nf-ct-status"), path, "status", 0, 4294967295), true); break;
-      case "protoinfo": { const n = w.nestStart(4); e7(w, object(x, path, "protoinfo"), join(path, "protoinfo"), undefined); w.nestEnd(n); } break;
-      case "help": { const n = w.nestStart(5); e8(w, object(x, path, "help"), join(path, "help"), undefined); w.nestEnd(n); } break;
-      case "nat-src": { const n = w.nestStart(6); e10(w, object(x, path, "nat-src"), join(path, "nat-src"), undefined); w.nestEnd(n); } break;
+      case "protoinfo": { const n = w.nestStart(4); E7(w, object(x, path, "protoinfo"), join(path, "protoinfo"), undefined); w.nestEnd(n); } break;
+      case "help": { const n = w.nestStart(5); E8(w, object(x, path, "help"), join(path, "help"), undefined); w.nestEnd(n); } break;
+      case "nat-src": { const n = w.nestStart(6); E10(w, object(x, path, "nat-src"), join(path, "nat-src"), undefined); w.nestEnd(n); } break;
       case "timeout": w.putU32(7, int(x, path, "timeout", 0, 4294967295), true); break;
       case "mark": w.putU32(8, int(x, path, "mark", 0, 4294967295), true); break;
-      case "counters-orig": { const n = w.nestStart(9); e0(w, object(x, path, "counters-orig"), join(path, "counters-orig"), undefined); w.nestEnd(n); } break;
-      case "counters-reply": { const n = w.nestStart(10); e0(w, object(x, path, "counters-reply"), join(path, "counters-reply"), undefined); w.nestEnd(n); } break;
+      case "counters-orig": { const n = w.nestStart(9); E0(w, object(x, path, "counters-orig"), join(path, "counters-orig"), undefined); w.nestEnd(n); } break;
+      case "counters-reply": { const n = w.nestStart(10); E0(w, object(x, path, "counters-reply"), join(path, "counters-reply"), undefined); w.nestEnd(n); } break;
       case "use": w.putU32(11, int(x, path, "use", 0, 4294967295), true); break;
       case "id": w.putU32(12, int(x, path, "id", 0, 4294967295), true); break;
-      case "nat-dst": { const n = w.nestStart(13); e10(w, object(x, path, "nat-dst"), join(path, "nat-dst"), undefined); w.nestEnd(n); } break;
-      case "tuple-master": { const n = w.nestStart(14); e3(w, object(x, path, "tuple-master"), join(path, "tuple-master"), undefined); w.nestEnd(n); } break;
-      case "seq-adj-orig": { const n = w.nestStart(15); e11(w, object(x, path, "seq-adj-orig"), join(path, "seq-adj-orig"), undefined); w.nestEnd(n); } break;
-      case "seq-adj-reply": { const n = w.nestStart(16); e11(w, object(x, path, "seq-adj-reply"), join(path, "seq-adj-reply"), undefined); w.nestEnd(n); } break;
+      case "nat-dst": { const n = w.nestStart(13); E10(w, object(x, path, "nat-dst"), join(path, "nat-dst"), undefined); w.nestEnd(n); } break;
+      case "tuple-master": { const n = w.nestStart(14); E3(w, object(x, path, "tuple-master"), join(path, "tuple-master"), undefined); w.nestEnd(n); } break;
+      case "seq-adj-orig": { const n = w.nestStart(15); E11(w, object(x, path, "seq-adj-orig"), join(path, "seq-adj-orig"), undefined); w.nestEnd(n); } break;
+      case "seq-adj-reply": { const n = w.nestStart(16); E11(w, object(x, path, "seq-adj-reply"), join(path, "seq-adj-reply"), undefined); w.nestEnd(n); } break;
       case "secmark": { const u = bytes(x, path, "secmark", ""); w.putBinary(17, u); } break;
       case "zone": w.putU16(18, int(x, path, "zone", 0, 65535), true); break;
-      case "secctx": { const n = w.nestStart(19); e12(w, object(x, path, "secctx"), join(path, "secctx"), undefined); w.nestEnd(n); } break;
+      case "secctx": { const n = w.nestStart(19); E12(w, object(x, path, "secctx"), join(path, "secctx"), undefined); w.nestEnd(n); } break;
       case "timestamp": w.putU64(20, big(x, path, "timestamp", 0n, 18446744073709551615n), true); break;
       case "mark-mask": w.putU32(21, int(x, path, "mark-mask", 0, 4294967295), true); break;
       case "labels": { const u = bytes(x, path, "labels", ""); w.putBinary(22, u); } break;
       case "labels-mask": { const u = bytes(x, path, "labels-mask", ""); w.putBinary(23, u); } break;
-      case "synproxy": { const n = w.nestStart(24); e13(w, object(x, path, "synproxy"), join(path, "synproxy"), undefined); w.nestEnd(n); } break;
-      case "filter": { const n = w.nestStart(25); e14(w, object(x, path, "filter"), join(path, "filter"), undefined); w.nestEnd(n); } break;
+      case "synproxy": { const n = w.nestStart(24); E13(w, object(x, path, "synproxy"), join(path, "synproxy"), undefined); w.nestEnd(n); } break;
+      case "filter": { const n = w.nestStart(25); E14(w, object(x, path, "filter"), join(path, "filter"), undefined); w.nestEnd(n); } break;
       case "status-mask": w.putU32(26, int(flagsValue(V3, x, path, "status-mask", "nf-ct-status"), path, "status-mask", 0, 4294967295), true); break;
       case "timestamp-event": w.putU64(27, big(x, path, "timestamp-event", 0n, 18446744073709551615n), true); break;
       case "nfgen-family": case "version": case "res-id": break;
@@ -1525,12 +1334,15 @@ function E17(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n18(): Obj {
-  return { "nfgen-family": undefined, "version": undefined, "res-id": undefined, "searched": undefined, "found": undefined, "new": undefined, "invalid": undefined, "ignore": undefined, "delete": undefined, "delete-list": undefined, "insert": undefined, "insert-failed": undefined, "drop": undefined, "early-drop": undefined, "error": undefined, "search-restart": undefined, "clash-resolve": undefined, "chain-toolong": undefined, "__unknown": undefined };
-}
-function L18(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
-  if (dep > MAX_DEPTH) throw tooDeep(s, "conntrack-stats-attrs");
-  let p = s;
+function L18(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "nfgen-family": undefined, "version": undefined, "res-id": undefined, "searched": undefined, "found": undefined, "new": undefined, "invalid": undefined, "ignore": undefined, "delete": undefined, "delete-list": undefined, "insert": undefined, "insert-failed": undefined, "drop": undefined, "early-drop": undefined, "error": undefined, "search-restart": undefined, "clash-resolve": undefined, "chain-toolong": undefined, "__unknown": undefined };
+  const l = e - s;
+  if (l >= 1) o["nfgen-family"] = dv.getUint8(s);
+  if (l >= 2) o["version"] = dv.getUint8(s + 1);
+  if (l >= 4) o["res-id"] = dv.getUint16(s + 2, false);
+  let p = s + 4;
+  if (p > e) p = e;
+  if (dep > MAX_DEPTH) throw tooDeep(p, "conntrack-stats-attrs");
   while (e - p >= 4) {
     const len = dv.getUint16(p, LE);
     if (len < 4 || len > e - p) throw badLength(len, e - p, p, "conntrack-stats-attrs");
@@ -1559,13 +1371,8 @@ function L18(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function M18(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  const o = n18();
-  h0(o, b, dv, s, e - s);
-  const a = s + 4;
-  return L18(b, dv, a < e ? a : e, e, dep, sc, o);
-}
-function E18(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E18(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
+  w.putRaw(structBytes(T0, v, path));
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -1593,31 +1400,31 @@ function E18(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
 }
 const codecs: FamilyCodecs = {
   sets: [
-    ["counter-attrs", d0, e0],
-    ["tuple-proto-attrs", d1, e1],
-    ["tuple-ip-attrs", d2, e2],
-    ["tuple-attrs", d3, e3],
-    ["protoinfo-tcp-attrs", d4, e4],
-    ["protoinfo-dccp-attrs", d5, e5],
-    ["protoinfo-sctp-attrs", d6, e6],
-    ["protoinfo-attrs", d7, e7],
-    ["help-attrs", d8, e8],
-    ["nat-proto-attrs", d9, e9],
-    ["nat-attrs", d10, e10],
-    ["seqadj-attrs", d11, e11],
-    ["secctx-attrs", d12, e12],
-    ["synproxy-attrs", d13, e13],
-    ["filter-attrs", d14, e14],
-    ["conntrack-attrs", d15, e15],
-    ["conntrack-stats-attrs", d16, e16],
+    ["counter-attrs", L0, E0],
+    ["tuple-proto-attrs", L1, E1],
+    ["tuple-ip-attrs", L2, E2],
+    ["tuple-attrs", L3, E3],
+    ["protoinfo-tcp-attrs", L4, E4],
+    ["protoinfo-dccp-attrs", L5, E5],
+    ["protoinfo-sctp-attrs", L6, E6],
+    ["protoinfo-attrs", L7, E7],
+    ["help-attrs", L8, E8],
+    ["nat-proto-attrs", L9, E9],
+    ["nat-attrs", L10, E10],
+    ["seqadj-attrs", L11, E11],
+    ["secctx-attrs", L12, E12],
+    ["synproxy-attrs", L13, E13],
+    ["filter-attrs", L14, E14],
+    ["conntrack-attrs", L15, E15],
+    ["conntrack-stats-attrs", L16, E16],
   ],
   structs: [
-    ["nfgenmsg", s0, z0],
-    ["nf-ct-tcp-flags-mask", s1, z1],
+    ["nfgenmsg", s0, structEncoder(T0)],
+    ["nf-ct-tcp-flags-mask", s1, structEncoder(T1)],
   ],
   bodies: [
-    ["conntrack-attrs", "nfgenmsg", B0, W0],
-    ["conntrack-stats-attrs", "nfgenmsg", B1, W1],
+    ["conntrack-attrs", "nfgenmsg", B0, E17],
+    ["conntrack-stats-attrs", "nfgenmsg", B1, E18],
   ],
 };
 

@@ -24,6 +24,7 @@ import {
   type FamilyCodecs,
   type Obj,
   type Scope,
+  type StructDesc,
   type StructRest,
   type UnknownAttribute,
 } from '../../schema/runtime.js';
@@ -151,42 +152,16 @@ export const spec: FamilySpec = reviveSpec(`
 [["event"]]]
 `);
 
-function d0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L0(b, dv, s, e, dep, sc, n0());
-}
-function e0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E0(w, v, path, sc);
-}
-function d1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L1(b, dv, s, e, dep, sc, n1());
-}
-function e1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E1(w, v, path, sc);
-}
-function d2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L2(b, dv, s, e, dep, sc, n2());
-}
-function e2(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E2(w, v, path, sc);
-}
 function B0(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L0(b, dv, s, e, 0, undefined, n0());
-}
-function W0(w: MessageWriter, v: Obj): void {
-  E0(w, v, "", undefined);
+  return L0(b, dv, s, e, 0, undefined);
 }
 function B1(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L1(b, dv, s, e, 0, undefined, n1());
-}
-function W1(w: MessageWriter, v: Obj): void {
-  E1(w, v, "", undefined);
+  return L1(b, dv, s, e, 0, undefined);
 }
 const N1: readonly (string | undefined)[] = ["perf-domain-microwatts", "perf-domain-skip-inefficiencies", "perf-domain-artificial"];
 const V1: ReadonlyMap<string, number> = new Map<string, number>([["perf-domain-microwatts", 0], ["perf-domain-skip-inefficiencies", 1], ["perf-domain-artificial", 2]]);
-function n0(): Obj {
-  return { "perf-domain-id": undefined, "flags": undefined, "cpus": undefined, "__unknown": undefined };
-}
-function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "perf-domain-id": undefined, "flags": undefined, "cpus": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "perf-domain");
   let p = s;
   while (e - p >= 4) {
@@ -206,7 +181,7 @@ function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E0(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -219,10 +194,8 @@ function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n1(): Obj {
-  return { "perf-domain-id": undefined, "perf-state": undefined, "__unknown": undefined };
-}
-function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "perf-domain-id": undefined, "perf-state": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "perf-table");
   let p = s;
   while (e - p >= 4) {
@@ -234,19 +207,19 @@ function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
     p += (len + 3) & ~3;
     switch (t) {
       case 1: if (dl < 4) throw tooShort(dl, 4, ds - 4, "perf-table.perf-domain-id"); o["perf-domain-id"] = dv.getUint32(ds, LE); break;
-      case 2: append(o, "perf-state", d2(b, dv, ds, ds + dl, dep + 1, undefined)); break;
+      case 2: append(o, "perf-state", L2(b, dv, ds, ds + dl, dep + 1, undefined)); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E1(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
       case "perf-domain-id": w.putU32(1, int(x, path, "perf-domain-id", 0, 4294967295)); break;
-      case "perf-state": for (const y of items(x)) { const n = w.nestStart(2); e2(w, object(y, path, "perf-state"), join(path, "perf-state"), undefined); w.nestEnd(n); } break;
+      case "perf-state": for (const y of items(x)) { const n = w.nestStart(2); E2(w, object(y, path, "perf-state"), join(path, "perf-state"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "perf-table");
     }
@@ -254,10 +227,8 @@ function E1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
 }
 const N0: readonly (string | undefined)[] = ["perf-state-inefficient"];
 const V0: ReadonlyMap<string, number> = new Map<string, number>([["perf-state-inefficient", 0]]);
-function n2(): Obj {
-  return { "performance": undefined, "frequency": undefined, "power": undefined, "cost": undefined, "flags": undefined, "__unknown": undefined };
-}
-function L2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "performance": undefined, "frequency": undefined, "power": undefined, "cost": undefined, "flags": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "perf-state");
   let p = s;
   while (e - p >= 4) {
@@ -279,7 +250,7 @@ function L2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E2(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E2(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -296,15 +267,15 @@ function E2(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
 }
 const codecs: FamilyCodecs = {
   sets: [
-    ["perf-domain", d0, e0],
-    ["perf-table", d1, e1],
-    ["perf-state", d2, e2],
+    ["perf-domain", L0, E0],
+    ["perf-table", L1, E1],
+    ["perf-state", L2, E2],
   ],
   structs: [
   ],
   bodies: [
-    ["perf-domain", "", B0, W0],
-    ["perf-table", "", B1, W1],
+    ["perf-domain", "", B0, E0],
+    ["perf-table", "", B1, E1],
   ],
 };
 

@@ -34,6 +34,7 @@ import {
   type FamilyCodecs,
   type Obj,
   type Scope,
+  type StructDesc,
   type StructRest,
   type UnknownAttribute,
 } from '../../schema/runtime.js';
@@ -1770,245 +1771,8 @@ export const spec: FamilySpec = reviveSpec(`
 []]
 `);
 
-function d0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L0(b, dv, s, e, dep, sc, n0());
-}
-function e0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E0(w, v, path, sc);
-}
-function d1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L1(b, dv, s, e, dep, sc, n1());
-}
-function e1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E1(w, v, path, sc);
-}
-function d2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L2(b, dv, s, e, dep, sc, n2());
-}
-function e2(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E2(w, v, path, sc);
-}
-function d3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L3(b, dv, s, e, dep, sc, n3());
-}
-function e3(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E3(w, v, path, sc);
-}
-function d4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L4(b, dv, s, e, dep, sc, n4());
-}
-function e4(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E4(w, v, path, sc);
-}
-function d5(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L5(b, dv, s, e, dep, sc, n5());
-}
-function e5(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E5(w, v, path, sc);
-}
-function d6(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L6(b, dv, s, e, dep, sc, n6());
-}
-function e6(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E6(w, v, path, sc);
-}
-function d7(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L7(b, dv, s, e, dep, sc, n7());
-}
-function e7(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E7(w, v, path, sc);
-}
-function d8(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L8(b, dv, s, e, dep, sc, n8());
-}
-function e8(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E8(w, v, path, sc);
-}
-function d9(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L9(b, dv, s, e, dep, sc, n9());
-}
-function e9(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E9(w, v, path, sc);
-}
-function d10(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L10(b, dv, s, e, dep, sc, n10());
-}
-function e10(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E10(w, v, path, sc);
-}
-function d11(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L11(b, dv, s, e, dep, sc, n11());
-}
-function e11(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E11(w, v, path, sc);
-}
-function d12(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L12(b, dv, s, e, dep, sc, n12());
-}
-function e12(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E12(w, v, path, sc);
-}
-function d13(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L13(b, dv, s, e, dep, sc, n13());
-}
-function e13(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E13(w, v, path, sc);
-}
-function d14(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L14(b, dv, s, e, dep, sc, n14());
-}
-function e14(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E14(w, v, path, sc);
-}
-function d15(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L15(b, dv, s, e, dep, sc, n15());
-}
-function e15(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E15(w, v, path, sc);
-}
-function d16(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L16(b, dv, s, e, dep, sc, n16());
-}
-function e16(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E16(w, v, path, sc);
-}
-function d17(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L17(b, dv, s, e, dep, sc, n17());
-}
-function e17(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E17(w, v, path, sc);
-}
-function d18(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L18(b, dv, s, e, dep, sc, n18());
-}
-function e18(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E18(w, v, path, sc);
-}
-function d19(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L19(b, dv, s, e, dep, sc, n19());
-}
-function e19(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E19(w, v, path, sc);
-}
-function d20(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L20(b, dv, s, e, dep, sc, n20());
-}
-function e20(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E20(w, v, path, sc);
-}
-function d21(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L21(b, dv, s, e, dep, sc, n21());
-}
-function e21(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E21(w, v, path, sc);
-}
-function d22(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L22(b, dv, s, e, dep, sc, n22());
-}
-function e22(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E22(w, v, path, sc);
-}
-function d23(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L23(b, dv, s, e, dep, sc, n23());
-}
-function e23(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E23(w, v, path, sc);
-}
-function d24(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L24(b, dv, s, e, dep, sc, n24());
-}
-function e24(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E24(w, v, path, sc);
-}
-function d25(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L25(b, dv, s, e, dep, sc, n25());
-}
-function e25(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E25(w, v, path, sc);
-}
-function d26(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L26(b, dv, s, e, dep, sc, n26());
-}
-function e26(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E26(w, v, path, sc);
-}
-function d27(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L27(b, dv, s, e, dep, sc, n27());
-}
-function e27(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E27(w, v, path, sc);
-}
-function d28(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L28(b, dv, s, e, dep, sc, n28());
-}
-function e28(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E28(w, v, path, sc);
-}
-function d29(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L29(b, dv, s, e, dep, sc, n29());
-}
-function e29(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E29(w, v, path, sc);
-}
-function d30(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L30(b, dv, s, e, dep, sc, n30());
-}
-function e30(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E30(w, v, path, sc);
-}
-function d31(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L31(b, dv, s, e, dep, sc, n31());
-}
-function e31(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E31(w, v, path, sc);
-}
-function d32(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L32(b, dv, s, e, dep, sc, n32());
-}
-function e32(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E32(w, v, path, sc);
-}
-function d33(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L33(b, dv, s, e, dep, sc, n33());
-}
-function e33(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E33(w, v, path, sc);
-}
-function d34(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L34(b, dv, s, e, dep, sc, n34());
-}
-function e34(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E34(w, v, path, sc);
-}
-function d35(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L35(b, dv, s, e, dep, sc, n35());
-}
-function e35(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E35(w, v, path, sc);
-}
-function d36(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L36(b, dv, s, e, dep, sc, n36());
-}
-function e36(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E36(w, v, path, sc);
-}
-function d37(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L37(b, dv, s, e, dep, sc, n37());
-}
-function e37(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E37(w, v, path, sc);
-}
-function d38(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L38(b, dv, s, e, dep, sc, n38());
-}
-function e38(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E38(w, v, path, sc);
-}
 function B0(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L0(b, dv, s, e, 0, undefined, n0());
-}
-function W0(w: MessageWriter, v: Obj): void {
-  E0(w, v, "", undefined);
+  return L0(b, dv, s, e, 0, undefined);
 }
 const N1: readonly (string | undefined)[] = ["notset", "auto", "eth", "ib"];
 const V1: ReadonlyMap<string, number> = new Map<string, number>([["notset", 0], ["auto", 1], ["eth", 2], ["ib", 3]]);
@@ -2050,10 +1814,8 @@ const N6: readonly (string | undefined)[] = ["leaf", "node"];
 const V6: ReadonlyMap<string, number> = new Map<string, number>([["leaf", 0], ["node", 1]]);
 const N16: readonly (string | undefined)[] = ["dev", "port"];
 const V16: ReadonlyMap<string, number> = new Map<string, number>([["dev", 0], ["port", 1]]);
-function n0(): Obj {
-  return { "bus-name": undefined, "dev-name": undefined, "port-index": undefined, "port-type": undefined, "port-desired-type": undefined, "port-netdev-ifindex": undefined, "port-netdev-name": undefined, "port-ibdev-name": undefined, "port-split-count": undefined, "port-split-group": undefined, "sb-index": undefined, "sb-size": undefined, "sb-ingress-pool-count": undefined, "sb-egress-pool-count": undefined, "sb-ingress-tc-count": undefined, "sb-egress-tc-count": undefined, "sb-pool-index": undefined, "sb-pool-type": undefined, "sb-pool-size": undefined, "sb-pool-threshold-type": undefined, "sb-threshold": undefined, "sb-tc-index": undefined, "sb-occ-cur": undefined, "sb-occ-max": undefined, "eswitch-mode": undefined, "eswitch-inline-mode": undefined, "dpipe-tables": undefined, "dpipe-table": undefined, "dpipe-table-name": undefined, "dpipe-table-size": undefined, "dpipe-table-matches": undefined, "dpipe-table-actions": undefined, "dpipe-table-counters-enabled": undefined, "dpipe-entries": undefined, "dpipe-entry": undefined, "dpipe-entry-index": undefined, "dpipe-entry-match-values": undefined, "dpipe-entry-action-values": undefined, "dpipe-entry-counter": undefined, "dpipe-match": undefined, "dpipe-match-value": undefined, "dpipe-match-type": undefined, "dpipe-action": undefined, "dpipe-action-value": undefined, "dpipe-action-type": undefined, "dpipe-value": undefined, "dpipe-value-mask": undefined, "dpipe-value-mapping": undefined, "dpipe-headers": undefined, "dpipe-header": undefined, "dpipe-header-name": undefined, "dpipe-header-id": undefined, "dpipe-header-fields": undefined, "dpipe-header-global": undefined, "dpipe-header-index": undefined, "dpipe-field": undefined, "dpipe-field-name": undefined, "dpipe-field-id": undefined, "dpipe-field-bitwidth": undefined, "dpipe-field-mapping-type": undefined, "eswitch-encap-mode": undefined, "resource-list": undefined, "resource": undefined, "resource-name": undefined, "resource-id": undefined, "resource-size": undefined, "resource-size-new": undefined, "resource-size-valid": undefined, "resource-size-min": undefined, "resource-size-max": undefined, "resource-size-gran": undefined, "resource-unit": undefined, "resource-occ": undefined, "dpipe-table-resource-id": undefined, "dpipe-table-resource-units": undefined, "port-flavour": undefined, "port-number": undefined, "port-split-subport-number": undefined, "param": undefined, "param-name": undefined, "param-generic": undefined, "param-type": undefined, "param-value-cmode": undefined, "region-name": undefined, "region-size": undefined, "region-snapshots": undefined, "region-snapshot": undefined, "region-snapshot-id": undefined, "region-chunks": undefined, "region-chunk": undefined, "region-chunk-data": undefined, "region-chunk-addr": undefined, "region-chunk-len": undefined, "info-driver-name": undefined, "info-serial-number": undefined, "info-version-fixed": undefined, "info-version-running": undefined, "info-version-stored": undefined, "info-version-name": undefined, "info-version-value": undefined, "sb-pool-cell-size": undefined, "fmsg": undefined, "fmsg-obj-nest-start": undefined, "fmsg-pair-nest-start": undefined, "fmsg-arr-nest-start": undefined, "fmsg-nest-end": undefined, "fmsg-obj-name": undefined, "fmsg-obj-value-type": undefined, "health-reporter": undefined, "health-reporter-name": undefined, "health-reporter-state": undefined, "health-reporter-err-count": undefined, "health-reporter-recover-count": undefined, "health-reporter-dump-ts": undefined, "health-reporter-graceful-period": undefined, "health-reporter-auto-recover": undefined, "flash-update-file-name": undefined, "flash-update-component": undefined, "flash-update-status-msg": undefined, "flash-update-status-done": undefined, "flash-update-status-total": undefined, "port-pci-pf-number": undefined, "port-pci-vf-number": undefined, "stats": undefined, "trap-name": undefined, "trap-action": undefined, "trap-type": undefined, "trap-generic": undefined, "trap-metadata": undefined, "trap-group-name": undefined, "reload-failed": undefined, "health-reporter-dump-ts-ns": undefined, "netns-fd": undefined, "netns-pid": undefined, "netns-id": undefined, "health-reporter-auto-dump": undefined, "trap-policer-id": undefined, "trap-policer-rate": undefined, "trap-policer-burst": undefined, "port-function": undefined, "info-board-serial-number": undefined, "port-lanes": undefined, "port-splittable": undefined, "port-external": undefined, "port-controller-number": undefined, "flash-update-status-timeout": undefined, "flash-update-overwrite-mask": undefined, "reload-action": undefined, "reload-actions-performed": undefined, "reload-limits": undefined, "dev-stats": undefined, "reload-stats": undefined, "reload-stats-entry": undefined, "reload-stats-limit": undefined, "reload-stats-value": undefined, "remote-reload-stats": undefined, "reload-action-info": undefined, "reload-action-stats": undefined, "port-pci-sf-number": undefined, "rate-type": undefined, "rate-tx-share": undefined, "rate-tx-max": undefined, "rate-node-name": undefined, "rate-parent-node-name": undefined, "region-max-snapshots": undefined, "linecard-index": undefined, "linecard-state": undefined, "linecard-type": undefined, "linecard-supported-types": undefined, "selftests": undefined, "rate-tx-priority": undefined, "rate-tx-weight": undefined, "region-direct": undefined, "rate-tc-bws": undefined, "health-reporter-burst-period": undefined, "param-reset-default": undefined, "index": undefined, "resource-scope-mask": undefined, "parent-dev": undefined, "__unknown": undefined };
-}
-function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "bus-name": undefined, "dev-name": undefined, "port-index": undefined, "port-type": undefined, "port-desired-type": undefined, "port-netdev-ifindex": undefined, "port-netdev-name": undefined, "port-ibdev-name": undefined, "port-split-count": undefined, "port-split-group": undefined, "sb-index": undefined, "sb-size": undefined, "sb-ingress-pool-count": undefined, "sb-egress-pool-count": undefined, "sb-ingress-tc-count": undefined, "sb-egress-tc-count": undefined, "sb-pool-index": undefined, "sb-pool-type": undefined, "sb-pool-size": undefined, "sb-pool-threshold-type": undefined, "sb-threshold": undefined, "sb-tc-index": undefined, "sb-occ-cur": undefined, "sb-occ-max": undefined, "eswitch-mode": undefined, "eswitch-inline-mode": undefined, "dpipe-tables": undefined, "dpipe-table": undefined, "dpipe-table-name": undefined, "dpipe-table-size": undefined, "dpipe-table-matches": undefined, "dpipe-table-actions": undefined, "dpipe-table-counters-enabled": undefined, "dpipe-entries": undefined, "dpipe-entry": undefined, "dpipe-entry-index": undefined, "dpipe-entry-match-values": undefined, "dpipe-entry-action-values": undefined, "dpipe-entry-counter": undefined, "dpipe-match": undefined, "dpipe-match-value": undefined, "dpipe-match-type": undefined, "dpipe-action": undefined, "dpipe-action-value": undefined, "dpipe-action-type": undefined, "dpipe-value": undefined, "dpipe-value-mask": undefined, "dpipe-value-mapping": undefined, "dpipe-headers": undefined, "dpipe-header": undefined, "dpipe-header-name": undefined, "dpipe-header-id": undefined, "dpipe-header-fields": undefined, "dpipe-header-global": undefined, "dpipe-header-index": undefined, "dpipe-field": undefined, "dpipe-field-name": undefined, "dpipe-field-id": undefined, "dpipe-field-bitwidth": undefined, "dpipe-field-mapping-type": undefined, "eswitch-encap-mode": undefined, "resource-list": undefined, "resource": undefined, "resource-name": undefined, "resource-id": undefined, "resource-size": undefined, "resource-size-new": undefined, "resource-size-valid": undefined, "resource-size-min": undefined, "resource-size-max": undefined, "resource-size-gran": undefined, "resource-unit": undefined, "resource-occ": undefined, "dpipe-table-resource-id": undefined, "dpipe-table-resource-units": undefined, "port-flavour": undefined, "port-number": undefined, "port-split-subport-number": undefined, "param": undefined, "param-name": undefined, "param-generic": undefined, "param-type": undefined, "param-value-cmode": undefined, "region-name": undefined, "region-size": undefined, "region-snapshots": undefined, "region-snapshot": undefined, "region-snapshot-id": undefined, "region-chunks": undefined, "region-chunk": undefined, "region-chunk-data": undefined, "region-chunk-addr": undefined, "region-chunk-len": undefined, "info-driver-name": undefined, "info-serial-number": undefined, "info-version-fixed": undefined, "info-version-running": undefined, "info-version-stored": undefined, "info-version-name": undefined, "info-version-value": undefined, "sb-pool-cell-size": undefined, "fmsg": undefined, "fmsg-obj-nest-start": undefined, "fmsg-pair-nest-start": undefined, "fmsg-arr-nest-start": undefined, "fmsg-nest-end": undefined, "fmsg-obj-name": undefined, "fmsg-obj-value-type": undefined, "health-reporter": undefined, "health-reporter-name": undefined, "health-reporter-state": undefined, "health-reporter-err-count": undefined, "health-reporter-recover-count": undefined, "health-reporter-dump-ts": undefined, "health-reporter-graceful-period": undefined, "health-reporter-auto-recover": undefined, "flash-update-file-name": undefined, "flash-update-component": undefined, "flash-update-status-msg": undefined, "flash-update-status-done": undefined, "flash-update-status-total": undefined, "port-pci-pf-number": undefined, "port-pci-vf-number": undefined, "stats": undefined, "trap-name": undefined, "trap-action": undefined, "trap-type": undefined, "trap-generic": undefined, "trap-metadata": undefined, "trap-group-name": undefined, "reload-failed": undefined, "health-reporter-dump-ts-ns": undefined, "netns-fd": undefined, "netns-pid": undefined, "netns-id": undefined, "health-reporter-auto-dump": undefined, "trap-policer-id": undefined, "trap-policer-rate": undefined, "trap-policer-burst": undefined, "port-function": undefined, "info-board-serial-number": undefined, "port-lanes": undefined, "port-splittable": undefined, "port-external": undefined, "port-controller-number": undefined, "flash-update-status-timeout": undefined, "flash-update-overwrite-mask": undefined, "reload-action": undefined, "reload-actions-performed": undefined, "reload-limits": undefined, "dev-stats": undefined, "reload-stats": undefined, "reload-stats-entry": undefined, "reload-stats-limit": undefined, "reload-stats-value": undefined, "remote-reload-stats": undefined, "reload-action-info": undefined, "reload-action-stats": undefined, "port-pci-sf-number": undefined, "rate-type": undefined, "rate-tx-share": undefined, "rate-tx-max": undefined, "rate-node-name": undefined, "rate-parent-node-name": undefined, "region-max-snapshots": undefined, "linecard-index": undefined, "linecard-state": undefined, "linecard-type": undefined, "linecard-supported-types": undefined, "selftests": undefined, "rate-tx-priority": undefined, "rate-tx-weight": undefined, "region-direct": undefined, "rate-tc-bws": undefined, "health-reporter-burst-period": undefined, "param-reset-default": undefined, "index": undefined, "resource-scope-mask": undefined, "parent-dev": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "devlink");
   let p = s;
   while (e - p >= 4) {
@@ -2090,44 +1852,44 @@ function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
       case 24: if (dl < 4) throw tooShort(dl, 4, ds - 4, "devlink.sb-occ-max"); o["sb-occ-max"] = dv.getUint32(ds, LE); break;
       case 25: if (dl < 2) throw tooShort(dl, 2, ds - 4, "devlink.eswitch-mode"); o["eswitch-mode"] = enumName(N8, dv.getUint16(ds, LE)); break;
       case 26: if (dl < 1) throw tooShort(dl, 1, ds - 4, "devlink.eswitch-inline-mode"); o["eswitch-inline-mode"] = enumName(N9, dv.getUint8(ds)); break;
-      case 27: o["dpipe-tables"] = d8(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 28: append(o, "dpipe-table", d9(b, dv, ds, ds + dl, dep + 1, undefined)); break;
+      case 27: o["dpipe-tables"] = L8(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 28: append(o, "dpipe-table", L9(b, dv, ds, ds + dl, dep + 1, undefined)); break;
       case 29: o["dpipe-table-name"] = str(b, ds, dl); break;
       case 30: if (dl < 8) throw tooShort(dl, 8, ds - 4, "devlink.dpipe-table-size"); o["dpipe-table-size"] = rdU64(dv, ds, LE); break;
-      case 31: o["dpipe-table-matches"] = d10(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 32: o["dpipe-table-actions"] = d11(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 31: o["dpipe-table-matches"] = L10(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 32: o["dpipe-table-actions"] = L11(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 33: if (dl < 1) throw tooShort(dl, 1, ds - 4, "devlink.dpipe-table-counters-enabled"); o["dpipe-table-counters-enabled"] = dv.getUint8(ds); break;
-      case 34: o["dpipe-entries"] = d12(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 35: append(o, "dpipe-entry", d13(b, dv, ds, ds + dl, dep + 1, undefined)); break;
+      case 34: o["dpipe-entries"] = L12(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 35: append(o, "dpipe-entry", L13(b, dv, ds, ds + dl, dep + 1, undefined)); break;
       case 36: if (dl < 8) throw tooShort(dl, 8, ds - 4, "devlink.dpipe-entry-index"); o["dpipe-entry-index"] = rdU64(dv, ds, LE); break;
-      case 37: o["dpipe-entry-match-values"] = d14(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 38: o["dpipe-entry-action-values"] = d15(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 37: o["dpipe-entry-match-values"] = L14(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 38: o["dpipe-entry-action-values"] = L15(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 39: if (dl < 8) throw tooShort(dl, 8, ds - 4, "devlink.dpipe-entry-counter"); o["dpipe-entry-counter"] = rdU64(dv, ds, LE); break;
-      case 40: append(o, "dpipe-match", d16(b, dv, ds, ds + dl, dep + 1, undefined)); break;
-      case 41: append(o, "dpipe-match-value", d17(b, dv, ds, ds + dl, dep + 1, undefined)); break;
+      case 40: append(o, "dpipe-match", L16(b, dv, ds, ds + dl, dep + 1, undefined)); break;
+      case 41: append(o, "dpipe-match-value", L17(b, dv, ds, ds + dl, dep + 1, undefined)); break;
       case 42: if (dl < 4) throw tooShort(dl, 4, ds - 4, "devlink.dpipe-match-type"); o["dpipe-match-type"] = enumName(N12, dv.getUint32(ds, LE)); break;
-      case 43: append(o, "dpipe-action", d18(b, dv, ds, ds + dl, dep + 1, undefined)); break;
-      case 44: append(o, "dpipe-action-value", d19(b, dv, ds, ds + dl, dep + 1, undefined)); break;
+      case 43: append(o, "dpipe-action", L18(b, dv, ds, ds + dl, dep + 1, undefined)); break;
+      case 44: append(o, "dpipe-action-value", L19(b, dv, ds, ds + dl, dep + 1, undefined)); break;
       case 45: if (dl < 4) throw tooShort(dl, 4, ds - 4, "devlink.dpipe-action-type"); o["dpipe-action-type"] = enumName(N13, dv.getUint32(ds, LE)); break;
       case 46: o["dpipe-value"] = b.subarray(ds, ds + dl); break;
       case 47: o["dpipe-value-mask"] = b.subarray(ds, ds + dl); break;
       case 48: if (dl < 4) throw tooShort(dl, 4, ds - 4, "devlink.dpipe-value-mapping"); o["dpipe-value-mapping"] = dv.getUint32(ds, LE); break;
-      case 49: o["dpipe-headers"] = d20(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 50: append(o, "dpipe-header", d21(b, dv, ds, ds + dl, dep + 1, undefined)); break;
+      case 49: o["dpipe-headers"] = L20(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 50: append(o, "dpipe-header", L21(b, dv, ds, ds + dl, dep + 1, undefined)); break;
       case 51: o["dpipe-header-name"] = str(b, ds, dl); break;
       case 52: if (dl < 4) throw tooShort(dl, 4, ds - 4, "devlink.dpipe-header-id"); o["dpipe-header-id"] = enumName(N11, dv.getUint32(ds, LE)); break;
-      case 53: o["dpipe-header-fields"] = d22(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 53: o["dpipe-header-fields"] = L22(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 54: if (dl < 1) throw tooShort(dl, 1, ds - 4, "devlink.dpipe-header-global"); o["dpipe-header-global"] = dv.getUint8(ds); break;
       case 55: if (dl < 4) throw tooShort(dl, 4, ds - 4, "devlink.dpipe-header-index"); o["dpipe-header-index"] = dv.getUint32(ds, LE); break;
-      case 56: append(o, "dpipe-field", d23(b, dv, ds, ds + dl, dep + 1, undefined)); break;
+      case 56: append(o, "dpipe-field", L23(b, dv, ds, ds + dl, dep + 1, undefined)); break;
       case 57: o["dpipe-field-name"] = str(b, ds, dl); break;
       case 58: if (dl < 4) throw tooShort(dl, 4, ds - 4, "devlink.dpipe-field-id"); o["dpipe-field-id"] = dv.getUint32(ds, LE); break;
       case 59: if (dl < 4) throw tooShort(dl, 4, ds - 4, "devlink.dpipe-field-bitwidth"); o["dpipe-field-bitwidth"] = dv.getUint32(ds, LE); break;
       case 60: if (dl < 4) throw tooShort(dl, 4, ds - 4, "devlink.dpipe-field-mapping-type"); o["dpipe-field-mapping-type"] = enumName(N14, dv.getUint32(ds, LE)); break;
       case 61: break;
       case 62: if (dl < 1) throw tooShort(dl, 1, ds - 4, "devlink.eswitch-encap-mode"); o["eswitch-encap-mode"] = enumName(N10, dv.getUint8(ds)); break;
-      case 63: o["resource-list"] = d25(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 64: append(o, "resource", d24(b, dv, ds, ds + dl, dep + 1, undefined)); break;
+      case 63: o["resource-list"] = L25(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 64: append(o, "resource", L24(b, dv, ds, ds + dl, dep + 1, undefined)); break;
       case 65: o["resource-name"] = str(b, ds, dl); break;
       case 66: if (dl < 8) throw tooShort(dl, 8, ds - 4, "devlink.resource-id"); o["resource-id"] = rdU64(dv, ds, LE); break;
       case 67: if (dl < 8) throw tooShort(dl, 8, ds - 4, "devlink.resource-size"); o["resource-size"] = rdU64(dv, ds, LE); break;
@@ -2143,37 +1905,37 @@ function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
       case 77: if (dl < 2) throw tooShort(dl, 2, ds - 4, "devlink.port-flavour"); o["port-flavour"] = enumName(N2, dv.getUint16(ds, LE)); break;
       case 78: if (dl < 4) throw tooShort(dl, 4, ds - 4, "devlink.port-number"); o["port-number"] = dv.getUint32(ds, LE); break;
       case 79: if (dl < 4) throw tooShort(dl, 4, ds - 4, "devlink.port-split-subport-number"); o["port-split-subport-number"] = dv.getUint32(ds, LE); break;
-      case 80: o["param"] = d26(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 80: o["param"] = L26(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 81: o["param-name"] = str(b, ds, dl); break;
       case 82: o["param-generic"] = true; break;
       case 83: if (dl < 1) throw tooShort(dl, 1, ds - 4, "devlink.param-type"); o["param-type"] = enumName(N22, dv.getUint8(ds)); break;
       case 87: if (dl < 1) throw tooShort(dl, 1, ds - 4, "devlink.param-value-cmode"); o["param-value-cmode"] = enumName(N18, dv.getUint8(ds)); break;
       case 88: o["region-name"] = str(b, ds, dl); break;
       case 89: if (dl < 8) throw tooShort(dl, 8, ds - 4, "devlink.region-size"); o["region-size"] = rdU64(dv, ds, LE); break;
-      case 90: o["region-snapshots"] = d27(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 91: o["region-snapshot"] = d28(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 90: o["region-snapshots"] = L27(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 91: o["region-snapshot"] = L28(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 92: if (dl < 4) throw tooShort(dl, 4, ds - 4, "devlink.region-snapshot-id"); o["region-snapshot-id"] = dv.getUint32(ds, LE); break;
-      case 93: o["region-chunks"] = d29(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 94: o["region-chunk"] = d30(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 93: o["region-chunks"] = L29(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 94: o["region-chunk"] = L30(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 95: o["region-chunk-data"] = b.subarray(ds, ds + dl); break;
       case 96: if (dl < 8) throw tooShort(dl, 8, ds - 4, "devlink.region-chunk-addr"); o["region-chunk-addr"] = rdU64(dv, ds, LE); break;
       case 97: if (dl < 8) throw tooShort(dl, 8, ds - 4, "devlink.region-chunk-len"); o["region-chunk-len"] = rdU64(dv, ds, LE); break;
       case 98: o["info-driver-name"] = str(b, ds, dl); break;
       case 99: o["info-serial-number"] = str(b, ds, dl); break;
-      case 100: append(o, "info-version-fixed", d6(b, dv, ds, ds + dl, dep + 1, undefined)); break;
-      case 101: append(o, "info-version-running", d6(b, dv, ds, ds + dl, dep + 1, undefined)); break;
-      case 102: append(o, "info-version-stored", d6(b, dv, ds, ds + dl, dep + 1, undefined)); break;
+      case 100: append(o, "info-version-fixed", L6(b, dv, ds, ds + dl, dep + 1, undefined)); break;
+      case 101: append(o, "info-version-running", L6(b, dv, ds, ds + dl, dep + 1, undefined)); break;
+      case 102: append(o, "info-version-stored", L6(b, dv, ds, ds + dl, dep + 1, undefined)); break;
       case 103: o["info-version-name"] = str(b, ds, dl); break;
       case 104: o["info-version-value"] = str(b, ds, dl); break;
       case 105: if (dl < 4) throw tooShort(dl, 4, ds - 4, "devlink.sb-pool-cell-size"); o["sb-pool-cell-size"] = dv.getUint32(ds, LE); break;
-      case 106: o["fmsg"] = d31(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 106: o["fmsg"] = L31(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 107: o["fmsg-obj-nest-start"] = true; break;
       case 108: o["fmsg-pair-nest-start"] = true; break;
       case 109: o["fmsg-arr-nest-start"] = true; break;
       case 110: o["fmsg-nest-end"] = true; break;
       case 111: o["fmsg-obj-name"] = str(b, ds, dl); break;
       case 112: if (dl < 1) throw tooShort(dl, 1, ds - 4, "devlink.fmsg-obj-value-type"); o["fmsg-obj-value-type"] = enumName(N22, dv.getUint8(ds)); break;
-      case 114: o["health-reporter"] = d32(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 114: o["health-reporter"] = L32(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 115: o["health-reporter-name"] = str(b, ds, dl); break;
       case 116: if (dl < 1) throw tooShort(dl, 1, ds - 4, "devlink.health-reporter-state"); o["health-reporter-state"] = dv.getUint8(ds); break;
       case 117: if (dl < 8) throw tooShort(dl, 8, ds - 4, "devlink.health-reporter-err-count"); o["health-reporter-err-count"] = rdU64(dv, ds, LE); break;
@@ -2188,12 +1950,12 @@ function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
       case 126: if (dl < 8) throw tooShort(dl, 8, ds - 4, "devlink.flash-update-status-total"); o["flash-update-status-total"] = rdU64(dv, ds, LE); break;
       case 127: if (dl < 2) throw tooShort(dl, 2, ds - 4, "devlink.port-pci-pf-number"); o["port-pci-pf-number"] = dv.getUint16(ds, LE); break;
       case 128: if (dl < 2) throw tooShort(dl, 2, ds - 4, "devlink.port-pci-vf-number"); o["port-pci-vf-number"] = dv.getUint16(ds, LE); break;
-      case 129: o["stats"] = d33(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 129: o["stats"] = L33(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 130: o["trap-name"] = str(b, ds, dl); break;
       case 131: if (dl < 1) throw tooShort(dl, 1, ds - 4, "devlink.trap-action"); o["trap-action"] = enumName(N20, dv.getUint8(ds)); break;
       case 132: if (dl < 1) throw tooShort(dl, 1, ds - 4, "devlink.trap-type"); o["trap-type"] = enumName(N21, dv.getUint8(ds)); break;
       case 133: o["trap-generic"] = true; break;
-      case 134: o["trap-metadata"] = d34(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 134: o["trap-metadata"] = L34(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 135: o["trap-group-name"] = str(b, ds, dl); break;
       case 136: if (dl < 1) throw tooShort(dl, 1, ds - 4, "devlink.reload-failed"); o["reload-failed"] = dv.getUint8(ds); break;
       case 137: if (dl < 8) throw tooShort(dl, 8, ds - 4, "devlink.health-reporter-dump-ts-ns"); o["health-reporter-dump-ts-ns"] = rdU64(dv, ds, LE); break;
@@ -2204,7 +1966,7 @@ function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
       case 142: if (dl < 4) throw tooShort(dl, 4, ds - 4, "devlink.trap-policer-id"); o["trap-policer-id"] = dv.getUint32(ds, LE); break;
       case 143: if (dl < 8) throw tooShort(dl, 8, ds - 4, "devlink.trap-policer-rate"); o["trap-policer-rate"] = rdU64(dv, ds, LE); break;
       case 144: if (dl < 8) throw tooShort(dl, 8, ds - 4, "devlink.trap-policer-burst"); o["trap-policer-burst"] = rdU64(dv, ds, LE); break;
-      case 145: o["port-function"] = d7(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 145: o["port-function"] = L7(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 146: o["info-board-serial-number"] = str(b, ds, dl); break;
       case 147: if (dl < 4) throw tooShort(dl, 4, ds - 4, "devlink.port-lanes"); o["port-lanes"] = dv.getUint32(ds, LE); break;
       case 148: if (dl < 1) throw tooShort(dl, 1, ds - 4, "devlink.port-splittable"); o["port-splittable"] = dv.getUint8(ds); break;
@@ -2215,14 +1977,14 @@ function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
       case 153: if (dl < 1) throw tooShort(dl, 1, ds - 4, "devlink.reload-action"); o["reload-action"] = enumName(N17, dv.getUint8(ds)); break;
       case 154: if (dl < 8) throw tooShort(dl, 8, ds - 4, "devlink.reload-actions-performed"); o["reload-actions-performed"] = { "value": flagNames(N17, dv.getUint32(ds, LE)), "selector": flagNames(N17, dv.getUint32(ds + 4, LE)) }; break;
       case 155: if (dl < 8) throw tooShort(dl, 8, ds - 4, "devlink.reload-limits"); o["reload-limits"] = { "value": flagNames(N17, dv.getUint32(ds, LE)), "selector": flagNames(N17, dv.getUint32(ds + 4, LE)) }; break;
-      case 156: o["dev-stats"] = d1(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 157: o["reload-stats"] = d2(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 158: append(o, "reload-stats-entry", d5(b, dv, ds, ds + dl, dep + 1, undefined)); break;
+      case 156: o["dev-stats"] = L1(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 157: o["reload-stats"] = L2(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 158: append(o, "reload-stats-entry", L5(b, dv, ds, ds + dl, dep + 1, undefined)); break;
       case 159: if (dl < 1) throw tooShort(dl, 1, ds - 4, "devlink.reload-stats-limit"); o["reload-stats-limit"] = dv.getUint8(ds); break;
       case 160: if (dl < 4) throw tooShort(dl, 4, ds - 4, "devlink.reload-stats-value"); o["reload-stats-value"] = dv.getUint32(ds, LE); break;
-      case 161: o["remote-reload-stats"] = d2(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 162: append(o, "reload-action-info", d3(b, dv, ds, ds + dl, dep + 1, undefined)); break;
-      case 163: append(o, "reload-action-stats", d4(b, dv, ds, ds + dl, dep + 1, undefined)); break;
+      case 161: o["remote-reload-stats"] = L2(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 162: append(o, "reload-action-info", L3(b, dv, ds, ds + dl, dep + 1, undefined)); break;
+      case 163: append(o, "reload-action-stats", L4(b, dv, ds, ds + dl, dep + 1, undefined)); break;
       case 164: if (dl < 4) throw tooShort(dl, 4, ds - 4, "devlink.port-pci-sf-number"); o["port-pci-sf-number"] = dv.getUint32(ds, LE); break;
       case 165: if (dl < 2) throw tooShort(dl, 2, ds - 4, "devlink.rate-type"); o["rate-type"] = enumName(N6, dv.getUint16(ds, LE)); break;
       case 166: if (dl < 8) throw tooShort(dl, 8, ds - 4, "devlink.rate-tx-share"); o["rate-tx-share"] = rdU64(dv, ds, LE); break;
@@ -2233,23 +1995,23 @@ function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
       case 171: if (dl < 4) throw tooShort(dl, 4, ds - 4, "devlink.linecard-index"); o["linecard-index"] = dv.getUint32(ds, LE); break;
       case 172: if (dl < 1) throw tooShort(dl, 1, ds - 4, "devlink.linecard-state"); o["linecard-state"] = dv.getUint8(ds); break;
       case 173: o["linecard-type"] = str(b, ds, dl); break;
-      case 174: o["linecard-supported-types"] = d35(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 176: o["selftests"] = d36(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 174: o["linecard-supported-types"] = L35(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 176: o["selftests"] = L36(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 177: if (dl < 4) throw tooShort(dl, 4, ds - 4, "devlink.rate-tx-priority"); o["rate-tx-priority"] = dv.getUint32(ds, LE); break;
       case 178: if (dl < 4) throw tooShort(dl, 4, ds - 4, "devlink.rate-tx-weight"); o["rate-tx-weight"] = dv.getUint32(ds, LE); break;
       case 179: o["region-direct"] = true; break;
-      case 180: append(o, "rate-tc-bws", d37(b, dv, ds, ds + dl, dep + 1, undefined)); break;
+      case 180: append(o, "rate-tc-bws", L37(b, dv, ds, ds + dl, dep + 1, undefined)); break;
       case 181: if (dl < 8) throw tooShort(dl, 8, ds - 4, "devlink.health-reporter-burst-period"); o["health-reporter-burst-period"] = rdU64(dv, ds, LE); break;
       case 183: o["param-reset-default"] = true; break;
       case 184: o["index"] = readUint(dv, ds, dl, LE, "devlink.index"); break;
       case 185: if (dl < 4) throw tooShort(dl, 4, ds - 4, "devlink.resource-scope-mask"); o["resource-scope-mask"] = flagNames(N16, dv.getUint32(ds, LE)); break;
-      case 186: o["parent-dev"] = d38(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 186: o["parent-dev"] = L38(b, dv, ds, ds + dl, dep + 1, undefined); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E0(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -2280,43 +2042,43 @@ function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
       case "sb-occ-max": w.putU32(24, int(x, path, "sb-occ-max", 0, 4294967295)); break;
       case "eswitch-mode": w.putU16(25, int(enumValue(V8, x, path, "eswitch-mode", "eswitch-mode"), path, "eswitch-mode", 0, 65535)); break;
       case "eswitch-inline-mode": w.putU8(26, int(enumValue(V9, x, path, "eswitch-inline-mode", "eswitch-inline-mode"), path, "eswitch-inline-mode", 0, 255)); break;
-      case "dpipe-tables": { const n = w.nestStart(27); e8(w, object(x, path, "dpipe-tables"), join(path, "dpipe-tables"), undefined); w.nestEnd(n); } break;
-      case "dpipe-table": for (const y of items(x)) { const n = w.nestStart(28); e9(w, object(y, path, "dpipe-table"), join(path, "dpipe-table"), undefined); w.nestEnd(n); } break;
+      case "dpipe-tables": { const n = w.nestStart(27); E8(w, object(x, path, "dpipe-tables"), join(path, "dpipe-tables"), undefined); w.nestEnd(n); } break;
+      case "dpipe-table": for (const y of items(x)) { const n = w.nestStart(28); E9(w, object(y, path, "dpipe-table"), join(path, "dpipe-table"), undefined); w.nestEnd(n); } break;
       case "dpipe-table-name": { const u = text(x, path, "dpipe-table-name"); w.putString(29, u); } break;
       case "dpipe-table-size": w.putU64(30, big(x, path, "dpipe-table-size", 0n, 18446744073709551615n)); break;
-      case "dpipe-table-matches": { const n = w.nestStart(31); e10(w, object(x, path, "dpipe-table-matches"), join(path, "dpipe-table-matches"), undefined); w.nestEnd(n); } break;
-      case "dpipe-table-actions": { const n = w.nestStart(32); e11(w, object(x, path, "dpipe-table-actions"), join(path, "dpipe-table-actions"), undefined); w.nestEnd(n); } break;
+      case "dpipe-table-matches": { const n = w.nestStart(31); E10(w, object(x, path, "dpipe-table-matches"), join(path, "dpipe-table-matches"), undefined); w.nestEnd(n); } break;
+      case "dpipe-table-actions": { const n = w.nestStart(32); E11(w, object(x, path, "dpipe-table-actions"), join(path, "dpipe-table-actions"), undefined); w.nestEnd(n); } break;
       case "dpipe-table-counters-enabled": w.putU8(33, int(x, path, "dpipe-table-counters-enabled", 0, 255)); break;
-      case "dpipe-entries": { const n = w.nestStart(34); e12(w, object(x, path, "dpipe-entries"), join(path, "dpipe-entries"), undefined); w.nestEnd(n); } break;
-      case "dpipe-entry": for (const y of items(x)) { const n = w.nestStart(35); e13(w, object(y, path, "dpipe-entry"), join(path, "dpipe-entry"), undefined); w.nestEnd(n); } break;
+      case "dpipe-entries": { const n = w.nestStart(34); E12(w, object(x, path, "dpipe-entries"), join(path, "dpipe-entries"), undefined); w.nestEnd(n); } break;
+      case "dpipe-entry": for (const y of items(x)) { const n = w.nestStart(35); E13(w, object(y, path, "dpipe-entry"), join(path, "dpipe-entry"), undefined); w.nestEnd(n); } break;
       case "dpipe-entry-index": w.putU64(36, big(x, path, "dpipe-entry-index", 0n, 18446744073709551615n)); break;
-      case "dpipe-entry-match-values": { const n = w.nestStart(37); e14(w, object(x, path, "dpipe-entry-match-values"), join(path, "dpipe-entry-match-values"), undefined); w.nestEnd(n); } break;
-      case "dpipe-entry-action-values": { const n = w.nestStart(38); e15(w, object(x, path, "dpipe-entry-action-values"), join(path, "dpipe-entry-action-values"), undefined); w.nestEnd(n); } break;
+      case "dpipe-entry-match-values": { const n = w.nestStart(37); E14(w, object(x, path, "dpipe-entry-match-values"), join(path, "dpipe-entry-match-values"), undefined); w.nestEnd(n); } break;
+      case "dpipe-entry-action-values": { const n = w.nestStart(38); E15(w, object(x, path, "dpipe-entry-action-values"), join(path, "dpipe-entry-action-values"), undefined); w.nestEnd(n); } break;
       case "dpipe-entry-counter": w.putU64(39, big(x, path, "dpipe-entry-counter", 0n, 18446744073709551615n)); break;
-      case "dpipe-match": for (const y of items(x)) { const n = w.nestStart(40); e16(w, object(y, path, "dpipe-match"), join(path, "dpipe-match"), undefined); w.nestEnd(n); } break;
-      case "dpipe-match-value": for (const y of items(x)) { const n = w.nestStart(41); e17(w, object(y, path, "dpipe-match-value"), join(path, "dpipe-match-value"), undefined); w.nestEnd(n); } break;
+      case "dpipe-match": for (const y of items(x)) { const n = w.nestStart(40); E16(w, object(y, path, "dpipe-match"), join(path, "dpipe-match"), undefined); w.nestEnd(n); } break;
+      case "dpipe-match-value": for (const y of items(x)) { const n = w.nestStart(41); E17(w, object(y, path, "dpipe-match-value"), join(path, "dpipe-match-value"), undefined); w.nestEnd(n); } break;
       case "dpipe-match-type": w.putU32(42, int(enumValue(V12, x, path, "dpipe-match-type", "dpipe-match-type"), path, "dpipe-match-type", 0, 4294967295)); break;
-      case "dpipe-action": for (const y of items(x)) { const n = w.nestStart(43); e18(w, object(y, path, "dpipe-action"), join(path, "dpipe-action"), undefined); w.nestEnd(n); } break;
-      case "dpipe-action-value": for (const y of items(x)) { const n = w.nestStart(44); e19(w, object(y, path, "dpipe-action-value"), join(path, "dpipe-action-value"), undefined); w.nestEnd(n); } break;
+      case "dpipe-action": for (const y of items(x)) { const n = w.nestStart(43); E18(w, object(y, path, "dpipe-action"), join(path, "dpipe-action"), undefined); w.nestEnd(n); } break;
+      case "dpipe-action-value": for (const y of items(x)) { const n = w.nestStart(44); E19(w, object(y, path, "dpipe-action-value"), join(path, "dpipe-action-value"), undefined); w.nestEnd(n); } break;
       case "dpipe-action-type": w.putU32(45, int(enumValue(V13, x, path, "dpipe-action-type", "dpipe-action-type"), path, "dpipe-action-type", 0, 4294967295)); break;
       case "dpipe-value": { const u = bytes(x, path, "dpipe-value", ""); w.putBinary(46, u); } break;
       case "dpipe-value-mask": { const u = bytes(x, path, "dpipe-value-mask", ""); w.putBinary(47, u); } break;
       case "dpipe-value-mapping": w.putU32(48, int(x, path, "dpipe-value-mapping", 0, 4294967295)); break;
-      case "dpipe-headers": { const n = w.nestStart(49); e20(w, object(x, path, "dpipe-headers"), join(path, "dpipe-headers"), undefined); w.nestEnd(n); } break;
-      case "dpipe-header": for (const y of items(x)) { const n = w.nestStart(50); e21(w, object(y, path, "dpipe-header"), join(path, "dpipe-header"), undefined); w.nestEnd(n); } break;
+      case "dpipe-headers": { const n = w.nestStart(49); E20(w, object(x, path, "dpipe-headers"), join(path, "dpipe-headers"), undefined); w.nestEnd(n); } break;
+      case "dpipe-header": for (const y of items(x)) { const n = w.nestStart(50); E21(w, object(y, path, "dpipe-header"), join(path, "dpipe-header"), undefined); w.nestEnd(n); } break;
       case "dpipe-header-name": { const u = text(x, path, "dpipe-header-name"); w.putString(51, u); } break;
       case "dpipe-header-id": w.putU32(52, int(enumValue(V11, x, path, "dpipe-header-id", "dpipe-header-id"), path, "dpipe-header-id", 0, 4294967295)); break;
-      case "dpipe-header-fields": { const n = w.nestStart(53); e22(w, object(x, path, "dpipe-header-fields"), join(path, "dpipe-header-fields"), undefined); w.nestEnd(n); } break;
+      case "dpipe-header-fields": { const n = w.nestStart(53); E22(w, object(x, path, "dpipe-header-fields"), join(path, "dpipe-header-fields"), undefined); w.nestEnd(n); } break;
       case "dpipe-header-global": w.putU8(54, int(x, path, "dpipe-header-global", 0, 255)); break;
       case "dpipe-header-index": w.putU32(55, int(x, path, "dpipe-header-index", 0, 4294967295)); break;
-      case "dpipe-field": for (const y of items(x)) { const n = w.nestStart(56); e23(w, object(y, path, "dpipe-field"), join(path, "dpipe-field"), undefined); w.nestEnd(n); } break;
+      case "dpipe-field": for (const y of items(x)) { const n = w.nestStart(56); E23(w, object(y, path, "dpipe-field"), join(path, "dpipe-field"), undefined); w.nestEnd(n); } break;
       case "dpipe-field-name": { const u = text(x, path, "dpipe-field-name"); w.putString(57, u); } break;
       case "dpipe-field-id": w.putU32(58, int(x, path, "dpipe-field-id", 0, 4294967295)); break;
       case "dpipe-field-bitwidth": w.putU32(59, int(x, path, "dpipe-field-bitwidth", 0, 4294967295)); break;
       case "dpipe-field-mapping-type": w.putU32(60, int(enumValue(V14, x, path, "dpipe-field-mapping-type", "dpipe-field-mapping-type"), path, "dpipe-field-mapping-type", 0, 4294967295)); break;
       case "eswitch-encap-mode": w.putU8(62, int(enumValue(V10, x, path, "eswitch-encap-mode", "eswitch-encap-mode"), path, "eswitch-encap-mode", 0, 255)); break;
-      case "resource-list": { const n = w.nestStart(63); e25(w, object(x, path, "resource-list"), join(path, "resource-list"), undefined); w.nestEnd(n); } break;
-      case "resource": for (const y of items(x)) { const n = w.nestStart(64); e24(w, object(y, path, "resource"), join(path, "resource"), undefined); w.nestEnd(n); } break;
+      case "resource-list": { const n = w.nestStart(63); E25(w, object(x, path, "resource-list"), join(path, "resource-list"), undefined); w.nestEnd(n); } break;
+      case "resource": for (const y of items(x)) { const n = w.nestStart(64); E24(w, object(y, path, "resource"), join(path, "resource"), undefined); w.nestEnd(n); } break;
       case "resource-name": { const u = text(x, path, "resource-name"); w.putString(65, u); } break;
       case "resource-id": w.putU64(66, big(x, path, "resource-id", 0n, 18446744073709551615n)); break;
       case "resource-size": w.putU64(67, big(x, path, "resource-size", 0n, 18446744073709551615n)); break;
@@ -2332,37 +2094,37 @@ function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
       case "port-flavour": w.putU16(77, int(enumValue(V2, x, path, "port-flavour", "port-flavour"), path, "port-flavour", 0, 65535)); break;
       case "port-number": w.putU32(78, int(x, path, "port-number", 0, 4294967295)); break;
       case "port-split-subport-number": w.putU32(79, int(x, path, "port-split-subport-number", 0, 4294967295)); break;
-      case "param": { const n = w.nestStart(80); e26(w, object(x, path, "param"), join(path, "param"), undefined); w.nestEnd(n); } break;
+      case "param": { const n = w.nestStart(80); E26(w, object(x, path, "param"), join(path, "param"), undefined); w.nestEnd(n); } break;
       case "param-name": { const u = text(x, path, "param-name"); w.putString(81, u); } break;
       case "param-generic": if (flag(x, path, "param-generic")) w.putFlag(82); break;
       case "param-type": w.putU8(83, int(enumValue(V22, x, path, "param-type", "var-attr-type"), path, "param-type", 0, 255)); break;
       case "param-value-cmode": w.putU8(87, int(enumValue(V18, x, path, "param-value-cmode", "param-cmode"), path, "param-value-cmode", 0, 255)); break;
       case "region-name": { const u = text(x, path, "region-name"); w.putString(88, u); } break;
       case "region-size": w.putU64(89, big(x, path, "region-size", 0n, 18446744073709551615n)); break;
-      case "region-snapshots": { const n = w.nestStart(90); e27(w, object(x, path, "region-snapshots"), join(path, "region-snapshots"), undefined); w.nestEnd(n); } break;
-      case "region-snapshot": { const n = w.nestStart(91); e28(w, object(x, path, "region-snapshot"), join(path, "region-snapshot"), undefined); w.nestEnd(n); } break;
+      case "region-snapshots": { const n = w.nestStart(90); E27(w, object(x, path, "region-snapshots"), join(path, "region-snapshots"), undefined); w.nestEnd(n); } break;
+      case "region-snapshot": { const n = w.nestStart(91); E28(w, object(x, path, "region-snapshot"), join(path, "region-snapshot"), undefined); w.nestEnd(n); } break;
       case "region-snapshot-id": w.putU32(92, int(x, path, "region-snapshot-id", 0, 4294967295)); break;
-      case "region-chunks": { const n = w.nestStart(93); e29(w, object(x, path, "region-chunks"), join(path, "region-chunks"), undefined); w.nestEnd(n); } break;
-      case "region-chunk": { const n = w.nestStart(94); e30(w, object(x, path, "region-chunk"), join(path, "region-chunk"), undefined); w.nestEnd(n); } break;
+      case "region-chunks": { const n = w.nestStart(93); E29(w, object(x, path, "region-chunks"), join(path, "region-chunks"), undefined); w.nestEnd(n); } break;
+      case "region-chunk": { const n = w.nestStart(94); E30(w, object(x, path, "region-chunk"), join(path, "region-chunk"), undefined); w.nestEnd(n); } break;
       case "region-chunk-data": { const u = bytes(x, path, "region-chunk-data", ""); w.putBinary(95, u); } break;
       case "region-chunk-addr": w.putU64(96, big(x, path, "region-chunk-addr", 0n, 18446744073709551615n)); break;
       case "region-chunk-len": w.putU64(97, big(x, path, "region-chunk-len", 0n, 18446744073709551615n)); break;
       case "info-driver-name": { const u = text(x, path, "info-driver-name"); w.putString(98, u); } break;
       case "info-serial-number": { const u = text(x, path, "info-serial-number"); w.putString(99, u); } break;
-      case "info-version-fixed": for (const y of items(x)) { const n = w.nestStart(100); e6(w, object(y, path, "info-version-fixed"), join(path, "info-version-fixed"), undefined); w.nestEnd(n); } break;
-      case "info-version-running": for (const y of items(x)) { const n = w.nestStart(101); e6(w, object(y, path, "info-version-running"), join(path, "info-version-running"), undefined); w.nestEnd(n); } break;
-      case "info-version-stored": for (const y of items(x)) { const n = w.nestStart(102); e6(w, object(y, path, "info-version-stored"), join(path, "info-version-stored"), undefined); w.nestEnd(n); } break;
+      case "info-version-fixed": for (const y of items(x)) { const n = w.nestStart(100); E6(w, object(y, path, "info-version-fixed"), join(path, "info-version-fixed"), undefined); w.nestEnd(n); } break;
+      case "info-version-running": for (const y of items(x)) { const n = w.nestStart(101); E6(w, object(y, path, "info-version-running"), join(path, "info-version-running"), undefined); w.nestEnd(n); } break;
+      case "info-version-stored": for (const y of items(x)) { const n = w.nestStart(102); E6(w, object(y, path, "info-version-stored"), join(path, "info-version-stored"), undefined); w.nestEnd(n); } break;
       case "info-version-name": { const u = text(x, path, "info-version-name"); w.putString(103, u); } break;
       case "info-version-value": { const u = text(x, path, "info-version-value"); w.putString(104, u); } break;
       case "sb-pool-cell-size": w.putU32(105, int(x, path, "sb-pool-cell-size", 0, 4294967295)); break;
-      case "fmsg": { const n = w.nestStart(106); e31(w, object(x, path, "fmsg"), join(path, "fmsg"), undefined); w.nestEnd(n); } break;
+      case "fmsg": { const n = w.nestStart(106); E31(w, object(x, path, "fmsg"), join(path, "fmsg"), undefined); w.nestEnd(n); } break;
       case "fmsg-obj-nest-start": if (flag(x, path, "fmsg-obj-nest-start")) w.putFlag(107); break;
       case "fmsg-pair-nest-start": if (flag(x, path, "fmsg-pair-nest-start")) w.putFlag(108); break;
       case "fmsg-arr-nest-start": if (flag(x, path, "fmsg-arr-nest-start")) w.putFlag(109); break;
       case "fmsg-nest-end": if (flag(x, path, "fmsg-nest-end")) w.putFlag(110); break;
       case "fmsg-obj-name": { const u = text(x, path, "fmsg-obj-name"); w.putString(111, u); } break;
       case "fmsg-obj-value-type": w.putU8(112, int(enumValue(V22, x, path, "fmsg-obj-value-type", "var-attr-type"), path, "fmsg-obj-value-type", 0, 255)); break;
-      case "health-reporter": { const n = w.nestStart(114); e32(w, object(x, path, "health-reporter"), join(path, "health-reporter"), undefined); w.nestEnd(n); } break;
+      case "health-reporter": { const n = w.nestStart(114); E32(w, object(x, path, "health-reporter"), join(path, "health-reporter"), undefined); w.nestEnd(n); } break;
       case "health-reporter-name": { const u = text(x, path, "health-reporter-name"); w.putString(115, u); } break;
       case "health-reporter-state": w.putU8(116, int(x, path, "health-reporter-state", 0, 255)); break;
       case "health-reporter-err-count": w.putU64(117, big(x, path, "health-reporter-err-count", 0n, 18446744073709551615n)); break;
@@ -2377,12 +2139,12 @@ function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
       case "flash-update-status-total": w.putU64(126, big(x, path, "flash-update-status-total", 0n, 18446744073709551615n)); break;
       case "port-pci-pf-number": w.putU16(127, int(x, path, "port-pci-pf-number", 0, 65535)); break;
       case "port-pci-vf-number": w.putU16(128, int(x, path, "port-pci-vf-number", 0, 65535)); break;
-      case "stats": { const n = w.nestStart(129); e33(w, object(x, path, "stats"), join(path, "stats"), undefined); w.nestEnd(n); } break;
+      case "stats": { const n = w.nestStart(129); E33(w, object(x, path, "stats"), join(path, "stats"), undefined); w.nestEnd(n); } break;
       case "trap-name": { const u = text(x, path, "trap-name"); w.putString(130, u); } break;
       case "trap-action": w.putU8(131, int(enumValue(V20, x, path, "trap-action", "trap-action"), path, "trap-action", 0, 255)); break;
       case "trap-type": w.putU8(132, int(enumValue(V21, x, path, "trap-type", "trap-type"), path, "trap-type", 0, 255)); break;
       case "trap-generic": if (flag(x, path, "trap-generic")) w.putFlag(133); break;
-      case "trap-metadata": { const n = w.nestStart(134); e34(w, object(x, path, "trap-metadata"), join(path, "trap-metadata"), undefined); w.nestEnd(n); } break;
+      case "trap-metadata": { const n = w.nestStart(134); E34(w, object(x, path, "trap-metadata"), join(path, "trap-metadata"), undefined); w.nestEnd(n); } break;
       case "trap-group-name": { const u = text(x, path, "trap-group-name"); w.putString(135, u); } break;
       case "reload-failed": w.putU8(136, int(x, path, "reload-failed", 0, 255)); break;
       case "health-reporter-dump-ts-ns": w.putU64(137, big(x, path, "health-reporter-dump-ts-ns", 0n, 18446744073709551615n)); break;
@@ -2393,7 +2155,7 @@ function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
       case "trap-policer-id": w.putU32(142, int(x, path, "trap-policer-id", 0, 4294967295)); break;
       case "trap-policer-rate": w.putU64(143, big(x, path, "trap-policer-rate", 0n, 18446744073709551615n)); break;
       case "trap-policer-burst": w.putU64(144, big(x, path, "trap-policer-burst", 0n, 18446744073709551615n)); break;
-      case "port-function": { const n = w.nestStart(145); e7(w, object(x, path, "port-function"), join(path, "port-function"), undefined); w.nestEnd(n); } break;
+      case "port-function": { const n = w.nestStart(145); E7(w, object(x, path, "port-function"), join(path, "port-function"), undefined); w.nestEnd(n); } break;
       case "info-board-serial-number": { const u = text(x, path, "info-board-serial-number"); w.putString(146, u); } break;
       case "port-lanes": w.putU32(147, int(x, path, "port-lanes", 0, 4294967295)); break;
       case "port-splittable": w.putU8(148, int(x, path, "port-splittable", 0, 255)); break;
@@ -2404,14 +2166,14 @@ function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
       case "reload-action": w.putU8(153, int(enumValue(V17, x, path, "reload-action", "reload-action"), path, "reload-action", 0, 255)); break;
       case "reload-actions-performed": { const f = object(x, path, "reload-actions-performed"); putBitfield32(w, 154, int(flagsValue(V17, own(f, "value") ?? 0, path, "reload-actions-performed", "reload-action"), path, "reload-actions-performed", 0, 4294967295), int(flagsValue(V17, own(f, "selector") ?? 0, path, "reload-actions-performed", "reload-action"), path, "reload-actions-performed", 0, 4294967295)); } break;
       case "reload-limits": { const f = object(x, path, "reload-limits"); putBitfield32(w, 155, int(flagsValue(V17, own(f, "value") ?? 0, path, "reload-limits", "reload-action"), path, "reload-limits", 0, 4294967295), int(flagsValue(V17, own(f, "selector") ?? 0, path, "reload-limits", "reload-action"), path, "reload-limits", 0, 4294967295)); } break;
-      case "dev-stats": { const n = w.nestStart(156); e1(w, object(x, path, "dev-stats"), join(path, "dev-stats"), undefined); w.nestEnd(n); } break;
-      case "reload-stats": { const n = w.nestStart(157); e2(w, object(x, path, "reload-stats"), join(path, "reload-stats"), undefined); w.nestEnd(n); } break;
-      case "reload-stats-entry": for (const y of items(x)) { const n = w.nestStart(158); e5(w, object(y, path, "reload-stats-entry"), join(path, "reload-stats-entry"), undefined); w.nestEnd(n); } break;
+      case "dev-stats": { const n = w.nestStart(156); E1(w, object(x, path, "dev-stats"), join(path, "dev-stats"), undefined); w.nestEnd(n); } break;
+      case "reload-stats": { const n = w.nestStart(157); E2(w, object(x, path, "reload-stats"), join(path, "reload-stats"), undefined); w.nestEnd(n); } break;
+      case "reload-stats-entry": for (const y of items(x)) { const n = w.nestStart(158); E5(w, object(y, path, "reload-stats-entry"), join(path, "reload-stats-entry"), undefined); w.nestEnd(n); } break;
       case "reload-stats-limit": w.putU8(159, int(x, path, "reload-stats-limit", 0, 255)); break;
       case "reload-stats-value": w.putU32(160, int(x, path, "reload-stats-value", 0, 4294967295)); break;
-      case "remote-reload-stats": { const n = w.nestStart(161); e2(w, object(x, path, "remote-reload-stats"), join(path, "remote-reload-stats"), undefined); w.nestEnd(n); } break;
-      case "reload-action-info": for (const y of items(x)) { const n = w.nestStart(162); e3(w, object(y, path, "reload-action-info"), join(path, "reload-action-info"), undefined); w.nestEnd(n); } break;
-      case "reload-action-stats": for (const y of items(x)) { const n = w.nestStart(163); e4(w, object(y, path, "reload-action-stats"), join(path, "reload-action-stats"), undefined); w.nestEnd(n); } break;
+      case "remote-reload-stats": { const n = w.nestStart(161); E2(w, object(x, path, "remote-reload-stats"), join(path, "remote-reload-stats"), undefined); w.nestEnd(n); } break;
+      case "reload-action-info": for (const y of items(x)) { const n = w.nestStart(162); E3(w, object(y, path, "reload-action-info"), join(path, "reload-action-info"), undefined); w.nestEnd(n); } break;
+      case "reload-action-stats": for (const y of items(x)) { const n = w.nestStart(163); E4(w, object(y, path, "reload-action-stats"), join(path, "reload-action-stats"), undefined); w.nestEnd(n); } break;
       case "port-pci-sf-number": w.putU32(164, int(x, path, "port-pci-sf-number", 0, 4294967295)); break;
       case "rate-type": w.putU16(165, int(enumValue(V6, x, path, "rate-type", "rate-type"), path, "rate-type", 0, 65535)); break;
       case "rate-tx-share": w.putU64(166, big(x, path, "rate-tx-share", 0n, 18446744073709551615n)); break;
@@ -2422,26 +2184,24 @@ function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
       case "linecard-index": w.putU32(171, int(x, path, "linecard-index", 0, 4294967295)); break;
       case "linecard-state": w.putU8(172, int(x, path, "linecard-state", 0, 255)); break;
       case "linecard-type": { const u = text(x, path, "linecard-type"); w.putString(173, u); } break;
-      case "linecard-supported-types": { const n = w.nestStart(174); e35(w, object(x, path, "linecard-supported-types"), join(path, "linecard-supported-types"), undefined); w.nestEnd(n); } break;
-      case "selftests": { const n = w.nestStart(176); e36(w, object(x, path, "selftests"), join(path, "selftests"), undefined); w.nestEnd(n); } break;
+      case "linecard-supported-types": { const n = w.nestStart(174); E35(w, object(x, path, "linecard-supported-types"), join(path, "linecard-supported-types"), undefined); w.nestEnd(n); } break;
+      case "selftests": { const n = w.nestStart(176); E36(w, object(x, path, "selftests"), join(path, "selftests"), undefined); w.nestEnd(n); } break;
       case "rate-tx-priority": w.putU32(177, int(x, path, "rate-tx-priority", 0, 4294967295)); break;
       case "rate-tx-weight": w.putU32(178, int(x, path, "rate-tx-weight", 0, 4294967295)); break;
       case "region-direct": if (flag(x, path, "region-direct")) w.putFlag(179); break;
-      case "rate-tc-bws": for (const y of items(x)) { const n = w.nestStart(180); e37(w, object(y, path, "rate-tc-bws"), join(path, "rate-tc-bws"), undefined); w.nestEnd(n); } break;
+      case "rate-tc-bws": for (const y of items(x)) { const n = w.nestStart(180); E37(w, object(y, path, "rate-tc-bws"), join(path, "rate-tc-bws"), undefined); w.nestEnd(n); } break;
       case "health-reporter-burst-period": w.putU64(181, big(x, path, "health-reporter-burst-period", 0n, 18446744073709551615n)); break;
       case "param-reset-default": if (flag(x, path, "param-reset-default")) w.putFlag(183); break;
       case "index": w.putUint(184, big(x, path, "index", 0n, 4294967295n)); break;
       case "resource-scope-mask": w.putU32(185, int(flagsValue(V16, x, path, "resource-scope-mask", "resource-scope"), path, "resource-scope-mask", 0, 4294967295)); break;
-      case "parent-dev": { const n = w.nestStart(186); e38(w, object(x, path, "parent-dev"), join(path, "parent-dev"), undefined); w.nestEnd(n); } break;
+      case "parent-dev": { const n = w.nestStart(186); E38(w, object(x, path, "parent-dev"), join(path, "parent-dev"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "devlink");
     }
   }
 }
-function n1(): Obj {
-  return { "reload-stats": undefined, "remote-reload-stats": undefined, "__unknown": undefined };
-}
-function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "reload-stats": undefined, "remote-reload-stats": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "dl-dev-stats");
   let p = s;
   while (e - p >= 4) {
@@ -2452,29 +2212,27 @@ function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 157: o["reload-stats"] = d2(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 161: o["remote-reload-stats"] = d2(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 157: o["reload-stats"] = L2(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 161: o["remote-reload-stats"] = L2(b, dv, ds, ds + dl, dep + 1, undefined); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E1(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "reload-stats": { const n = w.nestStart(157); e2(w, object(x, path, "reload-stats"), join(path, "reload-stats"), undefined); w.nestEnd(n); } break;
-      case "remote-reload-stats": { const n = w.nestStart(161); e2(w, object(x, path, "remote-reload-stats"), join(path, "remote-reload-stats"), undefined); w.nestEnd(n); } break;
+      case "reload-stats": { const n = w.nestStart(157); E2(w, object(x, path, "reload-stats"), join(path, "reload-stats"), undefined); w.nestEnd(n); } break;
+      case "remote-reload-stats": { const n = w.nestStart(161); E2(w, object(x, path, "remote-reload-stats"), join(path, "remote-reload-stats"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "dl-dev-stats");
     }
   }
 }
-function n2(): Obj {
-  return { "reload-action-info": undefined, "__unknown": undefined };
-}
-function L2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "reload-action-info": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "dl-reload-stats");
   let p = s;
   while (e - p >= 4) {
@@ -2485,27 +2243,25 @@ function L2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 162: append(o, "reload-action-info", d3(b, dv, ds, ds + dl, dep + 1, undefined)); break;
+      case 162: append(o, "reload-action-info", L3(b, dv, ds, ds + dl, dep + 1, undefined)); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E2(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E2(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "reload-action-info": for (const y of items(x)) { const n = w.nestStart(162); e3(w, object(y, path, "reload-action-info"), join(path, "reload-action-info"), undefined); w.nestEnd(n); } break;
+      case "reload-action-info": for (const y of items(x)) { const n = w.nestStart(162); E3(w, object(y, path, "reload-action-info"), join(path, "reload-action-info"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "dl-reload-stats");
     }
   }
 }
-function n3(): Obj {
-  return { "reload-action": undefined, "reload-action-stats": undefined, "__unknown": undefined };
-}
-function L3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "reload-action": undefined, "reload-action-stats": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "dl-reload-act-info");
   let p = s;
   while (e - p >= 4) {
@@ -2517,28 +2273,26 @@ function L3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
     p += (len + 3) & ~3;
     switch (t) {
       case 153: if (dl < 1) throw tooShort(dl, 1, ds - 4, "dl-reload-act-info.reload-action"); o["reload-action"] = enumName(N17, dv.getUint8(ds)); break;
-      case 163: append(o, "reload-action-stats", d4(b, dv, ds, ds + dl, dep + 1, undefined)); break;
+      case 163: append(o, "reload-action-stats", L4(b, dv, ds, ds + dl, dep + 1, undefined)); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E3(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E3(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
       case "reload-action": w.putU8(153, int(enumValue(V17, x, path, "reload-action", "reload-action"), path, "reload-action", 0, 255)); break;
-      case "reload-action-stats": for (const y of items(x)) { const n = w.nestStart(163); e4(w, object(y, path, "reload-action-stats"), join(path, "reload-action-stats"), undefined); w.nestEnd(n); } break;
+      case "reload-action-stats": for (const y of items(x)) { const n = w.nestStart(163); E4(w, object(y, path, "reload-action-stats"), join(path, "reload-action-stats"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "dl-reload-act-info");
     }
   }
 }
-function n4(): Obj {
-  return { "reload-stats-entry": undefined, "__unknown": undefined };
-}
-function L4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "reload-stats-entry": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "dl-reload-act-stats");
   let p = s;
   while (e - p >= 4) {
@@ -2549,27 +2303,25 @@ function L4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 158: append(o, "reload-stats-entry", d5(b, dv, ds, ds + dl, dep + 1, undefined)); break;
+      case 158: append(o, "reload-stats-entry", L5(b, dv, ds, ds + dl, dep + 1, undefined)); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E4(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E4(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "reload-stats-entry": for (const y of items(x)) { const n = w.nestStart(158); e5(w, object(y, path, "reload-stats-entry"), join(path, "reload-stats-entry"), undefined); w.nestEnd(n); } break;
+      case "reload-stats-entry": for (const y of items(x)) { const n = w.nestStart(158); E5(w, object(y, path, "reload-stats-entry"), join(path, "reload-stats-entry"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "dl-reload-act-stats");
     }
   }
 }
-function n5(): Obj {
-  return { "reload-stats-limit": undefined, "reload-stats-value": undefined, "__unknown": undefined };
-}
-function L5(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L5(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "reload-stats-limit": undefined, "reload-stats-value": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "dl-reload-stats-entry");
   let p = s;
   while (e - p >= 4) {
@@ -2587,7 +2339,7 @@ function L5(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E5(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E5(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -2599,10 +2351,8 @@ function E5(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n6(): Obj {
-  return { "info-version-name": undefined, "info-version-value": undefined, "__unknown": undefined };
-}
-function L6(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L6(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "info-version-name": undefined, "info-version-value": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "dl-info-version");
   let p = s;
   while (e - p >= 4) {
@@ -2620,7 +2370,7 @@ function L6(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E6(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E6(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -2638,10 +2388,8 @@ const N4: readonly (string | undefined)[] = ["detached", "attached"];
 const V4: ReadonlyMap<string, number> = new Map<string, number>([["detached", 0], ["attached", 1]]);
 const N5: readonly (string | undefined)[] = ["roce-bit", "migratable-bit", "ipsec-crypto-bit", "ipsec-packet-bit"];
 const V5: ReadonlyMap<string, number> = new Map<string, number>([["roce-bit", 0], ["migratable-bit", 1], ["ipsec-crypto-bit", 2], ["ipsec-packet-bit", 3]]);
-function n7(): Obj {
-  return { "hw-addr": undefined, "state": undefined, "opstate": undefined, "caps": undefined, "__unknown": undefined };
-}
-function L7(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L7(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "hw-addr": undefined, "state": undefined, "opstate": undefined, "caps": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "dl-port-function");
   let p = s;
   while (e - p >= 4) {
@@ -2661,7 +2409,7 @@ function L7(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E7(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E7(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -2675,10 +2423,8 @@ function E7(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n8(): Obj {
-  return { "dpipe-table": undefined, "__unknown": undefined };
-}
-function L8(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L8(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "dpipe-table": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "dl-dpipe-tables");
   let p = s;
   while (e - p >= 4) {
@@ -2689,27 +2435,25 @@ function L8(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 28: append(o, "dpipe-table", d9(b, dv, ds, ds + dl, dep + 1, undefined)); break;
+      case 28: append(o, "dpipe-table", L9(b, dv, ds, ds + dl, dep + 1, undefined)); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E8(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E8(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "dpipe-table": for (const y of items(x)) { const n = w.nestStart(28); e9(w, object(y, path, "dpipe-table"), join(path, "dpipe-table"), undefined); w.nestEnd(n); } break;
+      case "dpipe-table": for (const y of items(x)) { const n = w.nestStart(28); E9(w, object(y, path, "dpipe-table"), join(path, "dpipe-table"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "dl-dpipe-tables");
     }
   }
 }
-function n9(): Obj {
-  return { "dpipe-table-name": undefined, "dpipe-table-size": undefined, "dpipe-table-matches": undefined, "dpipe-table-actions": undefined, "dpipe-table-counters-enabled": undefined, "dpipe-table-resource-id": undefined, "dpipe-table-resource-units": undefined, "__unknown": undefined };
-}
-function L9(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L9(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "dpipe-table-name": undefined, "dpipe-table-size": undefined, "dpipe-table-matches": undefined, "dpipe-table-actions": undefined, "dpipe-table-counters-enabled": undefined, "dpipe-table-resource-id": undefined, "dpipe-table-resource-units": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "dl-dpipe-table");
   let p = s;
   while (e - p >= 4) {
@@ -2722,8 +2466,8 @@ function L9(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
     switch (t) {
       case 29: o["dpipe-table-name"] = str(b, ds, dl); break;
       case 30: if (dl < 8) throw tooShort(dl, 8, ds - 4, "dl-dpipe-table.dpipe-table-size"); o["dpipe-table-size"] = rdU64(dv, ds, LE); break;
-      case 31: o["dpipe-table-matches"] = d10(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 32: o["dpipe-table-actions"] = d11(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 31: o["dpipe-table-matches"] = L10(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 32: o["dpipe-table-actions"] = L11(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 33: if (dl < 1) throw tooShort(dl, 1, ds - 4, "dl-dpipe-table.dpipe-table-counters-enabled"); o["dpipe-table-counters-enabled"] = dv.getUint8(ds); break;
       case 75: if (dl < 8) throw tooShort(dl, 8, ds - 4, "dl-dpipe-table.dpipe-table-resource-id"); o["dpipe-table-resource-id"] = rdU64(dv, ds, LE); break;
       case 76: if (dl < 8) throw tooShort(dl, 8, ds - 4, "dl-dpipe-table.dpipe-table-resource-units"); o["dpipe-table-resource-units"] = rdU64(dv, ds, LE); break;
@@ -2732,15 +2476,15 @@ function L9(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E9(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E9(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
       case "dpipe-table-name": { const u = text(x, path, "dpipe-table-name"); w.putString(29, u); } break;
       case "dpipe-table-size": w.putU64(30, big(x, path, "dpipe-table-size", 0n, 18446744073709551615n)); break;
-      case "dpipe-table-matches": { const n = w.nestStart(31); e10(w, object(x, path, "dpipe-table-matches"), join(path, "dpipe-table-matches"), undefined); w.nestEnd(n); } break;
-      case "dpipe-table-actions": { const n = w.nestStart(32); e11(w, object(x, path, "dpipe-table-actions"), join(path, "dpipe-table-actions"), undefined); w.nestEnd(n); } break;
+      case "dpipe-table-matches": { const n = w.nestStart(31); E10(w, object(x, path, "dpipe-table-matches"), join(path, "dpipe-table-matches"), undefined); w.nestEnd(n); } break;
+      case "dpipe-table-actions": { const n = w.nestStart(32); E11(w, object(x, path, "dpipe-table-actions"), join(path, "dpipe-table-actions"), undefined); w.nestEnd(n); } break;
       case "dpipe-table-counters-enabled": w.putU8(33, int(x, path, "dpipe-table-counters-enabled", 0, 255)); break;
       case "dpipe-table-resource-id": w.putU64(75, big(x, path, "dpipe-table-resource-id", 0n, 18446744073709551615n)); break;
       case "dpipe-table-resource-units": w.putU64(76, big(x, path, "dpipe-table-resource-units", 0n, 18446744073709551615n)); break;
@@ -2749,10 +2493,8 @@ function E9(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n10(): Obj {
-  return { "dpipe-match": undefined, "__unknown": undefined };
-}
-function L10(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L10(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "dpipe-match": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "dl-dpipe-table-matches");
   let p = s;
   while (e - p >= 4) {
@@ -2763,27 +2505,25 @@ function L10(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 40: append(o, "dpipe-match", d16(b, dv, ds, ds + dl, dep + 1, undefined)); break;
+      case 40: append(o, "dpipe-match", L16(b, dv, ds, ds + dl, dep + 1, undefined)); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E10(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E10(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "dpipe-match": for (const y of items(x)) { const n = w.nestStart(40); e16(w, object(y, path, "dpipe-match"), join(path, "dpipe-match"), undefined); w.nestEnd(n); } break;
+      case "dpipe-match": for (const y of items(x)) { const n = w.nestStart(40); E16(w, object(y, path, "dpipe-match"), join(path, "dpipe-match"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "dl-dpipe-table-matches");
     }
   }
 }
-function n11(): Obj {
-  return { "dpipe-action": undefined, "__unknown": undefined };
-}
-function L11(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L11(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "dpipe-action": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "dl-dpipe-table-actions");
   let p = s;
   while (e - p >= 4) {
@@ -2794,27 +2534,25 @@ function L11(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 43: append(o, "dpipe-action", d18(b, dv, ds, ds + dl, dep + 1, undefined)); break;
+      case 43: append(o, "dpipe-action", L18(b, dv, ds, ds + dl, dep + 1, undefined)); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E11(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E11(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "dpipe-action": for (const y of items(x)) { const n = w.nestStart(43); e18(w, object(y, path, "dpipe-action"), join(path, "dpipe-action"), undefined); w.nestEnd(n); } break;
+      case "dpipe-action": for (const y of items(x)) { const n = w.nestStart(43); E18(w, object(y, path, "dpipe-action"), join(path, "dpipe-action"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "dl-dpipe-table-actions");
     }
   }
 }
-function n12(): Obj {
-  return { "dpipe-entry": undefined, "__unknown": undefined };
-}
-function L12(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L12(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "dpipe-entry": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "dl-dpipe-entries");
   let p = s;
   while (e - p >= 4) {
@@ -2825,27 +2563,25 @@ function L12(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 35: append(o, "dpipe-entry", d13(b, dv, ds, ds + dl, dep + 1, undefined)); break;
+      case 35: append(o, "dpipe-entry", L13(b, dv, ds, ds + dl, dep + 1, undefined)); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E12(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E12(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "dpipe-entry": for (const y of items(x)) { const n = w.nestStart(35); e13(w, object(y, path, "dpipe-entry"), join(path, "dpipe-entry"), undefined); w.nestEnd(n); } break;
+      case "dpipe-entry": for (const y of items(x)) { const n = w.nestStart(35); E13(w, object(y, path, "dpipe-entry"), join(path, "dpipe-entry"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "dl-dpipe-entries");
     }
   }
 }
-function n13(): Obj {
-  return { "dpipe-entry-index": undefined, "dpipe-entry-match-values": undefined, "dpipe-entry-action-values": undefined, "dpipe-entry-counter": undefined, "__unknown": undefined };
-}
-function L13(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L13(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "dpipe-entry-index": undefined, "dpipe-entry-match-values": undefined, "dpipe-entry-action-values": undefined, "dpipe-entry-counter": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "dl-dpipe-entry");
   let p = s;
   while (e - p >= 4) {
@@ -2857,32 +2593,30 @@ function L13(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     p += (len + 3) & ~3;
     switch (t) {
       case 36: if (dl < 8) throw tooShort(dl, 8, ds - 4, "dl-dpipe-entry.dpipe-entry-index"); o["dpipe-entry-index"] = rdU64(dv, ds, LE); break;
-      case 37: o["dpipe-entry-match-values"] = d14(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 38: o["dpipe-entry-action-values"] = d15(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 37: o["dpipe-entry-match-values"] = L14(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 38: o["dpipe-entry-action-values"] = L15(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 39: if (dl < 8) throw tooShort(dl, 8, ds - 4, "dl-dpipe-entry.dpipe-entry-counter"); o["dpipe-entry-counter"] = rdU64(dv, ds, LE); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E13(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E13(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
       case "dpipe-entry-index": w.putU64(36, big(x, path, "dpipe-entry-index", 0n, 18446744073709551615n)); break;
-      case "dpipe-entry-match-values": { const n = w.nestStart(37); e14(w, object(x, path, "dpipe-entry-match-values"), join(path, "dpipe-entry-match-values"), undefined); w.nestEnd(n); } break;
-      case "dpipe-entry-action-values": { const n = w.nestStart(38); e15(w, object(x, path, "dpipe-entry-action-values"), join(path, "dpipe-entry-action-values"), undefined); w.nestEnd(n); } break;
+      case "dpipe-entry-match-values": { const n = w.nestStart(37); E14(w, object(x, path, "dpipe-entry-match-values"), join(path, "dpipe-entry-match-values"), undefined); w.nestEnd(n); } break;
+      case "dpipe-entry-action-values": { const n = w.nestStart(38); E15(w, object(x, path, "dpipe-entry-action-values"), join(path, "dpipe-entry-action-values"), undefined); w.nestEnd(n); } break;
       case "dpipe-entry-counter": w.putU64(39, big(x, path, "dpipe-entry-counter", 0n, 18446744073709551615n)); break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "dl-dpipe-entry");
     }
   }
 }
-function n14(): Obj {
-  return { "dpipe-match-value": undefined, "__unknown": undefined };
-}
-function L14(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L14(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "dpipe-match-value": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "dl-dpipe-entry-match-values");
   let p = s;
   while (e - p >= 4) {
@@ -2893,27 +2627,25 @@ function L14(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 41: append(o, "dpipe-match-value", d17(b, dv, ds, ds + dl, dep + 1, undefined)); break;
+      case 41: append(o, "dpipe-match-value", L17(b, dv, ds, ds + dl, dep + 1, undefined)); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E14(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E14(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "dpipe-match-value": for (const y of items(x)) { const n = w.nestStart(41); e17(w, object(y, path, "dpipe-match-value"), join(path, "dpipe-match-value"), undefined); w.nestEnd(n); } break;
+      case "dpipe-match-value": for (const y of items(x)) { const n = w.nestStart(41); E17(w, object(y, path, "dpipe-match-value"), join(path, "dpipe-match-value"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "dl-dpipe-entry-match-values");
     }
   }
 }
-function n15(): Obj {
-  return { "dpipe-action-value": undefined, "__unknown": undefined };
-}
-function L15(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L15(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "dpipe-action-value": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "dl-dpipe-entry-action-values");
   let p = s;
   while (e - p >= 4) {
@@ -2924,27 +2656,25 @@ function L15(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 44: append(o, "dpipe-action-value", d19(b, dv, ds, ds + dl, dep + 1, undefined)); break;
+      case 44: append(o, "dpipe-action-value", L19(b, dv, ds, ds + dl, dep + 1, undefined)); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E15(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E15(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "dpipe-action-value": for (const y of items(x)) { const n = w.nestStart(44); e19(w, object(y, path, "dpipe-action-value"), join(path, "dpipe-action-value"), undefined); w.nestEnd(n); } break;
+      case "dpipe-action-value": for (const y of items(x)) { const n = w.nestStart(44); E19(w, object(y, path, "dpipe-action-value"), join(path, "dpipe-action-value"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "dl-dpipe-entry-action-values");
     }
   }
 }
-function n16(): Obj {
-  return { "dpipe-match-type": undefined, "dpipe-header-id": undefined, "dpipe-header-global": undefined, "dpipe-header-index": undefined, "dpipe-field-id": undefined, "__unknown": undefined };
-}
-function L16(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L16(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "dpipe-match-type": undefined, "dpipe-header-id": undefined, "dpipe-header-global": undefined, "dpipe-header-index": undefined, "dpipe-field-id": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "dl-dpipe-match");
   let p = s;
   while (e - p >= 4) {
@@ -2965,7 +2695,7 @@ function L16(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E16(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E16(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -2980,10 +2710,8 @@ function E16(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n17(): Obj {
-  return { "dpipe-match": undefined, "dpipe-value": undefined, "dpipe-value-mask": undefined, "dpipe-value-mapping": undefined, "__unknown": undefined };
-}
-function L17(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L17(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "dpipe-match": undefined, "dpipe-value": undefined, "dpipe-value-mask": undefined, "dpipe-value-mapping": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "dl-dpipe-match-value");
   let p = s;
   while (e - p >= 4) {
@@ -2994,7 +2722,7 @@ function L17(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 40: append(o, "dpipe-match", d16(b, dv, ds, ds + dl, dep + 1, undefined)); break;
+      case 40: append(o, "dpipe-match", L16(b, dv, ds, ds + dl, dep + 1, undefined)); break;
       case 46: o["dpipe-value"] = b.subarray(ds, ds + dl); break;
       case 47: o["dpipe-value-mask"] = b.subarray(ds, ds + dl); break;
       case 48: if (dl < 4) throw tooShort(dl, 4, ds - 4, "dl-dpipe-match-value.dpipe-value-mapping"); o["dpipe-value-mapping"] = dv.getUint32(ds, LE); break;
@@ -3003,12 +2731,12 @@ function L17(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E17(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E17(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "dpipe-match": for (const y of items(x)) { const n = w.nestStart(40); e16(w, object(y, path, "dpipe-match"), join(path, "dpipe-match"), undefined); w.nestEnd(n); } break;
+      case "dpipe-match": for (const y of items(x)) { const n = w.nestStart(40); E16(w, object(y, path, "dpipe-match"), join(path, "dpipe-match"), undefined); w.nestEnd(n); } break;
       case "dpipe-value": { const u = bytes(x, path, "dpipe-value", ""); w.putBinary(46, u); } break;
       case "dpipe-value-mask": { const u = bytes(x, path, "dpipe-value-mask", ""); w.putBinary(47, u); } break;
       case "dpipe-value-mapping": w.putU32(48, int(x, path, "dpipe-value-mapping", 0, 4294967295)); break;
@@ -3017,10 +2745,8 @@ function E17(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n18(): Obj {
-  return { "dpipe-action-type": undefined, "dpipe-header-id": undefined, "dpipe-header-global": undefined, "dpipe-header-index": undefined, "dpipe-field-id": undefined, "__unknown": undefined };
-}
-function L18(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L18(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "dpipe-action-type": undefined, "dpipe-header-id": undefined, "dpipe-header-global": undefined, "dpipe-header-index": undefined, "dpipe-field-id": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "dl-dpipe-action");
   let p = s;
   while (e - p >= 4) {
@@ -3041,7 +2767,7 @@ function L18(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E18(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E18(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -3056,10 +2782,8 @@ function E18(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n19(): Obj {
-  return { "dpipe-action": undefined, "dpipe-value": undefined, "dpipe-value-mask": undefined, "dpipe-value-mapping": undefined, "__unknown": undefined };
-}
-function L19(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L19(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "dpipe-action": undefined, "dpipe-value": undefined, "dpipe-value-mask": undefined, "dpipe-value-mapping": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "dl-dpipe-action-value");
   let p = s;
   while (e - p >= 4) {
@@ -3070,7 +2794,7 @@ function L19(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 43: append(o, "dpipe-action", d18(b, dv, ds, ds + dl, dep + 1, undefined)); break;
+      case 43: append(o, "dpipe-action", L18(b, dv, ds, ds + dl, dep + 1, undefined)); break;
       case 46: o["dpipe-value"] = b.subarray(ds, ds + dl); break;
       case 47: o["dpipe-value-mask"] = b.subarray(ds, ds + dl); break;
       case 48: if (dl < 4) throw tooShort(dl, 4, ds - 4, "dl-dpipe-action-value.dpipe-value-mapping"); o["dpipe-value-mapping"] = dv.getUint32(ds, LE); break;
@@ -3079,12 +2803,12 @@ function L19(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E19(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E19(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "dpipe-action": for (const y of items(x)) { const n = w.nestStart(43); e18(w, object(y, path, "dpipe-action"), join(path, "dpipe-action"), undefined); w.nestEnd(n); } break;
+      case "dpipe-action": for (const y of items(x)) { const n = w.nestStart(43); E18(w, object(y, path, "dpipe-action"), join(path, "dpipe-action"), undefined); w.nestEnd(n); } break;
       case "dpipe-value": { const u = bytes(x, path, "dpipe-value", ""); w.putBinary(46, u); } break;
       case "dpipe-value-mask": { const u = bytes(x, path, "dpipe-value-mask", ""); w.putBinary(47, u); } break;
       case "dpipe-value-mapping": w.putU32(48, int(x, path, "dpipe-value-mapping", 0, 4294967295)); break;
@@ -3093,10 +2817,8 @@ function E19(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n20(): Obj {
-  return { "dpipe-header": undefined, "__unknown": undefined };
-}
-function L20(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L20(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "dpipe-header": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "dl-dpipe-headers");
   let p = s;
   while (e - p >= 4) {
@@ -3107,27 +2829,25 @@ function L20(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 50: append(o, "dpipe-header", d21(b, dv, ds, ds + dl, dep + 1, undefined)); break;
+      case 50: append(o, "dpipe-header", L21(b, dv, ds, ds + dl, dep + 1, undefined)); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E20(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E20(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "dpipe-header": for (const y of items(x)) { const n = w.nestStart(50); e21(w, object(y, path, "dpipe-header"), join(path, "dpipe-header"), undefined); w.nestEnd(n); } break;
+      case "dpipe-header": for (const y of items(x)) { const n = w.nestStart(50); E21(w, object(y, path, "dpipe-header"), join(path, "dpipe-header"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "dl-dpipe-headers");
     }
   }
 }
-function n21(): Obj {
-  return { "dpipe-header-name": undefined, "dpipe-header-id": undefined, "dpipe-header-global": undefined, "dpipe-header-fields": undefined, "__unknown": undefined };
-}
-function L21(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L21(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "dpipe-header-name": undefined, "dpipe-header-id": undefined, "dpipe-header-global": undefined, "dpipe-header-fields": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "dl-dpipe-header");
   let p = s;
   while (e - p >= 4) {
@@ -3141,13 +2861,13 @@ function L21(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
       case 51: o["dpipe-header-name"] = str(b, ds, dl); break;
       case 52: if (dl < 4) throw tooShort(dl, 4, ds - 4, "dl-dpipe-header.dpipe-header-id"); o["dpipe-header-id"] = enumName(N11, dv.getUint32(ds, LE)); break;
       case 54: if (dl < 1) throw tooShort(dl, 1, ds - 4, "dl-dpipe-header.dpipe-header-global"); o["dpipe-header-global"] = dv.getUint8(ds); break;
-      case 53: o["dpipe-header-fields"] = d22(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 53: o["dpipe-header-fields"] = L22(b, dv, ds, ds + dl, dep + 1, undefined); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E21(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E21(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -3155,16 +2875,14 @@ function E21(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
       case "dpipe-header-name": { const u = text(x, path, "dpipe-header-name"); w.putString(51, u); } break;
       case "dpipe-header-id": w.putU32(52, int(enumValue(V11, x, path, "dpipe-header-id", "dpipe-header-id"), path, "dpipe-header-id", 0, 4294967295)); break;
       case "dpipe-header-global": w.putU8(54, int(x, path, "dpipe-header-global", 0, 255)); break;
-      case "dpipe-header-fields": { const n = w.nestStart(53); e22(w, object(x, path, "dpipe-header-fields"), join(path, "dpipe-header-fields"), undefined); w.nestEnd(n); } break;
+      case "dpipe-header-fields": { const n = w.nestStart(53); E22(w, object(x, path, "dpipe-header-fields"), join(path, "dpipe-header-fields"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "dl-dpipe-header");
     }
   }
 }
-function n22(): Obj {
-  return { "dpipe-field": undefined, "__unknown": undefined };
-}
-function L22(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L22(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "dpipe-field": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "dl-dpipe-header-fields");
   let p = s;
   while (e - p >= 4) {
@@ -3175,27 +2893,25 @@ function L22(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 56: append(o, "dpipe-field", d23(b, dv, ds, ds + dl, dep + 1, undefined)); break;
+      case 56: append(o, "dpipe-field", L23(b, dv, ds, ds + dl, dep + 1, undefined)); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E22(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E22(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "dpipe-field": for (const y of items(x)) { const n = w.nestStart(56); e23(w, object(y, path, "dpipe-field"), join(path, "dpipe-field"), undefined); w.nestEnd(n); } break;
+      case "dpipe-field": for (const y of items(x)) { const n = w.nestStart(56); E23(w, object(y, path, "dpipe-field"), join(path, "dpipe-field"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "dl-dpipe-header-fields");
     }
   }
 }
-function n23(): Obj {
-  return { "dpipe-field-name": undefined, "dpipe-field-id": undefined, "dpipe-field-bitwidth": undefined, "dpipe-field-mapping-type": undefined, "__unknown": undefined };
-}
-function L23(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L23(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "dpipe-field-name": undefined, "dpipe-field-id": undefined, "dpipe-field-bitwidth": undefined, "dpipe-field-mapping-type": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "dl-dpipe-field");
   let p = s;
   while (e - p >= 4) {
@@ -3215,7 +2931,7 @@ function L23(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E23(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E23(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -3229,10 +2945,8 @@ function E23(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n24(): Obj {
-  return { "resource-name": undefined, "resource-id": undefined, "resource-size": undefined, "resource-size-new": undefined, "resource-size-valid": undefined, "resource-size-min": undefined, "resource-size-max": undefined, "resource-size-gran": undefined, "resource-unit": undefined, "resource-occ": undefined, "__unknown": undefined };
-}
-function L24(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L24(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "resource-name": undefined, "resource-id": undefined, "resource-size": undefined, "resource-size-new": undefined, "resource-size-valid": undefined, "resource-size-min": undefined, "resource-size-max": undefined, "resource-size-gran": undefined, "resource-unit": undefined, "resource-occ": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "dl-resource");
   let p = s;
   while (e - p >= 4) {
@@ -3258,7 +2972,7 @@ function L24(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E24(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E24(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -3278,10 +2992,8 @@ function E24(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n25(): Obj {
-  return { "resource": undefined, "__unknown": undefined };
-}
-function L25(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L25(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "resource": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "dl-resource-list");
   let p = s;
   while (e - p >= 4) {
@@ -3292,27 +3004,25 @@ function L25(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 64: append(o, "resource", d24(b, dv, ds, ds + dl, dep + 1, undefined)); break;
+      case 64: append(o, "resource", L24(b, dv, ds, ds + dl, dep + 1, undefined)); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E25(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E25(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "resource": for (const y of items(x)) { const n = w.nestStart(64); e24(w, object(y, path, "resource"), join(path, "resource"), undefined); w.nestEnd(n); } break;
+      case "resource": for (const y of items(x)) { const n = w.nestStart(64); E24(w, object(y, path, "resource"), join(path, "resource"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "dl-resource-list");
     }
   }
 }
-function n26(): Obj {
-  return { "param-name": undefined, "param-generic": undefined, "param-type": undefined, "__unknown": undefined };
-}
-function L26(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L26(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "param-name": undefined, "param-generic": undefined, "param-type": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "dl-param");
   let p = s;
   while (e - p >= 4) {
@@ -3331,7 +3041,7 @@ function L26(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E26(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E26(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -3344,10 +3054,8 @@ function E26(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n27(): Obj {
-  return { "region-snapshot": undefined, "__unknown": undefined };
-}
-function L27(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L27(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "region-snapshot": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "dl-region-snapshots");
   let p = s;
   while (e - p >= 4) {
@@ -3358,27 +3066,25 @@ function L27(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 91: o["region-snapshot"] = d28(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 91: o["region-snapshot"] = L28(b, dv, ds, ds + dl, dep + 1, undefined); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E27(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E27(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "region-snapshot": { const n = w.nestStart(91); e28(w, object(x, path, "region-snapshot"), join(path, "region-snapshot"), undefined); w.nestEnd(n); } break;
+      case "region-snapshot": { const n = w.nestStart(91); E28(w, object(x, path, "region-snapshot"), join(path, "region-snapshot"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "dl-region-snapshots");
     }
   }
 }
-function n28(): Obj {
-  return { "region-snapshot-id": undefined, "__unknown": undefined };
-}
-function L28(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L28(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "region-snapshot-id": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "dl-region-snapshot");
   let p = s;
   while (e - p >= 4) {
@@ -3395,7 +3101,7 @@ function L28(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E28(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E28(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -3406,10 +3112,8 @@ function E28(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n29(): Obj {
-  return { "region-chunk": undefined, "__unknown": undefined };
-}
-function L29(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L29(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "region-chunk": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "dl-region-chunks");
   let p = s;
   while (e - p >= 4) {
@@ -3420,27 +3124,25 @@ function L29(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 94: o["region-chunk"] = d30(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 94: o["region-chunk"] = L30(b, dv, ds, ds + dl, dep + 1, undefined); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E29(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E29(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "region-chunk": { const n = w.nestStart(94); e30(w, object(x, path, "region-chunk"), join(path, "region-chunk"), undefined); w.nestEnd(n); } break;
+      case "region-chunk": { const n = w.nestStart(94); E30(w, object(x, path, "region-chunk"), join(path, "region-chunk"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "dl-region-chunks");
     }
   }
 }
-function n30(): Obj {
-  return { "region-chunk-data": undefined, "region-chunk-addr": undefined, "__unknown": undefined };
-}
-function L30(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L30(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "region-chunk-data": undefined, "region-chunk-addr": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "dl-region-chunk");
   let p = s;
   while (e - p >= 4) {
@@ -3458,7 +3160,7 @@ function L30(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E30(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E30(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -3470,10 +3172,8 @@ function E30(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n31(): Obj {
-  return { "fmsg-obj-nest-start": undefined, "fmsg-pair-nest-start": undefined, "fmsg-arr-nest-start": undefined, "fmsg-nest-end": undefined, "fmsg-obj-name": undefined, "__unknown": undefined };
-}
-function L31(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L31(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "fmsg-obj-nest-start": undefined, "fmsg-pair-nest-start": undefined, "fmsg-arr-nest-start": undefined, "fmsg-nest-end": undefined, "fmsg-obj-name": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "dl-fmsg");
   let p = s;
   while (e - p >= 4) {
@@ -3494,7 +3194,7 @@ function L31(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E31(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E31(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -3509,10 +3209,8 @@ function E31(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n32(): Obj {
-  return { "health-reporter-name": undefined, "health-reporter-state": undefined, "health-reporter-err-count": undefined, "health-reporter-recover-count": undefined, "health-reporter-graceful-period": undefined, "health-reporter-auto-recover": undefined, "health-reporter-dump-ts": undefined, "health-reporter-dump-ts-ns": undefined, "health-reporter-auto-dump": undefined, "health-reporter-burst-period": undefined, "__unknown": undefined };
-}
-function L32(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L32(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "health-reporter-name": undefined, "health-reporter-state": undefined, "health-reporter-err-count": undefined, "health-reporter-recover-count": undefined, "health-reporter-graceful-period": undefined, "health-reporter-auto-recover": undefined, "health-reporter-dump-ts": undefined, "health-reporter-dump-ts-ns": undefined, "health-reporter-auto-dump": undefined, "health-reporter-burst-period": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "dl-health-reporter");
   let p = s;
   while (e - p >= 4) {
@@ -3538,7 +3236,7 @@ function L32(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E32(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E32(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -3558,10 +3256,8 @@ function E32(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n33(): Obj {
-  return { "stats-rx-packets": undefined, "stats-rx-bytes": undefined, "stats-rx-dropped": undefined, "__unknown": undefined };
-}
-function L33(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L33(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "stats-rx-packets": undefined, "stats-rx-bytes": undefined, "stats-rx-dropped": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "dl-attr-stats");
   let p = s;
   while (e - p >= 4) {
@@ -3580,7 +3276,7 @@ function L33(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E33(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E33(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -3593,10 +3289,8 @@ function E33(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n34(): Obj {
-  return { "trap-metadata-type-in-port": undefined, "trap-metadata-type-fa-cookie": undefined, "__unknown": undefined };
-}
-function L34(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L34(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "trap-metadata-type-in-port": undefined, "trap-metadata-type-fa-cookie": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "dl-trap-metadata");
   let p = s;
   while (e - p >= 4) {
@@ -3614,7 +3308,7 @@ function L34(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E34(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E34(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -3626,10 +3320,8 @@ function E34(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n35(): Obj {
-  return { "linecard-type": undefined, "__unknown": undefined };
-}
-function L35(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L35(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "linecard-type": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "dl-linecard-supported-types");
   let p = s;
   while (e - p >= 4) {
@@ -3646,7 +3338,7 @@ function L35(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E35(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E35(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -3657,10 +3349,8 @@ function E35(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n36(): Obj {
-  return { "flash": undefined, "__unknown": undefined };
-}
-function L36(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L36(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "flash": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "dl-selftest-id");
   let p = s;
   while (e - p >= 4) {
@@ -3677,7 +3367,7 @@ function L36(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E36(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E36(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -3688,10 +3378,8 @@ function E36(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n37(): Obj {
-  return { "index": undefined, "bw": undefined, "__unknown": undefined };
-}
-function L37(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L37(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "index": undefined, "bw": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "dl-rate-tc-bws");
   let p = s;
   while (e - p >= 4) {
@@ -3709,7 +3397,7 @@ function L37(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E37(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E37(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -3721,10 +3409,8 @@ function E37(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n38(): Obj {
-  return { "bus-name": undefined, "dev-name": undefined, "index": undefined, "__unknown": undefined };
-}
-function L38(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L38(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "bus-name": undefined, "dev-name": undefined, "index": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "dl-parent-dev");
   let p = s;
   while (e - p >= 4) {
@@ -3743,7 +3429,7 @@ function L38(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E38(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E38(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -3758,50 +3444,50 @@ function E38(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
 }
 const codecs: FamilyCodecs = {
   sets: [
-    ["devlink", d0, e0],
-    ["dl-dev-stats", d1, e1],
-    ["dl-reload-stats", d2, e2],
-    ["dl-reload-act-info", d3, e3],
-    ["dl-reload-act-stats", d4, e4],
-    ["dl-reload-stats-entry", d5, e5],
-    ["dl-info-version", d6, e6],
-    ["dl-port-function", d7, e7],
-    ["dl-dpipe-tables", d8, e8],
-    ["dl-dpipe-table", d9, e9],
-    ["dl-dpipe-table-matches", d10, e10],
-    ["dl-dpipe-table-actions", d11, e11],
-    ["dl-dpipe-entries", d12, e12],
-    ["dl-dpipe-entry", d13, e13],
-    ["dl-dpipe-entry-match-values", d14, e14],
-    ["dl-dpipe-entry-action-values", d15, e15],
-    ["dl-dpipe-match", d16, e16],
-    ["dl-dpipe-match-value", d17, e17],
-    ["dl-dpipe-action", d18, e18],
-    ["dl-dpipe-action-value", d19, e19],
-    ["dl-dpipe-headers", d20, e20],
-    ["dl-dpipe-header", d21, e21],
-    ["dl-dpipe-header-fields", d22, e22],
-    ["dl-dpipe-field", d23, e23],
-    ["dl-resource", d24, e24],
-    ["dl-resource-list", d25, e25],
-    ["dl-param", d26, e26],
-    ["dl-region-snapshots", d27, e27],
-    ["dl-region-snapshot", d28, e28],
-    ["dl-region-chunks", d29, e29],
-    ["dl-region-chunk", d30, e30],
-    ["dl-fmsg", d31, e31],
-    ["dl-health-reporter", d32, e32],
-    ["dl-attr-stats", d33, e33],
-    ["dl-trap-metadata", d34, e34],
-    ["dl-linecard-supported-types", d35, e35],
-    ["dl-selftest-id", d36, e36],
-    ["dl-rate-tc-bws", d37, e37],
-    ["dl-parent-dev", d38, e38],
+    ["devlink", L0, E0],
+    ["dl-dev-stats", L1, E1],
+    ["dl-reload-stats", L2, E2],
+    ["dl-reload-act-info", L3, E3],
+    ["dl-reload-act-stats", L4, E4],
+    ["dl-reload-stats-entry", L5, E5],
+    ["dl-info-version", L6, E6],
+    ["dl-port-function", L7, E7],
+    ["dl-dpipe-tables", L8, E8],
+    ["dl-dpipe-table", L9, E9],
+    ["dl-dpipe-table-matches", L10, E10],
+    ["dl-dpipe-table-actions", L11, E11],
+    ["dl-dpipe-entries", L12, E12],
+    ["dl-dpipe-entry", L13, E13],
+    ["dl-dpipe-entry-match-values", L14, E14],
+    ["dl-dpipe-entry-action-values", L15, E15],
+    ["dl-dpipe-match", L16, E16],
+    ["dl-dpipe-match-value", L17, E17],
+    ["dl-dpipe-action", L18, E18],
+    ["dl-dpipe-action-value", L19, E19],
+    ["dl-dpipe-headers", L20, E20],
+    ["dl-dpipe-header", L21, E21],
+    ["dl-dpipe-header-fields", L22, E22],
+    ["dl-dpipe-field", L23, E23],
+    ["dl-resource", L24, E24],
+    ["dl-resource-list", L25, E25],
+    ["dl-param", L26, E26],
+    ["dl-region-snapshots", L27, E27],
+    ["dl-region-snapshot", L28, E28],
+    ["dl-region-chunks", L29, E29],
+    ["dl-region-chunk", L30, E30],
+    ["dl-fmsg", L31, E31],
+    ["dl-health-reporter", L32, E32],
+    ["dl-attr-stats", L33, E33],
+    ["dl-trap-metadata", L34, E34],
+    ["dl-linecard-supported-types", L35, E35],
+    ["dl-selftest-id", L36, E36],
+    ["dl-rate-tc-bws", L37, E37],
+    ["dl-parent-dev", L38, E38],
   ],
   structs: [
   ],
   bodies: [
-    ["devlink", "", B0, W0],
+    ["devlink", "", B0, E0],
   ],
 };
 

@@ -30,6 +30,7 @@ import {
   type FamilyCodecs,
   type Obj,
   type Scope,
+  type StructDesc,
   type StructRest,
   type UnknownAttribute,
 } from '../../schema/runtime.js';
@@ -414,53 +415,11 @@ export const spec: FamilySpec = reviveSpec(`
 [["monitor"]]]
 `);
 
-function d0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L0(b, dv, s, e, dep, sc, n0());
-}
-function e0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E0(w, v, path, sc);
-}
-function d1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L1(b, dv, s, e, dep, sc, n1());
-}
-function e1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E1(w, v, path, sc);
-}
-function d2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L2(b, dv, s, e, dep, sc, n2());
-}
-function e2(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E2(w, v, path, sc);
-}
-function d3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L3(b, dv, s, e, dep, sc, n3());
-}
-function e3(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E3(w, v, path, sc);
-}
-function d4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L4(b, dv, s, e, dep, sc, n4());
-}
-function e4(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E4(w, v, path, sc);
-}
-function d5(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L5(b, dv, s, e, dep, sc, n5());
-}
-function e5(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E5(w, v, path, sc);
-}
 function B0(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L0(b, dv, s, e, 0, undefined, n0());
-}
-function W0(w: MessageWriter, v: Obj): void {
-  E0(w, v, "", undefined);
+  return L0(b, dv, s, e, 0, undefined);
 }
 function B1(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L1(b, dv, s, e, 0, undefined, n1());
-}
-function W1(w: MessageWriter, v: Obj): void {
-  E1(w, v, "", undefined);
+  return L1(b, dv, s, e, 0, undefined);
 }
 const N0: readonly (string | undefined)[] = [undefined, "manual", "automatic"];
 const V0: ReadonlyMap<string, number> = new Map<string, number>([["manual", 1], ["automatic", 2]]);
@@ -474,10 +433,8 @@ const N3: readonly (string | undefined)[] = [undefined, "itu-opt1-prc", "itu-opt
 const V3: ReadonlyMap<string, number> = new Map<string, number>([["itu-opt1-prc", 1], ["itu-opt1-ssu-a", 2], ["itu-opt1-ssu-b", 3], ["itu-opt1-eec1", 4], ["itu-opt1-prtc", 5], ["itu-opt1-eprtc", 6], ["itu-opt1-eeec", 7], ["itu-opt1-eprc", 8]]);
 const N10: readonly (string | undefined)[] = ["disable", "enable"];
 const V10: ReadonlyMap<string, number> = new Map<string, number>([["disable", 0], ["enable", 1]]);
-function n0(): Obj {
-  return { "id": undefined, "module-name": undefined, "clock-id": undefined, "mode": undefined, "mode-supported": undefined, "lock-status": undefined, "temp": undefined, "type": undefined, "lock-status-error": undefined, "clock-quality-level": undefined, "phase-offset-monitor": undefined, "phase-offset-avg-factor": undefined, "frequency-monitor": undefined, "__unknown": undefined };
-}
-function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "id": undefined, "module-name": undefined, "clock-id": undefined, "mode": undefined, "mode-supported": undefined, "lock-status": undefined, "temp": undefined, "type": undefined, "lock-status-error": undefined, "clock-quality-level": undefined, "phase-offset-monitor": undefined, "phase-offset-avg-factor": undefined, "frequency-monitor": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "dpll");
   let p = s;
   while (e - p >= 4) {
@@ -507,7 +464,7 @@ function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E0(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -540,10 +497,8 @@ const N9: readonly (string | undefined)[] = ["direction-can-change", "priority-c
 const V9: ReadonlyMap<string, number> = new Map<string, number>([["direction-can-change", 0], ["priority-can-change", 1], ["state-can-change", 2], ["state-connected-override", 3]]);
 const N8: readonly (string | undefined)[] = [undefined, "active", "standby", "no-signal", "qual-failed"];
 const V8: ReadonlyMap<string, number> = new Map<string, number>([["active", 1], ["standby", 2], ["no-signal", 3], ["qual-failed", 4]]);
-function n1(): Obj {
-  return { "id": undefined, "parent-id": undefined, "module-name": undefined, "clock-id": undefined, "board-label": undefined, "panel-label": undefined, "package-label": undefined, "type": undefined, "direction": undefined, "frequency": undefined, "frequency-supported": undefined, "frequency-min": undefined, "frequency-max": undefined, "prio": undefined, "state": undefined, "capabilities": undefined, "parent-device": undefined, "parent-pin": undefined, "phase-adjust-min": undefined, "phase-adjust-max": undefined, "phase-adjust": undefined, "phase-offset": undefined, "fractional-frequency-offset": undefined, "esync-frequency": undefined, "esync-frequency-supported": undefined, "esync-pulse": undefined, "reference-sync": undefined, "phase-adjust-gran": undefined, "fractional-frequency-offset-ppt": undefined, "measured-frequency": undefined, "operstate": undefined, "__unknown": undefined };
-}
-function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "id": undefined, "parent-id": undefined, "module-name": undefined, "clock-id": undefined, "board-label": undefined, "panel-label": undefined, "package-label": undefined, "type": undefined, "direction": undefined, "frequency": undefined, "frequency-supported": undefined, "frequency-min": undefined, "frequency-max": undefined, "prio": undefined, "state": undefined, "capabilities": undefined, "parent-device": undefined, "parent-pin": undefined, "phase-adjust-min": undefined, "phase-adjust-max": undefined, "phase-adjust": undefined, "phase-offset": undefined, "fractional-frequency-offset": undefined, "esync-frequency": undefined, "esync-frequency-supported": undefined, "esync-pulse": undefined, "reference-sync": undefined, "phase-adjust-gran": undefined, "fractional-frequency-offset-ppt": undefined, "measured-frequency": undefined, "operstate": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "pin");
   let p = s;
   while (e - p >= 4) {
@@ -565,23 +520,23 @@ function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
       case 9: if (dl < 4) throw tooShort(dl, 4, ds - 4, "pin.type"); o["type"] = enumName(N5, dv.getUint32(ds, LE)); break;
       case 10: if (dl < 4) throw tooShort(dl, 4, ds - 4, "pin.direction"); o["direction"] = enumName(N6, dv.getUint32(ds, LE)); break;
       case 11: if (dl < 8) throw tooShort(dl, 8, ds - 4, "pin.frequency"); o["frequency"] = rdU64(dv, ds, LE); break;
-      case 12: append(o, "frequency-supported", d4(b, dv, ds, ds + dl, dep + 1, undefined)); break;
+      case 12: append(o, "frequency-supported", L4(b, dv, ds, ds + dl, dep + 1, undefined)); break;
       case 13: if (dl < 8) throw tooShort(dl, 8, ds - 4, "pin.frequency-min"); o["frequency-min"] = rdU64(dv, ds, LE); break;
       case 14: if (dl < 8) throw tooShort(dl, 8, ds - 4, "pin.frequency-max"); o["frequency-max"] = rdU64(dv, ds, LE); break;
       case 15: if (dl < 4) throw tooShort(dl, 4, ds - 4, "pin.prio"); o["prio"] = dv.getUint32(ds, LE); break;
       case 16: if (dl < 4) throw tooShort(dl, 4, ds - 4, "pin.state"); o["state"] = enumName(N7, dv.getUint32(ds, LE)); break;
       case 17: if (dl < 4) throw tooShort(dl, 4, ds - 4, "pin.capabilities"); o["capabilities"] = flagNames(N9, dv.getUint32(ds, LE)); break;
-      case 18: append(o, "parent-device", d2(b, dv, ds, ds + dl, dep + 1, undefined)); break;
-      case 19: append(o, "parent-pin", d3(b, dv, ds, ds + dl, dep + 1, undefined)); break;
+      case 18: append(o, "parent-device", L2(b, dv, ds, ds + dl, dep + 1, undefined)); break;
+      case 19: append(o, "parent-pin", L3(b, dv, ds, ds + dl, dep + 1, undefined)); break;
       case 20: if (dl < 4) throw tooShort(dl, 4, ds - 4, "pin.phase-adjust-min"); o["phase-adjust-min"] = dv.getInt32(ds, LE); break;
       case 21: if (dl < 4) throw tooShort(dl, 4, ds - 4, "pin.phase-adjust-max"); o["phase-adjust-max"] = dv.getInt32(ds, LE); break;
       case 22: if (dl < 4) throw tooShort(dl, 4, ds - 4, "pin.phase-adjust"); o["phase-adjust"] = dv.getInt32(ds, LE); break;
       case 23: if (dl < 8) throw tooShort(dl, 8, ds - 4, "pin.phase-offset"); o["phase-offset"] = dv.getBigInt64(ds, LE); break;
       case 24: o["fractional-frequency-offset"] = readSint(dv, ds, dl, LE, "pin.fractional-frequency-offset"); break;
       case 25: if (dl < 8) throw tooShort(dl, 8, ds - 4, "pin.esync-frequency"); o["esync-frequency"] = rdU64(dv, ds, LE); break;
-      case 26: append(o, "esync-frequency-supported", d4(b, dv, ds, ds + dl, dep + 1, undefined)); break;
+      case 26: append(o, "esync-frequency-supported", L4(b, dv, ds, ds + dl, dep + 1, undefined)); break;
       case 27: if (dl < 4) throw tooShort(dl, 4, ds - 4, "pin.esync-pulse"); o["esync-pulse"] = dv.getUint32(ds, LE); break;
-      case 28: append(o, "reference-sync", d5(b, dv, ds, ds + dl, dep + 1, undefined)); break;
+      case 28: append(o, "reference-sync", L5(b, dv, ds, ds + dl, dep + 1, undefined)); break;
       case 29: if (dl < 4) throw tooShort(dl, 4, ds - 4, "pin.phase-adjust-gran"); o["phase-adjust-gran"] = dv.getUint32(ds, LE); break;
       case 30: o["fractional-frequency-offset-ppt"] = readSint(dv, ds, dl, LE, "pin.fractional-frequency-offset-ppt"); break;
       case 31: if (dl < 8) throw tooShort(dl, 8, ds - 4, "pin.measured-frequency"); o["measured-frequency"] = rdU64(dv, ds, LE); break;
@@ -591,7 +546,7 @@ function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E1(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -606,23 +561,23 @@ function E1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
       case "type": w.putU32(9, int(enumValue(V5, x, path, "type", "pin-type"), path, "type", 0, 4294967295)); break;
       case "direction": w.putU32(10, int(enumValue(V6, x, path, "direction", "pin-direction"), path, "direction", 0, 4294967295)); break;
       case "frequency": w.putU64(11, big(x, path, "frequency", 0n, 18446744073709551615n)); break;
-      case "frequency-supported": for (const y of items(x)) { const n = w.nestStart(12); e4(w, object(y, path, "frequency-supported"), join(path, "frequency-supported"), undefined); w.nestEnd(n); } break;
+      case "frequency-supported": for (const y of items(x)) { const n = w.nestStart(12); E4(w, object(y, path, "frequency-supported"), join(path, "frequency-supported"), undefined); w.nestEnd(n); } break;
       case "frequency-min": w.putU64(13, big(x, path, "frequency-min", 0n, 18446744073709551615n)); break;
       case "frequency-max": w.putU64(14, big(x, path, "frequency-max", 0n, 18446744073709551615n)); break;
       case "prio": w.putU32(15, int(x, path, "prio", 0, 4294967295)); break;
       case "state": w.putU32(16, int(enumValue(V7, x, path, "state", "pin-state"), path, "state", 0, 4294967295)); break;
       case "capabilities": w.putU32(17, int(flagsValue(V9, x, path, "capabilities", "pin-capabilities"), path, "capabilities", 0, 4294967295)); break;
-      case "parent-device": for (const y of items(x)) { const n = w.nestStart(18); e2(w, object(y, path, "parent-device"), join(path, "parent-device"), undefined); w.nestEnd(n); } break;
-      case "parent-pin": for (const y of items(x)) { const n = w.nestStart(19); e3(w, object(y, path, "parent-pin"), join(path, "parent-pin"), undefined); w.nestEnd(n); } break;
+      case "parent-device": for (const y of items(x)) { const n = w.nestStart(18); E2(w, object(y, path, "parent-device"), join(path, "parent-device"), undefined); w.nestEnd(n); } break;
+      case "parent-pin": for (const y of items(x)) { const n = w.nestStart(19); E3(w, object(y, path, "parent-pin"), join(path, "parent-pin"), undefined); w.nestEnd(n); } break;
       case "phase-adjust-min": w.putS32(20, int(x, path, "phase-adjust-min", -2147483648, 2147483647)); break;
       case "phase-adjust-max": w.putS32(21, int(x, path, "phase-adjust-max", -2147483648, 2147483647)); break;
       case "phase-adjust": w.putS32(22, int(x, path, "phase-adjust", -2147483648, 2147483647)); break;
       case "phase-offset": w.putS64(23, big(x, path, "phase-offset", -9223372036854775808n, 9223372036854775807n)); break;
       case "fractional-frequency-offset": w.putSint(24, big(x, path, "fractional-frequency-offset", -9223372036854775808n, 9223372036854775807n)); break;
       case "esync-frequency": w.putU64(25, big(x, path, "esync-frequency", 0n, 18446744073709551615n)); break;
-      case "esync-frequency-supported": for (const y of items(x)) { const n = w.nestStart(26); e4(w, object(y, path, "esync-frequency-supported"), join(path, "esync-frequency-supported"), undefined); w.nestEnd(n); } break;
+      case "esync-frequency-supported": for (const y of items(x)) { const n = w.nestStart(26); E4(w, object(y, path, "esync-frequency-supported"), join(path, "esync-frequency-supported"), undefined); w.nestEnd(n); } break;
       case "esync-pulse": w.putU32(27, int(x, path, "esync-pulse", 0, 4294967295)); break;
-      case "reference-sync": for (const y of items(x)) { const n = w.nestStart(28); e5(w, object(y, path, "reference-sync"), join(path, "reference-sync"), undefined); w.nestEnd(n); } break;
+      case "reference-sync": for (const y of items(x)) { const n = w.nestStart(28); E5(w, object(y, path, "reference-sync"), join(path, "reference-sync"), undefined); w.nestEnd(n); } break;
       case "phase-adjust-gran": w.putU32(29, int(x, path, "phase-adjust-gran", 0, 4294967295)); break;
       case "fractional-frequency-offset-ppt": w.putSint(30, big(x, path, "fractional-frequency-offset-ppt", -9223372036854775808n, 9223372036854775807n)); break;
       case "measured-frequency": w.putU64(31, big(x, path, "measured-frequency", 0n, 18446744073709551615n)); break;
@@ -632,10 +587,8 @@ function E1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n2(): Obj {
-  return { "parent-id": undefined, "direction": undefined, "prio": undefined, "state": undefined, "operstate": undefined, "phase-offset": undefined, "fractional-frequency-offset": undefined, "fractional-frequency-offset-ppt": undefined, "__unknown": undefined };
-}
-function L2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "parent-id": undefined, "direction": undefined, "prio": undefined, "state": undefined, "operstate": undefined, "phase-offset": undefined, "fractional-frequency-offset": undefined, "fractional-frequency-offset-ppt": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "pin-parent-device");
   let p = s;
   while (e - p >= 4) {
@@ -659,7 +612,7 @@ function L2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E2(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E2(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -677,10 +630,8 @@ function E2(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n3(): Obj {
-  return { "parent-id": undefined, "state": undefined, "__unknown": undefined };
-}
-function L3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "parent-id": undefined, "state": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "pin-parent-pin");
   let p = s;
   while (e - p >= 4) {
@@ -698,7 +649,7 @@ function L3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E3(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E3(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -710,10 +661,8 @@ function E3(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n4(): Obj {
-  return { "frequency-min": undefined, "frequency-max": undefined, "__unknown": undefined };
-}
-function L4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "frequency-min": undefined, "frequency-max": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "frequency-range");
   let p = s;
   while (e - p >= 4) {
@@ -731,7 +680,7 @@ function L4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E4(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E4(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -743,10 +692,8 @@ function E4(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n5(): Obj {
-  return { "id": undefined, "state": undefined, "__unknown": undefined };
-}
-function L5(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L5(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "id": undefined, "state": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "reference-sync");
   let p = s;
   while (e - p >= 4) {
@@ -764,7 +711,7 @@ function L5(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E5(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E5(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -778,18 +725,18 @@ function E5(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
 }
 const codecs: FamilyCodecs = {
   sets: [
-    ["dpll", d0, e0],
-    ["pin", d1, e1],
-    ["pin-parent-device", d2, e2],
-    ["pin-parent-pin", d3, e3],
-    ["frequency-range", d4, e4],
-    ["reference-sync", d5, e5],
+    ["dpll", L0, E0],
+    ["pin", L1, E1],
+    ["pin-parent-device", L2, E2],
+    ["pin-parent-pin", L3, E3],
+    ["frequency-range", L4, E4],
+    ["reference-sync", L5, E5],
   ],
   structs: [
   ],
   bodies: [
-    ["dpll", "", B0, W0],
-    ["pin", "", B1, W1],
+    ["dpll", "", B0, E0],
+    ["pin", "", B1, E1],
   ],
 };
 

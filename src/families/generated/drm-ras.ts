@@ -21,6 +21,7 @@ import {
   type FamilyCodecs,
   type Obj,
   type Scope,
+  type StructDesc,
   type StructRest,
   type UnknownAttribute,
 } from '../../schema/runtime.js';
@@ -113,36 +114,16 @@ export const spec: FamilySpec = reviveSpec(`
 []]
 `);
 
-function d0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L0(b, dv, s, e, dep, sc, n0());
-}
-function e0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E0(w, v, path, sc);
-}
-function d1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L1(b, dv, s, e, dep, sc, n1());
-}
-function e1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E1(w, v, path, sc);
-}
 function B0(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L0(b, dv, s, e, 0, undefined, n0());
-}
-function W0(w: MessageWriter, v: Obj): void {
-  E0(w, v, "", undefined);
+  return L0(b, dv, s, e, 0, undefined);
 }
 function B1(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L1(b, dv, s, e, 0, undefined, n1());
-}
-function W1(w: MessageWriter, v: Obj): void {
-  E1(w, v, "", undefined);
+  return L1(b, dv, s, e, 0, undefined);
 }
 const N0: readonly (string | undefined)[] = [undefined, "error-counter"];
 const V0: ReadonlyMap<string, number> = new Map<string, number>([["error-counter", 1]]);
-function n0(): Obj {
-  return { "node-id": undefined, "device-name": undefined, "node-name": undefined, "node-type": undefined, "__unknown": undefined };
-}
-function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "node-id": undefined, "device-name": undefined, "node-name": undefined, "node-type": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "node-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -162,7 +143,7 @@ function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E0(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -176,10 +157,8 @@ function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n1(): Obj {
-  return { "node-id": undefined, "error-id": undefined, "error-name": undefined, "error-value": undefined, "__unknown": undefined };
-}
-function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "node-id": undefined, "error-id": undefined, "error-name": undefined, "error-value": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "error-counter-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -199,7 +178,7 @@ function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E1(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -215,14 +194,14 @@ function E1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
 }
 const codecs: FamilyCodecs = {
   sets: [
-    ["node-attrs", d0, e0],
-    ["error-counter-attrs", d1, e1],
+    ["node-attrs", L0, E0],
+    ["error-counter-attrs", L1, E1],
   ],
   structs: [
   ],
   bodies: [
-    ["node-attrs", "", B0, W0],
-    ["error-counter-attrs", "", B1, W1],
+    ["node-attrs", "", B0, E0],
+    ["error-counter-attrs", "", B1, E1],
   ],
 };
 

@@ -33,6 +33,7 @@ import {
   type FamilyCodecs,
   type Obj,
   type Scope,
+  type StructDesc,
   type StructRest,
   type UnknownAttribute,
 } from '../../schema/runtime.js';
@@ -2303,582 +2304,109 @@ export const spec: FamilySpec = reviveSpec(`
 [["monitor"]]]
 `);
 
-function d0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L0(b, dv, s, e, dep, sc, n0());
-}
-function e0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E0(w, v, path, sc);
-}
-function d1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L1(b, dv, s, e, dep, sc, n1());
-}
-function e1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E1(w, v, path, sc);
-}
-function d2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L2(b, dv, s, e, dep, sc, n2());
-}
-function e2(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E2(w, v, path, sc);
-}
-function d3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L3(b, dv, s, e, dep, sc, n3());
-}
-function e3(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E3(w, v, path, sc);
-}
-function d4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L4(b, dv, s, e, dep, sc, n4());
-}
-function e4(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E4(w, v, path, sc);
-}
-function d5(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L5(b, dv, s, e, dep, sc, n5());
-}
-function e5(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E5(w, v, path, sc);
-}
-function d6(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L6(b, dv, s, e, dep, sc, n6());
-}
-function e6(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E6(w, v, path, sc);
-}
-function d7(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L7(b, dv, s, e, dep, sc, n7());
-}
-function e7(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E7(w, v, path, sc);
-}
-function d8(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L8(b, dv, s, e, dep, sc, n8());
-}
-function e8(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E8(w, v, path, sc);
-}
-function d9(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L9(b, dv, s, e, dep, sc, n9());
-}
-function e9(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E9(w, v, path, sc);
-}
-function d10(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L10(b, dv, s, e, dep, sc, n10());
-}
-function e10(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E10(w, v, path, sc);
-}
-function d11(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L11(b, dv, s, e, dep, sc, n11());
-}
-function e11(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E11(w, v, path, sc);
-}
-function d12(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L12(b, dv, s, e, dep, sc, n12());
-}
-function e12(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E12(w, v, path, sc);
-}
-function d13(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L13(b, dv, s, e, dep, sc, n13());
-}
-function e13(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E13(w, v, path, sc);
-}
-function d14(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L14(b, dv, s, e, dep, sc, n14());
-}
-function e14(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E14(w, v, path, sc);
-}
-function d15(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L15(b, dv, s, e, dep, sc, n15());
-}
-function e15(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E15(w, v, path, sc);
-}
-function d16(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L16(b, dv, s, e, dep, sc, n16());
-}
-function e16(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E16(w, v, path, sc);
-}
-function d17(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L17(b, dv, s, e, dep, sc, n17());
-}
-function e17(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E17(w, v, path, sc);
-}
-function d18(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L18(b, dv, s, e, dep, sc, n18());
-}
-function e18(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E18(w, v, path, sc);
-}
-function d19(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L19(b, dv, s, e, dep, sc, n19());
-}
-function e19(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E19(w, v, path, sc);
-}
-function d20(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L20(b, dv, s, e, dep, sc, n20());
-}
-function e20(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E20(w, v, path, sc);
-}
-function d21(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L21(b, dv, s, e, dep, sc, n21());
-}
-function e21(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E21(w, v, path, sc);
-}
-function d22(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L22(b, dv, s, e, dep, sc, n22());
-}
-function e22(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E22(w, v, path, sc);
-}
-function d23(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L23(b, dv, s, e, dep, sc, n23());
-}
-function e23(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E23(w, v, path, sc);
-}
-function d24(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L24(b, dv, s, e, dep, sc, n24());
-}
-function e24(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E24(w, v, path, sc);
-}
-function d25(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L25(b, dv, s, e, dep, sc, n25());
-}
-function e25(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E25(w, v, path, sc);
-}
-function d26(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L26(b, dv, s, e, dep, sc, n26());
-}
-function e26(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E26(w, v, path, sc);
-}
-function d27(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L27(b, dv, s, e, dep, sc, n27());
-}
-function e27(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E27(w, v, path, sc);
-}
-function d28(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L28(b, dv, s, e, dep, sc, n28());
-}
-function e28(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E28(w, v, path, sc);
-}
-function d29(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L29(b, dv, s, e, dep, sc, n29());
-}
-function e29(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E29(w, v, path, sc);
-}
-function d30(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L30(b, dv, s, e, dep, sc, n30());
-}
-function e30(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E30(w, v, path, sc);
-}
-function d31(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L31(b, dv, s, e, dep, sc, n31());
-}
-function e31(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E31(w, v, path, sc);
-}
-function d32(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L32(b, dv, s, e, dep, sc, n32());
-}
-function e32(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E32(w, v, path, sc);
-}
-function d33(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L33(b, dv, s, e, dep, sc, n33());
-}
-function e33(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E33(w, v, path, sc);
-}
-function d34(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L34(b, dv, s, e, dep, sc, n34());
-}
-function e34(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E34(w, v, path, sc);
-}
-function d35(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L35(b, dv, s, e, dep, sc, n35());
-}
-function e35(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E35(w, v, path, sc);
-}
-function d36(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L36(b, dv, s, e, dep, sc, n36());
-}
-function e36(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E36(w, v, path, sc);
-}
-function d37(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L37(b, dv, s, e, dep, sc, n37());
-}
-function e37(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E37(w, v, path, sc);
-}
-function d38(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L38(b, dv, s, e, dep, sc, n38());
-}
-function e38(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E38(w, v, path, sc);
-}
-function d39(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L39(b, dv, s, e, dep, sc, n39());
-}
-function e39(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E39(w, v, path, sc);
-}
-function d40(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L40(b, dv, s, e, dep, sc, n40());
-}
-function e40(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E40(w, v, path, sc);
-}
-function d41(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L41(b, dv, s, e, dep, sc, n41());
-}
-function e41(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E41(w, v, path, sc);
-}
-function d42(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L42(b, dv, s, e, dep, sc, n42());
-}
-function e42(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E42(w, v, path, sc);
-}
-function d43(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L43(b, dv, s, e, dep, sc, n43());
-}
-function e43(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E43(w, v, path, sc);
-}
-function d44(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L44(b, dv, s, e, dep, sc, n44());
-}
-function e44(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E44(w, v, path, sc);
-}
-function d45(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L45(b, dv, s, e, dep, sc, n45());
-}
-function e45(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E45(w, v, path, sc);
-}
-function d46(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L46(b, dv, s, e, dep, sc, n46());
-}
-function e46(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E46(w, v, path, sc);
-}
-function d47(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L47(b, dv, s, e, dep, sc, n47());
-}
-function e47(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E47(w, v, path, sc);
-}
-function d48(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L48(b, dv, s, e, dep, sc, n48());
-}
-function e48(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E48(w, v, path, sc);
-}
-function d49(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L49(b, dv, s, e, dep, sc, n49());
-}
-function e49(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E49(w, v, path, sc);
-}
-function d50(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L50(b, dv, s, e, dep, sc, n50());
-}
-function e50(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E50(w, v, path, sc);
-}
-function d51(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L51(b, dv, s, e, dep, sc, n51());
-}
-function e51(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E51(w, v, path, sc);
-}
-function d52(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L52(b, dv, s, e, dep, sc, n52());
-}
-function e52(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E52(w, v, path, sc);
-}
-function d53(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L53(b, dv, s, e, dep, sc, n53());
-}
-function e53(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E53(w, v, path, sc);
-}
-function d54(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L54(b, dv, s, e, dep, sc, n54());
-}
-function e54(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E54(w, v, path, sc);
-}
-function d55(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L55(b, dv, s, e, dep, sc, n55());
-}
-function e55(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E55(w, v, path, sc);
-}
-function d56(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L56(b, dv, s, e, dep, sc, n56());
-}
-function e56(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E56(w, v, path, sc);
-}
-function d57(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L57(b, dv, s, e, dep, sc, n57());
-}
-function e57(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E57(w, v, path, sc);
-}
-function d58(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L58(b, dv, s, e, dep, sc, n58());
-}
-function e58(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E58(w, v, path, sc);
-}
-function d59(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L59(b, dv, s, e, dep, sc, n59());
-}
-function e59(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E59(w, v, path, sc);
-}
-function d60(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L60(b, dv, s, e, dep, sc, n60());
-}
-function e60(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E60(w, v, path, sc);
-}
-function d61(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L61(b, dv, s, e, dep, sc, n61());
-}
-function e61(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E61(w, v, path, sc);
-}
 function B0(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L8(b, dv, s, e, 0, undefined, n8());
-}
-function W0(w: MessageWriter, v: Obj): void {
-  E8(w, v, "", undefined);
+  return L8(b, dv, s, e, 0, undefined);
 }
 function B1(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L13(b, dv, s, e, 0, undefined, n13());
-}
-function W1(w: MessageWriter, v: Obj): void {
-  E13(w, v, "", undefined);
+  return L13(b, dv, s, e, 0, undefined);
 }
 function B2(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L14(b, dv, s, e, 0, undefined, n14());
-}
-function W2(w: MessageWriter, v: Obj): void {
-  E14(w, v, "", undefined);
+  return L14(b, dv, s, e, 0, undefined);
 }
 function B3(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L15(b, dv, s, e, 0, undefined, n15());
-}
-function W3(w: MessageWriter, v: Obj): void {
-  E15(w, v, "", undefined);
+  return L15(b, dv, s, e, 0, undefined);
 }
 function B4(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L16(b, dv, s, e, 0, undefined, n16());
-}
-function W4(w: MessageWriter, v: Obj): void {
-  E16(w, v, "", undefined);
+  return L16(b, dv, s, e, 0, undefined);
 }
 function B5(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L17(b, dv, s, e, 0, undefined, n17());
-}
-function W5(w: MessageWriter, v: Obj): void {
-  E17(w, v, "", undefined);
+  return L17(b, dv, s, e, 0, undefined);
 }
 function B6(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L18(b, dv, s, e, 0, undefined, n18());
-}
-function W6(w: MessageWriter, v: Obj): void {
-  E18(w, v, "", undefined);
+  return L18(b, dv, s, e, 0, undefined);
 }
 function B7(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L9(b, dv, s, e, 0, undefined, n9());
-}
-function W7(w: MessageWriter, v: Obj): void {
-  E9(w, v, "", undefined);
+  return L9(b, dv, s, e, 0, undefined);
 }
 function B8(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L10(b, dv, s, e, 0, undefined, n10());
-}
-function W8(w: MessageWriter, v: Obj): void {
-  E10(w, v, "", undefined);
+  return L10(b, dv, s, e, 0, undefined);
 }
 function B9(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L19(b, dv, s, e, 0, undefined, n19());
-}
-function W9(w: MessageWriter, v: Obj): void {
-  E19(w, v, "", undefined);
+  return L19(b, dv, s, e, 0, undefined);
 }
 function B10(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L22(b, dv, s, e, 0, undefined, n22());
-}
-function W10(w: MessageWriter, v: Obj): void {
-  E22(w, v, "", undefined);
+  return L22(b, dv, s, e, 0, undefined);
 }
 function B11(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L24(b, dv, s, e, 0, undefined, n24());
-}
-function W11(w: MessageWriter, v: Obj): void {
-  E24(w, v, "", undefined);
+  return L24(b, dv, s, e, 0, undefined);
 }
 function B12(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L25(b, dv, s, e, 0, undefined, n25());
-}
-function W12(w: MessageWriter, v: Obj): void {
-  E25(w, v, "", undefined);
+  return L25(b, dv, s, e, 0, undefined);
 }
 function B13(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L28(b, dv, s, e, 0, undefined, n28());
-}
-function W13(w: MessageWriter, v: Obj): void {
-  E28(w, v, "", undefined);
+  return L28(b, dv, s, e, 0, undefined);
 }
 function B14(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L32(b, dv, s, e, 0, undefined, n32());
-}
-function W14(w: MessageWriter, v: Obj): void {
-  E32(w, v, "", undefined);
+  return L32(b, dv, s, e, 0, undefined);
 }
 function B15(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L33(b, dv, s, e, 0, undefined, n33());
-}
-function W15(w: MessageWriter, v: Obj): void {
-  E33(w, v, "", undefined);
+  return L33(b, dv, s, e, 0, undefined);
 }
 function B16(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L36(b, dv, s, e, 0, undefined, n36());
-}
-function W16(w: MessageWriter, v: Obj): void {
-  E36(w, v, "", undefined);
+  return L36(b, dv, s, e, 0, undefined);
 }
 function B17(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L35(b, dv, s, e, 0, undefined, n35());
-}
-function W17(w: MessageWriter, v: Obj): void {
-  E35(w, v, "", undefined);
+  return L35(b, dv, s, e, 0, undefined);
 }
 function B18(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L40(b, dv, s, e, 0, undefined, n40());
-}
-function W18(w: MessageWriter, v: Obj): void {
-  E40(w, v, "", undefined);
+  return L40(b, dv, s, e, 0, undefined);
 }
 function B19(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L43(b, dv, s, e, 0, undefined, n43());
-}
-function W19(w: MessageWriter, v: Obj): void {
-  E43(w, v, "", undefined);
+  return L43(b, dv, s, e, 0, undefined);
 }
 function B20(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L44(b, dv, s, e, 0, undefined, n44());
-}
-function W20(w: MessageWriter, v: Obj): void {
-  E44(w, v, "", undefined);
+  return L44(b, dv, s, e, 0, undefined);
 }
 function B21(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L47(b, dv, s, e, 0, undefined, n47());
-}
-function W21(w: MessageWriter, v: Obj): void {
-  E47(w, v, "", undefined);
+  return L47(b, dv, s, e, 0, undefined);
 }
 function B22(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L48(b, dv, s, e, 0, undefined, n48());
-}
-function W22(w: MessageWriter, v: Obj): void {
-  E48(w, v, "", undefined);
+  return L48(b, dv, s, e, 0, undefined);
 }
 function B23(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L49(b, dv, s, e, 0, undefined, n49());
-}
-function W23(w: MessageWriter, v: Obj): void {
-  E49(w, v, "", undefined);
+  return L49(b, dv, s, e, 0, undefined);
 }
 function B24(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L51(b, dv, s, e, 0, undefined, n51());
-}
-function W24(w: MessageWriter, v: Obj): void {
-  E51(w, v, "", undefined);
+  return L51(b, dv, s, e, 0, undefined);
 }
 function B25(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L53(b, dv, s, e, 0, undefined, n53());
-}
-function W25(w: MessageWriter, v: Obj): void {
-  E53(w, v, "", undefined);
+  return L53(b, dv, s, e, 0, undefined);
 }
 function B26(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L54(b, dv, s, e, 0, undefined, n54());
-}
-function W26(w: MessageWriter, v: Obj): void {
-  E54(w, v, "", undefined);
+  return L54(b, dv, s, e, 0, undefined);
 }
 function B27(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L12(b, dv, s, e, 0, undefined, n12());
-}
-function W27(w: MessageWriter, v: Obj): void {
-  E12(w, v, "", undefined);
+  return L12(b, dv, s, e, 0, undefined);
 }
 function B28(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L55(b, dv, s, e, 0, undefined, n55());
-}
-function W28(w: MessageWriter, v: Obj): void {
-  E55(w, v, "", undefined);
+  return L55(b, dv, s, e, 0, undefined);
 }
 function B29(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L56(b, dv, s, e, 0, undefined, n56());
-}
-function W29(w: MessageWriter, v: Obj): void {
-  E56(w, v, "", undefined);
+  return L56(b, dv, s, e, 0, undefined);
 }
 function B30(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L57(b, dv, s, e, 0, undefined, n57());
-}
-function W30(w: MessageWriter, v: Obj): void {
-  E57(w, v, "", undefined);
+  return L57(b, dv, s, e, 0, undefined);
 }
 function B31(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L58(b, dv, s, e, 0, undefined, n58());
-}
-function W31(w: MessageWriter, v: Obj): void {
-  E58(w, v, "", undefined);
+  return L58(b, dv, s, e, 0, undefined);
 }
 function B32(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L61(b, dv, s, e, 0, undefined, n61());
-}
-function W32(w: MessageWriter, v: Obj): void {
-  E61(w, v, "", undefined);
+  return L61(b, dv, s, e, 0, undefined);
 }
 const N2: readonly (string | undefined)[] = ["compact-bitsets", "omit-reply", "stats"];
 const V2: ReadonlyMap<string, number> = new Map<string, number>([["compact-bitsets", 0], ["omit-reply", 1], ["stats", 2]]);
-function n0(): Obj {
-  return { "dev-index": undefined, "dev-name": undefined, "flags": undefined, "phy-index": undefined, "__unknown": undefined };
-}
-function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "dev-index": undefined, "dev-name": undefined, "flags": undefined, "phy-index": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "header");
   let p = s;
   while (e - p >= 4) {
@@ -2898,7 +2426,7 @@ function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E0(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -2912,10 +2440,8 @@ function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n1(): Obj {
-  return { "index": undefined, "name": undefined, "value": undefined, "__unknown": undefined };
-}
-function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "index": undefined, "name": undefined, "value": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "bitset-bit");
   let p = s;
   while (e - p >= 4) {
@@ -2934,7 +2460,7 @@ function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E1(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -2947,10 +2473,8 @@ function E1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n2(): Obj {
-  return { "bit": undefined, "__unknown": undefined };
-}
-function L2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "bit": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "bitset-bits");
   let p = s;
   while (e - p >= 4) {
@@ -2961,27 +2485,25 @@ function L2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: append(o, "bit", d1(b, dv, ds, ds + dl, dep + 1, undefined)); break;
+      case 1: append(o, "bit", L1(b, dv, ds, ds + dl, dep + 1, undefined)); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E2(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E2(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "bit": for (const y of items(x)) { const n = w.nestStart(1); e1(w, object(y, path, "bit"), join(path, "bit"), undefined); w.nestEnd(n); } break;
+      case "bit": for (const y of items(x)) { const n = w.nestStart(1); E1(w, object(y, path, "bit"), join(path, "bit"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "bitset-bits");
     }
   }
 }
-function n3(): Obj {
-  return { "nomask": undefined, "size": undefined, "bits": undefined, "value": undefined, "mask": undefined, "__unknown": undefined };
-}
-function L3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "nomask": undefined, "size": undefined, "bits": undefined, "value": undefined, "mask": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "bitset");
   let p = s;
   while (e - p >= 4) {
@@ -2994,7 +2516,7 @@ function L3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
     switch (t) {
       case 1: o["nomask"] = true; break;
       case 2: if (dl < 4) throw tooShort(dl, 4, ds - 4, "bitset.size"); o["size"] = dv.getUint32(ds, LE); break;
-      case 3: o["bits"] = d2(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 3: o["bits"] = L2(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 4: o["value"] = b.subarray(ds, ds + dl); break;
       case 5: o["mask"] = b.subarray(ds, ds + dl); break;
       default: keepUnknown(o, t, b, ds, dl);
@@ -3002,14 +2524,14 @@ function L3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E3(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E3(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
       case "nomask": if (flag(x, path, "nomask")) w.putFlag(1); break;
       case "size": w.putU32(2, int(x, path, "size", 0, 4294967295)); break;
-      case "bits": { const n = w.nestStart(3); e2(w, object(x, path, "bits"), join(path, "bits"), undefined); w.nestEnd(n); } break;
+      case "bits": { const n = w.nestStart(3); E2(w, object(x, path, "bits"), join(path, "bits"), undefined); w.nestEnd(n); } break;
       case "value": { const u = bytes(x, path, "value", ""); w.putBinary(4, u); } break;
       case "mask": { const u = bytes(x, path, "mask", ""); w.putBinary(5, u); } break;
       case "__unknown": putUnknown(w, x, path); break;
@@ -3017,10 +2539,8 @@ function E3(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n4(): Obj {
-  return { "index": undefined, "value": undefined, "__unknown": undefined };
-}
-function L4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "index": undefined, "value": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "string");
   let p = s;
   while (e - p >= 4) {
@@ -3038,7 +2558,7 @@ function L4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E4(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E4(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -3050,10 +2570,8 @@ function E4(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n5(): Obj {
-  return { "string": undefined, "__unknown": undefined };
-}
-function L5(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L5(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "string": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "strings");
   let p = s;
   while (e - p >= 4) {
@@ -3064,27 +2582,25 @@ function L5(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: append(o, "string", d4(b, dv, ds, ds + dl, dep + 1, undefined)); break;
+      case 1: append(o, "string", L4(b, dv, ds, ds + dl, dep + 1, undefined)); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E5(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E5(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "string": for (const y of items(x)) { const n = w.nestStart(1); e4(w, object(y, path, "string"), join(path, "string"), undefined); w.nestEnd(n); } break;
+      case "string": for (const y of items(x)) { const n = w.nestStart(1); E4(w, object(y, path, "string"), join(path, "string"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "strings");
     }
   }
 }
-function n6(): Obj {
-  return { "id": undefined, "count": undefined, "strings": undefined, "__unknown": undefined };
-}
-function L6(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L6(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "id": undefined, "count": undefined, "strings": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "stringset");
   let p = s;
   while (e - p >= 4) {
@@ -3097,29 +2613,27 @@ function L6(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
     switch (t) {
       case 1: if (dl < 4) throw tooShort(dl, 4, ds - 4, "stringset.id"); o["id"] = dv.getUint32(ds, LE); break;
       case 2: if (dl < 4) throw tooShort(dl, 4, ds - 4, "stringset.count"); o["count"] = dv.getUint32(ds, LE); break;
-      case 3: append(o, "strings", d5(b, dv, ds, ds + dl, dep + 1, undefined)); break;
+      case 3: append(o, "strings", L5(b, dv, ds, ds + dl, dep + 1, undefined)); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E6(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E6(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
       case "id": w.putU32(1, int(x, path, "id", 0, 4294967295)); break;
       case "count": w.putU32(2, int(x, path, "count", 0, 4294967295)); break;
-      case "strings": for (const y of items(x)) { const n = w.nestStart(3); e5(w, object(y, path, "strings"), join(path, "strings"), undefined); w.nestEnd(n); } break;
+      case "strings": for (const y of items(x)) { const n = w.nestStart(3); E5(w, object(y, path, "strings"), join(path, "strings"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "stringset");
     }
   }
 }
-function n7(): Obj {
-  return { "stringset": undefined, "__unknown": undefined };
-}
-function L7(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L7(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "stringset": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "stringsets");
   let p = s;
   while (e - p >= 4) {
@@ -3130,27 +2644,25 @@ function L7(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: append(o, "stringset", d6(b, dv, ds, ds + dl, dep + 1, undefined)); break;
+      case 1: append(o, "stringset", L6(b, dv, ds, ds + dl, dep + 1, undefined)); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E7(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E7(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "stringset": for (const y of items(x)) { const n = w.nestStart(1); e6(w, object(y, path, "stringset"), join(path, "stringset"), undefined); w.nestEnd(n); } break;
+      case "stringset": for (const y of items(x)) { const n = w.nestStart(1); E6(w, object(y, path, "stringset"), join(path, "stringset"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "stringsets");
     }
   }
 }
-function n8(): Obj {
-  return { "header": undefined, "stringsets": undefined, "counts-only": undefined, "__unknown": undefined };
-}
-function L8(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L8(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "header": undefined, "stringsets": undefined, "counts-only": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "strset");
   let p = s;
   while (e - p >= 4) {
@@ -3161,31 +2673,29 @@ function L8(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: o["header"] = d0(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 2: o["stringsets"] = d7(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 1: o["header"] = L0(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 2: o["stringsets"] = L7(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 3: o["counts-only"] = true; break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E8(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E8(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "header": { const n = w.nestStart(1); e0(w, object(x, path, "header"), join(path, "header"), undefined); w.nestEnd(n); } break;
-      case "stringsets": { const n = w.nestStart(2); e7(w, object(x, path, "stringsets"), join(path, "stringsets"), undefined); w.nestEnd(n); } break;
+      case "header": { const n = w.nestStart(1); E0(w, object(x, path, "header"), join(path, "header"), undefined); w.nestEnd(n); } break;
+      case "stringsets": { const n = w.nestStart(2); E7(w, object(x, path, "stringsets"), join(path, "stringsets"), undefined); w.nestEnd(n); } break;
       case "counts-only": if (flag(x, path, "counts-only")) w.putFlag(3); break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "strset");
     }
   }
 }
-function n9(): Obj {
-  return { "header": undefined, "flags": undefined, "__unknown": undefined };
-}
-function L9(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L9(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "header": undefined, "flags": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "privflags");
   let p = s;
   while (e - p >= 4) {
@@ -3196,20 +2706,20 @@ function L9(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: o["header"] = d0(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 2: o["flags"] = d3(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 1: o["header"] = L0(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 2: o["flags"] = L3(b, dv, ds, ds + dl, dep + 1, undefined); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E9(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E9(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "header": { const n = w.nestStart(1); e0(w, object(x, path, "header"), join(path, "header"), undefined); w.nestEnd(n); } break;
-      case "flags": { const n = w.nestStart(2); e3(w, object(x, path, "flags"), join(path, "flags"), undefined); w.nestEnd(n); } break;
+      case "header": { const n = w.nestStart(1); E0(w, object(x, path, "header"), join(path, "header"), undefined); w.nestEnd(n); } break;
+      case "flags": { const n = w.nestStart(2); E3(w, object(x, path, "flags"), join(path, "flags"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "privflags");
     }
@@ -3217,10 +2727,8 @@ function E9(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
 }
 const N6: readonly (string | undefined)[] = ["unknown", "disabled", "enabled"];
 const V6: ReadonlyMap<string, number> = new Map<string, number>([["unknown", 0], ["disabled", 1], ["enabled", 2]]);
-function n10(): Obj {
-  return { "header": undefined, "rx-max": undefined, "rx-mini-max": undefined, "rx-jumbo-max": undefined, "tx-max": undefined, "rx": undefined, "rx-mini": undefined, "rx-jumbo": undefined, "tx": undefined, "rx-buf-len": undefined, "tcp-data-split": undefined, "cqe-size": undefined, "tx-push": undefined, "rx-push": undefined, "tx-push-buf-len": undefined, "tx-push-buf-len-max": undefined, "hds-thresh": undefined, "hds-thresh-max": undefined, "__unknown": undefined };
-}
-function L10(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L10(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "header": undefined, "rx-max": undefined, "rx-mini-max": undefined, "rx-jumbo-max": undefined, "tx-max": undefined, "rx": undefined, "rx-mini": undefined, "rx-jumbo": undefined, "tx": undefined, "rx-buf-len": undefined, "tcp-data-split": undefined, "cqe-size": undefined, "tx-push": undefined, "rx-push": undefined, "tx-push-buf-len": undefined, "tx-push-buf-len-max": undefined, "hds-thresh": undefined, "hds-thresh-max": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "rings");
   let p = s;
   while (e - p >= 4) {
@@ -3231,7 +2739,7 @@ function L10(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: o["header"] = d0(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 1: o["header"] = L0(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 2: if (dl < 4) throw tooShort(dl, 4, ds - 4, "rings.rx-max"); o["rx-max"] = dv.getUint32(ds, LE); break;
       case 3: if (dl < 4) throw tooShort(dl, 4, ds - 4, "rings.rx-mini-max"); o["rx-mini-max"] = dv.getUint32(ds, LE); break;
       case 4: if (dl < 4) throw tooShort(dl, 4, ds - 4, "rings.rx-jumbo-max"); o["rx-jumbo-max"] = dv.getUint32(ds, LE); break;
@@ -3254,12 +2762,12 @@ function L10(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E10(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E10(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "header": { const n = w.nestStart(1); e0(w, object(x, path, "header"), join(path, "header"), undefined); w.nestEnd(n); } break;
+      case "header": { const n = w.nestStart(1); E0(w, object(x, path, "header"), join(path, "header"), undefined); w.nestEnd(n); } break;
       case "rx-max": w.putU32(2, int(x, path, "rx-max", 0, 4294967295)); break;
       case "rx-mini-max": w.putU32(3, int(x, path, "rx-mini-max", 0, 4294967295)); break;
       case "rx-jumbo-max": w.putU32(4, int(x, path, "rx-jumbo-max", 0, 4294967295)); break;
@@ -3282,10 +2790,8 @@ function E10(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n11(): Obj {
-  return { "reassembly-errors": undefined, "smd-errors": undefined, "reassembly-ok": undefined, "rx-frag-count": undefined, "tx-frag-count": undefined, "hold-count": undefined, "__unknown": undefined };
-}
-function L11(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L11(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "reassembly-errors": undefined, "smd-errors": undefined, "reassembly-ok": undefined, "rx-frag-count": undefined, "tx-frag-count": undefined, "hold-count": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "mm-stat");
   let p = s;
   while (e - p >= 4) {
@@ -3308,7 +2814,7 @@ function L11(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E11(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E11(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -3324,10 +2830,8 @@ function E11(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n12(): Obj {
-  return { "header": undefined, "pmac-enabled": undefined, "tx-enabled": undefined, "tx-active": undefined, "tx-min-frag-size": undefined, "rx-min-frag-size": undefined, "verify-enabled": undefined, "verify-status": undefined, "verify-time": undefined, "max-verify-time": undefined, "stats": undefined, "__unknown": undefined };
-}
-function L12(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L12(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "header": undefined, "pmac-enabled": undefined, "tx-enabled": undefined, "tx-active": undefined, "tx-min-frag-size": undefined, "rx-min-frag-size": undefined, "verify-enabled": undefined, "verify-status": undefined, "verify-time": undefined, "max-verify-time": undefined, "stats": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "mm");
   let p = s;
   while (e - p >= 4) {
@@ -3338,7 +2842,7 @@ function L12(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: o["header"] = d0(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 1: o["header"] = L0(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 2: if (dl < 1) throw tooShort(dl, 1, ds - 4, "mm.pmac-enabled"); o["pmac-enabled"] = dv.getUint8(ds); break;
       case 3: if (dl < 1) throw tooShort(dl, 1, ds - 4, "mm.tx-enabled"); o["tx-enabled"] = dv.getUint8(ds); break;
       case 4: if (dl < 1) throw tooShort(dl, 1, ds - 4, "mm.tx-active"); o["tx-active"] = dv.getUint8(ds); break;
@@ -3348,18 +2852,18 @@ function L12(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
       case 8: if (dl < 1) throw tooShort(dl, 1, ds - 4, "mm.verify-status"); o["verify-status"] = dv.getUint8(ds); break;
       case 9: if (dl < 4) throw tooShort(dl, 4, ds - 4, "mm.verify-time"); o["verify-time"] = dv.getUint32(ds, LE); break;
       case 10: if (dl < 4) throw tooShort(dl, 4, ds - 4, "mm.max-verify-time"); o["max-verify-time"] = dv.getUint32(ds, LE); break;
-      case 11: o["stats"] = d11(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 11: o["stats"] = L11(b, dv, ds, ds + dl, dep + 1, undefined); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E12(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E12(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "header": { const n = w.nestStart(1); e0(w, object(x, path, "header"), join(path, "header"), undefined); w.nestEnd(n); } break;
+      case "header": { const n = w.nestStart(1); E0(w, object(x, path, "header"), join(path, "header"), undefined); w.nestEnd(n); } break;
       case "pmac-enabled": w.putU8(2, int(x, path, "pmac-enabled", 0, 255)); break;
       case "tx-enabled": w.putU8(3, int(x, path, "tx-enabled", 0, 255)); break;
       case "tx-active": w.putU8(4, int(x, path, "tx-active", 0, 255)); break;
@@ -3369,16 +2873,14 @@ function E12(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
       case "verify-status": w.putU8(8, int(x, path, "verify-status", 0, 255)); break;
       case "verify-time": w.putU32(9, int(x, path, "verify-time", 0, 4294967295)); break;
       case "max-verify-time": w.putU32(10, int(x, path, "max-verify-time", 0, 4294967295)); break;
-      case "stats": { const n = w.nestStart(11); e11(w, object(x, path, "stats"), join(path, "stats"), undefined); w.nestEnd(n); } break;
+      case "stats": { const n = w.nestStart(11); E11(w, object(x, path, "stats"), join(path, "stats"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "mm");
     }
   }
 }
-function n13(): Obj {
-  return { "header": undefined, "port": undefined, "phyaddr": undefined, "tp-mdix": undefined, "tp-mdix-ctrl": undefined, "transceiver": undefined, "__unknown": undefined };
-}
-function L13(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L13(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "header": undefined, "port": undefined, "phyaddr": undefined, "tp-mdix": undefined, "tp-mdix-ctrl": undefined, "transceiver": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "linkinfo");
   let p = s;
   while (e - p >= 4) {
@@ -3389,7 +2891,7 @@ function L13(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: o["header"] = d0(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 1: o["header"] = L0(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 2: if (dl < 1) throw tooShort(dl, 1, ds - 4, "linkinfo.port"); o["port"] = dv.getUint8(ds); break;
       case 3: if (dl < 1) throw tooShort(dl, 1, ds - 4, "linkinfo.phyaddr"); o["phyaddr"] = dv.getUint8(ds); break;
       case 4: if (dl < 1) throw tooShort(dl, 1, ds - 4, "linkinfo.tp-mdix"); o["tp-mdix"] = dv.getUint8(ds); break;
@@ -3400,12 +2902,12 @@ function L13(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E13(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E13(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "header": { const n = w.nestStart(1); e0(w, object(x, path, "header"), join(path, "header"), undefined); w.nestEnd(n); } break;
+      case "header": { const n = w.nestStart(1); E0(w, object(x, path, "header"), join(path, "header"), undefined); w.nestEnd(n); } break;
       case "port": w.putU8(2, int(x, path, "port", 0, 255)); break;
       case "phyaddr": w.putU8(3, int(x, path, "phyaddr", 0, 255)); break;
       case "tp-mdix": w.putU8(4, int(x, path, "tp-mdix", 0, 255)); break;
@@ -3416,10 +2918,8 @@ function E13(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n14(): Obj {
-  return { "header": undefined, "autoneg": undefined, "ours": undefined, "peer": undefined, "speed": undefined, "duplex": undefined, "master-slave-cfg": undefined, "master-slave-state": undefined, "lanes": undefined, "rate-matching": undefined, "__unknown": undefined };
-}
-function L14(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L14(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "header": undefined, "autoneg": undefined, "ours": undefined, "peer": undefined, "speed": undefined, "duplex": undefined, "master-slave-cfg": undefined, "master-slave-state": undefined, "lanes": undefined, "rate-matching": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "linkmodes");
   let p = s;
   while (e - p >= 4) {
@@ -3430,10 +2930,10 @@ function L14(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: o["header"] = d0(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 1: o["header"] = L0(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 2: if (dl < 1) throw tooShort(dl, 1, ds - 4, "linkmodes.autoneg"); o["autoneg"] = dv.getUint8(ds); break;
-      case 3: o["ours"] = d3(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 4: o["peer"] = d3(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 3: o["ours"] = L3(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 4: o["peer"] = L3(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 5: if (dl < 4) throw tooShort(dl, 4, ds - 4, "linkmodes.speed"); o["speed"] = dv.getUint32(ds, LE); break;
       case 6: if (dl < 1) throw tooShort(dl, 1, ds - 4, "linkmodes.duplex"); o["duplex"] = dv.getUint8(ds); break;
       case 7: if (dl < 1) throw tooShort(dl, 1, ds - 4, "linkmodes.master-slave-cfg"); o["master-slave-cfg"] = dv.getUint8(ds); break;
@@ -3445,15 +2945,15 @@ function L14(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E14(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E14(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "header": { const n = w.nestStart(1); e0(w, object(x, path, "header"), join(path, "header"), undefined); w.nestEnd(n); } break;
+      case "header": { const n = w.nestStart(1); E0(w, object(x, path, "header"), join(path, "header"), undefined); w.nestEnd(n); } break;
       case "autoneg": w.putU8(2, int(x, path, "autoneg", 0, 255)); break;
-      case "ours": { const n = w.nestStart(3); e3(w, object(x, path, "ours"), join(path, "ours"), undefined); w.nestEnd(n); } break;
-      case "peer": { const n = w.nestStart(4); e3(w, object(x, path, "peer"), join(path, "peer"), undefined); w.nestEnd(n); } break;
+      case "ours": { const n = w.nestStart(3); E3(w, object(x, path, "ours"), join(path, "ours"), undefined); w.nestEnd(n); } break;
+      case "peer": { const n = w.nestStart(4); E3(w, object(x, path, "peer"), join(path, "peer"), undefined); w.nestEnd(n); } break;
       case "speed": w.putU32(5, int(x, path, "speed", 0, 4294967295)); break;
       case "duplex": w.putU8(6, int(x, path, "duplex", 0, 255)); break;
       case "master-slave-cfg": w.putU8(7, int(x, path, "master-slave-cfg", 0, 255)); break;
@@ -3465,10 +2965,8 @@ function E14(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n15(): Obj {
-  return { "header": undefined, "link": undefined, "sqi": undefined, "sqi-max": undefined, "ext-state": undefined, "ext-substate": undefined, "ext-down-cnt": undefined, "__unknown": undefined };
-}
-function L15(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L15(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "header": undefined, "link": undefined, "sqi": undefined, "sqi-max": undefined, "ext-state": undefined, "ext-substate": undefined, "ext-down-cnt": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "linkstate");
   let p = s;
   while (e - p >= 4) {
@@ -3479,7 +2977,7 @@ function L15(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: o["header"] = d0(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 1: o["header"] = L0(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 2: if (dl < 1) throw tooShort(dl, 1, ds - 4, "linkstate.link"); o["link"] = dv.getUint8(ds); break;
       case 3: if (dl < 4) throw tooShort(dl, 4, ds - 4, "linkstate.sqi"); o["sqi"] = dv.getUint32(ds, LE); break;
       case 4: if (dl < 4) throw tooShort(dl, 4, ds - 4, "linkstate.sqi-max"); o["sqi-max"] = dv.getUint32(ds, LE); break;
@@ -3491,12 +2989,12 @@ function L15(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E15(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E15(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "header": { const n = w.nestStart(1); e0(w, object(x, path, "header"), join(path, "header"), undefined); w.nestEnd(n); } break;
+      case "header": { const n = w.nestStart(1); E0(w, object(x, path, "header"), join(path, "header"), undefined); w.nestEnd(n); } break;
       case "link": w.putU8(2, int(x, path, "link", 0, 255)); break;
       case "sqi": w.putU32(3, int(x, path, "sqi", 0, 4294967295)); break;
       case "sqi-max": w.putU32(4, int(x, path, "sqi-max", 0, 4294967295)); break;
@@ -3508,10 +3006,8 @@ function E15(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n16(): Obj {
-  return { "header": undefined, "msgmask": undefined, "__unknown": undefined };
-}
-function L16(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L16(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "header": undefined, "msgmask": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "debug");
   let p = s;
   while (e - p >= 4) {
@@ -3522,29 +3018,27 @@ function L16(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: o["header"] = d0(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 2: o["msgmask"] = d3(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 1: o["header"] = L0(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 2: o["msgmask"] = L3(b, dv, ds, ds + dl, dep + 1, undefined); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E16(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E16(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "header": { const n = w.nestStart(1); e0(w, object(x, path, "header"), join(path, "header"), undefined); w.nestEnd(n); } break;
-      case "msgmask": { const n = w.nestStart(2); e3(w, object(x, path, "msgmask"), join(path, "msgmask"), undefined); w.nestEnd(n); } break;
+      case "header": { const n = w.nestStart(1); E0(w, object(x, path, "header"), join(path, "header"), undefined); w.nestEnd(n); } break;
+      case "msgmask": { const n = w.nestStart(2); E3(w, object(x, path, "msgmask"), join(path, "msgmask"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "debug");
     }
   }
 }
-function n17(): Obj {
-  return { "header": undefined, "modes": undefined, "sopass": undefined, "__unknown": undefined };
-}
-function L17(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L17(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "header": undefined, "modes": undefined, "sopass": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "wol");
   let p = s;
   while (e - p >= 4) {
@@ -3555,31 +3049,29 @@ function L17(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: o["header"] = d0(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 2: o["modes"] = d3(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 1: o["header"] = L0(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 2: o["modes"] = L3(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 3: o["sopass"] = b.subarray(ds, ds + dl); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E17(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E17(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "header": { const n = w.nestStart(1); e0(w, object(x, path, "header"), join(path, "header"), undefined); w.nestEnd(n); } break;
-      case "modes": { const n = w.nestStart(2); e3(w, object(x, path, "modes"), join(path, "modes"), undefined); w.nestEnd(n); } break;
+      case "header": { const n = w.nestStart(1); E0(w, object(x, path, "header"), join(path, "header"), undefined); w.nestEnd(n); } break;
+      case "modes": { const n = w.nestStart(2); E3(w, object(x, path, "modes"), join(path, "modes"), undefined); w.nestEnd(n); } break;
       case "sopass": { const u = bytes(x, path, "sopass", ""); w.putBinary(3, u); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "wol");
     }
   }
 }
-function n18(): Obj {
-  return { "header": undefined, "hw": undefined, "wanted": undefined, "active": undefined, "nochange": undefined, "__unknown": undefined };
-}
-function L18(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L18(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "header": undefined, "hw": undefined, "wanted": undefined, "active": undefined, "nochange": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "features");
   let p = s;
   while (e - p >= 4) {
@@ -3590,35 +3082,33 @@ function L18(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: o["header"] = d0(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 2: o["hw"] = d3(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 3: o["wanted"] = d3(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 4: o["active"] = d3(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 5: o["nochange"] = d3(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 1: o["header"] = L0(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 2: o["hw"] = L3(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 3: o["wanted"] = L3(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 4: o["active"] = L3(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 5: o["nochange"] = L3(b, dv, ds, ds + dl, dep + 1, undefined); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E18(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E18(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "header": { const n = w.nestStart(1); e0(w, object(x, path, "header"), join(path, "header"), undefined); w.nestEnd(n); } break;
-      case "hw": { const n = w.nestStart(2); e3(w, object(x, path, "hw"), join(path, "hw"), undefined); w.nestEnd(n); } break;
-      case "wanted": { const n = w.nestStart(3); e3(w, object(x, path, "wanted"), join(path, "wanted"), undefined); w.nestEnd(n); } break;
-      case "active": { const n = w.nestStart(4); e3(w, object(x, path, "active"), join(path, "active"), undefined); w.nestEnd(n); } break;
-      case "nochange": { const n = w.nestStart(5); e3(w, object(x, path, "nochange"), join(path, "nochange"), undefined); w.nestEnd(n); } break;
+      case "header": { const n = w.nestStart(1); E0(w, object(x, path, "header"), join(path, "header"), undefined); w.nestEnd(n); } break;
+      case "hw": { const n = w.nestStart(2); E3(w, object(x, path, "hw"), join(path, "hw"), undefined); w.nestEnd(n); } break;
+      case "wanted": { const n = w.nestStart(3); E3(w, object(x, path, "wanted"), join(path, "wanted"), undefined); w.nestEnd(n); } break;
+      case "active": { const n = w.nestStart(4); E3(w, object(x, path, "active"), join(path, "active"), undefined); w.nestEnd(n); } break;
+      case "nochange": { const n = w.nestStart(5); E3(w, object(x, path, "nochange"), join(path, "nochange"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "features");
     }
   }
 }
-function n19(): Obj {
-  return { "header": undefined, "rx-max": undefined, "tx-max": undefined, "other-max": undefined, "combined-max": undefined, "rx-count": undefined, "tx-count": undefined, "other-count": undefined, "combined-count": undefined, "__unknown": undefined };
-}
-function L19(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L19(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "header": undefined, "rx-max": undefined, "tx-max": undefined, "other-max": undefined, "combined-max": undefined, "rx-count": undefined, "tx-count": undefined, "other-count": undefined, "combined-count": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "channels");
   let p = s;
   while (e - p >= 4) {
@@ -3629,7 +3119,7 @@ function L19(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: o["header"] = d0(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 1: o["header"] = L0(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 2: if (dl < 4) throw tooShort(dl, 4, ds - 4, "channels.rx-max"); o["rx-max"] = dv.getUint32(ds, LE); break;
       case 3: if (dl < 4) throw tooShort(dl, 4, ds - 4, "channels.tx-max"); o["tx-max"] = dv.getUint32(ds, LE); break;
       case 4: if (dl < 4) throw tooShort(dl, 4, ds - 4, "channels.other-max"); o["other-max"] = dv.getUint32(ds, LE); break;
@@ -3643,12 +3133,12 @@ function L19(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E19(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E19(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "header": { const n = w.nestStart(1); e0(w, object(x, path, "header"), join(path, "header"), undefined); w.nestEnd(n); } break;
+      case "header": { const n = w.nestStart(1); E0(w, object(x, path, "header"), join(path, "header"), undefined); w.nestEnd(n); } break;
       case "rx-max": w.putU32(2, int(x, path, "rx-max", 0, 4294967295)); break;
       case "tx-max": w.putU32(3, int(x, path, "tx-max", 0, 4294967295)); break;
       case "other-max": w.putU32(4, int(x, path, "other-max", 0, 4294967295)); break;
@@ -3662,10 +3152,8 @@ function E19(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n20(): Obj {
-  return { "usec": undefined, "pkts": undefined, "comps": undefined, "__unknown": undefined };
-}
-function L20(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L20(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "usec": undefined, "pkts": undefined, "comps": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "irq-moderation");
   let p = s;
   while (e - p >= 4) {
@@ -3684,7 +3172,7 @@ function L20(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E20(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E20(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -3697,10 +3185,8 @@ function E20(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n21(): Obj {
-  return { "irq-moderation": undefined, "__unknown": undefined };
-}
-function L21(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L21(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "irq-moderation": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "profile");
   let p = s;
   while (e - p >= 4) {
@@ -3711,27 +3197,25 @@ function L21(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: append(o, "irq-moderation", d20(b, dv, ds, ds + dl, dep + 1, undefined)); break;
+      case 1: append(o, "irq-moderation", L20(b, dv, ds, ds + dl, dep + 1, undefined)); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E21(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E21(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "irq-moderation": for (const y of items(x)) { const n = w.nestStart(1); e20(w, object(y, path, "irq-moderation"), join(path, "irq-moderation"), undefined); w.nestEnd(n); } break;
+      case "irq-moderation": for (const y of items(x)) { const n = w.nestStart(1); E20(w, object(y, path, "irq-moderation"), join(path, "irq-moderation"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "profile");
     }
   }
 }
-function n22(): Obj {
-  return { "header": undefined, "rx-usecs": undefined, "rx-max-frames": undefined, "rx-usecs-irq": undefined, "rx-max-frames-irq": undefined, "tx-usecs": undefined, "tx-max-frames": undefined, "tx-usecs-irq": undefined, "tx-max-frames-irq": undefined, "stats-block-usecs": undefined, "use-adaptive-rx": undefined, "use-adaptive-tx": undefined, "pkt-rate-low": undefined, "rx-usecs-low": undefined, "rx-max-frames-low": undefined, "tx-usecs-low": undefined, "tx-max-frames-low": undefined, "pkt-rate-high": undefined, "rx-usecs-high": undefined, "rx-max-frames-high": undefined, "tx-usecs-high": undefined, "tx-max-frames-high": undefined, "rate-sample-interval": undefined, "use-cqe-mode-tx": undefined, "use-cqe-mode-rx": undefined, "tx-aggr-max-bytes": undefined, "tx-aggr-max-frames": undefined, "tx-aggr-time-usecs": undefined, "rx-profile": undefined, "tx-profile": undefined, "rx-cqe-frames": undefined, "rx-cqe-nsecs": undefined, "__unknown": undefined };
-}
-function L22(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L22(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "header": undefined, "rx-usecs": undefined, "rx-max-frames": undefined, "rx-usecs-irq": undefined, "rx-max-frames-irq": undefined, "tx-usecs": undefined, "tx-max-frames": undefined, "tx-usecs-irq": undefined, "tx-max-frames-irq": undefined, "stats-block-usecs": undefined, "use-adaptive-rx": undefined, "use-adaptive-tx": undefined, "pkt-rate-low": undefined, "rx-usecs-low": undefined, "rx-max-frames-low": undefined, "tx-usecs-low": undefined, "tx-max-frames-low": undefined, "pkt-rate-high": undefined, "rx-usecs-high": undefined, "rx-max-frames-high": undefined, "tx-usecs-high": undefined, "tx-max-frames-high": undefined, "rate-sample-interval": undefined, "use-cqe-mode-tx": undefined, "use-cqe-mode-rx": undefined, "tx-aggr-max-bytes": undefined, "tx-aggr-max-frames": undefined, "tx-aggr-time-usecs": undefined, "rx-profile": undefined, "tx-profile": undefined, "rx-cqe-frames": undefined, "rx-cqe-nsecs": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "coalesce");
   let p = s;
   while (e - p >= 4) {
@@ -3742,7 +3226,7 @@ function L22(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: o["header"] = d0(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 1: o["header"] = L0(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 2: if (dl < 4) throw tooShort(dl, 4, ds - 4, "coalesce.rx-usecs"); o["rx-usecs"] = dv.getUint32(ds, LE); break;
       case 3: if (dl < 4) throw tooShort(dl, 4, ds - 4, "coalesce.rx-max-frames"); o["rx-max-frames"] = dv.getUint32(ds, LE); break;
       case 4: if (dl < 4) throw tooShort(dl, 4, ds - 4, "coalesce.rx-usecs-irq"); o["rx-usecs-irq"] = dv.getUint32(ds, LE); break;
@@ -3770,8 +3254,8 @@ function L22(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
       case 26: if (dl < 4) throw tooShort(dl, 4, ds - 4, "coalesce.tx-aggr-max-bytes"); o["tx-aggr-max-bytes"] = dv.getUint32(ds, LE); break;
       case 27: if (dl < 4) throw tooShort(dl, 4, ds - 4, "coalesce.tx-aggr-max-frames"); o["tx-aggr-max-frames"] = dv.getUint32(ds, LE); break;
       case 28: if (dl < 4) throw tooShort(dl, 4, ds - 4, "coalesce.tx-aggr-time-usecs"); o["tx-aggr-time-usecs"] = dv.getUint32(ds, LE); break;
-      case 29: o["rx-profile"] = d21(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 30: o["tx-profile"] = d21(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 29: o["rx-profile"] = L21(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 30: o["tx-profile"] = L21(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 31: if (dl < 4) throw tooShort(dl, 4, ds - 4, "coalesce.rx-cqe-frames"); o["rx-cqe-frames"] = dv.getUint32(ds, LE); break;
       case 32: if (dl < 4) throw tooShort(dl, 4, ds - 4, "coalesce.rx-cqe-nsecs"); o["rx-cqe-nsecs"] = dv.getUint32(ds, LE); break;
       default: keepUnknown(o, t, b, ds, dl);
@@ -3779,12 +3263,12 @@ function L22(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E22(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E22(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "header": { const n = w.nestStart(1); e0(w, object(x, path, "header"), join(path, "header"), undefined); w.nestEnd(n); } break;
+      case "header": { const n = w.nestStart(1); E0(w, object(x, path, "header"), join(path, "header"), undefined); w.nestEnd(n); } break;
       case "rx-usecs": w.putU32(2, int(x, path, "rx-usecs", 0, 4294967295)); break;
       case "rx-max-frames": w.putU32(3, int(x, path, "rx-max-frames", 0, 4294967295)); break;
       case "rx-usecs-irq": w.putU32(4, int(x, path, "rx-usecs-irq", 0, 4294967295)); break;
@@ -3812,8 +3296,8 @@ function E22(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
       case "tx-aggr-max-bytes": w.putU32(26, int(x, path, "tx-aggr-max-bytes", 0, 4294967295)); break;
       case "tx-aggr-max-frames": w.putU32(27, int(x, path, "tx-aggr-max-frames", 0, 4294967295)); break;
       case "tx-aggr-time-usecs": w.putU32(28, int(x, path, "tx-aggr-time-usecs", 0, 4294967295)); break;
-      case "rx-profile": { const n = w.nestStart(29); e21(w, object(x, path, "rx-profile"), join(path, "rx-profile"), undefined); w.nestEnd(n); } break;
-      case "tx-profile": { const n = w.nestStart(30); e21(w, object(x, path, "tx-profile"), join(path, "tx-profile"), undefined); w.nestEnd(n); } break;
+      case "rx-profile": { const n = w.nestStart(29); E21(w, object(x, path, "rx-profile"), join(path, "rx-profile"), undefined); w.nestEnd(n); } break;
+      case "tx-profile": { const n = w.nestStart(30); E21(w, object(x, path, "tx-profile"), join(path, "tx-profile"), undefined); w.nestEnd(n); } break;
       case "rx-cqe-frames": w.putU32(31, int(x, path, "rx-cqe-frames", 0, 4294967295)); break;
       case "rx-cqe-nsecs": w.putU32(32, int(x, path, "rx-cqe-nsecs", 0, 4294967295)); break;
       case "__unknown": putUnknown(w, x, path); break;
@@ -3821,10 +3305,8 @@ function E22(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n23(): Obj {
-  return { "tx-frames": undefined, "rx-frames": undefined, "tx-pause-storm-events": undefined, "__unknown": undefined };
-}
-function L23(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L23(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "tx-frames": undefined, "rx-frames": undefined, "tx-pause-storm-events": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "pause-stat");
   let p = s;
   while (e - p >= 4) {
@@ -3844,7 +3326,7 @@ function L23(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E23(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E23(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -3857,10 +3339,8 @@ function E23(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n24(): Obj {
-  return { "header": undefined, "autoneg": undefined, "rx": undefined, "tx": undefined, "stats": undefined, "stats-src": undefined, "__unknown": undefined };
-}
-function L24(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L24(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "header": undefined, "autoneg": undefined, "rx": undefined, "tx": undefined, "stats": undefined, "stats-src": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "pause");
   let p = s;
   while (e - p >= 4) {
@@ -3871,37 +3351,35 @@ function L24(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: o["header"] = d0(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 1: o["header"] = L0(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 2: if (dl < 1) throw tooShort(dl, 1, ds - 4, "pause.autoneg"); o["autoneg"] = dv.getUint8(ds); break;
       case 3: if (dl < 1) throw tooShort(dl, 1, ds - 4, "pause.rx"); o["rx"] = dv.getUint8(ds); break;
       case 4: if (dl < 1) throw tooShort(dl, 1, ds - 4, "pause.tx"); o["tx"] = dv.getUint8(ds); break;
-      case 5: o["stats"] = d23(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 5: o["stats"] = L23(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 6: if (dl < 4) throw tooShort(dl, 4, ds - 4, "pause.stats-src"); o["stats-src"] = dv.getUint32(ds, LE); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E24(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E24(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "header": { const n = w.nestStart(1); e0(w, object(x, path, "header"), join(path, "header"), undefined); w.nestEnd(n); } break;
+      case "header": { const n = w.nestStart(1); E0(w, object(x, path, "header"), join(path, "header"), undefined); w.nestEnd(n); } break;
       case "autoneg": w.putU8(2, int(x, path, "autoneg", 0, 255)); break;
       case "rx": w.putU8(3, int(x, path, "rx", 0, 255)); break;
       case "tx": w.putU8(4, int(x, path, "tx", 0, 255)); break;
-      case "stats": { const n = w.nestStart(5); e23(w, object(x, path, "stats"), join(path, "stats"), undefined); w.nestEnd(n); } break;
+      case "stats": { const n = w.nestStart(5); E23(w, object(x, path, "stats"), join(path, "stats"), undefined); w.nestEnd(n); } break;
       case "stats-src": w.putU32(6, int(x, path, "stats-src", 0, 4294967295)); break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "pause");
     }
   }
 }
-function n25(): Obj {
-  return { "header": undefined, "modes-ours": undefined, "modes-peer": undefined, "active": undefined, "enabled": undefined, "tx-lpi-enabled": undefined, "tx-lpi-timer": undefined, "__unknown": undefined };
-}
-function L25(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L25(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "header": undefined, "modes-ours": undefined, "modes-peer": undefined, "active": undefined, "enabled": undefined, "tx-lpi-enabled": undefined, "tx-lpi-timer": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "eee");
   let p = s;
   while (e - p >= 4) {
@@ -3912,9 +3390,9 @@ function L25(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: o["header"] = d0(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 2: o["modes-ours"] = d3(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 3: o["modes-peer"] = d3(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 1: o["header"] = L0(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 2: o["modes-ours"] = L3(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 3: o["modes-peer"] = L3(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 4: if (dl < 1) throw tooShort(dl, 1, ds - 4, "eee.active"); o["active"] = dv.getUint8(ds); break;
       case 5: if (dl < 1) throw tooShort(dl, 1, ds - 4, "eee.enabled"); o["enabled"] = dv.getUint8(ds); break;
       case 6: if (dl < 1) throw tooShort(dl, 1, ds - 4, "eee.tx-lpi-enabled"); o["tx-lpi-enabled"] = dv.getUint8(ds); break;
@@ -3924,14 +3402,14 @@ function L25(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E25(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E25(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "header": { const n = w.nestStart(1); e0(w, object(x, path, "header"), join(path, "header"), undefined); w.nestEnd(n); } break;
-      case "modes-ours": { const n = w.nestStart(2); e3(w, object(x, path, "modes-ours"), join(path, "modes-ours"), undefined); w.nestEnd(n); } break;
-      case "modes-peer": { const n = w.nestStart(3); e3(w, object(x, path, "modes-peer"), join(path, "modes-peer"), undefined); w.nestEnd(n); } break;
+      case "header": { const n = w.nestStart(1); E0(w, object(x, path, "header"), join(path, "header"), undefined); w.nestEnd(n); } break;
+      case "modes-ours": { const n = w.nestStart(2); E3(w, object(x, path, "modes-ours"), join(path, "modes-ours"), undefined); w.nestEnd(n); } break;
+      case "modes-peer": { const n = w.nestStart(3); E3(w, object(x, path, "modes-peer"), join(path, "modes-peer"), undefined); w.nestEnd(n); } break;
       case "active": w.putU8(4, int(x, path, "active", 0, 255)); break;
       case "enabled": w.putU8(5, int(x, path, "enabled", 0, 255)); break;
       case "tx-lpi-enabled": w.putU8(6, int(x, path, "tx-lpi-enabled", 0, 255)); break;
@@ -3941,10 +3419,8 @@ function E25(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n26(): Obj {
-  return { "tx-pkts": undefined, "tx-lost": undefined, "tx-err": undefined, "tx-onestep-pkts-unconfirmed": undefined, "__unknown": undefined };
-}
-function L26(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L26(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "tx-pkts": undefined, "tx-lost": undefined, "tx-err": undefined, "tx-onestep-pkts-unconfirmed": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "ts-stat");
   let p = s;
   while (e - p >= 4) {
@@ -3964,7 +3440,7 @@ function L26(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E26(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E26(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -3978,10 +3454,8 @@ function E26(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n27(): Obj {
-  return { "index": undefined, "qualifier": undefined, "__unknown": undefined };
-}
-function L27(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L27(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "index": undefined, "qualifier": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "ts-hwtstamp-provider");
   let p = s;
   while (e - p >= 4) {
@@ -3999,7 +3473,7 @@ function L27(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E27(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E27(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -4013,10 +3487,8 @@ function E27(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
 }
 const N7: readonly (string | undefined)[] = [undefined, "netdev", "phylib"];
 const V7: ReadonlyMap<string, number> = new Map<string, number>([["netdev", 1], ["phylib", 2]]);
-function n28(): Obj {
-  return { "header": undefined, "timestamping": undefined, "tx-types": undefined, "rx-filters": undefined, "phc-index": undefined, "stats": undefined, "hwtstamp-provider": undefined, "hwtstamp-source": undefined, "hwtstamp-phyindex": undefined, "__unknown": undefined };
-}
-function L28(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L28(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "header": undefined, "timestamping": undefined, "tx-types": undefined, "rx-filters": undefined, "phc-index": undefined, "stats": undefined, "hwtstamp-provider": undefined, "hwtstamp-source": undefined, "hwtstamp-phyindex": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "tsinfo");
   let p = s;
   while (e - p >= 4) {
@@ -4027,13 +3499,13 @@ function L28(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: o["header"] = d0(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 2: o["timestamping"] = d3(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 3: o["tx-types"] = d3(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 4: o["rx-filters"] = d3(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 1: o["header"] = L0(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 2: o["timestamping"] = L3(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 3: o["tx-types"] = L3(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 4: o["rx-filters"] = L3(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 5: if (dl < 4) throw tooShort(dl, 4, ds - 4, "tsinfo.phc-index"); o["phc-index"] = dv.getUint32(ds, LE); break;
-      case 6: o["stats"] = d26(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 7: o["hwtstamp-provider"] = d27(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 6: o["stats"] = L26(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 7: o["hwtstamp-provider"] = L27(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 8: if (dl < 4) throw tooShort(dl, 4, ds - 4, "tsinfo.hwtstamp-source"); o["hwtstamp-source"] = enumName(N7, dv.getUint32(ds, LE)); break;
       case 9: if (dl < 4) throw tooShort(dl, 4, ds - 4, "tsinfo.hwtstamp-phyindex"); o["hwtstamp-phyindex"] = dv.getUint32(ds, LE); break;
       default: keepUnknown(o, t, b, ds, dl);
@@ -4041,18 +3513,18 @@ function L28(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E28(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E28(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "header": { const n = w.nestStart(1); e0(w, object(x, path, "header"), join(path, "header"), undefined); w.nestEnd(n); } break;
-      case "timestamping": { const n = w.nestStart(2); e3(w, object(x, path, "timestamping"), join(path, "timestamping"), undefined); w.nestEnd(n); } break;
-      case "tx-types": { const n = w.nestStart(3); e3(w, object(x, path, "tx-types"), join(path, "tx-types"), undefined); w.nestEnd(n); } break;
-      case "rx-filters": { const n = w.nestStart(4); e3(w, object(x, path, "rx-filters"), join(path, "rx-filters"), undefined); w.nestEnd(n); } break;
+      case "header": { const n = w.nestStart(1); E0(w, object(x, path, "header"), join(path, "header"), undefined); w.nestEnd(n); } break;
+      case "timestamping": { const n = w.nestStart(2); E3(w, object(x, path, "timestamping"), join(path, "timestamping"), undefined); w.nestEnd(n); } break;
+      case "tx-types": { const n = w.nestStart(3); E3(w, object(x, path, "tx-types"), join(path, "tx-types"), undefined); w.nestEnd(n); } break;
+      case "rx-filters": { const n = w.nestStart(4); E3(w, object(x, path, "rx-filters"), join(path, "rx-filters"), undefined); w.nestEnd(n); } break;
       case "phc-index": w.putU32(5, int(x, path, "phc-index", 0, 4294967295)); break;
-      case "stats": { const n = w.nestStart(6); e26(w, object(x, path, "stats"), join(path, "stats"), undefined); w.nestEnd(n); } break;
-      case "hwtstamp-provider": { const n = w.nestStart(7); e27(w, object(x, path, "hwtstamp-provider"), join(path, "hwtstamp-provider"), undefined); w.nestEnd(n); } break;
+      case "stats": { const n = w.nestStart(6); E26(w, object(x, path, "stats"), join(path, "stats"), undefined); w.nestEnd(n); } break;
+      case "hwtstamp-provider": { const n = w.nestStart(7); E27(w, object(x, path, "hwtstamp-provider"), join(path, "hwtstamp-provider"), undefined); w.nestEnd(n); } break;
       case "hwtstamp-source": w.putU32(8, int(enumValue(V7, x, path, "hwtstamp-source", "hwtstamp-source"), path, "hwtstamp-source", 0, 4294967295)); break;
       case "hwtstamp-phyindex": w.putU32(9, int(x, path, "hwtstamp-phyindex", 0, 4294967295)); break;
       case "__unknown": putUnknown(w, x, path); break;
@@ -4060,10 +3532,8 @@ function E28(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n29(): Obj {
-  return { "pair": undefined, "code": undefined, "src": undefined, "__unknown": undefined };
-}
-function L29(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L29(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "pair": undefined, "code": undefined, "src": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "cable-result");
   let p = s;
   while (e - p >= 4) {
@@ -4082,7 +3552,7 @@ function L29(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E29(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E29(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -4095,10 +3565,8 @@ function E29(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n30(): Obj {
-  return { "pair": undefined, "cm": undefined, "src": undefined, "__unknown": undefined };
-}
-function L30(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L30(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "pair": undefined, "cm": undefined, "src": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "cable-fault-length");
   let p = s;
   while (e - p >= 4) {
@@ -4117,7 +3585,7 @@ function L30(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E30(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E30(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -4130,10 +3598,8 @@ function E30(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n31(): Obj {
-  return { "result": undefined, "fault-length": undefined, "__unknown": undefined };
-}
-function L31(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L31(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "result": undefined, "fault-length": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "cable-nest");
   let p = s;
   while (e - p >= 4) {
@@ -4144,29 +3610,27 @@ function L31(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: o["result"] = d29(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 2: o["fault-length"] = d30(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 1: o["result"] = L29(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 2: o["fault-length"] = L30(b, dv, ds, ds + dl, dep + 1, undefined); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E31(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E31(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "result": { const n = w.nestStart(1); e29(w, object(x, path, "result"), join(path, "result"), undefined); w.nestEnd(n); } break;
-      case "fault-length": { const n = w.nestStart(2); e30(w, object(x, path, "fault-length"), join(path, "fault-length"), undefined); w.nestEnd(n); } break;
+      case "result": { const n = w.nestStart(1); E29(w, object(x, path, "result"), join(path, "result"), undefined); w.nestEnd(n); } break;
+      case "fault-length": { const n = w.nestStart(2); E30(w, object(x, path, "fault-length"), join(path, "fault-length"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "cable-nest");
     }
   }
 }
-function n32(): Obj {
-  return { "header": undefined, "__unknown": undefined };
-}
-function L32(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L32(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "header": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "cable-test");
   let p = s;
   while (e - p >= 4) {
@@ -4177,27 +3641,25 @@ function L32(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: o["header"] = d0(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 1: o["header"] = L0(b, dv, ds, ds + dl, dep + 1, undefined); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E32(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E32(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "header": { const n = w.nestStart(1); e0(w, object(x, path, "header"), join(path, "header"), undefined); w.nestEnd(n); } break;
+      case "header": { const n = w.nestStart(1); E0(w, object(x, path, "header"), join(path, "header"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "cable-test");
     }
   }
 }
-function n33(): Obj {
-  return { "header": undefined, "status": undefined, "nest": undefined, "__unknown": undefined };
-}
-function L33(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L33(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "header": undefined, "status": undefined, "nest": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "cable-test-ntf");
   let p = s;
   while (e - p >= 4) {
@@ -4208,31 +3670,29 @@ function L33(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: o["header"] = d0(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 1: o["header"] = L0(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 2: if (dl < 1) throw tooShort(dl, 1, ds - 4, "cable-test-ntf.status"); o["status"] = dv.getUint8(ds); break;
-      case 3: o["nest"] = d31(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 3: o["nest"] = L31(b, dv, ds, ds + dl, dep + 1, undefined); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E33(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E33(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "header": { const n = w.nestStart(1); e0(w, object(x, path, "header"), join(path, "header"), undefined); w.nestEnd(n); } break;
+      case "header": { const n = w.nestStart(1); E0(w, object(x, path, "header"), join(path, "header"), undefined); w.nestEnd(n); } break;
       case "status": w.putU8(2, int(x, path, "status", 0, 255)); break;
-      case "nest": { const n = w.nestStart(3); e31(w, object(x, path, "nest"), join(path, "nest"), undefined); w.nestEnd(n); } break;
+      case "nest": { const n = w.nestStart(3); E31(w, object(x, path, "nest"), join(path, "nest"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "cable-test-ntf");
     }
   }
 }
-function n34(): Obj {
-  return { "first": undefined, "last": undefined, "step": undefined, "pair": undefined, "__unknown": undefined };
-}
-function L34(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L34(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "first": undefined, "last": undefined, "step": undefined, "pair": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "cable-test-tdr-cfg");
   let p = s;
   while (e - p >= 4) {
@@ -4252,7 +3712,7 @@ function L34(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E34(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E34(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -4266,10 +3726,8 @@ function E34(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n35(): Obj {
-  return { "header": undefined, "status": undefined, "nest": undefined, "__unknown": undefined };
-}
-function L35(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L35(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "header": undefined, "status": undefined, "nest": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "cable-test-tdr-ntf");
   let p = s;
   while (e - p >= 4) {
@@ -4280,31 +3738,29 @@ function L35(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: o["header"] = d0(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 1: o["header"] = L0(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 2: if (dl < 1) throw tooShort(dl, 1, ds - 4, "cable-test-tdr-ntf.status"); o["status"] = dv.getUint8(ds); break;
-      case 3: o["nest"] = d31(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 3: o["nest"] = L31(b, dv, ds, ds + dl, dep + 1, undefined); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E35(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E35(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "header": { const n = w.nestStart(1); e0(w, object(x, path, "header"), join(path, "header"), undefined); w.nestEnd(n); } break;
+      case "header": { const n = w.nestStart(1); E0(w, object(x, path, "header"), join(path, "header"), undefined); w.nestEnd(n); } break;
       case "status": w.putU8(2, int(x, path, "status", 0, 255)); break;
-      case "nest": { const n = w.nestStart(3); e31(w, object(x, path, "nest"), join(path, "nest"), undefined); w.nestEnd(n); } break;
+      case "nest": { const n = w.nestStart(3); E31(w, object(x, path, "nest"), join(path, "nest"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "cable-test-tdr-ntf");
     }
   }
 }
-function n36(): Obj {
-  return { "header": undefined, "cfg": undefined, "__unknown": undefined };
-}
-function L36(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L36(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "header": undefined, "cfg": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "cable-test-tdr");
   let p = s;
   while (e - p >= 4) {
@@ -4315,20 +3771,20 @@ function L36(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: o["header"] = d0(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 2: o["cfg"] = d34(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 1: o["header"] = L0(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 2: o["cfg"] = L34(b, dv, ds, ds + dl, dep + 1, undefined); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E36(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E36(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "header": { const n = w.nestStart(1); e0(w, object(x, path, "header"), join(path, "header"), undefined); w.nestEnd(n); } break;
-      case "cfg": { const n = w.nestStart(2); e34(w, object(x, path, "cfg"), join(path, "cfg"), undefined); w.nestEnd(n); } break;
+      case "header": { const n = w.nestStart(1); E0(w, object(x, path, "header"), join(path, "header"), undefined); w.nestEnd(n); } break;
+      case "cfg": { const n = w.nestStart(2); E34(w, object(x, path, "cfg"), join(path, "cfg"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "cable-test-tdr");
     }
@@ -4336,10 +3792,8 @@ function E36(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
 }
 const N0: readonly (string | undefined)[] = ["vxlan", "geneve", "vxlan-gpe"];
 const V0: ReadonlyMap<string, number> = new Map<string, number>([["vxlan", 0], ["geneve", 1], ["vxlan-gpe", 2]]);
-function n37(): Obj {
-  return { "port": undefined, "type": undefined, "__unknown": undefined };
-}
-function L37(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L37(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "port": undefined, "type": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "tunnel-udp-entry");
   let p = s;
   while (e - p >= 4) {
@@ -4357,7 +3811,7 @@ function L37(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E37(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E37(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -4369,10 +3823,8 @@ function E37(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n38(): Obj {
-  return { "size": undefined, "types": undefined, "entry": undefined, "__unknown": undefined };
-}
-function L38(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L38(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "size": undefined, "types": undefined, "entry": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "tunnel-udp-table");
   let p = s;
   while (e - p >= 4) {
@@ -4384,30 +3836,28 @@ function L38(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     p += (len + 3) & ~3;
     switch (t) {
       case 1: if (dl < 4) throw tooShort(dl, 4, ds - 4, "tunnel-udp-table.size"); o["size"] = dv.getUint32(ds, LE); break;
-      case 2: o["types"] = d3(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 3: append(o, "entry", d37(b, dv, ds, ds + dl, dep + 1, undefined)); break;
+      case 2: o["types"] = L3(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 3: append(o, "entry", L37(b, dv, ds, ds + dl, dep + 1, undefined)); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E38(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E38(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
       case "size": w.putU32(1, int(x, path, "size", 0, 4294967295)); break;
-      case "types": { const n = w.nestStart(2); e3(w, object(x, path, "types"), join(path, "types"), undefined); w.nestEnd(n); } break;
-      case "entry": for (const y of items(x)) { const n = w.nestStart(3); e37(w, object(y, path, "entry"), join(path, "entry"), undefined); w.nestEnd(n); } break;
+      case "types": { const n = w.nestStart(2); E3(w, object(x, path, "types"), join(path, "types"), undefined); w.nestEnd(n); } break;
+      case "entry": for (const y of items(x)) { const n = w.nestStart(3); E37(w, object(y, path, "entry"), join(path, "entry"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "tunnel-udp-table");
     }
   }
 }
-function n39(): Obj {
-  return { "table": undefined, "__unknown": undefined };
-}
-function L39(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L39(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "table": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "tunnel-udp");
   let p = s;
   while (e - p >= 4) {
@@ -4418,27 +3868,25 @@ function L39(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: o["table"] = d38(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 1: o["table"] = L38(b, dv, ds, ds + dl, dep + 1, undefined); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E39(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E39(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "table": { const n = w.nestStart(1); e38(w, object(x, path, "table"), join(path, "table"), undefined); w.nestEnd(n); } break;
+      case "table": { const n = w.nestStart(1); E38(w, object(x, path, "table"), join(path, "table"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "tunnel-udp");
     }
   }
 }
-function n40(): Obj {
-  return { "header": undefined, "udp-ports": undefined, "__unknown": undefined };
-}
-function L40(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L40(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "header": undefined, "udp-ports": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "tunnel-info");
   let p = s;
   while (e - p >= 4) {
@@ -4449,20 +3897,20 @@ function L40(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: o["header"] = d0(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 2: o["udp-ports"] = d39(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 1: o["header"] = L0(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 2: o["udp-ports"] = L39(b, dv, ds, ds + dl, dep + 1, undefined); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E40(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E40(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "header": { const n = w.nestStart(1); e0(w, object(x, path, "header"), join(path, "header"), undefined); w.nestEnd(n); } break;
-      case "udp-ports": { const n = w.nestStart(2); e39(w, object(x, path, "udp-ports"), join(path, "udp-ports"), undefined); w.nestEnd(n); } break;
+      case "header": { const n = w.nestStart(1); E0(w, object(x, path, "header"), join(path, "header"), undefined); w.nestEnd(n); } break;
+      case "udp-ports": { const n = w.nestStart(2); E39(w, object(x, path, "udp-ports"), join(path, "udp-ports"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "tunnel-info");
     }
@@ -4474,10 +3922,8 @@ function ba0(b: Uint8Array, dv: DataView, s: number, l: number): unknown[] {
   for (let i = 0, q = s; i < n; i++, q += 8) out[i] = rdU64(dv, q, LE);
   return out;
 }
-function n41(): Obj {
-  return { "bin-low": undefined, "bin-high": undefined, "bin-val": undefined, "bin-val-per-lane": undefined, "__unknown": undefined };
-}
-function L41(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L41(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "bin-low": undefined, "bin-high": undefined, "bin-val": undefined, "bin-val-per-lane": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "fec-hist");
   let p = s;
   while (e - p >= 4) {
@@ -4504,7 +3950,7 @@ function bw1(x: readonly unknown[], path: string, name: string): Uint8Array {
   for (let i = 0; i < x.length; i++) d.setBigUint64(i * 8, big(x[i], path, name, 0n, 18446744073709551615n), LE);
   return u;
 }
-function E41(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E41(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -4518,10 +3964,8 @@ function E41(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n42(): Obj {
-  return { "corrected": undefined, "uncorr": undefined, "corr-bits": undefined, "hist": undefined, "__unknown": undefined };
-}
-function L42(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L42(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "corrected": undefined, "uncorr": undefined, "corr-bits": undefined, "hist": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "fec-stat");
   let p = s;
   while (e - p >= 4) {
@@ -4536,7 +3980,7 @@ function L42(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
       case 2: o["corrected"] = ba0(b, dv, ds, dl); break;
       case 3: o["uncorr"] = ba0(b, dv, ds, dl); break;
       case 4: o["corr-bits"] = ba0(b, dv, ds, dl); break;
-      case 5: append(o, "hist", d41(b, dv, ds, ds + dl, dep + 1, undefined)); break;
+      case 5: append(o, "hist", L41(b, dv, ds, ds + dl, dep + 1, undefined)); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
@@ -4560,7 +4004,7 @@ function bw4(x: readonly unknown[], path: string, name: string): Uint8Array {
   for (let i = 0; i < x.length; i++) d.setBigUint64(i * 8, big(x[i], path, name, 0n, 18446744073709551615n), LE);
   return u;
 }
-function E42(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E42(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -4568,16 +4012,14 @@ function E42(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
       case "corrected": w.putBinary(2, bw2(array(x, path, "corrected"), path, "corrected")); break;
       case "uncorr": w.putBinary(3, bw3(array(x, path, "uncorr"), path, "uncorr")); break;
       case "corr-bits": w.putBinary(4, bw4(array(x, path, "corr-bits"), path, "corr-bits")); break;
-      case "hist": for (const y of items(x)) { const n = w.nestStart(5); e41(w, object(y, path, "hist"), join(path, "hist"), undefined); w.nestEnd(n); } break;
+      case "hist": for (const y of items(x)) { const n = w.nestStart(5); E41(w, object(y, path, "hist"), join(path, "hist"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "fec-stat");
     }
   }
 }
-function n43(): Obj {
-  return { "header": undefined, "modes": undefined, "auto": undefined, "active": undefined, "stats": undefined, "__unknown": undefined };
-}
-function L43(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L43(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "header": undefined, "modes": undefined, "auto": undefined, "active": undefined, "stats": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "fec");
   let p = s;
   while (e - p >= 4) {
@@ -4588,35 +4030,33 @@ function L43(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: o["header"] = d0(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 2: o["modes"] = d3(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 1: o["header"] = L0(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 2: o["modes"] = L3(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 3: if (dl < 1) throw tooShort(dl, 1, ds - 4, "fec.auto"); o["auto"] = dv.getUint8(ds); break;
       case 4: if (dl < 4) throw tooShort(dl, 4, ds - 4, "fec.active"); o["active"] = dv.getUint32(ds, LE); break;
-      case 5: o["stats"] = d42(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 5: o["stats"] = L42(b, dv, ds, ds + dl, dep + 1, undefined); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E43(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E43(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "header": { const n = w.nestStart(1); e0(w, object(x, path, "header"), join(path, "header"), undefined); w.nestEnd(n); } break;
-      case "modes": { const n = w.nestStart(2); e3(w, object(x, path, "modes"), join(path, "modes"), undefined); w.nestEnd(n); } break;
+      case "header": { const n = w.nestStart(1); E0(w, object(x, path, "header"), join(path, "header"), undefined); w.nestEnd(n); } break;
+      case "modes": { const n = w.nestStart(2); E3(w, object(x, path, "modes"), join(path, "modes"), undefined); w.nestEnd(n); } break;
       case "auto": w.putU8(3, int(x, path, "auto", 0, 255)); break;
       case "active": w.putU32(4, int(x, path, "active", 0, 4294967295)); break;
-      case "stats": { const n = w.nestStart(5); e42(w, object(x, path, "stats"), join(path, "stats"), undefined); w.nestEnd(n); } break;
+      case "stats": { const n = w.nestStart(5); E42(w, object(x, path, "stats"), join(path, "stats"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "fec");
     }
   }
 }
-function n44(): Obj {
-  return { "header": undefined, "offset": undefined, "length": undefined, "page": undefined, "bank": undefined, "i2c-address": undefined, "data": undefined, "__unknown": undefined };
-}
-function L44(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L44(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "header": undefined, "offset": undefined, "length": undefined, "page": undefined, "bank": undefined, "i2c-address": undefined, "data": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "module-eeprom");
   let p = s;
   while (e - p >= 4) {
@@ -4627,7 +4067,7 @@ function L44(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: o["header"] = d0(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 1: o["header"] = L0(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 2: if (dl < 4) throw tooShort(dl, 4, ds - 4, "module-eeprom.offset"); o["offset"] = dv.getUint32(ds, LE); break;
       case 3: if (dl < 4) throw tooShort(dl, 4, ds - 4, "module-eeprom.length"); o["length"] = dv.getUint32(ds, LE); break;
       case 4: if (dl < 1) throw tooShort(dl, 1, ds - 4, "module-eeprom.page"); o["page"] = dv.getUint8(ds); break;
@@ -4639,12 +4079,12 @@ function L44(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E44(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E44(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "header": { const n = w.nestStart(1); e0(w, object(x, path, "header"), join(path, "header"), undefined); w.nestEnd(n); } break;
+      case "header": { const n = w.nestStart(1); E0(w, object(x, path, "header"), join(path, "header"), undefined); w.nestEnd(n); } break;
       case "offset": w.putU32(2, int(x, path, "offset", 0, 4294967295)); break;
       case "length": w.putU32(3, int(x, path, "length", 0, 4294967295)); break;
       case "page": w.putU8(4, int(x, path, "page", 0, 255)); break;
@@ -4656,10 +4096,8 @@ function E44(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n45(): Obj {
-  return { "id": undefined, "ss-id": undefined, "stat": undefined, "hist-rx": undefined, "hist-tx": undefined, "hist-bkt-low": undefined, "hist-bkt-hi": undefined, "hist-val": undefined, "__unknown": undefined };
-}
-function L45(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L45(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "id": undefined, "ss-id": undefined, "stat": undefined, "hist-rx": undefined, "hist-tx": undefined, "hist-bkt-low": undefined, "hist-bkt-hi": undefined, "hist-val": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "stats-grp");
   let p = s;
   while (e - p >= 4) {
@@ -4674,8 +4112,8 @@ function L45(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
       case 2: if (dl < 4) throw tooShort(dl, 4, ds - 4, "stats-grp.id"); o["id"] = dv.getUint32(ds, LE); break;
       case 3: if (dl < 4) throw tooShort(dl, 4, ds - 4, "stats-grp.ss-id"); o["ss-id"] = dv.getUint32(ds, LE); break;
       case 4: if (dl < 8) throw tooShort(dl, 8, ds - 4, "stats-grp.stat"); o["stat"] = rdU64(dv, ds, LE); break;
-      case 5: o["hist-rx"] = d46(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 6: o["hist-tx"] = d46(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 5: o["hist-rx"] = L46(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 6: o["hist-tx"] = L46(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 7: if (dl < 4) throw tooShort(dl, 4, ds - 4, "stats-grp.hist-bkt-low"); o["hist-bkt-low"] = dv.getUint32(ds, LE); break;
       case 8: if (dl < 4) throw tooShort(dl, 4, ds - 4, "stats-grp.hist-bkt-hi"); o["hist-bkt-hi"] = dv.getUint32(ds, LE); break;
       case 9: if (dl < 8) throw tooShort(dl, 8, ds - 4, "stats-grp.hist-val"); o["hist-val"] = rdU64(dv, ds, LE); break;
@@ -4684,7 +4122,7 @@ function L45(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E45(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E45(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -4692,8 +4130,8 @@ function E45(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
       case "id": w.putU32(2, int(x, path, "id", 0, 4294967295)); break;
       case "ss-id": w.putU32(3, int(x, path, "ss-id", 0, 4294967295)); break;
       case "stat": w.putU64(4, big(x, path, "stat", 0n, 18446744073709551615n)); break;
-      case "hist-rx": { const n = w.nestStart(5); e46(w, object(x, path, "hist-rx"), join(path, "hist-rx"), undefined); w.nestEnd(n); } break;
-      case "hist-tx": { const n = w.nestStart(6); e46(w, object(x, path, "hist-tx"), join(path, "hist-tx"), undefined); w.nestEnd(n); } break;
+      case "hist-rx": { const n = w.nestStart(5); E46(w, object(x, path, "hist-rx"), join(path, "hist-rx"), undefined); w.nestEnd(n); } break;
+      case "hist-tx": { const n = w.nestStart(6); E46(w, object(x, path, "hist-tx"), join(path, "hist-tx"), undefined); w.nestEnd(n); } break;
       case "hist-bkt-low": w.putU32(7, int(x, path, "hist-bkt-low", 0, 4294967295)); break;
       case "hist-bkt-hi": w.putU32(8, int(x, path, "hist-bkt-hi", 0, 4294967295)); break;
       case "hist-val": w.putU64(9, big(x, path, "hist-val", 0n, 18446744073709551615n)); break;
@@ -4702,10 +4140,8 @@ function E45(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n46(): Obj {
-  return { "hist-bkt-low": undefined, "hist-bkt-hi": undefined, "hist-val": undefined, "__unknown": undefined };
-}
-function L46(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L46(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "hist-bkt-low": undefined, "hist-bkt-hi": undefined, "hist-val": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "stats-grp-hist");
   let p = s;
   while (e - p >= 4) {
@@ -4724,7 +4160,7 @@ function L46(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E46(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E46(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -4737,10 +4173,8 @@ function E46(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n47(): Obj {
-  return { "header": undefined, "groups": undefined, "grp": undefined, "src": undefined, "__unknown": undefined };
-}
-function L47(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L47(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "header": undefined, "groups": undefined, "grp": undefined, "src": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "stats");
   let p = s;
   while (e - p >= 4) {
@@ -4752,23 +4186,23 @@ function L47(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     p += (len + 3) & ~3;
     switch (t) {
       case 1: break;
-      case 2: o["header"] = d0(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 3: o["groups"] = d3(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 4: o["grp"] = d45(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 2: o["header"] = L0(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 3: o["groups"] = L3(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 4: o["grp"] = L45(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 5: if (dl < 4) throw tooShort(dl, 4, ds - 4, "stats.src"); o["src"] = dv.getUint32(ds, LE); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E47(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E47(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "header": { const n = w.nestStart(2); e0(w, object(x, path, "header"), join(path, "header"), undefined); w.nestEnd(n); } break;
-      case "groups": { const n = w.nestStart(3); e3(w, object(x, path, "groups"), join(path, "groups"), undefined); w.nestEnd(n); } break;
-      case "grp": { const n = w.nestStart(4); e45(w, object(x, path, "grp"), join(path, "grp"), undefined); w.nestEnd(n); } break;
+      case "header": { const n = w.nestStart(2); E0(w, object(x, path, "header"), join(path, "header"), undefined); w.nestEnd(n); } break;
+      case "groups": { const n = w.nestStart(3); E3(w, object(x, path, "groups"), join(path, "groups"), undefined); w.nestEnd(n); } break;
+      case "grp": { const n = w.nestStart(4); E45(w, object(x, path, "grp"), join(path, "grp"), undefined); w.nestEnd(n); } break;
       case "src": w.putU32(5, int(x, path, "src", 0, 4294967295)); break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "stats");
@@ -4781,10 +4215,8 @@ function ba5(b: Uint8Array, dv: DataView, s: number, l: number): unknown[] {
   for (let i = 0, q = s; i < n; i++, q += 4) out[i] = dv.getInt32(q, LE);
   return out;
 }
-function n48(): Obj {
-  return { "header": undefined, "num": undefined, "index": undefined, "__unknown": undefined };
-}
-function L48(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L48(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "header": undefined, "num": undefined, "index": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "phc-vclocks");
   let p = s;
   while (e - p >= 4) {
@@ -4795,7 +4227,7 @@ function L48(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: o["header"] = d0(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 1: o["header"] = L0(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 2: if (dl < 4) throw tooShort(dl, 4, ds - 4, "phc-vclocks.num"); o["num"] = dv.getUint32(ds, LE); break;
       case 3: o["index"] = ba5(b, dv, ds, dl); break;
       default: keepUnknown(o, t, b, ds, dl);
@@ -4809,12 +4241,12 @@ function bw6(x: readonly unknown[], path: string, name: string): Uint8Array {
   for (let i = 0; i < x.length; i++) d.setInt32(i * 4, int(x[i], path, name, -2147483648, 2147483647), LE);
   return u;
 }
-function E48(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E48(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "header": { const n = w.nestStart(1); e0(w, object(x, path, "header"), join(path, "header"), undefined); w.nestEnd(n); } break;
+      case "header": { const n = w.nestStart(1); E0(w, object(x, path, "header"), join(path, "header"), undefined); w.nestEnd(n); } break;
       case "num": w.putU32(2, int(x, path, "num", 0, 4294967295)); break;
       case "index": w.putBinary(3, bw6(array(x, path, "index"), path, "index")); break;
       case "__unknown": putUnknown(w, x, path); break;
@@ -4822,10 +4254,8 @@ function E48(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n49(): Obj {
-  return { "header": undefined, "power-mode-policy": undefined, "power-mode": undefined, "__unknown": undefined };
-}
-function L49(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L49(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "header": undefined, "power-mode-policy": undefined, "power-mode": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "module");
   let p = s;
   while (e - p >= 4) {
@@ -4836,7 +4266,7 @@ function L49(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: o["header"] = d0(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 1: o["header"] = L0(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 2: if (dl < 1) throw tooShort(dl, 1, ds - 4, "module.power-mode-policy"); o["power-mode-policy"] = dv.getUint8(ds); break;
       case 3: if (dl < 1) throw tooShort(dl, 1, ds - 4, "module.power-mode"); o["power-mode"] = dv.getUint8(ds); break;
       default: keepUnknown(o, t, b, ds, dl);
@@ -4844,12 +4274,12 @@ function L49(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E49(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E49(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "header": { const n = w.nestStart(1); e0(w, object(x, path, "header"), join(path, "header"), undefined); w.nestEnd(n); } break;
+      case "header": { const n = w.nestStart(1); E0(w, object(x, path, "header"), join(path, "header"), undefined); w.nestEnd(n); } break;
       case "power-mode-policy": w.putU8(2, int(x, path, "power-mode-policy", 0, 255)); break;
       case "power-mode": w.putU8(3, int(x, path, "power-mode", 0, 255)); break;
       case "__unknown": putUnknown(w, x, path); break;
@@ -4857,10 +4287,8 @@ function E49(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n50(): Obj {
-  return { "min": undefined, "max": undefined, "__unknown": undefined };
-}
-function L50(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L50(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "min": undefined, "max": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "c33-pse-pw-limit");
   let p = s;
   while (e - p >= 4) {
@@ -4878,7 +4306,7 @@ function L50(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E50(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E50(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -4892,10 +4320,8 @@ function E50(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
 }
 const N4: readonly (string | undefined)[] = ["none", "error-condition", "mr-mps-valid", "mr-pse-enable", "option-detect-ted", "option-vport-lim", "ovld-detected", "power-not-available", "short-detected"];
 const V4: ReadonlyMap<string, number> = new Map<string, number>([["none", 0], ["error-condition", 1], ["mr-mps-valid", 2], ["mr-pse-enable", 3], ["option-detect-ted", 4], ["option-vport-lim", 5], ["ovld-detected", 6], ["power-not-available", 7], ["short-detected", 8]]);
-function n51(): Obj {
-  return { "header": undefined, "podl-pse-admin-state": undefined, "podl-pse-admin-control": undefined, "podl-pse-pw-d-status": undefined, "c33-pse-admin-state": undefined, "c33-pse-admin-control": undefined, "c33-pse-pw-d-status": undefined, "c33-pse-pw-class": undefined, "c33-pse-actual-pw": undefined, "c33-pse-ext-state": undefined, "c33-pse-ext-substate": undefined, "c33-pse-avail-pw-limit": undefined, "c33-pse-pw-limit-ranges": undefined, "pse-pw-d-id": undefined, "pse-prio-max": undefined, "pse-prio": undefined, "__unknown": undefined };
-}
-function L51(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L51(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "header": undefined, "podl-pse-admin-state": undefined, "podl-pse-admin-control": undefined, "podl-pse-pw-d-status": undefined, "c33-pse-admin-state": undefined, "c33-pse-admin-control": undefined, "c33-pse-pw-d-status": undefined, "c33-pse-pw-class": undefined, "c33-pse-actual-pw": undefined, "c33-pse-ext-state": undefined, "c33-pse-ext-substate": undefined, "c33-pse-avail-pw-limit": undefined, "c33-pse-pw-limit-ranges": undefined, "pse-pw-d-id": undefined, "pse-prio-max": undefined, "pse-prio": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "pse");
   let p = s;
   while (e - p >= 4) {
@@ -4906,7 +4332,7 @@ function L51(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: o["header"] = d0(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 1: o["header"] = L0(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 2: if (dl < 4) throw tooShort(dl, 4, ds - 4, "pse.podl-pse-admin-state"); o["podl-pse-admin-state"] = dv.getUint32(ds, LE); break;
       case 3: if (dl < 4) throw tooShort(dl, 4, ds - 4, "pse.podl-pse-admin-control"); o["podl-pse-admin-control"] = dv.getUint32(ds, LE); break;
       case 4: if (dl < 4) throw tooShort(dl, 4, ds - 4, "pse.podl-pse-pw-d-status"); o["podl-pse-pw-d-status"] = dv.getUint32(ds, LE); break;
@@ -4918,7 +4344,7 @@ function L51(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
       case 10: if (dl < 4) throw tooShort(dl, 4, ds - 4, "pse.c33-pse-ext-state"); o["c33-pse-ext-state"] = enumName(N4, dv.getUint32(ds, LE)); break;
       case 11: if (dl < 4) throw tooShort(dl, 4, ds - 4, "pse.c33-pse-ext-substate"); o["c33-pse-ext-substate"] = dv.getUint32(ds, LE); break;
       case 12: if (dl < 4) throw tooShort(dl, 4, ds - 4, "pse.c33-pse-avail-pw-limit"); o["c33-pse-avail-pw-limit"] = dv.getUint32(ds, LE); break;
-      case 13: append(o, "c33-pse-pw-limit-ranges", d50(b, dv, ds, ds + dl, dep + 1, undefined)); break;
+      case 13: append(o, "c33-pse-pw-limit-ranges", L50(b, dv, ds, ds + dl, dep + 1, undefined)); break;
       case 14: if (dl < 4) throw tooShort(dl, 4, ds - 4, "pse.pse-pw-d-id"); o["pse-pw-d-id"] = dv.getUint32(ds, LE); break;
       case 15: if (dl < 4) throw tooShort(dl, 4, ds - 4, "pse.pse-prio-max"); o["pse-prio-max"] = dv.getUint32(ds, LE); break;
       case 16: if (dl < 4) throw tooShort(dl, 4, ds - 4, "pse.pse-prio"); o["pse-prio"] = dv.getUint32(ds, LE); break;
@@ -4927,12 +4353,12 @@ function L51(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E51(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E51(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "header": { const n = w.nestStart(1); e0(w, object(x, path, "header"), join(path, "header"), undefined); w.nestEnd(n); } break;
+      case "header": { const n = w.nestStart(1); E0(w, object(x, path, "header"), join(path, "header"), undefined); w.nestEnd(n); } break;
       case "podl-pse-admin-state": w.putU32(2, int(x, path, "podl-pse-admin-state", 0, 4294967295)); break;
       case "podl-pse-admin-control": w.putU32(3, int(x, path, "podl-pse-admin-control", 0, 4294967295)); break;
       case "podl-pse-pw-d-status": w.putU32(4, int(x, path, "podl-pse-pw-d-status", 0, 4294967295)); break;
@@ -4944,7 +4370,7 @@ function E51(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
       case "c33-pse-ext-state": w.putU32(10, int(enumValue(V4, x, path, "c33-pse-ext-state", "c33-pse-ext-state"), path, "c33-pse-ext-state", 0, 4294967295)); break;
       case "c33-pse-ext-substate": w.putU32(11, int(x, path, "c33-pse-ext-substate", 0, 4294967295)); break;
       case "c33-pse-avail-pw-limit": w.putU32(12, int(x, path, "c33-pse-avail-pw-limit", 0, 4294967295)); break;
-      case "c33-pse-pw-limit-ranges": for (const y of items(x)) { const n = w.nestStart(13); e50(w, object(y, path, "c33-pse-pw-limit-ranges"), join(path, "c33-pse-pw-limit-ranges"), undefined); w.nestEnd(n); } break;
+      case "c33-pse-pw-limit-ranges": for (const y of items(x)) { const n = w.nestStart(13); E50(w, object(y, path, "c33-pse-pw-limit-ranges"), join(path, "c33-pse-pw-limit-ranges"), undefined); w.nestEnd(n); } break;
       case "pse-pw-d-id": w.putU32(14, int(x, path, "pse-pw-d-id", 0, 4294967295)); break;
       case "pse-prio-max": w.putU32(15, int(x, path, "pse-prio-max", 0, 4294967295)); break;
       case "pse-prio": w.putU32(16, int(x, path, "pse-prio", 0, 4294967295)); break;
@@ -4955,10 +4381,8 @@ function E51(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
 }
 const N10: readonly (string | undefined)[] = [undefined, "l2da", "vlan", "l3-proto", "ip-src", "ip-dst", "l4-b-0-1", "l4-b-2-3", "gtp-teid", "ip6-fl", undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, "discard"];
 const V10: ReadonlyMap<string, number> = new Map<string, number>([["l2da", 1], ["vlan", 2], ["l3-proto", 3], ["ip-src", 4], ["ip-dst", 5], ["l4-b-0-1", 6], ["l4-b-2-3", 7], ["gtp-teid", 8], ["ip6-fl", 9], ["discard", 31]]);
-function n52(): Obj {
-  return { "ether": undefined, "ip4": undefined, "ip6": undefined, "tcp4": undefined, "tcp6": undefined, "udp4": undefined, "udp6": undefined, "sctp4": undefined, "sctp6": undefined, "ah4": undefined, "ah6": undefined, "esp4": undefined, "esp6": undefined, "ah-esp4": undefined, "ah-esp6": undefined, "gtpu4": undefined, "gtpu6": undefined, "gtpc4": undefined, "gtpc6": undefined, "gtpc-teid4": undefined, "gtpc-teid6": undefined, "gtpu-eh4": undefined, "gtpu-eh6": undefined, "gtpu-ul4": undefined, "gtpu-ul6": undefined, "gtpu-dl4": undefined, "gtpu-dl6": undefined, "__unknown": undefined };
-}
-function L52(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L52(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "ether": undefined, "ip4": undefined, "ip6": undefined, "tcp4": undefined, "tcp6": undefined, "udp4": undefined, "udp6": undefined, "sctp4": undefined, "sctp6": undefined, "ah4": undefined, "ah6": undefined, "esp4": undefined, "esp6": undefined, "ah-esp4": undefined, "ah-esp6": undefined, "gtpu4": undefined, "gtpu6": undefined, "gtpc4": undefined, "gtpc6": undefined, "gtpc-teid4": undefined, "gtpc-teid6": undefined, "gtpu-eh4": undefined, "gtpu-eh6": undefined, "gtpu-ul4": undefined, "gtpu-ul6": undefined, "gtpu-dl4": undefined, "gtpu-dl6": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "flow");
   let p = s;
   while (e - p >= 4) {
@@ -5001,7 +4425,7 @@ function L52(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E52(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E52(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -5046,10 +4470,8 @@ function ba7(b: Uint8Array, dv: DataView, s: number, l: number): unknown[] {
 }
 const N9: readonly (string | undefined)[] = ["sym-xor", "sym-or-xor"];
 const V9: ReadonlyMap<string, number> = new Map<string, number>([["sym-xor", 0], ["sym-or-xor", 1]]);
-function n53(): Obj {
-  return { "header": undefined, "context": undefined, "hfunc": undefined, "indir": undefined, "hkey": undefined, "input-xfrm": undefined, "start-context": undefined, "flow-hash": undefined, "__unknown": undefined };
-}
-function L53(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L53(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "header": undefined, "context": undefined, "hfunc": undefined, "indir": undefined, "hkey": undefined, "input-xfrm": undefined, "start-context": undefined, "flow-hash": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "rss");
   let p = s;
   while (e - p >= 4) {
@@ -5060,14 +4482,14 @@ function L53(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: o["header"] = d0(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 1: o["header"] = L0(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 2: if (dl < 4) throw tooShort(dl, 4, ds - 4, "rss.context"); o["context"] = dv.getUint32(ds, LE); break;
       case 3: if (dl < 4) throw tooShort(dl, 4, ds - 4, "rss.hfunc"); o["hfunc"] = dv.getUint32(ds, LE); break;
       case 4: o["indir"] = ba7(b, dv, ds, dl); break;
       case 5: o["hkey"] = b.subarray(ds, ds + dl); break;
       case 6: if (dl < 4) throw tooShort(dl, 4, ds - 4, "rss.input-xfrm"); o["input-xfrm"] = flagNames(N9, dv.getUint32(ds, LE)); break;
       case 7: if (dl < 4) throw tooShort(dl, 4, ds - 4, "rss.start-context"); o["start-context"] = dv.getUint32(ds, LE); break;
-      case 8: o["flow-hash"] = d52(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 8: o["flow-hash"] = L52(b, dv, ds, ds + dl, dep + 1, undefined); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
@@ -5079,28 +4501,26 @@ function bw8(x: readonly unknown[], path: string, name: string): Uint8Array {
   for (let i = 0; i < x.length; i++) d.setUint32(i * 4, int(x[i], path, name, 0, 4294967295), LE);
   return u;
 }
-function E53(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E53(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "header": { const n = w.nestStart(1); e0(w, object(x, path, "header"), join(path, "header"), undefined); w.nestEnd(n); } break;
+      case "header": { const n = w.nestStart(1); E0(w, object(x, path, "header"), join(path, "header"), undefined); w.nestEnd(n); } break;
       case "context": w.putU32(2, int(x, path, "context", 0, 4294967295)); break;
       case "hfunc": w.putU32(3, int(x, path, "hfunc", 0, 4294967295)); break;
       case "indir": w.putBinary(4, bw8(array(x, path, "indir"), path, "indir")); break;
       case "hkey": { const u = bytes(x, path, "hkey", ""); w.putBinary(5, u); } break;
       case "input-xfrm": w.putU32(6, int(flagsValue(V9, x, path, "input-xfrm", "input-xfrm"), path, "input-xfrm", 0, 4294967295)); break;
       case "start-context": w.putU32(7, int(x, path, "start-context", 0, 4294967295)); break;
-      case "flow-hash": { const n = w.nestStart(8); e52(w, object(x, path, "flow-hash"), join(path, "flow-hash"), undefined); w.nestEnd(n); } break;
+      case "flow-hash": { const n = w.nestStart(8); E52(w, object(x, path, "flow-hash"), join(path, "flow-hash"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "rss");
     }
   }
 }
-function n54(): Obj {
-  return { "header": undefined, "version": undefined, "enabled": undefined, "status": undefined, "node-cnt": undefined, "node-id": undefined, "to-tmr": undefined, "burst-cnt": undefined, "burst-tmr": undefined, "__unknown": undefined };
-}
-function L54(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L54(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "header": undefined, "version": undefined, "enabled": undefined, "status": undefined, "node-cnt": undefined, "node-id": undefined, "to-tmr": undefined, "burst-cnt": undefined, "burst-tmr": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "plca");
   let p = s;
   while (e - p >= 4) {
@@ -5111,7 +4531,7 @@ function L54(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: o["header"] = d0(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 1: o["header"] = L0(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 2: if (dl < 2) throw tooShort(dl, 2, ds - 4, "plca.version"); o["version"] = dv.getUint16(ds, LE); break;
       case 3: if (dl < 1) throw tooShort(dl, 1, ds - 4, "plca.enabled"); o["enabled"] = dv.getUint8(ds); break;
       case 4: if (dl < 1) throw tooShort(dl, 1, ds - 4, "plca.status"); o["status"] = dv.getUint8(ds); break;
@@ -5125,12 +4545,12 @@ function L54(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E54(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E54(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "header": { const n = w.nestStart(1); e0(w, object(x, path, "header"), join(path, "header"), undefined); w.nestEnd(n); } break;
+      case "header": { const n = w.nestStart(1); E0(w, object(x, path, "header"), join(path, "header"), undefined); w.nestEnd(n); } break;
       case "version": w.putU16(2, int(x, path, "version", 0, 65535)); break;
       case "enabled": w.putU8(3, int(x, path, "enabled", 0, 255)); break;
       case "status": w.putU8(4, int(x, path, "status", 0, 255)); break;
@@ -5146,10 +4566,8 @@ function E54(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
 }
 const N3: readonly (string | undefined)[] = ["started", "in-progress", "completed", "error"];
 const V3: ReadonlyMap<string, number> = new Map<string, number>([["started", 0], ["in-progress", 1], ["completed", 2], ["error", 3]]);
-function n55(): Obj {
-  return { "header": undefined, "file-name": undefined, "password": undefined, "status": undefined, "status-msg": undefined, "done": undefined, "total": undefined, "__unknown": undefined };
-}
-function L55(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L55(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "header": undefined, "file-name": undefined, "password": undefined, "status": undefined, "status-msg": undefined, "done": undefined, "total": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "module-fw-flash");
   let p = s;
   while (e - p >= 4) {
@@ -5160,7 +4578,7 @@ function L55(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: o["header"] = d0(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 1: o["header"] = L0(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 2: o["file-name"] = str(b, ds, dl); break;
       case 3: if (dl < 4) throw tooShort(dl, 4, ds - 4, "module-fw-flash.password"); o["password"] = dv.getUint32(ds, LE); break;
       case 4: if (dl < 4) throw tooShort(dl, 4, ds - 4, "module-fw-flash.status"); o["status"] = enumName(N3, dv.getUint32(ds, LE)); break;
@@ -5172,12 +4590,12 @@ function L55(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E55(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E55(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "header": { const n = w.nestStart(1); e0(w, object(x, path, "header"), join(path, "header"), undefined); w.nestEnd(n); } break;
+      case "header": { const n = w.nestStart(1); E0(w, object(x, path, "header"), join(path, "header"), undefined); w.nestEnd(n); } break;
       case "file-name": { const u = text(x, path, "file-name"); w.putString(2, u); } break;
       case "password": w.putU32(3, int(x, path, "password", 0, 4294967295)); break;
       case "status": w.putU32(4, int(enumValue(V3, x, path, "status", "module-fw-flash-status"), path, "status", 0, 4294967295)); break;
@@ -5191,10 +4609,8 @@ function E55(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
 }
 const N5: readonly (string | undefined)[] = ["mac", "phy"];
 const V5: ReadonlyMap<string, number> = new Map<string, number>([["mac", 0], ["phy", 1]]);
-function n56(): Obj {
-  return { "header": undefined, "index": undefined, "drvname": undefined, "name": undefined, "upstream-type": undefined, "upstream-index": undefined, "upstream-sfp-name": undefined, "downstream-sfp-name": undefined, "__unknown": undefined };
-}
-function L56(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L56(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "header": undefined, "index": undefined, "drvname": undefined, "name": undefined, "upstream-type": undefined, "upstream-index": undefined, "upstream-sfp-name": undefined, "downstream-sfp-name": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "phy");
   let p = s;
   while (e - p >= 4) {
@@ -5205,7 +4621,7 @@ function L56(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: o["header"] = d0(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 1: o["header"] = L0(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 2: if (dl < 4) throw tooShort(dl, 4, ds - 4, "phy.index"); o["index"] = dv.getUint32(ds, LE); break;
       case 3: o["drvname"] = str(b, ds, dl); break;
       case 4: o["name"] = str(b, ds, dl); break;
@@ -5218,12 +4634,12 @@ function L56(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E56(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E56(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "header": { const n = w.nestStart(1); e0(w, object(x, path, "header"), join(path, "header"), undefined); w.nestEnd(n); } break;
+      case "header": { const n = w.nestStart(1); E0(w, object(x, path, "header"), join(path, "header"), undefined); w.nestEnd(n); } break;
       case "index": w.putU32(2, int(x, path, "index", 0, 4294967295)); break;
       case "drvname": { const u = text(x, path, "drvname"); w.putString(3, u); } break;
       case "name": { const u = text(x, path, "name"); w.putString(4, u); } break;
@@ -5236,10 +4652,8 @@ function E56(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n57(): Obj {
-  return { "header": undefined, "hwtstamp-provider": undefined, "tx-types": undefined, "rx-filters": undefined, "hwtstamp-flags": undefined, "__unknown": undefined };
-}
-function L57(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L57(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "header": undefined, "hwtstamp-provider": undefined, "tx-types": undefined, "rx-filters": undefined, "hwtstamp-flags": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "tsconfig");
   let p = s;
   while (e - p >= 4) {
@@ -5250,26 +4664,26 @@ function L57(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: o["header"] = d0(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 2: o["hwtstamp-provider"] = d27(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 3: o["tx-types"] = d3(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 4: o["rx-filters"] = d3(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 5: o["hwtstamp-flags"] = d3(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 1: o["header"] = L0(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 2: o["hwtstamp-provider"] = L27(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 3: o["tx-types"] = L3(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 4: o["rx-filters"] = L3(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 5: o["hwtstamp-flags"] = L3(b, dv, ds, ds + dl, dep + 1, undefined); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E57(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E57(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "header": { const n = w.nestStart(1); e0(w, object(x, path, "header"), join(path, "header"), undefined); w.nestEnd(n); } break;
-      case "hwtstamp-provider": { const n = w.nestStart(2); e27(w, object(x, path, "hwtstamp-provider"), join(path, "hwtstamp-provider"), undefined); w.nestEnd(n); } break;
-      case "tx-types": { const n = w.nestStart(3); e3(w, object(x, path, "tx-types"), join(path, "tx-types"), undefined); w.nestEnd(n); } break;
-      case "rx-filters": { const n = w.nestStart(4); e3(w, object(x, path, "rx-filters"), join(path, "rx-filters"), undefined); w.nestEnd(n); } break;
-      case "hwtstamp-flags": { const n = w.nestStart(5); e3(w, object(x, path, "hwtstamp-flags"), join(path, "hwtstamp-flags"), undefined); w.nestEnd(n); } break;
+      case "header": { const n = w.nestStart(1); E0(w, object(x, path, "header"), join(path, "header"), undefined); w.nestEnd(n); } break;
+      case "hwtstamp-provider": { const n = w.nestStart(2); E27(w, object(x, path, "hwtstamp-provider"), join(path, "hwtstamp-provider"), undefined); w.nestEnd(n); } break;
+      case "tx-types": { const n = w.nestStart(3); E3(w, object(x, path, "tx-types"), join(path, "tx-types"), undefined); w.nestEnd(n); } break;
+      case "rx-filters": { const n = w.nestStart(4); E3(w, object(x, path, "rx-filters"), join(path, "rx-filters"), undefined); w.nestEnd(n); } break;
+      case "hwtstamp-flags": { const n = w.nestStart(5); E3(w, object(x, path, "hwtstamp-flags"), join(path, "hwtstamp-flags"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "tsconfig");
     }
@@ -5277,10 +4691,8 @@ function E57(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
 }
 const N8: readonly (string | undefined)[] = ["pse-event-over-current", "pse-event-over-temp", "c33-pse-event-detection", "c33-pse-event-classification", "c33-pse-event-disconnection", "pse-event-over-budget", "pse-event-sw-pw-control-error"];
 const V8: ReadonlyMap<string, number> = new Map<string, number>([["pse-event-over-current", 0], ["pse-event-over-temp", 1], ["c33-pse-event-detection", 2], ["c33-pse-event-classification", 3], ["c33-pse-event-disconnection", 4], ["pse-event-over-budget", 5], ["pse-event-sw-pw-control-error", 6]]);
-function n58(): Obj {
-  return { "header": undefined, "events": undefined, "__unknown": undefined };
-}
-function L58(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L58(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "header": undefined, "events": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "pse-ntf");
   let p = s;
   while (e - p >= 4) {
@@ -5291,29 +4703,27 @@ function L58(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: o["header"] = d0(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 1: o["header"] = L0(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 2: o["events"] = flagNames(N8, readUint(dv, ds, dl, LE, "pse-ntf.events")); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E58(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E58(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "header": { const n = w.nestStart(1); e0(w, object(x, path, "header"), join(path, "header"), undefined); w.nestEnd(n); } break;
+      case "header": { const n = w.nestStart(1); E0(w, object(x, path, "header"), join(path, "header"), undefined); w.nestEnd(n); } break;
       case "events": w.putUint(2, big(flagsValue(V8, x, path, "events", "pse-event"), path, "events", 0n, 18446744073709551615n)); break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "pse-ntf");
     }
   }
 }
-function n59(): Obj {
-  return { "max-average-mse": undefined, "max-peak-mse": undefined, "refresh-rate-ps": undefined, "num-symbols": undefined, "__unknown": undefined };
-}
-function L59(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L59(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "max-average-mse": undefined, "max-peak-mse": undefined, "refresh-rate-ps": undefined, "num-symbols": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "mse-capabilities");
   let p = s;
   while (e - p >= 4) {
@@ -5333,7 +4743,7 @@ function L59(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E59(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E59(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -5347,10 +4757,8 @@ function E59(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n60(): Obj {
-  return { "average-mse": undefined, "peak-mse": undefined, "worst-peak-mse": undefined, "__unknown": undefined };
-}
-function L60(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L60(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "average-mse": undefined, "peak-mse": undefined, "worst-peak-mse": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "mse-snapshot");
   let p = s;
   while (e - p >= 4) {
@@ -5369,7 +4777,7 @@ function L60(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E60(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E60(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -5382,10 +4790,8 @@ function E60(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n61(): Obj {
-  return { "header": undefined, "capabilities": undefined, "channel-a": undefined, "channel-b": undefined, "channel-c": undefined, "channel-d": undefined, "worst-channel": undefined, "link": undefined, "__unknown": undefined };
-}
-function L61(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L61(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "header": undefined, "capabilities": undefined, "channel-a": undefined, "channel-b": undefined, "channel-c": undefined, "channel-d": undefined, "worst-channel": undefined, "link": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "mse");
   let p = s;
   while (e - p >= 4) {
@@ -5396,32 +4802,32 @@ function L61(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: o["header"] = d0(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 2: o["capabilities"] = d59(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 3: o["channel-a"] = d60(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 4: o["channel-b"] = d60(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 5: o["channel-c"] = d60(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 6: o["channel-d"] = d60(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 7: o["worst-channel"] = d60(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 8: o["link"] = d60(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 1: o["header"] = L0(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 2: o["capabilities"] = L59(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 3: o["channel-a"] = L60(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 4: o["channel-b"] = L60(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 5: o["channel-c"] = L60(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 6: o["channel-d"] = L60(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 7: o["worst-channel"] = L60(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 8: o["link"] = L60(b, dv, ds, ds + dl, dep + 1, undefined); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E61(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E61(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "header": { const n = w.nestStart(1); e0(w, object(x, path, "header"), join(path, "header"), undefined); w.nestEnd(n); } break;
-      case "capabilities": { const n = w.nestStart(2); e59(w, object(x, path, "capabilities"), join(path, "capabilities"), undefined); w.nestEnd(n); } break;
-      case "channel-a": { const n = w.nestStart(3); e60(w, object(x, path, "channel-a"), join(path, "channel-a"), undefined); w.nestEnd(n); } break;
-      case "channel-b": { const n = w.nestStart(4); e60(w, object(x, path, "channel-b"), join(path, "channel-b"), undefined); w.nestEnd(n); } break;
-      case "channel-c": { const n = w.nestStart(5); e60(w, object(x, path, "channel-c"), join(path, "channel-c"), undefined); w.nestEnd(n); } break;
-      case "channel-d": { const n = w.nestStart(6); e60(w, object(x, path, "channel-d"), join(path, "channel-d"), undefined); w.nestEnd(n); } break;
-      case "worst-channel": { const n = w.nestStart(7); e60(w, object(x, path, "worst-channel"), join(path, "worst-channel"), undefined); w.nestEnd(n); } break;
-      case "link": { const n = w.nestStart(8); e60(w, object(x, path, "link"), join(path, "link"), undefined); w.nestEnd(n); } break;
+      case "header": { const n = w.nestStart(1); E0(w, object(x, path, "header"), join(path, "header"), undefined); w.nestEnd(n); } break;
+      case "capabilities": { const n = w.nestStart(2); E59(w, object(x, path, "capabilities"), join(path, "capabilities"), undefined); w.nestEnd(n); } break;
+      case "channel-a": { const n = w.nestStart(3); E60(w, object(x, path, "channel-a"), join(path, "channel-a"), undefined); w.nestEnd(n); } break;
+      case "channel-b": { const n = w.nestStart(4); E60(w, object(x, path, "channel-b"), join(path, "channel-b"), undefined); w.nestEnd(n); } break;
+      case "channel-c": { const n = w.nestStart(5); E60(w, object(x, path, "channel-c"), join(path, "channel-c"), undefined); w.nestEnd(n); } break;
+      case "channel-d": { const n = w.nestStart(6); E60(w, object(x, path, "channel-d"), join(path, "channel-d"), undefined); w.nestEnd(n); } break;
+      case "worst-channel": { const n = w.nestStart(7); E60(w, object(x, path, "worst-channel"), join(path, "worst-channel"), undefined); w.nestEnd(n); } break;
+      case "link": { const n = w.nestStart(8); E60(w, object(x, path, "link"), join(path, "link"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "mse");
     }
@@ -5429,105 +4835,105 @@ function E61(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
 }
 const codecs: FamilyCodecs = {
   sets: [
-    ["header", d0, e0],
-    ["bitset-bit", d1, e1],
-    ["bitset-bits", d2, e2],
-    ["bitset", d3, e3],
-    ["string", d4, e4],
-    ["strings", d5, e5],
-    ["stringset", d6, e6],
-    ["stringsets", d7, e7],
-    ["strset", d8, e8],
-    ["privflags", d9, e9],
-    ["rings", d10, e10],
-    ["mm-stat", d11, e11],
-    ["mm", d12, e12],
-    ["linkinfo", d13, e13],
-    ["linkmodes", d14, e14],
-    ["linkstate", d15, e15],
-    ["debug", d16, e16],
-    ["wol", d17, e17],
-    ["features", d18, e18],
-    ["channels", d19, e19],
-    ["irq-moderation", d20, e20],
-    ["profile", d21, e21],
-    ["coalesce", d22, e22],
-    ["pause-stat", d23, e23],
-    ["pause", d24, e24],
-    ["eee", d25, e25],
-    ["ts-stat", d26, e26],
-    ["ts-hwtstamp-provider", d27, e27],
-    ["tsinfo", d28, e28],
-    ["cable-result", d29, e29],
-    ["cable-fault-length", d30, e30],
-    ["cable-nest", d31, e31],
-    ["cable-test", d32, e32],
-    ["cable-test-ntf", d33, e33],
-    ["cable-test-tdr-cfg", d34, e34],
-    ["cable-test-tdr-ntf", d35, e35],
-    ["cable-test-tdr", d36, e36],
-    ["tunnel-udp-entry", d37, e37],
-    ["tunnel-udp-table", d38, e38],
-    ["tunnel-udp", d39, e39],
-    ["tunnel-info", d40, e40],
-    ["fec-hist", d41, e41],
-    ["fec-stat", d42, e42],
-    ["fec", d43, e43],
-    ["module-eeprom", d44, e44],
-    ["stats-grp", d45, e45],
-    ["stats-grp-hist", d46, e46],
-    ["stats", d47, e47],
-    ["phc-vclocks", d48, e48],
-    ["module", d49, e49],
-    ["c33-pse-pw-limit", d50, e50],
-    ["pse", d51, e51],
-    ["flow", d52, e52],
-    ["rss", d53, e53],
-    ["plca", d54, e54],
-    ["module-fw-flash", d55, e55],
-    ["phy", d56, e56],
-    ["tsconfig", d57, e57],
-    ["pse-ntf", d58, e58],
-    ["mse-capabilities", d59, e59],
-    ["mse-snapshot", d60, e60],
-    ["mse", d61, e61],
+    ["header", L0, E0],
+    ["bitset-bit", L1, E1],
+    ["bitset-bits", L2, E2],
+    ["bitset", L3, E3],
+    ["string", L4, E4],
+    ["strings", L5, E5],
+    ["stringset", L6, E6],
+    ["stringsets", L7, E7],
+    ["strset", L8, E8],
+    ["privflags", L9, E9],
+    ["rings", L10, E10],
+    ["mm-stat", L11, E11],
+    ["mm", L12, E12],
+    ["linkinfo", L13, E13],
+    ["linkmodes", L14, E14],
+    ["linkstate", L15, E15],
+    ["debug", L16, E16],
+    ["wol", L17, E17],
+    ["features", L18, E18],
+    ["channels", L19, E19],
+    ["irq-moderation", L20, E20],
+    ["profile", L21, E21],
+    ["coalesce", L22, E22],
+    ["pause-stat", L23, E23],
+    ["pause", L24, E24],
+    ["eee", L25, E25],
+    ["ts-stat", L26, E26],
+    ["ts-hwtstamp-provider", L27, E27],
+    ["tsinfo", L28, E28],
+    ["cable-result", L29, E29],
+    ["cable-fault-length", L30, E30],
+    ["cable-nest", L31, E31],
+    ["cable-test", L32, E32],
+    ["cable-test-ntf", L33, E33],
+    ["cable-test-tdr-cfg", L34, E34],
+    ["cable-test-tdr-ntf", L35, E35],
+    ["cable-test-tdr", L36, E36],
+    ["tunnel-udp-entry", L37, E37],
+    ["tunnel-udp-table", L38, E38],
+    ["tunnel-udp", L39, E39],
+    ["tunnel-info", L40, E40],
+    ["fec-hist", L41, E41],
+    ["fec-stat", L42, E42],
+    ["fec", L43, E43],
+    ["module-eeprom", L44, E44],
+    ["stats-grp", L45, E45],
+    ["stats-grp-hist", L46, E46],
+    ["stats", L47, E47],
+    ["phc-vclocks", L48, E48],
+    ["module", L49, E49],
+    ["c33-pse-pw-limit", L50, E50],
+    ["pse", L51, E51],
+    ["flow", L52, E52],
+    ["rss", L53, E53],
+    ["plca", L54, E54],
+    ["module-fw-flash", L55, E55],
+    ["phy", L56, E56],
+    ["tsconfig", L57, E57],
+    ["pse-ntf", L58, E58],
+    ["mse-capabilities", L59, E59],
+    ["mse-snapshot", L60, E60],
+    ["mse", L61, E61],
   ],
   structs: [
   ],
   bodies: [
-    ["strset", "", B0, W0],
-    ["linkinfo", "", B1, W1],
-    ["linkmodes", "", B2, W2],
-    ["linkstate", "", B3, W3],
-    ["debug", "", B4, W4],
-    ["wol", "", B5, W5],
-    ["features", "", B6, W6],
-    ["privflags", "", B7, W7],
-    ["rings", "", B8, W8],
-    ["channels", "", B9, W9],
-    ["coalesce", "", B10, W10],
-    ["pause", "", B11, W11],
-    ["eee", "", B12, W12],
-    ["tsinfo", "", B13, W13],
-    ["cable-test", "", B14, W14],
-    ["cable-test-ntf", "", B15, W15],
-    ["cable-test-tdr", "", B16, W16],
-    ["cable-test-tdr-ntf", "", B17, W17],
-    ["tunnel-info", "", B18, W18],
-    ["fec", "", B19, W19],
-    ["module-eeprom", "", B20, W20],
-    ["stats", "", B21, W21],
-    ["phc-vclocks", "", B22, W22],
-    ["module", "", B23, W23],
-    ["pse", "", B24, W24],
-    ["rss", "", B25, W25],
-    ["plca", "", B26, W26],
-    ["mm", "", B27, W27],
-    ["module-fw-flash", "", B28, W28],
-    ["phy", "", B29, W29],
-    ["tsconfig", "", B30, W30],
-    ["pse-ntf", "", B31, W31],
-    ["mse", "", B32, W32],
+    ["strset", "", B0, E8],
+    ["linkinfo", "", B1, E13],
+    ["linkmodes", "", B2, E14],
+    ["linkstate", "", B3, E15],
+    ["debug", "", B4, E16],
+    ["wol", "", B5, E17],
+    ["features", "", B6, E18],
+    ["privflags", "", B7, E9],
+    ["rings", "", B8, E10],
+    ["channels", "", B9, E19],
+    ["coalesce", "", B10, E22],
+    ["pause", "", B11, E24],
+    ["eee", "", B12, E25],
+    ["tsinfo", "", B13, E28],
+    ["cable-test", "", B14, E32],
+    ["cable-test-ntf", "", B15, E33],
+    ["cable-test-tdr", "", B16, E36],
+    ["cable-test-tdr-ntf", "", B17, E35],
+    ["tunnel-info", "", B18, E40],
+    ["fec", "", B19, E43],
+    ["module-eeprom", "", B20, E44],
+    ["stats", "", B21, E47],
+    ["phc-vclocks", "", B22, E48],
+    ["module", "", B23, E49],
+    ["pse", "", B24, E51],
+    ["rss", "", B25, E53],
+    ["plca", "", B26, E54],
+    ["mm", "", B27, E12],
+    ["module-fw-flash", "", B28, E55],
+    ["phy", "", B29, E56],
+    ["tsconfig", "", B30, E57],
+    ["pse-ntf", "", B31, E58],
+    ["mse", "", B32, E61],
   ],
 };
 

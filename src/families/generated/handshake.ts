@@ -25,6 +25,7 @@ import {
   type FamilyCodecs,
   type Obj,
   type Scope,
+  type StructDesc,
   type StructRest,
   type UnknownAttribute,
 } from '../../schema/runtime.js';
@@ -152,40 +153,14 @@ export const spec: FamilySpec = reviveSpec(`
 [["none"],["tlshd"]]]
 `);
 
-function d0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L0(b, dv, s, e, dep, sc, n0());
-}
-function e0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E0(w, v, path, sc);
-}
-function d1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L1(b, dv, s, e, dep, sc, n1());
-}
-function e1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E1(w, v, path, sc);
-}
-function d2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L2(b, dv, s, e, dep, sc, n2());
-}
-function e2(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E2(w, v, path, sc);
-}
 function B0(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L1(b, dv, s, e, 0, undefined, n1());
-}
-function W0(w: MessageWriter, v: Obj): void {
-  E1(w, v, "", undefined);
+  return L1(b, dv, s, e, 0, undefined);
 }
 function B1(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L2(b, dv, s, e, 0, undefined, n2());
+  return L2(b, dv, s, e, 0, undefined);
 }
-function W1(w: MessageWriter, v: Obj): void {
-  E2(w, v, "", undefined);
-}
-function n0(): Obj {
-  return { "cert": undefined, "privkey": undefined, "__unknown": undefined };
-}
-function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "cert": undefined, "privkey": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "x509");
   let p = s;
   while (e - p >= 4) {
@@ -203,7 +178,7 @@ function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E0(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -221,10 +196,8 @@ const N1: readonly (string | undefined)[] = ["unspec", "clienthello", "serverhel
 const V1: ReadonlyMap<string, number> = new Map<string, number>([["unspec", 0], ["clienthello", 1], ["serverhello", 2]]);
 const N2: readonly (string | undefined)[] = ["unspec", "unauth", "psk", "x509"];
 const V2: ReadonlyMap<string, number> = new Map<string, number>([["unspec", 0], ["unauth", 1], ["psk", 2], ["x509", 3]]);
-function n1(): Obj {
-  return { "sockfd": undefined, "handler-class": undefined, "message-type": undefined, "timeout": undefined, "auth-mode": undefined, "peer-identity": undefined, "certificate": undefined, "peername": undefined, "keyring": undefined, "__unknown": undefined };
-}
-function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "sockfd": undefined, "handler-class": undefined, "message-type": undefined, "timeout": undefined, "auth-mode": undefined, "peer-identity": undefined, "certificate": undefined, "peername": undefined, "keyring": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "accept");
   let p = s;
   while (e - p >= 4) {
@@ -241,7 +214,7 @@ function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
       case 4: if (dl < 4) throw tooShort(dl, 4, ds - 4, "accept.timeout"); o["timeout"] = dv.getUint32(ds, LE); break;
       case 5: if (dl < 4) throw tooShort(dl, 4, ds - 4, "accept.auth-mode"); o["auth-mode"] = enumName(N2, dv.getUint32(ds, LE)); break;
       case 6: if (dl < 4) throw tooShort(dl, 4, ds - 4, "accept.peer-identity"); append(o, "peer-identity", dv.getUint32(ds, LE)); break;
-      case 7: append(o, "certificate", d0(b, dv, ds, ds + dl, dep + 1, undefined)); break;
+      case 7: append(o, "certificate", L0(b, dv, ds, ds + dl, dep + 1, undefined)); break;
       case 8: o["peername"] = str(b, ds, dl); break;
       case 9: if (dl < 4) throw tooShort(dl, 4, ds - 4, "accept.keyring"); o["keyring"] = dv.getUint32(ds, LE); break;
       default: keepUnknown(o, t, b, ds, dl);
@@ -249,7 +222,7 @@ function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E1(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -260,7 +233,7 @@ function E1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
       case "timeout": w.putU32(4, int(x, path, "timeout", 0, 4294967295)); break;
       case "auth-mode": w.putU32(5, int(enumValue(V2, x, path, "auth-mode", "auth"), path, "auth-mode", 0, 4294967295)); break;
       case "peer-identity": for (const y of items(x)) w.putU32(6, int(y, path, "peer-identity", 0, 4294967295)); break;
-      case "certificate": for (const y of items(x)) { const n = w.nestStart(7); e0(w, object(y, path, "certificate"), join(path, "certificate"), undefined); w.nestEnd(n); } break;
+      case "certificate": for (const y of items(x)) { const n = w.nestStart(7); E0(w, object(y, path, "certificate"), join(path, "certificate"), undefined); w.nestEnd(n); } break;
       case "peername": { const u = text(x, path, "peername"); w.putString(8, u); } break;
       case "keyring": w.putU32(9, int(x, path, "keyring", 0, 4294967295)); break;
       case "__unknown": putUnknown(w, x, path); break;
@@ -268,10 +241,8 @@ function E1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n2(): Obj {
-  return { "status": undefined, "sockfd": undefined, "remote-auth": undefined, "__unknown": undefined };
-}
-function L2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "status": undefined, "sockfd": undefined, "remote-auth": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "done");
   let p = s;
   while (e - p >= 4) {
@@ -290,7 +261,7 @@ function L2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E2(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E2(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -305,15 +276,15 @@ function E2(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
 }
 const codecs: FamilyCodecs = {
   sets: [
-    ["x509", d0, e0],
-    ["accept", d1, e1],
-    ["done", d2, e2],
+    ["x509", L0, E0],
+    ["accept", L1, E1],
+    ["done", L2, E2],
   ],
   structs: [
   ],
   bodies: [
-    ["accept", "", B0, W0],
-    ["done", "", B1, W1],
+    ["accept", "", B0, E1],
+    ["done", "", B1, E2],
   ],
 };
 

@@ -16,6 +16,7 @@ import {
   type FamilyCodecs,
   type Obj,
   type Scope,
+  type StructDesc,
   type StructRest,
   type UnknownAttribute,
 } from '../../schema/runtime.js';
@@ -72,22 +73,11 @@ export const spec: FamilySpec = reviveSpec(`
 []]
 `);
 
-function d0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L0(b, dv, s, e, dep, sc, n0());
-}
-function e0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E0(w, v, path, sc);
-}
 function B0(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L0(b, dv, s, e, 0, undefined, n0());
+  return L0(b, dv, s, e, 0, undefined);
 }
-function W0(w: MessageWriter, v: Obj): void {
-  E0(w, v, "", undefined);
-}
-function n0(): Obj {
-  return { "gracetime": undefined, "tcp-port": undefined, "udp-port": undefined, "__unknown": undefined };
-}
-function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "gracetime": undefined, "tcp-port": undefined, "udp-port": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "server");
   let p = s;
   while (e - p >= 4) {
@@ -106,7 +96,7 @@ function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E0(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -121,12 +111,12 @@ function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
 }
 const codecs: FamilyCodecs = {
   sets: [
-    ["server", d0, e0],
+    ["server", L0, E0],
   ],
   structs: [
   ],
   bodies: [
-    ["server", "", B0, W0],
+    ["server", "", B0, E0],
   ],
 };
 

@@ -22,6 +22,7 @@ import {
   type FamilyCodecs,
   type Obj,
   type Scope,
+  type StructDesc,
   type StructRest,
   type UnknownAttribute,
 } from '../../schema/runtime.js';
@@ -308,52 +309,14 @@ export const spec: FamilySpec = reviveSpec(`
 []]
 `);
 
-function d0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L0(b, dv, s, e, dep, sc, n0());
-}
-function e0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E0(w, v, path, sc);
-}
-function d1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L1(b, dv, s, e, dep, sc, n1());
-}
-function e1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E1(w, v, path, sc);
-}
-function d2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L2(b, dv, s, e, dep, sc, n2());
-}
-function e2(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E2(w, v, path, sc);
-}
-function d3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L3(b, dv, s, e, dep, sc, n3());
-}
-function e3(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E3(w, v, path, sc);
-}
-function d4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L4(b, dv, s, e, dep, sc, n4());
-}
-function e4(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E4(w, v, path, sc);
-}
 function B0(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L2(b, dv, s, e, 0, undefined, n2());
-}
-function W0(w: MessageWriter, v: Obj): void {
-  E2(w, v, "", undefined);
+  return L2(b, dv, s, e, 0, undefined);
 }
 function B1(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L3(b, dv, s, e, 0, undefined, n3());
+  return L3(b, dv, s, e, 0, undefined);
 }
-function W1(w: MessageWriter, v: Obj): void {
-  E3(w, v, "", undefined);
-}
-function n0(): Obj {
-  return { "family": undefined, "id": undefined, "addr4": undefined, "addr6": undefined, "port": undefined, "flags": undefined, "if-idx": undefined, "__unknown": undefined };
-}
-function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "family": undefined, "id": undefined, "addr4": undefined, "addr6": undefined, "port": undefined, "flags": undefined, "if-idx": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "address");
   let p = s;
   while (e - p >= 4) {
@@ -376,7 +339,7 @@ function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E0(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -393,10 +356,8 @@ function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n1(): Obj {
-  return { "token-rem": undefined, "token-loc": undefined, "relwrite-seq": undefined, "map-seq": undefined, "map-sfseq": undefined, "ssn-offset": undefined, "map-datalen": undefined, "flags": undefined, "id-rem": undefined, "id-loc": undefined, "__unknown": undefined };
-}
-function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "token-rem": undefined, "token-loc": undefined, "relwrite-seq": undefined, "map-seq": undefined, "map-sfseq": undefined, "ssn-offset": undefined, "map-datalen": undefined, "flags": undefined, "id-rem": undefined, "id-loc": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "subflow-attribute");
   let p = s;
   while (e - p >= 4) {
@@ -423,7 +384,7 @@ function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E1(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -443,10 +404,8 @@ function E1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n2(): Obj {
-  return { "addr": undefined, "__unknown": undefined };
-}
-function L2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "addr": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "endpoint");
   let p = s;
   while (e - p >= 4) {
@@ -457,27 +416,25 @@ function L2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: o["addr"] = d0(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 1: o["addr"] = L0(b, dv, ds, ds + dl, dep + 1, undefined); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E2(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E2(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "addr": { const n = w.nestStart(1); e0(w, object(x, path, "addr"), join(path, "addr"), undefined); w.nestEnd(n); } break;
+      case "addr": { const n = w.nestStart(1); E0(w, object(x, path, "addr"), join(path, "addr"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "endpoint");
     }
   }
 }
-function n3(): Obj {
-  return { "addr": undefined, "rcv-add-addrs": undefined, "subflows": undefined, "token": undefined, "loc-id": undefined, "addr-remote": undefined, "__unknown": undefined };
-}
-function L3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "addr": undefined, "rcv-add-addrs": undefined, "subflows": undefined, "token": undefined, "loc-id": undefined, "addr-remote": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "attr");
   let p = s;
   while (e - p >= 4) {
@@ -488,37 +445,35 @@ function L3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: o["addr"] = d0(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 1: o["addr"] = L0(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 2: if (dl < 4) throw tooShort(dl, 4, ds - 4, "attr.rcv-add-addrs"); o["rcv-add-addrs"] = dv.getUint32(ds, LE); break;
       case 3: if (dl < 4) throw tooShort(dl, 4, ds - 4, "attr.subflows"); o["subflows"] = dv.getUint32(ds, LE); break;
       case 4: if (dl < 4) throw tooShort(dl, 4, ds - 4, "attr.token"); o["token"] = dv.getUint32(ds, LE); break;
       case 5: if (dl < 1) throw tooShort(dl, 1, ds - 4, "attr.loc-id"); o["loc-id"] = dv.getUint8(ds); break;
-      case 6: o["addr-remote"] = d0(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 6: o["addr-remote"] = L0(b, dv, ds, ds + dl, dep + 1, undefined); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E3(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E3(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "addr": { const n = w.nestStart(1); e0(w, object(x, path, "addr"), join(path, "addr"), undefined); w.nestEnd(n); } break;
+      case "addr": { const n = w.nestStart(1); E0(w, object(x, path, "addr"), join(path, "addr"), undefined); w.nestEnd(n); } break;
       case "rcv-add-addrs": w.putU32(2, int(x, path, "rcv-add-addrs", 0, 4294967295)); break;
       case "subflows": w.putU32(3, int(x, path, "subflows", 0, 4294967295)); break;
       case "token": w.putU32(4, int(x, path, "token", 0, 4294967295)); break;
       case "loc-id": w.putU8(5, int(x, path, "loc-id", 0, 255)); break;
-      case "addr-remote": { const n = w.nestStart(6); e0(w, object(x, path, "addr-remote"), join(path, "addr-remote"), undefined); w.nestEnd(n); } break;
+      case "addr-remote": { const n = w.nestStart(6); E0(w, object(x, path, "addr-remote"), join(path, "addr-remote"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "attr");
     }
   }
 }
-function n4(): Obj {
-  return { "token": undefined, "family": undefined, "loc-id": undefined, "rem-id": undefined, "saddr4": undefined, "saddr6": undefined, "daddr4": undefined, "daddr6": undefined, "sport": undefined, "dport": undefined, "backup": undefined, "error": undefined, "flags": undefined, "timeout": undefined, "if-idx": undefined, "reset-reason": undefined, "reset-flags": undefined, "server-side": undefined, "__unknown": undefined };
-}
-function L4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "token": undefined, "family": undefined, "loc-id": undefined, "rem-id": undefined, "saddr4": undefined, "saddr6": undefined, "daddr4": undefined, "daddr6": undefined, "sport": undefined, "dport": undefined, "backup": undefined, "error": undefined, "flags": undefined, "timeout": undefined, "if-idx": undefined, "reset-reason": undefined, "reset-flags": undefined, "server-side": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "event-attr");
   let p = s;
   while (e - p >= 4) {
@@ -552,7 +507,7 @@ function L4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E4(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E4(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -582,17 +537,17 @@ function E4(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
 }
 const codecs: FamilyCodecs = {
   sets: [
-    ["address", d0, e0],
-    ["subflow-attribute", d1, e1],
-    ["endpoint", d2, e2],
-    ["attr", d3, e3],
-    ["event-attr", d4, e4],
+    ["address", L0, E0],
+    ["subflow-attribute", L1, E1],
+    ["endpoint", L2, E2],
+    ["attr", L3, E3],
+    ["event-attr", L4, E4],
   ],
   structs: [
   ],
   bodies: [
-    ["endpoint", "", B0, W0],
-    ["attr", "", B1, W1],
+    ["endpoint", "", B0, E2],
+    ["attr", "", B1, E3],
   ],
 };
 

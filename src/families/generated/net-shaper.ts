@@ -25,6 +25,7 @@ import {
   type FamilyCodecs,
   type Obj,
   type Scope,
+  type StructDesc,
   type StructRest,
   type UnknownAttribute,
 } from '../../schema/runtime.js';
@@ -206,48 +207,16 @@ export const spec: FamilySpec = reviveSpec(`
 []]
 `);
 
-function d0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L0(b, dv, s, e, dep, sc, n0());
-}
-function e0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E0(w, v, path, sc);
-}
-function d1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L1(b, dv, s, e, dep, sc, n1());
-}
-function e1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E1(w, v, path, sc);
-}
-function d2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L2(b, dv, s, e, dep, sc, n2());
-}
-function e2(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E2(w, v, path, sc);
-}
-function d3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L3(b, dv, s, e, dep, sc, n3());
-}
-function e3(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E3(w, v, path, sc);
-}
 function B0(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L0(b, dv, s, e, 0, undefined, n0());
-}
-function W0(w: MessageWriter, v: Obj): void {
-  E0(w, v, "", undefined);
+  return L0(b, dv, s, e, 0, undefined);
 }
 function B1(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L3(b, dv, s, e, 0, undefined, n3());
-}
-function W1(w: MessageWriter, v: Obj): void {
-  E3(w, v, "", undefined);
+  return L3(b, dv, s, e, 0, undefined);
 }
 const N1: readonly (string | undefined)[] = ["bps", "pps"];
 const V1: ReadonlyMap<string, number> = new Map<string, number>([["bps", 0], ["pps", 1]]);
-function n0(): Obj {
-  return { "handle": undefined, "metric": undefined, "bw-min": undefined, "bw-max": undefined, "burst": undefined, "priority": undefined, "weight": undefined, "ifindex": undefined, "parent": undefined, "leaves": undefined, "__unknown": undefined };
-}
-function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "handle": undefined, "metric": undefined, "bw-min": undefined, "bw-max": undefined, "burst": undefined, "priority": undefined, "weight": undefined, "ifindex": undefined, "parent": undefined, "leaves": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "net-shaper");
   let p = s;
   while (e - p >= 4) {
@@ -258,7 +227,7 @@ function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: o["handle"] = d1(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 1: o["handle"] = L1(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 2: if (dl < 4) throw tooShort(dl, 4, ds - 4, "net-shaper.metric"); o["metric"] = enumName(N1, dv.getUint32(ds, LE)); break;
       case 3: o["bw-min"] = readUint(dv, ds, dl, LE, "net-shaper.bw-min"); break;
       case 4: o["bw-max"] = readUint(dv, ds, dl, LE, "net-shaper.bw-max"); break;
@@ -266,19 +235,19 @@ function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
       case 6: if (dl < 4) throw tooShort(dl, 4, ds - 4, "net-shaper.priority"); o["priority"] = dv.getUint32(ds, LE); break;
       case 7: if (dl < 4) throw tooShort(dl, 4, ds - 4, "net-shaper.weight"); o["weight"] = dv.getUint32(ds, LE); break;
       case 8: if (dl < 4) throw tooShort(dl, 4, ds - 4, "net-shaper.ifindex"); o["ifindex"] = dv.getUint32(ds, LE); break;
-      case 9: o["parent"] = d1(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 10: append(o, "leaves", d2(b, dv, ds, ds + dl, dep + 1, undefined)); break;
+      case 9: o["parent"] = L1(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 10: append(o, "leaves", L2(b, dv, ds, ds + dl, dep + 1, undefined)); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E0(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "handle": { const n = w.nestStart(1); e1(w, object(x, path, "handle"), join(path, "handle"), undefined); w.nestEnd(n); } break;
+      case "handle": { const n = w.nestStart(1); E1(w, object(x, path, "handle"), join(path, "handle"), undefined); w.nestEnd(n); } break;
       case "metric": w.putU32(2, int(enumValue(V1, x, path, "metric", "metric"), path, "metric", 0, 4294967295)); break;
       case "bw-min": w.putUint(3, big(x, path, "bw-min", 0n, 18446744073709551615n)); break;
       case "bw-max": w.putUint(4, big(x, path, "bw-max", 0n, 18446744073709551615n)); break;
@@ -286,8 +255,8 @@ function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
       case "priority": w.putU32(6, int(x, path, "priority", 0, 4294967295)); break;
       case "weight": w.putU32(7, int(x, path, "weight", 0, 4294967295)); break;
       case "ifindex": w.putU32(8, int(x, path, "ifindex", 0, 4294967295)); break;
-      case "parent": { const n = w.nestStart(9); e1(w, object(x, path, "parent"), join(path, "parent"), undefined); w.nestEnd(n); } break;
-      case "leaves": for (const y of items(x)) { const n = w.nestStart(10); e2(w, object(y, path, "leaves"), join(path, "leaves"), undefined); w.nestEnd(n); } break;
+      case "parent": { const n = w.nestStart(9); E1(w, object(x, path, "parent"), join(path, "parent"), undefined); w.nestEnd(n); } break;
+      case "leaves": for (const y of items(x)) { const n = w.nestStart(10); E2(w, object(y, path, "leaves"), join(path, "leaves"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "net-shaper");
     }
@@ -295,10 +264,8 @@ function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
 }
 const N0: readonly (string | undefined)[] = ["unspec", "netdev", "queue", "node"];
 const V0: ReadonlyMap<string, number> = new Map<string, number>([["unspec", 0], ["netdev", 1], ["queue", 2], ["node", 3]]);
-function n1(): Obj {
-  return { "scope": undefined, "id": undefined, "__unknown": undefined };
-}
-function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "scope": undefined, "id": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "handle");
   let p = s;
   while (e - p >= 4) {
@@ -316,7 +283,7 @@ function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E1(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -328,10 +295,8 @@ function E1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n2(): Obj {
-  return { "handle": undefined, "priority": undefined, "weight": undefined, "__unknown": undefined };
-}
-function L2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "handle": undefined, "priority": undefined, "weight": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "leaf-info");
   let p = s;
   while (e - p >= 4) {
@@ -342,7 +307,7 @@ function L2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: o["handle"] = d1(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 1: o["handle"] = L1(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 6: if (dl < 4) throw tooShort(dl, 4, ds - 4, "leaf-info.priority"); o["priority"] = dv.getUint32(ds, LE); break;
       case 7: if (dl < 4) throw tooShort(dl, 4, ds - 4, "leaf-info.weight"); o["weight"] = dv.getUint32(ds, LE); break;
       default: keepUnknown(o, t, b, ds, dl);
@@ -350,12 +315,12 @@ function L2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E2(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E2(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "handle": { const n = w.nestStart(1); e1(w, object(x, path, "handle"), join(path, "handle"), undefined); w.nestEnd(n); } break;
+      case "handle": { const n = w.nestStart(1); E1(w, object(x, path, "handle"), join(path, "handle"), undefined); w.nestEnd(n); } break;
       case "priority": w.putU32(6, int(x, path, "priority", 0, 4294967295)); break;
       case "weight": w.putU32(7, int(x, path, "weight", 0, 4294967295)); break;
       case "__unknown": putUnknown(w, x, path); break;
@@ -363,10 +328,8 @@ function E2(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n3(): Obj {
-  return { "ifindex": undefined, "scope": undefined, "support-metric-bps": undefined, "support-metric-pps": undefined, "support-nesting": undefined, "support-bw-min": undefined, "support-bw-max": undefined, "support-burst": undefined, "support-priority": undefined, "support-weight": undefined, "__unknown": undefined };
-}
-function L3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "ifindex": undefined, "scope": undefined, "support-metric-bps": undefined, "support-metric-pps": undefined, "support-nesting": undefined, "support-bw-min": undefined, "support-bw-max": undefined, "support-burst": undefined, "support-priority": undefined, "support-weight": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "caps");
   let p = s;
   while (e - p >= 4) {
@@ -392,7 +355,7 @@ function L3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E3(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E3(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -414,16 +377,16 @@ function E3(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
 }
 const codecs: FamilyCodecs = {
   sets: [
-    ["net-shaper", d0, e0],
-    ["handle", d1, e1],
-    ["leaf-info", d2, e2],
-    ["caps", d3, e3],
+    ["net-shaper", L0, E0],
+    ["handle", L1, E1],
+    ["leaf-info", L2, E2],
+    ["caps", L3, E3],
   ],
   structs: [
   ],
   bodies: [
-    ["net-shaper", "", B0, W0],
-    ["caps", "", B1, W1],
+    ["net-shaper", "", B0, E0],
+    ["caps", "", B1, E3],
   ],
 };
 

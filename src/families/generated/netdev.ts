@@ -27,6 +27,7 @@ import {
   type FamilyCodecs,
   type Obj,
   type Scope,
+  type StructDesc,
   type StructRest,
   type UnknownAttribute,
 } from '../../schema/runtime.js';
@@ -557,119 +558,26 @@ export const spec: FamilySpec = reviveSpec(`
 [["mgmt"],["page-pool"]]]
 `);
 
-function d0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L0(b, dv, s, e, dep, sc, n0());
-}
-function e0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E0(w, v, path, sc);
-}
-function d1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L1(b, dv, s, e, dep, sc, n1());
-}
-function e1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E1(w, v, path, sc);
-}
-function d2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L2(b, dv, s, e, dep, sc, n2());
-}
-function e2(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E2(w, v, path, sc);
-}
-function d3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L3(b, dv, s, e, dep, sc, n3());
-}
-function e3(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E3(w, v, path, sc);
-}
-function d4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L4(b, dv, s, e, dep, sc, n4());
-}
-function e4(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E4(w, v, path, sc);
-}
-function d5(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L5(b, dv, s, e, dep, sc, n5());
-}
-function e5(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E5(w, v, path, sc);
-}
-function d6(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L6(b, dv, s, e, dep, sc, n6());
-}
-function e6(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E6(w, v, path, sc);
-}
-function d7(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L7(b, dv, s, e, dep, sc, n7());
-}
-function e7(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E7(w, v, path, sc);
-}
-function d8(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L8(b, dv, s, e, dep, sc, n8());
-}
-function e8(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E8(w, v, path, sc);
-}
-function d9(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L9(b, dv, s, e, dep, sc, n9());
-}
-function e9(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E9(w, v, path, sc);
-}
-function d10(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L10(b, dv, s, e, dep, sc, n10());
-}
-function e10(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E10(w, v, path, sc);
-}
-function d11(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L11(b, dv, s, e, dep, sc, n11());
-}
-function e11(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E11(w, v, path, sc);
-}
 function B0(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L0(b, dv, s, e, 0, undefined, n0());
-}
-function W0(w: MessageWriter, v: Obj): void {
-  E0(w, v, "", undefined);
+  return L0(b, dv, s, e, 0, undefined);
 }
 function B1(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L2(b, dv, s, e, 0, undefined, n2());
-}
-function W1(w: MessageWriter, v: Obj): void {
-  E2(w, v, "", undefined);
+  return L2(b, dv, s, e, 0, undefined);
 }
 function B2(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L4(b, dv, s, e, 0, undefined, n4());
-}
-function W2(w: MessageWriter, v: Obj): void {
-  E4(w, v, "", undefined);
+  return L4(b, dv, s, e, 0, undefined);
 }
 function B3(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L7(b, dv, s, e, 0, undefined, n7());
-}
-function W3(w: MessageWriter, v: Obj): void {
-  E7(w, v, "", undefined);
+  return L7(b, dv, s, e, 0, undefined);
 }
 function B4(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L5(b, dv, s, e, 0, undefined, n5());
-}
-function W4(w: MessageWriter, v: Obj): void {
-  E5(w, v, "", undefined);
+  return L5(b, dv, s, e, 0, undefined);
 }
 function B5(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L8(b, dv, s, e, 0, undefined, n8());
-}
-function W5(w: MessageWriter, v: Obj): void {
-  E8(w, v, "", undefined);
+  return L8(b, dv, s, e, 0, undefined);
 }
 function B6(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L11(b, dv, s, e, 0, undefined, n11());
-}
-function W6(w: MessageWriter, v: Obj): void {
-  E11(w, v, "", undefined);
+  return L11(b, dv, s, e, 0, undefined);
 }
 const N0: readonly (string | undefined)[] = ["basic", "redirect", "ndo-xmit", "xsk-zerocopy", "hw-offload", "rx-sg", "ndo-xmit-sg"];
 const V0: ReadonlyMap<string, number> = new Map<string, number>([["basic", 0], ["redirect", 1], ["ndo-xmit", 2], ["xsk-zerocopy", 3], ["hw-offload", 4], ["rx-sg", 5], ["ndo-xmit-sg", 6]]);
@@ -677,10 +585,8 @@ const N1: readonly (string | undefined)[] = ["timestamp", "hash", "vlan-tag"];
 const V1: ReadonlyMap<string, number> = new Map<string, number>([["timestamp", 0], ["hash", 1], ["vlan-tag", 2]]);
 const N2: readonly (string | undefined)[] = ["tx-timestamp", "tx-checksum", "tx-launch-time-fifo"];
 const V2: ReadonlyMap<string, number> = new Map<string, number>([["tx-timestamp", 0], ["tx-checksum", 1], ["tx-launch-time-fifo", 2]]);
-function n0(): Obj {
-  return { "ifindex": undefined, "xdp-features": undefined, "xdp-zc-max-segs": undefined, "xdp-rx-metadata-features": undefined, "xsk-features": undefined, "__unknown": undefined };
-}
-function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "ifindex": undefined, "xdp-features": undefined, "xdp-zc-max-segs": undefined, "xdp-rx-metadata-features": undefined, "xsk-features": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "dev");
   let p = s;
   while (e - p >= 4) {
@@ -702,7 +608,7 @@ function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E0(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -717,10 +623,8 @@ function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n1(): Obj {
-  return { "rx-buf-len": undefined, "__unknown": undefined };
-}
-function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "rx-buf-len": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "io-uring-provider-info");
   let p = s;
   while (e - p >= 4) {
@@ -737,7 +641,7 @@ function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E1(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -748,10 +652,8 @@ function E1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n2(): Obj {
-  return { "id": undefined, "ifindex": undefined, "napi-id": undefined, "inflight": undefined, "inflight-mem": undefined, "detach-time": undefined, "dmabuf": undefined, "io-uring": undefined, "__unknown": undefined };
-}
-function L2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "id": undefined, "ifindex": undefined, "napi-id": undefined, "inflight": undefined, "inflight-mem": undefined, "detach-time": undefined, "dmabuf": undefined, "io-uring": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "page-pool");
   let p = s;
   while (e - p >= 4) {
@@ -769,13 +671,13 @@ function L2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
       case 5: o["inflight-mem"] = readUint(dv, ds, dl, LE, "page-pool.inflight-mem"); break;
       case 6: o["detach-time"] = readUint(dv, ds, dl, LE, "page-pool.detach-time"); break;
       case 7: if (dl < 4) throw tooShort(dl, 4, ds - 4, "page-pool.dmabuf"); o["dmabuf"] = dv.getUint32(ds, LE); break;
-      case 8: o["io-uring"] = d1(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 8: o["io-uring"] = L1(b, dv, ds, ds + dl, dep + 1, undefined); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E2(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E2(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -787,16 +689,14 @@ function E2(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
       case "inflight-mem": w.putUint(5, big(x, path, "inflight-mem", 0n, 18446744073709551615n)); break;
       case "detach-time": w.putUint(6, big(x, path, "detach-time", 0n, 18446744073709551615n)); break;
       case "dmabuf": w.putU32(7, int(x, path, "dmabuf", 0, 4294967295)); break;
-      case "io-uring": { const n = w.nestStart(8); e1(w, object(x, path, "io-uring"), join(path, "io-uring"), undefined); w.nestEnd(n); } break;
+      case "io-uring": { const n = w.nestStart(8); E1(w, object(x, path, "io-uring"), join(path, "io-uring"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "page-pool");
     }
   }
 }
-function n3(): Obj {
-  return { "id": undefined, "ifindex": undefined, "__unknown": undefined };
-}
-function L3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "id": undefined, "ifindex": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "page-pool-info");
   let p = s;
   while (e - p >= 4) {
@@ -814,7 +714,7 @@ function L3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E3(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E3(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -826,10 +726,8 @@ function E3(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n4(): Obj {
-  return { "info": undefined, "alloc-fast": undefined, "alloc-slow": undefined, "alloc-slow-high-order": undefined, "alloc-empty": undefined, "alloc-refill": undefined, "alloc-waive": undefined, "recycle-cached": undefined, "recycle-cache-full": undefined, "recycle-ring": undefined, "recycle-ring-full": undefined, "recycle-released-refcnt": undefined, "__unknown": undefined };
-}
-function L4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "info": undefined, "alloc-fast": undefined, "alloc-slow": undefined, "alloc-slow-high-order": undefined, "alloc-empty": undefined, "alloc-refill": undefined, "alloc-waive": undefined, "recycle-cached": undefined, "recycle-cache-full": undefined, "recycle-ring": undefined, "recycle-ring-full": undefined, "recycle-released-refcnt": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "page-pool-stats");
   let p = s;
   while (e - p >= 4) {
@@ -840,7 +738,7 @@ function L4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: o["info"] = d3(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 1: o["info"] = L3(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 8: o["alloc-fast"] = readUint(dv, ds, dl, LE, "page-pool-stats.alloc-fast"); break;
       case 9: o["alloc-slow"] = readUint(dv, ds, dl, LE, "page-pool-stats.alloc-slow"); break;
       case 10: o["alloc-slow-high-order"] = readUint(dv, ds, dl, LE, "page-pool-stats.alloc-slow-high-order"); break;
@@ -857,12 +755,12 @@ function L4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E4(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E4(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "info": { const n = w.nestStart(1); e3(w, object(x, path, "info"), join(path, "info"), undefined); w.nestEnd(n); } break;
+      case "info": { const n = w.nestStart(1); E3(w, object(x, path, "info"), join(path, "info"), undefined); w.nestEnd(n); } break;
       case "alloc-fast": w.putUint(8, big(x, path, "alloc-fast", 0n, 18446744073709551615n)); break;
       case "alloc-slow": w.putUint(9, big(x, path, "alloc-slow", 0n, 18446744073709551615n)); break;
       case "alloc-slow-high-order": w.putUint(10, big(x, path, "alloc-slow-high-order", 0n, 18446744073709551615n)); break;
@@ -881,10 +779,8 @@ function E4(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
 }
 const N5: readonly (string | undefined)[] = ["disabled", "enabled", "busy-poll"];
 const V5: ReadonlyMap<string, number> = new Map<string, number>([["disabled", 0], ["enabled", 1], ["busy-poll", 2]]);
-function n5(): Obj {
-  return { "ifindex": undefined, "id": undefined, "irq": undefined, "pid": undefined, "defer-hard-irqs": undefined, "gro-flush-timeout": undefined, "irq-suspend-timeout": undefined, "threaded": undefined, "__unknown": undefined };
-}
-function L5(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L5(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "ifindex": undefined, "id": undefined, "irq": undefined, "pid": undefined, "defer-hard-irqs": undefined, "gro-flush-timeout": undefined, "irq-suspend-timeout": undefined, "threaded": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "napi");
   let p = s;
   while (e - p >= 4) {
@@ -908,7 +804,7 @@ function L5(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E5(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E5(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -926,10 +822,8 @@ function E5(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n6(): Obj {
-  return { "__unknown": undefined };
-}
-function L6(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L6(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "xsk-info");
   let p = s;
   while (e - p >= 4) {
@@ -945,7 +839,7 @@ function L6(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E6(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E6(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -957,10 +851,8 @@ function E6(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
 }
 const N3: readonly (string | undefined)[] = ["rx", "tx"];
 const V3: ReadonlyMap<string, number> = new Map<string, number>([["rx", 0], ["tx", 1]]);
-function n7(): Obj {
-  return { "id": undefined, "ifindex": undefined, "type": undefined, "napi-id": undefined, "dmabuf": undefined, "io-uring": undefined, "xsk": undefined, "lease": undefined, "__unknown": undefined };
-}
-function L7(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L7(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "id": undefined, "ifindex": undefined, "type": undefined, "napi-id": undefined, "dmabuf": undefined, "io-uring": undefined, "xsk": undefined, "lease": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "queue");
   let p = s;
   while (e - p >= 4) {
@@ -976,15 +868,15 @@ function L7(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
       case 3: if (dl < 4) throw tooShort(dl, 4, ds - 4, "queue.type"); o["type"] = enumName(N3, dv.getUint32(ds, LE)); break;
       case 4: if (dl < 4) throw tooShort(dl, 4, ds - 4, "queue.napi-id"); o["napi-id"] = dv.getUint32(ds, LE); break;
       case 5: if (dl < 4) throw tooShort(dl, 4, ds - 4, "queue.dmabuf"); o["dmabuf"] = dv.getUint32(ds, LE); break;
-      case 6: o["io-uring"] = d1(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 7: o["xsk"] = d6(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 8: o["lease"] = d10(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 6: o["io-uring"] = L1(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 7: o["xsk"] = L6(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 8: o["lease"] = L10(b, dv, ds, ds + dl, dep + 1, undefined); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E7(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E7(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -994,9 +886,9 @@ function E7(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
       case "type": w.putU32(3, int(enumValue(V3, x, path, "type", "queue-type"), path, "type", 0, 4294967295)); break;
       case "napi-id": w.putU32(4, int(x, path, "napi-id", 0, 4294967295)); break;
       case "dmabuf": w.putU32(5, int(x, path, "dmabuf", 0, 4294967295)); break;
-      case "io-uring": { const n = w.nestStart(6); e1(w, object(x, path, "io-uring"), join(path, "io-uring"), undefined); w.nestEnd(n); } break;
-      case "xsk": { const n = w.nestStart(7); e6(w, object(x, path, "xsk"), join(path, "xsk"), undefined); w.nestEnd(n); } break;
-      case "lease": { const n = w.nestStart(8); e10(w, object(x, path, "lease"), join(path, "lease"), undefined); w.nestEnd(n); } break;
+      case "io-uring": { const n = w.nestStart(6); E1(w, object(x, path, "io-uring"), join(path, "io-uring"), undefined); w.nestEnd(n); } break;
+      case "xsk": { const n = w.nestStart(7); E6(w, object(x, path, "xsk"), join(path, "xsk"), undefined); w.nestEnd(n); } break;
+      case "lease": { const n = w.nestStart(8); E10(w, object(x, path, "lease"), join(path, "lease"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "queue");
     }
@@ -1004,10 +896,8 @@ function E7(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
 }
 const N4: readonly (string | undefined)[] = ["queue"];
 const V4: ReadonlyMap<string, number> = new Map<string, number>([["queue", 0]]);
-function n8(): Obj {
-  return { "ifindex": undefined, "queue-type": undefined, "queue-id": undefined, "scope": undefined, "rx-packets": undefined, "rx-bytes": undefined, "tx-packets": undefined, "tx-bytes": undefined, "rx-alloc-fail": undefined, "rx-hw-drops": undefined, "rx-hw-drop-overruns": undefined, "rx-csum-complete": undefined, "rx-csum-unnecessary": undefined, "rx-csum-none": undefined, "rx-csum-bad": undefined, "rx-hw-gro-packets": undefined, "rx-hw-gro-bytes": undefined, "rx-hw-gro-wire-packets": undefined, "rx-hw-gro-wire-bytes": undefined, "rx-hw-drop-ratelimits": undefined, "tx-hw-drops": undefined, "tx-hw-drop-errors": undefined, "tx-csum-none": undefined, "tx-needs-csum": undefined, "tx-hw-gso-packets": undefined, "tx-hw-gso-bytes": undefined, "tx-hw-gso-wire-packets": undefined, "tx-hw-gso-wire-bytes": undefined, "tx-hw-drop-ratelimits": undefined, "tx-stop": undefined, "tx-wake": undefined, "__unknown": undefined };
-}
-function L8(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L8(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "ifindex": undefined, "queue-type": undefined, "queue-id": undefined, "scope": undefined, "rx-packets": undefined, "rx-bytes": undefined, "tx-packets": undefined, "tx-bytes": undefined, "rx-alloc-fail": undefined, "rx-hw-drops": undefined, "rx-hw-drop-overruns": undefined, "rx-csum-complete": undefined, "rx-csum-unnecessary": undefined, "rx-csum-none": undefined, "rx-csum-bad": undefined, "rx-hw-gro-packets": undefined, "rx-hw-gro-bytes": undefined, "rx-hw-gro-wire-packets": undefined, "rx-hw-gro-wire-bytes": undefined, "rx-hw-drop-ratelimits": undefined, "tx-hw-drops": undefined, "tx-hw-drop-errors": undefined, "tx-csum-none": undefined, "tx-needs-csum": undefined, "tx-hw-gso-packets": undefined, "tx-hw-gso-bytes": undefined, "tx-hw-gso-wire-packets": undefined, "tx-hw-gso-wire-bytes": undefined, "tx-hw-drop-ratelimits": undefined, "tx-stop": undefined, "tx-wake": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "qstats");
   let p = s;
   while (e - p >= 4) {
@@ -1054,7 +944,7 @@ function L8(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E8(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E8(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -1095,10 +985,8 @@ function E8(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n9(): Obj {
-  return { "id": undefined, "type": undefined, "__unknown": undefined };
-}
-function L9(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L9(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "id": undefined, "type": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "queue-id");
   let p = s;
   while (e - p >= 4) {
@@ -1116,7 +1004,7 @@ function L9(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E9(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E9(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -1128,10 +1016,8 @@ function E9(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n10(): Obj {
-  return { "ifindex": undefined, "queue": undefined, "netns-id": undefined, "__unknown": undefined };
-}
-function L10(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L10(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "ifindex": undefined, "queue": undefined, "netns-id": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "lease");
   let p = s;
   while (e - p >= 4) {
@@ -1143,30 +1029,28 @@ function L10(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     p += (len + 3) & ~3;
     switch (t) {
       case 1: if (dl < 4) throw tooShort(dl, 4, ds - 4, "lease.ifindex"); o["ifindex"] = dv.getUint32(ds, LE); break;
-      case 2: o["queue"] = d9(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 2: o["queue"] = L9(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 3: if (dl < 4) throw tooShort(dl, 4, ds - 4, "lease.netns-id"); o["netns-id"] = dv.getInt32(ds, LE); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E10(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E10(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
       case "ifindex": w.putU32(1, int(x, path, "ifindex", 1, 4294967295)); break;
-      case "queue": { const n = w.nestStart(2); e9(w, object(x, path, "queue"), join(path, "queue"), undefined); w.nestEnd(n); } break;
+      case "queue": { const n = w.nestStart(2); E9(w, object(x, path, "queue"), join(path, "queue"), undefined); w.nestEnd(n); } break;
       case "netns-id": w.putS32(3, int(x, path, "netns-id", 0, 2147483647)); break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "lease");
     }
   }
 }
-function n11(): Obj {
-  return { "ifindex": undefined, "queues": undefined, "fd": undefined, "id": undefined, "rx-page-size": undefined, "__unknown": undefined };
-}
-function L11(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L11(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "ifindex": undefined, "queues": undefined, "fd": undefined, "id": undefined, "rx-page-size": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "dmabuf");
   let p = s;
   while (e - p >= 4) {
@@ -1178,7 +1062,7 @@ function L11(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     p += (len + 3) & ~3;
     switch (t) {
       case 1: if (dl < 4) throw tooShort(dl, 4, ds - 4, "dmabuf.ifindex"); o["ifindex"] = dv.getUint32(ds, LE); break;
-      case 2: append(o, "queues", d9(b, dv, ds, ds + dl, dep + 1, undefined)); break;
+      case 2: append(o, "queues", L9(b, dv, ds, ds + dl, dep + 1, undefined)); break;
       case 3: if (dl < 4) throw tooShort(dl, 4, ds - 4, "dmabuf.fd"); o["fd"] = dv.getUint32(ds, LE); break;
       case 4: if (dl < 4) throw tooShort(dl, 4, ds - 4, "dmabuf.id"); o["id"] = dv.getUint32(ds, LE); break;
       case 5: if (dl < 4) throw tooShort(dl, 4, ds - 4, "dmabuf.rx-page-size"); o["rx-page-size"] = dv.getUint32(ds, LE); break;
@@ -1187,13 +1071,13 @@ function L11(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E11(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E11(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
       case "ifindex": w.putU32(1, int(x, path, "ifindex", 1, 4294967295)); break;
-      case "queues": for (const y of items(x)) { const n = w.nestStart(2); e9(w, object(y, path, "queues"), join(path, "queues"), undefined); w.nestEnd(n); } break;
+      case "queues": for (const y of items(x)) { const n = w.nestStart(2); E9(w, object(y, path, "queues"), join(path, "queues"), undefined); w.nestEnd(n); } break;
       case "fd": w.putU32(3, int(x, path, "fd", 0, 4294967295)); break;
       case "id": w.putU32(4, int(x, path, "id", 1, 4294967295)); break;
       case "rx-page-size": w.putU32(5, int(x, path, "rx-page-size", 0, 4294967295)); break;
@@ -1204,29 +1088,29 @@ function E11(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
 }
 const codecs: FamilyCodecs = {
   sets: [
-    ["dev", d0, e0],
-    ["io-uring-provider-info", d1, e1],
-    ["page-pool", d2, e2],
-    ["page-pool-info", d3, e3],
-    ["page-pool-stats", d4, e4],
-    ["napi", d5, e5],
-    ["xsk-info", d6, e6],
-    ["queue", d7, e7],
-    ["qstats", d8, e8],
-    ["queue-id", d9, e9],
-    ["lease", d10, e10],
-    ["dmabuf", d11, e11],
+    ["dev", L0, E0],
+    ["io-uring-provider-info", L1, E1],
+    ["page-pool", L2, E2],
+    ["page-pool-info", L3, E3],
+    ["page-pool-stats", L4, E4],
+    ["napi", L5, E5],
+    ["xsk-info", L6, E6],
+    ["queue", L7, E7],
+    ["qstats", L8, E8],
+    ["queue-id", L9, E9],
+    ["lease", L10, E10],
+    ["dmabuf", L11, E11],
   ],
   structs: [
   ],
   bodies: [
-    ["dev", "", B0, W0],
-    ["page-pool", "", B1, W1],
-    ["page-pool-stats", "", B2, W2],
-    ["queue", "", B3, W3],
-    ["napi", "", B4, W4],
-    ["qstats", "", B5, W5],
-    ["dmabuf", "", B6, W6],
+    ["dev", "", B0, E0],
+    ["page-pool", "", B1, E2],
+    ["page-pool-stats", "", B2, E4],
+    ["queue", "", B3, E7],
+    ["napi", "", B4, E5],
+    ["qstats", "", B5, E8],
+    ["dmabuf", "", B6, E11],
   ],
 };
 

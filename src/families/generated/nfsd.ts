@@ -33,6 +33,7 @@ import {
   type FamilyCodecs,
   type Obj,
   type Scope,
+  type StructDesc,
   type StructRest,
   type UnknownAttribute,
 } from '../../schema/runtime.js';
@@ -655,216 +656,49 @@ export const spec: FamilySpec = reviveSpec(`
 [["none"],["exportd"]]]
 `);
 
-function d0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L0(b, dv, s, e, dep, sc, n0());
-}
-function e0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E0(w, v, path, sc);
-}
-function d1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L1(b, dv, s, e, dep, sc, n1());
-}
-function e1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E1(w, v, path, sc);
-}
-function d2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L2(b, dv, s, e, dep, sc, n2());
-}
-function e2(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E2(w, v, path, sc);
-}
-function d3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L3(b, dv, s, e, dep, sc, n3());
-}
-function e3(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E3(w, v, path, sc);
-}
-function d4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L4(b, dv, s, e, dep, sc, n4());
-}
-function e4(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E4(w, v, path, sc);
-}
-function d5(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L5(b, dv, s, e, dep, sc, n5());
-}
-function e5(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E5(w, v, path, sc);
-}
-function d6(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L6(b, dv, s, e, dep, sc, n6());
-}
-function e6(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E6(w, v, path, sc);
-}
-function d7(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L7(b, dv, s, e, dep, sc, n7());
-}
-function e7(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E7(w, v, path, sc);
-}
-function d8(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L8(b, dv, s, e, dep, sc, n8());
-}
-function e8(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E8(w, v, path, sc);
-}
-function d9(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L9(b, dv, s, e, dep, sc, n9());
-}
-function e9(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E9(w, v, path, sc);
-}
-function d10(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L10(b, dv, s, e, dep, sc, n10());
-}
-function e10(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E10(w, v, path, sc);
-}
-function d11(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L11(b, dv, s, e, dep, sc, n11());
-}
-function e11(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E11(w, v, path, sc);
-}
-function d12(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L12(b, dv, s, e, dep, sc, n12());
-}
-function e12(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E12(w, v, path, sc);
-}
-function d13(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L13(b, dv, s, e, dep, sc, n13());
-}
-function e13(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E13(w, v, path, sc);
-}
-function d14(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L14(b, dv, s, e, dep, sc, n14());
-}
-function e14(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E14(w, v, path, sc);
-}
-function d15(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L15(b, dv, s, e, dep, sc, n15());
-}
-function e15(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E15(w, v, path, sc);
-}
-function d16(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L16(b, dv, s, e, dep, sc, n16());
-}
-function e16(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E16(w, v, path, sc);
-}
-function d17(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L17(b, dv, s, e, dep, sc, n17());
-}
-function e17(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E17(w, v, path, sc);
-}
-function d18(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L18(b, dv, s, e, dep, sc, n18());
-}
-function e18(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E18(w, v, path, sc);
-}
-function d19(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L19(b, dv, s, e, dep, sc, n19());
-}
-function e19(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E19(w, v, path, sc);
-}
-function d20(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L20(b, dv, s, e, dep, sc, n20());
-}
-function e20(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E20(w, v, path, sc);
-}
 function B0(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L1(b, dv, s, e, 0, undefined, n1());
-}
-function W0(w: MessageWriter, v: Obj): void {
-  E1(w, v, "", undefined);
+  return L1(b, dv, s, e, 0, undefined);
 }
 function B1(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L2(b, dv, s, e, 0, undefined, n2());
-}
-function W1(w: MessageWriter, v: Obj): void {
-  E2(w, v, "", undefined);
+  return L2(b, dv, s, e, 0, undefined);
 }
 function B2(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L4(b, dv, s, e, 0, undefined, n4());
-}
-function W2(w: MessageWriter, v: Obj): void {
-  E4(w, v, "", undefined);
+  return L4(b, dv, s, e, 0, undefined);
 }
 function B3(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L6(b, dv, s, e, 0, undefined, n6());
-}
-function W3(w: MessageWriter, v: Obj): void {
-  E6(w, v, "", undefined);
+  return L6(b, dv, s, e, 0, undefined);
 }
 function B4(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L7(b, dv, s, e, 0, undefined, n7());
-}
-function W4(w: MessageWriter, v: Obj): void {
-  E7(w, v, "", undefined);
+  return L7(b, dv, s, e, 0, undefined);
 }
 function B5(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L0(b, dv, s, e, 0, undefined, n0());
-}
-function W5(w: MessageWriter, v: Obj): void {
-  E0(w, v, "", undefined);
+  return L0(b, dv, s, e, 0, undefined);
 }
 function B6(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L12(b, dv, s, e, 0, undefined, n12());
-}
-function W6(w: MessageWriter, v: Obj): void {
-  E12(w, v, "", undefined);
+  return L12(b, dv, s, e, 0, undefined);
 }
 function B7(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L14(b, dv, s, e, 0, undefined, n14());
-}
-function W7(w: MessageWriter, v: Obj): void {
-  E14(w, v, "", undefined);
+  return L14(b, dv, s, e, 0, undefined);
 }
 function B8(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L15(b, dv, s, e, 0, undefined, n15());
-}
-function W8(w: MessageWriter, v: Obj): void {
-  E15(w, v, "", undefined);
+  return L15(b, dv, s, e, 0, undefined);
 }
 function B9(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L16(b, dv, s, e, 0, undefined, n16());
-}
-function W9(w: MessageWriter, v: Obj): void {
-  E16(w, v, "", undefined);
+  return L16(b, dv, s, e, 0, undefined);
 }
 function B10(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L17(b, dv, s, e, 0, undefined, n17());
-}
-function W10(w: MessageWriter, v: Obj): void {
-  E17(w, v, "", undefined);
+  return L17(b, dv, s, e, 0, undefined);
 }
 function B11(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L18(b, dv, s, e, 0, undefined, n18());
-}
-function W11(w: MessageWriter, v: Obj): void {
-  E18(w, v, "", undefined);
+  return L18(b, dv, s, e, 0, undefined);
 }
 function B12(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L20(b, dv, s, e, 0, undefined, n20());
-}
-function W12(w: MessageWriter, v: Obj): void {
-  E20(w, v, "", undefined);
+  return L20(b, dv, s, e, 0, undefined);
 }
 const N0: readonly (string | undefined)[] = ["svc_export", "expkey"];
 const V0: ReadonlyMap<string, number> = new Map<string, number>([["svc_export", 0], ["expkey", 1]]);
-function n0(): Obj {
-  return { "cache-type": undefined, "__unknown": undefined };
-}
-function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "cache-type": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "cache-notify");
   let p = s;
   while (e - p >= 4) {
@@ -881,7 +715,7 @@ function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E0(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -892,10 +726,8 @@ function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n1(): Obj {
-  return { "xid": undefined, "flags": undefined, "prog": undefined, "version": undefined, "proc": undefined, "service-time": undefined, "saddr4": undefined, "daddr4": undefined, "saddr6": undefined, "daddr6": undefined, "sport": undefined, "dport": undefined, "compound-ops": undefined, "__unknown": undefined };
-}
-function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "xid": undefined, "flags": undefined, "prog": undefined, "version": undefined, "proc": undefined, "service-time": undefined, "saddr4": undefined, "daddr4": undefined, "saddr6": undefined, "daddr6": undefined, "sport": undefined, "dport": undefined, "compound-ops": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "rpc-status");
   let p = s;
   while (e - p >= 4) {
@@ -925,7 +757,7 @@ function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E1(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -948,10 +780,8 @@ function E1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n2(): Obj {
-  return { "threads": undefined, "gracetime": undefined, "leasetime": undefined, "scope": undefined, "min-threads": undefined, "fh-key": undefined, "__unknown": undefined };
-}
-function L2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "threads": undefined, "gracetime": undefined, "leasetime": undefined, "scope": undefined, "min-threads": undefined, "fh-key": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "server");
   let p = s;
   while (e - p >= 4) {
@@ -973,7 +803,7 @@ function L2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E2(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E2(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -989,10 +819,8 @@ function E2(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n3(): Obj {
-  return { "major": undefined, "minor": undefined, "enabled": undefined, "__unknown": undefined };
-}
-function L3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "major": undefined, "minor": undefined, "enabled": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "version");
   let p = s;
   while (e - p >= 4) {
@@ -1011,7 +839,7 @@ function L3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E3(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E3(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -1024,10 +852,8 @@ function E3(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n4(): Obj {
-  return { "version": undefined, "__unknown": undefined };
-}
-function L4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "version": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "server-proto");
   let p = s;
   while (e - p >= 4) {
@@ -1038,27 +864,25 @@ function L4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: append(o, "version", d3(b, dv, ds, ds + dl, dep + 1, undefined)); break;
+      case 1: append(o, "version", L3(b, dv, ds, ds + dl, dep + 1, undefined)); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E4(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E4(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "version": for (const y of items(x)) { const n = w.nestStart(1); e3(w, object(y, path, "version"), join(path, "version"), undefined); w.nestEnd(n); } break;
+      case "version": for (const y of items(x)) { const n = w.nestStart(1); E3(w, object(y, path, "version"), join(path, "version"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "server-proto");
     }
   }
 }
-function n5(): Obj {
-  return { "addr": undefined, "transport-name": undefined, "__unknown": undefined };
-}
-function L5(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L5(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "addr": undefined, "transport-name": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "sock");
   let p = s;
   while (e - p >= 4) {
@@ -1076,7 +900,7 @@ function L5(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E5(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E5(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -1088,10 +912,8 @@ function E5(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n6(): Obj {
-  return { "addr": undefined, "__unknown": undefined };
-}
-function L6(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L6(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "addr": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "server-sock");
   let p = s;
   while (e - p >= 4) {
@@ -1102,27 +924,25 @@ function L6(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: append(o, "addr", d5(b, dv, ds, ds + dl, dep + 1, undefined)); break;
+      case 1: append(o, "addr", L5(b, dv, ds, ds + dl, dep + 1, undefined)); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E6(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E6(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "addr": for (const y of items(x)) { const n = w.nestStart(1); e5(w, object(y, path, "addr"), join(path, "addr"), undefined); w.nestEnd(n); } break;
+      case "addr": for (const y of items(x)) { const n = w.nestStart(1); E5(w, object(y, path, "addr"), join(path, "addr"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "server-sock");
     }
   }
 }
-function n7(): Obj {
-  return { "mode": undefined, "npools": undefined, "__unknown": undefined };
-}
-function L7(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L7(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "mode": undefined, "npools": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "pool-mode");
   let p = s;
   while (e - p >= 4) {
@@ -1140,7 +960,7 @@ function L7(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E7(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E7(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -1152,10 +972,8 @@ function E7(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n8(): Obj {
-  return { "host": undefined, "path": undefined, "__unknown": undefined };
-}
-function L8(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L8(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "host": undefined, "path": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "fslocation");
   let p = s;
   while (e - p >= 4) {
@@ -1173,7 +991,7 @@ function L8(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E8(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E8(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -1185,10 +1003,8 @@ function E8(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n9(): Obj {
-  return { "location": undefined, "__unknown": undefined };
-}
-function L9(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L9(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "location": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "fslocations");
   let p = s;
   while (e - p >= 4) {
@@ -1199,18 +1015,18 @@ function L9(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: append(o, "location", d8(b, dv, ds, ds + dl, dep + 1, undefined)); break;
+      case 1: append(o, "location", L8(b, dv, ds, ds + dl, dep + 1, undefined)); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E9(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E9(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "location": for (const y of items(x)) { const n = w.nestStart(1); e8(w, object(y, path, "location"), join(path, "location"), undefined); w.nestEnd(n); } break;
+      case "location": for (const y of items(x)) { const n = w.nestStart(1); E8(w, object(y, path, "location"), join(path, "location"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "fslocations");
     }
@@ -1218,10 +1034,8 @@ function E9(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
 }
 const N1: readonly (string | undefined)[] = ["readonly", "insecure-port", "rootsquash", "allsquash", "async", "gathered-writes", "noreaddirplus", "security-label", "sign-fh", "nohide", "nosubtreecheck", "noauthnlm", "msnfs", "fsid", "crossmount", "noacl", "v4root", "pnfs"];
 const V1: ReadonlyMap<string, number> = new Map<string, number>([["readonly", 0], ["insecure-port", 1], ["rootsquash", 2], ["allsquash", 3], ["async", 4], ["gathered-writes", 5], ["noreaddirplus", 6], ["security-label", 7], ["sign-fh", 8], ["nohide", 9], ["nosubtreecheck", 10], ["noauthnlm", 11], ["msnfs", 12], ["fsid", 13], ["crossmount", 14], ["noacl", 15], ["v4root", 16], ["pnfs", 17]]);
-function n10(): Obj {
-  return { "pseudoflavor": undefined, "flags": undefined, "__unknown": undefined };
-}
-function L10(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L10(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "pseudoflavor": undefined, "flags": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "auth-flavor");
   let p = s;
   while (e - p >= 4) {
@@ -1239,7 +1053,7 @@ function L10(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E10(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E10(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -1253,10 +1067,8 @@ function E10(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
 }
 const N2: readonly (string | undefined)[] = ["none", "tls", "mtls"];
 const V2: ReadonlyMap<string, number> = new Map<string, number>([["none", 0], ["tls", 1], ["mtls", 2]]);
-function n11(): Obj {
-  return { "seqno": undefined, "client": undefined, "path": undefined, "negative": undefined, "expiry": undefined, "anon-uid": undefined, "anon-gid": undefined, "fslocations": undefined, "uuid": undefined, "secinfo": undefined, "xprtsec": undefined, "flags": undefined, "fsid": undefined, "__unknown": undefined };
-}
-function L11(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L11(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "seqno": undefined, "client": undefined, "path": undefined, "negative": undefined, "expiry": undefined, "anon-uid": undefined, "anon-gid": undefined, "fslocations": undefined, "uuid": undefined, "secinfo": undefined, "xprtsec": undefined, "flags": undefined, "fsid": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "svc-export");
   let p = s;
   while (e - p >= 4) {
@@ -1274,9 +1086,9 @@ function L11(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
       case 5: if (dl < 8) throw tooShort(dl, 8, ds - 4, "svc-export.expiry"); o["expiry"] = rdU64(dv, ds, LE); break;
       case 6: if (dl < 4) throw tooShort(dl, 4, ds - 4, "svc-export.anon-uid"); o["anon-uid"] = dv.getUint32(ds, LE); break;
       case 7: if (dl < 4) throw tooShort(dl, 4, ds - 4, "svc-export.anon-gid"); o["anon-gid"] = dv.getUint32(ds, LE); break;
-      case 8: o["fslocations"] = d9(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 8: o["fslocations"] = L9(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 9: o["uuid"] = b.subarray(ds, ds + dl); break;
-      case 10: append(o, "secinfo", d10(b, dv, ds, ds + dl, dep + 1, undefined)); break;
+      case 10: append(o, "secinfo", L10(b, dv, ds, ds + dl, dep + 1, undefined)); break;
       case 11: if (dl < 4) throw tooShort(dl, 4, ds - 4, "svc-export.xprtsec"); append(o, "xprtsec", flagNames(N2, dv.getUint32(ds, LE))); break;
       case 12: if (dl < 4) throw tooShort(dl, 4, ds - 4, "svc-export.flags"); o["flags"] = flagNames(N1, dv.getUint32(ds, LE)); break;
       case 13: if (dl < 4) throw tooShort(dl, 4, ds - 4, "svc-export.fsid"); o["fsid"] = dv.getInt32(ds, LE); break;
@@ -1285,7 +1097,7 @@ function L11(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E11(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E11(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -1297,9 +1109,9 @@ function E11(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
       case "expiry": w.putU64(5, big(x, path, "expiry", 0n, 18446744073709551615n)); break;
       case "anon-uid": w.putU32(6, int(x, path, "anon-uid", 0, 4294967295)); break;
       case "anon-gid": w.putU32(7, int(x, path, "anon-gid", 0, 4294967295)); break;
-      case "fslocations": { const n = w.nestStart(8); e9(w, object(x, path, "fslocations"), join(path, "fslocations"), undefined); w.nestEnd(n); } break;
+      case "fslocations": { const n = w.nestStart(8); E9(w, object(x, path, "fslocations"), join(path, "fslocations"), undefined); w.nestEnd(n); } break;
       case "uuid": { const u = bytes(x, path, "uuid", ""); w.putBinary(9, u); } break;
-      case "secinfo": for (const y of items(x)) { const n = w.nestStart(10); e10(w, object(y, path, "secinfo"), join(path, "secinfo"), undefined); w.nestEnd(n); } break;
+      case "secinfo": for (const y of items(x)) { const n = w.nestStart(10); E10(w, object(y, path, "secinfo"), join(path, "secinfo"), undefined); w.nestEnd(n); } break;
       case "xprtsec": for (const y of items(x)) w.putU32(11, int(flagsValue(V2, y, path, "xprtsec", "xprtsec-mode"), path, "xprtsec", 0, 4294967295)); break;
       case "flags": w.putU32(12, int(flagsValue(V1, x, path, "flags", "export-flags"), path, "flags", 0, 4294967295)); break;
       case "fsid": w.putS32(13, int(x, path, "fsid", -2147483648, 2147483647)); break;
@@ -1308,10 +1120,8 @@ function E11(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n12(): Obj {
-  return { "requests": undefined, "__unknown": undefined };
-}
-function L12(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L12(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "requests": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "svc-export-reqs");
   let p = s;
   while (e - p >= 4) {
@@ -1322,27 +1132,25 @@ function L12(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: append(o, "requests", d11(b, dv, ds, ds + dl, dep + 1, undefined)); break;
+      case 1: append(o, "requests", L11(b, dv, ds, ds + dl, dep + 1, undefined)); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E12(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E12(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "requests": for (const y of items(x)) { const n = w.nestStart(1); e11(w, object(y, path, "requests"), join(path, "requests"), undefined); w.nestEnd(n); } break;
+      case "requests": for (const y of items(x)) { const n = w.nestStart(1); E11(w, object(y, path, "requests"), join(path, "requests"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "svc-export-reqs");
     }
   }
 }
-function n13(): Obj {
-  return { "seqno": undefined, "client": undefined, "fsidtype": undefined, "fsid": undefined, "negative": undefined, "expiry": undefined, "path": undefined, "__unknown": undefined };
-}
-function L13(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L13(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "seqno": undefined, "client": undefined, "fsidtype": undefined, "fsid": undefined, "negative": undefined, "expiry": undefined, "path": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "expkey");
   let p = s;
   while (e - p >= 4) {
@@ -1365,7 +1173,7 @@ function L13(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E13(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E13(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -1382,10 +1190,8 @@ function E13(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n14(): Obj {
-  return { "requests": undefined, "__unknown": undefined };
-}
-function L14(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L14(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "requests": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "expkey-reqs");
   let p = s;
   while (e - p >= 4) {
@@ -1396,27 +1202,25 @@ function L14(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: append(o, "requests", d13(b, dv, ds, ds + dl, dep + 1, undefined)); break;
+      case 1: append(o, "requests", L13(b, dv, ds, ds + dl, dep + 1, undefined)); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E14(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E14(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "requests": for (const y of items(x)) { const n = w.nestStart(1); e13(w, object(y, path, "requests"), join(path, "requests"), undefined); w.nestEnd(n); } break;
+      case "requests": for (const y of items(x)) { const n = w.nestStart(1); E13(w, object(y, path, "requests"), join(path, "requests"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "expkey-reqs");
     }
   }
 }
-function n15(): Obj {
-  return { "mask": undefined, "__unknown": undefined };
-}
-function L15(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L15(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "mask": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "cache-flush");
   let p = s;
   while (e - p >= 4) {
@@ -1433,7 +1237,7 @@ function L15(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E15(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E15(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -1444,10 +1248,8 @@ function E15(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n16(): Obj {
-  return { "address": undefined, "__unknown": undefined };
-}
-function L16(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L16(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "address": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "unlock-ip");
   let p = s;
   while (e - p >= 4) {
@@ -1464,7 +1266,7 @@ function L16(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E16(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E16(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -1475,10 +1277,8 @@ function E16(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n17(): Obj {
-  return { "path": undefined, "__unknown": undefined };
-}
-function L17(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L17(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "path": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "unlock-filesystem");
   let p = s;
   while (e - p >= 4) {
@@ -1495,7 +1295,7 @@ function L17(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E17(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E17(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -1506,10 +1306,8 @@ function E17(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n18(): Obj {
-  return { "path": undefined, "__unknown": undefined };
-}
-function L18(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L18(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "path": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "unlock-export");
   let p = s;
   while (e - p >= 4) {
@@ -1526,7 +1324,7 @@ function L18(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E18(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E18(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -1537,10 +1335,8 @@ function E18(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n19(): Obj {
-  return { "op": undefined, "count": undefined, "__unknown": undefined };
-}
-function L19(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L19(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "op": undefined, "count": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "server-proc-entry");
   let p = s;
   while (e - p >= 4) {
@@ -1559,7 +1355,7 @@ function L19(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E19(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E19(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -1571,10 +1367,8 @@ function E19(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n20(): Obj {
-  return { "rc-hits": undefined, "rc-misses": undefined, "rc-nocache": undefined, "fh-stale": undefined, "io-read": undefined, "io-write": undefined, "netcnt": undefined, "netudpcnt": undefined, "nettcpcnt": undefined, "nettcpconn": undefined, "rpccnt": undefined, "rpcbadfmt": undefined, "rpcbadauth": undefined, "rpcbadclnt": undefined, "proc2-ops": undefined, "proc3-ops": undefined, "proc4-ops": undefined, "proc4ops-ops": undefined, "proc4cb-ops": undefined, "__unknown": undefined };
-}
-function L20(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L20(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "rc-hits": undefined, "rc-misses": undefined, "rc-nocache": undefined, "fh-stale": undefined, "io-read": undefined, "io-write": undefined, "netcnt": undefined, "netudpcnt": undefined, "nettcpcnt": undefined, "nettcpconn": undefined, "rpccnt": undefined, "rpcbadfmt": undefined, "rpcbadauth": undefined, "rpcbadclnt": undefined, "proc2-ops": undefined, "proc3-ops": undefined, "proc4-ops": undefined, "proc4ops-ops": undefined, "proc4cb-ops": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "server-stats");
   let p = s;
   while (e - p >= 4) {
@@ -1600,17 +1394,17 @@ function L20(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
       case 13: if (dl < 4) throw tooShort(dl, 4, ds - 4, "server-stats.rpcbadfmt"); o["rpcbadfmt"] = dv.getUint32(ds, LE); break;
       case 14: if (dl < 4) throw tooShort(dl, 4, ds - 4, "server-stats.rpcbadauth"); o["rpcbadauth"] = dv.getUint32(ds, LE); break;
       case 15: if (dl < 4) throw tooShort(dl, 4, ds - 4, "server-stats.rpcbadclnt"); o["rpcbadclnt"] = dv.getUint32(ds, LE); break;
-      case 16: append(o, "proc2-ops", d19(b, dv, ds, ds + dl, dep + 1, undefined)); break;
-      case 17: append(o, "proc3-ops", d19(b, dv, ds, ds + dl, dep + 1, undefined)); break;
-      case 18: append(o, "proc4-ops", d19(b, dv, ds, ds + dl, dep + 1, undefined)); break;
-      case 19: append(o, "proc4ops-ops", d19(b, dv, ds, ds + dl, dep + 1, undefined)); break;
-      case 20: append(o, "proc4cb-ops", d19(b, dv, ds, ds + dl, dep + 1, undefined)); break;
+      case 16: append(o, "proc2-ops", L19(b, dv, ds, ds + dl, dep + 1, undefined)); break;
+      case 17: append(o, "proc3-ops", L19(b, dv, ds, ds + dl, dep + 1, undefined)); break;
+      case 18: append(o, "proc4-ops", L19(b, dv, ds, ds + dl, dep + 1, undefined)); break;
+      case 19: append(o, "proc4ops-ops", L19(b, dv, ds, ds + dl, dep + 1, undefined)); break;
+      case 20: append(o, "proc4cb-ops", L19(b, dv, ds, ds + dl, dep + 1, undefined)); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E20(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E20(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -1629,11 +1423,11 @@ function E20(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
       case "rpcbadfmt": w.putU32(13, int(x, path, "rpcbadfmt", 0, 4294967295)); break;
       case "rpcbadauth": w.putU32(14, int(x, path, "rpcbadauth", 0, 4294967295)); break;
       case "rpcbadclnt": w.putU32(15, int(x, path, "rpcbadclnt", 0, 4294967295)); break;
-      case "proc2-ops": for (const y of items(x)) { const n = w.nestStart(16); e19(w, object(y, path, "proc2-ops"), join(path, "proc2-ops"), undefined); w.nestEnd(n); } break;
-      case "proc3-ops": for (const y of items(x)) { const n = w.nestStart(17); e19(w, object(y, path, "proc3-ops"), join(path, "proc3-ops"), undefined); w.nestEnd(n); } break;
-      case "proc4-ops": for (const y of items(x)) { const n = w.nestStart(18); e19(w, object(y, path, "proc4-ops"), join(path, "proc4-ops"), undefined); w.nestEnd(n); } break;
-      case "proc4ops-ops": for (const y of items(x)) { const n = w.nestStart(19); e19(w, object(y, path, "proc4ops-ops"), join(path, "proc4ops-ops"), undefined); w.nestEnd(n); } break;
-      case "proc4cb-ops": for (const y of items(x)) { const n = w.nestStart(20); e19(w, object(y, path, "proc4cb-ops"), join(path, "proc4cb-ops"), undefined); w.nestEnd(n); } break;
+      case "proc2-ops": for (const y of items(x)) { const n = w.nestStart(16); E19(w, object(y, path, "proc2-ops"), join(path, "proc2-ops"), undefined); w.nestEnd(n); } break;
+      case "proc3-ops": for (const y of items(x)) { const n = w.nestStart(17); E19(w, object(y, path, "proc3-ops"), join(path, "proc3-ops"), undefined); w.nestEnd(n); } break;
+      case "proc4-ops": for (const y of items(x)) { const n = w.nestStart(18); E19(w, object(y, path, "proc4-ops"), join(path, "proc4-ops"), undefined); w.nestEnd(n); } break;
+      case "proc4ops-ops": for (const y of items(x)) { const n = w.nestStart(19); E19(w, object(y, path, "proc4ops-ops"), join(path, "proc4ops-ops"), undefined); w.nestEnd(n); } break;
+      case "proc4cb-ops": for (const y of items(x)) { const n = w.nestStart(20); E19(w, object(y, path, "proc4cb-ops"), join(path, "proc4cb-ops"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "server-stats");
     }
@@ -1641,44 +1435,44 @@ function E20(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
 }
 const codecs: FamilyCodecs = {
   sets: [
-    ["cache-notify", d0, e0],
-    ["rpc-status", d1, e1],
-    ["server", d2, e2],
-    ["version", d3, e3],
-    ["server-proto", d4, e4],
-    ["sock", d5, e5],
-    ["server-sock", d6, e6],
-    ["pool-mode", d7, e7],
-    ["fslocation", d8, e8],
-    ["fslocations", d9, e9],
-    ["auth-flavor", d10, e10],
-    ["svc-export", d11, e11],
-    ["svc-export-reqs", d12, e12],
-    ["expkey", d13, e13],
-    ["expkey-reqs", d14, e14],
-    ["cache-flush", d15, e15],
-    ["unlock-ip", d16, e16],
-    ["unlock-filesystem", d17, e17],
-    ["unlock-export", d18, e18],
-    ["server-proc-entry", d19, e19],
-    ["server-stats", d20, e20],
+    ["cache-notify", L0, E0],
+    ["rpc-status", L1, E1],
+    ["server", L2, E2],
+    ["version", L3, E3],
+    ["server-proto", L4, E4],
+    ["sock", L5, E5],
+    ["server-sock", L6, E6],
+    ["pool-mode", L7, E7],
+    ["fslocation", L8, E8],
+    ["fslocations", L9, E9],
+    ["auth-flavor", L10, E10],
+    ["svc-export", L11, E11],
+    ["svc-export-reqs", L12, E12],
+    ["expkey", L13, E13],
+    ["expkey-reqs", L14, E14],
+    ["cache-flush", L15, E15],
+    ["unlock-ip", L16, E16],
+    ["unlock-filesystem", L17, E17],
+    ["unlock-export", L18, E18],
+    ["server-proc-entry", L19, E19],
+    ["server-stats", L20, E20],
   ],
   structs: [
   ],
   bodies: [
-    ["rpc-status", "", B0, W0],
-    ["server", "", B1, W1],
-    ["server-proto", "", B2, W2],
-    ["server-sock", "", B3, W3],
-    ["pool-mode", "", B4, W4],
-    ["cache-notify", "", B5, W5],
-    ["svc-export-reqs", "", B6, W6],
-    ["expkey-reqs", "", B7, W7],
-    ["cache-flush", "", B8, W8],
-    ["unlock-ip", "", B9, W9],
-    ["unlock-filesystem", "", B10, W10],
-    ["unlock-export", "", B11, W11],
-    ["server-stats", "", B12, W12],
+    ["rpc-status", "", B0, E1],
+    ["server", "", B1, E2],
+    ["server-proto", "", B2, E4],
+    ["server-sock", "", B3, E6],
+    ["pool-mode", "", B4, E7],
+    ["cache-notify", "", B5, E0],
+    ["svc-export-reqs", "", B6, E12],
+    ["expkey-reqs", "", B7, E14],
+    ["cache-flush", "", B8, E15],
+    ["unlock-ip", "", B9, E16],
+    ["unlock-filesystem", "", B10, E17],
+    ["unlock-export", "", B11, E18],
+    ["server-stats", "", B12, E20],
   ],
 };
 

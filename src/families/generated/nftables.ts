@@ -27,15 +27,17 @@ import {
   rdU64,
   selectorKey,
   str,
+  structBytes,
+  structEncoder,
   text,
   tooDeep,
   tooShort,
   unknownKey,
-  unknownMember,
   utf8Length,
   type FamilyCodecs,
   type Obj,
   type Scope,
+  type StructDesc,
   type StructRest,
   type UnknownAttribute,
 } from '../../schema/runtime.js';
@@ -1450,394 +1452,39 @@ function s0(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 4 ? b.subarray(s + 4, s + l) : undefined,
   };
 }
-function h0(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 1) o["nfgen-family"] = dv.getUint8(s);
-  if (l >= 2) o["version"] = dv.getUint8(s + 1);
-  if (l >= 4) o["res-id"] = dv.getUint16(s + 2, false);
-}
-function w0(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "nfgen-family"); dv.setUint8(at, int(x === undefined ? 0 : x, path, "nfgen-family", 0, 255)); }
-  { const x = own(v, "version"); dv.setUint8(at + 1, int(x === undefined ? 0 : x, path, "version", 0, 255)); }
-  { const x = own(v, "res-id"); dv.setUint16(at + 2, int(x === undefined ? 0 : x, path, "res-id", 0, 65535), false); }
-}
-function z0(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "nfgen-family": case "version": case "res-id": case "__rest": break;
-      default: throw unknownMember(path, k, "nfgenmsg");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(4 + (extra === undefined ? 0 : extra.length));
-  w0(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 4);
-  return u;
-}
-function x0(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(4);
-  w0(new DataView(u.buffer), u, 0, v, path);
-  return u;
-}
-function d0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L0(b, dv, s, e, dep, sc, n0());
-}
-function e0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E0(w, v, path, sc);
-}
-function d1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L1(b, dv, s, e, dep, sc, n1());
-}
-function e1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E1(w, v, path, sc);
-}
-function d2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L2(b, dv, s, e, dep, sc, n2());
-}
-function e2(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E2(w, v, path, sc);
-}
-function d3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L3(b, dv, s, e, dep, sc, n3());
-}
-function e3(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E3(w, v, path, sc);
-}
-function d4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L4(b, dv, s, e, dep, sc, n4());
-}
-function e4(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E4(w, v, path, sc);
-}
-function d5(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L5(b, dv, s, e, dep, sc, n5());
-}
-function e5(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E5(w, v, path, sc);
-}
-function d6(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L6(b, dv, s, e, dep, sc, n6());
-}
-function e6(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E6(w, v, path, sc);
-}
-function d7(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L7(b, dv, s, e, dep, sc, n7());
-}
-function e7(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E7(w, v, path, sc);
-}
-function d8(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L8(b, dv, s, e, dep, sc, n8());
-}
-function e8(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E8(w, v, path, sc);
-}
-function d9(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L9(b, dv, s, e, dep, sc, n9());
-}
-function e9(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E9(w, v, path, sc);
-}
-function d10(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L10(b, dv, s, e, dep, sc, n10());
-}
-function e10(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E10(w, v, path, sc);
-}
-function d11(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L11(b, dv, s, e, dep, sc, n11());
-}
-function e11(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E11(w, v, path, sc);
-}
-function d12(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L12(b, dv, s, e, dep, sc, n12());
-}
-function e12(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E12(w, v, path, sc);
-}
-function d13(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L13(b, dv, s, e, dep, sc, n13());
-}
-function e13(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E13(w, v, path, sc);
-}
-function d14(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L14(b, dv, s, e, dep, sc, n14());
-}
-function e14(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E14(w, v, path, sc);
-}
-function d15(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L15(b, dv, s, e, dep, sc, n15());
-}
-function e15(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E15(w, v, path, sc);
-}
-function d16(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L16(b, dv, s, e, dep, sc, n16());
-}
-function e16(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E16(w, v, path, sc);
-}
-function d17(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L17(b, dv, s, e, dep, sc, n17());
-}
-function e17(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E17(w, v, path, sc);
-}
-function d18(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L18(b, dv, s, e, dep, sc, n18());
-}
-function e18(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E18(w, v, path, sc);
-}
-function d19(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L19(b, dv, s, e, dep, sc, n19());
-}
-function e19(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E19(w, v, path, sc);
-}
-function d20(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L20(b, dv, s, e, dep, sc, n20());
-}
-function e20(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E20(w, v, path, sc);
-}
-function d21(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L21(b, dv, s, e, dep, sc, n21());
-}
-function e21(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E21(w, v, path, sc);
-}
-function d22(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L22(b, dv, s, e, dep, sc, n22());
-}
-function e22(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E22(w, v, path, sc);
-}
-function d23(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L23(b, dv, s, e, dep, sc, n23());
-}
-function e23(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E23(w, v, path, sc);
-}
-function d24(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L24(b, dv, s, e, dep, sc, n24());
-}
-function e24(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E24(w, v, path, sc);
-}
-function d25(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L25(b, dv, s, e, dep, sc, n25());
-}
-function e25(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E25(w, v, path, sc);
-}
-function d26(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L26(b, dv, s, e, dep, sc, n26());
-}
-function e26(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E26(w, v, path, sc);
-}
-function d27(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L27(b, dv, s, e, dep, sc, n27());
-}
-function e27(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E27(w, v, path, sc);
-}
-function d28(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L28(b, dv, s, e, dep, sc, n28());
-}
-function e28(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E28(w, v, path, sc);
-}
-function d29(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L29(b, dv, s, e, dep, sc, n29());
-}
-function e29(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E29(w, v, path, sc);
-}
-function d30(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L30(b, dv, s, e, dep, sc, n30());
-}
-function e30(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E30(w, v, path, sc);
-}
-function d31(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L31(b, dv, s, e, dep, sc, n31());
-}
-function e31(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E31(w, v, path, sc);
-}
-function d32(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L32(b, dv, s, e, dep, sc, n32());
-}
-function e32(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E32(w, v, path, sc);
-}
-function d33(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L33(b, dv, s, e, dep, sc, n33());
-}
-function e33(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E33(w, v, path, sc);
-}
-function d34(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L34(b, dv, s, e, dep, sc, n34());
-}
-function e34(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E34(w, v, path, sc);
-}
-function d35(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L35(b, dv, s, e, dep, sc, n35());
-}
-function e35(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E35(w, v, path, sc);
-}
-function d36(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L36(b, dv, s, e, dep, sc, n36());
-}
-function e36(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E36(w, v, path, sc);
-}
-function d37(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L37(b, dv, s, e, dep, sc, n37());
-}
-function e37(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E37(w, v, path, sc);
-}
-function d38(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L38(b, dv, s, e, dep, sc, n38());
-}
-function e38(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E38(w, v, path, sc);
-}
-function d39(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L39(b, dv, s, e, dep, sc, n39());
-}
-function e39(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E39(w, v, path, sc);
-}
-function d40(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L40(b, dv, s, e, dep, sc, n40());
-}
-function e40(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E40(w, v, path, sc);
-}
-function d41(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L41(b, dv, s, e, dep, sc, n41());
-}
-function e41(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E41(w, v, path, sc);
-}
-function d42(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L42(b, dv, s, e, dep, sc, n42());
-}
-function e42(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E42(w, v, path, sc);
-}
-function d43(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L43(b, dv, s, e, dep, sc, n43());
-}
-function e43(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E43(w, v, path, sc);
-}
-function d44(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L44(b, dv, s, e, dep, sc, n44());
-}
-function e44(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E44(w, v, path, sc);
-}
-function d45(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L45(b, dv, s, e, dep, sc, n45());
-}
-function e45(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E45(w, v, path, sc);
-}
-function d46(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L46(b, dv, s, e, dep, sc, n46());
-}
-function e46(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E46(w, v, path, sc);
-}
-function d47(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L47(b, dv, s, e, dep, sc, n47());
-}
-function e47(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E47(w, v, path, sc);
-}
 function B0(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return M48(b, dv, s, e, 0, undefined);
-}
-function W0(w: MessageWriter, v: Obj): void {
-  w.putRaw(x0(v, ""));
-  E48(w, v, "", undefined);
+  return L48(b, dv, s, e, 0, undefined);
 }
 function B1(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return M49(b, dv, s, e, 0, undefined);
-}
-function W1(w: MessageWriter, v: Obj): void {
-  w.putRaw(x0(v, ""));
-  E49(w, v, "", undefined);
+  return L49(b, dv, s, e, 0, undefined);
 }
 function B2(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return M50(b, dv, s, e, 0, undefined);
-}
-function W2(w: MessageWriter, v: Obj): void {
-  w.putRaw(x0(v, ""));
-  E50(w, v, "", undefined);
+  return L50(b, dv, s, e, 0, undefined);
 }
 function B3(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return M51(b, dv, s, e, 0, undefined);
-}
-function W3(w: MessageWriter, v: Obj): void {
-  w.putRaw(x0(v, ""));
-  E51(w, v, "", undefined);
+  return L51(b, dv, s, e, 0, undefined);
 }
 function B4(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return M52(b, dv, s, e, 0, undefined);
-}
-function W4(w: MessageWriter, v: Obj): void {
-  w.putRaw(x0(v, ""));
-  E52(w, v, "", undefined);
+  return L52(b, dv, s, e, 0, undefined);
 }
 function B5(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return M53(b, dv, s, e, 0, undefined);
-}
-function W5(w: MessageWriter, v: Obj): void {
-  w.putRaw(x0(v, ""));
-  E53(w, v, "", undefined);
+  return L53(b, dv, s, e, 0, undefined);
 }
 function B6(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return M54(b, dv, s, e, 0, undefined);
-}
-function W6(w: MessageWriter, v: Obj): void {
-  w.putRaw(x0(v, ""));
-  E54(w, v, "", undefined);
+  return L54(b, dv, s, e, 0, undefined);
 }
 function B7(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return M55(b, dv, s, e, 0, undefined);
-}
-function W7(w: MessageWriter, v: Obj): void {
-  w.putRaw(x0(v, ""));
-  E55(w, v, "", undefined);
+  return L55(b, dv, s, e, 0, undefined);
 }
 function B8(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return M56(b, dv, s, e, 0, undefined);
-}
-function W8(w: MessageWriter, v: Obj): void {
-  w.putRaw(x0(v, ""));
-  E56(w, v, "", undefined);
+  return L56(b, dv, s, e, 0, undefined);
 }
 const N22: readonly (string | undefined)[] = ["emerg", "alert", "crit", "err", "warning", "notice", "info", "debug", "audit"];
 const V22: ReadonlyMap<string, number> = new Map<string, number>([["emerg", 0], ["alert", 1], ["crit", 2], ["err", 3], ["warning", 4], ["notice", 5], ["info", 6], ["debug", 7], ["audit", 8]]);
 const N23: readonly (string | undefined)[] = ["tcpseq", "tcpopt", "ipopt", "uid", "nflog", "macdecode"];
 const V23: ReadonlyMap<string, number> = new Map<string, number>([["tcpseq", 0], ["tcpopt", 1], ["ipopt", 2], ["uid", 3], ["nflog", 4], ["macdecode", 5]]);
-function n0(): Obj {
-  return { "group": undefined, "prefix": undefined, "snaplen": undefined, "qthreshold": undefined, "level": undefined, "flags": undefined, "__unknown": undefined };
-}
-function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "group": undefined, "prefix": undefined, "snaplen": undefined, "qthreshold": undefined, "level": undefined, "flags": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "log-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -1859,7 +1506,7 @@ function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E0(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -1879,10 +1526,8 @@ const N20: readonly (string | undefined)[] = ["reg-verdict", "reg-1", "reg-2", "
 const V20: ReadonlyMap<string, number> = new Map<string, number>([["reg-verdict", 0], ["reg-1", 1], ["reg-2", 2], ["reg-3", 3], ["reg-4", 4], ["reg32-00", 8], ["reg32-01", 9], ["reg32-02", 10], ["reg32-03", 11], ["reg32-04", 12], ["reg32-05", 13], ["reg32-06", 14], ["reg32-07", 15], ["reg32-08", 16], ["reg32-09", 17], ["reg32-10", 18], ["reg32-11", 19], ["reg32-12", 20], ["reg32-13", 21], ["reg32-14", 22], ["reg32-15", 23]]);
 const N21: readonly (string | undefined)[] = ["incremental", "random"];
 const V21: ReadonlyMap<string, number> = new Map<string, number>([["incremental", 0], ["random", 1]]);
-function n1(): Obj {
-  return { "dreg": undefined, "modulus": undefined, "type": undefined, "offset": undefined, "__unknown": undefined };
-}
-function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "dreg": undefined, "modulus": undefined, "type": undefined, "offset": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "numgen-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -1902,7 +1547,7 @@ function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E1(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -1918,10 +1563,8 @@ function E1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
 }
 const N19: readonly (string | undefined)[] = ["eq", "neq"];
 const V19: ReadonlyMap<string, number> = new Map<string, number>([["eq", 0], ["neq", 1]]);
-function n2(): Obj {
-  return { "sreg": undefined, "op": undefined, "from-data": undefined, "to-data": undefined, "__unknown": undefined };
-}
-function L2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "sreg": undefined, "op": undefined, "from-data": undefined, "to-data": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "range-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -1934,31 +1577,29 @@ function L2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
     switch (t) {
       case 1: if (dl < 4) throw tooShort(dl, 4, ds - 4, "range-attrs.sreg"); o["sreg"] = enumName(N20, dv.getUint32(ds, false)); break;
       case 2: if (dl < 4) throw tooShort(dl, 4, ds - 4, "range-attrs.op"); o["op"] = enumName(N19, dv.getUint32(ds, false)); break;
-      case 3: o["from-data"] = d29(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 4: o["to-data"] = d29(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 3: o["from-data"] = L29(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 4: o["to-data"] = L29(b, dv, ds, ds + dl, dep + 1, undefined); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E2(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E2(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
       case "sreg": w.putU32(1, int(enumValue(V20, x, path, "sreg", "registers"), path, "sreg", 0, 4294967295), true); break;
       case "op": w.putU32(2, int(enumValue(V19, x, path, "op", "range-ops"), path, "op", 0, 255), true); break;
-      case "from-data": { const n = w.nestStart(3); e29(w, object(x, path, "from-data"), join(path, "from-data"), undefined); w.nestEnd(n); } break;
-      case "to-data": { const n = w.nestStart(4); e29(w, object(x, path, "to-data"), join(path, "to-data"), undefined); w.nestEnd(n); } break;
+      case "from-data": { const n = w.nestStart(3); E29(w, object(x, path, "from-data"), join(path, "from-data"), undefined); w.nestEnd(n); } break;
+      case "to-data": { const n = w.nestStart(4); E29(w, object(x, path, "to-data"), join(path, "to-data"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "range-attrs");
     }
   }
 }
-function n3(): Obj {
-  return { "genid": undefined, "__unknown": undefined };
-}
-function L3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "genid": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "batch-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -1975,7 +1616,7 @@ function L3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E3(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E3(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -1988,10 +1629,8 @@ function E3(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
 }
 const N5: readonly (string | undefined)[] = ["dormant", "owner", "persist"];
 const V5: ReadonlyMap<string, number> = new Map<string, number>([["dormant", 0], ["owner", 1], ["persist", 2]]);
-function n4(): Obj {
-  return { "name": undefined, "flags": undefined, "use": undefined, "handle": undefined, "userdata": undefined, "owner": undefined, "__unknown": undefined };
-}
-function L4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "name": undefined, "flags": undefined, "use": undefined, "handle": undefined, "userdata": undefined, "owner": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "table-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -2014,7 +1653,7 @@ function L4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E4(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E4(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -2032,10 +1671,8 @@ function E4(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
 }
 const N6: readonly (string | undefined)[] = ["base", "hw-offload", "binding"];
 const V6: ReadonlyMap<string, number> = new Map<string, number>([["base", 0], ["hw-offload", 1], ["binding", 2]]);
-function n5(): Obj {
-  return { "table": undefined, "handle": undefined, "name": undefined, "hook": undefined, "policy": undefined, "use": undefined, "type": undefined, "counters": undefined, "flags": undefined, "id": undefined, "userdata": undefined, "__unknown": undefined };
-}
-function L5(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L5(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "table": undefined, "handle": undefined, "name": undefined, "hook": undefined, "policy": undefined, "use": undefined, "type": undefined, "counters": undefined, "flags": undefined, "id": undefined, "userdata": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "chain-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -2049,11 +1686,11 @@ function L5(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
       case 1: o["table"] = str(b, ds, dl); break;
       case 2: if (dl < 8) throw tooShort(dl, 8, ds - 4, "chain-attrs.handle"); o["handle"] = rdU64(dv, ds, false); break;
       case 3: o["name"] = str(b, ds, dl); break;
-      case 4: o["hook"] = d7(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 4: o["hook"] = L7(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 5: if (dl < 4) throw tooShort(dl, 4, ds - 4, "chain-attrs.policy"); o["policy"] = dv.getUint32(ds, false); break;
       case 6: if (dl < 4) throw tooShort(dl, 4, ds - 4, "chain-attrs.use"); o["use"] = dv.getUint32(ds, false); break;
       case 7: o["type"] = str(b, ds, dl); break;
-      case 8: o["counters"] = d9(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 8: o["counters"] = L9(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 9: if (dl < 4) throw tooShort(dl, 4, ds - 4, "chain-attrs.flags"); o["flags"] = flagNames(N6, dv.getUint32(ds, false)); break;
       case 10: if (dl < 4) throw tooShort(dl, 4, ds - 4, "chain-attrs.id"); o["id"] = dv.getUint32(ds, false); break;
       case 11: o["userdata"] = b.subarray(ds, ds + dl); break;
@@ -2062,7 +1699,7 @@ function L5(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E5(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E5(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -2070,11 +1707,11 @@ function E5(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
       case "table": { const u = text(x, path, "table"); w.putString(1, u); } break;
       case "handle": w.putU64(2, big(x, path, "handle", 0n, 18446744073709551615n), true); break;
       case "name": { const u = text(x, path, "name"); w.putString(3, u); } break;
-      case "hook": { const n = w.nestStart(4); e7(w, object(x, path, "hook"), join(path, "hook"), undefined); w.nestEnd(n); } break;
+      case "hook": { const n = w.nestStart(4); E7(w, object(x, path, "hook"), join(path, "hook"), undefined); w.nestEnd(n); } break;
       case "policy": w.putU32(5, int(x, path, "policy", 0, 4294967295), true); break;
       case "use": w.putU32(6, int(x, path, "use", 0, 4294967295), true); break;
       case "type": { const u = text(x, path, "type"); w.putString(7, u); } break;
-      case "counters": { const n = w.nestStart(8); e9(w, object(x, path, "counters"), join(path, "counters"), undefined); w.nestEnd(n); } break;
+      case "counters": { const n = w.nestStart(8); E9(w, object(x, path, "counters"), join(path, "counters"), undefined); w.nestEnd(n); } break;
       case "flags": w.putU32(9, int(flagsValue(V6, x, path, "flags", "chain-flags"), path, "flags", 0, 4294967295), true); break;
       case "id": w.putU32(10, int(x, path, "id", 0, 4294967295), true); break;
       case "userdata": { const u = bytes(x, path, "userdata", ""); w.putBinary(11, u); } break;
@@ -2083,10 +1720,8 @@ function E5(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n6(): Obj {
-  return { "bytes": undefined, "packets": undefined, "__unknown": undefined };
-}
-function L6(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L6(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "bytes": undefined, "packets": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "counter-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -2105,7 +1740,7 @@ function L6(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E6(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E6(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -2117,10 +1752,8 @@ function E6(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n7(): Obj {
-  return { "num": undefined, "priority": undefined, "dev": undefined, "devs": undefined, "__unknown": undefined };
-}
-function L7(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L7(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "num": undefined, "priority": undefined, "dev": undefined, "devs": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "nft-hook-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -2134,13 +1767,13 @@ function L7(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
       case 1: if (dl < 4) throw tooShort(dl, 4, ds - 4, "nft-hook-attrs.num"); o["num"] = dv.getUint32(ds, false); break;
       case 2: if (dl < 4) throw tooShort(dl, 4, ds - 4, "nft-hook-attrs.priority"); o["priority"] = dv.getInt32(ds, false); break;
       case 3: o["dev"] = str(b, ds, dl); break;
-      case 4: o["devs"] = d8(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 4: o["devs"] = L8(b, dv, ds, ds + dl, dep + 1, undefined); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E7(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E7(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -2148,16 +1781,14 @@ function E7(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
       case "num": w.putU32(1, int(x, path, "num", 0, 4294967295), true); break;
       case "priority": w.putS32(2, int(x, path, "priority", -2147483648, 2147483647), true); break;
       case "dev": { const u = text(x, path, "dev"); w.putString(3, u); } break;
-      case "devs": { const n = w.nestStart(4); e8(w, object(x, path, "devs"), join(path, "devs"), undefined); w.nestEnd(n); } break;
+      case "devs": { const n = w.nestStart(4); E8(w, object(x, path, "devs"), join(path, "devs"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "nft-hook-attrs");
     }
   }
 }
-function n8(): Obj {
-  return { "name": undefined, "__unknown": undefined };
-}
-function L8(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L8(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "name": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "hook-dev-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -2174,7 +1805,7 @@ function L8(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E8(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E8(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -2185,10 +1816,8 @@ function E8(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n9(): Obj {
-  return { "bytes": undefined, "packets": undefined, "__unknown": undefined };
-}
-function L9(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L9(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "bytes": undefined, "packets": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "nft-counter-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -2206,7 +1835,7 @@ function L9(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E9(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E9(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -2218,10 +1847,8 @@ function E9(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n10(): Obj {
-  return { "table": undefined, "chain": undefined, "handle": undefined, "expressions": undefined, "compat": undefined, "position": undefined, "userdata": undefined, "id": undefined, "position-id": undefined, "chain-id": undefined, "__unknown": undefined };
-}
-function L10(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L10(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "table": undefined, "chain": undefined, "handle": undefined, "expressions": undefined, "compat": undefined, "position": undefined, "userdata": undefined, "id": undefined, "position-id": undefined, "chain-id": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "rule-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -2235,8 +1862,8 @@ function L10(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
       case 1: o["table"] = str(b, ds, dl); break;
       case 2: o["chain"] = str(b, ds, dl); break;
       case 3: if (dl < 8) throw tooShort(dl, 8, ds - 4, "rule-attrs.handle"); o["handle"] = rdU64(dv, ds, false); break;
-      case 4: o["expressions"] = d11(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 5: o["compat"] = d13(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 4: o["expressions"] = L11(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 5: o["compat"] = L13(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 6: if (dl < 8) throw tooShort(dl, 8, ds - 4, "rule-attrs.position"); o["position"] = rdU64(dv, ds, false); break;
       case 7: o["userdata"] = b.subarray(ds, ds + dl); break;
       case 8: if (dl < 4) throw tooShort(dl, 4, ds - 4, "rule-attrs.id"); o["id"] = dv.getUint32(ds, LE); break;
@@ -2247,7 +1874,7 @@ function L10(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E10(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E10(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -2255,8 +1882,8 @@ function E10(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
       case "table": { const u = text(x, path, "table"); w.putString(1, u); } break;
       case "chain": { const u = text(x, path, "chain"); w.putString(2, u); } break;
       case "handle": w.putU64(3, big(x, path, "handle", 0n, 18446744073709551615n), true); break;
-      case "expressions": { const n = w.nestStart(4); e11(w, object(x, path, "expressions"), join(path, "expressions"), undefined); w.nestEnd(n); } break;
-      case "compat": { const n = w.nestStart(5); e13(w, object(x, path, "compat"), join(path, "compat"), undefined); w.nestEnd(n); } break;
+      case "expressions": { const n = w.nestStart(4); E11(w, object(x, path, "expressions"), join(path, "expressions"), undefined); w.nestEnd(n); } break;
+      case "compat": { const n = w.nestStart(5); E13(w, object(x, path, "compat"), join(path, "compat"), undefined); w.nestEnd(n); } break;
       case "position": w.putU64(6, big(x, path, "position", 0n, 18446744073709551615n), true); break;
       case "userdata": { const u = bytes(x, path, "userdata", ""); w.putBinary(7, u); } break;
       case "id": w.putU32(8, int(x, path, "id", 0, 4294967295)); break;
@@ -2267,10 +1894,8 @@ function E10(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n11(): Obj {
-  return { "elem": undefined, "__unknown": undefined };
-}
-function L11(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L11(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "elem": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "expr-list-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -2281,27 +1906,25 @@ function L11(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: append(o, "elem", d12(b, dv, ds, ds + dl, dep + 1, undefined)); break;
+      case 1: append(o, "elem", L12(b, dv, ds, ds + dl, dep + 1, undefined)); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E11(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E11(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "elem": for (const y of items(x)) { const n = w.nestStart(1); e12(w, object(y, path, "elem"), join(path, "elem"), undefined); w.nestEnd(n); } break;
+      case "elem": for (const y of items(x)) { const n = w.nestStart(1); E12(w, object(y, path, "elem"), join(path, "elem"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "expr-list-attrs");
     }
   }
 }
-function n12(): Obj {
-  return { "name": undefined, "data": undefined, "__unknown": undefined };
-}
-function L12(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L12(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "name": undefined, "data": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "expr-attrs");
   let p = s;
   let late: number[] | undefined;
@@ -2329,7 +1952,7 @@ function L12(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E12(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E12(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   { const x = own(v, "name"); if (x !== undefined) { const u = text(x, path, "name"); w.putString(1, u); } }
   for (const k in v) {
     const x = v[k];
@@ -2342,10 +1965,8 @@ function E12(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n13(): Obj {
-  return { "proto": undefined, "flags": undefined, "__unknown": undefined };
-}
-function L13(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L13(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "proto": undefined, "flags": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "rule-compat-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -2363,7 +1984,7 @@ function L13(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E13(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E13(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -2377,10 +1998,8 @@ function E13(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
 }
 const N7: readonly (string | undefined)[] = ["anonymous", "constant", "interval", "map", "timeout", "eval", "object", "concat", "expr"];
 const V7: ReadonlyMap<string, number> = new Map<string, number>([["anonymous", 0], ["constant", 1], ["interval", 2], ["map", 3], ["timeout", 4], ["eval", 5], ["object", 6], ["concat", 7], ["expr", 8]]);
-function n14(): Obj {
-  return { "table": undefined, "name": undefined, "flags": undefined, "key-type": undefined, "key-len": undefined, "data-type": undefined, "data-len": undefined, "policy": undefined, "desc": undefined, "id": undefined, "timeout": undefined, "gc-interval": undefined, "userdata": undefined, "obj-type": undefined, "handle": undefined, "expr": undefined, "expressions": undefined, "type": undefined, "count": undefined, "__unknown": undefined };
-}
-function L14(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L14(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "table": undefined, "name": undefined, "flags": undefined, "key-type": undefined, "key-len": undefined, "data-type": undefined, "data-len": undefined, "policy": undefined, "desc": undefined, "id": undefined, "timeout": undefined, "gc-interval": undefined, "userdata": undefined, "obj-type": undefined, "handle": undefined, "expr": undefined, "expressions": undefined, "type": undefined, "count": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "set-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -2399,7 +2018,7 @@ function L14(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
       case 6: if (dl < 4) throw tooShort(dl, 4, ds - 4, "set-attrs.data-type"); o["data-type"] = dv.getUint32(ds, false); break;
       case 7: if (dl < 4) throw tooShort(dl, 4, ds - 4, "set-attrs.data-len"); o["data-len"] = dv.getUint32(ds, false); break;
       case 8: if (dl < 4) throw tooShort(dl, 4, ds - 4, "set-attrs.policy"); o["policy"] = dv.getUint32(ds, false); break;
-      case 9: o["desc"] = d15(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 9: o["desc"] = L15(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 10: if (dl < 4) throw tooShort(dl, 4, ds - 4, "set-attrs.id"); o["id"] = dv.getUint32(ds, LE); break;
       case 11: if (dl < 8) throw tooShort(dl, 8, ds - 4, "set-attrs.timeout"); o["timeout"] = rdU64(dv, ds, LE); break;
       case 12: if (dl < 4) throw tooShort(dl, 4, ds - 4, "set-attrs.gc-interval"); o["gc-interval"] = dv.getUint32(ds, LE); break;
@@ -2407,8 +2026,8 @@ function L14(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
       case 14: break;
       case 15: if (dl < 4) throw tooShort(dl, 4, ds - 4, "set-attrs.obj-type"); o["obj-type"] = dv.getUint32(ds, false); break;
       case 16: if (dl < 8) throw tooShort(dl, 8, ds - 4, "set-attrs.handle"); o["handle"] = rdU64(dv, ds, false); break;
-      case 17: append(o, "expr", d12(b, dv, ds, ds + dl, dep + 1, undefined)); break;
-      case 18: o["expressions"] = d18(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 17: append(o, "expr", L12(b, dv, ds, ds + dl, dep + 1, undefined)); break;
+      case 18: o["expressions"] = L18(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 19: o["type"] = str(b, ds, dl); break;
       case 20: if (dl < 4) throw tooShort(dl, 4, ds - 4, "set-attrs.count"); o["count"] = dv.getUint32(ds, false); break;
       default: keepUnknown(o, t, b, ds, dl);
@@ -2416,7 +2035,7 @@ function L14(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E14(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E14(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -2429,15 +2048,15 @@ function E14(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
       case "data-type": w.putU32(6, int(x, path, "data-type", 0, 4294967295), true); break;
       case "data-len": w.putU32(7, int(x, path, "data-len", 0, 4294967295), true); break;
       case "policy": w.putU32(8, int(x, path, "policy", 0, 4294967295), true); break;
-      case "desc": { const n = w.nestStart(9); e15(w, object(x, path, "desc"), join(path, "desc"), undefined); w.nestEnd(n); } break;
+      case "desc": { const n = w.nestStart(9); E15(w, object(x, path, "desc"), join(path, "desc"), undefined); w.nestEnd(n); } break;
       case "id": w.putU32(10, int(x, path, "id", 0, 4294967295)); break;
       case "timeout": w.putU64(11, big(x, path, "timeout", 0n, 18446744073709551615n)); break;
       case "gc-interval": w.putU32(12, int(x, path, "gc-interval", 0, 4294967295)); break;
       case "userdata": { const u = bytes(x, path, "userdata", ""); w.putBinary(13, u); } break;
       case "obj-type": w.putU32(15, int(x, path, "obj-type", 0, 4294967295), true); break;
       case "handle": w.putU64(16, big(x, path, "handle", 0n, 18446744073709551615n), true); break;
-      case "expr": for (const y of items(x)) { const n = w.nestStart(17); e12(w, object(y, path, "expr"), join(path, "expr"), undefined); w.nestEnd(n); } break;
-      case "expressions": { const n = w.nestStart(18); e18(w, object(x, path, "expressions"), join(path, "expressions"), undefined); w.nestEnd(n); } break;
+      case "expr": for (const y of items(x)) { const n = w.nestStart(17); E12(w, object(y, path, "expr"), join(path, "expr"), undefined); w.nestEnd(n); } break;
+      case "expressions": { const n = w.nestStart(18); E18(w, object(x, path, "expressions"), join(path, "expressions"), undefined); w.nestEnd(n); } break;
       case "type": { const u = text(x, path, "type"); w.putString(19, u); } break;
       case "count": w.putU32(20, int(x, path, "count", 0, 4294967295), true); break;
       case "__unknown": putUnknown(w, x, path); break;
@@ -2445,10 +2064,8 @@ function E14(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n15(): Obj {
-  return { "size": undefined, "concat": undefined, "__unknown": undefined };
-}
-function L15(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L15(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "size": undefined, "concat": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "set-desc-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -2460,28 +2077,26 @@ function L15(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     p += (len + 3) & ~3;
     switch (t) {
       case 1: if (dl < 4) throw tooShort(dl, 4, ds - 4, "set-desc-attrs.size"); o["size"] = dv.getUint32(ds, false); break;
-      case 2: append(o, "concat", d16(b, dv, ds, ds + dl, dep + 1, undefined)); break;
+      case 2: append(o, "concat", L16(b, dv, ds, ds + dl, dep + 1, undefined)); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E15(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E15(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
       case "size": w.putU32(1, int(x, path, "size", 0, 4294967295), true); break;
-      case "concat": for (const y of items(x)) { const n = w.nestStart(2); e16(w, object(y, path, "concat"), join(path, "concat"), undefined); w.nestEnd(n); } break;
+      case "concat": for (const y of items(x)) { const n = w.nestStart(2); E16(w, object(y, path, "concat"), join(path, "concat"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "set-desc-attrs");
     }
   }
 }
-function n16(): Obj {
-  return { "elem": undefined, "__unknown": undefined };
-}
-function L16(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L16(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "elem": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "set-desc-concat-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -2492,27 +2107,25 @@ function L16(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: o["elem"] = d17(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 1: o["elem"] = L17(b, dv, ds, ds + dl, dep + 1, undefined); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E16(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E16(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "elem": { const n = w.nestStart(1); e17(w, object(x, path, "elem"), join(path, "elem"), undefined); w.nestEnd(n); } break;
+      case "elem": { const n = w.nestStart(1); E17(w, object(x, path, "elem"), join(path, "elem"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "set-desc-concat-attrs");
     }
   }
 }
-function n17(): Obj {
-  return { "len": undefined, "__unknown": undefined };
-}
-function L17(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L17(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "len": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "set-field-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -2529,7 +2142,7 @@ function L17(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E17(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E17(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -2540,10 +2153,8 @@ function E17(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n18(): Obj {
-  return { "elem": undefined, "__unknown": undefined };
-}
-function L18(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L18(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "elem": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "set-list-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -2554,27 +2165,25 @@ function L18(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: append(o, "elem", d12(b, dv, ds, ds + dl, dep + 1, undefined)); break;
+      case 1: append(o, "elem", L12(b, dv, ds, ds + dl, dep + 1, undefined)); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E18(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E18(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "elem": for (const y of items(x)) { const n = w.nestStart(1); e12(w, object(y, path, "elem"), join(path, "elem"), undefined); w.nestEnd(n); } break;
+      case "elem": for (const y of items(x)) { const n = w.nestStart(1); E12(w, object(y, path, "elem"), join(path, "elem"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "set-list-attrs");
     }
   }
 }
-function n19(): Obj {
-  return { "key": undefined, "data": undefined, "flags": undefined, "timeout": undefined, "expiration": undefined, "userdata": undefined, "expr": undefined, "objref": undefined, "key-end": undefined, "expressions": undefined, "__unknown": undefined };
-}
-function L19(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L19(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "key": undefined, "data": undefined, "flags": undefined, "timeout": undefined, "expiration": undefined, "userdata": undefined, "expr": undefined, "objref": undefined, "key-end": undefined, "expressions": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "setelem-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -2585,45 +2194,43 @@ function L19(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: o["key"] = d29(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 2: o["data"] = d29(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 1: o["key"] = L29(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 2: o["data"] = L29(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 3: o["flags"] = b.subarray(ds, ds + dl); break;
       case 4: if (dl < 8) throw tooShort(dl, 8, ds - 4, "setelem-attrs.timeout"); o["timeout"] = rdU64(dv, ds, LE); break;
       case 5: if (dl < 8) throw tooShort(dl, 8, ds - 4, "setelem-attrs.expiration"); o["expiration"] = rdU64(dv, ds, LE); break;
       case 6: o["userdata"] = b.subarray(ds, ds + dl); break;
-      case 7: o["expr"] = d12(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 7: o["expr"] = L12(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 8: o["objref"] = str(b, ds, dl); break;
-      case 9: o["key-end"] = d29(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 10: o["expressions"] = d11(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 9: o["key-end"] = L29(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 10: o["expressions"] = L11(b, dv, ds, ds + dl, dep + 1, undefined); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E19(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E19(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "key": { const n = w.nestStart(1); e29(w, object(x, path, "key"), join(path, "key"), undefined); w.nestEnd(n); } break;
-      case "data": { const n = w.nestStart(2); e29(w, object(x, path, "data"), join(path, "data"), undefined); w.nestEnd(n); } break;
+      case "key": { const n = w.nestStart(1); E29(w, object(x, path, "key"), join(path, "key"), undefined); w.nestEnd(n); } break;
+      case "data": { const n = w.nestStart(2); E29(w, object(x, path, "data"), join(path, "data"), undefined); w.nestEnd(n); } break;
       case "flags": { const u = bytes(x, path, "flags", ""); w.putBinary(3, u); } break;
       case "timeout": w.putU64(4, big(x, path, "timeout", 0n, 18446744073709551615n)); break;
       case "expiration": w.putU64(5, big(x, path, "expiration", 0n, 18446744073709551615n)); break;
       case "userdata": { const u = bytes(x, path, "userdata", ""); w.putBinary(6, u); } break;
-      case "expr": { const n = w.nestStart(7); e12(w, object(x, path, "expr"), join(path, "expr"), undefined); w.nestEnd(n); } break;
+      case "expr": { const n = w.nestStart(7); E12(w, object(x, path, "expr"), join(path, "expr"), undefined); w.nestEnd(n); } break;
       case "objref": { const u = text(x, path, "objref"); w.putString(8, u); } break;
-      case "key-end": { const n = w.nestStart(9); e29(w, object(x, path, "key-end"), join(path, "key-end"), undefined); w.nestEnd(n); } break;
-      case "expressions": { const n = w.nestStart(10); e11(w, object(x, path, "expressions"), join(path, "expressions"), undefined); w.nestEnd(n); } break;
+      case "key-end": { const n = w.nestStart(9); E29(w, object(x, path, "key-end"), join(path, "key-end"), undefined); w.nestEnd(n); } break;
+      case "expressions": { const n = w.nestStart(10); E11(w, object(x, path, "expressions"), join(path, "expressions"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "setelem-attrs");
     }
   }
 }
-function n20(): Obj {
-  return { "elem": undefined, "__unknown": undefined };
-}
-function L20(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L20(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "elem": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "setelem-list-elem-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -2634,27 +2241,25 @@ function L20(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: append(o, "elem", d19(b, dv, ds, ds + dl, dep + 1, undefined)); break;
+      case 1: append(o, "elem", L19(b, dv, ds, ds + dl, dep + 1, undefined)); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E20(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E20(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "elem": for (const y of items(x)) { const n = w.nestStart(1); e19(w, object(y, path, "elem"), join(path, "elem"), undefined); w.nestEnd(n); } break;
+      case "elem": for (const y of items(x)) { const n = w.nestStart(1); E19(w, object(y, path, "elem"), join(path, "elem"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "setelem-list-elem-attrs");
     }
   }
 }
-function n21(): Obj {
-  return { "table": undefined, "set": undefined, "elements": undefined, "set-id": undefined, "__unknown": undefined };
-}
-function L21(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L21(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "table": undefined, "set": undefined, "elements": undefined, "set-id": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "setelem-list-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -2667,31 +2272,29 @@ function L21(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     switch (t) {
       case 1: o["table"] = str(b, ds, dl); break;
       case 2: o["set"] = str(b, ds, dl); break;
-      case 3: o["elements"] = d20(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 3: o["elements"] = L20(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 4: if (dl < 4) throw tooShort(dl, 4, ds - 4, "setelem-list-attrs.set-id"); o["set-id"] = dv.getUint32(ds, LE); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E21(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E21(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
       case "table": { const u = text(x, path, "table"); w.putString(1, u); } break;
       case "set": { const u = text(x, path, "set"); w.putString(2, u); } break;
-      case "elements": { const n = w.nestStart(3); e20(w, object(x, path, "elements"), join(path, "elements"), undefined); w.nestEnd(n); } break;
+      case "elements": { const n = w.nestStart(3); E20(w, object(x, path, "elements"), join(path, "elements"), undefined); w.nestEnd(n); } break;
       case "set-id": w.putU32(4, int(x, path, "set-id", 0, 4294967295)); break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "setelem-list-attrs");
     }
   }
 }
-function n22(): Obj {
-  return { "id": undefined, "proc-pid": undefined, "proc-name": undefined, "__unknown": undefined };
-}
-function L22(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L22(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "id": undefined, "proc-pid": undefined, "proc-name": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "gen-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -2710,7 +2313,7 @@ function L22(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E22(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E22(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -2725,10 +2328,8 @@ function E22(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
 }
 const N3: readonly (string | undefined)[] = ["unspec", "counter", "quota", "ct-helper", "limit", "connlimit", "tunnel", "ct-timeout", "secmark", "ct-expect", "synproxy"];
 const V3: ReadonlyMap<string, number> = new Map<string, number>([["unspec", 0], ["counter", 1], ["quota", 2], ["ct-helper", 3], ["limit", 4], ["connlimit", 5], ["tunnel", 6], ["ct-timeout", 7], ["secmark", 8], ["ct-expect", 9], ["synproxy", 10]]);
-function n23(): Obj {
-  return { "table": undefined, "name": undefined, "type": undefined, "data": undefined, "use": undefined, "handle": undefined, "userdata": undefined, "__unknown": undefined };
-}
-function L23(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L23(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "table": undefined, "name": undefined, "type": undefined, "data": undefined, "use": undefined, "handle": undefined, "userdata": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "obj-attrs");
   let p = s;
   let late: number[] | undefined;
@@ -2762,7 +2363,7 @@ function L23(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E23(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E23(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   { const x = own(v, "type"); if (x !== undefined) w.putU32(3, int(enumValue(V3, x, path, "type", "object-type"), path, "type", 0, 4294967295), true); }
   for (const k in v) {
     const x = v[k];
@@ -2782,10 +2383,8 @@ function E23(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
 }
 const N12: readonly (string | undefined)[] = ["invert", "depleted"];
 const V12: ReadonlyMap<string, number> = new Map<string, number>([["invert", 0], ["depleted", 1]]);
-function n24(): Obj {
-  return { "bytes": undefined, "flags": undefined, "consumed": undefined, "__unknown": undefined };
-}
-function L24(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L24(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "bytes": undefined, "flags": undefined, "consumed": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "quota-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -2805,7 +2404,7 @@ function L24(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E24(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E24(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -2818,10 +2417,8 @@ function E24(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n25(): Obj {
-  return { "table": undefined, "name": undefined, "hook": undefined, "use": undefined, "handle": undefined, "flags": undefined, "__unknown": undefined };
-}
-function L25(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L25(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "table": undefined, "name": undefined, "hook": undefined, "use": undefined, "handle": undefined, "flags": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "flowtable-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -2834,7 +2431,7 @@ function L25(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     switch (t) {
       case 1: o["table"] = str(b, ds, dl); break;
       case 2: o["name"] = str(b, ds, dl); break;
-      case 3: o["hook"] = d26(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 3: o["hook"] = L26(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 4: if (dl < 4) throw tooShort(dl, 4, ds - 4, "flowtable-attrs.use"); o["use"] = dv.getUint32(ds, false); break;
       case 5: if (dl < 8) throw tooShort(dl, 8, ds - 4, "flowtable-attrs.handle"); o["handle"] = rdU64(dv, ds, false); break;
       case 6: break;
@@ -2844,14 +2441,14 @@ function L25(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E25(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E25(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
       case "table": { const u = text(x, path, "table"); w.putString(1, u); } break;
       case "name": { const u = text(x, path, "name"); w.putString(2, u); } break;
-      case "hook": { const n = w.nestStart(3); e26(w, object(x, path, "hook"), join(path, "hook"), undefined); w.nestEnd(n); } break;
+      case "hook": { const n = w.nestStart(3); E26(w, object(x, path, "hook"), join(path, "hook"), undefined); w.nestEnd(n); } break;
       case "use": w.putU32(4, int(x, path, "use", 0, 4294967295), true); break;
       case "handle": w.putU64(5, big(x, path, "handle", 0n, 18446744073709551615n), true); break;
       case "flags": w.putU32(7, int(x, path, "flags", 0, 4294967295), true); break;
@@ -2860,10 +2457,8 @@ function E25(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n26(): Obj {
-  return { "num": undefined, "priority": undefined, "devs": undefined, "__unknown": undefined };
-}
-function L26(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L26(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "num": undefined, "priority": undefined, "devs": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "flowtable-hook-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -2876,20 +2471,20 @@ function L26(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     switch (t) {
       case 1: if (dl < 4) throw tooShort(dl, 4, ds - 4, "flowtable-hook-attrs.num"); o["num"] = dv.getUint32(ds, false); break;
       case 2: if (dl < 4) throw tooShort(dl, 4, ds - 4, "flowtable-hook-attrs.priority"); o["priority"] = dv.getUint32(ds, false); break;
-      case 3: o["devs"] = d8(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 3: o["devs"] = L8(b, dv, ds, ds + dl, dep + 1, undefined); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E26(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E26(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
       case "num": w.putU32(1, int(x, path, "num", 0, 4294967295), true); break;
       case "priority": w.putU32(2, int(x, path, "priority", 0, 4294967295), true); break;
-      case "devs": { const n = w.nestStart(3); e8(w, object(x, path, "devs"), join(path, "devs"), undefined); w.nestEnd(n); } break;
+      case "devs": { const n = w.nestStart(3); E8(w, object(x, path, "devs"), join(path, "devs"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "flowtable-hook-attrs");
     }
@@ -2897,10 +2492,8 @@ function E26(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
 }
 const N1: readonly (string | undefined)[] = ["mask-xor", "lshift", "rshift", "and", "or", "xor"];
 const V1: ReadonlyMap<string, number> = new Map<string, number>([["mask-xor", 0], ["lshift", 1], ["rshift", 2], ["and", 3], ["or", 4], ["xor", 5]]);
-function n27(): Obj {
-  return { "sreg": undefined, "dreg": undefined, "len": undefined, "mask": undefined, "xor": undefined, "op": undefined, "data": undefined, "__unknown": undefined };
-}
-function L27(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L27(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "sreg": undefined, "dreg": undefined, "len": undefined, "mask": undefined, "xor": undefined, "op": undefined, "data": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "expr-bitwise-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -2914,16 +2507,16 @@ function L27(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
       case 1: if (dl < 4) throw tooShort(dl, 4, ds - 4, "expr-bitwise-attrs.sreg"); o["sreg"] = dv.getUint32(ds, false); break;
       case 2: if (dl < 4) throw tooShort(dl, 4, ds - 4, "expr-bitwise-attrs.dreg"); o["dreg"] = dv.getUint32(ds, false); break;
       case 3: if (dl < 4) throw tooShort(dl, 4, ds - 4, "expr-bitwise-attrs.len"); o["len"] = dv.getUint32(ds, false); break;
-      case 4: o["mask"] = d29(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 5: o["xor"] = d29(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 4: o["mask"] = L29(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 5: o["xor"] = L29(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 6: if (dl < 4) throw tooShort(dl, 4, ds - 4, "expr-bitwise-attrs.op"); o["op"] = enumName(N1, dv.getUint32(ds, false)); break;
-      case 7: o["data"] = d29(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 7: o["data"] = L29(b, dv, ds, ds + dl, dep + 1, undefined); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E27(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E27(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -2931,10 +2524,10 @@ function E27(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
       case "sreg": w.putU32(1, int(x, path, "sreg", 0, 4294967295), true); break;
       case "dreg": w.putU32(2, int(x, path, "dreg", 0, 4294967295), true); break;
       case "len": w.putU32(3, int(x, path, "len", 0, 4294967295), true); break;
-      case "mask": { const n = w.nestStart(4); e29(w, object(x, path, "mask"), join(path, "mask"), undefined); w.nestEnd(n); } break;
-      case "xor": { const n = w.nestStart(5); e29(w, object(x, path, "xor"), join(path, "xor"), undefined); w.nestEnd(n); } break;
+      case "mask": { const n = w.nestStart(4); E29(w, object(x, path, "mask"), join(path, "mask"), undefined); w.nestEnd(n); } break;
+      case "xor": { const n = w.nestStart(5); E29(w, object(x, path, "xor"), join(path, "xor"), undefined); w.nestEnd(n); } break;
       case "op": w.putU32(6, int(enumValue(V1, x, path, "op", "bitwise-ops"), path, "op", 0, 255), true); break;
-      case "data": { const n = w.nestStart(7); e29(w, object(x, path, "data"), join(path, "data"), undefined); w.nestEnd(n); } break;
+      case "data": { const n = w.nestStart(7); E29(w, object(x, path, "data"), join(path, "data"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "expr-bitwise-attrs");
     }
@@ -2942,10 +2535,8 @@ function E27(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
 }
 const N2: readonly (string | undefined)[] = ["eq", "neq", "lt", "lte", "gt", "gte"];
 const V2: ReadonlyMap<string, number> = new Map<string, number>([["eq", 0], ["neq", 1], ["lt", 2], ["lte", 3], ["gt", 4], ["gte", 5]]);
-function n28(): Obj {
-  return { "sreg": undefined, "op": undefined, "data": undefined, "__unknown": undefined };
-}
-function L28(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L28(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "sreg": undefined, "op": undefined, "data": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "expr-cmp-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -2958,29 +2549,27 @@ function L28(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     switch (t) {
       case 1: if (dl < 4) throw tooShort(dl, 4, ds - 4, "expr-cmp-attrs.sreg"); o["sreg"] = dv.getUint32(ds, false); break;
       case 2: if (dl < 4) throw tooShort(dl, 4, ds - 4, "expr-cmp-attrs.op"); o["op"] = enumName(N2, dv.getUint32(ds, false)); break;
-      case 3: o["data"] = d29(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 3: o["data"] = L29(b, dv, ds, ds + dl, dep + 1, undefined); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E28(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E28(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
       case "sreg": w.putU32(1, int(x, path, "sreg", 0, 4294967295), true); break;
       case "op": w.putU32(2, int(enumValue(V2, x, path, "op", "cmp-ops"), path, "op", 0, 4294967295), true); break;
-      case "data": { const n = w.nestStart(3); e29(w, object(x, path, "data"), join(path, "data"), undefined); w.nestEnd(n); } break;
+      case "data": { const n = w.nestStart(3); E29(w, object(x, path, "data"), join(path, "data"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "expr-cmp-attrs");
     }
   }
 }
-function n29(): Obj {
-  return { "value": undefined, "verdict": undefined, "__unknown": undefined };
-}
-function L29(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L29(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "value": undefined, "verdict": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "data-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -2992,19 +2581,19 @@ function L29(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     p += (len + 3) & ~3;
     switch (t) {
       case 1: o["value"] = b.subarray(ds, ds + dl); break;
-      case 2: o["verdict"] = d30(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 2: o["verdict"] = L30(b, dv, ds, ds + dl, dep + 1, undefined); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E29(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E29(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
       case "value": { const u = bytes(x, path, "value", ""); w.putBinary(1, u); } break;
-      case "verdict": { const n = w.nestStart(2); e30(w, object(x, path, "verdict"), join(path, "verdict"), undefined); w.nestEnd(n); } break;
+      case "verdict": { const n = w.nestStart(2); E30(w, object(x, path, "verdict"), join(path, "verdict"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "data-attrs");
     }
@@ -3012,10 +2601,8 @@ function E29(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
 }
 const N13: ReadonlyMap<number, string> = new Map<number, string>([[4294967295, "continue"], [4294967294, "break"], [4294967293, "jump"], [4294967292, "goto"], [4294967291, "return"], [0, "drop"], [1, "accept"], [2, "stolen"], [3, "queue"], [4, "repeat"]]);
 const V13: ReadonlyMap<string, number> = new Map<string, number>([["continue", 4294967295], ["break", 4294967294], ["jump", 4294967293], ["goto", 4294967292], ["return", 4294967291], ["drop", 0], ["accept", 1], ["stolen", 2], ["queue", 3], ["repeat", 4]]);
-function n30(): Obj {
-  return { "code": undefined, "chain": undefined, "chain-id": undefined, "__unknown": undefined };
-}
-function L30(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L30(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "code": undefined, "chain": undefined, "chain-id": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "verdict-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -3034,7 +2621,7 @@ function L30(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E30(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E30(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -3047,10 +2634,8 @@ function E30(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n31(): Obj {
-  return { "bytes": undefined, "packets": undefined, "__unknown": undefined };
-}
-function L31(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L31(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "bytes": undefined, "packets": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "expr-counter-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -3069,7 +2654,7 @@ function L31(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E31(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E31(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -3085,10 +2670,8 @@ const N14: readonly (string | undefined)[] = ["oif", "oifname", "addrtype"];
 const V14: ReadonlyMap<string, number> = new Map<string, number>([["oif", 0], ["oifname", 1], ["addrtype", 2]]);
 const N15: readonly (string | undefined)[] = ["saddr", "daddr", "mark", "iif", "oif", "present"];
 const V15: ReadonlyMap<string, number> = new Map<string, number>([["saddr", 0], ["daddr", 1], ["mark", 2], ["iif", 3], ["oif", 4], ["present", 5]]);
-function n32(): Obj {
-  return { "dreg": undefined, "result": undefined, "flags": undefined, "__unknown": undefined };
-}
-function L32(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L32(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "dreg": undefined, "result": undefined, "flags": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "expr-fib-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -3107,7 +2690,7 @@ function L32(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E32(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E32(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -3124,10 +2707,8 @@ const N10: readonly (string | undefined)[] = ["state", "direction", "status", "m
 const V10: ReadonlyMap<string, number> = new Map<string, number>([["state", 0], ["direction", 1], ["status", 2], ["mark", 3], ["secmark", 4], ["expiration", 5], ["helper", 6], ["l3protocol", 7], ["src", 8], ["dst", 9], ["protocol", 10], ["proto-src", 11], ["proto-dst", 12], ["labels", 13], ["pkts", 14], ["bytes", 15], ["avgpkt", 16], ["zone", 17], ["eventmask", 18], ["src-ip", 19], ["dst-ip", 20], ["src-ip6", 21], ["dst-ip6", 22], ["ct-id", 23]]);
 const N11: readonly (string | undefined)[] = ["original", "reply"];
 const V11: ReadonlyMap<string, number> = new Map<string, number>([["original", 0], ["reply", 1]]);
-function n33(): Obj {
-  return { "dreg": undefined, "key": undefined, "direction": undefined, "sreg": undefined, "__unknown": undefined };
-}
-function L33(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L33(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "dreg": undefined, "key": undefined, "direction": undefined, "sreg": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "expr-ct-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -3147,7 +2728,7 @@ function L33(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E33(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E33(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -3161,10 +2742,8 @@ function E33(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n34(): Obj {
-  return { "name": undefined, "__unknown": undefined };
-}
-function L34(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L34(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "name": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "expr-flow-offload-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -3181,7 +2760,7 @@ function L34(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E34(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E34(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -3192,10 +2771,8 @@ function E34(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n35(): Obj {
-  return { "dreg": undefined, "data": undefined, "__unknown": undefined };
-}
-function L35(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L35(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "dreg": undefined, "data": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "expr-immediate-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -3207,19 +2784,19 @@ function L35(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     p += (len + 3) & ~3;
     switch (t) {
       case 1: if (dl < 4) throw tooShort(dl, 4, ds - 4, "expr-immediate-attrs.dreg"); o["dreg"] = dv.getUint32(ds, false); break;
-      case 2: o["data"] = d29(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 2: o["data"] = L29(b, dv, ds, ds + dl, dep + 1, undefined); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E35(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E35(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
       case "dreg": w.putU32(1, int(x, path, "dreg", 0, 4294967295), true); break;
-      case "data": { const n = w.nestStart(2); e29(w, object(x, path, "data"), join(path, "data"), undefined); w.nestEnd(n); } break;
+      case "data": { const n = w.nestStart(2); E29(w, object(x, path, "data"), join(path, "data"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "expr-immediate-attrs");
     }
@@ -3227,10 +2804,8 @@ function E35(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
 }
 const N9: readonly (string | undefined)[] = ["invert"];
 const V9: ReadonlyMap<string, number> = new Map<string, number>([["invert", 0]]);
-function n36(): Obj {
-  return { "set": undefined, "set-id": undefined, "sreg": undefined, "dreg": undefined, "flags": undefined, "__unknown": undefined };
-}
-function L36(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L36(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "set": undefined, "set-id": undefined, "sreg": undefined, "dreg": undefined, "flags": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "expr-lookup-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -3251,7 +2826,7 @@ function L36(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E36(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E36(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -3268,10 +2843,8 @@ function E36(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
 }
 const N4: readonly (string | undefined)[] = ["map-ips", "proto-specified", "proto-random", "persistent", "proto-random-fully", "proto-offset", "netmap"];
 const V4: ReadonlyMap<string, number> = new Map<string, number>([["map-ips", 0], ["proto-specified", 1], ["proto-random", 2], ["persistent", 3], ["proto-random-fully", 4], ["proto-offset", 5], ["netmap", 6]]);
-function n37(): Obj {
-  return { "flags": undefined, "reg-proto-min": undefined, "reg-proto-max": undefined, "__unknown": undefined };
-}
-function L37(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L37(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "flags": undefined, "reg-proto-min": undefined, "reg-proto-max": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "expr-masq-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -3290,7 +2863,7 @@ function L37(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E37(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E37(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -3305,10 +2878,8 @@ function E37(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
 }
 const N0: readonly (string | undefined)[] = ["len", "protocol", "priority", "mark", "iif", "oif", "iifname", "oifname", "iftype", "oiftype", "skuid", "skgid", "nftrace", "rtclassid", "secmark", "nfproto", "l4-proto", "bri-iifname", "bri-oifname", "pkttype", "cpu", "iifgroup", "oifgroup", "cgroup", "prandom", "secpath", "iifkind", "oifkind", "bri-iifpvid", "bri-iifvproto", "time-ns", "time-day", "time-hour", "sdif", "sdifname", "bri-broute"];
 const V0: ReadonlyMap<string, number> = new Map<string, number>([["len", 0], ["protocol", 1], ["priority", 2], ["mark", 3], ["iif", 4], ["oif", 5], ["iifname", 6], ["oifname", 7], ["iftype", 8], ["oiftype", 9], ["skuid", 10], ["skgid", 11], ["nftrace", 12], ["rtclassid", 13], ["secmark", 14], ["nfproto", 15], ["l4-proto", 16], ["bri-iifname", 17], ["bri-oifname", 18], ["pkttype", 19], ["cpu", 20], ["iifgroup", 21], ["oifgroup", 22], ["cgroup", 23], ["prandom", 24], ["secpath", 25], ["iifkind", 26], ["oifkind", 27], ["bri-iifpvid", 28], ["bri-iifvproto", 29], ["time-ns", 30], ["time-day", 31], ["time-hour", 32], ["sdif", 33], ["sdifname", 34], ["bri-broute", 35]]);
-function n38(): Obj {
-  return { "dreg": undefined, "key": undefined, "sreg": undefined, "__unknown": undefined };
-}
-function L38(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L38(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "dreg": undefined, "key": undefined, "sreg": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "expr-meta-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -3327,7 +2898,7 @@ function L38(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E38(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E38(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -3340,10 +2911,8 @@ function E38(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n39(): Obj {
-  return { "type": undefined, "family": undefined, "reg-addr-min": undefined, "reg-addr-max": undefined, "reg-proto-min": undefined, "reg-proto-max": undefined, "flags": undefined, "__unknown": undefined };
-}
-function L39(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L39(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "type": undefined, "family": undefined, "reg-addr-min": undefined, "reg-addr-max": undefined, "reg-proto-min": undefined, "reg-proto-max": undefined, "flags": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "expr-nat-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -3366,7 +2935,7 @@ function L39(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E39(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E39(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -3385,10 +2954,8 @@ function E39(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
 }
 const N18: readonly (string | undefined)[] = ["link-layer-header", "network-header", "transport-header", "inner-header", "tun-header"];
 const V18: ReadonlyMap<string, number> = new Map<string, number>([["link-layer-header", 0], ["network-header", 1], ["transport-header", 2], ["inner-header", 3], ["tun-header", 4]]);
-function n40(): Obj {
-  return { "dreg": undefined, "base": undefined, "offset": undefined, "len": undefined, "sreg": undefined, "csum-type": undefined, "csum-offset": undefined, "csum-flags": undefined, "__unknown": undefined };
-}
-function L40(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L40(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "dreg": undefined, "base": undefined, "offset": undefined, "len": undefined, "sreg": undefined, "csum-type": undefined, "csum-offset": undefined, "csum-flags": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "expr-payload-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -3412,7 +2979,7 @@ function L40(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E40(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E40(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -3432,10 +2999,8 @@ function E40(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
 }
 const N16: readonly (string | undefined)[] = ["icmp-unreach", "tcp-rst", "icmpx-unreach"];
 const V16: ReadonlyMap<string, number> = new Map<string, number>([["icmp-unreach", 0], ["tcp-rst", 1], ["icmpx-unreach", 2]]);
-function n41(): Obj {
-  return { "type": undefined, "icmp-code": undefined, "__unknown": undefined };
-}
-function L41(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L41(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "type": undefined, "icmp-code": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "expr-reject-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -3453,7 +3018,7 @@ function L41(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E41(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E41(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -3465,10 +3030,8 @@ function E41(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n42(): Obj {
-  return { "name": undefined, "rev": undefined, "info": undefined, "__unknown": undefined };
-}
-function L42(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L42(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "name": undefined, "rev": undefined, "info": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "expr-target-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -3487,7 +3050,7 @@ function L42(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E42(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E42(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -3500,10 +3063,8 @@ function E42(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n43(): Obj {
-  return { "family": undefined, "reg-addr": undefined, "reg-port": undefined, "__unknown": undefined };
-}
-function L43(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L43(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "family": undefined, "reg-addr": undefined, "reg-port": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "expr-tproxy-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -3522,7 +3083,7 @@ function L43(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E43(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E43(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -3535,10 +3096,8 @@ function E43(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n44(): Obj {
-  return { "imm-type": undefined, "imm-name": undefined, "set-sreg": undefined, "set-name": undefined, "set-id": undefined, "__unknown": undefined };
-}
-function L44(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L44(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "imm-type": undefined, "imm-name": undefined, "set-sreg": undefined, "set-name": undefined, "set-id": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "expr-objref-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -3559,7 +3118,7 @@ function L44(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E44(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E44(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -3574,10 +3133,8 @@ function E44(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n45(): Obj {
-  return { "name": undefined, "rev": undefined, "info": undefined, "__unknown": undefined };
-}
-function L45(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L45(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "name": undefined, "rev": undefined, "info": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "compat-target-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -3596,7 +3153,7 @@ function L45(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E45(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E45(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -3609,10 +3166,8 @@ function E45(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n46(): Obj {
-  return { "name": undefined, "rev": undefined, "info": undefined, "__unknown": undefined };
-}
-function L46(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L46(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "name": undefined, "rev": undefined, "info": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "compat-match-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -3631,7 +3186,7 @@ function L46(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E46(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E46(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -3644,10 +3199,8 @@ function E46(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n47(): Obj {
-  return { "name": undefined, "rev": undefined, "type": undefined, "__unknown": undefined };
-}
-function L47(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L47(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "name": undefined, "rev": undefined, "type": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "compat-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -3666,7 +3219,7 @@ function L47(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E47(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E47(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -3679,12 +3232,15 @@ function E47(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n48(): Obj {
-  return { "nfgen-family": undefined, "version": undefined, "res-id": undefined, "genid": undefined, "__unknown": undefined };
-}
-function L48(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
-  if (dep > MAX_DEPTH) throw tooDeep(s, "batch-attrs");
-  let p = s;
+function L48(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "nfgen-family": undefined, "version": undefined, "res-id": undefined, "genid": undefined, "__unknown": undefined };
+  const l = e - s;
+  if (l >= 1) o["nfgen-family"] = dv.getUint8(s);
+  if (l >= 2) o["version"] = dv.getUint8(s + 1);
+  if (l >= 4) o["res-id"] = dv.getUint16(s + 2, false);
+  let p = s + 4;
+  if (p > e) p = e;
+  if (dep > MAX_DEPTH) throw tooDeep(p, "batch-attrs");
   while (e - p >= 4) {
     const len = dv.getUint16(p, LE);
     if (len < 4 || len > e - p) throw badLength(len, e - p, p, "batch-attrs");
@@ -3699,13 +3255,13 @@ function L48(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function M48(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  const o = n48();
-  h0(o, b, dv, s, e - s);
-  const a = s + 4;
-  return L48(b, dv, a < e ? a : e, e, dep, sc, o);
-}
-function E48(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+const T0: StructDesc = ["nfgenmsg", 4, [
+  ["nfgen-family", "u8", 0, 1, LE],
+  ["version", "u8", 1, 1, LE],
+  ["res-id", "u16", 2, 2, false],
+]];
+function E48(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
+  w.putRaw(structBytes(T0, v, path));
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -3717,12 +3273,15 @@ function E48(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n49(): Obj {
-  return { "nfgen-family": undefined, "version": undefined, "res-id": undefined, "name": undefined, "flags": undefined, "use": undefined, "handle": undefined, "userdata": undefined, "owner": undefined, "__unknown": undefined };
-}
-function L49(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
-  if (dep > MAX_DEPTH) throw tooDeep(s, "table-attrs");
-  let p = s;
+function L49(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "nfgen-family": undefined, "version": undefined, "res-id": undefined, "name": undefined, "flags": undefined, "use": undefined, "handle": undefined, "userdata": undefined, "owner": undefined, "__unknown": undefined };
+  const l = e - s;
+  if (l >= 1) o["nfgen-family"] = dv.getUint8(s);
+  if (l >= 2) o["version"] = dv.getUint8(s + 1);
+  if (l >= 4) o["res-id"] = dv.getUint16(s + 2, false);
+  let p = s + 4;
+  if (p > e) p = e;
+  if (dep > MAX_DEPTH) throw tooDeep(p, "table-attrs");
   while (e - p >= 4) {
     const len = dv.getUint16(p, LE);
     if (len < 4 || len > e - p) throw badLength(len, e - p, p, "table-attrs");
@@ -3743,13 +3302,8 @@ function L49(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function M49(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  const o = n49();
-  h0(o, b, dv, s, e - s);
-  const a = s + 4;
-  return L49(b, dv, a < e ? a : e, e, dep, sc, o);
-}
-function E49(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E49(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
+  w.putRaw(structBytes(T0, v, path));
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -3766,12 +3320,15 @@ function E49(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n50(): Obj {
-  return { "nfgen-family": undefined, "version": undefined, "res-id": undefined, "table": undefined, "handle": undefined, "name": undefined, "hook": undefined, "policy": undefined, "use": undefined, "type": undefined, "counters": undefined, "flags": undefined, "id": undefined, "userdata": undefined, "__unknown": undefined };
-}
-function L50(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
-  if (dep > MAX_DEPTH) throw tooDeep(s, "chain-attrs");
-  let p = s;
+function L50(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "nfgen-family": undefined, "version": undefined, "res-id": undefined, "table": undefined, "handle": undefined, "name": undefined, "hook": undefined, "policy": undefined, "use": undefined, "type": undefined, "counters": undefined, "flags": undefined, "id": undefined, "userdata": undefined, "__unknown": undefined };
+  const l = e - s;
+  if (l >= 1) o["nfgen-family"] = dv.getUint8(s);
+  if (l >= 2) o["version"] = dv.getUint8(s + 1);
+  if (l >= 4) o["res-id"] = dv.getUint16(s + 2, false);
+  let p = s + 4;
+  if (p > e) p = e;
+  if (dep > MAX_DEPTH) throw tooDeep(p, "chain-attrs");
   while (e - p >= 4) {
     const len = dv.getUint16(p, LE);
     if (len < 4 || len > e - p) throw badLength(len, e - p, p, "chain-attrs");
@@ -3783,11 +3340,11 @@ function L50(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
       case 1: o["table"] = str(b, ds, dl); break;
       case 2: if (dl < 8) throw tooShort(dl, 8, ds - 4, "chain-attrs.handle"); o["handle"] = rdU64(dv, ds, false); break;
       case 3: o["name"] = str(b, ds, dl); break;
-      case 4: o["hook"] = d7(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 4: o["hook"] = L7(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 5: if (dl < 4) throw tooShort(dl, 4, ds - 4, "chain-attrs.policy"); o["policy"] = dv.getUint32(ds, false); break;
       case 6: if (dl < 4) throw tooShort(dl, 4, ds - 4, "chain-attrs.use"); o["use"] = dv.getUint32(ds, false); break;
       case 7: o["type"] = str(b, ds, dl); break;
-      case 8: o["counters"] = d9(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 8: o["counters"] = L9(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 9: if (dl < 4) throw tooShort(dl, 4, ds - 4, "chain-attrs.flags"); o["flags"] = flagNames(N6, dv.getUint32(ds, false)); break;
       case 10: if (dl < 4) throw tooShort(dl, 4, ds - 4, "chain-attrs.id"); o["id"] = dv.getUint32(ds, false); break;
       case 11: o["userdata"] = b.subarray(ds, ds + dl); break;
@@ -3796,13 +3353,8 @@ function L50(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function M50(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  const o = n50();
-  h0(o, b, dv, s, e - s);
-  const a = s + 4;
-  return L50(b, dv, a < e ? a : e, e, dep, sc, o);
-}
-function E50(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E50(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
+  w.putRaw(structBytes(T0, v, path));
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -3810,11 +3362,11 @@ function E50(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
       case "table": { const u = text(x, path, "table"); w.putString(1, u); } break;
       case "handle": w.putU64(2, big(x, path, "handle", 0n, 18446744073709551615n), true); break;
       case "name": { const u = text(x, path, "name"); w.putString(3, u); } break;
-      case "hook": { const n = w.nestStart(4); e7(w, object(x, path, "hook"), join(path, "hook"), undefined); w.nestEnd(n); } break;
+      case "hook": { const n = w.nestStart(4); E7(w, object(x, path, "hook"), join(path, "hook"), undefined); w.nestEnd(n); } break;
       case "policy": w.putU32(5, int(x, path, "policy", 0, 4294967295), true); break;
       case "use": w.putU32(6, int(x, path, "use", 0, 4294967295), true); break;
       case "type": { const u = text(x, path, "type"); w.putString(7, u); } break;
-      case "counters": { const n = w.nestStart(8); e9(w, object(x, path, "counters"), join(path, "counters"), undefined); w.nestEnd(n); } break;
+      case "counters": { const n = w.nestStart(8); E9(w, object(x, path, "counters"), join(path, "counters"), undefined); w.nestEnd(n); } break;
       case "flags": w.putU32(9, int(flagsValue(V6, x, path, "flags", "chain-flags"), path, "flags", 0, 4294967295), true); break;
       case "id": w.putU32(10, int(x, path, "id", 0, 4294967295), true); break;
       case "userdata": { const u = bytes(x, path, "userdata", ""); w.putBinary(11, u); } break;
@@ -3824,12 +3376,15 @@ function E50(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n51(): Obj {
-  return { "nfgen-family": undefined, "version": undefined, "res-id": undefined, "table": undefined, "chain": undefined, "handle": undefined, "expressions": undefined, "compat": undefined, "position": undefined, "userdata": undefined, "id": undefined, "position-id": undefined, "chain-id": undefined, "__unknown": undefined };
-}
-function L51(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
-  if (dep > MAX_DEPTH) throw tooDeep(s, "rule-attrs");
-  let p = s;
+function L51(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "nfgen-family": undefined, "version": undefined, "res-id": undefined, "table": undefined, "chain": undefined, "handle": undefined, "expressions": undefined, "compat": undefined, "position": undefined, "userdata": undefined, "id": undefined, "position-id": undefined, "chain-id": undefined, "__unknown": undefined };
+  const l = e - s;
+  if (l >= 1) o["nfgen-family"] = dv.getUint8(s);
+  if (l >= 2) o["version"] = dv.getUint8(s + 1);
+  if (l >= 4) o["res-id"] = dv.getUint16(s + 2, false);
+  let p = s + 4;
+  if (p > e) p = e;
+  if (dep > MAX_DEPTH) throw tooDeep(p, "rule-attrs");
   while (e - p >= 4) {
     const len = dv.getUint16(p, LE);
     if (len < 4 || len > e - p) throw badLength(len, e - p, p, "rule-attrs");
@@ -3841,8 +3396,8 @@ function L51(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
       case 1: o["table"] = str(b, ds, dl); break;
       case 2: o["chain"] = str(b, ds, dl); break;
       case 3: if (dl < 8) throw tooShort(dl, 8, ds - 4, "rule-attrs.handle"); o["handle"] = rdU64(dv, ds, false); break;
-      case 4: o["expressions"] = d11(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 5: o["compat"] = d13(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 4: o["expressions"] = L11(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 5: o["compat"] = L13(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 6: if (dl < 8) throw tooShort(dl, 8, ds - 4, "rule-attrs.position"); o["position"] = rdU64(dv, ds, false); break;
       case 7: o["userdata"] = b.subarray(ds, ds + dl); break;
       case 8: if (dl < 4) throw tooShort(dl, 4, ds - 4, "rule-attrs.id"); o["id"] = dv.getUint32(ds, LE); break;
@@ -3853,13 +3408,8 @@ function L51(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function M51(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  const o = n51();
-  h0(o, b, dv, s, e - s);
-  const a = s + 4;
-  return L51(b, dv, a < e ? a : e, e, dep, sc, o);
-}
-function E51(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E51(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
+  w.putRaw(structBytes(T0, v, path));
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -3867,8 +3417,8 @@ function E51(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
       case "table": { const u = text(x, path, "table"); w.putString(1, u); } break;
       case "chain": { const u = text(x, path, "chain"); w.putString(2, u); } break;
       case "handle": w.putU64(3, big(x, path, "handle", 0n, 18446744073709551615n), true); break;
-      case "expressions": { const n = w.nestStart(4); e11(w, object(x, path, "expressions"), join(path, "expressions"), undefined); w.nestEnd(n); } break;
-      case "compat": { const n = w.nestStart(5); e13(w, object(x, path, "compat"), join(path, "compat"), undefined); w.nestEnd(n); } break;
+      case "expressions": { const n = w.nestStart(4); E11(w, object(x, path, "expressions"), join(path, "expressions"), undefined); w.nestEnd(n); } break;
+      case "compat": { const n = w.nestStart(5); E13(w, object(x, path, "compat"), join(path, "compat"), undefined); w.nestEnd(n); } break;
       case "position": w.putU64(6, big(x, path, "position", 0n, 18446744073709551615n), true); break;
       case "userdata": { const u = bytes(x, path, "userdata", ""); w.putBinary(7, u); } break;
       case "id": w.putU32(8, int(x, path, "id", 0, 4294967295)); break;
@@ -3880,12 +3430,15 @@ function E51(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n52(): Obj {
-  return { "nfgen-family": undefined, "version": undefined, "res-id": undefined, "table": undefined, "name": undefined, "flags": undefined, "key-type": undefined, "key-len": undefined, "data-type": undefined, "data-len": undefined, "policy": undefined, "desc": undefined, "id": undefined, "timeout": undefined, "gc-interval": undefined, "userdata": undefined, "obj-type": undefined, "handle": undefined, "expr": undefined, "expressions": undefined, "type": undefined, "count": undefined, "__unknown": undefined };
-}
-function L52(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
-  if (dep > MAX_DEPTH) throw tooDeep(s, "set-attrs");
-  let p = s;
+function L52(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "nfgen-family": undefined, "version": undefined, "res-id": undefined, "table": undefined, "name": undefined, "flags": undefined, "key-type": undefined, "key-len": undefined, "data-type": undefined, "data-len": undefined, "policy": undefined, "desc": undefined, "id": undefined, "timeout": undefined, "gc-interval": undefined, "userdata": undefined, "obj-type": undefined, "handle": undefined, "expr": undefined, "expressions": undefined, "type": undefined, "count": undefined, "__unknown": undefined };
+  const l = e - s;
+  if (l >= 1) o["nfgen-family"] = dv.getUint8(s);
+  if (l >= 2) o["version"] = dv.getUint8(s + 1);
+  if (l >= 4) o["res-id"] = dv.getUint16(s + 2, false);
+  let p = s + 4;
+  if (p > e) p = e;
+  if (dep > MAX_DEPTH) throw tooDeep(p, "set-attrs");
   while (e - p >= 4) {
     const len = dv.getUint16(p, LE);
     if (len < 4 || len > e - p) throw badLength(len, e - p, p, "set-attrs");
@@ -3902,7 +3455,7 @@ function L52(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
       case 6: if (dl < 4) throw tooShort(dl, 4, ds - 4, "set-attrs.data-type"); o["data-type"] = dv.getUint32(ds, false); break;
       case 7: if (dl < 4) throw tooShort(dl, 4, ds - 4, "set-attrs.data-len"); o["data-len"] = dv.getUint32(ds, false); break;
       case 8: if (dl < 4) throw tooShort(dl, 4, ds - 4, "set-attrs.policy"); o["policy"] = dv.getUint32(ds, false); break;
-      case 9: o["desc"] = d15(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 9: o["desc"] = L15(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 10: if (dl < 4) throw tooShort(dl, 4, ds - 4, "set-attrs.id"); o["id"] = dv.getUint32(ds, LE); break;
       case 11: if (dl < 8) throw tooShort(dl, 8, ds - 4, "set-attrs.timeout"); o["timeout"] = rdU64(dv, ds, LE); break;
       case 12: if (dl < 4) throw tooShort(dl, 4, ds - 4, "set-attrs.gc-interval"); o["gc-interval"] = dv.getUint32(ds, LE); break;
@@ -3910,8 +3463,8 @@ function L52(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
       case 14: break;
       case 15: if (dl < 4) throw tooShort(dl, 4, ds - 4, "set-attrs.obj-type"); o["obj-type"] = dv.getUint32(ds, false); break;
       case 16: if (dl < 8) throw tooShort(dl, 8, ds - 4, "set-attrs.handle"); o["handle"] = rdU64(dv, ds, false); break;
-      case 17: append(o, "expr", d12(b, dv, ds, ds + dl, dep + 1, undefined)); break;
-      case 18: o["expressions"] = d18(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 17: append(o, "expr", L12(b, dv, ds, ds + dl, dep + 1, undefined)); break;
+      case 18: o["expressions"] = L18(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 19: o["type"] = str(b, ds, dl); break;
       case 20: if (dl < 4) throw tooShort(dl, 4, ds - 4, "set-attrs.count"); o["count"] = dv.getUint32(ds, false); break;
       default: keepUnknown(o, t, b, ds, dl);
@@ -3919,13 +3472,8 @@ function L52(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function M52(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  const o = n52();
-  h0(o, b, dv, s, e - s);
-  const a = s + 4;
-  return L52(b, dv, a < e ? a : e, e, dep, sc, o);
-}
-function E52(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E52(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
+  w.putRaw(structBytes(T0, v, path));
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -3938,15 +3486,15 @@ function E52(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
       case "data-type": w.putU32(6, int(x, path, "data-type", 0, 4294967295), true); break;
       case "data-len": w.putU32(7, int(x, path, "data-len", 0, 4294967295), true); break;
       case "policy": w.putU32(8, int(x, path, "policy", 0, 4294967295), true); break;
-      case "desc": { const n = w.nestStart(9); e15(w, object(x, path, "desc"), join(path, "desc"), undefined); w.nestEnd(n); } break;
+      case "desc": { const n = w.nestStart(9); E15(w, object(x, path, "desc"), join(path, "desc"), undefined); w.nestEnd(n); } break;
       case "id": w.putU32(10, int(x, path, "id", 0, 4294967295)); break;
       case "timeout": w.putU64(11, big(x, path, "timeout", 0n, 18446744073709551615n)); break;
       case "gc-interval": w.putU32(12, int(x, path, "gc-interval", 0, 4294967295)); break;
       case "userdata": { const u = bytes(x, path, "userdata", ""); w.putBinary(13, u); } break;
       case "obj-type": w.putU32(15, int(x, path, "obj-type", 0, 4294967295), true); break;
       case "handle": w.putU64(16, big(x, path, "handle", 0n, 18446744073709551615n), true); break;
-      case "expr": for (const y of items(x)) { const n = w.nestStart(17); e12(w, object(y, path, "expr"), join(path, "expr"), undefined); w.nestEnd(n); } break;
-      case "expressions": { const n = w.nestStart(18); e18(w, object(x, path, "expressions"), join(path, "expressions"), undefined); w.nestEnd(n); } break;
+      case "expr": for (const y of items(x)) { const n = w.nestStart(17); E12(w, object(y, path, "expr"), join(path, "expr"), undefined); w.nestEnd(n); } break;
+      case "expressions": { const n = w.nestStart(18); E18(w, object(x, path, "expressions"), join(path, "expressions"), undefined); w.nestEnd(n); } break;
       case "type": { const u = text(x, path, "type"); w.putString(19, u); } break;
       case "count": w.putU32(20, int(x, path, "count", 0, 4294967295), true); break;
       case "nfgen-family": case "version": case "res-id": break;
@@ -3955,12 +3503,15 @@ function E52(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n53(): Obj {
-  return { "nfgen-family": undefined, "version": undefined, "res-id": undefined, "table": undefined, "set": undefined, "elements": undefined, "set-id": undefined, "__unknown": undefined };
-}
-function L53(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
-  if (dep > MAX_DEPTH) throw tooDeep(s, "setelem-list-attrs");
-  let p = s;
+function L53(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "nfgen-family": undefined, "version": undefined, "res-id": undefined, "table": undefined, "set": undefined, "elements": undefined, "set-id": undefined, "__unknown": undefined };
+  const l = e - s;
+  if (l >= 1) o["nfgen-family"] = dv.getUint8(s);
+  if (l >= 2) o["version"] = dv.getUint8(s + 1);
+  if (l >= 4) o["res-id"] = dv.getUint16(s + 2, false);
+  let p = s + 4;
+  if (p > e) p = e;
+  if (dep > MAX_DEPTH) throw tooDeep(p, "setelem-list-attrs");
   while (e - p >= 4) {
     const len = dv.getUint16(p, LE);
     if (len < 4 || len > e - p) throw badLength(len, e - p, p, "setelem-list-attrs");
@@ -3971,27 +3522,22 @@ function L53(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     switch (t) {
       case 1: o["table"] = str(b, ds, dl); break;
       case 2: o["set"] = str(b, ds, dl); break;
-      case 3: o["elements"] = d20(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 3: o["elements"] = L20(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 4: if (dl < 4) throw tooShort(dl, 4, ds - 4, "setelem-list-attrs.set-id"); o["set-id"] = dv.getUint32(ds, LE); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function M53(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  const o = n53();
-  h0(o, b, dv, s, e - s);
-  const a = s + 4;
-  return L53(b, dv, a < e ? a : e, e, dep, sc, o);
-}
-function E53(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E53(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
+  w.putRaw(structBytes(T0, v, path));
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
       case "table": { const u = text(x, path, "table"); w.putString(1, u); } break;
       case "set": { const u = text(x, path, "set"); w.putString(2, u); } break;
-      case "elements": { const n = w.nestStart(3); e20(w, object(x, path, "elements"), join(path, "elements"), undefined); w.nestEnd(n); } break;
+      case "elements": { const n = w.nestStart(3); E20(w, object(x, path, "elements"), join(path, "elements"), undefined); w.nestEnd(n); } break;
       case "set-id": w.putU32(4, int(x, path, "set-id", 0, 4294967295)); break;
       case "nfgen-family": case "version": case "res-id": break;
       case "__unknown": putUnknown(w, x, path); break;
@@ -3999,12 +3545,15 @@ function E53(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n54(): Obj {
-  return { "nfgen-family": undefined, "version": undefined, "res-id": undefined, "id": undefined, "proc-pid": undefined, "proc-name": undefined, "__unknown": undefined };
-}
-function L54(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
-  if (dep > MAX_DEPTH) throw tooDeep(s, "gen-attrs");
-  let p = s;
+function L54(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "nfgen-family": undefined, "version": undefined, "res-id": undefined, "id": undefined, "proc-pid": undefined, "proc-name": undefined, "__unknown": undefined };
+  const l = e - s;
+  if (l >= 1) o["nfgen-family"] = dv.getUint8(s);
+  if (l >= 2) o["version"] = dv.getUint8(s + 1);
+  if (l >= 4) o["res-id"] = dv.getUint16(s + 2, false);
+  let p = s + 4;
+  if (p > e) p = e;
+  if (dep > MAX_DEPTH) throw tooDeep(p, "gen-attrs");
   while (e - p >= 4) {
     const len = dv.getUint16(p, LE);
     if (len < 4 || len > e - p) throw badLength(len, e - p, p, "gen-attrs");
@@ -4021,13 +3570,8 @@ function L54(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function M54(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  const o = n54();
-  h0(o, b, dv, s, e - s);
-  const a = s + 4;
-  return L54(b, dv, a < e ? a : e, e, dep, sc, o);
-}
-function E54(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E54(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
+  w.putRaw(structBytes(T0, v, path));
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -4041,12 +3585,15 @@ function E54(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n55(): Obj {
-  return { "nfgen-family": undefined, "version": undefined, "res-id": undefined, "table": undefined, "name": undefined, "type": undefined, "data": undefined, "use": undefined, "handle": undefined, "userdata": undefined, "__unknown": undefined };
-}
-function L55(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
-  if (dep > MAX_DEPTH) throw tooDeep(s, "obj-attrs");
-  let p = s;
+function L55(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "nfgen-family": undefined, "version": undefined, "res-id": undefined, "table": undefined, "name": undefined, "type": undefined, "data": undefined, "use": undefined, "handle": undefined, "userdata": undefined, "__unknown": undefined };
+  const l = e - s;
+  if (l >= 1) o["nfgen-family"] = dv.getUint8(s);
+  if (l >= 2) o["version"] = dv.getUint8(s + 1);
+  if (l >= 4) o["res-id"] = dv.getUint16(s + 2, false);
+  let p = s + 4;
+  if (p > e) p = e;
+  if (dep > MAX_DEPTH) throw tooDeep(p, "obj-attrs");
   let late: number[] | undefined;
   while (e - p >= 4) {
     const len = dv.getUint16(p, LE);
@@ -4078,13 +3625,8 @@ function L55(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function M55(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  const o = n55();
-  h0(o, b, dv, s, e - s);
-  const a = s + 4;
-  return L55(b, dv, a < e ? a : e, e, dep, sc, o);
-}
-function E55(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E55(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
+  w.putRaw(structBytes(T0, v, path));
   { const x = own(v, "type"); if (x !== undefined) w.putU32(3, int(enumValue(V3, x, path, "type", "object-type"), path, "type", 0, 4294967295), true); }
   for (const k in v) {
     const x = v[k];
@@ -4103,12 +3645,15 @@ function E55(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n56(): Obj {
-  return { "nfgen-family": undefined, "version": undefined, "res-id": undefined, "table": undefined, "name": undefined, "hook": undefined, "use": undefined, "handle": undefined, "flags": undefined, "__unknown": undefined };
-}
-function L56(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
-  if (dep > MAX_DEPTH) throw tooDeep(s, "flowtable-attrs");
-  let p = s;
+function L56(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "nfgen-family": undefined, "version": undefined, "res-id": undefined, "table": undefined, "name": undefined, "hook": undefined, "use": undefined, "handle": undefined, "flags": undefined, "__unknown": undefined };
+  const l = e - s;
+  if (l >= 1) o["nfgen-family"] = dv.getUint8(s);
+  if (l >= 2) o["version"] = dv.getUint8(s + 1);
+  if (l >= 4) o["res-id"] = dv.getUint16(s + 2, false);
+  let p = s + 4;
+  if (p > e) p = e;
+  if (dep > MAX_DEPTH) throw tooDeep(p, "flowtable-attrs");
   while (e - p >= 4) {
     const len = dv.getUint16(p, LE);
     if (len < 4 || len > e - p) throw badLength(len, e - p, p, "flowtable-attrs");
@@ -4119,7 +3664,7 @@ function L56(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     switch (t) {
       case 1: o["table"] = str(b, ds, dl); break;
       case 2: o["name"] = str(b, ds, dl); break;
-      case 3: o["hook"] = d26(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 3: o["hook"] = L26(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 4: if (dl < 4) throw tooShort(dl, 4, ds - 4, "flowtable-attrs.use"); o["use"] = dv.getUint32(ds, false); break;
       case 5: if (dl < 8) throw tooShort(dl, 8, ds - 4, "flowtable-attrs.handle"); o["handle"] = rdU64(dv, ds, false); break;
       case 6: break;
@@ -4129,20 +3674,15 @@ function L56(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function M56(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  const o = n56();
-  h0(o, b, dv, s, e - s);
-  const a = s + 4;
-  return L56(b, dv, a < e ? a : e, e, dep, sc, o);
-}
-function E56(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E56(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
+  w.putRaw(structBytes(T0, v, path));
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
       case "table": { const u = text(x, path, "table"); w.putString(1, u); } break;
       case "name": { const u = text(x, path, "name"); w.putString(2, u); } break;
-      case "hook": { const n = w.nestStart(3); e26(w, object(x, path, "hook"), join(path, "hook"), undefined); w.nestEnd(n); } break;
+      case "hook": { const n = w.nestStart(3); E26(w, object(x, path, "hook"), join(path, "hook"), undefined); w.nestEnd(n); } break;
       case "use": w.putU32(4, int(x, path, "use", 0, 4294967295), true); break;
       case "handle": w.putU64(5, big(x, path, "handle", 0n, 18446744073709551615n), true); break;
       case "flags": w.putU32(7, int(x, path, "flags", 0, 4294967295), true); break;
@@ -4154,134 +3694,134 @@ function E56(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
 }
 function m0(key: unknown, b: Uint8Array, dv: DataView, s: number, l: number, dep: number, sc: Scope | undefined): unknown {
   switch (selectorKey(key)) {
-    case "bitwise": return d27(b, dv, s, s + l, dep, sc);
-    case "cmp": return d28(b, dv, s, s + l, dep, sc);
-    case "counter": return d31(b, dv, s, s + l, dep, sc);
-    case "ct": return d33(b, dv, s, s + l, dep, sc);
-    case "fib": return d32(b, dv, s, s + l, dep, sc);
-    case "flow_offload": return d34(b, dv, s, s + l, dep, sc);
-    case "immediate": return d35(b, dv, s, s + l, dep, sc);
-    case "log": return d0(b, dv, s, s + l, dep, sc);
-    case "lookup": return d36(b, dv, s, s + l, dep, sc);
-    case "match": return d46(b, dv, s, s + l, dep, sc);
-    case "meta": return d38(b, dv, s, s + l, dep, sc);
-    case "nat": return d39(b, dv, s, s + l, dep, sc);
-    case "numgen": return d1(b, dv, s, s + l, dep, sc);
-    case "objref": return d44(b, dv, s, s + l, dep, sc);
-    case "payload": return d40(b, dv, s, s + l, dep, sc);
-    case "quota": return d24(b, dv, s, s + l, dep, sc);
-    case "range": return d2(b, dv, s, s + l, dep, sc);
-    case "reject": return d41(b, dv, s, s + l, dep, sc);
-    case "target": return d42(b, dv, s, s + l, dep, sc);
-    case "tproxy": return d43(b, dv, s, s + l, dep, sc);
+    case "bitwise": return L27(b, dv, s, s + l, dep, sc);
+    case "cmp": return L28(b, dv, s, s + l, dep, sc);
+    case "counter": return L31(b, dv, s, s + l, dep, sc);
+    case "ct": return L33(b, dv, s, s + l, dep, sc);
+    case "fib": return L32(b, dv, s, s + l, dep, sc);
+    case "flow_offload": return L34(b, dv, s, s + l, dep, sc);
+    case "immediate": return L35(b, dv, s, s + l, dep, sc);
+    case "log": return L0(b, dv, s, s + l, dep, sc);
+    case "lookup": return L36(b, dv, s, s + l, dep, sc);
+    case "match": return L46(b, dv, s, s + l, dep, sc);
+    case "meta": return L38(b, dv, s, s + l, dep, sc);
+    case "nat": return L39(b, dv, s, s + l, dep, sc);
+    case "numgen": return L1(b, dv, s, s + l, dep, sc);
+    case "objref": return L44(b, dv, s, s + l, dep, sc);
+    case "payload": return L40(b, dv, s, s + l, dep, sc);
+    case "quota": return L24(b, dv, s, s + l, dep, sc);
+    case "range": return L2(b, dv, s, s + l, dep, sc);
+    case "reject": return L41(b, dv, s, s + l, dep, sc);
+    case "target": return L42(b, dv, s, s + l, dep, sc);
+    case "tproxy": return L43(b, dv, s, s + l, dep, sc);
     default: return b.subarray(s, s + l);
   }
 }
 function q0(w: MessageWriter, t: number, key: string | undefined, x: unknown, path: string, name: string, sel: string, sc: Scope | undefined): void {
   if (x instanceof Uint8Array) { w.putBinary(t, x); return; }
   switch (key) {
-    case "bitwise": { const n = w.nestStart(t); e27(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "cmp": { const n = w.nestStart(t); e28(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "counter": { const n = w.nestStart(t); e31(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "ct": { const n = w.nestStart(t); e33(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "fib": { const n = w.nestStart(t); e32(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "flow_offload": { const n = w.nestStart(t); e34(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "immediate": { const n = w.nestStart(t); e35(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "log": { const n = w.nestStart(t); e0(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "lookup": { const n = w.nestStart(t); e36(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "match": { const n = w.nestStart(t); e46(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "meta": { const n = w.nestStart(t); e38(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "nat": { const n = w.nestStart(t); e39(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "numgen": { const n = w.nestStart(t); e1(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "objref": { const n = w.nestStart(t); e44(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "payload": { const n = w.nestStart(t); e40(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "quota": { const n = w.nestStart(t); e24(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "range": { const n = w.nestStart(t); e2(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "reject": { const n = w.nestStart(t); e41(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "target": { const n = w.nestStart(t); e42(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "tproxy": { const n = w.nestStart(t); e43(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "bitwise": { const n = w.nestStart(t); E27(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "cmp": { const n = w.nestStart(t); E28(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "counter": { const n = w.nestStart(t); E31(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "ct": { const n = w.nestStart(t); E33(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "fib": { const n = w.nestStart(t); E32(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "flow_offload": { const n = w.nestStart(t); E34(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "immediate": { const n = w.nestStart(t); E35(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "log": { const n = w.nestStart(t); E0(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "lookup": { const n = w.nestStart(t); E36(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "match": { const n = w.nestStart(t); E46(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "meta": { const n = w.nestStart(t); E38(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "nat": { const n = w.nestStart(t); E39(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "numgen": { const n = w.nestStart(t); E1(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "objref": { const n = w.nestStart(t); E44(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "payload": { const n = w.nestStart(t); E40(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "quota": { const n = w.nestStart(t); E24(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "range": { const n = w.nestStart(t); E2(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "reject": { const n = w.nestStart(t); E41(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "target": { const n = w.nestStart(t); E42(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "tproxy": { const n = w.nestStart(t); E43(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
     default: putRawSubMessage(w, t, x, path, name, key, sel, "expr-ops");
   }
 }
 function m1(key: unknown, b: Uint8Array, dv: DataView, s: number, l: number, dep: number, sc: Scope | undefined): unknown {
   switch (selectorKey(key)) {
-    case "counter": return d6(b, dv, s, s + l, dep, sc);
-    case "quota": return d24(b, dv, s, s + l, dep, sc);
+    case "counter": return L6(b, dv, s, s + l, dep, sc);
+    case "quota": return L24(b, dv, s, s + l, dep, sc);
     default: return b.subarray(s, s + l);
   }
 }
 function q1(w: MessageWriter, t: number, key: string | undefined, x: unknown, path: string, name: string, sel: string, sc: Scope | undefined): void {
   if (x instanceof Uint8Array) { w.putBinary(t, x); return; }
   switch (key) {
-    case "counter": { const n = w.nestStart(t); e6(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "quota": { const n = w.nestStart(t); e24(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "counter": { const n = w.nestStart(t); E6(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "quota": { const n = w.nestStart(t); E24(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
     default: putRawSubMessage(w, t, x, path, name, key, sel, "obj-data");
   }
 }
 const codecs: FamilyCodecs = {
   sets: [
-    ["log-attrs", d0, e0],
-    ["numgen-attrs", d1, e1],
-    ["range-attrs", d2, e2],
-    ["batch-attrs", d3, e3],
-    ["table-attrs", d4, e4],
-    ["chain-attrs", d5, e5],
-    ["counter-attrs", d6, e6],
-    ["nft-hook-attrs", d7, e7],
-    ["hook-dev-attrs", d8, e8],
-    ["nft-counter-attrs", d9, e9],
-    ["rule-attrs", d10, e10],
-    ["expr-list-attrs", d11, e11],
-    ["expr-attrs", d12, e12],
-    ["rule-compat-attrs", d13, e13],
-    ["set-attrs", d14, e14],
-    ["set-desc-attrs", d15, e15],
-    ["set-desc-concat-attrs", d16, e16],
-    ["set-field-attrs", d17, e17],
-    ["set-list-attrs", d18, e18],
-    ["setelem-attrs", d19, e19],
-    ["setelem-list-elem-attrs", d20, e20],
-    ["setelem-list-attrs", d21, e21],
-    ["gen-attrs", d22, e22],
-    ["obj-attrs", d23, e23],
-    ["quota-attrs", d24, e24],
-    ["flowtable-attrs", d25, e25],
-    ["flowtable-hook-attrs", d26, e26],
-    ["expr-bitwise-attrs", d27, e27],
-    ["expr-cmp-attrs", d28, e28],
-    ["data-attrs", d29, e29],
-    ["verdict-attrs", d30, e30],
-    ["expr-counter-attrs", d31, e31],
-    ["expr-fib-attrs", d32, e32],
-    ["expr-ct-attrs", d33, e33],
-    ["expr-flow-offload-attrs", d34, e34],
-    ["expr-immediate-attrs", d35, e35],
-    ["expr-lookup-attrs", d36, e36],
-    ["expr-masq-attrs", d37, e37],
-    ["expr-meta-attrs", d38, e38],
-    ["expr-nat-attrs", d39, e39],
-    ["expr-payload-attrs", d40, e40],
-    ["expr-reject-attrs", d41, e41],
-    ["expr-target-attrs", d42, e42],
-    ["expr-tproxy-attrs", d43, e43],
-    ["expr-objref-attrs", d44, e44],
-    ["compat-target-attrs", d45, e45],
-    ["compat-match-attrs", d46, e46],
-    ["compat-attrs", d47, e47],
+    ["log-attrs", L0, E0],
+    ["numgen-attrs", L1, E1],
+    ["range-attrs", L2, E2],
+    ["batch-attrs", L3, E3],
+    ["table-attrs", L4, E4],
+    ["chain-attrs", L5, E5],
+    ["counter-attrs", L6, E6],
+    ["nft-hook-attrs", L7, E7],
+    ["hook-dev-attrs", L8, E8],
+    ["nft-counter-attrs", L9, E9],
+    ["rule-attrs", L10, E10],
+    ["expr-list-attrs", L11, E11],
+    ["expr-attrs", L12, E12],
+    ["rule-compat-attrs", L13, E13],
+    ["set-attrs", L14, E14],
+    ["set-desc-attrs", L15, E15],
+    ["set-desc-concat-attrs", L16, E16],
+    ["set-field-attrs", L17, E17],
+    ["set-list-attrs", L18, E18],
+    ["setelem-attrs", L19, E19],
+    ["setelem-list-elem-attrs", L20, E20],
+    ["setelem-list-attrs", L21, E21],
+    ["gen-attrs", L22, E22],
+    ["obj-attrs", L23, E23],
+    ["quota-attrs", L24, E24],
+    ["flowtable-attrs", L25, E25],
+    ["flowtable-hook-attrs", L26, E26],
+    ["expr-bitwise-attrs", L27, E27],
+    ["expr-cmp-attrs", L28, E28],
+    ["data-attrs", L29, E29],
+    ["verdict-attrs", L30, E30],
+    ["expr-counter-attrs", L31, E31],
+    ["expr-fib-attrs", L32, E32],
+    ["expr-ct-attrs", L33, E33],
+    ["expr-flow-offload-attrs", L34, E34],
+    ["expr-immediate-attrs", L35, E35],
+    ["expr-lookup-attrs", L36, E36],
+    ["expr-masq-attrs", L37, E37],
+    ["expr-meta-attrs", L38, E38],
+    ["expr-nat-attrs", L39, E39],
+    ["expr-payload-attrs", L40, E40],
+    ["expr-reject-attrs", L41, E41],
+    ["expr-target-attrs", L42, E42],
+    ["expr-tproxy-attrs", L43, E43],
+    ["expr-objref-attrs", L44, E44],
+    ["compat-target-attrs", L45, E45],
+    ["compat-match-attrs", L46, E46],
+    ["compat-attrs", L47, E47],
   ],
   structs: [
-    ["nfgenmsg", s0, z0],
+    ["nfgenmsg", s0, structEncoder(T0)],
   ],
   bodies: [
-    ["batch-attrs", "nfgenmsg", B0, W0],
-    ["table-attrs", "nfgenmsg", B1, W1],
-    ["chain-attrs", "nfgenmsg", B2, W2],
-    ["rule-attrs", "nfgenmsg", B3, W3],
-    ["set-attrs", "nfgenmsg", B4, W4],
-    ["setelem-list-attrs", "nfgenmsg", B5, W5],
-    ["gen-attrs", "nfgenmsg", B6, W6],
-    ["obj-attrs", "nfgenmsg", B7, W7],
-    ["flowtable-attrs", "nfgenmsg", B8, W8],
+    ["batch-attrs", "nfgenmsg", B0, E48],
+    ["table-attrs", "nfgenmsg", B1, E49],
+    ["chain-attrs", "nfgenmsg", B2, E50],
+    ["rule-attrs", "nfgenmsg", B3, E51],
+    ["set-attrs", "nfgenmsg", B4, E52],
+    ["setelem-list-attrs", "nfgenmsg", B5, E53],
+    ["gen-attrs", "nfgenmsg", B6, E54],
+    ["obj-attrs", "nfgenmsg", B7, E55],
+    ["flowtable-attrs", "nfgenmsg", B8, E56],
   ],
 };
 

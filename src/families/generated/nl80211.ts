@@ -22,19 +22,20 @@ import {
   join,
   keepUnknown,
   object,
-  own,
   putUnknown,
   rdU64,
   str,
+  structEncoder,
+  structValue,
   text,
   tooDeep,
   tooShort,
   unknownKey,
-  unknownMember,
   utf8Length,
   type FamilyCodecs,
   type Obj,
   type Scope,
+  type StructDesc,
   type StructRest,
   type UnknownAttribute,
 } from '../../schema/runtime.js';
@@ -1692,134 +1693,8 @@ function s0(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 8 ? b.subarray(s + 8, s + l) : undefined,
   };
 }
-function h0(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 4) o["mask"] = dv.getUint32(s, LE);
-  if (l >= 8) o["set"] = dv.getUint32(s + 4, LE);
-}
-function w0(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "mask"); dv.setUint32(at, int(x === undefined ? 0 : x, path, "mask", 0, 4294967295), LE); }
-  { const x = own(v, "set"); dv.setUint32(at + 4, int(x === undefined ? 0 : x, path, "set", 0, 4294967295), LE); }
-}
-function z0(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "mask": case "set": case "__rest": break;
-      default: throw unknownMember(path, k, "sta-flag-update");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(8 + (extra === undefined ? 0 : extra.length));
-  w0(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 8);
-  return u;
-}
-function x0(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(8);
-  w0(new DataView(u.buffer), u, 0, v, path);
-  return u;
-}
-function d0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L0(b, dv, s, e, dep, sc, n0());
-}
-function e0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E0(w, v, path, sc);
-}
-function d1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L1(b, dv, s, e, dep, sc, n1());
-}
-function e1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E1(w, v, path, sc);
-}
-function d2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L2(b, dv, s, e, dep, sc, n2());
-}
-function e2(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E2(w, v, path, sc);
-}
-function d3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L3(b, dv, s, e, dep, sc, n3());
-}
-function e3(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E3(w, v, path, sc);
-}
-function d4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L4(b, dv, s, e, dep, sc, n4());
-}
-function e4(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E4(w, v, path, sc);
-}
-function d5(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L5(b, dv, s, e, dep, sc, n5());
-}
-function e5(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E5(w, v, path, sc);
-}
-function d6(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L6(b, dv, s, e, dep, sc, n6());
-}
-function e6(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E6(w, v, path, sc);
-}
-function d7(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L7(b, dv, s, e, dep, sc, n7());
-}
-function e7(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E7(w, v, path, sc);
-}
-function d8(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L8(b, dv, s, e, dep, sc, n8());
-}
-function e8(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E8(w, v, path, sc);
-}
-function d9(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L9(b, dv, s, e, dep, sc, n9());
-}
-function e9(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E9(w, v, path, sc);
-}
-function d10(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L10(b, dv, s, e, dep, sc, n10());
-}
-function e10(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E10(w, v, path, sc);
-}
-function d11(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L11(b, dv, s, e, dep, sc, n11());
-}
-function e11(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E11(w, v, path, sc);
-}
-function d12(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L12(b, dv, s, e, dep, sc, n12());
-}
-function e12(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E12(w, v, path, sc);
-}
-function d13(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L13(b, dv, s, e, dep, sc, n13());
-}
-function e13(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E13(w, v, path, sc);
-}
-function d14(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L14(b, dv, s, e, dep, sc, n14());
-}
-function e14(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E14(w, v, path, sc);
-}
-function d15(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L15(b, dv, s, e, dep, sc, n15());
-}
-function e15(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E15(w, v, path, sc);
-}
 function B0(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L0(b, dv, s, e, 0, undefined, n0());
-}
-function W0(w: MessageWriter, v: Obj): void {
-  E0(w, v, "", undefined);
+  return L0(b, dv, s, e, 0, undefined);
 }
 const N2: readonly (string | undefined)[] = ["no-ht", "ht20", "ht40minus", "ht40plus"];
 const V2: ReadonlyMap<string, number> = new Map<string, number>([["no-ht", 0], ["ht20", 1], ["ht40minus", 2], ["ht40plus", 3]]);
@@ -1857,7 +1732,7 @@ function ia2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const ds = p + 4;
     const dl = len - 4;
     p += (len + 3) & ~3;
-    const it: Obj = {}; it[t] = d6(b, dv, ds, ds + dl, dep + 1, sc); out.push(it);
+    const it: Obj = {}; it[t] = L6(b, dv, ds, ds + dl, dep + 1, sc); out.push(it);
   }
   return out;
 }
@@ -1865,10 +1740,8 @@ const N1: readonly (string | undefined)[] = ["sk-tx-status", "ht-ibss", "inactiv
 const V1: ReadonlyMap<string, number> = new Map<string, number>([["sk-tx-status", 0], ["ht-ibss", 1], ["inactivity-timer", 2], ["cell-base-reg-hints", 3], ["p2p-device-needs-channel", 4], ["sae", 5], ["low-priority-scan", 6], ["scan-flush", 7], ["ap-scan", 8], ["vif-txpower", 9], ["need-obss-scan", 10], ["p2p-go-ctwin", 11], ["p2p-go-oppps", 12], ["reserved", 13], ["advertise-chan-limits", 14], ["full-ap-client-state", 15], ["userspace-mpm", 16], ["active-monitor", 17], ["ap-mode-chan-width-change", 18], ["ds-param-set-ie-in-probes", 19], ["wfa-tpc-ie-in-probes", 20], ["quiet", 21], ["tx-power-insertion", 22], ["ackto-estimation", 23], ["static-smps", 24], ["dynamic-smps", 25], ["supports-wmm-admission", 26], ["mac-on-create", 27], ["tdls-channel-switch", 28], ["scan-random-mac-addr", 29], ["sched-scan-random-mac-addr", 30], ["no-random-mac-addr", 31]]);
 const N3: readonly (string | undefined)[] = ["split-wiphy-dump"];
 const V3: ReadonlyMap<string, number> = new Map<string, number>([["split-wiphy-dump", 0]]);
-function n0(): Obj {
-  return { "wiphy": undefined, "wiphy-name": undefined, "ifindex": undefined, "ifname": undefined, "iftype": undefined, "mac": undefined, "key-data": undefined, "key-idx": undefined, "key-cipher": undefined, "key-seq": undefined, "key-default": undefined, "beacon-interval": undefined, "dtim-period": undefined, "beacon-head": undefined, "beacon-tail": undefined, "sta-aid": undefined, "sta-flags": undefined, "sta-listen-interval": undefined, "sta-supported-rates": undefined, "sta-vlan": undefined, "sta-info": undefined, "wiphy-bands": undefined, "mntr-flags": undefined, "mesh-id": undefined, "sta-plink-action": undefined, "mpath-next-hop": undefined, "mpath-info": undefined, "bss-cts-prot": undefined, "bss-short-preamble": undefined, "bss-short-slot-time": undefined, "ht-capability": undefined, "supported-iftypes": undefined, "reg-alpha2": undefined, "reg-rules": undefined, "mesh-config": undefined, "bss-basic-rates": undefined, "wiphy-txq-params": undefined, "wiphy-freq": undefined, "wiphy-channel-type": undefined, "key-default-mgmt": undefined, "mgmt-subtype": undefined, "ie": undefined, "max-num-scan-ssids": undefined, "scan-frequencies": undefined, "scan-ssids": undefined, "generation": undefined, "bss": undefined, "reg-initiator": undefined, "reg-type": undefined, "supported-commands": undefined, "frame": undefined, "ssid": undefined, "auth-type": undefined, "reason-code": undefined, "key-type": undefined, "max-scan-ie-len": undefined, "cipher-suites": undefined, "freq-before": undefined, "freq-after": undefined, "freq-fixed": undefined, "wiphy-retry-short": undefined, "wiphy-retry-long": undefined, "wiphy-frag-threshold": undefined, "wiphy-rts-threshold": undefined, "timed-out": undefined, "use-mfp": undefined, "sta-flags2": undefined, "control-port": undefined, "testdata": undefined, "privacy": undefined, "disconnected-by-ap": undefined, "status-code": undefined, "cipher-suites-pairwise": undefined, "cipher-suite-group": undefined, "wpa-versions": undefined, "akm-suites": undefined, "req-ie": undefined, "resp-ie": undefined, "prev-bssid": undefined, "key": undefined, "keys": undefined, "pid": undefined, "4addr": undefined, "survey-info": undefined, "pmkid": undefined, "max-num-pmkids": undefined, "duration": undefined, "cookie": undefined, "wiphy-coverage-class": undefined, "tx-rates": undefined, "frame-match": undefined, "ack": undefined, "ps-state": undefined, "cqm": undefined, "local-state-change": undefined, "ap-isolate": undefined, "wiphy-tx-power-setting": undefined, "wiphy-tx-power-level": undefined, "tx-frame-types": undefined, "rx-frame-types": undefined, "frame-type": undefined, "control-port-ethertype": undefined, "control-port-no-encrypt": undefined, "support-ibss-rsn": undefined, "wiphy-antenna-tx": undefined, "wiphy-antenna-rx": undefined, "mcast-rate": undefined, "offchannel-tx-ok": undefined, "bss-ht-opmode": undefined, "key-default-types": undefined, "max-remain-on-channel-duration": undefined, "mesh-setup": undefined, "wiphy-antenna-avail-tx": undefined, "wiphy-antenna-avail-rx": undefined, "support-mesh-auth": undefined, "sta-plink-state": undefined, "wowlan-triggers": undefined, "wowlan-triggers-supported": undefined, "sched-scan-interval": undefined, "interface-combinations": undefined, "software-iftypes": undefined, "rekey-data": undefined, "max-num-sched-scan-ssids": undefined, "max-sched-scan-ie-len": undefined, "scan-supp-rates": undefined, "hidden-ssid": undefined, "ie-probe-resp": undefined, "ie-assoc-resp": undefined, "sta-wme": undefined, "support-ap-uapsd": undefined, "roam-support": undefined, "sched-scan-match": undefined, "max-match-sets": undefined, "pmksa-candidate": undefined, "tx-no-cck-rate": undefined, "tdls-action": undefined, "tdls-dialog-token": undefined, "tdls-operation": undefined, "tdls-support": undefined, "tdls-external-setup": undefined, "device-ap-sme": undefined, "dont-wait-for-ack": undefined, "feature-flags": undefined, "probe-resp-offload": undefined, "probe-resp": undefined, "dfs-region": undefined, "disable-ht": undefined, "ht-capability-mask": undefined, "noack-map": undefined, "inactivity-timeout": undefined, "rx-signal-dbm": undefined, "bg-scan-period": undefined, "wdev": undefined, "user-reg-hint-type": undefined, "conn-failed-reason": undefined, "auth-data": undefined, "vht-capability": undefined, "scan-flags": undefined, "channel-width": undefined, "center-freq1": undefined, "center-freq2": undefined, "p2p-ctwindow": undefined, "p2p-oppps": undefined, "local-mesh-power-mode": undefined, "acl-policy": undefined, "mac-addrs": undefined, "mac-acl-max": undefined, "radar-event": undefined, "ext-capa": undefined, "ext-capa-mask": undefined, "sta-capability": undefined, "sta-ext-capability": undefined, "protocol-features": undefined, "split-wiphy-dump": undefined, "disable-vht": undefined, "vht-capability-mask": undefined, "mdid": undefined, "ie-ric": undefined, "crit-prot-id": undefined, "max-crit-prot-duration": undefined, "peer-aid": undefined, "coalesce-rule": undefined, "ch-switch-count": undefined, "ch-switch-block-tx": undefined, "csa-ies": undefined, "cntdwn-offs-beacon": undefined, "cntdwn-offs-presp": undefined, "rxmgmt-flags": undefined, "sta-supported-channels": undefined, "sta-supported-oper-classes": undefined, "handle-dfs": undefined, "support-5-mhz": undefined, "support-10-mhz": undefined, "opmode-notif": undefined, "vendor-id": undefined, "vendor-subcmd": undefined, "vendor-data": undefined, "vendor-events": undefined, "qos-map": undefined, "mac-hint": undefined, "wiphy-freq-hint": undefined, "max-ap-assoc-sta": undefined, "tdls-peer-capability": undefined, "socket-owner": undefined, "csa-c-offsets-tx": undefined, "max-csa-counters": undefined, "tdls-initiator": undefined, "use-rrm": undefined, "wiphy-dyn-ack": undefined, "tsid": undefined, "user-prio": undefined, "admitted-time": undefined, "smps-mode": undefined, "oper-class": undefined, "mac-mask": undefined, "wiphy-self-managed-reg": undefined, "ext-features": undefined, "survey-radio-stats": undefined, "netns-fd": undefined, "sched-scan-delay": undefined, "reg-indoor": undefined, "max-num-sched-scan-plans": undefined, "max-scan-plan-interval": undefined, "max-scan-plan-iterations": undefined, "sched-scan-plans": undefined, "pbss": undefined, "bss-select": undefined, "sta-support-p2p-ps": undefined, "pad": undefined, "iftype-ext-capa": undefined, "mu-mimo-group-data": undefined, "mu-mimo-follow-mac-addr": undefined, "scan-start-time-tsf": undefined, "scan-start-time-tsf-bssid": undefined, "measurement-duration": undefined, "measurement-duration-mandatory": undefined, "mesh-peer-aid": undefined, "nan-master-pref": undefined, "bands": undefined, "nan-func": undefined, "nan-match": undefined, "fils-kek": undefined, "fils-nonces": undefined, "multicast-to-unicast-enabled": undefined, "bssid": undefined, "sched-scan-relative-rssi": undefined, "sched-scan-rssi-adjust": undefined, "timeout-reason": undefined, "fils-erp-username": undefined, "fils-erp-realm": undefined, "fils-erp-next-seq-num": undefined, "fils-erp-rrk": undefined, "fils-cache-id": undefined, "pmk": undefined, "sched-scan-multi": undefined, "sched-scan-max-reqs": undefined, "want-1x-4way-hs": undefined, "pmkr0-name": undefined, "port-authorized": undefined, "external-auth-action": undefined, "external-auth-support": undefined, "nss": undefined, "ack-signal": undefined, "control-port-over-nl80211": undefined, "txq-stats": undefined, "txq-limit": undefined, "txq-memory-limit": undefined, "txq-quantum": undefined, "he-capability": undefined, "ftm-responder": undefined, "ftm-responder-stats": undefined, "timeout": undefined, "peer-measurements": undefined, "airtime-weight": undefined, "sta-tx-power-setting": undefined, "sta-tx-power": undefined, "sae-password": undefined, "twt-responder": undefined, "he-obss-pd": undefined, "wiphy-edmg-channels": undefined, "wiphy-edmg-bw-config": undefined, "vlan-id": undefined, "he-bss-color": undefined, "iftype-akm-suites": undefined, "tid-config": undefined, "control-port-no-preauth": undefined, "pmk-lifetime": undefined, "pmk-reauth-threshold": undefined, "receive-multicast": undefined, "wiphy-freq-offset": undefined, "center-freq1-offset": undefined, "scan-freq-khz": undefined, "he-6ghz-capability": undefined, "fils-discovery": undefined, "unsol-bcast-probe-resp": undefined, "s1g-capability": undefined, "s1g-capability-mask": undefined, "sae-pwe": undefined, "reconnect-requested": undefined, "sar-spec": undefined, "disable-he": undefined, "obss-color-bitmap": undefined, "color-change-count": undefined, "color-change-color": undefined, "color-change-elems": undefined, "mbssid-config": undefined, "mbssid-elems": undefined, "radar-background": undefined, "ap-settings-flags": undefined, "eht-capability": undefined, "disable-eht": undefined, "mlo-links": undefined, "mlo-link-id": undefined, "mld-addr": undefined, "mlo-support": undefined, "max-num-akm-suites": undefined, "eml-capability": undefined, "mld-capa-and-ops": undefined, "tx-hw-timestamp": undefined, "rx-hw-timestamp": undefined, "td-bitmap": undefined, "punct-bitmap": undefined, "max-hw-timestamp-peers": undefined, "hw-timestamp-enabled": undefined, "ema-rnr-elems": undefined, "mlo-link-disabled": undefined, "bss-dump-include-use-data": undefined, "mlo-ttlm-dlink": undefined, "mlo-ttlm-ulink": undefined, "assoc-spp-amsdu": undefined, "wiphy-radios": undefined, "wiphy-interface-combinations": undefined, "vif-radio-mask": undefined, "__unknown": undefined };
-}
-function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "wiphy": undefined, "wiphy-name": undefined, "ifindex": undefined, "ifname": undefined, "iftype": undefined, "mac": undefined, "key-data": undefined, "key-idx": undefined, "key-cipher": undefined, "key-seq": undefined, "key-default": undefined, "beacon-interval": undefined, "dtim-period": undefined, "beacon-head": undefined, "beacon-tail": undefined, "sta-aid": undefined, "sta-flags": undefined, "sta-listen-interval": undefined, "sta-supported-rates": undefined, "sta-vlan": undefined, "sta-info": undefined, "wiphy-bands": undefined, "mntr-flags": undefined, "mesh-id": undefined, "sta-plink-action": undefined, "mpath-next-hop": undefined, "mpath-info": undefined, "bss-cts-prot": undefined, "bss-short-preamble": undefined, "bss-short-slot-time": undefined, "ht-capability": undefined, "supported-iftypes": undefined, "reg-alpha2": undefined, "reg-rules": undefined, "mesh-config": undefined, "bss-basic-rates": undefined, "wiphy-txq-params": undefined, "wiphy-freq": undefined, "wiphy-channel-type": undefined, "key-default-mgmt": undefined, "mgmt-subtype": undefined, "ie": undefined, "max-num-scan-ssids": undefined, "scan-frequencies": undefined, "scan-ssids": undefined, "generation": undefined, "bss": undefined, "reg-initiator": undefined, "reg-type": undefined, "supported-commands": undefined, "frame": undefined, "ssid": undefined, "auth-type": undefined, "reason-code": undefined, "key-type": undefined, "max-scan-ie-len": undefined, "cipher-suites": undefined, "freq-before": undefined, "freq-after": undefined, "freq-fixed": undefined, "wiphy-retry-short": undefined, "wiphy-retry-long": undefined, "wiphy-frag-threshold": undefined, "wiphy-rts-threshold": undefined, "timed-out": undefined, "use-mfp": undefined, "sta-flags2": undefined, "control-port": undefined, "testdata": undefined, "privacy": undefined, "disconnected-by-ap": undefined, "status-code": undefined, "cipher-suites-pairwise": undefined, "cipher-suite-group": undefined, "wpa-versions": undefined, "akm-suites": undefined, "req-ie": undefined, "resp-ie": undefined, "prev-bssid": undefined, "key": undefined, "keys": undefined, "pid": undefined, "4addr": undefined, "survey-info": undefined, "pmkid": undefined, "max-num-pmkids": undefined, "duration": undefined, "cookie": undefined, "wiphy-coverage-class": undefined, "tx-rates": undefined, "frame-match": undefined, "ack": undefined, "ps-state": undefined, "cqm": undefined, "local-state-change": undefined, "ap-isolate": undefined, "wiphy-tx-power-setting": undefined, "wiphy-tx-power-level": undefined, "tx-frame-types": undefined, "rx-frame-types": undefined, "frame-type": undefined, "control-port-ethertype": undefined, "control-port-no-encrypt": undefined, "support-ibss-rsn": undefined, "wiphy-antenna-tx": undefined, "wiphy-antenna-rx": undefined, "mcast-rate": undefined, "offchannel-tx-ok": undefined, "bss-ht-opmode": undefined, "key-default-types": undefined, "max-remain-on-channel-duration": undefined, "mesh-setup": undefined, "wiphy-antenna-avail-tx": undefined, "wiphy-antenna-avail-rx": undefined, "support-mesh-auth": undefined, "sta-plink-state": undefined, "wowlan-triggers": undefined, "wowlan-triggers-supported": undefined, "sched-scan-interval": undefined, "interface-combinations": undefined, "software-iftypes": undefined, "rekey-data": undefined, "max-num-sched-scan-ssids": undefined, "max-sched-scan-ie-len": undefined, "scan-supp-rates": undefined, "hidden-ssid": undefined, "ie-probe-resp": undefined, "ie-assoc-resp": undefined, "sta-wme": undefined, "support-ap-uapsd": undefined, "roam-support": undefined, "sched-scan-match": undefined, "max-match-sets": undefined, "pmksa-candidate": undefined, "tx-no-cck-rate": undefined, "tdls-action": undefined, "tdls-dialog-token": undefined, "tdls-operation": undefined, "tdls-support": undefined, "tdls-external-setup": undefined, "device-ap-sme": undefined, "dont-wait-for-ack": undefined, "feature-flags": undefined, "probe-resp-offload": undefined, "probe-resp": undefined, "dfs-region": undefined, "disable-ht": undefined, "ht-capability-mask": undefined, "noack-map": undefined, "inactivity-timeout": undefined, "rx-signal-dbm": undefined, "bg-scan-period": undefined, "wdev": undefined, "user-reg-hint-type": undefined, "conn-failed-reason": undefined, "auth-data": undefined, "vht-capability": undefined, "scan-flags": undefined, "channel-width": undefined, "center-freq1": undefined, "center-freq2": undefined, "p2p-ctwindow": undefined, "p2p-oppps": undefined, "local-mesh-power-mode": undefined, "acl-policy": undefined, "mac-addrs": undefined, "mac-acl-max": undefined, "radar-event": undefined, "ext-capa": undefined, "ext-capa-mask": undefined, "sta-capability": undefined, "sta-ext-capability": undefined, "protocol-features": undefined, "split-wiphy-dump": undefined, "disable-vht": undefined, "vht-capability-mask": undefined, "mdid": undefined, "ie-ric": undefined, "crit-prot-id": undefined, "max-crit-prot-duration": undefined, "peer-aid": undefined, "coalesce-rule": undefined, "ch-switch-count": undefined, "ch-switch-block-tx": undefined, "csa-ies": undefined, "cntdwn-offs-beacon": undefined, "cntdwn-offs-presp": undefined, "rxmgmt-flags": undefined, "sta-supported-channels": undefined, "sta-supported-oper-classes": undefined, "handle-dfs": undefined, "support-5-mhz": undefined, "support-10-mhz": undefined, "opmode-notif": undefined, "vendor-id": undefined, "vendor-subcmd": undefined, "vendor-data": undefined, "vendor-events": undefined, "qos-map": undefined, "mac-hint": undefined, "wiphy-freq-hint": undefined, "max-ap-assoc-sta": undefined, "tdls-peer-capability": undefined, "socket-owner": undefined, "csa-c-offsets-tx": undefined, "max-csa-counters": undefined, "tdls-initiator": undefined, "use-rrm": undefined, "wiphy-dyn-ack": undefined, "tsid": undefined, "user-prio": undefined, "admitted-time": undefined, "smps-mode": undefined, "oper-class": undefined, "mac-mask": undefined, "wiphy-self-managed-reg": undefined, "ext-features": undefined, "survey-radio-stats": undefined, "netns-fd": undefined, "sched-scan-delay": undefined, "reg-indoor": undefined, "max-num-sched-scan-plans": undefined, "max-scan-plan-interval": undefined, "max-scan-plan-iterations": undefined, "sched-scan-plans": undefined, "pbss": undefined, "bss-select": undefined, "sta-support-p2p-ps": undefined, "pad": undefined, "iftype-ext-capa": undefined, "mu-mimo-group-data": undefined, "mu-mimo-follow-mac-addr": undefined, "scan-start-time-tsf": undefined, "scan-start-time-tsf-bssid": undefined, "measurement-duration": undefined, "measurement-duration-mandatory": undefined, "mesh-peer-aid": undefined, "nan-master-pref": undefined, "bands": undefined, "nan-func": undefined, "nan-match": undefined, "fils-kek": undefined, "fils-nonces": undefined, "multicast-to-unicast-enabled": undefined, "bssid": undefined, "sched-scan-relative-rssi": undefined, "sched-scan-rssi-adjust": undefined, "timeout-reason": undefined, "fils-erp-username": undefined, "fils-erp-realm": undefined, "fils-erp-next-seq-num": undefined, "fils-erp-rrk": undefined, "fils-cache-id": undefined, "pmk": undefined, "sched-scan-multi": undefined, "sched-scan-max-reqs": undefined, "want-1x-4way-hs": undefined, "pmkr0-name": undefined, "port-authorized": undefined, "external-auth-action": undefined, "external-auth-support": undefined, "nss": undefined, "ack-signal": undefined, "control-port-over-nl80211": undefined, "txq-stats": undefined, "txq-limit": undefined, "txq-memory-limit": undefined, "txq-quantum": undefined, "he-capability": undefined, "ftm-responder": undefined, "ftm-responder-stats": undefined, "timeout": undefined, "peer-measurements": undefined, "airtime-weight": undefined, "sta-tx-power-setting": undefined, "sta-tx-power": undefined, "sae-password": undefined, "twt-responder": undefined, "he-obss-pd": undefined, "wiphy-edmg-channels": undefined, "wiphy-edmg-bw-config": undefined, "vlan-id": undefined, "he-bss-color": undefined, "iftype-akm-suites": undefined, "tid-config": undefined, "control-port-no-preauth": undefined, "pmk-lifetime": undefined, "pmk-reauth-threshold": undefined, "receive-multicast": undefined, "wiphy-freq-offset": undefined, "center-freq1-offset": undefined, "scan-freq-khz": undefined, "he-6ghz-capability": undefined, "fils-discovery": undefined, "unsol-bcast-probe-resp": undefined, "s1g-capability": undefined, "s1g-capability-mask": undefined, "sae-pwe": undefined, "reconnect-requested": undefined, "sar-spec": undefined, "disable-he": undefined, "obss-color-bitmap": undefined, "color-change-count": undefined, "color-change-color": undefined, "color-change-elems": undefined, "mbssid-config": undefined, "mbssid-elems": undefined, "radar-background": undefined, "ap-settings-flags": undefined, "eht-capability": undefined, "disable-eht": undefined, "mlo-links": undefined, "mlo-link-id": undefined, "mld-addr": undefined, "mlo-support": undefined, "max-num-akm-suites": undefined, "eml-capability": undefined, "mld-capa-and-ops": undefined, "tx-hw-timestamp": undefined, "rx-hw-timestamp": undefined, "td-bitmap": undefined, "punct-bitmap": undefined, "max-hw-timestamp-peers": undefined, "hw-timestamp-enabled": undefined, "ema-rnr-elems": undefined, "mlo-link-disabled": undefined, "bss-dump-include-use-data": undefined, "mlo-ttlm-dlink": undefined, "mlo-ttlm-ulink": undefined, "assoc-spp-amsdu": undefined, "wiphy-radios": undefined, "wiphy-interface-combinations": undefined, "vif-radio-mask": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "nl80211-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -1900,7 +1773,7 @@ function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
       case 19: o["sta-supported-rates"] = b.subarray(ds, ds + dl); break;
       case 20: if (dl < 4) throw tooShort(dl, 4, ds - 4, "nl80211-attrs.sta-vlan"); o["sta-vlan"] = dv.getUint32(ds, LE); break;
       case 21: o["sta-info"] = b.subarray(ds, ds + dl); break;
-      case 22: o["wiphy-bands"] = d2(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 22: o["wiphy-bands"] = L2(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 23: o["mntr-flags"] = b.subarray(ds, ds + dl); break;
       case 24: o["mesh-id"] = b.subarray(ds, ds + dl); break;
       case 25: if (dl < 1) throw tooShort(dl, 1, ds - 4, "nl80211-attrs.sta-plink-action"); o["sta-plink-action"] = dv.getUint8(ds); break;
@@ -1910,7 +1783,7 @@ function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
       case 29: if (dl < 1) throw tooShort(dl, 1, ds - 4, "nl80211-attrs.bss-short-preamble"); o["bss-short-preamble"] = dv.getUint8(ds); break;
       case 30: if (dl < 1) throw tooShort(dl, 1, ds - 4, "nl80211-attrs.bss-short-slot-time"); o["bss-short-slot-time"] = dv.getUint8(ds); break;
       case 31: o["ht-capability"] = b.subarray(ds, ds + dl); break;
-      case 32: o["supported-iftypes"] = d12(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 32: o["supported-iftypes"] = L12(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 33: o["reg-alpha2"] = b.subarray(ds, ds + dl); break;
       case 34: o["reg-rules"] = b.subarray(ds, ds + dl); break;
       case 35: o["mesh-config"] = b.subarray(ds, ds + dl); break;
@@ -1977,8 +1850,8 @@ function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
       case 96: if (dl < 1) throw tooShort(dl, 1, ds - 4, "nl80211-attrs.ap-isolate"); o["ap-isolate"] = dv.getUint8(ds); break;
       case 97: if (dl < 4) throw tooShort(dl, 4, ds - 4, "nl80211-attrs.wiphy-tx-power-setting"); o["wiphy-tx-power-setting"] = dv.getUint32(ds, LE); break;
       case 98: if (dl < 4) throw tooShort(dl, 4, ds - 4, "nl80211-attrs.wiphy-tx-power-level"); o["wiphy-tx-power-level"] = dv.getUint32(ds, LE); break;
-      case 99: o["tx-frame-types"] = d9(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 100: o["rx-frame-types"] = d9(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 99: o["tx-frame-types"] = L9(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 100: o["rx-frame-types"] = L9(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 101: if (dl < 2) throw tooShort(dl, 2, ds - 4, "nl80211-attrs.frame-type"); o["frame-type"] = dv.getUint16(ds, LE); break;
       case 102: o["control-port-ethertype"] = true; break;
       case 103: o["control-port-no-encrypt"] = true; break;
@@ -1996,10 +1869,10 @@ function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
       case 115: o["support-mesh-auth"] = true; break;
       case 116: if (dl < 1) throw tooShort(dl, 1, ds - 4, "nl80211-attrs.sta-plink-state"); o["sta-plink-state"] = dv.getUint8(ds); break;
       case 117: o["wowlan-triggers"] = b.subarray(ds, ds + dl); break;
-      case 118: o["wowlan-triggers-supported"] = d15(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 118: o["wowlan-triggers-supported"] = L15(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 119: if (dl < 4) throw tooShort(dl, 4, ds - 4, "nl80211-attrs.sched-scan-interval"); o["sched-scan-interval"] = dv.getUint32(ds, LE); break;
       case 120: o["interface-combinations"] = ia2(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 121: o["software-iftypes"] = d12(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 121: o["software-iftypes"] = L12(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 122: o["rekey-data"] = b.subarray(ds, ds + dl); break;
       case 123: if (dl < 1) throw tooShort(dl, 1, ds - 4, "nl80211-attrs.max-num-sched-scan-ssids"); o["max-num-sched-scan-ssids"] = dv.getUint8(ds); break;
       case 124: if (dl < 2) throw tooShort(dl, 2, ds - 4, "nl80211-attrs.max-sched-scan-ie-len"); o["max-sched-scan-ie-len"] = dv.getUint16(ds, LE); break;
@@ -2143,7 +2016,7 @@ function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
       case 262: if (dl < 1) throw tooShort(dl, 1, ds - 4, "nl80211-attrs.nss"); o["nss"] = dv.getUint8(ds); break;
       case 263: if (dl < 4) throw tooShort(dl, 4, ds - 4, "nl80211-attrs.ack-signal"); o["ack-signal"] = dv.getInt32(ds, LE); break;
       case 264: o["control-port-over-nl80211"] = true; break;
-      case 265: o["txq-stats"] = d13(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 265: o["txq-stats"] = L13(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 266: if (dl < 4) throw tooShort(dl, 4, ds - 4, "nl80211-attrs.txq-limit"); o["txq-limit"] = dv.getUint32(ds, LE); break;
       case 267: if (dl < 4) throw tooShort(dl, 4, ds - 4, "nl80211-attrs.txq-memory-limit"); o["txq-memory-limit"] = dv.getUint32(ds, LE); break;
       case 268: if (dl < 4) throw tooShort(dl, 4, ds - 4, "nl80211-attrs.txq-quantum"); o["txq-quantum"] = dv.getUint32(ds, LE); break;
@@ -2178,7 +2051,7 @@ function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
       case 297: o["s1g-capability-mask"] = b.subarray(ds, ds + dl); break;
       case 298: if (dl < 1) throw tooShort(dl, 1, ds - 4, "nl80211-attrs.sae-pwe"); o["sae-pwe"] = dv.getUint8(ds); break;
       case 299: o["reconnect-requested"] = b.subarray(ds, ds + dl); break;
-      case 300: o["sar-spec"] = d10(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 300: o["sar-spec"] = L10(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 301: o["disable-he"] = true; break;
       case 302: if (dl < 8) throw tooShort(dl, 8, ds - 4, "nl80211-attrs.obss-color-bitmap"); o["obss-color-bitmap"] = rdU64(dv, ds, LE); break;
       case 303: if (dl < 1) throw tooShort(dl, 1, ds - 4, "nl80211-attrs.color-change-count"); o["color-change-count"] = dv.getUint8(ds); break;
@@ -2230,18 +2103,22 @@ function bw4(x: readonly unknown[], path: string, name: string): Uint8Array {
   for (let i = 0; i < x.length; i++) d.setUint32(i * 4, int(hexInt(x[i], path, name), path, name, 0, 4294967295), LE);
   return u;
 }
+const T0: StructDesc = ["sta-flag-update", 8, [
+  ["mask", "u32", 0, 4, LE],
+  ["set", "u32", 4, 4, LE],
+]];
 function iw5(w: MessageWriter, t: number, x: readonly unknown[], path: string, sc: Scope | undefined): void {
   const n = w.nestStart(t);
   for (let i = 0; i < x.length; i++) {
     const it = object(x[i], path, `[${i}]`);
     for (const k in it) {
       const idx = int(Number(k), path, `[${i}].${k}`, 0, 0x3fff);
-      const m = w.nestStart(idx); e6(w, object(it[k], path, `[${k}]`), `${path}[${k}]`, sc); w.nestEnd(m);
+      const m = w.nestStart(idx); E6(w, object(it[k], path, `[${k}]`), `${path}[${k}]`, sc); w.nestEnd(m);
     }
   }
   w.nestEnd(n);
 }
-function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E0(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -2267,7 +2144,7 @@ function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
       case "sta-supported-rates": { const u = bytes(x, path, "sta-supported-rates", ""); w.putBinary(19, u); } break;
       case "sta-vlan": w.putU32(20, int(x, path, "sta-vlan", 0, 4294967295)); break;
       case "sta-info": { const u = bytes(x, path, "sta-info", ""); w.putBinary(21, u); } break;
-      case "wiphy-bands": { const n = w.nestStart(22); e2(w, object(x, path, "wiphy-bands"), join(path, "wiphy-bands"), undefined); w.nestEnd(n); } break;
+      case "wiphy-bands": { const n = w.nestStart(22); E2(w, object(x, path, "wiphy-bands"), join(path, "wiphy-bands"), undefined); w.nestEnd(n); } break;
       case "mntr-flags": { const u = bytes(x, path, "mntr-flags", ""); w.putBinary(23, u); } break;
       case "mesh-id": { const u = bytes(x, path, "mesh-id", ""); w.putBinary(24, u); } break;
       case "sta-plink-action": w.putU8(25, int(x, path, "sta-plink-action", 0, 255)); break;
@@ -2277,7 +2154,7 @@ function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
       case "bss-short-preamble": w.putU8(29, int(x, path, "bss-short-preamble", 0, 255)); break;
       case "bss-short-slot-time": w.putU8(30, int(x, path, "bss-short-slot-time", 0, 255)); break;
       case "ht-capability": { const u = bytes(x, path, "ht-capability", ""); w.putBinary(31, u); } break;
-      case "supported-iftypes": { const n = w.nestStart(32); e12(w, object(x, path, "supported-iftypes"), join(path, "supported-iftypes"), undefined); w.nestEnd(n); } break;
+      case "supported-iftypes": { const n = w.nestStart(32); E12(w, object(x, path, "supported-iftypes"), join(path, "supported-iftypes"), undefined); w.nestEnd(n); } break;
       case "reg-alpha2": { const u = bytes(x, path, "reg-alpha2", ""); w.putBinary(33, u); } break;
       case "reg-rules": { const u = bytes(x, path, "reg-rules", ""); w.putBinary(34, u); } break;
       case "mesh-config": { const u = bytes(x, path, "mesh-config", ""); w.putBinary(35, u); } break;
@@ -2312,7 +2189,7 @@ function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
       case "wiphy-rts-threshold": w.putU32(64, int(x, path, "wiphy-rts-threshold", 0, 4294967295)); break;
       case "timed-out": if (flag(x, path, "timed-out")) w.putFlag(65); break;
       case "use-mfp": w.putU32(66, int(x, path, "use-mfp", 0, 4294967295)); break;
-      case "sta-flags2": w.putBinary(67, z0(object(x, path, "sta-flags2"), join(path, "sta-flags2"))); break;
+      case "sta-flags2": w.putBinary(67, structValue(T0, object(x, path, "sta-flags2"), join(path, "sta-flags2"))); break;
       case "control-port": if (flag(x, path, "control-port")) w.putFlag(68); break;
       case "testdata": { const u = bytes(x, path, "testdata", ""); w.putBinary(69, u); } break;
       case "privacy": if (flag(x, path, "privacy")) w.putFlag(70); break;
@@ -2344,8 +2221,8 @@ function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
       case "ap-isolate": w.putU8(96, int(x, path, "ap-isolate", 0, 255)); break;
       case "wiphy-tx-power-setting": w.putU32(97, int(x, path, "wiphy-tx-power-setting", 0, 4294967295)); break;
       case "wiphy-tx-power-level": w.putU32(98, int(x, path, "wiphy-tx-power-level", 0, 4294967295)); break;
-      case "tx-frame-types": { const n = w.nestStart(99); e9(w, object(x, path, "tx-frame-types"), join(path, "tx-frame-types"), undefined); w.nestEnd(n); } break;
-      case "rx-frame-types": { const n = w.nestStart(100); e9(w, object(x, path, "rx-frame-types"), join(path, "rx-frame-types"), undefined); w.nestEnd(n); } break;
+      case "tx-frame-types": { const n = w.nestStart(99); E9(w, object(x, path, "tx-frame-types"), join(path, "tx-frame-types"), undefined); w.nestEnd(n); } break;
+      case "rx-frame-types": { const n = w.nestStart(100); E9(w, object(x, path, "rx-frame-types"), join(path, "rx-frame-types"), undefined); w.nestEnd(n); } break;
       case "frame-type": w.putU16(101, int(x, path, "frame-type", 0, 65535)); break;
       case "control-port-ethertype": if (flag(x, path, "control-port-ethertype")) w.putFlag(102); break;
       case "control-port-no-encrypt": if (flag(x, path, "control-port-no-encrypt")) w.putFlag(103); break;
@@ -2363,10 +2240,10 @@ function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
       case "support-mesh-auth": if (flag(x, path, "support-mesh-auth")) w.putFlag(115); break;
       case "sta-plink-state": w.putU8(116, int(x, path, "sta-plink-state", 0, 255)); break;
       case "wowlan-triggers": { const u = bytes(x, path, "wowlan-triggers", ""); w.putBinary(117, u); } break;
-      case "wowlan-triggers-supported": { const n = w.nestStart(118); e15(w, object(x, path, "wowlan-triggers-supported"), join(path, "wowlan-triggers-supported"), undefined); w.nestEnd(n); } break;
+      case "wowlan-triggers-supported": { const n = w.nestStart(118); E15(w, object(x, path, "wowlan-triggers-supported"), join(path, "wowlan-triggers-supported"), undefined); w.nestEnd(n); } break;
       case "sched-scan-interval": w.putU32(119, int(x, path, "sched-scan-interval", 0, 4294967295)); break;
       case "interface-combinations": iw5(w, 120, array(x, path, "interface-combinations"), join(path, "interface-combinations"), undefined); break;
-      case "software-iftypes": { const n = w.nestStart(121); e12(w, object(x, path, "software-iftypes"), join(path, "software-iftypes"), undefined); w.nestEnd(n); } break;
+      case "software-iftypes": { const n = w.nestStart(121); E12(w, object(x, path, "software-iftypes"), join(path, "software-iftypes"), undefined); w.nestEnd(n); } break;
       case "rekey-data": { const u = bytes(x, path, "rekey-data", ""); w.putBinary(122, u); } break;
       case "max-num-sched-scan-ssids": w.putU8(123, int(x, path, "max-num-sched-scan-ssids", 0, 255)); break;
       case "max-sched-scan-ie-len": w.putU16(124, int(x, path, "max-sched-scan-ie-len", 0, 65535)); break;
@@ -2510,7 +2387,7 @@ function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
       case "nss": w.putU8(262, int(x, path, "nss", 0, 255)); break;
       case "ack-signal": w.putS32(263, int(x, path, "ack-signal", -2147483648, 2147483647)); break;
       case "control-port-over-nl80211": if (flag(x, path, "control-port-over-nl80211")) w.putFlag(264); break;
-      case "txq-stats": { const n = w.nestStart(265); e13(w, object(x, path, "txq-stats"), join(path, "txq-stats"), undefined); w.nestEnd(n); } break;
+      case "txq-stats": { const n = w.nestStart(265); E13(w, object(x, path, "txq-stats"), join(path, "txq-stats"), undefined); w.nestEnd(n); } break;
       case "txq-limit": w.putU32(266, int(x, path, "txq-limit", 0, 4294967295)); break;
       case "txq-memory-limit": w.putU32(267, int(x, path, "txq-memory-limit", 0, 4294967295)); break;
       case "txq-quantum": w.putU32(268, int(x, path, "txq-quantum", 0, 4294967295)); break;
@@ -2545,7 +2422,7 @@ function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
       case "s1g-capability-mask": { const u = bytes(x, path, "s1g-capability-mask", ""); w.putBinary(297, u); } break;
       case "sae-pwe": w.putU8(298, int(x, path, "sae-pwe", 0, 255)); break;
       case "reconnect-requested": { const u = bytes(x, path, "reconnect-requested", ""); w.putBinary(299, u); } break;
-      case "sar-spec": { const n = w.nestStart(300); e10(w, object(x, path, "sar-spec"), join(path, "sar-spec"), undefined); w.nestEnd(n); } break;
+      case "sar-spec": { const n = w.nestStart(300); E10(w, object(x, path, "sar-spec"), join(path, "sar-spec"), undefined); w.nestEnd(n); } break;
       case "disable-he": if (flag(x, path, "disable-he")) w.putFlag(301); break;
       case "obss-color-bitmap": w.putU64(302, big(x, path, "obss-color-bitmap", 0n, 18446744073709551615n)); break;
       case "color-change-count": w.putU8(303, int(x, path, "color-change-count", 0, 255)); break;
@@ -2584,10 +2461,8 @@ function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n1(): Obj {
-  return { "frame-type": undefined, "__unknown": undefined };
-}
-function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "frame-type": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "frame-type-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -2604,7 +2479,7 @@ function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E1(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -2615,10 +2490,8 @@ function E1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n2(): Obj {
-  return { "2ghz": undefined, "5ghz": undefined, "60ghz": undefined, "6ghz": undefined, "s1ghz": undefined, "lc": undefined, "__unknown": undefined };
-}
-function L2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "2ghz": undefined, "5ghz": undefined, "60ghz": undefined, "6ghz": undefined, "s1ghz": undefined, "lc": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "wiphy-bands");
   let p = s;
   while (e - p >= 4) {
@@ -2629,28 +2502,28 @@ function L2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 0: o["2ghz"] = d3(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 1: o["5ghz"] = d3(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 2: o["60ghz"] = d3(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 3: o["6ghz"] = d3(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 4: o["s1ghz"] = d3(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 5: o["lc"] = d3(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 0: o["2ghz"] = L3(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 1: o["5ghz"] = L3(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 2: o["60ghz"] = L3(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 3: o["6ghz"] = L3(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 4: o["s1ghz"] = L3(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 5: o["lc"] = L3(b, dv, ds, ds + dl, dep + 1, undefined); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E2(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E2(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "2ghz": { const n = w.nestStart(0); e3(w, object(x, path, "2ghz"), join(path, "2ghz"), undefined); w.nestEnd(n); } break;
-      case "5ghz": { const n = w.nestStart(1); e3(w, object(x, path, "5ghz"), join(path, "5ghz"), undefined); w.nestEnd(n); } break;
-      case "60ghz": { const n = w.nestStart(2); e3(w, object(x, path, "60ghz"), join(path, "60ghz"), undefined); w.nestEnd(n); } break;
-      case "6ghz": { const n = w.nestStart(3); e3(w, object(x, path, "6ghz"), join(path, "6ghz"), undefined); w.nestEnd(n); } break;
-      case "s1ghz": { const n = w.nestStart(4); e3(w, object(x, path, "s1ghz"), join(path, "s1ghz"), undefined); w.nestEnd(n); } break;
-      case "lc": { const n = w.nestStart(5); e3(w, object(x, path, "lc"), join(path, "lc"), undefined); w.nestEnd(n); } break;
+      case "2ghz": { const n = w.nestStart(0); E3(w, object(x, path, "2ghz"), join(path, "2ghz"), undefined); w.nestEnd(n); } break;
+      case "5ghz": { const n = w.nestStart(1); E3(w, object(x, path, "5ghz"), join(path, "5ghz"), undefined); w.nestEnd(n); } break;
+      case "60ghz": { const n = w.nestStart(2); E3(w, object(x, path, "60ghz"), join(path, "60ghz"), undefined); w.nestEnd(n); } break;
+      case "6ghz": { const n = w.nestStart(3); E3(w, object(x, path, "6ghz"), join(path, "6ghz"), undefined); w.nestEnd(n); } break;
+      case "s1ghz": { const n = w.nestStart(4); E3(w, object(x, path, "s1ghz"), join(path, "s1ghz"), undefined); w.nestEnd(n); } break;
+      case "lc": { const n = w.nestStart(5); E3(w, object(x, path, "lc"), join(path, "lc"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "wiphy-bands");
     }
@@ -2667,7 +2540,7 @@ function ia6(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const ds = p + 4;
     const dl = len - 4;
     p += (len + 3) & ~3;
-    const it: Obj = {}; it[t] = d5(b, dv, ds, ds + dl, dep + 1, sc); out.push(it);
+    const it: Obj = {}; it[t] = L5(b, dv, ds, ds + dl, dep + 1, sc); out.push(it);
   }
   return out;
 }
@@ -2682,7 +2555,7 @@ function ia7(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const ds = p + 4;
     const dl = len - 4;
     p += (len + 3) & ~3;
-    const it: Obj = {}; it[t] = d4(b, dv, ds, ds + dl, dep + 1, sc); out.push(it);
+    const it: Obj = {}; it[t] = L4(b, dv, ds, ds + dl, dep + 1, sc); out.push(it);
   }
   return out;
 }
@@ -2697,14 +2570,12 @@ function ia8(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const ds = p + 4;
     const dl = len - 4;
     p += (len + 3) & ~3;
-    const it: Obj = {}; it[t] = d8(b, dv, ds, ds + dl, dep + 1, sc); out.push(it);
+    const it: Obj = {}; it[t] = L8(b, dv, ds, ds + dl, dep + 1, sc); out.push(it);
   }
   return out;
 }
-function n3(): Obj {
-  return { "freqs": undefined, "rates": undefined, "ht-mcs-set": undefined, "ht-capa": undefined, "ht-ampdu-factor": undefined, "ht-ampdu-density": undefined, "vht-mcs-set": undefined, "vht-capa": undefined, "iftype-data": undefined, "edmg-channels": undefined, "edmg-bw-config": undefined, "s1g-mcs-nss-set": undefined, "s1g-capa": undefined, "__unknown": undefined };
-}
-function L3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "freqs": undefined, "rates": undefined, "ht-mcs-set": undefined, "ht-capa": undefined, "ht-ampdu-factor": undefined, "ht-ampdu-density": undefined, "vht-mcs-set": undefined, "vht-capa": undefined, "iftype-data": undefined, "edmg-channels": undefined, "edmg-bw-config": undefined, "s1g-mcs-nss-set": undefined, "s1g-capa": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "band-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -2739,7 +2610,7 @@ function iw9(w: MessageWriter, t: number, x: readonly unknown[], path: string, s
     const it = object(x[i], path, `[${i}]`);
     for (const k in it) {
       const idx = int(Number(k), path, `[${i}].${k}`, 0, 0x3fff);
-      const m = w.nestStart(idx); e5(w, object(it[k], path, `[${k}]`), `${path}[${k}]`, sc); w.nestEnd(m);
+      const m = w.nestStart(idx); E5(w, object(it[k], path, `[${k}]`), `${path}[${k}]`, sc); w.nestEnd(m);
     }
   }
   w.nestEnd(n);
@@ -2750,7 +2621,7 @@ function iw10(w: MessageWriter, t: number, x: readonly unknown[], path: string, 
     const it = object(x[i], path, `[${i}]`);
     for (const k in it) {
       const idx = int(Number(k), path, `[${i}].${k}`, 0, 0x3fff);
-      const m = w.nestStart(idx); e4(w, object(it[k], path, `[${k}]`), `${path}[${k}]`, sc); w.nestEnd(m);
+      const m = w.nestStart(idx); E4(w, object(it[k], path, `[${k}]`), `${path}[${k}]`, sc); w.nestEnd(m);
     }
   }
   w.nestEnd(n);
@@ -2761,12 +2632,12 @@ function iw11(w: MessageWriter, t: number, x: readonly unknown[], path: string, 
     const it = object(x[i], path, `[${i}]`);
     for (const k in it) {
       const idx = int(Number(k), path, `[${i}].${k}`, 0, 0x3fff);
-      const m = w.nestStart(idx); e8(w, object(it[k], path, `[${k}]`), `${path}[${k}]`, sc); w.nestEnd(m);
+      const m = w.nestStart(idx); E8(w, object(it[k], path, `[${k}]`), `${path}[${k}]`, sc); w.nestEnd(m);
     }
   }
   w.nestEnd(n);
 }
-function E3(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E3(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -2789,10 +2660,8 @@ function E3(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n4(): Obj {
-  return { "rate": undefined, "2ghz-shortpreamble": undefined, "__unknown": undefined };
-}
-function L4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "rate": undefined, "2ghz-shortpreamble": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "bitrate-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -2810,7 +2679,7 @@ function L4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E4(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E4(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -2833,14 +2702,12 @@ function ia12(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc
     const ds = p + 4;
     const dl = len - 4;
     p += (len + 3) & ~3;
-    const it: Obj = {}; it[t] = d14(b, dv, ds, ds + dl, dep + 1, sc); out.push(it);
+    const it: Obj = {}; it[t] = L14(b, dv, ds, ds + dl, dep + 1, sc); out.push(it);
   }
   return out;
 }
-function n5(): Obj {
-  return { "freq": undefined, "disabled": undefined, "no-ir": undefined, "no-ibss": undefined, "radar": undefined, "max-tx-power": undefined, "dfs-state": undefined, "dfs-time": undefined, "no-ht40-minus": undefined, "no-ht40-plus": undefined, "no-80mhz": undefined, "no-160mhz": undefined, "dfs-cac-time": undefined, "indoor-only": undefined, "ir-concurrent": undefined, "no-20mhz": undefined, "no-10mhz": undefined, "wmm": undefined, "no-he": undefined, "offset": undefined, "1mhz": undefined, "2mhz": undefined, "4mhz": undefined, "8mhz": undefined, "16mhz": undefined, "no-320mhz": undefined, "no-eht": undefined, "psd": undefined, "dfs-concurrent": undefined, "no-6ghz-vlp-client": undefined, "no-6ghz-afc-client": undefined, "can-monitor": undefined, "allow-6ghz-vlp-ap": undefined, "__unknown": undefined };
-}
-function L5(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L5(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "freq": undefined, "disabled": undefined, "no-ir": undefined, "no-ibss": undefined, "radar": undefined, "max-tx-power": undefined, "dfs-state": undefined, "dfs-time": undefined, "no-ht40-minus": undefined, "no-ht40-plus": undefined, "no-80mhz": undefined, "no-160mhz": undefined, "dfs-cac-time": undefined, "indoor-only": undefined, "ir-concurrent": undefined, "no-20mhz": undefined, "no-10mhz": undefined, "wmm": undefined, "no-he": undefined, "offset": undefined, "1mhz": undefined, "2mhz": undefined, "4mhz": undefined, "8mhz": undefined, "16mhz": undefined, "no-320mhz": undefined, "no-eht": undefined, "psd": undefined, "dfs-concurrent": undefined, "no-6ghz-vlp-client": undefined, "no-6ghz-afc-client": undefined, "can-monitor": undefined, "allow-6ghz-vlp-ap": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "frequency-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -2895,12 +2762,12 @@ function iw13(w: MessageWriter, t: number, x: readonly unknown[], path: string, 
     const it = object(x[i], path, `[${i}]`);
     for (const k in it) {
       const idx = int(Number(k), path, `[${i}].${k}`, 0, 0x3fff);
-      const m = w.nestStart(idx); e14(w, object(it[k], path, `[${k}]`), `${path}[${k}]`, sc); w.nestEnd(m);
+      const m = w.nestStart(idx); E14(w, object(it[k], path, `[${k}]`), `${path}[${k}]`, sc); w.nestEnd(m);
     }
   }
   w.nestEnd(n);
 }
-function E5(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E5(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -2954,14 +2821,12 @@ function ia14(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc
     const ds = p + 4;
     const dl = len - 4;
     p += (len + 3) & ~3;
-    const it: Obj = {}; it[t] = d7(b, dv, ds, ds + dl, dep + 1, sc); out.push(it);
+    const it: Obj = {}; it[t] = L7(b, dv, ds, ds + dl, dep + 1, sc); out.push(it);
   }
   return out;
 }
-function n6(): Obj {
-  return { "limits": undefined, "maxnum": undefined, "sta-ap-bi-match": undefined, "num-channels": undefined, "radar-detect-widths": undefined, "radar-detect-regions": undefined, "bi-min-gcd": undefined, "__unknown": undefined };
-}
-function L6(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L6(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "limits": undefined, "maxnum": undefined, "sta-ap-bi-match": undefined, "num-channels": undefined, "radar-detect-widths": undefined, "radar-detect-regions": undefined, "bi-min-gcd": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "if-combination-attributes");
   let p = s;
   while (e - p >= 4) {
@@ -2990,12 +2855,12 @@ function iw15(w: MessageWriter, t: number, x: readonly unknown[], path: string, 
     const it = object(x[i], path, `[${i}]`);
     for (const k in it) {
       const idx = int(Number(k), path, `[${i}].${k}`, 0, 0x3fff);
-      const m = w.nestStart(idx); e7(w, object(it[k], path, `[${k}]`), `${path}[${k}]`, sc); w.nestEnd(m);
+      const m = w.nestStart(idx); E7(w, object(it[k], path, `[${k}]`), `${path}[${k}]`, sc); w.nestEnd(m);
     }
   }
   w.nestEnd(n);
 }
-function E6(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E6(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -3012,10 +2877,8 @@ function E6(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n7(): Obj {
-  return { "max": undefined, "types": undefined, "__unknown": undefined };
-}
-function L7(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L7(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "max": undefined, "types": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "iface-limit-attributes");
   let p = s;
   while (e - p >= 4) {
@@ -3027,28 +2890,26 @@ function L7(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
     p += (len + 3) & ~3;
     switch (t) {
       case 1: if (dl < 4) throw tooShort(dl, 4, ds - 4, "iface-limit-attributes.max"); o["max"] = dv.getUint32(ds, LE); break;
-      case 2: o["types"] = d12(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 2: o["types"] = L12(b, dv, ds, ds + dl, dep + 1, undefined); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E7(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E7(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
       case "max": w.putU32(1, int(x, path, "max", 0, 4294967295)); break;
-      case "types": { const n = w.nestStart(2); e12(w, object(x, path, "types"), join(path, "types"), undefined); w.nestEnd(n); } break;
+      case "types": { const n = w.nestStart(2); E12(w, object(x, path, "types"), join(path, "types"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "iface-limit-attributes");
     }
   }
 }
-function n8(): Obj {
-  return { "iftypes": undefined, "he-cap-mac": undefined, "he-cap-phy": undefined, "he-cap-mcs-set": undefined, "he-cap-ppe": undefined, "he-6ghz-capa": undefined, "vendor-elems": undefined, "eht-cap-mac": undefined, "eht-cap-phy": undefined, "eht-cap-mcs-set": undefined, "eht-cap-ppe": undefined, "__unknown": undefined };
-}
-function L8(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L8(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "iftypes": undefined, "he-cap-mac": undefined, "he-cap-phy": undefined, "he-cap-mcs-set": undefined, "he-cap-ppe": undefined, "he-6ghz-capa": undefined, "vendor-elems": undefined, "eht-cap-mac": undefined, "eht-cap-phy": undefined, "eht-cap-mcs-set": undefined, "eht-cap-ppe": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "iftype-data-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -3075,7 +2936,7 @@ function L8(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E8(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E8(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -3096,10 +2957,8 @@ function E8(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n9(): Obj {
-  return { "unspecified": undefined, "adhoc": undefined, "station": undefined, "ap": undefined, "ap-vlan": undefined, "wds": undefined, "monitor": undefined, "mesh-point": undefined, "p2p-client": undefined, "p2p-go": undefined, "p2p-device": undefined, "ocb": undefined, "nan": undefined, "__unknown": undefined };
-}
-function L9(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L9(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "unspecified": undefined, "adhoc": undefined, "station": undefined, "ap": undefined, "ap-vlan": undefined, "wds": undefined, "monitor": undefined, "mesh-point": undefined, "p2p-client": undefined, "p2p-go": undefined, "p2p-device": undefined, "ocb": undefined, "nan": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "iftype-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -3110,42 +2969,42 @@ function L9(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 0: o["unspecified"] = d1(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 1: o["adhoc"] = d1(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 2: o["station"] = d1(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 3: o["ap"] = d1(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 4: o["ap-vlan"] = d1(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 5: o["wds"] = d1(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 6: o["monitor"] = d1(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 7: o["mesh-point"] = d1(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 8: o["p2p-client"] = d1(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 9: o["p2p-go"] = d1(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 10: o["p2p-device"] = d1(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 11: o["ocb"] = d1(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 12: o["nan"] = d1(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 0: o["unspecified"] = L1(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 1: o["adhoc"] = L1(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 2: o["station"] = L1(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 3: o["ap"] = L1(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 4: o["ap-vlan"] = L1(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 5: o["wds"] = L1(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 6: o["monitor"] = L1(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 7: o["mesh-point"] = L1(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 8: o["p2p-client"] = L1(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 9: o["p2p-go"] = L1(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 10: o["p2p-device"] = L1(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 11: o["ocb"] = L1(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 12: o["nan"] = L1(b, dv, ds, ds + dl, dep + 1, undefined); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E9(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E9(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "unspecified": { const n = w.nestStart(0); e1(w, object(x, path, "unspecified"), join(path, "unspecified"), undefined); w.nestEnd(n); } break;
-      case "adhoc": { const n = w.nestStart(1); e1(w, object(x, path, "adhoc"), join(path, "adhoc"), undefined); w.nestEnd(n); } break;
-      case "station": { const n = w.nestStart(2); e1(w, object(x, path, "station"), join(path, "station"), undefined); w.nestEnd(n); } break;
-      case "ap": { const n = w.nestStart(3); e1(w, object(x, path, "ap"), join(path, "ap"), undefined); w.nestEnd(n); } break;
-      case "ap-vlan": { const n = w.nestStart(4); e1(w, object(x, path, "ap-vlan"), join(path, "ap-vlan"), undefined); w.nestEnd(n); } break;
-      case "wds": { const n = w.nestStart(5); e1(w, object(x, path, "wds"), join(path, "wds"), undefined); w.nestEnd(n); } break;
-      case "monitor": { const n = w.nestStart(6); e1(w, object(x, path, "monitor"), join(path, "monitor"), undefined); w.nestEnd(n); } break;
-      case "mesh-point": { const n = w.nestStart(7); e1(w, object(x, path, "mesh-point"), join(path, "mesh-point"), undefined); w.nestEnd(n); } break;
-      case "p2p-client": { const n = w.nestStart(8); e1(w, object(x, path, "p2p-client"), join(path, "p2p-client"), undefined); w.nestEnd(n); } break;
-      case "p2p-go": { const n = w.nestStart(9); e1(w, object(x, path, "p2p-go"), join(path, "p2p-go"), undefined); w.nestEnd(n); } break;
-      case "p2p-device": { const n = w.nestStart(10); e1(w, object(x, path, "p2p-device"), join(path, "p2p-device"), undefined); w.nestEnd(n); } break;
-      case "ocb": { const n = w.nestStart(11); e1(w, object(x, path, "ocb"), join(path, "ocb"), undefined); w.nestEnd(n); } break;
-      case "nan": { const n = w.nestStart(12); e1(w, object(x, path, "nan"), join(path, "nan"), undefined); w.nestEnd(n); } break;
+      case "unspecified": { const n = w.nestStart(0); E1(w, object(x, path, "unspecified"), join(path, "unspecified"), undefined); w.nestEnd(n); } break;
+      case "adhoc": { const n = w.nestStart(1); E1(w, object(x, path, "adhoc"), join(path, "adhoc"), undefined); w.nestEnd(n); } break;
+      case "station": { const n = w.nestStart(2); E1(w, object(x, path, "station"), join(path, "station"), undefined); w.nestEnd(n); } break;
+      case "ap": { const n = w.nestStart(3); E1(w, object(x, path, "ap"), join(path, "ap"), undefined); w.nestEnd(n); } break;
+      case "ap-vlan": { const n = w.nestStart(4); E1(w, object(x, path, "ap-vlan"), join(path, "ap-vlan"), undefined); w.nestEnd(n); } break;
+      case "wds": { const n = w.nestStart(5); E1(w, object(x, path, "wds"), join(path, "wds"), undefined); w.nestEnd(n); } break;
+      case "monitor": { const n = w.nestStart(6); E1(w, object(x, path, "monitor"), join(path, "monitor"), undefined); w.nestEnd(n); } break;
+      case "mesh-point": { const n = w.nestStart(7); E1(w, object(x, path, "mesh-point"), join(path, "mesh-point"), undefined); w.nestEnd(n); } break;
+      case "p2p-client": { const n = w.nestStart(8); E1(w, object(x, path, "p2p-client"), join(path, "p2p-client"), undefined); w.nestEnd(n); } break;
+      case "p2p-go": { const n = w.nestStart(9); E1(w, object(x, path, "p2p-go"), join(path, "p2p-go"), undefined); w.nestEnd(n); } break;
+      case "p2p-device": { const n = w.nestStart(10); E1(w, object(x, path, "p2p-device"), join(path, "p2p-device"), undefined); w.nestEnd(n); } break;
+      case "ocb": { const n = w.nestStart(11); E1(w, object(x, path, "ocb"), join(path, "ocb"), undefined); w.nestEnd(n); } break;
+      case "nan": { const n = w.nestStart(12); E1(w, object(x, path, "nan"), join(path, "nan"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "iftype-attrs");
     }
@@ -3162,14 +3021,12 @@ function ia16(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc
     const ds = p + 4;
     const dl = len - 4;
     p += (len + 3) & ~3;
-    const it: Obj = {}; it[t] = d11(b, dv, ds, ds + dl, dep + 1, sc); out.push(it);
+    const it: Obj = {}; it[t] = L11(b, dv, ds, ds + dl, dep + 1, sc); out.push(it);
   }
   return out;
 }
-function n10(): Obj {
-  return { "type": undefined, "specs": undefined, "__unknown": undefined };
-}
-function L10(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L10(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "type": undefined, "specs": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "sar-attributes");
   let p = s;
   while (e - p >= 4) {
@@ -3193,12 +3050,12 @@ function iw17(w: MessageWriter, t: number, x: readonly unknown[], path: string, 
     const it = object(x[i], path, `[${i}]`);
     for (const k in it) {
       const idx = int(Number(k), path, `[${i}].${k}`, 0, 0x3fff);
-      const m = w.nestStart(idx); e11(w, object(it[k], path, `[${k}]`), `${path}[${k}]`, sc); w.nestEnd(m);
+      const m = w.nestStart(idx); E11(w, object(it[k], path, `[${k}]`), `${path}[${k}]`, sc); w.nestEnd(m);
     }
   }
   w.nestEnd(n);
 }
-function E10(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E10(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -3210,10 +3067,8 @@ function E10(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n11(): Obj {
-  return { "power": undefined, "range-index": undefined, "start-freq": undefined, "end-freq": undefined, "__unknown": undefined };
-}
-function L11(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L11(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "power": undefined, "range-index": undefined, "start-freq": undefined, "end-freq": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "sar-specs");
   let p = s;
   while (e - p >= 4) {
@@ -3233,7 +3088,7 @@ function L11(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E11(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E11(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -3247,10 +3102,8 @@ function E11(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n12(): Obj {
-  return { "adhoc": undefined, "station": undefined, "ap": undefined, "ap-vlan": undefined, "wds": undefined, "monitor": undefined, "mesh-point": undefined, "p2p-client": undefined, "p2p-go": undefined, "p2p-device": undefined, "ocb": undefined, "nan": undefined, "__unknown": undefined };
-}
-function L12(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L12(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "adhoc": undefined, "station": undefined, "ap": undefined, "ap-vlan": undefined, "wds": undefined, "monitor": undefined, "mesh-point": undefined, "p2p-client": undefined, "p2p-go": undefined, "p2p-device": undefined, "ocb": undefined, "nan": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "supported-iftypes");
   let p = s;
   while (e - p >= 4) {
@@ -3278,7 +3131,7 @@ function L12(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E12(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E12(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -3300,10 +3153,8 @@ function E12(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n13(): Obj {
-  return { "backlog-bytes": undefined, "backlog-packets": undefined, "flows": undefined, "drops": undefined, "ecn-marks": undefined, "overlimit": undefined, "overmemory": undefined, "collisions": undefined, "tx-bytes": undefined, "tx-packets": undefined, "max-flows": undefined, "__unknown": undefined };
-}
-function L13(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L13(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "backlog-bytes": undefined, "backlog-packets": undefined, "flows": undefined, "drops": undefined, "ecn-marks": undefined, "overlimit": undefined, "overmemory": undefined, "collisions": undefined, "tx-bytes": undefined, "tx-packets": undefined, "max-flows": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "txq-stats-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -3330,7 +3181,7 @@ function L13(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E13(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E13(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -3351,10 +3202,8 @@ function E13(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n14(): Obj {
-  return { "cw-min": undefined, "cw-max": undefined, "aifsn": undefined, "txop": undefined, "__unknown": undefined };
-}
-function L14(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L14(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "cw-min": undefined, "cw-max": undefined, "aifsn": undefined, "txop": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "wmm-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -3374,7 +3223,7 @@ function L14(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E14(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E14(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -3388,10 +3237,8 @@ function E14(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n15(): Obj {
-  return { "any": undefined, "disconnect": undefined, "magic-pkt": undefined, "pkt-pattern": undefined, "gtk-rekey-supported": undefined, "gtk-rekey-failure": undefined, "eap-ident-request": undefined, "4way-handshake": undefined, "rfkill-release": undefined, "wakeup-pkt-80211": undefined, "wakeup-pkt-80211-len": undefined, "wakeup-pkt-8023": undefined, "wakeup-pkt-8023-len": undefined, "tcp-connection": undefined, "wakeup-tcp-match": undefined, "wakeup-tcp-connlost": undefined, "wakeup-tcp-nomoretokens": undefined, "net-detect": undefined, "net-detect-results": undefined, "unprotected-deauth-disassoc": undefined, "__unknown": undefined };
-}
-function L15(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L15(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "any": undefined, "disconnect": undefined, "magic-pkt": undefined, "pkt-pattern": undefined, "gtk-rekey-supported": undefined, "gtk-rekey-failure": undefined, "eap-ident-request": undefined, "4way-handshake": undefined, "rfkill-release": undefined, "wakeup-pkt-80211": undefined, "wakeup-pkt-80211-len": undefined, "wakeup-pkt-8023": undefined, "wakeup-pkt-8023-len": undefined, "tcp-connection": undefined, "wakeup-tcp-match": undefined, "wakeup-tcp-connlost": undefined, "wakeup-tcp-nomoretokens": undefined, "net-detect": undefined, "net-detect-results": undefined, "unprotected-deauth-disassoc": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "wowlan-triggers-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -3427,7 +3274,7 @@ function L15(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E15(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E15(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -3459,28 +3306,28 @@ function E15(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
 }
 const codecs: FamilyCodecs = {
   sets: [
-    ["nl80211-attrs", d0, e0],
-    ["frame-type-attrs", d1, e1],
-    ["wiphy-bands", d2, e2],
-    ["band-attrs", d3, e3],
-    ["bitrate-attrs", d4, e4],
-    ["frequency-attrs", d5, e5],
-    ["if-combination-attributes", d6, e6],
-    ["iface-limit-attributes", d7, e7],
-    ["iftype-data-attrs", d8, e8],
-    ["iftype-attrs", d9, e9],
-    ["sar-attributes", d10, e10],
-    ["sar-specs", d11, e11],
-    ["supported-iftypes", d12, e12],
-    ["txq-stats-attrs", d13, e13],
-    ["wmm-attrs", d14, e14],
-    ["wowlan-triggers-attrs", d15, e15],
+    ["nl80211-attrs", L0, E0],
+    ["frame-type-attrs", L1, E1],
+    ["wiphy-bands", L2, E2],
+    ["band-attrs", L3, E3],
+    ["bitrate-attrs", L4, E4],
+    ["frequency-attrs", L5, E5],
+    ["if-combination-attributes", L6, E6],
+    ["iface-limit-attributes", L7, E7],
+    ["iftype-data-attrs", L8, E8],
+    ["iftype-attrs", L9, E9],
+    ["sar-attributes", L10, E10],
+    ["sar-specs", L11, E11],
+    ["supported-iftypes", L12, E12],
+    ["txq-stats-attrs", L13, E13],
+    ["wmm-attrs", L14, E14],
+    ["wowlan-triggers-attrs", L15, E15],
   ],
   structs: [
-    ["sta-flag-update", s0, z0],
+    ["sta-flag-update", s0, structEncoder(T0)],
   ],
   bodies: [
-    ["nl80211-attrs", "", B0, W0],
+    ["nl80211-attrs", "", B0, E0],
   ],
 };
 

@@ -29,6 +29,7 @@ import {
   type FamilyCodecs,
   type Obj,
   type Scope,
+  type StructDesc,
   type StructRest,
   type UnknownAttribute,
 } from '../../schema/runtime.js';
@@ -205,41 +206,8 @@ export const spec: FamilySpec = reviveSpec(`
 []]
 `);
 
-function d0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L0(b, dv, s, e, dep, sc, n0());
-}
-function e0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E0(w, v, path, sc);
-}
-function d1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L1(b, dv, s, e, dep, sc, n1());
-}
-function e1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E1(w, v, path, sc);
-}
-function d2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L2(b, dv, s, e, dep, sc, n2());
-}
-function e2(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E2(w, v, path, sc);
-}
-function d3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L3(b, dv, s, e, dep, sc, n3());
-}
-function e3(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E3(w, v, path, sc);
-}
-function d4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L4(b, dv, s, e, dep, sc, n4());
-}
-function e4(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E4(w, v, path, sc);
-}
 function B0(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L0(b, dv, s, e, 0, undefined, n0());
-}
-function W0(w: MessageWriter, v: Obj): void {
-  E0(w, v, "", undefined);
+  return L0(b, dv, s, e, 0, undefined);
 }
 function ia0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): unknown[] {
   if (dep > MAX_DEPTH) throw tooDeep(s, "ctrl-attrs.ops");
@@ -252,7 +220,7 @@ function ia0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const ds = p + 4;
     const dl = len - 4;
     p += (len + 3) & ~3;
-    const it: Obj = {}; it[t] = d2(b, dv, ds, ds + dl, dep + 1, sc); out.push(it);
+    const it: Obj = {}; it[t] = L2(b, dv, ds, ds + dl, dep + 1, sc); out.push(it);
   }
   return out;
 }
@@ -267,7 +235,7 @@ function ia1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const ds = p + 4;
     const dl = len - 4;
     p += (len + 3) & ~3;
-    const it: Obj = {}; it[t] = d1(b, dv, ds, ds + dl, dep + 1, sc); out.push(it);
+    const it: Obj = {}; it[t] = L1(b, dv, ds, ds + dl, dep + 1, sc); out.push(it);
   }
   return out;
 }
@@ -289,10 +257,8 @@ function tv3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   { const len = dv.getUint16(ds, LE); if (len < 4 || len > de - ds) throw badLength(len, de - ds, ds, "op-policy-attrs"); o["op-id"] = dv.getUint16(ds + 2, LE) & 0x3fff; de = ds + len; ds += 4; }
   return L6(b, dv, ds, de, dep, sc, o);
 }
-function n0(): Obj {
-  return { "family-id": undefined, "family-name": undefined, "version": undefined, "hdrsize": undefined, "maxattr": undefined, "ops": undefined, "mcast-groups": undefined, "policy": undefined, "op-policy": undefined, "op": undefined, "__unknown": undefined };
-}
-function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "family-id": undefined, "family-name": undefined, "version": undefined, "hdrsize": undefined, "maxattr": undefined, "ops": undefined, "mcast-groups": undefined, "policy": undefined, "op-policy": undefined, "op": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "ctrl-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -324,7 +290,7 @@ function iw4(w: MessageWriter, t: number, x: readonly unknown[], path: string, s
     const it = object(x[i], path, `[${i}]`);
     for (const k in it) {
       const idx = int(Number(k), path, `[${i}].${k}`, 0, 0x3fff);
-      const m = w.nestStart(idx); e2(w, object(it[k], path, `[${k}]`), `${path}[${k}]`, sc); w.nestEnd(m);
+      const m = w.nestStart(idx); E2(w, object(it[k], path, `[${k}]`), `${path}[${k}]`, sc); w.nestEnd(m);
     }
   }
   w.nestEnd(n);
@@ -335,7 +301,7 @@ function iw5(w: MessageWriter, t: number, x: readonly unknown[], path: string, s
     const it = object(x[i], path, `[${i}]`);
     for (const k in it) {
       const idx = int(Number(k), path, `[${i}].${k}`, 0, 0x3fff);
-      const m = w.nestStart(idx); e1(w, object(it[k], path, `[${k}]`), `${path}[${k}]`, sc); w.nestEnd(m);
+      const m = w.nestStart(idx); E1(w, object(it[k], path, `[${k}]`), `${path}[${k}]`, sc); w.nestEnd(m);
     }
   }
   w.nestEnd(n);
@@ -356,7 +322,7 @@ function tw7(w: MessageWriter, t: number, x: Obj, path: string, sc: Scope | unde
   w.nestEnd(c1);
   w.nestEnd(c0);
 }
-function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E0(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -376,10 +342,8 @@ function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n1(): Obj {
-  return { "name": undefined, "id": undefined, "__unknown": undefined };
-}
-function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "name": undefined, "id": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "mcast-group-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -397,7 +361,7 @@ function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E1(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -411,10 +375,8 @@ function E1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
 }
 const N0: readonly (string | undefined)[] = ["admin-perm", "cmd-cap-do", "cmd-cap-dump", "cmd-cap-haspol", "uns-admin-perm"];
 const V0: ReadonlyMap<string, number> = new Map<string, number>([["admin-perm", 0], ["cmd-cap-do", 1], ["cmd-cap-dump", 2], ["cmd-cap-haspol", 3], ["uns-admin-perm", 4]]);
-function n2(): Obj {
-  return { "id": undefined, "flags": undefined, "__unknown": undefined };
-}
-function L2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "id": undefined, "flags": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "op-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -432,7 +394,7 @@ function L2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E2(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E2(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -446,10 +408,8 @@ function E2(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
 }
 const N1: readonly (string | undefined)[] = ["invalid", "flag", "u8", "u16", "u32", "u64", "s8", "s16", "s32", "s64", "binary", "string", "nul-string", "nested", "nested-array", "bitfield32", "sint", "uint"];
 const V1: ReadonlyMap<string, number> = new Map<string, number>([["invalid", 0], ["flag", 1], ["u8", 2], ["u16", 3], ["u32", 4], ["u64", 5], ["s8", 6], ["s16", 7], ["s32", 8], ["s64", 9], ["binary", 10], ["string", 11], ["nul-string", 12], ["nested", 13], ["nested-array", 14], ["bitfield32", 15], ["sint", 16], ["uint", 17]]);
-function n3(): Obj {
-  return { "type": undefined, "min-value-s": undefined, "max-value-s": undefined, "min-value-u": undefined, "max-value-u": undefined, "min-length": undefined, "max-length": undefined, "policy-idx": undefined, "policy-maxtype": undefined, "bitfield32-mask": undefined, "mask": undefined, "__unknown": undefined };
-}
-function L3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "type": undefined, "min-value-s": undefined, "max-value-s": undefined, "min-value-u": undefined, "max-value-u": undefined, "min-length": undefined, "max-length": undefined, "policy-idx": undefined, "policy-maxtype": undefined, "bitfield32-mask": undefined, "mask": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "policy-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -477,7 +437,7 @@ function L3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E3(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E3(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -498,10 +458,8 @@ function E3(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n4(): Obj {
-  return { "do": undefined, "dump": undefined, "__unknown": undefined };
-}
-function L4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "do": undefined, "dump": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "op-policy-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -519,7 +477,7 @@ function L4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E4(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E4(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -562,7 +520,7 @@ function L5(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E5(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E5(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -605,7 +563,7 @@ function L6(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E6(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E6(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -620,16 +578,16 @@ function E6(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
 }
 const codecs: FamilyCodecs = {
   sets: [
-    ["ctrl-attrs", d0, e0],
-    ["mcast-group-attrs", d1, e1],
-    ["op-attrs", d2, e2],
-    ["policy-attrs", d3, e3],
-    ["op-policy-attrs", d4, e4],
+    ["ctrl-attrs", L0, E0],
+    ["mcast-group-attrs", L1, E1],
+    ["op-attrs", L2, E2],
+    ["policy-attrs", L3, E3],
+    ["op-policy-attrs", L4, E4],
   ],
   structs: [
   ],
   bodies: [
-    ["ctrl-attrs", "", B0, W0],
+    ["ctrl-attrs", "", B0, E0],
   ],
 };
 

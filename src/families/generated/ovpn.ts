@@ -27,6 +27,7 @@ import {
   type FamilyCodecs,
   type Obj,
   type Scope,
+  type StructDesc,
   type StructRest,
   type UnknownAttribute,
 } from '../../schema/runtime.js';
@@ -538,150 +539,31 @@ export const spec: FamilySpec = reviveSpec(`
 [["peers"]]]
 `);
 
-function d0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L0(b, dv, s, e, dep, sc, n0());
-}
-function e0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E0(w, v, path, sc);
-}
-function d1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L1(b, dv, s, e, dep, sc, n1());
-}
-function e1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E1(w, v, path, sc);
-}
-function d2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L2(b, dv, s, e, dep, sc, n2());
-}
-function e2(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E2(w, v, path, sc);
-}
-function d3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L3(b, dv, s, e, dep, sc, n3());
-}
-function e3(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E3(w, v, path, sc);
-}
-function d4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L4(b, dv, s, e, dep, sc, n4());
-}
-function e4(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E4(w, v, path, sc);
-}
-function d5(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L5(b, dv, s, e, dep, sc, n5());
-}
-function e5(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E5(w, v, path, sc);
-}
-function d6(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L6(b, dv, s, e, dep, sc, n6());
-}
-function e6(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E6(w, v, path, sc);
-}
-function d7(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L7(b, dv, s, e, dep, sc, n7());
-}
-function e7(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E7(w, v, path, sc);
-}
-function d8(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L8(b, dv, s, e, dep, sc, n8());
-}
-function e8(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E8(w, v, path, sc);
-}
-function d9(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L9(b, dv, s, e, dep, sc, n9());
-}
-function e9(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E9(w, v, path, sc);
-}
-function d10(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L10(b, dv, s, e, dep, sc, n10());
-}
-function e10(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E10(w, v, path, sc);
-}
-function d11(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L11(b, dv, s, e, dep, sc, n11());
-}
-function e11(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E11(w, v, path, sc);
-}
-function d12(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L12(b, dv, s, e, dep, sc, n12());
-}
-function e12(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E12(w, v, path, sc);
-}
-function d13(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L13(b, dv, s, e, dep, sc, n13());
-}
-function e13(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E13(w, v, path, sc);
-}
-function d14(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L14(b, dv, s, e, dep, sc, n14());
-}
-function e14(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E14(w, v, path, sc);
-}
-function d15(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L15(b, dv, s, e, dep, sc, n15());
-}
-function e15(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E15(w, v, path, sc);
-}
 function B0(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L10(b, dv, s, e, 0, undefined, n10());
-}
-function W0(w: MessageWriter, v: Obj): void {
-  E10(w, v, "", undefined);
+  return L10(b, dv, s, e, 0, undefined);
 }
 function B1(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L11(b, dv, s, e, 0, undefined, n11());
-}
-function W1(w: MessageWriter, v: Obj): void {
-  E11(w, v, "", undefined);
+  return L11(b, dv, s, e, 0, undefined);
 }
 function B2(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L9(b, dv, s, e, 0, undefined, n9());
-}
-function W2(w: MessageWriter, v: Obj): void {
-  E9(w, v, "", undefined);
+  return L9(b, dv, s, e, 0, undefined);
 }
 function B3(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L12(b, dv, s, e, 0, undefined, n12());
-}
-function W3(w: MessageWriter, v: Obj): void {
-  E12(w, v, "", undefined);
+  return L12(b, dv, s, e, 0, undefined);
 }
 function B4(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L13(b, dv, s, e, 0, undefined, n13());
-}
-function W4(w: MessageWriter, v: Obj): void {
-  E13(w, v, "", undefined);
+  return L13(b, dv, s, e, 0, undefined);
 }
 function B5(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L14(b, dv, s, e, 0, undefined, n14());
-}
-function W5(w: MessageWriter, v: Obj): void {
-  E14(w, v, "", undefined);
+  return L14(b, dv, s, e, 0, undefined);
 }
 function B6(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L15(b, dv, s, e, 0, undefined, n15());
-}
-function W6(w: MessageWriter, v: Obj): void {
-  E15(w, v, "", undefined);
+  return L15(b, dv, s, e, 0, undefined);
 }
 const N1: readonly (string | undefined)[] = ["teardown", "userspace", "expired", "transport-error", "transport-disconnect"];
 const V1: ReadonlyMap<string, number> = new Map<string, number>([["teardown", 0], ["userspace", 1], ["expired", 2], ["transport-error", 3], ["transport-disconnect", 4]]);
-function n0(): Obj {
-  return { "id": undefined, "remote-ipv4": undefined, "remote-ipv6": undefined, "remote-ipv6-scope-id": undefined, "remote-port": undefined, "socket": undefined, "socket-netnsid": undefined, "vpn-ipv4": undefined, "vpn-ipv6": undefined, "local-ipv4": undefined, "local-ipv6": undefined, "local-port": undefined, "keepalive-interval": undefined, "keepalive-timeout": undefined, "del-reason": undefined, "vpn-rx-bytes": undefined, "vpn-tx-bytes": undefined, "vpn-rx-packets": undefined, "vpn-tx-packets": undefined, "link-rx-bytes": undefined, "link-tx-bytes": undefined, "link-rx-packets": undefined, "link-tx-packets": undefined, "tx-id": undefined, "__unknown": undefined };
-}
-function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "id": undefined, "remote-ipv4": undefined, "remote-ipv6": undefined, "remote-ipv6-scope-id": undefined, "remote-port": undefined, "socket": undefined, "socket-netnsid": undefined, "vpn-ipv4": undefined, "vpn-ipv6": undefined, "local-ipv4": undefined, "local-ipv6": undefined, "local-port": undefined, "keepalive-interval": undefined, "keepalive-timeout": undefined, "del-reason": undefined, "vpn-rx-bytes": undefined, "vpn-tx-bytes": undefined, "vpn-rx-packets": undefined, "vpn-tx-packets": undefined, "link-rx-bytes": undefined, "link-tx-bytes": undefined, "link-rx-packets": undefined, "link-tx-packets": undefined, "tx-id": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "peer");
   let p = s;
   while (e - p >= 4) {
@@ -721,7 +603,7 @@ function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E0(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -755,10 +637,8 @@ function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n1(): Obj {
-  return { "id": undefined, "remote-ipv4": undefined, "remote-ipv6": undefined, "remote-ipv6-scope-id": undefined, "remote-port": undefined, "socket": undefined, "vpn-ipv4": undefined, "vpn-ipv6": undefined, "local-ipv4": undefined, "local-ipv6": undefined, "keepalive-interval": undefined, "keepalive-timeout": undefined, "tx-id": undefined, "__unknown": undefined };
-}
-function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "id": undefined, "remote-ipv4": undefined, "remote-ipv6": undefined, "remote-ipv6-scope-id": undefined, "remote-port": undefined, "socket": undefined, "vpn-ipv4": undefined, "vpn-ipv6": undefined, "local-ipv4": undefined, "local-ipv6": undefined, "keepalive-interval": undefined, "keepalive-timeout": undefined, "tx-id": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "peer-new-input");
   let p = s;
   while (e - p >= 4) {
@@ -787,7 +667,7 @@ function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E1(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -810,10 +690,8 @@ function E1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n2(): Obj {
-  return { "id": undefined, "remote-ipv4": undefined, "remote-ipv6": undefined, "remote-ipv6-scope-id": undefined, "remote-port": undefined, "vpn-ipv4": undefined, "vpn-ipv6": undefined, "local-ipv4": undefined, "local-ipv6": undefined, "keepalive-interval": undefined, "keepalive-timeout": undefined, "tx-id": undefined, "__unknown": undefined };
-}
-function L2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "id": undefined, "remote-ipv4": undefined, "remote-ipv6": undefined, "remote-ipv6-scope-id": undefined, "remote-port": undefined, "vpn-ipv4": undefined, "vpn-ipv6": undefined, "local-ipv4": undefined, "local-ipv6": undefined, "keepalive-interval": undefined, "keepalive-timeout": undefined, "tx-id": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "peer-set-input");
   let p = s;
   while (e - p >= 4) {
@@ -841,7 +719,7 @@ function L2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E2(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E2(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -863,10 +741,8 @@ function E2(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n3(): Obj {
-  return { "id": undefined, "__unknown": undefined };
-}
-function L3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "id": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "peer-del-input");
   let p = s;
   while (e - p >= 4) {
@@ -883,7 +759,7 @@ function L3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E3(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E3(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -898,10 +774,8 @@ const N2: readonly (string | undefined)[] = ["primary", "secondary"];
 const V2: ReadonlyMap<string, number> = new Map<string, number>([["primary", 0], ["secondary", 1]]);
 const N0: readonly (string | undefined)[] = ["none", "aes-gcm", "chacha20-poly1305"];
 const V0: ReadonlyMap<string, number> = new Map<string, number>([["none", 0], ["aes-gcm", 1], ["chacha20-poly1305", 2]]);
-function n4(): Obj {
-  return { "peer-id": undefined, "slot": undefined, "key-id": undefined, "cipher-alg": undefined, "encrypt-dir": undefined, "decrypt-dir": undefined, "__unknown": undefined };
-}
-function L4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "peer-id": undefined, "slot": undefined, "key-id": undefined, "cipher-alg": undefined, "encrypt-dir": undefined, "decrypt-dir": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "keyconf");
   let p = s;
   while (e - p >= 4) {
@@ -916,14 +790,14 @@ function L4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
       case 2: if (dl < 4) throw tooShort(dl, 4, ds - 4, "keyconf.slot"); o["slot"] = enumName(N2, dv.getUint32(ds, LE)); break;
       case 3: if (dl < 4) throw tooShort(dl, 4, ds - 4, "keyconf.key-id"); o["key-id"] = dv.getUint32(ds, LE); break;
       case 4: if (dl < 4) throw tooShort(dl, 4, ds - 4, "keyconf.cipher-alg"); o["cipher-alg"] = enumName(N0, dv.getUint32(ds, LE)); break;
-      case 5: o["encrypt-dir"] = d5(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 6: o["decrypt-dir"] = d5(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 5: o["encrypt-dir"] = L5(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 6: o["decrypt-dir"] = L5(b, dv, ds, ds + dl, dep + 1, undefined); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E4(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E4(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -932,17 +806,15 @@ function E4(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
       case "slot": w.putU32(2, int(enumValue(V2, x, path, "slot", "key-slot"), path, "slot", 0, 4294967295)); break;
       case "key-id": w.putU32(3, int(x, path, "key-id", 0, 7)); break;
       case "cipher-alg": w.putU32(4, int(enumValue(V0, x, path, "cipher-alg", "cipher-alg"), path, "cipher-alg", 0, 4294967295)); break;
-      case "encrypt-dir": { const n = w.nestStart(5); e5(w, object(x, path, "encrypt-dir"), join(path, "encrypt-dir"), undefined); w.nestEnd(n); } break;
-      case "decrypt-dir": { const n = w.nestStart(6); e5(w, object(x, path, "decrypt-dir"), join(path, "decrypt-dir"), undefined); w.nestEnd(n); } break;
+      case "encrypt-dir": { const n = w.nestStart(5); E5(w, object(x, path, "encrypt-dir"), join(path, "encrypt-dir"), undefined); w.nestEnd(n); } break;
+      case "decrypt-dir": { const n = w.nestStart(6); E5(w, object(x, path, "decrypt-dir"), join(path, "decrypt-dir"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "keyconf");
     }
   }
 }
-function n5(): Obj {
-  return { "cipher-key": undefined, "nonce-tail": undefined, "__unknown": undefined };
-}
-function L5(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L5(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "cipher-key": undefined, "nonce-tail": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "keydir");
   let p = s;
   while (e - p >= 4) {
@@ -960,7 +832,7 @@ function L5(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E5(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E5(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -972,10 +844,8 @@ function E5(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n6(): Obj {
-  return { "peer-id": undefined, "slot": undefined, "key-id": undefined, "cipher-alg": undefined, "__unknown": undefined };
-}
-function L6(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L6(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "peer-id": undefined, "slot": undefined, "key-id": undefined, "cipher-alg": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "keyconf-get");
   let p = s;
   while (e - p >= 4) {
@@ -995,7 +865,7 @@ function L6(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E6(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E6(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -1009,10 +879,8 @@ function E6(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n7(): Obj {
-  return { "peer-id": undefined, "__unknown": undefined };
-}
-function L7(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L7(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "peer-id": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "keyconf-swap-input");
   let p = s;
   while (e - p >= 4) {
@@ -1029,7 +897,7 @@ function L7(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E7(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E7(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -1040,10 +908,8 @@ function E7(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n8(): Obj {
-  return { "peer-id": undefined, "slot": undefined, "__unknown": undefined };
-}
-function L8(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L8(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "peer-id": undefined, "slot": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "keyconf-del-input");
   let p = s;
   while (e - p >= 4) {
@@ -1061,7 +927,7 @@ function L8(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E8(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E8(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -1073,10 +939,8 @@ function E8(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n9(): Obj {
-  return { "ifindex": undefined, "peer": undefined, "keyconf": undefined, "__unknown": undefined };
-}
-function L9(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L9(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "ifindex": undefined, "peer": undefined, "keyconf": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "ovpn");
   let p = s;
   while (e - p >= 4) {
@@ -1088,30 +952,28 @@ function L9(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
     p += (len + 3) & ~3;
     switch (t) {
       case 1: if (dl < 4) throw tooShort(dl, 4, ds - 4, "ovpn.ifindex"); o["ifindex"] = dv.getUint32(ds, LE); break;
-      case 2: o["peer"] = d0(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 3: o["keyconf"] = d4(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 2: o["peer"] = L0(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 3: o["keyconf"] = L4(b, dv, ds, ds + dl, dep + 1, undefined); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E9(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E9(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
       case "ifindex": w.putU32(1, int(x, path, "ifindex", 0, 4294967295)); break;
-      case "peer": { const n = w.nestStart(2); e0(w, object(x, path, "peer"), join(path, "peer"), undefined); w.nestEnd(n); } break;
-      case "keyconf": { const n = w.nestStart(3); e4(w, object(x, path, "keyconf"), join(path, "keyconf"), undefined); w.nestEnd(n); } break;
+      case "peer": { const n = w.nestStart(2); E0(w, object(x, path, "peer"), join(path, "peer"), undefined); w.nestEnd(n); } break;
+      case "keyconf": { const n = w.nestStart(3); E4(w, object(x, path, "keyconf"), join(path, "keyconf"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "ovpn");
     }
   }
 }
-function n10(): Obj {
-  return { "ifindex": undefined, "peer": undefined, "__unknown": undefined };
-}
-function L10(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L10(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "ifindex": undefined, "peer": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "ovpn-peer-new-input");
   let p = s;
   while (e - p >= 4) {
@@ -1123,28 +985,26 @@ function L10(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     p += (len + 3) & ~3;
     switch (t) {
       case 1: if (dl < 4) throw tooShort(dl, 4, ds - 4, "ovpn-peer-new-input.ifindex"); o["ifindex"] = dv.getUint32(ds, LE); break;
-      case 2: o["peer"] = d1(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 2: o["peer"] = L1(b, dv, ds, ds + dl, dep + 1, undefined); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E10(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E10(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
       case "ifindex": w.putU32(1, int(x, path, "ifindex", 0, 4294967295)); break;
-      case "peer": { const n = w.nestStart(2); e1(w, object(x, path, "peer"), join(path, "peer"), undefined); w.nestEnd(n); } break;
+      case "peer": { const n = w.nestStart(2); E1(w, object(x, path, "peer"), join(path, "peer"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "ovpn-peer-new-input");
     }
   }
 }
-function n11(): Obj {
-  return { "ifindex": undefined, "peer": undefined, "__unknown": undefined };
-}
-function L11(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L11(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "ifindex": undefined, "peer": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "ovpn-peer-set-input");
   let p = s;
   while (e - p >= 4) {
@@ -1156,28 +1016,26 @@ function L11(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     p += (len + 3) & ~3;
     switch (t) {
       case 1: if (dl < 4) throw tooShort(dl, 4, ds - 4, "ovpn-peer-set-input.ifindex"); o["ifindex"] = dv.getUint32(ds, LE); break;
-      case 2: o["peer"] = d2(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 2: o["peer"] = L2(b, dv, ds, ds + dl, dep + 1, undefined); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E11(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E11(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
       case "ifindex": w.putU32(1, int(x, path, "ifindex", 0, 4294967295)); break;
-      case "peer": { const n = w.nestStart(2); e2(w, object(x, path, "peer"), join(path, "peer"), undefined); w.nestEnd(n); } break;
+      case "peer": { const n = w.nestStart(2); E2(w, object(x, path, "peer"), join(path, "peer"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "ovpn-peer-set-input");
     }
   }
 }
-function n12(): Obj {
-  return { "ifindex": undefined, "peer": undefined, "__unknown": undefined };
-}
-function L12(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L12(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "ifindex": undefined, "peer": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "ovpn-peer-del-input");
   let p = s;
   while (e - p >= 4) {
@@ -1189,28 +1047,26 @@ function L12(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     p += (len + 3) & ~3;
     switch (t) {
       case 1: if (dl < 4) throw tooShort(dl, 4, ds - 4, "ovpn-peer-del-input.ifindex"); o["ifindex"] = dv.getUint32(ds, LE); break;
-      case 2: o["peer"] = d3(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 2: o["peer"] = L3(b, dv, ds, ds + dl, dep + 1, undefined); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E12(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E12(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
       case "ifindex": w.putU32(1, int(x, path, "ifindex", 0, 4294967295)); break;
-      case "peer": { const n = w.nestStart(2); e3(w, object(x, path, "peer"), join(path, "peer"), undefined); w.nestEnd(n); } break;
+      case "peer": { const n = w.nestStart(2); E3(w, object(x, path, "peer"), join(path, "peer"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "ovpn-peer-del-input");
     }
   }
 }
-function n13(): Obj {
-  return { "ifindex": undefined, "keyconf": undefined, "__unknown": undefined };
-}
-function L13(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L13(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "ifindex": undefined, "keyconf": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "ovpn-keyconf-get");
   let p = s;
   while (e - p >= 4) {
@@ -1222,28 +1078,26 @@ function L13(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     p += (len + 3) & ~3;
     switch (t) {
       case 1: if (dl < 4) throw tooShort(dl, 4, ds - 4, "ovpn-keyconf-get.ifindex"); o["ifindex"] = dv.getUint32(ds, LE); break;
-      case 3: o["keyconf"] = d6(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 3: o["keyconf"] = L6(b, dv, ds, ds + dl, dep + 1, undefined); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E13(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E13(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
       case "ifindex": w.putU32(1, int(x, path, "ifindex", 0, 4294967295)); break;
-      case "keyconf": { const n = w.nestStart(3); e6(w, object(x, path, "keyconf"), join(path, "keyconf"), undefined); w.nestEnd(n); } break;
+      case "keyconf": { const n = w.nestStart(3); E6(w, object(x, path, "keyconf"), join(path, "keyconf"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "ovpn-keyconf-get");
     }
   }
 }
-function n14(): Obj {
-  return { "ifindex": undefined, "keyconf": undefined, "__unknown": undefined };
-}
-function L14(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L14(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "ifindex": undefined, "keyconf": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "ovpn-keyconf-swap-input");
   let p = s;
   while (e - p >= 4) {
@@ -1255,28 +1109,26 @@ function L14(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     p += (len + 3) & ~3;
     switch (t) {
       case 1: if (dl < 4) throw tooShort(dl, 4, ds - 4, "ovpn-keyconf-swap-input.ifindex"); o["ifindex"] = dv.getUint32(ds, LE); break;
-      case 3: o["keyconf"] = d7(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 3: o["keyconf"] = L7(b, dv, ds, ds + dl, dep + 1, undefined); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E14(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E14(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
       case "ifindex": w.putU32(1, int(x, path, "ifindex", 0, 4294967295)); break;
-      case "keyconf": { const n = w.nestStart(3); e7(w, object(x, path, "keyconf"), join(path, "keyconf"), undefined); w.nestEnd(n); } break;
+      case "keyconf": { const n = w.nestStart(3); E7(w, object(x, path, "keyconf"), join(path, "keyconf"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "ovpn-keyconf-swap-input");
     }
   }
 }
-function n15(): Obj {
-  return { "ifindex": undefined, "keyconf": undefined, "__unknown": undefined };
-}
-function L15(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L15(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "ifindex": undefined, "keyconf": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "ovpn-keyconf-del-input");
   let p = s;
   while (e - p >= 4) {
@@ -1288,19 +1140,19 @@ function L15(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     p += (len + 3) & ~3;
     switch (t) {
       case 1: if (dl < 4) throw tooShort(dl, 4, ds - 4, "ovpn-keyconf-del-input.ifindex"); o["ifindex"] = dv.getUint32(ds, LE); break;
-      case 3: o["keyconf"] = d8(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 3: o["keyconf"] = L8(b, dv, ds, ds + dl, dep + 1, undefined); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E15(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E15(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
       case "ifindex": w.putU32(1, int(x, path, "ifindex", 0, 4294967295)); break;
-      case "keyconf": { const n = w.nestStart(3); e8(w, object(x, path, "keyconf"), join(path, "keyconf"), undefined); w.nestEnd(n); } break;
+      case "keyconf": { const n = w.nestStart(3); E8(w, object(x, path, "keyconf"), join(path, "keyconf"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "ovpn-keyconf-del-input");
     }
@@ -1308,33 +1160,33 @@ function E15(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
 }
 const codecs: FamilyCodecs = {
   sets: [
-    ["peer", d0, e0],
-    ["peer-new-input", d1, e1],
-    ["peer-set-input", d2, e2],
-    ["peer-del-input", d3, e3],
-    ["keyconf", d4, e4],
-    ["keydir", d5, e5],
-    ["keyconf-get", d6, e6],
-    ["keyconf-swap-input", d7, e7],
-    ["keyconf-del-input", d8, e8],
-    ["ovpn", d9, e9],
-    ["ovpn-peer-new-input", d10, e10],
-    ["ovpn-peer-set-input", d11, e11],
-    ["ovpn-peer-del-input", d12, e12],
-    ["ovpn-keyconf-get", d13, e13],
-    ["ovpn-keyconf-swap-input", d14, e14],
-    ["ovpn-keyconf-del-input", d15, e15],
+    ["peer", L0, E0],
+    ["peer-new-input", L1, E1],
+    ["peer-set-input", L2, E2],
+    ["peer-del-input", L3, E3],
+    ["keyconf", L4, E4],
+    ["keydir", L5, E5],
+    ["keyconf-get", L6, E6],
+    ["keyconf-swap-input", L7, E7],
+    ["keyconf-del-input", L8, E8],
+    ["ovpn", L9, E9],
+    ["ovpn-peer-new-input", L10, E10],
+    ["ovpn-peer-set-input", L11, E11],
+    ["ovpn-peer-del-input", L12, E12],
+    ["ovpn-keyconf-get", L13, E13],
+    ["ovpn-keyconf-swap-input", L14, E14],
+    ["ovpn-keyconf-del-input", L15, E15],
   ],
   structs: [
   ],
   bodies: [
-    ["ovpn-peer-new-input", "", B0, W0],
-    ["ovpn-peer-set-input", "", B1, W1],
-    ["ovpn", "", B2, W2],
-    ["ovpn-peer-del-input", "", B3, W3],
-    ["ovpn-keyconf-get", "", B4, W4],
-    ["ovpn-keyconf-swap-input", "", B5, W5],
-    ["ovpn-keyconf-del-input", "", B6, W6],
+    ["ovpn-peer-new-input", "", B0, E10],
+    ["ovpn-peer-set-input", "", B1, E11],
+    ["ovpn", "", B2, E9],
+    ["ovpn-peer-del-input", "", B3, E12],
+    ["ovpn-keyconf-get", "", B4, E13],
+    ["ovpn-keyconf-swap-input", "", B5, E14],
+    ["ovpn-keyconf-del-input", "", B6, E15],
   ],
 };
 

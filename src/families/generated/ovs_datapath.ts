@@ -8,27 +8,27 @@ import {
   MAX_DEPTH,
   array,
   badLength,
-  big,
-  bytes,
   flagNames,
   flagsValue,
   int,
   join,
   keepUnknown,
   object,
-  own,
   putUnknown,
   rdU64,
   str,
+  structBytes,
+  structEncoder,
+  structValue,
   text,
   tooDeep,
   tooShort,
   unknownKey,
-  unknownMember,
   utf8Length,
   type FamilyCodecs,
   type Obj,
   type Scope,
+  type StructDesc,
   type StructRest,
   type UnknownAttribute,
 } from '../../schema/runtime.js';
@@ -159,31 +159,6 @@ function s0(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 4 ? b.subarray(s + 4, s + l) : undefined,
   };
 }
-function h0(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 4) o["dp-ifindex"] = dv.getUint32(s, LE);
-}
-function w0(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "dp-ifindex"); dv.setUint32(at, int(x === undefined ? 0 : x, path, "dp-ifindex", 0, 4294967295), LE); }
-}
-function z0(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "dp-ifindex": case "__rest": break;
-      default: throw unknownMember(path, k, "ovs-header");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(4 + (extra === undefined ? 0 : extra.length));
-  w0(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 4);
-  return u;
-}
-function x0(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(4);
-  w0(new DataView(u.buffer), u, 0, v, path);
-  return u;
-}
 function s1(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
     "n-hit": l >= 8 ? rdU64(dv, s, LE) : undefined,
@@ -192,37 +167,6 @@ function s1(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "n-flows": l >= 32 ? rdU64(dv, s + 24, LE) : undefined,
     "__rest": l > 32 ? b.subarray(s + 32, s + l) : undefined,
   };
-}
-function h1(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 8) o["n-hit"] = rdU64(dv, s, LE);
-  if (l >= 16) o["n-missed"] = rdU64(dv, s + 8, LE);
-  if (l >= 24) o["n-lost"] = rdU64(dv, s + 16, LE);
-  if (l >= 32) o["n-flows"] = rdU64(dv, s + 24, LE);
-}
-function w1(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "n-hit"); dv.setBigUint64(at, big(x === undefined ? 0 : x, path, "n-hit", 0n, 18446744073709551615n), LE); }
-  { const x = own(v, "n-missed"); dv.setBigUint64(at + 8, big(x === undefined ? 0 : x, path, "n-missed", 0n, 18446744073709551615n), LE); }
-  { const x = own(v, "n-lost"); dv.setBigUint64(at + 16, big(x === undefined ? 0 : x, path, "n-lost", 0n, 18446744073709551615n), LE); }
-  { const x = own(v, "n-flows"); dv.setBigUint64(at + 24, big(x === undefined ? 0 : x, path, "n-flows", 0n, 18446744073709551615n), LE); }
-}
-function z1(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "n-hit": case "n-missed": case "n-lost": case "n-flows": case "__rest": break;
-      default: throw unknownMember(path, k, "ovs-dp-stats");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(32 + (extra === undefined ? 0 : extra.length));
-  w1(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 32);
-  return u;
-}
-function x1(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(32);
-  w1(new DataView(u.buffer), u, 0, v, path);
-  return u;
 }
 function s2(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
@@ -234,51 +178,8 @@ function s2(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 32 ? b.subarray(s + 32, s + l) : undefined,
   };
 }
-function h2(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 8) o["n-mask-hit"] = rdU64(dv, s, LE);
-  if (l >= 12) o["n-masks"] = dv.getUint32(s + 8, LE);
-  if (l >= 16) o["padding"] = dv.getUint32(s + 12, LE);
-  if (l >= 24) o["n-cache-hit"] = rdU64(dv, s + 16, LE);
-  if (l >= 32) o["pad1"] = rdU64(dv, s + 24, LE);
-}
-function w2(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "n-mask-hit"); dv.setBigUint64(at, big(x === undefined ? 0 : x, path, "n-mask-hit", 0n, 18446744073709551615n), LE); }
-  { const x = own(v, "n-masks"); dv.setUint32(at + 8, int(x === undefined ? 0 : x, path, "n-masks", 0, 4294967295), LE); }
-  { const x = own(v, "padding"); dv.setUint32(at + 12, int(x === undefined ? 0 : x, path, "padding", 0, 4294967295), LE); }
-  { const x = own(v, "n-cache-hit"); dv.setBigUint64(at + 16, big(x === undefined ? 0 : x, path, "n-cache-hit", 0n, 18446744073709551615n), LE); }
-  { const x = own(v, "pad1"); dv.setBigUint64(at + 24, big(x === undefined ? 0 : x, path, "pad1", 0n, 18446744073709551615n), LE); }
-}
-function z2(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "n-mask-hit": case "n-masks": case "padding": case "n-cache-hit": case "pad1": case "__rest": break;
-      default: throw unknownMember(path, k, "ovs-dp-megaflow-stats");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(32 + (extra === undefined ? 0 : extra.length));
-  w2(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 32);
-  return u;
-}
-function x2(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(32);
-  w2(new DataView(u.buffer), u, 0, v, path);
-  return u;
-}
-function d0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L0(b, dv, s, e, dep, sc, n0());
-}
-function e0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E0(w, v, path, sc);
-}
 function B0(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return M1(b, dv, s, e, 0, undefined);
-}
-function W0(w: MessageWriter, v: Obj): void {
-  w.putRaw(x0(v, ""));
-  E1(w, v, "", undefined);
+  return L1(b, dv, s, e, 0, undefined);
 }
 const N0: readonly (string | undefined)[] = ["unaligned", "vport-pids", "tc-recirc-sharing", "dispatch-upcall-per-cpu"];
 const V0: ReadonlyMap<string, number> = new Map<string, number>([["unaligned", 0], ["vport-pids", 1], ["tc-recirc-sharing", 2], ["dispatch-upcall-per-cpu", 3]]);
@@ -288,10 +189,8 @@ function ba0(b: Uint8Array, dv: DataView, s: number, l: number): unknown[] {
   for (let i = 0, q = s; i < n; i++, q += 4) out[i] = dv.getUint32(q, LE);
   return out;
 }
-function n0(): Obj {
-  return { "name": undefined, "upcall-pid": undefined, "stats": undefined, "megaflow-stats": undefined, "user-features": undefined, "masks-cache-size": undefined, "per-cpu-pids": undefined, "ifindex": undefined, "__unknown": undefined };
-}
-function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "name": undefined, "upcall-pid": undefined, "stats": undefined, "megaflow-stats": undefined, "user-features": undefined, "masks-cache-size": undefined, "per-cpu-pids": undefined, "ifindex": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "datapath");
   let p = s;
   while (e - p >= 4) {
@@ -315,21 +214,34 @@ function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
+const T1: StructDesc = ["ovs-dp-stats", 32, [
+  ["n-hit", "u64", 0, 8, LE],
+  ["n-missed", "u64", 8, 8, LE],
+  ["n-lost", "u64", 16, 8, LE],
+  ["n-flows", "u64", 24, 8, LE],
+]];
+const T2: StructDesc = ["ovs-dp-megaflow-stats", 32, [
+  ["n-mask-hit", "u64", 0, 8, LE],
+  ["n-masks", "u32", 8, 4, LE],
+  ["padding", "u32", 12, 4, LE],
+  ["n-cache-hit", "u64", 16, 8, LE],
+  ["pad1", "u64", 24, 8, LE],
+]];
 function bw1(x: readonly unknown[], path: string, name: string): Uint8Array {
   const u = new Uint8Array(x.length * 4);
   const d = new DataView(u.buffer);
   for (let i = 0; i < x.length; i++) d.setUint32(i * 4, int(x[i], path, name, 0, 4294967295), LE);
   return u;
 }
-function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E0(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
       case "name": { const u = text(x, path, "name"); w.putString(1, u); } break;
       case "upcall-pid": w.putU32(2, int(x, path, "upcall-pid", 0, 4294967295)); break;
-      case "stats": w.putBinary(3, z1(object(x, path, "stats"), join(path, "stats"))); break;
-      case "megaflow-stats": w.putBinary(4, z2(object(x, path, "megaflow-stats"), join(path, "megaflow-stats"))); break;
+      case "stats": w.putBinary(3, structValue(T1, object(x, path, "stats"), join(path, "stats"))); break;
+      case "megaflow-stats": w.putBinary(4, structValue(T2, object(x, path, "megaflow-stats"), join(path, "megaflow-stats"))); break;
       case "user-features": w.putU32(5, int(flagsValue(V0, x, path, "user-features", "user-features"), path, "user-features", 0, 4294967295)); break;
       case "masks-cache-size": w.putU32(7, int(x, path, "masks-cache-size", 0, 4294967295)); break;
       case "per-cpu-pids": w.putBinary(8, bw1(array(x, path, "per-cpu-pids"), path, "per-cpu-pids")); break;
@@ -339,12 +251,13 @@ function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n1(): Obj {
-  return { "dp-ifindex": undefined, "name": undefined, "upcall-pid": undefined, "stats": undefined, "megaflow-stats": undefined, "user-features": undefined, "masks-cache-size": undefined, "per-cpu-pids": undefined, "ifindex": undefined, "__unknown": undefined };
-}
-function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
-  if (dep > MAX_DEPTH) throw tooDeep(s, "datapath");
-  let p = s;
+function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "dp-ifindex": undefined, "name": undefined, "upcall-pid": undefined, "stats": undefined, "megaflow-stats": undefined, "user-features": undefined, "masks-cache-size": undefined, "per-cpu-pids": undefined, "ifindex": undefined, "__unknown": undefined };
+  const l = e - s;
+  if (l >= 4) o["dp-ifindex"] = dv.getUint32(s, LE);
+  let p = s + 4;
+  if (p > e) p = e;
+  if (dep > MAX_DEPTH) throw tooDeep(p, "datapath");
   while (e - p >= 4) {
     const len = dv.getUint16(p, LE);
     if (len < 4 || len > e - p) throw badLength(len, e - p, p, "datapath");
@@ -366,27 +279,25 @@ function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function M1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  const o = n1();
-  h0(o, b, dv, s, e - s);
-  const a = s + 4;
-  return L1(b, dv, a < e ? a : e, e, dep, sc, o);
-}
 function bw2(x: readonly unknown[], path: string, name: string): Uint8Array {
   const u = new Uint8Array(x.length * 4);
   const d = new DataView(u.buffer);
   for (let i = 0; i < x.length; i++) d.setUint32(i * 4, int(x[i], path, name, 0, 4294967295), LE);
   return u;
 }
-function E1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+const T0: StructDesc = ["ovs-header", 4, [
+  ["dp-ifindex", "u32", 0, 4, LE],
+]];
+function E1(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
+  w.putRaw(structBytes(T0, v, path));
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
       case "name": { const u = text(x, path, "name"); w.putString(1, u); } break;
       case "upcall-pid": w.putU32(2, int(x, path, "upcall-pid", 0, 4294967295)); break;
-      case "stats": w.putBinary(3, z1(object(x, path, "stats"), join(path, "stats"))); break;
-      case "megaflow-stats": w.putBinary(4, z2(object(x, path, "megaflow-stats"), join(path, "megaflow-stats"))); break;
+      case "stats": w.putBinary(3, structValue(T1, object(x, path, "stats"), join(path, "stats"))); break;
+      case "megaflow-stats": w.putBinary(4, structValue(T2, object(x, path, "megaflow-stats"), join(path, "megaflow-stats"))); break;
       case "user-features": w.putU32(5, int(flagsValue(V0, x, path, "user-features", "user-features"), path, "user-features", 0, 4294967295)); break;
       case "masks-cache-size": w.putU32(7, int(x, path, "masks-cache-size", 0, 4294967295)); break;
       case "per-cpu-pids": w.putBinary(8, bw2(array(x, path, "per-cpu-pids"), path, "per-cpu-pids")); break;
@@ -399,15 +310,15 @@ function E1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
 }
 const codecs: FamilyCodecs = {
   sets: [
-    ["datapath", d0, e0],
+    ["datapath", L0, E0],
   ],
   structs: [
-    ["ovs-header", s0, z0],
-    ["ovs-dp-stats", s1, z1],
-    ["ovs-dp-megaflow-stats", s2, z2],
+    ["ovs-header", s0, structEncoder(T0)],
+    ["ovs-dp-stats", s1, structEncoder(T1)],
+    ["ovs-dp-megaflow-stats", s2, structEncoder(T2)],
   ],
   bodies: [
-    ["datapath", "ovs-header", B0, W0],
+    ["datapath", "ovs-header", B0, E1],
   ],
 };
 

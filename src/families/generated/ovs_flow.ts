@@ -11,7 +11,6 @@ import {
   big,
   bytes,
   enumName,
-  enumValue,
   flag,
   flagNames,
   flagsValue,
@@ -21,24 +20,24 @@ import {
   fmtMac,
   fmtUuid,
   int,
-  ipv4Int,
   join,
   keepUnknown,
   object,
-  own,
-  putFixedBytes,
   putUnknown,
   rdU64,
   str,
+  structBytes,
+  structEncoder,
+  structValue,
   text,
   tooDeep,
   tooShort,
   unknownKey,
-  unknownMember,
   utf8Length,
   type FamilyCodecs,
   type Obj,
   type Scope,
+  type StructDesc,
   type StructRest,
   type UnknownAttribute,
 } from '../../schema/runtime.js';
@@ -805,64 +804,12 @@ function s0(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 4 ? b.subarray(s + 4, s + l) : undefined,
   };
 }
-function h0(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 4) o["dp-ifindex"] = dv.getUint32(s, LE);
-}
-function w0(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "dp-ifindex"); dv.setUint32(at, int(x === undefined ? 0 : x, path, "dp-ifindex", 0, 4294967295), LE); }
-}
-function z0(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "dp-ifindex": case "__rest": break;
-      default: throw unknownMember(path, k, "ovs-header");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(4 + (extra === undefined ? 0 : extra.length));
-  w0(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 4);
-  return u;
-}
-function x0(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(4);
-  w0(new DataView(u.buffer), u, 0, v, path);
-  return u;
-}
 function s1(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
     "n-packets": l >= 8 ? rdU64(dv, s, LE) : undefined,
     "n-bytes": l >= 16 ? rdU64(dv, s + 8, LE) : undefined,
     "__rest": l > 16 ? b.subarray(s + 16, s + l) : undefined,
   };
-}
-function h1(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 8) o["n-packets"] = rdU64(dv, s, LE);
-  if (l >= 16) o["n-bytes"] = rdU64(dv, s + 8, LE);
-}
-function w1(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "n-packets"); dv.setBigUint64(at, big(x === undefined ? 0 : x, path, "n-packets", 0n, 18446744073709551615n), LE); }
-  { const x = own(v, "n-bytes"); dv.setBigUint64(at + 8, big(x === undefined ? 0 : x, path, "n-bytes", 0n, 18446744073709551615n), LE); }
-}
-function z1(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "n-packets": case "n-bytes": case "__rest": break;
-      default: throw unknownMember(path, k, "ovs-flow-stats");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(16 + (extra === undefined ? 0 : extra.length));
-  w1(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 16);
-  return u;
-}
-function x1(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(16);
-  w1(new DataView(u.buffer), u, 0, v, path);
-  return u;
 }
 function s2(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
@@ -871,63 +818,11 @@ function s2(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 12 ? b.subarray(s + 12, s + l) : undefined,
   };
 }
-function h2(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 6) o["eth-src"] = fmtMac(b, s, 6);
-  if (l >= 12) o["eth-dst"] = fmtMac(b, s + 6, 6);
-}
-function w2(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "eth-src"); if (x !== undefined) putFixedBytes(u, at, 6, bytes(x, path, "eth-src", "mac"), path, "eth-src"); }
-  { const x = own(v, "eth-dst"); if (x !== undefined) putFixedBytes(u, at + 6, 6, bytes(x, path, "eth-dst", "mac"), path, "eth-dst"); }
-}
-function z2(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "eth-src": case "eth-dst": case "__rest": break;
-      default: throw unknownMember(path, k, "ovs-key-ethernet");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(12 + (extra === undefined ? 0 : extra.length));
-  w2(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 12);
-  return u;
-}
-function x2(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(12);
-  w2(new DataView(u.buffer), u, 0, v, path);
-  return u;
-}
 function s3(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
     "mpls-lse": l >= 4 ? dv.getUint32(s, false) : undefined,
     "__rest": l > 4 ? b.subarray(s + 4, s + l) : undefined,
   };
-}
-function h3(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 4) o["mpls-lse"] = dv.getUint32(s, false);
-}
-function w3(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "mpls-lse"); dv.setUint32(at, int(x === undefined ? 0 : x, path, "mpls-lse", 0, 4294967295), false); }
-}
-function z3(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "mpls-lse": case "__rest": break;
-      default: throw unknownMember(path, k, "ovs-key-mpls");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(4 + (extra === undefined ? 0 : extra.length));
-  w3(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 4);
-  return u;
-}
-function x3(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(4);
-  w3(new DataView(u.buffer), u, 0, v, path);
-  return u;
 }
 const N0: readonly (string | undefined)[] = ["none", "first", "later", undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, "any"];
 const V0: ReadonlyMap<string, number> = new Map<string, number>([["none", 0], ["first", 1], ["later", 2], ["any", 255]]);
@@ -942,41 +837,6 @@ function s4(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 12 ? b.subarray(s + 12, s + l) : undefined,
   };
 }
-function h4(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 4) o["ipv4-src"] = fmtIPv4Int(dv.getUint32(s, false));
-  if (l >= 8) o["ipv4-dst"] = fmtIPv4Int(dv.getUint32(s + 4, false));
-  if (l >= 9) o["ipv4-proto"] = dv.getUint8(s + 8);
-  if (l >= 10) o["ipv4-tos"] = dv.getUint8(s + 9);
-  if (l >= 11) o["ipv4-ttl"] = dv.getUint8(s + 10);
-  if (l >= 12) o["ipv4-frag"] = enumName(N0, dv.getUint8(s + 11));
-}
-function w4(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "ipv4-src"); dv.setUint32(at, int(ipv4Int(x === undefined ? 0 : x, path, "ipv4-src"), path, "ipv4-src", 0, 4294967295), false); }
-  { const x = own(v, "ipv4-dst"); dv.setUint32(at + 4, int(ipv4Int(x === undefined ? 0 : x, path, "ipv4-dst"), path, "ipv4-dst", 0, 4294967295), false); }
-  { const x = own(v, "ipv4-proto"); dv.setUint8(at + 8, int(x === undefined ? 0 : x, path, "ipv4-proto", 0, 255)); }
-  { const x = own(v, "ipv4-tos"); dv.setUint8(at + 9, int(x === undefined ? 0 : x, path, "ipv4-tos", 0, 255)); }
-  { const x = own(v, "ipv4-ttl"); dv.setUint8(at + 10, int(x === undefined ? 0 : x, path, "ipv4-ttl", 0, 255)); }
-  { const x = own(v, "ipv4-frag"); dv.setUint8(at + 11, int(enumValue(V0, x === undefined ? 0 : x, path, "ipv4-frag", "ovs-frag-type"), path, "ipv4-frag", 0, 255)); }
-}
-function z4(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "ipv4-src": case "ipv4-dst": case "ipv4-proto": case "ipv4-tos": case "ipv4-ttl": case "ipv4-frag": case "__rest": break;
-      default: throw unknownMember(path, k, "ovs-key-ipv4");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(12 + (extra === undefined ? 0 : extra.length));
-  w4(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 12);
-  return u;
-}
-function x4(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(12);
-  w4(new DataView(u.buffer), u, 0, v, path);
-  return u;
-}
 function s5(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
     "ipv6-src": l >= 16 ? fmtIPv6(b, s, 16) : undefined,
@@ -989,73 +849,11 @@ function s5(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 40 ? b.subarray(s + 40, s + l) : undefined,
   };
 }
-function h5(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 16) o["ipv6-src"] = fmtIPv6(b, s, 16);
-  if (l >= 32) o["ipv6-dst"] = fmtIPv6(b, s + 16, 16);
-  if (l >= 36) o["ipv6-label"] = dv.getUint32(s + 32, false);
-  if (l >= 37) o["ipv6-proto"] = dv.getUint8(s + 36);
-  if (l >= 38) o["ipv6-tclass"] = dv.getUint8(s + 37);
-  if (l >= 39) o["ipv6-hlimit"] = dv.getUint8(s + 38);
-  if (l >= 40) o["ipv6-frag"] = dv.getUint8(s + 39);
-}
-function w5(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "ipv6-src"); if (x !== undefined) putFixedBytes(u, at, 16, bytes(x, path, "ipv6-src", "ipv6"), path, "ipv6-src"); }
-  { const x = own(v, "ipv6-dst"); if (x !== undefined) putFixedBytes(u, at + 16, 16, bytes(x, path, "ipv6-dst", "ipv6"), path, "ipv6-dst"); }
-  { const x = own(v, "ipv6-label"); dv.setUint32(at + 32, int(x === undefined ? 0 : x, path, "ipv6-label", 0, 4294967295), false); }
-  { const x = own(v, "ipv6-proto"); dv.setUint8(at + 36, int(x === undefined ? 0 : x, path, "ipv6-proto", 0, 255)); }
-  { const x = own(v, "ipv6-tclass"); dv.setUint8(at + 37, int(x === undefined ? 0 : x, path, "ipv6-tclass", 0, 255)); }
-  { const x = own(v, "ipv6-hlimit"); dv.setUint8(at + 38, int(x === undefined ? 0 : x, path, "ipv6-hlimit", 0, 255)); }
-  { const x = own(v, "ipv6-frag"); dv.setUint8(at + 39, int(x === undefined ? 0 : x, path, "ipv6-frag", 0, 255)); }
-}
-function z5(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "ipv6-src": case "ipv6-dst": case "ipv6-label": case "ipv6-proto": case "ipv6-tclass": case "ipv6-hlimit": case "ipv6-frag": case "__rest": break;
-      default: throw unknownMember(path, k, "ovs-key-ipv6");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(40 + (extra === undefined ? 0 : extra.length));
-  w5(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 40);
-  return u;
-}
-function x5(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(40);
-  w5(new DataView(u.buffer), u, 0, v, path);
-  return u;
-}
 function s6(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
     "hdrs": l >= 2 ? dv.getUint16(s, LE) : undefined,
     "__rest": l > 2 ? b.subarray(s + 2, s + l) : undefined,
   };
-}
-function h6(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 2) o["hdrs"] = dv.getUint16(s, LE);
-}
-function w6(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "hdrs"); dv.setUint16(at, int(x === undefined ? 0 : x, path, "hdrs", 0, 65535), LE); }
-}
-function z6(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "hdrs": case "__rest": break;
-      default: throw unknownMember(path, k, "ovs-key-ipv6-exthdrs");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(2 + (extra === undefined ? 0 : extra.length));
-  w6(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 2);
-  return u;
-}
-function x6(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(2);
-  w6(new DataView(u.buffer), u, 0, v, path);
-  return u;
 }
 function s7(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
@@ -1064,66 +862,12 @@ function s7(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 4 ? b.subarray(s + 4, s + l) : undefined,
   };
 }
-function h7(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 2) o["tcp-src"] = dv.getUint16(s, false);
-  if (l >= 4) o["tcp-dst"] = dv.getUint16(s + 2, false);
-}
-function w7(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "tcp-src"); dv.setUint16(at, int(x === undefined ? 0 : x, path, "tcp-src", 0, 65535), false); }
-  { const x = own(v, "tcp-dst"); dv.setUint16(at + 2, int(x === undefined ? 0 : x, path, "tcp-dst", 0, 65535), false); }
-}
-function z7(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "tcp-src": case "tcp-dst": case "__rest": break;
-      default: throw unknownMember(path, k, "ovs-key-tcp");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(4 + (extra === undefined ? 0 : extra.length));
-  w7(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 4);
-  return u;
-}
-function x7(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(4);
-  w7(new DataView(u.buffer), u, 0, v, path);
-  return u;
-}
 function s8(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
     "udp-src": l >= 2 ? dv.getUint16(s, false) : undefined,
     "udp-dst": l >= 4 ? dv.getUint16(s + 2, false) : undefined,
     "__rest": l > 4 ? b.subarray(s + 4, s + l) : undefined,
   };
-}
-function h8(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 2) o["udp-src"] = dv.getUint16(s, false);
-  if (l >= 4) o["udp-dst"] = dv.getUint16(s + 2, false);
-}
-function w8(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "udp-src"); dv.setUint16(at, int(x === undefined ? 0 : x, path, "udp-src", 0, 65535), false); }
-  { const x = own(v, "udp-dst"); dv.setUint16(at + 2, int(x === undefined ? 0 : x, path, "udp-dst", 0, 65535), false); }
-}
-function z8(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "udp-src": case "udp-dst": case "__rest": break;
-      default: throw unknownMember(path, k, "ovs-key-udp");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(4 + (extra === undefined ? 0 : extra.length));
-  w8(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 4);
-  return u;
-}
-function x8(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(4);
-  w8(new DataView(u.buffer), u, 0, v, path);
-  return u;
 }
 function s9(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
@@ -1132,66 +876,12 @@ function s9(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 4 ? b.subarray(s + 4, s + l) : undefined,
   };
 }
-function h9(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 2) o["sctp-src"] = dv.getUint16(s, false);
-  if (l >= 4) o["sctp-dst"] = dv.getUint16(s + 2, false);
-}
-function w9(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "sctp-src"); dv.setUint16(at, int(x === undefined ? 0 : x, path, "sctp-src", 0, 65535), false); }
-  { const x = own(v, "sctp-dst"); dv.setUint16(at + 2, int(x === undefined ? 0 : x, path, "sctp-dst", 0, 65535), false); }
-}
-function z9(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "sctp-src": case "sctp-dst": case "__rest": break;
-      default: throw unknownMember(path, k, "ovs-key-sctp");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(4 + (extra === undefined ? 0 : extra.length));
-  w9(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 4);
-  return u;
-}
-function x9(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(4);
-  w9(new DataView(u.buffer), u, 0, v, path);
-  return u;
-}
 function s10(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
     "icmp-type": l >= 1 ? dv.getUint8(s) : undefined,
     "icmp-code": l >= 2 ? dv.getUint8(s + 1) : undefined,
     "__rest": l > 2 ? b.subarray(s + 2, s + l) : undefined,
   };
-}
-function h10(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 1) o["icmp-type"] = dv.getUint8(s);
-  if (l >= 2) o["icmp-code"] = dv.getUint8(s + 1);
-}
-function w10(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "icmp-type"); dv.setUint8(at, int(x === undefined ? 0 : x, path, "icmp-type", 0, 255)); }
-  { const x = own(v, "icmp-code"); dv.setUint8(at + 1, int(x === undefined ? 0 : x, path, "icmp-code", 0, 255)); }
-}
-function z10(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "icmp-type": case "icmp-code": case "__rest": break;
-      default: throw unknownMember(path, k, "ovs-key-icmp");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(2 + (extra === undefined ? 0 : extra.length));
-  w10(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 2);
-  return u;
-}
-function x10(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(2);
-  w10(new DataView(u.buffer), u, 0, v, path);
-  return u;
 }
 function s11(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
@@ -1203,39 +893,6 @@ function s11(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 22 ? b.subarray(s + 22, s + l) : undefined,
   };
 }
-function h11(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 4) o["arp-sip"] = dv.getUint32(s, false);
-  if (l >= 8) o["arp-tip"] = dv.getUint32(s + 4, false);
-  if (l >= 10) o["arp-op"] = dv.getUint16(s + 8, false);
-  if (l >= 16) o["arp-sha"] = fmtMac(b, s + 10, 6);
-  if (l >= 22) o["arp-tha"] = fmtMac(b, s + 16, 6);
-}
-function w11(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "arp-sip"); dv.setUint32(at, int(x === undefined ? 0 : x, path, "arp-sip", 0, 4294967295), false); }
-  { const x = own(v, "arp-tip"); dv.setUint32(at + 4, int(x === undefined ? 0 : x, path, "arp-tip", 0, 4294967295), false); }
-  { const x = own(v, "arp-op"); dv.setUint16(at + 8, int(x === undefined ? 0 : x, path, "arp-op", 0, 65535), false); }
-  { const x = own(v, "arp-sha"); if (x !== undefined) putFixedBytes(u, at + 10, 6, bytes(x, path, "arp-sha", "mac"), path, "arp-sha"); }
-  { const x = own(v, "arp-tha"); if (x !== undefined) putFixedBytes(u, at + 16, 6, bytes(x, path, "arp-tha", "mac"), path, "arp-tha"); }
-}
-function z11(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "arp-sip": case "arp-tip": case "arp-op": case "arp-sha": case "arp-tha": case "__rest": break;
-      default: throw unknownMember(path, k, "ovs-key-arp");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(22 + (extra === undefined ? 0 : extra.length));
-  w11(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 22);
-  return u;
-}
-function x11(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(22);
-  w11(new DataView(u.buffer), u, 0, v, path);
-  return u;
-}
 function s12(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
     "nd-target": l >= 16 ? b.subarray(s, s + 16) : undefined,
@@ -1243,35 +900,6 @@ function s12(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "nd-tll": l >= 28 ? fmtMac(b, s + 22, 6) : undefined,
     "__rest": l > 28 ? b.subarray(s + 28, s + l) : undefined,
   };
-}
-function h12(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 16) o["nd-target"] = b.subarray(s, s + 16);
-  if (l >= 22) o["nd-sll"] = fmtMac(b, s + 16, 6);
-  if (l >= 28) o["nd-tll"] = fmtMac(b, s + 22, 6);
-}
-function w12(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "nd-target"); if (x !== undefined) putFixedBytes(u, at, 16, bytes(x, path, "nd-target", ""), path, "nd-target"); }
-  { const x = own(v, "nd-sll"); if (x !== undefined) putFixedBytes(u, at + 16, 6, bytes(x, path, "nd-sll", "mac"), path, "nd-sll"); }
-  { const x = own(v, "nd-tll"); if (x !== undefined) putFixedBytes(u, at + 22, 6, bytes(x, path, "nd-tll", "mac"), path, "nd-tll"); }
-}
-function z12(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "nd-target": case "nd-sll": case "nd-tll": case "__rest": break;
-      default: throw unknownMember(path, k, "ovs-key-nd");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(28 + (extra === undefined ? 0 : extra.length));
-  w12(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 28);
-  return u;
-}
-function x12(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(28);
-  w12(new DataView(u.buffer), u, 0, v, path);
-  return u;
 }
 function s13(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
@@ -1283,72 +911,12 @@ function s13(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 13 ? b.subarray(s + 13, s + l) : undefined,
   };
 }
-function h13(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 4) o["ipv4-src"] = dv.getUint32(s, false);
-  if (l >= 8) o["ipv4-dst"] = dv.getUint32(s + 4, false);
-  if (l >= 10) o["src-port"] = dv.getUint16(s + 8, false);
-  if (l >= 12) o["dst-port"] = dv.getUint16(s + 10, false);
-  if (l >= 13) o["ipv4-proto"] = dv.getUint8(s + 12);
-}
-function w13(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "ipv4-src"); dv.setUint32(at, int(x === undefined ? 0 : x, path, "ipv4-src", 0, 4294967295), false); }
-  { const x = own(v, "ipv4-dst"); dv.setUint32(at + 4, int(x === undefined ? 0 : x, path, "ipv4-dst", 0, 4294967295), false); }
-  { const x = own(v, "src-port"); dv.setUint16(at + 8, int(x === undefined ? 0 : x, path, "src-port", 0, 65535), false); }
-  { const x = own(v, "dst-port"); dv.setUint16(at + 10, int(x === undefined ? 0 : x, path, "dst-port", 0, 65535), false); }
-  { const x = own(v, "ipv4-proto"); dv.setUint8(at + 12, int(x === undefined ? 0 : x, path, "ipv4-proto", 0, 255)); }
-}
-function z13(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "ipv4-src": case "ipv4-dst": case "src-port": case "dst-port": case "ipv4-proto": case "__rest": break;
-      default: throw unknownMember(path, k, "ovs-key-ct-tuple-ipv4");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(13 + (extra === undefined ? 0 : extra.length));
-  w13(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 13);
-  return u;
-}
-function x13(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(13);
-  w13(new DataView(u.buffer), u, 0, v, path);
-  return u;
-}
 function s14(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
     "vlan-tpid": l >= 2 ? dv.getUint16(s, false) : undefined,
     "vlan-tci": l >= 4 ? dv.getUint16(s + 2, false) : undefined,
     "__rest": l > 4 ? b.subarray(s + 4, s + l) : undefined,
   };
-}
-function h14(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 2) o["vlan-tpid"] = dv.getUint16(s, false);
-  if (l >= 4) o["vlan-tci"] = dv.getUint16(s + 2, false);
-}
-function w14(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "vlan-tpid"); dv.setUint16(at, int(x === undefined ? 0 : x, path, "vlan-tpid", 0, 65535), false); }
-  { const x = own(v, "vlan-tci"); dv.setUint16(at + 2, int(x === undefined ? 0 : x, path, "vlan-tci", 0, 65535), false); }
-}
-function z14(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "vlan-tpid": case "vlan-tci": case "__rest": break;
-      default: throw unknownMember(path, k, "ovs-action-push-vlan");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(4 + (extra === undefined ? 0 : extra.length));
-  w14(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 4);
-  return u;
-}
-function x14(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(4);
-  w14(new DataView(u.buffer), u, 0, v, path);
-  return u;
 }
 function s15(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
@@ -1357,66 +925,12 @@ function s15(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 8 ? b.subarray(s + 8, s + l) : undefined,
   };
 }
-function h15(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 4) o["hash-alg"] = dv.getUint32(s, LE);
-  if (l >= 8) o["hash-basis"] = dv.getUint32(s + 4, LE);
-}
-function w15(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "hash-alg"); dv.setUint32(at, int(x === undefined ? 0 : x, path, "hash-alg", 0, 4294967295), LE); }
-  { const x = own(v, "hash-basis"); dv.setUint32(at + 4, int(x === undefined ? 0 : x, path, "hash-basis", 0, 4294967295), LE); }
-}
-function z15(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "hash-alg": case "hash-basis": case "__rest": break;
-      default: throw unknownMember(path, k, "ovs-action-hash");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(8 + (extra === undefined ? 0 : extra.length));
-  w15(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 8);
-  return u;
-}
-function x15(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(8);
-  w15(new DataView(u.buffer), u, 0, v, path);
-  return u;
-}
 function s16(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
     "mpls-lse": l >= 4 ? dv.getUint32(s, false) : undefined,
     "mpls-ethertype": l >= 8 ? dv.getUint32(s + 4, false) : undefined,
     "__rest": l > 8 ? b.subarray(s + 8, s + l) : undefined,
   };
-}
-function h16(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 4) o["mpls-lse"] = dv.getUint32(s, false);
-  if (l >= 8) o["mpls-ethertype"] = dv.getUint32(s + 4, false);
-}
-function w16(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "mpls-lse"); dv.setUint32(at, int(x === undefined ? 0 : x, path, "mpls-lse", 0, 4294967295), false); }
-  { const x = own(v, "mpls-ethertype"); dv.setUint32(at + 4, int(x === undefined ? 0 : x, path, "mpls-ethertype", 0, 4294967295), false); }
-}
-function z16(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "mpls-lse": case "mpls-ethertype": case "__rest": break;
-      default: throw unknownMember(path, k, "ovs-action-push-mpls");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(8 + (extra === undefined ? 0 : extra.length));
-  w16(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 8);
-  return u;
-}
-function x16(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(8);
-  w16(new DataView(u.buffer), u, 0, v, path);
-  return u;
 }
 function s17(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
@@ -1426,126 +940,13 @@ function s17(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 10 ? b.subarray(s + 10, s + l) : undefined,
   };
 }
-function h17(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 4) o["mpls-lse"] = dv.getUint32(s, false);
-  if (l >= 8) o["mpls-ethertype"] = dv.getUint32(s + 4, false);
-  if (l >= 10) o["tun-flags"] = dv.getUint16(s + 8, LE);
-}
-function w17(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "mpls-lse"); dv.setUint32(at, int(x === undefined ? 0 : x, path, "mpls-lse", 0, 4294967295), false); }
-  { const x = own(v, "mpls-ethertype"); dv.setUint32(at + 4, int(x === undefined ? 0 : x, path, "mpls-ethertype", 0, 4294967295), false); }
-  { const x = own(v, "tun-flags"); dv.setUint16(at + 8, int(x === undefined ? 0 : x, path, "tun-flags", 0, 65535), LE); }
-}
-function z17(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "mpls-lse": case "mpls-ethertype": case "tun-flags": case "__rest": break;
-      default: throw unknownMember(path, k, "ovs-action-add-mpls");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(10 + (extra === undefined ? 0 : extra.length));
-  w17(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 10);
-  return u;
-}
-function x17(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(10);
-  w17(new DataView(u.buffer), u, 0, v, path);
-  return u;
-}
-function d0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L0(b, dv, s, e, dep, sc, n0());
-}
-function e0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E0(w, v, path, sc);
-}
-function d1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L1(b, dv, s, e, dep, sc, n1());
-}
-function e1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E1(w, v, path, sc);
-}
-function d2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L2(b, dv, s, e, dep, sc, n2());
-}
-function e2(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E2(w, v, path, sc);
-}
-function d3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L3(b, dv, s, e, dep, sc, n3());
-}
-function e3(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E3(w, v, path, sc);
-}
-function d4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L4(b, dv, s, e, dep, sc, n4());
-}
-function e4(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E4(w, v, path, sc);
-}
-function d5(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L5(b, dv, s, e, dep, sc, n5());
-}
-function e5(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E5(w, v, path, sc);
-}
-function d6(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L6(b, dv, s, e, dep, sc, n6());
-}
-function e6(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E6(w, v, path, sc);
-}
-function d7(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L7(b, dv, s, e, dep, sc, n7());
-}
-function e7(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E7(w, v, path, sc);
-}
-function d8(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L8(b, dv, s, e, dep, sc, n8());
-}
-function e8(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E8(w, v, path, sc);
-}
-function d9(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L9(b, dv, s, e, dep, sc, n9());
-}
-function e9(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E9(w, v, path, sc);
-}
-function d10(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L10(b, dv, s, e, dep, sc, n10());
-}
-function e10(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E10(w, v, path, sc);
-}
-function d11(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L11(b, dv, s, e, dep, sc, n11());
-}
-function e11(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E11(w, v, path, sc);
-}
-function d12(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L12(b, dv, s, e, dep, sc, n12());
-}
-function e12(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E12(w, v, path, sc);
-}
 function B0(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return M13(b, dv, s, e, 0, undefined);
-}
-function W0(w: MessageWriter, v: Obj): void {
-  w.putRaw(x0(v, ""));
-  E13(w, v, "", undefined);
+  return L13(b, dv, s, e, 0, undefined);
 }
 const N1: readonly (string | undefined)[] = ["omit-key", "omit-mask", "omit-actions"];
 const V1: ReadonlyMap<string, number> = new Map<string, number>([["omit-key", 0], ["omit-mask", 1], ["omit-actions", 2]]);
-function n0(): Obj {
-  return { "key": undefined, "actions": undefined, "stats": undefined, "tcp-flags": undefined, "used": undefined, "clear": undefined, "mask": undefined, "probe": undefined, "ufid": undefined, "ufid-flags": undefined, "pad": undefined, "__unknown": undefined };
-}
-function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "key": undefined, "actions": undefined, "stats": undefined, "tcp-flags": undefined, "used": undefined, "clear": undefined, "mask": undefined, "probe": undefined, "ufid": undefined, "ufid-flags": undefined, "pad": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "flow-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -1556,13 +957,13 @@ function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: o["key"] = d1(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 2: o["actions"] = d2(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 1: o["key"] = L1(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 2: o["actions"] = L2(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 3: o["stats"] = s1(b, dv, ds, dl); break;
       case 4: if (dl < 1) throw tooShort(dl, 1, ds - 4, "flow-attrs.tcp-flags"); o["tcp-flags"] = dv.getUint8(ds); break;
       case 5: if (dl < 8) throw tooShort(dl, 8, ds - 4, "flow-attrs.used"); o["used"] = rdU64(dv, ds, LE); break;
       case 6: o["clear"] = true; break;
-      case 7: o["mask"] = d1(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 7: o["mask"] = L1(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 8: o["probe"] = b.subarray(ds, ds + dl); break;
       case 9: o["ufid"] = fmtUuid(b, ds, dl); break;
       case 10: if (dl < 4) throw tooShort(dl, 4, ds - 4, "flow-attrs.ufid-flags"); o["ufid-flags"] = flagNames(N1, dv.getUint32(ds, LE)); break;
@@ -1572,18 +973,22 @@ function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+const T1: StructDesc = ["ovs-flow-stats", 16, [
+  ["n-packets", "u64", 0, 8, LE],
+  ["n-bytes", "u64", 8, 8, LE],
+]];
+function E0(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "key": { const n = w.nestStart(1); e1(w, object(x, path, "key"), join(path, "key"), undefined); w.nestEnd(n); } break;
-      case "actions": { const n = w.nestStart(2); e2(w, object(x, path, "actions"), join(path, "actions"), undefined); w.nestEnd(n); } break;
-      case "stats": w.putBinary(3, z1(object(x, path, "stats"), join(path, "stats"))); break;
+      case "key": { const n = w.nestStart(1); E1(w, object(x, path, "key"), join(path, "key"), undefined); w.nestEnd(n); } break;
+      case "actions": { const n = w.nestStart(2); E2(w, object(x, path, "actions"), join(path, "actions"), undefined); w.nestEnd(n); } break;
+      case "stats": w.putBinary(3, structValue(T1, object(x, path, "stats"), join(path, "stats"))); break;
       case "tcp-flags": w.putU8(4, int(x, path, "tcp-flags", 0, 255)); break;
       case "used": w.putU64(5, big(x, path, "used", 0n, 18446744073709551615n)); break;
       case "clear": if (flag(x, path, "clear")) w.putFlag(6); break;
-      case "mask": { const n = w.nestStart(7); e1(w, object(x, path, "mask"), join(path, "mask"), undefined); w.nestEnd(n); } break;
+      case "mask": { const n = w.nestStart(7); E1(w, object(x, path, "mask"), join(path, "mask"), undefined); w.nestEnd(n); } break;
       case "probe": { const u = bytes(x, path, "probe", ""); w.putBinary(8, u); } break;
       case "ufid": { const u = bytes(x, path, "ufid", "uuid"); w.putBinary(9, u); } break;
       case "ufid-flags": w.putU32(10, int(flagsValue(V1, x, path, "ufid-flags", "ovs-ufid-flags"), path, "ufid-flags", 0, 4294967295)); break;
@@ -1595,10 +1000,8 @@ function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
 }
 const N3: readonly (string | undefined)[] = ["new", "established", "related", "reply-dir", "invalid", "tracked", "src-nat", "dst-nat"];
 const V3: ReadonlyMap<string, number> = new Map<string, number>([["new", 0], ["established", 1], ["related", 2], ["reply-dir", 3], ["invalid", 4], ["tracked", 5], ["src-nat", 6], ["dst-nat", 7]]);
-function n1(): Obj {
-  return { "encap": undefined, "priority": undefined, "in-port": undefined, "ethernet": undefined, "vlan": undefined, "ethertype": undefined, "ipv4": undefined, "ipv6": undefined, "tcp": undefined, "udp": undefined, "icmp": undefined, "icmpv6": undefined, "arp": undefined, "nd": undefined, "skb-mark": undefined, "tunnel": undefined, "sctp": undefined, "tcp-flags": undefined, "dp-hash": undefined, "recirc-id": undefined, "mpls": undefined, "ct-state": undefined, "ct-zone": undefined, "ct-mark": undefined, "ct-labels": undefined, "ct-orig-tuple-ipv4": undefined, "ct-orig-tuple-ipv6": undefined, "nsh": undefined, "packet-type": undefined, "nd-extensions": undefined, "tunnel-info": undefined, "ipv6-exthdrs": undefined, "__unknown": undefined };
-}
-function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "encap": undefined, "priority": undefined, "in-port": undefined, "ethernet": undefined, "vlan": undefined, "ethertype": undefined, "ipv4": undefined, "ipv6": undefined, "tcp": undefined, "udp": undefined, "icmp": undefined, "icmpv6": undefined, "arp": undefined, "nd": undefined, "skb-mark": undefined, "tunnel": undefined, "sctp": undefined, "tcp-flags": undefined, "dp-hash": undefined, "recirc-id": undefined, "mpls": undefined, "ct-state": undefined, "ct-zone": undefined, "ct-mark": undefined, "ct-labels": undefined, "ct-orig-tuple-ipv4": undefined, "ct-orig-tuple-ipv6": undefined, "nsh": undefined, "packet-type": undefined, "nd-extensions": undefined, "tunnel-info": undefined, "ipv6-exthdrs": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "key-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -1609,7 +1012,7 @@ function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: o["encap"] = d1(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 1: o["encap"] = L1(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 2: if (dl < 4) throw tooShort(dl, 4, ds - 4, "key-attrs.priority"); o["priority"] = dv.getUint32(ds, LE); break;
       case 3: if (dl < 4) throw tooShort(dl, 4, ds - 4, "key-attrs.in-port"); o["in-port"] = dv.getUint32(ds, LE); break;
       case 4: o["ethernet"] = s2(b, dv, ds, dl); break;
@@ -1624,7 +1027,7 @@ function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
       case 13: o["arp"] = s11(b, dv, ds, dl); break;
       case 14: o["nd"] = s12(b, dv, ds, dl); break;
       case 15: if (dl < 4) throw tooShort(dl, 4, ds - 4, "key-attrs.skb-mark"); o["skb-mark"] = dv.getUint32(ds, LE); break;
-      case 16: o["tunnel"] = d3(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 16: o["tunnel"] = L3(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 17: o["sctp"] = s9(b, dv, ds, dl); break;
       case 18: if (dl < 2) throw tooShort(dl, 2, ds - 4, "key-attrs.tcp-flags"); o["tcp-flags"] = dv.getUint16(ds, false); break;
       case 19: if (dl < 4) throw tooShort(dl, 4, ds - 4, "key-attrs.dp-hash"); o["dp-hash"] = dv.getUint32(ds, LE); break;
@@ -1636,7 +1039,7 @@ function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
       case 25: o["ct-labels"] = fmtHexBytes(b, ds, dl); break;
       case 26: o["ct-orig-tuple-ipv4"] = s13(b, dv, ds, dl); break;
       case 27: o["ct-orig-tuple-ipv6"] = b.subarray(ds, ds + dl); break;
-      case 28: o["nsh"] = d7(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 28: o["nsh"] = L7(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 29: if (dl < 4) throw tooShort(dl, 4, ds - 4, "key-attrs.packet-type"); o["packet-type"] = dv.getUint32(ds, false); break;
       case 30: o["nd-extensions"] = b.subarray(ds, ds + dl); break;
       case 31: o["tunnel-info"] = b.subarray(ds, ds + dl); break;
@@ -1646,52 +1049,112 @@ function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+const T2: StructDesc = ["ovs-key-ethernet", 12, [
+  ["eth-src", "binary", 0, 6, LE, "mac"],
+  ["eth-dst", "binary", 6, 6, LE, "mac"],
+]];
+const T4: StructDesc = ["ovs-key-ipv4", 12, [
+  ["ipv4-src", "u32", 0, 4, false, "ipv4"],
+  ["ipv4-dst", "u32", 4, 4, false, "ipv4"],
+  ["ipv4-proto", "u8", 8, 1, LE],
+  ["ipv4-tos", "u8", 9, 1, LE],
+  ["ipv4-ttl", "u8", 10, 1, LE],
+  ["ipv4-frag", "u8", 11, 1, LE, [V0, "ovs-frag-type", false]],
+]];
+const T5: StructDesc = ["ovs-key-ipv6", 40, [
+  ["ipv6-src", "binary", 0, 16, false, "ipv6"],
+  ["ipv6-dst", "binary", 16, 16, false, "ipv6"],
+  ["ipv6-label", "u32", 32, 4, false],
+  ["ipv6-proto", "u8", 36, 1, LE],
+  ["ipv6-tclass", "u8", 37, 1, LE],
+  ["ipv6-hlimit", "u8", 38, 1, LE],
+  ["ipv6-frag", "u8", 39, 1, LE],
+]];
+const T7: StructDesc = ["ovs-key-tcp", 4, [
+  ["tcp-src", "u16", 0, 2, false],
+  ["tcp-dst", "u16", 2, 2, false],
+]];
+const T8: StructDesc = ["ovs-key-udp", 4, [
+  ["udp-src", "u16", 0, 2, false],
+  ["udp-dst", "u16", 2, 2, false],
+]];
+const T10: StructDesc = ["ovs-key-icmp", 2, [
+  ["icmp-type", "u8", 0, 1, LE],
+  ["icmp-code", "u8", 1, 1, LE],
+]];
+const T11: StructDesc = ["ovs-key-arp", 22, [
+  ["arp-sip", "u32", 0, 4, false],
+  ["arp-tip", "u32", 4, 4, false],
+  ["arp-op", "u16", 8, 2, false],
+  ["arp-sha", "binary", 10, 6, LE, "mac"],
+  ["arp-tha", "binary", 16, 6, LE, "mac"],
+]];
+const T12: StructDesc = ["ovs-key-nd", 28, [
+  ["nd-target", "binary", 0, 16, false],
+  ["nd-sll", "binary", 16, 6, LE, "mac"],
+  ["nd-tll", "binary", 22, 6, LE, "mac"],
+]];
+const T9: StructDesc = ["ovs-key-sctp", 4, [
+  ["sctp-src", "u16", 0, 2, false],
+  ["sctp-dst", "u16", 2, 2, false],
+]];
+const T3: StructDesc = ["ovs-key-mpls", 4, [
+  ["mpls-lse", "u32", 0, 4, false],
+]];
+const T13: StructDesc = ["ovs-key-ct-tuple-ipv4", 13, [
+  ["ipv4-src", "u32", 0, 4, false],
+  ["ipv4-dst", "u32", 4, 4, false],
+  ["src-port", "u16", 8, 2, false],
+  ["dst-port", "u16", 10, 2, false],
+  ["ipv4-proto", "u8", 12, 1, LE],
+]];
+const T6: StructDesc = ["ovs-key-ipv6-exthdrs", 2, [
+  ["hdrs", "u16", 0, 2, LE],
+]];
+function E1(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "encap": { const n = w.nestStart(1); e1(w, object(x, path, "encap"), join(path, "encap"), undefined); w.nestEnd(n); } break;
+      case "encap": { const n = w.nestStart(1); E1(w, object(x, path, "encap"), join(path, "encap"), undefined); w.nestEnd(n); } break;
       case "priority": w.putU32(2, int(x, path, "priority", 0, 4294967295)); break;
       case "in-port": w.putU32(3, int(x, path, "in-port", 0, 4294967295)); break;
-      case "ethernet": w.putBinary(4, z2(object(x, path, "ethernet"), join(path, "ethernet"))); break;
+      case "ethernet": w.putBinary(4, structValue(T2, object(x, path, "ethernet"), join(path, "ethernet"))); break;
       case "vlan": w.putU16(5, int(x, path, "vlan", 0, 65535), true); break;
       case "ethertype": w.putU16(6, int(x, path, "ethertype", 0, 65535), true); break;
-      case "ipv4": w.putBinary(7, z4(object(x, path, "ipv4"), join(path, "ipv4"))); break;
-      case "ipv6": w.putBinary(8, z5(object(x, path, "ipv6"), join(path, "ipv6"))); break;
-      case "tcp": w.putBinary(9, z7(object(x, path, "tcp"), join(path, "tcp"))); break;
-      case "udp": w.putBinary(10, z8(object(x, path, "udp"), join(path, "udp"))); break;
-      case "icmp": w.putBinary(11, z10(object(x, path, "icmp"), join(path, "icmp"))); break;
-      case "icmpv6": w.putBinary(12, z10(object(x, path, "icmpv6"), join(path, "icmpv6"))); break;
-      case "arp": w.putBinary(13, z11(object(x, path, "arp"), join(path, "arp"))); break;
-      case "nd": w.putBinary(14, z12(object(x, path, "nd"), join(path, "nd"))); break;
+      case "ipv4": w.putBinary(7, structValue(T4, object(x, path, "ipv4"), join(path, "ipv4"))); break;
+      case "ipv6": w.putBinary(8, structValue(T5, object(x, path, "ipv6"), join(path, "ipv6"))); break;
+      case "tcp": w.putBinary(9, structValue(T7, object(x, path, "tcp"), join(path, "tcp"))); break;
+      case "udp": w.putBinary(10, structValue(T8, object(x, path, "udp"), join(path, "udp"))); break;
+      case "icmp": w.putBinary(11, structValue(T10, object(x, path, "icmp"), join(path, "icmp"))); break;
+      case "icmpv6": w.putBinary(12, structValue(T10, object(x, path, "icmpv6"), join(path, "icmpv6"))); break;
+      case "arp": w.putBinary(13, structValue(T11, object(x, path, "arp"), join(path, "arp"))); break;
+      case "nd": w.putBinary(14, structValue(T12, object(x, path, "nd"), join(path, "nd"))); break;
       case "skb-mark": w.putU32(15, int(x, path, "skb-mark", 0, 4294967295)); break;
-      case "tunnel": { const n = w.nestStart(16); e3(w, object(x, path, "tunnel"), join(path, "tunnel"), undefined); w.nestEnd(n); } break;
-      case "sctp": w.putBinary(17, z9(object(x, path, "sctp"), join(path, "sctp"))); break;
+      case "tunnel": { const n = w.nestStart(16); E3(w, object(x, path, "tunnel"), join(path, "tunnel"), undefined); w.nestEnd(n); } break;
+      case "sctp": w.putBinary(17, structValue(T9, object(x, path, "sctp"), join(path, "sctp"))); break;
       case "tcp-flags": w.putU16(18, int(x, path, "tcp-flags", 0, 65535), true); break;
       case "dp-hash": w.putU32(19, int(x, path, "dp-hash", 0, 4294967295)); break;
       case "recirc-id": w.putU32(20, int(x, path, "recirc-id", 0, 4294967295)); break;
-      case "mpls": w.putBinary(21, z3(object(x, path, "mpls"), join(path, "mpls"))); break;
+      case "mpls": w.putBinary(21, structValue(T3, object(x, path, "mpls"), join(path, "mpls"))); break;
       case "ct-state": w.putU32(22, int(flagsValue(V3, x, path, "ct-state", "ct-state-flags"), path, "ct-state", 0, 4294967295)); break;
       case "ct-zone": w.putU16(23, int(x, path, "ct-zone", 0, 65535)); break;
       case "ct-mark": w.putU32(24, int(x, path, "ct-mark", 0, 4294967295)); break;
       case "ct-labels": { const u = bytes(x, path, "ct-labels", "hex"); w.putBinary(25, u); } break;
-      case "ct-orig-tuple-ipv4": w.putBinary(26, z13(object(x, path, "ct-orig-tuple-ipv4"), join(path, "ct-orig-tuple-ipv4"))); break;
+      case "ct-orig-tuple-ipv4": w.putBinary(26, structValue(T13, object(x, path, "ct-orig-tuple-ipv4"), join(path, "ct-orig-tuple-ipv4"))); break;
       case "ct-orig-tuple-ipv6": { const u = bytes(x, path, "ct-orig-tuple-ipv6", ""); w.putBinary(27, u); } break;
-      case "nsh": { const n = w.nestStart(28); e7(w, object(x, path, "nsh"), join(path, "nsh"), undefined); w.nestEnd(n); } break;
+      case "nsh": { const n = w.nestStart(28); E7(w, object(x, path, "nsh"), join(path, "nsh"), undefined); w.nestEnd(n); } break;
       case "packet-type": w.putU32(29, int(x, path, "packet-type", 0, 4294967295), true); break;
       case "nd-extensions": { const u = bytes(x, path, "nd-extensions", ""); w.putBinary(30, u); } break;
       case "tunnel-info": { const u = bytes(x, path, "tunnel-info", ""); w.putBinary(31, u); } break;
-      case "ipv6-exthdrs": w.putBinary(32, z6(object(x, path, "ipv6-exthdrs"), join(path, "ipv6-exthdrs"))); break;
+      case "ipv6-exthdrs": w.putBinary(32, structValue(T6, object(x, path, "ipv6-exthdrs"), join(path, "ipv6-exthdrs"))); break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "key-attrs");
     }
   }
 }
-function n2(): Obj {
-  return { "output": undefined, "userspace": undefined, "set": undefined, "push-vlan": undefined, "pop-vlan": undefined, "sample": undefined, "recirc": undefined, "hash": undefined, "push-mpls": undefined, "pop-mpls": undefined, "set-masked": undefined, "ct": undefined, "trunc": undefined, "push-eth": undefined, "pop-eth": undefined, "ct-clear": undefined, "push-nsh": undefined, "pop-nsh": undefined, "meter": undefined, "clone": undefined, "check-pkt-len": undefined, "add-mpls": undefined, "dec-ttl": undefined, "psample": undefined, "__unknown": undefined };
-}
-function L2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "output": undefined, "userspace": undefined, "set": undefined, "push-vlan": undefined, "pop-vlan": undefined, "sample": undefined, "recirc": undefined, "hash": undefined, "push-mpls": undefined, "pop-mpls": undefined, "set-masked": undefined, "ct": undefined, "trunc": undefined, "push-eth": undefined, "pop-eth": undefined, "ct-clear": undefined, "push-nsh": undefined, "pop-nsh": undefined, "meter": undefined, "clone": undefined, "check-pkt-len": undefined, "add-mpls": undefined, "dec-ttl": undefined, "psample": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "action-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -1703,63 +1166,80 @@ function L2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
     p += (len + 3) & ~3;
     switch (t) {
       case 1: if (dl < 4) throw tooShort(dl, 4, ds - 4, "action-attrs.output"); o["output"] = dv.getUint32(ds, LE); break;
-      case 2: o["userspace"] = d6(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 3: o["set"] = d1(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 2: o["userspace"] = L6(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 3: o["set"] = L1(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 4: o["push-vlan"] = s14(b, dv, ds, dl); break;
       case 5: o["pop-vlan"] = true; break;
-      case 6: o["sample"] = d5(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 6: o["sample"] = L5(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 7: if (dl < 4) throw tooShort(dl, 4, ds - 4, "action-attrs.recirc"); o["recirc"] = dv.getUint32(ds, LE); break;
       case 8: o["hash"] = s15(b, dv, ds, dl); break;
       case 9: o["push-mpls"] = s16(b, dv, ds, dl); break;
       case 10: if (dl < 2) throw tooShort(dl, 2, ds - 4, "action-attrs.pop-mpls"); o["pop-mpls"] = dv.getUint16(ds, false); break;
-      case 11: o["set-masked"] = d1(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 12: o["ct"] = d8(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 11: o["set-masked"] = L1(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 12: o["ct"] = L8(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 13: if (dl < 4) throw tooShort(dl, 4, ds - 4, "action-attrs.trunc"); o["trunc"] = dv.getUint32(ds, LE); break;
       case 14: o["push-eth"] = b.subarray(ds, ds + dl); break;
       case 15: o["pop-eth"] = true; break;
       case 16: o["ct-clear"] = true; break;
-      case 17: o["push-nsh"] = d7(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 17: o["push-nsh"] = L7(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 18: o["pop-nsh"] = true; break;
       case 19: if (dl < 4) throw tooShort(dl, 4, ds - 4, "action-attrs.meter"); o["meter"] = dv.getUint32(ds, LE); break;
-      case 20: o["clone"] = d2(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 21: o["check-pkt-len"] = d4(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 20: o["clone"] = L2(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 21: o["check-pkt-len"] = L4(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 22: o["add-mpls"] = s17(b, dv, ds, dl); break;
-      case 23: o["dec-ttl"] = d10(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 24: o["psample"] = d12(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 23: o["dec-ttl"] = L10(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 24: o["psample"] = L12(b, dv, ds, ds + dl, dep + 1, undefined); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E2(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+const T14: StructDesc = ["ovs-action-push-vlan", 4, [
+  ["vlan-tpid", "u16", 0, 2, false],
+  ["vlan-tci", "u16", 2, 2, false],
+]];
+const T15: StructDesc = ["ovs-action-hash", 8, [
+  ["hash-alg", "u32", 0, 4, LE],
+  ["hash-basis", "u32", 4, 4, LE],
+]];
+const T16: StructDesc = ["ovs-action-push-mpls", 8, [
+  ["mpls-lse", "u32", 0, 4, false],
+  ["mpls-ethertype", "u32", 4, 4, false],
+]];
+const T17: StructDesc = ["ovs-action-add-mpls", 10, [
+  ["mpls-lse", "u32", 0, 4, false],
+  ["mpls-ethertype", "u32", 4, 4, false],
+  ["tun-flags", "u16", 8, 2, LE],
+]];
+function E2(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
       case "output": w.putU32(1, int(x, path, "output", 0, 4294967295)); break;
-      case "userspace": { const n = w.nestStart(2); e6(w, object(x, path, "userspace"), join(path, "userspace"), undefined); w.nestEnd(n); } break;
-      case "set": { const n = w.nestStart(3); e1(w, object(x, path, "set"), join(path, "set"), undefined); w.nestEnd(n); } break;
-      case "push-vlan": w.putBinary(4, z14(object(x, path, "push-vlan"), join(path, "push-vlan"))); break;
+      case "userspace": { const n = w.nestStart(2); E6(w, object(x, path, "userspace"), join(path, "userspace"), undefined); w.nestEnd(n); } break;
+      case "set": { const n = w.nestStart(3); E1(w, object(x, path, "set"), join(path, "set"), undefined); w.nestEnd(n); } break;
+      case "push-vlan": w.putBinary(4, structValue(T14, object(x, path, "push-vlan"), join(path, "push-vlan"))); break;
       case "pop-vlan": if (flag(x, path, "pop-vlan")) w.putFlag(5); break;
-      case "sample": { const n = w.nestStart(6); e5(w, object(x, path, "sample"), join(path, "sample"), undefined); w.nestEnd(n); } break;
+      case "sample": { const n = w.nestStart(6); E5(w, object(x, path, "sample"), join(path, "sample"), undefined); w.nestEnd(n); } break;
       case "recirc": w.putU32(7, int(x, path, "recirc", 0, 4294967295)); break;
-      case "hash": w.putBinary(8, z15(object(x, path, "hash"), join(path, "hash"))); break;
-      case "push-mpls": w.putBinary(9, z16(object(x, path, "push-mpls"), join(path, "push-mpls"))); break;
+      case "hash": w.putBinary(8, structValue(T15, object(x, path, "hash"), join(path, "hash"))); break;
+      case "push-mpls": w.putBinary(9, structValue(T16, object(x, path, "push-mpls"), join(path, "push-mpls"))); break;
       case "pop-mpls": w.putU16(10, int(x, path, "pop-mpls", 0, 65535), true); break;
-      case "set-masked": { const n = w.nestStart(11); e1(w, object(x, path, "set-masked"), join(path, "set-masked"), undefined); w.nestEnd(n); } break;
-      case "ct": { const n = w.nestStart(12); e8(w, object(x, path, "ct"), join(path, "ct"), undefined); w.nestEnd(n); } break;
+      case "set-masked": { const n = w.nestStart(11); E1(w, object(x, path, "set-masked"), join(path, "set-masked"), undefined); w.nestEnd(n); } break;
+      case "ct": { const n = w.nestStart(12); E8(w, object(x, path, "ct"), join(path, "ct"), undefined); w.nestEnd(n); } break;
       case "trunc": w.putU32(13, int(x, path, "trunc", 0, 4294967295)); break;
       case "push-eth": { const u = bytes(x, path, "push-eth", ""); w.putBinary(14, u); } break;
       case "pop-eth": if (flag(x, path, "pop-eth")) w.putFlag(15); break;
       case "ct-clear": if (flag(x, path, "ct-clear")) w.putFlag(16); break;
-      case "push-nsh": { const n = w.nestStart(17); e7(w, object(x, path, "push-nsh"), join(path, "push-nsh"), undefined); w.nestEnd(n); } break;
+      case "push-nsh": { const n = w.nestStart(17); E7(w, object(x, path, "push-nsh"), join(path, "push-nsh"), undefined); w.nestEnd(n); } break;
       case "pop-nsh": if (flag(x, path, "pop-nsh")) w.putFlag(18); break;
       case "meter": w.putU32(19, int(x, path, "meter", 0, 4294967295)); break;
-      case "clone": { const n = w.nestStart(20); e2(w, object(x, path, "clone"), join(path, "clone"), undefined); w.nestEnd(n); } break;
-      case "check-pkt-len": { const n = w.nestStart(21); e4(w, object(x, path, "check-pkt-len"), join(path, "check-pkt-len"), undefined); w.nestEnd(n); } break;
-      case "add-mpls": w.putBinary(22, z17(object(x, path, "add-mpls"), join(path, "add-mpls"))); break;
-      case "dec-ttl": { const n = w.nestStart(23); e10(w, object(x, path, "dec-ttl"), join(path, "dec-ttl"), undefined); w.nestEnd(n); } break;
-      case "psample": { const n = w.nestStart(24); e12(w, object(x, path, "psample"), join(path, "psample"), undefined); w.nestEnd(n); } break;
+      case "clone": { const n = w.nestStart(20); E2(w, object(x, path, "clone"), join(path, "clone"), undefined); w.nestEnd(n); } break;
+      case "check-pkt-len": { const n = w.nestStart(21); E4(w, object(x, path, "check-pkt-len"), join(path, "check-pkt-len"), undefined); w.nestEnd(n); } break;
+      case "add-mpls": w.putBinary(22, structValue(T17, object(x, path, "add-mpls"), join(path, "add-mpls"))); break;
+      case "dec-ttl": { const n = w.nestStart(23); E10(w, object(x, path, "dec-ttl"), join(path, "dec-ttl"), undefined); w.nestEnd(n); } break;
+      case "psample": { const n = w.nestStart(24); E12(w, object(x, path, "psample"), join(path, "psample"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "action-attrs");
     }
@@ -1771,10 +1251,8 @@ function ba0(b: Uint8Array, dv: DataView, s: number, l: number): unknown[] {
   for (let i = 0, q = s; i < n; i++, q += 4) out[i] = dv.getUint32(q, LE);
   return out;
 }
-function n3(): Obj {
-  return { "id": undefined, "ipv4-src": undefined, "ipv4-dst": undefined, "tos": undefined, "ttl": undefined, "dont-fragment": undefined, "csum": undefined, "oam": undefined, "geneve-opts": undefined, "tp-src": undefined, "tp-dst": undefined, "vxlan-opts": undefined, "ipv6-src": undefined, "ipv6-dst": undefined, "pad": undefined, "erspan-opts": undefined, "ipv4-info-bridge": undefined, "__unknown": undefined };
-}
-function L3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "id": undefined, "ipv4-src": undefined, "ipv4-dst": undefined, "tos": undefined, "ttl": undefined, "dont-fragment": undefined, "csum": undefined, "oam": undefined, "geneve-opts": undefined, "tp-src": undefined, "tp-dst": undefined, "vxlan-opts": undefined, "ipv6-src": undefined, "ipv6-dst": undefined, "pad": undefined, "erspan-opts": undefined, "ipv4-info-bridge": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "tunnel-key-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -1796,7 +1274,7 @@ function L3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
       case 8: o["geneve-opts"] = ba0(b, dv, ds, dl); break;
       case 9: if (dl < 2) throw tooShort(dl, 2, ds - 4, "tunnel-key-attrs.tp-src"); o["tp-src"] = dv.getUint16(ds, false); break;
       case 10: if (dl < 2) throw tooShort(dl, 2, ds - 4, "tunnel-key-attrs.tp-dst"); o["tp-dst"] = dv.getUint16(ds, false); break;
-      case 11: o["vxlan-opts"] = d11(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 11: o["vxlan-opts"] = L11(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 12: o["ipv6-src"] = b.subarray(ds, ds + dl); break;
       case 13: o["ipv6-dst"] = b.subarray(ds, ds + dl); break;
       case 14: o["pad"] = b.subarray(ds, ds + dl); break;
@@ -1813,7 +1291,7 @@ function bw1(x: readonly unknown[], path: string, name: string): Uint8Array {
   for (let i = 0; i < x.length; i++) d.setUint32(i * 4, int(x[i], path, name, 0, 4294967295), LE);
   return u;
 }
-function E3(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E3(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -1829,7 +1307,7 @@ function E3(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
       case "geneve-opts": w.putBinary(8, bw1(array(x, path, "geneve-opts"), path, "geneve-opts")); break;
       case "tp-src": w.putU16(9, int(x, path, "tp-src", 0, 65535), true); break;
       case "tp-dst": w.putU16(10, int(x, path, "tp-dst", 0, 65535), true); break;
-      case "vxlan-opts": { const n = w.nestStart(11); e11(w, object(x, path, "vxlan-opts"), join(path, "vxlan-opts"), undefined); w.nestEnd(n); } break;
+      case "vxlan-opts": { const n = w.nestStart(11); E11(w, object(x, path, "vxlan-opts"), join(path, "vxlan-opts"), undefined); w.nestEnd(n); } break;
       case "ipv6-src": { const u = bytes(x, path, "ipv6-src", ""); w.putBinary(12, u); } break;
       case "ipv6-dst": { const u = bytes(x, path, "ipv6-dst", ""); w.putBinary(13, u); } break;
       case "pad": { const u = bytes(x, path, "pad", ""); w.putBinary(14, u); } break;
@@ -1840,10 +1318,8 @@ function E3(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n4(): Obj {
-  return { "pkt-len": undefined, "actions-if-greater": undefined, "actions-if-less-equal": undefined, "__unknown": undefined };
-}
-function L4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "pkt-len": undefined, "actions-if-greater": undefined, "actions-if-less-equal": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "check-pkt-len-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -1855,30 +1331,28 @@ function L4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
     p += (len + 3) & ~3;
     switch (t) {
       case 1: if (dl < 2) throw tooShort(dl, 2, ds - 4, "check-pkt-len-attrs.pkt-len"); o["pkt-len"] = dv.getUint16(ds, LE); break;
-      case 2: o["actions-if-greater"] = d2(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 3: o["actions-if-less-equal"] = d2(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 2: o["actions-if-greater"] = L2(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 3: o["actions-if-less-equal"] = L2(b, dv, ds, ds + dl, dep + 1, undefined); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E4(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E4(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
       case "pkt-len": w.putU16(1, int(x, path, "pkt-len", 0, 65535)); break;
-      case "actions-if-greater": { const n = w.nestStart(2); e2(w, object(x, path, "actions-if-greater"), join(path, "actions-if-greater"), undefined); w.nestEnd(n); } break;
-      case "actions-if-less-equal": { const n = w.nestStart(3); e2(w, object(x, path, "actions-if-less-equal"), join(path, "actions-if-less-equal"), undefined); w.nestEnd(n); } break;
+      case "actions-if-greater": { const n = w.nestStart(2); E2(w, object(x, path, "actions-if-greater"), join(path, "actions-if-greater"), undefined); w.nestEnd(n); } break;
+      case "actions-if-less-equal": { const n = w.nestStart(3); E2(w, object(x, path, "actions-if-less-equal"), join(path, "actions-if-less-equal"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "check-pkt-len-attrs");
     }
   }
 }
-function n5(): Obj {
-  return { "probability": undefined, "actions": undefined, "__unknown": undefined };
-}
-function L5(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L5(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "probability": undefined, "actions": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "sample-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -1890,28 +1364,26 @@ function L5(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
     p += (len + 3) & ~3;
     switch (t) {
       case 1: if (dl < 4) throw tooShort(dl, 4, ds - 4, "sample-attrs.probability"); o["probability"] = dv.getUint32(ds, LE); break;
-      case 2: o["actions"] = d2(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 2: o["actions"] = L2(b, dv, ds, ds + dl, dep + 1, undefined); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E5(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E5(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
       case "probability": w.putU32(1, int(x, path, "probability", 0, 4294967295)); break;
-      case "actions": { const n = w.nestStart(2); e2(w, object(x, path, "actions"), join(path, "actions"), undefined); w.nestEnd(n); } break;
+      case "actions": { const n = w.nestStart(2); E2(w, object(x, path, "actions"), join(path, "actions"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "sample-attrs");
     }
   }
 }
-function n6(): Obj {
-  return { "pid": undefined, "userdata": undefined, "egress-tun-port": undefined, "actions": undefined, "__unknown": undefined };
-}
-function L6(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L6(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "pid": undefined, "userdata": undefined, "egress-tun-port": undefined, "actions": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "userspace-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -1931,7 +1403,7 @@ function L6(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E6(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E6(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -1945,10 +1417,8 @@ function E6(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n7(): Obj {
-  return { "base": undefined, "md1": undefined, "md2": undefined, "__unknown": undefined };
-}
-function L7(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L7(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "base": undefined, "md1": undefined, "md2": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "ovs-nsh-key-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -1967,7 +1437,7 @@ function L7(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E7(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E7(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -1980,10 +1450,8 @@ function E7(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n8(): Obj {
-  return { "commit": undefined, "zone": undefined, "mark": undefined, "labels": undefined, "helper": undefined, "nat": undefined, "force-commit": undefined, "eventmask": undefined, "timeout": undefined, "__unknown": undefined };
-}
-function L8(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L8(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "commit": undefined, "zone": undefined, "mark": undefined, "labels": undefined, "helper": undefined, "nat": undefined, "force-commit": undefined, "eventmask": undefined, "timeout": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "ct-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -1999,7 +1467,7 @@ function L8(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
       case 3: o["mark"] = b.subarray(ds, ds + dl); break;
       case 4: o["labels"] = b.subarray(ds, ds + dl); break;
       case 5: o["helper"] = str(b, ds, dl); break;
-      case 6: o["nat"] = d9(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 6: o["nat"] = L9(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 7: o["force-commit"] = true; break;
       case 8: if (dl < 4) throw tooShort(dl, 4, ds - 4, "ct-attrs.eventmask"); o["eventmask"] = dv.getUint32(ds, LE); break;
       case 9: o["timeout"] = str(b, ds, dl); break;
@@ -2008,7 +1476,7 @@ function L8(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E8(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E8(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -2018,7 +1486,7 @@ function E8(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
       case "mark": { const u = bytes(x, path, "mark", ""); w.putBinary(3, u); } break;
       case "labels": { const u = bytes(x, path, "labels", ""); w.putBinary(4, u); } break;
       case "helper": { const u = text(x, path, "helper"); w.putString(5, u); } break;
-      case "nat": { const n = w.nestStart(6); e9(w, object(x, path, "nat"), join(path, "nat"), undefined); w.nestEnd(n); } break;
+      case "nat": { const n = w.nestStart(6); E9(w, object(x, path, "nat"), join(path, "nat"), undefined); w.nestEnd(n); } break;
       case "force-commit": if (flag(x, path, "force-commit")) w.putFlag(7); break;
       case "eventmask": w.putU32(8, int(x, path, "eventmask", 0, 4294967295)); break;
       case "timeout": { const u = text(x, path, "timeout"); w.putString(9, u); } break;
@@ -2027,10 +1495,8 @@ function E8(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n9(): Obj {
-  return { "src": undefined, "dst": undefined, "ip-min": undefined, "ip-max": undefined, "proto-min": undefined, "proto-max": undefined, "persistent": undefined, "proto-hash": undefined, "proto-random": undefined, "__unknown": undefined };
-}
-function L9(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L9(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "src": undefined, "dst": undefined, "ip-min": undefined, "ip-max": undefined, "proto-min": undefined, "proto-max": undefined, "persistent": undefined, "proto-hash": undefined, "proto-random": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "nat-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -2055,7 +1521,7 @@ function L9(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E9(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E9(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -2074,10 +1540,8 @@ function E9(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n10(): Obj {
-  return { "action": undefined, "__unknown": undefined };
-}
-function L10(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L10(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "action": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "dec-ttl-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -2088,27 +1552,25 @@ function L10(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: o["action"] = d2(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 1: o["action"] = L2(b, dv, ds, ds + dl, dep + 1, undefined); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E10(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E10(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "action": { const n = w.nestStart(1); e2(w, object(x, path, "action"), join(path, "action"), undefined); w.nestEnd(n); } break;
+      case "action": { const n = w.nestStart(1); E2(w, object(x, path, "action"), join(path, "action"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "dec-ttl-attrs");
     }
   }
 }
-function n11(): Obj {
-  return { "gbp": undefined, "__unknown": undefined };
-}
-function L11(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L11(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "gbp": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "vxlan-ext-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -2125,7 +1587,7 @@ function L11(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E11(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E11(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -2136,10 +1598,8 @@ function E11(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n12(): Obj {
-  return { "group": undefined, "cookie": undefined, "__unknown": undefined };
-}
-function L12(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L12(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "group": undefined, "cookie": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "psample-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -2157,7 +1617,7 @@ function L12(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E12(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E12(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -2169,12 +1629,13 @@ function E12(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n13(): Obj {
-  return { "dp-ifindex": undefined, "key": undefined, "actions": undefined, "stats": undefined, "tcp-flags": undefined, "used": undefined, "clear": undefined, "mask": undefined, "probe": undefined, "ufid": undefined, "ufid-flags": undefined, "pad": undefined, "__unknown": undefined };
-}
-function L13(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
-  if (dep > MAX_DEPTH) throw tooDeep(s, "flow-attrs");
-  let p = s;
+function L13(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "dp-ifindex": undefined, "key": undefined, "actions": undefined, "stats": undefined, "tcp-flags": undefined, "used": undefined, "clear": undefined, "mask": undefined, "probe": undefined, "ufid": undefined, "ufid-flags": undefined, "pad": undefined, "__unknown": undefined };
+  const l = e - s;
+  if (l >= 4) o["dp-ifindex"] = dv.getUint32(s, LE);
+  let p = s + 4;
+  if (p > e) p = e;
+  if (dep > MAX_DEPTH) throw tooDeep(p, "flow-attrs");
   while (e - p >= 4) {
     const len = dv.getUint16(p, LE);
     if (len < 4 || len > e - p) throw badLength(len, e - p, p, "flow-attrs");
@@ -2183,13 +1644,13 @@ function L13(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: o["key"] = d1(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 2: o["actions"] = d2(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 1: o["key"] = L1(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 2: o["actions"] = L2(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 3: o["stats"] = s1(b, dv, ds, dl); break;
       case 4: if (dl < 1) throw tooShort(dl, 1, ds - 4, "flow-attrs.tcp-flags"); o["tcp-flags"] = dv.getUint8(ds); break;
       case 5: if (dl < 8) throw tooShort(dl, 8, ds - 4, "flow-attrs.used"); o["used"] = rdU64(dv, ds, LE); break;
       case 6: o["clear"] = true; break;
-      case 7: o["mask"] = d1(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 7: o["mask"] = L1(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 8: o["probe"] = b.subarray(ds, ds + dl); break;
       case 9: o["ufid"] = fmtUuid(b, ds, dl); break;
       case 10: if (dl < 4) throw tooShort(dl, 4, ds - 4, "flow-attrs.ufid-flags"); o["ufid-flags"] = flagNames(N1, dv.getUint32(ds, LE)); break;
@@ -2199,24 +1660,22 @@ function L13(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function M13(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  const o = n13();
-  h0(o, b, dv, s, e - s);
-  const a = s + 4;
-  return L13(b, dv, a < e ? a : e, e, dep, sc, o);
-}
-function E13(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+const T0: StructDesc = ["ovs-header", 4, [
+  ["dp-ifindex", "u32", 0, 4, LE],
+]];
+function E13(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
+  w.putRaw(structBytes(T0, v, path));
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "key": { const n = w.nestStart(1); e1(w, object(x, path, "key"), join(path, "key"), undefined); w.nestEnd(n); } break;
-      case "actions": { const n = w.nestStart(2); e2(w, object(x, path, "actions"), join(path, "actions"), undefined); w.nestEnd(n); } break;
-      case "stats": w.putBinary(3, z1(object(x, path, "stats"), join(path, "stats"))); break;
+      case "key": { const n = w.nestStart(1); E1(w, object(x, path, "key"), join(path, "key"), undefined); w.nestEnd(n); } break;
+      case "actions": { const n = w.nestStart(2); E2(w, object(x, path, "actions"), join(path, "actions"), undefined); w.nestEnd(n); } break;
+      case "stats": w.putBinary(3, structValue(T1, object(x, path, "stats"), join(path, "stats"))); break;
       case "tcp-flags": w.putU8(4, int(x, path, "tcp-flags", 0, 255)); break;
       case "used": w.putU64(5, big(x, path, "used", 0n, 18446744073709551615n)); break;
       case "clear": if (flag(x, path, "clear")) w.putFlag(6); break;
-      case "mask": { const n = w.nestStart(7); e1(w, object(x, path, "mask"), join(path, "mask"), undefined); w.nestEnd(n); } break;
+      case "mask": { const n = w.nestStart(7); E1(w, object(x, path, "mask"), join(path, "mask"), undefined); w.nestEnd(n); } break;
       case "probe": { const u = bytes(x, path, "probe", ""); w.putBinary(8, u); } break;
       case "ufid": { const u = bytes(x, path, "ufid", "uuid"); w.putBinary(9, u); } break;
       case "ufid-flags": w.putU32(10, int(flagsValue(V1, x, path, "ufid-flags", "ovs-ufid-flags"), path, "ufid-flags", 0, 4294967295)); break;
@@ -2229,42 +1688,42 @@ function E13(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
 }
 const codecs: FamilyCodecs = {
   sets: [
-    ["flow-attrs", d0, e0],
-    ["key-attrs", d1, e1],
-    ["action-attrs", d2, e2],
-    ["tunnel-key-attrs", d3, e3],
-    ["check-pkt-len-attrs", d4, e4],
-    ["sample-attrs", d5, e5],
-    ["userspace-attrs", d6, e6],
-    ["ovs-nsh-key-attrs", d7, e7],
-    ["ct-attrs", d8, e8],
-    ["nat-attrs", d9, e9],
-    ["dec-ttl-attrs", d10, e10],
-    ["vxlan-ext-attrs", d11, e11],
-    ["psample-attrs", d12, e12],
+    ["flow-attrs", L0, E0],
+    ["key-attrs", L1, E1],
+    ["action-attrs", L2, E2],
+    ["tunnel-key-attrs", L3, E3],
+    ["check-pkt-len-attrs", L4, E4],
+    ["sample-attrs", L5, E5],
+    ["userspace-attrs", L6, E6],
+    ["ovs-nsh-key-attrs", L7, E7],
+    ["ct-attrs", L8, E8],
+    ["nat-attrs", L9, E9],
+    ["dec-ttl-attrs", L10, E10],
+    ["vxlan-ext-attrs", L11, E11],
+    ["psample-attrs", L12, E12],
   ],
   structs: [
-    ["ovs-header", s0, z0],
-    ["ovs-flow-stats", s1, z1],
-    ["ovs-key-ethernet", s2, z2],
-    ["ovs-key-mpls", s3, z3],
-    ["ovs-key-ipv4", s4, z4],
-    ["ovs-key-ipv6", s5, z5],
-    ["ovs-key-ipv6-exthdrs", s6, z6],
-    ["ovs-key-tcp", s7, z7],
-    ["ovs-key-udp", s8, z8],
-    ["ovs-key-sctp", s9, z9],
-    ["ovs-key-icmp", s10, z10],
-    ["ovs-key-arp", s11, z11],
-    ["ovs-key-nd", s12, z12],
-    ["ovs-key-ct-tuple-ipv4", s13, z13],
-    ["ovs-action-push-vlan", s14, z14],
-    ["ovs-action-hash", s15, z15],
-    ["ovs-action-push-mpls", s16, z16],
-    ["ovs-action-add-mpls", s17, z17],
+    ["ovs-header", s0, structEncoder(T0)],
+    ["ovs-flow-stats", s1, structEncoder(T1)],
+    ["ovs-key-ethernet", s2, structEncoder(T2)],
+    ["ovs-key-mpls", s3, structEncoder(T3)],
+    ["ovs-key-ipv4", s4, structEncoder(T4)],
+    ["ovs-key-ipv6", s5, structEncoder(T5)],
+    ["ovs-key-ipv6-exthdrs", s6, structEncoder(T6)],
+    ["ovs-key-tcp", s7, structEncoder(T7)],
+    ["ovs-key-udp", s8, structEncoder(T8)],
+    ["ovs-key-sctp", s9, structEncoder(T9)],
+    ["ovs-key-icmp", s10, structEncoder(T10)],
+    ["ovs-key-arp", s11, structEncoder(T11)],
+    ["ovs-key-nd", s12, structEncoder(T12)],
+    ["ovs-key-ct-tuple-ipv4", s13, structEncoder(T13)],
+    ["ovs-action-push-vlan", s14, structEncoder(T14)],
+    ["ovs-action-hash", s15, structEncoder(T15)],
+    ["ovs-action-push-mpls", s16, structEncoder(T16)],
+    ["ovs-action-add-mpls", s17, structEncoder(T17)],
   ],
   bodies: [
-    ["flow-attrs", "ovs-header", B0, W0],
+    ["flow-attrs", "ovs-header", B0, E13],
   ],
 };
 

@@ -13,16 +13,17 @@ import {
   flag,
   int,
   keepUnknown,
-  own,
   putUnknown,
   rdU64,
+  structBytes,
+  structEncoder,
   tooDeep,
   tooShort,
   unknownKey,
-  unknownMember,
   type FamilyCodecs,
   type Obj,
   type Scope,
+  type StructDesc,
   type StructRest,
   type UnknownAttribute,
 } from '../../schema/runtime.js';
@@ -125,48 +126,11 @@ function s0(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 4 ? b.subarray(s + 4, s + l) : undefined,
   };
 }
-function h0(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 4) o["dp-ifindex"] = dv.getUint32(s, LE);
-}
-function w0(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "dp-ifindex"); dv.setUint32(at, int(x === undefined ? 0 : x, path, "dp-ifindex", 0, 4294967295), LE); }
-}
-function z0(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "dp-ifindex": case "__rest": break;
-      default: throw unknownMember(path, k, "ovs-header");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(4 + (extra === undefined ? 0 : extra.length));
-  w0(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 4);
-  return u;
-}
-function x0(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(4);
-  w0(new DataView(u.buffer), u, 0, v, path);
-  return u;
-}
-function d0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L0(b, dv, s, e, dep, sc, n0());
-}
-function e0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E0(w, v, path, sc);
-}
 function B0(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return M1(b, dv, s, e, 0, undefined);
+  return L1(b, dv, s, e, 0, undefined);
 }
-function W0(w: MessageWriter, v: Obj): void {
-  w.putRaw(x0(v, ""));
-  E1(w, v, "", undefined);
-}
-function n0(): Obj {
-  return { "packet": undefined, "key": undefined, "actions": undefined, "userdata": undefined, "egress-tun-key": undefined, "probe": undefined, "mru": undefined, "len": undefined, "hash": undefined, "upcall-pid": undefined, "__unknown": undefined };
-}
-function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "packet": undefined, "key": undefined, "actions": undefined, "userdata": undefined, "egress-tun-key": undefined, "probe": undefined, "mru": undefined, "len": undefined, "hash": undefined, "upcall-pid": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "packet");
   let p = s;
   while (e - p >= 4) {
@@ -192,7 +156,7 @@ function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E0(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -212,12 +176,13 @@ function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n1(): Obj {
-  return { "dp-ifindex": undefined, "packet": undefined, "key": undefined, "actions": undefined, "userdata": undefined, "egress-tun-key": undefined, "probe": undefined, "mru": undefined, "len": undefined, "hash": undefined, "upcall-pid": undefined, "__unknown": undefined };
-}
-function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
-  if (dep > MAX_DEPTH) throw tooDeep(s, "packet");
-  let p = s;
+function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "dp-ifindex": undefined, "packet": undefined, "key": undefined, "actions": undefined, "userdata": undefined, "egress-tun-key": undefined, "probe": undefined, "mru": undefined, "len": undefined, "hash": undefined, "upcall-pid": undefined, "__unknown": undefined };
+  const l = e - s;
+  if (l >= 4) o["dp-ifindex"] = dv.getUint32(s, LE);
+  let p = s + 4;
+  if (p > e) p = e;
+  if (dep > MAX_DEPTH) throw tooDeep(p, "packet");
   while (e - p >= 4) {
     const len = dv.getUint16(p, LE);
     if (len < 4 || len > e - p) throw badLength(len, e - p, p, "packet");
@@ -241,13 +206,11 @@ function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function M1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  const o = n1();
-  h0(o, b, dv, s, e - s);
-  const a = s + 4;
-  return L1(b, dv, a < e ? a : e, e, dep, sc, o);
-}
-function E1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+const T0: StructDesc = ["ovs-header", 4, [
+  ["dp-ifindex", "u32", 0, 4, LE],
+]];
+function E1(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
+  w.putRaw(structBytes(T0, v, path));
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -270,13 +233,13 @@ function E1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
 }
 const codecs: FamilyCodecs = {
   sets: [
-    ["packet", d0, e0],
+    ["packet", L0, E0],
   ],
   structs: [
-    ["ovs-header", s0, z0],
+    ["ovs-header", s0, structEncoder(T0)],
   ],
   bodies: [
-    ["packet", "ovs-header", B0, W0],
+    ["packet", "ovs-header", B0, E1],
   ],
 };
 

@@ -9,26 +9,27 @@ import {
   array,
   badLength,
   big,
-  bytes,
   enumName,
   enumValue,
   int,
   join,
   keepUnknown,
   object,
-  own,
   putUnknown,
   rdU64,
   str,
+  structBytes,
+  structEncoder,
+  structValue,
   text,
   tooDeep,
   tooShort,
   unknownKey,
-  unknownMember,
   utf8Length,
   type FamilyCodecs,
   type Obj,
   type Scope,
+  type StructDesc,
   type StructRest,
   type UnknownAttribute,
 } from '../../schema/runtime.js';
@@ -186,31 +187,6 @@ function s0(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 4 ? b.subarray(s + 4, s + l) : undefined,
   };
 }
-function h0(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 4) o["dp-ifindex"] = dv.getUint32(s, LE);
-}
-function w0(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "dp-ifindex"); dv.setUint32(at, int(x === undefined ? 0 : x, path, "dp-ifindex", 0, 4294967295), LE); }
-}
-function z0(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "dp-ifindex": case "__rest": break;
-      default: throw unknownMember(path, k, "ovs-header");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(4 + (extra === undefined ? 0 : extra.length));
-  w0(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 4);
-  return u;
-}
-function x0(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(4);
-  w0(new DataView(u.buffer), u, 0, v, path);
-  return u;
-}
 function s1(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
     "rx-packets": l >= 8 ? rdU64(dv, s, LE) : undefined,
@@ -224,74 +200,11 @@ function s1(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 64 ? b.subarray(s + 64, s + l) : undefined,
   };
 }
-function h1(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 8) o["rx-packets"] = rdU64(dv, s, LE);
-  if (l >= 16) o["tx-packets"] = rdU64(dv, s + 8, LE);
-  if (l >= 24) o["rx-bytes"] = rdU64(dv, s + 16, LE);
-  if (l >= 32) o["tx-bytes"] = rdU64(dv, s + 24, LE);
-  if (l >= 40) o["rx-errors"] = rdU64(dv, s + 32, LE);
-  if (l >= 48) o["tx-errors"] = rdU64(dv, s + 40, LE);
-  if (l >= 56) o["rx-dropped"] = rdU64(dv, s + 48, LE);
-  if (l >= 64) o["tx-dropped"] = rdU64(dv, s + 56, LE);
-}
-function w1(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "rx-packets"); dv.setBigUint64(at, big(x === undefined ? 0 : x, path, "rx-packets", 0n, 18446744073709551615n), LE); }
-  { const x = own(v, "tx-packets"); dv.setBigUint64(at + 8, big(x === undefined ? 0 : x, path, "tx-packets", 0n, 18446744073709551615n), LE); }
-  { const x = own(v, "rx-bytes"); dv.setBigUint64(at + 16, big(x === undefined ? 0 : x, path, "rx-bytes", 0n, 18446744073709551615n), LE); }
-  { const x = own(v, "tx-bytes"); dv.setBigUint64(at + 24, big(x === undefined ? 0 : x, path, "tx-bytes", 0n, 18446744073709551615n), LE); }
-  { const x = own(v, "rx-errors"); dv.setBigUint64(at + 32, big(x === undefined ? 0 : x, path, "rx-errors", 0n, 18446744073709551615n), LE); }
-  { const x = own(v, "tx-errors"); dv.setBigUint64(at + 40, big(x === undefined ? 0 : x, path, "tx-errors", 0n, 18446744073709551615n), LE); }
-  { const x = own(v, "rx-dropped"); dv.setBigUint64(at + 48, big(x === undefined ? 0 : x, path, "rx-dropped", 0n, 18446744073709551615n), LE); }
-  { const x = own(v, "tx-dropped"); dv.setBigUint64(at + 56, big(x === undefined ? 0 : x, path, "tx-dropped", 0n, 18446744073709551615n), LE); }
-}
-function z1(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "rx-packets": case "tx-packets": case "rx-bytes": case "tx-bytes": case "rx-errors": case "tx-errors": case "rx-dropped": case "tx-dropped": case "__rest": break;
-      default: throw unknownMember(path, k, "ovs-vport-stats");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(64 + (extra === undefined ? 0 : extra.length));
-  w1(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 64);
-  return u;
-}
-function x1(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(64);
-  w1(new DataView(u.buffer), u, 0, v, path);
-  return u;
-}
-function d0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L0(b, dv, s, e, dep, sc, n0());
-}
-function e0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E0(w, v, path, sc);
-}
-function d1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L1(b, dv, s, e, dep, sc, n1());
-}
-function e1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E1(w, v, path, sc);
-}
-function d2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L2(b, dv, s, e, dep, sc, n2());
-}
-function e2(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E2(w, v, path, sc);
-}
 function B0(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return M3(b, dv, s, e, 0, undefined);
+  return L3(b, dv, s, e, 0, undefined);
 }
-function W0(w: MessageWriter, v: Obj): void {
-  w.putRaw(x0(v, ""));
-  E3(w, v, "", undefined);
-}
-function n0(): Obj {
-  return { "dst-port": undefined, "extension": undefined, "__unknown": undefined };
-}
-function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "dst-port": undefined, "extension": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "vport-options");
   let p = s;
   while (e - p >= 4) {
@@ -309,7 +222,7 @@ function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E0(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -321,10 +234,8 @@ function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n1(): Obj {
-  return { "success": undefined, "fail": undefined, "__unknown": undefined };
-}
-function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "success": undefined, "fail": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "upcall-stats");
   let p = s;
   while (e - p >= 4) {
@@ -342,7 +253,7 @@ function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E1(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -362,10 +273,8 @@ function ba0(b: Uint8Array, dv: DataView, s: number, l: number): unknown[] {
   for (let i = 0, q = s; i < n; i++, q += 4) out[i] = dv.getUint32(q, LE);
   return out;
 }
-function n2(): Obj {
-  return { "port-no": undefined, "type": undefined, "name": undefined, "options": undefined, "upcall-pid": undefined, "stats": undefined, "ifindex": undefined, "netnsid": undefined, "upcall-stats": undefined, "__unknown": undefined };
-}
-function L2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "port-no": undefined, "type": undefined, "name": undefined, "options": undefined, "upcall-pid": undefined, "stats": undefined, "ifindex": undefined, "netnsid": undefined, "upcall-stats": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "vport");
   let p = s;
   while (e - p >= 4) {
@@ -379,12 +288,12 @@ function L2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
       case 1: if (dl < 4) throw tooShort(dl, 4, ds - 4, "vport.port-no"); o["port-no"] = dv.getUint32(ds, LE); break;
       case 2: if (dl < 4) throw tooShort(dl, 4, ds - 4, "vport.type"); o["type"] = enumName(N0, dv.getUint32(ds, LE)); break;
       case 3: o["name"] = str(b, ds, dl); break;
-      case 4: o["options"] = d0(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 4: o["options"] = L0(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 5: o["upcall-pid"] = ba0(b, dv, ds, dl); break;
       case 6: o["stats"] = s1(b, dv, ds, dl); break;
       case 8: if (dl < 4) throw tooShort(dl, 4, ds - 4, "vport.ifindex"); o["ifindex"] = dv.getUint32(ds, LE); break;
       case 9: if (dl < 4) throw tooShort(dl, 4, ds - 4, "vport.netnsid"); o["netnsid"] = dv.getUint32(ds, LE); break;
-      case 10: o["upcall-stats"] = d1(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 10: o["upcall-stats"] = L1(b, dv, ds, ds + dl, dep + 1, undefined); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
@@ -396,7 +305,17 @@ function bw1(x: readonly unknown[], path: string, name: string): Uint8Array {
   for (let i = 0; i < x.length; i++) d.setUint32(i * 4, int(x[i], path, name, 0, 4294967295), LE);
   return u;
 }
-function E2(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+const T1: StructDesc = ["ovs-vport-stats", 64, [
+  ["rx-packets", "u64", 0, 8, LE],
+  ["tx-packets", "u64", 8, 8, LE],
+  ["rx-bytes", "u64", 16, 8, LE],
+  ["tx-bytes", "u64", 24, 8, LE],
+  ["rx-errors", "u64", 32, 8, LE],
+  ["tx-errors", "u64", 40, 8, LE],
+  ["rx-dropped", "u64", 48, 8, LE],
+  ["tx-dropped", "u64", 56, 8, LE],
+]];
+function E2(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -404,23 +323,24 @@ function E2(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
       case "port-no": w.putU32(1, int(x, path, "port-no", 0, 4294967295)); break;
       case "type": w.putU32(2, int(enumValue(V0, x, path, "type", "vport-type"), path, "type", 0, 4294967295)); break;
       case "name": { const u = text(x, path, "name"); w.putString(3, u); } break;
-      case "options": { const n = w.nestStart(4); e0(w, object(x, path, "options"), join(path, "options"), undefined); w.nestEnd(n); } break;
+      case "options": { const n = w.nestStart(4); E0(w, object(x, path, "options"), join(path, "options"), undefined); w.nestEnd(n); } break;
       case "upcall-pid": w.putBinary(5, bw1(array(x, path, "upcall-pid"), path, "upcall-pid")); break;
-      case "stats": w.putBinary(6, z1(object(x, path, "stats"), join(path, "stats"))); break;
+      case "stats": w.putBinary(6, structValue(T1, object(x, path, "stats"), join(path, "stats"))); break;
       case "ifindex": w.putU32(8, int(x, path, "ifindex", 0, 4294967295)); break;
       case "netnsid": w.putU32(9, int(x, path, "netnsid", 0, 4294967295)); break;
-      case "upcall-stats": { const n = w.nestStart(10); e1(w, object(x, path, "upcall-stats"), join(path, "upcall-stats"), undefined); w.nestEnd(n); } break;
+      case "upcall-stats": { const n = w.nestStart(10); E1(w, object(x, path, "upcall-stats"), join(path, "upcall-stats"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "vport");
     }
   }
 }
-function n3(): Obj {
-  return { "dp-ifindex": undefined, "port-no": undefined, "type": undefined, "name": undefined, "options": undefined, "upcall-pid": undefined, "stats": undefined, "ifindex": undefined, "netnsid": undefined, "upcall-stats": undefined, "__unknown": undefined };
-}
-function L3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
-  if (dep > MAX_DEPTH) throw tooDeep(s, "vport");
-  let p = s;
+function L3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "dp-ifindex": undefined, "port-no": undefined, "type": undefined, "name": undefined, "options": undefined, "upcall-pid": undefined, "stats": undefined, "ifindex": undefined, "netnsid": undefined, "upcall-stats": undefined, "__unknown": undefined };
+  const l = e - s;
+  if (l >= 4) o["dp-ifindex"] = dv.getUint32(s, LE);
+  let p = s + 4;
+  if (p > e) p = e;
+  if (dep > MAX_DEPTH) throw tooDeep(p, "vport");
   while (e - p >= 4) {
     const len = dv.getUint16(p, LE);
     if (len < 4 || len > e - p) throw badLength(len, e - p, p, "vport");
@@ -432,22 +352,16 @@ function L3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
       case 1: if (dl < 4) throw tooShort(dl, 4, ds - 4, "vport.port-no"); o["port-no"] = dv.getUint32(ds, LE); break;
       case 2: if (dl < 4) throw tooShort(dl, 4, ds - 4, "vport.type"); o["type"] = enumName(N0, dv.getUint32(ds, LE)); break;
       case 3: o["name"] = str(b, ds, dl); break;
-      case 4: o["options"] = d0(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 4: o["options"] = L0(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 5: o["upcall-pid"] = ba0(b, dv, ds, dl); break;
       case 6: o["stats"] = s1(b, dv, ds, dl); break;
       case 8: if (dl < 4) throw tooShort(dl, 4, ds - 4, "vport.ifindex"); o["ifindex"] = dv.getUint32(ds, LE); break;
       case 9: if (dl < 4) throw tooShort(dl, 4, ds - 4, "vport.netnsid"); o["netnsid"] = dv.getUint32(ds, LE); break;
-      case 10: o["upcall-stats"] = d1(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 10: o["upcall-stats"] = L1(b, dv, ds, ds + dl, dep + 1, undefined); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
-}
-function M3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  const o = n3();
-  h0(o, b, dv, s, e - s);
-  const a = s + 4;
-  return L3(b, dv, a < e ? a : e, e, dep, sc, o);
 }
 function bw2(x: readonly unknown[], path: string, name: string): Uint8Array {
   const u = new Uint8Array(x.length * 4);
@@ -455,7 +369,11 @@ function bw2(x: readonly unknown[], path: string, name: string): Uint8Array {
   for (let i = 0; i < x.length; i++) d.setUint32(i * 4, int(x[i], path, name, 0, 4294967295), LE);
   return u;
 }
-function E3(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+const T0: StructDesc = ["ovs-header", 4, [
+  ["dp-ifindex", "u32", 0, 4, LE],
+]];
+function E3(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
+  w.putRaw(structBytes(T0, v, path));
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -463,12 +381,12 @@ function E3(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
       case "port-no": w.putU32(1, int(x, path, "port-no", 0, 4294967295)); break;
       case "type": w.putU32(2, int(enumValue(V0, x, path, "type", "vport-type"), path, "type", 0, 4294967295)); break;
       case "name": { const u = text(x, path, "name"); w.putString(3, u); } break;
-      case "options": { const n = w.nestStart(4); e0(w, object(x, path, "options"), join(path, "options"), undefined); w.nestEnd(n); } break;
+      case "options": { const n = w.nestStart(4); E0(w, object(x, path, "options"), join(path, "options"), undefined); w.nestEnd(n); } break;
       case "upcall-pid": w.putBinary(5, bw2(array(x, path, "upcall-pid"), path, "upcall-pid")); break;
-      case "stats": w.putBinary(6, z1(object(x, path, "stats"), join(path, "stats"))); break;
+      case "stats": w.putBinary(6, structValue(T1, object(x, path, "stats"), join(path, "stats"))); break;
       case "ifindex": w.putU32(8, int(x, path, "ifindex", 0, 4294967295)); break;
       case "netnsid": w.putU32(9, int(x, path, "netnsid", 0, 4294967295)); break;
-      case "upcall-stats": { const n = w.nestStart(10); e1(w, object(x, path, "upcall-stats"), join(path, "upcall-stats"), undefined); w.nestEnd(n); } break;
+      case "upcall-stats": { const n = w.nestStart(10); E1(w, object(x, path, "upcall-stats"), join(path, "upcall-stats"), undefined); w.nestEnd(n); } break;
       case "dp-ifindex": break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "vport");
@@ -477,16 +395,16 @@ function E3(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
 }
 const codecs: FamilyCodecs = {
   sets: [
-    ["vport-options", d0, e0],
-    ["upcall-stats", d1, e1],
-    ["vport", d2, e2],
+    ["vport-options", L0, E0],
+    ["upcall-stats", L1, E1],
+    ["vport", L2, E2],
   ],
   structs: [
-    ["ovs-header", s0, z0],
-    ["ovs-vport-stats", s1, z1],
+    ["ovs-header", s0, structEncoder(T0)],
+    ["ovs-vport-stats", s1, structEncoder(T1)],
   ],
   bodies: [
-    ["vport", "ovs-header", B0, W0],
+    ["vport", "ovs-header", B0, E3],
   ],
 };
 

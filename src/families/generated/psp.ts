@@ -28,6 +28,7 @@ import {
   type FamilyCodecs,
   type Obj,
   type Scope,
+  type StructDesc,
   type StructRest,
   type UnknownAttribute,
 } from '../../schema/runtime.js';
@@ -270,58 +271,17 @@ export const spec: FamilySpec = reviveSpec(`
 [["mgmt"],["use"]]]
 `);
 
-function d0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L0(b, dv, s, e, dep, sc, n0());
-}
-function e0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E0(w, v, path, sc);
-}
-function d1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L1(b, dv, s, e, dep, sc, n1());
-}
-function e1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E1(w, v, path, sc);
-}
-function d2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L2(b, dv, s, e, dep, sc, n2());
-}
-function e2(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E2(w, v, path, sc);
-}
-function d3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L3(b, dv, s, e, dep, sc, n3());
-}
-function e3(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E3(w, v, path, sc);
-}
-function d4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L4(b, dv, s, e, dep, sc, n4());
-}
-function e4(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E4(w, v, path, sc);
-}
 function B0(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L1(b, dv, s, e, 0, undefined, n1());
-}
-function W0(w: MessageWriter, v: Obj): void {
-  E1(w, v, "", undefined);
+  return L1(b, dv, s, e, 0, undefined);
 }
 function B1(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L2(b, dv, s, e, 0, undefined, n2());
-}
-function W1(w: MessageWriter, v: Obj): void {
-  E2(w, v, "", undefined);
+  return L2(b, dv, s, e, 0, undefined);
 }
 function B2(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L4(b, dv, s, e, 0, undefined, n4());
+  return L4(b, dv, s, e, 0, undefined);
 }
-function W2(w: MessageWriter, v: Obj): void {
-  E4(w, v, "", undefined);
-}
-function n0(): Obj {
-  return { "ifindex": undefined, "nsid": undefined, "__unknown": undefined };
-}
-function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "ifindex": undefined, "nsid": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "assoc-dev-info");
   let p = s;
   while (e - p >= 4) {
@@ -339,7 +299,7 @@ function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E0(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -353,10 +313,8 @@ function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
 }
 const N0: readonly (string | undefined)[] = ["hdr0-aes-gcm-128", "hdr0-aes-gcm-256", "hdr0-aes-gmac-128", "hdr0-aes-gmac-256"];
 const V0: ReadonlyMap<string, number> = new Map<string, number>([["hdr0-aes-gcm-128", 0], ["hdr0-aes-gcm-256", 1], ["hdr0-aes-gmac-128", 2], ["hdr0-aes-gmac-256", 3]]);
-function n1(): Obj {
-  return { "id": undefined, "ifindex": undefined, "psp-versions-cap": undefined, "psp-versions-ena": undefined, "assoc-list": undefined, "nsid": undefined, "by-association": undefined, "__unknown": undefined };
-}
-function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "id": undefined, "ifindex": undefined, "psp-versions-cap": undefined, "psp-versions-ena": undefined, "assoc-list": undefined, "nsid": undefined, "by-association": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "dev");
   let p = s;
   while (e - p >= 4) {
@@ -371,7 +329,7 @@ function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
       case 2: if (dl < 4) throw tooShort(dl, 4, ds - 4, "dev.ifindex"); o["ifindex"] = dv.getUint32(ds, LE); break;
       case 3: if (dl < 4) throw tooShort(dl, 4, ds - 4, "dev.psp-versions-cap"); o["psp-versions-cap"] = flagNames(N0, dv.getUint32(ds, LE)); break;
       case 4: if (dl < 4) throw tooShort(dl, 4, ds - 4, "dev.psp-versions-ena"); o["psp-versions-ena"] = flagNames(N0, dv.getUint32(ds, LE)); break;
-      case 5: append(o, "assoc-list", d0(b, dv, ds, ds + dl, dep + 1, undefined)); break;
+      case 5: append(o, "assoc-list", L0(b, dv, ds, ds + dl, dep + 1, undefined)); break;
       case 6: if (dl < 4) throw tooShort(dl, 4, ds - 4, "dev.nsid"); o["nsid"] = dv.getInt32(ds, LE); break;
       case 7: o["by-association"] = true; break;
       default: keepUnknown(o, t, b, ds, dl);
@@ -379,7 +337,7 @@ function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E1(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -388,7 +346,7 @@ function E1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
       case "ifindex": w.putU32(2, int(x, path, "ifindex", 0, 4294967295)); break;
       case "psp-versions-cap": w.putU32(3, int(flagsValue(V0, x, path, "psp-versions-cap", "version"), path, "psp-versions-cap", 0, 4294967295)); break;
       case "psp-versions-ena": w.putU32(4, int(flagsValue(V0, x, path, "psp-versions-ena", "version"), path, "psp-versions-ena", 0, 4294967295)); break;
-      case "assoc-list": for (const y of items(x)) { const n = w.nestStart(5); e0(w, object(y, path, "assoc-list"), join(path, "assoc-list"), undefined); w.nestEnd(n); } break;
+      case "assoc-list": for (const y of items(x)) { const n = w.nestStart(5); E0(w, object(y, path, "assoc-list"), join(path, "assoc-list"), undefined); w.nestEnd(n); } break;
       case "nsid": w.putS32(6, int(x, path, "nsid", -2147483648, 2147483647)); break;
       case "by-association": if (flag(x, path, "by-association")) w.putFlag(7); break;
       case "__unknown": putUnknown(w, x, path); break;
@@ -396,10 +354,8 @@ function E1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n2(): Obj {
-  return { "dev-id": undefined, "version": undefined, "rx-key": undefined, "tx-key": undefined, "sock-fd": undefined, "__unknown": undefined };
-}
-function L2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "dev-id": undefined, "version": undefined, "rx-key": undefined, "tx-key": undefined, "sock-fd": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "assoc");
   let p = s;
   while (e - p >= 4) {
@@ -412,33 +368,31 @@ function L2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
     switch (t) {
       case 1: if (dl < 4) throw tooShort(dl, 4, ds - 4, "assoc.dev-id"); o["dev-id"] = dv.getUint32(ds, LE); break;
       case 2: if (dl < 4) throw tooShort(dl, 4, ds - 4, "assoc.version"); o["version"] = enumName(N0, dv.getUint32(ds, LE)); break;
-      case 3: o["rx-key"] = d3(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 4: o["tx-key"] = d3(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 3: o["rx-key"] = L3(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 4: o["tx-key"] = L3(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 5: if (dl < 4) throw tooShort(dl, 4, ds - 4, "assoc.sock-fd"); o["sock-fd"] = dv.getUint32(ds, LE); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E2(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E2(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
       case "dev-id": w.putU32(1, int(x, path, "dev-id", 1, 4294967295)); break;
       case "version": w.putU32(2, int(enumValue(V0, x, path, "version", "version"), path, "version", 0, 4294967295)); break;
-      case "rx-key": { const n = w.nestStart(3); e3(w, object(x, path, "rx-key"), join(path, "rx-key"), undefined); w.nestEnd(n); } break;
-      case "tx-key": { const n = w.nestStart(4); e3(w, object(x, path, "tx-key"), join(path, "tx-key"), undefined); w.nestEnd(n); } break;
+      case "rx-key": { const n = w.nestStart(3); E3(w, object(x, path, "rx-key"), join(path, "rx-key"), undefined); w.nestEnd(n); } break;
+      case "tx-key": { const n = w.nestStart(4); E3(w, object(x, path, "tx-key"), join(path, "tx-key"), undefined); w.nestEnd(n); } break;
       case "sock-fd": w.putU32(5, int(x, path, "sock-fd", 0, 4294967295)); break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "assoc");
     }
   }
 }
-function n3(): Obj {
-  return { "key": undefined, "spi": undefined, "__unknown": undefined };
-}
-function L3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "key": undefined, "spi": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "keys");
   let p = s;
   while (e - p >= 4) {
@@ -456,7 +410,7 @@ function L3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E3(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E3(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -468,10 +422,8 @@ function E3(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n4(): Obj {
-  return { "dev-id": undefined, "key-rotations": undefined, "stale-events": undefined, "rx-packets": undefined, "rx-bytes": undefined, "rx-auth-fail": undefined, "rx-error": undefined, "rx-bad": undefined, "tx-packets": undefined, "tx-bytes": undefined, "tx-error": undefined, "__unknown": undefined };
-}
-function L4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "dev-id": undefined, "key-rotations": undefined, "stale-events": undefined, "rx-packets": undefined, "rx-bytes": undefined, "rx-auth-fail": undefined, "rx-error": undefined, "rx-bad": undefined, "tx-packets": undefined, "tx-bytes": undefined, "tx-error": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "stats");
   let p = s;
   while (e - p >= 4) {
@@ -498,7 +450,7 @@ function L4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E4(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E4(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -521,18 +473,18 @@ function E4(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
 }
 const codecs: FamilyCodecs = {
   sets: [
-    ["assoc-dev-info", d0, e0],
-    ["dev", d1, e1],
-    ["assoc", d2, e2],
-    ["keys", d3, e3],
-    ["stats", d4, e4],
+    ["assoc-dev-info", L0, E0],
+    ["dev", L1, E1],
+    ["assoc", L2, E2],
+    ["keys", L3, E3],
+    ["stats", L4, E4],
   ],
   structs: [
   ],
   bodies: [
-    ["dev", "", B0, W0],
-    ["assoc", "", B1, W1],
-    ["stats", "", B2, W2],
+    ["dev", "", B0, E1],
+    ["assoc", "", B1, E2],
+    ["stats", "", B2, E4],
   ],
 };
 

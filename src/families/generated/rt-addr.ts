@@ -17,18 +17,20 @@ import {
   join,
   keepUnknown,
   object,
-  own,
   putUnknown,
   str,
+  structBytes,
+  structEncoder,
+  structValue,
   text,
   tooDeep,
   tooShort,
   unknownKey,
-  unknownMember,
   utf8Length,
   type FamilyCodecs,
   type Obj,
   type Scope,
+  type StructDesc,
   type StructRest,
   type UnknownAttribute,
 } from '../../schema/runtime.js';
@@ -174,39 +176,6 @@ function s0(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 8 ? b.subarray(s + 8, s + l) : undefined,
   };
 }
-function h0(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 1) o["ifa-family"] = dv.getUint8(s);
-  if (l >= 2) o["ifa-prefixlen"] = dv.getUint8(s + 1);
-  if (l >= 3) o["ifa-flags"] = flagNames(N0, dv.getUint8(s + 2));
-  if (l >= 4) o["ifa-scope"] = dv.getUint8(s + 3);
-  if (l >= 8) o["ifa-index"] = dv.getUint32(s + 4, LE);
-}
-function w0(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "ifa-family"); dv.setUint8(at, int(x === undefined ? 0 : x, path, "ifa-family", 0, 255)); }
-  { const x = own(v, "ifa-prefixlen"); dv.setUint8(at + 1, int(x === undefined ? 0 : x, path, "ifa-prefixlen", 0, 255)); }
-  { const x = own(v, "ifa-flags"); dv.setUint8(at + 2, int(flagsValue(V0, x === undefined ? 0 : x, path, "ifa-flags", "ifa-flags"), path, "ifa-flags", 0, 255)); }
-  { const x = own(v, "ifa-scope"); dv.setUint8(at + 3, int(x === undefined ? 0 : x, path, "ifa-scope", 0, 255)); }
-  { const x = own(v, "ifa-index"); dv.setUint32(at + 4, int(x === undefined ? 0 : x, path, "ifa-index", 0, 4294967295), LE); }
-}
-function z0(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "ifa-family": case "ifa-prefixlen": case "ifa-flags": case "ifa-scope": case "ifa-index": case "__rest": break;
-      default: throw unknownMember(path, k, "ifaddrmsg");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(8 + (extra === undefined ? 0 : extra.length));
-  w0(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 8);
-  return u;
-}
-function x0(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(8);
-  w0(new DataView(u.buffer), u, 0, v, path);
-  return u;
-}
 function s1(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
     "ifa-prefered": l >= 4 ? dv.getUint32(s, LE) : undefined,
@@ -216,54 +185,11 @@ function s1(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 16 ? b.subarray(s + 16, s + l) : undefined,
   };
 }
-function h1(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 4) o["ifa-prefered"] = dv.getUint32(s, LE);
-  if (l >= 8) o["ifa-valid"] = dv.getUint32(s + 4, LE);
-  if (l >= 12) o["cstamp"] = dv.getUint32(s + 8, LE);
-  if (l >= 16) o["tstamp"] = dv.getUint32(s + 12, LE);
-}
-function w1(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "ifa-prefered"); dv.setUint32(at, int(x === undefined ? 0 : x, path, "ifa-prefered", 0, 4294967295), LE); }
-  { const x = own(v, "ifa-valid"); dv.setUint32(at + 4, int(x === undefined ? 0 : x, path, "ifa-valid", 0, 4294967295), LE); }
-  { const x = own(v, "cstamp"); dv.setUint32(at + 8, int(x === undefined ? 0 : x, path, "cstamp", 0, 4294967295), LE); }
-  { const x = own(v, "tstamp"); dv.setUint32(at + 12, int(x === undefined ? 0 : x, path, "tstamp", 0, 4294967295), LE); }
-}
-function z1(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "ifa-prefered": case "ifa-valid": case "cstamp": case "tstamp": case "__rest": break;
-      default: throw unknownMember(path, k, "ifa-cacheinfo");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(16 + (extra === undefined ? 0 : extra.length));
-  w1(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 16);
-  return u;
-}
-function x1(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(16);
-  w1(new DataView(u.buffer), u, 0, v, path);
-  return u;
-}
-function d0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L0(b, dv, s, e, dep, sc, n0());
-}
-function e0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E0(w, v, path, sc);
-}
 function B0(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return M1(b, dv, s, e, 0, undefined);
+  return L1(b, dv, s, e, 0, undefined);
 }
-function W0(w: MessageWriter, v: Obj): void {
-  w.putRaw(x0(v, ""));
-  E1(w, v, "", undefined);
-}
-function n0(): Obj {
-  return { "address": undefined, "local": undefined, "label": undefined, "broadcast": undefined, "anycast": undefined, "cacheinfo": undefined, "multicast": undefined, "flags": undefined, "rt-priority": undefined, "target-netnsid": undefined, "proto": undefined, "mc-users": undefined, "__unknown": undefined };
-}
-function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "address": undefined, "local": undefined, "label": undefined, "broadcast": undefined, "anycast": undefined, "cacheinfo": undefined, "multicast": undefined, "flags": undefined, "rt-priority": undefined, "target-netnsid": undefined, "proto": undefined, "mc-users": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "addr-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -291,7 +217,13 @@ function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+const T1: StructDesc = ["ifa-cacheinfo", 16, [
+  ["ifa-prefered", "u32", 0, 4, LE],
+  ["ifa-valid", "u32", 4, 4, LE],
+  ["cstamp", "u32", 8, 4, LE],
+  ["tstamp", "u32", 12, 4, LE],
+]];
+function E0(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -301,7 +233,7 @@ function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
       case "label": { const u = text(x, path, "label"); w.putString(3, u); } break;
       case "broadcast": w.putU32(4, int(ipv4Int(x, path, "broadcast"), path, "broadcast", 0, 4294967295), true); break;
       case "anycast": { const u = bytes(x, path, "anycast", ""); w.putBinary(5, u); } break;
-      case "cacheinfo": w.putBinary(6, z1(object(x, path, "cacheinfo"), join(path, "cacheinfo"))); break;
+      case "cacheinfo": w.putBinary(6, structValue(T1, object(x, path, "cacheinfo"), join(path, "cacheinfo"))); break;
       case "multicast": { const u = bytes(x, path, "multicast", ""); w.putBinary(7, u); } break;
       case "flags": w.putU32(8, int(flagsValue(V0, x, path, "flags", "ifa-flags"), path, "flags", 0, 4294967295)); break;
       case "rt-priority": w.putU32(9, int(x, path, "rt-priority", 0, 4294967295)); break;
@@ -313,12 +245,17 @@ function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n1(): Obj {
-  return { "ifa-family": undefined, "ifa-prefixlen": undefined, "ifa-flags": undefined, "ifa-scope": undefined, "ifa-index": undefined, "address": undefined, "local": undefined, "label": undefined, "broadcast": undefined, "anycast": undefined, "cacheinfo": undefined, "multicast": undefined, "flags": undefined, "rt-priority": undefined, "target-netnsid": undefined, "proto": undefined, "mc-users": undefined, "__unknown": undefined };
-}
-function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
-  if (dep > MAX_DEPTH) throw tooDeep(s, "addr-attrs");
-  let p = s;
+function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "ifa-family": undefined, "ifa-prefixlen": undefined, "ifa-flags": undefined, "ifa-scope": undefined, "ifa-index": undefined, "address": undefined, "local": undefined, "label": undefined, "broadcast": undefined, "anycast": undefined, "cacheinfo": undefined, "multicast": undefined, "flags": undefined, "rt-priority": undefined, "target-netnsid": undefined, "proto": undefined, "mc-users": undefined, "__unknown": undefined };
+  const l = e - s;
+  if (l >= 1) o["ifa-family"] = dv.getUint8(s);
+  if (l >= 2) o["ifa-prefixlen"] = dv.getUint8(s + 1);
+  if (l >= 3) o["ifa-flags"] = flagNames(N0, dv.getUint8(s + 2));
+  if (l >= 4) o["ifa-scope"] = dv.getUint8(s + 3);
+  if (l >= 8) o["ifa-index"] = dv.getUint32(s + 4, LE);
+  let p = s + 8;
+  if (p > e) p = e;
+  if (dep > MAX_DEPTH) throw tooDeep(p, "addr-attrs");
   while (e - p >= 4) {
     const len = dv.getUint16(p, LE);
     if (len < 4 || len > e - p) throw badLength(len, e - p, p, "addr-attrs");
@@ -344,13 +281,15 @@ function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function M1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  const o = n1();
-  h0(o, b, dv, s, e - s);
-  const a = s + 8;
-  return L1(b, dv, a < e ? a : e, e, dep, sc, o);
-}
-function E1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+const T0: StructDesc = ["ifaddrmsg", 8, [
+  ["ifa-family", "u8", 0, 1, LE],
+  ["ifa-prefixlen", "u8", 1, 1, LE],
+  ["ifa-flags", "u8", 2, 1, LE, [V0, "ifa-flags", true]],
+  ["ifa-scope", "u8", 3, 1, LE],
+  ["ifa-index", "u32", 4, 4, LE],
+]];
+function E1(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
+  w.putRaw(structBytes(T0, v, path));
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -360,7 +299,7 @@ function E1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
       case "label": { const u = text(x, path, "label"); w.putString(3, u); } break;
       case "broadcast": w.putU32(4, int(ipv4Int(x, path, "broadcast"), path, "broadcast", 0, 4294967295), true); break;
       case "anycast": { const u = bytes(x, path, "anycast", ""); w.putBinary(5, u); } break;
-      case "cacheinfo": w.putBinary(6, z1(object(x, path, "cacheinfo"), join(path, "cacheinfo"))); break;
+      case "cacheinfo": w.putBinary(6, structValue(T1, object(x, path, "cacheinfo"), join(path, "cacheinfo"))); break;
       case "multicast": { const u = bytes(x, path, "multicast", ""); w.putBinary(7, u); } break;
       case "flags": w.putU32(8, int(flagsValue(V0, x, path, "flags", "ifa-flags"), path, "flags", 0, 4294967295)); break;
       case "rt-priority": w.putU32(9, int(x, path, "rt-priority", 0, 4294967295)); break;
@@ -375,14 +314,14 @@ function E1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
 }
 const codecs: FamilyCodecs = {
   sets: [
-    ["addr-attrs", d0, e0],
+    ["addr-attrs", L0, E0],
   ],
   structs: [
-    ["ifaddrmsg", s0, z0],
-    ["ifa-cacheinfo", s1, z1],
+    ["ifaddrmsg", s0, structEncoder(T0)],
+    ["ifa-cacheinfo", s1, structEncoder(T1)],
   ],
   bodies: [
-    ["addr-attrs", "ifaddrmsg", B0, W0],
+    ["addr-attrs", "ifaddrmsg", B0, E1],
   ],
 };
 

@@ -23,7 +23,6 @@ import {
   fmtIPv4Int,
   fmtIPv6,
   fmtMac,
-  hexInt,
   int,
   ipv4Int,
   items,
@@ -31,22 +30,24 @@ import {
   keepUnknown,
   object,
   own,
-  putFixedBytes,
   putRawSubMessage,
   putUnknown,
   rdU64,
   readUint,
   selectorKey,
   str,
+  structBytes,
+  structEncoder,
+  structValue,
   text,
   tooDeep,
   tooShort,
   unknownKey,
-  unknownMember,
   utf8Length,
   type FamilyCodecs,
   type Obj,
   type Scope,
+  type StructDesc,
   type StructRest,
   type UnknownAttribute,
 } from '../../schema/runtime.js';
@@ -2482,31 +2483,6 @@ function s0(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 1 ? b.subarray(s + 1, s + l) : undefined,
   };
 }
-function h0(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 1) o["family"] = dv.getUint8(s);
-}
-function w0(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "family"); dv.setUint8(at, int(x === undefined ? 0 : x, path, "family", 0, 255)); }
-}
-function z0(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "family": case "__rest": break;
-      default: throw unknownMember(path, k, "rtgenmsg");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(1 + (extra === undefined ? 0 : extra.length));
-  w0(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 1);
-  return u;
-}
-function x0(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(1);
-  w0(new DataView(u.buffer), u, 0, v, path);
-  return u;
-}
 const N0: readonly (string | undefined)[] = ["up", "broadcast", "debug", "loopback", "point-to-point", "no-trailers", "running", "no-arp", "promisc", "all-multi", "master", "slave", "multicast", "portsel", "auto-media", "dynamic", "lower-up", "dormant", "echo"];
 const V0: ReadonlyMap<string, number> = new Map<string, number>([["up", 0], ["broadcast", 1], ["debug", 2], ["loopback", 3], ["point-to-point", 4], ["no-trailers", 5], ["running", 6], ["no-arp", 7], ["promisc", 8], ["all-multi", 9], ["master", 10], ["slave", 11], ["multicast", 12], ["portsel", 13], ["auto-media", 14], ["dynamic", 15], ["lower-up", 16], ["dormant", 17], ["echo", 18]]);
 function s1(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
@@ -2519,72 +2495,12 @@ function s1(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 16 ? b.subarray(s + 16, s + l) : undefined,
   };
 }
-function h1(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 1) o["ifi-family"] = dv.getUint8(s);
-  if (l >= 4) o["ifi-type"] = dv.getUint16(s + 2, LE);
-  if (l >= 8) o["ifi-index"] = dv.getInt32(s + 4, LE);
-  if (l >= 12) o["ifi-flags"] = flagNames(N0, dv.getUint32(s + 8, LE));
-  if (l >= 16) o["ifi-change"] = dv.getUint32(s + 12, LE);
-}
-function w1(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "ifi-family"); dv.setUint8(at, int(x === undefined ? 0 : x, path, "ifi-family", 0, 255)); }
-  { const x = own(v, "ifi-type"); dv.setUint16(at + 2, int(x === undefined ? 0 : x, path, "ifi-type", 0, 65535), LE); }
-  { const x = own(v, "ifi-index"); dv.setInt32(at + 4, int(x === undefined ? 0 : x, path, "ifi-index", -2147483648, 2147483647), LE); }
-  { const x = own(v, "ifi-flags"); dv.setUint32(at + 8, int(flagsValue(V0, x === undefined ? 0 : x, path, "ifi-flags", "ifinfo-flags"), path, "ifi-flags", 0, 4294967295), LE); }
-  { const x = own(v, "ifi-change"); dv.setUint32(at + 12, int(x === undefined ? 0 : x, path, "ifi-change", 0, 4294967295), LE); }
-}
-function z1(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "ifi-family": case "ifi-type": case "ifi-index": case "ifi-flags": case "ifi-change": case "__rest": break;
-      default: throw unknownMember(path, k, "ifinfomsg");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(16 + (extra === undefined ? 0 : extra.length));
-  w1(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 16);
-  return u;
-}
-function x1(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(16);
-  w1(new DataView(u.buffer), u, 0, v, path);
-  return u;
-}
 function s2(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
     "prio": l >= 2 ? dv.getUint16(s, LE) : undefined,
     "addr": l >= 8 ? fmtMac(b, s + 2, 6) : undefined,
     "__rest": l > 8 ? b.subarray(s + 8, s + l) : undefined,
   };
-}
-function h2(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 2) o["prio"] = dv.getUint16(s, LE);
-  if (l >= 8) o["addr"] = fmtMac(b, s + 2, 6);
-}
-function w2(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "prio"); dv.setUint16(at, int(x === undefined ? 0 : x, path, "prio", 0, 65535), LE); }
-  { const x = own(v, "addr"); if (x !== undefined) putFixedBytes(u, at + 2, 6, bytes(x, path, "addr", "mac"), path, "addr"); }
-}
-function z2(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "prio": case "addr": case "__rest": break;
-      default: throw unknownMember(path, k, "ifla-bridge-id");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(8 + (extra === undefined ? 0 : extra.length));
-  w2(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 8);
-  return u;
-}
-function x2(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(8);
-  w2(new DataView(u.buffer), u, 0, v, path);
-  return u;
 }
 function s3(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
@@ -2594,37 +2510,6 @@ function s3(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "retrans-time": l >= 16 ? dv.getUint32(s + 12, LE) : undefined,
     "__rest": l > 16 ? b.subarray(s + 16, s + l) : undefined,
   };
-}
-function h3(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 4) o["max-reasm-len"] = dv.getUint32(s, LE);
-  if (l >= 8) o["tstamp"] = dv.getUint32(s + 4, LE);
-  if (l >= 12) o["reachable-time"] = dv.getInt32(s + 8, LE);
-  if (l >= 16) o["retrans-time"] = dv.getUint32(s + 12, LE);
-}
-function w3(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "max-reasm-len"); dv.setUint32(at, int(x === undefined ? 0 : x, path, "max-reasm-len", 0, 4294967295), LE); }
-  { const x = own(v, "tstamp"); dv.setUint32(at + 4, int(x === undefined ? 0 : x, path, "tstamp", 0, 4294967295), LE); }
-  { const x = own(v, "reachable-time"); dv.setInt32(at + 8, int(x === undefined ? 0 : x, path, "reachable-time", -2147483648, 2147483647), LE); }
-  { const x = own(v, "retrans-time"); dv.setUint32(at + 12, int(x === undefined ? 0 : x, path, "retrans-time", 0, 4294967295), LE); }
-}
-function z3(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "max-reasm-len": case "tstamp": case "reachable-time": case "retrans-time": case "__rest": break;
-      default: throw unknownMember(path, k, "ifla-cacheinfo");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(16 + (extra === undefined ? 0 : extra.length));
-  w3(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 16);
-  return u;
-}
-function x3(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(16);
-  w3(new DataView(u.buffer), u, 0, v, path);
-  return u;
 }
 function s4(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
@@ -2654,77 +2539,6 @@ function s4(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "rx-nohandler": l >= 96 ? dv.getUint32(s + 92, LE) : undefined,
     "__rest": l > 96 ? b.subarray(s + 96, s + l) : undefined,
   };
-}
-function h4(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 4) o["rx-packets"] = dv.getUint32(s, LE);
-  if (l >= 8) o["tx-packets"] = dv.getUint32(s + 4, LE);
-  if (l >= 12) o["rx-bytes"] = dv.getUint32(s + 8, LE);
-  if (l >= 16) o["tx-bytes"] = dv.getUint32(s + 12, LE);
-  if (l >= 20) o["rx-errors"] = dv.getUint32(s + 16, LE);
-  if (l >= 24) o["tx-errors"] = dv.getUint32(s + 20, LE);
-  if (l >= 28) o["rx-dropped"] = dv.getUint32(s + 24, LE);
-  if (l >= 32) o["tx-dropped"] = dv.getUint32(s + 28, LE);
-  if (l >= 36) o["multicast"] = dv.getUint32(s + 32, LE);
-  if (l >= 40) o["collisions"] = dv.getUint32(s + 36, LE);
-  if (l >= 44) o["rx-length-errors"] = dv.getUint32(s + 40, LE);
-  if (l >= 48) o["rx-over-errors"] = dv.getUint32(s + 44, LE);
-  if (l >= 52) o["rx-crc-errors"] = dv.getUint32(s + 48, LE);
-  if (l >= 56) o["rx-frame-errors"] = dv.getUint32(s + 52, LE);
-  if (l >= 60) o["rx-fifo-errors"] = dv.getUint32(s + 56, LE);
-  if (l >= 64) o["rx-missed-errors"] = dv.getUint32(s + 60, LE);
-  if (l >= 68) o["tx-aborted-errors"] = dv.getUint32(s + 64, LE);
-  if (l >= 72) o["tx-carrier-errors"] = dv.getUint32(s + 68, LE);
-  if (l >= 76) o["tx-fifo-errors"] = dv.getUint32(s + 72, LE);
-  if (l >= 80) o["tx-heartbeat-errors"] = dv.getUint32(s + 76, LE);
-  if (l >= 84) o["tx-window-errors"] = dv.getUint32(s + 80, LE);
-  if (l >= 88) o["rx-compressed"] = dv.getUint32(s + 84, LE);
-  if (l >= 92) o["tx-compressed"] = dv.getUint32(s + 88, LE);
-  if (l >= 96) o["rx-nohandler"] = dv.getUint32(s + 92, LE);
-}
-function w4(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "rx-packets"); dv.setUint32(at, int(x === undefined ? 0 : x, path, "rx-packets", 0, 4294967295), LE); }
-  { const x = own(v, "tx-packets"); dv.setUint32(at + 4, int(x === undefined ? 0 : x, path, "tx-packets", 0, 4294967295), LE); }
-  { const x = own(v, "rx-bytes"); dv.setUint32(at + 8, int(x === undefined ? 0 : x, path, "rx-bytes", 0, 4294967295), LE); }
-  { const x = own(v, "tx-bytes"); dv.setUint32(at + 12, int(x === undefined ? 0 : x, path, "tx-bytes", 0, 4294967295), LE); }
-  { const x = own(v, "rx-errors"); dv.setUint32(at + 16, int(x === undefined ? 0 : x, path, "rx-errors", 0, 4294967295), LE); }
-  { const x = own(v, "tx-errors"); dv.setUint32(at + 20, int(x === undefined ? 0 : x, path, "tx-errors", 0, 4294967295), LE); }
-  { const x = own(v, "rx-dropped"); dv.setUint32(at + 24, int(x === undefined ? 0 : x, path, "rx-dropped", 0, 4294967295), LE); }
-  { const x = own(v, "tx-dropped"); dv.setUint32(at + 28, int(x === undefined ? 0 : x, path, "tx-dropped", 0, 4294967295), LE); }
-  { const x = own(v, "multicast"); dv.setUint32(at + 32, int(x === undefined ? 0 : x, path, "multicast", 0, 4294967295), LE); }
-  { const x = own(v, "collisions"); dv.setUint32(at + 36, int(x === undefined ? 0 : x, path, "collisions", 0, 4294967295), LE); }
-  { const x = own(v, "rx-length-errors"); dv.setUint32(at + 40, int(x === undefined ? 0 : x, path, "rx-length-errors", 0, 4294967295), LE); }
-  { const x = own(v, "rx-over-errors"); dv.setUint32(at + 44, int(x === undefined ? 0 : x, path, "rx-over-errors", 0, 4294967295), LE); }
-  { const x = own(v, "rx-crc-errors"); dv.setUint32(at + 48, int(x === undefined ? 0 : x, path, "rx-crc-errors", 0, 4294967295), LE); }
-  { const x = own(v, "rx-frame-errors"); dv.setUint32(at + 52, int(x === undefined ? 0 : x, path, "rx-frame-errors", 0, 4294967295), LE); }
-  { const x = own(v, "rx-fifo-errors"); dv.setUint32(at + 56, int(x === undefined ? 0 : x, path, "rx-fifo-errors", 0, 4294967295), LE); }
-  { const x = own(v, "rx-missed-errors"); dv.setUint32(at + 60, int(x === undefined ? 0 : x, path, "rx-missed-errors", 0, 4294967295), LE); }
-  { const x = own(v, "tx-aborted-errors"); dv.setUint32(at + 64, int(x === undefined ? 0 : x, path, "tx-aborted-errors", 0, 4294967295), LE); }
-  { const x = own(v, "tx-carrier-errors"); dv.setUint32(at + 68, int(x === undefined ? 0 : x, path, "tx-carrier-errors", 0, 4294967295), LE); }
-  { const x = own(v, "tx-fifo-errors"); dv.setUint32(at + 72, int(x === undefined ? 0 : x, path, "tx-fifo-errors", 0, 4294967295), LE); }
-  { const x = own(v, "tx-heartbeat-errors"); dv.setUint32(at + 76, int(x === undefined ? 0 : x, path, "tx-heartbeat-errors", 0, 4294967295), LE); }
-  { const x = own(v, "tx-window-errors"); dv.setUint32(at + 80, int(x === undefined ? 0 : x, path, "tx-window-errors", 0, 4294967295), LE); }
-  { const x = own(v, "rx-compressed"); dv.setUint32(at + 84, int(x === undefined ? 0 : x, path, "rx-compressed", 0, 4294967295), LE); }
-  { const x = own(v, "tx-compressed"); dv.setUint32(at + 88, int(x === undefined ? 0 : x, path, "tx-compressed", 0, 4294967295), LE); }
-  { const x = own(v, "rx-nohandler"); dv.setUint32(at + 92, int(x === undefined ? 0 : x, path, "rx-nohandler", 0, 4294967295), LE); }
-}
-function z4(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "rx-packets": case "tx-packets": case "rx-bytes": case "tx-bytes": case "rx-errors": case "tx-errors": case "rx-dropped": case "tx-dropped": case "multicast": case "collisions": case "rx-length-errors": case "rx-over-errors": case "rx-crc-errors": case "rx-frame-errors": case "rx-fifo-errors": case "rx-missed-errors": case "tx-aborted-errors": case "tx-carrier-errors": case "tx-fifo-errors": case "tx-heartbeat-errors": case "tx-window-errors": case "rx-compressed": case "tx-compressed": case "rx-nohandler": case "__rest": break;
-      default: throw unknownMember(path, k, "rtnl-link-stats");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(96 + (extra === undefined ? 0 : extra.length));
-  w4(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 96);
-  return u;
-}
-function x4(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(96);
-  w4(new DataView(u.buffer), u, 0, v, path);
-  return u;
 }
 function s5(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
@@ -2756,79 +2570,6 @@ function s5(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 200 ? b.subarray(s + 200, s + l) : undefined,
   };
 }
-function h5(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 8) o["rx-packets"] = rdU64(dv, s, LE);
-  if (l >= 16) o["tx-packets"] = rdU64(dv, s + 8, LE);
-  if (l >= 24) o["rx-bytes"] = rdU64(dv, s + 16, LE);
-  if (l >= 32) o["tx-bytes"] = rdU64(dv, s + 24, LE);
-  if (l >= 40) o["rx-errors"] = rdU64(dv, s + 32, LE);
-  if (l >= 48) o["tx-errors"] = rdU64(dv, s + 40, LE);
-  if (l >= 56) o["rx-dropped"] = rdU64(dv, s + 48, LE);
-  if (l >= 64) o["tx-dropped"] = rdU64(dv, s + 56, LE);
-  if (l >= 72) o["multicast"] = rdU64(dv, s + 64, LE);
-  if (l >= 80) o["collisions"] = rdU64(dv, s + 72, LE);
-  if (l >= 88) o["rx-length-errors"] = rdU64(dv, s + 80, LE);
-  if (l >= 96) o["rx-over-errors"] = rdU64(dv, s + 88, LE);
-  if (l >= 104) o["rx-crc-errors"] = rdU64(dv, s + 96, LE);
-  if (l >= 112) o["rx-frame-errors"] = rdU64(dv, s + 104, LE);
-  if (l >= 120) o["rx-fifo-errors"] = rdU64(dv, s + 112, LE);
-  if (l >= 128) o["rx-missed-errors"] = rdU64(dv, s + 120, LE);
-  if (l >= 136) o["tx-aborted-errors"] = rdU64(dv, s + 128, LE);
-  if (l >= 144) o["tx-carrier-errors"] = rdU64(dv, s + 136, LE);
-  if (l >= 152) o["tx-fifo-errors"] = rdU64(dv, s + 144, LE);
-  if (l >= 160) o["tx-heartbeat-errors"] = rdU64(dv, s + 152, LE);
-  if (l >= 168) o["tx-window-errors"] = rdU64(dv, s + 160, LE);
-  if (l >= 176) o["rx-compressed"] = rdU64(dv, s + 168, LE);
-  if (l >= 184) o["tx-compressed"] = rdU64(dv, s + 176, LE);
-  if (l >= 192) o["rx-nohandler"] = rdU64(dv, s + 184, LE);
-  if (l >= 200) o["rx-otherhost-dropped"] = rdU64(dv, s + 192, LE);
-}
-function w5(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "rx-packets"); dv.setBigUint64(at, big(x === undefined ? 0 : x, path, "rx-packets", 0n, 18446744073709551615n), LE); }
-  { const x = own(v, "tx-packets"); dv.setBigUint64(at + 8, big(x === undefined ? 0 : x, path, "tx-packets", 0n, 18446744073709551615n), LE); }
-  { const x = own(v, "rx-bytes"); dv.setBigUint64(at + 16, big(x === undefined ? 0 : x, path, "rx-bytes", 0n, 18446744073709551615n), LE); }
-  { const x = own(v, "tx-bytes"); dv.setBigUint64(at + 24, big(x === undefined ? 0 : x, path, "tx-bytes", 0n, 18446744073709551615n), LE); }
-  { const x = own(v, "rx-errors"); dv.setBigUint64(at + 32, big(x === undefined ? 0 : x, path, "rx-errors", 0n, 18446744073709551615n), LE); }
-  { const x = own(v, "tx-errors"); dv.setBigUint64(at + 40, big(x === undefined ? 0 : x, path, "tx-errors", 0n, 18446744073709551615n), LE); }
-  { const x = own(v, "rx-dropped"); dv.setBigUint64(at + 48, big(x === undefined ? 0 : x, path, "rx-dropped", 0n, 18446744073709551615n), LE); }
-  { const x = own(v, "tx-dropped"); dv.setBigUint64(at + 56, big(x === undefined ? 0 : x, path, "tx-dropped", 0n, 18446744073709551615n), LE); }
-  { const x = own(v, "multicast"); dv.setBigUint64(at + 64, big(x === undefined ? 0 : x, path, "multicast", 0n, 18446744073709551615n), LE); }
-  { const x = own(v, "collisions"); dv.setBigUint64(at + 72, big(x === undefined ? 0 : x, path, "collisions", 0n, 18446744073709551615n), LE); }
-  { const x = own(v, "rx-length-errors"); dv.setBigUint64(at + 80, big(x === undefined ? 0 : x, path, "rx-length-errors", 0n, 18446744073709551615n), LE); }
-  { const x = own(v, "rx-over-errors"); dv.setBigUint64(at + 88, big(x === undefined ? 0 : x, path, "rx-over-errors", 0n, 18446744073709551615n), LE); }
-  { const x = own(v, "rx-crc-errors"); dv.setBigUint64(at + 96, big(x === undefined ? 0 : x, path, "rx-crc-errors", 0n, 18446744073709551615n), LE); }
-  { const x = own(v, "rx-frame-errors"); dv.setBigUint64(at + 104, big(x === undefined ? 0 : x, path, "rx-frame-errors", 0n, 18446744073709551615n), LE); }
-  { const x = own(v, "rx-fifo-errors"); dv.setBigUint64(at + 112, big(x === undefined ? 0 : x, path, "rx-fifo-errors", 0n, 18446744073709551615n), LE); }
-  { const x = own(v, "rx-missed-errors"); dv.setBigUint64(at + 120, big(x === undefined ? 0 : x, path, "rx-missed-errors", 0n, 18446744073709551615n), LE); }
-  { const x = own(v, "tx-aborted-errors"); dv.setBigUint64(at + 128, big(x === undefined ? 0 : x, path, "tx-aborted-errors", 0n, 18446744073709551615n), LE); }
-  { const x = own(v, "tx-carrier-errors"); dv.setBigUint64(at + 136, big(x === undefined ? 0 : x, path, "tx-carrier-errors", 0n, 18446744073709551615n), LE); }
-  { const x = own(v, "tx-fifo-errors"); dv.setBigUint64(at + 144, big(x === undefined ? 0 : x, path, "tx-fifo-errors", 0n, 18446744073709551615n), LE); }
-  { const x = own(v, "tx-heartbeat-errors"); dv.setBigUint64(at + 152, big(x === undefined ? 0 : x, path, "tx-heartbeat-errors", 0n, 18446744073709551615n), LE); }
-  { const x = own(v, "tx-window-errors"); dv.setBigUint64(at + 160, big(x === undefined ? 0 : x, path, "tx-window-errors", 0n, 18446744073709551615n), LE); }
-  { const x = own(v, "rx-compressed"); dv.setBigUint64(at + 168, big(x === undefined ? 0 : x, path, "rx-compressed", 0n, 18446744073709551615n), LE); }
-  { const x = own(v, "tx-compressed"); dv.setBigUint64(at + 176, big(x === undefined ? 0 : x, path, "tx-compressed", 0n, 18446744073709551615n), LE); }
-  { const x = own(v, "rx-nohandler"); dv.setBigUint64(at + 184, big(x === undefined ? 0 : x, path, "rx-nohandler", 0n, 18446744073709551615n), LE); }
-  { const x = own(v, "rx-otherhost-dropped"); dv.setBigUint64(at + 192, big(x === undefined ? 0 : x, path, "rx-otherhost-dropped", 0n, 18446744073709551615n), LE); }
-}
-function z5(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "rx-packets": case "tx-packets": case "rx-bytes": case "tx-bytes": case "rx-errors": case "tx-errors": case "rx-dropped": case "tx-dropped": case "multicast": case "collisions": case "rx-length-errors": case "rx-over-errors": case "rx-crc-errors": case "rx-frame-errors": case "rx-fifo-errors": case "rx-missed-errors": case "tx-aborted-errors": case "tx-carrier-errors": case "tx-fifo-errors": case "tx-heartbeat-errors": case "tx-window-errors": case "rx-compressed": case "tx-compressed": case "rx-nohandler": case "rx-otherhost-dropped": case "__rest": break;
-      default: throw unknownMember(path, k, "rtnl-link-stats64");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(200 + (extra === undefined ? 0 : extra.length));
-  w5(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 200);
-  return u;
-}
-function x5(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(200);
-  w5(new DataView(u.buffer), u, 0, v, path);
-  return u;
-}
 function s6(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
     "mem-start": l >= 8 ? rdU64(dv, s, LE) : undefined,
@@ -2840,74 +2581,12 @@ function s6(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 28 ? b.subarray(s + 28, s + l) : undefined,
   };
 }
-function h6(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 8) o["mem-start"] = rdU64(dv, s, LE);
-  if (l >= 16) o["mem-end"] = rdU64(dv, s + 8, LE);
-  if (l >= 24) o["base-addr"] = rdU64(dv, s + 16, LE);
-  if (l >= 26) o["irq"] = dv.getUint16(s + 24, LE);
-  if (l >= 27) o["dma"] = dv.getUint8(s + 26);
-  if (l >= 28) o["port"] = dv.getUint8(s + 27);
-}
-function w6(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "mem-start"); dv.setBigUint64(at, big(x === undefined ? 0 : x, path, "mem-start", 0n, 18446744073709551615n), LE); }
-  { const x = own(v, "mem-end"); dv.setBigUint64(at + 8, big(x === undefined ? 0 : x, path, "mem-end", 0n, 18446744073709551615n), LE); }
-  { const x = own(v, "base-addr"); dv.setBigUint64(at + 16, big(x === undefined ? 0 : x, path, "base-addr", 0n, 18446744073709551615n), LE); }
-  { const x = own(v, "irq"); dv.setUint16(at + 24, int(x === undefined ? 0 : x, path, "irq", 0, 65535), LE); }
-  { const x = own(v, "dma"); dv.setUint8(at + 26, int(x === undefined ? 0 : x, path, "dma", 0, 255)); }
-  { const x = own(v, "port"); dv.setUint8(at + 27, int(x === undefined ? 0 : x, path, "port", 0, 255)); }
-}
-function z6(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "mem-start": case "mem-end": case "base-addr": case "irq": case "dma": case "port": case "__rest": break;
-      default: throw unknownMember(path, k, "rtnl-link-ifmap");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(28 + (extra === undefined ? 0 : extra.length));
-  w6(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 28);
-  return u;
-}
-function x6(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(28);
-  w6(new DataView(u.buffer), u, 0, v, path);
-  return u;
-}
 function s7(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
     "optval": l >= 4 ? dv.getUint32(s, LE) : undefined,
     "optmask": l >= 8 ? dv.getUint32(s + 4, LE) : undefined,
     "__rest": l > 8 ? b.subarray(s + 8, s + l) : undefined,
   };
-}
-function h7(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 4) o["optval"] = dv.getUint32(s, LE);
-  if (l >= 8) o["optmask"] = dv.getUint32(s + 4, LE);
-}
-function w7(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "optval"); dv.setUint32(at, int(x === undefined ? 0 : x, path, "optval", 0, 4294967295), LE); }
-  { const x = own(v, "optmask"); dv.setUint32(at + 4, int(x === undefined ? 0 : x, path, "optmask", 0, 4294967295), LE); }
-}
-function z7(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "optval": case "optmask": case "__rest": break;
-      default: throw unknownMember(path, k, "br-boolopt-multi");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(8 + (extra === undefined ? 0 : extra.length));
-  w7(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 8);
-  return u;
-}
-function x7(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(8);
-  w7(new DataView(u.buffer), u, 0, v, path);
-  return u;
 }
 function s8(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
@@ -2916,35 +2595,6 @@ function s8(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "filter-mask": l >= 12 ? dv.getUint32(s + 8, LE) : undefined,
     "__rest": l > 12 ? b.subarray(s + 12, s + l) : undefined,
   };
-}
-function h8(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 1) o["family"] = dv.getUint8(s);
-  if (l >= 8) o["ifindex"] = dv.getUint32(s + 4, LE);
-  if (l >= 12) o["filter-mask"] = dv.getUint32(s + 8, LE);
-}
-function w8(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "family"); dv.setUint8(at, int(x === undefined ? 0 : x, path, "family", 0, 255)); }
-  { const x = own(v, "ifindex"); dv.setUint32(at + 4, int(x === undefined ? 0 : x, path, "ifindex", 0, 4294967295), LE); }
-  { const x = own(v, "filter-mask"); dv.setUint32(at + 8, int(x === undefined ? 0 : x, path, "filter-mask", 0, 4294967295), LE); }
-}
-function z8(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "family": case "ifindex": case "filter-mask": case "__rest": break;
-      default: throw unknownMember(path, k, "if-stats-msg");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(12 + (extra === undefined ? 0 : extra.length));
-  w8(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 12);
-  return u;
-}
-function x8(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(12);
-  w8(new DataView(u.buffer), u, 0, v, path);
-  return u;
 }
 const N6: readonly (string | undefined)[] = ["reorder-hdr", "gvrp", "loose-binding", "mvrp", "bridge-binding"];
 const V6: ReadonlyMap<string, number> = new Map<string, number>([["reorder-hdr", 0], ["gvrp", 1], ["loose-binding", 2], ["mvrp", 3], ["bridge-binding", 4]]);
@@ -2955,66 +2605,12 @@ function s9(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 8 ? b.subarray(s + 8, s + l) : undefined,
   };
 }
-function h9(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 4) o["flags"] = flagNames(N6, dv.getUint32(s, LE));
-  if (l >= 8) o["mask"] = fmtHexInt(dv.getUint32(s + 4, LE));
-}
-function w9(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "flags"); dv.setUint32(at, int(flagsValue(V6, x === undefined ? 0 : x, path, "flags", "vlan-flags"), path, "flags", 0, 4294967295), LE); }
-  { const x = own(v, "mask"); dv.setUint32(at + 4, int(hexInt(x === undefined ? 0 : x, path, "mask"), path, "mask", 0, 4294967295), LE); }
-}
-function z9(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "flags": case "mask": case "__rest": break;
-      default: throw unknownMember(path, k, "ifla-vlan-flags");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(8 + (extra === undefined ? 0 : extra.length));
-  w9(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 8);
-  return u;
-}
-function x9(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(8);
-  w9(new DataView(u.buffer), u, 0, v, path);
-  return u;
-}
 function s10(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
     "from": l >= 4 ? dv.getUint32(s, LE) : undefined,
     "to": l >= 8 ? dv.getUint32(s + 4, LE) : undefined,
     "__rest": l > 8 ? b.subarray(s + 8, s + l) : undefined,
   };
-}
-function h10(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 4) o["from"] = dv.getUint32(s, LE);
-  if (l >= 8) o["to"] = dv.getUint32(s + 4, LE);
-}
-function w10(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "from"); dv.setUint32(at, int(x === undefined ? 0 : x, path, "from", 0, 4294967295), LE); }
-  { const x = own(v, "to"); dv.setUint32(at + 4, int(x === undefined ? 0 : x, path, "to", 0, 4294967295), LE); }
-}
-function z10(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "from": case "to": case "__rest": break;
-      default: throw unknownMember(path, k, "ifla-vlan-qos-mapping");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(8 + (extra === undefined ? 0 : extra.length));
-  w10(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 8);
-  return u;
-}
-function x10(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(8);
-  w10(new DataView(u.buffer), u, 0, v, path);
-  return u;
 }
 function s11(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
@@ -3023,66 +2619,12 @@ function s11(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 4 ? b.subarray(s + 4, s + l) : undefined,
   };
 }
-function h11(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 2) o["low"] = dv.getUint16(s, false);
-  if (l >= 4) o["high"] = dv.getUint16(s + 2, false);
-}
-function w11(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "low"); dv.setUint16(at, int(x === undefined ? 0 : x, path, "low", 0, 65535), false); }
-  { const x = own(v, "high"); dv.setUint16(at + 2, int(x === undefined ? 0 : x, path, "high", 0, 65535), false); }
-}
-function z11(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "low": case "high": case "__rest": break;
-      default: throw unknownMember(path, k, "ifla-geneve-port-range");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(4 + (extra === undefined ? 0 : extra.length));
-  w11(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 4);
-  return u;
-}
-function x11(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(4);
-  w11(new DataView(u.buffer), u, 0, v, path);
-  return u;
-}
 function s12(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
     "vf": l >= 4 ? dv.getUint32(s, LE) : undefined,
     "mac": l >= 36 ? b.subarray(s + 4, s + 4 + 32) : undefined,
     "__rest": l > 36 ? b.subarray(s + 36, s + l) : undefined,
   };
-}
-function h12(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 4) o["vf"] = dv.getUint32(s, LE);
-  if (l >= 36) o["mac"] = b.subarray(s + 4, s + 4 + 32);
-}
-function w12(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "vf"); dv.setUint32(at, int(x === undefined ? 0 : x, path, "vf", 0, 4294967295), LE); }
-  { const x = own(v, "mac"); if (x !== undefined) putFixedBytes(u, at + 4, 32, bytes(x, path, "mac", ""), path, "mac"); }
-}
-function z12(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "vf": case "mac": case "__rest": break;
-      default: throw unknownMember(path, k, "ifla-vf-mac");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(36 + (extra === undefined ? 0 : extra.length));
-  w12(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 36);
-  return u;
-}
-function x12(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(36);
-  w12(new DataView(u.buffer), u, 0, v, path);
-  return u;
 }
 function s13(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
@@ -3092,35 +2634,6 @@ function s13(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 12 ? b.subarray(s + 12, s + l) : undefined,
   };
 }
-function h13(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 4) o["vf"] = dv.getUint32(s, LE);
-  if (l >= 8) o["vlan"] = dv.getUint32(s + 4, LE);
-  if (l >= 12) o["qos"] = dv.getUint32(s + 8, LE);
-}
-function w13(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "vf"); dv.setUint32(at, int(x === undefined ? 0 : x, path, "vf", 0, 4294967295), LE); }
-  { const x = own(v, "vlan"); dv.setUint32(at + 4, int(x === undefined ? 0 : x, path, "vlan", 0, 4294967295), LE); }
-  { const x = own(v, "qos"); dv.setUint32(at + 8, int(x === undefined ? 0 : x, path, "qos", 0, 4294967295), LE); }
-}
-function z13(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "vf": case "vlan": case "qos": case "__rest": break;
-      default: throw unknownMember(path, k, "ifla-vf-vlan");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(12 + (extra === undefined ? 0 : extra.length));
-  w13(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 12);
-  return u;
-}
-function x13(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(12);
-  w13(new DataView(u.buffer), u, 0, v, path);
-  return u;
-}
 function s14(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
     "vf": l >= 4 ? dv.getUint32(s, LE) : undefined,
@@ -3128,66 +2641,12 @@ function s14(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 8 ? b.subarray(s + 8, s + l) : undefined,
   };
 }
-function h14(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 4) o["vf"] = dv.getUint32(s, LE);
-  if (l >= 8) o["rate"] = dv.getUint32(s + 4, LE);
-}
-function w14(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "vf"); dv.setUint32(at, int(x === undefined ? 0 : x, path, "vf", 0, 4294967295), LE); }
-  { const x = own(v, "rate"); dv.setUint32(at + 4, int(x === undefined ? 0 : x, path, "rate", 0, 4294967295), LE); }
-}
-function z14(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "vf": case "rate": case "__rest": break;
-      default: throw unknownMember(path, k, "ifla-vf-tx-rate");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(8 + (extra === undefined ? 0 : extra.length));
-  w14(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 8);
-  return u;
-}
-function x14(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(8);
-  w14(new DataView(u.buffer), u, 0, v, path);
-  return u;
-}
 function s15(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
     "vf": l >= 4 ? dv.getUint32(s, LE) : undefined,
     "setting": l >= 8 ? dv.getUint32(s + 4, LE) : undefined,
     "__rest": l > 8 ? b.subarray(s + 8, s + l) : undefined,
   };
-}
-function h15(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 4) o["vf"] = dv.getUint32(s, LE);
-  if (l >= 8) o["setting"] = dv.getUint32(s + 4, LE);
-}
-function w15(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "vf"); dv.setUint32(at, int(x === undefined ? 0 : x, path, "vf", 0, 4294967295), LE); }
-  { const x = own(v, "setting"); dv.setUint32(at + 4, int(x === undefined ? 0 : x, path, "setting", 0, 4294967295), LE); }
-}
-function z15(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "vf": case "setting": case "__rest": break;
-      default: throw unknownMember(path, k, "ifla-vf-spoofchk");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(8 + (extra === undefined ? 0 : extra.length));
-  w15(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 8);
-  return u;
-}
-function x15(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(8);
-  w15(new DataView(u.buffer), u, 0, v, path);
-  return u;
 }
 const N7: readonly (string | undefined)[] = ["auto", "enable", "disable"];
 const V7: ReadonlyMap<string, number> = new Map<string, number>([["auto", 0], ["enable", 1], ["disable", 2]]);
@@ -3198,33 +2657,6 @@ function s16(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 8 ? b.subarray(s + 8, s + l) : undefined,
   };
 }
-function h16(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 4) o["vf"] = dv.getUint32(s, LE);
-  if (l >= 8) o["link-state"] = enumName(N7, dv.getUint32(s + 4, LE));
-}
-function w16(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "vf"); dv.setUint32(at, int(x === undefined ? 0 : x, path, "vf", 0, 4294967295), LE); }
-  { const x = own(v, "link-state"); dv.setUint32(at + 4, int(enumValue(V7, x === undefined ? 0 : x, path, "link-state", "ifla-vf-link-state-enum"), path, "link-state", 0, 4294967295), LE); }
-}
-function z16(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "vf": case "link-state": case "__rest": break;
-      default: throw unknownMember(path, k, "ifla-vf-link-state");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(8 + (extra === undefined ? 0 : extra.length));
-  w16(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 8);
-  return u;
-}
-function x16(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(8);
-  w16(new DataView(u.buffer), u, 0, v, path);
-  return u;
-}
 function s17(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
     "vf": l >= 4 ? dv.getUint32(s, LE) : undefined,
@@ -3233,68 +2665,12 @@ function s17(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 12 ? b.subarray(s + 12, s + l) : undefined,
   };
 }
-function h17(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 4) o["vf"] = dv.getUint32(s, LE);
-  if (l >= 8) o["min-tx-rate"] = dv.getUint32(s + 4, LE);
-  if (l >= 12) o["max-tx-rate"] = dv.getUint32(s + 8, LE);
-}
-function w17(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "vf"); dv.setUint32(at, int(x === undefined ? 0 : x, path, "vf", 0, 4294967295), LE); }
-  { const x = own(v, "min-tx-rate"); dv.setUint32(at + 4, int(x === undefined ? 0 : x, path, "min-tx-rate", 0, 4294967295), LE); }
-  { const x = own(v, "max-tx-rate"); dv.setUint32(at + 8, int(x === undefined ? 0 : x, path, "max-tx-rate", 0, 4294967295), LE); }
-}
-function z17(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "vf": case "min-tx-rate": case "max-tx-rate": case "__rest": break;
-      default: throw unknownMember(path, k, "ifla-vf-rate");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(12 + (extra === undefined ? 0 : extra.length));
-  w17(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 12);
-  return u;
-}
-function x17(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(12);
-  w17(new DataView(u.buffer), u, 0, v, path);
-  return u;
-}
 function s18(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
     "vf": l >= 4 ? dv.getUint32(s, LE) : undefined,
     "setting": l >= 8 ? dv.getUint32(s + 4, LE) : undefined,
     "__rest": l > 8 ? b.subarray(s + 8, s + l) : undefined,
   };
-}
-function h18(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 4) o["vf"] = dv.getUint32(s, LE);
-  if (l >= 8) o["setting"] = dv.getUint32(s + 4, LE);
-}
-function w18(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "vf"); dv.setUint32(at, int(x === undefined ? 0 : x, path, "vf", 0, 4294967295), LE); }
-  { const x = own(v, "setting"); dv.setUint32(at + 4, int(x === undefined ? 0 : x, path, "setting", 0, 4294967295), LE); }
-}
-function z18(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "vf": case "setting": case "__rest": break;
-      default: throw unknownMember(path, k, "ifla-vf-rss-query-en");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(8 + (extra === undefined ? 0 : extra.length));
-  w18(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 8);
-  return u;
-}
-function x18(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(8);
-  w18(new DataView(u.buffer), u, 0, v, path);
-  return u;
 }
 function s19(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
@@ -3303,66 +2679,12 @@ function s19(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 8 ? b.subarray(s + 8, s + l) : undefined,
   };
 }
-function h19(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 4) o["vf"] = dv.getUint32(s, LE);
-  if (l >= 8) o["setting"] = dv.getUint32(s + 4, LE);
-}
-function w19(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "vf"); dv.setUint32(at, int(x === undefined ? 0 : x, path, "vf", 0, 4294967295), LE); }
-  { const x = own(v, "setting"); dv.setUint32(at + 4, int(x === undefined ? 0 : x, path, "setting", 0, 4294967295), LE); }
-}
-function z19(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "vf": case "setting": case "__rest": break;
-      default: throw unknownMember(path, k, "ifla-vf-trust");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(8 + (extra === undefined ? 0 : extra.length));
-  w19(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 8);
-  return u;
-}
-function x19(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(8);
-  w19(new DataView(u.buffer), u, 0, v, path);
-  return u;
-}
 function s20(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
     "vf": l >= 4 ? dv.getUint32(s, LE) : undefined,
     "guid": l >= 12 ? rdU64(dv, s + 4, LE) : undefined,
     "__rest": l > 12 ? b.subarray(s + 12, s + l) : undefined,
   };
-}
-function h20(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 4) o["vf"] = dv.getUint32(s, LE);
-  if (l >= 12) o["guid"] = rdU64(dv, s + 4, LE);
-}
-function w20(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "vf"); dv.setUint32(at, int(x === undefined ? 0 : x, path, "vf", 0, 4294967295), LE); }
-  { const x = own(v, "guid"); dv.setBigUint64(at + 4, big(x === undefined ? 0 : x, path, "guid", 0n, 18446744073709551615n), LE); }
-}
-function z20(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "vf": case "guid": case "__rest": break;
-      default: throw unknownMember(path, k, "ifla-vf-guid");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(12 + (extra === undefined ? 0 : extra.length));
-  w20(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 12);
-  return u;
-}
-function x20(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(12);
-  w20(new DataView(u.buffer), u, 0, v, path);
-  return u;
 }
 function s21(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
@@ -3373,37 +2695,6 @@ function s21(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 16 ? b.subarray(s + 16, s + l) : undefined,
   };
 }
-function h21(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 4) o["vf"] = dv.getUint32(s, LE);
-  if (l >= 8) o["vlan"] = dv.getUint32(s + 4, LE);
-  if (l >= 12) o["qos"] = dv.getUint32(s + 8, LE);
-  if (l >= 16) o["vlan-proto"] = dv.getUint32(s + 12, LE);
-}
-function w21(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "vf"); dv.setUint32(at, int(x === undefined ? 0 : x, path, "vf", 0, 4294967295), LE); }
-  { const x = own(v, "vlan"); dv.setUint32(at + 4, int(x === undefined ? 0 : x, path, "vlan", 0, 4294967295), LE); }
-  { const x = own(v, "qos"); dv.setUint32(at + 8, int(x === undefined ? 0 : x, path, "qos", 0, 4294967295), LE); }
-  { const x = own(v, "vlan-proto"); dv.setUint32(at + 12, int(x === undefined ? 0 : x, path, "vlan-proto", 0, 4294967295), LE); }
-}
-function z21(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "vf": case "vlan": case "qos": case "vlan-proto": case "__rest": break;
-      default: throw unknownMember(path, k, "ifla-vf-vlan-info");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(16 + (extra === undefined ? 0 : extra.length));
-  w21(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 16);
-  return u;
-}
-function x21(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(16);
-  w21(new DataView(u.buffer), u, 0, v, path);
-  return u;
-}
 function s22(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
     "low": l >= 2 ? dv.getUint16(s, false) : undefined,
@@ -3411,362 +2702,28 @@ function s22(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 4 ? b.subarray(s + 4, s + l) : undefined,
   };
 }
-function h22(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 2) o["low"] = dv.getUint16(s, false);
-  if (l >= 4) o["high"] = dv.getUint16(s + 2, false);
-}
-function w22(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "low"); dv.setUint16(at, int(x === undefined ? 0 : x, path, "low", 0, 65535), false); }
-  { const x = own(v, "high"); dv.setUint16(at + 2, int(x === undefined ? 0 : x, path, "high", 0, 65535), false); }
-}
-function z22(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "low": case "high": case "__rest": break;
-      default: throw unknownMember(path, k, "ifla-vxlan-port-range");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(4 + (extra === undefined ? 0 : extra.length));
-  w22(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 4);
-  return u;
-}
-function x22(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(4);
-  w22(new DataView(u.buffer), u, 0, v, path);
-  return u;
-}
 function s23(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
     "ncm-family": l >= 1 ? dv.getUint8(s) : undefined,
     "__rest": l > 1 ? b.subarray(s + 1, s + l) : undefined,
   };
 }
-function h23(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 1) o["ncm-family"] = dv.getUint8(s);
-}
-function w23(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "ncm-family"); dv.setUint8(at, int(x === undefined ? 0 : x, path, "ncm-family", 0, 255)); }
-}
-function z23(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "ncm-family": case "__rest": break;
-      default: throw unknownMember(path, k, "netconfmsg");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(1 + (extra === undefined ? 0 : extra.length));
-  w23(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 1);
-  return u;
-}
-function x23(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(1);
-  w23(new DataView(u.buffer), u, 0, v, path);
-  return u;
-}
-function d0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L0(b, dv, s, e, dep, sc, n0());
-}
-function e0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E0(w, v, path, sc);
-}
-function d1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L1(b, dv, s, e, dep, sc, n1());
-}
-function e1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E1(w, v, path, sc);
-}
-function d2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L2(b, dv, s, e, dep, sc, n2());
-}
-function e2(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E2(w, v, path, sc);
-}
-function d3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L3(b, dv, s, e, dep, sc, n3());
-}
-function e3(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E3(w, v, path, sc);
-}
-function d4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L4(b, dv, s, e, dep, sc, n4());
-}
-function e4(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E4(w, v, path, sc);
-}
-function d5(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L5(b, dv, s, e, dep, sc, n5());
-}
-function e5(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E5(w, v, path, sc);
-}
-function d6(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L6(b, dv, s, e, dep, sc, n6());
-}
-function e6(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E6(w, v, path, sc);
-}
-function d7(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L7(b, dv, s, e, dep, sc, n7());
-}
-function e7(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E7(w, v, path, sc);
-}
-function d8(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L8(b, dv, s, e, dep, sc, n8());
-}
-function e8(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E8(w, v, path, sc);
-}
-function d9(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L9(b, dv, s, e, dep, sc, n9());
-}
-function e9(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E9(w, v, path, sc);
-}
-function d10(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L10(b, dv, s, e, dep, sc, n10());
-}
-function e10(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E10(w, v, path, sc);
-}
-function d11(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L11(b, dv, s, e, dep, sc, n11());
-}
-function e11(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E11(w, v, path, sc);
-}
-function d12(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L12(b, dv, s, e, dep, sc, n12());
-}
-function e12(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E12(w, v, path, sc);
-}
-function d13(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L13(b, dv, s, e, dep, sc, n13());
-}
-function e13(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E13(w, v, path, sc);
-}
-function d14(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L14(b, dv, s, e, dep, sc, n14());
-}
-function e14(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E14(w, v, path, sc);
-}
-function d15(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L15(b, dv, s, e, dep, sc, n15());
-}
-function e15(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E15(w, v, path, sc);
-}
-function d16(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L16(b, dv, s, e, dep, sc, n16());
-}
-function e16(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E16(w, v, path, sc);
-}
-function d17(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L17(b, dv, s, e, dep, sc, n17());
-}
-function e17(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E17(w, v, path, sc);
-}
-function d18(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L18(b, dv, s, e, dep, sc, n18());
-}
-function e18(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E18(w, v, path, sc);
-}
-function d19(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L19(b, dv, s, e, dep, sc, n19());
-}
-function e19(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E19(w, v, path, sc);
-}
-function d20(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L20(b, dv, s, e, dep, sc, n20());
-}
-function e20(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E20(w, v, path, sc);
-}
-function d21(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L21(b, dv, s, e, dep, sc, n21());
-}
-function e21(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E21(w, v, path, sc);
-}
-function d22(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L22(b, dv, s, e, dep, sc, n22());
-}
-function e22(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E22(w, v, path, sc);
-}
-function d23(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L23(b, dv, s, e, dep, sc, n23());
-}
-function e23(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E23(w, v, path, sc);
-}
-function d24(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L24(b, dv, s, e, dep, sc, n24());
-}
-function e24(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E24(w, v, path, sc);
-}
-function d25(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L25(b, dv, s, e, dep, sc, n25());
-}
-function e25(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E25(w, v, path, sc);
-}
-function d26(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L26(b, dv, s, e, dep, sc, n26());
-}
-function e26(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E26(w, v, path, sc);
-}
-function d27(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L27(b, dv, s, e, dep, sc, n27());
-}
-function e27(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E27(w, v, path, sc);
-}
-function d28(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L28(b, dv, s, e, dep, sc, n28());
-}
-function e28(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E28(w, v, path, sc);
-}
-function d29(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L29(b, dv, s, e, dep, sc, n29());
-}
-function e29(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E29(w, v, path, sc);
-}
-function d30(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L30(b, dv, s, e, dep, sc, n30());
-}
-function e30(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E30(w, v, path, sc);
-}
-function d31(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L31(b, dv, s, e, dep, sc, n31());
-}
-function e31(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E31(w, v, path, sc);
-}
-function d32(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L32(b, dv, s, e, dep, sc, n32());
-}
-function e32(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E32(w, v, path, sc);
-}
-function d33(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L33(b, dv, s, e, dep, sc, n33());
-}
-function e33(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E33(w, v, path, sc);
-}
-function d34(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L34(b, dv, s, e, dep, sc, n34());
-}
-function e34(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E34(w, v, path, sc);
-}
-function d35(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L35(b, dv, s, e, dep, sc, n35());
-}
-function e35(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E35(w, v, path, sc);
-}
-function d36(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L36(b, dv, s, e, dep, sc, n36());
-}
-function e36(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E36(w, v, path, sc);
-}
-function d37(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L37(b, dv, s, e, dep, sc, n37());
-}
-function e37(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E37(w, v, path, sc);
-}
-function d38(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L38(b, dv, s, e, dep, sc, n38());
-}
-function e38(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E38(w, v, path, sc);
-}
-function d39(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L39(b, dv, s, e, dep, sc, n39());
-}
-function e39(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E39(w, v, path, sc);
-}
-function d40(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L40(b, dv, s, e, dep, sc, n40());
-}
-function e40(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E40(w, v, path, sc);
-}
-function d41(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L41(b, dv, s, e, dep, sc, n41());
-}
-function e41(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E41(w, v, path, sc);
-}
-function d42(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L42(b, dv, s, e, dep, sc, n42());
-}
-function e42(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E42(w, v, path, sc);
-}
-function d43(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L43(b, dv, s, e, dep, sc, n43());
-}
-function e43(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E43(w, v, path, sc);
-}
 function B0(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return M44(b, dv, s, e, 0, undefined);
-}
-function W0(w: MessageWriter, v: Obj): void {
-  w.putRaw(x1(v, ""));
-  E44(w, v, "", undefined);
+  return L44(b, dv, s, e, 0, undefined);
 }
 function B1(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return M45(b, dv, s, e, 0, undefined);
-}
-function W1(w: MessageWriter, v: Obj): void {
-  w.putRaw(x8(v, ""));
-  E45(w, v, "", undefined);
+  return L45(b, dv, s, e, 0, undefined);
 }
 function B2(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return M46(b, dv, s, e, 0, undefined);
-}
-function W2(w: MessageWriter, v: Obj): void {
-  w.putRaw(x0(v, ""));
-  E46(w, v, "", undefined);
+  return L46(b, dv, s, e, 0, undefined);
 }
 function B3(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return M47(b, dv, s, e, 0, undefined);
-}
-function W3(w: MessageWriter, v: Obj): void {
-  w.putRaw(x23(v, ""));
-  E47(w, v, "", undefined);
+  return L47(b, dv, s, e, 0, undefined);
 }
 const N8: readonly (string | undefined)[] = ["vf", "brvlan", "brvlan-compressed", "skip-stats", "mrp", "cfm-config", "cfm-status", "mst"];
 const V8: ReadonlyMap<string, number> = new Map<string, number>([["vf", 0], ["brvlan", 1], ["brvlan-compressed", 2], ["skip-stats", 3], ["mrp", 4], ["cfm-config", 5], ["cfm-status", 6], ["mst", 7]]);
-function n0(): Obj {
-  return { "address": undefined, "broadcast": undefined, "ifname": undefined, "mtu": undefined, "link": undefined, "qdisc": undefined, "stats": undefined, "master": undefined, "wireless": undefined, "protinfo": undefined, "txqlen": undefined, "map": undefined, "weight": undefined, "operstate": undefined, "linkmode": undefined, "linkinfo": undefined, "net-ns-pid": undefined, "ifalias": undefined, "num-vf": undefined, "vfinfo-list": undefined, "stats64": undefined, "vf-ports": undefined, "port-self": undefined, "af-spec": undefined, "group": undefined, "net-ns-fd": undefined, "ext-mask": undefined, "promiscuity": undefined, "num-tx-queues": undefined, "num-rx-queues": undefined, "carrier": undefined, "phys-port-id": undefined, "carrier-changes": undefined, "phys-switch-id": undefined, "link-netnsid": undefined, "phys-port-name": undefined, "proto-down": undefined, "gso-max-segs": undefined, "gso-max-size": undefined, "xdp": undefined, "event": undefined, "new-netnsid": undefined, "target-netnsid": undefined, "carrier-up-count": undefined, "carrier-down-count": undefined, "new-ifindex": undefined, "min-mtu": undefined, "max-mtu": undefined, "prop-list": undefined, "alt-ifname": undefined, "perm-address": undefined, "proto-down-reason": undefined, "parent-dev-name": undefined, "parent-dev-bus-name": undefined, "gro-max-size": undefined, "tso-max-size": undefined, "tso-max-segs": undefined, "allmulti": undefined, "devlink-port": undefined, "gso-ipv4-max-size": undefined, "gro-ipv4-max-size": undefined, "dpll-pin": undefined, "max-pacing-offload-horizon": undefined, "netns-immutable": undefined, "headroom": undefined, "tailroom": undefined, "__unknown": undefined };
-}
-function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "address": undefined, "broadcast": undefined, "ifname": undefined, "mtu": undefined, "link": undefined, "qdisc": undefined, "stats": undefined, "master": undefined, "wireless": undefined, "protinfo": undefined, "txqlen": undefined, "map": undefined, "weight": undefined, "operstate": undefined, "linkmode": undefined, "linkinfo": undefined, "net-ns-pid": undefined, "ifalias": undefined, "num-vf": undefined, "vfinfo-list": undefined, "stats64": undefined, "vf-ports": undefined, "port-self": undefined, "af-spec": undefined, "group": undefined, "net-ns-fd": undefined, "ext-mask": undefined, "promiscuity": undefined, "num-tx-queues": undefined, "num-rx-queues": undefined, "carrier": undefined, "phys-port-id": undefined, "carrier-changes": undefined, "phys-switch-id": undefined, "link-netnsid": undefined, "phys-port-name": undefined, "proto-down": undefined, "gso-max-segs": undefined, "gso-max-size": undefined, "xdp": undefined, "event": undefined, "new-netnsid": undefined, "target-netnsid": undefined, "carrier-up-count": undefined, "carrier-down-count": undefined, "new-ifindex": undefined, "min-mtu": undefined, "max-mtu": undefined, "prop-list": undefined, "alt-ifname": undefined, "perm-address": undefined, "proto-down-reason": undefined, "parent-dev-name": undefined, "parent-dev-bus-name": undefined, "gro-max-size": undefined, "tso-max-size": undefined, "tso-max-segs": undefined, "allmulti": undefined, "devlink-port": undefined, "gso-ipv4-max-size": undefined, "gro-ipv4-max-size": undefined, "dpll-pin": undefined, "max-pacing-offload-horizon": undefined, "netns-immutable": undefined, "headroom": undefined, "tailroom": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "link-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -3792,15 +2749,15 @@ function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
       case 15: if (dl < 4) throw tooShort(dl, 4, ds - 4, "link-attrs.weight"); o["weight"] = dv.getUint32(ds, LE); break;
       case 16: if (dl < 1) throw tooShort(dl, 1, ds - 4, "link-attrs.operstate"); o["operstate"] = dv.getUint8(ds); break;
       case 17: if (dl < 1) throw tooShort(dl, 1, ds - 4, "link-attrs.linkmode"); o["linkmode"] = dv.getUint8(ds); break;
-      case 18: o["linkinfo"] = d9(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 18: o["linkinfo"] = L9(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 19: if (dl < 4) throw tooShort(dl, 4, ds - 4, "link-attrs.net-ns-pid"); o["net-ns-pid"] = dv.getUint32(ds, LE); break;
       case 20: o["ifalias"] = str(b, ds, dl); break;
       case 21: if (dl < 4) throw tooShort(dl, 4, ds - 4, "link-attrs.num-vf"); o["num-vf"] = dv.getUint32(ds, LE); break;
-      case 22: o["vfinfo-list"] = d3(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 22: o["vfinfo-list"] = L3(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 23: o["stats64"] = s5(b, dv, ds, dl); break;
-      case 24: o["vf-ports"] = d7(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 25: o["port-self"] = d8(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 26: o["af-spec"] = d2(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 24: o["vf-ports"] = L7(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 25: o["port-self"] = L8(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 26: o["af-spec"] = L2(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 27: if (dl < 4) throw tooShort(dl, 4, ds - 4, "link-attrs.group"); o["group"] = dv.getUint32(ds, LE); break;
       case 28: if (dl < 4) throw tooShort(dl, 4, ds - 4, "link-attrs.net-ns-fd"); o["net-ns-fd"] = dv.getUint32(ds, LE); break;
       case 29: if (dl < 4) throw tooShort(dl, 4, ds - 4, "link-attrs.ext-mask"); o["ext-mask"] = flagNames(N8, dv.getUint32(ds, LE)); break;
@@ -3817,7 +2774,7 @@ function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
       case 40: if (dl < 4) throw tooShort(dl, 4, ds - 4, "link-attrs.gso-max-segs"); o["gso-max-segs"] = dv.getUint32(ds, LE); break;
       case 41: if (dl < 4) throw tooShort(dl, 4, ds - 4, "link-attrs.gso-max-size"); o["gso-max-size"] = dv.getUint32(ds, LE); break;
       case 42: break;
-      case 43: o["xdp"] = d27(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 43: o["xdp"] = L27(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 44: if (dl < 4) throw tooShort(dl, 4, ds - 4, "link-attrs.event"); o["event"] = dv.getUint32(ds, LE); break;
       case 45: if (dl < 4) throw tooShort(dl, 4, ds - 4, "link-attrs.new-netnsid"); o["new-netnsid"] = dv.getInt32(ds, LE); break;
       case 46: if (dl < 4) throw tooShort(dl, 4, ds - 4, "link-attrs.target-netnsid"); o["target-netnsid"] = dv.getInt32(ds, LE); break;
@@ -3826,7 +2783,7 @@ function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
       case 49: if (dl < 4) throw tooShort(dl, 4, ds - 4, "link-attrs.new-ifindex"); o["new-ifindex"] = dv.getInt32(ds, LE); break;
       case 50: if (dl < 4) throw tooShort(dl, 4, ds - 4, "link-attrs.min-mtu"); o["min-mtu"] = dv.getUint32(ds, LE); break;
       case 51: if (dl < 4) throw tooShort(dl, 4, ds - 4, "link-attrs.max-mtu"); o["max-mtu"] = dv.getUint32(ds, LE); break;
-      case 52: o["prop-list"] = d1(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 52: o["prop-list"] = L1(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 53: o["alt-ifname"] = str(b, ds, dl); break;
       case 54: o["perm-address"] = fmtMac(b, ds, dl); break;
       case 55: o["proto-down-reason"] = str(b, ds, dl); break;
@@ -3839,7 +2796,7 @@ function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
       case 62: o["devlink-port"] = b.subarray(ds, ds + dl); break;
       case 63: if (dl < 4) throw tooShort(dl, 4, ds - 4, "link-attrs.gso-ipv4-max-size"); o["gso-ipv4-max-size"] = dv.getUint32(ds, LE); break;
       case 64: if (dl < 4) throw tooShort(dl, 4, ds - 4, "link-attrs.gro-ipv4-max-size"); o["gro-ipv4-max-size"] = dv.getUint32(ds, LE); break;
-      case 65: o["dpll-pin"] = d34(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 65: o["dpll-pin"] = L34(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 66: o["max-pacing-offload-horizon"] = readUint(dv, ds, dl, LE, "link-attrs.max-pacing-offload-horizon"); break;
       case 67: if (dl < 1) throw tooShort(dl, 1, ds - 4, "link-attrs.netns-immutable"); o["netns-immutable"] = dv.getUint8(ds); break;
       case 68: if (dl < 2) throw tooShort(dl, 2, ds - 4, "link-attrs.headroom"); o["headroom"] = dv.getUint16(ds, LE); break;
@@ -3849,7 +2806,68 @@ function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+const T4: StructDesc = ["rtnl-link-stats", 96, [
+  ["rx-packets", "u32", 0, 4, LE],
+  ["tx-packets", "u32", 4, 4, LE],
+  ["rx-bytes", "u32", 8, 4, LE],
+  ["tx-bytes", "u32", 12, 4, LE],
+  ["rx-errors", "u32", 16, 4, LE],
+  ["tx-errors", "u32", 20, 4, LE],
+  ["rx-dropped", "u32", 24, 4, LE],
+  ["tx-dropped", "u32", 28, 4, LE],
+  ["multicast", "u32", 32, 4, LE],
+  ["collisions", "u32", 36, 4, LE],
+  ["rx-length-errors", "u32", 40, 4, LE],
+  ["rx-over-errors", "u32", 44, 4, LE],
+  ["rx-crc-errors", "u32", 48, 4, LE],
+  ["rx-frame-errors", "u32", 52, 4, LE],
+  ["rx-fifo-errors", "u32", 56, 4, LE],
+  ["rx-missed-errors", "u32", 60, 4, LE],
+  ["tx-aborted-errors", "u32", 64, 4, LE],
+  ["tx-carrier-errors", "u32", 68, 4, LE],
+  ["tx-fifo-errors", "u32", 72, 4, LE],
+  ["tx-heartbeat-errors", "u32", 76, 4, LE],
+  ["tx-window-errors", "u32", 80, 4, LE],
+  ["rx-compressed", "u32", 84, 4, LE],
+  ["tx-compressed", "u32", 88, 4, LE],
+  ["rx-nohandler", "u32", 92, 4, LE],
+]];
+const T6: StructDesc = ["rtnl-link-ifmap", 28, [
+  ["mem-start", "u64", 0, 8, LE],
+  ["mem-end", "u64", 8, 8, LE],
+  ["base-addr", "u64", 16, 8, LE],
+  ["irq", "u16", 24, 2, LE],
+  ["dma", "u8", 26, 1, LE],
+  ["port", "u8", 27, 1, LE],
+]];
+const T5: StructDesc = ["rtnl-link-stats64", 200, [
+  ["rx-packets", "u64", 0, 8, LE],
+  ["tx-packets", "u64", 8, 8, LE],
+  ["rx-bytes", "u64", 16, 8, LE],
+  ["tx-bytes", "u64", 24, 8, LE],
+  ["rx-errors", "u64", 32, 8, LE],
+  ["tx-errors", "u64", 40, 8, LE],
+  ["rx-dropped", "u64", 48, 8, LE],
+  ["tx-dropped", "u64", 56, 8, LE],
+  ["multicast", "u64", 64, 8, LE],
+  ["collisions", "u64", 72, 8, LE],
+  ["rx-length-errors", "u64", 80, 8, LE],
+  ["rx-over-errors", "u64", 88, 8, LE],
+  ["rx-crc-errors", "u64", 96, 8, LE],
+  ["rx-frame-errors", "u64", 104, 8, LE],
+  ["rx-fifo-errors", "u64", 112, 8, LE],
+  ["rx-missed-errors", "u64", 120, 8, LE],
+  ["tx-aborted-errors", "u64", 128, 8, LE],
+  ["tx-carrier-errors", "u64", 136, 8, LE],
+  ["tx-fifo-errors", "u64", 144, 8, LE],
+  ["tx-heartbeat-errors", "u64", 152, 8, LE],
+  ["tx-window-errors", "u64", 160, 8, LE],
+  ["rx-compressed", "u64", 168, 8, LE],
+  ["tx-compressed", "u64", 176, 8, LE],
+  ["rx-nohandler", "u64", 184, 8, LE],
+  ["rx-otherhost-dropped", "u64", 192, 8, LE],
+]];
+function E0(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -3860,24 +2878,24 @@ function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
       case "mtu": w.putU32(4, int(x, path, "mtu", 0, 4294967295)); break;
       case "link": w.putU32(5, int(x, path, "link", 0, 4294967295)); break;
       case "qdisc": { const u = text(x, path, "qdisc"); w.putString(6, u); } break;
-      case "stats": w.putBinary(7, z4(object(x, path, "stats"), join(path, "stats"))); break;
+      case "stats": w.putBinary(7, structValue(T4, object(x, path, "stats"), join(path, "stats"))); break;
       case "master": w.putU32(10, int(x, path, "master", 0, 4294967295)); break;
       case "wireless": { const u = bytes(x, path, "wireless", ""); w.putBinary(11, u); } break;
       case "protinfo": { const u = bytes(x, path, "protinfo", ""); w.putBinary(12, u); } break;
       case "txqlen": w.putU32(13, int(x, path, "txqlen", 0, 32767)); break;
-      case "map": w.putBinary(14, z6(object(x, path, "map"), join(path, "map"))); break;
+      case "map": w.putBinary(14, structValue(T6, object(x, path, "map"), join(path, "map"))); break;
       case "weight": w.putU32(15, int(x, path, "weight", 0, 4294967295)); break;
       case "operstate": w.putU8(16, int(x, path, "operstate", 0, 255)); break;
       case "linkmode": w.putU8(17, int(x, path, "linkmode", 0, 255)); break;
-      case "linkinfo": { const n = w.nestStart(18); e9(w, object(x, path, "linkinfo"), join(path, "linkinfo"), undefined); w.nestEnd(n); } break;
+      case "linkinfo": { const n = w.nestStart(18); E9(w, object(x, path, "linkinfo"), join(path, "linkinfo"), undefined); w.nestEnd(n); } break;
       case "net-ns-pid": w.putU32(19, int(x, path, "net-ns-pid", 0, 4294967295)); break;
       case "ifalias": { const u = text(x, path, "ifalias"); w.putString(20, u); } break;
       case "num-vf": w.putU32(21, int(x, path, "num-vf", 0, 4294967295)); break;
-      case "vfinfo-list": { const n = w.nestStart(22); e3(w, object(x, path, "vfinfo-list"), join(path, "vfinfo-list"), undefined); w.nestEnd(n); } break;
-      case "stats64": w.putBinary(23, z5(object(x, path, "stats64"), join(path, "stats64"))); break;
-      case "vf-ports": { const n = w.nestStart(24); e7(w, object(x, path, "vf-ports"), join(path, "vf-ports"), undefined); w.nestEnd(n); } break;
-      case "port-self": { const n = w.nestStart(25); e8(w, object(x, path, "port-self"), join(path, "port-self"), undefined); w.nestEnd(n); } break;
-      case "af-spec": { const n = w.nestStart(26); e2(w, object(x, path, "af-spec"), join(path, "af-spec"), undefined); w.nestEnd(n); } break;
+      case "vfinfo-list": { const n = w.nestStart(22); E3(w, object(x, path, "vfinfo-list"), join(path, "vfinfo-list"), undefined); w.nestEnd(n); } break;
+      case "stats64": w.putBinary(23, structValue(T5, object(x, path, "stats64"), join(path, "stats64"))); break;
+      case "vf-ports": { const n = w.nestStart(24); E7(w, object(x, path, "vf-ports"), join(path, "vf-ports"), undefined); w.nestEnd(n); } break;
+      case "port-self": { const n = w.nestStart(25); E8(w, object(x, path, "port-self"), join(path, "port-self"), undefined); w.nestEnd(n); } break;
+      case "af-spec": { const n = w.nestStart(26); E2(w, object(x, path, "af-spec"), join(path, "af-spec"), undefined); w.nestEnd(n); } break;
       case "group": w.putU32(27, int(x, path, "group", 0, 4294967295)); break;
       case "net-ns-fd": w.putU32(28, int(x, path, "net-ns-fd", 0, 4294967295)); break;
       case "ext-mask": w.putU32(29, int(flagsValue(V8, x, path, "ext-mask", "rtext-filter"), path, "ext-mask", 0, 4294967295)); break;
@@ -3893,7 +2911,7 @@ function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
       case "proto-down": w.putU8(39, int(x, path, "proto-down", 0, 255)); break;
       case "gso-max-segs": w.putU32(40, int(x, path, "gso-max-segs", 0, 4294967295)); break;
       case "gso-max-size": w.putU32(41, int(x, path, "gso-max-size", 0, 4294967295)); break;
-      case "xdp": { const n = w.nestStart(43); e27(w, object(x, path, "xdp"), join(path, "xdp"), undefined); w.nestEnd(n); } break;
+      case "xdp": { const n = w.nestStart(43); E27(w, object(x, path, "xdp"), join(path, "xdp"), undefined); w.nestEnd(n); } break;
       case "event": w.putU32(44, int(x, path, "event", 0, 4294967295)); break;
       case "new-netnsid": w.putS32(45, int(x, path, "new-netnsid", -2147483648, 2147483647)); break;
       case "target-netnsid": w.putS32(46, int(x, path, "target-netnsid", -2147483648, 2147483647)); break;
@@ -3902,7 +2920,7 @@ function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
       case "new-ifindex": w.putS32(49, int(x, path, "new-ifindex", -2147483648, 2147483647)); break;
       case "min-mtu": w.putU32(50, int(x, path, "min-mtu", 0, 4294967295)); break;
       case "max-mtu": w.putU32(51, int(x, path, "max-mtu", 0, 4294967295)); break;
-      case "prop-list": { const n = w.nestStart(52); e1(w, object(x, path, "prop-list"), join(path, "prop-list"), undefined); w.nestEnd(n); } break;
+      case "prop-list": { const n = w.nestStart(52); E1(w, object(x, path, "prop-list"), join(path, "prop-list"), undefined); w.nestEnd(n); } break;
       case "alt-ifname": { const u = text(x, path, "alt-ifname"); w.putString(53, u); } break;
       case "perm-address": { const u = bytes(x, path, "perm-address", "mac"); w.putBinary(54, u); } break;
       case "proto-down-reason": { const u = text(x, path, "proto-down-reason"); w.putString(55, u); } break;
@@ -3915,7 +2933,7 @@ function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
       case "devlink-port": { const u = bytes(x, path, "devlink-port", ""); w.putBinary(62, u); } break;
       case "gso-ipv4-max-size": w.putU32(63, int(x, path, "gso-ipv4-max-size", 0, 4294967295)); break;
       case "gro-ipv4-max-size": w.putU32(64, int(x, path, "gro-ipv4-max-size", 0, 4294967295)); break;
-      case "dpll-pin": { const n = w.nestStart(65); e34(w, object(x, path, "dpll-pin"), join(path, "dpll-pin"), undefined); w.nestEnd(n); } break;
+      case "dpll-pin": { const n = w.nestStart(65); E34(w, object(x, path, "dpll-pin"), join(path, "dpll-pin"), undefined); w.nestEnd(n); } break;
       case "max-pacing-offload-horizon": w.putUint(66, big(x, path, "max-pacing-offload-horizon", 0n, 18446744073709551615n)); break;
       case "netns-immutable": w.putU8(67, int(x, path, "netns-immutable", 0, 255)); break;
       case "headroom": w.putU16(68, int(x, path, "headroom", 0, 65535)); break;
@@ -3925,10 +2943,8 @@ function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n1(): Obj {
-  return { "alt-ifname": undefined, "__unknown": undefined };
-}
-function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "alt-ifname": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "prop-list-link-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -3945,7 +2961,7 @@ function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E1(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -3956,10 +2972,8 @@ function E1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n2(): Obj {
-  return { "inet": undefined, "inet6": undefined, "mctp": undefined, "__unknown": undefined };
-}
-function L2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "inet": undefined, "inet6": undefined, "mctp": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "af-spec-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -3970,31 +2984,29 @@ function L2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 2: o["inet"] = d28(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 10: o["inet6"] = d29(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 45: o["mctp"] = d30(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 2: o["inet"] = L28(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 10: o["inet6"] = L29(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 45: o["mctp"] = L30(b, dv, ds, ds + dl, dep + 1, undefined); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E2(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E2(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "inet": { const n = w.nestStart(2); e28(w, object(x, path, "inet"), join(path, "inet"), undefined); w.nestEnd(n); } break;
-      case "inet6": { const n = w.nestStart(10); e29(w, object(x, path, "inet6"), join(path, "inet6"), undefined); w.nestEnd(n); } break;
-      case "mctp": { const n = w.nestStart(45); e30(w, object(x, path, "mctp"), join(path, "mctp"), undefined); w.nestEnd(n); } break;
+      case "inet": { const n = w.nestStart(2); E28(w, object(x, path, "inet"), join(path, "inet"), undefined); w.nestEnd(n); } break;
+      case "inet6": { const n = w.nestStart(10); E29(w, object(x, path, "inet6"), join(path, "inet6"), undefined); w.nestEnd(n); } break;
+      case "mctp": { const n = w.nestStart(45); E30(w, object(x, path, "mctp"), join(path, "mctp"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "af-spec-attrs");
     }
   }
 }
-function n3(): Obj {
-  return { "info": undefined, "__unknown": undefined };
-}
-function L3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "info": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "vfinfo-list-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -4005,27 +3017,25 @@ function L3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: append(o, "info", d4(b, dv, ds, ds + dl, dep + 1, undefined)); break;
+      case 1: append(o, "info", L4(b, dv, ds, ds + dl, dep + 1, undefined)); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E3(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E3(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "info": for (const y of items(x)) { const n = w.nestStart(1); e4(w, object(y, path, "info"), join(path, "info"), undefined); w.nestEnd(n); } break;
+      case "info": for (const y of items(x)) { const n = w.nestStart(1); E4(w, object(y, path, "info"), join(path, "info"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "vfinfo-list-attrs");
     }
   }
 }
-function n4(): Obj {
-  return { "mac": undefined, "vlan": undefined, "tx-rate": undefined, "spoofchk": undefined, "link-state": undefined, "rate": undefined, "rss-query-en": undefined, "stats": undefined, "trust": undefined, "ib-node-guid": undefined, "ib-port-guid": undefined, "vlan-list": undefined, "broadcast": undefined, "__unknown": undefined };
-}
-function L4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "mac": undefined, "vlan": undefined, "tx-rate": undefined, "spoofchk": undefined, "link-state": undefined, "rate": undefined, "rss-query-en": undefined, "stats": undefined, "trust": undefined, "ib-node-guid": undefined, "ib-port-guid": undefined, "vlan-list": undefined, "broadcast": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "vfinfo-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -4043,44 +3053,80 @@ function L4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
       case 5: o["link-state"] = s16(b, dv, ds, dl); break;
       case 6: o["rate"] = s17(b, dv, ds, dl); break;
       case 7: o["rss-query-en"] = s18(b, dv, ds, dl); break;
-      case 8: o["stats"] = d5(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 8: o["stats"] = L5(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 9: o["trust"] = s19(b, dv, ds, dl); break;
       case 10: o["ib-node-guid"] = s20(b, dv, ds, dl); break;
       case 11: o["ib-port-guid"] = s20(b, dv, ds, dl); break;
-      case 12: o["vlan-list"] = d6(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 12: o["vlan-list"] = L6(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 13: o["broadcast"] = b.subarray(ds, ds + dl); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E4(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+const T12: StructDesc = ["ifla-vf-mac", 36, [
+  ["vf", "u32", 0, 4, LE],
+  ["mac", "binary", 4, 32, LE],
+]];
+const T13: StructDesc = ["ifla-vf-vlan", 12, [
+  ["vf", "u32", 0, 4, LE],
+  ["vlan", "u32", 4, 4, LE],
+  ["qos", "u32", 8, 4, LE],
+]];
+const T14: StructDesc = ["ifla-vf-tx-rate", 8, [
+  ["vf", "u32", 0, 4, LE],
+  ["rate", "u32", 4, 4, LE],
+]];
+const T15: StructDesc = ["ifla-vf-spoofchk", 8, [
+  ["vf", "u32", 0, 4, LE],
+  ["setting", "u32", 4, 4, LE],
+]];
+const T16: StructDesc = ["ifla-vf-link-state", 8, [
+  ["vf", "u32", 0, 4, LE],
+  ["link-state", "u32", 4, 4, LE, [V7, "ifla-vf-link-state-enum", false]],
+]];
+const T17: StructDesc = ["ifla-vf-rate", 12, [
+  ["vf", "u32", 0, 4, LE],
+  ["min-tx-rate", "u32", 4, 4, LE],
+  ["max-tx-rate", "u32", 8, 4, LE],
+]];
+const T18: StructDesc = ["ifla-vf-rss-query-en", 8, [
+  ["vf", "u32", 0, 4, LE],
+  ["setting", "u32", 4, 4, LE],
+]];
+const T19: StructDesc = ["ifla-vf-trust", 8, [
+  ["vf", "u32", 0, 4, LE],
+  ["setting", "u32", 4, 4, LE],
+]];
+const T20: StructDesc = ["ifla-vf-guid", 12, [
+  ["vf", "u32", 0, 4, LE],
+  ["guid", "u64", 4, 8, LE],
+]];
+function E4(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "mac": w.putBinary(1, z12(object(x, path, "mac"), join(path, "mac"))); break;
-      case "vlan": w.putBinary(2, z13(object(x, path, "vlan"), join(path, "vlan"))); break;
-      case "tx-rate": w.putBinary(3, z14(object(x, path, "tx-rate"), join(path, "tx-rate"))); break;
-      case "spoofchk": w.putBinary(4, z15(object(x, path, "spoofchk"), join(path, "spoofchk"))); break;
-      case "link-state": w.putBinary(5, z16(object(x, path, "link-state"), join(path, "link-state"))); break;
-      case "rate": w.putBinary(6, z17(object(x, path, "rate"), join(path, "rate"))); break;
-      case "rss-query-en": w.putBinary(7, z18(object(x, path, "rss-query-en"), join(path, "rss-query-en"))); break;
-      case "stats": { const n = w.nestStart(8); e5(w, object(x, path, "stats"), join(path, "stats"), undefined); w.nestEnd(n); } break;
-      case "trust": w.putBinary(9, z19(object(x, path, "trust"), join(path, "trust"))); break;
-      case "ib-node-guid": w.putBinary(10, z20(object(x, path, "ib-node-guid"), join(path, "ib-node-guid"))); break;
-      case "ib-port-guid": w.putBinary(11, z20(object(x, path, "ib-port-guid"), join(path, "ib-port-guid"))); break;
-      case "vlan-list": { const n = w.nestStart(12); e6(w, object(x, path, "vlan-list"), join(path, "vlan-list"), undefined); w.nestEnd(n); } break;
+      case "mac": w.putBinary(1, structValue(T12, object(x, path, "mac"), join(path, "mac"))); break;
+      case "vlan": w.putBinary(2, structValue(T13, object(x, path, "vlan"), join(path, "vlan"))); break;
+      case "tx-rate": w.putBinary(3, structValue(T14, object(x, path, "tx-rate"), join(path, "tx-rate"))); break;
+      case "spoofchk": w.putBinary(4, structValue(T15, object(x, path, "spoofchk"), join(path, "spoofchk"))); break;
+      case "link-state": w.putBinary(5, structValue(T16, object(x, path, "link-state"), join(path, "link-state"))); break;
+      case "rate": w.putBinary(6, structValue(T17, object(x, path, "rate"), join(path, "rate"))); break;
+      case "rss-query-en": w.putBinary(7, structValue(T18, object(x, path, "rss-query-en"), join(path, "rss-query-en"))); break;
+      case "stats": { const n = w.nestStart(8); E5(w, object(x, path, "stats"), join(path, "stats"), undefined); w.nestEnd(n); } break;
+      case "trust": w.putBinary(9, structValue(T19, object(x, path, "trust"), join(path, "trust"))); break;
+      case "ib-node-guid": w.putBinary(10, structValue(T20, object(x, path, "ib-node-guid"), join(path, "ib-node-guid"))); break;
+      case "ib-port-guid": w.putBinary(11, structValue(T20, object(x, path, "ib-port-guid"), join(path, "ib-port-guid"))); break;
+      case "vlan-list": { const n = w.nestStart(12); E6(w, object(x, path, "vlan-list"), join(path, "vlan-list"), undefined); w.nestEnd(n); } break;
       case "broadcast": { const u = bytes(x, path, "broadcast", ""); w.putBinary(13, u); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "vfinfo-attrs");
     }
   }
 }
-function n5(): Obj {
-  return { "rx-packets": undefined, "tx-packets": undefined, "rx-bytes": undefined, "tx-bytes": undefined, "broadcast": undefined, "multicast": undefined, "rx-dropped": undefined, "tx-dropped": undefined, "__unknown": undefined };
-}
-function L5(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L5(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "rx-packets": undefined, "tx-packets": undefined, "rx-bytes": undefined, "tx-bytes": undefined, "broadcast": undefined, "multicast": undefined, "rx-dropped": undefined, "tx-dropped": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "vf-stats-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -4105,7 +3151,7 @@ function L5(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E5(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E5(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -4123,10 +3169,8 @@ function E5(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n6(): Obj {
-  return { "info": undefined, "__unknown": undefined };
-}
-function L6(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L6(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "info": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "vf-vlan-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -4143,21 +3187,25 @@ function L6(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E6(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+const T21: StructDesc = ["ifla-vf-vlan-info", 16, [
+  ["vf", "u32", 0, 4, LE],
+  ["vlan", "u32", 4, 4, LE],
+  ["qos", "u32", 8, 4, LE],
+  ["vlan-proto", "u32", 12, 4, LE],
+]];
+function E6(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "info": for (const y of items(x)) w.putBinary(1, z21(object(y, path, "info"), join(path, "info"))); break;
+      case "info": for (const y of items(x)) w.putBinary(1, structValue(T21, object(y, path, "info"), join(path, "info"))); break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "vf-vlan-attrs");
     }
   }
 }
-function n7(): Obj {
-  return { "__unknown": undefined };
-}
-function L7(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L7(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "vf-ports-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -4173,7 +3221,7 @@ function L7(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E7(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E7(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -4183,10 +3231,8 @@ function E7(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n8(): Obj {
-  return { "__unknown": undefined };
-}
-function L8(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L8(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "port-self-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -4202,7 +3248,7 @@ function L8(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E8(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E8(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -4212,10 +3258,8 @@ function E8(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n9(): Obj {
-  return { "kind": undefined, "data": undefined, "xstats": undefined, "slave-kind": undefined, "slave-data": undefined, "__unknown": undefined };
-}
-function L9(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L9(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "kind": undefined, "data": undefined, "xstats": undefined, "slave-kind": undefined, "slave-data": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "linkinfo-attrs");
   let p = s;
   let late: number[] | undefined;
@@ -4247,7 +3291,7 @@ function L9(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E9(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E9(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   { const x = own(v, "kind"); if (x !== undefined) { const u = text(x, path, "kind"); w.putString(1, u); } }
   { const x = own(v, "slave-kind"); if (x !== undefined) { const u = text(x, path, "slave-kind"); w.putString(4, u); } }
   for (const k in v) {
@@ -4294,10 +3338,8 @@ function ia1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return out;
 }
-function n10(): Obj {
-  return { "mode": undefined, "active-slave": undefined, "miimon": undefined, "updelay": undefined, "downdelay": undefined, "use-carrier": undefined, "arp-interval": undefined, "arp-ip-target": undefined, "arp-validate": undefined, "arp-all-targets": undefined, "primary": undefined, "primary-reselect": undefined, "fail-over-mac": undefined, "xmit-hash-policy": undefined, "resend-igmp": undefined, "num-peer-notif": undefined, "all-slaves-active": undefined, "min-links": undefined, "lp-interval": undefined, "packets-per-slave": undefined, "ad-lacp-rate": undefined, "ad-select": undefined, "ad-info": undefined, "ad-actor-sys-prio": undefined, "ad-user-port-key": undefined, "ad-actor-system": undefined, "tlb-dynamic-lb": undefined, "peer-notif-delay": undefined, "ad-lacp-active": undefined, "missed-max": undefined, "ns-ip6-target": undefined, "coupled-control": undefined, "broadcast-neigh": undefined, "lacp-strict": undefined, "__unknown": undefined };
-}
-function L10(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L10(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "mode": undefined, "active-slave": undefined, "miimon": undefined, "updelay": undefined, "downdelay": undefined, "use-carrier": undefined, "arp-interval": undefined, "arp-ip-target": undefined, "arp-validate": undefined, "arp-all-targets": undefined, "primary": undefined, "primary-reselect": undefined, "fail-over-mac": undefined, "xmit-hash-policy": undefined, "resend-igmp": undefined, "num-peer-notif": undefined, "all-slaves-active": undefined, "min-links": undefined, "lp-interval": undefined, "packets-per-slave": undefined, "ad-lacp-rate": undefined, "ad-select": undefined, "ad-info": undefined, "ad-actor-sys-prio": undefined, "ad-user-port-key": undefined, "ad-actor-system": undefined, "tlb-dynamic-lb": undefined, "peer-notif-delay": undefined, "ad-lacp-active": undefined, "missed-max": undefined, "ns-ip6-target": undefined, "coupled-control": undefined, "broadcast-neigh": undefined, "lacp-strict": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "linkinfo-bond-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -4330,7 +3372,7 @@ function L10(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
       case 20: if (dl < 4) throw tooShort(dl, 4, ds - 4, "linkinfo-bond-attrs.packets-per-slave"); o["packets-per-slave"] = dv.getUint32(ds, LE); break;
       case 21: if (dl < 1) throw tooShort(dl, 1, ds - 4, "linkinfo-bond-attrs.ad-lacp-rate"); o["ad-lacp-rate"] = dv.getUint8(ds); break;
       case 22: if (dl < 1) throw tooShort(dl, 1, ds - 4, "linkinfo-bond-attrs.ad-select"); o["ad-select"] = dv.getUint8(ds); break;
-      case 23: o["ad-info"] = d11(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 23: o["ad-info"] = L11(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 24: if (dl < 2) throw tooShort(dl, 2, ds - 4, "linkinfo-bond-attrs.ad-actor-sys-prio"); o["ad-actor-sys-prio"] = dv.getUint16(ds, LE); break;
       case 25: if (dl < 2) throw tooShort(dl, 2, ds - 4, "linkinfo-bond-attrs.ad-user-port-key"); o["ad-user-port-key"] = dv.getUint16(ds, LE); break;
       case 26: o["ad-actor-system"] = fmtMac(b, ds, dl); break;
@@ -4361,7 +3403,7 @@ function iw3(w: MessageWriter, t: number, x: readonly unknown[], path: string, s
   }
   w.nestEnd(n);
 }
-function E10(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E10(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -4388,7 +3430,7 @@ function E10(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
       case "packets-per-slave": w.putU32(20, int(x, path, "packets-per-slave", 0, 4294967295)); break;
       case "ad-lacp-rate": w.putU8(21, int(x, path, "ad-lacp-rate", 0, 255)); break;
       case "ad-select": w.putU8(22, int(x, path, "ad-select", 0, 255)); break;
-      case "ad-info": { const n = w.nestStart(23); e11(w, object(x, path, "ad-info"), join(path, "ad-info"), undefined); w.nestEnd(n); } break;
+      case "ad-info": { const n = w.nestStart(23); E11(w, object(x, path, "ad-info"), join(path, "ad-info"), undefined); w.nestEnd(n); } break;
       case "ad-actor-sys-prio": w.putU16(24, int(x, path, "ad-actor-sys-prio", 0, 65535)); break;
       case "ad-user-port-key": w.putU16(25, int(x, path, "ad-user-port-key", 0, 65535)); break;
       case "ad-actor-system": { const u = bytes(x, path, "ad-actor-system", "mac"); w.putBinary(26, u); } break;
@@ -4405,10 +3447,8 @@ function E10(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n11(): Obj {
-  return { "aggregator": undefined, "num-ports": undefined, "actor-key": undefined, "partner-key": undefined, "partner-mac": undefined, "__unknown": undefined };
-}
-function L11(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L11(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "aggregator": undefined, "num-ports": undefined, "actor-key": undefined, "partner-key": undefined, "partner-mac": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "bond-ad-info-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -4429,7 +3469,7 @@ function L11(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E11(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E11(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -4444,10 +3484,8 @@ function E11(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n12(): Obj {
-  return { "state": undefined, "mii-status": undefined, "link-failure-count": undefined, "perm-hwaddr": undefined, "queue-id": undefined, "ad-aggregator-id": undefined, "ad-actor-oper-port-state": undefined, "ad-partner-oper-port-state": undefined, "prio": undefined, "__unknown": undefined };
-}
-function L12(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L12(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "state": undefined, "mii-status": undefined, "link-failure-count": undefined, "perm-hwaddr": undefined, "queue-id": undefined, "ad-aggregator-id": undefined, "ad-actor-oper-port-state": undefined, "ad-partner-oper-port-state": undefined, "prio": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "bond-slave-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -4472,7 +3510,7 @@ function L12(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E12(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E12(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -4493,10 +3531,8 @@ function E12(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
 }
 const N14: readonly (string | undefined)[] = ["auto", "user", "kernel"];
 const V14: ReadonlyMap<string, number> = new Map<string, number>([["auto", 0], ["user", 1], ["kernel", 2]]);
-function n13(): Obj {
-  return { "forward-delay": undefined, "hello-time": undefined, "max-age": undefined, "ageing-time": undefined, "stp-state": undefined, "priority": undefined, "vlan-filtering": undefined, "vlan-protocol": undefined, "group-fwd-mask": undefined, "root-id": undefined, "bridge-id": undefined, "root-port": undefined, "root-path-cost": undefined, "topology-change": undefined, "topology-change-detected": undefined, "hello-timer": undefined, "tcn-timer": undefined, "topology-change-timer": undefined, "gc-timer": undefined, "group-addr": undefined, "fdb-flush": undefined, "mcast-router": undefined, "mcast-snooping": undefined, "mcast-query-use-ifaddr": undefined, "mcast-querier": undefined, "mcast-hash-elasticity": undefined, "mcast-hash-max": undefined, "mcast-last-member-cnt": undefined, "mcast-startup-query-cnt": undefined, "mcast-last-member-intvl": undefined, "mcast-membership-intvl": undefined, "mcast-querier-intvl": undefined, "mcast-query-intvl": undefined, "mcast-query-response-intvl": undefined, "mcast-startup-query-intvl": undefined, "nf-call-iptables": undefined, "nf-call-ip6tables": undefined, "nf-call-arptables": undefined, "vlan-default-pvid": undefined, "vlan-stats-enabled": undefined, "mcast-stats-enabled": undefined, "mcast-igmp-version": undefined, "mcast-mld-version": undefined, "vlan-stats-per-port": undefined, "multi-boolopt": undefined, "mcast-querier-state": undefined, "fdb-n-learned": undefined, "fdb-max-learned": undefined, "stp-mode": undefined, "__unknown": undefined };
-}
-function L13(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L13(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "forward-delay": undefined, "hello-time": undefined, "max-age": undefined, "ageing-time": undefined, "stp-state": undefined, "priority": undefined, "vlan-filtering": undefined, "vlan-protocol": undefined, "group-fwd-mask": undefined, "root-id": undefined, "bridge-id": undefined, "root-port": undefined, "root-path-cost": undefined, "topology-change": undefined, "topology-change-detected": undefined, "hello-timer": undefined, "tcn-timer": undefined, "topology-change-timer": undefined, "gc-timer": undefined, "group-addr": undefined, "fdb-flush": undefined, "mcast-router": undefined, "mcast-snooping": undefined, "mcast-query-use-ifaddr": undefined, "mcast-querier": undefined, "mcast-hash-elasticity": undefined, "mcast-hash-max": undefined, "mcast-last-member-cnt": undefined, "mcast-startup-query-cnt": undefined, "mcast-last-member-intvl": undefined, "mcast-membership-intvl": undefined, "mcast-querier-intvl": undefined, "mcast-query-intvl": undefined, "mcast-query-response-intvl": undefined, "mcast-startup-query-intvl": undefined, "nf-call-iptables": undefined, "nf-call-ip6tables": undefined, "nf-call-arptables": undefined, "vlan-default-pvid": undefined, "vlan-stats-enabled": undefined, "mcast-stats-enabled": undefined, "mcast-igmp-version": undefined, "mcast-mld-version": undefined, "vlan-stats-per-port": undefined, "multi-boolopt": undefined, "mcast-querier-state": undefined, "fdb-n-learned": undefined, "fdb-max-learned": undefined, "stp-mode": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "linkinfo-bridge-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -4562,7 +3598,15 @@ function L13(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E13(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+const T2: StructDesc = ["ifla-bridge-id", 8, [
+  ["prio", "u16", 0, 2, LE],
+  ["addr", "binary", 2, 6, LE, "mac"],
+]];
+const T7: StructDesc = ["br-boolopt-multi", 8, [
+  ["optval", "u32", 0, 4, LE],
+  ["optmask", "u32", 4, 4, LE],
+]];
+function E13(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -4576,8 +3620,8 @@ function E13(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
       case "vlan-filtering": w.putU8(7, int(x, path, "vlan-filtering", 0, 255)); break;
       case "vlan-protocol": w.putU16(8, int(x, path, "vlan-protocol", 0, 65535)); break;
       case "group-fwd-mask": w.putU16(9, int(x, path, "group-fwd-mask", 0, 65535)); break;
-      case "root-id": w.putBinary(10, z2(object(x, path, "root-id"), join(path, "root-id"))); break;
-      case "bridge-id": w.putBinary(11, z2(object(x, path, "bridge-id"), join(path, "bridge-id"))); break;
+      case "root-id": w.putBinary(10, structValue(T2, object(x, path, "root-id"), join(path, "root-id"))); break;
+      case "bridge-id": w.putBinary(11, structValue(T2, object(x, path, "bridge-id"), join(path, "bridge-id"))); break;
       case "root-port": w.putU16(12, int(x, path, "root-port", 0, 65535)); break;
       case "root-path-cost": w.putU32(13, int(x, path, "root-path-cost", 0, 4294967295)); break;
       case "topology-change": w.putU8(14, int(x, path, "topology-change", 0, 255)); break;
@@ -4611,7 +3655,7 @@ function E13(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
       case "mcast-igmp-version": w.putU8(43, int(x, path, "mcast-igmp-version", 0, 255)); break;
       case "mcast-mld-version": w.putU8(44, int(x, path, "mcast-mld-version", 0, 255)); break;
       case "vlan-stats-per-port": w.putU8(45, int(x, path, "vlan-stats-per-port", 0, 255)); break;
-      case "multi-boolopt": w.putBinary(46, z7(object(x, path, "multi-boolopt"), join(path, "multi-boolopt"))); break;
+      case "multi-boolopt": w.putBinary(46, structValue(T7, object(x, path, "multi-boolopt"), join(path, "multi-boolopt"))); break;
       case "mcast-querier-state": { const u = bytes(x, path, "mcast-querier-state", ""); w.putBinary(47, u); } break;
       case "fdb-n-learned": w.putU32(48, int(x, path, "fdb-n-learned", 0, 4294967295)); break;
       case "fdb-max-learned": w.putU32(49, int(x, path, "fdb-max-learned", 0, 4294967295)); break;
@@ -4621,10 +3665,8 @@ function E13(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n14(): Obj {
-  return { "state": undefined, "priority": undefined, "cost": undefined, "mode": undefined, "guard": undefined, "protect": undefined, "fast-leave": undefined, "learning": undefined, "unicast-flood": undefined, "proxyarp": undefined, "learning-sync": undefined, "proxyarp-wifi": undefined, "root-id": undefined, "bridge-id": undefined, "designated-port": undefined, "designated-cost": undefined, "id": undefined, "no": undefined, "topology-change-ack": undefined, "config-pending": undefined, "message-age-timer": undefined, "forward-delay-timer": undefined, "hold-timer": undefined, "flush": undefined, "multicast-router": undefined, "mcast-flood": undefined, "mcast-to-ucast": undefined, "vlan-tunnel": undefined, "bcast-flood": undefined, "group-fwd-mask": undefined, "neigh-suppress": undefined, "isolated": undefined, "backup-port": undefined, "mrp-ring-open": undefined, "mrp-in-open": undefined, "mcast-eht-hosts-limit": undefined, "mcast-eht-hosts-cnt": undefined, "locked": undefined, "mab": undefined, "mcast-n-groups": undefined, "mcast-max-groups": undefined, "neigh-vlan-suppress": undefined, "backup-nhid": undefined, "neigh-forward-grat": undefined, "__unknown": undefined };
-}
-function L14(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L14(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "state": undefined, "priority": undefined, "cost": undefined, "mode": undefined, "guard": undefined, "protect": undefined, "fast-leave": undefined, "learning": undefined, "unicast-flood": undefined, "proxyarp": undefined, "learning-sync": undefined, "proxyarp-wifi": undefined, "root-id": undefined, "bridge-id": undefined, "designated-port": undefined, "designated-cost": undefined, "id": undefined, "no": undefined, "topology-change-ack": undefined, "config-pending": undefined, "message-age-timer": undefined, "forward-delay-timer": undefined, "hold-timer": undefined, "flush": undefined, "multicast-router": undefined, "mcast-flood": undefined, "mcast-to-ucast": undefined, "vlan-tunnel": undefined, "bcast-flood": undefined, "group-fwd-mask": undefined, "neigh-suppress": undefined, "isolated": undefined, "backup-port": undefined, "mrp-ring-open": undefined, "mrp-in-open": undefined, "mcast-eht-hosts-limit": undefined, "mcast-eht-hosts-cnt": undefined, "locked": undefined, "mab": undefined, "mcast-n-groups": undefined, "mcast-max-groups": undefined, "neigh-vlan-suppress": undefined, "backup-nhid": undefined, "neigh-forward-grat": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "linkinfo-brport-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -4685,7 +3727,7 @@ function L14(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E14(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E14(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -4702,8 +3744,8 @@ function E14(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
       case "proxyarp": w.putU8(10, int(x, path, "proxyarp", 0, 255)); break;
       case "learning-sync": w.putU8(11, int(x, path, "learning-sync", 0, 255)); break;
       case "proxyarp-wifi": w.putU8(12, int(x, path, "proxyarp-wifi", 0, 255)); break;
-      case "root-id": w.putBinary(13, z2(object(x, path, "root-id"), join(path, "root-id"))); break;
-      case "bridge-id": w.putBinary(14, z2(object(x, path, "bridge-id"), join(path, "bridge-id"))); break;
+      case "root-id": w.putBinary(13, structValue(T2, object(x, path, "root-id"), join(path, "root-id"))); break;
+      case "bridge-id": w.putBinary(14, structValue(T2, object(x, path, "bridge-id"), join(path, "bridge-id"))); break;
       case "designated-port": w.putU16(15, int(x, path, "designated-port", 0, 65535)); break;
       case "designated-cost": w.putU16(16, int(x, path, "designated-cost", 0, 65535)); break;
       case "id": w.putU16(17, int(x, path, "id", 0, 65535)); break;
@@ -4739,10 +3781,8 @@ function E14(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n15(): Obj {
-  return { "link": undefined, "iflags": undefined, "oflags": undefined, "ikey": undefined, "okey": undefined, "local": undefined, "remote": undefined, "ttl": undefined, "tos": undefined, "pmtudisc": undefined, "encap-limit": undefined, "flowinfo": undefined, "flags": undefined, "encap-type": undefined, "encap-flags": undefined, "encap-sport": undefined, "encap-dport": undefined, "collect-metadata": undefined, "ignore-df": undefined, "fwmark": undefined, "erspan-index": undefined, "erspan-ver": undefined, "erspan-dir": undefined, "erspan-hwid": undefined, "__unknown": undefined };
-}
-function L15(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L15(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "link": undefined, "iflags": undefined, "oflags": undefined, "ikey": undefined, "okey": undefined, "local": undefined, "remote": undefined, "ttl": undefined, "tos": undefined, "pmtudisc": undefined, "encap-limit": undefined, "flowinfo": undefined, "flags": undefined, "encap-type": undefined, "encap-flags": undefined, "encap-sport": undefined, "encap-dport": undefined, "collect-metadata": undefined, "ignore-df": undefined, "fwmark": undefined, "erspan-index": undefined, "erspan-ver": undefined, "erspan-dir": undefined, "erspan-hwid": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "linkinfo-gre-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -4782,7 +3822,7 @@ function L15(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E15(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E15(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -4816,10 +3856,8 @@ function E15(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n16(): Obj {
-  return { "link": undefined, "iflags": undefined, "oflags": undefined, "ikey": undefined, "okey": undefined, "local": undefined, "remote": undefined, "ttl": undefined, "encap-limit": undefined, "flowinfo": undefined, "flags": undefined, "encap-type": undefined, "encap-flags": undefined, "encap-sport": undefined, "encap-dport": undefined, "collect-metadata": undefined, "fwmark": undefined, "erspan-index": undefined, "erspan-ver": undefined, "erspan-dir": undefined, "erspan-hwid": undefined, "__unknown": undefined };
-}
-function L16(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L16(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "link": undefined, "iflags": undefined, "oflags": undefined, "ikey": undefined, "okey": undefined, "local": undefined, "remote": undefined, "ttl": undefined, "encap-limit": undefined, "flowinfo": undefined, "flags": undefined, "encap-type": undefined, "encap-flags": undefined, "encap-sport": undefined, "encap-dport": undefined, "collect-metadata": undefined, "fwmark": undefined, "erspan-index": undefined, "erspan-ver": undefined, "erspan-dir": undefined, "erspan-hwid": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "linkinfo-gre6-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -4856,7 +3894,7 @@ function L16(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E16(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E16(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -4887,10 +3925,8 @@ function E16(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n17(): Obj {
-  return { "link": undefined, "ikey": undefined, "okey": undefined, "local": undefined, "remote": undefined, "fwmark": undefined, "__unknown": undefined };
-}
-function L17(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L17(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "link": undefined, "ikey": undefined, "okey": undefined, "local": undefined, "remote": undefined, "fwmark": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "linkinfo-vti-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -4912,7 +3948,7 @@ function L17(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E17(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E17(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -4928,10 +3964,8 @@ function E17(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n18(): Obj {
-  return { "link": undefined, "ikey": undefined, "okey": undefined, "local": undefined, "remote": undefined, "fwmark": undefined, "__unknown": undefined };
-}
-function L18(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L18(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "link": undefined, "ikey": undefined, "okey": undefined, "local": undefined, "remote": undefined, "fwmark": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "linkinfo-vti6-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -4953,7 +3987,7 @@ function L18(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E18(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E18(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -4969,10 +4003,8 @@ function E18(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n19(): Obj {
-  return { "id": undefined, "remote": undefined, "ttl": undefined, "tos": undefined, "port": undefined, "collect-metadata": undefined, "remote6": undefined, "udp-csum": undefined, "udp-zero-csum6-tx": undefined, "udp-zero-csum6-rx": undefined, "label": undefined, "ttl-inherit": undefined, "df": undefined, "inner-proto-inherit": undefined, "port-range": undefined, "gro-hint": undefined, "local": undefined, "local6": undefined, "__unknown": undefined };
-}
-function L19(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L19(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "id": undefined, "remote": undefined, "ttl": undefined, "tos": undefined, "port": undefined, "collect-metadata": undefined, "remote6": undefined, "udp-csum": undefined, "udp-zero-csum6-tx": undefined, "udp-zero-csum6-rx": undefined, "label": undefined, "ttl-inherit": undefined, "df": undefined, "inner-proto-inherit": undefined, "port-range": undefined, "gro-hint": undefined, "local": undefined, "local6": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "linkinfo-geneve-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -5006,7 +4038,11 @@ function L19(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E19(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+const T11: StructDesc = ["ifla-geneve-port-range", 4, [
+  ["low", "u16", 0, 2, false],
+  ["high", "u16", 2, 2, false],
+]];
+function E19(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -5025,7 +4061,7 @@ function E19(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
       case "ttl-inherit": w.putU8(12, int(x, path, "ttl-inherit", 0, 255)); break;
       case "df": w.putU8(13, int(x, path, "df", 0, 255)); break;
       case "inner-proto-inherit": if (flag(x, path, "inner-proto-inherit")) w.putFlag(14); break;
-      case "port-range": w.putBinary(15, z11(object(x, path, "port-range"), join(path, "port-range"))); break;
+      case "port-range": w.putBinary(15, structValue(T11, object(x, path, "port-range"), join(path, "port-range"))); break;
       case "gro-hint": if (flag(x, path, "gro-hint")) w.putFlag(16); break;
       case "local": w.putU32(17, int(ipv4Int(x, path, "local"), path, "local", 0, 4294967295), true); break;
       case "local6": { const u = bytes(x, path, "local6", "ipv6"); w.putBinary(18, u); } break;
@@ -5034,10 +4070,8 @@ function E19(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n20(): Obj {
-  return { "slave1": undefined, "slave2": undefined, "multicast-spec": undefined, "supervision-addr": undefined, "seq-nr": undefined, "version": undefined, "protocol": undefined, "interlink": undefined, "__unknown": undefined };
-}
-function L20(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L20(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "slave1": undefined, "slave2": undefined, "multicast-spec": undefined, "supervision-addr": undefined, "seq-nr": undefined, "version": undefined, "protocol": undefined, "interlink": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "linkinfo-hsr-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -5061,7 +4095,7 @@ function L20(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E20(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E20(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -5079,10 +4113,8 @@ function E20(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n21(): Obj {
-  return { "link": undefined, "local": undefined, "remote": undefined, "ttl": undefined, "tos": undefined, "encap-limit": undefined, "flowinfo": undefined, "flags": undefined, "proto": undefined, "pmtudisc": undefined, "6rd-prefix": undefined, "6rd-relay-prefix": undefined, "6rd-prefixlen": undefined, "6rd-relay-prefixlen": undefined, "encap-type": undefined, "encap-flags": undefined, "encap-sport": undefined, "encap-dport": undefined, "collect-metadata": undefined, "fwmark": undefined, "__unknown": undefined };
-}
-function L21(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L21(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "link": undefined, "local": undefined, "remote": undefined, "ttl": undefined, "tos": undefined, "encap-limit": undefined, "flowinfo": undefined, "flags": undefined, "proto": undefined, "pmtudisc": undefined, "6rd-prefix": undefined, "6rd-relay-prefix": undefined, "6rd-prefixlen": undefined, "6rd-relay-prefixlen": undefined, "encap-type": undefined, "encap-flags": undefined, "encap-sport": undefined, "encap-dport": undefined, "collect-metadata": undefined, "fwmark": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "linkinfo-iptun-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -5118,7 +4150,7 @@ function L21(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E21(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E21(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -5148,10 +4180,8 @@ function E21(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n22(): Obj {
-  return { "link": undefined, "local": undefined, "remote": undefined, "ttl": undefined, "encap-limit": undefined, "flowinfo": undefined, "flags": undefined, "proto": undefined, "encap-type": undefined, "encap-flags": undefined, "encap-sport": undefined, "encap-dport": undefined, "collect-metadata": undefined, "fwmark": undefined, "__unknown": undefined };
-}
-function L22(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L22(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "link": undefined, "local": undefined, "remote": undefined, "ttl": undefined, "encap-limit": undefined, "flowinfo": undefined, "flags": undefined, "proto": undefined, "encap-type": undefined, "encap-flags": undefined, "encap-sport": undefined, "encap-dport": undefined, "collect-metadata": undefined, "fwmark": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "linkinfo-ip6tnl-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -5181,7 +4211,7 @@ function L22(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E22(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E22(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -5205,10 +4235,8 @@ function E22(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n23(): Obj {
-  return { "owner": undefined, "group": undefined, "type": undefined, "pi": undefined, "vnet-hdr": undefined, "persist": undefined, "multi-queue": undefined, "num-queues": undefined, "num-disabled-queues": undefined, "__unknown": undefined };
-}
-function L23(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L23(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "owner": undefined, "group": undefined, "type": undefined, "pi": undefined, "vnet-hdr": undefined, "persist": undefined, "multi-queue": undefined, "num-queues": undefined, "num-disabled-queues": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "linkinfo-tun-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -5233,7 +4261,7 @@ function L23(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E23(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E23(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -5254,10 +4282,8 @@ function E23(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
 }
 const N1: ReadonlyMap<number, string> = new Map<number, string>([[33024, "8021q"], [34984, "8021ad"]]);
 const V1: ReadonlyMap<string, number> = new Map<string, number>([["8021q", 33024], ["8021ad", 34984]]);
-function n24(): Obj {
-  return { "id": undefined, "flags": undefined, "egress-qos": undefined, "ingress-qos": undefined, "protocol": undefined, "__unknown": undefined };
-}
-function L24(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L24(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "id": undefined, "flags": undefined, "egress-qos": undefined, "ingress-qos": undefined, "protocol": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "linkinfo-vlan-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -5270,33 +4296,35 @@ function L24(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     switch (t) {
       case 1: if (dl < 2) throw tooShort(dl, 2, ds - 4, "linkinfo-vlan-attrs.id"); o["id"] = dv.getUint16(ds, LE); break;
       case 2: o["flags"] = s9(b, dv, ds, dl); break;
-      case 3: o["egress-qos"] = d25(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 4: o["ingress-qos"] = d25(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 3: o["egress-qos"] = L25(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 4: o["ingress-qos"] = L25(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 5: if (dl < 2) throw tooShort(dl, 2, ds - 4, "linkinfo-vlan-attrs.protocol"); o["protocol"] = enumNameSparse(N1, dv.getUint16(ds, false)); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E24(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+const T9: StructDesc = ["ifla-vlan-flags", 8, [
+  ["flags", "u32", 0, 4, LE, [V6, "vlan-flags", true]],
+  ["mask", "u32", 4, 4, LE, "hex"],
+]];
+function E24(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
       case "id": w.putU16(1, int(x, path, "id", 0, 65535)); break;
-      case "flags": w.putBinary(2, z9(object(x, path, "flags"), join(path, "flags"))); break;
-      case "egress-qos": { const n = w.nestStart(3); e25(w, object(x, path, "egress-qos"), join(path, "egress-qos"), undefined); w.nestEnd(n); } break;
-      case "ingress-qos": { const n = w.nestStart(4); e25(w, object(x, path, "ingress-qos"), join(path, "ingress-qos"), undefined); w.nestEnd(n); } break;
+      case "flags": w.putBinary(2, structValue(T9, object(x, path, "flags"), join(path, "flags"))); break;
+      case "egress-qos": { const n = w.nestStart(3); E25(w, object(x, path, "egress-qos"), join(path, "egress-qos"), undefined); w.nestEnd(n); } break;
+      case "ingress-qos": { const n = w.nestStart(4); E25(w, object(x, path, "ingress-qos"), join(path, "ingress-qos"), undefined); w.nestEnd(n); } break;
       case "protocol": w.putU16(5, int(enumValue(V1, x, path, "protocol", "vlan-protocols"), path, "protocol", 0, 65535), true); break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "linkinfo-vlan-attrs");
     }
   }
 }
-function n25(): Obj {
-  return { "mapping": undefined, "__unknown": undefined };
-}
-function L25(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L25(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "mapping": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "ifla-vlan-qos");
   let p = s;
   while (e - p >= 4) {
@@ -5313,21 +4341,23 @@ function L25(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E25(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+const T10: StructDesc = ["ifla-vlan-qos-mapping", 8, [
+  ["from", "u32", 0, 4, LE],
+  ["to", "u32", 4, 4, LE],
+]];
+function E25(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "mapping": for (const y of items(x)) w.putBinary(1, z10(object(y, path, "mapping"), join(path, "mapping"))); break;
+      case "mapping": for (const y of items(x)) w.putBinary(1, structValue(T10, object(y, path, "mapping"), join(path, "mapping"))); break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "ifla-vlan-qos");
     }
   }
 }
-function n26(): Obj {
-  return { "table": undefined, "__unknown": undefined };
-}
-function L26(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L26(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "table": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "linkinfo-vrf-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -5344,7 +4374,7 @@ function L26(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E26(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E26(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -5355,10 +4385,8 @@ function E26(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n27(): Obj {
-  return { "fd": undefined, "attached": undefined, "flags": undefined, "prog-id": undefined, "drv-prog-id": undefined, "skb-prog-id": undefined, "hw-prog-id": undefined, "expected-fd": undefined, "__unknown": undefined };
-}
-function L27(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L27(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "fd": undefined, "attached": undefined, "flags": undefined, "prog-id": undefined, "drv-prog-id": undefined, "skb-prog-id": undefined, "hw-prog-id": undefined, "expected-fd": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "xdp-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -5382,7 +4410,7 @@ function L27(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E27(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E27(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -5406,10 +4434,8 @@ function ba4(b: Uint8Array, dv: DataView, s: number, l: number): unknown[] {
   for (let i = 0, q = s; i < n; i++, q += 4) out[i] = dv.getUint32(q, LE);
   return out;
 }
-function n28(): Obj {
-  return { "conf": undefined, "__unknown": undefined };
-}
-function L28(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L28(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "conf": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "ifla-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -5432,7 +4458,7 @@ function bw5(x: readonly unknown[], path: string, name: string): Uint8Array {
   for (let i = 0; i < x.length; i++) d.setUint32(i * 4, int(x[i], path, name, 0, 4294967295), LE);
   return u;
 }
-function E28(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E28(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -5449,10 +4475,8 @@ function ba6(b: Uint8Array, dv: DataView, s: number, l: number): unknown[] {
   for (let i = 0, q = s; i < n; i++, q += 8) out[i] = rdU64(dv, q, LE);
   return out;
 }
-function n29(): Obj {
-  return { "flags": undefined, "conf": undefined, "stats": undefined, "mcast": undefined, "cacheinfo": undefined, "icmp6stats": undefined, "token": undefined, "addr-gen-mode": undefined, "ra-mtu": undefined, "__unknown": undefined };
-}
-function L29(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L29(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "flags": undefined, "conf": undefined, "stats": undefined, "mcast": undefined, "cacheinfo": undefined, "icmp6stats": undefined, "token": undefined, "addr-gen-mode": undefined, "ra-mtu": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "ifla6-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -5489,13 +4513,19 @@ function bw8(x: readonly unknown[], path: string, name: string): Uint8Array {
   for (let i = 0; i < x.length; i++) d.setBigUint64(i * 8, big(x[i], path, name, 0n, 18446744073709551615n), LE);
   return u;
 }
+const T3: StructDesc = ["ifla-cacheinfo", 16, [
+  ["max-reasm-len", "u32", 0, 4, LE],
+  ["tstamp", "u32", 4, 4, LE],
+  ["reachable-time", "s32", 8, 4, LE],
+  ["retrans-time", "u32", 12, 4, LE],
+]];
 function bw9(x: readonly unknown[], path: string, name: string): Uint8Array {
   const u = new Uint8Array(x.length * 8);
   const d = new DataView(u.buffer);
   for (let i = 0; i < x.length; i++) d.setBigUint64(i * 8, big(x[i], path, name, 0n, 18446744073709551615n), LE);
   return u;
 }
-function E29(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E29(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -5504,7 +4534,7 @@ function E29(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
       case "conf": w.putBinary(2, bw7(array(x, path, "conf"), path, "conf")); break;
       case "stats": w.putBinary(3, bw8(array(x, path, "stats"), path, "stats")); break;
       case "mcast": { const u = bytes(x, path, "mcast", ""); w.putBinary(4, u); } break;
-      case "cacheinfo": w.putBinary(5, z3(object(x, path, "cacheinfo"), join(path, "cacheinfo"))); break;
+      case "cacheinfo": w.putBinary(5, structValue(T3, object(x, path, "cacheinfo"), join(path, "cacheinfo"))); break;
       case "icmp6stats": w.putBinary(6, bw9(array(x, path, "icmp6stats"), path, "icmp6stats")); break;
       case "token": { const u = bytes(x, path, "token", ""); w.putBinary(7, u); } break;
       case "addr-gen-mode": w.putU8(8, int(x, path, "addr-gen-mode", 0, 255)); break;
@@ -5514,10 +4544,8 @@ function E29(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n30(): Obj {
-  return { "net": undefined, "phys-binding": undefined, "__unknown": undefined };
-}
-function L30(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L30(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "net": undefined, "phys-binding": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "mctp-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -5535,7 +4563,7 @@ function L30(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E30(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E30(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -5547,10 +4575,8 @@ function E30(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n31(): Obj {
-  return { "link-64": undefined, "link-xstats": undefined, "link-xstats-slave": undefined, "link-offload-xstats": undefined, "af-spec": undefined, "__unknown": undefined };
-}
-function L31(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L31(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "link-64": undefined, "link-xstats": undefined, "link-xstats-slave": undefined, "link-offload-xstats": undefined, "af-spec": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "stats-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -5564,22 +4590,22 @@ function L31(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
       case 1: o["link-64"] = s5(b, dv, ds, dl); break;
       case 2: o["link-xstats"] = b.subarray(ds, ds + dl); break;
       case 3: o["link-xstats-slave"] = b.subarray(ds, ds + dl); break;
-      case 4: o["link-offload-xstats"] = d32(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 4: o["link-offload-xstats"] = L32(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 5: o["af-spec"] = b.subarray(ds, ds + dl); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E31(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E31(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "link-64": w.putBinary(1, z5(object(x, path, "link-64"), join(path, "link-64"))); break;
+      case "link-64": w.putBinary(1, structValue(T5, object(x, path, "link-64"), join(path, "link-64"))); break;
       case "link-xstats": { const u = bytes(x, path, "link-xstats", ""); w.putBinary(2, u); } break;
       case "link-xstats-slave": { const u = bytes(x, path, "link-xstats-slave", ""); w.putBinary(3, u); } break;
-      case "link-offload-xstats": { const n = w.nestStart(4); e32(w, object(x, path, "link-offload-xstats"), join(path, "link-offload-xstats"), undefined); w.nestEnd(n); } break;
+      case "link-offload-xstats": { const n = w.nestStart(4); E32(w, object(x, path, "link-offload-xstats"), join(path, "link-offload-xstats"), undefined); w.nestEnd(n); } break;
       case "af-spec": { const u = bytes(x, path, "af-spec", ""); w.putBinary(5, u); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "stats-attrs");
@@ -5597,14 +4623,12 @@ function ia10(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc
     const ds = p + 4;
     const dl = len - 4;
     p += (len + 3) & ~3;
-    const it: Obj = {}; it[t] = d33(b, dv, ds, ds + dl, dep + 1, sc); out.push(it);
+    const it: Obj = {}; it[t] = L33(b, dv, ds, ds + dl, dep + 1, sc); out.push(it);
   }
   return out;
 }
-function n32(): Obj {
-  return { "cpu-hit": undefined, "hw-s-info": undefined, "l3-stats": undefined, "__unknown": undefined };
-}
-function L32(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L32(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "cpu-hit": undefined, "hw-s-info": undefined, "l3-stats": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "link-offload-xstats");
   let p = s;
   while (e - p >= 4) {
@@ -5629,12 +4653,12 @@ function iw11(w: MessageWriter, t: number, x: readonly unknown[], path: string, 
     const it = object(x[i], path, `[${i}]`);
     for (const k in it) {
       const idx = int(Number(k), path, `[${i}].${k}`, 0, 0x3fff);
-      const m = w.nestStart(idx); e33(w, object(it[k], path, `[${k}]`), `${path}[${k}]`, sc); w.nestEnd(m);
+      const m = w.nestStart(idx); E33(w, object(it[k], path, `[${k}]`), `${path}[${k}]`, sc); w.nestEnd(m);
     }
   }
   w.nestEnd(n);
 }
-function E32(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E32(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -5647,10 +4671,8 @@ function E32(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n33(): Obj {
-  return { "request": undefined, "used": undefined, "__unknown": undefined };
-}
-function L33(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L33(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "request": undefined, "used": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "hw-s-info-one");
   let p = s;
   while (e - p >= 4) {
@@ -5668,7 +4690,7 @@ function L33(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E33(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E33(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -5680,10 +4702,8 @@ function E33(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n34(): Obj {
-  return { "id": undefined, "__unknown": undefined };
-}
-function L34(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L34(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "id": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "link-dpll-pin-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -5700,7 +4720,7 @@ function L34(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E34(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E34(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -5719,10 +4739,8 @@ const N11: readonly (string | undefined)[] = ["none", "default"];
 const V11: ReadonlyMap<string, number> = new Map<string, number>([["none", 0], ["default", 1]]);
 const N12: readonly (string | undefined)[] = ["pair", "single"];
 const V12: ReadonlyMap<string, number> = new Map<string, number>([["pair", 0], ["single", 1]]);
-function n35(): Obj {
-  return { "peer-info": undefined, "primary": undefined, "policy": undefined, "peer-policy": undefined, "mode": undefined, "scrub": undefined, "peer-scrub": undefined, "headroom": undefined, "tailroom": undefined, "pairing": undefined, "__unknown": undefined };
-}
-function L35(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L35(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "peer-info": undefined, "primary": undefined, "policy": undefined, "peer-policy": undefined, "mode": undefined, "scrub": undefined, "peer-scrub": undefined, "headroom": undefined, "tailroom": undefined, "pairing": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "linkinfo-netkit-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -5748,7 +4766,7 @@ function L35(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E35(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E35(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -5770,10 +4788,8 @@ function E35(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
 }
 const N13: readonly (string | undefined)[] = ["p2p", "mp"];
 const V13: ReadonlyMap<string, number> = new Map<string, number>([["p2p", 0], ["mp", 1]]);
-function n36(): Obj {
-  return { "mode": undefined, "__unknown": undefined };
-}
-function L36(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L36(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "mode": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "linkinfo-ovpn-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -5790,7 +4806,7 @@ function L36(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E36(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E36(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -5801,10 +4817,8 @@ function E36(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n37(): Obj {
-  return { "peer": undefined, "__unknown": undefined };
-}
-function L37(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L37(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "peer": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "linkinfo-veth-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -5815,18 +4829,18 @@ function L37(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: o["peer"] = M44(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 1: o["peer"] = L44(b, dv, ds, ds + dl, dep + 1, undefined); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E37(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E37(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "peer": { const o = object(x, path, "peer"); const p = join(path, "peer"); const n = w.nestStart(1, false); w.putRaw(x1(o, p)); E44(w, o, p, undefined); w.nestEnd(n); } break;
+      case "peer": { const n = w.nestStart(1, false); E44(w, object(x, path, "peer"), join(path, "peer"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "linkinfo-veth-attrs");
     }
@@ -5834,10 +4848,8 @@ function E37(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
 }
 const N15: readonly (string | undefined)[] = ["unset", "set", "inherit"];
 const V15: ReadonlyMap<string, number> = new Map<string, number>([["unset", 0], ["set", 1], ["inherit", 2]]);
-function n38(): Obj {
-  return { "id": undefined, "group": undefined, "link": undefined, "local": undefined, "ttl": undefined, "tos": undefined, "learning": undefined, "ageing": undefined, "limit": undefined, "port-range": undefined, "proxy": undefined, "rsc": undefined, "l2miss": undefined, "l3miss": undefined, "port": undefined, "group6": undefined, "local6": undefined, "udp-csum": undefined, "udp-zero-csum6-tx": undefined, "udp-zero-csum6-rx": undefined, "remcsum-tx": undefined, "remcsum-rx": undefined, "gbp": undefined, "remcsum-nopartial": undefined, "collect-metadata": undefined, "label": undefined, "gpe": undefined, "ttl-inherit": undefined, "df": undefined, "vnifilter": undefined, "localbypass": undefined, "label-policy": undefined, "reserved-bits": undefined, "__unknown": undefined };
-}
-function L38(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L38(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "id": undefined, "group": undefined, "link": undefined, "local": undefined, "ttl": undefined, "tos": undefined, "learning": undefined, "ageing": undefined, "limit": undefined, "port-range": undefined, "proxy": undefined, "rsc": undefined, "l2miss": undefined, "l3miss": undefined, "port": undefined, "group6": undefined, "local6": undefined, "udp-csum": undefined, "udp-zero-csum6-tx": undefined, "udp-zero-csum6-rx": undefined, "remcsum-tx": undefined, "remcsum-rx": undefined, "gbp": undefined, "remcsum-nopartial": undefined, "collect-metadata": undefined, "label": undefined, "gpe": undefined, "ttl-inherit": undefined, "df": undefined, "vnifilter": undefined, "localbypass": undefined, "label-policy": undefined, "reserved-bits": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "linkinfo-vxlan-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -5886,7 +4898,11 @@ function L38(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E38(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+const T22: StructDesc = ["ifla-vxlan-port-range", 4, [
+  ["low", "u16", 0, 2, false],
+  ["high", "u16", 2, 2, false],
+]];
+function E38(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -5900,7 +4916,7 @@ function E38(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
       case "learning": w.putU8(7, int(x, path, "learning", 0, 255)); break;
       case "ageing": w.putU32(8, int(x, path, "ageing", 0, 4294967295)); break;
       case "limit": w.putU32(9, int(x, path, "limit", 0, 4294967295)); break;
-      case "port-range": w.putBinary(10, z22(object(x, path, "port-range"), join(path, "port-range"))); break;
+      case "port-range": w.putBinary(10, structValue(T22, object(x, path, "port-range"), join(path, "port-range"))); break;
       case "proxy": w.putU8(11, int(x, path, "proxy", 0, 255)); break;
       case "rsc": w.putU8(12, int(x, path, "rsc", 0, 255)); break;
       case "l2miss": w.putU8(13, int(x, path, "l2miss", 0, 255)); break;
@@ -5935,10 +4951,8 @@ const N18: readonly (string | undefined)[] = ["nopromisc", "nodst"];
 const V18: ReadonlyMap<string, number> = new Map<string, number>([["nopromisc", 0], ["nodst", 1]]);
 const N17: readonly (string | undefined)[] = ["add", "del", "flush", "set"];
 const V17: ReadonlyMap<string, number> = new Map<string, number>([["add", 0], ["del", 1], ["flush", 2], ["set", 3]]);
-function n39(): Obj {
-  return { "mode": undefined, "flags": undefined, "macaddr-mode": undefined, "macaddr": undefined, "macaddr-data": undefined, "macaddr-count": undefined, "bc-queue-len": undefined, "bc-queue-len-used": undefined, "bc-cutoff": undefined, "__unknown": undefined };
-}
-function L39(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L39(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "mode": undefined, "flags": undefined, "macaddr-mode": undefined, "macaddr": undefined, "macaddr-data": undefined, "macaddr-count": undefined, "bc-queue-len": undefined, "bc-queue-len-used": undefined, "bc-cutoff": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "linkinfo-macvlan-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -5953,7 +4967,7 @@ function L39(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
       case 2: if (dl < 2) throw tooShort(dl, 2, ds - 4, "linkinfo-macvlan-attrs.flags"); o["flags"] = flagNames(N18, dv.getUint16(ds, LE)); break;
       case 3: if (dl < 4) throw tooShort(dl, 4, ds - 4, "linkinfo-macvlan-attrs.macaddr-mode"); o["macaddr-mode"] = enumName(N17, dv.getUint32(ds, LE)); break;
       case 4: o["macaddr"] = fmtMac(b, ds, dl); break;
-      case 5: o["macaddr-data"] = d40(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 5: o["macaddr-data"] = L40(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 6: if (dl < 4) throw tooShort(dl, 4, ds - 4, "linkinfo-macvlan-attrs.macaddr-count"); o["macaddr-count"] = dv.getUint32(ds, LE); break;
       case 7: if (dl < 4) throw tooShort(dl, 4, ds - 4, "linkinfo-macvlan-attrs.bc-queue-len"); o["bc-queue-len"] = dv.getUint32(ds, LE); break;
       case 8: if (dl < 4) throw tooShort(dl, 4, ds - 4, "linkinfo-macvlan-attrs.bc-queue-len-used"); o["bc-queue-len-used"] = dv.getUint32(ds, LE); break;
@@ -5963,7 +4977,7 @@ function L39(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E39(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E39(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -5972,7 +4986,7 @@ function E39(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
       case "flags": w.putU16(2, int(flagsValue(V18, x, path, "flags", "macvlan-flags"), path, "flags", 0, 65535)); break;
       case "macaddr-mode": w.putU32(3, int(enumValue(V17, x, path, "macaddr-mode", "macvlan-macaddr-mode"), path, "macaddr-mode", 0, 4294967295)); break;
       case "macaddr": { const u = bytes(x, path, "macaddr", "mac"); w.putBinary(4, u); } break;
-      case "macaddr-data": { const n = w.nestStart(5); e40(w, object(x, path, "macaddr-data"), join(path, "macaddr-data"), undefined); w.nestEnd(n); } break;
+      case "macaddr-data": { const n = w.nestStart(5); E40(w, object(x, path, "macaddr-data"), join(path, "macaddr-data"), undefined); w.nestEnd(n); } break;
       case "macaddr-count": w.putU32(6, int(x, path, "macaddr-count", 0, 4294967295)); break;
       case "bc-queue-len": w.putU32(7, int(x, path, "bc-queue-len", 0, 4294967295)); break;
       case "bc-queue-len-used": w.putU32(8, int(x, path, "bc-queue-len-used", 0, 4294967295)); break;
@@ -5982,10 +4996,8 @@ function E39(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n40(): Obj {
-  return { "macaddr": undefined, "__unknown": undefined };
-}
-function L40(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L40(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "macaddr": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "macvlan-macaddr-list");
   let p = s;
   while (e - p >= 4) {
@@ -6002,7 +5014,7 @@ function L40(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E40(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E40(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -6017,10 +5029,8 @@ const N19: readonly (string | undefined)[] = ["l2", "l3", "l3s"];
 const V19: ReadonlyMap<string, number> = new Map<string, number>([["l2", 0], ["l3", 1], ["l3s", 2]]);
 const N20: readonly (string | undefined)[] = ["private", "vepa"];
 const V20: ReadonlyMap<string, number> = new Map<string, number>([["private", 0], ["vepa", 1]]);
-function n41(): Obj {
-  return { "mode": undefined, "flags": undefined, "__unknown": undefined };
-}
-function L41(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L41(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "mode": undefined, "flags": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "linkinfo-ipvlan-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -6038,7 +5048,7 @@ function L41(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E41(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E41(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -6050,10 +5060,8 @@ function E41(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n42(): Obj {
-  return { "nsid": undefined, "pid": undefined, "fd": undefined, "target-nsid": undefined, "current-nsid": undefined, "__unknown": undefined };
-}
-function L42(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L42(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "nsid": undefined, "pid": undefined, "fd": undefined, "target-nsid": undefined, "current-nsid": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "netns-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -6074,7 +5082,7 @@ function L42(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E42(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E42(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -6089,10 +5097,8 @@ function E42(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n43(): Obj {
-  return { "ifindex": undefined, "forwarding": undefined, "rp-filter": undefined, "mc-forwarding": undefined, "proxy-neigh": undefined, "ignore-routes-with-linkdown": undefined, "input": undefined, "bc-forwarding": undefined, "__unknown": undefined };
-}
-function L43(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L43(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "ifindex": undefined, "forwarding": undefined, "rp-filter": undefined, "mc-forwarding": undefined, "proxy-neigh": undefined, "ignore-routes-with-linkdown": undefined, "input": undefined, "bc-forwarding": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "netconf-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -6116,7 +5122,7 @@ function L43(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E43(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E43(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -6134,12 +5140,17 @@ function E43(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n44(): Obj {
-  return { "ifi-family": undefined, "ifi-type": undefined, "ifi-index": undefined, "ifi-flags": undefined, "ifi-change": undefined, "address": undefined, "broadcast": undefined, "ifname": undefined, "mtu": undefined, "link": undefined, "qdisc": undefined, "stats": undefined, "master": undefined, "wireless": undefined, "protinfo": undefined, "txqlen": undefined, "map": undefined, "weight": undefined, "operstate": undefined, "linkmode": undefined, "linkinfo": undefined, "net-ns-pid": undefined, "ifalias": undefined, "num-vf": undefined, "vfinfo-list": undefined, "stats64": undefined, "vf-ports": undefined, "port-self": undefined, "af-spec": undefined, "group": undefined, "net-ns-fd": undefined, "ext-mask": undefined, "promiscuity": undefined, "num-tx-queues": undefined, "num-rx-queues": undefined, "carrier": undefined, "phys-port-id": undefined, "carrier-changes": undefined, "phys-switch-id": undefined, "link-netnsid": undefined, "phys-port-name": undefined, "proto-down": undefined, "gso-max-segs": undefined, "gso-max-size": undefined, "xdp": undefined, "event": undefined, "new-netnsid": undefined, "target-netnsid": undefined, "carrier-up-count": undefined, "carrier-down-count": undefined, "new-ifindex": undefined, "min-mtu": undefined, "max-mtu": undefined, "prop-list": undefined, "alt-ifname": undefined, "perm-address": undefined, "proto-down-reason": undefined, "parent-dev-name": undefined, "parent-dev-bus-name": undefined, "gro-max-size": undefined, "tso-max-size": undefined, "tso-max-segs": undefined, "allmulti": undefined, "devlink-port": undefined, "gso-ipv4-max-size": undefined, "gro-ipv4-max-size": undefined, "dpll-pin": undefined, "max-pacing-offload-horizon": undefined, "netns-immutable": undefined, "headroom": undefined, "tailroom": undefined, "__unknown": undefined };
-}
-function L44(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
-  if (dep > MAX_DEPTH) throw tooDeep(s, "link-attrs");
-  let p = s;
+function L44(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "ifi-family": undefined, "ifi-type": undefined, "ifi-index": undefined, "ifi-flags": undefined, "ifi-change": undefined, "address": undefined, "broadcast": undefined, "ifname": undefined, "mtu": undefined, "link": undefined, "qdisc": undefined, "stats": undefined, "master": undefined, "wireless": undefined, "protinfo": undefined, "txqlen": undefined, "map": undefined, "weight": undefined, "operstate": undefined, "linkmode": undefined, "linkinfo": undefined, "net-ns-pid": undefined, "ifalias": undefined, "num-vf": undefined, "vfinfo-list": undefined, "stats64": undefined, "vf-ports": undefined, "port-self": undefined, "af-spec": undefined, "group": undefined, "net-ns-fd": undefined, "ext-mask": undefined, "promiscuity": undefined, "num-tx-queues": undefined, "num-rx-queues": undefined, "carrier": undefined, "phys-port-id": undefined, "carrier-changes": undefined, "phys-switch-id": undefined, "link-netnsid": undefined, "phys-port-name": undefined, "proto-down": undefined, "gso-max-segs": undefined, "gso-max-size": undefined, "xdp": undefined, "event": undefined, "new-netnsid": undefined, "target-netnsid": undefined, "carrier-up-count": undefined, "carrier-down-count": undefined, "new-ifindex": undefined, "min-mtu": undefined, "max-mtu": undefined, "prop-list": undefined, "alt-ifname": undefined, "perm-address": undefined, "proto-down-reason": undefined, "parent-dev-name": undefined, "parent-dev-bus-name": undefined, "gro-max-size": undefined, "tso-max-size": undefined, "tso-max-segs": undefined, "allmulti": undefined, "devlink-port": undefined, "gso-ipv4-max-size": undefined, "gro-ipv4-max-size": undefined, "dpll-pin": undefined, "max-pacing-offload-horizon": undefined, "netns-immutable": undefined, "headroom": undefined, "tailroom": undefined, "__unknown": undefined };
+  const l = e - s;
+  if (l >= 1) o["ifi-family"] = dv.getUint8(s);
+  if (l >= 4) o["ifi-type"] = dv.getUint16(s + 2, LE);
+  if (l >= 8) o["ifi-index"] = dv.getInt32(s + 4, LE);
+  if (l >= 12) o["ifi-flags"] = flagNames(N0, dv.getUint32(s + 8, LE));
+  if (l >= 16) o["ifi-change"] = dv.getUint32(s + 12, LE);
+  let p = s + 16;
+  if (p > e) p = e;
+  if (dep > MAX_DEPTH) throw tooDeep(p, "link-attrs");
   while (e - p >= 4) {
     const len = dv.getUint16(p, LE);
     if (len < 4 || len > e - p) throw badLength(len, e - p, p, "link-attrs");
@@ -6163,15 +5174,15 @@ function L44(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
       case 15: if (dl < 4) throw tooShort(dl, 4, ds - 4, "link-attrs.weight"); o["weight"] = dv.getUint32(ds, LE); break;
       case 16: if (dl < 1) throw tooShort(dl, 1, ds - 4, "link-attrs.operstate"); o["operstate"] = dv.getUint8(ds); break;
       case 17: if (dl < 1) throw tooShort(dl, 1, ds - 4, "link-attrs.linkmode"); o["linkmode"] = dv.getUint8(ds); break;
-      case 18: o["linkinfo"] = d9(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 18: o["linkinfo"] = L9(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 19: if (dl < 4) throw tooShort(dl, 4, ds - 4, "link-attrs.net-ns-pid"); o["net-ns-pid"] = dv.getUint32(ds, LE); break;
       case 20: o["ifalias"] = str(b, ds, dl); break;
       case 21: if (dl < 4) throw tooShort(dl, 4, ds - 4, "link-attrs.num-vf"); o["num-vf"] = dv.getUint32(ds, LE); break;
-      case 22: o["vfinfo-list"] = d3(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 22: o["vfinfo-list"] = L3(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 23: o["stats64"] = s5(b, dv, ds, dl); break;
-      case 24: o["vf-ports"] = d7(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 25: o["port-self"] = d8(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 26: o["af-spec"] = d2(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 24: o["vf-ports"] = L7(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 25: o["port-self"] = L8(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 26: o["af-spec"] = L2(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 27: if (dl < 4) throw tooShort(dl, 4, ds - 4, "link-attrs.group"); o["group"] = dv.getUint32(ds, LE); break;
       case 28: if (dl < 4) throw tooShort(dl, 4, ds - 4, "link-attrs.net-ns-fd"); o["net-ns-fd"] = dv.getUint32(ds, LE); break;
       case 29: if (dl < 4) throw tooShort(dl, 4, ds - 4, "link-attrs.ext-mask"); o["ext-mask"] = flagNames(N8, dv.getUint32(ds, LE)); break;
@@ -6188,7 +5199,7 @@ function L44(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
       case 40: if (dl < 4) throw tooShort(dl, 4, ds - 4, "link-attrs.gso-max-segs"); o["gso-max-segs"] = dv.getUint32(ds, LE); break;
       case 41: if (dl < 4) throw tooShort(dl, 4, ds - 4, "link-attrs.gso-max-size"); o["gso-max-size"] = dv.getUint32(ds, LE); break;
       case 42: break;
-      case 43: o["xdp"] = d27(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 43: o["xdp"] = L27(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 44: if (dl < 4) throw tooShort(dl, 4, ds - 4, "link-attrs.event"); o["event"] = dv.getUint32(ds, LE); break;
       case 45: if (dl < 4) throw tooShort(dl, 4, ds - 4, "link-attrs.new-netnsid"); o["new-netnsid"] = dv.getInt32(ds, LE); break;
       case 46: if (dl < 4) throw tooShort(dl, 4, ds - 4, "link-attrs.target-netnsid"); o["target-netnsid"] = dv.getInt32(ds, LE); break;
@@ -6197,7 +5208,7 @@ function L44(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
       case 49: if (dl < 4) throw tooShort(dl, 4, ds - 4, "link-attrs.new-ifindex"); o["new-ifindex"] = dv.getInt32(ds, LE); break;
       case 50: if (dl < 4) throw tooShort(dl, 4, ds - 4, "link-attrs.min-mtu"); o["min-mtu"] = dv.getUint32(ds, LE); break;
       case 51: if (dl < 4) throw tooShort(dl, 4, ds - 4, "link-attrs.max-mtu"); o["max-mtu"] = dv.getUint32(ds, LE); break;
-      case 52: o["prop-list"] = d1(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 52: o["prop-list"] = L1(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 53: o["alt-ifname"] = str(b, ds, dl); break;
       case 54: o["perm-address"] = fmtMac(b, ds, dl); break;
       case 55: o["proto-down-reason"] = str(b, ds, dl); break;
@@ -6210,7 +5221,7 @@ function L44(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
       case 62: o["devlink-port"] = b.subarray(ds, ds + dl); break;
       case 63: if (dl < 4) throw tooShort(dl, 4, ds - 4, "link-attrs.gso-ipv4-max-size"); o["gso-ipv4-max-size"] = dv.getUint32(ds, LE); break;
       case 64: if (dl < 4) throw tooShort(dl, 4, ds - 4, "link-attrs.gro-ipv4-max-size"); o["gro-ipv4-max-size"] = dv.getUint32(ds, LE); break;
-      case 65: o["dpll-pin"] = d34(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 65: o["dpll-pin"] = L34(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 66: o["max-pacing-offload-horizon"] = readUint(dv, ds, dl, LE, "link-attrs.max-pacing-offload-horizon"); break;
       case 67: if (dl < 1) throw tooShort(dl, 1, ds - 4, "link-attrs.netns-immutable"); o["netns-immutable"] = dv.getUint8(ds); break;
       case 68: if (dl < 2) throw tooShort(dl, 2, ds - 4, "link-attrs.headroom"); o["headroom"] = dv.getUint16(ds, LE); break;
@@ -6220,13 +5231,15 @@ function L44(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function M44(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  const o = n44();
-  h1(o, b, dv, s, e - s);
-  const a = s + 16;
-  return L44(b, dv, a < e ? a : e, e, dep, sc, o);
-}
-function E44(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+const T1: StructDesc = ["ifinfomsg", 16, [
+  ["ifi-family", "u8", 0, 1, LE],
+  ["ifi-type", "u16", 2, 2, LE],
+  ["ifi-index", "s32", 4, 4, LE],
+  ["ifi-flags", "u32", 8, 4, LE, [V0, "ifinfo-flags", true]],
+  ["ifi-change", "u32", 12, 4, LE],
+]];
+function E44(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
+  w.putRaw(structBytes(T1, v, path));
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -6237,24 +5250,24 @@ function E44(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
       case "mtu": w.putU32(4, int(x, path, "mtu", 0, 4294967295)); break;
       case "link": w.putU32(5, int(x, path, "link", 0, 4294967295)); break;
       case "qdisc": { const u = text(x, path, "qdisc"); w.putString(6, u); } break;
-      case "stats": w.putBinary(7, z4(object(x, path, "stats"), join(path, "stats"))); break;
+      case "stats": w.putBinary(7, structValue(T4, object(x, path, "stats"), join(path, "stats"))); break;
       case "master": w.putU32(10, int(x, path, "master", 0, 4294967295)); break;
       case "wireless": { const u = bytes(x, path, "wireless", ""); w.putBinary(11, u); } break;
       case "protinfo": { const u = bytes(x, path, "protinfo", ""); w.putBinary(12, u); } break;
       case "txqlen": w.putU32(13, int(x, path, "txqlen", 0, 32767)); break;
-      case "map": w.putBinary(14, z6(object(x, path, "map"), join(path, "map"))); break;
+      case "map": w.putBinary(14, structValue(T6, object(x, path, "map"), join(path, "map"))); break;
       case "weight": w.putU32(15, int(x, path, "weight", 0, 4294967295)); break;
       case "operstate": w.putU8(16, int(x, path, "operstate", 0, 255)); break;
       case "linkmode": w.putU8(17, int(x, path, "linkmode", 0, 255)); break;
-      case "linkinfo": { const n = w.nestStart(18); e9(w, object(x, path, "linkinfo"), join(path, "linkinfo"), undefined); w.nestEnd(n); } break;
+      case "linkinfo": { const n = w.nestStart(18); E9(w, object(x, path, "linkinfo"), join(path, "linkinfo"), undefined); w.nestEnd(n); } break;
       case "net-ns-pid": w.putU32(19, int(x, path, "net-ns-pid", 0, 4294967295)); break;
       case "ifalias": { const u = text(x, path, "ifalias"); w.putString(20, u); } break;
       case "num-vf": w.putU32(21, int(x, path, "num-vf", 0, 4294967295)); break;
-      case "vfinfo-list": { const n = w.nestStart(22); e3(w, object(x, path, "vfinfo-list"), join(path, "vfinfo-list"), undefined); w.nestEnd(n); } break;
-      case "stats64": w.putBinary(23, z5(object(x, path, "stats64"), join(path, "stats64"))); break;
-      case "vf-ports": { const n = w.nestStart(24); e7(w, object(x, path, "vf-ports"), join(path, "vf-ports"), undefined); w.nestEnd(n); } break;
-      case "port-self": { const n = w.nestStart(25); e8(w, object(x, path, "port-self"), join(path, "port-self"), undefined); w.nestEnd(n); } break;
-      case "af-spec": { const n = w.nestStart(26); e2(w, object(x, path, "af-spec"), join(path, "af-spec"), undefined); w.nestEnd(n); } break;
+      case "vfinfo-list": { const n = w.nestStart(22); E3(w, object(x, path, "vfinfo-list"), join(path, "vfinfo-list"), undefined); w.nestEnd(n); } break;
+      case "stats64": w.putBinary(23, structValue(T5, object(x, path, "stats64"), join(path, "stats64"))); break;
+      case "vf-ports": { const n = w.nestStart(24); E7(w, object(x, path, "vf-ports"), join(path, "vf-ports"), undefined); w.nestEnd(n); } break;
+      case "port-self": { const n = w.nestStart(25); E8(w, object(x, path, "port-self"), join(path, "port-self"), undefined); w.nestEnd(n); } break;
+      case "af-spec": { const n = w.nestStart(26); E2(w, object(x, path, "af-spec"), join(path, "af-spec"), undefined); w.nestEnd(n); } break;
       case "group": w.putU32(27, int(x, path, "group", 0, 4294967295)); break;
       case "net-ns-fd": w.putU32(28, int(x, path, "net-ns-fd", 0, 4294967295)); break;
       case "ext-mask": w.putU32(29, int(flagsValue(V8, x, path, "ext-mask", "rtext-filter"), path, "ext-mask", 0, 4294967295)); break;
@@ -6270,7 +5283,7 @@ function E44(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
       case "proto-down": w.putU8(39, int(x, path, "proto-down", 0, 255)); break;
       case "gso-max-segs": w.putU32(40, int(x, path, "gso-max-segs", 0, 4294967295)); break;
       case "gso-max-size": w.putU32(41, int(x, path, "gso-max-size", 0, 4294967295)); break;
-      case "xdp": { const n = w.nestStart(43); e27(w, object(x, path, "xdp"), join(path, "xdp"), undefined); w.nestEnd(n); } break;
+      case "xdp": { const n = w.nestStart(43); E27(w, object(x, path, "xdp"), join(path, "xdp"), undefined); w.nestEnd(n); } break;
       case "event": w.putU32(44, int(x, path, "event", 0, 4294967295)); break;
       case "new-netnsid": w.putS32(45, int(x, path, "new-netnsid", -2147483648, 2147483647)); break;
       case "target-netnsid": w.putS32(46, int(x, path, "target-netnsid", -2147483648, 2147483647)); break;
@@ -6279,7 +5292,7 @@ function E44(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
       case "new-ifindex": w.putS32(49, int(x, path, "new-ifindex", -2147483648, 2147483647)); break;
       case "min-mtu": w.putU32(50, int(x, path, "min-mtu", 0, 4294967295)); break;
       case "max-mtu": w.putU32(51, int(x, path, "max-mtu", 0, 4294967295)); break;
-      case "prop-list": { const n = w.nestStart(52); e1(w, object(x, path, "prop-list"), join(path, "prop-list"), undefined); w.nestEnd(n); } break;
+      case "prop-list": { const n = w.nestStart(52); E1(w, object(x, path, "prop-list"), join(path, "prop-list"), undefined); w.nestEnd(n); } break;
       case "alt-ifname": { const u = text(x, path, "alt-ifname"); w.putString(53, u); } break;
       case "perm-address": { const u = bytes(x, path, "perm-address", "mac"); w.putBinary(54, u); } break;
       case "proto-down-reason": { const u = text(x, path, "proto-down-reason"); w.putString(55, u); } break;
@@ -6292,7 +5305,7 @@ function E44(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
       case "devlink-port": { const u = bytes(x, path, "devlink-port", ""); w.putBinary(62, u); } break;
       case "gso-ipv4-max-size": w.putU32(63, int(x, path, "gso-ipv4-max-size", 0, 4294967295)); break;
       case "gro-ipv4-max-size": w.putU32(64, int(x, path, "gro-ipv4-max-size", 0, 4294967295)); break;
-      case "dpll-pin": { const n = w.nestStart(65); e34(w, object(x, path, "dpll-pin"), join(path, "dpll-pin"), undefined); w.nestEnd(n); } break;
+      case "dpll-pin": { const n = w.nestStart(65); E34(w, object(x, path, "dpll-pin"), join(path, "dpll-pin"), undefined); w.nestEnd(n); } break;
       case "max-pacing-offload-horizon": w.putUint(66, big(x, path, "max-pacing-offload-horizon", 0n, 18446744073709551615n)); break;
       case "netns-immutable": w.putU8(67, int(x, path, "netns-immutable", 0, 255)); break;
       case "headroom": w.putU16(68, int(x, path, "headroom", 0, 65535)); break;
@@ -6303,12 +5316,15 @@ function E44(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n45(): Obj {
-  return { "family": undefined, "ifindex": undefined, "filter-mask": undefined, "link-64": undefined, "link-xstats": undefined, "link-xstats-slave": undefined, "link-offload-xstats": undefined, "af-spec": undefined, "__unknown": undefined };
-}
-function L45(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
-  if (dep > MAX_DEPTH) throw tooDeep(s, "stats-attrs");
-  let p = s;
+function L45(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "family": undefined, "ifindex": undefined, "filter-mask": undefined, "link-64": undefined, "link-xstats": undefined, "link-xstats-slave": undefined, "link-offload-xstats": undefined, "af-spec": undefined, "__unknown": undefined };
+  const l = e - s;
+  if (l >= 1) o["family"] = dv.getUint8(s);
+  if (l >= 8) o["ifindex"] = dv.getUint32(s + 4, LE);
+  if (l >= 12) o["filter-mask"] = dv.getUint32(s + 8, LE);
+  let p = s + 12;
+  if (p > e) p = e;
+  if (dep > MAX_DEPTH) throw tooDeep(p, "stats-attrs");
   while (e - p >= 4) {
     const len = dv.getUint16(p, LE);
     if (len < 4 || len > e - p) throw badLength(len, e - p, p, "stats-attrs");
@@ -6320,28 +5336,28 @@ function L45(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
       case 1: o["link-64"] = s5(b, dv, ds, dl); break;
       case 2: o["link-xstats"] = b.subarray(ds, ds + dl); break;
       case 3: o["link-xstats-slave"] = b.subarray(ds, ds + dl); break;
-      case 4: o["link-offload-xstats"] = d32(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 4: o["link-offload-xstats"] = L32(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 5: o["af-spec"] = b.subarray(ds, ds + dl); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function M45(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  const o = n45();
-  h8(o, b, dv, s, e - s);
-  const a = s + 12;
-  return L45(b, dv, a < e ? a : e, e, dep, sc, o);
-}
-function E45(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+const T8: StructDesc = ["if-stats-msg", 12, [
+  ["family", "u8", 0, 1, LE],
+  ["ifindex", "u32", 4, 4, LE],
+  ["filter-mask", "u32", 8, 4, LE],
+]];
+function E45(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
+  w.putRaw(structBytes(T8, v, path));
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "link-64": w.putBinary(1, z5(object(x, path, "link-64"), join(path, "link-64"))); break;
+      case "link-64": w.putBinary(1, structValue(T5, object(x, path, "link-64"), join(path, "link-64"))); break;
       case "link-xstats": { const u = bytes(x, path, "link-xstats", ""); w.putBinary(2, u); } break;
       case "link-xstats-slave": { const u = bytes(x, path, "link-xstats-slave", ""); w.putBinary(3, u); } break;
-      case "link-offload-xstats": { const n = w.nestStart(4); e32(w, object(x, path, "link-offload-xstats"), join(path, "link-offload-xstats"), undefined); w.nestEnd(n); } break;
+      case "link-offload-xstats": { const n = w.nestStart(4); E32(w, object(x, path, "link-offload-xstats"), join(path, "link-offload-xstats"), undefined); w.nestEnd(n); } break;
       case "af-spec": { const u = bytes(x, path, "af-spec", ""); w.putBinary(5, u); } break;
       case "family": case "ifindex": case "filter-mask": break;
       case "__unknown": putUnknown(w, x, path); break;
@@ -6349,12 +5365,13 @@ function E45(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n46(): Obj {
-  return { "family": undefined, "nsid": undefined, "pid": undefined, "fd": undefined, "target-nsid": undefined, "current-nsid": undefined, "__unknown": undefined };
-}
-function L46(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
-  if (dep > MAX_DEPTH) throw tooDeep(s, "netns-attrs");
-  let p = s;
+function L46(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "family": undefined, "nsid": undefined, "pid": undefined, "fd": undefined, "target-nsid": undefined, "current-nsid": undefined, "__unknown": undefined };
+  const l = e - s;
+  if (l >= 1) o["family"] = dv.getUint8(s);
+  let p = s + 4;
+  if (p > e) p = e;
+  if (dep > MAX_DEPTH) throw tooDeep(p, "netns-attrs");
   while (e - p >= 4) {
     const len = dv.getUint16(p, LE);
     if (len < 4 || len > e - p) throw badLength(len, e - p, p, "netns-attrs");
@@ -6373,13 +5390,11 @@ function L46(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function M46(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  const o = n46();
-  h0(o, b, dv, s, e - s);
-  const a = s + 4;
-  return L46(b, dv, a < e ? a : e, e, dep, sc, o);
-}
-function E46(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+const T0: StructDesc = ["rtgenmsg", 1, [
+  ["family", "u8", 0, 1, LE],
+]];
+function E46(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
+  w.putRaw(structBytes(T0, v, path));
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -6395,12 +5410,13 @@ function E46(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n47(): Obj {
-  return { "ncm-family": undefined, "ifindex": undefined, "forwarding": undefined, "rp-filter": undefined, "mc-forwarding": undefined, "proxy-neigh": undefined, "ignore-routes-with-linkdown": undefined, "input": undefined, "bc-forwarding": undefined, "__unknown": undefined };
-}
-function L47(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
-  if (dep > MAX_DEPTH) throw tooDeep(s, "netconf-attrs");
-  let p = s;
+function L47(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "ncm-family": undefined, "ifindex": undefined, "forwarding": undefined, "rp-filter": undefined, "mc-forwarding": undefined, "proxy-neigh": undefined, "ignore-routes-with-linkdown": undefined, "input": undefined, "bc-forwarding": undefined, "__unknown": undefined };
+  const l = e - s;
+  if (l >= 1) o["ncm-family"] = dv.getUint8(s);
+  let p = s + 4;
+  if (p > e) p = e;
+  if (dep > MAX_DEPTH) throw tooDeep(p, "netconf-attrs");
   while (e - p >= 4) {
     const len = dv.getUint16(p, LE);
     if (len < 4 || len > e - p) throw badLength(len, e - p, p, "netconf-attrs");
@@ -6422,13 +5438,11 @@ function L47(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function M47(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  const o = n47();
-  h23(o, b, dv, s, e - s);
-  const a = s + 4;
-  return L47(b, dv, a < e ? a : e, e, dep, sc, o);
-}
-function E47(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+const T23: StructDesc = ["netconfmsg", 1, [
+  ["ncm-family", "u8", 0, 1, LE],
+]];
+function E47(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
+  w.putRaw(structBytes(T23, v, path));
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -6449,156 +5463,156 @@ function E47(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
 }
 function m0(key: unknown, b: Uint8Array, dv: DataView, s: number, l: number, dep: number, sc: Scope | undefined): unknown {
   switch (selectorKey(key)) {
-    case "bond": return d10(b, dv, s, s + l, dep, sc);
-    case "bridge": return d13(b, dv, s, s + l, dep, sc);
-    case "erspan": return d15(b, dv, s, s + l, dep, sc);
-    case "gre": return d15(b, dv, s, s + l, dep, sc);
-    case "gretap": return d15(b, dv, s, s + l, dep, sc);
-    case "ip6gre": return d16(b, dv, s, s + l, dep, sc);
-    case "geneve": return d19(b, dv, s, s + l, dep, sc);
-    case "hsr": return d20(b, dv, s, s + l, dep, sc);
-    case "ipip": return d21(b, dv, s, s + l, dep, sc);
-    case "ip6tnl": return d22(b, dv, s, s + l, dep, sc);
-    case "sit": return d21(b, dv, s, s + l, dep, sc);
-    case "tun": return d23(b, dv, s, s + l, dep, sc);
-    case "vlan": return d24(b, dv, s, s + l, dep, sc);
-    case "vrf": return d26(b, dv, s, s + l, dep, sc);
-    case "vti": return d17(b, dv, s, s + l, dep, sc);
-    case "vti6": return d18(b, dv, s, s + l, dep, sc);
-    case "netkit": return d35(b, dv, s, s + l, dep, sc);
-    case "ovpn": return d36(b, dv, s, s + l, dep, sc);
-    case "veth": return d37(b, dv, s, s + l, dep, sc);
-    case "vxlan": return d38(b, dv, s, s + l, dep, sc);
-    case "macvlan": return d39(b, dv, s, s + l, dep, sc);
-    case "macvtap": return d39(b, dv, s, s + l, dep, sc);
-    case "ipvlan": return d41(b, dv, s, s + l, dep, sc);
-    case "ipvtap": return d41(b, dv, s, s + l, dep, sc);
+    case "bond": return L10(b, dv, s, s + l, dep, sc);
+    case "bridge": return L13(b, dv, s, s + l, dep, sc);
+    case "erspan": return L15(b, dv, s, s + l, dep, sc);
+    case "gre": return L15(b, dv, s, s + l, dep, sc);
+    case "gretap": return L15(b, dv, s, s + l, dep, sc);
+    case "ip6gre": return L16(b, dv, s, s + l, dep, sc);
+    case "geneve": return L19(b, dv, s, s + l, dep, sc);
+    case "hsr": return L20(b, dv, s, s + l, dep, sc);
+    case "ipip": return L21(b, dv, s, s + l, dep, sc);
+    case "ip6tnl": return L22(b, dv, s, s + l, dep, sc);
+    case "sit": return L21(b, dv, s, s + l, dep, sc);
+    case "tun": return L23(b, dv, s, s + l, dep, sc);
+    case "vlan": return L24(b, dv, s, s + l, dep, sc);
+    case "vrf": return L26(b, dv, s, s + l, dep, sc);
+    case "vti": return L17(b, dv, s, s + l, dep, sc);
+    case "vti6": return L18(b, dv, s, s + l, dep, sc);
+    case "netkit": return L35(b, dv, s, s + l, dep, sc);
+    case "ovpn": return L36(b, dv, s, s + l, dep, sc);
+    case "veth": return L37(b, dv, s, s + l, dep, sc);
+    case "vxlan": return L38(b, dv, s, s + l, dep, sc);
+    case "macvlan": return L39(b, dv, s, s + l, dep, sc);
+    case "macvtap": return L39(b, dv, s, s + l, dep, sc);
+    case "ipvlan": return L41(b, dv, s, s + l, dep, sc);
+    case "ipvtap": return L41(b, dv, s, s + l, dep, sc);
     default: return b.subarray(s, s + l);
   }
 }
 function q0(w: MessageWriter, t: number, key: string | undefined, x: unknown, path: string, name: string, sel: string, sc: Scope | undefined): void {
   if (x instanceof Uint8Array) { w.putBinary(t, x); return; }
   switch (key) {
-    case "bond": { const n = w.nestStart(t); e10(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "bridge": { const n = w.nestStart(t); e13(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "erspan": { const n = w.nestStart(t); e15(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "gre": { const n = w.nestStart(t); e15(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "gretap": { const n = w.nestStart(t); e15(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "ip6gre": { const n = w.nestStart(t); e16(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "geneve": { const n = w.nestStart(t); e19(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "hsr": { const n = w.nestStart(t); e20(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "ipip": { const n = w.nestStart(t); e21(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "ip6tnl": { const n = w.nestStart(t); e22(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "sit": { const n = w.nestStart(t); e21(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "tun": { const n = w.nestStart(t); e23(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "vlan": { const n = w.nestStart(t); e24(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "vrf": { const n = w.nestStart(t); e26(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "vti": { const n = w.nestStart(t); e17(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "vti6": { const n = w.nestStart(t); e18(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "netkit": { const n = w.nestStart(t); e35(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "ovpn": { const n = w.nestStart(t); e36(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "veth": { const n = w.nestStart(t); e37(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "vxlan": { const n = w.nestStart(t); e38(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "macvlan": { const n = w.nestStart(t); e39(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "macvtap": { const n = w.nestStart(t); e39(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "ipvlan": { const n = w.nestStart(t); e41(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "ipvtap": { const n = w.nestStart(t); e41(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "bond": { const n = w.nestStart(t); E10(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "bridge": { const n = w.nestStart(t); E13(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "erspan": { const n = w.nestStart(t); E15(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "gre": { const n = w.nestStart(t); E15(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "gretap": { const n = w.nestStart(t); E15(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "ip6gre": { const n = w.nestStart(t); E16(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "geneve": { const n = w.nestStart(t); E19(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "hsr": { const n = w.nestStart(t); E20(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "ipip": { const n = w.nestStart(t); E21(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "ip6tnl": { const n = w.nestStart(t); E22(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "sit": { const n = w.nestStart(t); E21(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "tun": { const n = w.nestStart(t); E23(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "vlan": { const n = w.nestStart(t); E24(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "vrf": { const n = w.nestStart(t); E26(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "vti": { const n = w.nestStart(t); E17(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "vti6": { const n = w.nestStart(t); E18(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "netkit": { const n = w.nestStart(t); E35(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "ovpn": { const n = w.nestStart(t); E36(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "veth": { const n = w.nestStart(t); E37(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "vxlan": { const n = w.nestStart(t); E38(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "macvlan": { const n = w.nestStart(t); E39(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "macvtap": { const n = w.nestStart(t); E39(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "ipvlan": { const n = w.nestStart(t); E41(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "ipvtap": { const n = w.nestStart(t); E41(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
     default: putRawSubMessage(w, t, x, path, name, key, sel, "linkinfo-data-msg");
   }
 }
 function m1(key: unknown, b: Uint8Array, dv: DataView, s: number, l: number, dep: number, sc: Scope | undefined): unknown {
   switch (selectorKey(key)) {
-    case "bridge": return d14(b, dv, s, s + l, dep, sc);
-    case "bond": return d12(b, dv, s, s + l, dep, sc);
+    case "bridge": return L14(b, dv, s, s + l, dep, sc);
+    case "bond": return L12(b, dv, s, s + l, dep, sc);
     default: return b.subarray(s, s + l);
   }
 }
 function q1(w: MessageWriter, t: number, key: string | undefined, x: unknown, path: string, name: string, sel: string, sc: Scope | undefined): void {
   if (x instanceof Uint8Array) { w.putBinary(t, x); return; }
   switch (key) {
-    case "bridge": { const n = w.nestStart(t); e14(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "bond": { const n = w.nestStart(t); e12(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "bridge": { const n = w.nestStart(t); E14(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "bond": { const n = w.nestStart(t); E12(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
     default: putRawSubMessage(w, t, x, path, name, key, sel, "linkinfo-member-data-msg");
   }
 }
 const codecs: FamilyCodecs = {
   sets: [
-    ["link-attrs", d0, e0],
-    ["prop-list-link-attrs", d1, e1],
-    ["af-spec-attrs", d2, e2],
-    ["vfinfo-list-attrs", d3, e3],
-    ["vfinfo-attrs", d4, e4],
-    ["vf-stats-attrs", d5, e5],
-    ["vf-vlan-attrs", d6, e6],
-    ["vf-ports-attrs", d7, e7],
-    ["port-self-attrs", d8, e8],
-    ["linkinfo-attrs", d9, e9],
-    ["linkinfo-bond-attrs", d10, e10],
-    ["bond-ad-info-attrs", d11, e11],
-    ["bond-slave-attrs", d12, e12],
-    ["linkinfo-bridge-attrs", d13, e13],
-    ["linkinfo-brport-attrs", d14, e14],
-    ["linkinfo-gre-attrs", d15, e15],
-    ["linkinfo-gre6-attrs", d16, e16],
-    ["linkinfo-vti-attrs", d17, e17],
-    ["linkinfo-vti6-attrs", d18, e18],
-    ["linkinfo-geneve-attrs", d19, e19],
-    ["linkinfo-hsr-attrs", d20, e20],
-    ["linkinfo-iptun-attrs", d21, e21],
-    ["linkinfo-ip6tnl-attrs", d22, e22],
-    ["linkinfo-tun-attrs", d23, e23],
-    ["linkinfo-vlan-attrs", d24, e24],
-    ["ifla-vlan-qos", d25, e25],
-    ["linkinfo-vrf-attrs", d26, e26],
-    ["xdp-attrs", d27, e27],
-    ["ifla-attrs", d28, e28],
-    ["ifla6-attrs", d29, e29],
-    ["mctp-attrs", d30, e30],
-    ["stats-attrs", d31, e31],
-    ["link-offload-xstats", d32, e32],
-    ["hw-s-info-one", d33, e33],
-    ["link-dpll-pin-attrs", d34, e34],
-    ["linkinfo-netkit-attrs", d35, e35],
-    ["linkinfo-ovpn-attrs", d36, e36],
-    ["linkinfo-veth-attrs", d37, e37],
-    ["linkinfo-vxlan-attrs", d38, e38],
-    ["linkinfo-macvlan-attrs", d39, e39],
-    ["macvlan-macaddr-list", d40, e40],
-    ["linkinfo-ipvlan-attrs", d41, e41],
-    ["netns-attrs", d42, e42],
-    ["netconf-attrs", d43, e43],
+    ["link-attrs", L0, E0],
+    ["prop-list-link-attrs", L1, E1],
+    ["af-spec-attrs", L2, E2],
+    ["vfinfo-list-attrs", L3, E3],
+    ["vfinfo-attrs", L4, E4],
+    ["vf-stats-attrs", L5, E5],
+    ["vf-vlan-attrs", L6, E6],
+    ["vf-ports-attrs", L7, E7],
+    ["port-self-attrs", L8, E8],
+    ["linkinfo-attrs", L9, E9],
+    ["linkinfo-bond-attrs", L10, E10],
+    ["bond-ad-info-attrs", L11, E11],
+    ["bond-slave-attrs", L12, E12],
+    ["linkinfo-bridge-attrs", L13, E13],
+    ["linkinfo-brport-attrs", L14, E14],
+    ["linkinfo-gre-attrs", L15, E15],
+    ["linkinfo-gre6-attrs", L16, E16],
+    ["linkinfo-vti-attrs", L17, E17],
+    ["linkinfo-vti6-attrs", L18, E18],
+    ["linkinfo-geneve-attrs", L19, E19],
+    ["linkinfo-hsr-attrs", L20, E20],
+    ["linkinfo-iptun-attrs", L21, E21],
+    ["linkinfo-ip6tnl-attrs", L22, E22],
+    ["linkinfo-tun-attrs", L23, E23],
+    ["linkinfo-vlan-attrs", L24, E24],
+    ["ifla-vlan-qos", L25, E25],
+    ["linkinfo-vrf-attrs", L26, E26],
+    ["xdp-attrs", L27, E27],
+    ["ifla-attrs", L28, E28],
+    ["ifla6-attrs", L29, E29],
+    ["mctp-attrs", L30, E30],
+    ["stats-attrs", L31, E31],
+    ["link-offload-xstats", L32, E32],
+    ["hw-s-info-one", L33, E33],
+    ["link-dpll-pin-attrs", L34, E34],
+    ["linkinfo-netkit-attrs", L35, E35],
+    ["linkinfo-ovpn-attrs", L36, E36],
+    ["linkinfo-veth-attrs", L37, E37],
+    ["linkinfo-vxlan-attrs", L38, E38],
+    ["linkinfo-macvlan-attrs", L39, E39],
+    ["macvlan-macaddr-list", L40, E40],
+    ["linkinfo-ipvlan-attrs", L41, E41],
+    ["netns-attrs", L42, E42],
+    ["netconf-attrs", L43, E43],
   ],
   structs: [
-    ["rtgenmsg", s0, z0],
-    ["ifinfomsg", s1, z1],
-    ["ifla-bridge-id", s2, z2],
-    ["ifla-cacheinfo", s3, z3],
-    ["rtnl-link-stats", s4, z4],
-    ["rtnl-link-stats64", s5, z5],
-    ["rtnl-link-ifmap", s6, z6],
-    ["br-boolopt-multi", s7, z7],
-    ["if-stats-msg", s8, z8],
-    ["ifla-vlan-flags", s9, z9],
-    ["ifla-vlan-qos-mapping", s10, z10],
-    ["ifla-geneve-port-range", s11, z11],
-    ["ifla-vf-mac", s12, z12],
-    ["ifla-vf-vlan", s13, z13],
-    ["ifla-vf-tx-rate", s14, z14],
-    ["ifla-vf-spoofchk", s15, z15],
-    ["ifla-vf-link-state", s16, z16],
-    ["ifla-vf-rate", s17, z17],
-    ["ifla-vf-rss-query-en", s18, z18],
-    ["ifla-vf-trust", s19, z19],
-    ["ifla-vf-guid", s20, z20],
-    ["ifla-vf-vlan-info", s21, z21],
-    ["ifla-vxlan-port-range", s22, z22],
-    ["netconfmsg", s23, z23],
+    ["rtgenmsg", s0, structEncoder(T0)],
+    ["ifinfomsg", s1, structEncoder(T1)],
+    ["ifla-bridge-id", s2, structEncoder(T2)],
+    ["ifla-cacheinfo", s3, structEncoder(T3)],
+    ["rtnl-link-stats", s4, structEncoder(T4)],
+    ["rtnl-link-stats64", s5, structEncoder(T5)],
+    ["rtnl-link-ifmap", s6, structEncoder(T6)],
+    ["br-boolopt-multi", s7, structEncoder(T7)],
+    ["if-stats-msg", s8, structEncoder(T8)],
+    ["ifla-vlan-flags", s9, structEncoder(T9)],
+    ["ifla-vlan-qos-mapping", s10, structEncoder(T10)],
+    ["ifla-geneve-port-range", s11, structEncoder(T11)],
+    ["ifla-vf-mac", s12, structEncoder(T12)],
+    ["ifla-vf-vlan", s13, structEncoder(T13)],
+    ["ifla-vf-tx-rate", s14, structEncoder(T14)],
+    ["ifla-vf-spoofchk", s15, structEncoder(T15)],
+    ["ifla-vf-link-state", s16, structEncoder(T16)],
+    ["ifla-vf-rate", s17, structEncoder(T17)],
+    ["ifla-vf-rss-query-en", s18, structEncoder(T18)],
+    ["ifla-vf-trust", s19, structEncoder(T19)],
+    ["ifla-vf-guid", s20, structEncoder(T20)],
+    ["ifla-vf-vlan-info", s21, structEncoder(T21)],
+    ["ifla-vxlan-port-range", s22, structEncoder(T22)],
+    ["netconfmsg", s23, structEncoder(T23)],
   ],
   bodies: [
-    ["link-attrs", "ifinfomsg", B0, W0],
-    ["stats-attrs", "if-stats-msg", B1, W1],
-    ["netns-attrs", "rtgenmsg", B2, W2],
-    ["netconf-attrs", "netconfmsg", B3, W3],
+    ["link-attrs", "ifinfomsg", B0, E44],
+    ["stats-attrs", "if-stats-msg", B1, E45],
+    ["netns-attrs", "rtgenmsg", B2, E46],
+    ["netconf-attrs", "netconfmsg", B3, E47],
   ],
 };
 

@@ -10,7 +10,6 @@ import {
   big,
   bytes,
   enumName,
-  enumValue,
   flagNames,
   flagsValue,
   fmtAddress,
@@ -19,19 +18,21 @@ import {
   join,
   keepUnknown,
   object,
-  own,
   putUnknown,
   rdU64,
   str,
+  structBytes,
+  structEncoder,
+  structValue,
   text,
   tooDeep,
   tooShort,
   unknownKey,
-  unknownMember,
   utf8Length,
   type FamilyCodecs,
   type Obj,
   type Scope,
+  type StructDesc,
   type StructRest,
   type UnknownAttribute,
 } from '../../schema/runtime.js';
@@ -392,69 +393,11 @@ function s0(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 12 ? b.subarray(s + 12, s + l) : undefined,
   };
 }
-function h0(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 1) o["ndm-family"] = dv.getUint8(s);
-  if (l >= 8) o["ndm-ifindex"] = dv.getInt32(s + 4, LE);
-  if (l >= 10) o["ndm-state"] = flagNames(N0, dv.getUint16(s + 8, LE));
-  if (l >= 11) o["ndm-flags"] = flagNames(N1, dv.getUint8(s + 10));
-  if (l >= 12) o["ndm-type"] = enumName(N3, dv.getUint8(s + 11));
-}
-function w0(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "ndm-family"); dv.setUint8(at, int(x === undefined ? 0 : x, path, "ndm-family", 0, 255)); }
-  { const x = own(v, "ndm-ifindex"); dv.setInt32(at + 4, int(x === undefined ? 0 : x, path, "ndm-ifindex", -2147483648, 2147483647), LE); }
-  { const x = own(v, "ndm-state"); dv.setUint16(at + 8, int(flagsValue(V0, x === undefined ? 0 : x, path, "ndm-state", "nud-state"), path, "ndm-state", 0, 65535), LE); }
-  { const x = own(v, "ndm-flags"); dv.setUint8(at + 10, int(flagsValue(V1, x === undefined ? 0 : x, path, "ndm-flags", "ntf-flags"), path, "ndm-flags", 0, 255)); }
-  { const x = own(v, "ndm-type"); dv.setUint8(at + 11, int(enumValue(V3, x === undefined ? 0 : x, path, "ndm-type", "rtm-type"), path, "ndm-type", 0, 255)); }
-}
-function z0(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "ndm-family": case "ndm-ifindex": case "ndm-state": case "ndm-flags": case "ndm-type": case "__rest": break;
-      default: throw unknownMember(path, k, "ndmsg");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(12 + (extra === undefined ? 0 : extra.length));
-  w0(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 12);
-  return u;
-}
-function x0(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(12);
-  w0(new DataView(u.buffer), u, 0, v, path);
-  return u;
-}
 function s1(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
     "family": l >= 1 ? dv.getUint8(s) : undefined,
     "__rest": l > 4 ? b.subarray(s + 4, s + l) : undefined,
   };
-}
-function h1(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 1) o["family"] = dv.getUint8(s);
-}
-function w1(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "family"); dv.setUint8(at, int(x === undefined ? 0 : x, path, "family", 0, 255)); }
-}
-function z1(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "family": case "__rest": break;
-      default: throw unknownMember(path, k, "ndtmsg");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(4 + (extra === undefined ? 0 : extra.length));
-  w1(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 4);
-  return u;
-}
-function x1(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(4);
-  w1(new DataView(u.buffer), u, 0, v, path);
-  return u;
 }
 function s2(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
@@ -464,37 +407,6 @@ function s2(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "refcnt": l >= 16 ? dv.getUint32(s + 12, LE) : undefined,
     "__rest": l > 16 ? b.subarray(s + 16, s + l) : undefined,
   };
-}
-function h2(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 4) o["confirmed"] = dv.getUint32(s, LE);
-  if (l >= 8) o["used"] = dv.getUint32(s + 4, LE);
-  if (l >= 12) o["updated"] = dv.getUint32(s + 8, LE);
-  if (l >= 16) o["refcnt"] = dv.getUint32(s + 12, LE);
-}
-function w2(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "confirmed"); dv.setUint32(at, int(x === undefined ? 0 : x, path, "confirmed", 0, 4294967295), LE); }
-  { const x = own(v, "used"); dv.setUint32(at + 4, int(x === undefined ? 0 : x, path, "used", 0, 4294967295), LE); }
-  { const x = own(v, "updated"); dv.setUint32(at + 8, int(x === undefined ? 0 : x, path, "updated", 0, 4294967295), LE); }
-  { const x = own(v, "refcnt"); dv.setUint32(at + 12, int(x === undefined ? 0 : x, path, "refcnt", 0, 4294967295), LE); }
-}
-function z2(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "confirmed": case "used": case "updated": case "refcnt": case "__rest": break;
-      default: throw unknownMember(path, k, "nda-cacheinfo");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(16 + (extra === undefined ? 0 : extra.length));
-  w2(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 16);
-  return u;
-}
-function x2(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(16);
-  w2(new DataView(u.buffer), u, 0, v, path);
-  return u;
 }
 function s3(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
@@ -509,47 +421,6 @@ function s3(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "proxy-qlen": l >= 32 ? dv.getUint32(s + 28, LE) : undefined,
     "__rest": l > 32 ? b.subarray(s + 32, s + l) : undefined,
   };
-}
-function h3(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 2) o["key-len"] = dv.getUint16(s, LE);
-  if (l >= 4) o["entry-size"] = dv.getUint16(s + 2, LE);
-  if (l >= 8) o["entries"] = dv.getUint32(s + 4, LE);
-  if (l >= 12) o["last-flush"] = dv.getUint32(s + 8, LE);
-  if (l >= 16) o["last-rand"] = dv.getUint32(s + 12, LE);
-  if (l >= 20) o["hash-rnd"] = dv.getUint32(s + 16, LE);
-  if (l >= 24) o["hash-mask"] = dv.getUint32(s + 20, LE);
-  if (l >= 28) o["hash-chain-gc"] = dv.getUint32(s + 24, LE);
-  if (l >= 32) o["proxy-qlen"] = dv.getUint32(s + 28, LE);
-}
-function w3(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "key-len"); dv.setUint16(at, int(x === undefined ? 0 : x, path, "key-len", 0, 65535), LE); }
-  { const x = own(v, "entry-size"); dv.setUint16(at + 2, int(x === undefined ? 0 : x, path, "entry-size", 0, 65535), LE); }
-  { const x = own(v, "entries"); dv.setUint32(at + 4, int(x === undefined ? 0 : x, path, "entries", 0, 4294967295), LE); }
-  { const x = own(v, "last-flush"); dv.setUint32(at + 8, int(x === undefined ? 0 : x, path, "last-flush", 0, 4294967295), LE); }
-  { const x = own(v, "last-rand"); dv.setUint32(at + 12, int(x === undefined ? 0 : x, path, "last-rand", 0, 4294967295), LE); }
-  { const x = own(v, "hash-rnd"); dv.setUint32(at + 16, int(x === undefined ? 0 : x, path, "hash-rnd", 0, 4294967295), LE); }
-  { const x = own(v, "hash-mask"); dv.setUint32(at + 20, int(x === undefined ? 0 : x, path, "hash-mask", 0, 4294967295), LE); }
-  { const x = own(v, "hash-chain-gc"); dv.setUint32(at + 24, int(x === undefined ? 0 : x, path, "hash-chain-gc", 0, 4294967295), LE); }
-  { const x = own(v, "proxy-qlen"); dv.setUint32(at + 28, int(x === undefined ? 0 : x, path, "proxy-qlen", 0, 4294967295), LE); }
-}
-function z3(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "key-len": case "entry-size": case "entries": case "last-flush": case "last-rand": case "hash-rnd": case "hash-mask": case "hash-chain-gc": case "proxy-qlen": case "__rest": break;
-      default: throw unknownMember(path, k, "ndt-config");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(32 + (extra === undefined ? 0 : extra.length));
-  w3(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 32);
-  return u;
-}
-function x3(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(32);
-  w3(new DataView(u.buffer), u, 0, v, path);
-  return u;
 }
 function s4(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
@@ -567,89 +438,16 @@ function s4(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 88 ? b.subarray(s + 88, s + l) : undefined,
   };
 }
-function h4(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 8) o["allocs"] = rdU64(dv, s, LE);
-  if (l >= 16) o["destroys"] = rdU64(dv, s + 8, LE);
-  if (l >= 24) o["hash-grows"] = rdU64(dv, s + 16, LE);
-  if (l >= 32) o["res-failed"] = rdU64(dv, s + 24, LE);
-  if (l >= 40) o["lookups"] = rdU64(dv, s + 32, LE);
-  if (l >= 48) o["hits"] = rdU64(dv, s + 40, LE);
-  if (l >= 56) o["rcv-probes-mcast"] = rdU64(dv, s + 48, LE);
-  if (l >= 64) o["rcv-probes-ucast"] = rdU64(dv, s + 56, LE);
-  if (l >= 72) o["periodic-gc-runs"] = rdU64(dv, s + 64, LE);
-  if (l >= 80) o["forced-gc-runs"] = rdU64(dv, s + 72, LE);
-  if (l >= 88) o["table-fulls"] = rdU64(dv, s + 80, LE);
-}
-function w4(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "allocs"); dv.setBigUint64(at, big(x === undefined ? 0 : x, path, "allocs", 0n, 18446744073709551615n), LE); }
-  { const x = own(v, "destroys"); dv.setBigUint64(at + 8, big(x === undefined ? 0 : x, path, "destroys", 0n, 18446744073709551615n), LE); }
-  { const x = own(v, "hash-grows"); dv.setBigUint64(at + 16, big(x === undefined ? 0 : x, path, "hash-grows", 0n, 18446744073709551615n), LE); }
-  { const x = own(v, "res-failed"); dv.setBigUint64(at + 24, big(x === undefined ? 0 : x, path, "res-failed", 0n, 18446744073709551615n), LE); }
-  { const x = own(v, "lookups"); dv.setBigUint64(at + 32, big(x === undefined ? 0 : x, path, "lookups", 0n, 18446744073709551615n), LE); }
-  { const x = own(v, "hits"); dv.setBigUint64(at + 40, big(x === undefined ? 0 : x, path, "hits", 0n, 18446744073709551615n), LE); }
-  { const x = own(v, "rcv-probes-mcast"); dv.setBigUint64(at + 48, big(x === undefined ? 0 : x, path, "rcv-probes-mcast", 0n, 18446744073709551615n), LE); }
-  { const x = own(v, "rcv-probes-ucast"); dv.setBigUint64(at + 56, big(x === undefined ? 0 : x, path, "rcv-probes-ucast", 0n, 18446744073709551615n), LE); }
-  { const x = own(v, "periodic-gc-runs"); dv.setBigUint64(at + 64, big(x === undefined ? 0 : x, path, "periodic-gc-runs", 0n, 18446744073709551615n), LE); }
-  { const x = own(v, "forced-gc-runs"); dv.setBigUint64(at + 72, big(x === undefined ? 0 : x, path, "forced-gc-runs", 0n, 18446744073709551615n), LE); }
-  { const x = own(v, "table-fulls"); dv.setBigUint64(at + 80, big(x === undefined ? 0 : x, path, "table-fulls", 0n, 18446744073709551615n), LE); }
-}
-function z4(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "allocs": case "destroys": case "hash-grows": case "res-failed": case "lookups": case "hits": case "rcv-probes-mcast": case "rcv-probes-ucast": case "periodic-gc-runs": case "forced-gc-runs": case "table-fulls": case "__rest": break;
-      default: throw unknownMember(path, k, "ndt-stats");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(88 + (extra === undefined ? 0 : extra.length));
-  w4(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 88);
-  return u;
-}
-function x4(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(88);
-  w4(new DataView(u.buffer), u, 0, v, path);
-  return u;
-}
-function d0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L0(b, dv, s, e, dep, sc, n0());
-}
-function e0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E0(w, v, path, sc);
-}
-function d1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L1(b, dv, s, e, dep, sc, n1());
-}
-function e1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E1(w, v, path, sc);
-}
-function d2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L2(b, dv, s, e, dep, sc, n2());
-}
-function e2(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E2(w, v, path, sc);
-}
 function B0(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return M3(b, dv, s, e, 0, undefined);
-}
-function W0(w: MessageWriter, v: Obj): void {
-  w.putRaw(x0(v, ""));
-  E3(w, v, "", undefined);
+  return L3(b, dv, s, e, 0, undefined);
 }
 function B1(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return M4(b, dv, s, e, 0, undefined);
-}
-function W1(w: MessageWriter, v: Obj): void {
-  w.putRaw(x1(v, ""));
-  E4(w, v, "", undefined);
+  return L4(b, dv, s, e, 0, undefined);
 }
 const N2: readonly (string | undefined)[] = ["managed", "locked", "ext-validated"];
 const V2: ReadonlyMap<string, number> = new Map<string, number>([["managed", 0], ["locked", 1], ["ext-validated", 2]]);
-function n0(): Obj {
-  return { "unspec": undefined, "dst": undefined, "lladdr": undefined, "cacheinfo": undefined, "probes": undefined, "vlan": undefined, "port": undefined, "vni": undefined, "ifindex": undefined, "master": undefined, "link-netnsid": undefined, "src-vni": undefined, "protocol": undefined, "nh-id": undefined, "fdb-ext-attrs": undefined, "flags-ext": undefined, "ndm-state-mask": undefined, "ndm-flags-mask": undefined, "__unknown": undefined };
-}
-function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "unspec": undefined, "dst": undefined, "lladdr": undefined, "cacheinfo": undefined, "probes": undefined, "vlan": undefined, "port": undefined, "vni": undefined, "ifindex": undefined, "master": undefined, "link-netnsid": undefined, "src-vni": undefined, "protocol": undefined, "nh-id": undefined, "fdb-ext-attrs": undefined, "flags-ext": undefined, "ndm-state-mask": undefined, "ndm-flags-mask": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "neighbour-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -683,7 +481,13 @@ function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+const T2: StructDesc = ["nda-cacheinfo", 16, [
+  ["confirmed", "u32", 0, 4, LE],
+  ["used", "u32", 4, 4, LE],
+  ["updated", "u32", 8, 4, LE],
+  ["refcnt", "u32", 12, 4, LE],
+]];
+function E0(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -691,7 +495,7 @@ function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
       case "unspec": { const u = bytes(x, path, "unspec", ""); w.putBinary(0, u); } break;
       case "dst": { const u = bytes(x, path, "dst", "ipv4-or-v6"); w.putBinary(1, u); } break;
       case "lladdr": { const u = bytes(x, path, "lladdr", "mac"); w.putBinary(2, u); } break;
-      case "cacheinfo": w.putBinary(3, z2(object(x, path, "cacheinfo"), join(path, "cacheinfo"))); break;
+      case "cacheinfo": w.putBinary(3, structValue(T2, object(x, path, "cacheinfo"), join(path, "cacheinfo"))); break;
       case "probes": w.putU32(4, int(x, path, "probes", 0, 4294967295)); break;
       case "vlan": w.putU16(5, int(x, path, "vlan", 0, 65535)); break;
       case "port": w.putU16(6, int(x, path, "port", 0, 65535)); break;
@@ -711,10 +515,8 @@ function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n1(): Obj {
-  return { "name": undefined, "thresh1": undefined, "thresh2": undefined, "thresh3": undefined, "config": undefined, "parms": undefined, "stats": undefined, "gc-interval": undefined, "__unknown": undefined };
-}
-function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "name": undefined, "thresh1": undefined, "thresh2": undefined, "thresh3": undefined, "config": undefined, "parms": undefined, "stats": undefined, "gc-interval": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "ndt-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -730,7 +532,7 @@ function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
       case 3: if (dl < 4) throw tooShort(dl, 4, ds - 4, "ndt-attrs.thresh2"); o["thresh2"] = dv.getUint32(ds, LE); break;
       case 4: if (dl < 4) throw tooShort(dl, 4, ds - 4, "ndt-attrs.thresh3"); o["thresh3"] = dv.getUint32(ds, LE); break;
       case 5: o["config"] = s3(b, dv, ds, dl); break;
-      case 6: o["parms"] = d2(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 6: o["parms"] = L2(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 7: o["stats"] = s4(b, dv, ds, dl); break;
       case 8: if (dl < 8) throw tooShort(dl, 8, ds - 4, "ndt-attrs.gc-interval"); o["gc-interval"] = rdU64(dv, ds, LE); break;
       case 9: break;
@@ -739,7 +541,31 @@ function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+const T3: StructDesc = ["ndt-config", 32, [
+  ["key-len", "u16", 0, 2, LE],
+  ["entry-size", "u16", 2, 2, LE],
+  ["entries", "u32", 4, 4, LE],
+  ["last-flush", "u32", 8, 4, LE],
+  ["last-rand", "u32", 12, 4, LE],
+  ["hash-rnd", "u32", 16, 4, LE],
+  ["hash-mask", "u32", 20, 4, LE],
+  ["hash-chain-gc", "u32", 24, 4, LE],
+  ["proxy-qlen", "u32", 28, 4, LE],
+]];
+const T4: StructDesc = ["ndt-stats", 88, [
+  ["allocs", "u64", 0, 8, LE],
+  ["destroys", "u64", 8, 8, LE],
+  ["hash-grows", "u64", 16, 8, LE],
+  ["res-failed", "u64", 24, 8, LE],
+  ["lookups", "u64", 32, 8, LE],
+  ["hits", "u64", 40, 8, LE],
+  ["rcv-probes-mcast", "u64", 48, 8, LE],
+  ["rcv-probes-ucast", "u64", 56, 8, LE],
+  ["periodic-gc-runs", "u64", 64, 8, LE],
+  ["forced-gc-runs", "u64", 72, 8, LE],
+  ["table-fulls", "u64", 80, 8, LE],
+]];
+function E1(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -748,19 +574,17 @@ function E1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
       case "thresh1": w.putU32(2, int(x, path, "thresh1", 0, 4294967295)); break;
       case "thresh2": w.putU32(3, int(x, path, "thresh2", 0, 4294967295)); break;
       case "thresh3": w.putU32(4, int(x, path, "thresh3", 0, 4294967295)); break;
-      case "config": w.putBinary(5, z3(object(x, path, "config"), join(path, "config"))); break;
-      case "parms": { const n = w.nestStart(6); e2(w, object(x, path, "parms"), join(path, "parms"), undefined); w.nestEnd(n); } break;
-      case "stats": w.putBinary(7, z4(object(x, path, "stats"), join(path, "stats"))); break;
+      case "config": w.putBinary(5, structValue(T3, object(x, path, "config"), join(path, "config"))); break;
+      case "parms": { const n = w.nestStart(6); E2(w, object(x, path, "parms"), join(path, "parms"), undefined); w.nestEnd(n); } break;
+      case "stats": w.putBinary(7, structValue(T4, object(x, path, "stats"), join(path, "stats"))); break;
       case "gc-interval": w.putU64(8, big(x, path, "gc-interval", 0n, 18446744073709551615n)); break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "ndt-attrs");
     }
   }
 }
-function n2(): Obj {
-  return { "ifindex": undefined, "refcnt": undefined, "reachable-time": undefined, "base-reachable-time": undefined, "retrans-time": undefined, "gc-staletime": undefined, "delay-probe-time": undefined, "queue-len": undefined, "app-probes": undefined, "ucast-probes": undefined, "mcast-probes": undefined, "anycast-delay": undefined, "proxy-delay": undefined, "proxy-qlen": undefined, "locktime": undefined, "queue-lenbytes": undefined, "mcast-reprobes": undefined, "interval-probe-time-ms": undefined, "__unknown": undefined };
-}
-function L2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "ifindex": undefined, "refcnt": undefined, "reachable-time": undefined, "base-reachable-time": undefined, "retrans-time": undefined, "gc-staletime": undefined, "delay-probe-time": undefined, "queue-len": undefined, "app-probes": undefined, "ucast-probes": undefined, "mcast-probes": undefined, "anycast-delay": undefined, "proxy-delay": undefined, "proxy-qlen": undefined, "locktime": undefined, "queue-lenbytes": undefined, "mcast-reprobes": undefined, "interval-probe-time-ms": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "ndtpa-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -795,7 +619,7 @@ function L2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E2(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E2(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -823,12 +647,17 @@ function E2(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n3(): Obj {
-  return { "ndm-family": undefined, "ndm-ifindex": undefined, "ndm-state": undefined, "ndm-flags": undefined, "ndm-type": undefined, "unspec": undefined, "dst": undefined, "lladdr": undefined, "cacheinfo": undefined, "probes": undefined, "vlan": undefined, "port": undefined, "vni": undefined, "ifindex": undefined, "master": undefined, "link-netnsid": undefined, "src-vni": undefined, "protocol": undefined, "nh-id": undefined, "fdb-ext-attrs": undefined, "flags-ext": undefined, "ndm-state-mask": undefined, "ndm-flags-mask": undefined, "__unknown": undefined };
-}
-function L3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
-  if (dep > MAX_DEPTH) throw tooDeep(s, "neighbour-attrs");
-  let p = s;
+function L3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "ndm-family": undefined, "ndm-ifindex": undefined, "ndm-state": undefined, "ndm-flags": undefined, "ndm-type": undefined, "unspec": undefined, "dst": undefined, "lladdr": undefined, "cacheinfo": undefined, "probes": undefined, "vlan": undefined, "port": undefined, "vni": undefined, "ifindex": undefined, "master": undefined, "link-netnsid": undefined, "src-vni": undefined, "protocol": undefined, "nh-id": undefined, "fdb-ext-attrs": undefined, "flags-ext": undefined, "ndm-state-mask": undefined, "ndm-flags-mask": undefined, "__unknown": undefined };
+  const l = e - s;
+  if (l >= 1) o["ndm-family"] = dv.getUint8(s);
+  if (l >= 8) o["ndm-ifindex"] = dv.getInt32(s + 4, LE);
+  if (l >= 10) o["ndm-state"] = flagNames(N0, dv.getUint16(s + 8, LE));
+  if (l >= 11) o["ndm-flags"] = flagNames(N1, dv.getUint8(s + 10));
+  if (l >= 12) o["ndm-type"] = enumName(N3, dv.getUint8(s + 11));
+  let p = s + 12;
+  if (p > e) p = e;
+  if (dep > MAX_DEPTH) throw tooDeep(p, "neighbour-attrs");
   while (e - p >= 4) {
     const len = dv.getUint16(p, LE);
     if (len < 4 || len > e - p) throw badLength(len, e - p, p, "neighbour-attrs");
@@ -860,13 +689,15 @@ function L3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function M3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  const o = n3();
-  h0(o, b, dv, s, e - s);
-  const a = s + 12;
-  return L3(b, dv, a < e ? a : e, e, dep, sc, o);
-}
-function E3(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+const T0: StructDesc = ["ndmsg", 12, [
+  ["ndm-family", "u8", 0, 1, LE],
+  ["ndm-ifindex", "s32", 4, 4, LE],
+  ["ndm-state", "u16", 8, 2, LE, [V0, "nud-state", true]],
+  ["ndm-flags", "u8", 10, 1, LE, [V1, "ntf-flags", true]],
+  ["ndm-type", "u8", 11, 1, LE, [V3, "rtm-type", false]],
+]];
+function E3(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
+  w.putRaw(structBytes(T0, v, path));
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -874,7 +705,7 @@ function E3(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
       case "unspec": { const u = bytes(x, path, "unspec", ""); w.putBinary(0, u); } break;
       case "dst": { const u = bytes(x, path, "dst", "ipv4-or-v6"); w.putBinary(1, u); } break;
       case "lladdr": { const u = bytes(x, path, "lladdr", "mac"); w.putBinary(2, u); } break;
-      case "cacheinfo": w.putBinary(3, z2(object(x, path, "cacheinfo"), join(path, "cacheinfo"))); break;
+      case "cacheinfo": w.putBinary(3, structValue(T2, object(x, path, "cacheinfo"), join(path, "cacheinfo"))); break;
       case "probes": w.putU32(4, int(x, path, "probes", 0, 4294967295)); break;
       case "vlan": w.putU16(5, int(x, path, "vlan", 0, 65535)); break;
       case "port": w.putU16(6, int(x, path, "port", 0, 65535)); break;
@@ -895,12 +726,13 @@ function E3(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n4(): Obj {
-  return { "family": undefined, "name": undefined, "thresh1": undefined, "thresh2": undefined, "thresh3": undefined, "config": undefined, "parms": undefined, "stats": undefined, "gc-interval": undefined, "__unknown": undefined };
-}
-function L4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
-  if (dep > MAX_DEPTH) throw tooDeep(s, "ndt-attrs");
-  let p = s;
+function L4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "family": undefined, "name": undefined, "thresh1": undefined, "thresh2": undefined, "thresh3": undefined, "config": undefined, "parms": undefined, "stats": undefined, "gc-interval": undefined, "__unknown": undefined };
+  const l = e - s;
+  if (l >= 1) o["family"] = dv.getUint8(s);
+  let p = s + 4;
+  if (p > e) p = e;
+  if (dep > MAX_DEPTH) throw tooDeep(p, "ndt-attrs");
   while (e - p >= 4) {
     const len = dv.getUint16(p, LE);
     if (len < 4 || len > e - p) throw badLength(len, e - p, p, "ndt-attrs");
@@ -914,7 +746,7 @@ function L4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
       case 3: if (dl < 4) throw tooShort(dl, 4, ds - 4, "ndt-attrs.thresh2"); o["thresh2"] = dv.getUint32(ds, LE); break;
       case 4: if (dl < 4) throw tooShort(dl, 4, ds - 4, "ndt-attrs.thresh3"); o["thresh3"] = dv.getUint32(ds, LE); break;
       case 5: o["config"] = s3(b, dv, ds, dl); break;
-      case 6: o["parms"] = d2(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 6: o["parms"] = L2(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 7: o["stats"] = s4(b, dv, ds, dl); break;
       case 8: if (dl < 8) throw tooShort(dl, 8, ds - 4, "ndt-attrs.gc-interval"); o["gc-interval"] = rdU64(dv, ds, LE); break;
       case 9: break;
@@ -923,13 +755,11 @@ function L4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function M4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  const o = n4();
-  h1(o, b, dv, s, e - s);
-  const a = s + 4;
-  return L4(b, dv, a < e ? a : e, e, dep, sc, o);
-}
-function E4(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+const T1: StructDesc = ["ndtmsg", 4, [
+  ["family", "u8", 0, 1, LE],
+]];
+function E4(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
+  w.putRaw(structBytes(T1, v, path));
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -938,9 +768,9 @@ function E4(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
       case "thresh1": w.putU32(2, int(x, path, "thresh1", 0, 4294967295)); break;
       case "thresh2": w.putU32(3, int(x, path, "thresh2", 0, 4294967295)); break;
       case "thresh3": w.putU32(4, int(x, path, "thresh3", 0, 4294967295)); break;
-      case "config": w.putBinary(5, z3(object(x, path, "config"), join(path, "config"))); break;
-      case "parms": { const n = w.nestStart(6); e2(w, object(x, path, "parms"), join(path, "parms"), undefined); w.nestEnd(n); } break;
-      case "stats": w.putBinary(7, z4(object(x, path, "stats"), join(path, "stats"))); break;
+      case "config": w.putBinary(5, structValue(T3, object(x, path, "config"), join(path, "config"))); break;
+      case "parms": { const n = w.nestStart(6); E2(w, object(x, path, "parms"), join(path, "parms"), undefined); w.nestEnd(n); } break;
+      case "stats": w.putBinary(7, structValue(T4, object(x, path, "stats"), join(path, "stats"))); break;
       case "gc-interval": w.putU64(8, big(x, path, "gc-interval", 0n, 18446744073709551615n)); break;
       case "family": break;
       case "__unknown": putUnknown(w, x, path); break;
@@ -950,20 +780,20 @@ function E4(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
 }
 const codecs: FamilyCodecs = {
   sets: [
-    ["neighbour-attrs", d0, e0],
-    ["ndt-attrs", d1, e1],
-    ["ndtpa-attrs", d2, e2],
+    ["neighbour-attrs", L0, E0],
+    ["ndt-attrs", L1, E1],
+    ["ndtpa-attrs", L2, E2],
   ],
   structs: [
-    ["ndmsg", s0, z0],
-    ["ndtmsg", s1, z1],
-    ["nda-cacheinfo", s2, z2],
-    ["ndt-config", s3, z3],
-    ["ndt-stats", s4, z4],
+    ["ndmsg", s0, structEncoder(T0)],
+    ["ndtmsg", s1, structEncoder(T1)],
+    ["nda-cacheinfo", s2, structEncoder(T2)],
+    ["ndt-config", s3, structEncoder(T3)],
+    ["ndt-stats", s4, structEncoder(T4)],
   ],
   bodies: [
-    ["neighbour-attrs", "ndmsg", B0, W0],
-    ["ndt-attrs", "ndtmsg", B1, W1],
+    ["neighbour-attrs", "ndmsg", B0, E3],
+    ["ndt-attrs", "ndtmsg", B1, E4],
   ],
 };
 

@@ -14,7 +14,6 @@ import {
   enumName,
   enumValue,
   flagNames,
-  flagsValue,
   fmtAddress,
   fmtHexInt,
   fmtIPv4,
@@ -31,15 +30,18 @@ import {
   recordSize,
   selectorKey,
   str,
+  structBytes,
+  structEncoder,
+  structValue,
   text,
   tooDeep,
   tooShort,
   unknownKey,
-  unknownMember,
   utf8Length,
   type FamilyCodecs,
   type Obj,
   type Scope,
+  type StructDesc,
   type StructRest,
   type UnknownAttribute,
 } from '../../schema/runtime.js';
@@ -473,47 +475,6 @@ function s0(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 12 ? b.subarray(s + 12, s + l) : undefined,
   };
 }
-function h0(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 1) o["rtm-family"] = dv.getUint8(s);
-  if (l >= 2) o["rtm-dst-len"] = dv.getUint8(s + 1);
-  if (l >= 3) o["rtm-src-len"] = dv.getUint8(s + 2);
-  if (l >= 4) o["rtm-tos"] = dv.getUint8(s + 3);
-  if (l >= 5) o["rtm-table"] = dv.getUint8(s + 4);
-  if (l >= 6) o["rtm-protocol"] = dv.getUint8(s + 5);
-  if (l >= 7) o["rtm-scope"] = dv.getUint8(s + 6);
-  if (l >= 8) o["rtm-type"] = enumName(N0, dv.getUint8(s + 7));
-  if (l >= 12) o["rtm-flags"] = dv.getUint32(s + 8, LE);
-}
-function w0(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "rtm-family"); dv.setUint8(at, int(x === undefined ? 0 : x, path, "rtm-family", 0, 255)); }
-  { const x = own(v, "rtm-dst-len"); dv.setUint8(at + 1, int(x === undefined ? 0 : x, path, "rtm-dst-len", 0, 255)); }
-  { const x = own(v, "rtm-src-len"); dv.setUint8(at + 2, int(x === undefined ? 0 : x, path, "rtm-src-len", 0, 255)); }
-  { const x = own(v, "rtm-tos"); dv.setUint8(at + 3, int(x === undefined ? 0 : x, path, "rtm-tos", 0, 255)); }
-  { const x = own(v, "rtm-table"); dv.setUint8(at + 4, int(x === undefined ? 0 : x, path, "rtm-table", 0, 255)); }
-  { const x = own(v, "rtm-protocol"); dv.setUint8(at + 5, int(x === undefined ? 0 : x, path, "rtm-protocol", 0, 255)); }
-  { const x = own(v, "rtm-scope"); dv.setUint8(at + 6, int(x === undefined ? 0 : x, path, "rtm-scope", 0, 255)); }
-  { const x = own(v, "rtm-type"); dv.setUint8(at + 7, int(enumValue(V0, x === undefined ? 0 : x, path, "rtm-type", "rtm-type"), path, "rtm-type", 0, 255)); }
-  { const x = own(v, "rtm-flags"); dv.setUint32(at + 8, int(x === undefined ? 0 : x, path, "rtm-flags", 0, 4294967295), LE); }
-}
-function z0(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "rtm-family": case "rtm-dst-len": case "rtm-src-len": case "rtm-tos": case "rtm-table": case "rtm-protocol": case "rtm-scope": case "rtm-type": case "rtm-flags": case "__rest": break;
-      default: throw unknownMember(path, k, "rtmsg");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(12 + (extra === undefined ? 0 : extra.length));
-  w0(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 12);
-  return u;
-}
-function x0(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(12);
-  w0(new DataView(u.buffer), u, 0, v, path);
-  return u;
-}
 function s1(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
     "rta-clntref": l >= 4 ? dv.getUint32(s, LE) : undefined,
@@ -523,39 +484,6 @@ function s1(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "rta-used": l >= 20 ? dv.getUint32(s + 16, LE) : undefined,
     "__rest": l > 20 ? b.subarray(s + 20, s + l) : undefined,
   };
-}
-function h1(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 4) o["rta-clntref"] = dv.getUint32(s, LE);
-  if (l >= 8) o["rta-lastuse"] = dv.getUint32(s + 4, LE);
-  if (l >= 12) o["rta-expires"] = dv.getUint32(s + 8, LE);
-  if (l >= 16) o["rta-error"] = dv.getUint32(s + 12, LE);
-  if (l >= 20) o["rta-used"] = dv.getUint32(s + 16, LE);
-}
-function w1(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "rta-clntref"); dv.setUint32(at, int(x === undefined ? 0 : x, path, "rta-clntref", 0, 4294967295), LE); }
-  { const x = own(v, "rta-lastuse"); dv.setUint32(at + 4, int(x === undefined ? 0 : x, path, "rta-lastuse", 0, 4294967295), LE); }
-  { const x = own(v, "rta-expires"); dv.setUint32(at + 8, int(x === undefined ? 0 : x, path, "rta-expires", 0, 4294967295), LE); }
-  { const x = own(v, "rta-error"); dv.setUint32(at + 12, int(x === undefined ? 0 : x, path, "rta-error", 0, 4294967295), LE); }
-  { const x = own(v, "rta-used"); dv.setUint32(at + 16, int(x === undefined ? 0 : x, path, "rta-used", 0, 4294967295), LE); }
-}
-function z1(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "rta-clntref": case "rta-lastuse": case "rta-expires": case "rta-error": case "rta-used": case "__rest": break;
-      default: throw unknownMember(path, k, "rta-cacheinfo");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(20 + (extra === undefined ? 0 : extra.length));
-  w1(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 20);
-  return u;
-}
-function x1(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(20);
-  w1(new DataView(u.buffer), u, 0, v, path);
-  return u;
 }
 const N2: readonly (string | undefined)[] = ["dead", "pervasive", "onlink", "offload", "linkdown", "unresolved", "trap"];
 const V2: ReadonlyMap<string, number> = new Map<string, number>([["dead", 0], ["pervasive", 1], ["onlink", 2], ["offload", 3], ["linkdown", 4], ["unresolved", 5], ["trap", 6]]);
@@ -567,37 +495,6 @@ function s2(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "rtnh-ifindex": l >= 8 ? dv.getInt32(s + 4, LE) : undefined,
     "__rest": l > 8 ? b.subarray(s + 8, s + l) : undefined,
   };
-}
-function h2(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 2) o["rtnh-len"] = dv.getUint16(s, LE);
-  if (l >= 3) o["rtnh-flags"] = flagNames(N2, dv.getUint8(s + 2));
-  if (l >= 4) o["rtnh-hops"] = dv.getUint8(s + 3);
-  if (l >= 8) o["rtnh-ifindex"] = dv.getInt32(s + 4, LE);
-}
-function w2(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "rtnh-len"); dv.setUint16(at, int(x === undefined ? 0 : x, path, "rtnh-len", 0, 65535), LE); }
-  { const x = own(v, "rtnh-flags"); dv.setUint8(at + 2, int(flagsValue(V2, x === undefined ? 0 : x, path, "rtnh-flags", "rtnh-flags"), path, "rtnh-flags", 0, 255)); }
-  { const x = own(v, "rtnh-hops"); dv.setUint8(at + 3, int(x === undefined ? 0 : x, path, "rtnh-hops", 0, 255)); }
-  { const x = own(v, "rtnh-ifindex"); dv.setInt32(at + 4, int(x === undefined ? 0 : x, path, "rtnh-ifindex", -2147483648, 2147483647), LE); }
-}
-function z2(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "rtnh-len": case "rtnh-flags": case "rtnh-hops": case "rtnh-ifindex": case "__rest": break;
-      default: throw unknownMember(path, k, "rtnexthop");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(8 + (extra === undefined ? 0 : extra.length));
-  w2(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 8);
-  return u;
-}
-function x2(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(8);
-  w2(new DataView(u.buffer), u, 0, v, path);
-  return u;
 }
 const N4: readonly (string | undefined)[] = ["inline", "encap", "l2encap", "encap-red", "l2encap-red"];
 const V4: ReadonlyMap<string, number> = new Map<string, number>([["inline", 0], ["encap", 1], ["l2encap", 2], ["encap-red", 3], ["l2encap-red", 4]]);
@@ -614,87 +511,8 @@ function s3(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 12 ? b.subarray(s + 12, s + l) : undefined,
   };
 }
-function h3(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 4) o["mode"] = enumName(N4, dv.getInt32(s, LE));
-  if (l >= 5) o["nexthdr"] = dv.getUint8(s + 4);
-  if (l >= 6) o["hdrlen"] = dv.getUint8(s + 5);
-  if (l >= 7) o["type"] = dv.getUint8(s + 6);
-  if (l >= 8) o["segments-left"] = dv.getUint8(s + 7);
-  if (l >= 9) o["first-segment"] = dv.getUint8(s + 8);
-  if (l >= 10) o["flags"] = dv.getUint8(s + 9);
-  if (l >= 12) o["tag"] = dv.getUint16(s + 10, LE);
-}
-function w3(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "mode"); dv.setInt32(at, int(enumValue(V4, x === undefined ? 0 : x, path, "mode", "seg6-iptun-mode"), path, "mode", -2147483648, 2147483647), LE); }
-  { const x = own(v, "nexthdr"); dv.setUint8(at + 4, int(x === undefined ? 0 : x, path, "nexthdr", 0, 255)); }
-  { const x = own(v, "hdrlen"); dv.setUint8(at + 5, int(x === undefined ? 0 : x, path, "hdrlen", 0, 255)); }
-  { const x = own(v, "type"); dv.setUint8(at + 6, int(x === undefined ? 0 : x, path, "type", 0, 255)); }
-  { const x = own(v, "segments-left"); dv.setUint8(at + 7, int(x === undefined ? 0 : x, path, "segments-left", 0, 255)); }
-  { const x = own(v, "first-segment"); dv.setUint8(at + 8, int(x === undefined ? 0 : x, path, "first-segment", 0, 255)); }
-  { const x = own(v, "flags"); dv.setUint8(at + 9, int(x === undefined ? 0 : x, path, "flags", 0, 255)); }
-  { const x = own(v, "tag"); dv.setUint16(at + 10, int(x === undefined ? 0 : x, path, "tag", 0, 65535), LE); }
-}
-function z3(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "mode": case "nexthdr": case "hdrlen": case "type": case "segments-left": case "first-segment": case "flags": case "tag": case "__rest": break;
-      default: throw unknownMember(path, k, "seg6-iptunnel-encap");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(12 + (extra === undefined ? 0 : extra.length));
-  w3(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 12);
-  return u;
-}
-function x3(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(12);
-  w3(new DataView(u.buffer), u, 0, v, path);
-  return u;
-}
-function d0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L0(b, dv, s, e, dep, sc, n0());
-}
-function e0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E0(w, v, path, sc);
-}
-function d1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L1(b, dv, s, e, dep, sc, n1());
-}
-function e1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E1(w, v, path, sc);
-}
-function d2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L2(b, dv, s, e, dep, sc, n2());
-}
-function e2(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E2(w, v, path, sc);
-}
-function d3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L3(b, dv, s, e, dep, sc, n3());
-}
-function e3(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E3(w, v, path, sc);
-}
-function d4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L4(b, dv, s, e, dep, sc, n4());
-}
-function e4(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E4(w, v, path, sc);
-}
-function d5(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L5(b, dv, s, e, dep, sc, n5());
-}
-function e5(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E5(w, v, path, sc);
-}
 function B0(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return M6(b, dv, s, e, 0, undefined);
-}
-function W0(w: MessageWriter, v: Obj): void {
-  w.putRaw(x0(v, ""));
-  E6(w, v, "", undefined);
+  return L6(b, dv, s, e, 0, undefined);
 }
 function rd0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj[] {
   const out: Obj[] = [];
@@ -702,7 +520,7 @@ function rd0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   while (e - p >= 8) {
     const len = dv.getUint16(p, LE);
     if (len < 8 || len > e - p) throw badRecord(len, 8, e - p, p, "route-attrs.multipath");
-    out.push(M7(b, dv, p, p + len, dep, sc));
+    out.push(L7(b, dv, p, p + len, dep, sc));
     p += (len + 3) & ~3;
   }
   return out;
@@ -711,10 +529,8 @@ const N3: readonly (string | undefined)[] = ["none", "mpls", "ip", "ila", "ip6",
 const V3: ReadonlyMap<string, number> = new Map<string, number>([["none", 0], ["mpls", 1], ["ip", 2], ["ila", 3], ["ip6", 4], ["seg6", 5], ["bpf", 6], ["seg6-local", 7], ["rpl", 8], ["ioam6", 9], ["xfrm", 10]]);
 const N1: readonly (string | undefined)[] = ["unspec", "expired", "ra-withdrawn"];
 const V1: ReadonlyMap<string, number> = new Map<string, number>([["unspec", 0], ["expired", 1], ["ra-withdrawn", 2]]);
-function n0(): Obj {
-  return { "dst": undefined, "src": undefined, "iif": undefined, "oif": undefined, "gateway": undefined, "priority": undefined, "prefsrc": undefined, "metrics": undefined, "multipath": undefined, "protoinfo": undefined, "flow": undefined, "cacheinfo": undefined, "session": undefined, "mp-algo": undefined, "table": undefined, "mark": undefined, "mfc-stats": undefined, "via": undefined, "newdst": undefined, "pref": undefined, "encap-type": undefined, "encap": undefined, "expires": undefined, "pad": undefined, "uid": undefined, "ttl-propagate": undefined, "ip-proto": undefined, "sport": undefined, "dport": undefined, "nh-id": undefined, "flowlabel": undefined, "del-reason": undefined, "__unknown": undefined };
-}
-function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "dst": undefined, "src": undefined, "iif": undefined, "oif": undefined, "gateway": undefined, "priority": undefined, "prefsrc": undefined, "metrics": undefined, "multipath": undefined, "protoinfo": undefined, "flow": undefined, "cacheinfo": undefined, "session": undefined, "mp-algo": undefined, "table": undefined, "mark": undefined, "mfc-stats": undefined, "via": undefined, "newdst": undefined, "pref": undefined, "encap-type": undefined, "encap": undefined, "expires": undefined, "pad": undefined, "uid": undefined, "ttl-propagate": undefined, "ip-proto": undefined, "sport": undefined, "dport": undefined, "nh-id": undefined, "flowlabel": undefined, "del-reason": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "route-attrs");
   let p = s;
   let late: number[] | undefined;
@@ -733,7 +549,7 @@ function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
       case 5: o["gateway"] = fmtAddress(b, ds, dl); break;
       case 6: if (dl < 4) throw tooShort(dl, 4, ds - 4, "route-attrs.priority"); o["priority"] = dv.getUint32(ds, LE); break;
       case 7: o["prefsrc"] = fmtAddress(b, ds, dl); break;
-      case 8: o["metrics"] = d1(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 8: o["metrics"] = L1(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 9: o["multipath"] = rd0(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 10: o["protoinfo"] = b.subarray(ds, ds + dl); break;
       case 11: if (dl < 4) throw tooShort(dl, 4, ds - 4, "route-attrs.flow"); o["flow"] = dv.getUint32(ds, LE); break;
@@ -778,13 +594,19 @@ function rw1(w: MessageWriter, t: number, x: readonly unknown[], path: string, s
     const o = object(x[i], path, `[${i}]`);
     const p = `${path}[${i}]`;
     const at = w.length;
-    w.putRaw(x2(o, p));
     E7(w, o, p, sc);
     w.setU16(at, recordSize(w.length - at, 65535, p), false);
   }
   w.nestEnd(n);
 }
-function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+const T1: StructDesc = ["rta-cacheinfo", 20, [
+  ["rta-clntref", "u32", 0, 4, LE],
+  ["rta-lastuse", "u32", 4, 4, LE],
+  ["rta-expires", "u32", 8, 4, LE],
+  ["rta-error", "u32", 12, 4, LE],
+  ["rta-used", "u32", 16, 4, LE],
+]];
+function E0(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   { const x = own(v, "encap-type"); if (x !== undefined) w.putU16(21, int(enumValue(V3, x, path, "encap-type", "lwtunnel-encap-types"), path, "encap-type", 0, 65535)); }
   for (const k in v) {
     const x = v[k];
@@ -797,11 +619,11 @@ function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
       case "gateway": { const u = bytes(x, path, "gateway", "ipv4-or-v6"); w.putBinary(5, u); } break;
       case "priority": w.putU32(6, int(x, path, "priority", 0, 4294967295)); break;
       case "prefsrc": { const u = bytes(x, path, "prefsrc", "ipv4-or-v6"); w.putBinary(7, u); } break;
-      case "metrics": { const n = w.nestStart(8); e1(w, object(x, path, "metrics"), join(path, "metrics"), undefined); w.nestEnd(n); } break;
+      case "metrics": { const n = w.nestStart(8); E1(w, object(x, path, "metrics"), join(path, "metrics"), undefined); w.nestEnd(n); } break;
       case "multipath": rw1(w, 9, array(x, path, "multipath"), join(path, "multipath"), undefined); break;
       case "protoinfo": { const u = bytes(x, path, "protoinfo", ""); w.putBinary(10, u); } break;
       case "flow": w.putU32(11, int(x, path, "flow", 0, 4294967295)); break;
-      case "cacheinfo": w.putBinary(12, z1(object(x, path, "cacheinfo"), join(path, "cacheinfo"))); break;
+      case "cacheinfo": w.putBinary(12, structValue(T1, object(x, path, "cacheinfo"), join(path, "cacheinfo"))); break;
       case "session": { const u = bytes(x, path, "session", ""); w.putBinary(13, u); } break;
       case "mp-algo": { const u = bytes(x, path, "mp-algo", ""); w.putBinary(14, u); } break;
       case "table": w.putU32(15, int(x, path, "table", 0, 4294967295)); break;
@@ -827,10 +649,8 @@ function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n1(): Obj {
-  return { "lock": undefined, "mtu": undefined, "window": undefined, "rtt": undefined, "rttvar": undefined, "ssthresh": undefined, "cwnd": undefined, "advmss": undefined, "reordering": undefined, "hoplimit": undefined, "initcwnd": undefined, "features": undefined, "rto-min": undefined, "initrwnd": undefined, "quickack": undefined, "cc-algo": undefined, "fastopen-no-cookie": undefined, "__unknown": undefined };
-}
-function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "lock": undefined, "mtu": undefined, "window": undefined, "rtt": undefined, "rttvar": undefined, "ssthresh": undefined, "cwnd": undefined, "advmss": undefined, "reordering": undefined, "hoplimit": undefined, "initcwnd": undefined, "features": undefined, "rto-min": undefined, "initrwnd": undefined, "quickack": undefined, "cc-algo": undefined, "fastopen-no-cookie": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "metrics");
   let p = s;
   while (e - p >= 4) {
@@ -863,7 +683,7 @@ function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E1(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -896,10 +716,8 @@ function ba2(b: Uint8Array, dv: DataView, s: number, l: number): unknown[] {
   for (let i = 0, q = s; i < n; i++, q += 4) out[i] = dv.getUint32(q, false);
   return out;
 }
-function n2(): Obj {
-  return { "dst": undefined, "ttl": undefined, "__unknown": undefined };
-}
-function L2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "dst": undefined, "ttl": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "lwt-mpls-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -923,7 +741,7 @@ function bw3(x: readonly unknown[], path: string, name: string): Uint8Array {
   for (let i = 0; i < x.length; i++) d.setUint32(i * 4, int(x[i], path, name, 0, 4294967295), false);
   return u;
 }
-function E2(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E2(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -935,10 +753,8 @@ function E2(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n3(): Obj {
-  return { "srh": undefined, "__unknown": undefined };
-}
-function L3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "srh": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "lwt-seg6-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -955,21 +771,29 @@ function L3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E3(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+const T3: StructDesc = ["seg6-iptunnel-encap", 12, [
+  ["mode", "s32", 0, 4, LE, [V4, "seg6-iptun-mode", false]],
+  ["nexthdr", "u8", 4, 1, LE],
+  ["hdrlen", "u8", 5, 1, LE],
+  ["type", "u8", 6, 1, LE],
+  ["segments-left", "u8", 7, 1, LE],
+  ["first-segment", "u8", 8, 1, LE],
+  ["flags", "u8", 9, 1, LE],
+  ["tag", "u16", 10, 2, LE],
+]];
+function E3(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "srh": w.putBinary(1, z3(object(x, path, "srh"), join(path, "srh"))); break;
+      case "srh": w.putBinary(1, structValue(T3, object(x, path, "srh"), join(path, "srh"))); break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "lwt-seg6-attrs");
     }
   }
 }
-function n4(): Obj {
-  return { "id": undefined, "dst": undefined, "src": undefined, "ttl": undefined, "tos": undefined, "flags": undefined, "opts": undefined, "__unknown": undefined };
-}
-function L4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "id": undefined, "dst": undefined, "src": undefined, "ttl": undefined, "tos": undefined, "flags": undefined, "opts": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "lwt-ip-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -993,7 +817,7 @@ function L4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E4(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E4(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -1010,10 +834,8 @@ function E4(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n5(): Obj {
-  return { "id": undefined, "dst": undefined, "src": undefined, "hoplimit": undefined, "tc": undefined, "flags": undefined, "opts": undefined, "__unknown": undefined };
-}
-function L5(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L5(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "id": undefined, "dst": undefined, "src": undefined, "hoplimit": undefined, "tc": undefined, "flags": undefined, "opts": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "lwt-ip6-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -1037,7 +859,7 @@ function L5(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E5(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E5(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -1060,17 +882,26 @@ function rd4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   while (e - p >= 8) {
     const len = dv.getUint16(p, LE);
     if (len < 8 || len > e - p) throw badRecord(len, 8, e - p, p, "route-attrs.multipath");
-    out.push(M7(b, dv, p, p + len, dep, sc));
+    out.push(L7(b, dv, p, p + len, dep, sc));
     p += (len + 3) & ~3;
   }
   return out;
 }
-function n6(): Obj {
-  return { "rtm-family": undefined, "rtm-dst-len": undefined, "rtm-src-len": undefined, "rtm-tos": undefined, "rtm-table": undefined, "rtm-protocol": undefined, "rtm-scope": undefined, "rtm-type": undefined, "rtm-flags": undefined, "dst": undefined, "src": undefined, "iif": undefined, "oif": undefined, "gateway": undefined, "priority": undefined, "prefsrc": undefined, "metrics": undefined, "multipath": undefined, "protoinfo": undefined, "flow": undefined, "cacheinfo": undefined, "session": undefined, "mp-algo": undefined, "table": undefined, "mark": undefined, "mfc-stats": undefined, "via": undefined, "newdst": undefined, "pref": undefined, "encap-type": undefined, "encap": undefined, "expires": undefined, "pad": undefined, "uid": undefined, "ttl-propagate": undefined, "ip-proto": undefined, "sport": undefined, "dport": undefined, "nh-id": undefined, "flowlabel": undefined, "del-reason": undefined, "__unknown": undefined };
-}
-function L6(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
-  if (dep > MAX_DEPTH) throw tooDeep(s, "route-attrs");
-  let p = s;
+function L6(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "rtm-family": undefined, "rtm-dst-len": undefined, "rtm-src-len": undefined, "rtm-tos": undefined, "rtm-table": undefined, "rtm-protocol": undefined, "rtm-scope": undefined, "rtm-type": undefined, "rtm-flags": undefined, "dst": undefined, "src": undefined, "iif": undefined, "oif": undefined, "gateway": undefined, "priority": undefined, "prefsrc": undefined, "metrics": undefined, "multipath": undefined, "protoinfo": undefined, "flow": undefined, "cacheinfo": undefined, "session": undefined, "mp-algo": undefined, "table": undefined, "mark": undefined, "mfc-stats": undefined, "via": undefined, "newdst": undefined, "pref": undefined, "encap-type": undefined, "encap": undefined, "expires": undefined, "pad": undefined, "uid": undefined, "ttl-propagate": undefined, "ip-proto": undefined, "sport": undefined, "dport": undefined, "nh-id": undefined, "flowlabel": undefined, "del-reason": undefined, "__unknown": undefined };
+  const l = e - s;
+  if (l >= 1) o["rtm-family"] = dv.getUint8(s);
+  if (l >= 2) o["rtm-dst-len"] = dv.getUint8(s + 1);
+  if (l >= 3) o["rtm-src-len"] = dv.getUint8(s + 2);
+  if (l >= 4) o["rtm-tos"] = dv.getUint8(s + 3);
+  if (l >= 5) o["rtm-table"] = dv.getUint8(s + 4);
+  if (l >= 6) o["rtm-protocol"] = dv.getUint8(s + 5);
+  if (l >= 7) o["rtm-scope"] = dv.getUint8(s + 6);
+  if (l >= 8) o["rtm-type"] = enumName(N0, dv.getUint8(s + 7));
+  if (l >= 12) o["rtm-flags"] = dv.getUint32(s + 8, LE);
+  let p = s + 12;
+  if (p > e) p = e;
+  if (dep > MAX_DEPTH) throw tooDeep(p, "route-attrs");
   let late: number[] | undefined;
   while (e - p >= 4) {
     const len = dv.getUint16(p, LE);
@@ -1087,7 +918,7 @@ function L6(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
       case 5: o["gateway"] = fmtAddress(b, ds, dl); break;
       case 6: if (dl < 4) throw tooShort(dl, 4, ds - 4, "route-attrs.priority"); o["priority"] = dv.getUint32(ds, LE); break;
       case 7: o["prefsrc"] = fmtAddress(b, ds, dl); break;
-      case 8: o["metrics"] = d1(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 8: o["metrics"] = L1(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 9: o["multipath"] = rd4(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 10: o["protoinfo"] = b.subarray(ds, ds + dl); break;
       case 11: if (dl < 4) throw tooShort(dl, 4, ds - 4, "route-attrs.flow"); o["flow"] = dv.getUint32(ds, LE); break;
@@ -1126,25 +957,30 @@ function L6(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function M6(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  const o = n6();
-  h0(o, b, dv, s, e - s);
-  const a = s + 12;
-  return L6(b, dv, a < e ? a : e, e, dep, sc, o);
-}
 function rw5(w: MessageWriter, t: number, x: readonly unknown[], path: string, sc: Scope | undefined): void {
   const n = w.nestStart(t, false);
   for (let i = 0; i < x.length; i++) {
     const o = object(x[i], path, `[${i}]`);
     const p = `${path}[${i}]`;
     const at = w.length;
-    w.putRaw(x2(o, p));
     E7(w, o, p, sc);
     w.setU16(at, recordSize(w.length - at, 65535, p), false);
   }
   w.nestEnd(n);
 }
-function E6(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+const T0: StructDesc = ["rtmsg", 12, [
+  ["rtm-family", "u8", 0, 1, LE],
+  ["rtm-dst-len", "u8", 1, 1, LE],
+  ["rtm-src-len", "u8", 2, 1, LE],
+  ["rtm-tos", "u8", 3, 1, LE],
+  ["rtm-table", "u8", 4, 1, LE],
+  ["rtm-protocol", "u8", 5, 1, LE],
+  ["rtm-scope", "u8", 6, 1, LE],
+  ["rtm-type", "u8", 7, 1, LE, [V0, "rtm-type", false]],
+  ["rtm-flags", "u32", 8, 4, LE],
+]];
+function E6(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
+  w.putRaw(structBytes(T0, v, path));
   { const x = own(v, "encap-type"); if (x !== undefined) w.putU16(21, int(enumValue(V3, x, path, "encap-type", "lwtunnel-encap-types"), path, "encap-type", 0, 65535)); }
   for (const k in v) {
     const x = v[k];
@@ -1157,11 +993,11 @@ function E6(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
       case "gateway": { const u = bytes(x, path, "gateway", "ipv4-or-v6"); w.putBinary(5, u); } break;
       case "priority": w.putU32(6, int(x, path, "priority", 0, 4294967295)); break;
       case "prefsrc": { const u = bytes(x, path, "prefsrc", "ipv4-or-v6"); w.putBinary(7, u); } break;
-      case "metrics": { const n = w.nestStart(8); e1(w, object(x, path, "metrics"), join(path, "metrics"), undefined); w.nestEnd(n); } break;
+      case "metrics": { const n = w.nestStart(8); E1(w, object(x, path, "metrics"), join(path, "metrics"), undefined); w.nestEnd(n); } break;
       case "multipath": rw5(w, 9, array(x, path, "multipath"), join(path, "multipath"), undefined); break;
       case "protoinfo": { const u = bytes(x, path, "protoinfo", ""); w.putBinary(10, u); } break;
       case "flow": w.putU32(11, int(x, path, "flow", 0, 4294967295)); break;
-      case "cacheinfo": w.putBinary(12, z1(object(x, path, "cacheinfo"), join(path, "cacheinfo"))); break;
+      case "cacheinfo": w.putBinary(12, structValue(T1, object(x, path, "cacheinfo"), join(path, "cacheinfo"))); break;
       case "session": { const u = bytes(x, path, "session", ""); w.putBinary(13, u); } break;
       case "mp-algo": { const u = bytes(x, path, "mp-algo", ""); w.putBinary(14, u); } break;
       case "table": w.putU32(15, int(x, path, "table", 0, 4294967295)); break;
@@ -1194,17 +1030,21 @@ function rd6(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   while (e - p >= 8) {
     const len = dv.getUint16(p, LE);
     if (len < 8 || len > e - p) throw badRecord(len, 8, e - p, p, "route-attrs.multipath");
-    out.push(M7(b, dv, p, p + len, dep, sc));
+    out.push(L7(b, dv, p, p + len, dep, sc));
     p += (len + 3) & ~3;
   }
   return out;
 }
-function n7(): Obj {
-  return { "rtnh-len": undefined, "rtnh-flags": undefined, "rtnh-hops": undefined, "rtnh-ifindex": undefined, "dst": undefined, "src": undefined, "iif": undefined, "oif": undefined, "gateway": undefined, "priority": undefined, "prefsrc": undefined, "metrics": undefined, "multipath": undefined, "protoinfo": undefined, "flow": undefined, "cacheinfo": undefined, "session": undefined, "mp-algo": undefined, "table": undefined, "mark": undefined, "mfc-stats": undefined, "via": undefined, "newdst": undefined, "pref": undefined, "encap-type": undefined, "encap": undefined, "expires": undefined, "pad": undefined, "uid": undefined, "ttl-propagate": undefined, "ip-proto": undefined, "sport": undefined, "dport": undefined, "nh-id": undefined, "flowlabel": undefined, "del-reason": undefined, "__unknown": undefined };
-}
-function L7(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
-  if (dep > MAX_DEPTH) throw tooDeep(s, "route-attrs");
-  let p = s;
+function L7(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "rtnh-len": undefined, "rtnh-flags": undefined, "rtnh-hops": undefined, "rtnh-ifindex": undefined, "dst": undefined, "src": undefined, "iif": undefined, "oif": undefined, "gateway": undefined, "priority": undefined, "prefsrc": undefined, "metrics": undefined, "multipath": undefined, "protoinfo": undefined, "flow": undefined, "cacheinfo": undefined, "session": undefined, "mp-algo": undefined, "table": undefined, "mark": undefined, "mfc-stats": undefined, "via": undefined, "newdst": undefined, "pref": undefined, "encap-type": undefined, "encap": undefined, "expires": undefined, "pad": undefined, "uid": undefined, "ttl-propagate": undefined, "ip-proto": undefined, "sport": undefined, "dport": undefined, "nh-id": undefined, "flowlabel": undefined, "del-reason": undefined, "__unknown": undefined };
+  const l = e - s;
+  if (l >= 2) o["rtnh-len"] = dv.getUint16(s, LE);
+  if (l >= 3) o["rtnh-flags"] = flagNames(N2, dv.getUint8(s + 2));
+  if (l >= 4) o["rtnh-hops"] = dv.getUint8(s + 3);
+  if (l >= 8) o["rtnh-ifindex"] = dv.getInt32(s + 4, LE);
+  let p = s + 8;
+  if (p > e) p = e;
+  if (dep > MAX_DEPTH) throw tooDeep(p, "route-attrs");
   let late: number[] | undefined;
   while (e - p >= 4) {
     const len = dv.getUint16(p, LE);
@@ -1221,7 +1061,7 @@ function L7(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
       case 5: o["gateway"] = fmtAddress(b, ds, dl); break;
       case 6: if (dl < 4) throw tooShort(dl, 4, ds - 4, "route-attrs.priority"); o["priority"] = dv.getUint32(ds, LE); break;
       case 7: o["prefsrc"] = fmtAddress(b, ds, dl); break;
-      case 8: o["metrics"] = d1(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 8: o["metrics"] = L1(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 9: o["multipath"] = rd6(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 10: o["protoinfo"] = b.subarray(ds, ds + dl); break;
       case 11: if (dl < 4) throw tooShort(dl, 4, ds - 4, "route-attrs.flow"); o["flow"] = dv.getUint32(ds, LE); break;
@@ -1260,25 +1100,25 @@ function L7(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function M7(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  const o = n7();
-  h2(o, b, dv, s, e - s);
-  const a = s + 8;
-  return L7(b, dv, a < e ? a : e, e, dep, sc, o);
-}
 function rw7(w: MessageWriter, t: number, x: readonly unknown[], path: string, sc: Scope | undefined): void {
   const n = w.nestStart(t, false);
   for (let i = 0; i < x.length; i++) {
     const o = object(x[i], path, `[${i}]`);
     const p = `${path}[${i}]`;
     const at = w.length;
-    w.putRaw(x2(o, p));
     E7(w, o, p, sc);
     w.setU16(at, recordSize(w.length - at, 65535, p), false);
   }
   w.nestEnd(n);
 }
-function E7(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+const T2: StructDesc = ["rtnexthop", 8, [
+  ["rtnh-len", "u16", 0, 2, LE],
+  ["rtnh-flags", "u8", 2, 1, LE, [V2, "rtnh-flags", true]],
+  ["rtnh-hops", "u8", 3, 1, LE],
+  ["rtnh-ifindex", "s32", 4, 4, LE],
+]];
+function E7(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
+  w.putRaw(structBytes(T2, v, path));
   { const x = own(v, "encap-type"); if (x !== undefined) w.putU16(21, int(enumValue(V3, x, path, "encap-type", "lwtunnel-encap-types"), path, "encap-type", 0, 65535)); }
   for (const k in v) {
     const x = v[k];
@@ -1291,11 +1131,11 @@ function E7(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
       case "gateway": { const u = bytes(x, path, "gateway", "ipv4-or-v6"); w.putBinary(5, u); } break;
       case "priority": w.putU32(6, int(x, path, "priority", 0, 4294967295)); break;
       case "prefsrc": { const u = bytes(x, path, "prefsrc", "ipv4-or-v6"); w.putBinary(7, u); } break;
-      case "metrics": { const n = w.nestStart(8); e1(w, object(x, path, "metrics"), join(path, "metrics"), undefined); w.nestEnd(n); } break;
+      case "metrics": { const n = w.nestStart(8); E1(w, object(x, path, "metrics"), join(path, "metrics"), undefined); w.nestEnd(n); } break;
       case "multipath": rw7(w, 9, array(x, path, "multipath"), join(path, "multipath"), undefined); break;
       case "protoinfo": { const u = bytes(x, path, "protoinfo", ""); w.putBinary(10, u); } break;
       case "flow": w.putU32(11, int(x, path, "flow", 0, 4294967295)); break;
-      case "cacheinfo": w.putBinary(12, z1(object(x, path, "cacheinfo"), join(path, "cacheinfo"))); break;
+      case "cacheinfo": w.putBinary(12, structValue(T1, object(x, path, "cacheinfo"), join(path, "cacheinfo"))); break;
       case "session": { const u = bytes(x, path, "session", ""); w.putBinary(13, u); } break;
       case "mp-algo": { const u = bytes(x, path, "mp-algo", ""); w.putBinary(14, u); } break;
       case "table": w.putU32(15, int(x, path, "table", 0, 4294967295)); break;
@@ -1324,40 +1164,40 @@ function E7(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
 }
 function m0(key: unknown, b: Uint8Array, dv: DataView, s: number, l: number, dep: number, sc: Scope | undefined): unknown {
   switch (selectorKey(key)) {
-    case "mpls": return d2(b, dv, s, s + l, dep, sc);
-    case "seg6": return d3(b, dv, s, s + l, dep, sc);
-    case "ip": return d4(b, dv, s, s + l, dep, sc);
-    case "ip6": return d5(b, dv, s, s + l, dep, sc);
+    case "mpls": return L2(b, dv, s, s + l, dep, sc);
+    case "seg6": return L3(b, dv, s, s + l, dep, sc);
+    case "ip": return L4(b, dv, s, s + l, dep, sc);
+    case "ip6": return L5(b, dv, s, s + l, dep, sc);
     default: return b.subarray(s, s + l);
   }
 }
 function q0(w: MessageWriter, t: number, key: string | undefined, x: unknown, path: string, name: string, sel: string, sc: Scope | undefined): void {
   if (x instanceof Uint8Array) { w.putBinary(t, x); return; }
   switch (key) {
-    case "mpls": { const n = w.nestStart(t); e2(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "seg6": { const n = w.nestStart(t); e3(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "ip": { const n = w.nestStart(t); e4(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "ip6": { const n = w.nestStart(t); e5(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "mpls": { const n = w.nestStart(t); E2(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "seg6": { const n = w.nestStart(t); E3(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "ip": { const n = w.nestStart(t); E4(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "ip6": { const n = w.nestStart(t); E5(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
     default: putRawSubMessage(w, t, x, path, name, key, sel, "lwtunnel-encap-msg");
   }
 }
 const codecs: FamilyCodecs = {
   sets: [
-    ["route-attrs", d0, e0],
-    ["metrics", d1, e1],
-    ["lwt-mpls-attrs", d2, e2],
-    ["lwt-seg6-attrs", d3, e3],
-    ["lwt-ip-attrs", d4, e4],
-    ["lwt-ip6-attrs", d5, e5],
+    ["route-attrs", L0, E0],
+    ["metrics", L1, E1],
+    ["lwt-mpls-attrs", L2, E2],
+    ["lwt-seg6-attrs", L3, E3],
+    ["lwt-ip-attrs", L4, E4],
+    ["lwt-ip6-attrs", L5, E5],
   ],
   structs: [
-    ["rtmsg", s0, z0],
-    ["rta-cacheinfo", s1, z1],
-    ["rtnexthop", s2, z2],
-    ["seg6-iptunnel-encap", s3, z3],
+    ["rtmsg", s0, structEncoder(T0)],
+    ["rta-cacheinfo", s1, structEncoder(T1)],
+    ["rtnexthop", s2, structEncoder(T2)],
+    ["seg6-iptunnel-encap", s3, structEncoder(T3)],
   ],
   bodies: [
-    ["route-attrs", "rtmsg", B0, W0],
+    ["route-attrs", "rtmsg", B0, E6],
   ],
 };
 

@@ -10,7 +10,6 @@ import {
   big,
   bytes,
   enumName,
-  enumValue,
   fmtAddress,
   fmtHexInt,
   hexInt,
@@ -18,19 +17,21 @@ import {
   join,
   keepUnknown,
   object,
-  own,
   putUnknown,
   rdU64,
   str,
+  structBytes,
+  structEncoder,
+  structValue,
   text,
   tooDeep,
   tooShort,
   unknownKey,
-  unknownMember,
   utf8Length,
   type FamilyCodecs,
   type Obj,
   type Scope,
+  type StructDesc,
   type StructRest,
   type UnknownAttribute,
 } from '../../schema/runtime.js';
@@ -241,31 +242,6 @@ function s0(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 4 ? b.subarray(s + 4, s + l) : undefined,
   };
 }
-function h0(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 1) o["family"] = dv.getUint8(s);
-}
-function w0(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "family"); dv.setUint8(at, int(x === undefined ? 0 : x, path, "family", 0, 255)); }
-}
-function z0(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "family": case "__rest": break;
-      default: throw unknownMember(path, k, "rtgenmsg");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(4 + (extra === undefined ? 0 : extra.length));
-  w0(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 4);
-  return u;
-}
-function x0(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(4);
-  w0(new DataView(u.buffer), u, 0, v, path);
-  return u;
-}
 const N0: readonly (string | undefined)[] = ["unspec", "to-tbl", "goto", "nop", "res3", "res4", "blackhole", "unreachable", "prohibit"];
 const V0: ReadonlyMap<string, number> = new Map<string, number>([["unspec", 0], ["to-tbl", 1], ["goto", 2], ["nop", 3], ["res3", 4], ["res4", 5], ["blackhole", 6], ["unreachable", 7], ["prohibit", 8]]);
 function s1(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
@@ -280,76 +256,12 @@ function s1(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 12 ? b.subarray(s + 12, s + l) : undefined,
   };
 }
-function h1(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 1) o["family"] = dv.getUint8(s);
-  if (l >= 2) o["dst-len"] = dv.getUint8(s + 1);
-  if (l >= 3) o["src-len"] = dv.getUint8(s + 2);
-  if (l >= 4) o["tos"] = dv.getUint8(s + 3);
-  if (l >= 5) o["table"] = dv.getUint8(s + 4);
-  if (l >= 8) o["action"] = enumName(N0, dv.getUint8(s + 7));
-  if (l >= 12) o["flags"] = dv.getUint32(s + 8, LE);
-}
-function w1(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "family"); dv.setUint8(at, int(x === undefined ? 0 : x, path, "family", 0, 255)); }
-  { const x = own(v, "dst-len"); dv.setUint8(at + 1, int(x === undefined ? 0 : x, path, "dst-len", 0, 255)); }
-  { const x = own(v, "src-len"); dv.setUint8(at + 2, int(x === undefined ? 0 : x, path, "src-len", 0, 255)); }
-  { const x = own(v, "tos"); dv.setUint8(at + 3, int(x === undefined ? 0 : x, path, "tos", 0, 255)); }
-  { const x = own(v, "table"); dv.setUint8(at + 4, int(x === undefined ? 0 : x, path, "table", 0, 255)); }
-  { const x = own(v, "action"); dv.setUint8(at + 7, int(enumValue(V0, x === undefined ? 0 : x, path, "action", "fr-act"), path, "action", 0, 255)); }
-  { const x = own(v, "flags"); dv.setUint32(at + 8, int(x === undefined ? 0 : x, path, "flags", 0, 4294967295), LE); }
-}
-function z1(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "family": case "dst-len": case "src-len": case "tos": case "table": case "action": case "flags": case "__rest": break;
-      default: throw unknownMember(path, k, "fib-rule-hdr");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(12 + (extra === undefined ? 0 : extra.length));
-  w1(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 12);
-  return u;
-}
-function x1(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(12);
-  w1(new DataView(u.buffer), u, 0, v, path);
-  return u;
-}
 function s2(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
     "start": l >= 2 ? dv.getUint16(s, LE) : undefined,
     "end": l >= 4 ? dv.getUint16(s + 2, LE) : undefined,
     "__rest": l > 4 ? b.subarray(s + 4, s + l) : undefined,
   };
-}
-function h2(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 2) o["start"] = dv.getUint16(s, LE);
-  if (l >= 4) o["end"] = dv.getUint16(s + 2, LE);
-}
-function w2(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "start"); dv.setUint16(at, int(x === undefined ? 0 : x, path, "start", 0, 65535), LE); }
-  { const x = own(v, "end"); dv.setUint16(at + 2, int(x === undefined ? 0 : x, path, "end", 0, 65535), LE); }
-}
-function z2(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "start": case "end": case "__rest": break;
-      default: throw unknownMember(path, k, "fib-rule-port-range");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(4 + (extra === undefined ? 0 : extra.length));
-  w2(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 4);
-  return u;
-}
-function x2(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(4);
-  w2(new DataView(u.buffer), u, 0, v, path);
-  return u;
 }
 function s3(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
@@ -358,50 +270,11 @@ function s3(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 8 ? b.subarray(s + 8, s + l) : undefined,
   };
 }
-function h3(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 4) o["start"] = dv.getUint32(s, LE);
-  if (l >= 8) o["end"] = dv.getUint32(s + 4, LE);
-}
-function w3(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "start"); dv.setUint32(at, int(x === undefined ? 0 : x, path, "start", 0, 4294967295), LE); }
-  { const x = own(v, "end"); dv.setUint32(at + 4, int(x === undefined ? 0 : x, path, "end", 0, 4294967295), LE); }
-}
-function z3(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "start": case "end": case "__rest": break;
-      default: throw unknownMember(path, k, "fib-rule-uid-range");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(8 + (extra === undefined ? 0 : extra.length));
-  w3(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 8);
-  return u;
-}
-function x3(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(8);
-  w3(new DataView(u.buffer), u, 0, v, path);
-  return u;
-}
-function d0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L0(b, dv, s, e, dep, sc, n0());
-}
-function e0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E0(w, v, path, sc);
-}
 function B0(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return M1(b, dv, s, e, 0, undefined);
+  return L1(b, dv, s, e, 0, undefined);
 }
-function W0(w: MessageWriter, v: Obj): void {
-  w.putRaw(x1(v, ""));
-  E1(w, v, "", undefined);
-}
-function n0(): Obj {
-  return { "dst": undefined, "src": undefined, "iifname": undefined, "goto": undefined, "priority": undefined, "fwmark": undefined, "flow": undefined, "tun-id": undefined, "suppress-ifgroup": undefined, "suppress-prefixlen": undefined, "table": undefined, "fwmask": undefined, "oifname": undefined, "l3mdev": undefined, "uid-range": undefined, "protocol": undefined, "ip-proto": undefined, "sport-range": undefined, "dport-range": undefined, "dscp": undefined, "flowlabel": undefined, "flowlabel-mask": undefined, "sport-mask": undefined, "dport-mask": undefined, "dscp-mask": undefined, "__unknown": undefined };
-}
-function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "dst": undefined, "src": undefined, "iifname": undefined, "goto": undefined, "priority": undefined, "fwmark": undefined, "flow": undefined, "tun-id": undefined, "suppress-ifgroup": undefined, "suppress-prefixlen": undefined, "table": undefined, "fwmask": undefined, "oifname": undefined, "l3mdev": undefined, "uid-range": undefined, "protocol": undefined, "ip-proto": undefined, "sport-range": undefined, "dport-range": undefined, "dscp": undefined, "flowlabel": undefined, "flowlabel-mask": undefined, "sport-mask": undefined, "dport-mask": undefined, "dscp-mask": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "fib-rule-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -447,7 +320,15 @@ function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+const T3: StructDesc = ["fib-rule-uid-range", 8, [
+  ["start", "u32", 0, 4, LE],
+  ["end", "u32", 4, 4, LE],
+]];
+const T2: StructDesc = ["fib-rule-port-range", 4, [
+  ["start", "u16", 0, 2, LE],
+  ["end", "u16", 2, 2, LE],
+]];
+function E0(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -466,11 +347,11 @@ function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
       case "fwmask": w.putU32(16, int(hexInt(x, path, "fwmask"), path, "fwmask", 0, 4294967295)); break;
       case "oifname": { const u = text(x, path, "oifname"); w.putString(17, u); } break;
       case "l3mdev": w.putU8(19, int(x, path, "l3mdev", 0, 255)); break;
-      case "uid-range": w.putBinary(20, z3(object(x, path, "uid-range"), join(path, "uid-range"))); break;
+      case "uid-range": w.putBinary(20, structValue(T3, object(x, path, "uid-range"), join(path, "uid-range"))); break;
       case "protocol": w.putU8(21, int(x, path, "protocol", 0, 255)); break;
       case "ip-proto": w.putU8(22, int(x, path, "ip-proto", 0, 255)); break;
-      case "sport-range": w.putBinary(23, z2(object(x, path, "sport-range"), join(path, "sport-range"))); break;
-      case "dport-range": w.putBinary(24, z2(object(x, path, "dport-range"), join(path, "dport-range"))); break;
+      case "sport-range": w.putBinary(23, structValue(T2, object(x, path, "sport-range"), join(path, "sport-range"))); break;
+      case "dport-range": w.putBinary(24, structValue(T2, object(x, path, "dport-range"), join(path, "dport-range"))); break;
       case "dscp": w.putU8(25, int(x, path, "dscp", 0, 255)); break;
       case "flowlabel": w.putU32(26, int(hexInt(x, path, "flowlabel"), path, "flowlabel", 0, 4294967295), true); break;
       case "flowlabel-mask": w.putU32(27, int(hexInt(x, path, "flowlabel-mask"), path, "flowlabel-mask", 0, 4294967295), true); break;
@@ -482,12 +363,19 @@ function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n1(): Obj {
-  return { "family": undefined, "dst-len": undefined, "src-len": undefined, "tos": undefined, "table": undefined, "action": undefined, "flags": undefined, "dst": undefined, "src": undefined, "iifname": undefined, "goto": undefined, "priority": undefined, "fwmark": undefined, "flow": undefined, "tun-id": undefined, "suppress-ifgroup": undefined, "suppress-prefixlen": undefined, "fwmask": undefined, "oifname": undefined, "l3mdev": undefined, "uid-range": undefined, "protocol": undefined, "ip-proto": undefined, "sport-range": undefined, "dport-range": undefined, "dscp": undefined, "flowlabel": undefined, "flowlabel-mask": undefined, "sport-mask": undefined, "dport-mask": undefined, "dscp-mask": undefined, "__unknown": undefined };
-}
-function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
-  if (dep > MAX_DEPTH) throw tooDeep(s, "fib-rule-attrs");
-  let p = s;
+function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "family": undefined, "dst-len": undefined, "src-len": undefined, "tos": undefined, "table": undefined, "action": undefined, "flags": undefined, "dst": undefined, "src": undefined, "iifname": undefined, "goto": undefined, "priority": undefined, "fwmark": undefined, "flow": undefined, "tun-id": undefined, "suppress-ifgroup": undefined, "suppress-prefixlen": undefined, "fwmask": undefined, "oifname": undefined, "l3mdev": undefined, "uid-range": undefined, "protocol": undefined, "ip-proto": undefined, "sport-range": undefined, "dport-range": undefined, "dscp": undefined, "flowlabel": undefined, "flowlabel-mask": undefined, "sport-mask": undefined, "dport-mask": undefined, "dscp-mask": undefined, "__unknown": undefined };
+  const l = e - s;
+  if (l >= 1) o["family"] = dv.getUint8(s);
+  if (l >= 2) o["dst-len"] = dv.getUint8(s + 1);
+  if (l >= 3) o["src-len"] = dv.getUint8(s + 2);
+  if (l >= 4) o["tos"] = dv.getUint8(s + 3);
+  if (l >= 5) o["table"] = dv.getUint8(s + 4);
+  if (l >= 8) o["action"] = enumName(N0, dv.getUint8(s + 7));
+  if (l >= 12) o["flags"] = dv.getUint32(s + 8, LE);
+  let p = s + 12;
+  if (p > e) p = e;
+  if (dep > MAX_DEPTH) throw tooDeep(p, "fib-rule-attrs");
   while (e - p >= 4) {
     const len = dv.getUint16(p, LE);
     if (len < 4 || len > e - p) throw badLength(len, e - p, p, "fib-rule-attrs");
@@ -530,13 +418,17 @@ function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function M1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  const o = n1();
-  h1(o, b, dv, s, e - s);
-  const a = s + 12;
-  return L1(b, dv, a < e ? a : e, e, dep, sc, o);
-}
-function E1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+const T1: StructDesc = ["fib-rule-hdr", 12, [
+  ["family", "u8", 0, 1, LE],
+  ["dst-len", "u8", 1, 1, LE],
+  ["src-len", "u8", 2, 1, LE],
+  ["tos", "u8", 3, 1, LE],
+  ["table", "u8", 4, 1, LE],
+  ["action", "u8", 7, 1, LE, [V0, "fr-act", false]],
+  ["flags", "u32", 8, 4, LE],
+]];
+function E1(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
+  w.putRaw(structBytes(T1, v, path));
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -554,11 +446,11 @@ function E1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
       case "fwmask": w.putU32(16, int(hexInt(x, path, "fwmask"), path, "fwmask", 0, 4294967295)); break;
       case "oifname": { const u = text(x, path, "oifname"); w.putString(17, u); } break;
       case "l3mdev": w.putU8(19, int(x, path, "l3mdev", 0, 255)); break;
-      case "uid-range": w.putBinary(20, z3(object(x, path, "uid-range"), join(path, "uid-range"))); break;
+      case "uid-range": w.putBinary(20, structValue(T3, object(x, path, "uid-range"), join(path, "uid-range"))); break;
       case "protocol": w.putU8(21, int(x, path, "protocol", 0, 255)); break;
       case "ip-proto": w.putU8(22, int(x, path, "ip-proto", 0, 255)); break;
-      case "sport-range": w.putBinary(23, z2(object(x, path, "sport-range"), join(path, "sport-range"))); break;
-      case "dport-range": w.putBinary(24, z2(object(x, path, "dport-range"), join(path, "dport-range"))); break;
+      case "sport-range": w.putBinary(23, structValue(T2, object(x, path, "sport-range"), join(path, "sport-range"))); break;
+      case "dport-range": w.putBinary(24, structValue(T2, object(x, path, "dport-range"), join(path, "dport-range"))); break;
       case "dscp": w.putU8(25, int(x, path, "dscp", 0, 255)); break;
       case "flowlabel": w.putU32(26, int(hexInt(x, path, "flowlabel"), path, "flowlabel", 0, 4294967295), true); break;
       case "flowlabel-mask": w.putU32(27, int(hexInt(x, path, "flowlabel-mask"), path, "flowlabel-mask", 0, 4294967295), true); break;
@@ -571,18 +463,21 @@ function E1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
+const T0: StructDesc = ["rtgenmsg", 4, [
+  ["family", "u8", 0, 1, LE],
+]];
 const codecs: FamilyCodecs = {
   sets: [
-    ["fib-rule-attrs", d0, e0],
+    ["fib-rule-attrs", L0, E0],
   ],
   structs: [
-    ["rtgenmsg", s0, z0],
-    ["fib-rule-hdr", s1, z1],
-    ["fib-rule-port-range", s2, z2],
-    ["fib-rule-uid-range", s3, z3],
+    ["rtgenmsg", s0, structEncoder(T0)],
+    ["fib-rule-hdr", s1, structEncoder(T1)],
+    ["fib-rule-port-range", s2, structEncoder(T2)],
+    ["fib-rule-uid-range", s3, structEncoder(T3)],
   ],
   bodies: [
-    ["fib-rule-attrs", "fib-rule-hdr", B0, W0],
+    ["fib-rule-attrs", "fib-rule-hdr", B0, E1],
   ],
 };
 

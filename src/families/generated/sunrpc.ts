@@ -28,6 +28,7 @@ import {
   type FamilyCodecs,
   type Obj,
   type Scope,
+  type StructDesc,
   type StructRest,
   type UnknownAttribute,
 } from '../../schema/runtime.js';
@@ -202,72 +203,22 @@ export const spec: FamilySpec = reviveSpec(`
 [["none"],["exportd"]]]
 `);
 
-function d0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L0(b, dv, s, e, dep, sc, n0());
-}
-function e0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E0(w, v, path, sc);
-}
-function d1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L1(b, dv, s, e, dep, sc, n1());
-}
-function e1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E1(w, v, path, sc);
-}
-function d2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L2(b, dv, s, e, dep, sc, n2());
-}
-function e2(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E2(w, v, path, sc);
-}
-function d3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L3(b, dv, s, e, dep, sc, n3());
-}
-function e3(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E3(w, v, path, sc);
-}
-function d4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L4(b, dv, s, e, dep, sc, n4());
-}
-function e4(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E4(w, v, path, sc);
-}
-function d5(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L5(b, dv, s, e, dep, sc, n5());
-}
-function e5(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E5(w, v, path, sc);
-}
 function B0(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L0(b, dv, s, e, 0, undefined, n0());
-}
-function W0(w: MessageWriter, v: Obj): void {
-  E0(w, v, "", undefined);
+  return L0(b, dv, s, e, 0, undefined);
 }
 function B1(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L2(b, dv, s, e, 0, undefined, n2());
-}
-function W1(w: MessageWriter, v: Obj): void {
-  E2(w, v, "", undefined);
+  return L2(b, dv, s, e, 0, undefined);
 }
 function B2(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L4(b, dv, s, e, 0, undefined, n4());
-}
-function W2(w: MessageWriter, v: Obj): void {
-  E4(w, v, "", undefined);
+  return L4(b, dv, s, e, 0, undefined);
 }
 function B3(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L5(b, dv, s, e, 0, undefined, n5());
-}
-function W3(w: MessageWriter, v: Obj): void {
-  E5(w, v, "", undefined);
+  return L5(b, dv, s, e, 0, undefined);
 }
 const N0: readonly (string | undefined)[] = ["ip_map", "unix_gid"];
 const V0: ReadonlyMap<string, number> = new Map<string, number>([["ip_map", 0], ["unix_gid", 1]]);
-function n0(): Obj {
-  return { "cache-type": undefined, "__unknown": undefined };
-}
-function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "cache-type": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "cache-notify");
   let p = s;
   while (e - p >= 4) {
@@ -284,7 +235,7 @@ function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E0(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -295,10 +246,8 @@ function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n1(): Obj {
-  return { "seqno": undefined, "class": undefined, "addr": undefined, "domain": undefined, "negative": undefined, "expiry": undefined, "__unknown": undefined };
-}
-function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "seqno": undefined, "class": undefined, "addr": undefined, "domain": undefined, "negative": undefined, "expiry": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "ip-map");
   let p = s;
   while (e - p >= 4) {
@@ -320,7 +269,7 @@ function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E1(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -336,10 +285,8 @@ function E1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n2(): Obj {
-  return { "requests": undefined, "__unknown": undefined };
-}
-function L2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "requests": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "ip-map-reqs");
   let p = s;
   while (e - p >= 4) {
@@ -350,27 +297,25 @@ function L2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: append(o, "requests", d1(b, dv, ds, ds + dl, dep + 1, undefined)); break;
+      case 1: append(o, "requests", L1(b, dv, ds, ds + dl, dep + 1, undefined)); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E2(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E2(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "requests": for (const y of items(x)) { const n = w.nestStart(1); e1(w, object(y, path, "requests"), join(path, "requests"), undefined); w.nestEnd(n); } break;
+      case "requests": for (const y of items(x)) { const n = w.nestStart(1); E1(w, object(y, path, "requests"), join(path, "requests"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "ip-map-reqs");
     }
   }
 }
-function n3(): Obj {
-  return { "seqno": undefined, "uid": undefined, "gids": undefined, "negative": undefined, "expiry": undefined, "__unknown": undefined };
-}
-function L3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "seqno": undefined, "uid": undefined, "gids": undefined, "negative": undefined, "expiry": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "unix-gid");
   let p = s;
   while (e - p >= 4) {
@@ -391,7 +336,7 @@ function L3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E3(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E3(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -406,10 +351,8 @@ function E3(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n4(): Obj {
-  return { "requests": undefined, "__unknown": undefined };
-}
-function L4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "requests": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "unix-gid-reqs");
   let p = s;
   while (e - p >= 4) {
@@ -420,27 +363,25 @@ function L4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: append(o, "requests", d3(b, dv, ds, ds + dl, dep + 1, undefined)); break;
+      case 1: append(o, "requests", L3(b, dv, ds, ds + dl, dep + 1, undefined)); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E4(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E4(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "requests": for (const y of items(x)) { const n = w.nestStart(1); e3(w, object(y, path, "requests"), join(path, "requests"), undefined); w.nestEnd(n); } break;
+      case "requests": for (const y of items(x)) { const n = w.nestStart(1); E3(w, object(y, path, "requests"), join(path, "requests"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "unix-gid-reqs");
     }
   }
 }
-function n5(): Obj {
-  return { "mask": undefined, "__unknown": undefined };
-}
-function L5(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L5(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "mask": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "cache-flush");
   let p = s;
   while (e - p >= 4) {
@@ -457,7 +398,7 @@ function L5(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E5(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E5(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -470,20 +411,20 @@ function E5(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
 }
 const codecs: FamilyCodecs = {
   sets: [
-    ["cache-notify", d0, e0],
-    ["ip-map", d1, e1],
-    ["ip-map-reqs", d2, e2],
-    ["unix-gid", d3, e3],
-    ["unix-gid-reqs", d4, e4],
-    ["cache-flush", d5, e5],
+    ["cache-notify", L0, E0],
+    ["ip-map", L1, E1],
+    ["ip-map-reqs", L2, E2],
+    ["unix-gid", L3, E3],
+    ["unix-gid-reqs", L4, E4],
+    ["cache-flush", L5, E5],
   ],
   structs: [
   ],
   bodies: [
-    ["cache-notify", "", B0, W0],
-    ["ip-map-reqs", "", B1, W1],
-    ["unix-gid-reqs", "", B2, W2],
-    ["cache-flush", "", B3, W3],
+    ["cache-notify", "", B0, E0],
+    ["ip-map-reqs", "", B1, E2],
+    ["unix-gid-reqs", "", B2, E4],
+    ["cache-flush", "", B3, E5],
   ],
 };
 

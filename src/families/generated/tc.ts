@@ -28,7 +28,6 @@ import {
   object,
   own,
   putBitfield32,
-  putFixedBytes,
   putRawSubMessage,
   putUnknown,
   rdU64,
@@ -36,15 +35,18 @@ import {
   scopeValue,
   selectorKey,
   str,
+  structBytes,
+  structEncoder,
+  structValue,
   text,
   tooDeep,
   tooShort,
   unknownKey,
-  unknownMember,
   utf8Length,
   type FamilyCodecs,
   type Obj,
   type Scope,
+  type StructDesc,
   type StructRest,
   type UnknownAttribute,
 } from '../../schema/runtime.js';
@@ -3712,39 +3714,6 @@ function s0(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 20 ? b.subarray(s + 20, s + l) : undefined,
   };
 }
-function h0(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 1) o["family"] = dv.getUint8(s);
-  if (l >= 8) o["ifindex"] = dv.getInt32(s + 4, LE);
-  if (l >= 12) o["handle"] = dv.getUint32(s + 8, LE);
-  if (l >= 16) o["parent"] = dv.getUint32(s + 12, LE);
-  if (l >= 20) o["info"] = dv.getUint32(s + 16, LE);
-}
-function w0(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "family"); dv.setUint8(at, int(x === undefined ? 0 : x, path, "family", 0, 255)); }
-  { const x = own(v, "ifindex"); dv.setInt32(at + 4, int(x === undefined ? 0 : x, path, "ifindex", -2147483648, 2147483647), LE); }
-  { const x = own(v, "handle"); dv.setUint32(at + 8, int(x === undefined ? 0 : x, path, "handle", 0, 4294967295), LE); }
-  { const x = own(v, "parent"); dv.setUint32(at + 12, int(x === undefined ? 0 : x, path, "parent", 0, 4294967295), LE); }
-  { const x = own(v, "info"); dv.setUint32(at + 16, int(x === undefined ? 0 : x, path, "info", 0, 4294967295), LE); }
-}
-function z0(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "family": case "ifindex": case "handle": case "parent": case "info": case "__rest": break;
-      default: throw unknownMember(path, k, "tcmsg");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(20 + (extra === undefined ? 0 : extra.length));
-  w0(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 20);
-  return u;
-}
-function x0(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(20);
-  w0(new DataView(u.buffer), u, 0, v, path);
-  return u;
-}
 function s1(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
     "bytes": l >= 8 ? rdU64(dv, s, LE) : undefined,
@@ -3758,45 +3727,6 @@ function s1(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 36 ? b.subarray(s + 36, s + l) : undefined,
   };
 }
-function h1(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 8) o["bytes"] = rdU64(dv, s, LE);
-  if (l >= 12) o["packets"] = dv.getUint32(s + 8, LE);
-  if (l >= 16) o["drops"] = dv.getUint32(s + 12, LE);
-  if (l >= 20) o["overlimits"] = dv.getUint32(s + 16, LE);
-  if (l >= 24) o["bps"] = dv.getUint32(s + 20, LE);
-  if (l >= 28) o["pps"] = dv.getUint32(s + 24, LE);
-  if (l >= 32) o["qlen"] = dv.getUint32(s + 28, LE);
-  if (l >= 36) o["backlog"] = dv.getUint32(s + 32, LE);
-}
-function w1(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "bytes"); dv.setBigUint64(at, big(x === undefined ? 0 : x, path, "bytes", 0n, 18446744073709551615n), LE); }
-  { const x = own(v, "packets"); dv.setUint32(at + 8, int(x === undefined ? 0 : x, path, "packets", 0, 4294967295), LE); }
-  { const x = own(v, "drops"); dv.setUint32(at + 12, int(x === undefined ? 0 : x, path, "drops", 0, 4294967295), LE); }
-  { const x = own(v, "overlimits"); dv.setUint32(at + 16, int(x === undefined ? 0 : x, path, "overlimits", 0, 4294967295), LE); }
-  { const x = own(v, "bps"); dv.setUint32(at + 20, int(x === undefined ? 0 : x, path, "bps", 0, 4294967295), LE); }
-  { const x = own(v, "pps"); dv.setUint32(at + 24, int(x === undefined ? 0 : x, path, "pps", 0, 4294967295), LE); }
-  { const x = own(v, "qlen"); dv.setUint32(at + 28, int(x === undefined ? 0 : x, path, "qlen", 0, 4294967295), LE); }
-  { const x = own(v, "backlog"); dv.setUint32(at + 32, int(x === undefined ? 0 : x, path, "backlog", 0, 4294967295), LE); }
-}
-function z1(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "bytes": case "packets": case "drops": case "overlimits": case "bps": case "pps": case "qlen": case "backlog": case "__rest": break;
-      default: throw unknownMember(path, k, "tc-stats");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(36 + (extra === undefined ? 0 : extra.length));
-  w1(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 36);
-  return u;
-}
-function x1(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(36);
-  w1(new DataView(u.buffer), u, 0, v, path);
-  return u;
-}
 function s2(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
     "offload": l >= 1 ? dv.getUint8(s) : undefined,
@@ -3807,39 +3737,6 @@ function s2(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 20 ? b.subarray(s + 20, s + l) : undefined,
   };
 }
-function h2(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 1) o["offload"] = dv.getUint8(s);
-  if (l >= 8) o["hicredit"] = dv.getInt32(s + 4, LE);
-  if (l >= 12) o["locredit"] = dv.getInt32(s + 8, LE);
-  if (l >= 16) o["idleslope"] = dv.getInt32(s + 12, LE);
-  if (l >= 20) o["sendslope"] = dv.getInt32(s + 16, LE);
-}
-function w2(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "offload"); dv.setUint8(at, int(x === undefined ? 0 : x, path, "offload", 0, 255)); }
-  { const x = own(v, "hicredit"); dv.setInt32(at + 4, int(x === undefined ? 0 : x, path, "hicredit", -2147483648, 2147483647), LE); }
-  { const x = own(v, "locredit"); dv.setInt32(at + 8, int(x === undefined ? 0 : x, path, "locredit", -2147483648, 2147483647), LE); }
-  { const x = own(v, "idleslope"); dv.setInt32(at + 12, int(x === undefined ? 0 : x, path, "idleslope", -2147483648, 2147483647), LE); }
-  { const x = own(v, "sendslope"); dv.setInt32(at + 16, int(x === undefined ? 0 : x, path, "sendslope", -2147483648, 2147483647), LE); }
-}
-function z2(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "offload": case "hicredit": case "locredit": case "idleslope": case "sendslope": case "__rest": break;
-      default: throw unknownMember(path, k, "tc-cbs-qopt");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(20 + (extra === undefined ? 0 : extra.length));
-  w2(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 20);
-  return u;
-}
-function x2(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(20);
-  w2(new DataView(u.buffer), u, 0, v, path);
-  return u;
-}
 function s3(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
     "delta": l >= 4 ? dv.getInt32(s, LE) : undefined,
@@ -3848,65 +3745,11 @@ function s3(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 12 ? b.subarray(s + 12, s + l) : undefined,
   };
 }
-function h3(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 4) o["delta"] = dv.getInt32(s, LE);
-  if (l >= 8) o["clockid"] = dv.getInt32(s + 4, LE);
-  if (l >= 12) o["flags"] = dv.getInt32(s + 8, LE);
-}
-function w3(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "delta"); dv.setInt32(at, int(x === undefined ? 0 : x, path, "delta", -2147483648, 2147483647), LE); }
-  { const x = own(v, "clockid"); dv.setInt32(at + 4, int(x === undefined ? 0 : x, path, "clockid", -2147483648, 2147483647), LE); }
-  { const x = own(v, "flags"); dv.setInt32(at + 8, int(x === undefined ? 0 : x, path, "flags", -2147483648, 2147483647), LE); }
-}
-function z3(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "delta": case "clockid": case "flags": case "__rest": break;
-      default: throw unknownMember(path, k, "tc-etf-qopt");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(12 + (extra === undefined ? 0 : extra.length));
-  w3(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 12);
-  return u;
-}
-function x3(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(12);
-  w3(new DataView(u.buffer), u, 0, v, path);
-  return u;
-}
 function s4(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
     "limit": l >= 4 ? dv.getUint32(s, LE) : undefined,
     "__rest": l > 4 ? b.subarray(s + 4, s + l) : undefined,
   };
-}
-function h4(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 4) o["limit"] = dv.getUint32(s, LE);
-}
-function w4(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "limit"); dv.setUint32(at, int(x === undefined ? 0 : x, path, "limit", 0, 4294967295), LE); }
-}
-function z4(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "limit": case "__rest": break;
-      default: throw unknownMember(path, k, "tc-fifo-qopt");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(4 + (extra === undefined ? 0 : extra.length));
-  w4(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 4);
-  return u;
-}
-function x4(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(4);
-  w4(new DataView(u.buffer), u, 0, v, path);
-  return u;
 }
 function s5(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
@@ -3920,43 +3763,6 @@ function s5(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 38 ? b.subarray(s + 38, s + l) : undefined,
   };
 }
-function h5(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 9) o["rate"] = s27(b, dv, s, 9);
-  if (l >= 18) o["ceil"] = s27(b, dv, s + 9, 9);
-  if (l >= 22) o["buffer"] = dv.getUint32(s + 18, LE);
-  if (l >= 26) o["cbuffer"] = dv.getUint32(s + 22, LE);
-  if (l >= 30) o["quantum"] = dv.getUint32(s + 26, LE);
-  if (l >= 34) o["level"] = dv.getUint32(s + 30, LE);
-  if (l >= 38) o["prio"] = dv.getUint32(s + 34, LE);
-}
-function w5(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "rate"); w27(dv, u, at, x === undefined ? {} : object(x, path, "rate"), join(path, "rate")); }
-  { const x = own(v, "ceil"); w27(dv, u, at + 9, x === undefined ? {} : object(x, path, "ceil"), join(path, "ceil")); }
-  { const x = own(v, "buffer"); dv.setUint32(at + 18, int(x === undefined ? 0 : x, path, "buffer", 0, 4294967295), LE); }
-  { const x = own(v, "cbuffer"); dv.setUint32(at + 22, int(x === undefined ? 0 : x, path, "cbuffer", 0, 4294967295), LE); }
-  { const x = own(v, "quantum"); dv.setUint32(at + 26, int(x === undefined ? 0 : x, path, "quantum", 0, 4294967295), LE); }
-  { const x = own(v, "level"); dv.setUint32(at + 30, int(x === undefined ? 0 : x, path, "level", 0, 4294967295), LE); }
-  { const x = own(v, "prio"); dv.setUint32(at + 34, int(x === undefined ? 0 : x, path, "prio", 0, 4294967295), LE); }
-}
-function z5(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "rate": case "ceil": case "buffer": case "cbuffer": case "quantum": case "level": case "prio": case "__rest": break;
-      default: throw unknownMember(path, k, "tc-htb-opt");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(38 + (extra === undefined ? 0 : extra.length));
-  w5(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 38);
-  return u;
-}
-function x5(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(38);
-  w5(new DataView(u.buffer), u, 0, v, path);
-  return u;
-}
 function s6(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
     "version": l >= 4 ? dv.getUint32(s, LE) : undefined,
@@ -3966,39 +3772,6 @@ function s6(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "direct-pkts": l >= 20 ? dv.getUint32(s + 16, LE) : undefined,
     "__rest": l > 20 ? b.subarray(s + 20, s + l) : undefined,
   };
-}
-function h6(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 4) o["version"] = dv.getUint32(s, LE);
-  if (l >= 8) o["rate2quantum"] = dv.getUint32(s + 4, LE);
-  if (l >= 12) o["defcls"] = dv.getUint32(s + 8, LE);
-  if (l >= 16) o["debug"] = dv.getUint32(s + 12, LE);
-  if (l >= 20) o["direct-pkts"] = dv.getUint32(s + 16, LE);
-}
-function w6(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "version"); dv.setUint32(at, int(x === undefined ? 0 : x, path, "version", 0, 4294967295), LE); }
-  { const x = own(v, "rate2quantum"); dv.setUint32(at + 4, int(x === undefined ? 0 : x, path, "rate2quantum", 0, 4294967295), LE); }
-  { const x = own(v, "defcls"); dv.setUint32(at + 8, int(x === undefined ? 0 : x, path, "defcls", 0, 4294967295), LE); }
-  { const x = own(v, "debug"); dv.setUint32(at + 12, int(x === undefined ? 0 : x, path, "debug", 0, 4294967295), LE); }
-  { const x = own(v, "direct-pkts"); dv.setUint32(at + 16, int(x === undefined ? 0 : x, path, "direct-pkts", 0, 4294967295), LE); }
-}
-function z6(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "version": case "rate2quantum": case "defcls": case "debug": case "direct-pkts": case "__rest": break;
-      default: throw unknownMember(path, k, "tc-htb-glob");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(20 + (extra === undefined ? 0 : extra.length));
-  w6(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 20);
-  return u;
-}
-function x6(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(20);
-  w6(new DataView(u.buffer), u, 0, v, path);
-  return u;
 }
 function s7(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
@@ -4021,61 +3794,6 @@ function s7(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 52 ? b.subarray(s + 52, s + l) : undefined,
   };
 }
-function h7(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 4) o["limit"] = dv.getUint32(s, LE);
-  if (l >= 8) o["qth-min"] = dv.getUint32(s + 4, LE);
-  if (l >= 12) o["qth-max"] = dv.getUint32(s + 8, LE);
-  if (l >= 16) o["DP"] = dv.getUint32(s + 12, LE);
-  if (l >= 20) o["backlog"] = dv.getUint32(s + 16, LE);
-  if (l >= 24) o["qave"] = dv.getUint32(s + 20, LE);
-  if (l >= 28) o["forced"] = dv.getUint32(s + 24, LE);
-  if (l >= 32) o["early"] = dv.getUint32(s + 28, LE);
-  if (l >= 36) o["other"] = dv.getUint32(s + 32, LE);
-  if (l >= 40) o["pdrop"] = dv.getUint32(s + 36, LE);
-  if (l >= 41) o["Wlog"] = dv.getUint8(s + 40);
-  if (l >= 42) o["Plog"] = dv.getUint8(s + 41);
-  if (l >= 43) o["Scell-log"] = dv.getUint8(s + 42);
-  if (l >= 44) o["prio"] = dv.getUint8(s + 43);
-  if (l >= 48) o["packets"] = dv.getUint32(s + 44, LE);
-  if (l >= 52) o["bytesin"] = dv.getUint32(s + 48, LE);
-}
-function w7(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "limit"); dv.setUint32(at, int(x === undefined ? 0 : x, path, "limit", 0, 4294967295), LE); }
-  { const x = own(v, "qth-min"); dv.setUint32(at + 4, int(x === undefined ? 0 : x, path, "qth-min", 0, 4294967295), LE); }
-  { const x = own(v, "qth-max"); dv.setUint32(at + 8, int(x === undefined ? 0 : x, path, "qth-max", 0, 4294967295), LE); }
-  { const x = own(v, "DP"); dv.setUint32(at + 12, int(x === undefined ? 0 : x, path, "DP", 0, 4294967295), LE); }
-  { const x = own(v, "backlog"); dv.setUint32(at + 16, int(x === undefined ? 0 : x, path, "backlog", 0, 4294967295), LE); }
-  { const x = own(v, "qave"); dv.setUint32(at + 20, int(x === undefined ? 0 : x, path, "qave", 0, 4294967295), LE); }
-  { const x = own(v, "forced"); dv.setUint32(at + 24, int(x === undefined ? 0 : x, path, "forced", 0, 4294967295), LE); }
-  { const x = own(v, "early"); dv.setUint32(at + 28, int(x === undefined ? 0 : x, path, "early", 0, 4294967295), LE); }
-  { const x = own(v, "other"); dv.setUint32(at + 32, int(x === undefined ? 0 : x, path, "other", 0, 4294967295), LE); }
-  { const x = own(v, "pdrop"); dv.setUint32(at + 36, int(x === undefined ? 0 : x, path, "pdrop", 0, 4294967295), LE); }
-  { const x = own(v, "Wlog"); dv.setUint8(at + 40, int(x === undefined ? 0 : x, path, "Wlog", 0, 255)); }
-  { const x = own(v, "Plog"); dv.setUint8(at + 41, int(x === undefined ? 0 : x, path, "Plog", 0, 255)); }
-  { const x = own(v, "Scell-log"); dv.setUint8(at + 42, int(x === undefined ? 0 : x, path, "Scell-log", 0, 255)); }
-  { const x = own(v, "prio"); dv.setUint8(at + 43, int(x === undefined ? 0 : x, path, "prio", 0, 255)); }
-  { const x = own(v, "packets"); dv.setUint32(at + 44, int(x === undefined ? 0 : x, path, "packets", 0, 4294967295), LE); }
-  { const x = own(v, "bytesin"); dv.setUint32(at + 48, int(x === undefined ? 0 : x, path, "bytesin", 0, 4294967295), LE); }
-}
-function z7(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "limit": case "qth-min": case "qth-max": case "DP": case "backlog": case "qave": case "forced": case "early": case "other": case "pdrop": case "Wlog": case "Plog": case "Scell-log": case "prio": case "packets": case "bytesin": case "__rest": break;
-      default: throw unknownMember(path, k, "tc-gred-qopt");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(52 + (extra === undefined ? 0 : extra.length));
-  w7(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 52);
-  return u;
-}
-function x7(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(52);
-  w7(new DataView(u.buffer), u, 0, v, path);
-  return u;
-}
 function s8(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
     "DPs": l >= 4 ? dv.getUint32(s, LE) : undefined,
@@ -4085,67 +3803,11 @@ function s8(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 12 ? b.subarray(s + 12, s + l) : undefined,
   };
 }
-function h8(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 4) o["DPs"] = dv.getUint32(s, LE);
-  if (l >= 8) o["def-DP"] = dv.getUint32(s + 4, LE);
-  if (l >= 9) o["grio"] = dv.getUint8(s + 8);
-  if (l >= 10) o["flags"] = dv.getUint8(s + 9);
-}
-function w8(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "DPs"); dv.setUint32(at, int(x === undefined ? 0 : x, path, "DPs", 0, 4294967295), LE); }
-  { const x = own(v, "def-DP"); dv.setUint32(at + 4, int(x === undefined ? 0 : x, path, "def-DP", 0, 4294967295), LE); }
-  { const x = own(v, "grio"); dv.setUint8(at + 8, int(x === undefined ? 0 : x, path, "grio", 0, 255)); }
-  { const x = own(v, "flags"); dv.setUint8(at + 9, int(x === undefined ? 0 : x, path, "flags", 0, 255)); }
-}
-function z8(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "DPs": case "def-DP": case "grio": case "flags": case "__rest": break;
-      default: throw unknownMember(path, k, "tc-gred-sopt");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(12 + (extra === undefined ? 0 : extra.length));
-  w8(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 12);
-  return u;
-}
-function x8(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(12);
-  w8(new DataView(u.buffer), u, 0, v, path);
-  return u;
-}
 function s9(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
     "defcls": l >= 2 ? dv.getUint16(s, LE) : undefined,
     "__rest": l > 2 ? b.subarray(s + 2, s + l) : undefined,
   };
-}
-function h9(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 2) o["defcls"] = dv.getUint16(s, LE);
-}
-function w9(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "defcls"); dv.setUint16(at, int(x === undefined ? 0 : x, path, "defcls", 0, 65535), LE); }
-}
-function z9(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "defcls": case "__rest": break;
-      default: throw unknownMember(path, k, "tc-hfsc-qopt");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(2 + (extra === undefined ? 0 : extra.length));
-  w9(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 2);
-  return u;
-}
-function x9(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(2);
-  w9(new DataView(u.buffer), u, 0, v, path);
-  return u;
 }
 function s10(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
@@ -4157,72 +3819,12 @@ function s10(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 82 ? b.subarray(s + 82, s + l) : undefined,
   };
 }
-function h10(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 1) o["num-tc"] = dv.getUint8(s);
-  if (l >= 17) o["prio-tc-map"] = b.subarray(s + 1, s + 1 + 16);
-  if (l >= 18) o["hw"] = dv.getUint8(s + 17);
-  if (l >= 50) o["count"] = b.subarray(s + 18, s + 18 + 32);
-  if (l >= 82) o["offset"] = b.subarray(s + 50, s + 50 + 32);
-}
-function w10(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "num-tc"); dv.setUint8(at, int(x === undefined ? 0 : x, path, "num-tc", 0, 255)); }
-  { const x = own(v, "prio-tc-map"); if (x !== undefined) putFixedBytes(u, at + 1, 16, bytes(x, path, "prio-tc-map", ""), path, "prio-tc-map"); }
-  { const x = own(v, "hw"); dv.setUint8(at + 17, int(x === undefined ? 0 : x, path, "hw", 0, 255)); }
-  { const x = own(v, "count"); if (x !== undefined) putFixedBytes(u, at + 18, 32, bytes(x, path, "count", ""), path, "count"); }
-  { const x = own(v, "offset"); if (x !== undefined) putFixedBytes(u, at + 50, 32, bytes(x, path, "offset", ""), path, "offset"); }
-}
-function z10(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "num-tc": case "prio-tc-map": case "hw": case "count": case "offset": case "__rest": break;
-      default: throw unknownMember(path, k, "tc-mqprio-qopt");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(82 + (extra === undefined ? 0 : extra.length));
-  w10(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 82);
-  return u;
-}
-function x10(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(82);
-  w10(new DataView(u.buffer), u, 0, v, path);
-  return u;
-}
 function s11(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
     "bands": l >= 2 ? dv.getUint16(s, LE) : undefined,
     "max-bands": l >= 4 ? dv.getUint16(s + 2, LE) : undefined,
     "__rest": l > 4 ? b.subarray(s + 4, s + l) : undefined,
   };
-}
-function h11(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 2) o["bands"] = dv.getUint16(s, LE);
-  if (l >= 4) o["max-bands"] = dv.getUint16(s + 2, LE);
-}
-function w11(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "bands"); dv.setUint16(at, int(x === undefined ? 0 : x, path, "bands", 0, 65535), LE); }
-  { const x = own(v, "max-bands"); dv.setUint16(at + 2, int(x === undefined ? 0 : x, path, "max-bands", 0, 65535), LE); }
-}
-function z11(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "bands": case "max-bands": case "__rest": break;
-      default: throw unknownMember(path, k, "tc-multiq-qopt");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(4 + (extra === undefined ? 0 : extra.length));
-  w11(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 4);
-  return u;
-}
-function x11(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(4);
-  w11(new DataView(u.buffer), u, 0, v, path);
-  return u;
 }
 function s12(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
@@ -4235,41 +3837,6 @@ function s12(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 24 ? b.subarray(s + 24, s + l) : undefined,
   };
 }
-function h12(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 4) o["latency"] = dv.getUint32(s, LE);
-  if (l >= 8) o["limit"] = dv.getUint32(s + 4, LE);
-  if (l >= 12) o["loss"] = dv.getUint32(s + 8, LE);
-  if (l >= 16) o["gap"] = dv.getUint32(s + 12, LE);
-  if (l >= 20) o["duplicate"] = dv.getUint32(s + 16, LE);
-  if (l >= 24) o["jitter"] = dv.getUint32(s + 20, LE);
-}
-function w12(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "latency"); dv.setUint32(at, int(x === undefined ? 0 : x, path, "latency", 0, 4294967295), LE); }
-  { const x = own(v, "limit"); dv.setUint32(at + 4, int(x === undefined ? 0 : x, path, "limit", 0, 4294967295), LE); }
-  { const x = own(v, "loss"); dv.setUint32(at + 8, int(x === undefined ? 0 : x, path, "loss", 0, 4294967295), LE); }
-  { const x = own(v, "gap"); dv.setUint32(at + 12, int(x === undefined ? 0 : x, path, "gap", 0, 4294967295), LE); }
-  { const x = own(v, "duplicate"); dv.setUint32(at + 16, int(x === undefined ? 0 : x, path, "duplicate", 0, 4294967295), LE); }
-  { const x = own(v, "jitter"); dv.setUint32(at + 20, int(x === undefined ? 0 : x, path, "jitter", 0, 4294967295), LE); }
-}
-function z12(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "latency": case "limit": case "loss": case "gap": case "duplicate": case "jitter": case "__rest": break;
-      default: throw unknownMember(path, k, "tc-netem-qopt");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(24 + (extra === undefined ? 0 : extra.length));
-  w12(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 24);
-  return u;
-}
-function x12(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(24);
-  w12(new DataView(u.buffer), u, 0, v, path);
-  return u;
-}
 function s13(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
     "p13": l >= 4 ? dv.getUint32(s, LE) : undefined,
@@ -4280,39 +3847,6 @@ function s13(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 20 ? b.subarray(s + 20, s + l) : undefined,
   };
 }
-function h13(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 4) o["p13"] = dv.getUint32(s, LE);
-  if (l >= 8) o["p31"] = dv.getUint32(s + 4, LE);
-  if (l >= 12) o["p32"] = dv.getUint32(s + 8, LE);
-  if (l >= 16) o["p14"] = dv.getUint32(s + 12, LE);
-  if (l >= 20) o["p23"] = dv.getUint32(s + 16, LE);
-}
-function w13(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "p13"); dv.setUint32(at, int(x === undefined ? 0 : x, path, "p13", 0, 4294967295), LE); }
-  { const x = own(v, "p31"); dv.setUint32(at + 4, int(x === undefined ? 0 : x, path, "p31", 0, 4294967295), LE); }
-  { const x = own(v, "p32"); dv.setUint32(at + 8, int(x === undefined ? 0 : x, path, "p32", 0, 4294967295), LE); }
-  { const x = own(v, "p14"); dv.setUint32(at + 12, int(x === undefined ? 0 : x, path, "p14", 0, 4294967295), LE); }
-  { const x = own(v, "p23"); dv.setUint32(at + 16, int(x === undefined ? 0 : x, path, "p23", 0, 4294967295), LE); }
-}
-function z13(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "p13": case "p31": case "p32": case "p14": case "p23": case "__rest": break;
-      default: throw unknownMember(path, k, "tc-netem-gimodel");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(20 + (extra === undefined ? 0 : extra.length));
-  w13(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 20);
-  return u;
-}
-function x13(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(20);
-  w13(new DataView(u.buffer), u, 0, v, path);
-  return u;
-}
 function s14(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
     "p": l >= 4 ? dv.getUint32(s, LE) : undefined,
@@ -4322,37 +3856,6 @@ function s14(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 16 ? b.subarray(s + 16, s + l) : undefined,
   };
 }
-function h14(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 4) o["p"] = dv.getUint32(s, LE);
-  if (l >= 8) o["r"] = dv.getUint32(s + 4, LE);
-  if (l >= 12) o["h"] = dv.getUint32(s + 8, LE);
-  if (l >= 16) o["k1"] = dv.getUint32(s + 12, LE);
-}
-function w14(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "p"); dv.setUint32(at, int(x === undefined ? 0 : x, path, "p", 0, 4294967295), LE); }
-  { const x = own(v, "r"); dv.setUint32(at + 4, int(x === undefined ? 0 : x, path, "r", 0, 4294967295), LE); }
-  { const x = own(v, "h"); dv.setUint32(at + 8, int(x === undefined ? 0 : x, path, "h", 0, 4294967295), LE); }
-  { const x = own(v, "k1"); dv.setUint32(at + 12, int(x === undefined ? 0 : x, path, "k1", 0, 4294967295), LE); }
-}
-function z14(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "p": case "r": case "h": case "k1": case "__rest": break;
-      default: throw unknownMember(path, k, "tc-netem-gemodel");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(16 + (extra === undefined ? 0 : extra.length));
-  w14(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 16);
-  return u;
-}
-function x14(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(16);
-  w14(new DataView(u.buffer), u, 0, v, path);
-  return u;
-}
 function s15(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
     "delay-corr": l >= 4 ? dv.getUint32(s, LE) : undefined,
@@ -4361,35 +3864,6 @@ function s15(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 12 ? b.subarray(s + 12, s + l) : undefined,
   };
 }
-function h15(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 4) o["delay-corr"] = dv.getUint32(s, LE);
-  if (l >= 8) o["loss-corr"] = dv.getUint32(s + 4, LE);
-  if (l >= 12) o["dup-corr"] = dv.getUint32(s + 8, LE);
-}
-function w15(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "delay-corr"); dv.setUint32(at, int(x === undefined ? 0 : x, path, "delay-corr", 0, 4294967295), LE); }
-  { const x = own(v, "loss-corr"); dv.setUint32(at + 4, int(x === undefined ? 0 : x, path, "loss-corr", 0, 4294967295), LE); }
-  { const x = own(v, "dup-corr"); dv.setUint32(at + 8, int(x === undefined ? 0 : x, path, "dup-corr", 0, 4294967295), LE); }
-}
-function z15(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "delay-corr": case "loss-corr": case "dup-corr": case "__rest": break;
-      default: throw unknownMember(path, k, "tc-netem-corr");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(12 + (extra === undefined ? 0 : extra.length));
-  w15(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 12);
-  return u;
-}
-function x15(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(12);
-  w15(new DataView(u.buffer), u, 0, v, path);
-  return u;
-}
 function s16(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
     "probability": l >= 4 ? dv.getUint32(s, LE) : undefined,
@@ -4397,66 +3871,12 @@ function s16(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 8 ? b.subarray(s + 8, s + l) : undefined,
   };
 }
-function h16(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 4) o["probability"] = dv.getUint32(s, LE);
-  if (l >= 8) o["correlation"] = dv.getUint32(s + 4, LE);
-}
-function w16(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "probability"); dv.setUint32(at, int(x === undefined ? 0 : x, path, "probability", 0, 4294967295), LE); }
-  { const x = own(v, "correlation"); dv.setUint32(at + 4, int(x === undefined ? 0 : x, path, "correlation", 0, 4294967295), LE); }
-}
-function z16(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "probability": case "correlation": case "__rest": break;
-      default: throw unknownMember(path, k, "tc-netem-reorder");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(8 + (extra === undefined ? 0 : extra.length));
-  w16(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 8);
-  return u;
-}
-function x16(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(8);
-  w16(new DataView(u.buffer), u, 0, v, path);
-  return u;
-}
 function s17(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
     "probability": l >= 4 ? dv.getUint32(s, LE) : undefined,
     "correlation": l >= 8 ? dv.getUint32(s + 4, LE) : undefined,
     "__rest": l > 8 ? b.subarray(s + 8, s + l) : undefined,
   };
-}
-function h17(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 4) o["probability"] = dv.getUint32(s, LE);
-  if (l >= 8) o["correlation"] = dv.getUint32(s + 4, LE);
-}
-function w17(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "probability"); dv.setUint32(at, int(x === undefined ? 0 : x, path, "probability", 0, 4294967295), LE); }
-  { const x = own(v, "correlation"); dv.setUint32(at + 4, int(x === undefined ? 0 : x, path, "correlation", 0, 4294967295), LE); }
-}
-function z17(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "probability": case "correlation": case "__rest": break;
-      default: throw unknownMember(path, k, "tc-netem-corrupt");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(8 + (extra === undefined ? 0 : extra.length));
-  w17(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 8);
-  return u;
-}
-function x17(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(8);
-  w17(new DataView(u.buffer), u, 0, v, path);
-  return u;
 }
 function s18(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
@@ -4466,37 +3886,6 @@ function s18(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "cell-overhead": l >= 16 ? dv.getInt32(s + 12, LE) : undefined,
     "__rest": l > 16 ? b.subarray(s + 16, s + l) : undefined,
   };
-}
-function h18(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 4) o["rate"] = dv.getUint32(s, LE);
-  if (l >= 8) o["packet-overhead"] = dv.getInt32(s + 4, LE);
-  if (l >= 12) o["cell-size"] = dv.getUint32(s + 8, LE);
-  if (l >= 16) o["cell-overhead"] = dv.getInt32(s + 12, LE);
-}
-function w18(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "rate"); dv.setUint32(at, int(x === undefined ? 0 : x, path, "rate", 0, 4294967295), LE); }
-  { const x = own(v, "packet-overhead"); dv.setInt32(at + 4, int(x === undefined ? 0 : x, path, "packet-overhead", -2147483648, 2147483647), LE); }
-  { const x = own(v, "cell-size"); dv.setUint32(at + 8, int(x === undefined ? 0 : x, path, "cell-size", 0, 4294967295), LE); }
-  { const x = own(v, "cell-overhead"); dv.setInt32(at + 12, int(x === undefined ? 0 : x, path, "cell-overhead", -2147483648, 2147483647), LE); }
-}
-function z18(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "rate": case "packet-overhead": case "cell-size": case "cell-overhead": case "__rest": break;
-      default: throw unknownMember(path, k, "tc-netem-rate");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(16 + (extra === undefined ? 0 : extra.length));
-  w18(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 16);
-  return u;
-}
-function x18(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(16);
-  w18(new DataView(u.buffer), u, 0, v, path);
-  return u;
 }
 function s19(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
@@ -4509,41 +3898,6 @@ function s19(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 40 ? b.subarray(s + 40, s + l) : undefined,
   };
 }
-function h19(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 8) o["min-delay"] = dv.getBigInt64(s, LE);
-  if (l >= 16) o["max-delay"] = dv.getBigInt64(s + 8, LE);
-  if (l >= 20) o["max-packets"] = dv.getInt32(s + 16, LE);
-  if (l >= 24) o["max-bytes"] = dv.getInt32(s + 20, LE);
-  if (l >= 32) o["dist-delay"] = dv.getBigInt64(s + 24, LE);
-  if (l >= 40) o["dist-jitter"] = dv.getBigInt64(s + 32, LE);
-}
-function w19(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "min-delay"); dv.setBigInt64(at, big(x === undefined ? 0 : x, path, "min-delay", -9223372036854775808n, 9223372036854775807n), LE); }
-  { const x = own(v, "max-delay"); dv.setBigInt64(at + 8, big(x === undefined ? 0 : x, path, "max-delay", -9223372036854775808n, 9223372036854775807n), LE); }
-  { const x = own(v, "max-packets"); dv.setInt32(at + 16, int(x === undefined ? 0 : x, path, "max-packets", -2147483648, 2147483647), LE); }
-  { const x = own(v, "max-bytes"); dv.setInt32(at + 20, int(x === undefined ? 0 : x, path, "max-bytes", -2147483648, 2147483647), LE); }
-  { const x = own(v, "dist-delay"); dv.setBigInt64(at + 24, big(x === undefined ? 0 : x, path, "dist-delay", -9223372036854775808n, 9223372036854775807n), LE); }
-  { const x = own(v, "dist-jitter"); dv.setBigInt64(at + 32, big(x === undefined ? 0 : x, path, "dist-jitter", -9223372036854775808n, 9223372036854775807n), LE); }
-}
-function z19(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "min-delay": case "max-delay": case "max-packets": case "max-bytes": case "dist-delay": case "dist-jitter": case "__rest": break;
-      default: throw unknownMember(path, k, "tc-netem-slot");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(40 + (extra === undefined ? 0 : extra.length));
-  w19(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 40);
-  return u;
-}
-function x19(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(40);
-  w19(new DataView(u.buffer), u, 0, v, path);
-  return u;
-}
 function s20(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
     "action": l >= 4 ? dv.getInt32(s, LE) : undefined,
@@ -4551,66 +3905,12 @@ function s20(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 8 ? b.subarray(s + 8, s + l) : undefined,
   };
 }
-function h20(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 4) o["action"] = dv.getInt32(s, LE);
-  if (l >= 8) o["limit"] = dv.getUint32(s + 4, LE);
-}
-function w20(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "action"); dv.setInt32(at, int(x === undefined ? 0 : x, path, "action", -2147483648, 2147483647), LE); }
-  { const x = own(v, "limit"); dv.setUint32(at + 4, int(x === undefined ? 0 : x, path, "limit", 0, 4294967295), LE); }
-}
-function z20(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "action": case "limit": case "__rest": break;
-      default: throw unknownMember(path, k, "tc-plug-qopt");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(8 + (extra === undefined ? 0 : extra.length));
-  w20(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 8);
-  return u;
-}
-function x20(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(8);
-  w20(new DataView(u.buffer), u, 0, v, path);
-  return u;
-}
 function s21(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
     "bands": l >= 4 ? dv.getUint32(s, LE) : undefined,
     "priomap": l >= 20 ? b.subarray(s + 4, s + 4 + 16) : undefined,
     "__rest": l > 20 ? b.subarray(s + 20, s + l) : undefined,
   };
-}
-function h21(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 4) o["bands"] = dv.getUint32(s, LE);
-  if (l >= 20) o["priomap"] = b.subarray(s + 4, s + 4 + 16);
-}
-function w21(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "bands"); dv.setUint32(at, int(x === undefined ? 0 : x, path, "bands", 0, 4294967295), LE); }
-  { const x = own(v, "priomap"); if (x !== undefined) putFixedBytes(u, at + 4, 16, bytes(x, path, "priomap", ""), path, "priomap"); }
-}
-function z21(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "bands": case "priomap": case "__rest": break;
-      default: throw unknownMember(path, k, "tc-prio-qopt");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(20 + (extra === undefined ? 0 : extra.length));
-  w21(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 20);
-  return u;
-}
-function x21(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(20);
-  w21(new DataView(u.buffer), u, 0, v, path);
-  return u;
 }
 function s22(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
@@ -4623,43 +3923,6 @@ function s22(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "flags": l >= 16 ? dv.getUint8(s + 15) : undefined,
     "__rest": l > 16 ? b.subarray(s + 16, s + l) : undefined,
   };
-}
-function h22(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 4) o["limit"] = dv.getUint32(s, LE);
-  if (l >= 8) o["qth-min"] = dv.getUint32(s + 4, LE);
-  if (l >= 12) o["qth-max"] = dv.getUint32(s + 8, LE);
-  if (l >= 13) o["Wlog"] = dv.getUint8(s + 12);
-  if (l >= 14) o["Plog"] = dv.getUint8(s + 13);
-  if (l >= 15) o["Scell-log"] = dv.getUint8(s + 14);
-  if (l >= 16) o["flags"] = dv.getUint8(s + 15);
-}
-function w22(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "limit"); dv.setUint32(at, int(x === undefined ? 0 : x, path, "limit", 0, 4294967295), LE); }
-  { const x = own(v, "qth-min"); dv.setUint32(at + 4, int(x === undefined ? 0 : x, path, "qth-min", 0, 4294967295), LE); }
-  { const x = own(v, "qth-max"); dv.setUint32(at + 8, int(x === undefined ? 0 : x, path, "qth-max", 0, 4294967295), LE); }
-  { const x = own(v, "Wlog"); dv.setUint8(at + 12, int(x === undefined ? 0 : x, path, "Wlog", 0, 255)); }
-  { const x = own(v, "Plog"); dv.setUint8(at + 13, int(x === undefined ? 0 : x, path, "Plog", 0, 255)); }
-  { const x = own(v, "Scell-log"); dv.setUint8(at + 14, int(x === undefined ? 0 : x, path, "Scell-log", 0, 255)); }
-  { const x = own(v, "flags"); dv.setUint8(at + 15, int(x === undefined ? 0 : x, path, "flags", 0, 255)); }
-}
-function z22(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "limit": case "qth-min": case "qth-max": case "Wlog": case "Plog": case "Scell-log": case "flags": case "__rest": break;
-      default: throw unknownMember(path, k, "tc-red-qopt");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(16 + (extra === undefined ? 0 : extra.length));
-  w22(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 16);
-  return u;
-}
-function x22(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(16);
-  w22(new DataView(u.buffer), u, 0, v, path);
-  return u;
 }
 function s23(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
@@ -4675,47 +3938,6 @@ function s23(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 36 ? b.subarray(s + 36, s + l) : undefined,
   };
 }
-function h23(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 4) o["rehash-interval"] = dv.getUint32(s, LE);
-  if (l >= 8) o["warmup-time"] = dv.getUint32(s + 4, LE);
-  if (l >= 12) o["max"] = dv.getUint32(s + 8, LE);
-  if (l >= 16) o["bin-size"] = dv.getUint32(s + 12, LE);
-  if (l >= 20) o["increment"] = dv.getUint32(s + 16, LE);
-  if (l >= 24) o["decrement"] = dv.getUint32(s + 20, LE);
-  if (l >= 28) o["limit"] = dv.getUint32(s + 24, LE);
-  if (l >= 32) o["penalty-rate"] = dv.getUint32(s + 28, LE);
-  if (l >= 36) o["penalty-burst"] = dv.getUint32(s + 32, LE);
-}
-function w23(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "rehash-interval"); dv.setUint32(at, int(x === undefined ? 0 : x, path, "rehash-interval", 0, 4294967295), LE); }
-  { const x = own(v, "warmup-time"); dv.setUint32(at + 4, int(x === undefined ? 0 : x, path, "warmup-time", 0, 4294967295), LE); }
-  { const x = own(v, "max"); dv.setUint32(at + 8, int(x === undefined ? 0 : x, path, "max", 0, 4294967295), LE); }
-  { const x = own(v, "bin-size"); dv.setUint32(at + 12, int(x === undefined ? 0 : x, path, "bin-size", 0, 4294967295), LE); }
-  { const x = own(v, "increment"); dv.setUint32(at + 16, int(x === undefined ? 0 : x, path, "increment", 0, 4294967295), LE); }
-  { const x = own(v, "decrement"); dv.setUint32(at + 20, int(x === undefined ? 0 : x, path, "decrement", 0, 4294967295), LE); }
-  { const x = own(v, "limit"); dv.setUint32(at + 24, int(x === undefined ? 0 : x, path, "limit", 0, 4294967295), LE); }
-  { const x = own(v, "penalty-rate"); dv.setUint32(at + 28, int(x === undefined ? 0 : x, path, "penalty-rate", 0, 4294967295), LE); }
-  { const x = own(v, "penalty-burst"); dv.setUint32(at + 32, int(x === undefined ? 0 : x, path, "penalty-burst", 0, 4294967295), LE); }
-}
-function z23(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "rehash-interval": case "warmup-time": case "max": case "bin-size": case "increment": case "decrement": case "limit": case "penalty-rate": case "penalty-burst": case "__rest": break;
-      default: throw unknownMember(path, k, "tc-sfb-qopt");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(36 + (extra === undefined ? 0 : extra.length));
-  w23(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 36);
-  return u;
-}
-function x23(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(36);
-  w23(new DataView(u.buffer), u, 0, v, path);
-  return u;
-}
 function s24(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
     "quantum": l >= 4 ? dv.getUint32(s, LE) : undefined,
@@ -4725,39 +3947,6 @@ function s24(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "flows": l >= 20 ? dv.getUint32(s + 16, LE) : undefined,
     "__rest": l > 20 ? b.subarray(s + 20, s + l) : undefined,
   };
-}
-function h24(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 4) o["quantum"] = dv.getUint32(s, LE);
-  if (l >= 8) o["perturb-period"] = dv.getInt32(s + 4, LE);
-  if (l >= 12) o["limit"] = dv.getUint32(s + 8, LE);
-  if (l >= 16) o["divisor"] = dv.getUint32(s + 12, LE);
-  if (l >= 20) o["flows"] = dv.getUint32(s + 16, LE);
-}
-function w24(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "quantum"); dv.setUint32(at, int(x === undefined ? 0 : x, path, "quantum", 0, 4294967295), LE); }
-  { const x = own(v, "perturb-period"); dv.setInt32(at + 4, int(x === undefined ? 0 : x, path, "perturb-period", -2147483648, 2147483647), LE); }
-  { const x = own(v, "limit"); dv.setUint32(at + 8, int(x === undefined ? 0 : x, path, "limit", 0, 4294967295), LE); }
-  { const x = own(v, "divisor"); dv.setUint32(at + 12, int(x === undefined ? 0 : x, path, "divisor", 0, 4294967295), LE); }
-  { const x = own(v, "flows"); dv.setUint32(at + 16, int(x === undefined ? 0 : x, path, "flows", 0, 4294967295), LE); }
-}
-function z24(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "quantum": case "perturb-period": case "limit": case "divisor": case "flows": case "__rest": break;
-      default: throw unknownMember(path, k, "tc-sfq-qopt");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(20 + (extra === undefined ? 0 : extra.length));
-  w24(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 20);
-  return u;
-}
-function x24(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(20);
-  w24(new DataView(u.buffer), u, 0, v, path);
-  return u;
 }
 function s25(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
@@ -4769,41 +3958,6 @@ function s25(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "forced-mark-head": l >= 24 ? dv.getUint32(s + 20, LE) : undefined,
     "__rest": l > 24 ? b.subarray(s + 24, s + l) : undefined,
   };
-}
-function h25(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 4) o["prob-drop"] = dv.getUint32(s, LE);
-  if (l >= 8) o["forced-drop"] = dv.getUint32(s + 4, LE);
-  if (l >= 12) o["prob-mark"] = dv.getUint32(s + 8, LE);
-  if (l >= 16) o["forced-mark"] = dv.getUint32(s + 12, LE);
-  if (l >= 20) o["prob-mark-head"] = dv.getUint32(s + 16, LE);
-  if (l >= 24) o["forced-mark-head"] = dv.getUint32(s + 20, LE);
-}
-function w25(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "prob-drop"); dv.setUint32(at, int(x === undefined ? 0 : x, path, "prob-drop", 0, 4294967295), LE); }
-  { const x = own(v, "forced-drop"); dv.setUint32(at + 4, int(x === undefined ? 0 : x, path, "forced-drop", 0, 4294967295), LE); }
-  { const x = own(v, "prob-mark"); dv.setUint32(at + 8, int(x === undefined ? 0 : x, path, "prob-mark", 0, 4294967295), LE); }
-  { const x = own(v, "forced-mark"); dv.setUint32(at + 12, int(x === undefined ? 0 : x, path, "forced-mark", 0, 4294967295), LE); }
-  { const x = own(v, "prob-mark-head"); dv.setUint32(at + 16, int(x === undefined ? 0 : x, path, "prob-mark-head", 0, 4294967295), LE); }
-  { const x = own(v, "forced-mark-head"); dv.setUint32(at + 20, int(x === undefined ? 0 : x, path, "forced-mark-head", 0, 4294967295), LE); }
-}
-function z25(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "prob-drop": case "forced-drop": case "prob-mark": case "forced-mark": case "prob-mark-head": case "forced-mark-head": case "__rest": break;
-      default: throw unknownMember(path, k, "tc-sfqred-stats");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(24 + (extra === undefined ? 0 : extra.length));
-  w25(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 24);
-  return u;
-}
-function x25(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(24);
-  w25(new DataView(u.buffer), u, 0, v, path);
-  return u;
 }
 function s26(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
@@ -4822,53 +3976,6 @@ function s26(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 72 ? b.subarray(s + 72, s + l) : undefined,
   };
 }
-function h26(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 20) o["v0"] = s24(b, dv, s, 20);
-  if (l >= 24) o["depth"] = dv.getUint32(s + 20, LE);
-  if (l >= 28) o["headdrop"] = dv.getUint32(s + 24, LE);
-  if (l >= 32) o["limit"] = dv.getUint32(s + 28, LE);
-  if (l >= 36) o["qth-min"] = dv.getUint32(s + 32, LE);
-  if (l >= 40) o["qth-max"] = dv.getUint32(s + 36, LE);
-  if (l >= 41) o["Wlog"] = dv.getUint8(s + 40);
-  if (l >= 42) o["Plog"] = dv.getUint8(s + 41);
-  if (l >= 43) o["Scell-log"] = dv.getUint8(s + 42);
-  if (l >= 44) o["flags"] = dv.getUint8(s + 43);
-  if (l >= 48) o["max-P"] = dv.getUint32(s + 44, LE);
-  if (l >= 72) o["stats"] = s25(b, dv, s + 48, 24);
-}
-function w26(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "v0"); w24(dv, u, at, x === undefined ? {} : object(x, path, "v0"), join(path, "v0")); }
-  { const x = own(v, "depth"); dv.setUint32(at + 20, int(x === undefined ? 0 : x, path, "depth", 0, 4294967295), LE); }
-  { const x = own(v, "headdrop"); dv.setUint32(at + 24, int(x === undefined ? 0 : x, path, "headdrop", 0, 4294967295), LE); }
-  { const x = own(v, "limit"); dv.setUint32(at + 28, int(x === undefined ? 0 : x, path, "limit", 0, 4294967295), LE); }
-  { const x = own(v, "qth-min"); dv.setUint32(at + 32, int(x === undefined ? 0 : x, path, "qth-min", 0, 4294967295), LE); }
-  { const x = own(v, "qth-max"); dv.setUint32(at + 36, int(x === undefined ? 0 : x, path, "qth-max", 0, 4294967295), LE); }
-  { const x = own(v, "Wlog"); dv.setUint8(at + 40, int(x === undefined ? 0 : x, path, "Wlog", 0, 255)); }
-  { const x = own(v, "Plog"); dv.setUint8(at + 41, int(x === undefined ? 0 : x, path, "Plog", 0, 255)); }
-  { const x = own(v, "Scell-log"); dv.setUint8(at + 42, int(x === undefined ? 0 : x, path, "Scell-log", 0, 255)); }
-  { const x = own(v, "flags"); dv.setUint8(at + 43, int(x === undefined ? 0 : x, path, "flags", 0, 255)); }
-  { const x = own(v, "max-P"); dv.setUint32(at + 44, int(x === undefined ? 0 : x, path, "max-P", 0, 4294967295), LE); }
-  { const x = own(v, "stats"); w25(dv, u, at + 48, x === undefined ? {} : object(x, path, "stats"), join(path, "stats")); }
-}
-function z26(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "v0": case "depth": case "headdrop": case "limit": case "qth-min": case "qth-max": case "Wlog": case "Plog": case "Scell-log": case "flags": case "max-P": case "stats": case "__rest": break;
-      default: throw unknownMember(path, k, "tc-sfq-qopt-v1");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(72 + (extra === undefined ? 0 : extra.length));
-  w26(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 72);
-  return u;
-}
-function x26(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(72);
-  w26(new DataView(u.buffer), u, 0, v, path);
-  return u;
-}
 function s27(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
     "cell-log": l >= 1 ? dv.getUint8(s) : undefined,
@@ -4880,41 +3987,6 @@ function s27(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 9 ? b.subarray(s + 9, s + l) : undefined,
   };
 }
-function h27(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 1) o["cell-log"] = dv.getUint8(s);
-  if (l >= 2) o["linklayer"] = dv.getUint8(s + 1);
-  if (l >= 3) o["overhead"] = dv.getUint8(s + 2);
-  if (l >= 4) o["cell-align"] = dv.getUint8(s + 3);
-  if (l >= 5) o["mpu"] = dv.getUint8(s + 4);
-  if (l >= 9) o["rate"] = dv.getUint32(s + 5, LE);
-}
-function w27(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "cell-log"); dv.setUint8(at, int(x === undefined ? 0 : x, path, "cell-log", 0, 255)); }
-  { const x = own(v, "linklayer"); dv.setUint8(at + 1, int(x === undefined ? 0 : x, path, "linklayer", 0, 255)); }
-  { const x = own(v, "overhead"); dv.setUint8(at + 2, int(x === undefined ? 0 : x, path, "overhead", 0, 255)); }
-  { const x = own(v, "cell-align"); dv.setUint8(at + 3, int(x === undefined ? 0 : x, path, "cell-align", 0, 255)); }
-  { const x = own(v, "mpu"); dv.setUint8(at + 4, int(x === undefined ? 0 : x, path, "mpu", 0, 255)); }
-  { const x = own(v, "rate"); dv.setUint32(at + 5, int(x === undefined ? 0 : x, path, "rate", 0, 4294967295), LE); }
-}
-function z27(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "cell-log": case "linklayer": case "overhead": case "cell-align": case "mpu": case "rate": case "__rest": break;
-      default: throw unknownMember(path, k, "tc-ratespec");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(9 + (extra === undefined ? 0 : extra.length));
-  w27(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 9);
-  return u;
-}
-function x27(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(9);
-  w27(new DataView(u.buffer), u, 0, v, path);
-  return u;
-}
 function s28(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
     "rate": l >= 9 ? s27(b, dv, s, 9) : undefined,
@@ -4924,39 +3996,6 @@ function s28(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "mtu": l >= 30 ? dv.getUint32(s + 26, LE) : undefined,
     "__rest": l > 30 ? b.subarray(s + 30, s + l) : undefined,
   };
-}
-function h28(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 9) o["rate"] = s27(b, dv, s, 9);
-  if (l >= 18) o["peakrate"] = s27(b, dv, s + 9, 9);
-  if (l >= 22) o["limit"] = dv.getUint32(s + 18, LE);
-  if (l >= 26) o["buffer"] = dv.getUint32(s + 22, LE);
-  if (l >= 30) o["mtu"] = dv.getUint32(s + 26, LE);
-}
-function w28(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "rate"); w27(dv, u, at, x === undefined ? {} : object(x, path, "rate"), join(path, "rate")); }
-  { const x = own(v, "peakrate"); w27(dv, u, at + 9, x === undefined ? {} : object(x, path, "peakrate"), join(path, "peakrate")); }
-  { const x = own(v, "limit"); dv.setUint32(at + 18, int(x === undefined ? 0 : x, path, "limit", 0, 4294967295), LE); }
-  { const x = own(v, "buffer"); dv.setUint32(at + 22, int(x === undefined ? 0 : x, path, "buffer", 0, 4294967295), LE); }
-  { const x = own(v, "mtu"); dv.setUint32(at + 26, int(x === undefined ? 0 : x, path, "mtu", 0, 4294967295), LE); }
-}
-function z28(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "rate": case "peakrate": case "limit": case "buffer": case "mtu": case "__rest": break;
-      default: throw unknownMember(path, k, "tc-tbf-qopt");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(30 + (extra === undefined ? 0 : extra.length));
-  w28(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 30);
-  return u;
-}
-function x28(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(30);
-  w28(new DataView(u.buffer), u, 0, v, path);
-  return u;
 }
 function s29(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
@@ -4971,78 +4010,12 @@ function s29(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 24 ? b.subarray(s + 24, s + l) : undefined,
   };
 }
-function h29(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 1) o["cell-log"] = dv.getUint8(s);
-  if (l >= 2) o["size-log"] = dv.getUint8(s + 1);
-  if (l >= 4) o["cell-align"] = dv.getInt16(s + 2, LE);
-  if (l >= 8) o["overhead"] = dv.getInt32(s + 4, LE);
-  if (l >= 12) o["linklayer"] = dv.getUint32(s + 8, LE);
-  if (l >= 16) o["mpu"] = dv.getUint32(s + 12, LE);
-  if (l >= 20) o["mtu"] = dv.getUint32(s + 16, LE);
-  if (l >= 24) o["tsize"] = dv.getUint32(s + 20, LE);
-}
-function w29(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "cell-log"); dv.setUint8(at, int(x === undefined ? 0 : x, path, "cell-log", 0, 255)); }
-  { const x = own(v, "size-log"); dv.setUint8(at + 1, int(x === undefined ? 0 : x, path, "size-log", 0, 255)); }
-  { const x = own(v, "cell-align"); dv.setInt16(at + 2, int(x === undefined ? 0 : x, path, "cell-align", -32768, 32767), LE); }
-  { const x = own(v, "overhead"); dv.setInt32(at + 4, int(x === undefined ? 0 : x, path, "overhead", -2147483648, 2147483647), LE); }
-  { const x = own(v, "linklayer"); dv.setUint32(at + 8, int(x === undefined ? 0 : x, path, "linklayer", 0, 4294967295), LE); }
-  { const x = own(v, "mpu"); dv.setUint32(at + 12, int(x === undefined ? 0 : x, path, "mpu", 0, 4294967295), LE); }
-  { const x = own(v, "mtu"); dv.setUint32(at + 16, int(x === undefined ? 0 : x, path, "mtu", 0, 4294967295), LE); }
-  { const x = own(v, "tsize"); dv.setUint32(at + 20, int(x === undefined ? 0 : x, path, "tsize", 0, 4294967295), LE); }
-}
-function z29(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "cell-log": case "size-log": case "cell-align": case "overhead": case "linklayer": case "mpu": case "mtu": case "tsize": case "__rest": break;
-      default: throw unknownMember(path, k, "tc-sizespec");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(24 + (extra === undefined ? 0 : extra.length));
-  w29(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 24);
-  return u;
-}
-function x29(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(24);
-  w29(new DataView(u.buffer), u, 0, v, path);
-  return u;
-}
 function s30(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
     "interval": l >= 1 ? dv.getInt8(s) : undefined,
     "ewma-log": l >= 2 ? dv.getUint8(s + 1) : undefined,
     "__rest": l > 2 ? b.subarray(s + 2, s + l) : undefined,
   };
-}
-function h30(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 1) o["interval"] = dv.getInt8(s);
-  if (l >= 2) o["ewma-log"] = dv.getUint8(s + 1);
-}
-function w30(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "interval"); dv.setInt8(at, int(x === undefined ? 0 : x, path, "interval", -128, 127)); }
-  { const x = own(v, "ewma-log"); dv.setUint8(at + 1, int(x === undefined ? 0 : x, path, "ewma-log", 0, 255)); }
-}
-function z30(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "interval": case "ewma-log": case "__rest": break;
-      default: throw unknownMember(path, k, "gnet-estimator");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(2 + (extra === undefined ? 0 : extra.length));
-  w30(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 2);
-  return u;
-}
-function x30(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(2);
-  w30(new DataView(u.buffer), u, 0, v, path);
-  return u;
 }
 function s31(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
@@ -5053,39 +4026,6 @@ function s31(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "matched": l >= 20 ? dv.getUint32(s + 16, LE) : undefined,
     "__rest": l > 20 ? b.subarray(s + 20, s + l) : undefined,
   };
-}
-function h31(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 4) o["early"] = dv.getUint32(s, LE);
-  if (l >= 8) o["pdrop"] = dv.getUint32(s + 4, LE);
-  if (l >= 12) o["other"] = dv.getUint32(s + 8, LE);
-  if (l >= 16) o["marked"] = dv.getUint32(s + 12, LE);
-  if (l >= 20) o["matched"] = dv.getUint32(s + 16, LE);
-}
-function w31(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "early"); dv.setUint32(at, int(x === undefined ? 0 : x, path, "early", 0, 4294967295), LE); }
-  { const x = own(v, "pdrop"); dv.setUint32(at + 4, int(x === undefined ? 0 : x, path, "pdrop", 0, 4294967295), LE); }
-  { const x = own(v, "other"); dv.setUint32(at + 8, int(x === undefined ? 0 : x, path, "other", 0, 4294967295), LE); }
-  { const x = own(v, "marked"); dv.setUint32(at + 12, int(x === undefined ? 0 : x, path, "marked", 0, 4294967295), LE); }
-  { const x = own(v, "matched"); dv.setUint32(at + 16, int(x === undefined ? 0 : x, path, "matched", 0, 4294967295), LE); }
-}
-function z31(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "early": case "pdrop": case "other": case "marked": case "matched": case "__rest": break;
-      default: throw unknownMember(path, k, "tc-choke-xstats");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(20 + (extra === undefined ? 0 : extra.length));
-  w31(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 20);
-  return u;
-}
-function x31(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(20);
-  w31(new DataView(u.buffer), u, 0, v, path);
-  return u;
 }
 function s32(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
@@ -5101,47 +4041,6 @@ function s32(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 36 ? b.subarray(s + 36, s + l) : undefined,
   };
 }
-function h32(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 4) o["maxpacket"] = dv.getUint32(s, LE);
-  if (l >= 8) o["count"] = dv.getUint32(s + 4, LE);
-  if (l >= 12) o["lastcount"] = dv.getUint32(s + 8, LE);
-  if (l >= 16) o["ldelay"] = dv.getUint32(s + 12, LE);
-  if (l >= 20) o["drop-next"] = dv.getInt32(s + 16, LE);
-  if (l >= 24) o["drop-overlimit"] = dv.getUint32(s + 20, LE);
-  if (l >= 28) o["ecn-mark"] = dv.getUint32(s + 24, LE);
-  if (l >= 32) o["dropping"] = dv.getUint32(s + 28, LE);
-  if (l >= 36) o["ce-mark"] = dv.getUint32(s + 32, LE);
-}
-function w32(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "maxpacket"); dv.setUint32(at, int(x === undefined ? 0 : x, path, "maxpacket", 0, 4294967295), LE); }
-  { const x = own(v, "count"); dv.setUint32(at + 4, int(x === undefined ? 0 : x, path, "count", 0, 4294967295), LE); }
-  { const x = own(v, "lastcount"); dv.setUint32(at + 8, int(x === undefined ? 0 : x, path, "lastcount", 0, 4294967295), LE); }
-  { const x = own(v, "ldelay"); dv.setUint32(at + 12, int(x === undefined ? 0 : x, path, "ldelay", 0, 4294967295), LE); }
-  { const x = own(v, "drop-next"); dv.setInt32(at + 16, int(x === undefined ? 0 : x, path, "drop-next", -2147483648, 2147483647), LE); }
-  { const x = own(v, "drop-overlimit"); dv.setUint32(at + 20, int(x === undefined ? 0 : x, path, "drop-overlimit", 0, 4294967295), LE); }
-  { const x = own(v, "ecn-mark"); dv.setUint32(at + 24, int(x === undefined ? 0 : x, path, "ecn-mark", 0, 4294967295), LE); }
-  { const x = own(v, "dropping"); dv.setUint32(at + 28, int(x === undefined ? 0 : x, path, "dropping", 0, 4294967295), LE); }
-  { const x = own(v, "ce-mark"); dv.setUint32(at + 32, int(x === undefined ? 0 : x, path, "ce-mark", 0, 4294967295), LE); }
-}
-function z32(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "maxpacket": case "count": case "lastcount": case "ldelay": case "drop-next": case "drop-overlimit": case "ecn-mark": case "dropping": case "ce-mark": case "__rest": break;
-      default: throw unknownMember(path, k, "tc-codel-xstats");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(36 + (extra === undefined ? 0 : extra.length));
-  w32(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 36);
-  return u;
-}
-function x32(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(36);
-  w32(new DataView(u.buffer), u, 0, v, path);
-  return u;
-}
 function s33(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
     "type": l >= 4 ? dv.getUint32(s, LE) : undefined,
@@ -5156,49 +4055,6 @@ function s33(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "drop-overmemory": l >= 40 ? dv.getUint32(s + 36, LE) : undefined,
     "__rest": l > 40 ? b.subarray(s + 40, s + l) : undefined,
   };
-}
-function h33(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 4) o["type"] = dv.getUint32(s, LE);
-  if (l >= 8) o["maxpacket"] = dv.getUint32(s + 4, LE);
-  if (l >= 12) o["drop-overlimit"] = dv.getUint32(s + 8, LE);
-  if (l >= 16) o["ecn-mark"] = dv.getUint32(s + 12, LE);
-  if (l >= 20) o["new-flow-count"] = dv.getUint32(s + 16, LE);
-  if (l >= 24) o["new-flows-len"] = dv.getUint32(s + 20, LE);
-  if (l >= 28) o["old-flows-len"] = dv.getUint32(s + 24, LE);
-  if (l >= 32) o["ce-mark"] = dv.getUint32(s + 28, LE);
-  if (l >= 36) o["memory-usage"] = dv.getUint32(s + 32, LE);
-  if (l >= 40) o["drop-overmemory"] = dv.getUint32(s + 36, LE);
-}
-function w33(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "type"); dv.setUint32(at, int(x === undefined ? 0 : x, path, "type", 0, 4294967295), LE); }
-  { const x = own(v, "maxpacket"); dv.setUint32(at + 4, int(x === undefined ? 0 : x, path, "maxpacket", 0, 4294967295), LE); }
-  { const x = own(v, "drop-overlimit"); dv.setUint32(at + 8, int(x === undefined ? 0 : x, path, "drop-overlimit", 0, 4294967295), LE); }
-  { const x = own(v, "ecn-mark"); dv.setUint32(at + 12, int(x === undefined ? 0 : x, path, "ecn-mark", 0, 4294967295), LE); }
-  { const x = own(v, "new-flow-count"); dv.setUint32(at + 16, int(x === undefined ? 0 : x, path, "new-flow-count", 0, 4294967295), LE); }
-  { const x = own(v, "new-flows-len"); dv.setUint32(at + 20, int(x === undefined ? 0 : x, path, "new-flows-len", 0, 4294967295), LE); }
-  { const x = own(v, "old-flows-len"); dv.setUint32(at + 24, int(x === undefined ? 0 : x, path, "old-flows-len", 0, 4294967295), LE); }
-  { const x = own(v, "ce-mark"); dv.setUint32(at + 28, int(x === undefined ? 0 : x, path, "ce-mark", 0, 4294967295), LE); }
-  { const x = own(v, "memory-usage"); dv.setUint32(at + 32, int(x === undefined ? 0 : x, path, "memory-usage", 0, 4294967295), LE); }
-  { const x = own(v, "drop-overmemory"); dv.setUint32(at + 36, int(x === undefined ? 0 : x, path, "drop-overmemory", 0, 4294967295), LE); }
-}
-function z33(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "type": case "maxpacket": case "drop-overlimit": case "ecn-mark": case "new-flow-count": case "new-flows-len": case "old-flows-len": case "ce-mark": case "memory-usage": case "drop-overmemory": case "__rest": break;
-      default: throw unknownMember(path, k, "tc-fq-codel-xstats");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(40 + (extra === undefined ? 0 : extra.length));
-  w33(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 40);
-  return u;
-}
-function x33(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(40);
-  w33(new DataView(u.buffer), u, 0, v, path);
-  return u;
 }
 function s34(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
@@ -5217,53 +4073,6 @@ function s34(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 48 ? b.subarray(s + 48, s + l) : undefined,
   };
 }
-function h34(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 4) o["prob"] = dv.getUint32(s, LE);
-  if (l >= 8) o["delay-c"] = dv.getUint32(s + 4, LE);
-  if (l >= 12) o["delay-l"] = dv.getUint32(s + 8, LE);
-  if (l >= 16) o["pkts-in-c"] = dv.getUint32(s + 12, LE);
-  if (l >= 20) o["pkts-in-l"] = dv.getUint32(s + 16, LE);
-  if (l >= 24) o["maxq"] = dv.getUint32(s + 20, LE);
-  if (l >= 28) o["ecn-mark"] = dv.getUint32(s + 24, LE);
-  if (l >= 32) o["step-mark"] = dv.getUint32(s + 28, LE);
-  if (l >= 36) o["credit"] = dv.getInt32(s + 32, LE);
-  if (l >= 40) o["memory-used"] = dv.getUint32(s + 36, LE);
-  if (l >= 44) o["max-memory-used"] = dv.getUint32(s + 40, LE);
-  if (l >= 48) o["memory-limit"] = dv.getUint32(s + 44, LE);
-}
-function w34(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "prob"); dv.setUint32(at, int(x === undefined ? 0 : x, path, "prob", 0, 4294967295), LE); }
-  { const x = own(v, "delay-c"); dv.setUint32(at + 4, int(x === undefined ? 0 : x, path, "delay-c", 0, 4294967295), LE); }
-  { const x = own(v, "delay-l"); dv.setUint32(at + 8, int(x === undefined ? 0 : x, path, "delay-l", 0, 4294967295), LE); }
-  { const x = own(v, "pkts-in-c"); dv.setUint32(at + 12, int(x === undefined ? 0 : x, path, "pkts-in-c", 0, 4294967295), LE); }
-  { const x = own(v, "pkts-in-l"); dv.setUint32(at + 16, int(x === undefined ? 0 : x, path, "pkts-in-l", 0, 4294967295), LE); }
-  { const x = own(v, "maxq"); dv.setUint32(at + 20, int(x === undefined ? 0 : x, path, "maxq", 0, 4294967295), LE); }
-  { const x = own(v, "ecn-mark"); dv.setUint32(at + 24, int(x === undefined ? 0 : x, path, "ecn-mark", 0, 4294967295), LE); }
-  { const x = own(v, "step-mark"); dv.setUint32(at + 28, int(x === undefined ? 0 : x, path, "step-mark", 0, 4294967295), LE); }
-  { const x = own(v, "credit"); dv.setInt32(at + 32, int(x === undefined ? 0 : x, path, "credit", -2147483648, 2147483647), LE); }
-  { const x = own(v, "memory-used"); dv.setUint32(at + 36, int(x === undefined ? 0 : x, path, "memory-used", 0, 4294967295), LE); }
-  { const x = own(v, "max-memory-used"); dv.setUint32(at + 40, int(x === undefined ? 0 : x, path, "max-memory-used", 0, 4294967295), LE); }
-  { const x = own(v, "memory-limit"); dv.setUint32(at + 44, int(x === undefined ? 0 : x, path, "memory-limit", 0, 4294967295), LE); }
-}
-function z34(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "prob": case "delay-c": case "delay-l": case "pkts-in-c": case "pkts-in-l": case "maxq": case "ecn-mark": case "step-mark": case "credit": case "memory-used": case "max-memory-used": case "memory-limit": case "__rest": break;
-      default: throw unknownMember(path, k, "tc-dualpi2-xstats");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(48 + (extra === undefined ? 0 : extra.length));
-  w34(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 48);
-  return u;
-}
-function x34(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(48);
-  w34(new DataView(u.buffer), u, 0, v, path);
-  return u;
-}
 function s35(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
     "packets-in": l >= 4 ? dv.getUint32(s, LE) : undefined,
@@ -5277,47 +4086,6 @@ function s35(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "memory-usage": l >= 36 ? dv.getUint32(s + 32, LE) : undefined,
     "__rest": l > 36 ? b.subarray(s + 36, s + l) : undefined,
   };
-}
-function h35(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 4) o["packets-in"] = dv.getUint32(s, LE);
-  if (l >= 8) o["dropped"] = dv.getUint32(s + 4, LE);
-  if (l >= 12) o["overlimit"] = dv.getUint32(s + 8, LE);
-  if (l >= 16) o["overmemory"] = dv.getUint32(s + 12, LE);
-  if (l >= 20) o["ecn-mark"] = dv.getUint32(s + 16, LE);
-  if (l >= 24) o["new-flow-count"] = dv.getUint32(s + 20, LE);
-  if (l >= 28) o["new-flows-len"] = dv.getUint32(s + 24, LE);
-  if (l >= 32) o["old-flows-len"] = dv.getUint32(s + 28, LE);
-  if (l >= 36) o["memory-usage"] = dv.getUint32(s + 32, LE);
-}
-function w35(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "packets-in"); dv.setUint32(at, int(x === undefined ? 0 : x, path, "packets-in", 0, 4294967295), LE); }
-  { const x = own(v, "dropped"); dv.setUint32(at + 4, int(x === undefined ? 0 : x, path, "dropped", 0, 4294967295), LE); }
-  { const x = own(v, "overlimit"); dv.setUint32(at + 8, int(x === undefined ? 0 : x, path, "overlimit", 0, 4294967295), LE); }
-  { const x = own(v, "overmemory"); dv.setUint32(at + 12, int(x === undefined ? 0 : x, path, "overmemory", 0, 4294967295), LE); }
-  { const x = own(v, "ecn-mark"); dv.setUint32(at + 16, int(x === undefined ? 0 : x, path, "ecn-mark", 0, 4294967295), LE); }
-  { const x = own(v, "new-flow-count"); dv.setUint32(at + 20, int(x === undefined ? 0 : x, path, "new-flow-count", 0, 4294967295), LE); }
-  { const x = own(v, "new-flows-len"); dv.setUint32(at + 24, int(x === undefined ? 0 : x, path, "new-flows-len", 0, 4294967295), LE); }
-  { const x = own(v, "old-flows-len"); dv.setUint32(at + 28, int(x === undefined ? 0 : x, path, "old-flows-len", 0, 4294967295), LE); }
-  { const x = own(v, "memory-usage"); dv.setUint32(at + 32, int(x === undefined ? 0 : x, path, "memory-usage", 0, 4294967295), LE); }
-}
-function z35(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "packets-in": case "dropped": case "overlimit": case "overmemory": case "ecn-mark": case "new-flow-count": case "new-flows-len": case "old-flows-len": case "memory-usage": case "__rest": break;
-      default: throw unknownMember(path, k, "tc-fq-pie-xstats");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(36 + (extra === undefined ? 0 : extra.length));
-  w35(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 36);
-  return u;
-}
-function x35(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(36);
-  w35(new DataView(u.buffer), u, 0, v, path);
-  return u;
 }
 function s36(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
@@ -5342,65 +4110,6 @@ function s36(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 152 ? b.subarray(s + 152, s + l) : undefined,
   };
 }
-function h36(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 8) o["gc-flows"] = rdU64(dv, s, LE);
-  if (l >= 16) o["highprio-packets"] = rdU64(dv, s + 8, LE);
-  if (l >= 24) o["tcp-retrans"] = rdU64(dv, s + 16, LE);
-  if (l >= 32) o["throttled"] = rdU64(dv, s + 24, LE);
-  if (l >= 40) o["flows-plimit"] = rdU64(dv, s + 32, LE);
-  if (l >= 48) o["pkts-too-long"] = rdU64(dv, s + 40, LE);
-  if (l >= 56) o["allocation-errors"] = rdU64(dv, s + 48, LE);
-  if (l >= 64) o["time-next-delayed-flow"] = dv.getBigInt64(s + 56, LE);
-  if (l >= 68) o["flows"] = dv.getUint32(s + 64, LE);
-  if (l >= 72) o["inactive-flows"] = dv.getUint32(s + 68, LE);
-  if (l >= 76) o["throttled-flows"] = dv.getUint32(s + 72, LE);
-  if (l >= 80) o["unthrottle-latency-ns"] = dv.getUint32(s + 76, LE);
-  if (l >= 88) o["ce-mark"] = rdU64(dv, s + 80, LE);
-  if (l >= 96) o["horizon-drops"] = rdU64(dv, s + 88, LE);
-  if (l >= 104) o["horizon-caps"] = rdU64(dv, s + 96, LE);
-  if (l >= 112) o["fastpath-packets"] = rdU64(dv, s + 104, LE);
-  if (l >= 136) o["band-drops"] = b.subarray(s + 112, s + 112 + 24);
-  if (l >= 148) o["band-pkt-count"] = b.subarray(s + 136, s + 136 + 12);
-}
-function w36(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "gc-flows"); dv.setBigUint64(at, big(x === undefined ? 0 : x, path, "gc-flows", 0n, 18446744073709551615n), LE); }
-  { const x = own(v, "highprio-packets"); dv.setBigUint64(at + 8, big(x === undefined ? 0 : x, path, "highprio-packets", 0n, 18446744073709551615n), LE); }
-  { const x = own(v, "tcp-retrans"); dv.setBigUint64(at + 16, big(x === undefined ? 0 : x, path, "tcp-retrans", 0n, 18446744073709551615n), LE); }
-  { const x = own(v, "throttled"); dv.setBigUint64(at + 24, big(x === undefined ? 0 : x, path, "throttled", 0n, 18446744073709551615n), LE); }
-  { const x = own(v, "flows-plimit"); dv.setBigUint64(at + 32, big(x === undefined ? 0 : x, path, "flows-plimit", 0n, 18446744073709551615n), LE); }
-  { const x = own(v, "pkts-too-long"); dv.setBigUint64(at + 40, big(x === undefined ? 0 : x, path, "pkts-too-long", 0n, 18446744073709551615n), LE); }
-  { const x = own(v, "allocation-errors"); dv.setBigUint64(at + 48, big(x === undefined ? 0 : x, path, "allocation-errors", 0n, 18446744073709551615n), LE); }
-  { const x = own(v, "time-next-delayed-flow"); dv.setBigInt64(at + 56, big(x === undefined ? 0 : x, path, "time-next-delayed-flow", -9223372036854775808n, 9223372036854775807n), LE); }
-  { const x = own(v, "flows"); dv.setUint32(at + 64, int(x === undefined ? 0 : x, path, "flows", 0, 4294967295), LE); }
-  { const x = own(v, "inactive-flows"); dv.setUint32(at + 68, int(x === undefined ? 0 : x, path, "inactive-flows", 0, 4294967295), LE); }
-  { const x = own(v, "throttled-flows"); dv.setUint32(at + 72, int(x === undefined ? 0 : x, path, "throttled-flows", 0, 4294967295), LE); }
-  { const x = own(v, "unthrottle-latency-ns"); dv.setUint32(at + 76, int(x === undefined ? 0 : x, path, "unthrottle-latency-ns", 0, 4294967295), LE); }
-  { const x = own(v, "ce-mark"); dv.setBigUint64(at + 80, big(x === undefined ? 0 : x, path, "ce-mark", 0n, 18446744073709551615n), LE); }
-  { const x = own(v, "horizon-drops"); dv.setBigUint64(at + 88, big(x === undefined ? 0 : x, path, "horizon-drops", 0n, 18446744073709551615n), LE); }
-  { const x = own(v, "horizon-caps"); dv.setBigUint64(at + 96, big(x === undefined ? 0 : x, path, "horizon-caps", 0n, 18446744073709551615n), LE); }
-  { const x = own(v, "fastpath-packets"); dv.setBigUint64(at + 104, big(x === undefined ? 0 : x, path, "fastpath-packets", 0n, 18446744073709551615n), LE); }
-  { const x = own(v, "band-drops"); if (x !== undefined) putFixedBytes(u, at + 112, 24, bytes(x, path, "band-drops", ""), path, "band-drops"); }
-  { const x = own(v, "band-pkt-count"); if (x !== undefined) putFixedBytes(u, at + 136, 12, bytes(x, path, "band-pkt-count", ""), path, "band-pkt-count"); }
-}
-function z36(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "gc-flows": case "highprio-packets": case "tcp-retrans": case "throttled": case "flows-plimit": case "pkts-too-long": case "allocation-errors": case "time-next-delayed-flow": case "flows": case "inactive-flows": case "throttled-flows": case "unthrottle-latency-ns": case "ce-mark": case "horizon-drops": case "horizon-caps": case "fastpath-packets": case "band-drops": case "band-pkt-count": case "__rest": break;
-      default: throw unknownMember(path, k, "tc-fq-qd-stats");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(152 + (extra === undefined ? 0 : extra.length));
-  w36(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 152);
-  return u;
-}
-function x36(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(152);
-  w36(new DataView(u.buffer), u, 0, v, path);
-  return u;
-}
 function s37(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
     "drop-overlimit": l >= 4 ? dv.getUint32(s, LE) : undefined,
@@ -5409,37 +4118,6 @@ function s37(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "hh-cur-count": l >= 16 ? dv.getUint32(s + 12, LE) : undefined,
     "__rest": l > 16 ? b.subarray(s + 16, s + l) : undefined,
   };
-}
-function h37(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 4) o["drop-overlimit"] = dv.getUint32(s, LE);
-  if (l >= 8) o["hh-overlimit"] = dv.getUint32(s + 4, LE);
-  if (l >= 12) o["hh-tot-count"] = dv.getUint32(s + 8, LE);
-  if (l >= 16) o["hh-cur-count"] = dv.getUint32(s + 12, LE);
-}
-function w37(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "drop-overlimit"); dv.setUint32(at, int(x === undefined ? 0 : x, path, "drop-overlimit", 0, 4294967295), LE); }
-  { const x = own(v, "hh-overlimit"); dv.setUint32(at + 4, int(x === undefined ? 0 : x, path, "hh-overlimit", 0, 4294967295), LE); }
-  { const x = own(v, "hh-tot-count"); dv.setUint32(at + 8, int(x === undefined ? 0 : x, path, "hh-tot-count", 0, 4294967295), LE); }
-  { const x = own(v, "hh-cur-count"); dv.setUint32(at + 12, int(x === undefined ? 0 : x, path, "hh-cur-count", 0, 4294967295), LE); }
-}
-function z37(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "drop-overlimit": case "hh-overlimit": case "hh-tot-count": case "hh-cur-count": case "__rest": break;
-      default: throw unknownMember(path, k, "tc-hhf-xstats");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(16 + (extra === undefined ? 0 : extra.length));
-  w37(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 16);
-  return u;
-}
-function x37(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(16);
-  w37(new DataView(u.buffer), u, 0, v, path);
-  return u;
 }
 function s38(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
@@ -5455,47 +4133,6 @@ function s38(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 40 ? b.subarray(s + 40, s + l) : undefined,
   };
 }
-function h38(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 8) o["prob"] = rdU64(dv, s, LE);
-  if (l >= 12) o["delay"] = dv.getUint32(s + 8, LE);
-  if (l >= 16) o["avg-dq-rate"] = dv.getUint32(s + 12, LE);
-  if (l >= 20) o["dq-rate-estimating"] = dv.getUint32(s + 16, LE);
-  if (l >= 24) o["packets-in"] = dv.getUint32(s + 20, LE);
-  if (l >= 28) o["dropped"] = dv.getUint32(s + 24, LE);
-  if (l >= 32) o["overlimit"] = dv.getUint32(s + 28, LE);
-  if (l >= 36) o["maxq"] = dv.getUint32(s + 32, LE);
-  if (l >= 40) o["ecn-mark"] = dv.getUint32(s + 36, LE);
-}
-function w38(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "prob"); dv.setBigUint64(at, big(x === undefined ? 0 : x, path, "prob", 0n, 18446744073709551615n), LE); }
-  { const x = own(v, "delay"); dv.setUint32(at + 8, int(x === undefined ? 0 : x, path, "delay", 0, 4294967295), LE); }
-  { const x = own(v, "avg-dq-rate"); dv.setUint32(at + 12, int(x === undefined ? 0 : x, path, "avg-dq-rate", 0, 4294967295), LE); }
-  { const x = own(v, "dq-rate-estimating"); dv.setUint32(at + 16, int(x === undefined ? 0 : x, path, "dq-rate-estimating", 0, 4294967295), LE); }
-  { const x = own(v, "packets-in"); dv.setUint32(at + 20, int(x === undefined ? 0 : x, path, "packets-in", 0, 4294967295), LE); }
-  { const x = own(v, "dropped"); dv.setUint32(at + 24, int(x === undefined ? 0 : x, path, "dropped", 0, 4294967295), LE); }
-  { const x = own(v, "overlimit"); dv.setUint32(at + 28, int(x === undefined ? 0 : x, path, "overlimit", 0, 4294967295), LE); }
-  { const x = own(v, "maxq"); dv.setUint32(at + 32, int(x === undefined ? 0 : x, path, "maxq", 0, 4294967295), LE); }
-  { const x = own(v, "ecn-mark"); dv.setUint32(at + 36, int(x === undefined ? 0 : x, path, "ecn-mark", 0, 4294967295), LE); }
-}
-function z38(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "prob": case "delay": case "avg-dq-rate": case "dq-rate-estimating": case "packets-in": case "dropped": case "overlimit": case "maxq": case "ecn-mark": case "__rest": break;
-      default: throw unknownMember(path, k, "tc-pie-xstats");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(40 + (extra === undefined ? 0 : extra.length));
-  w38(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 40);
-  return u;
-}
-function x38(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(40);
-  w38(new DataView(u.buffer), u, 0, v, path);
-  return u;
-}
 function s39(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
     "early": l >= 4 ? dv.getUint32(s, LE) : undefined,
@@ -5504,37 +4141,6 @@ function s39(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "marked": l >= 16 ? dv.getUint32(s + 12, LE) : undefined,
     "__rest": l > 16 ? b.subarray(s + 16, s + l) : undefined,
   };
-}
-function h39(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 4) o["early"] = dv.getUint32(s, LE);
-  if (l >= 8) o["pdrop"] = dv.getUint32(s + 4, LE);
-  if (l >= 12) o["other"] = dv.getUint32(s + 8, LE);
-  if (l >= 16) o["marked"] = dv.getUint32(s + 12, LE);
-}
-function w39(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "early"); dv.setUint32(at, int(x === undefined ? 0 : x, path, "early", 0, 4294967295), LE); }
-  { const x = own(v, "pdrop"); dv.setUint32(at + 4, int(x === undefined ? 0 : x, path, "pdrop", 0, 4294967295), LE); }
-  { const x = own(v, "other"); dv.setUint32(at + 8, int(x === undefined ? 0 : x, path, "other", 0, 4294967295), LE); }
-  { const x = own(v, "marked"); dv.setUint32(at + 12, int(x === undefined ? 0 : x, path, "marked", 0, 4294967295), LE); }
-}
-function z39(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "early": case "pdrop": case "other": case "marked": case "__rest": break;
-      default: throw unknownMember(path, k, "tc-red-xstats");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(16 + (extra === undefined ? 0 : extra.length));
-  w39(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 16);
-  return u;
-}
-function x39(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(16);
-  w39(new DataView(u.buffer), u, 0, v, path);
-  return u;
 }
 function s40(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
@@ -5550,77 +4156,11 @@ function s40(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 36 ? b.subarray(s + 36, s + l) : undefined,
   };
 }
-function h40(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 4) o["earlydrop"] = dv.getUint32(s, LE);
-  if (l >= 8) o["penaltydrop"] = dv.getUint32(s + 4, LE);
-  if (l >= 12) o["bucketdrop"] = dv.getUint32(s + 8, LE);
-  if (l >= 16) o["queuedrop"] = dv.getUint32(s + 12, LE);
-  if (l >= 20) o["childdrop"] = dv.getUint32(s + 16, LE);
-  if (l >= 24) o["marked"] = dv.getUint32(s + 20, LE);
-  if (l >= 28) o["maxqlen"] = dv.getUint32(s + 24, LE);
-  if (l >= 32) o["maxprob"] = dv.getUint32(s + 28, LE);
-  if (l >= 36) o["avgprob"] = dv.getUint32(s + 32, LE);
-}
-function w40(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "earlydrop"); dv.setUint32(at, int(x === undefined ? 0 : x, path, "earlydrop", 0, 4294967295), LE); }
-  { const x = own(v, "penaltydrop"); dv.setUint32(at + 4, int(x === undefined ? 0 : x, path, "penaltydrop", 0, 4294967295), LE); }
-  { const x = own(v, "bucketdrop"); dv.setUint32(at + 8, int(x === undefined ? 0 : x, path, "bucketdrop", 0, 4294967295), LE); }
-  { const x = own(v, "queuedrop"); dv.setUint32(at + 12, int(x === undefined ? 0 : x, path, "queuedrop", 0, 4294967295), LE); }
-  { const x = own(v, "childdrop"); dv.setUint32(at + 16, int(x === undefined ? 0 : x, path, "childdrop", 0, 4294967295), LE); }
-  { const x = own(v, "marked"); dv.setUint32(at + 20, int(x === undefined ? 0 : x, path, "marked", 0, 4294967295), LE); }
-  { const x = own(v, "maxqlen"); dv.setUint32(at + 24, int(x === undefined ? 0 : x, path, "maxqlen", 0, 4294967295), LE); }
-  { const x = own(v, "maxprob"); dv.setUint32(at + 28, int(x === undefined ? 0 : x, path, "maxprob", 0, 4294967295), LE); }
-  { const x = own(v, "avgprob"); dv.setUint32(at + 32, int(x === undefined ? 0 : x, path, "avgprob", 0, 4294967295), LE); }
-}
-function z40(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "earlydrop": case "penaltydrop": case "bucketdrop": case "queuedrop": case "childdrop": case "marked": case "maxqlen": case "maxprob": case "avgprob": case "__rest": break;
-      default: throw unknownMember(path, k, "tc-sfb-xstats");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(36 + (extra === undefined ? 0 : extra.length));
-  w40(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 36);
-  return u;
-}
-function x40(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(36);
-  w40(new DataView(u.buffer), u, 0, v, path);
-  return u;
-}
 function s41(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
     "allot": l >= 4 ? dv.getInt32(s, LE) : undefined,
     "__rest": l > 4 ? b.subarray(s + 4, s + l) : undefined,
   };
-}
-function h41(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 4) o["allot"] = dv.getInt32(s, LE);
-}
-function w41(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "allot"); dv.setInt32(at, int(x === undefined ? 0 : x, path, "allot", -2147483648, 2147483647), LE); }
-}
-function z41(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "allot": case "__rest": break;
-      default: throw unknownMember(path, k, "tc-sfq-xstats");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(4 + (extra === undefined ? 0 : extra.length));
-  w41(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 4);
-  return u;
-}
-function x41(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(4);
-  w41(new DataView(u.buffer), u, 0, v, path);
-  return u;
 }
 function s42(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
@@ -5629,33 +4169,6 @@ function s42(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 12 ? b.subarray(s + 12, s + l) : undefined,
   };
 }
-function h42(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 8) o["bytes"] = rdU64(dv, s, LE);
-  if (l >= 12) o["packets"] = dv.getUint32(s + 8, LE);
-}
-function w42(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "bytes"); dv.setBigUint64(at, big(x === undefined ? 0 : x, path, "bytes", 0n, 18446744073709551615n), LE); }
-  { const x = own(v, "packets"); dv.setUint32(at + 8, int(x === undefined ? 0 : x, path, "packets", 0, 4294967295), LE); }
-}
-function z42(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "bytes": case "packets": case "__rest": break;
-      default: throw unknownMember(path, k, "gnet-stats-basic");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(12 + (extra === undefined ? 0 : extra.length));
-  w42(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 12);
-  return u;
-}
-function x42(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(12);
-  w42(new DataView(u.buffer), u, 0, v, path);
-  return u;
-}
 function s43(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
     "bps": l >= 4 ? dv.getUint32(s, LE) : undefined,
@@ -5663,66 +4176,12 @@ function s43(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 8 ? b.subarray(s + 8, s + l) : undefined,
   };
 }
-function h43(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 4) o["bps"] = dv.getUint32(s, LE);
-  if (l >= 8) o["pps"] = dv.getUint32(s + 4, LE);
-}
-function w43(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "bps"); dv.setUint32(at, int(x === undefined ? 0 : x, path, "bps", 0, 4294967295), LE); }
-  { const x = own(v, "pps"); dv.setUint32(at + 4, int(x === undefined ? 0 : x, path, "pps", 0, 4294967295), LE); }
-}
-function z43(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "bps": case "pps": case "__rest": break;
-      default: throw unknownMember(path, k, "gnet-stats-rate-est");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(8 + (extra === undefined ? 0 : extra.length));
-  w43(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 8);
-  return u;
-}
-function x43(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(8);
-  w43(new DataView(u.buffer), u, 0, v, path);
-  return u;
-}
 function s44(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
     "bps": l >= 8 ? rdU64(dv, s, LE) : undefined,
     "pps": l >= 16 ? rdU64(dv, s + 8, LE) : undefined,
     "__rest": l > 16 ? b.subarray(s + 16, s + l) : undefined,
   };
-}
-function h44(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 8) o["bps"] = rdU64(dv, s, LE);
-  if (l >= 16) o["pps"] = rdU64(dv, s + 8, LE);
-}
-function w44(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "bps"); dv.setBigUint64(at, big(x === undefined ? 0 : x, path, "bps", 0n, 18446744073709551615n), LE); }
-  { const x = own(v, "pps"); dv.setBigUint64(at + 8, big(x === undefined ? 0 : x, path, "pps", 0n, 18446744073709551615n), LE); }
-}
-function z44(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "bps": case "pps": case "__rest": break;
-      default: throw unknownMember(path, k, "gnet-stats-rate-est64");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(16 + (extra === undefined ? 0 : extra.length));
-  w44(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 16);
-  return u;
-}
-function x44(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(16);
-  w44(new DataView(u.buffer), u, 0, v, path);
-  return u;
 }
 function s45(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
@@ -5734,39 +4193,6 @@ function s45(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 20 ? b.subarray(s + 20, s + l) : undefined,
   };
 }
-function h45(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 4) o["qlen"] = dv.getUint32(s, LE);
-  if (l >= 8) o["backlog"] = dv.getUint32(s + 4, LE);
-  if (l >= 12) o["drops"] = dv.getUint32(s + 8, LE);
-  if (l >= 16) o["requeues"] = dv.getUint32(s + 12, LE);
-  if (l >= 20) o["overlimits"] = dv.getUint32(s + 16, LE);
-}
-function w45(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "qlen"); dv.setUint32(at, int(x === undefined ? 0 : x, path, "qlen", 0, 4294967295), LE); }
-  { const x = own(v, "backlog"); dv.setUint32(at + 4, int(x === undefined ? 0 : x, path, "backlog", 0, 4294967295), LE); }
-  { const x = own(v, "drops"); dv.setUint32(at + 8, int(x === undefined ? 0 : x, path, "drops", 0, 4294967295), LE); }
-  { const x = own(v, "requeues"); dv.setUint32(at + 12, int(x === undefined ? 0 : x, path, "requeues", 0, 4294967295), LE); }
-  { const x = own(v, "overlimits"); dv.setUint32(at + 16, int(x === undefined ? 0 : x, path, "overlimits", 0, 4294967295), LE); }
-}
-function z45(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "qlen": case "backlog": case "drops": case "requeues": case "overlimits": case "__rest": break;
-      default: throw unknownMember(path, k, "gnet-stats-queue");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(20 + (extra === undefined ? 0 : extra.length));
-  w45(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 20);
-  return u;
-}
-function x45(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(20);
-  w45(new DataView(u.buffer), u, 0, v, path);
-  return u;
-}
 function s46(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
     "mask": l >= 4 ? dv.getUint32(s, false) : undefined,
@@ -5776,37 +4202,6 @@ function s46(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 16 ? b.subarray(s + 16, s + l) : undefined,
   };
 }
-function h46(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 4) o["mask"] = dv.getUint32(s, false);
-  if (l >= 8) o["val"] = dv.getUint32(s + 4, false);
-  if (l >= 12) o["off"] = dv.getInt32(s + 8, LE);
-  if (l >= 16) o["offmask"] = dv.getInt32(s + 12, LE);
-}
-function w46(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "mask"); dv.setUint32(at, int(x === undefined ? 0 : x, path, "mask", 0, 4294967295), false); }
-  { const x = own(v, "val"); dv.setUint32(at + 4, int(x === undefined ? 0 : x, path, "val", 0, 4294967295), false); }
-  { const x = own(v, "off"); dv.setInt32(at + 8, int(x === undefined ? 0 : x, path, "off", -2147483648, 2147483647), LE); }
-  { const x = own(v, "offmask"); dv.setInt32(at + 12, int(x === undefined ? 0 : x, path, "offmask", -2147483648, 2147483647), LE); }
-}
-function z46(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "mask": case "val": case "off": case "offmask": case "__rest": break;
-      default: throw unknownMember(path, k, "tc-u32-key");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(16 + (extra === undefined ? 0 : extra.length));
-  w46(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 16);
-  return u;
-}
-function x46(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(16);
-  w46(new DataView(u.buffer), u, 0, v, path);
-  return u;
-}
 function s47(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
     "val": l >= 4 ? dv.getUint32(s, LE) : undefined,
@@ -5814,35 +4209,6 @@ function s47(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "success": l >= 12 ? dv.getUint32(s + 8, LE) : undefined,
     "__rest": l > 12 ? b.subarray(s + 12, s + l) : undefined,
   };
-}
-function h47(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 4) o["val"] = dv.getUint32(s, LE);
-  if (l >= 8) o["mask"] = dv.getUint32(s + 4, LE);
-  if (l >= 12) o["success"] = dv.getUint32(s + 8, LE);
-}
-function w47(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "val"); dv.setUint32(at, int(x === undefined ? 0 : x, path, "val", 0, 4294967295), LE); }
-  { const x = own(v, "mask"); dv.setUint32(at + 4, int(x === undefined ? 0 : x, path, "mask", 0, 4294967295), LE); }
-  { const x = own(v, "success"); dv.setUint32(at + 8, int(x === undefined ? 0 : x, path, "success", 0, 4294967295), LE); }
-}
-function z47(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "val": case "mask": case "success": case "__rest": break;
-      default: throw unknownMember(path, k, "tc-u32-mark");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(12 + (extra === undefined ? 0 : extra.length));
-  w47(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 12);
-  return u;
-}
-function x47(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(12);
-  w47(new DataView(u.buffer), u, 0, v, path);
-  return u;
 }
 function s48(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
@@ -5858,47 +4224,6 @@ function s48(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 31 ? b.subarray(s + 31, s + l) : undefined,
   };
 }
-function h48(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 1) o["flags"] = dv.getUint8(s);
-  if (l >= 2) o["offshift"] = dv.getUint8(s + 1);
-  if (l >= 3) o["nkeys"] = dv.getUint8(s + 2);
-  if (l >= 5) o["offmask"] = dv.getUint16(s + 3, false);
-  if (l >= 7) o["off"] = dv.getUint16(s + 5, LE);
-  if (l >= 9) o["offoff"] = dv.getInt16(s + 7, LE);
-  if (l >= 11) o["hoff"] = dv.getInt16(s + 9, LE);
-  if (l >= 15) o["hmask"] = dv.getUint32(s + 11, false);
-  if (l >= 31) o["keys"] = s46(b, dv, s + 15, 16);
-}
-function w48(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "flags"); dv.setUint8(at, int(x === undefined ? 0 : x, path, "flags", 0, 255)); }
-  { const x = own(v, "offshift"); dv.setUint8(at + 1, int(x === undefined ? 0 : x, path, "offshift", 0, 255)); }
-  { const x = own(v, "nkeys"); dv.setUint8(at + 2, int(x === undefined ? 0 : x, path, "nkeys", 0, 255)); }
-  { const x = own(v, "offmask"); dv.setUint16(at + 3, int(x === undefined ? 0 : x, path, "offmask", 0, 65535), false); }
-  { const x = own(v, "off"); dv.setUint16(at + 5, int(x === undefined ? 0 : x, path, "off", 0, 65535), LE); }
-  { const x = own(v, "offoff"); dv.setInt16(at + 7, int(x === undefined ? 0 : x, path, "offoff", -32768, 32767), LE); }
-  { const x = own(v, "hoff"); dv.setInt16(at + 9, int(x === undefined ? 0 : x, path, "hoff", -32768, 32767), LE); }
-  { const x = own(v, "hmask"); dv.setUint32(at + 11, int(x === undefined ? 0 : x, path, "hmask", 0, 4294967295), false); }
-  { const x = own(v, "keys"); w46(dv, u, at + 15, x === undefined ? {} : object(x, path, "keys"), join(path, "keys")); }
-}
-function z48(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "flags": case "offshift": case "nkeys": case "offmask": case "off": case "offoff": case "hoff": case "hmask": case "keys": case "__rest": break;
-      default: throw unknownMember(path, k, "tc-u32-sel");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(31 + (extra === undefined ? 0 : extra.length));
-  w48(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 31);
-  return u;
-}
-function x48(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(31);
-  w48(new DataView(u.buffer), u, 0, v, path);
-  return u;
-}
 function s49(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
     "rcnt": l >= 8 ? rdU64(dv, s, LE) : undefined,
@@ -5906,35 +4231,6 @@ function s49(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "kcnts": l >= 24 ? rdU64(dv, s + 16, LE) : undefined,
     "__rest": l > 24 ? b.subarray(s + 24, s + l) : undefined,
   };
-}
-function h49(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 8) o["rcnt"] = rdU64(dv, s, LE);
-  if (l >= 16) o["rhit"] = rdU64(dv, s + 8, LE);
-  if (l >= 24) o["kcnts"] = rdU64(dv, s + 16, LE);
-}
-function w49(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "rcnt"); dv.setBigUint64(at, big(x === undefined ? 0 : x, path, "rcnt", 0n, 18446744073709551615n), LE); }
-  { const x = own(v, "rhit"); dv.setBigUint64(at + 8, big(x === undefined ? 0 : x, path, "rhit", 0n, 18446744073709551615n), LE); }
-  { const x = own(v, "kcnts"); dv.setBigUint64(at + 16, big(x === undefined ? 0 : x, path, "kcnts", 0n, 18446744073709551615n), LE); }
-}
-function z49(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "rcnt": case "rhit": case "kcnts": case "__rest": break;
-      default: throw unknownMember(path, k, "tc-u32-pcnt");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(24 + (extra === undefined ? 0 : extra.length));
-  w49(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 24);
-  return u;
-}
-function x49(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(24);
-  w49(new DataView(u.buffer), u, 0, v, path);
-  return u;
 }
 function s50(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
@@ -5944,37 +4240,6 @@ function s50(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "firstuse": l >= 32 ? rdU64(dv, s + 24, LE) : undefined,
     "__rest": l > 32 ? b.subarray(s + 32, s + l) : undefined,
   };
-}
-function h50(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 8) o["install"] = rdU64(dv, s, LE);
-  if (l >= 16) o["lastuse"] = rdU64(dv, s + 8, LE);
-  if (l >= 24) o["expires"] = rdU64(dv, s + 16, LE);
-  if (l >= 32) o["firstuse"] = rdU64(dv, s + 24, LE);
-}
-function w50(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "install"); dv.setBigUint64(at, big(x === undefined ? 0 : x, path, "install", 0n, 18446744073709551615n), LE); }
-  { const x = own(v, "lastuse"); dv.setBigUint64(at + 8, big(x === undefined ? 0 : x, path, "lastuse", 0n, 18446744073709551615n), LE); }
-  { const x = own(v, "expires"); dv.setBigUint64(at + 16, big(x === undefined ? 0 : x, path, "expires", 0n, 18446744073709551615n), LE); }
-  { const x = own(v, "firstuse"); dv.setBigUint64(at + 24, big(x === undefined ? 0 : x, path, "firstuse", 0n, 18446744073709551615n), LE); }
-}
-function z50(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "install": case "lastuse": case "expires": case "firstuse": case "__rest": break;
-      default: throw unknownMember(path, k, "tcf-t");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(32 + (extra === undefined ? 0 : extra.length));
-  w50(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 32);
-  return u;
-}
-function x50(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(32);
-  w50(new DataView(u.buffer), u, 0, v, path);
-  return u;
 }
 function s51(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
@@ -5986,39 +4251,6 @@ function s51(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 20 ? b.subarray(s + 20, s + l) : undefined,
   };
 }
-function h51(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 4) o["index"] = dv.getUint32(s, LE);
-  if (l >= 8) o["capab"] = dv.getUint32(s + 4, LE);
-  if (l >= 12) o["action"] = dv.getInt32(s + 8, LE);
-  if (l >= 16) o["refcnt"] = dv.getInt32(s + 12, LE);
-  if (l >= 20) o["bindcnt"] = dv.getInt32(s + 16, LE);
-}
-function w51(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "index"); dv.setUint32(at, int(x === undefined ? 0 : x, path, "index", 0, 4294967295), LE); }
-  { const x = own(v, "capab"); dv.setUint32(at + 4, int(x === undefined ? 0 : x, path, "capab", 0, 4294967295), LE); }
-  { const x = own(v, "action"); dv.setInt32(at + 8, int(x === undefined ? 0 : x, path, "action", -2147483648, 2147483647), LE); }
-  { const x = own(v, "refcnt"); dv.setInt32(at + 12, int(x === undefined ? 0 : x, path, "refcnt", -2147483648, 2147483647), LE); }
-  { const x = own(v, "bindcnt"); dv.setInt32(at + 16, int(x === undefined ? 0 : x, path, "bindcnt", -2147483648, 2147483647), LE); }
-}
-function z51(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "index": case "capab": case "action": case "refcnt": case "bindcnt": case "__rest": break;
-      default: throw unknownMember(path, k, "tc-gact");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(20 + (extra === undefined ? 0 : extra.length));
-  w51(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 20);
-  return u;
-}
-function x51(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(20);
-  w51(new DataView(u.buffer), u, 0, v, path);
-  return u;
-}
 function s52(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
     "ptype": l >= 2 ? dv.getUint16(s, LE) : undefined,
@@ -6027,68 +4259,12 @@ function s52(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 8 ? b.subarray(s + 8, s + l) : undefined,
   };
 }
-function h52(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 2) o["ptype"] = dv.getUint16(s, LE);
-  if (l >= 4) o["pval"] = dv.getUint16(s + 2, LE);
-  if (l >= 8) o["paction"] = dv.getInt32(s + 4, LE);
-}
-function w52(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "ptype"); dv.setUint16(at, int(x === undefined ? 0 : x, path, "ptype", 0, 65535), LE); }
-  { const x = own(v, "pval"); dv.setUint16(at + 2, int(x === undefined ? 0 : x, path, "pval", 0, 65535), LE); }
-  { const x = own(v, "paction"); dv.setInt32(at + 4, int(x === undefined ? 0 : x, path, "paction", -2147483648, 2147483647), LE); }
-}
-function z52(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "ptype": case "pval": case "paction": case "__rest": break;
-      default: throw unknownMember(path, k, "tc-gact-p");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(8 + (extra === undefined ? 0 : extra.length));
-  w52(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 8);
-  return u;
-}
-function x52(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(8);
-  w52(new DataView(u.buffer), u, 0, v, path);
-  return u;
-}
 function s53(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
     "nmatches": l >= 2 ? dv.getUint16(s, LE) : undefined,
     "progid": l >= 4 ? dv.getUint16(s + 2, LE) : undefined,
     "__rest": l > 4 ? b.subarray(s + 4, s + l) : undefined,
   };
-}
-function h53(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 2) o["nmatches"] = dv.getUint16(s, LE);
-  if (l >= 4) o["progid"] = dv.getUint16(s + 2, LE);
-}
-function w53(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "nmatches"); dv.setUint16(at, int(x === undefined ? 0 : x, path, "nmatches", 0, 65535), LE); }
-  { const x = own(v, "progid"); dv.setUint16(at + 2, int(x === undefined ? 0 : x, path, "progid", 0, 65535), LE); }
-}
-function z53(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "nmatches": case "progid": case "__rest": break;
-      default: throw unknownMember(path, k, "tcf-ematch-tree-hdr");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(4 + (extra === undefined ? 0 : extra.length));
-  w53(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 4);
-  return u;
-}
-function x53(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(4);
-  w53(new DataView(u.buffer), u, 0, v, path);
-  return u;
 }
 function s54(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
@@ -6097,63 +4273,11 @@ function s54(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 16 ? b.subarray(s + 16, s + l) : undefined,
   };
 }
-function h54(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 8) o["rcnt"] = rdU64(dv, s, LE);
-  if (l >= 16) o["rhit"] = rdU64(dv, s + 8, LE);
-}
-function w54(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "rcnt"); dv.setBigUint64(at, big(x === undefined ? 0 : x, path, "rcnt", 0n, 18446744073709551615n), LE); }
-  { const x = own(v, "rhit"); dv.setBigUint64(at + 8, big(x === undefined ? 0 : x, path, "rhit", 0n, 18446744073709551615n), LE); }
-}
-function z54(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "rcnt": case "rhit": case "__rest": break;
-      default: throw unknownMember(path, k, "tc-basic-pcnt");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(16 + (extra === undefined ? 0 : extra.length));
-  w54(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 16);
-  return u;
-}
-function x54(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(16);
-  w54(new DataView(u.buffer), u, 0, v, path);
-  return u;
-}
 function s55(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
     "rhit": l >= 8 ? rdU64(dv, s, LE) : undefined,
     "__rest": l > 8 ? b.subarray(s + 8, s + l) : undefined,
   };
-}
-function h55(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 8) o["rhit"] = rdU64(dv, s, LE);
-}
-function w55(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "rhit"); dv.setBigUint64(at, big(x === undefined ? 0 : x, path, "rhit", 0n, 18446744073709551615n), LE); }
-}
-function z55(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "rhit": case "__rest": break;
-      default: throw unknownMember(path, k, "tc-matchall-pcnt");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(8 + (extra === undefined ? 0 : extra.length));
-  w55(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 8);
-  return u;
-}
-function x55(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(8);
-  w55(new DataView(u.buffer), u, 0, v, path);
-  return u;
 }
 function s56(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
@@ -6165,41 +4289,6 @@ function s56(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "m-action": l >= 24 ? dv.getInt32(s + 20, LE) : undefined,
     "__rest": l > 24 ? b.subarray(s + 24, s + l) : undefined,
   };
-}
-function h56(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 4) o["index"] = dv.getUint32(s, LE);
-  if (l >= 8) o["capab"] = dv.getUint32(s + 4, LE);
-  if (l >= 12) o["action"] = dv.getInt32(s + 8, LE);
-  if (l >= 16) o["refcnt"] = dv.getInt32(s + 12, LE);
-  if (l >= 20) o["bindcnt"] = dv.getInt32(s + 16, LE);
-  if (l >= 24) o["m-action"] = dv.getInt32(s + 20, LE);
-}
-function w56(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "index"); dv.setUint32(at, int(x === undefined ? 0 : x, path, "index", 0, 4294967295), LE); }
-  { const x = own(v, "capab"); dv.setUint32(at + 4, int(x === undefined ? 0 : x, path, "capab", 0, 4294967295), LE); }
-  { const x = own(v, "action"); dv.setInt32(at + 8, int(x === undefined ? 0 : x, path, "action", -2147483648, 2147483647), LE); }
-  { const x = own(v, "refcnt"); dv.setInt32(at + 12, int(x === undefined ? 0 : x, path, "refcnt", -2147483648, 2147483647), LE); }
-  { const x = own(v, "bindcnt"); dv.setInt32(at + 16, int(x === undefined ? 0 : x, path, "bindcnt", -2147483648, 2147483647), LE); }
-  { const x = own(v, "m-action"); dv.setInt32(at + 20, int(x === undefined ? 0 : x, path, "m-action", -2147483648, 2147483647), LE); }
-}
-function z56(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "index": case "capab": case "action": case "refcnt": case "bindcnt": case "m-action": case "__rest": break;
-      default: throw unknownMember(path, k, "tc-mpls");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(24 + (extra === undefined ? 0 : extra.length));
-  w56(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 24);
-  return u;
-}
-function x56(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(24);
-  w56(new DataView(u.buffer), u, 0, v, path);
-  return u;
 }
 function s57(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
@@ -6216,49 +4305,6 @@ function s57(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 50 ? b.subarray(s + 50, s + l) : undefined,
   };
 }
-function h57(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 4) o["index"] = dv.getUint32(s, LE);
-  if (l >= 8) o["action"] = dv.getInt32(s + 4, LE);
-  if (l >= 12) o["limit"] = dv.getUint32(s + 8, LE);
-  if (l >= 16) o["burst"] = dv.getUint32(s + 12, LE);
-  if (l >= 20) o["mtu"] = dv.getUint32(s + 16, LE);
-  if (l >= 29) o["rate"] = s27(b, dv, s + 20, 9);
-  if (l >= 38) o["peakrate"] = s27(b, dv, s + 29, 9);
-  if (l >= 42) o["refcnt"] = dv.getInt32(s + 38, LE);
-  if (l >= 46) o["bindcnt"] = dv.getInt32(s + 42, LE);
-  if (l >= 50) o["capab"] = dv.getUint32(s + 46, LE);
-}
-function w57(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "index"); dv.setUint32(at, int(x === undefined ? 0 : x, path, "index", 0, 4294967295), LE); }
-  { const x = own(v, "action"); dv.setInt32(at + 4, int(x === undefined ? 0 : x, path, "action", -2147483648, 2147483647), LE); }
-  { const x = own(v, "limit"); dv.setUint32(at + 8, int(x === undefined ? 0 : x, path, "limit", 0, 4294967295), LE); }
-  { const x = own(v, "burst"); dv.setUint32(at + 12, int(x === undefined ? 0 : x, path, "burst", 0, 4294967295), LE); }
-  { const x = own(v, "mtu"); dv.setUint32(at + 16, int(x === undefined ? 0 : x, path, "mtu", 0, 4294967295), LE); }
-  { const x = own(v, "rate"); w27(dv, u, at + 20, x === undefined ? {} : object(x, path, "rate"), join(path, "rate")); }
-  { const x = own(v, "peakrate"); w27(dv, u, at + 29, x === undefined ? {} : object(x, path, "peakrate"), join(path, "peakrate")); }
-  { const x = own(v, "refcnt"); dv.setInt32(at + 38, int(x === undefined ? 0 : x, path, "refcnt", -2147483648, 2147483647), LE); }
-  { const x = own(v, "bindcnt"); dv.setInt32(at + 42, int(x === undefined ? 0 : x, path, "bindcnt", -2147483648, 2147483647), LE); }
-  { const x = own(v, "capab"); dv.setUint32(at + 46, int(x === undefined ? 0 : x, path, "capab", 0, 4294967295), LE); }
-}
-function z57(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "index": case "action": case "limit": case "burst": case "mtu": case "rate": case "peakrate": case "refcnt": case "bindcnt": case "capab": case "__rest": break;
-      default: throw unknownMember(path, k, "tc-police");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(50 + (extra === undefined ? 0 : extra.length));
-  w57(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 50);
-  return u;
-}
-function x57(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(50);
-  w57(new DataView(u.buffer), u, 0, v, path);
-  return u;
-}
 function s58(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
     "index": l >= 4 ? dv.getUint32(s, LE) : undefined,
@@ -6272,45 +4318,6 @@ function s58(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 46 ? b.subarray(s + 46, s + l) : undefined,
   };
 }
-function h58(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 4) o["index"] = dv.getUint32(s, LE);
-  if (l >= 8) o["capab"] = dv.getUint32(s + 4, LE);
-  if (l >= 12) o["action"] = dv.getInt32(s + 8, LE);
-  if (l >= 16) o["refcnt"] = dv.getInt32(s + 12, LE);
-  if (l >= 20) o["bindcnt"] = dv.getInt32(s + 16, LE);
-  if (l >= 21) o["nkeys"] = dv.getUint8(s + 20);
-  if (l >= 22) o["flags"] = dv.getUint8(s + 21);
-  if (l >= 46) o["keys"] = s59(b, dv, s + 22, 24);
-}
-function w58(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "index"); dv.setUint32(at, int(x === undefined ? 0 : x, path, "index", 0, 4294967295), LE); }
-  { const x = own(v, "capab"); dv.setUint32(at + 4, int(x === undefined ? 0 : x, path, "capab", 0, 4294967295), LE); }
-  { const x = own(v, "action"); dv.setInt32(at + 8, int(x === undefined ? 0 : x, path, "action", -2147483648, 2147483647), LE); }
-  { const x = own(v, "refcnt"); dv.setInt32(at + 12, int(x === undefined ? 0 : x, path, "refcnt", -2147483648, 2147483647), LE); }
-  { const x = own(v, "bindcnt"); dv.setInt32(at + 16, int(x === undefined ? 0 : x, path, "bindcnt", -2147483648, 2147483647), LE); }
-  { const x = own(v, "nkeys"); dv.setUint8(at + 20, int(x === undefined ? 0 : x, path, "nkeys", 0, 255)); }
-  { const x = own(v, "flags"); dv.setUint8(at + 21, int(x === undefined ? 0 : x, path, "flags", 0, 255)); }
-  { const x = own(v, "keys"); w59(dv, u, at + 22, x === undefined ? {} : object(x, path, "keys"), join(path, "keys")); }
-}
-function z58(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "index": case "capab": case "action": case "refcnt": case "bindcnt": case "nkeys": case "flags": case "keys": case "__rest": break;
-      default: throw unknownMember(path, k, "tc-pedit-sel");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(46 + (extra === undefined ? 0 : extra.length));
-  w58(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 46);
-  return u;
-}
-function x58(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(46);
-  w58(new DataView(u.buffer), u, 0, v, path);
-  return u;
-}
 function s59(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
     "mask": l >= 4 ? dv.getUint32(s, LE) : undefined,
@@ -6321,41 +4328,6 @@ function s59(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "shift": l >= 24 ? dv.getUint32(s + 20, LE) : undefined,
     "__rest": l > 24 ? b.subarray(s + 24, s + l) : undefined,
   };
-}
-function h59(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 4) o["mask"] = dv.getUint32(s, LE);
-  if (l >= 8) o["val"] = dv.getUint32(s + 4, LE);
-  if (l >= 12) o["off"] = dv.getUint32(s + 8, LE);
-  if (l >= 16) o["at"] = dv.getUint32(s + 12, LE);
-  if (l >= 20) o["offmask"] = dv.getUint32(s + 16, LE);
-  if (l >= 24) o["shift"] = dv.getUint32(s + 20, LE);
-}
-function w59(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "mask"); dv.setUint32(at, int(x === undefined ? 0 : x, path, "mask", 0, 4294967295), LE); }
-  { const x = own(v, "val"); dv.setUint32(at + 4, int(x === undefined ? 0 : x, path, "val", 0, 4294967295), LE); }
-  { const x = own(v, "off"); dv.setUint32(at + 8, int(x === undefined ? 0 : x, path, "off", 0, 4294967295), LE); }
-  { const x = own(v, "at"); dv.setUint32(at + 12, int(x === undefined ? 0 : x, path, "at", 0, 4294967295), LE); }
-  { const x = own(v, "offmask"); dv.setUint32(at + 16, int(x === undefined ? 0 : x, path, "offmask", 0, 4294967295), LE); }
-  { const x = own(v, "shift"); dv.setUint32(at + 20, int(x === undefined ? 0 : x, path, "shift", 0, 4294967295), LE); }
-}
-function z59(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "mask": case "val": case "off": case "at": case "offmask": case "shift": case "__rest": break;
-      default: throw unknownMember(path, k, "tc-pedit-key");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(24 + (extra === undefined ? 0 : extra.length));
-  w59(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 24);
-  return u;
-}
-function x59(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(24);
-  w59(new DataView(u.buffer), u, 0, v, path);
-  return u;
 }
 function s60(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
@@ -6368,466 +4340,11 @@ function s60(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 24 ? b.subarray(s + 24, s + l) : undefined,
   };
 }
-function h60(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 4) o["index"] = dv.getUint32(s, LE);
-  if (l >= 8) o["capab"] = dv.getUint32(s + 4, LE);
-  if (l >= 12) o["action"] = dv.getInt32(s + 8, LE);
-  if (l >= 16) o["refcnt"] = dv.getInt32(s + 12, LE);
-  if (l >= 20) o["bindcnt"] = dv.getInt32(s + 16, LE);
-  if (l >= 24) o["v-action"] = dv.getInt32(s + 20, LE);
-}
-function w60(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "index"); dv.setUint32(at, int(x === undefined ? 0 : x, path, "index", 0, 4294967295), LE); }
-  { const x = own(v, "capab"); dv.setUint32(at + 4, int(x === undefined ? 0 : x, path, "capab", 0, 4294967295), LE); }
-  { const x = own(v, "action"); dv.setInt32(at + 8, int(x === undefined ? 0 : x, path, "action", -2147483648, 2147483647), LE); }
-  { const x = own(v, "refcnt"); dv.setInt32(at + 12, int(x === undefined ? 0 : x, path, "refcnt", -2147483648, 2147483647), LE); }
-  { const x = own(v, "bindcnt"); dv.setInt32(at + 16, int(x === undefined ? 0 : x, path, "bindcnt", -2147483648, 2147483647), LE); }
-  { const x = own(v, "v-action"); dv.setInt32(at + 20, int(x === undefined ? 0 : x, path, "v-action", -2147483648, 2147483647), LE); }
-}
-function z60(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "index": case "capab": case "action": case "refcnt": case "bindcnt": case "v-action": case "__rest": break;
-      default: throw unknownMember(path, k, "tc-vlan");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(24 + (extra === undefined ? 0 : extra.length));
-  w60(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 24);
-  return u;
-}
-function x60(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(24);
-  w60(new DataView(u.buffer), u, 0, v, path);
-  return u;
-}
-function d0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L0(b, dv, s, e, dep, sc, n0());
-}
-function e0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E0(w, v, path, sc);
-}
-function d1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L1(b, dv, s, e, dep, sc, n1());
-}
-function e1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E1(w, v, path, sc);
-}
-function d2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L2(b, dv, s, e, dep, sc, n2());
-}
-function e2(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E2(w, v, path, sc);
-}
-function d3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L3(b, dv, s, e, dep, sc, n3());
-}
-function e3(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E3(w, v, path, sc);
-}
-function d4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L4(b, dv, s, e, dep, sc, n4());
-}
-function e4(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E4(w, v, path, sc);
-}
-function d5(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L5(b, dv, s, e, dep, sc, n5());
-}
-function e5(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E5(w, v, path, sc);
-}
-function d6(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L6(b, dv, s, e, dep, sc, n6());
-}
-function e6(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E6(w, v, path, sc);
-}
-function d7(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L7(b, dv, s, e, dep, sc, n7());
-}
-function e7(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E7(w, v, path, sc);
-}
-function d8(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L8(b, dv, s, e, dep, sc, n8());
-}
-function e8(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E8(w, v, path, sc);
-}
-function d9(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L9(b, dv, s, e, dep, sc, n9());
-}
-function e9(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E9(w, v, path, sc);
-}
-function d10(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L10(b, dv, s, e, dep, sc, n10());
-}
-function e10(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E10(w, v, path, sc);
-}
-function d11(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L11(b, dv, s, e, dep, sc, n11());
-}
-function e11(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E11(w, v, path, sc);
-}
-function d12(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L12(b, dv, s, e, dep, sc, n12());
-}
-function e12(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E12(w, v, path, sc);
-}
-function d13(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L13(b, dv, s, e, dep, sc, n13());
-}
-function e13(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E13(w, v, path, sc);
-}
-function d14(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L14(b, dv, s, e, dep, sc, n14());
-}
-function e14(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E14(w, v, path, sc);
-}
-function d15(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L15(b, dv, s, e, dep, sc, n15());
-}
-function e15(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E15(w, v, path, sc);
-}
-function d16(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L16(b, dv, s, e, dep, sc, n16());
-}
-function e16(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E16(w, v, path, sc);
-}
-function d17(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L17(b, dv, s, e, dep, sc, n17());
-}
-function e17(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E17(w, v, path, sc);
-}
-function d18(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L18(b, dv, s, e, dep, sc, n18());
-}
-function e18(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E18(w, v, path, sc);
-}
-function d19(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L19(b, dv, s, e, dep, sc, n19());
-}
-function e19(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E19(w, v, path, sc);
-}
-function d20(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L20(b, dv, s, e, dep, sc, n20());
-}
-function e20(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E20(w, v, path, sc);
-}
-function d21(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L21(b, dv, s, e, dep, sc, n21());
-}
-function e21(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E21(w, v, path, sc);
-}
-function d22(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L22(b, dv, s, e, dep, sc, n22());
-}
-function e22(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E22(w, v, path, sc);
-}
-function d23(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L23(b, dv, s, e, dep, sc, n23());
-}
-function e23(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E23(w, v, path, sc);
-}
-function d24(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L24(b, dv, s, e, dep, sc, n24());
-}
-function e24(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E24(w, v, path, sc);
-}
-function d25(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L25(b, dv, s, e, dep, sc, n25());
-}
-function e25(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E25(w, v, path, sc);
-}
-function d26(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L26(b, dv, s, e, dep, sc, n26());
-}
-function e26(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E26(w, v, path, sc);
-}
-function d27(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L27(b, dv, s, e, dep, sc, n27());
-}
-function e27(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E27(w, v, path, sc);
-}
-function d28(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L28(b, dv, s, e, dep, sc, n28());
-}
-function e28(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E28(w, v, path, sc);
-}
-function d29(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L29(b, dv, s, e, dep, sc, n29());
-}
-function e29(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E29(w, v, path, sc);
-}
-function d30(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L30(b, dv, s, e, dep, sc, n30());
-}
-function e30(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E30(w, v, path, sc);
-}
-function d31(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L31(b, dv, s, e, dep, sc, n31());
-}
-function e31(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E31(w, v, path, sc);
-}
-function d32(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L32(b, dv, s, e, dep, sc, n32());
-}
-function e32(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E32(w, v, path, sc);
-}
-function d33(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L33(b, dv, s, e, dep, sc, n33());
-}
-function e33(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E33(w, v, path, sc);
-}
-function d34(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L34(b, dv, s, e, dep, sc, n34());
-}
-function e34(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E34(w, v, path, sc);
-}
-function d35(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L35(b, dv, s, e, dep, sc, n35());
-}
-function e35(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E35(w, v, path, sc);
-}
-function d36(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L36(b, dv, s, e, dep, sc, n36());
-}
-function e36(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E36(w, v, path, sc);
-}
-function d37(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L37(b, dv, s, e, dep, sc, n37());
-}
-function e37(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E37(w, v, path, sc);
-}
-function d38(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L38(b, dv, s, e, dep, sc, n38());
-}
-function e38(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E38(w, v, path, sc);
-}
-function d39(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L39(b, dv, s, e, dep, sc, n39());
-}
-function e39(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E39(w, v, path, sc);
-}
-function d40(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L40(b, dv, s, e, dep, sc, n40());
-}
-function e40(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E40(w, v, path, sc);
-}
-function d41(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L41(b, dv, s, e, dep, sc, n41());
-}
-function e41(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E41(w, v, path, sc);
-}
-function d42(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L42(b, dv, s, e, dep, sc, n42());
-}
-function e42(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E42(w, v, path, sc);
-}
-function d43(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L43(b, dv, s, e, dep, sc, n43());
-}
-function e43(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E43(w, v, path, sc);
-}
-function d44(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L44(b, dv, s, e, dep, sc, n44());
-}
-function e44(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E44(w, v, path, sc);
-}
-function d45(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L45(b, dv, s, e, dep, sc, n45());
-}
-function e45(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E45(w, v, path, sc);
-}
-function d46(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L46(b, dv, s, e, dep, sc, n46());
-}
-function e46(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E46(w, v, path, sc);
-}
-function d47(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L47(b, dv, s, e, dep, sc, n47());
-}
-function e47(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E47(w, v, path, sc);
-}
-function d48(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L48(b, dv, s, e, dep, sc, n48());
-}
-function e48(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E48(w, v, path, sc);
-}
-function d49(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L49(b, dv, s, e, dep, sc, n49());
-}
-function e49(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E49(w, v, path, sc);
-}
-function d50(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L50(b, dv, s, e, dep, sc, n50());
-}
-function e50(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E50(w, v, path, sc);
-}
-function d51(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L51(b, dv, s, e, dep, sc, n51());
-}
-function e51(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E51(w, v, path, sc);
-}
-function d52(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L52(b, dv, s, e, dep, sc, n52());
-}
-function e52(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E52(w, v, path, sc);
-}
-function d53(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L53(b, dv, s, e, dep, sc, n53());
-}
-function e53(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E53(w, v, path, sc);
-}
-function d54(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L54(b, dv, s, e, dep, sc, n54());
-}
-function e54(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E54(w, v, path, sc);
-}
-function d55(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L55(b, dv, s, e, dep, sc, n55());
-}
-function e55(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E55(w, v, path, sc);
-}
-function d56(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L56(b, dv, s, e, dep, sc, n56());
-}
-function e56(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E56(w, v, path, sc);
-}
-function d57(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L57(b, dv, s, e, dep, sc, n57());
-}
-function e57(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E57(w, v, path, sc);
-}
-function d58(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L58(b, dv, s, e, dep, sc, n58());
-}
-function e58(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E58(w, v, path, sc);
-}
-function d59(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L59(b, dv, s, e, dep, sc, n59());
-}
-function e59(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E59(w, v, path, sc);
-}
-function d60(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L60(b, dv, s, e, dep, sc, n60());
-}
-function e60(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E60(w, v, path, sc);
-}
-function d61(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L61(b, dv, s, e, dep, sc, n61());
-}
-function e61(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E61(w, v, path, sc);
-}
-function d62(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L62(b, dv, s, e, dep, sc, n62());
-}
-function e62(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E62(w, v, path, sc);
-}
-function d63(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L63(b, dv, s, e, dep, sc, n63());
-}
-function e63(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E63(w, v, path, sc);
-}
-function d64(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L64(b, dv, s, e, dep, sc, n64());
-}
-function e64(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E64(w, v, path, sc);
-}
-function d65(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L65(b, dv, s, e, dep, sc, n65());
-}
-function e65(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E65(w, v, path, sc);
-}
-function d66(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L66(b, dv, s, e, dep, sc, n66());
-}
-function e66(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E66(w, v, path, sc);
-}
-function d67(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L67(b, dv, s, e, dep, sc, n67());
-}
-function e67(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E67(w, v, path, sc);
-}
-function d68(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L68(b, dv, s, e, dep, sc, n68());
-}
-function e68(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E68(w, v, path, sc);
-}
 function B0(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return M69(b, dv, s, e, 0, undefined);
+  return L69(b, dv, s, e, 0, undefined);
 }
-function W0(w: MessageWriter, v: Obj): void {
-  w.putRaw(x0(v, ""));
-  E69(w, v, "", undefined);
-}
-function n0(): Obj {
-  return { "kind": undefined, "options": undefined, "stats": undefined, "xstats": undefined, "rate": undefined, "fcnt": undefined, "stats2": undefined, "stab": undefined, "dump-invisible": undefined, "chain": undefined, "hw-offload": undefined, "ingress-block": undefined, "egress-block": undefined, "dump-flags": undefined, "ext-warn-msg": undefined, "__unknown": undefined };
-}
-function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "kind": undefined, "options": undefined, "stats": undefined, "xstats": undefined, "rate": undefined, "fcnt": undefined, "stats2": undefined, "stab": undefined, "dump-invisible": undefined, "chain": undefined, "hw-offload": undefined, "ingress-block": undefined, "egress-block": undefined, "dump-flags": undefined, "ext-warn-msg": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "attrs");
   const sc2: Scope = { o, up: sc };
   let p = s;
@@ -6846,8 +4363,8 @@ function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
       case 4: if (o["kind"] === undefined) { (late ??= []).push(4, ds, dl); break; } o["xstats"] = m2(o["kind"], b, dv, ds, dl, dep + 1, undefined); break;
       case 5: o["rate"] = s30(b, dv, ds, dl); break;
       case 6: if (dl < 4) throw tooShort(dl, 4, ds - 4, "attrs.fcnt"); o["fcnt"] = dv.getUint32(ds, LE); break;
-      case 7: o["stats2"] = d67(b, dv, ds, ds + dl, dep + 1, sc2); break;
-      case 8: o["stab"] = d66(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 7: o["stats2"] = L67(b, dv, ds, ds + dl, dep + 1, sc2); break;
+      case 8: o["stab"] = L66(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 9: break;
       case 10: o["dump-invisible"] = true; break;
       case 11: if (dl < 4) throw tooShort(dl, 4, ds - 4, "attrs.chain"); o["chain"] = dv.getUint32(ds, LE); break;
@@ -6871,7 +4388,21 @@ function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+const T1: StructDesc = ["tc-stats", 36, [
+  ["bytes", "u64", 0, 8, LE],
+  ["packets", "u32", 8, 4, LE],
+  ["drops", "u32", 12, 4, LE],
+  ["overlimits", "u32", 16, 4, LE],
+  ["bps", "u32", 20, 4, LE],
+  ["pps", "u32", 24, 4, LE],
+  ["qlen", "u32", 28, 4, LE],
+  ["backlog", "u32", 32, 4, LE],
+]];
+const T30: StructDesc = ["gnet-estimator", 2, [
+  ["interval", "s8", 0, 1, LE],
+  ["ewma-log", "u8", 1, 1, LE],
+]];
+function E0(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   const sc2: Scope = { o: v, up: sc };
   { const x = own(v, "kind"); if (x !== undefined) { const u = text(x, path, "kind"); w.putString(1, u); } }
   for (const k in v) {
@@ -6880,12 +4411,12 @@ function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     switch (k) {
       case "kind": break;
       case "options": q0(w, 2, selectorKey(own(v, "kind")), x, path, "options", "kind", sc2); break;
-      case "stats": w.putBinary(3, z1(object(x, path, "stats"), join(path, "stats"))); break;
+      case "stats": w.putBinary(3, structValue(T1, object(x, path, "stats"), join(path, "stats"))); break;
       case "xstats": q2(w, 4, selectorKey(own(v, "kind")), x, path, "xstats", "kind", undefined); break;
-      case "rate": w.putBinary(5, z30(object(x, path, "rate"), join(path, "rate"))); break;
+      case "rate": w.putBinary(5, structValue(T30, object(x, path, "rate"), join(path, "rate"))); break;
       case "fcnt": w.putU32(6, int(x, path, "fcnt", 0, 4294967295)); break;
-      case "stats2": { const n = w.nestStart(7); e67(w, object(x, path, "stats2"), join(path, "stats2"), sc2); w.nestEnd(n); } break;
-      case "stab": { const n = w.nestStart(8); e66(w, object(x, path, "stab"), join(path, "stab"), undefined); w.nestEnd(n); } break;
+      case "stats2": { const n = w.nestStart(7); E67(w, object(x, path, "stats2"), join(path, "stats2"), sc2); w.nestEnd(n); } break;
+      case "stab": { const n = w.nestStart(8); E66(w, object(x, path, "stab"), join(path, "stab"), undefined); w.nestEnd(n); } break;
       case "dump-invisible": if (flag(x, path, "dump-invisible")) w.putFlag(10); break;
       case "chain": w.putU32(11, int(x, path, "chain", 0, 4294967295)); break;
       case "hw-offload": w.putU8(12, int(x, path, "hw-offload", 0, 255)); break;
@@ -6898,10 +4429,8 @@ function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n1(): Obj {
-  return { "kind": undefined, "options": undefined, "index": undefined, "stats": undefined, "cookie": undefined, "flags": undefined, "hw-stats": undefined, "used-hw-stats": undefined, "in-hw-count": undefined, "__unknown": undefined };
-}
-function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "kind": undefined, "options": undefined, "index": undefined, "stats": undefined, "cookie": undefined, "flags": undefined, "hw-stats": undefined, "used-hw-stats": undefined, "in-hw-count": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "act-attrs");
   const sc2: Scope = { o, up: sc };
   let p = s;
@@ -6917,7 +4446,7 @@ function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
       case 1: o["kind"] = str(b, ds, dl); break;
       case 2: if (o["kind"] === undefined) { (late ??= []).push(2, ds, dl); break; } o["options"] = m1(o["kind"], b, dv, ds, dl, dep + 1, undefined); break;
       case 3: if (dl < 4) throw tooShort(dl, 4, ds - 4, "act-attrs.index"); o["index"] = dv.getUint32(ds, LE); break;
-      case 4: o["stats"] = d67(b, dv, ds, ds + dl, dep + 1, sc2); break;
+      case 4: o["stats"] = L67(b, dv, ds, ds + dl, dep + 1, sc2); break;
       case 5: break;
       case 6: o["cookie"] = b.subarray(ds, ds + dl); break;
       case 7: if (dl < 8) throw tooShort(dl, 8, ds - 4, "act-attrs.flags"); o["flags"] = { "value": dv.getUint32(ds, LE), "selector": dv.getUint32(ds + 4, LE) }; break;
@@ -6938,7 +4467,7 @@ function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E1(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   const sc2: Scope = { o: v, up: sc };
   { const x = own(v, "kind"); if (x !== undefined) { const u = text(x, path, "kind"); w.putString(1, u); } }
   for (const k in v) {
@@ -6948,7 +4477,7 @@ function E1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
       case "kind": break;
       case "options": q1(w, 2, selectorKey(own(v, "kind")), x, path, "options", "kind", undefined); break;
       case "index": w.putU32(3, int(x, path, "index", 0, 4294967295)); break;
-      case "stats": { const n = w.nestStart(4); e67(w, object(x, path, "stats"), join(path, "stats"), sc2); w.nestEnd(n); } break;
+      case "stats": { const n = w.nestStart(4); E67(w, object(x, path, "stats"), join(path, "stats"), sc2); w.nestEnd(n); } break;
       case "cookie": { const u = bytes(x, path, "cookie", ""); w.putBinary(6, u); } break;
       case "flags": { const f = object(x, path, "flags"); putBitfield32(w, 7, int(own(f, "value") ?? 0, path, "flags", 0, 4294967295), int(own(f, "selector") ?? 0, path, "flags", 0, 4294967295)); } break;
       case "hw-stats": { const f = object(x, path, "hw-stats"); putBitfield32(w, 8, int(own(f, "value") ?? 0, path, "hw-stats", 0, 4294967295), int(own(f, "selector") ?? 0, path, "hw-stats", 0, 4294967295)); } break;
@@ -6959,10 +4488,8 @@ function E1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n2(): Obj {
-  return { "tm": undefined, "parms": undefined, "ops-len": undefined, "ops": undefined, "fd": undefined, "name": undefined, "tag": undefined, "id": undefined, "__unknown": undefined };
-}
-function L2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "tm": undefined, "parms": undefined, "ops-len": undefined, "ops": undefined, "fd": undefined, "name": undefined, "tag": undefined, "id": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "act-bpf-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -6987,12 +4514,18 @@ function L2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E2(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+const T50: StructDesc = ["tcf-t", 32, [
+  ["install", "u64", 0, 8, LE],
+  ["lastuse", "u64", 8, 8, LE],
+  ["expires", "u64", 16, 8, LE],
+  ["firstuse", "u64", 24, 8, LE],
+]];
+function E2(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "tm": w.putBinary(1, z50(object(x, path, "tm"), join(path, "tm"))); break;
+      case "tm": w.putBinary(1, structValue(T50, object(x, path, "tm"), join(path, "tm"))); break;
       case "parms": { const u = bytes(x, path, "parms", ""); w.putBinary(2, u); } break;
       case "ops-len": w.putU16(3, int(x, path, "ops-len", 0, 65535)); break;
       case "ops": { const u = bytes(x, path, "ops", ""); w.putBinary(4, u); } break;
@@ -7005,10 +4538,8 @@ function E2(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n3(): Obj {
-  return { "parms": undefined, "tm": undefined, "__unknown": undefined };
-}
-function L3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "parms": undefined, "tm": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "act-connmark-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -7027,22 +4558,20 @@ function L3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E3(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E3(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
       case "parms": { const u = bytes(x, path, "parms", ""); w.putBinary(1, u); } break;
-      case "tm": w.putBinary(2, z50(object(x, path, "tm"), join(path, "tm"))); break;
+      case "tm": w.putBinary(2, structValue(T50, object(x, path, "tm"), join(path, "tm"))); break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "act-connmark-attrs");
     }
   }
 }
-function n4(): Obj {
-  return { "parms": undefined, "tm": undefined, "__unknown": undefined };
-}
-function L4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "parms": undefined, "tm": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "act-csum-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -7061,22 +4590,20 @@ function L4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E4(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E4(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
       case "parms": { const u = bytes(x, path, "parms", ""); w.putBinary(1, u); } break;
-      case "tm": w.putBinary(2, z50(object(x, path, "tm"), join(path, "tm"))); break;
+      case "tm": w.putBinary(2, structValue(T50, object(x, path, "tm"), join(path, "tm"))); break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "act-csum-attrs");
     }
   }
 }
-function n5(): Obj {
-  return { "parms": undefined, "tm": undefined, "action": undefined, "zone": undefined, "mark": undefined, "mark-mask": undefined, "labels": undefined, "labels-mask": undefined, "nat-ipv4-min": undefined, "nat-ipv4-max": undefined, "nat-ipv6-min": undefined, "nat-ipv6-max": undefined, "nat-port-min": undefined, "nat-port-max": undefined, "helper-name": undefined, "helper-family": undefined, "helper-proto": undefined, "__unknown": undefined };
-}
-function L5(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L5(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "parms": undefined, "tm": undefined, "action": undefined, "zone": undefined, "mark": undefined, "mark-mask": undefined, "labels": undefined, "labels-mask": undefined, "nat-ipv4-min": undefined, "nat-ipv4-max": undefined, "nat-ipv6-min": undefined, "nat-ipv6-max": undefined, "nat-port-min": undefined, "nat-port-max": undefined, "helper-name": undefined, "helper-family": undefined, "helper-proto": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "act-ct-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -7110,13 +4637,13 @@ function L5(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E5(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E5(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
       case "parms": { const u = bytes(x, path, "parms", ""); w.putBinary(1, u); } break;
-      case "tm": w.putBinary(2, z50(object(x, path, "tm"), join(path, "tm"))); break;
+      case "tm": w.putBinary(2, structValue(T50, object(x, path, "tm"), join(path, "tm"))); break;
       case "action": w.putU16(3, int(x, path, "action", 0, 65535)); break;
       case "zone": w.putU16(4, int(x, path, "zone", 0, 65535)); break;
       case "mark": w.putU32(5, int(x, path, "mark", 0, 4294967295)); break;
@@ -7137,10 +4664,8 @@ function E5(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n6(): Obj {
-  return { "tm": undefined, "act": undefined, "zone": undefined, "parms-dscp-mask": undefined, "parms-dscp-statemask": undefined, "parms-cpmark-mask": undefined, "stats-dscp-set": undefined, "stats-dscp-error": undefined, "stats-cpmark-set": undefined, "__unknown": undefined };
-}
-function L6(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L6(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "tm": undefined, "act": undefined, "zone": undefined, "parms-dscp-mask": undefined, "parms-dscp-statemask": undefined, "parms-cpmark-mask": undefined, "stats-dscp-set": undefined, "stats-dscp-error": undefined, "stats-cpmark-set": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "act-ctinfo-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -7166,12 +4691,12 @@ function L6(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E6(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E6(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "tm": w.putBinary(2, z50(object(x, path, "tm"), join(path, "tm"))); break;
+      case "tm": w.putBinary(2, structValue(T50, object(x, path, "tm"), join(path, "tm"))); break;
       case "act": { const u = bytes(x, path, "act", ""); w.putBinary(3, u); } break;
       case "zone": w.putU16(4, int(x, path, "zone", 0, 65535)); break;
       case "parms-dscp-mask": w.putU32(5, int(x, path, "parms-dscp-mask", 0, 4294967295)); break;
@@ -7185,10 +4710,8 @@ function E6(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n7(): Obj {
-  return { "tm": undefined, "parms": undefined, "priority": undefined, "entry-list": undefined, "base-time": undefined, "cycle-time": undefined, "cycle-time-ext": undefined, "flags": undefined, "clockid": undefined, "__unknown": undefined };
-}
-function L7(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L7(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "tm": undefined, "parms": undefined, "priority": undefined, "entry-list": undefined, "base-time": undefined, "cycle-time": undefined, "cycle-time-ext": undefined, "flags": undefined, "clockid": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "act-gate-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -7214,12 +4737,12 @@ function L7(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E7(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E7(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "tm": w.putBinary(1, z50(object(x, path, "tm"), join(path, "tm"))); break;
+      case "tm": w.putBinary(1, structValue(T50, object(x, path, "tm"), join(path, "tm"))); break;
       case "parms": { const u = bytes(x, path, "parms", ""); w.putBinary(2, u); } break;
       case "priority": w.putS32(4, int(x, path, "priority", -2147483648, 2147483647)); break;
       case "entry-list": { const u = bytes(x, path, "entry-list", ""); w.putBinary(5, u); } break;
@@ -7233,10 +4756,8 @@ function E7(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n8(): Obj {
-  return { "parms": undefined, "tm": undefined, "dmac": undefined, "smac": undefined, "type": undefined, "metalst": undefined, "__unknown": undefined };
-}
-function L8(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L8(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "parms": undefined, "tm": undefined, "dmac": undefined, "smac": undefined, "type": undefined, "metalst": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "act-ife-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -7259,13 +4780,13 @@ function L8(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E8(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E8(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
       case "parms": { const u = bytes(x, path, "parms", ""); w.putBinary(1, u); } break;
-      case "tm": w.putBinary(2, z50(object(x, path, "tm"), join(path, "tm"))); break;
+      case "tm": w.putBinary(2, structValue(T50, object(x, path, "tm"), join(path, "tm"))); break;
       case "dmac": { const u = bytes(x, path, "dmac", ""); w.putBinary(3, u); } break;
       case "smac": { const u = bytes(x, path, "smac", ""); w.putBinary(4, u); } break;
       case "type": w.putU16(5, int(x, path, "type", 0, 65535)); break;
@@ -7275,10 +4796,8 @@ function E8(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n9(): Obj {
-  return { "tm": undefined, "parms": undefined, "blockid": undefined, "__unknown": undefined };
-}
-function L9(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L9(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "tm": undefined, "parms": undefined, "blockid": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "act-mirred-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -7298,12 +4817,12 @@ function L9(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E9(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E9(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "tm": w.putBinary(1, z50(object(x, path, "tm"), join(path, "tm"))); break;
+      case "tm": w.putBinary(1, structValue(T50, object(x, path, "tm"), join(path, "tm"))); break;
       case "parms": { const u = bytes(x, path, "parms", ""); w.putBinary(2, u); } break;
       case "blockid": { const u = bytes(x, path, "blockid", ""); w.putBinary(4, u); } break;
       case "__unknown": putUnknown(w, x, path); break;
@@ -7311,10 +4830,8 @@ function E9(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n10(): Obj {
-  return { "tm": undefined, "parms": undefined, "proto": undefined, "label": undefined, "tc": undefined, "ttl": undefined, "bos": undefined, "__unknown": undefined };
-}
-function L10(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L10(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "tm": undefined, "parms": undefined, "proto": undefined, "label": undefined, "tc": undefined, "ttl": undefined, "bos": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "act-mpls-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -7338,13 +4855,21 @@ function L10(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E10(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+const T56: StructDesc = ["tc-mpls", 24, [
+  ["index", "u32", 0, 4, LE],
+  ["capab", "u32", 4, 4, LE],
+  ["action", "s32", 8, 4, LE],
+  ["refcnt", "s32", 12, 4, LE],
+  ["bindcnt", "s32", 16, 4, LE],
+  ["m-action", "s32", 20, 4, LE],
+]];
+function E10(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "tm": w.putBinary(1, z50(object(x, path, "tm"), join(path, "tm"))); break;
-      case "parms": w.putBinary(2, z56(object(x, path, "parms"), join(path, "parms"))); break;
+      case "tm": w.putBinary(1, structValue(T50, object(x, path, "tm"), join(path, "tm"))); break;
+      case "parms": w.putBinary(2, structValue(T56, object(x, path, "parms"), join(path, "parms"))); break;
       case "proto": w.putU16(4, int(x, path, "proto", 0, 65535), true); break;
       case "label": w.putU32(5, int(x, path, "label", 0, 4294967295)); break;
       case "tc": w.putU8(6, int(x, path, "tc", 0, 255)); break;
@@ -7355,10 +4880,8 @@ function E10(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n11(): Obj {
-  return { "parms": undefined, "tm": undefined, "__unknown": undefined };
-}
-function L11(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L11(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "parms": undefined, "tm": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "act-nat-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -7377,22 +4900,20 @@ function L11(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E11(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E11(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
       case "parms": { const u = bytes(x, path, "parms", ""); w.putBinary(1, u); } break;
-      case "tm": w.putBinary(2, z50(object(x, path, "tm"), join(path, "tm"))); break;
+      case "tm": w.putBinary(2, structValue(T50, object(x, path, "tm"), join(path, "tm"))); break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "act-nat-attrs");
     }
   }
 }
-function n12(): Obj {
-  return { "tm": undefined, "parms": undefined, "parms-ex": undefined, "keys-ex": undefined, "key-ex": undefined, "__unknown": undefined };
-}
-function L12(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L12(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "tm": undefined, "parms": undefined, "parms-ex": undefined, "keys-ex": undefined, "key-ex": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "act-pedit-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -7414,13 +4935,31 @@ function L12(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E12(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+const T59: StructDesc = ["tc-pedit-key", 24, [
+  ["mask", "u32", 0, 4, LE],
+  ["val", "u32", 4, 4, LE],
+  ["off", "u32", 8, 4, LE],
+  ["at", "u32", 12, 4, LE],
+  ["offmask", "u32", 16, 4, LE],
+  ["shift", "u32", 20, 4, LE],
+]];
+const T58: StructDesc = ["tc-pedit-sel", 46, [
+  ["index", "u32", 0, 4, LE],
+  ["capab", "u32", 4, 4, LE],
+  ["action", "s32", 8, 4, LE],
+  ["refcnt", "s32", 12, 4, LE],
+  ["bindcnt", "s32", 16, 4, LE],
+  ["nkeys", "u8", 20, 1, LE],
+  ["flags", "u8", 21, 1, LE],
+  ["keys", "binary", 22, 24, LE, T59],
+]];
+function E12(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "tm": w.putBinary(1, z50(object(x, path, "tm"), join(path, "tm"))); break;
-      case "parms": w.putBinary(2, z58(object(x, path, "parms"), join(path, "parms"))); break;
+      case "tm": w.putBinary(1, structValue(T50, object(x, path, "tm"), join(path, "tm"))); break;
+      case "parms": w.putBinary(2, structValue(T58, object(x, path, "parms"), join(path, "parms"))); break;
       case "parms-ex": { const u = bytes(x, path, "parms-ex", ""); w.putBinary(4, u); } break;
       case "keys-ex": { const u = bytes(x, path, "keys-ex", ""); w.putBinary(5, u); } break;
       case "key-ex": { const u = bytes(x, path, "key-ex", ""); w.putBinary(6, u); } break;
@@ -7429,10 +4968,8 @@ function E12(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n13(): Obj {
-  return { "tm": undefined, "parms": undefined, "data": undefined, "__unknown": undefined };
-}
-function L13(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L13(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "tm": undefined, "parms": undefined, "data": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "act-simple-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -7452,12 +4989,12 @@ function L13(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E13(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E13(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "tm": w.putBinary(1, z50(object(x, path, "tm"), join(path, "tm"))); break;
+      case "tm": w.putBinary(1, structValue(T50, object(x, path, "tm"), join(path, "tm"))); break;
       case "parms": { const u = bytes(x, path, "parms", ""); w.putBinary(2, u); } break;
       case "data": { const u = bytes(x, path, "data", ""); w.putBinary(3, u); } break;
       case "__unknown": putUnknown(w, x, path); break;
@@ -7465,10 +5002,8 @@ function E13(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n14(): Obj {
-  return { "tm": undefined, "parms": undefined, "priority": undefined, "queue-mapping": undefined, "mark": undefined, "ptype": undefined, "mask": undefined, "flags": undefined, "queue-mapping-max": undefined, "__unknown": undefined };
-}
-function L14(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L14(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "tm": undefined, "parms": undefined, "priority": undefined, "queue-mapping": undefined, "mark": undefined, "ptype": undefined, "mask": undefined, "flags": undefined, "queue-mapping-max": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "act-skbedit-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -7494,12 +5029,12 @@ function L14(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E14(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E14(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "tm": w.putBinary(1, z50(object(x, path, "tm"), join(path, "tm"))); break;
+      case "tm": w.putBinary(1, structValue(T50, object(x, path, "tm"), join(path, "tm"))); break;
       case "parms": { const u = bytes(x, path, "parms", ""); w.putBinary(2, u); } break;
       case "priority": w.putU32(3, int(x, path, "priority", 0, 4294967295)); break;
       case "queue-mapping": w.putU16(4, int(x, path, "queue-mapping", 0, 65535)); break;
@@ -7513,10 +5048,8 @@ function E14(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n15(): Obj {
-  return { "tm": undefined, "parms": undefined, "dmac": undefined, "smac": undefined, "etype": undefined, "__unknown": undefined };
-}
-function L15(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L15(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "tm": undefined, "parms": undefined, "dmac": undefined, "smac": undefined, "etype": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "act-skbmod-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -7538,12 +5071,12 @@ function L15(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E15(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E15(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "tm": w.putBinary(1, z50(object(x, path, "tm"), join(path, "tm"))); break;
+      case "tm": w.putBinary(1, structValue(T50, object(x, path, "tm"), join(path, "tm"))); break;
       case "parms": { const u = bytes(x, path, "parms", ""); w.putBinary(2, u); } break;
       case "dmac": { const u = bytes(x, path, "dmac", ""); w.putBinary(3, u); } break;
       case "smac": { const u = bytes(x, path, "smac", ""); w.putBinary(4, u); } break;
@@ -7553,10 +5086,8 @@ function E15(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n16(): Obj {
-  return { "tm": undefined, "parms": undefined, "enc-ipv4-src": undefined, "enc-ipv4-dst": undefined, "enc-ipv6-src": undefined, "enc-ipv6-dst": undefined, "enc-key-id": undefined, "enc-dst-port": undefined, "no-csum": undefined, "enc-opts": undefined, "enc-tos": undefined, "enc-ttl": undefined, "no-frag": undefined, "__unknown": undefined };
-}
-function L16(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L16(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "tm": undefined, "parms": undefined, "enc-ipv4-src": undefined, "enc-ipv4-dst": undefined, "enc-ipv6-src": undefined, "enc-ipv6-dst": undefined, "enc-key-id": undefined, "enc-dst-port": undefined, "no-csum": undefined, "enc-opts": undefined, "enc-tos": undefined, "enc-ttl": undefined, "no-frag": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "act-tunnel-key-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -7586,12 +5117,12 @@ function L16(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E16(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E16(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "tm": w.putBinary(1, z50(object(x, path, "tm"), join(path, "tm"))); break;
+      case "tm": w.putBinary(1, structValue(T50, object(x, path, "tm"), join(path, "tm"))); break;
       case "parms": { const u = bytes(x, path, "parms", ""); w.putBinary(2, u); } break;
       case "enc-ipv4-src": w.putU32(3, int(x, path, "enc-ipv4-src", 0, 4294967295), true); break;
       case "enc-ipv4-dst": w.putU32(4, int(x, path, "enc-ipv4-dst", 0, 4294967295), true); break;
@@ -7609,10 +5140,8 @@ function E16(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n17(): Obj {
-  return { "tm": undefined, "parms": undefined, "push-vlan-id": undefined, "push-vlan-protocol": undefined, "push-vlan-priority": undefined, "push-eth-dst": undefined, "push-eth-src": undefined, "__unknown": undefined };
-}
-function L17(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L17(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "tm": undefined, "parms": undefined, "push-vlan-id": undefined, "push-vlan-protocol": undefined, "push-vlan-priority": undefined, "push-eth-dst": undefined, "push-eth-src": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "act-vlan-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -7636,13 +5165,21 @@ function L17(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E17(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+const T60: StructDesc = ["tc-vlan", 24, [
+  ["index", "u32", 0, 4, LE],
+  ["capab", "u32", 4, 4, LE],
+  ["action", "s32", 8, 4, LE],
+  ["refcnt", "s32", 12, 4, LE],
+  ["bindcnt", "s32", 16, 4, LE],
+  ["v-action", "s32", 20, 4, LE],
+]];
+function E17(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "tm": w.putBinary(1, z50(object(x, path, "tm"), join(path, "tm"))); break;
-      case "parms": w.putBinary(2, z60(object(x, path, "parms"), join(path, "parms"))); break;
+      case "tm": w.putBinary(1, structValue(T50, object(x, path, "tm"), join(path, "tm"))); break;
+      case "parms": w.putBinary(2, structValue(T60, object(x, path, "parms"), join(path, "parms"))); break;
       case "push-vlan-id": w.putU16(3, int(x, path, "push-vlan-id", 0, 65535)); break;
       case "push-vlan-protocol": w.putU16(4, int(x, path, "push-vlan-protocol", 0, 65535)); break;
       case "push-vlan-priority": w.putU8(6, int(x, path, "push-vlan-priority", 0, 255)); break;
@@ -7664,14 +5201,12 @@ function ia0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const ds = p + 4;
     const dl = len - 4;
     p += (len + 3) & ~3;
-    const it: Obj = {}; it[t] = d1(b, dv, ds, ds + dl, dep + 1, sc); out.push(it);
+    const it: Obj = {}; it[t] = L1(b, dv, ds, ds + dl, dep + 1, sc); out.push(it);
   }
   return out;
 }
-function n18(): Obj {
-  return { "classid": undefined, "ematches": undefined, "act": undefined, "police": undefined, "pcnt": undefined, "__unknown": undefined };
-}
-function L18(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L18(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "classid": undefined, "ematches": undefined, "act": undefined, "police": undefined, "pcnt": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "basic-attrs");
   const sc2: Scope = { o, up: sc };
   let p = s;
@@ -7684,9 +5219,9 @@ function L18(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     p += (len + 3) & ~3;
     switch (t) {
       case 1: if (dl < 4) throw tooShort(dl, 4, ds - 4, "basic-attrs.classid"); o["classid"] = dv.getUint32(ds, LE); break;
-      case 2: o["ematches"] = d29(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 2: o["ematches"] = L29(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 3: o["act"] = ia0(b, dv, ds, ds + dl, dep + 1, sc2); break;
-      case 4: o["police"] = d55(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 4: o["police"] = L55(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 5: o["pcnt"] = s54(b, dv, ds, dl); break;
       case 6: break;
       default: keepUnknown(o, t, b, ds, dl);
@@ -7700,22 +5235,26 @@ function iw1(w: MessageWriter, t: number, x: readonly unknown[], path: string, s
     const it = object(x[i], path, `[${i}]`);
     for (const k in it) {
       const idx = int(Number(k), path, `[${i}].${k}`, 0, 0x3fff);
-      const m = w.nestStart(idx); e1(w, object(it[k], path, `[${k}]`), `${path}[${k}]`, sc); w.nestEnd(m);
+      const m = w.nestStart(idx); E1(w, object(it[k], path, `[${k}]`), `${path}[${k}]`, sc); w.nestEnd(m);
     }
   }
   w.nestEnd(n);
 }
-function E18(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+const T54: StructDesc = ["tc-basic-pcnt", 16, [
+  ["rcnt", "u64", 0, 8, LE],
+  ["rhit", "u64", 8, 8, LE],
+]];
+function E18(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   const sc2: Scope = { o: v, up: sc };
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
       case "classid": w.putU32(1, int(x, path, "classid", 0, 4294967295)); break;
-      case "ematches": { const n = w.nestStart(2); e29(w, object(x, path, "ematches"), join(path, "ematches"), undefined); w.nestEnd(n); } break;
+      case "ematches": { const n = w.nestStart(2); E29(w, object(x, path, "ematches"), join(path, "ematches"), undefined); w.nestEnd(n); } break;
       case "act": iw1(w, 3, array(x, path, "act"), join(path, "act"), sc2); break;
-      case "police": { const n = w.nestStart(4); e55(w, object(x, path, "police"), join(path, "police"), undefined); w.nestEnd(n); } break;
-      case "pcnt": w.putBinary(5, z54(object(x, path, "pcnt"), join(path, "pcnt"))); break;
+      case "police": { const n = w.nestStart(4); E55(w, object(x, path, "police"), join(path, "police"), undefined); w.nestEnd(n); } break;
+      case "pcnt": w.putBinary(5, structValue(T54, object(x, path, "pcnt"), join(path, "pcnt"))); break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "basic-attrs");
     }
@@ -7732,14 +5271,12 @@ function ia2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const ds = p + 4;
     const dl = len - 4;
     p += (len + 3) & ~3;
-    const it: Obj = {}; it[t] = d1(b, dv, ds, ds + dl, dep + 1, sc); out.push(it);
+    const it: Obj = {}; it[t] = L1(b, dv, ds, ds + dl, dep + 1, sc); out.push(it);
   }
   return out;
 }
-function n19(): Obj {
-  return { "act": undefined, "police": undefined, "classid": undefined, "ops-len": undefined, "ops": undefined, "fd": undefined, "name": undefined, "flags": undefined, "flags-gen": undefined, "tag": undefined, "id": undefined, "__unknown": undefined };
-}
-function L19(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L19(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "act": undefined, "police": undefined, "classid": undefined, "ops-len": undefined, "ops": undefined, "fd": undefined, "name": undefined, "flags": undefined, "flags-gen": undefined, "tag": undefined, "id": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "bpf-attrs");
   const sc2: Scope = { o, up: sc };
   let p = s;
@@ -7752,7 +5289,7 @@ function L19(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     p += (len + 3) & ~3;
     switch (t) {
       case 1: o["act"] = ia2(b, dv, ds, ds + dl, dep + 1, sc2); break;
-      case 2: o["police"] = d55(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 2: o["police"] = L55(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 3: if (dl < 4) throw tooShort(dl, 4, ds - 4, "bpf-attrs.classid"); o["classid"] = dv.getUint32(ds, LE); break;
       case 4: if (dl < 2) throw tooShort(dl, 2, ds - 4, "bpf-attrs.ops-len"); o["ops-len"] = dv.getUint16(ds, LE); break;
       case 5: o["ops"] = b.subarray(ds, ds + dl); break;
@@ -7773,19 +5310,19 @@ function iw3(w: MessageWriter, t: number, x: readonly unknown[], path: string, s
     const it = object(x[i], path, `[${i}]`);
     for (const k in it) {
       const idx = int(Number(k), path, `[${i}].${k}`, 0, 0x3fff);
-      const m = w.nestStart(idx); e1(w, object(it[k], path, `[${k}]`), `${path}[${k}]`, sc); w.nestEnd(m);
+      const m = w.nestStart(idx); E1(w, object(it[k], path, `[${k}]`), `${path}[${k}]`, sc); w.nestEnd(m);
     }
   }
   w.nestEnd(n);
 }
-function E19(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E19(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   const sc2: Scope = { o: v, up: sc };
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
       case "act": iw3(w, 1, array(x, path, "act"), join(path, "act"), sc2); break;
-      case "police": { const n = w.nestStart(2); e55(w, object(x, path, "police"), join(path, "police"), undefined); w.nestEnd(n); } break;
+      case "police": { const n = w.nestStart(2); E55(w, object(x, path, "police"), join(path, "police"), undefined); w.nestEnd(n); } break;
       case "classid": w.putU32(3, int(x, path, "classid", 0, 4294967295)); break;
       case "ops-len": w.putU16(4, int(x, path, "ops-len", 0, 65535)); break;
       case "ops": { const u = bytes(x, path, "ops", ""); w.putBinary(5, u); } break;
@@ -7800,10 +5337,8 @@ function E19(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n20(): Obj {
-  return { "base-rate64": undefined, "diffserv-mode": undefined, "atm": undefined, "flow-mode": undefined, "overhead": undefined, "rtt": undefined, "target": undefined, "autorate": undefined, "memory": undefined, "nat": undefined, "raw": undefined, "wash": undefined, "mpu": undefined, "ingress": undefined, "ack-filter": undefined, "split-gso": undefined, "fwmark": undefined, "__unknown": undefined };
-}
-function L20(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L20(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "base-rate64": undefined, "diffserv-mode": undefined, "atm": undefined, "flow-mode": undefined, "overhead": undefined, "rtt": undefined, "target": undefined, "autorate": undefined, "memory": undefined, "nat": undefined, "raw": undefined, "wash": undefined, "mpu": undefined, "ingress": undefined, "ack-filter": undefined, "split-gso": undefined, "fwmark": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "cake-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -7837,7 +5372,7 @@ function L20(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E20(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E20(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -7875,14 +5410,12 @@ function ia4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const ds = p + 4;
     const dl = len - 4;
     p += (len + 3) & ~3;
-    const it: Obj = {}; it[t] = d22(b, dv, ds, ds + dl, dep + 1, sc); out.push(it);
+    const it: Obj = {}; it[t] = L22(b, dv, ds, ds + dl, dep + 1, sc); out.push(it);
   }
   return out;
 }
-function n21(): Obj {
-  return { "capacity-estimate64": undefined, "memory-limit": undefined, "memory-used": undefined, "avg-netoff": undefined, "min-netlen": undefined, "max-netlen": undefined, "min-adjlen": undefined, "max-adjlen": undefined, "tin-stats": undefined, "deficit": undefined, "cobalt-count": undefined, "dropping": undefined, "drop-next-us": undefined, "p-drop": undefined, "blue-timer-us": undefined, "active-queues": undefined, "__unknown": undefined };
-}
-function L21(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L21(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "capacity-estimate64": undefined, "memory-limit": undefined, "memory-used": undefined, "avg-netoff": undefined, "min-netlen": undefined, "max-netlen": undefined, "min-adjlen": undefined, "max-adjlen": undefined, "tin-stats": undefined, "deficit": undefined, "cobalt-count": undefined, "dropping": undefined, "drop-next-us": undefined, "p-drop": undefined, "blue-timer-us": undefined, "active-queues": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "cake-stats-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -7921,12 +5454,12 @@ function iw5(w: MessageWriter, t: number, x: readonly unknown[], path: string, s
     const it = object(x[i], path, `[${i}]`);
     for (const k in it) {
       const idx = int(Number(k), path, `[${i}].${k}`, 0, 0x3fff);
-      const m = w.nestStart(idx); e22(w, object(it[k], path, `[${k}]`), `${path}[${k}]`, sc); w.nestEnd(m);
+      const m = w.nestStart(idx); E22(w, object(it[k], path, `[${k}]`), `${path}[${k}]`, sc); w.nestEnd(m);
     }
   }
   w.nestEnd(n);
 }
-function E21(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E21(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -7952,10 +5485,8 @@ function E21(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n22(): Obj {
-  return { "sent-packets": undefined, "sent-bytes64": undefined, "dropped-packets": undefined, "dropped-bytes64": undefined, "acks-dropped-packets": undefined, "acks-dropped-bytes64": undefined, "ecn-marked-packets": undefined, "ecn-marked-bytes64": undefined, "backlog-packets": undefined, "backlog-bytes": undefined, "threshold-rate64": undefined, "target-us": undefined, "interval-us": undefined, "way-indirect-hits": undefined, "way-misses": undefined, "way-collisions": undefined, "peak-delay-us": undefined, "avg-delay-us": undefined, "base-delay-us": undefined, "sparse-flows": undefined, "bulk-flows": undefined, "unresponsive-flows": undefined, "max-skblen": undefined, "flow-quantum": undefined, "__unknown": undefined };
-}
-function L22(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L22(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "sent-packets": undefined, "sent-bytes64": undefined, "dropped-packets": undefined, "dropped-bytes64": undefined, "acks-dropped-packets": undefined, "acks-dropped-bytes64": undefined, "ecn-marked-packets": undefined, "ecn-marked-bytes64": undefined, "backlog-packets": undefined, "backlog-bytes": undefined, "threshold-rate64": undefined, "target-us": undefined, "interval-us": undefined, "way-indirect-hits": undefined, "way-misses": undefined, "way-collisions": undefined, "peak-delay-us": undefined, "avg-delay-us": undefined, "base-delay-us": undefined, "sparse-flows": undefined, "bulk-flows": undefined, "unresponsive-flows": undefined, "max-skblen": undefined, "flow-quantum": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "cake-tin-stats-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -7996,7 +5527,7 @@ function L22(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E22(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E22(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -8030,10 +5561,8 @@ function E22(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n23(): Obj {
-  return { "parms": undefined, "__unknown": undefined };
-}
-function L23(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L23(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "parms": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "cbs-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -8050,12 +5579,19 @@ function L23(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E23(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+const T2: StructDesc = ["tc-cbs-qopt", 20, [
+  ["offload", "u8", 0, 1, LE],
+  ["hicredit", "s32", 4, 4, LE],
+  ["locredit", "s32", 8, 4, LE],
+  ["idleslope", "s32", 12, 4, LE],
+  ["sendslope", "s32", 16, 4, LE],
+]];
+function E23(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "parms": w.putBinary(1, z2(object(x, path, "parms"), join(path, "parms"))); break;
+      case "parms": w.putBinary(1, structValue(T2, object(x, path, "parms"), join(path, "parms"))); break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "cbs-attrs");
     }
@@ -8072,14 +5608,12 @@ function ia6(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const ds = p + 4;
     const dl = len - 4;
     p += (len + 3) & ~3;
-    const it: Obj = {}; it[t] = d1(b, dv, ds, ds + dl, dep + 1, sc); out.push(it);
+    const it: Obj = {}; it[t] = L1(b, dv, ds, ds + dl, dep + 1, sc); out.push(it);
   }
   return out;
 }
-function n24(): Obj {
-  return { "act": undefined, "police": undefined, "ematches": undefined, "__unknown": undefined };
-}
-function L24(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L24(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "act": undefined, "police": undefined, "ematches": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "cgroup-attrs");
   const sc2: Scope = { o, up: sc };
   let p = s;
@@ -8092,7 +5626,7 @@ function L24(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     p += (len + 3) & ~3;
     switch (t) {
       case 1: o["act"] = ia6(b, dv, ds, ds + dl, dep + 1, sc2); break;
-      case 2: o["police"] = d55(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 2: o["police"] = L55(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 3: o["ematches"] = b.subarray(ds, ds + dl); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
@@ -8105,29 +5639,27 @@ function iw7(w: MessageWriter, t: number, x: readonly unknown[], path: string, s
     const it = object(x[i], path, `[${i}]`);
     for (const k in it) {
       const idx = int(Number(k), path, `[${i}].${k}`, 0, 0x3fff);
-      const m = w.nestStart(idx); e1(w, object(it[k], path, `[${k}]`), `${path}[${k}]`, sc); w.nestEnd(m);
+      const m = w.nestStart(idx); E1(w, object(it[k], path, `[${k}]`), `${path}[${k}]`, sc); w.nestEnd(m);
     }
   }
   w.nestEnd(n);
 }
-function E24(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E24(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   const sc2: Scope = { o: v, up: sc };
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
       case "act": iw7(w, 1, array(x, path, "act"), join(path, "act"), sc2); break;
-      case "police": { const n = w.nestStart(2); e55(w, object(x, path, "police"), join(path, "police"), undefined); w.nestEnd(n); } break;
+      case "police": { const n = w.nestStart(2); E55(w, object(x, path, "police"), join(path, "police"), undefined); w.nestEnd(n); } break;
       case "ematches": { const u = bytes(x, path, "ematches", ""); w.putBinary(3, u); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "cgroup-attrs");
     }
   }
 }
-function n25(): Obj {
-  return { "parms": undefined, "stab": undefined, "max-p": undefined, "__unknown": undefined };
-}
-function L25(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L25(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "parms": undefined, "stab": undefined, "max-p": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "choke-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -8146,12 +5678,21 @@ function L25(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E25(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+const T22: StructDesc = ["tc-red-qopt", 16, [
+  ["limit", "u32", 0, 4, LE],
+  ["qth-min", "u32", 4, 4, LE],
+  ["qth-max", "u32", 8, 4, LE],
+  ["Wlog", "u8", 12, 1, LE],
+  ["Plog", "u8", 13, 1, LE],
+  ["Scell-log", "u8", 14, 1, LE],
+  ["flags", "u8", 15, 1, LE],
+]];
+function E25(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "parms": w.putBinary(1, z22(object(x, path, "parms"), join(path, "parms"))); break;
+      case "parms": w.putBinary(1, structValue(T22, object(x, path, "parms"), join(path, "parms"))); break;
       case "stab": { const u = bytes(x, path, "stab", ""); checkLength(u.length, 256, 256, path, "stab"); w.putBinary(2, u); } break;
       case "max-p": w.putU32(3, int(x, path, "max-p", 0, 4294967295)); break;
       case "__unknown": putUnknown(w, x, path); break;
@@ -8159,10 +5700,8 @@ function E25(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n26(): Obj {
-  return { "target": undefined, "limit": undefined, "interval": undefined, "ecn": undefined, "ce-threshold": undefined, "__unknown": undefined };
-}
-function L26(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L26(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "target": undefined, "limit": undefined, "interval": undefined, "ecn": undefined, "ce-threshold": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "codel-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -8183,7 +5722,7 @@ function L26(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E26(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E26(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -8198,10 +5737,8 @@ function E26(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n27(): Obj {
-  return { "quantum": undefined, "__unknown": undefined };
-}
-function L27(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L27(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "quantum": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "drr-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -8218,7 +5755,7 @@ function L27(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E27(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E27(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -8237,10 +5774,8 @@ const N4: readonly (string | undefined)[] = [undefined, "l4s-ect", "cla-ect", "a
 const V4: ReadonlyMap<string, number> = new Map<string, number>([["l4s-ect", 1], ["cla-ect", 2], ["any-ect", 3]]);
 const N5: readonly (string | undefined)[] = ["no-split-gso", "split-gso"];
 const V5: ReadonlyMap<string, number> = new Map<string, number>([["no-split-gso", 0], ["split-gso", 1]]);
-function n28(): Obj {
-  return { "limit": undefined, "memory-limit": undefined, "target": undefined, "tupdate": undefined, "alpha": undefined, "beta": undefined, "step-thresh-pkts": undefined, "step-thresh-us": undefined, "min-qlen-step": undefined, "coupling": undefined, "drop-overload": undefined, "drop-early": undefined, "c-protection": undefined, "ecn-mask": undefined, "split-gso": undefined, "__unknown": undefined };
-}
-function L28(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L28(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "limit": undefined, "memory-limit": undefined, "target": undefined, "tupdate": undefined, "alpha": undefined, "beta": undefined, "step-thresh-pkts": undefined, "step-thresh-us": undefined, "min-qlen-step": undefined, "coupling": undefined, "drop-overload": undefined, "drop-early": undefined, "c-protection": undefined, "ecn-mask": undefined, "split-gso": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "dualpi2-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -8271,7 +5806,7 @@ function L28(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E28(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E28(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -8296,10 +5831,8 @@ function E28(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n29(): Obj {
-  return { "tree-hdr": undefined, "tree-list": undefined, "__unknown": undefined };
-}
-function L29(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L29(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "tree-hdr": undefined, "tree-list": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "ematch-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -8317,22 +5850,24 @@ function L29(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E29(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+const T53: StructDesc = ["tcf-ematch-tree-hdr", 4, [
+  ["nmatches", "u16", 0, 2, LE],
+  ["progid", "u16", 2, 2, LE],
+]];
+function E29(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "tree-hdr": w.putBinary(1, z53(object(x, path, "tree-hdr"), join(path, "tree-hdr"))); break;
+      case "tree-hdr": w.putBinary(1, structValue(T53, object(x, path, "tree-hdr"), join(path, "tree-hdr"))); break;
       case "tree-list": { const u = bytes(x, path, "tree-list", ""); w.putBinary(2, u); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "ematch-attrs");
     }
   }
 }
-function n30(): Obj {
-  return { "keys": undefined, "mode": undefined, "baseclass": undefined, "rshift": undefined, "addend": undefined, "mask": undefined, "xor": undefined, "divisor": undefined, "act": undefined, "police": undefined, "ematches": undefined, "perturb": undefined, "__unknown": undefined };
-}
-function L30(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L30(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "keys": undefined, "mode": undefined, "baseclass": undefined, "rshift": undefined, "addend": undefined, "mask": undefined, "xor": undefined, "divisor": undefined, "act": undefined, "police": undefined, "ematches": undefined, "perturb": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "flow-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -8352,7 +5887,7 @@ function L30(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
       case 7: if (dl < 4) throw tooShort(dl, 4, ds - 4, "flow-attrs.xor"); o["xor"] = dv.getUint32(ds, LE); break;
       case 8: if (dl < 4) throw tooShort(dl, 4, ds - 4, "flow-attrs.divisor"); o["divisor"] = dv.getUint32(ds, LE); break;
       case 9: o["act"] = b.subarray(ds, ds + dl); break;
-      case 10: o["police"] = d55(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 10: o["police"] = L55(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 11: o["ematches"] = b.subarray(ds, ds + dl); break;
       case 12: if (dl < 4) throw tooShort(dl, 4, ds - 4, "flow-attrs.perturb"); o["perturb"] = dv.getUint32(ds, LE); break;
       default: keepUnknown(o, t, b, ds, dl);
@@ -8360,7 +5895,7 @@ function L30(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E30(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E30(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -8374,7 +5909,7 @@ function E30(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
       case "xor": w.putU32(7, int(x, path, "xor", 0, 4294967295)); break;
       case "divisor": w.putU32(8, int(x, path, "divisor", 0, 4294967295)); break;
       case "act": { const u = bytes(x, path, "act", ""); w.putBinary(9, u); } break;
-      case "police": { const n = w.nestStart(10); e55(w, object(x, path, "police"), join(path, "police"), undefined); w.nestEnd(n); } break;
+      case "police": { const n = w.nestStart(10); E55(w, object(x, path, "police"), join(path, "police"), undefined); w.nestEnd(n); } break;
       case "ematches": { const u = bytes(x, path, "ematches", ""); w.putBinary(11, u); } break;
       case "perturb": w.putU32(12, int(x, path, "perturb", 0, 4294967295)); break;
       case "__unknown": putUnknown(w, x, path); break;
@@ -8393,7 +5928,7 @@ function ia8(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const ds = p + 4;
     const dl = len - 4;
     p += (len + 3) & ~3;
-    const it: Obj = {}; it[t] = d1(b, dv, ds, ds + dl, dep + 1, sc); out.push(it);
+    const it: Obj = {}; it[t] = L1(b, dv, ds, ds + dl, dep + 1, sc); out.push(it);
   }
   return out;
 }
@@ -8401,10 +5936,8 @@ const N0: readonly (string | undefined)[] = ["skip-hw", "skip-sw", "in-hw", "not
 const V0: ReadonlyMap<string, number> = new Map<string, number>([["skip-hw", 0], ["skip-sw", 1], ["in-hw", 2], ["not-in-nw", 3], ["verbose", 4]]);
 const N1: readonly (string | undefined)[] = ["frag", "firstfrag", "tuncsum", "tundf", "tunoam", "tuncrit"];
 const V1: ReadonlyMap<string, number> = new Map<string, number>([["frag", 0], ["firstfrag", 1], ["tuncsum", 2], ["tundf", 3], ["tunoam", 4], ["tuncrit", 5]]);
-function n31(): Obj {
-  return { "classid": undefined, "indev": undefined, "act": undefined, "key-eth-dst": undefined, "key-eth-dst-mask": undefined, "key-eth-src": undefined, "key-eth-src-mask": undefined, "key-eth-type": undefined, "key-ip-proto": undefined, "key-ipv4-src": undefined, "key-ipv4-src-mask": undefined, "key-ipv4-dst": undefined, "key-ipv4-dst-mask": undefined, "key-ipv6-src": undefined, "key-ipv6-src-mask": undefined, "key-ipv6-dst": undefined, "key-ipv6-dst-mask": undefined, "key-tcp-src": undefined, "key-tcp-dst": undefined, "key-udp-src": undefined, "key-udp-dst": undefined, "flags": undefined, "key-vlan-id": undefined, "key-vlan-prio": undefined, "key-vlan-eth-type": undefined, "key-enc-key-id": undefined, "key-enc-ipv4-src": undefined, "key-enc-ipv4-src-mask": undefined, "key-enc-ipv4-dst": undefined, "key-enc-ipv4-dst-mask": undefined, "key-enc-ipv6-src": undefined, "key-enc-ipv6-src-mask": undefined, "key-enc-ipv6-dst": undefined, "key-enc-ipv6-dst-mask": undefined, "key-tcp-src-mask": undefined, "key-tcp-dst-mask": undefined, "key-udp-src-mask": undefined, "key-udp-dst-mask": undefined, "key-sctp-src-mask": undefined, "key-sctp-dst-mask": undefined, "key-sctp-src": undefined, "key-sctp-dst": undefined, "key-enc-udp-src-port": undefined, "key-enc-udp-src-port-mask": undefined, "key-enc-udp-dst-port": undefined, "key-enc-udp-dst-port-mask": undefined, "key-flags": undefined, "key-flags-mask": undefined, "key-icmpv4-code": undefined, "key-icmpv4-code-mask": undefined, "key-icmpv4-type": undefined, "key-icmpv4-type-mask": undefined, "key-icmpv6-code": undefined, "key-icmpv6-code-mask": undefined, "key-icmpv6-type": undefined, "key-icmpv6-type-mask": undefined, "key-arp-sip": undefined, "key-arp-sip-mask": undefined, "key-arp-tip": undefined, "key-arp-tip-mask": undefined, "key-arp-op": undefined, "key-arp-op-mask": undefined, "key-arp-sha": undefined, "key-arp-sha-mask": undefined, "key-arp-tha": undefined, "key-arp-tha-mask": undefined, "key-mpls-ttl": undefined, "key-mpls-bos": undefined, "key-mpls-tc": undefined, "key-mpls-label": undefined, "key-tcp-flags": undefined, "key-tcp-flags-mask": undefined, "key-ip-tos": undefined, "key-ip-tos-mask": undefined, "key-ip-ttl": undefined, "key-ip-ttl-mask": undefined, "key-cvlan-id": undefined, "key-cvlan-prio": undefined, "key-cvlan-eth-type": undefined, "key-enc-ip-tos": undefined, "key-enc-ip-tos-mask": undefined, "key-enc-ip-ttl": undefined, "key-enc-ip-ttl-mask": undefined, "key-enc-opts": undefined, "key-enc-opts-mask": undefined, "in-hw-count": undefined, "key-port-src-min": undefined, "key-port-src-max": undefined, "key-port-dst-min": undefined, "key-port-dst-max": undefined, "key-ct-state": undefined, "key-ct-state-mask": undefined, "key-ct-zone": undefined, "key-ct-zone-mask": undefined, "key-ct-mark": undefined, "key-ct-mark-mask": undefined, "key-ct-labels": undefined, "key-ct-labels-mask": undefined, "key-mpls-opts": undefined, "key-hash": undefined, "key-hash-mask": undefined, "key-num-of-vlans": undefined, "key-pppoe-sid": undefined, "key-ppp-proto": undefined, "key-l2tpv3-sid": undefined, "l2-miss": undefined, "key-cfm": undefined, "key-spi": undefined, "key-spi-mask": undefined, "key-enc-flags": undefined, "key-enc-flags-mask": undefined, "__unknown": undefined };
-}
-function L31(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L31(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "classid": undefined, "indev": undefined, "act": undefined, "key-eth-dst": undefined, "key-eth-dst-mask": undefined, "key-eth-src": undefined, "key-eth-src-mask": undefined, "key-eth-type": undefined, "key-ip-proto": undefined, "key-ipv4-src": undefined, "key-ipv4-src-mask": undefined, "key-ipv4-dst": undefined, "key-ipv4-dst-mask": undefined, "key-ipv6-src": undefined, "key-ipv6-src-mask": undefined, "key-ipv6-dst": undefined, "key-ipv6-dst-mask": undefined, "key-tcp-src": undefined, "key-tcp-dst": undefined, "key-udp-src": undefined, "key-udp-dst": undefined, "flags": undefined, "key-vlan-id": undefined, "key-vlan-prio": undefined, "key-vlan-eth-type": undefined, "key-enc-key-id": undefined, "key-enc-ipv4-src": undefined, "key-enc-ipv4-src-mask": undefined, "key-enc-ipv4-dst": undefined, "key-enc-ipv4-dst-mask": undefined, "key-enc-ipv6-src": undefined, "key-enc-ipv6-src-mask": undefined, "key-enc-ipv6-dst": undefined, "key-enc-ipv6-dst-mask": undefined, "key-tcp-src-mask": undefined, "key-tcp-dst-mask": undefined, "key-udp-src-mask": undefined, "key-udp-dst-mask": undefined, "key-sctp-src-mask": undefined, "key-sctp-dst-mask": undefined, "key-sctp-src": undefined, "key-sctp-dst": undefined, "key-enc-udp-src-port": undefined, "key-enc-udp-src-port-mask": undefined, "key-enc-udp-dst-port": undefined, "key-enc-udp-dst-port-mask": undefined, "key-flags": undefined, "key-flags-mask": undefined, "key-icmpv4-code": undefined, "key-icmpv4-code-mask": undefined, "key-icmpv4-type": undefined, "key-icmpv4-type-mask": undefined, "key-icmpv6-code": undefined, "key-icmpv6-code-mask": undefined, "key-icmpv6-type": undefined, "key-icmpv6-type-mask": undefined, "key-arp-sip": undefined, "key-arp-sip-mask": undefined, "key-arp-tip": undefined, "key-arp-tip-mask": undefined, "key-arp-op": undefined, "key-arp-op-mask": undefined, "key-arp-sha": undefined, "key-arp-sha-mask": undefined, "key-arp-tha": undefined, "key-arp-tha-mask": undefined, "key-mpls-ttl": undefined, "key-mpls-bos": undefined, "key-mpls-tc": undefined, "key-mpls-label": undefined, "key-tcp-flags": undefined, "key-tcp-flags-mask": undefined, "key-ip-tos": undefined, "key-ip-tos-mask": undefined, "key-ip-ttl": undefined, "key-ip-ttl-mask": undefined, "key-cvlan-id": undefined, "key-cvlan-prio": undefined, "key-cvlan-eth-type": undefined, "key-enc-ip-tos": undefined, "key-enc-ip-tos-mask": undefined, "key-enc-ip-ttl": undefined, "key-enc-ip-ttl-mask": undefined, "key-enc-opts": undefined, "key-enc-opts-mask": undefined, "in-hw-count": undefined, "key-port-src-min": undefined, "key-port-src-max": undefined, "key-port-dst-min": undefined, "key-port-dst-max": undefined, "key-ct-state": undefined, "key-ct-state-mask": undefined, "key-ct-zone": undefined, "key-ct-zone-mask": undefined, "key-ct-mark": undefined, "key-ct-mark-mask": undefined, "key-ct-labels": undefined, "key-ct-labels-mask": undefined, "key-mpls-opts": undefined, "key-hash": undefined, "key-hash-mask": undefined, "key-num-of-vlans": undefined, "key-pppoe-sid": undefined, "key-ppp-proto": undefined, "key-l2tpv3-sid": undefined, "l2-miss": undefined, "key-cfm": undefined, "key-spi": undefined, "key-spi-mask": undefined, "key-enc-flags": undefined, "key-enc-flags-mask": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "flower-attrs");
   const sc2: Scope = { o, up: sc };
   let p = s;
@@ -8499,8 +6032,8 @@ function L31(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
       case 81: if (dl < 1) throw tooShort(dl, 1, ds - 4, "flower-attrs.key-enc-ip-tos-mask"); o["key-enc-ip-tos-mask"] = dv.getUint8(ds); break;
       case 82: if (dl < 1) throw tooShort(dl, 1, ds - 4, "flower-attrs.key-enc-ip-ttl"); o["key-enc-ip-ttl"] = dv.getUint8(ds); break;
       case 83: if (dl < 1) throw tooShort(dl, 1, ds - 4, "flower-attrs.key-enc-ip-ttl-mask"); o["key-enc-ip-ttl-mask"] = dv.getUint8(ds); break;
-      case 84: o["key-enc-opts"] = d32(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 85: o["key-enc-opts-mask"] = d32(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 84: o["key-enc-opts"] = L32(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 85: o["key-enc-opts-mask"] = L32(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 86: if (dl < 4) throw tooShort(dl, 4, ds - 4, "flower-attrs.in-hw-count"); o["in-hw-count"] = dv.getUint32(ds, LE); break;
       case 87: if (dl < 2) throw tooShort(dl, 2, ds - 4, "flower-attrs.key-port-src-min"); o["key-port-src-min"] = dv.getUint16(ds, false); break;
       case 88: if (dl < 2) throw tooShort(dl, 2, ds - 4, "flower-attrs.key-port-src-max"); o["key-port-src-max"] = dv.getUint16(ds, false); break;
@@ -8514,7 +6047,7 @@ function L31(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
       case 96: if (dl < 4) throw tooShort(dl, 4, ds - 4, "flower-attrs.key-ct-mark-mask"); o["key-ct-mark-mask"] = dv.getUint32(ds, LE); break;
       case 97: o["key-ct-labels"] = b.subarray(ds, ds + dl); break;
       case 98: o["key-ct-labels-mask"] = b.subarray(ds, ds + dl); break;
-      case 99: o["key-mpls-opts"] = d37(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 99: o["key-mpls-opts"] = L37(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 100: if (dl < 4) throw tooShort(dl, 4, ds - 4, "flower-attrs.key-hash"); o["key-hash"] = dv.getUint32(ds, LE); break;
       case 101: if (dl < 4) throw tooShort(dl, 4, ds - 4, "flower-attrs.key-hash-mask"); o["key-hash-mask"] = dv.getUint32(ds, LE); break;
       case 102: if (dl < 1) throw tooShort(dl, 1, ds - 4, "flower-attrs.key-num-of-vlans"); o["key-num-of-vlans"] = dv.getUint8(ds); break;
@@ -8522,7 +6055,7 @@ function L31(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
       case 104: if (dl < 2) throw tooShort(dl, 2, ds - 4, "flower-attrs.key-ppp-proto"); o["key-ppp-proto"] = dv.getUint16(ds, false); break;
       case 105: if (dl < 4) throw tooShort(dl, 4, ds - 4, "flower-attrs.key-l2tpv3-sid"); o["key-l2tpv3-sid"] = dv.getUint32(ds, false); break;
       case 106: if (dl < 1) throw tooShort(dl, 1, ds - 4, "flower-attrs.l2-miss"); o["l2-miss"] = dv.getUint8(ds); break;
-      case 107: o["key-cfm"] = d38(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 107: o["key-cfm"] = L38(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 108: if (dl < 4) throw tooShort(dl, 4, ds - 4, "flower-attrs.key-spi"); o["key-spi"] = dv.getUint32(ds, false); break;
       case 109: if (dl < 4) throw tooShort(dl, 4, ds - 4, "flower-attrs.key-spi-mask"); o["key-spi-mask"] = dv.getUint32(ds, false); break;
       case 110: if (dl < 4) throw tooShort(dl, 4, ds - 4, "flower-attrs.key-enc-flags"); o["key-enc-flags"] = flagNames(N1, dv.getUint32(ds, false)); break;
@@ -8538,12 +6071,12 @@ function iw9(w: MessageWriter, t: number, x: readonly unknown[], path: string, s
     const it = object(x[i], path, `[${i}]`);
     for (const k in it) {
       const idx = int(Number(k), path, `[${i}].${k}`, 0, 0x3fff);
-      const m = w.nestStart(idx); e1(w, object(it[k], path, `[${k}]`), `${path}[${k}]`, sc); w.nestEnd(m);
+      const m = w.nestStart(idx); E1(w, object(it[k], path, `[${k}]`), `${path}[${k}]`, sc); w.nestEnd(m);
     }
   }
   w.nestEnd(n);
 }
-function E31(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E31(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   const sc2: Scope = { o: v, up: sc };
   for (const k in v) {
     const x = v[k];
@@ -8632,8 +6165,8 @@ function E31(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
       case "key-enc-ip-tos-mask": w.putU8(81, int(x, path, "key-enc-ip-tos-mask", 0, 255)); break;
       case "key-enc-ip-ttl": w.putU8(82, int(x, path, "key-enc-ip-ttl", 0, 255)); break;
       case "key-enc-ip-ttl-mask": w.putU8(83, int(x, path, "key-enc-ip-ttl-mask", 0, 255)); break;
-      case "key-enc-opts": { const n = w.nestStart(84); e32(w, object(x, path, "key-enc-opts"), join(path, "key-enc-opts"), undefined); w.nestEnd(n); } break;
-      case "key-enc-opts-mask": { const n = w.nestStart(85); e32(w, object(x, path, "key-enc-opts-mask"), join(path, "key-enc-opts-mask"), undefined); w.nestEnd(n); } break;
+      case "key-enc-opts": { const n = w.nestStart(84); E32(w, object(x, path, "key-enc-opts"), join(path, "key-enc-opts"), undefined); w.nestEnd(n); } break;
+      case "key-enc-opts-mask": { const n = w.nestStart(85); E32(w, object(x, path, "key-enc-opts-mask"), join(path, "key-enc-opts-mask"), undefined); w.nestEnd(n); } break;
       case "in-hw-count": w.putU32(86, int(x, path, "in-hw-count", 0, 4294967295)); break;
       case "key-port-src-min": w.putU16(87, int(x, path, "key-port-src-min", 0, 65535), true); break;
       case "key-port-src-max": w.putU16(88, int(x, path, "key-port-src-max", 0, 65535), true); break;
@@ -8647,7 +6180,7 @@ function E31(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
       case "key-ct-mark-mask": w.putU32(96, int(x, path, "key-ct-mark-mask", 0, 4294967295)); break;
       case "key-ct-labels": { const u = bytes(x, path, "key-ct-labels", ""); w.putBinary(97, u); } break;
       case "key-ct-labels-mask": { const u = bytes(x, path, "key-ct-labels-mask", ""); w.putBinary(98, u); } break;
-      case "key-mpls-opts": { const n = w.nestStart(99); e37(w, object(x, path, "key-mpls-opts"), join(path, "key-mpls-opts"), undefined); w.nestEnd(n); } break;
+      case "key-mpls-opts": { const n = w.nestStart(99); E37(w, object(x, path, "key-mpls-opts"), join(path, "key-mpls-opts"), undefined); w.nestEnd(n); } break;
       case "key-hash": w.putU32(100, int(x, path, "key-hash", 0, 4294967295)); break;
       case "key-hash-mask": w.putU32(101, int(x, path, "key-hash-mask", 0, 4294967295)); break;
       case "key-num-of-vlans": w.putU8(102, int(x, path, "key-num-of-vlans", 0, 255)); break;
@@ -8655,7 +6188,7 @@ function E31(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
       case "key-ppp-proto": w.putU16(104, int(x, path, "key-ppp-proto", 0, 65535), true); break;
       case "key-l2tpv3-sid": w.putU32(105, int(x, path, "key-l2tpv3-sid", 0, 4294967295), true); break;
       case "l2-miss": w.putU8(106, int(x, path, "l2-miss", 0, 255)); break;
-      case "key-cfm": { const n = w.nestStart(107); e38(w, object(x, path, "key-cfm"), join(path, "key-cfm"), undefined); w.nestEnd(n); } break;
+      case "key-cfm": { const n = w.nestStart(107); E38(w, object(x, path, "key-cfm"), join(path, "key-cfm"), undefined); w.nestEnd(n); } break;
       case "key-spi": w.putU32(108, int(x, path, "key-spi", 0, 4294967295), true); break;
       case "key-spi-mask": w.putU32(109, int(x, path, "key-spi-mask", 0, 4294967295), true); break;
       case "key-enc-flags": w.putU32(110, int(flagsValue(V1, x, path, "key-enc-flags", "flower-key-ctrl-flags"), path, "key-enc-flags", 0, 4294967295), true); break;
@@ -8665,10 +6198,8 @@ function E31(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n32(): Obj {
-  return { "geneve": undefined, "vxlan": undefined, "erspan": undefined, "gtp": undefined, "__unknown": undefined };
-}
-function L32(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L32(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "geneve": undefined, "vxlan": undefined, "erspan": undefined, "gtp": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "flower-key-enc-opts-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -8679,33 +6210,31 @@ function L32(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: o["geneve"] = d33(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 2: o["vxlan"] = d34(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 3: o["erspan"] = d35(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 4: o["gtp"] = d36(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 1: o["geneve"] = L33(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 2: o["vxlan"] = L34(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 3: o["erspan"] = L35(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 4: o["gtp"] = L36(b, dv, ds, ds + dl, dep + 1, undefined); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E32(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E32(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "geneve": { const n = w.nestStart(1); e33(w, object(x, path, "geneve"), join(path, "geneve"), undefined); w.nestEnd(n); } break;
-      case "vxlan": { const n = w.nestStart(2); e34(w, object(x, path, "vxlan"), join(path, "vxlan"), undefined); w.nestEnd(n); } break;
-      case "erspan": { const n = w.nestStart(3); e35(w, object(x, path, "erspan"), join(path, "erspan"), undefined); w.nestEnd(n); } break;
-      case "gtp": { const n = w.nestStart(4); e36(w, object(x, path, "gtp"), join(path, "gtp"), undefined); w.nestEnd(n); } break;
+      case "geneve": { const n = w.nestStart(1); E33(w, object(x, path, "geneve"), join(path, "geneve"), undefined); w.nestEnd(n); } break;
+      case "vxlan": { const n = w.nestStart(2); E34(w, object(x, path, "vxlan"), join(path, "vxlan"), undefined); w.nestEnd(n); } break;
+      case "erspan": { const n = w.nestStart(3); E35(w, object(x, path, "erspan"), join(path, "erspan"), undefined); w.nestEnd(n); } break;
+      case "gtp": { const n = w.nestStart(4); E36(w, object(x, path, "gtp"), join(path, "gtp"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "flower-key-enc-opts-attrs");
     }
   }
 }
-function n33(): Obj {
-  return { "class": undefined, "type": undefined, "data": undefined, "__unknown": undefined };
-}
-function L33(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L33(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "class": undefined, "type": undefined, "data": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "flower-key-enc-opt-geneve-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -8724,7 +6253,7 @@ function L33(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E33(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E33(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -8737,10 +6266,8 @@ function E33(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n34(): Obj {
-  return { "gbp": undefined, "__unknown": undefined };
-}
-function L34(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L34(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "gbp": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "flower-key-enc-opt-vxlan-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -8757,7 +6284,7 @@ function L34(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E34(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E34(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -8768,10 +6295,8 @@ function E34(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n35(): Obj {
-  return { "ver": undefined, "index": undefined, "dir": undefined, "hwid": undefined, "__unknown": undefined };
-}
-function L35(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L35(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "ver": undefined, "index": undefined, "dir": undefined, "hwid": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "flower-key-enc-opt-erspan-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -8791,7 +6316,7 @@ function L35(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E35(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E35(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -8805,10 +6330,8 @@ function E35(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n36(): Obj {
-  return { "pdu-type": undefined, "qfi": undefined, "__unknown": undefined };
-}
-function L36(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L36(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "pdu-type": undefined, "qfi": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "flower-key-enc-opt-gtp-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -8826,7 +6349,7 @@ function L36(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E36(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E36(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -8838,10 +6361,8 @@ function E36(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n37(): Obj {
-  return { "lse-depth": undefined, "lse-ttl": undefined, "lse-bos": undefined, "lse-tc": undefined, "lse-label": undefined, "__unknown": undefined };
-}
-function L37(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L37(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "lse-depth": undefined, "lse-ttl": undefined, "lse-bos": undefined, "lse-tc": undefined, "lse-label": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "flower-key-mpls-opt-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -8862,7 +6383,7 @@ function L37(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E37(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E37(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -8877,10 +6398,8 @@ function E37(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n38(): Obj {
-  return { "md-level": undefined, "opcode": undefined, "__unknown": undefined };
-}
-function L38(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L38(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "md-level": undefined, "opcode": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "flower-key-cfm-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -8898,7 +6417,7 @@ function L38(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E38(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E38(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -8921,14 +6440,12 @@ function ia10(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc
     const ds = p + 4;
     const dl = len - 4;
     p += (len + 3) & ~3;
-    const it: Obj = {}; it[t] = d1(b, dv, ds, ds + dl, dep + 1, sc); out.push(it);
+    const it: Obj = {}; it[t] = L1(b, dv, ds, ds + dl, dep + 1, sc); out.push(it);
   }
   return out;
 }
-function n39(): Obj {
-  return { "classid": undefined, "police": undefined, "indev": undefined, "act": undefined, "mask": undefined, "__unknown": undefined };
-}
-function L39(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L39(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "classid": undefined, "police": undefined, "indev": undefined, "act": undefined, "mask": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "fw-attrs");
   const sc2: Scope = { o, up: sc };
   let p = s;
@@ -8941,7 +6458,7 @@ function L39(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     p += (len + 3) & ~3;
     switch (t) {
       case 1: if (dl < 4) throw tooShort(dl, 4, ds - 4, "fw-attrs.classid"); o["classid"] = dv.getUint32(ds, LE); break;
-      case 2: o["police"] = d55(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 2: o["police"] = L55(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 3: o["indev"] = str(b, ds, dl); break;
       case 4: o["act"] = ia10(b, dv, ds, ds + dl, dep + 1, sc2); break;
       case 5: if (dl < 4) throw tooShort(dl, 4, ds - 4, "fw-attrs.mask"); o["mask"] = dv.getUint32(ds, LE); break;
@@ -8956,19 +6473,19 @@ function iw11(w: MessageWriter, t: number, x: readonly unknown[], path: string, 
     const it = object(x[i], path, `[${i}]`);
     for (const k in it) {
       const idx = int(Number(k), path, `[${i}].${k}`, 0, 0x3fff);
-      const m = w.nestStart(idx); e1(w, object(it[k], path, `[${k}]`), `${path}[${k}]`, sc); w.nestEnd(m);
+      const m = w.nestStart(idx); E1(w, object(it[k], path, `[${k}]`), `${path}[${k}]`, sc); w.nestEnd(m);
     }
   }
   w.nestEnd(n);
 }
-function E39(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E39(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   const sc2: Scope = { o: v, up: sc };
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
       case "classid": w.putU32(1, int(x, path, "classid", 0, 4294967295)); break;
-      case "police": { const n = w.nestStart(2); e55(w, object(x, path, "police"), join(path, "police"), undefined); w.nestEnd(n); } break;
+      case "police": { const n = w.nestStart(2); E55(w, object(x, path, "police"), join(path, "police"), undefined); w.nestEnd(n); } break;
       case "indev": { const u = text(x, path, "indev"); w.putString(3, u); } break;
       case "act": iw11(w, 4, array(x, path, "act"), join(path, "act"), sc2); break;
       case "mask": w.putU32(5, int(x, path, "mask", 0, 4294967295)); break;
@@ -8989,10 +6506,8 @@ function ba13(b: Uint8Array, dv: DataView, s: number, l: number): unknown[] {
   for (let i = 0, q = s; i < n; i++, q += 4) out[i] = dv.getUint32(q, LE);
   return out;
 }
-function n40(): Obj {
-  return { "parms": undefined, "stab": undefined, "dps": undefined, "max-p": undefined, "limit": undefined, "vq-list": undefined, "__unknown": undefined };
-}
-function L40(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L40(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "parms": undefined, "stab": undefined, "dps": undefined, "max-p": undefined, "limit": undefined, "vq-list": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "gred-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -9008,7 +6523,7 @@ function L40(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
       case 3: o["dps"] = s8(b, dv, ds, dl); break;
       case 4: o["max-p"] = ba13(b, dv, ds, dl); break;
       case 5: if (dl < 4) throw tooShort(dl, 4, ds - 4, "gred-attrs.limit"); o["limit"] = dv.getUint32(ds, LE); break;
-      case 6: o["vq-list"] = d41(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 6: o["vq-list"] = L41(b, dv, ds, ds + dl, dep + 1, undefined); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
@@ -9020,32 +6535,36 @@ function bw14(x: readonly unknown[], path: string, name: string): Uint8Array {
   for (let i = 0; i < x.length; i++) d.setUint8(i * 1, int(x[i], path, name, 0, 255));
   return u;
 }
+const T8: StructDesc = ["tc-gred-sopt", 12, [
+  ["DPs", "u32", 0, 4, LE],
+  ["def-DP", "u32", 4, 4, LE],
+  ["grio", "u8", 8, 1, LE],
+  ["flags", "u8", 9, 1, LE],
+]];
 function bw15(x: readonly unknown[], path: string, name: string): Uint8Array {
   const u = new Uint8Array(x.length * 4);
   const d = new DataView(u.buffer);
   for (let i = 0; i < x.length; i++) d.setUint32(i * 4, int(x[i], path, name, 0, 4294967295), LE);
   return u;
 }
-function E40(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E40(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
       case "parms": { const u = bytes(x, path, "parms", ""); w.putBinary(1, u); } break;
       case "stab": w.putBinary(2, bw14(array(x, path, "stab"), path, "stab")); break;
-      case "dps": w.putBinary(3, z8(object(x, path, "dps"), join(path, "dps"))); break;
+      case "dps": w.putBinary(3, structValue(T8, object(x, path, "dps"), join(path, "dps"))); break;
       case "max-p": w.putBinary(4, bw15(array(x, path, "max-p"), path, "max-p")); break;
       case "limit": w.putU32(5, int(x, path, "limit", 0, 4294967295)); break;
-      case "vq-list": { const n = w.nestStart(6); e41(w, object(x, path, "vq-list"), join(path, "vq-list"), undefined); w.nestEnd(n); } break;
+      case "vq-list": { const n = w.nestStart(6); E41(w, object(x, path, "vq-list"), join(path, "vq-list"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "gred-attrs");
     }
   }
 }
-function n41(): Obj {
-  return { "entry": undefined, "__unknown": undefined };
-}
-function L41(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L41(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "entry": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "tca-gred-vq-list-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -9056,27 +6575,25 @@ function L41(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: append(o, "entry", d42(b, dv, ds, ds + dl, dep + 1, undefined)); break;
+      case 1: append(o, "entry", L42(b, dv, ds, ds + dl, dep + 1, undefined)); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E41(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E41(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "entry": for (const y of items(x)) { const n = w.nestStart(1); e42(w, object(y, path, "entry"), join(path, "entry"), undefined); w.nestEnd(n); } break;
+      case "entry": for (const y of items(x)) { const n = w.nestStart(1); E42(w, object(y, path, "entry"), join(path, "entry"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "tca-gred-vq-list-attrs");
     }
   }
 }
-function n42(): Obj {
-  return { "dp": undefined, "stat-bytes": undefined, "stat-packets": undefined, "stat-backlog": undefined, "stat-prob-drop": undefined, "stat-prob-mark": undefined, "stat-forced-drop": undefined, "stat-forced-mark": undefined, "stat-pdrop": undefined, "stat-other": undefined, "flags": undefined, "__unknown": undefined };
-}
-function L42(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L42(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "dp": undefined, "stat-bytes": undefined, "stat-packets": undefined, "stat-backlog": undefined, "stat-prob-drop": undefined, "stat-prob-mark": undefined, "stat-forced-drop": undefined, "stat-forced-mark": undefined, "stat-pdrop": undefined, "stat-other": undefined, "flags": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "tca-gred-vq-entry-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -9104,7 +6621,7 @@ function L42(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E42(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E42(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -9125,10 +6642,8 @@ function E42(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n43(): Obj {
-  return { "rsc": undefined, "fsc": undefined, "usc": undefined, "__unknown": undefined };
-}
-function L43(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L43(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "rsc": undefined, "fsc": undefined, "usc": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "hfsc-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -9147,7 +6662,7 @@ function L43(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E43(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E43(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -9160,10 +6675,8 @@ function E43(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n44(): Obj {
-  return { "backlog-limit": undefined, "quantum": undefined, "hh-flows-limit": undefined, "reset-timeout": undefined, "admit-bytes": undefined, "evict-timeout": undefined, "non-hh-weight": undefined, "__unknown": undefined };
-}
-function L44(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L44(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "backlog-limit": undefined, "quantum": undefined, "hh-flows-limit": undefined, "reset-timeout": undefined, "admit-bytes": undefined, "evict-timeout": undefined, "non-hh-weight": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "hhf-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -9186,7 +6699,7 @@ function L44(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E44(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E44(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -9203,10 +6716,8 @@ function E44(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n45(): Obj {
-  return { "parms": undefined, "init": undefined, "ctab": undefined, "rtab": undefined, "direct-qlen": undefined, "rate64": undefined, "ceil64": undefined, "offload": undefined, "__unknown": undefined };
-}
-function L45(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L45(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "parms": undefined, "init": undefined, "ctab": undefined, "rtab": undefined, "direct-qlen": undefined, "rate64": undefined, "ceil64": undefined, "offload": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "htb-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -9231,13 +6742,37 @@ function L45(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E45(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+const T27: StructDesc = ["tc-ratespec", 9, [
+  ["cell-log", "u8", 0, 1, LE],
+  ["linklayer", "u8", 1, 1, LE],
+  ["overhead", "u8", 2, 1, LE],
+  ["cell-align", "u8", 3, 1, LE],
+  ["mpu", "u8", 4, 1, LE],
+  ["rate", "u32", 5, 4, LE],
+]];
+const T5: StructDesc = ["tc-htb-opt", 38, [
+  ["rate", "binary", 0, 9, LE, T27],
+  ["ceil", "binary", 9, 9, LE, T27],
+  ["buffer", "u32", 18, 4, LE],
+  ["cbuffer", "u32", 22, 4, LE],
+  ["quantum", "u32", 26, 4, LE],
+  ["level", "u32", 30, 4, LE],
+  ["prio", "u32", 34, 4, LE],
+]];
+const T6: StructDesc = ["tc-htb-glob", 20, [
+  ["version", "u32", 0, 4, LE],
+  ["rate2quantum", "u32", 4, 4, LE],
+  ["defcls", "u32", 8, 4, LE],
+  ["debug", "u32", 12, 4, LE],
+  ["direct-pkts", "u32", 16, 4, LE],
+]];
+function E45(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "parms": w.putBinary(1, z5(object(x, path, "parms"), join(path, "parms"))); break;
-      case "init": w.putBinary(2, z6(object(x, path, "init"), join(path, "init"))); break;
+      case "parms": w.putBinary(1, structValue(T5, object(x, path, "parms"), join(path, "parms"))); break;
+      case "init": w.putBinary(2, structValue(T6, object(x, path, "init"), join(path, "init"))); break;
       case "ctab": { const u = bytes(x, path, "ctab", ""); w.putBinary(3, u); } break;
       case "rtab": { const u = bytes(x, path, "rtab", ""); w.putBinary(4, u); } break;
       case "direct-qlen": w.putU32(5, int(x, path, "direct-qlen", 0, 4294967295)); break;
@@ -9260,14 +6795,12 @@ function ia16(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc
     const ds = p + 4;
     const dl = len - 4;
     p += (len + 3) & ~3;
-    const it: Obj = {}; it[t] = d1(b, dv, ds, ds + dl, dep + 1, sc); out.push(it);
+    const it: Obj = {}; it[t] = L1(b, dv, ds, ds + dl, dep + 1, sc); out.push(it);
   }
   return out;
 }
-function n46(): Obj {
-  return { "classid": undefined, "act": undefined, "flags": undefined, "pcnt": undefined, "__unknown": undefined };
-}
-function L46(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L46(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "classid": undefined, "act": undefined, "flags": undefined, "pcnt": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "matchall-attrs");
   const sc2: Scope = { o, up: sc };
   let p = s;
@@ -9295,12 +6828,15 @@ function iw17(w: MessageWriter, t: number, x: readonly unknown[], path: string, 
     const it = object(x[i], path, `[${i}]`);
     for (const k in it) {
       const idx = int(Number(k), path, `[${i}].${k}`, 0, 0x3fff);
-      const m = w.nestStart(idx); e1(w, object(it[k], path, `[${k}]`), `${path}[${k}]`, sc); w.nestEnd(m);
+      const m = w.nestStart(idx); E1(w, object(it[k], path, `[${k}]`), `${path}[${k}]`, sc); w.nestEnd(m);
     }
   }
   w.nestEnd(n);
 }
-function E46(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+const T55: StructDesc = ["tc-matchall-pcnt", 8, [
+  ["rhit", "u64", 0, 8, LE],
+]];
+function E46(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   const sc2: Scope = { o: v, up: sc };
   for (const k in v) {
     const x = v[k];
@@ -9309,16 +6845,14 @@ function E46(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
       case "classid": w.putU32(1, int(x, path, "classid", 0, 4294967295)); break;
       case "act": iw17(w, 2, array(x, path, "act"), join(path, "act"), sc2); break;
       case "flags": w.putU32(3, int(x, path, "flags", 0, 4294967295)); break;
-      case "pcnt": w.putBinary(4, z55(object(x, path, "pcnt"), join(path, "pcnt"))); break;
+      case "pcnt": w.putBinary(4, structValue(T55, object(x, path, "pcnt"), join(path, "pcnt"))); break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "matchall-attrs");
     }
   }
 }
-function n47(): Obj {
-  return { "parms": undefined, "__unknown": undefined };
-}
-function L47(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L47(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "parms": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "etf-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -9335,21 +6869,24 @@ function L47(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E47(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+const T3: StructDesc = ["tc-etf-qopt", 12, [
+  ["delta", "s32", 0, 4, LE],
+  ["clockid", "s32", 4, 4, LE],
+  ["flags", "s32", 8, 4, LE],
+]];
+function E47(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "parms": w.putBinary(1, z3(object(x, path, "parms"), join(path, "parms"))); break;
+      case "parms": w.putBinary(1, structValue(T3, object(x, path, "parms"), join(path, "parms"))); break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "etf-attrs");
     }
   }
 }
-function n48(): Obj {
-  return { "nbands": undefined, "nstrict": undefined, "quanta": undefined, "quanta-band": undefined, "priomap": undefined, "priomap-band": undefined, "__unknown": undefined };
-}
-function L48(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L48(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "nbands": undefined, "nstrict": undefined, "quanta": undefined, "quanta-band": undefined, "priomap": undefined, "priomap-band": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "ets-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -9362,25 +6899,25 @@ function L48(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     switch (t) {
       case 1: if (dl < 1) throw tooShort(dl, 1, ds - 4, "ets-attrs.nbands"); o["nbands"] = dv.getUint8(ds); break;
       case 2: if (dl < 1) throw tooShort(dl, 1, ds - 4, "ets-attrs.nstrict"); o["nstrict"] = dv.getUint8(ds); break;
-      case 3: o["quanta"] = d48(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 3: o["quanta"] = L48(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 4: if (dl < 4) throw tooShort(dl, 4, ds - 4, "ets-attrs.quanta-band"); append(o, "quanta-band", dv.getUint32(ds, LE)); break;
-      case 5: o["priomap"] = d48(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 5: o["priomap"] = L48(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 6: if (dl < 1) throw tooShort(dl, 1, ds - 4, "ets-attrs.priomap-band"); append(o, "priomap-band", dv.getUint8(ds)); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E48(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E48(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
       case "nbands": w.putU8(1, int(x, path, "nbands", 0, 255)); break;
       case "nstrict": w.putU8(2, int(x, path, "nstrict", 0, 255)); break;
-      case "quanta": { const n = w.nestStart(3); e48(w, object(x, path, "quanta"), join(path, "quanta"), undefined); w.nestEnd(n); } break;
+      case "quanta": { const n = w.nestStart(3); E48(w, object(x, path, "quanta"), join(path, "quanta"), undefined); w.nestEnd(n); } break;
       case "quanta-band": for (const y of items(x)) w.putU32(4, int(y, path, "quanta-band", 0, 4294967295)); break;
-      case "priomap": { const n = w.nestStart(5); e48(w, object(x, path, "priomap"), join(path, "priomap"), undefined); w.nestEnd(n); } break;
+      case "priomap": { const n = w.nestStart(5); E48(w, object(x, path, "priomap"), join(path, "priomap"), undefined); w.nestEnd(n); } break;
       case "priomap-band": for (const y of items(x)) w.putU8(6, int(y, path, "priomap-band", 0, 255)); break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "ets-attrs");
@@ -9393,10 +6930,8 @@ function ba18(b: Uint8Array, dv: DataView, s: number, l: number): unknown[] {
   for (let i = 0, q = s; i < n; i++, q += 4) out[i] = dv.getInt32(q, LE);
   return out;
 }
-function n49(): Obj {
-  return { "plimit": undefined, "flow-plimit": undefined, "quantum": undefined, "initial-quantum": undefined, "rate-enable": undefined, "flow-default-rate": undefined, "flow-max-rate": undefined, "buckets-log": undefined, "flow-refill-delay": undefined, "orphan-mask": undefined, "low-rate-threshold": undefined, "ce-threshold": undefined, "timer-slack": undefined, "horizon": undefined, "horizon-drop": undefined, "priomap": undefined, "weights": undefined, "__unknown": undefined };
-}
-function L49(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L49(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "plimit": undefined, "flow-plimit": undefined, "quantum": undefined, "initial-quantum": undefined, "rate-enable": undefined, "flow-default-rate": undefined, "flow-max-rate": undefined, "buckets-log": undefined, "flow-refill-delay": undefined, "orphan-mask": undefined, "low-rate-threshold": undefined, "ce-threshold": undefined, "timer-slack": undefined, "horizon": undefined, "horizon-drop": undefined, "priomap": undefined, "weights": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "fq-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -9429,13 +6964,17 @@ function L49(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
+const T21: StructDesc = ["tc-prio-qopt", 20, [
+  ["bands", "u32", 0, 4, LE],
+  ["priomap", "binary", 4, 16, LE],
+]];
 function bw19(x: readonly unknown[], path: string, name: string): Uint8Array {
   const u = new Uint8Array(x.length * 4);
   const d = new DataView(u.buffer);
   for (let i = 0; i < x.length; i++) d.setInt32(i * 4, int(x[i], path, name, -2147483648, 2147483647), LE);
   return u;
 }
-function E49(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E49(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -9455,17 +6994,15 @@ function E49(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
       case "timer-slack": w.putU32(13, int(x, path, "timer-slack", 0, 4294967295)); break;
       case "horizon": w.putU32(14, int(x, path, "horizon", 0, 4294967295)); break;
       case "horizon-drop": w.putU8(15, int(x, path, "horizon-drop", 0, 255)); break;
-      case "priomap": w.putBinary(16, z21(object(x, path, "priomap"), join(path, "priomap"))); break;
+      case "priomap": w.putBinary(16, structValue(T21, object(x, path, "priomap"), join(path, "priomap"))); break;
       case "weights": w.putBinary(17, bw19(array(x, path, "weights"), path, "weights")); break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "fq-attrs");
     }
   }
 }
-function n50(): Obj {
-  return { "target": undefined, "limit": undefined, "interval": undefined, "ecn": undefined, "flows": undefined, "quantum": undefined, "ce-threshold": undefined, "drop-batch-size": undefined, "memory-limit": undefined, "ce-threshold-selector": undefined, "ce-threshold-mask": undefined, "__unknown": undefined };
-}
-function L50(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L50(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "target": undefined, "limit": undefined, "interval": undefined, "ecn": undefined, "flows": undefined, "quantum": undefined, "ce-threshold": undefined, "drop-batch-size": undefined, "memory-limit": undefined, "ce-threshold-selector": undefined, "ce-threshold-mask": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "fq-codel-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -9492,7 +7029,7 @@ function L50(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E50(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E50(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -9513,10 +7050,8 @@ function E50(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n51(): Obj {
-  return { "limit": undefined, "flows": undefined, "target": undefined, "tupdate": undefined, "alpha": undefined, "beta": undefined, "quantum": undefined, "memory-limit": undefined, "ecn-prob": undefined, "ecn": undefined, "bytemode": undefined, "dq-rate-estimator": undefined, "__unknown": undefined };
-}
-function L51(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L51(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "limit": undefined, "flows": undefined, "target": undefined, "tupdate": undefined, "alpha": undefined, "beta": undefined, "quantum": undefined, "memory-limit": undefined, "ecn-prob": undefined, "ecn": undefined, "bytemode": undefined, "dq-rate-estimator": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "fq-pie-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -9544,7 +7079,7 @@ function L51(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E51(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E51(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -9572,10 +7107,8 @@ function ba20(b: Uint8Array, dv: DataView, s: number, l: number): unknown[] {
   for (let i = 0, q = s; i < n; i++, q += 2) out[i] = dv.getInt16(q, LE);
   return out;
 }
-function n52(): Obj {
-  return { "corr": undefined, "delay-dist": undefined, "reorder": undefined, "corrupt": undefined, "loss": undefined, "rate": undefined, "ecn": undefined, "rate64": undefined, "pad": undefined, "latency64": undefined, "jitter64": undefined, "slot": undefined, "slot-dist": undefined, "prng-seed": undefined, "__unknown": undefined };
-}
-function L52(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L52(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "corr": undefined, "delay-dist": undefined, "reorder": undefined, "corrupt": undefined, "loss": undefined, "rate": undefined, "ecn": undefined, "rate64": undefined, "pad": undefined, "latency64": undefined, "jitter64": undefined, "slot": undefined, "slot-dist": undefined, "prng-seed": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "netem-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -9590,7 +7123,7 @@ function L52(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
       case 2: o["delay-dist"] = ba20(b, dv, ds, dl); break;
       case 3: o["reorder"] = s16(b, dv, ds, dl); break;
       case 4: o["corrupt"] = s17(b, dv, ds, dl); break;
-      case 5: o["loss"] = d53(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 5: o["loss"] = L53(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 6: o["rate"] = s18(b, dv, ds, dl); break;
       case 7: if (dl < 4) throw tooShort(dl, 4, ds - 4, "netem-attrs.ecn"); o["ecn"] = dv.getUint32(ds, LE); break;
       case 8: if (dl < 8) throw tooShort(dl, 8, ds - 4, "netem-attrs.rate64"); o["rate64"] = rdU64(dv, ds, LE); break;
@@ -9605,35 +7138,62 @@ function L52(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
+const T15: StructDesc = ["tc-netem-corr", 12, [
+  ["delay-corr", "u32", 0, 4, LE],
+  ["loss-corr", "u32", 4, 4, LE],
+  ["dup-corr", "u32", 8, 4, LE],
+]];
 function bw21(x: readonly unknown[], path: string, name: string): Uint8Array {
   const u = new Uint8Array(x.length * 2);
   const d = new DataView(u.buffer);
   for (let i = 0; i < x.length; i++) d.setInt16(i * 2, int(x[i], path, name, -32768, 32767), LE);
   return u;
 }
+const T16: StructDesc = ["tc-netem-reorder", 8, [
+  ["probability", "u32", 0, 4, LE],
+  ["correlation", "u32", 4, 4, LE],
+]];
+const T17: StructDesc = ["tc-netem-corrupt", 8, [
+  ["probability", "u32", 0, 4, LE],
+  ["correlation", "u32", 4, 4, LE],
+]];
+const T18: StructDesc = ["tc-netem-rate", 16, [
+  ["rate", "u32", 0, 4, LE],
+  ["packet-overhead", "s32", 4, 4, LE],
+  ["cell-size", "u32", 8, 4, LE],
+  ["cell-overhead", "s32", 12, 4, LE],
+]];
+const T19: StructDesc = ["tc-netem-slot", 40, [
+  ["min-delay", "s64", 0, 8, LE],
+  ["max-delay", "s64", 8, 8, LE],
+  ["max-packets", "s32", 16, 4, LE],
+  ["max-bytes", "s32", 20, 4, LE],
+  ["dist-delay", "s64", 24, 8, LE],
+  ["dist-jitter", "s64", 32, 8, LE],
+]];
 function bw22(x: readonly unknown[], path: string, name: string): Uint8Array {
   const u = new Uint8Array(x.length * 2);
   const d = new DataView(u.buffer);
   for (let i = 0; i < x.length; i++) d.setInt16(i * 2, int(x[i], path, name, -32768, 32767), LE);
   return u;
 }
-function E52(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E52(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "corr": w.putBinary(1, z15(object(x, path, "corr"), join(path, "corr"))); break;
+      case "corr": w.putBinary(1, structValue(T15, object(x, path, "corr"), join(path, "corr"))); break;
       case "delay-dist": w.putBinary(2, bw21(array(x, path, "delay-dist"), path, "delay-dist")); break;
-      case "reorder": w.putBinary(3, z16(object(x, path, "reorder"), join(path, "reorder"))); break;
-      case "corrupt": w.putBinary(4, z17(object(x, path, "corrupt"), join(path, "corrupt"))); break;
-      case "loss": { const n = w.nestStart(5); e53(w, object(x, path, "loss"), join(path, "loss"), undefined); w.nestEnd(n); } break;
-      case "rate": w.putBinary(6, z18(object(x, path, "rate"), join(path, "rate"))); break;
+      case "reorder": w.putBinary(3, structValue(T16, object(x, path, "reorder"), join(path, "reorder"))); break;
+      case "corrupt": w.putBinary(4, structValue(T17, object(x, path, "corrupt"), join(path, "corrupt"))); break;
+      case "loss": { const n = w.nestStart(5); E53(w, object(x, path, "loss"), join(path, "loss"), undefined); w.nestEnd(n); } break;
+      case "rate": w.putBinary(6, structValue(T18, object(x, path, "rate"), join(path, "rate"))); break;
       case "ecn": w.putU32(7, int(x, path, "ecn", 0, 4294967295)); break;
       case "rate64": w.putU64(8, big(x, path, "rate64", 0n, 18446744073709551615n)); break;
       case "pad": w.putU32(9, int(x, path, "pad", 0, 4294967295)); break;
       case "latency64": w.putS64(10, big(x, path, "latency64", -9223372036854775808n, 9223372036854775807n)); break;
       case "jitter64": w.putS64(11, big(x, path, "jitter64", -9223372036854775808n, 9223372036854775807n)); break;
-      case "slot": w.putBinary(12, z19(object(x, path, "slot"), join(path, "slot"))); break;
+      case "slot": w.putBinary(12, structValue(T19, object(x, path, "slot"), join(path, "slot"))); break;
       case "slot-dist": w.putBinary(13, bw22(array(x, path, "slot-dist"), path, "slot-dist")); break;
       case "prng-seed": w.putU64(14, big(x, path, "prng-seed", 0n, 18446744073709551615n)); break;
       case "__unknown": putUnknown(w, x, path); break;
@@ -9641,10 +7201,8 @@ function E52(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n53(): Obj {
-  return { "gi": undefined, "ge": undefined, "__unknown": undefined };
-}
-function L53(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L53(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "gi": undefined, "ge": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "netem-loss-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -9662,22 +7220,33 @@ function L53(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E53(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+const T13: StructDesc = ["tc-netem-gimodel", 20, [
+  ["p13", "u32", 0, 4, LE],
+  ["p31", "u32", 4, 4, LE],
+  ["p32", "u32", 8, 4, LE],
+  ["p14", "u32", 12, 4, LE],
+  ["p23", "u32", 16, 4, LE],
+]];
+const T14: StructDesc = ["tc-netem-gemodel", 16, [
+  ["p", "u32", 0, 4, LE],
+  ["r", "u32", 4, 4, LE],
+  ["h", "u32", 8, 4, LE],
+  ["k1", "u32", 12, 4, LE],
+]];
+function E53(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "gi": w.putBinary(1, z13(object(x, path, "gi"), join(path, "gi"))); break;
-      case "ge": w.putBinary(2, z14(object(x, path, "ge"), join(path, "ge"))); break;
+      case "gi": w.putBinary(1, structValue(T13, object(x, path, "gi"), join(path, "gi"))); break;
+      case "ge": w.putBinary(2, structValue(T14, object(x, path, "ge"), join(path, "ge"))); break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "netem-loss-attrs");
     }
   }
 }
-function n54(): Obj {
-  return { "target": undefined, "limit": undefined, "tupdate": undefined, "alpha": undefined, "beta": undefined, "ecn": undefined, "bytemode": undefined, "dq-rate-estimator": undefined, "__unknown": undefined };
-}
-function L54(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L54(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "target": undefined, "limit": undefined, "tupdate": undefined, "alpha": undefined, "beta": undefined, "ecn": undefined, "bytemode": undefined, "dq-rate-estimator": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "pie-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -9701,7 +7270,7 @@ function L54(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E54(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E54(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -9719,10 +7288,8 @@ function E54(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n55(): Obj {
-  return { "tbf": undefined, "rate": undefined, "peakrate": undefined, "avrate": undefined, "result": undefined, "tm": undefined, "rate64": undefined, "peakrate64": undefined, "pktrate64": undefined, "pktburst64": undefined, "__unknown": undefined };
-}
-function L55(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L55(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "tbf": undefined, "rate": undefined, "peakrate": undefined, "avrate": undefined, "result": undefined, "tm": undefined, "rate64": undefined, "peakrate64": undefined, "pktrate64": undefined, "pktburst64": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "police-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -9749,17 +7316,29 @@ function L55(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E55(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+const T57: StructDesc = ["tc-police", 50, [
+  ["index", "u32", 0, 4, LE],
+  ["action", "s32", 4, 4, LE],
+  ["limit", "u32", 8, 4, LE],
+  ["burst", "u32", 12, 4, LE],
+  ["mtu", "u32", 16, 4, LE],
+  ["rate", "binary", 20, 9, LE, T27],
+  ["peakrate", "binary", 29, 9, LE, T27],
+  ["refcnt", "s32", 38, 4, LE],
+  ["bindcnt", "s32", 42, 4, LE],
+  ["capab", "u32", 46, 4, LE],
+]];
+function E55(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "tbf": w.putBinary(1, z57(object(x, path, "tbf"), join(path, "tbf"))); break;
+      case "tbf": w.putBinary(1, structValue(T57, object(x, path, "tbf"), join(path, "tbf"))); break;
       case "rate": { const u = bytes(x, path, "rate", ""); w.putBinary(2, u); } break;
       case "peakrate": { const u = bytes(x, path, "peakrate", ""); w.putBinary(3, u); } break;
       case "avrate": w.putU32(4, int(x, path, "avrate", 0, 4294967295)); break;
       case "result": w.putU32(5, int(x, path, "result", 0, 4294967295)); break;
-      case "tm": w.putBinary(6, z50(object(x, path, "tm"), join(path, "tm"))); break;
+      case "tm": w.putBinary(6, structValue(T50, object(x, path, "tm"), join(path, "tm"))); break;
       case "rate64": w.putU64(8, big(x, path, "rate64", 0n, 18446744073709551615n)); break;
       case "peakrate64": w.putU64(9, big(x, path, "peakrate64", 0n, 18446744073709551615n)); break;
       case "pktrate64": w.putU64(10, big(x, path, "pktrate64", 0n, 18446744073709551615n)); break;
@@ -9769,10 +7348,8 @@ function E55(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n56(): Obj {
-  return { "weight": undefined, "lmax": undefined, "__unknown": undefined };
-}
-function L56(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L56(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "weight": undefined, "lmax": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "qfq-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -9790,7 +7367,7 @@ function L56(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E56(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E56(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -9802,10 +7379,8 @@ function E56(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n57(): Obj {
-  return { "parms": undefined, "stab": undefined, "max-p": undefined, "flags": undefined, "early-drop-block": undefined, "mark-block": undefined, "__unknown": undefined };
-}
-function L57(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L57(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "parms": undefined, "stab": undefined, "max-p": undefined, "flags": undefined, "early-drop-block": undefined, "mark-block": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "red-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -9827,12 +7402,12 @@ function L57(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E57(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E57(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "parms": w.putBinary(1, z22(object(x, path, "parms"), join(path, "parms"))); break;
+      case "parms": w.putBinary(1, structValue(T22, object(x, path, "parms"), join(path, "parms"))); break;
       case "stab": { const u = bytes(x, path, "stab", ""); w.putBinary(2, u); } break;
       case "max-p": w.putU32(3, int(x, path, "max-p", 0, 4294967295)); break;
       case "flags": { const f = object(x, path, "flags"); putBitfield32(w, 4, int(own(f, "value") ?? 0, path, "flags", 0, 4294967295), int(own(f, "selector") ?? 0, path, "flags", 0, 4294967295)); } break;
@@ -9854,14 +7429,12 @@ function ia23(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc
     const ds = p + 4;
     const dl = len - 4;
     p += (len + 3) & ~3;
-    const it: Obj = {}; it[t] = d1(b, dv, ds, ds + dl, dep + 1, sc); out.push(it);
+    const it: Obj = {}; it[t] = L1(b, dv, ds, ds + dl, dep + 1, sc); out.push(it);
   }
   return out;
 }
-function n58(): Obj {
-  return { "classid": undefined, "to": undefined, "from": undefined, "iif": undefined, "police": undefined, "act": undefined, "__unknown": undefined };
-}
-function L58(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L58(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "classid": undefined, "to": undefined, "from": undefined, "iif": undefined, "police": undefined, "act": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "route-attrs");
   const sc2: Scope = { o, up: sc };
   let p = s;
@@ -9877,7 +7450,7 @@ function L58(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
       case 2: if (dl < 4) throw tooShort(dl, 4, ds - 4, "route-attrs.to"); o["to"] = dv.getUint32(ds, LE); break;
       case 3: if (dl < 4) throw tooShort(dl, 4, ds - 4, "route-attrs.from"); o["from"] = dv.getUint32(ds, LE); break;
       case 4: if (dl < 4) throw tooShort(dl, 4, ds - 4, "route-attrs.iif"); o["iif"] = dv.getUint32(ds, LE); break;
-      case 5: o["police"] = d55(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 5: o["police"] = L55(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 6: o["act"] = ia23(b, dv, ds, ds + dl, dep + 1, sc2); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
@@ -9890,12 +7463,12 @@ function iw24(w: MessageWriter, t: number, x: readonly unknown[], path: string, 
     const it = object(x[i], path, `[${i}]`);
     for (const k in it) {
       const idx = int(Number(k), path, `[${i}].${k}`, 0, 0x3fff);
-      const m = w.nestStart(idx); e1(w, object(it[k], path, `[${k}]`), `${path}[${k}]`, sc); w.nestEnd(m);
+      const m = w.nestStart(idx); E1(w, object(it[k], path, `[${k}]`), `${path}[${k}]`, sc); w.nestEnd(m);
     }
   }
   w.nestEnd(n);
 }
-function E58(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E58(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   const sc2: Scope = { o: v, up: sc };
   for (const k in v) {
     const x = v[k];
@@ -9905,17 +7478,15 @@ function E58(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
       case "to": w.putU32(2, int(x, path, "to", 0, 4294967295)); break;
       case "from": w.putU32(3, int(x, path, "from", 0, 4294967295)); break;
       case "iif": w.putU32(4, int(x, path, "iif", 0, 4294967295)); break;
-      case "police": { const n = w.nestStart(5); e55(w, object(x, path, "police"), join(path, "police"), undefined); w.nestEnd(n); } break;
+      case "police": { const n = w.nestStart(5); E55(w, object(x, path, "police"), join(path, "police"), undefined); w.nestEnd(n); } break;
       case "act": iw24(w, 6, array(x, path, "act"), join(path, "act"), sc2); break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "route-attrs");
     }
   }
 }
-function n59(): Obj {
-  return { "priomap": undefined, "sched-entry-list": undefined, "sched-base-time": undefined, "sched-single-entry": undefined, "sched-clockid": undefined, "admin-sched": undefined, "sched-cycle-time": undefined, "sched-cycle-time-extension": undefined, "flags": undefined, "txtime-delay": undefined, "tc-entry": undefined, "__unknown": undefined };
-}
-function L59(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L59(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "priomap": undefined, "sched-entry-list": undefined, "sched-base-time": undefined, "sched-single-entry": undefined, "sched-clockid": undefined, "admin-sched": undefined, "sched-cycle-time": undefined, "sched-cycle-time-extension": undefined, "flags": undefined, "txtime-delay": undefined, "tc-entry": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "taprio-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -9927,9 +7498,9 @@ function L59(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     p += (len + 3) & ~3;
     switch (t) {
       case 1: o["priomap"] = s10(b, dv, ds, dl); break;
-      case 2: o["sched-entry-list"] = d60(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 2: o["sched-entry-list"] = L60(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 3: if (dl < 8) throw tooShort(dl, 8, ds - 4, "taprio-attrs.sched-base-time"); o["sched-base-time"] = dv.getBigInt64(ds, LE); break;
-      case 4: o["sched-single-entry"] = d61(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 4: o["sched-single-entry"] = L61(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 5: if (dl < 4) throw tooShort(dl, 4, ds - 4, "taprio-attrs.sched-clockid"); o["sched-clockid"] = dv.getInt32(ds, LE); break;
       case 6: break;
       case 7: o["admin-sched"] = b.subarray(ds, ds + dl); break;
@@ -9937,37 +7508,42 @@ function L59(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
       case 9: if (dl < 8) throw tooShort(dl, 8, ds - 4, "taprio-attrs.sched-cycle-time-extension"); o["sched-cycle-time-extension"] = dv.getBigInt64(ds, LE); break;
       case 10: if (dl < 4) throw tooShort(dl, 4, ds - 4, "taprio-attrs.flags"); o["flags"] = dv.getUint32(ds, LE); break;
       case 11: if (dl < 4) throw tooShort(dl, 4, ds - 4, "taprio-attrs.txtime-delay"); o["txtime-delay"] = dv.getUint32(ds, LE); break;
-      case 12: o["tc-entry"] = d62(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 12: o["tc-entry"] = L62(b, dv, ds, ds + dl, dep + 1, undefined); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E59(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+const T10: StructDesc = ["tc-mqprio-qopt", 82, [
+  ["num-tc", "u8", 0, 1, LE],
+  ["prio-tc-map", "binary", 1, 16, LE],
+  ["hw", "u8", 17, 1, LE],
+  ["count", "binary", 18, 32, LE],
+  ["offset", "binary", 50, 32, LE],
+]];
+function E59(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "priomap": w.putBinary(1, z10(object(x, path, "priomap"), join(path, "priomap"))); break;
-      case "sched-entry-list": { const n = w.nestStart(2); e60(w, object(x, path, "sched-entry-list"), join(path, "sched-entry-list"), undefined); w.nestEnd(n); } break;
+      case "priomap": w.putBinary(1, structValue(T10, object(x, path, "priomap"), join(path, "priomap"))); break;
+      case "sched-entry-list": { const n = w.nestStart(2); E60(w, object(x, path, "sched-entry-list"), join(path, "sched-entry-list"), undefined); w.nestEnd(n); } break;
       case "sched-base-time": w.putS64(3, big(x, path, "sched-base-time", -9223372036854775808n, 9223372036854775807n)); break;
-      case "sched-single-entry": { const n = w.nestStart(4); e61(w, object(x, path, "sched-single-entry"), join(path, "sched-single-entry"), undefined); w.nestEnd(n); } break;
+      case "sched-single-entry": { const n = w.nestStart(4); E61(w, object(x, path, "sched-single-entry"), join(path, "sched-single-entry"), undefined); w.nestEnd(n); } break;
       case "sched-clockid": w.putS32(5, int(x, path, "sched-clockid", -2147483648, 2147483647)); break;
       case "admin-sched": { const u = bytes(x, path, "admin-sched", ""); w.putBinary(7, u); } break;
       case "sched-cycle-time": w.putS64(8, big(x, path, "sched-cycle-time", -9223372036854775808n, 9223372036854775807n)); break;
       case "sched-cycle-time-extension": w.putS64(9, big(x, path, "sched-cycle-time-extension", -9223372036854775808n, 9223372036854775807n)); break;
       case "flags": w.putU32(10, int(x, path, "flags", 0, 4294967295)); break;
       case "txtime-delay": w.putU32(11, int(x, path, "txtime-delay", 0, 4294967295)); break;
-      case "tc-entry": { const n = w.nestStart(12); e62(w, object(x, path, "tc-entry"), join(path, "tc-entry"), undefined); w.nestEnd(n); } break;
+      case "tc-entry": { const n = w.nestStart(12); E62(w, object(x, path, "tc-entry"), join(path, "tc-entry"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "taprio-attrs");
     }
   }
 }
-function n60(): Obj {
-  return { "entry": undefined, "__unknown": undefined };
-}
-function L60(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L60(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "entry": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "taprio-sched-entry-list");
   let p = s;
   while (e - p >= 4) {
@@ -9978,27 +7554,25 @@ function L60(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: append(o, "entry", d61(b, dv, ds, ds + dl, dep + 1, undefined)); break;
+      case 1: append(o, "entry", L61(b, dv, ds, ds + dl, dep + 1, undefined)); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E60(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E60(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "entry": for (const y of items(x)) { const n = w.nestStart(1); e61(w, object(y, path, "entry"), join(path, "entry"), undefined); w.nestEnd(n); } break;
+      case "entry": for (const y of items(x)) { const n = w.nestStart(1); E61(w, object(y, path, "entry"), join(path, "entry"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "taprio-sched-entry-list");
     }
   }
 }
-function n61(): Obj {
-  return { "index": undefined, "cmd": undefined, "gate-mask": undefined, "interval": undefined, "__unknown": undefined };
-}
-function L61(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L61(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "index": undefined, "cmd": undefined, "gate-mask": undefined, "interval": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "taprio-sched-entry");
   let p = s;
   while (e - p >= 4) {
@@ -10018,7 +7592,7 @@ function L61(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E61(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E61(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -10032,10 +7606,8 @@ function E61(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n62(): Obj {
-  return { "index": undefined, "max-sdu": undefined, "fp": undefined, "__unknown": undefined };
-}
-function L62(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L62(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "index": undefined, "max-sdu": undefined, "fp": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "taprio-tc-entry-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -10054,7 +7626,7 @@ function L62(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E62(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E62(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -10067,10 +7639,8 @@ function E62(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n63(): Obj {
-  return { "parms": undefined, "rtab": undefined, "ptab": undefined, "rate64": undefined, "prate64": undefined, "burst": undefined, "pburst": undefined, "__unknown": undefined };
-}
-function L63(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L63(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "parms": undefined, "rtab": undefined, "ptab": undefined, "rate64": undefined, "prate64": undefined, "burst": undefined, "pburst": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "tbf-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -10094,12 +7664,19 @@ function L63(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E63(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+const T28: StructDesc = ["tc-tbf-qopt", 30, [
+  ["rate", "binary", 0, 9, LE, T27],
+  ["peakrate", "binary", 9, 9, LE, T27],
+  ["limit", "u32", 18, 4, LE],
+  ["buffer", "u32", 22, 4, LE],
+  ["mtu", "u32", 26, 4, LE],
+]];
+function E63(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "parms": w.putBinary(1, z28(object(x, path, "parms"), join(path, "parms"))); break;
+      case "parms": w.putBinary(1, structValue(T28, object(x, path, "parms"), join(path, "parms"))); break;
       case "rtab": { const u = bytes(x, path, "rtab", ""); w.putBinary(2, u); } break;
       case "ptab": { const u = bytes(x, path, "ptab", ""); w.putBinary(3, u); } break;
       case "rate64": w.putU64(4, big(x, path, "rate64", 0n, 18446744073709551615n)); break;
@@ -10111,10 +7688,8 @@ function E63(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n64(): Obj {
-  return { "tm": undefined, "parms": undefined, "rate": undefined, "trunc-size": undefined, "psample-group": undefined, "__unknown": undefined };
-}
-function L64(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L64(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "tm": undefined, "parms": undefined, "rate": undefined, "trunc-size": undefined, "psample-group": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "act-sample-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -10136,13 +7711,20 @@ function L64(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E64(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+const T51: StructDesc = ["tc-gact", 20, [
+  ["index", "u32", 0, 4, LE],
+  ["capab", "u32", 4, 4, LE],
+  ["action", "s32", 8, 4, LE],
+  ["refcnt", "s32", 12, 4, LE],
+  ["bindcnt", "s32", 16, 4, LE],
+]];
+function E64(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "tm": w.putBinary(1, z50(object(x, path, "tm"), join(path, "tm"))); break;
-      case "parms": w.putBinary(2, z51(object(x, path, "parms"), join(path, "parms"))); break;
+      case "tm": w.putBinary(1, structValue(T50, object(x, path, "tm"), join(path, "tm"))); break;
+      case "parms": w.putBinary(2, structValue(T51, object(x, path, "parms"), join(path, "parms"))); break;
       case "rate": w.putU32(3, int(x, path, "rate", 0, 4294967295)); break;
       case "trunc-size": w.putU32(4, int(x, path, "trunc-size", 0, 4294967295)); break;
       case "psample-group": w.putU32(5, int(x, path, "psample-group", 0, 4294967295)); break;
@@ -10151,10 +7733,8 @@ function E64(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
-function n65(): Obj {
-  return { "tm": undefined, "parms": undefined, "prob": undefined, "__unknown": undefined };
-}
-function L65(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L65(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "tm": undefined, "parms": undefined, "prob": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "act-gact-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -10174,23 +7754,26 @@ function L65(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E65(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+const T52: StructDesc = ["tc-gact-p", 8, [
+  ["ptype", "u16", 0, 2, LE],
+  ["pval", "u16", 2, 2, LE],
+  ["paction", "s32", 4, 4, LE],
+]];
+function E65(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "tm": w.putBinary(1, z50(object(x, path, "tm"), join(path, "tm"))); break;
-      case "parms": w.putBinary(2, z51(object(x, path, "parms"), join(path, "parms"))); break;
-      case "prob": w.putBinary(3, z52(object(x, path, "prob"), join(path, "prob"))); break;
+      case "tm": w.putBinary(1, structValue(T50, object(x, path, "tm"), join(path, "tm"))); break;
+      case "parms": w.putBinary(2, structValue(T51, object(x, path, "parms"), join(path, "parms"))); break;
+      case "prob": w.putBinary(3, structValue(T52, object(x, path, "prob"), join(path, "prob"))); break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "act-gact-attrs");
     }
   }
 }
-function n66(): Obj {
-  return { "base": undefined, "data": undefined, "__unknown": undefined };
-}
-function L66(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L66(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "base": undefined, "data": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "tca-stab-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -10208,22 +7791,30 @@ function L66(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E66(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+const T29: StructDesc = ["tc-sizespec", 24, [
+  ["cell-log", "u8", 0, 1, LE],
+  ["size-log", "u8", 1, 1, LE],
+  ["cell-align", "s16", 2, 2, LE],
+  ["overhead", "s32", 4, 4, LE],
+  ["linklayer", "u32", 8, 4, LE],
+  ["mpu", "u32", 12, 4, LE],
+  ["mtu", "u32", 16, 4, LE],
+  ["tsize", "u32", 20, 4, LE],
+]];
+function E66(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "base": w.putBinary(1, z29(object(x, path, "base"), join(path, "base"))); break;
+      case "base": w.putBinary(1, structValue(T29, object(x, path, "base"), join(path, "base"))); break;
       case "data": { const u = bytes(x, path, "data", ""); w.putBinary(2, u); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "tca-stab-attrs");
     }
   }
 }
-function n67(): Obj {
-  return { "basic": undefined, "rate-est": undefined, "queue": undefined, "app": undefined, "rate-est64": undefined, "basic-hw": undefined, "pkt64": undefined, "__unknown": undefined };
-}
-function L67(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L67(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "basic": undefined, "rate-est": undefined, "queue": undefined, "app": undefined, "rate-est64": undefined, "basic-hw": undefined, "pkt64": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "tca-stats-attrs");
   let p = s;
   while (e - p >= 4) {
@@ -10247,17 +7838,36 @@ function L67(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E67(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+const T42: StructDesc = ["gnet-stats-basic", 12, [
+  ["bytes", "u64", 0, 8, LE],
+  ["packets", "u32", 8, 4, LE],
+]];
+const T43: StructDesc = ["gnet-stats-rate-est", 8, [
+  ["bps", "u32", 0, 4, LE],
+  ["pps", "u32", 4, 4, LE],
+]];
+const T45: StructDesc = ["gnet-stats-queue", 20, [
+  ["qlen", "u32", 0, 4, LE],
+  ["backlog", "u32", 4, 4, LE],
+  ["drops", "u32", 8, 4, LE],
+  ["requeues", "u32", 12, 4, LE],
+  ["overlimits", "u32", 16, 4, LE],
+]];
+const T44: StructDesc = ["gnet-stats-rate-est64", 16, [
+  ["bps", "u64", 0, 8, LE],
+  ["pps", "u64", 8, 8, LE],
+]];
+function E67(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "basic": w.putBinary(1, z42(object(x, path, "basic"), join(path, "basic"))); break;
-      case "rate-est": w.putBinary(2, z43(object(x, path, "rate-est"), join(path, "rate-est"))); break;
-      case "queue": w.putBinary(3, z45(object(x, path, "queue"), join(path, "queue"))); break;
+      case "basic": w.putBinary(1, structValue(T42, object(x, path, "basic"), join(path, "basic"))); break;
+      case "rate-est": w.putBinary(2, structValue(T43, object(x, path, "rate-est"), join(path, "rate-est"))); break;
+      case "queue": w.putBinary(3, structValue(T45, object(x, path, "queue"), join(path, "queue"))); break;
       case "app": q2(w, 4, selectorKey(scopeInput(sc, "kind")), x, path, "app", "kind", undefined); break;
-      case "rate-est64": w.putBinary(5, z44(object(x, path, "rate-est64"), join(path, "rate-est64"))); break;
-      case "basic-hw": w.putBinary(7, z42(object(x, path, "basic-hw"), join(path, "basic-hw"))); break;
+      case "rate-est64": w.putBinary(5, structValue(T44, object(x, path, "rate-est64"), join(path, "rate-est64"))); break;
+      case "basic-hw": w.putBinary(7, structValue(T42, object(x, path, "basic-hw"), join(path, "basic-hw"))); break;
       case "pkt64": w.putU64(8, big(x, path, "pkt64", 0n, 18446744073709551615n)); break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "tca-stats-attrs");
@@ -10275,14 +7885,12 @@ function ia25(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc
     const ds = p + 4;
     const dl = len - 4;
     p += (len + 3) & ~3;
-    const it: Obj = {}; it[t] = d1(b, dv, ds, ds + dl, dep + 1, sc); out.push(it);
+    const it: Obj = {}; it[t] = L1(b, dv, ds, ds + dl, dep + 1, sc); out.push(it);
   }
   return out;
 }
-function n68(): Obj {
-  return { "classid": undefined, "hash": undefined, "link": undefined, "divisor": undefined, "sel": undefined, "police": undefined, "act": undefined, "indev": undefined, "pcnt": undefined, "mark": undefined, "flags": undefined, "__unknown": undefined };
-}
-function L68(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L68(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "classid": undefined, "hash": undefined, "link": undefined, "divisor": undefined, "sel": undefined, "police": undefined, "act": undefined, "indev": undefined, "pcnt": undefined, "mark": undefined, "flags": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "u32-attrs");
   const sc2: Scope = { o, up: sc };
   let p = s;
@@ -10299,7 +7907,7 @@ function L68(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
       case 3: if (dl < 4) throw tooShort(dl, 4, ds - 4, "u32-attrs.link"); o["link"] = dv.getUint32(ds, LE); break;
       case 4: if (dl < 4) throw tooShort(dl, 4, ds - 4, "u32-attrs.divisor"); o["divisor"] = dv.getUint32(ds, LE); break;
       case 5: o["sel"] = s48(b, dv, ds, dl); break;
-      case 6: o["police"] = d55(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 6: o["police"] = L55(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 7: o["act"] = ia25(b, dv, ds, ds + dl, dep + 1, sc2); break;
       case 8: o["indev"] = str(b, ds, dl); break;
       case 9: o["pcnt"] = s49(b, dv, ds, dl); break;
@@ -10311,18 +7919,45 @@ function L68(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
+const T46: StructDesc = ["tc-u32-key", 16, [
+  ["mask", "u32", 0, 4, false],
+  ["val", "u32", 4, 4, false],
+  ["off", "s32", 8, 4, LE],
+  ["offmask", "s32", 12, 4, LE],
+]];
+const T48: StructDesc = ["tc-u32-sel", 31, [
+  ["flags", "u8", 0, 1, LE],
+  ["offshift", "u8", 1, 1, LE],
+  ["nkeys", "u8", 2, 1, LE],
+  ["offmask", "u16", 3, 2, false],
+  ["off", "u16", 5, 2, LE],
+  ["offoff", "s16", 7, 2, LE],
+  ["hoff", "s16", 9, 2, LE],
+  ["hmask", "u32", 11, 4, false],
+  ["keys", "binary", 15, 16, LE, T46],
+]];
 function iw26(w: MessageWriter, t: number, x: readonly unknown[], path: string, sc: Scope | undefined): void {
   const n = w.nestStart(t);
   for (let i = 0; i < x.length; i++) {
     const it = object(x[i], path, `[${i}]`);
     for (const k in it) {
       const idx = int(Number(k), path, `[${i}].${k}`, 0, 0x3fff);
-      const m = w.nestStart(idx); e1(w, object(it[k], path, `[${k}]`), `${path}[${k}]`, sc); w.nestEnd(m);
+      const m = w.nestStart(idx); E1(w, object(it[k], path, `[${k}]`), `${path}[${k}]`, sc); w.nestEnd(m);
     }
   }
   w.nestEnd(n);
 }
-function E68(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+const T49: StructDesc = ["tc-u32-pcnt", 24, [
+  ["rcnt", "u64", 0, 8, LE],
+  ["rhit", "u64", 8, 8, LE],
+  ["kcnts", "u64", 16, 8, LE],
+]];
+const T47: StructDesc = ["tc-u32-mark", 12, [
+  ["val", "u32", 0, 4, LE],
+  ["mask", "u32", 4, 4, LE],
+  ["success", "u32", 8, 4, LE],
+]];
+function E68(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   const sc2: Scope = { o: v, up: sc };
   for (const k in v) {
     const x = v[k];
@@ -10332,25 +7967,30 @@ function E68(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
       case "hash": w.putU32(2, int(x, path, "hash", 0, 4294967295)); break;
       case "link": w.putU32(3, int(x, path, "link", 0, 4294967295)); break;
       case "divisor": w.putU32(4, int(x, path, "divisor", 0, 4294967295)); break;
-      case "sel": w.putBinary(5, z48(object(x, path, "sel"), join(path, "sel"))); break;
-      case "police": { const n = w.nestStart(6); e55(w, object(x, path, "police"), join(path, "police"), undefined); w.nestEnd(n); } break;
+      case "sel": w.putBinary(5, structValue(T48, object(x, path, "sel"), join(path, "sel"))); break;
+      case "police": { const n = w.nestStart(6); E55(w, object(x, path, "police"), join(path, "police"), undefined); w.nestEnd(n); } break;
       case "act": iw26(w, 7, array(x, path, "act"), join(path, "act"), sc2); break;
       case "indev": { const u = text(x, path, "indev"); w.putString(8, u); } break;
-      case "pcnt": w.putBinary(9, z49(object(x, path, "pcnt"), join(path, "pcnt"))); break;
-      case "mark": w.putBinary(10, z47(object(x, path, "mark"), join(path, "mark"))); break;
+      case "pcnt": w.putBinary(9, structValue(T49, object(x, path, "pcnt"), join(path, "pcnt"))); break;
+      case "mark": w.putBinary(10, structValue(T47, object(x, path, "mark"), join(path, "mark"))); break;
       case "flags": w.putU32(11, int(x, path, "flags", 0, 4294967295)); break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "u32-attrs");
     }
   }
 }
-function n69(): Obj {
-  return { "family": undefined, "ifindex": undefined, "handle": undefined, "parent": undefined, "info": undefined, "kind": undefined, "options": undefined, "stats": undefined, "xstats": undefined, "rate": undefined, "fcnt": undefined, "stats2": undefined, "stab": undefined, "dump-invisible": undefined, "chain": undefined, "hw-offload": undefined, "ingress-block": undefined, "egress-block": undefined, "dump-flags": undefined, "ext-warn-msg": undefined, "__unknown": undefined };
-}
-function L69(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
-  if (dep > MAX_DEPTH) throw tooDeep(s, "attrs");
+function L69(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "family": undefined, "ifindex": undefined, "handle": undefined, "parent": undefined, "info": undefined, "kind": undefined, "options": undefined, "stats": undefined, "xstats": undefined, "rate": undefined, "fcnt": undefined, "stats2": undefined, "stab": undefined, "dump-invisible": undefined, "chain": undefined, "hw-offload": undefined, "ingress-block": undefined, "egress-block": undefined, "dump-flags": undefined, "ext-warn-msg": undefined, "__unknown": undefined };
+  const l = e - s;
+  if (l >= 1) o["family"] = dv.getUint8(s);
+  if (l >= 8) o["ifindex"] = dv.getInt32(s + 4, LE);
+  if (l >= 12) o["handle"] = dv.getUint32(s + 8, LE);
+  if (l >= 16) o["parent"] = dv.getUint32(s + 12, LE);
+  if (l >= 20) o["info"] = dv.getUint32(s + 16, LE);
+  let p = s + 20;
+  if (p > e) p = e;
+  if (dep > MAX_DEPTH) throw tooDeep(p, "attrs");
   const sc2: Scope = { o, up: sc };
-  let p = s;
   let late: number[] | undefined;
   while (e - p >= 4) {
     const len = dv.getUint16(p, LE);
@@ -10366,8 +8006,8 @@ function L69(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
       case 4: if (o["kind"] === undefined) { (late ??= []).push(4, ds, dl); break; } o["xstats"] = m2(o["kind"], b, dv, ds, dl, dep + 1, undefined); break;
       case 5: o["rate"] = s30(b, dv, ds, dl); break;
       case 6: if (dl < 4) throw tooShort(dl, 4, ds - 4, "attrs.fcnt"); o["fcnt"] = dv.getUint32(ds, LE); break;
-      case 7: o["stats2"] = d67(b, dv, ds, ds + dl, dep + 1, sc2); break;
-      case 8: o["stab"] = d66(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 7: o["stats2"] = L67(b, dv, ds, ds + dl, dep + 1, sc2); break;
+      case 8: o["stab"] = L66(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 9: break;
       case 10: o["dump-invisible"] = true; break;
       case 11: if (dl < 4) throw tooShort(dl, 4, ds - 4, "attrs.chain"); o["chain"] = dv.getUint32(ds, LE); break;
@@ -10391,13 +8031,15 @@ function L69(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function M69(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  const o = n69();
-  h0(o, b, dv, s, e - s);
-  const a = s + 20;
-  return L69(b, dv, a < e ? a : e, e, dep, sc, o);
-}
-function E69(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+const T0: StructDesc = ["tcmsg", 20, [
+  ["family", "u8", 0, 1, LE],
+  ["ifindex", "s32", 4, 4, LE],
+  ["handle", "u32", 8, 4, LE],
+  ["parent", "u32", 12, 4, LE],
+  ["info", "u32", 16, 4, LE],
+]];
+function E69(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
+  w.putRaw(structBytes(T0, v, path));
   const sc2: Scope = { o: v, up: sc };
   { const x = own(v, "kind"); if (x !== undefined) { const u = text(x, path, "kind"); w.putString(1, u); } }
   for (const k in v) {
@@ -10406,12 +8048,12 @@ function E69(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     switch (k) {
       case "kind": break;
       case "options": q0(w, 2, selectorKey(own(v, "kind")), x, path, "options", "kind", sc2); break;
-      case "stats": w.putBinary(3, z1(object(x, path, "stats"), join(path, "stats"))); break;
+      case "stats": w.putBinary(3, structValue(T1, object(x, path, "stats"), join(path, "stats"))); break;
       case "xstats": q2(w, 4, selectorKey(own(v, "kind")), x, path, "xstats", "kind", undefined); break;
-      case "rate": w.putBinary(5, z30(object(x, path, "rate"), join(path, "rate"))); break;
+      case "rate": w.putBinary(5, structValue(T30, object(x, path, "rate"), join(path, "rate"))); break;
       case "fcnt": w.putU32(6, int(x, path, "fcnt", 0, 4294967295)); break;
-      case "stats2": { const n = w.nestStart(7); e67(w, object(x, path, "stats2"), join(path, "stats2"), sc2); w.nestEnd(n); } break;
-      case "stab": { const n = w.nestStart(8); e66(w, object(x, path, "stab"), join(path, "stab"), undefined); w.nestEnd(n); } break;
+      case "stats2": { const n = w.nestStart(7); E67(w, object(x, path, "stats2"), join(path, "stats2"), sc2); w.nestEnd(n); } break;
+      case "stab": { const n = w.nestStart(8); E66(w, object(x, path, "stab"), join(path, "stab"), undefined); w.nestEnd(n); } break;
       case "dump-invisible": if (flag(x, path, "dump-invisible")) w.putFlag(10); break;
       case "chain": w.putU32(11, int(x, path, "chain", 0, 4294967295)); break;
       case "hw-offload": w.putU8(12, int(x, path, "hw-offload", 0, 255)); break;
@@ -10425,109 +8067,169 @@ function E69(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
+const T4: StructDesc = ["tc-fifo-qopt", 4, [
+  ["limit", "u32", 0, 4, LE],
+]];
+const T9: StructDesc = ["tc-hfsc-qopt", 2, [
+  ["defcls", "u16", 0, 2, LE],
+]];
+const T11: StructDesc = ["tc-multiq-qopt", 4, [
+  ["bands", "u16", 0, 2, LE],
+  ["max-bands", "u16", 2, 2, LE],
+]];
+const T20: StructDesc = ["tc-plug-qopt", 8, [
+  ["action", "s32", 0, 4, LE],
+  ["limit", "u32", 4, 4, LE],
+]];
+const T23: StructDesc = ["tc-sfb-qopt", 36, [
+  ["rehash-interval", "u32", 0, 4, LE],
+  ["warmup-time", "u32", 4, 4, LE],
+  ["max", "u32", 8, 4, LE],
+  ["bin-size", "u32", 12, 4, LE],
+  ["increment", "u32", 16, 4, LE],
+  ["decrement", "u32", 20, 4, LE],
+  ["limit", "u32", 24, 4, LE],
+  ["penalty-rate", "u32", 28, 4, LE],
+  ["penalty-burst", "u32", 32, 4, LE],
+]];
+const T24: StructDesc = ["tc-sfq-qopt", 20, [
+  ["quantum", "u32", 0, 4, LE],
+  ["perturb-period", "s32", 4, 4, LE],
+  ["limit", "u32", 8, 4, LE],
+  ["divisor", "u32", 12, 4, LE],
+  ["flows", "u32", 16, 4, LE],
+]];
+const T25: StructDesc = ["tc-sfqred-stats", 24, [
+  ["prob-drop", "u32", 0, 4, LE],
+  ["forced-drop", "u32", 4, 4, LE],
+  ["prob-mark", "u32", 8, 4, LE],
+  ["forced-mark", "u32", 12, 4, LE],
+  ["prob-mark-head", "u32", 16, 4, LE],
+  ["forced-mark-head", "u32", 20, 4, LE],
+]];
+const T26: StructDesc = ["tc-sfq-qopt-v1", 72, [
+  ["v0", "binary", 0, 20, LE, T24],
+  ["depth", "u32", 20, 4, LE],
+  ["headdrop", "u32", 24, 4, LE],
+  ["limit", "u32", 28, 4, LE],
+  ["qth-min", "u32", 32, 4, LE],
+  ["qth-max", "u32", 36, 4, LE],
+  ["Wlog", "u8", 40, 1, LE],
+  ["Plog", "u8", 41, 1, LE],
+  ["Scell-log", "u8", 42, 1, LE],
+  ["flags", "u8", 43, 1, LE],
+  ["max-P", "u32", 44, 4, LE],
+  ["stats", "binary", 48, 24, LE, T25],
+]];
 function m0(key: unknown, b: Uint8Array, dv: DataView, s: number, l: number, dep: number, sc: Scope | undefined): unknown {
   switch (selectorKey(key)) {
-    case "basic": return d18(b, dv, s, s + l, dep, sc);
-    case "bpf": return d19(b, dv, s, s + l, dep, sc);
+    case "basic": return L18(b, dv, s, s + l, dep, sc);
+    case "bpf": return L19(b, dv, s, s + l, dep, sc);
     case "bfifo": return s4(b, dv, s, l);
-    case "cake": return d20(b, dv, s, s + l, dep, sc);
-    case "cbs": return d23(b, dv, s, s + l, dep, sc);
-    case "cgroup": return d24(b, dv, s, s + l, dep, sc);
-    case "choke": return d25(b, dv, s, s + l, dep, sc);
+    case "cake": return L20(b, dv, s, s + l, dep, sc);
+    case "cbs": return L23(b, dv, s, s + l, dep, sc);
+    case "cgroup": return L24(b, dv, s, s + l, dep, sc);
+    case "choke": return L25(b, dv, s, s + l, dep, sc);
     case "clsact": return {};
-    case "codel": return d26(b, dv, s, s + l, dep, sc);
-    case "drr": return d27(b, dv, s, s + l, dep, sc);
-    case "dualpi2": return d28(b, dv, s, s + l, dep, sc);
-    case "etf": return d47(b, dv, s, s + l, dep, sc);
-    case "ets": return d48(b, dv, s, s + l, dep, sc);
-    case "flow": return d30(b, dv, s, s + l, dep, sc);
-    case "flower": return d31(b, dv, s, s + l, dep, sc);
-    case "fq": return d49(b, dv, s, s + l, dep, sc);
-    case "fq_codel": return d50(b, dv, s, s + l, dep, sc);
-    case "fq_pie": return d51(b, dv, s, s + l, dep, sc);
-    case "fw": return d39(b, dv, s, s + l, dep, sc);
-    case "gred": return d40(b, dv, s, s + l, dep, sc);
+    case "codel": return L26(b, dv, s, s + l, dep, sc);
+    case "drr": return L27(b, dv, s, s + l, dep, sc);
+    case "dualpi2": return L28(b, dv, s, s + l, dep, sc);
+    case "etf": return L47(b, dv, s, s + l, dep, sc);
+    case "ets": return L48(b, dv, s, s + l, dep, sc);
+    case "flow": return L30(b, dv, s, s + l, dep, sc);
+    case "flower": return L31(b, dv, s, s + l, dep, sc);
+    case "fq": return L49(b, dv, s, s + l, dep, sc);
+    case "fq_codel": return L50(b, dv, s, s + l, dep, sc);
+    case "fq_pie": return L51(b, dv, s, s + l, dep, sc);
+    case "fw": return L39(b, dv, s, s + l, dep, sc);
+    case "gred": return L40(b, dv, s, s + l, dep, sc);
     case "hfsc": return s9(b, dv, s, l);
-    case "hhf": return d44(b, dv, s, s + l, dep, sc);
-    case "htb": return d45(b, dv, s, s + l, dep, sc);
+    case "hhf": return L44(b, dv, s, s + l, dep, sc);
+    case "htb": return L45(b, dv, s, s + l, dep, sc);
     case "ingress": return {};
-    case "matchall": return d46(b, dv, s, s + l, dep, sc);
+    case "matchall": return L46(b, dv, s, s + l, dep, sc);
     case "mq": return {};
     case "mqprio": return s10(b, dv, s, l);
     case "multiq": return s11(b, dv, s, l);
-    case "netem": return M70(b, dv, s, s + l, dep, sc);
+    case "netem": return L70(b, dv, s, s + l, dep, sc);
     case "pfifo": return s4(b, dv, s, l);
     case "pfifo_fast": return s21(b, dv, s, l);
     case "pfifo_head_drop": return s4(b, dv, s, l);
-    case "pie": return d54(b, dv, s, s + l, dep, sc);
+    case "pie": return L54(b, dv, s, s + l, dep, sc);
     case "plug": return s20(b, dv, s, l);
     case "prio": return s21(b, dv, s, l);
-    case "qfq": return d56(b, dv, s, s + l, dep, sc);
-    case "red": return d57(b, dv, s, s + l, dep, sc);
-    case "route": return d58(b, dv, s, s + l, dep, sc);
+    case "qfq": return L56(b, dv, s, s + l, dep, sc);
+    case "red": return L57(b, dv, s, s + l, dep, sc);
+    case "route": return L58(b, dv, s, s + l, dep, sc);
     case "sfb": return s23(b, dv, s, l);
     case "sfq": return s26(b, dv, s, l);
-    case "taprio": return d59(b, dv, s, s + l, dep, sc);
-    case "tbf": return d63(b, dv, s, s + l, dep, sc);
-    case "u32": return d68(b, dv, s, s + l, dep, sc);
+    case "taprio": return L59(b, dv, s, s + l, dep, sc);
+    case "tbf": return L63(b, dv, s, s + l, dep, sc);
+    case "u32": return L68(b, dv, s, s + l, dep, sc);
     default: return b.subarray(s, s + l);
   }
 }
 function q0(w: MessageWriter, t: number, key: string | undefined, x: unknown, path: string, name: string, sel: string, sc: Scope | undefined): void {
   if (x instanceof Uint8Array) { w.putBinary(t, x); return; }
   switch (key) {
-    case "basic": { const n = w.nestStart(t); e18(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "bpf": { const n = w.nestStart(t); e19(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "bfifo": w.putBinary(t, z4(object(x, path, name), join(path, name))); return;
-    case "cake": { const n = w.nestStart(t); e20(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "cbs": { const n = w.nestStart(t); e23(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "cgroup": { const n = w.nestStart(t); e24(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "choke": { const n = w.nestStart(t); e25(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "basic": { const n = w.nestStart(t); E18(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "bpf": { const n = w.nestStart(t); E19(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "bfifo": w.putBinary(t, structValue(T4, object(x, path, name), join(path, name))); return;
+    case "cake": { const n = w.nestStart(t); E20(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "cbs": { const n = w.nestStart(t); E23(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "cgroup": { const n = w.nestStart(t); E24(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "choke": { const n = w.nestStart(t); E25(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
     case "clsact": for (const f in object(x, path, name)) throw unknownKey(join(path, name), f, "options-msg(clsact)"); w.putFlag(t); return;
-    case "codel": { const n = w.nestStart(t); e26(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "drr": { const n = w.nestStart(t); e27(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "dualpi2": { const n = w.nestStart(t); e28(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "etf": { const n = w.nestStart(t); e47(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "ets": { const n = w.nestStart(t); e48(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "flow": { const n = w.nestStart(t); e30(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "flower": { const n = w.nestStart(t); e31(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "fq": { const n = w.nestStart(t); e49(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "fq_codel": { const n = w.nestStart(t); e50(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "fq_pie": { const n = w.nestStart(t); e51(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "fw": { const n = w.nestStart(t); e39(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "gred": { const n = w.nestStart(t); e40(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "hfsc": w.putBinary(t, z9(object(x, path, name), join(path, name))); return;
-    case "hhf": { const n = w.nestStart(t); e44(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "htb": { const n = w.nestStart(t); e45(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "codel": { const n = w.nestStart(t); E26(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "drr": { const n = w.nestStart(t); E27(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "dualpi2": { const n = w.nestStart(t); E28(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "etf": { const n = w.nestStart(t); E47(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "ets": { const n = w.nestStart(t); E48(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "flow": { const n = w.nestStart(t); E30(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "flower": { const n = w.nestStart(t); E31(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "fq": { const n = w.nestStart(t); E49(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "fq_codel": { const n = w.nestStart(t); E50(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "fq_pie": { const n = w.nestStart(t); E51(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "fw": { const n = w.nestStart(t); E39(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "gred": { const n = w.nestStart(t); E40(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "hfsc": w.putBinary(t, structValue(T9, object(x, path, name), join(path, name))); return;
+    case "hhf": { const n = w.nestStart(t); E44(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "htb": { const n = w.nestStart(t); E45(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
     case "ingress": for (const f in object(x, path, name)) throw unknownKey(join(path, name), f, "options-msg(ingress)"); w.putFlag(t); return;
-    case "matchall": { const n = w.nestStart(t); e46(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "matchall": { const n = w.nestStart(t); E46(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
     case "mq": for (const f in object(x, path, name)) throw unknownKey(join(path, name), f, "options-msg(mq)"); w.putFlag(t); return;
-    case "mqprio": w.putBinary(t, z10(object(x, path, name), join(path, name))); return;
-    case "multiq": w.putBinary(t, z11(object(x, path, name), join(path, name))); return;
-    case "netem": { const o = object(x, path, name); const p = join(path, name); const n = w.nestStart(t); w.putRaw(x12(o, p)); E70(w, o, p, sc); w.nestEnd(n); return; }
-    case "pfifo": w.putBinary(t, z4(object(x, path, name), join(path, name))); return;
-    case "pfifo_fast": w.putBinary(t, z21(object(x, path, name), join(path, name))); return;
-    case "pfifo_head_drop": w.putBinary(t, z4(object(x, path, name), join(path, name))); return;
-    case "pie": { const n = w.nestStart(t); e54(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "plug": w.putBinary(t, z20(object(x, path, name), join(path, name))); return;
-    case "prio": w.putBinary(t, z21(object(x, path, name), join(path, name))); return;
-    case "qfq": { const n = w.nestStart(t); e56(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "red": { const n = w.nestStart(t); e57(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "route": { const n = w.nestStart(t); e58(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "sfb": w.putBinary(t, z23(object(x, path, name), join(path, name))); return;
-    case "sfq": w.putBinary(t, z26(object(x, path, name), join(path, name))); return;
-    case "taprio": { const n = w.nestStart(t); e59(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "tbf": { const n = w.nestStart(t); e63(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "u32": { const n = w.nestStart(t); e68(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "mqprio": w.putBinary(t, structValue(T10, object(x, path, name), join(path, name))); return;
+    case "multiq": w.putBinary(t, structValue(T11, object(x, path, name), join(path, name))); return;
+    case "netem": { const n = w.nestStart(t); E70(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "pfifo": w.putBinary(t, structValue(T4, object(x, path, name), join(path, name))); return;
+    case "pfifo_fast": w.putBinary(t, structValue(T21, object(x, path, name), join(path, name))); return;
+    case "pfifo_head_drop": w.putBinary(t, structValue(T4, object(x, path, name), join(path, name))); return;
+    case "pie": { const n = w.nestStart(t); E54(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "plug": w.putBinary(t, structValue(T20, object(x, path, name), join(path, name))); return;
+    case "prio": w.putBinary(t, structValue(T21, object(x, path, name), join(path, name))); return;
+    case "qfq": { const n = w.nestStart(t); E56(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "red": { const n = w.nestStart(t); E57(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "route": { const n = w.nestStart(t); E58(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "sfb": w.putBinary(t, structValue(T23, object(x, path, name), join(path, name))); return;
+    case "sfq": w.putBinary(t, structValue(T26, object(x, path, name), join(path, name))); return;
+    case "taprio": { const n = w.nestStart(t); E59(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "tbf": { const n = w.nestStart(t); E63(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "u32": { const n = w.nestStart(t); E68(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
     default: putRawSubMessage(w, t, x, path, name, key, sel, "options-msg");
   }
 }
-function n70(): Obj {
-  return { "latency": undefined, "limit": undefined, "loss": undefined, "gap": undefined, "duplicate": undefined, "jitter": undefined, "corr": undefined, "delay-dist": undefined, "reorder": undefined, "corrupt": undefined, "rate": undefined, "ecn": undefined, "rate64": undefined, "pad": undefined, "latency64": undefined, "jitter64": undefined, "slot": undefined, "slot-dist": undefined, "prng-seed": undefined, "__unknown": undefined };
-}
-function L70(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
-  if (dep > MAX_DEPTH) throw tooDeep(s, "netem-attrs");
-  let p = s;
+function L70(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "latency": undefined, "limit": undefined, "loss": undefined, "gap": undefined, "duplicate": undefined, "jitter": undefined, "corr": undefined, "delay-dist": undefined, "reorder": undefined, "corrupt": undefined, "rate": undefined, "ecn": undefined, "rate64": undefined, "pad": undefined, "latency64": undefined, "jitter64": undefined, "slot": undefined, "slot-dist": undefined, "prng-seed": undefined, "__unknown": undefined };
+  const l = e - s;
+  if (l >= 4) o["latency"] = dv.getUint32(s, LE);
+  if (l >= 8) o["limit"] = dv.getUint32(s + 4, LE);
+  if (l >= 12) o["loss"] = dv.getUint32(s + 8, LE);
+  if (l >= 16) o["gap"] = dv.getUint32(s + 12, LE);
+  if (l >= 20) o["duplicate"] = dv.getUint32(s + 16, LE);
+  if (l >= 24) o["jitter"] = dv.getUint32(s + 20, LE);
+  let p = s + 24;
+  if (p > e) p = e;
+  if (dep > MAX_DEPTH) throw tooDeep(p, "netem-attrs");
   while (e - p >= 4) {
     const len = dv.getUint16(p, LE);
     if (len < 4 || len > e - p) throw badLength(len, e - p, p, "netem-attrs");
@@ -10554,12 +8256,6 @@ function L70(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function M70(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  const o = n70();
-  h12(o, b, dv, s, e - s);
-  const a = s + 24;
-  return L70(b, dv, a < e ? a : e, e, dep, sc, o);
-}
 function bw27(x: readonly unknown[], path: string, name: string): Uint8Array {
   const u = new Uint8Array(x.length * 2);
   const d = new DataView(u.buffer);
@@ -10572,22 +8268,31 @@ function bw28(x: readonly unknown[], path: string, name: string): Uint8Array {
   for (let i = 0; i < x.length; i++) d.setInt16(i * 2, int(x[i], path, name, -32768, 32767), LE);
   return u;
 }
-function E70(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+const T12: StructDesc = ["tc-netem-qopt", 24, [
+  ["latency", "u32", 0, 4, LE],
+  ["limit", "u32", 4, 4, LE],
+  ["loss", "u32", 8, 4, LE],
+  ["gap", "u32", 12, 4, LE],
+  ["duplicate", "u32", 16, 4, LE],
+  ["jitter", "u32", 20, 4, LE],
+]];
+function E70(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
+  w.putRaw(structBytes(T12, v, path));
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "corr": w.putBinary(1, z15(object(x, path, "corr"), join(path, "corr"))); break;
+      case "corr": w.putBinary(1, structValue(T15, object(x, path, "corr"), join(path, "corr"))); break;
       case "delay-dist": w.putBinary(2, bw27(array(x, path, "delay-dist"), path, "delay-dist")); break;
-      case "reorder": w.putBinary(3, z16(object(x, path, "reorder"), join(path, "reorder"))); break;
-      case "corrupt": w.putBinary(4, z17(object(x, path, "corrupt"), join(path, "corrupt"))); break;
-      case "rate": w.putBinary(6, z18(object(x, path, "rate"), join(path, "rate"))); break;
+      case "reorder": w.putBinary(3, structValue(T16, object(x, path, "reorder"), join(path, "reorder"))); break;
+      case "corrupt": w.putBinary(4, structValue(T17, object(x, path, "corrupt"), join(path, "corrupt"))); break;
+      case "rate": w.putBinary(6, structValue(T18, object(x, path, "rate"), join(path, "rate"))); break;
       case "ecn": w.putU32(7, int(x, path, "ecn", 0, 4294967295)); break;
       case "rate64": w.putU64(8, big(x, path, "rate64", 0n, 18446744073709551615n)); break;
       case "pad": w.putU32(9, int(x, path, "pad", 0, 4294967295)); break;
       case "latency64": w.putS64(10, big(x, path, "latency64", -9223372036854775808n, 9223372036854775807n)); break;
       case "jitter64": w.putS64(11, big(x, path, "jitter64", -9223372036854775808n, 9223372036854775807n)); break;
-      case "slot": w.putBinary(12, z19(object(x, path, "slot"), join(path, "slot"))); break;
+      case "slot": w.putBinary(12, structValue(T19, object(x, path, "slot"), join(path, "slot"))); break;
       case "slot-dist": w.putBinary(13, bw28(array(x, path, "slot-dist"), path, "slot-dist")); break;
       case "prng-seed": w.putU64(14, big(x, path, "prng-seed", 0n, 18446744073709551615n)); break;
       case "latency": case "limit": case "loss": case "gap": case "duplicate": case "jitter": break;
@@ -10596,9 +8301,121 @@ function E70(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): voi
     }
   }
 }
+const T31: StructDesc = ["tc-choke-xstats", 20, [
+  ["early", "u32", 0, 4, LE],
+  ["pdrop", "u32", 4, 4, LE],
+  ["other", "u32", 8, 4, LE],
+  ["marked", "u32", 12, 4, LE],
+  ["matched", "u32", 16, 4, LE],
+]];
+const T32: StructDesc = ["tc-codel-xstats", 36, [
+  ["maxpacket", "u32", 0, 4, LE],
+  ["count", "u32", 4, 4, LE],
+  ["lastcount", "u32", 8, 4, LE],
+  ["ldelay", "u32", 12, 4, LE],
+  ["drop-next", "s32", 16, 4, LE],
+  ["drop-overlimit", "u32", 20, 4, LE],
+  ["ecn-mark", "u32", 24, 4, LE],
+  ["dropping", "u32", 28, 4, LE],
+  ["ce-mark", "u32", 32, 4, LE],
+]];
+const T34: StructDesc = ["tc-dualpi2-xstats", 48, [
+  ["prob", "u32", 0, 4, LE],
+  ["delay-c", "u32", 4, 4, LE],
+  ["delay-l", "u32", 8, 4, LE],
+  ["pkts-in-c", "u32", 12, 4, LE],
+  ["pkts-in-l", "u32", 16, 4, LE],
+  ["maxq", "u32", 20, 4, LE],
+  ["ecn-mark", "u32", 24, 4, LE],
+  ["step-mark", "u32", 28, 4, LE],
+  ["credit", "s32", 32, 4, LE],
+  ["memory-used", "u32", 36, 4, LE],
+  ["max-memory-used", "u32", 40, 4, LE],
+  ["memory-limit", "u32", 44, 4, LE],
+]];
+const T36: StructDesc = ["tc-fq-qd-stats", 152, [
+  ["gc-flows", "u64", 0, 8, LE],
+  ["highprio-packets", "u64", 8, 8, LE],
+  ["tcp-retrans", "u64", 16, 8, LE],
+  ["throttled", "u64", 24, 8, LE],
+  ["flows-plimit", "u64", 32, 8, LE],
+  ["pkts-too-long", "u64", 40, 8, LE],
+  ["allocation-errors", "u64", 48, 8, LE],
+  ["time-next-delayed-flow", "s64", 56, 8, LE],
+  ["flows", "u32", 64, 4, LE],
+  ["inactive-flows", "u32", 68, 4, LE],
+  ["throttled-flows", "u32", 72, 4, LE],
+  ["unthrottle-latency-ns", "u32", 76, 4, LE],
+  ["ce-mark", "u64", 80, 8, LE],
+  ["horizon-drops", "u64", 88, 8, LE],
+  ["horizon-caps", "u64", 96, 8, LE],
+  ["fastpath-packets", "u64", 104, 8, LE],
+  ["band-drops", "binary", 112, 24, LE],
+  ["band-pkt-count", "binary", 136, 12, LE],
+]];
+const T33: StructDesc = ["tc-fq-codel-xstats", 40, [
+  ["type", "u32", 0, 4, LE],
+  ["maxpacket", "u32", 4, 4, LE],
+  ["drop-overlimit", "u32", 8, 4, LE],
+  ["ecn-mark", "u32", 12, 4, LE],
+  ["new-flow-count", "u32", 16, 4, LE],
+  ["new-flows-len", "u32", 20, 4, LE],
+  ["old-flows-len", "u32", 24, 4, LE],
+  ["ce-mark", "u32", 28, 4, LE],
+  ["memory-usage", "u32", 32, 4, LE],
+  ["drop-overmemory", "u32", 36, 4, LE],
+]];
+const T35: StructDesc = ["tc-fq-pie-xstats", 36, [
+  ["packets-in", "u32", 0, 4, LE],
+  ["dropped", "u32", 4, 4, LE],
+  ["overlimit", "u32", 8, 4, LE],
+  ["overmemory", "u32", 12, 4, LE],
+  ["ecn-mark", "u32", 16, 4, LE],
+  ["new-flow-count", "u32", 20, 4, LE],
+  ["new-flows-len", "u32", 24, 4, LE],
+  ["old-flows-len", "u32", 28, 4, LE],
+  ["memory-usage", "u32", 32, 4, LE],
+]];
+const T37: StructDesc = ["tc-hhf-xstats", 16, [
+  ["drop-overlimit", "u32", 0, 4, LE],
+  ["hh-overlimit", "u32", 4, 4, LE],
+  ["hh-tot-count", "u32", 8, 4, LE],
+  ["hh-cur-count", "u32", 12, 4, LE],
+]];
+const T38: StructDesc = ["tc-pie-xstats", 40, [
+  ["prob", "u64", 0, 8, LE],
+  ["delay", "u32", 8, 4, LE],
+  ["avg-dq-rate", "u32", 12, 4, LE],
+  ["dq-rate-estimating", "u32", 16, 4, LE],
+  ["packets-in", "u32", 20, 4, LE],
+  ["dropped", "u32", 24, 4, LE],
+  ["overlimit", "u32", 28, 4, LE],
+  ["maxq", "u32", 32, 4, LE],
+  ["ecn-mark", "u32", 36, 4, LE],
+]];
+const T39: StructDesc = ["tc-red-xstats", 16, [
+  ["early", "u32", 0, 4, LE],
+  ["pdrop", "u32", 4, 4, LE],
+  ["other", "u32", 8, 4, LE],
+  ["marked", "u32", 12, 4, LE],
+]];
+const T40: StructDesc = ["tc-sfb-xstats", 36, [
+  ["earlydrop", "u32", 0, 4, LE],
+  ["penaltydrop", "u32", 4, 4, LE],
+  ["bucketdrop", "u32", 8, 4, LE],
+  ["queuedrop", "u32", 12, 4, LE],
+  ["childdrop", "u32", 16, 4, LE],
+  ["marked", "u32", 20, 4, LE],
+  ["maxqlen", "u32", 24, 4, LE],
+  ["maxprob", "u32", 28, 4, LE],
+  ["avgprob", "u32", 32, 4, LE],
+]];
+const T41: StructDesc = ["tc-sfq-xstats", 4, [
+  ["allot", "s32", 0, 4, LE],
+]];
 function m2(key: unknown, b: Uint8Array, dv: DataView, s: number, l: number, dep: number, sc: Scope | undefined): unknown {
   switch (selectorKey(key)) {
-    case "cake": return d21(b, dv, s, s + l, dep, sc);
+    case "cake": return L21(b, dv, s, s + l, dep, sc);
     case "choke": return s31(b, dv, s, l);
     case "codel": return s32(b, dv, s, l);
     case "dualpi2": return s34(b, dv, s, l);
@@ -10616,207 +8433,225 @@ function m2(key: unknown, b: Uint8Array, dv: DataView, s: number, l: number, dep
 function q2(w: MessageWriter, t: number, key: string | undefined, x: unknown, path: string, name: string, sel: string, sc: Scope | undefined): void {
   if (x instanceof Uint8Array) { w.putBinary(t, x); return; }
   switch (key) {
-    case "cake": { const n = w.nestStart(t); e21(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "choke": w.putBinary(t, z31(object(x, path, name), join(path, name))); return;
-    case "codel": w.putBinary(t, z32(object(x, path, name), join(path, name))); return;
-    case "dualpi2": w.putBinary(t, z34(object(x, path, name), join(path, name))); return;
-    case "fq": w.putBinary(t, z36(object(x, path, name), join(path, name))); return;
-    case "fq_codel": w.putBinary(t, z33(object(x, path, name), join(path, name))); return;
-    case "fq_pie": w.putBinary(t, z35(object(x, path, name), join(path, name))); return;
-    case "hhf": w.putBinary(t, z37(object(x, path, name), join(path, name))); return;
-    case "pie": w.putBinary(t, z38(object(x, path, name), join(path, name))); return;
-    case "red": w.putBinary(t, z39(object(x, path, name), join(path, name))); return;
-    case "sfb": w.putBinary(t, z40(object(x, path, name), join(path, name))); return;
-    case "sfq": w.putBinary(t, z41(object(x, path, name), join(path, name))); return;
+    case "cake": { const n = w.nestStart(t); E21(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "choke": w.putBinary(t, structValue(T31, object(x, path, name), join(path, name))); return;
+    case "codel": w.putBinary(t, structValue(T32, object(x, path, name), join(path, name))); return;
+    case "dualpi2": w.putBinary(t, structValue(T34, object(x, path, name), join(path, name))); return;
+    case "fq": w.putBinary(t, structValue(T36, object(x, path, name), join(path, name))); return;
+    case "fq_codel": w.putBinary(t, structValue(T33, object(x, path, name), join(path, name))); return;
+    case "fq_pie": w.putBinary(t, structValue(T35, object(x, path, name), join(path, name))); return;
+    case "hhf": w.putBinary(t, structValue(T37, object(x, path, name), join(path, name))); return;
+    case "pie": w.putBinary(t, structValue(T38, object(x, path, name), join(path, name))); return;
+    case "red": w.putBinary(t, structValue(T39, object(x, path, name), join(path, name))); return;
+    case "sfb": w.putBinary(t, structValue(T40, object(x, path, name), join(path, name))); return;
+    case "sfq": w.putBinary(t, structValue(T41, object(x, path, name), join(path, name))); return;
     default: putRawSubMessage(w, t, x, path, name, key, sel, "tca-stats-app-msg");
   }
 }
 function m1(key: unknown, b: Uint8Array, dv: DataView, s: number, l: number, dep: number, sc: Scope | undefined): unknown {
   switch (selectorKey(key)) {
-    case "bpf": return d2(b, dv, s, s + l, dep, sc);
-    case "connmark": return d3(b, dv, s, s + l, dep, sc);
-    case "csum": return d4(b, dv, s, s + l, dep, sc);
-    case "ct": return d5(b, dv, s, s + l, dep, sc);
-    case "ctinfo": return d6(b, dv, s, s + l, dep, sc);
-    case "gact": return d65(b, dv, s, s + l, dep, sc);
-    case "gate": return d7(b, dv, s, s + l, dep, sc);
-    case "ife": return d8(b, dv, s, s + l, dep, sc);
-    case "mirred": return d9(b, dv, s, s + l, dep, sc);
-    case "mpls": return d10(b, dv, s, s + l, dep, sc);
-    case "nat": return d11(b, dv, s, s + l, dep, sc);
-    case "pedit": return d12(b, dv, s, s + l, dep, sc);
-    case "police": return d55(b, dv, s, s + l, dep, sc);
-    case "sample": return d64(b, dv, s, s + l, dep, sc);
-    case "simple": return d13(b, dv, s, s + l, dep, sc);
-    case "skbedit": return d14(b, dv, s, s + l, dep, sc);
-    case "skbmod": return d15(b, dv, s, s + l, dep, sc);
-    case "tunnel_key": return d16(b, dv, s, s + l, dep, sc);
-    case "vlan": return d17(b, dv, s, s + l, dep, sc);
+    case "bpf": return L2(b, dv, s, s + l, dep, sc);
+    case "connmark": return L3(b, dv, s, s + l, dep, sc);
+    case "csum": return L4(b, dv, s, s + l, dep, sc);
+    case "ct": return L5(b, dv, s, s + l, dep, sc);
+    case "ctinfo": return L6(b, dv, s, s + l, dep, sc);
+    case "gact": return L65(b, dv, s, s + l, dep, sc);
+    case "gate": return L7(b, dv, s, s + l, dep, sc);
+    case "ife": return L8(b, dv, s, s + l, dep, sc);
+    case "mirred": return L9(b, dv, s, s + l, dep, sc);
+    case "mpls": return L10(b, dv, s, s + l, dep, sc);
+    case "nat": return L11(b, dv, s, s + l, dep, sc);
+    case "pedit": return L12(b, dv, s, s + l, dep, sc);
+    case "police": return L55(b, dv, s, s + l, dep, sc);
+    case "sample": return L64(b, dv, s, s + l, dep, sc);
+    case "simple": return L13(b, dv, s, s + l, dep, sc);
+    case "skbedit": return L14(b, dv, s, s + l, dep, sc);
+    case "skbmod": return L15(b, dv, s, s + l, dep, sc);
+    case "tunnel_key": return L16(b, dv, s, s + l, dep, sc);
+    case "vlan": return L17(b, dv, s, s + l, dep, sc);
     default: return b.subarray(s, s + l);
   }
 }
 function q1(w: MessageWriter, t: number, key: string | undefined, x: unknown, path: string, name: string, sel: string, sc: Scope | undefined): void {
   if (x instanceof Uint8Array) { w.putBinary(t, x); return; }
   switch (key) {
-    case "bpf": { const n = w.nestStart(t); e2(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "connmark": { const n = w.nestStart(t); e3(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "csum": { const n = w.nestStart(t); e4(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "ct": { const n = w.nestStart(t); e5(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "ctinfo": { const n = w.nestStart(t); e6(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "gact": { const n = w.nestStart(t); e65(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "gate": { const n = w.nestStart(t); e7(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "ife": { const n = w.nestStart(t); e8(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "mirred": { const n = w.nestStart(t); e9(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "mpls": { const n = w.nestStart(t); e10(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "nat": { const n = w.nestStart(t); e11(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "pedit": { const n = w.nestStart(t); e12(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "police": { const n = w.nestStart(t); e55(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "sample": { const n = w.nestStart(t); e64(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "simple": { const n = w.nestStart(t); e13(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "skbedit": { const n = w.nestStart(t); e14(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "skbmod": { const n = w.nestStart(t); e15(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "tunnel_key": { const n = w.nestStart(t); e16(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
-    case "vlan": { const n = w.nestStart(t); e17(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "bpf": { const n = w.nestStart(t); E2(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "connmark": { const n = w.nestStart(t); E3(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "csum": { const n = w.nestStart(t); E4(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "ct": { const n = w.nestStart(t); E5(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "ctinfo": { const n = w.nestStart(t); E6(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "gact": { const n = w.nestStart(t); E65(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "gate": { const n = w.nestStart(t); E7(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "ife": { const n = w.nestStart(t); E8(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "mirred": { const n = w.nestStart(t); E9(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "mpls": { const n = w.nestStart(t); E10(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "nat": { const n = w.nestStart(t); E11(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "pedit": { const n = w.nestStart(t); E12(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "police": { const n = w.nestStart(t); E55(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "sample": { const n = w.nestStart(t); E64(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "simple": { const n = w.nestStart(t); E13(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "skbedit": { const n = w.nestStart(t); E14(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "skbmod": { const n = w.nestStart(t); E15(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "tunnel_key": { const n = w.nestStart(t); E16(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "vlan": { const n = w.nestStart(t); E17(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
     default: putRawSubMessage(w, t, x, path, name, key, sel, "act-options-msg");
   }
 }
+const T7: StructDesc = ["tc-gred-qopt", 52, [
+  ["limit", "u32", 0, 4, LE],
+  ["qth-min", "u32", 4, 4, LE],
+  ["qth-max", "u32", 8, 4, LE],
+  ["DP", "u32", 12, 4, LE],
+  ["backlog", "u32", 16, 4, LE],
+  ["qave", "u32", 20, 4, LE],
+  ["forced", "u32", 24, 4, LE],
+  ["early", "u32", 28, 4, LE],
+  ["other", "u32", 32, 4, LE],
+  ["pdrop", "u32", 36, 4, LE],
+  ["Wlog", "u8", 40, 1, LE],
+  ["Plog", "u8", 41, 1, LE],
+  ["Scell-log", "u8", 42, 1, LE],
+  ["prio", "u8", 43, 1, LE],
+  ["packets", "u32", 44, 4, LE],
+  ["bytesin", "u32", 48, 4, LE],
+]];
 const codecs: FamilyCodecs = {
   sets: [
-    ["attrs", d0, e0],
-    ["act-attrs", d1, e1],
-    ["act-bpf-attrs", d2, e2],
-    ["act-connmark-attrs", d3, e3],
-    ["act-csum-attrs", d4, e4],
-    ["act-ct-attrs", d5, e5],
-    ["act-ctinfo-attrs", d6, e6],
-    ["act-gate-attrs", d7, e7],
-    ["act-ife-attrs", d8, e8],
-    ["act-mirred-attrs", d9, e9],
-    ["act-mpls-attrs", d10, e10],
-    ["act-nat-attrs", d11, e11],
-    ["act-pedit-attrs", d12, e12],
-    ["act-simple-attrs", d13, e13],
-    ["act-skbedit-attrs", d14, e14],
-    ["act-skbmod-attrs", d15, e15],
-    ["act-tunnel-key-attrs", d16, e16],
-    ["act-vlan-attrs", d17, e17],
-    ["basic-attrs", d18, e18],
-    ["bpf-attrs", d19, e19],
-    ["cake-attrs", d20, e20],
-    ["cake-stats-attrs", d21, e21],
-    ["cake-tin-stats-attrs", d22, e22],
-    ["cbs-attrs", d23, e23],
-    ["cgroup-attrs", d24, e24],
-    ["choke-attrs", d25, e25],
-    ["codel-attrs", d26, e26],
-    ["drr-attrs", d27, e27],
-    ["dualpi2-attrs", d28, e28],
-    ["ematch-attrs", d29, e29],
-    ["flow-attrs", d30, e30],
-    ["flower-attrs", d31, e31],
-    ["flower-key-enc-opts-attrs", d32, e32],
-    ["flower-key-enc-opt-geneve-attrs", d33, e33],
-    ["flower-key-enc-opt-vxlan-attrs", d34, e34],
-    ["flower-key-enc-opt-erspan-attrs", d35, e35],
-    ["flower-key-enc-opt-gtp-attrs", d36, e36],
-    ["flower-key-mpls-opt-attrs", d37, e37],
-    ["flower-key-cfm-attrs", d38, e38],
-    ["fw-attrs", d39, e39],
-    ["gred-attrs", d40, e40],
-    ["tca-gred-vq-list-attrs", d41, e41],
-    ["tca-gred-vq-entry-attrs", d42, e42],
-    ["hfsc-attrs", d43, e43],
-    ["hhf-attrs", d44, e44],
-    ["htb-attrs", d45, e45],
-    ["matchall-attrs", d46, e46],
-    ["etf-attrs", d47, e47],
-    ["ets-attrs", d48, e48],
-    ["fq-attrs", d49, e49],
-    ["fq-codel-attrs", d50, e50],
-    ["fq-pie-attrs", d51, e51],
-    ["netem-attrs", d52, e52],
-    ["netem-loss-attrs", d53, e53],
-    ["pie-attrs", d54, e54],
-    ["police-attrs", d55, e55],
-    ["qfq-attrs", d56, e56],
-    ["red-attrs", d57, e57],
-    ["route-attrs", d58, e58],
-    ["taprio-attrs", d59, e59],
-    ["taprio-sched-entry-list", d60, e60],
-    ["taprio-sched-entry", d61, e61],
-    ["taprio-tc-entry-attrs", d62, e62],
-    ["tbf-attrs", d63, e63],
-    ["act-sample-attrs", d64, e64],
-    ["act-gact-attrs", d65, e65],
-    ["tca-stab-attrs", d66, e66],
-    ["tca-stats-attrs", d67, e67],
-    ["u32-attrs", d68, e68],
+    ["attrs", L0, E0],
+    ["act-attrs", L1, E1],
+    ["act-bpf-attrs", L2, E2],
+    ["act-connmark-attrs", L3, E3],
+    ["act-csum-attrs", L4, E4],
+    ["act-ct-attrs", L5, E5],
+    ["act-ctinfo-attrs", L6, E6],
+    ["act-gate-attrs", L7, E7],
+    ["act-ife-attrs", L8, E8],
+    ["act-mirred-attrs", L9, E9],
+    ["act-mpls-attrs", L10, E10],
+    ["act-nat-attrs", L11, E11],
+    ["act-pedit-attrs", L12, E12],
+    ["act-simple-attrs", L13, E13],
+    ["act-skbedit-attrs", L14, E14],
+    ["act-skbmod-attrs", L15, E15],
+    ["act-tunnel-key-attrs", L16, E16],
+    ["act-vlan-attrs", L17, E17],
+    ["basic-attrs", L18, E18],
+    ["bpf-attrs", L19, E19],
+    ["cake-attrs", L20, E20],
+    ["cake-stats-attrs", L21, E21],
+    ["cake-tin-stats-attrs", L22, E22],
+    ["cbs-attrs", L23, E23],
+    ["cgroup-attrs", L24, E24],
+    ["choke-attrs", L25, E25],
+    ["codel-attrs", L26, E26],
+    ["drr-attrs", L27, E27],
+    ["dualpi2-attrs", L28, E28],
+    ["ematch-attrs", L29, E29],
+    ["flow-attrs", L30, E30],
+    ["flower-attrs", L31, E31],
+    ["flower-key-enc-opts-attrs", L32, E32],
+    ["flower-key-enc-opt-geneve-attrs", L33, E33],
+    ["flower-key-enc-opt-vxlan-attrs", L34, E34],
+    ["flower-key-enc-opt-erspan-attrs", L35, E35],
+    ["flower-key-enc-opt-gtp-attrs", L36, E36],
+    ["flower-key-mpls-opt-attrs", L37, E37],
+    ["flower-key-cfm-attrs", L38, E38],
+    ["fw-attrs", L39, E39],
+    ["gred-attrs", L40, E40],
+    ["tca-gred-vq-list-attrs", L41, E41],
+    ["tca-gred-vq-entry-attrs", L42, E42],
+    ["hfsc-attrs", L43, E43],
+    ["hhf-attrs", L44, E44],
+    ["htb-attrs", L45, E45],
+    ["matchall-attrs", L46, E46],
+    ["etf-attrs", L47, E47],
+    ["ets-attrs", L48, E48],
+    ["fq-attrs", L49, E49],
+    ["fq-codel-attrs", L50, E50],
+    ["fq-pie-attrs", L51, E51],
+    ["netem-attrs", L52, E52],
+    ["netem-loss-attrs", L53, E53],
+    ["pie-attrs", L54, E54],
+    ["police-attrs", L55, E55],
+    ["qfq-attrs", L56, E56],
+    ["red-attrs", L57, E57],
+    ["route-attrs", L58, E58],
+    ["taprio-attrs", L59, E59],
+    ["taprio-sched-entry-list", L60, E60],
+    ["taprio-sched-entry", L61, E61],
+    ["taprio-tc-entry-attrs", L62, E62],
+    ["tbf-attrs", L63, E63],
+    ["act-sample-attrs", L64, E64],
+    ["act-gact-attrs", L65, E65],
+    ["tca-stab-attrs", L66, E66],
+    ["tca-stats-attrs", L67, E67],
+    ["u32-attrs", L68, E68],
   ],
   structs: [
-    ["tcmsg", s0, z0],
-    ["tc-stats", s1, z1],
-    ["tc-cbs-qopt", s2, z2],
-    ["tc-etf-qopt", s3, z3],
-    ["tc-fifo-qopt", s4, z4],
-    ["tc-htb-opt", s5, z5],
-    ["tc-htb-glob", s6, z6],
-    ["tc-gred-qopt", s7, z7],
-    ["tc-gred-sopt", s8, z8],
-    ["tc-hfsc-qopt", s9, z9],
-    ["tc-mqprio-qopt", s10, z10],
-    ["tc-multiq-qopt", s11, z11],
-    ["tc-netem-qopt", s12, z12],
-    ["tc-netem-gimodel", s13, z13],
-    ["tc-netem-gemodel", s14, z14],
-    ["tc-netem-corr", s15, z15],
-    ["tc-netem-reorder", s16, z16],
-    ["tc-netem-corrupt", s17, z17],
-    ["tc-netem-rate", s18, z18],
-    ["tc-netem-slot", s19, z19],
-    ["tc-plug-qopt", s20, z20],
-    ["tc-prio-qopt", s21, z21],
-    ["tc-red-qopt", s22, z22],
-    ["tc-sfb-qopt", s23, z23],
-    ["tc-sfq-qopt", s24, z24],
-    ["tc-sfqred-stats", s25, z25],
-    ["tc-sfq-qopt-v1", s26, z26],
-    ["tc-ratespec", s27, z27],
-    ["tc-tbf-qopt", s28, z28],
-    ["tc-sizespec", s29, z29],
-    ["gnet-estimator", s30, z30],
-    ["tc-choke-xstats", s31, z31],
-    ["tc-codel-xstats", s32, z32],
-    ["tc-fq-codel-xstats", s33, z33],
-    ["tc-dualpi2-xstats", s34, z34],
-    ["tc-fq-pie-xstats", s35, z35],
-    ["tc-fq-qd-stats", s36, z36],
-    ["tc-hhf-xstats", s37, z37],
-    ["tc-pie-xstats", s38, z38],
-    ["tc-red-xstats", s39, z39],
-    ["tc-sfb-xstats", s40, z40],
-    ["tc-sfq-xstats", s41, z41],
-    ["gnet-stats-basic", s42, z42],
-    ["gnet-stats-rate-est", s43, z43],
-    ["gnet-stats-rate-est64", s44, z44],
-    ["gnet-stats-queue", s45, z45],
-    ["tc-u32-key", s46, z46],
-    ["tc-u32-mark", s47, z47],
-    ["tc-u32-sel", s48, z48],
-    ["tc-u32-pcnt", s49, z49],
-    ["tcf-t", s50, z50],
-    ["tc-gact", s51, z51],
-    ["tc-gact-p", s52, z52],
-    ["tcf-ematch-tree-hdr", s53, z53],
-    ["tc-basic-pcnt", s54, z54],
-    ["tc-matchall-pcnt", s55, z55],
-    ["tc-mpls", s56, z56],
-    ["tc-police", s57, z57],
-    ["tc-pedit-sel", s58, z58],
-    ["tc-pedit-key", s59, z59],
-    ["tc-vlan", s60, z60],
+    ["tcmsg", s0, structEncoder(T0)],
+    ["tc-stats", s1, structEncoder(T1)],
+    ["tc-cbs-qopt", s2, structEncoder(T2)],
+    ["tc-etf-qopt", s3, structEncoder(T3)],
+    ["tc-fifo-qopt", s4, structEncoder(T4)],
+    ["tc-htb-opt", s5, structEncoder(T5)],
+    ["tc-htb-glob", s6, structEncoder(T6)],
+    ["tc-gred-qopt", s7, structEncoder(T7)],
+    ["tc-gred-sopt", s8, structEncoder(T8)],
+    ["tc-hfsc-qopt", s9, structEncoder(T9)],
+    ["tc-mqprio-qopt", s10, structEncoder(T10)],
+    ["tc-multiq-qopt", s11, structEncoder(T11)],
+    ["tc-netem-qopt", s12, structEncoder(T12)],
+    ["tc-netem-gimodel", s13, structEncoder(T13)],
+    ["tc-netem-gemodel", s14, structEncoder(T14)],
+    ["tc-netem-corr", s15, structEncoder(T15)],
+    ["tc-netem-reorder", s16, structEncoder(T16)],
+    ["tc-netem-corrupt", s17, structEncoder(T17)],
+    ["tc-netem-rate", s18, structEncoder(T18)],
+    ["tc-netem-slot", s19, structEncoder(T19)],
+    ["tc-plug-qopt", s20, structEncoder(T20)],
+    ["tc-prio-qopt", s21, structEncoder(T21)],
+    ["tc-red-qopt", s22, structEncoder(T22)],
+    ["tc-sfb-qopt", s23, structEncoder(T23)],
+    ["tc-sfq-qopt", s24, structEncoder(T24)],
+    ["tc-sfqred-stats", s25, structEncoder(T25)],
+    ["tc-sfq-qopt-v1", s26, structEncoder(T26)],
+    ["tc-ratespec", s27, structEncoder(T27)],
+    ["tc-tbf-qopt", s28, structEncoder(T28)],
+    ["tc-sizespec", s29, structEncoder(T29)],
+    ["gnet-estimator", s30, structEncoder(T30)],
+    ["tc-choke-xstats", s31, structEncoder(T31)],
+    ["tc-codel-xstats", s32, structEncoder(T32)],
+    ["tc-fq-codel-xstats", s33, structEncoder(T33)],
+    ["tc-dualpi2-xstats", s34, structEncoder(T34)],
+    ["tc-fq-pie-xstats", s35, structEncoder(T35)],
+    ["tc-fq-qd-stats", s36, structEncoder(T36)],
+    ["tc-hhf-xstats", s37, structEncoder(T37)],
+    ["tc-pie-xstats", s38, structEncoder(T38)],
+    ["tc-red-xstats", s39, structEncoder(T39)],
+    ["tc-sfb-xstats", s40, structEncoder(T40)],
+    ["tc-sfq-xstats", s41, structEncoder(T41)],
+    ["gnet-stats-basic", s42, structEncoder(T42)],
+    ["gnet-stats-rate-est", s43, structEncoder(T43)],
+    ["gnet-stats-rate-est64", s44, structEncoder(T44)],
+    ["gnet-stats-queue", s45, structEncoder(T45)],
+    ["tc-u32-key", s46, structEncoder(T46)],
+    ["tc-u32-mark", s47, structEncoder(T47)],
+    ["tc-u32-sel", s48, structEncoder(T48)],
+    ["tc-u32-pcnt", s49, structEncoder(T49)],
+    ["tcf-t", s50, structEncoder(T50)],
+    ["tc-gact", s51, structEncoder(T51)],
+    ["tc-gact-p", s52, structEncoder(T52)],
+    ["tcf-ematch-tree-hdr", s53, structEncoder(T53)],
+    ["tc-basic-pcnt", s54, structEncoder(T54)],
+    ["tc-matchall-pcnt", s55, structEncoder(T55)],
+    ["tc-mpls", s56, structEncoder(T56)],
+    ["tc-police", s57, structEncoder(T57)],
+    ["tc-pedit-sel", s58, structEncoder(T58)],
+    ["tc-pedit-key", s59, structEncoder(T59)],
+    ["tc-vlan", s60, structEncoder(T60)],
   ],
   bodies: [
-    ["attrs", "tcmsg", B0, W0],
+    ["attrs", "tcmsg", B0, E69],
   ],
 };
 

@@ -25,6 +25,7 @@ import {
   type FamilyCodecs,
   type Obj,
   type Scope,
+  type StructDesc,
   type StructRest,
   type UnknownAttribute,
 } from '../../schema/runtime.js';
@@ -142,28 +143,11 @@ export const spec: FamilySpec = reviveSpec(`
 []]
 `);
 
-function d0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L0(b, dv, s, e, dep, sc, n0());
-}
-function e0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E0(w, v, path, sc);
-}
-function d1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L1(b, dv, s, e, dep, sc, n1());
-}
-function e1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E1(w, v, path, sc);
-}
 function B0(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L0(b, dv, s, e, 0, undefined, n0());
+  return L0(b, dv, s, e, 0, undefined);
 }
-function W0(w: MessageWriter, v: Obj): void {
-  E0(w, v, "", undefined);
-}
-function n0(): Obj {
-  return { "addr-ipv4": undefined, "addr-ipv6": undefined, "age": undefined, "tw-tsval": undefined, "tw-ts-stamp": undefined, "vals": undefined, "fopen-mss": undefined, "fopen-syn-drops": undefined, "fopen-syn-drop-ts": undefined, "fopen-cookie": undefined, "saddr-ipv4": undefined, "saddr-ipv6": undefined, "__unknown": undefined };
-}
-function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "addr-ipv4": undefined, "addr-ipv6": undefined, "age": undefined, "tw-tsval": undefined, "tw-ts-stamp": undefined, "vals": undefined, "fopen-mss": undefined, "fopen-syn-drops": undefined, "fopen-syn-drop-ts": undefined, "fopen-cookie": undefined, "saddr-ipv4": undefined, "saddr-ipv6": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "tcp-metrics");
   let p = s;
   while (e - p >= 4) {
@@ -179,7 +163,7 @@ function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
       case 3: if (dl < 8) throw tooShort(dl, 8, ds - 4, "tcp-metrics.age"); o["age"] = rdU64(dv, ds, LE); break;
       case 4: if (dl < 4) throw tooShort(dl, 4, ds - 4, "tcp-metrics.tw-tsval"); o["tw-tsval"] = dv.getUint32(ds, LE); break;
       case 5: if (dl < 4) throw tooShort(dl, 4, ds - 4, "tcp-metrics.tw-ts-stamp"); o["tw-ts-stamp"] = dv.getInt32(ds, LE); break;
-      case 6: o["vals"] = d1(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 6: o["vals"] = L1(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 7: if (dl < 2) throw tooShort(dl, 2, ds - 4, "tcp-metrics.fopen-mss"); o["fopen-mss"] = dv.getUint16(ds, LE); break;
       case 8: if (dl < 2) throw tooShort(dl, 2, ds - 4, "tcp-metrics.fopen-syn-drops"); o["fopen-syn-drops"] = dv.getUint16(ds, LE); break;
       case 9: if (dl < 8) throw tooShort(dl, 8, ds - 4, "tcp-metrics.fopen-syn-drop-ts"); o["fopen-syn-drop-ts"] = rdU64(dv, ds, LE); break;
@@ -192,7 +176,7 @@ function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E0(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -202,7 +186,7 @@ function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
       case "age": w.putU64(3, big(x, path, "age", 0n, 18446744073709551615n)); break;
       case "tw-tsval": w.putU32(4, int(x, path, "tw-tsval", 0, 4294967295)); break;
       case "tw-ts-stamp": w.putS32(5, int(x, path, "tw-ts-stamp", -2147483648, 2147483647)); break;
-      case "vals": { const n = w.nestStart(6); e1(w, object(x, path, "vals"), join(path, "vals"), undefined); w.nestEnd(n); } break;
+      case "vals": { const n = w.nestStart(6); E1(w, object(x, path, "vals"), join(path, "vals"), undefined); w.nestEnd(n); } break;
       case "fopen-mss": w.putU16(7, int(x, path, "fopen-mss", 0, 65535)); break;
       case "fopen-syn-drops": w.putU16(8, int(x, path, "fopen-syn-drops", 0, 65535)); break;
       case "fopen-syn-drop-ts": w.putU64(9, big(x, path, "fopen-syn-drop-ts", 0n, 18446744073709551615n)); break;
@@ -214,10 +198,8 @@ function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n1(): Obj {
-  return { "rtt": undefined, "rttvar": undefined, "ssthresh": undefined, "cwnd": undefined, "reodering": undefined, "rtt-us": undefined, "rttvar-us": undefined, "__unknown": undefined };
-}
-function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "rtt": undefined, "rttvar": undefined, "ssthresh": undefined, "cwnd": undefined, "reodering": undefined, "rtt-us": undefined, "rttvar-us": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "metrics");
   let p = s;
   while (e - p >= 4) {
@@ -240,7 +222,7 @@ function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E1(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -259,13 +241,13 @@ function E1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
 }
 const codecs: FamilyCodecs = {
   sets: [
-    ["tcp-metrics", d0, e0],
-    ["metrics", d1, e1],
+    ["tcp-metrics", L0, E0],
+    ["metrics", L1, E1],
   ],
   structs: [
   ],
   bodies: [
-    ["tcp-metrics", "", B0, W0],
+    ["tcp-metrics", "", B0, E0],
   ],
 };
 

@@ -24,6 +24,7 @@ import {
   type FamilyCodecs,
   type Obj,
   type Scope,
+  type StructDesc,
   type StructRest,
   type UnknownAttribute,
 } from '../../schema/runtime.js';
@@ -187,46 +188,11 @@ export const spec: FamilySpec = reviveSpec(`
 []]
 `);
 
-function d0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L0(b, dv, s, e, dep, sc, n0());
-}
-function e0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E0(w, v, path, sc);
-}
-function d1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L1(b, dv, s, e, dep, sc, n1());
-}
-function e1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E1(w, v, path, sc);
-}
-function d2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L2(b, dv, s, e, dep, sc, n2());
-}
-function e2(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E2(w, v, path, sc);
-}
-function d3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L3(b, dv, s, e, dep, sc, n3());
-}
-function e3(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E3(w, v, path, sc);
-}
-function d4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L4(b, dv, s, e, dep, sc, n4());
-}
-function e4(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E4(w, v, path, sc);
-}
 function B0(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L0(b, dv, s, e, 0, undefined, n0());
+  return L0(b, dv, s, e, 0, undefined);
 }
-function W0(w: MessageWriter, v: Obj): void {
-  E0(w, v, "", undefined);
-}
-function n0(): Obj {
-  return { "team-ifindex": undefined, "list-option": undefined, "list-port": undefined, "__unknown": undefined };
-}
-function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "team-ifindex": undefined, "list-option": undefined, "list-port": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "team");
   let p = s;
   while (e - p >= 4) {
@@ -238,30 +204,28 @@ function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
     p += (len + 3) & ~3;
     switch (t) {
       case 1: if (dl < 4) throw tooShort(dl, 4, ds - 4, "team.team-ifindex"); o["team-ifindex"] = dv.getUint32(ds, LE); break;
-      case 2: o["list-option"] = d1(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 3: o["list-port"] = d3(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 2: o["list-option"] = L1(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 3: o["list-port"] = L3(b, dv, ds, ds + dl, dep + 1, undefined); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E0(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
       case "team-ifindex": w.putU32(1, int(x, path, "team-ifindex", 0, 4294967295)); break;
-      case "list-option": { const n = w.nestStart(2); e1(w, object(x, path, "list-option"), join(path, "list-option"), undefined); w.nestEnd(n); } break;
-      case "list-port": { const n = w.nestStart(3); e3(w, object(x, path, "list-port"), join(path, "list-port"), undefined); w.nestEnd(n); } break;
+      case "list-option": { const n = w.nestStart(2); E1(w, object(x, path, "list-option"), join(path, "list-option"), undefined); w.nestEnd(n); } break;
+      case "list-port": { const n = w.nestStart(3); E3(w, object(x, path, "list-port"), join(path, "list-port"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "team");
     }
   }
 }
-function n1(): Obj {
-  return { "option": undefined, "__unknown": undefined };
-}
-function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "option": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "item-option");
   let p = s;
   while (e - p >= 4) {
@@ -272,27 +236,25 @@ function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: o["option"] = d2(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 1: o["option"] = L2(b, dv, ds, ds + dl, dep + 1, undefined); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E1(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "option": { const n = w.nestStart(1); e2(w, object(x, path, "option"), join(path, "option"), undefined); w.nestEnd(n); } break;
+      case "option": { const n = w.nestStart(1); E2(w, object(x, path, "option"), join(path, "option"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "item-option");
     }
   }
 }
-function n2(): Obj {
-  return { "name": undefined, "changed": undefined, "type": undefined, "data": undefined, "removed": undefined, "port-ifindex": undefined, "array-index": undefined, "__unknown": undefined };
-}
-function L2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "name": undefined, "changed": undefined, "type": undefined, "data": undefined, "removed": undefined, "port-ifindex": undefined, "array-index": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "attr-option");
   let p = s;
   while (e - p >= 4) {
@@ -315,7 +277,7 @@ function L2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E2(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E2(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -332,10 +294,8 @@ function E2(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
     }
   }
 }
-function n3(): Obj {
-  return { "port": undefined, "__unknown": undefined };
-}
-function L3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "port": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "item-port");
   let p = s;
   while (e - p >= 4) {
@@ -346,27 +306,25 @@ function L3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: o["port"] = d4(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 1: o["port"] = L4(b, dv, ds, ds + dl, dep + 1, undefined); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-function E3(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E3(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "port": { const n = w.nestStart(1); e4(w, object(x, path, "port"), join(path, "port"), undefined); w.nestEnd(n); } break;
+      case "port": { const n = w.nestStart(1); E4(w, object(x, path, "port"), join(path, "port"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "item-port");
     }
   }
 }
-function n4(): Obj {
-  return { "ifindex": undefined, "changed": undefined, "linkup": undefined, "speed": undefined, "duplex": undefined, "removed": undefined, "__unknown": undefined };
-}
-function L4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "ifindex": undefined, "changed": undefined, "linkup": undefined, "speed": undefined, "duplex": undefined, "removed": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "attr-port");
   let p = s;
   while (e - p >= 4) {
@@ -388,7 +346,7 @@ function L4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E4(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E4(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -406,16 +364,16 @@ function E4(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
 }
 const codecs: FamilyCodecs = {
   sets: [
-    ["team", d0, e0],
-    ["item-option", d1, e1],
-    ["attr-option", d2, e2],
-    ["item-port", d3, e3],
-    ["attr-port", d4, e4],
+    ["team", L0, E0],
+    ["item-option", L1, E1],
+    ["attr-option", L2, E2],
+    ["item-port", L3, E3],
+    ["attr-port", L4, E4],
   ],
   structs: [
   ],
   bodies: [
-    ["team", "", B0, W0],
+    ["team", "", B0, E0],
   ],
 };
 

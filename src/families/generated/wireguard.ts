@@ -19,19 +19,20 @@ import {
   join,
   keepUnknown,
   object,
-  own,
   putUnknown,
   rdU64,
   str,
+  structEncoder,
+  structValue,
   text,
   tooDeep,
   tooShort,
   unknownKey,
-  unknownMember,
   utf8Length,
   type FamilyCodecs,
   type Obj,
   type Scope,
+  type StructDesc,
   type StructRest,
   type UnknownAttribute,
 } from '../../schema/runtime.js';
@@ -197,56 +198,8 @@ function s0(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 16 ? b.subarray(s + 16, s + l) : undefined,
   };
 }
-function h0(o: Obj, b: Uint8Array, dv: DataView, s: number, l: number): void {
-  if (l >= 8) o["sec"] = rdU64(dv, s, LE);
-  if (l >= 16) o["nsec"] = rdU64(dv, s + 8, LE);
-}
-function w0(dv: DataView, u: Uint8Array, at: number, v: Obj, path: string): void {
-  { const x = own(v, "sec"); dv.setBigUint64(at, big(x === undefined ? 0 : x, path, "sec", 0n, 18446744073709551615n), LE); }
-  { const x = own(v, "nsec"); dv.setBigUint64(at + 8, big(x === undefined ? 0 : x, path, "nsec", 0n, 18446744073709551615n), LE); }
-}
-function z0(v: Obj, path: string): Uint8Array {
-  for (const k in v) {
-    switch (k) {
-      case "sec": case "nsec": case "__rest": break;
-      default: throw unknownMember(path, k, "--kernel-timespec");
-    }
-  }
-  const rest = own(v, "__rest");
-  const extra = rest === undefined ? undefined : bytes(rest, path, "__rest", "");
-  const u = new Uint8Array(16 + (extra === undefined ? 0 : extra.length));
-  w0(new DataView(u.buffer), u, 0, v, path);
-  if (extra !== undefined) u.set(extra, 16);
-  return u;
-}
-function x0(v: Obj, path: string): Uint8Array {
-  const u = new Uint8Array(16);
-  w0(new DataView(u.buffer), u, 0, v, path);
-  return u;
-}
-function d0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L0(b, dv, s, e, dep, sc, n0());
-}
-function e0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E0(w, v, path, sc);
-}
-function d1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L1(b, dv, s, e, dep, sc, n1());
-}
-function e1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E1(w, v, path, sc);
-}
-function d2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  return L2(b, dv, s, e, dep, sc, n2());
-}
-function e2(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
-  E2(w, v, path, sc);
-}
 function B0(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L0(b, dv, s, e, 0, undefined, n0());
-}
-function W0(w: MessageWriter, v: Obj): void {
-  E0(w, v, "", undefined);
+  return L0(b, dv, s, e, 0, undefined);
 }
 const N0: readonly (string | undefined)[] = ["replace-peers"];
 const V0: ReadonlyMap<string, number> = new Map<string, number>([["replace-peers", 0]]);
@@ -261,14 +214,12 @@ function ia0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const ds = p + 4;
     const dl = len - 4;
     p += (len + 3) & ~3;
-    const it: Obj = {}; it[t] = d1(b, dv, ds, ds + dl, dep + 1, sc); out.push(it);
+    const it: Obj = {}; it[t] = L1(b, dv, ds, ds + dl, dep + 1, sc); out.push(it);
   }
   return out;
 }
-function n0(): Obj {
-  return { "ifindex": undefined, "ifname": undefined, "private-key": undefined, "public-key": undefined, "flags": undefined, "listen-port": undefined, "fwmark": undefined, "peers": undefined, "__unknown": undefined };
-}
-function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "ifindex": undefined, "ifname": undefined, "private-key": undefined, "public-key": undefined, "flags": undefined, "listen-port": undefined, "fwmark": undefined, "peers": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "wgdevice");
   let p = s;
   while (e - p >= 4) {
@@ -298,12 +249,12 @@ function iw1(w: MessageWriter, t: number, x: readonly unknown[], path: string, s
     const it = object(x[i], path, `[${i}]`);
     for (const k in it) {
       const idx = int(Number(k), path, `[${i}].${k}`, 0, 0x3fff);
-      const m = w.nestStart(idx); e1(w, object(it[k], path, `[${k}]`), `${path}[${k}]`, sc); w.nestEnd(m);
+      const m = w.nestStart(idx); E1(w, object(it[k], path, `[${k}]`), `${path}[${k}]`, sc); w.nestEnd(m);
     }
   }
   w.nestEnd(n);
 }
-function E0(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E0(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -334,14 +285,12 @@ function ia2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const ds = p + 4;
     const dl = len - 4;
     p += (len + 3) & ~3;
-    const it: Obj = {}; it[t] = d2(b, dv, ds, ds + dl, dep + 1, sc); out.push(it);
+    const it: Obj = {}; it[t] = L2(b, dv, ds, ds + dl, dep + 1, sc); out.push(it);
   }
   return out;
 }
-function n1(): Obj {
-  return { "public-key": undefined, "preshared-key": undefined, "flags": undefined, "endpoint": undefined, "persistent-keepalive-interval": undefined, "last-handshake-time": undefined, "rx-bytes": undefined, "tx-bytes": undefined, "allowedips": undefined, "protocol-version": undefined, "__unknown": undefined };
-}
-function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "public-key": undefined, "preshared-key": undefined, "flags": undefined, "endpoint": undefined, "persistent-keepalive-interval": undefined, "last-handshake-time": undefined, "rx-bytes": undefined, "tx-bytes": undefined, "allowedips": undefined, "protocol-version": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "wgpeer");
   let p = s;
   while (e - p >= 4) {
@@ -367,18 +316,22 @@ function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
+const T0: StructDesc = ["--kernel-timespec", 16, [
+  ["sec", "u64", 0, 8, LE],
+  ["nsec", "u64", 8, 8, LE],
+]];
 function iw3(w: MessageWriter, t: number, x: readonly unknown[], path: string, sc: Scope | undefined): void {
   const n = w.nestStart(t);
   for (let i = 0; i < x.length; i++) {
     const it = object(x[i], path, `[${i}]`);
     for (const k in it) {
       const idx = int(Number(k), path, `[${i}].${k}`, 0, 0x3fff);
-      const m = w.nestStart(idx); e2(w, object(it[k], path, `[${k}]`), `${path}[${k}]`, sc); w.nestEnd(m);
+      const m = w.nestStart(idx); E2(w, object(it[k], path, `[${k}]`), `${path}[${k}]`, sc); w.nestEnd(m);
     }
   }
   w.nestEnd(n);
 }
-function E1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E1(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -388,7 +341,7 @@ function E1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
       case "flags": w.putU32(3, int(flagsValue(V1, x, path, "flags", "wgpeer-flags"), path, "flags", 0, 4294967295)); break;
       case "endpoint": { const u = bytes(x, path, "endpoint", ""); checkLength(u.length, 16, 65535, path, "endpoint"); w.putBinary(4, u); } break;
       case "persistent-keepalive-interval": w.putU16(5, int(x, path, "persistent-keepalive-interval", 0, 65535)); break;
-      case "last-handshake-time": w.putBinary(6, z0(object(x, path, "last-handshake-time"), join(path, "last-handshake-time"))); break;
+      case "last-handshake-time": w.putBinary(6, structValue(T0, object(x, path, "last-handshake-time"), join(path, "last-handshake-time"))); break;
       case "rx-bytes": w.putU64(7, big(x, path, "rx-bytes", 0n, 18446744073709551615n)); break;
       case "tx-bytes": w.putU64(8, big(x, path, "tx-bytes", 0n, 18446744073709551615n)); break;
       case "allowedips": iw3(w, 9, array(x, path, "allowedips"), join(path, "allowedips"), undefined); break;
@@ -400,10 +353,8 @@ function E1(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
 }
 const N2: readonly (string | undefined)[] = ["remove-me"];
 const V2: ReadonlyMap<string, number> = new Map<string, number>([["remove-me", 0]]);
-function n2(): Obj {
-  return { "family": undefined, "ipaddr": undefined, "cidr-mask": undefined, "flags": undefined, "__unknown": undefined };
-}
-function L2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined, o: Obj): Obj {
+function L2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "family": undefined, "ipaddr": undefined, "cidr-mask": undefined, "flags": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "wgallowedip");
   let p = s;
   while (e - p >= 4) {
@@ -423,7 +374,7 @@ function L2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-function E2(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void {
+function E2(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -439,15 +390,15 @@ function E2(w: MessageWriter, v: Obj, path: string, sc: Scope | undefined): void
 }
 const codecs: FamilyCodecs = {
   sets: [
-    ["wgdevice", d0, e0],
-    ["wgpeer", d1, e1],
-    ["wgallowedip", d2, e2],
+    ["wgdevice", L0, E0],
+    ["wgpeer", L1, E1],
+    ["wgallowedip", L2, E2],
   ],
   structs: [
-    ["--kernel-timespec", s0, z0],
+    ["--kernel-timespec", s0, structEncoder(T0)],
   ],
   bodies: [
-    ["wgdevice", "", B0, W0],
+    ["wgdevice", "", B0, E0],
   ],
 };
 
