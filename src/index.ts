@@ -1,5 +1,7 @@
 // nlkit: a Netlink toolkit for Node.js.
 export * from './core/index.js';
+export * from './families/route/constants.js';
+export * from './families/genl/constants.js';
 export * from './io/index.js';
 export {
   SpecError,

@@ -4,7 +4,8 @@
 // objects in the shape the kernel's ynl tool prints. Generic netlink families
 // are resolved through nlctrl first.
 import { AbortError, NetlinkError } from '../core/errors.js';
-import { GENL_CTRL_GROUP_NOTIFY, NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST } from '../core/constants.js';
+import { NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST } from '../core/constants.js';
+import { GENL_CTRL_GROUP_NOTIFY } from './genl/constants.js';
 import type { MessageView } from '../core/message.js';
 import { MessageWriter } from '../core/writer.js';
 import { NetlinkSocket, type CallOptions, type OpenOptions, type RequestOptions } from '../io/socket.js';

@@ -4,7 +4,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { RTNLGRP_LINK } from '../../src/core/constants.js';
+import { RTNLGRP_LINK } from '../../src/families/route/constants.js';
 import { NetlinkSocket, netns } from '../../src/index.js';
 
 /** True when the process may create namespaces (integration tests need root). */

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runIp } from '../../src/cli/ip/index.js';
 import { NetlinkSocket, isOverrun } from '../../src/io/index.js';
-import { RTNLGRP_IPV4_ROUTE, RTNLGRP_IPV6_ROUTE, RTNLGRP_LINK } from '../../src/core/constants.js';
+import { RTNLGRP_IPV4_ROUTE, RTNLGRP_IPV6_ROUTE, RTNLGRP_LINK } from '../../src/families/route/constants.js';
 import { feature, requireFeatures, type FeatureName } from '../helpers/features.js';
 import { createNetns, ip, ipBatch, ipJson, removeNetns, waitForOperstates } from '../helpers/kernel.js';
 

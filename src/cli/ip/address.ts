@@ -1,7 +1,8 @@
 // `nlkit address`: show, add, change, replace, delete, flush
 // (ip/ipaddress.c ipaddr_list_flush_or_save, print_addrinfo, ipaddr_modify).
 import type { MessageView } from '../../core/message.js';
-import * as C from '../../core/constants.js';
+import { AF_BRIDGE, AF_INET, AF_INET6, AF_MPLS, AF_PACKET, AF_UNSPEC, NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL, NLM_F_REPLACE, NLM_F_REQUEST } from '../../core/constants.js';
+import * as C from '../../families/route/constants.js';
 import { Args, duparg, duparg2, invarg, matches, parseAddr, parsePrefix, type InetAddr, type InetPrefix } from './args.js';
 import { Header, addrText, messageAttrs, type AttrTable } from './attrs.js';
 import { CommandError, usage, type IpContext } from './context.js';
@@ -22,15 +23,15 @@ const IFA_FLAG_NAMES = ['secondary', 'nodad', 'optimistic', 'dadfailed', 'home',
 /** ip's family_name(). */
 export function familyName(f: number): string {
   switch (f) {
-    case C.AF_INET:
+    case AF_INET:
       return 'inet';
-    case C.AF_INET6:
+    case AF_INET6:
       return 'inet6';
-    case C.AF_PACKET:
+    case AF_PACKET:
       return 'link';
-    case C.AF_BRIDGE:
+    case AF_BRIDGE:
       return 'bridge';
-    case C.AF_MPLS:
+    case AF_MPLS:
       return 'mpls';
     default:
       return '???';
@@ -124,7 +125,7 @@ export function printAddr(ctx: IpContext, p: Printer, m: MessageView, oneline = 
     if (address) {
       const a = address.bytes;
       const l = local.bytes;
-      const n = family === C.AF_INET ? 4 : 16;
+      const n = family === AF_INET ? 4 : 16;
       let differ = false;
       for (let i = 0; i < n; i++) if (a[i] !== l[i]) differ = true;
       if (differ) {
@@ -154,7 +155,7 @@ export function printAddr(ctx: IpContext, p: Printer, m: MessageView, oneline = 
     if (mask === IFA_F_PERMANENT) {
       if (!(flags & mask)) p.bool('dynamic', 'dynamic ', true);
     } else if (flags & mask) {
-      if (mask === IFA_F_SECONDARY && family === C.AF_INET6) p.bool('temporary', 'temporary ', true);
+      if (mask === IFA_F_SECONDARY && family === AF_INET6) p.bool('temporary', 'temporary ', true);
       else p.bool(IFA_FLAG_NAMES[i]!, `${IFA_FLAG_NAMES[i]!} `, true);
     }
     flags &= ~mask;
@@ -188,7 +189,7 @@ export function printAddr(ctx: IpContext, p: Printer, m: MessageView, oneline = 
 
 /** Dumps addresses of one family (AF_UNSPEC: all). */
 export async function dumpAddrs(ctx: IpContext, family: number, index = 0): Promise<MessageView[]> {
-  const bytes = ctx.build(C.RTM_GETADDR, C.NLM_F_REQUEST | C.NLM_F_DUMP, C.IFADDRMSG_SIZE, (w, h) => {
+  const bytes = ctx.build(C.RTM_GETADDR, NLM_F_REQUEST | NLM_F_DUMP, C.IFADDRMSG_SIZE, (w, h) => {
     w.view.setUint8(h, family);
     w.view.setUint32(h + 4, index, true);
   });
@@ -247,7 +248,7 @@ export function addrFilterWord(f: AddrFilter): (w: string, args: Args) => boolea
   return (w, args) => {
     if (w === 'to') {
       f.pfx = parsePrefix(args.value(), f.family);
-      if (f.family === C.AF_UNSPEC) f.family = f.pfx.family;
+      if (f.family === AF_UNSPEC) f.family = f.pfx.family;
       return true;
     }
     if (w === 'scope') {
@@ -279,13 +280,13 @@ async function show(ctx: IpContext, words: string[]): Promise<number> {
   const linkFamily = ctx.options.family;
   const links = await fetchLinks(ctx, lf.dev, linkFamily, lf);
   const full = new Map<number, AttrTable>();
-  if (linkFamily === C.AF_INET6 && lf.dev === undefined) {
+  if (linkFamily === AF_INET6 && lf.dev === undefined) {
     for (const l of await fetchLinks(ctx, undefined)) {
       const s = linkSummary(l);
       if (s) full.set(s.index, s.tb);
     }
   }
-  const addrs = af.family === C.AF_PACKET ? [] : await dumpAddrs(ctx, af.family);
+  const addrs = af.family === AF_PACKET ? [] : await dumpAddrs(ctx, af.family);
   const byIndex = new Map<number, MessageView[]>();
   for (const m of addrs) {
     const i = new Header(m).u32(4);
@@ -295,15 +296,15 @@ async function show(ctx: IpContext, words: string[]): Promise<number> {
   }
   const { brief, oneline } = ctx.options;
   // With -oneline ip prints addresses alone, one line each (no_link), unless -brief.
-  const noLink = oneline && af.family !== C.AF_PACKET;
+  const noLink = oneline && af.family !== AF_PACKET;
   const netns = new NetnsNames(ctx);
   for (const link of links) {
     const s = linkSummary(link);
     const mine = (s && byIndex.get(s.index)) ?? [];
-    if (af.family !== C.AF_PACKET) {
+    if (af.family !== AF_PACKET) {
       // ipaddr_filter: keep a link with a matching address, or one without any (unless a family is asked for).
       const ok = mine.some((m) => addrPasses(m, af, ctx));
-      if (!ok && !(mine.length === 0 && (af.family === C.AF_UNSPEC || af.family === C.AF_PACKET))) continue;
+      if (!ok && !(mine.length === 0 && (af.family === AF_UNSPEC || af.family === AF_PACKET))) continue;
     }
     const p = ctx.printer();
     const fallback = s && full.get(s.index);
@@ -313,7 +314,7 @@ async function show(ctx: IpContext, words: string[]): Promise<number> {
       if (!s || (lf.up && !(s.flags & 1))) res = -1;
       else if (af.label !== undefined) res = 0; // no link line when addresses are selected by label (before the other link filters)
       else if (!summaryPasses(s, lf)) res = -1;
-      else if (brief) printLinkBrief(ctx, p, link, af.family === C.AF_PACKET);
+      else if (brief) printLinkBrief(ctx, p, link, af.family === AF_PACKET);
       else {
         const netnsNames = await netns.for(s);
         // The listing's family, which `to PREFIX` may have set (filter.family).
@@ -322,7 +323,7 @@ async function show(ctx: IpContext, words: string[]): Promise<number> {
         res = 1;
       }
     }
-    if (res >= 0 && af.family !== C.AF_PACKET) {
+    if (res >= 0 && af.family !== AF_PACKET) {
       // print_selected_addrinfo
       p.openArray('addr_info');
       for (const m of mine) {
@@ -351,7 +352,7 @@ async function show(ctx: IpContext, words: string[]): Promise<number> {
 
 async function flush(ctx: IpContext, words: string[]): Promise<number> {
   if (words.length === 0) throw new CommandError('Flush requires arguments.', 1);
-  if (ctx.options.family === C.AF_PACKET) throw new CommandError('Cannot flush link addresses.', 1);
+  if (ctx.options.family === AF_PACKET) throw new CommandError('Cannot flush link addresses.', 1);
   const lf: LinkFilter = { up: false };
   const af = newFilter(ctx);
   await parseLinkFilter(ctx, new Args(words), lf, addrFilterWord(af), ADDRESS_USAGE);
@@ -373,7 +374,7 @@ async function flush(ctx: IpContext, words: string[]): Promise<number> {
       // The dumped message, sent back as RTM_DELADDR (as ip's flush does).
       const copy = m.bytes.slice();
       new DataView(copy.buffer).setUint16(4, C.RTM_DELADDR, true);
-      new DataView(copy.buffer).setUint16(6, C.NLM_F_REQUEST | C.NLM_F_ACK, true);
+      new DataView(copy.buffer).setUint16(6, NLM_F_REQUEST | NLM_F_ACK, true);
       try {
         await ctx.request(copy);
       } catch (err) {
@@ -387,7 +388,7 @@ async function flush(ctx: IpContext, words: string[]): Promise<number> {
 
 // default_scope(): host for 127.x.x.x, universe otherwise.
 function defaultScope(lcl: InetPrefix | undefined): number {
-  if (lcl && lcl.family === C.AF_INET && lcl.bytes[0] === 127) return C.RT_SCOPE_HOST;
+  if (lcl && lcl.family === AF_INET && lcl.bytes[0] === 127) return C.RT_SCOPE_HOST;
   return 0;
 }
 
@@ -425,7 +426,7 @@ async function modify(ctx: IpContext, type: number, flags: number, words: string
       const v = args.value();
       if (peer) duparg('peer', v);
       peer = parsePrefix(v, family);
-      if (family === C.AF_UNSPEC) family = peer.family;
+      if (family === AF_UNSPEC) family = peer.family;
       prefixlen = peer.bitlen;
     } else if (matches(w, 'broadcast') || w === 'brd') {
       const v = args.value();
@@ -434,7 +435,7 @@ async function modify(ctx: IpContext, type: number, flags: number, words: string
       else if (v === '-') brdLen = -2;
       else {
         const a = parseAddr(v, family);
-        if (family === C.AF_UNSPEC) family = a.family;
+        if (family === AF_UNSPEC) family = a.family;
         brd = a.bytes;
         brdLen = a.bytes.length;
       }
@@ -442,7 +443,7 @@ async function modify(ctx: IpContext, type: number, flags: number, words: string
       const v = args.value();
       if (anycast) duparg('anycast', v);
       anycast = parseAddr(v, family);
-      if (family === C.AF_UNSPEC) family = anycast.family;
+      if (family === AF_UNSPEC) family = anycast.family;
     } else if (w === 'scope') {
       const v = args.value();
       const s = scopeNumber(v);
@@ -469,20 +470,20 @@ async function modify(ctx: IpContext, type: number, flags: number, words: string
     } else if (flagData(w)) {
       const d = flagData(w)!;
       if (d.readonly) ctx.io.stderr(`Warning: ${d.name} option is not mutable from userspace\n`);
-      else if (d.v6only && family !== C.AF_INET6) ctx.io.stderr(`Warning: ${d.name} option can be set only for IPv6 addresses\n`);
+      else if (d.v6only && family !== AF_INET6) ctx.io.stderr(`Warning: ${d.name} option can be set only for IPv6 addresses\n`);
       else ifaFlags |= d.mask;
     } else {
       const v = w === 'local' ? args.value() : w;
       if (matches(v, 'help')) throw usage(ADDRESS_USAGE);
       if (local) duparg2('local', v);
       local = parsePrefix(v, family);
-      if (family === C.AF_UNSPEC) family = local.family;
+      if (family === AF_UNSPEC) family = local.family;
     }
   }
   if (dev === undefined) throw new CommandError('Not enough information: "dev" argument is required.', 1);
   let address: Uint8Array | undefined = peer?.bytes;
   if (!peer && local && local.bytes.length) {
-    if (isDel && local.family === C.AF_INET && !local.lenGiven) {
+    if (isDel && local.family === AF_INET && !local.lenGiven) {
       ctx.io.stderr(
         'Warning: Executing wildcard deletion to stay compatible with old scripts.\n' +
           `         Explicitly specify the prefix length (${local.text}/${local.bytes.length * 8}) to avoid this warning.\n` +
@@ -496,7 +497,7 @@ async function modify(ctx: IpContext, type: number, flags: number, words: string
   }
   if (prefixlen === 0) prefixlen = local ? local.bitlen : 0;
   if (brdLen < 0 && !isDel) {
-    if (family !== C.AF_INET) throw new CommandError('Broadcast can be set only for IPv4 addresses', 1);
+    if (family !== AF_INET) throw new CommandError('Broadcast can be set only for IPv4 addresses', 1);
     const base = peer ?? local;
     const bitlen = base ? base.bitlen : 0;
     if (bitlen <= 30) {
@@ -521,10 +522,10 @@ async function modify(ctx: IpContext, type: number, flags: number, words: string
   if (ifaFlags & 0x400) {
     // ipaddr_is_multicast(): autojoin needs a multicast local address.
     const b = local?.bytes;
-    const multicast = b !== undefined && ((local!.family === C.AF_INET && (b[0]! & 0xf0) === 0xe0) || (local!.family === C.AF_INET6 && b[0] === 0xff));
+    const multicast = b !== undefined && ((local!.family === AF_INET && (b[0]! & 0xf0) === 0xe0) || (local!.family === AF_INET6 && b[0] === 0xff));
     if (!multicast) throw new CommandError('autojoin needs multicast address', 1);
   }
-  const bytes = ctx.build(type, C.NLM_F_REQUEST | C.NLM_F_ACK | flags, C.IFADDRMSG_SIZE, (w, h) => {
+  const bytes = ctx.build(type, NLM_F_REQUEST | NLM_F_ACK | flags, C.IFADDRMSG_SIZE, (w, h) => {
     w.view.setUint8(h, family);
     w.view.setUint8(h + 1, prefixlen);
     w.view.setUint8(h + 2, ifaFlags <= 0xff ? ifaFlags : 0);
@@ -553,9 +554,9 @@ async function modify(ctx: IpContext, type: number, flags: number, words: string
 export async function runAddress(ctx: IpContext, argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   if (cmd === undefined) return show(ctx, []);
-  if (matches(cmd, 'add')) return modify(ctx, C.RTM_NEWADDR, C.NLM_F_CREATE | C.NLM_F_EXCL, rest);
-  if (matches(cmd, 'change') || cmd === 'chg') return modify(ctx, C.RTM_NEWADDR, C.NLM_F_REPLACE, rest);
-  if (matches(cmd, 'replace')) return modify(ctx, C.RTM_NEWADDR, C.NLM_F_CREATE | C.NLM_F_REPLACE, rest);
+  if (matches(cmd, 'add')) return modify(ctx, C.RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, rest);
+  if (matches(cmd, 'change') || cmd === 'chg') return modify(ctx, C.RTM_NEWADDR, NLM_F_REPLACE, rest);
+  if (matches(cmd, 'replace')) return modify(ctx, C.RTM_NEWADDR, NLM_F_CREATE | NLM_F_REPLACE, rest);
   if (matches(cmd, 'delete')) return modify(ctx, C.RTM_DELADDR, 0, rest);
   if (matches(cmd, 'list') || matches(cmd, 'show') || matches(cmd, 'lst')) return show(ctx, rest);
   if (matches(cmd, 'flush')) return flush(ctx, rest);

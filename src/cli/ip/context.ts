@@ -5,7 +5,8 @@
 import { NetlinkError } from '../../core/errors.js';
 import { MessageWriter } from '../../core/writer.js';
 import type { MessageView } from '../../core/message.js';
-import { AF_UNSPEC, IFINFOMSG_SIZE, IFLA_EXT_MASK, IFLA_IFNAME, NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST, RTM_GETLINK } from '../../core/constants.js';
+import { AF_UNSPEC, NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST } from '../../core/constants.js';
+import { IFINFOMSG_SIZE, IFLA_EXT_MASK, IFLA_IFNAME, RTM_GETLINK } from '../../families/route/constants.js';
 import { NetlinkSocket } from '../../io/socket.js';
 import { Header, messageAttrs } from './attrs.js';
 import { Printer } from './printer.js';

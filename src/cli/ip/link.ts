@@ -2,7 +2,8 @@
 import { openSync, closeSync } from 'node:fs';
 import type { MessageWriter } from '../../core/writer.js';
 import type { MessageView } from '../../core/message.js';
-import * as C from '../../core/constants.js';
+import { AF_INET, AF_INET6, AF_PACKET, AF_UNSPEC, NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL, NLM_F_REPLACE, NLM_F_REQUEST } from '../../core/constants.js';
+import * as C from '../../families/route/constants.js';
 import { Args, duparg, duparg2, incompleteCommand, invarg, matches, parseAddr, parseLladdr, validAltIfname, validIfname } from './args.js';
 import { CommandError, usage, type IpContext } from './context.js';
 import { linkSummary, printLink, printLinkBrief, type LinkSummary } from './linkprint.js';
@@ -239,7 +240,7 @@ async function parseLink(ctx: IpContext, args: Args, req: LinkRequest, create: b
       if (mode < 0) invarg('Invalid address generation mode\n', v);
       req.attrs.push((wr) => {
         const af = wr.nestStart(C.IFLA_AF_SPEC);
-        const in6 = wr.nestStart(C.AF_INET6);
+        const in6 = wr.nestStart(AF_INET6);
         wr.putU8(8, mode);
         wr.nestEnd(in6);
         wr.nestEnd(af);
@@ -321,7 +322,7 @@ async function parseLink(ctx: IpContext, args: Args, req: LinkRequest, create: b
 
 /** The kind (IFLA_INFO_KIND) of a link, if any (name_is_vrf() asks the same). */
 async function kindOf(ctx: IpContext, index: number): Promise<string | undefined> {
-  const bytes = ctx.build(C.RTM_GETLINK, C.NLM_F_REQUEST | C.NLM_F_ACK, C.IFINFOMSG_SIZE, (w, h) => {
+  const bytes = ctx.build(C.RTM_GETLINK, NLM_F_REQUEST | NLM_F_ACK, C.IFINFOMSG_SIZE, (w, h) => {
     w.view.setInt32(h + 4, index, true);
     w.putU32(C.IFLA_EXT_MASK, RTEXT_FILTER_VF);
   });
@@ -331,7 +332,7 @@ async function kindOf(ctx: IpContext, index: number): Promise<string | undefined
 
 /** nl_get_ll_addr_len(): the length of a link's hardware address, -1 when it has none. */
 async function lladdrLength(ctx: IpContext, index: number): Promise<number> {
-  const bytes = ctx.build(C.RTM_GETLINK, C.NLM_F_REQUEST | C.NLM_F_ACK, C.IFINFOMSG_SIZE, (w, h) => {
+  const bytes = ctx.build(C.RTM_GETLINK, NLM_F_REQUEST | NLM_F_ACK, C.IFINFOMSG_SIZE, (w, h) => {
     w.view.setInt32(h + 4, index, true);
     w.putU32(C.IFLA_EXT_MASK, RTEXT_FILTER_VF);
   });
@@ -424,15 +425,15 @@ async function vxlanParser(ctx: IpContext, words: string[], req: LinkRequest): P
       const v = a.value();
       if (group) throw new CommandError('vxlan: both group and remote cannot be specified', 1);
       once('group', key, v);
-      const addr = parseAddr(v, local ? local.family : C.AF_UNSPEC);
-      const multicast = addr.family === C.AF_INET ? (addr.bytes[0]! & 0xf0) === 0xe0 : addr.bytes[0] === 0xff;
+      const addr = parseAddr(v, local ? local.family : AF_UNSPEC);
+      const multicast = addr.family === AF_INET ? (addr.bytes[0]! & 0xf0) === 0xe0 : addr.bytes[0] === 0xff;
       if (key === 'group' ? !multicast : multicast) invarg(`invalid ${key} address`, v);
       group = { family: addr.family, bytes: addr.bytes, multicast };
     } else if (matches(k, 'local')) {
       const v = a.value();
       once('local', 'local', v);
-      const addr = parseAddr(v, group ? group.family : C.AF_UNSPEC);
-      const multicast = addr.family === C.AF_INET ? (addr.bytes[0]! & 0xf0) === 0xe0 : addr.bytes[0] === 0xff;
+      const addr = parseAddr(v, group ? group.family : AF_UNSPEC);
+      const multicast = addr.family === AF_INET ? (addr.bytes[0]! & 0xf0) === 0xe0 : addr.bytes[0] === 0xff;
       if (multicast) invarg('invalid local address', v);
       local = { family: addr.family, bytes: addr.bytes, multicast };
     } else if (matches(k, 'dev')) {
@@ -541,8 +542,8 @@ async function vxlanParser(ctx: IpContext, words: string[], req: LinkRequest): P
   req.kindData = (w) => {
     const d = w.nestStart(C.IFLA_INFO_DATA);
     if (vni !== undefined) w.putU32(1, vni);
-    if (local) w.putBinary(local.family === C.AF_INET ? 4 : 17, local.bytes);
-    if (group) w.putBinary(group.family === C.AF_INET ? 2 : 16, group.bytes);
+    if (local) w.putBinary(local.family === AF_INET ? 4 : 17, local.bytes);
+    if (group) w.putBinary(group.family === AF_INET ? 2 : 16, group.bytes);
     for (const f of put) f(w);
     if (port !== undefined) w.putU16(15, port, true);
     w.nestEnd(d);
@@ -694,7 +695,7 @@ const KINDS_WITHOUT_OPTIONS = new Set('dummy ifb netdevsim nlmon team team_slave
 // ---- commands ---------------------------------------------------------------
 
 async function modify(ctx: IpContext, type: number, flags: number, words: string[]): Promise<number> {
-  const create = (flags & C.NLM_F_CREATE) !== 0;
+  const create = (flags & NLM_F_CREATE) !== 0;
   const req: LinkRequest = { flags: 0, change: 0, attrs: [], later: [] };
   try {
     const parsed = await parseLink(ctx, new Args(words), req, create);
@@ -714,7 +715,7 @@ async function modify(ctx: IpContext, type: number, flags: number, words: string
     } else if (create && req.group === undefined) {
       throw new CommandError('Not enough information: "type" argument is required', 1);
     }
-    const bytes = ctx.build(type, C.NLM_F_REQUEST | C.NLM_F_ACK | flags, C.IFINFOMSG_SIZE, (w, h) => {
+    const bytes = ctx.build(type, NLM_F_REQUEST | NLM_F_ACK | flags, C.IFINFOMSG_SIZE, (w, h) => {
       w.view.setUint8(h, ctx.options.family);
       w.view.setInt32(h + 4, req.index ?? 0, true);
       w.view.setUint32(h + 8, req.flags, true);
@@ -827,23 +828,23 @@ export async function listedDevice(ctx: IpContext, name: string): Promise<number
  * iplink_filter_req does (what the kernel leaves out is not listed at all;
  * what the printer filters is listed as an empty JSON object).
  */
-export async function fetchLinks(ctx: IpContext, dev: string | undefined, family = C.AF_UNSPEC, filter?: LinkFilter): Promise<MessageView[]> {
+export async function fetchLinks(ctx: IpContext, dev: string | undefined, family = AF_UNSPEC, filter?: LinkFilter): Promise<MessageView[]> {
   await ctx.loadLinks();
   if (dev !== undefined) {
     const index = await listedDevice(ctx, dev);
-    const bytes = ctx.build(C.RTM_GETLINK, C.NLM_F_REQUEST | C.NLM_F_ACK, C.IFINFOMSG_SIZE, (w, h) => {
+    const bytes = ctx.build(C.RTM_GETLINK, NLM_F_REQUEST | NLM_F_ACK, C.IFINFOMSG_SIZE, (w, h) => {
       w.view.setInt32(h + 4, index, true);
       w.putU32(C.IFLA_EXT_MASK, RTEXT_FILTER_VF);
     });
     return ctx.request(bytes);
   }
   // ip asks for the family's view of links (AF_INET6 answers with its own, shorter, messages).
-  const bytes = ctx.build(C.RTM_GETLINK, C.NLM_F_REQUEST | C.NLM_F_DUMP, C.IFINFOMSG_SIZE, (w, h) => {
-    w.view.setUint8(h, family === C.AF_PACKET ? C.AF_UNSPEC : family);
+  const bytes = ctx.build(C.RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, C.IFINFOMSG_SIZE, (w, h) => {
+    w.view.setUint8(h, family === AF_PACKET ? AF_UNSPEC : family);
     // The AF_INET6 dump takes no attributes (strict checking refuses them).
-    if (family !== C.AF_INET6) w.putU32(C.IFLA_EXT_MASK, RTEXT_FILTER_VF);
+    if (family !== AF_INET6) w.putU32(C.IFLA_EXT_MASK, RTEXT_FILTER_VF);
     // rtnl_linkdump_req_filter_fn adds the filters only to an AF_UNSPEC / AF_PACKET dump.
-    if (family === C.AF_UNSPEC || family === C.AF_PACKET) {
+    if (family === AF_UNSPEC || family === AF_PACKET) {
       if (filter?.master) w.putU32(C.IFLA_MASTER, filter.master >>> 0);
       if (filter?.kind !== undefined) {
         const li = w.nestStart(C.IFLA_LINKINFO);
@@ -885,9 +886,9 @@ async function show(ctx: IpContext, words: string[]): Promise<number> {
   const f: LinkFilter = { up: false };
   // ipaddr_list_link(): the same words as `ip address show`, the address ones to no effect.
   const { addrFilterWord } = await import('./address.js');
-  await parseLinkFilter(ctx, new Args(words), f, addrFilterWord({ family: C.AF_PACKET, scopeMask: 0, flags: 0, flagMask: 0 }));
+  await parseLinkFilter(ctx, new Args(words), f, addrFilterWord({ family: AF_PACKET, scopeMask: 0, flags: 0, flagMask: 0 }));
   // ip link lists as AF_PACKET whatever -4/-6 say (ipaddr_list_link).
-  const links = await fetchLinks(ctx, f.dev, C.AF_UNSPEC, f);
+  const links = await fetchLinks(ctx, f.dev, AF_UNSPEC, f);
   const netns = new NetnsNames(ctx);
   for (const m of links) {
     const p = ctx.printer();
@@ -896,7 +897,7 @@ async function show(ctx: IpContext, words: string[]): Promise<number> {
       if (ctx.options.brief) printLinkBrief(ctx, p, m, true);
       else {
         const netnsNames = await netns.for(s);
-        printLink(ctx, p, m, { doLink: true, family: C.AF_PACKET, ...(netnsNames ? { netnsNames } : {}) });
+        printLink(ctx, p, m, { doLink: true, family: AF_PACKET, ...(netnsNames ? { netnsNames } : {}) });
       }
       p.fp('\n');
     }
@@ -910,9 +911,9 @@ async function show(ctx: IpContext, words: string[]): Promise<number> {
 export async function runLink(ctx: IpContext, argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   if (cmd === undefined) return show(ctx, []);
-  if (matches(cmd, 'add')) return modify(ctx, C.RTM_NEWLINK, C.NLM_F_CREATE | C.NLM_F_EXCL, rest);
+  if (matches(cmd, 'add')) return modify(ctx, C.RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, rest);
   if (matches(cmd, 'set') || matches(cmd, 'change')) return modify(ctx, C.RTM_NEWLINK, 0, rest);
-  if (matches(cmd, 'replace')) return modify(ctx, C.RTM_NEWLINK, C.NLM_F_CREATE | C.NLM_F_REPLACE, rest);
+  if (matches(cmd, 'replace')) return modify(ctx, C.RTM_NEWLINK, NLM_F_CREATE | NLM_F_REPLACE, rest);
   if (matches(cmd, 'delete')) return modify(ctx, C.RTM_DELLINK, 0, rest);
   if (matches(cmd, 'show') || matches(cmd, 'lst') || matches(cmd, 'list')) return show(ctx, rest);
   if (matches(cmd, 'xstats') || matches(cmd, 'afstats') || matches(cmd, 'property')) throw usage(`Error: "ip link ${cmd}" is not supported by nlkit.`);

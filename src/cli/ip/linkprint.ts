@@ -3,7 +3,8 @@
 // `address show` and `monitor`.
 import type { MessageView } from '../../core/message.js';
 import { formatIPv4, formatIPv6, formatMac } from '../../core/address.js';
-import * as C from '../../core/constants.js';
+import { AF_INET6, AF_PACKET } from '../../core/constants.js';
+import * as C from '../../families/route/constants.js';
 import { Attr, Header, llAddrText, messageAttrs, type AttrTable } from './attrs.js';
 import type { IpContext } from './context.js';
 import { JsonNumberText } from './json.js';
@@ -415,7 +416,7 @@ function printLinkinfo(ctx: IpContext, p: Printer, linkinfo: Attr, nl: string): 
 }
 
 function printAfSpec(p: Printer, af: Attr): void {
-  const inet6 = af.nest().get(C.AF_INET6);
+  const inet6 = af.nest().get(AF_INET6);
   if (!inet6) return;
   const mode = inet6.nest().get(8); // IFLA_INET6_ADDR_GEN_MODE
   if (!mode) return;
@@ -707,7 +708,7 @@ export function printLink(ctx: IpContext, p: Printer, m: MessageView, opts: Link
   const qlen = (tb.get(C.IFLA_TXQLEN) ?? opts.fallback?.get(C.IFLA_TXQLEN))?.s32() ?? 0;
   if (qlen && opts.showQueue !== false) p.any('txqlen', 'qlen %d', qlen);
   const family = opts.family ?? o.family;
-  if (!family || family === C.AF_PACKET || o.details) {
+  if (!family || family === AF_PACKET || o.details) {
     p.fp(nl);
     p.any('link_type', '    link/%s ', linkTypeName(linkType));
     const addr = tb.get(C.IFLA_ADDRESS);

@@ -4,7 +4,8 @@
 // kernel dropped events because we read too slowly) prints ip's line for it
 // on stderr ("netlink receive error No buffer space available (105)") and
 // monitoring goes on.
-import * as C from '../../core/constants.js';
+import { AF_INET, AF_INET6, AF_MPLS } from '../../core/constants.js';
+import * as C from '../../families/route/constants.js';
 import { isOverrun } from '../../io/subscription.js';
 import { AbortError } from '../../core/errors.js';
 import { matches } from './args.js';
@@ -93,7 +94,7 @@ function printNetconf(ctx: IpContext, p: Printer, m: MessageView): void {
   // struct netconfmsg is one byte, padded to 4 before the attributes.
   const tb = messageAttrs(m, 1);
   if (m.type === C.RTM_DELNETCONF) p.bool('deleted', 'Deleted ', true);
-  p.any('family', '%s ', family === C.AF_INET ? 'inet' : family === C.AF_INET6 ? 'inet6' : family === C.AF_MPLS ? 'mpls' : `family${family}`);
+  p.any('family', '%s ', family === AF_INET ? 'inet' : family === AF_INET6 ? 'inet6' : family === AF_MPLS ? 'mpls' : `family${family}`);
   const ifindex = tb.get(NETCONFA_IFINDEX);
   if (ifindex) {
     const index = ifindex.s32();
@@ -145,8 +146,8 @@ export async function runMonitor(ctx: IpContext, argv: string[]): Promise<number
   if (dev !== undefined) throw usage('Error: "ip monitor dev" is not supported by nlkit.');
   if (groups.size === 0) for (const g of Object.values(OBJECT_GROUPS)) for (const n of g) groups.add(n);
   const fam = ctx.options.family;
-  if (fam === C.AF_INET) for (const g of [C.RTNLGRP_IPV6_IFADDR, C.RTNLGRP_IPV6_ROUTE, C.RTNLGRP_IPV6_RULE, C.RTNLGRP_IPV6_NETCONF, C.RTNLGRP_MPLS_NETCONF]) groups.delete(g);
-  if (fam === C.AF_INET6) for (const g of [C.RTNLGRP_IPV4_IFADDR, C.RTNLGRP_IPV4_ROUTE, C.RTNLGRP_IPV4_RULE, C.RTNLGRP_IPV4_NETCONF, C.RTNLGRP_MPLS_NETCONF]) groups.delete(g);
+  if (fam === AF_INET) for (const g of [C.RTNLGRP_IPV6_IFADDR, C.RTNLGRP_IPV6_ROUTE, C.RTNLGRP_IPV6_RULE, C.RTNLGRP_IPV6_NETCONF, C.RTNLGRP_MPLS_NETCONF]) groups.delete(g);
+  if (fam === AF_INET6) for (const g of [C.RTNLGRP_IPV4_IFADDR, C.RTNLGRP_IPV4_ROUTE, C.RTNLGRP_IPV4_RULE, C.RTNLGRP_IPV4_NETCONF, C.RTNLGRP_MPLS_NETCONF]) groups.delete(g);
   const sock = await ctx.socket();
   const signal = ctx.io.signal;
   if (signal?.aborted) return 0;

@@ -1,6 +1,7 @@
 // `nlkit neighbour`: show, add, change, replace, delete, flush (ip/ipneigh.c).
 import type { MessageView } from '../../core/message.js';
-import * as C from '../../core/constants.js';
+import { AF_BRIDGE, AF_INET, AF_INET6, AF_UNSPEC, NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL, NLM_F_REPLACE, NLM_F_REQUEST } from '../../core/constants.js';
+import * as C from '../../families/route/constants.js';
 import { NetlinkError } from '../../core/errors.js';
 import { Args, duparg, duparg2, invarg, matches, parseAddr, parseLladdr, parsePrefix, type InetAddr } from './args.js';
 import { Header, addrText, llAddrText, messageAttrs } from './attrs.js';
@@ -50,7 +51,7 @@ function neighPasses(m: MessageView, f: NeighFilter): boolean {
     const dst = tb.get(C.NDA_DST)?.bytes;
     if (dst) {
       if (dst.length !== 4 && dst.length !== 16) return false;
-      if ((dst.length === 4 ? C.AF_INET : C.AF_INET6) !== f.pfx.family) return false;
+      if ((dst.length === 4 ? AF_INET : AF_INET6) !== f.pfx.family) return false;
       for (let i = 0; i < f.pfx.bitlen; i++) {
         const mask = 0x80 >> (i & 7);
         if ((dst[i >> 3]! & mask) !== (f.pfx.bytes[i >> 3]! & mask)) return false;
@@ -77,7 +78,7 @@ export function printNeigh(ctx: IpContext, p: Printer, m: MessageView, filterInd
   else if (m.type === C.RTM_GETNEIGH) p.null('miss').fp('miss ');
   const dst = tb.get(C.NDA_DST);
   if (dst) {
-    if (family === C.AF_BRIDGE) family = dst.length === 16 ? C.AF_INET6 : C.AF_INET;
+    if (family === AF_BRIDGE) family = dst.length === 16 ? AF_INET6 : AF_INET;
     p.any('dst', '%s ', addrText(dst, family));
   }
   if (!filterIndex && index) {
@@ -171,7 +172,7 @@ async function parseFilter(ctx: IpContext, words: string[], f: NeighFilter, flus
       const v = w === 'to' ? args.value() : w;
       if (matches(v, 'help')) throw usage(NEIGH_USAGE);
       f.pfx = parsePrefix(v, f.family);
-      if (f.family === C.AF_UNSPEC) f.family = f.pfx.family;
+      if (f.family === AF_UNSPEC) f.family = f.pfx.family;
     }
   }
   await ctx.loadLinks();
@@ -179,7 +180,7 @@ async function parseFilter(ctx: IpContext, words: string[], f: NeighFilter, flus
 }
 
 function dumpRequest(ctx: IpContext, f: NeighFilter): Uint8Array {
-  return ctx.build(C.RTM_GETNEIGH, C.NLM_F_REQUEST | C.NLM_F_DUMP, C.NDMSG_SIZE, (w, h) => {
+  return ctx.build(C.RTM_GETNEIGH, NLM_F_REQUEST | NLM_F_DUMP, C.NDMSG_SIZE, (w, h) => {
     w.view.setUint8(h, f.family);
     w.view.setUint8(h + 10, f.ndmFlags);
     if (f.index) w.putU32(C.NDA_IFINDEX, f.index);
@@ -218,7 +219,7 @@ async function flush(ctx: IpContext, words: string[]): Promise<number> {
       const copy = m.bytes.slice();
       const dv = new DataView(copy.buffer);
       dv.setUint16(4, C.RTM_DELNEIGH, true);
-      dv.setUint16(6, C.NLM_F_REQUEST | C.NLM_F_ACK, true);
+      dv.setUint16(6, NLM_F_REQUEST | NLM_F_ACK, true);
       try {
         await ctx.request(copy);
       } catch (err) {
@@ -281,11 +282,11 @@ async function modify(ctx: IpContext, type: number, flags: number, words: string
       dst = parseAddr(v, family);
     }
   }
-  if (!devOk || !dst || dst.family === C.AF_UNSPEC) throw usage('Device and destination are required arguments.');
+  if (!devOk || !dst || dst.family === AF_UNSPEC) throw usage('Device and destination are required arguments.');
   const ll = lla !== undefined && lla !== 'null' ? parseLladdr(lla, 20) : undefined;
   await ctx.loadLinks();
   const index = dev !== undefined ? await ctx.device(dev) : 0;
-  const bytes = ctx.build(type, C.NLM_F_REQUEST | C.NLM_F_ACK | flags, C.NDMSG_SIZE, (w, h) => {
+  const bytes = ctx.build(type, NLM_F_REQUEST | NLM_F_ACK | flags, C.NDMSG_SIZE, (w, h) => {
     w.view.setUint8(h, dst!.family);
     w.view.setInt32(h + 4, index, true);
     w.view.setUint16(h + 8, state, true);
@@ -334,14 +335,14 @@ async function get(ctx: IpContext, words: string[]): Promise<number> {
       dst = parseAddr(v, family);
     }
   }
-  if (!devOk || !dst || dst.family === C.AF_UNSPEC) throw new CommandError('Device and address are required arguments.', 1);
+  if (!devOk || !dst || dst.family === AF_UNSPEC) throw new CommandError('Device and address are required arguments.', 1);
   await ctx.loadLinks();
   let index = 0;
   if (dev !== undefined) {
     index = await ctx.nameIndex(dev);
     if (!index) throw new CommandError(`Cannot find device "${dev}"`, 1);
   }
-  const bytes = ctx.build(C.RTM_GETNEIGH, C.NLM_F_REQUEST | C.NLM_F_ACK, C.NDMSG_SIZE, (w, h) => {
+  const bytes = ctx.build(C.RTM_GETNEIGH, NLM_F_REQUEST | NLM_F_ACK, C.NDMSG_SIZE, (w, h) => {
     w.view.setUint8(h, dst!.family);
     w.view.setInt32(h + 4, index, true);
     w.view.setUint8(h + 10, ndmFlags);
@@ -361,9 +362,9 @@ async function get(ctx: IpContext, words: string[]): Promise<number> {
 export async function runNeigh(ctx: IpContext, argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   if (cmd === undefined) return show(ctx, []);
-  if (matches(cmd, 'add')) return modify(ctx, C.RTM_NEWNEIGH, C.NLM_F_CREATE | C.NLM_F_EXCL, rest);
-  if (matches(cmd, 'change') || cmd === 'chg') return modify(ctx, C.RTM_NEWNEIGH, C.NLM_F_REPLACE, rest);
-  if (matches(cmd, 'replace')) return modify(ctx, C.RTM_NEWNEIGH, C.NLM_F_CREATE | C.NLM_F_REPLACE, rest);
+  if (matches(cmd, 'add')) return modify(ctx, C.RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_EXCL, rest);
+  if (matches(cmd, 'change') || cmd === 'chg') return modify(ctx, C.RTM_NEWNEIGH, NLM_F_REPLACE, rest);
+  if (matches(cmd, 'replace')) return modify(ctx, C.RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_REPLACE, rest);
   if (matches(cmd, 'delete')) return modify(ctx, C.RTM_DELNEIGH, 0, rest);
   if (matches(cmd, 'get')) return get(ctx, rest);
   if (matches(cmd, 'show') || matches(cmd, 'lst') || matches(cmd, 'list')) return show(ctx, rest);

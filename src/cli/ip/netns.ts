@@ -1,7 +1,8 @@
 // `nlkit netns`: list, add, delete (ip/ipnetns.c), through nlkit's own
 // namespace support (bind mounts under /run/netns made by the addon).
 import { openSync, closeSync, opendirSync } from 'node:fs';
-import * as C from '../../core/constants.js';
+import { NLM_F_ACK, NLM_F_REQUEST } from '../../core/constants.js';
+import * as C from '../../families/route/constants.js';
 import { netns } from '../../io/index.js';
 import { NetlinkError } from '../../core/errors.js';
 import { messageAttrs } from './attrs.js';
@@ -19,7 +20,7 @@ async function nsidOf(ctx: IpContext, name: string): Promise<number | undefined>
     return undefined;
   }
   try {
-    const bytes = ctx.build(C.RTM_GETNSID, C.NLM_F_REQUEST | C.NLM_F_ACK, C.RTGENMSG_SIZE, (w) => {
+    const bytes = ctx.build(C.RTM_GETNSID, NLM_F_REQUEST | NLM_F_ACK, C.RTGENMSG_SIZE, (w) => {
       w.putU32(C.NETNSA_FD, fd);
     });
     const replies = await ctx.request(bytes);

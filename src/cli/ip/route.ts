@@ -3,7 +3,8 @@
 // iproute_list_flush_or_save).
 import type { MessageView } from '../../core/message.js';
 import type { MessageWriter } from '../../core/writer.js';
-import * as C from '../../core/constants.js';
+import { AF_INET, AF_INET6, AF_MPLS, AF_UNSPEC, NLM_F_ACK, NLM_F_APPEND, NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL, NLM_F_REPLACE, NLM_F_REQUEST } from '../../core/constants.js';
+import * as C from '../../families/route/constants.js';
 import { NetlinkError } from '../../core/errors.js';
 import { Args, duparg2, invarg, matches, parseAddr, parsePrefix, readFamily, type InetAddr, type InetPrefix } from './args.js';
 import { Attr, Header, addrText, messageAttrs, parseAttrs } from './attrs.js';
@@ -141,7 +142,7 @@ function printVia(p: Printer, a: Attr): void {
   // struct rtvia { __kernel_sa_family_t rtvia_family; __u8 rtvia_addr[]; }
   const family = a.u16();
   const b = a.bytes.subarray(2);
-  const host = family === C.AF_INET && b.length >= 4 ? addrText(new Attr(0, b, new DataView(b.buffer, b.byteOffset, b.byteLength), 0, 4, false), C.AF_INET) : family === C.AF_INET6 && b.length >= 16 ? addrText(new Attr(0, b, new DataView(b.buffer, b.byteOffset, b.byteLength), 0, 16, false), C.AF_INET6) : '???';
+  const host = family === AF_INET && b.length >= 4 ? addrText(new Attr(0, b, new DataView(b.buffer, b.byteOffset, b.byteLength), 0, 4, false), AF_INET) : family === AF_INET6 && b.length >= 16 ? addrText(new Attr(0, b, new DataView(b.buffer, b.byteOffset, b.byteLength), 0, 16, false), AF_INET6) : '???';
   if (p.json) {
     p.open('via');
     p.jsonOnly('family', familyName(family));
@@ -289,7 +290,7 @@ export interface RouteFilter {
 }
 
 /** iproute_reset_filter(): nothing selected, nothing hidden. */
-export function emptyRouteFilter(family = C.AF_UNSPEC): RouteFilter {
+export function emptyRouteFilter(family = AF_UNSPEC): RouteFilter {
   return { family, tb: 0, cloned: 0, protocol: 0, protocolMask: 0, scope: 0, scopeMask: 0, typeMask: 0, tos: 0, tosMask: 0, iif: 0, iifMask: 0, oif: 0, oifMask: 0, mark: 0, markMask: 0, realm: 0, realmMask: 0, metric: 0, metricMask: 0 };
 }
 
@@ -304,7 +305,7 @@ function addrMatch(a: Uint8Array, b: Uint8Array, bits: number): boolean {
 }
 
 const lenGiven = (p: InetPrefix | undefined): boolean => p !== undefined && p.lenGiven;
-const hasFamily = (p: InetPrefix | undefined): p is InetPrefix => p !== undefined && p.family !== C.AF_UNSPEC;
+const hasFamily = (p: InetPrefix | undefined): p is InetPrefix => p !== undefined && p.family !== AF_UNSPEC;
 
 /** The state filter_nlmsg() keeps across one listing: whether IPv6 routes were seen in a table other than main. */
 export interface ListingState {
@@ -325,11 +326,11 @@ export function routePasses(m: MessageView, f: RouteFilter, state: ListingState 
   const flags = dv.getUint32(at + 8, true);
   const tb = messageAttrs(m, C.RTMSG_SIZE);
   const table = tb.get(C.RTA_TABLE)?.u32() ?? dv.getUint8(at + 4);
-  const hostLen = family === C.AF_INET6 ? 128 : family === C.AF_INET ? 32 : family === C.AF_MPLS ? 20 : 0;
-  if (f.family !== C.AF_UNSPEC && family !== f.family) return false;
-  if (family === C.AF_INET6 && table !== C.RT_TABLE_MAIN) state.ip6MultipleTables = true;
+  const hostLen = family === AF_INET6 ? 128 : family === AF_INET ? 32 : family === AF_MPLS ? 20 : 0;
+  if (f.family !== AF_UNSPEC && family !== f.family) return false;
+  if (family === AF_INET6 && table !== C.RT_TABLE_MAIN) state.ip6MultipleTables = true;
   if (f.cloned === (flags & RTM_F_CLONED ? 0 : 1)) return false;
-  if (family === C.AF_INET6 && !state.ip6MultipleTables) {
+  if (family === AF_INET6 && !state.ip6MultipleTables) {
     if (f.tb) {
       if (f.tb === C.RT_TABLE_LOCAL) {
         if (type !== C.RTN_LOCAL) return false;
@@ -398,7 +399,7 @@ export function printRoute(ctx: IpContext, p: Printer, m: MessageView, f: RouteF
   const type = dv.getUint8(at + 7);
   const flags = dv.getUint32(at + 8, true);
   const tb = messageAttrs(m, C.RTMSG_SIZE);
-  const hostLen = family === C.AF_INET6 ? 128 : family === C.AF_INET ? 32 : family === C.AF_MPLS ? 20 : 0;
+  const hostLen = family === AF_INET6 ? 128 : family === AF_INET ? 32 : family === AF_MPLS ? 20 : 0;
   const table = tb.get(C.RTA_TABLE)?.u32() ?? dv.getUint8(at + 4);
   const details = ctx.options.details;
   let a: Attr | undefined;
@@ -437,8 +438,8 @@ export function printRoute(ctx: IpContext, p: Printer, m: MessageView, f: RouteF
   }
   if ((a = tb.get(C.RTA_FLOW)) && f.realmMask !== -1) printFlow(p, a);
   if ((a = tb.get(C.RTA_UID))) p.any('uid', 'uid %u ', a.u32());
-  if (family === C.AF_INET && flags & RTM_F_CLONED) printCacheFlags(p, flags);
-  if ((family === C.AF_INET || family === C.AF_INET6) && (a = tb.get(C.RTA_CACHEINFO))) {
+  if (family === AF_INET && flags & RTM_F_CLONED) printCacheFlags(p, flags);
+  if ((family === AF_INET || family === AF_INET6) && (a = tb.get(C.RTA_CACHEINFO))) {
     // struct rta_cacheinfo { clntref, lastuse, expires (s32), error, used, id, ts, tsage }
     const expires = a.dv.getInt32(a.offset + 8, true);
     if (expires !== 0) p.any('expires', 'expires %dsec ', Math.trunc(expires / 100));
@@ -540,7 +541,7 @@ async function parseFilter(ctx: IpContext, words: string[]): Promise<{ f: RouteF
     } else if (w === 'via') {
       let v = args.value();
       let family = readFamily(v);
-      if (family === C.AF_UNSPEC) family = dumpFamily;
+      if (family === AF_UNSPEC) family = dumpFamily;
       else v = args.value();
       f.rvia = filterPrefix(v, family);
     } else if (w === 'src') {
@@ -574,7 +575,7 @@ async function parseFilter(ctx: IpContext, words: string[]): Promise<{ f: RouteF
       }
     }
   }
-  if (dumpFamily === C.AF_UNSPEC && f.tb) dumpFamily = C.AF_INET;
+  if (dumpFamily === AF_UNSPEC && f.tb) dumpFamily = AF_INET;
   if (iif !== undefined || oif !== undefined) {
     await ctx.loadLinks();
     if (iif !== undefined) {
@@ -592,7 +593,7 @@ async function parseFilter(ctx: IpContext, words: string[]): Promise<{ f: RouteF
 
 // iproute_dump_filter(): what the kernel is asked to leave out itself.
 function dumpRequest(ctx: IpContext, f: RouteFilter, family: number): Uint8Array {
-  return ctx.build(C.RTM_GETROUTE, C.NLM_F_REQUEST | C.NLM_F_DUMP, C.RTMSG_SIZE, (w, h) => {
+  return ctx.build(C.RTM_GETROUTE, NLM_F_REQUEST | NLM_F_DUMP, C.RTMSG_SIZE, (w, h) => {
     w.view.setUint8(h, family);
     w.view.setUint8(h + 5, f.protocol);
     if (f.cloned) w.view.setUint32(h + 8, RTM_F_CLONED, true);
@@ -635,7 +636,7 @@ async function flush(ctx: IpContext, words: string[]): Promise<number> {
       const h = new Header(m);
       // ip's flush leaves the IPv6 "unreachable default" placeholder alone.
       const tb = messageAttrs(m, C.RTMSG_SIZE);
-      if (h.u8(0) === C.AF_INET6 && h.u8(1) === 0 && h.u8(7) === C.RTN_UNREACHABLE && tb.get(C.RTA_PRIORITY)?.u32() === 0xffffffff) return;
+      if (h.u8(0) === AF_INET6 && h.u8(1) === 0 && h.u8(7) === C.RTN_UNREACHABLE && tb.get(C.RTA_PRIORITY)?.u32() === 0xffffffff) return;
       victims.push(m);
     });
     if (victims.length === 0) return 0;
@@ -643,7 +644,7 @@ async function flush(ctx: IpContext, words: string[]): Promise<number> {
       const copy = m.bytes.slice();
       const dv = new DataView(copy.buffer);
       dv.setUint16(4, C.RTM_DELROUTE, true);
-      dv.setUint16(6, C.NLM_F_REQUEST | C.NLM_F_ACK, true);
+      dv.setUint16(6, NLM_F_REQUEST | NLM_F_ACK, true);
       try {
         await ctx.request(copy);
       } catch (err) {
@@ -714,10 +715,10 @@ function parseOneNh(args: Args, family: { value: number }): NextHop {
       args.next();
       let v = args.value();
       let fam = readFamily(v);
-      if (fam === C.AF_UNSPEC) fam = family.value;
+      if (fam === AF_UNSPEC) fam = family.value;
       else v = args.value();
       nh.gateway = parseAddr(v, fam);
-      if (family.value === C.AF_UNSPEC) family.value = nh.gateway.family;
+      if (family.value === AF_UNSPEC) family.value = nh.gateway.family;
     } else if (k === 'dev') {
       args.next();
       nh.dev = args.value();
@@ -800,24 +801,24 @@ async function modify(ctx: IpContext, type: number, flags: number, words: string
     const w = args.next();
     if (w === 'src') {
       prefsrc = parseAddr(args.value(), family);
-      if (family === C.AF_UNSPEC) family = prefsrc.family;
+      if (family === AF_UNSPEC) family = prefsrc.family;
     } else if (w === 'as') {
       let v = args.value();
       if (v === 'to') v = args.value();
       newdst = parseAddr(v, family);
-      if (family === C.AF_UNSPEC) family = newdst.family;
+      if (family === AF_UNSPEC) family = newdst.family;
     } else if (w === 'via') {
       if (gwOk) invarg('use nexthop syntax to specify multiple via\n', w);
       gwOk = true;
       let v = args.value();
       let fam = readFamily(v);
-      if (fam === C.AF_UNSPEC) fam = family;
+      if (fam === AF_UNSPEC) fam = family;
       else v = args.value();
       gateway = parseAddr(v, fam);
-      if (family === C.AF_UNSPEC) family = gateway.family;
+      if (family === AF_UNSPEC) family = gateway.family;
     } else if (w === 'from') {
       src = parsePrefix(args.value(), family);
-      if (family === C.AF_UNSPEC) family = src.family;
+      if (family === AF_UNSPEC) family = src.family;
     } else if (w === 'tos' || matches(w, 'dsfield')) {
       const v = args.value();
       const t = dsfieldNumber(v);
@@ -939,7 +940,7 @@ async function modify(ctx: IpContext, type: number, flags: number, words: string
       if (matches(v, 'help')) throw usage(ROUTE_USAGE);
       if (dst) duparg2('to', v);
       dst = parsePrefix(v, family);
-      if (family === C.AF_UNSPEC) family = dst.family;
+      if (family === AF_UNSPEC) family = dst.family;
     }
   }
   if (!dst) throw usage(ROUTE_USAGE);
@@ -970,10 +971,10 @@ async function modify(ctx: IpContext, type: number, flags: number, words: string
       nhIndex.push(index);
     }
   }
-  if (family === C.AF_UNSPEC) family = C.AF_INET;
+  if (family === AF_UNSPEC) family = AF_INET;
   if (!tableOk && (rtType === C.RTN_LOCAL || rtType === C.RTN_BROADCAST || rtType === C.RTN_NAT || rtType === C.RTN_ANYCAST)) table = C.RT_TABLE_LOCAL;
   if (!scopeOk) {
-    if (family === C.AF_INET6 || family === C.AF_MPLS) scope = C.RT_SCOPE_UNIVERSE;
+    if (family === AF_INET6 || family === AF_MPLS) scope = C.RT_SCOPE_UNIVERSE;
     else if (rtType === C.RTN_LOCAL || rtType === C.RTN_NAT) scope = C.RT_SCOPE_HOST;
     else if (rtType === C.RTN_BROADCAST || rtType === C.RTN_MULTICAST || rtType === C.RTN_ANYCAST) scope = C.RT_SCOPE_LINK;
     else if (rtType === C.RTN_UNICAST || rtType === C.RTN_UNSPEC) {
@@ -981,8 +982,8 @@ async function modify(ctx: IpContext, type: number, flags: number, words: string
       else if (!gwOk && !nhsOk && !nhid) scope = C.RT_SCOPE_LINK;
     }
   }
-  if (!typeOk && family === C.AF_MPLS) rtType = C.RTN_UNICAST;
-  const bytes = ctx.build(type, C.NLM_F_REQUEST | C.NLM_F_ACK | flags, C.RTMSG_SIZE, (w, h) => {
+  if (!typeOk && family === AF_MPLS) rtType = C.RTN_UNICAST;
+  const bytes = ctx.build(type, NLM_F_REQUEST | NLM_F_ACK | flags, C.RTMSG_SIZE, (w, h) => {
     const v = w.view;
     v.setUint8(h, family);
     v.setUint8(h + 1, dst!.bitlen);
@@ -1061,7 +1062,7 @@ async function get(ctx: IpContext, words: string[]): Promise<number> {
       const v = args.value();
       if (matches(v, 'help')) throw usage(ROUTE_USAGE);
       src = parsePrefix(v, family);
-      if (family === C.AF_UNSPEC) family = src.family;
+      if (family === AF_UNSPEC) family = src.family;
     } else if (matches(w, 'iif')) iif = args.value();
     else if (matches(w, 'mark')) {
       const v = args.value();
@@ -1087,11 +1088,11 @@ async function get(ctx: IpContext, words: string[]): Promise<number> {
       const v = w === 'to' ? args.value() : w;
       if (matches(v, 'help')) throw usage(ROUTE_USAGE);
       dst = parsePrefix(v, family);
-      if (family === C.AF_UNSPEC) family = dst.family;
-      if (family === C.AF_INET && dst.bitlen !== 32) {
+      if (family === AF_UNSPEC) family = dst.family;
+      if (family === AF_INET && dst.bitlen !== 32) {
         ctx.io.stderr(`Warning: /${dst.bitlen} as prefix is invalid, only /32 (or none) is supported.\n`);
         dstLen = 32;
-      } else if (family === C.AF_INET6 && dst.bitlen !== 128) {
+      } else if (family === AF_INET6 && dst.bitlen !== 128) {
         ctx.io.stderr(`Warning: /${dst.bitlen} as prefix is invalid, only /128 (or none) is supported.\n`);
         dstLen = 128;
       } else dstLen = dst.bitlen;
@@ -1105,16 +1106,16 @@ async function get(ctx: IpContext, words: string[]): Promise<number> {
     if (iif !== undefined) iifIndex = await ctx.device(iif);
     if (oif !== undefined) oifIndex = await ctx.device(oif);
   }
-  if (family === C.AF_UNSPEC) family = C.AF_INET;
+  if (family === AF_UNSPEC) family = AF_INET;
   await ctx.loadLinks();
-  const bytes = ctx.build(C.RTM_GETROUTE, C.NLM_F_REQUEST | C.NLM_F_ACK, C.RTMSG_SIZE, (w, h) => {
+  const bytes = ctx.build(C.RTM_GETROUTE, NLM_F_REQUEST | NLM_F_ACK, C.RTMSG_SIZE, (w, h) => {
     const v = w.view;
     v.setUint8(h, family);
     v.setUint8(h + 1, dstLen);
     v.setUint8(h + 2, src ? src.bitlen : 0);
     v.setUint8(h + 3, tos);
     // Only IPv4 reports the table it found the route in (RTM_F_LOOKUP_TABLE).
-    v.setUint32(h + 8, rtFlags | (family === C.AF_INET ? RTM_F_LOOKUP_TABLE : 0) | (fibmatch ? RTM_F_FIB_MATCH : 0), true);
+    v.setUint32(h + 8, rtFlags | (family === AF_INET ? RTM_F_LOOKUP_TABLE : 0) | (fibmatch ? RTM_F_FIB_MATCH : 0), true);
     if (src && src.bytes.length) w.putBinary(C.RTA_SRC, src.bytes);
     if (uid !== undefined) w.putU32(C.RTA_UID, uid);
     if (dst!.bytes.length) w.putBinary(C.RTA_DST, dst!.bytes);
@@ -1139,12 +1140,12 @@ async function get(ctx: IpContext, words: string[]): Promise<number> {
 export async function runRoute(ctx: IpContext, argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   if (cmd === undefined) return show(ctx, []);
-  if (matches(cmd, 'add')) return modify(ctx, C.RTM_NEWROUTE, C.NLM_F_CREATE | C.NLM_F_EXCL, rest);
-  if (matches(cmd, 'change') || cmd === 'chg') return modify(ctx, C.RTM_NEWROUTE, C.NLM_F_REPLACE, rest);
-  if (matches(cmd, 'replace')) return modify(ctx, C.RTM_NEWROUTE, C.NLM_F_CREATE | C.NLM_F_REPLACE, rest);
-  if (matches(cmd, 'prepend')) return modify(ctx, C.RTM_NEWROUTE, C.NLM_F_CREATE, rest);
-  if (matches(cmd, 'append')) return modify(ctx, C.RTM_NEWROUTE, C.NLM_F_CREATE | C.NLM_F_APPEND, rest);
-  if (matches(cmd, 'test')) return modify(ctx, C.RTM_NEWROUTE, C.NLM_F_EXCL, rest);
+  if (matches(cmd, 'add')) return modify(ctx, C.RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, rest);
+  if (matches(cmd, 'change') || cmd === 'chg') return modify(ctx, C.RTM_NEWROUTE, NLM_F_REPLACE, rest);
+  if (matches(cmd, 'replace')) return modify(ctx, C.RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE, rest);
+  if (matches(cmd, 'prepend')) return modify(ctx, C.RTM_NEWROUTE, NLM_F_CREATE, rest);
+  if (matches(cmd, 'append')) return modify(ctx, C.RTM_NEWROUTE, NLM_F_CREATE | NLM_F_APPEND, rest);
+  if (matches(cmd, 'test')) return modify(ctx, C.RTM_NEWROUTE, NLM_F_EXCL, rest);
   if (matches(cmd, 'delete')) return modify(ctx, C.RTM_DELROUTE, 0, rest);
   if (matches(cmd, 'list') || matches(cmd, 'show') || matches(cmd, 'lst')) return show(ctx, rest);
   if (matches(cmd, 'get')) return get(ctx, rest);

@@ -1,6 +1,7 @@
 // `nlkit rule`: show/list, add, delete, flush (ip/iprule.c).
 import type { MessageView } from '../../core/message.js';
-import * as C from '../../core/constants.js';
+import { AF_INET, AF_INET6, AF_UNSPEC, NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL, NLM_F_REQUEST } from '../../core/constants.js';
+import * as C from '../../families/route/constants.js';
 import { Args, invarg, matches, parseAddr, parsePrefix, validIfname, type InetPrefix } from './args.js';
 import { Header, addrText, messageAttrs } from './attrs.js';
 import { CommandError, usage, type IpContext } from './context.js';
@@ -31,7 +32,7 @@ export function printRule(p: Printer, m: MessageView, ctx: IpContext): void {
   const action = h.u8(7);
   const flags = h.u32(8);
   const tb = messageAttrs(m, C.FIB_RULE_HDR_SIZE);
-  const hostLen = family === C.AF_INET6 ? 128 : 32;
+  const hostLen = family === AF_INET6 ? 128 : 32;
   let a;
   if (m.type === C.RTM_DELRULE) p.bool('deleted', 'Deleted ', true);
   p.any('priority', '%u:\t', tb.get(C.FRA_PRIORITY)?.u32() ?? 0);
@@ -181,7 +182,7 @@ interface RuleFilter {
 
 /** iprule_list_flush_or_save()'s words into a filter. */
 function parseFilter(ctx: IpContext, words: string[]): { f: RuleFilter; family: number } {
-  const family = ctx.options.family === C.AF_UNSPEC ? C.AF_INET : ctx.options.family;
+  const family = ctx.options.family === AF_UNSPEC ? AF_INET : ctx.options.family;
   const f: RuleFilter = { not: false, fwmark: 0, fwmask: 0, l3mdev: false, tunId: 0n, tb: 0, protocol: 0, protocolMask: 0, ipproto: 0 };
   const args = new Args(words);
   while (!args.done) {
@@ -266,9 +267,9 @@ function parseFilter(ctx: IpContext, words: string[]): { f: RuleFilter; family: 
 
 // inet_addr_match_rta(): the rule's address agrees with the prefix over its length.
 function prefixMatches(p: InetPrefix, bytes: Uint8Array | undefined): boolean {
-  if (!bytes || p.family === C.AF_UNSPEC || p.bitlen <= 0) return true;
+  if (!bytes || p.family === AF_UNSPEC || p.bitlen <= 0) return true;
   if (bytes.length !== 4 && bytes.length !== 16) return false;
-  if ((bytes.length === 4 ? C.AF_INET : C.AF_INET6) !== p.family) return false;
+  if ((bytes.length === 4 ? AF_INET : AF_INET6) !== p.family) return false;
   for (let i = 0; i < p.bitlen; i++) {
     const mask = 0x80 >> (i & 7);
     if (((bytes[i >> 3] ?? 0) & mask) !== ((p.bytes[i >> 3] ?? 0) & mask)) return false;
@@ -281,7 +282,7 @@ function rulePasses(m: MessageView, f: RuleFilter, preferredFamily: number): boo
   const h = new Header(m);
   const family = h.u8(0);
   const tb = messageAttrs(m, C.FIB_RULE_HDR_SIZE);
-  if (preferredFamily !== C.AF_UNSPEC && family !== preferredFamily) return false;
+  if (preferredFamily !== AF_UNSPEC && family !== preferredFamily) return false;
   if (f.pref !== undefined && f.pref !== (tb.get(C.FRA_PRIORITY)?.u32() ?? 0)) return false;
   if (f.not && !(h.u32(8) & FIB_RULE_INVERT)) return false;
   for (const [p, t, len] of [
@@ -321,7 +322,7 @@ function rulePasses(m: MessageView, f: RuleFilter, preferredFamily: number): boo
 }
 
 function dumpRequest(ctx: IpContext, family: number): Uint8Array {
-  return ctx.build(C.RTM_GETRULE, C.NLM_F_REQUEST | C.NLM_F_DUMP, C.FIB_RULE_HDR_SIZE, (w, h) => {
+  return ctx.build(C.RTM_GETRULE, NLM_F_REQUEST | NLM_F_DUMP, C.FIB_RULE_HDR_SIZE, (w, h) => {
     w.view.setUint8(h, family);
   });
 }
@@ -353,7 +354,7 @@ async function flush(ctx: IpContext, words: string[]): Promise<number> {
     const copy = m.bytes.slice();
     const dv = new DataView(copy.buffer);
     dv.setUint16(4, C.RTM_DELRULE, true);
-    dv.setUint16(6, C.NLM_F_REQUEST | C.NLM_F_ACK, true);
+    dv.setUint16(6, NLM_F_REQUEST | NLM_F_ACK, true);
     await ctx.request(copy);
   }
   return 0;
@@ -470,7 +471,7 @@ async function modify(ctx: IpContext, type: number, words: string[]): Promise<nu
       ctx.io.stderr('Warning: route NAT is deprecated\n');
       let addr;
       try {
-        addr = parseAddr(v, C.AF_INET);
+        addr = parseAddr(v, AF_INET);
       } catch {
         throw new CommandError(`Error: an IP address is expected rather than "${v}"`, 1);
       }
@@ -512,9 +513,9 @@ async function modify(ctx: IpContext, type: number, words: string[]): Promise<nu
     }
   }
   if (l3mdev && tid !== 0) throw new CommandError('table can not be specified for l3mdev rules', 22);
-  if (family === C.AF_UNSPEC) family = C.AF_INET;
+  if (family === AF_UNSPEC) family = AF_INET;
   if (!tableOk && isAdd) table = C.RT_TABLE_MAIN;
-  const bytes = ctx.build(type, C.NLM_F_REQUEST | C.NLM_F_ACK | (isAdd ? C.NLM_F_CREATE | C.NLM_F_EXCL : 0), C.FIB_RULE_HDR_SIZE, (w, h) => {
+  const bytes = ctx.build(type, NLM_F_REQUEST | NLM_F_ACK | (isAdd ? NLM_F_CREATE | NLM_F_EXCL : 0), C.FIB_RULE_HDR_SIZE, (w, h) => {
     const v = w.view;
     v.setUint8(h, family);
     v.setUint8(h + 1, dstLen);

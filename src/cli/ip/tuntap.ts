@@ -3,7 +3,8 @@
 // helper thread), since the kernel refuses tun/tap over rtnetlink; the
 // listing is an RTM_GETLINK dump of kind "tun".
 import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
-import * as C from '../../core/constants.js';
+import { NLM_F_DUMP, NLM_F_REQUEST } from '../../core/constants.js';
+import * as C from '../../families/route/constants.js';
 import { errnoDescription } from '../../core/errno.js';
 import { resolveNetnsTarget } from '../../io/netns.js';
 import * as tuntap from '../../io/tuntap.js';
@@ -226,7 +227,7 @@ function printTuntap(ctx: IpContext, name: string, data: AttrTable | undefined, 
 }
 
 async function show(ctx: IpContext): Promise<number> {
-  const req = ctx.build(C.RTM_GETLINK, C.NLM_F_REQUEST | C.NLM_F_DUMP, C.IFINFOMSG_SIZE, (w) => {
+  const req = ctx.build(C.RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, C.IFINFOMSG_SIZE, (w) => {
     w.putU32(C.IFLA_EXT_MASK, RTEXT_FILTER_VF);
     const info = w.nestStart(C.IFLA_LINKINFO);
     w.putString(C.IFLA_INFO_KIND, 'tun');

@@ -3,18 +3,14 @@
 // attribute policies the kernel validates requests with (CTRL_CMD_GETPOLICY).
 // Decoded by hand, like the resolver, so that nothing here depends on a spec;
 // a spec, when given, only adds names.
+import { GENL_HDRLEN, GENL_ID_CTRL, NL_ATTR_TYPE_NAMES, NLM_F_DUMP, NLM_F_REQUEST } from '../../core/constants.js';
 import {
   CTRL_ATTR_FAMILY_ID,
   CTRL_ATTR_OP,
   CTRL_ATTR_OP_POLICY,
   CTRL_ATTR_POLICY,
   CTRL_CMD_GETPOLICY,
-  GENL_HDRLEN,
-  GENL_ID_CTRL,
-  NL_ATTR_TYPE_NAMES,
-  NLM_F_DUMP,
-  NLM_F_REQUEST,
-} from '../../core/constants.js';
+} from './constants.js';
 import type { AttributeReader } from '../../core/attributes.js';
 import { readPolicyAttributes } from '../../core/ack.js';
 import type { MessageView } from '../../core/message.js';

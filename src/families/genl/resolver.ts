@@ -7,6 +7,7 @@
 // handed out cyclically (idr_alloc_cyclic() in genl_register_family()), so a
 // stale id meets ENOENT rather than another family until ~1000 registrations
 // later.
+import { GENL_HDRLEN, GENL_ID_CTRL, NLM_F_DUMP, NLM_F_REQUEST } from '../../core/constants.js';
 import {
   CTRL_ATTR_FAMILY_ID,
   CTRL_ATTR_FAMILY_NAME,
@@ -22,11 +23,7 @@ import {
   CTRL_CMD_DELFAMILY,
   CTRL_CMD_GETFAMILY,
   CTRL_CMD_NEWFAMILY,
-  GENL_HDRLEN,
-  GENL_ID_CTRL,
-  NLM_F_DUMP,
-  NLM_F_REQUEST,
-} from '../../core/constants.js';
+} from './constants.js';
 import { NlkitError } from '../../core/errors.js';
 import type { MessageView } from '../../core/message.js';
 import { MessageWriter } from '../../core/writer.js';

@@ -10,10 +10,8 @@ import {
   NLMSGERR_ATTR_MSG,
   NLMSGERR_ATTR_OFFS,
   NLMSGERR_ATTR_POLICY,
-  RTM_GETLINK,
-  RTM_NEWADDR,
-  RTM_NEWLINK,
 } from '../../../src/core/constants.js';
+import { RTM_GETLINK, RTM_NEWADDR, RTM_NEWLINK } from '../../../src/families/route/constants.js';
 import { NetlinkDecodeError, NetlinkError } from '../../../src/core/errors.js';
 import { MessageView } from '../../../src/core/message.js';
 import { MessageWriter } from '../../../src/core/writer.js';

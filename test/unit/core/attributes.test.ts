@@ -1,19 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { formatAddress, formatIPv4, formatMac } from '../../../src/core/address.js';
 import { AttributeReader, MAX_NEST_DEPTH } from '../../../src/core/attributes.js';
+import { GENL_HDRLEN } from '../../../src/core/constants.js';
 import {
-  CTRL_ATTR_FAMILY_ID,
-  CTRL_ATTR_FAMILY_NAME,
-  CTRL_ATTR_HDRSIZE,
-  CTRL_ATTR_MAXATTR,
-  CTRL_ATTR_MCAST_GROUPS,
-  CTRL_ATTR_MCAST_GRP_ID,
-  CTRL_ATTR_MCAST_GRP_NAME,
-  CTRL_ATTR_OPS,
-  CTRL_ATTR_OP_FLAGS,
-  CTRL_ATTR_OP_ID,
-  CTRL_ATTR_VERSION,
-  GENL_HDRLEN,
   IFA_ADDRESS,
   IFA_FLAGS,
   IFA_LABEL,
@@ -40,7 +29,20 @@ import {
   RTA_PRIORITY,
   RTA_TABLE,
   RTMSG_SIZE,
-} from '../../../src/core/constants.js';
+} from '../../../src/families/route/constants.js';
+import {
+  CTRL_ATTR_FAMILY_ID,
+  CTRL_ATTR_FAMILY_NAME,
+  CTRL_ATTR_HDRSIZE,
+  CTRL_ATTR_MAXATTR,
+  CTRL_ATTR_MCAST_GROUPS,
+  CTRL_ATTR_MCAST_GRP_ID,
+  CTRL_ATTR_MCAST_GRP_NAME,
+  CTRL_ATTR_OPS,
+  CTRL_ATTR_OP_FLAGS,
+  CTRL_ATTR_OP_ID,
+  CTRL_ATTR_VERSION,
+} from '../../../src/families/genl/constants.js';
 import { NetlinkDecodeError } from '../../../src/core/errors.js';
 import { MessageView, parseMessages } from '../../../src/core/message.js';
 import { ADDR_DUMP } from '../../vectors/addr.js';

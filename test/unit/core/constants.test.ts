@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import * as c from '../../../src/core/constants.js';
+import * as core from '../../../src/core/constants.js';
+import * as genl from '../../../src/families/genl/constants.js';
+import * as route from '../../../src/families/route/constants.js';
+
+const c = { ...core, ...route, ...genl };
 
 // Values copied from the kernel headers named in constants.ts (Linux 6.x uapi).
 const KERNEL_VALUES = {

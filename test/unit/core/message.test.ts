@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { IFINFOMSG_SIZE, NLMSG_DONE, RTM_NEWADDR, RTM_NEWLINK, RTM_NEWROUTE } from '../../../src/core/constants.js';
+import { NLMSG_DONE } from '../../../src/core/constants.js';
+import { IFINFOMSG_SIZE, RTM_NEWADDR, RTM_NEWLINK, RTM_NEWROUTE } from '../../../src/families/route/constants.js';
 import { NetlinkDecodeError } from '../../../src/core/errors.js';
 import { MessageView, parseMessages, readHeader, writeHeader } from '../../../src/core/message.js';
 import { ACK_EINVAL_UNALIGNED_ECHO_REQUEST } from '../../vectors/ack.js';

@@ -1,25 +1,18 @@
 import { describe, expect, it } from 'vitest';
+import { GENL_HDRLEN, GENL_ID_CTRL, NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL, NLM_F_REQUEST } from '../../../src/core/constants.js';
 import {
-  CTRL_ATTR_FAMILY_NAME,
-  CTRL_CMD_GETFAMILY,
-  GENL_HDRLEN,
-  GENL_ID_CTRL,
   IFINFOMSG_SIZE,
   IFLA_EXT_MASK,
   IFLA_IFNAME,
   IFLA_INFO_KIND,
   IFLA_LINKINFO,
   IFLA_MTU,
-  NLM_F_ACK,
-  NLM_F_CREATE,
-  NLM_F_DUMP,
-  NLM_F_EXCL,
-  NLM_F_REQUEST,
   RTM_GETLINK,
   RTM_GETROUTE,
   RTM_NEWLINK,
   RTMSG_SIZE,
-} from '../../../src/core/constants.js';
+} from '../../../src/families/route/constants.js';
+import { CTRL_ATTR_FAMILY_NAME, CTRL_CMD_GETFAMILY } from '../../../src/families/genl/constants.js';
 import { MessageView, parseMessages } from '../../../src/core/message.js';
 import { MessageWriter } from '../../../src/core/writer.js';
 import {

@@ -3,6 +3,7 @@
 // unregistered and registered again cannot be produced on the test kernel,
 // where every generic family is built in).
 import { describe, expect, it } from 'vitest';
+import { GENL_HDRLEN, GENL_ID_CTRL } from '../../../src/core/constants.js';
 import {
   CTRL_ATTR_FAMILY_ID,
   CTRL_ATTR_FAMILY_NAME,
@@ -17,9 +18,7 @@ import {
   CTRL_CMD_GETFAMILY,
   CTRL_CMD_NEWFAMILY,
   GENL_CTRL_GROUP_NOTIFY,
-  GENL_HDRLEN,
-  GENL_ID_CTRL,
-} from '../../../src/core/constants.js';
+} from '../../../src/families/genl/constants.js';
 import { NetlinkError } from '../../../src/core/errors.js';
 import { MessageView } from '../../../src/core/message.js';
 import { MessageWriter } from '../../../src/core/writer.js';

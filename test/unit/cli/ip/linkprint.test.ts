@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 import type { IpContext, IpOptions } from '../../../../src/cli/ip/context.js';
 import { formatCount, linkStatsText, printLinkBrief, type StatName } from '../../../../src/cli/ip/linkprint.js';
 import { Printer } from '../../../../src/cli/ip/printer.js';
-import { AF_UNSPEC, IFINFOMSG_SIZE, IFLA_ADDRESS, IFLA_IFNAME, IFLA_LINK, IFLA_LINK_NETNSID, IFLA_OPERSTATE, RTM_DELLINK, RTM_NEWLINK } from '../../../../src/core/constants.js';
+import { AF_UNSPEC } from '../../../../src/core/constants.js';
+import { IFINFOMSG_SIZE, IFLA_ADDRESS, IFLA_IFNAME, IFLA_LINK, IFLA_LINK_NETNSID, IFLA_OPERSTATE, RTM_DELLINK, RTM_NEWLINK } from '../../../../src/families/route/constants.js';
 import { MessageView } from '../../../../src/core/message.js';
 import { MessageWriter } from '../../../../src/core/writer.js';
 
