@@ -43,6 +43,18 @@ export interface Notification<T = Obj> extends DecodedMessage<T> {
   message: MessageView;
 }
 
+/** A notification of a family: its decoded `{ name, msg }` and the message it came in. */
+export type FamilyEvent<M> = M & {
+  /** The message as received (a view into the receive buffer). */
+  message: MessageView;
+};
+
+/** What {@link FamilyClient.subscribe} returns: notifications, overruns in-band. */
+export interface FamilySubscription<M> extends AsyncIterableIterator<FamilyEvent<M> | Overrun>, AsyncDisposable {
+  /** Leaves the groups and ends the iteration. */
+  close(): void;
+}
+
 /** One message of {@link FamilyClient.batch}. */
 export interface BatchMessage<Op extends string = string> {
   /** Operation name in the spec (its `do` mode is sent). */
@@ -89,9 +101,6 @@ export type ReplyOf<F, K, M extends 'do' | 'dump'> = K extends keyof OpsOf<F>
 
 /** The decoded messages of F: `{ name, msg }` by operation name. */
 export type MessageOf<F> = F extends Family<object, infer M> ? M : DecodedMessage;
-
-/** Names of F's multicast groups (strings for a family loaded at run time). */
-export type GroupName = string;
 
 const CALL_OPTIONS = new Set(['signal', 'timeout', 'flags', 'retry']);
 
@@ -353,8 +362,8 @@ export class FamilyClient<F extends Family<object, unknown> = Family> {
    * uses the new family id without a failed round trip. Notifications the
    * family sent before this socket heard of its return are not seen.
    */
-  async subscribe(groups: string | readonly string[], options: SubscribeOptions = {}): Promise<AsyncIterableIterator<(MessageOf<F> & { message: MessageView }) | Overrun> & AsyncDisposable & { close(): void }> {
-    type Item = (MessageOf<F> & { message: MessageView }) | Overrun;
+  async subscribe(groups: string | readonly string[], options: SubscribeOptions = {}): Promise<FamilySubscription<MessageOf<F>>> {
+    type Item = FamilyEvent<MessageOf<F>> | Overrun;
     const names = typeof groups === 'string' ? [groups] : [...groups];
     if (names.length === 0 || names.some((n) => typeof n !== 'string')) throw new TypeError('groups must be a group name or a non-empty array of names');
     const known = await this.groups(options);

@@ -8,7 +8,25 @@ import { nativeBinding, type NativeNetnsTarget, type NativeSystemError } from '.
 export const NETNS_RUN_DIR = '/run/netns';
 
 /** A namespace to open a socket in: a name under /run/netns, or an explicit path, pid or fd. */
-export type NetnsTarget = string | { readonly path: string } | { readonly pid: number } | { readonly fd: number };
+export type NetnsTarget = string | NetnsPath | NetnsPid | NetnsFd;
+
+/** A namespace by the path of a file that refers to it (a bind mount, /proc/PID/ns/net). */
+export interface NetnsPath {
+  /** The file's path. */
+  readonly path: string;
+}
+
+/** The namespace a process is in. */
+export interface NetnsPid {
+  /** The process id. */
+  readonly pid: number;
+}
+
+/** A namespace by an open file descriptor that refers to it. */
+export interface NetnsFd {
+  /** The descriptor (it stays open; the caller closes it). */
+  readonly fd: number;
+}
 
 /** Checks a namespace name the way iproute2 does (no '/', not '.' or '..', not empty). */
 export function checkNetnsName(name: unknown, field = 'netns'): string {

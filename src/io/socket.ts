@@ -126,13 +126,21 @@ export interface RequestOptions extends CallOptions {
    * Turns an extended ack into an attribute path / missing attribute name,
    * for requests whose layout is known (the spec engine supplies this).
    */
-  describe?: (extAck: ExtAck, request: Uint8Array) => { attributePath?: string; missingAttribute?: string } | undefined;
+  describe?: (extAck: ExtAck, request: Uint8Array) => ExtAckDescription | undefined;
   /**
    * The answer may come after the acknowledgement (audit answers AUDIT_GET
    * from another context, after netlink_rcv_skb() acked the request): a
    * success ACK then waits for the reply (for a multipart one, its NLMSG_DONE).
    */
   replyAfterAck?: boolean;
+}
+
+/** What a request's describer makes of an extended ack. */
+export interface ExtAckDescription {
+  /** Path of the attribute the ack's offset points at, e.g. 'linkinfo.data(vxlan).id'. */
+  attributePath?: string;
+  /** Name of the attribute the kernel says is missing. */
+  missingAttribute?: string;
 }
 
 /** Options of {@link NetlinkSocket.dump}. */
@@ -997,7 +1005,7 @@ export class NetlinkSocket {
   /** @internal Builds the NetlinkError for a kernel rejection. */
   kernelError(errno: number, extAck: ExtAck | undefined, seq: number, request: Uint8Array, options: RequestOptions): NetlinkError {
     const requestType = dataViewOf(request).getUint16(4, LE);
-    let described: { attributePath?: string; missingAttribute?: string } | undefined;
+    let described: ExtAckDescription | undefined;
     if (extAck && options.describe) {
       try {
         described = options.describe(extAck, request);

@@ -38,7 +38,17 @@ const LE = HOST_LITTLE_ENDIAN;
 const MAX_DATAGRAM = 65536;
 
 /** A message to put in a datagram: ready bytes, or its parts (sequence and port come from the request). */
-export type FakeMessage = Uint8Array | { type: number; flags?: number; payload?: Uint8Array };
+export type FakeMessage = Uint8Array | FakeMessageParts;
+
+/** A message by its parts; the fake fills in the length, sequence number and port. */
+export interface FakeMessageParts {
+  /** nlmsg_type. */
+  type: number;
+  /** nlmsg_flags (default 0). */
+  flags?: number;
+  /** What follows the header. */
+  payload?: Uint8Array;
+}
 
 /** Options of a datagram the fake delivers. */
 export interface DeliverOptions {

@@ -1,2 +1,2 @@
 // nlkit/testing: a fake kernel for unit tests of code built on nlkit.
-export { FakeKernel, FakeEndpoint, FakeRequest, type FakeHandler, type FakeKernelOptions, type FakeMessage, type DeliverOptions } from './fake-kernel.js';
+export { FakeKernel, FakeEndpoint, FakeRequest, type FakeHandler, type FakeKernelOptions, type FakeMessage, type FakeMessageParts, type DeliverOptions } from './fake-kernel.js';
