@@ -47,6 +47,7 @@ bool Reader::Start(ReadAheadJob* job, const AheadStart& start) {
   job->limit = start.limit;
   job->spare = start.spare;
   job->spareLength = start.spareLength;
+  job->bytes = 0;
   job->switchAt = kNoSwitch;
   job->state = State::kQueued;
   queue_.push_back(job);
@@ -65,6 +66,7 @@ AheadTake Reader::Take(ReadAheadJob* job, uint32_t* out) {
   take.err = job->err;
   std::memcpy(out, job->frames, job->count * kFrameWords * sizeof(uint32_t));
   job->count = 0;
+  job->bytes = 0;
   job->switchAt = kNoSwitch;
   return take;
 }
@@ -160,6 +162,7 @@ void Reader::ReadTurn(ReadAheadJob* job, std::unique_lock<std::mutex>& lock) {
     }
     std::memcpy(job->frames + job->count * kFrameWords, frame, sizeof frame);
     ++job->count;
+    job->bytes += advance;
     job->end += advance;
     if (job->limit - job->end < kMaxDatagram) {
       // No room for another datagram: go on in the spare, once per Take
@@ -172,7 +175,7 @@ void Reader::ReadTurn(ReadAheadJob* job, std::unique_lock<std::mutex>& lock) {
       job->spare = nullptr;
       job->spareLength = 0;
     }
-    if (job->count == job->maxFrames) return Leave(job, Stop::kFramesFull);
+    if (job->count == job->maxFrames || job->bytes >= kAheadBytes) return Leave(job, Stop::kAheadFull);
     uv_async_send(job->notify);
   }
 }

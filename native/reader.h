@@ -28,11 +28,15 @@
 
 namespace nlkit {
 
-// Datagrams the reader receives ahead of the loop before it waits for the
-// loop to take them (a full slab stops it sooner). While JS keeps up, the
-// loop takes each datagram as it comes; while it does not, reading further
-// ahead gains nothing and only delays a pause.
-constexpr uint32_t kAheadFrames = 8;
+// How far the reader receives ahead of the loop before it waits for the
+// loop to take what it has (a full slab or frame table stops it sooner):
+// about 8 dump datagrams. While JS keeps up, the loop takes each datagram as
+// it comes; while it does not, reading further ahead gains nothing and only
+// delays a pause.
+constexpr size_t kAheadBytes = 256 * 1024;
+// Frames one take can hold (a read-ahead stops at the JS frame table's size
+// if that is smaller).
+constexpr uint32_t kAheadFrames = 512;
 // Datagrams of one socket the reader receives in a row while other sockets
 // wait for it.
 constexpr uint32_t kAheadTurn = 8;
@@ -46,7 +50,7 @@ constexpr uint32_t kNoSwitch = UINT32_MAX;
 struct ReadAheadJob {
   enum class State : uint8_t { kIdle, kQueued, kRunning };
   // Why the reader last left the job.
-  enum class Stop : uint8_t { kNone, kDrained, kError, kSlabFull, kFramesFull, kRequested };
+  enum class Stop : uint8_t { kNone, kDrained, kError, kSlabFull, kAheadFull, kRequested };
 
   // Set by Reader::Start; fixed while the job is queued or running.
   int fd = -1;
@@ -67,6 +71,7 @@ struct ReadAheadJob {
   uint8_t* spare = nullptr;
   size_t spareLength = 0;
   uint32_t count = 0;             // frames received and not taken
+  size_t bytes = 0;               // slab bytes they take
   uint32_t switchAt = kNoSwitch;  // frames before this one are in the slab before the spare
   uint32_t frames[kAheadFrames * kFrameWords] = {};
 

@@ -114,8 +114,10 @@ void Socket::ReadBatch(napi_env env) {
     ++count;
   }
 
-  // More is coming when the burst ended without EAGAIN.
-  Deliver(env, count, !drained && error == nullptr, error);
+  // A stream (a dump) is coming when the burst of unicast datagrams ended
+  // without EAGAIN: the reader goes on with it. A burst of events that
+  // filled the frame table or the slab goes on here, on the next readable.
+  Deliver(env, count, !drained && error == nullptr && unicast >= kLoopBurst, error);
 }
 
 void Socket::Deliver(napi_env env, uint32_t count, bool more, napi_value error) {

@@ -74,14 +74,19 @@ export interface NativeSocket {
   /**
    * Gives native the next slab ahead of time (at least `maxDatagram` bytes): when the
    * current one fills, reading goes on in it without waiting for JS, and the batch
-   * callback says `switched` after the last frames of the old slab. Replaces an unused spare.
+   * callback says `switched` after the last frames of the old slab. Replaces an unused spare;
+   * throws while a read-ahead writes into the spare given before (call it when a batch says
+   * `switched`, or when no spare was given).
    */
   setSpareSlab(slab: Uint8Array): void;
-  /** Next free byte of the current slab (where the next datagram will land). */
+  /**
+   * Next free byte of the current slab (where the next datagram will land); while a
+   * read-ahead runs, the end of what was delivered (it always leaves `maxDatagram` free).
+   */
   readonly slabOffset: number;
   /** Starts polling (once); the batch callback runs on the loop. */
   start(): void;
-  /** Stops reading (uv_poll_stop); the kernel buffers meanwhile. */
+  /** Stops reading (uv_poll_stop; a read-ahead stops after the datagram in hand); the kernel buffers meanwhile. */
   pause(): void;
   /** Restarts reading after pause(). */
   resume(): void;
@@ -96,9 +101,10 @@ export interface NativeSocket {
  * frame table. Native stops a batch at EAGAIN, when the frame table is full,
  * or when the slab's free tail is below one maximum datagram (`slabFull` true:
  * JS must call setSlab with fresh space before reading can go on). Multicast
- * datagrams are read on the loop until EAGAIN; a unicast stream (a dump) is
- * delivered a few datagrams at a time, the next ones being read ahead into
- * the slab's free tail on a libuv worker while the callback runs.
+ * datagrams are read on the loop until EAGAIN; when a unicast stream (a dump)
+ * keeps coming, the addon's own read-ahead thread (not the libuv threadpool)
+ * receives the next datagrams into the slab's free tail, then the spare,
+ * while the callback runs, and they are delivered about one at a time.
  * `error` is a system error (errno, code, syscall) for an unexpected recvmsg failure.
  * `switched`: this batch's frames are in the slab that was current until now;
  * from the next batch on, the spare given with setSpareSlab is the current slab.
