@@ -4,7 +4,11 @@
 // Everything is measured in this one run and reported as ratios against the
 // references measured alongside it, because the machines are shared and noisy:
 //   - a C program that only recv()s the same route dump (bench/c/recv_dump.c),
+//   - a C program that walks every attribute of it with libmnl
+//     (bench/c/mnl_walk.c; skipped, and said so, without libmnl-dev),
 //   - iproute2's `ip -j route show` as a whole process.
+// It also times dumps and counts route events while the libuv threadpool is
+// saturated (bench/threadpool.mjs).
 // Results go to stdout as a table and to bench/out/results.json.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,6 +16,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Benchmark from 'benchmark';
+import { threadpoolBench } from './threadpool.mjs';
 import {
   AF_INET,
   AttributeReader,
@@ -71,6 +76,14 @@ function buildBaseline() {
   return bin;
 }
 
+/** The libmnl reference, or the reason it could not be built. */
+function buildMnlWalk() {
+  const bin = path.join(outDir, 'mnl_walk');
+  const r = spawnSync('cc', ['-O2', '-o', bin, path.join(here, 'c', 'mnl_walk.c'), '-lmnl'], { encoding: 'utf8' });
+  if (r.status === 0) return { bin };
+  return { skipped: `bench/c/mnl_walk.c did not build (libmnl-dev missing? apt-get install libmnl-dev): ${(r.stderr || r.error?.message || '').split('\n')[0]}` };
+}
+
 /** Walk every header and attribute of a dump: batches of messages, one reused attribute reader. */
 async function dumpAndWalk(sock, request) {
   let messages = 0;
@@ -91,6 +104,20 @@ async function dumpAndWalk(sock, request) {
   return { messages, attrs, sum };
 }
 const EMPTY = new Uint8Array(0);
+
+/** Walk every message header of a dump (type and length), no attribute. */
+async function dumpAndWalkHeaders(sock, request) {
+  let messages = 0;
+  let sum = 0;
+  for await (const batch of sock.dump(request).batches()) {
+    for (let i = 0; i < batch.length; i++) {
+      const msg = batch[i];
+      messages++;
+      sum += msg.type + msg.length;
+    }
+  }
+  return { messages, sum };
+}
 
 /** Decode every route of a dump into an object with the generated rt-route codec. */
 async function dumpAndDecode(sock, request, decode) {
@@ -364,6 +391,8 @@ async function main() {
     process.exit(1);
   }
   const bin = buildBaseline();
+  const mnl = buildMnlWalk();
+  if (mnl.skipped) console.error(`bench: libmnl reference skipped: ${mnl.skipped}`);
   console.error(`bench: creating a namespace with ${ROUTES} routes ...`);
   const ns = await setupNamespace();
   const results = { routes: ROUTES, repeats: REPEATS, date: new Date().toISOString() };
@@ -371,25 +400,38 @@ async function main() {
     const sock = await NetlinkSocket.open(Protocol.ROUTE, { netns: ns });
     const request = routeDumpRequest();
     // Warm up the JIT and the kernel's caches.
-    for (let i = 0; i < 5; i++) await dumpAndWalk(sock, request);
+    for (let i = 0; i < 5; i++) {
+      await dumpAndWalk(sock, request);
+      await dumpAndWalkHeaders(sock, request);
+      await dumpAndWalkPerMessage(sock, request);
+    }
 
     // Interleave the runs so that machine noise hits all of them alike.
     const c = [];
+    const cMnl = [];
+    const headers = [];
     const js = [];
     const jsSimple = [];
     for (let round = 0; round < ROUNDS; round++) {
       c.push(JSON.parse(execFileSync(bin, [ns, String(REPEATS)], { encoding: 'utf8' })));
+      if (mnl.bin) cMnl.push(JSON.parse(execFileSync(mnl.bin, [ns, String(REPEATS)], { encoding: 'utf8' })));
+      headers.push(await timeIt(() => dumpAndWalkHeaders(sock, request), REPEATS));
       js.push(await timeIt(() => dumpAndWalk(sock, request), REPEATS));
       jsSimple.push(await timeIt(() => dumpAndWalkPerMessage(sock, request), REPEATS));
     }
     const cMedian = median(c.map((x) => x.medianMs));
     const jsMedian = median(js.map((x) => x.medianMs));
+    const headersMedian = median(headers.map((x) => x.medianMs));
     // Best runs: the least disturbed by other work on a shared machine.
     const cMin = Math.min(...c.map((x) => x.minMs));
     const jsMin = Math.min(...js.map((x) => x.minMs));
     const jsSimpleMedian = median(jsSimple.map((x) => x.medianMs));
     const walked = js[0].last;
     if (walked.messages !== c[0].messages) throw new Error(`message counts differ: nlkit ${walked.messages}, C ${c[0].messages}`);
+    if (mnl.bin && (cMnl[0].messages !== walked.messages || cMnl[0].attributes !== walked.attrs || cMnl[0].sum !== walked.sum)) {
+      throw new Error(`walks differ: nlkit ${JSON.stringify(walked)}, libmnl ${JSON.stringify(cMnl[0])}`);
+    }
+    const mnlMedian = mnl.bin ? median(cMnl.map((x) => x.medianMs)) : undefined;
 
     // Spec engine: the same dump decoded into objects by the generated rt-route codec.
     const decodeRoute = (m) => rtRoute.ops.getroute.dump.decodeReply(m);
@@ -410,13 +452,17 @@ async function main() {
       messages: walked.messages,
       attributes: walked.attrs,
       cRecvMs: cMedian,
+      nlkitHeaderWalkMs: headersMedian,
+      headerWalkRatioToC: headersMedian / cMedian,
       nlkitDumpWalkMs: jsMedian,
       ratioToC: jsMedian / cMedian,
+      ...(mnl.bin ? { cMnlWalkMs: mnlMedian, walkRatioToMnl: jsMedian / mnlMedian } : { cMnlWalkSkipped: mnl.skipped }),
       cRecvMinMs: cMin,
       nlkitDumpWalkMinMs: jsMin,
       minRatioToC: jsMin / cMin,
       nlkitPerMessageIteratorMs: jsSimpleMedian,
       perMessageIteratorRatioToC: jsSimpleMedian / cMedian,
+      perMessageIteratorRatioToBatches: jsSimpleMedian / jsMedian,
       ipJsonRouteShowMs: ipRun.medianMs,
       ratioIpToNlkit: ipRun.medianMs / jsMedian,
       nlkitNsPerRoute: (jsMedian * 1e6) / walked.messages,
@@ -441,6 +487,7 @@ async function main() {
       sample.set(m.bytes, off);
       off += (m.length + 3) & ~3;
     }
+    results.threadpool = await threadpoolBench({ sock, request, ns, cBin: bin, walk: dumpAndWalk, timeIt, median, repeats: REPEATS });
     sock.close();
     results.micro = microBenchmarks(sample);
     results.cli = await cliBench(ns);
@@ -458,8 +505,11 @@ async function main() {
   console.log('| measurement | result |');
   console.log('| --- | --- |');
   line('C recv-only dump (baseline)', `${d.cRecvMs.toFixed(2)} ms`);
-  line('nlkit dump + walk of every header and attribute (`dump().batches()`, reused reader)', `${d.nlkitDumpWalkMs.toFixed(2)} ms (${d.ratioToC.toFixed(2)}x C; best runs ${d.nlkitDumpWalkMinMs.toFixed(2)} / ${d.cRecvMinMs.toFixed(2)} ms = ${d.minRatioToC.toFixed(2)}x)`);
-  line('nlkit dump + walk, one `for await` per message', `${d.nlkitPerMessageIteratorMs.toFixed(2)} ms (${d.perMessageIteratorRatioToC.toFixed(2)}x C)`);
+  line('nlkit dump + walk of every message header (`dump().batches()`)', `${d.nlkitHeaderWalkMs.toFixed(2)} ms (${d.headerWalkRatioToC.toFixed(2)}x C recv-only)`);
+  line('nlkit dump + walk of every header and attribute (`dump().batches()`, reused reader)', `${d.nlkitDumpWalkMs.toFixed(2)} ms (${d.ratioToC.toFixed(2)}x C recv-only; best runs ${d.nlkitDumpWalkMinMs.toFixed(2)} / ${d.cRecvMinMs.toFixed(2)} ms = ${d.minRatioToC.toFixed(2)}x)`);
+  if (d.cMnlWalkMs !== undefined) line('C dump + the same walk with libmnl (mnl_cb_run + mnl_attr_parse)', `${d.cMnlWalkMs.toFixed(2)} ms (nlkit's walk ${d.walkRatioToMnl.toFixed(2)}x)`);
+  else line('C dump + the same walk with libmnl', `skipped: ${d.cMnlWalkSkipped}`);
+  line('nlkit dump + walk, one `for await` per message', `${d.nlkitPerMessageIteratorMs.toFixed(2)} ms (${d.perMessageIteratorRatioToBatches.toFixed(2)}x the \`batches()\` walk, ${d.perMessageIteratorRatioToC.toFixed(2)}x C)`);
   line('`ip -j route show` (whole process)', `${d.ipJsonRouteShowMs.toFixed(2)} ms (${d.ratioIpToNlkit.toFixed(1)}x nlkit)`);
   line('per route: nlkit / ip -j', `${d.nlkitNsPerRoute.toFixed(0)} ns / ${d.ipNsPerRoute.toFixed(0)} ns`);
   line(`codec: parse + walk (${m.messages} msgs, ${m.attributes} attrs)`, `${((1e9 / m.results['parse+walk'].hz) / m.attributes).toFixed(1)} ns/attribute, ${((1e9 / m.results['parse+walk'].hz) / m.messages).toFixed(0)} ns/message`);
@@ -474,6 +524,9 @@ async function main() {
   line('typed route list by datagram (`rt.routes.batches()`), per route', `${cl.typedBatchesNsPerRoute.toFixed(0)} ns`);
   line('typed route list, one `for await` per route (`rt.routes.list()`), per route', `${cl.typedListEachNsPerRoute.toFixed(0)} ns (${cl.ipPerRouteOverTypedListEach.toFixed(2)}x faster than ip -j)`);
   if (cl.million) line(`streaming ${cl.million.routes} routes with the typed client`, `peak RSS ${cl.million.maxRssMB.toFixed(0)} MB, ${(cl.million.ms / 1000).toFixed(1)} s as a process`);
+  const tp = results.threadpool;
+  line('dump + walk with the libuv threadpool blocked (4 opens of a FIFO, no CPU used)', `${tp.blocked.walkMs.toFixed(2)} ms (${tp.blocked.ratioToFree.toFixed(2)}x with the pool free, ${tp.free.walkMs.toFixed(2)} ms); route events: ${tp.blocked.events.received} of ${tp.blocked.events.expected}, ${tp.blocked.events.overruns} overruns`);
+  line(`dump + walk while 4 pbkdf2 jobs keep the threadpool busy (${tp.busy.cpus} CPUs)`, `${tp.busy.walkMs.toFixed(2)} ms (${tp.busy.ratioToFree.toFixed(2)}x free; C recv-only under the same load ${tp.busy.cRecvMs.toFixed(2)} ms, ${tp.busy.cRatioToFree.toFixed(2)}x its own free run: nlkit/C ${tp.busy.ratioToC.toFixed(2)} busy, ${tp.free.ratioToC.toFixed(2)} free); route events: ${tp.busy.events.received} of ${tp.busy.events.expected}, ${tp.busy.events.overruns} overruns`);
   const l = results.links;
   line(`rt-link getlink dump of ${l.links} links decoded`, `${l.decodeMs.toFixed(2)} ms (${l.ratioToBareWalk.toFixed(2)}x the bare walk, ${l.bareWalkMs.toFixed(2)} ms; \`ip -j -d link show\` ${l.ipJsonDetailsMs.toFixed(1)} ms)`);
 }
