@@ -99,7 +99,7 @@ export class AuditClient {
   async status(options: CallOptions = {}): Promise<AuditStatus> {
     const replies = await this.socket.request(message(AUDIT_GET), { ...options, name: 'AUDIT_GET', replyAfterAck: true });
     const reply = only(replies, AUDIT_GET, 'AUDIT_GET');
-    return decodeAuditStatus(reply.payload, reply.offset + NLMSG_HDRLEN);
+    return decodeAuditStatus(reply.payload, NLMSG_HDRLEN);
   }
 
   /**
@@ -118,13 +118,13 @@ export class AuditClient {
     dataViewOf(request).setUint32(0, AUDIT_FEATURE_VERSION, LE);
     const replies = await this.socket.request(message(AUDIT_GET_FEATURE, request), { ...options, name: 'AUDIT_GET_FEATURE', replyAfterAck: true });
     const reply = only(replies, AUDIT_GET_FEATURE, 'AUDIT_GET_FEATURE');
-    return decodeAuditFeatures(reply.payload, reply.offset + NLMSG_HDRLEN);
+    return decodeAuditFeatures(reply.payload, NLMSG_HDRLEN);
   }
 
   /** The rules loaded (AUDIT_LIST_RULES), in the kernel's order, as `auditctl -l` lists them. */
   async rules(options: CallOptions = {}): Promise<AuditRule[]> {
     const replies = await this.socket.request(message(AUDIT_LIST_RULES), { ...options, name: 'AUDIT_LIST_RULES', replyAfterAck: true });
-    return replies.filter((m) => m.type === AUDIT_LIST_RULES).map((m) => decodeAuditRule(m.payload, m.offset + NLMSG_HDRLEN));
+    return replies.filter((m) => m.type === AUDIT_LIST_RULES).map((m) => decodeAuditRule(m.payload, NLMSG_HDRLEN));
   }
 
   /**

@@ -45,9 +45,9 @@ export function decodeAuditRecordText(type: number, payload: Uint8Array, base = 
   return { type, name: auditTypeName(type), time: Number(m[1]!) * 1000 + Number(m[2]!), serial, body: text.slice(m[0].length) };
 }
 
-/** Decodes a record message of the read-log group. */
+/** Decodes a record message of the read-log group (error offsets count from the start of the message). */
 export function decodeAuditRecord(msg: MessageView): AuditRecord {
-  return decodeAuditRecordText(msg.type, msg.payload, msg.offset + NLMSG_HDRLEN);
+  return decodeAuditRecordText(msg.type, msg.payload, NLMSG_HDRLEN);
 }
 
 /**

@@ -176,11 +176,12 @@ export function decodeProcEvent(data: Uint8Array, seq = 0, ack = 0, base = 0): P
 /**
  * Decodes one connector message from the proc connector's group: its
  * netlink header (NLMSG_DONE), cn_msg and proc_event. Returns undefined for
- * messages of other connector users or unknown event kinds.
+ * messages of other connector users or unknown event kinds. Error offsets
+ * count from the start of the message.
  */
 export function decodeProcMessage(msg: MessageView): ProcEvent | undefined {
   const payload = msg.payload;
-  const base = msg.offset + NLMSG_HDRLEN;
+  const base = NLMSG_HDRLEN;
   const cn = decodeCnMsg(payload, base);
   if (cn.idx !== CN_IDX_PROC || cn.val !== CN_VAL_PROC) return undefined;
   return decodeProcEvent(cn.data, cn.seq, cn.ack, base + 20);
