@@ -11,11 +11,7 @@ import * as tuntap from '../../io/tuntap.js';
 import type { Family as SpecFamily } from '../../schema/family.js';
 import { FamilyClient } from '../client.js';
 import { FlatIterator } from './stream.js';
-import { family as rtAddr } from '../generated/rt-addr.js';
-import { family as rtLink } from '../generated/rt-link.js';
-import { family as rtNeigh } from '../generated/rt-neigh.js';
-import { family as rtRoute } from '../generated/rt-route.js';
-import { family as rtRule } from '../generated/rt-rule.js';
+import { loadFamilies } from './families.js';
 import {
   ADDRESS_WRITE_FLAGS,
   addressMatches,
@@ -686,8 +682,9 @@ export class RouteClient {
     checkObject(options, 'options');
     const socket = await NetlinkSocket.open(Protocol.ROUTE, options);
     try {
-      const fc = (f: unknown): Promise<FamilyClient> => FamilyClient.open(f as SpecFamily, { socket });
-      const [link, addr, route, neigh, rule] = await Promise.all([fc(rtLink), fc(rtAddr), fc(rtRoute), fc(rtNeigh), fc(rtRule)]);
+      const fc = (f: SpecFamily): Promise<FamilyClient> => FamilyClient.open(f, { socket });
+      const f = await loadFamilies();
+      const [link, addr, route, neigh, rule] = await Promise.all([fc(f.link), fc(f.addr), fc(f.route), fc(f.neigh), fc(f.rule)]);
       return new RouteClient(socket, options, { link, addr, route, neigh, rule });
     } catch (err) {
       socket.close();

@@ -8,11 +8,7 @@ import type { MessageView } from '../../core/message.js';
 import { NetlinkSocket, type OpenOptions } from '../../io/socket.js';
 import { isOverrun, type Overrun, type Subscription } from '../../io/subscription.js';
 import type { OperationCodec } from '../../schema/family.js';
-import { family as rtAddr } from '../generated/rt-addr.js';
-import { family as rtLink } from '../generated/rt-link.js';
-import { family as rtNeigh } from '../generated/rt-neigh.js';
-import { family as rtRoute } from '../generated/rt-route.js';
-import { family as rtRule } from '../generated/rt-rule.js';
+import { loadFamilies, routeFamilies, type RouteFamilies } from './families.js';
 import { addressKey, addressMatches, decodeAddress, type Address, type AddressFilter } from './addresses.js';
 import { deepEqual, type Obj } from './convert.js';
 import { decodeLink, linkKey, linkMatches, type Link, type LinkFilter } from './links.js';
@@ -78,20 +74,20 @@ interface KindInfo {
   kind: EventKind;
   /** RTNLGRP_* groups (include/uapi/linux/rtnetlink.h). */
   groups: readonly number[];
-  decode: OperationCodec;
+  /** The family and operation that decode it (families are loaded on first use: families.ts). */
+  family: keyof RouteFamilies;
+  op: string;
   convert: (o: Obj) => unknown;
 }
 
-const op = (f: unknown, name: string): OperationCodec => (f as { ops: Record<string, OperationCodec> }).ops[name]!;
-
 const KINDS: Readonly<Record<EventKind, KindInfo>> = {
-  link: { kind: 'link', groups: [1], decode: op(rtLink, 'getlink'), convert: decodeLink },
-  address: { kind: 'address', groups: [5, 9], decode: op(rtAddr, 'getaddr'), convert: decodeAddress },
-  route: { kind: 'route', groups: [7, 11], decode: op(rtRoute, 'getroute'), convert: decodeRoute },
-  neighbour: { kind: 'neighbour', groups: [3], decode: op(rtNeigh, 'getneigh'), convert: decodeNeighbour },
-  rule: { kind: 'rule', groups: [8, 19], decode: op(rtRule, 'getrule'), convert: decodeRule },
-  nsid: { kind: 'nsid', groups: [28], decode: op(rtLink, 'getnsid'), convert: decodeNsid },
-  netconf: { kind: 'netconf', groups: [24, 25], decode: op(rtLink, 'getnetconf'), convert: decodeNetconf },
+  link: { kind: 'link', groups: [1], family: 'link', op: 'getlink', convert: decodeLink },
+  address: { kind: 'address', groups: [5, 9], family: 'addr', op: 'getaddr', convert: decodeAddress },
+  route: { kind: 'route', groups: [7, 11], family: 'route', op: 'getroute', convert: decodeRoute },
+  neighbour: { kind: 'neighbour', groups: [3], family: 'neigh', op: 'getneigh', convert: decodeNeighbour },
+  rule: { kind: 'rule', groups: [8, 19], family: 'rule', op: 'getrule', convert: decodeRule },
+  nsid: { kind: 'nsid', groups: [28], family: 'link', op: 'getnsid', convert: decodeNsid },
+  netconf: { kind: 'netconf', groups: [24, 25], family: 'link', op: 'getnetconf', convert: decodeNetconf },
 };
 
 /** Message type -> [kind, action] (RTM_* in include/uapi/linux/rtnetlink.h). */
@@ -105,13 +101,18 @@ const BY_TYPE = new Map<number, readonly [EventKind, 'new' | 'del']>([
   [88, ['nsid', 'new']], [89, ['nsid', 'del']],
 ]);
 
-/** Decodes one notification into a typed event (undefined for a type of no wanted kind). */
+/**
+ * Decodes one notification into a typed event (undefined for a type of no
+ * wanted kind). Needs the route families: after a RouteClient, monitor or
+ * watch has opened, or after `await route.loadFamilies()`.
+ */
 export function decodeEvent(msg: MessageView, wanted?: ReadonlySet<EventKind>): RouteEvent | undefined {
   const entry = BY_TYPE.get(msg.type);
   if (!entry || (wanted && !wanted.has(entry[0]))) return undefined;
   const [kind, action] = entry;
   const info = KINDS[kind];
-  const object = info.convert(info.decode.decodeReply(msg));
+  const codec = (routeFamilies()[info.family].ops as Readonly<Record<string, OperationCodec>>)[info.op]!;
+  const object = info.convert(codec.decodeReply(msg));
   const event = { action, kind, object } as RouteEvent;
   if (msg.nsid !== undefined) event.nsid = msg.nsid;
   return event;
@@ -149,6 +150,7 @@ export class Monitor implements AsyncIterableIterator<RouteEvent | Overrun> {
   /** @internal */
   static async open(open: OpenOptions, kinds: EventKind | readonly EventKind[] | undefined, options: MonitorOptions): Promise<Monitor> {
     const list = checkKinds(kinds);
+    await loadFamilies();
     const socket = await NetlinkSocket.open(0, open);
     try {
       const groups = [...new Set(list.flatMap((k) => KINDS[k].groups))];

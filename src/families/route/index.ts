@@ -32,3 +32,4 @@ export {
   type WatchOptions,
 } from './events.js';
 export type { Family } from './convert.js';
+export { loadFamilies, type RouteFamilies } from './families.js';

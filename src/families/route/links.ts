@@ -2,8 +2,8 @@
 // and their conversion to and from the generated rt-link codecs.
 import { AF_UNSPEC } from '../../core/constants.js';
 import { NLM_F_CREATE, NLM_F_EXCL } from '../../core/constants.js';
-import { indexSpec, type AttributeSpec } from '../../schema/model.js';
-import { family as rtLink } from '../generated/rt-link.js';
+import { indexSpec, type AttributeSpec, type SpecIndex } from '../../schema/model.js';
+import { loadFamilies } from './families.js';
 import {
   camel,
   camelize,
@@ -226,12 +226,19 @@ export interface LinkFilter {
   up?: boolean;
 }
 
-const idx = indexSpec(rtLink.spec);
-const kindFormats = new Map(idx.subMessages.get('linkinfo-data-msg')!.formats.map((f) => [f.value, f.attributeSet] as const));
-const portFormats = new Map(idx.subMessages.get('linkinfo-member-data-msg')!.formats.map((f) => [f.value, f.attributeSet] as const));
+// rt-link is loaded on first use (families.ts), so its model is looked up when needed.
+const linkIndex = async (): Promise<SpecIndex> => indexSpec((await loadFamilies()).link.spec);
+const formats = (idx: SpecIndex, sub: string): Map<string, string | undefined> => new Map(idx.subMessages.get(sub)!.formats.map((f) => [f.value, f.attributeSet] as const));
 
-/** Link kinds whose IFLA_INFO_DATA nlkit can encode and decode. */
-export const LINK_KINDS: readonly string[] = [...kindFormats.keys()];
+/**
+ * Link kinds whose IFLA_INFO_DATA nlkit can encode and decode: the formats of
+ * rt-link's linkinfo-data-msg, in its order (written out so that importing
+ * nlkit does not load rt-link; test/unit/route/link-kinds.test.ts checks it).
+ */
+export const LINK_KINDS: readonly string[] = [
+  'bond', 'bridge', 'erspan', 'gre', 'gretap', 'ip6gre', 'geneve', 'hsr', 'ipip', 'ip6tnl', 'sit', 'tun',
+  'vlan', 'vrf', 'vti', 'vti6', 'netkit', 'ovpn', 'veth', 'vxlan', 'macvlan', 'macvtap', 'ipvlan', 'ipvtap',
+];
 
 function linkFlags(flags: unknown): string[] {
   return Array.isArray(flags) ? flags.map((f) => (typeof f === 'string' ? FLAG_NAMES[f] ?? f.toUpperCase() : `0x${Number(f).toString(16)}`)) : [];
@@ -295,7 +302,7 @@ export type ResolveLink = (x: unknown, field: string) => Promise<number>;
  * Kind-specific or port attributes in camelCase -> the spec's set, with
  * booleans given for u8 switches turned into 0 / 1 and unknown names refused.
  */
-function attributesOf(setName: string, data: Obj, field: string, what: string): Obj {
+function attributesOf(idx: SpecIndex, setName: string, data: Obj, field: string, what: string): Obj {
   const attrs = idx.attributes.get(setName)!;
   const out: Obj = {};
   for (const k in data) {
@@ -309,7 +316,8 @@ function attributesOf(setName: string, data: Obj, field: string, what: string): 
 }
 
 async function kindData(kind: string, data: Obj, resolve: ResolveLink): Promise<Obj> {
-  const set = kindFormats.get(kind);
+  const idx = await linkIndex();
+  const set = formats(idx, 'linkinfo-data-msg').get(kind);
   if (set === undefined) throw new RangeError(`data: link kind '${kind}' has no attributes nlkit knows (kinds with data: ${LINK_KINDS.join(', ')})`);
   const d: Obj = { ...data };
   if (kind === 'vxlan') {
@@ -328,7 +336,7 @@ async function kindData(kind: string, data: Obj, resolve: ResolveLink): Promise<
   }
   if (kind === 'tun' && typeof d.type === 'string') d.type = checkName(d.type, 'data.type', ['tun', 'tap'] as const) === 'tun' ? 1 : 2;
   if ((kind === 'macvlan' || kind === 'macvtap') && d.macaddr !== undefined) d.macaddr = checkMac(d.macaddr, 'data.macaddr');
-  return attributesOf(set, d, 'data', `${kind} links`);
+  return attributesOf(idx, set, d, 'data', `${kind} links`);
 }
 
 /** The rt-link request fields of a link write. */
@@ -362,10 +370,12 @@ export async function encodeLink(
   }
   if (input.port !== undefined) {
     const { kind = 'bridge', ...rest } = checkObject(input.port, 'port') as Obj & { kind?: string };
+    const idx = await linkIndex();
+    const portFormats = formats(idx, 'linkinfo-member-data-msg');
     const set = portFormats.get(checkString(kind, 'port.kind'));
     if (set === undefined) throw new RangeError(`port.kind must be one of ${[...portFormats.keys()].join(', ')}, got '${kind}'`);
     linkinfo['slave-kind'] = kind;
-    linkinfo['slave-data'] = attributesOf(set, rest, 'port', `${kind} ports`);
+    linkinfo['slave-data'] = attributesOf(idx, set, rest, 'port', `${kind} ports`);
   }
   if (Object.keys(linkinfo).length > 0) m.linkinfo = linkinfo;
   return m;
