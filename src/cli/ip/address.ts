@@ -14,10 +14,6 @@ import { getU32 } from './numbers.js';
 import { ADDRESS_USAGE } from './usage.js';
 import { Printer } from './printer.js';
 
-const IFA_F_SECONDARY = 0x01;
-const IFA_F_PERMANENT = 0x80;
-const INFINITY_LIFE_TIME = 0xffffffff;
-
 const IFA_FLAG_NAMES = ['secondary', 'nodad', 'optimistic', 'dadfailed', 'home', 'deprecated', 'tentative', 'permanent', 'mngtmpaddr', 'noprefixroute', 'autojoin', 'stable-privacy'];
 
 /** ip's family_name(). */
@@ -152,10 +148,10 @@ export function printAddr(ctx: IpContext, p: Printer, m: MessageView, oneline = 
   // print_ifa_flags
   for (let i = 0; i < IFA_FLAG_NAMES.length; i++) {
     const mask = 1 << i;
-    if (mask === IFA_F_PERMANENT) {
+    if (mask === C.IFA_F_PERMANENT) {
       if (!(flags & mask)) p.bool('dynamic', 'dynamic ', true);
     } else if (flags & mask) {
-      if (mask === IFA_F_SECONDARY && family === AF_INET6) p.bool('temporary', 'temporary ', true);
+      if (mask === C.IFA_F_SECONDARY && family === AF_INET6) p.bool('temporary', 'temporary ', true);
       else p.bool(IFA_FLAG_NAMES[i]!, `${IFA_FLAG_NAMES[i]!} `, true);
     }
     flags &= ~mask;
@@ -174,13 +170,13 @@ export function printAddr(ctx: IpContext, p: Printer, m: MessageView, oneline = 
     const valid = ci.u32At(4);
     p.fp(ctx.options.oneline ? '\\' : '\n');
     p.fp('       valid_lft ');
-    if (valid === INFINITY_LIFE_TIME) {
-      p.jsonOnly('valid_life_time', INFINITY_LIFE_TIME);
+    if (valid === C.INFINITY_LIFE_TIME) {
+      p.jsonOnly('valid_life_time', C.INFINITY_LIFE_TIME);
       p.fp('forever');
     } else p.any('valid_life_time', '%usec', valid);
     p.fp(' preferred_lft ');
-    if (preferred === INFINITY_LIFE_TIME) {
-      p.jsonOnly('preferred_life_time', INFINITY_LIFE_TIME);
+    if (preferred === C.INFINITY_LIFE_TIME) {
+      p.jsonOnly('preferred_life_time', C.INFINITY_LIFE_TIME);
       p.fp('forever');
     } else if ((tb.get(C.IFA_FLAGS)?.u32() ?? h.u8(2)) & 0x20) p.any('preferred_life_time', '%dsec', preferred | 0);
     else p.any('preferred_life_time', '%usec', preferred);
@@ -410,12 +406,12 @@ async function modify(ctx: IpContext, type: number, flags: number, words: string
   let metric: number | undefined;
   let validLft: string | undefined;
   let preferredLft: string | undefined;
-  let valid = INFINITY_LIFE_TIME;
-  let preferred = INFINITY_LIFE_TIME;
+  let valid = C.INFINITY_LIFE_TIME;
+  let preferred = C.INFINITY_LIFE_TIME;
   let ifaFlags = 0;
   // set_lifetime(): "forever" or a u32.
   const lifetime = (v: string, what: string): number => {
-    if (v === 'forever') return INFINITY_LIFE_TIME;
+    if (v === 'forever') return C.INFINITY_LIFE_TIME;
     const n = getU32(v);
     if (n === undefined) invarg(what, v);
     return n;

@@ -6,6 +6,7 @@
 // anything is sent.
 import { parseIPv6 } from '../../core/address.js';
 import { AF_BRIDGE, AF_INET, AF_INET6, AF_MPLS, AF_PACKET, AF_UNSPEC } from '../../core/constants.js';
+import { IFNAMSIZ } from '../../families/route/constants.js';
 import { CommandError, usage } from './context.js';
 import { getUnsigned, strtoul } from './numbers.js';
 
@@ -92,7 +93,7 @@ export function parseUnsigned(s: string, message: string, max = 0xffffffff): num
 
 /** check_ifname(): 1 to 15 bytes, no '/' and no white space (the kernel's dev_valid_name). */
 export function validIfname(name: string): boolean {
-  return Buffer.byteLength(name) < 16 && validAltIfname(name);
+  return Buffer.byteLength(name) < IFNAMSIZ && validAltIfname(name);
 }
 
 /** check_altifname(): not empty, no '/' and no white space, any length. */

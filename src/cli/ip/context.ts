@@ -6,7 +6,7 @@ import { NetlinkError } from '../../core/errors.js';
 import { MessageWriter } from '../../core/writer.js';
 import type { MessageView } from '../../core/message.js';
 import { AF_UNSPEC, NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST } from '../../core/constants.js';
-import { IFINFOMSG_SIZE, IFLA_EXT_MASK, IFLA_IFNAME, RTM_GETLINK } from '../../families/route/constants.js';
+import { IFINFOMSG_SIZE, IFLA_EXT_MASK, IFLA_IFNAME, RTEXT_FILTER_VF, RTM_GETLINK } from '../../families/route/constants.js';
 import { NetlinkSocket } from '../../io/socket.js';
 import { Header, messageAttrs } from './attrs.js';
 import { Printer } from './printer.js';
@@ -63,9 +63,6 @@ export class CommandError extends Error {
 export function usage(message: string): CommandError {
   return new CommandError(message, 255);
 }
-
-/** RTEXT_FILTER_VF | RTEXT_FILTER_SKIP_STATS are not asked for; ip 6.1 asks for VF info on link dumps. */
-const RTEXT_FILTER_VF = 1;
 
 /** A link as ll_map.c remembers it. */
 export interface LinkEntry {

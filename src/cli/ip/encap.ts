@@ -4,6 +4,8 @@
 // word that is not one of the type's, which goes back to the route.
 import { formatIPv6 } from '../../core/address.js';
 import { AF_INET, AF_INET6 } from '../../core/constants.js';
+import * as C from '../../families/route/constants.js';
+import { LWTUNNEL_ENCAP_NAMES } from '../../families/route/names.js';
 import type { MessageWriter } from '../../core/writer.js';
 import { Args, incompleteCommand, invarg, parseAddr } from './args.js';
 import { dsfieldNumber } from './names.js';
@@ -12,31 +14,12 @@ import { addrText, type Attr } from './attrs.js';
 import { usage } from './context.js';
 import type { Printer } from './printer.js';
 
-const RTA_ENCAP_TYPE = 21;
-const RTA_ENCAP = 22;
-
-// enum lwtunnel_encap_types
-const ENCAP_MPLS = 1;
-const ENCAP_IP = 2;
-const ENCAP_IP6 = 4;
-const ENCAP_SEG6 = 5;
-
-const ENCAP_NAMES: Record<number, string> = { 1: 'mpls', 2: 'ip', 3: 'ila', 4: 'ip6', 5: 'seg6', 6: 'bpf', 7: 'seg6local', 8: 'rpl', 9: 'ioam6', 10: 'xfrm' };
-
-// LWTUNNEL_IP_* and LWTUNNEL_IP6_* share numbers: id, dst, src, ttl/hoplimit, tos/tc.
-const IP_ID = 1;
-const IP_DST = 2;
-const IP_SRC = 3;
-const IP_TTL = 4;
-const IP_TOS = 5;
-const MPLS_DST = 1;
-const MPLS_TTL = 2;
-const SEG6_SRH = 1;
+const ENCAP_NAMES = new Map(LWTUNNEL_ENCAP_NAMES);
 
 const SEG6_MODES = ['inline', 'encap', 'l2encap', 'encap.red', 'l2encap.red'] as const;
 
-// read_encap_type()'s names.
-const ENCAP_TYPES = ['mpls', 'ip', 'ila', 'ip6', 'bpf', 'seg6', 'seg6local', 'rpl', 'ioam6', 'xfrm'];
+// read_encap_type()'s names: the same as it prints.
+const ENCAP_TYPES = [...ENCAP_NAMES.values()];
 
 /** A parsed `encap ...`: writes RTA_ENCAP and RTA_ENCAP_TYPE. */
 export interface Encap {
@@ -114,14 +97,14 @@ function parseIpEncap(args: Args, family: number): Encap {
     else tos = parseTos(v, tosKey);
   }
   return {
-    type: v6 ? ENCAP_IP6 : ENCAP_IP,
+    type: v6 ? C.LWTUNNEL_ENCAP_IP6 : C.LWTUNNEL_ENCAP_IP,
     write(w) {
-      w.putU16(RTA_ENCAP_TYPE, v6 ? ENCAP_IP6 : ENCAP_IP);
-      const n = w.nestStart(RTA_ENCAP, false);
-      if (id !== undefined) w.putU64(IP_ID, id, true);
-      if (dst) w.putBinary(IP_DST, dst);
-      if (ttl !== undefined) w.putU8(IP_TTL, ttl);
-      if (tos !== undefined) w.putU8(IP_TOS, tos);
+      w.putU16(C.RTA_ENCAP_TYPE, v6 ? C.LWTUNNEL_ENCAP_IP6 : C.LWTUNNEL_ENCAP_IP);
+      const n = w.nestStart(C.RTA_ENCAP, false);
+      if (id !== undefined) w.putU64(C.LWTUNNEL_IP_ID, id, true);
+      if (dst) w.putBinary(C.LWTUNNEL_IP_DST, dst);
+      if (ttl !== undefined) w.putU8(C.LWTUNNEL_IP_TTL, ttl);
+      if (tos !== undefined) w.putU8(C.LWTUNNEL_IP_TOS, tos);
       w.nestEnd(n);
     },
   };
@@ -158,11 +141,11 @@ function parseSeg6(args: Args): Encap {
   srh[8] = n - 1; // first_segment
   for (let i = 0; i < n; i++) srh.set(list[i]!, 12 + 16 * (n - 1 - i));
   return {
-    type: ENCAP_SEG6,
+    type: C.LWTUNNEL_ENCAP_SEG6,
     write(w) {
-      w.putU16(RTA_ENCAP_TYPE, ENCAP_SEG6);
-      const nest = w.nestStart(RTA_ENCAP, false);
-      w.putBinary(SEG6_SRH, srh);
+      w.putU16(C.RTA_ENCAP_TYPE, C.LWTUNNEL_ENCAP_SEG6);
+      const nest = w.nestStart(C.RTA_ENCAP, false);
+      w.putBinary(C.SEG6_IPTUNNEL_SRH, srh);
       w.nestEnd(nest);
     },
   };
@@ -184,12 +167,12 @@ function parseMpls(args: Args): Encap {
     ttl = parseU8(args.value(), 'ttl');
   }
   return {
-    type: ENCAP_MPLS,
+    type: C.LWTUNNEL_ENCAP_MPLS,
     write(w) {
-      w.putU16(RTA_ENCAP_TYPE, ENCAP_MPLS);
-      const nest = w.nestStart(RTA_ENCAP, false);
-      w.putBinary(MPLS_DST, stack);
-      if (ttl !== undefined) w.putU8(MPLS_TTL, ttl);
+      w.putU16(C.RTA_ENCAP_TYPE, C.LWTUNNEL_ENCAP_MPLS);
+      const nest = w.nestStart(C.RTA_ENCAP, false);
+      w.putBinary(C.MPLS_IPTUNNEL_DST, stack);
+      if (ttl !== undefined) w.putU8(C.MPLS_IPTUNNEL_TTL, ttl);
       w.nestEnd(nest);
     },
   };
@@ -199,22 +182,22 @@ function parseMpls(args: Args): Encap {
 export function printEncap(p: Printer, type: Attr | undefined, encap: Attr): void {
   if (!type) return;
   const et = type.u16();
-  p.any('encap', ' encap %s ', ENCAP_NAMES[et] ?? 'unknown');
+  p.any('encap', ' encap %s ', ENCAP_NAMES.get(et) ?? 'unknown');
   const tb = encap.nest();
   switch (et) {
-    case ENCAP_IP:
-    case ENCAP_IP6: {
-      const family = et === ENCAP_IP ? AF_INET : AF_INET6;
+    case C.LWTUNNEL_ENCAP_IP:
+    case C.LWTUNNEL_ENCAP_IP6: {
+      const family = et === C.LWTUNNEL_ENCAP_IP ? AF_INET : AF_INET6;
       let a: Attr | undefined;
-      if ((a = tb.get(IP_ID))) p.any('id', 'id %s ', a.length >= 8 ? a.dv.getBigUint64(a.offset, false) : 0n);
-      if ((a = tb.get(IP_SRC))) p.any('src', 'src %s ', addrText(a, family));
-      if ((a = tb.get(IP_DST))) p.any('dst', 'dst %s ', addrText(a, family));
-      if ((a = tb.get(IP_TTL))) p.any(et === ENCAP_IP ? 'ttl' : 'hoplimit', et === ENCAP_IP ? 'ttl %u ' : 'hoplimit %u ', a.u8());
-      if ((a = tb.get(IP_TOS))) p.any(et === ENCAP_IP ? 'tos' : 'tc', et === ENCAP_IP ? 'tos %d ' : 'tc %d ', a.u8());
+      if ((a = tb.get(C.LWTUNNEL_IP_ID))) p.any('id', 'id %s ', a.length >= 8 ? a.dv.getBigUint64(a.offset, false) : 0n);
+      if ((a = tb.get(C.LWTUNNEL_IP_SRC))) p.any('src', 'src %s ', addrText(a, family));
+      if ((a = tb.get(C.LWTUNNEL_IP_DST))) p.any('dst', 'dst %s ', addrText(a, family));
+      if ((a = tb.get(C.LWTUNNEL_IP_TTL))) p.any(et === C.LWTUNNEL_ENCAP_IP ? 'ttl' : 'hoplimit', et === C.LWTUNNEL_ENCAP_IP ? 'ttl %u ' : 'hoplimit %u ', a.u8());
+      if ((a = tb.get(C.LWTUNNEL_IP_TOS))) p.any(et === C.LWTUNNEL_ENCAP_IP ? 'tos' : 'tc', et === C.LWTUNNEL_ENCAP_IP ? 'tos %d ' : 'tc %d ', a.u8());
       break;
     }
-    case ENCAP_SEG6: {
-      const a = tb.get(SEG6_SRH);
+    case C.LWTUNNEL_ENCAP_SEG6: {
+      const a = tb.get(C.SEG6_IPTUNNEL_SRH);
       if (!a || a.length < 12) break;
       const mode = a.dv.getInt32(a.offset, true);
       p.any('mode', 'mode %s ', SEG6_MODES[mode] ?? '<unknown>');
@@ -230,9 +213,9 @@ export function printEncap(p: Printer, type: Attr | undefined, encap: Attr): voi
       p.fp('] ');
       break;
     }
-    case ENCAP_MPLS: {
+    case C.LWTUNNEL_ENCAP_MPLS: {
       let a: Attr | undefined;
-      if ((a = tb.get(MPLS_DST))) {
+      if ((a = tb.get(C.MPLS_IPTUNNEL_DST))) {
         const labels: number[] = [];
         for (let at = 0; at + 4 <= a.length; at += 4) {
           const entry = a.dv.getUint32(a.offset + at, false);
@@ -241,10 +224,9 @@ export function printEncap(p: Printer, type: Attr | undefined, encap: Attr): voi
         }
         p.any('dst', ' %s ', labels.join('/'));
       }
-      if ((a = tb.get(MPLS_TTL))) p.any('ttl', 'ttl %u ', a.u8());
+      if ((a = tb.get(C.MPLS_IPTUNNEL_TTL))) p.any('ttl', 'ttl %u ', a.u8());
       break;
     }
   }
 }
 
-export { RTA_ENCAP, RTA_ENCAP_TYPE };

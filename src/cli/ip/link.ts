@@ -12,30 +12,6 @@ import { atoi, getInteger, getU8, getU16, getU32, getU64, getUnsigned } from './
 import type { Printer } from './printer.js';
 import { BRIDGE_USAGE, KIND_USAGE, LINK_USAGE, MACVLAN_USAGE, MACVTAP_USAGE, VETH_USAGE, VLAN_USAGE, VXLAN_USAGE } from './usage.js';
 
-const IFF_UP = 0x1;
-const IFF_NOTRAILERS = 0x20;
-const IFF_NOARP = 0x80;
-const IFF_PROMISC = 0x100;
-const IFF_ALLMULTI = 0x200;
-const IFF_MULTICAST = 0x1000;
-const IFF_DYNAMIC = 0x8000;
-
-const RTEXT_FILTER_VF = 1;
-const IFLA_CARRIER = 33;
-const IFLA_LINKMODE = 17;
-const IFLA_OPERSTATE = 16;
-const IFLA_GSO_MAX_SEGS = 40;
-const IFLA_GSO_MAX_SIZE = 41;
-const IFLA_NEW_IFINDEX = 49;
-const IFLA_GRO_MAX_SIZE = 58;
-const IFLA_PARENT_DEV_NAME = 56;
-const IFLA_LINK_NETNSID = 37;
-const IFLA_XDP = 43;
-const IFLA_XDP_FD = 1;
-const IFLA_XDP_FLAGS = 3;
-const GSO_MAX_SEGS = 65535;
-const IFALIASZ = 256;
-
 /** Link attributes and flags gathered from `ip link add/set` arguments. */
 interface LinkRequest {
   name?: string;
@@ -105,8 +81,8 @@ async function parseLink(ctx: IpContext, args: Args, req: LinkRequest, create: b
   };
   while (!args.done) {
     const w = args.next();
-    if (w === 'up') setFlag(req, IFF_UP, true);
-    else if (w === 'down') setFlag(req, IFF_UP, false);
+    if (w === 'up') setFlag(req, C.IFF_UP, true);
+    else if (w === 'down') setFlag(req, C.IFF_UP, false);
     else if (w === 'name') {
       const v = args.value();
       if (name !== undefined) duparg('name', v);
@@ -147,9 +123,9 @@ async function parseLink(ctx: IpContext, args: Args, req: LinkRequest, create: b
       // XDP_FLAGS_UPDATE_IF_NOEXIST (ip without -force), and the mode asked for.
       const flags = 1 | (w === 'xdpgeneric' ? 2 : w === 'xdpdrv' ? 4 : w === 'xdpoffload' ? 8 : 0);
       req.attrs.push((wr) => {
-        const x = wr.nestStart(IFLA_XDP);
-        wr.putU32(IFLA_XDP_FD, 0xffffffff);
-        wr.putU32(IFLA_XDP_FLAGS, flags);
+        const x = wr.nestStart(C.IFLA_XDP);
+        wr.putU32(C.IFLA_XDP_FD, 0xffffffff);
+        wr.putU32(C.IFLA_XDP_FLAGS, flags);
         wr.nestEnd(x);
       });
       if (w === 'xdpoffload' && name === dev) dev = undefined;
@@ -174,14 +150,14 @@ async function parseLink(ctx: IpContext, args: Args, req: LinkRequest, create: b
         req.attrs.push((wr) => wr.putU32(C.IFLA_NET_NS_PID, pid >>> 0));
       }
       out.moveNetns = true;
-    } else if (w === 'multicast') setFlag(req, IFF_MULTICAST, onOff(w, args.value()));
-    else if (w === 'allmulticast') setFlag(req, IFF_ALLMULTI, onOff(w, args.value()));
-    else if (w === 'promisc') setFlag(req, IFF_PROMISC, onOff(w, args.value()));
-    else if (w === 'trailers') setFlag(req, IFF_NOTRAILERS, !onOff(w, args.value()));
-    else if (w === 'arp') setFlag(req, IFF_NOARP, !onOff(w, args.value()));
+    } else if (w === 'multicast') setFlag(req, C.IFF_MULTICAST, onOff(w, args.value()));
+    else if (w === 'allmulticast') setFlag(req, C.IFF_ALLMULTI, onOff(w, args.value()));
+    else if (w === 'promisc') setFlag(req, C.IFF_PROMISC, onOff(w, args.value()));
+    else if (w === 'trailers') setFlag(req, C.IFF_NOTRAILERS, !onOff(w, args.value()));
+    else if (w === 'arp') setFlag(req, C.IFF_NOARP, !onOff(w, args.value()));
     else if (w === 'carrier') {
       const on = parseOnOffOf('carrier', args.value());
-      req.attrs.push((wr) => wr.putU8(IFLA_CARRIER, on ? 1 : 0));
+      req.attrs.push((wr) => wr.putU8(C.IFLA_CARRIER, on ? 1 : 0));
     } else if (w === 'vf') {
       throw usage('Error: "vf" is not supported by nlkit.');
     } else if (matches(w, 'master')) {
@@ -196,14 +172,14 @@ async function parseLink(ctx: IpContext, args: Args, req: LinkRequest, create: b
       req.attrs.push((wr) => wr.putU32(C.IFLA_MASTER, idx));
     } else if (matches(w, 'nomaster')) {
       req.attrs.push((wr) => wr.putU32(C.IFLA_MASTER, 0));
-    } else if (matches(w, 'dynamic')) setFlag(req, IFF_DYNAMIC, onOff('dynamic', args.value()));
+    } else if (matches(w, 'dynamic')) setFlag(req, C.IFF_DYNAMIC, onOff('dynamic', args.value()));
     else if (matches(w, 'type')) {
       req.kind = args.value();
       out.kindWords = args.rest();
       break;
     } else if (matches(w, 'alias')) {
       const v = args.value();
-      if (Buffer.byteLength(v) >= IFALIASZ) invarg('alias too long\n', v);
+      if (Buffer.byteLength(v) >= C.IFALIASZ) invarg('alias too long\n', v);
       req.attrs.push((wr) => wr.putBinary(C.IFLA_IFALIAS, new TextEncoder().encode(v)));
     } else if (w === 'group') {
       const v = args.value();
@@ -216,12 +192,12 @@ async function parseLink(ctx: IpContext, args: Args, req: LinkRequest, create: b
       const v = args.value();
       const mode = v === 'default' ? 0 : v === 'dormant' ? 1 : -1;
       if (mode < 0) invarg('Invalid link mode\n', v);
-      req.attrs.push((wr) => wr.putU8(IFLA_LINKMODE, mode));
+      req.attrs.push((wr) => wr.putU8(C.IFLA_LINKMODE, mode));
     } else if (w === 'state') {
       const v = args.value();
       const state = ['unknown', 'notpresent', 'down', 'lowerlayerdown', 'testing', 'dormant', 'up'].indexOf(v.toLowerCase());
       if (state < 0) invarg('Invalid operstate\n', v);
-      req.attrs.push((wr) => wr.putU8(IFLA_OPERSTATE, state));
+      req.attrs.push((wr) => wr.putU8(C.IFLA_OPERSTATE, state));
     } else if (matches(w, 'numtxqueues')) {
       const v = args.value();
       if (numtx !== -1) duparg('numtxqueues', v);
@@ -253,7 +229,7 @@ async function parseLink(ctx: IpContext, args: Args, req: LinkRequest, create: b
       if (linkNetnsid !== -1) duparg('link-netns/link-netnsid', v);
       linkNetnsid = intValue(v, 'Invalid "link-netnsid" value\n');
       const n = linkNetnsid;
-      req.attrs.push((wr) => wr.putU32(IFLA_LINK_NETNSID, n >>> 0));
+      req.attrs.push((wr) => wr.putU32(C.IFLA_LINK_NETNSID, n >>> 0));
     } else if (w === 'protodown') {
       const on = parseOnOffOf('protodown', args.value());
       req.attrs.push((wr) => wr.putU8(C.IFLA_PROTO_DOWN, on ? 1 : 0));
@@ -263,16 +239,16 @@ async function parseLink(ctx: IpContext, args: Args, req: LinkRequest, create: b
       const v = args.value();
       const n = getUnsigned(v);
       if (n === undefined) invarg(`Invalid "${w}" value\n`, v);
-      const t = w === 'gso_max_size' ? IFLA_GSO_MAX_SIZE : IFLA_GRO_MAX_SIZE;
+      const t = w === 'gso_max_size' ? C.IFLA_GSO_MAX_SIZE : C.IFLA_GRO_MAX_SIZE;
       req.attrs.push((wr) => wr.putU32(t, n));
     } else if (w === 'gso_max_segs') {
       const v = args.value();
       const n = getUnsigned(v);
-      if (n === undefined || n > GSO_MAX_SEGS) invarg('Invalid "gso_max_segs" value\n', v);
-      req.attrs.push((wr) => wr.putU32(IFLA_GSO_MAX_SEGS, n));
+      if (n === undefined || n > C.GSO_MAX_SEGS) invarg('Invalid "gso_max_segs" value\n', v);
+      req.attrs.push((wr) => wr.putU32(C.IFLA_GSO_MAX_SEGS, n));
     } else if (w === 'parentdev') {
       const v = args.value();
-      req.attrs.push((wr) => wr.putString(IFLA_PARENT_DEV_NAME, v));
+      req.attrs.push((wr) => wr.putString(C.IFLA_PARENT_DEV_NAME, v));
     } else {
       if (matches(w, 'help')) throw usage(LINK_USAGE);
       const v = w === 'dev' ? args.value() : w;
@@ -306,7 +282,7 @@ async function parseLink(ctx: IpContext, args: Args, req: LinkRequest, create: b
     if (name === dev) name = undefined;
     if (out.index) {
       const n = out.index;
-      req.attrs.push((wr) => wr.putU32(IFLA_NEW_IFINDEX, n));
+      req.attrs.push((wr) => wr.putU32(C.IFLA_NEW_IFINDEX, n));
     }
   } else {
     if (name !== dev) throw usage('both "name" and "dev" cannot be used when creating devices.');
@@ -324,7 +300,7 @@ async function parseLink(ctx: IpContext, args: Args, req: LinkRequest, create: b
 async function kindOf(ctx: IpContext, index: number): Promise<string | undefined> {
   const bytes = ctx.build(C.RTM_GETLINK, NLM_F_REQUEST | NLM_F_ACK, C.IFINFOMSG_SIZE, (w, h) => {
     w.view.setInt32(h + 4, index, true);
-    w.putU32(C.IFLA_EXT_MASK, RTEXT_FILTER_VF);
+    w.putU32(C.IFLA_EXT_MASK, C.RTEXT_FILTER_VF);
   });
   const m = (await ctx.request(bytes))[0];
   return m ? linkSummary(m)?.tb.get(C.IFLA_LINKINFO)?.nest().get(C.IFLA_INFO_KIND)?.str() : undefined;
@@ -334,7 +310,7 @@ async function kindOf(ctx: IpContext, index: number): Promise<string | undefined
 async function lladdrLength(ctx: IpContext, index: number): Promise<number> {
   const bytes = ctx.build(C.RTM_GETLINK, NLM_F_REQUEST | NLM_F_ACK, C.IFINFOMSG_SIZE, (w, h) => {
     w.view.setInt32(h + 4, index, true);
-    w.putU32(C.IFLA_EXT_MASK, RTEXT_FILTER_VF);
+    w.putU32(C.IFLA_EXT_MASK, C.RTEXT_FILTER_VF);
   });
   const m = (await ctx.request(bytes))[0];
   const a = m ? linkSummary(m)?.tb.get(C.IFLA_ADDRESS) : undefined;
@@ -801,7 +777,7 @@ export function linkPasses(m: MessageView, f: LinkFilter): boolean {
 
 /** {@link linkPasses} for a link already read. */
 export function summaryPasses(s: LinkSummary, f: LinkFilter): boolean {
-  if (f.up && !(s.flags & IFF_UP)) return false;
+  if (f.up && !(s.flags & C.IFF_UP)) return false;
   const group = s.tb.get(C.IFLA_GROUP)?.u32();
   if (f.group !== undefined && group !== f.group) return false;
   const master = s.tb.get(C.IFLA_MASTER)?.u32();
@@ -834,7 +810,7 @@ export async function fetchLinks(ctx: IpContext, dev: string | undefined, family
     const index = await listedDevice(ctx, dev);
     const bytes = ctx.build(C.RTM_GETLINK, NLM_F_REQUEST | NLM_F_ACK, C.IFINFOMSG_SIZE, (w, h) => {
       w.view.setInt32(h + 4, index, true);
-      w.putU32(C.IFLA_EXT_MASK, RTEXT_FILTER_VF);
+      w.putU32(C.IFLA_EXT_MASK, C.RTEXT_FILTER_VF);
     });
     return ctx.request(bytes);
   }
@@ -842,7 +818,7 @@ export async function fetchLinks(ctx: IpContext, dev: string | undefined, family
   const bytes = ctx.build(C.RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, C.IFINFOMSG_SIZE, (w, h) => {
     w.view.setUint8(h, family === AF_PACKET ? AF_UNSPEC : family);
     // The AF_INET6 dump takes no attributes (strict checking refuses them).
-    if (family !== AF_INET6) w.putU32(C.IFLA_EXT_MASK, RTEXT_FILTER_VF);
+    if (family !== AF_INET6) w.putU32(C.IFLA_EXT_MASK, C.RTEXT_FILTER_VF);
     // rtnl_linkdump_req_filter_fn adds the filters only to an AF_UNSPEC / AF_PACKET dump.
     if (family === AF_UNSPEC || family === AF_PACKET) {
       if (filter?.master) w.putU32(C.IFLA_MASTER, filter.master >>> 0);

@@ -8,48 +8,19 @@ import * as C from '../../families/route/constants.js';
 import { Attr, Header, llAddrText, messageAttrs, type AttrTable } from './attrs.js';
 import type { IpContext } from './context.js';
 import { JsonNumberText } from './json.js';
+import { LINKMODE_NAMES, LINK_FLAG_NAMES, OPERSTATE_NAMES } from '../../families/route/names.js';
 import { groupName, linkTypeName } from './names.js';
 import type { Printer } from './printer.js';
 
-// linux/if.h
-const IFF_UP = 0x1;
-const IFF_POINTOPOINT = 0x10;
-const IFF_RUNNING = 0x40;
-const IFF_LOWER_UP = 0x10000;
-const IFF_DORMANT = 0x20000;
-const IFF_ECHO = 0x40000;
-
-/** print_link_flags order: the name of each IFF_* bit. */
-const LINK_FLAGS: readonly (readonly [number, string])[] = [
-  [0x8, 'LOOPBACK'],
-  [0x2, 'BROADCAST'],
-  [0x10, 'POINTOPOINT'],
-  [0x1000, 'MULTICAST'],
-  [0x80, 'NOARP'],
-  [0x200, 'ALLMULTI'],
-  [0x100, 'PROMISC'],
-  [0x400, 'MASTER'],
-  [0x800, 'SLAVE'],
-  [0x4, 'DEBUG'],
-  [0x8000, 'DYNAMIC'],
-  [0x4000, 'AUTOMEDIA'],
-  [0x2000, 'PORTSEL'],
-  [0x20, 'NOTRAILERS'],
-  [IFF_UP, 'UP'],
-  [IFF_LOWER_UP, 'LOWER_UP'],
-  [IFF_DORMANT, 'DORMANT'],
-  [IFF_ECHO, 'ECHO'],
-];
-
-const OPER_STATES = ['UNKNOWN', 'NOTPRESENT', 'DOWN', 'LOWERLAYERDOWN', 'TESTING', 'DORMANT', 'UP'];
-const LINK_MODES = ['DEFAULT', 'DORMANT'];
+// ip names only the first two link modes (link_modes in ip/ipaddress.c).
+const LINK_MODES = LINKMODE_NAMES.slice(0, 2);
 
 /** The flag names of an interface, as print_link_flags lists them. */
 export function linkFlagNames(flags: number, mdown: boolean): string[] {
   const out: string[] = [];
-  if (flags & IFF_UP && !(flags & IFF_RUNNING)) out.push('NO-CARRIER');
-  flags &= ~IFF_RUNNING;
-  for (const [bit, name] of LINK_FLAGS) {
+  if (flags & C.IFF_UP && !(flags & C.IFF_RUNNING)) out.push('NO-CARRIER');
+  flags &= ~C.IFF_RUNNING;
+  for (const [bit, name] of LINK_FLAG_NAMES) {
     if (flags & bit) {
       flags &= ~bit;
       out.push(name);
@@ -633,7 +604,7 @@ function printNameAndLink(ctx: IpContext, p: Printer, fmt: string, index: number
         const link = ctx.indexName(iflink);
         if (p.json) p.jsonOnly('link', link);
         else name = `${name}@${link}`;
-        mdown = !(ctx.indexFlags(iflink) & IFF_UP);
+        mdown = !(ctx.indexFlags(iflink) & C.IFF_UP);
       }
     } else if (p.json) p.null('link');
     else name = `${name}@NONE`;
@@ -658,10 +629,10 @@ export function printLinkBrief(ctx: IpContext, p: Printer, m: MessageView, withL
   const state = tb.get(C.IFLA_OPERSTATE);
   if (state) {
     const st = state.u8();
-    if (st >= OPER_STATES.length) {
+    if (st >= OPERSTATE_NAMES.length) {
       if (p.json) p.jsonOnly('operstate_index', st);
       else p.fp(`state 0x${st.toString(16)} `);
-    } else p.any('operstate', '%-14s ', OPER_STATES[st]!);
+    } else p.any('operstate', '%-14s ', OPERSTATE_NAMES[st]!);
   }
   if (!withLinkLayer) return;
   const addr = tb.get(C.IFLA_ADDRESS);
@@ -692,11 +663,11 @@ export function printLink(ctx: IpContext, p: Printer, m: MessageView, opts: Link
   if ((a = tb.get(C.IFLA_MASTER))) p.any('master', 'master %s ', ctx.indexName(a.u32()));
   if ((a = tb.get(C.IFLA_OPERSTATE))) {
     const st = a.u8();
-    if (st >= OPER_STATES.length) {
+    if (st >= OPERSTATE_NAMES.length) {
       if (p.json) p.jsonOnly('operstate_index', st);
       else p.fp(`state 0x${st.toString(16)} `);
-    } else if (p.json) p.jsonOnly('operstate', OPER_STATES[st]!);
-    else p.fp(`state ${OPER_STATES[st]!} `);
+    } else if (p.json) p.jsonOnly('operstate', OPERSTATE_NAMES[st]!);
+    else p.fp(`state ${OPERSTATE_NAMES[st]!} `);
   }
   if (opts.doLink && (a = tb.get(C.IFLA_LINKMODE))) {
     const mode = a.u8();
@@ -715,7 +686,7 @@ export function printLink(ctx: IpContext, p: Printer, m: MessageView, opts: Link
     if (addr) p.any('address', '%s', llAddrText(addr.bytes, linkType));
     const brd = tb.get(C.IFLA_BROADCAST);
     if (brd) {
-      if (flags & IFF_POINTOPOINT) {
+      if (flags & C.IFF_POINTOPOINT) {
         p.fp(' peer ');
         p.jsonOnly('link_pointtopoint', true);
       } else p.fp(' brd ');

@@ -74,18 +74,14 @@ function printNsid(p: Printer, m: MessageView, names: ReadonlyMap<number, string
 }
 
 // NETCONFA_* (include/uapi/linux/netconf.h), in the order print_netconf prints them.
-const NETCONFA_IFINDEX = 1;
-const NETCONFA_RP_FILTER = 3;
 const NETCONF_SETTINGS: readonly (readonly [number, string])[] = [
   [2, 'forwarding'],
-  [NETCONFA_RP_FILTER, 'rp_filter'],
+  [C.NETCONFA_RP_FILTER, 'rp_filter'],
   [4, 'mc_forwarding'],
   [5, 'proxy_neigh'],
   [6, 'ignore_routes_with_linkdown'],
   [7, 'input'],
 ];
-const NETCONFA_IFINDEX_ALL = -1;
-const NETCONFA_IFINDEX_DEFAULT = -2;
 const RP_FILTER_MODES = ['off', 'strict', 'loose'];
 
 /** print_netconf: an address family's settings for one interface (or all / default). */
@@ -95,15 +91,15 @@ function printNetconf(ctx: IpContext, p: Printer, m: MessageView): void {
   const tb = messageAttrs(m, 1);
   if (m.type === C.RTM_DELNETCONF) p.bool('deleted', 'Deleted ', true);
   p.any('family', '%s ', family === AF_INET ? 'inet' : family === AF_INET6 ? 'inet6' : family === AF_MPLS ? 'mpls' : `family${family}`);
-  const ifindex = tb.get(NETCONFA_IFINDEX);
+  const ifindex = tb.get(C.NETCONFA_IFINDEX);
   if (ifindex) {
     const index = ifindex.s32();
-    p.any('interface', '%s ', index === NETCONFA_IFINDEX_ALL ? 'all' : index === NETCONFA_IFINDEX_DEFAULT ? 'default' : ctx.indexName(index));
+    p.any('interface', '%s ', index === C.NETCONFA_IFINDEX_ALL ? 'all' : index === C.NETCONFA_IFINDEX_DEFAULT ? 'default' : ctx.indexName(index));
   }
   for (const [type, name] of NETCONF_SETTINGS) {
     const a = tb.get(type);
     if (!a) continue;
-    if (type === NETCONFA_RP_FILTER) p.any(name, `${name} %s `, RP_FILTER_MODES[a.u32()] ?? 'unknown mode');
+    if (type === C.NETCONFA_RP_FILTER) p.any(name, `${name} %s `, RP_FILTER_MODES[a.u32()] ?? 'unknown mode');
     else p.onOff(name, `${name} %s `, a.u32() !== 0);
   }
 }
@@ -209,7 +205,7 @@ export async function runMonitor(ctx: IpContext, argv: string[]): Promise<number
         case C.RTM_NEWNETCONF:
         case C.RTM_DELNETCONF:
           // A new link's netconf event comes before its link event.
-          await ctx.learnIndex(messageAttrs(m, 1).get(NETCONFA_IFINDEX)?.s32() ?? 0);
+          await ctx.learnIndex(messageAttrs(m, 1).get(C.NETCONFA_IFINDEX)?.s32() ?? 0);
           printNetconf(ctx, p, m);
           break;
         default:

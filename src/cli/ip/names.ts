@@ -3,6 +3,7 @@
 // files under /etc/iproute2 (rt_tables, rt_protos, rt_scopes, group) like
 // `ip` does.
 import { readFileSync, readdirSync } from 'node:fs';
+import { LINK_TYPE_NAMES, ROUTE_TYPE_NAMES, RTPROT_NAMES, RT_SCOPE_NAMES, RT_TABLE_NAMES } from '../../families/route/names.js';
 import { strtol, strtoulWithin } from './numbers.js';
 
 // ip's matches(): a non-empty prefix of the keyword (args.ts has the same; names.ts stays free of its imports).
@@ -83,50 +84,13 @@ let loaded: { tables: NameTable; protos: NameTable; scopes: NameTable; groups: N
 
 function load(): NonNullable<typeof loaded> {
   if (loaded) return loaded;
-  const tables = new NameTable(
-    [
-      [0, 'unspec'],
-      [253, 'default'],
-      [254, 'main'],
-      [255, 'local'],
-    ],
-    true,
-  );
+  const tables = new NameTable(RT_TABLE_NAMES, true);
   readTableFile('/etc/iproute2/rt_tables', tables);
   readTableDir('/etc/iproute2/rt_tables.d', tables);
-  const protos = new NameTable([
-    [0, 'unspec'],
-    [1, 'redirect'],
-    [2, 'kernel'],
-    [3, 'boot'],
-    [4, 'static'],
-    [8, 'gated'],
-    [9, 'ra'],
-    [10, 'mrt'],
-    [11, 'zebra'],
-    [12, 'bird'],
-    [13, 'dnrouted'],
-    [14, 'xorp'],
-    [15, 'ntk'],
-    [16, 'dhcp'],
-    [18, 'keepalived'],
-    [42, 'babel'],
-    [99, 'openr'],
-    [186, 'bgp'],
-    [187, 'isis'],
-    [188, 'ospf'],
-    [189, 'rip'],
-    [192, 'eigrp'],
-  ]);
+  const protos = new NameTable(RTPROT_NAMES);
   readTableFile('/etc/iproute2/rt_protos', protos);
   readTableDir('/etc/iproute2/rt_protos.d', protos);
-  const scopes = new NameTable([
-    [0, 'global'],
-    [200, 'site'],
-    [253, 'link'],
-    [254, 'host'],
-    [255, 'nowhere'],
-  ]);
+  const scopes = new NameTable(RT_SCOPE_NAMES);
   readTableFile('/etc/iproute2/rt_scopes', scopes);
   const groups = new NameTable([[0, 'default']], true);
   readTableFile('/etc/iproute2/group', groups);
@@ -217,11 +181,9 @@ export function dsfieldNumber(s: string): number | undefined {
   return load().dsfields.named(s) ?? strtoulWithin(s, 16, 255);
 }
 
-/** Route types (RTN_*) as rtnl_rtntype_n2a names them. */
-export const RTN_NAMES: readonly string[] = ['none', 'unicast', 'local', 'broadcast', 'anycast', 'multicast', 'blackhole', 'unreachable', 'prohibit', 'throw', 'nat', 'xresolve'];
-
+/** Route type name (rtnl_rtntype_n2a). */
 export function rtnTypeName(n: number): string {
-  return RTN_NAMES[n] ?? String(n);
+  return (ROUTE_TYPE_NAMES as readonly string[])[n] ?? String(n);
 }
 /** Route type from a word as rtnl_rtntype_a2n reads it: some names by prefix ("b" is broadcast), or a number up to 255. */
 export function rtnTypeNumber(s: string): number | undefined {
@@ -239,91 +201,10 @@ export function rtnTypeNumber(s: string): number | undefined {
   return strtoulWithin(s, 0, 255);
 }
 
-/** ARPHRD_* link types as ll_type_n2a names them. */
-const LINK_TYPES = new Map<number, string>([
-  [0, 'netrom'],
-  [1, 'ether'],
-  [2, 'eether'],
-  [3, 'ax25'],
-  [4, 'pronet'],
-  [5, 'chaos'],
-  [6, 'ieee802'],
-  [7, 'arcnet'],
-  [8, 'atalk'],
-  [15, 'dlci'],
-  [19, 'atm'],
-  [23, 'metricom'],
-  [24, 'ieee1394'],
-  [32, 'infiniband'],
-  [256, 'slip'],
-  [257, 'cslip'],
-  [258, 'slip6'],
-  [259, 'cslip6'],
-  [260, 'rsrvd'],
-  [264, 'adapt'],
-  [270, 'rose'],
-  [271, 'x25'],
-  [272, 'hwx25'],
-  [280, 'can'],
-  [290, 'mctp'],
-  [512, 'ppp'],
-  [513, 'hdlc'],
-  [516, 'lapb'],
-  [517, 'ddcmp'],
-  [518, 'rawhdlc'],
-  [519, 'rawip'],
-  [768, 'ipip'],
-  [769, 'tunnel6'],
-  [770, 'frad'],
-  [771, 'skip'],
-  [772, 'loopback'],
-  [773, 'ltalk'],
-  [774, 'fddi'],
-  [775, 'bif'],
-  [776, 'sit'],
-  [777, 'ip/ddp'],
-  [778, 'gre'],
-  [779, 'pimreg'],
-  [780, 'hippi'],
-  [781, 'ash'],
-  [782, 'econet'],
-  [783, 'irda'],
-  [784, 'fcpp'],
-  [785, 'fcal'],
-  [786, 'fcpl'],
-  [787, 'fcfb0'],
-  [800, 'tr'],
-  [801, 'ieee802.11'],
-  [802, 'ieee802.11/prism'],
-  [803, 'ieee802.11/radiotap'],
-  [804, 'ieee802.15.4'],
-  [805, 'ieee802.15.4/monitor'],
-  [820, 'phonet'],
-  [821, 'phonet_pipe'],
-  [822, 'caif'],
-  [823, 'gre6'],
-  [824, 'netlink'],
-  [825, '6lowpan'],
-  [826, 'vsockmon'],
-  [0xfffe, 'none'],
-  [0xffff, 'void'],
-]);
-
+/** Link type name (ll_type_n2a): a name, or the number in brackets. */
 export function linkTypeName(n: number): string {
-  return LINK_TYPES.get(n) ?? `[${n}]`;
+  return LINK_TYPE_NAMES.get(n) ?? `[${n}]`;
 }
-
-/** Neighbour states (NUD_*) in nud_state_n2a's order. */
-export const NUD_STATES: readonly (readonly [number, string])[] = [
-  [0x01, 'INCOMPLETE'],
-  [0x02, 'REACHABLE'],
-  [0x04, 'STALE'],
-  [0x08, 'DELAY'],
-  [0x10, 'PROBE'],
-  [0x20, 'FAILED'],
-  [0x40, 'NOARP'],
-  [0x80, 'PERMANENT'],
-];
 
 /** NUD state from a word as `ip neigh ... nud STATE` reads it (nud_state_a2n: some names by prefix, or one bit as a number). */
 export function nudStateNumber(s: string): number | undefined {

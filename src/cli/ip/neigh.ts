@@ -6,20 +6,10 @@ import { NetlinkError } from '../../core/errors.js';
 import { Args, duparg, duparg2, invarg, matches, parseAddr, parseLladdr, parsePrefix, type InetAddr } from './args.js';
 import { Header, addrText, llAddrText, messageAttrs } from './attrs.js';
 import { CommandError, usage, type IpContext } from './context.js';
-import { NUD_STATES, nudStateNumber, protoName, protoNumber } from './names.js';
+import { NUD_STATE_NAMES } from '../../families/route/names.js';
+import { nudStateNumber, protoName, protoNumber } from './names.js';
 import { NEIGH_USAGE } from './usage.js';
 import { Printer } from './printer.js';
-
-const NUD_NOARP = 0x40;
-const NUD_PERMANENT = 0x80;
-const NTF_PROXY = 0x08;
-const NTF_ROUTER = 0x80;
-const NTF_EXT_LEARNED = 0x10;
-const NTF_OFFLOADED = 0x20;
-const NTF_USE = 0x01;
-const NTF_EXT_MANAGED = 0x01;
-const NDA_MASTER = 9;
-const NDA_FLAGS_EXT = 15;
 
 /** What `neigh show` / `flush` select. */
 interface NeighFilter {
@@ -44,7 +34,7 @@ function neighPasses(m: MessageView, f: NeighFilter): boolean {
   const flags = h.u8(10);
   if (f.family && f.family !== family) return false;
   if (f.index && f.index !== index) return false;
-  if (!(f.state & state) && !(flags & NTF_PROXY) && !(flags & NTF_EXT_LEARNED) && (state || !(f.state & 0x100))) return false;
+  if (!(f.state & state) && !(flags & C.NTF_PROXY) && !(flags & C.NTF_EXT_LEARNED) && (state || !(f.state & 0x100))) return false;
   const tb = messageAttrs(m, C.NDMSG_SIZE);
   // inet_addr_match_rta()
   if (f.pfx && f.pfx.family && f.pfx.bitlen > 0) {
@@ -90,10 +80,10 @@ export function printNeigh(ctx: IpContext, p: Printer, m: MessageView, filterInd
     p.fp('lladdr ');
     p.any('lladdr', '%s ', llAddrText(ll.bytes, 1));
   }
-  if (flags & NTF_ROUTER) p.null('router').fp('router ');
-  if (flags & NTF_PROXY) p.null('proxy').fp('proxy ');
-  if (flags & NTF_EXT_LEARNED) p.null('extern_learn').fp('extern_learn ');
-  if (flags & NTF_OFFLOADED) p.null('offload').fp('offload ');
+  if (flags & C.NTF_ROUTER) p.null('router').fp('router ');
+  if (flags & C.NTF_PROXY) p.null('proxy').fp('proxy ');
+  if (flags & C.NTF_EXT_LEARNED) p.null('extern_learn').fp('extern_learn ');
+  if (flags & C.NTF_OFFLOADED) p.null('offload').fp('offload ');
   if (ctx.options.stats) {
     const ci = tb.get(C.NDA_CACHEINFO);
     if (ci) {
@@ -111,7 +101,7 @@ export function printNeigh(ctx: IpContext, p: Printer, m: MessageView, filterInd
   }
   if (state) {
     p.openArray('state');
-    for (const [bit, name] of NUD_STATES) {
+    for (const [bit, name] of NUD_STATE_NAMES) {
       if (state & bit) {
         state &= ~bit;
         p.any(null, '%s ', name);
@@ -155,11 +145,11 @@ async function parseFilter(ctx: IpContext, words: string[], f: NeighFilter, flus
       if (state === undefined) {
         if (v !== 'all') invarg('nud state is bad', v);
         state = ~0;
-        if (flush) state &= ~NUD_NOARP;
+        if (flush) state &= ~C.NUD_NOARP;
       }
       if (state === 0) state = 0x100;
       f.state |= state;
-    } else if (w === 'proxy') f.ndmFlags = NTF_PROXY;
+    } else if (w === 'proxy') f.ndmFlags = C.NTF_PROXY;
     else if (matches(w, 'protocol')) {
       const v = args.value();
       let prot = protoNumber(v);
@@ -184,7 +174,7 @@ function dumpRequest(ctx: IpContext, f: NeighFilter): Uint8Array {
     w.view.setUint8(h, f.family);
     w.view.setUint8(h + 10, f.ndmFlags);
     if (f.index) w.putU32(C.NDA_IFINDEX, f.index);
-    if (f.master) w.putU32(NDA_MASTER, f.master >>> 0);
+    if (f.master) w.putU32(C.NDA_MASTER, f.master >>> 0);
   });
 }
 
@@ -193,7 +183,7 @@ function newFilter(ctx: IpContext, state: number): NeighFilter {
 }
 
 async function show(ctx: IpContext, words: string[]): Promise<number> {
-  const f = newFilter(ctx, 0xff & ~NUD_NOARP);
+  const f = newFilter(ctx, 0xff & ~C.NUD_NOARP);
   await parseFilter(ctx, words, f, false);
   await ctx.dump(dumpRequest(ctx, f), (m) => {
     if (!neighPasses(m, f)) return;
@@ -207,7 +197,7 @@ async function show(ctx: IpContext, words: string[]): Promise<number> {
 
 async function flush(ctx: IpContext, words: string[]): Promise<number> {
   if (words.length === 0) throw new CommandError('Flush requires arguments.', 1);
-  const f = newFilter(ctx, ~(NUD_PERMANENT | NUD_NOARP));
+  const f = newFilter(ctx, ~(C.NUD_PERMANENT | C.NUD_NOARP));
   await parseFilter(ctx, words, f, true);
   for (let round = 0; round < 10; round++) {
     const victims: MessageView[] = [];
@@ -237,7 +227,7 @@ async function modify(ctx: IpContext, type: number, flags: number, words: string
   let dev: string | undefined;
   let devOk = false;
   let lla: string | undefined;
-  let state = NUD_PERMANENT;
+  let state = C.NUD_PERMANENT;
   let ndmFlags = 0;
   let extFlags = 0;
   let protocol: number | undefined;
@@ -259,13 +249,13 @@ async function modify(ctx: IpContext, type: number, flags: number, words: string
       if (dst) duparg('address', v);
       dst = parseAddr(v, family);
       devOk = true;
-      ndmFlags |= NTF_PROXY;
-    } else if (w === 'router') ndmFlags |= NTF_ROUTER;
-    else if (w === 'use') ndmFlags |= NTF_USE;
+      ndmFlags |= C.NTF_PROXY;
+    } else if (w === 'router') ndmFlags |= C.NTF_ROUTER;
+    else if (w === 'use') ndmFlags |= C.NTF_USE;
     else if (w === 'managed') {
-      extFlags |= NTF_EXT_MANAGED;
+      extFlags |= C.NTF_EXT_MANAGED;
       state = 0;
-    } else if (matches(w, 'extern_learn')) ndmFlags |= NTF_EXT_LEARNED;
+    } else if (matches(w, 'extern_learn')) ndmFlags |= C.NTF_EXT_LEARNED;
     else if (w === 'dev') {
       dev = args.value();
       devOk = true;
@@ -293,7 +283,7 @@ async function modify(ctx: IpContext, type: number, flags: number, words: string
     w.view.setUint8(h + 10, ndmFlags);
     if (protocol !== undefined) w.putU8(C.NDA_PROTOCOL, protocol);
     w.putBinary(C.NDA_DST, dst!.bytes);
-    if (extFlags) w.putU32(NDA_FLAGS_EXT, extFlags);
+    if (extFlags) w.putU32(C.NDA_FLAGS_EXT, extFlags);
     if (ll) w.putBinary(C.NDA_LLADDR, ll);
   });
   try {
@@ -327,7 +317,7 @@ async function get(ctx: IpContext, words: string[]): Promise<number> {
       if (dst) duparg('address', v);
       dst = parseAddr(v, family);
       devOk = true;
-      ndmFlags |= NTF_PROXY;
+      ndmFlags |= C.NTF_PROXY;
     } else {
       const v = w === 'to' ? args.value() : w;
       if (matches(v, 'help')) throw usage(NEIGH_USAGE);

@@ -10,54 +10,25 @@ import { Args, duparg2, invarg, matches, parseAddr, parsePrefix, readFamily, typ
 import { Attr, Header, addrText, messageAttrs, parseAttrs } from './attrs.js';
 import { CommandError, usage, type IpContext } from './context.js';
 import { kernelErrorText } from './index.js';
-import { RTA_ENCAP, RTA_ENCAP_TYPE, parseEncap, printEncap, type Encap } from './encap.js';
+import { parseEncap, printEncap, type Encap } from './encap.js';
 import { familyName } from './address.js';
 import { dsfieldName, dsfieldNumber, protoName, protoNumber, realmName, realmsNumber, rtnTypeName, rtnTypeNumber, scopeName, scopeNumber, tableName, tableNumber } from './names.js';
 import { getU8, getU32, getUnsigned } from './numbers.js';
 import { ROUTE_USAGE } from './usage.js';
 import { Printer } from './printer.js';
 
-const RTM_F_NOTIFY = 0x100;
-const RTM_F_CLONED = 0x200;
-const RTM_F_LOOKUP_TABLE = 0x1000;
-const RTM_F_FIB_MATCH = 0x2000;
-const RTM_F_OFFLOAD = 0x4000;
-const RTM_F_TRAP = 0x8000;
-const RTM_F_OFFLOAD_FAILED = 0x20000000;
-const RTNH_F_ONLINK = 4;
-const RTA_NEWDST = 19;
-
-// RTAX_* (include/uapi/linux/rtnetlink.h): the metrics inside RTA_METRICS.
-const RTAX_LOCK = 1;
-const RTAX_MTU = 2;
-const RTAX_WINDOW = 3;
-const RTAX_RTT = 4;
-const RTAX_RTTVAR = 5;
-const RTAX_SSTHRESH = 6;
-const RTAX_CWND = 7;
-const RTAX_ADVMSS = 8;
-const RTAX_REORDERING = 9;
-const RTAX_HOPLIMIT = 10;
-const RTAX_INITCWND = 11;
-const RTAX_FEATURES = 12;
-const RTAX_RTO_MIN = 13;
-const RTAX_INITRWND = 14;
-const RTAX_QUICKACK = 15;
-const RTAX_CC_ALGO = 16;
-const RTAX_FASTOPEN_NO_COOKIE = 17;
-
 const RT_FLAGS: readonly (readonly [number, string])[] = [
   [1, 'dead'],
-  [RTNH_F_ONLINK, 'onlink'],
+  [C.RTNH_F_ONLINK, 'onlink'],
   [2, 'pervasive'],
   [8, 'offload'],
   [64, 'trap'],
-  [RTM_F_NOTIFY, 'notify'],
+  [C.RTM_F_NOTIFY, 'notify'],
   [16, 'linkdown'],
   [32, 'unresolved'],
-  [RTM_F_OFFLOAD, 'rt_offload'],
-  [RTM_F_TRAP, 'rt_trap'],
-  [RTM_F_OFFLOAD_FAILED, 'rt_offload_failed'],
+  [C.RTM_F_OFFLOAD, 'rt_offload'],
+  [C.RTM_F_TRAP, 'rt_trap'],
+  [C.RTM_F_OFFLOAD_FAILED, 'rt_offload_failed'],
 ];
 
 const CACHE_FLAGS: readonly (readonly [number, string])[] = [
@@ -167,30 +138,30 @@ export function formatG(x: number): string {
 /** print_rta_metrics(). */
 function printMetrics(p: Printer, a: Attr): void {
   const mx = a.nest();
-  const lock = mx.get(RTAX_LOCK)?.u32() ?? 0;
+  const lock = mx.get(C.RTAX_LOCK)?.u32() ?? 0;
   p.openArray('metrics');
   p.open(null);
-  for (let i = 2; i <= RTAX_FASTOPEN_NO_COOKIE; i++) {
+  for (let i = 2; i <= C.RTAX_FASTOPEN_NO_COOKIE; i++) {
     const x = mx.get(i);
     if (!x && !(lock & (1 << i))) continue;
     let val = 0;
-    if (x && i !== RTAX_CC_ALGO) val = x.u32();
-    if (i === RTAX_HOPLIMIT && val === 0xffffffff) continue;
+    if (x && i !== C.RTAX_CC_ALGO) val = x.u32();
+    if (i === C.RTAX_HOPLIMIT && val === 0xffffffff) continue;
     const name = METRIC_NAMES[i];
     if (!p.json) {
       p.fp(name !== undefined ? `${name} ` : `metric ${i} `);
       if (lock & (1 << i)) p.fp('lock ');
     }
-    if (i === RTAX_FEATURES) {
+    if (i === C.RTAX_FEATURES) {
       // print_rtax_features(): ecn by name, any other bit as the whole value in hex.
       if (val & 1) p.null('ecn').fp('ecn ');
       if (val & ~1) p.any('features', '%s ', '0x' + (val >>> 0).toString(16));
-    } else if (i === RTAX_RTT || i === RTAX_RTTVAR || i === RTAX_RTO_MIN) {
+    } else if (i === C.RTAX_RTT || i === C.RTAX_RTTVAR || i === C.RTAX_RTO_MIN) {
       // rtt is kept in 1/8 ms, rttvar in 1/4 ms, rto_min in ms (integer division, as ip).
-      const ms = i === RTAX_RTT ? Math.floor(val / 8) : i === RTAX_RTTVAR ? Math.floor(val / 4) : val;
+      const ms = i === C.RTAX_RTT ? Math.floor(val / 8) : i === C.RTAX_RTTVAR ? Math.floor(val / 4) : val;
       if (p.json) p.jsonOnly(name ?? null, ms);
       else p.fp(ms >= 1000 ? `${formatG(ms / 1e3)}s ` : `${ms}ms `);
-    } else if (i === RTAX_CC_ALGO) p.any('congestion', '%s ', x?.str() ?? '');
+    } else if (i === C.RTAX_CC_ALGO) p.any('congestion', '%s ', x?.str() ?? '');
     else p.any(name ?? null, '%u ', val);
   }
   p.close();
@@ -231,9 +202,9 @@ function printMultipath(ctx: IpContext, p: Printer, family: number, a: Attr): vo
     p.open(null);
     if (len > 8) {
       const tb = parseAttrs(a.buffer, off + 8, off + len, dv);
-      const encap = tb.get(RTA_ENCAP);
-      if (encap) printEncap(p, tb.get(RTA_ENCAP_TYPE), encap);
-      const newdst = tb.get(RTA_NEWDST);
+      const encap = tb.get(C.RTA_ENCAP);
+      if (encap) printEncap(p, tb.get(C.RTA_ENCAP_TYPE), encap);
+      const newdst = tb.get(C.RTA_NEWDST);
       if (newdst) printNewdst(p, family, newdst);
       const gw = tb.get(C.RTA_GATEWAY);
       if (gw) printGateway(p, family, gw);
@@ -329,7 +300,7 @@ export function routePasses(m: MessageView, f: RouteFilter, state: ListingState 
   const hostLen = family === AF_INET6 ? 128 : family === AF_INET ? 32 : family === AF_MPLS ? 20 : 0;
   if (f.family !== AF_UNSPEC && family !== f.family) return false;
   if (family === AF_INET6 && table !== C.RT_TABLE_MAIN) state.ip6MultipleTables = true;
-  if (f.cloned === (flags & RTM_F_CLONED ? 0 : 1)) return false;
+  if (f.cloned === (flags & C.RTM_F_CLONED ? 0 : 1)) return false;
   if (family === AF_INET6 && !state.ip6MultipleTables) {
     if (f.tb) {
       if (f.tb === C.RT_TABLE_LOCAL) {
@@ -415,14 +386,14 @@ export function printRoute(ctx: IpContext, p: Printer, m: MessageView, f: RouteF
     p.any('from', 'from %s ', srcLen !== hostLen ? `${text}/${srcLen}` : text);
   } else if (srcLen) p.any('src', 'from %s ', `0/${srcLen}`);
   if ((a = tb.get(C.RTA_NH_ID))) p.any('nhid', 'nhid %u ', a.u32());
-  if ((a = tb.get(RTA_NEWDST))) printNewdst(p, family, a);
-  if ((a = tb.get(RTA_ENCAP))) printEncap(p, tb.get(RTA_ENCAP_TYPE), a);
+  if ((a = tb.get(C.RTA_NEWDST))) printNewdst(p, family, a);
+  if ((a = tb.get(C.RTA_ENCAP))) printEncap(p, tb.get(C.RTA_ENCAP_TYPE), a);
   if (tos && f.tosMask !== -1) p.any('tos', 'tos %s ', dsfieldName(tos));
   if ((a = tb.get(C.RTA_GATEWAY)) && (f.rvia?.bitlen ?? 0) !== hostLen) printGateway(p, family, a);
   if ((a = tb.get(C.RTA_VIA))) printVia(p, a);
   if ((a = tb.get(C.RTA_OIF)) && f.oifMask !== -1) p.any('dev', 'dev %s ', ctx.indexName(a.u32()));
   if (table && (table !== C.RT_TABLE_MAIN || details > 0) && !f.tb) p.any('table', 'table %s ', tableName(table));
-  if (!(flags & RTM_F_CLONED)) {
+  if (!(flags & C.RTM_F_CLONED)) {
     if ((protocol !== C.RTPROT_BOOT || details > 0) && f.protocolMask !== -1) p.any('protocol', 'proto %s ', protoName(protocol));
     if ((scope !== C.RT_SCOPE_UNIVERSE || details > 0) && f.scopeMask !== -1) p.any('scope', 'scope %s ', scopeName(scope));
   }
@@ -438,7 +409,7 @@ export function printRoute(ctx: IpContext, p: Printer, m: MessageView, f: RouteF
   }
   if ((a = tb.get(C.RTA_FLOW)) && f.realmMask !== -1) printFlow(p, a);
   if ((a = tb.get(C.RTA_UID))) p.any('uid', 'uid %u ', a.u32());
-  if (family === AF_INET && flags & RTM_F_CLONED) printCacheFlags(p, flags);
+  if (family === AF_INET && flags & C.RTM_F_CLONED) printCacheFlags(p, flags);
   if ((family === AF_INET || family === AF_INET6) && (a = tb.get(C.RTA_CACHEINFO))) {
     // struct rta_cacheinfo { clntref, lastuse, expires (s32), error, used, id, ts, tsage }
     const expires = a.dv.getInt32(a.offset + 8, true);
@@ -596,7 +567,7 @@ function dumpRequest(ctx: IpContext, f: RouteFilter, family: number): Uint8Array
   return ctx.build(C.RTM_GETROUTE, NLM_F_REQUEST | NLM_F_DUMP, C.RTMSG_SIZE, (w, h) => {
     w.view.setUint8(h, family);
     w.view.setUint8(h + 5, f.protocol);
-    if (f.cloned) w.view.setUint32(h + 8, RTM_F_CLONED, true);
+    if (f.cloned) w.view.setUint32(h + 8, C.RTM_F_CLONED, true);
     if (f.tb) w.putU32(C.RTA_TABLE, f.tb);
     if (f.oif) w.putU32(C.RTA_OIF, f.oif);
   });
@@ -730,7 +701,7 @@ function parseOneNh(args: Args, family: { value: number }): NextHop {
       nh.weight = n;
     } else if (k === 'onlink') {
       args.next();
-      nh.flags |= RTNH_F_ONLINK;
+      nh.flags |= C.RTNH_F_ONLINK;
     } else if (matches(k, 'realms')) {
       args.next();
       const v = args.value();
@@ -840,15 +811,15 @@ async function modify(ctx: IpContext, type: number, flags: number, words: string
       if (s === undefined) invarg('invalid "scope" value\n', v);
       scope = s;
       scopeOk = true;
-    } else if (w === 'mtu') unsignedMetric(w, RTAX_MTU, '"mtu" value is invalid\n');
-    else if (w === 'hoplimit') unsignedMetric(w, RTAX_HOPLIMIT, '"hoplimit" value is invalid\n', 255);
-    else if (w === 'advmss') unsignedMetric(w, RTAX_ADVMSS, '"mss" value is invalid\n');
-    else if (matches(w, 'reordering')) unsignedMetric(w, RTAX_REORDERING, '"reordering" value is invalid\n');
+    } else if (w === 'mtu') unsignedMetric(w, C.RTAX_MTU, '"mtu" value is invalid\n');
+    else if (w === 'hoplimit') unsignedMetric(w, C.RTAX_HOPLIMIT, '"hoplimit" value is invalid\n', 255);
+    else if (w === 'advmss') unsignedMetric(w, C.RTAX_ADVMSS, '"mss" value is invalid\n');
+    else if (matches(w, 'reordering')) unsignedMetric(w, C.RTAX_REORDERING, '"reordering" value is invalid\n');
     else if (w === 'rtt' || matches(w, 'rttvar') || w === 'rto_min') {
-      const bit = w === 'rtt' ? RTAX_RTT : w === 'rto_min' ? RTAX_RTO_MIN : RTAX_RTTVAR;
+      const bit = w === 'rtt' ? C.RTAX_RTT : w === 'rto_min' ? C.RTAX_RTO_MIN : C.RTAX_RTTVAR;
       const key = w === 'rtt' ? 'rtt' : w === 'rto_min' ? 'rto_min' : 'rttvar';
       let v: string;
-      if (bit === RTAX_RTO_MIN) {
+      if (bit === C.RTAX_RTO_MIN) {
         // rto_min is always locked, and takes no "lock" word.
         mxlock |= 1 << bit;
         v = args.value();
@@ -856,30 +827,30 @@ async function modify(ctx: IpContext, type: number, flags: number, words: string
       const t = timeRtt(v);
       if (!t) invarg(`"${key}" value is invalid\n`, v);
       // rtt is kept in 1/8 ms, rttvar in 1/4 ms (unless given raw).
-      metrics.push([bit, bit === RTAX_RTT && !t.raw ? t.value * 8 : bit === RTAX_RTTVAR && !t.raw ? t.value * 4 : t.value]);
-    } else if (matches(w, 'window')) unsignedMetric(w, RTAX_WINDOW, '"window" value is invalid\n');
-    else if (matches(w, 'cwnd')) unsignedMetric(w, RTAX_CWND, '"cwnd" value is invalid\n');
-    else if (matches(w, 'initcwnd')) unsignedMetric(w, RTAX_INITCWND, '"initcwnd" value is invalid\n');
-    else if (matches(w, 'initrwnd')) unsignedMetric(w, RTAX_INITRWND, '"initrwnd" value is invalid\n');
+      metrics.push([bit, bit === C.RTAX_RTT && !t.raw ? t.value * 8 : bit === C.RTAX_RTTVAR && !t.raw ? t.value * 4 : t.value]);
+    } else if (matches(w, 'window')) unsignedMetric(w, C.RTAX_WINDOW, '"window" value is invalid\n');
+    else if (matches(w, 'cwnd')) unsignedMetric(w, C.RTAX_CWND, '"cwnd" value is invalid\n');
+    else if (matches(w, 'initcwnd')) unsignedMetric(w, C.RTAX_INITCWND, '"initcwnd" value is invalid\n');
+    else if (matches(w, 'initrwnd')) unsignedMetric(w, C.RTAX_INITRWND, '"initrwnd" value is invalid\n');
     else if (matches(w, 'features')) {
       const v = args.value();
       if (v !== 'ecn') invarg('"features" value not valid\n', v);
-      metrics.push([RTAX_FEATURES, 1]);
+      metrics.push([C.RTAX_FEATURES, 1]);
     } else if (matches(w, 'quickack')) {
       const v = args.value();
       const n = getUnsigned(v);
       if (n === undefined) invarg('"quickack" value is invalid\n', v);
       if (n !== 0 && n !== 1) invarg('"quickack" value should be 0 or 1\n', v);
-      metrics.push([RTAX_QUICKACK, n]);
+      metrics.push([C.RTAX_QUICKACK, n]);
     } else if (matches(w, 'congctl')) {
-      metrics.push([RTAX_CC_ALGO, lockable(w, RTAX_CC_ALGO)]);
-    } else if (matches(w, 'ssthresh')) unsignedMetric(w, RTAX_SSTHRESH, '"ssthresh" value is invalid\n');
+      metrics.push([C.RTAX_CC_ALGO, lockable(w, C.RTAX_CC_ALGO)]);
+    } else if (matches(w, 'ssthresh')) unsignedMetric(w, C.RTAX_SSTHRESH, '"ssthresh" value is invalid\n');
     else if (matches(w, 'realms')) {
       const v = args.value();
       const r = realmsNumber(v);
       if (r === undefined) invarg('"realm" value is invalid\n', v);
       realms = r;
-    } else if (w === 'onlink') rtFlags |= RTNH_F_ONLINK;
+    } else if (w === 'onlink') rtFlags |= C.RTNH_F_ONLINK;
     else if (w === 'nexthop') {
       nhsOk = true;
       args.back();
@@ -926,7 +897,7 @@ async function modify(ctx: IpContext, type: number, flags: number, words: string
       const n = getUnsigned(v);
       if (n === undefined) invarg('"fastopen_no_cookie" value is invalid\n', v);
       if (n !== 0 && n !== 1) invarg('"fastopen_no_cookie" value should be 0 or 1\n', v);
-      metrics.push([RTAX_FASTOPEN_NO_COOKIE, n]);
+      metrics.push([C.RTAX_FASTOPEN_NO_COOKIE, n]);
     } else {
       let v = w;
       if (v === 'to') v = args.value();
@@ -1004,7 +975,7 @@ async function modify(ctx: IpContext, type: number, flags: number, words: string
     if (pref !== undefined) w.putU8(C.RTA_PREF, pref);
     if (expires !== undefined) w.putU32(C.RTA_EXPIRES, expires);
     if (realms !== undefined) w.putU32(C.RTA_FLOW, realms);
-    if (newdst) w.putBinary(RTA_NEWDST, newdst.bytes);
+    if (newdst) w.putBinary(C.RTA_NEWDST, newdst.bytes);
     if (nhid) w.putU32(C.RTA_NH_ID, nhid);
     if (ttlPropagate !== undefined) w.putU8(C.RTA_TTL_PROPAGATE, ttlPropagate);
     encap?.write(w);
@@ -1014,7 +985,7 @@ async function modify(ctx: IpContext, type: number, flags: number, words: string
         if (typeof val === 'string') w.putBinary(t, new TextEncoder().encode(val));
         else w.putU32(t, val);
       }
-      if (mxlock) w.putU32(RTAX_LOCK, mxlock >>> 0);
+      if (mxlock) w.putU32(C.RTAX_LOCK, mxlock >>> 0);
       w.nestEnd(mx);
     }
     if (nexthops.length) {
@@ -1027,7 +998,7 @@ async function modify(ctx: IpContext, type: number, flags: number, words: string
         w.view.setInt32(at + 4, nhIndex[i]!, true);
         if (nh.gateway) putGateway(w, family, nh.gateway);
         if (nh.realms !== undefined) w.putU32(C.RTA_FLOW, nh.realms);
-        if (nh.newdst) w.putBinary(RTA_NEWDST, nh.newdst.bytes);
+        if (nh.newdst) w.putBinary(C.RTA_NEWDST, nh.newdst.bytes);
         nh.encap?.write(w);
         w.view.setUint16(at, w.length - start, true);
       });
@@ -1070,7 +1041,7 @@ async function get(ctx: IpContext, words: string[]): Promise<number> {
       if (n === undefined) invarg('invalid mark value', v);
       mark = n;
     } else if (matches(w, 'oif') || w === 'dev') oif = args.value();
-    else if (matches(w, 'notify')) rtFlags |= RTM_F_NOTIFY;
+    else if (matches(w, 'notify')) rtFlags |= C.RTM_F_NOTIFY;
     else if (matches(w, 'connected')) {
       throw usage('Error: "connected" is not supported by nlkit.');
     } else if (matches(w, 'vrf')) {
@@ -1115,7 +1086,7 @@ async function get(ctx: IpContext, words: string[]): Promise<number> {
     v.setUint8(h + 2, src ? src.bitlen : 0);
     v.setUint8(h + 3, tos);
     // Only IPv4 reports the table it found the route in (RTM_F_LOOKUP_TABLE).
-    v.setUint32(h + 8, rtFlags | (family === AF_INET ? RTM_F_LOOKUP_TABLE : 0) | (fibmatch ? RTM_F_FIB_MATCH : 0), true);
+    v.setUint32(h + 8, rtFlags | (family === AF_INET ? C.RTM_F_LOOKUP_TABLE : 0) | (fibmatch ? C.RTM_F_FIB_MATCH : 0), true);
     if (src && src.bytes.length) w.putBinary(C.RTA_SRC, src.bytes);
     if (uid !== undefined) w.putU32(C.RTA_UID, uid);
     if (dst!.bytes.length) w.putBinary(C.RTA_DST, dst!.bytes);

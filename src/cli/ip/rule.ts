@@ -10,14 +10,6 @@ import { getS32, getU32, getU64, getU8 } from './numbers.js';
 import { RULE_USAGE } from './usage.js';
 import { Printer } from './printer.js';
 
-const FIB_RULE_INVERT = 0x2;
-const FIB_RULE_UNRESOLVED = 0x4;
-const FIB_RULE_IIF_DETACHED = 0x8;
-const FIB_RULE_OIF_DETACHED = 0x10;
-const FR_ACT_TO_TBL = 1;
-const FR_ACT_GOTO = 2;
-const FR_ACT_NOP = 3;
-
 function hex0x(v: number): string {
   return v ? '0x' + (v >>> 0).toString(16) : '0';
 }
@@ -36,7 +28,7 @@ export function printRule(p: Printer, m: MessageView, ctx: IpContext): void {
   let a;
   if (m.type === C.RTM_DELRULE) p.bool('deleted', 'Deleted ', true);
   p.any('priority', '%u:\t', tb.get(C.FRA_PRIORITY)?.u32() ?? 0);
-  if (flags & FIB_RULE_INVERT) p.null('not').fp('not ');
+  if (flags & C.FIB_RULE_INVERT) p.null('not').fp('not ');
   if ((a = tb.get(C.FRA_SRC))) {
     p.fp('from ');
     p.any('src', '%s', addrText(a, family));
@@ -65,12 +57,12 @@ export function printRule(p: Printer, m: MessageView, ctx: IpContext): void {
   if ((a = tb.get(C.FRA_IIFNAME))) {
     p.fp(' iif ');
     p.any('iif', '%s', a.str());
-    if (flags & FIB_RULE_IIF_DETACHED) p.null('iif_detached').fp(' [detached]');
+    if (flags & C.FIB_RULE_IIF_DETACHED) p.null('iif_detached').fp(' [detached]');
   }
   if ((a = tb.get(C.FRA_OIFNAME))) {
     p.fp(' oif ');
     p.any('oif', '%s', a.str());
-    if (flags & FIB_RULE_OIF_DETACHED) p.null('oif_detached').fp(' [detached]');
+    if (flags & C.FIB_RULE_OIF_DETACHED) p.null('oif_detached').fp(' [detached]');
   }
   if ((a = tb.get(C.FRA_L3MDEV)) && a.u8()) p.null('l3mdev').fp(' lookup [l3mdev-table]');
   if ((a = tb.get(C.FRA_UID_RANGE))) {
@@ -124,12 +116,12 @@ export function printRule(p: Printer, m: MessageView, ctx: IpContext): void {
     const gw = tb.get(C.RTA_GATEWAY);
     if (gw) p.any('nat_gateway', ' map-to %s', addrText(gw, family));
     else p.null('masquerade').fp(' masquerade');
-  } else if (action === FR_ACT_GOTO) {
+  } else if (action === C.FR_ACT_GOTO) {
     if ((a = tb.get(C.FRA_GOTO))) p.any('goto', ' goto %u', a.u32());
     else p.any('goto', ' goto %s', 'none');
-    if (flags & FIB_RULE_UNRESOLVED) p.null('unresolved').fp(' [unresolved]');
-  } else if (action === FR_ACT_NOP) p.null('nop').fp(' nop');
-  else if (action !== FR_ACT_TO_TBL) p.any('action', ' %s', rtnTypeName(action));
+    if (flags & C.FIB_RULE_UNRESOLVED) p.null('unresolved').fp(' [unresolved]');
+  } else if (action === C.FR_ACT_NOP) p.null('nop').fp(' nop');
+  else if (action !== C.FR_ACT_TO_TBL) p.any('action', ' %s', rtnTypeName(action));
   if ((a = tb.get(C.FRA_PROTOCOL))) {
     const proto = a.u8();
     if ((proto && proto !== C.RTPROT_KERNEL) || ctx.options.details > 0) p.any('protocol', ' proto %s ', protoName(proto));
@@ -284,7 +276,7 @@ function rulePasses(m: MessageView, f: RuleFilter, preferredFamily: number): boo
   const tb = messageAttrs(m, C.FIB_RULE_HDR_SIZE);
   if (preferredFamily !== AF_UNSPEC && family !== preferredFamily) return false;
   if (f.pref !== undefined && f.pref !== (tb.get(C.FRA_PRIORITY)?.u32() ?? 0)) return false;
-  if (f.not && !(h.u32(8) & FIB_RULE_INVERT)) return false;
+  if (f.not && !(h.u32(8) & C.FIB_RULE_INVERT)) return false;
   for (const [p, t, len] of [
     [f.src, C.FRA_SRC, h.u8(2)],
     [f.dst, C.FRA_DST, h.u8(1)],
@@ -365,7 +357,7 @@ async function modify(ctx: IpContext, type: number, words: string[]): Promise<nu
   if (words.length === 0) throw new CommandError(isAdd ? '"ip rule add" requires arguments.' : '"ip rule del" requires arguments.', 1);
   // iprule_modify()'s request as it fills it.
   let family = ctx.options.family;
-  let action = isAdd ? FR_ACT_TO_TBL : 0;
+  let action = isAdd ? C.FR_ACT_TO_TBL : 0;
   let flags = 0;
   let srcLen = 0;
   let dstLen = 0;
@@ -378,7 +370,7 @@ async function modify(ctx: IpContext, type: number, words: string[]): Promise<nu
   const args = new Args(words);
   while (!args.done) {
     const w = args.next();
-    if (w === 'not') flags |= FIB_RULE_INVERT;
+    if (w === 'not') flags |= C.FIB_RULE_INVERT;
     else if (w === 'from' || w === 'to') {
       const p = parsePrefix(args.value(), family);
       if (w === 'from') srcLen = p.bitlen;
@@ -502,8 +494,8 @@ async function modify(ctx: IpContext, type: number, words: string[]): Promise<nu
         const n = getU32(t);
         if (n === undefined) invarg('invalid target\n', t);
         attrs.push((wr) => wr.putU32(C.FRA_GOTO, n));
-        action = FR_ACT_GOTO;
-      } else if (matches(v, 'nop')) action = FR_ACT_NOP;
+        action = C.FR_ACT_GOTO;
+      } else if (matches(v, 'nop')) action = C.FR_ACT_NOP;
       else {
         const t = rtnTypeNumber(v);
         if (t === undefined) invarg('Failed to parse rule type', v);

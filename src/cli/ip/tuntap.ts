@@ -9,25 +9,11 @@ import { errnoDescription } from '../../core/errno.js';
 import { resolveNetnsTarget } from '../../io/netns.js';
 import * as tuntap from '../../io/tuntap.js';
 import { Header, messageAttrs, type AttrTable } from './attrs.js';
-import { Args, invarg, matches } from './args.js';
+import { Args, invarg, matches, validIfname } from './args.js';
 import { CommandError, usage, type IpContext } from './context.js';
 import { TUNTAP_USAGE } from './usage.js';
 
 const USAGE = TUNTAP_USAGE;
-
-const IFNAMSIZ = 16;
-const ARPHRD_ETHER = 1;
-const ARPHRD_NONE = 65534;
-const RTEXT_FILTER_VF = 1;
-
-// IFLA_TUN_* (include/uapi/linux/if_link.h).
-const IFLA_TUN_OWNER = 1;
-const IFLA_TUN_GROUP = 2;
-const IFLA_TUN_TYPE = 3;
-const IFLA_TUN_PI = 4;
-const IFLA_TUN_VNET_HDR = 5;
-const IFLA_TUN_PERSIST = 6;
-const IFLA_TUN_MULTI_QUEUE = 7;
 
 /** What `ip tuntap add/del` arguments ask for (parse_args in ip/iptuntap.c). */
 export interface TuntapArgs {
@@ -38,12 +24,6 @@ export interface TuntapArgs {
   /** -1 when not given (add only). */
   owner: number;
   group: number;
-}
-
-/** check_ifname() of iproute2's utils.c: 1..15 bytes, no '/' or whitespace. */
-function validIfname(name: string): boolean {
-  const bytes = Buffer.byteLength(name);
-  return bytes > 0 && bytes < IFNAMSIZ && !/[/\s]/.test(name);
 }
 
 /** A user or group id the way ip reads it: a decimal number (strtol, wrapped to 32 bits), else a name from the database file. */
@@ -199,20 +179,20 @@ function printTuntap(ctx: IpContext, name: string, data: AttrTable | undefined, 
   // ip reads /sys/class/net/NAME/tun_flags; the same bits come over rtnetlink (tun_fill_info()
   // in drivers/net/tun.c), except IFF_ONE_QUEUE, which Linux has ignored since 3.8.
   p.openArray('flags');
-  const type = u8(IFLA_TUN_TYPE);
+  const type = u8(C.IFLA_TUN_TYPE);
   if (type & tuntap.IFF_TUN) p.any(null, ' %s', 'tun');
   if (type & tuntap.IFF_TAP) p.any(null, ' %s', 'tap');
-  const pi = u8(IFLA_TUN_PI) !== 0;
+  const pi = u8(C.IFLA_TUN_PI) !== 0;
   if (pi) p.any(null, ' %s', 'pi');
-  if (u8(IFLA_TUN_MULTI_QUEUE)) p.any(null, ' %s', 'multi_queue');
-  if (u8(IFLA_TUN_VNET_HDR)) p.any(null, ' %s', 'vnet_hdr');
-  if (u8(IFLA_TUN_PERSIST)) p.any(null, ' %s', 'persist');
+  if (u8(C.IFLA_TUN_MULTI_QUEUE)) p.any(null, ' %s', 'multi_queue');
+  if (u8(C.IFLA_TUN_VNET_HDR)) p.any(null, ' %s', 'vnet_hdr');
+  if (u8(C.IFLA_TUN_PERSIST)) p.any(null, ' %s', 'persist');
   // IFF_NOFILTER and IFF_NO_PI are the same bit (0x1000): ip prints "filter" whenever pi is on.
   if (pi) p.any(null, ' %s', 'filter');
   p.close();
-  const owner = data?.get(IFLA_TUN_OWNER);
+  const owner = data?.get(C.IFLA_TUN_OWNER);
   if (owner) p.any('user', ' user %u', owner.u32());
-  const group = data?.get(IFLA_TUN_GROUP);
+  const group = data?.get(C.IFLA_TUN_GROUP);
   if (group) p.any('group', ' group %u', group.u32());
   if (processes) {
     p.fp('\n\tAttached to processes:');
@@ -228,7 +208,7 @@ function printTuntap(ctx: IpContext, name: string, data: AttrTable | undefined, 
 
 async function show(ctx: IpContext): Promise<number> {
   const req = ctx.build(C.RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, C.IFINFOMSG_SIZE, (w) => {
-    w.putU32(C.IFLA_EXT_MASK, RTEXT_FILTER_VF);
+    w.putU32(C.IFLA_EXT_MASK, C.RTEXT_FILTER_VF);
     const info = w.nestStart(C.IFLA_LINKINFO);
     w.putString(C.IFLA_INFO_KIND, 'tun');
     w.nestEnd(info);
@@ -237,7 +217,7 @@ async function show(ctx: IpContext): Promise<number> {
   await ctx.dump(req, (m) => {
     if (m.type !== C.RTM_NEWLINK) return;
     const linkType = new Header(m).u16(2);
-    if (linkType !== ARPHRD_NONE && linkType !== ARPHRD_ETHER) return;
+    if (linkType !== C.ARPHRD_NONE && linkType !== C.ARPHRD_ETHER) return;
     const tb = messageAttrs(m, C.IFINFOMSG_SIZE);
     const name = tb.get(C.IFLA_IFNAME)?.str();
     const info = tb.get(C.IFLA_LINKINFO)?.nest();

@@ -664,3 +664,216 @@ export const NETNSA_FD = 3;
 export const NETNSA_TARGET_NSID = 4;
 /** Namespace id attribute: with NETNSA_TARGET_NSID, the id as seen from the caller's own namespace (s32). */
 export const NETNSA_CURRENT_NSID = 5;
+
+// Interface flags (IFF_* in <linux/if.h>), in ifinfomsg.ifi_flags
+/** Interface flag: administratively up. */
+export const IFF_UP = 0x1;
+/** Interface flag: broadcast address valid. */
+export const IFF_BROADCAST = 0x2;
+/** Interface flag: debugging on (unused by the kernel). */
+export const IFF_DEBUG = 0x4;
+/** Interface flag: a loopback device. */
+export const IFF_LOOPBACK = 0x8;
+/** Interface flag: a point-to-point link. */
+export const IFF_POINTOPOINT = 0x10;
+/** Interface flag: avoid trailers (unused by the kernel). */
+export const IFF_NOTRAILERS = 0x20;
+/** Interface flag: operationally up (read only; RFC 2863 OPER_UP or UNKNOWN). */
+export const IFF_RUNNING = 0x40;
+/** Interface flag: no ARP. */
+export const IFF_NOARP = 0x80;
+/** Interface flag: receive all packets. */
+export const IFF_PROMISC = 0x100;
+/** Interface flag: receive all multicast packets. */
+export const IFF_ALLMULTI = 0x200;
+/** Interface flag: master of a load balancer (bonding). */
+export const IFF_MASTER = 0x400;
+/** Interface flag: a slave of a load balancer (bonding). */
+export const IFF_SLAVE = 0x800;
+/** Interface flag: supports multicast. */
+export const IFF_MULTICAST = 0x1000;
+/** Interface flag: can set media type. */
+export const IFF_PORTSEL = 0x2000;
+/** Interface flag: auto media select active. */
+export const IFF_AUTOMEDIA = 0x4000;
+/** Interface flag: dialup device with changing addresses. */
+export const IFF_DYNAMIC = 0x8000;
+/** Interface flag: the driver signals L1 up (read only). */
+export const IFF_LOWER_UP = 0x10000;
+/** Interface flag: the driver signals dormant (read only). */
+export const IFF_DORMANT = 0x20000;
+/** Interface flag: echo sent packets. */
+export const IFF_ECHO = 0x40000;
+
+// Link-layer types (ARPHRD_* in <linux/if_arp.h>), in ifinfomsg.ifi_type; all of them are named in names.ts
+/** Link type: Ethernet. */
+export const ARPHRD_ETHER = 1;
+/** Link type: no link-layer header (e.g. a tun device). */
+export const ARPHRD_NONE = 0xfffe;
+
+/** Longest interface name with its NUL (IFNAMSIZ in <linux/if.h>). */
+export const IFNAMSIZ = 16;
+/** Longest interface alias with its NUL (IFALIASZ in <linux/if.h>). */
+export const IFALIASZ = 256;
+/** Most segments the kernel allows in one GSO packet (GSO_MAX_SEGS in <linux/netdevice.h>). */
+export const GSO_MAX_SEGS = 65535;
+
+/** RTM_GETLINK filter bit in IFLA_EXT_MASK: include the SR-IOV virtual functions (RTEXT_FILTER_VF). */
+export const RTEXT_FILTER_VF = 1;
+
+// XDP attributes (IFLA_XDP_* in <linux/if_link.h>), nested in IFLA_XDP
+/** XDP attribute: program file descriptor to attach (s32; -1 detaches). */
+export const IFLA_XDP_FD = 1;
+/** XDP attribute: attach mode flags (u32, XDP_FLAGS_*). */
+export const IFLA_XDP_FLAGS = 3;
+
+// tun/tap link attributes (IFLA_TUN_* in <linux/if_link.h>), nested in IFLA_INFO_DATA
+/** tun attribute: owner uid (u32). */
+export const IFLA_TUN_OWNER = 1;
+/** tun attribute: group gid (u32). */
+export const IFLA_TUN_GROUP = 2;
+/** tun attribute: device type, IFF_TUN or IFF_TAP (u8). */
+export const IFLA_TUN_TYPE = 3;
+/** tun attribute: packet information header on (u8). */
+export const IFLA_TUN_PI = 4;
+/** tun attribute: virtio-net header on (u8). */
+export const IFLA_TUN_VNET_HDR = 5;
+/** tun attribute: the device outlives its file descriptor (u8). */
+export const IFLA_TUN_PERSIST = 6;
+/** tun attribute: multiple queues (u8). */
+export const IFLA_TUN_MULTI_QUEUE = 7;
+
+// Address flags (IFA_F_* in <linux/if_addr.h>)
+/** Address flag: a secondary address (another address of the subnet came first). */
+export const IFA_F_SECONDARY = 0x01;
+/** Address flag: a permanent address (not from autoconfiguration). */
+export const IFA_F_PERMANENT = 0x80;
+/** Address lifetime meaning forever (INFINITY_LIFE_TIME in net/ipv4/devinet.c). */
+export const INFINITY_LIFE_TIME = 0xffffffff;
+
+// rtm_flags (RTM_F_* in <linux/rtnetlink.h>)
+/** Route flag: notify the user of route changes (route get). */
+export const RTM_F_NOTIFY = 0x100;
+/** Route flag: a cloned route (routing cache entry). */
+export const RTM_F_CLONED = 0x200;
+/** Route flag: return the table's answer, not the resolved route (route get). */
+export const RTM_F_LOOKUP_TABLE = 0x1000;
+/** Route flag: return the FIB entry that matched (route get fibmatch). */
+export const RTM_F_FIB_MATCH = 0x2000;
+/** Route flag: the route is offloaded to hardware. */
+export const RTM_F_OFFLOAD = 0x4000;
+/** Route flag: the route traps packets to the CPU in hardware. */
+export const RTM_F_TRAP = 0x8000;
+/** Route flag: offloading the route failed. */
+export const RTM_F_OFFLOAD_FAILED = 0x20000000;
+/** Nexthop flag (RTNH_F_* in <linux/rtnetlink.h>): the gateway is on the link even if no prefix says so. */
+export const RTNH_F_ONLINK = 4;
+
+// Route metrics (RTAX_* in <linux/rtnetlink.h>), nested in RTA_METRICS
+/** Metric: bit mask of the metrics that are locked. */
+export const RTAX_LOCK = 1;
+/** Metric: path MTU. */
+export const RTAX_MTU = 2;
+/** Metric: TCP window clamp. */
+export const RTAX_WINDOW = 3;
+/** Metric: TCP round-trip time estimate. */
+export const RTAX_RTT = 4;
+/** Metric: TCP round-trip time variance. */
+export const RTAX_RTTVAR = 5;
+/** Metric: TCP slow start threshold. */
+export const RTAX_SSTHRESH = 6;
+/** Metric: TCP congestion window. */
+export const RTAX_CWND = 7;
+/** Metric: TCP advertised maximum segment size. */
+export const RTAX_ADVMSS = 8;
+/** Metric: TCP reordering. */
+export const RTAX_REORDERING = 9;
+/** Metric: hop limit. */
+export const RTAX_HOPLIMIT = 10;
+/** Metric: TCP initial congestion window. */
+export const RTAX_INITCWND = 11;
+/** Metric: features (RTAX_FEATURE_* bits). */
+export const RTAX_FEATURES = 12;
+/** Metric: TCP minimum retransmission timeout. */
+export const RTAX_RTO_MIN = 13;
+/** Metric: TCP initial receive window. */
+export const RTAX_INITRWND = 14;
+/** Metric: TCP quick ack. */
+export const RTAX_QUICKACK = 15;
+/** Metric: TCP congestion control algorithm (string). */
+export const RTAX_CC_ALGO = 16;
+/** Metric: TCP Fast Open without a cookie. */
+export const RTAX_FASTOPEN_NO_COOKIE = 17;
+
+// Lightweight tunnel encapsulations (enum lwtunnel_encap_types in <linux/lwtunnel.h>), in RTA_ENCAP_TYPE
+/** Encapsulation: MPLS. */
+export const LWTUNNEL_ENCAP_MPLS = 1;
+/** Encapsulation: IPv4 (ip_tunnel_info). */
+export const LWTUNNEL_ENCAP_IP = 2;
+/** Encapsulation: IPv6 (ip_tunnel_info). */
+export const LWTUNNEL_ENCAP_IP6 = 4;
+/** Encapsulation: IPv6 segment routing. */
+export const LWTUNNEL_ENCAP_SEG6 = 5;
+// LWTUNNEL_IP_* and LWTUNNEL_IP6_* share their numbers: id, dst, src, ttl / hoplimit, tos / tc.
+/** IP tunnel attribute: tunnel id (u64, network byte order). */
+export const LWTUNNEL_IP_ID = 1;
+/** IP tunnel attribute: destination address. */
+export const LWTUNNEL_IP_DST = 2;
+/** IP tunnel attribute: source address. */
+export const LWTUNNEL_IP_SRC = 3;
+/** IP tunnel attribute: TTL (IPv6: hop limit) (u8). */
+export const LWTUNNEL_IP_TTL = 4;
+/** IP tunnel attribute: TOS (IPv6: traffic class) (u8). */
+export const LWTUNNEL_IP_TOS = 5;
+/** MPLS tunnel attribute (MPLS_IPTUNNEL_* in <linux/mpls_iptunnel.h>): labels to push. */
+export const MPLS_IPTUNNEL_DST = 1;
+/** MPLS tunnel attribute: TTL of the pushed labels (u8). */
+export const MPLS_IPTUNNEL_TTL = 2;
+/** Segment routing tunnel attribute (SEG6_IPTUNNEL_* in <linux/seg6_iptunnel.h>): mode and routing header. */
+export const SEG6_IPTUNNEL_SRH = 1;
+
+// Per-device IP settings (NETCONFA_* in <linux/netconf.h>)
+/** Netconf attribute: the interface index, or one of NETCONFA_IFINDEX_ALL / _DEFAULT (s32). */
+export const NETCONFA_IFINDEX = 1;
+/** Netconf attribute: reverse path filter mode (s32: 0 off, 1 strict, 2 loose). */
+export const NETCONFA_RP_FILTER = 3;
+/** Netconf interface index of the "all" settings. */
+export const NETCONFA_IFINDEX_ALL = -1;
+/** Netconf interface index of the "default" settings. */
+export const NETCONFA_IFINDEX_DEFAULT = -2;
+
+// Neighbour states (NUD_* in <linux/neighbour.h>), in ndmsg.ndm_state; all of them are named in names.ts
+/** Neighbour state: no ARP / NDP needed (e.g. point-to-point). */
+export const NUD_NOARP = 0x40;
+/** Neighbour state: a static entry. */
+export const NUD_PERMANENT = 0x80;
+
+// Neighbour flags (NTF_* in <linux/neighbour.h>), in ndmsg.ndm_flags
+/** Neighbour flag: mark the entry used (a write that only refreshes it). */
+export const NTF_USE = 0x01;
+/** Neighbour flag: a proxy ARP / NDP entry. */
+export const NTF_PROXY = 0x08;
+/** Neighbour flag: learnt by something outside the kernel (e.g. a switch driver). */
+export const NTF_EXT_LEARNED = 0x10;
+/** Neighbour flag: offloaded to hardware. */
+export const NTF_OFFLOADED = 0x20;
+/** Neighbour flag: the neighbour is an IPv6 router. */
+export const NTF_ROUTER = 0x80;
+/** Extended neighbour flag (NTF_EXT_* in NDA_FLAGS_EXT): an entry the kernel keeps resolved. */
+export const NTF_EXT_MANAGED = 0x01;
+
+// Rule flags and actions (<linux/fib_rules.h>)
+/** Rule flag: the selector is inverted ("not"). */
+export const FIB_RULE_INVERT = 0x2;
+/** Rule flag: a goto whose target rule does not exist. */
+export const FIB_RULE_UNRESOLVED = 0x4;
+/** Rule flag: the input interface the rule names does not exist. */
+export const FIB_RULE_IIF_DETACHED = 0x8;
+/** Rule flag: the output interface the rule names does not exist. */
+export const FIB_RULE_OIF_DETACHED = 0x10;
+/** Rule action: look up a table. */
+export const FR_ACT_TO_TBL = 1;
+/** Rule action: jump to another rule. */
+export const FR_ACT_GOTO = 2;
+/** Rule action: do nothing. */
+export const FR_ACT_NOP = 3;

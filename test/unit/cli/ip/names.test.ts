@@ -3,6 +3,7 @@
 // /etc/iproute2 that extend them. The files are served from a fake file
 // system here, so the tests do not depend on this machine's /etc.
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { NUD_STATE_NAMES, ROUTE_TYPE_NAMES } from '../../../../src/families/route/names.js';
 
 const fakeFs = vi.hoisted(() => ({ files: new Map<string, string>(), reads: [] as string[] }));
 
@@ -123,7 +124,7 @@ describe('built-in names (no files under /etc/iproute2)', () => {
 
   it('names route types by RTN_* number', () => {
     const TYPES = ['none', 'unicast', 'local', 'broadcast', 'anycast', 'multicast', 'blackhole', 'unreachable', 'prohibit', 'throw', 'nat', 'xresolve'];
-    expect(n.RTN_NAMES).toEqual(TYPES);
+    expect(ROUTE_TYPE_NAMES).toEqual(TYPES);
     expect(TYPES.map((_, i) => n.rtnTypeName(i))).toEqual(TYPES);
     expect(n.rtnTypeName(12)).toBe('12');
     expect(TYPES.slice(1).map(n.rtnTypeNumber)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
@@ -150,7 +151,7 @@ describe('built-in names (no files under /etc/iproute2)', () => {
   });
 
   it('lists neighbour states in nud_state_n2a order and reads them as nud_state_a2n does', () => {
-    expect(n.NUD_STATES).toEqual([
+    expect(NUD_STATE_NAMES).toEqual([
       [0x01, 'INCOMPLETE'],
       [0x02, 'REACHABLE'],
       [0x04, 'STALE'],
@@ -161,7 +162,7 @@ describe('built-in names (no files under /etc/iproute2)', () => {
       [0x80, 'PERMANENT'],
     ]);
     // Lower case only; permanent, reachable and failed by prefix; a number must be one state bit.
-    for (const [num, name] of n.NUD_STATES) {
+    for (const [num, name] of NUD_STATE_NAMES) {
       expect(n.nudStateNumber(name.toLowerCase())).toBe(num);
       expect(n.nudStateNumber(name)).toBeUndefined();
     }
