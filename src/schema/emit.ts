@@ -1,6 +1,6 @@
 // Emits the TypeScript module of a family for src/families/generated/: types
-// for every enum, struct, attribute set and operation, the model as a
-// literal, the generated codecs (generate.ts with type annotations), and a
+// for every enum, struct, attribute set and operation, the model (compact
+// JSON that reviveSpec expands, see model.ts), the generated codecs (generate.ts with type annotations), and a
 // typed `family` export. Run through `npm run codegen` (scripts/codegen.mjs);
 // test/unit/schema/codegen-stale.test.ts fails when the committed files differ.
 import { existsSync, readdirSync } from 'node:fs';
