@@ -5,6 +5,7 @@
 // its field.
 import { parseIPv4, parseIPv6, parseMac } from '../../core/address.js';
 import { AF_INET, AF_INET6, AF_UNSPEC } from '../../core/constants.js';
+import { RTPROT_NAMES, RT_SCOPE_NAMES, RT_TABLE_NAMES } from './names.js';
 
 /** A plain object of decoded or to-be-encoded values. */
 export type Obj = Record<string, unknown>;
@@ -202,13 +203,15 @@ export function formatPrefix(address: string | undefined, length: number, family
 
 /** Names of a small numeric table (rt_protos, rt_scopes ...), both ways. */
 export class NameTable {
-  private readonly byName = new Map<string, number>();
-  constructor(private readonly names: Readonly<Record<number, string>>) {
-    for (const [n, name] of Object.entries(names)) this.byName.set(name, Number(n));
+  private readonly byNumber: ReadonlyMap<number, string>;
+  private readonly byName: ReadonlyMap<string, number>;
+  constructor(entries: readonly (readonly [number, string])[]) {
+    this.byNumber = new Map(entries);
+    this.byName = new Map(entries.map(([n, name]) => [name, n]));
   }
   /** The name of a value, or the value itself. */
   name(n: number): string | number {
-    return this.names[n] ?? n;
+    return this.byNumber.get(n) ?? n;
   }
   /** A value from a name or a number in [0, max]. */
   value(x: unknown, field: string, max = 255): number {
@@ -222,18 +225,14 @@ export class NameTable {
   }
 }
 
-/** Routing protocols (iproute2's rt_protos and include/uapi/linux/rtnetlink.h RTPROT_*). */
-export const PROTOCOLS = new NameTable({
-  0: 'unspec', 1: 'redirect', 2: 'kernel', 3: 'boot', 4: 'static', 8: 'gated', 9: 'ra', 10: 'mrt', 11: 'zebra',
-  12: 'bird', 13: 'dnrouted', 14: 'xorp', 15: 'ntk', 16: 'dhcp', 17: 'mrouted', 18: 'keepalived', 42: 'babel',
-  99: 'openr', 186: 'bgp', 187: 'isis', 188: 'ospf', 189: 'rip', 192: 'eigrp',
-});
+/** Routing protocols (RTPROT_*), by the names ip knows. */
+export const PROTOCOLS = new NameTable(RTPROT_NAMES);
 
-/** Route scopes (RT_SCOPE_* in include/uapi/linux/rtnetlink.h). */
-export const SCOPES = new NameTable({ 0: 'global', 200: 'site', 253: 'link', 254: 'host', 255: 'nowhere' });
+/** Route scopes (RT_SCOPE_*). */
+export const SCOPES = new NameTable(RT_SCOPE_NAMES);
 
 /** Reserved routing tables (RT_TABLE_*). */
-export const TABLES = new NameTable({ 0: 'unspec', 252: 'compat', 253: 'default', 254: 'main', 255: 'local' });
+export const TABLES = new NameTable(RT_TABLE_NAMES);
 
 /** A routing table id from a name or number. */
 export function checkTable(x: unknown, field = 'table'): number {

@@ -3,7 +3,6 @@
 import { AF_UNSPEC } from '../../core/constants.js';
 import { NLM_F_CREATE, NLM_F_EXCL } from '../../core/constants.js';
 import { indexSpec, type AttributeSpec, type SpecIndex } from '../../schema/model.js';
-import { loadFamilies } from './families.js';
 import {
   camel,
   camelize,
@@ -19,26 +18,9 @@ import {
   type Obj,
 } from './convert.js';
 import type { TuntapCreateOptions } from '../../io/tuntap.js';
-
-/** Link-layer types (ARPHRD_* in include/uapi/linux/if_arp.h) by the names ip prints. */
-const LINK_TYPES: Readonly<Record<number, string>> = {
-  0: 'netrom', 1: 'ether', 24: 'ieee1394', 32: 'infiniband', 256: 'slip', 512: 'ppp', 768: 'ipip', 769: 'tunnel6',
-  772: 'loopback', 776: 'sit', 778: 'gre', 779: 'pimreg', 783: 'irda', 801: 'ieee802.11', 803: 'ieee802.11/radiotap',
-  823: 'gre6', 824: 'netlink', 825: '6lowpan', 65534: 'none', 65535: 'void',
-};
-
-/** Operational states (IF_OPER_* in include/uapi/linux/if.h), as ip prints them. */
-const OPERSTATES = ['UNKNOWN', 'NOTPRESENT', 'DOWN', 'LOWERLAYERDOWN', 'TESTING', 'DORMANT', 'UP'] as const;
-const LINKMODES = ['DEFAULT', 'DORMANT', 'TESTING'] as const;
-
-/** Interface flags (IFF_* in include/uapi/linux/if.h) by the names ip prints, from the spec's names. */
-const FLAG_NAMES: Readonly<Record<string, string>> = {
-  up: 'UP', broadcast: 'BROADCAST', debug: 'DEBUG', loopback: 'LOOPBACK', 'point-to-point': 'POINTOPOINT',
-  'no-trailers': 'NOTRAILERS', running: 'RUNNING', 'no-arp': 'NOARP', promisc: 'PROMISC', 'all-multi': 'ALLMULTI',
-  master: 'MASTER', slave: 'SLAVE', multicast: 'MULTICAST', portsel: 'PORTSEL', 'auto-media': 'AUTOMEDIA',
-  dynamic: 'DYNAMIC', 'lower-up': 'LOWER_UP', dormant: 'DORMANT', echo: 'ECHO',
-};
-const IFF_UP = 1;
+import { IFF_UP } from './constants.js';
+import { loadFamilies, routeFamilies } from './families.js';
+import { LINKMODE_NAMES, LINK_FLAG_NAMES, LINK_TYPE_NAMES, OPERSTATE_NAMES } from './names.js';
 
 /** Kernel counters of a link (struct rtnl_link_stats64), camelCase. */
 export type LinkStats = Record<string, bigint>;
@@ -240,8 +222,20 @@ export const LINK_KINDS: readonly string[] = [
   'vlan', 'vrf', 'vti', 'vti6', 'netkit', 'ovpn', 'veth', 'vxlan', 'macvlan', 'macvtap', 'ipvlan', 'ipvtap',
 ];
 
+// The spec names the IFF_* bits ('lower-up'); names.ts has ip's names for them ('LOWER_UP').
+let flagNames: Map<string, string> | undefined;
+
+function linkFlagNames(): Map<string, string> {
+  if (flagNames) return flagNames;
+  const ip = new Map(LINK_FLAG_NAMES);
+  const bits = indexSpec(routeFamilies().link.spec).enums.get('ifinfo-flags')!.entries;
+  return (flagNames = new Map(bits.map((e) => [e.name, ip.get(2 ** e.value) ?? e.name.toUpperCase()])));
+}
+
 function linkFlags(flags: unknown): string[] {
-  return Array.isArray(flags) ? flags.map((f) => (typeof f === 'string' ? FLAG_NAMES[f] ?? f.toUpperCase() : `0x${Number(f).toString(16)}`)) : [];
+  if (!Array.isArray(flags)) return [];
+  const names = linkFlagNames();
+  return flags.map((f) => (typeof f === 'string' ? names.get(f) ?? f.toUpperCase() : `0x${Number(f).toString(16)}`));
 }
 
 /** A Link from a decoded rt-link message. */
@@ -250,7 +244,7 @@ export function decodeLink(m: Obj): Link {
   const link: Link = {
     index: m['ifi-index'] as number,
     name: m.ifname as string,
-    type: LINK_TYPES[type] ?? type,
+    type: LINK_TYPE_NAMES.get(type) ?? type,
     flags: linkFlags(m['ifi-flags']),
   };
   const set = <K extends keyof Link>(k: K, v: unknown): void => {
@@ -261,8 +255,8 @@ export function decodeLink(m: Obj): Link {
   set('maxMtu', m['max-mtu']);
   set('txqlen', m.txqlen);
   set('qdisc', m.qdisc);
-  if (m.operstate !== undefined) link.operstate = OPERSTATES[m.operstate as number] ?? String(m.operstate);
-  if (m.linkmode !== undefined) link.linkmode = LINKMODES[m.linkmode as number] ?? String(m.linkmode);
+  if (m.operstate !== undefined) link.operstate = OPERSTATE_NAMES[m.operstate as number] ?? String(m.operstate);
+  if (m.linkmode !== undefined) link.linkmode = LINKMODE_NAMES[m.linkmode as number] ?? String(m.linkmode);
   set('group', m.group);
   set('promiscuity', m.promiscuity);
   set('allmulti', m.allmulti);

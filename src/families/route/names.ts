@@ -173,7 +173,7 @@ export const RT_TABLE_NAMES: readonly (readonly [number, string])[] = [
 ];
 
 /** Neighbour states (NUD_* bits in <linux/neighbour.h>) in nud_state_n2a's order, as ip prints them. */
-export const NUD_STATE_NAMES: readonly (readonly [number, string])[] = [
+export const NUD_STATE_NAMES = [
   [0x01, 'INCOMPLETE'],
   [0x02, 'REACHABLE'],
   [0x04, 'STALE'],
@@ -182,7 +182,7 @@ export const NUD_STATE_NAMES: readonly (readonly [number, string])[] = [
   [0x20, 'FAILED'],
   [0x40, 'NOARP'],
   [0x80, 'PERMANENT'],
-];
+] as const;
 
 /** Lightweight tunnel encapsulations (LWTUNNEL_ENCAP_*) by the names ip prints and reads (format_encap_type in ip/iproute_lwtunnel.c). */
 export const LWTUNNEL_ENCAP_NAMES: readonly (readonly [number, string])[] = [

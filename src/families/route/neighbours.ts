@@ -2,10 +2,11 @@
 import { NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../../core/constants.js';
 import { checkAddress, checkBool, checkMac, checkName, checkObject, familyName, familyNumber, type Family, type Obj } from './convert.js';
 import type { ResolveLink } from './links.js';
+import { NUD_STATE_NAMES } from './names.js';
 
-const STATES = ['incomplete', 'reachable', 'stale', 'delay', 'probe', 'failed', 'noarp', 'permanent'] as const;
 /** Neighbour states a write may give (NUD_* in include/uapi/linux/neighbour.h); 'none' is NUD_NONE. */
-export type NeighbourState = (typeof STATES)[number] | 'none';
+export type NeighbourState = Lowercase<(typeof NUD_STATE_NAMES)[number][1]> | 'none';
+const STATES = [...NUD_STATE_NAMES.map(([, name]) => name.toLowerCase() as NeighbourState), 'none' as const];
 
 /** A neighbour entry. */
 export interface Neighbour {
@@ -83,7 +84,7 @@ export async function encodeNeighbour(input: NeighbourInput, resolve: ResolveLin
   checkObject(input, 'neighbour');
   const dst = checkAddress(input.destination, 'destination');
   const index = await resolve(input.dev, 'dev');
-  const state = input.state === undefined ? (del ? 'none' : 'permanent') : checkName(input.state, 'state', [...STATES, 'none'] as const);
+  const state = input.state === undefined ? (del ? 'none' : 'permanent') : checkName(input.state, 'state', STATES);
   const flags: string[] = [];
   if (input.router !== undefined && checkBool(input.router, 'router')) flags.push('router');
   if (input.proxy !== undefined && checkBool(input.proxy, 'proxy')) flags.push('proxy');

@@ -25,13 +25,9 @@ import {
   type Prefix,
 } from './convert.js';
 import type { ResolveLink } from './links.js';
+import { RTPROT_BOOT, RT_SCOPE_HOST, RT_SCOPE_LINK, RT_SCOPE_NOWHERE, RT_SCOPE_UNIVERSE, RT_TABLE_MAIN } from './constants.js';
+import { ROUTE_TYPE_NAMES } from './names.js';
 
-const RT_TABLE_MAIN = 254;
-const RT_SCOPE_UNIVERSE = 0;
-const RT_SCOPE_LINK = 253;
-const RT_SCOPE_HOST = 254;
-const RT_SCOPE_NOWHERE = 255;
-const RTPROT_BOOT = 3;
 
 /** rtm_flags (RTM_F_* in include/uapi/linux/rtnetlink.h) and, for one next hop, RTNH_F_* in the low byte. */
 const ROUTE_FLAGS: ReadonlyArray<readonly [number, string]> = [
@@ -40,9 +36,9 @@ const ROUTE_FLAGS: ReadonlyArray<readonly [number, string]> = [
   [0x2000, 'fib-match'], [0x4000, 'offload'], [0x8000, 'trap'], [0x20000, 'offload-failed'],
 ];
 
-const ROUTE_TYPES = ['unicast', 'local', 'broadcast', 'anycast', 'multicast', 'blackhole', 'unreachable', 'prohibit', 'throw', 'nat'] as const;
-/** Route types a write may give. */
-export type RouteType = (typeof ROUTE_TYPES)[number];
+/** Route types a write may give (every RTN_* but RTN_UNSPEC and RTN_XRESOLVE). */
+export type RouteType = Exclude<(typeof ROUTE_TYPE_NAMES)[number], 'none' | 'xresolve'>;
+const ROUTE_TYPES = ROUTE_TYPE_NAMES.filter((n): n is RouteType => n !== 'none' && n !== 'xresolve');
 
 /** Lightweight-tunnel encapsulation of a route or next hop. */
 export type Encap =
@@ -518,5 +514,3 @@ export function routeMatcher(f: RouteFilter, oif: number | undefined): (r: Route
 export function routeKey(r: Route): string {
   return `${String(r.family)}|${r.table}|${r.dst}|${r.src ?? ''}|${r.tos}|${r.priority ?? ''}|${r.family === 'inet6' || r.family === AF_INET6 ? '' : String(r.type)}`;
 }
-
-export { RT_SCOPE_UNIVERSE };

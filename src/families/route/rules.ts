@@ -17,11 +17,11 @@ import {
   type Family,
   type Obj,
 } from './convert.js';
+import { FIB_RULE_INVERT, FRA_TABLE } from './constants.js';
 
 const ACTIONS = ['to-tbl', 'goto', 'nop', 'blackhole', 'unreachable', 'prohibit'] as const;
 /** Rule actions (FR_ACT_* in include/uapi/linux/fib_rules.h). */
 export type RuleAction = (typeof ACTIONS)[number];
-const FIB_RULE_INVERT = 2;
 
 /** A routing rule. */
 export interface Rule {
@@ -113,9 +113,7 @@ export interface RuleFilter {
   priority?: number;
 }
 
-/** FRA_TABLE: the spec names it like the header's table byte, which shadows it, so it stays among the unknown attributes. */
-const FRA_TABLE = 15;
-
+// FRA_TABLE: the spec names it like the header's table byte, which shadows it, so it stays among the unknown attributes.
 function fraTable(m: Obj): number | undefined {
   const unknown = m.__unknown as Array<{ type: number; data: Uint8Array }> | undefined;
   const a = unknown?.find((u) => u.type === FRA_TABLE && u.data.length >= 4);
