@@ -5,9 +5,8 @@
 // bad arguments before anything is sent (exit 255), an unknown object or a
 // missing device (exit 1).
 import { openSync, closeSync, statfsSync } from 'node:fs';
-import { constants as osConstants } from 'node:os';
 import { NetlinkError } from '../../core/errors.js';
-import { errnoDescription } from '../../core/errno.js';
+import { errnoDescription, errnoNumber } from '../../core/errno.js';
 import { AF_INET, AF_INET6, AF_PACKET, AF_UNSPEC, AF_BRIDGE, AF_MPLS } from '../../core/constants.js';
 import { matches, readFamily } from './args.js';
 import { CommandError, IpContext, usage, type IpIO, type IpOptions } from './context.js';
@@ -80,7 +79,7 @@ export function checkNetns(name: string): void {
     fd = openSync(path, 'r');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? 'EIO';
-    const errno = (osConstants.errno as Record<string, number>)[code] ?? 5;
+    const errno = errnoNumber(code) ?? 5;
     throw usage(`Cannot open network namespace "${name}": ${errnoDescription(errno)}`);
   }
   closeSync(fd);

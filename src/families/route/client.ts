@@ -69,10 +69,6 @@ export interface RouteClientOptions extends Omit<OpenOptions, 'listenAllNsid' | 
 /** Per-call options of the typed clients. */
 export type RouteCallOptions = CallOptions;
 
-const ENODEV = 19;
-const ENOENT = 2;
-const ESRCH = 3;
-
 /** @internal What the object clients share. */
 export interface RouteContext {
   readonly link: FamilyClient;
@@ -85,8 +81,8 @@ export interface RouteContext {
   resolveLink(x: unknown, field: string, options?: CallOptions): Promise<number>;
 }
 
-function isErrno(err: unknown, ...errnos: number[]): boolean {
-  return err instanceof NetlinkError && errnos.includes(err.errno);
+function isErrno(err: unknown, ...codes: string[]): boolean {
+  return err instanceof NetlinkError && codes.includes(err.code);
 }
 
 /** Streams a dump, filtering on the client when the kernel did not (no NLM_F_DUMP_FILTERED). */
@@ -171,7 +167,7 @@ export class LinkClient {
       const m = await this.ctx.link.do('getlink', req, options);
       return m ? decodeLink(m) : undefined;
     } catch (err) {
-      if (isErrno(err, ENODEV)) return undefined;
+      if (isErrno(err, 'ENODEV')) return undefined;
       throw err;
     }
   }
@@ -356,7 +352,7 @@ export class RouteTableClient {
       yield* streamBatches(this.ctx.route, 'getroute', req, decodeRoute, kernel, client, options);
     } catch (err) {
       // A table that does not exist yet is an empty one ("FIB table does not exist").
-      if (!(filter.table !== undefined && isErrno(err, ENOENT))) throw err;
+      if (!(filter.table !== undefined && isErrno(err, 'ENOENT'))) throw err;
     }
   }
 
@@ -448,7 +444,7 @@ export class NeighbourClient {
       const m = await this.ctx.neigh.do('getneigh', req, options);
       return m ? decodeNeighbour(m) : undefined;
     } catch (err) {
-      if (isErrno(err, ENOENT)) return undefined;
+      if (isErrno(err, 'ENOENT')) return undefined;
       throw err;
     }
   }
@@ -528,7 +524,7 @@ export class RuleClient {
     try {
       await this.ctx.rule.request('delrule', value, options);
     } catch (err) {
-      if (!isErrno(err, ENOENT)) throw err;
+      if (!isErrno(err, 'ENOENT')) throw err;
     }
     await this.ctx.rule.request('newrule', value, { ...options, flags: NLM_F_REQUEST | NLM_F_ACK | RULE_ADD_FLAGS });
   }
@@ -626,7 +622,7 @@ export class NetconfClient {
       const m = await this.ctx.link.do('getnetconf', { 'ncm-family': familyNumber(checkFamily(family)), ifindex }, options);
       return m ? decodeNetconf(m) : undefined;
     } catch (err) {
-      if (isErrno(err, ENODEV, ENOENT)) return undefined;
+      if (isErrno(err, 'ENODEV', 'ENOENT')) return undefined;
       throw err;
     }
   }
@@ -701,7 +697,7 @@ export class RouteClient {
       const index = m?.['ifi-index'];
       if (typeof index === 'number') return index;
     } catch (err) {
-      if (!isErrno(err, ENODEV, ESRCH)) throw err;
+      if (!isErrno(err, 'ENODEV', 'ESRCH')) throw err;
     }
     throw new RangeError(`${field}: no link named '${name}'`);
   }

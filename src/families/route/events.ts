@@ -2,8 +2,6 @@
 // watch() keeps a live view of one table (subscribe, then dump, then
 // changes; after an overrun, dump again and yield the differences).
 import { DumpInterruptedError, NetlinkError } from '../../core/errors.js';
-
-const ENOBUFS = 105;
 import type { MessageView } from '../../core/message.js';
 import { NetlinkSocket, type OpenOptions } from '../../io/socket.js';
 import { isOverrun, type Overrun, type Subscription } from '../../io/subscription.js';
@@ -331,7 +329,7 @@ export class Watch<T> implements AsyncIterableIterator<WatchEvent<T>> {
         const list = await this.dumpWith(this.client);
         return new Map(list.map((t) => [this.key(t), t] as const));
       } catch (err) {
-        if (err instanceof NetlinkError && err.errno === ENOBUFS) {
+        if (err instanceof NetlinkError && err.code === 'ENOBUFS') {
           await new Promise<void>((resolve) => setTimeout(resolve, 1));
           continue;
         }
