@@ -5,11 +5,11 @@
 // test starts is looked at.
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { ProcConnector, isOverrun, type ProcEvent } from '../../src/index.js';
+import { ProcConnector, isOverrun, type Overrun, type ProcEvent } from '../../src/index.js';
 import { canUseKernel } from '../helpers/kernel.js';
 
 /** Reads events until `done` holds for what was kept (events of the processes `mine` accepts). */
-async function collect(events: AsyncIterable<ProcEvent | { overrun: true }>, mine: (e: ProcEvent) => boolean, done: (kept: ProcEvent[]) => boolean): Promise<ProcEvent[]> {
+async function collect(events: AsyncIterable<ProcEvent | Overrun>, mine: (e: ProcEvent) => boolean, done: (kept: ProcEvent[]) => boolean): Promise<ProcEvent[]> {
   const kept: ProcEvent[] = [];
   for await (const e of events) {
     if (isOverrun(e)) throw new Error('the kernel dropped process events');
