@@ -330,3 +330,54 @@ describe('the README', () => {
     expect(unclaimed).toEqual([]);
   });
 });
+
+// The section on devices, processes and audit: each block runs as written
+// against a private build of the package (test/helpers/private-dist.ts), so
+// it needs no shared dist/; 'blue' is replaced by a unique name, removed
+// afterwards whatever happens.
+describe.skipIf(!canUseKernel)('the README on devices, processes and audit, run as written', () => {
+  const uevents = block('Device events (kobject uevents)', 'ts');
+  const procs = block('Process events (the proc connector)', 'ts');
+  const audit = block('Audit', 'ts');
+  const blue = uniqueNetnsName('readme-uevent');
+  let pkg: string | undefined;
+  const started: Running[] = [];
+
+  beforeAll(async () => {
+    const { buildPrivatePackage } = await import('../helpers/private-dist.js');
+    pkg = mkdtempSync(path.join(tmpdir(), 'nlkit-readme-dpa-'));
+    buildPrivatePackage(pkg, []);
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const r of started) if (r.child.exitCode === null && r.child.signalCode === null) r.child.kill('SIGKILL');
+    await removeNetns(blue);
+    if (pkg) rmSync(pkg, { recursive: true, force: true });
+  });
+
+  /** Runs a block as an ES module inside the private package ('nlkit' resolves to it) and waits for its end. */
+  async function runBlock(b: Block, source: string): Promise<Running> {
+    const file = path.join(pkg!, `block-${b.index}.mjs`);
+    writeFileSync(file, source);
+    const r = new Running(`README block ${b.index}`, spawn(process.execPath, [file], { cwd: pkg!, stdio: ['ignore', 'pipe', 'pipe'], timeout: PATIENCE_MS, killSignal: 'SIGKILL' }));
+    started.push(r);
+    await r.succeeded();
+    return r;
+  }
+
+  it('runs the uevent example: the add events of a veth pair in a namespace it makes and removes', async () => {
+    const r = await runBlock(uevents, rename(uevents.code, { blue }));
+    expect(r.stdout).toEqual(['add /devices/virtual/net/v1 v1 bigint', 'add /devices/virtual/net/v0 v0 bigint']);
+    expect(await netns.list()).not.toContain(blue);
+  }, PATIENCE_MS);
+
+  it('runs the proc connector example: fork and exit of a shell', async () => {
+    const r = await runBlock(procs, procs.code);
+    expect(r.stdout).toEqual(['fork true', 'exit 3 null']);
+  }, PATIENCE_MS);
+
+  it('runs the audit example: status, rules, and its own record back', async () => {
+    const r = await runBlock(audit, audit.code);
+    expect(r.stdout).toEqual(['true true', 'true', 'USER_AVC true']);
+  }, PATIENCE_MS);
+});
