@@ -88,7 +88,17 @@ try {
       const withAttrs = event.action === 'add' || event.action === 'change' ? await attributes(event) : [];
       if (opts.json) {
         const attrs = Object.fromEntries(withAttrs.map((w) => [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)]));
-        console.log(JSON.stringify({ source: event.source, action: event.action, devpath: event.devpath, subsystem: event.subsystem, seqnum: String(event.seqnum), env: event.env, ...(withAttrs.length ? { attrs } : {}) }));
+        console.log(
+          JSON.stringify({
+            source: event.source,
+            action: event.action,
+            devpath: event.devpath,
+            subsystem: event.subsystem,
+            seqnum: String(event.seqnum),
+            env: event.env,
+            ...(withAttrs.length ? { attrs } : {}),
+          }),
+        );
       } else {
         const naming = NAMING_KEYS.filter((k) => event.env[k] !== undefined).map((k) => `${k}=${event.env[k]}`);
         const source = event.source === 'udev' ? ' (udev)' : '';

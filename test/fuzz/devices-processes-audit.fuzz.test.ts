@@ -12,7 +12,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MessageView, NetlinkDecodeError } from '../../src/index.js';
 import { decodeKernelUevent, decodeUdevUevent, decodeUevent, encodeUdevUevent } from '../../src/families/uevent/index.js';
 import { decodeCnMsg, decodeProcEvent, decodeProcMessage } from '../../src/families/connector/index.js';
-import { decodeAuditFeatures, decodeAuditRecord, decodeAuditRecordText, decodeAuditRule, decodeAuditStatus, encodeAuditRule, parseAuditFields } from '../../src/families/audit/index.js';
+import {
+  decodeAuditFeatures,
+  decodeAuditRecord,
+  decodeAuditRecordText,
+  decodeAuditRule,
+  decodeAuditStatus,
+  encodeAuditRule,
+  parseAuditFields,
+} from '../../src/families/audit/index.js';
 import * as uevents from '../vectors/uevent.js';
 import * as proc from '../vectors/connector.js';
 import * as audit from '../vectors/audit.js';
@@ -39,7 +47,16 @@ const FORMATS: ReadonlyArray<{ name: string; samples: Uint8Array[]; decoders: Re
     name: 'udev uevent',
     samples: [
       encodeUdevUevent({ ACTION: 'add', DEVPATH: '/devices/virtual/net/v1', SUBSYSTEM: 'net', INTERFACE: 'v1', IFINDEX: '2', SEQNUM: '126610', ID_NET_DRIVER: 'veth' }),
-      encodeUdevUevent({ ACTION: 'remove', DEVPATH: '/devices/virtual/block/loop0', SUBSYSTEM: 'block', DEVNAME: '/dev/loop0', MAJOR: '7', MINOR: '0', SEQNUM: '9', TAGS: ':systemd:' }),
+      encodeUdevUevent({
+        ACTION: 'remove',
+        DEVPATH: '/devices/virtual/block/loop0',
+        SUBSYSTEM: 'block',
+        DEVNAME: '/dev/loop0',
+        MAJOR: '7',
+        MINOR: '0',
+        SEQNUM: '9',
+        TAGS: ':systemd:',
+      }),
     ],
     decoders: { decodeUdevUevent, decodeUevent },
   },
@@ -56,7 +73,16 @@ const FORMATS: ReadonlyArray<{ name: string; samples: Uint8Array[]; decoders: Re
     name: 'audit',
     samples: [
       ...Object.values(audit),
-      encodeAuditRule({ flags: 4, action: 2, syscalls: [2, 257], fields: [{ type: 105, op: 0x40000000, value: '/etc/shadow' }, { type: 210, op: 0x40000000, value: 'k1\x01k2' }, { type: 103, op: 0x30000000, value: -13 }] }),
+      encodeAuditRule({
+        flags: 4,
+        action: 2,
+        syscalls: [2, 257],
+        fields: [
+          { type: 105, op: 0x40000000, value: '/etc/shadow' },
+          { type: 210, op: 0x40000000, value: 'k1\x01k2' },
+          { type: 103, op: 0x30000000, value: -13 },
+        ],
+      }),
       encodeAuditRule({ flags: 0x11, action: 0, syscalls: 'all', fields: [] }),
     ],
     decoders: {

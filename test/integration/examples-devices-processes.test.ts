@@ -53,11 +53,18 @@ describe.skipIf(!canUseKernel)('uevent-logger', () => {
   });
 
   it('given a namespace that does not exist, prints one line and exits with 1', () => {
-    expect(run('uevent-logger.mjs', ['-n', missing])).toEqual({ status: 1, stdout: [], stderr: [`uevent-logger: no network namespace '${missing}' (/run/netns/${missing} does not exist)`] });
+    expect(run('uevent-logger.mjs', ['-n', missing])).toEqual({
+      status: 1,
+      stdout: [],
+      stderr: [`uevent-logger: no network namespace '${missing}' (/run/netns/${missing} does not exist)`],
+    });
   });
 
   it("logs a namespace's new veth pair, and says its sysfs is not this process's", async () => {
-    const child = spawn(process.execPath, [path.join(dir!, 'examples', 'uevent-logger.mjs'), '-n', ns!, '--count', '2', '--subsystem', 'net', '--attr', 'mtu'], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000 });
+    const child = spawn(process.execPath, [path.join(dir!, 'examples', 'uevent-logger.mjs'), '-n', ns!, '--count', '2', '--subsystem', 'net', '--attr', 'mtu'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 30_000,
+    });
     const stdout: string[] = [];
     const stderr: string[] = [];
     const listening = new Promise<void>((resolve) =>

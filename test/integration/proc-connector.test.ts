@@ -56,7 +56,11 @@ describe.skipIf(!canUseKernel)('the proc connector', () => {
     await using pc = await ProcConnector.open({ events: ['exit'] });
     const events = pc.subscribe({ signal: AbortSignal.timeout(20_000) });
     const child = spawn('/bin/sh', ['-c', 'kill -KILL $$'], { stdio: 'ignore' });
-    const [exit] = await collect(events, (e) => e.tgid === child.pid, (k) => k.length > 0);
+    const [exit] = await collect(
+      events,
+      (e) => e.tgid === child.pid,
+      (k) => k.length > 0,
+    );
     expect(exit).toMatchObject({ what: 'exit', pid: child.pid, exitCode: null, signal: 9, coreDumped: false });
   });
 
@@ -80,7 +84,11 @@ describe.skipIf(!canUseKernel)('the proc connector', () => {
     expect(first.closed).toBe(true);
     const events = second.subscribe({ signal: AbortSignal.timeout(20_000) });
     const child = spawn('/bin/sh', ['-c', 'exit 4'], { stdio: 'ignore' });
-    const [exit] = await collect(events, (e) => e.tgid === child.pid, (k) => k.length > 0);
+    const [exit] = await collect(
+      events,
+      (e) => e.tgid === child.pid,
+      (k) => k.length > 0,
+    );
     expect(exit).toMatchObject({ exitCode: 4 });
   });
 

@@ -16,7 +16,10 @@ import { canUseKernel, createNetns, ip, ipBatch, ipJson, removeNetns } from '../
 const PAIRS = 50;
 
 /** udevadm on PATH, if any (the comparison with it runs only then). */
-const udevadm = (process.env.PATH ?? '').split(':').map((d) => path.join(d, 'udevadm')).find((p) => existsSync(p));
+const udevadm = (process.env.PATH ?? '')
+  .split(':')
+  .map((d) => path.join(d, 'udevadm'))
+  .find((p) => existsSync(p));
 
 describe.skipIf(!canUseKernel)('kobject uevents', () => {
   let ns: string | undefined;
@@ -32,9 +35,15 @@ describe.skipIf(!canUseKernel)('kobject uevents', () => {
     expect(sock.foreignNetns).toBe(true);
     const events = sock.subscribe({ signal: AbortSignal.timeout(50_000) });
     const names = Array.from({ length: PAIRS }, (_, i) => [`a${i}`, `b${i}`]).flat();
-    ipBatch(ns!, Array.from({ length: PAIRS }, (_, i) => `link add a${i} type veth peer name b${i}`));
+    ipBatch(
+      ns!,
+      Array.from({ length: PAIRS }, (_, i) => `link add a${i} type veth peer name b${i}`),
+    );
     const ifindex = Object.fromEntries(ipJson<{ ifname: string; ifindex: number }[]>(ns!, ['link', 'show']).map((l) => [l.ifname, String(l.ifindex)]));
-    ipBatch(ns!, Array.from({ length: PAIRS }, (_, i) => `link del a${i}`));
+    ipBatch(
+      ns!,
+      Array.from({ length: PAIRS }, (_, i) => `link del a${i}`),
+    );
 
     const seen: Uevent[] = [];
     let overruns = 0;
@@ -52,7 +61,11 @@ describe.skipIf(!canUseKernel)('kobject uevents', () => {
     expect(adds.map((e) => e.env.INTERFACE).sort()).toEqual([...names].sort());
     expect(removes.map((e) => e.env.INTERFACE).sort()).toEqual([...names].sort());
     for (const e of seen) {
-      expect({ devpath: e.devpath, ifindex: e.env.IFINDEX, source: e.source }).toEqual({ devpath: `/devices/virtual/net/${e.env.INTERFACE!}`, ifindex: ifindex[e.env.INTERFACE!], source: 'kernel' });
+      expect({ devpath: e.devpath, ifindex: e.env.IFINDEX, source: e.source }).toEqual({
+        devpath: `/devices/virtual/net/${e.env.INTERFACE!}`,
+        ifindex: ifindex[e.env.INTERFACE!],
+        source: 'kernel',
+      });
     }
     // Sequence numbers rise in the order the kernel sent the events.
     const seqnums = seen.map((e) => e.seqnum);
@@ -101,60 +114,64 @@ describe.skipIf(!canUseKernel)('kobject uevents', () => {
     expect(out[0]).toMatch(/^\{"source":"kernel","action":"add","devpath":"\/devices\/virtual\/net\/j1","subsystem":"net","seqnum":\d+,"env":\{"ACTION":"add",/);
   });
 
-  it.skipIf(!udevadm)('prints what `udevadm monitor --kernel --property` prints, timestamps aside', async () => {
-    const blocks = (text: string): string[] =>
-      text
-        .split('\n\n')
-        .map((b) => b.replace(/^(KERNEL|UDEV)(\s*)\[\d+\.\d{6}\]/, '$1$2[T]'))
-        .filter((b) => b.trim() !== '');
-    const reference = spawn('ip', ['netns', 'exec', ns!, udevadm!, 'monitor', '--kernel', '--property'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    // Both outputs wake the waiting below (no sleeping for the kernel).
-    let wake = (): void => {};
-    let refText = '';
-    const refReady = new Promise<void>((resolve) =>
-      createInterface({ input: reference.stdout }).on('line', (l) => {
-        refText += `${l}\n`;
-        if (l === 'KERNEL - the kernel uevent') resolve();
-        wake();
-      }),
-    );
-    let ours = '';
-    const controller = new AbortController();
-    let ready!: () => void;
-    const listening = new Promise<void>((resolve) => (ready = resolve));
-    const done = runUeventMonitor(
-      {
-        stdout: (t) => {
-          ours += t;
+  it.skipIf(!udevadm)(
+    'prints what `udevadm monitor --kernel --property` prints, timestamps aside',
+    async () => {
+      const blocks = (text: string): string[] =>
+        text
+          .split('\n\n')
+          .map((b) => b.replace(/^(KERNEL|UDEV)(\s*)\[\d+\.\d{6}\]/, '$1$2[T]'))
+          .filter((b) => b.trim() !== '');
+      const reference = spawn('ip', ['netns', 'exec', ns!, udevadm!, 'monitor', '--kernel', '--property'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      // Both outputs wake the waiting below (no sleeping for the kernel).
+      let wake = (): void => {};
+      let refText = '';
+      const refReady = new Promise<void>((resolve) =>
+        createInterface({ input: reference.stdout }).on('line', (l) => {
+          refText += `${l}\n`;
+          if (l === 'KERNEL - the kernel uevent') resolve();
           wake();
+        }),
+      );
+      let ours = '';
+      const controller = new AbortController();
+      let ready!: () => void;
+      const listening = new Promise<void>((resolve) => (ready = resolve));
+      const done = runUeventMonitor(
+        {
+          stdout: (t) => {
+            ours += t;
+            wake();
+          },
+          stderr: (t) => void (ours += `stderr: ${t}`),
+          signal: controller.signal,
+          ready: () => ready(),
         },
-        stderr: (t) => void (ours += `stderr: ${t}`),
-        signal: controller.signal,
-        ready: () => ready(),
-      },
-      [],
-      { netns: ns! },
-    );
-    await Promise.all([refReady, listening]);
-    ip(ns!, ['link', 'add', 'm0', 'type', 'veth', 'peer', 'name', 'm1']);
-    ip(ns!, ['link', 'set', 'm0', 'name', 'm2']);
-    ip(ns!, ['link', 'del', 'm2']);
-    // The deletions' last event is m1's removal: wait for it in both.
-    const lastSeen = (t: string): boolean => /remove +\/devices\/virtual\/net\/m1 \(net\)/.test(t);
-    const deadline = AbortSignal.timeout(30_000);
-    while (!(lastSeen(ours) && lastSeen(refText)) && !deadline.aborted) {
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-        deadline.addEventListener('abort', () => resolve(), { once: true });
-      });
-    }
-    controller.abort();
-    reference.kill('SIGTERM');
-    await done;
-    await new Promise((resolve) => reference.once('close', resolve));
-    // Events of other devices of the machine may arrive too (they go to every namespace): compare the network ones.
-    const net = (t: string): string[] => blocks(t).filter((b) => / \/devices\/virtual\/net\/m\d/.test(b.split('\n')[0]!) || b.startsWith('monitor will print'));
-    expect(net(ours)).toEqual(net(refText));
-    expect(net(ours).length).toBeGreaterThan(10);
-  }, 60_000);
+        [],
+        { netns: ns! },
+      );
+      await Promise.all([refReady, listening]);
+      ip(ns!, ['link', 'add', 'm0', 'type', 'veth', 'peer', 'name', 'm1']);
+      ip(ns!, ['link', 'set', 'm0', 'name', 'm2']);
+      ip(ns!, ['link', 'del', 'm2']);
+      // The deletions' last event is m1's removal: wait for it in both.
+      const lastSeen = (t: string): boolean => /remove +\/devices\/virtual\/net\/m1 \(net\)/.test(t);
+      const deadline = AbortSignal.timeout(30_000);
+      while (!(lastSeen(ours) && lastSeen(refText)) && !deadline.aborted) {
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          deadline.addEventListener('abort', () => resolve(), { once: true });
+        });
+      }
+      controller.abort();
+      reference.kill('SIGTERM');
+      await done;
+      await new Promise((resolve) => reference.once('close', resolve));
+      // Events of other devices of the machine may arrive too (they go to every namespace): compare the network ones.
+      const net = (t: string): string[] => blocks(t).filter((b) => / \/devices\/virtual\/net\/m\d/.test(b.split('\n')[0]!) || b.startsWith('monitor will print'));
+      expect(net(ours)).toEqual(net(refText));
+      expect(net(ours).length).toBeGreaterThan(10);
+    },
+    60_000,
+  );
 });

@@ -14,10 +14,7 @@ export const AUDIT_GET_REPLY = fromHex(
 );
 
 /** AUDIT_GET_FEATURE reply: version 1, mask 0xffffffff, features 0, lock 0. */
-export const AUDIT_GET_FEATURE_REPLY = fromHex(
-  '20 00 00 00 fb 03 00 00 15 59 91 21 00 00 00 00',
-  '01 00 00 00 ff ff ff ff 00 00 00 00 00 00 00 00',
-);
+export const AUDIT_GET_FEATURE_REPLY = fromHex('20 00 00 00 fb 03 00 00 15 59 91 21 00 00 00 00', '01 00 00 00 ff ff ff ff 00 00 00 00 00 00 00 00');
 
 /** a USER_AVC record from the read-log group (msg='nlkit capture'). */
 export const AUDIT_USER_AVC_RECORD = fromHex(

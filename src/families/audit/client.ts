@@ -83,7 +83,10 @@ export class AuditClient {
   /** Opens a NETLINK_AUDIT socket in this process's (the initial) namespace. */
   static async open(options: AuditOpenOptions = {}): Promise<AuditClient> {
     if (options === null || typeof options !== 'object') throw new TypeError('options must be an object');
-    if ('netns' in options) throw new TypeError('audit is host-only: records are multicast in the initial network namespace only, and commands are refused outside the initial user namespace (no netns option)');
+    if ('netns' in options)
+      throw new TypeError(
+        'audit is host-only: records are multicast in the initial network namespace only, and commands are refused outside the initial user namespace (no netns option)',
+      );
     const socket = await NetlinkSocket.open(Protocol.AUDIT, options.rcvbuf !== undefined ? { rcvbuf: options.rcvbuf } : {});
     return new AuditClient(socket);
   }

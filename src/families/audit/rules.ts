@@ -80,7 +80,8 @@ export function decodeAuditRule(payload: Uint8Array, base = 0): AuditRule {
   const count = dv.getUint32(8, LE);
   if (count > AUDIT_MAX_FIELDS) throw new NetlinkDecodeError(`field_count ${count} is more than AUDIT_MAX_FIELDS (${AUDIT_MAX_FIELDS})`, base + 8, context);
   const buflen = dv.getUint32(OFF_BUFLEN, LE);
-  if (buflen > payload.length - AUDIT_RULE_DATA_SIZE) throw new NetlinkDecodeError(`buflen ${buflen} runs past the message (${payload.length - AUDIT_RULE_DATA_SIZE} bytes of buffer)`, base + OFF_BUFLEN, context);
+  if (buflen > payload.length - AUDIT_RULE_DATA_SIZE)
+    throw new NetlinkDecodeError(`buflen ${buflen} runs past the message (${payload.length - AUDIT_RULE_DATA_SIZE} bytes of buffer)`, base + OFF_BUFLEN, context);
   let allSyscalls = true;
   const syscalls: number[] = [];
   for (let word = 0; word < AUDIT_BITMASK_SIZE; word++) {
@@ -99,7 +100,8 @@ export function decodeAuditRule(payload: Uint8Array, base = 0): AuditRule {
     const field = AUDIT_FIELD_NAMES[type] ?? `field<${type}>`;
     let value: number | string;
     if (AUDIT_STRING_FIELDS.has(type)) {
-      if (raw > buflen - bufPos) throw new NetlinkDecodeError(`string of field ${field} (${raw} bytes) runs past buflen (${buflen - bufPos} bytes left)`, base + OFF_VALUES + i * 4, context);
+      if (raw > buflen - bufPos)
+        throw new NetlinkDecodeError(`string of field ${field} (${raw} bytes) runs past buflen (${buflen - bufPos} bytes left)`, base + OFF_VALUES + i * 4, context);
       value = utf8.decode(payload.subarray(AUDIT_RULE_DATA_SIZE + bufPos, AUDIT_RULE_DATA_SIZE + bufPos + raw));
       bufPos += raw;
       if (type === AUDIT_FILTERKEY) keys.push(...value.split('\x01'));
@@ -146,7 +148,7 @@ export function encodeAuditRule(rule: AuditRuleSpec): Uint8Array {
   for (let word = 0; word < AUDIT_BITMASK_SIZE; word++) {
     let bits = 0;
     if (rule.syscalls === 'all') bits = 0xffffffff;
-    else for (const n of rule.syscalls) if (Math.floor(n / 32) === word) bits |= 1 << n % 32;
+    else for (const n of rule.syscalls) if (Math.floor(n / 32) === word) bits |= 1 << (n % 32);
     dv.setUint32(OFF_MASK + word * 4, bits >>> 0, LE);
   }
   let at = AUDIT_RULE_DATA_SIZE;

@@ -48,7 +48,8 @@ export interface AuditStatus {
 
 /** Decodes an AUDIT_GET reply's payload (its known prefix; bytes a newer kernel adds are ignored). */
 export function decodeAuditStatus(payload: Uint8Array, base = 0): AuditStatus {
-  if (payload.length < AUDIT_STATUS_MIN) throw new NetlinkDecodeError(`${payload.length} bytes are too few for an audit_status (${AUDIT_STATUS_MIN} at least)`, base, 'audit_status');
+  if (payload.length < AUDIT_STATUS_MIN)
+    throw new NetlinkDecodeError(`${payload.length} bytes are too few for an audit_status (${AUDIT_STATUS_MIN} at least)`, base, 'audit_status');
   const dv = dataViewOf(payload);
   const u32 = (at: number): number | undefined => (payload.length >= at + 4 ? dv.getUint32(at, LE) : undefined);
   return {

@@ -59,7 +59,8 @@ export function decodeCnMsg(payload: Uint8Array, base = 0): CnMsg {
   if (payload.length < CN_MSG_SIZE) throw new NetlinkDecodeError(`${payload.length} bytes are too few for a cn_msg (${CN_MSG_SIZE})`, base, 'cn_msg');
   const dv = dataViewOf(payload);
   const len = dv.getUint16(16, LE);
-  if (len > payload.length - CN_MSG_SIZE) throw new NetlinkDecodeError(`cn_msg len ${len} runs past the message (${payload.length - CN_MSG_SIZE} bytes of data)`, base + 16, 'cn_msg');
+  if (len > payload.length - CN_MSG_SIZE)
+    throw new NetlinkDecodeError(`cn_msg len ${len} runs past the message (${payload.length - CN_MSG_SIZE} bytes of data)`, base + 16, 'cn_msg');
   return {
     idx: dv.getUint32(0, LE),
     val: dv.getUint32(4, LE),

@@ -101,17 +101,28 @@ const NEEDS: Readonly<Record<ProcEventKind, number>> = { none: 4, fork: 16, exec
 
 function kindOf(what: number): ProcEventKind | undefined {
   switch (what) {
-    case PROC_EVENT.none: return 'none';
-    case PROC_EVENT.fork: return 'fork';
-    case PROC_EVENT.exec: return 'exec';
-    case PROC_EVENT.uid: return 'uid';
-    case PROC_EVENT.gid: return 'gid';
-    case PROC_EVENT.sid: return 'sid';
-    case PROC_EVENT.ptrace: return 'ptrace';
-    case PROC_EVENT.comm: return 'comm';
-    case PROC_EVENT.coredump: return 'coredump';
-    case PROC_EVENT.exit: return 'exit';
-    default: return undefined;
+    case PROC_EVENT.none:
+      return 'none';
+    case PROC_EVENT.fork:
+      return 'fork';
+    case PROC_EVENT.exec:
+      return 'exec';
+    case PROC_EVENT.uid:
+      return 'uid';
+    case PROC_EVENT.gid:
+      return 'gid';
+    case PROC_EVENT.sid:
+      return 'sid';
+    case PROC_EVENT.ptrace:
+      return 'ptrace';
+    case PROC_EVENT.comm:
+      return 'comm';
+    case PROC_EVENT.coredump:
+      return 'coredump';
+    case PROC_EVENT.exit:
+      return 'exit';
+    default:
+      return undefined;
   }
 }
 
@@ -128,7 +139,8 @@ export function decodeProcEvent(data: Uint8Array, seq = 0, ack = 0, base = 0): P
   const what = dv.getUint32(0, LE);
   const kind = kindOf(what);
   if (kind === undefined) return undefined;
-  if (data.length - EVENT_DATA < NEEDS[kind]) throw new NetlinkDecodeError(`a ${kind} event needs ${NEEDS[kind]} bytes of event_data, got ${data.length - EVENT_DATA}`, base + EVENT_DATA, context);
+  if (data.length - EVENT_DATA < NEEDS[kind])
+    throw new NetlinkDecodeError(`a ${kind} event needs ${NEEDS[kind]} bytes of event_data, got ${data.length - EVENT_DATA}`, base + EVENT_DATA, context);
   const cpu = dv.getInt32(4, LE);
   const timestamp = dv.getBigUint64(8, LE);
   const s32 = (at: number): number => dv.getInt32(EVENT_DATA + at, LE);
@@ -272,7 +284,8 @@ export class ProcConnector {
   }
 
   private static async listen(socket: NetlinkSocket, kinds: ProcEventKind[] | undefined, timeout = 5000): Promise<ProcConnector> {
-    if (typeof timeout !== 'number' || !(timeout > 0) || !Number.isFinite(timeout)) throw new RangeError(`timeout must be a positive number of milliseconds, got ${String(timeout)}`);
+    if (typeof timeout !== 'number' || !(timeout > 0) || !Number.isFinite(timeout))
+      throw new RangeError(`timeout must be a positive number of milliseconds, got ${String(timeout)}`);
     // The acknowledgement comes on the group, so join before asking; the
     // membership is kept (counted) after the handshake's subscription ends.
     const handshake = socket.subscribe(CN_IDX_PROC);
@@ -288,10 +301,7 @@ export class ProcConnector {
       socket.send(encodeCnMessage({ idx: CN_IDX_PROC, val: CN_VAL_PROC, seq: 0, ack }, op, socket.portId));
       const timedOut = new Promise<never>((_, reject) => {
         timer = setTimeout(
-          () =>
-            reject(
-              new NetlinkTimeoutError(timeout, 'PROC_CN_MCAST_LISTEN (the kernel ignores it from outside the initial user and pid namespaces)'),
-            ),
+          () => reject(new NetlinkTimeoutError(timeout, 'PROC_CN_MCAST_LISTEN (the kernel ignores it from outside the initial user and pid namespaces)')),
           timeout,
         );
       });
@@ -305,7 +315,7 @@ export class ProcConnector {
             continue; // not ours to judge here: subscriptions report it
           }
           // cn_proc_ack() answers with msg->ack = our ack + 1 (send_msg() overwrites seq).
-          if (ev?.what === 'none' && ev.ack === ((ack + 1) >>> 0)) {
+          if (ev?.what === 'none' && ev.ack === (ack + 1) >>> 0) {
             if (ev.err !== 0) throw new NetlinkError(ev.err, { requestName: 'PROC_CN_MCAST_LISTEN' });
             return;
           }

@@ -83,7 +83,7 @@ function readEnv(bytes: Uint8Array, from: number, end: number, context: string):
 /** Offset of the value of `KEY=` in bytes[from, end), for error messages; `from` when not found. */
 function valueOffset(bytes: Uint8Array, from: number, end: number, key: string): number {
   const needle = new TextEncoder().encode(`${key}=`);
-  for (let pos = from; pos < end; ) {
+  for (let pos = from; pos < end;) {
     const stop = nulAt(bytes, pos, end);
     const entryEnd = stop < 0 ? end : stop;
     if (entryEnd - pos >= needle.length && needle.every((b, i) => bytes[pos + i] === b)) return pos + needle.length;
@@ -93,12 +93,22 @@ function valueOffset(bytes: Uint8Array, from: number, end: number, key: string):
 }
 
 /** Checks the properties every uevent has and builds the object. */
-function finish(bytes: Uint8Array, env: Record<string, string>, action: string, devpath: string, from: number, end: number, source: 'kernel' | 'udev', context: string): UeventData {
+function finish(
+  bytes: Uint8Array,
+  env: Record<string, string>,
+  action: string,
+  devpath: string,
+  from: number,
+  end: number,
+  source: 'kernel' | 'udev',
+  context: string,
+): UeventData {
   const subsystem = env.SUBSYSTEM;
   if (subsystem === undefined) fail('uevent has no SUBSYSTEM', from, context);
   const seq = env.SEQNUM;
   if (seq === undefined) fail('uevent has no SEQNUM', from, context);
-  if (!/^[0-9]{1,20}$/.test(seq) || BigInt(seq) > 0xffffffffffffffffn) fail(`SEQNUM '${seq.slice(0, 32)}' is not a 64-bit decimal number`, valueOffset(bytes, from, end, 'SEQNUM'), context);
+  if (!/^[0-9]{1,20}$/.test(seq) || BigInt(seq) > 0xffffffffffffffffn)
+    fail(`SEQNUM '${seq.slice(0, 32)}' is not a 64-bit decimal number`, valueOffset(bytes, from, end, 'SEQNUM'), context);
   return { action, devpath, subsystem, seqnum: BigInt(seq), env, source };
 }
 
@@ -152,7 +162,8 @@ export function decodeUdevUevent(bytes: Uint8Array): UeventData {
   const action = env.ACTION;
   if (action === undefined || action === '') fail('udev event has no ACTION', off, context);
   const devpath = env.DEVPATH;
-  if (devpath === undefined || !devpath.startsWith('/')) fail(devpath === undefined ? 'udev event has no DEVPATH' : 'DEVPATH does not start with /', devpath === undefined ? off : valueOffset(bytes, off, end, 'DEVPATH'), context);
+  if (devpath === undefined || !devpath.startsWith('/'))
+    fail(devpath === undefined ? 'udev event has no DEVPATH' : 'DEVPATH does not start with /', devpath === undefined ? off : valueOffset(bytes, off, end, 'DEVPATH'), context);
   return finish(bytes, env, action, devpath, off, end, 'udev', context);
 }
 

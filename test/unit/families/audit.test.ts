@@ -22,7 +22,11 @@ import {
   encodeAuditStatusChange,
   parseAuditFields,
 } from '../../../src/families/audit/index.js';
-import { AUDIT_GET_FEATURE_REPLY as AUDIT_FEATURE_REPLY_BYTES, AUDIT_GET_REPLY as AUDIT_GET_REPLY_BYTES, AUDIT_USER_AVC_RECORD as AUDIT_RECORD_BYTES } from '../../vectors/audit.js';
+import {
+  AUDIT_GET_FEATURE_REPLY as AUDIT_FEATURE_REPLY_BYTES,
+  AUDIT_GET_REPLY as AUDIT_GET_REPLY_BYTES,
+  AUDIT_USER_AVC_RECORD as AUDIT_RECORD_BYTES,
+} from '../../vectors/audit.js';
 
 const payloadOf = (bytes: Uint8Array): Uint8Array => MessageView.from(bytes).payload;
 const text = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -58,7 +62,12 @@ describe('audit decoders', () => {
   });
 
   it('decodes the prefix an older kernel sends, and refuses less', () => {
-    expect(decodeAuditStatus(payloadOf(AUDIT_GET_REPLY_BYTES).subarray(0, 36))).toMatchObject({ backlog: 0, featureBitmap: 0x7f, backlogWaitTime: undefined, backlogWaitTimeActual: undefined });
+    expect(decodeAuditStatus(payloadOf(AUDIT_GET_REPLY_BYTES).subarray(0, 36))).toMatchObject({
+      backlog: 0,
+      featureBitmap: 0x7f,
+      backlogWaitTime: undefined,
+      backlogWaitTimeActual: undefined,
+    });
     expect(() => decodeAuditStatus(new Uint8Array(31), 16)).toThrow(new NetlinkDecodeError('31 bytes are too few for an audit_status (32 at least)', 16, 'audit_status'));
   });
 
@@ -144,7 +153,9 @@ describe('audit decoders', () => {
     expect(bytes.length).toBe(44);
     expect([dv.getUint32(0, true), dv.getUint32(4, true), dv.getUint32(20, true), dv.getUint32(36, true)]).toEqual([0x1 | 0x10 | 0x20, 1, 8192, 60000]);
     expect(() => encodeAuditStatusChange({ enabled: 3 as never })).toThrow(new RangeError('enabled must be an integer 0..2, got 3'));
-    expect(() => encodeAuditStatusChange({ lost: 0 } as never)).toThrow(new TypeError("audit status field 'lost' cannot be set (settable: enabled, failure, pid, rateLimit, backlogLimit, backlogWaitTime)"));
+    expect(() => encodeAuditStatusChange({ lost: 0 } as never)).toThrow(
+      new TypeError("audit status field 'lost' cannot be set (settable: enabled, failure, pid, rateLimit, backlogLimit, backlogWaitTime)"),
+    );
     expect(() => encodeAuditStatusChange({})).toThrow(new TypeError('change names no field to set'));
   });
 });
@@ -190,7 +201,9 @@ describe('AuditClient on the fake kernel', () => {
   it('lists rules: none, or each rule of the multipart answer', async () => {
     await using none = AuditClient.fromSocket(await auditKernel().kernel.open(Protocol.AUDIT));
     expect(await none.rules()).toEqual([]);
-    await using two = AuditClient.fromSocket(await auditKernel([encodeAuditRule(WATCH_RULE), encodeAuditRule({ flags: 1, action: 0, syscalls: 'all', fields: [] })]).kernel.open(Protocol.AUDIT));
+    await using two = AuditClient.fromSocket(
+      await auditKernel([encodeAuditRule(WATCH_RULE), encodeAuditRule({ flags: 1, action: 0, syscalls: 'all', fields: [] })]).kernel.open(Protocol.AUDIT),
+    );
     const rules = await two.rules();
     expect(rules.map((r) => [r.list, r.action, r.keys])).toEqual([
       ['exit', 'always', ['secrets', 'shadow']],
@@ -245,7 +258,9 @@ describe('AuditClient on the fake kernel', () => {
 
   it('refuses a netns before opening anything', async () => {
     await expect(AuditClient.open({ netns: 'x' } as never)).rejects.toThrow(
-      new TypeError('audit is host-only: records are multicast in the initial network namespace only, and commands are refused outside the initial user namespace (no netns option)'),
+      new TypeError(
+        'audit is host-only: records are multicast in the initial network namespace only, and commands are refused outside the initial user namespace (no netns option)',
+      ),
     );
   });
 });

@@ -26,9 +26,46 @@ describe('cn_msg', () => {
     const op = new Uint8Array([1, 0, 0, 0]);
     const bytes = encodeCnMessage({ idx: CN_IDX_PROC, val: CN_VAL_PROC, seq: 5, ack: 0x01020304 }, op, 77);
     expect(Array.from(bytes)).toEqual([
-      40, 0, 0, 0, 3, 0, 1, 0, 5, 0, 0, 0, 77, 0, 0, 0, // nlmsghdr: len 40, NLMSG_DONE, NLM_F_REQUEST, seq 5, port 77
-      1, 0, 0, 0, 1, 0, 0, 0, 5, 0, 0, 0, 4, 3, 2, 1, 4, 0, 0, 0, // cn_msg: idx 1, val 1, seq 5, ack, len 4, flags 0
-      1, 0, 0, 0, // PROC_CN_MCAST_LISTEN
+      40,
+      0,
+      0,
+      0,
+      3,
+      0,
+      1,
+      0,
+      5,
+      0,
+      0,
+      0,
+      77,
+      0,
+      0,
+      0, // nlmsghdr: len 40, NLMSG_DONE, NLM_F_REQUEST, seq 5, port 77
+      1,
+      0,
+      0,
+      0,
+      1,
+      0,
+      0,
+      0,
+      5,
+      0,
+      0,
+      0,
+      4,
+      3,
+      2,
+      1,
+      4,
+      0,
+      0,
+      0, // cn_msg: idx 1, val 1, seq 5, ack, len 4, flags 0
+      1,
+      0,
+      0,
+      0, // PROC_CN_MCAST_LISTEN
     ]);
     expect(decodeCnMsg(msg(bytes).payload)).toEqual({ idx: 1, val: 1, seq: 5, ack: 0x01020304, flags: 0, data: op });
   });
@@ -49,11 +86,29 @@ describe('cn_msg', () => {
 describe('process events from captured messages', () => {
   it('decodes fork, exec and exit of `sh -c "exit 3"`', () => {
     const common = { cpu: expect.any(Number), timestamp: expect.any(BigInt), seq: expect.any(Number) };
-    expect(decodeProcMessage(msg(V.PROC_FORK))).toEqual({ what: 'fork', pid: 14739, tgid: 14739, ...common, parentPid: 14684, parentTgid: 14684, childPid: 14739, childTgid: 14739 });
+    expect(decodeProcMessage(msg(V.PROC_FORK))).toEqual({
+      what: 'fork',
+      pid: 14739,
+      tgid: 14739,
+      ...common,
+      parentPid: 14684,
+      parentTgid: 14684,
+      childPid: 14739,
+      childTgid: 14739,
+    });
     expect(decodeProcMessage(msg(V.PROC_EXEC))).toEqual({ what: 'exec', pid: 14739, tgid: 14739, ...common });
     expect(decodeProcMessage(msg(V.PROC_EXIT_3))).toEqual({
-      what: 'exit', pid: 14739, tgid: 14739, ...common,
-      status: 0x300, exitCode: 3, signal: null, coreDumped: false, exitSignal: 17, parentPid: 14684, parentTgid: 14684,
+      what: 'exit',
+      pid: 14739,
+      tgid: 14739,
+      ...common,
+      status: 0x300,
+      exitCode: 3,
+      signal: null,
+      coreDumped: false,
+      exitSignal: 17,
+      parentPid: 14684,
+      parentTgid: 14684,
     });
   });
 
@@ -176,6 +231,8 @@ describe('ProcConnector on the fake kernel', () => {
     await expect(ProcConnector.open({ netns: 'x' } as never)).rejects.toThrow(
       new TypeError('the proc connector is host-only: the kernel has its connector socket in the initial network namespace only (no netns option)'),
     );
-    await expect(ProcConnector.open({ events: ['forks' as never] })).rejects.toThrow(new RangeError("unknown process event 'forks': one of fork, exec, uid, gid, sid, ptrace, comm, coredump, exit, none"));
+    await expect(ProcConnector.open({ events: ['forks' as never] })).rejects.toThrow(
+      new RangeError("unknown process event 'forks': one of fork, exec, uid, gid, sid, ptrace, comm, coredump, exit, none"),
+    );
   });
 });

@@ -64,7 +64,11 @@ describe('decodeKernelUevent', () => {
       IFINDEX: '3',
       SEQNUM: '126624',
     });
-    expect(decodeKernelUevent(UEVENT_MOVE)).toMatchObject({ action: 'move', devpath: '/devices/virtual/net/eth7', env: { DEVPATH_OLD: '/devices/virtual/net/v0', INTERFACE: 'eth7' } });
+    expect(decodeKernelUevent(UEVENT_MOVE)).toMatchObject({
+      action: 'move',
+      devpath: '/devices/virtual/net/eth7',
+      env: { DEVPATH_OLD: '/devices/virtual/net/v0', INTERFACE: 'eth7' },
+    });
     expect(decodeKernelUevent(UEVENT_REMOVE_V0)).toMatchObject({ action: 'remove', seqnum: 126627n });
   });
 
@@ -118,7 +122,16 @@ describe('decodeKernelUevent', () => {
 });
 
 describe("udev's re-broadcast format", () => {
-  const env = { ACTION: 'add', DEVPATH: '/devices/virtual/net/v1', SUBSYSTEM: 'net', INTERFACE: 'v1', IFINDEX: '2', SEQNUM: '126610', ID_NET_NAME: 'v1', USEC_INITIALIZED: '4218843' };
+  const env = {
+    ACTION: 'add',
+    DEVPATH: '/devices/virtual/net/v1',
+    SUBSYSTEM: 'net',
+    INTERFACE: 'v1',
+    IFINDEX: '2',
+    SEQNUM: '126610',
+    ID_NET_NAME: 'v1',
+    USEC_INITIALIZED: '4218843',
+  };
 
   it('decodes the header and the properties it points at', () => {
     const bytes = encodeUdevUevent(env);
@@ -146,10 +159,22 @@ describe("udev's re-broadcast format", () => {
     };
     expect(refusal(() => decodeUdevUevent(good.subarray(0, 20)))).toEqual({ message: "udev event: 20 bytes are too few for udev's header (24) (at byte 0)", offset: 0 });
     expect(refusal(() => decodeUdevUevent(patch(8, 0xcafefeed, false)))).toEqual({ message: 'udev event: magic 0xcafefeed is not 0xfeedcafe (at byte 8)', offset: 8 });
-    expect(refusal(() => decodeUdevUevent(patch(16, 4000)))).toEqual({ message: `udev event: properties_off 4000 is outside the ${good.length}-byte datagram (at byte 16)`, offset: 16 });
-    expect(refusal(() => decodeUdevUevent(patch(20, 4000)))).toEqual({ message: `udev event: properties_len 4000 runs past the datagram (${good.length - 40} bytes after properties_off) (at byte 20)`, offset: 20 });
-    expect(refusal(() => decodeUdevUevent(encodeUdevUevent({ DEVPATH: '/d', SUBSYSTEM: 's', SEQNUM: '1' })))).toEqual({ message: 'udev event: udev event has no ACTION (at byte 40)', offset: 40 });
-    expect(refusal(() => decodeUdevUevent(encodeUdevUevent({ ACTION: 'add', SUBSYSTEM: 's', SEQNUM: '1' })))).toEqual({ message: 'udev event: udev event has no DEVPATH (at byte 40)', offset: 40 });
+    expect(refusal(() => decodeUdevUevent(patch(16, 4000)))).toEqual({
+      message: `udev event: properties_off 4000 is outside the ${good.length}-byte datagram (at byte 16)`,
+      offset: 16,
+    });
+    expect(refusal(() => decodeUdevUevent(patch(20, 4000)))).toEqual({
+      message: `udev event: properties_len 4000 runs past the datagram (${good.length - 40} bytes after properties_off) (at byte 20)`,
+      offset: 20,
+    });
+    expect(refusal(() => decodeUdevUevent(encodeUdevUevent({ DEVPATH: '/d', SUBSYSTEM: 's', SEQNUM: '1' })))).toEqual({
+      message: 'udev event: udev event has no ACTION (at byte 40)',
+      offset: 40,
+    });
+    expect(refusal(() => decodeUdevUevent(encodeUdevUevent({ ACTION: 'add', SUBSYSTEM: 's', SEQNUM: '1' })))).toEqual({
+      message: 'udev event: udev event has no DEVPATH (at byte 40)',
+      offset: 40,
+    });
     expect(refusal(() => decodeUdevUevent(text('add@/d\0')))).toEqual({ message: 'udev event: does not start with "libudev\\0" (at byte 0)', offset: 0 });
   });
 });
@@ -180,7 +205,9 @@ describe('the udevadm monitor printer', () => {
 
   it('prints JSON lines with the seqnum as an exact number', () => {
     const e = decodeKernelUevent(text('add@/d\0SUBSYSTEM=s\0SEQNUM=18446744073709551615\0'));
-    expect(formatUeventJson(e)).toBe('{"source":"kernel","action":"add","devpath":"/d","subsystem":"s","seqnum":18446744073709551615,"env":{"SUBSYSTEM":"s","SEQNUM":"18446744073709551615"}}\n');
+    expect(formatUeventJson(e)).toBe(
+      '{"source":"kernel","action":"add","devpath":"/d","subsystem":"s","seqnum":18446744073709551615,"env":{"SUBSYSTEM":"s","SEQNUM":"18446744073709551615"}}\n',
+    );
   });
 
   it('answers help and refuses unknown words before opening a socket', async () => {
@@ -227,8 +254,24 @@ describe('sysfs attributes', () => {
 });
 
 describe('UeventSocket on the fake kernel', () => {
-  const kernelAdd = encodeKernelUevent('add', '/devices/virtual/net/v9', { ACTION: 'add', DEVPATH: '/devices/virtual/net/v9', SUBSYSTEM: 'net', INTERFACE: 'v9', IFINDEX: '9', SEQNUM: '7' });
-  const blockAdd = encodeKernelUevent('add', '/devices/virtual/block/loop9', { ACTION: 'add', DEVPATH: '/devices/virtual/block/loop9', SUBSYSTEM: 'block', MAJOR: '7', MINOR: '9', DEVNAME: 'loop9', DEVTYPE: 'disk', SEQNUM: '8' });
+  const kernelAdd = encodeKernelUevent('add', '/devices/virtual/net/v9', {
+    ACTION: 'add',
+    DEVPATH: '/devices/virtual/net/v9',
+    SUBSYSTEM: 'net',
+    INTERFACE: 'v9',
+    IFINDEX: '9',
+    SEQNUM: '7',
+  });
+  const blockAdd = encodeKernelUevent('add', '/devices/virtual/block/loop9', {
+    ACTION: 'add',
+    DEVPATH: '/devices/virtual/block/loop9',
+    SUBSYSTEM: 'block',
+    MAJOR: '7',
+    MINOR: '9',
+    DEVNAME: 'loop9',
+    DEVTYPE: 'disk',
+    SEQNUM: '8',
+  });
 
   it('yields the kernel group only, and drops what user space sends there', async () => {
     const kernel = new FakeKernel();
