@@ -220,6 +220,9 @@ export const AF_PACKET = 17;
 /** Address family: MPLS. */
 export const AF_MPLS = 28;
 
+/** Longest network device name with its NUL (IFNAMSIZ in <linux/if.h>); every family that names devices keeps to it. */
+export const IFNAMSIZ = 16;
+
 // Generic netlink framing (<linux/genetlink.h>)
 /** sizeof(struct genlmsghdr) */
 export const GENL_HDRLEN = 4;

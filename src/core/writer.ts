@@ -2,6 +2,7 @@
 // message, reserve its fixed header, put attributes, open and close nests
 // (lengths patched afterwards), end the message. Several messages in one
 // buffer form a batch. Padding is always zeroed.
+import { bigIntegerError, integerError } from './check.js';
 import { NLA_HDRLEN, NLMSG_HDRLEN, nlaAlign } from './align.js';
 import { HOST_LITTLE_ENDIAN, encodeString, encodeStringInto, maxUtf8Length } from './bytes.js';
 import { NLA_F_NESTED, NLA_TYPE_MASK, NLM_F_REQUEST } from './constants.js';
@@ -31,27 +32,24 @@ function checkType(type: number): void {
   }
 }
 
+// The checks run inline (no string is built unless a value is refused); the
+// errors read as every other refused value does (core/check.ts).
 function checkInt(type: number, value: number, min: number, max: number, what: string): void {
-  if (typeof value !== 'number' || !Number.isInteger(value)) {
-    throw new TypeError(`attribute ${type}: ${what} value must be an integer, got ${typeof value === 'number' ? value : typeof value}`);
-  }
-  if (value < min || value > max) throw new RangeError(`attribute ${type}: ${what} value ${value} is out of range ${min}..${max}`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) throw integerError(value, `attribute ${type} (${what})`, min, max);
 }
 
 function checkHeaderField(value: number, max: number, what: string): void {
-  if (typeof value !== 'number' || !Number.isInteger(value)) {
-    throw new TypeError(`${what} must be an integer, got ${typeof value === 'number' ? value : typeof value}`);
-  }
-  if (value < 0 || value > max) throw new RangeError(`${what} ${value} is out of range 0..${max}`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > max) throw integerError(value, what, 0, max);
 }
 
 function toBigInt(type: number, value: bigint | number, min: bigint, max: bigint, what: string): bigint {
-  let v: bigint;
-  if (typeof value === 'bigint') v = value;
-  else if (typeof value === 'number' && Number.isSafeInteger(value)) v = BigInt(value);
-  else throw new TypeError(`attribute ${type}: ${what} value must be a bigint or a safe integer, got ${String(value)}`);
-  if (v < min || v > max) throw new RangeError(`attribute ${type}: ${what} value ${v} is out of range ${min}..${max}`);
-  return v;
+  if (typeof value === 'bigint') {
+    if (value >= min && value <= max) return value;
+  } else if (Number.isSafeInteger(value)) {
+    const v = BigInt(value);
+    if (v >= min && v <= max) return v;
+  }
+  throw bigIntegerError(value, `attribute ${type} (${what})`, min, max);
 }
 
 function stringTooLong(type: number, value: string): RangeError {

@@ -5,6 +5,7 @@
 // A device is created in the namespace of the thread that opens
 // /dev/net/tun: for another namespace the addon does it on a helper thread
 // that entered it, never on the main thread.
+import { checkBool, checkIfname, checkInteger, describe } from '../core/check.js';
 import { NetlinkSocketError, NlkitError } from '../core/errors.js';
 import { nativeBinding, type NativeNetnsTarget, type NativeSystemError } from './native.js';
 import { resolveNetnsTarget, type NetnsTarget } from './netns.js';
@@ -25,8 +26,6 @@ export const IFF_TUN_EXCL = 0x8000;
 /** Several queues (one fd each). */
 export const IFF_MULTI_QUEUE = 0x0100;
 
-/** IFNAMSIZ (include/uapi/linux/if.h): a name and its NUL. */
-const IFNAMSIZ = 16;
 /** (uid_t)-1 and (gid_t)-1 mean "no owner" to the kernel; the addon takes -1 for "leave it alone". */
 const NO_ID = 0xffffffff;
 
@@ -86,30 +85,12 @@ export interface TuntapCall {
 const CREATE_KEYS = new Set(['name', 'mode', 'netns', 'pi', 'vnetHdr', 'multiQueue', 'oneQueue', 'owner', 'group']);
 const REMOVE_KEYS = new Set(['name', 'mode', 'netns', 'multiQueue']);
 
-function describe(x: unknown): string {
-  if (typeof x === 'string') return `'${x}'`;
-  if (typeof x === 'bigint') return `${x}n`;
-  if (x === null) return 'null';
-  if (Array.isArray(x)) return 'an array';
-  if (typeof x === 'object') return 'an object';
-  return String(x);
-}
-
 function checkOptions(x: unknown, keys: ReadonlySet<string>, what: string): Record<string, unknown> {
   if (typeof x !== 'object' || x === null || Array.isArray(x)) throw new TypeError(`options must be an object, got ${describe(x)}`);
   for (const k of Object.keys(x)) {
     if (!keys.has(k)) throw new TypeError(`${k}: not an option of ${what} (options: ${[...keys].join(', ')})`);
   }
   return x as Record<string, unknown>;
-}
-
-/** A device name the kernel accepts (dev_valid_name() in net/core/dev.c), 1..15 bytes. */
-export function checkTuntapName(x: unknown, field = 'name'): string {
-  if (typeof x !== 'string') throw new TypeError(`${field} must be a string, got ${describe(x)}`);
-  const bytes = new TextEncoder().encode(x).length;
-  if (bytes === 0 || bytes >= IFNAMSIZ) throw new RangeError(`${field}: '${x}' must be 1..${IFNAMSIZ - 1} bytes long`);
-  if (x === '.' || x === '..' || /[/:\s\0]/.test(x)) throw new RangeError(`${field}: '${x}' is not a valid device name`);
-  return x;
 }
 
 function checkMode(x: unknown): number {
@@ -121,17 +102,14 @@ function checkMode(x: unknown): number {
 function checkFlag(o: Record<string, unknown>, field: string, bit: number): number {
   const v = o[field];
   if (v === undefined) return 0;
-  if (typeof v !== 'boolean') throw new TypeError(`${field} must be true or false, got ${describe(v)}`);
-  return v ? bit : 0;
+  return checkBool(v, field) ? bit : 0;
 }
 
 function checkId(o: Record<string, unknown>, field: 'owner' | 'group'): number {
   const v = o[field];
   if (v === undefined) return -1;
-  if (typeof v !== 'number' || !Number.isInteger(v)) throw new TypeError(`${field} must be an integer, got ${describe(v)}`);
   // (uid_t)-1 is no id at all: TUNSETOWNER refuses it with EINVAL.
-  if (v < 0 || v >= NO_ID) throw new RangeError(`${field} must be in 0..${NO_ID - 1}, got ${v}`);
-  return v;
+  return checkInteger(v, field, 0, NO_ID - 1);
 }
 
 function checkNetns(o: Record<string, unknown>): NativeNetnsTarget | null {
@@ -141,7 +119,7 @@ function checkNetns(o: Record<string, unknown>): NativeNetnsTarget | null {
 /** Checks the options of {@link create} and returns the addon's arguments; throws TypeError / RangeError naming the option. */
 export function createCall(options: TuntapCreateOptions): TuntapCall {
   const o = checkOptions(options, CREATE_KEYS, 'tuntap.create');
-  const name = checkTuntapName(o.name);
+  const name = checkIfname(o.name, 'name');
   let flags = checkMode(o.mode) | IFF_TUN_EXCL;
   // pi is the one switch that clears a bit: the default (as ip's) is IFF_NO_PI.
   if (!checkFlag(o, 'pi', 1)) flags |= IFF_NO_PI;
@@ -152,7 +130,7 @@ export function createCall(options: TuntapCreateOptions): TuntapCall {
 /** Checks the options of {@link remove} and returns the addon's arguments; throws TypeError / RangeError naming the option. */
 export function removeCall(options: TuntapRemoveOptions): TuntapCall {
   const o = checkOptions(options, REMOVE_KEYS, 'tuntap.remove');
-  const name = checkTuntapName(o.name);
+  const name = checkIfname(o.name, 'name');
   const flags = checkMode(o.mode) | IFF_NO_PI | checkFlag(o, 'multiQueue', IFF_MULTI_QUEUE);
   return { name, flags, owner: -1, group: -1, persist: false, netns: checkNetns(o) };
 }

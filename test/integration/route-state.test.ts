@@ -230,7 +230,7 @@ describe.skipIf(!canUseKernel)('route clients read what ip -j shows', () => {
     expect(err).toBeInstanceOf(RangeError);
     expect((err as Error).message).toBe("dev: no link named 'nosuchdev'");
     const err2 = await rt.routes.add({ dst: '10.9.9.0/24', dev: 'va0', nexthops: [{ dev: 'va0', weight: 0 }] }).catch((e: unknown) => e);
-    expect((err2 as Error).message).toBe('nexthops[0].weight must be in 1..256, got 0');
+    expect((err2 as Error).message).toBe('nexthops[0].weight: 0 is out of range 1..256');
   });
 
   it('reads netconf and nsid', async () => {

@@ -149,7 +149,7 @@ describe.skipIf(!canUseKernel)('tuntap.create and tuntap.remove', () => {
     ['a name of 16 bytes', () => tuntap.create({ name: '0123456789abcdef', mode: 'tun', netns: a! }), RangeError, "name: '0123456789abcdef' must be 1..15 bytes long"],
     ['a name with a slash', () => tuntap.create({ name: 'a/b', mode: 'tun', netns: a! }), RangeError, "name: 'a/b' is not a valid device name"],
     ['an unknown mode', () => tuntap.create({ name: 'tb0', mode: 'tan' as never, netns: a! }), RangeError, "mode must be 'tun' or 'tap', got 'tan'"],
-    ['an owner of (uid_t)-1', () => tuntap.create({ name: 'tb0', mode: 'tun', owner: 0xffffffff, netns: a! }), RangeError, 'owner must be in 0..4294967294, got 4294967295'],
+    ['an owner of (uid_t)-1', () => tuntap.create({ name: 'tb0', mode: 'tun', owner: 0xffffffff, netns: a! }), RangeError, 'owner: 4294967295 is out of range 0..4294967294'],
     ['a namespace name with a slash', () => tuntap.create({ name: 'tb0', mode: 'tun', netns: '../x' }), RangeError, "netns: '../x' is not a valid namespace name"],
     ['a misspelt option', () => tuntap.create({ name: 'tb0', mode: 'tun', multiqueue: true, netns: a! } as never), TypeError, 'multiqueue: not an option of tuntap.create (options: name, mode, netns, pi, vnetHdr, multiQueue, oneQueue, owner, group)'],
     ['a removal without a mode', () => tuntap.remove({ name: 'ta1', netns: a! } as never), RangeError, "mode must be 'tun' or 'tap', got undefined"],
@@ -226,10 +226,10 @@ describe.skipIf(!canUseKernel)('rt.links.add with kind tun', () => {
     ['an unknown type', () => rt.links.add({ name: 'tl3', kind: 'tun', data: { type: 'tup' } }), RangeError, "data.type must be one of tun, tap, got 'tup'"],
     ['a non-persistent device', () => rt.links.add({ name: 'tl3', kind: 'tun', data: { persist: false } }), RangeError, 'data.persist: tun/tap links nlkit creates are persistent (nothing keeps their fd open)'],
     ['a read-only attribute', () => rt.links.add({ name: 'tl3', kind: 'tun', data: { numQueues: 4 } }), TypeError, 'data.numQueues: not settable on tun links (type, pi, vnetHdr, multiQueue, persist, owner, group)'],
-    ['an owner out of range', () => rt.links.add({ name: 'tl3', kind: 'tun', data: { owner: -1 } }), RangeError, 'data.owner must be in 0..4294967294, got -1'],
+    ['an owner out of range', () => rt.links.add({ name: 'tl3', kind: 'tun', data: { owner: -1 } }), RangeError, 'data.owner: -1 is out of range 0..4294967294'],
     ['queue counts', () => rt.links.add({ name: 'tl3', kind: 'tun', numTxQueues: 4 }), TypeError, 'numTxQueues: a tun/tap link has 1 queue, or 256 with data.multiQueue'],
     ['an unknown master', () => rt.links.add({ name: 'tl3', kind: 'tun', master: 'nosuch' }), RangeError, "master: no link named 'nosuch'"],
-    ['an mtu below the minimum', () => rt.links.add({ name: 'tl3', kind: 'tun', mtu: 20 }), RangeError, 'mtu must be in 68..4294967295, got 20'],
+    ['an mtu below the minimum', () => rt.links.add({ name: 'tl3', kind: 'tun', mtu: 20 }), RangeError, 'mtu: 20 is out of range 68..4294967295'],
   ];
 
   it.each(BAD)('rejects %s before anything is done', async (_what, run, type, message) => {

@@ -5,8 +5,7 @@
 // get_unsigned ...), each failing with ip's message and exit status before
 // anything is sent.
 import { parseIPv6 } from '../../core/address.js';
-import { AF_BRIDGE, AF_INET, AF_INET6, AF_MPLS, AF_PACKET, AF_UNSPEC } from '../../core/constants.js';
-import { IFNAMSIZ } from '../../families/route/constants.js';
+import { AF_BRIDGE, AF_INET, AF_INET6, AF_MPLS, AF_PACKET, AF_UNSPEC, IFNAMSIZ } from '../../core/constants.js';
 import { CommandError, usage } from './context.js';
 import { getUnsigned, strtoul } from './numbers.js';
 

@@ -1,19 +1,7 @@
 // Addresses (RTM_NEWADDR / RTM_DELADDR / RTM_GETADDR).
 import { NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../../core/constants.js';
-import {
-  SCOPES,
-  checkAddress,
-  checkInt,
-  checkName,
-  checkObject,
-  checkPrefix,
-  checkString,
-  checkU32,
-  familyName,
-  familyNumber,
-  type Family,
-  type Obj,
-} from './convert.js';
+import { checkInteger, checkString, checkU32 } from '../../core/check.js';
+import { SCOPES, checkAddress, checkName, checkObject, checkPrefix, familyName, familyNumber, type Family, type Obj } from './convert.js';
 import type { ResolveLink } from './links.js';
 
 /** IFA_F_* flags (include/uapi/linux/if_addr.h) by the spec's names. */
@@ -156,7 +144,7 @@ export async function encodeAddress(input: AddressInput, resolve: ResolveLink, f
     m.cacheinfo = { 'ifa-prefered': preferred, 'ifa-valid': valid };
   }
   if (input.metric !== undefined) m['rt-priority'] = checkU32(input.metric, 'metric');
-  if (input.protocol !== undefined) m.proto = checkInt(input.protocol, 'protocol', 0, 255);
+  if (input.protocol !== undefined) m.proto = checkInteger(input.protocol, 'protocol', 0, 255);
   return m;
 }
 

@@ -21,7 +21,8 @@ import {
   type AddressFilter,
   type AddressInput,
 } from './addresses.js';
-import { checkFamily, checkIfname, checkInt, checkObject, familyNumber, type Family, type Obj } from './convert.js';
+import { checkIfname, checkInteger } from '../../core/check.js';
+import { checkFamily, checkObject, familyNumber, type Family, type Obj } from './convert.js';
 import {
   LINK_WRITE_FLAGS,
   decodeLink,
@@ -161,7 +162,7 @@ export class LinkClient {
   /** One link by name or index (with its counters); undefined when there is none. */
   async get(key: string | number, options: RouteCallOptions = {}): Promise<Link | undefined> {
     const req: Obj = { 'ifi-family': AF_UNSPEC, 'ifi-index': 0 };
-    if (typeof key === 'number') req['ifi-index'] = checkInt(key, 'index', 1, 0x7fffffff);
+    if (typeof key === 'number') req['ifi-index'] = checkInteger(key, 'index', 1, 0x7fffffff);
     else req.ifname = checkIfname(key, 'name');
     try {
       const m = await this.ctx.link.do('getlink', req, options);
@@ -191,7 +192,7 @@ export class LinkClient {
   /** Changes a link (by name or index): mtu, address, up, master, name, kind data, port attributes ... */
   async change(key: string | number, settings: LinkSettings & { kind?: string }, options: RouteCallOptions = {}): Promise<void> {
     checkObject(settings, 'settings');
-    const target = typeof key === 'number' ? { index: checkInt(key, 'index', 1, 0x7fffffff) } : { index: await this.ctx.resolveLink(key, 'name', options) };
+    const target = typeof key === 'number' ? { index: checkInteger(key, 'index', 1, 0x7fffffff) } : { index: await this.ctx.resolveLink(key, 'name', options) };
     const value = await encodeLink(settings, (x, f) => this.ctx.resolveLink(x, f, options), target);
     if (settings.name !== undefined) value.ifname = checkIfname(settings.name, 'name');
     await this.ctx.link.request('newlink', value, { ...options, flags: NLM_F_REQUEST | NLM_F_ACK | LINK_WRITE_FLAGS.change });
@@ -200,7 +201,7 @@ export class LinkClient {
   /** Deletes a link (by name or index); a veth's peer goes with it. */
   async delete(key: string | number, options: RouteCallOptions = {}): Promise<void> {
     const req: Obj = { 'ifi-family': AF_UNSPEC, 'ifi-index': 0 };
-    if (typeof key === 'number') req['ifi-index'] = checkInt(key, 'index', 1, 0x7fffffff);
+    if (typeof key === 'number') req['ifi-index'] = checkInteger(key, 'index', 1, 0x7fffffff);
     else req.ifname = checkIfname(key, 'name');
     await this.ctx.link.request('dellink', req, options);
   }
@@ -508,7 +509,7 @@ export class RuleClient {
 
   /** The rule with this priority (the first when several share it), or undefined. */
   async get(priority: number, family: Family = 'inet', options: RouteCallOptions = {}): Promise<Rule | undefined> {
-    checkInt(priority, 'priority', 0, 0xffffffff);
+    checkInteger(priority, 'priority', 0, 0xffffffff);
     for await (const r of this.list({ family, priority }, options)) return r;
     return undefined;
   }
@@ -578,15 +579,15 @@ export class NsidClient {
 
   /** Assigns `nsid` to a namespace (by name, { pid } or { fd }); -1 lets the kernel choose. */
   async add(nsid: number, netns: string | { pid: number } | { fd: number }, options: RouteCallOptions = {}): Promise<void> {
-    checkInt(nsid, 'nsid', -1, 0x7fffffff);
+    checkInteger(nsid, 'nsid', -1, 0x7fffffff);
     await withNetnsAttr(netns, (attr) => this.ctx.link.request('newnsid', { family: AF_UNSPEC, nsid, ...attr }, options));
   }
 
 }
 
 async function withNetnsAttr<T>(netns: string | { pid: number } | { fd: number }, run: (attr: Obj) => Promise<T>): Promise<T> {
-  if (typeof netns === 'object' && netns !== null && 'pid' in netns) return run({ pid: checkInt(netns.pid, 'netns.pid', 1, 0x7fffffff) });
-  if (typeof netns === 'object' && netns !== null && 'fd' in netns) return run({ fd: checkInt(netns.fd, 'netns.fd', 0, 0x7fffffff) });
+  if (typeof netns === 'object' && netns !== null && 'pid' in netns) return run({ pid: checkInteger(netns.pid, 'netns.pid', 1, 0x7fffffff) });
+  if (typeof netns === 'object' && netns !== null && 'fd' in netns) return run({ fd: checkInteger(netns.fd, 'netns.fd', 0, 0x7fffffff) });
   const target = resolveNetnsTarget(netns as NetnsTarget);
   const { open } = await import('node:fs/promises');
   const handle = await open((target as { path: string }).path, 'r');
@@ -690,7 +691,7 @@ export class RouteClient {
 
   /** Index of a link given by name or index (names are looked up; an unknown one is a RangeError naming `field`). */
   async resolveLink(x: unknown, field: string, options: CallOptions = {}): Promise<number> {
-    if (typeof x === 'number') return checkInt(x, field, 1, 0x7fffffff);
+    if (typeof x === 'number') return checkInteger(x, field, 1, 0x7fffffff);
     const name = checkIfname(x, field);
     try {
       const m = await this.ctx.link.do('getlink', { 'ifi-family': AF_UNSPEC, 'ifi-index': 0, ifname: name, 'ext-mask': ['skip-stats'] }, options);

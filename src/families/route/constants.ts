@@ -711,8 +711,6 @@ export const ARPHRD_ETHER = 1;
 /** Link type: no link-layer header (e.g. a tun device). */
 export const ARPHRD_NONE = 0xfffe;
 
-/** Longest interface name with its NUL (IFNAMSIZ in <linux/if.h>). */
-export const IFNAMSIZ = 16;
 /** Longest interface alias with its NUL (IFALIASZ in <linux/if.h>). */
 export const IFALIASZ = 256;
 /** Most segments the kernel allows in one GSO packet (GSO_MAX_SEGS in <linux/netdevice.h>). */

@@ -3,7 +3,8 @@
 // objects (camelCase), and the checks every write runs before anything is
 // sent: a mistyped value fails here with a TypeError or RangeError naming
 // its field.
-import { parseIPv4, parseIPv6, parseMac } from '../../core/address.js';
+import { formatMac, parseIPv4, parseIPv6, parseMac } from '../../core/address.js';
+import { checkInteger, checkString, describe } from '../../core/check.js';
 import { AF_INET, AF_INET6, AF_UNSPEC } from '../../core/constants.js';
 import { RTPROT_NAMES, RT_SCOPE_NAMES, RT_TABLE_NAMES } from './names.js';
 
@@ -65,42 +66,9 @@ export function kebabize(v: unknown): unknown {
 
 // ---- validation -----------------------------------------------------------
 
-function describe(x: unknown): string {
-  if (typeof x === 'string') return `'${x}'`;
-  if (typeof x === 'bigint') return `${x}n`;
-  if (x === null) return 'null';
-  if (Array.isArray(x)) return 'an array';
-  if (typeof x === 'object') return 'an object';
-  return String(x);
-}
-
 /** Checks that an input is an object. */
 export function checkObject(x: unknown, field: string): Obj {
   if (!isPlain(x)) throw new TypeError(`${field} must be an object, got ${describe(x)}`);
-  return x;
-}
-
-/** An integer in [min, max]. */
-export function checkInt(x: unknown, field: string, min: number, max: number): number {
-  if (typeof x !== 'number' || !Number.isInteger(x)) throw new TypeError(`${field} must be an integer, got ${describe(x)}`);
-  if (x < min || x > max) throw new RangeError(`${field} must be in ${min}..${max}, got ${x}`);
-  return x;
-}
-
-/** A u32. */
-export function checkU32(x: unknown, field: string): number {
-  return checkInt(x, field, 0, 0xffffffff);
-}
-
-/** A boolean. */
-export function checkBool(x: unknown, field: string): boolean {
-  if (typeof x !== 'boolean') throw new TypeError(`${field} must be true or false, got ${describe(x)}`);
-  return x;
-}
-
-/** A string. */
-export function checkString(x: unknown, field: string): string {
-  if (typeof x !== 'string') throw new TypeError(`${field} must be a string, got ${describe(x)}`);
   return x;
 }
 
@@ -112,24 +80,12 @@ export function checkName<T extends string>(x: unknown, field: string, names: re
   return x as T;
 }
 
-/** IFNAMSIZ (include/uapi/linux/if.h): names hold at most 15 bytes and their NUL. */
-const IFNAMSIZ = 16;
-
-/** A device name the kernel accepts (dev_valid_name in net/core/dev.c). */
-export function checkIfname(x: unknown, field: string): string {
-  const name = checkString(x, field);
-  const bytes = Buffer.byteLength(name);
-  if (bytes === 0 || bytes >= IFNAMSIZ) throw new RangeError(`${field}: '${name}' must be 1..${IFNAMSIZ - 1} bytes long`);
-  if (name === '.' || name === '..' || /[/:\s]/.test(name)) throw new TypeError(`${field}: '${name}' is not a valid device name`);
-  return name;
-}
-
 /** A 6-byte MAC address in text form (as ip prints it). */
 export function checkMac(x: unknown, field: string, length = 6): string {
   const text = checkString(x, field);
   const bytes = parseMac(text, field);
   if (bytes.length !== length) throw new RangeError(`${field}: '${text}' has ${bytes.length} bytes, expected ${length}`);
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join(':');
+  return formatMac(bytes);
 }
 
 /** Address family names the clients use. */
@@ -218,10 +174,10 @@ export class NameTable {
     if (typeof x === 'string') {
       const v = this.byName.get(x);
       if (v !== undefined) return v;
-      if (/^\d+$/.test(x)) return checkInt(Number(x), field, 0, max);
+      if (/^\d+$/.test(x)) return checkInteger(Number(x), field, 0, max);
       throw new RangeError(`${field}: '${x}' is not one of ${[...this.byName.keys()].join(', ')} or a number`);
     }
-    return checkInt(x, field, 0, max);
+    return checkInteger(x, field, 0, max);
   }
 }
 

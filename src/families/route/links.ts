@@ -3,20 +3,8 @@
 import { AF_UNSPEC } from '../../core/constants.js';
 import { NLM_F_CREATE, NLM_F_EXCL } from '../../core/constants.js';
 import { indexSpec, type AttributeSpec, type SpecIndex } from '../../schema/model.js';
-import {
-  camel,
-  camelize,
-  checkBool,
-  checkIfname,
-  checkInt,
-  checkMac,
-  checkName,
-  checkObject,
-  checkString,
-  checkU32,
-  kebab,
-  type Obj,
-} from './convert.js';
+import { checkBool, checkIfname, checkInteger, checkString, checkU32 } from '../../core/check.js';
+import { camel, camelize, checkMac, checkName, checkObject, kebab, type Obj } from './convert.js';
 import type { TuntapCreateOptions } from '../../io/tuntap.js';
 import { IFF_UP } from './constants.js';
 import { loadFamilies, routeFamilies } from './families.js';
@@ -377,7 +365,7 @@ export async function encodeLink(
 
 function settings(m: Obj, s: LinkSettings | VethPeer, field: string): void {
   const full = s as LinkSettings;
-  if (s.mtu !== undefined) m.mtu = checkInt(s.mtu, `${field === 'link' ? '' : `${field}.`}mtu`, 68, 0xffffffff);
+  if (s.mtu !== undefined) m.mtu = checkInteger(s.mtu, `${field === 'link' ? '' : `${field}.`}mtu`, 68, 0xffffffff);
   if (s.address !== undefined) m.address = checkMac(s.address, `${field === 'link' ? '' : `${field}.`}address`);
   if (s.txqlen !== undefined) m.txqlen = checkU32(s.txqlen, `${field === 'link' ? '' : `${field}.`}txqlen`);
   if (s.up !== undefined) {
@@ -388,8 +376,8 @@ function settings(m: Obj, s: LinkSettings | VethPeer, field: string): void {
   if (full.broadcast !== undefined) m.broadcast = checkMac(full.broadcast, 'broadcast');
   if (full.group !== undefined) m.group = checkU32(full.group, 'group');
   if (full.alias !== undefined) m.ifalias = checkString(full.alias, 'alias');
-  if (full.numTxQueues !== undefined) m['num-tx-queues'] = checkInt(full.numTxQueues, 'numTxQueues', 1, 4096);
-  if (full.numRxQueues !== undefined) m['num-rx-queues'] = checkInt(full.numRxQueues, 'numRxQueues', 1, 4096);
+  if (full.numTxQueues !== undefined) m['num-tx-queues'] = checkInteger(full.numTxQueues, 'numTxQueues', 1, 4096);
+  if (full.numRxQueues !== undefined) m['num-rx-queues'] = checkInteger(full.numRxQueues, 'numRxQueues', 1, 4096);
 }
 
 // ---- tun / tap -------------------------------------------------------------
@@ -422,8 +410,8 @@ export function tunCreateOptions(data: Obj | undefined): Omit<TuntapCreateOption
   if (d.multiQueue !== undefined) out.multiQueue = checkSwitch(d.multiQueue, 'data.multiQueue');
   // Nothing holds the device's fd once it is made: only a persistent device outlives the call.
   if (d.persist !== undefined && !checkSwitch(d.persist, 'data.persist')) throw new RangeError('data.persist: tun/tap links nlkit creates are persistent (nothing keeps their fd open)');
-  if (d.owner !== undefined) out.owner = checkInt(d.owner, 'data.owner', 0, 0xfffffffe);
-  if (d.group !== undefined) out.group = checkInt(d.group, 'data.group', 0, 0xfffffffe);
+  if (d.owner !== undefined) out.owner = checkInteger(d.owner, 'data.owner', 0, 0xfffffffe);
+  if (d.group !== undefined) out.group = checkInteger(d.group, 'data.group', 0, 0xfffffffe);
   return out;
 }
 

@@ -1,6 +1,7 @@
 // Neighbours (RTM_NEWNEIGH / RTM_DELNEIGH / RTM_GETNEIGH): ARP and NDP entries.
 import { NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../../core/constants.js';
-import { checkAddress, checkBool, checkMac, checkName, checkObject, familyName, familyNumber, type Family, type Obj } from './convert.js';
+import { checkBool } from '../../core/check.js';
+import { checkAddress, checkMac, checkName, checkObject, familyName, familyNumber, type Family, type Obj } from './convert.js';
 import type { ResolveLink } from './links.js';
 import { NUD_STATE_NAMES } from './names.js';
 

@@ -2,20 +2,17 @@
 // hops, metrics and lightweight-tunnel encapsulation (see overlays/rt-route.yaml).
 import { AF_INET6 } from '../../core/constants.js';
 import { NLM_F_APPEND, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../../core/constants.js';
-import { formatIPv6 } from '../../core/address.js';
+import { formatIPv6, parseIPv6 } from '../../core/address.js';
+import { checkBool, checkInteger, checkString, checkU32 } from '../../core/check.js';
 import {
   PROTOCOLS,
   SCOPES,
   camelize,
   checkAddress,
-  checkBool,
-  checkInt,
   checkName,
   checkObject,
   checkPrefix,
-  checkString,
   checkTable,
-  checkU32,
   familyName,
   familyNumber,
   formatPrefix,
@@ -291,18 +288,18 @@ function encodeEncap(e: EncapInput, field: string, family: Family): { 'encap-typ
       if (!Array.isArray(e.labels) || e.labels.length === 0) throw new TypeError(`${field}.labels must be a non-empty array of MPLS labels`);
       const n = e.labels.length;
       // Each entry: label << 12 | bottom-of-stack << 8 (include/uapi/linux/mpls.h).
-      const dst = e.labels.map((l, i) => checkInt(l, `${field}.labels[${i}]`, 0, 0xfffff) * 4096 + (i === n - 1 ? 0x100 : 0));
-      return { 'encap-type': 'mpls', encap: { dst, ...(e.ttl !== undefined ? { ttl: checkInt(e.ttl, `${field}.ttl`, 0, 255) } : {}) } };
+      const dst = e.labels.map((l, i) => checkInteger(l, `${field}.labels[${i}]`, 0, 0xfffff) * 4096 + (i === n - 1 ? 0x100 : 0));
+      return { 'encap-type': 'mpls', encap: { dst, ...(e.ttl !== undefined ? { ttl: checkInteger(e.ttl, `${field}.ttl`, 0, 255) } : {}) } };
     }
     case 'ip':
     case 'ip6': {
       const fam: Family = e.type === 'ip' ? 'inet' : 'inet6';
       const o: Obj = {};
-      if (e.id !== undefined) o.id = typeof e.id === 'bigint' ? e.id : BigInt(checkInt(e.id, `${field}.id`, 0, Number.MAX_SAFE_INTEGER));
+      if (e.id !== undefined) o.id = typeof e.id === 'bigint' ? e.id : BigInt(checkInteger(e.id, `${field}.id`, 0, Number.MAX_SAFE_INTEGER));
       if (e.dst !== undefined) o.dst = checkAddress(e.dst, `${field}.dst`, fam).address;
       if (e.src !== undefined) o.src = checkAddress(e.src, `${field}.src`, fam).address;
-      if (e.ttl !== undefined) o[e.type === 'ip' ? 'ttl' : 'hoplimit'] = checkInt(e.ttl, `${field}.ttl`, 0, 255);
-      if (e.tos !== undefined) o[e.type === 'ip' ? 'tos' : 'tc'] = checkInt(e.tos, `${field}.tos`, 0, 255);
+      if (e.ttl !== undefined) o[e.type === 'ip' ? 'ttl' : 'hoplimit'] = checkInteger(e.ttl, `${field}.ttl`, 0, 255);
+      if (e.tos !== undefined) o[e.type === 'ip' ? 'tos' : 'tc'] = checkInteger(e.tos, `${field}.tos`, 0, 255);
       return { 'encap-type': e.type, encap: o };
     }
     case 'seg6': {
@@ -314,7 +311,7 @@ function encodeEncap(e: EncapInput, field: string, family: Family): { 'encap-typ
       const rest = new Uint8Array(16 * n);
       e.segments.forEach((s, i) => {
         checkAddress(s, `${field}.segments[${i}]`, 'inet6');
-        rest.set(Buffer.from(ipv6Bytes(s)), (n - 1 - i) * 16);
+        rest.set(parseIPv6(s), (n - 1 - i) * 16);
       });
       // struct ipv6_sr_hdr: next header 0, length in 8-byte units past the first 8, type 4 (SRH).
       const srh = { mode, nexthdr: 0, hdrlen: 2 * n, type: 4, 'segments-left': n - 1, 'first-segment': n - 1, flags: 0, tag: 0, __rest: rest };
@@ -324,21 +321,6 @@ function encodeEncap(e: EncapInput, field: string, family: Family): { 'encap-typ
     default:
       throw new RangeError(`${field}.type must be one of mpls, ip, ip6, seg6, got '${String((e as { type?: unknown }).type)}'`);
   }
-}
-
-function ipv6Bytes(text: string): Uint8Array {
-  // parseIPv6 via checkAddress validated it; re-parse for the bytes.
-  const parts = text.split('::');
-  const head = parts[0] ? parts[0].split(':') : [];
-  const tail = parts.length > 1 && parts[1] ? parts[1].split(':') : [];
-  const words = [...head, ...new Array<string>(8 - head.length - tail.length).fill('0'), ...tail];
-  const out = new Uint8Array(16);
-  words.forEach((w, i) => {
-    const v = parseInt(w, 16);
-    out[2 * i] = v >> 8;
-    out[2 * i + 1] = v & 255;
-  });
-  return out;
 }
 
 /** Checks a route's destination and family; returns the parsed prefix. */
@@ -369,7 +351,7 @@ export async function encodeRoute(input: RouteInput, resolve: ResolveLink, del =
     'rtm-family': familyNumber(fam),
     'rtm-dst-len': dst.length,
     'rtm-src-len': 0,
-    'rtm-tos': input.tos === undefined ? 0 : checkInt(input.tos, 'tos', 0, 255),
+    'rtm-tos': input.tos === undefined ? 0 : checkInteger(input.tos, 'tos', 0, 255),
     'rtm-table': table < 256 ? table : 0,
     'rtm-protocol': input.protocol === undefined ? (del ? 0 : RTPROT_BOOT) : PROTOCOLS.value(input.protocol, 'protocol'),
     'rtm-scope': scope,
@@ -404,7 +386,7 @@ export async function encodeRoute(input: RouteInput, resolve: ResolveLink, del =
       const nh = checkObject(input.nexthops[i], `nexthops[${i}]`) as NexthopInput;
       const rec: Obj = {
         'rtnh-flags': nh.onlink !== undefined && checkBool(nh.onlink, `nexthops[${i}].onlink`) ? ['onlink'] : [],
-        'rtnh-hops': nh.weight === undefined ? 0 : checkInt(nh.weight, `nexthops[${i}].weight`, 1, 256) - 1,
+        'rtnh-hops': nh.weight === undefined ? 0 : checkInteger(nh.weight, `nexthops[${i}].weight`, 1, 256) - 1,
         'rtnh-ifindex': nh.dev === undefined ? 0 : await resolve(nh.dev, `nexthops[${i}].dev`),
       };
       if (nh.gateway !== undefined) rec.gateway = checkAddress(nh.gateway, `nexthops[${i}].gateway`, fam).address;
@@ -414,7 +396,7 @@ export async function encodeRoute(input: RouteInput, resolve: ResolveLink, del =
     m.multipath = records;
   }
   if (input.encap !== undefined) Object.assign(m, encodeEncap(input.encap, 'encap', fam));
-  if (input.pref !== undefined) m.pref = checkInt(input.pref, 'pref', 0, 255);
+  if (input.pref !== undefined) m.pref = checkInteger(input.pref, 'pref', 0, 255);
   if (input.expires !== undefined) m.expires = checkU32(input.expires, 'expires');
   return m;
 }

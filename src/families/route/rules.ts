@@ -1,22 +1,7 @@
 // Policy routing rules (RTM_NEWRULE / RTM_DELRULE / RTM_GETRULE).
 import { NLM_F_CREATE, NLM_F_EXCL } from '../../core/constants.js';
-import {
-  PROTOCOLS,
-  checkBool,
-  checkIfname,
-  checkInt,
-  checkName,
-  checkObject,
-  checkPrefix,
-  checkTable,
-  checkU32,
-  deepEqual,
-  familyName,
-  familyNumber,
-  formatPrefix,
-  type Family,
-  type Obj,
-} from './convert.js';
+import { checkBool, checkIfname, checkInteger, checkU32 } from '../../core/check.js';
+import { PROTOCOLS, checkName, checkObject, checkPrefix, checkTable, deepEqual, familyName, familyNumber, formatPrefix, type Family, type Obj } from './convert.js';
 import { FIB_RULE_INVERT, FRA_TABLE } from './constants.js';
 
 const ACTIONS = ['to-tbl', 'goto', 'nop', 'blackhole', 'unreachable', 'prohibit'] as const;
@@ -171,7 +156,7 @@ export function encodeRule(input: RuleInput): Obj {
     family: familyNumber(family),
     'dst-len': dst?.length ?? 0,
     'src-len': src?.length ?? 0,
-    tos: input.tos === undefined ? 0 : checkInt(input.tos, 'tos', 0, 255),
+    tos: input.tos === undefined ? 0 : checkInteger(input.tos, 'tos', 0, 255),
     table: table === undefined ? 0 : table < 256 ? table : 0,
     action,
     flags: input.invert !== undefined && checkBool(input.invert, 'invert') ? FIB_RULE_INVERT : 0,
@@ -191,7 +176,7 @@ export function encodeRule(input: RuleInput): Obj {
   if (input.fwmark !== undefined) out.fwmark = checkU32(input.fwmark, 'fwmark');
   if (input.fwmask !== undefined) out.fwmask = checkU32(input.fwmask, 'fwmask');
   if (input.goto !== undefined) out.goto = checkU32(input.goto, 'goto');
-  if (input.suppressPrefixlen !== undefined) out['suppress-prefixlen'] = checkInt(input.suppressPrefixlen, 'suppressPrefixlen', 0, 128);
+  if (input.suppressPrefixlen !== undefined) out['suppress-prefixlen'] = checkInteger(input.suppressPrefixlen, 'suppressPrefixlen', 0, 128);
   if (input.protocol !== undefined) out.protocol = PROTOCOLS.value(input.protocol, 'protocol');
   return out;
 }

@@ -349,22 +349,22 @@ describe('MessageWriter batches and growth', () => {
 
 // Values a put* refuses, and the exact error naming the attribute.
 const BAD_VALUES: ReadonlyArray<{ name: string; put: (w: MessageWriter) => unknown; error: Error }> = [
-  { name: 'a u8 above 255', put: (w) => w.putU8(5, 256), error: new RangeError('attribute 5: u8 value 256 is out of range 0..255') },
-  { name: 'a negative u16', put: (w) => w.putU16(5, -1), error: new RangeError('attribute 5: u16 value -1 is out of range 0..65535') },
-  { name: 'a u32 above 2^32 - 1', put: (w) => w.putU32(4, 2 ** 32), error: new RangeError('attribute 4: u32 value 4294967296 is out of range 0..4294967295') },
-  { name: 'a fractional u32', put: (w) => w.putU32(4, 1.5), error: new TypeError('attribute 4: u32 value must be an integer, got 1.5') },
-  { name: 'NaN as a u32', put: (w) => w.putU32(4, NaN), error: new TypeError('attribute 4: u32 value must be an integer, got NaN') },
-  { name: 'a string as a u32', put: (w) => w.putU32(4, '1400' as unknown as number), error: new TypeError('attribute 4: u32 value must be an integer, got string') },
-  { name: 'an s8 of 128', put: (w) => w.putS8(5, 128), error: new RangeError('attribute 5: s8 value 128 is out of range -128..127') },
-  { name: 'an s16 of -32769', put: (w) => w.putS16(5, -32769), error: new RangeError('attribute 5: s16 value -32769 is out of range -32768..32767') },
-  { name: 'an s32 of 2^31', put: (w) => w.putS32(5, 2 ** 31), error: new RangeError('attribute 5: s32 value 2147483648 is out of range -2147483648..2147483647') },
-  { name: 'a negative u64', put: (w) => w.putU64(5, -1n), error: new RangeError('attribute 5: u64 value -1 is out of range 0..18446744073709551615') },
-  { name: 'a u64 of 2^64', put: (w) => w.putU64(5, 2n ** 64n), error: new RangeError('attribute 5: u64 value 18446744073709551616 is out of range 0..18446744073709551615') },
-  { name: 'an unsafe number as a u64', put: (w) => w.putU64(5, 2 ** 53), error: new TypeError('attribute 5: u64 value must be a bigint or a safe integer, got 9007199254740992') },
-  { name: 'a fractional u64', put: (w) => w.putU64(5, 0.5), error: new TypeError('attribute 5: u64 value must be a bigint or a safe integer, got 0.5') },
-  { name: 'an s64 of 2^63', put: (w) => w.putS64(5, 2n ** 63n), error: new RangeError('attribute 5: s64 value 9223372036854775808 is out of range -9223372036854775808..9223372036854775807') },
-  { name: 'a negative uint', put: (w) => w.putUint(5, -1), error: new RangeError('attribute 5: uint value -1 is out of range 0..18446744073709551615') },
-  { name: 'a sint below s64', put: (w) => w.putSint(5, -(2n ** 63n) - 1n), error: new RangeError('attribute 5: sint value -9223372036854775809 is out of range -9223372036854775808..9223372036854775807') },
+  { name: 'a u8 above 255', put: (w) => w.putU8(5, 256), error: new RangeError('attribute 5 (u8): 256 is out of range 0..255') },
+  { name: 'a negative u16', put: (w) => w.putU16(5, -1), error: new RangeError('attribute 5 (u16): -1 is out of range 0..65535') },
+  { name: 'a u32 above 2^32 - 1', put: (w) => w.putU32(4, 2 ** 32), error: new RangeError('attribute 4 (u32): 4294967296 is out of range 0..4294967295') },
+  { name: 'a fractional u32', put: (w) => w.putU32(4, 1.5), error: new TypeError('attribute 4 (u32): expected an integer, got 1.5') },
+  { name: 'NaN as a u32', put: (w) => w.putU32(4, NaN), error: new TypeError('attribute 4 (u32): expected an integer, got NaN') },
+  { name: 'a string as a u32', put: (w) => w.putU32(4, '1400' as unknown as number), error: new TypeError("attribute 4 (u32): expected an integer, got '1400'") },
+  { name: 'an s8 of 128', put: (w) => w.putS8(5, 128), error: new RangeError('attribute 5 (s8): 128 is out of range -128..127') },
+  { name: 'an s16 of -32769', put: (w) => w.putS16(5, -32769), error: new RangeError('attribute 5 (s16): -32769 is out of range -32768..32767') },
+  { name: 'an s32 of 2^31', put: (w) => w.putS32(5, 2 ** 31), error: new RangeError('attribute 5 (s32): 2147483648 is out of range -2147483648..2147483647') },
+  { name: 'a negative u64', put: (w) => w.putU64(5, -1n), error: new RangeError('attribute 5 (u64): -1 is out of range 0..18446744073709551615') },
+  { name: 'a u64 of 2^64', put: (w) => w.putU64(5, 2n ** 64n), error: new RangeError('attribute 5 (u64): 18446744073709551616 is out of range 0..18446744073709551615') },
+  { name: 'an unsafe number as a u64', put: (w) => w.putU64(5, 2 ** 53), error: new TypeError('attribute 5 (u64): expected a bigint or a safe integer, got 9007199254740992') },
+  { name: 'a fractional u64', put: (w) => w.putU64(5, 0.5), error: new TypeError('attribute 5 (u64): expected a bigint or a safe integer, got 0.5') },
+  { name: 'an s64 of 2^63', put: (w) => w.putS64(5, 2n ** 63n), error: new RangeError('attribute 5 (s64): 9223372036854775808 is out of range -9223372036854775808..9223372036854775807') },
+  { name: 'a negative uint', put: (w) => w.putUint(5, -1), error: new RangeError('attribute 5 (uint): -1 is out of range 0..18446744073709551615') },
+  { name: 'a sint below s64', put: (w) => w.putSint(5, -(2n ** 63n) - 1n), error: new RangeError('attribute 5 (sint): -9223372036854775809 is out of range -9223372036854775808..9223372036854775807') },
   { name: 'a number as a string', put: (w) => w.putString(3, 42 as unknown as string), error: new TypeError('attribute 3: string value must be a string, got number') },
   { name: 'an array as binary', put: (w) => w.putBinary(1, [1, 2] as unknown as Uint8Array), error: new TypeError('attribute 1: binary value must be a Uint8Array') },
   { name: 'a string as raw bytes', put: (w) => w.putRaw('abc' as unknown as Uint8Array), error: new TypeError('putRaw: bytes must be a Uint8Array') },
@@ -399,12 +399,12 @@ describe('MessageWriter argument errors', () => {
   });
 
   const BAD_HEADERS = [
-    { name: 'nlmsg_type 70000', begin: (w: MessageWriter) => w.beginMessage(70000), error: new RangeError('nlmsg_type 70000 is out of range 0..65535') },
-    { name: 'nlmsg_flags -1', begin: (w: MessageWriter) => w.beginMessage(1, -1), error: new RangeError('nlmsg_flags -1 is out of range 0..65535') },
-    { name: 'nlmsg_seq 2^32', begin: (w: MessageWriter) => w.beginMessage(1, 1, 2 ** 32), error: new RangeError('nlmsg_seq 4294967296 is out of range 0..4294967295') },
-    { name: 'nlmsg_seq -1', begin: (w: MessageWriter) => w.beginMessage(1, 1, -1), error: new RangeError('nlmsg_seq -1 is out of range 0..4294967295') },
-    { name: 'nlmsg_pid 1.5', begin: (w: MessageWriter) => w.beginMessage(1, 1, 0, 1.5), error: new TypeError('nlmsg_pid must be an integer, got 1.5') },
-    { name: 'a string type', begin: (w: MessageWriter) => w.beginMessage('16' as unknown as number), error: new TypeError('nlmsg_type must be an integer, got string') },
+    { name: 'nlmsg_type 70000', begin: (w: MessageWriter) => w.beginMessage(70000), error: new RangeError('nlmsg_type: 70000 is out of range 0..65535') },
+    { name: 'nlmsg_flags -1', begin: (w: MessageWriter) => w.beginMessage(1, -1), error: new RangeError('nlmsg_flags: -1 is out of range 0..65535') },
+    { name: 'nlmsg_seq 2^32', begin: (w: MessageWriter) => w.beginMessage(1, 1, 2 ** 32), error: new RangeError('nlmsg_seq: 4294967296 is out of range 0..4294967295') },
+    { name: 'nlmsg_seq -1', begin: (w: MessageWriter) => w.beginMessage(1, 1, -1), error: new RangeError('nlmsg_seq: -1 is out of range 0..4294967295') },
+    { name: 'nlmsg_pid 1.5', begin: (w: MessageWriter) => w.beginMessage(1, 1, 0, 1.5), error: new TypeError('nlmsg_pid: expected an integer, got 1.5') },
+    { name: 'a string type', begin: (w: MessageWriter) => w.beginMessage('16' as unknown as number), error: new TypeError("nlmsg_type: expected an integer, got '16'") },
   ] as const;
 
   it.each(BAD_HEADERS)('refuses a header with $name', ({ begin, error }) => {

@@ -19,7 +19,7 @@ describe('tun link data', () => {
     ['a switch given as text', { pi: 'yes' }, TypeError, "data.pi must be true or false, got 'yes'"],
     ['persist off', { persist: 0 }, RangeError, 'data.persist: tun/tap links nlkit creates are persistent (nothing keeps their fd open)'],
     ['a queue count', { numQueues: 2 }, TypeError, 'data.numQueues: not settable on tun links (type, pi, vnetHdr, multiQueue, persist, owner, group)'],
-    ['a group of (gid_t)-1', { group: 4294967295 }, RangeError, 'data.group must be in 0..4294967294, got 4294967295'],
+    ['a group of (gid_t)-1', { group: 4294967295 }, RangeError, 'data.group: 4294967295 is out of range 0..4294967294'],
   ];
 
   it.each(BAD)('rejects %s', (_what, data, type, message) => {
