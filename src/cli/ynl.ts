@@ -36,6 +36,7 @@ import { operationPolicy } from './policy.js';
 import { JsonInputError, parseJson, RequestInput, type JsonValue } from './input.js';
 import { pyJson, pyPformat, pyRepr, PyDict, type PyValue } from './pyvalue.js';
 import { YnlDecodeError, YnlShaper } from './shape.js';
+import { CommandError } from './error.js';
 
 /** Where a command writes, and what it knows about its terminal. */
 export interface CommandIO {
@@ -140,13 +141,6 @@ command line or request (nothing is sent then).
 
 /** Spec file names whose family name differs (kernel Documentation/netlink/specs). */
 const FAMILY_ALIASES: Readonly<Record<string, string>> = { drm_ras: 'drm-ras', net_shaper: 'net-shaper', sunrpc_cache: 'sunrpc' };
-
-/** A failure to report: message (already formatted) and exit status. */
-class CommandError extends Error {
-  constructor(message: string, readonly status: number) {
-    super(message);
-  }
-}
 
 function usage(message: string): CommandError {
   return new CommandError(`nlkit ynl: error: ${message}\nTry 'nlkit ynl --help' for more information.\n`, 2);
@@ -300,7 +294,7 @@ export async function runYnl(argv: readonly string[], io: CommandIO): Promise<nu
   } catch (err) {
     if (err instanceof CommandError) {
       io.stderr(err.message);
-      return err.status;
+      return err.exitCode;
     }
     if (err instanceof UsageError) {
       io.stderr(usage(err.message).message);

@@ -5,7 +5,8 @@ import { AF_BRIDGE, AF_INET, AF_INET6, AF_MPLS, AF_PACKET, AF_UNSPEC, NLM_F_ACK,
 import * as C from '../../families/route/constants.js';
 import { Args, duparg, duparg2, invarg, matches, parseAddr, parsePrefix, type InetAddr, type InetPrefix } from './args.js';
 import { Header, addrText, messageAttrs, type AttrTable } from './attrs.js';
-import { CommandError, usage, type IpContext } from './context.js';
+import { CommandError } from '../error.js';
+import { usage, type IpContext } from './context.js';
 import { NetlinkError } from '../../core/errors.js';
 import { NetnsNames, fetchLinks, linkPasses, listObject, listedDevice, parseLinkFilter, summaryPasses, type LinkFilter } from './link.js';
 import { linkSummary, printLink, printLinkBrief, printLinkStats } from './linkprint.js';

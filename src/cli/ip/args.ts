@@ -6,7 +6,8 @@
 // anything is sent.
 import { parseIPv6 } from '../../core/address.js';
 import { AF_BRIDGE, AF_INET, AF_INET6, AF_MPLS, AF_PACKET, AF_UNSPEC, IFNAMSIZ } from '../../core/constants.js';
-import { CommandError, usage } from './context.js';
+import { CommandError } from '../error.js';
+import { usage } from './context.js';
 import { getUnsigned, strtoul } from './numbers.js';
 
 /** ip's matches(): `arg` is a non-empty prefix of `keyword`. */

@@ -11,6 +11,7 @@ import { NetlinkSocket } from '../../io/socket.js';
 import { Header, messageAttrs } from './attrs.js';
 import { Printer } from './printer.js';
 import { ByteText } from './json.js';
+import { CommandError } from '../error.js';
 
 /** Output is written in chunks of about this many bytes. */
 const FLUSH_AT = 1 << 16;
@@ -47,16 +48,6 @@ export interface IpOptions {
   all: boolean;
   /** -rc[vbuf] SIZE: the socket's receive buffer (nlkit's own default otherwise). */
   rcvbuf?: number;
-}
-
-/** Ends a command with a message and an exit status (255 for bad arguments, as ip's exit(-1)). */
-export class CommandError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode = 255,
-  ) {
-    super(message);
-  }
 }
 
 /** Bad arguments: found before anything is sent; exit 255. */

@@ -7,7 +7,8 @@ import { netns } from '../../io/index.js';
 import { NetlinkError } from '../../core/errors.js';
 import { messageAttrs } from './attrs.js';
 import { matches } from './args.js';
-import { CommandError, usage, type IpContext } from './context.js';
+import { CommandError } from '../error.js';
+import { usage, type IpContext } from './context.js';
 import { errnoDescription } from '../../core/errno.js';
 import { NETNS_USAGE } from './usage.js';
 

@@ -4,7 +4,8 @@ import { AF_INET, AF_INET6, AF_UNSPEC, NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_
 import * as C from '../../families/route/constants.js';
 import { Args, invarg, matches, parseAddr, parsePrefix, validIfname, type InetPrefix } from './args.js';
 import { Header, addrText, messageAttrs } from './attrs.js';
-import { CommandError, usage, type IpContext } from './context.js';
+import { CommandError } from '../error.js';
+import { usage, type IpContext } from './context.js';
 import { dsfieldName, dsfieldNumber, groupName, groupNumber, protoName, protoNumber, realmName, realmsNumber, rtnTypeName, rtnTypeNumber, tableName, tableNumber } from './names.js';
 import { getS32, getU32, getU64, getU8 } from './numbers.js';
 import { RULE_USAGE } from './usage.js';

@@ -10,7 +10,8 @@ import { resolveNetnsTarget } from '../../io/netns.js';
 import * as tuntap from '../../io/tuntap.js';
 import { Header, messageAttrs, type AttrTable } from './attrs.js';
 import { Args, invarg, matches, validIfname } from './args.js';
-import { CommandError, usage, type IpContext } from './context.js';
+import { CommandError } from '../error.js';
+import { usage, type IpContext } from './context.js';
 import { TUNTAP_USAGE } from './usage.js';
 
 const USAGE = TUNTAP_USAGE;

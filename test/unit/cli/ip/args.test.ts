@@ -6,7 +6,7 @@
 // `ip link set lo promisc foo` ...).
 import { describe, expect, it } from 'vitest';
 import { Args, duparg, duparg2, invarg, matches, missarg, parseAddr, parseIPv4Loose, parseLladdr, parseOnOff, parsePrefix, parseUnsigned, validAltIfname, validIfname } from '../../../../src/cli/ip/args.js';
-import { CommandError } from '../../../../src/cli/ip/context.js';
+import { CommandError } from '../../../../src/cli/error.js';
 import { AF_INET, AF_INET6, AF_PACKET, AF_UNSPEC } from '../../../../src/core/constants.js';
 
 /** The CommandError `f` throws. */

@@ -3,7 +3,8 @@
 // two leading dashes, counted where ip counts them, up to the object word or
 // `--`; and kernelErrorText, ip's rendering of a kernel refusal.
 import { describe, expect, it } from 'vitest';
-import { CommandError, type IpOptions } from '../../../../src/cli/ip/context.js';
+import { CommandError } from '../../../../src/cli/error.js';
+import type { IpOptions } from '../../../../src/cli/ip/context.js';
 import { findObject, kernelErrorText, parseGlobalOptions } from '../../../../src/cli/ip/index.js';
 import { IP_USAGE } from '../../../../src/cli/ip/usage.js';
 import { AF_BRIDGE, AF_INET, AF_INET6, AF_MPLS, AF_PACKET, AF_UNSPEC } from '../../../../src/core/constants.js';

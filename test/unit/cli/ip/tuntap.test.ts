@@ -3,7 +3,7 @@
 // TUNSETIFF flags that result. No kernel needed.
 import { describe, expect, it } from 'vitest';
 import { parseTuntapArgs } from '../../../../src/cli/ip/tuntap.js';
-import { CommandError } from '../../../../src/cli/ip/context.js';
+import { CommandError } from '../../../../src/cli/error.js';
 
 describe('nlkit tuntap arguments', () => {
   const PARSES: Array<[string, string[], boolean, ReturnType<typeof parseTuntapArgs>]> = [
