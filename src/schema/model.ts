@@ -460,6 +460,56 @@ function unpackChecks(c: { [key: string]: Json }): Checks {
   return out as Checks;
 }
 
+type Rest = { readonly [key: string]: Json };
+
+// Attributes and struct members are most of a model: they get expanders of
+// their own (a module expands its model when it loads, so this is start-up
+// time). The keys of a rest object are in model order, so a for-in copies
+// them in place; the derived keys are put where the model has them (these
+// always exist on attributes and members: no null markers; the generator's
+// round-trip check in emit.ts would catch a model where one is missing).
+
+function expandAttribute(a: readonly Json[], value: number | undefined): AttributeSpec {
+  const r = a[2] as Rest | undefined;
+  if (r === undefined) return { name: a[0] as string, type: a[1] as AttributeType, value: value!, multiAttr: false, byteOrder: 'host', checks: {} };
+  const o: Loose = {
+    name: a[0],
+    type: a[1],
+    value: r.value ?? value,
+    multiAttr: r.multiAttr ?? false,
+    byteOrder: r.byteOrder ?? 'host',
+  };
+  let checks = false;
+  for (const k in r) {
+    switch (k) {
+      case 'value': case 'multiAttr': case 'byteOrder':
+        break;
+      case 'checks':
+        o.checks = unpackChecks(r.checks as Rest);
+        checks = true;
+        break;
+      case 'subMessage': case 'selector': case 'typeValue': case 'recordLength':
+        if (!checks) o.checks = {};
+        checks = true;
+        o[k] = r[k];
+        break;
+      default:
+        o[k] = r[k];
+    }
+  }
+  if (!checks) o.checks = {};
+  return o as unknown as AttributeSpec;
+}
+
+function expandMember(m: readonly Json[], offset: number): StructMember {
+  const type = m[1] as StructMemberType;
+  const r = m[2] as Rest | undefined;
+  if (r === undefined) return { name: m[0] as string, type, byteOrder: 'host', offset, size: INT_SIZE[type as FixedIntType] };
+  const o: Loose = { name: m[0], type, byteOrder: r.byteOrder ?? 'host', offset: r.offset ?? offset, size: r.size ?? INT_SIZE[type as FixedIntType] };
+  for (const k in r) if (k !== 'byteOrder' && k !== 'offset' && k !== 'size') o[k] = r[k];
+  return o as unknown as StructMember;
+}
+
 function memberDefaults(offset: number) {
   return (known: Loose): Loose => {
     const size = INT_SIZE[known.type as FixedIntType];
@@ -545,7 +595,7 @@ export function expandSpec(c: readonly unknown[]): FamilySpec {
     if (d[0] === 'struct') {
       let offset = 0;
       const members = (d[2] as Json[][]).map((m) => {
-        const member = unpack(m, SHAPES.member, memberDefaults(offset)) as unknown as StructMember;
+        const member = expandMember(m, offset);
         offset += member.size;
         return member;
       });
@@ -568,18 +618,15 @@ export function expandSpec(c: readonly unknown[]): FamilySpec {
     if (!s || depth > rawSets.size) throw new Error(`expandSpec: bad attribute set '${name}'`);
     const subsetOf = (s[2] as Loose | undefined)?.subsetOf as string | undefined;
     const parent = subsetOf !== undefined ? buildSet(subsetOf, depth + 1) : undefined;
+    const byName = parent ? new Map(parent.attributes.map((x) => [x.name, x] as const)) : undefined;
     let next = 1;
     const attributes = (s[1] as Json[]).map((a): AttributeSpec => {
-      if (parent) {
-        if (typeof a === 'string') {
-          const shared = parent.attributes.find((x) => x.name === a);
-          if (!shared) throw new Error(`expandSpec: '${a}' is not in set '${subsetOf!}'`);
-          return shared;
-        }
-        const real = parent.attributes.find((x) => x.name === (a as Json[])[0]);
-        return unpack(a as Json[], SHAPES.attribute, attributeDefaults(real?.value), (k, v) => (k === 'checks' ? unpackChecks(v as { [key: string]: Json }) : v)) as unknown as AttributeSpec;
+      if (byName) {
+        const real = byName.get((typeof a === 'string' ? a : (a as Json[])[0]) as string);
+        if (!real) throw new Error(`expandSpec: '${String(a)}' is not in set '${subsetOf!}'`);
+        return typeof a === 'string' ? real : expandAttribute(a as Json[], real.value);
       }
-      const attr = unpack(a as Json[], SHAPES.attribute, attributeDefaults(next), (k, v) => (k === 'checks' ? unpackChecks(v as { [key: string]: Json }) : v)) as unknown as AttributeSpec;
+      const attr = expandAttribute(a as Json[], next);
       next = attr.value + 1;
       return attr;
     });
