@@ -1,69 +1,28 @@
 // --policy: the kernel's validation policy of a generic netlink operation,
 // read with CTRL_CMD_GETPOLICY and shaped like NlPolicy.to_dict() of the
 // kernel's ynl tool (lib/ynl.py: _genl_policy_dump, _genl_decode_policy).
-import { NLMSG_HDRLEN, nlaAlign } from '../core/align.js';
-import { GENL_HDRLEN, NLM_F_DUMP, NLM_F_REQUEST, NL_ATTR_TYPE_NAMES } from '../core/constants.js';
-import { MessageWriter } from '../core/writer.js';
 import { FamilyClient } from '../families/client.js';
 import { family as nlctrl } from '../families/generated/nlctrl.js';
+import { getPolicyRequest, parsePolicyMessage, type AttributePolicy } from '../families/genl/control.js';
 import type { Family, OperationCodec } from '../schema/family.js';
 import { indexSpec } from '../schema/model.js';
 import { PyDict, type PyValue } from './pyvalue.js';
 
-// include/uapi/linux/genetlink.h, include/uapi/linux/netlink.h
-const CTRL_ATTR_OP_POLICY = 9;
-const CTRL_ATTR_POLICY = 8;
-const CTRL_ATTR_POLICY_DO = 1;
-const CTRL_ATTR_POLICY_DUMP = 2;
-const NL_POLICY_TYPE_ATTR_TYPE = 1;
-const NL_POLICY_TYPE_ATTR_MIN_VALUE_S = 2;
-const NL_POLICY_TYPE_ATTR_MAX_VALUE_S = 3;
-const NL_POLICY_TYPE_ATTR_MIN_VALUE_U = 4;
-const NL_POLICY_TYPE_ATTR_MAX_VALUE_U = 5;
-const NL_POLICY_TYPE_ATTR_MIN_LENGTH = 6;
-const NL_POLICY_TYPE_ATTR_MAX_LENGTH = 7;
-const NL_POLICY_TYPE_ATTR_POLICY_IDX = 8;
-const NL_POLICY_TYPE_ATTR_BITFIELD32_MASK = 10;
-const NL_POLICY_TYPE_ATTR_MASK = 12;
-
-interface Nla {
-  type: number;
-  s: number;
-  e: number;
-}
-
-function* attrs(dv: DataView, s: number, e: number): Generator<Nla> {
-  let p = s;
-  while (e - p >= 4) {
-    const len = dv.getUint16(p, true);
-    if (len < 4 || len > e - p) return;
-    yield { type: dv.getUint16(p + 2, true) & 0x3fff, s: p + 4, e: p + len };
-    p += nlaAlign(len);
-  }
-}
-
-/** _genl_decode_policy: one attribute's policy, keys in the order the kernel sent them. */
-function decodePolicy(dv: DataView, a: Nla): Map<string, PyValue> {
+/**
+ * _genl_decode_policy: one attribute's policy under ynl's keys, in the order
+ * the kernel writes them (netlink_policy_dump_write_attr(): the bounds, then
+ * the type); ynl leaves NL_POLICY_TYPE_ATTR_POLICY_MAXTYPE out.
+ */
+function policyProps(p: AttributePolicy): Map<string, PyValue> {
   const out = new Map<string, PyValue>();
-  for (const x of attrs(dv, a.s, a.e)) {
-    switch (x.type) {
-      case NL_POLICY_TYPE_ATTR_TYPE: {
-        const t = dv.getUint32(x.s, true);
-        out.set('type', NL_ATTR_TYPE_NAMES[t] ?? `type-${t}`);
-        break;
-      }
-      case NL_POLICY_TYPE_ATTR_MIN_VALUE_S: out.set('min-value', dv.getBigInt64(x.s, true)); break;
-      case NL_POLICY_TYPE_ATTR_MAX_VALUE_S: out.set('max-value', dv.getBigInt64(x.s, true)); break;
-      case NL_POLICY_TYPE_ATTR_MIN_VALUE_U: out.set('min-value', dv.getBigUint64(x.s, true)); break;
-      case NL_POLICY_TYPE_ATTR_MAX_VALUE_U: out.set('max-value', dv.getBigUint64(x.s, true)); break;
-      case NL_POLICY_TYPE_ATTR_MIN_LENGTH: out.set('min-length', dv.getUint32(x.s, true)); break;
-      case NL_POLICY_TYPE_ATTR_MAX_LENGTH: out.set('max-length', dv.getUint32(x.s, true)); break;
-      case NL_POLICY_TYPE_ATTR_POLICY_IDX: out.set('policy-idx', dv.getUint32(x.s, true)); break;
-      case NL_POLICY_TYPE_ATTR_BITFIELD32_MASK: out.set('bitfield32-mask', dv.getUint32(x.s, true)); break;
-      case NL_POLICY_TYPE_ATTR_MASK: out.set('mask', dv.getBigUint64(x.s, true)); break;
-      default: break;
-    }
-  }
+  if (p.minValue !== undefined) out.set('min-value', p.minValue);
+  if (p.maxValue !== undefined) out.set('max-value', p.maxValue);
+  if (p.minLength !== undefined) out.set('min-length', p.minLength);
+  if (p.maxLength !== undefined) out.set('max-length', p.maxLength);
+  if (p.policyIndex !== undefined) out.set('policy-idx', p.policyIndex);
+  if (p.bitfield32Mask !== undefined) out.set('bitfield32-mask', p.bitfield32Mask);
+  if (p.mask !== undefined) out.set('mask', p.mask);
+  out.set('type', p.type);
   return out;
 }
 
@@ -77,27 +36,14 @@ export async function operationPolicy(family: Family, op: OperationCodec, mode: 
   const opPolicy = new Map<string, number>();
   const table = new Map<number, Map<number, Map<string, PyValue>>>();
   try {
-    const w = new MessageWriter(128);
-    ctrl.ops.getpolicy!.dump!.encodeRequest(w, { 'family-id': familyId, op: op.requestValue! }, { flags: NLM_F_REQUEST | NLM_F_DUMP, familyId: ctrl.spec.staticFamilyId! });
-    for await (const m of client.socket.dump(w.finishCopy(), { name: 'nlctrl getpolicy' })) {
-      const dv = m.dv;
-      for (const a of attrs(dv, m.offset + NLMSG_HDRLEN + GENL_HDRLEN, m.offset + m.length)) {
-        if (a.type === CTRL_ATTR_OP_POLICY) {
-          for (const o of attrs(dv, a.s, a.e)) {
-            for (const x of attrs(dv, o.s, o.e)) {
-              if (x.type === CTRL_ATTR_POLICY_DO) opPolicy.set('do', dv.getUint32(x.s, true));
-              else if (x.type === CTRL_ATTR_POLICY_DUMP) opPolicy.set('dump', dv.getUint32(x.s, true));
-            }
-          }
-        } else if (a.type === CTRL_ATTR_POLICY) {
-          for (const p of attrs(dv, a.s, a.e)) {
-            for (const x of attrs(dv, p.s, p.e)) {
-              let t = table.get(p.type);
-              if (!t) table.set(p.type, (t = new Map()));
-              t.set(x.type, decodePolicy(dv, x));
-            }
-          }
-        }
+    for await (const m of client.socket.dump(getPolicyRequest(familyId, op.requestValue), { name: 'nlctrl getpolicy' })) {
+      const { op: o, policy: p } = parsePolicyMessage(m);
+      if (o?.do !== undefined) opPolicy.set('do', o.do);
+      if (o?.dump !== undefined) opPolicy.set('dump', o.dump);
+      if (p) {
+        let t = table.get(p.index);
+        if (!t) table.set(p.index, (t = new Map()));
+        t.set(p.attribute, policyProps(p.policy));
       }
     }
   } finally {
