@@ -1,9 +1,9 @@
 // `nlkit address`: show, add, change, replace, delete, flush
 // (ip/ipaddress.c ipaddr_list_flush_or_save, print_addrinfo, ipaddr_modify).
 import type { MessageView } from '../../core/message.js';
-import { AF_BRIDGE, AF_INET, AF_INET6, AF_MPLS, AF_PACKET, AF_UNSPEC, NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL, NLM_F_REPLACE, NLM_F_REQUEST } from '../../core/constants.js';
+import { AF_INET, AF_INET6, AF_PACKET, AF_UNSPEC, NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL, NLM_F_REPLACE, NLM_F_REQUEST } from '../../core/constants.js';
 import * as C from '../../families/route/constants.js';
-import { Args, duparg, duparg2, invarg, matches, parseAddr, parsePrefix, type InetAddr, type InetPrefix } from './args.js';
+import { Args, duparg, duparg2, familyName, invarg, matches, parseAddr, parsePrefix, type InetAddr, type InetPrefix } from './args.js';
 import { Header, addrText, messageAttrs, type AttrTable } from './attrs.js';
 import { CommandError } from '../error.js';
 import { usage, type IpContext } from './context.js';
@@ -16,24 +16,6 @@ import { ADDRESS_USAGE } from './usage.js';
 import { Printer } from './printer.js';
 
 const IFA_FLAG_NAMES = ['secondary', 'nodad', 'optimistic', 'dadfailed', 'home', 'deprecated', 'tentative', 'permanent', 'mngtmpaddr', 'noprefixroute', 'autojoin', 'stable-privacy'];
-
-/** ip's family_name(). */
-export function familyName(f: number): string {
-  switch (f) {
-    case AF_INET:
-      return 'inet';
-    case AF_INET6:
-      return 'inet6';
-    case AF_PACKET:
-      return 'link';
-    case AF_BRIDGE:
-      return 'bridge';
-    case AF_MPLS:
-      return 'mpls';
-    default:
-      return '???';
-  }
-}
 
 /** Address filters (struct link_filter's address half). */
 export interface AddrFilter {

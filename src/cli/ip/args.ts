@@ -8,6 +8,7 @@ import { parseIPv6 } from '../../core/address.js';
 import { AF_BRIDGE, AF_INET, AF_INET6, AF_MPLS, AF_PACKET, AF_UNSPEC, IFNAMSIZ } from '../../core/constants.js';
 import { CommandError } from '../error.js';
 import { usage } from './context.js';
+import { protoNumber } from './names.js';
 import { getUnsigned, strtoul } from './numbers.js';
 
 /** ip's matches(): `arg` is a non-empty prefix of `keyword`. */
@@ -119,7 +120,7 @@ export interface InetPrefix extends InetAddr {
 }
 
 /** ip's family_name(). */
-export function familyWord(family: number): string {
+export function familyName(family: number): string {
   switch (family) {
     case AF_INET:
       return 'inet';
@@ -137,10 +138,11 @@ export function familyWord(family: number): string {
 }
 
 // family_name_verbose()
-const familyVerbose = (family: number): string => (family === AF_UNSPEC ? 'any valid' : familyWord(family));
+const familyVerbose = (family: number): string => (family === AF_UNSPEC ? 'any valid' : familyName(family));
 
 const afByteLen = (family: number): number => (family === AF_INET6 ? 16 : family === AF_INET ? 4 : family === AF_MPLS ? 2 : 0);
-const afBitLen = (family: number): number => (family === AF_INET6 ? 128 : family === AF_INET ? 32 : family === AF_MPLS ? 20 : 0);
+/** af_bit_len(): address length in bits of a family (0 when it has none). */
+export const afBitLen = (family: number): number => (family === AF_INET6 ? 128 : family === AF_INET ? 32 : family === AF_MPLS ? 20 : 0);
 
 /** get_addr_ipv4(): up to four numbers (strtoul, base 0, each at most 255) separated by dots; "10.1" is 10.1.0.0. */
 export function parseIPv4Loose(s: string): Uint8Array | undefined {
@@ -258,6 +260,14 @@ export function parseLladdr(s: string, max = 32): Uint8Array {
     rest = rest.slice(colon + 1);
   }
   return Uint8Array.from(out);
+}
+
+/** `protocol PROTO` of a listing's filter (route and rule show): one protocol to match, or any for "all". */
+export function protocolFilter(f: { protocol: number; protocolMask: number }, v: string): void {
+  const n = protoNumber(v);
+  if (n === undefined && v !== 'all') invarg('invalid "protocol"\n', v);
+  f.protocol = n ?? 0;
+  f.protocolMask = n === undefined ? 0 : -1;
 }
 
 /** on / off (parse_on_off). */

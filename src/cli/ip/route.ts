@@ -6,13 +6,12 @@ import type { MessageWriter } from '../../core/writer.js';
 import { AF_INET, AF_INET6, AF_MPLS, AF_UNSPEC, NLM_F_ACK, NLM_F_APPEND, NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL, NLM_F_REPLACE, NLM_F_REQUEST } from '../../core/constants.js';
 import * as C from '../../families/route/constants.js';
 import { NetlinkError } from '../../core/errors.js';
-import { Args, duparg2, invarg, matches, parseAddr, parsePrefix, readFamily, type InetAddr, type InetPrefix } from './args.js';
+import { afBitLen, Args, duparg2, familyName, invarg, matches, parseAddr, parsePrefix, protocolFilter, readFamily, type InetAddr, type InetPrefix } from './args.js';
 import { Attr, Header, addrText, messageAttrs, parseAttrs } from './attrs.js';
 import { CommandError } from '../error.js';
 import { usage, type IpContext } from './context.js';
 import { kernelErrorText } from './index.js';
 import { parseEncap, printEncap, type Encap } from './encap.js';
-import { familyName } from './address.js';
 import { dsfieldName, dsfieldNumber, protoName, protoNumber, realmName, realmsNumber, rtnTypeName, rtnTypeNumber, scopeName, scopeNumber, tableName, tableNumber } from './names.js';
 import { getU8, getU32, getUnsigned } from './numbers.js';
 import { ROUTE_USAGE } from './usage.js';
@@ -298,7 +297,7 @@ export function routePasses(m: MessageView, f: RouteFilter, state: ListingState 
   const flags = dv.getUint32(at + 8, true);
   const tb = messageAttrs(m, C.RTMSG_SIZE);
   const table = tb.get(C.RTA_TABLE)?.u32() ?? dv.getUint8(at + 4);
-  const hostLen = family === AF_INET6 ? 128 : family === AF_INET ? 32 : family === AF_MPLS ? 20 : 0;
+  const hostLen = afBitLen(family);
   if (f.family !== AF_UNSPEC && family !== f.family) return false;
   if (family === AF_INET6 && table !== C.RT_TABLE_MAIN) state.ip6MultipleTables = true;
   if (f.cloned === (flags & C.RTM_F_CLONED ? 0 : 1)) return false;
@@ -371,7 +370,7 @@ export function printRoute(ctx: IpContext, p: Printer, m: MessageView, f: RouteF
   const type = dv.getUint8(at + 7);
   const flags = dv.getUint32(at + 8, true);
   const tb = messageAttrs(m, C.RTMSG_SIZE);
-  const hostLen = family === AF_INET6 ? 128 : family === AF_INET ? 32 : family === AF_MPLS ? 20 : 0;
+  const hostLen = afBitLen(family);
   const table = tb.get(C.RTA_TABLE)?.u32() ?? dv.getUint8(at + 4);
   const details = ctx.options.details;
   let a: Attr | undefined;
@@ -474,14 +473,7 @@ async function parseFilter(ctx: IpContext, words: string[]): Promise<{ f: RouteF
       f.tos = t;
       f.tosMask = -1;
     } else if (matches(w, 'protocol')) {
-      const v = args.value();
-      f.protocolMask = -1;
-      const n = protoNumber(v);
-      if (n === undefined) {
-        if (v !== 'all') invarg('invalid "protocol"\n', v);
-        f.protocol = 0;
-        f.protocolMask = 0;
-      } else f.protocol = n;
+      protocolFilter(f, args.value());
     } else if (matches(w, 'scope')) {
       const v = args.value();
       f.scopeMask = -1;

@@ -2,7 +2,7 @@
 import type { MessageView } from '../../core/message.js';
 import { AF_INET, AF_INET6, AF_UNSPEC, NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL, NLM_F_REQUEST } from '../../core/constants.js';
 import * as C from '../../families/route/constants.js';
-import { Args, invarg, matches, parseAddr, parsePrefix, validIfname, type InetPrefix } from './args.js';
+import { Args, invarg, matches, parseAddr, parsePrefix, protocolFilter, validIfname, type InetPrefix } from './args.js';
 import { Header, addrText, messageAttrs } from './attrs.js';
 import { CommandError } from '../error.js';
 import { usage, type IpContext } from './context.js';
@@ -231,14 +231,7 @@ function parseFilter(ctx: IpContext, words: string[]): { f: RuleFilter; family: 
     } else if (matches(w, 'from') || matches(w, 'src')) {
       f.src = parsePrefix(args.value(), family);
     } else if (matches(w, 'protocol')) {
-      const v = args.value();
-      f.protocolMask = -1;
-      const n = protoNumber(v);
-      if (n === undefined) {
-        if (v !== 'all') invarg('invalid "protocol"\n', v);
-        f.protocol = 0;
-        f.protocolMask = 0;
-      } else f.protocol = n;
+      protocolFilter(f, args.value());
     } else if (w === 'ipproto') {
       const v = args.value();
       const n = ipProtoNumber(v);

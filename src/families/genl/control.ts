@@ -13,6 +13,7 @@ import {
 } from './constants.js';
 import type { AttributeReader } from '../../core/attributes.js';
 import { readPolicyAttributes } from '../../core/ack.js';
+import type { ExtAckPolicy } from '../../core/errors.js';
 import type { MessageView } from '../../core/message.js';
 import { MessageWriter } from '../../core/writer.js';
 import type { CallOptions, NetlinkSocket } from '../../io/socket.js';
@@ -64,28 +65,12 @@ export interface GenericOperation {
 /** Type name of a policy attribute type (enum netlink_attribute_type), as nlctrl.yaml's attr-type names it. */
 export type PolicyAttributeType = (typeof NL_ATTR_TYPE_NAMES)[number];
 
-/** How the kernel validates one attribute (one entry of a policy). */
-export interface AttributePolicy {
+/** How the kernel validates one attribute (one entry of a policy): the fields of an extended ack's policy, the type always given. */
+export interface AttributePolicy extends Omit<ExtAckPolicy, 'type'> {
   /** Attribute type: 'u32', 'nul-string', 'nested', 'bitfield32' ... */
   type: PolicyAttributeType | `type-${number}`;
   /** Attribute name from the spec, when known. */
   name?: string;
-  /** Smallest accepted value (NL_POLICY_TYPE_ATTR_MIN_VALUE_S / _U). */
-  minValue?: bigint;
-  /** Largest accepted value (NL_POLICY_TYPE_ATTR_MAX_VALUE_S / _U). */
-  maxValue?: bigint;
-  /** Shortest accepted payload in bytes. */
-  minLength?: number;
-  /** Longest accepted payload in bytes. */
-  maxLength?: number;
-  /** Policy index of the attributes nested inside (nested, nested-array). */
-  policyIndex?: number;
-  /** Highest attribute type of that nested policy. */
-  maxType?: number;
-  /** Bits a bitfield32 attribute may set. */
-  bitfield32Mask?: number;
-  /** Bits an integer attribute may set (NL_POLICY_TYPE_ATTR_MASK). */
-  mask?: bigint;
 }
 
 /** The policies one operation's requests are validated with. */

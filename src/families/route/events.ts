@@ -137,6 +137,20 @@ export interface MonitorOptions {
   maxQueue?: number;
 }
 
+/** A subscription's next item; `owner` (a monitor or watch) closes when the subscription ends or fails. */
+async function nextOrClose(sub: Subscription, owner: { close(): void }): Promise<IteratorResult<MessageView | Overrun, undefined>> {
+  let r: IteratorResult<MessageView | Overrun>;
+  try {
+    r = await sub.next();
+  } catch (err) {
+    owner.close();
+    throw err;
+  }
+  if (!r.done) return r;
+  owner.close();
+  return { value: undefined, done: true };
+}
+
 /** Typed events with overruns in-band; close() (or leaving the loop) ends it and closes its socket. */
 export class Monitor implements AsyncIterableIterator<RouteEvent | Overrun> {
   private constructor(
@@ -166,17 +180,8 @@ export class Monitor implements AsyncIterableIterator<RouteEvent | Overrun> {
   /** The next event or overrun marker; done once the monitor is closed. */
   async next(): Promise<IteratorResult<RouteEvent | Overrun>> {
     for (;;) {
-      let r: IteratorResult<MessageView | Overrun>;
-      try {
-        r = await this.sub.next();
-      } catch (err) {
-        this.close();
-        throw err;
-      }
-      if (r.done) {
-        this.close();
-        return { value: undefined, done: true };
-      }
+      const r = await nextOrClose(this.sub, this);
+      if (r.done) return r;
       if (isOverrun(r.value)) return { value: r.value, done: false };
       const event = decodeEvent(r.value, this.wanted);
       if (event) return { value: event, done: false };
@@ -449,17 +454,8 @@ export class Watch<T> implements AsyncIterableIterator<WatchEvent<T>> {
         this.out.push({ action: 'synced', resync: false, size: this.view.size });
         continue;
       }
-      let r: IteratorResult<MessageView | Overrun>;
-      try {
-        r = await this.sub.next();
-      } catch (err) {
-        this.close();
-        throw err;
-      }
-      if (r.done) {
-        this.close();
-        return { value: undefined, done: true };
-      }
+      const r = await nextOrClose(this.sub, this);
+      if (r.done) return r;
       if (isOverrun(r.value)) {
         this.resyncs++;
         await this.resubscribe();
