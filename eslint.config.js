@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'build/', 'prebuilds/', 'node_modules/', '.cache/', 'src/families/generated/', 'bench/out/'] },
+  { ignores: ['dist/', 'build/', 'prebuilds/', 'node_modules/', '.cache/', 'src/families/generated/', 'bench/out/', 'docs/api/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
