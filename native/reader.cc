@@ -176,6 +176,8 @@ void Reader::ReadTurn(ReadAheadJob* job, std::unique_lock<std::mutex>& lock) {
       job->spareLength = 0;
     }
     if (job->count == job->maxFrames || job->bytes >= kAheadBytes) return Leave(job, Stop::kAheadFull);
+    // The loop takes each datagram as it comes (a wake-up it is already
+    // due is not sent again: uv_async_send coalesces).
     uv_async_send(job->notify);
   }
 }
