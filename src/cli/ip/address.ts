@@ -15,8 +15,6 @@ import { getU32 } from './numbers.js';
 import { ADDRESS_USAGE } from './usage.js';
 import { Printer } from './printer.js';
 
-const IFA_FLAG_NAMES = ['secondary', 'nodad', 'optimistic', 'dadfailed', 'home', 'deprecated', 'tentative', 'permanent', 'mngtmpaddr', 'noprefixroute', 'autojoin', 'stable-privacy'];
-
 /** Address filters (struct link_filter's address half). */
 export interface AddrFilter {
   family: number;
@@ -196,6 +194,9 @@ const IFA_FLAG_DATA: readonly { name: string; mask: number; readonly: boolean; v
   { name: 'autojoin', mask: 0x400, readonly: false, v6only: false },
   { name: 'stable-privacy', mask: 0x800, readonly: true, v6only: true },
 ];
+
+// print_ifa_flags() names bit i by the first entry of that bit (secondary, not temporary).
+const IFA_FLAG_NAMES = IFA_FLAG_DATA.filter((d, i, all) => all.findIndex((x) => x.mask === d.mask) === i).map((d) => d.name);
 
 const flagData = (name: string): (typeof IFA_FLAG_DATA)[number] | undefined => IFA_FLAG_DATA.find((d) => d.name === name);
 
