@@ -60,3 +60,19 @@ export const CTRL_ATTR_MCAST_GRP_NAME = 1;
 export const CTRL_ATTR_MCAST_GRP_ID = 2;
 /** The generic netlink controller's notification group ("notify"). */
 export const GENL_CTRL_GROUP_NOTIFY = 0x10;
+/** Operation policy attribute (enum ctrl_attr_policy, in CTRL_ATTR_OP_POLICY): policy index of `do` requests (u32). */
+export const CTRL_ATTR_POLICY_DO = 1;
+/** Operation policy attribute: policy index of `dump` requests (u32). */
+export const CTRL_ATTR_POLICY_DUMP = 2;
+
+// Operation flags (GENL_* in <linux/genetlink.h>), in CTRL_ATTR_OP_FLAGS
+/** GENL_ADMIN_PERM: the operation needs CAP_NET_ADMIN in the initial user namespace. */
+export const GENL_ADMIN_PERM = 0x01;
+/** GENL_CMD_CAP_DO: the operation has a `do` handler. */
+export const GENL_CMD_CAP_DO = 0x02;
+/** GENL_CMD_CAP_DUMP: the operation has a `dump` handler. */
+export const GENL_CMD_CAP_DUMP = 0x04;
+/** GENL_CMD_CAP_HASPOL: the operation validates its attributes with a policy. */
+export const GENL_CMD_CAP_HASPOL = 0x08;
+/** GENL_UNS_ADMIN_PERM: the operation needs CAP_NET_ADMIN in the socket's user namespace. */
+export const GENL_UNS_ADMIN_PERM = 0x10;

@@ -9,7 +9,10 @@ import {
   CTRL_ATTR_OP,
   CTRL_ATTR_OP_POLICY,
   CTRL_ATTR_POLICY,
+  CTRL_ATTR_POLICY_DO,
+  CTRL_ATTR_POLICY_DUMP,
   CTRL_CMD_GETPOLICY,
+  GENL_CMD_CAP_HASPOL,
 } from './constants.js';
 import type { AttributeReader } from '../../core/attributes.js';
 import { readPolicyAttributes } from '../../core/ack.js';
@@ -20,21 +23,6 @@ import type { CallOptions, NetlinkSocket } from '../../io/socket.js';
 import type { Family } from '../../schema/family.js';
 import type { AttributeSpec, FamilySpec } from '../../schema/model.js';
 import { FamilyNotFoundError, GenericResolver, type GenericFamilyInfo } from './resolver.js';
-
-// include/uapi/linux/genetlink.h: flags of CTRL_ATTR_OP_FLAGS.
-/** GENL_ADMIN_PERM: the operation needs CAP_NET_ADMIN in the initial user namespace. */
-export const GENL_ADMIN_PERM = 0x01;
-/** GENL_CMD_CAP_DO: the operation has a `do` handler. */
-export const GENL_CMD_CAP_DO = 0x02;
-/** GENL_CMD_CAP_DUMP: the operation has a `dump` handler. */
-export const GENL_CMD_CAP_DUMP = 0x04;
-/** GENL_CMD_CAP_HASPOL: the operation validates its attributes with a policy. */
-export const GENL_CMD_CAP_HASPOL = 0x08;
-/** GENL_UNS_ADMIN_PERM: the operation needs CAP_NET_ADMIN in the socket's user namespace. */
-export const GENL_UNS_ADMIN_PERM = 0x10;
-// enum ctrl_attr_policy (CTRL_ATTR_OP_POLICY nests).
-const CTRL_ATTR_POLICY_DO = 1;
-const CTRL_ATTR_POLICY_DUMP = 2;
 
 /** Names of the operation flag bits, as nlctrl.yaml's op-flags (and the ynl tool) name them, by bit number. */
 export const GENL_OP_FLAG_NAMES = ['admin-perm', 'cmd-cap-do', 'cmd-cap-dump', 'cmd-cap-haspol', 'uns-admin-perm'] as const;

@@ -11,13 +11,9 @@ export {
   type ControlEvent,
   type GenericFamilyInfo,
 } from './resolver.js';
+export { GENL_ADMIN_PERM, GENL_CMD_CAP_DO, GENL_CMD_CAP_DUMP, GENL_CMD_CAP_HASPOL, GENL_UNS_ADMIN_PERM } from './constants.js';
 export {
-  GENL_ADMIN_PERM,
-  GENL_CMD_CAP_DO,
-  GENL_CMD_CAP_DUMP,
-  GENL_CMD_CAP_HASPOL,
   GENL_OP_FLAG_NAMES,
-  GENL_UNS_ADMIN_PERM,
   GenericPolicy,
   getPolicyRequest,
   operationFlagNames,
