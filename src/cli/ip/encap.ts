@@ -27,6 +27,19 @@ export interface Encap {
   write(w: MessageWriter): void;
 }
 
+/** An encap of `type` whose RTA_ENCAP nest `body` fills. */
+function encap(type: number, body: (w: MessageWriter) => void): Encap {
+  return {
+    type,
+    write(w) {
+      w.putU16(C.RTA_ENCAP_TYPE, type);
+      const nest = w.nestStart(C.RTA_ENCAP, false);
+      body(w);
+      w.nestEnd(nest);
+    },
+  };
+}
+
 function duplicate(key: string, value: string): never {
   throw usage(`Error: either "${key}" is duplicate, or "${value}" is a garbage.`);
 }
@@ -96,18 +109,12 @@ function parseIpEncap(args: Args, family: number): Encap {
     else if (k === ttlKey) ttl = parseU8(v, ttlKey);
     else tos = parseTos(v, tosKey);
   }
-  return {
-    type: v6 ? C.LWTUNNEL_ENCAP_IP6 : C.LWTUNNEL_ENCAP_IP,
-    write(w) {
-      w.putU16(C.RTA_ENCAP_TYPE, v6 ? C.LWTUNNEL_ENCAP_IP6 : C.LWTUNNEL_ENCAP_IP);
-      const n = w.nestStart(C.RTA_ENCAP, false);
-      if (id !== undefined) w.putU64(C.LWTUNNEL_IP_ID, id, true);
-      if (dst) w.putBinary(C.LWTUNNEL_IP_DST, dst);
-      if (ttl !== undefined) w.putU8(C.LWTUNNEL_IP_TTL, ttl);
-      if (tos !== undefined) w.putU8(C.LWTUNNEL_IP_TOS, tos);
-      w.nestEnd(n);
-    },
-  };
+  return encap(v6 ? C.LWTUNNEL_ENCAP_IP6 : C.LWTUNNEL_ENCAP_IP, (w) => {
+    if (id !== undefined) w.putU64(C.LWTUNNEL_IP_ID, id, true);
+    if (dst) w.putBinary(C.LWTUNNEL_IP_DST, dst);
+    if (ttl !== undefined) w.putU8(C.LWTUNNEL_IP_TTL, ttl);
+    if (tos !== undefined) w.putU8(C.LWTUNNEL_IP_TOS, tos);
+  });
 }
 
 function parseSeg6(args: Args): Encap {
@@ -140,15 +147,7 @@ function parseSeg6(args: Args): Encap {
   srh[7] = n - 1; // segments_left
   srh[8] = n - 1; // first_segment
   for (let i = 0; i < n; i++) srh.set(list[i]!, 12 + 16 * (n - 1 - i));
-  return {
-    type: C.LWTUNNEL_ENCAP_SEG6,
-    write(w) {
-      w.putU16(C.RTA_ENCAP_TYPE, C.LWTUNNEL_ENCAP_SEG6);
-      const nest = w.nestStart(C.RTA_ENCAP, false);
-      w.putBinary(C.SEG6_IPTUNNEL_SRH, srh);
-      w.nestEnd(nest);
-    },
-  };
+  return encap(C.LWTUNNEL_ENCAP_SEG6, (w) => w.putBinary(C.SEG6_IPTUNNEL_SRH, srh));
 }
 
 function parseMpls(args: Args): Encap {
@@ -166,16 +165,10 @@ function parseMpls(args: Args): Encap {
     args.next();
     ttl = parseU8(args.value(), 'ttl');
   }
-  return {
-    type: C.LWTUNNEL_ENCAP_MPLS,
-    write(w) {
-      w.putU16(C.RTA_ENCAP_TYPE, C.LWTUNNEL_ENCAP_MPLS);
-      const nest = w.nestStart(C.RTA_ENCAP, false);
-      w.putBinary(C.MPLS_IPTUNNEL_DST, stack);
-      if (ttl !== undefined) w.putU8(C.MPLS_IPTUNNEL_TTL, ttl);
-      w.nestEnd(nest);
-    },
-  };
+  return encap(C.LWTUNNEL_ENCAP_MPLS, (w) => {
+    w.putBinary(C.MPLS_IPTUNNEL_DST, stack);
+    if (ttl !== undefined) w.putU8(C.MPLS_IPTUNNEL_TTL, ttl);
+  });
 }
 
 /** lwt_print_encap: what RTA_ENCAP holds, after " encap TYPE ". */
