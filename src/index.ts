@@ -36,3 +36,4 @@ export * as connector from './families/connector/index.js';
 export { ProcConnector, ProcEventSubscription, type ProcEvent, type ProcEventKind, type ProcConnectorOpenOptions, type ProcSubscribeOptions } from './families/connector/index.js';
 export * as audit from './families/audit/index.js';
 export { AuditClient, AuditRecordSubscription, type AuditStatus, type AuditStatusChange, type AuditFeatures, type AuditRule, type AuditRecord } from './families/audit/index.js';
+export { ConntrackClient } from './families/netfilter/conntrack.js';

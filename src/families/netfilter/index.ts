@@ -99,3 +99,4 @@ export async function transaction(client: FamilyClient, messages: readonly Batch
     throw err;
   }
 }
+export * from './conntrack.js';
