@@ -106,6 +106,11 @@ function printNetconf(ctx: IpContext, p: Printer, m: MessageView): void {
 
 /** Runs `nlkit monitor ...` until io.signal aborts. */
 export async function runMonitor(ctx: IpContext, argv: string[]): Promise<number> {
+  // nlkit's own object (ip has none): kobject uevents, printed like `udevadm monitor --kernel --property`.
+  if (argv[0] === 'uevent') {
+    const { runUeventMonitor } = await import('../../families/uevent/monitor.js');
+    return runUeventMonitor(ctx.io, argv.slice(1), { ...(ctx.options.netns !== undefined ? { netns: ctx.options.netns } : {}), json: ctx.options.json });
+  }
   // do_ipmonitor()'s words, by prefix in its order ("l" is label, "n" neigh, "a" address).
   const groups = new Set<number>();
   let banner = false;
