@@ -21,7 +21,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const check = args.includes('--check');
 const specsAt = args.indexOf('--specs');
-const specDir = resolve(specsAt >= 0 ? args[specsAt + 1] ?? '' : process.env.NLKIT_YNL_SPECS ?? join(root, '../shared/ynl-specs/specs'));
+const specDir = resolve(specsAt >= 0 ? (args[specsAt + 1] ?? '') : (process.env.NLKIT_YNL_SPECS ?? join(root, '../shared/ynl-specs/specs')));
 const outDir = join(root, 'src/families/generated');
 // The project's own additions to the kernel's specs (overlays/NAME.yaml applies to NAME.yaml).
 const overlayDir = join(root, 'overlays');

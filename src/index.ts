@@ -21,7 +21,21 @@ export {
   type Obj,
   type UnknownAttribute,
 } from './schema/index.js';
-export { FamilyClient, type FamilyEvent, type FamilySubscription, type OperationName, type RequestOf, type ReplyOf, type MessageOf, type BatchMessage, type FamilyClientOptions, type FamilyCallOptions, type FamilyDumpOptions, type FamilyDump, type Notification } from './families/client.js';
+export {
+  FamilyClient,
+  type FamilyEvent,
+  type FamilySubscription,
+  type OperationName,
+  type RequestOf,
+  type ReplyOf,
+  type MessageOf,
+  type BatchMessage,
+  type FamilyClientOptions,
+  type FamilyCallOptions,
+  type FamilyDumpOptions,
+  type FamilyDump,
+  type Notification,
+} from './families/client.js';
 export { GenericResolver, FamilyNotFoundError, parseFamilyMessage, type GenericFamilyInfo } from './families/genl/resolver.js';
 export { generatedFamilies, type GeneratedFamilyName } from './families/generated/index.js';
 export * as genl from './families/genl/index.js';

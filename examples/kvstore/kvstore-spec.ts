@@ -24,10 +24,21 @@ export const kvstoreSpec = {
     'name-prefix': 'kvstore-msg-',
     list: [
       { name: 'put', doc: 'Sets a key to a value.', value: 16, 'attribute-set': 'entry', do: { request: { attributes: ['key', 'value'] } } },
-      { name: 'get', doc: 'Reads a key; ENOENT when it is not there.', 'attribute-set': 'entry', do: { request: { attributes: ['key'] }, reply: { attributes: ['key', 'value'] } } },
+      {
+        name: 'get',
+        doc: 'Reads a key; ENOENT when it is not there.',
+        'attribute-set': 'entry',
+        do: { request: { attributes: ['key'] }, reply: { attributes: ['key', 'value'] } },
+      },
       { name: 'delete', doc: 'Removes a key; ENOENT when it is not there.', 'attribute-set': 'entry', do: { request: { attributes: ['key'] } } },
       { name: 'list', doc: 'Every entry, in key order.', 'attribute-set': 'entry', dump: { reply: { attributes: ['key', 'value'] } } },
-      { name: 'change-ntf', doc: 'Sent to the changes group when a key is put or deleted.', 'attribute-set': 'entry', event: { attributes: ['change', 'key', 'value'] }, mcgrp: 'changes' },
+      {
+        name: 'change-ntf',
+        doc: 'Sent to the changes group when a key is put or deleted.',
+        'attribute-set': 'entry',
+        event: { attributes: ['change', 'key', 'value'] },
+        mcgrp: 'changes',
+      },
     ],
   },
   'mcast-groups': { list: [{ name: 'changes', value: 1 }] },

@@ -79,7 +79,14 @@ async function runClient(dir: string, args: string[]): Promise<{ code: number; s
         reject(err);
         return;
       }
-      resolve({ code, stdout: stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as unknown), stderr });
+      resolve({
+        code,
+        stdout: stdout
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l) as unknown),
+        stderr,
+      });
     });
   });
 }

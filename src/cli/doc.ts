@@ -79,9 +79,7 @@ const NWS = '[^\\t\\n\\x0b\\x0c\\r ]';
 const LT = '[A-Za-z_]';
 const WP = '[\\w!"\'&.,?]';
 // textwrap.TextWrapper.wordsep_re
-const WORDSEP = new RegExp(
-  `(${WS}+|(?<=${WP})-{2,}(?=\\w)|${NWS}+?(?:-(?:(?<=${LT}{2}-)|(?<=${LT}-${LT}-))(?=${LT}-?${LT})|(?=${WS}|$)|(?<=${WP})(?=-{2,}\\w)))`,
-);
+const WORDSEP = new RegExp(`(${WS}+|(?<=${WP})-{2,}(?=\\w)|${NWS}+?(?:-(?:(?<=${LT}{2}-)|(?<=${LT}-${LT}-))(?=${LT}-?${LT})|(?=${WS}|$)|(?<=${WP})(?=-{2,}\\w)))`);
 
 /** str.expandtabs(8): a tab moves to the next multiple of 8 columns; a line break restarts the count. */
 function expandTabs(text: string): string {
@@ -179,7 +177,10 @@ export function describeOperation(family: Family, op: Operation, docs: SpecDocs 
       lines.push(info);
       // Recursive sets would recurse for ever (cli.py dies there): stop at a set already being listed.
       if (nested !== undefined && idx.sets.has(nested) && !path.includes(nested)) {
-        const inner = idx.sets.get(nested)!.attributes.filter((x) => x.type !== 'unused').map((x) => x.name);
+        const inner = idx.sets
+          .get(nested)!
+          .attributes.filter((x) => x.type !== 'unused')
+          .map((x) => x.name);
         if (inner.length) attrList(inner, nested, indent + 4, [...path, nested]);
       }
     }

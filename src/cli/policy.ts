@@ -57,7 +57,14 @@ export async function operationPolicy(family: Family, op: OperationCodec, mode: 
 }
 
 /** NlPolicy.to_dict(): nested policies expanded, a policy already on the path trimmed to its properties. */
-function toDict(family: Family, policyIdx: number | undefined, table: Map<number, Map<number, Map<string, PyValue>>>, setName: string | undefined, props: Map<string, PyValue>, seen: ReadonlySet<number>): PyDict {
+function toDict(
+  family: Family,
+  policyIdx: number | undefined,
+  table: Map<number, Map<number, Map<string, PyValue>>>,
+  setName: string | undefined,
+  props: Map<string, PyValue>,
+  seen: ReadonlySet<number>,
+): PyDict {
   const idx = indexSpec(family.spec);
   const result = PyDict.of(props);
   if (policyIdx === undefined || seen.has(policyIdx)) return result;

@@ -239,7 +239,9 @@ export function pyRepr(v: PyValue): string {
   if (Array.isArray(v)) return `[${v.map(pyRepr).join(', ')}]`;
   if (v instanceof PyDict) {
     if (v.size === 0) return '{}';
-    return `{${sortedItems(v).map(([k, x]) => `${keyRepr(k)}: ${pyRepr(x)}`).join(', ')}}`;
+    return `{${sortedItems(v)
+      .map(([k, x]) => `${keyRepr(k)}: ${pyRepr(x)}`)
+      .join(', ')}}`;
   }
   if (v.items.length === 0) return 'set()';
   return `{${pySorted(v.items).map(pyRepr).join(', ')}}`;

@@ -83,7 +83,10 @@ export class YnlShaper {
   private readonly idx: SpecIndex;
   private readonly headerLength: number;
 
-  constructor(readonly family: Family, private readonly options: ShapeOptions) {
+  constructor(
+    readonly family: Family,
+    private readonly options: ShapeOptions,
+  ) {
     this.idx = indexSpec(family.spec);
     this.headerLength = NLMSG_HDRLEN + (family.isGenetlink ? GENL_HDRLEN : 0);
   }
@@ -114,7 +117,15 @@ export class YnlShaper {
    * `header` fields go after the attributes (messages) or before them
    * (sub-messages, headerFirst).
    */
-  private set(setName: string, obj: Obj, range: Range | undefined, scope: readonly Obj[], header: StructDefinition | undefined, headerFirst: boolean, extra: readonly string[] = []): PyDict {
+  private set(
+    setName: string,
+    obj: Obj,
+    range: Range | undefined,
+    scope: readonly Obj[],
+    header: StructDefinition | undefined,
+    headerFirst: boolean,
+    extra: readonly string[] = [],
+  ): PyDict {
     const out = new PyDict();
     const chain = [obj, ...scope];
     for (const k of extra) if (obj[k] !== undefined) out.set(k, this.scalarOf(obj[k]));
@@ -193,7 +204,10 @@ export class YnlShaper {
       }
       if (spec.multiAttr) {
         const list = v as unknown[];
-        out.set(name, list.map((x, i) => this.attribute(spec, x, ranges[i], chain)));
+        out.set(
+          name,
+          list.map((x, i) => this.attribute(spec, x, ranges[i], chain)),
+        );
       } else {
         out.set(name, this.attribute(spec, v, ranges[ranges.length - 1], chain));
       }
@@ -248,7 +262,10 @@ export class YnlShaper {
         return this.indexedArray(spec, v as unknown[], range, chain);
       case 'bitfield32': {
         const f = v as { value: unknown; selector: unknown };
-        return PyDict.of([['value', this.scalar(spec, f.value)], ['selector', this.scalar(spec, f.selector)]]);
+        return PyDict.of([
+          ['value', this.scalar(spec, f.value)],
+          ['selector', this.scalar(spec, f.selector)],
+        ]);
       }
       case 'sub-message':
         return this.subMessage(spec, v, range, chain);

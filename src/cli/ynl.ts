@@ -227,7 +227,17 @@ function jsonArgument(text: string | undefined, what: string): JsonValue {
 }
 
 /** Encodes a request now, before anything is opened, so that bad values exit 2 without side effects. */
-function encodeRequest(w: MessageWriter, family: Family, input: RequestInput, op: OperationCodec, mode: RequestCodec, value: JsonValue, flags: number, familyId: number | undefined, what: string): void {
+function encodeRequest(
+  w: MessageWriter,
+  family: Family,
+  input: RequestInput,
+  op: OperationCodec,
+  mode: RequestCodec,
+  value: JsonValue,
+  flags: number,
+  familyId: number | undefined,
+  what: string,
+): void {
   try {
     const obj = input.request(op.spec, value);
     mode.encodeRequest(w, obj, { flags, ...(familyId !== undefined ? { familyId } : {}) });
@@ -333,7 +343,12 @@ async function ynl(argv: readonly string[], io: CommandIO): Promise<number> {
   const output = (v: PyValue): void => io.stdout(`${outputJson ? pyJson(v) : pyPformat(v, width)}\n`);
 
   if (values.get('listFamilies')) {
-    io.stdout(Object.keys(generatedFamilies).sort().map((n) => `${n}\n`).join(''));
+    io.stdout(
+      Object.keys(generatedFamilies)
+        .sort()
+        .map((n) => `${n}\n`)
+        .join(''),
+    );
     return 0;
   }
 
@@ -414,7 +429,10 @@ async function ynl(argv: readonly string[], io: CommandIO): Promise<number> {
     }
 
     if (policy) {
-      for (const [checked, mode] of [[doOp, 'do'], [dumpOp, 'dump']] as const) {
+      for (const [checked, mode] of [
+        [doOp, 'do'],
+        [dumpOp, 'dump'],
+      ] as const) {
         if (!checked) continue;
         output(await kernel(checked.op.spec, () => operationPolicy(family, checked.op, mode, familyId!, netnsName)));
       }
@@ -505,9 +523,11 @@ async function notifications(
       if (r.done) return;
       const item = r.value as { overrun?: boolean; truncated?: boolean; name?: string; msg?: Obj; message?: MessageView };
       if (item.overrun) {
-        io.stderr(item.truncated
-          ? 'nlkit ynl: overrun: a notification arrived truncated, its tail is lost; continuing\n'
-          : 'nlkit ynl: overrun: the kernel dropped notifications (ENOBUFS); continuing\n');
+        io.stderr(
+          item.truncated
+            ? 'nlkit ynl: overrun: a notification arrived truncated, its tail is lost; continuing\n'
+            : 'nlkit ynl: overrun: the kernel dropped notifications (ENOBUFS); continuing\n',
+        );
         continue;
       }
       try {

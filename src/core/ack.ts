@@ -55,17 +55,38 @@ export function readPolicyAttributes(r: AttributeReader): ExtAckPolicy {
         policy.type = NL_ATTR_TYPE_NAMES[t] ?? `type-${t}`;
         break;
       }
-      case NL_POLICY_TYPE_ATTR_MIN_VALUE_S: policy.minValue = r.s64(); break;
-      case NL_POLICY_TYPE_ATTR_MAX_VALUE_S: policy.maxValue = r.s64(); break;
-      case NL_POLICY_TYPE_ATTR_MIN_VALUE_U: policy.minValue = r.u64(); break;
-      case NL_POLICY_TYPE_ATTR_MAX_VALUE_U: policy.maxValue = r.u64(); break;
-      case NL_POLICY_TYPE_ATTR_MIN_LENGTH: policy.minLength = r.u32(); break;
-      case NL_POLICY_TYPE_ATTR_MAX_LENGTH: policy.maxLength = r.u32(); break;
-      case NL_POLICY_TYPE_ATTR_POLICY_IDX: policy.policyIndex = r.u32(); break;
-      case NL_POLICY_TYPE_ATTR_POLICY_MAXTYPE: policy.maxType = r.u32(); break;
-      case NL_POLICY_TYPE_ATTR_BITFIELD32_MASK: policy.bitfield32Mask = r.u32(); break;
-      case NL_POLICY_TYPE_ATTR_MASK: policy.mask = r.u64(); break;
-      default: break; // newer kernels may add fields: keep what we know
+      case NL_POLICY_TYPE_ATTR_MIN_VALUE_S:
+        policy.minValue = r.s64();
+        break;
+      case NL_POLICY_TYPE_ATTR_MAX_VALUE_S:
+        policy.maxValue = r.s64();
+        break;
+      case NL_POLICY_TYPE_ATTR_MIN_VALUE_U:
+        policy.minValue = r.u64();
+        break;
+      case NL_POLICY_TYPE_ATTR_MAX_VALUE_U:
+        policy.maxValue = r.u64();
+        break;
+      case NL_POLICY_TYPE_ATTR_MIN_LENGTH:
+        policy.minLength = r.u32();
+        break;
+      case NL_POLICY_TYPE_ATTR_MAX_LENGTH:
+        policy.maxLength = r.u32();
+        break;
+      case NL_POLICY_TYPE_ATTR_POLICY_IDX:
+        policy.policyIndex = r.u32();
+        break;
+      case NL_POLICY_TYPE_ATTR_POLICY_MAXTYPE:
+        policy.maxType = r.u32();
+        break;
+      case NL_POLICY_TYPE_ATTR_BITFIELD32_MASK:
+        policy.bitfield32Mask = r.u32();
+        break;
+      case NL_POLICY_TYPE_ATTR_MASK:
+        policy.mask = r.u64();
+        break;
+      default:
+        break; // newer kernels may add fields: keep what we know
     }
   }
   return policy;
@@ -80,13 +101,26 @@ export function parseExtAck(buffer: Uint8Array, start: number, end: number, dv?:
   while (r.next()) {
     any = true;
     switch (r.type) {
-      case NLMSGERR_ATTR_MSG: ack.message = r.string(); break;
-      case NLMSGERR_ATTR_OFFS: ack.offset = r.u32(); break;
-      case NLMSGERR_ATTR_COOKIE: ack.cookie = r.binary(); break;
-      case NLMSGERR_ATTR_POLICY: ack.policy = readPolicyAttributes(r.nested('policy')); break;
-      case NLMSGERR_ATTR_MISS_TYPE: ack.missingType = r.u32(); break;
-      case NLMSGERR_ATTR_MISS_NEST: ack.missingNest = r.u32(); break;
-      default: break;
+      case NLMSGERR_ATTR_MSG:
+        ack.message = r.string();
+        break;
+      case NLMSGERR_ATTR_OFFS:
+        ack.offset = r.u32();
+        break;
+      case NLMSGERR_ATTR_COOKIE:
+        ack.cookie = r.binary();
+        break;
+      case NLMSGERR_ATTR_POLICY:
+        ack.policy = readPolicyAttributes(r.nested('policy'));
+        break;
+      case NLMSGERR_ATTR_MISS_TYPE:
+        ack.missingType = r.u32();
+        break;
+      case NLMSGERR_ATTR_MISS_NEST:
+        ack.missingNest = r.u32();
+        break;
+      default:
+        break;
     }
   }
   return any ? ack : undefined;

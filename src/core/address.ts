@@ -48,11 +48,17 @@ export function formatIPv6(bytes: Uint8Array, offset = 0): string {
   }
   let bestStart = -1;
   let bestLen = 0;
-  for (let i = 0; i < 8; ) {
-    if (words[i] !== 0) { i++; continue; }
+  for (let i = 0; i < 8;) {
+    if (words[i] !== 0) {
+      i++;
+      continue;
+    }
     let j = i;
     while (j < 8 && words[j] === 0) j++;
-    if (j - i > bestLen) { bestStart = i; bestLen = j - i; }
+    if (j - i > bestLen) {
+      bestStart = i;
+      bestLen = j - i;
+    }
     i = j;
   }
   if (bestLen < 2) bestStart = -1;
@@ -122,10 +128,13 @@ export function parseIPv6(text: string, field = 'address'): Uint8Array {
   }
   const halves = head.split('::');
   if (halves.length > 2) throw bad();
-  const parse = (s: string): number[] => (s === '' ? [] : s.split(':').map((w) => {
-    if (!/^[0-9a-fA-F]{1,4}$/.test(w)) throw bad();
-    return parseInt(w, 16);
-  }));
+  const parse = (s: string): number[] =>
+    s === ''
+      ? []
+      : s.split(':').map((w) => {
+          if (!/^[0-9a-fA-F]{1,4}$/.test(w)) throw bad();
+          return parseInt(w, 16);
+        });
   const left = parse(halves[0]!);
   const right = halves.length === 2 ? parse(halves[1]!) : [];
   const words = halves.length === 2 ? left.length + right.length : left.length;

@@ -203,10 +203,14 @@ export class AttributeReader {
    */
   uint(bigEndian = false): number | bigint {
     switch (this.dataLength) {
-      case 1: return this.u8();
-      case 2: return bigEndian ? this.u16be() : this.u16();
-      case 4: return bigEndian ? this.u32be() : this.u32();
-      case 8: return bigEndian ? this.u64be() : this.u64();
+      case 1:
+        return this.u8();
+      case 2:
+        return bigEndian ? this.u16be() : this.u16();
+      case 4:
+        return bigEndian ? this.u32be() : this.u32();
+      case 8:
+        return bigEndian ? this.u64be() : this.u64();
       default:
         throw this.error(`attribute type ${this.type} has ${this.dataLength} bytes, not a valid uint width`, this.offset);
     }
@@ -215,10 +219,14 @@ export class AttributeReader {
   /** A variable-width signed integer (YNL `sint`, NLA_SINT): 1, 2, 4 or 8 bytes. */
   sint(bigEndian = false): number | bigint {
     switch (this.dataLength) {
-      case 1: return this.s8();
-      case 2: return bigEndian ? this.s16be() : this.s16();
-      case 4: return bigEndian ? this.s32be() : this.s32();
-      case 8: return bigEndian ? this.s64be() : this.s64();
+      case 1:
+        return this.s8();
+      case 2:
+        return bigEndian ? this.s16be() : this.s16();
+      case 4:
+        return bigEndian ? this.s32be() : this.s32();
+      case 8:
+        return bigEndian ? this.s64be() : this.s64();
       default:
         throw this.error(`attribute type ${this.type} has ${this.dataLength} bytes, not a valid sint width`, this.offset);
     }

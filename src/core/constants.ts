@@ -162,8 +162,24 @@ export const NL_POLICY_TYPE_ATTR_MASK = 12;
 
 /** Attribute policy types (enum netlink_attribute_type), index = value. */
 export const NL_ATTR_TYPE_NAMES = [
-  'invalid', 'flag', 'u8', 'u16', 'u32', 'u64', 's8', 's16', 's32', 's64', 'binary', 'string',
-  'nul-string', 'nested', 'nested-array', 'bitfield32', 'sint', 'uint',
+  'invalid',
+  'flag',
+  'u8',
+  'u16',
+  'u32',
+  'u64',
+  's8',
+  's16',
+  's32',
+  's64',
+  'binary',
+  'string',
+  'nul-string',
+  'nested',
+  'nested-array',
+  'bitfield32',
+  'sint',
+  'uint',
 ] as const;
 
 // Attribute type flags (struct nlattr)

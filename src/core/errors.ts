@@ -205,8 +205,7 @@ export class DumpInterruptedError<T = unknown> extends NlkitError {
   readonly received: number;
   constructor(messages: readonly T[], attempts: number, received = messages.length) {
     super(
-      `dump interrupted (NLM_F_DUMP_INTR): the kernel's table changed while ${received} messages were read` +
-        (attempts > 1 ? `, on each of ${attempts} attempts` : ''),
+      `dump interrupted (NLM_F_DUMP_INTR): the kernel's table changed while ${received} messages were read` + (attempts > 1 ? `, on each of ${attempts} attempts` : ''),
       'ERR_DUMP_INTERRUPTED',
     );
     this.messages = messages;

@@ -138,11 +138,7 @@ export class MessageView {
     }
     const end = this.offset + this.length;
     if (this.offset + NLMSG_HDRLEN + fixedHeaderLength > end) {
-      throw new NetlinkDecodeError(
-        `message of ${this.length} bytes is too short for a ${fixedHeaderLength}-byte fixed header`,
-        this.offset,
-        context,
-      );
+      throw new NetlinkDecodeError(`message of ${this.length} bytes is too short for a ${fixedHeaderLength}-byte fixed header`, this.offset, context);
     }
     // A message may end right after an odd-sized fixed header without the
     // padding (a 17-byte rtgenmsg request): then there are no attributes.
@@ -157,13 +153,7 @@ export class MessageView {
  * header and stay inside the buffer; otherwise a NetlinkDecodeError says where.
  * Views are appended to `out` (returned).
  */
-export function parseMessages(
-  bytes: Uint8Array,
-  start = 0,
-  end = bytes.length,
-  dv: DataView = dataViewOf(bytes),
-  out: MessageView[] = [],
-): MessageView[] {
+export function parseMessages(bytes: Uint8Array, start = 0, end = bytes.length, dv: DataView = dataViewOf(bytes), out: MessageView[] = []): MessageView[] {
   if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end > bytes.length || start > end) {
     throw new RangeError(`message range [${start}, ${end}) is outside a buffer of ${bytes.length} bytes`);
   }

@@ -333,7 +333,8 @@ export class MessageWriter {
     if (open === 0 || !this.nests.includes(token)) throw new Error('MessageWriter: nestEnd without a matching nestStart');
     if (this.nests[open - 1] !== token) throw new Error(`MessageWriter: nestEnd of an outer nest while ${open - 1 - this.nests.indexOf(token)} inner nest(s) are open`);
     const len = this.pos - token;
-    if (len > MAX_ATTR_LENGTH) throw new RangeError(`nested attribute ${this.dv.getUint16(token + 2, LE) & NLA_TYPE_MASK}: ${len} bytes exceed the ${MAX_ATTR_LENGTH}-byte attribute limit`);
+    if (len > MAX_ATTR_LENGTH)
+      throw new RangeError(`nested attribute ${this.dv.getUint16(token + 2, LE) & NLA_TYPE_MASK}: ${len} bytes exceed the ${MAX_ATTR_LENGTH}-byte attribute limit`);
     this.dv.setUint16(token, len, LE);
     this.nests.pop();
     return this;

@@ -86,18 +86,10 @@ export type OperationName<F, M extends 'do' | 'dump'> = string extends keyof Ops
   : { [K in keyof OpsOf<F>]: OpsOf<F>[K] extends { readonly [P in M]: undefined } ? never : K }[keyof OpsOf<F>] & string;
 
 /** What the `mode` of operation K of F takes: its fixed header fields and attributes. */
-export type RequestOf<F, K, M extends 'do' | 'dump'> = K extends keyof OpsOf<F>
-  ? OpsOf<F>[K] extends { readonly [P in M]: OperationModeCodec<infer I, unknown> }
-    ? I
-    : Obj
-  : Obj;
+export type RequestOf<F, K, M extends 'do' | 'dump'> = K extends keyof OpsOf<F> ? (OpsOf<F>[K] extends { readonly [P in M]: OperationModeCodec<infer I, unknown> } ? I : Obj) : Obj;
 
 /** What the `mode` of operation K of F answers, decoded. */
-export type ReplyOf<F, K, M extends 'do' | 'dump'> = K extends keyof OpsOf<F>
-  ? OpsOf<F>[K] extends { readonly [P in M]: OperationModeCodec<never, infer O> }
-    ? O
-    : Obj
-  : Obj;
+export type ReplyOf<F, K, M extends 'do' | 'dump'> = K extends keyof OpsOf<F> ? (OpsOf<F>[K] extends { readonly [P in M]: OperationModeCodec<never, infer O> } ? O : Obj) : Obj;
 
 /** The decoded messages of F: `{ name, msg }` by operation name. */
 export type MessageOf<F> = F extends Family<object, infer M> ? M : DecodedMessage;
@@ -220,7 +212,11 @@ export class FamilyClient<F extends Family<object, unknown> = Family> {
   }
 
   /** Runs the `do` mode of an operation and returns every reply, decoded. */
-  async request<K extends OperationName<F, 'do'>>(op: K, value: RequestOf<F, K, 'do'> = {} as RequestOf<F, K, 'do'>, options: FamilyCallOptions = {}): Promise<ReplyOf<F, K, 'do'>[]> {
+  async request<K extends OperationName<F, 'do'>>(
+    op: K,
+    value: RequestOf<F, K, 'do'> = {} as RequestOf<F, K, 'do'>,
+    options: FamilyCallOptions = {},
+  ): Promise<ReplyOf<F, K, 'do'>[]> {
     const { mode } = checkOperation(this.family, op, 'do');
     checkOptions(options, 'options');
     const flags = options.flags ?? NLM_F_REQUEST | NLM_F_ACK;
@@ -229,7 +225,11 @@ export class FamilyClient<F extends Family<object, unknown> = Family> {
   }
 
   /** Runs the `do` mode of an operation: the decoded reply, or undefined when the kernel only acknowledges. */
-  async do<K extends OperationName<F, 'do'>>(op: K, value: RequestOf<F, K, 'do'> = {} as RequestOf<F, K, 'do'>, options: FamilyCallOptions = {}): Promise<ReplyOf<F, K, 'do'> | undefined> {
+  async do<K extends OperationName<F, 'do'>>(
+    op: K,
+    value: RequestOf<F, K, 'do'> = {} as RequestOf<F, K, 'do'>,
+    options: FamilyCallOptions = {},
+  ): Promise<ReplyOf<F, K, 'do'> | undefined> {
     const replies = await this.request(op, value, options);
     return replies[0];
   }
@@ -286,7 +286,11 @@ export class FamilyClient<F extends Family<object, unknown> = Family> {
   }
 
   /** Runs the `dump` mode of an operation and streams the decoded objects. */
-  dump<K extends OperationName<F, 'dump'>>(op: K, value: RequestOf<F, K, 'dump'> = {} as RequestOf<F, K, 'dump'>, options: FamilyDumpOptions = {}): FamilyDump<ReplyOf<F, K, 'dump'>> {
+  dump<K extends OperationName<F, 'dump'>>(
+    op: K,
+    value: RequestOf<F, K, 'dump'> = {} as RequestOf<F, K, 'dump'>,
+    options: FamilyDumpOptions = {},
+  ): FamilyDump<ReplyOf<F, K, 'dump'>> {
     type T = ReplyOf<F, K, 'dump'>;
     const { mode } = checkOperation(this.family, op, 'dump');
     checkOptions(options, 'options');
@@ -332,7 +336,11 @@ export class FamilyClient<F extends Family<object, unknown> = Family> {
   }
 
   /** Runs a dump to the end and returns every decoded object. */
-  async dumpAll<K extends OperationName<F, 'dump'>>(op: K, value: RequestOf<F, K, 'dump'> = {} as RequestOf<F, K, 'dump'>, options: FamilyDumpOptions = {}): Promise<ReplyOf<F, K, 'dump'>[]> {
+  async dumpAll<K extends OperationName<F, 'dump'>>(
+    op: K,
+    value: RequestOf<F, K, 'dump'> = {} as RequestOf<F, K, 'dump'>,
+    options: FamilyDumpOptions = {},
+  ): Promise<ReplyOf<F, K, 'dump'>[]> {
     const out: ReplyOf<F, K, 'dump'>[] = [];
     for await (const batch of this.dump(op, value, options).batches()) for (const o of batch) out.push(o);
     return out;

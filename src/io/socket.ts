@@ -281,7 +281,15 @@ export class NetlinkSocket {
   private nativePaused = false;
   private readonly counters = { received: 0, dropped: 0, unmatched: 0, overruns: 0, truncated: 0 };
 
-  private constructor(protocol: number, native: NativeSocket, receiveBufferSize: number, slabSize: number, maxDatagram: number, framing: 'netlink' | 'datagram', userSenders: boolean) {
+  private constructor(
+    protocol: number,
+    native: NativeSocket,
+    receiveBufferSize: number,
+    slabSize: number,
+    maxDatagram: number,
+    framing: 'netlink' | 'datagram',
+    userSenders: boolean,
+  ) {
     this.framing = framing;
     this.userSenders = userSenders;
     this.protocol = protocol;
@@ -317,7 +325,8 @@ export class NetlinkSocket {
     const netns = options.netns === undefined ? null : resolveNetnsTarget(options.netns);
     const rcvbuf = options.rcvbuf ?? DEFAULT_RCVBUF;
     if (!Number.isInteger(rcvbuf) || rcvbuf < 1024 || rcvbuf > 0x7fffffff) throw new RangeError(`rcvbuf must be an integer 1024..2147483647, got ${String(rcvbuf)}`);
-    if (options.sndbuf !== undefined && (!Number.isInteger(options.sndbuf) || options.sndbuf < 1024)) throw new RangeError(`sndbuf must be an integer >= 1024, got ${String(options.sndbuf)}`);
+    if (options.sndbuf !== undefined && (!Number.isInteger(options.sndbuf) || options.sndbuf < 1024))
+      throw new RangeError(`sndbuf must be an integer >= 1024, got ${String(options.sndbuf)}`);
     const groups = options.groups ?? 0;
     if (!Number.isInteger(groups) || groups < 0 || groups > 0xffffffff) throw new RangeError(`groups must be a 32-bit bitmask, got ${String(groups)}`);
     const slabSize = options.slabSize ?? DEFAULT_SLAB_SIZE;
@@ -938,7 +947,12 @@ export class NetlinkSocket {
     while (end - pos >= NLMSG_HDRLEN) {
       const length = dv.getUint32(pos, LE);
       if (length < NLMSG_HDRLEN || length > end - pos) {
-        this.onMalformed(new NetlinkDecodeError(`message length ${length} does not fit the datagram (${end - pos} bytes left)`, pos - start), group, port, end - pos >= 12 ? dv.getUint32(pos + 8, LE) : 0);
+        this.onMalformed(
+          new NetlinkDecodeError(`message length ${length} does not fit the datagram (${end - pos} bytes left)`, pos - start),
+          group,
+          port,
+          end - pos >= 12 ? dv.getUint32(pos + 8, LE) : 0,
+        );
         return;
       }
       const seq = dv.getUint32(pos + 8, LE);
@@ -988,7 +1002,8 @@ export class NetlinkSocket {
         return;
       }
       if (ack.errno !== 0) op.reject(this.kernelError(ack.errno, ack.extAck, op.seq, op.request, op.options));
-      else if (op.options.replyAfterAck && op.replies.length === 0) op.acked = true; // the answer is still to come
+      else if (op.options.replyAfterAck && op.replies.length === 0)
+        op.acked = true; // the answer is still to come
       else op.resolve(op.replies);
     } else if (type === NLMSG_DONE) {
       // A multipart answer to a `do`: the acknowledgement still follows,

@@ -150,7 +150,8 @@ export function run(call: TuntapCall): string {
     return binding.tuntapSet(call.name, call.flags, call.owner, call.group, call.persist, call.netns);
   } catch (err) {
     // The same system-error class as every other failure (code, errno, syscall, path).
-    if (err instanceof Error && typeof (err as NativeSystemError).code === 'string' && (err as NativeSystemError).syscall !== undefined) throw NetlinkSocketError.from(err as NativeSystemError, 'tuntap');
+    if (err instanceof Error && typeof (err as NativeSystemError).code === 'string' && (err as NativeSystemError).syscall !== undefined)
+      throw NetlinkSocketError.from(err as NativeSystemError, 'tuntap');
     throw err;
   }
 }

@@ -8,16 +8,7 @@ import { NetlinkDecodeError, type ExtAck } from '../core/errors.js';
 import { MessageView } from '../core/message.js';
 import { dataViewOf, HOST_LITTLE_ENDIAN } from '../core/bytes.js';
 import type { MessageWriter } from '../core/writer.js';
-import {
-  indexSpec,
-  type AttributeSpec,
-  type FamilySpec,
-  type Operation,
-  type OperationMode,
-  type SpecIndex,
-  type StructDefinition,
-  type SubMessageFormat,
-} from './model.js';
+import { indexSpec, type AttributeSpec, type FamilySpec, type Operation, type OperationMode, type SpecIndex, type StructDefinition, type SubMessageFormat } from './model.js';
 import type { BodyDecoder, BodyEncoder, FamilyCodecs, Obj, SetDecoder, SetEncoder, StructDecoder, StructEncoder } from './runtime.js';
 
 const LE = HOST_LITTLE_ENDIAN;
@@ -182,7 +173,10 @@ class FamilyImpl {
   private readonly bodies = new Map<string, Body>();
   private readonly headerLength: number;
 
-  constructor(readonly spec: FamilySpec, codecs: FamilyCodecs) {
+  constructor(
+    readonly spec: FamilySpec,
+    codecs: FamilyCodecs,
+  ) {
     this.name = spec.name;
     this.protocol = spec.protocol;
     this.protonum = spec.protonum;
@@ -248,17 +242,20 @@ class FamilyImpl {
 
   private operation(op: Operation): OperationCodec {
     const body = this.body(op);
-    const enc = (id: number | undefined, flags: number) => (w: MessageWriter, value: Obj, options?: EncodeOptions): MessageWriter =>
-      this.encodeMessage(op, body, id, w, value, flags, options);
+    const enc =
+      (id: number | undefined, flags: number) =>
+      (w: MessageWriter, value: Obj, options?: EncodeOptions): MessageWriter =>
+        this.encodeMessage(op, body, id, w, value, flags, options);
     const dec = (msg: MessageView): Obj => this.decodeMessage(op, body, msg);
-    const mode = (m: OperationMode | undefined, requestFlags: number): OperationModeCodec | undefined => m && {
-      requestAttributes: m.request?.attributes ?? [],
-      replyAttributes: m.reply?.attributes,
-      encodeRequest: enc(op.requestValue, requestFlags),
-      decodeReply: dec,
-      encodeReply: enc(op.replyValue, 0),
-      decodeRequest: dec,
-    };
+    const mode = (m: OperationMode | undefined, requestFlags: number): OperationModeCodec | undefined =>
+      m && {
+        requestAttributes: m.request?.attributes ?? [],
+        replyAttributes: m.reply?.attributes,
+        encodeRequest: enc(op.requestValue, requestFlags),
+        decodeReply: dec,
+        encodeReply: enc(op.replyValue, 0),
+        decodeRequest: dec,
+      };
     return {
       name: op.name,
       spec: op,
@@ -298,7 +295,9 @@ class FamilyImpl {
 
   // ---- extended ack ---------------------------------------------------------
 
-  private requestLayout(request: Uint8Array | MessageView): { view: MessageView; op: Operation; attrStart: number; header: StructDefinition | undefined; headerStart: number } | undefined {
+  private requestLayout(
+    request: Uint8Array | MessageView,
+  ): { view: MessageView; op: Operation; attrStart: number; header: StructDefinition | undefined; headerStart: number } | undefined {
     let view: MessageView;
     try {
       view = request instanceof MessageView ? request : new MessageView(request, 0, dataViewOf(request));
@@ -409,7 +408,17 @@ class FamilyImpl {
     return format ? { format, key: String(key) } : undefined;
   }
 
-  private inside(buf: Uint8Array, dv: DataView, s: number, e: number, a: AttributeSpec, target: number, here: LazyScope, names: ReadonlyMap<string, AttributeSpec>, path: string): Located | undefined {
+  private inside(
+    buf: Uint8Array,
+    dv: DataView,
+    s: number,
+    e: number,
+    a: AttributeSpec,
+    target: number,
+    here: LazyScope,
+    names: ReadonlyMap<string, AttributeSpec>,
+    path: string,
+  ): Located | undefined {
     switch (a.type) {
       case 'nest':
         return this.locate(buf, dv, s, e, a.nestedAttributes!, target, here, path);

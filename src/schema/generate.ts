@@ -65,21 +65,47 @@ function bigLit(n: bigint): string {
 }
 
 const INT_RANGE: Record<FixedIntType, readonly [bigint, bigint]> = {
-  u8: [0n, 0xffn], u16: [0n, 0xffffn], u32: [0n, 0xffffffffn], u64: [0n, 0xffffffffffffffffn],
-  s8: [-0x80n, 0x7fn], s16: [-0x8000n, 0x7fffn], s32: [-0x80000000n, 0x7fffffffn], s64: [-0x8000000000000000n, 0x7fffffffffffffffn],
+  u8: [0n, 0xffn],
+  u16: [0n, 0xffffn],
+  u32: [0n, 0xffffffffn],
+  u64: [0n, 0xffffffffffffffffn],
+  s8: [-0x80n, 0x7fn],
+  s16: [-0x8000n, 0x7fffn],
+  s32: [-0x80000000n, 0x7fffffffn],
+  s64: [-0x8000000000000000n, 0x7fffffffffffffffn],
 };
 
 const READ: Record<FixedIntType, string> = {
-  u8: 'getUint8', u16: 'getUint16', u32: 'getUint32', u64: 'getBigUint64',
-  s8: 'getInt8', s16: 'getInt16', s32: 'getInt32', s64: 'getBigInt64',
+  u8: 'getUint8',
+  u16: 'getUint16',
+  u32: 'getUint32',
+  u64: 'getBigUint64',
+  s8: 'getInt8',
+  s16: 'getInt16',
+  s32: 'getInt32',
+  s64: 'getBigInt64',
 };
 const WRITE: Record<FixedIntType, string> = {
-  u8: 'setUint8', u16: 'setUint16', u32: 'setUint32', u64: 'setBigUint64',
-  s8: 'setInt8', s16: 'setInt16', s32: 'setInt32', s64: 'setBigInt64',
+  u8: 'setUint8',
+  u16: 'setUint16',
+  u32: 'setUint32',
+  u64: 'setBigUint64',
+  s8: 'setInt8',
+  s16: 'setInt16',
+  s32: 'setInt32',
+  s64: 'setBigInt64',
 };
 const PUT: Record<FixedIntType | 'uint' | 'sint', string> = {
-  u8: 'putU8', u16: 'putU16', u32: 'putU32', u64: 'putU64',
-  s8: 'putS8', s16: 'putS16', s32: 'putS32', s64: 'putS64', uint: 'putUint', sint: 'putSint',
+  u8: 'putU8',
+  u16: 'putU16',
+  u32: 'putU32',
+  u64: 'putU64',
+  s8: 'putS8',
+  s16: 'putS16',
+  s32: 'putS32',
+  s64: 'putS64',
+  uint: 'putUint',
+  sint: 'putSint',
 };
 
 function isFixedInt(t: string): t is FixedIntType {
@@ -123,7 +149,10 @@ class Generator {
   private counter = 0;
   private lateCases: string[] = [];
 
-  constructor(private readonly spec: FamilySpec, private readonly ts: boolean) {
+  constructor(
+    private readonly spec: FamilySpec,
+    private readonly ts: boolean,
+  ) {
     this.idx = indexSpec(spec);
     spec.attributeSets.forEach((s, i) => this.setIds.set(s.name, i));
     spec.definitions.forEach((d) => {
@@ -159,7 +188,8 @@ class Generator {
     const children = (s: AttributeSet): string[] => {
       const out: string[] = [];
       for (const a of s.attributes) {
-        if (a.nestedAttributes !== undefined && (a.type === 'nest' || a.type === 'indexed-array' || a.type === 'nest-type-value' || a.type === 'binary')) out.push(a.nestedAttributes);
+        if (a.nestedAttributes !== undefined && (a.type === 'nest' || a.type === 'indexed-array' || a.type === 'nest-type-value' || a.type === 'binary'))
+          out.push(a.nestedAttributes);
         if (a.type === 'sub-message' && a.subMessage !== undefined) {
           for (const f of this.idx.subMessages.get(a.subMessage)?.formats ?? []) if (f.attributeSet) out.push(f.attributeSet);
         }
@@ -170,7 +200,7 @@ class Generator {
       const names = this.idx.attributes.get(s.name)!;
       if (s.attributes.some((a) => a.type === 'sub-message' && a.selector !== undefined && !names.has(a.selector))) this.needsScope.add(s.name);
     }
-    for (let changed = true; changed; ) {
+    for (let changed = true; changed;) {
       changed = false;
       for (const s of this.spec.attributeSets) {
         if (this.needsScope.has(s.name)) continue;
@@ -287,13 +317,20 @@ class Generator {
   /** Formatting of binary bytes b[s, s+l) by display hint. */
   private binaryRead(hint: DisplayHint | undefined, s: string, l: string): string {
     switch (hint) {
-      case 'ipv4': return `${this.r('fmtIPv4')}(b, ${s}, ${l})`;
-      case 'ipv6': return `${this.r('fmtIPv6')}(b, ${s}, ${l})`;
-      case 'ipv4-or-v6': return `${this.r('fmtAddress')}(b, ${s}, ${l})`;
-      case 'mac': return `${this.r('fmtMac')}(b, ${s}, ${l})`;
-      case 'hex': return `${this.r('fmtHexBytes')}(b, ${s}, ${l})`;
-      case 'uuid': return `${this.r('fmtUuid')}(b, ${s}, ${l})`;
-      default: return `b.subarray(${s}, ${s} + ${l})`;
+      case 'ipv4':
+        return `${this.r('fmtIPv4')}(b, ${s}, ${l})`;
+      case 'ipv6':
+        return `${this.r('fmtIPv6')}(b, ${s}, ${l})`;
+      case 'ipv4-or-v6':
+        return `${this.r('fmtAddress')}(b, ${s}, ${l})`;
+      case 'mac':
+        return `${this.r('fmtMac')}(b, ${s}, ${l})`;
+      case 'hex':
+        return `${this.r('fmtHexBytes')}(b, ${s}, ${l})`;
+      case 'uuid':
+        return `${this.r('fmtUuid')}(b, ${s}, ${l})`;
+      default:
+        return `b.subarray(${s}, ${s} + ${l})`;
     }
   }
 
@@ -325,7 +362,12 @@ class Generator {
   private memberRead(m: StructMember): string {
     const at = m.offset === 0 ? 's' : `s + ${num(m.offset)}`;
     if (isFixedInt(m.type)) {
-      const read = m.type === 'u8' || m.type === 's8' ? `dv.${READ[m.type]}(${at})` : m.type === 'u64' ? `${this.r('rdU64')}(dv, ${at}, ${le(m.byteOrder)})` : `dv.${READ[m.type]}(${at}, ${le(m.byteOrder)})`;
+      const read =
+        m.type === 'u8' || m.type === 's8'
+          ? `dv.${READ[m.type]}(${at})`
+          : m.type === 'u64'
+            ? `${this.r('rdU64')}(dv, ${at}, ${le(m.byteOrder)})`
+            : `dv.${READ[m.type]}(${at}, ${le(m.byteOrder)})`;
       return this.mapRead(m, read);
     }
     if (m.type === 'string') return `${this.r('str')}(b, ${at}, ${num(m.size)})`;
@@ -339,20 +381,22 @@ class Generator {
     if (!this.descEmitted.has(name)) {
       this.descEmitted.add(name);
       const def = this.struct(name);
-      const members = def.members.filter((m) => m.type !== 'pad').map((m) => {
-        const head = `${S(m.name)}, ${S(m.type)}, ${num(m.offset)}, ${num(m.size)}, ${le(m.byteOrder)}`;
-        if (isFixedInt(m.type)) {
-          if (m.enum !== undefined) {
-            const def = this.enumDef(m.enum);
-            return `[${head}, [V${this.enumIds.get(m.enum)!}, ${S(def.name)}, ${isFlagsUse(def, m.enumAsFlags) ? 'true' : 'false'}]]`;
+      const members = def.members
+        .filter((m) => m.type !== 'pad')
+        .map((m) => {
+          const head = `${S(m.name)}, ${S(m.type)}, ${num(m.offset)}, ${num(m.size)}, ${le(m.byteOrder)}`;
+          if (isFixedInt(m.type)) {
+            if (m.enum !== undefined) {
+              const def = this.enumDef(m.enum);
+              return `[${head}, [V${this.enumIds.get(m.enum)!}, ${S(def.name)}, ${isFlagsUse(def, m.enumAsFlags) ? 'true' : 'false'}]]`;
+            }
+            if (m.displayHint === 'hex' || m.displayHint === 'ipv4') return `[${head}, ${S(m.displayHint)}]`;
+            return `[${head}]`;
           }
-          if (m.displayHint === 'hex' || m.displayHint === 'ipv4') return `[${head}, ${S(m.displayHint)}]`;
+          if (m.struct !== undefined) return `[${head}, ${this.structDesc(m.struct)}]`;
+          if (m.type === 'binary' && m.displayHint !== undefined) return `[${head}, ${S(m.displayHint)}]`;
           return `[${head}]`;
-        }
-        if (m.struct !== undefined) return `[${head}, ${this.structDesc(m.struct)}]`;
-        if (m.type === 'binary' && m.displayHint !== undefined) return `[${head}, ${S(m.displayHint)}]`;
-        return `[${head}]`;
-      });
+        });
       const list = members.length ? `[\n  ${members.join(',\n  ')},\n]` : '[]';
       this.emit(`const T${id}${this.a('StructDesc')} = [${S(def.name)}, ${num(def.size)}, ${list}];`);
     }
@@ -368,7 +412,9 @@ class Generator {
       // Decoder: one literal, every member present (undefined past a short payload).
       const fields = members.map((m) => `${S(m.name)}: l >= ${num(m.offset + m.size)} ? ${this.memberRead(m)} : undefined`);
       fields.push(`"__rest": l > ${num(def.size)} ? b.subarray(s + ${num(def.size)}, s + l) : undefined`);
-      this.emit(`function s${id}(b${this.a('Uint8Array')}, dv${this.a('DataView')}, s${this.a('number')}, l${this.a('number')})${this.a('Obj')} {\n  return {\n    ${fields.join(',\n    ')},\n  };\n}`);
+      this.emit(
+        `function s${id}(b${this.a('Uint8Array')}, dv${this.a('DataView')}, s${this.a('number')}, l${this.a('number')})${this.a('Obj')} {\n  return {\n    ${fields.join(',\n    ')},\n  };\n}`,
+      );
     }
   }
 
@@ -399,9 +445,7 @@ class Generator {
           if (a.struct !== undefined && a.nestedAttributes !== undefined) {
             const v = this.variant(this.set(a.nestedAttributes), this.struct(a.struct));
             const scope = this.childScope(a.nestedAttributes);
-            expr = a.recordLength !== undefined
-              ? `${this.recordDecoder(set, a, v)}(b, dv, ds, ds + dl, dep + 1, ${scope})`
-              : `L${v.id}(b, dv, ds, ds + dl, dep + 1, ${scope})`;
+            expr = a.recordLength !== undefined ? `${this.recordDecoder(set, a, v)}(b, dv, ds, ds + dl, dep + 1, ${scope})` : `L${v.id}(b, dv, ds, ds + dl, dep + 1, ${scope})`;
           } else if (a.struct !== undefined) expr = `s${this.structIdOf(a.struct)}(b, dv, ds, dl)`;
           else if (a.subType !== undefined && isFixedInt(a.subType)) expr = `${this.binaryArrayDecoder(a)}(b, dv, ds, dl)`;
           else expr = this.binaryRead(a.displayHint, 'ds', 'dl');
@@ -482,30 +526,32 @@ class Generator {
     } else if (v.header) {
       const start = (v.header.size + 3) & ~3;
       const fills = header.map((m) => `  if (l >= ${num(m.offset + m.size)}) o[${S(m.name)}] = ${this.memberRead(m)};\n`).join('');
-      head = `${sig})${this.a('Obj')} {\n  const o${this.a('Obj')} = ${literal};\n  const l = e - s;\n${fills}` +
+      head =
+        `${sig})${this.a('Obj')} {\n  const o${this.a('Obj')} = ${literal};\n  const l = e - s;\n${fills}` +
         `  let p = s + ${num(start)};\n  if (p > e) p = e;\n  if (dep > ${this.r('MAX_DEPTH')}) throw ${this.r('tooDeep')}(p, ${ctx});\n${sc2}`;
     } else {
       head = `${sig})${this.a('Obj')} {\n  const o${this.a('Obj')} = ${literal};\n  if (dep > ${this.r('MAX_DEPTH')}) throw ${this.r('tooDeep')}(s, ${ctx});\n${sc2}  let p = s;\n`;
     }
     this.emit(
       head +
-      (this.lateCases.length ? `  let late${this.a('number[] | undefined')};\n` : '') +
-      '  while (e - p >= 4) {\n' +
-      `    const len = dv.getUint16(p, ${this.r('LE')});\n` +
-      `    if (len < 4 || len > e - p) throw ${this.r('badLength')}(len, e - p, p, ${ctx});\n` +
-      '    const t = dv.getUint16(p + 2, LE) & 0x3fff;\n' +
-      '    const ds = p + 4;\n' +
-      '    const dl = len - 4;\n' +
-      '    p += (len + 3) & ~3;\n' +
-      '    switch (t) {\n' +
-      cases.map((c) => `      ${c}\n`).join('') +
-      `      default: ${this.r('keepUnknown')}(o, t, b, ds, dl);\n` +
-      '    }\n  }\n' +
-      (this.lateCases.length
-        ? `  if (late !== undefined) {\n    for (let i = 0; i < late.length; i += 3) {\n      const ds = late[i + 1]${bang};\n      const dl = late[i + 2]${bang};\n      switch (late[i]) {\n` +
-          this.lateCases.map((c) => `        ${c}\n`).join('') + '      }\n    }\n  }\n'
-        : '') +
-      '  return o;\n}',
+        (this.lateCases.length ? `  let late${this.a('number[] | undefined')};\n` : '') +
+        '  while (e - p >= 4) {\n' +
+        `    const len = dv.getUint16(p, ${this.r('LE')});\n` +
+        `    if (len < 4 || len > e - p) throw ${this.r('badLength')}(len, e - p, p, ${ctx});\n` +
+        '    const t = dv.getUint16(p + 2, LE) & 0x3fff;\n' +
+        '    const ds = p + 4;\n' +
+        '    const dl = len - 4;\n' +
+        '    p += (len + 3) & ~3;\n' +
+        '    switch (t) {\n' +
+        cases.map((c) => `      ${c}\n`).join('') +
+        `      default: ${this.r('keepUnknown')}(o, t, b, ds, dl);\n` +
+        '    }\n  }\n' +
+        (this.lateCases.length
+          ? `  if (late !== undefined) {\n    for (let i = 0; i < late.length; i += 3) {\n      const ds = late[i + 1]${bang};\n      const dl = late[i + 2]${bang};\n      switch (late[i]) {\n` +
+            this.lateCases.map((c) => `        ${c}\n`).join('') +
+            '      }\n    }\n  }\n'
+          : '') +
+        '  return o;\n}',
     );
     this.genVariantEncoder(v);
   }
@@ -521,14 +567,19 @@ class Generator {
     const ctx = S(`${set.name}.${a.name}`);
     const m = this.recordLengthMember(a);
     const at = m.offset === 0 ? 'p' : `p + ${num(m.offset)}`;
-    const read = m.size === 1 ? `dv.${READ[m.type as FixedIntType]}(${at})` : m.type === 'u64' ? `${this.r('rdU64')}(dv, ${at}, ${le(m.byteOrder)})` : `dv.${READ[m.type as FixedIntType]}(${at}, ${le(m.byteOrder)})`;
+    const read =
+      m.size === 1
+        ? `dv.${READ[m.type as FixedIntType]}(${at})`
+        : m.type === 'u64'
+          ? `${this.r('rdU64')}(dv, ${at}, ${le(m.byteOrder)})`
+          : `dv.${READ[m.type as FixedIntType]}(${at}, ${le(m.byteOrder)})`;
     const size = num(v.header!.size);
     this.emit(
       `function ${name}(b${this.a('Uint8Array')}, dv${this.a('DataView')}, s${this.a('number')}, e${this.a('number')}, dep${this.a('number')}, sc${this.a('Scope | undefined')})${this.a('Obj[]')} {\n` +
-      `  const out${this.a('Obj[]')} = [];\n  let p = s;\n  while (e - p >= ${size}) {\n` +
-      `    const len = ${read};\n` +
-      `    if (len < ${size} || len > e - p) throw ${this.r('badRecord')}(len, ${size}, e - p, p, ${ctx});\n` +
-      `    out.push(L${v.id}(b, dv, p, p + len, dep, sc));\n    p += (len + 3) & ~3;\n  }\n  return out;\n}`,
+        `  const out${this.a('Obj[]')} = [];\n  let p = s;\n  while (e - p >= ${size}) {\n` +
+        `    const len = ${read};\n` +
+        `    if (len < ${size} || len > e - p) throw ${this.r('badRecord')}(len, ${size}, e - p, p, ${ctx});\n` +
+        `    out.push(L${v.id}(b, dv, p, p + len, dep, sc));\n    p += (len + 3) & ~3;\n  }\n  return out;\n}`,
     );
     return name;
   }
@@ -541,10 +592,10 @@ class Generator {
     const order = m.size === 1 ? '' : `, ${m.byteOrder === 'big-endian' ? 'true' : 'false'}`;
     this.emit(
       `function ${name}(w${this.a('MessageWriter')}, t${this.a('number')}, x${this.a('readonly unknown[]')}, path${this.a('string')}, sc${this.a('Scope | undefined')})${this.a('void')} {\n` +
-      '  const n = w.nestStart(t, false);\n  for (let i = 0; i < x.length; i++) {\n' +
-      `    const o = ${this.r('object')}(x[i], path, \`[\${i}]\`);\n    const p = \`\${path}[\${i}]\`;\n    const at = w.length;\n` +
-      `    E${v.id}(w, o, p, sc);\n` +
-      `    w.${set}(at${m.offset === 0 ? '' : ` + ${num(m.offset)}`}, ${this.r('recordSize')}(w.length - at, ${num(2 ** (8 * m.size) - 1)}, p)${order});\n  }\n  w.nestEnd(n);\n}`,
+        '  const n = w.nestStart(t, false);\n  for (let i = 0; i < x.length; i++) {\n' +
+        `    const o = ${this.r('object')}(x[i], path, \`[\${i}]\`);\n    const p = \`\${path}[\${i}]\`;\n    const at = w.length;\n` +
+        `    E${v.id}(w, o, p, sc);\n` +
+        `    w.${set}(at${m.offset === 0 ? '' : ` + ${num(m.offset)}`}, ${this.r('recordSize')}(w.length - at, ${num(2 ** (8 * m.size) - 1)}, p)${order});\n  }\n  w.nestEnd(n);\n}`,
     );
     return name;
   }
@@ -563,8 +614,8 @@ class Generator {
     this.binaryArrays.set(element, name);
     this.emit(
       `function ${name}(b${this.a('Uint8Array')}, dv${this.a('DataView')}, s${this.a('number')}, l${this.a('number')})${this.a('unknown[]')} {\n` +
-      // Sized up front: these arrays (ifla6 conf and stats ...) run to dozens of entries.
-      `  const n = Math.floor(l / ${num(size)});\n  const out${this.a('unknown[]')} = new Array(n);\n  for (let i = 0, q = s; i < n; i++, q += ${num(size)}) out[i] = ${element};\n  return out;\n}`,
+        // Sized up front: these arrays (ifla6 conf and stats ...) run to dozens of entries.
+        `  const n = Math.floor(l / ${num(size)});\n  const out${this.a('unknown[]')} = new Array(n);\n  for (let i = 0, q = s; i < n; i++, q += ${num(size)}) out[i] = ${element};\n  return out;\n}`,
     );
     return name;
   }
@@ -585,12 +636,12 @@ class Generator {
     }
     this.emit(
       `function ${name}(b${this.a('Uint8Array')}, dv${this.a('DataView')}, s${this.a('number')}, e${this.a('number')}, dep${this.a('number')}, sc${this.a('Scope | undefined')})${this.a('unknown[]')} {\n` +
-      `  if (dep > ${this.r('MAX_DEPTH')}) throw ${this.r('tooDeep')}(s, ${ctx});\n` +
-      `  const out${this.a('unknown[]')} = [];\n  let p = s;\n  while (e - p >= 4) {\n` +
-      `    const len = dv.getUint16(p, ${this.r('LE')});\n` +
-      `    if (len < 4 || len > e - p) throw ${this.r('badLength')}(len, e - p, p, ${ctx});\n` +
-      '    const t = dv.getUint16(p + 2, LE) & 0x3fff;\n    const ds = p + 4;\n    const dl = len - 4;\n    p += (len + 3) & ~3;\n' +
-      `    ${item}\n  }\n  return out;\n}`,
+        `  if (dep > ${this.r('MAX_DEPTH')}) throw ${this.r('tooDeep')}(s, ${ctx});\n` +
+        `  const out${this.a('unknown[]')} = [];\n  let p = s;\n  while (e - p >= 4) {\n` +
+        `    const len = dv.getUint16(p, ${this.r('LE')});\n` +
+        `    if (len < 4 || len > e - p) throw ${this.r('badLength')}(len, e - p, p, ${ctx});\n` +
+        '    const t = dv.getUint16(p + 2, LE) & 0x3fff;\n    const ds = p + 4;\n    const dl = len - 4;\n    p += (len + 3) & ~3;\n' +
+        `    ${item}\n  }\n  return out;\n}`,
     );
     return name;
   }
@@ -600,13 +651,17 @@ class Generator {
     const set = this.set(a.nestedAttributes!);
     const v = this.variant(set, undefined, a.typeValue!);
     const ctx = S(`${set.name}`);
-    const levels = a.typeValue!.map((k) =>
-      '  if (de - ds < 4) return o;\n' +
-      `  { const len = dv.getUint16(ds, LE); if (len < 4 || len > de - ds) throw ${this.r('badLength')}(len, de - ds, ds, ${ctx}); ` +
-      `o[${S(k)}] = dv.getUint16(ds + 2, LE) & 0x3fff; de = ds + len; ds += 4; }\n`).join('');
+    const levels = a
+      .typeValue!.map(
+        (k) =>
+          '  if (de - ds < 4) return o;\n' +
+          `  { const len = dv.getUint16(ds, LE); if (len < 4 || len > de - ds) throw ${this.r('badLength')}(len, de - ds, ds, ${ctx}); ` +
+          `o[${S(k)}] = dv.getUint16(ds + 2, LE) & 0x3fff; de = ds + len; ds += 4; }\n`,
+      )
+      .join('');
     this.emit(
       `function ${name}(b${this.a('Uint8Array')}, dv${this.a('DataView')}, s${this.a('number')}, e${this.a('number')}, dep${this.a('number')}, sc${this.a('Scope | undefined')})${this.a('Obj')} {\n` +
-      `  const o = n${v.id}();\n  let ds = s;\n  let de = e;\n${levels}  return L${v.id}(b, dv, ds, de, dep, sc, o);\n}`,
+        `  const o = n${v.id}();\n  let ds = s;\n  let de = e;\n${levels}  return L${v.id}(b, dv, ds, de, dep, sc, o);\n}`,
     );
     return name;
   }
@@ -630,24 +685,30 @@ class Generator {
         enc.push(`case ${k}: { const n = w.nestStart(t); E${v.id}(w, ${this.r('object')}(x, path, name), ${this.r('join')}(path, name), sc); w.nestEnd(n); return; }`);
       } else if (set) {
         dec.push(`case ${k}: return ${this.decoderOf(set.name)}(b, dv, s, s + l, dep, sc);`);
-        enc.push(`case ${k}: { const n = w.nestStart(t); ${this.encoderOf(set.name)}(w, ${this.r('object')}(x, path, name), ${this.r('join')}(path, name), sc); w.nestEnd(n); return; }`);
+        enc.push(
+          `case ${k}: { const n = w.nestStart(t); ${this.encoderOf(set.name)}(w, ${this.r('object')}(x, path, name), ${this.r('join')}(path, name), sc); w.nestEnd(n); return; }`,
+        );
       } else if (header) {
         dec.push(`case ${k}: return s${this.structIdOf(header.name)}(b, dv, s, l);`);
-        enc.push(`case ${k}: w.putBinary(t, ${this.r('structValue')}(${this.structDesc(header.name)}, ${this.r('object')}(x, path, name), ${this.r('join')}(path, name))); return;`);
+        enc.push(
+          `case ${k}: w.putBinary(t, ${this.r('structValue')}(${this.structDesc(header.name)}, ${this.r('object')}(x, path, name), ${this.r('join')}(path, name))); return;`,
+        );
       } else {
         dec.push(`case ${k}: return {};`);
-        enc.push(`case ${k}: for (const f in ${this.r('object')}(x, path, name)) throw ${this.r('unknownKey')}(${this.r('join')}(path, name), f, ${S(`${name}(${f.value})`)}); w.putFlag(t); return;`);
+        enc.push(
+          `case ${k}: for (const f in ${this.r('object')}(x, path, name)) throw ${this.r('unknownKey')}(${this.r('join')}(path, name), f, ${S(`${name}(${f.value})`)}); w.putFlag(t); return;`,
+        );
       }
     }
     this.emit(
       `function m${id}(key${this.a('unknown')}, b${this.a('Uint8Array')}, dv${this.a('DataView')}, s${this.a('number')}, l${this.a('number')}, dep${this.a('number')}, sc${this.a('Scope | undefined')})${this.a('unknown')} {\n` +
-      `  switch (${this.r('selectorKey')}(key)) {\n${dec.map((c) => `    ${c}\n`).join('')}    default: return b.subarray(s, s + l);\n  }\n}`,
+        `  switch (${this.r('selectorKey')}(key)) {\n${dec.map((c) => `    ${c}\n`).join('')}    default: return b.subarray(s, s + l);\n  }\n}`,
     );
     this.emit(
       `function q${id}(w${this.a('MessageWriter')}, t${this.a('number')}, key${this.a('string | undefined')}, x${this.a('unknown')}, path${this.a('string')}, name${this.a('string')}, sel${this.a('string')}, sc${this.a('Scope | undefined')})${this.a('void')} {\n` +
-      `  if (x instanceof Uint8Array) { w.putBinary(t, x); return; }\n` +
-      `  switch (key) {\n${enc.map((c) => `    ${c}\n`).join('')}` +
-      `    default: ${this.r('putRawSubMessage')}(w, t, x, path, name, key, sel, ${S(name)});\n  }\n}`,
+        `  if (x instanceof Uint8Array) { w.putBinary(t, x); return; }\n` +
+        `  switch (key) {\n${enc.map((c) => `    ${c}\n`).join('')}` +
+        `    default: ${this.r('putRawSubMessage')}(w, t, x, path, name, key, sel, ${S(name)});\n  }\n}`,
     );
   }
 
@@ -736,8 +797,8 @@ class Generator {
     const order = size === 1 ? '' : `, ${le(a.byteOrder)}`;
     this.emit(
       `function ${name}(x${this.a('readonly unknown[]')}, path${this.a('string')}, name${this.a('string')})${this.a('Uint8Array')} {\n` +
-      `  const u = new Uint8Array(x.length * ${num(size)});\n  const d = new DataView(u.buffer);\n` +
-      `  for (let i = 0; i < x.length; i++) d.${WRITE[type]}(i * ${num(size)}, ${item}${order});\n  return u;\n}`,
+        `  const u = new Uint8Array(x.length * ${num(size)});\n  const d = new DataView(u.buffer);\n` +
+        `  for (let i = 0; i < x.length; i++) d.${WRITE[type]}(i * ${num(size)}, ${item}${order});\n  return u;\n}`,
     );
     return name;
   }
@@ -760,7 +821,7 @@ class Generator {
     }
     this.emit(
       `function ${name}(w${this.a('MessageWriter')}, t${this.a('number')}, x${this.a('readonly unknown[]')}, path${this.a('string')}, sc${this.a('Scope | undefined')})${this.a('void')} {\n` +
-      `  const n = w.nestStart(t);\n  for (let i = 0; i < x.length; i++) {\n${body}  }\n  w.nestEnd(n);\n}`,
+        `  const n = w.nestStart(t);\n  for (let i = 0; i < x.length; i++) {\n${body}  }\n  w.nestEnd(n);\n}`,
     );
     return name;
   }
@@ -774,7 +835,7 @@ class Generator {
     const closes = levels.map((_, i) => `  w.nestEnd(c${levels.length - i});\n`).join('');
     this.emit(
       `function ${name}(w${this.a('MessageWriter')}, t${this.a('number')}, x${this.a('Obj')}, path${this.a('string')}, sc${this.a('Scope | undefined')})${this.a('void')} {\n` +
-      `  const c0 = w.nestStart(t);\n${opens}  E${v.id}(w, x, path, sc);\n${closes}  w.nestEnd(c0);\n}`,
+        `  const c0 = w.nestStart(t);\n${opens}  E${v.id}(w, x, path, sc);\n${closes}  w.nestEnd(c0);\n}`,
     );
     return name;
   }
@@ -801,9 +862,7 @@ class Generator {
         cases.push(`case ${S(a.name)}: break;`);
         continue;
       }
-      const stmt = a.multiAttr
-        ? `for (const y of ${this.r('items')}(x)) ${this.encodeItem(set, a, 'y')}`
-        : this.encodeItem(set, a, 'x');
+      const stmt = a.multiAttr ? `for (const y of ${this.r('items')}(x)) ${this.encodeItem(set, a, 'y')}` : this.encodeItem(set, a, 'x');
       cases.push(`case ${S(a.name)}: ${stmt} break;`);
     }
     const skip = [...v.extra, ...(v.header ? v.header.members.filter((m) => m.type !== 'pad').map((m) => m.name) : [])].filter((k) => !names.has(k));
@@ -814,10 +873,10 @@ class Generator {
     // Also the encoder of message bodies, called with (w, v).
     this.emit(
       `function E${v.id}(w${this.a('MessageWriter')}, v${this.a('Obj')}, path = "", sc${this.ts ? '?: Scope' : ''})${this.a('void')} {\n${header}${sc2}${pre}` +
-      '  for (const k in v) {\n    const x = v[k];\n    if (x === undefined) continue;\n    switch (k) {\n' +
-      cases.map((c) => `      ${c}\n`).join('') +
-      `      case "__unknown": ${this.r('putUnknown')}(w, x, path); break;\n` +
-      `      default: throw ${this.r('unknownKey')}(path, k, ${S(set.name)});\n    }\n  }\n}`,
+        '  for (const k in v) {\n    const x = v[k];\n    if (x === undefined) continue;\n    switch (k) {\n' +
+        cases.map((c) => `      ${c}\n`).join('') +
+        `      case "__unknown": ${this.r('putUnknown')}(w, x, path); break;\n` +
+        `      default: throw ${this.r('unknownKey')}(path, k, ${S(set.name)});\n    }\n  }\n}`,
     );
   }
 
@@ -841,11 +900,13 @@ class Generator {
       // The entry point of message decoding starts the depth count; a default
       // parameter on L<i> instead measured a few percent slower on route dumps.
       const id = bodies.length;
-      this.emit(`function B${id}(b${this.a('Uint8Array')}, dv${this.a('DataView')}, s${this.a('number')}, e${this.a('number')})${this.a('Obj')} {\n  return L${v.id}(b, dv, s, e, 0, undefined);\n}`);
+      this.emit(
+        `function B${id}(b${this.a('Uint8Array')}, dv${this.a('DataView')}, s${this.a('number')}, e${this.a('number')})${this.a('Obj')} {\n  return L${v.id}(b, dv, s, e, 0, undefined);\n}`,
+      );
       bodies.push(`[${S(op.attributeSet)}, ${S(op.fixedHeader ?? '')}, B${id}, E${v.id}]`);
     }
     // Drain: loops and encoders of every variant, sub-messages (which may add variants).
-    for (let i = 0, j = 0; i < this.variantQueue.length || j < this.subQueue.length; ) {
+    for (let i = 0, j = 0; i < this.variantQueue.length || j < this.subQueue.length;) {
       if (i < this.variantQueue.length) this.genLoop(this.variantQueue[i++]!);
       else this.genSubMessage(this.subQueue[j++]!);
     }
@@ -853,9 +914,9 @@ class Generator {
     const structs = [...this.structIds].map(([n, id]) => `[${S(n)}, s${id}, ${this.r('structEncoder')}(${this.structDesc(n)})]`);
     this.emit(
       `const codecs${this.a('FamilyCodecs')} = {\n` +
-      `  sets: [\n${sets.map((x) => `    ${x},\n`).join('')}  ],\n` +
-      `  structs: [\n${structs.map((x) => `    ${x},\n`).join('')}  ],\n` +
-      `  bodies: [\n${bodies.map((x) => `    ${x},\n`).join('')}  ],\n};`,
+        `  sets: [\n${sets.map((x) => `    ${x},\n`).join('')}  ],\n` +
+        `  structs: [\n${structs.map((x) => `    ${x},\n`).join('')}  ],\n` +
+        `  bodies: [\n${bodies.map((x) => `    ${x},\n`).join('')}  ],\n};`,
     );
     return { body: this.chunks.join('\n'), runtimeNames: [...this.used].sort() };
   }

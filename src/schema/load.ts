@@ -182,7 +182,7 @@ function isObject(v: unknown): v is Raw {
 }
 
 function quote(v: unknown): string {
-  return typeof v === 'string' ? `'${v}'` : JSON.stringify(v) ?? String(v);
+  return typeof v === 'string' ? `'${v}'` : (JSON.stringify(v) ?? String(v));
 }
 
 class Loader {
@@ -545,14 +545,29 @@ class Loader {
       for (const key of Object.keys(c)) {
         const v = c[key];
         switch (key) {
-          case 'min': checks.min = this.resolveInt(v, `${cp}min`); break;
-          case 'max': checks.max = this.resolveInt(v, `${cp}max`); break;
-          case 'min-len': checks.minLen = this.resolveLength(v, `${cp}min-len`); break;
-          case 'max-len': checks.maxLen = this.resolveLength(v, `${cp}max-len`); break;
-          case 'exact-len': checks.exactLen = this.resolveLength(v, `${cp}exact-len`); break;
-          case 'unterminated-ok': checks.unterminatedOk = this.optBool(c, key, cp) ?? false; break;
-          case 'flags-mask': checks.flagsMask = this.optStr(c, key, cp); break;
-          default: this.fail(`${cp}${key}`, `unknown check '${key}'`);
+          case 'min':
+            checks.min = this.resolveInt(v, `${cp}min`);
+            break;
+          case 'max':
+            checks.max = this.resolveInt(v, `${cp}max`);
+            break;
+          case 'min-len':
+            checks.minLen = this.resolveLength(v, `${cp}min-len`);
+            break;
+          case 'max-len':
+            checks.maxLen = this.resolveLength(v, `${cp}max-len`);
+            break;
+          case 'exact-len':
+            checks.exactLen = this.resolveLength(v, `${cp}exact-len`);
+            break;
+          case 'unterminated-ok':
+            checks.unterminatedOk = this.optBool(c, key, cp) ?? false;
+            break;
+          case 'flags-mask':
+            checks.flagsMask = this.optStr(c, key, cp);
+            break;
+          default:
+            this.fail(`${cp}${key}`, `unknown check '${key}'`);
         }
       }
     }
@@ -610,7 +625,11 @@ class Loader {
       while (queue.length) {
         const cur = queue.shift()!;
         out.push(cur);
-        for (const p of parents.get(cur) ?? []) if (!seen.has(p)) { seen.add(p); queue.push(p); }
+        for (const p of parents.get(cur) ?? [])
+          if (!seen.has(p)) {
+            seen.add(p);
+            queue.push(p);
+          }
       }
       return out;
     };
@@ -739,7 +758,11 @@ class Loader {
     return { ...(request ? { request } : {}), ...(reply ? { reply } : {}) };
   }
 
-  operations(o: Raw, sets: readonly AttributeSet[], groups: readonly McastGroup[]): {
+  operations(
+    o: Raw,
+    sets: readonly AttributeSet[],
+    groups: readonly McastGroup[],
+  ): {
     enumModel: 'unified' | 'directional';
     fixedHeader: string | undefined;
     namePrefix: string;

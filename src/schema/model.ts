@@ -21,24 +21,30 @@ export type FixedIntType = 'u8' | 'u16' | 'u32' | 'u64' | 's8' | 's16' | 's32' |
 export type IntType = FixedIntType | 'uint' | 'sint';
 
 /** Every attribute type a spec may use. */
-export type AttributeType =
-  | IntType
-  | 'string'
-  | 'binary'
-  | 'flag'
-  | 'nest'
-  | 'indexed-array'
-  | 'nest-type-value'
-  | 'sub-message'
-  | 'bitfield32'
-  | 'pad'
-  | 'unused';
+export type AttributeType = IntType | 'string' | 'binary' | 'flag' | 'nest' | 'indexed-array' | 'nest-type-value' | 'sub-message' | 'bitfield32' | 'pad' | 'unused';
 
 /** The attribute types, for validation. */
 export const ATTRIBUTE_TYPES: readonly AttributeType[] = [
-  'u8', 'u16', 'u32', 'u64', 's8', 's16', 's32', 's64', 'uint', 'sint',
-  'string', 'binary', 'flag', 'nest', 'indexed-array', 'nest-type-value',
-  'sub-message', 'bitfield32', 'pad', 'unused',
+  'u8',
+  'u16',
+  'u32',
+  'u64',
+  's8',
+  's16',
+  's32',
+  's64',
+  'uint',
+  'sint',
+  'string',
+  'binary',
+  'flag',
+  'nest',
+  'indexed-array',
+  'nest-type-value',
+  'sub-message',
+  'bitfield32',
+  'pad',
+  'unused',
 ];
 
 /** Byte order of a value: the host's (the netlink default), or fixed. */
@@ -55,7 +61,14 @@ export type StructMemberType = FixedIntType | 'string' | 'binary' | 'pad';
 
 /** Byte width of each fixed-width integer type. */
 export const INT_SIZE: Readonly<Record<FixedIntType, number>> = {
-  u8: 1, u16: 2, u32: 4, u64: 8, s8: 1, s16: 2, s32: 4, s64: 8,
+  u8: 1,
+  u16: 2,
+  u32: 4,
+  u64: 8,
+  s8: 1,
+  s16: 2,
+  s32: 4,
+  s64: 8,
 };
 
 /** A named constant (`type: const`). */
@@ -320,8 +333,17 @@ export function indexSpec(spec: FamilySpec): SpecIndex {
     if (op.replyValue !== undefined) repliesByValue.set(op.replyValue, op);
   }
   const index: SpecIndex = {
-    definitions, enums, structs, consts, sets, attributes, attributesByValue,
-    subMessages, operations, requestsByValue, repliesByValue,
+    definitions,
+    enums,
+    structs,
+    consts,
+    sets,
+    attributes,
+    attributesByValue,
+    subMessages,
+    operations,
+    requestsByValue,
+    repliesByValue,
   };
   indexes.set(spec, index);
   return index;
@@ -383,19 +405,57 @@ interface Shape {
 }
 
 const SHAPES = {
-  top: { keys: ['name', 'protocol', 'protonum', 'version', 'uapiHeader', 'enumModel', 'fixedHeader', 'opNamePrefix', 'definitions', 'attributeSets', 'subMessages', 'operations', 'mcastGroups', 'staticFamilyId'], lead: [] },
+  top: {
+    keys: [
+      'name',
+      'protocol',
+      'protonum',
+      'version',
+      'uapiHeader',
+      'enumModel',
+      'fixedHeader',
+      'opNamePrefix',
+      'definitions',
+      'attributeSets',
+      'subMessages',
+      'operations',
+      'mcastGroups',
+      'staticFamilyId',
+    ],
+    lead: [],
+  },
   const: { keys: ['kind', 'name', 'value'], lead: ['kind', 'name', 'value'] },
   enum: { keys: ['kind', 'name', 'namePrefix', 'entries'], lead: ['kind', 'name', 'entries'] },
   struct: { keys: ['kind', 'name', 'members', 'size'], lead: ['kind', 'name', 'members'] },
   member: { keys: ['name', 'type', 'byteOrder', 'offset', 'size', 'enum', 'enumAsFlags', 'displayHint', 'struct'], lead: ['name', 'type'] },
   set: { keys: ['name', 'namePrefix', 'subsetOf', 'attributes'], lead: ['name', 'attributes'] },
   attribute: {
-    keys: ['name', 'type', 'value', 'multiAttr', 'byteOrder', 'nestedAttributes', 'struct', 'subType', 'enum', 'enumAsFlags', 'displayHint', 'checks', 'subMessage', 'selector', 'typeValue', 'recordLength'],
+    keys: [
+      'name',
+      'type',
+      'value',
+      'multiAttr',
+      'byteOrder',
+      'nestedAttributes',
+      'struct',
+      'subType',
+      'enum',
+      'enumAsFlags',
+      'displayHint',
+      'checks',
+      'subMessage',
+      'selector',
+      'typeValue',
+      'recordLength',
+    ],
     lead: ['name', 'type'],
   },
   subMessage: { keys: ['name', 'formats'], lead: ['name', 'formats'] },
   format: { keys: ['value', 'fixedHeader', 'attributeSet'], lead: ['value'] },
-  operation: { keys: ['name', 'value', 'requestValue', 'replyValue', 'attributeSet', 'fixedHeader', 'do', 'dump', 'notify', 'event', 'mcgrp', 'flags', 'isCall', 'isAsync'], lead: ['name'] },
+  operation: {
+    keys: ['name', 'value', 'requestValue', 'replyValue', 'attributeSet', 'fixedHeader', 'do', 'dump', 'notify', 'event', 'mcgrp', 'flags', 'isCall', 'isAsync'],
+    lead: ['name'],
+  },
   group: { keys: ['name', 'value'], lead: ['name'] },
 } as const satisfies Record<string, Shape>;
 
@@ -482,13 +542,18 @@ function expandAttribute(a: readonly Json[], value: number | undefined): Attribu
   let checks = false;
   for (const k in r) {
     switch (k) {
-      case 'value': case 'multiAttr': case 'byteOrder':
+      case 'value':
+      case 'multiAttr':
+      case 'byteOrder':
         break;
       case 'checks':
         o.checks = unpackChecks(r.checks as Rest);
         checks = true;
         break;
-      case 'subMessage': case 'selector': case 'typeValue': case 'recordLength':
+      case 'subMessage':
+      case 'selector':
+      case 'typeValue':
+      case 'recordLength':
         if (!checks) o.checks = {};
         checks = true;
         o[k] = r[k];
@@ -544,7 +609,12 @@ export function compactSpec(spec: FamilySpec): Json[] {
         offset += m.size;
         return packed;
       });
-      return pack({ ...d, members: [] }, SHAPES.struct, () => ({ size: offset }), (k, v) => (k === 'members' ? members : (v as Json)));
+      return pack(
+        { ...d, members: [] },
+        SHAPES.struct,
+        () => ({ size: offset }),
+        (k, v) => (k === 'members' ? members : (v as Json)),
+      );
     }
     let next = 0;
     const entries = d.entries.map((e): Json => {
@@ -552,7 +622,12 @@ export function compactSpec(spec: FamilySpec): Json[] {
       next = e.value + 1;
       return packed;
     });
-    return pack(d, SHAPES.enum, () => ({ namePrefix: `${family}-${d.name}-` }), (k, v) => (k === 'entries' ? entries : (v as Json)));
+    return pack(
+      d,
+      SHAPES.enum,
+      () => ({ namePrefix: `${family}-${d.name}-` }),
+      (k, v) => (k === 'entries' ? entries : (v as Json)),
+    );
   });
   const attributeSets = spec.attributeSets.map((s): Json => {
     const parent = s.subsetOf !== undefined ? sets.get(s.subsetOf) : undefined;
@@ -574,7 +649,9 @@ export function compactSpec(spec: FamilySpec): Json[] {
       (k, v) => (k === 'attributes' ? attributes : (v as Json)),
     );
   });
-  const subMessages = spec.subMessages.map((m) => pack(m, SHAPES.subMessage, none, (k, v) => (k === 'formats' ? (v as SubMessageFormat[]).map((f) => pack(f, SHAPES.format, none)) : (v as Json))));
+  const subMessages = spec.subMessages.map((m) =>
+    pack(m, SHAPES.subMessage, none, (k, v) => (k === 'formats' ? (v as SubMessageFormat[]).map((f) => pack(f, SHAPES.format, none)) : (v as Json))),
+  );
   const operations = spec.operations.map((op) => pack(op, SHAPES.operation, operationDefaults(spec.fixedHeader)));
   const mcastGroups = spec.mcastGroups.map((g) => pack(g, SHAPES.group, none));
   const top: Loose = {};
@@ -599,7 +676,12 @@ export function expandSpec(c: readonly unknown[]): FamilySpec {
         offset += member.size;
         return member;
       });
-      return unpack(d, SHAPES.struct, () => ({ size: offset }), (k, v) => (k === 'members' ? members : v)) as unknown as StructDefinition;
+      return unpack(
+        d,
+        SHAPES.struct,
+        () => ({ size: offset }),
+        (k, v) => (k === 'members' ? members : v),
+      ) as unknown as StructDefinition;
     }
     let next = 0;
     const entries = (d[2] as Json[]).map((e): EnumEntry => {
@@ -607,7 +689,12 @@ export function expandSpec(c: readonly unknown[]): FamilySpec {
       next = entry.value + 1;
       return entry;
     });
-    return unpack(d, SHAPES.enum, () => ({ namePrefix: `${family}-${d[1] as string}-` }), (k, v) => (k === 'entries' ? entries : v)) as unknown as EnumDefinition;
+    return unpack(
+      d,
+      SHAPES.enum,
+      () => ({ namePrefix: `${family}-${d[1] as string}-` }),
+      (k, v) => (k === 'entries' ? entries : v),
+    ) as unknown as EnumDefinition;
   });
   const rawSets = new Map(setsJson.map((s) => [s[0] as string, s] as const));
   const built = new Map<string, AttributeSet>();
@@ -630,12 +717,19 @@ export function expandSpec(c: readonly unknown[]): FamilySpec {
       next = attr.value + 1;
       return attr;
     });
-    const set = unpack(s, SHAPES.set, (known) => (known.subsetOf === undefined ? { namePrefix: `${family}-a-${name}-` } : {}), (k, v) => (k === 'attributes' ? attributes : v)) as unknown as AttributeSet;
+    const set = unpack(
+      s,
+      SHAPES.set,
+      (known) => (known.subsetOf === undefined ? { namePrefix: `${family}-a-${name}-` } : {}),
+      (k, v) => (k === 'attributes' ? attributes : v),
+    ) as unknown as AttributeSet;
     built.set(name, set);
     return set;
   };
   const attributeSets = [...rawSets.keys()].map((n) => buildSet(n, 0));
-  const subMessages = subsJson.map((m) => unpack(m, SHAPES.subMessage, none, (k, v) => (k === 'formats' ? (v as Json[][]).map((f) => unpack(f, SHAPES.format, none)) : v)) as unknown as SubMessage);
+  const subMessages = subsJson.map(
+    (m) => unpack(m, SHAPES.subMessage, none, (k, v) => (k === 'formats' ? (v as Json[][]).map((f) => unpack(f, SHAPES.format, none)) : v)) as unknown as SubMessage,
+  );
   const operations = opsJson.map((op) => unpack(op, SHAPES.operation, operationDefaults(topJson.fixedHeader as string | undefined)) as unknown as Operation);
   const mcastGroups = groupsJson.map((g) => unpack(g, SHAPES.group, none) as unknown as McastGroup);
   const lists: Loose = { definitions, attributeSets, subMessages, operations, mcastGroups };

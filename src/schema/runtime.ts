@@ -102,22 +102,32 @@ export function shortMessage(have: number, need: number, at: number, ctx: string
 /** Reads a variable-width unsigned integer (NLA_UINT) as a bigint. */
 export function readUint(dv: DataView, s: number, l: number, le: boolean, ctx: string): bigint {
   switch (l) {
-    case 4: return BigInt(dv.getUint32(s, le));
-    case 8: return dv.getBigUint64(s, le);
-    case 1: return BigInt(dv.getUint8(s));
-    case 2: return BigInt(dv.getUint16(s, le));
-    default: throw badWidth(l, s - 4, ctx);
+    case 4:
+      return BigInt(dv.getUint32(s, le));
+    case 8:
+      return dv.getBigUint64(s, le);
+    case 1:
+      return BigInt(dv.getUint8(s));
+    case 2:
+      return BigInt(dv.getUint16(s, le));
+    default:
+      throw badWidth(l, s - 4, ctx);
   }
 }
 
 /** Reads a variable-width signed integer (NLA_SINT) as a bigint. */
 export function readSint(dv: DataView, s: number, l: number, le: boolean, ctx: string): bigint {
   switch (l) {
-    case 4: return BigInt(dv.getInt32(s, le));
-    case 8: return dv.getBigInt64(s, le);
-    case 1: return BigInt(dv.getInt8(s));
-    case 2: return BigInt(dv.getInt16(s, le));
-    default: throw badWidth(l, s - 4, ctx);
+    case 4:
+      return BigInt(dv.getInt32(s, le));
+    case 8:
+      return dv.getBigInt64(s, le);
+    case 1:
+      return BigInt(dv.getInt8(s));
+    case 2:
+      return BigInt(dv.getInt16(s, le));
+    default:
+      throw badWidth(l, s - 4, ctx);
   }
 }
 
@@ -280,12 +290,18 @@ function describe(x: unknown): string {
   if (Array.isArray(x)) return 'an array';
   if (x instanceof Uint8Array) return 'a Uint8Array';
   switch (typeof x) {
-    case 'string': return `'${x.length > 40 ? `${x.slice(0, 40)}...` : x}'`;
-    case 'number': return String(x);
-    case 'bigint': return `${x}n`;
-    case 'boolean': return String(x);
-    case 'object': return 'an object';
-    default: return `a ${typeof x}`;
+    case 'string':
+      return `'${x.length > 40 ? `${x.slice(0, 40)}...` : x}'`;
+    case 'number':
+      return String(x);
+    case 'bigint':
+      return `${x}n`;
+    case 'boolean':
+      return String(x);
+    case 'object':
+      return 'an object';
+    default:
+      return `a ${typeof x}`;
   }
 }
 
@@ -419,16 +435,22 @@ export function bytes(x: unknown, path: string, name: string, hint: string): Uin
   if (typeof x === 'string') {
     const field = join(path, name);
     switch (hint) {
-      case 'ipv4': return parseIPv4(x, field);
-      case 'ipv6': return parseIPv6(x, field);
-      case 'ipv4-or-v6': return parseIP(x, field);
-      case 'mac': return macBytes(x, field);
-      case 'hex': return hexBytes(x, field);
+      case 'ipv4':
+        return parseIPv4(x, field);
+      case 'ipv6':
+        return parseIPv6(x, field);
+      case 'ipv4-or-v6':
+        return parseIP(x, field);
+      case 'mac':
+        return macBytes(x, field);
+      case 'hex':
+        return hexBytes(x, field);
       case 'uuid': {
         if (!/^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i.test(x)) throw new TypeError(`${field}: '${x}' is not a UUID`);
         return hexBytes(x, field);
       }
-      default: break;
+      default:
+        break;
     }
   }
   throw new TypeError(`${join(path, name)}: expected a Uint8Array${hint ? ` or ${hint} text` : ''}, got ${describe(x)}`);
@@ -449,8 +471,10 @@ export function utf8Length(s: string): number {
     const c = s.charCodeAt(i);
     if (c < 0x80) n += 1;
     else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) { n += 4; i++; }
-    else n += 3;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 4;
+      i++;
+    } else n += 3;
   }
   return n;
 }
@@ -472,9 +496,7 @@ export function putFixedBytes(u: Uint8Array, at: number, size: number, x: Uint8A
 /** Checks a length against `checks` (min-len / max-len / exact-len). */
 export function checkLength(n: number, min: number, max: number, path: string, name: string): void {
   if (n < min || n > max) {
-    throw new RangeError(min === max
-      ? `${join(path, name)}: length ${n} must be exactly ${min}`
-      : `${join(path, name)}: length ${n} is out of range ${min}..${max}`);
+    throw new RangeError(min === max ? `${join(path, name)}: length ${n} must be exactly ${min}` : `${join(path, name)}: length ${n} is out of range ${min}..${max}`);
   }
 }
 
@@ -552,14 +574,30 @@ function writeStruct(d: StructDesc, dv: DataView, u: Uint8Array, at: number, v: 
         else if (input !== undefined) n = (input[2] ? flagsValue : enumValue)(input[0], n, path, k, input[1]);
         const le = m[4];
         switch (m[1]) {
-          case 'u8': dv.setUint8(pos, int(n, path, k, 0, 0xff)); break;
-          case 's8': dv.setInt8(pos, int(n, path, k, -0x80, 0x7f)); break;
-          case 'u16': dv.setUint16(pos, int(n, path, k, 0, 0xffff), le); break;
-          case 's16': dv.setInt16(pos, int(n, path, k, -0x8000, 0x7fff), le); break;
-          case 'u32': dv.setUint32(pos, int(n, path, k, 0, 0xffffffff), le); break;
-          case 's32': dv.setInt32(pos, int(n, path, k, -0x80000000, 0x7fffffff), le); break;
-          case 'u64': dv.setBigUint64(pos, big(n, path, k, 0n, 0xffffffffffffffffn), le); break;
-          case 's64': dv.setBigInt64(pos, big(n, path, k, -0x8000000000000000n, 0x7fffffffffffffffn), le); break;
+          case 'u8':
+            dv.setUint8(pos, int(n, path, k, 0, 0xff));
+            break;
+          case 's8':
+            dv.setInt8(pos, int(n, path, k, -0x80, 0x7f));
+            break;
+          case 'u16':
+            dv.setUint16(pos, int(n, path, k, 0, 0xffff), le);
+            break;
+          case 's16':
+            dv.setInt16(pos, int(n, path, k, -0x8000, 0x7fff), le);
+            break;
+          case 'u32':
+            dv.setUint32(pos, int(n, path, k, 0, 0xffffffff), le);
+            break;
+          case 's32':
+            dv.setInt32(pos, int(n, path, k, -0x80000000, 0x7fffffff), le);
+            break;
+          case 'u64':
+            dv.setBigUint64(pos, big(n, path, k, 0n, 0xffffffffffffffffn), le);
+            break;
+          case 's64':
+            dv.setBigInt64(pos, big(n, path, k, -0x8000000000000000n, 0x7fffffffffffffffn), le);
+            break;
         }
       }
     }

@@ -502,7 +502,7 @@ export class FakeKernel {
     }
     if (groups !== 0) return;
     const dv = dataViewOf(bytes);
-    for (let pos = 0; bytes.length - pos >= NLMSG_HDRLEN; ) {
+    for (let pos = 0; bytes.length - pos >= NLMSG_HDRLEN;) {
       const len = dv.getUint32(pos, LE);
       if (len < NLMSG_HDRLEN || len > bytes.length - pos) break;
       const msg = new MessageView(bytes, pos, dv, from.portId);
@@ -524,4 +524,3 @@ export class FakeKernel {
     }
   }
 }
-

@@ -137,7 +137,7 @@ function walk(r: AttributeReader, budget: Budget): number {
     if (r.dataOffset + length > r.end || r.offset < r.start || r.dataOffset !== r.offset + 4) {
       throw new Bug(`attribute [${r.offset}, ${r.dataOffset + length}) outside [${r.start}, ${r.end})`);
     }
-    if (r.type !== (r.rawType & 0x3fff) || r.isNested !== (r.rawType >= 0x8000)) throw new Bug('type flags not masked');
+    if (r.type !== (r.rawType & 0x3fff) || r.isNested !== r.rawType >= 0x8000) throw new Bug('type flags not masked');
     // Refusals all go through one bounds check, and building an error costs
     // microseconds: every 4th attribute checks one of the getters that must
     // refuse, rotating through them.
@@ -223,7 +223,10 @@ function structure(bytes: Uint8Array): { lengths: Array<{ at: number; size: 2 | 
     try {
       while (r.next()) {
         lengths.push({ at: r.offset, size: 2 });
-        boundaries.add(r.offset).add(r.dataOffset).add(r.dataOffset + r.dataLength);
+        boundaries
+          .add(r.offset)
+          .add(r.dataOffset)
+          .add(r.dataOffset + r.dataLength);
         if (depth < 4 && r.dataLength >= 4) {
           try {
             // Only data that parses as a whole run of attributes counts as a nest.
@@ -248,7 +251,10 @@ function structure(bytes: Uint8Array): { lengths: Array<{ at: number; size: 2 | 
   }
   for (const msg of messages) {
     lengths.push({ at: msg.offset, size: 4 });
-    boundaries.add(msg.offset).add(msg.offset + 16).add(msg.offset + msg.length);
+    boundaries
+      .add(msg.offset)
+      .add(msg.offset + 16)
+      .add(msg.offset + msg.length);
     for (const fixed of [4, 8, 12, 16]) {
       try {
         visit(msg.attributes(fixed), 0);

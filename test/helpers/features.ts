@@ -41,12 +41,19 @@ export const PROBES = {
   multipath: { about: 'IPv4 multipath routes', run: ['ip', 'route', 'add', '10.0.0.0/8', 'nexthop', 'dev', 'lo', 'nexthop', 'dev', 'lo'] },
   'ip-encap': { about: 'ip lightweight tunnel routes', run: ['ip', 'route', 'add', '10.0.0.0/8', 'encap', 'ip', 'id', '1', 'dst', '10.1.1.1', 'dev', 'lo'] },
   'ip6-encap': { about: 'ip6 lightweight tunnel routes', run: ['ip', '-6', 'route', 'add', 'fc00::/64', 'encap', 'ip6', 'id', '1', 'dst', 'fc00::9', 'dev', 'lo'] },
-  'seg6-encap': { about: 'SRv6 (seg6) lightweight tunnel routes', run: ['ip', '-6', 'route', 'add', 'fc00::/64', 'encap', 'seg6', 'mode', 'encap', 'segs', 'fc00::1', 'dev', 'lo'] },
+  'seg6-encap': {
+    about: 'SRv6 (seg6) lightweight tunnel routes',
+    run: ['ip', '-6', 'route', 'add', 'fc00::/64', 'encap', 'seg6', 'mode', 'encap', 'segs', 'fc00::1', 'dev', 'lo'],
+  },
   'mpls-encap': { about: 'MPLS lightweight tunnel routes', run: ['ip', 'route', 'add', '10.0.0.0/8', 'encap', 'mpls', '100', 'dev', 'lo'] },
   rules: { about: 'IPv4 policy routing rules', run: ['ip', 'rule', 'add', 'pref', '100', 'table', '100'] },
   'rules-ipv6': { about: 'IPv6 policy routing rules', run: ['ip', '-6', 'rule', 'add', 'pref', '100', 'table', '100'] },
   'tc-htb': { about: 'the htb qdisc', run: ['tc', 'qdisc', 'add', 'dev', 'lo', 'root', 'handle', '1:', 'htb'] },
-  'tc-u32': { about: 'the u32 classifier', setup: [['tc', 'qdisc', 'add', 'dev', 'lo', 'root', 'handle', '1:', 'htb']], run: ['tc', 'filter', 'add', 'dev', 'lo', 'parent', '1:', 'protocol', 'ip', 'prio', '1', 'u32', 'match', 'ip', 'dst', '10.0.0.1/32', 'flowid', '1:10'] },
+  'tc-u32': {
+    about: 'the u32 classifier',
+    setup: [['tc', 'qdisc', 'add', 'dev', 'lo', 'root', 'handle', '1:', 'htb']],
+    run: ['tc', 'filter', 'add', 'dev', 'lo', 'parent', '1:', 'protocol', 'ip', 'prio', '1', 'u32', 'match', 'ip', 'dst', '10.0.0.1/32', 'flowid', '1:10'],
+  },
   'genl-ethtool': { about: 'generic netlink family ethtool', run: ['genl', 'ctrl', 'get', 'name', 'ethtool'] },
   'genl-netdev': { about: 'generic netlink family netdev', run: ['genl', 'ctrl', 'get', 'name', 'netdev'] },
   'genl-mptcp_pm': { about: 'generic netlink family mptcp_pm', run: ['genl', 'ctrl', 'get', 'name', 'mptcp_pm'] },
@@ -55,7 +62,10 @@ export const PROBES = {
   nftables: { about: 'nf_tables', run: ['nft', 'add', 'table', 'inet', 't'] },
   'nftables-ct': {
     about: 'nf_tables ct expressions (connection tracking)',
-    setup: [['nft', 'add', 'table', 'inet', 't'], ['nft', 'add', 'chain', 'inet', 't', 'c', '{ type filter hook output priority 0; }']],
+    setup: [
+      ['nft', 'add', 'table', 'inet', 't'],
+      ['nft', 'add', 'chain', 'inet', 't', 'c', '{ type filter hook output priority 0; }'],
+    ],
     run: ['nft', 'add', 'rule', 'inet', 't', 'c', 'ct', 'state', 'new', 'counter'],
   },
 } as const satisfies Record<string, Probe>;

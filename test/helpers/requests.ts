@@ -57,7 +57,9 @@ export function newAddr(ifindex: number, address: string, prefixLength: number):
   const w = new MessageWriter();
   w.beginMessage(RTM_NEWADDR, NLM_F_REQUEST | NLM_F_CREATE | NLM_F_EXCL);
   const at = w.reserve(IFADDRMSG_SIZE);
-  w.setU8(at, AF_INET).setU8(at + 1, prefixLength).setU32(at + 4, ifindex);
+  w.setU8(at, AF_INET)
+    .setU8(at + 1, prefixLength)
+    .setU32(at + 4, ifindex);
   w.putBinary(IFA_LOCAL, parseIPv4(address));
   w.putBinary(IFA_ADDRESS, parseIPv4(address));
   return w.endMessage().finishCopy();

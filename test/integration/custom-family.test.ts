@@ -49,10 +49,38 @@ describe('writeErrorMessage and writeDoneMessage', () => {
     { name: 'a success ack (capped)', ack: ACK_SUCCESS, request: echoedRequest(ACK_SUCCESS), errno: 0, ext: undefined, echoPayload: false },
     { name: 'ENODEV echoing the whole request', ack: ACK_ENODEV_FULL_ECHO, request: ACK_ENODEV_FULL_ECHO_REQUEST, errno: 19, ext: undefined, echoPayload: true },
     { name: 'EINVAL echoing a 17-byte request, padded', ack: ACK_EINVAL_UNALIGNED_ECHO, request: ACK_EINVAL_UNALIGNED_ECHO_REQUEST, errno: 22, ext: undefined, echoPayload: true },
-    { name: 'EOPNOTSUPP with a message after the whole request', ack: ACK_EOPNOTSUPP_UNKNOWN_KIND, request: ACK_EOPNOTSUPP_UNKNOWN_KIND_REQUEST, errno: 95, ext: { message: 'Unknown device type' }, echoPayload: true },
-    { name: 'EINVAL with a missing attribute type', ack: ACK_EINVAL_MISSING_TYPE, request: ACK_EINVAL_MISSING_TYPE.subarray(20, 40), errno: 22, ext: { missingType: 1 }, echoPayload: true },
-    { name: 'EINVAL with a missing type inside a nest (capped)', ack: ACK_EINVAL_MISSING_NEST, request: ACK_EINVAL_MISSING_NEST_REQUEST, errno: 22, ext: { missingType: 1, missingNest: 32 }, echoPayload: false },
-    { name: 'EINVAL with a message only (capped)', ack: ACK_EINVAL_MESSAGE_ONLY, request: echoedRequest(ACK_EINVAL_MESSAGE_ONLY), errno: 22, ext: { message: 'too big gso_max_segs' }, echoPayload: false },
+    {
+      name: 'EOPNOTSUPP with a message after the whole request',
+      ack: ACK_EOPNOTSUPP_UNKNOWN_KIND,
+      request: ACK_EOPNOTSUPP_UNKNOWN_KIND_REQUEST,
+      errno: 95,
+      ext: { message: 'Unknown device type' },
+      echoPayload: true,
+    },
+    {
+      name: 'EINVAL with a missing attribute type',
+      ack: ACK_EINVAL_MISSING_TYPE,
+      request: ACK_EINVAL_MISSING_TYPE.subarray(20, 40),
+      errno: 22,
+      ext: { missingType: 1 },
+      echoPayload: true,
+    },
+    {
+      name: 'EINVAL with a missing type inside a nest (capped)',
+      ack: ACK_EINVAL_MISSING_NEST,
+      request: ACK_EINVAL_MISSING_NEST_REQUEST,
+      errno: 22,
+      ext: { missingType: 1, missingNest: 32 },
+      echoPayload: false,
+    },
+    {
+      name: 'EINVAL with a message only (capped)',
+      ack: ACK_EINVAL_MESSAGE_ONLY,
+      request: echoedRequest(ACK_EINVAL_MESSAGE_ONLY),
+      errno: 22,
+      ext: { message: 'too big gso_max_segs' },
+      echoPayload: false,
+    },
   ];
 
   for (const c of CAPTURED) {
@@ -179,7 +207,10 @@ describe('defineFamily', () => {
   });
 
   it('loads the same family from YAML text', () => {
-    const f = loadFamily('name: tiny\nattribute-sets:\n  - name: a\n    attributes:\n      - { name: x, type: u8 }\noperations:\n  list:\n    - { name: ping, attribute-set: a, do: { request: { attributes: [x] } } }\n', { familyId: 0x40 });
+    const f = loadFamily(
+      'name: tiny\nattribute-sets:\n  - name: a\n    attributes:\n      - { name: x, type: u8 }\noperations:\n  list:\n    - { name: ping, attribute-set: a, do: { request: { attributes: [x] } } }\n',
+      { familyId: 0x40 },
+    );
     expect(f.spec.staticFamilyId).toBe(0x40);
     expect(f.protonum).toBe(Protocol.USERSOCK);
   });
@@ -193,7 +224,9 @@ describe('defineFamily', () => {
       operations: { list: [{ name: 'op', value, 'attribute-set': 'a', do: { request: { attributes: ['x'] } } }] },
     });
     expect(() => defineFamily(raw(0, 16))).toThrow(new RangeError('bad: a custom netlink-raw family runs on NETLINK_USERSOCK, so its protonum must be 2, not 0'));
-    expect(() => defineFamily(raw(2, 3))).toThrow(new RangeError('bad: operation \'op\' has request type 3; netlink-raw message types below 16 are netlink control messages (start with value: 16)'));
+    expect(() => defineFamily(raw(2, 3))).toThrow(
+      new RangeError("bad: operation 'op' has request type 3; netlink-raw message types below 16 are netlink control messages (start with value: 16)"),
+    );
     expect(() => defineFamily(raw(2, 16), { familyId: 0x20 })).toThrow(/familyId only applies to genetlink-style families/);
     expect(() => defineFamily(TASKS, { familyId: 3 })).toThrow(new RangeError('familyId must be a message type 16..65535, got 3'));
     expect(() => defineFamily({ ...TASKS, 'mcast-groups': { list: [{ name: 'events', value: 33 }] } })).toThrow(/NETLINK_USERSOCK has groups 1\.\.32/);
@@ -231,8 +264,7 @@ describe.skipIf(!canUseKernel)('FamilyServer with a family defined in TypeScript
   const seenTypes = new Set<number>();
   let ns = '';
   let server: FamilyServer<'add' | 'get' | 'finish' | 'purge' | 'added-ntf'> | undefined;
-  const open = (f: Family = family, rcvbuf?: number): Promise<FamilyClient> =>
-    FamilyClient.open(f, { port: server!.port, netns: ns, ...(rcvbuf !== undefined ? { rcvbuf } : {}) });
+  const open = (f: Family = family, rcvbuf?: number): Promise<FamilyClient> => FamilyClient.open(f, { port: server!.port, netns: ns, ...(rcvbuf !== undefined ? { rcvbuf } : {}) });
 
   beforeAll(async () => {
     ns = await createNetns('custom');
@@ -296,12 +328,34 @@ describe.skipIf(!canUseKernel)('FamilyServer with a family defined in TypeScript
   // Each rejection a handler or the server's policy makes, as the client sees it.
   const REJECTIONS: ReadonlyArray<{ name: string; loose?: boolean; op: string; request: Obj; code: string; message?: string; path?: string; missing?: string }> = [
     { name: 'an unknown id', op: 'get', request: { id: 99 }, code: 'ENOENT', message: 'no such task', path: 'id' },
-    { name: 'a bad attribute inside a nest', op: 'add', request: { id: 2, title: 't', owner: { name: 'root', uid: 0 } }, code: 'EPERM', message: 'uid 0 may not own tasks', path: 'owner.uid' },
-    { name: 'the second of a repeated attribute', op: 'add', request: { id: 2, title: 't', owner: { name: 'b', uid: 1 }, tag: ['ok', 'not ok'] }, code: 'EINVAL', message: 'tags have no spaces', path: 'tag' },
+    {
+      name: 'a bad attribute inside a nest',
+      op: 'add',
+      request: { id: 2, title: 't', owner: { name: 'root', uid: 0 } },
+      code: 'EPERM',
+      message: 'uid 0 may not own tasks',
+      path: 'owner.uid',
+    },
+    {
+      name: 'the second of a repeated attribute',
+      op: 'add',
+      request: { id: 2, title: 't', owner: { name: 'b', uid: 1 }, tag: ['ok', 'not ok'] },
+      code: 'EINVAL',
+      message: 'tags have no spaces',
+      path: 'tag',
+    },
     { name: 'a missing top-level attribute', op: 'add', request: { id: 2, owner: { name: 'b' } }, code: 'EINVAL', missing: 'title' },
     { name: 'an attribute missing inside a nest', op: 'add', request: { id: 2, title: 't', owner: { uid: 5 } }, code: 'EINVAL', missing: 'owner.name' },
     { name: 'a missing nest', op: 'add', request: { id: 2, title: 't' }, code: 'EINVAL', missing: 'owner' },
-    { name: 'a string longer than its max-len (policy)', loose: true, op: 'add', request: { id: 2, title: 'a title far too long for sixteen bytes' }, code: 'ERANGE', message: 'Attribute failed policy validation', path: 'title' },
+    {
+      name: 'a string longer than its max-len (policy)',
+      loose: true,
+      op: 'add',
+      request: { id: 2, title: 'a title far too long for sixteen bytes' },
+      code: 'ERANGE',
+      message: 'Attribute failed policy validation',
+      path: 'title',
+    },
     { name: 'an integer out of range (policy)', loose: true, op: 'get', request: { id: 0 }, code: 'ERANGE', message: 'integer out of range', path: 'id' },
     { name: 'a command the server does not know', loose: true, op: 'archive', request: { id: 1 }, code: 'EOPNOTSUPP', message: 'unknown command 6' },
     { name: 'an operation without a handler', op: 'purge', request: {}, code: 'EOPNOTSUPP', message: 'purge do is not implemented by this server' },
@@ -432,7 +486,7 @@ describe.skipIf(!canUseKernel)('FamilyServer with a family defined in TypeScript
 
   it('rejects handlers that do not fit the family, and families not on NETLINK_USERSOCK', async () => {
     await expect(FamilyServer.open(family, { netns: ns, handlers: { nope: () => undefined } as never })).rejects.toThrow(
-      new TypeError('handlers.nope: tasks has no operation \'nope\' with a do or dump mode (operations: add, get, finish, purge)'),
+      new TypeError("handlers.nope: tasks has no operation 'nope' with a do or dump mode (operations: add, get, finish, purge)"),
     );
     await expect(FamilyServer.open(family, { netns: ns, handlers: { get: () => undefined } })).rejects.toThrow(
       new TypeError("handlers.get: operation 'get' has both do and dump modes; give { do, dump }"),
@@ -440,7 +494,11 @@ describe.skipIf(!canUseKernel)('FamilyServer with a family defined in TypeScript
     await expect(FamilyServer.open(family, { netns: ns, handlers: { add: { dump: () => [] } } })).rejects.toThrow(
       new TypeError("handlers.add.dump: operation 'add' has no dump mode"),
     );
-    const routeLike = compileFamily(loadSpec('name: route-like\nprotocol: netlink-raw\nprotonum: 0\nattribute-sets: [{ name: a, attributes: [{ name: x, type: u8 }] }]\noperations: { list: [{ name: get, value: 18, attribute-set: a, do: { request: { attributes: [x] } } }] }\n'));
+    const routeLike = compileFamily(
+      loadSpec(
+        'name: route-like\nprotocol: netlink-raw\nprotonum: 0\nattribute-sets: [{ name: a, attributes: [{ name: x, type: u8 }] }]\noperations: { list: [{ name: get, value: 18, attribute-set: a, do: { request: { attributes: [x] } } }] }\n',
+      ),
+    );
     await expect(FamilyServer.open(routeLike, { handlers: {} })).rejects.toThrow(
       new RangeError('route-like runs on netlink protocol 0; a user-space server needs NETLINK_USERSOCK (2): define it with defineFamily or loadFamily'),
     );

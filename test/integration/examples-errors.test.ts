@@ -58,7 +58,14 @@ describe('the examples, given a namespace that does not exist', () => {
 describe('the examples, given a bad command line', () => {
   const usage = (name: string, synopsis: string): string => `usage: node examples/${name}.mjs ${synopsis}`;
   it.each([
-    ['links', ['--bogus'], ["links: Unknown option '--bogus'. To specify a positional argument starting with a '-', place it at the end of the command after '--', as in '-- \"--bogus\"", usage('links', '[-n NETNS] [DEV]')]],
+    [
+      'links',
+      ['--bogus'],
+      [
+        "links: Unknown option '--bogus'. To specify a positional argument starting with a '-', place it at the end of the command after '--', as in '-- \"--bogus\"",
+        usage('links', '[-n NETNS] [DEV]'),
+      ],
+    ],
     ['links', ['a', 'b'], ["links: one DEV at most, not 'a b'", usage('links', '[-n NETNS] [DEV]')]],
     ['ip-monitor', ['-n'], ["ip-monitor: Option '-n, --netns <value>' argument missing"]],
     ['ip-monitor', ['--rcvbuf', 'lots'], ["ip-monitor: --rcvbuf wants a positive integer, not 'lots'"]],
@@ -88,7 +95,11 @@ describe.skipIf(!canUseKernel)('the examples in a namespace', () => {
   });
 
   it('links: lists every link, or the one named', () => {
-    expect(run('links.mjs', ['-n', ns!])).toEqual({ status: 0, stdout: ['1: lo mtu 65536 state UNKNOWN', expect.stringMatching(/^\d+: v1 mtu 1500 state DOWN$/), `${v0.ifindex}: v0 mtu 1500 state DOWN`], stderr: [] });
+    expect(run('links.mjs', ['-n', ns!])).toEqual({
+      status: 0,
+      stdout: ['1: lo mtu 65536 state UNKNOWN', expect.stringMatching(/^\d+: v1 mtu 1500 state DOWN$/), `${v0.ifindex}: v0 mtu 1500 state DOWN`],
+      stderr: [],
+    });
     expect(run('links.mjs', ['-n', ns!, 'v0'])).toEqual({ status: 0, stdout: [`${v0.ifindex}: v0 mtu 1500 state DOWN`], stderr: [] });
   });
 
@@ -102,7 +113,11 @@ describe.skipIf(!canUseKernel)('the examples in a namespace', () => {
     const out = run('address-manager.mjs', ['-n', ns!, 'v0']);
     expect(out.status).toBe(0);
     expect(out.stderr).toEqual([]);
-    expect(out.stdout.slice(0, 3)).toEqual([expect.stringMatching(/^lo UNKNOWN +127\.0\.0\.1\/8 ::1\/128$/), expect.stringMatching(/^v1 DOWN +$/), expect.stringMatching(/^v0 DOWN +$/)]);
+    expect(out.stdout.slice(0, 3)).toEqual([
+      expect.stringMatching(/^lo UNKNOWN +127\.0\.0\.1\/8 ::1\/128$/),
+      expect.stringMatching(/^v1 DOWN +$/),
+      expect.stringMatching(/^v0 DOWN +$/),
+    ]);
     expect(out.stdout).toContain("  label: 'v0:demo',");
     expect(out.stdout.at(-1)).toBe('deleted; now: gone');
     expect(ip(ns!, ['addr', 'show', 'dev', 'v0'])).not.toContain('192.0.2.10');

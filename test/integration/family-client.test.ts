@@ -44,7 +44,11 @@ describe('FamilyClient', () => {
     expect(info?.name).toBe('netdev');
     expect(info?.groups.has('mgmt')).toBe(true);
     const devs = await client.dumpAll('dev-get', {});
-    expect(devs.map((d) => d.ifindex).sort()).toEqual(ipJson<{ ifindex: number }[]>(ns, ['link', 'show']).map((l) => l.ifindex).sort());
+    expect(devs.map((d) => d.ifindex).sort()).toEqual(
+      ipJson<{ ifindex: number }[]>(ns, ['link', 'show'])
+        .map((l) => l.ifindex)
+        .sort(),
+    );
   });
 
   it('gets a family from nlctrl with its fixed id', async () => {

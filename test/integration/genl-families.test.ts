@@ -126,7 +126,7 @@ describe.skipIf(!canUseKernel)('generic netlink families', () => {
       }
     });
 
-    withYnl('dumps nlctrl\'s own policy with the values ynl --dump getpolicy prints', async () => {
+    withYnl("dumps nlctrl's own policy with the values ynl --dump getpolicy prints", async () => {
       const p = await genl.policy(socket, asFamily(nlctrl));
       expect(p.familyId).toBe(0x10);
       // getpolicy only dumps: the kernel reports it as command 0, nlkit by its number.
@@ -203,7 +203,11 @@ describe.skipIf(!canUseKernel)('generic netlink families', () => {
       expect([...p.policies.get(headerPolicy.policyIndex!)!.values()].map((a) => a.name)).toEqual(expect.arrayContaining(['dev-index', 'dev-name', 'flags']));
     });
 
-    it.each(FAMILIES.map((f) => [f, present.includes(f) ? 'resolves it as genl ctrl get does' : 'the kernel lacks it: nlkit reports it missing with the errno genl ctrl get meets'] as const))('%s: %s', async (name) => {
+    it.each(
+      FAMILIES.map(
+        (f) => [f, present.includes(f) ? 'resolves it as genl ctrl get does' : 'the kernel lacks it: nlkit reports it missing with the errno genl ctrl get meets'] as const,
+      ),
+    )('%s: %s', async (name) => {
       const ref = spawnSync('ip', ['netns', 'exec', ns!, 'genl', 'ctrl', 'get', 'name', name], { encoding: 'utf8' });
       const probe = feature(probeOf(name));
       if (probe.supported !== false) {
@@ -220,7 +224,11 @@ describe.skipIf(!canUseKernel)('generic netlink families', () => {
       expect(cause).toBeInstanceOf(NetlinkError);
       // genl prints the kernel's refusal on its first line, then "Error talking to the kernel".
       const theirs = readIpRefusal(ref.stderr);
-      expect({ code: cause.code, message: cause.extAck?.message, printed: ipWouldPrint(cause) }).toEqual({ code: theirs.code, message: theirs.message, printed: `${ref.stderr.split('\n')[0]!}\n` });
+      expect({ code: cause.code, message: cause.extAck?.message, printed: ipWouldPrint(cause) }).toEqual({
+        code: theirs.code,
+        message: theirs.message,
+        printed: `${ref.stderr.split('\n')[0]!}\n`,
+      });
     });
 
     it('reports an unknown family by name', async () => {
@@ -262,7 +270,7 @@ describe.skipIf(!canUseKernel)('generic netlink families', () => {
       expect(all.map((m) => (m.header as Obj)['dev-name']).sort()).toEqual(['v0', 'v1']);
     });
 
-    it('rejects an unknown device with ENODEV, the kernel\'s message and the attribute path', async () => {
+    it("rejects an unknown device with ENODEV, the kernel's message and the attribute path", async () => {
       const err = (await client.do('rings-get', { header: { 'dev-name': 'nosuch0' } }).catch((e: unknown) => e)) as NetlinkError;
       expect(err).toBeInstanceOf(NetlinkError);
       expect(err.code).toBe('ENODEV');
@@ -277,7 +285,7 @@ describe.skipIf(!canUseKernel)('generic netlink families', () => {
       expect(err.message).toBe('ethtool rings-get failed: Operation not supported (EOPNOTSUPP)');
     });
 
-    it('rejects a flag outside the policy mask with the kernel\'s message', async () => {
+    it("rejects a flag outside the policy mask with the kernel's message", async () => {
       // ETHTOOL_A_HEADER_FLAGS has a mask policy (NLA_POLICY_MASK(NLA_U32, ETHTOOL_FLAG_ALL)).
       const err = (await client.do('linkinfo-get', { header: { 'dev-name': 'v0', flags: 0x80 } }).catch((e: unknown) => e)) as NetlinkError;
       expect(err.code).toBe('EINVAL');
@@ -293,7 +301,11 @@ describe.skipIf(!canUseKernel)('generic netlink families', () => {
       expect(one?.ifindex).toBe(v0);
       expect(one?.['xdp-features']).toEqual(expect.arrayContaining(['basic', 'redirect']));
       const all = await client.dumpAll('dev-get', {});
-      expect(all.map((d) => d.ifindex).sort()).toEqual(ipJson<{ ifindex: number }[]>(ns!, ['link', 'show']).map((l) => l.ifindex).sort());
+      expect(all.map((d) => d.ifindex).sort()).toEqual(
+        ipJson<{ ifindex: number }[]>(ns!, ['link', 'show'])
+          .map((l) => l.ifindex)
+          .sort(),
+      );
       if (ynlCli) expect(plain(all)).toEqual(plain(ynl(ns, 'netdev', ['--dump', 'dev-get'])));
     });
 
@@ -310,7 +322,8 @@ describe.skipIf(!canUseKernel)('generic netlink families', () => {
       expect(napi).toMatchObject({ ifindex: v0, 'defer-hard-irqs': 0, threaded: 'disabled' });
       await client.do('napi-set', { id: napi.id, 'defer-hard-irqs': 2, 'gro-flush-timeout': 20000n });
       expect(await client.do('napi-get', { id: napi.id })).toMatchObject({ id: napi.id, 'defer-hard-irqs': 2, 'gro-flush-timeout': 20000n });
-      if (ynlCli) expect(plain(await client.dumpAll('napi-get', { ifindex: v0 }))).toEqual(plain(ynl(ns, 'netdev', ['--dump', 'napi-get', '--json', JSON.stringify({ ifindex: v0 })])));
+      if (ynlCli)
+        expect(plain(await client.dumpAll('napi-get', { ifindex: v0 }))).toEqual(plain(ynl(ns, 'netdev', ['--dump', 'napi-get', '--json', JSON.stringify({ ifindex: v0 })])));
       // veth registers neither page pools with a netdev nor queue statistics
       // (no netdev_stat_ops): the kernel lists no pool, and refuses qstats for
       // it, pointing at the ifindex attribute.
@@ -321,7 +334,10 @@ describe.skipIf(!canUseKernel)('generic netlink families', () => {
       expect(err.attributePath).toBe('ifindex');
       expect(await client.dumpAll('qstats-get', {})).toEqual([]);
       const queues = await client.dumpAll('queue-get', { ifindex: v0 });
-      expect(queues).toEqual([{ id: 0, ifindex: v0, type: 'rx' }, { id: 0, ifindex: v0, type: 'tx' }]);
+      expect(queues).toEqual([
+        { id: 0, ifindex: v0, type: 'rx' },
+        { id: 0, ifindex: v0, type: 'tx' },
+      ]);
       await eth.do('features-set', { header: { 'dev-name': 'v0' }, wanted: { bits: { bit: [{ name: 'rx-gro', value: false }] } } });
       expect(await client.dumpAll('napi-get', { ifindex: v0 })).toEqual([]);
     });
@@ -361,7 +377,10 @@ describe.skipIf(!canUseKernel)('generic netlink families', () => {
       if (ynlCli) expect(plain(all)).toEqual(plain(ynl(ns, 'mptcp_pm', ['--dump', 'get-addr'])));
       // iproute2 sees the same endpoints.
       const endpoints = ipJson<{ address: string; id: number }[]>(ns!, ['mptcp', 'endpoint', 'show']);
-      expect(endpoints.map((e) => [e.address, e.id])).toEqual([['10.7.0.1', 5], ['10.7.0.2', 6]]);
+      expect(endpoints.map((e) => [e.address, e.id])).toEqual([
+        ['10.7.0.1', 5],
+        ['10.7.0.2', 6],
+      ]);
 
       await client.do('set-limits', { 'rcv-add-addrs': 3, subflows: 4 });
       expect(await client.do('get-limits', {})).toEqual({ 'rcv-add-addrs': 3, subflows: 4 });
@@ -372,7 +391,7 @@ describe.skipIf(!canUseKernel)('generic netlink families', () => {
       expect(await client.dumpAll('get-addr', {})).toEqual([]);
     });
 
-    it('rejects a missing endpoint with the kernel\'s message', async () => {
+    it("rejects a missing endpoint with the kernel's message", async () => {
       await using client = await FamilyClient.open(asFamily(mptcp), { socket });
       const err = (await client.do('get-addr', { addr: { id: 99 } }).catch((e: unknown) => e)) as NetlinkError;
       expect(err).toBeInstanceOf(NetlinkError);
@@ -386,16 +405,23 @@ describe.skipIf(!canUseKernel)('generic netlink families', () => {
       ip(ns!, ['addr', 'add', '10.8.0.1/32', 'dev', 'lo']);
       // One connection to an address of the namespace; the kernel saves its
       // metrics when the connection closes.
-      execFileSync('ip', ['netns', 'exec', ns!, '/usr/bin/python3', '-c', [
-        'import socket, threading',
-        's = socket.socket(); s.bind(("10.8.0.1", 5001)); s.listen()',
-        'def serve():',
-        '    c, _ = s.accept(); c.sendall(b"x" * 100000); c.close()',
-        't = threading.Thread(target=serve); t.start()',
-        'k = socket.create_connection(("10.8.0.1", 5001))',
-        'while k.recv(65536): pass',
-        'k.close(); t.join()',
-      ].join('\n')]);
+      execFileSync('ip', [
+        'netns',
+        'exec',
+        ns!,
+        '/usr/bin/python3',
+        '-c',
+        [
+          'import socket, threading',
+          's = socket.socket(); s.bind(("10.8.0.1", 5001)); s.listen()',
+          'def serve():',
+          '    c, _ = s.accept(); c.sendall(b"x" * 100000); c.close()',
+          't = threading.Thread(target=serve); t.start()',
+          'k = socket.create_connection(("10.8.0.1", 5001))',
+          'while k.recv(65536): pass',
+          'k.close(); t.join()',
+        ].join('\n'),
+      ]);
       await using client = await FamilyClient.open(asFamily(tcpMetrics), { socket });
       const all = await client.dumpAll('get', {});
       const entry = all.find((m) => m['addr-ipv4'] === '10.8.0.1');

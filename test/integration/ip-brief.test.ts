@@ -81,7 +81,14 @@ describe.skipIf(!canUseKernel)('nlkit -brief, -oneline and tap against ip 6.1', 
     // No duplicate address detection or router solicitations: address flags
     // and counters stay put between ip's listing and nlkit's.
     for (const ns of [a, b]) {
-      execFileSync('ip', ['netns', 'exec', ns, 'sh', '-c', 'for k in accept_dad router_solicitations; do for c in all default; do echo 0 > /proc/sys/net/ipv6/conf/$c/$k; done; done']);
+      execFileSync('ip', [
+        'netns',
+        'exec',
+        ns,
+        'sh',
+        '-c',
+        'for k in accept_dad router_solicitations; do for c in all default; do echo 0 > /proc/sys/net/ipv6/conf/$c/$k; done; done',
+      ]);
     }
     ipBatch(a, [
       'link add v0 type veth peer name v1',

@@ -208,7 +208,10 @@ describe('nlkit ip-style listings equal ip -j', () => {
     expect(rules.stdout).toBe(ip(ns, ['rule', 'show']));
     const links = await nlkit(['-n', ns, 'link', 'show', 'a0']);
     expect(links.stdout).toBe(ip(ns, ['link', 'show', 'a0']));
-    for (const args of [['neigh', 'show'], ['-6', 'neigh', 'show']]) {
+    for (const args of [
+      ['neigh', 'show'],
+      ['-6', 'neigh', 'show'],
+    ]) {
       const neigh = await nlkit(['-n', ns, ...args]);
       expect(neigh.stdout).toBe(ip(ns, args));
     }
@@ -291,7 +294,10 @@ describe('nlkit write commands leave the kernel as ip does', () => {
     needs('seg6-encap', ['route', 'add', '10.53.0.0/16', 'encap', 'seg6', 'mode', 'encap', 'segs', '2001:db8::2', 'dev', 'v0']),
     needs('mpls-encap', ['route', 'add', '10.51.0.0/16', 'encap', 'mpls', '100', 'via', '10.0.0.2', 'dev', 'v0']),
     needs('mpls-encap', ['route', 'add', '10.57.0.0/16', 'encap', 'mpls', '100/200', 'ttl', '9', 'via', '10.0.0.2', 'dev', 'v0']),
-    needs(['multipath', 'ip-encap'], ['route', 'add', '10.54.0.0/16', 'nexthop', 'via', '10.0.0.2', 'dev', 'v0', 'encap', 'ip', 'id', '3', 'dst', '10.1.1.1', 'nexthop', 'via', '10.0.0.3', 'dev', 'v0']),
+    needs(
+      ['multipath', 'ip-encap'],
+      ['route', 'add', '10.54.0.0/16', 'nexthop', 'via', '10.0.0.2', 'dev', 'v0', 'encap', 'ip', 'id', '3', 'dst', '10.1.1.1', 'nexthop', 'via', '10.0.0.3', 'dev', 'v0'],
+    ),
     // Link kinds the fixture does not need, each only where the kernel has it.
     needs('dummy', ['link', 'add', 'd0', 'type', 'dummy']),
     needs('vlan', ['link', 'add', 'link', 'v0', 'name', 'v0.5', 'type', 'vlan', 'id', '5']),

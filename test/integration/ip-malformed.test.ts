@@ -32,7 +32,14 @@ async function nlkitRun(ns: string, args: readonly string[]): Promise<Run> {
 
 /** Everything a refused command must leave alone, as ip lists it. */
 function state(ns: string): string {
-  const listings = [['route', 'show', 'table', 'all'], ['address', 'show'], ['link', 'show'], ['-4', 'rule', 'show'], ['-6', 'rule', 'show'], ['neigh', 'show', 'nud', 'all']];
+  const listings = [
+    ['route', 'show', 'table', 'all'],
+    ['address', 'show'],
+    ['link', 'show'],
+    ['-4', 'rule', 'show'],
+    ['-6', 'rule', 'show'],
+    ['neigh', 'show', 'nud', 'all'],
+  ];
   return listings.map((args) => `## ${args.join(' ')}\n${ip(ns, args)}`).join('');
 }
 
@@ -124,16 +131,7 @@ const MALFORMED: Record<string, readonly string[]> = {
     'neigh show nud bogus',
     'neigh flush',
   ],
-  rule: [
-    'rule add',
-    'rule add pref x',
-    'rule add table bogus',
-    'rule add fwmark 1/x',
-    'rule add dev bad/x',
-    'rule add bogus',
-    'rule add l3mdev table 5',
-    'rule show table bogus',
-  ],
+  rule: ['rule add', 'rule add pref x', 'rule add table bogus', 'rule add fwmark 1/x', 'rule add dev bad/x', 'rule add bogus', 'rule add l3mdev table 5', 'rule show table bogus'],
   'netns, monitor, tuntap': [
     'netns add',
     'netns add a/b',
@@ -175,8 +173,20 @@ describe.skipIf(!canUseKernel)('nlkit refuses malformed commands as ip 6.1 does'
   beforeAll(async () => {
     ns = await createNetns('malformed');
     // No DAD or router solicitations: addresses and neighbours stay as they are between two listings.
-    execFileSync('ip', ['netns', 'exec', ns, 'sh', '-c', 'for k in accept_dad router_solicitations; do for c in all default; do echo 0 > /proc/sys/net/ipv6/conf/$c/$k; done; done']);
-    for (const line of ['link add v0 address 02:00:00:00:00:01 type veth peer name v1 address 02:00:00:00:00:02', 'link set v0 up', 'addr add 10.1.0.1/24 dev v0', 'route add 10.2.0.0/16 via 10.1.0.2']) {
+    execFileSync('ip', [
+      'netns',
+      'exec',
+      ns,
+      'sh',
+      '-c',
+      'for k in accept_dad router_solicitations; do for c in all default; do echo 0 > /proc/sys/net/ipv6/conf/$c/$k; done; done',
+    ]);
+    for (const line of [
+      'link add v0 address 02:00:00:00:00:01 type veth peer name v1 address 02:00:00:00:00:02',
+      'link set v0 up',
+      'addr add 10.1.0.1/24 dev v0',
+      'route add 10.2.0.0/16 via 10.1.0.2',
+    ]) {
       ip(ns, line.split(' '));
     }
     before = state(ns);
@@ -259,7 +269,7 @@ describe.skipIf(!canUseKernel)('known differences from ip 6.1', () => {
   });
 
   // `nlkit --help` is nlkit's own help (it also has `nlkit ynl`); ip takes --help as -help.
-  it('answers --help with nlkit\'s own help', async () => {
+  it("answers --help with nlkit's own help", async () => {
     let stdout = '';
     const code = await main(['--help'], { stdout: (t) => (stdout += t), stderr: () => {}, env: {}, stdoutIsTTY: false });
     expect(code).toBe(0);

@@ -57,9 +57,7 @@ const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
  * exceptions) are checked there so that a crash cannot take the runner down.
  */
 function runNode(script: string, nodeArgs: string[] = []): string {
-  const prelude =
-    `const binding = require(${JSON.stringify(path.join(packageRoot, 'node_modules', 'node-gyp-build'))})` +
-    `(${JSON.stringify(packageRoot)});\n`;
+  const prelude = `const binding = require(${JSON.stringify(path.join(packageRoot, 'node_modules', 'node-gyp-build'))})` + `(${JSON.stringify(packageRoot)});\n`;
   return execFileSync(process.execPath, [...nodeArgs, '-e', prelude + script], {
     encoding: 'utf8',
     timeout: 20_000,
@@ -245,7 +243,6 @@ class Receiver {
         flags: word(FRAME_FLAGS),
         bytes: this.slab.slice(offset, offset + length),
       });
-
     }
     const batch = { frames: count, slabFull };
     this.batches.push(batch);
@@ -342,11 +339,7 @@ describe.skipIf(!isRootOnLinux)('native addon', () => {
     });
 
     it('throws ENOENT with syscall open for a namespace path that does not exist', () => {
-      expectSystemError(
-        () => new binding.Socket(NETLINK_ROUTE, 0, { path: `/run/netns/${nsPrefix}-missing` }, () => {}),
-        'ENOENT',
-        'open',
-      );
+      expectSystemError(() => new binding.Socket(NETLINK_ROUTE, 0, { path: `/run/netns/${nsPrefix}-missing` }, () => {}), 'ENOENT', 'open');
     });
   });
 
@@ -456,7 +449,10 @@ describe.skipIf(!isRootOnLinux)('native addon', () => {
     const LINKS = 60;
 
     beforeAll(() => {
-      ipBatch(NS_MAIN, Array.from({ length: LINKS }, (_, i) => `link add name nlk${i} type ifb`));
+      ipBatch(
+        NS_MAIN,
+        Array.from({ length: LINKS }, (_, i) => `link add name nlk${i} type ifb`),
+      );
     });
 
     it('receives a long dump across several batches with a two-frame table', async () => {
@@ -550,7 +546,10 @@ describe.skipIf(!isRootOnLinux)('native addon', () => {
     const RTA_TABLE = 15;
 
     beforeAll(() => {
-      ipBatch(NS_MAIN, Array.from({ length: ROUTES }, (_, i) => `route add blackhole 10.77.${i >> 8}.${i & 255}/32 table 177`));
+      ipBatch(
+        NS_MAIN,
+        Array.from({ length: ROUTES }, (_, i) => `route add blackhole 10.77.${i >> 8}.${i & 255}/32 table 177`),
+      );
     });
 
     function getRouteDump(seq: number): Uint8Array {
@@ -576,13 +575,13 @@ describe.skipIf(!isRootOnLinux)('native addon', () => {
       for (const frame of frames) {
         const b = frame.bytes;
         const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
-        for (let at = 0; at + NLMSG_HDRLEN <= b.length; ) {
+        for (let at = 0; at + NLMSG_HDRLEN <= b.length;) {
           const length = dv.getUint32(at, true);
           if (length < NLMSG_HDRLEN) break;
           if (dv.getUint16(at + 4, true) === RTM_NEWROUTE) {
             let table = dv.getUint8(at + NLMSG_HDRLEN + 4);
             let dst = '';
-            for (let a = at + NLMSG_HDRLEN + 12; a + 4 <= at + length; ) {
+            for (let a = at + NLMSG_HDRLEN + 12; a + 4 <= at + length;) {
               const rtaLen = dv.getUint16(a, true);
               if (rtaLen < 4) break;
               const type = dv.getUint16(a + 2, true);
@@ -614,7 +613,7 @@ describe.skipIf(!isRootOnLinux)('native addon', () => {
       }
     });
 
-    it('goes on in the spare slab when the current one fills, and says so after the old slab\'s last frames', async () => {
+    it("goes on in the spare slab when the current one fills, and says so after the old slab's last frames", async () => {
       const table = new Uint32Array(FRAME_WORDS * 64);
       const slabBytes = 1 << 18;
       let slab = new Uint8Array(slabBytes);
@@ -629,7 +628,15 @@ describe.skipIf(!isRootOnLinux)('native addon', () => {
           const word = (k: number): number => table[i * FRAME_WORDS + k] ?? -1;
           const offset = word(FRAME_OFFSET);
           const length = word(FRAME_LENGTH);
-          frames.push({ offset, length, port: word(FRAME_PORT), group: word(FRAME_GROUP), nsid: word(FRAME_NSID), flags: word(FRAME_FLAGS), bytes: slab.slice(offset, offset + length) });
+          frames.push({
+            offset,
+            length,
+            port: word(FRAME_PORT),
+            group: word(FRAME_GROUP),
+            nsid: word(FRAME_NSID),
+            flags: word(FRAME_FLAGS),
+            bytes: slab.slice(offset, offset + length),
+          });
         }
         if (switched) {
           slab = spare;
@@ -779,7 +786,10 @@ const data = {
       try {
         // Smallest buffer the kernel allows, then events nobody reads yet.
         receiver.socket.setReceiveBuffer(0, true);
-        ipBatch(NS_MAIN, Array.from({ length: 40 }, (_, i) => `link add name nlkov${i} type ifb`));
+        ipBatch(
+          NS_MAIN,
+          Array.from({ length: 40 }, (_, i) => `link add name nlkov${i} type ifb`),
+        );
         receiver.start();
         await receiver.until(() => receiver.frames.some((f) => f.flags === FRAME_OVERRUN));
         const overrun = receiver.frames.find((f) => f.flags === FRAME_OVERRUN);

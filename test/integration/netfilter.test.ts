@@ -31,7 +31,11 @@ function hostU32(n: number): Uint8Array {
   return b;
 }
 
-interface NftObject { table?: Obj; chain?: Obj; rule?: Obj & { expr: Obj[] } }
+interface NftObject {
+  table?: Obj;
+  chain?: Obj;
+  rule?: Obj & { expr: Obj[] };
+}
 
 /** The ct rule of the tests: a ct state match and a counter (nft: `ct state new counter`). */
 const CT_EXPRESSIONS = {
@@ -48,37 +52,42 @@ const CT_EXPRESSIONS = {
 const lacking = canUseKernel ? (['nftables', 'nftables-ct'] as const).find((f) => feature(f).supported === false) : undefined;
 
 // Only the describe that applies is registered.
-if (lacking !== undefined) describe(`netfilter families where the kernel lacks ${lacking}`, () => {
-  it('fails the transaction nft failed, with the errno nft printed, and leaves no table', async () => {
-    const refusal = missing(lacking!);
-    const code = errnoPrinted(refusal.stderr);
-    expect(code, `nft's refusal names no errno: ${refusal.stderr}`).toBeDefined();
-    const ns = await createNetns('nf-missing');
-    try {
-      const inet = { 'nfgen-family': NFPROTO.inet };
-      const err = await (async () => {
-        await using client = await FamilyClient.open(asFamily(nftables), { netns: ns });
-        await transaction(client, [
-          { op: 'newtable', value: { ...inet, name: 'nlkit' }, flags: NLM_F_CREATE },
-          ...(lacking === 'nftables-ct'
-            ? [
-                { op: 'newchain', value: { ...inet, table: 'nlkit', name: 'out', hook: { num: NF_INET_LOCAL_OUT, priority: 0 }, type: 'filter', policy: NF_ACCEPT }, flags: NLM_F_CREATE },
-                { op: 'newrule', value: { ...inet, table: 'nlkit', chain: 'out', expressions: CT_EXPRESSIONS }, flags: NLM_F_CREATE },
-              ]
-            : []),
-        ]);
-      })().then(
-        () => new Error('nlkit succeeded where nft was refused'),
-        (e: unknown) => e,
-      );
-      expect(err).toBeInstanceOf(NetlinkError);
-      expect((err as NetlinkError).code).toBe(code);
-      if (nft) expect(execFileSync('ip', ['netns', 'exec', ns, nft, 'list', 'tables'], { encoding: 'utf8' })).toBe('');
-    } finally {
-      await removeNetns(ns);
-    }
+if (lacking !== undefined)
+  describe(`netfilter families where the kernel lacks ${lacking}`, () => {
+    it('fails the transaction nft failed, with the errno nft printed, and leaves no table', async () => {
+      const refusal = missing(lacking!);
+      const code = errnoPrinted(refusal.stderr);
+      expect(code, `nft's refusal names no errno: ${refusal.stderr}`).toBeDefined();
+      const ns = await createNetns('nf-missing');
+      try {
+        const inet = { 'nfgen-family': NFPROTO.inet };
+        const err = await (async () => {
+          await using client = await FamilyClient.open(asFamily(nftables), { netns: ns });
+          await transaction(client, [
+            { op: 'newtable', value: { ...inet, name: 'nlkit' }, flags: NLM_F_CREATE },
+            ...(lacking === 'nftables-ct'
+              ? [
+                  {
+                    op: 'newchain',
+                    value: { ...inet, table: 'nlkit', name: 'out', hook: { num: NF_INET_LOCAL_OUT, priority: 0 }, type: 'filter', policy: NF_ACCEPT },
+                    flags: NLM_F_CREATE,
+                  },
+                  { op: 'newrule', value: { ...inet, table: 'nlkit', chain: 'out', expressions: CT_EXPRESSIONS }, flags: NLM_F_CREATE },
+                ]
+              : []),
+          ]);
+        })().then(
+          () => new Error('nlkit succeeded where nft was refused'),
+          (e: unknown) => e,
+        );
+        expect(err).toBeInstanceOf(NetlinkError);
+        expect((err as NetlinkError).code).toBe(code);
+        if (nft) expect(execFileSync('ip', ['netns', 'exec', ns, nft, 'list', 'tables'], { encoding: 'utf8' })).toBe('');
+      } finally {
+        await removeNetns(ns);
+      }
+    });
   });
-});
 
 describe.skipIf(!canUseKernel || lacking !== undefined)('netfilter families', () => {
   let ns: string | undefined;
@@ -176,9 +185,9 @@ describe.skipIf(!canUseKernel || lacking !== undefined)('netfilter families', ()
   });
 
   it('names the failing message of a transaction, with the attribute path', async () => {
-    const err = (await transaction(client, [
-      { op: 'newchain', value: { ...inet, table: 'missing', name: 'c' }, flags: NLM_F_CREATE },
-    ]).catch((e: unknown) => e)) as NetlinkError & { batchIndex?: number };
+    const err = (await transaction(client, [{ op: 'newchain', value: { ...inet, table: 'missing', name: 'c' }, flags: NLM_F_CREATE }]).catch((e: unknown) => e)) as NetlinkError & {
+      batchIndex?: number;
+    };
     expect(err).toBeInstanceOf(NetlinkError);
     expect(err.code).toBe('ENOENT');
     expect(err.batchIndex).toBe(0);
@@ -187,7 +196,7 @@ describe.skipIf(!canUseKernel || lacking !== undefined)('netfilter families', ()
     expect(err.message).toBe('nftables newchain failed: No such file or directory (ENOENT) [at table]');
   });
 
-  it('applies nothing of a transaction when one message fails, and reports the kernel\'s message', async () => {
+  it("applies nothing of a transaction when one message fails, and reports the kernel's message", async () => {
     const err = (await transaction(client, [
       { op: 'newtable', value: { ...inet, name: 'second' }, flags: NLM_F_CREATE },
       { op: 'newchain', value: { ...inet, table: 'second', name: 'x'.repeat(300) }, flags: NLM_F_CREATE },
@@ -202,7 +211,9 @@ describe.skipIf(!canUseKernel || lacking !== undefined)('netfilter families', ()
   });
 
   it('refuses to create an existing table with NLM_F_EXCL', async () => {
-    const err = (await transaction(client, [{ op: 'newtable', value: { ...inet, name: table }, flags: NLM_F_CREATE | NLM_F_EXCL }]).catch((e: unknown) => e)) as NetlinkError & { batchIndex?: number };
+    const err = (await transaction(client, [{ op: 'newtable', value: { ...inet, name: table }, flags: NLM_F_CREATE | NLM_F_EXCL }]).catch((e: unknown) => e)) as NetlinkError & {
+      batchIndex?: number;
+    };
     expect(err.code).toBe('EEXIST');
     expect(err.batchIndex).toBe(0);
   });
@@ -220,9 +231,7 @@ describe.skipIf(!canUseKernel || lacking !== undefined)('netfilter families', ()
 
   it('sends plain batches without the transaction framing too', async () => {
     // Outside batch-begin / batch-end nfnetlink handles messages one by one.
-    const replies = await client.batch([
-      { op: 'gettable', value: { ...inet, name: 'absent' }, flags: 0 },
-    ]).catch((e: unknown) => e);
+    const replies = await client.batch([{ op: 'gettable', value: { ...inet, name: 'absent' }, flags: 0 }]).catch((e: unknown) => e);
     expect(replies).toBeInstanceOf(NetlinkError);
     expect((replies as NetlinkError & { batchIndex?: number }).batchIndex).toBe(0);
     expect((replies as NetlinkError).message).toBe('nftables gettable failed: No such file or directory (ENOENT) [at name]');

@@ -93,7 +93,19 @@ describe('the packed package', () => {
     );
     writeFileSync(
       path.join(app, 'tsconfig.json'),
-      JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', strict: true, noEmit: true, skipLibCheck: false, types: [], lib: ['ES2023', 'ESNext.Disposable', 'DOM'] }, files: ['use.ts'] }),
+      JSON.stringify({
+        compilerOptions: {
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          target: 'ES2022',
+          strict: true,
+          noEmit: true,
+          skipLibCheck: false,
+          types: [],
+          lib: ['ES2023', 'ESNext.Disposable', 'DOM'],
+        },
+        files: ['use.ts'],
+      }),
     );
     const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
     execFileSync(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: app, encoding: 'utf8' });

@@ -37,7 +37,10 @@ describe.skipIf(!canUseKernel)('receiving while the libuv threadpool is saturate
     dir = mkdtempSync(path.join(tmpdir(), 'nlkit-pool-'));
     buildPrivatePackage(dir, [FIXTURE]);
     ns = await createNetns('pool');
-    ipBatch(ns, Array.from({ length: ROUTES }, (_, i) => `route add blackhole 10.77.${i >> 8}.${i & 255}/32 table 177`));
+    ipBatch(
+      ns,
+      Array.from({ length: ROUTES }, (_, i) => `route add blackhole 10.77.${i >> 8}.${i & 255}/32 table 177`),
+    );
   }, 60_000);
 
   afterAll(async () => {
@@ -66,11 +69,15 @@ describe.skipIf(!canUseKernel)('receiving while the libuv threadpool is saturate
   it.each([
     ['four pbkdf2 jobs run without a pause', 'pbkdf2'],
     ['four opens of a FIFO without a writer block them', 'blocked'],
-  ] as const)(`completes ${ROUTES}-route dumps and loses none of ${2 * EVENT_ROUTES} route events while %s`, async (_what, mode) => {
-    const outcome = await runFixture(mode);
-    expect({ code: outcome.code, signal: outcome.signal, stderr: outcome.stderr }).toEqual({ code: 0, signal: null, stderr: '' });
-    const result = JSON.parse(outcome.stdout) as { completeDumps: number; incompleteDumps: number[]; events: number; overruns: number; poolWasTaken: boolean };
-    expect(result.completeDumps).toBeGreaterThanOrEqual(2);
-    expect(result).toEqual({ mode, completeDumps: result.completeDumps, incompleteDumps: [], events: 2 * EVENT_ROUTES, overruns: 0, poolWasTaken: true });
-  }, 120_000);
+  ] as const)(
+    `completes ${ROUTES}-route dumps and loses none of ${2 * EVENT_ROUTES} route events while %s`,
+    async (_what, mode) => {
+      const outcome = await runFixture(mode);
+      expect({ code: outcome.code, signal: outcome.signal, stderr: outcome.stderr }).toEqual({ code: 0, signal: null, stderr: '' });
+      const result = JSON.parse(outcome.stdout) as { completeDumps: number; incompleteDumps: number[]; events: number; overruns: number; poolWasTaken: boolean };
+      expect(result.completeDumps).toBeGreaterThanOrEqual(2);
+      expect(result).toEqual({ mode, completeDumps: result.completeDumps, incompleteDumps: [], events: 2 * EVENT_ROUTES, overruns: 0, poolWasTaken: true });
+    },
+    120_000,
+  );
 });

@@ -190,7 +190,10 @@ describe.skipIf(!canUseKernel)('the README, run as written', () => {
     const file = path.join(app, `block-${b.index}.mjs`);
     writeFileSync(file, source);
     // Killed after PATIENCE_MS, so a hang fails with the output so far rather than the test's timeout.
-    const r = new Running(`README block ${b.index}`, spawn(process.execPath, [file], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], timeout: PATIENCE_MS, killSignal: 'SIGKILL' }));
+    const r = new Running(
+      `README block ${b.index}`,
+      spawn(process.execPath, [file], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], timeout: PATIENCE_MS, killSignal: 'SIGKILL' }),
+    );
     running.push(r);
     return r;
   }
@@ -202,125 +205,173 @@ describe.skipIf(!canUseKernel)('the README, run as written', () => {
     return r;
   }
 
-  it('opens with the two commands a newcomer needs: install and run, then the tests', () => {
-    expect(newcomer.index).toBe(0);
-    expect(commands(newcomer.code).map((l) => l.replace(/\s+#.*$/, ''))).toEqual(['npm install && npx nlkit link show', 'npm test']);
-    // `npm install` and `npm test` are what this test runs inside; the listing is not.
-    expect(sh('npx nlkit link show')).toMatch(/^1: lo: <LOOPBACK/);
-  }, PATIENCE_MS);
+  it(
+    'opens with the two commands a newcomer needs: install and run, then the tests',
+    () => {
+      expect(newcomer.index).toBe(0);
+      expect(commands(newcomer.code).map((l) => l.replace(/\s+#.*$/, ''))).toEqual(['npm install && npx nlkit link show', 'npm test']);
+      // `npm install` and `npm test` are what this test runs inside; the listing is not.
+      expect(sh('npx nlkit link show')).toMatch(/^1: lo: <LOOPBACK/);
+    },
+    PATIENCE_MS,
+  );
 
-  it('runs the quickstart commands, then the same from code, then cleans up', async () => {
-    const lines = commands(rename(quickstart.code, names));
-    const interactive = lines.filter((l) => l.includes('Ctrl-C'));
-    expect(interactive).toHaveLength(1);
-    const outputs = new Map<string, string>();
-    for (const line of lines) if (!interactive.includes(line)) outputs.set(line, sh(line));
+  it(
+    'runs the quickstart commands, then the same from code, then cleans up',
+    async () => {
+      const lines = commands(rename(quickstart.code, names));
+      const interactive = lines.filter((l) => l.includes('Ctrl-C'));
+      expect(interactive).toHaveLength(1);
+      const outputs = new Map<string, string>();
+      for (const line of lines) if (!interactive.includes(line)) outputs.set(line, sh(line));
 
-    // What the commands say they do, checked with ip.
-    const brief = [...outputs].find(([line]) => line.includes(' -br addr'))![1];
-    expect(brief).toMatch(/^v0@v1\s+\S+\s+10\.0\.0\.1\/24\s*$/m);
-    expect(ip(blue, ['route', 'show', '10.50.0.0/16'])).toMatch(/^10\.50\.0\.0\/16 +encap ip id 5 src 0\.0\.0\.0 dst 10\.9\.9\.9 .*dev v0 /);
-    expect(ipJson<{ ifname: string }[]>(blue, ['link', 'show', 'tap0'])).toMatchObject([{ ifname: 'tap0' }]);
-    expect(JSON.parse(outputs.get(lines[0]!)!)).toEqual(expect.arrayContaining([expect.objectContaining({ ifname: 'lo' })]));
+      // What the commands say they do, checked with ip.
+      const brief = [...outputs].find(([line]) => line.includes(' -br addr'))![1];
+      expect(brief).toMatch(/^v0@v1\s+\S+\s+10\.0\.0\.1\/24\s*$/m);
+      expect(ip(blue, ['route', 'show', '10.50.0.0/16'])).toMatch(/^10\.50\.0\.0\/16 +encap ip id 5 src 0\.0\.0\.0 dst 10\.9\.9\.9 .*dev v0 /);
+      expect(ipJson<{ ifname: string }[]>(blue, ['link', 'show', 'tap0'])).toMatchObject([{ ifname: 'tap0' }]);
+      expect(JSON.parse(outputs.get(lines[0]!)!)).toEqual(expect.arrayContaining([expect.objectContaining({ ifname: 'lo' })]));
 
-    // `monitor all` prints a JSON line per event until Ctrl-C.
-    const monitor = startLine(interactive[0]!);
-    let mtu = 1400;
-    const tap0 = (): boolean => monitor.stdout.some((l) => (JSON.parse(l) as { ifname?: string }).ifname === 'tap0');
-    await monitor.until('an event of tap0', tap0, () => ip(blue, ['link', 'set', 'tap0', 'mtu', String(mtu++)]));
-    process.kill(-monitor.child.pid!, 'SIGINT');
-    // The shell goes with the interrupt, as at a terminal; 'close' waits for nlkit too.
-    expect(await monitor.closed).toEqual({ code: null, signal: 'SIGINT' });
+      // `monitor all` prints a JSON line per event until Ctrl-C.
+      const monitor = startLine(interactive[0]!);
+      let mtu = 1400;
+      const tap0 = (): boolean => monitor.stdout.some((l) => (JSON.parse(l) as { ifname?: string }).ifname === 'tap0');
+      await monitor.until('an event of tap0', tap0, () => ip(blue, ['link', 'set', 'tap0', 'mtu', String(mtu++)]));
+      process.kill(-monitor.child.pid!, 'SIGINT');
+      // The shell goes with the interrupt, as at a terminal; 'close' waits for nlkit too.
+      expect(await monitor.closed).toEqual({ code: null, signal: 'SIGINT' });
 
-    // The code: lists, adds, then monitors until Ctrl-C.
-    const code = startModule(fromCode);
-    await code.until('the monitor to listen', () => code.stdout.includes('waiting for events; Ctrl-C to stop'));
-    expect(code.stdout).toEqual(expect.arrayContaining([expect.stringMatching(/^\d+ v0 (UP|LOWERLAYERDOWN)$/), expect.stringMatching(/^\d+ tap0 DOWN$/)]));
-    ip(blue, ['link', 'set', 'v1', 'up']);
-    await code.until('the link event', () => code.stdout.some((l) => l.startsWith('new link {')));
-    code.child.kill('SIGINT');
-    await code.succeeded();
-    expect(ip(blue, ['-4', 'addr', 'show', 'dev', 'v0'])).toContain('inet 10.0.0.2/24 ');
-    const multipath = ip(blue, ['route', 'show', 'table', '100']);
-    expect(multipath).toMatch(/^10\.20\.0\.0\/16 /);
-    expect(multipath).toMatch(/\n\s+nexthop via 10\.0\.0\.9 dev v0 weight 1 /);
-    expect(multipath).toMatch(/\n\s+nexthop via 10\.0\.0\.8 dev v0 weight 1 /);
+      // The code: lists, adds, then monitors until Ctrl-C.
+      const code = startModule(fromCode);
+      await code.until('the monitor to listen', () => code.stdout.includes('waiting for events; Ctrl-C to stop'));
+      expect(code.stdout).toEqual(expect.arrayContaining([expect.stringMatching(/^\d+ v0 (UP|LOWERLAYERDOWN)$/), expect.stringMatching(/^\d+ tap0 DOWN$/)]));
+      ip(blue, ['link', 'set', 'v1', 'up']);
+      await code.until('the link event', () => code.stdout.some((l) => l.startsWith('new link {')));
+      code.child.kill('SIGINT');
+      await code.succeeded();
+      expect(ip(blue, ['-4', 'addr', 'show', 'dev', 'v0'])).toContain('inet 10.0.0.2/24 ');
+      const multipath = ip(blue, ['route', 'show', 'table', '100']);
+      expect(multipath).toMatch(/^10\.20\.0\.0\/16 /);
+      expect(multipath).toMatch(/\n\s+nexthop via 10\.0\.0\.9 dev v0 weight 1 /);
+      expect(multipath).toMatch(/\n\s+nexthop via 10\.0\.0\.8 dev v0 weight 1 /);
 
-    // `await using`: as written on Node 24 and later; on older Node as TypeScript compiles it.
-    const major = Number(process.versions.node.split('.')[0]);
-    const disposing = startModule(
-      awaitUsing,
-      major >= 24 ? rename(awaitUsing.code, names) : ts.transpileModule(rename(awaitUsing.code, names), { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText,
-    );
-    await disposing.succeeded();
-    expect(disposing.stdout.join('\n')).toContain("dst: '10.20.0.0/16'");
+      // `await using`: as written on Node 24 and later; on older Node as TypeScript compiles it.
+      const major = Number(process.versions.node.split('.')[0]);
+      const disposing = startModule(
+        awaitUsing,
+        major >= 24
+          ? rename(awaitUsing.code, names)
+          : ts.transpileModule(rename(awaitUsing.code, names), { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText,
+      );
+      await disposing.succeeded();
+      expect(disposing.stdout.join('\n')).toContain("dst: '10.20.0.0/16'");
 
-    for (const line of commands(rename(cleanup.code, names))) sh(line);
-    expect(await netns.list()).not.toContain(blue);
-  }, 4 * PATIENCE_MS);
+      for (const line of commands(rename(cleanup.code, names))) sh(line);
+      expect(await netns.list()).not.toContain(blue);
+    },
+    4 * PATIENCE_MS,
+  );
 
-  it('runs the socket example: a dump, a refused request, then link events until Ctrl-C', async () => {
-    const code = startModule(sockets);
-    await code.until('the subscription', () => code.stdout.includes('waiting for link events; Ctrl-C to stop'));
-    expect(code.stdout).toEqual(['lo', 'ENODEV request type 18 failed: No such device (ENODEV)', 'waiting for link events; Ctrl-C to stop']);
-    ip(red, ['link', 'add', 'r0', 'type', 'veth', 'peer', 'name', 'r1']);
-    await code.until('a link event', () => code.stdout.some((l) => /^16 \d+$/.test(l)));
-    code.child.kill('SIGINT');
-    await code.succeeded();
-    // The example removes the namespace it made.
-    expect(await netns.list()).not.toContain(red);
-  }, 2 * PATIENCE_MS);
+  it(
+    'runs the socket example: a dump, a refused request, then link events until Ctrl-C',
+    async () => {
+      const code = startModule(sockets);
+      await code.until('the subscription', () => code.stdout.includes('waiting for link events; Ctrl-C to stop'));
+      expect(code.stdout).toEqual(['lo', 'ENODEV request type 18 failed: No such device (ENODEV)', 'waiting for link events; Ctrl-C to stop']);
+      ip(red, ['link', 'add', 'r0', 'type', 'veth', 'peer', 'name', 'r1']);
+      await code.until('a link event', () => code.stdout.some((l) => /^16 \d+$/.test(l)));
+      code.child.kill('SIGINT');
+      await code.succeeded();
+      // The example removes the namespace it made.
+      expect(await netns.list()).not.toContain(red);
+    },
+    2 * PATIENCE_MS,
+  );
 
-  it('runs the YNL family example', async () => {
-    const code = startModule(families);
-    await code.succeeded();
-    expect(code.stdout.at(-1)).toBe("kvstore [ 'put', 'get', 'delete', 'list', 'change-ntf' ]");
-    expect(code.stdout[0]).toMatch(/^1 \[/);
-  }, 2 * PATIENCE_MS);
+  it(
+    'runs the YNL family example',
+    async () => {
+      const code = startModule(families);
+      await code.succeeded();
+      expect(code.stdout.at(-1)).toBe("kvstore [ 'put', 'get', 'delete', 'list', 'change-ntf' ]");
+      expect(code.stdout[0]).toMatch(/^1 \[/);
+    },
+    2 * PATIENCE_MS,
+  );
 
-  it('runs the typed family example', async () => {
-    const code = startModule(typedFamily);
-    await code.succeeded();
-    expect(code.stdout[0]).toMatch(/^\d+$/);
-  }, 2 * PATIENCE_MS);
+  it(
+    'runs the typed family example',
+    async () => {
+      const code = startModule(typedFamily);
+      await code.succeeded();
+      expect(code.stdout[0]).toMatch(/^\d+$/);
+    },
+    2 * PATIENCE_MS,
+  );
 
-  it('runs the fake kernel example', async () => {
-    const code = startModule(fakeKernel);
-    await code.succeeded();
-    expect(code.stdout).toEqual(['1', 'ENODEV no such device']);
-  }, PATIENCE_MS);
+  it(
+    'runs the fake kernel example',
+    async () => {
+      const code = startModule(fakeKernel);
+      await code.succeeded();
+      expect(code.stdout).toEqual(['1', 'ENODEV no such device']);
+    },
+    PATIENCE_MS,
+  );
 
-  it('runs the nlkit ynl commands', () => {
-    const lines = commands(ynl.code);
-    expect(lines).toHaveLength(4);
-    for (const line of lines) sh(line);
-  }, 4 * PATIENCE_MS);
+  it(
+    'runs the nlkit ynl commands',
+    () => {
+      const lines = commands(ynl.code);
+      expect(lines).toHaveLength(4);
+      for (const line of lines) sh(line);
+    },
+    4 * PATIENCE_MS,
+  );
 
-  it('runs the custom family example: a server and a client in one process', async () => {
-    const code = startModule(ownFamilies);
-    await code.succeeded();
-    expect(code.stdout.at(-1)).toBe('kvstore get failed: No such file or directory (ENOENT): no such key [at key]');
-    expect(code.stdout.join('\n')).toContain('value: Uint8Array(5) [ 104, 101, 108, 108, 111 ]');
-  }, 2 * PATIENCE_MS);
+  it(
+    'runs the custom family example: a server and a client in one process',
+    async () => {
+      const code = startModule(ownFamilies);
+      await code.succeeded();
+      expect(code.stdout.at(-1)).toBe('kvstore get failed: No such file or directory (ENOENT): no such key [at key]');
+      expect(code.stdout.join('\n')).toContain('value: Uint8Array(5) [ 104, 101, 108, 108, 111 ]');
+    },
+    2 * PATIENCE_MS,
+  );
 
-  it('type-checks every code block against the package declarations', () => {
-    const files: string[] = [];
-    for (const b of README.filter((x) => x.lang === 'ts')) {
-      const file = `check-${b.index}.ts`;
-      writeFileSync(path.join(app, file), b.code);
-      files.push(file);
-    }
-    writeFileSync(
-      path.join(app, 'tsconfig.json'),
-      JSON.stringify({
-        compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', lib: ['ES2023', 'ESNext.Disposable'], strict: true, noEmit: true, skipLibCheck: true, types: ['node'], typeRoots: [path.join(root, 'node_modules', '@types')] },
-        files,
-      }),
-    );
-    const r = spawnSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], { cwd: app, encoding: 'utf8' });
-    expect(r.stdout + r.stderr).toBe('');
-    expect(r.status).toBe(0);
-  }, PATIENCE_MS);
+  it(
+    'type-checks every code block against the package declarations',
+    () => {
+      const files: string[] = [];
+      for (const b of README.filter((x) => x.lang === 'ts')) {
+        const file = `check-${b.index}.ts`;
+        writeFileSync(path.join(app, file), b.code);
+        files.push(file);
+      }
+      writeFileSync(
+        path.join(app, 'tsconfig.json'),
+        JSON.stringify({
+          compilerOptions: {
+            module: 'NodeNext',
+            moduleResolution: 'NodeNext',
+            target: 'ES2022',
+            lib: ['ES2023', 'ESNext.Disposable'],
+            strict: true,
+            noEmit: true,
+            skipLibCheck: true,
+            types: ['node'],
+            typeRoots: [path.join(root, 'node_modules', '@types')],
+          },
+          files,
+        }),
+      );
+      const r = spawnSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], { cwd: app, encoding: 'utf8' });
+      expect(r.stdout + r.stderr).toBe('');
+      expect(r.status).toBe(0);
+    },
+    PATIENCE_MS,
+  );
 });
 
 describe('the README', () => {
@@ -359,25 +410,40 @@ describe.skipIf(!canUseKernel)('the README on devices, processes and audit, run 
   async function runBlock(b: Block, source: string): Promise<Running> {
     const file = path.join(pkg!, `block-${b.index}.mjs`);
     writeFileSync(file, source);
-    const r = new Running(`README block ${b.index}`, spawn(process.execPath, [file], { cwd: pkg!, stdio: ['ignore', 'pipe', 'pipe'], timeout: PATIENCE_MS, killSignal: 'SIGKILL' }));
+    const r = new Running(
+      `README block ${b.index}`,
+      spawn(process.execPath, [file], { cwd: pkg!, stdio: ['ignore', 'pipe', 'pipe'], timeout: PATIENCE_MS, killSignal: 'SIGKILL' }),
+    );
     started.push(r);
     await r.succeeded();
     return r;
   }
 
-  it('runs the uevent example: the add events of a veth pair in a namespace it makes and removes', async () => {
-    const r = await runBlock(uevents, rename(uevents.code, { blue }));
-    expect(r.stdout).toEqual(['add /devices/virtual/net/v1 v1 bigint', 'add /devices/virtual/net/v0 v0 bigint']);
-    expect(await netns.list()).not.toContain(blue);
-  }, PATIENCE_MS);
+  it(
+    'runs the uevent example: the add events of a veth pair in a namespace it makes and removes',
+    async () => {
+      const r = await runBlock(uevents, rename(uevents.code, { blue }));
+      expect(r.stdout).toEqual(['add /devices/virtual/net/v1 v1 bigint', 'add /devices/virtual/net/v0 v0 bigint']);
+      expect(await netns.list()).not.toContain(blue);
+    },
+    PATIENCE_MS,
+  );
 
-  it('runs the proc connector example: fork and exit of a shell', async () => {
-    const r = await runBlock(procs, procs.code);
-    expect(r.stdout).toEqual(['fork true', 'exit 3 null']);
-  }, PATIENCE_MS);
+  it(
+    'runs the proc connector example: fork and exit of a shell',
+    async () => {
+      const r = await runBlock(procs, procs.code);
+      expect(r.stdout).toEqual(['fork true', 'exit 3 null']);
+    },
+    PATIENCE_MS,
+  );
 
-  it('runs the audit example: status, rules, and its own record back', async () => {
-    const r = await runBlock(audit, audit.code);
-    expect(r.stdout).toEqual(['true true', 'true', 'USER_AVC true']);
-  }, PATIENCE_MS);
+  it(
+    'runs the audit example: status, rules, and its own record back',
+    async () => {
+      const r = await runBlock(audit, audit.code);
+      expect(r.stdout).toEqual(['true true', 'true', 'USER_AVC true']);
+    },
+    PATIENCE_MS,
+  );
 });

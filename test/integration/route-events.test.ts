@@ -17,13 +17,7 @@ describe.skipIf(!canUseKernel)('route events', () => {
 
   beforeAll(async () => {
     ns = await createNetns('revents');
-    ipBatch(ns, [
-      'link add ea type veth peer name eb',
-      'link set ea up',
-      'link set eb up',
-      'addr add 10.1.0.1/24 dev ea',
-      'addr add 10.2.0.1/24 dev eb',
-    ]);
+    ipBatch(ns, ['link add ea type veth peer name eb', 'link set ea up', 'link set eb up', 'addr add 10.1.0.1/24 dev ea', 'addr add 10.2.0.1/24 dev eb']);
     rt = await RouteClient.open({ netns: ns });
   });
 
@@ -70,7 +64,12 @@ describe.skipIf(!canUseKernel)('route events', () => {
     raw.close();
     monitor.close();
     expect(ours).toEqual(kernel);
-    expect(ourRoutes).toEqual(new Map([['new', 1000], ['del', 1000]]));
+    expect(ourRoutes).toEqual(
+      new Map([
+        ['new', 1000],
+        ['del', 1000],
+      ]),
+    );
     expect(ours.get('link del')).toBe(100);
     expect(ours.get('link new')! >= 101).toBe(true);
     ip(ns!, ['link', 'del', 'sentinel']);

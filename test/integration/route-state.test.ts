@@ -20,7 +20,12 @@ const SETUP = [
   'link set dev vb1 type bridge_slave cost 7 priority 9',
   'link add vx0 address 02:00:00:00:0d:00 type vxlan id 42 local 10.1.0.1 remote 10.1.0.2 dstport 4789 dev va0 ttl 64',
   'tuntap add mode tap name tp0',
-  'link set va0 up', 'link set va1 up', 'link set br0 up', 'link set vb0 up', 'link set vb1 up', 'link set vx0 up',
+  'link set va0 up',
+  'link set va1 up',
+  'link set br0 up',
+  'link set vb0 up',
+  'link set vb1 up',
+  'link set vx0 up',
   'addr add 10.1.0.1/24 dev va0',
   'addr add 10.2.0.1/24 broadcast 10.2.0.255 dev va1 label va1:x',
   'addr add 2001:db8:1::1/64 dev va0 nodad',
@@ -39,7 +44,7 @@ const SETUP = [
 ];
 
 const TABLE_NAMES: Record<string, number> = { main: 254, local: 255, default: 253 };
-const tableOf = (t: unknown): number => (t === undefined ? 254 : TABLE_NAMES[String(t)] ?? Number(t));
+const tableOf = (t: unknown): number => (t === undefined ? 254 : (TABLE_NAMES[String(t)] ?? Number(t)));
 
 describe.skipIf(!canUseKernel)('route clients read what ip -j shows', () => {
   let ns: string | undefined;
@@ -108,7 +113,9 @@ describe.skipIf(!canUseKernel)('route clients read what ip -j shows', () => {
   it('filters links by kind and master in the kernel', async () => {
     expect((await rt.links.listAll({ kind: 'veth' })).map((l) => l.name).sort()).toEqual(['va0', 'va1', 'vb0', 'vb1']);
     expect((await rt.links.listAll({ master: 'br0' })).map((l) => l.name).sort()).toEqual(['vb0', 'vb1']);
-    const theirs = ipJson<J[]>(ns!, ['link', 'show', 'master', 'br0']).map((l) => l.ifname).sort();
+    const theirs = ipJson<J[]>(ns!, ['link', 'show', 'master', 'br0'])
+      .map((l) => l.ifname)
+      .sort();
     expect(theirs).toEqual(['vb0', 'vb1']);
   });
 
@@ -147,7 +154,14 @@ describe.skipIf(!canUseKernel)('route clients read what ip -j shows', () => {
       expect(ours.length, family).toBe(theirs.length);
       for (const t of theirs) {
         const table = tableOf(t.table);
-        const r = ours.find((x) => x.dst === t.dst && x.table === table && nameOf(x.oif) === t.dev && (x.priority ?? 0) === (t.metric ?? (family === 'inet6' ? 1024 : 0)) && (t.type ?? 'unicast') === x.type);
+        const r = ours.find(
+          (x) =>
+            x.dst === t.dst &&
+            x.table === table &&
+            nameOf(x.oif) === t.dev &&
+            (x.priority ?? 0) === (t.metric ?? (family === 'inet6' ? 1024 : 0)) &&
+            (t.type ?? 'unicast') === x.type,
+        );
         expect(r, `${t.dst} table ${table} dev ${t.dev}`).toBeDefined();
         expect(r!.gateway).toBe(t.gateway);
         expect(r!.prefsrc).toBe(t.prefsrc);

@@ -136,7 +136,9 @@ describe.skipIf(!canUseKernel)('trust in a socket', () => {
       const routes: string[] = [];
       for (let i = 0; i < 50_000; i++) routes.push(`route add blackhole 10.${100 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}/32`);
       // A small receive buffer, as ip monitor's, so the burst cannot fit.
-      const child: ChildProcess = spawn(process.execPath, [path.join(dir, 'dist/cli/main.js'), '-n', ns, '-rcvbuf', '65536', 'monitor', 'route'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child: ChildProcess = spawn(process.execPath, [path.join(dir, 'dist/cli/main.js'), '-n', ns, '-rcvbuf', '65536', 'monitor', 'route'], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stdout = '';
       let stderr = '';
       let exited = false;
@@ -284,7 +286,9 @@ describe.skipIf(!canUseKernel)('trust in a socket', () => {
     });
 
     it('the kvstore client accepts nothing an unprivileged flood forges, replies or notifications', async () => {
-      const server = await FamilyServer.open(kvstore, { netns: ns, handlers: {
+      const server = await FamilyServer.open(kvstore, {
+        netns: ns,
+        handlers: {
           get: (_req, ctx) => {
             throw ctx.error('ENOENT', 'no such key');
           },

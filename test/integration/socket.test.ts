@@ -65,7 +65,10 @@ describe('NetlinkSocket in a namespace with 300 veth pairs', () => {
 
   it('gives a slow consumer a long dump whole and in order (reading pauses and resumes around read-aheads)', async () => {
     // More messages than a dump queues before the socket pauses (8 192).
-    ipBatch(ns, Array.from({ length: 20_000 }, (_, i) => `route add blackhole 10.177.${i >> 8}.${i & 255}/32 table 177`));
+    ipBatch(
+      ns,
+      Array.from({ length: 20_000 }, (_, i) => `route add blackhole 10.177.${i >> 8}.${i & 255}/32 table 177`),
+    );
     try {
       const expected = ipJson<unknown[]>(ns, ['-4', 'route', 'show', 'table', 'all']).length;
       const order = ipJson<{ dst: string }[]>(ns, ['route', 'show', 'table', '177']).map((r) => r.dst);
@@ -96,11 +99,7 @@ describe('NetlinkSocket in a namespace with 300 veth pairs', () => {
     const links = ipJson<unknown[]>(ns, ['link', 'show']).length;
     const addrs = ipJson<{ addr_info: unknown[] }[]>(ns, ['addr', 'show']).reduce((n, l) => n + l.addr_info.length, 0);
     const routes = ipJson<unknown[]>(ns, ['-4', 'route', 'show', 'table', 'all']).length;
-    const [l, a, r] = await Promise.all([
-      count(sock.dump(getLinkDump())),
-      count(sock.dump(getAddrDump())),
-      count(sock.dump(getRouteDump())),
-    ]);
+    const [l, a, r] = await Promise.all([count(sock.dump(getLinkDump())), count(sock.dump(getAddrDump())), count(sock.dump(getRouteDump()))]);
     expect(l).toBe(links);
     expect(a).toBe(addrs);
     // ip -4 route show table all lists IPv4 routes of every table, like the AF_INET dump.
@@ -173,9 +172,9 @@ describe('kernel rejections', () => {
     };
     const replies = await sock.requestBatch(join(withAck(newAddr(index, '10.2.0.1', 24)), withAck(newAddr(index, '10.2.0.2', 24))));
     expect(replies).toEqual([[], []]);
-    const err = (await sock
-      .requestBatch(join(withAck(newAddr(index, '10.2.0.3', 24)), withAck(newAddr(index, '10.2.0.1', 24))))
-      .catch((e: unknown) => e)) as NetlinkError & { batchIndex?: number };
+    const err = (await sock.requestBatch(join(withAck(newAddr(index, '10.2.0.3', 24)), withAck(newAddr(index, '10.2.0.1', 24)))).catch((e: unknown) => e)) as NetlinkError & {
+      batchIndex?: number;
+    };
     expect(err).toBeInstanceOf(NetlinkError);
     expect(err.code).toBe('EEXIST');
     expect(err.batchIndex).toBe(1);
@@ -196,7 +195,9 @@ describe('kernel rejections', () => {
     const w = new MessageWriter();
     w.beginMessage(20, NLM_F_REQUEST);
     const at = w.reserve(8);
-    w.setU8(at, 2).setU8(at + 1, 24).setU32(at + 4, 1);
+    w.setU8(at, 2)
+      .setU8(at + 1, 24)
+      .setU32(at + 4, 1);
     const err = (await sock.request(w.endMessage().finishCopy()).catch((e: unknown) => e)) as NetlinkError;
     expect(err).toBeInstanceOf(NetlinkError);
     expect(err.code).toBe('EINVAL');
@@ -275,7 +276,10 @@ describe('subscriptions', () => {
     // A queue of one message: the socket stops reading at once, so the burst
     // has only the tiny kernel buffer to land in.
     const sub = sock.subscribe(RTNLGRP_IPV4_ROUTE, { maxQueue: 1 });
-    await ipBatchAsync(ns, lines.map((l) => l.replace('route add', 'route del')));
+    await ipBatchAsync(
+      ns,
+      lines.map((l) => l.replace('route add', 'route del')),
+    );
     let overruns = 0;
     let messages = 0;
     let sawClosing = false;

@@ -151,7 +151,12 @@ describe.skipIf(!canUseKernel)('tuntap.create and tuntap.remove', () => {
     ['an unknown mode', () => tuntap.create({ name: 'tb0', mode: 'tan' as never, netns: a! }), RangeError, "mode must be 'tun' or 'tap', got 'tan'"],
     ['an owner of (uid_t)-1', () => tuntap.create({ name: 'tb0', mode: 'tun', owner: 0xffffffff, netns: a! }), RangeError, 'owner: 4294967295 is out of range 0..4294967294'],
     ['a namespace name with a slash', () => tuntap.create({ name: 'tb0', mode: 'tun', netns: '../x' }), RangeError, "netns: '../x' is not a valid namespace name"],
-    ['a misspelt option', () => tuntap.create({ name: 'tb0', mode: 'tun', multiqueue: true, netns: a! } as never), TypeError, 'multiqueue: not an option of tuntap.create (options: name, mode, netns, pi, vnetHdr, multiQueue, oneQueue, owner, group)'],
+    [
+      'a misspelt option',
+      () => tuntap.create({ name: 'tb0', mode: 'tun', multiqueue: true, netns: a! } as never),
+      TypeError,
+      'multiqueue: not an option of tuntap.create (options: name, mode, netns, pi, vnetHdr, multiQueue, oneQueue, owner, group)',
+    ],
     ['a removal without a mode', () => tuntap.remove({ name: 'ta1', netns: a! } as never), RangeError, "mode must be 'tun' or 'tap', got undefined"],
   ];
 
@@ -209,7 +214,10 @@ describe.skipIf(!canUseKernel)('rt.links.add with kind tun', () => {
     await rt.links.replace({ name: 'tl0', kind: 'tun', data: { type: 'tap' }, mtu: 1300 });
     ip(b!, ['link', 'set', 'tl0', 'mtu', '1300']);
     expect(links(a!)).toEqual(links(b!));
-    await expect(rt.links.replace({ name: 'tl0', kind: 'tun', data: { type: 'tun' } })).rejects.toMatchObject({ code: 'EOPNOTSUPP', message: "tun/tap link 'tl0' exists with another type; kind data of a tun/tap link cannot be changed" });
+    await expect(rt.links.replace({ name: 'tl0', kind: 'tun', data: { type: 'tun' } })).rejects.toMatchObject({
+      code: 'EOPNOTSUPP',
+      message: "tun/tap link 'tl0' exists with another type; kind data of a tun/tap link cannot be changed",
+    });
     await expect(rt.links.replace({ name: 'lo', kind: 'tun' })).rejects.toMatchObject({ code: 'EOPNOTSUPP' });
     await rt.links.replace({ name: 'tl1', kind: 'tun', data: { type: 'tun', multiQueue: true } });
     ip(b!, ['tuntap', 'add', 'tl1', 'mode', 'tun', 'multi_queue']);
@@ -224,8 +232,18 @@ describe.skipIf(!canUseKernel)('rt.links.add with kind tun', () => {
 
   const BAD: Array<[string, () => Promise<unknown>, ErrorConstructor, string]> = [
     ['an unknown type', () => rt.links.add({ name: 'tl3', kind: 'tun', data: { type: 'tup' } }), RangeError, "data.type must be one of tun, tap, got 'tup'"],
-    ['a non-persistent device', () => rt.links.add({ name: 'tl3', kind: 'tun', data: { persist: false } }), RangeError, 'data.persist: tun/tap links nlkit creates are persistent (nothing keeps their fd open)'],
-    ['a read-only attribute', () => rt.links.add({ name: 'tl3', kind: 'tun', data: { numQueues: 4 } }), TypeError, 'data.numQueues: not settable on tun links (type, pi, vnetHdr, multiQueue, persist, owner, group)'],
+    [
+      'a non-persistent device',
+      () => rt.links.add({ name: 'tl3', kind: 'tun', data: { persist: false } }),
+      RangeError,
+      'data.persist: tun/tap links nlkit creates are persistent (nothing keeps their fd open)',
+    ],
+    [
+      'a read-only attribute',
+      () => rt.links.add({ name: 'tl3', kind: 'tun', data: { numQueues: 4 } }),
+      TypeError,
+      'data.numQueues: not settable on tun links (type, pi, vnetHdr, multiQueue, persist, owner, group)',
+    ],
     ['an owner out of range', () => rt.links.add({ name: 'tl3', kind: 'tun', data: { owner: -1 } }), RangeError, 'data.owner: -1 is out of range 0..4294967294'],
     ['queue counts', () => rt.links.add({ name: 'tl3', kind: 'tun', numTxQueues: 4 }), TypeError, 'numTxQueues: a tun/tap link has 1 queue, or 256 with data.multiQueue'],
     ['an unknown master', () => rt.links.add({ name: 'tl3', kind: 'tun', master: 'nosuch' }), RangeError, "master: no link named 'nosuch'"],
@@ -308,7 +326,15 @@ describe.skipIf(!canUseKernel)('nlkit tuntap', () => {
 
   it('lists devices as ip tuntap show does, in text and JSON', async () => {
     expect(tuntaps(mine!).length).toBeGreaterThan(3);
-    for (const args of [['tuntap'], ['tuntap', 'show'], ['tuntap', 'list'], ['tuntap', 'lst'], ['-d', 'tuntap', 'show'], ['-j', 'tuntap', 'show'], ['-j', '-d', 'tuntap', 'show']]) {
+    for (const args of [
+      ['tuntap'],
+      ['tuntap', 'show'],
+      ['tuntap', 'list'],
+      ['tuntap', 'lst'],
+      ['-d', 'tuntap', 'show'],
+      ['-j', 'tuntap', 'show'],
+      ['-j', '-d', 'tuntap', 'show'],
+    ]) {
       const r = await nlkit(['-n', mine!, ...args]);
       const ref = ipRun(mine!, args);
       expect({ args: args.join(' '), code: r.code, stdout: r.stdout }).toEqual({ args: args.join(' '), code: ref.code, stdout: ref.stdout });
@@ -322,7 +348,10 @@ describe.skipIf(!canUseKernel)('nlkit tuntap', () => {
   it('lists nothing in a namespace without devices', async () => {
     const empty = await createNetns('tuntap-cli-empty');
     try {
-      for (const args of [['tuntap', 'show'], ['-j', 'tuntap', 'show']]) {
+      for (const args of [
+        ['tuntap', 'show'],
+        ['-j', 'tuntap', 'show'],
+      ]) {
         expect(await nlkit(['-n', empty, ...args])).toEqual({ code: 0, stdout: ipRun(empty, args).stdout, stderr: '' });
       }
     } finally {
@@ -333,13 +362,24 @@ describe.skipIf(!canUseKernel)('nlkit tuntap', () => {
   it('names the processes attached to a device with -d, and cannot delete it meanwhile', async () => {
     // A process that attaches to nt0 (TUNSETIFF with IFF_TUN | IFF_NO_PI) and holds it until its stdin closes.
     const TUNSETIFF = 0x400454ca;
-    const holder = spawn('ip', ['netns', 'exec', mine!, 'python3', '-c', [
-      'import fcntl, os, struct, sys',
-      "fd = os.open('/dev/net/tun', os.O_RDWR)",
-      `fcntl.ioctl(fd, ${TUNSETIFF}, struct.pack('16sH', b'nt0', 0x1001))`,
-      "print('ready', flush=True)",
-      'sys.stdin.read()',
-    ].join('\n')], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const holder = spawn(
+      'ip',
+      [
+        'netns',
+        'exec',
+        mine!,
+        'python3',
+        '-c',
+        [
+          'import fcntl, os, struct, sys',
+          "fd = os.open('/dev/net/tun', os.O_RDWR)",
+          `fcntl.ioctl(fd, ${TUNSETIFF}, struct.pack('16sH', b'nt0', 0x1001))`,
+          "print('ready', flush=True)",
+          'sys.stdin.read()',
+        ].join('\n'),
+      ],
+      { stdio: ['pipe', 'pipe', 'inherit'] },
+    );
     try {
       const exited = once(holder, 'exit').then(([code]) => {
         throw new Error(`the holder process ended early (${String(code)})`);

@@ -34,7 +34,10 @@ describe.skipIf(!canUseKernel)('terminating Workers whose nlkit socket is receiv
     dir = mkdtempSync(path.join(tmpdir(), 'nlkit-worker-'));
     buildPrivatePackage(dir, [FIXTURE]);
     ns = await createNetns('worker');
-    ipBatch(ns, Array.from({ length: ROUTES }, (_, i) => `route add blackhole 10.77.${i >> 8}.${i & 255}/32 table 177`));
+    ipBatch(
+      ns,
+      Array.from({ length: ROUTES }, (_, i) => `route add blackhole 10.77.${i >> 8}.${i & 255}/32 table 177`),
+    );
   }, 60_000);
 
   afterAll(async () => {

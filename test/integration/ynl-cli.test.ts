@@ -140,7 +140,9 @@ function canonical(text: string, normalise?: (v: JsonValue) => void): string {
     if (typeof x === 'bigint') return x.toString();
     if (typeof x === 'string') return JSON.stringify(x);
     if (Array.isArray(x)) return `[${x.map(write).join(', ')}]`;
-    return `{${Object.entries(x).map(([k, y]) => `${JSON.stringify(k)}: ${write(y)}`).join(', ')}}`;
+    return `{${Object.entries(x)
+      .map(([k, y]) => `${JSON.stringify(k)}: ${write(y)}`)
+      .join(', ')}}`;
   };
   return `${write(v)}\n`;
 }
@@ -154,7 +156,12 @@ function sortSets(text: string): string {
  * Runs the reference, nlkit, and the reference again until both reference
  * runs agree; returns the agreed output and nlkit's.
  */
-async function stable(ns: string, argv: string[], normalise?: (v: JsonValue) => void, mapText: (t: string) => string = (t) => t): Promise<{ ours: Run; theirs: Run; ourText: string; theirText: string }> {
+async function stable(
+  ns: string,
+  argv: string[],
+  normalise?: (v: JsonValue) => void,
+  mapText: (t: string) => string = (t) => t,
+): Promise<{ ours: Run; theirs: Run; ourText: string; theirText: string }> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const before = await reference(ns, ...argv);
     const ours = await nlkit(...argv, '-n', ns);
@@ -195,10 +202,13 @@ function tc(args: string[]): void {
 /** Sockets of netlink `protocol` in namespace `name` that joined `group` (1..32: /proc/net/netlink shows the first 32 groups). */
 function socketsInGroup(name: string, group: number, protocol = 0): number {
   const text = execFileSync('ip', ['netns', 'exec', name, 'cat', '/proc/net/netlink'], { encoding: 'utf8' });
-  return text.split('\n').slice(1).filter((l) => {
-    const f = l.trim().split(/\s+/);
-    return f[1] === String(protocol) && f[3] !== undefined && (parseInt(f[3], 16) & (1 << (group - 1))) >>> 0 !== 0;
-  }).length;
+  return text
+    .split('\n')
+    .slice(1)
+    .filter((l) => {
+      const f = l.trim().split(/\s+/);
+      return f[1] === String(protocol) && f[3] !== undefined && (parseInt(f[3], 16) & (1 << (group - 1))) >>> 0 !== 0;
+    }).length;
 }
 
 const routeSocketsInGroup = (name: string, group: number): number => socketsInGroup(name, group, 0);
@@ -213,21 +223,34 @@ async function until(what: string, cond: () => boolean, limitMs = 15_000): Promi
 
 /** A TCP connection from ns to peer over the veth, so that both keep tcp_metrics. */
 async function tcpConnection(): Promise<void> {
-  const server = spawn('ip', ['netns', 'exec', peer, '/usr/bin/python3', '-u', '-c',
-    'import socket\ns = socket.socket(); s.bind(("10.77.0.2", 5555)); s.listen(); print("ready", flush=True)\na, _ = s.accept()\nwhile a.recv(65536): pass\na.close()'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const server = spawn(
+    'ip',
+    [
+      'netns',
+      'exec',
+      peer,
+      '/usr/bin/python3',
+      '-u',
+      '-c',
+      'import socket\ns = socket.socket(); s.bind(("10.77.0.2", 5555)); s.listen(); print("ready", flush=True)\na, _ = s.accept()\nwhile a.recv(65536): pass\na.close()',
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   await new Promise<void>((resolve, reject) => {
     server.stdout!.once('data', () => resolve());
     server.once('error', reject);
   });
-  execFileSync('ip', ['netns', 'exec', ns, '/usr/bin/python3', '-c',
-    'import socket\nc = socket.create_connection(("10.77.0.2", 5555)); c.sendall(b"x" * 100000); c.close()']);
+  execFileSync('ip', ['netns', 'exec', ns, '/usr/bin/python3', '-c', 'import socket\nc = socket.create_connection(("10.77.0.2", 5555)); c.sendall(b"x" * 100000); c.close()']);
   await new Promise((resolve) => server.once('exit', resolve));
 }
 
 beforeAll(async () => {
   // The fixture: a veth pair, a bridge, a rule, an htb qdisc with a u32 filter.
   requireFeatures('veth', 'bridge', 'rules', 'tc-htb', 'tc-u32');
-  cliPy = execFileSync('bash', [path.join(root, 'scripts', 'ynl-reference.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').pop()!;
+  cliPy = execFileSync('bash', [path.join(root, 'scripts', 'ynl-reference.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
+    .trim()
+    .split('\n')
+    .pop()!;
   ns = await createNetns('ynl');
   peer = await createNetns('ynlpeer');
   ip(ns, ['link', 'add', 'y0', 'type', 'veth', 'peer', 'name', 'y1']);
@@ -257,12 +280,28 @@ beforeAll(async () => {
   if (!absent('nftables')) {
     // A table, a base chain and a rule that loads the conntrack state: the
     // rule makes the namespace track connections (nf_ct_netns_get).
-    const made = await nlkit('--spec', spec('nftables'), '-n', ns, '--create',
-      '--multi', 'batch-begin', '{"res-id": 10}',
-      '--multi', 'newtable', '{"nfgen-family": 2, "name": "t"}',
-      '--multi', 'newchain', '{"nfgen-family": 2, "table": "t", "name": "out", "type": "filter", "hook": {"num": 3, "priority": 0}}',
-      '--multi', 'newrule', '{"nfgen-family": 2, "table": "t", "chain": "out", "expressions": {"elem": [{"name": "ct", "data": {"key": "state", "dreg": 1}}, {"name": "counter", "data": {}}]}}',
-      '--multi', 'batch-end', '{"res-id": 10}');
+    const made = await nlkit(
+      '--spec',
+      spec('nftables'),
+      '-n',
+      ns,
+      '--create',
+      '--multi',
+      'batch-begin',
+      '{"res-id": 10}',
+      '--multi',
+      'newtable',
+      '{"nfgen-family": 2, "name": "t"}',
+      '--multi',
+      'newchain',
+      '{"nfgen-family": 2, "table": "t", "name": "out", "type": "filter", "hook": {"num": 3, "priority": 0}}',
+      '--multi',
+      'newrule',
+      '{"nfgen-family": 2, "table": "t", "chain": "out", "expressions": {"elem": [{"name": "ct", "data": {"key": "state", "dreg": 1}}, {"name": "counter", "data": {}}]}}',
+      '--multi',
+      'batch-end',
+      '{"res-id": 10}',
+    );
     expect(made).toEqual({ code: 0, stdout: '[None, None, None, None, None]\n', stderr: '' });
   }
   if (!absent('tcp_metrics')) await tcpConnection();
@@ -288,8 +327,14 @@ interface DumpCase {
 
 /** UDP packets out of the namespace: conntrack entries (the nftables ct rule made it track). */
 function udpPackets(): void {
-  execFileSync('ip', ['netns', 'exec', ns, '/usr/bin/python3', '-c',
-    'import socket\ns = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.sendto(b"x", ("10.77.0.2", 9)); s.sendto(b"y", ("127.0.0.1", 9))']);
+  execFileSync('ip', [
+    'netns',
+    'exec',
+    ns,
+    '/usr/bin/python3',
+    '-c',
+    'import socket\ns = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.sendto(b"x", ("10.77.0.2", 9)); s.sendto(b"y", ("127.0.0.1", 9))',
+  ]);
 }
 
 const DUMPS: DumpCase[] = [
@@ -350,7 +395,6 @@ describe('nlkit ynl --dump --output-json prints what the kernel tool prints', ()
       });
     }
   }
-
 });
 
 // ---- requests, pprint, listings, errors -----------------------------------------------
@@ -378,8 +422,21 @@ describe('nlkit ynl --do', () => {
   });
 
   it('runs a batch with --multi like the kernel tool (nftables transaction)', async () => {
-    const batch = (table: string): string[] => ['--spec', spec('nftables'), '--create', '--output-json',
-      '--multi', 'batch-begin', '{"res-id": 10}', '--multi', 'newtable', `{"nfgen-family": 2, "name": "${table}"}`, '--multi', 'batch-end', '{"res-id": 10}'];
+    const batch = (table: string): string[] => [
+      '--spec',
+      spec('nftables'),
+      '--create',
+      '--output-json',
+      '--multi',
+      'batch-begin',
+      '{"res-id": 10}',
+      '--multi',
+      'newtable',
+      `{"nfgen-family": 2, "name": "${table}"}`,
+      '--multi',
+      'batch-end',
+      '{"res-id": 10}',
+    ];
     const theirs = await reference(ns, ...batch('from-python'));
     const ours = await nlkit(...batch('from-nlkit'), '-n', ns);
     expect(theirs).toMatchObject({ code: 0, stdout: '[null, null, null]\n' });
@@ -405,7 +462,11 @@ describe('nlkit ynl without --output-json prints pprint like the kernel tool', (
 });
 
 describe('nlkit ynl --family', () => {
-  it.each([['rt-link', 'getlink'], ['nlctrl', 'getfamily'], ['rt-route', 'getroute']])('gives the same %s %s as --spec, from the generated module', async (family, op) => {
+  it.each([
+    ['rt-link', 'getlink'],
+    ['nlctrl', 'getfamily'],
+    ['rt-route', 'getroute'],
+  ])('gives the same %s %s as --spec, from the generated module', async (family, op) => {
     const bySpec = await nlkit('--spec', spec(family), '--dump', op, '--output-json', '-n', ns);
     const byName = await nlkit('--family', family, '--dump', op, '--output-json', '-n', ns);
     expect(byName).toEqual(bySpec);
@@ -417,14 +478,27 @@ describe('nlkit ynl listings match the kernel tool', () => {
   /** `name  [ modes ]` lines with the modes sorted (cli.py prints a Python set). */
   const sortModes = (t: string): string => t.replace(/\[ (.*) \]/g, (_m, modes: string) => `[ ${modes.split(', ').sort().join(', ')} ]`);
   const families = ['rt-link', 'rt-route', 'nlctrl', 'netdev', 'ethtool', 'nftables', 'conntrack'].filter((f) => !absent(f));
-  it.each(families.flatMap((f) => [[f, '--list-ops'], [f, '--list-msgs']]))('%s %s', async (family, what) => {
+  it.each(
+    families.flatMap((f) => [
+      [f, '--list-ops'],
+      [f, '--list-msgs'],
+    ]),
+  )('%s %s', async (family, what) => {
     const theirs = await reference(undefined, '--spec', spec(family), what);
     const ours = await nlkit('--spec', spec(family), what);
     expect(ours.code).toBe(0);
     expect(sortModes(ours.stdout)).toBe(sortModes(theirs.stdout));
   });
 
-  const ATTRS: Array<[string, string]> = [['rt-link', 'getlink'], ['rt-link', 'newlink-ntf'], ['rt-addr', 'getaddr'], ['nlctrl', 'getpolicy'], ['ethtool', 'linkinfo-get'], ['netdev', 'dev-add-ntf'], ['nftables', 'gettable']];
+  const ATTRS: Array<[string, string]> = [
+    ['rt-link', 'getlink'],
+    ['rt-link', 'newlink-ntf'],
+    ['rt-addr', 'getaddr'],
+    ['nlctrl', 'getpolicy'],
+    ['ethtool', 'linkinfo-get'],
+    ['netdev', 'dev-add-ntf'],
+    ['nftables', 'gettable'],
+  ];
   it.each(ATTRS.filter(([f]) => !absent(f)))('%s --list-attrs %s', async (family, op) => {
     const theirs = await reference(undefined, '--spec', spec(family), '--list-attrs', op);
     expect(theirs.code).toBe(0);
@@ -440,7 +514,11 @@ describe('nlkit ynl errors', () => {
     ['an ext-ack message', 'rt-addr', ['--do', 'newaddr', '--json', '{"ifa-family": 2, "ifa-prefixlen": 24, "ifa-index": 1}']],
     ['an unknown generic family member', 'nlctrl', ['--do', 'getfamily', '--json', '{"family-name": "nope"}']],
     ['a failing dump', 'rt-link', ['--dump', 'getstats']],
-    ['a duplicate in a batch', 'nftables', ['--excl', '--create', '--multi', 'batch-begin', '{"res-id": 10}', '--multi', 'newtable', '{"nfgen-family": 2, "name": "t"}', '--multi', 'batch-end', '{"res-id": 10}']],
+    [
+      'a duplicate in a batch',
+      'nftables',
+      ['--excl', '--create', '--multi', 'batch-begin', '{"res-id": 10}', '--multi', 'newtable', '{"nfgen-family": 2, "name": "t"}', '--multi', 'batch-end', '{"res-id": 10}'],
+    ],
   ];
   it.each(ERRORS.filter(([, f]) => !absent(f)))('reports %s like the kernel tool (%s), on stderr, status 1', async (_what, family, argv) => {
     const theirs = await reference(ns, '--spec', spec(family), ...argv);
@@ -479,7 +557,11 @@ describe('nlkit ynl --subscribe', () => {
   it('prints the same notifications as the kernel tool and stops after --count', async () => {
     let py: ChildProcess | undefined;
     try {
-      py = spawn('ip', ['netns', 'exec', ns, '/usr/bin/python3', '-u', cliPy, '--spec', spec('rt-link'), '--no-schema', '--subscribe', 'rtnlgrp-link', '--duration', '60', '--output-json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      py = spawn(
+        'ip',
+        ['netns', 'exec', ns, '/usr/bin/python3', '-u', cliPy, '--spec', spec('rt-link'), '--no-schema', '--subscribe', 'rtnlgrp-link', '--duration', '60', '--output-json'],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
       let theirs = '';
       py.stdout!.on('data', (d: Buffer) => (theirs += d.toString()));
       const base = routeSocketsInGroup(ns, 1);
@@ -505,7 +587,11 @@ describe('nlkit ynl --subscribe', () => {
     it('prints generic netlink notifications (netdev mgmt) like the kernel tool', async () => {
       let py: ChildProcess | undefined;
       try {
-        py = spawn('ip', ['netns', 'exec', ns, '/usr/bin/python3', '-u', cliPy, '--spec', spec('netdev'), '--no-schema', '--subscribe', 'mgmt', '--duration', '60', '--output-json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+        py = spawn(
+          'ip',
+          ['netns', 'exec', ns, '/usr/bin/python3', '-u', cliPy, '--spec', spec('netdev'), '--no-schema', '--subscribe', 'mgmt', '--duration', '60', '--output-json'],
+          { stdio: ['ignore', 'pipe', 'pipe'] },
+        );
         let theirs = '';
         py.stdout!.on('data', (d: Buffer) => (theirs += d.toString()));
         const base = socketsInGroup(ns, netdevMgmt, 16);
@@ -632,7 +718,11 @@ describe('the nlkit program', () => {
 
   it('exits 2 on a bad command line before opening anything', async () => {
     const ours = await run('node', [program, 'ynl', '--family', 'nlctrl', '--do', 'getfamily', '--json', '{"family-name": 5}']);
-    expect(ours).toEqual({ code: 2, stdout: '', stderr: "nlkit ynl: error: invalid --json for nlctrl getfamily: family-name: expected a string, got 5\nTry 'nlkit ynl --help' for more information.\n" });
+    expect(ours).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: "nlkit ynl: error: invalid --json for nlctrl getfamily: family-name: expected a string, got 5\nTry 'nlkit ynl --help' for more information.\n",
+    });
   });
 
   it('ends a subscription on SIGINT with status 0, like cli.py on KeyboardInterrupt', async () => {

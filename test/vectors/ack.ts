@@ -9,11 +9,7 @@ import { fromHex } from './hex.js';
  * Success ack for `ip link set veth1 mtu 1300`: NLMSG_ERROR, error 0, NLM_F_CAPPED (request header only).
  * Capture `link-set-mtu-ack`: `ip link set veth1 mtu 1300`, datagram #5 (recv, 36 bytes).
  */
-export const ACK_SUCCESS = fromHex(
-  '24 00 00 00 02 00 00 01 6f 23 02 6b 5d 1c 00 00',
-  '00 00 00 00 28 00 00 00 10 00 05 00 6f 23 02 6b',
-  '00 00 00 00',
-);
+export const ACK_SUCCESS = fromHex('24 00 00 00 02 00 00 01 6f 23 02 6b 5d 1c 00 00', '00 00 00 00 28 00 00 00 10 00 05 00 6f 23 02 6b', '00 00 00 00');
 
 /**
  * ENODEV for RTM_GETLINK ifindex 999 on a socket without NETLINK_EXT_ACK / CAP_ACK: the whole request echoed, no TLVs.
@@ -30,11 +26,7 @@ export const ACK_ENODEV_FULL_ECHO = fromHex(
  * EINVAL for a 17-byte RTM_GETLINK (rtgenmsg only): the 17-byte echo is padded to 20, nlmsg_len 40.
  * Capture `getlink-unaligned`: `python3 test/vectors/capture/requests.py getlink-unaligned`, datagram #1 (recv, 40 bytes).
  */
-export const ACK_EINVAL_UNALIGNED_ECHO = fromHex(
-  '28 00 00 00 02 00 00 00 08 00 00 00 45 1d 00 00',
-  'ea ff ff ff 11 00 00 00 12 00 05 00 08 00 00 00',
-  '00 00 00 00 00 00 00 00',
-);
+export const ACK_EINVAL_UNALIGNED_ECHO = fromHex('28 00 00 00 02 00 00 00 08 00 00 00 45 1d 00 00', 'ea ff ff ff 11 00 00 00 12 00 05 00 08 00 00 00', '00 00 00 00 00 00 00 00');
 
 /**
  * `ip link add nlkit0 type nosuchkind`: EOPNOTSUPP, whole request echoed, NLMSGERR_ATTR_MSG "Unknown device type".
@@ -135,10 +127,7 @@ export const ACK_ENODEV_FULL_ECHO_REQUEST = fromHex(
  * The 17-byte request ACK_EINVAL_UNALIGNED_ECHO answers.
  * Capture `getlink-unaligned`: `python3 test/vectors/capture/requests.py getlink-unaligned`, datagram #0 (send, 17 bytes).
  */
-export const ACK_EINVAL_UNALIGNED_ECHO_REQUEST = fromHex(
-  '11 00 00 00 12 00 05 00 08 00 00 00 00 00 00 00',
-  '00',
-);
+export const ACK_EINVAL_UNALIGNED_ECHO_REQUEST = fromHex('11 00 00 00 12 00 05 00 08 00 00 00 00 00 00 00', '00');
 
 /**
  * The request ACK_EOPNOTSUPP_UNKNOWN_KIND answers.
@@ -165,17 +154,10 @@ export const ACK_EINVAL_POLICY_REQUEST = fromHex(
  * The request ACK_EINVAL_MISSING_NEST answers.
  * Capture `tsinfo-missing-index`: `python3 test/vectors/capture/requests.py tsinfo-missing-index`, datagram #2 (send, 36 bytes).
  */
-export const ACK_EINVAL_MISSING_NEST_REQUEST = fromHex(
-  '24 00 00 00 15 00 05 00 03 00 00 00 00 00 00 00',
-  '19 01 00 00 0c 00 01 80 07 00 02 00 6c 6f 00 00',
-  '04 00 07 80',
-);
+export const ACK_EINVAL_MISSING_NEST_REQUEST = fromHex('24 00 00 00 15 00 05 00 03 00 00 00 00 00 00 00', '19 01 00 00 0c 00 01 80 07 00 02 00 6c 6f 00 00', '04 00 07 80');
 
 /**
  * The request DONE_WITH_ERROR answers.
  * Capture `route-dump-bad-header`: `python3 test/vectors/capture/requests.py route-dump-bad-header`, datagram #0 (send, 28 bytes).
  */
-export const DONE_WITH_ERROR_REQUEST = fromHex(
-  '1c 00 00 00 1a 00 01 03 05 00 00 00 00 00 00 00',
-  '02 08 00 00 00 00 00 00 00 00 00 00',
-);
+export const DONE_WITH_ERROR_REQUEST = fromHex('1c 00 00 00 1a 00 01 03 05 00 00 00 00 00 00 00', '02 08 00 00 00 00 00 00 00 00 00 00');

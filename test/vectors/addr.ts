@@ -261,7 +261,4 @@ export const ADDR_DUMP = fromHex(
  * The NLMSG_DONE that ends that dump (NLM_F_MULTI, error 0).
  * Capture `addr-dump`: `ip addr show`, datagram #6 (recv, 20 bytes).
  */
-export const ADDR_DUMP_DONE = fromHex(
-  '14 00 00 00 03 00 02 00 70 23 02 6b 49 1c 00 00',
-  '00 00 00 00',
-);
+export const ADDR_DUMP_DONE = fromHex('14 00 00 00 03 00 02 00 70 23 02 6b 49 1c 00 00', '00 00 00 00');

@@ -9,10 +9,7 @@ import { fromHex } from './hex.js';
  * CTRL_CMD_GETFAMILY for "nlctrl" that `genl ctrl get name nlctrl` sends.
  * Capture `genl-get-nlctrl`: `genl ctrl get name nlctrl`, datagram #0 (send, 32 bytes).
  */
-export const CTRL_GETFAMILY_REQUEST = fromHex(
-  '20 00 00 00 10 00 05 00 6f 23 02 6b 00 00 00 00',
-  '03 00 00 00 0b 00 02 00 6e 6c 63 74 72 6c 00 00',
-);
+export const CTRL_GETFAMILY_REQUEST = fromHex('20 00 00 00 10 00 05 00 6f 23 02 6b 00 00 00 00', '03 00 00 00 0b 00 02 00 6e 6c 63 74 72 6c 00 00');
 
 /**
  * The reply: CTRL_CMD_NEWFAMILY with family id 0x10, ops and the "notify" multicast group (nested arrays).

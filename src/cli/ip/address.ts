@@ -29,7 +29,14 @@ export interface AddrFilter {
 
 function labelMatches(pattern: string, label: string): boolean {
   // fnmatch() without special cases beyond * and ?.
-  const re = new RegExp('^' + pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$');
+  const re = new RegExp(
+    '^' +
+      pattern
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '.*')
+        .replace(/\?/g, '.') +
+      '$',
+  );
   return re.test(label);
 }
 
@@ -292,7 +299,8 @@ async function show(ctx: IpContext, words: string[]): Promise<number> {
     let res = 0;
     if (brief || !noLink) {
       if (!s || (lf.up && !(s.flags & 1))) res = -1;
-      else if (af.label !== undefined) res = 0; // no link line when addresses are selected by label (before the other link filters)
+      else if (af.label !== undefined)
+        res = 0; // no link line when addresses are selected by label (before the other link filters)
       else if (!summaryPasses(s, lf)) res = -1;
       else if (brief) printLinkBrief(ctx, p, link, af.family === AF_PACKET);
       else {

@@ -80,7 +80,10 @@ export class IpContext {
     if (!this.sock) {
       const { netns, rcvbuf } = this.options;
       // The kernel raises a tiny buffer to its own minimum; nlkit's sockets take at least 1 KiB.
-      this.sock = await NetlinkSocket.open(0, { ...(netns !== undefined ? { netns } : {}), ...(rcvbuf !== undefined ? { rcvbuf: Math.min(Math.max(rcvbuf, 1024), 0x7fffffff) } : {}) });
+      this.sock = await NetlinkSocket.open(0, {
+        ...(netns !== undefined ? { netns } : {}),
+        ...(rcvbuf !== undefined ? { rcvbuf: Math.min(Math.max(rcvbuf, 1024), 0x7fffffff) } : {}),
+      });
     }
     return this.sock;
   }

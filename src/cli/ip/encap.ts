@@ -222,4 +222,3 @@ export function printEncap(p: Printer, type: Attr | undefined, encap: Attr): voi
     }
   }
 }
-

@@ -147,8 +147,7 @@ export function parseGlobalOptions(argv: readonly string[], openNetns?: (name: s
     } else if (matches(opt, '-batch')) {
       value();
       throw usage(`Option "${opt}" is not supported by nlkit.`);
-    }
-    else if (matches(opt, '-brief')) options.brief = true;
+    } else if (matches(opt, '-brief')) options.brief = true;
     else if (matches(opt, '-json')) options.json = true;
     else if (matches(opt, '-pretty')) options.pretty = true;
     else if (matches(opt, '-rcvbuf')) {

@@ -168,7 +168,7 @@ export class ByteText {
       for (let x = v; x >= 10; x = (x / 10) | 0) digits++;
       let at = this.length + digits;
       this.length = at;
-      for (let x = v; ; ) {
+      for (let x = v; ;) {
         b[--at] = 0x30 + (x % 10);
         x = (x / 10) | 0;
         if (x === 0) break;

@@ -664,7 +664,9 @@ const KIND_HELP: Readonly<Record<string, string>> = KIND_USAGE;
 
 // The kinds ip has a link_util with a parse_opt for (it reads their options); nlkit parses those of KIND_PARSERS.
 const IP_KINDS = new Set(
-  'amt bareudp batadv bond bond_slave bridge bridge_slave can dsa erspan geneve gre gretap gtp hsr ip6erspan ip6gre ip6gretap ip6tnl ipip ipoib ipvlan ipvtap macsec macvlan macvtap rmnet sit veth vlan vrf vti vti6 vxcan vxlan wwan xfrm'.split(' '),
+  'amt bareudp batadv bond bond_slave bridge bridge_slave can dsa erspan geneve gre gretap gtp hsr ip6erspan ip6gre ip6gretap ip6tnl ipip ipoib ipvlan ipvtap macsec macvlan macvtap rmnet sit veth vlan vrf vti vti6 vxcan vxlan wwan xfrm'.split(
+    ' ',
+  ),
 );
 // Kinds whose link_util has no parse_opt: ip sends their words' data nest empty, the words unread.
 const KINDS_WITHOUT_OPTIONS = new Set('dummy ifb netdevsim nlmon team team_slave vcan virt_wifi vrf_slave'.split(' '));
@@ -684,8 +686,7 @@ async function modify(ctx: IpContext, type: number, flags: number, words: string
       else if (kindWords.length && KINDS_WITHOUT_OPTIONS.has(req.kind)) {
         const data = req.kind.endsWith('_slave') ? C.IFLA_INFO_SLAVE_DATA : C.IFLA_INFO_DATA;
         req.kindData = (w) => void w.nestEnd(w.nestStart(data));
-      }
-      else if (kindWords.length) {
+      } else if (kindWords.length) {
         if (matches(kindWords[0]!, 'help')) throw usage(LINK_USAGE);
         throw new CommandError(`Garbage instead of arguments "${kindWords[0]!} ...". Try "ip link help".`, 1);
       }

@@ -325,7 +325,13 @@ function printVlan(p: Printer, tb: AttrTable): void {
       p.openArray('flags');
       for (const [bit, n] of names) if (flags & bit) p.jsonOnly(null, n);
       p.close();
-    } else p.fp(`<${names.filter(([bit]) => flags & bit).map(([, n]) => n).join(',')}> `);
+    } else
+      p.fp(
+        `<${names
+          .filter(([bit]) => flags & bit)
+          .map(([, n]) => n)
+          .join(',')}> `,
+      );
   }
 }
 
@@ -498,22 +504,57 @@ export function linkStatsText(s: LinkStat, level: number, carrierChanges: bigint
   if (level > 1) size(0n, s('rx_length_errors'), s('rx_crc_errors'), s('rx_frame_errors'), s('rx_fifo_errors'), s('rx_over_errors'), nohandler, otherhost);
   size(s('tx_bytes'), s('tx_packets'), s('tx_errors'), s('tx_dropped'), s('tx_carrier_errors'), s('collisions'), txCompressed);
   if (level > 1) size(0n, s('tx_aborted_errors'), s('tx_fifo_errors'), s('tx_window_errors'), s('tx_heartbeat_errors'), carrierChanges ?? 0n);
-  let t = '    RX:' + ' bytes'.padStart(w(0) - 3) + head(1, 'packets') + head(2, 'errors') + head(3, 'dropped') + head(4, 'missed') + head(5, 'mcast') + head(6, rxCompressed ? 'compressed' : '') + nl;
+  let t =
+    '    RX:' +
+    ' bytes'.padStart(w(0) - 3) +
+    head(1, 'packets') +
+    head(2, 'errors') +
+    head(3, 'dropped') +
+    head(4, 'missed') +
+    head(5, 'mcast') +
+    head(6, rxCompressed ? 'compressed' : '') +
+    nl;
   t += '    ' + num(0, s('rx_bytes')) + num(1, s('rx_packets')) + num(2, s('rx_errors')) + num(3, s('rx_dropped')) + num(4, s('rx_missed_errors')) + num(5, s('multicast'));
   if (rxCompressed) t += num(6, rxCompressed);
   if (level > 1) {
     t += nl + '    RX errors:' + ''.padStart(w(0) - 10) + head(1, 'length') + head(2, 'crc') + head(3, 'frame') + head(4, 'fifo') + head(5, 'overrun');
     if (nohandler) t += ' nohandler'.padStart(w(6) + 1);
     if (otherhost) t += ' otherhost'.padStart(w(7) + 1);
-    t += nl + ''.padStart(w(0) + 5) + num(1, s('rx_length_errors')) + num(2, s('rx_crc_errors')) + num(3, s('rx_frame_errors')) + num(4, s('rx_fifo_errors')) + num(5, s('rx_over_errors'));
+    t +=
+      nl +
+      ''.padStart(w(0) + 5) +
+      num(1, s('rx_length_errors')) +
+      num(2, s('rx_crc_errors')) +
+      num(3, s('rx_frame_errors')) +
+      num(4, s('rx_fifo_errors')) +
+      num(5, s('rx_over_errors'));
     if (nohandler) t += num(6, nohandler);
     if (otherhost) t += num(7, otherhost);
   }
-  t += nl + '    TX:' + ' bytes'.padStart(w(0) - 3) + head(1, 'packets') + head(2, 'errors') + head(3, 'dropped') + head(4, 'carrier') + head(5, 'collsns') + head(6, txCompressed ? 'compressed' : '') + nl;
+  t +=
+    nl +
+    '    TX:' +
+    ' bytes'.padStart(w(0) - 3) +
+    head(1, 'packets') +
+    head(2, 'errors') +
+    head(3, 'dropped') +
+    head(4, 'carrier') +
+    head(5, 'collsns') +
+    head(6, txCompressed ? 'compressed' : '') +
+    nl;
   t += '    ' + num(0, s('tx_bytes')) + num(1, s('tx_packets')) + num(2, s('tx_errors')) + num(3, s('tx_dropped')) + num(4, s('tx_carrier_errors')) + num(5, s('collisions'));
   if (txCompressed) t += num(6, txCompressed);
   if (level > 1) {
-    t += nl + '    TX errors:' + ''.padStart(w(0) - 10) + head(1, 'aborted') + head(2, 'fifo') + head(3, 'window') + head(4, 'heartbt') + head(5, carrierChanges !== undefined ? 'transns' : '') + nl;
+    t +=
+      nl +
+      '    TX errors:' +
+      ''.padStart(w(0) - 10) +
+      head(1, 'aborted') +
+      head(2, 'fifo') +
+      head(3, 'window') +
+      head(4, 'heartbt') +
+      head(5, carrierChanges !== undefined ? 'transns' : '') +
+      nl;
     t += ''.padStart(w(0) + 5) + num(1, s('tx_aborted_errors')) + num(2, s('tx_fifo_errors')) + num(3, s('tx_window_errors')) + num(4, s('tx_heartbeat_errors'));
     if (carrierChanges !== undefined) t += num(5, carrierChanges);
   }

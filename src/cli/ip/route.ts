@@ -12,7 +12,20 @@ import { CommandError } from '../error.js';
 import { usage, type IpContext } from './context.js';
 import { kernelErrorText } from './index.js';
 import { parseEncap, printEncap, type Encap } from './encap.js';
-import { dsfieldName, dsfieldNumber, protoName, protoNumber, realmName, realmsNumber, rtnTypeName, rtnTypeNumber, scopeName, scopeNumber, tableName, tableNumber } from './names.js';
+import {
+  dsfieldName,
+  dsfieldNumber,
+  protoName,
+  protoNumber,
+  realmName,
+  realmsNumber,
+  rtnTypeName,
+  rtnTypeNumber,
+  scopeName,
+  scopeNumber,
+  tableName,
+  tableNumber,
+} from './names.js';
 import { getU8, getU32, getUnsigned } from './numbers.js';
 import { ROUTE_USAGE } from './usage.js';
 import { Printer } from './printer.js';
@@ -113,7 +126,12 @@ function printVia(p: Printer, a: Attr): void {
   // struct rtvia { __kernel_sa_family_t rtvia_family; __u8 rtvia_addr[]; }
   const family = a.u16();
   const b = a.bytes.subarray(2);
-  const host = family === AF_INET && b.length >= 4 ? addrText(new Attr(0, b, new DataView(b.buffer, b.byteOffset, b.byteLength), 0, 4, false), AF_INET) : family === AF_INET6 && b.length >= 16 ? addrText(new Attr(0, b, new DataView(b.buffer, b.byteOffset, b.byteLength), 0, 16, false), AF_INET6) : '???';
+  const host =
+    family === AF_INET && b.length >= 4
+      ? addrText(new Attr(0, b, new DataView(b.buffer, b.byteOffset, b.byteLength), 0, 4, false), AF_INET)
+      : family === AF_INET6 && b.length >= 16
+        ? addrText(new Attr(0, b, new DataView(b.buffer, b.byteOffset, b.byteLength), 0, 16, false), AF_INET6)
+        : '???';
   if (p.json) {
     p.open('via');
     p.jsonOnly('family', familyName(family));
@@ -262,7 +280,28 @@ export interface RouteFilter {
 
 /** iproute_reset_filter(): nothing selected, nothing hidden. */
 export function emptyRouteFilter(family = AF_UNSPEC): RouteFilter {
-  return { family, tb: 0, cloned: 0, protocol: 0, protocolMask: 0, scope: 0, scopeMask: 0, typeMask: 0, tos: 0, tosMask: 0, iif: 0, iifMask: 0, oif: 0, oifMask: 0, mark: 0, markMask: 0, realm: 0, realmMask: 0, metric: 0, metricMask: 0 };
+  return {
+    family,
+    tb: 0,
+    cloned: 0,
+    protocol: 0,
+    protocolMask: 0,
+    scope: 0,
+    scopeMask: 0,
+    typeMask: 0,
+    tos: 0,
+    tosMask: 0,
+    iif: 0,
+    iifMask: 0,
+    oif: 0,
+    oifMask: 0,
+    mark: 0,
+    markMask: 0,
+    realm: 0,
+    realmMask: 0,
+    metric: 0,
+    metricMask: 0,
+  };
 }
 
 /** inet_addr_match(): 0 when the first `bits` bits of `a` and `b` agree. */

@@ -6,7 +6,20 @@ import { Args, invarg, matches, parseAddr, parsePrefix, protocolFilter, validIfn
 import { Header, addrText, messageAttrs } from './attrs.js';
 import { CommandError } from '../error.js';
 import { usage, type IpContext } from './context.js';
-import { dsfieldName, dsfieldNumber, groupName, groupNumber, protoName, protoNumber, realmName, realmsNumber, rtnTypeName, rtnTypeNumber, tableName, tableNumber } from './names.js';
+import {
+  dsfieldName,
+  dsfieldNumber,
+  groupName,
+  groupNumber,
+  protoName,
+  protoNumber,
+  realmName,
+  realmsNumber,
+  rtnTypeName,
+  rtnTypeNumber,
+  tableName,
+  tableNumber,
+} from './names.js';
 import { getS32, getU32, getU64, getU8 } from './numbers.js';
 import { RULE_USAGE } from './usage.js';
 import { Printer } from './printer.js';

@@ -90,9 +90,14 @@ export function usersockSpec(spec: FamilySpec, options: CustomFamilyOptions = {}
     }
     if (options.familyId !== undefined) throw new RangeError(`${spec.name}: familyId only applies to genetlink-style families; netlink-raw message types come from the spec`);
     for (const op of spec.operations) {
-      for (const [what, v] of [['request', op.requestValue], ['reply', op.replyValue]] as const) {
+      for (const [what, v] of [
+        ['request', op.requestValue],
+        ['reply', op.replyValue],
+      ] as const) {
         if (v !== undefined && v < NLMSG_MIN_TYPE) {
-          throw new RangeError(`${spec.name}: operation '${op.name}' has ${what} type ${v}; netlink-raw message types below ${NLMSG_MIN_TYPE} are netlink control messages (start with value: ${NLMSG_MIN_TYPE})`);
+          throw new RangeError(
+            `${spec.name}: operation '${op.name}' has ${what} type ${v}; netlink-raw message types below ${NLMSG_MIN_TYPE} are netlink control messages (start with value: ${NLMSG_MIN_TYPE})`,
+          );
         }
       }
     }

@@ -24,7 +24,7 @@ function resolveErrno(code: string | number): number {
     if (!Number.isInteger(code) || code <= 0 || code > 4095) throw new RangeError(`errno must be a positive error number up to 4095, got ${String(code)}`);
     return code;
   }
-  if (typeof code !== 'string') throw new TypeError('code must be an errno name such as \'ENOENT\' or a positive number');
+  if (typeof code !== 'string') throw new TypeError("code must be an errno name such as 'ENOENT' or a positive number");
   const n = errnoNumber(code);
   if (n === undefined) throw new RangeError(`unknown errno name '${code}'`);
   return n;

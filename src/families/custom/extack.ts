@@ -134,7 +134,17 @@ export function missingAttribute(msg: MessageView, op: Operation, idx: SpecIndex
   if (!nest?.spec) {
     // The enclosing nest is absent too: report the outermost missing step.
     for (let i = 1; i < steps.length; i++) {
-      if (!walk(msg.dv, layout.attrStart, layout.end, op.attributeSet, steps.slice(0, i), idx)) return missingAttribute(msg, op, idx, genetlink, steps.slice(0, i).map((s) => (s.index === undefined ? s.name : `${s.name}[${s.index}]`)).join('.'));
+      if (!walk(msg.dv, layout.attrStart, layout.end, op.attributeSet, steps.slice(0, i), idx))
+        return missingAttribute(
+          msg,
+          op,
+          idx,
+          genetlink,
+          steps
+            .slice(0, i)
+            .map((s) => (s.index === undefined ? s.name : `${s.name}[${s.index}]`))
+            .join('.'),
+        );
     }
     return undefined;
   }

@@ -23,10 +23,14 @@ function readInt(dv: DataView, at: number, len: number, type: string, bigEndian:
   if (width === 0 || len !== width) return undefined; // a wrong width is the decoder's to reject
   const le = bigEndian ? false : LE;
   switch (width) {
-    case 1: return BigInt(signed ? dv.getInt8(at) : dv.getUint8(at));
-    case 2: return BigInt(signed ? dv.getInt16(at, le) : dv.getUint16(at, le));
-    case 4: return BigInt(signed ? dv.getInt32(at, le) : dv.getUint32(at, le));
-    default: return signed ? dv.getBigInt64(at, le) : dv.getBigUint64(at, le);
+    case 1:
+      return BigInt(signed ? dv.getInt8(at) : dv.getUint8(at));
+    case 2:
+      return BigInt(signed ? dv.getInt16(at, le) : dv.getUint16(at, le));
+    case 4:
+      return BigInt(signed ? dv.getInt32(at, le) : dv.getUint32(at, le));
+    default:
+      return signed ? dv.getBigInt64(at, le) : dv.getBigUint64(at, le);
   }
 }
 

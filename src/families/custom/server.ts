@@ -7,15 +7,7 @@
 // before any kernel module exists.
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { writeDoneMessage, writeErrorMessage, type ExtAckFields } from '../../core/ackwrite.js';
-import {
-  NLM_F_ACK,
-  NLM_F_DUMP,
-  NLM_F_ECHO,
-  NLM_F_MULTI,
-  NLM_F_REQUEST,
-  NLMSG_MIN_TYPE,
-  Protocol,
-} from '../../core/constants.js';
+import { NLM_F_ACK, NLM_F_DUMP, NLM_F_ECHO, NLM_F_MULTI, NLM_F_REQUEST, NLMSG_MIN_TYPE, Protocol } from '../../core/constants.js';
 import { NetlinkDecodeError, NetlinkError, NetlinkSocketError, SocketClosedError } from '../../core/errors.js';
 import type { MessageView } from '../../core/message.js';
 import { MessageWriter } from '../../core/writer.js';
@@ -253,9 +245,12 @@ export class FamilyServer<Ops extends string = string> {
 
   /** Opens the server's socket and starts answering requests. Its port id (`server.port`) is the address clients send to. */
   static async open<F extends Family<object>>(family: F, options: FamilyServerOptions<OperationsOf<F>>): Promise<FamilyServer<OperationsOf<F>>> {
-    if (!family || typeof family !== 'object' || typeof family.decodeRequest !== 'function') throw new TypeError('family must be a compiled family (defineFamily, loadFamily or compileFamily)');
+    if (!family || typeof family !== 'object' || typeof family.decodeRequest !== 'function')
+      throw new TypeError('family must be a compiled family (defineFamily, loadFamily or compileFamily)');
     if (family.protonum !== Protocol.USERSOCK) {
-      throw new RangeError(`${family.name} runs on netlink protocol ${family.protonum}; a user-space server needs NETLINK_USERSOCK (${Protocol.USERSOCK}): define it with defineFamily or loadFamily`);
+      throw new RangeError(
+        `${family.name} runs on netlink protocol ${family.protonum}; a user-space server needs NETLINK_USERSOCK (${Protocol.USERSOCK}): define it with defineFamily or loadFamily`,
+      );
     }
     if (!options || typeof options !== 'object') throw new TypeError('options must be an object with handlers');
     if (!options.handlers || typeof options.handlers !== 'object') throw new TypeError('options.handlers must be an object of handlers by operation name');

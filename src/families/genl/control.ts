@@ -144,7 +144,12 @@ function opId(spec: FamilySpec | undefined, family: string, op: string | number)
   if (!spec) throw new TypeError(`operation '${op}' given by name needs the family's spec (pass the family or spec instead of '${family}')`);
   const found = spec.operations.find((o) => o.name === op && o.isCall);
   if (!found || found.requestValue === undefined) {
-    throw new RangeError(`${spec.name} has no operation '${op}' (operations: ${spec.operations.filter((o) => o.isCall).map((o) => o.name).join(', ')})`);
+    throw new RangeError(
+      `${spec.name} has no operation '${op}' (operations: ${spec.operations
+        .filter((o) => o.isCall)
+        .map((o) => o.name)
+        .join(', ')})`,
+    );
   }
   return found.requestValue;
 }

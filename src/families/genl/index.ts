@@ -3,14 +3,7 @@
 //
 //   import { genl } from 'nlkit';
 //   const p = await genl.policy(socket, ethtool, { op: 'rings-get' });
-export {
-  FamilyNotFoundError,
-  GenericResolver,
-  getFamilyRequest,
-  parseFamilyMessage,
-  type ControlEvent,
-  type GenericFamilyInfo,
-} from './resolver.js';
+export { FamilyNotFoundError, GenericResolver, getFamilyRequest, parseFamilyMessage, type ControlEvent, type GenericFamilyInfo } from './resolver.js';
 export { GENL_ADMIN_PERM, GENL_CMD_CAP_DO, GENL_CMD_CAP_DUMP, GENL_CMD_CAP_HASPOL, GENL_UNS_ADMIN_PERM } from './constants.js';
 export {
   GENL_OP_FLAG_NAMES,

@@ -74,11 +74,21 @@ export function parseFamilyMessage(msg: MessageView): GenericFamilyInfo {
   const r = msg.attributes(GENL_HDRLEN, 'nlctrl');
   while (r.next()) {
     switch (r.type) {
-      case CTRL_ATTR_FAMILY_ID: info.id = r.u16(); break;
-      case CTRL_ATTR_FAMILY_NAME: info.name = r.string(); break;
-      case CTRL_ATTR_VERSION: info.version = r.u32(); break;
-      case CTRL_ATTR_HDRSIZE: info.headerSize = r.u32(); break;
-      case CTRL_ATTR_MAXATTR: info.maxAttribute = r.u32(); break;
+      case CTRL_ATTR_FAMILY_ID:
+        info.id = r.u16();
+        break;
+      case CTRL_ATTR_FAMILY_NAME:
+        info.name = r.string();
+        break;
+      case CTRL_ATTR_VERSION:
+        info.version = r.u32();
+        break;
+      case CTRL_ATTR_HDRSIZE:
+        info.headerSize = r.u32();
+        break;
+      case CTRL_ATTR_MAXATTR:
+        info.maxAttribute = r.u32();
+        break;
       case CTRL_ATTR_OPS: {
         const ops = r.nested('ops');
         while (ops.next()) {

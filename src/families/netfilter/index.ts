@@ -78,7 +78,8 @@ export type TransactionReplies = DecodedMessage[][];
 export async function transaction(client: FamilyClient, messages: readonly BatchMessage[], options: TransactionOptions = {}): Promise<TransactionReplies> {
   if (!Array.isArray(messages) || messages.length === 0) throw new TypeError('messages must be a non-empty array of { op, value?, flags? }');
   const ops = client.family.ops as Record<string, unknown>;
-  if (!ops['batch-begin'] || !ops['batch-end']) throw new TypeError(`${client.family.name} has no batch-begin / batch-end operations: transactions are for nfnetlink families such as nftables`);
+  if (!ops['batch-begin'] || !ops['batch-end'])
+    throw new TypeError(`${client.family.name} has no batch-begin / batch-end operations: transactions are for nfnetlink families such as nftables`);
   const { subsystem = NFNL_SUBSYS_NFTABLES, genid, ...call } = options;
   if (!Number.isInteger(subsystem) || subsystem < 0 || subsystem > 0xffff) throw new RangeError(`subsystem must be a 16-bit integer, got ${String(subsystem)}`);
   if (genid !== undefined && (!Number.isInteger(genid) || genid < 0 || genid > 0xffffffff)) throw new RangeError(`genid must be a 32-bit integer, got ${String(genid)}`);

@@ -6,8 +6,18 @@ import type { ResolveLink } from './links.js';
 
 /** IFA_F_* flags (include/uapi/linux/if_addr.h) by the spec's names. */
 const ADDRESS_FLAGS = [
-  'secondary', 'nodad', 'optimistic', 'dadfailed', 'homeaddress', 'deprecated', 'tentative', 'permanent',
-  'managetempaddr', 'noprefixroute', 'mcautojoin', 'stable-privacy',
+  'secondary',
+  'nodad',
+  'optimistic',
+  'dadfailed',
+  'homeaddress',
+  'deprecated',
+  'tentative',
+  'permanent',
+  'managetempaddr',
+  'noprefixroute',
+  'mcautojoin',
+  'stable-privacy',
 ] as const;
 /** Flags a write may set. */
 export type AddressFlag = (typeof ADDRESS_FLAGS)[number];

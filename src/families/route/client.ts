@@ -12,15 +12,7 @@ import type { Family as SpecFamily } from '../../schema/family.js';
 import { FamilyClient } from '../client.js';
 import { FlatIterator } from './stream.js';
 import { loadFamilies } from './families.js';
-import {
-  ADDRESS_WRITE_FLAGS,
-  addressMatches,
-  decodeAddress,
-  encodeAddress,
-  type Address,
-  type AddressFilter,
-  type AddressInput,
-} from './addresses.js';
+import { ADDRESS_WRITE_FLAGS, addressMatches, decodeAddress, encodeAddress, type Address, type AddressFilter, type AddressInput } from './addresses.js';
 import { checkIfname, checkInteger } from '../../core/check.js';
 import { checkFamily, checkObject, familyNumber, type Family, type Obj } from './convert.js';
 import {
@@ -36,15 +28,7 @@ import {
   type LinkSettings,
 } from './links.js';
 import { decodeNetconf, decodeNsid, type Netconf, type Nsid } from './netns.js';
-import {
-  NEIGHBOUR_WRITE_FLAGS,
-  decodeNeighbour,
-  encodeNeighbour,
-  neighbourMatches,
-  type Neighbour,
-  type NeighbourFilter,
-  type NeighbourInput,
-} from './neighbours.js';
+import { NEIGHBOUR_WRITE_FLAGS, decodeNeighbour, encodeNeighbour, neighbourMatches, type Neighbour, type NeighbourFilter, type NeighbourInput } from './neighbours.js';
 import {
   ROUTE_WRITE_FLAGS,
   decodeRoute,
@@ -318,7 +302,10 @@ export class AddressClient {
 
   /** Deletes an address (an Address from a listing, or an input naming dev and address). */
   async delete(input: AddressInput | Address, options: RouteCallOptions = {}): Promise<void> {
-    const given = 'index' in input && !('dev' in input) ? { dev: input.index, address: `${input.address}/${input.prefixLength}`, ...(input.peer !== undefined ? { peer: input.peer } : {}) } : (input as AddressInput);
+    const given =
+      'index' in input && !('dev' in input)
+        ? { dev: input.index, address: `${input.address}/${input.prefixLength}`, ...(input.peer !== undefined ? { peer: input.peer } : {}) }
+        : (input as AddressInput);
     const value = await encodeAddress(given, (x, f) => this.ctx.resolveLink(x, f, options), true);
     await this.ctx.addr.request('deladdr', value, options);
   }
@@ -347,7 +334,10 @@ export class RouteTableClient {
     const req = routeDumpRequest(filter, oif);
     const { family: _f, scope: _s, ...kernelPart } = filter;
     const kernel = routeMatcher(kernelPart, oif);
-    const clientPart = routeMatcher({ ...(filter.family !== undefined ? { family: filter.family } : {}), ...(filter.scope !== undefined ? { scope: filter.scope } : {}) }, undefined);
+    const clientPart = routeMatcher(
+      { ...(filter.family !== undefined ? { family: filter.family } : {}), ...(filter.scope !== undefined ? { scope: filter.scope } : {}) },
+      undefined,
+    );
     const client = (r: Route): boolean => clientPart(r) && !r.flags.includes('cloned');
     try {
       yield* streamBatches(this.ctx.route, 'getroute', req, decodeRoute, kernel, client, options);
@@ -467,9 +457,7 @@ export class NeighbourClient {
 
   /** Deletes an entry (a Neighbour from a listing, or dev and destination). */
   async delete(input: NeighbourInput | Neighbour, options: RouteCallOptions = {}): Promise<void> {
-    const given: NeighbourInput = 'index' in input
-      ? { dev: input.index, destination: input.destination ?? '', ...(input.flags.includes('proxy') ? { proxy: true } : {}) }
-      : input;
+    const given: NeighbourInput = 'index' in input ? { dev: input.index, destination: input.destination ?? '', ...(input.flags.includes('proxy') ? { proxy: true } : {}) } : input;
     const value = await encodeNeighbour(given, (x, f) => this.ctx.resolveLink(x, f, options), true);
     await this.ctx.neigh.request('delneigh', value, options);
   }
@@ -532,9 +520,10 @@ export class RuleClient {
 
   /** Deletes `rule` and adds it with `changes` applied. */
   async change(rule: Rule | RuleInput, changes: RuleInput, options: RouteCallOptions = {}): Promise<void> {
-    const old = 'invert' in rule && 'action' in rule && typeof (rule as Rule).src === 'string' && 'table' in rule && typeof rule.table === 'number' && 'tos' in rule
-      ? ruleIdentity(rule as Rule)
-      : (rule as RuleInput);
+    const old =
+      'invert' in rule && 'action' in rule && typeof (rule as Rule).src === 'string' && 'table' in rule && typeof rule.table === 'number' && 'tos' in rule
+        ? ruleIdentity(rule as Rule)
+        : (rule as RuleInput);
     const next = encodeRule({ ...old, ...changes });
     await this.ctx.rule.request('delrule', encodeRule(old), options);
     await this.ctx.rule.request('newrule', next, { ...options, flags: NLM_F_REQUEST | NLM_F_ACK | RULE_ADD_FLAGS });
@@ -542,9 +531,10 @@ export class RuleClient {
 
   /** Deletes a rule (a Rule from a listing, or an input selecting it, e.g. `{ priority: 100 }`). */
   async delete(input: RuleInput | Rule, options: RouteCallOptions = {}): Promise<void> {
-    const given = 'invert' in input && typeof (input as Rule).src === 'string' && typeof input.table === 'number' && 'tos' in input && 'action' in input
-      ? ruleIdentity(input as Rule)
-      : (input as RuleInput);
+    const given =
+      'invert' in input && typeof (input as Rule).src === 'string' && typeof input.table === 'number' && 'tos' in input && 'action' in input
+        ? ruleIdentity(input as Rule)
+        : (input as RuleInput);
     await this.ctx.rule.request('delrule', encodeRule(given), options);
   }
 }
@@ -582,7 +572,6 @@ export class NsidClient {
     checkInteger(nsid, 'nsid', -1, 0x7fffffff);
     await withNetnsAttr(netns, (attr) => this.ctx.link.request('newnsid', { family: AF_UNSPEC, nsid, ...attr }, options));
   }
-
 }
 
 async function withNetnsAttr<T>(netns: string | { pid: number } | { fd: number }, run: (attr: Obj) => Promise<T>): Promise<T> {
@@ -717,7 +706,11 @@ export class RouteClient {
    * again and yields the differences, so a copy kept from the events always
    * converges to the kernel's. Uses a socket of its own.
    */
-  async watch<K extends Exclude<EventKind, 'nsid' | 'netconf'>>(kind: K, filter: KindFilters[K] = {} as KindFilters[K], options: WatchOptions = {}): Promise<Watch<KindObjects[K]>> {
+  async watch<K extends Exclude<EventKind, 'nsid' | 'netconf'>>(
+    kind: K,
+    filter: KindFilters[K] = {} as KindFilters[K],
+    options: WatchOptions = {},
+  ): Promise<Watch<KindObjects[K]>> {
     const openOptions = this.openOptions(options);
     const child = await RouteClient.open(openOptions);
     return Watch.open<K>(child, kind, filter, options, () => RouteClient.open(openOptions));
@@ -743,4 +736,3 @@ export class RouteClient {
     this.close();
   }
 }
-

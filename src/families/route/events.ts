@@ -90,13 +90,20 @@ const KINDS: Readonly<Record<EventKind, KindInfo>> = {
 
 /** Message type -> [kind, action] (RTM_* in include/uapi/linux/rtnetlink.h). */
 const BY_TYPE = new Map<number, readonly [EventKind, 'new' | 'del']>([
-  [16, ['link', 'new']], [17, ['link', 'del']],
-  [20, ['address', 'new']], [21, ['address', 'del']],
-  [24, ['route', 'new']], [25, ['route', 'del']],
-  [28, ['neighbour', 'new']], [29, ['neighbour', 'del']],
-  [32, ['rule', 'new']], [33, ['rule', 'del']],
-  [80, ['netconf', 'new']], [81, ['netconf', 'del']],
-  [88, ['nsid', 'new']], [89, ['nsid', 'del']],
+  [16, ['link', 'new']],
+  [17, ['link', 'del']],
+  [20, ['address', 'new']],
+  [21, ['address', 'del']],
+  [24, ['route', 'new']],
+  [25, ['route', 'del']],
+  [28, ['neighbour', 'new']],
+  [29, ['neighbour', 'del']],
+  [32, ['rule', 'new']],
+  [33, ['rule', 'del']],
+  [80, ['netconf', 'new']],
+  [81, ['netconf', 'del']],
+  [88, ['nsid', 'new']],
+  [89, ['nsid', 'del']],
 ]);
 
 /**
@@ -230,7 +237,13 @@ export interface WatchOptions {
 }
 
 const KEYS: Readonly<Record<string, (t: never) => string>> = {
-  link: linkKey, address: addressKey, route: routeKey, neighbour: neighbourKey, rule: ruleKey, nsid: nsidKey, netconf: netconfKey,
+  link: linkKey,
+  address: addressKey,
+  route: routeKey,
+  neighbour: neighbourKey,
+  rule: ruleKey,
+  nsid: nsidKey,
+  netconf: netconfKey,
 };
 
 /**
@@ -264,9 +277,16 @@ export class Watch<T> implements AsyncIterableIterator<WatchEvent<T>> {
   }
 
   /** @internal */
-  static async open<K extends keyof KindFilters>(client: RouteClient, kind: K, filter: KindFilters[K], options: WatchOptions, reopen?: () => Promise<RouteClient>): Promise<Watch<KindObjects[K]>> {
+  static async open<K extends keyof KindFilters>(
+    client: RouteClient,
+    kind: K,
+    filter: KindFilters[K],
+    options: WatchOptions,
+    reopen?: () => Promise<RouteClient>,
+  ): Promise<Watch<KindObjects[K]>> {
     try {
-      if (!(['link', 'address', 'route', 'neighbour', 'rule'] as string[]).includes(kind)) throw new RangeError(`kind: '${String(kind)}' cannot be watched (link, address, route, neighbour, rule)`);
+      if (!(['link', 'address', 'route', 'neighbour', 'rule'] as string[]).includes(kind))
+        throw new RangeError(`kind: '${String(kind)}' cannot be watched (link, address, route, neighbour, rule)`);
       // Subscribe first: nothing that happens during the dump is missed.
       const sub = client.socket.subscribe([...KINDS[kind].groups], {
         ...(options.maxQueue !== undefined ? { maxQueue: options.maxQueue } : {}),

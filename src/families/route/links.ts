@@ -206,8 +206,30 @@ const formats = (idx: SpecIndex, sub: string): Map<string, string | undefined> =
  * nlkit does not load rt-link; test/unit/route/link-kinds.test.ts checks it).
  */
 export const LINK_KINDS: readonly string[] = [
-  'bond', 'bridge', 'erspan', 'gre', 'gretap', 'ip6gre', 'geneve', 'hsr', 'ipip', 'ip6tnl', 'sit', 'tun',
-  'vlan', 'vrf', 'vti', 'vti6', 'netkit', 'ovpn', 'veth', 'vxlan', 'macvlan', 'macvtap', 'ipvlan', 'ipvtap',
+  'bond',
+  'bridge',
+  'erspan',
+  'gre',
+  'gretap',
+  'ip6gre',
+  'geneve',
+  'hsr',
+  'ipip',
+  'ip6tnl',
+  'sit',
+  'tun',
+  'vlan',
+  'vrf',
+  'vti',
+  'vti6',
+  'netkit',
+  'ovpn',
+  'veth',
+  'vxlan',
+  'macvlan',
+  'macvtap',
+  'ipvlan',
+  'ipvtap',
 ];
 
 // The spec names the IFF_* bits ('lower-up'); names.ts has ip's names for them ('LOWER_UP').
@@ -223,7 +245,7 @@ function linkFlagNames(): Map<string, string> {
 function linkFlags(flags: unknown): string[] {
   if (!Array.isArray(flags)) return [];
   const names = linkFlagNames();
-  return flags.map((f) => (typeof f === 'string' ? names.get(f) ?? f.toUpperCase() : `0x${Number(f).toString(16)}`));
+  return flags.map((f) => (typeof f === 'string' ? (names.get(f) ?? f.toUpperCase()) : `0x${Number(f).toString(16)}`));
 }
 
 /** A Link from a decoded rt-link message. */
@@ -304,7 +326,11 @@ async function kindData(kind: string, data: Obj, resolve: ResolveLink): Promise<
   const d: Obj = { ...data };
   if (kind === 'vxlan') {
     // One option for either family, as ip's `local` / `remote` take both.
-    for (const [k, k6] of [['local', 'local6'], ['group', 'group6'], ['remote', 'group6']] as const) {
+    for (const [k, k6] of [
+      ['local', 'local6'],
+      ['group', 'group6'],
+      ['remote', 'group6'],
+    ] as const) {
       const v = d[k];
       if (typeof v === 'string' && v.includes(':')) {
         d[k6] = v;
@@ -322,11 +348,7 @@ async function kindData(kind: string, data: Obj, resolve: ResolveLink): Promise<
 }
 
 /** The rt-link request fields of a link write. */
-export async function encodeLink(
-  input: LinkSettings & { kind?: string; peer?: VethPeer },
-  resolve: ResolveLink,
-  target: { index?: number; name?: string },
-): Promise<Obj> {
+export async function encodeLink(input: LinkSettings & { kind?: string; peer?: VethPeer }, resolve: ResolveLink, target: { index?: number; name?: string }): Promise<Obj> {
   checkObject(input, 'link');
   const m: Obj = { 'ifi-family': AF_UNSPEC, 'ifi-index': target.index ?? 0 };
   if (target.name !== undefined) m.ifname = target.name;
@@ -409,7 +431,8 @@ export function tunCreateOptions(data: Obj | undefined): Omit<TuntapCreateOption
   if (d.vnetHdr !== undefined) out.vnetHdr = checkSwitch(d.vnetHdr, 'data.vnetHdr');
   if (d.multiQueue !== undefined) out.multiQueue = checkSwitch(d.multiQueue, 'data.multiQueue');
   // Nothing holds the device's fd once it is made: only a persistent device outlives the call.
-  if (d.persist !== undefined && !checkSwitch(d.persist, 'data.persist')) throw new RangeError('data.persist: tun/tap links nlkit creates are persistent (nothing keeps their fd open)');
+  if (d.persist !== undefined && !checkSwitch(d.persist, 'data.persist'))
+    throw new RangeError('data.persist: tun/tap links nlkit creates are persistent (nothing keeps their fd open)');
   if (d.owner !== undefined) out.owner = checkInteger(d.owner, 'data.owner', 0, 0xfffffffe);
   if (d.group !== undefined) out.group = checkInteger(d.group, 'data.group', 0, 0xfffffffe);
   return out;

@@ -50,8 +50,13 @@ export function decodeNetconf(m: Obj): Netconf {
     ifindex: i === -1 ? 'all' : i === -2 ? 'default' : (i ?? 0),
   };
   const keys: Array<[string, keyof Netconf]> = [
-    ['forwarding', 'forwarding'], ['rp-filter', 'rpFilter'], ['mc-forwarding', 'mcForwarding'], ['proxy-neigh', 'proxyNeigh'],
-    ['ignore-routes-with-linkdown', 'ignoreRoutesWithLinkdown'], ['input', 'input'], ['bc-forwarding', 'bcForwarding'],
+    ['forwarding', 'forwarding'],
+    ['rp-filter', 'rpFilter'],
+    ['mc-forwarding', 'mcForwarding'],
+    ['proxy-neigh', 'proxyNeigh'],
+    ['ignore-routes-with-linkdown', 'ignoreRoutesWithLinkdown'],
+    ['input', 'input'],
+    ['bc-forwarding', 'bcForwarding'],
   ];
   for (const [k, n] of keys) if (m[k] !== undefined) (out as unknown as Obj)[n] = m[k];
   return out;

@@ -25,12 +25,24 @@ import type { ResolveLink } from './links.js';
 import { RTPROT_BOOT, RT_SCOPE_HOST, RT_SCOPE_LINK, RT_SCOPE_NOWHERE, RT_SCOPE_UNIVERSE, RT_TABLE_MAIN } from './constants.js';
 import { ROUTE_TYPE_NAMES } from './names.js';
 
-
 /** rtm_flags (RTM_F_* in include/uapi/linux/rtnetlink.h) and, for one next hop, RTNH_F_* in the low byte. */
 const ROUTE_FLAGS: ReadonlyArray<readonly [number, string]> = [
-  [1, 'dead'], [2, 'pervasive'], [4, 'onlink'], [8, 'offload'], [16, 'linkdown'], [32, 'unresolved'], [64, 'trap'],
-  [0x100, 'notify'], [0x200, 'cloned'], [0x400, 'equalize'], [0x800, 'prefix'], [0x1000, 'lookup-table'],
-  [0x2000, 'fib-match'], [0x4000, 'offload'], [0x8000, 'trap'], [0x20000, 'offload-failed'],
+  [1, 'dead'],
+  [2, 'pervasive'],
+  [4, 'onlink'],
+  [8, 'offload'],
+  [16, 'linkdown'],
+  [32, 'unresolved'],
+  [64, 'trap'],
+  [0x100, 'notify'],
+  [0x200, 'cloned'],
+  [0x400, 'equalize'],
+  [0x800, 'prefix'],
+  [0x1000, 'lookup-table'],
+  [0x2000, 'fib-match'],
+  [0x4000, 'offload'],
+  [0x8000, 'trap'],
+  [0x20000, 'offload-failed'],
 ];
 
 /** Route types a write may give (every RTN_* but RTN_UNSPEC and RTN_XRESOLVE). */
@@ -345,7 +357,13 @@ export async function encodeRoute(input: RouteInput, resolve: ResolveLink, del =
   if (input.scope !== undefined) scope = SCOPES.value(input.scope, 'scope');
   else if (del) scope = RT_SCOPE_NOWHERE;
   else if (type === 'local' || type === 'nat') scope = RT_SCOPE_HOST;
-  else if ((type === 'unicast' || type === 'broadcast' || type === 'multicast' || type === 'anycast') && input.gateway === undefined && input.nexthops === undefined && fam === 'inet') scope = RT_SCOPE_LINK;
+  else if (
+    (type === 'unicast' || type === 'broadcast' || type === 'multicast' || type === 'anycast') &&
+    input.gateway === undefined &&
+    input.nexthops === undefined &&
+    fam === 'inet'
+  )
+    scope = RT_SCOPE_LINK;
   else scope = RT_SCOPE_UNIVERSE;
   const m: Obj = {
     'rtm-family': familyNumber(fam),
@@ -402,8 +420,23 @@ export async function encodeRoute(input: RouteInput, resolve: ResolveLink, del =
 }
 
 const METRICS = new Set([
-  'lock', 'mtu', 'window', 'rtt', 'rttvar', 'ssthresh', 'cwnd', 'advmss', 'reordering', 'hoplimit', 'initcwnd',
-  'features', 'rtoMin', 'initrwnd', 'quickack', 'ccAlgo', 'fastopenNoCookie',
+  'lock',
+  'mtu',
+  'window',
+  'rtt',
+  'rttvar',
+  'ssthresh',
+  'cwnd',
+  'advmss',
+  'reordering',
+  'hoplimit',
+  'initcwnd',
+  'features',
+  'rtoMin',
+  'initrwnd',
+  'quickack',
+  'ccAlgo',
+  'fastopenNoCookie',
 ]);
 
 /** The fields of a Route (from a listing) that identify it for delete. */
@@ -459,7 +492,9 @@ export function routeDumpRequest(f: RouteFilter, oif: number | undefined): Obj {
   const table = f.table === undefined ? 0 : checkTable(f.table);
   const m: Obj = {
     'rtm-family': familyNumber(f.family),
-    'rtm-dst-len': 0, 'rtm-src-len': 0, 'rtm-tos': 0,
+    'rtm-dst-len': 0,
+    'rtm-src-len': 0,
+    'rtm-tos': 0,
     'rtm-table': table < 256 ? table : 0,
     'rtm-protocol': f.protocol === undefined ? 0 : PROTOCOLS.value(f.protocol, 'protocol'),
     'rtm-scope': 0,

@@ -135,7 +135,11 @@ export function decodeRule(m: Obj): Rule {
   if (m.protocol !== undefined) r.protocol = PROTOCOLS.name(m.protocol as number);
   if (m.l3mdev !== undefined) r.l3mdev = m.l3mdev as number;
   if (m['ip-proto'] !== undefined) r.ipProto = m['ip-proto'] as number;
-  for (const [k, key] of [['uid-range', 'uidRange'], ['sport-range', 'sportRange'], ['dport-range', 'dportRange']] as const) {
+  for (const [k, key] of [
+    ['uid-range', 'uidRange'],
+    ['sport-range', 'sportRange'],
+    ['dport-range', 'dportRange'],
+  ] as const) {
     const v = m[k] as Obj | undefined;
     if (v && typeof v.start === 'number') r[key] = { start: v.start, end: v.end as number };
   }

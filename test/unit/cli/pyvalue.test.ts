@@ -41,7 +41,17 @@ describe('pyJson', () => {
   });
 
   it('writes int keys of indexed arrays as strings, bytes as hex, sets as sorted lists', () => {
-    const v = [PyDict.of([[2, PyDict.of([['flags', new PySet(['b', 'a'])], ['raw', Uint8Array.of(0, 255)]])]])];
+    const v = [
+      PyDict.of([
+        [
+          2,
+          PyDict.of([
+            ['flags', new PySet(['b', 'a'])],
+            ['raw', Uint8Array.of(0, 255)],
+          ]),
+        ],
+      ]),
+    ];
     expect(pyJson(v)).toBe('[{"2": {"flags": ["a", "b"], "raw": "00ff"}}]');
   });
 });

@@ -39,7 +39,7 @@ describe('YnlShaper', () => {
     );
   });
 
-  it('refuses unknown attributes without --process-unknown, with ynl\'s message', () => {
+  it("refuses unknown attributes without --process-unknown, with ynl's message", () => {
     expect(() => shape(vectors.cases[3]!.message, false)).toThrow(new YnlDecodeError("Space 'main' has no attribute with value '99'"));
   });
 

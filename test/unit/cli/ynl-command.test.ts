@@ -61,17 +61,53 @@ describe('nlkit ynl bad input', () => {
     ['an ambiguous prefix', ['--family', 'rt-link', '--li'], 'ambiguous option: --li could match --list-families, --list-ops, --list-msgs, --list-attrs'],
     ['a stray argument', ['--family', 'rt-link', 'stray'], 'unrecognized arguments: stray'],
     ['invalid JSON', ['--family', 'rt-link', '--do', 'getlink', '--json', '{"ifname": }'], `invalid JSON in --json: Unexpected token '}', "{"ifname": }" is not valid JSON`],
-    ['JSON that is not an object', ['--family', 'nlctrl', '--do', 'getfamily', '--json', '[1]'], 'invalid --json for nlctrl getfamily: the request must be a JSON object of attribute names and values'],
+    [
+      'JSON that is not an object',
+      ['--family', 'nlctrl', '--do', 'getfamily', '--json', '[1]'],
+      'invalid --json for nlctrl getfamily: the request must be a JSON object of attribute names and values',
+    ],
     ['an unknown operation', ['--spec', spec('rt-link'), '--do', 'nosuch'], "rt-link has no operation 'nosuch' (do operations: newlink, dellink, getlink, setlink, getstats)"],
-    ['a notification given as an operation', ['--spec', spec('rt-link'), '--do', 'newlink-ntf'], "rt-link has no operation 'newlink-ntf' (do operations: newlink, dellink, getlink, setlink, getstats)"],
-    ['an unknown attribute', ['--family', 'rt-link', '--do', 'getlink', '--json', '{"bogus": 1}'], "invalid --json for rt-link getlink: bogus: not an attribute of set 'link-attrs'"],
-    ['a value of the wrong type', ['--family', 'rt-link', '--do', 'getlink', '--json', '{"ifi-index": "x"}'], "invalid --json for rt-link getlink: ifi-index: expected an integer, got 'x'"],
-    ['a value out of range', ['--family', 'rt-link', '--do', 'getlink', '--json', '{"mtu": 99999999999}'], 'invalid --json for rt-link getlink: mtu: 99999999999 is out of range 0..4294967295'],
-    ['an unknown enum name', ['--family', 'rt-route', '--dump', 'getroute', '--json', '{"rtm-type": "nope"}'], "invalid --json for rt-route getroute: rtm-type: 'nope' is not an entry of enum 'rtm-type'"],
+    [
+      'a notification given as an operation',
+      ['--spec', spec('rt-link'), '--do', 'newlink-ntf'],
+      "rt-link has no operation 'newlink-ntf' (do operations: newlink, dellink, getlink, setlink, getstats)",
+    ],
+    [
+      'an unknown attribute',
+      ['--family', 'rt-link', '--do', 'getlink', '--json', '{"bogus": 1}'],
+      "invalid --json for rt-link getlink: bogus: not an attribute of set 'link-attrs'",
+    ],
+    [
+      'a value of the wrong type',
+      ['--family', 'rt-link', '--do', 'getlink', '--json', '{"ifi-index": "x"}'],
+      "invalid --json for rt-link getlink: ifi-index: expected an integer, got 'x'",
+    ],
+    [
+      'a value out of range',
+      ['--family', 'rt-link', '--do', 'getlink', '--json', '{"mtu": 99999999999}'],
+      'invalid --json for rt-link getlink: mtu: 99999999999 is out of range 0..4294967295',
+    ],
+    [
+      'an unknown enum name',
+      ['--family', 'rt-route', '--dump', 'getroute', '--json', '{"rtm-type": "nope"}'],
+      "invalid --json for rt-route getroute: rtm-type: 'nope' is not an entry of enum 'rtm-type'",
+    ],
     ['--multi with --do', ['--family', 'nlctrl', '--do', 'getfamily', '--multi', 'x', 'y'], 'argument --multi: not allowed with argument --do'],
-    ['bad hex for a binary value', ['--family', 'rt-link', '--do', 'newlink', '--json', '{"ifname": "x", "address": "zz"}'], "invalid --json for rt-link newlink: address: 'zz' is not a link-layer address"],
-    ['bad hex for a binary value without a display hint', ['--family', 'rt-addr', '--do', 'newaddr', '--json', '{"label": "x", "multicast": "0g"}'], "invalid --json for rt-addr newaddr: multicast: '0g' is not hex bytes"],
-    ['a bad --multi item', ['--family', 'nftables', '--multi', 'batch-begin', '{"res-id": "ten"}'], "invalid --multi #1 (batch-begin) for nftables batch-begin: res-id: expected an integer, got 'ten'"],
+    [
+      'bad hex for a binary value',
+      ['--family', 'rt-link', '--do', 'newlink', '--json', '{"ifname": "x", "address": "zz"}'],
+      "invalid --json for rt-link newlink: address: 'zz' is not a link-layer address",
+    ],
+    [
+      'bad hex for a binary value without a display hint',
+      ['--family', 'rt-addr', '--do', 'newaddr', '--json', '{"label": "x", "multicast": "0g"}'],
+      "invalid --json for rt-addr newaddr: multicast: '0g' is not hex bytes",
+    ],
+    [
+      'a bad --multi item',
+      ['--family', 'nftables', '--multi', 'batch-begin', '{"res-id": "ten"}'],
+      "invalid --multi #1 (batch-begin) for nftables batch-begin: res-id: expected an integer, got 'ten'",
+    ],
     ['an unknown multicast group', ['--spec', spec('rt-link'), '--subscribe', 'nope'], 'Multicast group "nope" not present in the spec (groups: rtnlgrp-link, rtnlgrp-stats)'],
     ['an unknown generic netlink multicast group', ['--family', 'netdev', '--subscribe', 'nope'], 'Multicast group "nope" not present in the spec (groups: mgmt, page-pool)'],
     ['--count without --subscribe', ['--family', 'rt-link', '--count', '3'], 'argument --count: only with --subscribe'],
@@ -79,10 +115,18 @@ describe('nlkit ynl bad input', () => {
     ['a bad --duration', ['--family', 'rt-link', '--subscribe', 'rtnlgrp-link', '--sleep', 'soon'], "argument --sleep: invalid number of seconds: 'soon'"],
     ['a tiny --rcvbuf', ['--family', 'rt-link', '--subscribe', 'rtnlgrp-link', '--rcvbuf', '100'], 'argument --rcvbuf: 100 is out of range 1024..2147483647'],
     ['a bad namespace name', ['--family', 'rt-link', '--dump', 'getlink', '-n', 'a/b'], "argument -n/--netns: 'a/b' is not a namespace name"],
-    ['an unknown family', ['--family', 'nope', '--list-ops'], "unknown family 'nope' (families: binder, conntrack, dev-energymodel, devlink, dpll, drm-ras, ethtool, fou, handshake, lockd, mptcp_pm, net-shaper, netdev, nfsd, nftables, nl80211, nlctrl, ovpn, ovs_datapath, ovs_flow, ovs_packet, ovs_vport, psp, rt-addr, rt-link, rt-neigh, rt-route, rt-rule, sunrpc, tc, tcp_metrics, team, wireguard)"],
+    [
+      'an unknown family',
+      ['--family', 'nope', '--list-ops'],
+      "unknown family 'nope' (families: binder, conntrack, dev-energymodel, devlink, dpll, drm-ras, ethtool, fou, handshake, lockd, mptcp_pm, net-shaper, netdev, nfsd, nftables, nl80211, nlctrl, ovpn, ovs_datapath, ovs_flow, ovs_packet, ovs_vport, psp, rt-addr, rt-link, rt-neigh, rt-route, rt-rule, sunrpc, tc, tcp_metrics, team, wireguard)",
+    ],
     ['a missing spec file', ['--spec', '/nonexistent/x.yaml', '--list-ops'], 'Spec file /nonexistent/x.yaml does not exist'],
     ['an unknown --list-attrs message', ['--family', 'rt-link', '--list-attrs', 'nosuch'], 'Operation nosuch not found'],
-    ['--policy on a netlink-raw family', ['--family', 'rt-link', '--do', 'getlink', '--policy'], '--policy needs a generic netlink family (the kernel has policies for genetlink operations only)'],
+    [
+      '--policy on a netlink-raw family',
+      ['--family', 'rt-link', '--do', 'getlink', '--policy'],
+      '--policy needs a generic netlink family (the kernel has policies for genetlink operations only)',
+    ],
   ];
   it.each(cases)('exits 2 on %s', async (_what, argv, message) => {
     expect(await run(...argv)).toEqual({ code: 2, stdout: '', stderr: `nlkit ynl: error: ${message}\n${hint}` });

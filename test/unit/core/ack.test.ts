@@ -147,7 +147,7 @@ describe('parseErrorMessage on captured acks', () => {
     expect(toHex(ACK_EINVAL_MISSING_NEST_REQUEST.subarray(nest.missingNest!, nest.missingNest! + 4))).toBe('04 00 07 80');
   });
 
-  it('reads an old kernel\'s echo that ends without padding (nlmsg_len 37 for a 17-byte request)', () => {
+  it("reads an old kernel's echo that ends without padding (nlmsg_len 37 for a 17-byte request)", () => {
     const old = ACK_EINVAL_UNALIGNED_ECHO.slice(0, 37);
     old[0] = 37;
     expect(parseErrorMessage(MessageView.from(old))).toEqual({
@@ -209,7 +209,11 @@ describe('parseDoneMessage', () => {
 function cappedError(error: number, put: (w: MessageWriter) => void, flags = NLM_F_CAPPED | NLM_F_ACK_TLVS): MessageView {
   const w = new MessageWriter().beginMessage(NLMSG_ERROR, flags, 9, 4242);
   const at = w.reserve(20);
-  w.setS32(at, error).setU32(at + 4, 20).setU16(at + 8, RTM_NEWLINK).setU16(at + 10, 0x5).setU32(at + 12, 9);
+  w.setS32(at, error)
+    .setU32(at + 4, 20)
+    .setU16(at + 8, RTM_NEWLINK)
+    .setU16(at + 10, 0x5)
+    .setU32(at + 12, 9);
   put(w);
   return MessageView.from(w.endMessage().finishCopy());
 }

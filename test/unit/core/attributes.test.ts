@@ -105,8 +105,7 @@ describe('AttributeReader on captured messages', () => {
   it('walks every top-level attribute of the RTM_NEWLINK for lo, in kernel order', () => {
     const r = MessageView.from(LO_NEWLINK).attributes(IFINFOMSG_SIZE);
     expect(listing(r).map(([type]) => type)).toEqual([
-      3, 13, 16, 17, 67, 4, 50, 51, 27, 30, 61, 31, 40, 41, 58, 63, 64, 59, 60, 66, 32, 33, 35, 47, 48, 68, 69, 39, 1, 2,
-      23, 7, 43, 6, 26, 14, 62, 65,
+      3, 13, 16, 17, 67, 4, 50, 51, 27, 30, 61, 31, 40, 41, 58, 63, 64, 59, 60, 66, 32, 33, 35, 47, 48, 68, 69, 39, 1, 2, 23, 7, 43, 6, 26, 14, 62, 65,
     ]);
   });
 
@@ -159,7 +158,10 @@ describe('AttributeReader on captured messages', () => {
 
   it('lists the address families of IFLA_AF_SPEC (AF_INET, AF_INET6)', () => {
     const r = MessageView.from(VETH0_NEWLINK).attributes(IFINFOMSG_SIZE);
-    expect(listing(at(r, IFLA_AF_SPEC).nested())).toEqual([[2, 136], [10, 300]]);
+    expect(listing(at(r, IFLA_AF_SPEC).nested())).toEqual([
+      [2, 136],
+      [10, 300],
+    ]);
   });
 
   it('reads the bridge options three levels down (linkinfo > data > IFLA_BR_*)', () => {
@@ -301,7 +303,10 @@ describe('AttributeReader on captured messages', () => {
       version: 2,
       hdrsize: 0,
       maxattr: 0,
-      ops: [{ index: 1, id: 3, flags: 14 }, { index: 2, id: 10, flags: 12 }],
+      ops: [
+        { index: 1, id: 3, flags: 14 },
+        { index: 2, id: 10, flags: 12 },
+      ],
       groups: [{ index: 1, name: 'notify', id: 0x10, context: 'CTRL_CMD_NEWFAMILY.mcast-groups.[1]' }],
     });
   });
@@ -374,8 +379,7 @@ const SHORT_VALUES = [
 ] as const;
 
 type Getter = (typeof GETTERS)[number]['getter'] | (typeof SHORT_VALUES)[number]['getter'];
-const call = (r: AttributeReader, getter: Getter, bigEndian?: boolean): unknown =>
-  getter === 'uint' || getter === 'sint' ? r[getter](bigEndian) : r[getter]();
+const call = (r: AttributeReader, getter: Getter, bigEndian?: boolean): unknown => (getter === 'uint' || getter === 'sint' ? r[getter](bigEndian) : r[getter]());
 
 describe('AttributeReader getters', () => {
   it.each(GETTERS)('$getter reads [$data] as $value', ({ getter, data, value }) => {
@@ -433,7 +437,11 @@ describe('AttributeReader walking', () => {
     const r = new AttributeReader(concat(nla(1, '61 00'), nla(2), nla(3, '01 02 03 04 05')));
     const seen = [];
     while (r.next()) seen.push([r.type, r.offset, r.dataOffset, r.dataLength]);
-    expect(seen).toEqual([[1, 0, 4, 2], [2, 8, 12, 0], [3, 12, 16, 5]]);
+    expect(seen).toEqual([
+      [1, 0, 4, 2],
+      [2, 8, 12, 0],
+      [3, 12, 16, 5],
+    ]);
   });
 
   it('stops at a last attribute whose padding was cut off', () => {

@@ -43,9 +43,24 @@ const KERNEL_VALUES = {
 
 // enum netlink_attribute_type, as the kernel numbers it.
 const POLICY_TYPES = [
-  [0, 'invalid'], [1, 'flag'], [2, 'u8'], [3, 'u16'], [4, 'u32'], [5, 'u64'], [6, 's8'], [7, 's16'], [8, 's32'],
-  [9, 's64'], [10, 'binary'], [11, 'string'], [12, 'nul-string'], [13, 'nested'], [14, 'nested-array'],
-  [15, 'bitfield32'], [16, 'sint'], [17, 'uint'],
+  [0, 'invalid'],
+  [1, 'flag'],
+  [2, 'u8'],
+  [3, 'u16'],
+  [4, 'u32'],
+  [5, 'u64'],
+  [6, 's8'],
+  [7, 's16'],
+  [8, 's32'],
+  [9, 's64'],
+  [10, 'binary'],
+  [11, 'string'],
+  [12, 'nul-string'],
+  [13, 'nested'],
+  [14, 'nested-array'],
+  [15, 'bitfield32'],
+  [16, 'sint'],
+  [17, 'uint'],
 ] as const;
 
 describe('kernel constants', () => {
@@ -59,6 +74,10 @@ describe('kernel constants', () => {
   });
 
   it('treats every protocol but NETLINK_USERSOCK as kernel-only', () => {
-    expect(Object.entries(c.Protocol).filter(([, n]) => !c.isKernelProtocol(n)).map(([name]) => name)).toEqual(['USERSOCK']);
+    expect(
+      Object.entries(c.Protocol)
+        .filter(([, n]) => !c.isKernelProtocol(n))
+        .map(([name]) => name),
+    ).toEqual(['USERSOCK']);
   });
 });

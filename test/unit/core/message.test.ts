@@ -202,10 +202,7 @@ describe('parseMessages', () => {
 
   it('ends the nlctrl dump with an NLMSG_DONE that has the same sequence number', () => {
     const messages = parseMessages(CTRL_FAMILY_DUMP);
-    expect(messages.map((m) => [m.type, m.flags, m.seq])).toEqual([
-      ...new Array(8).fill([0x10, 0x2, 1795302255]),
-      [NLMSG_DONE, 0x2, 1795302255],
-    ]);
+    expect(messages.map((m) => [m.type, m.flags, m.seq])).toEqual([...new Array(8).fill([0x10, 0x2, 1795302255]), [NLMSG_DONE, 0x2, 1795302255]]);
   });
 
   it('accepts a last message whose nlmsg_len is not a multiple of 4, padded or not', () => {
@@ -225,7 +222,10 @@ describe('parseMessages', () => {
   it('parses a range of the buffer and appends to the array it is given', () => {
     const out = parseMessages(ADDR_DUMP, 0, 76);
     parseMessages(ADDR_DUMP, 156, 236, undefined, out);
-    expect(out.map((m) => [m.offset, m.length])).toEqual([[0, 76], [156, 80]]);
+    expect(out.map((m) => [m.offset, m.length])).toEqual([
+      [0, 76],
+      [156, 80],
+    ]);
   });
 
   // Corruptions of a captured datagram and the error each one must give.

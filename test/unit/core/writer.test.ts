@@ -171,8 +171,13 @@ describe('MessageWriter put*', () => {
   it('sets fixed header fields in either byte order', () => {
     const bytes = oneMessage((w) => {
       const at = w.reserve(28);
-      w.setU16(at, 0x0102).setU16(at + 2, 0x0102, true).setU32(at + 4, 0x01020304).setU32(at + 8, 0x01020304, true);
-      w.setS32(at + 12, -2).setU64(at + 16, 1n, true).setBytes(at + 24, Uint8Array.of(9, 8));
+      w.setU16(at, 0x0102)
+        .setU16(at + 2, 0x0102, true)
+        .setU32(at + 4, 0x01020304)
+        .setU32(at + 8, 0x01020304, true);
+      w.setS32(at + 12, -2)
+        .setU64(at + 16, 1n, true)
+        .setBytes(at + 24, Uint8Array.of(9, 8));
     });
     expect(bytes).toBe('02 01 01 02 04 03 02 01 01 02 03 04 fe ff ff ff 00 00 00 00 00 00 00 01 09 08 00 00');
     expect(oneMessage((w) => w.setS64(w.reserve(8), -2n, true))).toBe('ff ff ff ff ff ff ff fe');
@@ -189,7 +194,11 @@ const FIELDS_OUTSIDE = [
   { name: 'setS32 at a fractional offset', set: (w: MessageWriter) => w.setS32(1.5, 1), message: 'MessageWriter: a 4-byte field at offset 1.5 is outside the 32 bytes written' },
   { name: 'setU64 straddling the end', set: (w: MessageWriter) => w.setU64(28, 1n), message: 'MessageWriter: a 8-byte field at offset 28 is outside the 32 bytes written' },
   { name: 'setS64 past the end', set: (w: MessageWriter) => w.setS64(32, 1n), message: 'MessageWriter: a 8-byte field at offset 32 is outside the 32 bytes written' },
-  { name: 'setBytes running past the end', set: (w: MessageWriter) => w.setBytes(30, Uint8Array.of(1, 2, 3)), message: 'MessageWriter: a 3-byte field at offset 30 is outside the 32 bytes written' },
+  {
+    name: 'setBytes running past the end',
+    set: (w: MessageWriter) => w.setBytes(30, Uint8Array.of(1, 2, 3)),
+    message: 'MessageWriter: a 3-byte field at offset 30 is outside the 32 bytes written',
+  },
 ] as const;
 
 describe('MessageWriter set*', () => {
@@ -322,7 +331,9 @@ describe('MessageWriter batches and growth', () => {
       const outer = w.nestStart(IFLA_LINKINFO);
       for (let i = 0; i < 300; i++) {
         views.add(w.view.buffer);
-        w.putU32(1 + (i % 50), i).putString(2, `name-${i}`).putU64(3, BigInt(i) << 32n);
+        w.putU32(1 + (i % 50), i)
+          .putString(2, `name-${i}`)
+          .putU64(3, BigInt(i) << 32n);
       }
       w.nestEnd(outer);
       w.endMessage();
@@ -362,18 +373,38 @@ const BAD_VALUES: ReadonlyArray<{ name: string; put: (w: MessageWriter) => unkno
   { name: 'a u64 of 2^64', put: (w) => w.putU64(5, 2n ** 64n), error: new RangeError('attribute 5 (u64): 18446744073709551616 is out of range 0..18446744073709551615') },
   { name: 'an unsafe number as a u64', put: (w) => w.putU64(5, 2 ** 53), error: new TypeError('attribute 5 (u64): expected a bigint or a safe integer, got 9007199254740992') },
   { name: 'a fractional u64', put: (w) => w.putU64(5, 0.5), error: new TypeError('attribute 5 (u64): expected a bigint or a safe integer, got 0.5') },
-  { name: 'an s64 of 2^63', put: (w) => w.putS64(5, 2n ** 63n), error: new RangeError('attribute 5 (s64): 9223372036854775808 is out of range -9223372036854775808..9223372036854775807') },
+  {
+    name: 'an s64 of 2^63',
+    put: (w) => w.putS64(5, 2n ** 63n),
+    error: new RangeError('attribute 5 (s64): 9223372036854775808 is out of range -9223372036854775808..9223372036854775807'),
+  },
   { name: 'a negative uint', put: (w) => w.putUint(5, -1), error: new RangeError('attribute 5 (uint): -1 is out of range 0..18446744073709551615') },
-  { name: 'a sint below s64', put: (w) => w.putSint(5, -(2n ** 63n) - 1n), error: new RangeError('attribute 5 (sint): -9223372036854775809 is out of range -9223372036854775808..9223372036854775807') },
+  {
+    name: 'a sint below s64',
+    put: (w) => w.putSint(5, -(2n ** 63n) - 1n),
+    error: new RangeError('attribute 5 (sint): -9223372036854775809 is out of range -9223372036854775808..9223372036854775807'),
+  },
   { name: 'a number as a string', put: (w) => w.putString(3, 42 as unknown as string), error: new TypeError('attribute 3: string value must be a string, got number') },
   { name: 'an array as binary', put: (w) => w.putBinary(1, [1, 2] as unknown as Uint8Array), error: new TypeError('attribute 1: binary value must be a Uint8Array') },
   { name: 'a string as raw bytes', put: (w) => w.putRaw('abc' as unknown as Uint8Array), error: new TypeError('putRaw: bytes must be a Uint8Array') },
   { name: 'attribute type 0x4000', put: (w) => w.putU8(0x4000, 1), error: new RangeError('attribute type 16384 is not an integer in 0..16383') },
   { name: 'attribute type -1', put: (w) => w.putFlag(-1), error: new RangeError('attribute type -1 is not an integer in 0..16383') },
   { name: 'attribute type 1.5', put: (w) => w.nestStart(1.5), error: new RangeError('attribute type 1.5 is not an integer in 0..16383') },
-  { name: 'binary data of 65532 bytes', put: (w) => w.putBinary(1, new Uint8Array(65532)), error: new RangeError('attribute 1: 65532 bytes of data exceed the 65531-byte attribute limit') },
-  { name: 'a string of 65531 ASCII characters', put: (w) => w.putString(3, 'a'.repeat(65531)), error: new RangeError('attribute 3: string of 65532 bytes with its NUL exceeds the 65531-byte attribute limit') },
-  { name: 'a string of 32766 two-byte characters', put: (w) => w.putString(3, 'é'.repeat(32766)), error: new RangeError('attribute 3: string of 65533 bytes with its NUL exceeds the 65531-byte attribute limit') },
+  {
+    name: 'binary data of 65532 bytes',
+    put: (w) => w.putBinary(1, new Uint8Array(65532)),
+    error: new RangeError('attribute 1: 65532 bytes of data exceed the 65531-byte attribute limit'),
+  },
+  {
+    name: 'a string of 65531 ASCII characters',
+    put: (w) => w.putString(3, 'a'.repeat(65531)),
+    error: new RangeError('attribute 3: string of 65532 bytes with its NUL exceeds the 65531-byte attribute limit'),
+  },
+  {
+    name: 'a string of 32766 two-byte characters',
+    put: (w) => w.putString(3, 'é'.repeat(32766)),
+    error: new RangeError('attribute 3: string of 65533 bytes with its NUL exceeds the 65531-byte attribute limit'),
+  },
   { name: 'a reserve of -1 bytes', put: (w) => w.reserve(-1), error: new RangeError('reserve size -1 is not a non-negative integer') },
 ];
 
@@ -421,8 +452,16 @@ const MISUSE: ReadonlyArray<{ name: string; run: (w: MessageWriter) => unknown; 
   { name: 'open a nest before beginMessage', run: (w) => w.nestStart(1), message: 'MessageWriter: putting an attribute outside a message (call beginMessage first)' },
   { name: 'reserve before beginMessage', run: (w) => w.reserve(16), message: 'MessageWriter: reserve outside a message (call beginMessage first)' },
   { name: 'end a message that was never begun', run: (w) => w.endMessage(), message: 'MessageWriter: endMessage outside a message (call beginMessage first)' },
-  { name: 'put after endMessage', run: (w) => w.beginMessage(1).endMessage().putFlag(1), message: 'MessageWriter: putting an attribute outside a message (call beginMessage first)' },
-  { name: 'begin a message inside a message', run: (w) => w.beginMessage(1).beginMessage(2), message: 'MessageWriter: beginMessage while a message is open (call endMessage first)' },
+  {
+    name: 'put after endMessage',
+    run: (w) => w.beginMessage(1).endMessage().putFlag(1),
+    message: 'MessageWriter: putting an attribute outside a message (call beginMessage first)',
+  },
+  {
+    name: 'begin a message inside a message',
+    run: (w) => w.beginMessage(1).beginMessage(2),
+    message: 'MessageWriter: beginMessage while a message is open (call endMessage first)',
+  },
   {
     name: 'end a message with a nest open',
     run: (w) => {

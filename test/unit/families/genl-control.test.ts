@@ -197,7 +197,13 @@ function devAdd(familyId: number, ifindex: number, group: number): MessageView {
 
 function kernelWithNetdev(): FakeKernel {
   const k = new FakeKernel();
-  k.families.set('netdev', { id: 0x20, groups: new Map([['mgmt', 40], ['page-pool', 41]]) });
+  k.families.set('netdev', {
+    id: 0x20,
+    groups: new Map([
+      ['mgmt', 40],
+      ['page-pool', 41],
+    ]),
+  });
   return k;
 }
 
@@ -208,7 +214,10 @@ describe('GenericResolver', () => {
     const [a, b] = await Promise.all([r.resolve('netdev'), r.resolve('netdev')]);
     expect(a).toBe(b);
     expect(a.id).toBe(0x20);
-    expect([...a.groups]).toEqual([['mgmt', 40], ['page-pool', 41]]);
+    expect([...a.groups]).toEqual([
+      ['mgmt', 40],
+      ['page-pool', 41],
+    ]);
     expect(k.log).toEqual(['getfamily netdev']);
   });
 
@@ -255,7 +264,7 @@ describe('FamilyClient with a re-registered family', () => {
     expect(k.log).toEqual(['getfamily netdev', 'family 32 cmd 1', 'family 32 cmd 1', 'getfamily netdev', 'family 48 cmd 1']);
   });
 
-  it('does not retry an ENOENT that is the operation\'s own answer', async () => {
+  it("does not retry an ENOENT that is the operation's own answer", async () => {
     const k = kernelWithNetdev();
     const client = await FamilyClient.open(family, { socket: asSocket(k) });
     const request = k.request.bind(k);

@@ -21,7 +21,8 @@ describe('a FamilyClient of a generated family', () => {
       handler: (req) => {
         const w = new MessageWriter(256);
         const reply = netdev.ops['dev-get'].dump.encodeReply;
-        for (const ifindex of [1, 7]) reply(w, { ifindex, 'xdp-features': ['basic', 'redirect'] }, { flags: NLM_F_MULTI, seq: req.seq, portId: req.socket.portId, familyId: NETDEV_ID });
+        for (const ifindex of [1, 7])
+          reply(w, { ifindex, 'xdp-features': ['basic', 'redirect'] }, { flags: NLM_F_MULTI, seq: req.seq, portId: req.socket.portId, familyId: NETDEV_ID });
         req.reply(w.finishCopy());
         req.done();
       },
@@ -48,7 +49,9 @@ describe('a FamilyClient of a generated family', () => {
   it('does not compile misspelled operations, wrong modes or unknown attributes, and refuses them at run time too', async () => {
     const { client } = await open();
     // @ts-expect-error: no operation 'dev-gett'
-    await expect(client.dumpAll('dev-gett')).rejects.toThrow(new RangeError("netdev has no operation 'dev-gett' (dump operations: dev-get, page-pool-get, page-pool-stats-get, queue-get, napi-get, qstats-get)"));
+    await expect(client.dumpAll('dev-gett')).rejects.toThrow(
+      new RangeError("netdev has no operation 'dev-gett' (dump operations: dev-get, page-pool-get, page-pool-stats-get, queue-get, napi-get, qstats-get)"),
+    );
     // @ts-expect-error: bind-rx has no dump mode
     expect(() => client.dump('bind-rx')).toThrow(new RangeError("netdev: operation 'bind-rx' has no dump mode"));
     // @ts-expect-error: qstats-get has no do mode

@@ -2,15 +2,7 @@
 // kernel of nlkit/testing: no root, no addon.
 import { afterEach, describe, expect, it } from 'vitest';
 import { NLM_F_DUMP_FILTERED, NLM_F_DUMP_INTR, NLM_F_REQUEST, Protocol } from '../../../src/core/constants.js';
-import {
-  AbortError,
-  DumpInterruptedError,
-  NetlinkError,
-  NetlinkOverrunError,
-  NetlinkTimeoutError,
-  NetlinkTruncatedError,
-  SocketClosedError,
-} from '../../../src/core/errors.js';
+import { AbortError, DumpInterruptedError, NetlinkError, NetlinkOverrunError, NetlinkTimeoutError, NetlinkTruncatedError, SocketClosedError } from '../../../src/core/errors.js';
 import { MessageWriter } from '../../../src/core/writer.js';
 import type { MessageView } from '../../../src/core/message.js';
 import type { NetlinkSocket } from '../../../src/io/socket.js';
@@ -70,9 +62,7 @@ describe('the protocol over a fake kernel', () => {
     it('rejects with errno, code, the extended-ack text and the attribute path', async () => {
       const kernel = new FakeKernel({ handler: (req) => req.ack(22, { message: 'bad value', offset: 20 }) });
       const sock = await open(kernel);
-      const err = await rejection(
-        sock.request(message(GET), { name: 'GET', describe: (ext) => ({ attributePath: `at ${ext.offset}` }) }),
-      );
+      const err = await rejection(sock.request(message(GET), { name: 'GET', describe: (ext) => ({ attributePath: `at ${ext.offset}` }) }));
       expect(err).toBeInstanceOf(NetlinkError);
       expect(err).toMatchObject({ errno: 22, code: 'EINVAL', extAck: { message: 'bad value', offset: 20 }, attributePath: 'at 20' });
       expect(err.message).toMatch(/^GET failed: /);
@@ -237,7 +227,10 @@ describe('the protocol over a fake kernel', () => {
     it('fails a dump whose datagram arrived truncated', async () => {
       const kernel = new FakeKernel({
         handler: (req) => {
-          req.reply([entry(1), entry(2)].map((e) => ({ ...e, flags: 2 })), { truncateTo: 24 });
+          req.reply(
+            [entry(1), entry(2)].map((e) => ({ ...e, flags: 2 })),
+            { truncateTo: 24 },
+          );
           req.done();
         },
       });

@@ -6,8 +6,16 @@ import { createCall, removeCall, IFF_MULTI_QUEUE, IFF_NO_PI, IFF_ONE_QUEUE, IFF_
 
 describe('tuntap ioctl arguments', () => {
   const CREATES: Array<[string, Parameters<typeof createCall>[0], ReturnType<typeof createCall>]> = [
-    ['a tun without packet information (ip tuntap add NAME mode tun)', { name: 't0', mode: 'tun' }, { name: 't0', flags: 0x9001, owner: -1, group: -1, persist: true, netns: null }],
-    ['a tap with every switch', { name: 't1', mode: 'tap', pi: true, vnetHdr: true, multiQueue: true, oneQueue: true }, { name: 't1', flags: 0xe102, owner: -1, group: -1, persist: true, netns: null }],
+    [
+      'a tun without packet information (ip tuntap add NAME mode tun)',
+      { name: 't0', mode: 'tun' },
+      { name: 't0', flags: 0x9001, owner: -1, group: -1, persist: true, netns: null },
+    ],
+    [
+      'a tap with every switch',
+      { name: 't1', mode: 'tap', pi: true, vnetHdr: true, multiQueue: true, oneQueue: true },
+      { name: 't1', flags: 0xe102, owner: -1, group: -1, persist: true, netns: null },
+    ],
     ['an owner and a group', { name: 't2', mode: 'tun', owner: 0, group: 4294967294 }, { name: 't2', flags: 0x9001, owner: 0, group: 4294967294, persist: true, netns: null }],
     ['a named namespace', { name: 't3', mode: 'tun', netns: 'blue' }, { name: 't3', flags: 0x9001, owner: -1, group: -1, persist: true, netns: { path: '/run/netns/blue' } }],
     ['a namespace fd', { name: 't4', mode: 'tap', netns: { fd: 7 } }, { name: 't4', flags: 0x9002, owner: -1, group: -1, persist: true, netns: { fd: 7 } }],
@@ -55,8 +63,18 @@ describe('tuntap option checks', () => {
     ['a group of (gid_t)-1', () => createCall({ name: 't0', mode: 'tun', group: 0xffffffff }), RangeError, 'group: 4294967295 is out of range 0..4294967294'],
     ['an invalid namespace name', () => createCall({ name: 't0', mode: 'tun', netns: '..' }), RangeError, "netns: '..' is not a valid namespace name"],
     ['a namespace of no known shape', () => createCall({ name: 't0', mode: 'tun', netns: { inode: 5 } as never }), TypeError, 'netns must be a name, { path }, { pid } or { fd }'],
-    ['an unknown option', () => createCall({ name: 't0', mode: 'tun', persist: true } as never), TypeError, 'persist: not an option of tuntap.create (options: name, mode, netns, pi, vnetHdr, multiQueue, oneQueue, owner, group)'],
-    ['an option of create given to remove', () => removeCall({ name: 't0', mode: 'tun', owner: 5 } as never), TypeError, 'owner: not an option of tuntap.remove (options: name, mode, netns, multiQueue)'],
+    [
+      'an unknown option',
+      () => createCall({ name: 't0', mode: 'tun', persist: true } as never),
+      TypeError,
+      'persist: not an option of tuntap.create (options: name, mode, netns, pi, vnetHdr, multiQueue, oneQueue, owner, group)',
+    ],
+    [
+      'an option of create given to remove',
+      () => removeCall({ name: 't0', mode: 'tun', owner: 5 } as never),
+      TypeError,
+      'owner: not an option of tuntap.remove (options: name, mode, netns, multiQueue)',
+    ],
     ['a removal with a bad name', () => removeCall({ name: 'x'.repeat(20), mode: 'tun' }), RangeError, `name: '${'x'.repeat(20)}' must be 1..15 bytes long`],
   ];
 

@@ -22,9 +22,16 @@ import { fmtHexBytes, fmtHexInt, fmtIPv4Int, fmtMac, fmtUuid } from '../../../sr
 type Arb = fc.Arbitrary<unknown>;
 
 const RANGES: Record<FixedIntType | 'uint' | 'sint', readonly [bigint, bigint]> = {
-  u8: [0n, 0xffn], u16: [0n, 0xffffn], u32: [0n, 0xffffffffn], u64: [0n, 0xffffffffffffffffn],
-  s8: [-0x80n, 0x7fn], s16: [-0x8000n, 0x7fffn], s32: [-0x80000000n, 0x7fffffffn], s64: [-0x8000000000000000n, 0x7fffffffffffffffn],
-  uint: [0n, 0xffffffffffffffffn], sint: [-0x8000000000000000n, 0x7fffffffffffffffn],
+  u8: [0n, 0xffn],
+  u16: [0n, 0xffffn],
+  u32: [0n, 0xffffffffn],
+  u64: [0n, 0xffffffffffffffffn],
+  s8: [-0x80n, 0x7fn],
+  s16: [-0x8000n, 0x7fffn],
+  s32: [-0x80000000n, 0x7fffffffn],
+  s64: [-0x8000000000000000n, 0x7fffffffffffffffn],
+  uint: [0n, 0xffffffffffffffffn],
+  sint: [-0x8000000000000000n, 0x7fffffffffffffffn],
 };
 
 const WIDE = new Set(['u64', 's64', 'uint', 'sint']);
@@ -67,7 +74,7 @@ export class SpecArbitraries {
       const def = this.enumDef(v.enum);
       const entries = this.canonicalEntries(def);
       if (isFlagsUse(def, v.enumAsFlags)) {
-        const bits = entries.filter((e) => (1n << BigInt(e.value)) <= hi).sort((a, b) => a.value - b.value);
+        const bits = entries.filter((e) => 1n << BigInt(e.value) <= hi).sort((a, b) => a.value - b.value);
         return fc.subarray(bits.map((e) => e.name));
       }
       const names = entries.filter((e) => BigInt(e.value) >= lo && BigInt(e.value) <= hi).map((e) => e.name);
@@ -84,25 +91,32 @@ export class SpecArbitraries {
     const bytes = (lo: number, hi: number): fc.Arbitrary<Uint8Array> => fc.uint8Array({ minLength: lo, maxLength: hi });
     const fits = (n: number): boolean => n >= min && n <= max;
     switch (hint) {
-      case 'ipv4': return fits(4) ? bytes(4, 4).map((b) => formatIPv4(b)) : bytes(min, max);
-      case 'ipv6': return fits(16) ? bytes(16, 16).map((b) => formatIPv6(b)) : bytes(min, max);
+      case 'ipv4':
+        return fits(4) ? bytes(4, 4).map((b) => formatIPv4(b)) : bytes(min, max);
+      case 'ipv6':
+        return fits(16) ? bytes(16, 16).map((b) => formatIPv6(b)) : bytes(min, max);
       case 'ipv4-or-v6': {
         const options: Arb[] = [];
         if (fits(4)) options.push(bytes(4, 4).map((b) => formatIPv4(b)));
         if (fits(16)) options.push(bytes(16, 16).map((b) => formatIPv6(b)));
         return options.length ? fc.oneof(...options) : bytes(min, max);
       }
-      case 'mac': return bytes(Math.max(min, 1), Math.max(min, Math.min(max, 8))).map((b) => fmtMac(b, 0, b.length));
-      case 'hex': return bytes(Math.max(min, 1), Math.max(min, Math.min(max, 8))).map((b) => fmtHexBytes(b, 0, b.length));
-      case 'uuid': return fits(16) ? bytes(16, 16).map((b) => fmtUuid(b, 0, 16)) : bytes(min, max);
-      default: return bytes(min, Math.min(max, Math.max(min, 24)));
+      case 'mac':
+        return bytes(Math.max(min, 1), Math.max(min, Math.min(max, 8))).map((b) => fmtMac(b, 0, b.length));
+      case 'hex':
+        return bytes(Math.max(min, 1), Math.max(min, Math.min(max, 8))).map((b) => fmtHexBytes(b, 0, b.length));
+      case 'uuid':
+        return fits(16) ? bytes(16, 16).map((b) => fmtUuid(b, 0, 16)) : bytes(min, max);
+      default:
+        return bytes(min, Math.min(max, Math.max(min, 24)));
     }
   }
 
   private text(maxBytes: number, minBytes = 0): Arb {
-    const s = maxBytes < 64 || minBytes > 0
-      ? fc.string({ unit: 'grapheme-ascii', minLength: minBytes, maxLength: Math.min(maxBytes, 24) })
-      : fc.string({ unit: 'grapheme', maxLength: 12 });
+    const s =
+      maxBytes < 64 || minBytes > 0
+        ? fc.string({ unit: 'grapheme-ascii', minLength: minBytes, maxLength: Math.min(maxBytes, 24) })
+        : fc.string({ unit: 'grapheme', maxLength: 12 });
     return s.map((x) => x.replace(/\0/g, 'x'));
   }
 
@@ -126,7 +140,16 @@ export class SpecArbitraries {
   private value(set: AttributeSet, a: AttributeSpec, depth: number): Arb | undefined {
     const c = a.checks;
     switch (a.type) {
-      case 'u8': case 'u16': case 'u32': case 'u64': case 's8': case 's16': case 's32': case 's64': case 'uint': case 'sint': {
+      case 'u8':
+      case 'u16':
+      case 'u32':
+      case 'u64':
+      case 's8':
+      case 's16':
+      case 's32':
+      case 's64':
+      case 'uint':
+      case 'sint': {
         if (c.flagsMask !== undefined && a.enum === undefined) {
           const bits = this.enumDef(c.flagsMask).entries.map((e) => e.value);
           return fc.subarray(bits).map((bs) => {
@@ -161,7 +184,10 @@ export class SpecArbitraries {
         if (sub === 'nest') {
           if (depth >= MAX_DEPTH) return undefined;
           const item = this.set(a.nestedAttributes!, depth + 1);
-          return fc.array(fc.tuple(fc.integer({ min: 0, max: 0x3fff }), item).map(([i, v]) => ({ [i]: v })), { maxLength: 3 });
+          return fc.array(
+            fc.tuple(fc.integer({ min: 0, max: 0x3fff }), item).map(([i, v]) => ({ [i]: v })),
+            { maxLength: 3 },
+          );
         }
         if (Object.hasOwn(INT_SIZE, sub)) return fc.array(this.integer(sub as FixedIntType, a), { maxLength: 4 });
         return fc.array(this.binary(a.displayHint, c.exactLen ?? 0, c.exactLen ?? 16), { maxLength: 3 });
@@ -170,8 +196,7 @@ export class SpecArbitraries {
         if (depth >= MAX_DEPTH) return undefined;
         const keys: Record<string, Arb> = {};
         for (const k of a.typeValue!) keys[k] = fc.integer({ min: 0, max: 0x3fff });
-        return fc.tuple(fc.record(keys), this.set(a.nestedAttributes!, depth + 1, a.typeValue!))
-          .map(([k, v]) => ({ ...(v as object), ...k }));
+        return fc.tuple(fc.record(keys), this.set(a.nestedAttributes!, depth + 1, a.typeValue!)).map(([k, v]) => ({ ...(v as object), ...k }));
       }
       case 'bitfield32': {
         const part = this.integer('u32', a);
@@ -222,14 +247,17 @@ export class SpecArbitraries {
       for (const a of subs) for (const f of this.idx.subMessages.get(a.subMessage!)!.formats) values.add(f.value);
       const usable = [...values].filter((v) => selector.type === 'string' || (selector.enum !== undefined && this.enumDef(selector.enum).entries.some((e) => e.name === v)));
       if (!usable.length) continue;
-      const choice = fc.option(fc.constantFrom(...usable).chain((value) => {
-        const parts: Record<string, Arb> = {};
-        for (const a of subs) {
-          const f = this.idx.subMessages.get(a.subMessage!)!.formats.find((x) => x.value === value);
-          if (f) parts[a.name] = this.format(f.value, f.fixedHeader, f.attributeSet, depth + 1);
-        }
-        return fc.record(parts, { requiredKeys: [] }).map((r) => ({ ...r, [selectorName]: value }));
-      }), { nil: undefined });
+      const choice = fc.option(
+        fc.constantFrom(...usable).chain((value) => {
+          const parts: Record<string, Arb> = {};
+          for (const a of subs) {
+            const f = this.idx.subMessages.get(a.subMessage!)!.formats.find((x) => x.value === value);
+            if (f) parts[a.name] = this.format(f.value, f.fixedHeader, f.attributeSet, depth + 1);
+          }
+          return fc.record(parts, { requiredKeys: [] }).map((r) => ({ ...r, [selectorName]: value }));
+        }),
+        { nil: undefined },
+      );
       arb = fc.tuple(arb, choice).map(([o, c]) => (c === undefined ? o : { ...(o as object), ...c }));
     }
     this.cache.set(key, arb);

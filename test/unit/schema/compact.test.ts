@@ -9,7 +9,9 @@ import { compactSpec, expandSpec, reviveSpec, type FamilySpec } from '../../../s
 
 const SPEC_DIR = join(import.meta.dirname, '../../../../shared/ynl-specs/specs');
 const OVERLAY_DIR = join(import.meta.dirname, '../../../overlays');
-const FILES = readdirSync(SPEC_DIR).filter((f) => f.endsWith('.yaml')).sort();
+const FILES = readdirSync(SPEC_DIR)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 
 /** JSON text with bigints marked, so that key order and bigint-ness both count. */
 const exact = (spec: FamilySpec): string => JSON.stringify(spec, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
@@ -24,7 +26,8 @@ describe('compactSpec / expandSpec', () => {
   });
 
   it('keeps what the loader does not derive: explicit numbers, prefixes, bigint checks, subsets that override', () => {
-    const spec = parseSpec(`
+    const spec = parseSpec(
+      `
 name: odd
 protocol: genetlink
 definitions:
@@ -55,7 +58,9 @@ operations:
 mcast-groups:
   list:
     - { name: g }
-`, { fileName: 'odd.yaml' });
+`,
+      { fileName: 'odd.yaml' },
+    );
     expect(exact(reviveSpec(JSON.stringify(compactSpec(spec))))).toBe(exact(spec));
   });
 

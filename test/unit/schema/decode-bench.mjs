@@ -15,14 +15,22 @@ const ROUTES = Number(process.argv[2] ?? 100_000);
 // A full-table-like dump: unique /32 destinations, 16 gateways, 8 links.
 const w = new MessageWriter(ROUTES * 80);
 for (let i = 0; i < ROUTES; i++) {
-  route.ops.getroute.dump.encodeReply(w, {
-    'rtm-family': 2, 'rtm-dst-len': 32, 'rtm-table': 254, 'rtm-protocol': 186, 'rtm-type': 'unicast',
-    table: 254,
-    dst: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
-    priority: 20,
-    gateway: `192.0.2.${i & 15}`,
-    oif: 2 + (i & 7),
-  }, { flags: 2, seq: 1 });
+  route.ops.getroute.dump.encodeReply(
+    w,
+    {
+      'rtm-family': 2,
+      'rtm-dst-len': 32,
+      'rtm-table': 254,
+      'rtm-protocol': 186,
+      'rtm-type': 'unicast',
+      table: 254,
+      dst: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
+      priority: 20,
+      gateway: `192.0.2.${i & 15}`,
+      oif: 2 + (i & 7),
+    },
+    { flags: 2, seq: 1 },
+  );
 }
 const bytes = w.finishCopy();
 const views = parseMessages(bytes);
@@ -66,7 +74,9 @@ for (let round = 0; round < 40; round++) {
     if (round >= 5) best[name] = Math.min(best[name], ms);
   }
 }
-for (const [name, ms] of Object.entries(best)) console.log(`${name.padEnd(22)} ${ms.toFixed(1).padStart(7)} ms  ${(ms * 1e6 / ROUTES).toFixed(0).padStart(5)} ns/route`);
+for (const [name, ms] of Object.entries(best)) console.log(`${name.padEnd(22)} ${ms.toFixed(1).padStart(7)} ms  ${((ms * 1e6) / ROUTES).toFixed(0).padStart(5)} ns/route`);
 const ratio = (a, b) => (best[a] / best[b]).toFixed(2);
-console.log(`decode/walk ${ratio('decode (views given)', 'walk (views given)')}, stream/walk ${ratio('stream (views given)', 'walk (views given)')}, with message split ${ratio('split + decode', 'split + walk')}`);
+console.log(
+  `decode/walk ${ratio('decode (views given)', 'walk (views given)')}, stream/walk ${ratio('stream (views given)', 'walk (views given)')}, with message split ${ratio('split + decode', 'split + walk')}`,
+);
 console.log('sample:', JSON.stringify(decode(views.slice(7, 8))[0]));

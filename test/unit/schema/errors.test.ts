@@ -48,16 +48,35 @@ ${tail}`;
 describe('loading a bad spec', () => {
   const cases: Array<[string, string, string]> = [
     ['an unknown attribute type', tiny('      - name: x\n        type: u24'), "tiny.yaml: attribute-sets[0].attributes[1].type: unknown type 'u24'"],
-    ['a dangling nested-attributes', tiny('      - name: x\n        type: nest\n        nested-attributes: foo'), "tiny.yaml: attribute-sets[0].attributes[1].nested-attributes: unknown attribute set 'foo'"],
+    [
+      'a dangling nested-attributes',
+      tiny('      - name: x\n        type: nest\n        nested-attributes: foo'),
+      "tiny.yaml: attribute-sets[0].attributes[1].nested-attributes: unknown attribute set 'foo'",
+    ],
     ['a dangling struct', tiny('      - name: x\n        type: binary\n        struct: nope'), "tiny.yaml: attribute-sets[0].attributes[1].struct: unknown struct 'nope'"],
     ['a dangling enum', tiny('      - name: x\n        type: u32\n        enum: nope'), "tiny.yaml: attribute-sets[0].attributes[1].enum: unknown enum 'nope'"],
-    ['a selector naming no attribute', tiny('      - name: data\n        type: sub-message\n        sub-message: msg\n        selector: knd', 'sub-messages:\n  - name: msg\n    formats:\n      - value: a\n'),
-      "tiny.yaml: attribute-sets[0].attributes[1].selector: attribute 'knd' is not in set 'main' or any set that contains it"],
-    ['a dangling sub-message', tiny('      - name: data\n        type: sub-message\n        sub-message: msg\n        selector: kind'), "tiny.yaml: attribute-sets[0].attributes[1].sub-message: unknown sub-message 'msg'"],
+    [
+      'a selector naming no attribute',
+      tiny('      - name: data\n        type: sub-message\n        sub-message: msg\n        selector: knd', 'sub-messages:\n  - name: msg\n    formats:\n      - value: a\n'),
+      "tiny.yaml: attribute-sets[0].attributes[1].selector: attribute 'knd' is not in set 'main' or any set that contains it",
+    ],
+    [
+      'a dangling sub-message',
+      tiny('      - name: data\n        type: sub-message\n        sub-message: msg\n        selector: kind'),
+      "tiny.yaml: attribute-sets[0].attributes[1].sub-message: unknown sub-message 'msg'",
+    ],
     ['a duplicate attribute', tiny('      - name: kind\n        type: u8'), "tiny.yaml: attribute-sets[0].attributes[1].name: duplicate attribute 'kind' in set 'main'"],
     ['a nest without its set', tiny('      - name: x\n        type: nest'), 'tiny.yaml: attribute-sets[0].attributes[1].nested-attributes: is required for a nest'],
-    ['an unknown constant in a check', tiny('      - name: x\n        type: binary\n        checks:\n          max-len: no-such-len'), "tiny.yaml: attribute-sets[0].attributes[1].checks.max-len: unknown constant 'no-such-len'"],
-    ['an operation attribute not in its set', tiny('').replace('attributes: [ kind ]', 'attributes: [ kind, nope ]'), "tiny.yaml: operations.list[0].do.request.attributes[1]: attribute 'nope' is not in set 'main'"],
+    [
+      'an unknown constant in a check',
+      tiny('      - name: x\n        type: binary\n        checks:\n          max-len: no-such-len'),
+      "tiny.yaml: attribute-sets[0].attributes[1].checks.max-len: unknown constant 'no-such-len'",
+    ],
+    [
+      'an operation attribute not in its set',
+      tiny('').replace('attributes: [ kind ]', 'attributes: [ kind, nope ]'),
+      "tiny.yaml: operations.list[0].do.request.attributes[1]: attribute 'nope' is not in set 'main'",
+    ],
   ];
   it.each(cases)('rejects %s', (_what, text, message) => {
     expect(() => parseSpec(text, { fileName: 'tiny.yaml' })).toThrow(new SpecError('', '', '').constructor as typeof SpecError);
@@ -75,9 +94,7 @@ describe('loading a bad spec', () => {
 
   it('names the file and the key path in a real spec', () => {
     const text = readFileSync(join(SPEC_DIR, 'rt-link.yaml'), 'utf8').replace('nested-attributes: linkinfo-attrs', 'nested-attributes: foo');
-    expect(() => parseSpec(text, { fileName: 'rt-link.yaml' })).toThrow(
-      "rt-link.yaml: attribute-sets[0].attributes[17].nested-attributes: unknown attribute set 'foo'",
-    );
+    expect(() => parseSpec(text, { fileName: 'rt-link.yaml' })).toThrow("rt-link.yaml: attribute-sets[0].attributes[17].nested-attributes: unknown attribute set 'foo'");
   });
 
   it('reports YAML syntax errors and unreadable files as SpecError', () => {
@@ -100,21 +117,50 @@ describe('encoding values the spec does not allow', () => {
     ['an unknown key', newlink({ ifnam: 'x' }), TypeError, "ifnam: not an attribute of set 'link-attrs'"],
     ['an unknown key in a nest', newlink({ linkinfo: { knd: 'x' } }), TypeError, "linkinfo.knd: not an attribute of set 'linkinfo-attrs'"],
     ['a sub-message without its selector', newlink({ linkinfo: { data: { id: 1 } } }), TypeError, "linkinfo.data: selector 'kind' is not set"],
-    ['a sub-message of an unknown kind', newlink({ linkinfo: { kind: 'dummy0', data: { id: 1 } } }), TypeError, "linkinfo.data: 'dummy0' is not a format of sub-message 'linkinfo-data-msg'"],
+    [
+      'a sub-message of an unknown kind',
+      newlink({ linkinfo: { kind: 'dummy0', data: { id: 1 } } }),
+      TypeError,
+      "linkinfo.data: 'dummy0' is not a format of sub-message 'linkinfo-data-msg'",
+    ],
     ['an unknown flag name', newlink({ 'ext-mask': ['vf', 'nope'] }), TypeError, "ext-mask: 'nope' is not a flag of 'rtext-filter'"],
-    ['an unknown enum name', newlink({ linkinfo: { kind: 'vlan', data: { protocol: '802.1x' } } }), TypeError, "linkinfo.data.protocol: '802.1x' is not an entry of enum 'vlan-protocols'"],
+    [
+      'an unknown enum name',
+      newlink({ linkinfo: { kind: 'vlan', data: { protocol: '802.1x' } } }),
+      TypeError,
+      "linkinfo.data.protocol: '802.1x' is not an entry of enum 'vlan-protocols'",
+    ],
     ['a nest that is not an object', newlink({ linkinfo: 'vlan' }), TypeError, "linkinfo: expected an object, got 'vlan'"],
     ['text that is not a MAC address', newlink({ address: 'zz:00' }), TypeError, "address: 'zz:00' is not a link-layer address"],
-    ['a bad flag in a struct member', newlink({ linkinfo: { kind: 'vlan', data: { flags: { flags: 'x' } } } }), TypeError, "linkinfo.data.flags.flags: 'x' is not a flag of 'vlan-flags'"],
-    ['an unknown struct member', newlink({ linkinfo: { kind: 'vlan', data: { flags: { flag: 1 } } } }), TypeError, "linkinfo.data.flags.flag: not a member of struct 'ifla-vlan-flags'"],
+    [
+      'a bad flag in a struct member',
+      newlink({ linkinfo: { kind: 'vlan', data: { flags: { flags: 'x' } } } }),
+      TypeError,
+      "linkinfo.data.flags.flags: 'x' is not a flag of 'vlan-flags'",
+    ],
+    [
+      'an unknown struct member',
+      newlink({ linkinfo: { kind: 'vlan', data: { flags: { flag: 1 } } } }),
+      TypeError,
+      "linkinfo.data.flags.flag: not a member of struct 'ifla-vlan-flags'",
+    ],
     ['a string longer than max-len', wgSet({ ifname: 'a-very-long-name' }), RangeError, 'ifname: length 16 is out of range 0..15'],
     ['a key of the wrong exact-len', wgSet({ 'private-key': new Uint8Array(3) }), RangeError, 'private-key: length 3 must be exactly 32'],
-    ['a genetlink request without a family id', () => wg.ops['set-device']!.do!.encodeRequest(new MessageWriter(), {}), TypeError, 'wireguard: a generic netlink family id is needed (options.familyId)'],
+    [
+      'a genetlink request without a family id',
+      () => wg.ops['set-device']!.do!.encodeRequest(new MessageWriter(), {}),
+      TypeError,
+      'wireguard: a generic netlink family id is needed (options.familyId)',
+    ],
   ];
   it.each(cases)('rejects %s', (_what, fn, type, message) => {
     expect(fn).toThrow(type);
     expect(fn).toThrow(message);
-    try { fn(); } catch (err) { expect((err as Error).message).toBe(message); }
+    try {
+      fn();
+    } catch (err) {
+      expect((err as Error).message).toBe(message);
+    }
   });
 
   it('leaves an empty writer empty after a failed encode', () => {

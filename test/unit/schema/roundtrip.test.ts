@@ -14,20 +14,26 @@ import { loadSpec } from '../../../src/schema/load.js';
 import { SpecArbitraries } from './arbitrary.js';
 
 const SPEC_DIR = join(import.meta.dirname, '../../../../shared/ynl-specs/specs');
-const FILES = readdirSync(SPEC_DIR).filter((f) => f.endsWith('.yaml')).sort();
+const FILES = readdirSync(SPEC_DIR)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 // The generated modules are built with the project's overlays (overlays/NAME.yaml).
 const OVERLAY_DIR = join(import.meta.dirname, '../../../overlays');
 const overlaysOf = (file: string): string[] => (existsSync(join(OVERLAY_DIR, file)) ? [join(OVERLAY_DIR, file)] : []);
 const RUNS = { numRuns: 15, seed: 20261121 };
 
 // Each spec runs against the run-time compiled family and the generated module.
-const CASES = FILES.flatMap((file) => [[file, 'compiled'], [file, 'generated']] as const);
+const CASES = FILES.flatMap(
+  (file) =>
+    [
+      [file, 'compiled'],
+      [file, 'generated'],
+    ] as const,
+);
 
 describe.each(CASES)('%s (%s)', async (file, source) => {
   const spec = loadSpec(join(SPEC_DIR, file), { overlays: overlaysOf(file) });
-  const generated = source === 'generated'
-    ? ((await import(`../../../src/families/generated/${spec.name}.ts`)) as { family: Family; spec: unknown })
-    : undefined;
+  const generated = source === 'generated' ? ((await import(`../../../src/families/generated/${spec.name}.ts`)) as { family: Family; spec: unknown }) : undefined;
   const family: Family = generated ? generated.family : compileFamily(spec);
   const arbs = new SpecArbitraries(spec);
 
@@ -76,10 +82,7 @@ describe.each(CASES)('%s (%s)', async (file, source) => {
   });
 
   it('decodes random bytes in every attribute set without any error but NetlinkDecodeError', () => {
-    const attrs = fc.array(
-      fc.tuple(fc.integer({ min: 0, max: 40 }), fc.boolean(), fc.uint8Array({ maxLength: 24 })),
-      { maxLength: 6 },
-    ).map((list) => {
+    const attrs = fc.array(fc.tuple(fc.integer({ min: 0, max: 40 }), fc.boolean(), fc.uint8Array({ maxLength: 24 })), { maxLength: 6 }).map((list) => {
       // Mostly well-formed attribute headers around random payloads, sometimes raw noise.
       const w = new MessageWriter();
       w.beginMessage(0x100);

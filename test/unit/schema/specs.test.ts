@@ -49,13 +49,24 @@ const TABLE: Record<string, [string, string, number, number, number, number, num
 
 describe('the kernel specs', () => {
   it('are the 33 of SOURCE.md', () => {
-    expect(readdirSync(SPEC_DIR).filter((f) => f.endsWith('.yaml')).sort()).toEqual(Object.keys(TABLE).sort());
+    expect(
+      readdirSync(SPEC_DIR)
+        .filter((f) => f.endsWith('.yaml'))
+        .sort(),
+    ).toEqual(Object.keys(TABLE).sort());
   });
 
   it.each(Object.entries(TABLE))('%s loads with the expected counts and compiles', (file, [name, protocol, sets, ops, defs, groups, subs]) => {
     const spec = load(file);
-    expect([spec.name, spec.protocol, spec.attributeSets.length, spec.operations.length, spec.definitions.length, spec.mcastGroups.length, spec.subMessages.length])
-      .toEqual([name, protocol, sets, ops, defs, groups, subs]);
+    expect([spec.name, spec.protocol, spec.attributeSets.length, spec.operations.length, spec.definitions.length, spec.mcastGroups.length, spec.subMessages.length]).toEqual([
+      name,
+      protocol,
+      sets,
+      ops,
+      defs,
+      groups,
+      subs,
+    ]);
     expect(spec.protonum).toBe(protocol === 'netlink-raw' ? (name.startsWith('rt-') || name === 'tc' ? 0 : 12) : 16);
     const family = compileFamily(spec);
     expect(family.sets.size).toBe(sets);
@@ -111,7 +122,10 @@ describe('numbering, as nlspec.py does it', () => {
     const wg = indexSpec(load('wireguard.yaml'));
     expect(wg.attributes.get('wgdevice')!.get('private-key')!.checks).toEqual({ exactLen: 32 });
     const netdev = indexSpec(load('netdev.yaml'));
-    const checks = [...netdev.attributes.values()].flatMap((m) => [...m.values()]).map((a) => a.checks).filter((c) => c.max !== undefined);
+    const checks = [...netdev.attributes.values()]
+      .flatMap((m) => [...m.values()])
+      .map((a) => a.checks)
+      .filter((c) => c.max !== undefined);
     expect(checks.some((c) => c.max === 0xffffffff)).toBe(true);
   });
 

@@ -105,7 +105,12 @@ describe('rt-link: RTM_NEWLINK for lo', () => {
     const link = rt.ops.getlink!.decodeReply(msg);
     expect(link.stats64).toMatchObject({ 'rx-packets': 0n, 'tx-bytes': 0n, 'rx-otherhost-dropped': 0n });
     expect(link.map).toEqual({
-      'mem-start': 0n, 'mem-end': 0n, 'base-addr': 0n, irq: 0, dma: 0, port: 0,
+      'mem-start': 0n,
+      'mem-end': 0n,
+      'base-addr': 0n,
+      irq: 0,
+      dma: 0,
+      port: 0,
       __rest: new Uint8Array(4),
     });
   });
@@ -131,9 +136,7 @@ describe('rt-link: RTM_NEWLINK for lo', () => {
   it('encodes the RTM_GETLINK request byte for byte', () => {
     const w = new MessageWriter();
     rt.ops.getlink!.do!.encodeRequest(w, { 'ifi-index': 1, ifname: 'lo', 'ext-mask': ['skip-stats'] }, { flags: NLM_F_REQUEST, seq: 1 });
-    expect(toHex(w.finish())).toBe(
-      '30000000120001000100000000000000' + '00000000010000000000000000000000' + '070003006c6f0000' + '08001d0008000000',
-    );
+    expect(toHex(w.finish())).toBe('30000000120001000100000000000000' + '00000000010000000000000000000000' + '070003006c6f0000' + '08001d0008000000');
   });
 });
 
@@ -149,10 +152,7 @@ describe('nlctrl: CTRL_CMD_NEWFAMILY for nlctrl', () => {
         version: 2,
         hdrsize: 0,
         maxattr: 0,
-        ops: [
-          { 1: { id: 3, flags: ['cmd-cap-do', 'cmd-cap-dump', 'cmd-cap-haspol'] } },
-          { 2: { id: 10, flags: ['cmd-cap-dump', 'cmd-cap-haspol'] } },
-        ],
+        ops: [{ 1: { id: 3, flags: ['cmd-cap-do', 'cmd-cap-dump', 'cmd-cap-haspol'] } }, { 2: { id: 10, flags: ['cmd-cap-dump', 'cmd-cap-haspol'] } }],
         'mcast-groups': [{ 1: { name: 'notify', id: 16 } }],
       },
     });
@@ -182,9 +182,20 @@ describe('rt-route: RTM_GETROUTE dump', () => {
       [255, 'broadcast', '192.0.2.255', 32, '192.0.2.1'],
     ]);
     expect(routes[0]).toEqual({
-      'rtm-family': 2, 'rtm-dst-len': 24, 'rtm-src-len': 0, 'rtm-tos': 0, 'rtm-table': 254,
-      'rtm-protocol': 3, 'rtm-scope': 0, 'rtm-type': 'unicast', 'rtm-flags': 0,
-      table: 254, dst: '198.51.100.0', priority: 7, gateway: '192.0.2.2', oif: 1,
+      'rtm-family': 2,
+      'rtm-dst-len': 24,
+      'rtm-src-len': 0,
+      'rtm-tos': 0,
+      'rtm-table': 254,
+      'rtm-protocol': 3,
+      'rtm-scope': 0,
+      'rtm-type': 'unicast',
+      'rtm-flags': 0,
+      table: 254,
+      dst: '198.51.100.0',
+      priority: 7,
+      gateway: '192.0.2.2',
+      oif: 1,
     });
   });
 

@@ -5,7 +5,22 @@
 // iproute2 6.1 (`ip route add blackhole 10.0.0.0/33`, `... metric x`,
 // `ip link set lo promisc foo` ...).
 import { describe, expect, it } from 'vitest';
-import { Args, duparg, duparg2, invarg, matches, missarg, parseAddr, parseIPv4Loose, parseLladdr, parseOnOff, parsePrefix, parseUnsigned, validAltIfname, validIfname } from '../../../../src/cli/ip/args.js';
+import {
+  Args,
+  duparg,
+  duparg2,
+  invarg,
+  matches,
+  missarg,
+  parseAddr,
+  parseIPv4Loose,
+  parseLladdr,
+  parseOnOff,
+  parsePrefix,
+  parseUnsigned,
+  validAltIfname,
+  validIfname,
+} from '../../../../src/cli/ip/args.js';
 import { CommandError } from '../../../../src/cli/error.js';
 import { AF_INET, AF_INET6, AF_PACKET, AF_UNSPEC } from '../../../../src/core/constants.js';
 
@@ -101,7 +116,10 @@ describe('parseUnsigned', () => {
   const REJECTS = ['', '-1', '1.5', '1e3', 'x', '0x', '12abc', '4294967296', '0x100000000', '99999999999999999999', '5 '];
 
   it.each(REJECTS)('rejects %j like invarg() with the message ip gives', (text) => {
-    expect(failure(() => parseUnsigned(text, '"metric" value is invalid\n'))).toEqual({ message: `Error: argument "${text}" is wrong: "metric" value is invalid\n\n`, exitCode: 255 });
+    expect(failure(() => parseUnsigned(text, '"metric" value is invalid\n'))).toEqual({
+      message: `Error: argument "${text}" is wrong: "metric" value is invalid\n\n`,
+      exitCode: 255,
+    });
   });
 
   it('honours a smaller maximum', () => {
@@ -228,7 +246,7 @@ describe('parseLladdr', () => {
     expect(parseLladdr('2:0:A')).toEqual(new Uint8Array([2, 0, 10]));
   });
 
-  it.each(['zz', ''])('rejects %j with ll_addr_a2n\'s message', (text) => {
+  it.each(['zz', ''])("rejects %j with ll_addr_a2n's message", (text) => {
     expect(failure(() => parseLladdr(text))).toEqual({ message: `"${text}" is invalid lladdr.`, exitCode: 1 });
   });
 

@@ -73,7 +73,15 @@ describe('formatJson', () => {
   });
 
   it('prints scalars at the top level', () => {
-    expect([formatJson('lo'), formatJson(7), formatJson(7n), formatJson(null), formatJson(true), formatJson([]), formatJson([], true)]).toEqual(['"lo"', '7', '7', 'null', 'true', '[]', '[ ]']);
+    expect([formatJson('lo'), formatJson(7), formatJson(7n), formatJson(null), formatJson(true), formatJson([]), formatJson([], true)]).toEqual([
+      '"lo"',
+      '7',
+      '7',
+      'null',
+      'true',
+      '[]',
+      '[ ]',
+    ]);
   });
 
   it('nests pretty objects and arrays of objects one level deeper each', () => {

@@ -13,7 +13,10 @@ import { IFINFOMSG_SIZE, IFLA_ADDRESS, IFLA_IFNAME, IFLA_LINK, IFLA_LINK_NETNSID
 import { MessageView } from '../../../../src/core/message.js';
 import { MessageWriter } from '../../../../src/core/writer.js';
 
-const counters = (values: Partial<Record<StatName, bigint>>) => (name: StatName): bigint => values[name] ?? 0n;
+const counters =
+  (values: Partial<Record<StatName, bigint>>) =>
+  (name: StatName): bigint =>
+    values[name] ?? 0n;
 
 describe('linkStatsText', () => {
   it('prints the counters of an idle link as ip -s link does', () => {
@@ -213,7 +216,15 @@ describe('printLinkBrief', () => {
 
   it('prints the same members in pretty JSON', () => {
     expect(brief(true, true, LINKS.v1)).toBe(
-      ['{', '    "link": "v0",', '    "ifname": "v1",', '    "operstate": "LOWERLAYERDOWN",', '    "address": "1a:e3:9a:97:1e:13",', '    "flags": [ "NO-CARRIER","BROADCAST","MULTICAST","UP","M-DOWN" ]', '}'].join('\n'),
+      [
+        '{',
+        '    "link": "v0",',
+        '    "ifname": "v1",',
+        '    "operstate": "LOWERLAYERDOWN",',
+        '    "address": "1a:e3:9a:97:1e:13",',
+        '    "flags": [ "NO-CARRIER","BROADCAST","MULTICAST","UP","M-DOWN" ]',
+        '}',
+      ].join('\n'),
     );
   });
 

@@ -166,7 +166,19 @@ describe('built-in names (no files under /etc/iproute2)', () => {
       expect(n.nudStateNumber(name.toLowerCase())).toBe(num);
       expect(n.nudStateNumber(name)).toBeUndefined();
     }
-    expect(['none', 'Permanent', '0x80', '4', 'perm', 'reach', 'f', 'bogus', '3', '0x100', ''].map(n.nudStateNumber)).toEqual([0, undefined, 0x80, 4, 0x80, 0x02, 0x20, undefined, undefined, undefined, undefined]);
+    expect(['none', 'Permanent', '0x80', '4', 'perm', 'reach', 'f', 'bogus', '3', '0x100', ''].map(n.nudStateNumber)).toEqual([
+      0,
+      undefined,
+      0x80,
+      4,
+      0x80,
+      0x02,
+      0x20,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 
   it('reads the files once, on first use, not on import', async () => {
@@ -174,7 +186,14 @@ describe('built-in names (no files under /etc/iproute2)', () => {
     n.tableName(254);
     n.protoName(3);
     const first = [...fakeFs.reads];
-    expect(first).toEqual(['/etc/iproute2/rt_tables', '/etc/iproute2/rt_protos', '/etc/iproute2/rt_scopes', '/etc/iproute2/group', '/etc/iproute2/rt_realms', '/etc/iproute2/rt_dsfield']);
+    expect(first).toEqual([
+      '/etc/iproute2/rt_tables',
+      '/etc/iproute2/rt_protos',
+      '/etc/iproute2/rt_scopes',
+      '/etc/iproute2/group',
+      '/etc/iproute2/rt_realms',
+      '/etc/iproute2/rt_dsfield',
+    ]);
     n.scopeName(0);
     n.groupName(0);
     expect(fakeFs.reads).toEqual(first);
@@ -183,7 +202,21 @@ describe('built-in names (no files under /etc/iproute2)', () => {
 
 describe('names from /etc/iproute2', () => {
   const FILES = {
-    '/etc/iproute2/rt_tables': ['#', '# reserved values', '#', '255\tlocal', '254\tmain', '253\tdefault', '0\tunspec', '', '  100   vpn   # the tunnel', '0x65 mgmt', '#102 commented', 'garbage line', '103'].join('\n'),
+    '/etc/iproute2/rt_tables': [
+      '#',
+      '# reserved values',
+      '#',
+      '255\tlocal',
+      '254\tmain',
+      '253\tdefault',
+      '0\tunspec',
+      '',
+      '  100   vpn   # the tunnel',
+      '0x65 mgmt',
+      '#102 commented',
+      'garbage line',
+      '103',
+    ].join('\n'),
     '/etc/iproute2/rt_tables.d/b.conf': '200 blue\n201 shared\n',
     '/etc/iproute2/rt_tables.d/a.conf': '201 first\n202 alpha\n',
     '/etc/iproute2/rt_tables.d/c.txt': '300 ignored\n',

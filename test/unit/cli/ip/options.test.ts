@@ -60,7 +60,11 @@ describe('parseGlobalOptions', () => {
     { argv: ['-netns', 'blue', 'link'], options: { netns: 'blue' }, at: 2 },
     { argv: ['--netns', 'red', '-n', 'blue', 'link'], options: { netns: 'blue' }, at: 4 },
     { argv: ['-n', '-j', 'link'], options: { netns: '-j' }, at: 2 },
-    { argv: ['-n', 'blue', '-j', '-p', '-d', '-s', '-s', '-4', 'addr', 'show', '-j'], options: { netns: 'blue', json: true, pretty: true, details: 1, stats: 2, family: AF_INET }, at: 8 },
+    {
+      argv: ['-n', 'blue', '-j', '-p', '-d', '-s', '-s', '-4', 'addr', 'show', '-j'],
+      options: { netns: 'blue', json: true, pretty: true, details: 1, stats: 2, family: AF_INET },
+      at: 8,
+    },
     { argv: ['--', '-j', 'link'], options: {}, at: 1 },
     { argv: ['-j', '--', 'link'], options: { json: true }, at: 2 },
     // "-" is a prefix of -loops, which takes the next word (ip.c): no object is left.
@@ -100,11 +104,14 @@ describe('parseGlobalOptions', () => {
   });
 
   // Options that need a value and have none, -help, -family help: ip's usage() (stderr, exit 255).
-  it.each([[['-help']], [['--help', 'link']], [['-he']], [['-f']], [['-f', 'help']], [['-b']], [['-l']], [['-rc']]])('answers %j with the usage text of ip 6.1 and exit status 255', (argv) => {
-    const { message, exitCode } = refusal(argv);
-    expect(exitCode).toBe(255);
-    expect(message).toBe(IP_USAGE);
-  });
+  it.each([[['-help']], [['--help', 'link']], [['-he']], [['-f']], [['-f', 'help']], [['-b']], [['-l']], [['-rc']]])(
+    'answers %j with the usage text of ip 6.1 and exit status 255',
+    (argv) => {
+      const { message, exitCode } = refusal(argv);
+      expect(exitCode).toBe(255);
+      expect(message).toBe(IP_USAGE);
+    },
+  );
 
   it('checks a -n namespace where ip switches to it, before the options after it', () => {
     const seen: string[] = [];

@@ -67,7 +67,7 @@ describe('Printer', () => {
     expect(compact.output).toBe('');
   });
 
-  it('prints pretty JSON in json_writer.c\'s layout', () => {
+  it("prints pretty JSON in json_writer.c's layout", () => {
     const { pretty } = modes();
     printLink(pretty);
     expect(pretty.rendered).toBe(
@@ -221,7 +221,11 @@ describe('Printer', () => {
 
   it('writes non-finite numbers as null, bigints and fixed decimals as given', () => {
     const { text, compact } = modes();
-    for (const p of [text, compact]) p.any('a', '%s ', NaN).any('b', '%u ', 2n ** 64n - 1n).any('c', '%s', new JsonNumberText('1.50')).any('d', ' %d', -0.5);
+    for (const p of [text, compact])
+      p.any('a', '%s ', NaN)
+        .any('b', '%u ', 2n ** 64n - 1n)
+        .any('c', '%s', new JsonNumberText('1.50'))
+        .any('d', ' %d', -0.5);
     expect(compact.rendered).toBe('{"a":null,"b":18446744073709551615,"c":1.50,"d":-0.5}');
     expect(text.output).toBe('NaN 18446744073709551615 1.50 -0.5');
   });
@@ -234,7 +238,10 @@ describe('Printer', () => {
 describe('listings', () => {
   function listing(json: boolean, pretty: boolean, links: readonly { ifindex: number; ifname: string }[]): string {
     let out = '';
-    const ctx = new IpContext({ stdout: (t) => (out += t), stderr: () => {} }, { json, pretty, details: 0, stats: 0, family: AF_UNSPEC, netns: undefined, oneline: false, brief: false, human: 0, iec: 0, all: false });
+    const ctx = new IpContext(
+      { stdout: (t) => (out += t), stderr: () => {} },
+      { json, pretty, details: 0, stats: 0, family: AF_UNSPEC, netns: undefined, oneline: false, brief: false, human: 0, iec: 0, all: false },
+    );
     for (const l of links) {
       const p = ctx.printer();
       p.any('ifindex', '%u: ', l.ifindex).any('ifname', '%s: ', l.ifname).openArray('flags').any(null, '<%s>', 'LOOPBACK').close();
@@ -264,7 +271,7 @@ describe('listings', () => {
 
   // json_writer.c indents by depth: an object inside the listing's array has
   // its members at eight spaces and its closing brace at four.
-  it('indents a pretty listing\'s objects one level inside the array', () => {
+  it("indents a pretty listing's objects one level inside the array", () => {
     expect(listing(true, true, LINKS.slice(0, 1))).toBe('[ {\n        "ifindex": 1,\n        "ifname": "lo",\n        "flags": [ "LOOPBACK" ]\n    } ]\n');
   });
 
@@ -307,7 +314,12 @@ describe('sprintf', () => {
     ['100%', 1, '100%'],
   ];
 
-  const rows = CASES.map(([fmt, value, out]) => ({ fmt, value, out, shown: typeof value === 'bigint' ? `${value}n` : value instanceof JsonNumberText ? value.text : JSON.stringify(value) }));
+  const rows = CASES.map(([fmt, value, out]) => ({
+    fmt,
+    value,
+    out,
+    shown: typeof value === 'bigint' ? `${value}n` : value instanceof JsonNumberText ? value.text : JSON.stringify(value),
+  }));
 
   it.each(rows)('formats $fmt with $shown as $out', ({ fmt, value, out }) => {
     expect(sprintf(fmt, value)).toBe(out);
@@ -330,12 +342,7 @@ describe('compact and pretty JSON agree', () => {
     fc.constantFrom('0.00', '1.50', '-3', '1e3').map((t) => new JsonNumberText(t)),
   );
   const jsonValue: fc.Arbitrary<JsonValue> = fc.letrec<{ v: JsonValue }>((tie) => ({
-    v: fc.oneof(
-      { depthSize: 'small', withCrossShrink: true },
-      scalar,
-      fc.array(tie('v'), { maxLength: 3 }),
-      fc.dictionary(key, tie('v'), { maxKeys: 3 }),
-    ),
+    v: fc.oneof({ depthSize: 'small', withCrossShrink: true }, scalar, fc.array(tie('v'), { maxLength: 3 }), fc.dictionary(key, tie('v'), { maxKeys: 3 })),
   })).v;
   type Call =
     | { op: 'any' | 'jsonOnly'; key: string | null; value: Scalar }
