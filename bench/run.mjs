@@ -506,29 +506,61 @@ async function main() {
   console.log('| --- | --- |');
   line('C recv-only dump (baseline)', `${d.cRecvMs.toFixed(2)} ms`);
   line('nlkit dump + walk of every message header (`dump().batches()`)', `${d.nlkitHeaderWalkMs.toFixed(2)} ms (${d.headerWalkRatioToC.toFixed(2)}x C recv-only)`);
-  line('nlkit dump + walk of every header and attribute (`dump().batches()`, reused reader)', `${d.nlkitDumpWalkMs.toFixed(2)} ms (${d.ratioToC.toFixed(2)}x C recv-only; best runs ${d.nlkitDumpWalkMinMs.toFixed(2)} / ${d.cRecvMinMs.toFixed(2)} ms = ${d.minRatioToC.toFixed(2)}x)`);
-  if (d.cMnlWalkMs !== undefined) line('C dump + the same walk with libmnl (mnl_cb_run + mnl_attr_parse)', `${d.cMnlWalkMs.toFixed(2)} ms (nlkit's walk ${d.walkRatioToMnl.toFixed(2)}x)`);
+  line(
+    'nlkit dump + walk of every header and attribute (`dump().batches()`, reused reader)',
+    `${d.nlkitDumpWalkMs.toFixed(2)} ms (${d.ratioToC.toFixed(2)}x C recv-only; best runs ${d.nlkitDumpWalkMinMs.toFixed(2)} / ${d.cRecvMinMs.toFixed(2)} ms = ${d.minRatioToC.toFixed(2)}x)`,
+  );
+  if (d.cMnlWalkMs !== undefined)
+    line('C dump + the same walk with libmnl (mnl_cb_run + mnl_attr_parse)', `${d.cMnlWalkMs.toFixed(2)} ms (nlkit's walk ${d.walkRatioToMnl.toFixed(2)}x)`);
   else line('C dump + the same walk with libmnl', `skipped: ${d.cMnlWalkSkipped}`);
-  line('nlkit dump + walk, one `for await` per message', `${d.nlkitPerMessageIteratorMs.toFixed(2)} ms (${d.perMessageIteratorRatioToBatches.toFixed(2)}x the \`batches()\` walk, ${d.perMessageIteratorRatioToC.toFixed(2)}x C)`);
+  line(
+    'nlkit dump + walk, one `for await` per message',
+    `${d.nlkitPerMessageIteratorMs.toFixed(2)} ms (${d.perMessageIteratorRatioToBatches.toFixed(2)}x the \`batches()\` walk, ${d.perMessageIteratorRatioToC.toFixed(2)}x C)`,
+  );
   line('`ip -j route show` (whole process)', `${d.ipJsonRouteShowMs.toFixed(2)} ms (${d.ratioIpToNlkit.toFixed(1)}x nlkit)`);
   line('per route: nlkit / ip -j', `${d.nlkitNsPerRoute.toFixed(0)} ns / ${d.ipNsPerRoute.toFixed(0)} ns`);
-  line(`codec: parse + walk (${m.messages} msgs, ${m.attributes} attrs)`, `${((1e9 / m.results['parse+walk'].hz) / m.attributes).toFixed(1)} ns/attribute, ${((1e9 / m.results['parse+walk'].hz) / m.messages).toFixed(0)} ns/message`);
+  line(
+    `codec: parse + walk (${m.messages} msgs, ${m.attributes} attrs)`,
+    `${(1e9 / m.results['parse+walk'].hz / m.attributes).toFixed(1)} ns/attribute, ${(1e9 / m.results['parse+walk'].hz / m.messages).toFixed(0)} ns/message`,
+  );
   line('codec: writer, one route message (5 attrs + nest)', `${(1e9 / m.results['writer: route message'].hz).toFixed(0)} ns/message`);
   const dec = results.decode;
   line('rt-route dump decoded into objects (generated codec)', `${dec.decodeMs.toFixed(2)} ms (${dec.ratioToBareWalk.toFixed(2)}x the bare walk, ${dec.bareWalkMs.toFixed(2)} ms)`);
   line('per route: decoded object / ip -j', `${dec.nsPerRoute.toFixed(0)} ns / ${dec.ipNsPerRoute.toFixed(0)} ns`);
   const cl = results.cli;
-  line(`\`nlkit -j route show\` vs \`ip -j route show\` (${cl.routes} routes, whole processes)`, `${cl.nlkitJsonProcessMs.toFixed(1)} ms / ${cl.ipJsonProcessMs.toFixed(1)} ms (${cl.processRatio.toFixed(2)}x)`);
-  line('Node alone: an empty process / a minimal route-JSON script (bench/floor)', `${cl.emptyNodeProcessMs.toFixed(1)} ms / ${cl.floorScriptProcessMs.toFixed(1)} ms (${cl.floorRatio.toFixed(2)}x ip)`);
-  line('typed route list as an array (`rt.routes.listAll()`), per route / `ip -j` per route', `${cl.typedListAllNsPerRoute.toFixed(0)} ns / ${cl.ipNsPerRoute.toFixed(0)} ns (${cl.ipPerRouteOverTypedListAll.toFixed(2)}x faster)`);
+  line(
+    `\`nlkit -j route show\` vs \`ip -j route show\` (${cl.routes} routes, whole processes)`,
+    `${cl.nlkitJsonProcessMs.toFixed(1)} ms / ${cl.ipJsonProcessMs.toFixed(1)} ms (${cl.processRatio.toFixed(2)}x)`,
+  );
+  line(
+    'Node alone: an empty process / a minimal route-JSON script (bench/floor)',
+    `${cl.emptyNodeProcessMs.toFixed(1)} ms / ${cl.floorScriptProcessMs.toFixed(1)} ms (${cl.floorRatio.toFixed(2)}x ip)`,
+  );
+  line(
+    'typed route list as an array (`rt.routes.listAll()`), per route / `ip -j` per route',
+    `${cl.typedListAllNsPerRoute.toFixed(0)} ns / ${cl.ipNsPerRoute.toFixed(0)} ns (${cl.ipPerRouteOverTypedListAll.toFixed(2)}x faster)`,
+  );
   line('typed route list by datagram (`rt.routes.batches()`), per route', `${cl.typedBatchesNsPerRoute.toFixed(0)} ns`);
-  line('typed route list, one `for await` per route (`rt.routes.list()`), per route', `${cl.typedListEachNsPerRoute.toFixed(0)} ns (${cl.ipPerRouteOverTypedListEach.toFixed(2)}x faster than ip -j)`);
-  if (cl.million) line(`streaming ${cl.million.routes} routes with the typed client`, `peak RSS ${cl.million.maxRssMB.toFixed(0)} MB, ${(cl.million.ms / 1000).toFixed(1)} s as a process`);
+  line(
+    'typed route list, one `for await` per route (`rt.routes.list()`), per route',
+    `${cl.typedListEachNsPerRoute.toFixed(0)} ns (${cl.ipPerRouteOverTypedListEach.toFixed(2)}x faster than ip -j)`,
+  );
+  if (cl.million)
+    line(`streaming ${cl.million.routes} routes with the typed client`, `peak RSS ${cl.million.maxRssMB.toFixed(0)} MB, ${(cl.million.ms / 1000).toFixed(1)} s as a process`);
   const tp = results.threadpool;
-  line('dump + walk with the libuv threadpool blocked (4 opens of a FIFO, no CPU used)', `${tp.blocked.walkMs.toFixed(2)} ms (${tp.blocked.ratioToFree.toFixed(2)}x with the pool free, ${tp.free.walkMs.toFixed(2)} ms); route events: ${tp.blocked.events.received} of ${tp.blocked.events.expected}, ${tp.blocked.events.overruns} overruns`);
-  line(`dump + walk while 4 pbkdf2 jobs keep the threadpool busy (${tp.busy.cpus} CPUs)`, `${tp.busy.walkMs.toFixed(2)} ms (${tp.busy.ratioToFree.toFixed(2)}x free; C recv-only under the same load ${tp.busy.cRecvMs.toFixed(2)} ms, ${tp.busy.cRatioToFree.toFixed(2)}x its own free run: nlkit/C ${tp.busy.ratioToC.toFixed(2)} busy, ${tp.free.ratioToC.toFixed(2)} free); route events: ${tp.busy.events.received} of ${tp.busy.events.expected}, ${tp.busy.events.overruns} overruns`);
+  line(
+    'dump + walk with the libuv threadpool blocked (4 opens of a FIFO, no CPU used)',
+    `${tp.blocked.walkMs.toFixed(2)} ms (${tp.blocked.ratioToFree.toFixed(2)}x with the pool free, ${tp.free.walkMs.toFixed(2)} ms); route events: ${tp.blocked.events.received} of ${tp.blocked.events.expected}, ${tp.blocked.events.overruns} overruns`,
+  );
+  line(
+    `dump + walk while 4 pbkdf2 jobs keep the threadpool busy (${tp.busy.cpus} CPUs)`,
+    `${tp.busy.walkMs.toFixed(2)} ms (${tp.busy.ratioToFree.toFixed(2)}x free; C recv-only under the same load ${tp.busy.cRecvMs.toFixed(2)} ms, ${tp.busy.cRatioToFree.toFixed(2)}x its own free run: nlkit/C ${tp.busy.ratioToC.toFixed(2)} busy, ${tp.free.ratioToC.toFixed(2)} free); route events: ${tp.busy.events.received} of ${tp.busy.events.expected}, ${tp.busy.events.overruns} overruns`,
+  );
   const l = results.links;
-  line(`rt-link getlink dump of ${l.links} links decoded`, `${l.decodeMs.toFixed(2)} ms (${l.ratioToBareWalk.toFixed(2)}x the bare walk, ${l.bareWalkMs.toFixed(2)} ms; \`ip -j -d link show\` ${l.ipJsonDetailsMs.toFixed(1)} ms)`);
+  line(
+    `rt-link getlink dump of ${l.links} links decoded`,
+    `${l.decodeMs.toFixed(2)} ms (${l.ratioToBareWalk.toFixed(2)}x the bare walk, ${l.bareWalkMs.toFixed(2)} ms; \`ip -j -d link show\` ${l.ipJsonDetailsMs.toFixed(1)} ms)`,
+  );
 }
 
 main().catch((err) => {

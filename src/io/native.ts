@@ -17,10 +17,7 @@ export interface NativeSystemError extends Error {
 }
 
 /** Where a socket is opened: the caller's namespace, or another one. */
-export type NativeNetnsTarget =
-  | { readonly path: string }
-  | { readonly pid: number }
-  | { readonly fd: number };
+export type NativeNetnsTarget = { readonly path: string } | { readonly pid: number } | { readonly fd: number };
 
 /**
  * Frame table layout: FRAME_WORDS u32 per received datagram.
@@ -116,12 +113,7 @@ export interface NativeBinding {
   readonly supported: boolean;
   /** Largest datagram native reserves room for in the slab. */
   readonly maxDatagram: number;
-  readonly Socket: new (
-    protocol: number,
-    groups: number,
-    netns: NativeNetnsTarget | null,
-    onBatch: NativeBatchCallback,
-  ) => NativeSocket;
+  readonly Socket: new (protocol: number, groups: number, netns: NativeNetnsTarget | null, onBatch: NativeBatchCallback) => NativeSocket;
   /**
    * Creates a named namespace the way iproute2 does (bind mount under /run/netns).
    * Throws a NativeSystemError naming the file (e.g. syscall 'open', path '/run/netns/NAME').
