@@ -309,15 +309,7 @@ export function emitFamilyModule(spec: FamilySpec, specFile: string): string {
   const types = new TypeEmitter(spec);
   const { ops, messages } = types.emitTypes();
   const codec = generateCodecSource(spec, { ts: true });
-  const runtimeValues = codec.runtimeNames;
-  return [
-    `${GENERATED_MARKER} (scripts/codegen.mjs) from the YNL spec ${specFile}; do not edit.`,
-    '// test/unit/schema/codegen-stale.test.ts fails when this file is out of date: rerun `npm run codegen`.',
-    "import type { MessageWriter } from '../../core/writer.js';",
-    "import { buildFamily, type Family, type OperationCodec, type OperationModeCodec } from '../../schema/family.js';",
-    "import { reviveSpec, type FamilySpec } from '../../schema/model.js';",
-    `import {\n${runtimeValues.map((n) => `  ${n},\n`).join('')}  type FamilyCodecs,\n  type Obj,\n  type Scope,\n  type StructDesc,\n  type StructRest,\n  type UnknownAttribute,\n} from '../../schema/runtime.js';`,
-    '',
+  const rest = [
     types.text(),
     '',
     // JSON rather than a TypeScript literal: type-checking a literal this size is slow.
@@ -329,6 +321,20 @@ export function emitFamilyModule(spec: FamilySpec, specFile: string): string {
     `/** The ${spec.name} family: codecs for every operation, attribute set and struct. */`,
     `export const family: Family<${ops}, ${messages}> = buildFamily<${ops}, ${messages}>(spec, codecs);`,
     '',
+  ].join('\n');
+  // Only the names the module uses are imported (the project compiles with noUnusedLocals).
+  const used = (names: readonly string[]): string[] => names.filter((n) => new RegExp(`\\b${n}\\b`).test(rest));
+  const familyTypes = used(['OperationCodec', 'OperationModeCodec']).map((n) => `type ${n}`);
+  const runtime = [...used(codec.runtimeNames), ...used(['FamilyCodecs', 'Obj', 'Scope', 'StructDesc', 'StructRest', 'UnknownAttribute']).map((n) => `type ${n}`)];
+  return [
+    `${GENERATED_MARKER} (scripts/codegen.mjs) from the YNL spec ${specFile}; do not edit.`,
+    '// test/unit/schema/codegen-stale.test.ts fails when this file is out of date: rerun `npm run codegen`.',
+    ...(/\bMessageWriter\b/.test(rest) ? ["import type { MessageWriter } from '../../core/writer.js';"] : []),
+    `import { ${['buildFamily', 'type Family', ...familyTypes].join(', ')} } from '../../schema/family.js';`,
+    "import { reviveSpec, type FamilySpec } from '../../schema/model.js';",
+    `import {\n${runtime.map((n) => `  ${n},\n`).join('')}} from '../../schema/runtime.js';`,
+    '',
+    rest,
   ].join('\n');
 }
 

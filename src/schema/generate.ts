@@ -640,7 +640,9 @@ class Generator {
         `  const out${this.a('unknown[]')} = [];\n  let p = s;\n  while (e - p >= 4) {\n` +
         `    const len = dv.getUint16(p, ${this.r('LE')});\n` +
         `    if (len < 4 || len > e - p) throw ${this.r('badLength')}(len, e - p, p, ${ctx});\n` +
-        '    const t = dv.getUint16(p + 2, LE) & 0x3fff;\n    const ds = p + 4;\n    const dl = len - 4;\n    p += (len + 3) & ~3;\n' +
+        // The item's type is read only where the item uses it.
+        (/\bt\b/.test(item) ? '    const t = dv.getUint16(p + 2, LE) & 0x3fff;\n' : '') +
+        '    const ds = p + 4;\n    const dl = len - 4;\n    p += (len + 3) & ~3;\n' +
         `    ${item}\n  }\n  return out;\n}`,
     );
     return name;

@@ -21,12 +21,9 @@ import {
   tooDeep,
   tooShort,
   unknownKey,
-  utf8Length,
   type FamilyCodecs,
   type Obj,
   type Scope,
-  type StructDesc,
-  type StructRest,
   type UnknownAttribute,
 } from '../../schema/runtime.js';
 

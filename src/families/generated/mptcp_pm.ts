@@ -22,8 +22,6 @@ import {
   type FamilyCodecs,
   type Obj,
   type Scope,
-  type StructDesc,
-  type StructRest,
   type UnknownAttribute,
 } from '../../schema/runtime.js';
 

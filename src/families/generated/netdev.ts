@@ -27,8 +27,6 @@ import {
   type FamilyCodecs,
   type Obj,
   type Scope,
-  type StructDesc,
-  type StructRest,
   type UnknownAttribute,
 } from '../../schema/runtime.js';
 

@@ -38,7 +38,6 @@ import {
   type Obj,
   type Scope,
   type StructDesc,
-  type StructRest,
   type UnknownAttribute,
 } from '../../schema/runtime.js';
 

@@ -31,7 +31,6 @@ import {
   tooDeep,
   tooShort,
   unknownKey,
-  utf8Length,
   type FamilyCodecs,
   type Obj,
   type Scope,
@@ -1707,7 +1706,6 @@ function ia0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   while (e - p >= 4) {
     const len = dv.getUint16(p, LE);
     if (len < 4 || len > e - p) throw badLength(len, e - p, p, "nl80211-attrs.supported-commands");
-    const t = dv.getUint16(p + 2, LE) & 0x3fff;
     const ds = p + 4;
     const dl = len - 4;
     p += (len + 3) & ~3;

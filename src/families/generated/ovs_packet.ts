@@ -24,7 +24,6 @@ import {
   type Obj,
   type Scope,
   type StructDesc,
-  type StructRest,
   type UnknownAttribute,
 } from '../../schema/runtime.js';
 

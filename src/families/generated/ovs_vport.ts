@@ -25,7 +25,6 @@ import {
   tooDeep,
   tooShort,
   unknownKey,
-  utf8Length,
   type FamilyCodecs,
   type Obj,
   type Scope,

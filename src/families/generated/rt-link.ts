@@ -43,7 +43,6 @@ import {
   tooDeep,
   tooShort,
   unknownKey,
-  utf8Length,
   type FamilyCodecs,
   type Obj,
   type Scope,
@@ -3315,7 +3314,6 @@ function ia0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   while (e - p >= 4) {
     const len = dv.getUint16(p, LE);
     if (len < 4 || len > e - p) throw badLength(len, e - p, p, "linkinfo-bond-attrs.arp-ip-target");
-    const t = dv.getUint16(p + 2, LE) & 0x3fff;
     const ds = p + 4;
     const dl = len - 4;
     p += (len + 3) & ~3;
@@ -3330,7 +3328,6 @@ function ia1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   while (e - p >= 4) {
     const len = dv.getUint16(p, LE);
     if (len < 4 || len > e - p) throw badLength(len, e - p, p, "linkinfo-bond-attrs.ns-ip6-target");
-    const t = dv.getUint16(p + 2, LE) & 0x3fff;
     const ds = p + 4;
     const dl = len - 4;
     p += (len + 3) & ~3;

@@ -37,7 +37,6 @@ import {
   tooDeep,
   tooShort,
   unknownKey,
-  utf8Length,
   type FamilyCodecs,
   type Obj,
   type Scope,

@@ -25,8 +25,6 @@ import {
   type FamilyCodecs,
   type Obj,
   type Scope,
-  type StructDesc,
-  type StructRest,
   type UnknownAttribute,
 } from '../../schema/runtime.js';
 
