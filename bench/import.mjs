@@ -46,5 +46,9 @@ const base = median(times[0]);
 for (let j = 0; j < cases.length; j++) {
   const m = median(times[j]);
   const extra = j ? `  costs ${(m - base).toFixed(1)} ms; import() itself ${median(inside[j]).toFixed(1)} ms (min ${Math.min(...inside[j]).toFixed(1)})` : '';
-  console.log(`${cases[j][0].padEnd(36)} process ${m.toFixed(1).padStart(6)} ms (min ${Math.min(...times[j]).toFixed(1).padStart(5)})${extra}`);
+  console.log(
+    `${cases[j][0].padEnd(36)} process ${m.toFixed(1).padStart(6)} ms (min ${Math.min(...times[j])
+      .toFixed(1)
+      .padStart(5)})${extra}`,
+  );
 }

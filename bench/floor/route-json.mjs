@@ -35,7 +35,7 @@ for await (const batch of sock.dump(request).batches()) {
     ascii('{"type":"blackhole","dst":"');
     const b = m.buffer;
     const end = m.offset + m.length;
-    for (let p = m.offset + 28; p + 4 <= end; ) {
+    for (let p = m.offset + 28; p + 4 <= end;) {
       const len = m.dv.getUint16(p, true);
       if (len < 4) break;
       if (m.dv.getUint16(p + 2, true) === RTA_DST) ascii(`${b[p + 4]}.${b[p + 5]}.${b[p + 6]}.${b[p + 7]}`);
