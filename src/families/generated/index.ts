@@ -4,38 +4,71 @@ import type { Family } from '../../schema/family.js';
 
 /** Loaders of the generated families, by family name (importing this module loads none of them). */
 export const generatedFamilies = {
+  /** Loads the binder family from ./binder.js. */
   "binder": (): Promise<Family> => import("./binder.js").then((m) => m.family as unknown as Family),
+  /** Loads the conntrack family from ./conntrack.js. */
   "conntrack": (): Promise<Family> => import("./conntrack.js").then((m) => m.family as unknown as Family),
+  /** Loads the dev-energymodel family from ./dev-energymodel.js. */
   "dev-energymodel": (): Promise<Family> => import("./dev-energymodel.js").then((m) => m.family as unknown as Family),
+  /** Loads the devlink family from ./devlink.js. */
   "devlink": (): Promise<Family> => import("./devlink.js").then((m) => m.family as unknown as Family),
+  /** Loads the dpll family from ./dpll.js. */
   "dpll": (): Promise<Family> => import("./dpll.js").then((m) => m.family as unknown as Family),
+  /** Loads the drm-ras family from ./drm-ras.js. */
   "drm-ras": (): Promise<Family> => import("./drm-ras.js").then((m) => m.family as unknown as Family),
+  /** Loads the ethtool family from ./ethtool.js. */
   "ethtool": (): Promise<Family> => import("./ethtool.js").then((m) => m.family as unknown as Family),
+  /** Loads the fou family from ./fou.js. */
   "fou": (): Promise<Family> => import("./fou.js").then((m) => m.family as unknown as Family),
+  /** Loads the handshake family from ./handshake.js. */
   "handshake": (): Promise<Family> => import("./handshake.js").then((m) => m.family as unknown as Family),
+  /** Loads the lockd family from ./lockd.js. */
   "lockd": (): Promise<Family> => import("./lockd.js").then((m) => m.family as unknown as Family),
+  /** Loads the mptcp_pm family from ./mptcp_pm.js. */
   "mptcp_pm": (): Promise<Family> => import("./mptcp_pm.js").then((m) => m.family as unknown as Family),
+  /** Loads the net-shaper family from ./net-shaper.js. */
   "net-shaper": (): Promise<Family> => import("./net-shaper.js").then((m) => m.family as unknown as Family),
+  /** Loads the netdev family from ./netdev.js. */
   "netdev": (): Promise<Family> => import("./netdev.js").then((m) => m.family as unknown as Family),
+  /** Loads the nfsd family from ./nfsd.js. */
   "nfsd": (): Promise<Family> => import("./nfsd.js").then((m) => m.family as unknown as Family),
+  /** Loads the nftables family from ./nftables.js. */
   "nftables": (): Promise<Family> => import("./nftables.js").then((m) => m.family as unknown as Family),
+  /** Loads the nl80211 family from ./nl80211.js. */
   "nl80211": (): Promise<Family> => import("./nl80211.js").then((m) => m.family as unknown as Family),
+  /** Loads the nlctrl family from ./nlctrl.js. */
   "nlctrl": (): Promise<Family> => import("./nlctrl.js").then((m) => m.family as unknown as Family),
+  /** Loads the ovpn family from ./ovpn.js. */
   "ovpn": (): Promise<Family> => import("./ovpn.js").then((m) => m.family as unknown as Family),
+  /** Loads the ovs_datapath family from ./ovs_datapath.js. */
   "ovs_datapath": (): Promise<Family> => import("./ovs_datapath.js").then((m) => m.family as unknown as Family),
+  /** Loads the ovs_flow family from ./ovs_flow.js. */
   "ovs_flow": (): Promise<Family> => import("./ovs_flow.js").then((m) => m.family as unknown as Family),
+  /** Loads the ovs_packet family from ./ovs_packet.js. */
   "ovs_packet": (): Promise<Family> => import("./ovs_packet.js").then((m) => m.family as unknown as Family),
+  /** Loads the ovs_vport family from ./ovs_vport.js. */
   "ovs_vport": (): Promise<Family> => import("./ovs_vport.js").then((m) => m.family as unknown as Family),
+  /** Loads the psp family from ./psp.js. */
   "psp": (): Promise<Family> => import("./psp.js").then((m) => m.family as unknown as Family),
+  /** Loads the rt-addr family from ./rt-addr.js. */
   "rt-addr": (): Promise<Family> => import("./rt-addr.js").then((m) => m.family as unknown as Family),
+  /** Loads the rt-link family from ./rt-link.js. */
   "rt-link": (): Promise<Family> => import("./rt-link.js").then((m) => m.family as unknown as Family),
+  /** Loads the rt-neigh family from ./rt-neigh.js. */
   "rt-neigh": (): Promise<Family> => import("./rt-neigh.js").then((m) => m.family as unknown as Family),
+  /** Loads the rt-route family from ./rt-route.js. */
   "rt-route": (): Promise<Family> => import("./rt-route.js").then((m) => m.family as unknown as Family),
+  /** Loads the rt-rule family from ./rt-rule.js. */
   "rt-rule": (): Promise<Family> => import("./rt-rule.js").then((m) => m.family as unknown as Family),
+  /** Loads the sunrpc family from ./sunrpc.js. */
   "sunrpc": (): Promise<Family> => import("./sunrpc.js").then((m) => m.family as unknown as Family),
+  /** Loads the tc family from ./tc.js. */
   "tc": (): Promise<Family> => import("./tc.js").then((m) => m.family as unknown as Family),
+  /** Loads the tcp_metrics family from ./tcp_metrics.js. */
   "tcp_metrics": (): Promise<Family> => import("./tcp_metrics.js").then((m) => m.family as unknown as Family),
+  /** Loads the team family from ./team.js. */
   "team": (): Promise<Family> => import("./team.js").then((m) => m.family as unknown as Family),
+  /** Loads the wireguard family from ./wireguard.js. */
   "wireguard": (): Promise<Family> => import("./wireguard.js").then((m) => m.family as unknown as Family),
 } as const;
 
