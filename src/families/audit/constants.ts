@@ -2,52 +2,89 @@
 // include/uapi/linux/audit.h: message types, status bits, rule fields,
 // operators, filter lists and actions.
 
-/** Message types 1000-1019: commands to the audit system. */
+// Message types 1000-1019: requests to the audit system.
+/** Reads the audit status (struct audit_status). */
 export const AUDIT_GET = 1000;
+/** Changes the audit status: the fields audit_status.mask selects. */
 export const AUDIT_SET = 1001;
+/** Old rule listing; kernels no longer serve it (use AUDIT_LIST_RULES). */
 export const AUDIT_LIST = 1002;
+/** Old rule addition; kernels no longer serve it (use AUDIT_ADD_RULE). */
 export const AUDIT_ADD = 1003;
+/** Old rule removal; kernels no longer serve it (use AUDIT_DEL_RULE). */
 export const AUDIT_DEL = 1004;
+/** A user-space message of the oldest kind (see AUDIT_FIRST_USER_MSG for the current range). */
 export const AUDIT_USER = 1005;
+/** Record of a login uid change. */
 export const AUDIT_LOGIN = 1006;
+/** Old file watch insertion; unused by current kernels. */
 export const AUDIT_WATCH_INS = 1007;
+/** Old file watch removal; unused by current kernels. */
 export const AUDIT_WATCH_REM = 1008;
+/** Old file watch listing; unused by current kernels. */
 export const AUDIT_WATCH_LIST = 1009;
+/** Asks who last signalled the audit daemon (struct audit_sig_info). */
 export const AUDIT_SIGNAL_INFO = 1010;
+/** Adds a rule (struct audit_rule_data). */
 export const AUDIT_ADD_RULE = 1011;
+/** Removes a rule (struct audit_rule_data). */
 export const AUDIT_DEL_RULE = 1012;
+/** Dumps the rules, one struct audit_rule_data each. */
 export const AUDIT_LIST_RULES = 1013;
+/** Drops the watches of directory rules whose paths are gone. */
 export const AUDIT_TRIM = 1014;
+/** Makes one path audited like another (directory rules). */
 export const AUDIT_MAKE_EQUIV = 1015;
+/** Reads the sender's TTY auditing settings (struct audit_tty_status). */
 export const AUDIT_TTY_GET = 1016;
+/** Changes the sender's TTY auditing settings. */
 export const AUDIT_TTY_SET = 1017;
+/** Changes audit features (struct audit_features). */
 export const AUDIT_SET_FEATURE = 1018;
+/** Reads the audit features (struct audit_features). */
 export const AUDIT_GET_FEATURE = 1019;
 
-/** User-space message ranges the kernel accepts from CAP_AUDIT_WRITE holders. */
+// User-space message types: the kernel accepts these from CAP_AUDIT_WRITE holders.
+/** First type of the first user-space message range. */
 export const AUDIT_FIRST_USER_MSG = 1100;
+/** A user-space SELinux access decision. */
 export const AUDIT_USER_AVC = 1107;
+/** TTY input logged by a user-space program. */
 export const AUDIT_USER_TTY = 1124;
+/** Last type of the first user-space message range. */
 export const AUDIT_LAST_USER_MSG = 1199;
+/** First type of the second user-space message range. */
 export const AUDIT_FIRST_USER_MSG2 = 2100;
+/** Last type of the second user-space message range. */
 export const AUDIT_LAST_USER_MSG2 = 2999;
 
 /** enum audit_nlgrps: the read-only "best effort" multicast group of log records. */
 export const AUDIT_NLGRP_READLOG = 1;
 
-/** audit_status.mask bits (AUDIT_STATUS_*). */
+// audit_status.mask bits: which fields of an AUDIT_SET request to apply.
+/** Apply audit_status.enabled. */
 export const AUDIT_STATUS_ENABLED = 0x0001;
+/** Apply audit_status.failure. */
 export const AUDIT_STATUS_FAILURE = 0x0002;
+/** Apply audit_status.pid (register or unregister the audit daemon). */
 export const AUDIT_STATUS_PID = 0x0004;
+/** Apply audit_status.rate_limit. */
 export const AUDIT_STATUS_RATE_LIMIT = 0x0008;
+/** Apply audit_status.backlog_limit. */
 export const AUDIT_STATUS_BACKLOG_LIMIT = 0x0010;
+/** Apply audit_status.backlog_wait_time. */
 export const AUDIT_STATUS_BACKLOG_WAIT_TIME = 0x0020;
+/** Reset the lost-record counter (audit_status.lost). */
 export const AUDIT_STATUS_LOST = 0x0040;
+/** Reset the total backlog wait time counter. */
 export const AUDIT_STATUS_BACKLOG_WAIT_TIME_ACTUAL = 0x0080;
 
-/** audit_features bits: AUDIT_FEATURE_ONLY_UNSET_LOGINUID (0) and AUDIT_FEATURE_LOGINUID_IMMUTABLE (1). */
+// audit_features: feature bit numbers and the struct's version.
+/** Feature bit 0: a login uid may be set only while unset. */
 export const AUDIT_FEATURE_ONLY_UNSET_LOGINUID = 0;
+/** Feature bit 1: a login uid, once set, cannot change. */
 export const AUDIT_FEATURE_LOGINUID_IMMUTABLE = 1;
+/** The struct audit_features version this code speaks. */
 export const AUDIT_FEATURE_VERSION = 1;
 
 /** Record types by number, as audit logs name them (type=SYSCALL …): the kernel header's. */
@@ -150,7 +187,7 @@ export const AUDIT_TYPE_NAMES: Readonly<Record<number, string>> = {
 export const AUDIT_FILTER_NAMES = ['user', 'task', 'entry', 'watch', 'exit', 'exclude', 'filesystem'] as const;
 /** A rule's filter list. */
 export type AuditFilterList = (typeof AUDIT_FILTER_NAMES)[number];
-/** AUDIT_FILTER_PREPEND: the rule was added at the front of its list. */
+/** the rule was added at the front of its list. */
 export const AUDIT_FILTER_PREPEND = 0x10;
 
 /** Rule actions (AUDIT_NEVER, AUDIT_POSSIBLE, AUDIT_ALWAYS), by number. */
@@ -158,8 +195,10 @@ export const AUDIT_ACTION_NAMES = ['never', 'possible', 'always'] as const;
 /** A rule's action. */
 export type AuditAction = (typeof AUDIT_ACTION_NAMES)[number];
 
-/** AUDIT_MAX_FIELDS, AUDIT_BITMASK_SIZE: the fixed arrays of struct audit_rule_data. */
+// The sizes of the fixed arrays of struct audit_rule_data.
+/** How many fields a rule holds at most. */
 export const AUDIT_MAX_FIELDS = 64;
+/** How many 32-bit words the syscall mask of a rule has. */
 export const AUDIT_BITMASK_SIZE = 64;
 
 /** Rule fields by number, with the names auditctl uses for them (-F NAME=...). */
@@ -214,9 +253,9 @@ export const AUDIT_FIELD_NAMES: Readonly<Record<number, string>> = {
 
 /** Fields whose value is a string in the rule's buffer (audit_krule_to_data(), kernel/auditfilter.c); the value word is its length. */
 export const AUDIT_STRING_FIELDS: ReadonlySet<number> = new Set([13, 14, 15, 16, 17, 19, 20, 21, 22, 23, 105, 107, 112, 210]);
-/** AUDIT_EXIT: its value is a signed syscall return (e.g. -13 for EACCES). */
+/** its value is a signed syscall return (e.g. -13 for EACCES). */
 export const AUDIT_EXIT = 103;
-/** AUDIT_FILTERKEY: auditctl joins several keys with \x01 (AUDIT_KEY_SEPARATOR). */
+/** auditctl joins several keys with \x01 (AUDIT_KEY_SEPARATOR). */
 export const AUDIT_FILTERKEY = 210;
 
 /** Operators of fieldflags (AUDIT_EQUAL …), by value. */

@@ -17,25 +17,44 @@ export const CN_MSG_SIZE = 20;
 /** CONNECTOR_MAX_MSG_SIZE: the largest cn_msg data the kernel accepts. */
 export const CONNECTOR_MAX_MSG_SIZE = 16384;
 
-/** Connector ids (cb_id idx/val pairs) of include/uapi/linux/connector.h. */
+// Connector ids: the cb_id idx/val pairs of include/uapi/linux/connector.h.
+/** cb_id idx of the process events connector (cn_proc). */
 export const CN_IDX_PROC = 0x1;
+/** cb_id val of the process events connector. */
 export const CN_VAL_PROC = 0x1;
+/** cb_id idx of the CIFS upcall connector. */
 export const CN_IDX_CIFS = 0x2;
+/** cb_id val of the CIFS upcall connector. */
 export const CN_VAL_CIFS = 0x1;
+/** cb_id idx of the 1-Wire (w1) bus connector. */
 export const CN_W1_IDX = 0x3;
+/** cb_id val of the 1-Wire (w1) bus connector. */
 export const CN_W1_VAL = 0x1;
+/** cb_id idx of the connector v86d talks to for uvesafb. */
 export const CN_IDX_V86D = 0x4;
+/** cb_id val of the uvesafb / v86d connector. */
 export const CN_VAL_V86D_UVESAFB = 0x1;
+/** cb_id idx reserved for the BlackBoard sampling framework (no val is defined). */
 export const CN_IDX_BB = 0x5;
+/** cb_id idx of the distributed storage (dst) connector. */
 export const CN_DST_IDX = 0x6;
+/** cb_id val of the distributed storage (dst) connector. */
 export const CN_DST_VAL = 0x1;
+/** cb_id idx of the device-mapper connector. */
 export const CN_IDX_DM = 0x7;
+/** cb_id val of device-mapper's userspace dirty log. */
 export const CN_VAL_DM_USERSPACE_LOG = 0x1;
+/** cb_id idx of the DRBD connector. */
 export const CN_IDX_DRBD = 0x8;
+/** cb_id val of the DRBD connector. */
 export const CN_VAL_DRBD = 0x1;
+/** cb_id idx of the Hyper-V key-value pair exchange (hv_kvp) connector. */
 export const CN_KVP_IDX = 0x9;
+/** cb_id val of the Hyper-V key-value pair exchange connector. */
 export const CN_KVP_VAL = 0x1;
+/** cb_id idx of the Hyper-V volume snapshot (hv_vss) connector. */
 export const CN_VSS_IDX = 0xa;
+/** cb_id val of the Hyper-V volume snapshot connector. */
 export const CN_VSS_VAL = 0x1;
 
 /** A decoded struct cn_msg and its data. */
@@ -44,8 +63,11 @@ export interface CnMsg {
   readonly idx: number;
   /** cb_id.val. */
   readonly val: number;
+  /** cn_msg.seq: the sender's sequence number. */
   readonly seq: number;
+  /** cn_msg.ack: an acknowledgement number (cn_proc answers a request with the request's ack + 1). */
   readonly ack: number;
+  /** cn_msg.flags. */
   readonly flags: number;
   /** The `len` bytes after the header (a view). */
   readonly data: Uint8Array;
@@ -73,10 +95,15 @@ export function decodeCnMsg(payload: Uint8Array, base = 0): CnMsg {
 
 /** What {@link encodeCnMessage} puts in the cn_msg header. */
 export interface CnMsgHeader {
+  /** cb_id.idx of the connector user addressed (CN_IDX_PROC …). */
   idx: number;
+  /** cb_id.val of the connector user addressed. */
   val: number;
+  /** cn_msg.seq, also used as nlmsg_seq. Default 0. */
   seq?: number;
+  /** cn_msg.ack. Default 0. */
   ack?: number;
+  /** cn_msg.flags (16 bits). Default 0. */
   flags?: number;
 }
 

@@ -24,23 +24,34 @@ import { CN_IDX_PROC, CN_VAL_PROC, decodeCnMsg, encodeCnMessage } from './cn.js'
 
 const LE = HOST_LITTLE_ENDIAN;
 
-/** enum proc_cn_mcast_op. */
+/** enum proc_cn_mcast_op: asks the kernel to start sending this socket process events. */
 export const PROC_CN_MCAST_LISTEN = 1;
+/** enum proc_cn_mcast_op: asks the kernel to stop sending this socket process events. */
 export const PROC_CN_MCAST_IGNORE = 2;
 
 /** enum proc_cn_event: what a process event is about (bits, so they also form filters). */
 export const PROC_EVENT = {
+  /** PROC_EVENT_NONE: the kernel's answer to a listen/ignore request. */
   none: 0x00000000,
+  /** PROC_EVENT_FORK: a new process or thread. */
   fork: 0x00000001,
+  /** PROC_EVENT_EXEC: a process ran execve(). */
   exec: 0x00000002,
+  /** PROC_EVENT_UID: the real or effective user id changed. */
   uid: 0x00000004,
+  /** PROC_EVENT_GID: the real or effective group id changed. */
   gid: 0x00000040,
+  /** PROC_EVENT_SID: a process started a new session (setsid()). */
   sid: 0x00000080,
+  /** PROC_EVENT_PTRACE: a tracer attached or detached. */
   ptrace: 0x00000100,
+  /** PROC_EVENT_COMM: the command name changed (prctl(PR_SET_NAME) …). */
   comm: 0x00000200,
   /** A filter bit only (proc_input.event_type): exits with a non-zero status. */
   nonzeroExit: 0x20000000,
+  /** PROC_EVENT_COREDUMP: a process is dumping core. */
   coredump: 0x40000000,
+  /** PROC_EVENT_EXIT: a thread exited. */
   exit: 0x80000000,
 } as const;
 /** PROC_EVENT_ALL. */
@@ -69,16 +80,67 @@ interface ProcEventBase {
 
 /** A typed process event. `pid`/`tgid` name the process the event is about (for fork, the child). */
 export type ProcEvent =
-  | (ProcEventBase & { readonly what: 'fork'; readonly parentPid: number; readonly parentTgid: number; readonly childPid: number; readonly childTgid: number })
-  | (ProcEventBase & { readonly what: 'exec' })
-  | (ProcEventBase & { readonly what: 'uid'; readonly ruid: number; readonly euid: number })
-  | (ProcEventBase & { readonly what: 'gid'; readonly rgid: number; readonly egid: number })
-  | (ProcEventBase & { readonly what: 'sid' })
-  /** tracerPid/tracerTgid are 0 on detach. */
-  | (ProcEventBase & { readonly what: 'ptrace'; readonly tracerPid: number; readonly tracerTgid: number })
-  | (ProcEventBase & { readonly what: 'comm'; readonly comm: string })
-  | (ProcEventBase & { readonly what: 'coredump'; readonly parentPid: number; readonly parentTgid: number })
   | (ProcEventBase & {
+      /** A fork: `pid`/`tgid` are the child's. */
+      readonly what: 'fork';
+      /** The thread that forked. */
+      readonly parentPid: number;
+      /** The process that forked. */
+      readonly parentTgid: number;
+      /** The new thread (the same as `pid`). */
+      readonly childPid: number;
+      /** The new thread's process (the same as `tgid`). */
+      readonly childTgid: number;
+    })
+  | (ProcEventBase & {
+      /** An execve(). */
+      readonly what: 'exec';
+    })
+  | (ProcEventBase & {
+      /** A user id change. */
+      readonly what: 'uid';
+      /** The real user id after the change. */
+      readonly ruid: number;
+      /** The effective user id after the change. */
+      readonly euid: number;
+    })
+  | (ProcEventBase & {
+      /** A group id change. */
+      readonly what: 'gid';
+      /** The real group id after the change. */
+      readonly rgid: number;
+      /** The effective group id after the change. */
+      readonly egid: number;
+    })
+  | (ProcEventBase & {
+      /** A new session. */
+      readonly what: 'sid';
+    })
+  /** tracerPid/tracerTgid are 0 on detach. */
+  | (ProcEventBase & {
+      /** A ptrace attach or detach. */
+      readonly what: 'ptrace';
+      /** The tracing thread (0 on detach). */
+      readonly tracerPid: number;
+      /** The tracing process (0 on detach). */
+      readonly tracerTgid: number;
+    })
+  | (ProcEventBase & {
+      /** A command name change. */
+      readonly what: 'comm';
+      /** The new command name (at most 15 bytes, as the kernel keeps it). */
+      readonly comm: string;
+    })
+  | (ProcEventBase & {
+      /** A core dump. */
+      readonly what: 'coredump';
+      /** The dumping thread's parent thread. */
+      readonly parentPid: number;
+      /** The dumping thread's parent process. */
+      readonly parentTgid: number;
+    })
+  | (ProcEventBase & {
+      /** A thread exit. */
       readonly what: 'exit';
       /** The wait status (the kernel's exit_code: status << 8, or the signal | 0x80 with a core dump). */
       readonly status: number;
@@ -90,11 +152,20 @@ export type ProcEvent =
       readonly coreDumped: boolean;
       /** The kernel's exit_signal: the signal its parent is sent (SIGCHLD, 17; -1 for a thread other than the leader). Not the signal that ended it. */
       readonly exitSignal: number;
+      /** The exiting thread's parent thread. */
       readonly parentPid: number;
+      /** The exiting thread's parent process. */
       readonly parentTgid: number;
     })
   /** An acknowledgement of a listen/ignore request (every listener sees everyone's): err 0 or a positive errno. */
-  | (ProcEventBase & { readonly what: 'none'; readonly err: number; readonly ack: number });
+  | (ProcEventBase & {
+      /** An acknowledgement. */
+      readonly what: 'none';
+      /** 0, or the positive errno the request failed with. */
+      readonly err: number;
+      /** cn_msg.ack: the request's ack + 1, which tells whose request this answers. */
+      readonly ack: number;
+    });
 
 /** The bytes of event_data each kind needs (the union members of cn_proc.h). */
 const NEEDS: Readonly<Record<ProcEventKind, number>> = { none: 4, fork: 16, exec: 8, uid: 16, gid: 16, sid: 8, ptrace: 16, comm: 24, coredump: 16, exit: 24 };
@@ -378,6 +449,7 @@ export class ProcConnector {
     return this.isClosed;
   }
 
+  /** Closes the connector, for `await using`. */
   async [Symbol.asyncDispose](): Promise<void> {
     this.close();
   }
@@ -397,6 +469,7 @@ export class ProcEventSubscription implements AsyncIterableIterator<ProcEvent | 
     return this.sub.queued;
   }
 
+  /** The next process event or overrun marker; waits while none is queued. Throws a decode error unless `onMalformed` is set. */
   async next(): Promise<IteratorResult<ProcEvent | Overrun>> {
     for (;;) {
       const r = await this.sub.next();
@@ -421,6 +494,7 @@ export class ProcEventSubscription implements AsyncIterableIterator<ProcEvent | 
     }
   }
 
+  /** Ends the iterator (the connector stays open). */
   async return(): Promise<IteratorResult<ProcEvent | Overrun>> {
     this.close();
     return { value: undefined, done: true };
@@ -431,10 +505,12 @@ export class ProcEventSubscription implements AsyncIterableIterator<ProcEvent | 
     this.sub.close();
   }
 
+  /** The subscription itself. */
   [Symbol.asyncIterator](): this {
     return this;
   }
 
+  /** Ends the iterator, for `await using`. */
   async [Symbol.asyncDispose](): Promise<void> {
     this.close();
   }
