@@ -220,11 +220,41 @@ export class Monitor implements AsyncIterableIterator<RouteEvent | Overrun> {
 
 /** What watch() yields. */
 export type WatchEvent<T> =
-  | { action: 'add'; key: string; object: T }
-  | { action: 'remove'; key: string; object: T }
-  | { action: 'change'; key: string; object: T; previous: T }
+  | {
+      /** An object appeared. */
+      action: 'add';
+      /** The object's identity in the view (what tells two objects apart). */
+      key: string;
+      /** The object added. */
+      object: T;
+    }
+  | {
+      /** An object went away. */
+      action: 'remove';
+      /** The object's identity in the view. */
+      key: string;
+      /** The object as it was last seen. */
+      object: T;
+    }
+  | {
+      /** An object with the same key now reads differently. */
+      action: 'change';
+      /** The object's identity in the view. */
+      key: string;
+      /** The object now. */
+      object: T;
+      /** The object before the change. */
+      previous: T;
+    }
   /** The view equals the kernel's table as of the last dump plus the events since (after the first dump, and after each re-dump). */
-  | { action: 'synced'; resync: boolean; size: number };
+  | {
+      /** The view is in step with the kernel. */
+      action: 'synced';
+      /** False after the first dump; true after a re-dump that followed an overrun. */
+      resync: boolean;
+      /** How many objects the view holds. */
+      size: number;
+    };
 
 /** Options of watch(). */
 export interface WatchOptions {

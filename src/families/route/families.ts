@@ -6,10 +6,15 @@ import type { Family } from '../../schema/family.js';
 
 /** The rt-link, rt-addr, rt-route, rt-neigh and rt-rule families. */
 export interface RouteFamilies {
+  /** rt-link: links (RTM_*LINK). */
   readonly link: Family;
+  /** rt-addr: addresses (RTM_*ADDR). */
   readonly addr: Family;
+  /** rt-route: routes (RTM_*ROUTE). */
   readonly route: Family;
+  /** rt-neigh: neighbours (RTM_*NEIGH). */
   readonly neigh: Family;
+  /** rt-rule: routing policy rules (RTM_*RULE). */
   readonly rule: Family;
 }
 

@@ -158,7 +158,10 @@ export interface LinkSettings {
   /** Kind-specific attributes for `kind` (camelCase names of the spec's IFLA_INFO_DATA set). */
   data?: Obj;
   /** Port attributes for the master (IFLA_INFO_SLAVE_DATA): `{ kind: 'bridge', cost: 10, learning: false }`. */
-  port?: Obj & { kind?: string };
+  port?: Obj & {
+    /** The master's link kind, which says how the other keys are read (IFLA_INFO_SLAVE_KIND). Default 'bridge'. */
+    kind?: string;
+  };
 }
 
 /** Peer of a new veth pair. */

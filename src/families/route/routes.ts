@@ -51,10 +51,44 @@ const ROUTE_TYPES = ROUTE_TYPE_NAMES.filter((n): n is RouteType => n !== 'none' 
 
 /** Lightweight-tunnel encapsulation of a route or next hop. */
 export type Encap =
-  | { type: 'mpls'; labels: number[]; ttl?: number }
-  | { type: 'ip' | 'ip6'; id?: bigint; dst?: string; src?: string; ttl?: number; tos?: number; flags?: number }
-  | { type: 'seg6'; mode: string | number; segments: string[] }
-  | { type: string; data?: Uint8Array | Obj };
+  | {
+      /** MPLS label push. */
+      type: 'mpls';
+      /** The labels pushed, outermost first (20-bit values). */
+      labels: number[];
+      /** TTL of the pushed labels, when set on the route. */
+      ttl?: number;
+    }
+  | {
+      /** IPv4 or IPv6 tunnel metadata, for a collect_md tunnel device. */
+      type: 'ip' | 'ip6';
+      /** Tunnel key (VNI, GRE key …). */
+      id?: bigint;
+      /** Remote tunnel endpoint. */
+      dst?: string;
+      /** Local tunnel endpoint. */
+      src?: string;
+      /** TTL (IPv4) or hop limit (IPv6) of the outer header. */
+      ttl?: number;
+      /** TOS (IPv4) or traffic class (IPv6) of the outer header. */
+      tos?: number;
+      /** Tunnel flags (TUNNEL_* bits). */
+      flags?: number;
+    }
+  | {
+      /** IPv6 segment routing. */
+      type: 'seg6';
+      /** The mode's name ('inline', 'encap' …) or, for one the spec does not name, its number. */
+      mode: string | number;
+      /** The segment list, in the order packets visit it. */
+      segments: string[];
+    }
+  | {
+      /** Any other encapsulation type, by its LWTUNNEL_ENCAP_* name or number. */
+      type: string;
+      /** Its attributes as decoded, or their bytes when the family spec does not describe them. */
+      data?: Uint8Array | Obj;
+    };
 
 /** One next hop of a multipath route. */
 export interface Nexthop {
@@ -132,9 +166,36 @@ export interface NexthopInput {
 
 /** Encapsulation to write. */
 export type EncapInput =
-  | { type: 'mpls'; labels: readonly number[]; ttl?: number }
-  | { type: 'ip' | 'ip6'; id?: bigint | number; dst?: string; src?: string; ttl?: number; tos?: number }
-  | { type: 'seg6'; mode?: 'inline' | 'encap' | 'l2encap'; segments: readonly string[] };
+  | {
+      /** Push MPLS labels. */
+      type: 'mpls';
+      /** The labels to push, outermost first (20-bit values). */
+      labels: readonly number[];
+      /** TTL for the pushed labels. */
+      ttl?: number;
+    }
+  | {
+      /** Attach IPv4 or IPv6 tunnel metadata (for a collect_md tunnel device). */
+      type: 'ip' | 'ip6';
+      /** Tunnel key (VNI, GRE key …). */
+      id?: bigint | number;
+      /** Remote tunnel endpoint. */
+      dst?: string;
+      /** Local tunnel endpoint. */
+      src?: string;
+      /** TTL (IPv4) or hop limit (IPv6) of the outer header. */
+      ttl?: number;
+      /** TOS (IPv4) or traffic class (IPv6) of the outer header. */
+      tos?: number;
+    }
+  | {
+      /** IPv6 segment routing. */
+      type: 'seg6';
+      /** How the segment routing header is added. Default 'encap'. */
+      mode?: 'inline' | 'encap' | 'l2encap';
+      /** The segment list, in the order packets visit it. */
+      segments: readonly string[];
+    };
 
 /** A route to add, replace, change, append or delete. */
 export interface RouteInput {

@@ -45,13 +45,28 @@ export interface Rule {
   /** 1 when the rule looks up the table of the packet's VRF (FRA_L3MDEV). */
   l3mdev?: number;
   /** User id range to match, both ends included. */
-  uidRange?: { start: number; end: number };
+  uidRange?: {
+    /** First value of the range. */
+    start: number;
+    /** Last value of the range (included). */
+    end: number;
+  };
   /** IP protocol number to match, e.g. 6 for TCP. */
   ipProto?: number;
   /** Source port range to match, both ends included. */
-  sportRange?: { start: number; end: number };
+  sportRange?: {
+    /** First value of the range. */
+    start: number;
+    /** Last value of the range (included). */
+    end: number;
+  };
   /** Destination port range to match, both ends included. */
-  dportRange?: { start: number; end: number };
+  dportRange?: {
+    /** First value of the range. */
+    start: number;
+    /** Last value of the range (included). */
+    end: number;
+  };
 }
 
 /** A rule to add or delete. */
