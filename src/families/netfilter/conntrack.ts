@@ -26,14 +26,23 @@ export type ConntrackFamily = 'ipv4' | 'ipv6';
 
 /** IP protocol numbers by the names conntrack-tools prints (include/uapi/linux/in.h, in6.h). */
 export const CONNTRACK_PROTOCOLS = {
+  /** IPPROTO_ICMP. */
   icmp: 1,
+  /** IPPROTO_IGMP. */
   igmp: 2,
+  /** IPPROTO_TCP. */
   tcp: 6,
+  /** IPPROTO_UDP. */
   udp: 17,
+  /** IPPROTO_DCCP. */
   dccp: 33,
+  /** IPPROTO_GRE. */
   gre: 47,
+  /** IPPROTO_ICMPV6. */
   icmpv6: 58,
+  /** IPPROTO_SCTP. */
   sctp: 132,
+  /** IPPROTO_UDPLITE. */
   udplite: 136,
 } as const;
 
@@ -72,7 +81,9 @@ export interface ConntrackTuple {
 
 /** Packet and byte counters of one direction (present when nf_conntrack_acct is on). */
 export interface ConntrackCounters {
+  /** Packets seen in this direction (CTA_COUNTERS_PACKETS). */
   packets: bigint;
+  /** Bytes seen in this direction, IP headers included (CTA_COUNTERS_BYTES). */
   bytes: bigint;
 }
 
@@ -101,7 +112,12 @@ export interface ConntrackEntry {
   /** Reference count (CTA_USE). */
   use?: number;
   /** Counters by direction, when accounting is on. */
-  counters?: { original?: ConntrackCounters; reply?: ConntrackCounters };
+  counters?: {
+    /** Counters of the original direction. */
+    original?: ConntrackCounters;
+    /** Counters of the reply direction. */
+    reply?: ConntrackCounters;
+  };
   /** Helper name. */
   helper?: string;
   /** Connection labels (a bit set), when set. */
@@ -204,16 +220,27 @@ export interface ConntrackCount {
 
 /** Per-CPU statistics (IPCTNL_MSG_CT_GET_STATS_CPU), as `conntrack -S` prints them. */
 export interface ConntrackCpuStats {
+  /** The CPU these counters belong to (the message's res_id). */
   cpu: number;
+  /** Lookups that found an entry (CTA_STATS_FOUND). */
   found: number;
+  /** Packets conntrack could not track (CTA_STATS_INVALID). */
   invalid: number;
+  /** Entries inserted (CTA_STATS_INSERT). */
   insert: number;
+  /** Entries that could not be inserted (CTA_STATS_INSERT_FAILED). */
   insertFailed: number;
+  /** Packets dropped for want of an entry (CTA_STATS_DROP). */
   drop: number;
+  /** Entries evicted to make room in a full table (CTA_STATS_EARLY_DROP). */
   earlyDrop: number;
+  /** Packets a protocol tracker rejected as erroneous (CTA_STATS_ERROR). */
   error: number;
+  /** Lookups restarted because the hash table changed under them (CTA_STATS_SEARCH_RESTART). */
   searchRestart: number;
+  /** Insertion clashes resolved in favour of the existing entry (CTA_STATS_CLASH_RESOLVE). */
   clashResolve: number;
+  /** Entries refused because their hash chain was too long (CTA_STATS_CHAIN_TOOLONG). */
   chainToolong: number;
 }
 
@@ -222,7 +249,9 @@ export type ConntrackEventType = 'new' | 'update' | 'destroy';
 
 /** An event: what happened and the entry (destroy events carry the counters when accounting is on). */
 export interface ConntrackEvent {
+  /** What happened to the entry. */
   type: ConntrackEventType;
+  /** The entry as the event reports it. */
   entry: ConntrackEntry;
 }
 
