@@ -27,7 +27,9 @@ export interface EncodeOptions {
 
 /** A decoded message: the operation's name and its fields (fixed header fields and attributes in one object, as the kernel's ynl tool prints them). */
 export interface DecodedMessage<T = Obj> {
+  /** Name of the operation or notification the message belongs to. */
   name: string;
+  /** The message's fields. */
   msg: T;
 }
 
@@ -49,6 +51,7 @@ export interface OperationModeCodec<In = Obj, Out = Obj> {
 
 /** Codec of one operation (or notification) of a family. */
 export interface OperationCodec<In = Obj, Out = Obj> {
+  /** The operation's name in the spec. */
   readonly name: string;
   /** The operation as the spec defines it. */
   readonly spec: Operation;
@@ -56,9 +59,13 @@ export interface OperationCodec<In = Obj, Out = Obj> {
   readonly requestValue: number | undefined;
   /** Message id of replies and notifications. */
   readonly replyValue: number | undefined;
+  /** Name of the attribute set the operation's messages carry. */
   readonly attributeSet: string;
+  /** Name of the struct before the attributes, if the messages have one. */
   readonly fixedHeader: string | undefined;
+  /** Codec of the do mode (one request, one reply or ack); undefined when the operation has none. */
   readonly do: OperationModeCodec<In, Out> | undefined;
+  /** Codec of the dump mode (NLM_F_DUMP); undefined when the operation has none. */
   readonly dump: OperationModeCodec<In, Out> | undefined;
   /** Writes a request message (default flags NLM_F_REQUEST | NLM_F_ACK). */
   encodeRequest(w: MessageWriter, value: In, options?: EncodeOptions): MessageWriter;
@@ -72,6 +79,7 @@ export interface OperationCodec<In = Obj, Out = Obj> {
 
 /** Codec of one attribute set, for attributes outside a whole message. */
 export interface AttributeSetCodec {
+  /** The attribute set's name in the spec. */
   readonly name: string;
   /** Decodes the attributes in bytes[start, end). */
   decode(bytes: Uint8Array, start?: number, end?: number): Obj;
@@ -81,7 +89,9 @@ export interface AttributeSetCodec {
 
 /** Codec of one struct definition. */
 export interface StructCodec {
+  /** The struct's name in the spec. */
   readonly name: string;
+  /** Its size in bytes on the wire. */
   readonly size: number;
   /** Decodes a struct; members past the end are undefined, bytes past the struct are kept as `__rest`. */
   decode(bytes: Uint8Array): Obj;
@@ -110,7 +120,9 @@ export type AnyOperations = { readonly [name: string]: OperationCodec };
  * ```
  */
 export interface Family<TOps extends object = AnyOperations, TMsg = DecodedMessage> {
+  /** The family's name (e.g. 'rt-link', 'nl80211'). */
   readonly name: string;
+  /** The spec's protocol: which header layout messages have. */
   readonly protocol: FamilySpec['protocol'];
   /** Netlink protocol number to open a socket with. */
   readonly protonum: number;

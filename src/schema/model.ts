@@ -256,22 +256,31 @@ export interface McastGroup {
 
 /** A whole family. */
 export interface FamilySpec {
+  /** The family's name, as the spec's `name` gives it (e.g. 'rt-link'). */
   readonly name: string;
+  /** The spec's protocol: which header layout messages have. */
   readonly protocol: Protocol;
   /** Netlink protocol number: `protonum` for netlink-raw, 16 (NETLINK_GENERIC) for genetlink. */
   readonly protonum: number;
   /** Generic netlink family version (genlmsghdr.version); 1 unless the spec says otherwise. */
   readonly version: number;
+  /** The kernel UAPI header the spec's names come from (`uapi-header`), when it gives one. */
   readonly uapiHeader?: string;
+  /** How operations are numbered: one id per operation ('unified') or separate request and reply ids ('directional'). */
   readonly enumModel: 'unified' | 'directional';
   /** Family-wide fixed header struct (operations may override it). */
   readonly fixedHeader?: string;
   /** Prefix of the C names of operations (e.g. 'rtm-'). */
   readonly opNamePrefix: string;
+  /** Constants, enums, flag sets and structs, in spec order. */
   readonly definitions: readonly Definition[];
+  /** Attribute sets, in spec order. */
   readonly attributeSets: readonly AttributeSet[];
+  /** Sub-messages: attribute payloads whose format a selector attribute picks. */
   readonly subMessages: readonly SubMessage[];
+  /** Operations and notifications, in spec order. */
   readonly operations: readonly Operation[];
+  /** Multicast groups. */
   readonly mcastGroups: readonly McastGroup[];
   /** nlmsg_type of a genetlink family whose id is fixed (nlctrl: GENL_ID_CTRL). */
   readonly staticFamilyId?: number;
