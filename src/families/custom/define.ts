@@ -57,13 +57,37 @@ export interface YnlSpec {
   /** Version written into the genlmsghdr of genetlink-style families; 1 when absent. */
   readonly version?: number;
   /** Constants, enums, flags and fixed structs the attributes refer to. */
-  readonly definitions?: readonly { readonly name: string; readonly type: string; readonly [key: string]: unknown }[];
+  readonly definitions?: readonly {
+    /** Name the attributes and other definitions refer to it by. */
+    readonly name: string;
+    /** 'const', 'enum', 'flags' or 'struct'. */
+    readonly type: string;
+    readonly [key: string]: unknown;
+  }[];
   /** The attribute sets, each a list of attributes. */
-  readonly 'attribute-sets': readonly { readonly name: string; readonly attributes: readonly YnlAttribute[]; readonly [key: string]: unknown }[];
+  readonly 'attribute-sets': readonly {
+    /** Name operations and nests refer to the set by. */
+    readonly name: string;
+    /** The set's attributes; one without a `value` takes the previous one's plus 1 (the first, 1). */
+    readonly attributes: readonly YnlAttribute[];
+    readonly [key: string]: unknown;
+  }[];
   /** The operations; `list` holds one entry per operation. */
-  readonly operations: { readonly list: readonly YnlOperation[]; readonly [key: string]: unknown };
+  readonly operations: {
+    /** One entry per operation. */
+    readonly list: readonly YnlOperation[];
+    readonly [key: string]: unknown;
+  };
   /** Multicast groups; genetlink-style groups without a value are numbered 1, 2 ... in order. */
-  readonly 'mcast-groups'?: { readonly list: readonly { readonly name: string; readonly value?: number }[] };
+  readonly 'mcast-groups'?: {
+    /** One entry per group. */
+    readonly list: readonly {
+      /** Name subscribers ask for. */
+      readonly name: string;
+      /** Group number; required for netlink-raw specs. */
+      readonly value?: number;
+    }[];
+  };
   readonly [key: string]: unknown;
 }
 

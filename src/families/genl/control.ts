@@ -207,7 +207,14 @@ export interface PolicyMessage {
   /** CTRL_ATTR_OP_POLICY: command number (as the kernel wrote it) and its policy indices. */
   op?: OperationPolicy;
   /** CTRL_ATTR_POLICY: policy index, attribute number and the attribute's policy. */
-  policy?: { index: number; attribute: number; policy: AttributePolicy };
+  policy?: {
+    /** The policy index the attribute belongs to. */
+    index: number;
+    /** The attribute's number. */
+    attribute: number;
+    /** What the kernel accepts for the attribute. */
+    policy: AttributePolicy;
+  };
 }
 
 /** Decodes one CTRL_CMD_GETPOLICY reply message. */
@@ -347,7 +354,16 @@ export class GenericPolicy {
   }
 
   /** Plain data (policies as nested objects keyed by index and attribute number). */
-  toJSON(): { family: string; familyId: number; operations: OperationPolicy[]; policies: Record<number, Record<number, AttributePolicy>> } {
+  toJSON(): {
+    /** The family's name. */
+    family: string;
+    /** The family's id (its nlmsg_type). */
+    familyId: number;
+    /** The policy indices of each operation's modes. */
+    operations: OperationPolicy[];
+    /** Attribute policies by policy index, then attribute number. */
+    policies: Record<number, Record<number, AttributePolicy>>;
+  } {
     const policies: Record<number, Record<number, AttributePolicy>> = {};
     for (const [index, attrs] of this.policies) policies[index] = Object.fromEntries(attrs);
     return { family: this.family, familyId: this.familyId, operations: [...this.operations], policies };
