@@ -173,6 +173,7 @@ export class AuditClient {
     return this.socket.closed;
   }
 
+  /** Closes the client, for `await using`. */
   async [Symbol.asyncDispose](): Promise<void> {
     this.close();
   }
@@ -191,6 +192,7 @@ export class AuditRecordSubscription implements AsyncIterableIterator<AuditRecor
     return this.sub.queued;
   }
 
+  /** The next audit record or overrun marker; waits while none is queued. Throws a decode error unless `onMalformed` is set. */
   async next(): Promise<IteratorResult<AuditRecord | Overrun>> {
     for (;;) {
       const r = await this.sub.next();
@@ -211,6 +213,7 @@ export class AuditRecordSubscription implements AsyncIterableIterator<AuditRecor
     }
   }
 
+  /** Ends the iterator; a for-await loop calls it when left early. */
   async return(): Promise<IteratorResult<AuditRecord | Overrun>> {
     this.close();
     return { value: undefined, done: true };
@@ -221,10 +224,12 @@ export class AuditRecordSubscription implements AsyncIterableIterator<AuditRecor
     this.sub.close();
   }
 
+  /** The subscription itself. */
   [Symbol.asyncIterator](): this {
     return this;
   }
 
+  /** Ends the subscription, for `await using`. */
   async [Symbol.asyncDispose](): Promise<void> {
     this.close();
   }

@@ -56,6 +56,7 @@ export interface AuditRuleField {
 export interface AuditRule {
   /** The filter list: 'exit', 'task', 'user', 'exclude', 'filesystem' ('entry' and 'watch' are gone from current kernels). */
   readonly list: AuditFilterList | (string & {});
+  /** What a match does: 'never', 'possible' or 'always'; 'action<N>' for a number this version does not know. */
   readonly action: AuditAction | (string & {});
   /** The flags word as it is (list | AUDIT_FILTER_PREPEND). */
   readonly flags: number;
@@ -63,6 +64,7 @@ export interface AuditRule {
   readonly allSyscalls: boolean;
   /** The syscall numbers whose bit is set (empty with allSyscalls). */
   readonly syscalls: readonly number[];
+  /** The rule's conditions (-F), all of which must hold. */
   readonly fields: readonly AuditRuleField[];
   /** The rule's keys (-k), from its AUDIT_FILTERKEY field (auditctl joins several with \x01). */
   readonly keys: readonly string[];
@@ -131,7 +133,14 @@ export interface AuditRuleSpec {
   /** Syscall numbers, or 'all'. */
   syscalls: readonly number[] | 'all';
   /** Fields: number, operator bits (AUDIT_EQUAL …), value (a string for string fields). */
-  fields: readonly { type: number; op: number; value: number | string }[];
+  fields: readonly {
+    /** The field's number (AUDIT_PID …). */
+    type: number;
+    /** Operator bits (AUDIT_EQUAL …). */
+    op: number;
+    /** A number, or a string for string fields. */
+    value: number | string;
+  }[];
 }
 
 /** Encodes a struct audit_rule_data as the kernel lists it. */

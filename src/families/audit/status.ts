@@ -74,8 +74,11 @@ export interface AuditStatusChange {
   failure?: 0 | 1 | 2;
   /** Registers this pid as the audit daemon (records then go to it by unicast); 0 unregisters. */
   pid?: number;
+  /** Most records per second the kernel sends before it counts the rest as lost; 0 for no limit. */
   rateLimit?: number;
+  /** Most records the kernel queues for the audit daemon. */
   backlogLimit?: number;
+  /** How long a task waits for room in a full backlog, in jiffies. */
   backlogWaitTime?: number;
 }
 
@@ -112,7 +115,9 @@ export function encodeAuditStatusChange(change: AuditStatusChange): Uint8Array {
 
 /** One feature of audit_features: on or off, and whether it is locked that way. */
 export interface AuditFeatureState {
+  /** True when the feature is on. */
   readonly enabled: boolean;
+  /** True when the feature can no longer change (until reboot). */
   readonly locked: boolean;
 }
 
@@ -120,6 +125,7 @@ export interface AuditFeatureState {
 export interface AuditFeatures {
   /** AUDIT_FEATURE_VERSION the kernel speaks. */
   readonly version: number;
+  /** Bits of the features a set request is about, as the reply carries them. */
   readonly mask: number;
   /** Bits of the features that are on. */
   readonly features: number;

@@ -60,7 +60,15 @@ export type DumpHandler = {
  * The handler of one operation: a function for an operation that has one
  * mode (do or dump), or `{ do, dump }`.
  */
-export type OperationHandler = DoHandler | DumpHandler | { readonly do?: DoHandler; readonly dump?: DumpHandler };
+export type OperationHandler =
+  | DoHandler
+  | DumpHandler
+  | {
+      /** Answers the operation's do mode. */
+      readonly do?: DoHandler;
+      /** Answers the operation's dump mode. */
+      readonly dump?: DumpHandler;
+    };
 
 /** Handlers by operation name. Operations without a handler answer EOPNOTSUPP. */
 export type FamilyHandlers<Ops extends string = string> = { readonly [K in Ops]?: OperationHandler };

@@ -46,7 +46,9 @@ export function formatUeventJson(event: UeventData): string {
 
 /** Where the monitor writes, and what stops it (the shape of the ip-style commands' IpIO). */
 export interface UeventMonitorIO {
+  /** Writes monitor output: the banner, then each event. */
   stdout(text: string): void;
+  /** Writes diagnostics: malformed events and overruns. */
   stderr(text: string): void;
   /** Ends the monitor (SIGINT). */
   signal?: AbortSignal;

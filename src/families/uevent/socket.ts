@@ -173,6 +173,7 @@ export class UeventSocket {
     return this.socket.closed;
   }
 
+  /** Closes the socket, for `await using`. */
   async [Symbol.asyncDispose](): Promise<void> {
     this.close();
   }
@@ -198,6 +199,7 @@ export class UeventSubscription implements AsyncIterableIterator<Uevent | Overru
     return this.sub.queued;
   }
 
+  /** The next uevent or overrun marker; waits while none is queued. Throws a decode error unless `onMalformed` is set. */
   async next(): Promise<IteratorResult<Uevent | Overrun>> {
     for (;;) {
       const r = await this.sub.next();
@@ -228,6 +230,7 @@ export class UeventSubscription implements AsyncIterableIterator<Uevent | Overru
     }
   }
 
+  /** Ends the iterator; a for-await loop calls it when left early. */
   async return(): Promise<IteratorResult<Uevent | Overrun>> {
     this.close();
     return { value: undefined, done: true };
@@ -238,10 +241,12 @@ export class UeventSubscription implements AsyncIterableIterator<Uevent | Overru
     this.sub.close();
   }
 
+  /** The subscription itself. */
   [Symbol.asyncIterator](): this {
     return this;
   }
 
+  /** Ends the subscription, for `await using`. */
   async [Symbol.asyncDispose](): Promise<void> {
     this.close();
   }
