@@ -127,7 +127,7 @@ describe.skipIf(!canUseKernel)('the examples in a namespace', () => {
     expect(run('route-syncer.mjs', ['-n', ns!, 'nosuchtable'])).toEqual({
       status: 1,
       stdout: [],
-      stderr: ["route-syncer: table: 'nosuchtable' is not one of unspec, compat, default, main, local or a number"],
+      stderr: ["route-syncer: table: 'nosuchtable' is not one of unspec, default, main, local or a number"],
     });
   });
 

@@ -15,9 +15,8 @@ import { canUseKernel, createNetns, ip, ipBatch, ipJson, removeNetns } from '../
 
 const PAIRS = 50;
 
-/** udevadm on PATH, if any (the comparison with it runs only then). */
-const udevadm = (process.env.PATH ?? '')
-  .split(':')
+/** udevadm, unpacked by scripts/udevadm-reference.sh (run by .ci/run), or on PATH. */
+const udevadm = [path.join(import.meta.dirname, '..', '..', '.cache', 'udev', 'bin'), ...(process.env.PATH ?? '').split(':')]
   .map((d) => path.join(d, 'udevadm'))
   .find((p) => existsSync(p));
 
@@ -114,64 +113,61 @@ describe.skipIf(!canUseKernel)('kobject uevents', () => {
     expect(out[0]).toMatch(/^\{"source":"kernel","action":"add","devpath":"\/devices\/virtual\/net\/j1","subsystem":"net","seqnum":\d+,"env":\{"ACTION":"add",/);
   });
 
-  it.skipIf(!udevadm)(
-    'prints what `udevadm monitor --kernel --property` prints, timestamps aside',
-    async () => {
-      const blocks = (text: string): string[] =>
-        text
-          .split('\n\n')
-          .map((b) => b.replace(/^(KERNEL|UDEV)(\s*)\[\d+\.\d{6}\]/, '$1$2[T]'))
-          .filter((b) => b.trim() !== '');
-      const reference = spawn('ip', ['netns', 'exec', ns!, udevadm!, 'monitor', '--kernel', '--property'], { stdio: ['ignore', 'pipe', 'pipe'] });
-      // Both outputs wake the waiting below (no sleeping for the kernel).
-      let wake = (): void => {};
-      let refText = '';
-      const refReady = new Promise<void>((resolve) =>
-        createInterface({ input: reference.stdout }).on('line', (l) => {
-          refText += `${l}\n`;
-          if (l === 'KERNEL - the kernel uevent') resolve();
+  it('prints what `udevadm monitor --kernel --property` prints, timestamps aside', async () => {
+    if (!udevadm) throw new Error('udevadm is missing: run scripts/udevadm-reference.sh (.ci/run does)');
+    const blocks = (text: string): string[] =>
+      text
+        .split('\n\n')
+        .map((b) => b.replace(/^(KERNEL|UDEV)(\s*)\[\d+\.\d{6}\]/, '$1$2[T]'))
+        .filter((b) => b.trim() !== '');
+    const reference = spawn('ip', ['netns', 'exec', ns!, udevadm!, 'monitor', '--kernel', '--property'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // Both outputs wake the waiting below (no sleeping for the kernel).
+    let wake = (): void => {};
+    let refText = '';
+    const refReady = new Promise<void>((resolve) =>
+      createInterface({ input: reference.stdout }).on('line', (l) => {
+        refText += `${l}\n`;
+        if (l === 'KERNEL - the kernel uevent') resolve();
+        wake();
+      }),
+    );
+    let ours = '';
+    const controller = new AbortController();
+    let ready!: () => void;
+    const listening = new Promise<void>((resolve) => (ready = resolve));
+    const done = runUeventMonitor(
+      {
+        stdout: (t) => {
+          ours += t;
           wake();
-        }),
-      );
-      let ours = '';
-      const controller = new AbortController();
-      let ready!: () => void;
-      const listening = new Promise<void>((resolve) => (ready = resolve));
-      const done = runUeventMonitor(
-        {
-          stdout: (t) => {
-            ours += t;
-            wake();
-          },
-          stderr: (t) => void (ours += `stderr: ${t}`),
-          signal: controller.signal,
-          ready: () => ready(),
         },
-        [],
-        { netns: ns! },
-      );
-      await Promise.all([refReady, listening]);
-      ip(ns!, ['link', 'add', 'm0', 'type', 'veth', 'peer', 'name', 'm1']);
-      ip(ns!, ['link', 'set', 'm0', 'name', 'm2']);
-      ip(ns!, ['link', 'del', 'm2']);
-      // The deletions' last event is m1's removal: wait for it in both.
-      const lastSeen = (t: string): boolean => /remove +\/devices\/virtual\/net\/m1 \(net\)/.test(t);
-      const deadline = AbortSignal.timeout(30_000);
-      while (!(lastSeen(ours) && lastSeen(refText)) && !deadline.aborted) {
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-          deadline.addEventListener('abort', () => resolve(), { once: true });
-        });
-      }
-      controller.abort();
-      reference.kill('SIGTERM');
-      await done;
-      await new Promise((resolve) => reference.once('close', resolve));
-      // Events of other devices of the machine may arrive too (they go to every namespace): compare the network ones.
-      const net = (t: string): string[] => blocks(t).filter((b) => / \/devices\/virtual\/net\/m\d/.test(b.split('\n')[0]!) || b.startsWith('monitor will print'));
-      expect(net(ours)).toEqual(net(refText));
-      expect(net(ours).length).toBeGreaterThan(10);
-    },
-    60_000,
-  );
+        stderr: (t) => void (ours += `stderr: ${t}`),
+        signal: controller.signal,
+        ready: () => ready(),
+      },
+      [],
+      { netns: ns! },
+    );
+    await Promise.all([refReady, listening]);
+    ip(ns!, ['link', 'add', 'm0', 'type', 'veth', 'peer', 'name', 'm1']);
+    ip(ns!, ['link', 'set', 'm0', 'name', 'm2']);
+    ip(ns!, ['link', 'del', 'm2']);
+    // The deletions' last event is m1's removal: wait for it in both.
+    const lastSeen = (t: string): boolean => /remove +\/devices\/virtual\/net\/m1 \(net\)/.test(t);
+    const deadline = AbortSignal.timeout(30_000);
+    while (!(lastSeen(ours) && lastSeen(refText)) && !deadline.aborted) {
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        deadline.addEventListener('abort', () => resolve(), { once: true });
+      });
+    }
+    controller.abort();
+    reference.kill('SIGTERM');
+    await done;
+    await new Promise((resolve) => reference.once('close', resolve));
+    // Events of other devices of the machine may arrive too (they go to every namespace): compare the network ones.
+    const net = (t: string): string[] => blocks(t).filter((b) => / \/devices\/virtual\/net\/m\d/.test(b.split('\n')[0]!) || b.startsWith('monitor will print'));
+    expect(net(ours)).toEqual(net(refText));
+    expect(net(ours).length).toBeGreaterThan(10);
+  }, 60_000);
 });
