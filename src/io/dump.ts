@@ -42,6 +42,8 @@ export class DumpOperation {
   private queued = 0;
   private error: Error | undefined;
   private readonly waiter = new Waiter();
+  /** This dump asked the socket to stop reading (its consumer fell behind). */
+  private pausing = false;
   /** When set, messages are discarded (the consumer left early). */
   draining = false;
 
@@ -73,7 +75,10 @@ export class DumpOperation {
     if (this.draining || this.finished) return;
     this.ranges.push({ buffer, dv, start, end, count, port });
     this.queued += count;
-    if (this.queued >= DUMP_HIGH_WATER) this.socket.setPaused(this, true);
+    if (this.queued >= DUMP_HIGH_WATER && !this.pausing) {
+      this.pausing = true;
+      this.socket.setPaused(this, true);
+    }
     this.notify();
   }
 
@@ -134,7 +139,11 @@ export class DumpOperation {
 
   private taken(count: number): void {
     this.queued -= count;
-    if (this.queued < DUMP_HIGH_WATER / 2) this.socket.setPaused(this, false);
+    // Only a dump that paused the socket resumes it (this runs once per message).
+    if (this.pausing && this.queued < DUMP_HIGH_WATER / 2) {
+      this.pausing = false;
+      this.socket.setPaused(this, false);
+    }
   }
 
   /** Next queued message, undefined when none is queued yet. */
@@ -183,6 +192,7 @@ export class DumpOperation {
     this.head = 0;
     this.cursor = -1;
     this.queued = 0;
+    this.pausing = false;
     this.socket.setPaused(this, false);
   }
 }

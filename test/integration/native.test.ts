@@ -536,7 +536,7 @@ describe.skipIf(!isRootOnLinux)('native addon', () => {
     });
   });
 
-  describe('with a long route dump (read ahead on a libuv worker)', () => {
+  describe('with a long route dump (read ahead on the addon reader thread)', () => {
     // ~700 routes per 32 KiB datagram: dozens of datagrams, so after the
     // first few the dump is read ahead while JS handles the earlier ones.
     const ROUTES = 20_000;
