@@ -19,7 +19,7 @@ import { Protocol } from '../../core/constants.js';
 import { NetlinkDecodeError } from '../../core/errors.js';
 import type { MessageView } from '../../core/message.js';
 import { NetlinkSocket, type CallOptions } from '../../io/socket.js';
-import { isOverrun, type Overrun, type Subscription } from '../../io/subscription.js';
+import { DecodedSubscription } from '../../io/decoded.js';
 import {
   AUDIT_FEATURE_VERSION,
   AUDIT_FIRST_USER_MSG,
@@ -180,57 +180,9 @@ export class AuditClient {
 }
 
 /** Audit records with overruns in-band. Leaving a for-await loop ends it (the client stays open). */
-export class AuditRecordSubscription implements AsyncIterableIterator<AuditRecord | Overrun> {
+export class AuditRecordSubscription extends DecodedSubscription<MessageView, AuditRecord> {
   /** @internal */
-  constructor(
-    private readonly sub: Subscription,
-    private readonly onMalformed: ((error: NetlinkDecodeError, message: MessageView) => void) | undefined,
-  ) {}
-
-  /** Messages waiting to be read. */
-  get queued(): number {
-    return this.sub.queued;
-  }
-
-  /** The next audit record or overrun marker; waits while none is queued. Throws a decode error unless `onMalformed` is set. */
-  async next(): Promise<IteratorResult<AuditRecord | Overrun>> {
-    for (;;) {
-      const r = await this.sub.next();
-      if (r.done) return { value: undefined, done: true };
-      const m = r.value;
-      if (isOverrun(m)) return { value: m, done: false };
-      try {
-        return { value: decodeAuditRecord(m), done: false };
-      } catch (err) {
-        if (!(err instanceof NetlinkDecodeError)) throw err;
-        if (this.onMalformed) {
-          this.onMalformed(err, m);
-          continue;
-        }
-        this.sub.close();
-        throw err;
-      }
-    }
-  }
-
-  /** Ends the iterator; a for-await loop calls it when left early. */
-  async return(): Promise<IteratorResult<AuditRecord | Overrun>> {
-    this.close();
-    return { value: undefined, done: true };
-  }
-
-  /** Ends the iterator. */
-  close(): void {
-    this.sub.close();
-  }
-
-  /** The subscription itself. */
-  [Symbol.asyncIterator](): this {
-    return this;
-  }
-
-  /** Ends the subscription, for `await using`. */
-  async [Symbol.asyncDispose](): Promise<void> {
-    this.close();
+  protected decode(m: MessageView): AuditRecord {
+    return decodeAuditRecord(m);
   }
 }

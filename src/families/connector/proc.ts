@@ -19,7 +19,8 @@ import { NLMSG_DONE, Protocol } from '../../core/constants.js';
 import { NetlinkDecodeError, NetlinkError, NetlinkTimeoutError, SocketClosedError } from '../../core/errors.js';
 import type { MessageView } from '../../core/message.js';
 import { NetlinkSocket } from '../../io/socket.js';
-import { isOverrun, type Overrun, type Subscription } from '../../io/subscription.js';
+import { isOverrun, type Subscription } from '../../io/subscription.js';
+import { DecodedSubscription, type MalformedHandler } from '../../io/decoded.js';
 import { CN_IDX_PROC, CN_VAL_PROC, decodeCnMsg, encodeCnMessage } from './cn.js';
 
 const LE = HOST_LITTLE_ENDIAN;
@@ -456,62 +457,20 @@ export class ProcConnector {
 }
 
 /** Typed process events with overruns in-band. Leaving a for-await loop ends it (the connector stays open). */
-export class ProcEventSubscription implements AsyncIterableIterator<ProcEvent | Overrun> {
+export class ProcEventSubscription extends DecodedSubscription<MessageView, ProcEvent> {
   /** @internal */
   constructor(
-    private readonly sub: Subscription,
+    sub: Subscription,
     private readonly kinds: ReadonlySet<ProcEventKind> | undefined,
-    private readonly onMalformed: ((error: NetlinkDecodeError, message: MessageView) => void) | undefined,
-  ) {}
-
-  /** Messages waiting to be read. */
-  get queued(): number {
-    return this.sub.queued;
+    onMalformed: MalformedHandler<MessageView> | undefined,
+  ) {
+    super(sub, onMalformed);
   }
 
-  /** The next process event or overrun marker; waits while none is queued. Throws a decode error unless `onMalformed` is set. */
-  async next(): Promise<IteratorResult<ProcEvent | Overrun>> {
-    for (;;) {
-      const r = await this.sub.next();
-      if (r.done) return { value: undefined, done: true };
-      const m = r.value;
-      if (isOverrun(m)) return { value: m, done: false };
-      if (m.type !== NLMSG_DONE) continue; // the connector sends nothing else
-      let ev: ProcEvent | undefined;
-      try {
-        ev = decodeProcMessage(m);
-      } catch (err) {
-        if (!(err instanceof NetlinkDecodeError)) throw err;
-        if (this.onMalformed) {
-          this.onMalformed(err, m);
-          continue;
-        }
-        this.sub.close();
-        throw err;
-      }
-      if (ev === undefined || (this.kinds && !this.kinds.has(ev.what))) continue;
-      return { value: ev, done: false };
-    }
-  }
-
-  /** Ends the iterator (the connector stays open). */
-  async return(): Promise<IteratorResult<ProcEvent | Overrun>> {
-    this.close();
-    return { value: undefined, done: true };
-  }
-
-  /** Ends the iterator. */
-  close(): void {
-    this.sub.close();
-  }
-
-  /** The subscription itself. */
-  [Symbol.asyncIterator](): this {
-    return this;
-  }
-
-  /** Ends the iterator, for `await using`. */
-  async [Symbol.asyncDispose](): Promise<void> {
-    this.close();
+  /** @internal */
+  protected decode(m: MessageView): ProcEvent | undefined {
+    if (m.type !== NLMSG_DONE) return undefined; // the connector sends nothing else
+    const ev = decodeProcMessage(m);
+    return ev === undefined || (this.kinds && !this.kinds.has(ev.what)) ? undefined : ev;
   }
 }

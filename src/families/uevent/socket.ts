@@ -10,7 +10,8 @@ import { NetlinkDecodeError, NlkitError } from '../../core/errors.js';
 import { Protocol } from '../../core/constants.js';
 import { NetlinkSocket } from '../../io/socket.js';
 import { currentInode, resolveNetnsTarget, type NetnsTarget } from '../../io/netns.js';
-import { isOverrun, type Datagram, type Overrun, type Subscription } from '../../io/subscription.js';
+import type { Datagram, Subscription } from '../../io/subscription.js';
+import { DecodedSubscription } from '../../io/decoded.js';
 import { UEVENT_GROUP_KERNEL, UEVENT_GROUP_UDEV, decodeUevent, type UeventData } from './decode.js';
 import { isNetworkDeviceEvent, readSysfsAttribute } from './sysfs.js';
 
@@ -180,74 +181,30 @@ export class UeventSocket {
 }
 
 /** Typed uevents with overruns in-band. Leaving a for-await loop ends it (the socket stays open). */
-export class UeventSubscription implements AsyncIterableIterator<Uevent | Overrun> {
+export class UeventSubscription extends DecodedSubscription<Datagram, Uevent> {
   /** Datagrams on the kernel's group that did not come from the kernel (dropped). */
   spoofed = 0;
-  /** Malformed datagrams handed to onMalformed and skipped. */
-  malformed = 0;
 
   /** @internal */
   constructor(
-    private readonly sub: Subscription<Datagram>,
+    sub: Subscription<Datagram>,
     private readonly foreign: boolean,
     private readonly subsystems: ReadonlySet<string> | undefined,
-    private readonly onMalformed: ((error: NetlinkDecodeError, bytes: Uint8Array) => void) | undefined,
-  ) {}
-
-  /** Events waiting to be read (datagrams not yet decoded). */
-  get queued(): number {
-    return this.sub.queued;
+    onMalformed: ((error: NetlinkDecodeError, bytes: Uint8Array) => void) | undefined,
+  ) {
+    super(sub, onMalformed && ((err: NetlinkDecodeError, d: Datagram) => onMalformed(err, d.bytes)));
   }
 
-  /** The next uevent or overrun marker; waits while none is queued. Throws a decode error unless `onMalformed` is set. */
-  async next(): Promise<IteratorResult<Uevent | Overrun>> {
-    for (;;) {
-      const r = await this.sub.next();
-      if (r.done) return { value: undefined, done: true };
-      const d = r.value;
-      if (isOverrun(d)) return { value: d, done: false };
-      // With udev on, the socket hears user space on every group: the
-      // kernel's group is still the kernel's alone.
-      if (d.group === UEVENT_GROUP_KERNEL && d.senderPort !== 0) {
-        this.spoofed++;
-        continue;
-      }
-      let data: UeventData;
-      try {
-        data = decodeUevent(d.bytes);
-      } catch (err) {
-        if (!(err instanceof NetlinkDecodeError)) throw err;
-        if (this.onMalformed) {
-          this.malformed++;
-          this.onMalformed(err, d.bytes);
-          continue;
-        }
-        this.sub.close();
-        throw err;
-      }
-      if (this.subsystems && !this.subsystems.has(data.subsystem)) continue;
-      return { value: new Uevent(data, this.foreign, d.nsid), done: false };
+  /** @internal */
+  protected decode(d: Datagram): Uevent | undefined {
+    // With udev on, the socket hears user space on every group: the
+    // kernel's group is still the kernel's alone.
+    if (d.group === UEVENT_GROUP_KERNEL && d.senderPort !== 0) {
+      this.spoofed++;
+      return undefined;
     }
-  }
-
-  /** Ends the iterator; a for-await loop calls it when left early. */
-  async return(): Promise<IteratorResult<Uevent | Overrun>> {
-    this.close();
-    return { value: undefined, done: true };
-  }
-
-  /** Leaves the groups and ends the iterator. */
-  close(): void {
-    this.sub.close();
-  }
-
-  /** The subscription itself. */
-  [Symbol.asyncIterator](): this {
-    return this;
-  }
-
-  /** Ends the subscription, for `await using`. */
-  async [Symbol.asyncDispose](): Promise<void> {
-    this.close();
+    const data: UeventData = decodeUevent(d.bytes);
+    if (this.subsystems && !this.subsystems.has(data.subsystem)) return undefined;
+    return new Uevent(data, this.foreign, d.nsid);
   }
 }
