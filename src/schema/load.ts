@@ -10,6 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { createRequire } from 'node:module';
+import { GENL_ID_CTRL, NLA_TYPE_MASK, Protocol as NetlinkProtocol } from '../core/constants.js';
 import { SpecError } from './errors.js';
 
 // The YAML parser is loaded on first use: programs that only use generated
@@ -54,9 +55,6 @@ const NAME = /^[0-9a-z-]+$/;
 const NAME_CAP = /^[0-9a-zA-Z-]+$/;
 const PROTOCOLS: readonly Protocol[] = ['genetlink', 'genetlink-legacy', 'genetlink-c', 'netlink-raw'];
 const MEMBER_TYPES: readonly StructMemberType[] = ['u8', 'u16', 'u32', 'u64', 's8', 's16', 's32', 's64', 'string', 'binary', 'pad'];
-const NETLINK_GENERIC = 16;
-const GENL_ID_CTRL = 0x10;
-const NLA_TYPE_MAX = 0x3fff;
 
 /** Options of {@link parseSpec}. */
 export interface ParseSpecOptions {
@@ -320,7 +318,7 @@ class Loader {
       if (p === undefined) this.fail('protonum', 'is required for netlink-raw');
       protonum = p;
     } else {
-      protonum = NETLINK_GENERIC;
+      protonum = NetlinkProtocol.GENERIC;
     }
     const version = this.optInt(top, 'version', '') ?? 1;
     const uapiHeader = this.optStr(top, 'uapi-header', '');
@@ -516,7 +514,7 @@ class Loader {
         if (raws.has(n)) this.fail(`${apath}.name`, `duplicate attribute '${n}' in set '${name}'`);
         const explicit = this.optInt(o, 'value', `${apath}.`);
         if (explicit !== undefined) value = explicit;
-        if (value > NLA_TYPE_MAX) this.fail(`${apath}.value`, `attribute type ${value} does not fit in 14 bits`);
+        if (value > NLA_TYPE_MASK) this.fail(`${apath}.value`, `attribute type ${value} does not fit in 14 bits`);
         raws.set(n, o);
         attributes.push(this.attribute(o, value, apath));
         value++;

@@ -7,6 +7,7 @@ import { NetlinkDecodeError } from '../core/errors.js';
 import { HOST_LITTLE_ENDIAN, decodeString } from '../core/bytes.js';
 import { formatIPv4, formatIPv6, parseIP, parseIPv4, parseIPv6 } from '../core/address.js';
 import { MAX_NEST_DEPTH } from '../core/attributes.js';
+import { describe } from '../core/check.js';
 import type { MessageWriter } from '../core/writer.js';
 
 /** A decoded or to-be-encoded attribute set, fixed header or struct. */
@@ -283,26 +284,6 @@ export function selectorKey(v: unknown): string | undefined {
 /** `path.name`, or `name` at the top. */
 export function join(path: string, name: string): string {
   return path ? (name.startsWith('[') ? path + name : `${path}.${name}`) : name;
-}
-
-function describe(x: unknown): string {
-  if (x === null) return 'null';
-  if (Array.isArray(x)) return 'an array';
-  if (x instanceof Uint8Array) return 'a Uint8Array';
-  switch (typeof x) {
-    case 'string':
-      return `'${x.length > 40 ? `${x.slice(0, 40)}...` : x}'`;
-    case 'number':
-      return String(x);
-    case 'bigint':
-      return `${x}n`;
-    case 'boolean':
-      return String(x);
-    case 'object':
-      return 'an object';
-    default:
-      return `a ${typeof x}`;
-  }
 }
 
 /** The value of an own key (never one inherited from Object.prototype). */
