@@ -69,4 +69,20 @@ describe.skipIf(!canUseKernel || !conntrackTool)('nlkit conntrack -L', () => {
       expect(untimed(r.out), args.join(' ')).toEqual(untimed(ctTool(ns!, ['-L', ...args])));
     }
   });
+
+  it('refuses bad command lines as conntrack does: exit status and first line', async () => {
+    const tool = (args: string[]): { code: number; first: string } => {
+      try {
+        ctTool(ns!, args);
+        return { code: 0, first: '' };
+      } catch (e) {
+        const err = e as { status: number; stderr: string };
+        return { code: err.status, first: err.stderr.split('\n')[0]! };
+      }
+    };
+    for (const args of [['-X'], ['--bogus'], ['-L', '-p', 'nosuchproto'], ['-L', '-f', 'ipv5']]) {
+      const r = await nlkit(ns!, args);
+      expect({ code: r.code, first: r.err.split('\n')[0] }, args.join(' ')).toEqual(tool(args));
+    }
+  });
 });

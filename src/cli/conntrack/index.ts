@@ -47,6 +47,13 @@ function int(text: string, opt: string): number {
   return n;
 }
 
+/** Options conntrack-tools knows that nlkit does not implement yet (anything else is an unknown option, as conntrack says). */
+const CONNTRACK_TOOL_OPTIONS = new Set(
+  '-G --get -D --delete -I --create -U --update -E --event -F --flush -C --count -S --stats -R --load-file -A --add -o --output -e --event-mask -t --timeout -u --status -z --zero -n --src-nat -g --dst-nat -j --any-nat -r --reply-src -q --reply-dst -c --secmark -b --buffer-size -l --label -a --label-add -x --label-del --state --tuple-src --tuple-dst --mask-src --mask-dst -i --id -h --help -V --version'.split(
+    ' ',
+  ),
+);
+
 /** Runs `nlkit conntrack ARGS` (netns from `options.netns`); resolves with the exit status. */
 export async function runConntrack(args: readonly string[], io: CommandIO, options: { netns?: string } = {}): Promise<number> {
   try {
@@ -62,6 +69,7 @@ export async function runConntrack(args: readonly string[], io: CommandIO, optio
         case '-p':
         case '--proto': {
           const p = value(args, i++, a);
+          if (!/^\d+$/.test(p) && !Object.hasOwn(CONNTRACK_PROTOCOLS, p.toLowerCase())) throw new CommandError(`${VERSION}: \`${p}' unsupported protocol\n`, 2);
           filter.protocol = /^\d+$/.test(p) ? Number(p) : (p.toLowerCase() as ConntrackProtocol);
           break;
         }
@@ -97,11 +105,13 @@ export async function runConntrack(args: readonly string[], io: CommandIO, optio
         case '-f':
         case '--family': {
           const f = value(args, i++, a);
-          if (f !== 'ipv4' && f !== 'ipv6') throw new CommandError(`${VERSION}: Unknown protocol family \`${f}'\n`, 2);
+          if (f !== 'ipv4' && f !== 'ipv6') throw new CommandError(`${VERSION}: \`${f}' unsupported protocol\n`, 2);
           filter.family = f;
           break;
         }
         default:
+          // conntrack-tools' own words for an option it does not know; nlkit's for one it has not built yet.
+          if (!CONNTRACK_TOOL_OPTIONS.has(a)) throw new CommandError(`${VERSION}: unknown option \`${a}'\n`, 2);
           throw new CommandError(`${VERSION}: unsupported option \`${a}' (nlkit conntrack supports -L and its filters so far)\n`, 2);
       }
     }
