@@ -181,7 +181,7 @@ export class AuditClient {
 
 /** Audit records with overruns in-band. Leaving a for-await loop ends it (the client stays open). */
 export class AuditRecordSubscription extends DecodedSubscription<MessageView, AuditRecord> {
-  /** @internal */
+  /** Decodes one item (undefined: skip it). */
   protected decode(m: MessageView): AuditRecord {
     return decodeAuditRecord(m);
   }

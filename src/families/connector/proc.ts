@@ -467,7 +467,7 @@ export class ProcEventSubscription extends DecodedSubscription<MessageView, Proc
     super(sub, onMalformed);
   }
 
-  /** @internal */
+  /** Decodes one item (undefined: skip it). */
   protected decode(m: MessageView): ProcEvent | undefined {
     if (m.type !== NLMSG_DONE) return undefined; // the connector sends nothing else
     const ev = decodeProcMessage(m);

@@ -195,7 +195,7 @@ export class UeventSubscription extends DecodedSubscription<Datagram, Uevent> {
     super(sub, onMalformed && ((err: NetlinkDecodeError, d: Datagram) => onMalformed(err, d.bytes)));
   }
 
-  /** @internal */
+  /** Decodes one item (undefined: skip it). */
   protected decode(d: Datagram): Uevent | undefined {
     // With udev on, the socket hears user space on every group: the
     // kernel's group is still the kernel's alone.
