@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Regenerates src/families/generated/ from the kernel's YNL specs.
+// Regenerates src/families/generated/ from the kernel's YNL specs and the
+// project's own (specs/NAME.yaml, for families the kernel describes in none).
 //
 //   npm run codegen                      specs from ../shared/ynl-specs/specs
 //   npm run codegen -- --specs DIR       specs from DIR (or NLKIT_YNL_SPECS=DIR)
@@ -25,6 +26,8 @@ const specDir = resolve(specsAt >= 0 ? (args[specsAt + 1] ?? '') : (process.env.
 const outDir = join(root, 'src/families/generated');
 // The project's own additions to the kernel's specs (overlays/NAME.yaml applies to NAME.yaml).
 const overlayDir = join(root, 'overlays');
+// The project's own specs (families with no kernel spec).
+const ownSpecDir = join(root, 'specs');
 
 if (!existsSync(specDir)) {
   console.error(`codegen: no spec directory at ${specDir} (pass --specs DIR or set NLKIT_YNL_SPECS)`);
@@ -47,7 +50,7 @@ for (const dir of ['src/core', 'src/schema']) {
 writeFileSync(join(build, 'package.json'), '{ "type": "module" }\n');
 const { generateAll, GENERATED_MARKER } = await import(pathToFileURL(join(build, 'src/schema/emit.js')).href);
 
-const files = generateAll(specDir, { overlayDir: existsSync(overlayDir) ? overlayDir : null });
+const files = generateAll(specDir, { overlayDir: existsSync(overlayDir) ? overlayDir : null, ownSpecDir: existsSync(ownSpecDir) ? ownSpecDir : null });
 mkdirSync(outDir, { recursive: true });
 const stale = [];
 for (const [name, text] of files) {

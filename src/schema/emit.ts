@@ -369,6 +369,13 @@ export interface GenerateAllOptions {
    * when this module runs from src/schema.
    */
   overlayDir?: string | null;
+  /**
+   * Directory of the project's own specs, for families the kernel describes
+   * in no spec (nexthop objects, xfrm, ipset, taskstats, ...); null for none.
+   * Default: specs/ at the repository root, when this module runs from
+   * src/schema. A family may be defined by only one of the two directories.
+   */
+  ownSpecDir?: string | null;
 }
 
 function defaultOverlayDir(): string | null {
@@ -376,23 +383,35 @@ function defaultOverlayDir(): string | null {
   return existsSync(dir) ? dir : null;
 }
 
+function defaultOwnSpecDir(): string | null {
+  const dir = fileURLToPath(new URL('../../specs/', import.meta.url));
+  return existsSync(dir) ? dir : null;
+}
+
 /**
  * Every generated file for the specs in `specDir`: file name (relative to
  * src/families/generated/) -> contents.
  */
+function yamlFiles(dir: string): string[] {
+  return readdirSync(dir).filter((f) => f.endsWith('.yaml'));
+}
+
 export function generateAll(specDir: string, options: GenerateAllOptions = {}): Map<string, string> {
   const files = new Map<string, string>();
   const modules: Array<{ family: string; module: string }> = [];
   const overlayDir = options.overlayDir === undefined ? defaultOverlayDir() : options.overlayDir;
-  for (const file of readdirSync(specDir)
-    .filter((f) => f.endsWith('.yaml'))
-    .sort()) {
+  const ownSpecDir = options.ownSpecDir === undefined ? defaultOwnSpecDir() : options.ownSpecDir;
+  const sources: Array<{ path: string; file: string; label: string }> = [];
+  for (const file of yamlFiles(specDir)) sources.push({ path: join(specDir, file), file, label: file });
+  if (ownSpecDir !== null) for (const file of yamlFiles(ownSpecDir)) sources.push({ path: join(ownSpecDir, file), file, label: `the project's specs/${file}` });
+  sources.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  for (const { path, file, label } of sources) {
     const overlay = overlayDir !== null ? join(overlayDir, file) : undefined;
     const overlays = overlay !== undefined && existsSync(overlay) ? [overlay] : [];
-    const spec = loadSpec(join(specDir, file), { overlays });
+    const spec = loadSpec(path, { overlays });
     const module = moduleName(spec);
     if (files.has(`${module}.ts`)) throw new Error(`two specs define family '${spec.name}'`);
-    files.set(`${module}.ts`, emitFamilyModule(spec, overlays.length ? `${file} with the overlay overlays/${file}` : file));
+    files.set(`${module}.ts`, emitFamilyModule(spec, overlays.length ? `${label} with the overlay overlays/${file}` : label));
     modules.push({ family: spec.name, module });
   }
   files.set('index.ts', emitIndex(modules));

@@ -1,25 +1,19 @@
 // The compact form generated modules embed their model in: it must give back
 // exactly the model the loader builds (same values, same key order), for
 // every kernel spec with the project's overlays, and for odd specs.
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadSpec, parseSpec } from '../../../src/schema/load.js';
+import { parseSpec } from '../../../src/schema/load.js';
+import { SPEC_FILES, loadProjectSpec } from '../../helpers/specs.js';
 import { compactSpec, expandSpec, reviveSpec, type FamilySpec } from '../../../src/schema/model.js';
 
-const SPEC_DIR = join(import.meta.dirname, '../../../../shared/ynl-specs/specs');
-const OVERLAY_DIR = join(import.meta.dirname, '../../../overlays');
-const FILES = readdirSync(SPEC_DIR)
-  .filter((f) => f.endsWith('.yaml'))
-  .sort();
+const FILES = SPEC_FILES;
 
 /** JSON text with bigints marked, so that key order and bigint-ness both count. */
 const exact = (spec: FamilySpec): string => JSON.stringify(spec, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
 
 describe('compactSpec / expandSpec', () => {
   it.each(FILES)('%s: expands back to the loaded model, key for key', (file) => {
-    const overlay = join(OVERLAY_DIR, file);
-    const spec = loadSpec(join(SPEC_DIR, file), { overlays: existsSync(overlay) ? [overlay] : [] });
+    const spec = loadProjectSpec(file);
     const compact = compactSpec(spec);
     expect(exact(expandSpec(compact))).toBe(exact(spec));
     expect(exact(reviveSpec(JSON.stringify(compact)))).toBe(exact(spec));

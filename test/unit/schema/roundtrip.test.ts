@@ -1,8 +1,6 @@
 // Property-based round trips, generated from each family model: for every
 // attribute set and every operation of every spec, a decoded-form value
 // encodes and decodes back to itself.
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { NetlinkDecodeError } from '../../../src/core/errors.js';
@@ -10,16 +8,11 @@ import { MessageView } from '../../../src/core/message.js';
 import { MessageWriter } from '../../../src/core/writer.js';
 import { compileFamily } from '../../../src/schema/compile.js';
 import type { Family } from '../../../src/schema/family.js';
-import { loadSpec } from '../../../src/schema/load.js';
+import { SPEC_FILES, loadProjectSpec } from '../../helpers/specs.js';
 import { SpecArbitraries } from './arbitrary.js';
 
-const SPEC_DIR = join(import.meta.dirname, '../../../../shared/ynl-specs/specs');
-const FILES = readdirSync(SPEC_DIR)
-  .filter((f) => f.endsWith('.yaml'))
-  .sort();
-// The generated modules are built with the project's overlays (overlays/NAME.yaml).
-const OVERLAY_DIR = join(import.meta.dirname, '../../../overlays');
-const overlaysOf = (file: string): string[] => (existsSync(join(OVERLAY_DIR, file)) ? [join(OVERLAY_DIR, file)] : []);
+// Kernel specs and the project's own, with the project's overlays, as the generator builds them.
+const FILES = SPEC_FILES;
 const RUNS = { numRuns: 15, seed: 20261121 };
 
 // Each spec runs against the run-time compiled family and the generated module.
@@ -32,7 +25,7 @@ const CASES = FILES.flatMap(
 );
 
 describe.each(CASES)('%s (%s)', async (file, source) => {
-  const spec = loadSpec(join(SPEC_DIR, file), { overlays: overlaysOf(file) });
+  const spec = loadProjectSpec(file);
   const generated = source === 'generated' ? ((await import(`../../../src/families/generated/${spec.name}.ts`)) as { family: Family; spec: unknown }) : undefined;
   const family: Family = generated ? generated.family : compileFamily(spec);
   const arbs = new SpecArbitraries(spec);
