@@ -12,7 +12,7 @@ const OUT_DIR = join(import.meta.dirname, '../../../src/families/generated');
 describe('src/families/generated', () => {
   const files = generateAll(SPEC_DIR);
 
-  it('has one module per spec (the kernel\'s and the project\'s own), and an index', () => {
+  it("has one module per spec (the kernel's and the project's own), and an index", () => {
     expect(files.size).toBe(SPEC_FILES.length + 1);
   });
 
