@@ -41,6 +41,14 @@ export async function main(argv: readonly string[], io: Partial<CommandIO> = {})
     case 'conntrack':
       // conntrack-tools' command (`-L` so far), in the caller's namespace.
       return (await import('./conntrack/index.js')).runConntrack(rest, full);
+    case 'ss':
+    case 'ipset':
+    case 'tc':
+    case 'bridge': {
+      // The other tools nlkit mimics, each in src/cli/TOOL/index.ts exporting run(argv, io).
+      const tool = (await import(`./${command}/index.js`)) as { run(argv: string[], io: CommandIO): Promise<number> };
+      return tool.run(rest, full);
+    }
     case '--help':
       // nlkit's own help (ip would take --help as -help: its usage, exit 255).
       full.stdout(USAGE);
