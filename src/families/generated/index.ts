@@ -64,6 +64,8 @@ export const generatedFamilies = {
   "sunrpc": (): Promise<Family> => import("./sunrpc.js").then((m) => m.family as unknown as Family),
   /** Loads the tc family from ./tc.js. */
   "tc": (): Promise<Family> => import("./tc.js").then((m) => m.family as unknown as Family),
+  /** Loads the sock-diag family from ./sock-diag.js. */
+  "sock-diag": (): Promise<Family> => import("./sock-diag.js").then((m) => m.family as unknown as Family),
   /** Loads the tcp_metrics family from ./tcp_metrics.js. */
   "tcp_metrics": (): Promise<Family> => import("./tcp_metrics.js").then((m) => m.family as unknown as Family),
   /** Loads the team family from ./team.js. */
