@@ -22,6 +22,8 @@ export const generatedFamilies = {
   "fou": (): Promise<Family> => import("./fou.js").then((m) => m.family as unknown as Family),
   /** Loads the handshake family from ./handshake.js. */
   "handshake": (): Promise<Family> => import("./handshake.js").then((m) => m.family as unknown as Family),
+  /** Loads the ipset family from ./ipset.js. */
+  "ipset": (): Promise<Family> => import("./ipset.js").then((m) => m.family as unknown as Family),
   /** Loads the lockd family from ./lockd.js. */
   "lockd": (): Promise<Family> => import("./lockd.js").then((m) => m.family as unknown as Family),
   /** Loads the mptcp_pm family from ./mptcp_pm.js. */
