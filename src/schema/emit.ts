@@ -206,6 +206,7 @@ class TypeEmitter {
           return input ? `readonly (${rec})[]` : `Array<${rec}>`;
         }
         if (a.struct !== undefined) return input ? `${this.structType(a.struct, true)} & { "__rest"?: Uint8Array }` : `${this.structType(a.struct, false)} & StructRest`;
+        if (a.struct !== undefined && a.subType === 'binary') return input ? `readonly ${this.structType(a.struct, true)}[]` : `Array<${this.structType(a.struct, false)}>`;
         if (a.subType !== undefined && Object.hasOwn(INT_SIZE, a.subType)) {
           const el = this.intType(a.subType, a, input);
           return input ? `readonly (${el})[]` : `Array<${el}>`;

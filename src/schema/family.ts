@@ -496,6 +496,11 @@ class FamilyImpl {
           }
           return undefined;
         }
+        if (a.struct !== undefined && a.subType === 'binary') {
+          const size = this.idx.structs.get(a.struct)!.size;
+          const i = Math.floor((target - s) / size);
+          return { path: memberAt(this.idx.structs.get(a.struct)!, target - s - i * size, `${path}[${i}]`, this.idx) };
+        }
         if (a.struct !== undefined) return { path: memberAt(this.idx.structs.get(a.struct)!, target - s, path, this.idx) };
         return undefined;
       default:

@@ -446,7 +446,8 @@ class Generator {
             const v = this.variant(this.set(a.nestedAttributes), this.struct(a.struct));
             const scope = this.childScope(a.nestedAttributes);
             expr = a.recordLength !== undefined ? `${this.recordDecoder(set, a, v)}(b, dv, ds, ds + dl, dep + 1, ${scope})` : `L${v.id}(b, dv, ds, ds + dl, dep + 1, ${scope})`;
-          } else if (a.struct !== undefined) expr = `s${this.structIdOf(a.struct)}(b, dv, ds, dl)`;
+          } else if (a.struct !== undefined && a.subType === 'binary') expr = `${this.structArrayDecoder(a.struct)}(b, dv, ds, dl, ${S(`${set.name}.${a.name}`)})`;
+          else if (a.struct !== undefined) expr = `s${this.structIdOf(a.struct)}(b, dv, ds, dl)`;
           else if (a.subType !== undefined && isFixedInt(a.subType)) expr = `${this.binaryArrayDecoder(a)}(b, dv, ds, dl)`;
           else expr = this.binaryRead(a.displayHint, 'ds', 'dl');
           break;
@@ -596,6 +597,24 @@ class Generator {
         `    const o = ${this.r('object')}(x[i], path, \`[\${i}]\`);\n    const p = \`\${path}[\${i}]\`;\n    const at = w.length;\n` +
         `    E${v.id}(w, o, p, sc);\n` +
         `    w.${set}(at${m.offset === 0 ? '' : ` + ${num(m.offset)}`}, ${this.r('recordSize')}(w.length - at, ${num(2 ** (8 * m.size) - 1)}, p)${order});\n  }\n  w.nestEnd(n);\n}`,
+    );
+    return name;
+  }
+
+  /** Decoders of packed struct arrays, by struct (the struct-array extension). */
+  private readonly structArrays = new Map<string, string>();
+
+  private structArrayDecoder(struct: string): string {
+    const known = this.structArrays.get(struct);
+    if (known !== undefined) return known;
+    const name = this.fresh('sa');
+    this.structArrays.set(struct, name);
+    const size = num(this.struct(struct).size);
+    this.emit(
+      `function ${name}(b${this.a('Uint8Array')}, dv${this.a('DataView')}, s${this.a('number')}, l${this.a('number')}, ctx${this.a('string')})${this.a('Obj[]')} {\n` +
+        `  if (l % ${size} !== 0) throw ${this.r('badArray')}(l, ${size}, s - 4, ctx);\n` +
+        `  const n = l / ${size};\n  const out${this.a('Obj[]')} = new Array(n);\n` +
+        `  for (let i = 0, q = s; i < n; i++, q += ${size}) out[i] = s${this.structIdOf(struct)}(b, dv, q, ${size});\n  return out;\n}`,
     );
     return name;
   }
@@ -756,6 +775,9 @@ class Generator {
           }
           // No NLA_F_NESTED: the kernel's policy for these is a plain length (as iproute2 sends them).
           return `{ const n = w.nestStart(${t}, false); E${v.id}(w, ${this.r('object')}(${y}, path, ${k}), ${this.r('join')}(path, ${k}), ${scope}); w.nestEnd(n); }`;
+        }
+        if (a.struct !== undefined && a.subType === 'binary') {
+          return `w.putBinary(${t}, ${this.r('structArray')}(${this.structDesc(a.struct)}, ${this.r('array')}(${y}, path, ${k}), ${this.r('join')}(path, ${k})));`;
         }
         if (a.struct !== undefined) {
           return `w.putBinary(${t}, ${this.r('structValue')}(${this.structDesc(a.struct)}, ${this.r('object')}(${y}, path, ${k}), ${this.r('join')}(path, ${k})));`;

@@ -663,7 +663,10 @@ class Loader {
             }
             break;
           case 'binary':
-            if (a.subType !== undefined && !(a.subType in INT_SIZE)) this.fail(`${p}sub-type`, `a binary array of '${a.subType}' is not supported`);
+            // nlkit extension: `struct` with `sub-type: binary` is a packed array of that struct.
+            if (a.subType === 'binary') {
+              if (a.struct === undefined || a.nestedAttributes !== undefined) this.fail(`${p}sub-type`, 'a binary array of binary needs a struct (and no nested attributes)');
+            } else if (a.subType !== undefined && !(a.subType in INT_SIZE)) this.fail(`${p}sub-type`, `a binary array of '${a.subType}' is not supported`);
             // nlkit extension: a struct followed by attributes (optionally a sequence of such records).
             if (a.nestedAttributes !== undefined && a.struct === undefined) this.fail(`${p}nested-attributes`, 'a binary attribute with nested attributes needs a struct');
             if (a.recordLength !== undefined) {

@@ -167,7 +167,12 @@ export interface AttributeSpec {
   readonly recordLength?: string;
   /** For binary: a struct definition describing the payload. */
   readonly struct?: string;
-  /** For binary (array of scalars) and indexed-array: the element type. */
+  /**
+   * For binary (array of scalars) and indexed-array: the element type.
+   * nlkit extension: `binary` with a `struct` on a binary attribute says the
+   * payload is a packed array of that struct (NHA_GROUP: struct nexthop_grp
+   * entries), decoded as an array of struct values.
+   */
   readonly subType?: AttributeType;
   readonly enum?: string;
   readonly enumAsFlags?: boolean;

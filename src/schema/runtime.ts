@@ -65,6 +65,11 @@ export function badLength(len: number, left: number, at: number, ctx: string): N
   );
 }
 
+/** A packed struct array whose length is not a multiple of the struct's size. */
+export function badArray(have: number, size: number, at: number, ctx: string): NetlinkDecodeError {
+  return new NetlinkDecodeError(`attribute has ${have} bytes, not a whole number of ${size}-byte entries`, at, ctx);
+}
+
 /** A record (struct + attributes) whose length is impossible. */
 export function badRecord(len: number, size: number, left: number, at: number, ctx: string): NetlinkDecodeError {
   return new NetlinkDecodeError(
@@ -602,6 +607,19 @@ export function structValue(d: StructDesc, v: Obj, path: string): Uint8Array {
   const u = new Uint8Array(d[1] + (extra === undefined ? 0 : extra.length));
   writeStruct(d, new DataView(u.buffer), u, 0, v, path);
   if (extra !== undefined) u.set(extra, d[1]);
+  return u;
+}
+
+/** The bytes of a packed array of struct values (the struct-array extension). */
+export function structArray(d: StructDesc, x: readonly unknown[], path: string): Uint8Array {
+  const u = new Uint8Array(d[1] * x.length);
+  const dv = new DataView(u.buffer);
+  for (let i = 0; i < x.length; i++) {
+    const p = `${path}[${i}]`;
+    const v = object(x[i], path, `[${i}]`);
+    for (const k in v) if (!d[2].some((m) => m[0] === k)) throw unknownMember(p, k, d[0]);
+    writeStruct(d, dv, u, i * d[1], v, p);
+  }
   return u;
 }
 

@@ -62,6 +62,8 @@ export const generatedFamilies = {
   "rt-route": (): Promise<Family> => import("./rt-route.js").then((m) => m.family as unknown as Family),
   /** Loads the rt-rule family from ./rt-rule.js. */
   "rt-rule": (): Promise<Family> => import("./rt-rule.js").then((m) => m.family as unknown as Family),
+  /** Loads the rt-nexthop family from ./rt-nexthop.js. */
+  "rt-nexthop": (): Promise<Family> => import("./rt-nexthop.js").then((m) => m.family as unknown as Family),
   /** Loads the sunrpc family from ./sunrpc.js. */
   "sunrpc": (): Promise<Family> => import("./sunrpc.js").then((m) => m.family as unknown as Family),
   /** Loads the tc family from ./tc.js. */

@@ -167,6 +167,8 @@ export class SpecArbitraries {
         // Records (nlkit's record-length extension) carry their encoded length: byte vectors in test/unit/route cover them.
         if (a.recordLength !== undefined) return undefined;
         if (a.struct !== undefined && a.nestedAttributes !== undefined) return depth >= MAX_DEPTH ? undefined : this.format('', a.struct, a.nestedAttributes, depth + 1);
+        // A packed struct array (nlkit's struct-array extension): whole structs only.
+        if (a.struct !== undefined && a.subType === 'binary') return fc.array(this.struct(this.idx.structs.get(a.struct)!, depth, false), { maxLength: 4 });
         if (a.struct !== undefined) return this.struct(this.idx.structs.get(a.struct)!, depth);
         if (a.subType !== undefined && Object.hasOwn(INT_SIZE, a.subType)) {
           return fc.array(this.integer(a.subType as FixedIntType, a), { maxLength: 4 });
