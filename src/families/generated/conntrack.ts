@@ -47,6 +47,8 @@ export type NfCtTcpState = "none" | "syn-sent" | "syn-recv" | "established" | "f
 export type NfCtSctpState = "none" | "cloned" | "cookie-wait" | "cookie-echoed" | "established" | "shutdown-sent" | "shutdown-received" | "shutdown-ack-sent" | "shutdown-heartbeat-sent";
 /** Names of flags nf-ct-status. */
 export type NfCtStatus = "expected" | "seen-reply" | "assured" | "confirmed" | "src-nat" | "dst-nat" | "seq-adj" | "src-nat-done" | "dst-nat-done" | "dying" | "fixed-timeout" | "template" | "nat-clash" | "helper" | "offload" | "hw-offload";
+/** Names of flags nf-ct-expect-flags. */
+export type NfCtExpectFlags = "permanent" | "inactive" | "userspace";
 /** Fields of struct nfgenmsg (undefined past the end of a short payload). */
 export interface Nfgenmsg {
   "nfgen-family": number | undefined;
@@ -225,19 +227,19 @@ export interface NatProtoAttrsInput {
 }
 /** Decoded attributes of set nat-attrs. */
 export interface NatAttrs {
-  "nat-v4-minip": number | undefined;
-  "nat-v4-maxip": number | undefined;
-  "nat-v6-minip": Uint8Array | undefined;
-  "nat-v6-maxip": Uint8Array | undefined;
+  "nat-v4-minip": string | undefined;
+  "nat-v4-maxip": string | undefined;
+  "nat-v6-minip": (string | Uint8Array) | undefined;
+  "nat-v6-maxip": (string | Uint8Array) | undefined;
   "nat-proto": NatProtoAttrs | undefined;
   "__unknown": UnknownAttribute[] | undefined;
 }
 /** Attributes of set nat-attrs to encode. */
 export interface NatAttrsInput {
-  "nat-v4-minip"?: number;
-  "nat-v4-maxip"?: number;
-  "nat-v6-minip"?: Uint8Array;
-  "nat-v6-maxip"?: Uint8Array;
+  "nat-v4-minip"?: string | number;
+  "nat-v4-maxip"?: string | number;
+  "nat-v6-minip"?: string | Uint8Array;
+  "nat-v6-maxip"?: string | Uint8Array;
   "nat-proto"?: NatProtoAttrsInput;
   "__unknown"?: readonly UnknownAttribute[];
 }
@@ -312,7 +314,7 @@ export interface ConntrackAttrs {
   "secmark": Uint8Array | undefined;
   "zone": number | undefined;
   "secctx": SecctxAttrs | undefined;
-  "timestamp": bigint | undefined;
+  "timestamp": TimestampAttrs | undefined;
   "mark-mask": number | undefined;
   "labels": Uint8Array | undefined;
   "labels-mask": Uint8Array | undefined;
@@ -343,7 +345,7 @@ export interface ConntrackAttrsInput {
   "secmark"?: Uint8Array;
   "zone"?: number;
   "secctx"?: SecctxAttrsInput;
-  "timestamp"?: bigint | number;
+  "timestamp"?: TimestampAttrsInput;
   "mark-mask"?: number;
   "labels"?: Uint8Array;
   "labels-mask"?: Uint8Array;
@@ -391,6 +393,74 @@ export interface ConntrackStatsAttrsInput {
   "chain-toolong"?: number;
   "__unknown"?: readonly UnknownAttribute[];
 }
+/** Decoded attributes of set timestamp-attrs. */
+export interface TimestampAttrs {
+  "start": bigint | undefined;
+  "stop": bigint | undefined;
+  "__unknown": UnknownAttribute[] | undefined;
+}
+/** Attributes of set timestamp-attrs to encode. */
+export interface TimestampAttrsInput {
+  "start"?: bigint | number;
+  "stop"?: bigint | number;
+  "__unknown"?: readonly UnknownAttribute[];
+}
+/** Decoded attributes of set expect-nat-attrs. */
+export interface ExpectNatAttrs {
+  "dir": number | undefined;
+  "tuple": TupleAttrs | undefined;
+  "__unknown": UnknownAttribute[] | undefined;
+}
+/** Attributes of set expect-nat-attrs to encode. */
+export interface ExpectNatAttrsInput {
+  "dir"?: number;
+  "tuple"?: TupleAttrsInput;
+  "__unknown"?: readonly UnknownAttribute[];
+}
+/** Decoded attributes of set expect-attrs. */
+export interface ExpectAttrs {
+  "master": TupleAttrs | undefined;
+  "tuple": TupleAttrs | undefined;
+  "mask": TupleAttrs | undefined;
+  "timeout": number | undefined;
+  "id": number | undefined;
+  "help-name": string | undefined;
+  "zone": number | undefined;
+  "flags": (Array<NfCtExpectFlags | number>) | undefined;
+  "class": number | undefined;
+  "nat": ExpectNatAttrs | undefined;
+  "fn": string | undefined;
+  "__unknown": UnknownAttribute[] | undefined;
+}
+/** Attributes of set expect-attrs to encode. */
+export interface ExpectAttrsInput {
+  "master"?: TupleAttrsInput;
+  "tuple"?: TupleAttrsInput;
+  "mask"?: TupleAttrsInput;
+  "timeout"?: number;
+  "id"?: number;
+  "help-name"?: string;
+  "zone"?: number;
+  "flags"?: NfCtExpectFlags | number | readonly (NfCtExpectFlags | number)[];
+  "class"?: number;
+  "nat"?: ExpectNatAttrsInput;
+  "fn"?: string;
+  "__unknown"?: readonly UnknownAttribute[];
+}
+/** Decoded attributes of set expect-stats-attrs. */
+export interface ExpectStatsAttrs {
+  "new": number | undefined;
+  "create": number | undefined;
+  "delete": number | undefined;
+  "__unknown": UnknownAttribute[] | undefined;
+}
+/** Attributes of set expect-stats-attrs to encode. */
+export interface ExpectStatsAttrsInput {
+  "new"?: number;
+  "create"?: number;
+  "delete"?: number;
+  "__unknown"?: readonly UnknownAttribute[];
+}
 /** Decoded attributes of set conntrack-stats-global-attrs. */
 export interface ConntrackStatsGlobalAttrs {
   "entries": number | undefined;
@@ -435,6 +505,38 @@ export type NewNtfMessage = Nfgenmsg & ConntrackAttrs;
 export type DeleteNtfInput = NfgenmsgInput & ConntrackAttrsInput;
 /** Decoded delete-ntf messages. */
 export type DeleteNtfMessage = Nfgenmsg & ConntrackAttrs;
+/** Values of get-dying messages to encode. */
+export type GetDyingInput = NfgenmsgInput & ConntrackAttrsInput;
+/** Decoded get-dying messages. */
+export type GetDyingMessage = Nfgenmsg & ConntrackAttrs;
+/** Values of get-unconfirmed messages to encode. */
+export type GetUnconfirmedInput = NfgenmsgInput & ConntrackAttrsInput;
+/** Decoded get-unconfirmed messages. */
+export type GetUnconfirmedMessage = Nfgenmsg & ConntrackAttrs;
+/** Values of exp-new messages to encode. */
+export type ExpNewInput = NfgenmsgInput & ExpectAttrsInput;
+/** Decoded exp-new messages. */
+export type ExpNewMessage = Nfgenmsg & ExpectAttrs;
+/** Values of exp-get messages to encode. */
+export type ExpGetInput = NfgenmsgInput & ExpectAttrsInput;
+/** Decoded exp-get messages. */
+export type ExpGetMessage = Nfgenmsg & ExpectAttrs;
+/** Values of exp-delete messages to encode. */
+export type ExpDeleteInput = NfgenmsgInput & ExpectAttrsInput;
+/** Decoded exp-delete messages. */
+export type ExpDeleteMessage = Nfgenmsg & ExpectAttrs;
+/** Values of exp-get-stats-cpu messages to encode. */
+export type ExpGetStatsCpuInput = NfgenmsgInput & ExpectStatsAttrsInput;
+/** Decoded exp-get-stats-cpu messages. */
+export type ExpGetStatsCpuMessage = Nfgenmsg & ExpectStatsAttrs;
+/** Values of exp-new-ntf messages to encode. */
+export type ExpNewNtfInput = NfgenmsgInput & ExpectAttrsInput;
+/** Decoded exp-new-ntf messages. */
+export type ExpNewNtfMessage = Nfgenmsg & ExpectAttrs;
+/** Values of exp-delete-ntf messages to encode. */
+export type ExpDeleteNtfInput = NfgenmsgInput & ExpectAttrsInput;
+/** Decoded exp-delete-ntf messages. */
+export type ExpDeleteNtfMessage = Nfgenmsg & ExpectAttrs;
 /** Operations of conntrack, by name. */
 export interface ConntrackOperations {
   readonly "get": OperationCodec<GetInput, GetMessage> & { readonly do: OperationModeCodec<GetInput, GetMessage>; readonly dump: OperationModeCodec<GetInput, GetMessage> };
@@ -445,6 +547,14 @@ export interface ConntrackOperations {
   readonly "get-stats-global": OperationCodec<GetStatsGlobalInput, GetStatsGlobalMessage> & { readonly do: OperationModeCodec<GetStatsGlobalInput, GetStatsGlobalMessage>; readonly dump: undefined };
   readonly "new-ntf": OperationCodec<NewNtfInput, NewNtfMessage> & { readonly do: undefined; readonly dump: undefined };
   readonly "delete-ntf": OperationCodec<DeleteNtfInput, DeleteNtfMessage> & { readonly do: undefined; readonly dump: undefined };
+  readonly "get-dying": OperationCodec<GetDyingInput, GetDyingMessage> & { readonly do: undefined; readonly dump: OperationModeCodec<GetDyingInput, GetDyingMessage> };
+  readonly "get-unconfirmed": OperationCodec<GetUnconfirmedInput, GetUnconfirmedMessage> & { readonly do: undefined; readonly dump: OperationModeCodec<GetUnconfirmedInput, GetUnconfirmedMessage> };
+  readonly "exp-new": OperationCodec<ExpNewInput, ExpNewMessage> & { readonly do: OperationModeCodec<ExpNewInput, ExpNewMessage>; readonly dump: undefined };
+  readonly "exp-get": OperationCodec<ExpGetInput, ExpGetMessage> & { readonly do: OperationModeCodec<ExpGetInput, ExpGetMessage>; readonly dump: OperationModeCodec<ExpGetInput, ExpGetMessage> };
+  readonly "exp-delete": OperationCodec<ExpDeleteInput, ExpDeleteMessage> & { readonly do: OperationModeCodec<ExpDeleteInput, ExpDeleteMessage>; readonly dump: undefined };
+  readonly "exp-get-stats-cpu": OperationCodec<ExpGetStatsCpuInput, ExpGetStatsCpuMessage> & { readonly do: undefined; readonly dump: OperationModeCodec<ExpGetStatsCpuInput, ExpGetStatsCpuMessage> };
+  readonly "exp-new-ntf": OperationCodec<ExpNewNtfInput, ExpNewNtfMessage> & { readonly do: undefined; readonly dump: undefined };
+  readonly "exp-delete-ntf": OperationCodec<ExpDeleteNtfInput, ExpDeleteNtfMessage> & { readonly do: undefined; readonly dump: undefined };
 }
 /** A decoded conntrack message, by operation name. */
 export type ConntrackDecoded =
@@ -456,6 +566,14 @@ export type ConntrackDecoded =
   | { name: "get-stats-global"; msg: GetStatsGlobalMessage }
   | { name: "new-ntf"; msg: NewNtfMessage }
   | { name: "delete-ntf"; msg: DeleteNtfMessage }
+  | { name: "get-dying"; msg: GetDyingMessage }
+  | { name: "get-unconfirmed"; msg: GetUnconfirmedMessage }
+  | { name: "exp-new"; msg: ExpNewMessage }
+  | { name: "exp-get"; msg: ExpGetMessage }
+  | { name: "exp-delete"; msg: ExpDeleteMessage }
+  | { name: "exp-get-stats-cpu"; msg: ExpGetStatsCpuMessage }
+  | { name: "exp-new-ntf"; msg: ExpNewNtfMessage }
+  | { name: "exp-delete-ntf"; msg: ExpDeleteNtfMessage }
 ;
 
 /** The model of the family (no documentation text), in the compact form reviveSpec expands. */
@@ -467,7 +585,8 @@ export const spec: FamilySpec = reviveSpec(`
 ["flags","nf-ct-tcp-flags",["window-scale","sack-perm","close-init","be-liberal","unacked","maxack","challenge-ack","simultaneous-open"]],
 ["enum","nf-ct-tcp-state",["none","syn-sent","syn-recv","established","fin-wait","close-wait","last-ack","time-wait","close","syn-sent2","max","ignore","retrans","unack","timeout-max"]],
 ["enum","nf-ct-sctp-state",["none","cloned","cookie-wait","cookie-echoed","established","shutdown-sent","shutdown-received","shutdown-ack-sent","shutdown-heartbeat-sent"]],
-["flags","nf-ct-status",["expected","seen-reply","assured","confirmed","src-nat","dst-nat","seq-adj","src-nat-done","dst-nat-done","dying","fixed-timeout","template","nat-clash","helper","offload","hw-offload"]]
+["flags","nf-ct-status",["expected","seen-reply","assured","confirmed","src-nat","dst-nat","seq-adj","src-nat-done","dst-nat-done","dying","fixed-timeout","template","nat-clash","helper","offload","hw-offload"]],
+["flags","nf-ct-expect-flags",["permanent","inactive","userspace"],{"namePrefix":"nf-ct-expect-"}]
 ],
 [
 ["counter-attrs",[
@@ -530,11 +649,11 @@ export const spec: FamilySpec = reviveSpec(`
 ["nat-port-max","u16",{"byteOrder":"big-endian"}]
 ]],
 ["nat-attrs",[
-["nat-v4-minip","u32",{"byteOrder":"big-endian"}],
-["nat-v4-maxip","u32",{"byteOrder":"big-endian"}],
-["nat-v6-minip","binary"],
-["nat-v6-maxip","binary"],
-["nat-proto","nest",{"nestedAttributes":"nat-proto-attrs"}]
+["nat-v4-minip","u32",{"byteOrder":"big-endian","displayHint":"ipv4"}],
+["nat-v4-maxip","u32",{"byteOrder":"big-endian","displayHint":"ipv4"}],
+["nat-v6-minip","binary",{"value":4,"displayHint":"ipv6"}],
+["nat-v6-maxip","binary",{"displayHint":"ipv6"}],
+["nat-proto","nest",{"value":3,"nestedAttributes":"nat-proto-attrs"}]
 ]],
 ["seqadj-attrs",[
 ["correction-pos","u32",{"byteOrder":"big-endian"}],
@@ -573,7 +692,7 @@ export const spec: FamilySpec = reviveSpec(`
 ["secmark","binary"],
 ["zone","u16",{"byteOrder":"big-endian"}],
 ["secctx","nest",{"nestedAttributes":"secctx-attrs"}],
-["timestamp","u64",{"byteOrder":"big-endian"}],
+["timestamp","nest",{"nestedAttributes":"timestamp-attrs"}],
 ["mark-mask","u32",{"byteOrder":"big-endian"}],
 ["labels","binary"],
 ["labels-mask","binary"],
@@ -599,6 +718,33 @@ export const spec: FamilySpec = reviveSpec(`
 ["clash-resolve","u32",{"byteOrder":"big-endian"}],
 ["chain-toolong","u32",{"byteOrder":"big-endian"}]
 ]],
+["timestamp-attrs",[
+["start","u64",{"byteOrder":"big-endian"}],
+["stop","u64",{"byteOrder":"big-endian"}],
+["pad","pad"]
+],{"namePrefix":"cta-timestamp-"}],
+["expect-nat-attrs",[
+["dir","u32",{"byteOrder":"big-endian"}],
+["tuple","nest",{"nestedAttributes":"tuple-attrs"}]
+],{"namePrefix":"cta-expect-nat-"}],
+["expect-attrs",[
+["master","nest",{"nestedAttributes":"tuple-attrs"}],
+["tuple","nest",{"nestedAttributes":"tuple-attrs"}],
+["mask","nest",{"nestedAttributes":"tuple-attrs"}],
+["timeout","u32",{"byteOrder":"big-endian"}],
+["id","u32",{"byteOrder":"big-endian"}],
+["help-name","string"],
+["zone","u16",{"byteOrder":"big-endian"}],
+["flags","u32",{"byteOrder":"big-endian","enum":"nf-ct-expect-flags","enumAsFlags":true}],
+["class","u32",{"byteOrder":"big-endian"}],
+["nat","nest",{"nestedAttributes":"expect-nat-attrs"}],
+["fn","string"]
+],{"namePrefix":"cta-expect-"}],
+["expect-stats-attrs",[
+["new","u32",{"byteOrder":"big-endian"}],
+["create","u32",{"byteOrder":"big-endian"}],
+["delete","u32",{"byteOrder":"big-endian"}]
+],{"namePrefix":"cta-stats-exp-"}],
 ["conntrack-stats-global-attrs",[
 ["entries","u32",{"byteOrder":"big-endian"}],
 ["max-entries","u32",{"byteOrder":"big-endian"}]
@@ -613,9 +759,17 @@ export const spec: FamilySpec = reviveSpec(`
 ["get-ctrzero",{"requestValue":259,"replyValue":256,"attributeSet":"conntrack-attrs","fixedHeader":"nfgenmsg","do":{"request":{"value":259,"attributes":["tuple-orig","tuple-reply","zone"]},"reply":{"value":256,"attributes":["tuple-orig","tuple-reply","status","protoinfo","help","nat-src","nat-dst","timeout","mark","counters-orig","counters-reply","use","id","tuple-master","seq-adj-orig","seq-adj-reply","zone","secctx","timestamp","labels","synproxy"]}},"dump":{"request":{"value":259,"attributes":["tuple-orig","tuple-reply","status","mark","zone","mark-mask","filter","status-mask"]},"reply":{"value":256,"attributes":["tuple-orig","tuple-reply","status","protoinfo","help","nat-src","nat-dst","timeout","mark","counters-orig","counters-reply","use","id","tuple-master","seq-adj-orig","seq-adj-reply","zone","secctx","timestamp","labels","synproxy"]}}}],
 ["get-stats-global",{"requestValue":261,"replyValue":261,"attributeSet":"conntrack-stats-global-attrs","fixedHeader":"nfgenmsg","do":{"request":{"value":261,"attributes":[]},"reply":{"value":261,"attributes":["entries","max-entries"]}}}],
 ["new-ntf",{"replyValue":256,"attributeSet":"conntrack-attrs","fixedHeader":"nfgenmsg","notify":"get","mcgrp":"conntrack-new"}],
-["delete-ntf",{"replyValue":258,"attributeSet":"conntrack-attrs","fixedHeader":"nfgenmsg","notify":"get","mcgrp":"conntrack-destroy"}]
+["delete-ntf",{"replyValue":258,"attributeSet":"conntrack-attrs","fixedHeader":"nfgenmsg","notify":"get","mcgrp":"conntrack-destroy"}],
+["get-dying",{"requestValue":262,"replyValue":256,"attributeSet":"conntrack-attrs","fixedHeader":"nfgenmsg","dump":{"request":{"value":262,"attributes":[]},"reply":{"value":256,"attributes":["tuple-orig","tuple-reply","status","protoinfo","help","nat-src","nat-dst","timeout","mark","counters-orig","counters-reply","use","id","tuple-master","seq-adj-orig","seq-adj-reply","zone","secctx","timestamp","labels","synproxy"]}}}],
+["get-unconfirmed",{"requestValue":263,"replyValue":256,"attributeSet":"conntrack-attrs","fixedHeader":"nfgenmsg","dump":{"request":{"value":263,"attributes":[]},"reply":{"value":256,"attributes":["tuple-orig","tuple-reply","status","protoinfo","help","nat-src","nat-dst","timeout","mark","counters-orig","counters-reply","use","id","tuple-master","seq-adj-orig","seq-adj-reply","zone","secctx","timestamp","labels","synproxy"]}}}],
+["exp-new",{"requestValue":512,"attributeSet":"expect-attrs","fixedHeader":"nfgenmsg","do":{"request":{"value":512,"attributes":["master","tuple","mask","timeout","help-name","zone","flags","class","nat","fn"]}}}],
+["exp-get",{"requestValue":513,"replyValue":512,"attributeSet":"expect-attrs","fixedHeader":"nfgenmsg","do":{"request":{"value":513,"attributes":["tuple","master","id","zone"]},"reply":{"value":512,"attributes":["master","tuple","mask","timeout","id","help-name","zone","flags","class","nat","fn"]}},"dump":{"request":{"value":513,"attributes":["master"]},"reply":{"value":512,"attributes":["master","tuple","mask","timeout","id","help-name","zone","flags","class","nat","fn"]}}}],
+["exp-delete",{"requestValue":514,"attributeSet":"expect-attrs","fixedHeader":"nfgenmsg","do":{"request":{"value":514,"attributes":["tuple","master","id","help-name","zone"]}}}],
+["exp-get-stats-cpu",{"requestValue":515,"replyValue":515,"attributeSet":"expect-stats-attrs","fixedHeader":"nfgenmsg","dump":{"request":{"value":515,"attributes":[]},"reply":{"value":515,"attributes":["new","create","delete"]}}}],
+["exp-new-ntf",{"replyValue":512,"attributeSet":"expect-attrs","fixedHeader":"nfgenmsg","notify":"exp-get","mcgrp":"conntrack-exp-new"}],
+["exp-delete-ntf",{"replyValue":514,"attributeSet":"expect-attrs","fixedHeader":"nfgenmsg","notify":"exp-get","mcgrp":"conntrack-exp-destroy"}]
 ],
-[["conntrack-new",{"value":1}],["conntrack-update",{"value":2}],["conntrack-destroy",{"value":3}]]]
+[["conntrack-new",{"value":1}],["conntrack-update",{"value":2}],["conntrack-destroy",{"value":3}],["conntrack-exp-new",{"value":4}],["conntrack-exp-update",{"value":5}],["conntrack-exp-destroy",{"value":6}]]]
 `);
 
 function s0(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
@@ -636,13 +790,19 @@ function s1(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   };
 }
 function B0(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L18(b, dv, s, e, 0, undefined);
+  return L22(b, dv, s, e, 0, undefined);
 }
 function B1(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L19(b, dv, s, e, 0, undefined);
+  return L23(b, dv, s, e, 0, undefined);
 }
 function B2(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L20(b, dv, s, e, 0, undefined);
+  return L24(b, dv, s, e, 0, undefined);
+}
+function B3(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
+  return L25(b, dv, s, e, 0, undefined);
+}
+function B4(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
+  return L26(b, dv, s, e, 0, undefined);
 }
 function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
   const o: Obj = { "packets": undefined, "bytes": undefined, "packets-old": undefined, "bytes-old": undefined, "__unknown": undefined };
@@ -1010,11 +1170,11 @@ function L10(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: if (dl < 4) throw tooShort(dl, 4, ds - 4, "nat-attrs.nat-v4-minip"); o["nat-v4-minip"] = dv.getUint32(ds, false); break;
-      case 2: if (dl < 4) throw tooShort(dl, 4, ds - 4, "nat-attrs.nat-v4-maxip"); o["nat-v4-maxip"] = dv.getUint32(ds, false); break;
-      case 3: o["nat-v6-minip"] = b.subarray(ds, ds + dl); break;
-      case 4: o["nat-v6-maxip"] = b.subarray(ds, ds + dl); break;
-      case 5: o["nat-proto"] = L9(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 1: if (dl < 4) throw tooShort(dl, 4, ds - 4, "nat-attrs.nat-v4-minip"); o["nat-v4-minip"] = fmtIPv4Int(dv.getUint32(ds, false)); break;
+      case 2: if (dl < 4) throw tooShort(dl, 4, ds - 4, "nat-attrs.nat-v4-maxip"); o["nat-v4-maxip"] = fmtIPv4Int(dv.getUint32(ds, false)); break;
+      case 4: o["nat-v6-minip"] = fmtIPv6(b, ds, dl); break;
+      case 5: o["nat-v6-maxip"] = fmtIPv6(b, ds, dl); break;
+      case 3: o["nat-proto"] = L9(b, dv, ds, ds + dl, dep + 1, undefined); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
@@ -1025,11 +1185,11 @@ function E10(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "nat-v4-minip": w.putU32(1, int(x, path, "nat-v4-minip", 0, 4294967295), true); break;
-      case "nat-v4-maxip": w.putU32(2, int(x, path, "nat-v4-maxip", 0, 4294967295), true); break;
-      case "nat-v6-minip": { const u = bytes(x, path, "nat-v6-minip", ""); w.putBinary(3, u); } break;
-      case "nat-v6-maxip": { const u = bytes(x, path, "nat-v6-maxip", ""); w.putBinary(4, u); } break;
-      case "nat-proto": { const n = w.nestStart(5); E9(w, object(x, path, "nat-proto"), join(path, "nat-proto"), undefined); w.nestEnd(n); } break;
+      case "nat-v4-minip": w.putU32(1, int(ipv4Int(x, path, "nat-v4-minip"), path, "nat-v4-minip", 0, 4294967295), true); break;
+      case "nat-v4-maxip": w.putU32(2, int(ipv4Int(x, path, "nat-v4-maxip"), path, "nat-v4-maxip", 0, 4294967295), true); break;
+      case "nat-v6-minip": { const u = bytes(x, path, "nat-v6-minip", "ipv6"); w.putBinary(4, u); } break;
+      case "nat-v6-maxip": { const u = bytes(x, path, "nat-v6-maxip", "ipv6"); w.putBinary(5, u); } break;
+      case "nat-proto": { const n = w.nestStart(3); E9(w, object(x, path, "nat-proto"), join(path, "nat-proto"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "nat-attrs");
     }
@@ -1194,7 +1354,7 @@ function L15(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
       case 17: o["secmark"] = b.subarray(ds, ds + dl); break;
       case 18: if (dl < 2) throw tooShort(dl, 2, ds - 4, "conntrack-attrs.zone"); o["zone"] = dv.getUint16(ds, false); break;
       case 19: o["secctx"] = L12(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 20: if (dl < 8) throw tooShort(dl, 8, ds - 4, "conntrack-attrs.timestamp"); o["timestamp"] = rdU64(dv, ds, false); break;
+      case 20: o["timestamp"] = L17(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 21: if (dl < 4) throw tooShort(dl, 4, ds - 4, "conntrack-attrs.mark-mask"); o["mark-mask"] = dv.getUint32(ds, false); break;
       case 22: o["labels"] = b.subarray(ds, ds + dl); break;
       case 23: o["labels-mask"] = b.subarray(ds, ds + dl); break;
@@ -1231,7 +1391,7 @@ function E15(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
       case "secmark": { const u = bytes(x, path, "secmark", ""); w.putBinary(17, u); } break;
       case "zone": w.putU16(18, int(x, path, "zone", 0, 65535), true); break;
       case "secctx": { const n = w.nestStart(19); E12(w, object(x, path, "secctx"), join(path, "secctx"), undefined); w.nestEnd(n); } break;
-      case "timestamp": w.putU64(20, big(x, path, "timestamp", 0n, 18446744073709551615n), true); break;
+      case "timestamp": { const n = w.nestStart(20); E17(w, object(x, path, "timestamp"), join(path, "timestamp"), undefined); w.nestEnd(n); } break;
       case "mark-mask": w.putU32(21, int(x, path, "mark-mask", 0, 4294967295), true); break;
       case "labels": { const u = bytes(x, path, "labels", ""); w.putBinary(22, u); } break;
       case "labels-mask": { const u = bytes(x, path, "labels-mask", ""); w.putBinary(23, u); } break;
@@ -1302,6 +1462,153 @@ function E16(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   }
 }
 function L17(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "start": undefined, "stop": undefined, "__unknown": undefined };
+  if (dep > MAX_DEPTH) throw tooDeep(s, "timestamp-attrs");
+  let p = s;
+  while (e - p >= 4) {
+    const len = dv.getUint16(p, LE);
+    if (len < 4 || len > e - p) throw badLength(len, e - p, p, "timestamp-attrs");
+    const t = dv.getUint16(p + 2, LE) & 0x3fff;
+    const ds = p + 4;
+    const dl = len - 4;
+    p += (len + 3) & ~3;
+    switch (t) {
+      case 1: if (dl < 8) throw tooShort(dl, 8, ds - 4, "timestamp-attrs.start"); o["start"] = rdU64(dv, ds, false); break;
+      case 2: if (dl < 8) throw tooShort(dl, 8, ds - 4, "timestamp-attrs.stop"); o["stop"] = rdU64(dv, ds, false); break;
+      case 3: break;
+      default: keepUnknown(o, t, b, ds, dl);
+    }
+  }
+  return o;
+}
+function E17(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
+  for (const k in v) {
+    const x = v[k];
+    if (x === undefined) continue;
+    switch (k) {
+      case "start": w.putU64(1, big(x, path, "start", 0n, 18446744073709551615n), true); break;
+      case "stop": w.putU64(2, big(x, path, "stop", 0n, 18446744073709551615n), true); break;
+      case "__unknown": putUnknown(w, x, path); break;
+      default: throw unknownKey(path, k, "timestamp-attrs");
+    }
+  }
+}
+function L18(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "dir": undefined, "tuple": undefined, "__unknown": undefined };
+  if (dep > MAX_DEPTH) throw tooDeep(s, "expect-nat-attrs");
+  let p = s;
+  while (e - p >= 4) {
+    const len = dv.getUint16(p, LE);
+    if (len < 4 || len > e - p) throw badLength(len, e - p, p, "expect-nat-attrs");
+    const t = dv.getUint16(p + 2, LE) & 0x3fff;
+    const ds = p + 4;
+    const dl = len - 4;
+    p += (len + 3) & ~3;
+    switch (t) {
+      case 1: if (dl < 4) throw tooShort(dl, 4, ds - 4, "expect-nat-attrs.dir"); o["dir"] = dv.getUint32(ds, false); break;
+      case 2: o["tuple"] = L3(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      default: keepUnknown(o, t, b, ds, dl);
+    }
+  }
+  return o;
+}
+function E18(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
+  for (const k in v) {
+    const x = v[k];
+    if (x === undefined) continue;
+    switch (k) {
+      case "dir": w.putU32(1, int(x, path, "dir", 0, 4294967295), true); break;
+      case "tuple": { const n = w.nestStart(2); E3(w, object(x, path, "tuple"), join(path, "tuple"), undefined); w.nestEnd(n); } break;
+      case "__unknown": putUnknown(w, x, path); break;
+      default: throw unknownKey(path, k, "expect-nat-attrs");
+    }
+  }
+}
+const N4: readonly (string | undefined)[] = ["permanent", "inactive", "userspace"];
+const V4: ReadonlyMap<string, number> = new Map<string, number>([["permanent", 0], ["inactive", 1], ["userspace", 2]]);
+function L19(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "master": undefined, "tuple": undefined, "mask": undefined, "timeout": undefined, "id": undefined, "help-name": undefined, "zone": undefined, "flags": undefined, "class": undefined, "nat": undefined, "fn": undefined, "__unknown": undefined };
+  if (dep > MAX_DEPTH) throw tooDeep(s, "expect-attrs");
+  let p = s;
+  while (e - p >= 4) {
+    const len = dv.getUint16(p, LE);
+    if (len < 4 || len > e - p) throw badLength(len, e - p, p, "expect-attrs");
+    const t = dv.getUint16(p + 2, LE) & 0x3fff;
+    const ds = p + 4;
+    const dl = len - 4;
+    p += (len + 3) & ~3;
+    switch (t) {
+      case 1: o["master"] = L3(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 2: o["tuple"] = L3(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 3: o["mask"] = L3(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 4: if (dl < 4) throw tooShort(dl, 4, ds - 4, "expect-attrs.timeout"); o["timeout"] = dv.getUint32(ds, false); break;
+      case 5: if (dl < 4) throw tooShort(dl, 4, ds - 4, "expect-attrs.id"); o["id"] = dv.getUint32(ds, false); break;
+      case 6: o["help-name"] = str(b, ds, dl); break;
+      case 7: if (dl < 2) throw tooShort(dl, 2, ds - 4, "expect-attrs.zone"); o["zone"] = dv.getUint16(ds, false); break;
+      case 8: if (dl < 4) throw tooShort(dl, 4, ds - 4, "expect-attrs.flags"); o["flags"] = flagNames(N4, dv.getUint32(ds, false)); break;
+      case 9: if (dl < 4) throw tooShort(dl, 4, ds - 4, "expect-attrs.class"); o["class"] = dv.getUint32(ds, false); break;
+      case 10: o["nat"] = L18(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 11: o["fn"] = str(b, ds, dl); break;
+      default: keepUnknown(o, t, b, ds, dl);
+    }
+  }
+  return o;
+}
+function E19(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
+  for (const k in v) {
+    const x = v[k];
+    if (x === undefined) continue;
+    switch (k) {
+      case "master": { const n = w.nestStart(1); E3(w, object(x, path, "master"), join(path, "master"), undefined); w.nestEnd(n); } break;
+      case "tuple": { const n = w.nestStart(2); E3(w, object(x, path, "tuple"), join(path, "tuple"), undefined); w.nestEnd(n); } break;
+      case "mask": { const n = w.nestStart(3); E3(w, object(x, path, "mask"), join(path, "mask"), undefined); w.nestEnd(n); } break;
+      case "timeout": w.putU32(4, int(x, path, "timeout", 0, 4294967295), true); break;
+      case "id": w.putU32(5, int(x, path, "id", 0, 4294967295), true); break;
+      case "help-name": { const u = text(x, path, "help-name"); w.putString(6, u); } break;
+      case "zone": w.putU16(7, int(x, path, "zone", 0, 65535), true); break;
+      case "flags": w.putU32(8, int(flagsValue(V4, x, path, "flags", "nf-ct-expect-flags"), path, "flags", 0, 4294967295), true); break;
+      case "class": w.putU32(9, int(x, path, "class", 0, 4294967295), true); break;
+      case "nat": { const n = w.nestStart(10); E18(w, object(x, path, "nat"), join(path, "nat"), undefined); w.nestEnd(n); } break;
+      case "fn": { const u = text(x, path, "fn"); w.putString(11, u); } break;
+      case "__unknown": putUnknown(w, x, path); break;
+      default: throw unknownKey(path, k, "expect-attrs");
+    }
+  }
+}
+function L20(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "new": undefined, "create": undefined, "delete": undefined, "__unknown": undefined };
+  if (dep > MAX_DEPTH) throw tooDeep(s, "expect-stats-attrs");
+  let p = s;
+  while (e - p >= 4) {
+    const len = dv.getUint16(p, LE);
+    if (len < 4 || len > e - p) throw badLength(len, e - p, p, "expect-stats-attrs");
+    const t = dv.getUint16(p + 2, LE) & 0x3fff;
+    const ds = p + 4;
+    const dl = len - 4;
+    p += (len + 3) & ~3;
+    switch (t) {
+      case 1: if (dl < 4) throw tooShort(dl, 4, ds - 4, "expect-stats-attrs.new"); o["new"] = dv.getUint32(ds, false); break;
+      case 2: if (dl < 4) throw tooShort(dl, 4, ds - 4, "expect-stats-attrs.create"); o["create"] = dv.getUint32(ds, false); break;
+      case 3: if (dl < 4) throw tooShort(dl, 4, ds - 4, "expect-stats-attrs.delete"); o["delete"] = dv.getUint32(ds, false); break;
+      default: keepUnknown(o, t, b, ds, dl);
+    }
+  }
+  return o;
+}
+function E20(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
+  for (const k in v) {
+    const x = v[k];
+    if (x === undefined) continue;
+    switch (k) {
+      case "new": w.putU32(1, int(x, path, "new", 0, 4294967295), true); break;
+      case "create": w.putU32(2, int(x, path, "create", 0, 4294967295), true); break;
+      case "delete": w.putU32(3, int(x, path, "delete", 0, 4294967295), true); break;
+      case "__unknown": putUnknown(w, x, path); break;
+      default: throw unknownKey(path, k, "expect-stats-attrs");
+    }
+  }
+}
+function L21(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
   const o: Obj = { "entries": undefined, "max-entries": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "conntrack-stats-global-attrs");
   let p = s;
@@ -1320,7 +1627,7 @@ function L17(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E17(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
+function E21(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
@@ -1332,7 +1639,7 @@ function E17(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
     }
   }
 }
-function L18(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+function L22(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
   const o: Obj = { "nfgen-family": undefined, "version": undefined, "res-id": undefined, "tuple-orig": undefined, "tuple-reply": undefined, "status": undefined, "protoinfo": undefined, "help": undefined, "nat-src": undefined, "timeout": undefined, "mark": undefined, "counters-orig": undefined, "counters-reply": undefined, "use": undefined, "id": undefined, "nat-dst": undefined, "tuple-master": undefined, "seq-adj-orig": undefined, "seq-adj-reply": undefined, "secmark": undefined, "zone": undefined, "secctx": undefined, "timestamp": undefined, "mark-mask": undefined, "labels": undefined, "labels-mask": undefined, "synproxy": undefined, "filter": undefined, "status-mask": undefined, "timestamp-event": undefined, "__unknown": undefined };
   const l = e - s;
   if (l >= 1) o["nfgen-family"] = dv.getUint8(s);
@@ -1368,7 +1675,7 @@ function L18(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
       case 17: o["secmark"] = b.subarray(ds, ds + dl); break;
       case 18: if (dl < 2) throw tooShort(dl, 2, ds - 4, "conntrack-attrs.zone"); o["zone"] = dv.getUint16(ds, false); break;
       case 19: o["secctx"] = L12(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 20: if (dl < 8) throw tooShort(dl, 8, ds - 4, "conntrack-attrs.timestamp"); o["timestamp"] = rdU64(dv, ds, false); break;
+      case 20: o["timestamp"] = L17(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 21: if (dl < 4) throw tooShort(dl, 4, ds - 4, "conntrack-attrs.mark-mask"); o["mark-mask"] = dv.getUint32(ds, false); break;
       case 22: o["labels"] = b.subarray(ds, ds + dl); break;
       case 23: o["labels-mask"] = b.subarray(ds, ds + dl); break;
@@ -1386,7 +1693,7 @@ const T0: StructDesc = ["nfgenmsg", 4, [
   ["version", "u8", 1, 1, LE],
   ["res-id", "u16", 2, 2, false],
 ]];
-function E18(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
+function E22(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   w.putRaw(structBytes(T0, v, path));
   for (const k in v) {
     const x = v[k];
@@ -1411,7 +1718,7 @@ function E18(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
       case "secmark": { const u = bytes(x, path, "secmark", ""); w.putBinary(17, u); } break;
       case "zone": w.putU16(18, int(x, path, "zone", 0, 65535), true); break;
       case "secctx": { const n = w.nestStart(19); E12(w, object(x, path, "secctx"), join(path, "secctx"), undefined); w.nestEnd(n); } break;
-      case "timestamp": w.putU64(20, big(x, path, "timestamp", 0n, 18446744073709551615n), true); break;
+      case "timestamp": { const n = w.nestStart(20); E17(w, object(x, path, "timestamp"), join(path, "timestamp"), undefined); w.nestEnd(n); } break;
       case "mark-mask": w.putU32(21, int(x, path, "mark-mask", 0, 4294967295), true); break;
       case "labels": { const u = bytes(x, path, "labels", ""); w.putBinary(22, u); } break;
       case "labels-mask": { const u = bytes(x, path, "labels-mask", ""); w.putBinary(23, u); } break;
@@ -1425,7 +1732,7 @@ function E18(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
     }
   }
 }
-function L19(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+function L23(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
   const o: Obj = { "nfgen-family": undefined, "version": undefined, "res-id": undefined, "searched": undefined, "found": undefined, "new": undefined, "invalid": undefined, "ignore": undefined, "delete": undefined, "delete-list": undefined, "insert": undefined, "insert-failed": undefined, "drop": undefined, "early-drop": undefined, "error": undefined, "search-restart": undefined, "clash-resolve": undefined, "chain-toolong": undefined, "__unknown": undefined };
   const l = e - s;
   if (l >= 1) o["nfgen-family"] = dv.getUint8(s);
@@ -1462,7 +1769,7 @@ function L19(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E19(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
+function E23(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   w.putRaw(structBytes(T0, v, path));
   for (const k in v) {
     const x = v[k];
@@ -1489,7 +1796,7 @@ function E19(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
     }
   }
 }
-function L20(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+function L24(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
   const o: Obj = { "nfgen-family": undefined, "version": undefined, "res-id": undefined, "entries": undefined, "max-entries": undefined, "__unknown": undefined };
   const l = e - s;
   if (l >= 1) o["nfgen-family"] = dv.getUint8(s);
@@ -1513,7 +1820,7 @@ function L20(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function E20(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
+function E24(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   w.putRaw(structBytes(T0, v, path));
   for (const k in v) {
     const x = v[k];
@@ -1524,6 +1831,102 @@ function E20(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
       case "nfgen-family": case "version": case "res-id": break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "conntrack-stats-global-attrs");
+    }
+  }
+}
+function L25(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "nfgen-family": undefined, "version": undefined, "res-id": undefined, "master": undefined, "tuple": undefined, "mask": undefined, "timeout": undefined, "id": undefined, "help-name": undefined, "zone": undefined, "flags": undefined, "class": undefined, "nat": undefined, "fn": undefined, "__unknown": undefined };
+  const l = e - s;
+  if (l >= 1) o["nfgen-family"] = dv.getUint8(s);
+  if (l >= 2) o["version"] = dv.getUint8(s + 1);
+  if (l >= 4) o["res-id"] = dv.getUint16(s + 2, false);
+  let p = s + 4;
+  if (p > e) p = e;
+  if (dep > MAX_DEPTH) throw tooDeep(p, "expect-attrs");
+  while (e - p >= 4) {
+    const len = dv.getUint16(p, LE);
+    if (len < 4 || len > e - p) throw badLength(len, e - p, p, "expect-attrs");
+    const t = dv.getUint16(p + 2, LE) & 0x3fff;
+    const ds = p + 4;
+    const dl = len - 4;
+    p += (len + 3) & ~3;
+    switch (t) {
+      case 1: o["master"] = L3(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 2: o["tuple"] = L3(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 3: o["mask"] = L3(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 4: if (dl < 4) throw tooShort(dl, 4, ds - 4, "expect-attrs.timeout"); o["timeout"] = dv.getUint32(ds, false); break;
+      case 5: if (dl < 4) throw tooShort(dl, 4, ds - 4, "expect-attrs.id"); o["id"] = dv.getUint32(ds, false); break;
+      case 6: o["help-name"] = str(b, ds, dl); break;
+      case 7: if (dl < 2) throw tooShort(dl, 2, ds - 4, "expect-attrs.zone"); o["zone"] = dv.getUint16(ds, false); break;
+      case 8: if (dl < 4) throw tooShort(dl, 4, ds - 4, "expect-attrs.flags"); o["flags"] = flagNames(N4, dv.getUint32(ds, false)); break;
+      case 9: if (dl < 4) throw tooShort(dl, 4, ds - 4, "expect-attrs.class"); o["class"] = dv.getUint32(ds, false); break;
+      case 10: o["nat"] = L18(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 11: o["fn"] = str(b, ds, dl); break;
+      default: keepUnknown(o, t, b, ds, dl);
+    }
+  }
+  return o;
+}
+function E25(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
+  w.putRaw(structBytes(T0, v, path));
+  for (const k in v) {
+    const x = v[k];
+    if (x === undefined) continue;
+    switch (k) {
+      case "master": { const n = w.nestStart(1); E3(w, object(x, path, "master"), join(path, "master"), undefined); w.nestEnd(n); } break;
+      case "tuple": { const n = w.nestStart(2); E3(w, object(x, path, "tuple"), join(path, "tuple"), undefined); w.nestEnd(n); } break;
+      case "mask": { const n = w.nestStart(3); E3(w, object(x, path, "mask"), join(path, "mask"), undefined); w.nestEnd(n); } break;
+      case "timeout": w.putU32(4, int(x, path, "timeout", 0, 4294967295), true); break;
+      case "id": w.putU32(5, int(x, path, "id", 0, 4294967295), true); break;
+      case "help-name": { const u = text(x, path, "help-name"); w.putString(6, u); } break;
+      case "zone": w.putU16(7, int(x, path, "zone", 0, 65535), true); break;
+      case "flags": w.putU32(8, int(flagsValue(V4, x, path, "flags", "nf-ct-expect-flags"), path, "flags", 0, 4294967295), true); break;
+      case "class": w.putU32(9, int(x, path, "class", 0, 4294967295), true); break;
+      case "nat": { const n = w.nestStart(10); E18(w, object(x, path, "nat"), join(path, "nat"), undefined); w.nestEnd(n); } break;
+      case "fn": { const u = text(x, path, "fn"); w.putString(11, u); } break;
+      case "nfgen-family": case "version": case "res-id": break;
+      case "__unknown": putUnknown(w, x, path); break;
+      default: throw unknownKey(path, k, "expect-attrs");
+    }
+  }
+}
+function L26(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "nfgen-family": undefined, "version": undefined, "res-id": undefined, "new": undefined, "create": undefined, "delete": undefined, "__unknown": undefined };
+  const l = e - s;
+  if (l >= 1) o["nfgen-family"] = dv.getUint8(s);
+  if (l >= 2) o["version"] = dv.getUint8(s + 1);
+  if (l >= 4) o["res-id"] = dv.getUint16(s + 2, false);
+  let p = s + 4;
+  if (p > e) p = e;
+  if (dep > MAX_DEPTH) throw tooDeep(p, "expect-stats-attrs");
+  while (e - p >= 4) {
+    const len = dv.getUint16(p, LE);
+    if (len < 4 || len > e - p) throw badLength(len, e - p, p, "expect-stats-attrs");
+    const t = dv.getUint16(p + 2, LE) & 0x3fff;
+    const ds = p + 4;
+    const dl = len - 4;
+    p += (len + 3) & ~3;
+    switch (t) {
+      case 1: if (dl < 4) throw tooShort(dl, 4, ds - 4, "expect-stats-attrs.new"); o["new"] = dv.getUint32(ds, false); break;
+      case 2: if (dl < 4) throw tooShort(dl, 4, ds - 4, "expect-stats-attrs.create"); o["create"] = dv.getUint32(ds, false); break;
+      case 3: if (dl < 4) throw tooShort(dl, 4, ds - 4, "expect-stats-attrs.delete"); o["delete"] = dv.getUint32(ds, false); break;
+      default: keepUnknown(o, t, b, ds, dl);
+    }
+  }
+  return o;
+}
+function E26(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
+  w.putRaw(structBytes(T0, v, path));
+  for (const k in v) {
+    const x = v[k];
+    if (x === undefined) continue;
+    switch (k) {
+      case "new": w.putU32(1, int(x, path, "new", 0, 4294967295), true); break;
+      case "create": w.putU32(2, int(x, path, "create", 0, 4294967295), true); break;
+      case "delete": w.putU32(3, int(x, path, "delete", 0, 4294967295), true); break;
+      case "nfgen-family": case "version": case "res-id": break;
+      case "__unknown": putUnknown(w, x, path); break;
+      default: throw unknownKey(path, k, "expect-stats-attrs");
     }
   }
 }
@@ -1546,16 +1949,22 @@ const codecs: FamilyCodecs = {
     ["filter-attrs", L14, E14],
     ["conntrack-attrs", L15, E15],
     ["conntrack-stats-attrs", L16, E16],
-    ["conntrack-stats-global-attrs", L17, E17],
+    ["timestamp-attrs", L17, E17],
+    ["expect-nat-attrs", L18, E18],
+    ["expect-attrs", L19, E19],
+    ["expect-stats-attrs", L20, E20],
+    ["conntrack-stats-global-attrs", L21, E21],
   ],
   structs: [
     ["nfgenmsg", s0, structEncoder(T0)],
     ["nf-ct-tcp-flags-mask", s1, structEncoder(T1)],
   ],
   bodies: [
-    ["conntrack-attrs", "nfgenmsg", B0, E18],
-    ["conntrack-stats-attrs", "nfgenmsg", B1, E19],
-    ["conntrack-stats-global-attrs", "nfgenmsg", B2, E20],
+    ["conntrack-attrs", "nfgenmsg", B0, E22],
+    ["conntrack-stats-attrs", "nfgenmsg", B1, E23],
+    ["conntrack-stats-global-attrs", "nfgenmsg", B2, E24],
+    ["expect-attrs", "nfgenmsg", B3, E25],
+    ["expect-stats-attrs", "nfgenmsg", B4, E26],
   ],
 };
 

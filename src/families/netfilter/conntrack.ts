@@ -14,6 +14,10 @@ import {
   type ConntrackAttrs,
   type ConntrackAttrsInput,
   type ConntrackStatsAttrs,
+  type ExpectAttrs,
+  type ExpectAttrsInput,
+  type ExpectStatsAttrs,
+  type NfCtExpectFlags,
   type NfCtStatus,
   type NfCtTcpState,
   type TupleAttrs,
@@ -122,8 +126,17 @@ export interface ConntrackEntry {
   helper?: string;
   /** Connection labels (a bit set), when set. */
   labels?: Uint8Array;
-  /** Start time in ns (CTA_TIMESTAMP_START), when nf_conntrack_timestamp is on. */
-  timestamp?: bigint;
+  /** Start and stop times in ns since the epoch (CTA_TIMESTAMP), when nf_conntrack_timestamp is on; stop in destroy events only. */
+  timestamp?: {
+    /** When the entry was confirmed. */
+    start?: bigint;
+    /** When it was destroyed. */
+    stop?: bigint;
+  };
+  /** Security context (CTA_SECCTX), when the entry has one. */
+  secctx?: string;
+  /** Port id of the process whose request caused this event (nlmsg_pid; events only, 0 or absent for the kernel). */
+  portId?: number;
 }
 
 /** One direction of an entry to create, or the tuple that names an entry. */
@@ -166,6 +179,8 @@ export interface ConntrackCreateInput extends ConntrackKey {
   mark?: number;
   /** TCP state ('established' ...). */
   state?: ConntrackTcpState;
+  /** Helper to attach (CTA_HELP), such as 'ftp'; the kernel must have it. */
+  helper?: string;
 }
 
 /** Changes to an existing entry (ctnetlink_change_conntrack() allows these). */
@@ -194,6 +209,12 @@ export interface ConntrackFilter {
   replySrc?: string;
   /** Reply destination address. */
   replyDst?: string;
+  /** Reply source port. */
+  replySport?: number;
+  /** Reply destination port. */
+  replyDport?: number;
+  /** Entry id (CTA_ID). */
+  id?: number;
   /** Original source port. */
   sport?: number;
   /** Original destination port. */
@@ -244,6 +265,14 @@ export interface ConntrackCpuStats {
   chainToolong: number;
 }
 
+/** Options of {@link ConntrackClient.list}. */
+export interface ConntrackListOptions extends CallOptions {
+  /** Zero the counters while reading them (IPCTNL_MSG_CT_GET_CTRZERO), as `conntrack -L -z`. */
+  zero?: boolean;
+  /** Read the dying or the unconfirmed list instead of the table (`conntrack -L dying`). */
+  table?: 'conntrack' | 'dying' | 'unconfirmed';
+}
+
 /** Kinds of conntrack events. */
 export type ConntrackEventType = 'new' | 'update' | 'destroy';
 
@@ -268,6 +297,101 @@ export interface ConntrackEvents extends AsyncIterableIterator<ConntrackEvent | 
   /** Leaves the groups, closes the event socket and ends the iteration. */
   close(): void;
 }
+
+/** Expectation flags (NF_CT_EXPECT_*), as the spec names them. */
+export type ConntrackExpectFlag = NfCtExpectFlags;
+
+/** An expectation: a connection a helper expects because of its master entry. */
+export interface ConntrackExpectation {
+  /** 'ipv4' or 'ipv6'. */
+  family: ConntrackFamily | number;
+  /** Protocol of the expected connection. */
+  protocol: ConntrackProtocol | number;
+  /** Original tuple of the master entry. */
+  master: ConntrackTuple;
+  /** The expected connection's tuple. */
+  tuple: ConntrackTuple;
+  /** Which bits of the tuple must match (addresses as masks, ports as 16-bit masks). */
+  mask: ConntrackTuple;
+  /** Seconds left. */
+  timeout?: number;
+  /** Expectation id. */
+  id?: number;
+  /** Helper of the master ('ftp' ...). */
+  helper?: string;
+  /** Zone, when the kernel reports one. */
+  zone?: number;
+  /** Flag names ('permanent', 'inactive', 'userspace'). */
+  flags: (ConntrackExpectFlag | number)[];
+  /** Expectation class of the helper. */
+  class?: number;
+  /** Function the helper runs on the expected connection. */
+  fn?: string;
+  /** Port id of the process whose request caused this event (events only). */
+  portId?: number;
+}
+
+/** An expectation to create (`conntrack -I expect`). */
+export interface ConntrackExpectationInput {
+  /** The master entry (it must exist and have a helper). */
+  master: ConntrackKey;
+  /** The expected connection; its protocol is the master's unless `protocol` says otherwise. */
+  tuple: ConntrackTupleInput;
+  /** Mask of the tuple: addresses as masks ('255.255.255.255'), ports as 16-bit masks. */
+  mask: ConntrackTupleInput;
+  /** Protocol of the expected connection (default the master's). */
+  protocol?: ConntrackProtocol | number;
+  /** Seconds until it expires. */
+  timeout: number;
+  /** Flags to set. */
+  flags?: readonly ConntrackExpectFlag[];
+  /** Helper name (default the master's helper). */
+  helper?: string;
+  /** Expectation class (below the helper's number of classes). */
+  class?: number;
+}
+
+/** What names an expectation: its tuple (and protocol, zone, family). */
+export type ConntrackExpectationKey = ConntrackKey;
+
+/** Per-CPU expectation counters (IPCTNL_MSG_EXP_GET_STATS_CPU), as `conntrack -S expect` prints them. */
+export interface ConntrackExpectCpuStats {
+  /** The CPU (the message's res_id). */
+  cpu: number;
+  /** Expectations allocated (CTA_STATS_EXP_NEW). */
+  new: number;
+  /** Expectations inserted (CTA_STATS_EXP_CREATE). */
+  create: number;
+  /** Expectations removed (CTA_STATS_EXP_DELETE). */
+  delete: number;
+}
+
+/** Kinds of expectation events (the kernel sends no update events for expectations). */
+export type ConntrackExpectEventType = 'new' | 'destroy';
+
+/** An expectation event. */
+export interface ConntrackExpectEvent {
+  /** What happened. */
+  type: ConntrackExpectEventType;
+  /** The expectation as the event reports it. */
+  expectation: ConntrackExpectation;
+}
+
+/** Options of {@link ConntrackClient.expectationEvents}. */
+export interface ConntrackExpectEventOptions extends SubscribeOptions {
+  /** Which events; default both. */
+  types?: readonly ConntrackExpectEventType[];
+  /** Receive buffer of the event socket in bytes. */
+  rcvbuf?: number;
+}
+
+/** A stream of expectation events, overruns in-band. */
+export interface ConntrackExpectEvents extends AsyncIterableIterator<ConntrackExpectEvent | Overrun>, AsyncDisposable {
+  /** Leaves the groups, closes the event socket and ends the iteration. */
+  close(): void;
+}
+
+const EXPECT_GROUPS: Record<ConntrackExpectEventType, string> = { new: 'conntrack-exp-new', destroy: 'conntrack-exp-destroy' };
 
 const GROUPS: Record<ConntrackEventType, string> = { new: 'conntrack-new', update: 'conntrack-update', destroy: 'conntrack-destroy' };
 // Read when called, not at load: index.ts re-exports this module, so NFPROTO
@@ -301,6 +425,10 @@ function protocolName(n: number): ConntrackProtocol | number {
 function addressFamily(text: unknown, field: string): ConntrackFamily {
   if (typeof text !== 'string') throw new TypeError(`${field}: expected an address, got ${describe(text)}`);
   return text.includes(':') ? 'ipv6' : 'ipv4';
+}
+
+function familyName(n: number | undefined): ConntrackFamily | number {
+  return n === NFPROTO.ipv4 ? 'ipv4' : n === NFPROTO.ipv6 ? 'ipv6' : (n ?? 0);
 }
 
 function text(v: string | Uint8Array | undefined): string | undefined {
@@ -343,7 +471,7 @@ function toCounters(c: ConntrackAttrs['counters-orig']): ConntrackCounters | und
 
 /** Turns a decoded conntrack message into an entry. */
 export function toConntrackEntry(m: ConntrackAttrs & { 'nfgen-family'?: number | undefined }): ConntrackEntry {
-  const family = m['nfgen-family'] === NFPROTO.ipv4 ? 'ipv4' : m['nfgen-family'] === NFPROTO.ipv6 ? 'ipv6' : (m['nfgen-family'] ?? 0);
+  const family = familyName(m['nfgen-family']);
   const original = toTuple(m['tuple-orig']);
   const entry: ConntrackEntry = { family, protocol: original.protocol, original, reply: toTuple(m['tuple-reply']), status: m.status ?? [], zone: m.zone ?? 0 };
   const state = m.protoinfo?.['protoinfo-tcp']?.['tcp-state'] ?? m.protoinfo?.['protoinfo-sctp']?.['sctp-state'];
@@ -357,7 +485,12 @@ export function toConntrackEntry(m: ConntrackAttrs & { 'nfgen-family'?: number |
   if (orig || reply) entry.counters = { ...(orig ? { original: orig } : {}), ...(reply ? { reply } : {}) };
   if (m.help?.['help-name'] !== undefined) entry.helper = m.help['help-name'];
   if (m.labels !== undefined) entry.labels = m.labels;
-  if (m.timestamp !== undefined) entry.timestamp = m.timestamp;
+  if (m.timestamp !== undefined) {
+    entry.timestamp = {};
+    if (m.timestamp.start !== undefined) entry.timestamp.start = m.timestamp.start;
+    if (m.timestamp.stop !== undefined) entry.timestamp.stop = m.timestamp.stop;
+  }
+  if (m.secctx?.['secctx-name'] !== undefined) entry.secctx = m.secctx['secctx-name'];
   return entry;
 }
 
@@ -437,6 +570,9 @@ function matches(e: ConntrackEntry, f: ConntrackFilter): boolean {
   if (f.replyDst !== undefined && e.reply.dst !== canonical(f.replyDst)) return false;
   if (f.sport !== undefined && e.original.sport !== f.sport) return false;
   if (f.dport !== undefined && e.original.dport !== f.dport) return false;
+  if (f.replySport !== undefined && e.reply.sport !== f.replySport) return false;
+  if (f.replyDport !== undefined && e.reply.dport !== f.replyDport) return false;
+  if (f.id !== undefined && e.id !== f.id) return false;
   if (f.zone !== undefined && e.zone !== f.zone) return false;
   if (f.mark !== undefined) {
     const mask = f.markMask ?? 0xffffffff;
@@ -454,8 +590,22 @@ function checkFilter(f: ConntrackFilter): void {
   if (f.mark !== undefined) checkU32(f.mark, 'filter.mark');
   if (f.markMask !== undefined) checkU32(f.markMask, 'filter.markMask');
   if (f.zone !== undefined) checkInteger(f.zone, 'filter.zone', 0, 0xffff);
-  for (const k of ['sport', 'dport'] as const) if (f[k] !== undefined) checkInteger(f[k], `filter.${k}`, 0, 0xffff);
+  for (const k of ['sport', 'dport', 'replySport', 'replyDport'] as const) if (f[k] !== undefined) checkInteger(f[k], `filter.${k}`, 0, 0xffff);
+  if (f.id !== undefined) checkU32(f.id, 'filter.id');
+  for (const k of ['src', 'dst', 'replySrc', 'replyDst'] as const) if (f[k] !== undefined) addressFamily(f[k], `filter.${k}`);
+  if (f.status !== undefined) {
+    if (!Array.isArray(f.status)) throw new TypeError(`filter.status: expected an array of flag names, got ${describe(f.status)}`);
+    for (const x of f.status) if (!STATUS_NAMES.has(x)) throw new RangeError(`filter.status: unknown flag ${describe(x)}`);
+  }
+  if (f.state !== undefined && typeof f.state !== 'string') throw new TypeError(`filter.state: expected a state name, got ${describe(f.state)}`);
 }
+
+/** Names of the status flags, from the spec's nf-ct-status. */
+function statusNames(): Set<string> {
+  const d = conntrackFamily.spec.definitions.find((x) => x.name === 'nf-ct-status');
+  return new Set(d && d.kind !== 'struct' && 'entries' in d ? d.entries.map((e) => e.name) : []);
+}
+const STATUS_NAMES = statusNames();
 
 // ---- the client ------------------------------------------------------------
 
@@ -488,8 +638,13 @@ export class ConntrackClient implements AsyncDisposable {
    * go to the kernel (ctnetlink_alloc_filter()); every filter is also applied
    * here, so older kernels that ignore some give the same result.
    */
-  async *list(filter: ConntrackFilter = {}, options: CallOptions = {}): AsyncGenerator<ConntrackEntry> {
+  async *list(filter: ConntrackFilter = {}, options: ConntrackListOptions = {}): AsyncGenerator<ConntrackEntry> {
     checkFilter(filter);
+    const { zero = false, table = 'conntrack', ...call } = options;
+    if (table !== 'conntrack' && table !== 'dying' && table !== 'unconfirmed')
+      throw new RangeError(`options.table: expected 'conntrack', 'dying' or 'unconfirmed', got ${describe(table)}`);
+    if (zero && table !== 'conntrack') throw new RangeError('options.zero: only the conntrack table has counters to zero');
+    const op = zero ? 'get-ctrzero' : table === 'dying' ? 'get-dying' : table === 'unconfirmed' ? 'get-unconfirmed' : 'get';
     const request: ConntrackAttrsInput & { 'nfgen-family': number; version: number } = {
       'nfgen-family': filter.family !== undefined ? FAMILY_NUMBER[filter.family] : NFPROTO.unspec,
       version: NFNETLINK_V0,
@@ -502,14 +657,16 @@ export class ConntrackClient implements AsyncDisposable {
       request.status = filter.status;
       request['status-mask'] = filter.status;
     }
-    for await (const m of this.client.dump('get', request, { ...options, flags: NLM_F_REQUEST | NLM_F_DUMP })) {
+    // The dying and unconfirmed dumps take no filter attributes.
+    const sent = table === 'conntrack' ? request : { 'nfgen-family': request['nfgen-family'], version: request.version };
+    for await (const m of this.client.dump(op, sent, { ...call, flags: NLM_F_REQUEST | NLM_F_DUMP })) {
       const e = toConntrackEntry(m);
       if (matches(e, filter)) yield e;
     }
   }
 
   /** Every entry matching a filter, as an array. */
-  async listAll(filter: ConntrackFilter = {}, options: CallOptions = {}): Promise<ConntrackEntry[]> {
+  async listAll(filter: ConntrackFilter = {}, options: ConntrackListOptions = {}): Promise<ConntrackEntry[]> {
     const out: ConntrackEntry[] = [];
     for await (const e of this.list(filter, options)) out.push(e);
     return out;
@@ -535,6 +692,10 @@ export class ConntrackClient implements AsyncDisposable {
     request['tuple-reply'] = tupleInput(input.reply ?? inverse(input, protocol), protocol, family, 'entry.reply');
     if (input.timeout === undefined) throw new TypeError('entry.timeout: required for a new entry (seconds)');
     changes(request, input, 'entry');
+    if (input.helper !== undefined) {
+      if (typeof input.helper !== 'string' || input.helper === '') throw new TypeError(`entry.helper: expected a helper name, got ${describe(input.helper)}`);
+      request.help = { 'help-name': input.helper };
+    }
     await this.client.do('new', request, { ...options, flags: NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL });
   }
 
@@ -562,9 +723,19 @@ export class ConntrackClient implements AsyncDisposable {
    * were deleted; entries that went away meanwhile are not counted.
    */
   async deleteMatching(filter: ConntrackFilter, options: CallOptions = {}): Promise<number> {
+    let n = 0;
+    for await (const _ of this.deleteEach(filter, options)) n++;
+    return n;
+  }
+
+  /**
+   * Deletes every entry matching a filter and yields each one deleted (as it
+   * was listed), as `conntrack -D` prints them. The table is read first,
+   * then the entries are deleted one by one by tuple, zone and id.
+   */
+  async *deleteEach(filter: ConntrackFilter, options: CallOptions = {}): AsyncGenerator<ConntrackEntry> {
     checkFilter(filter);
     const victims = await this.listAll(filter, options);
-    let n = 0;
     for (const e of victims) {
       if (typeof e.family === 'number') continue;
       const request = {
@@ -574,14 +745,54 @@ export class ConntrackClient implements AsyncDisposable {
         zone: e.zone,
         ...(e.id !== undefined ? { id: e.id } : {}),
       };
+      let gone = false;
       try {
         await this.client.do('delete', request, options);
-        n++;
+      } catch (err) {
+        if (!(err instanceof NetlinkError && err.code === 'ENOENT')) throw err;
+        gone = true;
+      }
+      if (!gone) yield e;
+    }
+  }
+
+  /**
+   * Applies changes (mark, status flags to add, timeout, TCP state) to every
+   * entry matching a filter, as `conntrack -U` with filters does, and yields
+   * each entry as the kernel has it afterwards. An entry gone meanwhile is
+   * skipped.
+   */
+  async *updateEach(filter: ConntrackFilter, change: Omit<ConntrackUpdateInput, keyof ConntrackKey>, options: CallOptions = {}): AsyncGenerator<ConntrackEntry> {
+    checkFilter(filter);
+    if (change === null || typeof change !== 'object') throw new TypeError(`change: expected an object { mark?, status?, timeout?, state? }, got ${describe(change)}`);
+    const probe: ConntrackAttrsInput = {};
+    changes(probe, change as ConntrackUpdateInput, 'change');
+    const victims = await this.listAll(filter, options);
+    for (const e of victims) {
+      if (typeof e.family === 'number') continue;
+      const request: ConntrackAttrsInput & { 'nfgen-family': number; version: number } = {
+        'nfgen-family': FAMILY_NUMBER[e.family],
+        version: NFNETLINK_V0,
+        'tuple-orig': tupleInput(e.original, protocolNumber(e.original.protocol), e.family, 'entry'),
+        zone: e.zone,
+        ...(e.id !== undefined ? { id: e.id } : {}),
+      };
+      changes(
+        request,
+        {
+          ...(change as ConntrackUpdateInput),
+          ...(change.status ? { status: [...new Set([...(e.status.filter((x) => typeof x === 'string') as ConntrackStatus[]), ...change.status])] } : {}),
+        },
+        'change',
+      );
+      try {
+        await this.client.do('new', request, { ...options, flags: NLM_F_REQUEST | NLM_F_ACK });
+        const now = await this.client.do('get', { 'nfgen-family': request['nfgen-family'], version: NFNETLINK_V0, 'tuple-orig': request['tuple-orig'], zone: e.zone }, options);
+        if (now) yield toConntrackEntry(now);
       } catch (err) {
         if (!(err instanceof NetlinkError && err.code === 'ENOENT')) throw err;
       }
     }
-    return n;
   }
 
   /** Empties the table, or only the entries of one family (the kernel flushes by nfgenmsg family). */
@@ -647,9 +858,154 @@ export class ConntrackClient implements AsyncDisposable {
         const item = r.value;
         if (isOverrun(item)) return { value: item, done: false };
         const type: ConntrackEventType = item.name === 'delete-ntf' ? 'destroy' : item.message.flags & NLM_F_CREATE ? 'new' : 'update';
-        return { value: { type, entry: toConntrackEntry(item.msg as ConntrackAttrs & { 'nfgen-family'?: number }) }, done: false };
+        const entry = toConntrackEntry(item.msg as ConntrackAttrs & { 'nfgen-family'?: number });
+        if (item.message.portId !== 0) entry.portId = item.message.portId;
+        return { value: { type, entry }, done: false };
       },
       async return(): Promise<IteratorResult<ConntrackEvent | Overrun>> {
+        close();
+        return { value: undefined, done: true };
+      },
+      [Symbol.asyncIterator]() {
+        return it;
+      },
+      async [Symbol.asyncDispose]() {
+        close();
+      },
+      close,
+    };
+    return it;
+  }
+
+  // ---- expectations (NFNL_SUBSYS_CTNETLINK_EXP) ----
+
+  /** Streams the expectation table (of one family when given). */
+  async *listExpectations(filter: { family?: ConntrackFamily } = {}, options: CallOptions = {}): AsyncGenerator<ConntrackExpectation> {
+    if (filter === null || typeof filter !== 'object') throw new TypeError(`filter: expected an object, got ${describe(filter)}`);
+    if (filter.family !== undefined && FAMILY_NUMBER[filter.family] === undefined) throw new RangeError(`filter.family: expected 'ipv4' or 'ipv6', got ${describe(filter.family)}`);
+    const request = { 'nfgen-family': filter.family !== undefined ? FAMILY_NUMBER[filter.family] : NFPROTO.unspec, version: NFNETLINK_V0 };
+    for await (const m of this.client.dump('exp-get', request, { ...options, flags: NLM_F_REQUEST | NLM_F_DUMP })) yield toConntrackExpectation(m);
+  }
+
+  /** Every expectation, as an array. */
+  async listExpectationsAll(filter: { family?: ConntrackFamily } = {}, options: CallOptions = {}): Promise<ConntrackExpectation[]> {
+    const out: ConntrackExpectation[] = [];
+    for await (const e of this.listExpectations(filter, options)) out.push(e);
+    return out;
+  }
+
+  /** The expectation with this tuple, or undefined when there is none. */
+  async getExpectation(key: ConntrackExpectationKey, options: CallOptions = {}): Promise<ConntrackExpectation | undefined> {
+    const request = expectKeyRequest(key, 'key');
+    try {
+      const m = await this.client.do('exp-get', request, options);
+      return m ? toConntrackExpectation(m) : undefined;
+    } catch (err) {
+      if (err instanceof NetlinkError && err.code === 'ENOENT') return undefined;
+      throw err;
+    }
+  }
+
+  /**
+   * Creates an expectation for a master entry that has a helper (the kernel
+   * answers EOPNOTSUPP for a master without one, ENOENT for a missing master).
+   */
+  async createExpectation(input: ConntrackExpectationInput, options: CallOptions = {}): Promise<void> {
+    if (input === null || typeof input !== 'object') throw new TypeError(`expectation: expected an object { master, tuple, mask, timeout }, got ${describe(input)}`);
+    const master = keyRequest(input.master, 'expectation.master');
+    const family: ConntrackFamily = master['nfgen-family'] === NFPROTO.ipv4 ? 'ipv4' : 'ipv6';
+    const protocol = input.protocol !== undefined ? protocolNumber(input.protocol, 'expectation.protocol') : protocolNumber(input.master.protocol, 'expectation.master.protocol');
+    if (input.timeout === undefined) throw new TypeError('expectation.timeout: required (seconds)');
+    const request: ExpectAttrsInput & { 'nfgen-family': number; version: number } = {
+      'nfgen-family': master['nfgen-family'],
+      version: NFNETLINK_V0,
+      master: master['tuple-orig']!,
+      tuple: tupleInput(input.tuple, protocol, family, 'expectation.tuple'),
+      mask: maskInput(input.mask, protocol, family, 'expectation.mask'),
+      timeout: checkU32(input.timeout, 'expectation.timeout'),
+    };
+    if (master.zone !== undefined) request.zone = master.zone;
+    if (input.flags !== undefined) {
+      if (!Array.isArray(input.flags)) throw new TypeError(`expectation.flags: expected an array of flag names, got ${describe(input.flags)}`);
+      request.flags = input.flags;
+    }
+    if (input.helper !== undefined) {
+      if (typeof input.helper !== 'string' || input.helper === '') throw new TypeError(`expectation.helper: expected a helper name, got ${describe(input.helper)}`);
+      request['help-name'] = input.helper;
+    }
+    if (input.class !== undefined) request.class = checkU32(input.class, 'expectation.class');
+    await this.client.do('exp-new', request, { ...options, flags: NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL });
+  }
+
+  /** Deletes the expectation with this tuple; false when there was none. */
+  async deleteExpectation(key: ConntrackExpectationKey, options: CallOptions = {}): Promise<boolean> {
+    try {
+      await this.client.do('exp-delete', expectKeyRequest(key, 'key'), options);
+      return true;
+    } catch (err) {
+      if (err instanceof NetlinkError && err.code === 'ENOENT') return false;
+      throw err;
+    }
+  }
+
+  /** Empties the expectation table, or removes the expectations of one helper. */
+  async flushExpectations(filter: { family?: ConntrackFamily; helper?: string } = {}, options: CallOptions = {}): Promise<void> {
+    if (filter === null || typeof filter !== 'object') throw new TypeError(`filter: expected an object, got ${describe(filter)}`);
+    if (filter.family !== undefined && FAMILY_NUMBER[filter.family] === undefined) throw new RangeError(`filter.family: expected 'ipv4' or 'ipv6', got ${describe(filter.family)}`);
+    if (filter.helper !== undefined && (typeof filter.helper !== 'string' || filter.helper === ''))
+      throw new TypeError(`filter.helper: expected a helper name, got ${describe(filter.helper)}`);
+    const request: ExpectAttrsInput & { 'nfgen-family': number; version: number } = {
+      'nfgen-family': filter.family !== undefined ? FAMILY_NUMBER[filter.family] : NFPROTO.unspec,
+      version: NFNETLINK_V0,
+    };
+    if (filter.helper !== undefined) request['help-name'] = filter.helper;
+    await this.client.do('exp-delete', request, options);
+  }
+
+  /** Per-CPU expectation counters (`conntrack -S expect`). */
+  async expectationStats(options: CallOptions = {}): Promise<ConntrackExpectCpuStats[]> {
+    const list = await this.client.dumpAll('exp-get-stats-cpu', { 'nfgen-family': NFPROTO.unspec, version: NFNETLINK_V0 }, options);
+    return list.map((m) => expectCpuStats(m));
+  }
+
+  /** Follows expectation events (new, destroy) on a socket of its own, overruns in-band. */
+  async expectationEvents(options: ConntrackExpectEventOptions = {}): Promise<ConntrackExpectEvents> {
+    const { types = ['new', 'destroy'], rcvbuf, ...subscribe } = options;
+    if (!Array.isArray(types) || types.length === 0) throw new TypeError("types must be a non-empty array of 'new', 'destroy'");
+    const groups = (types as readonly unknown[]).map((t) => {
+      const g = typeof t === 'string' && Object.hasOwn(EXPECT_GROUPS, t) ? EXPECT_GROUPS[t as ConntrackExpectEventType] : undefined;
+      if (g === undefined) throw new RangeError(`types: unknown expectation event ${describe(t)} (events: new, destroy)`);
+      return g;
+    });
+    const client = await FamilyClient.open(conntrackFamily, { ...this.options, ...(rcvbuf !== undefined ? { rcvbuf } : {}) });
+    let sub;
+    try {
+      sub = await client.subscribe(groups, subscribe);
+    } catch (err) {
+      client.close();
+      throw err;
+    }
+    const close = (): void => {
+      sub.close();
+      client.close();
+    };
+    const it: ConntrackExpectEvents = {
+      async next(): Promise<IteratorResult<ConntrackExpectEvent | Overrun>> {
+        for (;;) {
+          const r = await sub.next();
+          if (r.done) {
+            client.close();
+            return { value: undefined, done: true };
+          }
+          const item = r.value;
+          if (isOverrun(item)) return { value: item, done: false };
+          if (item.name !== 'exp-new-ntf' && item.name !== 'exp-delete-ntf') continue;
+          const expectation = toConntrackExpectation(item.msg as ExpectAttrs & { 'nfgen-family'?: number });
+          if (item.message.portId !== 0) expectation.portId = item.message.portId;
+          return { value: { type: item.name === 'exp-delete-ntf' ? 'destroy' : 'new', expectation }, done: false };
+        }
+      },
+      async return(): Promise<IteratorResult<ConntrackExpectEvent | Overrun>> {
         close();
         return { value: undefined, done: true };
       },
@@ -673,6 +1029,43 @@ export class ConntrackClient implements AsyncDisposable {
   async [Symbol.asyncDispose](): Promise<void> {
     this.close();
   }
+}
+
+/** Turns a decoded expectation message into an expectation. */
+export function toConntrackExpectation(m: ExpectAttrs & { 'nfgen-family'?: number | undefined }): ConntrackExpectation {
+  const tuple = toTuple(m.tuple);
+  const out: ConntrackExpectation = {
+    family: familyName(m['nfgen-family']),
+    protocol: tuple.protocol,
+    master: toTuple(m.master),
+    tuple,
+    mask: toTuple(m.mask),
+    flags: m.flags ?? [],
+  };
+  if (m.timeout !== undefined) out.timeout = m.timeout;
+  if (m.id !== undefined) out.id = m.id;
+  if (m['help-name'] !== undefined) out.helper = m['help-name'];
+  if (m.zone !== undefined) out.zone = m.zone;
+  if (m.class !== undefined) out.class = m.class;
+  if (m.fn !== undefined) out.fn = m.fn;
+  return out;
+}
+
+function expectKeyRequest(key: ConntrackExpectationKey, field: string): ExpectAttrsInput & { 'nfgen-family': number; version: number } {
+  const r = keyRequest(key, field);
+  const out: ExpectAttrsInput & { 'nfgen-family': number; version: number } = { 'nfgen-family': r['nfgen-family'], version: NFNETLINK_V0, tuple: r['tuple-orig']! };
+  if (r.zone !== undefined) out.zone = r.zone;
+  return out;
+}
+
+/** A mask tuple: addresses of the family (as masks), ports and ICMP fields as plain numbers, without defaults. */
+function maskInput(t: ConntrackTupleInput, protocol: number, family: ConntrackFamily, field: string): TupleAttrsInput {
+  if (t === null || typeof t !== 'object') throw new TypeError(`${field}: expected an object { src, dst, ... }, got ${describe(t)}`);
+  return tupleInput({ sport: 0xffff, dport: 0xffff, icmpType: 0xff, icmpCode: 0xff, icmpId: 0xffff, ...t }, protocol, family, field);
+}
+
+function expectCpuStats(m: ExpectStatsAttrs & { 'res-id'?: number | undefined }): ConntrackExpectCpuStats {
+  return { cpu: m['res-id'] ?? 0, new: m.new ?? 0, create: m.create ?? 0, delete: m.delete ?? 0 };
 }
 
 function cpuStats(m: ConntrackStatsAttrs & { 'res-id'?: number | undefined }): ConntrackCpuStats {
