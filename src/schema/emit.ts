@@ -6,8 +6,9 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { emitConstantsModule } from './emit-constants.js';
 import { generateCodecSource } from './generate.js';
-import { loadSpec } from './load.js';
+import { readSpecDocument, specOfDocument } from './load.js';
 import {
   INT_SIZE,
   compactSpec,
@@ -205,8 +206,8 @@ class TypeEmitter {
           if (a.recordLength === undefined) return rec;
           return input ? `readonly (${rec})[]` : `Array<${rec}>`;
         }
-        if (a.struct !== undefined) return input ? `${this.structType(a.struct, true)} & { "__rest"?: Uint8Array }` : `${this.structType(a.struct, false)} & StructRest`;
         if (a.struct !== undefined && a.subType === 'binary') return input ? `readonly ${this.structType(a.struct, true)}[]` : `Array<${this.structType(a.struct, false)}>`;
+        if (a.struct !== undefined) return input ? `${this.structType(a.struct, true)} & { "__rest"?: Uint8Array }` : `${this.structType(a.struct, false)} & StructRest`;
         if (a.subType !== undefined && Object.hasOwn(INT_SIZE, a.subType)) {
           const el = this.intType(a.subType, a, input);
           return input ? `readonly (${el})[]` : `Array<${el}>`;
@@ -409,10 +410,14 @@ export function generateAll(specDir: string, options: GenerateAllOptions = {}): 
   for (const { path, file, label } of sources) {
     const overlay = overlayDir !== null ? join(overlayDir, file) : undefined;
     const overlays = overlay !== undefined && existsSync(overlay) ? [overlay] : [];
-    const spec = loadSpec(path, { overlays });
+    const doc = readSpecDocument(path, { overlays });
+    const spec = specOfDocument(doc, file);
     const module = moduleName(spec);
     if (files.has(`${module}.ts`)) throw new Error(`two specs define family '${spec.name}'`);
-    files.set(`${module}.ts`, emitFamilyModule(spec, overlays.length ? `${label} with the overlay overlays/${file}` : label));
+    const from = overlays.length ? `${label} with the overlay overlays/${file}` : label;
+    files.set(`${module}.ts`, emitFamilyModule(spec, from));
+    // The kernel names of the family's numbers, in a module of their own (loading it loads no codec).
+    files.set(`${module}.constants.ts`, emitConstantsModule(spec, doc, from, GENERATED_MARKER));
     modules.push({ family: spec.name, module });
   }
   files.set('index.ts', emitIndex(modules));

@@ -73,19 +73,38 @@ export interface ParseSpecOptions {
  */
 export function loadSpec(pathOrText: string, options: ParseSpecOptions = {}): FamilySpec {
   if (!pathOrText.includes('\n') && /\.ya?ml$/i.test(pathOrText)) {
-    let text: string;
-    try {
-      text = readFileSync(pathOrText, 'utf8');
-    } catch (err) {
-      throw new SpecError(basename(pathOrText), '', `cannot read the spec: ${(err as Error).message}`, { cause: err });
-    }
-    return parseSpec(text, { ...options, fileName: options.fileName ?? basename(pathOrText) });
+    return specOfDocument(readSpecDocument(pathOrText, options), options.fileName ?? basename(pathOrText));
   }
   return parseSpec(pathOrText, options);
 }
 
 /** Parses and checks YNL YAML text. Throws SpecError. */
 export function parseSpec(text: string, options: ParseSpecOptions = {}): FamilySpec {
+  return specOfDocument(parseSpecDocument(text, options), options.fileName ?? '<spec>');
+}
+
+/** Checks a parsed spec document (YAML with its overlays applied, see {@link readSpecDocument}). Throws SpecError. */
+export function specOfDocument(doc: unknown, fileName = '<spec>'): FamilySpec {
+  return new Loader(fileName).family(doc);
+}
+
+/**
+ * A spec file as a parsed YAML document with its overlays applied, unchecked:
+ * for what the model does not keep (the C names the code generator gives
+ * constants). {@link specOfDocument} turns it into the model.
+ */
+export function readSpecDocument(path: string, options: ParseSpecOptions = {}): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new SpecError(basename(path), '', `cannot read the spec: ${(err as Error).message}`, { cause: err });
+  }
+  return parseSpecDocument(text, { ...options, fileName: options.fileName ?? basename(path) });
+}
+
+/** YNL YAML text parsed, with the overlays applied. Throws SpecError. */
+function parseSpecDocument(text: string, options: ParseSpecOptions): unknown {
   const file = options.fileName ?? '<spec>';
   let doc: unknown;
   try {
@@ -113,7 +132,7 @@ export function parseSpec(text: string, options: ParseSpecOptions = {}): FamilyS
     }
     doc = applyOverlay(doc, raw, name);
   }
-  return new Loader(file).family(doc);
+  return doc;
 }
 
 // ---- overlays ---------------------------------------------------------------
