@@ -17,6 +17,7 @@ import { errnoPrinted, feature, missing } from '../helpers/features.js';
 import { canUseKernel, createNetns, removeNetns } from '../helpers/kernel.js';
 
 const NF_INET_LOCAL_OUT = 3;
+/** NF_ACCEPT (include/uapi/linux/netfilter.h): written as a number, read back by name ('accept', overlays/nftables.yaml). */
 const NF_ACCEPT = 1;
 /** Conntrack state bit of a new connection: NF_CT_STATE_BIT(IP_CT_NEW) = 1 << (IP_CT_NEW + 1). */
 const NF_CT_STATE_NEW = 1 << 3;
@@ -136,14 +137,14 @@ describe.skipIf(!canUseKernel || lacking !== undefined)('netfilter families', ()
     expect(tables[0]).toMatchObject({ 'nfgen-family': NFPROTO.inet, name: table, use: 1, flags: [] });
     const chains = await client.dumpAll('getchain', { 'nfgen-family': NFPROTO.unspec });
     expect(chains).toHaveLength(1);
-    expect(chains[0]).toMatchObject({ table, name: 'out', hook: { num: NF_INET_LOCAL_OUT, priority: 0 }, type: 'filter', policy: NF_ACCEPT, use: 1 });
+    expect(chains[0]).toMatchObject({ table, name: 'out', hook: { num: NF_INET_LOCAL_OUT, priority: 0 }, type: 'filter', policy: 'accept', use: 1 });
     const rules = await client.dumpAll('getrule', { 'nfgen-family': NFPROTO.unspec });
     expect(rules).toHaveLength(1);
     const elems = (rules[0]!.expressions as Obj).elem as Obj[];
     expect(elems.map((e) => e.data)).toEqual([
-      { key: 'state', dreg: 1 },
-      expect.objectContaining({ sreg: 1, dreg: 1, len: 4 }),
-      { sreg: 1, op: 'neq', data: { value: hostU32(0) } },
+      { key: 'state', dreg: 'reg-1' },
+      expect.objectContaining({ sreg: 'reg-1', dreg: 'reg-1', len: 4 }),
+      { sreg: 'reg-1', op: 'neq', data: { value: hostU32(0) } },
       { bytes: 0n, packets: 0n },
     ]);
     // A get of one object by name.

@@ -101,3 +101,4 @@ export async function transaction(client: FamilyClient, messages: readonly Batch
   }
 }
 export * from './conntrack.js';
+export * from './nftables.js';
