@@ -34,6 +34,10 @@ export const generatedFamilies = {
   "netdev": (): Promise<Family> => import("./netdev.js").then((m) => m.family as unknown as Family),
   /** Loads the nfsd family from ./nfsd.js. */
   "nfsd": (): Promise<Family> => import("./nfsd.js").then((m) => m.family as unknown as Family),
+  /** Loads the nflog family from ./nflog.js. */
+  "nflog": (): Promise<Family> => import("./nflog.js").then((m) => m.family as unknown as Family),
+  /** Loads the nfqueue family from ./nfqueue.js. */
+  "nfqueue": (): Promise<Family> => import("./nfqueue.js").then((m) => m.family as unknown as Family),
   /** Loads the nftables family from ./nftables.js. */
   "nftables": (): Promise<Family> => import("./nftables.js").then((m) => m.family as unknown as Family),
   /** Loads the nl80211 family from ./nl80211.js. */
