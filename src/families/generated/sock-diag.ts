@@ -53,6 +53,8 @@ export type PacketDiagShow = "info" | "mclist" | "ring-cfg" | "fanout" | "meminf
 export type PacketDiagInfoFlags = "running" | "auxdata" | "origdev" | "vnethdr" | "loss";
 /** Names of flags inet-diag-sockopt-flags. */
 export type InetDiagSockoptFlags = "recverr" | "is-icsk" | "freebind" | "hdrincl" | "mc-loop" | "transparent" | "mc-all" | "nodefrag" | "bind-address-no-port" | "recverr-rfc4884" | "defer-connect";
+/** Names of enum inet-diag-bc-code. */
+export type InetDiagBcCode = "nop" | "jmp" | "s-ge" | "s-le" | "d-ge" | "d-le" | "auto" | "s-cond" | "d-cond" | "dev-cond" | "mark-cond" | "s-eq" | "d-eq" | "cgroup-cond";
 /** Fields of struct inet-diag-sockid (undefined past the end of a short payload). */
 export interface InetDiagSockid {
   "sport": number | undefined;
@@ -77,7 +79,7 @@ export interface InetDiagReqV2 {
   "sdiag-protocol": number | undefined;
   "idiag-ext": Array<InetDiagExt | number> | undefined;
   "pad": number | undefined;
-  "idiag-states": number | undefined;
+  "idiag-states": Array<TcpState | number> | undefined;
   "id": InetDiagSockid & StructRest | undefined;
 }
 /** Fields of struct inet-diag-req-v2 to encode (missing ones are 0). */
@@ -86,7 +88,7 @@ export interface InetDiagReqV2Input {
   "sdiag-protocol"?: number;
   "idiag-ext"?: InetDiagExt | number | readonly (InetDiagExt | number)[];
   "pad"?: number;
-  "idiag-states"?: number;
+  "idiag-states"?: TcpState | number | readonly (TcpState | number)[];
   "id"?: InetDiagSockidInput;
 }
 /** Fields of struct inet-diag-msg (undefined past the end of a short payload). */
@@ -336,7 +338,7 @@ export interface UnixDiagReq {
   "sdiag-family": number | undefined;
   "sdiag-protocol": number | undefined;
   "pad": number | undefined;
-  "udiag-states": number | undefined;
+  "udiag-states": Array<TcpState | number> | undefined;
   "udiag-ino": number | undefined;
   "udiag-show": Array<UnixDiagShow | number> | undefined;
   "udiag-cookie": bigint | undefined;
@@ -346,7 +348,7 @@ export interface UnixDiagReqInput {
   "sdiag-family"?: number;
   "sdiag-protocol"?: number;
   "pad"?: number;
-  "udiag-states"?: number;
+  "udiag-states"?: TcpState | number | readonly (TcpState | number)[];
   "udiag-ino"?: number;
   "udiag-show"?: UnixDiagShow | number | readonly (UnixDiagShow | number)[];
   "udiag-cookie"?: bigint | number;
@@ -735,8 +737,9 @@ export const spec: FamilySpec = reviveSpec(`
 ["flags","packet-diag-show",["info","mclist","ring-cfg","fanout","meminfo","filter"]],
 ["flags","packet-diag-info-flags",["running","auxdata","origdev","vnethdr","loss"]],
 ["flags","inet-diag-sockopt-flags",["recverr","is-icsk","freebind","hdrincl","mc-loop","transparent","mc-all","nodefrag","bind-address-no-port","recverr-rfc4884","defer-connect"]],
+["enum","inet-diag-bc-code",["nop","jmp","s-ge","s-le","d-ge","d-le","auto","s-cond","d-cond","dev-cond","mark-cond","s-eq","d-eq","cgroup-cond"]],
 ["struct","inet-diag-sockid",[["sport","u16",{"byteOrder":"big-endian"}],["dport","u16",{"byteOrder":"big-endian"}],["src","binary",{"size":16}],["dst","binary",{"size":16}],["if","u32"],["cookie","u64"]]],
-["struct","inet-diag-req-v2",[["sdiag-family","u8"],["sdiag-protocol","u8"],["idiag-ext","u8",{"enum":"inet-diag-ext","enumAsFlags":true}],["pad","u8"],["idiag-states","u32"],["id","binary",{"size":48,"struct":"inet-diag-sockid"}]]],
+["struct","inet-diag-req-v2",[["sdiag-family","u8"],["sdiag-protocol","u8"],["idiag-ext","u8",{"enum":"inet-diag-ext","enumAsFlags":true}],["pad","u8"],["idiag-states","u32",{"enum":"tcp-state","enumAsFlags":true}],["id","binary",{"size":48,"struct":"inet-diag-sockid"}]]],
 ["struct","inet-diag-msg",[["idiag-family","u8"],["idiag-state","u8",{"enum":"tcp-state"}],["idiag-timer","u8"],["idiag-retrans","u8"],["id","binary",{"size":48,"struct":"inet-diag-sockid"}],["idiag-expires","u32"],["idiag-rqueue","u32"],["idiag-wqueue","u32"],["idiag-uid","u32"],["idiag-inode","u32"]]],
 ["struct","inet-diag-meminfo",[["rmem","u32"],["wmem","u32"],["fmem","u32"],["tmem","u32"]]],
 ["struct","sk-meminfo",[["rmem-alloc","u32"],["rcvbuf","u32"],["wmem-alloc","u32"],["sndbuf","u32"],["fwd-alloc","u32"],["wmem-queued","u32"],["optmem","u32"],["backlog","u32"],["drops","u32"]]],
@@ -745,7 +748,7 @@ export const spec: FamilySpec = reviveSpec(`
 ["struct","tcp-bbr-info",[["bw-lo","u32"],["bw-hi","u32"],["min-rtt","u32"],["pacing-gain","u32"],["cwnd-gain","u32"]]],
 ["struct","inet-diag-sockopt",[["flags","u16",{"enum":"inet-diag-sockopt-flags","enumAsFlags":true}]]],
 ["struct","tcp-info",[["state","u8",{"enum":"tcp-state"}],["ca-state","u8"],["retransmits","u8"],["probes","u8"],["backoff","u8"],["options","u8"],["wscale","u8"],["rate-flags","u8"],["rto","u32"],["ato","u32"],["snd-mss","u32"],["rcv-mss","u32"],["unacked","u32"],["sacked","u32"],["lost","u32"],["retrans","u32"],["fackets","u32"],["last-data-sent","u32"],["last-ack-sent","u32"],["last-data-recv","u32"],["last-ack-recv","u32"],["pmtu","u32"],["rcv-ssthresh","u32"],["rtt","u32"],["rttvar","u32"],["snd-ssthresh","u32"],["snd-cwnd","u32"],["advmss","u32"],["reordering","u32"],["rcv-rtt","u32"],["rcv-space","u32"],["total-retrans","u32"],["pacing-rate","u64"],["max-pacing-rate","u64"],["bytes-acked","u64"],["bytes-received","u64"],["segs-out","u32"],["segs-in","u32"],["notsent-bytes","u32"],["min-rtt","u32"],["data-segs-in","u32"],["data-segs-out","u32"],["delivery-rate","u64"],["busy-time","u64"],["rwnd-limited","u64"],["sndbuf-limited","u64"],["delivered","u32"],["delivered-ce","u32"],["bytes-sent","u64"],["bytes-retrans","u64"],["dsack-dups","u32"],["reord-seen","u32"],["rcv-ooopack","u32"],["snd-wnd","u32"],["rcv-wnd","u32"],["rehash","u32"],["total-rto","u16"],["total-rto-recoveries","u16"],["total-rto-time","u32"]]],
-["struct","unix-diag-req",[["sdiag-family","u8"],["sdiag-protocol","u8"],["pad","u16"],["udiag-states","u32"],["udiag-ino","u32"],["udiag-show","u32",{"enum":"unix-diag-show","enumAsFlags":true}],["udiag-cookie","u64"]]],
+["struct","unix-diag-req",[["sdiag-family","u8"],["sdiag-protocol","u8"],["pad","u16"],["udiag-states","u32",{"enum":"tcp-state","enumAsFlags":true}],["udiag-ino","u32"],["udiag-show","u32",{"enum":"unix-diag-show","enumAsFlags":true}],["udiag-cookie","u64"]]],
 ["struct","unix-diag-msg",[["udiag-family","u8"],["udiag-type","u8",{"enum":"socket-type"}],["udiag-state","u8",{"enum":"tcp-state"}],["pad","u8"],["udiag-ino","u32"],["udiag-cookie","u64"]]],
 ["struct","unix-diag-vfs",[["ino","u32"],["dev","u32"]]],
 ["struct","unix-diag-rqlen",[["rqueue","u32"],["wqueue","u32"]]],
@@ -793,7 +796,7 @@ export const spec: FamilySpec = reviveSpec(`
 ["mptcp","binary"]
 ],{"namePrefix":"inet-ulp-info-"}],
 ["unix-diag-attrs",[
-["name","binary"],
+["name","binary",{"value":0}],
 ["vfs","binary",{"struct":"unix-diag-vfs"}],
 ["peer","u32"],
 ["icons","binary",{"subType":"u32"}],
@@ -803,14 +806,14 @@ export const spec: FamilySpec = reviveSpec(`
 ["uid","u32"]
 ],{"namePrefix":"unix-diag-"}],
 ["netlink-diag-attrs",[
-["meminfo","binary",{"struct":"sk-meminfo"}],
+["meminfo","binary",{"value":0,"struct":"sk-meminfo"}],
 ["groups","binary",{"subType":"u32"}],
 ["rx-ring","binary",{"struct":"netlink-diag-ring"}],
 ["tx-ring","binary",{"struct":"netlink-diag-ring"}],
 ["flags","u32",{"enum":"netlink-diag-flags","enumAsFlags":true}]
 ],{"namePrefix":"netlink-diag-"}],
 ["packet-diag-attrs",[
-["info","binary",{"struct":"packet-diag-info"}],
+["info","binary",{"value":0,"struct":"packet-diag-info"}],
 ["mclist","binary"],
 ["rx-ring","binary",{"struct":"packet-diag-ring"}],
 ["tx-ring","binary",{"struct":"packet-diag-ring"}],
@@ -848,19 +851,19 @@ function s0(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
 }
 const N2: readonly (string | undefined)[] = ["meminfo", "info", "vegasinfo", "cong", "tos", "tclass", "skmeminfo", "shutdown"];
 const V2: ReadonlyMap<string, number> = new Map<string, number>([["meminfo", 0], ["info", 1], ["vegasinfo", 2], ["cong", 3], ["tos", 4], ["tclass", 5], ["skmeminfo", 6], ["shutdown", 7]]);
+const N0: readonly (string | undefined)[] = [undefined, "established", "syn-sent", "syn-recv", "fin-wait1", "fin-wait2", "time-wait", "close", "close-wait", "last-ack", "listen", "closing", "new-syn-recv", "bound-inactive"];
+const V0: ReadonlyMap<string, number> = new Map<string, number>([["established", 1], ["syn-sent", 2], ["syn-recv", 3], ["fin-wait1", 4], ["fin-wait2", 5], ["time-wait", 6], ["close", 7], ["close-wait", 8], ["last-ack", 9], ["listen", 10], ["closing", 11], ["new-syn-recv", 12], ["bound-inactive", 13]]);
 function s1(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
     "sdiag-family": l >= 1 ? dv.getUint8(s) : undefined,
     "sdiag-protocol": l >= 2 ? dv.getUint8(s + 1) : undefined,
     "idiag-ext": l >= 3 ? flagNames(N2, dv.getUint8(s + 2)) : undefined,
     "pad": l >= 4 ? dv.getUint8(s + 3) : undefined,
-    "idiag-states": l >= 8 ? dv.getUint32(s + 4, LE) : undefined,
+    "idiag-states": l >= 8 ? flagNames(N0, dv.getUint32(s + 4, LE)) : undefined,
     "id": l >= 56 ? s0(b, dv, s + 8, 48) : undefined,
     "__rest": l > 56 ? b.subarray(s + 56, s + l) : undefined,
   };
 }
-const N0: readonly (string | undefined)[] = [undefined, "established", "syn-sent", "syn-recv", "fin-wait1", "fin-wait2", "time-wait", "close", "close-wait", "last-ack", "listen", "closing", "new-syn-recv", "bound-inactive"];
-const V0: ReadonlyMap<string, number> = new Map<string, number>([["established", 1], ["syn-sent", 2], ["syn-recv", 3], ["fin-wait1", 4], ["fin-wait2", 5], ["time-wait", 6], ["close", 7], ["close-wait", 8], ["last-ack", 9], ["listen", 10], ["closing", 11], ["new-syn-recv", 12], ["bound-inactive", 13]]);
 function s2(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
     "idiag-family": l >= 1 ? dv.getUint8(s) : undefined,
@@ -1007,7 +1010,7 @@ function s10(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "sdiag-family": l >= 1 ? dv.getUint8(s) : undefined,
     "sdiag-protocol": l >= 2 ? dv.getUint8(s + 1) : undefined,
     "pad": l >= 4 ? dv.getUint16(s + 2, LE) : undefined,
-    "udiag-states": l >= 8 ? dv.getUint32(s + 4, LE) : undefined,
+    "udiag-states": l >= 8 ? flagNames(N0, dv.getUint32(s + 4, LE)) : undefined,
     "udiag-ino": l >= 12 ? dv.getUint32(s + 8, LE) : undefined,
     "udiag-show": l >= 16 ? flagNames(N3, dv.getUint32(s + 12, LE)) : undefined,
     "udiag-cookie": l >= 24 ? rdU64(dv, s + 16, LE) : undefined,
@@ -1404,14 +1407,14 @@ function L3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: o["name"] = b.subarray(ds, ds + dl); break;
-      case 2: o["vfs"] = s12(b, dv, ds, dl); break;
-      case 3: if (dl < 4) throw tooShort(dl, 4, ds - 4, "unix-diag-attrs.peer"); o["peer"] = dv.getUint32(ds, LE); break;
-      case 4: o["icons"] = ba0(b, dv, ds, dl); break;
-      case 5: o["rqlen"] = s13(b, dv, ds, dl); break;
-      case 6: o["meminfo"] = s4(b, dv, ds, dl); break;
-      case 7: if (dl < 1) throw tooShort(dl, 1, ds - 4, "unix-diag-attrs.shutdown"); o["shutdown"] = dv.getUint8(ds); break;
-      case 8: if (dl < 4) throw tooShort(dl, 4, ds - 4, "unix-diag-attrs.uid"); o["uid"] = dv.getUint32(ds, LE); break;
+      case 0: o["name"] = b.subarray(ds, ds + dl); break;
+      case 1: o["vfs"] = s12(b, dv, ds, dl); break;
+      case 2: if (dl < 4) throw tooShort(dl, 4, ds - 4, "unix-diag-attrs.peer"); o["peer"] = dv.getUint32(ds, LE); break;
+      case 3: o["icons"] = ba0(b, dv, ds, dl); break;
+      case 4: o["rqlen"] = s13(b, dv, ds, dl); break;
+      case 5: o["meminfo"] = s4(b, dv, ds, dl); break;
+      case 6: if (dl < 1) throw tooShort(dl, 1, ds - 4, "unix-diag-attrs.shutdown"); o["shutdown"] = dv.getUint8(ds); break;
+      case 7: if (dl < 4) throw tooShort(dl, 4, ds - 4, "unix-diag-attrs.uid"); o["uid"] = dv.getUint32(ds, LE); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
@@ -1436,14 +1439,14 @@ function E3(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "name": { const u = bytes(x, path, "name", ""); w.putBinary(1, u); } break;
-      case "vfs": w.putBinary(2, structValue(T12, object(x, path, "vfs"), join(path, "vfs"))); break;
-      case "peer": w.putU32(3, int(x, path, "peer", 0, 4294967295)); break;
-      case "icons": w.putBinary(4, bw1(array(x, path, "icons"), path, "icons")); break;
-      case "rqlen": w.putBinary(5, structValue(T13, object(x, path, "rqlen"), join(path, "rqlen"))); break;
-      case "meminfo": w.putBinary(6, structValue(T4, object(x, path, "meminfo"), join(path, "meminfo"))); break;
-      case "shutdown": w.putU8(7, int(x, path, "shutdown", 0, 255)); break;
-      case "uid": w.putU32(8, int(x, path, "uid", 0, 4294967295)); break;
+      case "name": { const u = bytes(x, path, "name", ""); w.putBinary(0, u); } break;
+      case "vfs": w.putBinary(1, structValue(T12, object(x, path, "vfs"), join(path, "vfs"))); break;
+      case "peer": w.putU32(2, int(x, path, "peer", 0, 4294967295)); break;
+      case "icons": w.putBinary(3, bw1(array(x, path, "icons"), path, "icons")); break;
+      case "rqlen": w.putBinary(4, structValue(T13, object(x, path, "rqlen"), join(path, "rqlen"))); break;
+      case "meminfo": w.putBinary(5, structValue(T4, object(x, path, "meminfo"), join(path, "meminfo"))); break;
+      case "shutdown": w.putU8(6, int(x, path, "shutdown", 0, 255)); break;
+      case "uid": w.putU32(7, int(x, path, "uid", 0, 4294967295)); break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "unix-diag-attrs");
     }
@@ -1463,11 +1466,11 @@ function L4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: o["meminfo"] = s4(b, dv, ds, dl); break;
-      case 2: o["groups"] = ba0(b, dv, ds, dl); break;
-      case 3: o["rx-ring"] = s16(b, dv, ds, dl); break;
-      case 4: o["tx-ring"] = s16(b, dv, ds, dl); break;
-      case 5: if (dl < 4) throw tooShort(dl, 4, ds - 4, "netlink-diag-attrs.flags"); o["flags"] = flagNames(N5, dv.getUint32(ds, LE)); break;
+      case 0: o["meminfo"] = s4(b, dv, ds, dl); break;
+      case 1: o["groups"] = ba0(b, dv, ds, dl); break;
+      case 2: o["rx-ring"] = s16(b, dv, ds, dl); break;
+      case 3: o["tx-ring"] = s16(b, dv, ds, dl); break;
+      case 4: if (dl < 4) throw tooShort(dl, 4, ds - 4, "netlink-diag-attrs.flags"); o["flags"] = flagNames(N5, dv.getUint32(ds, LE)); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
@@ -1490,11 +1493,11 @@ function E4(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "meminfo": w.putBinary(1, structValue(T4, object(x, path, "meminfo"), join(path, "meminfo"))); break;
-      case "groups": w.putBinary(2, bw2(array(x, path, "groups"), path, "groups")); break;
-      case "rx-ring": w.putBinary(3, structValue(T16, object(x, path, "rx-ring"), join(path, "rx-ring"))); break;
-      case "tx-ring": w.putBinary(4, structValue(T16, object(x, path, "tx-ring"), join(path, "tx-ring"))); break;
-      case "flags": w.putU32(5, int(flagsValue(V5, x, path, "flags", "netlink-diag-flags"), path, "flags", 0, 4294967295)); break;
+      case "meminfo": w.putBinary(0, structValue(T4, object(x, path, "meminfo"), join(path, "meminfo"))); break;
+      case "groups": w.putBinary(1, bw2(array(x, path, "groups"), path, "groups")); break;
+      case "rx-ring": w.putBinary(2, structValue(T16, object(x, path, "rx-ring"), join(path, "rx-ring"))); break;
+      case "tx-ring": w.putBinary(3, structValue(T16, object(x, path, "tx-ring"), join(path, "tx-ring"))); break;
+      case "flags": w.putU32(4, int(flagsValue(V5, x, path, "flags", "netlink-diag-flags"), path, "flags", 0, 4294967295)); break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "netlink-diag-attrs");
     }
@@ -1512,14 +1515,14 @@ function L5(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: o["info"] = s19(b, dv, ds, dl); break;
-      case 2: o["mclist"] = b.subarray(ds, ds + dl); break;
-      case 3: o["rx-ring"] = s20(b, dv, ds, dl); break;
-      case 4: o["tx-ring"] = s20(b, dv, ds, dl); break;
-      case 5: if (dl < 4) throw tooShort(dl, 4, ds - 4, "packet-diag-attrs.fanout"); o["fanout"] = dv.getUint32(ds, LE); break;
-      case 6: if (dl < 4) throw tooShort(dl, 4, ds - 4, "packet-diag-attrs.uid"); o["uid"] = dv.getUint32(ds, LE); break;
-      case 7: o["meminfo"] = s4(b, dv, ds, dl); break;
-      case 8: o["filter"] = b.subarray(ds, ds + dl); break;
+      case 0: o["info"] = s19(b, dv, ds, dl); break;
+      case 1: o["mclist"] = b.subarray(ds, ds + dl); break;
+      case 2: o["rx-ring"] = s20(b, dv, ds, dl); break;
+      case 3: o["tx-ring"] = s20(b, dv, ds, dl); break;
+      case 4: if (dl < 4) throw tooShort(dl, 4, ds - 4, "packet-diag-attrs.fanout"); o["fanout"] = dv.getUint32(ds, LE); break;
+      case 5: if (dl < 4) throw tooShort(dl, 4, ds - 4, "packet-diag-attrs.uid"); o["uid"] = dv.getUint32(ds, LE); break;
+      case 6: o["meminfo"] = s4(b, dv, ds, dl); break;
+      case 7: o["filter"] = b.subarray(ds, ds + dl); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
@@ -1547,14 +1550,14 @@ function E5(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "info": w.putBinary(1, structValue(T19, object(x, path, "info"), join(path, "info"))); break;
-      case "mclist": { const u = bytes(x, path, "mclist", ""); w.putBinary(2, u); } break;
-      case "rx-ring": w.putBinary(3, structValue(T20, object(x, path, "rx-ring"), join(path, "rx-ring"))); break;
-      case "tx-ring": w.putBinary(4, structValue(T20, object(x, path, "tx-ring"), join(path, "tx-ring"))); break;
-      case "fanout": w.putU32(5, int(x, path, "fanout", 0, 4294967295)); break;
-      case "uid": w.putU32(6, int(x, path, "uid", 0, 4294967295)); break;
-      case "meminfo": w.putBinary(7, structValue(T4, object(x, path, "meminfo"), join(path, "meminfo"))); break;
-      case "filter": { const u = bytes(x, path, "filter", ""); w.putBinary(8, u); } break;
+      case "info": w.putBinary(0, structValue(T19, object(x, path, "info"), join(path, "info"))); break;
+      case "mclist": { const u = bytes(x, path, "mclist", ""); w.putBinary(1, u); } break;
+      case "rx-ring": w.putBinary(2, structValue(T20, object(x, path, "rx-ring"), join(path, "rx-ring"))); break;
+      case "tx-ring": w.putBinary(3, structValue(T20, object(x, path, "tx-ring"), join(path, "tx-ring"))); break;
+      case "fanout": w.putU32(4, int(x, path, "fanout", 0, 4294967295)); break;
+      case "uid": w.putU32(5, int(x, path, "uid", 0, 4294967295)); break;
+      case "meminfo": w.putBinary(6, structValue(T4, object(x, path, "meminfo"), join(path, "meminfo"))); break;
+      case "filter": { const u = bytes(x, path, "filter", ""); w.putBinary(7, u); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "packet-diag-attrs");
     }
@@ -1566,7 +1569,7 @@ function L6(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   if (l >= 1) o["sdiag-family"] = dv.getUint8(s);
   if (l >= 2) o["sdiag-protocol"] = dv.getUint8(s + 1);
   if (l >= 4) o["pad"] = dv.getUint16(s + 2, LE);
-  if (l >= 8) o["udiag-states"] = dv.getUint32(s + 4, LE);
+  if (l >= 8) o["udiag-states"] = flagNames(N0, dv.getUint32(s + 4, LE));
   if (l >= 12) o["udiag-ino"] = dv.getUint32(s + 8, LE);
   if (l >= 16) o["udiag-show"] = flagNames(N3, dv.getUint32(s + 12, LE));
   if (l >= 24) o["udiag-cookie"] = rdU64(dv, s + 16, LE);
@@ -1581,14 +1584,14 @@ function L6(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: o["name"] = b.subarray(ds, ds + dl); break;
-      case 2: o["vfs"] = s12(b, dv, ds, dl); break;
-      case 3: if (dl < 4) throw tooShort(dl, 4, ds - 4, "unix-diag-attrs.peer"); o["peer"] = dv.getUint32(ds, LE); break;
-      case 4: o["icons"] = ba0(b, dv, ds, dl); break;
-      case 5: o["rqlen"] = s13(b, dv, ds, dl); break;
-      case 6: o["meminfo"] = s4(b, dv, ds, dl); break;
-      case 7: if (dl < 1) throw tooShort(dl, 1, ds - 4, "unix-diag-attrs.shutdown"); o["shutdown"] = dv.getUint8(ds); break;
-      case 8: if (dl < 4) throw tooShort(dl, 4, ds - 4, "unix-diag-attrs.uid"); o["uid"] = dv.getUint32(ds, LE); break;
+      case 0: o["name"] = b.subarray(ds, ds + dl); break;
+      case 1: o["vfs"] = s12(b, dv, ds, dl); break;
+      case 2: if (dl < 4) throw tooShort(dl, 4, ds - 4, "unix-diag-attrs.peer"); o["peer"] = dv.getUint32(ds, LE); break;
+      case 3: o["icons"] = ba0(b, dv, ds, dl); break;
+      case 4: o["rqlen"] = s13(b, dv, ds, dl); break;
+      case 5: o["meminfo"] = s4(b, dv, ds, dl); break;
+      case 6: if (dl < 1) throw tooShort(dl, 1, ds - 4, "unix-diag-attrs.shutdown"); o["shutdown"] = dv.getUint8(ds); break;
+      case 7: if (dl < 4) throw tooShort(dl, 4, ds - 4, "unix-diag-attrs.uid"); o["uid"] = dv.getUint32(ds, LE); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
@@ -1604,7 +1607,7 @@ const T10: StructDesc = ["unix-diag-req", 24, [
   ["sdiag-family", "u8", 0, 1, LE],
   ["sdiag-protocol", "u8", 1, 1, LE],
   ["pad", "u16", 2, 2, LE],
-  ["udiag-states", "u32", 4, 4, LE],
+  ["udiag-states", "u32", 4, 4, LE, [V0, "tcp-state", true]],
   ["udiag-ino", "u32", 8, 4, LE],
   ["udiag-show", "u32", 12, 4, LE, [V3, "unix-diag-show", true]],
   ["udiag-cookie", "u64", 16, 8, LE],
@@ -1615,14 +1618,14 @@ function E6(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "name": { const u = bytes(x, path, "name", ""); w.putBinary(1, u); } break;
-      case "vfs": w.putBinary(2, structValue(T12, object(x, path, "vfs"), join(path, "vfs"))); break;
-      case "peer": w.putU32(3, int(x, path, "peer", 0, 4294967295)); break;
-      case "icons": w.putBinary(4, bw3(array(x, path, "icons"), path, "icons")); break;
-      case "rqlen": w.putBinary(5, structValue(T13, object(x, path, "rqlen"), join(path, "rqlen"))); break;
-      case "meminfo": w.putBinary(6, structValue(T4, object(x, path, "meminfo"), join(path, "meminfo"))); break;
-      case "shutdown": w.putU8(7, int(x, path, "shutdown", 0, 255)); break;
-      case "uid": w.putU32(8, int(x, path, "uid", 0, 4294967295)); break;
+      case "name": { const u = bytes(x, path, "name", ""); w.putBinary(0, u); } break;
+      case "vfs": w.putBinary(1, structValue(T12, object(x, path, "vfs"), join(path, "vfs"))); break;
+      case "peer": w.putU32(2, int(x, path, "peer", 0, 4294967295)); break;
+      case "icons": w.putBinary(3, bw3(array(x, path, "icons"), path, "icons")); break;
+      case "rqlen": w.putBinary(4, structValue(T13, object(x, path, "rqlen"), join(path, "rqlen"))); break;
+      case "meminfo": w.putBinary(5, structValue(T4, object(x, path, "meminfo"), join(path, "meminfo"))); break;
+      case "shutdown": w.putU8(6, int(x, path, "shutdown", 0, 255)); break;
+      case "uid": w.putU32(7, int(x, path, "uid", 0, 4294967295)); break;
       case "sdiag-family": case "sdiag-protocol": case "pad": case "udiag-states": case "udiag-ino": case "udiag-show": case "udiag-cookie": break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "unix-diag-attrs");
@@ -1649,14 +1652,14 @@ function L7(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: o["name"] = b.subarray(ds, ds + dl); break;
-      case 2: o["vfs"] = s12(b, dv, ds, dl); break;
-      case 3: if (dl < 4) throw tooShort(dl, 4, ds - 4, "unix-diag-attrs.peer"); o["peer"] = dv.getUint32(ds, LE); break;
-      case 4: o["icons"] = ba0(b, dv, ds, dl); break;
-      case 5: o["rqlen"] = s13(b, dv, ds, dl); break;
-      case 6: o["meminfo"] = s4(b, dv, ds, dl); break;
-      case 7: if (dl < 1) throw tooShort(dl, 1, ds - 4, "unix-diag-attrs.shutdown"); o["shutdown"] = dv.getUint8(ds); break;
-      case 8: if (dl < 4) throw tooShort(dl, 4, ds - 4, "unix-diag-attrs.uid"); o["uid"] = dv.getUint32(ds, LE); break;
+      case 0: o["name"] = b.subarray(ds, ds + dl); break;
+      case 1: o["vfs"] = s12(b, dv, ds, dl); break;
+      case 2: if (dl < 4) throw tooShort(dl, 4, ds - 4, "unix-diag-attrs.peer"); o["peer"] = dv.getUint32(ds, LE); break;
+      case 3: o["icons"] = ba0(b, dv, ds, dl); break;
+      case 4: o["rqlen"] = s13(b, dv, ds, dl); break;
+      case 5: o["meminfo"] = s4(b, dv, ds, dl); break;
+      case 6: if (dl < 1) throw tooShort(dl, 1, ds - 4, "unix-diag-attrs.shutdown"); o["shutdown"] = dv.getUint8(ds); break;
+      case 7: if (dl < 4) throw tooShort(dl, 4, ds - 4, "unix-diag-attrs.uid"); o["uid"] = dv.getUint32(ds, LE); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
@@ -1682,14 +1685,14 @@ function E7(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "name": { const u = bytes(x, path, "name", ""); w.putBinary(1, u); } break;
-      case "vfs": w.putBinary(2, structValue(T12, object(x, path, "vfs"), join(path, "vfs"))); break;
-      case "peer": w.putU32(3, int(x, path, "peer", 0, 4294967295)); break;
-      case "icons": w.putBinary(4, bw4(array(x, path, "icons"), path, "icons")); break;
-      case "rqlen": w.putBinary(5, structValue(T13, object(x, path, "rqlen"), join(path, "rqlen"))); break;
-      case "meminfo": w.putBinary(6, structValue(T4, object(x, path, "meminfo"), join(path, "meminfo"))); break;
-      case "shutdown": w.putU8(7, int(x, path, "shutdown", 0, 255)); break;
-      case "uid": w.putU32(8, int(x, path, "uid", 0, 4294967295)); break;
+      case "name": { const u = bytes(x, path, "name", ""); w.putBinary(0, u); } break;
+      case "vfs": w.putBinary(1, structValue(T12, object(x, path, "vfs"), join(path, "vfs"))); break;
+      case "peer": w.putU32(2, int(x, path, "peer", 0, 4294967295)); break;
+      case "icons": w.putBinary(3, bw4(array(x, path, "icons"), path, "icons")); break;
+      case "rqlen": w.putBinary(4, structValue(T13, object(x, path, "rqlen"), join(path, "rqlen"))); break;
+      case "meminfo": w.putBinary(5, structValue(T4, object(x, path, "meminfo"), join(path, "meminfo"))); break;
+      case "shutdown": w.putU8(6, int(x, path, "shutdown", 0, 255)); break;
+      case "uid": w.putU32(7, int(x, path, "uid", 0, 4294967295)); break;
       case "udiag-family": case "udiag-type": case "udiag-state": case "pad": case "udiag-ino": case "udiag-cookie": break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "unix-diag-attrs");
@@ -1716,11 +1719,11 @@ function L8(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: o["meminfo"] = s4(b, dv, ds, dl); break;
-      case 2: o["groups"] = ba0(b, dv, ds, dl); break;
-      case 3: o["rx-ring"] = s16(b, dv, ds, dl); break;
-      case 4: o["tx-ring"] = s16(b, dv, ds, dl); break;
-      case 5: if (dl < 4) throw tooShort(dl, 4, ds - 4, "netlink-diag-attrs.flags"); o["flags"] = flagNames(N5, dv.getUint32(ds, LE)); break;
+      case 0: o["meminfo"] = s4(b, dv, ds, dl); break;
+      case 1: o["groups"] = ba0(b, dv, ds, dl); break;
+      case 2: o["rx-ring"] = s16(b, dv, ds, dl); break;
+      case 3: o["tx-ring"] = s16(b, dv, ds, dl); break;
+      case 4: if (dl < 4) throw tooShort(dl, 4, ds - 4, "netlink-diag-attrs.flags"); o["flags"] = flagNames(N5, dv.getUint32(ds, LE)); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
@@ -1746,11 +1749,11 @@ function E8(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "meminfo": w.putBinary(1, structValue(T4, object(x, path, "meminfo"), join(path, "meminfo"))); break;
-      case "groups": w.putBinary(2, bw5(array(x, path, "groups"), path, "groups")); break;
-      case "rx-ring": w.putBinary(3, structValue(T16, object(x, path, "rx-ring"), join(path, "rx-ring"))); break;
-      case "tx-ring": w.putBinary(4, structValue(T16, object(x, path, "tx-ring"), join(path, "tx-ring"))); break;
-      case "flags": w.putU32(5, int(flagsValue(V5, x, path, "flags", "netlink-diag-flags"), path, "flags", 0, 4294967295)); break;
+      case "meminfo": w.putBinary(0, structValue(T4, object(x, path, "meminfo"), join(path, "meminfo"))); break;
+      case "groups": w.putBinary(1, bw5(array(x, path, "groups"), path, "groups")); break;
+      case "rx-ring": w.putBinary(2, structValue(T16, object(x, path, "rx-ring"), join(path, "rx-ring"))); break;
+      case "tx-ring": w.putBinary(3, structValue(T16, object(x, path, "tx-ring"), join(path, "tx-ring"))); break;
+      case "flags": w.putU32(4, int(flagsValue(V5, x, path, "flags", "netlink-diag-flags"), path, "flags", 0, 4294967295)); break;
       case "sdiag-family": case "sdiag-protocol": case "pad": case "ndiag-ino": case "ndiag-show": case "ndiag-cookie": break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "netlink-diag-attrs");
@@ -1780,11 +1783,11 @@ function L9(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: o["meminfo"] = s4(b, dv, ds, dl); break;
-      case 2: o["groups"] = ba0(b, dv, ds, dl); break;
-      case 3: o["rx-ring"] = s16(b, dv, ds, dl); break;
-      case 4: o["tx-ring"] = s16(b, dv, ds, dl); break;
-      case 5: if (dl < 4) throw tooShort(dl, 4, ds - 4, "netlink-diag-attrs.flags"); o["flags"] = flagNames(N5, dv.getUint32(ds, LE)); break;
+      case 0: o["meminfo"] = s4(b, dv, ds, dl); break;
+      case 1: o["groups"] = ba0(b, dv, ds, dl); break;
+      case 2: o["rx-ring"] = s16(b, dv, ds, dl); break;
+      case 3: o["tx-ring"] = s16(b, dv, ds, dl); break;
+      case 4: if (dl < 4) throw tooShort(dl, 4, ds - 4, "netlink-diag-attrs.flags"); o["flags"] = flagNames(N5, dv.getUint32(ds, LE)); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
@@ -1813,11 +1816,11 @@ function E9(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "meminfo": w.putBinary(1, structValue(T4, object(x, path, "meminfo"), join(path, "meminfo"))); break;
-      case "groups": w.putBinary(2, bw6(array(x, path, "groups"), path, "groups")); break;
-      case "rx-ring": w.putBinary(3, structValue(T16, object(x, path, "rx-ring"), join(path, "rx-ring"))); break;
-      case "tx-ring": w.putBinary(4, structValue(T16, object(x, path, "tx-ring"), join(path, "tx-ring"))); break;
-      case "flags": w.putU32(5, int(flagsValue(V5, x, path, "flags", "netlink-diag-flags"), path, "flags", 0, 4294967295)); break;
+      case "meminfo": w.putBinary(0, structValue(T4, object(x, path, "meminfo"), join(path, "meminfo"))); break;
+      case "groups": w.putBinary(1, bw6(array(x, path, "groups"), path, "groups")); break;
+      case "rx-ring": w.putBinary(2, structValue(T16, object(x, path, "rx-ring"), join(path, "rx-ring"))); break;
+      case "tx-ring": w.putBinary(3, structValue(T16, object(x, path, "tx-ring"), join(path, "tx-ring"))); break;
+      case "flags": w.putU32(4, int(flagsValue(V5, x, path, "flags", "netlink-diag-flags"), path, "flags", 0, 4294967295)); break;
       case "ndiag-family": case "ndiag-type": case "ndiag-protocol": case "ndiag-state": case "ndiag-portid": case "ndiag-dst-portid": case "ndiag-dst-group": case "ndiag-ino": case "ndiag-cookie": break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "netlink-diag-attrs");
@@ -1844,14 +1847,14 @@ function L10(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: o["info"] = s19(b, dv, ds, dl); break;
-      case 2: o["mclist"] = b.subarray(ds, ds + dl); break;
-      case 3: o["rx-ring"] = s20(b, dv, ds, dl); break;
-      case 4: o["tx-ring"] = s20(b, dv, ds, dl); break;
-      case 5: if (dl < 4) throw tooShort(dl, 4, ds - 4, "packet-diag-attrs.fanout"); o["fanout"] = dv.getUint32(ds, LE); break;
-      case 6: if (dl < 4) throw tooShort(dl, 4, ds - 4, "packet-diag-attrs.uid"); o["uid"] = dv.getUint32(ds, LE); break;
-      case 7: o["meminfo"] = s4(b, dv, ds, dl); break;
-      case 8: o["filter"] = b.subarray(ds, ds + dl); break;
+      case 0: o["info"] = s19(b, dv, ds, dl); break;
+      case 1: o["mclist"] = b.subarray(ds, ds + dl); break;
+      case 2: o["rx-ring"] = s20(b, dv, ds, dl); break;
+      case 3: o["tx-ring"] = s20(b, dv, ds, dl); break;
+      case 4: if (dl < 4) throw tooShort(dl, 4, ds - 4, "packet-diag-attrs.fanout"); o["fanout"] = dv.getUint32(ds, LE); break;
+      case 5: if (dl < 4) throw tooShort(dl, 4, ds - 4, "packet-diag-attrs.uid"); o["uid"] = dv.getUint32(ds, LE); break;
+      case 6: o["meminfo"] = s4(b, dv, ds, dl); break;
+      case 7: o["filter"] = b.subarray(ds, ds + dl); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
@@ -1871,14 +1874,14 @@ function E10(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "info": w.putBinary(1, structValue(T19, object(x, path, "info"), join(path, "info"))); break;
-      case "mclist": { const u = bytes(x, path, "mclist", ""); w.putBinary(2, u); } break;
-      case "rx-ring": w.putBinary(3, structValue(T20, object(x, path, "rx-ring"), join(path, "rx-ring"))); break;
-      case "tx-ring": w.putBinary(4, structValue(T20, object(x, path, "tx-ring"), join(path, "tx-ring"))); break;
-      case "fanout": w.putU32(5, int(x, path, "fanout", 0, 4294967295)); break;
-      case "uid": w.putU32(6, int(x, path, "uid", 0, 4294967295)); break;
-      case "meminfo": w.putBinary(7, structValue(T4, object(x, path, "meminfo"), join(path, "meminfo"))); break;
-      case "filter": { const u = bytes(x, path, "filter", ""); w.putBinary(8, u); } break;
+      case "info": w.putBinary(0, structValue(T19, object(x, path, "info"), join(path, "info"))); break;
+      case "mclist": { const u = bytes(x, path, "mclist", ""); w.putBinary(1, u); } break;
+      case "rx-ring": w.putBinary(2, structValue(T20, object(x, path, "rx-ring"), join(path, "rx-ring"))); break;
+      case "tx-ring": w.putBinary(3, structValue(T20, object(x, path, "tx-ring"), join(path, "tx-ring"))); break;
+      case "fanout": w.putU32(4, int(x, path, "fanout", 0, 4294967295)); break;
+      case "uid": w.putU32(5, int(x, path, "uid", 0, 4294967295)); break;
+      case "meminfo": w.putBinary(6, structValue(T4, object(x, path, "meminfo"), join(path, "meminfo"))); break;
+      case "filter": { const u = bytes(x, path, "filter", ""); w.putBinary(7, u); } break;
       case "sdiag-family": case "sdiag-protocol": case "pad": case "pdiag-ino": case "pdiag-show": case "pdiag-cookie": break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "packet-diag-attrs");
@@ -1904,14 +1907,14 @@ function L11(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: o["info"] = s19(b, dv, ds, dl); break;
-      case 2: o["mclist"] = b.subarray(ds, ds + dl); break;
-      case 3: o["rx-ring"] = s20(b, dv, ds, dl); break;
-      case 4: o["tx-ring"] = s20(b, dv, ds, dl); break;
-      case 5: if (dl < 4) throw tooShort(dl, 4, ds - 4, "packet-diag-attrs.fanout"); o["fanout"] = dv.getUint32(ds, LE); break;
-      case 6: if (dl < 4) throw tooShort(dl, 4, ds - 4, "packet-diag-attrs.uid"); o["uid"] = dv.getUint32(ds, LE); break;
-      case 7: o["meminfo"] = s4(b, dv, ds, dl); break;
-      case 8: o["filter"] = b.subarray(ds, ds + dl); break;
+      case 0: o["info"] = s19(b, dv, ds, dl); break;
+      case 1: o["mclist"] = b.subarray(ds, ds + dl); break;
+      case 2: o["rx-ring"] = s20(b, dv, ds, dl); break;
+      case 3: o["tx-ring"] = s20(b, dv, ds, dl); break;
+      case 4: if (dl < 4) throw tooShort(dl, 4, ds - 4, "packet-diag-attrs.fanout"); o["fanout"] = dv.getUint32(ds, LE); break;
+      case 5: if (dl < 4) throw tooShort(dl, 4, ds - 4, "packet-diag-attrs.uid"); o["uid"] = dv.getUint32(ds, LE); break;
+      case 6: o["meminfo"] = s4(b, dv, ds, dl); break;
+      case 7: o["filter"] = b.subarray(ds, ds + dl); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
@@ -1930,14 +1933,14 @@ function E11(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "info": w.putBinary(1, structValue(T19, object(x, path, "info"), join(path, "info"))); break;
-      case "mclist": { const u = bytes(x, path, "mclist", ""); w.putBinary(2, u); } break;
-      case "rx-ring": w.putBinary(3, structValue(T20, object(x, path, "rx-ring"), join(path, "rx-ring"))); break;
-      case "tx-ring": w.putBinary(4, structValue(T20, object(x, path, "tx-ring"), join(path, "tx-ring"))); break;
-      case "fanout": w.putU32(5, int(x, path, "fanout", 0, 4294967295)); break;
-      case "uid": w.putU32(6, int(x, path, "uid", 0, 4294967295)); break;
-      case "meminfo": w.putBinary(7, structValue(T4, object(x, path, "meminfo"), join(path, "meminfo"))); break;
-      case "filter": { const u = bytes(x, path, "filter", ""); w.putBinary(8, u); } break;
+      case "info": w.putBinary(0, structValue(T19, object(x, path, "info"), join(path, "info"))); break;
+      case "mclist": { const u = bytes(x, path, "mclist", ""); w.putBinary(1, u); } break;
+      case "rx-ring": w.putBinary(2, structValue(T20, object(x, path, "rx-ring"), join(path, "rx-ring"))); break;
+      case "tx-ring": w.putBinary(3, structValue(T20, object(x, path, "tx-ring"), join(path, "tx-ring"))); break;
+      case "fanout": w.putU32(4, int(x, path, "fanout", 0, 4294967295)); break;
+      case "uid": w.putU32(5, int(x, path, "uid", 0, 4294967295)); break;
+      case "meminfo": w.putBinary(6, structValue(T4, object(x, path, "meminfo"), join(path, "meminfo"))); break;
+      case "filter": { const u = bytes(x, path, "filter", ""); w.putBinary(7, u); } break;
       case "pdiag-family": case "pdiag-type": case "pdiag-num": case "pdiag-ino": case "pdiag-cookie": break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "packet-diag-attrs");
@@ -1951,7 +1954,7 @@ function L12(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   if (l >= 2) o["sdiag-protocol"] = dv.getUint8(s + 1);
   if (l >= 3) o["idiag-ext"] = flagNames(N2, dv.getUint8(s + 2));
   if (l >= 4) o["pad"] = dv.getUint8(s + 3);
-  if (l >= 8) o["idiag-states"] = dv.getUint32(s + 4, LE);
+  if (l >= 8) o["idiag-states"] = flagNames(N0, dv.getUint32(s + 4, LE));
   if (l >= 56) o["id"] = s0(b, dv, s + 8, 48);
   let p = s + 56;
   if (p > e) p = e;
@@ -1985,7 +1988,7 @@ const T1: StructDesc = ["inet-diag-req-v2", 56, [
   ["sdiag-protocol", "u8", 1, 1, LE],
   ["idiag-ext", "u8", 2, 1, LE, [V2, "inet-diag-ext", true]],
   ["pad", "u8", 3, 1, LE],
-  ["idiag-states", "u32", 4, 4, LE],
+  ["idiag-states", "u32", 4, 4, LE, [V0, "tcp-state", true]],
   ["id", "binary", 8, 48, LE, T0],
 ]];
 function E12(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
