@@ -447,3 +447,36 @@ describe.skipIf(!canUseKernel)('the README on devices, processes and audit, run 
     PATIENCE_MS,
   );
 });
+
+describe.skipIf(!canUseKernel)('the README, nftables', () => {
+  const nftables = block('nftables', 'ts');
+  const blue = uniqueNetnsName('readme-nft');
+  let pkg: string | undefined;
+
+  beforeAll(async () => {
+    const { buildPrivatePackage } = await import('../helpers/private-dist.js');
+    pkg = mkdtempSync(path.join(tmpdir(), 'nlkit-readme-nft-'));
+    buildPrivatePackage(pkg, []);
+  }, 120_000);
+
+  afterAll(async () => {
+    await removeNetns(blue);
+    if (pkg) rmSync(pkg, { recursive: true, force: true });
+  });
+
+  it(
+    'runs the nftables example: a rule written with typed expressions and read back, in a namespace it makes and removes',
+    async () => {
+      const file = path.join(pkg!, `block-${nftables.index}.mjs`);
+      writeFileSync(file, rename(nftables.code, { blue }));
+      const r = new Running(
+        `README block ${nftables.index}`,
+        spawn(process.execPath, [file], { cwd: pkg!, stdio: ['ignore', 'pipe', 'pipe'], timeout: PATIENCE_MS, killSignal: 'SIGKILL' }),
+      );
+      await r.succeeded();
+      expect(r.stdout).toEqual(['true meta cmp counter immediate', 'l4-proto reg-1']);
+      expect(await netns.list()).not.toContain(blue);
+    },
+    PATIENCE_MS,
+  );
+});
