@@ -13,7 +13,7 @@ const USAGE = `usage: nlkit COMMAND [ARGS]
 Commands:
   ynl       talk to any netlink family through its YNL spec (like the kernel's ynl tool);
             see 'nlkit ynl --help'
-  conntrack like conntrack-tools (-L with -p -s -d --sport --dport -m -w -f so far)
+  conntrack like conntrack-tools (-L -G -D -I -U -F -E -C -S, also on expect)
   link, address, route, neighbour, rule, monitor, netns, tuntap
             iproute2-style, as ip 6.1: nlkit [ OPTIONS ] OBJECT { COMMAND | help }
             (nlkit help, nlkit OBJECT help: ip's usage texts)
@@ -39,7 +39,7 @@ export async function main(argv: readonly string[], io: Partial<CommandIO> = {})
       // Loaded on demand: the spec engine (and its YAML parser) is not needed by the ip-style commands.
       return (await import('./ynl.js')).runYnl(rest, full);
     case 'conntrack':
-      // conntrack-tools' command (`-L` so far), in the caller's namespace.
+      // conntrack-tools' command, in the caller's namespace.
       return (await import('./conntrack/index.js')).runConntrack(rest, full);
     case 'ss':
     case 'ipset':

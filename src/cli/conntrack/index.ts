@@ -1,135 +1,1085 @@
-// `nlkit conntrack -L`: the conntrack table printed as conntrack-tools prints
-// it (libnetfilter_conntrack's default output, src/conntrack/snprintf_default.c):
-// protocol name padded to 8, its number, timeout, TCP state, the original
-// tuple, [UNREPLIED], the reply tuple, [ASSURED], mark, zone, use; the count
-// goes to stderr. Only -L with its common filters so far.
-import { ConntrackClient, type ConntrackEntry, type ConntrackFilter, type ConntrackTuple } from '../../families/netfilter/conntrack.js';
-import { CONNTRACK_PROTOCOLS, type ConntrackProtocol } from '../../families/netfilter/conntrack.js';
+// `nlkit conntrack`: conntrack-tools' command (src/conntrack.c of
+// conntrack-tools 1.4.7) on ConntrackClient. Commands -L -G -D -I -A -U -F
+// -E -C -S -V, on the conntrack table or (where conntrack allows) on
+// `expect`, `dying` and `unconfirmed`; options -s -d -r -q -p -t -u -z -e
+// -m -f -o -b -w and the protocols' own (--sport, --dport, --reply-port-src,
+// --reply-port-dst, --state, --icmp-type ...). Options are parsed the way
+// conntrack's getopt_long table does: protocol options exist only after -p,
+// each command allows, requires or forbids each option (commands_v_options),
+// and errors are conntrack's first lines and exit statuses (2 for a bad
+// command line, 1 for a failed operation). Output lines are
+// libnetfilter_conntrack's (./format.ts); counts go to stderr.
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { NetlinkError } from '../../core/errors.js';
+import { isOverrun } from '../../io/subscription.js';
+import {
+  CONNTRACK_PROTOCOLS,
+  ConntrackClient,
+  type ConntrackEntry,
+  type ConntrackEventType,
+  type ConntrackExpectEventType,
+  type ConntrackFamily,
+  type ConntrackFilter,
+  type ConntrackProtocol,
+  type ConntrackStatus,
+  type ConntrackTcpState,
+  type ConntrackTupleInput,
+} from '../../families/netfilter/conntrack.js';
+import { family as conntrackFamily } from '../../families/generated/conntrack.js';
 import { CommandError } from '../error.js';
 import type { CommandIO } from '../ynl.js';
+import { formatConntrackEntry, formatConntrackExpectation, formatCpuStats, type ConntrackFormatOptions } from './format.js';
+
+export { formatConntrackEntry, formatConntrackExpectation } from './format.js';
 
 const VERSION = 'conntrack v1.4.7 (conntrack-tools)';
+const PARAMETER_PROBLEM = 2;
+const OTHER_PROBLEM = 1;
 
-function tuple(t: ConntrackTuple): string {
-  let s = `src=${t.src} dst=${t.dst} `;
-  if (t.icmpType !== undefined) s += `type=${t.icmpType} code=${t.icmpCode ?? 0} id=${t.icmpId ?? 0} `;
-  else if (t.sport !== undefined || t.dport !== undefined) s += `sport=${t.sport ?? 0} dport=${t.dport ?? 0} `;
-  return s;
+type Command = 'L' | 'I' | 'U' | 'D' | 'G' | 'F' | 'E' | 'C' | 'S' | 'V' | 'h' | 'A';
+type Table = 'conntrack' | 'expect' | 'dying' | 'unconfirmed';
+
+// conntrack's options (original_opts): long name -> short letter, and whether
+// it takes an argument (1 required, 2 optional, 0 none).
+const LONG: Record<string, [string, 0 | 1 | 2]> = {
+  dump: ['L', 2],
+  create: ['I', 2],
+  add: ['A', 2],
+  delete: ['D', 2],
+  update: ['U', 2],
+  get: ['G', 2],
+  flush: ['F', 2],
+  event: ['E', 2],
+  counter: ['C', 2],
+  stats: ['S', 0],
+  version: ['V', 0],
+  help: ['h', 0],
+  'orig-src': ['s', 1],
+  src: ['s', 1],
+  'orig-dst': ['d', 1],
+  dst: ['d', 1],
+  'reply-src': ['r', 1],
+  'reply-dst': ['q', 1],
+  protonum: ['p', 1],
+  timeout: ['t', 1],
+  status: ['u', 1],
+  zero: ['z', 0],
+  'event-mask': ['e', 1],
+  'tuple-src': ['[', 1],
+  'tuple-dst': [']', 1],
+  'mask-src': ['{', 1],
+  'mask-dst': ['}', 1],
+  'nat-range': ['a', 1],
+  mark: ['m', 1],
+  secmark: ['c', 1],
+  id: ['i', 2],
+  family: ['f', 1],
+  'src-nat': ['n', 2],
+  'dst-nat': ['g', 2],
+  output: ['o', 1],
+  'buffer-size': ['b', 1],
+  'any-nat': ['j', 2],
+  zone: ['w', 1],
+  label: ['l', 1],
+  'label-add': ['<', 1],
+  'label-del': ['>', 2],
+  'orig-zone': ['(', 1],
+  'reply-zone': [')', 1],
+};
+// getopt_str ":L::I::U::D::G::E::F::A::hVs:d:r:q:p:t:u:e:a:z[:]:{:}:m:i:f:o:n::g::c:b:C::Sj::w:l:<:>::(:):"
+const SHORT: Record<string, 0 | 1 | 2> = {
+  L: 2,
+  I: 2,
+  U: 2,
+  D: 2,
+  G: 2,
+  E: 2,
+  F: 2,
+  A: 2,
+  h: 0,
+  V: 0,
+  s: 1,
+  d: 1,
+  r: 1,
+  q: 1,
+  p: 1,
+  t: 1,
+  u: 1,
+  e: 1,
+  a: 1,
+  z: 0,
+  m: 1,
+  i: 1,
+  f: 1,
+  o: 1,
+  n: 2,
+  g: 2,
+  c: 1,
+  b: 1,
+  C: 2,
+  S: 0,
+  j: 2,
+  w: 1,
+  l: 1,
+};
+
+// Option bits in conntrack's order (enum ct_options) and their names in messages (optflags).
+const OPT_LETTERS = ['s', 'd', 'r', 'q', 'p', 't', 'u', 'z', 'e', '[', ']', '{', '}', 'a', 'm', 'i', 'f', 'n', 'g', 'o', 'c', 'b', 'j', 'w', 'l', '<', '>', '(', ')'];
+const OPT_NAMES = [
+  'src',
+  'dst',
+  'reply-src',
+  'reply-dst',
+  'protonum',
+  'timeout',
+  'status',
+  'zero',
+  'event-mask',
+  'tuple-src',
+  'tuple-dst',
+  'mask-src',
+  'mask-dst',
+  'nat-range',
+  'mark',
+  'id',
+  'family',
+  'src-nat',
+  'dst-nat',
+  'output',
+  'secmark',
+  'buffer-size',
+  'any-nat',
+  'zone',
+  'label',
+  'label-add',
+  'label-del',
+  'orig-zone',
+  'reply-zone',
+];
+
+// commands_v_options: 0 illegal, 1 compulsory, 2 optional, 3 either the original or the reply tuple.
+const MATRIX: Record<string, string> = {
+  CT_LIST: '22222022000220202222202220022',
+  CT_CREATE: '33331120000002200220000202022',
+  CT_UPDATE: '22222220000220222222000022200',
+  CT_DELETE: '22222220000220222222000220022',
+  CT_GET: '33331000000000020002000020000',
+  CT_FLUSH: '00000000000000002000000000000',
+  CT_EVENT: '22222000200220202222222220022',
+  CT_VERSION: '00000000000000000000000000000',
+  CT_HELP: '00002000000000000000000000000',
+  EXP_LIST: '00000000000000002002000000000',
+  EXP_CREATE: '11221120011110000000000000000',
+  EXP_DELETE: '11221000000000000000000000000',
+  EXP_GET: '11221000000000000000000000000',
+  EXP_FLUSH: '00000000000000000000000000000',
+  EXP_EVENT: '00000000000000000002000000000',
+  CT_COUNT: '00000000000000000000000000000',
+  EXP_COUNT: '00000000000000000000000000000',
+  CT_STATS: '00000000000000000000000000000',
+  EXP_STATS: '00000000000000000000000000000',
+  CT_ADD: '33331120000002200220000202022',
+};
+
+// The protocols' own options (extensions/libct_proto_*.c): long name -> [flag bit, message name].
+interface ProtoOptions {
+  options: Record<string, number>;
+  names: string[];
+  matrix: Partial<Record<string, string>>;
+  /** The pairs of flags of which one must be complete where the matrix says 3. */
+  coupled?: [number, number][];
+  coupledMessages?: [string, string];
+}
+const PORT_OPTIONS = { 'orig-port-src': 0, sport: 0, 'orig-port-dst': 1, dport: 1, 'reply-port-src': 2, 'reply-port-dst': 3, 'mask-port-src': 4, 'mask-port-dst': 5 };
+const TCP: ProtoOptions = {
+  options: { ...PORT_OPTIONS, state: 6, 'tuple-port-src': 7, 'tuple-port-dst': 8 },
+  names: ['sport', 'dport', 'reply-port-src', 'reply-port-dst', 'mask-port-src', 'mask-port-dst', 'state', 'tuple-port-src', 'tuple-port-dst'],
+  matrix: {
+    CT_LIST: '222200200',
+    CT_CREATE: '333300100',
+    CT_UPDATE: '222200200',
+    CT_DELETE: '222200200',
+    CT_GET: '333300200',
+    CT_EVENT: '222200200',
+    EXP_CREATE: '110011011',
+    EXP_DELETE: '111100000',
+    EXP_GET: '111100000',
+    CT_ADD: '333300100',
+  },
+  coupled: [
+    [0, 1],
+    [2, 3],
+  ],
+  coupledMessages: ["you have to specify `--sport' and `--dport'", "you have to specify `--reply-src-port' and `--reply-dst-port'"],
+};
+const UDP: ProtoOptions = {
+  options: { ...PORT_OPTIONS, 'tuple-port-src': 6, 'tuple-port-dst': 7 },
+  names: ['sport', 'dport', 'reply-port-src', 'reply-port-dst', 'mask-port-src', 'mask-port-dst', 'tuple-port-src', 'tuple-port-dst'],
+  matrix: {
+    CT_LIST: '22220000',
+    CT_CREATE: '33330000',
+    CT_UPDATE: '22220000',
+    CT_DELETE: '22220000',
+    CT_GET: '33330000',
+    CT_EVENT: '22220000',
+    EXP_CREATE: '11001111',
+    EXP_DELETE: '11110000',
+    EXP_GET: '11110000',
+    CT_ADD: '33330000',
+  },
+  coupled: [
+    [0, 1],
+    [2, 3],
+  ],
+  coupledMessages: ["you have to specify `--sport' and `--dport'", "you have to specify `--reply-src-port' and `--reply-dst-port'"],
+};
+function icmpOptions(prefix: string): ProtoOptions {
+  return {
+    options: { [`${prefix}-type`]: 0, [`${prefix}-code`]: 1, [`${prefix}-id`]: 2 },
+    names: [`${prefix}-type`, `${prefix}-code`, `${prefix}-id`],
+    matrix: { CT_LIST: '222', CT_CREATE: '112', CT_UPDATE: '222', CT_DELETE: '222', CT_GET: '112', CT_EVENT: '222', CT_ADD: '112' },
+  };
+}
+const PROTO_OPTIONS: Partial<Record<string, ProtoOptions>> = { tcp: TCP, udp: UDP, udplite: UDP, sctp: UDP, dccp: UDP, icmp: icmpOptions('icmp'), icmpv6: icmpOptions('icmpv6') };
+
+const STATUS_WORDS: [string, ConntrackStatus | undefined][] = [
+  ['ASSURED', 'assured'],
+  ['SEEN_REPLY', 'seen-reply'],
+  ['UNSET', undefined],
+  ['FIXED_TIMEOUT', 'fixed-timeout'],
+  ['EXPECTED', 'expected'],
+  ['OFFLOAD', 'offload'],
+  ['HW_OFFLOAD', 'hw-offload'],
+];
+const EVENT_WORDS: [string, ConntrackEventType[]][] = [
+  ['ALL', ['new', 'update', 'destroy']],
+  ['NEW', ['new']],
+  ['UPDATES', ['update']],
+  ['DESTROY', ['destroy']],
+];
+const OUTPUT_WORDS = ['xml', 'extended', 'timestamp', 'id', 'ktimestamp', 'labels', 'userspace', 'save'];
+
+// TCP states as conntrack names them (tcp_states), by TCP_CONNTRACK_* number.
+const TCP_STATE_WORDS = ['NONE', 'SYN_SENT', 'SYN_RECV', 'ESTABLISHED', 'FIN_WAIT', 'CLOSE_WAIT', 'LAST_ACK', 'TIME_WAIT', 'CLOSE', 'SYN_SENT2'];
+/** The spec's name of TCP state number n. */
+function tcpStateName(n: number): ConntrackTcpState {
+  const d = conntrackFamily.spec.definitions.find((x) => x.name === 'nf-ct-tcp-state');
+  const e = d && d.kind !== 'struct' && 'entries' in d ? d.entries.find((x) => Number(x.value) === n) : undefined;
+  return e!.name as ConntrackTcpState;
 }
 
-/** One entry as `conntrack -L` prints it (without the newline). */
-export function formatConntrackEntry(e: ConntrackEntry): string {
-  const name = typeof e.protocol === 'string' ? e.protocol : 'unknown';
-  const number = typeof e.protocol === 'number' ? e.protocol : CONNTRACK_PROTOCOLS[e.protocol];
-  let s = `${name.padEnd(8)} ${number} `;
-  if (e.timeout !== undefined) s += `${e.timeout} `;
-  if (e.state !== undefined && e.protocol === 'tcp') s += `${e.state.toUpperCase()} `;
-  s += tuple(e.original);
-  if (!e.status.includes('seen-reply')) s += '[UNREPLIED] ';
-  s += tuple(e.reply);
-  if (e.status.includes('offload')) s += '[OFFLOAD] ';
-  else if (e.status.includes('assured')) s += '[ASSURED] ';
-  if (e.mark !== undefined) s += `mark=${e.mark} `;
-  if (e.zone !== 0) s += `zone=${e.zone} `;
-  if (e.use !== undefined) s += `use=${e.use} `;
-  return s.trimEnd();
+/** A parse error of conntrack's: its line, then the hint, exit status 2. */
+function parameterProblem(msg: string): CommandError {
+  return new CommandError(`${VERSION}: ${msg}\nTry \`conntrack -h' or 'conntrack --help' for more information.\n`, PARAMETER_PROBLEM);
 }
 
-function value(args: readonly string[], i: number, opt: string): string {
-  const v = args[i + 1];
-  if (v === undefined) throw new CommandError(`${VERSION}: option \`${opt}' requires an argument\n`, 2);
-  return v;
+function otherProblem(msg: string): CommandError {
+  return new CommandError(`${VERSION}: ${msg}\n`, OTHER_PROBLEM);
 }
 
-function int(text: string, opt: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 0) throw new CommandError(`${VERSION}: Bad parameter \`${opt}'\n`, 2);
-  return n;
+/** strtoul(text, NULL, 0) as conntrack uses it: a prefix in base 10, 16 (0x) or 8 (0). */
+function strtoul(text: string): number {
+  const t = text.trim();
+  const m = /^([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)/.exec(t);
+  if (!m) return 0;
+  const body = m[2]!;
+  const v = body.startsWith('0x') || body.startsWith('0X') ? parseInt(body.slice(2), 16) : body.length > 1 && body.startsWith('0') ? parseInt(body, 8) : parseInt(body, 10);
+  return (m[1] === '-' ? -v >>> 0 : v) >>> 0;
 }
 
-/** Options conntrack-tools knows that nlkit does not implement yet (anything else is an unknown option, as conntrack says). */
-const CONNTRACK_TOOL_OPTIONS = new Set(
-  '-G --get -D --delete -I --create -U --update -E --event -F --flush -C --count -S --stats -R --load-file -A --add -o --output -e --event-mask -t --timeout -u --status -z --zero -n --src-nat -g --dst-nat -j --any-nat -r --reply-src -q --reply-dst -c --secmark -b --buffer-size -l --label -a --label-add -x --label-del --state --tuple-src --tuple-dst --mask-src --mask-dst -i --id -h --help -V --version'.split(
-    ' ',
-  ),
-);
+/** atoi(text): a leading decimal number, 0 without one. */
+function atoi(text: string): number {
+  const m = /^\s*([+-]?\d+)/.exec(text);
+  return m ? Number(m[1]) : 0;
+}
 
-/** Runs `nlkit conntrack ARGS` (netns from `options.netns`); resolves with the exit status. */
-export async function runConntrack(args: readonly string[], io: CommandIO, options: { netns?: string } = {}): Promise<number> {
-  try {
-    let list = false;
-    const filter: ConntrackFilter = {};
-    for (let i = 0; i < args.length; i++) {
-      const a = args[i]!;
-      switch (a) {
-        case '-L':
-        case '--dump':
-          list = true;
-          break;
-        case '-p':
-        case '--proto': {
-          const p = value(args, i++, a);
-          if (!/^\d+$/.test(p) && !Object.hasOwn(CONNTRACK_PROTOCOLS, p.toLowerCase())) throw new CommandError(`${VERSION}: \`${p}' unsupported protocol\n`, 2);
-          filter.protocol = /^\d+$/.test(p) ? Number(p) : (p.toLowerCase() as ConntrackProtocol);
-          break;
+interface Parsed {
+  command: Command | undefined;
+  table: Table;
+  options: number;
+  protoFlags: number;
+  proto: ProtoOptions | undefined;
+  family: ConntrackFamily | undefined;
+  protocol: number | undefined;
+  protocolName: ConntrackProtocol | undefined;
+  orig: Partial<ConntrackTupleInput>;
+  reply: Partial<ConntrackTupleInput>;
+  expTuple: Partial<ConntrackTupleInput>;
+  mask: Partial<ConntrackTupleInput>;
+  timeout: number | undefined;
+  status: ConntrackStatus[];
+  statusMask: ConntrackStatus[];
+  mark: { value: number; mask: number } | undefined;
+  zone: number | undefined;
+  id: number | undefined;
+  state: ConntrackTcpState | undefined;
+  events: Set<ConntrackEventType>;
+  output: Set<string>;
+  bufferSize: number | undefined;
+}
+
+function bit(letter: string): number {
+  return 1 << OPT_LETTERS.indexOf(letter);
+}
+
+/** Parses an address the way conntrack's parse_addr does; CIDR only where conntrack allows it. */
+function address(arg: string, opt: string, p: Parsed): string {
+  const slash = arg.indexOf('/');
+  const host = slash < 0 ? arg : arg.slice(0, slash);
+  let fam: ConntrackFamily | undefined;
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(host) && host.split('.').every((x) => Number(x) <= 255)) fam = 'ipv4';
+  else if (host.includes(':')) {
+    try {
+      new URL(`http://[${host}]/`);
+      fam = 'ipv6';
+    } catch {
+      fam = undefined;
+    }
+  }
+  if (fam === undefined) throw parameterProblem(`Invalid IP address \`${arg}'`);
+  if (p.family !== undefined && p.family !== fam) throw parameterProblem('mismatched address family');
+  p.family = fam;
+  if (slash >= 0) throw parameterProblem(`CIDR notation unavailable for \`--${opt}'`);
+  return host;
+}
+
+function parseWords<T>(arg: string, words: readonly (readonly [string, T])[], each: (v: T) => void): void {
+  const parts = arg.split(',');
+  let rest = arg;
+  for (const part of parts) {
+    const hit = part === '' ? undefined : words.find(([w]) => w.toLowerCase().startsWith(part.toLowerCase()));
+    if (!hit) throw parameterProblem(`Bad parameter \`${rest}'`);
+    each(hit[1]);
+    rest = rest.slice(part.length + 1);
+  }
+}
+
+/** Parses argv as conntrack does (getopt_long with conntrack's table, then the legality checks). */
+export function parseConntrackArgs(args: readonly string[]): Parsed {
+  const p: Parsed = {
+    command: undefined,
+    table: 'conntrack',
+    options: 0,
+    protoFlags: 0,
+    proto: undefined,
+    family: undefined,
+    protocol: undefined,
+    protocolName: undefined,
+    orig: {},
+    reply: {},
+    expTuple: {},
+    mask: {},
+    timeout: undefined,
+    status: [],
+    statusMask: [],
+    mark: undefined,
+    zone: undefined,
+    id: undefined,
+    state: undefined,
+    events: new Set(),
+    output: new Set(),
+    bufferSize: undefined,
+  };
+  const addCommand = (c: Command): void => {
+    if (p.command !== undefined) throw parameterProblem('Invalid commands combination');
+    p.command = c;
+  };
+  let i = 0;
+  // The optional argument of a command is its table: attached, or the next word when it is not an option.
+  const optional = (attached: string | undefined): string | undefined => {
+    if (attached !== undefined) return attached;
+    const next = args[i];
+    if (next !== undefined && !next.startsWith('-') && !next.startsWith('!')) {
+      i++;
+      return next;
+    }
+    return undefined;
+  };
+  const checkType = (attached: string | undefined): Table => {
+    const t = optional(attached);
+    if (t === undefined) return 'conntrack';
+    for (const name of ['expect', 'conntrack', 'dying', 'unconfirmed'] as const) if (name.startsWith(t)) return name;
+    throw parameterProblem(`unknown type \`${t}'`);
+  };
+  while (i < args.length) {
+    const word = args[i++]!;
+    let letter: string;
+    let arg: string | undefined;
+    let has: 0 | 1 | 2;
+    let protoOpt: number | undefined;
+    if (word === '--') break;
+    if (word.startsWith('--')) {
+      const eq = word.indexOf('=');
+      const name = word.slice(2, eq < 0 ? undefined : eq);
+      const attached = eq < 0 ? undefined : word.slice(eq + 1);
+      const protoNames = p.proto ? Object.keys(p.proto.options) : [];
+      const exact = Object.hasOwn(LONG, name) ? name : protoNames.includes(name) ? name : undefined;
+      const candidates = exact !== undefined ? [exact] : [...Object.keys(LONG), ...protoNames].filter((n) => name !== '' && n.startsWith(name));
+      const letters = new Set(candidates.map((n) => (Object.hasOwn(LONG, n) ? LONG[n]![0] : `proto:${p.proto!.options[n]}`)));
+      if (letters.size !== 1) throw parameterProblem(`unknown option \`${word}'`);
+      const chosen = candidates[0]!;
+      if (Object.hasOwn(LONG, chosen)) [letter, has] = LONG[chosen]!;
+      else {
+        letter = 'proto';
+        has = 1;
+        protoOpt = p.proto!.options[chosen];
+      }
+      if (has === 1 && attached === undefined) {
+        if (i >= args.length) throw parameterProblem(`option \`${word}' requires an argument`);
+        arg = args[i++];
+      } else arg = attached;
+      if (has === 0 && attached !== undefined) throw parameterProblem(`unknown option \`${word}'`);
+    } else if (word.startsWith('-') && word.length > 1) {
+      letter = word[1]!;
+      if (!Object.hasOwn(SHORT, letter)) throw parameterProblem(`unknown option \`${word}'`);
+      has = SHORT[letter]!;
+      const rest = word.slice(2);
+      if (has === 0 && rest !== '') throw parameterProblem(`nlkit conntrack does not take grouped short options (\`${word}')`);
+      if (has === 1) {
+        if (rest !== '') arg = rest;
+        else {
+          if (i >= args.length) throw parameterProblem(`option \`${word}' requires an argument`);
+          arg = args[i++];
         }
-        case '-s':
-        case '--src':
-        case '--orig-src':
-          filter.src = value(args, i++, a);
-          break;
-        case '-d':
-        case '--dst':
-        case '--orig-dst':
-          filter.dst = value(args, i++, a);
-          break;
-        case '--sport':
-        case '--orig-port-src':
-          filter.sport = int(value(args, i++, a), a);
-          break;
-        case '--dport':
-        case '--orig-port-dst':
-          filter.dport = int(value(args, i++, a), a);
-          break;
-        case '-m':
-        case '--mark': {
-          const [m, mask] = value(args, i++, a).split('/');
-          filter.mark = int(m!, a);
-          if (mask !== undefined) filter.markMask = int(mask, a);
-          break;
+      } else arg = rest === '' ? undefined : rest;
+    } else continue; // getopt moves other words to the end; conntrack ignores them
+    switch (letter) {
+      case 'L': {
+        const t = checkType(arg);
+        p.table = t;
+        addCommand('L');
+        break;
+      }
+      case 'I':
+      case 'D':
+      case 'G':
+      case 'F':
+      case 'E':
+      case 'V':
+      case 'h':
+      case 'C':
+      case 'S':
+      case 'U':
+      case 'A': {
+        const t = letter === 'V' || letter === 'h' || letter === 'S' ? (letter === 'S' ? checkType(arg) : 'conntrack') : checkType(arg);
+        if (t === 'dying' || t === 'unconfirmed') throw parameterProblem("Can't do that command with tables `dying' and `unconfirmed'");
+        if (t === 'expect' && (letter === 'U' || letter === 'A')) throw parameterProblem(`Can't do --${letter === 'U' ? 'update' : 'add'} on expectations`);
+        p.table = t;
+        addCommand(letter);
+        break;
+      }
+      case 's':
+      case 'd':
+      case 'r':
+      case 'q': {
+        const names = { s: 'src', d: 'dst', r: 'reply-src', q: 'reply-dst' } as const;
+        const a = address(arg!, names[letter], p);
+        if (letter === 's') p.orig.src = a;
+        else if (letter === 'd') p.orig.dst = a;
+        else if (letter === 'r') p.reply.src = a;
+        else p.reply.dst = a;
+        p.options |= bit(letter);
+        break;
+      }
+      case '[':
+      case ']':
+      case '{':
+      case '}':
+        throw parameterProblem(`nlkit conntrack does not support --${OPT_NAMES[OPT_LETTERS.indexOf(letter)]} yet`);
+      case 'p': {
+        p.options |= bit('p');
+        const text = arg!;
+        const lower = text.toLowerCase();
+        if (Object.hasOwn(CONNTRACK_PROTOCOLS, lower) && lower !== 'igmp') {
+          p.protocolName = lower as ConntrackProtocol;
+          p.protocol = CONNTRACK_PROTOCOLS[p.protocolName];
+          p.proto = PROTO_OPTIONS[lower];
+        } else if (/^\d+$/.test(text) && Number(text) <= 255) {
+          p.protocol = Number(text);
+          const named = Object.entries(CONNTRACK_PROTOCOLS).find(([, v]) => v === p.protocol);
+          p.protocolName = named?.[0] as ConntrackProtocol | undefined;
+          p.proto = named ? PROTO_OPTIONS[named[0]] : undefined;
+        } else throw parameterProblem(`\`${text}' unsupported protocol`);
+        break;
+      }
+      case 't':
+        p.options |= bit('t');
+        p.timeout = atoi(arg!) >>> 0;
+        break;
+      case 'u': {
+        p.options |= bit('u');
+        for (const part of arg!.split(',')) {
+          const negated = part.startsWith('!');
+          const word2 = negated ? part.slice(1) : part;
+          if (!negated && word2.startsWith('UNREPLIED')) {
+            p.statusMask.push('seen-reply');
+            continue;
+          }
+          parseWords(word2, STATUS_WORDS, (v) => {
+            if (v !== undefined) (negated ? p.statusMask : p.status).push(v);
+          });
         }
-        case '-w':
-        case '--zone':
-          filter.zone = int(value(args, i++, a), a);
-          break;
-        case '-f':
-        case '--family': {
-          const f = value(args, i++, a);
-          if (f !== 'ipv4' && f !== 'ipv6') throw new CommandError(`${VERSION}: \`${f}' unsupported protocol\n`, 2);
-          filter.family = f;
-          break;
-        }
-        default:
-          // conntrack-tools' own words for an option it does not know; nlkit's for one it has not built yet.
-          if (!CONNTRACK_TOOL_OPTIONS.has(a)) throw new CommandError(`${VERSION}: unknown option \`${a}'\n`, 2);
-          throw new CommandError(`${VERSION}: unsupported option \`${a}' (nlkit conntrack supports -L and its filters so far)\n`, 2);
+        break;
+      }
+      case 'e':
+        p.options |= bit('e');
+        parseWords(arg!, EVENT_WORDS, (v) => v.forEach((x) => p.events.add(x)));
+        break;
+      case 'o':
+        p.options |= bit('o');
+        parseWords(
+          arg!,
+          OUTPUT_WORDS.map((w) => [w, w] as const),
+          (v) => p.output.add(v),
+        );
+        if (p.output.has('save') && p.output.size > 1) throw otherProblem('cannot combine save output with any other output type, use -o save only');
+        for (const w of ['xml', 'save', 'labels']) if (p.output.has(w)) throw parameterProblem(`nlkit conntrack does not support -o ${w} yet`);
+        break;
+      case 'z':
+        p.options |= bit('z');
+        break;
+      case 'm': {
+        p.options |= bit('m');
+        const [v, m] = arg!.split('/');
+        p.mark = { value: strtoul(v!), mask: m === undefined ? 0xffffffff : strtoul(m) };
+        break;
+      }
+      case 'w':
+        p.options |= bit('w');
+        p.zone = strtoul(arg!) & 0xffff;
+        break;
+      case 'i':
+        p.options |= bit('i');
+        p.id = strtoul(arg!);
+        break;
+      case 'f':
+        p.options |= bit('f');
+        if (arg!.startsWith('ipv4')) p.family = p.family === undefined || p.family === 'ipv4' ? 'ipv4' : failFamily();
+        else if (arg!.startsWith('ipv6')) p.family = p.family === undefined || p.family === 'ipv6' ? 'ipv6' : failFamily();
+        else throw parameterProblem(`\`${arg}' unsupported protocol`);
+        break;
+      case 'b':
+        p.options |= bit('b');
+        p.bufferSize = atoi(arg!);
+        break;
+      case 'a':
+        // conntrack: "WARNING: ignoring -a, deprecated option." and goes on.
+        break;
+      case 'n':
+      case 'g':
+      case 'j':
+      case 'c':
+      case 'l':
+      case '<':
+      case '>':
+      case '(':
+      case ')':
+        throw parameterProblem(`nlkit conntrack does not support ${word} yet`);
+      case 'proto': {
+        const flag = protoOpt!;
+        p.protoFlags |= 1 << flag;
+        const proto = p.proto!;
+        const name = proto.names[flag]!;
+        const n = atoi(arg!);
+        if (name === 'sport') p.orig.sport = n & 0xffff;
+        else if (name === 'dport') p.orig.dport = n & 0xffff;
+        else if (name === 'reply-port-src') p.reply.sport = n & 0xffff;
+        else if (name === 'reply-port-dst') p.reply.dport = n & 0xffff;
+        else if (name.endsWith('-type')) p.orig.icmpType = n & 0xff;
+        else if (name.endsWith('-code')) p.orig.icmpCode = n & 0xff;
+        else if (name.endsWith('-id')) p.orig.icmpId = n & 0xffff;
+        else if (name === 'state') {
+          const at = arg === 'LISTEN' ? TCP_STATE_WORDS.indexOf('SYN_SENT2') : TCP_STATE_WORDS.indexOf(arg!);
+          if (at < 0) throw parameterProblem(`unknown TCP state \`${arg}'`);
+          p.state = tcpStateName(at);
+        } else throw parameterProblem(`nlkit conntrack does not support --${name} yet`);
+        break;
       }
     }
-    if (!list) throw new CommandError(`${VERSION}: nlkit conntrack supports -L so far\n`, 2);
-    await using ct = await ConntrackClient.open(options.netns !== undefined ? { netns: options.netns } : {});
-    let n = 0;
-    for await (const e of ct.list(filter)) {
-      io.stdout(`${formatConntrackEntry(e)}\n`);
-      n++;
+  }
+  checkOptions(p);
+  return p;
+}
+
+function failFamily(): never {
+  throw parameterProblem('mismatched address family');
+}
+
+function commandKey(p: Parsed): string {
+  const c = p.command;
+  const exp = p.table === 'expect';
+  switch (c) {
+    case 'L':
+      return exp ? 'EXP_LIST' : 'CT_LIST';
+    case 'I':
+      return exp ? 'EXP_CREATE' : 'CT_CREATE';
+    case 'D':
+      return exp ? 'EXP_DELETE' : 'CT_DELETE';
+    case 'G':
+      return exp ? 'EXP_GET' : 'CT_GET';
+    case 'F':
+      return exp ? 'EXP_FLUSH' : 'CT_FLUSH';
+    case 'E':
+      return exp ? 'EXP_EVENT' : 'CT_EVENT';
+    case 'C':
+      return exp ? 'EXP_COUNT' : 'CT_COUNT';
+    case 'S':
+      return exp ? 'EXP_STATS' : 'CT_STATS';
+    case 'U':
+      return 'CT_UPDATE';
+    case 'A':
+      return 'CT_ADD';
+    case 'V':
+      return 'CT_VERSION';
+    case 'h':
+      return 'CT_HELP';
+    default:
+      return 'CT_LIST';
+  }
+}
+
+/** generic_opt_check(): every option legal for the command, every compulsory one given, one complete tuple where either is allowed. */
+function optCheck(given: number, row: string, names: readonly string[], coupled: readonly [number, number][] | undefined, messages: readonly [string, string] | undefined): void {
+  let special = false;
+  for (let k = 0; k < names.length; k++) {
+    const v = row[k] ?? '0';
+    if (!(given & (1 << k))) {
+      if (v === '1') throw parameterProblem(`You need to supply the \`--${names[k]}' option for this command`);
+    } else if (v === '0') throw parameterProblem(`Illegal option \`--${names[k]}' with this command`);
+    if (v === '3') special = true;
+  }
+  if (!special || !coupled || !messages) return;
+  let partial = -1;
+  for (let k = 0; k < coupled.length; k++) {
+    const mask = coupled[k]!.reduce((m, b) => m | (1 << b), 0);
+    if ((given & mask) === mask) return;
+    if (given & mask && partial < 0) partial = k;
+  }
+  throw parameterProblem(partial === 1 ? messages[1] : messages[0]);
+}
+
+function checkOptions(p: Parsed): void {
+  if (p.family === undefined && !['L', 'U', 'D', 'G', 'F', 'E'].includes(p.command ?? 'L')) p.family = 'ipv4';
+  const key = commandKey(p);
+  optCheck(
+    p.options,
+    MATRIX[key]!,
+    OPT_NAMES,
+    [
+      [0, 1],
+      [2, 3],
+    ],
+    ["you have to specify `--src' and `--dst'", "you have to specify `--reply-src' and `--reply-dst'"],
+  );
+  if (p.command !== 'h' && p.proto) {
+    const row = p.proto.matrix[key] ?? '0'.repeat(p.proto.names.length);
+    optCheck(p.protoFlags, row, p.proto.names, p.proto.coupled, p.proto.coupledMessages);
+  }
+}
+
+/** conntrack's err2str(): its words for some errors, strerror's for the rest. */
+function errText(err: unknown, key: string): string {
+  if (!(err instanceof NetlinkError)) return (err as Error).message;
+  const create = key === 'CT_CREATE' || key === 'CT_ADD';
+  switch (err.code) {
+    case 'EINVAL':
+      return 'invalid parameters';
+    case 'EEXIST':
+      if (key === 'CT_CREATE') return 'Such conntrack exists, try -U to update';
+      break;
+    case 'ENOENT':
+      if (create || key === 'CT_GET' || key === 'CT_DELETE') return "such conntrack doesn't exist";
+      if (key === 'EXP_CREATE') return 'master conntrack not found';
+      break;
+    case 'ENOMEM':
+      if (create || key === 'CT_GET') return 'not enough memory';
+      break;
+    case 'EAFNOSUPPORT':
+      if (key === 'CT_GET') return 'protocol not supported';
+      break;
+    case 'ETIME':
+      if (create) return 'conntrack has expired';
+      break;
+    case 'EPERM':
+      return 'sorry, you must be root or get CAP_NET_ADMIN capability to do this';
+  }
+  return strerror(err);
+}
+
+/** strerror(3) text of a NetlinkError (its message starts with it after "...failed: "). */
+function strerror(err: NetlinkError): string {
+  const m = /failed: (.*?) \(E[A-Z0-9]+\)/.exec(err.message);
+  return m ? m[1]! : err.message;
+}
+
+function filterOf(p: Parsed): ConntrackFilter {
+  const f: ConntrackFilter = {};
+  if (p.family !== undefined) f.family = p.family;
+  if (p.protocol !== undefined) f.protocol = p.protocol;
+  if (p.orig.src !== undefined) f.src = p.orig.src;
+  if (p.orig.dst !== undefined) f.dst = p.orig.dst;
+  if (p.reply.src !== undefined) f.replySrc = p.reply.src;
+  if (p.reply.dst !== undefined) f.replyDst = p.reply.dst;
+  if (p.orig.sport !== undefined) f.sport = p.orig.sport;
+  if (p.orig.dport !== undefined) f.dport = p.orig.dport;
+  if (p.reply.sport !== undefined) f.replySport = p.reply.sport;
+  if (p.reply.dport !== undefined) f.replyDport = p.reply.dport;
+  if (p.zone !== undefined) f.zone = p.zone;
+  if (p.mark !== undefined) {
+    f.mark = p.mark.value;
+    f.markMask = p.mark.mask;
+  }
+  if (p.status.length > 0) f.status = p.status;
+  if (p.state !== undefined) f.state = p.state;
+  if (p.id !== undefined) f.id = p.id;
+  return f;
+}
+
+/** What the client filter cannot say: flags that must be clear (-u UNREPLIED, -u '!ASSURED'), ICMP fields. */
+function extraMatch(p: Parsed, e: ConntrackEntry): boolean {
+  for (const s of p.statusMask) if (!p.status.includes(s) && e.status.includes(s)) return false;
+  if (p.orig.icmpType !== undefined && e.original.icmpType !== p.orig.icmpType) return false;
+  if (p.orig.icmpCode !== undefined && e.original.icmpCode !== p.orig.icmpCode) return false;
+  if (p.orig.icmpId !== undefined && e.original.icmpId !== p.orig.icmpId) return false;
+  return true;
+}
+
+function formatOptions(p: Parsed): ConntrackFormatOptions {
+  return { extended: p.output.has('extended'), id: p.output.has('id'), ktimestamp: p.output.has('ktimestamp') };
+}
+
+/** Options of {@link runConntrack}. */
+export interface RunConntrackOptions {
+  /** Network namespace to work in (a name under /run/netns). */
+  netns?: string;
+  /** Called once `-E` has joined its groups (tests start making events then). */
+  onListening?: () => void;
+}
+
+/** Runs `nlkit conntrack ARGS` (netns from `options.netns`); resolves with the exit status. */
+export async function runConntrack(args: readonly string[], io: CommandIO, options: RunConntrackOptions = {}): Promise<number> {
+  let counter = 0;
+  let p: Parsed | undefined;
+  try {
+    p = parseConntrackArgs(args);
+    const key = commandKey(p);
+    if (p.command === 'V') {
+      io.stdout(`${VERSION}\n`);
+      return 0;
     }
-    io.stderr(`${VERSION}: ${n} flow entries have been shown.\n`);
-    return 0;
+    if (p.command === undefined || p.command === 'h')
+      throw new CommandError(`${VERSION}: nlkit conntrack prints no usage text; see conntrack(8)\n`, p.command === 'h' ? 0 : PARAMETER_PROBLEM);
+    if (key === 'CT_LIST' && p.options & bit('z') && p.options & COMPARISON) throw parameterProblem("Can't use -z with filtering parameters");
+    await using ct = await ConntrackClient.open(options.netns !== undefined ? { netns: options.netns } : {});
+    const fmt = formatOptions(p);
+    const show = (e: ConntrackEntry): void => {
+      io.stdout(`${formatConntrackEntry(e, fmt)}\n`);
+      counter++;
+    };
+    try {
+      switch (key) {
+        case 'CT_LIST':
+          for await (const e of ct.list(filterOf(p), { zero: (p.options & bit('z')) !== 0, table: p.table === 'expect' ? 'conntrack' : p.table })) if (extraMatch(p, e)) show(e);
+          break;
+        case 'CT_GET': {
+          const e = await ct.get({ ...tupleOf(p), protocol: p.protocol!, ...(p.zone !== undefined ? { zone: p.zone } : {}), ...(p.family ? { family: p.family } : {}) });
+          if (!e) throw otherProblem("Operation failed: such conntrack doesn't exist");
+          show(e);
+          break;
+        }
+        case 'CT_DELETE': {
+          for await (const e of ct.deleteEach(filterOf(p))) if (extraMatch(p, e)) show(e);
+          break;
+        }
+        case 'CT_CREATE':
+        case 'CT_ADD': {
+          const orig = tupleOf(p);
+          const input = {
+            ...orig,
+            protocol: p.protocol!,
+            family: p.family!,
+            timeout: p.timeout!,
+            ...(p.reply.src !== undefined && p.orig.src !== undefined ? { reply: replyOf(p) } : {}),
+            ...(p.status.length > 0 ? { status: p.status } : {}),
+            ...(p.mark !== undefined ? { mark: p.mark.value } : {}),
+            ...(p.zone !== undefined ? { zone: p.zone } : {}),
+            ...(p.state !== undefined ? { state: p.state } : {}),
+          };
+          try {
+            await ct.create(input);
+            counter++;
+          } catch (err) {
+            if (!(key === 'CT_ADD' && err instanceof NetlinkError && err.code === 'EEXIST')) throw err;
+          }
+          break;
+        }
+        case 'CT_UPDATE': {
+          const change = {
+            ...(p.timeout !== undefined ? { timeout: p.timeout } : {}),
+            ...(p.status.length > 0 ? { status: p.status } : {}),
+            ...(p.state !== undefined ? { state: p.state } : {}),
+          };
+          const filter = filterOf(p);
+          // -m on -U sets the mark: (old & ~mask) ^ value; it is no filter here.
+          delete filter.mark;
+          delete filter.markMask;
+          delete filter.status;
+          delete filter.state;
+          for await (const e of ct.list(filter)) {
+            if (!extraMatch(p, e) || typeof e.family === 'number') continue;
+            const mark = p.mark ? (((e.mark ?? 0) & ~p.mark.mask) ^ p.mark.value) >>> 0 : undefined;
+            const same =
+              (mark === undefined || mark === e.mark) &&
+              (change.timeout === undefined || change.timeout === e.timeout) &&
+              (change.status === undefined || change.status.every((s) => e.status.includes(s))) &&
+              (change.state === undefined || change.state === e.state);
+            if (same) continue;
+            const key2 = { ...e.original, protocol: e.protocol, family: e.family, zone: e.zone } as Parameters<ConntrackClient['update']>[0];
+            try {
+              await ct.update({
+                ...key2,
+                ...change,
+                ...(mark !== undefined ? { mark } : {}),
+                ...(change.status ? { status: [...new Set([...(e.status as ConntrackStatus[]), ...change.status])] } : {}),
+              });
+            } catch (err) {
+              io.stderr(`Operation failed: ${errText(err, key)}\n`);
+            }
+            const now = await ct.get(key2);
+            if (!now) continue;
+            show(now);
+          }
+          break;
+        }
+        case 'CT_FLUSH':
+          await ct.flush(p.family ? { family: p.family } : {});
+          io.stderr(`${VERSION}: connection tracking table has been emptied.\n`);
+          break;
+        case 'CT_COUNT':
+          io.stdout(`${(await ct.count()).entries}\n`);
+          break;
+        case 'CT_STATS':
+          for (const m of await ct.client.dumpAll('get-stats', { 'nfgen-family': 0, version: 0 }))
+            io.stdout(formatCpuStats(m['res-id'] ?? 0, presentCounters(m, 'conntrack-stats-attrs')));
+          break;
+        case 'CT_EVENT':
+          counter = await events(ct, p, io, options, fmt);
+          break;
+        case 'EXP_LIST':
+          for await (const x of ct.listExpectations(p.family ? { family: p.family } : {})) {
+            io.stdout(`${formatConntrackExpectation(x)}\n`);
+            counter++;
+          }
+          break;
+        case 'EXP_COUNT':
+          io.stdout(`${(await ct.listExpectationsAll()).length}\n`);
+          break;
+        case 'EXP_FLUSH':
+          await ct.flushExpectations(p.family ? { family: p.family } : {});
+          io.stderr(`${VERSION}: expectation table has been emptied.\n`);
+          break;
+        case 'EXP_STATS':
+          for (const m of await ct.client.dumpAll('exp-get-stats-cpu', { 'nfgen-family': 0, version: 0 }))
+            io.stdout(formatCpuStats(m['res-id'] ?? 0, presentCounters(m, 'expect-stats-attrs', 'expect_')));
+          break;
+        case 'EXP_GET': {
+          const x = await ct.getExpectation({ ...tupleOf(p), protocol: p.protocol!, ...(p.family ? { family: p.family } : {}) });
+          if (!x) throw otherProblem('Operation failed: No such file or directory');
+          io.stdout(`${formatConntrackExpectation(x)}\n`);
+          break;
+        }
+        case 'EXP_DELETE': {
+          if (!(await ct.deleteExpectation({ ...tupleOf(p), protocol: p.protocol!, ...(p.family ? { family: p.family } : {}) })))
+            throw otherProblem('Operation failed: No such file or directory');
+          break;
+        }
+        case 'EXP_EVENT':
+          counter = await expectEvents(ct, io, options);
+          break;
+        default:
+          throw parameterProblem(`nlkit conntrack does not support this command on ${p.table} yet`);
+      }
+    } catch (err) {
+      if (err instanceof CommandError) throw err;
+      throw otherProblem(`Operation failed: ${errText(err, key)}`);
+    }
+    return summary(p, key, counter, io);
   } catch (err) {
     if (err instanceof CommandError) {
       io.stderr(err.message);
       return err.exitCode;
     }
     io.stderr(`${VERSION}: ${(err as Error).message}\n`);
-    return 1;
+    return OTHER_PROBLEM;
   }
+}
+
+const COMPARISON = bit('p') | bit('s') | bit('d') | bit('r') | bit('q') | bit('m') | bit('c') | bit('u') | bit('i') | bit('w') | bit('l') | bit('(') | bit(')');
+
+// exit_msg[]: the line conntrack prints to stderr after a command, with the count.
+const EXIT_MESSAGES: Partial<Record<string, string>> = {
+  CT_LIST: 'flow entries have been shown.',
+  CT_CREATE: 'flow entries have been created.',
+  CT_UPDATE: 'flow entries have been updated.',
+  CT_DELETE: 'flow entries have been deleted.',
+  CT_GET: 'flow entries have been shown.',
+  CT_EVENT: 'flow events have been shown.',
+  EXP_LIST: 'expectations have been shown.',
+  EXP_DELETE: 'expectations have been shown.',
+  CT_ADD: 'flow entries have been added.',
+};
+
+/** print_stats(): the count line, and failure when a command other than a listing did nothing. */
+function summary(p: Parsed, key: string, counter: number, io: CommandIO): number {
+  const msg = EXIT_MESSAGES[key];
+  if (msg === undefined) return 0;
+  io.stderr(`${VERSION}: ${counter} ${msg}\n`);
+  if (counter === 0 && !['CT_LIST', 'EXP_LIST', 'CT_ADD'].includes(key)) return OTHER_PROBLEM;
+  return 0;
+}
+
+function tupleOf(p: Parsed): ConntrackTupleInput {
+  // Only the reply tuple given: the original is its inverse (NFCT_SOPT_SETUP_ORIGINAL).
+  if (p.orig.src === undefined && p.reply.src !== undefined) {
+    return {
+      ...p.orig,
+      src: p.reply.dst!,
+      dst: p.reply.src,
+      ...(p.reply.dport !== undefined ? { sport: p.reply.dport } : {}),
+      ...(p.reply.sport !== undefined ? { dport: p.reply.sport } : {}),
+    };
+  }
+  return { ...p.orig, src: p.orig.src!, dst: p.orig.dst! };
+}
+
+function replyOf(p: Parsed): ConntrackTupleInput {
+  const out: ConntrackTupleInput = { src: p.reply.src!, dst: p.reply.dst! };
+  if (p.reply.sport !== undefined) out.sport = p.reply.sport;
+  if (p.reply.dport !== undefined) out.dport = p.reply.dport;
+  return out;
+}
+
+/** The counters a stats message carries, named as conntrack prints them, in attribute order. */
+function presentCounters(m: object, set: string, prefix = ''): [string, number][] {
+  const attrs = conntrackFamily.spec.attributeSets.find((s) => s.name === set)?.attributes ?? [];
+  const out: [string, number][] = [];
+  for (const a of [...attrs].sort((x, y) => x.value - y.value)) {
+    const v = (m as Record<string, unknown>)[a.name];
+    if (typeof v !== 'number') continue;
+    // conntrack's names: the kernel's with '_' for '-', "chaintoolong" run together.
+    out.push([`${prefix}${a.name === 'chain-toolong' ? 'chaintoolong' : a.name.replaceAll('-', '_')}`, v]);
+  }
+  return out;
+}
+
+/** The program that owns a netlink port, as conntrack finds it (/proc/net/netlink, then the sockets in /proc/PID/fd). */
+function programOf(portId: number): string | undefined {
+  let inode: string | undefined;
+  try {
+    for (const line of readFileSync('/proc/net/netlink', 'utf8').split('\n').slice(1)) {
+      const f = line.trim().split(/\s+/);
+      if (f.length >= 10 && Number(f[1]) === 12 && Number(f[2]) >>> 0 === portId) inode = f[9];
+    }
+  } catch {
+    return undefined;
+  }
+  if (inode === undefined) return undefined;
+  const target = `socket:[${inode}]`;
+  const owns = (pid: string): boolean => {
+    try {
+      return readdirSync(`/proc/${pid}/fd`).some((fd) => {
+        try {
+          return readlinkSync(`/proc/${pid}/fd/${fd}`) === target;
+        } catch {
+          return false;
+        }
+      });
+    } catch {
+      return false;
+    }
+  };
+  const name = (pid: string): string | undefined => /^\d+ \(([^)]*)/.exec(readFileSync(`/proc/${pid}/stat`, 'utf8'))?.[1];
+  if (portId > 1 && owns(String(portId))) return name(String(portId));
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d) && Number(d) > 1 && Number(d) !== portId)) if (owns(pid)) return name(pid);
+  return undefined;
+}
+
+const ENOBUFS_WARNING =
+  'WARNING: We have hit ENOBUFS! We are losing events.\nThis message means that the current netlink socket buffer size is too small.\nPlease, check --buffer-size in conntrack(8) manpage.\n';
+
+async function events(ct: ConntrackClient, p: Parsed, io: CommandIO, options: RunConntrackOptions, fmt: ConntrackFormatOptions): Promise<number> {
+  const types = p.options & bit('e') ? [...p.events] : (['new', 'update', 'destroy'] as ConntrackEventType[]);
+  const filter = filterOf(p);
+  const stamps = p.output.has('timestamp');
+  const names = new Map<number, string | undefined>();
+  const sub = await ct.events({ types, ...(p.bufferSize !== undefined ? { rcvbuf: p.bufferSize } : {}), ...(io.signal ? { signal: io.signal } : {}) });
+  if (p.bufferSize !== undefined) io.stderr(`NOTICE: Netlink socket buffer size has been set to ${p.bufferSize * 2} bytes.\n`);
+  options.onListening?.();
+  let n = 0;
+  try {
+    for await (const ev of sub) {
+      if (isOverrun(ev)) {
+        io.stderr(ENOBUFS_WARNING);
+        continue;
+      }
+      const e = ev.entry;
+      if (!matchesEvent(e, filter) || !extraMatch(p, e)) continue;
+      let line = '';
+      if (stamps) {
+        const now = Date.now() * 1000 + Math.floor((performance.now() % 1) * 1000);
+        line += `[${Math.floor(now / 1e6)}.${String(now % 1e6).padStart(6, '0')}]\t`;
+      }
+      line += formatConntrackEntry(e, { ...fmt, event: ev.type });
+      if (e.portId !== undefined) {
+        if (!names.has(e.portId)) names.set(e.portId, programOf(e.portId));
+        const prog = names.get(e.portId);
+        line += prog !== undefined ? ` [USERSPACE] portid=${e.portId} progname=${prog}` : ` [USERSPACE] portid=${e.portId}`;
+      }
+      io.stdout(`${line}\n`);
+      n++;
+    }
+  } catch (err) {
+    if (!(err instanceof Error && err.name === 'AbortError')) throw err;
+  } finally {
+    sub.close();
+  }
+  return n;
+}
+
+/** The filters of -E, applied to what an event carries (destroy events have no status). */
+function matchesEvent(e: ConntrackEntry, f: ConntrackFilter): boolean {
+  if (f.family !== undefined && e.family !== f.family) return false;
+  if (f.protocol !== undefined && CONNTRACK_PROTOCOLS[e.protocol as ConntrackProtocol] !== f.protocol && e.protocol !== f.protocol) return false;
+  if (f.src !== undefined && e.original.src !== f.src) return false;
+  if (f.dst !== undefined && e.original.dst !== f.dst) return false;
+  if (f.replySrc !== undefined && e.reply.src !== f.replySrc) return false;
+  if (f.replyDst !== undefined && e.reply.dst !== f.replyDst) return false;
+  if (f.sport !== undefined && e.original.sport !== f.sport) return false;
+  if (f.dport !== undefined && e.original.dport !== f.dport) return false;
+  if (f.zone !== undefined && e.zone !== f.zone) return false;
+  if (f.mark !== undefined && (e.mark === undefined || (e.mark & f.markMask!) >>> 0 !== f.mark)) return false;
+  if (f.status !== undefined && !f.status.every((s) => e.status.includes(s))) return false;
+  return true;
+}
+
+async function expectEvents(ct: ConntrackClient, io: CommandIO, options: RunConntrackOptions): Promise<number> {
+  const sub = await ct.expectationEvents({ types: ['new', 'destroy'] as ConntrackExpectEventType[], ...(io.signal ? { signal: io.signal } : {}) });
+  options.onListening?.();
+  let n = 0;
+  try {
+    for await (const ev of sub) {
+      if (isOverrun(ev)) {
+        io.stderr(ENOBUFS_WARNING);
+        continue;
+      }
+      io.stdout(`${formatConntrackExpectation(ev.expectation, ev.type)}\n`);
+      n++;
+    }
+  } catch (err) {
+    if (!(err instanceof Error && err.name === 'AbortError')) throw err;
+  } finally {
+    sub.close();
+  }
+  io.stderr(`${VERSION}: ${n} expectation events have been shown.\n`);
+  return n;
 }
