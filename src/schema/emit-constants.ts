@@ -21,7 +21,8 @@
 // The spec keys that change a C name and that the model does not keep are read
 // from the spec document: an attribute's own name-prefix, the operations'
 // async-prefix (notifications), a constant's name-prefix and header. nlkit
-// extension: `c-name` on an enum entry gives its whole C name, for entries of
+// extension: `c-name` on an enum entry gives its whole C name as the kernel
+// spells it (RTNLGRP_DECnet_IFADDR), for entries of
 // definitions the kernel renders from another header under other names
 // (rt-link's ifinfo-flags entry point-to-point is IFF_POINTOPOINT).
 //
@@ -72,11 +73,11 @@ class ConstantsEmitter {
     this.out.push(`/** ${doc} */ export const ${name} = ${value};`);
   }
 
-  /** Adds a typed table (not `as const`: looked up by any number). */
+  /** Adds a table, of `type` if given. */
   table(name: string, type: string, value: string, doc: string): void {
     if (!IDENT.test(name) || this.taken.has(name)) return;
     this.taken.add(name);
-    this.out.push(`/** ${doc} */ export const ${name}: ${type} = ${value};`);
+    this.out.push(`/** ${doc} */ export const ${name}${type ? `: ${type}` : ''} = ${value};`);
   }
 
   section(title: string): void {
@@ -129,13 +130,23 @@ export function emitConstantsModule(spec: FamilySpec, doc: unknown, specFile: st
     e.section(`${d.kind} ${d.name}`);
     const rawEntries = byName(rawDefs.get(d.name)?.entries);
     for (const entry of d.entries) {
-      const cName = str(rawEntries.get(entry.name), 'c-name') ?? d.namePrefix + entry.name;
-      e.add(cUpper(cName), entryValue(d, entry.value), `${d.name}: ${entry.name}.`);
+      const cName = str(rawEntries.get(entry.name), 'c-name') ?? cUpper(d.namePrefix + entry.name);
+      e.add(cName, entryValue(d, entry.value), `${d.name}: ${entry.name}.`);
     }
-    const pairs = d.entries.filter((x) => d.kind === 'enum' || x.value <= 52).map((x) => [d.kind === 'flags' ? 2 ** x.value : x.value, x.name] as const);
-    const dense = pairs.every(([v], i) => v === i);
-    const body = dense ? `[${pairs.map(([, n]) => S(n)).join(', ')}]` : `{ ${pairs.map(([v, n]) => `${v}: ${S(n)}`).join(', ')} }`;
-    e.table(`${cUpper(d.name)}_NAMES`, '{ readonly [value: number]: string | undefined }', body, `Names of ${d.kind} ${d.name} by value.`);
+    // Of two names of one value, the first.
+    const seen = new Set<number>();
+    const pairs = d.entries
+      .filter((x) => (d.kind === 'enum' || x.value <= 52) && !seen.has(x.value) && seen.add(x.value))
+      .map((x) => [d.kind === 'flags' ? 2 ** x.value : x.value, x.name] as const);
+    // Values 0..n-1: a tuple of literal names (its element type names the values); else an object.
+    if (pairs.every(([v], i) => v === i)) e.table(`${cUpper(d.name)}_NAMES`, '', `[${pairs.map(([, n]) => S(n)).join(', ')}] as const`, `Names of ${d.kind} ${d.name}, by value.`);
+    else
+      e.table(
+        `${cUpper(d.name)}_NAMES`,
+        '{ readonly [value: number]: string | undefined }',
+        `{ ${pairs.map(([v, n]) => `${v}: ${S(n)}`).join(', ')} }`,
+        `Names of ${d.kind} ${d.name} by value.`,
+      );
   }
 
   for (const set of spec.attributeSets) {

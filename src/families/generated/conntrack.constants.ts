@@ -51,7 +51,7 @@
 /** nf-ct-tcp-state: retrans. */ export const CONNTRACK_NF_CT_TCP_STATE_RETRANS = 12;
 /** nf-ct-tcp-state: unack. */ export const CONNTRACK_NF_CT_TCP_STATE_UNACK = 13;
 /** nf-ct-tcp-state: timeout-max. */ export const CONNTRACK_NF_CT_TCP_STATE_TIMEOUT_MAX = 14;
-/** Names of enum nf-ct-tcp-state by value. */ export const NF_CT_TCP_STATE_NAMES: { readonly [value: number]: string | undefined } = ["none", "syn-sent", "syn-recv", "established", "fin-wait", "close-wait", "last-ack", "time-wait", "close", "syn-sent2", "max", "ignore", "retrans", "unack", "timeout-max"];
+/** Names of enum nf-ct-tcp-state, by value. */ export const NF_CT_TCP_STATE_NAMES = ["none", "syn-sent", "syn-recv", "established", "fin-wait", "close-wait", "last-ack", "time-wait", "close", "syn-sent2", "max", "ignore", "retrans", "unack", "timeout-max"] as const;
 
 // enum nf-ct-sctp-state
 /** nf-ct-sctp-state: none. */ export const CONNTRACK_NF_CT_SCTP_STATE_NONE = 0;
@@ -63,7 +63,7 @@
 /** nf-ct-sctp-state: shutdown-received. */ export const CONNTRACK_NF_CT_SCTP_STATE_SHUTDOWN_RECEIVED = 6;
 /** nf-ct-sctp-state: shutdown-ack-sent. */ export const CONNTRACK_NF_CT_SCTP_STATE_SHUTDOWN_ACK_SENT = 7;
 /** nf-ct-sctp-state: shutdown-heartbeat-sent. */ export const CONNTRACK_NF_CT_SCTP_STATE_SHUTDOWN_HEARTBEAT_SENT = 8;
-/** Names of enum nf-ct-sctp-state by value. */ export const NF_CT_SCTP_STATE_NAMES: { readonly [value: number]: string | undefined } = ["none", "cloned", "cookie-wait", "cookie-echoed", "established", "shutdown-sent", "shutdown-received", "shutdown-ack-sent", "shutdown-heartbeat-sent"];
+/** Names of enum nf-ct-sctp-state, by value. */ export const NF_CT_SCTP_STATE_NAMES = ["none", "cloned", "cookie-wait", "cookie-echoed", "established", "shutdown-sent", "shutdown-received", "shutdown-ack-sent", "shutdown-heartbeat-sent"] as const;
 
 // flags nf-ct-status
 /** nf-ct-status: expected. */ export const CONNTRACK_NF_CT_STATUS_EXPECTED = 0x1;

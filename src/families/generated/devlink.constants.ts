@@ -67,14 +67,14 @@
 // enum sb-pool-type
 /** sb-pool-type: ingress. */ export const DEVLINK_SB_POOL_TYPE_INGRESS = 0;
 /** sb-pool-type: egress. */ export const DEVLINK_SB_POOL_TYPE_EGRESS = 1;
-/** Names of enum sb-pool-type by value. */ export const SB_POOL_TYPE_NAMES: { readonly [value: number]: string | undefined } = ["ingress", "egress"];
+/** Names of enum sb-pool-type, by value. */ export const SB_POOL_TYPE_NAMES = ["ingress", "egress"] as const;
 
 // enum port-type
 /** port-type: notset. */ export const DEVLINK_PORT_TYPE_NOTSET = 0;
 /** port-type: auto. */ export const DEVLINK_PORT_TYPE_AUTO = 1;
 /** port-type: eth. */ export const DEVLINK_PORT_TYPE_ETH = 2;
 /** port-type: ib. */ export const DEVLINK_PORT_TYPE_IB = 3;
-/** Names of enum port-type by value. */ export const PORT_TYPE_NAMES: { readonly [value: number]: string | undefined } = ["notset", "auto", "eth", "ib"];
+/** Names of enum port-type, by value. */ export const PORT_TYPE_NAMES = ["notset", "auto", "eth", "ib"] as const;
 
 // enum port-flavour
 /** port-flavour: physical. */ export const DEVLINK_PORT_FLAVOUR_PHYSICAL = 0;
@@ -85,80 +85,80 @@
 /** port-flavour: virtual. */ export const DEVLINK_PORT_FLAVOUR_VIRTUAL = 5;
 /** port-flavour: unused. */ export const DEVLINK_PORT_FLAVOUR_UNUSED = 6;
 /** port-flavour: pci-sf. */ export const DEVLINK_PORT_FLAVOUR_PCI_SF = 7;
-/** Names of enum port-flavour by value. */ export const PORT_FLAVOUR_NAMES: { readonly [value: number]: string | undefined } = ["physical", "cpu", "dsa", "pci-pf", "pci-vf", "virtual", "unused", "pci-sf"];
+/** Names of enum port-flavour, by value. */ export const PORT_FLAVOUR_NAMES = ["physical", "cpu", "dsa", "pci-pf", "pci-vf", "virtual", "unused", "pci-sf"] as const;
 
 // enum port-fn-state
 /** port-fn-state: inactive. */ export const DEVLINK_PORT_FN_STATE_INACTIVE = 0;
 /** port-fn-state: active. */ export const DEVLINK_PORT_FN_STATE_ACTIVE = 1;
-/** Names of enum port-fn-state by value. */ export const PORT_FN_STATE_NAMES: { readonly [value: number]: string | undefined } = ["inactive", "active"];
+/** Names of enum port-fn-state, by value. */ export const PORT_FN_STATE_NAMES = ["inactive", "active"] as const;
 
 // enum port-fn-opstate
 /** port-fn-opstate: detached. */ export const DEVLINK_PORT_FN_OPSTATE_DETACHED = 0;
 /** port-fn-opstate: attached. */ export const DEVLINK_PORT_FN_OPSTATE_ATTACHED = 1;
-/** Names of enum port-fn-opstate by value. */ export const PORT_FN_OPSTATE_NAMES: { readonly [value: number]: string | undefined } = ["detached", "attached"];
+/** Names of enum port-fn-opstate, by value. */ export const PORT_FN_OPSTATE_NAMES = ["detached", "attached"] as const;
 
 // enum port-fn-attr-cap
 /** port-fn-attr-cap: roce-bit. */ export const DEVLINK_PORT_FN_ATTR_CAP_ROCE_BIT = 0;
 /** port-fn-attr-cap: migratable-bit. */ export const DEVLINK_PORT_FN_ATTR_CAP_MIGRATABLE_BIT = 1;
 /** port-fn-attr-cap: ipsec-crypto-bit. */ export const DEVLINK_PORT_FN_ATTR_CAP_IPSEC_CRYPTO_BIT = 2;
 /** port-fn-attr-cap: ipsec-packet-bit. */ export const DEVLINK_PORT_FN_ATTR_CAP_IPSEC_PACKET_BIT = 3;
-/** Names of enum port-fn-attr-cap by value. */ export const PORT_FN_ATTR_CAP_NAMES: { readonly [value: number]: string | undefined } = ["roce-bit", "migratable-bit", "ipsec-crypto-bit", "ipsec-packet-bit"];
+/** Names of enum port-fn-attr-cap, by value. */ export const PORT_FN_ATTR_CAP_NAMES = ["roce-bit", "migratable-bit", "ipsec-crypto-bit", "ipsec-packet-bit"] as const;
 
 // enum rate-type
 /** rate-type: leaf. */ export const DEVLINK_RATE_TYPE_LEAF = 0;
 /** rate-type: node. */ export const DEVLINK_RATE_TYPE_NODE = 1;
-/** Names of enum rate-type by value. */ export const RATE_TYPE_NAMES: { readonly [value: number]: string | undefined } = ["leaf", "node"];
+/** Names of enum rate-type, by value. */ export const RATE_TYPE_NAMES = ["leaf", "node"] as const;
 
 // enum sb-threshold-type
 /** sb-threshold-type: static. */ export const DEVLINK_SB_THRESHOLD_TYPE_STATIC = 0;
 /** sb-threshold-type: dynamic. */ export const DEVLINK_SB_THRESHOLD_TYPE_DYNAMIC = 1;
-/** Names of enum sb-threshold-type by value. */ export const SB_THRESHOLD_TYPE_NAMES: { readonly [value: number]: string | undefined } = ["static", "dynamic"];
+/** Names of enum sb-threshold-type, by value. */ export const SB_THRESHOLD_TYPE_NAMES = ["static", "dynamic"] as const;
 
 // enum eswitch-mode
 /** eswitch-mode: legacy. */ export const DEVLINK_ESWITCH_MODE_LEGACY = 0;
 /** eswitch-mode: switchdev. */ export const DEVLINK_ESWITCH_MODE_SWITCHDEV = 1;
 /** eswitch-mode: switchdev-inactive. */ export const DEVLINK_ESWITCH_MODE_SWITCHDEV_INACTIVE = 2;
-/** Names of enum eswitch-mode by value. */ export const ESWITCH_MODE_NAMES: { readonly [value: number]: string | undefined } = ["legacy", "switchdev", "switchdev-inactive"];
+/** Names of enum eswitch-mode, by value. */ export const ESWITCH_MODE_NAMES = ["legacy", "switchdev", "switchdev-inactive"] as const;
 
 // enum eswitch-inline-mode
 /** eswitch-inline-mode: none. */ export const DEVLINK_ESWITCH_INLINE_MODE_NONE = 0;
 /** eswitch-inline-mode: link. */ export const DEVLINK_ESWITCH_INLINE_MODE_LINK = 1;
 /** eswitch-inline-mode: network. */ export const DEVLINK_ESWITCH_INLINE_MODE_NETWORK = 2;
 /** eswitch-inline-mode: transport. */ export const DEVLINK_ESWITCH_INLINE_MODE_TRANSPORT = 3;
-/** Names of enum eswitch-inline-mode by value. */ export const ESWITCH_INLINE_MODE_NAMES: { readonly [value: number]: string | undefined } = ["none", "link", "network", "transport"];
+/** Names of enum eswitch-inline-mode, by value. */ export const ESWITCH_INLINE_MODE_NAMES = ["none", "link", "network", "transport"] as const;
 
 // enum eswitch-encap-mode
 /** eswitch-encap-mode: none. */ export const DEVLINK_ESWITCH_ENCAP_MODE_NONE = 0;
 /** eswitch-encap-mode: basic. */ export const DEVLINK_ESWITCH_ENCAP_MODE_BASIC = 1;
-/** Names of enum eswitch-encap-mode by value. */ export const ESWITCH_ENCAP_MODE_NAMES: { readonly [value: number]: string | undefined } = ["none", "basic"];
+/** Names of enum eswitch-encap-mode, by value. */ export const ESWITCH_ENCAP_MODE_NAMES = ["none", "basic"] as const;
 
 // enum dpipe-header-id
 /** dpipe-header-id: ethernet. */ export const DEVLINK_DPIPE_HEADER_ID_ETHERNET = 0;
 /** dpipe-header-id: ipv4. */ export const DEVLINK_DPIPE_HEADER_ID_IPV4 = 1;
 /** dpipe-header-id: ipv6. */ export const DEVLINK_DPIPE_HEADER_ID_IPV6 = 2;
-/** Names of enum dpipe-header-id by value. */ export const DPIPE_HEADER_ID_NAMES: { readonly [value: number]: string | undefined } = ["ethernet", "ipv4", "ipv6"];
+/** Names of enum dpipe-header-id, by value. */ export const DPIPE_HEADER_ID_NAMES = ["ethernet", "ipv4", "ipv6"] as const;
 
 // enum dpipe-match-type
 /** dpipe-match-type: field-exact. */ export const DEVLINK_DPIPE_MATCH_TYPE_FIELD_EXACT = 0;
-/** Names of enum dpipe-match-type by value. */ export const DPIPE_MATCH_TYPE_NAMES: { readonly [value: number]: string | undefined } = ["field-exact"];
+/** Names of enum dpipe-match-type, by value. */ export const DPIPE_MATCH_TYPE_NAMES = ["field-exact"] as const;
 
 // enum dpipe-action-type
 /** dpipe-action-type: field-modify. */ export const DEVLINK_DPIPE_ACTION_TYPE_FIELD_MODIFY = 0;
-/** Names of enum dpipe-action-type by value. */ export const DPIPE_ACTION_TYPE_NAMES: { readonly [value: number]: string | undefined } = ["field-modify"];
+/** Names of enum dpipe-action-type, by value. */ export const DPIPE_ACTION_TYPE_NAMES = ["field-modify"] as const;
 
 // enum dpipe-field-mapping-type
 /** dpipe-field-mapping-type: none. */ export const DEVLINK_DPIPE_FIELD_MAPPING_TYPE_NONE = 0;
 /** dpipe-field-mapping-type: ifindex. */ export const DEVLINK_DPIPE_FIELD_MAPPING_TYPE_IFINDEX = 1;
-/** Names of enum dpipe-field-mapping-type by value. */ export const DPIPE_FIELD_MAPPING_TYPE_NAMES: { readonly [value: number]: string | undefined } = ["none", "ifindex"];
+/** Names of enum dpipe-field-mapping-type, by value. */ export const DPIPE_FIELD_MAPPING_TYPE_NAMES = ["none", "ifindex"] as const;
 
 // enum resource-unit
 /** resource-unit: entry. */ export const DEVLINK_RESOURCE_UNIT_ENTRY = 0;
-/** Names of enum resource-unit by value. */ export const RESOURCE_UNIT_NAMES: { readonly [value: number]: string | undefined } = ["entry"];
+/** Names of enum resource-unit, by value. */ export const RESOURCE_UNIT_NAMES = ["entry"] as const;
 
 // enum resource-scope
 /** resource-scope: dev. */ export const DEVLINK_RESOURCE_SCOPE_DEV = 0;
 /** resource-scope: port. */ export const DEVLINK_RESOURCE_SCOPE_PORT = 1;
-/** Names of enum resource-scope by value. */ export const RESOURCE_SCOPE_NAMES: { readonly [value: number]: string | undefined } = ["dev", "port"];
+/** Names of enum resource-scope, by value. */ export const RESOURCE_SCOPE_NAMES = ["dev", "port"] as const;
 
 // enum reload-action
 /** reload-action: driver-reinit. */ export const DEVLINK_RELOAD_ACTION_DRIVER_REINIT = 1;
@@ -169,24 +169,24 @@
 /** param-cmode: runtime. */ export const DEVLINK_PARAM_CMODE_RUNTIME = 0;
 /** param-cmode: driverinit. */ export const DEVLINK_PARAM_CMODE_DRIVERINIT = 1;
 /** param-cmode: permanent. */ export const DEVLINK_PARAM_CMODE_PERMANENT = 2;
-/** Names of enum param-cmode by value. */ export const PARAM_CMODE_NAMES: { readonly [value: number]: string | undefined } = ["runtime", "driverinit", "permanent"];
+/** Names of enum param-cmode, by value. */ export const PARAM_CMODE_NAMES = ["runtime", "driverinit", "permanent"] as const;
 
 // enum flash-overwrite
 /** flash-overwrite: settings-bit. */ export const DEVLINK_FLASH_OVERWRITE_SETTINGS_BIT = 0;
 /** flash-overwrite: identifiers-bit. */ export const DEVLINK_FLASH_OVERWRITE_IDENTIFIERS_BIT = 1;
-/** Names of enum flash-overwrite by value. */ export const FLASH_OVERWRITE_NAMES: { readonly [value: number]: string | undefined } = ["settings-bit", "identifiers-bit"];
+/** Names of enum flash-overwrite, by value. */ export const FLASH_OVERWRITE_NAMES = ["settings-bit", "identifiers-bit"] as const;
 
 // enum trap-action
 /** trap-action: drop. */ export const DEVLINK_TRAP_ACTION_DROP = 0;
 /** trap-action: trap. */ export const DEVLINK_TRAP_ACTION_TRAP = 1;
 /** trap-action: mirror. */ export const DEVLINK_TRAP_ACTION_MIRROR = 2;
-/** Names of enum trap-action by value. */ export const TRAP_ACTION_NAMES: { readonly [value: number]: string | undefined } = ["drop", "trap", "mirror"];
+/** Names of enum trap-action, by value. */ export const TRAP_ACTION_NAMES = ["drop", "trap", "mirror"] as const;
 
 // enum trap-type
 /** trap-type: drop. */ export const DEVLINK_TRAP_TYPE_DROP = 0;
 /** trap-type: exception. */ export const DEVLINK_TRAP_TYPE_EXCEPTION = 1;
 /** trap-type: control. */ export const DEVLINK_TRAP_TYPE_CONTROL = 2;
-/** Names of enum trap-type by value. */ export const TRAP_TYPE_NAMES: { readonly [value: number]: string | undefined } = ["drop", "exception", "control"];
+/** Names of enum trap-type, by value. */ export const TRAP_TYPE_NAMES = ["drop", "exception", "control"] as const;
 
 // enum var-attr-type
 /** var-attr-type: u8. */ export const DEVLINK_VAR_ATTR_TYPE_U8 = 1;

@@ -98,7 +98,7 @@
 // enum feature-state
 /** feature-state: disable. */ export const DPLL_FEATURE_STATE_DISABLE = 0;
 /** feature-state: enable. */ export const DPLL_FEATURE_STATE_ENABLE = 1;
-/** Names of enum feature-state by value. */ export const FEATURE_STATE_NAMES: { readonly [value: number]: string | undefined } = ["disable", "enable"];
+/** Names of enum feature-state, by value. */ export const FEATURE_STATE_NAMES = ["disable", "enable"] as const;
 
 // attribute set dpll
 /** dpll: id (u32). */ export const DPLL_A_DPLL_ID = 1;

@@ -82,10 +82,10 @@
 /** udp-tunnel-type: vxlan. */ export const ETHTOOL_UDP_TUNNEL_TYPE_VXLAN = 0;
 /** udp-tunnel-type: geneve. */ export const ETHTOOL_UDP_TUNNEL_TYPE_GENEVE = 1;
 /** udp-tunnel-type: vxlan-gpe. */ export const ETHTOOL_UDP_TUNNEL_TYPE_VXLAN_GPE = 2;
-/** Names of enum udp-tunnel-type by value. */ export const UDP_TUNNEL_TYPE_NAMES: { readonly [value: number]: string | undefined } = ["vxlan", "geneve", "vxlan-gpe"];
+/** Names of enum udp-tunnel-type, by value. */ export const UDP_TUNNEL_TYPE_NAMES = ["vxlan", "geneve", "vxlan-gpe"] as const;
 
 // enum stringset
-/** Names of enum stringset by value. */ export const STRINGSET_NAMES: { readonly [value: number]: string | undefined } = [];
+/** Names of enum stringset, by value. */ export const STRINGSET_NAMES = [] as const;
 
 // flags header-flags
 /** header-flags: compact-bitsets. */ export const ETHTOOL_FLAG_COMPACT_BITSETS = 0x1;
@@ -98,7 +98,7 @@
 /** module-fw-flash-status: in-progress. */ export const ETHTOOL_MODULE_FW_FLASH_STATUS_IN_PROGRESS = 1;
 /** module-fw-flash-status: completed. */ export const ETHTOOL_MODULE_FW_FLASH_STATUS_COMPLETED = 2;
 /** module-fw-flash-status: error. */ export const ETHTOOL_MODULE_FW_FLASH_STATUS_ERROR = 3;
-/** Names of enum module-fw-flash-status by value. */ export const MODULE_FW_FLASH_STATUS_NAMES: { readonly [value: number]: string | undefined } = ["started", "in-progress", "completed", "error"];
+/** Names of enum module-fw-flash-status, by value. */ export const MODULE_FW_FLASH_STATUS_NAMES = ["started", "in-progress", "completed", "error"] as const;
 
 // enum c33-pse-ext-state
 /** c33-pse-ext-state: none. */ export const ETHTOOL_C33_PSE_EXT_STATE_NONE = 0;
@@ -110,18 +110,18 @@
 /** c33-pse-ext-state: ovld-detected. */ export const ETHTOOL_C33_PSE_EXT_STATE_OVLD_DETECTED = 6;
 /** c33-pse-ext-state: power-not-available. */ export const ETHTOOL_C33_PSE_EXT_STATE_POWER_NOT_AVAILABLE = 7;
 /** c33-pse-ext-state: short-detected. */ export const ETHTOOL_C33_PSE_EXT_STATE_SHORT_DETECTED = 8;
-/** Names of enum c33-pse-ext-state by value. */ export const C33_PSE_EXT_STATE_NAMES: { readonly [value: number]: string | undefined } = ["none", "error-condition", "mr-mps-valid", "mr-pse-enable", "option-detect-ted", "option-vport-lim", "ovld-detected", "power-not-available", "short-detected"];
+/** Names of enum c33-pse-ext-state, by value. */ export const C33_PSE_EXT_STATE_NAMES = ["none", "error-condition", "mr-mps-valid", "mr-pse-enable", "option-detect-ted", "option-vport-lim", "ovld-detected", "power-not-available", "short-detected"] as const;
 
 // enum phy-upstream-type
 /** phy-upstream-type: mac. */ export const PHY_UPSTREAMMAC = 0;
 /** phy-upstream-type: phy. */ export const PHY_UPSTREAMPHY = 1;
-/** Names of enum phy-upstream-type by value. */ export const PHY_UPSTREAM_TYPE_NAMES: { readonly [value: number]: string | undefined } = ["mac", "phy"];
+/** Names of enum phy-upstream-type, by value. */ export const PHY_UPSTREAM_TYPE_NAMES = ["mac", "phy"] as const;
 
 // enum tcp-data-split
 /** tcp-data-split: unknown. */ export const ETHTOOL_TCP_DATA_SPLIT_UNKNOWN = 0;
 /** tcp-data-split: disabled. */ export const ETHTOOL_TCP_DATA_SPLIT_DISABLED = 1;
 /** tcp-data-split: enabled. */ export const ETHTOOL_TCP_DATA_SPLIT_ENABLED = 2;
-/** Names of enum tcp-data-split by value. */ export const TCP_DATA_SPLIT_NAMES: { readonly [value: number]: string | undefined } = ["unknown", "disabled", "enabled"];
+/** Names of enum tcp-data-split, by value. */ export const TCP_DATA_SPLIT_NAMES = ["unknown", "disabled", "enabled"] as const;
 
 // enum hwtstamp-source
 /** hwtstamp-source: netdev. */ export const HWTSTAMP_SOURCE_NETDEV = 1;

@@ -12,7 +12,7 @@
 /** encap-type: unspec. */ export const FOU_ENCAP_UNSPEC = 0;
 /** encap-type: direct. */ export const FOU_ENCAP_DIRECT = 1;
 /** encap-type: gue. */ export const FOU_ENCAP_GUE = 2;
-/** Names of enum encap-type by value. */ export const ENCAP_TYPE_NAMES: { readonly [value: number]: string | undefined } = ["unspec", "direct", "gue"];
+/** Names of enum encap-type, by value. */ export const ENCAP_TYPE_NAMES = ["unspec", "direct", "gue"] as const;
 
 // attribute set fou
 /** fou: unspec (unused). */ export const FOU_ATTR_UNSPEC = 0;

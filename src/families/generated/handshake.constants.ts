@@ -14,20 +14,20 @@
 /** handler-class: none. */ export const HANDSHAKE_HANDLER_CLASS_NONE = 0;
 /** handler-class: tlshd. */ export const HANDSHAKE_HANDLER_CLASS_TLSHD = 1;
 /** handler-class: max. */ export const HANDSHAKE_HANDLER_CLASS_MAX = 2;
-/** Names of enum handler-class by value. */ export const HANDLER_CLASS_NAMES: { readonly [value: number]: string | undefined } = ["none", "tlshd", "max"];
+/** Names of enum handler-class, by value. */ export const HANDLER_CLASS_NAMES = ["none", "tlshd", "max"] as const;
 
 // enum msg-type
 /** msg-type: unspec. */ export const HANDSHAKE_MSG_TYPE_UNSPEC = 0;
 /** msg-type: clienthello. */ export const HANDSHAKE_MSG_TYPE_CLIENTHELLO = 1;
 /** msg-type: serverhello. */ export const HANDSHAKE_MSG_TYPE_SERVERHELLO = 2;
-/** Names of enum msg-type by value. */ export const MSG_TYPE_NAMES: { readonly [value: number]: string | undefined } = ["unspec", "clienthello", "serverhello"];
+/** Names of enum msg-type, by value. */ export const MSG_TYPE_NAMES = ["unspec", "clienthello", "serverhello"] as const;
 
 // enum auth
 /** auth: unspec. */ export const HANDSHAKE_AUTH_UNSPEC = 0;
 /** auth: unauth. */ export const HANDSHAKE_AUTH_UNAUTH = 1;
 /** auth: psk. */ export const HANDSHAKE_AUTH_PSK = 2;
 /** auth: x509. */ export const HANDSHAKE_AUTH_X509 = 3;
-/** Names of enum auth by value. */ export const AUTH_NAMES: { readonly [value: number]: string | undefined } = ["unspec", "unauth", "psk", "x509"];
+/** Names of enum auth, by value. */ export const AUTH_NAMES = ["unspec", "unauth", "psk", "x509"] as const;
 
 // attribute set x509
 /** x509: cert (s32). */ export const HANDSHAKE_A_X509_CERT = 1;

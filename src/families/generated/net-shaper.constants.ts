@@ -17,12 +17,12 @@
 /** scope: netdev. */ export const NET_SHAPER_SCOPE_NETDEV = 1;
 /** scope: queue. */ export const NET_SHAPER_SCOPE_QUEUE = 2;
 /** scope: node. */ export const NET_SHAPER_SCOPE_NODE = 3;
-/** Names of enum scope by value. */ export const SCOPE_NAMES: { readonly [value: number]: string | undefined } = ["unspec", "netdev", "queue", "node"];
+/** Names of enum scope, by value. */ export const SCOPE_NAMES = ["unspec", "netdev", "queue", "node"] as const;
 
 // enum metric
 /** metric: bps. */ export const NET_SHAPER_METRIC_BPS = 0;
 /** metric: pps. */ export const NET_SHAPER_METRIC_PPS = 1;
-/** Names of enum metric by value. */ export const METRIC_NAMES: { readonly [value: number]: string | undefined } = ["bps", "pps"];
+/** Names of enum metric, by value. */ export const METRIC_NAMES = ["bps", "pps"] as const;
 
 // attribute set net-shaper
 /** net-shaper: handle (nest). */ export const NET_SHAPER_A_NET_SHAPER_HANDLE = 1;

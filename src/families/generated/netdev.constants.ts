@@ -48,7 +48,7 @@
 // enum queue-type
 /** queue-type: rx. */ export const NETDEV_QUEUE_TYPE_RX = 0;
 /** queue-type: tx. */ export const NETDEV_QUEUE_TYPE_TX = 1;
-/** Names of enum queue-type by value. */ export const QUEUE_TYPE_NAMES: { readonly [value: number]: string | undefined } = ["rx", "tx"];
+/** Names of enum queue-type, by value. */ export const QUEUE_TYPE_NAMES = ["rx", "tx"] as const;
 
 // flags qstats-scope
 /** qstats-scope: queue. */ export const NETDEV_QSTATS_SCOPE_QUEUE = 0x1;
@@ -58,7 +58,7 @@
 /** napi-threaded: disabled. */ export const NETDEV_NAPI_THREADED_DISABLED = 0;
 /** napi-threaded: enabled. */ export const NETDEV_NAPI_THREADED_ENABLED = 1;
 /** napi-threaded: busy-poll. */ export const NETDEV_NAPI_THREADED_BUSY_POLL = 2;
-/** Names of enum napi-threaded by value. */ export const NAPI_THREADED_NAMES: { readonly [value: number]: string | undefined } = ["disabled", "enabled", "busy-poll"];
+/** Names of enum napi-threaded, by value. */ export const NAPI_THREADED_NAMES = ["disabled", "enabled", "busy-poll"] as const;
 
 // attribute set dev
 /** dev: ifindex (u32). */ export const NETDEV_A_DEV_IFINDEX = 1;

@@ -74,7 +74,7 @@
 /** meta-keys: sdif. */ export const NFTABLES_META_KEYS_SDIF = 33;
 /** meta-keys: sdifname. */ export const NFTABLES_META_KEYS_SDIFNAME = 34;
 /** meta-keys: bri-broute. */ export const NFTABLES_META_KEYS_BRI_BROUTE = 35;
-/** Names of enum meta-keys by value. */ export const META_KEYS_NAMES: { readonly [value: number]: string | undefined } = ["len", "protocol", "priority", "mark", "iif", "oif", "iifname", "oifname", "iftype", "oiftype", "skuid", "skgid", "nftrace", "rtclassid", "secmark", "nfproto", "l4-proto", "bri-iifname", "bri-oifname", "pkttype", "cpu", "iifgroup", "oifgroup", "cgroup", "prandom", "secpath", "iifkind", "oifkind", "bri-iifpvid", "bri-iifvproto", "time-ns", "time-day", "time-hour", "sdif", "sdifname", "bri-broute"];
+/** Names of enum meta-keys, by value. */ export const META_KEYS_NAMES = ["len", "protocol", "priority", "mark", "iif", "oif", "iifname", "oifname", "iftype", "oiftype", "skuid", "skgid", "nftrace", "rtclassid", "secmark", "nfproto", "l4-proto", "bri-iifname", "bri-oifname", "pkttype", "cpu", "iifgroup", "oifgroup", "cgroup", "prandom", "secpath", "iifkind", "oifkind", "bri-iifpvid", "bri-iifvproto", "time-ns", "time-day", "time-hour", "sdif", "sdifname", "bri-broute"] as const;
 
 // enum bitwise-ops
 /** bitwise-ops: mask-xor. */ export const NFTABLES_BITWISE_OPS_MASK_XOR = 0;
@@ -83,7 +83,7 @@
 /** bitwise-ops: and. */ export const NFTABLES_BITWISE_OPS_AND = 3;
 /** bitwise-ops: or. */ export const NFTABLES_BITWISE_OPS_OR = 4;
 /** bitwise-ops: xor. */ export const NFTABLES_BITWISE_OPS_XOR = 5;
-/** Names of enum bitwise-ops by value. */ export const BITWISE_OPS_NAMES: { readonly [value: number]: string | undefined } = ["mask-xor", "lshift", "rshift", "and", "or", "xor"];
+/** Names of enum bitwise-ops, by value. */ export const BITWISE_OPS_NAMES = ["mask-xor", "lshift", "rshift", "and", "or", "xor"] as const;
 
 // enum cmp-ops
 /** cmp-ops: eq. */ export const NFTABLES_CMP_OPS_EQ = 0;
@@ -92,7 +92,7 @@
 /** cmp-ops: lte. */ export const NFTABLES_CMP_OPS_LTE = 3;
 /** cmp-ops: gt. */ export const NFTABLES_CMP_OPS_GT = 4;
 /** cmp-ops: gte. */ export const NFTABLES_CMP_OPS_GTE = 5;
-/** Names of enum cmp-ops by value. */ export const CMP_OPS_NAMES: { readonly [value: number]: string | undefined } = ["eq", "neq", "lt", "lte", "gt", "gte"];
+/** Names of enum cmp-ops, by value. */ export const CMP_OPS_NAMES = ["eq", "neq", "lt", "lte", "gt", "gte"] as const;
 
 // enum object-type
 /** object-type: unspec. */ export const NFTABLES_OBJECT_TYPE_UNSPEC = 0;
@@ -106,7 +106,7 @@
 /** object-type: secmark. */ export const NFTABLES_OBJECT_TYPE_SECMARK = 8;
 /** object-type: ct-expect. */ export const NFTABLES_OBJECT_TYPE_CT_EXPECT = 9;
 /** object-type: synproxy. */ export const NFTABLES_OBJECT_TYPE_SYNPROXY = 10;
-/** Names of enum object-type by value. */ export const OBJECT_TYPE_NAMES: { readonly [value: number]: string | undefined } = ["unspec", "counter", "quota", "ct-helper", "limit", "connlimit", "tunnel", "ct-timeout", "secmark", "ct-expect", "synproxy"];
+/** Names of enum object-type, by value. */ export const OBJECT_TYPE_NAMES = ["unspec", "counter", "quota", "ct-helper", "limit", "connlimit", "tunnel", "ct-timeout", "secmark", "ct-expect", "synproxy"] as const;
 
 // flags nat-range-flags
 /** nat-range-flags: map-ips. */ export const NFTABLES_NAT_RANGE_FLAGS_MAP_IPS = 0x1;
@@ -176,12 +176,12 @@
 /** ct-keys: src-ip6. */ export const NFTABLES_CT_KEYS_SRC_IP6 = 21;
 /** ct-keys: dst-ip6. */ export const NFTABLES_CT_KEYS_DST_IP6 = 22;
 /** ct-keys: ct-id. */ export const NFTABLES_CT_KEYS_CT_ID = 23;
-/** Names of enum ct-keys by value. */ export const CT_KEYS_NAMES: { readonly [value: number]: string | undefined } = ["state", "direction", "status", "mark", "secmark", "expiration", "helper", "l3protocol", "src", "dst", "protocol", "proto-src", "proto-dst", "labels", "pkts", "bytes", "avgpkt", "zone", "eventmask", "src-ip", "dst-ip", "src-ip6", "dst-ip6", "ct-id"];
+/** Names of enum ct-keys, by value. */ export const CT_KEYS_NAMES = ["state", "direction", "status", "mark", "secmark", "expiration", "helper", "l3protocol", "src", "dst", "protocol", "proto-src", "proto-dst", "labels", "pkts", "bytes", "avgpkt", "zone", "eventmask", "src-ip", "dst-ip", "src-ip6", "dst-ip6", "ct-id"] as const;
 
 // enum ct-direction
 /** ct-direction: original. */ export const NFTABLES_CT_DIRECTION_ORIGINAL = 0;
 /** ct-direction: reply. */ export const NFTABLES_CT_DIRECTION_REPLY = 1;
-/** Names of enum ct-direction by value. */ export const CT_DIRECTION_NAMES: { readonly [value: number]: string | undefined } = ["original", "reply"];
+/** Names of enum ct-direction, by value. */ export const CT_DIRECTION_NAMES = ["original", "reply"] as const;
 
 // flags quota-flags
 /** quota-flags: invert. */ export const NFTABLES_QUOTA_FLAGS_INVERT = 0x1;
@@ -205,7 +205,7 @@
 /** fib-result: oif. */ export const NFTABLES_FIB_RESULT_OIF = 0;
 /** fib-result: oifname. */ export const NFTABLES_FIB_RESULT_OIFNAME = 1;
 /** fib-result: addrtype. */ export const NFTABLES_FIB_RESULT_ADDRTYPE = 2;
-/** Names of enum fib-result by value. */ export const FIB_RESULT_NAMES: { readonly [value: number]: string | undefined } = ["oif", "oifname", "addrtype"];
+/** Names of enum fib-result, by value. */ export const FIB_RESULT_NAMES = ["oif", "oifname", "addrtype"] as const;
 
 // flags fib-flags
 /** fib-flags: saddr. */ export const NFTABLES_FIB_FLAGS_SADDR = 0x1;
@@ -220,14 +220,14 @@
 /** reject-types: icmp-unreach. */ export const NFTABLES_REJECT_TYPES_ICMP_UNREACH = 0;
 /** reject-types: tcp-rst. */ export const NFTABLES_REJECT_TYPES_TCP_RST = 1;
 /** reject-types: icmpx-unreach. */ export const NFTABLES_REJECT_TYPES_ICMPX_UNREACH = 2;
-/** Names of enum reject-types by value. */ export const REJECT_TYPES_NAMES: { readonly [value: number]: string | undefined } = ["icmp-unreach", "tcp-rst", "icmpx-unreach"];
+/** Names of enum reject-types, by value. */ export const REJECT_TYPES_NAMES = ["icmp-unreach", "tcp-rst", "icmpx-unreach"] as const;
 
 // enum reject-inet-code
 /** reject-inet-code: icmpx-no-route. */ export const NFTABLES_REJECT_INET_CODE_ICMPX_NO_ROUTE = 0;
 /** reject-inet-code: icmpx-port-unreach. */ export const NFTABLES_REJECT_INET_CODE_ICMPX_PORT_UNREACH = 1;
 /** reject-inet-code: icmpx-host-unreach. */ export const NFTABLES_REJECT_INET_CODE_ICMPX_HOST_UNREACH = 2;
 /** reject-inet-code: icmpx-admin-prohibited. */ export const NFTABLES_REJECT_INET_CODE_ICMPX_ADMIN_PROHIBITED = 3;
-/** Names of enum reject-inet-code by value. */ export const REJECT_INET_CODE_NAMES: { readonly [value: number]: string | undefined } = ["icmpx-no-route", "icmpx-port-unreach", "icmpx-host-unreach", "icmpx-admin-prohibited"];
+/** Names of enum reject-inet-code, by value. */ export const REJECT_INET_CODE_NAMES = ["icmpx-no-route", "icmpx-port-unreach", "icmpx-host-unreach", "icmpx-admin-prohibited"] as const;
 
 // enum payload-base
 /** payload-base: link-layer-header. */ export const NFTABLES_PAYLOAD_BASE_LINK_LAYER_HEADER = 0;
@@ -235,12 +235,12 @@
 /** payload-base: transport-header. */ export const NFTABLES_PAYLOAD_BASE_TRANSPORT_HEADER = 2;
 /** payload-base: inner-header. */ export const NFTABLES_PAYLOAD_BASE_INNER_HEADER = 3;
 /** payload-base: tun-header. */ export const NFTABLES_PAYLOAD_BASE_TUN_HEADER = 4;
-/** Names of enum payload-base by value. */ export const PAYLOAD_BASE_NAMES: { readonly [value: number]: string | undefined } = ["link-layer-header", "network-header", "transport-header", "inner-header", "tun-header"];
+/** Names of enum payload-base, by value. */ export const PAYLOAD_BASE_NAMES = ["link-layer-header", "network-header", "transport-header", "inner-header", "tun-header"] as const;
 
 // enum range-ops
 /** range-ops: eq. */ export const NFTABLES_RANGE_OPS_EQ = 0;
 /** range-ops: neq. */ export const NFTABLES_RANGE_OPS_NEQ = 1;
-/** Names of enum range-ops by value. */ export const RANGE_OPS_NAMES: { readonly [value: number]: string | undefined } = ["eq", "neq"];
+/** Names of enum range-ops, by value. */ export const RANGE_OPS_NAMES = ["eq", "neq"] as const;
 
 // enum registers
 /** registers: reg-verdict. */ export const NFTABLES_REGISTERS_REG_VERDICT = 0;
@@ -269,7 +269,7 @@
 // enum numgen-types
 /** numgen-types: incremental. */ export const NFTABLES_NUMGEN_TYPES_INCREMENTAL = 0;
 /** numgen-types: random. */ export const NFTABLES_NUMGEN_TYPES_RANDOM = 1;
-/** Names of enum numgen-types by value. */ export const NUMGEN_TYPES_NAMES: { readonly [value: number]: string | undefined } = ["incremental", "random"];
+/** Names of enum numgen-types, by value. */ export const NUMGEN_TYPES_NAMES = ["incremental", "random"] as const;
 
 // enum log-level
 /** log-level: emerg. */ export const NFTABLES_LOG_LEVEL_EMERG = 0;
@@ -281,7 +281,7 @@
 /** log-level: info. */ export const NFTABLES_LOG_LEVEL_INFO = 6;
 /** log-level: debug. */ export const NFTABLES_LOG_LEVEL_DEBUG = 7;
 /** log-level: audit. */ export const NFTABLES_LOG_LEVEL_AUDIT = 8;
-/** Names of enum log-level by value. */ export const LOG_LEVEL_NAMES: { readonly [value: number]: string | undefined } = ["emerg", "alert", "crit", "err", "warning", "notice", "info", "debug", "audit"];
+/** Names of enum log-level, by value. */ export const LOG_LEVEL_NAMES = ["emerg", "alert", "crit", "err", "warning", "notice", "info", "debug", "audit"] as const;
 
 // flags log-flags
 /** log-flags: tcpseq. */ export const NFTABLES_LOG_FLAGS_TCPSEQ = 0x1;
@@ -295,7 +295,7 @@
 // enum chain-policy
 /** chain-policy: drop. */ export const NFTABLES_CHAIN_POLICY_DROP = 0;
 /** chain-policy: accept. */ export const NFTABLES_CHAIN_POLICY_ACCEPT = 1;
-/** Names of enum chain-policy by value. */ export const CHAIN_POLICY_NAMES: { readonly [value: number]: string | undefined } = ["drop", "accept"];
+/** Names of enum chain-policy, by value. */ export const CHAIN_POLICY_NAMES = ["drop", "accept"] as const;
 
 // enum inet-hooks
 /** inet-hooks: prerouting. */ export const NFTABLES_INET_HOOKS_PREROUTING = 0;
@@ -304,22 +304,22 @@
 /** inet-hooks: output. */ export const NFTABLES_INET_HOOKS_OUTPUT = 3;
 /** inet-hooks: postrouting. */ export const NFTABLES_INET_HOOKS_POSTROUTING = 4;
 /** inet-hooks: ingress. */ export const NFTABLES_INET_HOOKS_INGRESS = 5;
-/** Names of enum inet-hooks by value. */ export const INET_HOOKS_NAMES: { readonly [value: number]: string | undefined } = ["prerouting", "input", "forward", "output", "postrouting", "ingress"];
+/** Names of enum inet-hooks, by value. */ export const INET_HOOKS_NAMES = ["prerouting", "input", "forward", "output", "postrouting", "ingress"] as const;
 
 // enum netdev-hooks
 /** netdev-hooks: ingress. */ export const NFTABLES_NETDEV_HOOKS_INGRESS = 0;
 /** netdev-hooks: egress. */ export const NFTABLES_NETDEV_HOOKS_EGRESS = 1;
-/** Names of enum netdev-hooks by value. */ export const NETDEV_HOOKS_NAMES: { readonly [value: number]: string | undefined } = ["ingress", "egress"];
+/** Names of enum netdev-hooks, by value. */ export const NETDEV_HOOKS_NAMES = ["ingress", "egress"] as const;
 
 // enum nat-types
 /** nat-types: snat. */ export const NFTABLES_NAT_TYPES_SNAT = 0;
 /** nat-types: dnat. */ export const NFTABLES_NAT_TYPES_DNAT = 1;
-/** Names of enum nat-types by value. */ export const NAT_TYPES_NAMES: { readonly [value: number]: string | undefined } = ["snat", "dnat"];
+/** Names of enum nat-types, by value. */ export const NAT_TYPES_NAMES = ["snat", "dnat"] as const;
 
 // enum limit-types
 /** limit-types: pkts. */ export const NFTABLES_LIMIT_TYPES_PKTS = 0;
 /** limit-types: pkt-bytes. */ export const NFTABLES_LIMIT_TYPES_PKT_BYTES = 1;
-/** Names of enum limit-types by value. */ export const LIMIT_TYPES_NAMES: { readonly [value: number]: string | undefined } = ["pkts", "pkt-bytes"];
+/** Names of enum limit-types, by value. */ export const LIMIT_TYPES_NAMES = ["pkts", "pkt-bytes"] as const;
 
 // flags limit-flags
 /** limit-flags: inv. */ export const NFTABLES_LIMIT_FLAGS_INV = 0x1;
@@ -334,7 +334,7 @@
 /** dynset-ops: add. */ export const NFTABLES_DYNSET_OPS_ADD = 0;
 /** dynset-ops: update. */ export const NFTABLES_DYNSET_OPS_UPDATE = 1;
 /** dynset-ops: delete. */ export const NFTABLES_DYNSET_OPS_DELETE = 2;
-/** Names of enum dynset-ops by value. */ export const DYNSET_OPS_NAMES: { readonly [value: number]: string | undefined } = ["add", "update", "delete"];
+/** Names of enum dynset-ops, by value. */ export const DYNSET_OPS_NAMES = ["add", "update", "delete"] as const;
 
 // enum exthdr-ops
 /** exthdr-ops: ipv6. */ export const NFTABLES_EXTHDR_OPS_IPV6 = 0;
@@ -342,7 +342,7 @@
 /** exthdr-ops: ipv4. */ export const NFTABLES_EXTHDR_OPS_IPV4 = 2;
 /** exthdr-ops: sctp. */ export const NFTABLES_EXTHDR_OPS_SCTP = 3;
 /** exthdr-ops: dccp. */ export const NFTABLES_EXTHDR_OPS_DCCP = 4;
-/** Names of enum exthdr-ops by value. */ export const EXTHDR_OPS_NAMES: { readonly [value: number]: string | undefined } = ["ipv6", "tcpopt", "ipv4", "sctp", "dccp"];
+/** Names of enum exthdr-ops, by value. */ export const EXTHDR_OPS_NAMES = ["ipv6", "tcpopt", "ipv4", "sctp", "dccp"] as const;
 
 // flags exthdr-flags
 /** exthdr-flags: present. */ export const NFTABLES_EXTHDR_FLAGS_PRESENT = 0x1;
@@ -355,7 +355,7 @@
 // enum hash-types
 /** hash-types: jenkins. */ export const NFTABLES_HASH_TYPES_JENKINS = 0;
 /** hash-types: sym. */ export const NFTABLES_HASH_TYPES_SYM = 1;
-/** Names of enum hash-types by value. */ export const HASH_TYPES_NAMES: { readonly [value: number]: string | undefined } = ["jenkins", "sym"];
+/** Names of enum hash-types, by value. */ export const HASH_TYPES_NAMES = ["jenkins", "sym"] as const;
 
 // enum rt-keys
 /** rt-keys: classid. */ export const NFTABLES_RT_KEYS_CLASSID = 0;
@@ -363,14 +363,14 @@
 /** rt-keys: nexthop6. */ export const NFTABLES_RT_KEYS_NEXTHOP6 = 2;
 /** rt-keys: tcpmss. */ export const NFTABLES_RT_KEYS_TCPMSS = 3;
 /** rt-keys: xfrm. */ export const NFTABLES_RT_KEYS_XFRM = 4;
-/** Names of enum rt-keys by value. */ export const RT_KEYS_NAMES: { readonly [value: number]: string | undefined } = ["classid", "nexthop4", "nexthop6", "tcpmss", "xfrm"];
+/** Names of enum rt-keys, by value. */ export const RT_KEYS_NAMES = ["classid", "nexthop4", "nexthop6", "tcpmss", "xfrm"] as const;
 
 // enum socket-keys
 /** socket-keys: transparent. */ export const NFTABLES_SOCKET_KEYS_TRANSPARENT = 0;
 /** socket-keys: mark. */ export const NFTABLES_SOCKET_KEYS_MARK = 1;
 /** socket-keys: wildcard. */ export const NFTABLES_SOCKET_KEYS_WILDCARD = 2;
 /** socket-keys: cgroupv2. */ export const NFTABLES_SOCKET_KEYS_CGROUPV2 = 3;
-/** Names of enum socket-keys by value. */ export const SOCKET_KEYS_NAMES: { readonly [value: number]: string | undefined } = ["transparent", "mark", "wildcard", "cgroupv2"];
+/** Names of enum socket-keys, by value. */ export const SOCKET_KEYS_NAMES = ["transparent", "mark", "wildcard", "cgroupv2"] as const;
 
 // attribute set log-attrs
 /** log-attrs: group (u16). */ export const NFTABLES_A_LOG_ATTRS_GROUP = 1;

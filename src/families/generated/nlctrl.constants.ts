@@ -33,7 +33,7 @@
 /** attr-type: bitfield32. */ export const NL_ATTR_TYPE_BITFIELD32 = 15;
 /** attr-type: sint. */ export const NL_ATTR_TYPE_SINT = 16;
 /** attr-type: uint. */ export const NL_ATTR_TYPE_UINT = 17;
-/** Names of enum attr-type by value. */ export const ATTR_TYPE_NAMES: { readonly [value: number]: string | undefined } = ["invalid", "flag", "u8", "u16", "u32", "u64", "s8", "s16", "s32", "s64", "binary", "string", "nul-string", "nested", "nested-array", "bitfield32", "sint", "uint"];
+/** Names of enum attr-type, by value. */ export const ATTR_TYPE_NAMES = ["invalid", "flag", "u8", "u16", "u32", "u64", "s8", "s16", "s32", "s64", "binary", "string", "nul-string", "nested", "nested-array", "bitfield32", "sint", "uint"] as const;
 
 // enum ctrl-cmd
 /** ctrl-cmd: unspec. */ export const CTRL_CMD_UNSPEC = 0;
@@ -45,7 +45,7 @@
 /** ctrl-cmd: newmcast-grp. */ export const CTRL_CMD_NEWMCAST_GRP = 7;
 /** ctrl-cmd: delmcast-grp. */ export const CTRL_CMD_DELMCAST_GRP = 8;
 /** ctrl-cmd: getmcast-grp. */ export const CTRL_CMD_GETMCAST_GRP = 9;
-/** Names of enum ctrl-cmd by value. */ export const CTRL_CMD_NAMES: { readonly [value: number]: string | undefined } = ["unspec", "newfamily", "delfamily", "getfamily", "newops", "delops", "getops", "newmcast-grp", "delmcast-grp", "getmcast-grp", "getpolicy"];
+/** Names of enum ctrl-cmd, by value. */ export const CTRL_CMD_NAMES = ["unspec", "newfamily", "delfamily", "getfamily", "newops", "delops", "getops", "newmcast-grp", "delmcast-grp", "getmcast-grp", "getpolicy"] as const;
 
 // attribute set ctrl-attrs
 /** ctrl-attrs: family-id (u16). */ export const CTRL_ATTR_FAMILY_ID = 1;

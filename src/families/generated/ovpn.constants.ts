@@ -22,7 +22,7 @@
 /** cipher-alg: none. */ export const OVPN_CIPHER_ALG_NONE = 0;
 /** cipher-alg: aes-gcm. */ export const OVPN_CIPHER_ALG_AES_GCM = 1;
 /** cipher-alg: chacha20-poly1305. */ export const OVPN_CIPHER_ALG_CHACHA20_POLY1305 = 2;
-/** Names of enum cipher-alg by value. */ export const CIPHER_ALG_NAMES: { readonly [value: number]: string | undefined } = ["none", "aes-gcm", "chacha20-poly1305"];
+/** Names of enum cipher-alg, by value. */ export const CIPHER_ALG_NAMES = ["none", "aes-gcm", "chacha20-poly1305"] as const;
 
 // enum del-peer-reason
 /** del-peer-reason: teardown. */ export const OVPN_DEL_PEER_REASON_TEARDOWN = 0;
@@ -30,12 +30,12 @@
 /** del-peer-reason: expired. */ export const OVPN_DEL_PEER_REASON_EXPIRED = 2;
 /** del-peer-reason: transport-error. */ export const OVPN_DEL_PEER_REASON_TRANSPORT_ERROR = 3;
 /** del-peer-reason: transport-disconnect. */ export const OVPN_DEL_PEER_REASON_TRANSPORT_DISCONNECT = 4;
-/** Names of enum del-peer-reason by value. */ export const DEL_PEER_REASON_NAMES: { readonly [value: number]: string | undefined } = ["teardown", "userspace", "expired", "transport-error", "transport-disconnect"];
+/** Names of enum del-peer-reason, by value. */ export const DEL_PEER_REASON_NAMES = ["teardown", "userspace", "expired", "transport-error", "transport-disconnect"] as const;
 
 // enum key-slot
 /** key-slot: primary. */ export const OVPN_KEY_SLOT_PRIMARY = 0;
 /** key-slot: secondary. */ export const OVPN_KEY_SLOT_SECONDARY = 1;
-/** Names of enum key-slot by value. */ export const KEY_SLOT_NAMES: { readonly [value: number]: string | undefined } = ["primary", "secondary"];
+/** Names of enum key-slot, by value. */ export const KEY_SLOT_NAMES = ["primary", "secondary"] as const;
 
 // attribute set peer
 /** peer: id (u32). */ export const OVPN_A_PEER_ID = 1;

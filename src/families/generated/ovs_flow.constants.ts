@@ -21,7 +21,7 @@
 
 // enum ovs-hash-alg
 /** ovs-hash-alg: ovs-hash-alg-l4. */ export const OVS_FLOW_OVS_HASH_ALG_OVS_HASH_ALG_L4 = 0;
-/** Names of enum ovs-hash-alg by value. */ export const OVS_HASH_ALG_NAMES: { readonly [value: number]: string | undefined } = ["ovs-hash-alg-l4"];
+/** Names of enum ovs-hash-alg, by value. */ export const OVS_HASH_ALG_NAMES = ["ovs-hash-alg-l4"] as const;
 
 // flags ct-state-flags
 /** ct-state-flags: new. */ export const OVS_CS_F_NEW = 0x1;

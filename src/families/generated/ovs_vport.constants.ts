@@ -14,7 +14,7 @@
 /** vport-type: gre. */ export const OVS_VPORT_TYPE_GRE = 3;
 /** vport-type: vxlan. */ export const OVS_VPORT_TYPE_VXLAN = 4;
 /** vport-type: geneve. */ export const OVS_VPORT_TYPE_GENEVE = 5;
-/** Names of enum vport-type by value. */ export const VPORT_TYPE_NAMES: { readonly [value: number]: string | undefined } = ["unspec", "netdev", "internal", "gre", "vxlan", "geneve"];
+/** Names of enum vport-type, by value. */ export const VPORT_TYPE_NAMES = ["unspec", "netdev", "internal", "gre", "vxlan", "geneve"] as const;
 
 // attribute set vport-options
 /** vport-options: dst-port (u32). */ export const OVS_TUNNEL_ATTR_DST_PORT = 1;

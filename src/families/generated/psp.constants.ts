@@ -21,7 +21,7 @@
 /** version: hdr0-aes-gcm-256. */ export const PSP_VERSION_HDR0_AES_GCM_256 = 1;
 /** version: hdr0-aes-gmac-128. */ export const PSP_VERSION_HDR0_AES_GMAC_128 = 2;
 /** version: hdr0-aes-gmac-256. */ export const PSP_VERSION_HDR0_AES_GMAC_256 = 3;
-/** Names of enum version by value. */ export const VERSION_NAMES: { readonly [value: number]: string | undefined } = ["hdr0-aes-gcm-128", "hdr0-aes-gcm-256", "hdr0-aes-gmac-128", "hdr0-aes-gmac-256"];
+/** Names of enum version, by value. */ export const VERSION_NAMES = ["hdr0-aes-gcm-128", "hdr0-aes-gcm-256", "hdr0-aes-gmac-128", "hdr0-aes-gmac-256"] as const;
 
 // attribute set assoc-dev-info
 /** assoc-dev-info: ifindex (u32). */ export const PSP_A_ASSOC_DEV_INFO_IFINDEX = 1;

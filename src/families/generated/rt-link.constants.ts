@@ -20,22 +20,28 @@
 /** Multicast group rtnlgrp-ipv6-netconf. */ export const RTNLGRP_IPV6_NETCONF = 25;
 /** Multicast group rtnlgrp-nsid. */ export const RTNLGRP_NSID = 28;
 
+// Constants
+/** Constant ifaliasz. */ export const IFALIASZ = 256;
+/** Constant gso-max-segs. */ export const GSO_MAX_SEGS = 65535;
+/** Constant netconfa-ifindex-all. */ export const NETCONFA_IFINDEX_ALL = -1;
+/** Constant netconfa-ifindex-default. */ export const NETCONFA_IFINDEX_DEFAULT = -2;
+
 // flags ifinfo-flags
 /** ifinfo-flags: up. */ export const IFF_UP = 0x1;
 /** ifinfo-flags: broadcast. */ export const IFF_BROADCAST = 0x2;
 /** ifinfo-flags: debug. */ export const IFF_DEBUG = 0x4;
 /** ifinfo-flags: loopback. */ export const IFF_LOOPBACK = 0x8;
-/** ifinfo-flags: point-to-point. */ export const IFF_POINT_TO_POINT = 0x10;
-/** ifinfo-flags: no-trailers. */ export const IFF_NO_TRAILERS = 0x20;
+/** ifinfo-flags: point-to-point. */ export const IFF_POINTOPOINT = 0x10;
+/** ifinfo-flags: no-trailers. */ export const IFF_NOTRAILERS = 0x20;
 /** ifinfo-flags: running. */ export const IFF_RUNNING = 0x40;
-/** ifinfo-flags: no-arp. */ export const IFF_NO_ARP = 0x80;
+/** ifinfo-flags: no-arp. */ export const IFF_NOARP = 0x80;
 /** ifinfo-flags: promisc. */ export const IFF_PROMISC = 0x100;
-/** ifinfo-flags: all-multi. */ export const IFF_ALL_MULTI = 0x200;
+/** ifinfo-flags: all-multi. */ export const IFF_ALLMULTI = 0x200;
 /** ifinfo-flags: master. */ export const IFF_MASTER = 0x400;
 /** ifinfo-flags: slave. */ export const IFF_SLAVE = 0x800;
 /** ifinfo-flags: multicast. */ export const IFF_MULTICAST = 0x1000;
 /** ifinfo-flags: portsel. */ export const IFF_PORTSEL = 0x2000;
-/** ifinfo-flags: auto-media. */ export const IFF_AUTO_MEDIA = 0x4000;
+/** ifinfo-flags: auto-media. */ export const IFF_AUTOMEDIA = 0x4000;
 /** ifinfo-flags: dynamic. */ export const IFF_DYNAMIC = 0x8000;
 /** ifinfo-flags: lower-up. */ export const IFF_LOWER_UP = 0x10000;
 /** ifinfo-flags: dormant. */ export const IFF_DORMANT = 0x20000;
@@ -43,8 +49,8 @@
 /** Names of flags ifinfo-flags by value. */ export const IFINFO_FLAGS_NAMES: { readonly [value: number]: string | undefined } = { 1: "up", 2: "broadcast", 4: "debug", 8: "loopback", 16: "point-to-point", 32: "no-trailers", 64: "running", 128: "no-arp", 256: "promisc", 512: "all-multi", 1024: "master", 2048: "slave", 4096: "multicast", 8192: "portsel", 16384: "auto-media", 32768: "dynamic", 65536: "lower-up", 131072: "dormant", 262144: "echo" };
 
 // enum vlan-protocols
-/** vlan-protocols: 8021q. */ export const RT_LINK_VLAN_PROTOCOLS_8021Q = 33024;
-/** vlan-protocols: 8021ad. */ export const RT_LINK_VLAN_PROTOCOLS_8021AD = 34984;
+/** vlan-protocols: 8021q. */ export const ETH_P_8021Q = 33024;
+/** vlan-protocols: 8021ad. */ export const ETH_P_8021AD = 34984;
 /** Names of enum vlan-protocols by value. */ export const VLAN_PROTOCOLS_NAMES: { readonly [value: number]: string | undefined } = { 33024: "8021q", 34984: "8021ad" };
 
 // enum ipv4-devconf
@@ -81,7 +87,7 @@
 /** ipv4-devconf: drop-gratuitous-arp. */ export const RT_LINK_IPV4_DEVCONF_DROP_GRATUITOUS_ARP = 30;
 /** ipv4-devconf: bc-forwarding. */ export const RT_LINK_IPV4_DEVCONF_BC_FORWARDING = 31;
 /** ipv4-devconf: arp-evict-nocarrier. */ export const RT_LINK_IPV4_DEVCONF_ARP_EVICT_NOCARRIER = 32;
-/** Names of enum ipv4-devconf by value. */ export const IPV4_DEVCONF_NAMES: { readonly [value: number]: string | undefined } = ["forwarding", "mc-forwarding", "proxy-arp", "accept-redirects", "secure-redirects", "send-redirects", "shared-media", "rp-filter", "accept-source-route", "bootp-relay", "log-martians", "tag", "arpfilter", "medium-id", "noxfrm", "nopolicy", "force-igmp-version", "arp-announce", "arp-ignore", "promote-secondaries", "arp-accept", "arp-notify", "accept-local", "src-vmark", "proxy-arp-pvlan", "route-localnet", "igmpv2-unsolicited-report-interval", "igmpv3-unsolicited-report-interval", "ignore-routes-with-linkdown", "drop-unicast-in-l2-multicast", "drop-gratuitous-arp", "bc-forwarding", "arp-evict-nocarrier"];
+/** Names of enum ipv4-devconf, by value. */ export const IPV4_DEVCONF_NAMES = ["forwarding", "mc-forwarding", "proxy-arp", "accept-redirects", "secure-redirects", "send-redirects", "shared-media", "rp-filter", "accept-source-route", "bootp-relay", "log-martians", "tag", "arpfilter", "medium-id", "noxfrm", "nopolicy", "force-igmp-version", "arp-announce", "arp-ignore", "promote-secondaries", "arp-accept", "arp-notify", "accept-local", "src-vmark", "proxy-arp-pvlan", "route-localnet", "igmpv2-unsolicited-report-interval", "igmpv3-unsolicited-report-interval", "ignore-routes-with-linkdown", "drop-unicast-in-l2-multicast", "drop-gratuitous-arp", "bc-forwarding", "arp-evict-nocarrier"] as const;
 
 // enum ipv6-devconf
 /** ipv6-devconf: forwarding. */ export const RT_LINK_IPV6_DEVCONF_FORWARDING = 0;
@@ -142,81 +148,81 @@
 /** ipv6-devconf: ioam6-id-wide. */ export const RT_LINK_IPV6_DEVCONF_IOAM6_ID_WIDE = 55;
 /** ipv6-devconf: ndisc-evict-nocarrier. */ export const RT_LINK_IPV6_DEVCONF_NDISC_EVICT_NOCARRIER = 56;
 /** ipv6-devconf: accept-untracked-na. */ export const RT_LINK_IPV6_DEVCONF_ACCEPT_UNTRACKED_NA = 57;
-/** Names of enum ipv6-devconf by value. */ export const IPV6_DEVCONF_NAMES: { readonly [value: number]: string | undefined } = ["forwarding", "hoplimit", "mtu6", "accept-ra", "accept-redirects", "autoconf", "dad-transmits", "rtr-solicits", "rtr-solicit-interval", "rtr-solicit-delay", "use-tempaddr", "temp-valid-lft", "temp-prefered-lft", "regen-max-retry", "max-desync-factor", "max-addresses", "force-mld-version", "accept-ra-defrtr", "accept-ra-pinfo", "accept-ra-rtr-pref", "rtr-probe-interval", "accept-ra-rt-info-max-plen", "proxy-ndp", "optimistic-dad", "accept-source-route", "mc-forwarding", "disable-ipv6", "accept-dad", "force-tllao", "ndisc-notify", "mldv1-unsolicited-report-interval", "mldv2-unsolicited-report-interval", "suppress-frag-ndisc", "accept-ra-from-local", "use-optimistic", "accept-ra-mtu", "stable-secret", "use-oif-addrs-only", "accept-ra-min-hop-limit", "ignore-routes-with-linkdown", "drop-unicast-in-l2-multicast", "drop-unsolicited-na", "keep-addr-on-down", "rtr-solicit-max-interval", "seg6-enabled", "seg6-require-hmac", "enhanced-dad", "addr-gen-mode", "disable-policy", "accept-ra-rt-info-min-plen", "ndisc-tclass", "rpl-seg-enabled", "ra-defrtr-metric", "ioam6-enabled", "ioam6-id", "ioam6-id-wide", "ndisc-evict-nocarrier", "accept-untracked-na"];
+/** Names of enum ipv6-devconf, by value. */ export const IPV6_DEVCONF_NAMES = ["forwarding", "hoplimit", "mtu6", "accept-ra", "accept-redirects", "autoconf", "dad-transmits", "rtr-solicits", "rtr-solicit-interval", "rtr-solicit-delay", "use-tempaddr", "temp-valid-lft", "temp-prefered-lft", "regen-max-retry", "max-desync-factor", "max-addresses", "force-mld-version", "accept-ra-defrtr", "accept-ra-pinfo", "accept-ra-rtr-pref", "rtr-probe-interval", "accept-ra-rt-info-max-plen", "proxy-ndp", "optimistic-dad", "accept-source-route", "mc-forwarding", "disable-ipv6", "accept-dad", "force-tllao", "ndisc-notify", "mldv1-unsolicited-report-interval", "mldv2-unsolicited-report-interval", "suppress-frag-ndisc", "accept-ra-from-local", "use-optimistic", "accept-ra-mtu", "stable-secret", "use-oif-addrs-only", "accept-ra-min-hop-limit", "ignore-routes-with-linkdown", "drop-unicast-in-l2-multicast", "drop-unsolicited-na", "keep-addr-on-down", "rtr-solicit-max-interval", "seg6-enabled", "seg6-require-hmac", "enhanced-dad", "addr-gen-mode", "disable-policy", "accept-ra-rt-info-min-plen", "ndisc-tclass", "rpl-seg-enabled", "ra-defrtr-metric", "ioam6-enabled", "ioam6-id", "ioam6-id-wide", "ndisc-evict-nocarrier", "accept-untracked-na"] as const;
 
 // enum ifla-icmp6-stats
-/** ifla-icmp6-stats: num. */ export const RT_LINK_IFLA_ICMP6_STATS_NUM = 0;
-/** ifla-icmp6-stats: inmsgs. */ export const RT_LINK_IFLA_ICMP6_STATS_INMSGS = 1;
-/** ifla-icmp6-stats: inerrors. */ export const RT_LINK_IFLA_ICMP6_STATS_INERRORS = 2;
-/** ifla-icmp6-stats: outmsgs. */ export const RT_LINK_IFLA_ICMP6_STATS_OUTMSGS = 3;
-/** ifla-icmp6-stats: outerrors. */ export const RT_LINK_IFLA_ICMP6_STATS_OUTERRORS = 4;
-/** ifla-icmp6-stats: csumerrors. */ export const RT_LINK_IFLA_ICMP6_STATS_CSUMERRORS = 5;
-/** ifla-icmp6-stats: ratelimithost. */ export const RT_LINK_IFLA_ICMP6_STATS_RATELIMITHOST = 6;
-/** Names of enum ifla-icmp6-stats by value. */ export const IFLA_ICMP6_STATS_NAMES: { readonly [value: number]: string | undefined } = ["num", "inmsgs", "inerrors", "outmsgs", "outerrors", "csumerrors", "ratelimithost"];
+/** ifla-icmp6-stats: num. */ export const ICMP6_MIB_NUM = 0;
+/** ifla-icmp6-stats: inmsgs. */ export const ICMP6_MIB_INMSGS = 1;
+/** ifla-icmp6-stats: inerrors. */ export const ICMP6_MIB_INERRORS = 2;
+/** ifla-icmp6-stats: outmsgs. */ export const ICMP6_MIB_OUTMSGS = 3;
+/** ifla-icmp6-stats: outerrors. */ export const ICMP6_MIB_OUTERRORS = 4;
+/** ifla-icmp6-stats: csumerrors. */ export const ICMP6_MIB_CSUMERRORS = 5;
+/** ifla-icmp6-stats: ratelimithost. */ export const ICMP6_MIB_RATELIMITHOST = 6;
+/** Names of enum ifla-icmp6-stats, by value. */ export const IFLA_ICMP6_STATS_NAMES = ["num", "inmsgs", "inerrors", "outmsgs", "outerrors", "csumerrors", "ratelimithost"] as const;
 
 // enum ifla-inet6-stats
-/** ifla-inet6-stats: num. */ export const RT_LINK_IFLA_INET6_STATS_NUM = 0;
-/** ifla-inet6-stats: inpkts. */ export const RT_LINK_IFLA_INET6_STATS_INPKTS = 1;
-/** ifla-inet6-stats: inoctets. */ export const RT_LINK_IFLA_INET6_STATS_INOCTETS = 2;
-/** ifla-inet6-stats: indelivers. */ export const RT_LINK_IFLA_INET6_STATS_INDELIVERS = 3;
-/** ifla-inet6-stats: outforwdatagrams. */ export const RT_LINK_IFLA_INET6_STATS_OUTFORWDATAGRAMS = 4;
-/** ifla-inet6-stats: outpkts. */ export const RT_LINK_IFLA_INET6_STATS_OUTPKTS = 5;
-/** ifla-inet6-stats: outoctets. */ export const RT_LINK_IFLA_INET6_STATS_OUTOCTETS = 6;
-/** ifla-inet6-stats: inhdrerrors. */ export const RT_LINK_IFLA_INET6_STATS_INHDRERRORS = 7;
-/** ifla-inet6-stats: intoobigerrors. */ export const RT_LINK_IFLA_INET6_STATS_INTOOBIGERRORS = 8;
-/** ifla-inet6-stats: innoroutes. */ export const RT_LINK_IFLA_INET6_STATS_INNOROUTES = 9;
-/** ifla-inet6-stats: inaddrerrors. */ export const RT_LINK_IFLA_INET6_STATS_INADDRERRORS = 10;
-/** ifla-inet6-stats: inunknownprotos. */ export const RT_LINK_IFLA_INET6_STATS_INUNKNOWNPROTOS = 11;
-/** ifla-inet6-stats: intruncatedpkts. */ export const RT_LINK_IFLA_INET6_STATS_INTRUNCATEDPKTS = 12;
-/** ifla-inet6-stats: indiscards. */ export const RT_LINK_IFLA_INET6_STATS_INDISCARDS = 13;
-/** ifla-inet6-stats: outdiscards. */ export const RT_LINK_IFLA_INET6_STATS_OUTDISCARDS = 14;
-/** ifla-inet6-stats: outnoroutes. */ export const RT_LINK_IFLA_INET6_STATS_OUTNOROUTES = 15;
-/** ifla-inet6-stats: reasmtimeout. */ export const RT_LINK_IFLA_INET6_STATS_REASMTIMEOUT = 16;
-/** ifla-inet6-stats: reasmreqds. */ export const RT_LINK_IFLA_INET6_STATS_REASMREQDS = 17;
-/** ifla-inet6-stats: reasmoks. */ export const RT_LINK_IFLA_INET6_STATS_REASMOKS = 18;
-/** ifla-inet6-stats: reasmfails. */ export const RT_LINK_IFLA_INET6_STATS_REASMFAILS = 19;
-/** ifla-inet6-stats: fragoks. */ export const RT_LINK_IFLA_INET6_STATS_FRAGOKS = 20;
-/** ifla-inet6-stats: fragfails. */ export const RT_LINK_IFLA_INET6_STATS_FRAGFAILS = 21;
-/** ifla-inet6-stats: fragcreates. */ export const RT_LINK_IFLA_INET6_STATS_FRAGCREATES = 22;
-/** ifla-inet6-stats: inmcastpkts. */ export const RT_LINK_IFLA_INET6_STATS_INMCASTPKTS = 23;
-/** ifla-inet6-stats: outmcastpkts. */ export const RT_LINK_IFLA_INET6_STATS_OUTMCASTPKTS = 24;
-/** ifla-inet6-stats: inbcastpkts. */ export const RT_LINK_IFLA_INET6_STATS_INBCASTPKTS = 25;
-/** ifla-inet6-stats: outbcastpkts. */ export const RT_LINK_IFLA_INET6_STATS_OUTBCASTPKTS = 26;
-/** ifla-inet6-stats: inmcastoctets. */ export const RT_LINK_IFLA_INET6_STATS_INMCASTOCTETS = 27;
-/** ifla-inet6-stats: outmcastoctets. */ export const RT_LINK_IFLA_INET6_STATS_OUTMCASTOCTETS = 28;
-/** ifla-inet6-stats: inbcastoctets. */ export const RT_LINK_IFLA_INET6_STATS_INBCASTOCTETS = 29;
-/** ifla-inet6-stats: outbcastoctets. */ export const RT_LINK_IFLA_INET6_STATS_OUTBCASTOCTETS = 30;
-/** ifla-inet6-stats: csumerrors. */ export const RT_LINK_IFLA_INET6_STATS_CSUMERRORS = 31;
-/** ifla-inet6-stats: noectpkts. */ export const RT_LINK_IFLA_INET6_STATS_NOECTPKTS = 32;
-/** ifla-inet6-stats: ect1-pkts. */ export const RT_LINK_IFLA_INET6_STATS_ECT1_PKTS = 33;
-/** ifla-inet6-stats: ect0-pkts. */ export const RT_LINK_IFLA_INET6_STATS_ECT0_PKTS = 34;
-/** ifla-inet6-stats: cepkts. */ export const RT_LINK_IFLA_INET6_STATS_CEPKTS = 35;
-/** ifla-inet6-stats: reasm-overlaps. */ export const RT_LINK_IFLA_INET6_STATS_REASM_OVERLAPS = 36;
-/** Names of enum ifla-inet6-stats by value. */ export const IFLA_INET6_STATS_NAMES: { readonly [value: number]: string | undefined } = ["num", "inpkts", "inoctets", "indelivers", "outforwdatagrams", "outpkts", "outoctets", "inhdrerrors", "intoobigerrors", "innoroutes", "inaddrerrors", "inunknownprotos", "intruncatedpkts", "indiscards", "outdiscards", "outnoroutes", "reasmtimeout", "reasmreqds", "reasmoks", "reasmfails", "fragoks", "fragfails", "fragcreates", "inmcastpkts", "outmcastpkts", "inbcastpkts", "outbcastpkts", "inmcastoctets", "outmcastoctets", "inbcastoctets", "outbcastoctets", "csumerrors", "noectpkts", "ect1-pkts", "ect0-pkts", "cepkts", "reasm-overlaps"];
+/** ifla-inet6-stats: num. */ export const IPSTATS_MIB_NUM = 0;
+/** ifla-inet6-stats: inpkts. */ export const IPSTATS_MIB_INPKTS = 1;
+/** ifla-inet6-stats: inoctets. */ export const IPSTATS_MIB_INOCTETS = 2;
+/** ifla-inet6-stats: indelivers. */ export const IPSTATS_MIB_INDELIVERS = 3;
+/** ifla-inet6-stats: outforwdatagrams. */ export const IPSTATS_MIB_OUTFORWDATAGRAMS = 4;
+/** ifla-inet6-stats: outpkts. */ export const IPSTATS_MIB_OUTPKTS = 5;
+/** ifla-inet6-stats: outoctets. */ export const IPSTATS_MIB_OUTOCTETS = 6;
+/** ifla-inet6-stats: inhdrerrors. */ export const IPSTATS_MIB_INHDRERRORS = 7;
+/** ifla-inet6-stats: intoobigerrors. */ export const IPSTATS_MIB_INTOOBIGERRORS = 8;
+/** ifla-inet6-stats: innoroutes. */ export const IPSTATS_MIB_INNOROUTES = 9;
+/** ifla-inet6-stats: inaddrerrors. */ export const IPSTATS_MIB_INADDRERRORS = 10;
+/** ifla-inet6-stats: inunknownprotos. */ export const IPSTATS_MIB_INUNKNOWNPROTOS = 11;
+/** ifla-inet6-stats: intruncatedpkts. */ export const IPSTATS_MIB_INTRUNCATEDPKTS = 12;
+/** ifla-inet6-stats: indiscards. */ export const IPSTATS_MIB_INDISCARDS = 13;
+/** ifla-inet6-stats: outdiscards. */ export const IPSTATS_MIB_OUTDISCARDS = 14;
+/** ifla-inet6-stats: outnoroutes. */ export const IPSTATS_MIB_OUTNOROUTES = 15;
+/** ifla-inet6-stats: reasmtimeout. */ export const IPSTATS_MIB_REASMTIMEOUT = 16;
+/** ifla-inet6-stats: reasmreqds. */ export const IPSTATS_MIB_REASMREQDS = 17;
+/** ifla-inet6-stats: reasmoks. */ export const IPSTATS_MIB_REASMOKS = 18;
+/** ifla-inet6-stats: reasmfails. */ export const IPSTATS_MIB_REASMFAILS = 19;
+/** ifla-inet6-stats: fragoks. */ export const IPSTATS_MIB_FRAGOKS = 20;
+/** ifla-inet6-stats: fragfails. */ export const IPSTATS_MIB_FRAGFAILS = 21;
+/** ifla-inet6-stats: fragcreates. */ export const IPSTATS_MIB_FRAGCREATES = 22;
+/** ifla-inet6-stats: inmcastpkts. */ export const IPSTATS_MIB_INMCASTPKTS = 23;
+/** ifla-inet6-stats: outmcastpkts. */ export const IPSTATS_MIB_OUTMCASTPKTS = 24;
+/** ifla-inet6-stats: inbcastpkts. */ export const IPSTATS_MIB_INBCASTPKTS = 25;
+/** ifla-inet6-stats: outbcastpkts. */ export const IPSTATS_MIB_OUTBCASTPKTS = 26;
+/** ifla-inet6-stats: inmcastoctets. */ export const IPSTATS_MIB_INMCASTOCTETS = 27;
+/** ifla-inet6-stats: outmcastoctets. */ export const IPSTATS_MIB_OUTMCASTOCTETS = 28;
+/** ifla-inet6-stats: inbcastoctets. */ export const IPSTATS_MIB_INBCASTOCTETS = 29;
+/** ifla-inet6-stats: outbcastoctets. */ export const IPSTATS_MIB_OUTBCASTOCTETS = 30;
+/** ifla-inet6-stats: csumerrors. */ export const IPSTATS_MIB_CSUMERRORS = 31;
+/** ifla-inet6-stats: noectpkts. */ export const IPSTATS_MIB_NOECTPKTS = 32;
+/** ifla-inet6-stats: ect1-pkts. */ export const IPSTATS_MIB_ECT1_PKTS = 33;
+/** ifla-inet6-stats: ect0-pkts. */ export const IPSTATS_MIB_ECT0_PKTS = 34;
+/** ifla-inet6-stats: cepkts. */ export const IPSTATS_MIB_CEPKTS = 35;
+/** ifla-inet6-stats: reasm-overlaps. */ export const IPSTATS_MIB_REASM_OVERLAPS = 36;
+/** Names of enum ifla-inet6-stats, by value. */ export const IFLA_INET6_STATS_NAMES = ["num", "inpkts", "inoctets", "indelivers", "outforwdatagrams", "outpkts", "outoctets", "inhdrerrors", "intoobigerrors", "innoroutes", "inaddrerrors", "inunknownprotos", "intruncatedpkts", "indiscards", "outdiscards", "outnoroutes", "reasmtimeout", "reasmreqds", "reasmoks", "reasmfails", "fragoks", "fragfails", "fragcreates", "inmcastpkts", "outmcastpkts", "inbcastpkts", "outbcastpkts", "inmcastoctets", "outmcastoctets", "inbcastoctets", "outbcastoctets", "csumerrors", "noectpkts", "ect1-pkts", "ect0-pkts", "cepkts", "reasm-overlaps"] as const;
 
 // flags vlan-flags
-/** vlan-flags: reorder-hdr. */ export const RT_LINK_VLAN_FLAGS_REORDER_HDR = 0x1;
-/** vlan-flags: gvrp. */ export const RT_LINK_VLAN_FLAGS_GVRP = 0x2;
-/** vlan-flags: loose-binding. */ export const RT_LINK_VLAN_FLAGS_LOOSE_BINDING = 0x4;
-/** vlan-flags: mvrp. */ export const RT_LINK_VLAN_FLAGS_MVRP = 0x8;
-/** vlan-flags: bridge-binding. */ export const RT_LINK_VLAN_FLAGS_BRIDGE_BINDING = 0x10;
+/** vlan-flags: reorder-hdr. */ export const VLAN_FLAG_REORDER_HDR = 0x1;
+/** vlan-flags: gvrp. */ export const VLAN_FLAG_GVRP = 0x2;
+/** vlan-flags: loose-binding. */ export const VLAN_FLAG_LOOSE_BINDING = 0x4;
+/** vlan-flags: mvrp. */ export const VLAN_FLAG_MVRP = 0x8;
+/** vlan-flags: bridge-binding. */ export const VLAN_FLAG_BRIDGE_BINDING = 0x10;
 /** Names of flags vlan-flags by value. */ export const VLAN_FLAGS_NAMES: { readonly [value: number]: string | undefined } = { 1: "reorder-hdr", 2: "gvrp", 4: "loose-binding", 8: "mvrp", 16: "bridge-binding" };
 
 // enum ifla-vf-link-state-enum
-/** ifla-vf-link-state-enum: auto. */ export const RT_LINK_IFLA_VF_LINK_STATE_ENUM_AUTO = 0;
-/** ifla-vf-link-state-enum: enable. */ export const RT_LINK_IFLA_VF_LINK_STATE_ENUM_ENABLE = 1;
-/** ifla-vf-link-state-enum: disable. */ export const RT_LINK_IFLA_VF_LINK_STATE_ENUM_DISABLE = 2;
-/** Names of enum ifla-vf-link-state-enum by value. */ export const IFLA_VF_LINK_STATE_ENUM_NAMES: { readonly [value: number]: string | undefined } = ["auto", "enable", "disable"];
+/** ifla-vf-link-state-enum: auto. */ export const IFLA_VF_LINK_STATE_AUTO = 0;
+/** ifla-vf-link-state-enum: enable. */ export const IFLA_VF_LINK_STATE_ENABLE = 1;
+/** ifla-vf-link-state-enum: disable. */ export const IFLA_VF_LINK_STATE_DISABLE = 2;
+/** Names of enum ifla-vf-link-state-enum, by value. */ export const IFLA_VF_LINK_STATE_ENUM_NAMES = ["auto", "enable", "disable"] as const;
 
 // flags rtext-filter
-/** rtext-filter: vf. */ export const RT_LINK_RTEXT_FILTER_VF = 0x1;
-/** rtext-filter: brvlan. */ export const RT_LINK_RTEXT_FILTER_BRVLAN = 0x2;
-/** rtext-filter: brvlan-compressed. */ export const RT_LINK_RTEXT_FILTER_BRVLAN_COMPRESSED = 0x4;
-/** rtext-filter: skip-stats. */ export const RT_LINK_RTEXT_FILTER_SKIP_STATS = 0x8;
-/** rtext-filter: mrp. */ export const RT_LINK_RTEXT_FILTER_MRP = 0x10;
-/** rtext-filter: cfm-config. */ export const RT_LINK_RTEXT_FILTER_CFM_CONFIG = 0x20;
-/** rtext-filter: cfm-status. */ export const RT_LINK_RTEXT_FILTER_CFM_STATUS = 0x40;
-/** rtext-filter: mst. */ export const RT_LINK_RTEXT_FILTER_MST = 0x80;
+/** rtext-filter: vf. */ export const RTEXT_FILTER_VF = 0x1;
+/** rtext-filter: brvlan. */ export const RTEXT_FILTER_BRVLAN = 0x2;
+/** rtext-filter: brvlan-compressed. */ export const RTEXT_FILTER_BRVLAN_COMPRESSED = 0x4;
+/** rtext-filter: skip-stats. */ export const RTEXT_FILTER_SKIP_STATS = 0x8;
+/** rtext-filter: mrp. */ export const RTEXT_FILTER_MRP = 0x10;
+/** rtext-filter: cfm-config. */ export const RTEXT_FILTER_CFM_CONFIG = 0x20;
+/** rtext-filter: cfm-status. */ export const RTEXT_FILTER_CFM_STATUS = 0x40;
+/** rtext-filter: mst. */ export const RTEXT_FILTER_MST = 0x80;
 /** Names of flags rtext-filter by value. */ export const RTEXT_FILTER_NAMES: { readonly [value: number]: string | undefined } = { 1: "vf", 2: "brvlan", 4: "brvlan-compressed", 8: "skip-stats", 16: "mrp", 32: "cfm-config", 64: "cfm-status", 128: "mst" };
 
 // enum netkit-policy
@@ -225,36 +231,36 @@
 /** Names of enum netkit-policy by value. */ export const NETKIT_POLICY_NAMES: { readonly [value: number]: string | undefined } = { 0: "forward", 2: "blackhole" };
 
 // enum netkit-mode
-/** netkit-mode: l2. */ export const RT_LINK_NETKIT_MODE_L2 = 0;
-/** netkit-mode: l3. */ export const RT_LINK_NETKIT_MODE_L3 = 1;
-/** Names of enum netkit-mode by value. */ export const NETKIT_MODE_NAMES: { readonly [value: number]: string | undefined } = ["l2", "l3"];
+/** netkit-mode: l2. */ export const NETKIT_L2 = 0;
+/** netkit-mode: l3. */ export const NETKIT_L3 = 1;
+/** Names of enum netkit-mode, by value. */ export const NETKIT_MODE_NAMES = ["l2", "l3"] as const;
 
 // enum netkit-scrub
-/** netkit-scrub: none. */ export const RT_LINK_NETKIT_SCRUB_NONE = 0;
-/** netkit-scrub: default. */ export const RT_LINK_NETKIT_SCRUB_DEFAULT = 1;
-/** Names of enum netkit-scrub by value. */ export const NETKIT_SCRUB_NAMES: { readonly [value: number]: string | undefined } = ["none", "default"];
+/** netkit-scrub: none. */ export const NETKIT_SCRUB_NONE = 0;
+/** netkit-scrub: default. */ export const NETKIT_SCRUB_DEFAULT = 1;
+/** Names of enum netkit-scrub, by value. */ export const NETKIT_SCRUB_NAMES = ["none", "default"] as const;
 
 // enum netkit-pairing
 /** netkit-pairing: pair. */ export const RT_LINK_NETKIT_PAIRING_PAIR = 0;
 /** netkit-pairing: single. */ export const RT_LINK_NETKIT_PAIRING_SINGLE = 1;
-/** Names of enum netkit-pairing by value. */ export const NETKIT_PAIRING_NAMES: { readonly [value: number]: string | undefined } = ["pair", "single"];
+/** Names of enum netkit-pairing, by value. */ export const NETKIT_PAIRING_NAMES = ["pair", "single"] as const;
 
 // enum ovpn-mode
-/** ovpn-mode: p2p. */ export const OVPN_MODEP2P = 0;
-/** ovpn-mode: mp. */ export const OVPN_MODEMP = 1;
-/** Names of enum ovpn-mode by value. */ export const OVPN_MODE_NAMES: { readonly [value: number]: string | undefined } = ["p2p", "mp"];
+/** ovpn-mode: p2p. */ export const OVPN_MODE_P2P = 0;
+/** ovpn-mode: mp. */ export const OVPN_MODE_MP = 1;
+/** Names of enum ovpn-mode, by value. */ export const OVPN_MODE_NAMES = ["p2p", "mp"] as const;
 
 // enum br-stp-mode
-/** br-stp-mode: auto. */ export const RT_LINK_BR_STP_MODE_AUTO = 0;
-/** br-stp-mode: user. */ export const RT_LINK_BR_STP_MODE_USER = 1;
-/** br-stp-mode: kernel. */ export const RT_LINK_BR_STP_MODE_KERNEL = 2;
-/** Names of enum br-stp-mode by value. */ export const BR_STP_MODE_NAMES: { readonly [value: number]: string | undefined } = ["auto", "user", "kernel"];
+/** br-stp-mode: auto. */ export const BR_STP_MODE_AUTO = 0;
+/** br-stp-mode: user. */ export const BR_STP_MODE_USER = 1;
+/** br-stp-mode: kernel. */ export const BR_STP_MODE_KERNEL = 2;
+/** Names of enum br-stp-mode, by value. */ export const BR_STP_MODE_NAMES = ["auto", "user", "kernel"] as const;
 
 // enum vxlan-df
 /** vxlan-df: unset. */ export const VXLAN_DF_UNSET = 0;
 /** vxlan-df: set. */ export const VXLAN_DF_SET = 1;
 /** vxlan-df: inherit. */ export const VXLAN_DF_INHERIT = 2;
-/** Names of enum vxlan-df by value. */ export const VXLAN_DF_NAMES: { readonly [value: number]: string | undefined } = ["unset", "set", "inherit"];
+/** Names of enum vxlan-df, by value. */ export const VXLAN_DF_NAMES = ["unset", "set", "inherit"] as const;
 
 // enum macvlan-mode
 /** macvlan-mode: private. */ export const MACVLAN_MODE_PRIVATE = 1;
@@ -269,7 +275,7 @@
 /** macvlan-macaddr-mode: del. */ export const MACVLAN_MACADDR_DEL = 1;
 /** macvlan-macaddr-mode: flush. */ export const MACVLAN_MACADDR_FLUSH = 2;
 /** macvlan-macaddr-mode: set. */ export const MACVLAN_MACADDR_SET = 3;
-/** Names of enum macvlan-macaddr-mode by value. */ export const MACVLAN_MACADDR_MODE_NAMES: { readonly [value: number]: string | undefined } = ["add", "del", "flush", "set"];
+/** Names of enum macvlan-macaddr-mode, by value. */ export const MACVLAN_MACADDR_MODE_NAMES = ["add", "del", "flush", "set"] as const;
 
 // flags macvlan-flags
 /** macvlan-flags: nopromisc. */ export const MACVLAN_FLAG_NOPROMISC = 0x1;
@@ -280,12 +286,98 @@
 /** ipvlan-mode: l2. */ export const IPVLAN_MODE_L2 = 0;
 /** ipvlan-mode: l3. */ export const IPVLAN_MODE_L3 = 1;
 /** ipvlan-mode: l3s. */ export const IPVLAN_MODE_L3S = 2;
-/** Names of enum ipvlan-mode by value. */ export const IPVLAN_MODE_NAMES: { readonly [value: number]: string | undefined } = ["l2", "l3", "l3s"];
+/** Names of enum ipvlan-mode, by value. */ export const IPVLAN_MODE_NAMES = ["l2", "l3", "l3s"] as const;
 
 // flags ipvlan-flags
 /** ipvlan-flags: private. */ export const IPVLAN_F_PRIVATE = 0x1;
 /** ipvlan-flags: vepa. */ export const IPVLAN_F_VEPA = 0x2;
 /** Names of flags ipvlan-flags by value. */ export const IPVLAN_FLAGS_NAMES: { readonly [value: number]: string | undefined } = { 1: "private", 2: "vepa" };
+
+// enum arphrd
+/** arphrd: netrom. */ export const ARPHRD_NETROM = 0;
+/** arphrd: ether. */ export const ARPHRD_ETHER = 1;
+/** arphrd: eether. */ export const ARPHRD_EETHER = 2;
+/** arphrd: ax25. */ export const ARPHRD_AX25 = 3;
+/** arphrd: pronet. */ export const ARPHRD_PRONET = 4;
+/** arphrd: chaos. */ export const ARPHRD_CHAOS = 5;
+/** arphrd: ieee802. */ export const ARPHRD_IEEE802 = 6;
+/** arphrd: arcnet. */ export const ARPHRD_ARCNET = 7;
+/** arphrd: appletlk. */ export const ARPHRD_APPLETLK = 8;
+/** arphrd: dlci. */ export const ARPHRD_DLCI = 15;
+/** arphrd: atm. */ export const ARPHRD_ATM = 19;
+/** arphrd: metricom. */ export const ARPHRD_METRICOM = 23;
+/** arphrd: ieee1394. */ export const ARPHRD_IEEE1394 = 24;
+/** arphrd: eui64. */ export const ARPHRD_EUI64 = 27;
+/** arphrd: infiniband. */ export const ARPHRD_INFINIBAND = 32;
+/** arphrd: slip. */ export const ARPHRD_SLIP = 256;
+/** arphrd: cslip. */ export const ARPHRD_CSLIP = 257;
+/** arphrd: slip6. */ export const ARPHRD_SLIP6 = 258;
+/** arphrd: cslip6. */ export const ARPHRD_CSLIP6 = 259;
+/** arphrd: rsrvd. */ export const ARPHRD_RSRVD = 260;
+/** arphrd: adapt. */ export const ARPHRD_ADAPT = 264;
+/** arphrd: rose. */ export const ARPHRD_ROSE = 270;
+/** arphrd: x25. */ export const ARPHRD_X25 = 271;
+/** arphrd: hwx25. */ export const ARPHRD_HWX25 = 272;
+/** arphrd: can. */ export const ARPHRD_CAN = 280;
+/** arphrd: mctp. */ export const ARPHRD_MCTP = 290;
+/** arphrd: ppp. */ export const ARPHRD_PPP = 512;
+/** arphrd: cisco. */ export const ARPHRD_CISCO = 513;
+/** arphrd: lapb. */ export const ARPHRD_LAPB = 516;
+/** arphrd: ddcmp. */ export const ARPHRD_DDCMP = 517;
+/** arphrd: rawhdlc. */ export const ARPHRD_RAWHDLC = 518;
+/** arphrd: rawip. */ export const ARPHRD_RAWIP = 519;
+/** arphrd: tunnel. */ export const ARPHRD_TUNNEL = 768;
+/** arphrd: tunnel6. */ export const ARPHRD_TUNNEL6 = 769;
+/** arphrd: frad. */ export const ARPHRD_FRAD = 770;
+/** arphrd: skip. */ export const ARPHRD_SKIP = 771;
+/** arphrd: loopback. */ export const ARPHRD_LOOPBACK = 772;
+/** arphrd: localtlk. */ export const ARPHRD_LOCALTLK = 773;
+/** arphrd: fddi. */ export const ARPHRD_FDDI = 774;
+/** arphrd: bif. */ export const ARPHRD_BIF = 775;
+/** arphrd: sit. */ export const ARPHRD_SIT = 776;
+/** arphrd: ipddp. */ export const ARPHRD_IPDDP = 777;
+/** arphrd: ipgre. */ export const ARPHRD_IPGRE = 778;
+/** arphrd: pimreg. */ export const ARPHRD_PIMREG = 779;
+/** arphrd: hippi. */ export const ARPHRD_HIPPI = 780;
+/** arphrd: ash. */ export const ARPHRD_ASH = 781;
+/** arphrd: econet. */ export const ARPHRD_ECONET = 782;
+/** arphrd: irda. */ export const ARPHRD_IRDA = 783;
+/** arphrd: fcpp. */ export const ARPHRD_FCPP = 784;
+/** arphrd: fcal. */ export const ARPHRD_FCAL = 785;
+/** arphrd: fcpl. */ export const ARPHRD_FCPL = 786;
+/** arphrd: fcfabric. */ export const ARPHRD_FCFABRIC = 787;
+/** arphrd: ieee802-tr. */ export const ARPHRD_IEEE802_TR = 800;
+/** arphrd: ieee80211. */ export const ARPHRD_IEEE80211 = 801;
+/** arphrd: ieee80211-prism. */ export const ARPHRD_IEEE80211_PRISM = 802;
+/** arphrd: ieee80211-radiotap. */ export const ARPHRD_IEEE80211_RADIOTAP = 803;
+/** arphrd: ieee802154. */ export const ARPHRD_IEEE802154 = 804;
+/** arphrd: ieee802154-monitor. */ export const ARPHRD_IEEE802154_MONITOR = 805;
+/** arphrd: phonet. */ export const ARPHRD_PHONET = 820;
+/** arphrd: phonet-pipe. */ export const ARPHRD_PHONET_PIPE = 821;
+/** arphrd: caif. */ export const ARPHRD_CAIF = 822;
+/** arphrd: ip6gre. */ export const ARPHRD_IP6GRE = 823;
+/** arphrd: netlink. */ export const ARPHRD_NETLINK = 824;
+/** arphrd: 6lowpan. */ export const ARPHRD_6LOWPAN = 825;
+/** arphrd: vsockmon. */ export const ARPHRD_VSOCKMON = 826;
+/** arphrd: none. */ export const ARPHRD_NONE = 65534;
+/** arphrd: void. */ export const ARPHRD_VOID = 65535;
+/** Names of enum arphrd by value. */ export const ARPHRD_NAMES: { readonly [value: number]: string | undefined } = { 0: "netrom", 1: "ether", 2: "eether", 3: "ax25", 4: "pronet", 5: "chaos", 6: "ieee802", 7: "arcnet", 8: "appletlk", 15: "dlci", 19: "atm", 23: "metricom", 24: "ieee1394", 27: "eui64", 32: "infiniband", 256: "slip", 257: "cslip", 258: "slip6", 259: "cslip6", 260: "rsrvd", 264: "adapt", 270: "rose", 271: "x25", 272: "hwx25", 280: "can", 290: "mctp", 512: "ppp", 513: "cisco", 516: "lapb", 517: "ddcmp", 518: "rawhdlc", 519: "rawip", 768: "tunnel", 769: "tunnel6", 770: "frad", 771: "skip", 772: "loopback", 773: "localtlk", 774: "fddi", 775: "bif", 776: "sit", 777: "ipddp", 778: "ipgre", 779: "pimreg", 780: "hippi", 781: "ash", 782: "econet", 783: "irda", 784: "fcpp", 785: "fcal", 786: "fcpl", 787: "fcfabric", 800: "ieee802-tr", 801: "ieee80211", 802: "ieee80211-prism", 803: "ieee80211-radiotap", 804: "ieee802154", 805: "ieee802154-monitor", 820: "phonet", 821: "phonet-pipe", 822: "caif", 823: "ip6gre", 824: "netlink", 825: "6lowpan", 826: "vsockmon", 65534: "none", 65535: "void" };
+
+// enum if-oper
+/** if-oper: unknown. */ export const IF_OPER_UNKNOWN = 0;
+/** if-oper: notpresent. */ export const IF_OPER_NOTPRESENT = 1;
+/** if-oper: down. */ export const IF_OPER_DOWN = 2;
+/** if-oper: lowerlayerdown. */ export const IF_OPER_LOWERLAYERDOWN = 3;
+/** if-oper: testing. */ export const IF_OPER_TESTING = 4;
+/** if-oper: dormant. */ export const IF_OPER_DORMANT = 5;
+/** if-oper: up. */ export const IF_OPER_UP = 6;
+/** Names of enum if-oper, by value. */ export const IF_OPER_NAMES = ["unknown", "notpresent", "down", "lowerlayerdown", "testing", "dormant", "up"] as const;
+
+// enum if-link-mode
+/** if-link-mode: default. */ export const IF_LINK_MODE_DEFAULT = 0;
+/** if-link-mode: dormant. */ export const IF_LINK_MODE_DORMANT = 1;
+/** if-link-mode: testing. */ export const IF_LINK_MODE_TESTING = 2;
+/** Names of enum if-link-mode, by value. */ export const IF_LINK_MODE_NAMES = ["default", "dormant", "testing"] as const;
 
 // attribute set link-attrs
 /** link-attrs: address (binary). */ export const IFLA_ADDRESS = 1;
@@ -357,6 +449,7 @@
 /** link-attrs: netns-immutable (u8). */ export const IFLA_NETNS_IMMUTABLE = 67;
 /** link-attrs: headroom (u16). */ export const IFLA_HEADROOM = 68;
 /** link-attrs: tailroom (u16). */ export const IFLA_TAILROOM = 69;
+/** link-attrs: unspec (unused). */ export const IFLA_UNSPEC = 0;
 
 // attribute set prop-list-link-attrs
 
@@ -403,6 +496,7 @@
 /** linkinfo-attrs: xstats (binary). */ export const IFLA_INFO_XSTATS = 3;
 /** linkinfo-attrs: slave-kind (string). */ export const IFLA_INFO_SLAVE_KIND = 4;
 /** linkinfo-attrs: slave-data (sub-message). */ export const IFLA_INFO_SLAVE_DATA = 5;
+/** linkinfo-attrs: unspec (unused). */ export const IFLA_INFO_UNSPEC = 0;
 
 // attribute set linkinfo-bond-attrs
 /** linkinfo-bond-attrs: mode (u8). */ export const IFLA_BOND_MODE = 1;
@@ -791,6 +885,7 @@
 /** linkinfo-ipvlan-attrs: flags (u16). */ export const IFLA_IPVLAN_FLAGS = 2;
 
 // attribute set netns-attrs
+/** netns-attrs: none (unused). */ export const NETNSA_NONE = 0;
 /** netns-attrs: nsid (s32). */ export const NETNSA_NSID = 1;
 /** netns-attrs: pid (u32). */ export const NETNSA_PID = 2;
 /** netns-attrs: fd (u32). */ export const NETNSA_FD = 3;

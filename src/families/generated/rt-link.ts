@@ -93,6 +93,12 @@ export type MacvlanFlags = "nopromisc" | "nodst";
 export type IpvlanMode = "l2" | "l3" | "l3s";
 /** Names of flags ipvlan-flags. */
 export type IpvlanFlags = "private" | "vepa";
+/** Names of enum arphrd. */
+export type Arphrd = "netrom" | "ether" | "eether" | "ax25" | "pronet" | "chaos" | "ieee802" | "arcnet" | "appletlk" | "dlci" | "atm" | "metricom" | "ieee1394" | "eui64" | "infiniband" | "slip" | "cslip" | "slip6" | "cslip6" | "rsrvd" | "adapt" | "rose" | "x25" | "hwx25" | "can" | "mctp" | "ppp" | "cisco" | "lapb" | "ddcmp" | "rawhdlc" | "rawip" | "tunnel" | "tunnel6" | "frad" | "skip" | "loopback" | "localtlk" | "fddi" | "bif" | "sit" | "ipddp" | "ipgre" | "pimreg" | "hippi" | "ash" | "econet" | "irda" | "fcpp" | "fcal" | "fcpl" | "fcfabric" | "ieee802-tr" | "ieee80211" | "ieee80211-prism" | "ieee80211-radiotap" | "ieee802154" | "ieee802154-monitor" | "phonet" | "phonet-pipe" | "caif" | "ip6gre" | "netlink" | "6lowpan" | "vsockmon" | "none" | "void";
+/** Names of enum if-oper. */
+export type IfOper = "unknown" | "notpresent" | "down" | "lowerlayerdown" | "testing" | "dormant" | "up";
+/** Names of enum if-link-mode. */
+export type IfLinkMode = "default" | "dormant" | "testing";
 /** Fields of struct rtgenmsg (undefined past the end of a short payload). */
 export interface Rtgenmsg {
   "family": number | undefined;
@@ -1841,7 +1847,7 @@ export const spec: FamilySpec = reviveSpec(`
 ["nlkit-spec/1",{"name":"rt-link","protocol":"netlink-raw","protonum":0,"version":1,"uapiHeader":"linux/rtnetlink.h","enumModel":"directional","opNamePrefix":"rtm-"},
 [
 ["flags","ifinfo-flags",["up","broadcast","debug","loopback","point-to-point","no-trailers","running","no-arp","promisc","all-multi","master","slave","multicast","portsel","auto-media","dynamic","lower-up","dormant","echo"],{"namePrefix":"iff-"}],
-["enum","vlan-protocols",[["8021q",33024],["8021ad",34984]]],
+["enum","vlan-protocols",[["8021q",33024],["8021ad",34984]],{"namePrefix":"eth-p-"}],
 ["struct","rtgenmsg",[["family","u8"]]],
 ["struct","ifinfomsg",[["ifi-family","u8"],["pad","pad",{"size":1}],["ifi-type","u16"],["ifi-index","s32"],["ifi-flags","u32",{"enum":"ifinfo-flags","enumAsFlags":true}],["ifi-change","u32"]]],
 ["struct","ifla-bridge-id",[["prio","u16"],["addr","binary",{"size":6,"displayHint":"mac"}]]],
@@ -1851,12 +1857,12 @@ export const spec: FamilySpec = reviveSpec(`
 ["struct","rtnl-link-ifmap",[["mem-start","u64"],["mem-end","u64"],["base-addr","u64"],["irq","u16"],["dma","u8"],["port","u8"]]],
 ["enum","ipv4-devconf",["forwarding","mc-forwarding","proxy-arp","accept-redirects","secure-redirects","send-redirects","shared-media","rp-filter","accept-source-route","bootp-relay","log-martians","tag","arpfilter","medium-id","noxfrm","nopolicy","force-igmp-version","arp-announce","arp-ignore","promote-secondaries","arp-accept","arp-notify","accept-local","src-vmark","proxy-arp-pvlan","route-localnet","igmpv2-unsolicited-report-interval","igmpv3-unsolicited-report-interval","ignore-routes-with-linkdown","drop-unicast-in-l2-multicast","drop-gratuitous-arp","bc-forwarding","arp-evict-nocarrier"]],
 ["enum","ipv6-devconf",["forwarding","hoplimit","mtu6","accept-ra","accept-redirects","autoconf","dad-transmits","rtr-solicits","rtr-solicit-interval","rtr-solicit-delay","use-tempaddr","temp-valid-lft","temp-prefered-lft","regen-max-retry","max-desync-factor","max-addresses","force-mld-version","accept-ra-defrtr","accept-ra-pinfo","accept-ra-rtr-pref","rtr-probe-interval","accept-ra-rt-info-max-plen","proxy-ndp","optimistic-dad","accept-source-route","mc-forwarding","disable-ipv6","accept-dad","force-tllao","ndisc-notify","mldv1-unsolicited-report-interval","mldv2-unsolicited-report-interval","suppress-frag-ndisc","accept-ra-from-local","use-optimistic","accept-ra-mtu","stable-secret","use-oif-addrs-only","accept-ra-min-hop-limit","ignore-routes-with-linkdown","drop-unicast-in-l2-multicast","drop-unsolicited-na","keep-addr-on-down","rtr-solicit-max-interval","seg6-enabled","seg6-require-hmac","enhanced-dad","addr-gen-mode","disable-policy","accept-ra-rt-info-min-plen","ndisc-tclass","rpl-seg-enabled","ra-defrtr-metric","ioam6-enabled","ioam6-id","ioam6-id-wide","ndisc-evict-nocarrier","accept-untracked-na"]],
-["enum","ifla-icmp6-stats",["num","inmsgs","inerrors","outmsgs","outerrors","csumerrors","ratelimithost"]],
-["enum","ifla-inet6-stats",["num","inpkts","inoctets","indelivers","outforwdatagrams","outpkts","outoctets","inhdrerrors","intoobigerrors","innoroutes","inaddrerrors","inunknownprotos","intruncatedpkts","indiscards","outdiscards","outnoroutes","reasmtimeout","reasmreqds","reasmoks","reasmfails","fragoks","fragfails","fragcreates","inmcastpkts","outmcastpkts","inbcastpkts","outbcastpkts","inmcastoctets","outmcastoctets","inbcastoctets","outbcastoctets","csumerrors","noectpkts","ect1-pkts","ect0-pkts","cepkts","reasm-overlaps"]],
+["enum","ifla-icmp6-stats",["num","inmsgs","inerrors","outmsgs","outerrors","csumerrors","ratelimithost"],{"namePrefix":"icmp6-mib-"}],
+["enum","ifla-inet6-stats",["num","inpkts","inoctets","indelivers","outforwdatagrams","outpkts","outoctets","inhdrerrors","intoobigerrors","innoroutes","inaddrerrors","inunknownprotos","intruncatedpkts","indiscards","outdiscards","outnoroutes","reasmtimeout","reasmreqds","reasmoks","reasmfails","fragoks","fragfails","fragcreates","inmcastpkts","outmcastpkts","inbcastpkts","outbcastpkts","inmcastoctets","outmcastoctets","inbcastoctets","outbcastoctets","csumerrors","noectpkts","ect1-pkts","ect0-pkts","cepkts","reasm-overlaps"],{"namePrefix":"ipstats-mib-"}],
 ["struct","br-boolopt-multi",[["optval","u32"],["optmask","u32"]]],
 ["struct","if-stats-msg",[["family","u8"],["pad","pad",{"size":3}],["ifindex","u32"],["filter-mask","u32"]]],
 ["struct","ifla-vlan-flags",[["flags","u32",{"enum":"vlan-flags","enumAsFlags":true}],["mask","u32",{"displayHint":"hex"}]]],
-["flags","vlan-flags",["reorder-hdr","gvrp","loose-binding","mvrp","bridge-binding"]],
+["flags","vlan-flags",["reorder-hdr","gvrp","loose-binding","mvrp","bridge-binding"],{"namePrefix":"vlan-flag-"}],
 ["struct","ifla-vlan-qos-mapping",[["from","u32"],["to","u32"]]],
 ["struct","ifla-geneve-port-range",[["low","u16",{"byteOrder":"big-endian"}],["high","u16",{"byteOrder":"big-endian"}]]],
 ["struct","ifla-vf-mac",[["vf","u32"],["mac","binary",{"size":32}]]],
@@ -1864,19 +1870,19 @@ export const spec: FamilySpec = reviveSpec(`
 ["struct","ifla-vf-tx-rate",[["vf","u32"],["rate","u32"]]],
 ["struct","ifla-vf-spoofchk",[["vf","u32"],["setting","u32"]]],
 ["struct","ifla-vf-link-state",[["vf","u32"],["link-state","u32",{"enum":"ifla-vf-link-state-enum"}]]],
-["enum","ifla-vf-link-state-enum",["auto","enable","disable"]],
+["enum","ifla-vf-link-state-enum",["auto","enable","disable"],{"namePrefix":"ifla-vf-link-state-"}],
 ["struct","ifla-vf-rate",[["vf","u32"],["min-tx-rate","u32"],["max-tx-rate","u32"]]],
 ["struct","ifla-vf-rss-query-en",[["vf","u32"],["setting","u32"]]],
 ["struct","ifla-vf-trust",[["vf","u32"],["setting","u32"]]],
 ["struct","ifla-vf-guid",[["vf","u32"],["guid","u64"]]],
 ["struct","ifla-vf-vlan-info",[["vf","u32"],["vlan","u32"],["qos","u32"],["vlan-proto","u32"]]],
-["flags","rtext-filter",["vf","brvlan","brvlan-compressed","skip-stats","mrp","cfm-config","cfm-status","mst"]],
+["flags","rtext-filter",["vf","brvlan","brvlan-compressed","skip-stats","mrp","cfm-config","cfm-status","mst"],{"namePrefix":"rtext-filter-"}],
 ["enum","netkit-policy",["forward",["blackhole",2]]],
-["enum","netkit-mode",["l2","l3"]],
-["enum","netkit-scrub",["none","default"]],
+["enum","netkit-mode",["l2","l3"],{"namePrefix":"netkit-"}],
+["enum","netkit-scrub",["none","default"],{"namePrefix":"netkit-scrub-"}],
 ["enum","netkit-pairing",["pair","single"]],
-["enum","ovpn-mode",["p2p","mp"],{"namePrefix":"ovpn-mode"}],
-["enum","br-stp-mode",["auto","user","kernel"]],
+["enum","ovpn-mode",["p2p","mp"],{"namePrefix":"ovpn-mode-"}],
+["enum","br-stp-mode",["auto","user","kernel"],{"namePrefix":"br-stp-mode-"}],
 ["struct","ifla-vxlan-port-range",[["low","u16",{"byteOrder":"big-endian"}],["high","u16",{"byteOrder":"big-endian"}]]],
 ["enum","vxlan-df",["unset","set","inherit"],{"namePrefix":"vxlan-df-"}],
 ["enum","macvlan-mode",[["private",1],"vepa",["bridge",4],["passthru",8],["source",16]],{"namePrefix":"macvlan-mode-"}],
@@ -1884,7 +1890,14 @@ export const spec: FamilySpec = reviveSpec(`
 ["flags","macvlan-flags",["nopromisc","nodst"],{"namePrefix":"macvlan-flag-"}],
 ["enum","ipvlan-mode",["l2","l3","l3s"],{"namePrefix":"ipvlan-mode-"}],
 ["flags","ipvlan-flags",["private","vepa"],{"namePrefix":"ipvlan-f-"}],
-["struct","netconfmsg",[["ncm-family","u8"]]]
+["struct","netconfmsg",[["ncm-family","u8"]]],
+["enum","arphrd",["netrom","ether","eether","ax25","pronet","chaos","ieee802","arcnet","appletlk",["dlci",15],["atm",19],["metricom",23],"ieee1394",["eui64",27],["infiniband",32],["slip",256],"cslip","slip6","cslip6","rsrvd",["adapt",264],["rose",270],"x25","hwx25",["can",280],["mctp",290],["ppp",512],"cisco",["lapb",516],"ddcmp","rawhdlc","rawip",["tunnel",768],"tunnel6","frad","skip","loopback","localtlk","fddi","bif","sit","ipddp","ipgre","pimreg","hippi","ash","econet","irda","fcpp","fcal","fcpl","fcfabric",["ieee802-tr",800],"ieee80211","ieee80211-prism","ieee80211-radiotap","ieee802154","ieee802154-monitor",["phonet",820],"phonet-pipe","caif","ip6gre","netlink","6lowpan","vsockmon",["none",65534],"void"],{"namePrefix":"arphrd-"}],
+["enum","if-oper",["unknown","notpresent","down","lowerlayerdown","testing","dormant","up"],{"namePrefix":"if-oper-"}],
+["enum","if-link-mode",["default","dormant","testing"],{"namePrefix":"if-link-mode-"}],
+["const","ifaliasz",256],
+["const","gso-max-segs",65535],
+["const","netconfa-ifindex-all",-1],
+["const","netconfa-ifindex-default",-2]
 ],
 [
 ["link-attrs",[
@@ -1956,7 +1969,8 @@ export const spec: FamilySpec = reviveSpec(`
 ["max-pacing-offload-horizon","uint"],
 ["netns-immutable","u8"],
 ["headroom","u16"],
-["tailroom","u16"]
+["tailroom","u16"],
+["unspec","unused",{"value":0}]
 ],{"namePrefix":"ifla-"}],
 ["prop-list-link-attrs",[
 ["alt-ifname","string",{"multiAttr":true}]
@@ -2005,7 +2019,8 @@ export const spec: FamilySpec = reviveSpec(`
 ["data","sub-message",{"subMessage":"linkinfo-data-msg","selector":"kind"}],
 ["xstats","binary"],
 ["slave-kind","string"],
-["slave-data","sub-message",{"subMessage":"linkinfo-member-data-msg","selector":"slave-kind"}]
+["slave-data","sub-message",{"subMessage":"linkinfo-member-data-msg","selector":"slave-kind"}],
+["unspec","unused",{"value":0}]
 ],{"namePrefix":"ifla-info-"}],
 ["linkinfo-bond-attrs",[
 ["mode","u8"],
@@ -2436,6 +2451,7 @@ export const spec: FamilySpec = reviveSpec(`
 ["flags","u16",{"enum":"ipvlan-flags","enumAsFlags":true}]
 ],{"namePrefix":"ifla-ipvlan-"}],
 ["netns-attrs",[
+["none","unused",{"value":0}],
 ["nsid","s32"],
 ["pid","u32"],
 ["fd","u32"],

@@ -24,13 +24,13 @@
 /** rtm-type: throw. */ export const RTN_THROW = 9;
 /** rtm-type: nat. */ export const RTN_NAT = 10;
 /** rtm-type: xresolve. */ export const RTN_XRESOLVE = 11;
-/** Names of enum rtm-type by value. */ export const RTM_TYPE_NAMES: { readonly [value: number]: string | undefined } = ["unspec", "unicast", "local", "broadcast", "anycast", "multicast", "blackhole", "unreachable", "prohibit", "throw", "nat", "xresolve"];
+/** Names of enum rtm-type, by value. */ export const RTM_TYPE_NAMES = ["unspec", "unicast", "local", "broadcast", "anycast", "multicast", "blackhole", "unreachable", "prohibit", "throw", "nat", "xresolve"] as const;
 
 // enum del-reason
 /** del-reason: unspec. */ export const RT_DEL_REASON_UNSPEC = 0;
 /** del-reason: expired. */ export const RT_DEL_REASON_EXPIRED = 1;
 /** del-reason: ra-withdrawn. */ export const RT_DEL_REASON_RA_WITHDRAWN = 2;
-/** Names of enum del-reason by value. */ export const DEL_REASON_NAMES: { readonly [value: number]: string | undefined } = ["unspec", "expired", "ra-withdrawn"];
+/** Names of enum del-reason, by value. */ export const DEL_REASON_NAMES = ["unspec", "expired", "ra-withdrawn"] as const;
 
 // flags rtnh-flags
 /** rtnh-flags: dead. */ export const RTNH_F_DEAD = 0x1;
@@ -54,7 +54,7 @@
 /** lwtunnel-encap-types: rpl. */ export const LWTUNNEL_ENCAP_RPL = 8;
 /** lwtunnel-encap-types: ioam6. */ export const LWTUNNEL_ENCAP_IOAM6 = 9;
 /** lwtunnel-encap-types: xfrm. */ export const LWTUNNEL_ENCAP_XFRM = 10;
-/** Names of enum lwtunnel-encap-types by value. */ export const LWTUNNEL_ENCAP_TYPES_NAMES: { readonly [value: number]: string | undefined } = ["none", "mpls", "ip", "ila", "ip6", "seg6", "bpf", "seg6-local", "rpl", "ioam6", "xfrm"];
+/** Names of enum lwtunnel-encap-types, by value. */ export const LWTUNNEL_ENCAP_TYPES_NAMES = ["none", "mpls", "ip", "ila", "ip6", "seg6", "bpf", "seg6-local", "rpl", "ioam6", "xfrm"] as const;
 
 // enum seg6-iptun-mode
 /** seg6-iptun-mode: inline. */ export const SEG6_IPTUN_MODE_INLINE = 0;
@@ -62,7 +62,178 @@
 /** seg6-iptun-mode: l2encap. */ export const SEG6_IPTUN_MODE_L2ENCAP = 2;
 /** seg6-iptun-mode: encap-red. */ export const SEG6_IPTUN_MODE_ENCAP_RED = 3;
 /** seg6-iptun-mode: l2encap-red. */ export const SEG6_IPTUN_MODE_L2ENCAP_RED = 4;
-/** Names of enum seg6-iptun-mode by value. */ export const SEG6_IPTUN_MODE_NAMES: { readonly [value: number]: string | undefined } = ["inline", "encap", "l2encap", "encap-red", "l2encap-red"];
+/** Names of enum seg6-iptun-mode, by value. */ export const SEG6_IPTUN_MODE_NAMES = ["inline", "encap", "l2encap", "encap-red", "l2encap-red"] as const;
+
+// enum rtm-msg-type
+/** rtm-msg-type: newlink. */ export const RTM_NEWLINK = 16;
+/** rtm-msg-type: dellink. */ export const RTM_DELLINK = 17;
+/** rtm-msg-type: getlink. */ export const RTM_GETLINK = 18;
+/** rtm-msg-type: setlink. */ export const RTM_SETLINK = 19;
+/** rtm-msg-type: newaddr. */ export const RTM_NEWADDR = 20;
+/** rtm-msg-type: deladdr. */ export const RTM_DELADDR = 21;
+/** rtm-msg-type: getaddr. */ export const RTM_GETADDR = 22;
+/** rtm-msg-type: newneigh. */ export const RTM_NEWNEIGH = 28;
+/** rtm-msg-type: delneigh. */ export const RTM_DELNEIGH = 29;
+/** rtm-msg-type: getneigh. */ export const RTM_GETNEIGH = 30;
+/** rtm-msg-type: newrule. */ export const RTM_NEWRULE = 32;
+/** rtm-msg-type: delrule. */ export const RTM_DELRULE = 33;
+/** rtm-msg-type: getrule. */ export const RTM_GETRULE = 34;
+/** rtm-msg-type: newqdisc. */ export const RTM_NEWQDISC = 36;
+/** rtm-msg-type: delqdisc. */ export const RTM_DELQDISC = 37;
+/** rtm-msg-type: getqdisc. */ export const RTM_GETQDISC = 38;
+/** rtm-msg-type: newtclass. */ export const RTM_NEWTCLASS = 40;
+/** rtm-msg-type: deltclass. */ export const RTM_DELTCLASS = 41;
+/** rtm-msg-type: gettclass. */ export const RTM_GETTCLASS = 42;
+/** rtm-msg-type: newtfilter. */ export const RTM_NEWTFILTER = 44;
+/** rtm-msg-type: deltfilter. */ export const RTM_DELTFILTER = 45;
+/** rtm-msg-type: gettfilter. */ export const RTM_GETTFILTER = 46;
+/** rtm-msg-type: newaction. */ export const RTM_NEWACTION = 48;
+/** rtm-msg-type: delaction. */ export const RTM_DELACTION = 49;
+/** rtm-msg-type: getaction. */ export const RTM_GETACTION = 50;
+/** rtm-msg-type: newprefix. */ export const RTM_NEWPREFIX = 52;
+/** rtm-msg-type: getmulticast. */ export const RTM_GETMULTICAST = 58;
+/** rtm-msg-type: newmulticast. */ export const RTM_NEWMULTICAST = 56;
+/** rtm-msg-type: delmulticast. */ export const RTM_DELMULTICAST = 57;
+/** rtm-msg-type: newanycast. */ export const RTM_NEWANYCAST = 60;
+/** rtm-msg-type: delanycast. */ export const RTM_DELANYCAST = 61;
+/** rtm-msg-type: getanycast. */ export const RTM_GETANYCAST = 62;
+/** rtm-msg-type: newneightbl. */ export const RTM_NEWNEIGHTBL = 64;
+/** rtm-msg-type: getneightbl. */ export const RTM_GETNEIGHTBL = 66;
+/** rtm-msg-type: setneightbl. */ export const RTM_SETNEIGHTBL = 67;
+/** rtm-msg-type: newnduseropt. */ export const RTM_NEWNDUSEROPT = 68;
+/** rtm-msg-type: newaddrlabel. */ export const RTM_NEWADDRLABEL = 72;
+/** rtm-msg-type: deladdrlabel. */ export const RTM_DELADDRLABEL = 73;
+/** rtm-msg-type: getaddrlabel. */ export const RTM_GETADDRLABEL = 74;
+/** rtm-msg-type: getdcb. */ export const RTM_GETDCB = 78;
+/** rtm-msg-type: setdcb. */ export const RTM_SETDCB = 79;
+/** rtm-msg-type: newnetconf. */ export const RTM_NEWNETCONF = 80;
+/** rtm-msg-type: delnetconf. */ export const RTM_DELNETCONF = 81;
+/** rtm-msg-type: getnetconf. */ export const RTM_GETNETCONF = 82;
+/** rtm-msg-type: newmdb. */ export const RTM_NEWMDB = 84;
+/** rtm-msg-type: delmdb. */ export const RTM_DELMDB = 85;
+/** rtm-msg-type: getmdb. */ export const RTM_GETMDB = 86;
+/** rtm-msg-type: newnsid. */ export const RTM_NEWNSID = 88;
+/** rtm-msg-type: delnsid. */ export const RTM_DELNSID = 89;
+/** rtm-msg-type: getnsid. */ export const RTM_GETNSID = 90;
+/** rtm-msg-type: newstats. */ export const RTM_NEWSTATS = 92;
+/** rtm-msg-type: getstats. */ export const RTM_GETSTATS = 94;
+/** rtm-msg-type: setstats. */ export const RTM_SETSTATS = 95;
+/** rtm-msg-type: newcachereport. */ export const RTM_NEWCACHEREPORT = 96;
+/** rtm-msg-type: newchain. */ export const RTM_NEWCHAIN = 100;
+/** rtm-msg-type: delchain. */ export const RTM_DELCHAIN = 101;
+/** rtm-msg-type: getchain. */ export const RTM_GETCHAIN = 102;
+/** rtm-msg-type: newnexthop. */ export const RTM_NEWNEXTHOP = 104;
+/** rtm-msg-type: delnexthop. */ export const RTM_DELNEXTHOP = 105;
+/** rtm-msg-type: getnexthop. */ export const RTM_GETNEXTHOP = 106;
+/** rtm-msg-type: newlinkprop. */ export const RTM_NEWLINKPROP = 108;
+/** rtm-msg-type: dellinkprop. */ export const RTM_DELLINKPROP = 109;
+/** rtm-msg-type: getlinkprop. */ export const RTM_GETLINKPROP = 110;
+/** rtm-msg-type: newvlan. */ export const RTM_NEWVLAN = 112;
+/** rtm-msg-type: delvlan. */ export const RTM_DELVLAN = 113;
+/** rtm-msg-type: getvlan. */ export const RTM_GETVLAN = 114;
+/** rtm-msg-type: newnexthopbucket. */ export const RTM_NEWNEXTHOPBUCKET = 116;
+/** rtm-msg-type: delnexthopbucket. */ export const RTM_DELNEXTHOPBUCKET = 117;
+/** rtm-msg-type: getnexthopbucket. */ export const RTM_GETNEXTHOPBUCKET = 118;
+/** rtm-msg-type: newtunnel. */ export const RTM_NEWTUNNEL = 120;
+/** rtm-msg-type: deltunnel. */ export const RTM_DELTUNNEL = 121;
+/** rtm-msg-type: gettunnel. */ export const RTM_GETTUNNEL = 122;
+/** rtm-msg-type: base. */ export const RTM_BASE = 16;
+/** Names of enum rtm-msg-type by value. */ export const RTM_MSG_TYPE_NAMES: { readonly [value: number]: string | undefined } = { 16: "newlink", 17: "dellink", 18: "getlink", 19: "setlink", 20: "newaddr", 21: "deladdr", 22: "getaddr", 24: "newroute", 25: "delroute", 26: "getroute", 28: "newneigh", 29: "delneigh", 30: "getneigh", 32: "newrule", 33: "delrule", 34: "getrule", 36: "newqdisc", 37: "delqdisc", 38: "getqdisc", 40: "newtclass", 41: "deltclass", 42: "gettclass", 44: "newtfilter", 45: "deltfilter", 46: "gettfilter", 48: "newaction", 49: "delaction", 50: "getaction", 52: "newprefix", 58: "getmulticast", 56: "newmulticast", 57: "delmulticast", 60: "newanycast", 61: "delanycast", 62: "getanycast", 64: "newneightbl", 66: "getneightbl", 67: "setneightbl", 68: "newnduseropt", 72: "newaddrlabel", 73: "deladdrlabel", 74: "getaddrlabel", 78: "getdcb", 79: "setdcb", 80: "newnetconf", 81: "delnetconf", 82: "getnetconf", 84: "newmdb", 85: "delmdb", 86: "getmdb", 88: "newnsid", 89: "delnsid", 90: "getnsid", 92: "newstats", 94: "getstats", 95: "setstats", 96: "newcachereport", 100: "newchain", 101: "delchain", 102: "getchain", 104: "newnexthop", 105: "delnexthop", 106: "getnexthop", 108: "newlinkprop", 109: "dellinkprop", 110: "getlinkprop", 112: "newvlan", 113: "delvlan", 114: "getvlan", 116: "newnexthopbucket", 117: "delnexthopbucket", 118: "getnexthopbucket", 120: "newtunnel", 121: "deltunnel", 122: "gettunnel" };
+
+// enum rtnetlink-groups
+/** rtnetlink-groups: none. */ export const RTNLGRP_NONE = 0;
+/** rtnetlink-groups: link. */ export const RTNLGRP_LINK = 1;
+/** rtnetlink-groups: notify. */ export const RTNLGRP_NOTIFY = 2;
+/** rtnetlink-groups: neigh. */ export const RTNLGRP_NEIGH = 3;
+/** rtnetlink-groups: tc. */ export const RTNLGRP_TC = 4;
+/** rtnetlink-groups: ipv4-ifaddr. */ export const RTNLGRP_IPV4_IFADDR = 5;
+/** rtnetlink-groups: ipv4-mroute. */ export const RTNLGRP_IPV4_MROUTE = 6;
+/** rtnetlink-groups: ipv4-rule. */ export const RTNLGRP_IPV4_RULE = 8;
+/** rtnetlink-groups: ipv6-ifaddr. */ export const RTNLGRP_IPV6_IFADDR = 9;
+/** rtnetlink-groups: ipv6-mroute. */ export const RTNLGRP_IPV6_MROUTE = 10;
+/** rtnetlink-groups: ipv6-ifinfo. */ export const RTNLGRP_IPV6_IFINFO = 12;
+/** rtnetlink-groups: decnet-ifaddr. */ export const RTNLGRP_DECnet_IFADDR = 13;
+/** rtnetlink-groups: nop2. */ export const RTNLGRP_NOP2 = 14;
+/** rtnetlink-groups: decnet-route. */ export const RTNLGRP_DECnet_ROUTE = 15;
+/** rtnetlink-groups: decnet-rule. */ export const RTNLGRP_DECnet_RULE = 16;
+/** rtnetlink-groups: nop4. */ export const RTNLGRP_NOP4 = 17;
+/** rtnetlink-groups: ipv6-prefix. */ export const RTNLGRP_IPV6_PREFIX = 18;
+/** rtnetlink-groups: ipv6-rule. */ export const RTNLGRP_IPV6_RULE = 19;
+/** rtnetlink-groups: nd-useropt. */ export const RTNLGRP_ND_USEROPT = 20;
+/** rtnetlink-groups: phonet-ifaddr. */ export const RTNLGRP_PHONET_IFADDR = 21;
+/** rtnetlink-groups: phonet-route. */ export const RTNLGRP_PHONET_ROUTE = 22;
+/** rtnetlink-groups: dcb. */ export const RTNLGRP_DCB = 23;
+/** rtnetlink-groups: ipv4-netconf. */ export const RTNLGRP_IPV4_NETCONF = 24;
+/** rtnetlink-groups: ipv6-netconf. */ export const RTNLGRP_IPV6_NETCONF = 25;
+/** rtnetlink-groups: mdb. */ export const RTNLGRP_MDB = 26;
+/** rtnetlink-groups: mpls-route. */ export const RTNLGRP_MPLS_ROUTE = 27;
+/** rtnetlink-groups: nsid. */ export const RTNLGRP_NSID = 28;
+/** rtnetlink-groups: mpls-netconf. */ export const RTNLGRP_MPLS_NETCONF = 29;
+/** rtnetlink-groups: ipv4-mroute-r. */ export const RTNLGRP_IPV4_MROUTE_R = 30;
+/** rtnetlink-groups: ipv6-mroute-r. */ export const RTNLGRP_IPV6_MROUTE_R = 31;
+/** rtnetlink-groups: nexthop. */ export const RTNLGRP_NEXTHOP = 32;
+/** rtnetlink-groups: brvlan. */ export const RTNLGRP_BRVLAN = 33;
+/** rtnetlink-groups: mctp-ifaddr. */ export const RTNLGRP_MCTP_IFADDR = 34;
+/** rtnetlink-groups: tunnel. */ export const RTNLGRP_TUNNEL = 35;
+/** rtnetlink-groups: stats. */ export const RTNLGRP_STATS = 36;
+/** rtnetlink-groups: ipv4-mcaddr. */ export const RTNLGRP_IPV4_MCADDR = 37;
+/** rtnetlink-groups: ipv6-mcaddr. */ export const RTNLGRP_IPV6_MCADDR = 38;
+/** rtnetlink-groups: ipv6-acaddr. */ export const RTNLGRP_IPV6_ACADDR = 39;
+/** Names of enum rtnetlink-groups, by value. */ export const RTNETLINK_GROUPS_NAMES = ["none", "link", "notify", "neigh", "tc", "ipv4-ifaddr", "ipv4-mroute", "ipv4-route", "ipv4-rule", "ipv6-ifaddr", "ipv6-mroute", "ipv6-route", "ipv6-ifinfo", "decnet-ifaddr", "nop2", "decnet-route", "decnet-rule", "nop4", "ipv6-prefix", "ipv6-rule", "nd-useropt", "phonet-ifaddr", "phonet-route", "dcb", "ipv4-netconf", "ipv6-netconf", "mdb", "mpls-route", "nsid", "mpls-netconf", "ipv4-mroute-r", "ipv6-mroute-r", "nexthop", "brvlan", "mctp-ifaddr", "tunnel", "stats", "ipv4-mcaddr", "ipv6-mcaddr", "ipv6-acaddr"] as const;
+
+// enum rt-protocol
+/** rt-protocol: unspec. */ export const RTPROT_UNSPEC = 0;
+/** rt-protocol: redirect. */ export const RTPROT_REDIRECT = 1;
+/** rt-protocol: kernel. */ export const RTPROT_KERNEL = 2;
+/** rt-protocol: boot. */ export const RTPROT_BOOT = 3;
+/** rt-protocol: static. */ export const RTPROT_STATIC = 4;
+/** rt-protocol: gated. */ export const RTPROT_GATED = 8;
+/** rt-protocol: ra. */ export const RTPROT_RA = 9;
+/** rt-protocol: mrt. */ export const RTPROT_MRT = 10;
+/** rt-protocol: zebra. */ export const RTPROT_ZEBRA = 11;
+/** rt-protocol: bird. */ export const RTPROT_BIRD = 12;
+/** rt-protocol: dnrouted. */ export const RTPROT_DNROUTED = 13;
+/** rt-protocol: xorp. */ export const RTPROT_XORP = 14;
+/** rt-protocol: ntk. */ export const RTPROT_NTK = 15;
+/** rt-protocol: dhcp. */ export const RTPROT_DHCP = 16;
+/** rt-protocol: mrouted. */ export const RTPROT_MROUTED = 17;
+/** rt-protocol: keepalived. */ export const RTPROT_KEEPALIVED = 18;
+/** rt-protocol: babel. */ export const RTPROT_BABEL = 42;
+/** rt-protocol: openr. */ export const RTPROT_OPENR = 99;
+/** rt-protocol: bgp. */ export const RTPROT_BGP = 186;
+/** rt-protocol: isis. */ export const RTPROT_ISIS = 187;
+/** rt-protocol: ospf. */ export const RTPROT_OSPF = 188;
+/** rt-protocol: rip. */ export const RTPROT_RIP = 189;
+/** rt-protocol: eigrp. */ export const RTPROT_EIGRP = 192;
+/** Names of enum rt-protocol by value. */ export const RT_PROTOCOL_NAMES: { readonly [value: number]: string | undefined } = { 0: "unspec", 1: "redirect", 2: "kernel", 3: "boot", 4: "static", 8: "gated", 9: "ra", 10: "mrt", 11: "zebra", 12: "bird", 13: "dnrouted", 14: "xorp", 15: "ntk", 16: "dhcp", 17: "mrouted", 18: "keepalived", 42: "babel", 99: "openr", 186: "bgp", 187: "isis", 188: "ospf", 189: "rip", 192: "eigrp" };
+
+// enum rt-scope
+/** rt-scope: universe. */ export const RT_SCOPE_UNIVERSE = 0;
+/** rt-scope: site. */ export const RT_SCOPE_SITE = 200;
+/** rt-scope: link. */ export const RT_SCOPE_LINK = 253;
+/** rt-scope: host. */ export const RT_SCOPE_HOST = 254;
+/** rt-scope: nowhere. */ export const RT_SCOPE_NOWHERE = 255;
+/** Names of enum rt-scope by value. */ export const RT_SCOPE_NAMES: { readonly [value: number]: string | undefined } = { 0: "universe", 200: "site", 253: "link", 254: "host", 255: "nowhere" };
+
+// enum rt-table
+/** rt-table: unspec. */ export const RT_TABLE_UNSPEC = 0;
+/** rt-table: compat. */ export const RT_TABLE_COMPAT = 252;
+/** rt-table: default. */ export const RT_TABLE_DEFAULT = 253;
+/** rt-table: main. */ export const RT_TABLE_MAIN = 254;
+/** rt-table: local. */ export const RT_TABLE_LOCAL = 255;
+/** Names of enum rt-table by value. */ export const RT_TABLE_NAMES: { readonly [value: number]: string | undefined } = { 0: "unspec", 252: "compat", 253: "default", 254: "main", 255: "local" };
+
+// flags rtm-flags
+/** rtm-flags: notify. */ export const RTM_F_NOTIFY = 0x100;
+/** rtm-flags: cloned. */ export const RTM_F_CLONED = 0x200;
+/** rtm-flags: equalize. */ export const RTM_F_EQUALIZE = 0x400;
+/** rtm-flags: prefix. */ export const RTM_F_PREFIX = 0x800;
+/** rtm-flags: lookup-table. */ export const RTM_F_LOOKUP_TABLE = 0x1000;
+/** rtm-flags: fib-match. */ export const RTM_F_FIB_MATCH = 0x2000;
+/** rtm-flags: offload. */ export const RTM_F_OFFLOAD = 0x4000;
+/** rtm-flags: trap. */ export const RTM_F_TRAP = 0x8000;
+/** rtm-flags: offload-failed. */ export const RTM_F_OFFLOAD_FAILED = 0x20000000;
+/** Names of flags rtm-flags by value. */ export const RTM_FLAGS_NAMES: { readonly [value: number]: string | undefined } = { 256: "notify", 512: "cloned", 1024: "equalize", 2048: "prefix", 4096: "lookup-table", 8192: "fib-match", 16384: "offload", 32768: "trap", 536870912: "offload-failed" };
 
 // attribute set route-attrs
 /** route-attrs: dst (binary). */ export const RTA_DST = 1;
@@ -97,6 +268,7 @@
 /** route-attrs: nh-id (u32). */ export const RTA_NH_ID = 30;
 /** route-attrs: flowlabel (u32). */ export const RTA_FLOWLABEL = 31;
 /** route-attrs: del-reason (u32). */ export const RTA_DEL_REASON = 32;
+/** route-attrs: unspec (unused). */ export const RTA_UNSPEC = 0;
 
 // attribute set metrics
 /** metrics: unspec (unused). */ export const RTAX_UNSPEC = 0;

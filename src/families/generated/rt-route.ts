@@ -55,6 +55,18 @@ export type RtnhFlags = "dead" | "pervasive" | "onlink" | "offload" | "linkdown"
 export type LwtunnelEncapTypes = "none" | "mpls" | "ip" | "ila" | "ip6" | "seg6" | "bpf" | "seg6-local" | "rpl" | "ioam6" | "xfrm";
 /** Names of enum seg6-iptun-mode. */
 export type Seg6IptunMode = "inline" | "encap" | "l2encap" | "encap-red" | "l2encap-red";
+/** Names of enum rtm-msg-type. */
+export type RtmMsgType = "newlink" | "dellink" | "getlink" | "setlink" | "newaddr" | "deladdr" | "getaddr" | "newroute" | "delroute" | "getroute" | "newneigh" | "delneigh" | "getneigh" | "newrule" | "delrule" | "getrule" | "newqdisc" | "delqdisc" | "getqdisc" | "newtclass" | "deltclass" | "gettclass" | "newtfilter" | "deltfilter" | "gettfilter" | "newaction" | "delaction" | "getaction" | "newprefix" | "getmulticast" | "newmulticast" | "delmulticast" | "newanycast" | "delanycast" | "getanycast" | "newneightbl" | "getneightbl" | "setneightbl" | "newnduseropt" | "newaddrlabel" | "deladdrlabel" | "getaddrlabel" | "getdcb" | "setdcb" | "newnetconf" | "delnetconf" | "getnetconf" | "newmdb" | "delmdb" | "getmdb" | "newnsid" | "delnsid" | "getnsid" | "newstats" | "getstats" | "setstats" | "newcachereport" | "newchain" | "delchain" | "getchain" | "newnexthop" | "delnexthop" | "getnexthop" | "newlinkprop" | "dellinkprop" | "getlinkprop" | "newvlan" | "delvlan" | "getvlan" | "newnexthopbucket" | "delnexthopbucket" | "getnexthopbucket" | "newtunnel" | "deltunnel" | "gettunnel" | "base";
+/** Names of enum rtnetlink-groups. */
+export type RtnetlinkGroups = "none" | "link" | "notify" | "neigh" | "tc" | "ipv4-ifaddr" | "ipv4-mroute" | "ipv4-route" | "ipv4-rule" | "ipv6-ifaddr" | "ipv6-mroute" | "ipv6-route" | "ipv6-ifinfo" | "decnet-ifaddr" | "nop2" | "decnet-route" | "decnet-rule" | "nop4" | "ipv6-prefix" | "ipv6-rule" | "nd-useropt" | "phonet-ifaddr" | "phonet-route" | "dcb" | "ipv4-netconf" | "ipv6-netconf" | "mdb" | "mpls-route" | "nsid" | "mpls-netconf" | "ipv4-mroute-r" | "ipv6-mroute-r" | "nexthop" | "brvlan" | "mctp-ifaddr" | "tunnel" | "stats" | "ipv4-mcaddr" | "ipv6-mcaddr" | "ipv6-acaddr";
+/** Names of enum rt-protocol. */
+export type RtProtocol = "unspec" | "redirect" | "kernel" | "boot" | "static" | "gated" | "ra" | "mrt" | "zebra" | "bird" | "dnrouted" | "xorp" | "ntk" | "dhcp" | "mrouted" | "keepalived" | "babel" | "openr" | "bgp" | "isis" | "ospf" | "rip" | "eigrp";
+/** Names of enum rt-scope. */
+export type RtScope = "universe" | "site" | "link" | "host" | "nowhere";
+/** Names of enum rt-table. */
+export type RtTable = "unspec" | "compat" | "default" | "main" | "local";
+/** Names of flags rtm-flags. */
+export type RtmFlags = "notify" | "cloned" | "equalize" | "prefix" | "lookup-table" | "fib-match" | "offload" | "trap" | "offload-failed";
 /** Fields of struct rtmsg (undefined past the end of a short payload). */
 export interface Rtmsg {
   "rtm-family": number | undefined;
@@ -360,7 +372,13 @@ export const spec: FamilySpec = reviveSpec(`
 ["struct","rtnexthop",[["rtnh-len","u16"],["rtnh-flags","u8",{"enum":"rtnh-flags","enumAsFlags":true}],["rtnh-hops","u8"],["rtnh-ifindex","s32"]]],
 ["enum","lwtunnel-encap-types",["none","mpls","ip","ila","ip6","seg6","bpf","seg6-local","rpl","ioam6","xfrm"],{"namePrefix":"lwtunnel-encap-"}],
 ["enum","seg6-iptun-mode",["inline","encap","l2encap","encap-red","l2encap-red"],{"namePrefix":"seg6-iptun-mode-"}],
-["struct","seg6-iptunnel-encap",[["mode","s32",{"enum":"seg6-iptun-mode"}],["nexthdr","u8"],["hdrlen","u8"],["type","u8"],["segments-left","u8"],["first-segment","u8"],["flags","u8"],["tag","u16"]]]
+["struct","seg6-iptunnel-encap",[["mode","s32",{"enum":"seg6-iptun-mode"}],["nexthdr","u8"],["hdrlen","u8"],["type","u8"],["segments-left","u8"],["first-segment","u8"],["flags","u8"],["tag","u16"]]],
+["enum","rtm-msg-type",[["newlink",16],"dellink","getlink","setlink","newaddr","deladdr","getaddr",["newroute",24],"delroute","getroute",["newneigh",28],"delneigh","getneigh",["newrule",32],"delrule","getrule",["newqdisc",36],"delqdisc","getqdisc",["newtclass",40],"deltclass","gettclass",["newtfilter",44],"deltfilter","gettfilter",["newaction",48],"delaction","getaction",["newprefix",52],["getmulticast",58],["newmulticast",56],"delmulticast",["newanycast",60],"delanycast","getanycast",["newneightbl",64],["getneightbl",66],"setneightbl","newnduseropt",["newaddrlabel",72],"deladdrlabel","getaddrlabel",["getdcb",78],"setdcb","newnetconf","delnetconf","getnetconf",["newmdb",84],"delmdb","getmdb",["newnsid",88],"delnsid","getnsid",["newstats",92],["getstats",94],"setstats","newcachereport",["newchain",100],"delchain","getchain",["newnexthop",104],"delnexthop","getnexthop",["newlinkprop",108],"dellinkprop","getlinkprop",["newvlan",112],"delvlan","getvlan",["newnexthopbucket",116],"delnexthopbucket","getnexthopbucket",["newtunnel",120],"deltunnel","gettunnel",["base",16]],{"namePrefix":"rtm-"}],
+["enum","rtnetlink-groups",["none","link","notify","neigh","tc","ipv4-ifaddr","ipv4-mroute","ipv4-route","ipv4-rule","ipv6-ifaddr","ipv6-mroute","ipv6-route","ipv6-ifinfo","decnet-ifaddr","nop2","decnet-route","decnet-rule","nop4","ipv6-prefix","ipv6-rule","nd-useropt","phonet-ifaddr","phonet-route","dcb","ipv4-netconf","ipv6-netconf","mdb","mpls-route","nsid","mpls-netconf","ipv4-mroute-r","ipv6-mroute-r","nexthop","brvlan","mctp-ifaddr","tunnel","stats","ipv4-mcaddr","ipv6-mcaddr","ipv6-acaddr"],{"namePrefix":"rtnlgrp-"}],
+["enum","rt-protocol",["unspec","redirect","kernel","boot","static",["gated",8],"ra","mrt","zebra","bird","dnrouted","xorp","ntk","dhcp","mrouted","keepalived",["babel",42],["openr",99],["bgp",186],"isis","ospf","rip",["eigrp",192]],{"namePrefix":"rtprot-"}],
+["enum","rt-scope",["universe",["site",200],["link",253],"host","nowhere"],{"namePrefix":"rt-scope-"}],
+["enum","rt-table",["unspec",["compat",252],"default","main","local"],{"namePrefix":"rt-table-"}],
+["flags","rtm-flags",[["notify",8],"cloned","equalize","prefix","lookup-table","fib-match","offload","trap",["offload-failed",29]],{"namePrefix":"rtm-f-"}]
 ],
 [
 ["route-attrs",[
@@ -395,7 +413,8 @@ export const spec: FamilySpec = reviveSpec(`
 ["dport","u16"],
 ["nh-id","u32"],
 ["flowlabel","u32",{"byteOrder":"big-endian","displayHint":"hex"}],
-["del-reason","u32",{"enum":"del-reason"}]
+["del-reason","u32",{"enum":"del-reason"}],
+["unspec","unused",{"value":0}]
 ],{"namePrefix":"rta-"}],
 ["metrics",[
 ["unspec","unused",{"value":0}],

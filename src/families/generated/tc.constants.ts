@@ -39,12 +39,12 @@
 // enum dualpi2-drop-overload
 /** dualpi2-drop-overload: overflow. */ export const TC_DUALPI2_DROP_OVERLOAD_OVERFLOW = 0;
 /** dualpi2-drop-overload: drop. */ export const TC_DUALPI2_DROP_OVERLOAD_DROP = 1;
-/** Names of enum dualpi2-drop-overload by value. */ export const DUALPI2_DROP_OVERLOAD_NAMES: { readonly [value: number]: string | undefined } = ["overflow", "drop"];
+/** Names of enum dualpi2-drop-overload, by value. */ export const DUALPI2_DROP_OVERLOAD_NAMES = ["overflow", "drop"] as const;
 
 // enum dualpi2-drop-early
 /** dualpi2-drop-early: drop-dequeue. */ export const TC_DUALPI2_DROP_EARLY_DROP_DEQUEUE = 0;
 /** dualpi2-drop-early: drop-enqueue. */ export const TC_DUALPI2_DROP_EARLY_DROP_ENQUEUE = 1;
-/** Names of enum dualpi2-drop-early by value. */ export const DUALPI2_DROP_EARLY_NAMES: { readonly [value: number]: string | undefined } = ["drop-dequeue", "drop-enqueue"];
+/** Names of enum dualpi2-drop-early, by value. */ export const DUALPI2_DROP_EARLY_NAMES = ["drop-dequeue", "drop-enqueue"] as const;
 
 // enum dualpi2-ecn-mask
 /** dualpi2-ecn-mask: l4s-ect. */ export const TC_DUALPI2_ECN_MASK_L4S_ECT = 1;
@@ -55,7 +55,7 @@
 // enum dualpi2-split-gso
 /** dualpi2-split-gso: no-split-gso. */ export const TC_DUALPI2_SPLIT_GSO_NO_SPLIT_GSO = 0;
 /** dualpi2-split-gso: split-gso. */ export const TC_DUALPI2_SPLIT_GSO_SPLIT_GSO = 1;
-/** Names of enum dualpi2-split-gso by value. */ export const DUALPI2_SPLIT_GSO_NAMES: { readonly [value: number]: string | undefined } = ["no-split-gso", "split-gso"];
+/** Names of enum dualpi2-split-gso, by value. */ export const DUALPI2_SPLIT_GSO_NAMES = ["no-split-gso", "split-gso"] as const;
 
 // attribute set attrs
 /** attrs: kind (string). */ export const TCA_KIND = 1;

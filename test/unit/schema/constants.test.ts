@@ -27,7 +27,7 @@ describe('generated constants modules', () => {
     expect(route.RTMSG_SIZE).toBe(12);
     expect(route.RTMSG_OFFSETS).toEqual({ rtm_family: 0, rtm_dst_len: 1, rtm_src_len: 2, rtm_tos: 3, rtm_table: 4, rtm_protocol: 5, rtm_scope: 6, rtm_type: 7, rtm_flags: 8 });
     expect(route.RTM_TYPE_NAMES[route.RTN_BLACKHOLE]).toBe('blackhole');
-    expect(route.RTM_TYPE_NAMES[99]).toBeUndefined();
+    expect((route.RTM_TYPE_NAMES as readonly string[])[99]).toBeUndefined();
   });
 
   it('import nothing (a program that needs a number loads no codec)', () => {
@@ -50,7 +50,7 @@ definitions:
   - name: bits
     type: flags
     name-prefix: tiny-b-
-    entries: [a, { name: b, value: 31 }, { name: c, c-name: tiny-b-special }]
+    entries: [a, { name: b, value: 31 }, { name: c, c-name: TINY_B_Special }]
   - name: again
     type: enum
     name-prefix: tiny-b-
@@ -72,7 +72,7 @@ operations:
 `;
     const spec = parseSpec(text);
     const out = emitConstantsModule(spec, parseYaml(text), 'tiny.yaml', GENERATED_MARKER);
-    const consts = Object.fromEntries([...out.matchAll(/export const (\w+) = ([^;]+);/g)].map((m) => [m[1], m[2]]));
+    const consts = Object.fromEntries([...out.matchAll(/export const (\w+) = (-?(?:0x[0-9a-f]+n?|\d+));/g)].map((m) => [m[1], m[2]]));
     expect(consts).toEqual({
       TINY_CMD_GET: '1',
       TINY_NTF_CHANGED: '2',
@@ -83,11 +83,11 @@ operations:
       TINY_MODES_FAST: '2',
       TINY_B_A: '0x1',
       TINY_B_B: '0x80000000',
-      TINY_B_SPECIAL: '0x100000000',
+      TINY_B_Special: '0x100000000',
       TINY_A_MAIN_ID: '1',
       TINY_X_ODD: '2',
     });
-    expect(out).toContain('export const MODES_NAMES: { readonly [value: number]: string | undefined } = ["off", "on.x", "fast"];');
+    expect(out).toContain('export const MODES_NAMES = ["off", "on.x", "fast"] as const;');
     expect(out).toContain('export const BITS_NAMES: { readonly [value: number]: string | undefined } = { 1: "a", 2147483648: "b", 4294967296: "c" };');
     expect(out.startsWith(GENERATED_MARKER)).toBe(true);
   });
