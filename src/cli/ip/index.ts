@@ -54,7 +54,7 @@ const OBJECTS: readonly (readonly [string, ObjectRunner | undefined])[] = [
   ['netconf', undefined],
   ['vrf', undefined],
   ['sr', undefined],
-  ['nexthop', undefined],
+  ['nexthop', async (ctx, argv) => (await import('./nexthop.js')).runNexthop(ctx, argv)],
   ['mptcp', undefined],
   ['ioam', undefined],
   // do_help(): the usage text, exit 255.

@@ -42,6 +42,7 @@ import {
   type RouteGetOptions,
   type RouteInput,
 } from './routes.js';
+import { NexthopClient } from './nexthops.js';
 import { RULE_ADD_FLAGS, decodeRule, encodeRule, ruleIdentity, ruleMatches, type Rule, type RuleFilter, type RuleInput } from './rules.js';
 import { Monitor, Watch, type EventKind, type MonitorOptions, type WatchOptions, type KindObjects, type KindFilters } from './events.js';
 
@@ -61,6 +62,7 @@ export interface RouteContext {
   readonly route: FamilyClient;
   readonly neigh: FamilyClient;
   readonly rule: FamilyClient;
+  readonly nexthop: FamilyClient;
   /** The namespace the client was opened in (tun/tap links are made there through /dev/net/tun). */
   readonly netns: NetnsTarget | undefined;
   resolveLink(x: unknown, field: string, options?: CallOptions): Promise<number>;
@@ -645,6 +647,8 @@ export class RouteClient {
   readonly nsid: NsidClient;
   /** Per-device IP settings (RTM_*NETCONF). */
   readonly netconf: NetconfClient;
+  /** Nexthop objects, groups and resilient-group buckets (RTM_*NEXTHOP, RTM_*NEXTHOPBUCKET). */
+  readonly nexthops: NexthopClient;
   private readonly ctx: RouteContext;
 
   private constructor(
@@ -661,6 +665,7 @@ export class RouteClient {
     this.rules = new RuleClient(this.ctx);
     this.nsid = new NsidClient(this.ctx);
     this.netconf = new NetconfClient(this.ctx);
+    this.nexthops = new NexthopClient(this.ctx);
   }
 
   /** Opens a client in the current namespace, or in `options.netns`. */
@@ -670,8 +675,8 @@ export class RouteClient {
     try {
       const fc = (f: SpecFamily): Promise<FamilyClient> => FamilyClient.open(f, { socket });
       const f = await loadFamilies();
-      const [link, addr, route, neigh, rule] = await Promise.all([fc(f.link), fc(f.addr), fc(f.route), fc(f.neigh), fc(f.rule)]);
-      return new RouteClient(socket, options, { link, addr, route, neigh, rule });
+      const [link, addr, route, neigh, rule, nexthop] = await Promise.all([fc(f.link), fc(f.addr), fc(f.route), fc(f.neigh), fc(f.rule), fc(f.nexthop)]);
+      return new RouteClient(socket, options, { link, addr, route, neigh, rule, nexthop });
     } catch (err) {
       socket.close();
       throw err;

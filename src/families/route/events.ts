@@ -14,13 +14,15 @@ import { decodeNetconf, decodeNsid, netconfKey, nsidKey, type Netconf, type Nsid
 import { decodeNeighbour, neighbourKey, neighbourMatches, type Neighbour, type NeighbourFilter } from './neighbours.js';
 import { decodeRoute, routeKey, routeMatcher, type Route, type RouteFilter } from './routes.js';
 import { decodeRule, ruleKey, ruleMatches, type Rule, type RuleFilter } from './rules.js';
+import { RTM_DELNEXTHOP, RTM_NEWNEXTHOP, RTNLGRP_NEXTHOP } from '../generated/rt-nexthop.constants.js';
+import { decodeNexthop, nexthopKey, nexthopMatches, type NexthopFilter, type NexthopObject } from './nexthops.js';
 import type { RouteClient } from './client.js';
 
 /** Kinds of objects events are about. */
-export type EventKind = 'link' | 'address' | 'route' | 'neighbour' | 'rule' | 'nsid' | 'netconf';
+export type EventKind = 'link' | 'address' | 'route' | 'neighbour' | 'rule' | 'nsid' | 'netconf' | 'nexthop';
 
 /** All event kinds. */
-export const EVENT_KINDS: readonly EventKind[] = ['link', 'address', 'route', 'neighbour', 'rule', 'nsid', 'netconf'];
+export const EVENT_KINDS: readonly EventKind[] = ['link', 'address', 'route', 'neighbour', 'rule', 'nsid', 'netconf', 'nexthop'];
 
 /** The typed object of each kind. */
 export interface KindObjects {
@@ -38,6 +40,8 @@ export interface KindObjects {
   nsid: Nsid;
   /** Per-device IP settings. */
   netconf: Netconf;
+  /** Nexthop objects and groups. */
+  nexthop: NexthopObject;
 }
 
 /** The filter of each kind that watch() takes. */
@@ -52,6 +56,8 @@ export interface KindFilters {
   neighbour: NeighbourFilter;
   /** Filter of a rule watch. */
   rule: RuleFilter;
+  /** Filter of a nexthop watch. */
+  nexthop: NexthopFilter;
 }
 
 /** A typed rtnetlink event. */
@@ -86,6 +92,7 @@ const KINDS: Readonly<Record<EventKind, KindInfo>> = {
   rule: { kind: 'rule', groups: [8, 19], family: 'rule', op: 'getrule', convert: decodeRule },
   nsid: { kind: 'nsid', groups: [28], family: 'link', op: 'getnsid', convert: decodeNsid },
   netconf: { kind: 'netconf', groups: [24, 25], family: 'link', op: 'getnetconf', convert: decodeNetconf },
+  nexthop: { kind: 'nexthop', groups: [RTNLGRP_NEXTHOP], family: 'nexthop', op: 'getnexthop', convert: decodeNexthop },
 };
 
 /** Message type -> [kind, action] (RTM_* in include/uapi/linux/rtnetlink.h). */
@@ -104,6 +111,8 @@ const BY_TYPE = new Map<number, readonly [EventKind, 'new' | 'del']>([
   [81, ['netconf', 'del']],
   [88, ['nsid', 'new']],
   [89, ['nsid', 'del']],
+  [RTM_NEWNEXTHOP, ['nexthop', 'new']],
+  [RTM_DELNEXTHOP, ['nexthop', 'del']],
 ]);
 
 /**
@@ -274,6 +283,7 @@ const KEYS: Readonly<Record<string, (t: never) => string>> = {
   rule: ruleKey,
   nsid: nsidKey,
   netconf: netconfKey,
+  nexthop: nexthopKey,
 };
 
 /**
@@ -315,8 +325,8 @@ export class Watch<T> implements AsyncIterableIterator<WatchEvent<T>> {
     reopen?: () => Promise<RouteClient>,
   ): Promise<Watch<KindObjects[K]>> {
     try {
-      if (!(['link', 'address', 'route', 'neighbour', 'rule'] as string[]).includes(kind))
-        throw new RangeError(`kind: '${String(kind)}' cannot be watched (link, address, route, neighbour, rule)`);
+      if (!(['link', 'address', 'route', 'neighbour', 'rule', 'nexthop'] as string[]).includes(kind))
+        throw new RangeError(`kind: '${String(kind)}' cannot be watched (link, address, route, neighbour, rule, nexthop)`);
       // Subscribe first: nothing that happens during the dump is missed.
       const sub = client.socket.subscribe([...KINDS[kind].groups], {
         ...(options.maxQueue !== undefined ? { maxQueue: options.maxQueue } : {}),
@@ -354,6 +364,14 @@ export class Watch<T> implements AsyncIterableIterator<WatchEvent<T>> {
           const master = f.master === undefined ? undefined : await client.resolveLink(f.master, 'master');
           dumpAll = (c) => c.neighbours.listAll(f) as Promise<T[]>;
           matches = (t) => neighbourMatches(t as Neighbour, f, index, master);
+          break;
+        }
+        case 'nexthop': {
+          const f = filter as NexthopFilter;
+          if (f.master !== undefined) throw new RangeError('master: a nexthop watch cannot filter by master (events do not say which master a link has)');
+          const oif = f.dev === undefined ? undefined : await client.resolveLink(f.dev, 'dev');
+          dumpAll = (c) => c.nexthops.listAll(f) as Promise<T[]>;
+          matches = (t) => nexthopMatches(t as NexthopObject, f, oif);
           break;
         }
         default: {

@@ -4,7 +4,7 @@
 // otherwise load and run.
 import type { Family } from '../../schema/family.js';
 
-/** The rt-link, rt-addr, rt-route, rt-neigh and rt-rule families. */
+/** The rt-link, rt-addr, rt-route, rt-neigh, rt-rule and rt-nexthop families. */
 export interface RouteFamilies {
   /** rt-link: links (RTM_*LINK). */
   readonly link: Family;
@@ -16,6 +16,8 @@ export interface RouteFamilies {
   readonly neigh: Family;
   /** rt-rule: routing policy rules (RTM_*RULE). */
   readonly rule: Family;
+  /** rt-nexthop: nexthop objects and resilient-group buckets (RTM_*NEXTHOP*). */
+  readonly nexthop: Family;
 }
 
 // A cache of modules (what import() keeps anyway), so that code running after
@@ -31,14 +33,16 @@ export function loadFamilies(): Promise<RouteFamilies> {
     import('../generated/rt-route.js'),
     import('../generated/rt-neigh.js'),
     import('../generated/rt-rule.js'),
+    import('../generated/rt-nexthop.js'),
   ]).then(
-    ([link, addr, route, neigh, rule]) =>
+    ([link, addr, route, neigh, rule, nexthop]) =>
       (loaded = {
         link: link.family as unknown as Family,
         addr: addr.family as unknown as Family,
         route: route.family as unknown as Family,
         neigh: neigh.family as unknown as Family,
         rule: rule.family as unknown as Family,
+        nexthop: nexthop.family as unknown as Family,
       }),
     (err: unknown) => {
       loading = undefined;

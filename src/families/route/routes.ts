@@ -235,6 +235,8 @@ export interface RouteInput {
   pref?: number;
   /** Lifetime in seconds (RTA_EXPIRES). */
   expires?: number;
+  /** Id of a nexthop object (or group) to route through (RTA_NH_ID), instead of gateway, dev or nexthops. */
+  nhId?: number;
 }
 
 /** Filters of a route listing; table, protocol, type and oif go to the kernel. */
@@ -280,7 +282,8 @@ function flagNames(n: number): string[] {
   return out;
 }
 
-function decodeEncap(type: unknown, data: unknown): Encap | undefined {
+/** An Encap from the decoded encap-type and encap attributes (routes and nexthop objects share them). */
+export function decodeEncap(type: unknown, data: unknown): Encap | undefined {
   if (type === undefined) return undefined;
   const t = String(type);
   if (data instanceof Uint8Array || data === undefined) return { type: t, ...(data !== undefined ? { data } : {}) };
@@ -354,7 +357,8 @@ export function decodeRoute(m: Obj): Route {
   return r;
 }
 
-function encodeEncap(e: EncapInput, field: string, family: Family): { 'encap-type': string; encap: Obj } {
+/** The encap-type and encap attributes of an encapsulation (routes and nexthop objects share them). */
+export function encodeEncap(e: EncapInput, field: string, family: Family): { 'encap-type': string; encap: Obj } {
   checkObject(e, field);
   switch (e.type) {
     case 'mpls': {
@@ -422,6 +426,7 @@ export async function encodeRoute(input: RouteInput, resolve: ResolveLink, del =
     (type === 'unicast' || type === 'broadcast' || type === 'multicast' || type === 'anycast') &&
     input.gateway === undefined &&
     input.nexthops === undefined &&
+    input.nhId === undefined &&
     fam === 'inet'
   )
     scope = RT_SCOPE_LINK;
@@ -477,6 +482,7 @@ export async function encodeRoute(input: RouteInput, resolve: ResolveLink, del =
   if (input.encap !== undefined) Object.assign(m, encodeEncap(input.encap, 'encap', fam));
   if (input.pref !== undefined) m.pref = checkInteger(input.pref, 'pref', 0, 255);
   if (input.expires !== undefined) m.expires = checkU32(input.expires, 'expires');
+  if (input.nhId !== undefined) m['nh-id'] = checkInteger(input.nhId, 'nhId', 1, 0xffffffff);
   return m;
 }
 
