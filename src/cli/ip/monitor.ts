@@ -18,6 +18,7 @@ import { emptyRouteFilter, printRoute } from './route.js';
 import { printNeigh } from './neigh.js';
 import { printRule } from './rule.js';
 import { netnsNames } from './netns.js';
+import { RTM_DELNEXTHOP, RTM_NEWNEXTHOP, RTNLGRP_NEXTHOP } from '../../families/generated/rt-nexthop.constants.js';
 import { Header, messageAttrs } from './attrs.js';
 import type { Printer } from './printer.js';
 import type { MessageView } from '../../core/message.js';
@@ -30,6 +31,7 @@ const OBJECT_GROUPS: Record<string, number[]> = {
   rule: [C.RTNLGRP_IPV4_RULE, C.RTNLGRP_IPV6_RULE],
   netconf: [C.RTNLGRP_IPV4_NETCONF, C.RTNLGRP_IPV6_NETCONF, C.RTNLGRP_MPLS_NETCONF],
   nsid: [C.RTNLGRP_NSID],
+  nexthop: [RTNLGRP_NEXTHOP],
 };
 
 const BANNERS: Record<number, string> = {
@@ -48,6 +50,8 @@ const BANNERS: Record<number, string> = {
   [C.RTM_DELNETCONF]: '[NETCONF]',
   [C.RTM_NEWNSID]: '[NSID]',
   [C.RTM_DELNSID]: '[NSID]',
+  [RTM_NEWNEXTHOP]: '[NEXTHOP]',
+  [RTM_DELNEXTHOP]: '[NEXTHOP]',
 };
 
 /** IFLA_LINK_NETNSID of a link message: the namespace id of its peer, or -1. */
@@ -132,7 +136,8 @@ export async function runMonitor(ctx: IpContext, argv: string[]): Promise<number
     else if (matches(w, 'netconf')) add('netconf');
     else if (matches(w, 'rule')) add('rule');
     else if (matches(w, 'nsid')) add('nsid');
-    else if (matches(w, 'nexthop') || w === 'stats') throw usage(`Error: "ip monitor ${w}" is not supported by nlkit.`);
+    else if (matches(w, 'nexthop')) add('nexthop');
+    else if (w === 'stats') throw usage(`Error: "ip monitor ${w}" is not supported by nlkit.`);
     else if (w === 'all') banner = true;
     else if (matches(w, 'all-nsid')) throw usage('Error: "ip monitor all-nsid" is not supported by nlkit.');
     else if (matches(w, 'help')) throw usage(MONITOR_USAGE);
@@ -157,6 +162,8 @@ export async function runMonitor(ctx: IpContext, argv: string[]): Promise<number
   await ctx.loadLinks();
   ctx.io.ready?.();
   const json = ctx.options.json;
+  // Nexthop and bucket events are decoded by the rt-nexthop spec's codecs.
+  const nh = groups.has(RTNLGRP_NEXTHOP) ? await (await import('./nexthop.js')).nexthopEvents() : undefined;
   // Names of the namespaces under /run/netns by their ids here (ip's netns map):
   // read when first needed, and again when a new id is announced.
   let names: Map<number, string> | undefined;
@@ -175,7 +182,7 @@ export async function runMonitor(ctx: IpContext, argv: string[]): Promise<number
       }
       const m = item;
       const p = ctx.standalonePrinter();
-      if (banner && !json) p.fp(BANNERS[m.type] ?? '');
+      if (banner && !json) p.fp(BANNERS[m.type] ?? nh?.banner(m) ?? '');
       switch (m.type) {
         case C.RTM_NEWLINK:
         case C.RTM_DELLINK:
@@ -214,7 +221,7 @@ export async function runMonitor(ctx: IpContext, argv: string[]): Promise<number
           printNetconf(ctx, p, m);
           break;
         default:
-          continue;
+          if (!(await nh?.print(ctx, p, m))) continue;
       }
       ctx.print(p.rendered + '\n');
       // Events are printed as they happen, not held back.

@@ -495,3 +495,33 @@ async function bucketGet(ctx: IpContext, c: NexthopCodecs, args: Args): Promise<
   ctx.listEnd();
   return 0;
 }
+
+/** What `nlkit monitor` needs to print nexthop and bucket events (ipmonitor.c's accept_msg). */
+export interface NexthopEventPrinter {
+  /** The label of a bucket event ("[NEXTHOPBUCKET]"); undefined for other types. */
+  banner(m: MessageView): string | undefined;
+  /** Prints a nexthop or bucket event into `p`; false for other message types. */
+  print(ctx: IpContext, p: Printer, m: MessageView): Promise<boolean>;
+}
+
+/** The printer of nexthop events, with the codecs loaded. */
+export async function nexthopEvents(): Promise<NexthopEventPrinter> {
+  const c = await nexthopCodecs();
+  const { newNexthop, delNexthop, newBucket, delBucket } = c.types;
+  return {
+    banner: (m) => (m.type === newBucket || m.type === delBucket ? '[NEXTHOPBUCKET]' : undefined),
+    async print(ctx, p, m) {
+      if (m.type === newNexthop || m.type === delNexthop) {
+        const o = c.nexthop.do!.decodeReply(m);
+        if (typeof o.oif === 'number') await ctx.learnIndex(o.oif);
+        printNexthop(ctx, p, c, m, o, m.type === delNexthop);
+        return true;
+      }
+      if (m.type === newBucket || m.type === delBucket) {
+        printNexthopBucket(p, c.bucket.do!.decodeReply(m));
+        return true;
+      }
+      return false;
+    },
+  };
+}

@@ -1,5 +1,5 @@
 // Typed rtnetlink clients: links, addresses, routes, neighbours, rules,
-// namespace ids and netconf; typed events and live views.
+// nexthop objects, namespace ids and netconf; typed events and live views.
 export {
   RouteClient,
   LinkClient,
@@ -15,6 +15,19 @@ export {
 export { LINK_KINDS, type Link, type LinkFilter, type LinkInput, type LinkSettings, type LinkStats, type VethPeer, type VxlanData, type TunData } from './links.js';
 export { FOREVER, type Address, type AddressFilter, type AddressFlag, type AddressInput } from './addresses.js';
 export type { Route, RouteFilter, RouteInput, RouteGetOptions, RouteType, Nexthop, NexthopInput, Encap, EncapInput } from './routes.js';
+export {
+  NexthopClient,
+  type NexthopObject,
+  type NexthopObjectInput,
+  type NexthopFilter,
+  type NexthopGroupMember,
+  type NexthopGroupType,
+  type NexthopGroupStats,
+  type NexthopStatsOptions,
+  type NexthopBucket,
+  type NexthopBucketFilter,
+  type ResilientSettings,
+} from './nexthops.js';
 export type { Neighbour, NeighbourFilter, NeighbourInput, NeighbourState } from './neighbours.js';
 export type { Rule, RuleFilter, RuleInput, RuleAction } from './rules.js';
 export { NSID_NOT_ASSIGNED, type Nsid, type Netconf } from './netns.js';
