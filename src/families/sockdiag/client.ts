@@ -102,8 +102,10 @@ type CamelCase<S extends string> = S extends `${infer H}-${infer T}` ? `${H}${Ca
 export interface InetSocket {
   /** 'inet' (IPv4) or 'inet6'. */
   family: 'inet' | 'inet6';
-  /** IP protocol number (the dumped protocol, or what raw sockets report). */
+  /** IP protocol number the socket was listed with (IPPROTO_RAW for every raw socket). */
   protocol: number;
+  /** Protocol the kernel reports in INET_DIAG_PROTOCOL (a raw socket's own protocol). */
+  rawProtocol?: number;
   /** State ('established', 'listen', 'close' for unconnected datagram sockets ...). */
   state: TcpState | number;
   /** Pending timer: 0 none, 1 retransmit, 2 keepalive, 3 TIME_WAIT, 4 zero window probe. */
@@ -302,6 +304,8 @@ export interface InetSocketKey {
   ifindex?: number;
   /** Cookie (default: any socket with these addresses). */
   cookie?: bigint;
+  /** For IPPROTO_RAW: the raw socket's own protocol. */
+  rawProtocol?: number;
 }
 
 const ops = sockDiagFamily.ops;
@@ -355,7 +359,7 @@ export function toInetSocket(m: InetDiagMsgMessage, protocol: number): InetSocke
   const zero = new Uint8Array(16);
   const s: InetSocket = {
     family: v6 ? 'inet6' : 'inet',
-    protocol: m.protocol ?? protocol,
+    protocol,
     state: m['idiag-state'] ?? 0,
     timer: m['idiag-timer'] ?? 0,
     retransmits: m['idiag-retrans'] ?? 0,
@@ -371,6 +375,7 @@ export function toInetSocket(m: InetDiagMsgMessage, protocol: number): InetSocke
     uid: m['idiag-uid'] ?? 0,
     inode: m['idiag-inode'] ?? 0,
   };
+  if (m.protocol !== undefined) s.rawProtocol = m.protocol;
   const mem = memory(m.skmeminfo);
   if (mem) s.memory = mem;
   if (m.meminfo) s.queueMemory = { rmem: m.meminfo.rmem ?? 0, wmem: m.meminfo.wmem ?? 0, fmem: m.meminfo.fmem ?? 0, tmem: m.meminfo.tmem ?? 0 };
@@ -499,7 +504,6 @@ export type SockDiagClientOptions = OpenOptions;
  */
 export class SockDiagClient implements AsyncDisposable {
   private readonly writer = new MessageWriter(512);
-  private readonly keys = new WeakMap<InetSocket, { id: NonNullable<InetDiagMsgMessage['id']>; family: number }>();
 
   private constructor(
     /** The NETLINK_SOCK_DIAG socket requests go over. */
@@ -548,7 +552,6 @@ export class SockDiagClient implements AsyncDisposable {
         if (msg['idiag-family'] !== af) continue;
         const s = toInetSocket(msg, protocol);
         if (filter && !matchFilter(filter, inetSubject(s, msg))) continue;
-        if (msg.id) this.keys.set(s, { id: msg.id, family: af });
         yield s;
       }
     }
@@ -630,38 +633,34 @@ export class SockDiagClient implements AsyncDisposable {
   }
 
   /**
-   * Closes an inet socket (SOCK_DESTROY, like `ss -K`): one this client
-   * listed, or one named by its protocol, addresses and ports. The kernel
+   * Closes an inet socket (SOCK_DESTROY, like `ss -K`): one a list gave, or
+   * one named by its protocol, addresses and ports. The kernel
    * needs CAP_NET_ADMIN and CONFIG_INET_DIAG_DESTROY; a socket already gone is
    * ENOENT, a protocol that cannot be destroyed EOPNOTSUPP (NetlinkError).
    */
   async destroy(target: InetSocket | InetSocketKey, options: CallOptions = {}): Promise<void> {
     checkObject(target, 'socket');
-    const known = this.keys.get(target as InetSocket);
     const protocol = protocolNumber(target.protocol, 'socket.protocol');
-    let family: number;
-    let id: NonNullable<InetDiagMsgMessage['id']> | { sport: number; dport: number; src: Uint8Array; dst: Uint8Array; if: number; cookie: bigint };
-    if (known) {
-      ({ family, id } = known);
-    } else {
-      const src = addressKey(target.src, 'socket.src');
-      const dst = addressKey(target.dst, 'socket.dst');
-      if (src.v6 !== dst.v6) throw new RangeError('socket.dst: not of the same family as socket.src');
-      family = (target.family ?? (src.v6 ? 'inet6' : 'inet')) === 'inet6' ? AF_INET6 : AF_INET;
-      const key = target as InetSocketKey;
-      id = {
-        sport: checkInteger(key.sport, 'socket.sport', 0, 0xffff),
-        dport: checkInteger(key.dport, 'socket.dport', 0, 0xffff),
-        src: src.bytes,
-        dst: dst.bytes,
-        if: checkInteger(key.ifindex ?? 0, 'socket.ifindex', 0, 0xffffffff),
-        cookie: key.cookie ?? NO_COOKIE,
-      };
-    }
+    const src = addressKey(target.src, 'socket.src');
+    const dst = addressKey(target.dst, 'socket.dst');
+    if (src.v6 !== dst.v6) throw new RangeError('socket.dst: not of the same family as socket.src');
+    const family = target.family ?? (src.v6 ? 'inet6' : 'inet');
+    if (family !== 'inet' && family !== 'inet6') throw new RangeError(`socket.family: expected 'inet' or 'inet6', got ${describe(family)}`);
+    const id = {
+      sport: checkInteger(target.sport, 'socket.sport', 0, 0xffff),
+      dport: checkInteger(target.dport, 'socket.dport', 0, 0xffff),
+      src: src.bytes,
+      dst: dst.bytes,
+      if: checkInteger(target.ifindex ?? 0, 'socket.ifindex', 0, 0xffffffff),
+      cookie: target.cookie ?? NO_COOKIE,
+    };
+    if (typeof id.cookie !== 'bigint') throw new TypeError(`socket.cookie: expected a bigint, got ${describe(id.cookie)}`);
+    // A raw socket is named by IPPROTO_RAW plus its own protocol (struct inet_diag_req_raw).
+    const raw = protocol === INET_PROTOCOLS.raw ? checkInteger((target as InetSocket).rawProtocol ?? 0, 'socket.rawProtocol', 0, 255) : 0;
     const w = this.writer.reset();
     ops['sock-destroy'].do!.encodeRequest(
       w,
-      { 'sdiag-family': family, 'sdiag-protocol': protocol > 255 ? 0 : protocol, id, ...(protocol > 255 ? { protocol } : {}) },
+      { 'sdiag-family': family === 'inet6' ? AF_INET6 : AF_INET, 'sdiag-protocol': protocol > 255 ? 0 : protocol, pad: raw, id, ...(protocol > 255 ? { protocol } : {}) },
       { flags: NLM_F_REQUEST | NLM_F_ACK },
     );
     await this.socket.request(w.finishCopy(), { ...options, name: 'sock-diag sock-destroy' });
