@@ -549,6 +549,30 @@ function checkCounter(x: unknown, field: string): bigint | number {
 
 type OpName = keyof typeof ipsetFamily.ops;
 
+/** Options of {@link encodeIpsetRequest}. */
+export interface IpsetRequestOptions {
+  /** nlmsg_flags. */
+  flags: number;
+  /** nfgenmsg.nfgen_family (default NFPROTO_IPV4, as ipset sends). */
+  family?: number;
+  /** nlmsg_seq (default 0). */
+  seq?: number;
+}
+
+/**
+ * Encodes an ipset request as the kernel wants it: the generated encoder,
+ * then NLA_F_NET_BYTEORDER on the attributes the spec gives in network byte
+ * order. `value` holds the operation's attributes (protocol included).
+ */
+export function encodeIpsetRequest(op: OpName, mode: 'do' | 'dump', value: object, options: IpsetRequestOptions, writer = new MessageWriter(256)): Uint8Array {
+  const codec = ipsetFamily.ops[op];
+  const m = codec[mode as 'do'] as { encodeRequest(w: MessageWriter, v: object, o: object): MessageWriter } | undefined;
+  if (!m) throw new RangeError(`op: ipset ${op} has no ${mode} mode`);
+  const w = writer.reset();
+  m.encodeRequest(w, { 'nfgen-family': options.family ?? NFPROTO.ipv4, version: NFNETLINK_V0, 'res-id': 0, ...value }, { flags: options.flags, ...(options.seq !== undefined ? { seq: options.seq } : {}) });
+  return markNetByteOrder(w.finishCopy(), codec.attributeSet);
+}
+
 /**
  * A client for IP sets: create, list, add, delete and test elements, flush,
  * rename, swap and destroy sets.
@@ -596,12 +620,7 @@ export class IpsetClient implements AsyncDisposable {
   }
 
   private encode(op: OpName, mode: 'do' | 'dump', value: object, flags: number, family: number): Uint8Array {
-    const codec = ipsetFamily.ops[op];
-    const w = this.writer.reset();
-    const m = codec[mode as 'do'] as { encodeRequest(w: MessageWriter, v: object, o: object): MessageWriter } | undefined;
-    if (!m) throw new Error(`ipset spec: ${op} has no ${mode} mode`);
-    m.encodeRequest(w, { 'nfgen-family': family, version: NFNETLINK_V0, 'res-id': 0, protocol: this.protocol, ...value }, { flags });
-    return markNetByteOrder(w.finishCopy(), codec.attributeSet);
+    return encodeIpsetRequest(op, mode, { ...value, protocol: this.protocol }, { flags, family }, this.writer);
   }
 
   private async call(op: OpName, value: object, flags: number, options: CallOptions, family: number = NFPROTO.ipv4, type?: string): Promise<CmdAttrs[]> {
