@@ -104,6 +104,11 @@ describe.skipIf(!canUseKernel)('nlkit nexthop against ip nexthop', () => {
     ['-j', 'nexthop', 'bucket', 'get', 'id', '11', 'index', '0'],
     ['route', 'show'],
     ['-j', 'route', 'show'],
+    ['-d', 'route', 'show'],
+    ['-j', '-d', 'route', 'show'],
+    ['-d', 'route', 'show', 'nhid', '10'],
+    ['route', 'get', '192.168.1.7'],
+    ['-d', '-j', 'route', 'get', '192.168.2.7'],
   ];
 
   for (const args of SHOW) {

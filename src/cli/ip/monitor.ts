@@ -1,4 +1,4 @@
-// `nlkit monitor [link|address|route|neigh|rule|netconf|nsid|all]`: one event per line
+// `nlkit monitor [link|address|route|neigh|rule|netconf|nsid|nexthop|all]`: one event per line
 // as it happens (ip/ipmonitor.c). With -j each event is one JSON object on
 // its own line (ip 6.1's monitor prints text even with -j). An overrun (the
 // kernel dropped events because we read too slowly) prints ip's line for it

@@ -525,3 +525,33 @@ export async function nexthopEvents(): Promise<NexthopEventPrinter> {
     },
   };
 }
+
+interface CachedNexthop {
+  readonly m: MessageView;
+  readonly o: Obj;
+}
+
+// ip's nh_cache: the nexthops `ip -d route` prints as nh_info, per command.
+const caches = new WeakMap<IpContext, { c: NexthopCodecs; byId: Map<number, CachedNexthop> }>();
+
+/** Reads every nexthop into the command's cache (before a `-d` route listing prints nh_info). */
+export async function loadNexthopCache(ctx: IpContext): Promise<void> {
+  const c = await nexthopCodecs();
+  const byId = new Map<number, CachedNexthop>();
+  await ctx.dump(encodeOp(ctx, c.nexthop, 'dump', { 'nh-family': AF_UNSPEC }, NLM_F_REQUEST | NLM_F_DUMP), (m) => {
+    const o = c.nexthop.dump!.decodeReply(m);
+    byId.set(o.id as number, { m, o });
+  });
+  caches.set(ctx, { c, byId });
+}
+
+/** print_cache_nexthop_id(): `nh_info` of a route through a nexthop object, when the cache has it. */
+export function printCachedNexthop(ctx: IpContext, p: Printer, id: number): void {
+  const cache = caches.get(ctx);
+  const nh = cache?.byId.get(id);
+  if (!cache || !nh) return;
+  p.fp('\n\tnh_info ');
+  p.open('nh_info');
+  printNexthop(ctx, p, cache.c, nh.m, nh.o, false);
+  p.close();
+}

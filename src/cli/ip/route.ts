@@ -29,6 +29,7 @@ import {
 import { getU8, getU32, getUnsigned } from './numbers.js';
 import { ROUTE_USAGE } from './usage.js';
 import { Printer } from './printer.js';
+import { loadNexthopCache, printCachedNexthop } from './nexthop.js';
 
 const RT_FLAGS: readonly (readonly [number, string])[] = [
   [1, 'dead'],
@@ -475,6 +476,7 @@ export function printRoute(ctx: IpContext, p: Printer, m: MessageView, f: RouteF
     if (p.json) p.bool('ttl-propogate', '', on);
     else p.fp(`ttl-propogate ${on ? 'enabled' : 'disabled'}`);
   }
+  if ((a = tb.get(C.RTA_NH_ID)) && details > 0) printCachedNexthop(ctx, p, a.u32());
   if ((a = tb.get(C.RTA_MULTIPATH))) printMultipath(ctx, p, family, a);
 }
 
@@ -608,6 +610,8 @@ function dumpRequest(ctx: IpContext, f: RouteFilter, family: number): Uint8Array
 async function show(ctx: IpContext, words: string[]): Promise<number> {
   const { f, dumpFamily } = await parseFilter(ctx, words);
   await ctx.loadLinks();
+  // ip -d prints each nexthop object a route uses (its nh_cache, filled on demand).
+  if (ctx.options.details > 0) await loadNexthopCache(ctx);
   const state: ListingState = { ip6MultipleTables: false };
   try {
     await ctx.dump(dumpRequest(ctx, f, dumpFamily), (m) => {
