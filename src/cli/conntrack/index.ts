@@ -9,7 +9,8 @@
 // and errors are conntrack's first lines and exit statuses (2 for a bad
 // command line, 1 for a failed operation). Output lines are
 // libnetfilter_conntrack's (./format.ts); counts go to stderr.
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import { Protocol } from '../../core/constants.js';
 import { NetlinkError } from '../../core/errors.js';
 import { isOverrun } from '../../io/subscription.js';
 import {
@@ -24,8 +25,11 @@ import {
   type ConntrackStatus,
   type ConntrackTcpState,
   type ConntrackTupleInput,
+  conntrackTupleAttrs,
+  toConntrackEntry,
 } from '../../families/netfilter/conntrack.js';
-import { family as conntrackFamily } from '../../families/generated/conntrack.js';
+import { family as conntrackFamily, type GetInput, type NewInput, type NfCtTcpFlags } from '../../families/generated/conntrack.js';
+import { NFPROTO } from '../../families/netfilter/index.js';
 import { CommandError } from '../error.js';
 import type { CommandIO } from '../ynl.js';
 import { formatConntrackEntry, formatConntrackExpectation, formatCpuStats, type ConntrackFormatOptions } from './format.js';
@@ -261,6 +265,11 @@ const OUTPUT_WORDS = ['xml', 'extended', 'timestamp', 'id', 'ktimestamp', 'label
 
 // TCP states as conntrack names them (tcp_states), by TCP_CONNTRACK_* number.
 const TCP_STATE_WORDS = ['NONE', 'SYN_SENT', 'SYN_RECV', 'ESTABLISHED', 'FIN_WAIT', 'CLOSE_WAIT', 'LAST_ACK', 'TIME_WAIT', 'CLOSE', 'SYN_SENT2'];
+/** conntrack's word for a TCP state name of the spec. */
+function tcpStateWord(name: string): string {
+  return TCP_STATE_WORDS.find((w) => tcpStateName(TCP_STATE_WORDS.indexOf(w)) === name) ?? 'NONE';
+}
+
 /** The spec's name of TCP state number n. */
 function tcpStateName(n: number): ConntrackTcpState {
   const d = conntrackFamily.spec.definitions.find((x) => x.name === 'nf-ct-tcp-state');
@@ -316,31 +325,97 @@ interface Parsed {
   events: Set<ConntrackEventType>;
   output: Set<string>;
   bufferSize: number | undefined;
+  srcNet: Network | undefined;
+  dstNet: Network | undefined;
 }
 
 function bit(letter: string): number {
   return 1 << OPT_LETTERS.indexOf(letter);
 }
 
-/** Parses an address the way conntrack's parse_addr does; CIDR only where conntrack allows it. */
-function address(arg: string, opt: string, p: Parsed): string {
+/** inet_aton(3): one to four parts in C notation (0x hex, 0 octal), the last filling the remaining bytes. */
+function inetAton(text: string): string | undefined {
+  const parts = text.split('.');
+  if (parts.length > 4) return undefined;
+  const nums: number[] = [];
+  for (const part of parts) {
+    const m = /^(0[xX][0-9a-fA-F]*|0[0-7]*|[1-9][0-9]*)$/.exec(part);
+    if (!m) return undefined;
+    const v = /^0[xX]/.test(part) ? parseInt(part.slice(2) || '0', 16) : part.length > 1 && part.startsWith('0') ? parseInt(part, 8) : Number(part);
+    nums.push(v);
+  }
+  const last = nums.pop()!;
+  if (nums.some((n) => n > 255) || last >= 2 ** (8 * (4 - nums.length))) return undefined;
+  let v = nums.reduce((acc, n, k) => acc + n * 2 ** (8 * (3 - k)), 0) + last;
+  const out: number[] = [];
+  for (let k = 0; k < 4; k++) {
+    out.unshift(v % 256);
+    v = Math.floor(v / 256);
+  }
+  return out.join('.');
+}
+
+/** An address as bytes (for the CIDR filters). */
+function addressBytes(a: string): number[] {
+  if (!a.includes(':')) return a.split('.').map(Number);
+  const host = new URL(`http://[${a}]/`).hostname.slice(1, -1);
+  const [head, tail] = host.includes('::') ? host.split('::') : [host, undefined];
+  const h = head ? head.split(':') : [];
+  const t = tail ? tail.split(':') : [];
+  const groups = tail === undefined ? h : [...h, ...Array<string>(8 - h.length - t.length).fill('0'), ...t];
+  return groups.flatMap((g) => [parseInt(g, 16) >> 8, parseInt(g, 16) & 0xff]);
+}
+
+/** A network of a CIDR option: the masked address and the prefix length. */
+interface Network {
+  bytes: number[];
+  prefix: number;
+}
+
+function inNetwork(address: string, net: Network): boolean {
+  if (address === '') return false;
+  const b = addressBytes(address);
+  if (b.length !== net.bytes.length) return false;
+  for (let k = 0; k < b.length; k++) {
+    const bits = Math.max(0, Math.min(8, net.prefix - 8 * k));
+    const m = (0xff << (8 - bits)) & 0xff;
+    if ((b[k]! & m) !== (net.bytes[k]! & m)) return false;
+  }
+  return true;
+}
+
+/**
+ * Parses an address the way conntrack's parse_addr does (inet_aton, then
+ * inet_pton for IPv6); a /prefix only on the options that have a mask
+ * (--src, --dst), where it becomes a network filter.
+ */
+function address(arg: string, opt: string, p: Parsed, maskable: boolean): { host: string; net?: Network } {
   const slash = arg.indexOf('/');
-  const host = slash < 0 ? arg : arg.slice(0, slash);
+  const text = slash < 0 ? arg : arg.slice(0, slash);
+  let prefix = -1;
+  if (slash >= 0) {
+    const m = /^\d+$/.exec(arg.slice(slash + 1));
+    prefix = m ? Number(m[0]) : -2;
+  }
   let fam: ConntrackFamily | undefined;
-  if (/^\d+\.\d+\.\d+\.\d+$/.test(host) && host.split('.').every((x) => Number(x) <= 255)) fam = 'ipv4';
-  else if (host.includes(':')) {
+  let host = inetAton(text);
+  if (host !== undefined) fam = 'ipv4';
+  else if (/^[0-9a-fA-F:.]+$/.test(text) && text.includes(':')) {
     try {
-      new URL(`http://[${host}]/`);
+      host = new URL(`http://[${text}]/`).hostname.slice(1, -1);
       fam = 'ipv6';
     } catch {
-      fam = undefined;
+      host = undefined;
     }
   }
-  if (fam === undefined) throw parameterProblem(`Invalid IP address \`${arg}'`);
+  if (fam === undefined || host === undefined) throw parameterProblem(`Invalid IP address \`${arg}'`);
+  if (prefix > (fam === 'ipv4' ? 32 : 128)) prefix = -2;
   if (p.family !== undefined && p.family !== fam) throw parameterProblem('mismatched address family');
   p.family = fam;
-  if (slash >= 0) throw parameterProblem(`CIDR notation unavailable for \`--${opt}'`);
-  return host;
+  if (prefix !== -1 && !maskable) throw parameterProblem(`CIDR notation unavailable for \`--${opt}'`);
+  if (prefix === -2) throw parameterProblem('Invalid netmask');
+  if (prefix === -1 || prefix === (fam === 'ipv4' ? 32 : 128)) return { host };
+  return { host, net: { bytes: addressBytes(host), prefix } };
 }
 
 function parseWords<T>(arg: string, words: readonly (readonly [string, T])[], each: (v: T) => void): void {
@@ -379,6 +454,8 @@ export function parseConntrackArgs(args: readonly string[]): Parsed {
     events: new Set(),
     output: new Set(),
     bufferSize: undefined,
+    srcNet: undefined,
+    dstNet: undefined,
   };
   const addCommand = (c: Command): void => {
     if (p.command !== undefined) throw parameterProblem('Invalid commands combination');
@@ -473,12 +550,18 @@ export function parseConntrackArgs(args: readonly string[]): Parsed {
       case 'r':
       case 'q': {
         const names = { s: 'src', d: 'dst', r: 'reply-src', q: 'reply-dst' } as const;
-        const a = address(arg!, names[letter], p);
-        if (letter === 's') p.orig.src = a;
-        else if (letter === 'd') p.orig.dst = a;
-        else if (letter === 'r') p.reply.src = a;
-        else p.reply.dst = a;
+        const a = address(arg!, names[letter], p, letter === 's' || letter === 'd');
+        if (letter === 's') p.orig.src = a.host;
+        else if (letter === 'd') p.orig.dst = a.host;
+        else if (letter === 'r') p.reply.src = a.host;
+        else p.reply.dst = a.host;
         p.options |= bit(letter);
+        if (a.net) {
+          // conntrack sets --mask-src / --mask-dst from the prefix and filters by network.
+          p.options |= bit(letter === 's' ? '{' : '}');
+          if (letter === 's') p.srcNet = a.net;
+          else p.dstNet = a.net;
+        }
         break;
       }
       case '[':
@@ -716,8 +799,8 @@ function filterOf(p: Parsed): ConntrackFilter {
   const f: ConntrackFilter = {};
   if (p.family !== undefined) f.family = p.family;
   if (p.protocol !== undefined) f.protocol = p.protocol;
-  if (p.orig.src !== undefined) f.src = p.orig.src;
-  if (p.orig.dst !== undefined) f.dst = p.orig.dst;
+  if (p.orig.src !== undefined && !p.srcNet) f.src = p.orig.src;
+  if (p.orig.dst !== undefined && !p.dstNet) f.dst = p.orig.dst;
   if (p.reply.src !== undefined) f.replySrc = p.reply.src;
   if (p.reply.dst !== undefined) f.replyDst = p.reply.dst;
   if (p.orig.sport !== undefined) f.sport = p.orig.sport;
@@ -737,7 +820,10 @@ function filterOf(p: Parsed): ConntrackFilter {
 
 /** What the client filter cannot say: flags that must be clear (-u UNREPLIED, -u '!ASSURED'), ICMP fields. */
 function extraMatch(p: Parsed, e: ConntrackEntry): boolean {
-  for (const s of p.statusMask) if (!p.status.includes(s) && e.status.includes(s)) return false;
+  // Flags that must be clear reach the kernel's filter only in a listing (filter_status_kernel).
+  if (p.command === 'L') for (const s of p.statusMask) if (!p.status.includes(s) && e.status.includes(s)) return false;
+  if (p.srcNet && (e.family !== p.family || !inNetwork(e.original.src, p.srcNet))) return false;
+  if (p.dstNet && (e.family !== p.family || !inNetwork(e.original.dst, p.dstNet))) return false;
   if (p.orig.icmpType !== undefined && e.original.icmpType !== p.orig.icmpType) return false;
   if (p.orig.icmpCode !== undefined && e.original.icmpCode !== p.orig.icmpCode) return false;
   if (p.orig.icmpId !== undefined && e.original.icmpId !== p.orig.icmpId) return false;
@@ -782,6 +868,8 @@ export async function runConntrack(args: readonly string[], io: CommandIO, optio
           for await (const e of ct.list(filterOf(p), { zero: (p.options & bit('z')) !== 0, table: p.table === 'expect' ? 'conntrack' : p.table })) if (extraMatch(p, e)) show(e);
           break;
         case 'CT_GET': {
+          // libnetfilter_conntrack builds a get from the original tuple only: with the reply tuple alone it fails with EINVAL before sending.
+          if (p.orig.src === undefined) throw otherProblem('Operation failed: invalid parameters');
           const e = await ct.get({ ...tupleOf(p), protocol: p.protocol!, ...(p.zone !== undefined ? { zone: p.zone } : {}), ...(p.family ? { family: p.family } : {}) });
           if (!e) throw otherProblem("Operation failed: such conntrack doesn't exist");
           show(e);
@@ -813,46 +901,12 @@ export async function runConntrack(args: readonly string[], io: CommandIO, optio
           }
           break;
         }
-        case 'CT_UPDATE': {
-          const change = {
-            ...(p.timeout !== undefined ? { timeout: p.timeout } : {}),
-            ...(p.status.length > 0 ? { status: p.status } : {}),
-            ...(p.state !== undefined ? { state: p.state } : {}),
-          };
-          const filter = filterOf(p);
-          // -m on -U sets the mark: (old & ~mask) ^ value; it is no filter here.
-          delete filter.mark;
-          delete filter.markMask;
-          delete filter.status;
-          delete filter.state;
-          for await (const e of ct.list(filter)) {
-            if (!extraMatch(p, e) || typeof e.family === 'number') continue;
-            const mark = p.mark ? (((e.mark ?? 0) & ~p.mark.mask) ^ p.mark.value) >>> 0 : undefined;
-            const same =
-              (mark === undefined || mark === e.mark) &&
-              (change.timeout === undefined || change.timeout === e.timeout) &&
-              (change.status === undefined || change.status.every((s) => e.status.includes(s))) &&
-              (change.state === undefined || change.state === e.state);
-            if (same) continue;
-            const key2 = { ...e.original, protocol: e.protocol, family: e.family, zone: e.zone } as Parameters<ConntrackClient['update']>[0];
-            try {
-              await ct.update({
-                ...key2,
-                ...change,
-                ...(mark !== undefined ? { mark } : {}),
-                ...(change.status ? { status: [...new Set([...(e.status as ConntrackStatus[]), ...change.status])] } : {}),
-              });
-            } catch (err) {
-              io.stderr(`Operation failed: ${errText(err, key)}\n`);
-            }
-            const now = await ct.get(key2);
-            if (!now) continue;
-            show(now);
-          }
+        case 'CT_UPDATE':
+          counter = await update(ct, p, io, show);
           break;
-        }
         case 'CT_FLUSH':
-          await ct.flush(p.family ? { family: p.family } : {});
+          // conntrack sends nfgenmsg version 0, with which the kernel flushes every family whatever -f says.
+          await ct.client.do('delete', { 'nfgen-family': familyNumber(p.family), version: 0 });
           io.stderr(`${VERSION}: connection tracking table has been emptied.\n`);
           break;
         case 'CT_COUNT':
@@ -914,6 +968,89 @@ export async function runConntrack(args: readonly string[], io: CommandIO, optio
   }
 }
 
+/** NFPROTO_* of a family for nfgenmsg (NFPROTO_UNSPEC when none was given). */
+function familyNumber(f: ConntrackFamily | undefined): number {
+  return f === 'ipv4' ? NFPROTO.ipv4 : f === 'ipv6' ? NFPROTO.ipv6 : NFPROTO.unspec;
+}
+
+/**
+ * -U as conntrack does it (mnl_nfct_update_cb): every entry of a dump that
+ * matches the tuple options gets a change message with its original tuple
+ * and the new mark ((old & ~mask) ^ value), status (old | new), timeout and
+ * TCP state, sent with the command's family (NFPROTO_UNSPEC without an
+ * address or -f, which the kernel refuses) and without its zone; then a get
+ * of the same message prints it. A failed change prints a line and goes on;
+ * a failed get other than ENOENT ends the command; each get read counts.
+ */
+async function update(ct: ConntrackClient, p: Parsed, io: CommandIO, show: (e: ConntrackEntry) => void): Promise<number> {
+  let n = 0;
+  // conntrack sends each change and each get on one socket and reads one
+  // datagram per request (nfct_mnl_talk), but a successful get is answered
+  // with two (the entry, then the ack): from the second entry on, each
+  // request reads what the kernel answered to the one before. The kernel's
+  // answers are queued here and read the same way, so the lines printed
+  // (only the first entry when all goes well), the errors reported and the
+  // count are conntrack's.
+  type Datagram = { kind: 'ack' } | { kind: 'entry'; entry: ConntrackEntry } | { kind: 'error'; err: unknown };
+  const pending: Datagram[] = [];
+  const filter = filterOf(p);
+  delete filter.mark;
+  delete filter.markMask;
+  delete filter.status;
+  delete filter.state;
+  delete filter.zone;
+  // The dump itself is asked for the command's family (none: every family).
+  for await (const e of ct.list(filter)) {
+    if (!extraMatch(p, e) || typeof e.family === 'number') continue;
+    const mark = p.mark ? (((e.mark ?? 0) & ~p.mark.mask) ^ p.mark.value) >>> 0 : undefined;
+    const status = p.status.length > 0 ? [...new Set([...(e.status as ConntrackStatus[]), ...p.status])] : undefined;
+    const unchanged =
+      (mark === undefined || mark === e.mark) &&
+      (p.timeout === undefined || p.timeout === e.timeout) &&
+      (status === undefined || status.length === e.status.length) &&
+      (p.state === undefined || p.state === e.state);
+    if (unchanged) continue;
+    const request: NewInput = { 'nfgen-family': familyNumber(p.family), version: 0, 'tuple-orig': conntrackTupleAttrs(e.original, e.protocol, e.family) };
+    if (mark !== undefined) request.mark = mark;
+    if (status !== undefined) request.status = status;
+    if (p.timeout !== undefined) request.timeout = p.timeout;
+    if (p.protocol === CONNTRACK_PROTOCOLS.tcp) {
+      // The TCP extension's final_check: window tracking off (be-liberal, sack-perm; close-init from TIME_WAIT on) in both directions.
+      const flags: NfCtTcpFlags[] = ['sack-perm', 'be-liberal'];
+      if (p.state !== undefined && TCP_STATE_WORDS.indexOf(tcpStateWord(p.state)) >= TCP_STATE_WORDS.indexOf('TIME_WAIT')) flags.push('close-init');
+      request.protoinfo = {
+        'protoinfo-tcp': { ...(p.state !== undefined ? { 'tcp-state': p.state } : {}), 'tcp-flags-original': { flags, mask: flags }, 'tcp-flags-reply': { flags, mask: flags } },
+      };
+    }
+    // The change: an ack or an error datagram.
+    try {
+      await ct.client.do('new', request);
+      pending.push({ kind: 'ack' });
+    } catch (err) {
+      pending.push({ kind: 'error', err });
+    }
+    // conntrack reads one datagram (what the kernel answered to some earlier request, see above).
+    const answer = pending.shift()!;
+    if (answer.kind === 'error') io.stderr(`Operation failed: ${errText(answer.err, 'CT_UPDATE')}\n`);
+    // The get: the entry and an ack, or an error datagram.
+    try {
+      const now = await ct.client.do('get', request as GetInput);
+      if (now) pending.push({ kind: 'entry', entry: toConntrackEntry(now) });
+      pending.push({ kind: 'ack' });
+    } catch (err) {
+      pending.push({ kind: 'error', err });
+    }
+    const got = pending.shift()!;
+    if (got.kind === 'error') {
+      if (got.err instanceof NetlinkError && got.err.code === 'ENOENT') continue;
+      throw otherProblem(`Operation failed: ${errText(got.err, 'CT_UPDATE')}`);
+    }
+    if (got.kind === 'entry') show(got.entry);
+    n++;
+  }
+  return n;
+}
+
 const COMPARISON = bit('p') | bit('s') | bit('d') | bit('r') | bit('q') | bit('m') | bit('c') | bit('u') | bit('i') | bit('w') | bit('l') | bit('(') | bit(')');
 
 // exit_msg[]: the line conntrack prints to stderr after a command, with the count.
@@ -972,13 +1109,37 @@ function presentCounters(m: object, set: string, prefix = ''): [string, number][
   return out;
 }
 
-/** The program that owns a netlink port, as conntrack finds it (/proc/net/netlink, then the sockets in /proc/PID/fd). */
-function programOf(portId: number): string | undefined {
+/**
+ * The program that owns a netlink port, as conntrack finds it: the socket's
+ * inode from the namespace's /proc/net/netlink, then the process holding it
+ * (the port's number as a pid first, then every process). For a namespace
+ * given by name, the netlink table is read through a process inside it.
+ */
+function programOf(portId: number, netns: string | undefined): string | undefined {
+  const pids = (): string[] => readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+  let table = '/proc/net/netlink';
+  if (netns !== undefined) {
+    let link: string;
+    try {
+      link = `net:[${statSync(`/run/netns/${netns}`).ino}]`;
+    } catch {
+      return undefined;
+    }
+    const inside = pids().find((pid) => {
+      try {
+        return readlinkSync(`/proc/${pid}/ns/net`) === link;
+      } catch {
+        return false;
+      }
+    });
+    if (inside === undefined) return undefined;
+    table = `/proc/${inside}/net/netlink`;
+  }
   let inode: string | undefined;
   try {
-    for (const line of readFileSync('/proc/net/netlink', 'utf8').split('\n').slice(1)) {
+    for (const line of readFileSync(table, 'utf8').split('\n').slice(1)) {
       const f = line.trim().split(/\s+/);
-      if (f.length >= 10 && Number(f[1]) === 12 && Number(f[2]) >>> 0 === portId) inode = f[9];
+      if (f.length >= 10 && Number(f[1]) === NETLINK_NETFILTER && Number(f[2]) >>> 0 === portId) inode = f[9];
     }
   } catch {
     return undefined;
@@ -998,11 +1159,19 @@ function programOf(portId: number): string | undefined {
       return false;
     }
   };
-  const name = (pid: string): string | undefined => /^\d+ \(([^)]*)/.exec(readFileSync(`/proc/${pid}/stat`, 'utf8'))?.[1];
+  const name = (pid: string): string | undefined => {
+    try {
+      return /^\d+ \(([^)]*)/.exec(readFileSync(`/proc/${pid}/stat`, 'utf8'))?.[1];
+    } catch {
+      return undefined;
+    }
+  };
   if (portId > 1 && owns(String(portId))) return name(String(portId));
-  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d) && Number(d) > 1 && Number(d) !== portId)) if (owns(pid)) return name(pid);
+  for (const pid of pids()) if (Number(pid) > 1 && Number(pid) !== portId && owns(pid)) return name(pid);
   return undefined;
 }
+
+const NETLINK_NETFILTER = Protocol.NETFILTER;
 
 const ENOBUFS_WARNING =
   'WARNING: We have hit ENOBUFS! We are losing events.\nThis message means that the current netlink socket buffer size is too small.\nPlease, check --buffer-size in conntrack(8) manpage.\n';
@@ -1031,7 +1200,7 @@ async function events(ct: ConntrackClient, p: Parsed, io: CommandIO, options: Ru
       }
       line += formatConntrackEntry(e, { ...fmt, event: ev.type });
       if (e.portId !== undefined) {
-        if (!names.has(e.portId)) names.set(e.portId, programOf(e.portId));
+        if (!names.has(e.portId)) names.set(e.portId, programOf(e.portId, options.netns));
         const prog = names.get(e.portId);
         line += prog !== undefined ? ` [USERSPACE] portid=${e.portId} progname=${prog}` : ` [USERSPACE] portid=${e.portId}`;
       }

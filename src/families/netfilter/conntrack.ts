@@ -494,6 +494,16 @@ export function toConntrackEntry(m: ConntrackAttrs & { 'nfgen-family'?: number |
   return entry;
 }
 
+/**
+ * The attributes of a tuple (CTA_TUPLE_IP, CTA_TUPLE_PROTO) for a request
+ * of one's own on the generated codec (`client.client.do(...)`); checks the
+ * input as the client's methods do.
+ */
+export function conntrackTupleAttrs(t: ConntrackTupleInput, protocol: ConntrackProtocol | number, family: ConntrackFamily, field = 'tuple'): TupleAttrsInput {
+  if (FAMILY_NUMBER[family] === undefined) throw new RangeError(`${field}.family: expected 'ipv4' or 'ipv6', got ${describe(family)}`);
+  return tupleInput(t, protocolNumber(protocol, `${field}.protocol`), family, field);
+}
+
 function tupleInput(t: ConntrackTupleInput, protocol: number, family: ConntrackFamily, field: string, zone?: number): TupleAttrsInput {
   if (t === null || typeof t !== 'object') throw new TypeError(`${field}: expected an object { src, dst, ... }, got ${describe(t)}`);
   for (const k of ['src', 'dst'] as const) {

@@ -1,0 +1,321 @@
+// `nlkit conntrack` next to conntrack-tools' `conntrack`, in namespaces of
+// their own: the same table (entries made with both tools: TCP, UDP, ICMP,
+// IPv4 and IPv6, marks, zones, states) listed, got, updated, deleted and
+// flushed through each tool, compared line by line (timeouts masked), with
+// the same stderr lines and exit statuses; -C and -S; events; expectations.
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { ConntrackClient } from '../../src/families/netfilter/conntrack.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runConntrack } from '../../src/cli/conntrack/index.js';
+import type { CommandIO } from '../../src/cli/ynl.js';
+import { canUseKernel, createNetns, removeNetns } from '../helpers/kernel.js';
+
+const conntrackTool = spawnSync('conntrack', ['--version'], { encoding: 'utf8' }).status === 0;
+
+interface Run {
+  code: number;
+  out: string;
+  err: string;
+}
+
+function tool(ns: string, args: readonly string[]): Run {
+  const r = spawnSync('ip', ['netns', 'exec', ns, 'conntrack', ...args], { encoding: 'utf8' });
+  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
+}
+
+async function nlkit(ns: string, args: readonly string[], extra: Partial<CommandIO> = {}, onListening?: () => void): Promise<Run> {
+  let out = '';
+  let err = '';
+  const io: CommandIO = { stdout: (t) => void (out += t), stderr: (t) => void (err += t), env: {}, stdoutIsTTY: false, ...extra };
+  const code = await runConntrack(args, io, { netns: ns, ...(onListening ? { onListening } : {}) });
+  return { code, out, err };
+}
+
+/** Lines with the timeout masked (the number after the protocol, or first on an expectation line), sorted. */
+function lines(text: string): string[] {
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => l.replace(/^((?:\s*\[[A-Z]+\] )?(?:ipv[46]\s+\d+ )?[a-z0-9]+\s+\d+ )\d+ /, '$1T ').replace(/^(\s*(?:\[[A-Z]+\] )?)\d+ proto=/, '$1T proto='))
+    .sort();
+}
+
+/** Both tools' results side by side, outputs as masked sorted lines. */
+function same(a: Run, b: Run): void {
+  expect({ code: a.code, out: lines(a.out), err: a.err }).toEqual({ code: b.code, out: lines(b.out), err: b.err });
+}
+
+// The table, half made with conntrack -I and half with nlkit conntrack -I.
+const BY_TOOL = [
+  ['-I', '-p', 'tcp', '-s', '10.5.0.1', '-d', '10.5.0.2', '--sport', '1111', '--dport', '22', '--state', 'ESTABLISHED', '-t', '120', '-u', 'ASSURED', '-m', '3'],
+  ['-I', '-p', 'udp', '-s', '10.5.0.1', '-d', '10.5.0.4', '--sport', '5000', '--dport', '53', '-t', '60', '-w', '4'],
+  ['-I', '-p', 'icmp', '-s', '10.5.0.1', '-d', '10.5.0.6', '--icmp-type', '8', '--icmp-code', '0', '--icmp-id', '9', '-t', '30'],
+  ['-I', '-p', 'udp', '-s', 'fd00::1', '-d', 'fd00::2', '--sport', '7', '--dport', '53', '-t', '60'],
+];
+const BY_NLKIT = [
+  ['-I', '-p', 'tcp', '-s', '10.5.0.1', '-d', '10.5.0.3', '--sport', '1112', '--dport', '80', '--state', 'SYN_SENT', '-t', '100', '-m', '4'],
+  ['-I', '-p', 'udp', '-s', '10.5.0.1', '-d', '10.5.0.5', '--sport', '5001', '--dport', '53', '-t', '60', '-u', 'SEEN_REPLY', '-m', '4'],
+  ['-I', '-p', 'icmp', '-s', '10.5.0.1', '-d', '10.5.0.7', '--icmp-type', '8', '--icmp-code', '0', '--icmp-id', '10', '-t', '30', '-m', '3'],
+  ['-I', '-p', 'tcp', '-s', 'fd00::1', '-d', 'fd00::3', '--sport', '8', '--dport', '443', '--state', 'ESTABLISHED', '-t', '60', '-u', 'ASSURED'],
+  ['-I', '-p', 'icmpv6', '-s', 'fd00::1', '-d', 'fd00::4', '--icmpv6-type', '128', '--icmpv6-code', '0', '--icmpv6-id', '5', '-t', '30'],
+  ['-I', '-p', 'tcp', '-r', '10.5.0.9', '-q', '10.5.0.1', '--reply-port-src', '25', '--reply-port-dst', '4000', '--state', 'TIME_WAIT', '-t', '50'],
+];
+
+async function fill(ns: string): Promise<void> {
+  for (const args of BY_TOOL) expect(tool(ns, args), args.join(' ')).toMatchObject({ code: 0, err: 'conntrack v1.4.7 (conntrack-tools): 1 flow entries have been created.\n' });
+  for (const args of BY_NLKIT)
+    expect(await nlkit(ns, args), args.join(' ')).toEqual({ code: 0, out: '', err: 'conntrack v1.4.7 (conntrack-tools): 1 flow entries have been created.\n' });
+}
+
+describe.skipIf(!canUseKernel || !conntrackTool)('nlkit conntrack next to conntrack', () => {
+  let a: string | undefined;
+  let b: string | undefined;
+
+  beforeAll(async () => {
+    a = await createNetns('ct-tool-a');
+    b = await createNetns('ct-tool-b');
+  });
+  afterAll(async () => {
+    await removeNetns(a);
+    await removeNetns(b);
+  });
+
+  async function refill(): Promise<void> {
+    for (const ns of [a!, b!]) {
+      tool(ns, ['-F']);
+      await fill(ns);
+    }
+  }
+
+  it('creates entries both ways; -L prints what conntrack -L prints, with filters and output options', async () => {
+    await refill();
+    for (const args of [
+      [],
+      ['-o', 'extended'],
+      ['-o', 'extended,id'],
+      ['-o', 'id'],
+      ['-p', 'tcp'],
+      ['-p', 'tcp', '--state', 'ESTABLISHED'],
+      ['-p', 'tcp', '--dport', '80'],
+      ['-f', 'ipv6'],
+      ['-f', 'ipv4', '-p', 'udp'],
+      ['-m', '4'],
+      ['-m', '0/4'],
+      ['-m', '0x3'],
+      ['-w', '4'],
+      ['-u', 'ASSURED'],
+      ['-u', 'UNREPLIED'],
+      ['-u', 'SEEN_REPLY'],
+      ['-s', '10.5.0.1', '-d', '10.5.0.5'],
+      ['-d', 'fd00::3'],
+      ['-r', '10.5.0.4'],
+      ['-q', '10.5.0.1', '-p', 'tcp'],
+      ['-p', 'icmp', '--icmp-id', '10'],
+      ['-p', 'udp', '--reply-port-src', '53'],
+      ['-p', '6'],
+      ['-z'],
+      ['dying'],
+      ['unconfirmed'],
+      ['conntrack', '-p', 'udp'],
+    ]) {
+      const args2 = args[0] === 'dying' || args[0] === 'unconfirmed' || args[0] === 'conntrack' ? ['-L', ...args] : ['-L', ...args];
+      same(await nlkit(a!, args2), tool(a!, args2));
+    }
+    // The same through the long names.
+    same(await nlkit(a!, ['--dump', '--protonum', 'udp', '--orig-port-dst', '53']), tool(a!, ['--dump', '--protonum', 'udp', '--orig-port-dst', '53']));
+  });
+
+  it('-G gets one entry as conntrack does, and fails as it does on a missing one', async () => {
+    await refill();
+    for (const args of [
+      ['-G', '-p', 'tcp', '-s', '10.5.0.1', '-d', '10.5.0.2', '--sport', '1111', '--dport', '22'],
+      ['-G', '-p', 'udp', '-s', '10.5.0.1', '-d', '10.5.0.4', '--sport', '5000', '--dport', '53', '-w', '4'],
+      ['-G', '-p', 'udp', '-s', '10.5.0.1', '-d', '10.5.0.4', '--sport', '5000', '--dport', '53'],
+      ['-G', '-p', 'icmp', '-s', '10.5.0.1', '-d', '10.5.0.7', '--icmp-type', '8', '--icmp-code', '0', '--icmp-id', '10'],
+      ['-G', '-p', 'tcp', '-r', '10.5.0.9', '-q', '10.5.0.1', '--reply-port-src', '25', '--reply-port-dst', '4000'],
+      ['-G', '-p', 'udp', '-s', 'fd00::1', '-d', 'fd00::2', '--sport', '7', '--dport', '53'],
+      ['-G', '-p', 'udp', '-s', 'fd00::1', '-d', 'fd00::2', '--sport', '7', '--dport', '54'],
+    ]) {
+      const t = tool(a!, args);
+      same(await nlkit(a!, args), t);
+    }
+  });
+
+  // conntrack -U reads one answer per request while a get is answered with
+  // two, so what it prints depends on the order of the dump: both tools run
+  // in one namespace, filled the same way before each (the same buckets).
+  it('-U updates the same entries as conntrack -U and prints them; the table ends the same', async () => {
+    for (const args of [
+      ['-U', '-p', 'udp', '-d', '10.5.0.5', '-m', '9'],
+      ['-U', '-s', '10.5.0.1', '-m', '0x10/0x10'],
+      ['-U', '-p', 'tcp', '-d', '10.5.0.3', '-u', 'ASSURED'],
+      ['-U', '-p', 'tcp', '-s', '10.5.0.1', '-t', '77', '--state', 'CLOSE'],
+      ['-U', '-f', 'ipv6', '-m', '1'],
+      ['-U', '-p', 'icmp', '-s', '10.5.0.1', '-m', '3'],
+      // The zone is not sent: the entry in zone 4 is not found (ENOENT), conntrack says so and goes on.
+      ['-U', '-p', 'udp', '-s', '10.5.0.1', '-d', '10.5.0.4', '-m', '9'],
+      // Without an address or -f the change goes out with NFPROTO_UNSPEC, which the kernel refuses.
+      ['-U', '-p', 'udp', '-m', '9'],
+      ['-U', '-p', 'sctp', '-m', '1'],
+    ]) {
+      tool(a!, ['-F']);
+      await fill(a!);
+      const t = tool(a!, args);
+      const after = lines(tool(a!, ['-L']).out);
+      tool(a!, ['-F']);
+      await fill(a!);
+      const n = await nlkit(a!, args);
+      same(n, t);
+      expect(lines(tool(a!, ['-L']).out), args.join(' ')).toEqual(after);
+    }
+  });
+
+  it('-D with filters through both tools deletes the same entries and leaves the same table', async () => {
+    for (const args of [
+      ['-D', '-p', 'icmp'],
+      ['-D', '-m', '4'],
+      ['-D', '-f', 'ipv6', '-p', 'tcp'],
+      ['-D', '-s', '10.5.0.1', '-p', 'udp', '--dport', '53'],
+      ['-D', '-w', '4'],
+      ['-D', '-u', 'UNREPLIED'],
+      ['-D', '-p', 'sctp'],
+      ['-D', '-p', 'tcp', '-s', '10.5.0.1', '-d', '10.5.0.2', '--sport', '1111', '--dport', '22'],
+      ['-D'],
+    ]) {
+      await refill();
+      const t = tool(a!, args);
+      const n = await nlkit(b!, args);
+      same(n, t);
+      expect(lines(tool(b!, ['-L']).out), args.join(' ')).toEqual(lines(tool(a!, ['-L']).out));
+      expect(lines((await nlkit(b!, ['-L'])).out), args.join(' ')).toEqual(lines(tool(a!, ['-L']).out));
+    }
+  });
+
+  it('-F by family and in full through both tools leaves the same table', async () => {
+    for (const args of [['-F', '-f', 'ipv6'], ['-F', '-f', 'ipv4'], ['-F'], ['-F', 'conntrack']]) {
+      await refill();
+      same(await nlkit(b!, args), tool(a!, args));
+      expect(lines(tool(b!, ['-L']).out), args.join(' ')).toEqual(lines(tool(a!, ['-L']).out));
+    }
+  });
+
+  it('-C counts and -S prints the per-CPU lines as conntrack does', async () => {
+    await refill();
+    same(await nlkit(a!, ['-C']), tool(a!, ['-C']));
+    expect((await nlkit(a!, ['-C'])).out).toBe(`${BY_TOOL.length + BY_NLKIT.length}\n`);
+    const s = await nlkit(a!, ['-S']);
+    expect(s.out).toMatch(/^cpu=0 {3}\tfound=\d+ invalid=\d+ insert=\d+ insert_failed=\d+ drop=\d+ early_drop=\d+ error=\d+ search_restart=\d+ /);
+    same(s, tool(a!, ['-S']));
+  });
+
+  it('refuses bad command lines with conntrack first line and exit status, and reports kernel errors as it does', async () => {
+    await refill();
+    const first = (r: Run): { code: number; first: string; out: string } => ({ code: r.code, first: r.err.split('\n')[0]!, out: r.out });
+    for (const args of [
+      ['-X'],
+      ['--bogus'],
+      ['-s'],
+      ['-L', '--sport', '1'],
+      ['-L', '-G'],
+      ['-L', '-t', '5'],
+      ['-L', '-e', 'NEW'],
+      ['-L', '-p', 'nosuchproto'],
+      ['-L', '-f', 'ipv5'],
+      ['-L', '-s', '1.2.3'],
+      ['-L', '-s', '10.0.0.1', '-d', 'fd00::1'],
+      ['-L', '-r', '10.0.0.0/8'],
+      ['-L', 'foo'],
+      ['-L', '-p', 'tcp', '--state', 'BOGUS'],
+      ['-L', '-o', 'bogus'],
+      ['-L', '-u', 'BOGUS'],
+      ['-L', '-z', '-p', 'tcp'],
+      ['-U', 'expect'],
+      ['-I', '-p', 'tcp', '-s', '1.1.1.1', '-d', '2.2.2.2'],
+      ['-I', '-p', 'tcp', '-s', '1.1.1.1', '-d', '2.2.2.2', '-t', '5'],
+      ['-I', '-p', 'tcp', '-s', '1.1.1.1', '-d', '2.2.2.2', '-t', '5', '--state', 'ESTABLISHED', '--sport', '1'],
+      ['-I', '-p', 'icmp', '-s', '1.1.1.1', '-d', '2.2.2.2', '-t', '5'],
+      ['-I', '-s', '1.1.1.1', '-t', '5'],
+      ['-G', '-p', 'tcp', '-s', '1.1.1.1', '--sport', '1', '--dport', '2'],
+      ['-E', '-e', 'BOGUS'],
+      ['-F', '-p', 'tcp'],
+      ['-C', '-p', 'tcp'],
+      // Kernel refusals: an existing entry, an unknown one.
+      ['-I', '-p', 'tcp', '-s', '10.5.0.1', '-d', '10.5.0.2', '--sport', '1111', '--dport', '22', '--state', 'ESTABLISHED', '-t', '120'],
+      ['-G', '-p', 'tcp', '-s', '10.5.0.1', '-d', '10.5.0.2', '--sport', '1111', '--dport', '23'],
+    ]) {
+      expect(first(await nlkit(a!, args)), args.join(' ')).toEqual(first(tool(a!, args)));
+    }
+    // -A adds quietly when the entry exists.
+    const add = ['-A', '-p', 'tcp', '-s', '10.5.0.1', '-d', '10.5.0.2', '--sport', '1111', '--dport', '22', '--state', 'ESTABLISHED', '-t', '120'];
+    same(await nlkit(a!, add), tool(a!, add));
+    expect((await nlkit(a!, ['-V'])).out).toBe(tool(a!, ['-V']).out);
+  });
+
+  it('-E prints the lines conntrack -E prints for entries made, changed and deleted by both tools', async () => {
+    tool(a!, ['-F']);
+    // A socket that stays open: events it causes name this process (conntrack looks the port up in /proc).
+    await using client = await ConntrackClient.open({ netns: a! });
+    const comm = /^\d+ \(([^)]*)/.exec(readFileSync('/proc/self/stat', 'utf8'))![1]!;
+    const child = spawn('ip', ['netns', 'exec', a!, 'conntrack', '-E', '-o', 'extended'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let toolOut = '';
+    child.stdout.setEncoding('utf8').on('data', (t: string) => void (toolOut += t));
+    const ac = new AbortController();
+    let listening!: () => void;
+    const ready = new Promise<void>((resolve) => (listening = resolve));
+    let seen = '';
+    const partial = (): string => seen;
+    const running = nlkit(a!, ['-E', '-o', 'extended'], { signal: ac.signal, stdout: (t) => void (seen += t) }, listening);
+    await ready;
+    // The tool is listening once it has printed an entry made for the purpose.
+    const deadline = Date.now() + 10_000;
+    let sync = 0;
+    while (!toolOut.includes('dport=9 ')) {
+      if (Date.now() > deadline) throw new Error(`conntrack -E did not start: ${toolOut}`);
+      tool(a!, ['-I', '-p', 'udp', '-s', '10.6.0.1', '-d', '10.6.0.2', '--sport', String(++sync), '--dport', '9', '-t', '5']);
+      await new Promise((r) => setImmediate(r));
+    }
+    tool(a!, ['-F']);
+    const before = toolOut.length;
+    const script: [string, string[]][] = [
+      ['tool', ['-I', '-p', 'tcp', '-s', '10.6.0.1', '-d', '10.6.0.2', '--sport', '1', '--dport', '22', '--state', 'ESTABLISHED', '-t', '50', '-m', '2']],
+      ['nlkit', ['-I', '-p', 'udp', '-s', '10.6.0.1', '-d', '10.6.0.3', '--sport', '2', '--dport', '53', '-t', '50']],
+      ['nlkit', ['-I', '-p', 'icmp', '-s', '10.6.0.1', '-d', '10.6.0.4', '--icmp-type', '8', '--icmp-code', '0', '--icmp-id', '3', '-t', '50']],
+      ['tool', ['-U', '-p', 'udp', '-d', '10.6.0.3', '-m', '7']],
+      ['nlkit', ['-U', '-p', 'tcp', '-d', '10.6.0.2', '-m', '8']],
+      ['nlkit', ['-D', '-p', 'icmp']],
+      ['tool', ['-D', '-p', 'tcp']],
+      ['nlkit', ['-D', '-p', 'udp']],
+    ];
+    for (const [who, args] of script) {
+      const r = who === 'tool' ? tool(a!, args) : await nlkit(a!, args);
+      expect(r.code, args.join(' ')).toBe(0);
+    }
+    await client.create({ protocol: 'udp', src: '10.6.0.1', dst: '10.6.0.5', sport: 3, dport: 53, timeout: 50 });
+    await client.delete({ protocol: 'udp', src: '10.6.0.1', dst: '10.6.0.5', sport: 3, dport: 53 });
+    const until = Date.now() + 10_000;
+    const destroyed = (text: string): number => text.split('\n').filter((l) => l.includes('DESTROY') && !l.includes('dport=9 ')).length;
+    while ((destroyed(toolOut.slice(before)) < 4 || destroyed(partial()) < 4) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    child.kill('SIGINT');
+    await new Promise((r) => child.on('close', r));
+    ac.abort();
+    const mine = await running;
+    expect(mine.code).toBe(0);
+    expect(mine.out).toBe('');
+    expect(mine.err).toMatch(/^conntrack v1\.4\.7 \(conntrack-tools\): \d+ flow events have been shown\.\n$/);
+    // Compare from the sync's flush on. Whether a port's program is still
+    // there when a tool looks it up is a race (a short-lived conntrack or
+    // nlkit run may be gone): program names are compared where the socket
+    // outlives the events, the client's.
+    const tail = (text: string): string[] => {
+      const all = text.split('\n').filter(Boolean);
+      const from = all.findIndex((l) => l.includes('10.6.0.2') && l.includes('dport=22'));
+      return lines(all.slice(from).join('\n'));
+    };
+    const unnamed = (l: string): string => (l.includes('dst=10.6.0.5') ? l : l.replace(/ progname=\S+$/, ''));
+    expect(tail(seen).map(unnamed)).toEqual(tail(toolOut).map(unnamed));
+    expect(tail(seen).filter((l) => l.includes('dst=10.6.0.5'))).toHaveLength(2);
+    for (const l of tail(seen).filter((x) => x.includes('dst=10.6.0.5'))) expect(l).toMatch(new RegExp(` \\[USERSPACE\\] portid=\\d+ progname=${comm}$`));
+    expect(tail(seen).filter((l) => l.includes('[DESTROY]'))).toHaveLength(4);
+  });
+});
