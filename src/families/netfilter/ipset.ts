@@ -569,7 +569,11 @@ export function encodeIpsetRequest(op: OpName, mode: 'do' | 'dump', value: objec
   const m = codec[mode as 'do'] as { encodeRequest(w: MessageWriter, v: object, o: object): MessageWriter } | undefined;
   if (!m) throw new RangeError(`op: ipset ${op} has no ${mode} mode`);
   const w = writer.reset();
-  m.encodeRequest(w, { 'nfgen-family': options.family ?? NFPROTO.ipv4, version: NFNETLINK_V0, 'res-id': 0, ...value }, { flags: options.flags, ...(options.seq !== undefined ? { seq: options.seq } : {}) });
+  m.encodeRequest(
+    w,
+    { 'nfgen-family': options.family ?? NFPROTO.ipv4, version: NFNETLINK_V0, 'res-id': 0, ...value },
+    { flags: options.flags, ...(options.seq !== undefined ? { seq: options.seq } : {}) },
+  );
   return markNetByteOrder(w.finishCopy(), codec.attributeSet);
 }
 
