@@ -448,7 +448,7 @@ class FilterParser {
   ) {}
 
   private syntax(): never {
-    throw new CommandError(`ss: bison bellows (while parsing filter): "syntax error!"${USAGE}`, 255);
+    throw new CommandError(`ss: bison bellows (while parsing filter): "syntax error!" Sorry.\n${USAGE}`, 255);
   }
 
   private peek(): Tok | undefined {
@@ -1193,7 +1193,7 @@ async function ss(args: readonly string[], io: CommandIO, options: { netns?: str
     r,
     services,
     users: o.processes ? new SocketUsers() : undefined,
-    cgroups: new CgroupPaths(),
+    cgroups: new CgroupPaths(o.netns !== undefined),
     ifname: (index) => {
       let n = nameCache.get(index);
       if (n === undefined) {

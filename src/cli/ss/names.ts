@@ -162,9 +162,16 @@ export class SocketUsers {
   }
 }
 
-/** cgroup v2 paths by id (cg_id_to_path(): the directories under the cgroup2 mount, by inode). */
+/**
+ * cgroup v2 paths by id (cg_id_to_path(): the directories under the cgroup2
+ * mount, by inode). In another namespace ss (`-N`, or run by `ip netns exec`)
+ * has remounted /sys for it in a mount namespace of its own, which hides a
+ * cgroup2 mount under /sys: `sysRemounted` does the same.
+ */
 export class CgroupPaths {
   private map: Map<bigint, string> | undefined;
+
+  constructor(private readonly sysRemounted = false) {}
 
   private load(): Map<bigint, string> {
     if (this.map) return this.map;
@@ -173,7 +180,7 @@ export class CgroupPaths {
     try {
       for (const line of readFileSync('/proc/mounts', 'latin1').split('\n')) {
         const f = line.split(' ');
-        if (f[2] === 'cgroup2') {
+        if (f[2] === 'cgroup2' && !(this.sysRemounted && (f[1] === '/sys' || f[1]!.startsWith('/sys/')))) {
           mnt = f[1];
           break;
         }

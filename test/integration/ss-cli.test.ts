@@ -1,0 +1,203 @@
+// `nlkit ss` next to iproute2's ss, in namespaces holding listening and
+// connected TCP sockets (IPv4 and IPv6), UDP and unix sockets made by a child
+// process: the same bytes on stdout (timers and counters of -i aside), the
+// same sockets closed by -K, and the typed client listing the same sockets.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runSs } from '../../src/cli/ss/index.js';
+import type { CommandIO } from '../../src/cli/ynl.js';
+import { SockDiagClient } from '../../src/families/sockdiag/index.js';
+import { canUseKernel, createNetns, removeNetns } from '../helpers/kernel.js';
+
+// The sockets: fixed ports everywhere (a client binds its own), so two
+// namespaces with this fixture print the same lines.
+const FIXTURE = `
+const net = require('node:net'), dgram = require('node:dgram');
+const ns = process.argv[1];
+const keep = [];
+const listen = (opts) => new Promise((ok) => { const s = net.createServer((c) => { keep.push(c); c.on('error', () => {}); c.write('hello'); }); keep.push(s); s.listen(opts, ok); });
+const connect = (opts) => new Promise((ok) => { const c = net.connect(opts, () => { c.write('x'.repeat(3000)); ok(); }); keep.push(c); c.on('data', () => {}); c.on('error', () => {}); });
+const udp = (type, bind, peer) => new Promise((ok) => { const u = dgram.createSocket(type); keep.push(u); u.bind(bind, () => (peer ? u.connect(peer.port, peer.address, ok) : ok())); });
+(async () => {
+  await listen({ port: 8080, host: '127.0.0.1' });
+  await listen({ port: 22, host: '0.0.0.0' });
+  await listen({ port: 8443, host: '::', ipv6Only: false });
+  await listen({ port: 9000, host: '::1', ipv6Only: true });
+  await connect({ port: 8080, host: '127.0.0.1', localPort: 40000 });
+  await connect({ port: 9000, host: '::1', localPort: 40001 });
+  await connect({ port: 22, host: '127.0.0.1', localPort: 40002 });
+  await udp('udp4', { port: 53, address: '0.0.0.0' });
+  await udp('udp4', { port: 40003, address: '127.0.0.1' }, { port: 53, address: '127.0.0.1' });
+  await udp('udp6', { port: 5353, address: '::1' });
+  await listen({ path: '/tmp/nlkit-ss-' + ns + '.sock' });
+  await connect({ path: '/tmp/nlkit-ss-' + ns + '.sock' });
+  await listen({ path: '\\0nlkit-ss-abstract-' + ns });
+  setTimeout(() => process.stdout.write('ready\\n'), 0);
+})();
+setInterval(() => {}, 1 << 30);
+`;
+
+async function startFixture(ns: string): Promise<ChildProcess> {
+  const child = spawn('ip', ['netns', 'exec', ns, process.execPath, '-e', FIXTURE, ns], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout! });
+  const [line] = (await Promise.race([once(lines, 'line'), once(child, 'exit').then(() => ['exited'])])) as [string];
+  if (line !== 'ready') throw new Error(`fixture did not start: ${line}`);
+  return child;
+}
+
+function ss(ns: string, args: string[]): { code: number; out: string; err: string } {
+  try {
+    const out = execFileSync('ip', ['netns', 'exec', ns, 'ss', ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    return { code: 0, out, err: '' };
+  } catch (e) {
+    const err = e as { status: number; stdout: string; stderr: string };
+    return { code: err.status, out: err.stdout, err: err.stderr };
+  }
+}
+
+async function nlkit(ns: string, args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const io: CommandIO = { stdout: (t) => void (out += t), stderr: (t) => void (err += t), env: {}, stdoutIsTTY: false };
+  const code = await runSs(args, io, { netns: ns });
+  return { code, out, err };
+}
+
+/** -i figures that move between two runs (times since the last packet, busy time), masked; trailing blanks go with them. */
+function masked(text: string): string {
+  return text
+    .replace(/ (lastsnd|lastrcv|lastack):\d+/g, ' $1:N')
+    .replace(/ busy:\d+ms/g, ' busy:Nms')
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .join('\n');
+}
+
+describe.skipIf(!canUseKernel)('nlkit ss', () => {
+  let ns: string | undefined;
+  let child: ChildProcess | undefined;
+  beforeAll(async () => {
+    ns = await createNetns('ss');
+    child = await startFixture(ns);
+  });
+  afterAll(async () => {
+    child?.kill();
+    await removeNetns(ns);
+  });
+
+  for (const args of [['-tan'], ['-uan'], ['-xa'], ['-ltn'], ['-ta'], ['-ua'], ['-tanH'], ['-4tan'], ['-6tan'], ['-tane'], ['-xae'], ['-lx'], ['-tamn']]) {
+    it(`prints what ss ${args.join(' ')} prints`, async () => {
+      const ref = ss(ns!, args);
+      const mine = await nlkit(ns!, args);
+      expect(mine.code).toBe(ref.code);
+      expect(mine.out).toBe(ref.out);
+    });
+  }
+
+  it('prints what ss -tin prints, times since the last packet aside', async () => {
+    const ref = ss(ns!, ['-tin']);
+    const mine = await nlkit(ns!, ['-tin']);
+    expect(mine.code).toBe(0);
+    expect(mine.out).toContain('cwnd:');
+    expect(masked(mine.out)).toBe(masked(ref.out));
+  });
+
+  for (const args of [
+    ['-tan', 'state', 'established'],
+    ['-tan', 'state', 'listening'],
+    ['-tan', 'exclude', 'listening'],
+    ['-tan', 'sport', '=', ':8080'],
+    ['-tan', 'dport', '=', ':22'],
+    ['-tan', '( sport = :8080 or dport = :8080 )'],
+    ['-tan', 'sport', '>', ':9000'],
+    ['-tan', 'sport', '<=', ':22'],
+    ['-tan', 'not', 'sport', '=', ':22'],
+    // Not -a: each tool's own sock_diag socket would show among the netlink ones.
+    ['-tuan', 'dport', '!=', ':53'],
+    ['-ta', 'sport', '=', ':ssh'],
+    ['-tan', 'src', '127.0.0.1'],
+    ['-tan', 'dst', '[::1]:9000'],
+    ['-uan', 'src', '127.0.0.1:40003'],
+  ]) {
+    it(`filters as ss ${args.join(' ')} does`, async () => {
+      const ref = ss(ns!, args);
+      const mine = await nlkit(ns!, args);
+      expect(mine.code).toBe(ref.code);
+      expect(mine.out).toBe(ref.out);
+    });
+  }
+
+  it('refuses bad command lines as ss does: exit status and first line', async () => {
+    for (const args of [['-y'], ['--bogus'], ['-tan', 'state', 'nosuch'], ['-f', 'nosuch'], ['-tan', 'sport', '=']]) {
+      const ref = ss(ns!, args);
+      const mine = await nlkit(ns!, args);
+      expect(mine.code, args.join(' ')).toBe(ref.code);
+      expect(mine.err.split('\n')[0], args.join(' ')).toBe(ref.err.split('\n')[0]);
+    }
+  });
+
+  it('lists the same sockets through the typed client', async () => {
+    await using sd = await SockDiagClient.open({ netns: ns! });
+    const tcp = await sd.inetAll({ protocol: 'tcp' });
+    const listeners = tcp.filter((s) => s.state === 'listen').map((s) => `${s.family} ${s.src}:${s.sport}`);
+    expect(listeners.sort()).toEqual(['inet 0.0.0.0:22', 'inet 127.0.0.1:8080', 'inet6 ::1:9000', 'inet6 :::8443']);
+    const established = tcp.filter((s) => s.state === 'established').map((s) => `${s.src}:${s.sport}>${s.dst}:${s.dport}`);
+    expect(established.sort()).toEqual([
+      '127.0.0.1:22>127.0.0.1:40002',
+      '127.0.0.1:40000>127.0.0.1:8080',
+      '127.0.0.1:40002>127.0.0.1:22',
+      '127.0.0.1:8080>127.0.0.1:40000',
+      '::1:40001>::1:9000',
+      '::1:9000>::1:40001',
+    ]);
+    const withInfo = await sd.inetAll({ protocol: 'tcp', states: ['established'], extensions: ['info', 'cong'], filter: { type: 'sport', op: 'eq', port: 40000 } });
+    expect(withInfo).toHaveLength(1);
+    expect(typeof withInfo[0]!.tcpInfo!.bytesAcked).toBe('bigint');
+    expect(withInfo[0]!.tcpInfo!.bytesAcked).toBe(3001n);
+    expect(withInfo[0]!.congestion).toMatch(/^[a-z]+$/);
+    const udp = await sd.inetAll({ protocol: 'udp' });
+    expect(udp.map((s) => `${s.state} ${s.src}:${s.sport}`).sort()).toEqual(['close 0.0.0.0:53', 'close ::1:5353', 'established 127.0.0.1:40003']);
+    const unix = await sd.unixAll();
+    const names = unix
+      .map((u) => u.name)
+      .filter(Boolean)
+      .sort();
+    // Node binds an abstract name with the whole sun_path: the 0 bytes after it show as '@', as in ss.
+    expect(names).toEqual([`/tmp/nlkit-ss-${ns}.sock`, `/tmp/nlkit-ss-${ns}.sock`, `@nlkit-ss-abstract-${ns}`.padEnd(108, '@')].sort());
+    const ssInodes = ss(ns!, ['-xaH'])
+      .out.split('\n')
+      .filter(Boolean)
+      .map((l) => Number(l.trim().split(/\s+/)[5]));
+    expect(unix.map((u) => u.inode).sort()).toEqual(ssInodes.sort());
+  });
+});
+
+describe.skipIf(!canUseKernel)('nlkit ss -K', () => {
+  const spaces: string[] = [];
+  const children: ChildProcess[] = [];
+  afterAll(async () => {
+    for (const c of children) c.kill();
+    for (const n of spaces) await removeNetns(n);
+  });
+
+  it('closes what ss -K closes and prints the same lines', async () => {
+    for (const tag of ['ssk-ref', 'ssk-mine']) {
+      const n = await createNetns(tag);
+      spaces.push(n);
+      children.push(await startFixture(n));
+    }
+    const [refNs, mineNs] = spaces as [string, string];
+    const args = ['-K', '-tn', 'dport', '=', ':8080'];
+    const ref = ss(refNs, args);
+    const mine = await nlkit(mineNs, args);
+    expect(mine.code).toBe(ref.code);
+    expect(mine.out).toBe(ref.out);
+    expect(mine.out).toContain('127.0.0.1:40000');
+    // What is left in each namespace: the same sockets (in each namespace's own hash order).
+    const left = (n: string): string => ss(n, ['-tanH']).out.split('\n').sort().join('\n');
+    expect(left(mineNs)).toBe(left(refNs));
+    expect(left(mineNs)).not.toMatch(/ESTAB.*40000 /);
+  });
+});
