@@ -242,9 +242,9 @@ export async function encodeNexthop(input: NexthopObjectInput, resolve: Resolve)
       const w = g.weight === undefined ? 1 : checkInteger(g.weight, `group[${i}].weight`, 1, 65536);
       return { id: checkInteger(g.id, `group[${i}].id`, 1, 0xffffffff), weight: (w - 1) & 0xff, 'weight-high': (w - 1) >> 8 };
     });
-    if (input.groupType !== undefined) m['group-type'] = checkName(input.groupType, 'groupType', ['mpath', 'resilient'] as const) === 'resilient' ? 'res' : 'mpath';
+    const groupType = input.groupType === undefined ? undefined : checkName(input.groupType, 'groupType', ['mpath', 'resilient'] as const) === 'resilient' ? 'res' : 'mpath';
     if (input.resilient !== undefined) {
-      if (m['group-type'] !== 'res') throw new TypeError("resilient: only a group of groupType 'resilient' takes these settings");
+      if (groupType !== 'res') throw new TypeError("resilient: only a group of groupType 'resilient' takes these settings");
       const r = checkObject(input.resilient, 'resilient');
       const res: Obj = {};
       if (r.buckets !== undefined) res.buckets = checkInteger(r.buckets, 'resilient.buckets', 1, 0xffff);
@@ -260,6 +260,8 @@ export async function encodeNexthop(input: NexthopObjectInput, resolve: Resolve)
       }
       m['res-group'] = res;
     }
+    // After the resilient settings, where ip puts it.
+    if (groupType !== undefined) m['group-type'] = groupType;
     if (input.hwStats !== undefined) m['hw-stats-enable'] = checkBool(input.hwStats, 'hwStats') ? 1 : 0;
   } else {
     for (const k of ['groupType', 'resilient', 'hwStats'] as const) if (input[k] !== undefined) throw new TypeError(`${k}: only a group takes ${k}`);
