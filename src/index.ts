@@ -51,4 +51,5 @@ export { ProcConnector, ProcEventSubscription, type ProcEvent, type ProcEventKin
 export * as audit from './families/audit/index.js';
 export { AuditClient, AuditRecordSubscription, type AuditStatus, type AuditStatusChange, type AuditFeatures, type AuditRule, type AuditRecord } from './families/audit/index.js';
 export { ConntrackClient } from './families/netfilter/conntrack.js';
+export { IpsetClient, IpsetError, type IpsetCreateInput, type IpsetEntry, type IpsetEntryInput, type IpsetHeader, type IpsetSet, type IpsetType } from './families/netfilter/ipset.js';
 export { NftablesClient } from './families/netfilter/nftables.js';

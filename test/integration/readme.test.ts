@@ -480,3 +480,36 @@ describe.skipIf(!canUseKernel)('the README, nftables', () => {
     PATIENCE_MS,
   );
 });
+
+describe.skipIf(!canUseKernel)('the README, ipset', () => {
+  const ipsetBlock = block('ipset', 'ts');
+  const blue = uniqueNetnsName('readme-ipset');
+  let pkg: string | undefined;
+
+  beforeAll(async () => {
+    const { buildPrivatePackage } = await import('../helpers/private-dist.js');
+    pkg = mkdtempSync(path.join(tmpdir(), 'nlkit-readme-ipset-'));
+    buildPrivatePackage(pkg, []);
+  }, 120_000);
+
+  afterAll(async () => {
+    await removeNetns(blue);
+    if (pkg) rmSync(pkg, { recursive: true, force: true });
+  });
+
+  it(
+    'runs the ipset example: a set made, filled, tested and listed in a namespace it makes and removes',
+    async () => {
+      const file = path.join(pkg!, `block-${ipsetBlock.index}.mjs`);
+      writeFileSync(file, rename(ipsetBlock.code, { blue }));
+      const r = new Running(
+        `README block ${ipsetBlock.index}`,
+        spawn(process.execPath, [file], { cwd: pkg!, stdio: ['ignore', 'pipe', 'pipe'], timeout: PATIENCE_MS, killSignal: 'SIGKILL' }),
+      );
+      await r.succeeded();
+      expect(r.stdout).toEqual(['true false', 'hash:ip 192.0.2.1 gateway']);
+      expect(await netns.list()).not.toContain(blue);
+    },
+    PATIENCE_MS,
+  );
+});

@@ -101,4 +101,5 @@ export async function transaction(client: FamilyClient, messages: readonly Batch
   }
 }
 export * from './conntrack.js';
+export * from './ipset.js';
 export * from './nftables.js';

@@ -365,7 +365,10 @@ export function markNetByteOrder(bytes: Uint8Array, attributeSet: string, start 
 
 // ---- conversions ------------------------------------------------------------
 
-const FAMILY_NUMBER: Record<IpsetFamily, number> = { inet: NFPROTO.ipv4, inet6: NFPROTO.ipv6 };
+// A function, not a table: ./index.js re-exports this module, so NFPROTO is not yet set while this one loads.
+function familyNumber(f: IpsetFamily): number {
+  return f === 'inet6' ? NFPROTO.ipv6 : NFPROTO.ipv4;
+}
 
 function familyName(n: number | undefined): IpsetHeader['family'] {
   if (n === NFPROTO.ipv4) return 'inet';
@@ -471,7 +474,7 @@ export function createData(input: IpsetCreateInput): CreateDataAttrsInput {
     if (!ok) throw new RangeError(`${key} is not an option of ${input.type} sets`);
     return true;
   };
-  if (input.family !== undefined && !(input.family in FAMILY_NUMBER)) throw new RangeError(`family must be 'inet' or 'inet6', got ${describe(input.family)}`);
+  if (input.family !== undefined && input.family !== 'inet' && input.family !== 'inet6') throw new RangeError(`family must be 'inet' or 'inet6', got ${describe(input.family)}`);
   only('family', hash);
   if (only('hashsize', hash)) d.hashsize = checkInteger(input.hashsize, 'hashsize', 1, 0xffffffff);
   if (only('maxelem', hash)) d.maxelem = checkInteger(input.maxelem, 'maxelem', 1, 0xffffffff);
@@ -651,7 +654,7 @@ export class IpsetClient implements AsyncDisposable {
   async create(name: string, set: IpsetCreateInput, options: CallOptions = {}): Promise<void> {
     const setname = checkSetName(name, 'name');
     const data = createData(set);
-    const family = set.type.startsWith('hash:') ? FAMILY_NUMBER[set.family ?? 'inet'] : NFPROTO.unspec;
+    const family = set.type.startsWith('hash:') ? familyNumber(set.family ?? 'inet') : NFPROTO.unspec;
     const revision = await this.typeRevision(set.type, family, options);
     const flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | (set.exist === true ? 0 : NLM_F_EXCL);
     await this.call('create', { setname, typename: set.type, revision, family, data }, flags, options, NFPROTO.ipv4, set.type);
