@@ -41,14 +41,13 @@ export async function main(argv: readonly string[], io: Partial<CommandIO> = {})
     case 'conntrack':
       // conntrack-tools' command, in the caller's namespace.
       return (await import('./conntrack/index.js')).runConntrack(rest, full);
+    // The other tools nlkit mimics, each loaded on demand from src/cli/TOOL/index.ts.
     case 'ss':
+      return (await import('./ss/index.js')).run(rest, full);
     case 'ipset':
-    case 'tc':
-    case 'bridge': {
-      // The other tools nlkit mimics, each in src/cli/TOOL/index.ts exporting run(argv, io).
-      const tool = (await import(`./${command}/index.js`)) as { run(argv: string[], io: CommandIO): Promise<number> };
-      return tool.run(rest, full);
-    }
+      return (await import('./ipset/index.js')).run(rest, full);
+    case 'bridge':
+      return (await import('./bridge/index.js')).run(rest, full);
     case '--help':
       // nlkit's own help (ip would take --help as -help: its usage, exit 255).
       full.stdout(USAGE);
