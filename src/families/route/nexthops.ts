@@ -115,7 +115,7 @@ export interface NexthopObjectInput {
   hwStats?: boolean;
 }
 
-/** Filters of a nexthop listing (the kernel applies them). */
+/** Filters of a nexthop listing (sent to the kernel, and checked again by the client where the kernel may not apply them). */
 export interface NexthopFilter {
   /** Only nexthops using this output link (name or index). */
   dev?: string | number;
@@ -123,7 +123,7 @@ export interface NexthopFilter {
   master?: string | number;
   /** Only groups. */
   groups?: boolean;
-  /** Only fdb nexthops. */
+  /** Only fdb nexthops (checked by the client too: kernel 6.18 ignores NHA_FDB in a dump request). */
   fdb?: boolean;
   /** Only this family ('inet' or 'inet6'). */
   family?: Family;
