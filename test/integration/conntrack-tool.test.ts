@@ -318,4 +318,196 @@ describe.skipIf(!canUseKernel || !conntrackTool)('nlkit conntrack next to conntr
     for (const l of tail(seen).filter((x) => x.includes('dst=10.6.0.5'))) expect(l).toMatch(new RegExp(` \\[USERSPACE\\] portid=\\d+ progname=${comm}$`));
     expect(tail(seen).filter((l) => l.includes('[DESTROY]'))).toHaveLength(4);
   });
+
+  it('-E prints exactly one line per kernel event while 10 000 entries are created and deleted', async () => {
+    const N = 10_000;
+    tool(b!, ['-F']);
+    await using client = await ConntrackClient.open({ netns: b! });
+    // The kernel's events, counted on a socket of their own.
+    const kernel = await client.events({ rcvbuf: 64 << 20 });
+    let kernelEvents = 0;
+    let kernelOverruns = 0;
+    const counting = (async () => {
+      for await (const e of kernel) {
+        if ('overrun' in e) kernelOverruns++;
+        else kernelEvents++;
+        if (kernelEvents === 2 * N) break;
+      }
+    })();
+    let text = '';
+    let newLines = 0;
+    let destroyLines = 0;
+    const ac = new AbortController();
+    let listening!: () => void;
+    const ready = new Promise<void>((resolve) => (listening = resolve));
+    const running = nlkit(
+      b!,
+      ['-E'],
+      {
+        signal: ac.signal,
+        stdout: (t) => {
+          text += t;
+          if (t.startsWith('    [NEW] ')) newLines++;
+          else if (t.startsWith('[DESTROY] ')) destroyLines++;
+        },
+      },
+      listening,
+    );
+    await ready;
+    const key = (i: number) => ({ protocol: 'udp', src: '10.7.0.1', dst: '10.7.0.2', sport: 10_000 + i, dport: 7 }) as const;
+    for (let i = 0; i < N; i++) await client.create({ ...key(i), timeout: 100 });
+    for (let i = 0; i < N; i++) expect(await client.delete(key(i))).toBe(true);
+    await counting;
+    const deadline = Date.now() + 60_000;
+    while (newLines + destroyLines < 2 * N && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    ac.abort();
+    const r = await running;
+    expect(kernelOverruns).toBe(0);
+    expect(kernelEvents).toBe(2 * N);
+    // One line per event: an overrun would have printed conntrack's ENOBUFS warning here.
+    expect(r).toEqual({ code: 0, out: '', err: `conntrack v1.4.7 (conntrack-tools): ${2 * N} flow events have been shown.\n` });
+    const all = text.split('\n').filter(Boolean);
+    expect(all).toHaveLength(2 * N);
+    expect({ newLines, destroyLines }).toEqual({ newLines: N, destroyLines: N });
+    const ports = (kind: string): number[] => all.filter((l) => l.startsWith(kind)).map((l) => Number(/ sport=(\d+) /.exec(l)![1]));
+    expect(new Set(ports('    [NEW]')).size).toBe(N);
+    expect(new Set(ports('[DESTROY]')).size).toBe(N);
+    expect(all[0]).toMatch(
+      /^ {4}\[NEW\] udp {6}17 100 src=10\.7\.0\.1 dst=10\.7\.0\.2 sport=10000 dport=7 \[UNREPLIED\] src=10\.7\.0\.2 dst=10\.7\.0\.1 sport=7 dport=10000 mark=0 \[USERSPACE\] portid=\d+/,
+    );
+  }, 120_000);
+
+  it('expectations: -I, -L, -G, -D, -C, -S, -F and -E on expect print what conntrack prints', async () => {
+    for (const ns of [a!, b!]) tool(ns, ['-F']);
+    // Masters with the ftp helper (conntrack cannot attach one): made with the client in both namespaces.
+    const masters: ConntrackClient[] = [];
+    for (const ns of [a!, b!]) {
+      const c = await ConntrackClient.open({ netns: ns });
+      masters.push(c);
+      await c.create({ protocol: 'tcp', src: '10.8.0.1', dst: '10.8.0.2', sport: 1000, dport: 21, timeout: 100, helper: 'ftp', state: 'established' });
+      await c.create({ protocol: 'tcp', src: '10.8.0.1', dst: '10.8.0.3', sport: 1001, dport: 21, timeout: 100, helper: 'ftp', state: 'established' });
+      await c.create({ protocol: 'tcp', src: '10.8.0.1', dst: '10.8.0.4', sport: 1002, dport: 22, timeout: 100, state: 'established' });
+    }
+    try {
+      const exp = (dst: string, sport: string, port: string): string[] => [
+        '-I',
+        'expect',
+        '-p',
+        'tcp',
+        '-s',
+        '10.8.0.1',
+        '-d',
+        dst,
+        '--sport',
+        sport,
+        '--dport',
+        '21',
+        '--tuple-src',
+        dst,
+        '--tuple-dst',
+        '10.8.0.1',
+        '--tuple-port-src',
+        '0',
+        '--tuple-port-dst',
+        port,
+        '--mask-src',
+        '255.255.255.255',
+        '--mask-dst',
+        '255.255.255.255',
+        '--mask-port-src',
+        '0',
+        '--mask-port-dst',
+        '65535',
+        '-t',
+        '50',
+      ];
+      // Made both ways, in both namespaces.
+      for (const ns of [a!, b!]) {
+        expect(tool(ns, exp('10.8.0.2', '1000', '2000'))).toMatchObject({ code: 0, out: '', err: '' });
+        expect(await nlkit(ns, exp('10.8.0.3', '1001', '3000'))).toEqual({ code: 0, out: '', err: '' });
+      }
+      expect(lines((await nlkit(a!, ['-L', 'expect'])).out)).toHaveLength(2);
+      for (const args of [
+        ['-L', 'expect'],
+        ['-L', 'expect', '-f', 'ipv4'],
+        ['-C', 'expect'],
+        ['-S', 'expect'],
+      ])
+        same(await nlkit(a!, args), tool(a!, args));
+      // A master without a helper, a missing master, an existing expectation.
+      for (const args of [exp('10.8.0.4', '1002', '4000').map((x) => (x === '21' ? '22' : x)), exp('10.8.0.9', '1009', '4000'), exp('10.8.0.2', '1000', '2000')]) {
+        same(await nlkit(a!, args), tool(a!, args));
+      }
+      // conntrack's TCP options require the reply ports of -G and -D on expect too (they are not sent).
+      const key = (dst: string, port: string): string[] => [
+        'expect',
+        '-p',
+        'tcp',
+        '-s',
+        dst,
+        '-d',
+        '10.8.0.1',
+        '--sport',
+        '0',
+        '--dport',
+        port,
+        '--reply-port-src',
+        '1',
+        '--reply-port-dst',
+        '1',
+      ];
+      for (const args of [
+        ['-G', ...key('10.8.0.2', '2000')],
+        ['-G', ...key('10.8.0.3', '3000')],
+        ['-G', ...key('10.8.0.3', '3001')],
+      ])
+        same(await nlkit(a!, args), tool(a!, args));
+      // Deleted through each tool in its namespace: the same output, the same table left.
+      for (const args of [
+        ['-D', ...key('10.8.0.2', '2000')],
+        ['-D', ...key('10.8.0.2', '2000')],
+        ['-F', 'expect'],
+      ]) {
+        same(await nlkit(b!, args), tool(a!, args));
+        same(await nlkit(b!, ['-L', 'expect']), tool(a!, ['-L', 'expect']));
+      }
+      // Events: an expectation made and removed while both listen.
+      const child = spawn('ip', ['netns', 'exec', a!, 'conntrack', '-E', 'expect'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let toolOut = '';
+      child.stdout.setEncoding('utf8').on('data', (t: string) => void (toolOut += t));
+      let seen = '';
+      const ac = new AbortController();
+      let listening!: () => void;
+      const ready = new Promise<void>((resolve) => (listening = resolve));
+      const running = nlkit(a!, ['-E', 'expect'], { signal: ac.signal, stdout: (t) => void (seen += t) }, listening);
+      await ready;
+      // With nf_conntrack_events = 2 a master reports expectation events only when it was made while someone listened.
+      await masters[0]!.create({ protocol: 'tcp', src: '10.8.0.1', dst: '10.8.0.5', sport: 1005, dport: 21, timeout: 100, helper: 'ftp', state: 'established' });
+      const deadline = Date.now() + 10_000;
+      let port = 5000;
+      // The tool listens once it has reported one made for the purpose.
+      while (!toolOut.includes('[NEW]')) {
+        if (Date.now() > deadline) throw new Error('conntrack -E expect did not start');
+        tool(a!, exp('10.8.0.5', '1005', String(++port)));
+        await new Promise((r) => setImmediate(r));
+      }
+      tool(a!, ['-F', 'expect']);
+      const from = { tool: toolOut.length, mine: seen.length };
+      expect((await nlkit(a!, exp('10.8.0.5', '1005', '6000'))).code).toBe(0);
+      expect(tool(a!, ['-D', ...key('10.8.0.5', '6000')]).err).toBe('conntrack v1.4.7 (conntrack-tools): 0 expectations have been shown.\n');
+      const both = (text: string): boolean => text.includes('[DESTROY]') && text.split('\n').some((l) => l.includes('[DESTROY]') && l.includes(' dport=6000 '));
+      while (!(both(toolOut.slice(from.tool)) && both(seen.slice(from.mine))) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      child.kill('SIGINT');
+      await new Promise((r) => child.on('close', r));
+      ac.abort();
+      const mine = await running;
+      expect(mine.err).toMatch(/^conntrack v1\.4\.7 \(conntrack-tools\): \d+ expectation events have been shown\.\n$/);
+      // The flush's destroy events may land on either side of the mark: compare the expectation made and deleted after it.
+      const made = (text: string): string[] => lines(text).filter((l) => l.includes(' dport=6000 '));
+      expect(made(seen.slice(from.mine))).toEqual(made(toolOut.slice(from.tool)));
+      expect(made(seen.slice(from.mine)).map((l) => l.slice(0, 10))).toEqual(['    [NEW] ', '[DESTROY] ']);
+    } finally {
+      for (const c of masters) c.close();
+    }
+  });
 });

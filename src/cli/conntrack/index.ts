@@ -567,8 +567,15 @@ export function parseConntrackArgs(args: readonly string[]): Parsed {
       case '[':
       case ']':
       case '{':
-      case '}':
-        throw parameterProblem(`nlkit conntrack does not support --${OPT_NAMES[OPT_LETTERS.indexOf(letter)]} yet`);
+      case '}': {
+        // The expected tuple (--tuple-src/-dst) and its mask (--mask-src/-dst) of an expectation.
+        const a = address(arg!, OPT_NAMES[OPT_LETTERS.indexOf(letter)]!, p, false);
+        const into = letter === '[' || letter === ']' ? p.expTuple : p.mask;
+        if (letter === '[' || letter === '{') into.src = a.host;
+        else into.dst = a.host;
+        p.options |= bit(letter);
+        break;
+      }
       case 'p': {
         p.options |= bit('p');
         const text = arg!;
@@ -671,6 +678,10 @@ export function parseConntrackArgs(args: readonly string[]): Parsed {
         else if (name.endsWith('-type')) p.orig.icmpType = n & 0xff;
         else if (name.endsWith('-code')) p.orig.icmpCode = n & 0xff;
         else if (name.endsWith('-id')) p.orig.icmpId = n & 0xffff;
+        else if (name === 'tuple-port-src') p.expTuple.sport = n & 0xffff;
+        else if (name === 'tuple-port-dst') p.expTuple.dport = n & 0xffff;
+        else if (name === 'mask-port-src') p.mask.sport = n & 0xffff;
+        else if (name === 'mask-port-dst') p.mask.dport = n & 0xffff;
         else if (name === 'state') {
           const at = arg === 'LISTEN' ? TCP_STATE_WORDS.indexOf('SYN_SENT2') : TCP_STATE_WORDS.indexOf(arg!);
           if (at < 0) throw parameterProblem(`unknown TCP state \`${arg}'`);
@@ -949,6 +960,14 @@ export async function runConntrack(args: readonly string[], io: CommandIO, optio
         }
         case 'EXP_EVENT':
           counter = await expectEvents(ct, io, options);
+          break;
+        case 'EXP_CREATE':
+          await ct.createExpectation({
+            master: { ...tupleOf(p), protocol: p.protocol!, family: p.family! },
+            tuple: p.expTuple as ConntrackTupleInput,
+            mask: p.mask as ConntrackTupleInput,
+            timeout: p.timeout!,
+          });
           break;
         default:
           throw parameterProblem(`nlkit conntrack does not support this command on ${p.table} yet`);
