@@ -60,6 +60,8 @@ export const generatedFamilies = {
   "rt-addr": (): Promise<Family> => import("./rt-addr.js").then((m) => m.family as unknown as Family),
   /** Loads the rt-link family from ./rt-link.js. */
   "rt-link": (): Promise<Family> => import("./rt-link.js").then((m) => m.family as unknown as Family),
+  /** Loads the rt-bridge family from ./rt-bridge.js. */
+  "rt-bridge": (): Promise<Family> => import("./rt-bridge.js").then((m) => m.family as unknown as Family),
   /** Loads the rt-neigh family from ./rt-neigh.js. */
   "rt-neigh": (): Promise<Family> => import("./rt-neigh.js").then((m) => m.family as unknown as Family),
   /** Loads the rt-route family from ./rt-route.js. */
