@@ -20,10 +20,10 @@
 /** Message type of get-byindex. */ export const IPSET_CMD_GET_BYINDEX = 1551;
 
 // Constants
-/** Constant ipset-protocol. */ export const IPSET_IPSET_PROTOCOL = 7;
-/** Constant ipset-protocol-min. */ export const IPSET_IPSET_PROTOCOL_MIN = 6;
-/** Constant ipset-maxnamelen. */ export const IPSET_IPSET_MAXNAMELEN = 32;
-/** Constant ipset-max-comment-size. */ export const IPSET_IPSET_MAX_COMMENT_SIZE = 255;
+/** Constant protocol. */ export const IPSET_PROTOCOL = 7;
+/** Constant protocol-min. */ export const IPSET_PROTOCOL_MIN = 6;
+/** Constant maxnamelen. */ export const IPSET_MAXNAMELEN = 32;
+/** Constant max-comment-size. */ export const IPSET_MAX_COMMENT_SIZE = 255;
 
 // flags cmd-flags
 /** cmd-flags: exist. */ export const IPSET_FLAG_EXIST = 0x1;
@@ -70,7 +70,8 @@
 /** errno: invalid-markmask. */ export const IPSET_ERR_INVALID_MARKMASK = 4113;
 /** errno: skbinfo. */ export const IPSET_ERR_SKBINFO = 4114;
 /** errno: bitmask-netmask-excl. */ export const IPSET_ERR_BITMASK_NETMASK_EXCL = 4115;
-/** Names of enum errno by value. */ export const ERRNO_NAMES: { readonly [value: number]: string | undefined } = { 4096: "private", 4097: "protocol", 4098: "find-type", 4099: "max-sets", 4100: "busy", 4101: "exist-setname2", 4102: "type-mismatch", 4103: "exist", 4104: "invalid-cidr", 4105: "invalid-netmask", 4106: "invalid-family", 4107: "timeout", 4108: "referenced", 4109: "ipaddr-ipv4", 4110: "ipaddr-ipv6", 4111: "counter", 4112: "comment", 4113: "invalid-markmask", 4114: "skbinfo", 4115: "bitmask-netmask-excl" };
+/** errno: type-specific. */ export const IPSET_ERR_TYPE_SPECIFIC = 4352;
+/** Names of enum errno by value. */ export const ERRNO_NAMES: { readonly [value: number]: string | undefined } = { 4096: "private", 4097: "protocol", 4098: "find-type", 4099: "max-sets", 4100: "busy", 4101: "exist-setname2", 4102: "type-mismatch", 4103: "exist", 4104: "invalid-cidr", 4105: "invalid-netmask", 4106: "invalid-family", 4107: "timeout", 4108: "referenced", 4109: "ipaddr-ipv4", 4110: "ipaddr-ipv6", 4111: "counter", 4112: "comment", 4113: "invalid-markmask", 4114: "skbinfo", 4115: "bitmask-netmask-excl", 4352: "type-specific" };
 
 // enum hash-errno
 /** hash-errno: hash-full. */ export const IPSET_ERR_HASH_FULL = 4352;

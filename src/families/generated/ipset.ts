@@ -43,7 +43,7 @@ export type CmdFlags = "exist" | "list-setname" | "list-header" | "skip-counter-
 /** Names of flags cadt-flags. */
 export type CadtFlags = "before" | "physdev" | "nomatch" | "with-counters" | "with-comment" | "with-forceadd" | "with-skbinfo" | "iface-wildcard";
 /** Names of enum errno. */
-export type Errno = "private" | "protocol" | "find-type" | "max-sets" | "busy" | "exist-setname2" | "type-mismatch" | "exist" | "invalid-cidr" | "invalid-netmask" | "invalid-family" | "timeout" | "referenced" | "ipaddr-ipv4" | "ipaddr-ipv6" | "counter" | "comment" | "invalid-markmask" | "skbinfo" | "bitmask-netmask-excl";
+export type Errno = "private" | "protocol" | "find-type" | "max-sets" | "busy" | "exist-setname2" | "type-mismatch" | "exist" | "invalid-cidr" | "invalid-netmask" | "invalid-family" | "timeout" | "referenced" | "ipaddr-ipv4" | "ipaddr-ipv6" | "counter" | "comment" | "invalid-markmask" | "skbinfo" | "bitmask-netmask-excl" | "type-specific";
 /** Names of enum hash-errno. */
 export type HashErrno = "hash-full" | "hash-elem" | "invalid-proto" | "missing-proto" | "hash-range-unsupported" | "hash-range";
 /** Names of enum bitmap-errno. */
@@ -376,13 +376,13 @@ export const spec: FamilySpec = reviveSpec(`
 ["nlkit-spec/1",{"name":"ipset","protocol":"netlink-raw","protonum":12,"version":1,"uapiHeader":"linux/netfilter/ipset/ip_set.h","enumModel":"directional","opNamePrefix":"ipset-cmd-"},
 [
 ["struct","nfgenmsg",[["nfgen-family","u8"],["version","u8"],["res-id","u16",{"byteOrder":"big-endian"}]]],
-["const","ipset-protocol",7],
-["const","ipset-protocol-min",6],
-["const","ipset-maxnamelen",32],
-["const","ipset-max-comment-size",255],
+["const","protocol",7],
+["const","protocol-min",6],
+["const","maxnamelen",32],
+["const","max-comment-size",255],
 ["flags","cmd-flags",["exist","list-setname","list-header","skip-counter-update","skip-subcounter-update","match-counters",["return-nomatch",7],"map-skbmark","map-skbprio","map-skbqueue"],{"namePrefix":"ipset-flag-"}],
 ["flags","cadt-flags",["before","physdev","nomatch","with-counters","with-comment","with-forceadd","with-skbinfo","iface-wildcard"],{"namePrefix":"ipset-flag-"}],
-["enum","errno",[["private",4096],"protocol","find-type","max-sets","busy","exist-setname2","type-mismatch","exist","invalid-cidr","invalid-netmask","invalid-family","timeout","referenced","ipaddr-ipv4","ipaddr-ipv6","counter","comment","invalid-markmask","skbinfo","bitmask-netmask-excl"],{"namePrefix":"ipset-err-"}],
+["enum","errno",[["private",4096],"protocol","find-type","max-sets","busy","exist-setname2","type-mismatch","exist","invalid-cidr","invalid-netmask","invalid-family","timeout","referenced","ipaddr-ipv4","ipaddr-ipv6","counter","comment","invalid-markmask","skbinfo","bitmask-netmask-excl",["type-specific",4352]],{"namePrefix":"ipset-err-"}],
 ["enum","hash-errno",[["hash-full",4352],"hash-elem","invalid-proto","missing-proto","hash-range-unsupported","hash-range"],{"namePrefix":"ipset-err-"}],
 ["enum","bitmap-errno",[["bitmap-range",4352],"bitmap-range-size"],{"namePrefix":"ipset-err-"}],
 ["enum","list-errno",[["name",4352],"loop","before","nameref","list-full","ref-exist"],{"namePrefix":"ipset-err-"}]

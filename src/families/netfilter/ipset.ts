@@ -25,14 +25,12 @@ import {
 } from '../generated/ipset.js';
 import { NFNETLINK_V0, NFPROTO } from './index.js';
 
-/** The ipset protocol version nlkit speaks (IPSET_PROTOCOL of ip_set.h, as ipset 7.x). */
-export const IPSET_PROTOCOL = 7;
-/** The oldest protocol version nlkit accepts from the kernel (IPSET_PROTOCOL_MIN). */
-export const IPSET_PROTOCOL_MIN = 6;
-/** Longest set or type name, NUL included (IPSET_MAXNAMELEN). */
-export const IPSET_MAXNAMELEN = 32;
-/** Longest element comment (IPSET_MAX_COMMENT_SIZE). */
-export const IPSET_MAX_COMMENT_SIZE = 255;
+import { IPSET_ERR_PRIVATE, IPSET_ERR_TYPE_SPECIFIC, IPSET_MAX_COMMENT_SIZE, IPSET_MAXNAMELEN, IPSET_PROTOCOL, IPSET_PROTOCOL_MIN } from '../generated/ipset.constants.js';
+
+// IPSET_PROTOCOL (the version nlkit speaks, as ipset 7.x), IPSET_PROTOCOL_MIN
+// (the oldest it accepts from the kernel), IPSET_MAXNAMELEN (NUL included)
+// and IPSET_MAX_COMMENT_SIZE, from the spec.
+export { IPSET_MAX_COMMENT_SIZE, IPSET_MAXNAMELEN, IPSET_PROTOCOL, IPSET_PROTOCOL_MIN };
 
 /** Address families of sets, by the names ipset prints. */
 export type IpsetFamily = 'inet' | 'inet6';
@@ -258,17 +256,16 @@ const TYPE_MESSAGES: Record<'hash' | 'bitmap' | 'list', Record<string, string | 
   },
 };
 
-/** IPSET_ERR_TYPE_SPECIFIC: errnos from here on mean something per type class. */
-const IPSET_ERR_TYPE_SPECIFIC = 4352;
-/** IPSET_ERR_PRIVATE: the first ipset errno. */
-const IPSET_ERR_PRIVATE = 4096;
-
 function enumOf(name: string): EnumDefinition {
   const d = ipsetFamily.spec.definitions.find((x) => x.name === name);
   if (!d || (d.kind !== 'enum' && d.kind !== 'flags')) throw new Error(`ipset spec: no enum ${name}`);
   return d;
 }
-const ERRNO_NAMES = new Map(enumOf('errno').entries.map((e) => [e.value, e.name]));
+const ERRNO_NAMES = new Map(
+  enumOf('errno')
+    .entries.filter((e) => e.value < IPSET_ERR_TYPE_SPECIFIC)
+    .map((e) => [e.value, e.name]),
+);
 const TYPE_ERRNO_NAMES = {
   hash: new Map(enumOf('hash-errno').entries.map((e) => [e.value, e.name])),
   bitmap: new Map(enumOf('bitmap-errno').entries.map((e) => [e.value, e.name])),
