@@ -47,7 +47,7 @@ const OBJECTS: readonly (readonly [string, ObjectRunner | undefined])[] = [
   ['tcpmetrics', undefined],
   ['tcp_metrics', undefined],
   ['monitor', async (ctx, argv) => (await import('./monitor.js')).runMonitor(ctx, argv)],
-  ['xfrm', undefined],
+  ['xfrm', async (ctx, argv) => (await import('./xfrm.js')).runXfrm(ctx, argv)],
   ['mroute', undefined],
   ['mrule', undefined],
   ['netns', async (ctx, argv) => (await import('./netns.js')).runNetns(ctx, argv)],

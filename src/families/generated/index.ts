@@ -84,5 +84,7 @@ export const generatedFamilies = {
   "wireguard": (): Promise<Family> => import("./wireguard.js").then((m) => m.family as unknown as Family),
 } as const;
 
+  /** Loads the xfrm family from ./xfrm.js. */
+  "xfrm": (): Promise<Family> => import("./xfrm.js").then((m) => m.family as unknown as Family),
 /** Name of a family with a generated module. */
 export type GeneratedFamilyName = keyof typeof generatedFamilies;

@@ -1,0 +1,730 @@
+// IPsec (NETLINK_XFRM): a typed client on the generated xfrm module
+// (specs/xfrm.yaml). SAs and policies come back as camelCase objects with
+// addresses as text and u64 counters as bigint; writes take the same shape.
+// Each xfrm message type has its own fixed header, and a request is often
+// answered with another type (GETSA with NEWSA), so replies are decoded by
+// their message type (family.decode), not by the request's operation.
+// Kernel behaviour cited from net/xfrm/xfrm_user.c.
+import { checkInteger, checkU32, describe } from '../../core/check.js';
+import { NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL, NLM_F_REPLACE, NLM_F_REQUEST } from '../../core/constants.js';
+import { NetlinkDecodeError, NetlinkError } from '../../core/errors.js';
+import type { MessageView } from '../../core/message.js';
+import { MessageWriter } from '../../core/writer.js';
+import { DecodedSubscription, type MalformedHandler } from '../../io/decoded.js';
+import { NetlinkSocket, type CallOptions, type OpenOptions } from '../../io/socket.js';
+import type { SubscribeOptions } from '../../io/subscription.js';
+import type { Obj } from '../../schema/runtime.js';
+import {
+  family as xfrmFamily,
+  type XfrmAttrs,
+  type XfrmAttrsInput,
+  type XfrmMode,
+  type XfrmPolicyDir,
+  type XfrmPolicyType,
+  type XfrmProto,
+  type XfrmStateFlags,
+  type XfrmUsersaInfoInput,
+} from '../generated/xfrm.js';
+import {
+  addressBytes,
+  addressFamilyOf,
+  addressText,
+  checkName,
+  familyNumber,
+  lifetimeInput,
+  markInput,
+  policyInput,
+  protoNumber,
+  selectorInput,
+  toPolicy,
+  toSelector,
+  toState,
+  type XfrmLifetimeConfig,
+  type XfrmPolicy,
+  type XfrmPolicyInput,
+  type XfrmPolicyKey,
+  type XfrmProtocol,
+  type XfrmSelector,
+  type XfrmSelectorInput,
+  type XfrmState,
+  type XfrmStateMode,
+} from './convert.js';
+
+/** What names an SA: destination, SPI and protocol (and mark / if_id when it has them). */
+export interface XfrmStateKey {
+  /** Destination address. */
+  dst: string;
+  /** IPsec protocol. */
+  proto: XfrmProtocol;
+  /** SPI. */
+  spi: number;
+  /** Source address (narrows the lookup). */
+  src?: string;
+  /** Mark. */
+  mark?: { value: number; mask?: number };
+  /** xfrm interface id. */
+  ifId?: number;
+}
+
+/** An algorithm to give an SA: its name and key (bytes, or hex text as "0x..."). */
+export interface XfrmAlgorithmInput {
+  /** Crypto API name ('cbc(aes)', 'hmac(sha256)', 'rfc4106(gcm(aes))' ...). */
+  name: string;
+  /** The key. */
+  key: Uint8Array | string;
+  /** ICV length (aead) or truncation length (authTrunc), in bits. */
+  bits?: number;
+}
+
+/** An SA to add or update. */
+export interface XfrmStateInput {
+  /** Source address. */
+  src: string;
+  /** Destination address. */
+  dst: string;
+  /** IPsec protocol. */
+  proto: XfrmProtocol;
+  /** SPI. */
+  spi?: number;
+  /** Mode (default 'transport'). */
+  mode?: XfrmStateMode;
+  /** Request id. */
+  reqid?: number;
+  /** Replay window. */
+  replayWindow?: number;
+  /** Sequence number (of the acquire it answers). */
+  seq?: number;
+  /** Flags. */
+  flags?: readonly XfrmStateFlags[];
+  /** Selector. */
+  selector?: XfrmSelectorInput;
+  /** Authentication algorithm. */
+  auth?: XfrmAlgorithmInput;
+  /** Authentication with truncation (bits: truncation length). */
+  authTrunc?: XfrmAlgorithmInput;
+  /** Encryption. */
+  crypt?: XfrmAlgorithmInput;
+  /** Compression. */
+  comp?: XfrmAlgorithmInput;
+  /** AEAD (bits: ICV length). */
+  aead?: XfrmAlgorithmInput;
+  /** Mark. */
+  mark?: { value: number; mask?: number };
+  /** xfrm interface id. */
+  ifId?: number;
+  /** Lifetime limits. */
+  lifetime?: Partial<XfrmLifetimeConfig>;
+  /** TFC padding length. */
+  tfcpad?: number;
+}
+
+/** An SPI to reserve (XFRM_MSG_ALLOCSPI): a larval SA the key manager completes later. */
+export interface XfrmAllocSpiInput {
+  /** Source address. */
+  src: string;
+  /** Destination address. */
+  dst: string;
+  /** IPsec protocol. */
+  proto: XfrmProtocol;
+  /** Mode. */
+  mode?: XfrmStateMode;
+  /** Request id. */
+  reqid?: number;
+  /** Sequence number of the acquire this answers. */
+  seq?: number;
+  /** Lowest SPI (default 0x100). */
+  min?: number;
+  /** Highest SPI (default 0x0fffffff). */
+  max?: number;
+  /** Mark. */
+  mark?: { value: number; mask?: number };
+  /** xfrm interface id. */
+  ifId?: number;
+}
+
+/** Filters of {@link XfrmClient.states}. */
+export interface XfrmStateFilter {
+  /** Only this protocol (sent to the kernel as XFRMA_PROTO). */
+  proto?: XfrmProtocol;
+  /** Only SAs whose source is in this prefix (sent as XFRMA_ADDRESS_FILTER). */
+  src?: string;
+  /** Only SAs whose destination is in this prefix. */
+  dst?: string;
+}
+
+/** Default actions for traffic no policy matches. */
+export interface XfrmPolicyDefaults {
+  /** Inbound. */
+  in: 'block' | 'accept' | 'unspec' | number;
+  /** Forwarded. */
+  fwd: 'block' | 'accept' | 'unspec' | number;
+  /** Outbound. */
+  out: 'block' | 'accept' | 'unspec' | number;
+}
+
+/** SAD counters (XFRM_MSG_GETSADINFO). */
+export interface XfrmSadInfo {
+  /** SAs. */
+  count: number;
+  /** Hash buckets in use. */
+  buckets: number;
+  /** Hash buckets allowed. */
+  maxBuckets: number;
+}
+
+/** SPD counters (XFRM_MSG_GETSPDINFO). */
+export interface XfrmSpdInfo {
+  /** Policies by direction: in, out, fwd. */
+  in: number;
+  /** Outbound policies. */
+  out: number;
+  /** Forward policies. */
+  fwd: number;
+  /** Socket policies by direction. */
+  socketIn: number;
+  /** Outbound socket policies. */
+  socketOut: number;
+  /** Forward socket policies. */
+  socketFwd: number;
+  /** Hash buckets in use. */
+  buckets: number;
+  /** Hash buckets allowed. */
+  maxBuckets: number;
+  /** Prefix lengths from which IPv4 policies are hashed. */
+  ipv4Threshold?: { local: number; remote: number };
+  /** Prefix lengths from which IPv6 policies are hashed. */
+  ipv6Threshold?: { local: number; remote: number };
+}
+
+/** An acquire: the kernel asks for an SA that a packet needs. */
+export interface XfrmAcquire {
+  /** Protocol of the SA asked for. */
+  proto: XfrmProtocol;
+  /** Destination of the SA. */
+  dst: string;
+  /** Source of the SA. */
+  src: string;
+  /** SPI (0: any). */
+  spi: number;
+  /** The packet's flow. */
+  selector: XfrmSelector;
+  /** The policy that asked. */
+  policy: XfrmPolicy;
+  /** Sequence number to answer with. */
+  seq: number;
+  /** Allowed algorithm masks. */
+  aalgos: number;
+  /** Allowed encryption algorithms. */
+  ealgos: number;
+  /** Allowed compression algorithms. */
+  calgos: number;
+}
+
+/** An xfrm event (the kernel's notifications on the xfrm groups). */
+export type XfrmEvent =
+  | {
+      /** An SA was added, changed or deleted. */
+      type: 'newsa' | 'updsa' | 'delsa';
+      /** The SA. */
+      state: XfrmState;
+    }
+  | {
+      /** An SA reached a limit. */
+      type: 'expire';
+      /** The SA. */
+      state: XfrmState;
+      /** Hard (deleted) or soft. */
+      hard: boolean;
+    }
+  | {
+      /** A policy was added, changed or deleted. */
+      type: 'newpolicy' | 'updpolicy' | 'delpolicy';
+      /** The policy. */
+      policy: XfrmPolicy;
+    }
+  | {
+      /** A policy reached a limit. */
+      type: 'polexpire';
+      /** The policy. */
+      policy: XfrmPolicy;
+      /** Hard or soft. */
+      hard: boolean;
+    }
+  | {
+      /** The kernel needs an SA. */
+      type: 'acquire';
+      /** What it needs. */
+      acquire: XfrmAcquire;
+    }
+  | {
+      /** SAs of a protocol were flushed. */
+      type: 'flushsa';
+      /** The protocol (0 or 'ipsec-any': all). */
+      proto: XfrmProtocol;
+    }
+  | {
+      /** Policies were flushed. */
+      type: 'flushpolicy';
+      /** The table, when given. */
+      policyType?: string | number;
+    }
+  | {
+      /** A protocol reports on some traffic. */
+      type: 'report';
+      /** The protocol. */
+      proto: XfrmProtocol;
+      /** The traffic. */
+      selector: XfrmSelector;
+      /** Care-of address, when given. */
+      coaddr?: string;
+    }
+  | {
+      /** Another message on the groups (newae, migrate, mapping ...), decoded by the spec. */
+      type: string;
+      /** The decoded message. */
+      message: Obj;
+    };
+
+/** Event groups of {@link XfrmClient.monitor} (XFRMNLGRP_*). */
+export type XfrmGroup = 'acquire' | 'expire' | 'sa' | 'policy' | 'aevents' | 'report' | 'migrate' | 'mapping';
+
+/** Options of {@link XfrmClient.monitor}. */
+export interface XfrmMonitorOptions extends SubscribeOptions {
+  /** Groups to join (default acquire, expire, sa, policy, aevents, report: what `ip xfrm monitor` joins). */
+  groups?: readonly XfrmGroup[];
+  /** What to do with a message that fails to decode (default: end the stream with the error). */
+  onMalformed?: MalformedHandler<MessageView>;
+}
+
+/** Options of {@link XfrmClient.open}. */
+export type XfrmClientOptions = OpenOptions;
+
+const DEFAULT_GROUPS: readonly XfrmGroup[] = ['acquire', 'expire', 'sa', 'policy', 'aevents', 'report'];
+
+/** Decodes one xfrm message by its type into an event; undefined for types that are no event. */
+export function decodeXfrmEvent(m: MessageView): XfrmEvent | undefined {
+  const { name, msg } = xfrmFamily.decode(m);
+  const a = msg as Obj & Partial<XfrmAttrs>;
+  switch (name) {
+    case 'newsa':
+    case 'updsa':
+      return { type: name, state: toState(a as never, a) };
+    case 'delsa':
+      if (!a.sa) return { type: name, message: msg as unknown as Obj };
+      return { type: 'delsa', state: toState(a.sa, a) };
+    case 'expire': {
+      const e = a as unknown as { state: never; hard: number };
+      return { type: 'expire', state: toState(e.state, a), hard: e.hard !== 0 };
+    }
+    case 'newpolicy':
+    case 'updpolicy':
+      return { type: name, policy: toPolicy(a as never, a) };
+    case 'delpolicy':
+      if (!a.policy) return { type: name, message: msg as unknown as Obj };
+      return { type: 'delpolicy', policy: toPolicy(a.policy, a) };
+    case 'polexpire': {
+      const e = a as unknown as { pol: never; hard: number };
+      return { type: 'polexpire', policy: toPolicy(e.pol, a), hard: e.hard !== 0 };
+    }
+    case 'acquire':
+      return { type: 'acquire', acquire: toAcquire(msg as unknown as Obj) };
+    case 'flushsa':
+      return { type: 'flushsa', proto: (msg as { proto?: XfrmProto | number }).proto ?? 0 };
+    case 'flushpolicy':
+      return a['policy-type'] ? { type: 'flushpolicy', policyType: a['policy-type'].type ?? 0 } : { type: 'flushpolicy' };
+    case 'report': {
+      const r = msg as { proto?: XfrmProto | number; sel?: never; coaddr?: Uint8Array };
+      const selector = toSelector(r.sel);
+      const out: XfrmEvent = { type: 'report', proto: r.proto ?? 0, selector };
+      if (r.coaddr) out.coaddr = addressText(r.coaddr, selector.family);
+      return out;
+    }
+    default:
+      return { type: name, message: msg as unknown as Obj };
+  }
+}
+
+function toAcquire(msg: Obj): XfrmAcquire {
+  const m = msg as unknown as {
+    id?: { daddr?: Uint8Array; spi?: number; proto?: XfrmProto | number };
+    saddr?: Uint8Array;
+    sel?: never;
+    policy?: never;
+    seq?: number;
+    aalgos?: number;
+    ealgos?: number;
+    calgos?: number;
+  } & Partial<XfrmAttrs>;
+  const selector = toSelector(m.sel);
+  const policy = toPolicy(m.policy ?? ({} as never), m);
+  const family = selector.family !== 'unspec' ? selector.family : policy.selector.family;
+  return {
+    proto: m.id?.proto ?? 0,
+    dst: addressText(m.id?.daddr, family),
+    src: addressText(m.saddr, family),
+    spi: m.id?.spi ?? 0,
+    selector,
+    policy,
+    seq: m.seq ?? 0,
+    aalgos: m.aalgos ?? 0,
+    ealgos: m.ealgos ?? 0,
+    calgos: m.calgos ?? 0,
+  };
+}
+
+/** Events of {@link XfrmClient.monitor}, overruns in-band. */
+export class XfrmEvents extends DecodedSubscription<MessageView, XfrmEvent> {
+  /** Decodes one message (undefined: skip it). */
+  protected decode(m: MessageView): XfrmEvent | undefined {
+    return decodeXfrmEvent(m);
+  }
+}
+
+function hexKey(k: Uint8Array | string, field: string): Uint8Array {
+  if (k instanceof Uint8Array) return k;
+  if (typeof k !== 'string') throw new TypeError(`${field}: expected bytes or "0x..." hex text, got ${describe(k)}`);
+  const hex = k.startsWith('0x') ? k.slice(2) : k;
+  if (hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) throw new RangeError(`${field}: ${describe(k)} is not hex bytes`);
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+  return out;
+}
+
+function algorithmInput(a: XfrmAlgorithmInput, field: string, bitsName?: 'alg-trunc-len' | 'alg-icv-len'): Obj {
+  if (a === null || typeof a !== 'object') throw new TypeError(`${field}: expected an object { name, key }, got ${describe(a)}`);
+  if (typeof a.name !== 'string' || a.name === '') throw new TypeError(`${field}.name: expected an algorithm name, got ${describe(a.name)}`);
+  const key = hexKey(a.key, `${field}.key`);
+  const out: Obj = { 'alg-name': a.name, 'alg-key-len': key.length * 8, __rest: key };
+  if (bitsName) {
+    if (a.bits === undefined) throw new TypeError(`${field}.bits: required (${bitsName === 'alg-icv-len' ? 'ICV' : 'truncation'} length in bits)`);
+    out[bitsName] = checkU32(a.bits, `${field}.bits`);
+  }
+  return out;
+}
+
+function stateInput(s: XfrmStateInput, field: string): XfrmUsersaInfoInput & XfrmAttrsInput {
+  if (s === null || typeof s !== 'object') throw new TypeError(`${field}: expected an object { src, dst, proto, spi, ... }, got ${describe(s)}`);
+  const family = addressFamilyOf(s.src, `${field}.src`);
+  if (addressFamilyOf(s.dst, `${field}.dst`) !== family) throw new RangeError(`${field}.dst: ${describe(s.dst)} is not an ${family} address`);
+  const sel = selectorInput(s.selector, `${field}.selector`);
+  const out: XfrmUsersaInfoInput & XfrmAttrsInput = {
+    sel: sel.raw,
+    id: { daddr: addressBytes(s.dst, `${field}.dst`), proto: protoNumber(s.proto, `${field}.proto`), spi: s.spi === undefined ? 0 : checkU32(s.spi, `${field}.spi`) },
+    saddr: addressBytes(s.src, `${field}.src`),
+    lft: lifetimeInput(s.lifetime, `${field}.lifetime`),
+    family: familyNumber(family),
+  };
+  if (s.mode !== undefined) out.mode = checkName<XfrmMode>(s.mode, `${field}.mode`, 'xfrm-mode');
+  if (s.reqid !== undefined) out.reqid = checkU32(s.reqid, `${field}.reqid`);
+  if (s.seq !== undefined) out.seq = checkU32(s.seq, `${field}.seq`);
+  if (s.replayWindow !== undefined) out['replay-window'] = checkInteger(s.replayWindow, `${field}.replayWindow`, 0, 255);
+  if (s.flags !== undefined) {
+    if (!Array.isArray(s.flags)) throw new TypeError(`${field}.flags: expected an array of flag names, got ${describe(s.flags)}`);
+    out.flags = s.flags.map((f, i) => checkName<XfrmStateFlags>(f, `${field}.flags[${i}]`, 'xfrm-state-flags'));
+  }
+  if (s.auth) out['alg-auth'] = algorithmInput(s.auth, `${field}.auth`) as never;
+  if (s.authTrunc) out['alg-auth-trunc'] = algorithmInput(s.authTrunc, `${field}.authTrunc`, 'alg-trunc-len') as never;
+  if (s.aead) out['alg-aead'] = algorithmInput(s.aead, `${field}.aead`, 'alg-icv-len') as never;
+  if (s.crypt) out['alg-crypt'] = algorithmInput(s.crypt, `${field}.crypt`) as never;
+  if (s.comp) out['alg-comp'] = algorithmInput(s.comp, `${field}.comp`) as never;
+  const mark = markInput(s.mark, `${field}.mark`);
+  if (mark) out.mark = mark;
+  if (s.ifId !== undefined) out['if-id'] = checkU32(s.ifId, `${field}.ifId`);
+  if (s.tfcpad !== undefined) out.tfcpad = checkU32(s.tfcpad, `${field}.tfcpad`);
+  return out;
+}
+
+function stateKeyInput(k: XfrmStateKey, field: string): Obj {
+  if (k === null || typeof k !== 'object') throw new TypeError(`${field}: expected an object { dst, proto, spi }, got ${describe(k)}`);
+  const family = addressFamilyOf(k.dst, `${field}.dst`);
+  const out: Obj = {
+    daddr: addressBytes(k.dst, `${field}.dst`),
+    spi: checkU32(k.spi, `${field}.spi`),
+    family: familyNumber(family),
+    proto: protoNumber(k.proto, `${field}.proto`),
+  };
+  if (k.src !== undefined) out.srcaddr = addressBytes(k.src, `${field}.src`);
+  const mark = markInput(k.mark, `${field}.mark`);
+  if (mark) out.mark = mark;
+  if (k.ifId !== undefined) out['if-id'] = checkU32(k.ifId, `${field}.ifId`);
+  return out;
+}
+
+function policyKeyInput(k: XfrmPolicyKey, field: string): Obj {
+  if (k === null || typeof k !== 'object') throw new TypeError(`${field}: expected an object { dir, selector | index }, got ${describe(k)}`);
+  const out: Obj = {
+    sel: selectorInput(k.selector, `${field}.selector`).raw,
+    dir: checkName<XfrmPolicyDir>(k.dir, `${field}.dir`, 'xfrm-policy-dir'),
+  };
+  if (k.index !== undefined) out.index = checkU32(k.index, `${field}.index`);
+  if (k.type !== undefined) out['policy-type'] = { type: checkName<XfrmPolicyType>(k.type, `${field}.type`, 'xfrm-policy-type') };
+  const mark = markInput(k.mark, `${field}.mark`);
+  if (mark) out.mark = mark;
+  if (k.ifId !== undefined) out['if-id'] = checkU32(k.ifId, `${field}.ifId`);
+  return out;
+}
+
+function decodedState(m: MessageView): XfrmState {
+  const { name, msg } = xfrmFamily.decode(m);
+  if (name !== 'newsa' && name !== 'updsa') throw new NetlinkDecodeError(`expected an SA (newsa), got ${name}`, m.offset, 'xfrm');
+  return toState(msg as never, msg as Partial<XfrmAttrs>);
+}
+
+function decodedPolicy(m: MessageView): XfrmPolicy {
+  const { name, msg } = xfrmFamily.decode(m);
+  if (name !== 'newpolicy' && name !== 'updpolicy') throw new NetlinkDecodeError(`expected a policy (newpolicy), got ${name}`, m.offset, 'xfrm');
+  return toPolicy(msg as never, msg as Partial<XfrmAttrs>);
+}
+
+/**
+ * The SAD and SPD of a network namespace.
+ *
+ * ```ts
+ * await using x = await XfrmClient.open({ netns: 'blue' });
+ * await x.addPolicy({ dir: 'out', selector: { src: '10.0.0.0/24', dst: '10.0.1.0/24' },
+ *   templates: [{ src: '192.0.2.1', dst: '192.0.2.2', proto: 'esp', mode: 'tunnel' }] });
+ * for await (const p of x.policies()) console.log(p.dir, p.selector.src, p.templates);
+ * ```
+ */
+export class XfrmClient implements AsyncDisposable {
+  private readonly writer = new MessageWriter();
+
+  private constructor(
+    /** The NETLINK_XFRM socket. */
+    readonly socket: NetlinkSocket,
+  ) {}
+
+  /** Opens a NETLINK_XFRM socket (in `netns` when given). */
+  static async open(options: XfrmClientOptions = {}): Promise<XfrmClient> {
+    return new XfrmClient(await NetlinkSocket.open(xfrmFamily.protonum, options));
+  }
+
+  private encode(op: string, value: Obj, flags: number): Uint8Array {
+    const codec = xfrmFamily.ops[op as keyof typeof xfrmFamily.ops] as unknown as { encodeRequest(w: MessageWriter, v: Obj, o: { flags: number }): void };
+    const w = this.writer.reset();
+    codec.encodeRequest(w, value, { flags });
+    return w.finishCopy();
+  }
+
+  private request(op: string, value: Obj, flags: number, options: CallOptions): Promise<MessageView[]> {
+    const bytes = this.encode(op, value, flags);
+    return this.socket.request(bytes, {
+      name: `xfrm ${op}`,
+      describe: (extAck, request) => xfrmFamily.describeExtAck(request, extAck),
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.timeout !== undefined ? { timeout: options.timeout } : {}),
+    });
+  }
+
+  private async *dumpOf(op: string, value: Obj, options: CallOptions): AsyncGenerator<MessageView> {
+    const bytes = this.encode(op, value, NLM_F_REQUEST | NLM_F_DUMP);
+    yield* this.socket.dump(bytes, {
+      name: `xfrm ${op}`,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.timeout !== undefined ? { timeout: options.timeout } : {}),
+    });
+  }
+
+  // ---- states ---------------------------------------------------------------
+
+  /** Streams the SAs; protocol and address prefixes go to the kernel (xfrm_dump_sa()). */
+  async *states(filter: XfrmStateFilter = {}, options: CallOptions = {}): AsyncGenerator<XfrmState> {
+    if (filter === null || typeof filter !== 'object') throw new TypeError(`filter: expected an object, got ${describe(filter)}`);
+    const request: Obj = {};
+    if (filter.proto !== undefined) request.proto = protoNumber(filter.proto, 'filter.proto');
+    if (filter.src !== undefined || filter.dst !== undefined) {
+      const sel = selectorInput({ ...(filter.src !== undefined ? { src: filter.src } : {}), ...(filter.dst !== undefined ? { dst: filter.dst } : {}) }, 'filter').raw;
+      request['address-filter'] = { saddr: sel.saddr, daddr: sel.daddr, family: sel.family, splen: sel['prefixlen-s'] ?? 0, dplen: sel['prefixlen-d'] ?? 0 };
+    }
+    for await (const m of this.dumpOf('dumpsa', request, options)) yield decodedState(m);
+  }
+
+  /** Every SA, as an array. */
+  async statesAll(filter: XfrmStateFilter = {}, options: CallOptions = {}): Promise<XfrmState[]> {
+    const out: XfrmState[] = [];
+    for await (const s of this.states(filter, options)) out.push(s);
+    return out;
+  }
+
+  /** The SA with this destination, SPI and protocol, or undefined (ESRCH / ENOENT). */
+  async getState(key: XfrmStateKey, options: CallOptions = {}): Promise<XfrmState | undefined> {
+    const value = stateKeyInput(key, 'key');
+    try {
+      const replies = await this.request('getsa', value, NLM_F_REQUEST, options);
+      return replies[0] ? decodedState(replies[0]) : undefined;
+    } catch (err) {
+      if (err instanceof NetlinkError && (err.code === 'ESRCH' || err.code === 'ENOENT')) return undefined;
+      throw err;
+    }
+  }
+
+  /** Adds an SA (XFRM_MSG_NEWSA); EEXIST when it exists. A kernel without the protocol's module answers ENOENT. */
+  async addState(input: XfrmStateInput, options: CallOptions = {}): Promise<void> {
+    await this.request('newsa', stateInput(input, 'state') as Obj, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL, options);
+  }
+
+  /** Changes an SA or completes a larval one (XFRM_MSG_UPDSA). */
+  async updateState(input: XfrmStateInput, options: CallOptions = {}): Promise<void> {
+    await this.request('updsa', stateInput(input, 'state') as Obj, NLM_F_REQUEST | NLM_F_ACK | NLM_F_REPLACE, options);
+  }
+
+  /** Deletes an SA (ESRCH when there is none). */
+  async deleteState(key: XfrmStateKey, options: CallOptions = {}): Promise<void> {
+    await this.request('delsa', stateKeyInput(key, 'key'), NLM_F_REQUEST | NLM_F_ACK, options);
+  }
+
+  /** Deletes every SA of a protocol (default 0: every SA; 'ipsec-any': ESP, AH and IPcomp ones). */
+  async flushStates(proto: XfrmProtocol = 0, options: CallOptions = {}): Promise<void> {
+    await this.request('flushsa', { proto: protoNumber(proto, 'proto') }, NLM_F_REQUEST | NLM_F_ACK, options);
+  }
+
+  /** Reserves an SPI in a range: the kernel adds a larval SA with it and returns that SA. */
+  async allocSpi(input: XfrmAllocSpiInput, options: CallOptions = {}): Promise<XfrmState> {
+    if (input === null || typeof input !== 'object') throw new TypeError(`input: expected an object { src, dst, proto }, got ${describe(input)}`);
+    const info = stateInput({ src: input.src, dst: input.dst, proto: input.proto, ...(input.mode ? { mode: input.mode } : {}) }, 'input');
+    if (input.reqid !== undefined) info.reqid = checkU32(input.reqid, 'input.reqid');
+    if (input.seq !== undefined) info.seq = checkU32(input.seq, 'input.seq');
+    const value: Obj = {
+      info,
+      min: input.min === undefined ? 0x100 : checkU32(input.min, 'input.min'),
+      max: input.max === undefined ? 0x0fffffff : checkU32(input.max, 'input.max'),
+    };
+    const mark = markInput(input.mark, 'input.mark');
+    if (mark) value.mark = mark;
+    if (input.ifId !== undefined) value['if-id'] = checkU32(input.ifId, 'input.ifId');
+    const replies = await this.request('allocspi', value, NLM_F_REQUEST, options);
+    if (!replies[0]) throw new NetlinkDecodeError('allocspi: the kernel acknowledged without the SA', 0, 'xfrm');
+    return decodedState(replies[0]);
+  }
+
+  /** SAD counters. */
+  async sadInfo(options: CallOptions = {}): Promise<XfrmSadInfo> {
+    const [m] = await this.request('getsadinfo', { flags: 0xffffffff }, NLM_F_REQUEST, options);
+    const msg = m ? (xfrmFamily.decode(m).msg as { cnt?: number; hinfo?: { sadhcnt?: number; sadhmcnt?: number } }) : {};
+    return { count: msg.cnt ?? 0, buckets: msg.hinfo?.sadhcnt ?? 0, maxBuckets: msg.hinfo?.sadhmcnt ?? 0 };
+  }
+
+  // ---- policies ---------------------------------------------------------------
+
+  /** Streams the policies (main and sub tables, socket policies included). */
+  async *policies(options: CallOptions = {}): AsyncGenerator<XfrmPolicy> {
+    for await (const m of this.dumpOf('dumppolicy', {}, options)) yield decodedPolicy(m);
+  }
+
+  /** Every policy, as an array. */
+  async policiesAll(options: CallOptions = {}): Promise<XfrmPolicy[]> {
+    const out: XfrmPolicy[] = [];
+    for await (const p of this.policies(options)) out.push(p);
+    return out;
+  }
+
+  /** The policy with this selector and direction (or index), or undefined. */
+  async getPolicy(key: XfrmPolicyKey, options: CallOptions = {}): Promise<XfrmPolicy | undefined> {
+    const value = policyKeyInput(key, 'key');
+    try {
+      const replies = await this.request('getpolicy', value, NLM_F_REQUEST, options);
+      return replies[0] ? decodedPolicy(replies[0]) : undefined;
+    } catch (err) {
+      if (err instanceof NetlinkError && err.code === 'ENOENT') return undefined;
+      throw err;
+    }
+  }
+
+  /** Adds a policy (XFRM_MSG_NEWPOLICY); EEXIST when one with this selector and direction exists. */
+  async addPolicy(input: XfrmPolicyInput, options: CallOptions = {}): Promise<void> {
+    await this.request('newpolicy', policyInput(input, 'policy') as Obj, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL, options);
+  }
+
+  /** Adds or replaces a policy (XFRM_MSG_UPDPOLICY). */
+  async updatePolicy(input: XfrmPolicyInput, options: CallOptions = {}): Promise<void> {
+    await this.request('updpolicy', policyInput(input, 'policy') as Obj, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_REPLACE, options);
+  }
+
+  /** Deletes a policy (ENOENT when there is none). */
+  async deletePolicy(key: XfrmPolicyKey, options: CallOptions = {}): Promise<void> {
+    await this.request('delpolicy', policyKeyInput(key, 'key'), NLM_F_REQUEST | NLM_F_ACK, options);
+  }
+
+  /** Deletes every policy of a table (default the main one). */
+  async flushPolicies(type?: 'main' | 'sub', options: CallOptions = {}): Promise<void> {
+    const value: Obj = {};
+    if (type !== undefined) value['policy-type'] = { type: checkName<XfrmPolicyType>(type, 'type', 'xfrm-policy-type') };
+    await this.request('flushpolicy', value, NLM_F_REQUEST | NLM_F_ACK, options);
+  }
+
+  /** The default actions (XFRM_MSG_GETDEFAULT). */
+  async policyDefaults(options: CallOptions = {}): Promise<XfrmPolicyDefaults> {
+    const [m] = await this.request('getdefault', {}, NLM_F_REQUEST, options);
+    const msg = (m ? xfrmFamily.decode(m).msg : {}) as Partial<XfrmPolicyDefaults>;
+    return { in: msg.in ?? 0, fwd: msg.fwd ?? 0, out: msg.out ?? 0 };
+  }
+
+  /** Sets default actions; directions left out stay as they are. */
+  async setPolicyDefaults(defaults: Partial<Record<'in' | 'fwd' | 'out', 'block' | 'accept'>>, options: CallOptions = {}): Promise<void> {
+    if (defaults === null || typeof defaults !== 'object') throw new TypeError(`defaults: expected an object { in?, fwd?, out? }, got ${describe(defaults)}`);
+    const value: Obj = {};
+    for (const k of ['in', 'fwd', 'out'] as const) {
+      const v = defaults[k];
+      if (v === undefined) continue;
+      if (v !== 'block' && v !== 'accept') throw new RangeError(`defaults.${k}: expected 'block' or 'accept', got ${describe(v)}`);
+      value[k] = v;
+    }
+    await this.request('setdefault', value, NLM_F_REQUEST | NLM_F_ACK, options);
+  }
+
+  /** SPD counters and hash thresholds. */
+  async spdInfo(options: CallOptions = {}): Promise<XfrmSpdInfo> {
+    const [m] = await this.request('getspdinfo', { flags: 0xffffffff }, NLM_F_REQUEST, options);
+    type Raw = {
+      info?: { incnt?: number; outcnt?: number; fwdcnt?: number; inscnt?: number; outscnt?: number; fwdscnt?: number };
+      hinfo?: { spdhcnt?: number; spdhmcnt?: number };
+      'ipv4-hthresh'?: { lbits?: number; rbits?: number };
+      'ipv6-hthresh'?: { lbits?: number; rbits?: number };
+    };
+    const msg = (m ? xfrmFamily.decode(m).msg : {}) as Raw;
+    const out: XfrmSpdInfo = {
+      in: msg.info?.incnt ?? 0,
+      out: msg.info?.outcnt ?? 0,
+      fwd: msg.info?.fwdcnt ?? 0,
+      socketIn: msg.info?.inscnt ?? 0,
+      socketOut: msg.info?.outscnt ?? 0,
+      socketFwd: msg.info?.fwdscnt ?? 0,
+      buckets: msg.hinfo?.spdhcnt ?? 0,
+      maxBuckets: msg.hinfo?.spdhmcnt ?? 0,
+    };
+    if (msg['ipv4-hthresh']) out.ipv4Threshold = { local: msg['ipv4-hthresh'].lbits ?? 0, remote: msg['ipv4-hthresh'].rbits ?? 0 };
+    if (msg['ipv6-hthresh']) out.ipv6Threshold = { local: msg['ipv6-hthresh'].lbits ?? 0, remote: msg['ipv6-hthresh'].rbits ?? 0 };
+    return out;
+  }
+
+  // ---- events -----------------------------------------------------------------
+
+  /**
+   * Joins xfrm groups and yields typed events (acquire, expire, SA and policy
+   * changes, flushes, reports), with overruns in-band as `{ overrun: true }`.
+   */
+  monitor(options: XfrmMonitorOptions = {}): XfrmEvents {
+    const names = options.groups ?? DEFAULT_GROUPS;
+    if (!Array.isArray(names) || names.length === 0) throw new TypeError('groups: expected a non-empty array of group names');
+    const numbers = names.map((n, i) => {
+      // The spec names the groups as the kernel does (XFRMNLGRP_ACQUIRE is xfrmnlgrp-acquire).
+      const g = xfrmFamily.spec.mcastGroups.find((x) => x.name === `xfrmnlgrp-${String(n)}`);
+      if (g?.value === undefined) {
+        throw new RangeError(`groups[${i}]: unknown xfrm group ${describe(n)} (groups: ${xfrmFamily.spec.mcastGroups.map((x) => x.name.replace(/^xfrmnlgrp-/, '')).join(', ')})`);
+      }
+      return g.value;
+    });
+    const { groups: _g, onMalformed, ...subOptions } = options;
+    return new XfrmEvents(this.socket.subscribe(numbers, subOptions), onMalformed);
+  }
+
+  /** Closes the socket. */
+  close(): void {
+    this.socket.close();
+  }
+
+  /** Closes the client, for `await using`. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.close();
+  }
+}

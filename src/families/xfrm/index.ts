@@ -1,0 +1,3 @@
+// IPsec (NETLINK_XFRM): the typed client, its objects and the event decoder.
+export * from './client.js';
+export * from './convert.js';
