@@ -50,6 +50,8 @@ export * as connector from './families/connector/index.js';
 export { ProcConnector, ProcEventSubscription, type ProcEvent, type ProcEventKind, type ProcConnectorOpenOptions, type ProcSubscribeOptions } from './families/connector/index.js';
 export * as audit from './families/audit/index.js';
 export { AuditClient, AuditRecordSubscription, type AuditStatus, type AuditStatusChange, type AuditFeatures, type AuditRule, type AuditRecord } from './families/audit/index.js';
+export * as taskstats from './families/taskstats/index.js';
+export { TaskstatsClient, TaskExitSubscription, type TaskStats, type TaskExit, type TaskstatsOpenOptions, type TaskExitOptions } from './families/taskstats/index.js';
 export { ConntrackClient } from './families/netfilter/conntrack.js';
 export { IpsetClient, IpsetError, type IpsetCreateInput, type IpsetEntry, type IpsetEntryInput, type IpsetHeader, type IpsetSet, type IpsetType } from './families/netfilter/ipset.js';
 export { NftablesClient } from './families/netfilter/nftables.js';

@@ -513,3 +513,36 @@ describe.skipIf(!canUseKernel)('the README, ipset', () => {
     PATIENCE_MS,
   );
 });
+
+describe.skipIf(!canUseKernel)('the README, nexthop objects', () => {
+  const nexthops = block('Nexthop objects', 'ts');
+  const blue = uniqueNetnsName('readme-nh');
+  let pkg: string | undefined;
+
+  beforeAll(async () => {
+    const { buildPrivatePackage } = await import('../helpers/private-dist.js');
+    pkg = mkdtempSync(path.join(tmpdir(), 'nlkit-readme-nh-'));
+    buildPrivatePackage(pkg, []);
+  }, 120_000);
+
+  afterAll(async () => {
+    await removeNetns(blue);
+    if (pkg) rmSync(pkg, { recursive: true, force: true });
+  });
+
+  it(
+    'runs the nexthop example: a weighted group and a route through it, in a namespace it makes and removes',
+    async () => {
+      const file = path.join(pkg!, `block-${nexthops.index}.mjs`);
+      writeFileSync(file, rename(nexthops.code, { blue }));
+      const r = new Running(
+        `README block ${nexthops.index}`,
+        spawn(process.execPath, [file], { cwd: pkg!, stdio: ['ignore', 'pipe', 'pipe'], timeout: PATIENCE_MS, killSignal: 'SIGKILL' }),
+      );
+      await r.succeeded();
+      expect(r.stdout).toEqual(['1x3 2x1', '10.20.0.0/16']);
+      expect(await netns.list()).not.toContain(blue);
+    },
+    PATIENCE_MS,
+  );
+});
