@@ -756,7 +756,7 @@ export const spec: FamilySpec = reviveSpec(`
 ["struct","netlink-diag-msg",[["ndiag-family","u8"],["ndiag-type","u8",{"enum":"socket-type"}],["ndiag-protocol","u8"],["ndiag-state","u8"],["ndiag-portid","u32"],["ndiag-dst-portid","u32"],["ndiag-dst-group","u32"],["ndiag-ino","u32"],["ndiag-cookie","u64"]]],
 ["struct","netlink-diag-ring",[["block-size","u32"],["block-nr","u32"],["frame-size","u32"],["frame-nr","u32"]]],
 ["struct","packet-diag-req",[["sdiag-family","u8"],["sdiag-protocol","u8"],["pad","u16"],["pdiag-ino","u32"],["pdiag-show","u32",{"enum":"packet-diag-show","enumAsFlags":true}],["pdiag-cookie","u64"]]],
-["struct","packet-diag-msg",[["pdiag-family","u8"],["pdiag-type","u8",{"enum":"socket-type"}],["pdiag-num","u16",{"byteOrder":"big-endian"}],["pdiag-ino","u32"],["pdiag-cookie","u64"]]],
+["struct","packet-diag-msg",[["pdiag-family","u8"],["pdiag-type","u8",{"enum":"socket-type"}],["pdiag-num","u16"],["pdiag-ino","u32"],["pdiag-cookie","u64"]]],
 ["struct","packet-diag-info",[["index","u32"],["version","u32"],["reserve","u32"],["copy-thresh","u32"],["tstamp","u32"],["flags","u32",{"enum":"packet-diag-info-flags","enumAsFlags":true}]]],
 ["struct","packet-diag-ring",[["block-size","u32"],["block-nr","u32"],["frame-size","u32"],["frame-nr","u32"],["retire-tmo","u32"],["sizeof-priv","u32"],["features","u32"]]]
 ],
@@ -1097,7 +1097,7 @@ function s18(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
     "pdiag-family": l >= 1 ? dv.getUint8(s) : undefined,
     "pdiag-type": l >= 2 ? enumName(N1, dv.getUint8(s + 1)) : undefined,
-    "pdiag-num": l >= 4 ? dv.getUint16(s + 2, false) : undefined,
+    "pdiag-num": l >= 4 ? dv.getUint16(s + 2, LE) : undefined,
     "pdiag-ino": l >= 8 ? dv.getUint32(s + 4, LE) : undefined,
     "pdiag-cookie": l >= 16 ? rdU64(dv, s + 8, LE) : undefined,
     "__rest": l > 16 ? b.subarray(s + 16, s + l) : undefined,
@@ -1893,7 +1893,7 @@ function L11(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   const l = e - s;
   if (l >= 1) o["pdiag-family"] = dv.getUint8(s);
   if (l >= 2) o["pdiag-type"] = enumName(N1, dv.getUint8(s + 1));
-  if (l >= 4) o["pdiag-num"] = dv.getUint16(s + 2, false);
+  if (l >= 4) o["pdiag-num"] = dv.getUint16(s + 2, LE);
   if (l >= 8) o["pdiag-ino"] = dv.getUint32(s + 4, LE);
   if (l >= 16) o["pdiag-cookie"] = rdU64(dv, s + 8, LE);
   let p = s + 16;
@@ -1923,7 +1923,7 @@ function L11(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
 const T18: StructDesc = ["packet-diag-msg", 16, [
   ["pdiag-family", "u8", 0, 1, LE],
   ["pdiag-type", "u8", 1, 1, LE, [V1, "socket-type", false]],
-  ["pdiag-num", "u16", 2, 2, false],
+  ["pdiag-num", "u16", 2, 2, LE],
   ["pdiag-ino", "u32", 4, 4, LE],
   ["pdiag-cookie", "u64", 8, 8, LE],
 ]];

@@ -228,7 +228,7 @@ export interface NetlinkSocketInfo {
 export interface PacketSocket {
   /** 'raw' or 'dgram'. */
   type: SocketType | number;
-  /** Bound ethertype (host order). */
+  /** Bound ethertype (ETH_P_*). */
   protocol: number;
   /** Inode number. */
   inode: number;
@@ -492,7 +492,10 @@ function addressKey(text: unknown, field: string): { v6: boolean; bytes: Uint8Ar
 }
 
 /** Options of {@link SockDiagClient.open}. */
-export type SockDiagClientOptions = OpenOptions;
+export interface SockDiagClientOptions extends OpenOptions {
+  /** Use this open NETLINK_SOCK_DIAG socket instead of opening one; close() leaves it open. */
+  socket?: NetlinkSocket;
+}
 
 /**
  * The sockets of a network namespace, as `ss` sees them.
@@ -508,12 +511,19 @@ export class SockDiagClient implements AsyncDisposable {
   private constructor(
     /** The NETLINK_SOCK_DIAG socket requests go over. */
     readonly socket: NetlinkSocket,
+    private readonly ownsSocket: boolean,
   ) {}
 
   /** Opens a NETLINK_SOCK_DIAG socket (in `netns` when given). */
   static async open(options: SockDiagClientOptions = {}): Promise<SockDiagClient> {
-    // Strict checking is a no-op for sock_diag, whose dumps carry their filters in the header.
-    return new SockDiagClient(await NetlinkSocket.open(sockDiagFamily.protonum, options));
+    checkObject(options, 'options');
+    const { socket, ...open } = options;
+    if (socket !== undefined) {
+      if (!(socket instanceof NetlinkSocket) || socket.protocol !== sockDiagFamily.protonum)
+        throw new TypeError(`options.socket: expected a NETLINK_SOCK_DIAG (${sockDiagFamily.protonum}) NetlinkSocket`);
+      return new SockDiagClient(socket, false);
+    }
+    return new SockDiagClient(await NetlinkSocket.open(sockDiagFamily.protonum, open), true);
   }
 
   private async *dumpMessages(request: Uint8Array, options: CallOptions): AsyncGenerator<MessageView> {
@@ -666,9 +676,9 @@ export class SockDiagClient implements AsyncDisposable {
     await this.socket.request(w.finishCopy(), { ...options, name: 'sock-diag sock-destroy' });
   }
 
-  /** Closes the socket. */
+  /** Closes the socket (unless it was given to open()). */
   close(): void {
-    this.socket.close();
+    if (this.ownsSocket) this.socket.close();
   }
 
   /** Closes the socket (`await using`). */
