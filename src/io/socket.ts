@@ -674,6 +674,23 @@ export class NetlinkSocket {
     return this.join<Datagram>(groups, options);
   }
 
+  /**
+   * Unicast messages that answer no request: events the kernel sends to this
+   * port alone (taskstats exit statistics to a registered listener), with
+   * overruns in-band. Joins no group; while one is open, the onIncoming()
+   * handler gets none of these messages.
+   */
+  subscribeUnicast(options: SubscribeOptions = {}): Subscription {
+    this.ensureOpen();
+    if (this.framing !== 'netlink') throw new TypeError(`this socket delivers raw datagrams (framing '${this.framing}'): use subscribeDatagrams()`);
+    checkOptions(options);
+    // Group 0 stands for "unicast" in wants(); nothing is joined or left for it.
+    const sub = new Subscription<MessageView>(this, [0], options);
+    this.subscriptions.add(sub as Subscription<unknown>);
+    this.updateRef();
+    return sub;
+  }
+
   private join<T>(groups: number | readonly number[], options: SubscribeOptions): Subscription<T> {
     this.ensureOpen();
     const list = typeof groups === 'number' ? [groups] : groups;
@@ -693,7 +710,7 @@ export class NetlinkSocket {
   unsubscribe(sub: Subscription<unknown>): void {
     if (!this.subscriptions.delete(sub)) return;
     this.setPaused(sub, false);
-    if (!this.isClosed) for (const g of sub.groups) this.leaveGroup(g);
+    if (!this.isClosed) for (const g of sub.groups) if (g !== 0) this.leaveGroup(g);
     this.updateRef();
   }
 
@@ -1039,6 +1056,14 @@ export class NetlinkSocket {
   }
 
   private onUnmatched(msg: MessageView): void {
+    let taken = false;
+    for (const sub of this.subscriptions) {
+      if (sub.wants(0, msg.senderPort)) {
+        (sub as Subscription).push(msg);
+        taken = true;
+      }
+    }
+    if (taken) return;
     if (this.incomingHandler) {
       this.incomingHandler(msg);
       return;

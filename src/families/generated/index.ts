@@ -4,6 +4,8 @@ import type { Family } from '../../schema/family.js';
 
 /** Loaders of the generated families, by family name (importing this module loads none of them). */
 export const generatedFamilies = {
+  /** Loads the TASKSTATS family from ./TASKSTATS.js. */
+  "TASKSTATS": (): Promise<Family> => import("./TASKSTATS.js").then((m) => m.family as unknown as Family),
   /** Loads the binder family from ./binder.js. */
   "binder": (): Promise<Family> => import("./binder.js").then((m) => m.family as unknown as Family),
   /** Loads the conntrack family from ./conntrack.js. */
@@ -32,12 +34,12 @@ export const generatedFamilies = {
   "net-shaper": (): Promise<Family> => import("./net-shaper.js").then((m) => m.family as unknown as Family),
   /** Loads the netdev family from ./netdev.js. */
   "netdev": (): Promise<Family> => import("./netdev.js").then((m) => m.family as unknown as Family),
-  /** Loads the nfsd family from ./nfsd.js. */
-  "nfsd": (): Promise<Family> => import("./nfsd.js").then((m) => m.family as unknown as Family),
   /** Loads the nflog family from ./nflog.js. */
   "nflog": (): Promise<Family> => import("./nflog.js").then((m) => m.family as unknown as Family),
   /** Loads the nfqueue family from ./nfqueue.js. */
   "nfqueue": (): Promise<Family> => import("./nfqueue.js").then((m) => m.family as unknown as Family),
+  /** Loads the nfsd family from ./nfsd.js. */
+  "nfsd": (): Promise<Family> => import("./nfsd.js").then((m) => m.family as unknown as Family),
   /** Loads the nftables family from ./nftables.js. */
   "nftables": (): Promise<Family> => import("./nftables.js").then((m) => m.family as unknown as Family),
   /** Loads the nl80211 family from ./nl80211.js. */
@@ -58,33 +60,33 @@ export const generatedFamilies = {
   "psp": (): Promise<Family> => import("./psp.js").then((m) => m.family as unknown as Family),
   /** Loads the rt-addr family from ./rt-addr.js. */
   "rt-addr": (): Promise<Family> => import("./rt-addr.js").then((m) => m.family as unknown as Family),
-  /** Loads the rt-link family from ./rt-link.js. */
-  "rt-link": (): Promise<Family> => import("./rt-link.js").then((m) => m.family as unknown as Family),
   /** Loads the rt-bridge family from ./rt-bridge.js. */
   "rt-bridge": (): Promise<Family> => import("./rt-bridge.js").then((m) => m.family as unknown as Family),
+  /** Loads the rt-link family from ./rt-link.js. */
+  "rt-link": (): Promise<Family> => import("./rt-link.js").then((m) => m.family as unknown as Family),
   /** Loads the rt-neigh family from ./rt-neigh.js. */
   "rt-neigh": (): Promise<Family> => import("./rt-neigh.js").then((m) => m.family as unknown as Family),
+  /** Loads the rt-nexthop family from ./rt-nexthop.js. */
+  "rt-nexthop": (): Promise<Family> => import("./rt-nexthop.js").then((m) => m.family as unknown as Family),
   /** Loads the rt-route family from ./rt-route.js. */
   "rt-route": (): Promise<Family> => import("./rt-route.js").then((m) => m.family as unknown as Family),
   /** Loads the rt-rule family from ./rt-rule.js. */
   "rt-rule": (): Promise<Family> => import("./rt-rule.js").then((m) => m.family as unknown as Family),
-  /** Loads the rt-nexthop family from ./rt-nexthop.js. */
-  "rt-nexthop": (): Promise<Family> => import("./rt-nexthop.js").then((m) => m.family as unknown as Family),
+  /** Loads the sock-diag family from ./sock-diag.js. */
+  "sock-diag": (): Promise<Family> => import("./sock-diag.js").then((m) => m.family as unknown as Family),
   /** Loads the sunrpc family from ./sunrpc.js. */
   "sunrpc": (): Promise<Family> => import("./sunrpc.js").then((m) => m.family as unknown as Family),
   /** Loads the tc family from ./tc.js. */
   "tc": (): Promise<Family> => import("./tc.js").then((m) => m.family as unknown as Family),
-  /** Loads the sock-diag family from ./sock-diag.js. */
-  "sock-diag": (): Promise<Family> => import("./sock-diag.js").then((m) => m.family as unknown as Family),
   /** Loads the tcp_metrics family from ./tcp_metrics.js. */
   "tcp_metrics": (): Promise<Family> => import("./tcp_metrics.js").then((m) => m.family as unknown as Family),
   /** Loads the team family from ./team.js. */
   "team": (): Promise<Family> => import("./team.js").then((m) => m.family as unknown as Family),
   /** Loads the wireguard family from ./wireguard.js. */
   "wireguard": (): Promise<Family> => import("./wireguard.js").then((m) => m.family as unknown as Family),
-} as const;
-
   /** Loads the xfrm family from ./xfrm.js. */
   "xfrm": (): Promise<Family> => import("./xfrm.js").then((m) => m.family as unknown as Family),
+} as const;
+
 /** Name of a family with a generated module. */
 export type GeneratedFamilyName = keyof typeof generatedFamilies;
