@@ -55,3 +55,5 @@ export { TaskstatsClient, TaskExitSubscription, type TaskStats, type TaskExit, t
 export { ConntrackClient } from './families/netfilter/conntrack.js';
 export { IpsetClient, IpsetError, type IpsetCreateInput, type IpsetEntry, type IpsetEntryInput, type IpsetHeader, type IpsetSet, type IpsetType } from './families/netfilter/ipset.js';
 export { NftablesClient } from './families/netfilter/nftables.js';
+export { NflogSocket, NflogSubscription, type NflogPacket, type NflogSubscribeOptions } from './families/netfilter/nflog.js';
+export { NfqueueSocket, NfqueueSubscription, NfqueuePacket, NfqueueVerdictError, type NfqueueOptions, type NfqueueVerdict } from './families/netfilter/nfqueue.js';

@@ -103,3 +103,6 @@ export async function transaction(client: FamilyClient, messages: readonly Batch
 export * from './conntrack.js';
 export * from './ipset.js';
 export * from './nftables.js';
+export * from './nflog.js';
+export * from './nfqueue.js';
+export type { PacketFields, PacketFamily, PacketHook, PacketTimestamp, PacketVlan } from './nflog-stream.js';

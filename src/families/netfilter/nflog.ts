@@ -2,17 +2,19 @@
 // group (nft `log group N`, iptables NFLOG), as async iterators of typed
 // packets on the generated nflog module (specs/nflog.yaml). Kernel behaviour
 // cited from net/netfilter/nfnetlink_log.c.
+//
+// Requests leave nfgenmsg's family and version out: they encode as 0,
+// AF_UNSPEC and NFNETLINK_V0, as libnetfilter_log sends them.
 import { checkInteger, checkU32, describe } from '../../core/check.js';
 import { NLM_F_REQUEST } from '../../core/constants.js';
 import { NetlinkDecodeError } from '../../core/errors.js';
 import type { MessageView } from '../../core/message.js';
 import { DecodedSubscription, type MalformedHandler } from '../../io/decoded.js';
-import type { CallOptions, OpenOptions } from '../../io/socket.js';
+import type { CallOptions, NetlinkSocket, OpenOptions } from '../../io/socket.js';
 import type { SubscribeOptions, Subscription } from '../../io/subscription.js';
 import { FamilyClient } from '../client.js';
 import { MessageWriter } from '../../core/writer.js';
 import { family as nflogFamily, type ConfigAttrsInput, type NfulnlCfgFlags, type NfulnlCopyMode, type PacketAttrs } from '../generated/nflog.js';
-import { NFNETLINK_V0, NFNL_SUBSYS_ULOG } from './index.js';
 import { enumNames, packetFields, PacketRouter, type PacketFields } from './nflog-stream.js';
 
 /** A per-group option of nfnetlink_log (NFULNL_CFG_F_*): 'seq', 'seq-global' or 'conntrack'. */
@@ -62,7 +64,6 @@ export interface NflogSubscribeOptions extends NflogConfigOptions, SubscribeOpti
 const HOOKS = enumNames(nflogFamily.spec, 'nf-inet-hooks');
 const COPY_MODES: readonly NflogCopyMode[] = ['none', 'meta', 'packet'];
 const FLAGS: readonly NflogFlag[] = ['seq', 'seq-global', 'conntrack'];
-const PACKET_TYPE = (NFNL_SUBSYS_ULOG << 8) | 0;
 
 /** The config attributes of the options, checked (TypeError / RangeError naming the option). */
 function configValue(options: NflogConfigOptions): ConfigAttrsInput {
@@ -131,7 +132,10 @@ export class NflogSubscription extends DecodedSubscription<MessageView, NflogPac
 }
 
 /** Options of {@link NflogSocket.open}. */
-export type NflogSocketOptions = OpenOptions;
+export interface NflogSocketOptions extends OpenOptions {
+  /** A NETLINK_NETFILTER socket to use instead of opening one (it stays open on close; the fake kernel's, in tests). */
+  socket?: NetlinkSocket;
+}
 
 /**
  * A NETLINK_NETFILTER socket that receives the packets of log groups.
@@ -153,7 +157,7 @@ export class NflogSocket implements AsyncDisposable {
     readonly client: FamilyClient<typeof nflogFamily>,
   ) {
     // Errors of unacknowledged messages: only unbind on close sends any, and nothing waits for them.
-    this.router = new PacketRouter(client.socket, PACKET_TYPE, () => {});
+    this.router = new PacketRouter(client.socket, nflogFamily.ops.packet.replyValue!, () => {});
   }
 
   /** Opens a NETLINK_NETFILTER socket (in `netns` when given). */
@@ -179,8 +183,6 @@ export class NflogSocket implements AsyncDisposable {
       await this.client.do(
         'config',
         {
-          'nfgen-family': 0,
-          version: NFNETLINK_V0,
           'res-id': group,
           cmd: { command: 'bind' },
           ...config,
@@ -203,11 +205,7 @@ export class NflogSocket implements AsyncDisposable {
     if (this.client.socket.closed) return;
     // Not waited for: the group is free again once the kernel reads this, and
     // closing the socket frees it anyway (NETLINK_URELEASE destroys the instance).
-    const w = nflogFamily.ops.config.encodeRequest(
-      new MessageWriter(64),
-      { 'nfgen-family': 0, version: NFNETLINK_V0, 'res-id': group, cmd: { command: 'unbind' } },
-      { flags: NLM_F_REQUEST },
-    );
+    const w = nflogFamily.ops.config.encodeRequest(new MessageWriter(64), { 'res-id': group, cmd: { command: 'unbind' } }, { flags: NLM_F_REQUEST });
     this.client.socket.send(w.finishCopy());
   }
 
@@ -219,8 +217,6 @@ export class NflogSocket implements AsyncDisposable {
     await this.client.do(
       'config',
       {
-        'nfgen-family': 0,
-        version: NFNETLINK_V0,
         'res-id': group,
         ...config,
       },

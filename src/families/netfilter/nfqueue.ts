@@ -8,6 +8,9 @@
 // is full (a request waits for its answer), which defeats the backpressure.
 // The kernel still answers a verdict it rejects with an error message; its
 // sequence number is the packet id, so the error names the packet.
+//
+// Requests leave nfgenmsg's family and version out: they encode as 0,
+// AF_UNSPEC and NFNETLINK_V0, as libnetfilter_queue sends them.
 import { checkBool, checkInteger, checkU32, describe } from '../../core/check.js';
 import { parseErrorMessage } from '../../core/ack.js';
 import { NLM_F_REQUEST } from '../../core/constants.js';
@@ -15,7 +18,7 @@ import { NetlinkDecodeError, NetlinkError, NlkitError } from '../../core/errors.
 import type { MessageView } from '../../core/message.js';
 import { MessageWriter } from '../../core/writer.js';
 import { DecodedSubscription, type MalformedHandler } from '../../io/decoded.js';
-import type { OpenOptions } from '../../io/socket.js';
+import type { NetlinkSocket, OpenOptions } from '../../io/socket.js';
 import type { SubscribeOptions, Subscription } from '../../io/subscription.js';
 import { FamilyClient } from '../client.js';
 import {
@@ -27,7 +30,6 @@ import {
   type PacketAttrs,
   type PacketAttrsInput,
 } from '../generated/nfqueue.js';
-import { NFNETLINK_V0, NFNL_SUBSYS_QUEUE } from './index.js';
 import { enumNames, packetFields, PacketRouter, type PacketFields } from './nflog-stream.js';
 
 /** Verdicts a packet can get: let it go on, drop it, or run it through its hook again. */
@@ -87,7 +89,6 @@ export class NfqueueVerdictError extends NetlinkError {
 
 const HOOKS = enumNames(nfqueueFamily.spec, 'nf-inet-hooks');
 const COPY_MODES: readonly NfqueueCopyMode[] = ['none', 'meta', 'packet'];
-const PACKET_TYPE = (NFNL_SUBSYS_QUEUE << 8) | 0;
 const BOOLEAN_FLAGS: ReadonlyArray<readonly [keyof NfqueueOptions, NfqaCfgFlags]> = [
   ['failOpen', 'fail-open'],
   ['conntrack', 'conntrack'],
@@ -155,7 +156,7 @@ export class NfqueuePacket implements PacketFields {
 
   /** @internal */
   constructor(
-    fields: PacketFields & { id: number; queue: number },
+    fields: NfqueuePacketFields,
     private readonly owner: NfqueueSubscription,
   ) {
     this.id = fields.id;
@@ -246,10 +247,7 @@ export class NfqueueSubscription extends DecodedSubscription<MessageView, Nfqueu
 
   /** Decodes one packet message. */
   protected decode(m: MessageView): NfqueuePacket {
-    const d = nfqueueFamily.decode(m);
-    if (d.name !== 'packet') throw new NetlinkDecodeError(`nfqueue: expected a packet message, got ${d.name}`, m.offset, 'nfqueue');
-    const fields = toNfqueueFields(d.msg as PacketAttrs);
-    const p = new NfqueuePacket(fields, this);
+    const p = new NfqueuePacket(decodeNfqueuePacket(m), this);
     if (this.batched !== undefined && atOrBefore(p.id, this.batched.id)) p.settle(this.batched.verdict);
     else this.waiting.set(p.id, p);
     return p;
@@ -303,18 +301,34 @@ export class NfqueueSubscription extends DecodedSubscription<MessageView, Nfqueu
   }
 }
 
-/** The fields of a decoded NFQNL_MSG_PACKET (what an {@link NfqueuePacket} carries). */
-export function toNfqueueFields(m: PacketAttrs & { 'nfgen-family'?: number | undefined; 'res-id'?: number | undefined }): PacketFields & {
+/** What a queued packet's message carries (the fields of an {@link NfqueuePacket}). */
+export interface NfqueuePacketFields extends PacketFields {
+  /** Id of the packet in its queue. */
   id: number;
+  /** The queue number. */
   queue: number;
+  /** Length of the whole packet when the payload was cut to the copy range. */
   capLen?: number;
+  /** Checksum and GSO state. */
   skbInfo?: readonly (NfqueueSkbFlag | number)[];
+  /** Security context. */
   secctx?: Uint8Array;
+  /** skb priority. */
   priority?: number;
-} {
+}
+
+/** Decodes one NFQNL_MSG_PACKET (NetlinkDecodeError on malformed bytes). */
+export function decodeNfqueuePacket(msg: MessageView): NfqueuePacketFields {
+  const d = nfqueueFamily.decode(msg);
+  if (d.name !== 'packet') throw new NetlinkDecodeError(`nfqueue: expected a packet message, got ${d.name}`, msg.offset, 'nfqueue');
+  return toNfqueueFields(d.msg as PacketAttrs);
+}
+
+/** The fields of a decoded NFQNL_MSG_PACKET. */
+export function toNfqueueFields(m: PacketAttrs & { 'nfgen-family'?: number | undefined; 'res-id'?: number | undefined }): NfqueuePacketFields {
   const hdr = m['packet-hdr'];
   if (hdr?.['packet-id'] === undefined) throw new NetlinkDecodeError('nfqueue: packet message without a packet header (NFQA_PACKET_HDR)', 0, 'nfqueue.packet');
-  const out: ReturnType<typeof toNfqueueFields> = { id: hdr['packet-id'], queue: m['res-id'] ?? 0, ...packetFields(m, hdr, HOOKS) };
+  const out: NfqueuePacketFields = { id: hdr['packet-id'], queue: m['res-id'] ?? 0, ...packetFields(m, hdr, HOOKS) };
   if (m['cap-len'] !== undefined) out.capLen = m['cap-len'];
   if (m['skb-info'] !== undefined) out.skbInfo = m['skb-info'];
   if (m.secctx !== undefined) out.secctx = m.secctx;
@@ -323,7 +337,10 @@ export function toNfqueueFields(m: PacketAttrs & { 'nfgen-family'?: number | und
 }
 
 /** Options of {@link NfqueueSocket.open}. */
-export type NfqueueSocketOptions = OpenOptions;
+export interface NfqueueSocketOptions extends OpenOptions {
+  /** A NETLINK_NETFILTER socket to use instead of opening one (it stays open on close; the fake kernel's, in tests). */
+  socket?: NetlinkSocket;
+}
 
 function configValue(options: NfqueueOptions): ConfigAttrsInput {
   if (options === null || typeof options !== 'object') throw new TypeError(`options: expected an object, got ${describe(options)}`);
@@ -370,7 +387,7 @@ export class NfqueueSocket implements AsyncDisposable {
     /** The generic client underneath (for the raw operations). */
     readonly client: FamilyClient<typeof nfqueueFamily>,
   ) {
-    this.router = new PacketRouter(client.socket, PACKET_TYPE, (msg) => this.onError(msg));
+    this.router = new PacketRouter(client.socket, nfqueueFamily.ops.packet.replyValue!, (msg) => this.onError(msg));
   }
 
   /** Opens a NETLINK_NETFILTER socket (in `netns` when given). */
@@ -391,7 +408,7 @@ export class NfqueueSocket implements AsyncDisposable {
     if (onVerdictError !== undefined && typeof onVerdictError !== 'function') throw new TypeError(`onVerdictError: expected a function, got ${describe(onVerdictError)}`);
     if (this.router.has(num)) throw new RangeError(`num: queue ${num} is already bound on this socket`);
     const sub = this.router.open(num, { ...(signal ? { signal } : {}), ...(maxQueue !== undefined ? { maxQueue } : {}) });
-    const frame = { 'nfgen-family': 0, version: NFNETLINK_V0, 'res-id': num };
+    const frame = { 'res-id': num };
     try {
       await this.client.do('config', { ...frame, cmd: { command: 'bind' } }, signal ? { signal } : {});
     } catch (err) {
@@ -424,7 +441,7 @@ export class NfqueueSocket implements AsyncDisposable {
 
   private transmit(op: 'verdict' | 'verdict-batch', num: number, seq: number, value: PacketAttrsInput): void {
     const w = this.writer.reset();
-    nfqueueFamily.ops[op].encodeRequest(w, { 'nfgen-family': 0, version: NFNETLINK_V0, 'res-id': num, ...value }, { flags: NLM_F_REQUEST, seq });
+    nfqueueFamily.ops[op].encodeRequest(w, { 'res-id': num, ...value }, { flags: NLM_F_REQUEST, seq });
     this.client.socket.send(w.finishCopy());
   }
 
@@ -432,7 +449,7 @@ export class NfqueueSocket implements AsyncDisposable {
   private unbind(num: number): void {
     if (this.client.socket.closed) return;
     const w = this.writer.reset();
-    nfqueueFamily.ops.config.encodeRequest(w, { 'nfgen-family': 0, version: NFNETLINK_V0, 'res-id': num, cmd: { command: 'unbind' } }, { flags: NLM_F_REQUEST });
+    nfqueueFamily.ops.config.encodeRequest(w, { 'res-id': num, cmd: { command: 'unbind' } }, { flags: NLM_F_REQUEST });
     this.client.socket.send(w.finishCopy());
   }
 
@@ -448,7 +465,8 @@ export class NfqueueSocket implements AsyncDisposable {
     }
     if (ack.errno === 0 || ack.request === undefined) return;
     const { type, seq } = ack.request;
-    const name = type === ((NFNL_SUBSYS_QUEUE << 8) | 1) ? 'nfqueue verdict' : type === ((NFNL_SUBSYS_QUEUE << 8) | 3) ? 'nfqueue verdict-batch' : undefined;
+    const name =
+      type === nfqueueFamily.ops.verdict.requestValue ? 'nfqueue verdict' : type === nfqueueFamily.ops['verdict-batch'].requestValue ? 'nfqueue verdict-batch' : undefined;
     if (name === undefined) return;
     for (const q of this.queues.values()) {
       const err = new NfqueueVerdictError(ack.errno, { extAck: ack.extAck, seq, requestType: type, requestName: name });
