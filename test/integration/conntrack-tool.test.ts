@@ -52,6 +52,7 @@ const BY_TOOL = [
   ['-I', '-p', 'udp', '-s', '10.5.0.1', '-d', '10.5.0.4', '--sport', '5000', '--dport', '53', '-t', '60', '-w', '4'],
   ['-I', '-p', 'icmp', '-s', '10.5.0.1', '-d', '10.5.0.6', '--icmp-type', '8', '--icmp-code', '0', '--icmp-id', '9', '-t', '30'],
   ['-I', '-p', 'udp', '-s', 'fd00::1', '-d', 'fd00::2', '--sport', '7', '--dport', '53', '-t', '60'],
+  ['-I', '-p', 'tcp', '-s', '10.5.1.1', '-d', '10.5.1.2', '--sport', '10', '--dport', '20', '--state', 'ESTABLISHED', '-t', '100', '--src-nat', '10.9.9.9:3000'],
 ];
 const BY_NLKIT = [
   ['-I', '-p', 'tcp', '-s', '10.5.0.1', '-d', '10.5.0.3', '--sport', '1112', '--dport', '80', '--state', 'SYN_SENT', '-t', '100', '-m', '4'],
@@ -60,6 +61,8 @@ const BY_NLKIT = [
   ['-I', '-p', 'tcp', '-s', 'fd00::1', '-d', 'fd00::3', '--sport', '8', '--dport', '443', '--state', 'ESTABLISHED', '-t', '60', '-u', 'ASSURED'],
   ['-I', '-p', 'icmpv6', '-s', 'fd00::1', '-d', 'fd00::4', '--icmpv6-type', '128', '--icmpv6-code', '0', '--icmpv6-id', '5', '-t', '30'],
   ['-I', '-p', 'tcp', '-r', '10.5.0.9', '-q', '10.5.0.1', '--reply-port-src', '25', '--reply-port-dst', '4000', '--state', 'TIME_WAIT', '-t', '50'],
+  ['-I', '-p', 'udp', '-s', '10.5.1.1', '-d', '10.5.1.3', '--sport', '10', '--dport', '20', '-t', '100', '--dst-nat', '10.9.9.8:53'],
+  ['-I', '-p', 'udp', '-s', '10.5.1.1', '-d', '10.5.1.4', '--sport', '11', '--dport', '20', '-t', '100', '-n', '10.9.9.7'],
 ];
 
 async function fill(ns: string): Promise<void> {
@@ -114,6 +117,15 @@ describe.skipIf(!canUseKernel || !conntrackTool)('nlkit conntrack next to conntr
       ['-p', 'icmp', '--icmp-id', '10'],
       ['-p', 'udp', '--reply-port-src', '53'],
       ['-p', '6'],
+      ['--src-nat'],
+      ['--dst-nat'],
+      ['--src-nat', '10.9.9.9'],
+      ['--src-nat', '10.9.9.7'],
+      ['--src-nat', ':3000'],
+      ['--dst-nat', '10.9.9.8:53'],
+      ['--dst-nat', '10.9.9.8:54'],
+      ['-n', '-g'],
+      ['-p', 'udp', '-g'],
       ['-z'],
       ['dying'],
       ['unconfirmed'],

@@ -25,6 +25,7 @@ import {
   type ConntrackStatus,
   type ConntrackTcpState,
   type ConntrackTupleInput,
+  type ConntrackNatInput,
   conntrackTupleAttrs,
   toConntrackEntry,
 } from '../../families/netfilter/conntrack.js';
@@ -327,6 +328,8 @@ interface Parsed {
   bufferSize: number | undefined;
   srcNet: Network | undefined;
   dstNet: Network | undefined;
+  srcNat: ConntrackNatInput | undefined;
+  dstNat: ConntrackNatInput | undefined;
 }
 
 function bit(letter: string): number {
@@ -456,6 +459,8 @@ export function parseConntrackArgs(args: readonly string[]): Parsed {
     bufferSize: undefined,
     srcNet: undefined,
     dstNet: undefined,
+    srcNat: undefined,
+    dstNat: undefined,
   };
   const addCommand = (c: Command): void => {
     if (p.command !== undefined) throw parameterProblem('Invalid commands combination');
@@ -656,7 +661,42 @@ export function parseConntrackArgs(args: readonly string[]): Parsed {
         // conntrack: "WARNING: ignoring -a, deprecated option." and goes on.
         break;
       case 'n':
-      case 'g':
+      case 'g': {
+        // --src-nat / --dst-nat [ip[:port]]: what -I sets up; what -L, -D, -U and -E look for.
+        p.options |= bit(letter);
+        const value = optional(arg);
+        if (value === undefined) break;
+        // split_address_and_port(): [v6]:port, v4:port (one colon), or an address alone; the port is checked first.
+        let host = value;
+        let portText: string | undefined;
+        const open = value.indexOf('[');
+        if (open >= 0) {
+          const close = value.indexOf(']', open + 1);
+          if (close === open + 1) throw parameterProblem('No IPv6 address specified');
+          if (close < 0) throw parameterProblem("No closing ']' around IPv6 address");
+          const colon = value.indexOf(':', close);
+          if (colon >= 0) {
+            host = value.slice(open + 1, close);
+            portText = value.slice(colon + 1);
+          }
+        } else {
+          const colon = value.indexOf(':');
+          if (colon >= 0 && !value.includes(':', colon + 1)) {
+            host = value.slice(0, colon);
+            portText = value.slice(colon + 1);
+          }
+        }
+        if (portText !== undefined) {
+          if (portText === '') throw parameterProblem("No port specified after `:'");
+          if (!/^\d+$/.test(portText) || Number(portText) > 65535) throw parameterProblem(`Invalid port \`${portText}'`);
+        }
+        const a = address(host, letter === 'n' ? 'src-nat' : 'dst-nat', p, false);
+        const nat: ConntrackNatInput = { address: a.host };
+        if (portText !== undefined) nat.port = Number(portText);
+        if (letter === 'n') p.srcNat = nat;
+        else p.dstNat = nat;
+        break;
+      }
       case 'j':
       case 'c':
       case 'l':
@@ -830,7 +870,37 @@ function filterOf(p: Parsed): ConntrackFilter {
 }
 
 /** What the client filter cannot say: flags that must be clear (-u UNREPLIED, -u '!ASSURED'), ICMP fields. */
+/**
+ * filter_nat(): --src-nat / --dst-nat (and --any-nat) keep the entries whose
+ * reply tuple shows that translation (libnetfilter_conntrack's IS_SNAT /
+ * IS_SPAT / IS_DNAT / IS_DPAT, which need the NAT-done status bit), at the
+ * address (IPv4 only, as conntrack compares it) and port given.
+ */
+function natMatch(p: Parsed, e: ConntrackEntry): boolean {
+  const src = (p.options & bit('n')) !== 0;
+  const dst = (p.options & bit('g')) !== 0;
+  if (!src && !dst) return true;
+  const side = (done: ConntrackStatus, want: ConntrackNatInput | undefined, addr: [string, string], port: [number | undefined, number | undefined]): boolean => {
+    if (!e.status.includes(done)) return false;
+    const isNat = addr[0] !== addr[1];
+    const isPat = port[0] !== port[1];
+    const checkAddress = want !== undefined && e.family === 'ipv4' && !want.address.includes(':');
+    let has = checkAddress ? isNat && want.address === addr[0] : false;
+    if (want?.port !== undefined) {
+      const ok = isPat && want.port === port[0];
+      if (checkAddress && has && !ok) has = false;
+      if (!checkAddress && ok) has = true;
+    }
+    if (!checkAddress && want?.port === undefined) has = isNat || isPat;
+    return has;
+  };
+  const hasSrc = src && side('src-nat-done', p.srcNat, [e.reply.dst, e.original.src], [e.reply.dport, e.original.sport]);
+  const hasDst = dst && side('dst-nat-done', p.dstNat, [e.reply.src, e.original.dst], [e.reply.sport, e.original.dport]);
+  return src && dst ? hasSrc && hasDst : src ? hasSrc : hasDst;
+}
+
 function extraMatch(p: Parsed, e: ConntrackEntry): boolean {
+  if (!natMatch(p, e)) return false;
   // Flags that must be clear reach the kernel's filter only in a listing (filter_status_kernel).
   if (p.command === 'L') for (const s of p.statusMask) if (!p.status.includes(s) && e.status.includes(s)) return false;
   if (p.srcNet && (e.family !== p.family || !inNetwork(e.original.src, p.srcNet))) return false;
@@ -903,6 +973,8 @@ export async function runConntrack(args: readonly string[], io: CommandIO, optio
             ...(p.mark !== undefined ? { mark: p.mark.value } : {}),
             ...(p.zone !== undefined ? { zone: p.zone } : {}),
             ...(p.state !== undefined ? { state: p.state } : {}),
+            ...(p.srcNat !== undefined ? { srcNat: p.srcNat } : {}),
+            ...(p.dstNat !== undefined ? { dstNat: p.dstNat } : {}),
           };
           try {
             await ct.create(input);

@@ -17,6 +17,7 @@ import {
   type ExpectAttrs,
   type ExpectAttrsInput,
   type ExpectStatsAttrs,
+  type NatAttrsInput,
   type NfCtExpectFlags,
   type NfCtStatus,
   type NfCtTcpState,
@@ -181,6 +182,18 @@ export interface ConntrackCreateInput extends ConntrackKey {
   state?: ConntrackTcpState;
   /** Helper to attach (CTA_HELP), such as 'ftp'; the kernel must have it. */
   helper?: string;
+  /** Source NAT to set up (CTA_NAT_SRC): the reply goes to this address (and port). */
+  srcNat?: ConntrackNatInput;
+  /** Destination NAT to set up (CTA_NAT_DST): the reply comes from this address (and port). */
+  dstNat?: ConntrackNatInput;
+}
+
+/** A NAT mapping of a new entry: one address (and port) of the entry's family. */
+export interface ConntrackNatInput {
+  /** The translated address. */
+  address: string;
+  /** The translated port (tcp, udp, sctp, dccp, udplite). */
+  port?: number;
 }
 
 /** Changes to an existing entry (ctnetlink_change_conntrack() allows these). */
@@ -705,6 +718,21 @@ export class ConntrackClient implements AsyncDisposable {
     if (input.helper !== undefined) {
       if (typeof input.helper !== 'string' || input.helper === '') throw new TypeError(`entry.helper: expected a helper name, got ${describe(input.helper)}`);
       request.help = { 'help-name': input.helper };
+    }
+    for (const [key, attr] of [
+      ['srcNat', 'nat-src'],
+      ['dstNat', 'nat-dst'],
+    ] as const) {
+      const nat = input[key];
+      if (nat === undefined) continue;
+      if (nat === null || typeof nat !== 'object') throw new TypeError(`entry.${key}: expected an object { address, port? }, got ${describe(nat)}`);
+      if (addressFamily(nat.address, `entry.${key}.address`) !== family) throw new RangeError(`entry.${key}.address: ${describe(nat.address)} is not an ${family} address`);
+      const range: NatAttrsInput = family === 'ipv4' ? { 'nat-v4-minip': nat.address, 'nat-v4-maxip': nat.address } : { 'nat-v6-minip': nat.address, 'nat-v6-maxip': nat.address };
+      if (nat.port !== undefined) {
+        const port = checkInteger(nat.port, `entry.${key}.port`, 0, 0xffff);
+        range['nat-proto'] = { 'nat-port-min': port, 'nat-port-max': port };
+      }
+      request[attr] = range;
     }
     await this.client.do('new', request, { ...options, flags: NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL });
   }
