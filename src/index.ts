@@ -52,6 +52,25 @@ export * as audit from './families/audit/index.js';
 export { AuditClient, AuditRecordSubscription, type AuditStatus, type AuditStatusChange, type AuditFeatures, type AuditRule, type AuditRecord } from './families/audit/index.js';
 export * as taskstats from './families/taskstats/index.js';
 export { TaskstatsClient, TaskExitSubscription, type TaskStats, type TaskExit, type TaskstatsOpenOptions, type TaskExitOptions } from './families/taskstats/index.js';
+export * as sockdiag from './families/sockdiag/index.js';
+export {
+  SockDiagClient,
+  compileFilter as compileSockFilter,
+  type SockDiagClientOptions,
+  type InetSocket,
+  type UnixSocket,
+  type NetlinkSocketInfo,
+  type PacketSocket,
+  type InetQuery,
+  type UnixQuery,
+  type NetlinkQuery,
+  type PacketQuery,
+  type InetSocketKey,
+  type InetProtocol,
+  type TcpInfo,
+  type SocketMemory,
+  type SockFilter,
+} from './families/sockdiag/index.js';
 export { ConntrackClient } from './families/netfilter/conntrack.js';
 export { IpsetClient, IpsetError, type IpsetCreateInput, type IpsetEntry, type IpsetEntryInput, type IpsetHeader, type IpsetSet, type IpsetType } from './families/netfilter/ipset.js';
 export { NftablesClient } from './families/netfilter/nftables.js';
