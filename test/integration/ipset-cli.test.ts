@@ -85,6 +85,17 @@ const SCRIPT: readonly string[][] = [
   ['add', 'ipp2', '5.5.5.5,tcp:5'],
   ['swap', 'ipp2', 'tmp2'],
   ['flush', 'few'],
+  ['create', 'big', 'hash:ip', 'initval', '0x88'],
+  ['add', 'big', '10.5.0.0/26'],
+  ['add', 'big', '10.5.1.16-10.5.1.40'],
+  ['create', 'big6', 'hash:net', 'family', 'inet6', 'initval', '0x89'],
+  ['add', 'big6', 'fe80::/64'],
+  ['add', 'big6', 'fe80::1'],
+  ['add', 'big6', '2001:db8::1'],
+  ['add', 'big6', '::1'],
+  ['add', 'big6', '2001:db8:a::/48'],
+  ['add', 'big6', 'ff02::2'],
+  ['add', 'big6', '2001:db8:a:b::/64', 'nomatch'],
   ['create', 'gone', 'hash:ip'],
   ['destroy', 'gone'],
 ];
@@ -131,6 +142,15 @@ describe.skipIf(!canUseKernel || !ipsetTool)('nlkit ipset next to ipset', () => 
       ['list', 'lists'],
       ['save', 'ports'],
       ['-L', 'few'],
+      ['-o', 'xml', 'list'],
+      ['list', '-o', 'xml', '-t'],
+      ['-o', 'xml', '-n', 'list'],
+      ['-o', 'xml', 'save', 'nif'],
+      ['-s', 'list'],
+      ['-s', 'save'],
+      ['-sorted', '-o', 'xml', 'list', 'big6'],
+      ['-s', '-t', 'list'],
+      ['-o', 'json', 'list'],
     ]) {
       const t = tool(b!, args);
       const n = await nlkit(b!, args);

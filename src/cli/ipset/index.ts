@@ -9,7 +9,22 @@ import { IpsetClient, IpsetError, type IpsetCreateInput, type IpsetEntryInput, t
 import { NetlinkError } from '../../core/errors.js';
 import type { CommandIO } from '../ynl.js';
 import { IPSET_HELP } from './help.js';
-import { formatElement, formatEntryOptions, formatHeaderOptions, IpsetCliError, number, parseElement, smallNumber, syntax, TYPES, type Keyword, type TypeInfo } from './types.js';
+import {
+  compareElements,
+  entryOptionList,
+  formatElement,
+  headerOptionList,
+  IpsetCliError,
+  plainOptions,
+  xmlOptions,
+  number,
+  parseElement,
+  smallNumber,
+  syntax,
+  TYPES,
+  type Keyword,
+  type TypeInfo,
+} from './types.js';
 
 /** The ipset release nlkit ipset answers as. */
 const VERSION = 'ipset v7.17';
@@ -96,7 +111,8 @@ async function commit(s: Session): Promise<void> {
 }
 
 interface Env2 {
-  output?: 'plain' | 'save';
+  output?: 'plain' | 'save' | 'xml';
+  sorted: boolean;
   quiet: boolean;
   exist: boolean;
   name: boolean;
@@ -285,12 +301,21 @@ function entryOptions(entry: IpsetEntryInput, opts: Map<string, string | true>):
 /** One set as `ipset list` prints it (list_create() and list_adt() in plain mode). */
 function plainSet(h: IpsetHeader, members: readonly string[], first: boolean, terse: boolean): string {
   const type = TYPES.get(h.type);
-  let out = `${first ? '' : '\n'}Name: ${h.name}\nType: ${h.type}\nRevision: ${h.revision}\nHeader:${formatHeaderOptions(type, h)}\n`;
+  let out = `${first ? '' : '\n'}Name: ${h.name}\nType: ${h.type}\nRevision: ${h.revision}\nHeader:${plainOptions(headerOptionList(type, h))}\n`;
   out += `Size in memory: ${h.memsize}\nReferences: ${h.references}\n`;
   if (h.elements !== undefined) out += `Number of entries: ${h.elements}\n`;
   if (!terse) out += 'Members:\n';
-  for (const m of members) out += m;
-  return out;
+  return out + members.join('');
+}
+
+/** One set as `ipset list -o xml` prints it. */
+function xmlSet(h: IpsetHeader, members: readonly string[], terse: boolean): string {
+  const type = TYPES.get(h.type);
+  let out = `<ipset name="${h.name}">\n<type>${h.type}</type>\n<revision>${h.revision}</revision>\n<header>${xmlOptions(headerOptionList(type, h))}\n`;
+  out += `<memsize>${h.memsize}</memsize>\n<references>${h.references}</references>\n`;
+  if (h.elements !== undefined) out += `<numentries>${h.elements}</numentries>\n`;
+  if (terse) return `${out}</header>\n</ipset>\n`;
+  return `${out}</header>\n<members>\n${members.join('')}</members>\n</ipset>\n`;
 }
 
 async function listing(s: Session, env: Env2, cmd: 'list' | 'save', name: string | undefined): Promise<void> {
@@ -303,14 +328,22 @@ async function listing(s: Session, env: Env2, cmd: 'list' | 'save', name: string
     text = '';
   };
   if (env.file !== undefined) writeFileSync(env.file, '');
+  const namesOnly = env.name && mode !== 'save';
   const terse = env.name || (env.terse && mode !== 'save');
   let header: IpsetHeader | undefined;
   let members: string[] = [];
   let first = true;
+  if (mode === 'xml') text += '<ipsets>\n';
   const done = (): void => {
     if (!header) return;
-    if (env.name && mode !== 'save') text += `${header.name}\n`;
-    else if (mode === 'save') text += `create ${header.name} ${header.type}${formatHeaderOptions(TYPES.get(header.type), header)}\n${members.join('')}`;
+    if (env.sorted && header.type.startsWith('hash:')) {
+      // Sorted as ipset sorts them: past "add NAME " in save mode, past "<member><elem>" in XML.
+      const skip = mode === 'save' ? header.name.length + 5 : mode === 'xml' ? '<member><elem>'.length : 0;
+      members.sort((a, b) => compareElements(a.slice(skip), b.slice(skip)));
+    }
+    if (namesOnly) text += mode === 'xml' ? `<ipset name="${header.name}"/>\n` : `${header.name}\n`;
+    else if (mode === 'save') text += `create ${header.name} ${header.type}${plainOptions(headerOptionList(TYPES.get(header.type), header))}\n${members.join('')}`;
+    else if (mode === 'xml') text += xmlSet(header, members, env.terse);
     else text += plainSet(header, members, first, env.terse);
     first = false;
     members = [];
@@ -324,10 +357,16 @@ async function listing(s: Session, env: Env2, cmd: 'list' | 'save', name: string
     }
     if (!header) continue;
     const type = TYPES.get(header.type);
-    const line = `${formatElement(header.type, header.family, item.member)}${formatEntryOptions(type, item.member)}\n`;
-    members.push(mode === 'save' ? `add ${header.name} ${line}` : line);
+    const elem = formatElement(header.type, header.family, item.member);
+    const options = entryOptionList(type, item.member);
+    if (mode === 'xml') members.push(`<member><elem>${elem}</elem>${xmlOptions(options)}</member>\n`);
+    else members.push(`${mode === 'save' ? `add ${header.name} ` : ''}${elem}${plainOptions(options)}\n`);
   }
   done();
+  if (mode === 'xml') {
+    text += '</ipsets>\n';
+    flush();
+  }
 }
 
 async function adt(s: Session, env: Env2, cmd: 'add' | 'del' | 'test', name: string, elem: string, rest: readonly string[]): Promise<number> {
@@ -420,7 +459,7 @@ async function restore(s: Session, env: Env2): Promise<number> {
 /** Parses and runs one command line (ipset_parser() and ipset_cmd()). */
 async function execute(s: Session, argvIn: readonly string[], outer?: Env2): Promise<number> {
   const argv = [...argvIn];
-  const env: Env2 = outer ? { ...outer } : { quiet: false, exist: false, name: false, terse: false };
+  const env: Env2 = outer ? { ...outer } : { sorted: false, quiet: false, exist: false, name: false, terse: false };
   // First: the environment options, wherever they are.
   for (const o of ENVOPTS) {
     for (let i = 0; i < argv.length;) {
@@ -438,13 +477,13 @@ async function execute(s: Session, argvIn: readonly string[], outer?: Env2): Pro
       }
       switch (o.env) {
         case 'output':
-          if (value === 'plain' || value === 'save') env.output = value;
-          else if (value === 'xml' || value === 'json') throw new IpsetCliError(`nlkit ipset does not print ${value} yet`, 1);
+          // ipset 7.17 has no json mode (7.18 added it).
+          if (value === 'plain' || value === 'save' || value === 'xml') env.output = value;
           else throw syntax(`unknown output mode '${value}'`);
           break;
-        case 'sorted':
         case 'resolve':
           throw new IpsetCliError(`nlkit ipset does not support ${o.names[1]} yet`, 1);
+        case 'sorted':
         case 'quiet':
         case 'exist':
         case 'name':

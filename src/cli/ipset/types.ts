@@ -475,42 +475,45 @@ function hex(n: number): string {
   return n.toString(16);
 }
 
+/** An option as a listing prints it: its name, and its value unless it is a bare flag. */
+export type ListedOption = readonly [name: string, value?: string];
+
 /** An element's options in ipset's order for its type (list_adt()). */
-export function formatEntryOptions(type: TypeInfo | undefined, e: IpsetEntry): string {
-  let out = '';
+export function entryOptionList(type: TypeInfo | undefined, e: IpsetEntry): ListedOption[] {
+  const out: ListedOption[] = [];
   for (const k of type?.add ?? []) {
     if (!k.print) continue;
     switch (k.name) {
       case 'timeout':
-        if (e.timeout !== undefined) out += ` timeout ${e.timeout}`;
+        if (e.timeout !== undefined) out.push(['timeout', String(e.timeout)]);
         break;
       case 'nomatch':
-        if (e.nomatch) out += ' nomatch';
+        if (e.nomatch) out.push(['nomatch']);
         break;
       case 'wildcard':
-        if (e.wildcard) out += ' wildcard';
+        if (e.wildcard) out.push(['wildcard']);
         break;
       case 'packets':
-        if (e.packets !== undefined) out += ` packets ${e.packets}`;
+        if (e.packets !== undefined) out.push(['packets', String(e.packets)]);
         break;
       case 'bytes':
-        if (e.bytes !== undefined) out += ` bytes ${e.bytes}`;
+        if (e.bytes !== undefined) out.push(['bytes', String(e.bytes)]);
         break;
       case 'comment':
-        if (e.comment !== undefined) out += ` comment "${e.comment}"`;
+        if (e.comment !== undefined) out.push(['comment', `"${e.comment}"`]);
         break;
       case 'skbmark':
         if (e.skbmark !== undefined) {
           const mark = Number(e.skbmark >> 32n);
           const mask = Number(e.skbmark & 0xffffffffn);
-          out += ` skbmark 0x${hex(mark)}${mask === 0xffffffff ? '' : `/0x${hex(mask)}`}`;
+          out.push(['skbmark', `0x${hex(mark)}${mask === 0xffffffff ? '' : `/0x${hex(mask)}`}`]);
         }
         break;
       case 'skbprio':
-        if (e.skbprio !== undefined) out += ` skbprio ${hex(e.skbprio >>> 16)}:${hex(e.skbprio & 0xffff)}`;
+        if (e.skbprio !== undefined) out.push(['skbprio', `${hex(e.skbprio >>> 16)}:${hex(e.skbprio & 0xffff)}`]);
         break;
       case 'skbqueue':
-        if (e.skbqueue !== undefined) out += ` skbqueue ${e.skbqueue}`;
+        if (e.skbqueue !== undefined) out.push(['skbqueue', String(e.skbqueue)]);
         break;
     }
   }
@@ -518,48 +521,138 @@ export function formatEntryOptions(type: TypeInfo | undefined, e: IpsetEntry): s
 }
 
 /** A header's options in ipset's order for its type (list_create()). */
-export function formatHeaderOptions(type: TypeInfo | undefined, h: IpsetHeader): string {
-  let out = '';
+export function headerOptionList(type: TypeInfo | undefined, h: IpsetHeader): ListedOption[] {
+  const out: ListedOption[] = [];
   for (const k of type?.create ?? []) {
     if (!k.print) continue;
     switch (k.name) {
       case 'family':
-        if (!type?.neutral) out += ` family ${typeof h.family === 'number' ? h.family : h.family === 'unspec' ? 'any' : h.family}`;
+        if (!type?.neutral) out.push(['family', typeof h.family === 'number' ? String(h.family) : h.family === 'unspec' ? 'any' : h.family]);
         break;
       case 'hashsize':
-        if (h.hashsize !== undefined) out += ` hashsize ${h.hashsize}`;
-        break;
       case 'maxelem':
-        if (h.maxelem !== undefined) out += ` maxelem ${h.maxelem}`;
-        break;
       case 'netmask':
-        if (h.netmask !== undefined) out += ` netmask ${h.netmask}`;
-        break;
-      case 'bitmask':
-        if (h.bitmask !== undefined) out += ` bitmask ${h.bitmask}`;
-        break;
       case 'timeout':
-        if (h.timeout !== undefined) out += ` timeout ${h.timeout}`;
+      case 'bucketsize':
+      case 'size': {
+        const v = h[k.name];
+        if (v !== undefined) out.push([k.name, String(v)]);
+        break;
+      }
+      case 'bitmask':
+        if (h.bitmask !== undefined) out.push(['bitmask', h.bitmask]);
         break;
       case 'counters':
       case 'comment':
       case 'forceadd':
       case 'skbinfo':
-        if (h[k.name]) out += ` ${k.name}`;
-        break;
-      case 'bucketsize':
-        if (h.bucketsize !== undefined) out += ` bucketsize ${h.bucketsize}`;
+        if (h[k.name]) out.push([k.name]);
         break;
       case 'initval':
-        if (h.initval !== undefined) out += ` initval 0x${h.initval.toString(16).padStart(8, '0')}`;
+        if (h.initval !== undefined) out.push(['initval', `0x${h.initval.toString(16).padStart(8, '0')}`]);
         break;
       case 'range':
-        if (h.range !== undefined) out += ` range ${h.range.from}-${h.range.to}`;
-        break;
-      case 'size':
-        if (h.size !== undefined) out += ` size ${h.size}`;
+        if (h.range !== undefined) out.push(['range', `${h.range.from}-${h.range.to}`]);
         break;
     }
   }
   return out;
+}
+
+/** Options as plain and save listings write them: " name value" or " name". */
+export function plainOptions(options: readonly ListedOption[]): string {
+  return options.map(([n, v]) => (v === undefined ? ` ${n}` : ` ${n} ${v}`)).join('');
+}
+
+/** Options as XML listings write them: "<name>value</name>" or "<name/>". */
+export function xmlOptions(options: readonly ListedOption[]): string {
+  return options.map(([n, v]) => (v === undefined ? `<${n}/>` : `<${n}>${v}</${n}>`)).join('');
+}
+
+/** An element's options as `ipset list` prints them. */
+export function formatEntryOptions(type: TypeInfo | undefined, e: IpsetEntry): string {
+  return plainOptions(entryOptionList(type, e));
+}
+
+/** A header's options as `ipset list` prints them. */
+export function formatHeaderOptions(type: TypeInfo | undefined, h: IpsetHeader): string {
+  return plainOptions(headerOptionList(type, h));
+}
+
+const SPACE = new Set([' ', '\t', '\n', '\v', '\f', '\r']);
+const HEX = /[0-9a-fA-F]/;
+
+/** strtol(s + at, &end, 16): the value and where it stopped (`at` itself when no digits). */
+function strtol16(s: string, at: number): [number, number] {
+  let i = at;
+  while (i < s.length && SPACE.has(s[i]!)) i++;
+  let sign = 1;
+  if (s[i] === '+' || s[i] === '-') {
+    if (s[i] === '-') sign = -1;
+    i++;
+  }
+  if (s[i] === '0' && (s[i + 1] === 'x' || s[i + 1] === 'X') && HEX.test(s[i + 2] ?? '')) i += 2;
+  const from = i;
+  let n = 0;
+  while (i < s.length && HEX.test(s[i]!)) n = n * 16 + parseInt(s[i++]!, 16);
+  return i === from ? [0, at] : [sign * n, i];
+}
+
+function cspn(s: string, at: number): number {
+  let i = at;
+  while (i < s.length && s[i] !== ':' && s[i] !== ',') i++;
+  return i - at;
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** ipset's order for `-sorted` (bystrcmp() of lib/session.c), over listed element lines without their prefix. */
+export function compareElements(a: string, b: string): number {
+  let x1 = 0;
+  let x2 = 0;
+  let neg = 1;
+  while (x1 < a.length && x2 < b.length) {
+    const [n1, e1] = strtol16(a, x1);
+    const [n2, e2] = strtol16(b, x2);
+    if (e1 === x1 || e2 === x2) {
+      // No leading numbers: proto:port, iface, setname.
+      const c1 = cspn(a, x1);
+      const c2 = cspn(b, x2);
+      if (c1 !== 0 || c2 !== 0) {
+        if (c1 === c2) {
+          const c = cmp(a.slice(x1, x1 + c1), b.slice(x2, x2 + c1));
+          if (c === 0) {
+            x1 += c1 + 1;
+            x2 += c1 + 1;
+            neg = 1;
+            continue;
+          }
+          return c;
+        }
+        return c1 < c2 ? -1 : 1;
+      }
+      return cmp(a.slice(x1), b.slice(x2));
+    }
+    if (n1 !== n2) return neg * (n1 - n2);
+    const s1 = a[e1];
+    const s2 = b[e2];
+    if (s1 === '/' || s2 === '/') {
+      if (s1 === s2) neg = s1 === '/' ? -1 : 1;
+      else if (s1 === '/') return 1;
+      else return -1;
+    }
+    x1 = e1 + 1;
+    x2 = e2 + 1;
+    // IPv6 '::'.
+    if (a[x1] === ':' || b[x2] === ':') {
+      if (a[x1] === b[x2]) {
+        x1++;
+        x2++;
+      } else if (a[x1] === ':') return -1;
+      else return 1;
+    }
+  }
+  return x1 < a.length ? 1 : x2 < b.length ? -1 : 0;
 }
