@@ -95,6 +95,8 @@ describe.skipIf(!canUseKernel)('nlkit nexthop against ip nexthop', () => {
     ['-6', 'nexthop', 'show'],
     ['-4', '-j', 'nexthop', 'show'],
     ['nexthop', 'show', 'protocol', '4'],
+    ['-s', 'nexthop', 'show'],
+    ['nexthop', 'show', 'master', 'v0'],
     ['nexthop', 'show', 'id', '11'],
     ['-j', 'nexthop', 'get', 'id', '6'],
     ['nexthop', 'get', 'id', '7'],
@@ -156,6 +158,13 @@ describe.skipIf(!canUseKernel)('nlkit nexthop against ip nexthop', () => {
     expect((await rt.nexthops.listAll({ dev: 'v2' })).map((n) => n.id)).toEqual([2]);
     expect((await rt.nexthops.get(6))?.encap?.type).toBe('ip');
     expect(await rt.nexthops.get(999)).toBeUndefined();
+    // Per-member counters (NHA_OP_FLAG_DUMP_STATS), as bigint; nothing was forwarded.
+    expect((await rt.nexthops.get(10, { stats: true }))?.groupStats).toEqual([
+      { id: 1, packets: 0n },
+      { id: 2, packets: 0n },
+    ]);
+    expect((await rt.nexthops.listAll({ groups: true }, { stats: true })).map((n) => n.groupStats?.length)).toEqual([2, 2, 1]);
+    expect((await rt.nexthops.get(10))?.groupStats).toBeUndefined();
     const buckets = await rt.nexthops.bucketsAll({ id: 11 });
     expect(buckets.map((x) => x.index)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
     expect(buckets.map((x) => x.nhId)).toEqual(ipJson<J[]>(a!, ['nexthop', 'bucket', 'show', 'id', '11']).map((x) => (x.bucket as J).nhid));
@@ -202,6 +211,11 @@ describe.skipIf(!canUseKernel)('nlkit nexthop against ip nexthop', () => {
     ['nexthop', 'bucket', 'get', 'id', '11', 'index', '99'],
     ['nexthop', 'bucket', 'get', 'id', '11'],
     ['nexthop', 'bucket', 'foo'],
+    ['nexthop', 'show', 'vrf', 'v0'],
+    ['nexthop', 'show', 'vrf', 'nosuch'],
+    ['nexthop', 'bucket', 'show', 'vrf', 'v1'],
+    ['nexthop', 'flush', 'id', '999'],
+    ['nexthop', 'show', 'bogus'],
   ];
 
   for (const args of ERRORS) {

@@ -4,6 +4,7 @@
 // and replies decoded by the rt-nexthop spec's codecs (specs/rt-nexthop.yaml);
 // the printer reads decoded objects, except the encapsulation, which
 // lwt_print_encap (encap.ts) reads from the attributes as routes have them.
+import { NetlinkError } from '../../core/errors.js';
 import type { MessageView } from '../../core/message.js';
 import { MessageWriter } from '../../core/writer.js';
 import { AF_INET, AF_UNSPEC, NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL, NLM_F_REPLACE, NLM_F_REQUEST } from '../../core/constants.js';
@@ -11,8 +12,8 @@ import type { Family, OperationCodec } from '../../schema/family.js';
 import type { Obj } from '../../schema/runtime.js';
 import { Args, invarg, matches, parseAddr, readFamily } from './args.js';
 import { listAttrs, messageAttrs } from './attrs.js';
-import { CommandError } from '../error.js';
 import { usage, type IpContext } from './context.js';
+import { kernelErrorText } from './index.js';
 import { parseEncap, printEncap } from './encap.js';
 import { JsonNumberText } from './json.js';
 import { protoName, protoNumber, scopeName } from './names.js';
@@ -202,6 +203,20 @@ async function deviceIndex(ctx: IpContext, name: string): Promise<number> {
   return index;
 }
 
+/** name_is_vrf() then ll_name_to_index(): the index of a VRF device, or ip's refusal. */
+async function vrfIndex(ctx: IpContext, name: string): Promise<number> {
+  const index = await ctx.nameIndex(name);
+  let kind: unknown;
+  if (index) {
+    const link = (await import('../../families/generated/rt-link.js')).family as unknown as Family;
+    const op = (link.ops as Readonly<Record<string, OperationCodec>>).getlink!;
+    const replies = await ctx.request(encodeOp(ctx, op, 'do', { 'ifi-family': AF_UNSPEC, 'ifi-index': index, 'ext-mask': ['skip-stats'] }, NLM_F_REQUEST | NLM_F_ACK));
+    kind = replies[0] ? (op.do!.decodeReply(replies[0]).linkinfo as Obj | undefined)?.kind : undefined;
+  }
+  if (kind !== 'vrf') invarg('Invalid VRF\n', name);
+  return index;
+}
+
 function encodeOp(ctx: IpContext, op: OperationCodec, mode: 'do' | 'dump', value: Obj, flags: number): Uint8Array {
   const w = ctx.writer.reset();
   op[mode]!.encodeRequest(w, value, { flags });
@@ -343,13 +358,18 @@ async function list(ctx: IpContext, c: NexthopCodecs, args: Args, action: 'list'
     if (matches(w, 'dev')) f.ifindex = await deviceIndex(ctx, args.next());
     else if (matches(w, 'groups')) f.groups = true;
     else if (matches(w, 'master')) f.master = await deviceIndex(ctx, args.next());
-    else if (matches(w, 'vrf')) {
-      const v = args.next();
-      throw new CommandError(`Error: argument "${v}" is wrong: "vrf" is not supported by nlkit\n`, 255);
-    } else if (w === 'id') {
+    else if (matches(w, 'vrf')) f.master = await vrfIndex(ctx, args.next());
+    else if (w === 'id') {
       const id = parseId(args.next());
       if (action === 'list') return getId(ctx, c, id);
-      await deleteId(ctx, c, id);
+      // ipnh_list_flush_id(): the refusal is printed, and the command ends with 1 (not ip's usual 2).
+      try {
+        await deleteId(ctx, c, id);
+      } catch (err) {
+        if (!(err instanceof NetlinkError)) throw err;
+        ctx.io.stderr(kernelErrorText(err));
+        return 1;
+      }
       return 0;
     } else if (matches(w, 'protocol')) {
       const v = args.next();
@@ -399,9 +419,7 @@ async function flush(ctx: IpContext, c: NexthopCodecs, f: Filter, all: boolean):
         flushed++;
       } catch (err) {
         // ip prints the refusal (a member went with its group) and goes on.
-        const { NetlinkError } = await import('../../core/errors.js');
         if (!(err instanceof NetlinkError)) throw err;
-        const { kernelErrorText } = await import('./index.js');
         ctx.flush();
         ctx.io.stderr(kernelErrorText(err));
       }
@@ -456,10 +474,8 @@ async function bucketList(ctx: IpContext, c: NexthopCodecs, args: Args): Promise
     const w = args.next();
     if (matches(w, 'dev')) f.ifindex = await deviceIndex(ctx, args.next());
     else if (matches(w, 'master')) f.master = await deviceIndex(ctx, args.next());
-    else if (matches(w, 'vrf')) {
-      const v = args.next();
-      throw new CommandError(`Error: argument "${v}" is wrong: "vrf" is not supported by nlkit\n`, 255);
-    } else if (w === 'id') f.id = parseId(args.next());
+    else if (matches(w, 'vrf')) f.master = await vrfIndex(ctx, args.next());
+    else if (w === 'id') f.id = parseId(args.next());
     else if (w === 'nhid') f.nhid = parseId(args.next());
     else if (matches(w, 'help')) throw usage(NEXTHOP_USAGE);
     else invarg('', w);
