@@ -253,7 +253,9 @@ describe.skipIf(!canUseKernel || !ipsetTool)('nlkit ipset next to ipset', () => 
     expect(tool(b!, ['-exist', 'restore'], 'create r1 hash:ip\n').code).toBe((await nlkit(b!, ['-exist', 'restore'], 'create r1 hash:ip\n')).code);
   });
 
-  it('prints ipset help', async () => {
-    expect(await nlkit(b!, ['help'])).toEqual(tool(b!, ['help']));
+  it('prints ipset help, of every type too', async () => {
+    for (const args of [['help'], ['-h'], ['help', 'hash:ip'], ['help', 'list:set'], ['help', 'hash:net,port,net'], ['help', 'hash:foo'], ['-q', 'help', 'bitmap:port']]) {
+      expect(await nlkit(b!, args), args.join(' ')).toEqual(tool(b!, args));
+    }
   });
 });

@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { IpsetClient, IpsetError, type IpsetCreateInput, type IpsetEntryInput, type IpsetHeader, type IpsetType } from '../../families/netfilter/ipset.js';
 import { NetlinkError } from '../../core/errors.js';
 import type { CommandIO } from '../ynl.js';
-import { IPSET_HELP } from './help.js';
+import { IPSET_HELP, IPSET_HELP_TYPES, IPSET_TYPE_HELP } from './help.js';
 import {
   compareElements,
   entryOptionList,
@@ -523,10 +523,18 @@ async function execute(s: Session, argvIn: readonly string[], outer?: Env2): Pro
     case 'version':
       s.io.stdout(`${VERSION}, protocol version: 7\n`);
       return 0;
-    case 'help':
+    case 'help': {
       s.io.stdout(IPSET_HELP);
-      if (arg0 !== undefined) throw new IpsetCliError(`nlkit ipset does not print the help of set types yet`, 1);
+      if (env.quiet) return 0;
+      if (arg0 === undefined) {
+        s.io.stdout(IPSET_HELP_TYPES);
+        return 0;
+      }
+      const typeHelp = Object.hasOwn(IPSET_TYPE_HELP, arg0) ? IPSET_TYPE_HELP[arg0] : undefined;
+      if (typeHelp === undefined) throw new IpsetCliError(`Unknown settype: \`${arg0}'`, 2);
+      s.io.stdout(typeHelp);
       return 0;
+    }
     case 'quit':
       return 0;
     case 'create': {
