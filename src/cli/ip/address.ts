@@ -3,6 +3,7 @@
 import type { MessageView } from '../../core/message.js';
 import { AF_INET, AF_INET6, AF_PACKET, AF_UNSPEC, NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL, NLM_F_REPLACE, NLM_F_REQUEST } from '../../core/constants.js';
 import * as C from '../../families/route/constants.js';
+import * as A from '../../families/generated/rt-addr.constants.js';
 import { Args, duparg, duparg2, familyName, invarg, matches, parseAddr, parsePrefix, type InetAddr, type InetPrefix } from './args.js';
 import { Header, addrText, messageAttrs, type AttrTable } from './attrs.js';
 import { CommandError } from '../error.js';
@@ -13,7 +14,12 @@ import { linkSummary, printLink, printLinkBrief, printLinkStats } from './linkpr
 import { scopeName, scopeNumber } from './names.js';
 import { getU32 } from './numbers.js';
 import { ADDRESS_USAGE } from './usage.js';
+
 import { Printer } from './printer.js';
+
+/** Byte offsets in struct ifaddrmsg and struct ifa_cacheinfo. */
+const IFA = A.IFADDRMSG_OFFSETS;
+const IFA_CI = A.IFA_CACHEINFO_OFFSETS;
 
 /** Address filters (struct link_filter's address half). */
 export interface AddrFilter {
@@ -55,11 +61,11 @@ function prefixMatches(pfx: InetAddr, bytes: Uint8Array | undefined): boolean {
 /** True when an address message passes the filters (print_addrinfo's checks). */
 export function addrPasses(m: MessageView, f: AddrFilter, ctx: IpContext): boolean {
   const h = new Header(m);
-  const family = h.u8(0);
-  const scope = h.u8(3);
-  const index = h.u32(4);
+  const family = h.u8(IFA.ifa_family);
+  const scope = h.u8(IFA.ifa_scope);
+  const index = h.u32(IFA.ifa_index);
   const tb = messageAttrs(m, C.IFADDRMSG_SIZE);
-  const flags = tb.get(C.IFA_FLAGS)?.u32() ?? h.u8(2);
+  const flags = tb.get(C.IFA_FLAGS)?.u32() ?? h.u8(IFA.ifa_flags);
   if (f.index !== undefined && f.index !== index) return false;
   if (((f.scope ?? 0) ^ scope) & f.scopeMask) return false;
   if ((f.flags ^ flags) & f.flagMask) return false;
@@ -83,12 +89,12 @@ export function addrPasses(m: MessageView, f: AddrFilter, ctx: IpContext): boole
  */
 export function printAddr(ctx: IpContext, p: Printer, m: MessageView, oneline = false, brief = false): void {
   const h = new Header(m);
-  const family = h.u8(0);
-  const prefixlen = h.u8(1);
-  const scope = h.u8(3);
-  const index = h.u32(4);
+  const family = h.u8(IFA.ifa_family);
+  const prefixlen = h.u8(IFA.ifa_prefixlen);
+  const scope = h.u8(IFA.ifa_scope);
+  const index = h.u32(IFA.ifa_index);
   const tb = messageAttrs(m, C.IFADDRMSG_SIZE);
-  let flags = tb.get(C.IFA_FLAGS)?.u32() ?? h.u8(2);
+  let flags = tb.get(C.IFA_FLAGS)?.u32() ?? h.u8(IFA.ifa_flags);
   const local = tb.get(C.IFA_LOCAL) ?? tb.get(C.IFA_ADDRESS);
   const address = tb.get(C.IFA_ADDRESS) ?? tb.get(C.IFA_LOCAL);
   if (m.type === C.RTM_DELADDR) p.bool('deleted', 'Deleted ', true);
@@ -153,9 +159,8 @@ export function printAddr(ctx: IpContext, p: Printer, m: MessageView, oneline = 
   if (label) p.any('label', '%s', label.str());
   const ci = tb.get(C.IFA_CACHEINFO);
   if (ci) {
-    // struct ifa_cacheinfo { __u32 ifa_prefered; __u32 ifa_valid; __u32 cstamp; __u32 tstamp; }
-    const preferred = ci.u32At(0);
-    const valid = ci.u32At(4);
+    const preferred = ci.u32At(IFA_CI.ifa_prefered);
+    const valid = ci.u32At(IFA_CI.ifa_valid);
     p.fp(ctx.options.oneline ? '\\' : '\n');
     p.fp('       valid_lft ');
     if (valid === C.INFINITY_LIFE_TIME) {
@@ -166,7 +171,7 @@ export function printAddr(ctx: IpContext, p: Printer, m: MessageView, oneline = 
     if (preferred === C.INFINITY_LIFE_TIME) {
       p.jsonOnly('preferred_life_time', C.INFINITY_LIFE_TIME);
       p.fp('forever');
-    } else if ((tb.get(C.IFA_FLAGS)?.u32() ?? h.u8(2)) & 0x20) p.any('preferred_life_time', '%dsec', preferred | 0);
+    } else if ((tb.get(C.IFA_FLAGS)?.u32() ?? h.u8(IFA.ifa_flags)) & A.IFA_F_DEPRECATED) p.any('preferred_life_time', '%dsec', preferred | 0);
     else p.any('preferred_life_time', '%usec', preferred);
   }
 }
@@ -174,8 +179,8 @@ export function printAddr(ctx: IpContext, p: Printer, m: MessageView, oneline = 
 /** Dumps addresses of one family (AF_UNSPEC: all). */
 export async function dumpAddrs(ctx: IpContext, family: number, index = 0): Promise<MessageView[]> {
   const bytes = ctx.build(C.RTM_GETADDR, NLM_F_REQUEST | NLM_F_DUMP, C.IFADDRMSG_SIZE, (w, h) => {
-    w.view.setUint8(h, family);
-    w.view.setUint32(h + 4, index, true);
+    w.view.setUint8(h + IFA.ifa_family, family);
+    w.view.setUint32(h + IFA.ifa_index, index, true);
   });
   return ctx.dumpAll(bytes);
 }
@@ -187,19 +192,19 @@ function newFilter(ctx: IpContext): AddrFilter {
 // ifa_flag_data[] of ipaddress.c: the flags `ip address` names, their bits,
 // whether only the kernel sets them, and whether they are IPv6's only.
 const IFA_FLAG_DATA: readonly { name: string; mask: number; readonly: boolean; v6only: boolean }[] = [
-  { name: 'secondary', mask: 0x01, readonly: true, v6only: false },
-  { name: 'temporary', mask: 0x01, readonly: true, v6only: false },
-  { name: 'nodad', mask: 0x02, readonly: false, v6only: true },
-  { name: 'optimistic', mask: 0x04, readonly: false, v6only: true },
-  { name: 'dadfailed', mask: 0x08, readonly: true, v6only: true },
-  { name: 'home', mask: 0x10, readonly: false, v6only: true },
-  { name: 'deprecated', mask: 0x20, readonly: true, v6only: true },
-  { name: 'tentative', mask: 0x40, readonly: true, v6only: true },
-  { name: 'permanent', mask: 0x80, readonly: true, v6only: true },
-  { name: 'mngtmpaddr', mask: 0x100, readonly: false, v6only: true },
-  { name: 'noprefixroute', mask: 0x200, readonly: false, v6only: false },
-  { name: 'autojoin', mask: 0x400, readonly: false, v6only: false },
-  { name: 'stable-privacy', mask: 0x800, readonly: true, v6only: true },
+  { name: 'secondary', mask: A.IFA_F_SECONDARY, readonly: true, v6only: false },
+  { name: 'temporary', mask: A.IFA_F_SECONDARY, readonly: true, v6only: false },
+  { name: 'nodad', mask: A.IFA_F_NODAD, readonly: false, v6only: true },
+  { name: 'optimistic', mask: A.IFA_F_OPTIMISTIC, readonly: false, v6only: true },
+  { name: 'dadfailed', mask: A.IFA_F_DADFAILED, readonly: true, v6only: true },
+  { name: 'home', mask: A.IFA_F_HOMEADDRESS, readonly: false, v6only: true },
+  { name: 'deprecated', mask: A.IFA_F_DEPRECATED, readonly: true, v6only: true },
+  { name: 'tentative', mask: A.IFA_F_TENTATIVE, readonly: true, v6only: true },
+  { name: 'permanent', mask: A.IFA_F_PERMANENT, readonly: true, v6only: true },
+  { name: 'mngtmpaddr', mask: A.IFA_F_MANAGETEMPADDR, readonly: false, v6only: true },
+  { name: 'noprefixroute', mask: A.IFA_F_NOPREFIXROUTE, readonly: false, v6only: false },
+  { name: 'autojoin', mask: A.IFA_F_MCAUTOJOIN, readonly: false, v6only: false },
+  { name: 'stable-privacy', mask: A.IFA_F_STABLE_PRIVACY, readonly: true, v6only: true },
 ];
 
 // print_ifa_flags() names bit i by the first entry of that bit (secondary, not temporary).
@@ -276,7 +281,7 @@ async function show(ctx: IpContext, words: string[]): Promise<number> {
   const addrs = af.family === AF_PACKET ? [] : await dumpAddrs(ctx, af.family);
   const byIndex = new Map<number, MessageView[]>();
   for (const m of addrs) {
-    const i = new Header(m).u32(4);
+    const i = new Header(m).u32(IFA.ifa_index);
     let list = byIndex.get(i);
     if (!list) byIndex.set(i, (list = []));
     list.push(m);
@@ -315,7 +320,7 @@ async function show(ctx: IpContext, words: string[]): Promise<number> {
       // print_selected_addrinfo
       p.openArray('addr_info');
       for (const m of mine) {
-        const family = new Header(m).u8(0);
+        const family = new Header(m).u8(IFA.ifa_family);
         if (af.family && af.family !== family) continue;
         if (lf.up && !((s?.flags ?? 0) & 1)) continue;
         p.open(null);
@@ -354,7 +359,7 @@ async function flush(ctx: IpContext, words: string[]): Promise<number> {
     const addrs = (await dumpAddrs(ctx, af.family)).filter((m) => {
       if (!addrPasses(m, af, ctx)) return false;
       if (links.size === 0) return true;
-      const l = links.get(new Header(m).u32(4));
+      const l = links.get(new Header(m).u32(IFA.ifa_index));
       return l !== undefined && linkPasses(l, lf);
     });
     if (addrs.length === 0) return 0;
@@ -507,18 +512,18 @@ async function modify(ctx: IpContext, type: number, flags: number, words: string
     if (!valid) throw new CommandError('valid_lft is zero', 1);
     if (valid < preferred) throw new CommandError('preferred_lft is greater than valid_lft', 1);
   }
-  if (ifaFlags & 0x400) {
+  if (ifaFlags & A.IFA_F_MCAUTOJOIN) {
     // ipaddr_is_multicast(): autojoin needs a multicast local address.
     const b = local?.bytes;
     const multicast = b !== undefined && ((local!.family === AF_INET && (b[0]! & 0xf0) === 0xe0) || (local!.family === AF_INET6 && b[0] === 0xff));
     if (!multicast) throw new CommandError('autojoin needs multicast address', 1);
   }
   const bytes = ctx.build(type, NLM_F_REQUEST | NLM_F_ACK | flags, C.IFADDRMSG_SIZE, (w, h) => {
-    w.view.setUint8(h, family);
-    w.view.setUint8(h + 1, prefixlen);
-    w.view.setUint8(h + 2, ifaFlags <= 0xff ? ifaFlags : 0);
-    w.view.setUint8(h + 3, scope);
-    w.view.setUint32(h + 4, index, true);
+    w.view.setUint8(h + IFA.ifa_family, family);
+    w.view.setUint8(h + IFA.ifa_prefixlen, prefixlen);
+    w.view.setUint8(h + IFA.ifa_flags, ifaFlags <= 0xff ? ifaFlags : 0);
+    w.view.setUint8(h + IFA.ifa_scope, scope);
+    w.view.setUint32(h + IFA.ifa_index, index, true);
     if (local && local.bytes.length) w.putBinary(C.IFA_LOCAL, local.bytes);
     if (address) w.putBinary(C.IFA_ADDRESS, address);
     if (brd) w.putBinary(C.IFA_BROADCAST, brd);
@@ -527,10 +532,10 @@ async function modify(ctx: IpContext, type: number, flags: number, words: string
     if (ifaFlags > 0xff) w.putU32(C.IFA_FLAGS, ifaFlags);
     if (metric !== undefined) w.putU32(C.IFA_RT_PRIORITY, metric);
     if (validLft !== undefined || preferredLft !== undefined) {
-      const ci = new Uint8Array(16);
+      const ci = new Uint8Array(A.IFA_CACHEINFO_SIZE);
       const dv = new DataView(ci.buffer);
-      dv.setUint32(0, preferred, true);
-      dv.setUint32(4, valid, true);
+      dv.setUint32(IFA_CI.ifa_prefered, preferred, true);
+      dv.setUint32(IFA_CI.ifa_valid, valid, true);
       w.putBinary(C.IFA_CACHEINFO, ci);
     }
   });

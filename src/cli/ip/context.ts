@@ -7,6 +7,7 @@ import { MessageWriter } from '../../core/writer.js';
 import type { MessageView } from '../../core/message.js';
 import { AF_UNSPEC, NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST } from '../../core/constants.js';
 import { IFINFOMSG_SIZE, IFLA_EXT_MASK, IFLA_IFNAME, RTEXT_FILTER_VF, RTM_GETLINK } from '../../families/route/constants.js';
+import { IFINFOMSG_OFFSETS as IFI } from '../../families/generated/rt-link.constants.js';
 import { NetlinkSocket } from '../../io/socket.js';
 import { Header, messageAttrs } from './attrs.js';
 import { Printer } from './printer.js';
@@ -138,7 +139,7 @@ export class IpContext {
     const tb = messageAttrs(m, IFINFOMSG_SIZE);
     const name = tb.get(IFLA_IFNAME)?.str();
     if (name === undefined) return;
-    const entry = { index: h.s32(4), name, flags: h.u32(8) };
+    const entry = { index: h.s32(IFI.ifi_index), name, flags: h.u32(IFI.ifi_flags) };
     const old = links.get(entry.index);
     if (old) byName.delete(old.name);
     links.set(entry.index, entry);
@@ -172,7 +173,7 @@ export class IpContext {
   async learnIndex(index: number): Promise<void> {
     if (index <= 0 || !this.links || this.links.has(index)) return;
     const req = this.build(RTM_GETLINK, NLM_F_REQUEST | NLM_F_ACK, IFINFOMSG_SIZE, (w, h) => {
-      w.view.setInt32(h + 4, index, true);
+      w.view.setInt32(h + IFI.ifi_index, index, true);
       w.putU32(IFLA_EXT_MASK, RTEXT_FILTER_VF);
     });
     try {
@@ -189,7 +190,7 @@ export class IpContext {
     if (cached) return cached.index;
     if (name.length >= 16) return 0;
     const req = this.build(RTM_GETLINK, NLM_F_REQUEST | NLM_F_ACK, IFINFOMSG_SIZE, (w, h) => {
-      w.view.setUint8(h, AF_UNSPEC);
+      w.view.setUint8(h + IFI.ifi_family, AF_UNSPEC);
       w.putU32(IFLA_EXT_MASK, RTEXT_FILTER_VF);
       w.putString(IFLA_IFNAME, name);
     });
@@ -197,7 +198,7 @@ export class IpContext {
       const replies = await this.request(req);
       const m = replies[0];
       if (!m) return 0;
-      return new Header(m).s32(4);
+      return new Header(m).s32(IFI.ifi_index);
     } catch (err) {
       if (err instanceof NetlinkError && (err.code === 'ENODEV' || err.code === 'ENOENT' || err.code === 'EINVAL')) return 0;
       throw err;

@@ -5,6 +5,7 @@
 import { formatIPv6 } from '../../core/address.js';
 import { AF_INET, AF_INET6 } from '../../core/constants.js';
 import * as C from '../../families/route/constants.js';
+import * as R from '../../families/generated/rt-route.constants.js';
 import { LWTUNNEL_ENCAP_NAMES } from '../../families/route/names.js';
 import type { MessageWriter } from '../../core/writer.js';
 import { Args, incompleteCommand, invarg, parseAddr } from './args.js';
@@ -13,6 +14,9 @@ import { getU64, getU8 } from './numbers.js';
 import { addrText, type Attr } from './attrs.js';
 import { usage } from './context.js';
 import type { Printer } from './printer.js';
+
+/** Byte offsets in struct seg6_iptunnel_encap (the mode, then the fixed part of struct ipv6_sr_hdr); the segments follow. */
+const SEG6 = R.SEG6_IPTUNNEL_ENCAP_OFFSETS;
 
 const ENCAP_NAMES = new Map(LWTUNNEL_ENCAP_NAMES);
 
@@ -137,16 +141,16 @@ function parseSeg6(args: Args): Encap {
   }
   if (mode === undefined || !segs) throw usage('Error: "encap seg6" needs "mode" and "segs".');
   // The routing header lists segments last first; inline mode keeps slot 0 for the original destination.
-  const list = mode === 0 ? [...segs, new Uint8Array(16)] : segs;
+  const list = mode === R.SEG6_IPTUN_MODE_INLINE ? [...segs, new Uint8Array(16)] : segs;
   const n = list.length;
-  const srh = new Uint8Array(4 + 8 + 16 * n);
+  const srh = new Uint8Array(R.SEG6_IPTUNNEL_ENCAP_SIZE + 16 * n);
   const dv = new DataView(srh.buffer);
-  dv.setInt32(0, mode, true);
-  srh[5] = (8 + 16 * n) / 8 - 1; // hdrlen
-  srh[6] = 4; // type: segment routing
-  srh[7] = n - 1; // segments_left
-  srh[8] = n - 1; // first_segment
-  for (let i = 0; i < n; i++) srh.set(list[i]!, 12 + 16 * (n - 1 - i));
+  dv.setInt32(SEG6.mode, mode, true);
+  srh[SEG6.hdrlen] = (R.SEG6_IPTUNNEL_ENCAP_SIZE - SEG6.nexthdr + 16 * n) / 8 - 1; // in 8 bytes, without the first 8
+  srh[SEG6.type] = 4; // IPV6_SRCRT_TYPE_4: segment routing
+  srh[SEG6.segments_left] = n - 1;
+  srh[SEG6.first_segment] = n - 1;
+  for (let i = 0; i < n; i++) srh.set(list[i]!, R.SEG6_IPTUNNEL_ENCAP_SIZE + 16 * (n - 1 - i));
   return encap(C.LWTUNNEL_ENCAP_SEG6, (w) => w.putBinary(C.SEG6_IPTUNNEL_SRH, srh));
 }
 
@@ -191,14 +195,14 @@ export function printEncap(p: Printer, type: Attr | undefined, encap: Attr): voi
     }
     case C.LWTUNNEL_ENCAP_SEG6: {
       const a = tb.get(C.SEG6_IPTUNNEL_SRH);
-      if (!a || a.length < 12) break;
-      const mode = a.dv.getInt32(a.offset, true);
+      if (!a || a.length < R.SEG6_IPTUNNEL_ENCAP_SIZE) break;
+      const mode = a.dv.getInt32(a.offset + SEG6.mode, true);
       p.any('mode', 'mode %s ', SEG6_MODES[mode] ?? '<unknown>');
-      const first = a.u8At(8);
+      const first = a.u8At(SEG6.first_segment);
       p.fpf('segs %d [ ', first + 1);
       p.openArray('segs');
       for (let i = first; i >= 0; i--) {
-        const at = 12 + 16 * i;
+        const at = R.SEG6_IPTUNNEL_ENCAP_SIZE + 16 * i;
         if (at + 16 > a.length) continue;
         p.any(null, '%s ', formatIPv6(a.buffer, a.offset + at));
       }

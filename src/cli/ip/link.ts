@@ -4,14 +4,19 @@ import type { MessageWriter } from '../../core/writer.js';
 import type { MessageView } from '../../core/message.js';
 import { AF_INET, AF_INET6, AF_PACKET, AF_UNSPEC, NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL, NLM_F_REPLACE, NLM_F_REQUEST } from '../../core/constants.js';
 import * as C from '../../families/route/constants.js';
+import * as L from '../../families/generated/rt-link.constants.js';
+
 import { Args, duparg, duparg2, incompleteCommand, invarg, matches, parseAddr, parseLladdr, validAltIfname, validIfname } from './args.js';
 import { CommandError } from '../error.js';
 import { usage, type IpContext } from './context.js';
-import { linkSummary, printLink, printLinkBrief, type LinkSummary } from './linkprint.js';
+import { ADDR_GEN_MODE_NAMES, linkSummary, printLink, printLinkBrief, type LinkSummary } from './linkprint.js';
 import { groupNumber } from './names.js';
 import { atoi, getInteger, getU8, getU16, getU32, getU64, getUnsigned } from './numbers.js';
 import type { Printer } from './printer.js';
 import { BRIDGE_USAGE, KIND_USAGE, LINK_USAGE, MACVLAN_USAGE, MACVTAP_USAGE, VETH_USAGE, VLAN_USAGE, VXLAN_USAGE } from './usage.js';
+
+/** Byte offsets in struct ifinfomsg. */
+const IFI = L.IFINFOMSG_OFFSETS;
 
 /** Link attributes and flags gathered from `ip link add/set` arguments. */
 interface LinkRequest {
@@ -213,12 +218,12 @@ async function parseLink(ctx: IpContext, args: Args, req: LinkRequest, create: b
       req.attrs.push((wr) => wr.putU32(C.IFLA_NUM_RX_QUEUES, n >>> 0));
     } else if (matches(w, 'addrgenmode')) {
       const v = args.value();
-      const mode = ['eui64', 'none', 'stable_secret', 'random'].indexOf(v);
+      const mode = ADDR_GEN_MODE_NAMES.indexOf(v);
       if (mode < 0) invarg('Invalid address generation mode\n', v);
       req.attrs.push((wr) => {
         const af = wr.nestStart(C.IFLA_AF_SPEC);
         const in6 = wr.nestStart(AF_INET6);
-        wr.putU8(8, mode);
+        wr.putU8(L.IFLA_INET6_ADDR_GEN_MODE, mode);
         wr.nestEnd(in6);
         wr.nestEnd(af);
       });
@@ -300,7 +305,7 @@ async function parseLink(ctx: IpContext, args: Args, req: LinkRequest, create: b
 /** The kind (IFLA_INFO_KIND) of a link, if any (name_is_vrf() asks the same). */
 async function kindOf(ctx: IpContext, index: number): Promise<string | undefined> {
   const bytes = ctx.build(C.RTM_GETLINK, NLM_F_REQUEST | NLM_F_ACK, C.IFINFOMSG_SIZE, (w, h) => {
-    w.view.setInt32(h + 4, index, true);
+    w.view.setInt32(h + IFI.ifi_index, index, true);
     w.putU32(C.IFLA_EXT_MASK, C.RTEXT_FILTER_VF);
   });
   const m = (await ctx.request(bytes))[0];
@@ -310,7 +315,7 @@ async function kindOf(ctx: IpContext, index: number): Promise<string | undefined
 /** nl_get_ll_addr_len(): the length of a link's hardware address, -1 when it has none. */
 async function lladdrLength(ctx: IpContext, index: number): Promise<number> {
   const bytes = ctx.build(C.RTM_GETLINK, NLM_F_REQUEST | NLM_F_ACK, C.IFINFOMSG_SIZE, (w, h) => {
-    w.view.setInt32(h + 4, index, true);
+    w.view.setInt32(h + IFI.ifi_index, index, true);
     w.putU32(C.IFLA_EXT_MASK, C.RTEXT_FILTER_VF);
   });
   const m = (await ctx.request(bytes))[0];
@@ -338,11 +343,11 @@ async function vethParser(ctx: IpContext, words: string[], req: LinkRequest): Pr
   const parsed = await parseLink(ctx, rest, peer, true);
   if (parsed.kindWords !== undefined) duparg('type', peer.kind!);
   req.kindData = (w) => {
-    const p = w.nestStart(1); // VETH_INFO_PEER: struct ifinfomsg, then attributes
+    const p = w.nestStart(L.VETH_INFO_PEER); // struct ifinfomsg, then attributes
     const at = w.reserve(C.IFINFOMSG_SIZE);
-    w.view.setUint32(at + 4, peer.index ?? 0, true);
-    w.view.setUint32(at + 8, peer.flags, true);
-    w.view.setUint32(at + 12, peer.change, true);
+    w.view.setUint32(at + L.IFINFOMSG_OFFSETS.ifi_index, peer.index ?? 0, true);
+    w.view.setUint32(at + L.IFINFOMSG_OFFSETS.ifi_flags, peer.flags, true);
+    w.view.setUint32(at + L.IFINFOMSG_OFFSETS.ifi_change, peer.change, true);
     for (const f of peer.attrs) f(w);
     if (peer.name !== undefined) w.putString(C.IFLA_IFNAME, peer.name);
     w.nestEnd(p);
@@ -367,26 +372,26 @@ async function vxlanParser(ctx: IpContext, words: string[], req: LinkRequest): P
   let gpe = false;
   const u8 = (t: number, v: number): void => void put.push((w) => w.putU8(t, v));
   const toggles: Record<string, [string, number, number]> = {
-    nolearning: ['learning', 7, 0],
-    learning: ['learning', 7, 1],
-    noproxy: ['proxy', 11, 0],
-    proxy: ['proxy', 11, 1],
-    norsc: ['rsc', 12, 0],
-    rsc: ['rsc', 12, 1],
-    nol2miss: ['l2miss', 13, 0],
-    l2miss: ['l2miss', 13, 1],
-    nol3miss: ['l3miss', 14, 0],
-    l3miss: ['l3miss', 14, 1],
-    udpcsum: ['udpcsum', 18, 1],
-    noudpcsum: ['udpcsum', 18, 0],
-    udp6zerocsumtx: ['udp6zerocsumtx', 19, 1],
-    noudp6zerocsumtx: ['udp6zerocsumtx', 19, 0],
-    udp6zerocsumrx: ['udp6zerocsumrx', 20, 1],
-    noudp6zerocsumrx: ['udp6zerocsumrx', 20, 0],
-    remcsumtx: ['remcsumtx', 21, 1],
-    noremcsumtx: ['remcsumtx', 21, 0],
-    remcsumrx: ['remcsumrx', 22, 1],
-    noremcsumrx: ['remcsumrx', 22, 0],
+    nolearning: ['learning', L.IFLA_VXLAN_LEARNING, 0],
+    learning: ['learning', L.IFLA_VXLAN_LEARNING, 1],
+    noproxy: ['proxy', L.IFLA_VXLAN_PROXY, 0],
+    proxy: ['proxy', L.IFLA_VXLAN_PROXY, 1],
+    norsc: ['rsc', L.IFLA_VXLAN_RSC, 0],
+    rsc: ['rsc', L.IFLA_VXLAN_RSC, 1],
+    nol2miss: ['l2miss', L.IFLA_VXLAN_L2MISS, 0],
+    l2miss: ['l2miss', L.IFLA_VXLAN_L2MISS, 1],
+    nol3miss: ['l3miss', L.IFLA_VXLAN_L3MISS, 0],
+    l3miss: ['l3miss', L.IFLA_VXLAN_L3MISS, 1],
+    udpcsum: ['udpcsum', L.IFLA_VXLAN_UDP_CSUM, 1],
+    noudpcsum: ['udpcsum', L.IFLA_VXLAN_UDP_CSUM, 0],
+    udp6zerocsumtx: ['udp6zerocsumtx', L.IFLA_VXLAN_UDP_ZERO_CSUM6_TX, 1],
+    noudp6zerocsumtx: ['udp6zerocsumtx', L.IFLA_VXLAN_UDP_ZERO_CSUM6_TX, 0],
+    udp6zerocsumrx: ['udp6zerocsumrx', L.IFLA_VXLAN_UDP_ZERO_CSUM6_RX, 1],
+    noudp6zerocsumrx: ['udp6zerocsumrx', L.IFLA_VXLAN_UDP_ZERO_CSUM6_RX, 0],
+    remcsumtx: ['remcsumtx', L.IFLA_VXLAN_REMCSUM_TX, 1],
+    noremcsumtx: ['remcsumtx', L.IFLA_VXLAN_REMCSUM_TX, 0],
+    remcsumrx: ['remcsumrx', L.IFLA_VXLAN_REMCSUM_RX, 1],
+    noremcsumrx: ['remcsumrx', L.IFLA_VXLAN_REMCSUM_RX, 0],
   };
   while (!a.done) {
     const k = a.next();
@@ -419,52 +424,52 @@ async function vxlanParser(ctx: IpContext, words: string[], req: LinkRequest): P
       devIndex = await ctx.nameIndex(v);
       if (!devIndex) throw new CommandError(`Cannot find device "${v}"`, 1);
       const idx = devIndex;
-      put.push((w) => w.putU32(3, idx));
+      put.push((w) => w.putU32(L.IFLA_VXLAN_LINK, idx));
     } else if (matches(k, 'ttl') || matches(k, 'hoplimit')) {
       const v = a.value();
       once('ttl', 'ttl', v);
-      if (v === 'inherit') u8(28, 1);
-      else if (v === 'auto') u8(5, 0);
+      if (v === 'inherit') u8(L.IFLA_VXLAN_TTL_INHERIT, 1);
+      else if (v === 'auto') u8(L.IFLA_VXLAN_TTL, 0);
       else {
         const n = getUnsigned(v);
         if (n === undefined) invarg('invalid TTL', v);
         if (n > 255) invarg('TTL must be <= 255', v);
-        u8(5, n);
+        u8(L.IFLA_VXLAN_TTL, n);
       }
     } else if (matches(k, 'tos') || matches(k, 'dsfield')) {
       const v = a.value();
       once('tos', 'tos', v);
-      if (v === 'inherit') u8(6, 1);
+      if (v === 'inherit') u8(L.IFLA_VXLAN_TOS, 1);
       else {
         const { dsfieldNumber } = await import('./names.js');
         const n = dsfieldNumber(v);
         if (n === undefined) invarg('bad TOS value', v);
-        u8(6, n);
+        u8(L.IFLA_VXLAN_TOS, n);
       }
     } else if (matches(k, 'df')) {
       const v = a.value();
       once('df', 'df', v);
-      const df = ['unset', 'set', 'inherit'].indexOf(v);
+      const df = (L.VXLAN_DF_NAMES as readonly string[]).indexOf(v);
       if (df < 0) invarg("DF must be 'unset', 'set' or 'inherit'", v);
-      u8(29, df);
+      u8(L.IFLA_VXLAN_DF, df);
     } else if (matches(k, 'label') || matches(k, 'flowlabel')) {
       const v = a.value();
       once('label', 'flowlabel', v);
       const n = getU32(v);
       if (n === undefined || n & ~0xfffff) invarg('invalid flowlabel', v);
-      put.push((w) => w.putU32(26, n, true));
+      put.push((w) => w.putU32(L.IFLA_VXLAN_LABEL, n, true));
     } else if (matches(k, 'ageing')) {
       const v = a.value();
       once('ageing', 'ageing', v);
       const n = v === 'none' ? 0 : getU32(v);
       if (n === undefined) invarg('ageing timer', v);
-      put.push((w) => w.putU32(8, n));
+      put.push((w) => w.putU32(L.IFLA_VXLAN_AGEING, n));
     } else if (matches(k, 'maxaddress')) {
       const v = a.value();
       once('maxaddress', 'maxaddress', v);
       const n = v === 'unlimited' ? 0 : getU32(v);
       if (n === undefined) invarg('max addresses', v);
-      put.push((w) => w.putU32(9, n));
+      put.push((w) => w.putU32(L.IFLA_VXLAN_LIMIT, n));
     } else if (matches(k, 'port') || matches(k, 'srcport')) {
       const lo = a.value();
       once('port', 'srcport', lo);
@@ -474,10 +479,10 @@ async function vxlanParser(ctx: IpContext, words: string[], req: LinkRequest): P
       const h = getU16(hi);
       if (h === undefined) invarg('max port', hi);
       put.push((w) => {
-        const b = new Uint8Array(4);
-        new DataView(b.buffer).setUint16(0, l, false);
-        new DataView(b.buffer).setUint16(2, h, false);
-        w.putBinary(10, b);
+        const b = new Uint8Array(L.IFLA_VXLAN_PORT_RANGE_SIZE);
+        new DataView(b.buffer).setUint16(L.IFLA_VXLAN_PORT_RANGE_OFFSETS.low, l, false);
+        new DataView(b.buffer).setUint16(L.IFLA_VXLAN_PORT_RANGE_OFFSETS.high, h, false);
+        w.putBinary(L.IFLA_VXLAN_PORT_RANGE, b);
       });
     } else if (matches(k, 'dstport')) {
       const v = a.value();
@@ -492,18 +497,18 @@ async function vxlanParser(ctx: IpContext, words: string[], req: LinkRequest): P
     } else if (matches(k, 'external')) {
       once('external', k, k);
       external = true;
-      u8(25, 1);
+      u8(L.IFLA_VXLAN_COLLECT_METADATA, 1);
     } else if (matches(k, 'noexternal')) {
       once('external', k, k);
       external = false;
-      u8(25, 0);
+      u8(L.IFLA_VXLAN_COLLECT_METADATA, 0);
     } else if (matches(k, 'gbp')) {
       once('gbp', k, k);
-      put.push((w) => w.putFlag(23));
+      put.push((w) => w.putFlag(L.IFLA_VXLAN_GBP));
     } else if (matches(k, 'gpe')) {
       once('gpe', k, k);
       gpe = true;
-      put.push((w) => w.putFlag(27));
+      put.push((w) => w.putFlag(L.IFLA_VXLAN_GPE));
     } else if (matches(k, 'help')) throw explain(VXLAN_USAGE);
     else throw explain(VXLAN_USAGE, `vxlan: unknown command "${k}"?\n`);
   }
@@ -518,11 +523,11 @@ async function vxlanParser(ctx: IpContext, words: string[], req: LinkRequest): P
   const port = dstport;
   req.kindData = (w) => {
     const d = w.nestStart(C.IFLA_INFO_DATA);
-    if (vni !== undefined) w.putU32(1, vni);
-    if (local) w.putBinary(local.family === AF_INET ? 4 : 17, local.bytes);
-    if (group) w.putBinary(group.family === AF_INET ? 2 : 16, group.bytes);
+    if (vni !== undefined) w.putU32(L.IFLA_VXLAN_ID, vni);
+    if (local) w.putBinary(local.family === AF_INET ? L.IFLA_VXLAN_LOCAL : L.IFLA_VXLAN_LOCAL6, local.bytes);
+    if (group) w.putBinary(group.family === AF_INET ? L.IFLA_VXLAN_GROUP : L.IFLA_VXLAN_GROUP6, group.bytes);
     for (const f of put) f(w);
-    if (port !== undefined) w.putU16(15, port, true);
+    if (port !== undefined) w.putU16(L.IFLA_VXLAN_PORT, port, true);
     w.nestEnd(d);
   };
 }
@@ -535,37 +540,37 @@ interface InetAddrLike {
 
 // IFLA_BR_* option name -> [attribute, size], in iplink_bridge.c's order.
 const BRIDGE_OPTIONS: readonly (readonly [string, number, 8 | 16 | 32 | 64])[] = [
-  ['forward_delay', 1, 32],
-  ['hello_time', 2, 32],
-  ['max_age', 3, 32],
-  ['ageing_time', 4, 32],
-  ['stp_state', 5, 32],
-  ['priority', 6, 16],
-  ['vlan_filtering', 7, 8],
-  ['group_fwd_mask', 9, 16],
-  ['vlan_default_pvid', 39, 16],
-  ['vlan_stats_enabled', 41, 8],
-  ['vlan_stats_per_port', 45, 8],
-  ['mcast_router', 22, 8],
-  ['mcast_snooping', 23, 8],
-  ['mcast_query_use_ifaddr', 24, 8],
-  ['mcast_querier', 25, 8],
-  ['mcast_hash_elasticity', 26, 32],
-  ['mcast_hash_max', 27, 32],
-  ['mcast_last_member_count', 28, 32],
-  ['mcast_startup_query_count', 29, 32],
-  ['mcast_last_member_interval', 30, 64],
-  ['mcast_membership_interval', 31, 64],
-  ['mcast_querier_interval', 32, 64],
-  ['mcast_query_interval', 33, 64],
-  ['mcast_query_response_interval', 34, 64],
-  ['mcast_startup_query_interval', 35, 64],
-  ['mcast_stats_enabled', 42, 8],
-  ['mcast_igmp_version', 43, 8],
-  ['mcast_mld_version', 44, 8],
-  ['nf_call_iptables', 36, 8],
-  ['nf_call_ip6tables', 37, 8],
-  ['nf_call_arptables', 38, 8],
+  ['forward_delay', L.IFLA_BR_FORWARD_DELAY, 32],
+  ['hello_time', L.IFLA_BR_HELLO_TIME, 32],
+  ['max_age', L.IFLA_BR_MAX_AGE, 32],
+  ['ageing_time', L.IFLA_BR_AGEING_TIME, 32],
+  ['stp_state', L.IFLA_BR_STP_STATE, 32],
+  ['priority', L.IFLA_BR_PRIORITY, 16],
+  ['vlan_filtering', L.IFLA_BR_VLAN_FILTERING, 8],
+  ['group_fwd_mask', L.IFLA_BR_GROUP_FWD_MASK, 16],
+  ['vlan_default_pvid', L.IFLA_BR_VLAN_DEFAULT_PVID, 16],
+  ['vlan_stats_enabled', L.IFLA_BR_VLAN_STATS_ENABLED, 8],
+  ['vlan_stats_per_port', L.IFLA_BR_VLAN_STATS_PER_PORT, 8],
+  ['mcast_router', L.IFLA_BR_MCAST_ROUTER, 8],
+  ['mcast_snooping', L.IFLA_BR_MCAST_SNOOPING, 8],
+  ['mcast_query_use_ifaddr', L.IFLA_BR_MCAST_QUERY_USE_IFADDR, 8],
+  ['mcast_querier', L.IFLA_BR_MCAST_QUERIER, 8],
+  ['mcast_hash_elasticity', L.IFLA_BR_MCAST_HASH_ELASTICITY, 32],
+  ['mcast_hash_max', L.IFLA_BR_MCAST_HASH_MAX, 32],
+  ['mcast_last_member_count', L.IFLA_BR_MCAST_LAST_MEMBER_CNT, 32],
+  ['mcast_startup_query_count', L.IFLA_BR_MCAST_STARTUP_QUERY_CNT, 32],
+  ['mcast_last_member_interval', L.IFLA_BR_MCAST_LAST_MEMBER_INTVL, 64],
+  ['mcast_membership_interval', L.IFLA_BR_MCAST_MEMBERSHIP_INTVL, 64],
+  ['mcast_querier_interval', L.IFLA_BR_MCAST_QUERIER_INTVL, 64],
+  ['mcast_query_interval', L.IFLA_BR_MCAST_QUERY_INTVL, 64],
+  ['mcast_query_response_interval', L.IFLA_BR_MCAST_QUERY_RESPONSE_INTVL, 64],
+  ['mcast_startup_query_interval', L.IFLA_BR_MCAST_STARTUP_QUERY_INTVL, 64],
+  ['mcast_stats_enabled', L.IFLA_BR_MCAST_STATS_ENABLED, 8],
+  ['mcast_igmp_version', L.IFLA_BR_MCAST_IGMP_VERSION, 8],
+  ['mcast_mld_version', L.IFLA_BR_MCAST_MLD_VERSION, 8],
+  ['nf_call_iptables', L.IFLA_BR_NF_CALL_IPTABLES, 8],
+  ['nf_call_ip6tables', L.IFLA_BR_NF_CALL_IP6TABLES, 8],
+  ['nf_call_arptables', L.IFLA_BR_NF_CALL_ARPTABLES, 8],
 ];
 
 async function bridgeParser(_ctx: IpContext, words: string[], req: LinkRequest): Promise<void> {
@@ -597,7 +602,7 @@ async function bridgeParser(_ctx: IpContext, words: string[], req: LinkRequest):
   };
 }
 
-const MACVLAN_MODE_NUMBERS: Record<string, number> = { private: 1, vepa: 2, bridge: 4, passthru: 8, source: 16 };
+const MACVLAN_MODE_NUMBERS: ReadonlyMap<string, number> = new Map(Object.entries(L.MACVLAN_MODE_NAMES).map(([v, n]) => [n!, Number(v)]));
 
 function macvlanParser(kind: 'macvlan' | 'macvtap'): KindParser {
   const text = kind === 'macvlan' ? MACVLAN_USAGE : MACVTAP_USAGE;
@@ -608,7 +613,7 @@ function macvlanParser(kind: 'macvlan' | 'macvtap'): KindParser {
       const k = a.next();
       if (matches(k, 'mode')) {
         const v = a.value();
-        mode = MACVLAN_MODE_NUMBERS[v];
+        mode = MACVLAN_MODE_NUMBERS.get(v);
         if (mode === undefined) throw new CommandError(`Error: argument of "mode" must be "private", "vepa", "bridge", "passthru" or "source", not "${v}"`, 1);
       } else if (matches(k, 'help')) throw explain(text);
       else throw explain(text, `${kind}: unknown option "${k}"?\n`);
@@ -617,7 +622,7 @@ function macvlanParser(kind: 'macvlan' | 'macvtap'): KindParser {
     const m = mode;
     req.kindData = (w) => {
       const d = w.nestStart(C.IFLA_INFO_DATA);
-      w.putU32(1, m);
+      w.putU32(L.IFLA_MACVLAN_MODE, m);
       w.nestEnd(d);
     };
   };
@@ -633,7 +638,7 @@ async function vlanParser(_ctx: IpContext, words: string[], req: LinkRequest): P
       const v = a.value();
       // ll_proto_a2n(): the names of the VLAN protocols, or a number.
       const lower = v.toLowerCase();
-      proto = lower === '802.1q' ? 0x8100 : lower === '802.1ad' ? 0x88a8 : getU16(v);
+      proto = lower === '802.1q' ? L.ETH_P_8021Q : lower === '802.1ad' ? L.ETH_P_8021AD : getU16(v);
       if (proto === undefined) invarg('protocol is invalid', v);
     } else if (matches(k, 'id')) {
       const v = a.value();
@@ -644,8 +649,8 @@ async function vlanParser(_ctx: IpContext, words: string[], req: LinkRequest): P
   }
   req.kindData = (w) => {
     const d = w.nestStart(C.IFLA_INFO_DATA);
-    if (proto !== undefined) w.putU16(5, proto, true);
-    if (id !== undefined) w.putU16(1, id);
+    if (proto !== undefined) w.putU16(L.IFLA_VLAN_PROTOCOL, proto, true);
+    if (id !== undefined) w.putU16(L.IFLA_VLAN_ID, id);
     w.nestEnd(d);
   };
 }
@@ -694,10 +699,10 @@ async function modify(ctx: IpContext, type: number, flags: number, words: string
       throw new CommandError('Not enough information: "type" argument is required', 1);
     }
     const bytes = ctx.build(type, NLM_F_REQUEST | NLM_F_ACK | flags, C.IFINFOMSG_SIZE, (w, h) => {
-      w.view.setUint8(h, ctx.options.family);
-      w.view.setInt32(h + 4, req.index ?? 0, true);
-      w.view.setUint32(h + 8, req.flags, true);
-      w.view.setUint32(h + 12, req.change, true);
+      w.view.setUint8(h + IFI.ifi_family, ctx.options.family);
+      w.view.setInt32(h + IFI.ifi_index, req.index ?? 0, true);
+      w.view.setUint32(h + IFI.ifi_flags, req.flags, true);
+      w.view.setUint32(h + IFI.ifi_change, req.change, true);
       for (const f of req.attrs) f(w);
       if (req.name !== undefined) w.putString(C.IFLA_IFNAME, req.name);
       if (req.kind !== undefined) {
@@ -811,14 +816,14 @@ export async function fetchLinks(ctx: IpContext, dev: string | undefined, family
   if (dev !== undefined) {
     const index = await listedDevice(ctx, dev);
     const bytes = ctx.build(C.RTM_GETLINK, NLM_F_REQUEST | NLM_F_ACK, C.IFINFOMSG_SIZE, (w, h) => {
-      w.view.setInt32(h + 4, index, true);
+      w.view.setInt32(h + IFI.ifi_index, index, true);
       w.putU32(C.IFLA_EXT_MASK, C.RTEXT_FILTER_VF);
     });
     return ctx.request(bytes);
   }
   // ip asks for the family's view of links (AF_INET6 answers with its own, shorter, messages).
   const bytes = ctx.build(C.RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, C.IFINFOMSG_SIZE, (w, h) => {
-    w.view.setUint8(h, family === AF_PACKET ? AF_UNSPEC : family);
+    w.view.setUint8(h + IFI.ifi_family, family === AF_PACKET ? AF_UNSPEC : family);
     // The AF_INET6 dump takes no attributes (strict checking refuses them).
     if (family !== AF_INET6) w.putU32(C.IFLA_EXT_MASK, C.RTEXT_FILTER_VF);
     // rtnl_linkdump_req_filter_fn adds the filters only to an AF_UNSPEC / AF_PACKET dump.

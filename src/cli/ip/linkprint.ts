@@ -5,12 +5,16 @@ import type { MessageView } from '../../core/message.js';
 import { formatIPv4, formatIPv6, formatMac } from '../../core/address.js';
 import { AF_INET6, AF_PACKET } from '../../core/constants.js';
 import * as C from '../../families/route/constants.js';
+import * as L from '../../families/generated/rt-link.constants.js';
 import { Attr, Header, llAddrText, messageAttrs, type AttrTable } from './attrs.js';
 import type { IpContext } from './context.js';
 import { JsonNumberText } from './json.js';
 import { LINKMODE_NAMES, LINK_FLAG_NAMES, OPERSTATE_NAMES } from '../../families/route/names.js';
 import { groupName, linkTypeName } from './names.js';
 import type { Printer } from './printer.js';
+
+/** Byte offsets in struct ifinfomsg. */
+const IFI = L.IFINFOMSG_OFFSETS;
 
 // ip names only the first two link modes (link_modes in ip/ipaddress.c).
 const LINK_MODES = LINKMODE_NAMES.slice(0, 2);
@@ -81,6 +85,17 @@ function bridgeId(a: Attr): string {
   return `${hex(b[0])}${hex(b[1])}.${[...b.subarray(2, 8)].map((x) => x.toString(16)).join(':')}`;
 }
 
+/** IPv6 address generation modes (IN6_ADDR_GEN_MODE_*), index = value, as ip prints and reads them: stable_secret is STABLE_PRIVACY. */
+export const ADDR_GEN_MODE_NAMES: readonly string[] = L.IN6_ADDR_GEN_MODE_NAMES.map((n) => (n === 'stable-privacy' ? 'stable_secret' : n));
+
+/** An 802.1Q / 802.1ad protocol number as ip prints it. */
+function vlanProtocol(proto: number): string {
+  return proto === L.ETH_P_8021Q ? '802.1Q' : proto === L.ETH_P_8021AD ? '802.1ad' : hex0x(proto);
+}
+
+/** VLAN flags (VLAN_FLAG_*) as ip prints them: the kernel names without the prefix. */
+const VLAN_FLAG_NAMES = Object.entries(L.VLAN_FLAGS_NAMES).map(([bit, n]) => [Number(bit), n!.toUpperCase().replace(/-/g, '_')] as const);
+
 function hex0x(v: number): string {
   return v ? '0x' + v.toString(16) : '0';
 }
@@ -88,63 +103,61 @@ function hex0x(v: number): string {
 function printBridge(p: Printer, tb: AttrTable): void {
   const u = (t: number): Attr | undefined => tb.get(t);
   let a: Attr | undefined;
-  if ((a = u(1))) p.any('forward_delay', 'forward_delay %u ', a.u32());
-  if ((a = u(2))) p.any('hello_time', 'hello_time %u ', a.u32());
-  if ((a = u(3))) p.any('max_age', 'max_age %u ', a.u32());
-  if ((a = u(4))) p.any('ageing_time', 'ageing_time %u ', a.u32());
-  if ((a = u(5))) p.any('stp_state', 'stp_state %u ', a.u32());
-  if ((a = u(6))) p.any('priority', 'priority %u ', a.u16());
-  if ((a = u(7))) p.any('vlan_filtering', 'vlan_filtering %u ', a.u8());
-  if ((a = u(8))) {
+  if ((a = u(L.IFLA_BR_FORWARD_DELAY))) p.any('forward_delay', 'forward_delay %u ', a.u32());
+  if ((a = u(L.IFLA_BR_HELLO_TIME))) p.any('hello_time', 'hello_time %u ', a.u32());
+  if ((a = u(L.IFLA_BR_MAX_AGE))) p.any('max_age', 'max_age %u ', a.u32());
+  if ((a = u(L.IFLA_BR_AGEING_TIME))) p.any('ageing_time', 'ageing_time %u ', a.u32());
+  if ((a = u(L.IFLA_BR_STP_STATE))) p.any('stp_state', 'stp_state %u ', a.u32());
+  if ((a = u(L.IFLA_BR_PRIORITY))) p.any('priority', 'priority %u ', a.u16());
+  if ((a = u(L.IFLA_BR_VLAN_FILTERING))) p.any('vlan_filtering', 'vlan_filtering %u ', a.u8());
+  if ((a = u(L.IFLA_BR_VLAN_PROTOCOL))) {
     const proto = a.be16();
-    p.any('vlan_protocol', 'vlan_protocol %s ', proto === 0x8100 ? '802.1Q' : proto === 0x88a8 ? '802.1ad' : hex0x(proto));
+    p.any('vlan_protocol', 'vlan_protocol %s ', vlanProtocol(proto));
   }
-  if ((a = u(11))) p.any('bridge_id', 'bridge_id %s ', bridgeId(a));
-  if ((a = u(10))) p.any('root_id', 'designated_root %s ', bridgeId(a));
-  if ((a = u(12))) p.any('root_port', 'root_port %u ', a.u16());
-  if ((a = u(13))) p.any('root_path_cost', 'root_path_cost %u ', a.u32());
-  if ((a = u(14))) p.any('topology_change', 'topology_change %u ', a.u8());
-  if ((a = u(15))) p.any('topology_change_detected', 'topology_change_detected %u ', a.u8());
-  if ((a = u(16))) p.any('hello_timer', 'hello_timer %7s ', timer(a));
-  if ((a = u(17))) p.any('tcn_timer', 'tcn_timer %7s ', timer(a));
-  if ((a = u(18))) p.any('topology_change_timer', 'topology_change_timer %7s ', timer(a));
-  if ((a = u(19))) p.any('gc_timer', 'gc_timer %7s ', timer(a));
-  if ((a = u(39))) p.any('vlan_default_pvid', 'vlan_default_pvid %u ', a.u16());
-  if ((a = u(41))) p.any('vlan_stats_enabled', 'vlan_stats_enabled %u ', a.u8());
-  if ((a = u(45))) p.any('vlan_stats_per_port', 'vlan_stats_per_port %u ', a.u8());
-  if ((a = u(9))) p.any('group_fwd_mask', 'group_fwd_mask %s ', hex0x(a.u16()));
-  if ((a = u(20))) p.any('group_addr', 'group_address %s ', formatMac(a.bytes));
-  if ((a = u(23))) p.any('mcast_snooping', 'mcast_snooping %u ', a.u8());
-  if ((a = u(46))) {
+  if ((a = u(L.IFLA_BR_BRIDGE_ID))) p.any('bridge_id', 'bridge_id %s ', bridgeId(a));
+  if ((a = u(L.IFLA_BR_ROOT_ID))) p.any('root_id', 'designated_root %s ', bridgeId(a));
+  if ((a = u(L.IFLA_BR_ROOT_PORT))) p.any('root_port', 'root_port %u ', a.u16());
+  if ((a = u(L.IFLA_BR_ROOT_PATH_COST))) p.any('root_path_cost', 'root_path_cost %u ', a.u32());
+  if ((a = u(L.IFLA_BR_TOPOLOGY_CHANGE))) p.any('topology_change', 'topology_change %u ', a.u8());
+  if ((a = u(L.IFLA_BR_TOPOLOGY_CHANGE_DETECTED))) p.any('topology_change_detected', 'topology_change_detected %u ', a.u8());
+  if ((a = u(L.IFLA_BR_HELLO_TIMER))) p.any('hello_timer', 'hello_timer %7s ', timer(a));
+  if ((a = u(L.IFLA_BR_TCN_TIMER))) p.any('tcn_timer', 'tcn_timer %7s ', timer(a));
+  if ((a = u(L.IFLA_BR_TOPOLOGY_CHANGE_TIMER))) p.any('topology_change_timer', 'topology_change_timer %7s ', timer(a));
+  if ((a = u(L.IFLA_BR_GC_TIMER))) p.any('gc_timer', 'gc_timer %7s ', timer(a));
+  if ((a = u(L.IFLA_BR_VLAN_DEFAULT_PVID))) p.any('vlan_default_pvid', 'vlan_default_pvid %u ', a.u16());
+  if ((a = u(L.IFLA_BR_VLAN_STATS_ENABLED))) p.any('vlan_stats_enabled', 'vlan_stats_enabled %u ', a.u8());
+  if ((a = u(L.IFLA_BR_VLAN_STATS_PER_PORT))) p.any('vlan_stats_per_port', 'vlan_stats_per_port %u ', a.u8());
+  if ((a = u(L.IFLA_BR_GROUP_FWD_MASK))) p.any('group_fwd_mask', 'group_fwd_mask %s ', hex0x(a.u16()));
+  if ((a = u(L.IFLA_BR_GROUP_ADDR))) p.any('group_addr', 'group_address %s ', formatMac(a.bytes));
+  if ((a = u(L.IFLA_BR_MCAST_SNOOPING))) p.any('mcast_snooping', 'mcast_snooping %u ', a.u8());
+  if ((a = u(L.IFLA_BR_MULTI_BOOLOPT))) {
     // struct br_boolopt_multi { __u32 optval; __u32 optmask; }: ip 6.1 knows
     // BR_BOOLOPT_NO_LL_LEARN (0) and BR_BOOLOPT_MCAST_VLAN_SNOOPING (1).
-    const val = a.u32At(0);
-    const mask = a.u32At(4);
+    const val = a.u32At(L.BR_BOOLOPT_MULTI_OFFSETS.optval);
+    const mask = a.u32At(L.BR_BOOLOPT_MULTI_OFFSETS.optmask);
     if (mask & 1) p.any('no_linklocal_learn', 'no_linklocal_learn %u ', val & 1 ? 1 : 0);
     if (mask & 2) p.any('mcast_vlan_snooping', 'mcast_vlan_snooping %u ', val & 2 ? 1 : 0);
   }
-  if ((a = u(22))) p.any('mcast_router', 'mcast_router %u ', a.u8());
-  if ((a = u(24))) p.any('mcast_query_use_ifaddr', 'mcast_query_use_ifaddr %u ', a.u8());
-  if ((a = u(25))) p.any('mcast_querier', 'mcast_querier %u ', a.u8());
-  if ((a = u(26))) p.any('mcast_hash_elasticity', 'mcast_hash_elasticity %u ', a.u32());
-  if ((a = u(27))) p.any('mcast_hash_max', 'mcast_hash_max %u ', a.u32());
-  if ((a = u(28))) p.any('mcast_last_member_cnt', 'mcast_last_member_count %u ', a.u32());
-  if ((a = u(29))) p.any('mcast_startup_query_cnt', 'mcast_startup_query_count %u ', a.u32());
-  if ((a = u(30))) p.any('mcast_last_member_intvl', 'mcast_last_member_interval %u ', a.u64());
-  if ((a = u(31))) p.any('mcast_membership_intvl', 'mcast_membership_interval %u ', a.u64());
-  if ((a = u(32))) p.any('mcast_querier_intvl', 'mcast_querier_interval %u ', a.u64());
-  if ((a = u(33))) p.any('mcast_query_intvl', 'mcast_query_interval %u ', a.u64());
-  if ((a = u(34))) p.any('mcast_query_response_intvl', 'mcast_query_response_interval %u ', a.u64());
-  if ((a = u(35))) p.any('mcast_startup_query_intvl', 'mcast_startup_query_interval %u ', a.u64());
-  if ((a = u(42))) p.any('mcast_stats_enabled', 'mcast_stats_enabled %u ', a.u8());
-  if ((a = u(43))) p.any('mcast_igmp_version', 'mcast_igmp_version %u ', a.u8());
-  if ((a = u(44))) p.any('mcast_mld_version', 'mcast_mld_version %u ', a.u8());
-  if ((a = u(36))) p.any('nf_call_iptables', 'nf_call_iptables %u ', a.u8());
-  if ((a = u(37))) p.any('nf_call_ip6tables', 'nf_call_ip6tables %u ', a.u8());
-  if ((a = u(38))) p.any('nf_call_arptables', 'nf_call_arptables %u ', a.u8());
+  if ((a = u(L.IFLA_BR_MCAST_ROUTER))) p.any('mcast_router', 'mcast_router %u ', a.u8());
+  if ((a = u(L.IFLA_BR_MCAST_QUERY_USE_IFADDR))) p.any('mcast_query_use_ifaddr', 'mcast_query_use_ifaddr %u ', a.u8());
+  if ((a = u(L.IFLA_BR_MCAST_QUERIER))) p.any('mcast_querier', 'mcast_querier %u ', a.u8());
+  if ((a = u(L.IFLA_BR_MCAST_HASH_ELASTICITY))) p.any('mcast_hash_elasticity', 'mcast_hash_elasticity %u ', a.u32());
+  if ((a = u(L.IFLA_BR_MCAST_HASH_MAX))) p.any('mcast_hash_max', 'mcast_hash_max %u ', a.u32());
+  if ((a = u(L.IFLA_BR_MCAST_LAST_MEMBER_CNT))) p.any('mcast_last_member_cnt', 'mcast_last_member_count %u ', a.u32());
+  if ((a = u(L.IFLA_BR_MCAST_STARTUP_QUERY_CNT))) p.any('mcast_startup_query_cnt', 'mcast_startup_query_count %u ', a.u32());
+  if ((a = u(L.IFLA_BR_MCAST_LAST_MEMBER_INTVL))) p.any('mcast_last_member_intvl', 'mcast_last_member_interval %u ', a.u64());
+  if ((a = u(L.IFLA_BR_MCAST_MEMBERSHIP_INTVL))) p.any('mcast_membership_intvl', 'mcast_membership_interval %u ', a.u64());
+  if ((a = u(L.IFLA_BR_MCAST_QUERIER_INTVL))) p.any('mcast_querier_intvl', 'mcast_querier_interval %u ', a.u64());
+  if ((a = u(L.IFLA_BR_MCAST_QUERY_INTVL))) p.any('mcast_query_intvl', 'mcast_query_interval %u ', a.u64());
+  if ((a = u(L.IFLA_BR_MCAST_QUERY_RESPONSE_INTVL))) p.any('mcast_query_response_intvl', 'mcast_query_response_interval %u ', a.u64());
+  if ((a = u(L.IFLA_BR_MCAST_STARTUP_QUERY_INTVL))) p.any('mcast_startup_query_intvl', 'mcast_startup_query_interval %u ', a.u64());
+  if ((a = u(L.IFLA_BR_MCAST_STATS_ENABLED))) p.any('mcast_stats_enabled', 'mcast_stats_enabled %u ', a.u8());
+  if ((a = u(L.IFLA_BR_MCAST_IGMP_VERSION))) p.any('mcast_igmp_version', 'mcast_igmp_version %u ', a.u8());
+  if ((a = u(L.IFLA_BR_MCAST_MLD_VERSION))) p.any('mcast_mld_version', 'mcast_mld_version %u ', a.u8());
+  if ((a = u(L.IFLA_BR_NF_CALL_IPTABLES))) p.any('nf_call_iptables', 'nf_call_iptables %u ', a.u8());
+  if ((a = u(L.IFLA_BR_NF_CALL_IP6TABLES))) p.any('nf_call_ip6tables', 'nf_call_ip6tables %u ', a.u8());
+  if ((a = u(L.IFLA_BR_NF_CALL_ARPTABLES))) p.any('nf_call_arptables', 'nf_call_arptables %u ', a.u8());
 }
-
-const PORT_STATES = ['disabled', 'listening', 'learning', 'forwarding', 'blocking'];
 
 function printBridgeSlave(ctx: IpContext, p: Printer, tb: AttrTable): void {
   const u = (t: number): Attr | undefined => tb.get(t);
@@ -153,118 +166,118 @@ function printBridgeSlave(ctx: IpContext, p: Printer, tb: AttrTable): void {
     const x = u(t);
     if (x) p.onOff(key, `${text} %s `, x.u8() !== 0);
   };
-  if ((a = u(1))) {
+  if ((a = u(L.IFLA_BRPORT_STATE))) {
     const s = a.u8();
-    p.any('state', 'state %s ', PORT_STATES[s] ?? String(s));
+    p.any('state', 'state %s ', L.BR_STATE_NAMES[s] ?? String(s));
   }
-  if ((a = u(2))) p.any('priority', 'priority %u ', a.u16());
-  if ((a = u(3))) p.any('cost', 'cost %u ', a.u32());
-  onoff('hairpin', 'hairpin', 4);
-  onoff('guard', 'guard', 5);
-  onoff('root_block', 'root_block', 6);
-  onoff('fastleave', 'fastleave', 7);
-  onoff('learning', 'learning', 8);
-  onoff('flood', 'flood', 9);
-  if ((a = u(17))) p.any('id', 'port_id %s ', hex0x(a.u16()));
-  if ((a = u(18))) p.any('no', 'port_no %s ', hex0x(a.u16()));
-  if ((a = u(15))) p.any('designated_port', 'designated_port %u ', a.u16());
-  if ((a = u(16))) p.any('designated_cost', 'designated_cost %u ', a.u16());
-  if ((a = u(14))) p.any('bridge_id', 'designated_bridge %s ', bridgeId(a));
-  if ((a = u(13))) p.any('root_id', 'designated_root %s ', bridgeId(a));
-  if ((a = u(23))) p.any('hold_timer', 'hold_timer %7s ', timer(a));
-  if ((a = u(21))) p.any('message_age_timer', 'message_age_timer %7s ', timer(a));
-  if ((a = u(22))) p.any('forward_delay_timer', 'forward_delay_timer %7s ', timer(a));
-  if ((a = u(19))) p.any('topology_change_ack', 'topology_change_ack %u ', a.u8());
-  if ((a = u(20))) p.any('config_pending', 'config_pending %u ', a.u8());
-  onoff('proxy_arp', 'proxy_arp', 10);
-  onoff('proxy_arp_wifi', 'proxy_arp_wifi', 12);
-  if ((a = u(25))) p.any('multicast_router', 'mcast_router %u ', a.u8());
+  if ((a = u(L.IFLA_BRPORT_PRIORITY))) p.any('priority', 'priority %u ', a.u16());
+  if ((a = u(L.IFLA_BRPORT_COST))) p.any('cost', 'cost %u ', a.u32());
+  onoff('hairpin', 'hairpin', L.IFLA_BRPORT_MODE);
+  onoff('guard', 'guard', L.IFLA_BRPORT_GUARD);
+  onoff('root_block', 'root_block', L.IFLA_BRPORT_PROTECT);
+  onoff('fastleave', 'fastleave', L.IFLA_BRPORT_FAST_LEAVE);
+  onoff('learning', 'learning', L.IFLA_BRPORT_LEARNING);
+  onoff('flood', 'flood', L.IFLA_BRPORT_UNICAST_FLOOD);
+  if ((a = u(L.IFLA_BRPORT_ID))) p.any('id', 'port_id %s ', hex0x(a.u16()));
+  if ((a = u(L.IFLA_BRPORT_NO))) p.any('no', 'port_no %s ', hex0x(a.u16()));
+  if ((a = u(L.IFLA_BRPORT_DESIGNATED_PORT))) p.any('designated_port', 'designated_port %u ', a.u16());
+  if ((a = u(L.IFLA_BRPORT_DESIGNATED_COST))) p.any('designated_cost', 'designated_cost %u ', a.u16());
+  if ((a = u(L.IFLA_BRPORT_BRIDGE_ID))) p.any('bridge_id', 'designated_bridge %s ', bridgeId(a));
+  if ((a = u(L.IFLA_BRPORT_ROOT_ID))) p.any('root_id', 'designated_root %s ', bridgeId(a));
+  if ((a = u(L.IFLA_BRPORT_HOLD_TIMER))) p.any('hold_timer', 'hold_timer %7s ', timer(a));
+  if ((a = u(L.IFLA_BRPORT_MESSAGE_AGE_TIMER))) p.any('message_age_timer', 'message_age_timer %7s ', timer(a));
+  if ((a = u(L.IFLA_BRPORT_FORWARD_DELAY_TIMER))) p.any('forward_delay_timer', 'forward_delay_timer %7s ', timer(a));
+  if ((a = u(L.IFLA_BRPORT_TOPOLOGY_CHANGE_ACK))) p.any('topology_change_ack', 'topology_change_ack %u ', a.u8());
+  if ((a = u(L.IFLA_BRPORT_CONFIG_PENDING))) p.any('config_pending', 'config_pending %u ', a.u8());
+  onoff('proxy_arp', 'proxy_arp', L.IFLA_BRPORT_PROXYARP);
+  onoff('proxy_arp_wifi', 'proxy_arp_wifi', L.IFLA_BRPORT_PROXYARP_WIFI);
+  if ((a = u(L.IFLA_BRPORT_MULTICAST_ROUTER))) p.any('multicast_router', 'mcast_router %u ', a.u8());
   // ip 6.1 repeats IFLA_BRPORT_FAST_LEAVE here, in text only.
-  if ((a = u(7))) p.fp(`mcast_fast_leave ${a.u8() ? 'on' : 'off'} `);
-  onoff('mcast_flood', 'mcast_flood', 27);
-  onoff('bcast_flood', 'bcast_flood', 30);
-  onoff('mcast_to_unicast', 'mcast_to_unicast', 28);
-  onoff('neigh_suppress', 'neigh_suppress', 32);
-  if ((a = u(31))) {
+  if ((a = u(L.IFLA_BRPORT_FAST_LEAVE))) p.fp(`mcast_fast_leave ${a.u8() ? 'on' : 'off'} `);
+  onoff('mcast_flood', 'mcast_flood', L.IFLA_BRPORT_MCAST_FLOOD);
+  onoff('bcast_flood', 'bcast_flood', L.IFLA_BRPORT_BCAST_FLOOD);
+  onoff('mcast_to_unicast', 'mcast_to_unicast', L.IFLA_BRPORT_MCAST_TO_UCAST);
+  onoff('neigh_suppress', 'neigh_suppress', L.IFLA_BRPORT_NEIGH_SUPPRESS);
+  if ((a = u(L.IFLA_BRPORT_GROUP_FWD_MASK))) {
     const mask = a.u16();
     p.any('group_fwd_mask', 'group_fwd_mask %s ', hex0x(mask));
     p.any('group_fwd_mask_str', 'group_fwd_mask_str %s ', '0x' + mask.toString(16));
   }
-  onoff('vlan_tunnel', 'vlan_tunnel', 29);
-  onoff('isolated', 'isolated', 33);
-  onoff('locked', 'locked', 39);
-  if ((a = u(34))) p.any('backup_port', 'backup_port %s ', ctx.indexName(a.u32()));
+  onoff('vlan_tunnel', 'vlan_tunnel', L.IFLA_BRPORT_VLAN_TUNNEL);
+  onoff('isolated', 'isolated', L.IFLA_BRPORT_ISOLATED);
+  onoff('locked', 'locked', L.IFLA_BRPORT_LOCKED);
+  if ((a = u(L.IFLA_BRPORT_BACKUP_PORT))) p.any('backup_port', 'backup_port %s ', ctx.indexName(a.u32()));
 }
 
 function printVxlan(ctx: IpContext, p: Printer, tb: AttrTable): void {
   const u = (t: number): Attr | undefined => tb.get(t);
   let a: Attr | undefined;
-  if ((a = u(25)) && a.u8()) p.bool('external', 'external ', true);
-  if ((a = u(30)) && a.u8()) p.bool('vnifilter', 'vnifilter ', true);
-  if ((a = u(1)) && a.length >= 4) p.any('id', 'id %u ', a.u32());
-  if ((a = u(2))) {
+  if ((a = u(L.IFLA_VXLAN_COLLECT_METADATA)) && a.u8()) p.bool('external', 'external ', true);
+  if ((a = u(L.IFLA_VXLAN_VNIFILTER)) && a.u8()) p.bool('vnifilter', 'vnifilter ', true);
+  if ((a = u(L.IFLA_VXLAN_ID)) && a.length >= 4) p.any('id', 'id %u ', a.u32());
+  if ((a = u(L.IFLA_VXLAN_GROUP))) {
     const addr = formatIPv4(a.bytes);
     if (a.u32() !== 0) {
       if ((a.bytes[0]! & 0xf0) === 0xe0) p.any('group', 'group %s ', addr);
       else p.any('remote', 'remote %s ', addr);
     }
-  } else if ((a = u(16))) {
+  } else if ((a = u(L.IFLA_VXLAN_GROUP6))) {
     const b = a.bytes;
     if (b.some((x) => x !== 0)) {
       if (b[0] === 0xff) p.any('group6', 'group %s ', formatIPv6(b));
       else p.any('remote6', 'remote %s ', formatIPv6(b));
     }
   }
-  if ((a = u(4))) {
+  if ((a = u(L.IFLA_VXLAN_LOCAL))) {
     if (a.u32() !== 0) p.any('local', 'local %s ', formatIPv4(a.bytes));
-  } else if ((a = u(17))) {
+  } else if ((a = u(L.IFLA_VXLAN_LOCAL6))) {
     if (a.bytes.some((x) => x !== 0)) p.any('local6', 'local %s ', formatIPv6(a.bytes));
   }
-  if ((a = u(3)) && a.u32()) p.any('link', 'dev %s ', ctx.indexName(a.u32()));
-  if ((a = u(10))) {
-    const low = a.dv.getUint16(a.offset, false);
-    const high = a.dv.getUint16(a.offset + 2, false);
+  if ((a = u(L.IFLA_VXLAN_LINK)) && a.u32()) p.any('link', 'dev %s ', ctx.indexName(a.u32()));
+  if ((a = u(L.IFLA_VXLAN_PORT_RANGE))) {
+    const low = a.dv.getUint16(a.offset + L.IFLA_VXLAN_PORT_RANGE_OFFSETS.low, false);
+    const high = a.dv.getUint16(a.offset + L.IFLA_VXLAN_PORT_RANGE_OFFSETS.high, false);
     if (p.json) {
       p.open('port_range').any('low', '', low).any('high', '', high).close();
     } else p.fp(`srcport ${low} ${high} `);
   }
-  if ((a = u(15))) p.any('port', 'dstport %u ', a.be16());
-  if ((a = u(7))) {
+  if ((a = u(L.IFLA_VXLAN_PORT))) p.any('port', 'dstport %u ', a.be16());
+  if ((a = u(L.IFLA_VXLAN_LEARNING))) {
     const learning = a.u8() !== 0;
     p.jsonOnly('learning', learning);
     if (!learning) p.fp('nolearning ');
   }
-  if ((a = u(11)) && a.u8()) p.bool('proxy', 'proxy ', true);
-  if ((a = u(12)) && a.u8()) p.bool('rsc', 'rsc ', true);
-  if ((a = u(13)) && a.u8()) p.bool('l2miss', 'l2miss ', true);
-  if ((a = u(14)) && a.u8()) p.bool('l3miss', 'l3miss ', true);
-  const tos = u(6)?.u8() ?? 0;
+  if ((a = u(L.IFLA_VXLAN_PROXY)) && a.u8()) p.bool('proxy', 'proxy ', true);
+  if ((a = u(L.IFLA_VXLAN_RSC)) && a.u8()) p.bool('rsc', 'rsc ', true);
+  if ((a = u(L.IFLA_VXLAN_L2MISS)) && a.u8()) p.bool('l2miss', 'l2miss ', true);
+  if ((a = u(L.IFLA_VXLAN_L3MISS)) && a.u8()) p.bool('l3miss', 'l3miss ', true);
+  const tos = u(L.IFLA_VXLAN_TOS)?.u8() ?? 0;
   if (tos) {
     if (p.json || tos !== 1) p.any('tos', 'tos %s ', '0x' + tos.toString(16));
     else p.fp('tos inherit ');
   }
-  if ((a = u(28)) && a.u8()) p.any('ttl', 'ttl %s ', 'auto');
+  if ((a = u(L.IFLA_VXLAN_TTL_INHERIT)) && a.u8()) p.any('ttl', 'ttl %s ', 'auto');
   else {
-    const ttl = u(5)?.u8() ?? 0;
+    const ttl = u(L.IFLA_VXLAN_TTL)?.u8() ?? 0;
     if (p.json || ttl) p.any('ttl', 'ttl %u ', ttl);
     else p.fp('ttl auto ');
   }
-  if ((a = u(29))) {
+  if ((a = u(L.IFLA_VXLAN_DF))) {
     const df = a.u8();
-    if (df === 0) p.jsonOnly('df', 'unset');
-    else if (df === 1) p.any('df', 'df %s ', 'set');
-    else if (df === 2) p.any('df', 'df %s ', 'inherit');
+    if (df === L.VXLAN_DF_UNSET) p.jsonOnly('df', 'unset');
+    else if (df === L.VXLAN_DF_SET) p.any('df', 'df %s ', 'set');
+    else if (df === L.VXLAN_DF_INHERIT) p.any('df', 'df %s ', 'inherit');
   }
-  if ((a = u(26))) {
+  if ((a = u(L.IFLA_VXLAN_LABEL))) {
     const label = a.be32();
     if (label) p.any('label', 'flowlabel %s ', '0x' + label.toString(16));
   }
-  if ((a = u(8))) {
+  if ((a = u(L.IFLA_VXLAN_AGEING))) {
     const age = a.u32();
     if (age === 0) p.any('ageing', 'ageing none ', 0);
     else p.any('ageing', 'ageing %u ', age);
   }
-  if ((a = u(9)) && a.u32()) p.any('limit', 'maxaddr %u ', a.u32());
+  if ((a = u(L.IFLA_VXLAN_LIMIT)) && a.u32()) p.any('limit', 'maxaddr %u ', a.u32());
   const csum = (key: string, text: string, t: number): void => {
     const x = u(t);
     if (!x) return;
@@ -272,76 +285,66 @@ function printVxlan(ctx: IpContext, p: Printer, tb: AttrTable): void {
     if (p.json) p.bool(key, '', on);
     else p.fp(`${on ? '' : 'no'}${text} `);
   };
-  csum('udp_csum', 'udpcsum', 18);
-  csum('udp_zero_csum6_tx', 'udp6zerocsumtx', 19);
-  csum('udp_zero_csum6_rx', 'udp6zerocsumrx', 20);
-  if ((a = u(21)) && a.u8()) p.bool('remcsum_tx', 'remcsumtx ', true);
-  if ((a = u(22)) && a.u8()) p.bool('remcsum_rx', 'remcsumrx ', true);
-  if (u(23)) p.bool('gbp', 'gbp ', true);
-  if (u(27)) p.bool('gpe', 'gpe ', true);
+  csum('udp_csum', 'udpcsum', L.IFLA_VXLAN_UDP_CSUM);
+  csum('udp_zero_csum6_tx', 'udp6zerocsumtx', L.IFLA_VXLAN_UDP_ZERO_CSUM6_TX);
+  csum('udp_zero_csum6_rx', 'udp6zerocsumrx', L.IFLA_VXLAN_UDP_ZERO_CSUM6_RX);
+  if ((a = u(L.IFLA_VXLAN_REMCSUM_TX)) && a.u8()) p.bool('remcsum_tx', 'remcsumtx ', true);
+  if ((a = u(L.IFLA_VXLAN_REMCSUM_RX)) && a.u8()) p.bool('remcsum_rx', 'remcsumrx ', true);
+  if (u(L.IFLA_VXLAN_GBP)) p.bool('gbp', 'gbp ', true);
+  if (u(L.IFLA_VXLAN_GPE)) p.bool('gpe', 'gpe ', true);
 }
 
 function printTun(p: Printer, tb: AttrTable): void {
   let a: Attr | undefined;
-  if ((a = tb.get(3))) {
+  if ((a = tb.get(L.IFLA_TUN_TYPE))) {
     const t = a.u8();
-    p.any('type', 'type %s ', t === 1 ? 'tun' : t === 2 ? 'tap' : `UNKNOWN:${t}`);
+    p.any('type', 'type %s ', t === L.IFF_TUN ? 'tun' : t === L.IFF_TAP ? 'tap' : `UNKNOWN:${t}`);
   }
   const onoff = (key: string, t: number): void => {
     const x = tb.get(t);
     if (x) p.onOff(key, `${key} %s `, x.u8() !== 0);
   };
-  onoff('pi', 4);
-  onoff('vnet_hdr', 5);
-  const mq = tb.get(7);
+  onoff('pi', L.IFLA_TUN_PI);
+  onoff('vnet_hdr', L.IFLA_TUN_VNET_HDR);
+  const mq = tb.get(L.IFLA_TUN_MULTI_QUEUE);
   if (mq) {
     // ip prints multi_queue in text only when it is on.
     p.jsonOnly('multi_queue', mq.u8() !== 0);
     if (mq.u8()) p.fp('multi_queue ');
   }
-  onoff('persist', 6);
-  if ((a = tb.get(1))) p.any('user', 'user %s ', String(a.u32()));
-  if ((a = tb.get(2))) p.any('group', 'group %s ', String(a.u32()));
+  onoff('persist', L.IFLA_TUN_PERSIST);
+  if ((a = tb.get(L.IFLA_TUN_OWNER))) p.any('user', 'user %s ', String(a.u32()));
+  if ((a = tb.get(L.IFLA_TUN_GROUP))) p.any('group', 'group %s ', String(a.u32()));
 }
 
 function printVlan(p: Printer, tb: AttrTable): void {
   let a: Attr | undefined;
-  if ((a = tb.get(5))) {
+  if ((a = tb.get(L.IFLA_VLAN_PROTOCOL))) {
     const proto = a.be16();
-    p.any('protocol', 'protocol %s ', proto === 0x8100 ? '802.1Q' : proto === 0x88a8 ? '802.1ad' : hex0x(proto));
+    p.any('protocol', 'protocol %s ', vlanProtocol(proto));
   }
-  if ((a = tb.get(1))) p.any('id', 'id %u ', a.u16());
-  if ((a = tb.get(2))) {
+  if ((a = tb.get(L.IFLA_VLAN_ID))) p.any('id', 'id %u ', a.u16());
+  if ((a = tb.get(L.IFLA_VLAN_FLAGS))) {
     // struct ifla_vlan_flags { __u32 flags; __u32 mask; }
-    const flags = a.u32At(0);
-    const names: [number, string][] = [
-      [1, 'REORDER_HDR'],
-      [2, 'GVRP'],
-      [4, 'LOOSE_BINDING'],
-      [8, 'MVRP'],
-      [16, 'BRIDGE_BINDING'],
-    ];
+    const flags = a.u32At(L.IFLA_VLAN_FLAGS_OFFSETS.flags);
     if (p.json) {
       p.openArray('flags');
-      for (const [bit, n] of names) if (flags & bit) p.jsonOnly(null, n);
+      for (const [bit, n] of VLAN_FLAG_NAMES) if (flags & bit) p.jsonOnly(null, n);
       p.close();
     } else
       p.fp(
-        `<${names
-          .filter(([bit]) => flags & bit)
+        `<${VLAN_FLAG_NAMES.filter(([bit]) => flags & bit)
           .map(([, n]) => n)
           .join(',')}> `,
       );
   }
 }
 
-const MACVLAN_MODES: Record<number, string> = { 1: 'private', 2: 'vepa', 4: 'bridge', 8: 'passthru', 16: 'source' };
-
 function printMacvlan(p: Printer, tb: AttrTable): void {
-  const a = tb.get(1);
+  const a = tb.get(L.IFLA_MACVLAN_MODE);
   if (a) {
     const m = a.u32();
-    p.any('mode', 'mode %s ', MACVLAN_MODES[m] ?? 'unknown');
+    p.any('mode', 'mode %s ', L.MACVLAN_MODE_NAMES[m] ?? 'unknown');
   }
 }
 
@@ -395,49 +398,29 @@ function printLinkinfo(ctx: IpContext, p: Printer, linkinfo: Attr, nl: string): 
 function printAfSpec(p: Printer, af: Attr): void {
   const inet6 = af.nest().get(AF_INET6);
   if (!inet6) return;
-  const mode = inet6.nest().get(8); // IFLA_INET6_ADDR_GEN_MODE
+  const mode = inet6.nest().get(L.IFLA_INET6_ADDR_GEN_MODE);
   if (!mode) return;
   const m = mode.u8();
-  const name = ['eui64', 'none', 'stable_secret', 'random'][m] ?? '0x' + m.toString(16).padStart(2, '0');
+  const name = ADDR_GEN_MODE_NAMES[m] ?? '0x' + m.toString(16).padStart(2, '0');
   p.any('inet6_addr_gen_mode', 'addrgenmode %s ', name);
 }
 
-const STATS64_FIELDS = {
-  rx_packets: 0,
-  tx_packets: 1,
-  rx_bytes: 2,
-  tx_bytes: 3,
-  rx_errors: 4,
-  tx_errors: 5,
-  rx_dropped: 6,
-  tx_dropped: 7,
-  multicast: 8,
-  collisions: 9,
-  rx_length_errors: 10,
-  rx_over_errors: 11,
-  rx_crc_errors: 12,
-  rx_frame_errors: 13,
-  rx_fifo_errors: 14,
-  rx_missed_errors: 15,
-  tx_aborted_errors: 16,
-  tx_carrier_errors: 17,
-  tx_fifo_errors: 18,
-  tx_heartbeat_errors: 19,
-  tx_window_errors: 20,
-  rx_compressed: 21,
-  tx_compressed: 22,
-  rx_nohandler: 23,
-  rx_otherhost_dropped: 24,
-} as const;
+/** Byte offsets of the fields of struct rtnl_link_stats64 and of its 32-bit forerunner rtnl_link_stats (which stops at rx_nohandler). */
+const STATS64 = L.RTNL_LINK_STATS64_OFFSETS;
+const STATS32: Partial<Record<StatName, number>> = L.RTNL_LINK_STATS_OFFSETS;
 
 /** A field of struct rtnl_link_stats64. */
-export type StatName = keyof typeof STATS64_FIELDS;
+export type StatName = keyof typeof L.RTNL_LINK_STATS64_OFFSETS;
 
 function readStats(tb: AttrTable): LinkStat | undefined {
   const s64 = tb.get(C.IFLA_STATS64);
-  if (s64) return (n) => s64.u64At(STATS64_FIELDS[n] * 8);
+  if (s64) return (n) => s64.u64At(STATS64[n]);
   const s32 = tb.get(C.IFLA_STATS);
-  if (s32) return (n) => BigInt(s32.u32At(STATS64_FIELDS[n] * 4));
+  if (s32)
+    return (n) => {
+      const at = STATS32[n];
+      return at === undefined ? 0n : BigInt(s32.u32At(at));
+    };
   return undefined;
 }
 
@@ -622,7 +605,7 @@ export function linkSummary(m: MessageView): LinkSummary | undefined {
   const tb = messageAttrs(m, C.IFINFOMSG_SIZE);
   const name = tb.get(C.IFLA_IFNAME)?.str();
   if (name === undefined) return undefined;
-  return { index: h.s32(4), name, flags: h.u32(8), tb };
+  return { index: h.s32(IFI.ifi_index), name, flags: h.u32(IFI.ifi_flags), tb };
 }
 
 /**
@@ -662,11 +645,11 @@ function printNameAndLink(ctx: IpContext, p: Printer, fmt: string, index: number
  */
 export function printLinkBrief(ctx: IpContext, p: Printer, m: MessageView, withLinkLayer: boolean): void {
   const h = new Header(m);
-  const linkType = h.u16(2);
-  const flags = h.u32(8);
+  const linkType = h.u16(IFI.ifi_type);
+  const flags = h.u32(IFI.ifi_flags);
   const tb = messageAttrs(m, C.IFINFOMSG_SIZE);
   if (m.type === C.RTM_DELLINK) p.bool('deleted', 'Deleted ', true);
-  const mdown = printNameAndLink(ctx, p, '%-16s ', h.s32(4), tb);
+  const mdown = printNameAndLink(ctx, p, '%-16s ', h.s32(IFI.ifi_index), tb);
   const state = tb.get(C.IFLA_OPERSTATE);
   if (state) {
     const st = state.u8();
@@ -688,9 +671,9 @@ export function printLinkBrief(ctx: IpContext, p: Printer, m: MessageView, withL
  */
 export function printLink(ctx: IpContext, p: Printer, m: MessageView, opts: LinkPrintOptions): void {
   const h = new Header(m);
-  const linkType = h.u16(2);
-  const index = h.s32(4);
-  const flags = h.u32(8);
+  const linkType = h.u16(IFI.ifi_type);
+  const index = h.s32(IFI.ifi_index);
+  const flags = h.u32(IFI.ifi_flags);
   const tb = messageAttrs(m, C.IFINFOMSG_SIZE);
   const o = ctx.options;
   const nl = o.oneline ? '\\' : '\n';

@@ -6,6 +6,7 @@
 // monitoring goes on.
 import { AF_INET, AF_INET6, AF_MPLS } from '../../core/constants.js';
 import * as C from '../../families/route/constants.js';
+import { IFINFOMSG_OFFSETS as IFI, NETCONFMSG_OFFSETS, NETCONFMSG_SIZE } from '../../families/generated/rt-link.constants.js';
 import { isOverrun } from '../../io/subscription.js';
 import { AbortError } from '../../core/errors.js';
 import { matches } from './args.js';
@@ -90,9 +91,9 @@ const RP_FILTER_MODES = ['off', 'strict', 'loose'];
 
 /** print_netconf: an address family's settings for one interface (or all / default). */
 function printNetconf(ctx: IpContext, p: Printer, m: MessageView): void {
-  const family = m.dv.getUint8(m.offset + 16);
+  const family = m.dv.getUint8(m.payloadOffset + NETCONFMSG_OFFSETS.ncm_family);
   // struct netconfmsg is one byte, padded to 4 before the attributes.
-  const tb = messageAttrs(m, 1);
+  const tb = messageAttrs(m, NETCONFMSG_SIZE);
   if (m.type === C.RTM_DELNETCONF) p.bool('deleted', 'Deleted ', true);
   p.any('family', '%s ', family === AF_INET ? 'inet' : family === AF_INET6 ? 'inet6' : family === AF_MPLS ? 'mpls' : `family${family}`);
   const ifindex = tb.get(C.NETCONFA_IFINDEX);
@@ -189,7 +190,7 @@ export async function runMonitor(ctx: IpContext, argv: string[]): Promise<number
           // ipmonitor prints links as `ip address` does (no mode, no queue length).
           printLink(ctx, p, m, { doLink: false, showQueue: false, ...(!json && linkNetnsid(m) >= 0 ? { netnsNames: await namespaceNames(false) } : {}) });
           if (m.type === C.RTM_NEWLINK) ctx.rememberLink(m);
-          else ctx.forgetLink(new Header(m).s32(4));
+          else ctx.forgetLink(new Header(m).s32(IFI.ifi_index));
           break;
         case C.RTM_NEWADDR:
         case C.RTM_DELADDR:

@@ -2,6 +2,8 @@
 import type { MessageView } from '../../core/message.js';
 import { AF_BRIDGE, AF_INET, AF_INET6, AF_UNSPEC, NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL, NLM_F_REPLACE, NLM_F_REQUEST } from '../../core/constants.js';
 import * as C from '../../families/route/constants.js';
+import * as N from '../../families/generated/rt-neigh.constants.js';
+
 import { NetlinkError } from '../../core/errors.js';
 import { Args, duparg, duparg2, invarg, matches, parseAddr, parseLladdr, parsePrefix, type InetAddr } from './args.js';
 import { Header, addrText, llAddrText, messageAttrs } from './attrs.js';
@@ -11,6 +13,10 @@ import { NUD_STATE_NAMES } from '../../families/route/names.js';
 import { nudStateNumber, protoName, protoNumber } from './names.js';
 import { NEIGH_USAGE } from './usage.js';
 import { Printer } from './printer.js';
+
+/** Byte offsets in struct ndmsg and struct nda_cacheinfo. */
+const NDM = N.NDMSG_OFFSETS;
+const NDA_CI = N.NDA_CACHEINFO_OFFSETS;
 
 /** What `neigh show` / `flush` select. */
 interface NeighFilter {
@@ -29,10 +35,10 @@ interface NeighFilter {
 function neighPasses(m: MessageView, f: NeighFilter): boolean {
   if (m.type !== C.RTM_NEWNEIGH && m.type !== C.RTM_DELNEIGH && m.type !== C.RTM_GETNEIGH) return false;
   const h = new Header(m);
-  const family = h.u8(0);
-  const index = h.s32(4);
-  const state = h.u16(8);
-  const flags = h.u8(10);
+  const family = h.u8(NDM.ndm_family);
+  const index = h.s32(NDM.ndm_ifindex);
+  const state = h.u16(NDM.ndm_state);
+  const flags = h.u8(NDM.ndm_flags);
   if (f.family && f.family !== family) return false;
   if (f.index && f.index !== index) return false;
   if (!(f.state & state) && !(flags & C.NTF_PROXY) && !(flags & C.NTF_EXT_LEARNED) && (state || !(f.state & 0x100))) return false;
@@ -52,7 +58,7 @@ function neighPasses(m: MessageView, f: NeighFilter): boolean {
   if (f.protocol && f.protocol !== (tb.get(C.NDA_PROTOCOL)?.u8() ?? 0)) return false;
   if (f.unusedOnly) {
     const ci = tb.get(C.NDA_CACHEINFO);
-    if (ci && ci.u32At(12)) return false;
+    if (ci && ci.u32At(NDA_CI.refcnt)) return false;
   }
   return true;
 }
@@ -60,10 +66,10 @@ function neighPasses(m: MessageView, f: NeighFilter): boolean {
 /** print_neigh: one neighbour into `p`. `filterIndex`: the listing is for one device. */
 export function printNeigh(ctx: IpContext, p: Printer, m: MessageView, filterIndex = 0): void {
   const h = new Header(m);
-  let family = h.u8(0);
-  const index = h.s32(4);
-  let state = h.u16(8);
-  const flags = h.u8(10);
+  let family = h.u8(NDM.ndm_family);
+  const index = h.s32(NDM.ndm_ifindex);
+  let state = h.u16(NDM.ndm_state);
+  const flags = h.u8(NDM.ndm_flags);
   const tb = messageAttrs(m, C.NDMSG_SIZE);
   if (m.type === C.RTM_DELNEIGH) p.bool('deleted', 'Deleted ', true);
   else if (m.type === C.RTM_GETNEIGH) p.null('miss').fp('miss ');
@@ -90,11 +96,11 @@ export function printNeigh(ctx: IpContext, p: Printer, m: MessageView, filterInd
     if (ci) {
       // struct nda_cacheinfo { confirmed, used, updated, refcnt } in clock ticks.
       const hz = 100;
-      const refcnt = ci.u32At(12);
+      const refcnt = ci.u32At(NDA_CI.refcnt);
       if (refcnt) p.any('refcnt', ' ref %u', refcnt);
-      const used = Math.trunc(ci.u32At(4) / hz);
-      const confirmed = Math.trunc(ci.u32At(0) / hz);
-      const updated = Math.trunc(ci.u32At(8) / hz);
+      const used = Math.trunc(ci.u32At(NDA_CI.used) / hz);
+      const confirmed = Math.trunc(ci.u32At(NDA_CI.confirmed) / hz);
+      const updated = Math.trunc(ci.u32At(NDA_CI.updated) / hz);
       p.any('used', ' used %u', used).any('confirmed', '/%u', confirmed).any('updated', '/%u', updated);
     }
     const probes = tb.get(C.NDA_PROBES);
@@ -172,8 +178,8 @@ async function parseFilter(ctx: IpContext, words: string[], f: NeighFilter, flus
 
 function dumpRequest(ctx: IpContext, f: NeighFilter): Uint8Array {
   return ctx.build(C.RTM_GETNEIGH, NLM_F_REQUEST | NLM_F_DUMP, C.NDMSG_SIZE, (w, h) => {
-    w.view.setUint8(h, f.family);
-    w.view.setUint8(h + 10, f.ndmFlags);
+    w.view.setUint8(h + NDM.ndm_family, f.family);
+    w.view.setUint8(h + NDM.ndm_flags, f.ndmFlags);
     if (f.index) w.putU32(C.NDA_IFINDEX, f.index);
     if (f.master) w.putU32(C.NDA_MASTER, f.master >>> 0);
   });
@@ -278,10 +284,10 @@ async function modify(ctx: IpContext, type: number, flags: number, words: string
   await ctx.loadLinks();
   const index = dev !== undefined ? await ctx.device(dev) : 0;
   const bytes = ctx.build(type, NLM_F_REQUEST | NLM_F_ACK | flags, C.NDMSG_SIZE, (w, h) => {
-    w.view.setUint8(h, dst!.family);
-    w.view.setInt32(h + 4, index, true);
-    w.view.setUint16(h + 8, state, true);
-    w.view.setUint8(h + 10, ndmFlags);
+    w.view.setUint8(h + NDM.ndm_family, dst!.family);
+    w.view.setInt32(h + NDM.ndm_ifindex, index, true);
+    w.view.setUint16(h + NDM.ndm_state, state, true);
+    w.view.setUint8(h + NDM.ndm_flags, ndmFlags);
     if (protocol !== undefined) w.putU8(C.NDA_PROTOCOL, protocol);
     w.putBinary(C.NDA_DST, dst!.bytes);
     if (extFlags) w.putU32(C.NDA_FLAGS_EXT, extFlags);
@@ -334,9 +340,9 @@ async function get(ctx: IpContext, words: string[]): Promise<number> {
     if (!index) throw new CommandError(`Cannot find device "${dev}"`, 1);
   }
   const bytes = ctx.build(C.RTM_GETNEIGH, NLM_F_REQUEST | NLM_F_ACK, C.NDMSG_SIZE, (w, h) => {
-    w.view.setUint8(h, dst!.family);
-    w.view.setInt32(h + 4, index, true);
-    w.view.setUint8(h + 10, ndmFlags);
+    w.view.setUint8(h + NDM.ndm_family, dst!.family);
+    w.view.setInt32(h + NDM.ndm_ifindex, index, true);
+    w.view.setUint8(h + NDM.ndm_flags, ndmFlags);
     w.putBinary(C.NDA_DST, dst!.bytes);
   });
   for (const m of await ctx.request(bytes)) {

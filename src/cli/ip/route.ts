@@ -5,6 +5,8 @@ import type { MessageView } from '../../core/message.js';
 import type { MessageWriter } from '../../core/writer.js';
 import { AF_INET, AF_INET6, AF_MPLS, AF_UNSPEC, NLM_F_ACK, NLM_F_APPEND, NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL, NLM_F_REPLACE, NLM_F_REQUEST } from '../../core/constants.js';
 import * as C from '../../families/route/constants.js';
+import * as R from '../../families/generated/rt-route.constants.js';
+
 import { NetlinkError } from '../../core/errors.js';
 import { afBitLen, Args, duparg2, familyName, invarg, matches, parseAddr, parsePrefix, protocolFilter, readFamily, type InetAddr, type InetPrefix } from './args.js';
 import { Attr, Header, addrText, messageAttrs, parseAttrs } from './attrs.js';
@@ -31,55 +33,60 @@ import { ROUTE_USAGE } from './usage.js';
 import { Printer } from './printer.js';
 import { loadNexthopCache, printCachedNexthop } from './nexthop.js';
 
+/** Byte offsets in struct rtmsg, struct rta_cacheinfo and struct rtnexthop. */
+const RTM = R.RTMSG_OFFSETS;
+const RCI = R.RTA_CACHEINFO_OFFSETS;
+const RTNH = R.RTNEXTHOP_OFFSETS;
+
 const RT_FLAGS: readonly (readonly [number, string])[] = [
-  [1, 'dead'],
+  [R.RTNH_F_DEAD, 'dead'],
   [C.RTNH_F_ONLINK, 'onlink'],
-  [2, 'pervasive'],
-  [8, 'offload'],
-  [64, 'trap'],
+  [R.RTNH_F_PERVASIVE, 'pervasive'],
+  [R.RTNH_F_OFFLOAD, 'offload'],
+  [R.RTNH_F_TRAP, 'trap'],
   [C.RTM_F_NOTIFY, 'notify'],
-  [16, 'linkdown'],
-  [32, 'unresolved'],
+  [R.RTNH_F_LINKDOWN, 'linkdown'],
+  [R.RTNH_F_UNRESOLVED, 'unresolved'],
   [C.RTM_F_OFFLOAD, 'rt_offload'],
   [C.RTM_F_TRAP, 'rt_trap'],
   [C.RTM_F_OFFLOAD_FAILED, 'rt_offload_failed'],
 ];
 
 const CACHE_FLAGS: readonly (readonly [number, string])[] = [
-  [0x80000000, 'local'],
-  [0x40000000, 'reject'],
-  [0x20000000, 'multicast'],
-  [0x10000000, 'broadcast'],
-  [0x08000000, 'dst-nat'],
-  [0x00800000, 'src-nat'],
-  [0x00400000, 'masq'],
-  [0x00020000, 'dst-direct'],
-  [0x04000000, 'src-direct'],
-  [0x00040000, 'redirected'],
-  [0x01000000, 'redirect'],
-  [0x00200000, 'fastroute'],
-  [0x00010000, 'notify'],
-  [0x00080000, 'proxy'],
+  [R.RTCF_LOCAL, 'local'],
+  [R.RTCF_REJECT, 'reject'],
+  [R.RTCF_MULTICAST, 'multicast'],
+  [R.RTCF_BROADCAST, 'broadcast'],
+  [R.RTCF_DNAT, 'dst-nat'],
+  [R.RTCF_SNAT, 'src-nat'],
+  [R.RTCF_MASQ, 'masq'],
+  [R.RTCF_DIRECTDST, 'dst-direct'],
+  [R.RTCF_DIRECTSRC, 'src-direct'],
+  [R.RTCF_REDIRECTED, 'redirected'],
+  [R.RTCF_DOREDIRECT, 'redirect'],
+  [R.RTCF_FAST, 'fastroute'],
+  [R.RTCF_NOTIFY, 'notify'],
+  [R.RTCF_TPROXY, 'proxy'],
 ];
 
 // RTAX_* metric names as ip prints them (mx_names).
 const METRIC_NAMES: Record<number, string> = {
-  2: 'mtu',
-  3: 'window',
-  4: 'rtt',
-  5: 'rttvar',
-  6: 'ssthresh',
-  7: 'cwnd',
-  8: 'advmss',
-  9: 'reordering',
-  10: 'hoplimit',
-  11: 'initcwnd',
-  12: 'features',
-  13: 'rto_min',
-  14: 'initrwnd',
-  15: 'quickack',
-  16: 'congctl',
-  17: 'fastopen_no_cookie',
+  [R.RTAX_MTU]: 'mtu',
+  [R.RTAX_WINDOW]: 'window',
+  [R.RTAX_RTT]: 'rtt',
+  [R.RTAX_RTTVAR]: 'rttvar',
+  [R.RTAX_SSTHRESH]: 'ssthresh',
+  [R.RTAX_CWND]: 'cwnd',
+  [R.RTAX_ADVMSS]: 'advmss',
+  [R.RTAX_REORDERING]: 'reordering',
+  [R.RTAX_HOPLIMIT]: 'hoplimit',
+  [R.RTAX_INITCWND]: 'initcwnd',
+  [R.RTAX_FEATURES]: 'features',
+  [R.RTAX_RTO_MIN]: 'rto_min',
+  [R.RTAX_INITRWND]: 'initrwnd',
+  [R.RTAX_QUICKACK]: 'quickack',
+  [R.RTAX_CC_ALGO]: 'congctl',
+  [R.RTAX_FASTOPEN_NO_COOKIE]: 'fastopen_no_cookie',
 };
 
 const RT_FLAG_BITS = RT_FLAGS.reduce((all, [bit]) => all | bit, 0);
@@ -211,16 +218,16 @@ function printMultipath(ctx: IpContext, p: Printer, family: number, a: Attr): vo
   let off = a.offset;
   const end = a.offset + a.length;
   const dv = a.dv;
-  while (end - off >= 8) {
-    const len = dv.getUint16(off, true);
-    const flags = dv.getUint8(off + 2);
-    const hops = dv.getUint8(off + 3);
-    const ifindex = dv.getInt32(off + 4, true);
-    if (len > end - off || len < 8) break;
+  while (end - off >= R.RTNEXTHOP_SIZE) {
+    const len = dv.getUint16(off + RTNH.rtnh_len, true);
+    const flags = dv.getUint8(off + RTNH.rtnh_flags);
+    const hops = dv.getUint8(off + RTNH.rtnh_hops);
+    const ifindex = dv.getInt32(off + RTNH.rtnh_ifindex, true);
+    if (len > end - off || len < R.RTNEXTHOP_SIZE) break;
     p.fp('\n\tnexthop ');
     p.open(null);
-    if (len > 8) {
-      const tb = parseAttrs(a.buffer, off + 8, off + len, dv);
+    if (len > R.RTNEXTHOP_SIZE) {
+      const tb = parseAttrs(a.buffer, off + R.RTNEXTHOP_SIZE, off + len, dv);
       const encap = tb.get(C.RTA_ENCAP);
       if (encap) printEncap(p, tb.get(C.RTA_ENCAP_TYPE), encap);
       const newdst = tb.get(C.RTA_NEWDST);
@@ -326,17 +333,17 @@ export interface ListingState {
 /** filter_nlmsg(): true when the route passes the filter. */
 export function routePasses(m: MessageView, f: RouteFilter, state: ListingState = { ip6MultipleTables: false }): boolean {
   const dv = m.dv;
-  const at = m.offset + 16;
-  const family = dv.getUint8(at);
-  const dstLen = dv.getUint8(at + 1);
-  const srcLen = dv.getUint8(at + 2);
-  const tos = dv.getUint8(at + 3);
-  const protocol = dv.getUint8(at + 5);
-  const scope = dv.getUint8(at + 6);
-  const type = dv.getUint8(at + 7);
-  const flags = dv.getUint32(at + 8, true);
+  const at = m.payloadOffset;
+  const family = dv.getUint8(at + RTM.rtm_family);
+  const dstLen = dv.getUint8(at + RTM.rtm_dst_len);
+  const srcLen = dv.getUint8(at + RTM.rtm_src_len);
+  const tos = dv.getUint8(at + RTM.rtm_tos);
+  const protocol = dv.getUint8(at + RTM.rtm_protocol);
+  const scope = dv.getUint8(at + RTM.rtm_scope);
+  const type = dv.getUint8(at + RTM.rtm_type);
+  const flags = dv.getUint32(at + RTM.rtm_flags, true);
   const tb = messageAttrs(m, C.RTMSG_SIZE);
-  const table = tb.get(C.RTA_TABLE)?.u32() ?? dv.getUint8(at + 4);
+  const table = tb.get(C.RTA_TABLE)?.u32() ?? dv.getUint8(at + RTM.rtm_table);
   const hostLen = afBitLen(family);
   if (f.family !== AF_UNSPEC && family !== f.family) return false;
   if (family === AF_INET6 && table !== C.RT_TABLE_MAIN) state.ip6MultipleTables = true;
@@ -400,18 +407,18 @@ export function routePasses(m: MessageView, f: RouteFilter, state: ListingState 
 /** print_route: one route into `p`. `f` is the listing's filter (what it fixes is not printed again). */
 export function printRoute(ctx: IpContext, p: Printer, m: MessageView, f: RouteFilter): void {
   const dv = m.dv;
-  const at = m.offset + 16;
-  const family = dv.getUint8(at);
-  const dstLen = dv.getUint8(at + 1);
-  const srcLen = dv.getUint8(at + 2);
-  const tos = dv.getUint8(at + 3);
-  const protocol = dv.getUint8(at + 5);
-  const scope = dv.getUint8(at + 6);
-  const type = dv.getUint8(at + 7);
-  const flags = dv.getUint32(at + 8, true);
+  const at = m.payloadOffset;
+  const family = dv.getUint8(at + RTM.rtm_family);
+  const dstLen = dv.getUint8(at + RTM.rtm_dst_len);
+  const srcLen = dv.getUint8(at + RTM.rtm_src_len);
+  const tos = dv.getUint8(at + RTM.rtm_tos);
+  const protocol = dv.getUint8(at + RTM.rtm_protocol);
+  const scope = dv.getUint8(at + RTM.rtm_scope);
+  const type = dv.getUint8(at + RTM.rtm_type);
+  const flags = dv.getUint32(at + RTM.rtm_flags, true);
   const tb = messageAttrs(m, C.RTMSG_SIZE);
   const hostLen = afBitLen(family);
-  const table = tb.get(C.RTA_TABLE)?.u32() ?? dv.getUint8(at + 4);
+  const table = tb.get(C.RTA_TABLE)?.u32() ?? dv.getUint8(at + RTM.rtm_table);
   const details = ctx.options.details;
   let a: Attr | undefined;
   if (m.type === C.RTM_DELROUTE) p.bool('deleted', 'Deleted ', true);
@@ -451,17 +458,16 @@ export function printRoute(ctx: IpContext, p: Printer, m: MessageView, f: RouteF
   if ((a = tb.get(C.RTA_UID))) p.any('uid', 'uid %u ', a.u32());
   if (family === AF_INET && flags & C.RTM_F_CLONED) printCacheFlags(p, flags);
   if ((family === AF_INET || family === AF_INET6) && (a = tb.get(C.RTA_CACHEINFO))) {
-    // struct rta_cacheinfo { clntref, lastuse, expires (s32), error, used, id, ts, tsage }
-    const expires = a.dv.getInt32(a.offset + 8, true);
+    const expires = a.dv.getInt32(a.offset + RCI.rta_expires, true);
     if (expires !== 0) p.any('expires', 'expires %dsec ', Math.trunc(expires / 100));
-    const error = a.u32At(12);
+    const error = a.u32At(RCI.rta_error);
     if (error) p.any('error', 'error %u ', error);
     if (ctx.options.stats) {
-      if (a.u32At(0)) p.any('users', 'users %u ', a.u32At(0));
-      if (a.u32At(16)) p.any('used', 'used %u ', a.u32At(16));
-      if (a.u32At(4)) p.any('age', 'age %usec ', Math.trunc(a.u32At(4) / 100));
+      if (a.u32At(RCI.rta_clntref)) p.any('users', 'users %u ', a.u32At(RCI.rta_clntref));
+      if (a.u32At(RCI.rta_used)) p.any('used', 'used %u ', a.u32At(RCI.rta_used));
+      if (a.u32At(RCI.rta_lastuse)) p.any('age', 'age %usec ', Math.trunc(a.u32At(RCI.rta_lastuse) / 100));
     }
-    if (a.u32At(20)) p.any('ipid', 'ipid %s ', '0x' + a.u32At(20).toString(16).padStart(4, '0'));
+    if (a.u32At(RCI.rta_id)) p.any('ipid', 'ipid %s ', '0x' + a.u32At(RCI.rta_id).toString(16).padStart(4, '0'));
   }
   if ((a = tb.get(C.RTA_METRICS))) printMetrics(p, a);
   if ((a = tb.get(C.RTA_IIF)) && f.iifMask !== -1) p.any('iif', 'iif %s ', ctx.indexName(a.u32()));
@@ -599,9 +605,9 @@ async function parseFilter(ctx: IpContext, words: string[]): Promise<{ f: RouteF
 // iproute_dump_filter(): what the kernel is asked to leave out itself.
 function dumpRequest(ctx: IpContext, f: RouteFilter, family: number): Uint8Array {
   return ctx.build(C.RTM_GETROUTE, NLM_F_REQUEST | NLM_F_DUMP, C.RTMSG_SIZE, (w, h) => {
-    w.view.setUint8(h, family);
-    w.view.setUint8(h + 5, f.protocol);
-    if (f.cloned) w.view.setUint32(h + 8, C.RTM_F_CLONED, true);
+    w.view.setUint8(h + RTM.rtm_family, family);
+    w.view.setUint8(h + RTM.rtm_protocol, f.protocol);
+    if (f.cloned) w.view.setUint32(h + RTM.rtm_flags, C.RTM_F_CLONED, true);
     if (f.tb) w.putU32(C.RTA_TABLE, f.tb);
     if (f.oif) w.putU32(C.RTA_OIF, f.oif);
   });
@@ -643,7 +649,7 @@ async function flush(ctx: IpContext, words: string[]): Promise<number> {
       const h = new Header(m);
       // ip's flush leaves the IPv6 "unreachable default" placeholder alone.
       const tb = messageAttrs(m, C.RTMSG_SIZE);
-      if (h.u8(0) === AF_INET6 && h.u8(1) === 0 && h.u8(7) === C.RTN_UNREACHABLE && tb.get(C.RTA_PRIORITY)?.u32() === 0xffffffff) return;
+      if (h.u8(RTM.rtm_family) === AF_INET6 && h.u8(RTM.rtm_dst_len) === 0 && h.u8(RTM.rtm_type) === C.RTN_UNREACHABLE && tb.get(C.RTA_PRIORITY)?.u32() === 0xffffffff) return;
       victims.push(m);
     });
     if (victims.length === 0) return 0;
@@ -992,15 +998,15 @@ async function modify(ctx: IpContext, type: number, flags: number, words: string
   if (!typeOk && family === AF_MPLS) rtType = C.RTN_UNICAST;
   const bytes = ctx.build(type, NLM_F_REQUEST | NLM_F_ACK | flags, C.RTMSG_SIZE, (w, h) => {
     const v = w.view;
-    v.setUint8(h, family);
-    v.setUint8(h + 1, dst!.bitlen);
-    v.setUint8(h + 2, src ? src.bitlen : 0);
-    v.setUint8(h + 3, tos);
-    v.setUint8(h + 4, table < 256 ? table : C.RT_TABLE_UNSPEC);
-    v.setUint8(h + 5, protocol);
-    v.setUint8(h + 6, scope);
-    v.setUint8(h + 7, rtType);
-    v.setUint32(h + 8, rtFlags, true);
+    v.setUint8(h + RTM.rtm_family, family);
+    v.setUint8(h + RTM.rtm_dst_len, dst!.bitlen);
+    v.setUint8(h + RTM.rtm_src_len, src ? src.bitlen : 0);
+    v.setUint8(h + RTM.rtm_tos, tos);
+    v.setUint8(h + RTM.rtm_table, table < 256 ? table : C.RT_TABLE_UNSPEC);
+    v.setUint8(h + RTM.rtm_protocol, protocol);
+    v.setUint8(h + RTM.rtm_scope, scope);
+    v.setUint8(h + RTM.rtm_type, rtType);
+    v.setUint32(h + RTM.rtm_flags, rtFlags, true);
     if (table >= 256) w.putU32(C.RTA_TABLE, table);
     if (dst!.bytes.length) w.putBinary(C.RTA_DST, dst!.bytes);
     if (src && src.bytes.length) w.putBinary(C.RTA_SRC, src.bytes);
@@ -1027,16 +1033,16 @@ async function modify(ctx: IpContext, type: number, flags: number, words: string
     if (nexthops.length) {
       const mp = w.nestStart(C.RTA_MULTIPATH, false);
       nexthops.forEach((nh, i) => {
-        const at = w.reserve(8);
-        const start = w.length - 8;
-        w.view.setUint8(at + 2, nh.flags);
-        w.view.setUint8(at + 3, nh.weight - 1);
-        w.view.setInt32(at + 4, nhIndex[i]!, true);
+        const at = w.reserve(R.RTNEXTHOP_SIZE);
+        const start = w.length - R.RTNEXTHOP_SIZE;
+        w.view.setUint8(at + RTNH.rtnh_flags, nh.flags);
+        w.view.setUint8(at + RTNH.rtnh_hops, nh.weight - 1);
+        w.view.setInt32(at + RTNH.rtnh_ifindex, nhIndex[i]!, true);
         if (nh.gateway) putGateway(w, family, nh.gateway);
         if (nh.realms !== undefined) w.putU32(C.RTA_FLOW, nh.realms);
         if (nh.newdst) w.putBinary(C.RTA_NEWDST, nh.newdst.bytes);
         nh.encap?.write(w);
-        w.view.setUint16(at, w.length - start, true);
+        w.view.setUint16(at + RTNH.rtnh_len, w.length - start, true);
       });
       w.nestEnd(mp);
     }
@@ -1117,12 +1123,12 @@ async function get(ctx: IpContext, words: string[]): Promise<number> {
   await ctx.loadLinks();
   const bytes = ctx.build(C.RTM_GETROUTE, NLM_F_REQUEST | NLM_F_ACK, C.RTMSG_SIZE, (w, h) => {
     const v = w.view;
-    v.setUint8(h, family);
-    v.setUint8(h + 1, dstLen);
-    v.setUint8(h + 2, src ? src.bitlen : 0);
-    v.setUint8(h + 3, tos);
+    v.setUint8(h + RTM.rtm_family, family);
+    v.setUint8(h + RTM.rtm_dst_len, dstLen);
+    v.setUint8(h + RTM.rtm_src_len, src ? src.bitlen : 0);
+    v.setUint8(h + RTM.rtm_tos, tos);
     // Only IPv4 reports the table it found the route in (RTM_F_LOOKUP_TABLE).
-    v.setUint32(h + 8, rtFlags | (family === AF_INET ? C.RTM_F_LOOKUP_TABLE : 0) | (fibmatch ? C.RTM_F_FIB_MATCH : 0), true);
+    v.setUint32(h + RTM.rtm_flags, rtFlags | (family === AF_INET ? C.RTM_F_LOOKUP_TABLE : 0) | (fibmatch ? C.RTM_F_FIB_MATCH : 0), true);
     if (src && src.bytes.length) w.putBinary(C.RTA_SRC, src.bytes);
     if (uid !== undefined) w.putU32(C.RTA_UID, uid);
     if (dst!.bytes.length) w.putBinary(C.RTA_DST, dst!.bytes);

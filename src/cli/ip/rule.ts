@@ -2,6 +2,8 @@
 import type { MessageView } from '../../core/message.js';
 import { AF_INET, AF_INET6, AF_UNSPEC, NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL, NLM_F_REQUEST } from '../../core/constants.js';
 import * as C from '../../families/route/constants.js';
+import * as R from '../../families/generated/rt-rule.constants.js';
+
 import { Args, invarg, matches, parseAddr, parsePrefix, protocolFilter, validIfname, type InetPrefix } from './args.js';
 import { Header, addrText, messageAttrs } from './attrs.js';
 import { CommandError } from '../error.js';
@@ -24,6 +26,11 @@ import { getS32, getU32, getU64, getU8 } from './numbers.js';
 import { RULE_USAGE } from './usage.js';
 import { Printer } from './printer.js';
 
+/** Byte offsets in struct fib_rule_hdr, fib_rule_uid_range and fib_rule_port_range. */
+const FRH = R.FIB_RULE_HDR_OFFSETS;
+const UID = R.FIB_RULE_UID_RANGE_OFFSETS;
+const PORTS = R.FIB_RULE_PORT_RANGE_OFFSETS;
+
 function hex0x(v: number): string {
   return v ? '0x' + (v >>> 0).toString(16) : '0';
 }
@@ -31,12 +38,12 @@ function hex0x(v: number): string {
 /** print_rule: one rule into `p`. */
 export function printRule(p: Printer, m: MessageView, ctx: IpContext): void {
   const h = new Header(m);
-  const family = h.u8(0);
-  const dstLen = h.u8(1);
-  const srcLen = h.u8(2);
-  const tos = h.u8(3);
-  const action = h.u8(7);
-  const flags = h.u32(8);
+  const family = h.u8(FRH.family);
+  const dstLen = h.u8(FRH.dst_len);
+  const srcLen = h.u8(FRH.src_len);
+  const tos = h.u8(FRH.tos);
+  const action = h.u8(FRH.action);
+  const flags = h.u32(FRH.flags);
   const tb = messageAttrs(m, C.FIB_RULE_HDR_SIZE);
   const hostLen = family === AF_INET6 ? 128 : 32;
   let a;
@@ -80,8 +87,8 @@ export function printRule(p: Printer, m: MessageView, ctx: IpContext): void {
   }
   if ((a = tb.get(C.FRA_L3MDEV)) && a.u8()) p.null('l3mdev').fp(' lookup [l3mdev-table]');
   if ((a = tb.get(C.FRA_UID_RANGE))) {
-    p.any('uid_start', ' uidrange %u', a.u32At(0));
-    p.any('uid_end', '-%u', a.u32At(4));
+    p.any('uid_start', ' uidrange %u', a.u32At(UID.start));
+    p.any('uid_end', '-%u', a.u32At(UID.end));
   }
   if ((a = tb.get(C.FRA_IP_PROTO))) {
     const n = a.u8();
@@ -94,8 +101,8 @@ export function printRule(p: Printer, m: MessageView, ctx: IpContext): void {
   ] as const) {
     const r = tb.get(t);
     if (!r) continue;
-    const start = r.u16At(0);
-    const end = r.u16At(2);
+    const start = r.u16At(PORTS.start);
+    const end = r.u16At(PORTS.end);
     if (start === end) p.any(key, ` ${key} %u`, start);
     else {
       p.any(`${key}_start`, ` ${key} %u`, start);
@@ -106,7 +113,7 @@ export function printRule(p: Printer, m: MessageView, ctx: IpContext): void {
     const v = a.dv.getBigUint64(a.offset, false);
     p.any('tun_id', ' tun_id %u', v);
   }
-  const table = tb.get(C.FRA_TABLE)?.u32() ?? h.u8(4);
+  const table = tb.get(C.FRA_TABLE)?.u32() ?? h.u8(FRH.table);
   if (table) {
     p.any('table', ' lookup %s', tableName(table));
     if ((a = tb.get(C.FRA_SUPPRESS_PREFIXLEN))) {
@@ -279,20 +286,20 @@ function prefixMatches(p: InetPrefix, bytes: Uint8Array | undefined): boolean {
 /** filter_nlmsg() of iprule.c. */
 function rulePasses(m: MessageView, f: RuleFilter, preferredFamily: number): boolean {
   const h = new Header(m);
-  const family = h.u8(0);
+  const family = h.u8(FRH.family);
   const tb = messageAttrs(m, C.FIB_RULE_HDR_SIZE);
   if (preferredFamily !== AF_UNSPEC && family !== preferredFamily) return false;
   if (f.pref !== undefined && f.pref !== (tb.get(C.FRA_PRIORITY)?.u32() ?? 0)) return false;
-  if (f.not && !(h.u32(8) & C.FIB_RULE_INVERT)) return false;
+  if (f.not && !(h.u32(FRH.flags) & C.FIB_RULE_INVERT)) return false;
   for (const [p, t, len] of [
-    [f.src, C.FRA_SRC, h.u8(2)],
-    [f.dst, C.FRA_DST, h.u8(1)],
+    [f.src, C.FRA_SRC, h.u8(FRH.src_len)],
+    [f.dst, C.FRA_DST, h.u8(FRH.dst_len)],
   ] as const) {
     if (!p || !p.family) continue;
     if (p.family !== family || p.bitlen > len) return false;
     if (!prefixMatches(p, tb.get(t)?.bytes)) return false;
   }
-  if (f.tos !== undefined && f.tos !== h.u8(3)) return false;
+  if (f.tos !== undefined && f.tos !== h.u8(FRH.tos)) return false;
   if (f.fwmark && f.fwmark !== (tb.get(C.FRA_FWMARK)?.u32() ?? 0)) return false;
   if (f.fwmask && f.fwmask !== (tb.get(C.FRA_FWMASK)?.u32() ?? 0)) return false;
   if (f.iif !== undefined && tb.get(C.FRA_IIFNAME)?.str() !== f.iif) return false;
@@ -300,7 +307,7 @@ function rulePasses(m: MessageView, f: RuleFilter, preferredFamily: number): boo
   if (f.l3mdev && !tb.get(C.FRA_L3MDEV)?.u8()) return false;
   if (f.uidRange) {
     const r = tb.get(C.FRA_UID_RANGE);
-    if (!r || r.u32At(0) !== f.uidRange[0] || r.u32At(4) !== f.uidRange[1]) return false;
+    if (!r || r.u32At(UID.start) !== f.uidRange[0] || r.u32At(UID.end) !== f.uidRange[1]) return false;
   }
   if (f.ipproto && f.ipproto !== (tb.get(C.FRA_IP_PROTO)?.u8() ?? 0)) return false;
   for (const [r, t] of [
@@ -309,20 +316,20 @@ function rulePasses(m: MessageView, f: RuleFilter, preferredFamily: number): boo
   ] as const) {
     if (!r || !r[0]) continue;
     const a = tb.get(t);
-    if (!a || a.u16At(0) !== r[0] || a.u16At(2) !== r[1]) return false;
+    if (!a || a.u16At(PORTS.start) !== r[0] || a.u16At(PORTS.end) !== r[1]) return false;
   }
   if (f.tunId) {
     const a = tb.get(C.FRA_TUN_ID);
     if (!a || a.dv.getBigUint64(a.offset, false) !== f.tunId) return false;
   }
-  const table = tb.get(C.FRA_TABLE)?.u32() ?? h.u8(4);
+  const table = tb.get(C.FRA_TABLE)?.u32() ?? h.u8(FRH.table);
   if (f.tb > 0 && f.tb !== table) return false;
   return true;
 }
 
 function dumpRequest(ctx: IpContext, family: number): Uint8Array {
   return ctx.build(C.RTM_GETRULE, NLM_F_REQUEST | NLM_F_DUMP, C.FIB_RULE_HDR_SIZE, (w, h) => {
-    w.view.setUint8(h, family);
+    w.view.setUint8(h + FRH.family, family);
   });
 }
 
@@ -516,13 +523,13 @@ async function modify(ctx: IpContext, type: number, words: string[]): Promise<nu
   if (!tableOk && isAdd) table = C.RT_TABLE_MAIN;
   const bytes = ctx.build(type, NLM_F_REQUEST | NLM_F_ACK | (isAdd ? NLM_F_CREATE | NLM_F_EXCL : 0), C.FIB_RULE_HDR_SIZE, (w, h) => {
     const v = w.view;
-    v.setUint8(h, family);
-    v.setUint8(h + 1, dstLen);
-    v.setUint8(h + 2, srcLen);
-    v.setUint8(h + 3, tos);
-    v.setUint8(h + 4, table);
-    v.setUint8(h + 7, action);
-    v.setUint32(h + 8, flags, true);
+    v.setUint8(h + FRH.family, family);
+    v.setUint8(h + FRH.dst_len, dstLen);
+    v.setUint8(h + FRH.src_len, srcLen);
+    v.setUint8(h + FRH.tos, tos);
+    v.setUint8(h + FRH.table, table);
+    v.setUint8(h + FRH.action, action);
+    v.setUint32(h + FRH.flags, flags, true);
     for (const a of attrs) a(w);
   });
   await ctx.request(bytes);

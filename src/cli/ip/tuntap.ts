@@ -5,6 +5,7 @@
 import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { NLM_F_DUMP, NLM_F_REQUEST } from '../../core/constants.js';
 import * as C from '../../families/route/constants.js';
+import { IFINFOMSG_OFFSETS as IFI } from '../../families/generated/rt-link.constants.js';
 import { errnoDescription } from '../../core/errno.js';
 import { resolveNetnsTarget } from '../../io/netns.js';
 import * as tuntap from '../../io/tuntap.js';
@@ -217,7 +218,7 @@ async function show(ctx: IpContext): Promise<number> {
   const processes = ctx.options.details > 0 ? attachedProcesses() : undefined;
   await ctx.dump(req, (m) => {
     if (m.type !== C.RTM_NEWLINK) return;
-    const linkType = new Header(m).u16(2);
+    const linkType = new Header(m).u16(IFI.ifi_type);
     if (linkType !== C.ARPHRD_NONE && linkType !== C.ARPHRD_ETHER) return;
     const tb = messageAttrs(m, C.IFINFOMSG_SIZE);
     const name = tb.get(C.IFLA_IFNAME)?.str();

@@ -379,6 +379,26 @@
 /** if-link-mode: testing. */ export const IF_LINK_MODE_TESTING = 2;
 /** Names of enum if-link-mode, by value. */ export const IF_LINK_MODE_NAMES = ["default", "dormant", "testing"] as const;
 
+// enum tun-type
+/** tun-type: tun. */ export const IFF_TUN = 1;
+/** tun-type: tap. */ export const IFF_TAP = 2;
+/** Names of enum tun-type by value. */ export const TUN_TYPE_NAMES: { readonly [value: number]: string | undefined } = { 1: "tun", 2: "tap" };
+
+// enum br-state
+/** br-state: disabled. */ export const BR_STATE_DISABLED = 0;
+/** br-state: listening. */ export const BR_STATE_LISTENING = 1;
+/** br-state: learning. */ export const BR_STATE_LEARNING = 2;
+/** br-state: forwarding. */ export const BR_STATE_FORWARDING = 3;
+/** br-state: blocking. */ export const BR_STATE_BLOCKING = 4;
+/** Names of enum br-state, by value. */ export const BR_STATE_NAMES = ["disabled", "listening", "learning", "forwarding", "blocking"] as const;
+
+// enum in6-addr-gen-mode
+/** in6-addr-gen-mode: eui64. */ export const IN6_ADDR_GEN_MODE_EUI64 = 0;
+/** in6-addr-gen-mode: none. */ export const IN6_ADDR_GEN_MODE_NONE = 1;
+/** in6-addr-gen-mode: stable-privacy. */ export const IN6_ADDR_GEN_MODE_STABLE_PRIVACY = 2;
+/** in6-addr-gen-mode: random. */ export const IN6_ADDR_GEN_MODE_RANDOM = 3;
+/** Names of enum in6-addr-gen-mode, by value. */ export const IN6_ADDR_GEN_MODE_NAMES = ["eui64", "none", "stable-privacy", "random"] as const;
+
 // attribute set link-attrs
 /** link-attrs: address (binary). */ export const IFLA_ADDRESS = 1;
 /** link-attrs: broadcast (binary). */ export const IFLA_BROADCAST = 2;

@@ -99,6 +99,12 @@ export type Arphrd = "netrom" | "ether" | "eether" | "ax25" | "pronet" | "chaos"
 export type IfOper = "unknown" | "notpresent" | "down" | "lowerlayerdown" | "testing" | "dormant" | "up";
 /** Names of enum if-link-mode. */
 export type IfLinkMode = "default" | "dormant" | "testing";
+/** Names of enum tun-type. */
+export type TunType = "tun" | "tap";
+/** Names of enum br-state. */
+export type BrState = "disabled" | "listening" | "learning" | "forwarding" | "blocking";
+/** Names of enum in6-addr-gen-mode. */
+export type In6AddrGenMode = "eui64" | "none" | "stable-privacy" | "random";
 /** Fields of struct rtgenmsg (undefined past the end of a short payload). */
 export interface Rtgenmsg {
   "family": number | undefined;
@@ -1894,6 +1900,9 @@ export const spec: FamilySpec = reviveSpec(`
 ["enum","arphrd",["netrom","ether","eether","ax25","pronet","chaos","ieee802","arcnet","appletlk",["dlci",15],["atm",19],["metricom",23],"ieee1394",["eui64",27],["infiniband",32],["slip",256],"cslip","slip6","cslip6","rsrvd",["adapt",264],["rose",270],"x25","hwx25",["can",280],["mctp",290],["ppp",512],"cisco",["lapb",516],"ddcmp","rawhdlc","rawip",["tunnel",768],"tunnel6","frad","skip","loopback","localtlk","fddi","bif","sit","ipddp","ipgre","pimreg","hippi","ash","econet","irda","fcpp","fcal","fcpl","fcfabric",["ieee802-tr",800],"ieee80211","ieee80211-prism","ieee80211-radiotap","ieee802154","ieee802154-monitor",["phonet",820],"phonet-pipe","caif","ip6gre","netlink","6lowpan","vsockmon",["none",65534],"void"],{"namePrefix":"arphrd-"}],
 ["enum","if-oper",["unknown","notpresent","down","lowerlayerdown","testing","dormant","up"],{"namePrefix":"if-oper-"}],
 ["enum","if-link-mode",["default","dormant","testing"],{"namePrefix":"if-link-mode-"}],
+["enum","tun-type",[["tun",1],"tap"],{"namePrefix":"iff-"}],
+["enum","br-state",["disabled","listening","learning","forwarding","blocking"],{"namePrefix":"br-state-"}],
+["enum","in6-addr-gen-mode",["eui64","none","stable-privacy","random"],{"namePrefix":"in6-addr-gen-mode-"}],
 ["const","ifaliasz",256],
 ["const","gso-max-segs",65535],
 ["const","netconfa-ifindex-all",-1],

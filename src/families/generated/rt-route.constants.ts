@@ -223,6 +223,23 @@
 /** rt-table: local. */ export const RT_TABLE_LOCAL = 255;
 /** Names of enum rt-table by value. */ export const RT_TABLE_NAMES: { readonly [value: number]: string | undefined } = { 0: "unspec", 252: "compat", 253: "default", 254: "main", 255: "local" };
 
+// flags rtcf
+/** rtcf: notify. */ export const RTCF_NOTIFY = 0x10000;
+/** rtcf: directdst. */ export const RTCF_DIRECTDST = 0x20000;
+/** rtcf: redirected. */ export const RTCF_REDIRECTED = 0x40000;
+/** rtcf: tproxy. */ export const RTCF_TPROXY = 0x80000;
+/** rtcf: fast. */ export const RTCF_FAST = 0x200000;
+/** rtcf: masq. */ export const RTCF_MASQ = 0x400000;
+/** rtcf: snat. */ export const RTCF_SNAT = 0x800000;
+/** rtcf: doredirect. */ export const RTCF_DOREDIRECT = 0x1000000;
+/** rtcf: directsrc. */ export const RTCF_DIRECTSRC = 0x4000000;
+/** rtcf: dnat. */ export const RTCF_DNAT = 0x8000000;
+/** rtcf: broadcast. */ export const RTCF_BROADCAST = 0x10000000;
+/** rtcf: multicast. */ export const RTCF_MULTICAST = 0x20000000;
+/** rtcf: reject. */ export const RTCF_REJECT = 0x40000000;
+/** rtcf: local. */ export const RTCF_LOCAL = 0x80000000;
+/** Names of flags rtcf by value. */ export const RTCF_NAMES: { readonly [value: number]: string | undefined } = { 65536: "notify", 131072: "directdst", 262144: "redirected", 524288: "tproxy", 2097152: "fast", 4194304: "masq", 8388608: "snat", 16777216: "doredirect", 67108864: "directsrc", 134217728: "dnat", 268435456: "broadcast", 536870912: "multicast", 1073741824: "reject", 2147483648: "local" };
+
 // flags rtm-flags
 /** rtm-flags: notify. */ export const RTM_F_NOTIFY = 0x100;
 /** rtm-flags: cloned. */ export const RTM_F_CLONED = 0x200;
@@ -322,8 +339,8 @@
 /** Byte offsets of the members of struct rtmsg. */ export const RTMSG_OFFSETS = { rtm_family: 0, rtm_dst_len: 1, rtm_src_len: 2, rtm_tos: 3, rtm_table: 4, rtm_protocol: 5, rtm_scope: 6, rtm_type: 7, rtm_flags: 8 } as const;
 
 // struct rta-cacheinfo
-/** sizeof(struct rta_cacheinfo). */ export const RTA_CACHEINFO_SIZE = 20;
-/** Byte offsets of the members of struct rta_cacheinfo. */ export const RTA_CACHEINFO_OFFSETS = { rta_clntref: 0, rta_lastuse: 4, rta_expires: 8, rta_error: 12, rta_used: 16 } as const;
+/** sizeof(struct rta_cacheinfo). */ export const RTA_CACHEINFO_SIZE = 32;
+/** Byte offsets of the members of struct rta_cacheinfo. */ export const RTA_CACHEINFO_OFFSETS = { rta_clntref: 0, rta_lastuse: 4, rta_expires: 8, rta_error: 12, rta_used: 16, rta_id: 20, rta_ts: 24, rta_tsage: 28 } as const;
 
 // struct rtnexthop
 /** sizeof(struct rtnexthop). */ export const RTNEXTHOP_SIZE = 8;

@@ -113,6 +113,8 @@ operations:
       'seg6_iptunnel',
       'veth',
       'if_tunnel',
+      'if_tun',
+      'in_route',
     ];
     const dir = mkdtempSync(join(tmpdir(), 'nlkit-consts-'));
     try {
