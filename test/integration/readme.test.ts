@@ -390,6 +390,7 @@ describe.skipIf(!canUseKernel)('the README on devices, processes and audit, run 
   const uevents = block('Device events (kobject uevents)', 'ts');
   const procs = block('Process events (the proc connector)', 'ts');
   const audit = block('Audit', 'ts');
+  const taskstats = block('Task statistics (taskstats)', 'ts');
   const blue = uniqueNetnsName('readme-uevent');
   let pkg: string | undefined;
   const started: Running[] = [];
@@ -443,6 +444,15 @@ describe.skipIf(!canUseKernel)('the README on devices, processes and audit, run 
     async () => {
       const r = await runBlock(audit, audit.code);
       expect(r.stdout).toEqual(['true true', 'true', 'USER_AVC true']);
+    },
+    PATIENCE_MS,
+  );
+
+  it(
+    'runs the taskstats example: its own counters, and the exit statistics of a shell',
+    async () => {
+      const r = await runBlock(taskstats, taskstats.code);
+      expect(r.stdout).toEqual(['node true bigint', '3 sh true']);
     },
     PATIENCE_MS,
   );
