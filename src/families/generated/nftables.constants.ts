@@ -37,6 +37,9 @@
 /** Message type of delflowtable. */ export const NFTABLES_CMD_DELFLOWTABLE = 2584;
 /** Message type of destroyflowtable. */ export const NFTABLES_CMD_DESTROYFLOWTABLE = 2592;
 
+// Constants
+/** Constant nfnetlink-v0. */ export const NFNETLINK_V0 = 0;
+
 // enum meta-keys
 /** meta-keys: len. */ export const NFTABLES_META_KEYS_LEN = 0;
 /** meta-keys: protocol. */ export const NFTABLES_META_KEYS_PROTOCOL = 1;
@@ -291,6 +294,37 @@
 /** log-flags: nflog. */ export const NFTABLES_LOG_FLAGS_NFLOG = 0x10;
 /** log-flags: macdecode. */ export const NFTABLES_LOG_FLAGS_MACDECODE = 0x20;
 /** Names of flags log-flags by value. */ export const LOG_FLAGS_NAMES: { readonly [value: number]: string | undefined } = { 1: "tcpseq", 2: "tcpopt", 4: "ipopt", 8: "uid", 16: "nflog", 32: "macdecode" };
+
+// enum nfnl-subsys
+/** nfnl-subsys: none. */ export const NFNL_SUBSYS_NONE = 0;
+/** nfnl-subsys: ctnetlink. */ export const NFNL_SUBSYS_CTNETLINK = 1;
+/** nfnl-subsys: ctnetlink-exp. */ export const NFNL_SUBSYS_CTNETLINK_EXP = 2;
+/** nfnl-subsys: queue. */ export const NFNL_SUBSYS_QUEUE = 3;
+/** nfnl-subsys: ulog. */ export const NFNL_SUBSYS_ULOG = 4;
+/** nfnl-subsys: osf. */ export const NFNL_SUBSYS_OSF = 5;
+/** nfnl-subsys: ipset. */ export const NFNL_SUBSYS_IPSET = 6;
+/** nfnl-subsys: acct. */ export const NFNL_SUBSYS_ACCT = 7;
+/** nfnl-subsys: ctnetlink-timeout. */ export const NFNL_SUBSYS_CTNETLINK_TIMEOUT = 8;
+/** nfnl-subsys: cthelper. */ export const NFNL_SUBSYS_CTHELPER = 9;
+/** nfnl-subsys: nftables. */ export const NFNL_SUBSYS_NFTABLES = 10;
+/** nfnl-subsys: nft-compat. */ export const NFNL_SUBSYS_NFT_COMPAT = 11;
+/** nfnl-subsys: hook. */ export const NFNL_SUBSYS_HOOK = 12;
+/** Names of enum nfnl-subsys, by value. */ export const NFNL_SUBSYS_NAMES = ["none", "ctnetlink", "ctnetlink-exp", "queue", "ulog", "osf", "ipset", "acct", "ctnetlink-timeout", "cthelper", "nftables", "nft-compat", "hook"] as const;
+
+// enum nfnl-msg
+/** nfnl-msg: batch-begin. */ export const NFNL_MSG_BATCH_BEGIN = 16;
+/** nfnl-msg: batch-end. */ export const NFNL_MSG_BATCH_END = 17;
+/** Names of enum nfnl-msg by value. */ export const NFNL_MSG_NAMES: { readonly [value: number]: string | undefined } = { 16: "batch-begin", 17: "batch-end" };
+
+// enum nfproto
+/** nfproto: unspec. */ export const NFPROTO_UNSPEC = 0;
+/** nfproto: inet. */ export const NFPROTO_INET = 1;
+/** nfproto: ipv4. */ export const NFPROTO_IPV4 = 2;
+/** nfproto: arp. */ export const NFPROTO_ARP = 3;
+/** nfproto: netdev. */ export const NFPROTO_NETDEV = 5;
+/** nfproto: bridge. */ export const NFPROTO_BRIDGE = 7;
+/** nfproto: ipv6. */ export const NFPROTO_IPV6 = 10;
+/** Names of enum nfproto by value. */ export const NFPROTO_NAMES: { readonly [value: number]: string | undefined } = { 0: "unspec", 1: "inet", 2: "ipv4", 3: "arp", 5: "netdev", 7: "bridge", 10: "ipv6" };
 
 // enum chain-policy
 /** chain-policy: drop. */ export const NFTABLES_CHAIN_POLICY_DROP = 0;

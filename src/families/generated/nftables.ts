@@ -89,6 +89,12 @@ export type NumgenTypes = "incremental" | "random";
 export type LogLevel = "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "audit";
 /** Names of flags log-flags. */
 export type LogFlags = "tcpseq" | "tcpopt" | "ipopt" | "uid" | "nflog" | "macdecode";
+/** Names of enum nfnl-subsys. */
+export type NfnlSubsys = "none" | "ctnetlink" | "ctnetlink-exp" | "queue" | "ulog" | "osf" | "ipset" | "acct" | "ctnetlink-timeout" | "cthelper" | "nftables" | "nft-compat" | "hook";
+/** Names of enum nfnl-msg. */
+export type NfnlMsg = "batch-begin" | "batch-end";
+/** Names of enum nfproto. */
+export type Nfproto = "unspec" | "inet" | "ipv4" | "arp" | "netdev" | "bridge" | "ipv6";
 /** Names of enum chain-policy. */
 export type ChainPolicy = "drop" | "accept";
 /** Names of enum inet-hooks. */
@@ -1291,6 +1297,10 @@ export const spec: FamilySpec = reviveSpec(`
 ["enum","numgen-types",["incremental","random"]],
 ["enum","log-level",["emerg","alert","crit","err","warning","notice","info","debug","audit"]],
 ["flags","log-flags",["tcpseq","tcpopt","ipopt","uid","nflog","macdecode"]],
+["enum","nfnl-subsys",["none","ctnetlink","ctnetlink-exp","queue","ulog","osf","ipset","acct","ctnetlink-timeout","cthelper","nftables","nft-compat","hook"],{"namePrefix":"nfnl-subsys-"}],
+["enum","nfnl-msg",[["batch-begin",16],"batch-end"],{"namePrefix":"nfnl-msg-"}],
+["enum","nfproto",["unspec","inet","ipv4","arp",["netdev",5],["bridge",7],["ipv6",10]],{"namePrefix":"nfproto-"}],
+["const","nfnetlink-v0",0],
 ["enum","chain-policy",["drop","accept"]],
 ["enum","inet-hooks",["prerouting","input","forward","output","postrouting","ingress"]],
 ["enum","netdev-hooks",["ingress","egress"]],
@@ -1934,8 +1944,8 @@ function E4(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
     }
   }
 }
-const N24: readonly (string | undefined)[] = ["drop", "accept"];
-const V24: ReadonlyMap<string, number> = new Map<string, number>([["drop", 0], ["accept", 1]]);
+const N27: readonly (string | undefined)[] = ["drop", "accept"];
+const V27: ReadonlyMap<string, number> = new Map<string, number>([["drop", 0], ["accept", 1]]);
 const N6: readonly (string | undefined)[] = ["base", "hw-offload", "binding"];
 const V6: ReadonlyMap<string, number> = new Map<string, number>([["base", 0], ["hw-offload", 1], ["binding", 2]]);
 function L5(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
@@ -1954,7 +1964,7 @@ function L5(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
       case 2: if (dl < 8) throw tooShort(dl, 8, ds - 4, "chain-attrs.handle"); o["handle"] = rdU64(dv, ds, false); break;
       case 3: o["name"] = str(b, ds, dl); break;
       case 4: o["hook"] = L7(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 5: if (dl < 4) throw tooShort(dl, 4, ds - 4, "chain-attrs.policy"); o["policy"] = enumName(N24, dv.getUint32(ds, false)); break;
+      case 5: if (dl < 4) throw tooShort(dl, 4, ds - 4, "chain-attrs.policy"); o["policy"] = enumName(N27, dv.getUint32(ds, false)); break;
       case 6: if (dl < 4) throw tooShort(dl, 4, ds - 4, "chain-attrs.use"); o["use"] = dv.getUint32(ds, false); break;
       case 7: o["type"] = str(b, ds, dl); break;
       case 8: o["counters"] = L9(b, dv, ds, ds + dl, dep + 1, undefined); break;
@@ -1975,7 +1985,7 @@ function E5(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
       case "handle": w.putU64(2, big(x, path, "handle", 0n, 18446744073709551615n), true); break;
       case "name": { const u = text(x, path, "name"); w.putString(3, u); } break;
       case "hook": { const n = w.nestStart(4); E7(w, object(x, path, "hook"), join(path, "hook"), undefined); w.nestEnd(n); } break;
-      case "policy": w.putU32(5, int(enumValue(V24, x, path, "policy", "chain-policy"), path, "policy", 0, 4294967295), true); break;
+      case "policy": w.putU32(5, int(enumValue(V27, x, path, "policy", "chain-policy"), path, "policy", 0, 4294967295), true); break;
       case "use": w.putU32(6, int(x, path, "use", 0, 4294967295), true); break;
       case "type": { const u = text(x, path, "type"); w.putString(7, u); } break;
       case "counters": { const n = w.nestStart(8); E9(w, object(x, path, "counters"), join(path, "counters"), undefined); w.nestEnd(n); } break;
@@ -3178,8 +3188,8 @@ function E38(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
     }
   }
 }
-const N27: readonly (string | undefined)[] = ["snat", "dnat"];
-const V27: ReadonlyMap<string, number> = new Map<string, number>([["snat", 0], ["dnat", 1]]);
+const N30: readonly (string | undefined)[] = ["snat", "dnat"];
+const V30: ReadonlyMap<string, number> = new Map<string, number>([["snat", 0], ["dnat", 1]]);
 function L39(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
   const o: Obj = { "type": undefined, "family": undefined, "reg-addr-min": undefined, "reg-addr-max": undefined, "reg-proto-min": undefined, "reg-proto-max": undefined, "flags": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "expr-nat-attrs");
@@ -3192,7 +3202,7 @@ function L39(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: if (dl < 4) throw tooShort(dl, 4, ds - 4, "expr-nat-attrs.type"); o["type"] = enumName(N27, dv.getUint32(ds, false)); break;
+      case 1: if (dl < 4) throw tooShort(dl, 4, ds - 4, "expr-nat-attrs.type"); o["type"] = enumName(N30, dv.getUint32(ds, false)); break;
       case 2: if (dl < 4) throw tooShort(dl, 4, ds - 4, "expr-nat-attrs.family"); o["family"] = dv.getUint32(ds, false); break;
       case 3: if (dl < 4) throw tooShort(dl, 4, ds - 4, "expr-nat-attrs.reg-addr-min"); o["reg-addr-min"] = enumName(N20, dv.getUint32(ds, false)); break;
       case 4: if (dl < 4) throw tooShort(dl, 4, ds - 4, "expr-nat-attrs.reg-addr-max"); o["reg-addr-max"] = enumName(N20, dv.getUint32(ds, false)); break;
@@ -3209,7 +3219,7 @@ function E39(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "type": w.putU32(1, int(enumValue(V27, x, path, "type", "nat-types"), path, "type", 0, 4294967295), true); break;
+      case "type": w.putU32(1, int(enumValue(V30, x, path, "type", "nat-types"), path, "type", 0, 4294967295), true); break;
       case "family": w.putU32(2, int(x, path, "family", 0, 4294967295), true); break;
       case "reg-addr-min": w.putU32(3, int(enumValue(V20, x, path, "reg-addr-min", "registers"), path, "reg-addr-min", 0, 4294967295), true); break;
       case "reg-addr-max": w.putU32(4, int(enumValue(V20, x, path, "reg-addr-max", "registers"), path, "reg-addr-max", 0, 4294967295), true); break;
@@ -3534,10 +3544,10 @@ function E48(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
     }
   }
 }
-const N28: readonly (string | undefined)[] = ["pkts", "pkt-bytes"];
-const V28: ReadonlyMap<string, number> = new Map<string, number>([["pkts", 0], ["pkt-bytes", 1]]);
-const N29: readonly (string | undefined)[] = ["inv"];
-const V29: ReadonlyMap<string, number> = new Map<string, number>([["inv", 0]]);
+const N31: readonly (string | undefined)[] = ["pkts", "pkt-bytes"];
+const V31: ReadonlyMap<string, number> = new Map<string, number>([["pkts", 0], ["pkt-bytes", 1]]);
+const N32: readonly (string | undefined)[] = ["inv"];
+const V32: ReadonlyMap<string, number> = new Map<string, number>([["inv", 0]]);
 function L49(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
   const o: Obj = { "rate": undefined, "unit": undefined, "burst": undefined, "type": undefined, "flags": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "expr-limit-attrs");
@@ -3553,8 +3563,8 @@ function L49(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
       case 1: if (dl < 8) throw tooShort(dl, 8, ds - 4, "expr-limit-attrs.rate"); o["rate"] = rdU64(dv, ds, false); break;
       case 2: if (dl < 8) throw tooShort(dl, 8, ds - 4, "expr-limit-attrs.unit"); o["unit"] = rdU64(dv, ds, false); break;
       case 3: if (dl < 4) throw tooShort(dl, 4, ds - 4, "expr-limit-attrs.burst"); o["burst"] = dv.getUint32(ds, false); break;
-      case 4: if (dl < 4) throw tooShort(dl, 4, ds - 4, "expr-limit-attrs.type"); o["type"] = enumName(N28, dv.getUint32(ds, false)); break;
-      case 5: if (dl < 4) throw tooShort(dl, 4, ds - 4, "expr-limit-attrs.flags"); o["flags"] = flagNames(N29, dv.getUint32(ds, false)); break;
+      case 4: if (dl < 4) throw tooShort(dl, 4, ds - 4, "expr-limit-attrs.type"); o["type"] = enumName(N31, dv.getUint32(ds, false)); break;
+      case 5: if (dl < 4) throw tooShort(dl, 4, ds - 4, "expr-limit-attrs.flags"); o["flags"] = flagNames(N32, dv.getUint32(ds, false)); break;
       case 6: break;
       default: keepUnknown(o, t, b, ds, dl);
     }
@@ -3569,15 +3579,15 @@ function E49(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
       case "rate": w.putU64(1, big(x, path, "rate", 0n, 18446744073709551615n), true); break;
       case "unit": w.putU64(2, big(x, path, "unit", 0n, 18446744073709551615n), true); break;
       case "burst": w.putU32(3, int(x, path, "burst", 0, 4294967295), true); break;
-      case "type": w.putU32(4, int(enumValue(V28, x, path, "type", "limit-types"), path, "type", 0, 4294967295), true); break;
-      case "flags": w.putU32(5, int(flagsValue(V29, x, path, "flags", "limit-flags"), path, "flags", 0, 4294967295), true); break;
+      case "type": w.putU32(4, int(enumValue(V31, x, path, "type", "limit-types"), path, "type", 0, 4294967295), true); break;
+      case "flags": w.putU32(5, int(flagsValue(V32, x, path, "flags", "limit-flags"), path, "flags", 0, 4294967295), true); break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "expr-limit-attrs");
     }
   }
 }
-const N30: readonly (string | undefined)[] = ["bypass", "cpu-fanout"];
-const V30: ReadonlyMap<string, number> = new Map<string, number>([["bypass", 0], ["cpu-fanout", 1]]);
+const N33: readonly (string | undefined)[] = ["bypass", "cpu-fanout"];
+const V33: ReadonlyMap<string, number> = new Map<string, number>([["bypass", 0], ["cpu-fanout", 1]]);
 function L50(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
   const o: Obj = { "num": undefined, "total": undefined, "flags": undefined, "sreg-qnum": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "expr-queue-attrs");
@@ -3592,7 +3602,7 @@ function L50(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     switch (t) {
       case 1: if (dl < 2) throw tooShort(dl, 2, ds - 4, "expr-queue-attrs.num"); o["num"] = dv.getUint16(ds, false); break;
       case 2: if (dl < 2) throw tooShort(dl, 2, ds - 4, "expr-queue-attrs.total"); o["total"] = dv.getUint16(ds, false); break;
-      case 3: if (dl < 2) throw tooShort(dl, 2, ds - 4, "expr-queue-attrs.flags"); o["flags"] = flagNames(N30, dv.getUint16(ds, false)); break;
+      case 3: if (dl < 2) throw tooShort(dl, 2, ds - 4, "expr-queue-attrs.flags"); o["flags"] = flagNames(N33, dv.getUint16(ds, false)); break;
       case 4: if (dl < 4) throw tooShort(dl, 4, ds - 4, "expr-queue-attrs.sreg-qnum"); o["sreg-qnum"] = enumName(N20, dv.getUint32(ds, false)); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
@@ -3606,15 +3616,15 @@ function E50(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
     switch (k) {
       case "num": w.putU16(1, int(x, path, "num", 0, 65535), true); break;
       case "total": w.putU16(2, int(x, path, "total", 0, 65535), true); break;
-      case "flags": w.putU16(3, int(flagsValue(V30, x, path, "flags", "queue-flags"), path, "flags", 0, 65535), true); break;
+      case "flags": w.putU16(3, int(flagsValue(V33, x, path, "flags", "queue-flags"), path, "flags", 0, 65535), true); break;
       case "sreg-qnum": w.putU32(4, int(enumValue(V20, x, path, "sreg-qnum", "registers"), path, "sreg-qnum", 0, 4294967295), true); break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "expr-queue-attrs");
     }
   }
 }
-const N31: readonly (string | undefined)[] = ["add", "update", "delete"];
-const V31: ReadonlyMap<string, number> = new Map<string, number>([["add", 0], ["update", 1], ["delete", 2]]);
+const N34: readonly (string | undefined)[] = ["add", "update", "delete"];
+const V34: ReadonlyMap<string, number> = new Map<string, number>([["add", 0], ["update", 1], ["delete", 2]]);
 function L51(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
   const o: Obj = { "set-name": undefined, "set-id": undefined, "op": undefined, "sreg-key": undefined, "sreg-data": undefined, "timeout": undefined, "expr": undefined, "flags": undefined, "expressions": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "expr-dynset-attrs");
@@ -3629,7 +3639,7 @@ function L51(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     switch (t) {
       case 1: o["set-name"] = str(b, ds, dl); break;
       case 2: if (dl < 4) throw tooShort(dl, 4, ds - 4, "expr-dynset-attrs.set-id"); o["set-id"] = dv.getUint32(ds, false); break;
-      case 3: if (dl < 4) throw tooShort(dl, 4, ds - 4, "expr-dynset-attrs.op"); o["op"] = enumName(N31, dv.getUint32(ds, false)); break;
+      case 3: if (dl < 4) throw tooShort(dl, 4, ds - 4, "expr-dynset-attrs.op"); o["op"] = enumName(N34, dv.getUint32(ds, false)); break;
       case 4: if (dl < 4) throw tooShort(dl, 4, ds - 4, "expr-dynset-attrs.sreg-key"); o["sreg-key"] = enumName(N20, dv.getUint32(ds, false)); break;
       case 5: if (dl < 4) throw tooShort(dl, 4, ds - 4, "expr-dynset-attrs.sreg-data"); o["sreg-data"] = enumName(N20, dv.getUint32(ds, false)); break;
       case 6: if (dl < 8) throw tooShort(dl, 8, ds - 4, "expr-dynset-attrs.timeout"); o["timeout"] = rdU64(dv, ds, false); break;
@@ -3649,7 +3659,7 @@ function E51(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
     switch (k) {
       case "set-name": { const u = text(x, path, "set-name"); w.putString(1, u); } break;
       case "set-id": w.putU32(2, int(x, path, "set-id", 0, 4294967295), true); break;
-      case "op": w.putU32(3, int(enumValue(V31, x, path, "op", "dynset-ops"), path, "op", 0, 4294967295), true); break;
+      case "op": w.putU32(3, int(enumValue(V34, x, path, "op", "dynset-ops"), path, "op", 0, 4294967295), true); break;
       case "sreg-key": w.putU32(4, int(enumValue(V20, x, path, "sreg-key", "registers"), path, "sreg-key", 0, 4294967295), true); break;
       case "sreg-data": w.putU32(5, int(enumValue(V20, x, path, "sreg-data", "registers"), path, "sreg-data", 0, 4294967295), true); break;
       case "timeout": w.putU64(6, big(x, path, "timeout", 0n, 18446744073709551615n), true); break;
@@ -3661,10 +3671,10 @@ function E51(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
     }
   }
 }
-const N33: readonly (string | undefined)[] = ["present"];
-const V33: ReadonlyMap<string, number> = new Map<string, number>([["present", 0]]);
-const N32: readonly (string | undefined)[] = ["ipv6", "tcpopt", "ipv4", "sctp", "dccp"];
-const V32: ReadonlyMap<string, number> = new Map<string, number>([["ipv6", 0], ["tcpopt", 1], ["ipv4", 2], ["sctp", 3], ["dccp", 4]]);
+const N36: readonly (string | undefined)[] = ["present"];
+const V36: ReadonlyMap<string, number> = new Map<string, number>([["present", 0]]);
+const N35: readonly (string | undefined)[] = ["ipv6", "tcpopt", "ipv4", "sctp", "dccp"];
+const V35: ReadonlyMap<string, number> = new Map<string, number>([["ipv6", 0], ["tcpopt", 1], ["ipv4", 2], ["sctp", 3], ["dccp", 4]]);
 function L52(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
   const o: Obj = { "dreg": undefined, "type": undefined, "offset": undefined, "len": undefined, "flags": undefined, "op": undefined, "sreg": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "expr-exthdr-attrs");
@@ -3681,8 +3691,8 @@ function L52(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
       case 2: if (dl < 1) throw tooShort(dl, 1, ds - 4, "expr-exthdr-attrs.type"); o["type"] = dv.getUint8(ds); break;
       case 3: if (dl < 4) throw tooShort(dl, 4, ds - 4, "expr-exthdr-attrs.offset"); o["offset"] = dv.getUint32(ds, false); break;
       case 4: if (dl < 4) throw tooShort(dl, 4, ds - 4, "expr-exthdr-attrs.len"); o["len"] = dv.getUint32(ds, false); break;
-      case 5: if (dl < 4) throw tooShort(dl, 4, ds - 4, "expr-exthdr-attrs.flags"); o["flags"] = flagNames(N33, dv.getUint32(ds, false)); break;
-      case 6: if (dl < 4) throw tooShort(dl, 4, ds - 4, "expr-exthdr-attrs.op"); o["op"] = enumName(N32, dv.getUint32(ds, false)); break;
+      case 5: if (dl < 4) throw tooShort(dl, 4, ds - 4, "expr-exthdr-attrs.flags"); o["flags"] = flagNames(N36, dv.getUint32(ds, false)); break;
+      case 6: if (dl < 4) throw tooShort(dl, 4, ds - 4, "expr-exthdr-attrs.op"); o["op"] = enumName(N35, dv.getUint32(ds, false)); break;
       case 7: if (dl < 4) throw tooShort(dl, 4, ds - 4, "expr-exthdr-attrs.sreg"); o["sreg"] = enumName(N20, dv.getUint32(ds, false)); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
@@ -3698,16 +3708,16 @@ function E52(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
       case "type": w.putU8(2, int(x, path, "type", 0, 255)); break;
       case "offset": w.putU32(3, int(x, path, "offset", 0, 4294967295), true); break;
       case "len": w.putU32(4, int(x, path, "len", 0, 4294967295), true); break;
-      case "flags": w.putU32(5, int(flagsValue(V33, x, path, "flags", "exthdr-flags"), path, "flags", 0, 4294967295), true); break;
-      case "op": w.putU32(6, int(enumValue(V32, x, path, "op", "exthdr-ops"), path, "op", 0, 4294967295), true); break;
+      case "flags": w.putU32(5, int(flagsValue(V36, x, path, "flags", "exthdr-flags"), path, "flags", 0, 4294967295), true); break;
+      case "op": w.putU32(6, int(enumValue(V35, x, path, "op", "exthdr-ops"), path, "op", 0, 4294967295), true); break;
       case "sreg": w.putU32(7, int(enumValue(V20, x, path, "sreg", "registers"), path, "sreg", 0, 4294967295), true); break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "expr-exthdr-attrs");
     }
   }
 }
-const N34: readonly (string | undefined)[] = ["inv"];
-const V34: ReadonlyMap<string, number> = new Map<string, number>([["inv", 0]]);
+const N37: readonly (string | undefined)[] = ["inv"];
+const V37: ReadonlyMap<string, number> = new Map<string, number>([["inv", 0]]);
 function L53(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
   const o: Obj = { "count": undefined, "flags": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "expr-connlimit-attrs");
@@ -3721,7 +3731,7 @@ function L53(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     p += (len + 3) & ~3;
     switch (t) {
       case 1: if (dl < 4) throw tooShort(dl, 4, ds - 4, "expr-connlimit-attrs.count"); o["count"] = dv.getUint32(ds, false); break;
-      case 2: if (dl < 4) throw tooShort(dl, 4, ds - 4, "expr-connlimit-attrs.flags"); o["flags"] = flagNames(N34, dv.getUint32(ds, false)); break;
+      case 2: if (dl < 4) throw tooShort(dl, 4, ds - 4, "expr-connlimit-attrs.flags"); o["flags"] = flagNames(N37, dv.getUint32(ds, false)); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
@@ -3733,14 +3743,14 @@ function E53(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
     if (x === undefined) continue;
     switch (k) {
       case "count": w.putU32(1, int(x, path, "count", 0, 4294967295), true); break;
-      case "flags": w.putU32(2, int(flagsValue(V34, x, path, "flags", "connlimit-flags"), path, "flags", 0, 4294967295), true); break;
+      case "flags": w.putU32(2, int(flagsValue(V37, x, path, "flags", "connlimit-flags"), path, "flags", 0, 4294967295), true); break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "expr-connlimit-attrs");
     }
   }
 }
-const N35: readonly (string | undefined)[] = ["jenkins", "sym"];
-const V35: ReadonlyMap<string, number> = new Map<string, number>([["jenkins", 0], ["sym", 1]]);
+const N38: readonly (string | undefined)[] = ["jenkins", "sym"];
+const V38: ReadonlyMap<string, number> = new Map<string, number>([["jenkins", 0], ["sym", 1]]);
 function L54(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
   const o: Obj = { "sreg": undefined, "dreg": undefined, "len": undefined, "modulus": undefined, "seed": undefined, "offset": undefined, "type": undefined, "set-name": undefined, "set-id": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "expr-hash-attrs");
@@ -3759,7 +3769,7 @@ function L54(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
       case 4: if (dl < 4) throw tooShort(dl, 4, ds - 4, "expr-hash-attrs.modulus"); o["modulus"] = dv.getUint32(ds, false); break;
       case 5: if (dl < 4) throw tooShort(dl, 4, ds - 4, "expr-hash-attrs.seed"); o["seed"] = dv.getUint32(ds, false); break;
       case 6: if (dl < 4) throw tooShort(dl, 4, ds - 4, "expr-hash-attrs.offset"); o["offset"] = dv.getUint32(ds, false); break;
-      case 7: if (dl < 4) throw tooShort(dl, 4, ds - 4, "expr-hash-attrs.type"); o["type"] = enumName(N35, dv.getUint32(ds, false)); break;
+      case 7: if (dl < 4) throw tooShort(dl, 4, ds - 4, "expr-hash-attrs.type"); o["type"] = enumName(N38, dv.getUint32(ds, false)); break;
       case 8: o["set-name"] = str(b, ds, dl); break;
       case 9: if (dl < 4) throw tooShort(dl, 4, ds - 4, "expr-hash-attrs.set-id"); o["set-id"] = dv.getUint32(ds, false); break;
       default: keepUnknown(o, t, b, ds, dl);
@@ -3778,7 +3788,7 @@ function E54(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
       case "modulus": w.putU32(4, int(x, path, "modulus", 0, 4294967295), true); break;
       case "seed": w.putU32(5, int(x, path, "seed", 0, 4294967295), true); break;
       case "offset": w.putU32(6, int(x, path, "offset", 0, 4294967295), true); break;
-      case "type": w.putU32(7, int(enumValue(V35, x, path, "type", "hash-types"), path, "type", 0, 4294967295), true); break;
+      case "type": w.putU32(7, int(enumValue(V38, x, path, "type", "hash-types"), path, "type", 0, 4294967295), true); break;
       case "set-name": { const u = text(x, path, "set-name"); w.putString(8, u); } break;
       case "set-id": w.putU32(9, int(x, path, "set-id", 0, 4294967295), true); break;
       case "__unknown": putUnknown(w, x, path); break;
@@ -3786,8 +3796,8 @@ function E54(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
     }
   }
 }
-const N36: readonly (string | undefined)[] = ["classid", "nexthop4", "nexthop6", "tcpmss", "xfrm"];
-const V36: ReadonlyMap<string, number> = new Map<string, number>([["classid", 0], ["nexthop4", 1], ["nexthop6", 2], ["tcpmss", 3], ["xfrm", 4]]);
+const N39: readonly (string | undefined)[] = ["classid", "nexthop4", "nexthop6", "tcpmss", "xfrm"];
+const V39: ReadonlyMap<string, number> = new Map<string, number>([["classid", 0], ["nexthop4", 1], ["nexthop6", 2], ["tcpmss", 3], ["xfrm", 4]]);
 function L55(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
   const o: Obj = { "dreg": undefined, "key": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "expr-rt-attrs");
@@ -3801,7 +3811,7 @@ function L55(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     p += (len + 3) & ~3;
     switch (t) {
       case 1: if (dl < 4) throw tooShort(dl, 4, ds - 4, "expr-rt-attrs.dreg"); o["dreg"] = enumName(N20, dv.getUint32(ds, false)); break;
-      case 2: if (dl < 4) throw tooShort(dl, 4, ds - 4, "expr-rt-attrs.key"); o["key"] = enumName(N36, dv.getUint32(ds, false)); break;
+      case 2: if (dl < 4) throw tooShort(dl, 4, ds - 4, "expr-rt-attrs.key"); o["key"] = enumName(N39, dv.getUint32(ds, false)); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
@@ -3813,14 +3823,14 @@ function E55(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
     if (x === undefined) continue;
     switch (k) {
       case "dreg": w.putU32(1, int(enumValue(V20, x, path, "dreg", "registers"), path, "dreg", 0, 4294967295), true); break;
-      case "key": w.putU32(2, int(enumValue(V36, x, path, "key", "rt-keys"), path, "key", 0, 4294967295), true); break;
+      case "key": w.putU32(2, int(enumValue(V39, x, path, "key", "rt-keys"), path, "key", 0, 4294967295), true); break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "expr-rt-attrs");
     }
   }
 }
-const N37: readonly (string | undefined)[] = ["transparent", "mark", "wildcard", "cgroupv2"];
-const V37: ReadonlyMap<string, number> = new Map<string, number>([["transparent", 0], ["mark", 1], ["wildcard", 2], ["cgroupv2", 3]]);
+const N40: readonly (string | undefined)[] = ["transparent", "mark", "wildcard", "cgroupv2"];
+const V40: ReadonlyMap<string, number> = new Map<string, number>([["transparent", 0], ["mark", 1], ["wildcard", 2], ["cgroupv2", 3]]);
 function L56(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
   const o: Obj = { "key": undefined, "dreg": undefined, "level": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "expr-socket-attrs");
@@ -3833,7 +3843,7 @@ function L56(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: if (dl < 4) throw tooShort(dl, 4, ds - 4, "expr-socket-attrs.key"); o["key"] = enumName(N37, dv.getUint32(ds, false)); break;
+      case 1: if (dl < 4) throw tooShort(dl, 4, ds - 4, "expr-socket-attrs.key"); o["key"] = enumName(N40, dv.getUint32(ds, false)); break;
       case 2: if (dl < 4) throw tooShort(dl, 4, ds - 4, "expr-socket-attrs.dreg"); o["dreg"] = enumName(N20, dv.getUint32(ds, false)); break;
       case 3: if (dl < 4) throw tooShort(dl, 4, ds - 4, "expr-socket-attrs.level"); o["level"] = dv.getUint32(ds, false); break;
       default: keepUnknown(o, t, b, ds, dl);
@@ -3846,7 +3856,7 @@ function E56(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "key": w.putU32(1, int(enumValue(V37, x, path, "key", "socket-keys"), path, "key", 0, 4294967295), true); break;
+      case "key": w.putU32(1, int(enumValue(V40, x, path, "key", "socket-keys"), path, "key", 0, 4294967295), true); break;
       case "dreg": w.putU32(2, int(enumValue(V20, x, path, "dreg", "registers"), path, "dreg", 0, 4294967295), true); break;
       case "level": w.putU32(3, int(x, path, "level", 0, 4294967295), true); break;
       case "__unknown": putUnknown(w, x, path); break;
@@ -3963,7 +3973,7 @@ function L59(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
       case 2: if (dl < 8) throw tooShort(dl, 8, ds - 4, "chain-attrs.handle"); o["handle"] = rdU64(dv, ds, false); break;
       case 3: o["name"] = str(b, ds, dl); break;
       case 4: o["hook"] = L7(b, dv, ds, ds + dl, dep + 1, undefined); break;
-      case 5: if (dl < 4) throw tooShort(dl, 4, ds - 4, "chain-attrs.policy"); o["policy"] = enumName(N24, dv.getUint32(ds, false)); break;
+      case 5: if (dl < 4) throw tooShort(dl, 4, ds - 4, "chain-attrs.policy"); o["policy"] = enumName(N27, dv.getUint32(ds, false)); break;
       case 6: if (dl < 4) throw tooShort(dl, 4, ds - 4, "chain-attrs.use"); o["use"] = dv.getUint32(ds, false); break;
       case 7: o["type"] = str(b, ds, dl); break;
       case 8: o["counters"] = L9(b, dv, ds, ds + dl, dep + 1, undefined); break;
@@ -3985,7 +3995,7 @@ function E59(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
       case "handle": w.putU64(2, big(x, path, "handle", 0n, 18446744073709551615n), true); break;
       case "name": { const u = text(x, path, "name"); w.putString(3, u); } break;
       case "hook": { const n = w.nestStart(4); E7(w, object(x, path, "hook"), join(path, "hook"), undefined); w.nestEnd(n); } break;
-      case "policy": w.putU32(5, int(enumValue(V24, x, path, "policy", "chain-policy"), path, "policy", 0, 4294967295), true); break;
+      case "policy": w.putU32(5, int(enumValue(V27, x, path, "policy", "chain-policy"), path, "policy", 0, 4294967295), true); break;
       case "use": w.putU32(6, int(x, path, "use", 0, 4294967295), true); break;
       case "type": { const u = text(x, path, "type"); w.putString(7, u); } break;
       case "counters": { const n = w.nestStart(8); E9(w, object(x, path, "counters"), join(path, "counters"), undefined); w.nestEnd(n); } break;

@@ -10,40 +10,43 @@ import type { CallOptions } from '../../io/socket.js';
 import type { DecodedMessage } from '../../schema/family.js';
 import type { BatchMessage, FamilyClient } from '../client.js';
 
-// include/uapi/linux/netfilter/nfnetlink.h
-/** NFNL_SUBSYS_CTNETLINK: connection tracking. */
-export const NFNL_SUBSYS_CTNETLINK = 1;
-/** NFNL_SUBSYS_CTNETLINK_EXP: conntrack expectations. */
-export const NFNL_SUBSYS_CTNETLINK_EXP = 2;
-/** NFNL_SUBSYS_QUEUE: nfqueue. */
-export const NFNL_SUBSYS_QUEUE = 3;
-/** NFNL_SUBSYS_ULOG: nflog. */
-export const NFNL_SUBSYS_ULOG = 4;
-/** NFNL_SUBSYS_NFTABLES: nf_tables. */
-export const NFNL_SUBSYS_NFTABLES = 10;
-/** NFNL_MSG_BATCH_BEGIN: opens a transaction (nfgenmsg.res_id = subsystem, big-endian). */
-export const NFNL_MSG_BATCH_BEGIN = 0x10;
-/** NFNL_MSG_BATCH_END: commits it. */
-export const NFNL_MSG_BATCH_END = 0x11;
-/** NFNETLINK_V0: nfgenmsg.version. */
-export const NFNETLINK_V0 = 0;
+// nfnetlink constants (include/uapi/linux/netfilter/nfnetlink.h, netfilter.h), from the
+// generated constants (overlays/nftables.yaml names them).
+import {
+  NFNETLINK_V0,
+  NFNL_MSG_BATCH_BEGIN,
+  NFNL_MSG_BATCH_END,
+  NFNL_SUBSYS_CTNETLINK,
+  NFNL_SUBSYS_CTNETLINK_EXP,
+  NFNL_SUBSYS_NFTABLES,
+  NFNL_SUBSYS_QUEUE,
+  NFNL_SUBSYS_ULOG,
+  NFPROTO_ARP,
+  NFPROTO_BRIDGE,
+  NFPROTO_INET,
+  NFPROTO_IPV4,
+  NFPROTO_IPV6,
+  NFPROTO_NETDEV,
+  NFPROTO_UNSPEC,
+} from '../generated/nftables.constants.js';
+export { NFNETLINK_V0, NFNL_MSG_BATCH_BEGIN, NFNL_MSG_BATCH_END, NFNL_SUBSYS_CTNETLINK, NFNL_SUBSYS_CTNETLINK_EXP, NFNL_SUBSYS_NFTABLES, NFNL_SUBSYS_QUEUE, NFNL_SUBSYS_ULOG };
 
 /** Protocol families of nfgenmsg.nfgen_family (NFPROTO_*, include/uapi/linux/netfilter.h). */
 export const NFPROTO = {
   /** Unspecified: every family. */
-  unspec: 0,
+  unspec: NFPROTO_UNSPEC,
   /** IPv4 and IPv6 together (nftables inet tables). */
-  inet: 1,
+  inet: NFPROTO_INET,
   /** IPv4. */
-  ipv4: 2,
+  ipv4: NFPROTO_IPV4,
   /** ARP. */
-  arp: 3,
+  arp: NFPROTO_ARP,
   /** One network device's ingress and egress (nftables netdev tables). */
-  netdev: 5,
+  netdev: NFPROTO_NETDEV,
   /** Bridged frames. */
-  bridge: 7,
+  bridge: NFPROTO_BRIDGE,
   /** IPv6. */
-  ipv6: 10,
+  ipv6: NFPROTO_IPV6,
 } as const;
 
 /** Options of {@link transaction}. */

@@ -16,6 +16,7 @@ import * as addr from '../../../src/families/generated/rt-addr.constants.js';
 import * as neigh from '../../../src/families/generated/rt-neigh.constants.js';
 import * as rule from '../../../src/families/generated/rt-rule.constants.js';
 import * as ctrl from '../../../src/families/generated/nlctrl.constants.js';
+import * as nft from '../../../src/families/generated/nftables.constants.js';
 
 const GENERATED = join(import.meta.dirname, '../../../src/families/generated');
 
@@ -93,7 +94,7 @@ operations:
   });
 
   it("have the values of the kernel's headers for every name the headers define", () => {
-    const mods: Record<string, unknown>[] = [route, link, addr, neigh, rule, ctrl];
+    const mods: Record<string, unknown>[] = [route, link, addr, neigh, rule, ctrl, nft];
     const ours = new Map<string, number>();
     for (const m of mods) for (const [k, v] of Object.entries(m)) if (typeof v === 'number' && /^[A-Z][A-Z0-9_]*$/.test(k) && !/_(SIZE)$/.test(k)) ours.set(k, v);
     const headers = [
@@ -115,6 +116,9 @@ operations:
       'if_tunnel',
       'if_tun',
       'in_route',
+      'netfilter',
+      'netfilter/nfnetlink',
+      'netfilter/nf_tables',
     ];
     const dir = mkdtempSync(join(tmpdir(), 'nlkit-consts-'));
     try {
