@@ -145,6 +145,24 @@ describe.skipIf(!canUseKernel)('taskstats', () => {
     expect(last.groupStats!.nvcsw! + last.groupStats!.nivcsw!).toBeGreaterThanOrEqual(last.stats.nvcsw! + last.stats.nivcsw!);
   });
 
+  it('reports exits it could not keep as an overrun marker in-band, and goes on delivering', async () => {
+    await using small = await TaskstatsClient.open({ rcvbuf: 4096 });
+    const exits = await small.subscribe({ cpus: ONLINE, maxQueue: 1, signal: AbortSignal.timeout(30_000) });
+    // Nothing is read while 100 children exit: the queue holds one, the socket's small buffer a few.
+    // The kernel sends a task's statistics before its parent learns of the exit (do_exit()).
+    const children = Array.from({ length: 100 }, () => spawn('/bin/true', { stdio: 'ignore' }));
+    await Promise.all(children.map((c) => once(c, 'exit')));
+    let overrun = false;
+    while (!overrun) {
+      const r = await exits.next();
+      if (r.done) throw new Error('the subscription ended');
+      overrun = isOverrun(r.value);
+    }
+    const after = spawn('/bin/sh', ['-c', 'exit 4'], { stdio: 'ignore' });
+    expect((await firstExitOf(exits, after.pid!)).exitCode).toBe(4);
+    await exits[Symbol.asyncDispose]();
+  });
+
   it('stops delivering after close() deregisters, and the client can register again', async () => {
     const exits = await ts.subscribeExits({ cpus: ONLINE });
     exits.close();

@@ -254,6 +254,11 @@ export class TaskstatsClient {
     }
   }
 
+  /** The same as {@link TaskstatsClient.subscribeExits}: exit statistics are this family's only events. */
+  subscribe(options: TaskExitOptions): Promise<TaskExitSubscription> {
+    return this.subscribeExits(options);
+  }
+
   /** Closes the socket and every exit subscription (which deregister). Idempotent. */
   close(): void {
     if (this.isClosed) return;
