@@ -497,14 +497,6 @@ export type GetCtrzeroMessage = Nfgenmsg & ConntrackAttrs;
 export type GetStatsGlobalInput = NfgenmsgInput & ConntrackStatsGlobalAttrsInput;
 /** Decoded get-stats-global messages. */
 export type GetStatsGlobalMessage = Nfgenmsg & ConntrackStatsGlobalAttrs;
-/** Values of new-ntf messages to encode. */
-export type NewNtfInput = NfgenmsgInput & ConntrackAttrsInput;
-/** Decoded new-ntf messages. */
-export type NewNtfMessage = Nfgenmsg & ConntrackAttrs;
-/** Values of delete-ntf messages to encode. */
-export type DeleteNtfInput = NfgenmsgInput & ConntrackAttrsInput;
-/** Decoded delete-ntf messages. */
-export type DeleteNtfMessage = Nfgenmsg & ConntrackAttrs;
 /** Values of get-dying messages to encode. */
 export type GetDyingInput = NfgenmsgInput & ConntrackAttrsInput;
 /** Decoded get-dying messages. */
@@ -513,6 +505,14 @@ export type GetDyingMessage = Nfgenmsg & ConntrackAttrs;
 export type GetUnconfirmedInput = NfgenmsgInput & ConntrackAttrsInput;
 /** Decoded get-unconfirmed messages. */
 export type GetUnconfirmedMessage = Nfgenmsg & ConntrackAttrs;
+/** Values of new-ntf messages to encode. */
+export type NewNtfInput = NfgenmsgInput & ConntrackAttrsInput;
+/** Decoded new-ntf messages. */
+export type NewNtfMessage = Nfgenmsg & ConntrackAttrs;
+/** Values of delete-ntf messages to encode. */
+export type DeleteNtfInput = NfgenmsgInput & ConntrackAttrsInput;
+/** Decoded delete-ntf messages. */
+export type DeleteNtfMessage = Nfgenmsg & ConntrackAttrs;
 /** Values of exp-new messages to encode. */
 export type ExpNewInput = NfgenmsgInput & ExpectAttrsInput;
 /** Decoded exp-new messages. */
@@ -545,10 +545,10 @@ export interface ConntrackOperations {
   readonly "delete": OperationCodec<DeleteInput, DeleteMessage> & { readonly do: OperationModeCodec<DeleteInput, DeleteMessage>; readonly dump: undefined };
   readonly "get-ctrzero": OperationCodec<GetCtrzeroInput, GetCtrzeroMessage> & { readonly do: OperationModeCodec<GetCtrzeroInput, GetCtrzeroMessage>; readonly dump: OperationModeCodec<GetCtrzeroInput, GetCtrzeroMessage> };
   readonly "get-stats-global": OperationCodec<GetStatsGlobalInput, GetStatsGlobalMessage> & { readonly do: OperationModeCodec<GetStatsGlobalInput, GetStatsGlobalMessage>; readonly dump: undefined };
-  readonly "new-ntf": OperationCodec<NewNtfInput, NewNtfMessage> & { readonly do: undefined; readonly dump: undefined };
-  readonly "delete-ntf": OperationCodec<DeleteNtfInput, DeleteNtfMessage> & { readonly do: undefined; readonly dump: undefined };
   readonly "get-dying": OperationCodec<GetDyingInput, GetDyingMessage> & { readonly do: undefined; readonly dump: OperationModeCodec<GetDyingInput, GetDyingMessage> };
   readonly "get-unconfirmed": OperationCodec<GetUnconfirmedInput, GetUnconfirmedMessage> & { readonly do: undefined; readonly dump: OperationModeCodec<GetUnconfirmedInput, GetUnconfirmedMessage> };
+  readonly "new-ntf": OperationCodec<NewNtfInput, NewNtfMessage> & { readonly do: undefined; readonly dump: undefined };
+  readonly "delete-ntf": OperationCodec<DeleteNtfInput, DeleteNtfMessage> & { readonly do: undefined; readonly dump: undefined };
   readonly "exp-new": OperationCodec<ExpNewInput, ExpNewMessage> & { readonly do: OperationModeCodec<ExpNewInput, ExpNewMessage>; readonly dump: undefined };
   readonly "exp-get": OperationCodec<ExpGetInput, ExpGetMessage> & { readonly do: OperationModeCodec<ExpGetInput, ExpGetMessage>; readonly dump: OperationModeCodec<ExpGetInput, ExpGetMessage> };
   readonly "exp-delete": OperationCodec<ExpDeleteInput, ExpDeleteMessage> & { readonly do: OperationModeCodec<ExpDeleteInput, ExpDeleteMessage>; readonly dump: undefined };
@@ -564,10 +564,10 @@ export type ConntrackDecoded =
   | { name: "delete"; msg: DeleteMessage }
   | { name: "get-ctrzero"; msg: GetCtrzeroMessage }
   | { name: "get-stats-global"; msg: GetStatsGlobalMessage }
-  | { name: "new-ntf"; msg: NewNtfMessage }
-  | { name: "delete-ntf"; msg: DeleteNtfMessage }
   | { name: "get-dying"; msg: GetDyingMessage }
   | { name: "get-unconfirmed"; msg: GetUnconfirmedMessage }
+  | { name: "new-ntf"; msg: NewNtfMessage }
+  | { name: "delete-ntf"; msg: DeleteNtfMessage }
   | { name: "exp-new"; msg: ExpNewMessage }
   | { name: "exp-get"; msg: ExpGetMessage }
   | { name: "exp-delete"; msg: ExpDeleteMessage }
@@ -758,14 +758,14 @@ export const spec: FamilySpec = reviveSpec(`
 ["delete",{"requestValue":258,"attributeSet":"conntrack-attrs","fixedHeader":"nfgenmsg","do":{"request":{"value":258,"attributes":["tuple-orig","tuple-reply","id","zone","mark","mark-mask","status","status-mask","filter"]}}}],
 ["get-ctrzero",{"requestValue":259,"replyValue":256,"attributeSet":"conntrack-attrs","fixedHeader":"nfgenmsg","do":{"request":{"value":259,"attributes":["tuple-orig","tuple-reply","zone"]},"reply":{"value":256,"attributes":["tuple-orig","tuple-reply","status","protoinfo","help","nat-src","nat-dst","timeout","mark","counters-orig","counters-reply","use","id","tuple-master","seq-adj-orig","seq-adj-reply","zone","secctx","timestamp","labels","synproxy"]}},"dump":{"request":{"value":259,"attributes":["tuple-orig","tuple-reply","status","mark","zone","mark-mask","filter","status-mask"]},"reply":{"value":256,"attributes":["tuple-orig","tuple-reply","status","protoinfo","help","nat-src","nat-dst","timeout","mark","counters-orig","counters-reply","use","id","tuple-master","seq-adj-orig","seq-adj-reply","zone","secctx","timestamp","labels","synproxy"]}}}],
 ["get-stats-global",{"requestValue":261,"replyValue":261,"attributeSet":"conntrack-stats-global-attrs","fixedHeader":"nfgenmsg","do":{"request":{"value":261,"attributes":[]},"reply":{"value":261,"attributes":["entries","max-entries"]}}}],
-["new-ntf",{"replyValue":256,"attributeSet":"conntrack-attrs","fixedHeader":"nfgenmsg","notify":"get","mcgrp":"conntrack-new"}],
-["delete-ntf",{"replyValue":258,"attributeSet":"conntrack-attrs","fixedHeader":"nfgenmsg","notify":"get","mcgrp":"conntrack-destroy"}],
 ["get-dying",{"requestValue":262,"replyValue":256,"attributeSet":"conntrack-attrs","fixedHeader":"nfgenmsg","dump":{"request":{"value":262,"attributes":[]},"reply":{"value":256,"attributes":["tuple-orig","tuple-reply","status","protoinfo","help","nat-src","nat-dst","timeout","mark","counters-orig","counters-reply","use","id","tuple-master","seq-adj-orig","seq-adj-reply","zone","secctx","timestamp","labels","synproxy"]}}}],
 ["get-unconfirmed",{"requestValue":263,"replyValue":256,"attributeSet":"conntrack-attrs","fixedHeader":"nfgenmsg","dump":{"request":{"value":263,"attributes":[]},"reply":{"value":256,"attributes":["tuple-orig","tuple-reply","status","protoinfo","help","nat-src","nat-dst","timeout","mark","counters-orig","counters-reply","use","id","tuple-master","seq-adj-orig","seq-adj-reply","zone","secctx","timestamp","labels","synproxy"]}}}],
+["new-ntf",{"replyValue":256,"attributeSet":"conntrack-attrs","fixedHeader":"nfgenmsg","notify":"get","mcgrp":"conntrack-new"}],
+["delete-ntf",{"replyValue":258,"attributeSet":"conntrack-attrs","fixedHeader":"nfgenmsg","notify":"get","mcgrp":"conntrack-destroy"}],
 ["exp-new",{"requestValue":512,"attributeSet":"expect-attrs","fixedHeader":"nfgenmsg","do":{"request":{"value":512,"attributes":["master","tuple","mask","timeout","help-name","zone","flags","class","nat","fn"]}}}],
 ["exp-get",{"requestValue":513,"replyValue":512,"attributeSet":"expect-attrs","fixedHeader":"nfgenmsg","do":{"request":{"value":513,"attributes":["tuple","master","id","zone"]},"reply":{"value":512,"attributes":["master","tuple","mask","timeout","id","help-name","zone","flags","class","nat","fn"]}},"dump":{"request":{"value":513,"attributes":["master"]},"reply":{"value":512,"attributes":["master","tuple","mask","timeout","id","help-name","zone","flags","class","nat","fn"]}}}],
 ["exp-delete",{"requestValue":514,"attributeSet":"expect-attrs","fixedHeader":"nfgenmsg","do":{"request":{"value":514,"attributes":["tuple","master","id","help-name","zone"]}}}],
-["exp-get-stats-cpu",{"requestValue":515,"replyValue":515,"attributeSet":"expect-stats-attrs","fixedHeader":"nfgenmsg","dump":{"request":{"value":515,"attributes":[]},"reply":{"value":515,"attributes":["new","create","delete"]}}}],
+["exp-get-stats-cpu",{"requestValue":515,"replyValue":259,"attributeSet":"expect-stats-attrs","fixedHeader":"nfgenmsg","dump":{"request":{"value":515,"attributes":[]},"reply":{"value":259,"attributes":["new","create","delete"]}}}],
 ["exp-new-ntf",{"replyValue":512,"attributeSet":"expect-attrs","fixedHeader":"nfgenmsg","notify":"exp-get","mcgrp":"conntrack-exp-new"}],
 ["exp-delete-ntf",{"replyValue":514,"attributeSet":"expect-attrs","fixedHeader":"nfgenmsg","notify":"exp-get","mcgrp":"conntrack-exp-destroy"}]
 ],

@@ -1,0 +1,150 @@
+// Feeds mutated and truncated copies of captured conntrack messages
+// (test/vectors/conntrack.ts: dump replies, new/update/destroy events,
+// expectation dumps and events, statistics, and requests conntrack-tools
+// sent) to the conntrack family's decoders and to the conversions and
+// printers ConntrackClient and nlkit conntrack use, and checks that the only
+// error they throw is NetlinkDecodeError.
+//
+// Deterministic: one seeded PRNG. NLKIT_FUZZ_SEED and NLKIT_FUZZ_ITERATIONS
+// override the defaults; a failure prints the seed, the iteration, the
+// mutation and the input bytes.
+import { describe, expect, it } from 'vitest';
+import { MessageView, NetlinkDecodeError } from '../../src/index.js';
+import { family, type ConntrackAttrs, type ExpectAttrs } from '../../src/families/generated/conntrack.js';
+import { toConntrackEntry, toConntrackExpectation } from '../../src/families/netfilter/conntrack.js';
+import { formatConntrackEntry, formatConntrackExpectation } from '../../src/cli/conntrack/format.js';
+import * as vectors from '../vectors/conntrack.js';
+
+const SEED = Number(process.env.NLKIT_FUZZ_SEED ?? 0x636f6e6e);
+const ITERATIONS = Number(process.env.NLKIT_FUZZ_ITERATIONS ?? 40_000);
+const SAMPLES = Object.values(vectors);
+
+/** What the event stream and nlkit conntrack -E do with a message: decode by type, convert, print. */
+function eventLine(m: MessageView): string {
+  const d = family.decode(m);
+  if (d.name === 'exp-new-ntf' || d.name === 'exp-delete-ntf')
+    return formatConntrackExpectation(toConntrackExpectation(d.msg as ExpectAttrs), d.name === 'exp-new-ntf' ? 'new' : 'destroy');
+  return formatConntrackEntry(toConntrackEntry(d.msg as ConntrackAttrs), {
+    event: d.name === 'delete-ntf' ? 'destroy' : 'new',
+    extended: true,
+    id: true,
+    ktimestamp: true,
+    now: 0,
+  });
+}
+
+const DECODERS: Record<string, (m: MessageView) => unknown> = {
+  decode: (m) => family.decode(m),
+  eventLine,
+  listLine: (m) => formatConntrackEntry(toConntrackEntry(family.ops.get.decodeReply(m)), { now: 0 }),
+  expectLine: (m) => formatConntrackExpectation(toConntrackExpectation(family.ops['exp-get'].decodeReply(m))),
+  stats: (m) => family.ops['get-stats'].decodeReply(m),
+  expectStats: (m) => family.ops['exp-get-stats-cpu'].decodeReply(m),
+  count: (m) => family.ops['get-stats-global'].decodeReply(m),
+  createRequest: (m) => toConntrackEntry(family.ops.new.decodeRequest(m)),
+  deleteRequest: (m) => family.ops.delete.decodeRequest(m),
+};
+
+/** mulberry32. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** One random mutation: bit flips, an edge byte, an edge u16/u32 word (attribute lengths and types), a cut, an insertion from another sample. */
+function mutate(rand: () => number, input: Uint8Array): { bytes: Uint8Array; how: string } {
+  const int = (n: number): number => Math.floor(rand() * n);
+  const pick = <T>(items: readonly T[]): T => items[int(items.length)]!;
+  const bytes = input.slice();
+  if (bytes.length === 0) return { bytes: pick(SAMPLES).slice(), how: 'restart' };
+  const roll = rand();
+  if (roll < 0.2) {
+    const flips = 1 + int(6);
+    for (let i = 0; i < flips; i++) bytes[int(bytes.length)]! ^= 1 << int(8);
+    return { bytes, how: `flip ${flips} bits` };
+  }
+  if (roll < 0.4) {
+    const at = int(bytes.length);
+    const value = pick([0x00, 0xff, 0x7f, 0x80, 0x40, 0x01, 0x04, int(256)]);
+    bytes[at] = value;
+    return { bytes, how: `set byte ${at} to ${value}` };
+  }
+  if (roll < 0.6 && bytes.length >= 4) {
+    const at = int(bytes.length - 3) & ~3;
+    const dv = new DataView(bytes.buffer);
+    const value = pick([0, 1, 3, 4, 5, 8, 0x8007, 0x4001, 0x8001, 0xffff, 0xffffffff, dv.getUint16(at, true) + 4, dv.getUint16(at, true) - 4, int(0x10000)]);
+    if (rand() < 0.5) dv.setUint16(at + (rand() < 0.5 ? 0 : 2), value & 0xffff, true);
+    else dv.setUint32(at, value >>> 0, true);
+    return { bytes, how: `set the word at ${at} to ${value}` };
+  }
+  if (roll < 0.8) {
+    const cut = int(bytes.length + 1);
+    const out = bytes.slice(0, cut);
+    if (rand() < 0.5 && cut >= 16) new DataView(out.buffer).setUint32(0, cut, true);
+    return { bytes: out, how: `truncate to ${cut}` };
+  }
+  const donor = pick(SAMPLES);
+  const from = int(donor.length) & ~3;
+  const chunk = donor.subarray(from, from + 4 + 4 * int(12));
+  const to = Math.min(bytes.length, int(bytes.length + 1) & ~3);
+  const out = new Uint8Array(bytes.length + chunk.length);
+  out.set(bytes.subarray(0, to));
+  out.set(chunk, to);
+  out.set(bytes.subarray(to), to + chunk.length);
+  if (out.length >= 4) new DataView(out.buffer).setUint32(0, out.length, true);
+  return { bytes: out, how: `insert ${chunk.length} bytes at ${to}` };
+}
+
+describe('conntrack decoders on mutated captures', () => {
+  it('decode every sample cleanly before any mutation', () => {
+    const undecoded = SAMPLES.filter(
+      (s) =>
+        !Object.values(DECODERS).some((d) => {
+          try {
+            d(MessageView.from(s));
+            return true;
+          } catch {
+            return false;
+          }
+        }),
+    );
+    expect(undecoded).toEqual([]);
+  });
+
+  it(`throw nothing but NetlinkDecodeError over ${ITERATIONS} mutated inputs`, () => {
+    const rand = prng(SEED);
+    const failures: string[] = [];
+    let refused = 0;
+    let decoded = 0;
+    for (let i = 0; i < ITERATIONS && failures.length < 5; i++) {
+      let input = SAMPLES[Math.floor(rand() * SAMPLES.length)]!;
+      let how = '';
+      const rounds = 1 + Math.floor(rand() * 3);
+      for (let r = 0; r < rounds; r++) {
+        const m = mutate(rand, input);
+        input = m.bytes;
+        how += (how ? '; ' : '') + m.how;
+      }
+      for (const [name, decode] of Object.entries(DECODERS)) {
+        try {
+          decode(MessageView.from(input));
+          decoded++;
+        } catch (err) {
+          if (err instanceof NetlinkDecodeError) refused++;
+          else
+            failures.push(`seed ${SEED} iteration ${i} ${name} (${how}): ${(err as Error)?.constructor?.name} ${(err as Error)?.message}\n  ${Buffer.from(input).toString('hex')}`);
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+    // Both outcomes happen: the corpus reaches past the header checks.
+    expect(decoded).toBeGreaterThan(ITERATIONS / 10);
+    expect(refused).toBeGreaterThan(ITERATIONS / 10);
+  });
+});
