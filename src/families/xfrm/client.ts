@@ -301,10 +301,41 @@ export type XfrmClientOptions = OpenOptions;
 
 const DEFAULT_GROUPS: readonly XfrmGroup[] = ['acquire', 'expire', 'sa', 'policy', 'aevents', 'report'];
 
-/** Decodes one xfrm message by its type into an event; undefined for types that are no event. */
+// Fixed headers a typed event needs whole (ip's printers refuse shorter
+// messages too: "BUG: wrong nlmsg len").
+const EVENT_HEADERS: Record<string, string> = {
+  newsa: 'xfrm-usersa-info',
+  updsa: 'xfrm-usersa-info',
+  delsa: 'xfrm-usersa-id',
+  expire: 'xfrm-user-expire',
+  newpolicy: 'xfrm-userpolicy-info',
+  updpolicy: 'xfrm-userpolicy-info',
+  delpolicy: 'xfrm-userpolicy-id',
+  polexpire: 'xfrm-user-polexpire',
+  acquire: 'xfrm-user-acquire',
+  flushsa: 'xfrm-usersa-flush',
+  report: 'xfrm-user-report',
+};
+
+function needWhole(m: MessageView, name: string): void {
+  const struct = EVENT_HEADERS[name];
+  if (struct === undefined) return;
+  const size = xfrmFamily.structs.get(struct)!.size;
+  if (m.length < 16 + size)
+    throw new NetlinkDecodeError(`xfrm ${name} message of ${m.length} bytes is shorter than its header (struct ${struct.replace(/-/g, '_')}, ${size} bytes)`, m.offset, 'xfrm');
+}
+
+function needWholeAttribute(m: MessageView, value: { __rest?: unknown } | undefined, last: unknown, what: string): void {
+  if (value !== undefined && last === undefined) throw new NetlinkDecodeError(`xfrm: ${what} is shorter than its struct`, m.offset, 'xfrm');
+}
+
+/** Decodes one xfrm message by its type into an event (types that are no SA, policy, acquire, flush or report come as { type, message }). */
 export function decodeXfrmEvent(m: MessageView): XfrmEvent | undefined {
   const { name, msg } = xfrmFamily.decode(m);
+  needWhole(m, name);
   const a = msg as Obj & Partial<XfrmAttrs>;
+  needWholeAttribute(m, a.sa, a.sa?.flags, 'XFRMA_SA');
+  needWholeAttribute(m, a.policy, a.policy?.share, 'XFRMA_POLICY');
   switch (name) {
     case 'newsa':
     case 'updsa':
@@ -497,6 +528,13 @@ export class XfrmClient implements AsyncDisposable {
   /** Opens a NETLINK_XFRM socket (in `netns` when given). */
   static async open(options: XfrmClientOptions = {}): Promise<XfrmClient> {
     return new XfrmClient(await NetlinkSocket.open(xfrmFamily.protonum, options));
+  }
+
+  /** A client on a NETLINK_XFRM socket opened elsewhere (a FakeKernel's, in tests); close() closes it. */
+  static fromSocket(socket: NetlinkSocket): XfrmClient {
+    if (!(socket instanceof NetlinkSocket) || socket.protocol !== xfrmFamily.protonum)
+      throw new TypeError(`socket: expected a NETLINK_XFRM (${xfrmFamily.protonum}) NetlinkSocket`);
+    return new XfrmClient(socket);
   }
 
   private encode(op: string, value: Obj, flags: number): Uint8Array {

@@ -390,6 +390,8 @@ export interface XfrmState {
   lastUsed?: bigint;
   /** Replay state (no ESN). */
   replay?: { oseq: number; seq: number; bitmap: number };
+  /** Replay state with extended sequence numbers (XFRMA_REPLAY_ESN_VAL): bmpLen as the struct says, and the bitmap words the attribute holds. */
+  replayEsn?: { oseq: number; seq: number; oseqHi: number; seqHi: number; replayWindow: number; bmpLen: number; bitmap: number[] };
   /** TFC padding. */
   tfcpad?: number;
   /** Security context text. */
@@ -563,6 +565,23 @@ export function toState(s: XfrmUsersaInfo, attrs: Partial<XfrmAttrs>): XfrmState
   if (attrs.lastused !== undefined) state.lastUsed = attrs.lastused;
   const r = attrs['replay-val'];
   if (r) state.replay = { oseq: r.oseq ?? 0, seq: r.seq ?? 0, bitmap: r.bitmap ?? 0 };
+  const esn = attrs['replay-esn-val'];
+  if (esn) {
+    const rest = esn.__rest ?? new Uint8Array(0);
+    const words = Math.min(esn['bmp-len'] ?? 0, Math.floor(rest.length / 4));
+    const dv = new DataView(rest.buffer, rest.byteOffset, rest.byteLength);
+    const bitmap: number[] = [];
+    for (let i = 0; i < words; i++) bitmap.push(dv.getUint32(i * 4, true));
+    state.replayEsn = {
+      oseq: esn.oseq ?? 0,
+      seq: esn.seq ?? 0,
+      oseqHi: esn['oseq-hi'] ?? 0,
+      seqHi: esn['seq-hi'] ?? 0,
+      replayWindow: esn['replay-window'] ?? 0,
+      bmpLen: esn['bmp-len'] ?? 0,
+      bitmap,
+    };
+  }
   if (attrs.tfcpad !== undefined) state.tfcpad = attrs.tfcpad;
   const ctx = securityContext(attrs['sec-ctx']);
   if (ctx !== undefined) state.securityContext = ctx;
