@@ -13,7 +13,8 @@ import type { CommandIO } from '../ynl.js';
 import { NetlinkError } from '../../core/errors.js';
 import { SockDiagClient, type InetSocket, type NetlinkSocketInfo, type PacketSocket, type SocketMemory, type UnixSocket } from '../../families/sockdiag/client.js';
 import { matchFilter, type SockFilter } from '../../families/sockdiag/filter.js';
-import { family as sockDiagFamily, type TcpState } from '../../families/generated/sock-diag.js';
+import type { TcpState } from '../../families/generated/sock-diag-inet.js';
+import { TCP_STATE_NAMES } from '../../families/generated/sock-diag-inet.constants.js';
 
 const VERSION = 'ss utility, iproute2-6.1.0';
 
@@ -233,12 +234,8 @@ const STRERROR: Record<string, string> = {
 };
 
 // The spec's state names by number, for the kernel's answers.
-const STATE_NUMBER = (() => {
-  const def = sockDiagFamily.spec.definitions.find((d) => d.name === 'tcp-state');
-  const entries = def && 'entries' in def ? (def.entries as readonly { name: string; value: number }[]) : [];
-  return new Map(entries.map((e) => [e.name, e.value] as const));
-})();
-const STATE_BY_NUMBER = new Map([...STATE_NUMBER].map(([n, v]) => [v, n as TcpState] as const));
+const STATE_BY_NUMBER = new Map(Object.entries(TCP_STATE_NAMES).map(([v, n]) => [Number(v), n as TcpState] as const));
+const STATE_NUMBER = new Map([...STATE_BY_NUMBER].map(([v, n]) => [n as string, v] as const));
 
 function stateNumber(s: TcpState | number): number {
   return typeof s === 'number' ? s : (STATE_NUMBER.get(s) ?? 0);

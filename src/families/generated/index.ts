@@ -72,8 +72,14 @@ export const generatedFamilies = {
   "rt-route": (): Promise<Family> => import("./rt-route.js").then((m) => m.family as unknown as Family),
   /** Loads the rt-rule family from ./rt-rule.js. */
   "rt-rule": (): Promise<Family> => import("./rt-rule.js").then((m) => m.family as unknown as Family),
-  /** Loads the sock-diag family from ./sock-diag.js. */
-  "sock-diag": (): Promise<Family> => import("./sock-diag.js").then((m) => m.family as unknown as Family),
+  /** Loads the sock-diag-inet family from ./sock-diag-inet.js. */
+  "sock-diag-inet": (): Promise<Family> => import("./sock-diag-inet.js").then((m) => m.family as unknown as Family),
+  /** Loads the sock-diag-netlink family from ./sock-diag-netlink.js. */
+  "sock-diag-netlink": (): Promise<Family> => import("./sock-diag-netlink.js").then((m) => m.family as unknown as Family),
+  /** Loads the sock-diag-packet family from ./sock-diag-packet.js. */
+  "sock-diag-packet": (): Promise<Family> => import("./sock-diag-packet.js").then((m) => m.family as unknown as Family),
+  /** Loads the sock-diag-unix family from ./sock-diag-unix.js. */
+  "sock-diag-unix": (): Promise<Family> => import("./sock-diag-unix.js").then((m) => m.family as unknown as Family),
   /** Loads the sunrpc family from ./sunrpc.js. */
   "sunrpc": (): Promise<Family> => import("./sunrpc.js").then((m) => m.family as unknown as Family),
   /** Loads the tc family from ./tc.js. */

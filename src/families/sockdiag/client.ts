@@ -1,8 +1,9 @@
 // NETLINK_SOCK_DIAG: typed lists of inet, unix, netlink and packet sockets and
-// SOCK_DESTROY, on the generated sock-diag module (specs/sock-diag.yaml). Each
-// socket family has a request operation and a reply operation in the spec
-// (one message type, a header per family): requests are encoded with the
-// first, every message of the answer decoded with the second.
+// SOCK_DESTROY, on the generated sock-diag-inet, -unix, -netlink and -packet
+// modules (specs/sock-diag-*.yaml). One message type carries a header per
+// socket family, so each family has a spec, and in it a request operation
+// (get) and a reply operation (sock): requests are encoded with the first,
+// every message of the answer decoded with the second.
 import { checkInteger, describe } from '../../core/check.js';
 import { NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST } from '../../core/constants.js';
 import type { MessageView } from '../../core/message.js';
@@ -10,20 +11,18 @@ import { MessageWriter } from '../../core/writer.js';
 import { NetlinkSocket, type CallOptions, type OpenOptions } from '../../io/socket.js';
 import type { StructRest } from '../../schema/runtime.js';
 import {
-  family as sockDiagFamily,
+  family as inetFamily,
   type InetDiagExt,
-  type InetDiagMsgMessage,
   type InetDiagSockoptFlags,
-  type NetlinkDiagFlags,
-  type NetlinkDiagMsgMessage,
-  type PacketDiagInfoFlags,
-  type PacketDiagMsgMessage,
   type SkMeminfo,
-  type SocketType,
+  type SockMessage as InetDiagMsgMessage,
   type TcpInfo as TcpInfoStruct,
   type TcpState,
-  type UnixDiagMsgMessage,
-} from '../generated/sock-diag.js';
+} from '../generated/sock-diag-inet.js';
+import { TCP_STATE_NAMES } from '../generated/sock-diag-inet.constants.js';
+import { family as netlinkFamily, type NetlinkDiagFlags, type SockMessage as NetlinkDiagMsgMessage } from '../generated/sock-diag-netlink.js';
+import { family as packetFamily, type PacketDiagInfoFlags, type SockMessage as PacketDiagMsgMessage } from '../generated/sock-diag-packet.js';
+import { family as unixFamily, type SocketType, type SockMessage as UnixDiagMsgMessage } from '../generated/sock-diag-unix.js';
 import { formatAddress, parseAddress } from './address.js';
 import { checkFilter, compileFilter, matchFilter, type SockFilter } from './filter.js';
 
@@ -308,12 +307,8 @@ export interface InetSocketKey {
   rawProtocol?: number;
 }
 
-const ops = sockDiagFamily.ops;
 const NO_COOKIE = 0xffffffffffffffffn;
-const STATE_NAMES = (() => {
-  const def = sockDiagFamily.spec.definitions.find((d) => d.name === 'tcp-state');
-  return def && 'entries' in def ? (def.entries as readonly { name: string; value: number }[]).map((e) => e.name) : [];
-})();
+const STATE_NAMES = Object.values(TCP_STATE_NAMES) as TcpState[];
 const EXTENSIONS = new Set<string>(['meminfo', 'info', 'vegasinfo', 'cong', 'tos', 'tclass', 'skmeminfo', 'shutdown']);
 const PROTOCOL_NUMBERS = INET_PROTOCOLS as Record<string, number>;
 
@@ -477,7 +472,7 @@ function protocolNumber(p: unknown, field: string): number {
 function checkStates(states: unknown, field: string): TcpState[] | undefined {
   if (states === undefined) return undefined;
   if (!Array.isArray(states)) throw new TypeError(`${field}: expected an array of state names, got ${describe(states)}`);
-  for (const s of states) if (!STATE_NAMES.includes(s as string)) throw new RangeError(`${field}: unknown state ${describe(s)} (states: ${STATE_NAMES.join(', ')})`);
+  for (const s of states) if (!STATE_NAMES.includes(s as TcpState)) throw new RangeError(`${field}: unknown state ${describe(s)} (states: ${STATE_NAMES.join(', ')})`);
   return states as TcpState[];
 }
 
@@ -519,11 +514,11 @@ export class SockDiagClient implements AsyncDisposable {
     checkObject(options, 'options');
     const { socket, ...open } = options;
     if (socket !== undefined) {
-      if (!(socket instanceof NetlinkSocket) || socket.protocol !== sockDiagFamily.protonum)
-        throw new TypeError(`options.socket: expected a NETLINK_SOCK_DIAG (${sockDiagFamily.protonum}) NetlinkSocket`);
+      if (!(socket instanceof NetlinkSocket) || socket.protocol !== inetFamily.protonum)
+        throw new TypeError(`options.socket: expected a NETLINK_SOCK_DIAG (${inetFamily.protonum}) NetlinkSocket`);
       return new SockDiagClient(socket, false);
     }
-    return new SockDiagClient(await NetlinkSocket.open(sockDiagFamily.protonum, open), true);
+    return new SockDiagClient(await NetlinkSocket.open(inetFamily.protonum, open), true);
   }
 
   private async *dumpMessages(request: Uint8Array, options: CallOptions): AsyncGenerator<MessageView> {
@@ -545,7 +540,7 @@ export class SockDiagClient implements AsyncDisposable {
     const families = query.family === 'inet' ? [AF_INET] : query.family === 'inet6' ? [AF_INET6] : [AF_INET, AF_INET6];
     for (const af of families) {
       const w = this.writer.reset();
-      ops['inet-diag'].dump!.encodeRequest(
+      inetFamily.ops.get.dump.encodeRequest(
         w,
         {
           'sdiag-family': af,
@@ -558,7 +553,7 @@ export class SockDiagClient implements AsyncDisposable {
         { flags: NLM_F_REQUEST | NLM_F_DUMP },
       );
       for await (const m of this.dumpMessages(w.finishCopy(), options)) {
-        const msg = ops['inet-diag-msg'].decodeReply(m);
+        const msg = inetFamily.ops.sock.decodeReply(m);
         if (msg['idiag-family'] !== af) continue;
         const s = toInetSocket(msg, protocol);
         if (filter && !matchFilter(filter, inetSubject(s, msg))) continue;
@@ -584,13 +579,13 @@ export class SockDiagClient implements AsyncDisposable {
     if (query.details) show.push('vfs', 'icons');
     if (query.uid) show.push('uid');
     const w = this.writer.reset();
-    ops['unix-diag'].dump!.encodeRequest(
+    unixFamily.ops.get.dump.encodeRequest(
       w,
       { 'sdiag-family': AF_UNIX, 'udiag-states': states ?? (STATE_NAMES as TcpState[]), 'udiag-show': show },
       { flags: NLM_F_REQUEST | NLM_F_DUMP },
     );
     for await (const m of this.dumpMessages(w.finishCopy(), options)) {
-      const s = toUnixSocket(ops['unix-diag-msg'].decodeReply(m));
+      const s = toUnixSocket(unixFamily.ops.sock.decodeReply(m));
       if (filter && !matchFilter(filter, { lport: s.inode, rport: s.peer })) continue;
       yield s;
     }
@@ -608,12 +603,12 @@ export class SockDiagClient implements AsyncDisposable {
     checkObject(query, 'query');
     const protocol = query.protocol === undefined ? 255 : checkInteger(query.protocol, 'query.protocol', 0, 31);
     const w = this.writer.reset();
-    ops['netlink-diag'].dump!.encodeRequest(
+    netlinkFamily.ops.get.dump.encodeRequest(
       w,
       { 'sdiag-family': AF_NETLINK, 'sdiag-protocol': protocol, 'ndiag-show': query.memory ? ['groups', 'meminfo', 'flags'] : ['groups', 'flags'] },
       { flags: NLM_F_REQUEST | NLM_F_DUMP },
     );
-    for await (const m of this.dumpMessages(w.finishCopy(), options)) yield toNetlinkSocket(ops['netlink-diag-msg'].decodeReply(m));
+    for await (const m of this.dumpMessages(w.finishCopy(), options)) yield toNetlinkSocket(netlinkFamily.ops.sock.decodeReply(m));
   }
 
   /** Lists netlink sockets into an array. */
@@ -627,12 +622,12 @@ export class SockDiagClient implements AsyncDisposable {
   async *packet(query: PacketQuery = {}, options: CallOptions = {}): AsyncGenerator<PacketSocket> {
     checkObject(query, 'query');
     const w = this.writer.reset();
-    ops['packet-diag'].dump!.encodeRequest(
+    packetFamily.ops.get.dump.encodeRequest(
       w,
       { 'sdiag-family': AF_PACKET, 'pdiag-show': query.memory ? ['info', 'fanout', 'meminfo'] : ['info', 'fanout'] },
       { flags: NLM_F_REQUEST | NLM_F_DUMP },
     );
-    for await (const m of this.dumpMessages(w.finishCopy(), options)) yield toPacketSocket(ops['packet-diag-msg'].decodeReply(m));
+    for await (const m of this.dumpMessages(w.finishCopy(), options)) yield toPacketSocket(packetFamily.ops.sock.decodeReply(m));
   }
 
   /** Lists packet sockets into an array. */
@@ -668,7 +663,7 @@ export class SockDiagClient implements AsyncDisposable {
     // A raw socket is named by IPPROTO_RAW plus its own protocol (struct inet_diag_req_raw).
     const raw = protocol === INET_PROTOCOLS.raw ? checkInteger((target as InetSocket).rawProtocol ?? 0, 'socket.rawProtocol', 0, 255) : 0;
     const w = this.writer.reset();
-    ops['sock-destroy'].do!.encodeRequest(
+    inetFamily.ops.destroy.do.encodeRequest(
       w,
       { 'sdiag-family': family === 'inet6' ? AF_INET6 : AF_INET, 'sdiag-protocol': protocol > 255 ? 0 : protocol, pad: raw, id, ...(protocol > 255 ? { protocol } : {}) },
       { flags: NLM_F_REQUEST | NLM_F_ACK },

@@ -4,7 +4,7 @@
 // (INET_DIAG_REQ_BYTECODE, net/ipv4/inet_diag.c inet_diag_bc_run()), and run
 // here as well, on every family, as ss does.
 import { describe } from '../../core/check.js';
-import { family as sockDiagFamily } from '../generated/sock-diag.js';
+import * as K from '../generated/sock-diag-inet.constants.js';
 import { parseAddress } from './address.js';
 
 /** Comparison of a port condition (`>` is `not <=`, `<` is `not >=`, `!=` is `not =`, as ss compiles them). */
@@ -66,11 +66,19 @@ export interface FilterSubject {
 }
 
 // The kernel's bytecode operation codes, from the spec's inet-diag-bc-code enum.
-function bcCode(name: string): number {
-  const def = sockDiagFamily.spec.definitions.find((d) => d.name === 'inet-diag-bc-code');
-  const entry = def && 'entries' in def ? (def.entries as readonly { name: string; value: number }[]).find((e) => e.name === name) : undefined;
-  if (!entry) throw new Error(`sock-diag spec lacks bytecode code ${name}`);
-  return entry.value;
+const BC = {
+  jmp: K.SOCK_DIAG_INET_INET_DIAG_BC_CODE_JMP,
+  's-ge': K.SOCK_DIAG_INET_INET_DIAG_BC_CODE_S_GE,
+  's-le': K.SOCK_DIAG_INET_INET_DIAG_BC_CODE_S_LE,
+  'd-ge': K.SOCK_DIAG_INET_INET_DIAG_BC_CODE_D_GE,
+  'd-le': K.SOCK_DIAG_INET_INET_DIAG_BC_CODE_D_LE,
+  's-cond': K.SOCK_DIAG_INET_INET_DIAG_BC_CODE_S_COND,
+  'd-cond': K.SOCK_DIAG_INET_INET_DIAG_BC_CODE_D_COND,
+  'mark-cond': K.SOCK_DIAG_INET_INET_DIAG_BC_CODE_MARK_COND,
+} as const;
+
+function bcCode(name: keyof typeof BC): number {
+  return BC[name];
 }
 
 // include/linux/socket.h

@@ -5,7 +5,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MessageView } from '../../../src/core/message.js';
 import { NetlinkDecodeError } from '../../../src/core/errors.js';
-import { family } from '../../../src/families/generated/sock-diag.js';
+import { family as inet } from '../../../src/families/generated/sock-diag-inet.js';
+import { family as unix } from '../../../src/families/generated/sock-diag-unix.js';
+import { family as netlink } from '../../../src/families/generated/sock-diag-netlink.js';
+import { family as packet } from '../../../src/families/generated/sock-diag-packet.js';
 import { toInetSocket, toNetlinkSocket, toPacketSocket, toUnixSocket } from '../../../src/families/sockdiag/index.js';
 import { toHex } from '../../vectors/hex.js';
 import * as vectors from '../../vectors/sockdiag.js';
@@ -15,13 +18,16 @@ const ITERATIONS = Number(process.env.NLKIT_FUZZ_ITERATIONS ?? 20_000);
 const SAMPLES = Object.values(vectors);
 
 const DECODERS: Record<string, (m: MessageView) => unknown> = {
-  inet: (m) => toInetSocket(family.ops['inet-diag-msg'].decodeReply(m), 6),
-  unix: (m) => toUnixSocket(family.ops['unix-diag-msg'].decodeReply(m)),
-  netlink: (m) => toNetlinkSocket(family.ops['netlink-diag-msg'].decodeReply(m)),
-  packet: (m) => toPacketSocket(family.ops['packet-diag-msg'].decodeReply(m)),
-  byType: (m) => family.decode(m),
-  inetRequest: (m) => family.ops['inet-diag'].decodeRequest(m),
-  unixRequest: (m) => family.ops['unix-diag'].decodeRequest(m),
+  inet: (m) => toInetSocket(inet.ops.sock.decodeReply(m), 6),
+  unix: (m) => toUnixSocket(unix.ops.sock.decodeReply(m)),
+  netlink: (m) => toNetlinkSocket(netlink.ops.sock.decodeReply(m)),
+  packet: (m) => toPacketSocket(packet.ops.sock.decodeReply(m)),
+  inetByType: (m) => inet.decode(m),
+  unixByType: (m) => unix.decode(m),
+  netlinkByType: (m) => netlink.decode(m),
+  packetByType: (m) => packet.decode(m),
+  inetRequest: (m) => inet.ops.get.decodeRequest(m),
+  unixRequest: (m) => unix.ops.get.decodeRequest(m),
 };
 
 function prng(seed: number): () => number {

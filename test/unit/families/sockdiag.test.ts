@@ -6,7 +6,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { NLM_F_DUMP, Protocol } from '../../../src/core/constants.js';
 import { MessageView } from '../../../src/core/message.js';
 import { NetlinkError } from '../../../src/core/errors.js';
-import { family } from '../../../src/families/generated/sock-diag.js';
+import { family as inet } from '../../../src/families/generated/sock-diag-inet.js';
+import { family as unix } from '../../../src/families/generated/sock-diag-unix.js';
+import { family as netlink } from '../../../src/families/generated/sock-diag-netlink.js';
+import { family as packet } from '../../../src/families/generated/sock-diag-packet.js';
 import {
   SockDiagClient,
   compileFilter,
@@ -31,7 +34,7 @@ const SOCK_DESTROY = 21;
 
 describe('sock_diag replies', () => {
   it('decode an IPv4 TCP socket with tcp_info, congestion, memory and socket options', () => {
-    const s = toInetSocket(family.ops['inet-diag-msg'].decodeReply(view(v.INET_TCP_ESTABLISHED_CLIENT)), 6);
+    const s = toInetSocket(inet.ops.sock.decodeReply(view(v.INET_TCP_ESTABLISHED_CLIENT)), 6);
     expect(s).toMatchObject({
       family: 'inet',
       protocol: 6,
@@ -78,15 +81,15 @@ describe('sock_diag replies', () => {
   });
 
   it('decode an IPv6 listener and an unconnected UDP socket', () => {
-    const l = toInetSocket(family.ops['inet-diag-msg'].decodeReply(view(v.INET6_TCP_LISTEN)), 6);
+    const l = toInetSocket(inet.ops.sock.decodeReply(view(v.INET6_TCP_LISTEN)), 6);
     expect(l).toMatchObject({ family: 'inet6', state: 'listen', src: '::1', dst: '::', sport: 9000, dport: 0, wqueue: 5, v6only: true, cookie: 4316n });
     expect(l.tcpInfo).toBeUndefined();
-    const u = toInetSocket(family.ops['inet-diag-msg'].decodeReply(view(v.INET_UDP_UNCONNECTED)), 17);
+    const u = toInetSocket(inet.ops.sock.decodeReply(view(v.INET_UDP_UNCONNECTED)), 17);
     expect(u).toMatchObject({ family: 'inet', protocol: 17, state: 'close', src: '0.0.0.0', sport: 53, inode: 2653321 });
   });
 
   it('decode unix sockets: name, pending connections, vfs inode, queues, memory', () => {
-    const l = toUnixSocket(family.ops['unix-diag-msg'].decodeReply(view(v.UNIX_STREAM_LISTEN)));
+    const l = toUnixSocket(unix.ops.sock.decodeReply(view(v.UNIX_STREAM_LISTEN)));
     expect(l).toMatchObject({
       type: 'stream',
       state: 'listen',
@@ -98,32 +101,32 @@ describe('sock_diag replies', () => {
       wqueue: 1,
       uid: 0,
     });
-    const c = toUnixSocket(family.ops['unix-diag-msg'].decodeReply(view(v.UNIX_STREAM_CLIENT)));
+    const c = toUnixSocket(unix.ops.sock.decodeReply(view(v.UNIX_STREAM_CLIENT)));
     expect(c).toMatchObject({ type: 'stream', state: 'established', inode: 2653323, peer: 0 });
     expect(c.name).toBeUndefined();
   });
 
   it('show an abstract unix name with its 0 bytes as @, as ss does', () => {
-    const s = toUnixSocket({ ...family.ops['unix-diag-msg'].decodeReply(view(v.UNIX_STREAM_LISTEN)), name: new TextEncoder().encode('\0abc\0d') });
+    const s = toUnixSocket({ ...unix.ops.sock.decodeReply(view(v.UNIX_STREAM_LISTEN)), name: new TextEncoder().encode('\0abc\0d') });
     expect(s.name).toBe('@abc@d');
   });
 
   it('decode netlink and packet sockets', () => {
-    expect(toNetlinkSocket(family.ops['netlink-diag-msg'].decodeReply(view(v.NETLINK_SOCK_DIAG_KERNEL)))).toMatchObject({
+    expect(toNetlinkSocket(netlink.ops.sock.decodeReply(view(v.NETLINK_SOCK_DIAG_KERNEL)))).toMatchObject({
       protocol: 4,
       type: 'dgram',
       portid: 0,
       inode: 2652757,
       flags: [],
     });
-    expect(toNetlinkSocket(family.ops['netlink-diag-msg'].decodeReply(view(v.NETLINK_SOCK_DIAG_USER)))).toMatchObject({
+    expect(toNetlinkSocket(netlink.ops.sock.decodeReply(view(v.NETLINK_SOCK_DIAG_USER)))).toMatchObject({
       protocol: 4,
       type: 'raw',
       portid: 24230,
       flags: ['cb-running', 'pktinfo', 'cap-ack'],
       memory: { rmemAlloc: 33024, rcvbuf: 67108864 },
     });
-    expect(toPacketSocket(family.ops['packet-diag-msg'].decodeReply(view(v.PACKET_RAW_ARP)))).toMatchObject({
+    expect(toPacketSocket(packet.ops.sock.decodeReply(view(v.PACKET_RAW_ARP)))).toMatchObject({
       type: 'raw',
       protocol: 0x0806,
       inode: 2653324,
@@ -133,8 +136,10 @@ describe('sock_diag replies', () => {
   });
 
   it('read an inet socket the destroy groups report by its message type alone', () => {
-    const m = family.decode(view(v.INET_TCP_ESTABLISHED_SERVER));
-    expect(m.name).toBe('inet-diag-msg');
+    const m = inet.decode(view(v.INET_TCP_ESTABLISHED_SERVER));
+    expect(m.name).toBe('sock');
+    expect(unix.decode(view(v.UNIX_STREAM_LISTEN)).name).toBe('sock');
+    expect(inet.decodeRequest(view(v.INET_DIAG_REQUEST)).name).toBe('get');
   });
 });
 
@@ -205,7 +210,7 @@ describe('SockDiagClient on a fake kernel', () => {
       ]),
     );
     const list = await sd.inetAll({ family: 'inet', filter: { type: 'dport', op: 'eq', port: 8080 } });
-    const req = family.ops['inet-diag'].decodeRequest(kernel.requests[0]!);
+    const req = inet.ops.get.decodeRequest(kernel.requests[0]!);
     expect(toHex(req.bytecode!)).toBe(toHex(compileFilter({ type: 'dport', op: 'eq', port: 8080 })));
     // The fake ignores the program: the client's own check keeps only the matching socket.
     expect(list.map((s) => s.dport)).toEqual([8080]);
@@ -217,7 +222,7 @@ describe('SockDiagClient on a fake kernel', () => {
     await sd.destroy(s!);
     const d = kernel.requests[1]!;
     expect(d.type).toBe(SOCK_DESTROY);
-    const msg = family.ops['sock-destroy'].decodeRequest(d);
+    const msg = inet.ops.destroy.decodeRequest(d);
     expect(msg['sdiag-family']).toBe(2);
     expect(msg['sdiag-protocol']).toBe(6);
     expect(msg.id).toMatchObject({ sport: 40000, dport: 8080, if: 0, cookie: 4314n });
