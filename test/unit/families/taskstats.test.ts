@@ -7,12 +7,20 @@
 import { describe, expect, it } from 'vitest';
 import { MessageView, NetlinkDecodeError } from '../../../src/index.js';
 import { cpuList, decodeTaskExit } from '../../../src/families/taskstats/index.js';
-import { family } from '../../../src/families/generated/TASKSTATS.js';
+import { family, type TaskstatsAttrs } from '../../../src/families/generated/TASKSTATS.js';
 import type { StructDefinition } from '../../../src/schema/model.js';
 import { TASKSTATS_EXIT_NODE_5, TASKSTATS_PID_REPLY, TASKSTATS_TGID_REPLY } from '../../vectors/taskstats.js';
 
 const struct = family.spec.definitions.find((d) => d.name === 'taskstats') as StructDefinition;
 const offsetOf = (name: string): number => struct.members.find((m) => m.name === name)!.offset;
+
+/** The aggr-pid or aggr-tgid nest of a decoded reply, its stats as a plain record. */
+function nest(bytes: Uint8Array, which: 'aggr-pid' | 'aggr-tgid'): { pid?: number; tgid?: number; stats: Record<string, unknown> } {
+  const d = family.decode(MessageView.from(bytes));
+  expect(d.name).toBe('get');
+  const aggr = (d.msg as TaskstatsAttrs)[which]!;
+  return { ...(aggr.pid !== undefined ? { pid: aggr.pid } : {}), ...(aggr.tgid !== undefined ? { tgid: aggr.tgid } : {}), stats: { ...aggr.stats! } };
+}
 
 /** A copy of a one-nest reply whose stats struct is `delta` bytes longer (filled with 0xab) or shorter. */
 function resized(bytes: Uint8Array, delta: number): Uint8Array {
@@ -59,24 +67,20 @@ describe('struct taskstats', () => {
 
 describe('taskstats replies', () => {
   it('decodes the reply for a pid: aggr-pid with the pid and the stats of /bin/sleep', () => {
-    const d = family.decode(MessageView.from(TASKSTATS_PID_REPLY));
-    expect(d.name).toBe('get');
-    const aggr = (d.msg as { 'aggr-pid': { pid: number; stats: Record<string, unknown> } })['aggr-pid'];
+    const aggr = nest(TASKSTATS_PID_REPLY, 'aggr-pid');
     expect(aggr.pid).toBe(21020);
     expect(aggr.stats).toMatchObject({ version: 16, 'ac-comm': 'sleep', 'ac-pid': 21020, 'ac-ppid': 20979, 'ac-tgid': 21020, 'ac-exitcode': 0, __rest: undefined });
     expect(typeof aggr.stats['nvcsw']).toBe('bigint');
   });
 
   it('decodes the reply for a tgid: aggr-tgid with the sums (the kernel leaves ac_comm and ac_pid empty there)', () => {
-    const d = family.decode(MessageView.from(TASKSTATS_TGID_REPLY));
-    const aggr = (d.msg as { 'aggr-tgid': { tgid: number; stats: Record<string, unknown> } })['aggr-tgid'];
+    const aggr = nest(TASKSTATS_TGID_REPLY, 'aggr-tgid');
     expect(aggr.tgid).toBe(21020);
     expect(aggr.stats).toMatchObject({ version: 16, 'ac-comm': '', 'ac-pid': 0, nvcsw: 1n });
   });
 
   it("decodes a shorter struct (an older kernel's version 13) with the later members undefined", () => {
-    const d = family.decode(MessageView.from(resized(TASKSTATS_PID_REPLY, 416 - 560)));
-    const stats = (d.msg as { 'aggr-pid': { stats: Record<string, unknown> } })['aggr-pid'].stats;
+    const { stats } = nest(resized(TASKSTATS_PID_REPLY, 416 - 560), 'aggr-pid');
     expect(stats['ac-pid']).toBe(21020);
     expect(typeof stats['wpcopy-delay-total']).toBe('bigint');
     expect(stats['irq-count']).toBeUndefined();
@@ -84,8 +88,7 @@ describe('taskstats replies', () => {
   });
 
   it("keeps the bytes of a newer kernel's longer struct", () => {
-    const d = family.decode(MessageView.from(resized(TASKSTATS_PID_REPLY, 16)));
-    const stats = (d.msg as { 'aggr-pid': { stats: Record<string, unknown> } })['aggr-pid'].stats;
+    const { stats } = nest(resized(TASKSTATS_PID_REPLY, 16), 'aggr-pid');
     expect(stats['__rest']).toEqual(new Uint8Array(16).fill(0xab));
   });
 });
