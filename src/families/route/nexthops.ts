@@ -168,8 +168,9 @@ export interface NexthopBucketFilter {
 const ticks = (seconds: number): number => Math.round(seconds * USER_HZ);
 const seconds = (t: number | bigint | undefined): number => Number(t ?? 0) / USER_HZ;
 
-/** A NexthopObject from a decoded rt-nexthop message. */
-export function decodeNexthop(m: Obj): NexthopObject {
+/** A NexthopObject from a decoded rt-nexthop message (the generated module's, or any object of its fields). */
+export function decodeNexthop(msg: object): NexthopObject {
+  const m = msg as Obj;
   const fam = m['nh-family'] as number;
   const nh: NexthopObject = {
     id: (m.id as number | undefined) ?? 0,
@@ -213,7 +214,8 @@ export function decodeNexthop(m: Obj): NexthopObject {
 }
 
 /** A NexthopBucket from a decoded bucket message. */
-export function decodeNexthopBucket(m: Obj): NexthopBucket {
+export function decodeNexthopBucket(msg: object): NexthopBucket {
+  const m = msg as Obj;
   const b = (m['res-bucket'] as Obj | undefined) ?? {};
   return {
     id: (m.id as number | undefined) ?? 0,

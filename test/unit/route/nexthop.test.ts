@@ -96,7 +96,7 @@ describe('nexthop messages', () => {
     );
     const want = MessageView.from(NEXTHOP_ADD_REQUEST);
     const w = new MessageWriter();
-    family.ops.newnexthop.do.encodeRequest(w, value, { flags: NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL, seq: want.seq, portId: want.port });
+    family.ops.newnexthop.do.encodeRequest(w, value, { flags: NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL, seq: want.seq, portId: want.portId });
     expect(Buffer.from(w.finish()).toString('hex')).toBe(Buffer.from(NEXTHOP_ADD_REQUEST).toString('hex'));
   });
 
