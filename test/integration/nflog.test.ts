@@ -38,6 +38,7 @@ describe.skipIf(!canUseKernel)('NflogSocket', () => {
           type filter hook input priority 0; policy accept;
           udp dport 9999 log prefix "nlkit-burst" group 5
           udp dport 9998 log group 6 snaplen 20
+          udp dport 9997 log prefix "sentinel" group 5
         }
       }`,
     );
@@ -83,6 +84,47 @@ describe.skipIf(!canUseKernel)('NflogSocket', () => {
     expect(got.map((p) => p.seq)).toEqual([0, 1, 2]);
     expect(got.map((p) => p.payload!.length)).toEqual([20, 20, 20]);
     expect(got.map((p) => p.prefix)).toEqual(['', '', '']);
+  });
+
+  it('marks in-band where the kernel dropped packets for a full socket, and goes on after it', async () => {
+    // A tiny receive buffer and a JS queue of one: the socket stops reading
+    // after the first packet and the kernel's unicasts fail (ENOBUFS).
+    await using log = await NflogSocket.open({ netns: ns, rcvbuf: 1024 });
+    const sub = await log.subscribe(5, { qthresh: 1, maxQueue: 1, flags: ['seq'] });
+    const first = sub.next();
+    await udpBurst(ns, 9999, 300);
+    const seqs: number[] = [];
+    let overruns = 0;
+    let sentinels: ReturnType<typeof setInterval> | undefined;
+    let sentinelSeq = -1;
+    try {
+      for (let r = await first; !r.done; r = await sub.next()) {
+        const p = r.value;
+        if (isOverrun(p)) {
+          overruns++;
+          // What the kernel still held comes after the marker; a packet sent
+          // now shows the stream goes on (sent until one gets through).
+          sentinels ??= setInterval(() => void udpBurst(ns, 9997, 1), 50);
+          continue;
+        }
+        if (p.prefix === 'sentinel') {
+          sentinelSeq = p.seq!;
+          break;
+        }
+        seqs.push(p.seq!);
+      }
+    } finally {
+      clearInterval(sentinels);
+    }
+    expect(overruns).toBeGreaterThan(0);
+    expect(seqs.length).toBeGreaterThan(0);
+    expect(seqs.length).toBeLessThan(300);
+    // What arrived is in order; the group's sequence numbers count every
+    // packet the kernel logged (the burst's 300 among them, seq 0..299), so
+    // the sentinel's number shows the loss the marker announced.
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    expect(seqs[0]).toBe(0);
+    expect(sentinelSeq).toBeGreaterThanOrEqual(300);
   });
 
   it('refuses a group another socket has bound with EPERM, and frees it on close', async () => {

@@ -270,6 +270,42 @@ describe.skipIf(!canUseKernel)('NfqueueSocket', () => {
     expect(() => rest[0]!.accept()).toThrow(/already has a verdict \(accept\)/);
   });
 
+  it('marks in-band the packets the kernel could not hand to a full socket, and counts them as user drops', async () => {
+    // A tiny receive buffer and a JS queue of one: the socket stops reading
+    // after the first packet, its buffer fills, and nfnetlink_unicast() fails
+    // for the rest (ENOBUFS on the socket, queue_user_dropped in the kernel).
+    await using nfq = await NfqueueSocket.open({ netns: ns, rcvbuf: 1024 });
+    const q = await nfq.queue(6, { maxQueue: 1 });
+    const first = q.next(); // resolves with the burst's first packet
+    await udpSend(
+      ns,
+      7002,
+      Array.from({ length: 50 }, (_, i) => `${i}`.padEnd(1200, '.')),
+    );
+    const stats = await until(
+      'packets queued or dropped',
+      () => queueStats(ns, 6),
+      (s) => s.total + s.userDropped === 50,
+    );
+    expect(stats.userDropped).toBeGreaterThan(0);
+    const delivered = stats.total;
+    const items: (NfqueuePacket | 'overrun')[] = [];
+    // The socket may have overflowed before it read anything: the marker can come first.
+    let next = first;
+    while (items.filter((x) => x !== 'overrun').length < delivered) {
+      const r = await next;
+      next = q.next();
+      if (isOverrun(r.value)) {
+        items.push('overrun');
+        continue;
+      }
+      (r.value as NfqueuePacket).accept();
+      items.push(r.value as NfqueuePacket);
+    }
+    expect(items).toContain('overrun');
+    expect(queueStats(ns, 6)).toMatchObject({ total: 0, userDropped: stats.userDropped });
+  });
+
   it('checks arguments before anything is sent, naming the field', async () => {
     await using nfq = await NfqueueSocket.open({ netns: ns });
     await expect(nfq.queue(70000)).rejects.toThrow(new RangeError('num: 70000 is out of range 0..65535'));
