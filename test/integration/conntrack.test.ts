@@ -1,8 +1,11 @@
 // ConntrackClient against the kernel, in a namespace of its own: entries for
 // TCP, UDP and ICMP made with the client, read back, deleted by key and by
-// filter, flushed by family; events for 1 000 created and deleted entries;
-// and, where the conntrack tool is installed, entries made with
-// `conntrack -I` read back with the same fields.
+// filter, updated by filter, flushed by family; NAT set up on new entries;
+// the dying and unconfirmed lists; timestamps; kernel refusals with errno;
+// bad input refused naming the field; events for 1 000 created and deleted
+// entries; expectations (with the ftp helper) and their events; and, where
+// the conntrack tool is installed, entries made with `conntrack -I` read back
+// with the same fields.
 import { execFileSync } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ConntrackClient, type ConntrackEvent } from '../../src/families/netfilter/index.js';
@@ -184,6 +187,156 @@ describe.skipIf(!canUseKernel)('ConntrackClient', () => {
     await expect(ct.create({ ...UDP, dst: 'fd00::1', timeout: 1 })).rejects.toThrow("entry.dst: 'fd00::1' is not an ipv4 address");
     await expect(ct.create({ ...UDP, sport: 70000, timeout: 1 })).rejects.toThrow('entry.sport: 70000 is out of range 0..65535');
     await expect(ct.events({ types: ['boom' as 'new'] })).rejects.toThrow("types: unknown event 'boom'");
+  });
+
+  it('sets up source and destination NAT on a new entry: the reply tuple shows the translation', async () => {
+    await ct.create({ ...TCP, timeout: 60, state: 'established', srcNat: { address: '10.9.9.9', port: 3000 } });
+    await ct.create({ ...UDP, timeout: 60, dstNat: { address: '10.9.9.8', port: 5300 } });
+    await ct.create({ ...UDP6, timeout: 60, srcNat: { address: 'fd00::99' } });
+    const tcp = await ct.get(TCP);
+    expect(tcp!.reply).toMatchObject({ src: '10.1.0.2', dst: '10.9.9.9', sport: 80, dport: 3000 });
+    expect(tcp!.status).toEqual(expect.arrayContaining(['src-nat', 'src-nat-done']));
+    expect((await ct.get(UDP))!.reply).toMatchObject({ src: '10.9.9.8', dst: '10.1.0.1', sport: 5300, dport: 5353 });
+    expect((await ct.get(UDP6))!.reply).toMatchObject({ src: 'fd00::2', dst: 'fd00::99' });
+    await expect(ct.create({ ...ICMP, timeout: 5, srcNat: { address: 'fd00::1' } })).rejects.toThrow(new RangeError("entry.srcNat.address: 'fd00::1' is not an ipv4 address"));
+    await expect(ct.create({ ...ICMP, timeout: 5, dstNat: { address: '10.0.0.1', port: 70000 } })).rejects.toThrow(
+      new RangeError('entry.dstNat.port: 70000 is out of range 0..65535'),
+    );
+    await expect(ct.create({ ...ICMP, timeout: 5, dstNat: 'x' as never })).rejects.toThrow(TypeError);
+  });
+
+  it('deletes and updates by filter, yielding each entry', async () => {
+    await createThree();
+    await ct.create({ ...UDP6, timeout: 30 });
+    const updated = [];
+    for await (const e of ct.updateEach({ protocol: 'udp' }, { mark: 42, status: ['assured'] })) updated.push(e);
+    expect(updated.map((e) => [e.original.dst, e.mark, e.status.includes('assured')]).sort()).toEqual([
+      ['10.1.0.3', 42, true],
+      ['fd00::2', 42, true],
+    ]);
+    expect((await ct.listAll({ mark: 42 })).length).toBe(2);
+    const gone = [];
+    for await (const e of ct.deleteEach({ family: 'ipv4', replySport: 53 })) gone.push(e.original.dst);
+    expect(gone).toEqual(['10.1.0.3']);
+    const id = (await ct.get(TCP))!.id!;
+    expect((await ct.listAll({ id })).map((e) => e.protocol)).toEqual(['tcp']);
+    await expect(ct.updateEach({ protocol: 'udp' }, { mark: -1 }).next()).rejects.toThrow(new RangeError('change.mark: -1 is out of range 0..4294967295'));
+  });
+
+  it('lists the dying and unconfirmed tables and zeroes counters on request; refuses bad list options', async () => {
+    await createThree();
+    expect(await ct.listAll({}, { table: 'dying' })).toEqual([]);
+    expect(await ct.listAll({}, { table: 'unconfirmed' })).toEqual([]);
+    expect((await ct.listAll({}, { zero: true })).length).toBe(3);
+    await expect(ct.listAll({}, { table: 'nope' as never })).rejects.toThrow(RangeError);
+    await expect(ct.listAll({}, { table: 'dying', zero: true })).rejects.toThrow(new RangeError('options.zero: only the conntrack table has counters to zero'));
+    await expect(ct.listAll({ status: ['bogus' as never] })).rejects.toThrow(new RangeError("filter.status: unknown flag 'bogus'"));
+    await expect(ct.listAll({ src: 7 as never })).rejects.toThrow(new TypeError('filter.src: expected an address, got 7'));
+    await expect(ct.listAll({ replyDport: 1e6 })).rejects.toThrow(new RangeError('filter.replyDport: 1000000 is out of range 0..65535'));
+  });
+
+  it('reports kernel refusals as NetlinkError with errno and code', async () => {
+    await createThree();
+    const dup = (await ct.create({ ...TCP, timeout: 5 }).catch((e: unknown) => e)) as NetlinkError;
+    expect(dup).toBeInstanceOf(NetlinkError);
+    expect({ errno: dup.errno, code: dup.code }).toEqual({ errno: 17, code: 'EEXIST' });
+    const missing = (await ct.update({ ...TCP, dport: 81, mark: 1 }).catch((e: unknown) => e)) as NetlinkError;
+    expect({ errno: missing.errno, code: missing.code }).toEqual({ errno: 2, code: 'ENOENT' });
+    // An unknown helper: the kernel has no such helper to attach.
+    const helper = (await ct.create({ ...TCP, sport: 1, timeout: 5, helper: 'no-such-helper' }).catch((e: unknown) => e)) as NetlinkError;
+    expect(helper).toBeInstanceOf(NetlinkError);
+    expect(helper.code).toBe('EOPNOTSUPP');
+  });
+
+  it('reports timestamps when nf_conntrack_timestamp is on in the namespace, the stop time in destroy events', async () => {
+    execFileSync('ip', ['netns', 'exec', ns!, 'sysctl', '-qw', 'net.netfilter.nf_conntrack_timestamp=1']);
+    try {
+      const events = await ct.events({ types: ['destroy'] });
+      await ct.create({ ...UDP, timeout: 30 });
+      const e = await ct.get(UDP);
+      expect(typeof e!.timestamp?.start).toBe('bigint');
+      await ct.delete(UDP);
+      for await (const ev of events) {
+        if ('overrun' in ev) continue;
+        expect(ev.entry.timestamp!.stop! >= e!.timestamp!.start!).toBe(true);
+        expect(ev.entry.portId).toBeGreaterThan(0);
+        break;
+      }
+    } finally {
+      execFileSync('ip', ['netns', 'exec', ns!, 'sysctl', '-qw', 'net.netfilter.nf_conntrack_timestamp=0']);
+    }
+  });
+
+  describe('expectations', () => {
+    const MASTER = { protocol: 'tcp', src: '10.4.0.1', dst: '10.4.0.2', sport: 1000, dport: 21 } as const;
+    const EXPECTED = { protocol: 'tcp', src: '10.4.0.2', dst: '10.4.0.1', sport: 0, dport: 2000 } as const;
+    const input = {
+      master: MASTER,
+      tuple: { src: '10.4.0.2', dst: '10.4.0.1', sport: 0, dport: 2000 },
+      mask: { src: '255.255.255.255', dst: '255.255.255.255', sport: 0, dport: 0xffff },
+      timeout: 60,
+    };
+
+    it('creates, lists, gets, counts, deletes and flushes expectations of a master with a helper, with events', async () => {
+      // Listening before the master is made: with nf_conntrack_events = 2 only such masters report expectation events.
+      const events = await ct.expectationEvents();
+      await ct.create({ ...MASTER, timeout: 100, helper: 'ftp', state: 'established' });
+      await ct.createExpectation(input);
+      const all = await ct.listExpectationsAll();
+      expect(all).toHaveLength(1);
+      expect(all[0]).toMatchObject({
+        family: 'ipv4',
+        protocol: 'tcp',
+        master: { src: '10.4.0.1', dst: '10.4.0.2', sport: 1000, dport: 21 },
+        tuple: { src: '10.4.0.2', dst: '10.4.0.1', sport: 0, dport: 2000 },
+        mask: { src: '255.255.255.255', dst: '255.255.255.255', sport: 0, dport: 0xffff },
+        helper: 'ftp',
+        flags: [],
+      });
+      expect(await ct.listExpectationsAll({ family: 'ipv6' })).toEqual([]);
+      expect(await ct.getExpectation(EXPECTED)).toMatchObject({ id: all[0]!.id, helper: 'ftp' });
+      expect(await ct.getExpectation({ ...EXPECTED, dport: 2001 })).toBeUndefined();
+      const stats = await ct.expectationStats();
+      expect(stats.reduce((n, s) => n + s.create, 0)).toBeGreaterThanOrEqual(1);
+      expect(await ct.deleteExpectation(EXPECTED)).toBe(true);
+      expect(await ct.deleteExpectation(EXPECTED)).toBe(false);
+      const seen: string[] = [];
+      for await (const e of events) {
+        if ('overrun' in e) continue;
+        seen.push(`${e.type} ${e.expectation.tuple.dport} ${e.expectation.portId! > 0}`);
+        if (seen.length === 2) break;
+      }
+      expect(seen).toEqual(['new 2000 true', 'destroy 2000 true']);
+      await ct.createExpectation(input);
+      await ct.flushExpectations({ helper: 'ftp' });
+      expect(await ct.listExpectationsAll()).toEqual([]);
+      await ct.createExpectation(input);
+      await ct.flushExpectations();
+      expect(await ct.listExpectationsAll()).toEqual([]);
+    });
+
+    it('reports the kernel refusals: no master, a master without a helper', async () => {
+      const noMaster = (await ct.createExpectation(input).catch((e: unknown) => e)) as NetlinkError;
+      expect({ type: noMaster.constructor.name, code: noMaster.code, errno: noMaster.errno }).toEqual({ type: 'NetlinkError', code: 'ENOENT', errno: 2 });
+      await ct.create({ ...MASTER, timeout: 100, state: 'established' });
+      const noHelper = (await ct.createExpectation(input).catch((e: unknown) => e)) as NetlinkError;
+      expect({ code: noHelper.code, errno: noHelper.errno }).toEqual({ code: 'EOPNOTSUPP', errno: 95 });
+    });
+
+    it('refuses bad input naming the field, before sending anything', async () => {
+      await expect(ct.createExpectation({ ...input, timeout: undefined as never })).rejects.toThrow(new TypeError('expectation.timeout: required (seconds)'));
+      await expect(ct.createExpectation({ ...input, mask: { ...input.mask, src: 'fd00::1' } })).rejects.toThrow(
+        new RangeError("expectation.mask.src: 'fd00::1' is not an ipv4 address"),
+      );
+      await expect(ct.createExpectation({ ...input, master: { ...MASTER, protocol: 'bogus' as never } })).rejects.toThrow(RangeError);
+      await expect(ct.createExpectation({ ...input, flags: 'permanent' as never })).rejects.toThrow(
+        new TypeError("expectation.flags: expected an array of flag names, got 'permanent'"),
+      );
+      await expect(ct.createExpectation(null as never)).rejects.toThrow(TypeError);
+      await expect(ct.flushExpectations({ family: 'ipx' as never })).rejects.toThrow(new RangeError("filter.family: expected 'ipv4' or 'ipv6', got 'ipx'"));
+      await expect(ct.expectationEvents({ types: ['update' as never] })).rejects.toThrow(new RangeError("types: unknown expectation event 'update' (events: new, destroy)"));
+      await expect(ct.getExpectation({ ...EXPECTED, dport: -1 })).rejects.toThrow(new RangeError('key.dport: -1 is out of range 0..65535'));
+    });
   });
 
   describe.skipIf(!conntrackTool)('next to the conntrack tool', () => {
