@@ -4,7 +4,7 @@ import type { MessageView } from '../../core/message.js';
 import { AF_INET, AF_INET6, AF_PACKET, AF_UNSPEC, NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL, NLM_F_REPLACE, NLM_F_REQUEST } from '../../core/constants.js';
 import * as C from '../../families/route/constants.js';
 import * as A from '../../families/generated/rt-addr.constants.js';
-import { Args, duparg, duparg2, familyName, invarg, matches, parseAddr, parsePrefix, type InetAddr, type InetPrefix } from './args.js';
+import { addrMatch, Args, duparg, duparg2, familyName, invarg, matches, parseAddr, parsePrefix, type InetAddr, type InetPrefix } from './args.js';
 import { Header, addrText, messageAttrs, type AttrTable } from './attrs.js';
 import { CommandError } from '../error.js';
 import { usage, type IpContext } from './context.js';
@@ -49,13 +49,7 @@ function labelMatches(pattern: string, label: string): boolean {
 function prefixMatches(pfx: InetAddr, bytes: Uint8Array | undefined): boolean {
   if (!bytes) return false;
   if (pfx.bytes.length !== bytes.length) return false;
-  const bits = pfx.bitlen < 0 ? bytes.length * 8 : pfx.bitlen;
-  for (let i = 0; i < bits; i++) {
-    const byte = i >> 3;
-    const mask = 0x80 >> (i & 7);
-    if ((pfx.bytes[byte]! & mask) !== (bytes[byte]! & mask)) return false;
-  }
-  return true;
+  return addrMatch(pfx.bytes, bytes, pfx.bitlen < 0 ? bytes.length * 8 : pfx.bitlen);
 }
 
 /** True when an address message passes the filters (print_addrinfo's checks). */

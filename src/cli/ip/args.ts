@@ -16,6 +16,16 @@ export function matches(arg: string, keyword: string): boolean {
   return arg.length > 0 && keyword.startsWith(arg);
 }
 
+/** inet_addr_match(): the first `bits` bits of `a` and `b` agree (missing bytes count as 0). */
+export function addrMatch(a: Uint8Array, b: Uint8Array, bits: number): boolean {
+  for (let i = 0; i < bits; i++) {
+    const byte = i >> 3;
+    const mask = 0x80 >> (i & 7);
+    if (((a[byte] ?? 0) & mask) !== ((b[byte] ?? 0) & mask)) return false;
+  }
+  return true;
+}
+
 /** NEXT_ARG()'s failure (incomplete_command()): exit 255. */
 export function incompleteCommand(): CommandError {
   return usage('Command line is not complete. Try option "help"');

@@ -12,6 +12,7 @@ import { JsonNumberText } from './json.js';
 import { LINKMODE_NAMES, LINK_FLAG_NAMES, OPERSTATE_NAMES } from '../../families/route/names.js';
 import { groupName, linkTypeName } from './names.js';
 import type { Printer } from './printer.js';
+import { hex0x } from './numbers.js';
 
 /** Byte offsets in struct ifinfomsg. */
 const IFI = L.IFINFOMSG_OFFSETS;
@@ -95,10 +96,6 @@ function vlanProtocol(proto: number): string {
 
 /** VLAN flags (VLAN_FLAG_*) as ip prints them: the kernel names without the prefix. */
 const VLAN_FLAG_NAMES = Object.entries(L.VLAN_FLAGS_NAMES).map(([bit, n]) => [Number(bit), n!.toUpperCase().replace(/-/g, '_')] as const);
-
-function hex0x(v: number): string {
-  return v ? '0x' + v.toString(16) : '0';
-}
 
 function printBridge(p: Printer, tb: AttrTable): void {
   const u = (t: number): Attr | undefined => tb.get(t);

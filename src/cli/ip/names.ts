@@ -4,10 +4,8 @@
 // `ip` does.
 import { readFileSync, readdirSync } from 'node:fs';
 import { LINK_TYPE_NAMES, ROUTE_TYPE_NAMES, RTPROT_NAMES, RT_SCOPE_NAMES, RT_TABLE_NAMES } from '../../families/route/names.js';
+import { matches } from './args.js';
 import { strtol, strtoulWithin } from './numbers.js';
-
-// ip's matches(): a non-empty prefix of the keyword (args.ts has the same; names.ts stays free of its imports).
-const matches = (arg: string, keyword: string): boolean => arg.length > 0 && keyword.startsWith(arg);
 
 /**
  * A two-way table of numbers and names. `hashed` tables (rt_tables, group:

@@ -5,7 +5,7 @@ import * as C from '../../families/route/constants.js';
 import * as N from '../../families/generated/rt-neigh.constants.js';
 
 import { NetlinkError } from '../../core/errors.js';
-import { Args, duparg, duparg2, invarg, matches, parseAddr, parseLladdr, parsePrefix, type InetAddr } from './args.js';
+import { addrMatch, Args, duparg, duparg2, invarg, matches, parseAddr, parseLladdr, parsePrefix, type InetAddr } from './args.js';
 import { Header, addrText, llAddrText, messageAttrs } from './attrs.js';
 import { CommandError } from '../error.js';
 import { usage, type IpContext } from './context.js';
@@ -49,10 +49,7 @@ function neighPasses(m: MessageView, f: NeighFilter): boolean {
     if (dst) {
       if (dst.length !== 4 && dst.length !== 16) return false;
       if ((dst.length === 4 ? AF_INET : AF_INET6) !== f.pfx.family) return false;
-      for (let i = 0; i < f.pfx.bitlen; i++) {
-        const mask = 0x80 >> (i & 7);
-        if ((dst[i >> 3]! & mask) !== (f.pfx.bytes[i >> 3]! & mask)) return false;
-      }
+      if (!addrMatch(dst, f.pfx.bytes, f.pfx.bitlen)) return false;
     }
   }
   if (f.protocol && f.protocol !== (tb.get(C.NDA_PROTOCOL)?.u8() ?? 0)) return false;

@@ -8,6 +8,11 @@
 const ULONG_MAX = (1n << 64n) - 1n;
 const LONG_MAX = (1n << 63n) - 1n;
 
+/** A number as ip's print_0xhex / "0x%x" with 0 as 0: 0, or 0x and lower-case hex. */
+export function hex0x(v: number): string {
+  return v ? '0x' + (v >>> 0).toString(16) : '0';
+}
+
 /** What strtoul() / strtol() read: the value, how many characters were used (0: no number), and whether it overflowed (errno ERANGE). */
 export interface StrtoResult {
   value: bigint;

@@ -8,7 +8,7 @@ import * as C from '../../families/route/constants.js';
 import * as R from '../../families/generated/rt-route.constants.js';
 
 import { NetlinkError } from '../../core/errors.js';
-import { afBitLen, Args, duparg2, familyName, invarg, matches, parseAddr, parsePrefix, protocolFilter, readFamily, type InetAddr, type InetPrefix } from './args.js';
+import { addrMatch, afBitLen, Args, duparg2, familyName, invarg, matches, parseAddr, parsePrefix, protocolFilter, readFamily, type InetAddr, type InetPrefix } from './args.js';
 import { Attr, Header, addrText, messageAttrs, parseAttrs } from './attrs.js';
 import { CommandError } from '../error.js';
 import { usage, type IpContext } from './context.js';
@@ -310,16 +310,6 @@ export function emptyRouteFilter(family = AF_UNSPEC): RouteFilter {
     metric: 0,
     metricMask: 0,
   };
-}
-
-/** inet_addr_match(): 0 when the first `bits` bits of `a` and `b` agree. */
-function addrMatch(a: Uint8Array, b: Uint8Array, bits: number): boolean {
-  for (let i = 0; i < bits; i++) {
-    const byte = i >> 3;
-    const mask = 0x80 >> (i & 7);
-    if (((a[byte] ?? 0) & mask) !== ((b[byte] ?? 0) & mask)) return false;
-  }
-  return true;
 }
 
 const lenGiven = (p: InetPrefix | undefined): boolean => p !== undefined && p.lenGiven;

@@ -4,7 +4,7 @@ import { AF_INET, AF_INET6, AF_UNSPEC, NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_
 import * as C from '../../families/route/constants.js';
 import * as R from '../../families/generated/rt-rule.constants.js';
 
-import { Args, invarg, matches, parseAddr, parsePrefix, protocolFilter, validIfname, type InetPrefix } from './args.js';
+import { addrMatch, Args, invarg, matches, parseAddr, parsePrefix, protocolFilter, validIfname, type InetPrefix } from './args.js';
 import { Header, addrText, messageAttrs } from './attrs.js';
 import { CommandError } from '../error.js';
 import { usage, type IpContext } from './context.js';
@@ -22,7 +22,7 @@ import {
   tableName,
   tableNumber,
 } from './names.js';
-import { getS32, getU32, getU64, getU8 } from './numbers.js';
+import { getS32, getU32, getU64, getU8, hex0x } from './numbers.js';
 import { RULE_USAGE } from './usage.js';
 import { Printer } from './printer.js';
 
@@ -30,10 +30,6 @@ import { Printer } from './printer.js';
 const FRH = R.FIB_RULE_HDR_OFFSETS;
 const UID = R.FIB_RULE_UID_RANGE_OFFSETS;
 const PORTS = R.FIB_RULE_PORT_RANGE_OFFSETS;
-
-function hex0x(v: number): string {
-  return v ? '0x' + (v >>> 0).toString(16) : '0';
-}
 
 /** print_rule: one rule into `p`. */
 export function printRule(p: Printer, m: MessageView, ctx: IpContext): void {
@@ -276,11 +272,7 @@ function prefixMatches(p: InetPrefix, bytes: Uint8Array | undefined): boolean {
   if (!bytes || p.family === AF_UNSPEC || p.bitlen <= 0) return true;
   if (bytes.length !== 4 && bytes.length !== 16) return false;
   if ((bytes.length === 4 ? AF_INET : AF_INET6) !== p.family) return false;
-  for (let i = 0; i < p.bitlen; i++) {
-    const mask = 0x80 >> (i & 7);
-    if (((bytes[i >> 3] ?? 0) & mask) !== ((p.bytes[i >> 3] ?? 0) & mask)) return false;
-  }
-  return true;
+  return addrMatch(bytes, p.bytes, p.bitlen);
 }
 
 /** filter_nlmsg() of iprule.c. */
