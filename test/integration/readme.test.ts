@@ -387,11 +387,13 @@ describe('the README', () => {
 // it needs no shared dist/; 'blue' is replaced by a unique name, removed
 // afterwards whatever happens.
 describe.skipIf(!canUseKernel)('the README on devices, processes and audit, run as written', () => {
+  const sockets = block('Sockets (sock_diag) and `nlkit ss`', 'ts');
   const uevents = block('Device events (kobject uevents)', 'ts');
   const procs = block('Process events (the proc connector)', 'ts');
   const audit = block('Audit', 'ts');
   const taskstats = block('Task statistics (taskstats)', 'ts');
   const blue = uniqueNetnsName('readme-uevent');
+  const socketsNs = uniqueNetnsName('readme-ss');
   let pkg: string | undefined;
   const started: Running[] = [];
 
@@ -404,6 +406,7 @@ describe.skipIf(!canUseKernel)('the README on devices, processes and audit, run 
   afterAll(async () => {
     for (const r of started) if (r.child.exitCode === null && r.child.signalCode === null) r.child.kill('SIGKILL');
     await removeNetns(blue);
+    await removeNetns(socketsNs);
     if (pkg) rmSync(pkg, { recursive: true, force: true });
   });
 
@@ -426,6 +429,16 @@ describe.skipIf(!canUseKernel)('the README on devices, processes and audit, run 
       const r = await runBlock(uevents, rename(uevents.code, { blue }));
       expect(r.stdout).toEqual(['add /devices/virtual/net/v1 v1 bigint', 'add /devices/virtual/net/v0 v0 bigint']);
       expect(await netns.list()).not.toContain(blue);
+    },
+    PATIENCE_MS,
+  );
+
+  it(
+    'runs the sock_diag example: a listener in a namespace it makes and removes, listed and destroyed',
+    async () => {
+      const r = await runBlock(sockets, rename(sockets.code, { blue: socketsNs }));
+      expect(r.stdout).toEqual(['0.0.0.0 8080 listen bigint', '0']);
+      expect(await netns.list()).not.toContain(socketsNs);
     },
     PATIENCE_MS,
   );
