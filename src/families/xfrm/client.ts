@@ -6,7 +6,7 @@
 // their message type (family.decode), not by the request's operation.
 // Kernel behaviour cited from net/xfrm/xfrm_user.c.
 import { checkInteger, checkU32, describe } from '../../core/check.js';
-import { NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL, NLM_F_REPLACE, NLM_F_REQUEST } from '../../core/constants.js';
+import { NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST } from '../../core/constants.js';
 import { NetlinkDecodeError, NetlinkError } from '../../core/errors.js';
 import type { MessageView } from '../../core/message.js';
 import { MessageWriter } from '../../core/writer.js';
@@ -596,14 +596,19 @@ export class XfrmClient implements AsyncDisposable {
     }
   }
 
-  /** Adds an SA (XFRM_MSG_NEWSA); EEXIST when it exists. A kernel without the protocol's module answers ENOENT. */
+  /**
+   * Adds an SA (XFRM_MSG_NEWSA); EEXIST when it exists. A kernel without
+   * the protocol (no esp4 / ah4 / ipcomp module) answers EPROTONOSUPPORT,
+   * "Requested type not found". Sent with the flags ip sends: xfrm_add_sa()
+   * tells add from update by the message type, not by NLM_F_CREATE / EXCL.
+   */
   async addState(input: XfrmStateInput, options: CallOptions = {}): Promise<void> {
-    await this.request('newsa', stateInput(input, 'state') as Obj, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL, options);
+    await this.request('newsa', stateInput(input, 'state') as Obj, NLM_F_REQUEST | NLM_F_ACK, options);
   }
 
   /** Changes an SA or completes a larval one (XFRM_MSG_UPDSA). */
   async updateState(input: XfrmStateInput, options: CallOptions = {}): Promise<void> {
-    await this.request('updsa', stateInput(input, 'state') as Obj, NLM_F_REQUEST | NLM_F_ACK | NLM_F_REPLACE, options);
+    await this.request('updsa', stateInput(input, 'state') as Obj, NLM_F_REQUEST | NLM_F_ACK, options);
   }
 
   /** Deletes an SA (ESRCH when there is none). */
@@ -622,6 +627,8 @@ export class XfrmClient implements AsyncDisposable {
     const info = stateInput({ src: input.src, dst: input.dst, proto: input.proto, ...(input.mode ? { mode: input.mode } : {}) }, 'input');
     if (input.reqid !== undefined) info.reqid = checkU32(input.reqid, 'input.reqid');
     if (input.seq !== undefined) info.seq = checkU32(input.seq, 'input.seq');
+    // A larval SA has no limits of its own (ip sends them as 0; the kernel gives it XFRM_ACQ_EXPIRES).
+    info.lft = {};
     const value: Obj = {
       info,
       min: input.min === undefined ? 0x100 : checkU32(input.min, 'input.min'),
@@ -668,14 +675,14 @@ export class XfrmClient implements AsyncDisposable {
     }
   }
 
-  /** Adds a policy (XFRM_MSG_NEWPOLICY); EEXIST when one with this selector and direction exists. */
+  /** Adds a policy (XFRM_MSG_NEWPOLICY); EEXIST when one with this selector and direction exists (xfrm_add_policy() decides by the type). */
   async addPolicy(input: XfrmPolicyInput, options: CallOptions = {}): Promise<void> {
-    await this.request('newpolicy', policyInput(input, 'policy') as Obj, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL, options);
+    await this.request('newpolicy', policyInput(input, 'policy') as Obj, NLM_F_REQUEST | NLM_F_ACK, options);
   }
 
   /** Adds or replaces a policy (XFRM_MSG_UPDPOLICY). */
   async updatePolicy(input: XfrmPolicyInput, options: CallOptions = {}): Promise<void> {
-    await this.request('updpolicy', policyInput(input, 'policy') as Obj, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_REPLACE, options);
+    await this.request('updpolicy', policyInput(input, 'policy') as Obj, NLM_F_REQUEST | NLM_F_ACK, options);
   }
 
   /** Deletes a policy (ENOENT when there is none). */
