@@ -43,6 +43,7 @@ import {
   type RouteInput,
 } from './routes.js';
 import { NexthopClient } from './nexthops.js';
+import { BridgeClient } from './bridge.js';
 import { RULE_ADD_FLAGS, decodeRule, encodeRule, ruleIdentity, ruleMatches, type Rule, type RuleFilter, type RuleInput } from './rules.js';
 import { Monitor, Watch, type EventKind, type MonitorOptions, type WatchOptions, type KindObjects, type KindFilters } from './events.js';
 
@@ -649,6 +650,8 @@ export class RouteClient {
   readonly netconf: NetconfClient;
   /** Nexthop objects, groups and resilient-group buckets (RTM_*NEXTHOP, RTM_*NEXTHOPBUCKET). */
   readonly nexthops: NexthopClient;
+  /** Bridges: forwarding entries, ports and their settings, VLANs, the multicast database (PF_BRIDGE). */
+  readonly bridge: BridgeClient;
   private readonly ctx: RouteContext;
 
   private constructor(
@@ -666,6 +669,7 @@ export class RouteClient {
     this.nsid = new NsidClient(this.ctx);
     this.netconf = new NetconfClient(this.ctx);
     this.nexthops = new NexthopClient(this.ctx);
+    this.bridge = new BridgeClient(this.ctx);
   }
 
   /** Opens a client in the current namespace, or in `options.netns`. */

@@ -29,6 +29,19 @@ export {
   type ResilientSettings,
 } from './nexthops.js';
 export type { Neighbour, NeighbourFilter, NeighbourInput, NeighbourState } from './neighbours.js';
+export {
+  BridgeClient,
+  type BridgeContext,
+  type FdbEntry,
+  type FdbInput,
+  type FdbState,
+  type BridgePort,
+  type BridgePortSettings,
+  type BridgeVlan,
+  type BridgeVlanInput,
+  type MdbEntry,
+  type MdbInput,
+} from './bridge.js';
 export type { Rule, RuleFilter, RuleInput, RuleAction } from './rules.js';
 export { NSID_NOT_ASSIGNED, type Nsid, type Netconf } from './netns.js';
 export {
