@@ -537,6 +537,39 @@ describe.skipIf(!canUseKernel)('the README, ipset', () => {
   );
 });
 
+describe.skipIf(!canUseKernel)('the README, conntrack', () => {
+  const conntrackBlock = block('conntrack', 'ts');
+  const blue = uniqueNetnsName('readme-ct');
+  let pkg: string | undefined;
+
+  beforeAll(async () => {
+    const { buildPrivatePackage } = await import('../helpers/private-dist.js');
+    pkg = mkdtempSync(path.join(tmpdir(), 'nlkit-readme-ct-'));
+    buildPrivatePackage(pkg, []);
+  }, 120_000);
+
+  afterAll(async () => {
+    await removeNetns(blue);
+    if (pkg) rmSync(pkg, { recursive: true, force: true });
+  });
+
+  it(
+    'runs the conntrack example: an entry written, read, deleted by mark, and its events, in a namespace it makes and removes',
+    async () => {
+      const file = path.join(pkg!, `block-${conntrackBlock.index}.mjs`);
+      writeFileSync(file, rename(conntrackBlock.code, { blue }));
+      const r = new Running(
+        `README block ${conntrackBlock.index}`,
+        spawn(process.execPath, [file], { cwd: pkg!, stdio: ['ignore', 'pipe', 'pipe'], timeout: PATIENCE_MS, killSignal: 'SIGKILL' }),
+      );
+      await r.succeeded();
+      expect(r.stdout).toEqual(['53 1', 'new 53', 'destroy 53']);
+      expect(await netns.list()).not.toContain(blue);
+    },
+    PATIENCE_MS,
+  );
+});
+
 describe.skipIf(!canUseKernel)('the README, nexthop objects', () => {
   const nexthops = block('Nexthop objects', 'ts');
   const blue = uniqueNetnsName('readme-nh');
