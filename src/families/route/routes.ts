@@ -24,26 +24,12 @@ import {
 import type { ResolveLink } from './links.js';
 import { RTPROT_BOOT, RT_SCOPE_HOST, RT_SCOPE_LINK, RT_SCOPE_NOWHERE, RT_SCOPE_UNIVERSE, RT_TABLE_MAIN } from './constants.js';
 import { ROUTE_TYPE_NAMES } from './names.js';
+import { RTM_FLAGS_NAMES, RTNH_FLAGS_NAMES } from '../generated/rt-route.constants.js';
 
-/** rtm_flags (RTM_F_* in include/uapi/linux/rtnetlink.h) and, for one next hop, RTNH_F_* in the low byte. */
-const ROUTE_FLAGS: ReadonlyArray<readonly [number, string]> = [
-  [1, 'dead'],
-  [2, 'pervasive'],
-  [4, 'onlink'],
-  [8, 'offload'],
-  [16, 'linkdown'],
-  [32, 'unresolved'],
-  [64, 'trap'],
-  [0x100, 'notify'],
-  [0x200, 'cloned'],
-  [0x400, 'equalize'],
-  [0x800, 'prefix'],
-  [0x1000, 'lookup-table'],
-  [0x2000, 'fib-match'],
-  [0x4000, 'offload'],
-  [0x8000, 'trap'],
-  [0x20000, 'offload-failed'],
-];
+/** rtm_flags (RTM_F_* in include/uapi/linux/rtnetlink.h) and, for one next hop, RTNH_F_* in the low byte: the spec's names. */
+const ROUTE_FLAGS: ReadonlyArray<readonly [number, string]> = [...Object.entries(RTNH_FLAGS_NAMES), ...Object.entries(RTM_FLAGS_NAMES)].map(
+  ([bit, name]) => [Number(bit), name!] as const,
+);
 
 /** Route types a write may give (every RTN_* but RTN_UNSPEC and RTN_XRESOLVE). */
 export type RouteType = Exclude<(typeof ROUTE_TYPE_NAMES)[number], 'none' | 'xresolve'>;
