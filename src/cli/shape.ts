@@ -253,6 +253,8 @@ export class YnlShaper {
         }
         return v as string;
       case 'binary':
+        // nlkit's packed struct arrays (NHA_GROUP): a list of struct dicts.
+        if (spec.struct !== undefined && spec.subType === 'binary' && Array.isArray(v)) return v.map((x) => this.struct(spec.struct!, x as Obj));
         if (spec.struct !== undefined) return this.struct(spec.struct, v as Obj);
         if (Array.isArray(v)) return v.map((x) => this.scalar(spec, x));
         return this.bytesOrText(v);

@@ -7,6 +7,7 @@
 // reading the same state.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runIp } from '../../src/cli/ip/index.js';
+import { runYnl } from '../../src/cli/ynl.js';
 import { RouteClient } from '../../src/families/route/index.js';
 import { NetlinkError } from '../../src/index.js';
 import { requireFeatures } from '../helpers/features.js';
@@ -172,6 +173,28 @@ describe.skipIf(!canUseKernel)('nlkit nexthop against ip nexthop', () => {
     expect(await rt.nexthops.bucket(11, 99)).toBeUndefined();
     const route = (await rt.routes.listAll({ table: 'main' })).find((r) => r.dst === '192.168.1.0/24');
     expect(route?.nhId).toBe(10);
+  });
+
+  it('reads the project spec with nlkit ynl --spec specs/rt-nexthop.yaml (groups as lists of struct dicts)', async () => {
+    let stdout = '';
+    let stderr = '';
+    const io = { stdout: (t: string) => (stdout += t), stderr: (t: string) => (stderr += t), env: {}, stdoutIsTTY: false };
+    const code = await runYnl(['-n', a!, '--spec', 'specs/rt-nexthop.yaml', '--do', 'getnexthop', '--json', '{"id": 10}', '--output-json'], io);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toEqual({
+      id: 10,
+      'group-type': 'mpath',
+      group: [
+        { id: 1, weight: 2, 'weight-high': 0, resvd2: 0 },
+        { id: 2, weight: 0, 'weight-high': 0, resvd2: 0 },
+      ],
+      'op-flags': ['resp-grp-resvd-0'],
+      'nh-family': 0,
+      'nh-scope': 0,
+      'nh-protocol': 0,
+      'nh-flags': [],
+    });
   });
 
   it('rejects bad input before sending, and passes kernel refusals on', async () => {
