@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../../src/cli/main.js';
+import { generatedFamilies } from '../../../src/families/generated/index.js';
 
 const specs = path.resolve(import.meta.dirname, '..', '..', '..', '..', 'shared', 'ynl-specs', 'specs');
 const spec = (name: string): string => path.join(specs, `${name}.yaml`);
@@ -118,7 +119,8 @@ describe('nlkit ynl bad input', () => {
     [
       'an unknown family',
       ['--family', 'nope', '--list-ops'],
-      "unknown family 'nope' (families: binder, conntrack, dev-energymodel, devlink, dpll, drm-ras, ethtool, fou, handshake, lockd, mptcp_pm, net-shaper, netdev, nfsd, nftables, nl80211, nlctrl, ovpn, ovs_datapath, ovs_flow, ovs_packet, ovs_vport, psp, rt-addr, rt-link, rt-neigh, rt-route, rt-rule, sunrpc, tc, tcp_metrics, team, wireguard)",
+      // Every generated family, the kernel's and the project's own (specs/), sorted.
+      `unknown family 'nope' (families: ${Object.keys(generatedFamilies).sort().join(', ')})`,
     ],
     ['a missing spec file', ['--spec', '/nonexistent/x.yaml', '--list-ops'], 'Spec file /nonexistent/x.yaml does not exist'],
     ['an unknown --list-attrs message', ['--family', 'rt-link', '--list-attrs', 'nosuch'], 'Operation nosuch not found'],
