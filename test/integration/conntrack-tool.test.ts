@@ -4,12 +4,15 @@
 // flushed through each tool, compared line by line (timeouts masked), with
 // the same stderr lines and exit statuses; -C and -S; events; expectations.
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { ConntrackClient } from '../../src/families/netfilter/conntrack.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runConntrack } from '../../src/cli/conntrack/index.js';
 import type { CommandIO } from '../../src/cli/ynl.js';
 import { canUseKernel, createNetns, removeNetns } from '../helpers/kernel.js';
+import { buildPrivatePackage } from '../helpers/private-dist.js';
 
 const conntrackTool = spawnSync('conntrack', ['--version'], { encoding: 'utf8' }).status === 0;
 
@@ -522,4 +525,43 @@ describe.skipIf(!canUseKernel || !conntrackTool)('nlkit conntrack next to conntr
       for (const c of masters) c.close();
     }
   });
+
+  it('-E as a process ends on SIGINT as conntrack -E does: its count on stderr, exit status 0', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'nlkit-ct-'));
+    try {
+      buildPrivatePackage(dir, [], ['src/cli/main.ts']);
+      tool(b!, ['-F']);
+      const start = (argv: string[]) => {
+        const child = spawn('ip', ['netns', 'exec', b!, ...argv], { stdio: ['ignore', 'pipe', 'pipe'] });
+        const run = { out: '', err: '', code: undefined as number | null | undefined };
+        child.stdout.setEncoding('utf8').on('data', (t: string) => void (run.out += t));
+        child.stderr.setEncoding('utf8').on('data', (t: string) => void (run.err += t));
+        const closed = new Promise<void>((resolve) => child.on('close', (code) => ((run.code = code), resolve())));
+        return { child, run, closed };
+      };
+      const mine = start([process.execPath, path.join(dir, 'dist/cli/main.js'), 'conntrack', '-E']);
+      const theirs = start(['conntrack', '-E']);
+      try {
+        // Both start up (node and the transpiled package take a while on a busy machine) and print an entry made for the purpose.
+        const deadline = Date.now() + 60_000;
+        for (let port = 1; !(mine.run.out.includes('dport=9 ') && theirs.run.out.includes('dport=9 ')); port++) {
+          if (Date.now() > deadline) throw new Error(`no events: ${mine.run.err}${theirs.run.err}`);
+          tool(b!, ['-I', '-p', 'udp', '-s', '10.6.1.1', '-d', '10.6.1.2', '--sport', String(port), '--dport', '9', '-t', '5']);
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        mine.child.kill('SIGINT');
+        theirs.child.kill('SIGINT');
+        await Promise.all([mine.closed, theirs.closed]);
+      } finally {
+        mine.child.kill('SIGKILL');
+        theirs.child.kill('SIGKILL');
+      }
+      const summary = /^conntrack v1\.4\.7 \(conntrack-tools\): (\d+) flow events have been shown\.\n$/;
+      expect({ code: mine.run.code, err: summary.test(mine.run.err) }).toEqual({ code: theirs.run.code, err: summary.test(theirs.run.err) });
+      expect(mine.run.code).toBe(0);
+      expect(Number(summary.exec(mine.run.err)![1])).toBe(mine.run.out.split('\n').filter(Boolean).length);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
