@@ -3,10 +3,13 @@
 // one of them, and its verdicts (drop, accept with a mark, payload rewrite)
 // must take effect; a full queue fails open or drops as configured.
 import { execFile, execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
 import { NfqueueSocket, type NfqueuePacket } from '../../src/families/netfilter/nfqueue.js';
-import { isOverrun, NlkitError } from '../../src/index.js';
+import { isOverrun, NetlinkError, NlkitError } from '../../src/index.js';
 import { canUseKernel, createNetns, removeNetns } from '../helpers/kernel.js';
 
 const run = promisify(execFile);
@@ -304,6 +307,48 @@ describe.skipIf(!canUseKernel)('NfqueueSocket', () => {
     }
     expect(items).toContain('overrun');
     expect(queueStats(ns, 6)).toMatchObject({ total: 0, userDropped: stats.userDropped });
+  });
+
+  it('is usable from `nlkit ynl --spec specs/nfqueue.yaml` and specs/nflog.yaml, kernel errors included', async () => {
+    const ynl = async (...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
+      let stdout = '';
+      let stderr = '';
+      const code = await main(['ynl', '-n', ns, ...argv], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env: {}, stdoutIsTTY: false });
+      return { code, stdout, stderr };
+    };
+    expect(await ynl('--spec', 'specs/nfqueue.yaml', '--do', 'config', '--json', '{"res-id": 11, "cmd": {"command": "bind"}}')).toEqual({ code: 0, stdout: 'None\n', stderr: '' });
+    // nfulnl_recv_config(): a command on a group nobody bound is ENODEV.
+    const refused = await ynl('--spec', 'specs/nflog.yaml', '--do', 'config', '--json', '{"res-id": 11, "cmd": {"command": "unbind"}}');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('No such device');
+  });
+
+  it('asks for conntrack information: refused with EOPNOTSUPP by a kernel without nfnetlink glue, the queue left unbound', async () => {
+    // nfqnl_recv_config() refuses NFQA_CFG_F_CONNTRACK while no nfnl_ct_hook is
+    // registered, which CONFIG_NETFILTER_NETLINK_GLUE_CT provides.
+    const config = existsSync('/proc/config.gz') ? gunzipSync(readFileSync('/proc/config.gz')).toString() : '';
+    const glue = /^CONFIG_NETFILTER_NETLINK_GLUE_CT=y$/m.test(config);
+    await using nfq = await NfqueueSocket.open({ netns: ns });
+    const outcome = await nfq.queue(4, { conntrack: true }).then(
+      (q) => q,
+      (e: unknown) => e,
+    );
+    if (glue) {
+      const q = outcome as Awaited<ReturnType<typeof nfq.queue>>;
+      const sent = udpSend(ns, 7000, ['ct']);
+      for await (const p of q) {
+        if (isOverrun(p)) continue;
+        expect(p.conntrack).toMatchObject({ protocol: 'udp', original: { dport: 7000 } });
+        expect(p.ctInfo).toBe('new');
+        p.accept();
+        break;
+      }
+      await sent;
+    } else {
+      expect(outcome).toBeInstanceOf(NetlinkError);
+      expect((outcome as NetlinkError).code).toBe('EOPNOTSUPP');
+      expect(() => queueStats(ns, 4)).toThrow(/queue 4 is not bound/);
+    }
   });
 
   it('checks arguments before anything is sent, naming the field', async () => {

@@ -570,6 +570,39 @@ describe.skipIf(!canUseKernel)('the README, conntrack', () => {
   );
 });
 
+describe.skipIf(!canUseKernel)('the README, nflog and nfqueue', () => {
+  const nf = block('nflog and nfqueue', 'ts');
+  const blue = uniqueNetnsName('readme-nfq');
+  let pkg: string | undefined;
+
+  beforeAll(async () => {
+    const { buildPrivatePackage } = await import('../helpers/private-dist.js');
+    pkg = mkdtempSync(path.join(tmpdir(), 'nlkit-readme-nfq-'));
+    buildPrivatePackage(pkg, []);
+  }, 120_000);
+
+  afterAll(async () => {
+    await removeNetns(blue);
+    if (pkg) rmSync(pkg, { recursive: true, force: true });
+  });
+
+  it(
+    'runs the nflog and nfqueue example: pings logged and queued, one dropped by its verdict, in a namespace it makes and removes',
+    async () => {
+      const file = path.join(pkg!, `block-${nf.index}.mjs`);
+      writeFileSync(file, rename(nf.code, { blue }));
+      const r = new Running(
+        `README block ${nf.index}`,
+        spawn(process.execPath, [file], { cwd: pkg!, stdio: ['ignore', 'pipe', 'pipe'], timeout: PATIENCE_MS, killSignal: 'SIGKILL' }),
+      );
+      await r.succeeded();
+      expect(r.stdout).toEqual(['4 packets transmitted, 3 received', 'ping input 84', 'ping input 84', 'ping input 84', 'ping input 84']);
+      expect(await netns.list()).not.toContain(blue);
+    },
+    PATIENCE_MS,
+  );
+});
+
 describe.skipIf(!canUseKernel)('the README, nexthop objects', () => {
   const nexthops = block('Nexthop objects', 'ts');
   const blue = uniqueNetnsName('readme-nh');
