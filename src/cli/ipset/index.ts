@@ -6,6 +6,7 @@
 // call_parser(), build_argv()); the talking goes through IpsetClient.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { IpsetClient, IpsetError, type IpsetCreateInput, type IpsetEntryInput, type IpsetHeader, type IpsetType } from '../../families/netfilter/ipset.js';
+import { errnoDescription, errnoNumber } from '../../core/errno.js';
 import { NetlinkError } from '../../core/errors.js';
 import type { CommandIO } from '../ynl.js';
 import { IPSET_HELP, IPSET_HELP_TYPES, IPSET_TYPE_HELP } from './help.js';
@@ -206,7 +207,8 @@ function createInput(type: TypeInfo, opts: Map<string, string | true>): IpsetCre
       case 'netmask': {
         const max = family === 'inet6' ? 128 : 32;
         const n = smallNumber(s, 0, 255);
-        if (n < 1 || n > max) throw syntax(`netmask is out of the inclusive range of 1-${max}`);
+        // string_to_cidr() and then ipset_parse_netmask() say so, both kept in ipset's report.
+        if (n < 1 || n > max) throw syntax(`'${s}' is out of range 1-${max}\nSyntax error: netmask is out of the inclusive range of 1-${max}`);
         input.netmask = n;
         break;
       }
@@ -226,16 +228,17 @@ function createInput(type: TypeInfo, opts: Map<string, string | true>): IpsetCre
         input.initval = Number(number(s, 0n, 0xffffffffn));
         break;
       case 'range': {
+        // FROM-TO, or FROM alone (and then `to' is missing).
         const dash = s.indexOf('-');
-        if (dash < 0) throw syntax(`range separator expected after ${s}`);
-        input.range = { from: parsePortNumber(s.slice(0, dash)), to: parsePortNumber(s.slice(dash + 1)) };
+        if (dash < 0) input.range = { from: parsePortNumber(s), to: Number.NaN };
+        else input.range = { from: parsePortNumber(s.slice(0, dash)), to: parsePortNumber(s.slice(dash + 1)) };
         break;
       }
       case 'from':
-        input.range = { from: parsePortNumber(s), to: input.range?.to ?? 0 };
+        input.range = { from: parsePortNumber(s), to: input.range?.to ?? Number.NaN };
         break;
       case 'to':
-        input.range = { from: input.range?.from ?? 0, to: parsePortNumber(s) };
+        input.range = { from: input.range?.from ?? Number.NaN, to: parsePortNumber(s) };
         break;
       case 'size':
         input.size = Number(number(s, 0n, 0xffffffffn));
@@ -247,7 +250,11 @@ function createInput(type: TypeInfo, opts: Map<string, string | true>): IpsetCre
         break;
     }
   }
-  for (const m of type.mandatory) if (!opts.has(m) && !(m === 'range' && opts.has('from') && opts.has('to'))) throw new IpsetCliError(`Mandatory option \`${m}' is missing`, 2);
+  if (type.mandatory.includes('range')) {
+    // IPSET_OPT_PORT and IPSET_OPT_PORT_TO are mandatory; ipset names the first option that sets the missing one.
+    if (input.range === undefined || Number.isNaN(input.range.from)) throw new IpsetCliError("Mandatory option `range' is missing", 2);
+    if (Number.isNaN(input.range.to)) throw new IpsetCliError("Mandatory option `to' is missing", 2);
+  }
   return input;
 }
 
@@ -281,12 +288,15 @@ function entryOptions(entry: IpsetEntryInput, opts: Map<string, string | true>):
         entry[k] = setname(s);
         break;
       case 'skbmark': {
-        const [mark, mask] = s.split('/');
-        entry.skbmark = (number(mark!, 0n, 0xffffffffn) << 32n) | (mask === undefined ? 0xffffffffn : number(mask, 0n, 0xffffffffn));
+        // sscanf(str, "0x%lx/0x%lx"), else sscanf(str, "0x%lx") with the full mask.
+        const m = /^0x([0-9a-fA-F]+)(?:\/0x([0-9a-fA-F]+))?/.exec(s);
+        if (!m) throw syntax('Invalid skbmark format, it should be:  MARK/MASK or MARK (see manpage)');
+        entry.skbmark = ((BigInt(`0x${m[1]!}`) & 0xffffffffn) << 32n) | (m[2] === undefined ? 0xffffffffn : BigInt(`0x${m[2]}`) & 0xffffffffn);
         break;
       }
       case 'skbprio': {
-        const m = /^([0-9a-fA-F]+):([0-9a-fA-F]+)$/.exec(s);
+        // sscanf(str, "%x:%x").
+        const m = /^\s*(?:0[xX])?([0-9a-fA-F]+):\s*(?:0[xX])?([0-9a-fA-F]+)/.exec(s);
         if (!m) throw syntax('Invalid skbprio format, it should be:MAJOR:MINOR (see manpage)');
         entry.skbprio = ((parseInt(m[1]!, 16) & 0xffff) << 16) | (parseInt(m[2]!, 16) & 0xffff);
         break;
@@ -296,6 +306,12 @@ function entryOptions(entry: IpsetEntryInput, opts: Map<string, string | true>):
         break;
     }
   }
+}
+
+/** ipset's words for a -file it cannot open (lib/session.c, ipset_session_io_normal()). */
+function cannotOpen(file: string, how: 'reading' | 'writing', err: unknown): IpsetCliError {
+  const errno = errnoNumber((err as NodeJS.ErrnoException).code ?? '');
+  return new IpsetCliError(`Cannot open ${file} for ${how}: ${errno === undefined ? (err as Error).message : errnoDescription(errno)}`, 1);
 }
 
 /** One set as `ipset list` prints it (list_create() and list_adt() in plain mode). */
@@ -327,7 +343,13 @@ async function listing(s: Session, env: Env2, cmd: 'list' | 'save', name: string
     else writeFileSync(env.file, text, { flag: 'a' });
     text = '';
   };
-  if (env.file !== undefined) writeFileSync(env.file, '');
+  if (env.file !== undefined) {
+    try {
+      writeFileSync(env.file, '');
+    } catch (err) {
+      throw cannotOpen(env.file, 'writing', err);
+    }
+  }
   const namesOnly = env.name && mode !== 'save';
   const terse = env.name || (env.terse && mode !== 'save');
   let header: IpsetHeader | undefined;
@@ -374,13 +396,17 @@ async function adt(s: Session, env: Env2, cmd: 'add' | 'del' | 'test', name: str
   const h = await c.header(setname(name));
   if (!h) throw new IpsetCliError('The set with the given name does not exist', 1);
   const type = typeInfo(h.type);
-  const entry = parseElement(type, h.family, elem);
+  const entry = parseElement(type, h.family, elem, cmd);
   entryOptions(entry, keywordArgs(rest, type[cmd]));
+  // check_allowed(): ranges the command does not take for this type, in ipset's option order.
+  const allowed = type.ranges[cmd];
+  const family = h.family === 'inet' || h.family === 'inet6' ? h.family : 'unspec';
+  const refuse = (what: string): IpsetCliError => new IpsetCliError(`${what} range is not allowed in command ${cmd} with set type ${type.name} and family ${family}`, 1);
+  if (entry.ipTo !== undefined && !allowed.includes('ip-to')) throw refuse('FROM-TO IP');
+  if (entry.cidr !== undefined && !allowed.includes('cidr')) throw refuse('IP/CIDR');
+  if (entry.portTo !== undefined && !allowed.includes('port-to')) throw refuse('FROM-TO port');
   if (cmd === 'test') {
     await commit(s);
-    if ((entry.cidr !== undefined || entry.ipTo !== undefined) && type.name === 'hash:ip') {
-      throw new IpsetCliError(`${entry.cidr !== undefined ? 'IP/CIDR' : 'FROM-TO IP'} range is not allowed in command test with set type ${type.name} and family ${h.family}`, 1);
-    }
     const shown = formatElement(h.type, h.family, entry);
     if (await c.test(name, entry)) {
       if (!env.quiet) s.io.stderr(`Warning: ${shown} is in set ${name}.\n`);
@@ -430,8 +456,14 @@ function splitLine(line: string): string[] {
 
 async function restore(s: Session, env: Env2): Promise<number> {
   let text: string;
-  if (env.file !== undefined) text = readFileSync(env.file, 'utf8');
-  else text = s.options.stdin ?? readFileSync(0, 'utf8');
+  if (env.file !== undefined) {
+    try {
+      text = readFileSync(env.file, 'utf8');
+    } catch {
+      // ipset's restore gives up on a file it cannot open without a word, with status 255.
+      return 255;
+    }
+  } else text = s.options.stdin ?? readFileSync(0, 'utf8');
   // Lines keep their newline, as fgets() gives them to build_argv().
   const lines = text.split(/(?<=\n)/);
   for (const raw of lines) {

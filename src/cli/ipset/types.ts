@@ -5,7 +5,7 @@
 // kernel side of these (attribute numbers, flags) comes from the spec through
 // src/families/netfilter/ipset.ts.
 import { readFileSync } from 'node:fs';
-import { isIPv4, isIPv6 } from 'node:net';
+import { isIPv6 } from 'node:net';
 import type { IpsetEntry, IpsetEntryInput, IpsetHeader } from '../../families/netfilter/ipset.js';
 
 /** A failure ipset reports: the text after "ipset v7.17: ", and its exit status class. */
@@ -62,7 +62,12 @@ export interface TypeInfo {
   test: readonly Keyword[];
   /** Options that must be given to create. */
   mandatory: readonly string[];
+  /** Ranges an element may have per command (the `full` flags of ipset's type: IP_TO implies CIDR). */
+  ranges: { readonly add: readonly Range[]; readonly del: readonly Range[]; readonly test: readonly Range[] };
 }
+
+/** A range an element can be written as: FROM-TO addresses, IP/CIDR, FROM-TO ports. */
+export type Range = 'ip-to' | 'cidr' | 'port-to';
 
 /** The types nlkit ipset knows, at the revisions this kernel has. */
 export const TYPES: ReadonlyMap<string, TypeInfo> = new Map<string, TypeInfo>([
@@ -77,6 +82,7 @@ export const TYPES: ReadonlyMap<string, TypeInfo> = new Map<string, TypeInfo>([
       del: [],
       test: [],
       mandatory: [],
+      ranges: { add: ['ip-to', 'cidr'], del: ['ip-to', 'cidr'], test: ['ip-to', 'cidr'] },
     },
   ],
   [
@@ -90,6 +96,7 @@ export const TYPES: ReadonlyMap<string, TypeInfo> = new Map<string, TypeInfo>([
       del: [],
       test: [kw('nomatch', false)],
       mandatory: [],
+      ranges: { add: ['ip-to', 'cidr'], del: ['ip-to', 'cidr'], test: ['cidr'] },
     },
   ],
   [
@@ -103,6 +110,7 @@ export const TYPES: ReadonlyMap<string, TypeInfo> = new Map<string, TypeInfo>([
       del: [],
       test: [],
       mandatory: [],
+      ranges: { add: ['ip-to', 'cidr', 'port-to'], del: ['ip-to', 'cidr', 'port-to'], test: [] },
     },
   ],
   [
@@ -116,6 +124,7 @@ export const TYPES: ReadonlyMap<string, TypeInfo> = new Map<string, TypeInfo>([
       del: [],
       test: [kw('nomatch', false)],
       mandatory: [],
+      ranges: { add: ['ip-to', 'cidr'], del: ['ip-to', 'cidr'], test: ['cidr'] },
     },
   ],
   [
@@ -129,6 +138,7 @@ export const TYPES: ReadonlyMap<string, TypeInfo> = new Map<string, TypeInfo>([
       del: [],
       test: [],
       mandatory: ['range'],
+      ranges: { add: ['port-to'], del: ['port-to'], test: [] },
     },
   ],
   [
@@ -142,19 +152,26 @@ export const TYPES: ReadonlyMap<string, TypeInfo> = new Map<string, TypeInfo>([
       del: [kw('before', true, false), kw('after', true, false)],
       test: [kw('before', true, false), kw('after', true, false)],
       mandatory: [],
+      ranges: { add: [], del: [], test: [] },
     },
   ],
 ]);
 
 // ---- numbers ----------------------------------------------------------------
 
-/** strtoull(str, 0) as ipset's string_to_number_ll() uses it: decimal, 0x hex, 0 octal, all of the string. */
+/**
+ * strtoull(str, 0) as ipset's string_to_number_ll() uses it: decimal, 0x hex,
+ * 0 octal, the whole string; a leading minus negates modulo 2^64 (so "-1" is
+ * out of range rather than invalid).
+ */
 export function number(str: string, min: bigint, max: bigint): bigint {
-  const m = /^\s*\+?(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)$/.exec(str);
+  const m = /^[ \t\n\v\f\r]*([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)$/.exec(str);
   if (!m) throw syntax(`'${str}' is invalid as number`);
-  const t = m[1]!;
-  const n = t.length > 1 && t[0] === '0' && t[1] !== 'x' && t[1] !== 'X' ? BigInt(`0o${t.slice(1)}`) : BigInt(t);
-  if (n < min || n > max || n > 0xffffffffffffffffn) throw syntax(`'${str}' is out of range ${min}-${max}`);
+  const t = m[2]!;
+  let n = t.length > 1 && t[0] === '0' && t[1] !== 'x' && t[1] !== 'X' ? BigInt(`0o${t.slice(1)}`) : BigInt(t);
+  if (n > 0xffffffffffffffffn) n = 0xffffffffffffffffn;
+  else if (m[1] === '-' && n !== 0n) n = 0x10000000000000000n - n;
+  if (n < min || n > max) throw syntax(`'${str}' is out of range ${min}-${max}`);
   return n;
 }
 
@@ -282,15 +299,20 @@ function icmpName(table: readonly [string, number, number][], typecode: number):
   return hit ? hit[0] : `${typecode >> 8}/${typecode & 0xff}`;
 }
 
+// name_to_icmp(): the first name of the table the text is a prefix of, case aside; else TYPE/CODE.
 function parseIcmp(table: readonly [string, number, number][], str: string, family: string): number {
   const lower = str.toLowerCase();
-  const hits = table.filter(([n]) => n.toLowerCase().startsWith(lower));
-  const exact = hits.find(([n]) => n.toLowerCase() === lower);
-  if (exact) return (exact[1] << 8) | exact[2];
-  if (hits.length === 1) return (hits[0]![1] << 8) | hits[0]![2];
-  const slash = str.indexOf('/');
+  const hit = table.find(([n]) => n.toLowerCase().startsWith(lower));
+  if (hit) return (hit[1] << 8) | hit[2];
+  const slash = separator(str, '/');
   if (slash < 0) throw new IpsetCliError(`Cannot parse ${str} as an ${family} type/code.`, 1);
   return (smallNumber(str.slice(0, slash), 0, 255) << 8) | smallNumber(str.slice(slash + 1), 0, 255);
+}
+
+/** ipset_strchr(): where a separator is, unless the text starts or ends with it (-1). */
+function separator(str: string, ch: string): number {
+  const at = str.indexOf(ch);
+  return at >= 0 && str[0] !== ch && str[str.length - 1] !== ch ? at : -1;
 }
 
 // ---- elements ---------------------------------------------------------------
@@ -302,46 +324,89 @@ const IPPROTO_ICMPV6 = 58;
 const IPPROTO_SCTP = 132;
 const IPPROTO_UDPLITE = 136;
 
+/** The numeric IPv4 forms getaddrinfo() takes (a, a.b, a.b.c, a.b.c.d; decimal or 0 octal parts; glibc refuses hex ones). */
+function inetAton(str: string): string | undefined {
+  const parts = str.split('.');
+  if (parts.length > 4) return undefined;
+  const nums: number[] = [];
+  for (const p of parts) {
+    const m = /^(0[0-7]*|[1-9][0-9]*)$/.exec(p);
+    if (!m) return undefined;
+    const n = p.length > 1 ? parseInt(p, p[0] === '0' ? 8 : 10) : Number(p);
+    nums.push(n);
+  }
+  const last = nums.pop()!;
+  if (nums.some((n) => n > 255) || last >= 2 ** (8 * (4 - nums.length))) return undefined;
+  const bytes = [...nums];
+  for (let i = 3 - nums.length; i >= 0; i--) bytes.push(Math.floor(last / 2 ** (8 * i)) % 256);
+  return bytes.join('.');
+}
+
 function parseAddress(str: string, family: 'inet' | 'inet6'): string {
-  if (family === 'inet' ? isIPv4(str) : isIPv6(str)) return str;
+  const v = family === 'inet' ? inetAton(str) : isIPv6(str) ? str : undefined;
+  if (v !== undefined) return v;
   throw syntax(`cannot parse ${str}: resolving to ${family === 'inet' ? 'IPv4' : 'IPv6'} address failed`);
 }
 
-/** ip[/cidr] or ip-ip (IPv4 only), as ipset_parse_ip4_single6 / ip4_net6 take them. */
+/** An address part as ipset_parse_ip4_single6() / ipset_parse_ip4_net6() and parse_ipaddr() read it. */
 function parseIpPart(str: string, family: 'inet' | 'inet6', kind: 'single' | 'net', into: IpsetEntryInput): void {
   const max = family === 'inet' ? 32 : 128;
-  const dash = str.indexOf('-');
-  const slash = str.indexOf('/');
   if (family === 'inet6') {
-    if (dash >= 0) throw syntax(kind === 'single' ? `plain IP address must be supplied: ${str}` : `IP address or IP/cidr must be specified: ${str}`);
-    if (slash >= 0 && kind === 'single' && str.slice(slash) !== '/128') throw syntax(`plain IP address must be supplied: ${str}`);
+    const slash = separator(str, '/');
+    if (kind === 'single' && (separator(str, '-') >= 0 || (slash >= 0 && str.slice(slash) !== '/128'))) throw syntax(`plain IP address must be supplied: ${str}`);
+    if (kind === 'net' && separator(str, '-') >= 0) throw syntax(`IP address or IP/cidr must be specified: ${str}`);
   }
-  if (dash >= 0 && slash >= 0) throw syntax(`IP/cidr or IP-IP range must be specified: ${str}`);
+  const slash = separator(str, '/');
+  if (slash >= 0) {
+    const c = smallNumber(str.slice(slash + 1), 0, 255);
+    if (c > max) throw syntax(`'${str.slice(slash + 1)}' is out of range 0-${max}`);
+    into.cidr = c;
+    into.ip = parseAddress(str.slice(0, slash), family);
+    return;
+  }
+  const dash = separator(str, '-');
   if (dash >= 0) {
     into.ip = parseAddress(str.slice(0, dash), family);
     into.ipTo = parseAddress(str.slice(dash + 1), family);
     return;
   }
-  if (slash >= 0) {
-    into.ip = parseAddress(str.slice(0, slash), family);
-    const c = smallNumber(str.slice(slash + 1), 0, 255);
-    if (c < (kind === 'net' ? 1 : 0) || c > max) throw syntax(`'${str.slice(slash + 1)}' is out of range ${kind === 'net' ? 1 : 0}-${max}`);
-    into.cidr = c;
-    return;
-  }
   into.ip = parseAddress(str, family);
 }
 
+/**
+ * A port number or service name, as ipset_parse_port(): a number first; if it
+ * is none, a service of the protocol. ipset's session keeps the message of
+ * every failed attempt, so a failure prints them all, one per line.
+ */
 function parsePort(str: string, proto: string): number {
-  if (/^[0-9]/.test(str)) return smallNumber(str, 0, 65535);
-  const p = serviceTable().get(`${str}/${proto}`);
-  if (p === undefined) throw new IpsetCliError(`Syntax error: cannot parse '${str}' as a ${proto} port`, 1);
-  return p;
+  const lines: string[] = [];
+  try {
+    return smallNumber(str, 0, 65535);
+  } catch (err) {
+    lines.push((err as Error).message);
+  }
+  let protoName = proto;
+  if (/^\d+$/.test(proto)) protoName = protocolTable().byNumber.get(Number(proto)) ?? '';
+  else lines.push(`Syntax error: '${proto}' is invalid as number`);
+  const p = protoName === '' ? undefined : serviceTable().get(`${str}/${protoName}`);
+  if (p !== undefined) return p;
+  lines.push(`cannot parse '${str}' as a ${proto} port`);
+  throw new IpsetCliError(lines.join('\n'), 1);
+}
+
+/**
+ * ipset's parser reports an ICMP protocol of the other family but returns
+ * success: add then fails on the missing setname, del and test on their
+ * mandatory-flags check, which is what reaches the user.
+ */
+function familyMismatch(label: string, family: string, command: string): IpsetCliError {
+  if (command !== 'add') return new IpsetCliError("There are missing mandatory flags but can't check them. It's a bug, please report the problem.", 1);
+  return new IpsetCliError(`Syntax error: Protocol ${label} can be used with family ${family} only\nInvalid add command: missing setname`, 1);
 }
 
 /** [proto:]port[-port], as ipset_parse_proto_port(). */
-function parseProtoPort(str: string, family: 'inet' | 'inet6', into: IpsetEntryInput): void {
-  const colon = str.indexOf(':');
+function parseProtoPort(str: string, family: 'inet' | 'inet6', into: IpsetEntryInput, command: string): void {
+  const colon = separator(str, ':');
   let protoName = 'tcp';
   let rest = str;
   let proto = IPPROTO_TCP;
@@ -363,11 +428,12 @@ function parseProtoPort(str: string, family: 'inet' | 'inet6', into: IpsetEntryI
       case IPPROTO_UDPLITE:
         break;
       case IPPROTO_ICMP:
-        if (family !== 'inet') throw syntax('Protocol ICMP can be used with family inet only');
+        // ipset goes on after this one (the parser returns success) and fails again further on.
+        if (family !== 'inet') throw familyMismatch('ICMP', 'inet', command);
         into.port = parseIcmp(ICMP, rest, 'ICMP');
         return;
       case IPPROTO_ICMPV6:
-        if (family !== 'inet6') throw syntax('Protocol ICMPv6 can be used with family inet6 only');
+        if (family !== 'inet6') throw familyMismatch('ICMPv6', 'inet6', command);
         into.port = parseIcmp(ICMPV6, rest, 'ICMPv6');
         return;
       default:
@@ -376,7 +442,7 @@ function parseProtoPort(str: string, family: 'inet' | 'inet6', into: IpsetEntryI
         return;
     }
   } else into.proto = proto;
-  const dash = rest.indexOf('-');
+  const dash = separator(rest, '-');
   if (dash >= 0) {
     into.port = parsePort(rest.slice(0, dash), protoName);
     into.portTo = parsePort(rest.slice(dash + 1), protoName);
@@ -384,14 +450,14 @@ function parseProtoPort(str: string, family: 'inet' | 'inet6', into: IpsetEntryI
 }
 
 /** Parses an element of a set of this type and family (ipset_parse_elem()). */
-export function parseElement(type: TypeInfo, family: IpsetHeader['family'], str: string): IpsetEntryInput {
+export function parseElement(type: TypeInfo, family: IpsetHeader['family'], str: string, command = 'add'): IpsetEntryInput {
   const fam = family === 'inet6' ? 'inet6' : 'inet';
-  const comma = str.indexOf(',');
+  const comma = separator(str, ',');
   if (type.dimension === 1 && comma >= 0) throw syntax(`Elem separator in ${str}, but settype ${type.name} supports none.`);
   if (type.dimension === 2 && comma < 0) throw syntax(`Second element is missing from ${str}.`);
   const first = comma >= 0 ? str.slice(0, comma) : str;
   const second = comma >= 0 ? str.slice(comma + 1) : '';
-  if (second.includes(',')) throw syntax(`Two elem separators in ${str}, but settype ${type.name} supports one.`);
+  if (separator(second, ',') >= 0) throw syntax(`Two elem separators in ${str}, but settype ${type.name} supports one.`);
   const e: IpsetEntryInput = {};
   switch (type.name) {
     case 'hash:ip':
@@ -402,7 +468,7 @@ export function parseElement(type: TypeInfo, family: IpsetHeader['family'], str:
       break;
     case 'hash:ip,port':
       parseIpPart(first, fam, 'single', e);
-      parseProtoPort(second, fam, e);
+      parseProtoPort(second, fam, e, command);
       break;
     case 'hash:net,iface': {
       parseIpPart(first, fam, 'net', e);
@@ -417,7 +483,7 @@ export function parseElement(type: TypeInfo, family: IpsetHeader['family'], str:
     }
     case 'bitmap:port': {
       const p: IpsetEntryInput = {};
-      parseProtoPort(first, 'inet', p);
+      parseProtoPort(first, 'inet', p, command);
       if (p.proto !== IPPROTO_TCP && p.proto !== IPPROTO_UDP) throw syntax('Only protocols TCP and UDP are valid');
       e.port = p.port!;
       if (p.portTo !== undefined) e.portTo = p.portTo;
@@ -544,9 +610,11 @@ export function headerOptionList(type: TypeInfo | undefined, h: IpsetHeader): Li
         break;
       case 'counters':
       case 'comment':
-      case 'forceadd':
       case 'skbinfo':
         if (h[k.name]) out.push([k.name]);
+        break;
+      case 'forceadd':
+        // ipset never shows it: its data.c maps IPSET_FLAG_WITH_FORCEADD of a listed header to no option.
         break;
       case 'initval':
         if (h.initval !== undefined) out.push(['initval', `0x${h.initval.toString(16).padStart(8, '0')}`]);

@@ -473,13 +473,13 @@ export function createData(input: IpsetCreateInput): CreateDataAttrsInput {
   };
   if (input.family !== undefined && input.family !== 'inet' && input.family !== 'inet6') throw new RangeError(`family must be 'inet' or 'inet6', got ${describe(input.family)}`);
   only('family', hash);
-  if (only('hashsize', hash)) d.hashsize = checkInteger(input.hashsize, 'hashsize', 1, 0xffffffff);
-  if (only('maxelem', hash)) d.maxelem = checkInteger(input.maxelem, 'maxelem', 1, 0xffffffff);
+  if (only('hashsize', hash)) d.hashsize = checkInteger(input.hashsize, 'hashsize', 0, 0xffffffff);
+  if (only('maxelem', hash)) d.maxelem = checkInteger(input.maxelem, 'maxelem', 0, 0xffffffff);
   if (only('netmask', input.type === 'hash:ip' || input.type === 'hash:ip,port')) {
     d.netmask = checkInteger(input.netmask, 'netmask', 1, input.family === 'inet6' ? 128 : 32);
   }
   if (input.timeout !== undefined) d.timeout = checkInteger(input.timeout, 'timeout', 0, 2147483);
-  if (only('bucketsize', hash)) d.bucketsize = checkInteger(input.bucketsize, 'bucketsize', 2, 255);
+  if (only('bucketsize', hash)) d.bucketsize = checkInteger(input.bucketsize, 'bucketsize', 0, 255);
   if (only('initval', hash)) d.initval = checkInteger(input.initval, 'initval', 0, 0xffffffff);
   if (input.type === 'bitmap:port') {
     if (input.range === null || typeof input.range !== 'object') throw new TypeError(`range must be { from, to } for bitmap:port sets, got ${describe(input.range)}`);
@@ -488,7 +488,7 @@ export function createData(input: IpsetCreateInput): CreateDataAttrsInput {
     d.port = Math.min(from, to);
     d['port-to'] = Math.max(from, to);
   } else only('range', false);
-  if (only('size', input.type === 'list:set')) d.size = checkInteger(input.size, 'size', 1, 0xffffffff);
+  if (only('size', input.type === 'list:set')) d.size = checkInteger(input.size, 'size', 0, 0xffffffff);
   const flags: CadtFlags[] = [];
   if (input.counters !== undefined && checkBool(input.counters, 'counters')) flags.push('with-counters');
   if (input.comment !== undefined && checkBool(input.comment, 'comment')) flags.push('with-comment');
