@@ -12,7 +12,7 @@
 /** nf-inet-hooks: output. */ export const NFLOG_NF_INET_HOOKS_OUTPUT = 3;
 /** nf-inet-hooks: postrouting. */ export const NFLOG_NF_INET_HOOKS_POSTROUTING = 4;
 /** nf-inet-hooks: ingress. */ export const NFLOG_NF_INET_HOOKS_INGRESS = 5;
-/** Names of enum nf-inet-hooks by value. */ export const NF_INET_HOOKS_NAMES: { readonly [value: number]: string | undefined } = ["prerouting", "input", "forward", "output", "postrouting", "ingress"];
+/** Names of enum nf-inet-hooks, by value. */ export const NF_INET_HOOKS_NAMES = ["prerouting", "input", "forward", "output", "postrouting", "ingress"] as const;
 
 // enum nfulnl-msg-config-cmds
 /** nfulnl-msg-config-cmds: none. */ export const NFULNL_CFG_CMD_NONE = 0;
@@ -20,13 +20,13 @@
 /** nfulnl-msg-config-cmds: unbind. */ export const NFULNL_CFG_CMD_UNBIND = 2;
 /** nfulnl-msg-config-cmds: pf-bind. */ export const NFULNL_CFG_CMD_PF_BIND = 3;
 /** nfulnl-msg-config-cmds: pf-unbind. */ export const NFULNL_CFG_CMD_PF_UNBIND = 4;
-/** Names of enum nfulnl-msg-config-cmds by value. */ export const NFULNL_MSG_CONFIG_CMDS_NAMES: { readonly [value: number]: string | undefined } = ["none", "bind", "unbind", "pf-bind", "pf-unbind"];
+/** Names of enum nfulnl-msg-config-cmds, by value. */ export const NFULNL_MSG_CONFIG_CMDS_NAMES = ["none", "bind", "unbind", "pf-bind", "pf-unbind"] as const;
 
 // enum nfulnl-copy-mode
 /** nfulnl-copy-mode: none. */ export const NFULNL_COPY_NONE = 0;
 /** nfulnl-copy-mode: meta. */ export const NFULNL_COPY_META = 1;
 /** nfulnl-copy-mode: packet. */ export const NFULNL_COPY_PACKET = 2;
-/** Names of enum nfulnl-copy-mode by value. */ export const NFULNL_COPY_MODE_NAMES: { readonly [value: number]: string | undefined } = ["none", "meta", "packet"];
+/** Names of enum nfulnl-copy-mode, by value. */ export const NFULNL_COPY_MODE_NAMES = ["none", "meta", "packet"] as const;
 
 // flags nfulnl-cfg-flags
 /** nfulnl-cfg-flags: seq. */ export const NFULNL_CFG_F_SEQ = 0x1;
@@ -40,7 +40,7 @@
 /** ip-conntrack-info: new. */ export const IP_CT_NEW = 2;
 /** ip-conntrack-info: established-reply. */ export const IP_CT_ESTABLISHED_REPLY = 3;
 /** ip-conntrack-info: related-reply. */ export const IP_CT_RELATED_REPLY = 4;
-/** Names of enum ip-conntrack-info by value. */ export const IP_CONNTRACK_INFO_NAMES: { readonly [value: number]: string | undefined } = ["established", "related", "new", "established-reply", "related-reply"];
+/** Names of enum ip-conntrack-info, by value. */ export const IP_CONNTRACK_INFO_NAMES = ["established", "related", "new", "established-reply", "related-reply"] as const;
 
 // attribute set vlan-attrs
 /** vlan-attrs: unspec (unused). */ export const NFULA_VLAN_UNSPEC = 0;

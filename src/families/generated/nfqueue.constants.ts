@@ -14,7 +14,7 @@
 /** nf-inet-hooks: output. */ export const NFQUEUE_NF_INET_HOOKS_OUTPUT = 3;
 /** nf-inet-hooks: postrouting. */ export const NFQUEUE_NF_INET_HOOKS_POSTROUTING = 4;
 /** nf-inet-hooks: ingress. */ export const NFQUEUE_NF_INET_HOOKS_INGRESS = 5;
-/** Names of enum nf-inet-hooks by value. */ export const NF_INET_HOOKS_NAMES: { readonly [value: number]: string | undefined } = ["prerouting", "input", "forward", "output", "postrouting", "ingress"];
+/** Names of enum nf-inet-hooks, by value. */ export const NF_INET_HOOKS_NAMES = ["prerouting", "input", "forward", "output", "postrouting", "ingress"] as const;
 
 // enum nf-verdict
 /** nf-verdict: drop. */ export const NF_DROP = 0;
@@ -23,7 +23,7 @@
 /** nf-verdict: queue. */ export const NF_QUEUE = 3;
 /** nf-verdict: repeat. */ export const NF_REPEAT = 4;
 /** nf-verdict: stop. */ export const NF_STOP = 5;
-/** Names of enum nf-verdict by value. */ export const NF_VERDICT_NAMES: { readonly [value: number]: string | undefined } = ["drop", "accept", "stolen", "queue", "repeat", "stop"];
+/** Names of enum nf-verdict, by value. */ export const NF_VERDICT_NAMES = ["drop", "accept", "stolen", "queue", "repeat", "stop"] as const;
 
 // enum nfqnl-msg-config-cmds
 /** nfqnl-msg-config-cmds: none. */ export const NFQNL_CFG_CMD_NONE = 0;
@@ -31,13 +31,13 @@
 /** nfqnl-msg-config-cmds: unbind. */ export const NFQNL_CFG_CMD_UNBIND = 2;
 /** nfqnl-msg-config-cmds: pf-bind. */ export const NFQNL_CFG_CMD_PF_BIND = 3;
 /** nfqnl-msg-config-cmds: pf-unbind. */ export const NFQNL_CFG_CMD_PF_UNBIND = 4;
-/** Names of enum nfqnl-msg-config-cmds by value. */ export const NFQNL_MSG_CONFIG_CMDS_NAMES: { readonly [value: number]: string | undefined } = ["none", "bind", "unbind", "pf-bind", "pf-unbind"];
+/** Names of enum nfqnl-msg-config-cmds, by value. */ export const NFQNL_MSG_CONFIG_CMDS_NAMES = ["none", "bind", "unbind", "pf-bind", "pf-unbind"] as const;
 
 // enum nfqnl-config-mode
 /** nfqnl-config-mode: none. */ export const NFQNL_COPY_NONE = 0;
 /** nfqnl-config-mode: meta. */ export const NFQNL_COPY_META = 1;
 /** nfqnl-config-mode: packet. */ export const NFQNL_COPY_PACKET = 2;
-/** Names of enum nfqnl-config-mode by value. */ export const NFQNL_CONFIG_MODE_NAMES: { readonly [value: number]: string | undefined } = ["none", "meta", "packet"];
+/** Names of enum nfqnl-config-mode, by value. */ export const NFQNL_CONFIG_MODE_NAMES = ["none", "meta", "packet"] as const;
 
 // flags nfqa-cfg-flags
 /** nfqa-cfg-flags: fail-open. */ export const NFQA_CFG_F_FAIL_OPEN = 0x1;
@@ -59,7 +59,7 @@
 /** ip-conntrack-info: new. */ export const IP_CT_NEW = 2;
 /** ip-conntrack-info: established-reply. */ export const IP_CT_ESTABLISHED_REPLY = 3;
 /** ip-conntrack-info: related-reply. */ export const IP_CT_RELATED_REPLY = 4;
-/** Names of enum ip-conntrack-info by value. */ export const IP_CONNTRACK_INFO_NAMES: { readonly [value: number]: string | undefined } = ["established", "related", "new", "established-reply", "related-reply"];
+/** Names of enum ip-conntrack-info, by value. */ export const IP_CONNTRACK_INFO_NAMES = ["established", "related", "new", "established-reply", "related-reply"] as const;
 
 // attribute set vlan-attrs
 /** vlan-attrs: unspec (unused). */ export const NFQA_VLAN_UNSPEC = 0;
