@@ -6,10 +6,14 @@
 // and exit status. Element timeouts count down while a test runs, so their
 // values (not their presence) are masked.
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/ipset/index.js';
 import type { CommandIO } from '../../src/cli/ynl.js';
 import { canUseKernel, createNetns, removeNetns } from '../helpers/kernel.js';
+import { buildPrivatePackage } from '../helpers/private-dist.js';
 
 const ipsetTool = spawnSync('ipset', ['version'], { encoding: 'utf8' }).status === 0;
 
@@ -276,6 +280,31 @@ describe.skipIf(!canUseKernel || !ipsetTool)('nlkit ipset next to ipset', () => 
     expect(untimed((await nlkit(b!, ['save', 'r1'])).out)).toBe(untimed(tool(a!, ['save', 'r1']).out));
     expect(tool(b!, ['-exist', 'restore'], 'create r1 hash:ip\n').code).toBe((await nlkit(b!, ['-exist', 'restore'], 'create r1 hash:ip\n')).code);
   });
+
+  it('runs as the nlkit program inside ip netns exec: restore from its standard input, then list', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'nlkit-ipset-'));
+    const d = await createNetns('ipset-d');
+    try {
+      buildPrivatePackage(dir, [], ['src/cli/main.ts']);
+      const nlkitProgram = (ns: string, args: readonly string[], input?: string): Result => {
+        const r = spawnSync('ip', ['netns', 'exec', ns, process.execPath, path.join(dir, 'dist/cli/main.js'), 'ipset', ...args], {
+          encoding: 'utf8',
+          ...(input !== undefined ? { input } : {}),
+        });
+        return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
+      };
+      const saved = tool(a!, ['save']).out;
+      expect(nlkitProgram(d, ['restore'], saved)).toEqual({ code: 0, out: '', err: '' });
+      expect(untimed(tool(d, ['save']).out)).toBe(untimed(saved));
+      const listed = nlkitProgram(d, ['list']);
+      const reference = tool(d, ['list']);
+      expect({ ...listed, out: untimed(listed.out) }).toEqual({ ...reference, out: untimed(reference.out) });
+      expect(nlkitProgram(d, ['test', 'ips', '10.0.0.9'])).toEqual(tool(d, ['test', 'ips', '10.0.0.9']));
+    } finally {
+      await removeNetns(d);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   it('prints ipset help, of every type too', async () => {
     for (const args of [['help'], ['-h'], ['help', 'hash:ip'], ['help', 'list:set'], ['help', 'hash:net,port,net'], ['help', 'hash:foo'], ['-q', 'help', 'bitmap:port']]) {
