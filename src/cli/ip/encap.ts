@@ -20,7 +20,8 @@ const SEG6 = R.SEG6_IPTUNNEL_ENCAP_OFFSETS;
 
 const ENCAP_NAMES = new Map(LWTUNNEL_ENCAP_NAMES);
 
-const SEG6_MODES = ['inline', 'encap', 'l2encap', 'encap.red', 'l2encap.red'] as const;
+// SEG6_IPTUN_MODE_* by the names ip prints and reads (encap.red for encap-red).
+const SEG6_MODES: readonly string[] = R.SEG6_IPTUN_MODE_NAMES.map((n) => n.replace('-red', '.red'));
 
 // read_encap_type()'s names: the same as it prints.
 const ENCAP_TYPES = [...ENCAP_NAMES.values()];
@@ -131,7 +132,7 @@ function parseSeg6(args: Args): Encap {
     if (seen.has(k)) duplicate(k, v);
     seen.add(k);
     if (k === 'mode') {
-      const m = (SEG6_MODES as readonly string[]).indexOf(v);
+      const m = SEG6_MODES.indexOf(v);
       if (m < 0) invarg('"mode" value is invalid\n', v);
       mode = m;
     } else {

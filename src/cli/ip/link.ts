@@ -196,12 +196,12 @@ async function parseLink(ctx: IpContext, args: Args, req: LinkRequest, create: b
       req.attrs.push((wr) => wr.putU32(C.IFLA_GROUP, g));
     } else if (w === 'mode') {
       const v = args.value();
-      const mode = v === 'default' ? 0 : v === 'dormant' ? 1 : -1;
+      const mode = v === 'default' ? L.IF_LINK_MODE_DEFAULT : v === 'dormant' ? L.IF_LINK_MODE_DORMANT : -1;
       if (mode < 0) invarg('Invalid link mode\n', v);
       req.attrs.push((wr) => wr.putU8(C.IFLA_LINKMODE, mode));
     } else if (w === 'state') {
       const v = args.value();
-      const state = ['unknown', 'notpresent', 'down', 'lowerlayerdown', 'testing', 'dormant', 'up'].indexOf(v.toLowerCase());
+      const state = (L.IF_OPER_NAMES as readonly string[]).indexOf(v.toLowerCase());
       if (state < 0) invarg('Invalid operstate\n', v);
       req.attrs.push((wr) => wr.putU8(C.IFLA_OPERSTATE, state));
     } else if (matches(w, 'numtxqueues')) {

@@ -6,7 +6,16 @@
 // monitoring goes on.
 import { AF_INET, AF_INET6, AF_MPLS } from '../../core/constants.js';
 import * as C from '../../families/route/constants.js';
-import { IFINFOMSG_OFFSETS as IFI, NETCONFMSG_OFFSETS, NETCONFMSG_SIZE } from '../../families/generated/rt-link.constants.js';
+import {
+  IFINFOMSG_OFFSETS as IFI,
+  NETCONFA_FORWARDING,
+  NETCONFA_IGNORE_ROUTES_WITH_LINKDOWN,
+  NETCONFA_INPUT,
+  NETCONFA_MC_FORWARDING,
+  NETCONFA_PROXY_NEIGH,
+  NETCONFMSG_OFFSETS,
+  NETCONFMSG_SIZE,
+} from '../../families/generated/rt-link.constants.js';
 import { isOverrun } from '../../io/subscription.js';
 import { AbortError } from '../../core/errors.js';
 import { matches } from './args.js';
@@ -80,12 +89,12 @@ function printNsid(p: Printer, m: MessageView, names: ReadonlyMap<number, string
 
 // NETCONFA_* (include/uapi/linux/netconf.h), in the order print_netconf prints them.
 const NETCONF_SETTINGS: readonly (readonly [number, string])[] = [
-  [2, 'forwarding'],
+  [NETCONFA_FORWARDING, 'forwarding'],
   [C.NETCONFA_RP_FILTER, 'rp_filter'],
-  [4, 'mc_forwarding'],
-  [5, 'proxy_neigh'],
-  [6, 'ignore_routes_with_linkdown'],
-  [7, 'input'],
+  [NETCONFA_MC_FORWARDING, 'mc_forwarding'],
+  [NETCONFA_PROXY_NEIGH, 'proxy_neigh'],
+  [NETCONFA_IGNORE_ROUTES_WITH_LINKDOWN, 'ignore_routes_with_linkdown'],
+  [NETCONFA_INPUT, 'input'],
 ];
 const RP_FILTER_MODES = ['off', 'strict', 'loose'];
 
