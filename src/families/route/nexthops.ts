@@ -104,7 +104,12 @@ export interface NexthopObjectInput {
   /** A bridge fdb nexthop (for vxlan), or a group of those. */
   fdb?: boolean;
   /** Members of a group, with weights 1-65536 (1 when absent). */
-  group?: ReadonlyArray<{ id: number; weight?: number }>;
+  group?: ReadonlyArray<{
+    /** Id of the member nexthop. */
+    id: number;
+    /** Weight, 1-65536; 1 when absent. */
+    weight?: number;
+  }>;
   /** Group type; 'mpath' when absent. */
   groupType?: NexthopGroupType;
   /** Settings of a resilient group (seconds; the kernel's defaults where absent). */
