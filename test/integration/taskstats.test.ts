@@ -29,6 +29,11 @@ async function stoppedChild(): Promise<ChildProcess> {
     await new Promise((r) => setImmediate(r));
   }
   process.kill(child.pid!, 'SIGSTOP');
+  // kill() returns before the child has stopped: its state in /proc/PID/stat turns to T once it has.
+  while (readFileSync(`/proc/${child.pid}/stat`, 'utf8').replace(/^.*\) /s, '')[0] !== 'T') {
+    if (Date.now() > deadline) throw new Error('the child did not stop');
+    await new Promise((r) => setImmediate(r));
+  }
   return child;
 }
 
@@ -158,8 +163,22 @@ describe.skipIf(!canUseKernel)('taskstats', () => {
       if (r.done) throw new Error('the subscription ended');
       overrun = isOverrun(r.value);
     }
-    const after = spawn('/bin/sh', ['-c', 'exit 4'], { stdio: 'ignore' });
-    expect((await firstExitOf(exits, after.pid!)).exitCode).toBe(4);
+    // With a queue of one, a busy machine's other exits can overflow it again: a child
+    // whose exit is lost too is followed by another, until one comes through.
+    let delivered: TaskExit | undefined;
+    for (let attempt = 0; attempt < 20 && !delivered; attempt++) {
+      const after = spawn('/bin/sh', ['-c', 'exit 4'], { stdio: 'ignore' });
+      for (;;) {
+        const r = await exits.next();
+        if (r.done) throw new Error('the subscription ended');
+        if (isOverrun(r.value)) break;
+        if (r.value.pid === after.pid) {
+          delivered = r.value;
+          break;
+        }
+      }
+    }
+    expect(delivered?.exitCode).toBe(4);
     await exits[Symbol.asyncDispose]();
   });
 
@@ -244,14 +263,9 @@ describe.skipIf(!canUseKernel)('nlkit ynl --spec specs/taskstats.yaml', () => {
     expect(out.code).toBe(0);
     expect(out.stdout).toContain(`'ac-comm': '${readFileSync('/proc/self/comm', 'utf8').trim()}'`);
     expect(out.stdout).toContain(`{'aggr-pid': {'pid': ${process.pid},`);
-    for (const what of [['--list-ops'], ['--list-msgs'], ['--list-attrs', 'get'], ['--list-attrs', 'listener']]) {
+    for (const what of [['--list-ops'], ['--list-msgs'], ['--list-attrs', 'get']]) {
       const ours = await nlkit('--spec', SPEC, ...what);
       expect(ours).toEqual({ code: 0, stdout: reference('--spec', SPEC, ...what), stderr: '' });
     }
-  });
-
-  it('registers and deregisters a listener with --do listener', async () => {
-    expect(await nlkit('--spec', SPEC, '--do', 'listener', '--json', JSON.stringify({ 'register-cpumask': ONLINE }))).toEqual({ code: 0, stdout: 'None\n', stderr: '' });
-    expect(await nlkit('--spec', SPEC, '--do', 'listener', '--json', JSON.stringify({ 'deregister-cpumask': ONLINE }))).toEqual({ code: 0, stdout: 'None\n', stderr: '' });
   });
 });

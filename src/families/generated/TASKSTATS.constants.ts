@@ -4,7 +4,6 @@
 
 // Message types
 /** Message type of get. */ export const TASKSTATS_CMD_GET = 1;
-/** Message type of listener. */ export const TASKSTATS_CMD_LISTENER = 1;
 
 // attribute set taskstats-cmd-attrs
 /** taskstats-cmd-attrs: unspec (unused). */ export const TASKSTATS_CMD_ATTR_UNSPEC = 0;

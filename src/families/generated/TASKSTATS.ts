@@ -228,19 +228,13 @@ export interface TaskstatsAggrAttrsInput {
 export type GetInput = TaskstatsAttrsInput;
 /** Decoded get messages. */
 export type GetMessage = TaskstatsAttrs;
-/** Values of listener messages to encode. */
-export type ListenerInput = TaskstatsCmdAttrsInput;
-/** Decoded listener messages. */
-export type ListenerMessage = TaskstatsCmdAttrs;
 /** Operations of TASKSTATS, by name. */
 export interface TASKSTATSOperations {
   readonly "get": OperationCodec<GetInput, GetMessage> & { readonly do: OperationModeCodec<GetInput, GetMessage>; readonly dump: undefined };
-  readonly "listener": OperationCodec<ListenerInput, ListenerMessage> & { readonly do: OperationModeCodec<ListenerInput, ListenerMessage>; readonly dump: undefined };
 }
 /** A decoded TASKSTATS message, by operation name. */
 export type TASKSTATSDecoded =
   | { name: "get"; msg: GetMessage }
-  | { name: "listener"; msg: ListenerMessage }
 ;
 
 /** The model of the family (no documentation text), in the compact form reviveSpec expands. */
@@ -275,8 +269,7 @@ export const spec: FamilySpec = reviveSpec(`
 ],
 [],
 [
-["get",{"requestValue":1,"replyValue":2,"attributeSet":"taskstats-attrs","do":{"request":{"value":1,"attributes":["pid","tgid"]},"reply":{"value":2,"attributes":["aggr-pid","aggr-tgid"]}}}],
-["listener",{"requestValue":1,"attributeSet":"taskstats-cmd-attrs","do":{"request":{"value":1,"attributes":["register-cpumask","deregister-cpumask"]}}}]
+["get",{"requestValue":1,"replyValue":2,"attributeSet":"taskstats-attrs","do":{"request":{"value":1,"attributes":["pid","tgid"]},"reply":{"value":2,"attributes":["aggr-pid","aggr-tgid"]}}}]
 ],
 []]
 `);
@@ -359,9 +352,6 @@ function s0(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
 }
 function B0(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
   return L1(b, dv, s, e, 0, undefined);
-}
-function B1(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L0(b, dv, s, e, 0, undefined);
 }
 function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
   const o: Obj = { "pid": undefined, "tgid": undefined, "register-cpumask": undefined, "deregister-cpumask": undefined, "__unknown": undefined };
@@ -554,7 +544,6 @@ const codecs: FamilyCodecs = {
   ],
   bodies: [
     ["taskstats-attrs", "", B0, E1],
-    ["taskstats-cmd-attrs", "", B1, E0],
   ],
 };
 

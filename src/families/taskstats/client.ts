@@ -15,6 +15,8 @@ import type { CallOptions } from '../../io/socket.js';
 import type { NetnsTarget } from '../../io/netns.js';
 import type { Subscription } from '../../io/subscription.js';
 import { DecodedSubscription, type MalformedHandler } from '../../io/decoded.js';
+import { GENL_HDRLEN, NLM_F_ACK, NLM_F_REQUEST } from '../../core/constants.js';
+import { MessageWriter } from '../../core/writer.js';
 import { FamilyClient } from '../client.js';
 import { family as taskstatsFamily, type Taskstats, type TaskstatsAttrs } from '../generated/TASKSTATS.js';
 
@@ -162,6 +164,31 @@ export function decodeTaskExit(msg: MessageView): TaskExit {
   };
 }
 
+/** What a listener registration carries: one of the CPU lists. */
+export type ListenerRequest = { 'register-cpumask': string } | { 'deregister-cpumask': string };
+
+/**
+ * Encodes TASKSTATS_CMD_GET with a register or deregister CPU list
+ * (taskstats-cmd-attrs; the spec describes get in the reply's attribute
+ * space, which has no such attributes).
+ */
+export function encodeListener(w: MessageWriter, familyId: number, request: ListenerRequest, seq = 0): Uint8Array {
+  const get = taskstatsFamily.spec.operations.find((op) => op.name === 'get')!;
+  w.reset();
+  w.beginMessage(familyId, NLM_F_REQUEST | NLM_F_ACK, seq, 0);
+  const at = w.reserve(GENL_HDRLEN);
+  w.setU8(at, get.requestValue!).setU8(at + 1, taskstatsFamily.version);
+  taskstatsFamily.sets.get('taskstats-cmd-attrs')!.encode(w, request as Record<string, unknown>);
+  w.endMessage();
+  return w.finishCopy();
+}
+
+/** Sends a listener registration and waits for the kernel's acknowledgement. */
+async function listener(client: FamilyClient<typeof taskstatsFamily>, familyId: number, request: ListenerRequest, timeout?: number): Promise<void> {
+  const name = 'register-cpumask' in request ? 'TASKSTATS_CMD_GET register-cpumask' : 'TASKSTATS_CMD_GET deregister-cpumask';
+  await client.socket.request(encodeListener(new MessageWriter(64), familyId, request), { name, ...(timeout !== undefined ? { timeout } : {}) });
+}
+
 /**
  * Task statistics (generic netlink family TASKSTATS): `pid()` and `tgid()`
  * ask for a thread's or a thread group's counters, `subscribeExits()`
@@ -240,7 +267,7 @@ export class TaskstatsClient {
         ...(options.maxQueue !== undefined ? { maxQueue: options.maxQueue } : {}),
       });
       try {
-        await own.do('listener', { 'register-cpumask': cpus }, options.timeout !== undefined ? { timeout: options.timeout } : {});
+        await listener(own, info.id, { 'register-cpumask': cpus }, options.timeout);
       } catch (err) {
         sub.close();
         throw err;
@@ -308,8 +335,7 @@ export class TaskExitSubscription extends DecodedSubscription<MessageView, TaskE
     super.close();
     if (this.ending) return;
     this.onClose();
-    this.ending = this.own
-      .do('listener', { 'deregister-cpumask': this.cpus })
+    this.ending = listener(this.own, this.familyId, { 'deregister-cpumask': this.cpus })
       .then(
         () => undefined,
         () => undefined, // the socket closing ends the registration anyway

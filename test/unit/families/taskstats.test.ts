@@ -6,7 +6,9 @@
 // list checks of subscribeExits().
 import { describe, expect, it } from 'vitest';
 import { MessageView, NetlinkDecodeError } from '../../../src/index.js';
-import { cpuList, decodeTaskExit } from '../../../src/families/taskstats/index.js';
+import { cpuList, decodeTaskExit, encodeListener } from '../../../src/families/taskstats/index.js';
+import { MessageWriter } from '../../../src/core/writer.js';
+import { toHex } from '../../vectors/hex.js';
 import { family, type TaskstatsAttrs } from '../../../src/families/generated/TASKSTATS.js';
 import type { StructDefinition } from '../../../src/schema/model.js';
 import { TASKSTATS_EXIT_NODE_5, TASKSTATS_PID_REPLY, TASKSTATS_TGID_REPLY } from '../../vectors/taskstats.js';
@@ -122,6 +124,15 @@ describe('decodeTaskExit', () => {
     const cut = TASKSTATS_PID_REPLY.slice();
     new DataView(cut.buffer).setUint16(32, 4 + 600, true); // longer than its nest
     expect(() => decodeTaskExit(MessageView.from(cut))).toThrow(NetlinkDecodeError);
+  });
+});
+
+describe('encodeListener', () => {
+  it('encodes TASKSTATS_CMD_GET with the CPU list as TASKSTATS_CMD_ATTR_REGISTER_CPUMASK (3) or DEREGISTER (4), NUL-terminated', () => {
+    const w = new MessageWriter(64);
+    // nlmsghdr (len 28, type 31, REQUEST|ACK, seq 9), genlmsghdr (cmd 1, version 1), nlattr (len 8, type 3) "0-1\0".
+    expect(toHex(encodeListener(w, 31, { 'register-cpumask': '0-1' }, 9))).toBe('1c 00 00 00 1f 00 05 00 09 00 00 00 00 00 00 00 01 01 00 00 08 00 03 00 30 2d 31 00');
+    expect(toHex(encodeListener(w, 31, { 'deregister-cpumask': '7' }, 10)).slice(60)).toBe('06 00 04 00 37 00 00 00');
   });
 });
 
