@@ -205,6 +205,36 @@ describe.skipIf(!canUseKernel)('ConntrackClient', () => {
     await expect(ct.create({ ...ICMP, timeout: 5, dstNat: 'x' as never })).rejects.toThrow(TypeError);
   });
 
+  it('flushes by filter: family, mark and mask, status and zone in the kernel, the rest entry by entry', async () => {
+    const fill = async (): Promise<void> => {
+      await ct.flush();
+      await ct.create({ ...UDP, sport: 1, timeout: 60, mark: 1 });
+      await ct.create({ ...UDP, sport: 2, timeout: 60, mark: 2, zone: 5 });
+      await ct.create({ ...TCP, sport: 3, timeout: 60, mark: 3, status: ['assured'] });
+      await ct.create({ ...UDP6, sport: 4, timeout: 60, mark: 1 });
+    };
+    const left = async (): Promise<number[]> => (await ct.listAll()).map((e) => e.original.sport!).sort();
+    const cases: [Parameters<ConntrackClient['flush']>[0], number[]][] = [
+      [{ mark: 1 }, [2, 3]],
+      [{ mark: 2, markMask: 2 }, [1, 4]],
+      [{ zone: 5 }, [1, 3, 4]],
+      [{ zone: 0 }, [2]],
+      [{ status: ['assured'] }, [1, 2, 4]],
+      [{ family: 'ipv6' }, [1, 2, 3]],
+      [{ family: 'ipv4', mark: 1 }, [2, 3, 4]],
+      [{ protocol: 'tcp' }, [1, 2, 4]],
+      [{ dst: '10.1.0.3', sport: 2 }, [1, 3, 4]],
+      [{}, []],
+    ];
+    for (const [filter, expected] of cases) {
+      await fill();
+      await ct.flush(filter);
+      expect(await left(), JSON.stringify(filter)).toEqual(expected);
+    }
+    await expect(ct.flush({ family: 'ipx' as never })).rejects.toThrow(new RangeError("filter.family: expected 'ipv4' or 'ipv6', got 'ipx'"));
+    await expect(ct.flush({ mark: 2 ** 32 })).rejects.toThrow(RangeError);
+  });
+
   it('deletes and updates by filter, yielding each entry', async () => {
     await createThree();
     await ct.create({ ...UDP6, timeout: 30 });

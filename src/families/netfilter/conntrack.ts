@@ -833,12 +833,36 @@ export class ConntrackClient implements AsyncDisposable {
     }
   }
 
-  /** Empties the table, or only the entries of one family (the kernel flushes by nfgenmsg family). */
-  async flush(filter: { family?: ConntrackFamily } = {}, options: CallOptions = {}): Promise<void> {
-    if (filter.family !== undefined && FAMILY_NUMBER[filter.family] === undefined) throw new RangeError(`filter.family: expected 'ipv4' or 'ipv6', got ${describe(filter.family)}`);
+  /**
+   * Empties the table, or removes the entries matching a filter. Family,
+   * mark / markMask, status and a non-zero zone are filters the kernel
+   * applies itself (ctnetlink_flush_conntrack(): one message, one pass over
+   * the table); a filter with anything else (protocol, addresses, ports,
+   * state, id, zone 0) is applied as {@link deleteMatching} does: the
+   * matching entries are listed, then deleted one by one.
+   */
+  async flush(filter: ConntrackFilter = {}, options: CallOptions = {}): Promise<void> {
+    checkFilter(filter);
+    const kernelSide = new Set(['family', 'mark', 'markMask', 'status', 'zone']);
+    const keys = Object.keys(filter).filter((k) => filter[k as keyof ConntrackFilter] !== undefined);
+    if (keys.some((k) => !kernelSide.has(k)) || filter.zone === 0 || (filter.markMask !== undefined && filter.mark === undefined)) {
+      await this.deleteMatching(filter, options);
+      return;
+    }
     // ctnetlink_del_conntrack() flushes by family only when nfgenmsg.version
-    // is non-zero (`u3 = nfmsg->version ? family : AF_UNSPEC`), as conntrack-tools sends it.
-    const request = filter.family ? { 'nfgen-family': FAMILY_NUMBER[filter.family], version: 1 } : { 'nfgen-family': NFPROTO.unspec, version: NFNETLINK_V0 };
+    // is non-zero (`u3 = nfmsg->version ? family : AF_UNSPEC`); conntrack-tools
+    // sends version 0, so that its `-F -f ipv6` empties every family.
+    const request: ConntrackAttrsInput & { 'nfgen-family': number; version: number } =
+      filter.family !== undefined ? { 'nfgen-family': FAMILY_NUMBER[filter.family], version: 1 } : { 'nfgen-family': NFPROTO.unspec, version: NFNETLINK_V0 };
+    if (filter.mark !== undefined) {
+      request.mark = filter.mark;
+      request['mark-mask'] = filter.markMask ?? 0xffffffff;
+    }
+    if (filter.status !== undefined && filter.status.length > 0) {
+      request.status = filter.status;
+      request['status-mask'] = filter.status;
+    }
+    if (filter.zone !== undefined) request.zone = filter.zone;
     await this.client.do('delete', request, options);
   }
 
