@@ -141,6 +141,26 @@ describe.skipIf(!canUseKernel || !conntrackTool)('nlkit conntrack next to conntr
     same(await nlkit(a!, ['--dump', '--protonum', 'udp', '--orig-port-dst', '53']), tool(a!, ['--dump', '--protonum', 'udp', '--orig-port-dst', '53']));
   });
 
+  it('prints counters and kernel timestamps as conntrack does (-o ktimestamp, nf_conntrack_acct and _timestamp on)', async () => {
+    const sysctl = (on: 0 | 1): void => {
+      for (const key of ['net.netfilter.nf_conntrack_acct', 'net.netfilter.nf_conntrack_timestamp']) spawnSync('ip', ['netns', 'exec', a!, 'sysctl', '-qw', `${key}=${on}`]);
+    };
+    sysctl(1);
+    try {
+      await refill();
+      // delta-time counts seconds up to now: it may tick between the two runs.
+      const untick = (r: Run): Run => ({ ...r, out: r.out.replace(/ delta-time=\d+ /g, ' delta-time=N ') });
+      for (const args of [['-L'], ['-L', '-o', 'ktimestamp'], ['-L', '-o', 'extended,id,ktimestamp'], ['-L', '-z']]) {
+        const n = untick(await nlkit(a!, args));
+        expect(n.out, args.join(' ')).toMatch(/packets=0 bytes=0 .*delta-time=N /);
+        same(n, untick(tool(a!, args)));
+      }
+      expect((await nlkit(a!, ['-L', '-o', 'ktimestamp'])).out).toMatch(/ \[start=\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4}\] /);
+    } finally {
+      sysctl(0);
+    }
+  });
+
   it('-G gets one entry as conntrack does, and fails as it does on a missing one', async () => {
     await refill();
     for (const args of [
