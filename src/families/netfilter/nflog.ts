@@ -105,7 +105,9 @@ export function decodeNflogPacket(msg: MessageView): NflogPacket {
 
 /**
  * The packets of one log group, overruns in-band as `{ overrun: true }`.
- * Closing it (or leaving a for-await loop) unbinds the group.
+ * The kernel's packets come by unicast, so the socket learns of a drop
+ * (ENOBUFS) at its next read and the marker goes before the next packet it
+ * holds. Closing it (or leaving a for-await loop) unbinds the group.
  */
 export class NflogSubscription extends DecodedSubscription<MessageView, NflogPacket> {
   /** @internal */

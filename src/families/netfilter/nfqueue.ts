@@ -214,10 +214,13 @@ export class NfqueuePacket implements PacketFields {
 }
 
 /**
- * The packets of one queue, overruns in-band as `{ overrun: true }`. Each
- * packet waits in the kernel until it gets a verdict; closing the queue (or
- * leaving a for-await loop) unbinds it, and the kernel drops the packets
- * still waiting (nfqnl_flush() on unbind).
+ * The packets of one queue, overruns in-band as `{ overrun: true }` (packets
+ * the kernel could not hand to this socket: dropped, or accepted with
+ * failOpen; the marker goes before the next packet that arrives). Each
+ * packet waits in the kernel until it gets a verdict, and counts against
+ * the queue's maxLen meanwhile, which bounds what a slow consumer holds.
+ * Closing the queue (or leaving a for-await loop) unbinds it, and the kernel
+ * drops the packets still waiting (nfqnl_flush() on unbind).
  */
 export class NfqueueSubscription extends DecodedSubscription<MessageView, NfqueuePacket> {
   /** Verdicts the kernel rejected. */

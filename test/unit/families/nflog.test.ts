@@ -93,6 +93,19 @@ describe('NflogSocket on the fake kernel', () => {
     });
   });
 
+  it('changes a subscribed group with configure(), and refuses a group it has not subscribed', async () => {
+    const { kernel, requests } = nflogKernel();
+    await using log = await NflogSocket.open({ socket: await kernel.open(Protocol.NETFILTER) });
+    await log.subscribe(9);
+    await log.configure(9, { copyMode: 'meta', qthresh: 1 });
+    expect(nflogFamily.decodeRequest(requests.at(-1)!.message).msg).toEqual(
+      expect.objectContaining({ 'res-id': 9, cmd: undefined, mode: expect.objectContaining({ 'copy-mode': 'meta', 'copy-range': 0xffff }), qthresh: 1 }),
+    );
+    await expect(log.configure(8, { qthresh: 1 })).rejects.toThrow(new RangeError('group: 8 is not subscribed on this socket'));
+    await expect(log.configure(9, { nlbufsiz: 0 })).rejects.toThrow(/^nlbufsiz: /);
+    expect(requests).toHaveLength(2);
+  });
+
   it('routes packets to their group, marks an overrun in-band, and unbinds on close', async () => {
     const { kernel, requests } = nflogKernel();
     const socket = await kernel.open(Protocol.NETFILTER);
