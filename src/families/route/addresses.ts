@@ -1,5 +1,6 @@
 // Addresses (RTM_NEWADDR / RTM_DELADDR / RTM_GETADDR).
 import { NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../../core/constants.js';
+import { INFINITY_LIFE_TIME } from './constants.js';
 import { checkInteger, checkString, checkU32 } from '../../core/check.js';
 import { SCOPES, checkAddress, checkName, checkObject, checkPrefix, familyName, familyNumber, type Family, type Obj } from './convert.js';
 import type { ResolveLink } from './links.js';
@@ -23,7 +24,7 @@ const ADDRESS_FLAGS = [
 export type AddressFlag = (typeof ADDRESS_FLAGS)[number];
 
 /** Lifetime value meaning forever (INFINITY_LIFE_TIME). */
-export const FOREVER = 0xffffffff;
+export const FOREVER = INFINITY_LIFE_TIME;
 
 /** An address of a link. */
 export interface Address {

@@ -15,6 +15,7 @@ import { decodeNeighbour, neighbourKey, neighbourMatches, type Neighbour, type N
 import { decodeRoute, routeKey, routeMatcher, type Route, type RouteFilter } from './routes.js';
 import { decodeRule, ruleKey, ruleMatches, type Rule, type RuleFilter } from './rules.js';
 import { RTM_DELNEXTHOP, RTM_NEWNEXTHOP, RTNLGRP_NEXTHOP } from '../generated/rt-nexthop.constants.js';
+import * as C from './constants.js';
 import { decodeNexthop, nexthopKey, nexthopMatches, type NexthopFilter, type NexthopObject } from './nexthops.js';
 import type { RouteClient } from './client.js';
 
@@ -85,32 +86,32 @@ interface KindInfo {
 }
 
 const KINDS: Readonly<Record<EventKind, KindInfo>> = {
-  link: { kind: 'link', groups: [1], family: 'link', op: 'getlink', convert: decodeLink },
-  address: { kind: 'address', groups: [5, 9], family: 'addr', op: 'getaddr', convert: decodeAddress },
-  route: { kind: 'route', groups: [7, 11], family: 'route', op: 'getroute', convert: decodeRoute },
-  neighbour: { kind: 'neighbour', groups: [3], family: 'neigh', op: 'getneigh', convert: decodeNeighbour },
-  rule: { kind: 'rule', groups: [8, 19], family: 'rule', op: 'getrule', convert: decodeRule },
-  nsid: { kind: 'nsid', groups: [28], family: 'link', op: 'getnsid', convert: decodeNsid },
-  netconf: { kind: 'netconf', groups: [24, 25], family: 'link', op: 'getnetconf', convert: decodeNetconf },
+  link: { kind: 'link', groups: [C.RTNLGRP_LINK], family: 'link', op: 'getlink', convert: decodeLink },
+  address: { kind: 'address', groups: [C.RTNLGRP_IPV4_IFADDR, C.RTNLGRP_IPV6_IFADDR], family: 'addr', op: 'getaddr', convert: decodeAddress },
+  route: { kind: 'route', groups: [C.RTNLGRP_IPV4_ROUTE, C.RTNLGRP_IPV6_ROUTE], family: 'route', op: 'getroute', convert: decodeRoute },
+  neighbour: { kind: 'neighbour', groups: [C.RTNLGRP_NEIGH], family: 'neigh', op: 'getneigh', convert: decodeNeighbour },
+  rule: { kind: 'rule', groups: [C.RTNLGRP_IPV4_RULE, C.RTNLGRP_IPV6_RULE], family: 'rule', op: 'getrule', convert: decodeRule },
+  nsid: { kind: 'nsid', groups: [C.RTNLGRP_NSID], family: 'link', op: 'getnsid', convert: decodeNsid },
+  netconf: { kind: 'netconf', groups: [C.RTNLGRP_IPV4_NETCONF, C.RTNLGRP_IPV6_NETCONF], family: 'link', op: 'getnetconf', convert: decodeNetconf },
   nexthop: { kind: 'nexthop', groups: [RTNLGRP_NEXTHOP], family: 'nexthop', op: 'getnexthop', convert: decodeNexthop },
 };
 
 /** Message type -> [kind, action] (RTM_* in include/uapi/linux/rtnetlink.h). */
 const BY_TYPE = new Map<number, readonly [EventKind, 'new' | 'del']>([
-  [16, ['link', 'new']],
-  [17, ['link', 'del']],
-  [20, ['address', 'new']],
-  [21, ['address', 'del']],
-  [24, ['route', 'new']],
-  [25, ['route', 'del']],
-  [28, ['neighbour', 'new']],
-  [29, ['neighbour', 'del']],
-  [32, ['rule', 'new']],
-  [33, ['rule', 'del']],
-  [80, ['netconf', 'new']],
-  [81, ['netconf', 'del']],
-  [88, ['nsid', 'new']],
-  [89, ['nsid', 'del']],
+  [C.RTM_NEWLINK, ['link', 'new']],
+  [C.RTM_DELLINK, ['link', 'del']],
+  [C.RTM_NEWADDR, ['address', 'new']],
+  [C.RTM_DELADDR, ['address', 'del']],
+  [C.RTM_NEWROUTE, ['route', 'new']],
+  [C.RTM_DELROUTE, ['route', 'del']],
+  [C.RTM_NEWNEIGH, ['neighbour', 'new']],
+  [C.RTM_DELNEIGH, ['neighbour', 'del']],
+  [C.RTM_NEWRULE, ['rule', 'new']],
+  [C.RTM_DELRULE, ['rule', 'del']],
+  [C.RTM_NEWNETCONF, ['netconf', 'new']],
+  [C.RTM_DELNETCONF, ['netconf', 'del']],
+  [C.RTM_NEWNSID, ['nsid', 'new']],
+  [C.RTM_DELNSID, ['nsid', 'del']],
   [RTM_NEWNEXTHOP, ['nexthop', 'new']],
   [RTM_DELNEXTHOP, ['nexthop', 'del']],
 ]);

@@ -7,6 +7,7 @@ import { checkBool, checkIfname, checkInteger, checkString, checkU32 } from '../
 import { camel, camelize, checkMac, checkName, checkObject, kebab, type Obj } from './convert.js';
 import type { TuntapCreateOptions } from '../../io/tuntap.js';
 import { IFF_UP } from './constants.js';
+import { IFF_TAP } from '../generated/rt-link.constants.js';
 import { loadFamilies, routeFamilies } from './families.js';
 import { LINKMODE_NAMES, LINK_FLAG_NAMES, LINK_TYPE_NAMES, OPERSTATE_NAMES } from './names.js';
 
@@ -445,7 +446,7 @@ export function tunCreateOptions(data: Obj | undefined): Omit<TuntapCreateOption
 export function tunDataMismatch(existing: Obj | undefined, wanted: Omit<TuntapCreateOptions, 'name' | 'netns'>): string | undefined {
   const have = existing ?? {};
   const bit = (v: unknown): boolean => v === 1 || v === true;
-  if ((have.type === 2 ? 'tap' : 'tun') !== wanted.mode) return 'type';
+  if ((have.type === IFF_TAP ? 'tap' : 'tun') !== wanted.mode) return 'type';
   for (const k of ['pi', 'vnetHdr', 'multiQueue'] as const) if (wanted[k] !== undefined && bit(have[k]) !== wanted[k]) return k;
   for (const k of ['owner', 'group'] as const) if (wanted[k] !== undefined && have[k] !== wanted[k]) return k;
   return undefined;
