@@ -76,3 +76,21 @@ export { IpsetClient, IpsetError, type IpsetCreateInput, type IpsetEntry, type I
 export { NftablesClient } from './families/netfilter/nftables.js';
 export { NflogSocket, NflogSubscription, type NflogPacket, type NflogSubscribeOptions } from './families/netfilter/nflog.js';
 export { NfqueueSocket, NfqueueSubscription, NfqueuePacket, NfqueueVerdictError, type NfqueueOptions, type NfqueueVerdict } from './families/netfilter/nfqueue.js';
+export * as xfrm from './families/xfrm/index.js';
+export {
+  XfrmClient,
+  XfrmEvents,
+  decodeXfrmEvent,
+  type XfrmAcquire,
+  type XfrmEvent,
+  type XfrmGroup,
+  type XfrmMonitorOptions,
+  type XfrmPolicy,
+  type XfrmPolicyInput,
+  type XfrmPolicyKey,
+  type XfrmSelector,
+  type XfrmState,
+  type XfrmStateInput,
+  type XfrmStateKey,
+  type XfrmTemplate,
+} from './families/xfrm/index.js';

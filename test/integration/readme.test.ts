@@ -570,6 +570,39 @@ describe.skipIf(!canUseKernel)('the README, conntrack', () => {
   );
 });
 
+describe.skipIf(!canUseKernel)('the README, IPsec (xfrm)', () => {
+  const xfrmBlock = block('IPsec (xfrm)', 'ts');
+  const blue = uniqueNetnsName('readme-xfrm');
+  let pkg: string | undefined;
+
+  beforeAll(async () => {
+    const { buildPrivatePackage } = await import('../helpers/private-dist.js');
+    pkg = mkdtempSync(path.join(tmpdir(), 'nlkit-readme-xfrm-'));
+    buildPrivatePackage(pkg, []);
+  }, 120_000);
+
+  afterAll(async () => {
+    await removeNetns(blue);
+    if (pkg) rmSync(pkg, { recursive: true, force: true });
+  });
+
+  it(
+    'runs the xfrm example: a policy written and listed, the acquire of a ping it covers, the larval SA, in a namespace it makes and removes',
+    async () => {
+      const file = path.join(pkg!, `block-${xfrmBlock.index}.mjs`);
+      writeFileSync(file, rename(xfrmBlock.code, { blue }));
+      const r = new Running(
+        `README block ${xfrmBlock.index}`,
+        spawn(process.execPath, [file], { cwd: pkg!, stdio: ['ignore', 'pipe', 'pipe'], timeout: PATIENCE_MS, killSignal: 'SIGKILL' }),
+      );
+      await r.succeeded();
+      expect(r.stdout).toEqual(['out 10.7.0.2/32 esp', 'acquire esp 10.7.0.2 out', 'esp 10.7.0.2 1']);
+      expect(await netns.list()).not.toContain(blue);
+    },
+    PATIENCE_MS,
+  );
+});
+
 describe.skipIf(!canUseKernel)('the README, nflog and nfqueue', () => {
   const nf = block('nflog and nfqueue', 'ts');
   const blue = uniqueNetnsName('readme-nfq');

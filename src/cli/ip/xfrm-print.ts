@@ -576,82 +576,68 @@ function rawAddr(b: Uint8Array | undefined, f: 'ipv4' | 'ipv6' | 'unspec'): stri
 export function eventText(ctx: XfrmPrintContext, e: XfrmEvent, raw: { type: number; flags: number; length: number }): string {
   switch (e.type) {
     case 'newsa':
-      if ('state' in e) return stateText(ctx, e.state);
-      break;
+      return stateText(ctx, e.state);
     case 'updsa':
-      if ('state' in e) return stateText(ctx, e.state, 'Updated ');
-      break;
+      return stateText(ctx, e.state, 'Updated ');
     case 'delsa':
-      if ('state' in e) return stateText(ctx, e.state, 'Deleted ');
-      // ip prints the title, then finds no XFRMA_SA ("Buggy XFRM_MSG_DELSA" on stderr).
-      return 'Deleted ';
+      return stateText(ctx, e.state, 'Deleted ');
     case 'expire':
-      if ('state' in e && 'hard' in e) return stateText(ctx, e.state, 'Expired ', e.hard);
-      break;
+      return stateText(ctx, e.state, 'Expired ', e.hard);
     case 'newpolicy':
-      if ('policy' in e) return policyText(ctx, e.policy);
-      break;
+      return policyText(ctx, e.policy);
     case 'updpolicy':
-      if ('policy' in e) return policyText(ctx, e.policy, 'Updated ');
-      break;
+      return policyText(ctx, e.policy, 'Updated ');
     case 'delpolicy':
-      if ('policy' in e) return policyText(ctx, e.policy, 'Deleted ');
-      // ip prints the title, then finds no XFRMA_POLICY ("Buggy XFRM_MSG_DELPOLICY" on stderr).
-      return 'Deleted ';
+      return policyText(ctx, e.policy, 'Deleted ');
     case 'polexpire':
-      if ('policy' in e && 'hard' in e) return policyText(ctx, e.policy, 'Expired ', e.hard);
-      break;
+      return policyText(ctx, e.policy, 'Expired ', e.hard);
     case 'acquire':
-      if ('acquire' in e) return acquireText(ctx, e.acquire);
-      break;
+      return acquireText(ctx, e.acquire);
     case 'flushsa':
-      if ('proto' in e) return `Flushed state proto ${xfrmProtoName(e.proto)}${ctx.oneline ? '\\\n' : '\n'}`;
-      break;
+      return `Flushed state proto ${xfrmProtoName(e.proto)}${ctx.oneline ? '\\\n' : '\n'}`;
     case 'flushpolicy': {
       const o = new Out(ctx);
       o.put('Flushed policy ');
-      if ('policyType' in e && e.policyType !== undefined)
+      if (e.policyType !== undefined)
         o.put(`ptype ${typeof e.policyType === 'string' && e.policyType !== 'any' ? e.policyType : String(enumValue('xfrm-policy-type', e.policyType))} `);
       o.end();
       if (ctx.oneline) o.put('\n');
       return o.text;
     }
-    case 'report':
-      if ('selector' in e) {
-        const o = new Out(ctx);
-        const f = e.selector.family !== 'unspec' ? e.selector.family : (ctx.family ?? 'unspec');
-        o.put('report ');
-        o.put(`proto ${xfrmProtoName(e.proto)} `);
-        o.end();
-        selector(o, e.selector, f, '  sel ');
-        xfrma(o, { coaddr: e.coaddr }, f, '  ');
-        if (ctx.oneline) o.put('\n');
-        return o.text;
-      }
-      break;
-    case 'newae':
-      if ('message' in e) {
-        const m = e.message;
-        const id = (m['sa-id'] ?? {}) as Obj;
-        const f = familyName(id.family as number | undefined);
-        return `Async event ${aeFlags((m.flags as (string | number)[] | undefined) ?? [])}\n\tsrc ${rawAddr(m.saddr as Uint8Array | undefined, f)} ${usersaText(id, (m.reqid as number | undefined) ?? 0)}\n`;
-      }
-      break;
-    case 'mapping':
-      if ('message' in e) {
-        const m = e.message;
-        const id = (m.id ?? {}) as Obj;
-        const f = familyName(id.family as number | undefined);
-        return `Mapping change ${rawAddr(m['old-saddr'] as Uint8Array | undefined, f)}:${String(m['old-sport'])} -> ${rawAddr(m['new-saddr'] as Uint8Array | undefined, f)}:${String(m['new-sport'])}\n\t${usersaText(id, (m.reqid as number | undefined) ?? 0)}\n`;
-      }
-      break;
+    case 'report': {
+      const o = new Out(ctx);
+      const f = e.selector.family !== 'unspec' ? e.selector.family : (ctx.family ?? 'unspec');
+      o.put('report ');
+      o.put(`proto ${xfrmProtoName(e.proto)} `);
+      o.end();
+      selector(o, e.selector, f, '  sel ');
+      xfrma(o, { coaddr: e.coaddr }, f, '  ');
+      if (ctx.oneline) o.put('\n');
+      return o.text;
+    }
+    case 'other':
+      return otherText(e.name, e.message, raw);
+  }
+}
+
+function otherText(name: string, m: Obj, raw: { type: number; flags: number; length: number }): string {
+  switch (name) {
+    // ip prints the title, then finds no XFRMA_SA / XFRMA_POLICY ("Buggy XFRM_MSG_DELSA" on stderr).
+    case 'delsa':
+    case 'delpolicy':
+      return 'Deleted ';
+    case 'newae': {
+      const id = (m['sa-id'] ?? {}) as Obj;
+      const f = familyName(id.family as number | undefined);
+      return `Async event ${aeFlags((m.flags as (string | number)[] | undefined) ?? [])}\n\tsrc ${rawAddr(m.saddr as Uint8Array | undefined, f)} ${usersaText(id, (m.reqid as number | undefined) ?? 0)}\n`;
+    }
+    case 'mapping': {
+      const id = (m.id ?? {}) as Obj;
+      const f = familyName(id.family as number | undefined);
+      return `Mapping change ${rawAddr(m['old-saddr'] as Uint8Array | undefined, f)}:${String(m['old-sport'])} -> ${rawAddr(m['new-saddr'] as Uint8Array | undefined, f)}:${String(m['new-sport'])}\n\t${usersaText(id, (m.reqid as number | undefined) ?? 0)}\n`;
+    }
     case 'getdefault':
-      if ('message' in e) {
-        const m = e.message;
-        const t = (v: unknown): string => (v === 'unspec' || v === 'block' || v === 'accept' ? v : 'unknown');
-        return `Default policies:\n in:  ${t(m.in)}\n fwd: ${t(m.fwd)}\n out: ${t(m.out)}\n`;
-      }
-      break;
+      return defaultsText({ in: m.in as string, fwd: m.fwd as string, out: m.out as string });
   }
   return `Unknown message: ${String(raw.length).padStart(8, '0')} 0x${hex8(raw.type)} 0x${hex8(raw.flags)}\n`;
 }

@@ -279,9 +279,11 @@ export type XfrmEvent =
       coaddr?: string;
     }
   | {
-      /** Another message on the groups (newae, migrate, mapping ...), decoded by the spec. */
-      type: string;
-      /** The decoded message. */
+      /** Another message (newae, migrate, mapping; a delsa / delpolicy without the deleted object ...). */
+      type: 'other';
+      /** The spec's name of its message type ('newae', 'mapping' ...). */
+      name: string;
+      /** The message as the generated codec decodes it. */
       message: Obj;
     };
 
@@ -329,7 +331,7 @@ function needWholeAttribute(m: MessageView, value: { __rest?: unknown } | undefi
   if (value !== undefined && last === undefined) throw new NetlinkDecodeError(`xfrm: ${what} is shorter than its struct`, m.offset, 'xfrm');
 }
 
-/** Decodes one xfrm message by its type into an event (types that are no SA, policy, acquire, flush or report come as { type, message }). */
+/** Decodes one xfrm message by its type into an event (types that are no SA, policy, acquire, flush or report come as { type: 'other', name, message }). */
 export function decodeXfrmEvent(m: MessageView): XfrmEvent | undefined {
   const { name, msg } = xfrmFamily.decode(m);
   needWhole(m, name);
@@ -341,7 +343,7 @@ export function decodeXfrmEvent(m: MessageView): XfrmEvent | undefined {
     case 'updsa':
       return { type: name, state: toState(a as never, a) };
     case 'delsa':
-      if (!a.sa) return { type: name, message: msg as unknown as Obj };
+      if (!a.sa) return { type: 'other', name, message: msg as unknown as Obj };
       return { type: 'delsa', state: toState(a.sa, a) };
     case 'expire': {
       const e = a as unknown as { state: never; hard: number };
@@ -351,7 +353,7 @@ export function decodeXfrmEvent(m: MessageView): XfrmEvent | undefined {
     case 'updpolicy':
       return { type: name, policy: toPolicy(a as never, a) };
     case 'delpolicy':
-      if (!a.policy) return { type: name, message: msg as unknown as Obj };
+      if (!a.policy) return { type: 'other', name, message: msg as unknown as Obj };
       return { type: 'delpolicy', policy: toPolicy(a.policy, a) };
     case 'polexpire': {
       const e = a as unknown as { pol: never; hard: number };
@@ -371,7 +373,7 @@ export function decodeXfrmEvent(m: MessageView): XfrmEvent | undefined {
       return out;
     }
     default:
-      return { type: name, message: msg as unknown as Obj };
+      return { type: 'other', name, message: msg as unknown as Obj };
   }
 }
 
