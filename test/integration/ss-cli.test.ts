@@ -39,6 +39,24 @@ const udp = (type, bind, peer) => new Promise((ok) => { const u = dgram.createSo
 setInterval(() => {}, 1 << 30);
 `;
 
+// Raw and packet sockets, which node cannot open: held by python3.
+const RAW_FIXTURE = `
+import socket, sys, time
+r = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
+r6 = socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_ICMPV6)
+p = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0806)); p.bind(('lo', 0x0806))
+d = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, socket.htons(0x0800))
+print('ready', flush=True)
+sys.stdin.read()
+`;
+
+async function startRawFixture(ns: string): Promise<ChildProcess> {
+  const child = spawn('ip', ['netns', 'exec', ns, 'python3', '-c', RAW_FIXTURE], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
+  if (line !== 'ready') throw new Error(`raw fixture did not start: ${line}`);
+  return child;
+}
+
 async function startFixture(ns: string): Promise<ChildProcess> {
   const child = spawn('ip', ['netns', 'exec', ns, process.execPath, '-e', FIXTURE, ns], { stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout! });
@@ -78,16 +96,50 @@ function masked(text: string): string {
 describe.skipIf(!canUseKernel)('nlkit ss', () => {
   let ns: string | undefined;
   let child: ChildProcess | undefined;
+  let raw: ChildProcess | undefined;
   beforeAll(async () => {
     ns = await createNetns('ss');
     child = await startFixture(ns);
+    raw = await startRawFixture(ns);
   });
   afterAll(async () => {
     child?.kill();
+    raw?.kill();
     await removeNetns(ns);
   });
 
-  for (const args of [['-tan'], ['-uan'], ['-xa'], ['-ltn'], ['-ta'], ['-ua'], ['-tanH'], ['-4tan'], ['-6tan'], ['-tane'], ['-xae'], ['-lx'], ['-tamn']]) {
+  for (const args of [
+    ['-tan'],
+    ['-uan'],
+    ['-xa'],
+    ['-ltn'],
+    ['-ta'],
+    ['-ua'],
+    ['-tanH'],
+    ['-4tan'],
+    ['-6tan'],
+    ['-tane'],
+    ['-xae'],
+    ['-lx'],
+    ['-tamn'],
+    ['-xam'],
+    ['-tano'],
+    ['-tanp'],
+    ['-xap'],
+    ['-uanp'],
+    ['-tan', '--tos'],
+    ['-tan', '--cgroup'],
+    ['-tan', '--inet-sockopt'],
+    ['-wa'],
+    ['-wan'],
+    ['-wae'],
+    ['-0a'],
+    ['-0an'],
+    ['-0ae'],
+    ['-A', 'tcp,udp', '-n'],
+    ['-f', 'inet6', '-an'],
+    ['-x', 'state', 'listening'],
+  ]) {
     it(`prints what ss ${args.join(' ')} prints`, async () => {
       const ref = ss(ns!, args);
       const mine = await nlkit(ns!, args);

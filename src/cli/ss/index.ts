@@ -6,6 +6,7 @@
 // SCTP association details); vsock, tipc and xdp are accepted and list nothing.
 import { readFileSync } from 'node:fs';
 import { rtLinkNames } from './links.js';
+import { procNetDir, readProcDgram } from './procnet.js';
 import { CgroupPaths, Services, SocketUsers, formatG, protocolName } from './names.js';
 import { COL, Renderer } from './render.js';
 import { CommandError } from '../error.js';
@@ -13,6 +14,7 @@ import type { CommandIO } from '../ynl.js';
 import { NetlinkError } from '../../core/errors.js';
 import { SockDiagClient, type InetSocket, type NetlinkSocketInfo, type PacketSocket, type SocketMemory, type UnixSocket } from '../../families/sockdiag/client.js';
 import { matchFilter, type SockFilter } from '../../families/sockdiag/filter.js';
+import { formatAddress } from '../../families/sockdiag/address.js';
 import type { TcpState } from '../../families/generated/sock-diag-inet.js';
 import { TCP_STATE_NAMES } from '../../families/generated/sock-diag-inet.constants.js';
 
@@ -866,18 +868,53 @@ function printPacket(ctx: Ctx, s: PacketSocket, proto: (n: number) => string): v
   addrPort(ctx, addr, ':', ifindex === 0 ? '*' : ctx.ifname(ifindex));
   addrPort(ctx, '', '*', '');
   if (ctx.users) r.out(ctx.users.format(s.inode));
+  const nl = ctx.o.oneline ? ' ' : '\n\t';
   if (ctx.o.details) {
     if (s.uid) r.out(` uid:${s.uid}`);
     r.out(` ino:${s.inode}`);
     r.out(` sk:${s.cookie.toString(16)}`);
+    const i = s.info;
+    if (i) {
+      const words: string[] = i.flags.filter((x) => typeof x === 'string');
+      const flag = (name: string, text: string): string => (words.includes(name) ? text : '');
+      r.out(`${nl}ver:${i.version} cpy_thresh:${i.copyThresh} flags( `);
+      r.out(
+        flag('running', 'running') +
+          flag('auxdata', ' auxdata') +
+          flag('origdev', ' origdev') +
+          flag('vnethdr', ' vnethdr') +
+          flag('loss', ' loss') +
+          (i.flags.length === 0 ? '0' : ''),
+      );
+      r.out(' )');
+    }
+    const ring = (name: string, g: NonNullable<PacketSocket['rxRing']>): void =>
+      r.out(`${nl}${name}(blk_size:${g.blockSize},blk_nr:${g.blockNr},frm_size:${g.frameSize},frm_nr:${g.frameNr},tmo:${g.retireTmo},features:0x${g.features.toString(16)})`);
+    if (s.rxRing) ring('ring_rx', s.rxRing);
+    if (s.txRing) ring('ring_tx', s.txRing);
+    if (s.fanout !== undefined) {
+      const type = (s.fanout >>> 16) & 0xffff;
+      const types = ['hash', 'lb', 'cpu', 'roll', 'random', 'qm'];
+      r.out(`${nl}fanout(id:${s.fanout & 0xffff},type:${types[type] ?? `0x${type.toString(16)}`})`);
+    }
   }
+  if (ctx.o.mem && s.memory) r.out(skmem(s.memory));
 }
 
 // ---- the command ----------------------------------------------------------------
 
-async function showInet(ctx: Ctx, client: SockDiagClient, killer: SockDiagClient | undefined, protocol: number, dgProto: string, io: CommandIO, preferred: number): Promise<void> {
+/** Lists one inet table; false when the kernel could not dump it. */
+async function showInet(
+  ctx: Ctx,
+  client: SockDiagClient,
+  killer: SockDiagClient | undefined,
+  protocol: number,
+  dgProto: string,
+  io: CommandIO,
+  preferred: number,
+): Promise<boolean> {
   const f = ctx.f;
-  if (!(f.families & INET)) return;
+  if (!(f.families & INET)) return true;
   const ext: Array<'meminfo' | 'skmeminfo' | 'info' | 'vegasinfo' | 'cong' | 'tos' | 'tclass'> = [];
   if (ctx.o.mem) ext.push('meminfo', 'skmeminfo');
   if (ctx.o.tcpinfo) ext.push('info', 'vegasinfo', 'cong');
@@ -895,7 +932,7 @@ async function showInet(ctx: Ctx, client: SockDiagClient, killer: SockDiagClient
             if (err instanceof NetlinkError && (err.code === 'EOPNOTSUPP' || err.code === 'ENOENT')) continue;
             if (err instanceof NetlinkError) {
               io.stderr(`SOCK_DESTROY answers: ${STRERROR[err.code] ?? err.message}\n`);
-              return;
+              return true;
             }
             throw err;
           }
@@ -906,9 +943,54 @@ async function showInet(ctx: Ctx, client: SockDiagClient, killer: SockDiagClient
       // A table the kernel cannot dump (a protocol without its diag module):
       // ss reports it as libnetlink's rtnl_dump_error() does and goes on,
       // except for MPTCP, whose errors it suppresses.
+      // libnetlink's rtnl_dump_error() says nothing of ENOENT and EOPNOTSUPP on NETLINK_SOCK_DIAG.
       if (!(err instanceof NetlinkError)) throw err;
-      if (protocol <= 255) io.stderr(`RTNETLINK answers: ${STRERROR[err.code] ?? err.message}\n`);
-      return;
+      if (protocol <= 255 && err.code !== 'ENOENT' && err.code !== 'EOPNOTSUPP') io.stderr(`RTNETLINK answers: ${STRERROR[err.code] ?? err.message}\n`);
+      return false;
+    }
+  }
+  return true;
+}
+
+/** raw_show() / udp_show() when the kernel has no diag module for the table: /proc/net/TABLE, then TABLE6. */
+function showProcDgram(ctx: Ctx, table: 'raw' | 'udp'): void {
+  const f = ctx.f;
+  const dir = procNetDir(ctx.o.netns);
+  if (dir === undefined) return;
+  for (const [af, name] of [
+    [AF.inet, table],
+    [AF.inet6, `${table}6`],
+  ] as const) {
+    if (!(f.families & (1 << af))) continue;
+    for (const p of readProcDgram(dir, name) ?? []) {
+      if (!(f.states & (1 << p.state))) continue;
+      const v6 = af === AF.inet6;
+      if (f.expr && !matchFilter(f.expr, { lport: p.lport, rport: p.rport, local: { v6, bytes: p.local }, remote: { v6, bytes: p.remote } })) continue;
+      const s: InetSocket = {
+        family: v6 ? 'inet6' : 'inet',
+        protocol: table === 'udp' ? 17 : 0,
+        state: STATE_BY_NUMBER.get(p.state) ?? p.state,
+        timer: 0,
+        retransmits: 0,
+        expires: 0,
+        src: formatAddress(p.local, v6),
+        dst: formatAddress(p.remote, v6),
+        sport: p.lport,
+        dport: p.rport,
+        ifindex: 0,
+        cookie: 0n,
+        rqueue: p.rq,
+        wqueue: p.wq,
+        uid: p.uid,
+        inode: p.ino,
+      };
+      // inet_stats_print() only, with v6only unknown (false): no timer, details or info.
+      stateLine(ctx, inetName(s.protocol, undefined), p.state, p.rq, p.wq);
+      inetAddr(ctx, s, true, table === 'udp' ? 'udp' : 'raw');
+      inetAddr(ctx, s, false, table === 'udp' ? 'udp' : 'raw');
+      if (ctx.users) ctx.r.out(ctx.users.format(p.ino));
+      // ss would add -e's opt:"…" here, but its sscanf() stores 8 fields and it
+      // asks for 9 before printing it: it never does.
     }
   }
 }
@@ -1208,7 +1290,7 @@ async function ss(args: readonly string[], io: CommandIO, options: { netns?: str
       }
     }
     if (f.dbs & PACKET_DBM && f.families & (1 << AF.packet) && f.states & (1 << SS.close)) {
-      for await (const s of client.packet({ memory: true })) {
+      for await (const s of client.packet({ memory: true, rings: true })) {
         const db = s.type === 'raw' ? DB.packetR : DB.packetDg;
         if (!(f.dbs & (1 << db))) continue;
         if (f.expr && !matchFilter(f.expr, { lport: s.info?.ifindex ?? 0, rport: 0 })) continue;
@@ -1224,8 +1306,8 @@ async function ss(args: readonly string[], io: CommandIO, options: { netns?: str
         printUnix(ctx, s);
       }
     }
-    if (f.dbs & (1 << DB.raw)) await showInet(ctx, client, killer, 255, 'raw', io, preferred);
-    if (f.dbs & (1 << DB.udp)) await showInet(ctx, client, killer, 17, 'udp', io, preferred);
+    if (f.dbs & (1 << DB.raw) && !(await showInet(ctx, client, killer, 255, 'raw', io, preferred))) showProcDgram(ctx, 'raw');
+    if (f.dbs & (1 << DB.udp) && !(await showInet(ctx, client, killer, 17, 'udp', io, preferred))) showProcDgram(ctx, 'udp');
     if (f.dbs & (1 << DB.tcp)) await showInet(ctx, client, killer, 6, 'tcp', io, preferred);
     if (f.dbs & (1 << DB.dccp)) await showInet(ctx, client, killer, 33, 'dccp', io, preferred);
     if (f.dbs & (1 << DB.sctp)) await showInet(ctx, client, killer, 132, 'sctp', io, preferred);

@@ -237,10 +237,32 @@ export interface PacketSocket {
   info?: { ifindex: number; version: number; reserve: number; copyThresh: number; tstamp: number; flags: (PacketDiagInfoFlags | number)[] };
   /** Owner uid. */
   uid?: number;
-  /** Fanout group setting. */
+  /** Fanout group setting (id in the low 16 bits, type in the high 16). */
   fanout?: number;
   /** Memory. */
   memory?: SocketMemory;
+  /** Receive ring (PACKET_RX_RING), with `rings`. */
+  rxRing?: PacketRing;
+  /** Transmit ring (PACKET_TX_RING), with `rings`. */
+  txRing?: PacketRing;
+}
+
+/** A packet socket's ring (struct packet_diag_ring). */
+export interface PacketRing {
+  /** Block size. */
+  blockSize: number;
+  /** Number of blocks. */
+  blockNr: number;
+  /** Frame size. */
+  frameSize: number;
+  /** Number of frames. */
+  frameNr: number;
+  /** Block retire timeout (TPACKET_V3). */
+  retireTmo: number;
+  /** Private area size (TPACKET_V3). */
+  sizeofPriv: number;
+  /** Feature flags (TPACKET_V3). */
+  features: number;
 }
 
 /** What {@link SockDiagClient.inet} lists. */
@@ -283,6 +305,8 @@ export interface NetlinkQuery {
 export interface PacketQuery {
   /** Ask for memory counters. */
   memory?: boolean;
+  /** Ask for the ring settings. */
+  rings?: boolean;
 }
 
 /** Names an inet socket for {@link SockDiagClient.destroy}: a listed socket, or its addresses, ports and protocol. */
@@ -457,6 +481,20 @@ export function toPacketSocket(m: PacketDiagMsgMessage): PacketSocket {
   if (m.fanout !== undefined) s.fanout = m.fanout;
   const mem = memory(m.meminfo);
   if (mem) s.memory = mem;
+  const ring = (r: PacketDiagMsgMessage['rx-ring']): PacketRing | undefined =>
+    r && {
+      blockSize: r['block-size'] ?? 0,
+      blockNr: r['block-nr'] ?? 0,
+      frameSize: r['frame-size'] ?? 0,
+      frameNr: r['frame-nr'] ?? 0,
+      retireTmo: r['retire-tmo'] ?? 0,
+      sizeofPriv: r['sizeof-priv'] ?? 0,
+      features: r.features ?? 0,
+    };
+  const rx = ring(m['rx-ring']);
+  const tx = ring(m['tx-ring']);
+  if (rx) s.rxRing = rx;
+  if (tx) s.txRing = tx;
   return s;
 }
 
@@ -624,7 +662,7 @@ export class SockDiagClient implements AsyncDisposable {
     const w = this.writer.reset();
     packetFamily.ops.get.dump.encodeRequest(
       w,
-      { 'sdiag-family': AF_PACKET, 'pdiag-show': query.memory ? ['info', 'fanout', 'meminfo'] : ['info', 'fanout'] },
+      { 'sdiag-family': AF_PACKET, 'pdiag-show': ['info', 'fanout', ...(query.memory ? (['meminfo'] as const) : []), ...(query.rings ? (['ring-cfg'] as const) : [])] },
       { flags: NLM_F_REQUEST | NLM_F_DUMP },
     );
     for await (const m of this.dumpMessages(w.finishCopy(), options)) yield toPacketSocket(packetFamily.ops.sock.decodeReply(m));
