@@ -546,7 +546,7 @@ describe.skipIf(!canUseKernel || !conntrackTool)('nlkit conntrack next to conntr
     }
   });
 
-  it('-E as a process ends on SIGINT as conntrack -E does: its count on stderr, exit status 0', async () => {
+  it('-E as a process ends on SIGINT as conntrack -E does: the -b notice, its count on stderr, exit status 0', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'nlkit-ct-'));
     try {
       buildPrivatePackage(dir, [], ['src/cli/main.ts']);
@@ -559,8 +559,8 @@ describe.skipIf(!canUseKernel || !conntrackTool)('nlkit conntrack next to conntr
         const closed = new Promise<void>((resolve) => child.on('close', (code) => ((run.code = code), resolve())));
         return { child, run, closed };
       };
-      const mine = start([process.execPath, path.join(dir, 'dist/cli/main.js'), 'conntrack', '-E']);
-      const theirs = start(['conntrack', '-E']);
+      const mine = start([process.execPath, path.join(dir, 'dist/cli/main.js'), 'conntrack', '-E', '-b', '4000000']);
+      const theirs = start(['conntrack', '-E', '-b', '4000000']);
       try {
         // Both start up (node and the transpiled package take a while on a busy machine) and print an entry made for the purpose.
         const deadline = Date.now() + 60_000;
@@ -576,6 +576,11 @@ describe.skipIf(!canUseKernel || !conntrackTool)('nlkit conntrack next to conntr
         mine.child.kill('SIGKILL');
         theirs.child.kill('SIGKILL');
       }
+      // -b: the size the kernel reports back (twice the one asked for), then the count at the end.
+      expect(mine.run.err.split('\n')[0]).toBe('NOTICE: Netlink socket buffer size has been set to 8000000 bytes.');
+      expect(theirs.run.err.split('\n')[0]).toBe(mine.run.err.split('\n')[0]);
+      mine.run.err = mine.run.err.slice(mine.run.err.indexOf('\n') + 1);
+      theirs.run.err = theirs.run.err.slice(theirs.run.err.indexOf('\n') + 1);
       const summary = /^conntrack v1\.4\.7 \(conntrack-tools\): (\d+) flow events have been shown\.\n$/;
       expect({ code: mine.run.code, err: summary.test(mine.run.err) }).toEqual({ code: theirs.run.code, err: summary.test(theirs.run.err) });
       expect(mine.run.code).toBe(0);
@@ -584,4 +589,39 @@ describe.skipIf(!canUseKernel || !conntrackTool)('nlkit conntrack next to conntr
       rmSync(dir, { recursive: true, force: true });
     }
   }, 120_000);
+
+  it('-E -e picks the event groups and -o timestamp,id stamps each line', async () => {
+    tool(b!, ['-F']);
+    let seen = '';
+    const ac = new AbortController();
+    let listening!: () => void;
+    const ready = new Promise<void>((resolve) => (listening = resolve));
+    const running = nlkit(b!, ['-E', '-e', 'NEW,DESTROY', '-o', 'timestamp,id', '-p', 'udp'], { signal: ac.signal, stdout: (t) => void (seen += t) }, listening);
+    await ready;
+    expect(tool(b!, ['-I', '-p', 'tcp', '-s', '10.6.2.1', '-d', '10.6.2.2', '--sport', '1', '--dport', '2', '--state', 'ESTABLISHED', '-t', '50']).code).toBe(0);
+    expect(tool(b!, ['-I', '-p', 'udp', '-s', '10.6.2.1', '-d', '10.6.2.2', '--sport', '1', '--dport', '2', '-t', '50']).code).toBe(0);
+    expect(tool(b!, ['-U', '-p', 'udp', '-d', '10.6.2.2', '-m', '5']).code).toBe(0);
+    expect(tool(b!, ['-D', '-p', 'udp']).code).toBe(0);
+    const deadline = Date.now() + 10_000;
+    while (!seen.includes('[DESTROY]') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    ac.abort();
+    expect((await running).err).toBe('conntrack v1.4.7 (conntrack-tools): 2 flow events have been shown.\n');
+    const got = seen.split('\n').filter(Boolean);
+    // No update event (not asked for), no TCP entry (filtered by -p udp).
+    expect(
+      got.map((l) =>
+        l
+          .replace(/^\[\d{10}\.\d{6}\]\t/, 'T\t')
+          .replace(/ id=\d+ /, ' id=N ')
+          .replace(/^(T\t\s*\[\w+\] udp {6}17 )\d+ /, '$1S '),
+      ),
+    ).toEqual([
+      expect.stringMatching(
+        /^T\t {4}\[NEW\] udp {6}17 S src=10\.6\.2\.1 dst=10\.6\.2\.2 sport=1 dport=2 \[UNREPLIED\] src=10\.6\.2\.2 dst=10\.6\.2\.1 sport=2 dport=1 mark=0 id=N \[USERSPACE\] portid=\d+( progname=\S+)?$/,
+      ),
+      expect.stringMatching(
+        /^T\t\[DESTROY\] udp {6}17 S src=10\.6\.2\.1 dst=10\.6\.2\.2 sport=1 dport=2 \[UNREPLIED\] src=10\.6\.2\.2 dst=10\.6\.2\.1 sport=2 dport=1 mark=5 id=N \[USERSPACE\] portid=\d+/,
+      ),
+    ]);
+  });
 });
