@@ -190,6 +190,26 @@ describe.skipIf(!canUseKernel)('nlkit ss', () => {
     }
   });
 
+  it('switches namespace with -N as ss does', async () => {
+    const ref = execFileSync('ss', ['-N', ns!, '-tane'], { encoding: 'utf8' });
+    let out = '';
+    const code = await runSs(['-N', ns!, '-tane'], { stdout: (t) => void (out += t), stderr: () => {}, env: {}, stdoutIsTTY: false });
+    expect(code).toBe(0);
+    expect(out).toBe(ref);
+  });
+
+  it('lists netlink sockets, its own among them, and raw sockets where the kernel can (else ENOENT, where ss reads /proc)', async () => {
+    await using sd = await SockDiagClient.open({ netns: ns! });
+    const nl = await sd.netlinkAll({ memory: true });
+    expect(nl).toContainEqual(expect.objectContaining({ protocol: 0, portid: 0 }));
+    expect(nl).toContainEqual(expect.objectContaining({ protocol: 4, portid: sd.socket.portId }));
+    const packets = await sd.packetAll({ memory: true, rings: true });
+    expect(packets.map((p) => `${p.type} ${p.protocol} ${p.info?.ifindex}`).sort()).toEqual(['dgram 2048 0', 'raw 2054 1']);
+    const raw = await sd.inetAll({ protocol: 'raw' }).catch((e: unknown) => e);
+    if (Array.isArray(raw)) expect(raw.map((s: { rawProtocol?: number }) => s.rawProtocol).sort()).toEqual([1, 58]);
+    else expect((raw as { code?: string }).code).toBe('ENOENT');
+  });
+
   it('lists the same sockets through the typed client', async () => {
     await using sd = await SockDiagClient.open({ netns: ns! });
     const tcp = await sd.inetAll({ protocol: 'tcp' });
