@@ -47,6 +47,39 @@ export interface IpsetClientOptions extends OpenOptions {
   socket?: NetlinkSocket;
 }
 
+/** The ports of a bitmap:port set. */
+export interface IpsetPortRange {
+  /** First port. */
+  from: number;
+  /** Last port. */
+  to: number;
+}
+
+/** What the kernel says of a set by its name (IPSET_CMD_HEADER). */
+export interface IpsetSetInfo {
+  /** Set name. */
+  name: string;
+  /** Set type ('hash:ip' ...). */
+  type: string;
+  /** Revision of the type. */
+  revision: number;
+  /** Address family ('unspec' for family neutral types). */
+  family: IpsetHeader['family'];
+}
+
+/** One item of a streamed listing: a set's header, then its elements. */
+export type IpsetListItem =
+  | {
+      /** The header of the set whose elements follow. */
+      header: IpsetHeader;
+    }
+  | {
+      /** Name of the set the element is in. */
+      set: string;
+      /** The element. */
+      member: IpsetEntry;
+    };
+
 /** A set to create. */
 export interface IpsetCreateInput {
   /** Set type. */
@@ -74,7 +107,7 @@ export interface IpsetCreateInput {
   /** Hash seed (hash:*): equal seeds and inserts give equal listing orders. */
   initval?: number;
   /** Port range of a bitmap:port set (required there). */
-  range?: { from: number; to: number };
+  range?: IpsetPortRange;
   /** Slots of a list:set (default 8). */
   size?: number;
   /** Succeed when a set of that name and same options exists (ipset -exist). */
@@ -114,7 +147,7 @@ export interface IpsetHeader {
   /** Hash seed. */
   initval?: number;
   /** Port range of a bitmap:port set. */
-  range?: { from: number; to: number };
+  range?: IpsetPortRange;
   /** Slots of a list:set. */
   size?: number;
   /** Mark mask (hash:ip,mark). */
@@ -285,13 +318,21 @@ function pick(entry: string | Record<string, string> | undefined, command: strin
   return entry[command];
 }
 
+/** ipset's reading of a kernel error. */
+export interface IpsetErrorMeaning {
+  /** The IPSET_ERR_* it is, as the spec names it ('exist', 'hash-full' ...); undefined for plain errnos. */
+  reason: string | undefined;
+  /** What ipset prints for it. */
+  text: string;
+}
+
 /**
  * The meaning ipset gives a kernel error of a command (lib/errcode.c): its
  * IPSET_ERR_* name (lower case, without the prefix, as the spec names it)
  * and ipset's message. `type` is the set's type, which type-specific errors
  * (4352 and up) need.
  */
-export function ipsetErrorMeaning(errno: number, command: string, type?: string): { reason: string | undefined; text: string } {
+export function ipsetErrorMeaning(errno: number, command: string, type?: string): IpsetErrorMeaning {
   const cls = typeClass(type);
   let reason: string | undefined;
   let text: string | undefined;
@@ -687,7 +728,7 @@ export class IpsetClient implements AsyncDisposable {
   }
 
   /** Type, revision and family of a set (IPSET_CMD_HEADER); undefined when there is no such set. */
-  async header(name: string, options: CallOptions = {}): Promise<{ name: string; type: string; revision: number; family: IpsetHeader['family'] } | undefined> {
+  async header(name: string, options: CallOptions = {}): Promise<IpsetSetInfo | undefined> {
     const setname = checkSetName(name, 'name');
     try {
       const [r] = await this.call('header', { setname }, NLM_F_REQUEST, options);
@@ -760,7 +801,7 @@ export class IpsetClient implements AsyncDisposable {
    * Streams a listing as it arrives: each set's header, then its elements one
    * by one (for sets too large to hold).
    */
-  async *listItems(options: IpsetListOptions = {}): AsyncGenerator<{ header: IpsetHeader } | { set: string; member: IpsetEntry }> {
+  async *listItems(options: IpsetListOptions = {}): AsyncGenerator<IpsetListItem> {
     const { name, terse, ...call } = options;
     const value: Record<string, unknown> = {};
     if (name !== undefined) value.setname = checkSetName(name, 'name');
