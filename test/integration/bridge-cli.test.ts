@@ -158,3 +158,64 @@ describe.skipIf(!canUseKernel)('nlkit bridge', () => {
     expect(state(twinA)).toContain('grp ff0e::9 permanent');
   });
 });
+
+describe.skipIf(!canUseKernel)('nlkit bridge monitor', () => {
+  let ns = '';
+  beforeAll(async () => {
+    ns = await createNetns('brm');
+    setup(ns);
+  });
+  afterAll(async () => {
+    await removeNetns(ns);
+  });
+
+  it('prints each link, fdb and mdb event as bridge monitor prints it, one line per event', async () => {
+    const { spawn } = await import('node:child_process');
+    const ref = spawn('bridge', ['-n', ns, 'monitor'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let refOut = '';
+    ref.stdout.on('data', (b: Buffer) => (refOut += b.toString()));
+    const controller = new AbortController();
+    let out = '';
+    let ready!: () => void;
+    const listening = new Promise<void>((r) => (ready = r));
+    const { run: runBridge } = await import('../../src/cli/bridge/index.js');
+    const run = runBridge(['-n', ns, 'monitor'], {
+      stdout: (t: string) => void (out += t),
+      stderr: (t: string) => void (out += `ERR ${t}`),
+      env: {},
+      stdoutIsTTY: false,
+      signal: controller.signal,
+      ready,
+    } as never);
+    await listening;
+    // bridge gives no sign of listening: an fdb entry added and removed until it prints the marker.
+    const sh = (...a: string[]): void => void execFileSync('bridge', ['-n', ns, ...a]);
+    const deadline = Date.now() + 20_000;
+    while (!refOut.includes('02:00:00:00:99:99')) {
+      if (Date.now() > deadline) throw new Error('bridge monitor printed nothing');
+      sh('fdb', 'replace', '02:00:00:00:99:99', 'dev', 'v0', 'master', 'static');
+      sh('fdb', 'del', '02:00:00:00:99:99', 'dev', 'v0', 'master');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    sh('fdb', 'add', '02:00:00:00:77:77', 'dev', 'v2', 'master', 'static');
+    sh('fdb', 'add', '02:00:00:00:00:05', 'dev', 'v0', 'master', 'static');
+    sh('mdb', 'add', 'dev', 'br0', 'port', 'v0', 'grp', '239.3.3.3', 'permanent');
+    sh('mdb', 'del', 'dev', 'br0', 'port', 'v0', 'grp', '239.3.3.3');
+    sh('fdb', 'del', '02:00:00:00:00:05', 'dev', 'v0', 'master');
+    sh('link', 'set', 'dev', 'v2', 'cost', '23');
+    execFileSync('ip', ['-n', ns, 'link', 'set', 'v2', 'nomaster']);
+    sh('fdb', 'add', '02:00:00:00:88:88', 'dev', 'v0', 'master', 'static');
+    const end = '02:00:00:00:88:88 dev v0 master br0 static';
+    const until = Date.now() + 20_000;
+    while (!(refOut.includes(end) && out.includes(end))) {
+      if (Date.now() > until) throw new Error(`no end marker:\n${refOut}\n---\n${out}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    controller.abort();
+    ref.kill();
+    expect(await run).toBe(0);
+    const between = (text: string): string => text.slice(text.indexOf('02:00:00:00:77:77'), text.indexOf(end) + end.length);
+    expect(between(out)).toBe(between(refOut));
+    expect(between(out).split('\n').length).toBeGreaterThan(8);
+  });
+});

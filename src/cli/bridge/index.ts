@@ -30,7 +30,7 @@ const OBJECTS: readonly (readonly [string, ObjectRunner | undefined])[] = [
   ['mdb', async (ctx, argv) => (await import('./mdb.js')).runMdb(ctx, argv)],
   ['vlan', async (ctx, argv) => (await import('./vlan.js')).runVlan(ctx, argv)],
   ['vni', undefined],
-  ['monitor', undefined],
+  ['monitor', async (ctx, argv) => (await import('./monitor.js')).runMonitor(ctx, argv)],
   ['help', () => Promise.reject(usage(BRIDGE_USAGE))],
 ];
 
@@ -93,7 +93,8 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     const object = OBJECTS.find(([name]) => matches(word, name));
     if (!object) throw usage(`Object "${word}" is unknown, try "bridge help".`);
     if (!object[1]) throw new CommandError(`Object "${object[0]}" of bridge is not supported by nlkit.`, 255);
-    ctx = new IpContext({ stdout: io.stdout, stderr: io.stderr, ...(io.signal ? { signal: io.signal } : {}) }, options);
+    const ready = (io as { ready?: () => void }).ready;
+    ctx = new IpContext({ stdout: io.stdout, stderr: io.stderr, ...(io.signal ? { signal: io.signal } : {}), ...(ready ? { ready } : {}) }, options);
     const code = await object[1](ctx, argv.slice(at + 1));
     ctx.flush();
     return code;
