@@ -300,6 +300,30 @@ describe.skipIf(!canUseKernel || !ipsetTool)('nlkit ipset next to ipset', () => 
       const reference = tool(d, ['list']);
       expect({ ...listed, out: untimed(listed.out) }).toEqual({ ...reference, out: untimed(reference.out) });
       expect(nlkitProgram(d, ['test', 'ips', '10.0.0.9'])).toEqual(tool(d, ['test', 'ips', '10.0.0.9']));
+      // The spec itself drives `nlkit ynl` too.
+      const ynl = spawnSync(
+        'ip',
+        [
+          'netns',
+          'exec',
+          d,
+          process.execPath,
+          path.join(dir, 'dist/cli/main.js'),
+          'ynl',
+          '--spec',
+          path.join(import.meta.dirname, '../../specs/ipset.yaml'),
+          '--do',
+          'protocol',
+          '--json',
+          '{"protocol": 7}',
+        ],
+        { encoding: 'utf8' },
+      );
+      expect({ code: ynl.status, out: ynl.stdout, err: ynl.stderr }).toEqual({
+        code: 0,
+        out: "{'nfgen-family': 2, 'protocol': 7, 'protocol-min': 6, 'res-id': 0, 'version': 0}\n",
+        err: '',
+      });
     } finally {
       await removeNetns(d);
       rmSync(dir, { recursive: true, force: true });
