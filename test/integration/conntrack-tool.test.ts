@@ -285,6 +285,12 @@ describe.skipIf(!canUseKernel || !conntrackTool)('nlkit conntrack next to conntr
     const add = ['-A', '-p', 'tcp', '-s', '10.5.0.1', '-d', '10.5.0.2', '--sport', '1111', '--dport', '22', '--state', 'ESTABLISHED', '-t', '120'];
     same(await nlkit(a!, add), tool(a!, add));
     expect((await nlkit(a!, ['-V'])).out).toBe(tool(a!, ['-V']).out);
+    // The usage text, with a protocol's help after -p; also for a command line without a command.
+    for (const args of [['-h'], [], ['-h', '-p', 'tcp'], ['-h', '-p', 'udp'], ['--help', '-p', 'icmp'], ['-h', '-p', 'icmpv6'], ['-h', '-p', '47'], ['-h', '-p', '200']]) {
+      const n = await nlkit(a!, args);
+      const t = tool(a!, args);
+      expect({ code: n.code, out: n.out, err: n.err }, args.join(' ')).toEqual(t);
+    }
   });
 
   it('-E prints the lines conntrack -E prints for entries made, changed and deleted by both tools', async () => {

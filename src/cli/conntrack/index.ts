@@ -34,6 +34,7 @@ import { NFPROTO } from '../../families/netfilter/index.js';
 import { CommandError } from '../error.js';
 import type { CommandIO } from '../ynl.js';
 import { formatConntrackEntry, formatConntrackExpectation, formatCpuStats, type ConntrackFormatOptions } from './format.js';
+import { CONNTRACK_PROTO_HELP, CONNTRACK_USAGE } from './usage.js';
 
 export { formatConntrackEntry, formatConntrackExpectation } from './format.js';
 
@@ -934,8 +935,15 @@ export async function runConntrack(args: readonly string[], io: CommandIO, optio
       io.stdout(`${VERSION}\n`);
       return 0;
     }
-    if (p.command === undefined || p.command === 'h')
-      throw new CommandError(`${VERSION}: nlkit conntrack prints no usage text; see conntrack(8)\n`, p.command === 'h' ? 0 : PARAMETER_PROBLEM);
+    if (p.command === undefined || p.command === 'h') {
+      // usage(), and with -h -p the protocol's help (extension_help()); a command line without a command prints it too.
+      io.stdout(CONNTRACK_USAGE);
+      if (p.command === 'h' && p.options & bit('p')) {
+        const name = p.protocolName !== undefined && Object.hasOwn(CONNTRACK_PROTO_HELP, p.protocolName) ? p.protocolName : 'unknown';
+        io.stdout(`Proto \`${name}' help:\n${CONNTRACK_PROTO_HELP[name]}`);
+      }
+      return 0;
+    }
     if (key === 'CT_LIST' && p.options & bit('z') && p.options & COMPARISON) throw parameterProblem("Can't use -z with filtering parameters");
     await using ct = await ConntrackClient.open(options.netns !== undefined ? { netns: options.netns } : {});
     const fmt = formatOptions(p);
