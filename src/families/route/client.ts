@@ -1,5 +1,5 @@
 // RouteClient: typed rtnetlink clients for links, addresses, routes,
-// neighbours, rules, namespace ids and netconf, in the current network
+// neighbours, rules, nexthop objects, namespace ids and netconf, in the current network
 // namespace or another one, over one NETLINK_ROUTE socket. Events
 // (monitor, watch) use sockets of their own in the same namespace, so that
 // a burst of notifications cannot fail the client's requests.

@@ -239,6 +239,8 @@ export async function encodeNexthop(input: NexthopObjectInput, resolve: Resolve)
   let family: Family | undefined = input.family !== undefined ? checkName(input.family, 'family', ['inet', 'inet6'] as const) : undefined;
   const m: Obj = { 'nh-family': AF_UNSPEC, 'nh-scope': 0, 'nh-protocol': 0, 'nh-flags': [] };
   if (input.id !== undefined) m.id = checkU32(input.id, 'id');
+  const fdb = input.fdb !== undefined && checkBool(input.fdb, 'fdb');
+  if (fdb && (input.dev !== undefined || input.blackhole !== undefined || input.encap !== undefined)) throw new TypeError('fdb: an fdb nexthop takes no dev, blackhole or encap');
   if (input.group !== undefined) {
     if (!Array.isArray(input.group) || input.group.length === 0) throw new TypeError('group must be a non-empty array of { id, weight? }');
     for (const k of ['gateway', 'dev', 'encap', 'blackhole', 'onlink'] as const) {
@@ -282,18 +284,15 @@ export async function encodeNexthop(input: NexthopObjectInput, resolve: Resolve)
       m.gateway = gw.address;
     }
     if (input.dev !== undefined) m.oif = await resolve(input.dev, 'dev');
-    if (input.gateway === undefined && input.dev === undefined && m.blackhole === undefined && input.fdb !== true)
-      throw new TypeError('nexthop: give a gateway, a dev, blackhole, or a group');
+    if (input.gateway === undefined && input.dev === undefined && m.blackhole === undefined && !fdb) throw new TypeError('nexthop: give a gateway, a dev, blackhole, or a group');
     if (input.onlink !== undefined && checkBool(input.onlink, 'onlink')) m['nh-flags'] = ['onlink'];
     if (input.encap !== undefined) Object.assign(m, encodeEncap(input.encap, 'encap', family ?? 'inet'));
     // ip: a device or blackhole without a gateway is IPv4.
     if (family === undefined && (m.oif !== undefined || m.blackhole === true)) family = 'inet';
     m['nh-family'] = familyNumber(family);
   }
-  if (input.fdb !== undefined && checkBool(input.fdb, 'fdb')) {
-    if (input.dev !== undefined || input.blackhole !== undefined || input.encap !== undefined) throw new TypeError('fdb: an fdb nexthop takes no dev, blackhole or encap');
-    m.fdb = true;
-  }
+  // Last, where ip puts it.
+  if (fdb) m.fdb = true;
   if (input.protocol !== undefined) m['nh-protocol'] = PROTOCOLS.value(input.protocol, 'protocol');
   return m;
 }
