@@ -60,10 +60,15 @@ export class PacketRouter {
     return sub;
   }
 
-  /** Forgets a group's queue; the socket reads on if that queue had stopped it. */
+  /** Closes a group's queue and forgets it. */
   close(id: number, sub: Subscription<MessageView>): void {
-    if (this.routes.get(id)?.sub === sub) this.routes.delete(id);
     sub.close();
+    this.forget(id, sub);
+  }
+
+  /** Forgets a group's queue (one that ended by itself keeps its error for the reader); the socket reads on if that queue had stopped it. */
+  forget(id: number, sub: Subscription<MessageView>): void {
+    if (this.routes.get(id)?.sub === sub) this.routes.delete(id);
     // The socket does not know this subscription (it joined no group), so
     // it would not lift the pause the subscription asked for.
     this.socket.setPaused(sub, false);

@@ -193,20 +193,30 @@ export class NflogSocket implements AsyncDisposable {
       );
     } catch (err) {
       this.router.close(group, sub);
+      // An aborted bind may have been applied; unbinding a group this socket
+      // does not hold is refused (ENODEV, EPERM) and changes nothing.
+      this.sendUnbind(group);
       throw err;
     }
-    const out: NflogSubscription = new NflogSubscription(group, sub, onMalformed, () => this.unbind(group, sub, out));
+    const release = (): void => {
+      signal?.removeEventListener('abort', release);
+      if (this.subs.get(group) !== out) return;
+      this.subs.delete(group);
+      // An abort has failed the subscription already: forget it without
+      // clearing the AbortError its reader is to get.
+      this.router.forget(group, sub);
+      this.sendUnbind(group);
+    };
+    const out: NflogSubscription = new NflogSubscription(group, sub, onMalformed, release);
     this.subs.set(group, out);
+    signal?.addEventListener('abort', release, { once: true });
     return out;
   }
 
-  private unbind(group: number, sub: Subscription<MessageView>, out: NflogSubscription): void {
-    if (this.subs.get(group) !== out) return;
-    this.subs.delete(group);
-    this.router.close(group, sub);
+  // Not waited for: the group is free again once the kernel reads this, and
+  // closing the socket frees it anyway (NETLINK_URELEASE destroys the instance).
+  private sendUnbind(group: number): void {
     if (this.client.socket.closed) return;
-    // Not waited for: the group is free again once the kernel reads this, and
-    // closing the socket frees it anyway (NETLINK_URELEASE destroys the instance).
     const w = nflogFamily.ops.config.encodeRequest(new MessageWriter(64), { 'res-id': group, cmd: { command: 'unbind' } }, { flags: NLM_F_REQUEST });
     this.client.socket.send(w.finishCopy());
   }

@@ -296,6 +296,11 @@ export class NfqueueSubscription extends DecodedSubscription<MessageView, Nfqueu
     else this.raw.fail(err);
   }
 
+  /** @internal The queue is unbound: verdicts from now on are refused. */
+  detach(): void {
+    this.ended = true;
+  }
+
   /** Unbinds the queue and ends the iterator (idempotent). */
   override close(): void {
     this.ended = true;
@@ -414,31 +419,28 @@ export class NfqueueSocket implements AsyncDisposable {
     const frame = { 'res-id': num };
     try {
       await this.client.do('config', { ...frame, cmd: { command: 'bind' } }, signal ? { signal } : {});
-    } catch (err) {
-      this.router.close(num, sub);
-      throw err;
-    }
-    try {
       await this.client.do('config', { ...frame, ...config }, signal ? { signal } : {});
     } catch (err) {
       this.router.close(num, sub);
+      // Bound but not configured, or an aborted bind that may have been
+      // applied: unbinding a queue this socket does not hold is refused
+      // (ENODEV, EPERM) and changes nothing.
       this.unbind(num);
       throw err;
     }
-    const out: NfqueueSubscription = new NfqueueSubscription(
-      num,
-      sub,
-      onMalformed,
-      onVerdictError,
-      (op, seq, value) => this.transmit(op, num, seq, value),
-      () => {
-        if (this.queues.get(num) !== out) return;
-        this.queues.delete(num);
-        this.router.close(num, sub);
-        this.unbind(num);
-      },
-    );
+    const release = (): void => {
+      signal?.removeEventListener('abort', release);
+      if (this.queues.get(num) !== out) return;
+      this.queues.delete(num);
+      out.detach();
+      // An abort has failed the subscription already: forget it without
+      // clearing the AbortError its reader is to get.
+      this.router.forget(num, sub);
+      this.unbind(num);
+    };
+    const out: NfqueueSubscription = new NfqueueSubscription(num, sub, onMalformed, onVerdictError, (op, seq, value) => this.transmit(op, num, seq, value), release);
     this.queues.set(num, out);
+    signal?.addEventListener('abort', release, { once: true });
     return out;
   }
 

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 // Imports from the modules themselves, not the package index (which loads every family).
 import { Protocol } from '../../../src/core/constants.js';
-import { NetlinkDecodeError, NetlinkError } from '../../../src/core/errors.js';
+import { AbortError, NetlinkDecodeError, NetlinkError } from '../../../src/core/errors.js';
 import { MessageView } from '../../../src/core/message.js';
 import { isOverrun, type Overrun } from '../../../src/io/subscription.js';
 import { MessageWriter } from '../../../src/core/writer.js';
@@ -130,6 +130,20 @@ describe('NflogSocket on the fake kernel', () => {
     const unbind = requests.at(-1)!;
     expect(unbind.message.flags & 4).toBe(0); // not acknowledged: nothing waits for it
     expect(nflogFamily.decodeRequest(unbind.message).msg).toMatchObject({ 'res-id': 5, cmd: { command: 'unbind' } });
+  });
+
+  it('on abort, the iterator throws an AbortError and the group is unbound', async () => {
+    const { kernel, requests } = nflogKernel();
+    await using log = await NflogSocket.open({ socket: await kernel.open(Protocol.NETFILTER) });
+    const ac = new AbortController();
+    const sub = await log.subscribe(5, { signal: ac.signal });
+    const waiting = sub.next();
+    ac.abort();
+    await expect(waiting).rejects.toThrow(AbortError);
+    await kernel.settle();
+    expect(nflogFamily.decodeRequest(requests.at(-1)!.message).msg).toMatchObject({ 'res-id': 5, cmd: { command: 'unbind' } });
+    // The group can be subscribed again.
+    (await log.subscribe(5)).close();
   });
 
   it('throws a malformed packet as NetlinkDecodeError, or skips it with onMalformed', async () => {

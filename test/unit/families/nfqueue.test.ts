@@ -6,7 +6,7 @@
 // Imports from the modules themselves, not the package index (which loads every family).
 import { describe, expect, it } from 'vitest';
 import { Protocol } from '../../../src/core/constants.js';
-import { NetlinkDecodeError } from '../../../src/core/errors.js';
+import { AbortError, NetlinkDecodeError } from '../../../src/core/errors.js';
 import { MessageView } from '../../../src/core/message.js';
 import { MessageWriter } from '../../../src/core/writer.js';
 import { family as nfqueueFamily } from '../../../src/families/generated/nfqueue.js';
@@ -181,6 +181,21 @@ describe('NfqueueSocket on the fake kernel', () => {
       [4, undefined],
     ]);
     expect(q.pending).toBe(1);
+  });
+
+  it('on abort, the iterator throws an AbortError, the queue is unbound and later verdicts are refused', async () => {
+    const { kernel, requests } = nfqueueKernel();
+    const socket = await kernel.open(Protocol.NETFILTER);
+    await using nfq = await NfqueueSocket.open({ socket });
+    const ac = new AbortController();
+    const q = await nfq.queue(3, { signal: ac.signal });
+    kernel.endpoint(socket.portId).deliver(packetWithId(1));
+    const p = (await q.next()).value as NfqueuePacket;
+    ac.abort();
+    await expect(q.next()).rejects.toThrow(AbortError);
+    await kernel.settle();
+    expect(nfqueueFamily.decodeRequest(requests.at(-1)!.message).msg).toMatchObject({ 'res-id': 3, cmd: { command: 'unbind' } });
+    expect(() => p.accept()).toThrow(/^queue 3 is closed/);
   });
 
   it('checks arguments before anything is sent, naming the field', async () => {
