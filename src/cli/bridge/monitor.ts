@@ -23,13 +23,17 @@ export async function runMonitor(ctx: IpContext, argv: string[]): Promise<number
   const groups = new Set<number>();
   let all = true;
   let banner = false;
+  const only = (group: number | undefined): void => {
+    if (group !== undefined) groups.add(group);
+    all = false;
+  };
   for (const a of argv) {
     if (matches(a, 'file')) throw usage('nlkit bridge: monitor file is not supported');
-    else if (matches(a, 'link')) (groups.add(RTNLGRP_LINK), (all = false));
-    else if (matches(a, 'fdb')) (groups.add(RTNLGRP_NEIGH), (all = false));
-    else if (matches(a, 'mdb')) (groups.add(RTNLGRP_MDB), (all = false));
-    else if (matches(a, 'vlan')) (groups.add(RTNLGRP_BRVLAN), (all = false));
-    else if (a === 'vni') all = false;
+    else if (matches(a, 'link')) only(RTNLGRP_LINK);
+    else if (matches(a, 'fdb')) only(RTNLGRP_NEIGH);
+    else if (matches(a, 'mdb')) only(RTNLGRP_MDB);
+    else if (matches(a, 'vlan')) only(RTNLGRP_BRVLAN);
+    else if (a === 'vni') only(undefined);
     else if (a === 'all') {
       all = true;
       banner = true;
