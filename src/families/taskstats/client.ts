@@ -11,7 +11,7 @@
 import { describe } from '../../core/check.js';
 import { NetlinkDecodeError, SocketClosedError } from '../../core/errors.js';
 import type { MessageView } from '../../core/message.js';
-import type { CallOptions } from '../../io/socket.js';
+import type { CallOptions, NetlinkSocket } from '../../io/socket.js';
 import type { NetnsTarget } from '../../io/netns.js';
 import type { Subscription } from '../../io/subscription.js';
 import { DecodedSubscription, type MalformedHandler } from '../../io/decoded.js';
@@ -165,7 +165,15 @@ export function decodeTaskExit(msg: MessageView): TaskExit {
 }
 
 /** What a listener registration carries: one of the CPU lists. */
-export type ListenerRequest = { 'register-cpumask': string } | { 'deregister-cpumask': string };
+export type ListenerRequest =
+  | {
+      /** The CPU list to register this port for. */
+      readonly 'register-cpumask': string;
+    }
+  | {
+      /** The CPU list to deregister this port from. */
+      readonly 'deregister-cpumask': string;
+    };
 
 /**
  * Encodes TASKSTATS_CMD_GET with a register or deregister CPU list
@@ -207,8 +215,7 @@ export class TaskstatsClient {
   private readonly subscriptions = new Set<TaskExitSubscription>();
 
   private constructor(
-    /** The generic netlink client requests go through. */
-    readonly client: FamilyClient<typeof taskstatsFamily>,
+    private readonly client: FamilyClient<typeof taskstatsFamily>,
     private readonly options: TaskstatsOpenOptions,
   ) {}
 
@@ -218,6 +225,11 @@ export class TaskstatsClient {
     for (const key of Object.keys(options)) if (key !== 'netns' && key !== 'rcvbuf') throw new TypeError(`options.${key} is not an option (options: netns, rcvbuf)`);
     const client = await FamilyClient.open(taskstatsFamily, { ...options });
     return new TaskstatsClient(client, { ...options });
+  }
+
+  /** The generic netlink socket requests go over. */
+  get socket(): NetlinkSocket {
+    return this.client.socket;
   }
 
   private ensureOpen(): void {
