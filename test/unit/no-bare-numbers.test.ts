@@ -35,6 +35,7 @@ const ATTRIBUTE_PATTERNS: readonly (readonly [string, RegExp])[] = [
   ['attribute helper called with a number (u(25), attr(3))', new RegExp(String.raw`\b(?:u|attr|nest|find|flag)\(${N}[,)]`)],
   ['attribute writer helper called with a number (u8(28, 1))', new RegExp(String.raw`\b(?:u8|u16|u32|u64)\(${N},`)],
   ['attribute given last by a number (onoff(key, text, 4))', new RegExp(String.raw`\b(?:onoff|csum)\([^()]*,${N}\)`)],
+  ['message type compared with a number (m.type === 16)', new RegExp(String.raw`\b(?:m|msg|message|nlh)\.type\s*[!=]==?${N}(?![\w.])`)],
   ['attribute written by a number (w.putU32(3, v))', new RegExp(String.raw`\.(?:put(?:U8|U16|U32|U64|S8|S16|S32|S64|Binary|String|Flag|Attr|Bytes)\w*|nestStart)\(${N}[,)]`)],
 ];
 
@@ -80,13 +81,13 @@ describe('no bare numbers for what the specs define', () => {
     expect(names.some((n) => n.startsWith('src/families/generated/'))).toBe(false);
     // The patterns do see what they look for.
     const probe = code(
-      'tb.get(25); tb[3]; u(25); u8(28, 1); onoff("x", "y", 4); h.u8(3); a.u32At(12); w.putU32(3, v); v.setUint8(h + 3, x);\nswitch (a.type) {\n case 3: break;\n}',
+      'm.type !== 16; tb.get(25); tb[3]; u(25); u8(28, 1); onoff("x", "y", 4); h.u8(3); a.u32At(12); w.putU32(3, v); v.setUint8(h + 3, x);\nswitch (a.type) {\n case 3: break;\n}',
     );
     for (const [what, re] of [...ATTRIBUTE_PATTERNS, ...STRUCT_PATTERNS]) expect(re.test(probe), what).toBe(true);
     expect(attributeCases(probe)).toEqual([3]);
     // ... and not named reads.
     const named = code(
-      'tb.get(C.RTA_TABLE); u(L.IFLA_BR_PRIORITY); u8(L.IFLA_VXLAN_TTL, 1); onoff("x", "y", L.IFLA_BRPORT_MODE); h.u8(RTM.rtm_scope); a.u32At(RCI.rta_error); w.putU32(C.IFLA_MTU, v); v.setUint8(h + IFA.ifa_scope, x);',
+      'm.type !== C.RTM_NEWLINK; tb.get(C.RTA_TABLE); u(L.IFLA_BR_PRIORITY); u8(L.IFLA_VXLAN_TTL, 1); onoff("x", "y", L.IFLA_BRPORT_MODE); h.u8(RTM.rtm_scope); a.u32At(RCI.rta_error); w.putU32(C.IFLA_MTU, v); v.setUint8(h + IFA.ifa_scope, x);',
     );
     for (const [what, re] of [...ATTRIBUTE_PATTERNS, ...STRUCT_PATTERNS]) expect(re.test(named), what).toBe(false);
   });

@@ -6,7 +6,7 @@ import { NetlinkError } from '../../core/errors.js';
 import { MessageWriter } from '../../core/writer.js';
 import type { MessageView } from '../../core/message.js';
 import { AF_UNSPEC, NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST } from '../../core/constants.js';
-import { IFINFOMSG_SIZE, IFLA_EXT_MASK, IFLA_IFNAME, RTEXT_FILTER_VF, RTM_GETLINK } from '../../families/route/constants.js';
+import { IFINFOMSG_SIZE, IFLA_EXT_MASK, IFLA_IFNAME, RTEXT_FILTER_VF, RTM_GETLINK, RTM_NEWLINK } from '../../families/route/constants.js';
 import { IFINFOMSG_OFFSETS as IFI } from '../../families/generated/rt-link.constants.js';
 import { NetlinkSocket } from '../../io/socket.js';
 import { Header, messageAttrs } from './attrs.js';
@@ -134,7 +134,7 @@ export class IpContext {
 
   /** Adds a link message to the cache (dump or event). */
   rememberLink(m: MessageView, links = this.links, byName = this.byName): void {
-    if (m.type !== 16 || !links || !byName) return;
+    if (m.type !== RTM_NEWLINK || !links || !byName) return;
     const h = new Header(m);
     const tb = messageAttrs(m, IFINFOMSG_SIZE);
     const name = tb.get(IFLA_IFNAME)?.str();
