@@ -2,13 +2,14 @@
 // flood and of UDP traffic inside a namespace; NfqueueSocket must see every
 // one of them, and its verdicts (drop, accept with a mark, payload rewrite)
 // must take effect; a full queue fails open or drops as configured.
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { NfqueueSocket, type NfqueuePacket } from '../../src/families/netfilter/nfqueue.js';
+import { NftablesClient, expr } from '../../src/families/netfilter/nftables.js';
 import { isOverrun, NetlinkError, NlkitError } from '../../src/index.js';
 import { canUseKernel, createNetns, removeNetns } from '../helpers/kernel.js';
 
@@ -348,6 +349,24 @@ describe.skipIf(!canUseKernel)('NfqueueSocket', () => {
       expect(outcome).toBeInstanceOf(NetlinkError);
       expect((outcome as NetlinkError).code).toBe('EOPNOTSUPP');
       expect(() => queueStats(ns, 4)).toThrow(/queue 4 is not bound/);
+    }
+  });
+
+  it("writes nft's queue statement as nft does: refused with ENOENT by a kernel without it (CONFIG_NFT_QUEUE), as nft is", async () => {
+    const byNft = spawnSync('ip', ['netns', 'exec', ns, 'nft', 'add rule inet nlkit later udp dport 7003 queue num 3 bypass'], { encoding: 'utf8' });
+    await using nft = await NftablesClient.open({ netns: ns });
+    const rule = { family: 'inet' as const, table: 'nlkit', chain: 'later', expressions: [expr('queue', { num: 3, flags: ['bypass'] })] };
+    const byNlkit = await nft.addRule(rule).then(
+      (r) => r,
+      (e: unknown) => e,
+    );
+    if (byNft.status === 0) {
+      expect(byNlkit).toMatchObject({ expressions: [{ name: 'queue', data: { num: 3, flags: ['bypass'] } }] });
+    } else {
+      // nft: "Error: Could not process rule: No such file or directory".
+      expect(byNft.stderr).toContain('Could not process rule: No such file or directory');
+      expect(byNlkit).toBeInstanceOf(NetlinkError);
+      expect((byNlkit as NetlinkError).code).toBe('ENOENT');
     }
   });
 

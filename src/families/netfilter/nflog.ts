@@ -45,7 +45,7 @@ export interface NflogConfigOptions {
   copyMode?: NflogCopyMode;
   /** Bytes of each packet to copy, 1..65535 (default: all of it; a rule's snaplen wins). */
   copyRange?: number;
-  /** Per-group options: 'seq', 'seq-global', 'conntrack'. */
+  /** Per-group options: 'seq', 'seq-global', 'conntrack' (refused with EOPNOTSUPP by kernels without CONFIG_NETFILTER_NETLINK_GLUE_CT). */
   flags?: readonly NflogFlag[];
   /** Packets the kernel gathers before it sends them (default 100; 1 sends each at once). */
   qthresh?: number;

@@ -63,7 +63,7 @@ export interface NfqueueOptions extends SubscribeOptions {
   maxLen?: number;
   /** Accept packets instead of dropping them when the queue is full or this socket cannot take them (NFQA_CFG_F_FAIL_OPEN). */
   failOpen?: boolean;
-  /** Carry the packets' conntrack entries (NFQA_CFG_F_CONNTRACK). */
+  /** Carry the packets' conntrack entries (NFQA_CFG_F_CONNTRACK); kernels without CONFIG_NETFILTER_NETLINK_GLUE_CT refuse it with EOPNOTSUPP. */
   conntrack?: boolean;
   /** Queue GSO packets whole, without segmenting them or completing their checksums (NFQA_CFG_F_GSO). */
   gso?: boolean;
