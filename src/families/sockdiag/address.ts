@@ -53,8 +53,16 @@ function parseV4(text: string): number[] | undefined {
   return out;
 }
 
+/** An address as inet_diag_sockid holds it. */
+export interface AddressBytes {
+  /** IPv6 (else IPv4, in the first 4 bytes). */
+  v6: boolean;
+  /** The 16 bytes of the field. */
+  bytes: Uint8Array;
+}
+
 /** Parses IPv4 or IPv6 text into a 16-byte field; undefined when it is neither. */
-export function parseAddress(text: string): { v6: boolean; bytes: Uint8Array } | undefined {
+export function parseAddress(text: string): AddressBytes | undefined {
   const bytes = new Uint8Array(16);
   const v4 = parseV4(text);
   if (v4) {

@@ -97,6 +97,80 @@ export type TcpInfo = { [K in keyof Omit<TcpInfoStruct, 'wscale' | 'rate-flags'>
 
 type CamelCase<S extends string> = S extends `${infer H}-${infer T}` ? `${H}${Capitalize<CamelCase<T>>}` : S;
 
+/** Queue memory of an inet socket (struct inet_diag_meminfo). */
+export interface QueueMemory {
+  /** Receive queue memory. */
+  rmem: number;
+  /** Send queue memory. */
+  wmem: number;
+  /** Forward-allocated memory. */
+  fmem: number;
+  /** Memory of the transmit queue. */
+  tmem: number;
+}
+
+/** TCP Vegas state (struct tcpvegas_info). */
+export interface VegasInfo {
+  /** Vegas is on. */
+  enabled: number;
+  /** RTT samples counted. */
+  rttcnt: number;
+  /** Average RTT (us). */
+  rtt: number;
+  /** Minimum RTT (us). */
+  minrtt: number;
+}
+
+/** DCTCP state (struct tcp_dctcp_info). */
+export interface DctcpInfo {
+  /** DCTCP is on. */
+  enabled: number;
+  /** CE state. */
+  ceState: number;
+  /** alpha. */
+  alpha: number;
+  /** Bytes acknowledged with ECE. */
+  abEcn: number;
+  /** Bytes acknowledged in all. */
+  abTot: number;
+}
+
+/** BBR state (struct tcp_bbr_info). */
+export interface BbrInfo {
+  /** Bandwidth estimate, bytes per second. */
+  bw: bigint;
+  /** Minimum RTT (us). */
+  minRtt: number;
+  /** Pacing gain, shifted left 8 bits. */
+  pacingGain: number;
+  /** Congestion window gain, shifted left 8 bits. */
+  cwndGain: number;
+}
+
+/** Where a unix socket's path lives (struct unix_diag_vfs). */
+export interface UnixVfs {
+  /** Inode of the path. */
+  ino: number;
+  /** Device of the path (the kernel's dev_t encoding). */
+  dev: number;
+}
+
+/** Settings of a packet socket (struct packet_diag_info). */
+export interface PacketInfo {
+  /** Bound interface (0: all). */
+  ifindex: number;
+  /** TPACKET version. */
+  version: number;
+  /** Reserved headroom. */
+  reserve: number;
+  /** Copy threshold. */
+  copyThresh: number;
+  /** Timestamp source. */
+  tstamp: number;
+  /** PDI_* flags. */
+  flags: (PacketDiagInfoFlags | number)[];
+}
+
 /** An inet (TCP, UDP, raw ...) socket. */
 export interface InetSocket {
   /** 'inet' (IPv4) or 'inet6'. */
@@ -135,8 +209,8 @@ export interface InetSocket {
   inode: number;
   /** Memory (INET_DIAG_SKMEMINFO), when asked for with the 'skmeminfo' extension. */
   memory?: SocketMemory;
-  /** Queue memory (INET_DIAG_MEMINFO: rmem, wmem, fmem, tmem), when asked for with 'meminfo'. */
-  queueMemory?: { rmem: number; wmem: number; fmem: number; tmem: number };
+  /** Queue memory (INET_DIAG_MEMINFO), when asked for with 'meminfo'. */
+  queueMemory?: QueueMemory;
   /** tcp_info, when asked for with 'info'. */
   tcpInfo?: TcpInfo;
   /** Congestion control algorithm, with 'cong'. */
@@ -160,11 +234,11 @@ export interface InetSocket {
   /** Upper layer protocol attached (INET_DIAG_ULP_INFO name: 'tls', 'mptcp'). */
   ulp?: string;
   /** Vegas congestion details (with 'vegasinfo'). */
-  vegas?: { enabled: number; rttcnt: number; rtt: number; minrtt: number };
+  vegas?: VegasInfo;
   /** DCTCP congestion details. */
-  dctcp?: { enabled: number; ceState: number; alpha: number; abEcn: number; abTot: number };
-  /** BBR congestion details (bw in bytes per second). */
-  bbr?: { bw: bigint; minRtt: number; pacingGain: number; cwndGain: number };
+  dctcp?: DctcpInfo;
+  /** BBR congestion details. */
+  bbr?: BbrInfo;
 }
 
 /** A unix socket. */
@@ -190,7 +264,7 @@ export interface UnixSocket {
   /** Inodes of connections waiting to be accepted (with `details`). */
   pending?: number[];
   /** Inode and device of the bound path (with `details`). */
-  vfs?: { ino: number; dev: number };
+  vfs?: UnixVfs;
   /** Memory (with `memory`). */
   memory?: SocketMemory;
   /** Shutdown bits. */
@@ -234,7 +308,7 @@ export interface PacketSocket {
   /** Socket cookie. */
   cookie: bigint;
   /** Interface index and flags (PACKET_DIAG_INFO). */
-  info?: { ifindex: number; version: number; reserve: number; copyThresh: number; tstamp: number; flags: (PacketDiagInfoFlags | number)[] };
+  info?: PacketInfo;
   /** Owner uid. */
   uid?: number;
   /** Fanout group setting (id in the low 16 bits, type in the high 16). */

@@ -5,7 +5,7 @@
 // here as well, on every family, as ss does.
 import { describe } from '../../core/check.js';
 import * as K from '../generated/sock-diag-inet.constants.js';
-import { parseAddress } from './address.js';
+import { parseAddress, type AddressBytes } from './address.js';
 
 /** Comparison of a port condition (`>` is `not <=`, `<` is `not >=`, `!=` is `not =`, as ss compiles them). */
 export type PortOperator = 'eq' | 'ne' | 'ge' | 'le' | 'gt' | 'lt';
@@ -57,10 +57,10 @@ export interface FilterSubject {
   lport: number;
   /** Remote port (a unix socket's peer inode). */
   rport: number;
-  /** Local address bytes (16, an IPv4 address in the first 4) and whether it is IPv6. */
-  local?: { v6: boolean; bytes: Uint8Array };
+  /** Local address. */
+  local?: AddressBytes;
   /** Remote address. */
-  remote?: { v6: boolean; bytes: Uint8Array };
+  remote?: AddressBytes;
   /** Firewall mark (0 when unknown). */
   mark?: number;
 }
@@ -236,7 +236,7 @@ export function compileFilter(filter: SockFilter): Uint8Array {
 // ---- the same filter run here ---------------------------------------------------
 
 // inet2_addr_match(): a v4-mapped IPv6 address matches an IPv4 prefix.
-function addrMatch(a: { v6: boolean; bytes: Uint8Array } | undefined, c: HostCond): boolean {
+function addrMatch(a: AddressBytes | undefined, c: HostCond): boolean {
   if (!a) return false;
   let bytes = a.bytes;
   if (c.family === AF_INET && a.v6) {
