@@ -662,8 +662,9 @@ export function parseConntrackArgs(args: readonly string[]): Parsed {
         // conntrack: "WARNING: ignoring -a, deprecated option." and goes on.
         break;
       case 'n':
-      case 'g': {
-        // --src-nat / --dst-nat [ip[:port]]: what -I sets up; what -L, -D, -U and -E look for.
+      case 'g':
+      case 'j': {
+        // --src-nat / --dst-nat [ip[:port]]: what -I sets up; what -L, -D, -U and -E look for (--any-nat: either).
         p.options |= bit(letter);
         const value = optional(arg);
         if (value === undefined) break;
@@ -691,14 +692,13 @@ export function parseConntrackArgs(args: readonly string[]): Parsed {
           if (portText === '') throw parameterProblem("No port specified after `:'");
           if (!/^\d+$/.test(portText) || Number(portText) > 65535) throw parameterProblem(`Invalid port \`${portText}'`);
         }
-        const a = address(host, letter === 'n' ? 'src-nat' : 'dst-nat', p, false);
+        const a = address(host, letter === 'n' ? 'src-nat' : letter === 'g' ? 'dst-nat' : 'any-nat', p, false);
         const nat: ConntrackNatInput = { address: a.host };
         if (portText !== undefined) nat.port = Number(portText);
-        if (letter === 'n') p.srcNat = nat;
-        else p.dstNat = nat;
+        if (letter !== 'g') p.srcNat = nat;
+        if (letter !== 'n') p.dstNat = nat;
         break;
       }
-      case 'j':
       case 'c':
       case 'l':
       case '<':
@@ -794,6 +794,7 @@ function optCheck(given: number, row: string, names: readonly string[], coupled:
 }
 
 function checkOptions(p: Parsed): void {
+  if (p.options & bit('j') && p.options & (bit('n') | bit('g'))) throw parameterProblem("cannot specify `--src-nat' or `--dst-nat' with `--any-nat'");
   if (p.family === undefined && !['L', 'U', 'D', 'G', 'F', 'E'].includes(p.command ?? 'L')) p.family = 'ipv4';
   const key = commandKey(p);
   optCheck(
@@ -870,7 +871,6 @@ function filterOf(p: Parsed): ConntrackFilter {
   return f;
 }
 
-/** What the client filter cannot say: flags that must be clear (-u UNREPLIED, -u '!ASSURED'), ICMP fields. */
 /**
  * filter_nat(): --src-nat / --dst-nat (and --any-nat) keep the entries whose
  * reply tuple shows that translation (libnetfilter_conntrack's IS_SNAT /
@@ -878,8 +878,9 @@ function filterOf(p: Parsed): ConntrackFilter {
  * address (IPv4 only, as conntrack compares it) and port given.
  */
 function natMatch(p: Parsed, e: ConntrackEntry): boolean {
-  const src = (p.options & bit('n')) !== 0;
-  const dst = (p.options & bit('g')) !== 0;
+  const any = (p.options & bit('j')) !== 0;
+  const src = any || (p.options & bit('n')) !== 0;
+  const dst = any || (p.options & bit('g')) !== 0;
   if (!src && !dst) return true;
   const side = (done: ConntrackStatus, want: ConntrackNatInput | undefined, addr: [string, string], port: [number | undefined, number | undefined]): boolean => {
     if (!e.status.includes(done)) return false;
@@ -897,9 +898,11 @@ function natMatch(p: Parsed, e: ConntrackEntry): boolean {
   };
   const hasSrc = src && side('src-nat-done', p.srcNat, [e.reply.dst, e.original.src], [e.reply.dport, e.original.sport]);
   const hasDst = dst && side('dst-nat-done', p.dstNat, [e.reply.src, e.original.dst], [e.reply.sport, e.original.dport]);
+  if (any) return hasSrc || hasDst;
   return src && dst ? hasSrc && hasDst : src ? hasSrc : hasDst;
 }
 
+/** What the client filter cannot say: NAT, flags that must be clear (-u UNREPLIED, -u '!ASSURED'), networks, ICMP fields. */
 function extraMatch(p: Parsed, e: ConntrackEntry): boolean {
   if (!natMatch(p, e)) return false;
   // Flags that must be clear reach the kernel's filter only in a listing (filter_status_kernel).
