@@ -2,9 +2,11 @@
 // sent inside a namespace to a group; NflogSocket must see every one of them,
 // with the rule's prefix and the packet's bytes.
 import { execFile, execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NflogSocket, type NflogPacket } from '../../src/families/netfilter/nflog.js';
+import { NflogSocket, type NflogPacket, type NflogSubscription } from '../../src/families/netfilter/nflog.js';
 import { isOverrun, NetlinkError } from '../../src/index.js';
 import { canUseKernel, createNetns, removeNetns } from '../helpers/kernel.js';
 
@@ -125,6 +127,33 @@ describe.skipIf(!canUseKernel)('NflogSocket', () => {
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
     expect(seqs[0]).toBe(0);
     expect(sentinelSeq).toBeGreaterThanOrEqual(300);
+  });
+
+  it('asks for conntrack information: refused with EOPNOTSUPP by a kernel without nfnetlink glue, the group left unbound', async () => {
+    // nfulnl_recv_config() checks NFULNL_CFG_F_CONNTRACK against nfnl_ct_hook
+    // (CONFIG_NETFILTER_NETLINK_GLUE_CT) before it binds anything.
+    const config = existsSync('/proc/config.gz') ? gunzipSync(readFileSync('/proc/config.gz')).toString() : '';
+    const glue = /^CONFIG_NETFILTER_NETLINK_GLUE_CT=y$/m.test(config);
+    await using log = await NflogSocket.open({ netns: ns });
+    const outcome = await log.subscribe(6, { flags: ['conntrack'], qthresh: 1 }).then(
+      (s) => s,
+      (e: unknown) => e,
+    );
+    if (glue) {
+      const sub = outcome as NflogSubscription;
+      const sent = udpBurst(ns, 9998, 1);
+      for await (const p of sub) {
+        if (isOverrun(p)) continue;
+        expect(p.conntrack).toMatchObject({ protocol: 'udp', original: { dport: 9998 } });
+        break;
+      }
+      await sent;
+    } else {
+      expect(outcome).toBeInstanceOf(NetlinkError);
+      expect((outcome as NetlinkError).code).toBe('EOPNOTSUPP');
+      const groups = execFileSync('ip', ['netns', 'exec', ns, 'cat', '/proc/net/netfilter/nfnetlink_log'], { encoding: 'utf8' });
+      expect(groups.split('\n').filter((l) => /^\s*6\s/.test(l))).toEqual([]);
+    }
   });
 
   it('refuses a group another socket has bound with EPERM, and frees it on close', async () => {
