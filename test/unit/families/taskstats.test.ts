@@ -5,7 +5,8 @@
 // (longer) structs, malformed messages as NetlinkDecodeError, and the CPU
 // list checks of subscribeExits().
 import { describe, expect, it } from 'vitest';
-import { MessageView, NetlinkDecodeError } from '../../../src/index.js';
+import { MessageView, NetlinkDecodeError, Protocol, isOverrun } from '../../../src/index.js';
+import { FakeKernel } from '../../../src/testing/index.js';
 import { cpuList, decodeTaskExit, encodeListener } from '../../../src/families/taskstats/index.js';
 import { MessageWriter } from '../../../src/core/writer.js';
 import { toHex } from '../../vectors/hex.js';
@@ -160,5 +161,41 @@ describe('cpuList', () => {
   it.each(BAD)('refuses %j', (cpus, error) => {
     expect(() => cpuList(cpus)).toThrow(error);
     expect(() => cpuList(cpus)).toThrow(error.constructor as typeof Error);
+  });
+});
+
+describe('NetlinkSocket.subscribeUnicast on the fake kernel', () => {
+  it('yields unicast messages no request owns, with overruns in-band, and leaves them to onIncoming() once closed', async () => {
+    const kernel = new FakeKernel();
+    const socket = await kernel.open(Protocol.GENERIC);
+    const incoming: number[] = [];
+    socket.onIncoming((m) => incoming.push(m.type));
+    const sub = socket.subscribeUnicast();
+    const endpoint = kernel.endpoint(socket.portId);
+    endpoint.deliver(TASKSTATS_EXIT_NODE_5);
+    await kernel.settle();
+    endpoint.overrun(); // the kernel dropped what came next
+    await kernel.settle();
+    endpoint.deliver(TASKSTATS_PID_REPLY);
+    const first = await sub.next();
+    expect(isOverrun(first.value)).toBe(false);
+    expect(decodeTaskExit(first.value as MessageView)).toMatchObject({ pid: 21041, exitCode: 5 });
+    expect(await sub.next()).toEqual({ value: { overrun: true, truncated: false }, done: false });
+    expect(decodeTaskExit((await sub.next()).value as MessageView).pid).toBe(21020);
+    expect(incoming).toEqual([]);
+    sub.close();
+    endpoint.deliver(TASKSTATS_PID_REPLY);
+    await kernel.settle();
+    expect(incoming).toEqual([31]);
+    expect(await sub.next()).toEqual({ value: undefined, done: true });
+    socket.close();
+  });
+
+  it('refuses bad options and a closed socket', async () => {
+    const kernel = new FakeKernel();
+    const socket = await kernel.open(Protocol.GENERIC);
+    expect(() => socket.subscribeUnicast({ maxQueue: 0 })).toThrow(RangeError);
+    socket.close();
+    expect(() => socket.subscribeUnicast()).toThrow(/closed/);
   });
 });
