@@ -2,7 +2,8 @@
 import { NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../../core/constants.js';
 import { INFINITY_LIFE_TIME } from './constants.js';
 import { checkInteger, checkString, checkU32 } from '../../core/check.js';
-import { SCOPES, checkAddress, checkName, checkObject, checkPrefix, familyName, familyNumber, type Family, type Obj } from './convert.js';
+import { SCOPES, checkAddress, checkName, checkObject, checkPrefix, familyName, familyNumber, type Family, type Obj, keepUnknown } from './convert.js';
+import type { UnknownAttribute } from '../../schema/runtime.js';
 import type { ResolveLink } from './links.js';
 
 /** IFA_F_* flags (include/uapi/linux/if_addr.h) by the spec's names. */
@@ -54,6 +55,8 @@ export interface Address {
   protocol?: number;
   /** Metric of the prefix route the address added (IFA_RT_PRIORITY). */
   metric?: number;
+  /** Attributes the spec does not describe, kept as the kernel sent them (type and bytes). */
+  unknown?: UnknownAttribute[];
 }
 
 /** An address to add, replace, change or delete. */
@@ -118,6 +121,7 @@ export function decodeAddress(m: Obj): Address {
   }
   if (m.proto !== undefined) out.protocol = m.proto as number;
   if (m['rt-priority'] !== undefined) out.metric = m['rt-priority'] as number;
+  keepUnknown(out, m);
   return out;
 }
 

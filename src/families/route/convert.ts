@@ -6,7 +6,20 @@
 import { formatMac, parseIPv4, parseIPv6, parseMac } from '../../core/address.js';
 import { checkInteger, checkString, describe } from '../../core/check.js';
 import { AF_INET, AF_INET6, AF_UNSPEC } from '../../core/constants.js';
+import type { UnknownAttribute } from '../../schema/runtime.js';
 import { RTPROT_NAMES, RT_SCOPE_NAMES, RT_TABLE_NAMES } from './names.js';
+
+/**
+ * Keeps on a typed object the attributes its spec does not describe
+ * (`__unknown` of the decoded message), as `unknown`; `skip` leaves out one
+ * attribute type a decoder already reads from there.
+ */
+export function keepUnknown(typed: { unknown?: UnknownAttribute[] }, m: Obj, skip?: number): void {
+  const list = m.__unknown as UnknownAttribute[] | undefined;
+  if (list === undefined) return;
+  const kept = skip === undefined ? list : list.filter((u) => u.type !== skip);
+  if (kept.length > 0) typed.unknown = kept;
+}
 
 /** A plain object of decoded or to-be-encoded values. */
 export type Obj = Record<string, unknown>;

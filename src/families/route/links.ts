@@ -4,7 +4,8 @@ import { AF_UNSPEC } from '../../core/constants.js';
 import { NLM_F_CREATE, NLM_F_EXCL } from '../../core/constants.js';
 import { indexSpec, type AttributeSpec, type SpecIndex } from '../../schema/model.js';
 import { checkBool, checkIfname, checkInteger, checkString, checkU32 } from '../../core/check.js';
-import { camel, camelize, checkMac, checkName, checkObject, kebab, type Obj } from './convert.js';
+import { camel, camelize, checkMac, checkName, checkObject, kebab, type Obj, keepUnknown } from './convert.js';
+import type { UnknownAttribute } from '../../schema/runtime.js';
 import type { TuntapCreateOptions } from '../../io/tuntap.js';
 import { IFF_UP } from './constants.js';
 import { IFF_TAP } from '../generated/rt-link.constants.js';
@@ -78,6 +79,8 @@ export interface Link {
   port?: Obj;
   /** Counters (struct rtnl_link_stats64), u64 as bigint. */
   stats?: LinkStats;
+  /** Attributes the spec does not describe, kept as the kernel sent them (type and bytes). */
+  unknown?: UnknownAttribute[];
 }
 
 /** Kind data of a vxlan link (IFLA_VXLAN_*), as decoded. */
@@ -300,6 +303,7 @@ export function decodeLink(m: Obj): Link {
     for (const k in stats) if (typeof stats[k] === 'bigint') out[camel(k)] = stats[k] as bigint;
     link.stats = out;
   }
+  keepUnknown(link, m);
   return link;
 }
 

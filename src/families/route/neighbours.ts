@@ -1,7 +1,8 @@
 // Neighbours (RTM_NEWNEIGH / RTM_DELNEIGH / RTM_GETNEIGH): ARP and NDP entries.
 import { NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../../core/constants.js';
 import { checkBool } from '../../core/check.js';
-import { checkAddress, checkMac, checkName, checkObject, familyName, familyNumber, type Family, type Obj } from './convert.js';
+import { checkAddress, checkMac, checkName, checkObject, familyName, familyNumber, type Family, type Obj, keepUnknown } from './convert.js';
+import type { UnknownAttribute } from '../../schema/runtime.js';
 import type { ResolveLink } from './links.js';
 import { NUD_STATE_NAMES } from './names.js';
 
@@ -31,6 +32,8 @@ export interface Neighbour {
   master?: number;
   /** Who added the entry (NDA_PROTOCOL). */
   protocol?: number;
+  /** Attributes the spec does not describe, kept as the kernel sent them (type and bytes). */
+  unknown?: UnknownAttribute[];
 }
 
 /** A neighbour to add, replace, change or delete. */
@@ -77,6 +80,7 @@ export function decodeNeighbour(m: Obj): Neighbour {
   if (m.vlan !== undefined) n.vlan = m.vlan as number;
   if (m.master !== undefined) n.master = m.master as number;
   if (m.protocol !== undefined) n.protocol = m.protocol as number;
+  keepUnknown(n, m);
   return n;
 }
 

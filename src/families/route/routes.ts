@@ -20,7 +20,9 @@ import {
   type Family,
   type Obj,
   type Prefix,
+  keepUnknown,
 } from './convert.js';
+import type { UnknownAttribute } from '../../schema/runtime.js';
 import type { ResolveLink } from './links.js';
 import { RTPROT_BOOT, RT_SCOPE_HOST, RT_SCOPE_LINK, RT_SCOPE_NOWHERE, RT_SCOPE_UNIVERSE, RT_TABLE_MAIN } from './constants.js';
 import { ROUTE_TYPE_NAMES } from './names.js';
@@ -134,6 +136,8 @@ export interface Route {
   mark?: number;
   /** Id of the nexthop object the route uses (RTA_NH_ID). */
   nhId?: number;
+  /** Attributes the spec does not describe, kept as the kernel sent them (type and bytes). */
+  unknown?: UnknownAttribute[];
 }
 
 /** A next hop to write. */
@@ -340,6 +344,7 @@ export function decodeRoute(m: Obj): Route {
   if (m.expires !== undefined) r.expires = m.expires as number;
   if (m.mark !== undefined) r.mark = m.mark as number;
   if (m['nh-id'] !== undefined) r.nhId = m['nh-id'] as number;
+  keepUnknown(r, m);
   return r;
 }
 

@@ -1,7 +1,8 @@
 // Policy routing rules (RTM_NEWRULE / RTM_DELRULE / RTM_GETRULE).
 import { NLM_F_CREATE, NLM_F_EXCL } from '../../core/constants.js';
 import { checkBool, checkIfname, checkInteger, checkU32 } from '../../core/check.js';
-import { PROTOCOLS, checkName, checkObject, checkPrefix, checkTable, deepEqual, familyName, familyNumber, formatPrefix, type Family, type Obj } from './convert.js';
+import { PROTOCOLS, checkName, checkObject, checkPrefix, checkTable, deepEqual, familyName, familyNumber, formatPrefix, type Family, type Obj, keepUnknown } from './convert.js';
+import type { UnknownAttribute } from '../../schema/runtime.js';
 import { FIB_RULE_INVERT, FRA_TABLE } from './constants.js';
 
 const ACTIONS = ['to-tbl', 'goto', 'nop', 'blackhole', 'unreachable', 'prohibit'] as const;
@@ -67,6 +68,8 @@ export interface Rule {
     /** Last value of the range (included). */
     end: number;
   };
+  /** Attributes the spec does not describe, kept as the kernel sent them (type and bytes; FRA_TABLE is read into `table`). */
+  unknown?: UnknownAttribute[];
 }
 
 /** A rule to add or delete. */
@@ -158,6 +161,7 @@ export function decodeRule(m: Obj): Rule {
     const v = m[k] as Obj | undefined;
     if (v && typeof v.start === 'number') r[key] = { start: v.start, end: v.end as number };
   }
+  keepUnknown(r, m, FRA_TABLE);
   return r;
 }
 
