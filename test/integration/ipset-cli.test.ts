@@ -50,6 +50,7 @@ const SCRIPT: readonly string[][] = [
   ['create', 'ips', 'hash:ip', 'timeout', '300', 'counters', 'comment', 'initval', '0x11', 'hashsize', '64'],
   ['add', 'ips', '10.0.0.1', 'timeout', '100', 'packets', '5', 'bytes', '600', 'comment', 'first one'],
   ['add', 'ips', '10.0.0.2'],
+  ['add', 'ips', 'localhost'],
   ['add', 'ips', '10.0.1.0/30', 'timeout', '0'],
   ['del', 'ips', '10.0.1.1'],
   ['-exist', 'add', 'ips', '10.0.0.2', 'timeout', '50'],
@@ -166,6 +167,7 @@ describe.skipIf(!canUseKernel || !ipsetTool)('nlkit ipset next to ipset', () => 
     for (const args of [
       ['test', 'ips', '10.0.0.1'],
       ['test', 'ips', '10.0.0.9'],
+      ['test', 'ips', 'localhost'],
       ['test', 'ipp', '1.2.3.5,80'],
       ['test', 'ipp', '1.2.3.5,8080'],
       ['test', 'ipp', '1.2.3.5,icmp:echo-request'],

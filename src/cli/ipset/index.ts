@@ -396,7 +396,7 @@ async function adt(s: Session, env: Env2, cmd: 'add' | 'del' | 'test', name: str
   const h = await c.header(setname(name));
   if (!h) throw new IpsetCliError('The set with the given name does not exist', 1);
   const type = typeInfo(h.type);
-  const entry = parseElement(type, h.family, elem, cmd);
+  const entry = await parseElement(type, h.family, elem, cmd, { warn: (t) => void (env.quiet ? undefined : s.io.stderr(t)) });
   entryOptions(entry, keywordArgs(rest, type[cmd]));
   // check_allowed(): ranges the command does not take for this type, in ipset's option order.
   const allowed = type.ranges[cmd];

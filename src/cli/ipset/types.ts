@@ -5,6 +5,7 @@
 // kernel side of these (attribute numbers, flags) comes from the spec through
 // src/families/netfilter/ipset.ts.
 import { readFileSync } from 'node:fs';
+import { lookup } from 'node:dns/promises';
 import { isIPv6 } from 'node:net';
 import type { IpsetEntry, IpsetEntryInput, IpsetHeader } from '../../families/netfilter/ipset.js';
 
@@ -342,14 +343,36 @@ function inetAton(str: string): string | undefined {
   return bytes.join('.');
 }
 
-function parseAddress(str: string, family: 'inet' | 'inet6'): string {
+/** How host names in elements are looked up (getaddrinfo(), as ipset does, by default), and where a warning goes. */
+export interface ElementContext {
+  /** The addresses of a host name in a family, in the resolver's order; none when it has none. */
+  lookup?(name: string, family: 'inet' | 'inet6'): Promise<string[]>;
+  /** A warning line for standard error (ipset's print_warn()). */
+  warn?(text: string): void;
+}
+
+async function getaddrinfo(name: string, family: 'inet' | 'inet6'): Promise<string[]> {
+  try {
+    // Node answers a literal of the other family as it is: keep only the family asked for, as ipset does.
+    const want = family === 'inet' ? 4 : 6;
+    return (await lookup(name, { family: want, all: true })).filter((a) => a.family === want).map((a) => a.address);
+  } catch {
+    return [];
+  }
+}
+
+/** An address: a numeric one, else a host name resolved in the set's family (get_addrinfo()). */
+async function parseAddress(str: string, family: 'inet' | 'inet6', ctx: ElementContext): Promise<string> {
   const v = family === 'inet' ? inetAton(str) : isIPv6(str) ? str : undefined;
   if (v !== undefined) return v;
-  throw syntax(`cannot parse ${str}: resolving to ${family === 'inet' ? 'IPv4' : 'IPv6'} address failed`);
+  const found = await (ctx.lookup ?? getaddrinfo)(str, family);
+  if (found.length === 0) throw syntax(`cannot parse ${str}: resolving to ${family === 'inet' ? 'IPv4' : 'IPv6'} address failed`);
+  if (found.length > 1) ctx.warn?.(`Warning: ${str} resolves to multiple addresses: using only the first one returned by the resolver.\n`);
+  return found[0]!;
 }
 
 /** An address part as ipset_parse_ip4_single6() / ipset_parse_ip4_net6() and parse_ipaddr() read it. */
-function parseIpPart(str: string, family: 'inet' | 'inet6', kind: 'single' | 'net', into: IpsetEntryInput): void {
+async function parseIpPart(str: string, family: 'inet' | 'inet6', kind: 'single' | 'net', into: IpsetEntryInput, ctx: ElementContext): Promise<void> {
   const max = family === 'inet' ? 32 : 128;
   if (family === 'inet6') {
     const slash = separator(str, '/');
@@ -361,16 +384,16 @@ function parseIpPart(str: string, family: 'inet' | 'inet6', kind: 'single' | 'ne
     const c = smallNumber(str.slice(slash + 1), 0, 255);
     if (c > max) throw syntax(`'${str.slice(slash + 1)}' is out of range 0-${max}`);
     into.cidr = c;
-    into.ip = parseAddress(str.slice(0, slash), family);
+    into.ip = await parseAddress(str.slice(0, slash), family, ctx);
     return;
   }
   const dash = separator(str, '-');
   if (dash >= 0) {
-    into.ip = parseAddress(str.slice(0, dash), family);
-    into.ipTo = parseAddress(str.slice(dash + 1), family);
+    into.ip = await parseAddress(str.slice(0, dash), family, ctx);
+    into.ipTo = await parseAddress(str.slice(dash + 1), family, ctx);
     return;
   }
-  into.ip = parseAddress(str, family);
+  into.ip = await parseAddress(str, family, ctx);
 }
 
 /**
@@ -449,8 +472,8 @@ function parseProtoPort(str: string, family: 'inet' | 'inet6', into: IpsetEntryI
   } else into.port = parsePort(rest, protoName);
 }
 
-/** Parses an element of a set of this type and family (ipset_parse_elem()). */
-export function parseElement(type: TypeInfo, family: IpsetHeader['family'], str: string, command = 'add'): IpsetEntryInput {
+/** Parses an element of a set of this type and family (ipset_parse_elem()); host names are resolved as ipset resolves them. */
+export async function parseElement(type: TypeInfo, family: IpsetHeader['family'], str: string, command = 'add', ctx: ElementContext = {}): Promise<IpsetEntryInput> {
   const fam = family === 'inet6' ? 'inet6' : 'inet';
   const comma = separator(str, ',');
   if (type.dimension === 1 && comma >= 0) throw syntax(`Elem separator in ${str}, but settype ${type.name} supports none.`);
@@ -461,17 +484,17 @@ export function parseElement(type: TypeInfo, family: IpsetHeader['family'], str:
   const e: IpsetEntryInput = {};
   switch (type.name) {
     case 'hash:ip':
-      parseIpPart(first, fam, 'single', e);
+      await parseIpPart(first, fam, 'single', e, ctx);
       break;
     case 'hash:net':
-      parseIpPart(first, fam, 'net', e);
+      await parseIpPart(first, fam, 'net', e, ctx);
       break;
     case 'hash:ip,port':
-      parseIpPart(first, fam, 'single', e);
+      await parseIpPart(first, fam, 'single', e, ctx);
       parseProtoPort(second, fam, e, command);
       break;
     case 'hash:net,iface': {
-      parseIpPart(first, fam, 'net', e);
+      await parseIpPart(first, fam, 'net', e, ctx);
       let iface = second;
       if (iface.startsWith('physdev:')) {
         e.physdev = true;

@@ -95,8 +95,8 @@ describe('ipset replies', () => {
 });
 
 describe('ipset requests', () => {
-  it('carry what ipset 7.17 sends for an add, NLA_F_NET_BYTEORDER included', () => {
-    const entry = parseElement(TYPES.get('hash:ip,port')!, 'inet', '1.2.3.4,udp:53');
+  it('carry what ipset 7.17 sends for an add, NLA_F_NET_BYTEORDER included', async () => {
+    const entry = await parseElement(TYPES.get('hash:ip,port')!, 'inet', '1.2.3.4,udp:53');
     const data = { ...entryData({ ...entry, timeout: 10, packets: 3, bytes: 4, comment: 'hi' }), lineno: 0 };
     const mine = encodeIpsetRequest('add', 'do', { protocol: 7, setname: 'v', data }, { flags: NLM_F_REQUEST | NLM_F_ACK | NLM_F_EXCL });
     expect(MessageView.from(mine).type).toBe(MessageView.from(v.IPSET_ADD_REQUEST).type);
@@ -127,21 +127,32 @@ describe('ipset requests', () => {
 });
 
 describe('ipset elements on the command line', () => {
-  it('parse as ipset parses them', () => {
-    expect(parseElement(TYPES.get('hash:ip,port')!, 'inet', '1.2.3.5,80')).toEqual({ ip: '1.2.3.5', proto: 6, port: 80 });
-    expect(parseElement(TYPES.get('hash:ip,port')!, 'inet', '1.2.3.5,icmp:ping')).toEqual({ ip: '1.2.3.5', proto: 1, port: 0x0800 });
-    expect(parseElement(TYPES.get('hash:ip,port')!, 'inet6', '::1,ipv6-icmp:128/1')).toEqual({ ip: '::1', proto: 58, port: 0x8001 });
-    expect(parseElement(TYPES.get('hash:net')!, 'inet', '10.0.0.0-10.0.0.9')).toEqual({ ip: '10.0.0.0', ipTo: '10.0.0.9' });
-    expect(parseElement(TYPES.get('hash:net,iface')!, 'inet', '10.0.0.0/8,physdev:eth0')).toEqual({ ip: '10.0.0.0', cidr: 8, physdev: true, iface: 'eth0' });
-    expect(parseElement(TYPES.get('bitmap:port')!, 'unspec', 'udp:7-9')).toEqual({ port: 7, portTo: 9 });
+  it('parse as ipset parses them', async () => {
+    expect(await parseElement(TYPES.get('hash:ip,port')!, 'inet', '1.2.3.5,80')).toEqual({ ip: '1.2.3.5', proto: 6, port: 80 });
+    expect(await parseElement(TYPES.get('hash:ip,port')!, 'inet', '1.2.3.5,icmp:ping')).toEqual({ ip: '1.2.3.5', proto: 1, port: 0x0800 });
+    expect(await parseElement(TYPES.get('hash:ip,port')!, 'inet6', '::1,ipv6-icmp:128/1')).toEqual({ ip: '::1', proto: 58, port: 0x8001 });
+    expect(await parseElement(TYPES.get('hash:net')!, 'inet', '10.0.0.0-10.0.0.9')).toEqual({ ip: '10.0.0.0', ipTo: '10.0.0.9' });
+    expect(await parseElement(TYPES.get('hash:net,iface')!, 'inet', '10.0.0.0/8,physdev:eth0')).toEqual({ ip: '10.0.0.0', cidr: 8, physdev: true, iface: 'eth0' });
+    expect(await parseElement(TYPES.get('bitmap:port')!, 'unspec', 'udp:7-9')).toEqual({ port: 7, portTo: 9 });
   });
 
-  it('refuse with ipset own words', () => {
-    expect(() => parseElement(TYPES.get('hash:ip')!, 'inet', '1.2.3.4,80')).toThrow('Syntax error: Elem separator in 1.2.3.4,80, but settype hash:ip supports none.');
-    expect(() => parseElement(TYPES.get('hash:ip,port')!, 'inet', '1.2.3.4')).toThrow('Syntax error: Second element is missing from 1.2.3.4.');
-    expect(() => parseElement(TYPES.get('hash:ip,port')!, 'inet6', '::1,icmp:ping')).toThrow('Syntax error: Protocol ICMP can be used with family inet only');
-    expect(() => parseElement(TYPES.get('bitmap:port')!, 'unspec', 'sctp:5')).toThrow('Syntax error: Only protocols TCP and UDP are valid');
-    expect(() => parseElement(TYPES.get('hash:net,iface')!, 'inet', '10.0.0.0/8,abcdefghijklmnop')).toThrow(
+  it('resolve host names in the set family, warning when a name has several addresses', async () => {
+    expect(await parseElement(TYPES.get('hash:ip')!, 'inet', 'localhost')).toEqual({ ip: '127.0.0.1' });
+    const warnings: string[] = [];
+    const ctx = { lookup: async (): Promise<string[]> => ['192.0.2.7', '192.0.2.8'], warn: (t: string) => void warnings.push(t) };
+    expect(await parseElement(TYPES.get('hash:net')!, 'inet', 'db/24', 'add', ctx)).toEqual({ ip: '192.0.2.7', cidr: 24 });
+    expect(warnings).toEqual(['Warning: db resolves to multiple addresses: using only the first one returned by the resolver.\n']);
+    await expect(parseElement(TYPES.get('hash:ip')!, 'inet', 'nowhere', 'add', { lookup: async () => [] })).rejects.toThrow(
+      'Syntax error: cannot parse nowhere: resolving to IPv4 address failed',
+    );
+  });
+
+  it('refuse with ipset own words', async () => {
+    await expect(parseElement(TYPES.get('hash:ip')!, 'inet', '1.2.3.4,80')).rejects.toThrow('Syntax error: Elem separator in 1.2.3.4,80, but settype hash:ip supports none.');
+    await expect(parseElement(TYPES.get('hash:ip,port')!, 'inet', '1.2.3.4')).rejects.toThrow('Syntax error: Second element is missing from 1.2.3.4.');
+    await expect(parseElement(TYPES.get('hash:ip,port')!, 'inet6', '::1,icmp:ping')).rejects.toThrow('Syntax error: Protocol ICMP can be used with family inet only');
+    await expect(parseElement(TYPES.get('bitmap:port')!, 'unspec', 'sctp:5')).rejects.toThrow('Syntax error: Only protocols TCP and UDP are valid');
+    await expect(parseElement(TYPES.get('hash:net,iface')!, 'inet', '10.0.0.0/8,abcdefghijklmnop')).rejects.toThrow(
       "Syntax error: interface name 'abcdefghijklmnop' is longer than 15 characters",
     );
   });
