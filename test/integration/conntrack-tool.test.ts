@@ -4,7 +4,7 @@
 // flushed through each tool, compared line by line (timeouts masked), with
 // the same stderr lines and exit statuses; -C and -S; events; expectations.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ConntrackClient } from '../../src/families/netfilter/conntrack.js';
@@ -637,5 +637,42 @@ describe.skipIf(!canUseKernel || !conntrackTool)('nlkit conntrack next to conntr
         /^T\t\[DESTROY\] udp {6}17 S src=10\.6\.2\.1 dst=10\.6\.2\.2 sport=1 dport=2 \[UNREPLIED\] src=10\.6\.2\.2 dst=10\.6\.2\.1 sport=2 dport=1 mark=5 id=N \[USERSPACE\] portid=\d+/,
       ),
     ]);
+  });
+
+  it('-E reports a loss as conntrack does (its ENOBUFS warning) and goes on, never dropping events silently', async () => {
+    tool(b!, ['-F']);
+    // conntrack -R: one conntrack process makes 400 entries while this thread, blocked in spawnSync, reads nothing.
+    const dir = mkdtempSync(path.join(tmpdir(), 'nlkit-ct-'));
+    const file = path.join(dir, 'entries');
+    writeFileSync(file, Array.from({ length: 400 }, (_, i) => `-I -p udp -s 10.6.3.1 -d 10.6.3.2 --sport ${i + 1} --dport 9 -t 50\n`).join(''));
+    let seen = '';
+    let warned = '';
+    const ac = new AbortController();
+    let listening!: () => void;
+    const ready = new Promise<void>((resolve) => (listening = resolve));
+    // -b 4096: a receive buffer of 8 KiB (the kernel doubles it), room for some thirty events.
+    const running = nlkit(b!, ['-E', '-b', '4096'], { signal: ac.signal, stdout: (t) => void (seen += t), stderr: (t) => void (warned += t) }, listening);
+    try {
+      await ready;
+      expect(spawnSync('ip', ['netns', 'exec', b!, 'conntrack', '-R', file]).status).toBe(0);
+      // After the loss, the stream goes on: an entry made now still shows.
+      const deadline = Date.now() + 10_000;
+      for (let port = 1000; !seen.includes(' dst=10.6.3.3 ') && Date.now() < deadline; port++) {
+        tool(b!, ['-I', '-p', 'udp', '-s', '10.6.3.1', '-d', '10.6.3.3', '--sport', String(port), '--dport', '9', '-t', '50']);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    } finally {
+      ac.abort();
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const r = await running;
+    expect(r.code).toBe(0);
+    expect(warned).toContain(
+      'WARNING: We have hit ENOBUFS! We are losing events.\nThis message means that the current netlink socket buffer size is too small.\nPlease, check --buffer-size in conntrack(8) manpage.\n',
+    );
+    const lines = seen.split('\n').filter(Boolean);
+    expect(lines.length).toBeLessThan(400);
+    expect(lines.some((l) => l.includes(' dst=10.6.3.3 '))).toBe(true);
+    expect(warned.split('\n').at(-2)).toBe(`conntrack v1.4.7 (conntrack-tools): ${lines.length} flow events have been shown.`);
   });
 });
