@@ -156,6 +156,32 @@ async function dumpAndWalkPerMessage(sock, request) {
   return { messages, attrs, sum };
 }
 
+/**
+ * The language's floor for the per-message loop: `for await` over an
+ * iterator whose next() hands out already-made values exactly as
+ * DumpIterator's fast path does (Promise.resolve of a fresh result), with no
+ * I/O and no decoding. What a per-message async iterator costs on top of
+ * walking the same values synchronously, whatever the library does.
+ */
+function makeFloorIterator(values) {
+  let i = 0;
+  const it = {
+    next: () => (i < values.length ? Promise.resolve({ value: values[i++], done: false }) : Promise.resolve({ value: undefined, done: true })),
+    [Symbol.asyncIterator]: () => it,
+  };
+  return it;
+}
+async function asyncIteratorFloor(values) {
+  let n = 0;
+  for await (const v of makeFloorIterator(values)) n += v.length;
+  return n;
+}
+function syncFloor(values) {
+  let n = 0;
+  for (const v of values) n += v.length;
+  return n;
+}
+
 async function timeIt(fn, repeats) {
   const times = [];
   let last;
@@ -245,7 +271,11 @@ async function cliBench(ns) {
   const emptyNode = [];
   const floorCmd = [];
   const floor = path.join(here, 'floor', 'route-json.mjs');
+  // The command's phases as processes, each including the ones before (bench/floor/cli-phase.mjs).
+  const phaseScript = path.join(here, 'floor', 'cli-phase.mjs');
+  const phases = { load: [], dump: [], decode: [] };
   for (let i = 0; i < 3; i++) {
+    for (const ph of Object.keys(phases)) phases[ph].push(timeProcess(process.execPath, [phaseScript, ph, ns], rounds).medianMs);
     nlkitCmd.push(timeProcess(process.execPath, [main, '-n', ns, '-j', 'route', 'show'], rounds).medianMs);
     ipCmd.push(timeProcess('ip', ['-n', ns, '-j', 'route', 'show'], rounds).medianMs);
     emptyNode.push(timeProcess(process.execPath, ['--input-type=module', '-e', ''], rounds).medianMs);
@@ -302,6 +332,14 @@ async function cliBench(ns) {
     emptyNodeProcessMs: median(emptyNode),
     floorScriptProcessMs: median(floorCmd),
     floorRatio: median(floorCmd) / median(ipCmd),
+    // Start-up, then what each phase adds: loading the modules, the dump, tabulating attributes, printing.
+    breakdownMs: {
+      startup: median(emptyNode),
+      load: median(phases.load) - median(emptyNode),
+      dump: median(phases.dump) - median(phases.load),
+      decode: median(phases.decode) - median(phases.dump),
+      print: median(nlkitCmd) - median(phases.decode),
+    },
     typedListAllMs: median(all),
     typedListAllNsPerRoute: (median(all) * 1e6) / routes,
     typedBatchesNsPerRoute: (median(batches) * 1e6) / routes,
@@ -412,12 +450,19 @@ async function main() {
     const headers = [];
     const js = [];
     const jsSimple = [];
+    // As many small objects as the dump has messages, for the iterator floor.
+    const floorValues = Array.from({ length: ROUTES + 1 }, (_, i) => ({ length: i & 7 }));
+    for (let i = 0; i < 3; i++) await asyncIteratorFloor(floorValues);
+    const floorAsync = [];
+    const floorSync = [];
     for (let round = 0; round < ROUNDS; round++) {
       c.push(JSON.parse(execFileSync(bin, [ns, String(REPEATS)], { encoding: 'utf8' })));
       if (mnl.bin) cMnl.push(JSON.parse(execFileSync(mnl.bin, [ns, String(REPEATS)], { encoding: 'utf8' })));
       headers.push(await timeIt(() => dumpAndWalkHeaders(sock, request), REPEATS));
       js.push(await timeIt(() => dumpAndWalk(sock, request), REPEATS));
       jsSimple.push(await timeIt(() => dumpAndWalkPerMessage(sock, request), REPEATS));
+      floorAsync.push(await timeIt(() => asyncIteratorFloor(floorValues), REPEATS));
+      floorSync.push(await timeIt(async () => syncFloor(floorValues), REPEATS));
     }
     const cMedian = median(c.map((x) => x.medianMs));
     const jsMedian = median(js.map((x) => x.medianMs));
@@ -463,6 +508,8 @@ async function main() {
       nlkitPerMessageIteratorMs: jsSimpleMedian,
       perMessageIteratorRatioToC: jsSimpleMedian / cMedian,
       perMessageIteratorRatioToBatches: jsSimpleMedian / jsMedian,
+      asyncIteratorFloorMs: median(floorAsync.map((x) => x.medianMs)) - median(floorSync.map((x) => x.medianMs)),
+      perMessageIteratorCostMs: jsSimpleMedian - jsMedian,
       ipJsonRouteShowMs: ipRun.medianMs,
       ratioIpToNlkit: ipRun.medianMs / jsMedian,
       nlkitNsPerRoute: (jsMedian * 1e6) / walked.messages,
@@ -517,6 +564,10 @@ async function main() {
     'nlkit dump + walk, one `for await` per message',
     `${d.nlkitPerMessageIteratorMs.toFixed(2)} ms (${d.perMessageIteratorRatioToBatches.toFixed(2)}x the \`batches()\` walk, ${d.perMessageIteratorRatioToC.toFixed(2)}x C)`,
   );
+  line(
+    'the language floor of that loop: `for await` over as many ready values, less a plain `for` over them',
+    `${d.asyncIteratorFloorMs.toFixed(2)} ms; nlkit's per-message loop costs ${d.perMessageIteratorCostMs.toFixed(2)} ms over \`batches()\` (floor + ${(d.perMessageIteratorCostMs - d.asyncIteratorFloorMs).toFixed(2)} ms)`,
+  );
   line('`ip -j route show` (whole process)', `${d.ipJsonRouteShowMs.toFixed(2)} ms (${d.ratioIpToNlkit.toFixed(1)}x nlkit)`);
   line('per route: nlkit / ip -j', `${d.nlkitNsPerRoute.toFixed(0)} ns / ${d.ipNsPerRoute.toFixed(0)} ns`);
   line(
@@ -535,6 +586,11 @@ async function main() {
   line(
     'Node alone: an empty process / a minimal route-JSON script (bench/floor)',
     `${cl.emptyNodeProcessMs.toFixed(1)} ms / ${cl.floorScriptProcessMs.toFixed(1)} ms (${cl.floorRatio.toFixed(2)}x ip)`,
+  );
+  const b = cl.breakdownMs;
+  line(
+    '`nlkit -j route show` by phase (processes: each phase less the one before)',
+    `start-up ${b.startup.toFixed(1)} ms, module load ${b.load.toFixed(1)} ms, dump ${b.dump.toFixed(1)} ms, attribute tables ${b.decode.toFixed(1)} ms, printing ${b.print.toFixed(1)} ms`,
   );
   line(
     'typed route list as an array (`rt.routes.listAll()`), per route / `ip -j` per route',
