@@ -70,6 +70,8 @@ export {
   type TcpInfo,
   type SocketMemory,
   type SockFilter,
+  type DestroyedSockets,
+  type DestroyedOptions,
 } from './families/sockdiag/index.js';
 export { ConntrackClient } from './families/netfilter/conntrack.js';
 export { IpsetClient, IpsetError, type IpsetCreateInput, type IpsetEntry, type IpsetEntryInput, type IpsetHeader, type IpsetSet, type IpsetType } from './families/netfilter/ipset.js';

@@ -273,3 +273,33 @@ describe.skipIf(!canUseKernel)('nlkit ss -K', () => {
     expect(left(mineNs)).not.toMatch(/ESTAB.*40000 /);
   });
 });
+
+describe.skipIf(!canUseKernel)('SockDiagClient.destroyed', () => {
+  let ns: string | undefined;
+  let child: ChildProcess | undefined;
+  afterAll(async () => {
+    child?.kill();
+    await removeNetns(ns);
+  });
+
+  it('reports the sockets of a namespace as the kernel destroys them, with their details', async () => {
+    ns = await createNetns('ss-destroy');
+    child = await startFixture(ns);
+    await using sd = await SockDiagClient.open({ netns: ns });
+    const events = await sd.destroyed({ groups: ['inet-tcp-destroy', 'inet6-tcp-destroy'] });
+    child.kill();
+    const seen: string[] = [];
+    const protocols = new Set<number>();
+    for await (const ev of events) {
+      if ('overrun' in ev) continue;
+      protocols.add(ev.protocol);
+      seen.push(`${ev.family} ${ev.src}:${ev.sport}>${ev.dst}:${ev.dport}`);
+      if (seen.includes('inet 127.0.0.1:8080>0.0.0.0:0') && seen.includes('inet6 ::1:40001>::1:9000')) break;
+    }
+    expect(seen).toEqual(expect.arrayContaining(['inet 127.0.0.1:8080>0.0.0.0:0', 'inet6 ::1:40001>::1:9000']));
+    // The kernel names the protocol (INET_DIAG_PROTOCOL) in what it broadcasts.
+    expect([...protocols]).toEqual([6]);
+    // UDP sockets go to the groups not joined.
+    expect(seen.some((s) => s.includes(':53>'))).toBe(false);
+  });
+});

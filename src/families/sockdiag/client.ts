@@ -9,6 +9,8 @@ import { NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST } from '../../core/constants.js';
 import type { MessageView } from '../../core/message.js';
 import { MessageWriter } from '../../core/writer.js';
 import { NetlinkSocket, type CallOptions, type OpenOptions } from '../../io/socket.js';
+import { isOverrun, type Overrun, type SubscribeOptions } from '../../io/subscription.js';
+import { FamilyClient } from '../client.js';
 import type { StructRest } from '../../schema/runtime.js';
 import {
   family as inetFamily,
@@ -598,6 +600,18 @@ function addressKey(text: unknown, field: string): { v6: boolean; bytes: Uint8Ar
   return a;
 }
 
+/** Options of {@link SockDiagClient.destroyed}. */
+export interface DestroyedOptions extends SubscribeOptions {
+  /** Which destroy groups to join (default all four). */
+  groups?: readonly ('inet-tcp-destroy' | 'inet-udp-destroy' | 'inet6-tcp-destroy' | 'inet6-udp-destroy')[];
+}
+
+/** What {@link SockDiagClient.destroyed} returns: sockets as the kernel destroys them, overruns in-band. */
+export interface DestroyedSockets extends AsyncIterableIterator<InetSocket | Overrun>, AsyncDisposable {
+  /** Leaves the groups and ends the iteration. */
+  close(): void;
+}
+
 /** Options of {@link SockDiagClient.open}. */
 export interface SockDiagClientOptions extends OpenOptions {
   /** Use this open NETLINK_SOCK_DIAG socket instead of opening one; close() leaves it open. */
@@ -619,6 +633,7 @@ export class SockDiagClient implements AsyncDisposable {
     /** The NETLINK_SOCK_DIAG socket requests go over. */
     readonly socket: NetlinkSocket,
     private readonly ownsSocket: boolean,
+    private readonly openOptions: OpenOptions,
   ) {}
 
   /** Opens a NETLINK_SOCK_DIAG socket (in `netns` when given). */
@@ -628,9 +643,9 @@ export class SockDiagClient implements AsyncDisposable {
     if (socket !== undefined) {
       if (!(socket instanceof NetlinkSocket) || socket.protocol !== inetFamily.protonum)
         throw new TypeError(`options.socket: expected a NETLINK_SOCK_DIAG (${inetFamily.protonum}) NetlinkSocket`);
-      return new SockDiagClient(socket, false);
+      return new SockDiagClient(socket, false, open);
     }
-    return new SockDiagClient(await NetlinkSocket.open(inetFamily.protonum, open), true);
+    return new SockDiagClient(await NetlinkSocket.open(inetFamily.protonum, open), true, open);
   }
 
   private async *dumpMessages(request: Uint8Array, options: CallOptions): AsyncGenerator<MessageView> {
@@ -781,6 +796,54 @@ export class SockDiagClient implements AsyncDisposable {
       { flags: NLM_F_REQUEST | NLM_F_ACK },
     );
     await this.socket.request(w.finishCopy(), { ...options, name: 'sock-diag sock-destroy' });
+  }
+
+  /**
+   * Follows inet sockets of the namespace as the kernel destroys them (the
+   * SKNLGRP_INET*_TCP/UDP_DESTROY groups; joining needs CAP_NET_ADMIN). Each
+   * comes with the details the kernel had at the end (tcp_info and the
+   * rest). On a socket of its own, in the client's namespace.
+   */
+  async destroyed(options: DestroyedOptions = {}): Promise<DestroyedSockets> {
+    checkObject(options, 'options');
+    const { groups = ['inet-tcp-destroy', 'inet-udp-destroy', 'inet6-tcp-destroy', 'inet6-udp-destroy'], ...subscribe } = options;
+    const client = await FamilyClient.open(inetFamily, this.openOptions);
+    let sub: Awaited<ReturnType<typeof client.subscribe>>;
+    try {
+      sub = await client.subscribe(groups, subscribe);
+    } catch (err) {
+      client.socket.close();
+      throw err;
+    }
+    const close = (): void => {
+      sub.close();
+      client.socket.close();
+    };
+    const iterator: DestroyedSockets = {
+      async next(): Promise<IteratorResult<InetSocket | Overrun>> {
+        const r = await sub.next();
+        if (r.done) {
+          client.socket.close();
+          return { done: true, value: undefined };
+        }
+        const ev = r.value;
+        if (isOverrun(ev)) return { done: false, value: ev };
+        const m = ev.msg as InetDiagMsgMessage;
+        return { done: false, value: toInetSocket(m, m.protocol ?? 0) };
+      },
+      async return(): Promise<IteratorResult<InetSocket | Overrun>> {
+        close();
+        return { done: true, value: undefined };
+      },
+      close,
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+      async [Symbol.asyncDispose]() {
+        close();
+      },
+    };
+    return iterator;
   }
 
   /** Closes the socket (unless it was given to open()). */

@@ -253,6 +253,30 @@ describe('SockDiagClient on a fake kernel', () => {
   });
 });
 
+describe('the specs', () => {
+  it('load in nlkit ynl, a request and a reply operation each', async () => {
+    const { runYnl } = await import('../../../src/cli/ynl.js');
+    const out: Record<string, string> = {};
+    for (const name of ['inet', 'unix', 'netlink', 'packet']) {
+      let text = '';
+      const code = await runYnl(['--spec', `specs/sock-diag-${name}.yaml`, '--list-ops'], {
+        stdout: (t) => void (text += t),
+        stderr: (t) => void (text += t),
+        env: {},
+        stdoutIsTTY: false,
+      });
+      expect(code).toBe(0);
+      out[name] = text;
+    }
+    expect(out).toEqual({
+      inet: 'get  [ do, dump ]\ndestroy  [ do ]\n',
+      unix: 'get  [ dump ]\n',
+      netlink: 'get  [ dump ]\n',
+      packet: 'get  [ dump ]\n',
+    });
+  });
+});
+
 describe('filters', () => {
   // The programs ssfilter_bytecompile() (iproute2 misc/ss.c) builds for the same expressions.
   const cases: Array<[string, SockFilter, string]> = [
