@@ -277,6 +277,22 @@ describe('the specs', () => {
   });
 });
 
+describe('nlkit ss', () => {
+  it('is dispatched by nlkit and answers -V as ss 6.1 does', async () => {
+    const { main } = await import('../../../src/cli/main.js');
+    let out = '';
+    expect(await main(['ss', '-V'], { stdout: (t) => void (out += t), stderr: () => {} })).toBe(0);
+    expect(out).toBe('ss utility, iproute2-6.1.0\n');
+  });
+
+  it('refuses an unknown option with getopt’s line, ss’s usage and status 255', async () => {
+    const { runSs } = await import('../../../src/cli/ss/index.js');
+    let err = '';
+    expect(await runSs(['-y'], { stdout: () => {}, stderr: (t) => void (err += t), env: {}, stdoutIsTTY: false })).toBe(255);
+    expect(err.split('\n').slice(0, 2)).toEqual(["ss: invalid option -- 'y'", 'Usage: ss [ OPTIONS ]']);
+  });
+});
+
 describe('filters', () => {
   // The programs ssfilter_bytecompile() (iproute2 misc/ss.c) builds for the same expressions.
   const cases: Array<[string, SockFilter, string]> = [
