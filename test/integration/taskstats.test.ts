@@ -192,6 +192,19 @@ describe.skipIf(!canUseKernel)('taskstats', () => {
     expect((await firstExitOf(again, child.pid!)).exitCode).toBe(0);
   });
 
+  it('ends with an AbortError when its signal aborts, and deregisters', async () => {
+    const abort = new AbortController();
+    const exits = await ts.subscribeExits({ cpus: ONLINE, signal: abort.signal });
+    const request = vi.spyOn(NetlinkSocket.prototype, 'request');
+    const pending = exits.next();
+    abort.abort();
+    await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
+    await exits.deregistered;
+    expect(request.mock.calls.map(([, o]) => o?.name)).toEqual(['TASKSTATS_CMD_GET deregister-cpumask']);
+    await expect(request.mock.results[0]!.value).resolves.toEqual([]); // acknowledged
+    request.mockRestore();
+  });
+
   it('answers in another network namespace too (the pids are those of the pid namespace)', async () => {
     let ns: string | undefined;
     try {

@@ -261,8 +261,9 @@ export class TaskstatsClient {
   /**
    * Registers for the statistics of tasks exiting on `cpus` and returns them
    * as an async iterator, overruns in-band. Resolves once the kernel accepted
-   * the registration (a NetlinkError EINVAL names CPUs that are not possible
-   * ones). Closing the subscription deregisters.
+   * the registration (a NetlinkError EINVAL or ERANGE for CPUs this machine
+   * cannot have). Closing the subscription, or aborting its signal,
+   * deregisters.
    */
   async subscribeExits(options: TaskExitOptions): Promise<TaskExitSubscription> {
     if (options === null || typeof options !== 'object') throw new TypeError(`options must be an object with cpus, got ${describe(options)}`);
@@ -286,6 +287,10 @@ export class TaskstatsClient {
       }
       const exits = new TaskExitSubscription(sub, own, info.id, cpus, options.onMalformed, () => this.subscriptions.delete(exits));
       this.subscriptions.add(exits);
+      // An abort ends the iterator with an AbortError (the subscription's own doing) and the registration with it.
+      const signal = options.signal;
+      if (signal?.aborted) exits.deregister();
+      else signal?.addEventListener('abort', () => exits.deregister(), { once: true });
       return exits;
     } catch (err) {
       own.close();
@@ -345,6 +350,11 @@ export class TaskExitSubscription extends DecodedSubscription<MessageView, TaskE
   /** Ends the iterator, deregisters the CPUs and closes the subscription's socket. Idempotent. */
   override close(): void {
     super.close();
+    this.deregister();
+  }
+
+  /** @internal Deregisters the CPUs and closes the socket once the kernel answered (the iterator then ends after what is queued). */
+  deregister(): void {
     if (this.ending) return;
     this.onClose();
     this.ending = listener(this.own, this.familyId, { 'deregister-cpumask': this.cpus })
