@@ -35,6 +35,10 @@ const until = async (what: () => boolean, ms = 10_000): Promise<void> => {
   }
 };
 
+/** The global options and the monitor's words of a case. */
+const options = (what: string[]): string[] => what.filter((w) => w.startsWith('-'));
+const words = (what: string[]): string[] => what.filter((w) => !w.startsWith('-'));
+
 /** Changes made between two marks: every kind of nexthop event. */
 const CHANGES = [
   'nexthop add id 1 via 10.80.0.2 dev n0',
@@ -64,17 +68,22 @@ describe.skipIf(!canUseKernel)('nexthop events', () => {
     await removeNetns(ns);
   });
 
-  for (const what of [['nexthop'], ['all']]) {
-    it(`prints \`monitor ${what.join(' ')}\` line for line as ip does, one line per kernel event`, async () => {
+  for (const what of [['nexthop'], ['all'], ['-d', 'nexthop', 'route']]) {
+    it(`prints \`${options(what).concat('monitor', words(what)).join(' ')}\` line for line as ip does, one line per kernel event`, async () => {
       const theirs = lineSink();
-      const child = spawn('ip', ['-n', ns!, 'monitor', ...what], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const child = spawn('ip', ['-n', ns!, ...options(what), 'monitor', ...words(what)], { stdio: ['ignore', 'pipe', 'inherit'] });
       child.stdout.setEncoding('utf8').on('data', (t: string) => theirs.push(t));
       const mine = lineSink();
       const controller = new AbortController();
       let ready!: () => void;
       const listening = new Promise<void>((r) => (ready = r));
       let stderr = '';
-      const running = runIp(['-n', ns!, 'monitor', ...what], { stdout: (t) => mine.push(t), stderr: (t) => (stderr += t), signal: controller.signal, ready });
+      const running = runIp(['-n', ns!, ...options(what), 'monitor', ...words(what)], {
+        stdout: (t) => mine.push(t),
+        stderr: (t) => (stderr += t),
+        signal: controller.signal,
+        ready,
+      });
       const counter = await NetlinkSocket.open(0, { netns: ns! });
       const sub = counter.subscribe([RTNLGRP_NEXTHOP]);
       // The kernel's events as `TYPE ID`, in order.
@@ -116,6 +125,8 @@ describe.skipIf(!canUseKernel)('nexthop events', () => {
         expect(asEvents).toEqual(kernelEvents.slice(kernelFrom, kernelUntil));
         expect(nexthopLines.some((l) => l.includes('type resilient'))).toBe(true);
         expect(nexthopLines.some((l) => l.startsWith(what[0] === 'all' ? '[NEXTHOP]Deleted ' : 'Deleted '))).toBe(true);
+        // -d: routes through a nexthop object carry its nh_info, from the cache the events keep.
+        if (what[0] === '-d') expect(got.filter((l) => l.startsWith('\tnh_info id 10 ')).length).toBeGreaterThan(0);
       } finally {
         controller.abort();
         child.kill();

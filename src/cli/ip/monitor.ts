@@ -207,9 +207,13 @@ export async function runMonitor(ctx: IpContext, argv: string[]): Promise<number
           printAddr(ctx, p, m, true);
           break;
         case C.RTM_NEWROUTE:
-        case C.RTM_DELROUTE:
+        case C.RTM_DELROUTE: {
+          // -d: the nexthop object a route uses, as ip's nh cache has it.
+          const nhid = ctx.options.details > 0 ? messageAttrs(m, C.RTMSG_SIZE).get(C.RTA_NH_ID)?.u32() : undefined;
+          if (nhid) await (await import('./nexthop.js')).cacheNexthop(ctx, nhid);
           printRoute(ctx, p, m, emptyRouteFilter());
           break;
+        }
         case C.RTM_NEWNEIGH:
         case C.RTM_DELNEIGH:
         case C.RTM_GETNEIGH:

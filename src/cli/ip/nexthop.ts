@@ -531,6 +531,13 @@ export async function nexthopEvents(): Promise<NexthopEventPrinter> {
         const o = c.nexthop.do!.decodeReply(m);
         if (typeof o.oif === 'number') await ctx.learnIndex(o.oif);
         printNexthop(ctx, p, c, m, o, m.type === delNexthop);
+        // ipnh_cache_process_nlmsg(): what later route events print as nh_info.
+        let cache = caches.get(ctx);
+        if (!cache && ctx.options.details > 0) caches.set(ctx, (cache = { c, byId: new Map() }));
+        if (cache && typeof o.id === 'number') {
+          if (m.type === delNexthop) cache.byId.delete(o.id);
+          else cache.byId.set(o.id, { m, o });
+        }
         return true;
       }
       if (m.type === newBucket || m.type === delBucket) {
@@ -559,6 +566,25 @@ export async function loadNexthopCache(ctx: IpContext): Promise<void> {
     byId.set(o.id as number, { m, o });
   });
   caches.set(ctx, { c, byId });
+}
+
+/**
+ * ipnh_cache_add(): makes sure the cache has nexthop `id` (asking the kernel
+ * when it does not), before a route event through it is printed with `-d`.
+ */
+export async function cacheNexthop(ctx: IpContext, id: number): Promise<void> {
+  let cache = caches.get(ctx);
+  if (!cache) caches.set(ctx, (cache = { c: await nexthopCodecs(), byId: new Map() }));
+  if (cache.byId.has(id)) return;
+  const c = cache.c;
+  try {
+    for (const m of await ctx.request(encodeOp(ctx, c.nexthop, 'do', { 'nh-family': AF_UNSPEC, id }, NLM_F_REQUEST | NLM_F_ACK))) {
+      cache.byId.set(id, { m, o: c.nexthop.do!.decodeReply(m) });
+    }
+  } catch (err) {
+    // Gone already: ip prints no nh_info then.
+    if (!(err instanceof NetlinkError)) throw err;
+  }
 }
 
 /** print_cache_nexthop_id(): `nh_info` of a route through a nexthop object, when the cache has it. */
