@@ -29,6 +29,15 @@ function counter(ns: string, comment: string): number {
   return rule.expr.find((e) => e.counter)!.counter!.packets;
 }
 
+/** Packets counted by the target-less iptables rule of INPUT for this UDP port. */
+function iptablesCount(ns: string, port: number): number {
+  const text = execFileSync('ip', ['netns', 'exec', ns, 'iptables', '-n', '-v', '-x', '-L', 'INPUT'], { encoding: 'utf8' });
+  // pkts bytes target prot opt in out source destination [match]: a rule without a target has an empty target column.
+  const line = text.split('\n').find((l) => l.includes(`udp dpt:${port}`) && !l.includes('NFQUEUE'));
+  if (!line) throw new Error(`no counting rule for port ${port}:\n${text}`);
+  return Number(line.trim().split(/\s+/)[0]);
+}
+
 /** One queue's line of /proc/net/netfilter/nfnetlink_queue: waiting packets and drops. */
 function queueStats(ns: string, num: number): { total: number; dropped: number; userDropped: number } {
   const text = execFileSync('ip', ['netns', 'exec', ns, 'cat', '/proc/net/netfilter/nfnetlink_queue'], { encoding: 'utf8' });
@@ -74,8 +83,12 @@ describe.skipIf(!canUseKernel)('NfqueueSocket', () => {
       [['-p', 'udp', '--dport', '7000'], 4],
       [['-p', 'udp', '--dport', '7001'], 5],
       [['-p', 'udp', '--dport', '7002'], 6],
+      // Queued until a verdict marks the packet 1.
+      [['-p', 'udp', '--dport', '7004', '-m', 'mark', '!', '--mark', '0x1'], 7],
     ] as const)
       execFileSync('ip', ['netns', 'exec', ns, 'iptables', '-A', 'INPUT', ...match, '-j', 'NFQUEUE', '--queue-num', String(num)]);
+    // A rule without a target ahead of them: it only counts what enters the table.
+    execFileSync('ip', ['netns', 'exec', ns, 'iptables', '-I', 'INPUT', '1', '-p', 'udp', '--dport', '7004']);
     // What passes the queue meets these counters next.
     nft(
       ns,
@@ -84,6 +97,7 @@ describe.skipIf(!canUseKernel)('NfqueueSocket', () => {
           type filter hook input priority 10; policy accept;
           udp dport 7000 meta mark 0x2a counter comment "marked"
           udp dport 7002 counter comment "passed"
+          udp dport 7004 counter comment "repeated"
         }
       }`,
     );
@@ -165,6 +179,24 @@ describe.skipIf(!canUseKernel)('NfqueueSocket', () => {
     await sent;
     // The verdict reinjects the packet before sendmsg() returns: the count is final.
     expect(counter(ns, 'marked') - before).toBe(5);
+  });
+
+  it("repeats a packet: the queue rule's table runs again, and the mark the verdict gave lets the packet past the queue", async () => {
+    await using nfq = await NfqueueSocket.open({ netns: ns });
+    const q = await nfq.queue(7);
+    const [entered, repeated] = [iptablesCount(ns, 7004), counter(ns, 'repeated')];
+    const sent = udpSend(ns, 7004, ['again']);
+    for await (const p of q) {
+      if (isOverrun(p)) continue;
+      p.repeat({ mark: 1 });
+      expect(p.verdict).toBe('repeat');
+      break;
+    }
+    await sent;
+    // NF_REPEAT calls the hook function that queued the packet once more
+    // (nf_reinject()): the INPUT table counts the packet twice, then the
+    // later chain once.
+    expect([iptablesCount(ns, 7004) - entered, counter(ns, 'repeated') - repeated]).toEqual([2, 1]);
   });
 
   it('rewrites a payload the receiver then reads', async () => {

@@ -146,6 +146,19 @@ describe('NflogSocket on the fake kernel', () => {
     (await log.subscribe(5)).close();
   });
 
+  it('marks a datagram that arrived cut short as a truncated overrun, before the next packet', async () => {
+    const { kernel } = nflogKernel();
+    const socket = await kernel.open(Protocol.NETFILTER);
+    await using log = await NflogSocket.open({ socket });
+    const sub = await log.subscribe(5);
+    const end = kernel.endpoint(socket.portId);
+    end.deliver(packetOfGroup(5), { truncateTo: 40 });
+    end.deliver(packetOfGroup(5));
+    await kernel.settle();
+    expect((await sub.next()).value).toEqual({ overrun: true, truncated: true });
+    expect(((await sub.next()).value as NflogPacket).prefix).toBe('cap');
+  });
+
   it('throws a malformed packet as NetlinkDecodeError, or skips it with onMalformed', async () => {
     const { kernel } = nflogKernel();
     const socket = await kernel.open(Protocol.NETFILTER);
