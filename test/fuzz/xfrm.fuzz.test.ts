@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { NetlinkDecodeError } from '../../src/core/errors.js';
 import { MessageView } from '../../src/core/message.js';
 import { family } from '../../src/families/generated/xfrm.js';
-import { decodeXfrmEvent } from '../../src/families/xfrm/index.js';
+import { decodeXfrmEvent, decodeXfrmMessage } from '../../src/families/xfrm/index.js';
 import { eventText } from '../../src/cli/ip/xfrm-print.js';
 import { XFRM_VECTORS } from '../vectors/xfrm.js';
 
@@ -25,7 +25,7 @@ const SAMPLES: Uint8Array[] = Object.values(XFRM_VECTORS).map((v) => v.bytes);
 const printContext = { stats: 1, oneline: false, family: undefined, indexName: (i: number) => `if${i}` };
 
 const DECODERS: Record<string, (m: MessageView) => unknown> = {
-  'family.decode': (m) => family.decode(m),
+  decodeXfrmMessage: (m) => decodeXfrmMessage(m),
   'family.decodeRequest': (m) => family.decodeRequest(m),
   decodeXfrmEvent: (m) => decodeXfrmEvent(m),
   'decodeXfrmEvent + ip xfrm monitor text': (m) => {
@@ -100,7 +100,7 @@ describe('xfrm decoders under mutated input', () => {
   it('decode every captured sample cleanly', () => {
     expect(SAMPLES.length).toBeGreaterThanOrEqual(20);
     for (const bytes of SAMPLES)
-      for (const decode of [DECODERS['family.decode']!, DECODERS['decodeXfrmEvent + ip xfrm monitor text']!]) expect(() => decode(MessageView.from(bytes))).not.toThrow();
+      for (const decode of [DECODERS.decodeXfrmMessage!, DECODERS['decodeXfrmEvent + ip xfrm monitor text']!]) expect(() => decode(MessageView.from(bytes))).not.toThrow();
   });
 
   it(`throw only NetlinkDecodeError over ${ITERATIONS} mutations (seed ${SEED})`, () => {

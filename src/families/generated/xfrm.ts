@@ -801,18 +801,10 @@ export type NewaeMessage = XfrmAeventId & XfrmAttrs;
 export type GetaeInput = XfrmAeventIdInput & XfrmAttrsInput;
 /** Decoded getae messages. */
 export type GetaeMessage = XfrmAeventId & XfrmAttrs;
-/** Values of report messages to encode. */
-export type ReportInput = XfrmUserReportInput & Omit<XfrmAttrsInput, "proto">;
-/** Decoded report messages. */
-export type ReportMessage = XfrmUserReport & Omit<XfrmAttrs, "proto">;
 /** Values of migrate messages to encode. */
 export type MigrateInput = XfrmUserpolicyIdInput & XfrmAttrsInput;
 /** Decoded migrate messages. */
 export type MigrateMessage = XfrmUserpolicyId & XfrmAttrs;
-/** Values of newsadinfo messages to encode. */
-export type NewsadinfoInput = XfrmInfoFlagsInput & XfrmSadAttrsInput;
-/** Decoded newsadinfo messages. */
-export type NewsadinfoMessage = XfrmInfoFlags & XfrmSadAttrs;
 /** Values of getsadinfo messages to encode. */
 export type GetsadinfoInput = XfrmInfoFlagsInput & XfrmSadAttrsInput;
 /** Decoded getsadinfo messages. */
@@ -825,10 +817,6 @@ export type NewspdinfoMessage = XfrmInfoFlags & XfrmSpdAttrs;
 export type GetspdinfoInput = XfrmInfoFlagsInput & XfrmSpdAttrsInput;
 /** Decoded getspdinfo messages. */
 export type GetspdinfoMessage = XfrmInfoFlags & XfrmSpdAttrs;
-/** Values of mapping messages to encode. */
-export type MappingInput = XfrmUserMappingInput & XfrmAttrsInput;
-/** Decoded mapping messages. */
-export type MappingMessage = XfrmUserMapping & XfrmAttrs;
 /** Values of setdefault messages to encode. */
 export type SetdefaultInput = XfrmUserpolicyDefaultInput & XfrmAttrsInput;
 /** Decoded setdefault messages. */
@@ -837,6 +825,66 @@ export type SetdefaultMessage = XfrmUserpolicyDefault & XfrmAttrs;
 export type GetdefaultInput = XfrmUserpolicyDefaultInput & XfrmAttrsInput;
 /** Decoded getdefault messages. */
 export type GetdefaultMessage = XfrmUserpolicyDefault & XfrmAttrs;
+/** Values of newsa-ntf messages to encode. */
+export type NewsaNtfInput = XfrmUsersaInfoInput & XfrmAttrsInput;
+/** Decoded newsa-ntf messages. */
+export type NewsaNtfMessage = XfrmUsersaInfo & XfrmAttrs;
+/** Values of delsa-ntf messages to encode. */
+export type DelsaNtfInput = XfrmUsersaIdInput & Omit<XfrmAttrsInput, "proto">;
+/** Decoded delsa-ntf messages. */
+export type DelsaNtfMessage = XfrmUsersaId & Omit<XfrmAttrs, "proto">;
+/** Values of newpolicy-ntf messages to encode. */
+export type NewpolicyNtfInput = XfrmUserpolicyInfoInput & XfrmAttrsInput;
+/** Decoded newpolicy-ntf messages. */
+export type NewpolicyNtfMessage = XfrmUserpolicyInfo & XfrmAttrs;
+/** Values of delpolicy-ntf messages to encode. */
+export type DelpolicyNtfInput = XfrmUserpolicyIdInput & XfrmAttrsInput;
+/** Decoded delpolicy-ntf messages. */
+export type DelpolicyNtfMessage = XfrmUserpolicyId & XfrmAttrs;
+/** Values of acquire-ntf messages to encode. */
+export type AcquireNtfInput = XfrmUserAcquireInput & Omit<XfrmAttrsInput, "policy">;
+/** Decoded acquire-ntf messages. */
+export type AcquireNtfMessage = XfrmUserAcquire & Omit<XfrmAttrs, "policy">;
+/** Values of expire-ntf messages to encode. */
+export type ExpireNtfInput = XfrmUserExpireInput & XfrmAttrsInput;
+/** Decoded expire-ntf messages. */
+export type ExpireNtfMessage = XfrmUserExpire & XfrmAttrs;
+/** Values of updpolicy-ntf messages to encode. */
+export type UpdpolicyNtfInput = XfrmUserpolicyInfoInput & XfrmAttrsInput;
+/** Decoded updpolicy-ntf messages. */
+export type UpdpolicyNtfMessage = XfrmUserpolicyInfo & XfrmAttrs;
+/** Values of updsa-ntf messages to encode. */
+export type UpdsaNtfInput = XfrmUsersaInfoInput & XfrmAttrsInput;
+/** Decoded updsa-ntf messages. */
+export type UpdsaNtfMessage = XfrmUsersaInfo & XfrmAttrs;
+/** Values of polexpire-ntf messages to encode. */
+export type PolexpireNtfInput = XfrmUserPolexpireInput & XfrmAttrsInput;
+/** Decoded polexpire-ntf messages. */
+export type PolexpireNtfMessage = XfrmUserPolexpire & XfrmAttrs;
+/** Values of flushsa-ntf messages to encode. */
+export type FlushsaNtfInput = XfrmUsersaFlushInput & Omit<XfrmAttrsInput, "proto">;
+/** Decoded flushsa-ntf messages. */
+export type FlushsaNtfMessage = XfrmUsersaFlush & Omit<XfrmAttrs, "proto">;
+/** Values of flushpolicy-ntf messages to encode. */
+export type FlushpolicyNtfInput = XfrmAttrsInput;
+/** Decoded flushpolicy-ntf messages. */
+export type FlushpolicyNtfMessage = XfrmAttrs;
+/** Values of newae-ntf messages to encode. */
+export type NewaeNtfInput = XfrmAeventIdInput & XfrmAttrsInput;
+/** Decoded newae-ntf messages. */
+export type NewaeNtfMessage = XfrmAeventId & XfrmAttrs;
+/** Values of report messages to encode. */
+export type ReportInput = XfrmUserReportInput & Omit<XfrmAttrsInput, "proto">;
+/** Decoded report messages. */
+export type ReportMessage = XfrmUserReport & Omit<XfrmAttrs, "proto">;
+/** Values of migrate-ntf messages to encode. */
+export type MigrateNtfInput = XfrmUserpolicyIdInput & XfrmAttrsInput;
+/** Decoded migrate-ntf messages. */
+export type MigrateNtfMessage = XfrmUserpolicyId & XfrmAttrs;
+/** Values of mapping messages to encode. */
+export type MappingInput = XfrmUserMappingInput & XfrmAttrsInput;
+/** Decoded mapping messages. */
+export type MappingMessage = XfrmUserMapping & XfrmAttrs;
 /** Operations of xfrm, by name. */
 export interface XfrmOperations {
   readonly "newsa": OperationCodec<NewsaInput, NewsaMessage> & { readonly do: OperationModeCodec<NewsaInput, NewsaMessage>; readonly dump: undefined };
@@ -857,15 +905,27 @@ export interface XfrmOperations {
   readonly "flushpolicy": OperationCodec<FlushpolicyInput, FlushpolicyMessage> & { readonly do: OperationModeCodec<FlushpolicyInput, FlushpolicyMessage>; readonly dump: undefined };
   readonly "newae": OperationCodec<NewaeInput, NewaeMessage> & { readonly do: OperationModeCodec<NewaeInput, NewaeMessage>; readonly dump: undefined };
   readonly "getae": OperationCodec<GetaeInput, GetaeMessage> & { readonly do: OperationModeCodec<GetaeInput, GetaeMessage>; readonly dump: undefined };
-  readonly "report": OperationCodec<ReportInput, ReportMessage> & { readonly do: undefined; readonly dump: undefined };
   readonly "migrate": OperationCodec<MigrateInput, MigrateMessage> & { readonly do: OperationModeCodec<MigrateInput, MigrateMessage>; readonly dump: undefined };
-  readonly "newsadinfo": OperationCodec<NewsadinfoInput, NewsadinfoMessage> & { readonly do: undefined; readonly dump: undefined };
   readonly "getsadinfo": OperationCodec<GetsadinfoInput, GetsadinfoMessage> & { readonly do: OperationModeCodec<GetsadinfoInput, GetsadinfoMessage>; readonly dump: undefined };
   readonly "newspdinfo": OperationCodec<NewspdinfoInput, NewspdinfoMessage> & { readonly do: OperationModeCodec<NewspdinfoInput, NewspdinfoMessage>; readonly dump: undefined };
   readonly "getspdinfo": OperationCodec<GetspdinfoInput, GetspdinfoMessage> & { readonly do: OperationModeCodec<GetspdinfoInput, GetspdinfoMessage>; readonly dump: undefined };
-  readonly "mapping": OperationCodec<MappingInput, MappingMessage> & { readonly do: undefined; readonly dump: undefined };
   readonly "setdefault": OperationCodec<SetdefaultInput, SetdefaultMessage> & { readonly do: OperationModeCodec<SetdefaultInput, SetdefaultMessage>; readonly dump: undefined };
   readonly "getdefault": OperationCodec<GetdefaultInput, GetdefaultMessage> & { readonly do: OperationModeCodec<GetdefaultInput, GetdefaultMessage>; readonly dump: undefined };
+  readonly "newsa-ntf": OperationCodec<NewsaNtfInput, NewsaNtfMessage> & { readonly do: undefined; readonly dump: undefined };
+  readonly "delsa-ntf": OperationCodec<DelsaNtfInput, DelsaNtfMessage> & { readonly do: undefined; readonly dump: undefined };
+  readonly "newpolicy-ntf": OperationCodec<NewpolicyNtfInput, NewpolicyNtfMessage> & { readonly do: undefined; readonly dump: undefined };
+  readonly "delpolicy-ntf": OperationCodec<DelpolicyNtfInput, DelpolicyNtfMessage> & { readonly do: undefined; readonly dump: undefined };
+  readonly "acquire-ntf": OperationCodec<AcquireNtfInput, AcquireNtfMessage> & { readonly do: undefined; readonly dump: undefined };
+  readonly "expire-ntf": OperationCodec<ExpireNtfInput, ExpireNtfMessage> & { readonly do: undefined; readonly dump: undefined };
+  readonly "updpolicy-ntf": OperationCodec<UpdpolicyNtfInput, UpdpolicyNtfMessage> & { readonly do: undefined; readonly dump: undefined };
+  readonly "updsa-ntf": OperationCodec<UpdsaNtfInput, UpdsaNtfMessage> & { readonly do: undefined; readonly dump: undefined };
+  readonly "polexpire-ntf": OperationCodec<PolexpireNtfInput, PolexpireNtfMessage> & { readonly do: undefined; readonly dump: undefined };
+  readonly "flushsa-ntf": OperationCodec<FlushsaNtfInput, FlushsaNtfMessage> & { readonly do: undefined; readonly dump: undefined };
+  readonly "flushpolicy-ntf": OperationCodec<FlushpolicyNtfInput, FlushpolicyNtfMessage> & { readonly do: undefined; readonly dump: undefined };
+  readonly "newae-ntf": OperationCodec<NewaeNtfInput, NewaeNtfMessage> & { readonly do: undefined; readonly dump: undefined };
+  readonly "report": OperationCodec<ReportInput, ReportMessage> & { readonly do: undefined; readonly dump: undefined };
+  readonly "migrate-ntf": OperationCodec<MigrateNtfInput, MigrateNtfMessage> & { readonly do: undefined; readonly dump: undefined };
+  readonly "mapping": OperationCodec<MappingInput, MappingMessage> & { readonly do: undefined; readonly dump: undefined };
 }
 /** A decoded xfrm message, by operation name. */
 export type XfrmDecoded =
@@ -887,20 +947,32 @@ export type XfrmDecoded =
   | { name: "flushpolicy"; msg: FlushpolicyMessage }
   | { name: "newae"; msg: NewaeMessage }
   | { name: "getae"; msg: GetaeMessage }
-  | { name: "report"; msg: ReportMessage }
   | { name: "migrate"; msg: MigrateMessage }
-  | { name: "newsadinfo"; msg: NewsadinfoMessage }
   | { name: "getsadinfo"; msg: GetsadinfoMessage }
   | { name: "newspdinfo"; msg: NewspdinfoMessage }
   | { name: "getspdinfo"; msg: GetspdinfoMessage }
-  | { name: "mapping"; msg: MappingMessage }
   | { name: "setdefault"; msg: SetdefaultMessage }
   | { name: "getdefault"; msg: GetdefaultMessage }
+  | { name: "newsa-ntf"; msg: NewsaNtfMessage }
+  | { name: "delsa-ntf"; msg: DelsaNtfMessage }
+  | { name: "newpolicy-ntf"; msg: NewpolicyNtfMessage }
+  | { name: "delpolicy-ntf"; msg: DelpolicyNtfMessage }
+  | { name: "acquire-ntf"; msg: AcquireNtfMessage }
+  | { name: "expire-ntf"; msg: ExpireNtfMessage }
+  | { name: "updpolicy-ntf"; msg: UpdpolicyNtfMessage }
+  | { name: "updsa-ntf"; msg: UpdsaNtfMessage }
+  | { name: "polexpire-ntf"; msg: PolexpireNtfMessage }
+  | { name: "flushsa-ntf"; msg: FlushsaNtfMessage }
+  | { name: "flushpolicy-ntf"; msg: FlushpolicyNtfMessage }
+  | { name: "newae-ntf"; msg: NewaeNtfMessage }
+  | { name: "report"; msg: ReportMessage }
+  | { name: "migrate-ntf"; msg: MigrateNtfMessage }
+  | { name: "mapping"; msg: MappingMessage }
 ;
 
 /** The model of the family (no documentation text), in the compact form reviveSpec expands. */
 export const spec: FamilySpec = reviveSpec(`
-["nlkit-spec/1",{"name":"xfrm","protocol":"netlink-raw","protonum":6,"version":1,"uapiHeader":"linux/xfrm.h","enumModel":"unified","opNamePrefix":"xfrm-msg-"},
+["nlkit-spec/1",{"name":"xfrm","protocol":"netlink-raw","protonum":6,"version":1,"uapiHeader":"linux/xfrm.h","enumModel":"directional","opNamePrefix":"xfrm-msg-"},
 [
 ["struct","xfrm-id",[["daddr","binary",{"size":16}],["spi","u32",{"byteOrder":"big-endian"}],["proto","u8",{"enum":"xfrm-proto"}],["pad","pad",{"size":3}]]],
 ["struct","xfrm-selector",[["daddr","binary",{"size":16}],["saddr","binary",{"size":16}],["dport","u16",{"byteOrder":"big-endian"}],["dport-mask","u16",{"byteOrder":"big-endian"}],["sport","u16",{"byteOrder":"big-endian"}],["sport-mask","u16",{"byteOrder":"big-endian"}],["family","u16"],["prefixlen-d","u8"],["prefixlen-s","u8"],["proto","u8"],["pad","pad",{"size":3}],["ifindex","s32"],["user","u32"]]],
@@ -1014,33 +1086,45 @@ export const spec: FamilySpec = reviveSpec(`
 ],
 [],
 [
-["newsa",{"requestValue":16,"replyValue":16,"attributeSet":"xfrm-attrs","fixedHeader":"xfrm-usersa-info","do":{"request":{"attributes":["alg-auth","alg-crypt","alg-comp","encap","sec-ctx","ltime-val","replay-val","replay-thresh","etimer-thresh","srcaddr","coaddr","lastused","alg-aead","alg-auth-trunc","mark","tfcpad","replay-esn-val","sa-extra-flags","offload-dev","set-mark","set-mark-mask","if-id","mtimer-thresh","sa-dir","nat-keepalive-interval","sa-pcpu","iptfs-drop-time","iptfs-reorder-window","iptfs-dont-frag","iptfs-init-delay","iptfs-max-qsize","iptfs-pkt-size"]}},"mcgrp":"xfrmnlgrp-sa"}],
-["delsa",{"requestValue":17,"replyValue":17,"attributeSet":"xfrm-attrs","fixedHeader":"xfrm-usersa-id","do":{"request":{"attributes":["srcaddr","mark","if-id"]}},"mcgrp":"xfrmnlgrp-sa"}],
-["dumpsa",{"requestValue":18,"replyValue":18,"attributeSet":"xfrm-attrs","dump":{"request":{"attributes":["proto","address-filter"]}}}],
-["getsa",{"requestValue":18,"replyValue":18,"attributeSet":"xfrm-attrs","fixedHeader":"xfrm-usersa-id","do":{"request":{"attributes":["srcaddr","mark","if-id"]}}}],
-["newpolicy",{"requestValue":19,"replyValue":19,"attributeSet":"xfrm-attrs","fixedHeader":"xfrm-userpolicy-info","do":{"request":{"attributes":["tmpl","sec-ctx","lastused","policy-type","mark","offload-dev","if-id"]}},"mcgrp":"xfrmnlgrp-policy"}],
-["delpolicy",{"requestValue":20,"replyValue":20,"attributeSet":"xfrm-attrs","fixedHeader":"xfrm-userpolicy-id","do":{"request":{"attributes":["sec-ctx","policy-type","mark","if-id"]}},"mcgrp":"xfrmnlgrp-policy"}],
-["dumppolicy",{"requestValue":21,"replyValue":21,"attributeSet":"xfrm-attrs","dump":{"request":{"attributes":[]}}}],
-["getpolicy",{"requestValue":21,"replyValue":21,"attributeSet":"xfrm-attrs","fixedHeader":"xfrm-userpolicy-id","do":{"request":{"attributes":["sec-ctx","policy-type","mark","if-id"]}}}],
-["allocspi",{"requestValue":22,"replyValue":22,"attributeSet":"xfrm-attrs","fixedHeader":"xfrm-userspi-info","do":{"request":{"attributes":["mark","if-id","sa-pcpu"]}}}],
-["acquire",{"requestValue":23,"replyValue":23,"attributeSet":"xfrm-attrs","fixedHeader":"xfrm-user-acquire","do":{"request":{"attributes":["tmpl","sec-ctx","policy-type","mark","if-id","offload-dev","sa-pcpu"]}},"mcgrp":"xfrmnlgrp-acquire"}],
-["expire",{"requestValue":24,"replyValue":24,"attributeSet":"xfrm-attrs","fixedHeader":"xfrm-user-expire","do":{"request":{"attributes":["mark","if-id","sa-pcpu"]}},"mcgrp":"xfrmnlgrp-expire"}],
-["updpolicy",{"requestValue":25,"replyValue":25,"attributeSet":"xfrm-attrs","fixedHeader":"xfrm-userpolicy-info","do":{"request":{"attributes":["tmpl","sec-ctx","lastused","policy-type","mark","offload-dev","if-id"]}},"mcgrp":"xfrmnlgrp-policy"}],
-["updsa",{"requestValue":26,"replyValue":26,"attributeSet":"xfrm-attrs","fixedHeader":"xfrm-usersa-info","do":{"request":{"attributes":["alg-auth","alg-crypt","alg-comp","encap","sec-ctx","ltime-val","replay-val","replay-thresh","etimer-thresh","srcaddr","coaddr","lastused","alg-aead","alg-auth-trunc","mark","tfcpad","replay-esn-val","sa-extra-flags","offload-dev","set-mark","set-mark-mask","if-id","mtimer-thresh","sa-dir","nat-keepalive-interval","sa-pcpu","iptfs-drop-time","iptfs-reorder-window","iptfs-dont-frag","iptfs-init-delay","iptfs-max-qsize","iptfs-pkt-size"]}},"mcgrp":"xfrmnlgrp-sa"}],
-["polexpire",{"requestValue":27,"replyValue":27,"attributeSet":"xfrm-attrs","fixedHeader":"xfrm-user-polexpire","do":{"request":{"attributes":["tmpl","sec-ctx","lastused","policy-type","mark","offload-dev","if-id"]}},"mcgrp":"xfrmnlgrp-expire"}],
-["flushsa",{"requestValue":28,"replyValue":28,"attributeSet":"xfrm-attrs","fixedHeader":"xfrm-usersa-flush","do":{"request":{"attributes":[]}},"mcgrp":"xfrmnlgrp-sa"}],
-["flushpolicy",{"requestValue":29,"replyValue":29,"attributeSet":"xfrm-attrs","do":{"request":{"attributes":["policy-type"]}},"mcgrp":"xfrmnlgrp-policy"}],
-["newae",{"requestValue":30,"replyValue":30,"attributeSet":"xfrm-attrs","fixedHeader":"xfrm-aevent-id","do":{"request":{"attributes":["replay-val","replay-esn-val","ltime-val","replay-thresh","etimer-thresh","mark","if-id"]}},"mcgrp":"xfrmnlgrp-aevents"}],
-["getae",{"requestValue":31,"replyValue":31,"attributeSet":"xfrm-attrs","fixedHeader":"xfrm-aevent-id","do":{"request":{"attributes":["srcaddr","mark","if-id"]}}}],
-["report",{"requestValue":32,"replyValue":32,"attributeSet":"xfrm-attrs","fixedHeader":"xfrm-user-report","event":{"attributes":["coaddr"]},"mcgrp":"xfrmnlgrp-report"}],
-["migrate",{"requestValue":33,"replyValue":33,"attributeSet":"xfrm-attrs","fixedHeader":"xfrm-userpolicy-id","do":{"request":{"attributes":["migrate","policy-type","kmaddress","encap","if-id","offload-dev"]}},"mcgrp":"xfrmnlgrp-migrate"}],
-["newsadinfo",{"requestValue":34,"replyValue":34,"attributeSet":"xfrm-sad-attrs","fixedHeader":"xfrm-info-flags","event":{"attributes":["cnt","hinfo"]}}],
-["getsadinfo",{"requestValue":35,"replyValue":35,"attributeSet":"xfrm-sad-attrs","fixedHeader":"xfrm-info-flags","do":{"request":{"attributes":[]}}}],
-["newspdinfo",{"requestValue":36,"replyValue":36,"attributeSet":"xfrm-spd-attrs","fixedHeader":"xfrm-info-flags","do":{"request":{"attributes":["ipv4-hthresh","ipv6-hthresh"]}}}],
-["getspdinfo",{"requestValue":37,"replyValue":37,"attributeSet":"xfrm-spd-attrs","fixedHeader":"xfrm-info-flags","do":{"request":{"attributes":[]}}}],
-["mapping",{"requestValue":38,"replyValue":38,"attributeSet":"xfrm-attrs","fixedHeader":"xfrm-user-mapping","event":{"attributes":[]},"mcgrp":"xfrmnlgrp-mapping"}],
-["setdefault",{"requestValue":39,"replyValue":39,"attributeSet":"xfrm-attrs","fixedHeader":"xfrm-userpolicy-default","do":{"request":{"attributes":[]}}}],
-["getdefault",{"requestValue":40,"replyValue":40,"attributeSet":"xfrm-attrs","fixedHeader":"xfrm-userpolicy-default","do":{"request":{"attributes":[]},"reply":{"attributes":[]}}}]
+["newsa",{"requestValue":16,"attributeSet":"xfrm-attrs","fixedHeader":"xfrm-usersa-info","do":{"request":{"value":16,"attributes":["alg-auth","alg-crypt","alg-comp","encap","sec-ctx","ltime-val","replay-val","replay-thresh","etimer-thresh","srcaddr","coaddr","lastused","alg-aead","alg-auth-trunc","mark","tfcpad","replay-esn-val","sa-extra-flags","offload-dev","set-mark","set-mark-mask","if-id","mtimer-thresh","sa-dir","nat-keepalive-interval","sa-pcpu","iptfs-drop-time","iptfs-reorder-window","iptfs-dont-frag","iptfs-init-delay","iptfs-max-qsize","iptfs-pkt-size"]}}}],
+["delsa",{"requestValue":17,"attributeSet":"xfrm-attrs","fixedHeader":"xfrm-usersa-id","do":{"request":{"value":17,"attributes":["srcaddr","mark","if-id"]}}}],
+["dumpsa",{"requestValue":18,"attributeSet":"xfrm-attrs","dump":{"request":{"value":18,"attributes":["proto","address-filter"]}}}],
+["getsa",{"requestValue":18,"attributeSet":"xfrm-attrs","fixedHeader":"xfrm-usersa-id","do":{"request":{"value":18,"attributes":["srcaddr","mark","if-id"]}}}],
+["newpolicy",{"requestValue":19,"attributeSet":"xfrm-attrs","fixedHeader":"xfrm-userpolicy-info","do":{"request":{"value":19,"attributes":["tmpl","sec-ctx","lastused","policy-type","mark","offload-dev","if-id"]}}}],
+["delpolicy",{"requestValue":20,"attributeSet":"xfrm-attrs","fixedHeader":"xfrm-userpolicy-id","do":{"request":{"value":20,"attributes":["sec-ctx","policy-type","mark","if-id"]}}}],
+["dumppolicy",{"requestValue":21,"attributeSet":"xfrm-attrs","dump":{"request":{"value":21,"attributes":[]}}}],
+["getpolicy",{"requestValue":21,"attributeSet":"xfrm-attrs","fixedHeader":"xfrm-userpolicy-id","do":{"request":{"value":21,"attributes":["sec-ctx","policy-type","mark","if-id"]}}}],
+["allocspi",{"requestValue":22,"attributeSet":"xfrm-attrs","fixedHeader":"xfrm-userspi-info","do":{"request":{"value":22,"attributes":["mark","if-id","sa-pcpu"]}}}],
+["acquire",{"requestValue":23,"attributeSet":"xfrm-attrs","fixedHeader":"xfrm-user-acquire","do":{"request":{"value":23,"attributes":["tmpl","sec-ctx","policy-type","mark","if-id","offload-dev","sa-pcpu"]}}}],
+["expire",{"requestValue":24,"attributeSet":"xfrm-attrs","fixedHeader":"xfrm-user-expire","do":{"request":{"value":24,"attributes":["mark","if-id","sa-pcpu"]}}}],
+["updpolicy",{"requestValue":25,"attributeSet":"xfrm-attrs","fixedHeader":"xfrm-userpolicy-info","do":{"request":{"value":25,"attributes":["tmpl","sec-ctx","lastused","policy-type","mark","offload-dev","if-id"]}}}],
+["updsa",{"requestValue":26,"attributeSet":"xfrm-attrs","fixedHeader":"xfrm-usersa-info","do":{"request":{"value":26,"attributes":["alg-auth","alg-crypt","alg-comp","encap","sec-ctx","ltime-val","replay-val","replay-thresh","etimer-thresh","srcaddr","coaddr","lastused","alg-aead","alg-auth-trunc","mark","tfcpad","replay-esn-val","sa-extra-flags","offload-dev","set-mark","set-mark-mask","if-id","mtimer-thresh","sa-dir","nat-keepalive-interval","sa-pcpu","iptfs-drop-time","iptfs-reorder-window","iptfs-dont-frag","iptfs-init-delay","iptfs-max-qsize","iptfs-pkt-size"]}}}],
+["polexpire",{"requestValue":27,"attributeSet":"xfrm-attrs","fixedHeader":"xfrm-user-polexpire","do":{"request":{"value":27,"attributes":["tmpl","sec-ctx","lastused","policy-type","mark","offload-dev","if-id"]}}}],
+["flushsa",{"requestValue":28,"attributeSet":"xfrm-attrs","fixedHeader":"xfrm-usersa-flush","do":{"request":{"value":28,"attributes":[]}}}],
+["flushpolicy",{"requestValue":29,"attributeSet":"xfrm-attrs","do":{"request":{"value":29,"attributes":["policy-type"]}}}],
+["newae",{"requestValue":30,"attributeSet":"xfrm-attrs","fixedHeader":"xfrm-aevent-id","do":{"request":{"value":30,"attributes":["replay-val","replay-esn-val","ltime-val","replay-thresh","etimer-thresh","mark","if-id"]}}}],
+["getae",{"requestValue":31,"attributeSet":"xfrm-attrs","fixedHeader":"xfrm-aevent-id","do":{"request":{"value":31,"attributes":["srcaddr","mark","if-id"]}}}],
+["migrate",{"requestValue":33,"attributeSet":"xfrm-attrs","fixedHeader":"xfrm-userpolicy-id","do":{"request":{"value":33,"attributes":["migrate","policy-type","kmaddress","encap","if-id","offload-dev"]}}}],
+["getsadinfo",{"requestValue":35,"replyValue":34,"attributeSet":"xfrm-sad-attrs","fixedHeader":"xfrm-info-flags","do":{"request":{"value":35,"attributes":[]},"reply":{"value":34,"attributes":["cnt","hinfo"]}}}],
+["newspdinfo",{"requestValue":36,"attributeSet":"xfrm-spd-attrs","fixedHeader":"xfrm-info-flags","do":{"request":{"value":36,"attributes":["ipv4-hthresh","ipv6-hthresh"]}}}],
+["getspdinfo",{"requestValue":37,"replyValue":36,"attributeSet":"xfrm-spd-attrs","fixedHeader":"xfrm-info-flags","do":{"request":{"value":37,"attributes":[]},"reply":{"value":36,"attributes":["info","hinfo","ipv4-hthresh","ipv6-hthresh"]}}}],
+["setdefault",{"requestValue":39,"attributeSet":"xfrm-attrs","fixedHeader":"xfrm-userpolicy-default","do":{"request":{"value":39,"attributes":[]}}}],
+["getdefault",{"requestValue":40,"replyValue":40,"attributeSet":"xfrm-attrs","fixedHeader":"xfrm-userpolicy-default","do":{"request":{"value":40,"attributes":[]},"reply":{"value":40,"attributes":[]}}}],
+["newsa-ntf",{"replyValue":16,"attributeSet":"xfrm-attrs","fixedHeader":"xfrm-usersa-info","event":{"attributes":["alg-auth","alg-crypt","alg-comp","encap","sec-ctx","replay-val","srcaddr","coaddr","lastused","alg-aead","alg-auth-trunc","mark","tfcpad","replay-esn-val","sa-extra-flags","offload-dev","set-mark","set-mark-mask","if-id","mtimer-thresh","sa-dir","nat-keepalive-interval","sa-pcpu"]},"mcgrp":"xfrmnlgrp-sa"}],
+["delsa-ntf",{"replyValue":17,"attributeSet":"xfrm-attrs","fixedHeader":"xfrm-usersa-id","event":{"attributes":["sa","mark","if-id"]},"mcgrp":"xfrmnlgrp-sa"}],
+["newpolicy-ntf",{"replyValue":19,"attributeSet":"xfrm-attrs","fixedHeader":"xfrm-userpolicy-info","event":{"attributes":["tmpl","sec-ctx","lastused","policy-type","mark","offload-dev","if-id"]},"mcgrp":"xfrmnlgrp-policy"}],
+["delpolicy-ntf",{"replyValue":20,"attributeSet":"xfrm-attrs","fixedHeader":"xfrm-userpolicy-id","event":{"attributes":["policy","tmpl","sec-ctx","policy-type","mark","if-id"]},"mcgrp":"xfrmnlgrp-policy"}],
+["acquire-ntf",{"replyValue":23,"attributeSet":"xfrm-attrs","fixedHeader":"xfrm-user-acquire","event":{"attributes":["tmpl","sec-ctx","policy-type","mark","if-id","offload-dev","sa-pcpu"]},"mcgrp":"xfrmnlgrp-acquire"}],
+["expire-ntf",{"replyValue":24,"attributeSet":"xfrm-attrs","fixedHeader":"xfrm-user-expire","event":{"attributes":["alg-auth","alg-crypt","alg-comp","encap","sec-ctx","replay-val","srcaddr","coaddr","lastused","alg-aead","alg-auth-trunc","mark","tfcpad","replay-esn-val","sa-extra-flags","offload-dev","set-mark","set-mark-mask","if-id","mtimer-thresh","sa-dir","nat-keepalive-interval","sa-pcpu"]},"mcgrp":"xfrmnlgrp-expire"}],
+["updpolicy-ntf",{"replyValue":25,"attributeSet":"xfrm-attrs","fixedHeader":"xfrm-userpolicy-info","event":{"attributes":["tmpl","sec-ctx","lastused","policy-type","mark","offload-dev","if-id"]},"mcgrp":"xfrmnlgrp-policy"}],
+["updsa-ntf",{"replyValue":26,"attributeSet":"xfrm-attrs","fixedHeader":"xfrm-usersa-info","event":{"attributes":["alg-auth","alg-crypt","alg-comp","encap","sec-ctx","replay-val","srcaddr","coaddr","lastused","alg-aead","alg-auth-trunc","mark","tfcpad","replay-esn-val","sa-extra-flags","offload-dev","set-mark","set-mark-mask","if-id","mtimer-thresh","sa-dir","nat-keepalive-interval","sa-pcpu"]},"mcgrp":"xfrmnlgrp-sa"}],
+["polexpire-ntf",{"replyValue":27,"attributeSet":"xfrm-attrs","fixedHeader":"xfrm-user-polexpire","event":{"attributes":["tmpl","sec-ctx","lastused","policy-type","mark","offload-dev","if-id"]},"mcgrp":"xfrmnlgrp-expire"}],
+["flushsa-ntf",{"replyValue":28,"attributeSet":"xfrm-attrs","fixedHeader":"xfrm-usersa-flush","event":{"attributes":[]},"mcgrp":"xfrmnlgrp-sa"}],
+["flushpolicy-ntf",{"replyValue":29,"attributeSet":"xfrm-attrs","event":{"attributes":["policy-type"]},"mcgrp":"xfrmnlgrp-policy"}],
+["newae-ntf",{"replyValue":30,"attributeSet":"xfrm-attrs","fixedHeader":"xfrm-aevent-id","event":{"attributes":["replay-val","replay-esn-val","ltime-val","replay-thresh","etimer-thresh","mark","if-id"]},"mcgrp":"xfrmnlgrp-aevents"}],
+["report",{"replyValue":32,"attributeSet":"xfrm-attrs","fixedHeader":"xfrm-user-report","event":{"attributes":["coaddr"]},"mcgrp":"xfrmnlgrp-report"}],
+["migrate-ntf",{"replyValue":33,"attributeSet":"xfrm-attrs","fixedHeader":"xfrm-userpolicy-id","event":{"attributes":["migrate","policy-type","kmaddress","encap"]},"mcgrp":"xfrmnlgrp-migrate"}],
+["mapping",{"replyValue":38,"attributeSet":"xfrm-attrs","fixedHeader":"xfrm-user-mapping","event":{"attributes":[]},"mcgrp":"xfrmnlgrp-mapping"}]
 ],
 [["xfrmnlgrp-acquire",{"value":1}],["xfrmnlgrp-expire",{"value":2}],["xfrmnlgrp-sa",{"value":3}],["xfrmnlgrp-policy",{"value":4}],["xfrmnlgrp-aevents",{"value":5}],["xfrmnlgrp-report",{"value":6}],["xfrmnlgrp-migrate",{"value":7}],["xfrmnlgrp-mapping",{"value":8}]]]
 `);
@@ -3025,6 +3109,205 @@ function E12(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   }
 }
 function L13(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "flags": undefined, "cnt": undefined, "hinfo": undefined, "__unknown": undefined };
+  const l = e - s;
+  if (l >= 4) o["flags"] = dv.getUint32(s, LE);
+  let p = s + 4;
+  if (p > e) p = e;
+  if (dep > MAX_DEPTH) throw tooDeep(p, "xfrm-sad-attrs");
+  while (e - p >= 4) {
+    const len = dv.getUint16(p, LE);
+    if (len < 4 || len > e - p) throw badLength(len, e - p, p, "xfrm-sad-attrs");
+    const t = dv.getUint16(p + 2, LE) & 0x3fff;
+    const ds = p + 4;
+    const dl = len - 4;
+    p += (len + 3) & ~3;
+    switch (t) {
+      case 1: if (dl < 4) throw tooShort(dl, 4, ds - 4, "xfrm-sad-attrs.cnt"); o["cnt"] = dv.getUint32(ds, LE); break;
+      case 2: o["hinfo"] = s15(b, dv, ds, dl); break;
+      default: keepUnknown(o, t, b, ds, dl);
+    }
+  }
+  return o;
+}
+const T36: StructDesc = ["xfrm-info-flags", 4, [
+  ["flags", "u32", 0, 4, LE],
+]];
+function E13(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
+  w.putRaw(structBytes(T36, v, path));
+  for (const k in v) {
+    const x = v[k];
+    if (x === undefined) continue;
+    switch (k) {
+      case "cnt": w.putU32(1, int(x, path, "cnt", 0, 4294967295)); break;
+      case "hinfo": w.putBinary(2, structValue(T15, object(x, path, "hinfo"), join(path, "hinfo"))); break;
+      case "flags": break;
+      case "__unknown": putUnknown(w, x, path); break;
+      default: throw unknownKey(path, k, "xfrm-sad-attrs");
+    }
+  }
+}
+function L14(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "flags": undefined, "info": undefined, "hinfo": undefined, "ipv4-hthresh": undefined, "ipv6-hthresh": undefined, "__unknown": undefined };
+  const l = e - s;
+  if (l >= 4) o["flags"] = dv.getUint32(s, LE);
+  let p = s + 4;
+  if (p > e) p = e;
+  if (dep > MAX_DEPTH) throw tooDeep(p, "xfrm-spd-attrs");
+  while (e - p >= 4) {
+    const len = dv.getUint16(p, LE);
+    if (len < 4 || len > e - p) throw badLength(len, e - p, p, "xfrm-spd-attrs");
+    const t = dv.getUint16(p + 2, LE) & 0x3fff;
+    const ds = p + 4;
+    const dl = len - 4;
+    p += (len + 3) & ~3;
+    switch (t) {
+      case 1: o["info"] = s16(b, dv, ds, dl); break;
+      case 2: o["hinfo"] = s17(b, dv, ds, dl); break;
+      case 3: o["ipv4-hthresh"] = s18(b, dv, ds, dl); break;
+      case 4: o["ipv6-hthresh"] = s18(b, dv, ds, dl); break;
+      default: keepUnknown(o, t, b, ds, dl);
+    }
+  }
+  return o;
+}
+function E14(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
+  w.putRaw(structBytes(T36, v, path));
+  for (const k in v) {
+    const x = v[k];
+    if (x === undefined) continue;
+    switch (k) {
+      case "info": w.putBinary(1, structValue(T16, object(x, path, "info"), join(path, "info"))); break;
+      case "hinfo": w.putBinary(2, structValue(T17, object(x, path, "hinfo"), join(path, "hinfo"))); break;
+      case "ipv4-hthresh": w.putBinary(3, structValue(T18, object(x, path, "ipv4-hthresh"), join(path, "ipv4-hthresh"))); break;
+      case "ipv6-hthresh": w.putBinary(4, structValue(T18, object(x, path, "ipv6-hthresh"), join(path, "ipv6-hthresh"))); break;
+      case "flags": break;
+      case "__unknown": putUnknown(w, x, path); break;
+      default: throw unknownKey(path, k, "xfrm-spd-attrs");
+    }
+  }
+}
+function L15(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "in": undefined, "fwd": undefined, "out": undefined, "alg-auth": undefined, "alg-crypt": undefined, "alg-comp": undefined, "encap": undefined, "tmpl": undefined, "sa": undefined, "policy": undefined, "sec-ctx": undefined, "ltime-val": undefined, "replay-val": undefined, "replay-thresh": undefined, "etimer-thresh": undefined, "srcaddr": undefined, "coaddr": undefined, "lastused": undefined, "policy-type": undefined, "migrate": undefined, "alg-aead": undefined, "kmaddress": undefined, "alg-auth-trunc": undefined, "mark": undefined, "tfcpad": undefined, "replay-esn-val": undefined, "sa-extra-flags": undefined, "proto": undefined, "address-filter": undefined, "offload-dev": undefined, "set-mark": undefined, "set-mark-mask": undefined, "if-id": undefined, "mtimer-thresh": undefined, "sa-dir": undefined, "nat-keepalive-interval": undefined, "sa-pcpu": undefined, "iptfs-drop-time": undefined, "iptfs-reorder-window": undefined, "iptfs-dont-frag": undefined, "iptfs-init-delay": undefined, "iptfs-max-qsize": undefined, "iptfs-pkt-size": undefined, "__unknown": undefined };
+  const l = e - s;
+  if (l >= 1) o["in"] = enumName(N12, dv.getUint8(s));
+  if (l >= 2) o["fwd"] = enumName(N12, dv.getUint8(s + 1));
+  if (l >= 3) o["out"] = enumName(N12, dv.getUint8(s + 2));
+  let p = s + 4;
+  if (p > e) p = e;
+  if (dep > MAX_DEPTH) throw tooDeep(p, "xfrm-attrs");
+  while (e - p >= 4) {
+    const len = dv.getUint16(p, LE);
+    if (len < 4 || len > e - p) throw badLength(len, e - p, p, "xfrm-attrs");
+    const t = dv.getUint16(p + 2, LE) & 0x3fff;
+    const ds = p + 4;
+    const dl = len - 4;
+    p += (len + 3) & ~3;
+    switch (t) {
+      case 1: o["alg-auth"] = s6(b, dv, ds, dl); break;
+      case 2: o["alg-crypt"] = s6(b, dv, ds, dl); break;
+      case 3: o["alg-comp"] = s6(b, dv, ds, dl); break;
+      case 4: o["encap"] = s12(b, dv, ds, dl); break;
+      case 5: o["tmpl"] = s11(b, dv, ds, dl); break;
+      case 6: o["sa"] = s19(b, dv, ds, dl); break;
+      case 7: o["policy"] = s23(b, dv, ds, dl); break;
+      case 8: o["sec-ctx"] = s10(b, dv, ds, dl); break;
+      case 9: o["ltime-val"] = s3(b, dv, ds, dl); break;
+      case 10: o["replay-val"] = s4(b, dv, ds, dl); break;
+      case 11: if (dl < 4) throw tooShort(dl, 4, ds - 4, "xfrm-attrs.replay-thresh"); o["replay-thresh"] = dv.getUint32(ds, LE); break;
+      case 12: if (dl < 4) throw tooShort(dl, 4, ds - 4, "xfrm-attrs.etimer-thresh"); o["etimer-thresh"] = dv.getUint32(ds, LE); break;
+      case 13: o["srcaddr"] = b.subarray(ds, ds + dl); break;
+      case 14: o["coaddr"] = b.subarray(ds, ds + dl); break;
+      case 15: if (dl < 8) throw tooShort(dl, 8, ds - 4, "xfrm-attrs.lastused"); o["lastused"] = rdU64(dv, ds, LE); break;
+      case 16: o["policy-type"] = s13(b, dv, ds, dl); break;
+      case 17: o["migrate"] = s31(b, dv, ds, dl); break;
+      case 18: o["alg-aead"] = s8(b, dv, ds, dl); break;
+      case 19: o["kmaddress"] = s30(b, dv, ds, dl); break;
+      case 20: o["alg-auth-trunc"] = s7(b, dv, ds, dl); break;
+      case 21: o["mark"] = s14(b, dv, ds, dl); break;
+      case 22: if (dl < 4) throw tooShort(dl, 4, ds - 4, "xfrm-attrs.tfcpad"); o["tfcpad"] = dv.getUint32(ds, LE); break;
+      case 23: o["replay-esn-val"] = s5(b, dv, ds, dl); break;
+      case 24: if (dl < 4) throw tooShort(dl, 4, ds - 4, "xfrm-attrs.sa-extra-flags"); o["sa-extra-flags"] = flagNames(N9, dv.getUint32(ds, LE)); break;
+      case 25: if (dl < 1) throw tooShort(dl, 1, ds - 4, "xfrm-attrs.proto"); o["proto"] = enumName(N0, dv.getUint8(ds)); break;
+      case 26: o["address-filter"] = s33(b, dv, ds, dl); break;
+      case 27: break;
+      case 28: o["offload-dev"] = s34(b, dv, ds, dl); break;
+      case 29: if (dl < 4) throw tooShort(dl, 4, ds - 4, "xfrm-attrs.set-mark"); o["set-mark"] = dv.getUint32(ds, LE); break;
+      case 30: if (dl < 4) throw tooShort(dl, 4, ds - 4, "xfrm-attrs.set-mark-mask"); o["set-mark-mask"] = dv.getUint32(ds, LE); break;
+      case 31: if (dl < 4) throw tooShort(dl, 4, ds - 4, "xfrm-attrs.if-id"); o["if-id"] = dv.getUint32(ds, LE); break;
+      case 32: if (dl < 4) throw tooShort(dl, 4, ds - 4, "xfrm-attrs.mtimer-thresh"); o["mtimer-thresh"] = dv.getUint32(ds, LE); break;
+      case 33: if (dl < 1) throw tooShort(dl, 1, ds - 4, "xfrm-attrs.sa-dir"); o["sa-dir"] = enumName(N13, dv.getUint8(ds)); break;
+      case 34: if (dl < 4) throw tooShort(dl, 4, ds - 4, "xfrm-attrs.nat-keepalive-interval"); o["nat-keepalive-interval"] = dv.getUint32(ds, LE); break;
+      case 35: if (dl < 4) throw tooShort(dl, 4, ds - 4, "xfrm-attrs.sa-pcpu"); o["sa-pcpu"] = dv.getUint32(ds, LE); break;
+      case 36: if (dl < 4) throw tooShort(dl, 4, ds - 4, "xfrm-attrs.iptfs-drop-time"); o["iptfs-drop-time"] = dv.getUint32(ds, LE); break;
+      case 37: if (dl < 2) throw tooShort(dl, 2, ds - 4, "xfrm-attrs.iptfs-reorder-window"); o["iptfs-reorder-window"] = dv.getUint16(ds, LE); break;
+      case 38: o["iptfs-dont-frag"] = true; break;
+      case 39: if (dl < 4) throw tooShort(dl, 4, ds - 4, "xfrm-attrs.iptfs-init-delay"); o["iptfs-init-delay"] = dv.getUint32(ds, LE); break;
+      case 40: if (dl < 4) throw tooShort(dl, 4, ds - 4, "xfrm-attrs.iptfs-max-qsize"); o["iptfs-max-qsize"] = dv.getUint32(ds, LE); break;
+      case 41: if (dl < 4) throw tooShort(dl, 4, ds - 4, "xfrm-attrs.iptfs-pkt-size"); o["iptfs-pkt-size"] = dv.getUint32(ds, LE); break;
+      default: keepUnknown(o, t, b, ds, dl);
+    }
+  }
+  return o;
+}
+const T35: StructDesc = ["xfrm-userpolicy-default", 3, [
+  ["in", "u8", 0, 1, LE, [V12, "xfrm-userpolicy-action", false]],
+  ["fwd", "u8", 1, 1, LE, [V12, "xfrm-userpolicy-action", false]],
+  ["out", "u8", 2, 1, LE, [V12, "xfrm-userpolicy-action", false]],
+]];
+function E15(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
+  w.putRaw(structBytes(T35, v, path));
+  for (const k in v) {
+    const x = v[k];
+    if (x === undefined) continue;
+    switch (k) {
+      case "alg-auth": w.putBinary(1, structValue(T6, object(x, path, "alg-auth"), join(path, "alg-auth"))); break;
+      case "alg-crypt": w.putBinary(2, structValue(T6, object(x, path, "alg-crypt"), join(path, "alg-crypt"))); break;
+      case "alg-comp": w.putBinary(3, structValue(T6, object(x, path, "alg-comp"), join(path, "alg-comp"))); break;
+      case "encap": w.putBinary(4, structValue(T12, object(x, path, "encap"), join(path, "encap"))); break;
+      case "tmpl": w.putBinary(5, structValue(T11, object(x, path, "tmpl"), join(path, "tmpl"))); break;
+      case "sa": w.putBinary(6, structValue(T19, object(x, path, "sa"), join(path, "sa"))); break;
+      case "policy": w.putBinary(7, structValue(T23, object(x, path, "policy"), join(path, "policy"))); break;
+      case "sec-ctx": w.putBinary(8, structValue(T10, object(x, path, "sec-ctx"), join(path, "sec-ctx"))); break;
+      case "ltime-val": w.putBinary(9, structValue(T3, object(x, path, "ltime-val"), join(path, "ltime-val"))); break;
+      case "replay-val": w.putBinary(10, structValue(T4, object(x, path, "replay-val"), join(path, "replay-val"))); break;
+      case "replay-thresh": w.putU32(11, int(x, path, "replay-thresh", 0, 4294967295)); break;
+      case "etimer-thresh": w.putU32(12, int(x, path, "etimer-thresh", 0, 4294967295)); break;
+      case "srcaddr": { const u = bytes(x, path, "srcaddr", ""); w.putBinary(13, u); } break;
+      case "coaddr": { const u = bytes(x, path, "coaddr", ""); w.putBinary(14, u); } break;
+      case "lastused": w.putU64(15, big(x, path, "lastused", 0n, 18446744073709551615n)); break;
+      case "policy-type": w.putBinary(16, structValue(T13, object(x, path, "policy-type"), join(path, "policy-type"))); break;
+      case "migrate": w.putBinary(17, structValue(T31, object(x, path, "migrate"), join(path, "migrate"))); break;
+      case "alg-aead": w.putBinary(18, structValue(T8, object(x, path, "alg-aead"), join(path, "alg-aead"))); break;
+      case "kmaddress": w.putBinary(19, structValue(T30, object(x, path, "kmaddress"), join(path, "kmaddress"))); break;
+      case "alg-auth-trunc": w.putBinary(20, structValue(T7, object(x, path, "alg-auth-trunc"), join(path, "alg-auth-trunc"))); break;
+      case "mark": w.putBinary(21, structValue(T14, object(x, path, "mark"), join(path, "mark"))); break;
+      case "tfcpad": w.putU32(22, int(x, path, "tfcpad", 0, 4294967295)); break;
+      case "replay-esn-val": w.putBinary(23, structValue(T5, object(x, path, "replay-esn-val"), join(path, "replay-esn-val"))); break;
+      case "sa-extra-flags": w.putU32(24, int(flagsValue(V9, x, path, "sa-extra-flags", "xfrm-sa-extra-flags"), path, "sa-extra-flags", 0, 4294967295)); break;
+      case "proto": w.putU8(25, int(enumValue(V0, x, path, "proto", "xfrm-proto"), path, "proto", 0, 255)); break;
+      case "address-filter": w.putBinary(26, structValue(T33, object(x, path, "address-filter"), join(path, "address-filter"))); break;
+      case "offload-dev": w.putBinary(28, structValue(T34, object(x, path, "offload-dev"), join(path, "offload-dev"))); break;
+      case "set-mark": w.putU32(29, int(x, path, "set-mark", 0, 4294967295)); break;
+      case "set-mark-mask": w.putU32(30, int(x, path, "set-mark-mask", 0, 4294967295)); break;
+      case "if-id": w.putU32(31, int(x, path, "if-id", 0, 4294967295)); break;
+      case "mtimer-thresh": w.putU32(32, int(x, path, "mtimer-thresh", 0, 4294967295)); break;
+      case "sa-dir": w.putU8(33, int(enumValue(V13, x, path, "sa-dir", "xfrm-sa-dir"), path, "sa-dir", 0, 255)); break;
+      case "nat-keepalive-interval": w.putU32(34, int(x, path, "nat-keepalive-interval", 0, 4294967295)); break;
+      case "sa-pcpu": w.putU32(35, int(x, path, "sa-pcpu", 0, 4294967295)); break;
+      case "iptfs-drop-time": w.putU32(36, int(x, path, "iptfs-drop-time", 0, 4294967295)); break;
+      case "iptfs-reorder-window": w.putU16(37, int(x, path, "iptfs-reorder-window", 0, 65535)); break;
+      case "iptfs-dont-frag": if (flag(x, path, "iptfs-dont-frag")) w.putFlag(38); break;
+      case "iptfs-init-delay": w.putU32(39, int(x, path, "iptfs-init-delay", 0, 4294967295)); break;
+      case "iptfs-max-qsize": w.putU32(40, int(x, path, "iptfs-max-qsize", 0, 4294967295)); break;
+      case "iptfs-pkt-size": w.putU32(41, int(x, path, "iptfs-pkt-size", 0, 4294967295)); break;
+      case "in": case "fwd": case "out": break;
+      case "__unknown": putUnknown(w, x, path); break;
+      default: throw unknownKey(path, k, "xfrm-attrs");
+    }
+  }
+}
+function L16(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
   const o: Obj = { "proto": undefined, "sel": undefined, "alg-auth": undefined, "alg-crypt": undefined, "alg-comp": undefined, "encap": undefined, "tmpl": undefined, "sa": undefined, "policy": undefined, "sec-ctx": undefined, "ltime-val": undefined, "replay-val": undefined, "replay-thresh": undefined, "etimer-thresh": undefined, "srcaddr": undefined, "coaddr": undefined, "lastused": undefined, "policy-type": undefined, "migrate": undefined, "alg-aead": undefined, "kmaddress": undefined, "alg-auth-trunc": undefined, "mark": undefined, "tfcpad": undefined, "replay-esn-val": undefined, "sa-extra-flags": undefined, "address-filter": undefined, "offload-dev": undefined, "set-mark": undefined, "set-mark-mask": undefined, "if-id": undefined, "mtimer-thresh": undefined, "sa-dir": undefined, "nat-keepalive-interval": undefined, "sa-pcpu": undefined, "iptfs-drop-time": undefined, "iptfs-reorder-window": undefined, "iptfs-dont-frag": undefined, "iptfs-init-delay": undefined, "iptfs-max-qsize": undefined, "iptfs-pkt-size": undefined, "__unknown": undefined };
   const l = e - s;
   if (l >= 1) o["proto"] = enumName(N0, dv.getUint8(s));
@@ -3089,7 +3372,7 @@ const T29: StructDesc = ["xfrm-user-report", 60, [
   ["proto", "u8", 0, 1, LE, [V0, "xfrm-proto", false]],
   ["sel", "binary", 4, 56, LE, T1],
 ]];
-function E13(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
+function E16(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   w.putRaw(structBytes(T29, v, path));
   for (const k in v) {
     const x = v[k];
@@ -3140,86 +3423,7 @@ function E13(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
     }
   }
 }
-function L14(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  const o: Obj = { "flags": undefined, "cnt": undefined, "hinfo": undefined, "__unknown": undefined };
-  const l = e - s;
-  if (l >= 4) o["flags"] = dv.getUint32(s, LE);
-  let p = s + 4;
-  if (p > e) p = e;
-  if (dep > MAX_DEPTH) throw tooDeep(p, "xfrm-sad-attrs");
-  while (e - p >= 4) {
-    const len = dv.getUint16(p, LE);
-    if (len < 4 || len > e - p) throw badLength(len, e - p, p, "xfrm-sad-attrs");
-    const t = dv.getUint16(p + 2, LE) & 0x3fff;
-    const ds = p + 4;
-    const dl = len - 4;
-    p += (len + 3) & ~3;
-    switch (t) {
-      case 1: if (dl < 4) throw tooShort(dl, 4, ds - 4, "xfrm-sad-attrs.cnt"); o["cnt"] = dv.getUint32(ds, LE); break;
-      case 2: o["hinfo"] = s15(b, dv, ds, dl); break;
-      default: keepUnknown(o, t, b, ds, dl);
-    }
-  }
-  return o;
-}
-const T36: StructDesc = ["xfrm-info-flags", 4, [
-  ["flags", "u32", 0, 4, LE],
-]];
-function E14(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
-  w.putRaw(structBytes(T36, v, path));
-  for (const k in v) {
-    const x = v[k];
-    if (x === undefined) continue;
-    switch (k) {
-      case "cnt": w.putU32(1, int(x, path, "cnt", 0, 4294967295)); break;
-      case "hinfo": w.putBinary(2, structValue(T15, object(x, path, "hinfo"), join(path, "hinfo"))); break;
-      case "flags": break;
-      case "__unknown": putUnknown(w, x, path); break;
-      default: throw unknownKey(path, k, "xfrm-sad-attrs");
-    }
-  }
-}
-function L15(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  const o: Obj = { "flags": undefined, "info": undefined, "hinfo": undefined, "ipv4-hthresh": undefined, "ipv6-hthresh": undefined, "__unknown": undefined };
-  const l = e - s;
-  if (l >= 4) o["flags"] = dv.getUint32(s, LE);
-  let p = s + 4;
-  if (p > e) p = e;
-  if (dep > MAX_DEPTH) throw tooDeep(p, "xfrm-spd-attrs");
-  while (e - p >= 4) {
-    const len = dv.getUint16(p, LE);
-    if (len < 4 || len > e - p) throw badLength(len, e - p, p, "xfrm-spd-attrs");
-    const t = dv.getUint16(p + 2, LE) & 0x3fff;
-    const ds = p + 4;
-    const dl = len - 4;
-    p += (len + 3) & ~3;
-    switch (t) {
-      case 1: o["info"] = s16(b, dv, ds, dl); break;
-      case 2: o["hinfo"] = s17(b, dv, ds, dl); break;
-      case 3: o["ipv4-hthresh"] = s18(b, dv, ds, dl); break;
-      case 4: o["ipv6-hthresh"] = s18(b, dv, ds, dl); break;
-      default: keepUnknown(o, t, b, ds, dl);
-    }
-  }
-  return o;
-}
-function E15(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
-  w.putRaw(structBytes(T36, v, path));
-  for (const k in v) {
-    const x = v[k];
-    if (x === undefined) continue;
-    switch (k) {
-      case "info": w.putBinary(1, structValue(T16, object(x, path, "info"), join(path, "info"))); break;
-      case "hinfo": w.putBinary(2, structValue(T17, object(x, path, "hinfo"), join(path, "hinfo"))); break;
-      case "ipv4-hthresh": w.putBinary(3, structValue(T18, object(x, path, "ipv4-hthresh"), join(path, "ipv4-hthresh"))); break;
-      case "ipv6-hthresh": w.putBinary(4, structValue(T18, object(x, path, "ipv6-hthresh"), join(path, "ipv6-hthresh"))); break;
-      case "flags": break;
-      case "__unknown": putUnknown(w, x, path); break;
-      default: throw unknownKey(path, k, "xfrm-spd-attrs");
-    }
-  }
-}
-function L16(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+function L17(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
   const o: Obj = { "id": undefined, "reqid": undefined, "old-saddr": undefined, "new-saddr": undefined, "old-sport": undefined, "new-sport": undefined, "alg-auth": undefined, "alg-crypt": undefined, "alg-comp": undefined, "encap": undefined, "tmpl": undefined, "sa": undefined, "policy": undefined, "sec-ctx": undefined, "ltime-val": undefined, "replay-val": undefined, "replay-thresh": undefined, "etimer-thresh": undefined, "srcaddr": undefined, "coaddr": undefined, "lastused": undefined, "policy-type": undefined, "migrate": undefined, "alg-aead": undefined, "kmaddress": undefined, "alg-auth-trunc": undefined, "mark": undefined, "tfcpad": undefined, "replay-esn-val": undefined, "sa-extra-flags": undefined, "proto": undefined, "address-filter": undefined, "offload-dev": undefined, "set-mark": undefined, "set-mark-mask": undefined, "if-id": undefined, "mtimer-thresh": undefined, "sa-dir": undefined, "nat-keepalive-interval": undefined, "sa-pcpu": undefined, "iptfs-drop-time": undefined, "iptfs-reorder-window": undefined, "iptfs-dont-frag": undefined, "iptfs-init-delay": undefined, "iptfs-max-qsize": undefined, "iptfs-pkt-size": undefined, "__unknown": undefined };
   const l = e - s;
   if (l >= 24) o["id"] = s20(b, dv, s, 24);
@@ -3293,7 +3497,7 @@ const T32: StructDesc = ["xfrm-user-mapping", 64, [
   ["old-sport", "u16", 60, 2, false],
   ["new-sport", "u16", 62, 2, false],
 ]];
-function E16(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
+function E17(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   w.putRaw(structBytes(T32, v, path));
   for (const k in v) {
     const x = v[k];
@@ -3340,126 +3544,6 @@ function E16(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
       case "iptfs-max-qsize": w.putU32(40, int(x, path, "iptfs-max-qsize", 0, 4294967295)); break;
       case "iptfs-pkt-size": w.putU32(41, int(x, path, "iptfs-pkt-size", 0, 4294967295)); break;
       case "id": case "reqid": case "old-saddr": case "new-saddr": case "old-sport": case "new-sport": break;
-      case "__unknown": putUnknown(w, x, path); break;
-      default: throw unknownKey(path, k, "xfrm-attrs");
-    }
-  }
-}
-function L17(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
-  const o: Obj = { "in": undefined, "fwd": undefined, "out": undefined, "alg-auth": undefined, "alg-crypt": undefined, "alg-comp": undefined, "encap": undefined, "tmpl": undefined, "sa": undefined, "policy": undefined, "sec-ctx": undefined, "ltime-val": undefined, "replay-val": undefined, "replay-thresh": undefined, "etimer-thresh": undefined, "srcaddr": undefined, "coaddr": undefined, "lastused": undefined, "policy-type": undefined, "migrate": undefined, "alg-aead": undefined, "kmaddress": undefined, "alg-auth-trunc": undefined, "mark": undefined, "tfcpad": undefined, "replay-esn-val": undefined, "sa-extra-flags": undefined, "proto": undefined, "address-filter": undefined, "offload-dev": undefined, "set-mark": undefined, "set-mark-mask": undefined, "if-id": undefined, "mtimer-thresh": undefined, "sa-dir": undefined, "nat-keepalive-interval": undefined, "sa-pcpu": undefined, "iptfs-drop-time": undefined, "iptfs-reorder-window": undefined, "iptfs-dont-frag": undefined, "iptfs-init-delay": undefined, "iptfs-max-qsize": undefined, "iptfs-pkt-size": undefined, "__unknown": undefined };
-  const l = e - s;
-  if (l >= 1) o["in"] = enumName(N12, dv.getUint8(s));
-  if (l >= 2) o["fwd"] = enumName(N12, dv.getUint8(s + 1));
-  if (l >= 3) o["out"] = enumName(N12, dv.getUint8(s + 2));
-  let p = s + 4;
-  if (p > e) p = e;
-  if (dep > MAX_DEPTH) throw tooDeep(p, "xfrm-attrs");
-  while (e - p >= 4) {
-    const len = dv.getUint16(p, LE);
-    if (len < 4 || len > e - p) throw badLength(len, e - p, p, "xfrm-attrs");
-    const t = dv.getUint16(p + 2, LE) & 0x3fff;
-    const ds = p + 4;
-    const dl = len - 4;
-    p += (len + 3) & ~3;
-    switch (t) {
-      case 1: o["alg-auth"] = s6(b, dv, ds, dl); break;
-      case 2: o["alg-crypt"] = s6(b, dv, ds, dl); break;
-      case 3: o["alg-comp"] = s6(b, dv, ds, dl); break;
-      case 4: o["encap"] = s12(b, dv, ds, dl); break;
-      case 5: o["tmpl"] = s11(b, dv, ds, dl); break;
-      case 6: o["sa"] = s19(b, dv, ds, dl); break;
-      case 7: o["policy"] = s23(b, dv, ds, dl); break;
-      case 8: o["sec-ctx"] = s10(b, dv, ds, dl); break;
-      case 9: o["ltime-val"] = s3(b, dv, ds, dl); break;
-      case 10: o["replay-val"] = s4(b, dv, ds, dl); break;
-      case 11: if (dl < 4) throw tooShort(dl, 4, ds - 4, "xfrm-attrs.replay-thresh"); o["replay-thresh"] = dv.getUint32(ds, LE); break;
-      case 12: if (dl < 4) throw tooShort(dl, 4, ds - 4, "xfrm-attrs.etimer-thresh"); o["etimer-thresh"] = dv.getUint32(ds, LE); break;
-      case 13: o["srcaddr"] = b.subarray(ds, ds + dl); break;
-      case 14: o["coaddr"] = b.subarray(ds, ds + dl); break;
-      case 15: if (dl < 8) throw tooShort(dl, 8, ds - 4, "xfrm-attrs.lastused"); o["lastused"] = rdU64(dv, ds, LE); break;
-      case 16: o["policy-type"] = s13(b, dv, ds, dl); break;
-      case 17: o["migrate"] = s31(b, dv, ds, dl); break;
-      case 18: o["alg-aead"] = s8(b, dv, ds, dl); break;
-      case 19: o["kmaddress"] = s30(b, dv, ds, dl); break;
-      case 20: o["alg-auth-trunc"] = s7(b, dv, ds, dl); break;
-      case 21: o["mark"] = s14(b, dv, ds, dl); break;
-      case 22: if (dl < 4) throw tooShort(dl, 4, ds - 4, "xfrm-attrs.tfcpad"); o["tfcpad"] = dv.getUint32(ds, LE); break;
-      case 23: o["replay-esn-val"] = s5(b, dv, ds, dl); break;
-      case 24: if (dl < 4) throw tooShort(dl, 4, ds - 4, "xfrm-attrs.sa-extra-flags"); o["sa-extra-flags"] = flagNames(N9, dv.getUint32(ds, LE)); break;
-      case 25: if (dl < 1) throw tooShort(dl, 1, ds - 4, "xfrm-attrs.proto"); o["proto"] = enumName(N0, dv.getUint8(ds)); break;
-      case 26: o["address-filter"] = s33(b, dv, ds, dl); break;
-      case 27: break;
-      case 28: o["offload-dev"] = s34(b, dv, ds, dl); break;
-      case 29: if (dl < 4) throw tooShort(dl, 4, ds - 4, "xfrm-attrs.set-mark"); o["set-mark"] = dv.getUint32(ds, LE); break;
-      case 30: if (dl < 4) throw tooShort(dl, 4, ds - 4, "xfrm-attrs.set-mark-mask"); o["set-mark-mask"] = dv.getUint32(ds, LE); break;
-      case 31: if (dl < 4) throw tooShort(dl, 4, ds - 4, "xfrm-attrs.if-id"); o["if-id"] = dv.getUint32(ds, LE); break;
-      case 32: if (dl < 4) throw tooShort(dl, 4, ds - 4, "xfrm-attrs.mtimer-thresh"); o["mtimer-thresh"] = dv.getUint32(ds, LE); break;
-      case 33: if (dl < 1) throw tooShort(dl, 1, ds - 4, "xfrm-attrs.sa-dir"); o["sa-dir"] = enumName(N13, dv.getUint8(ds)); break;
-      case 34: if (dl < 4) throw tooShort(dl, 4, ds - 4, "xfrm-attrs.nat-keepalive-interval"); o["nat-keepalive-interval"] = dv.getUint32(ds, LE); break;
-      case 35: if (dl < 4) throw tooShort(dl, 4, ds - 4, "xfrm-attrs.sa-pcpu"); o["sa-pcpu"] = dv.getUint32(ds, LE); break;
-      case 36: if (dl < 4) throw tooShort(dl, 4, ds - 4, "xfrm-attrs.iptfs-drop-time"); o["iptfs-drop-time"] = dv.getUint32(ds, LE); break;
-      case 37: if (dl < 2) throw tooShort(dl, 2, ds - 4, "xfrm-attrs.iptfs-reorder-window"); o["iptfs-reorder-window"] = dv.getUint16(ds, LE); break;
-      case 38: o["iptfs-dont-frag"] = true; break;
-      case 39: if (dl < 4) throw tooShort(dl, 4, ds - 4, "xfrm-attrs.iptfs-init-delay"); o["iptfs-init-delay"] = dv.getUint32(ds, LE); break;
-      case 40: if (dl < 4) throw tooShort(dl, 4, ds - 4, "xfrm-attrs.iptfs-max-qsize"); o["iptfs-max-qsize"] = dv.getUint32(ds, LE); break;
-      case 41: if (dl < 4) throw tooShort(dl, 4, ds - 4, "xfrm-attrs.iptfs-pkt-size"); o["iptfs-pkt-size"] = dv.getUint32(ds, LE); break;
-      default: keepUnknown(o, t, b, ds, dl);
-    }
-  }
-  return o;
-}
-const T35: StructDesc = ["xfrm-userpolicy-default", 3, [
-  ["in", "u8", 0, 1, LE, [V12, "xfrm-userpolicy-action", false]],
-  ["fwd", "u8", 1, 1, LE, [V12, "xfrm-userpolicy-action", false]],
-  ["out", "u8", 2, 1, LE, [V12, "xfrm-userpolicy-action", false]],
-]];
-function E17(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
-  w.putRaw(structBytes(T35, v, path));
-  for (const k in v) {
-    const x = v[k];
-    if (x === undefined) continue;
-    switch (k) {
-      case "alg-auth": w.putBinary(1, structValue(T6, object(x, path, "alg-auth"), join(path, "alg-auth"))); break;
-      case "alg-crypt": w.putBinary(2, structValue(T6, object(x, path, "alg-crypt"), join(path, "alg-crypt"))); break;
-      case "alg-comp": w.putBinary(3, structValue(T6, object(x, path, "alg-comp"), join(path, "alg-comp"))); break;
-      case "encap": w.putBinary(4, structValue(T12, object(x, path, "encap"), join(path, "encap"))); break;
-      case "tmpl": w.putBinary(5, structValue(T11, object(x, path, "tmpl"), join(path, "tmpl"))); break;
-      case "sa": w.putBinary(6, structValue(T19, object(x, path, "sa"), join(path, "sa"))); break;
-      case "policy": w.putBinary(7, structValue(T23, object(x, path, "policy"), join(path, "policy"))); break;
-      case "sec-ctx": w.putBinary(8, structValue(T10, object(x, path, "sec-ctx"), join(path, "sec-ctx"))); break;
-      case "ltime-val": w.putBinary(9, structValue(T3, object(x, path, "ltime-val"), join(path, "ltime-val"))); break;
-      case "replay-val": w.putBinary(10, structValue(T4, object(x, path, "replay-val"), join(path, "replay-val"))); break;
-      case "replay-thresh": w.putU32(11, int(x, path, "replay-thresh", 0, 4294967295)); break;
-      case "etimer-thresh": w.putU32(12, int(x, path, "etimer-thresh", 0, 4294967295)); break;
-      case "srcaddr": { const u = bytes(x, path, "srcaddr", ""); w.putBinary(13, u); } break;
-      case "coaddr": { const u = bytes(x, path, "coaddr", ""); w.putBinary(14, u); } break;
-      case "lastused": w.putU64(15, big(x, path, "lastused", 0n, 18446744073709551615n)); break;
-      case "policy-type": w.putBinary(16, structValue(T13, object(x, path, "policy-type"), join(path, "policy-type"))); break;
-      case "migrate": w.putBinary(17, structValue(T31, object(x, path, "migrate"), join(path, "migrate"))); break;
-      case "alg-aead": w.putBinary(18, structValue(T8, object(x, path, "alg-aead"), join(path, "alg-aead"))); break;
-      case "kmaddress": w.putBinary(19, structValue(T30, object(x, path, "kmaddress"), join(path, "kmaddress"))); break;
-      case "alg-auth-trunc": w.putBinary(20, structValue(T7, object(x, path, "alg-auth-trunc"), join(path, "alg-auth-trunc"))); break;
-      case "mark": w.putBinary(21, structValue(T14, object(x, path, "mark"), join(path, "mark"))); break;
-      case "tfcpad": w.putU32(22, int(x, path, "tfcpad", 0, 4294967295)); break;
-      case "replay-esn-val": w.putBinary(23, structValue(T5, object(x, path, "replay-esn-val"), join(path, "replay-esn-val"))); break;
-      case "sa-extra-flags": w.putU32(24, int(flagsValue(V9, x, path, "sa-extra-flags", "xfrm-sa-extra-flags"), path, "sa-extra-flags", 0, 4294967295)); break;
-      case "proto": w.putU8(25, int(enumValue(V0, x, path, "proto", "xfrm-proto"), path, "proto", 0, 255)); break;
-      case "address-filter": w.putBinary(26, structValue(T33, object(x, path, "address-filter"), join(path, "address-filter"))); break;
-      case "offload-dev": w.putBinary(28, structValue(T34, object(x, path, "offload-dev"), join(path, "offload-dev"))); break;
-      case "set-mark": w.putU32(29, int(x, path, "set-mark", 0, 4294967295)); break;
-      case "set-mark-mask": w.putU32(30, int(x, path, "set-mark-mask", 0, 4294967295)); break;
-      case "if-id": w.putU32(31, int(x, path, "if-id", 0, 4294967295)); break;
-      case "mtimer-thresh": w.putU32(32, int(x, path, "mtimer-thresh", 0, 4294967295)); break;
-      case "sa-dir": w.putU8(33, int(enumValue(V13, x, path, "sa-dir", "xfrm-sa-dir"), path, "sa-dir", 0, 255)); break;
-      case "nat-keepalive-interval": w.putU32(34, int(x, path, "nat-keepalive-interval", 0, 4294967295)); break;
-      case "sa-pcpu": w.putU32(35, int(x, path, "sa-pcpu", 0, 4294967295)); break;
-      case "iptfs-drop-time": w.putU32(36, int(x, path, "iptfs-drop-time", 0, 4294967295)); break;
-      case "iptfs-reorder-window": w.putU16(37, int(x, path, "iptfs-reorder-window", 0, 65535)); break;
-      case "iptfs-dont-frag": if (flag(x, path, "iptfs-dont-frag")) w.putFlag(38); break;
-      case "iptfs-init-delay": w.putU32(39, int(x, path, "iptfs-init-delay", 0, 4294967295)); break;
-      case "iptfs-max-qsize": w.putU32(40, int(x, path, "iptfs-max-qsize", 0, 4294967295)); break;
-      case "iptfs-pkt-size": w.putU32(41, int(x, path, "iptfs-pkt-size", 0, 4294967295)); break;
-      case "in": case "fwd": case "out": break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "xfrm-attrs");
     }
@@ -3522,11 +3606,11 @@ const codecs: FamilyCodecs = {
     ["xfrm-attrs", "xfrm-user-polexpire", B8, E10],
     ["xfrm-attrs", "xfrm-usersa-flush", B9, E11],
     ["xfrm-attrs", "xfrm-aevent-id", B10, E12],
-    ["xfrm-attrs", "xfrm-user-report", B11, E13],
-    ["xfrm-sad-attrs", "xfrm-info-flags", B12, E14],
-    ["xfrm-spd-attrs", "xfrm-info-flags", B13, E15],
-    ["xfrm-attrs", "xfrm-user-mapping", B14, E16],
-    ["xfrm-attrs", "xfrm-userpolicy-default", B15, E17],
+    ["xfrm-sad-attrs", "xfrm-info-flags", B11, E13],
+    ["xfrm-spd-attrs", "xfrm-info-flags", B12, E14],
+    ["xfrm-attrs", "xfrm-userpolicy-default", B13, E15],
+    ["xfrm-attrs", "xfrm-user-report", B14, E16],
+    ["xfrm-attrs", "xfrm-user-mapping", B15, E17],
   ],
 };
 

@@ -281,7 +281,7 @@ export type XfrmEvent =
   | {
       /** Another message (newae, migrate, mapping; a delsa / delpolicy without the deleted object ...). */
       type: 'other';
-      /** The spec's name of its message type ('newae', 'mapping' ...). */
+      /** The spec's name of its message type without '-ntf' ('newae', 'mapping', 'getsa' ...); '' for a type the spec does not know. */
       name: string;
       /** The message as the generated codec decodes it. */
       message: Obj;
@@ -331,9 +331,29 @@ function needWholeAttribute(m: MessageView, value: { __rest?: unknown } | undefi
   if (value !== undefined && last === undefined) throw new NetlinkDecodeError(`xfrm: ${what} is shorter than its struct`, m.offset, 'xfrm');
 }
 
+// Message types the kernel sends (the spec's event operations and named
+// replies) and the requests user space sends, by nlmsg_type.
+const REPLY_TYPES = new Set(xfrmFamily.spec.operations.map((o) => o.replyValue).filter((v): v is number => v !== undefined));
+const REQUEST_TYPES = new Set(xfrmFamily.spec.operations.map((o) => o.requestValue).filter((v): v is number => v !== undefined));
+
+/**
+ * Decodes an xfrm message by its type: the kernel's messages by the spec's
+ * event operations (names ending in -ntf) and named replies, requests (read
+ * from a capture, or sent by a key manager) by their request operation;
+ * undefined for a type the spec does not know.
+ */
+export function decodeXfrmMessage(m: MessageView): { name: string; msg: Obj } | undefined {
+  if (REPLY_TYPES.has(m.type)) return xfrmFamily.decode(m) as unknown as { name: string; msg: Obj };
+  if (REQUEST_TYPES.has(m.type)) return xfrmFamily.decodeRequest(m) as unknown as { name: string; msg: Obj };
+  return undefined;
+}
+
 /** Decodes one xfrm message by its type into an event (types that are no SA, policy, acquire, flush or report come as { type: 'other', name, message }). */
 export function decodeXfrmEvent(m: MessageView): XfrmEvent | undefined {
-  const { name, msg } = xfrmFamily.decode(m);
+  const decoded = decodeXfrmMessage(m);
+  if (!decoded) return { type: 'other', name: '', message: {} };
+  const name = decoded.name.replace(/-ntf$/, '');
+  const msg = decoded.msg;
   needWhole(m, name);
   const a = msg as Obj & Partial<XfrmAttrs>;
   needWholeAttribute(m, a.sa, a.sa?.flags, 'XFRMA_SA');
@@ -360,7 +380,7 @@ export function decodeXfrmEvent(m: MessageView): XfrmEvent | undefined {
       return { type: 'polexpire', policy: toPolicy(e.pol, a), hard: e.hard !== 0 };
     }
     case 'acquire':
-      return { type: 'acquire', acquire: toAcquire(msg as unknown as Obj) };
+      return { type: 'acquire', acquire: toAcquire(msg) };
     case 'flushsa':
       return { type: 'flushsa', proto: (msg as { proto?: XfrmProto | number }).proto ?? 0 };
     case 'flushpolicy':
@@ -373,7 +393,7 @@ export function decodeXfrmEvent(m: MessageView): XfrmEvent | undefined {
       return out;
     }
     default:
-      return { type: 'other', name, message: msg as unknown as Obj };
+      return { type: 'other', name, message: msg };
   }
 }
 
@@ -499,13 +519,13 @@ function policyKeyInput(k: XfrmPolicyKey, field: string): Obj {
 
 function decodedState(m: MessageView): XfrmState {
   const { name, msg } = xfrmFamily.decode(m);
-  if (name !== 'newsa' && name !== 'updsa') throw new NetlinkDecodeError(`expected an SA (newsa), got ${name}`, m.offset, 'xfrm');
+  if (name !== 'newsa-ntf' && name !== 'updsa-ntf') throw new NetlinkDecodeError(`expected an SA (newsa), got ${name}`, m.offset, 'xfrm');
   return toState(msg as never, msg as Partial<XfrmAttrs>);
 }
 
 function decodedPolicy(m: MessageView): XfrmPolicy {
   const { name, msg } = xfrmFamily.decode(m);
-  if (name !== 'newpolicy' && name !== 'updpolicy') throw new NetlinkDecodeError(`expected a policy (newpolicy), got ${name}`, m.offset, 'xfrm');
+  if (name !== 'newpolicy-ntf' && name !== 'updpolicy-ntf') throw new NetlinkDecodeError(`expected a policy (newpolicy), got ${name}`, m.offset, 'xfrm');
   return toPolicy(msg as never, msg as Partial<XfrmAttrs>);
 }
 

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { MessageView, MessageWriter, NetlinkDecodeError, dataViewOf } from '../../../src/index.js';
 import { family as xfrmFamily } from '../../../src/families/generated/xfrm.js';
-import { XfrmClient, decodeXfrmEvent, toPolicy, toState, type XfrmEvent } from '../../../src/families/xfrm/index.js';
+import { XfrmClient, decodeXfrmEvent, decodeXfrmMessage, toPolicy, toState, type XfrmEvent } from '../../../src/families/xfrm/index.js';
 import { eventText } from '../../../src/cli/ip/xfrm-print.js';
 import { FakeKernel } from '../../../src/testing/index.js';
 import { XFRM_VECTORS } from '../../vectors/xfrm.js';
@@ -21,13 +21,17 @@ const printContext = { stats: 0, oneline: false, family: undefined, indexName: (
 /** Encodes a decoded message again with its operation's codec and the captured header's flags, sequence and port. */
 function reencode(bytes: Uint8Array): Uint8Array {
   const m = view(bytes);
-  const { name, msg } = xfrmFamily.decode(m);
+  const { name, msg } = decodeXfrmMessage(m)!;
   const op = xfrmFamily.ops[name as keyof typeof xfrmFamily.ops] as unknown as {
+    requestValue: number | undefined;
     encodeRequest(w: MessageWriter, v: object, o: { flags: number; seq: number; portId: number }): void;
+    encodeReply(w: MessageWriter, v: object, o: { flags: number; seq: number; portId: number }): void;
   };
   const w = new MessageWriter();
   // nlmsg_pid as written (MessageView.port is the sender's port).
-  op.encodeRequest(w, msg as object, { flags: m.flags, seq: m.seq, portId: m.dv.getUint32(12, true) });
+  const options = { flags: m.flags, seq: m.seq, portId: m.dv.getUint32(12, true) };
+  if (op.requestValue === m.type) op.encodeRequest(w, msg, options);
+  else op.encodeReply(w, msg, options);
   return w.finishCopy();
 }
 
@@ -66,7 +70,7 @@ describe('xfrm vectors captured from ip xfrm and the kernel', () => {
       const again = reencode(v.bytes);
       // ip's FLUSHSA is NLMSG_LENGTH(1) = 17 bytes; the codec pads the 1-byte header to 4, as the kernel's own FLUSHSA is.
       expect(again.length, name).toBe(name === 'FLUSHSA' ? 20 : v.bytes.length);
-      expect(xfrmFamily.decode(view(again)), name).toEqual(xfrmFamily.decode(view(v.bytes)));
+      expect(decodeXfrmMessage(view(again)), name).toEqual(decodeXfrmMessage(view(v.bytes)));
     }
   });
 
@@ -85,7 +89,7 @@ describe('xfrm vectors captured from ip xfrm and the kernel', () => {
   });
 
   it('give typed SAs with addresses as text, algorithms with their keys and u64 limits as bigint', () => {
-    const { msg } = xfrmFamily.decode(view(XFRM_VECTORS.NEWSA_ESP_TUNNEL!.bytes));
+    const { msg } = decodeXfrmMessage(view(XFRM_VECTORS.NEWSA_ESP_TUNNEL!.bytes))!;
     const s = toState(msg as never, msg as never);
     expect(s).toMatchObject({
       family: 'ipv4',
@@ -122,7 +126,7 @@ describe('xfrm vectors captured from ip xfrm and the kernel', () => {
   });
 
   it('give typed policies with every template of XFRMA_TMPL', () => {
-    const { msg } = xfrmFamily.decode(view(XFRM_VECTORS.NEWPOLICY!.bytes));
+    const { msg } = decodeXfrmMessage(view(XFRM_VECTORS.NEWPOLICY!.bytes))!;
     const p = toPolicy(msg as never, msg as never);
     expect(p).toMatchObject({ dir: 'out', socket: false, action: 'allow', priority: 7, flags: ['localok'], type: 'sub', mark: { value: 2, mask: 0xff }, ifId: 0x42 });
     expect(p.lifetime.softAddExpiresSeconds).toBe(60n);
@@ -179,7 +183,7 @@ describe('xfrm decoding of malformed messages', () => {
     const bytes = XFRM_VECTORS.NEWPOLICY!.bytes.slice();
     // Cut the second template short: shrink XFRMA_TMPL (at its header) and the message by 8 bytes.
     const m = view(bytes);
-    const { msg } = xfrmFamily.decode(m);
+    const { msg } = decodeXfrmMessage(m)!;
     expect(toPolicy(msg as never, msg as never).templates).toHaveLength(2);
     let p = 16 + 168;
     while (p < bytes.length) {
@@ -223,7 +227,7 @@ describe('XfrmClient over the fake kernel', () => {
       const sent = kernel.requests[0]!;
       const ip = view(XFRM_VECTORS.NEWPOLICY!.bytes);
       expect(sent.type).toBe(ip.type);
-      expect(xfrmFamily.decode(sent)).toEqual(xfrmFamily.decode(ip));
+      expect(decodeXfrmMessage(sent)).toEqual(decodeXfrmMessage(ip));
     } finally {
       x.close();
     }
