@@ -87,6 +87,7 @@ describe.skipIf(!canUseKernel)('NfqueueSocket', () => {
       [['-p', 'udp', '--dport', '7004', '-m', 'mark', '!', '--mark', '0x1'], 7],
     ] as const)
       execFileSync('ip', ['netns', 'exec', ns, 'iptables', '-A', 'INPUT', ...match, '-j', 'NFQUEUE', '--queue-num', String(num)]);
+    execFileSync('ip', ['netns', 'exec', ns, 'ip6tables', '-A', 'INPUT', '-p', 'ipv6-icmp', '--icmpv6-type', 'echo-request', '-j', 'NFQUEUE', '--queue-num', '8']);
     // A rule without a target ahead of them: it only counts what enters the table.
     execFileSync('ip', ['netns', 'exec', ns, 'iptables', '-I', 'INPUT', '1', '-p', 'udp', '--dport', '7004']);
     // What passes the queue meets these counters next.
@@ -129,6 +130,21 @@ describe.skipIf(!canUseKernel)('NfqueueSocket', () => {
     const ip = seen[0]!.payload!;
     expect([ip[9], ip[udpPayloadAt(ip) - 8]]).toEqual([1, 8]);
     expect(seen.map((p) => p.verdict)).toEqual(seen.map((_, i) => (i % 2 === 0 ? 'drop' : 'accept')));
+  });
+
+  it('queues IPv6 packets too: family ipv6, ETH_P_IPV6, the IPv6 header in the payload', async () => {
+    await using nfq = await NfqueueSocket.open({ netns: ns });
+    const q = await nfq.queue(8);
+    const pinging = run('ip', ['netns', 'exec', ns, 'ping', '-6', '-c', '3', '-i', '0.01', '::1']);
+    const seen: NfqueuePacket[] = [];
+    for await (const p of q) {
+      if (isOverrun(p)) continue;
+      p.accept();
+      seen.push(p);
+      if (seen.length === 3) break;
+    }
+    expect((await pinging).stdout).toContain('3 packets transmitted, 3 received');
+    expect(seen.map((p) => [p.family, p.hook, p.hwProtocol, p.payload![0]! >> 4, p.payload![6]])).toEqual(Array(3).fill(['ipv6', 'input', 0x86dd, 6, 58]));
   });
 
   it('refuses a second verdict on a packet, and a verdict after the queue closed, with clear errors', async () => {
