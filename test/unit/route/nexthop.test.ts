@@ -129,6 +129,18 @@ describe('nexthop messages', () => {
     expect(err.offset).toBe(32);
   });
 
+  it('names the group member an ext-ack offset points into', () => {
+    const w = new MessageWriter();
+    family.ops.newnexthop.do.encodeRequest(w, { id: 5, group: [{ id: 1 }, { id: 2, weight: 9 }] });
+    const request = w.finishCopy();
+    // nlmsghdr (16) + nhmsg (8); NHA_ID at 24; NHA_GROUP at 32, its entries at 36 and 44 (id u32, weight u8 ...).
+    expect(family.attributePath(request, 24)).toBe('id');
+    expect(family.attributePath(request, 36)).toBe('group[0].id');
+    expect(family.attributePath(request, 44)).toBe('group[1].id');
+    expect(family.attributePath(request, 48)).toBe('group[1].weight');
+    expect(family.attributePath(request, 49)).toBe('group[1].weight-high');
+  });
+
   type Case = [string, () => Promise<unknown>, ErrorConstructor, string];
   const CASES: Case[] = [
     ['no next hop at all', () => encodeNexthop({ id: 1 }, resolve), TypeError, 'nexthop: give a gateway, a dev, blackhole, or a group'],
