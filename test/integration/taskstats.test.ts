@@ -271,6 +271,21 @@ describe.skipIf(!canUseKernel)('nlkit ynl --spec specs/taskstats.yaml', () => {
     }
   });
 
+  it('fails for a pid that does not exist as the kernel tool does', async () => {
+    const pidMax = Number(readFileSync('/proc/sys/kernel/pid_max', 'utf8'));
+    const args = ['--spec', SPEC, '--do', 'get', '--json', JSON.stringify({ pid: pidMax + 1 })];
+    let theirs: { code: number; stdout: string } = { code: 0, stdout: '' };
+    try {
+      reference(...args);
+    } catch (err) {
+      const e = err as { status: number; stdout: string; stderr: string };
+      theirs = { code: e.status, stdout: e.stdout + e.stderr };
+    }
+    expect(theirs).toEqual({ code: 1, stdout: 'Netlink error: No such process\n' });
+    const ours = await nlkit(...args);
+    expect({ code: ours.code, stdout: ours.stdout + ours.stderr }).toEqual(theirs);
+  });
+
   it('prints ac-comm as text with the project spec, and lists the same operations and attributes as the kernel tool', async () => {
     const out = await nlkit('--spec', SPEC, '--do', 'get', '--json', JSON.stringify({ pid: process.pid }));
     expect(out.code).toBe(0);
