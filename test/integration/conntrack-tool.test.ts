@@ -675,4 +675,59 @@ describe.skipIf(!canUseKernel || !conntrackTool)('nlkit conntrack next to conntr
     expect(lines.some((l) => l.includes(' dst=10.6.3.3 '))).toBe(true);
     expect(warned.split('\n').at(-2)).toBe(`conntrack v1.4.7 (conntrack-tools): ${lines.length} flow events have been shown.`);
   });
+
+  it('-R runs a file of commands as conntrack -R does, leaving the same table, and refuses what conntrack refuses', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'nlkit-ct-'));
+    try {
+      const file = (name: string, lines: string[]): string => {
+        const at = path.join(dir, name);
+        writeFileSync(at, lines.join('\n') + '\n');
+        return at;
+      };
+      const good = file('good', [
+        '# entries for the test',
+        '-I -p tcp -s 10.6.4.1 -d 10.6.4.2 --sport 1 --dport 2 --state ESTABLISHED -t 50 -m 1',
+        '',
+        '  -I -p udp -s 10.6.4.1 -d 10.6.4.3 --sport 1 --dport 53 -t 50',
+        '-I -p icmp -s 10.6.4.1 -d 10.6.4.4 --icmp-type 8 --icmp-code 0 --icmp-id 3 -t 50',
+        '-A -p udp -s 10.6.4.1 -d 10.6.4.3 --sport 1 --dport 53 -t 50',
+        '-U -p udp -d 10.6.4.3 -m 7',
+        '-D -p icmp',
+      ]);
+      for (const [args, tableToo] of [
+        [['-R', good], true],
+        [['--load-file', good], true],
+        [['-R', file('flush', ['-F', '-I -p udp -s 10.6.4.1 -d 10.6.4.5 --sport 1 --dport 53 -t 50'])], true],
+        [['-R', file('listing', ['-I -p udp -s 10.6.4.1 -d 10.6.4.6 --sport 1 --dport 53 -t 50', '-L'])], true],
+        [['-R', file('expect', ['-F expect'])], true],
+        // -U with -m set by the last line of the file, as conntrack does it.
+        [
+          [
+            '-R',
+            file('update', [
+              '-I -p udp -s 10.6.4.1 -d 10.6.4.8 --sport 1 --dport 53 -t 50 -m 3',
+              '-U -p udp -d 10.6.4.8 -m 7',
+              '-I -p tcp -s 10.6.4.1 -d 10.6.4.9 --sport 1 --dport 2 --state ESTABLISHED -t 50 -m 0x30/0x30',
+            ]),
+          ],
+          true,
+        ],
+        [['-R', file('bad', ['-I -p udp -s 10.6.4.1'])], true],
+        [['-R', file('exists', ['-I -p udp -s 10.6.4.1 -d 10.6.4.7 --sport 1 --dport 53 -t 50', '-I -p udp -s 10.6.4.1 -d 10.6.4.7 --sport 1 --dport 53 -t 50'])], true],
+        [['-R', path.join(dir, 'missing')], false],
+      ] as const) {
+        tool(a!, ['-F']);
+        tool(b!, ['-F']);
+        same(await nlkit(b!, args), tool(a!, args));
+        if (tableToo) expect(lines(tool(b!, ['-L']).out), args.join(' ')).toEqual(lines(tool(a!, ['-L']).out));
+      }
+      // The good file, once more: the entries it leaves, and the one -D printed.
+      tool(b!, ['-F']);
+      const r = await nlkit(b!, ['-R', good]);
+      expect(lines(r.out)).toEqual([expect.stringMatching(/^icmp {5}1 T src=10\.6\.4\.1 dst=10\.6\.4\.4 type=8 /)]);
+      expect(lines(tool(b!, ['-L']).out).map((l) => l.split(' ')[0])).toEqual(['tcp', 'udp']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

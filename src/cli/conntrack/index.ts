@@ -919,6 +919,122 @@ function formatOptions(p: Parsed): ConntrackFormatOptions {
   return { extended: p.output.has('extended'), id: p.output.has('id'), ktimestamp: p.output.has('ktimestamp') };
 }
 
+/** Runs one parsed command (of the command line, or a line of -R) on an open client; resolves with conntrack's counter. */
+async function execute(ct: ConntrackClient, p: Parsed, key: string, io: CommandIO, options: RunConntrackOptions, markTemplate: Parsed['mark'] = p.mark): Promise<number> {
+  let counter = 0;
+  const fmt = formatOptions(p);
+  const show = (e: ConntrackEntry): void => {
+    io.stdout(`${formatConntrackEntry(e, fmt)}\n`);
+    counter++;
+  };
+  try {
+    switch (key) {
+      case 'CT_LIST':
+        for await (const e of ct.list(filterOf(p), { zero: (p.options & bit('z')) !== 0, table: p.table === 'expect' ? 'conntrack' : p.table })) if (extraMatch(p, e)) show(e);
+        break;
+      case 'CT_GET': {
+        // libnetfilter_conntrack builds a get from the original tuple only: with the reply tuple alone it fails with EINVAL before sending.
+        if (p.orig.src === undefined) throw otherProblem('Operation failed: invalid parameters');
+        const e = await ct.get({ ...tupleOf(p), protocol: p.protocol!, ...(p.zone !== undefined ? { zone: p.zone } : {}), ...(p.family ? { family: p.family } : {}) });
+        if (!e) throw otherProblem("Operation failed: such conntrack doesn't exist");
+        show(e);
+        break;
+      }
+      case 'CT_DELETE': {
+        for await (const e of ct.deleteEach(filterOf(p))) if (extraMatch(p, e)) show(e);
+        break;
+      }
+      case 'CT_CREATE':
+      case 'CT_ADD': {
+        const orig = tupleOf(p);
+        const input = {
+          ...orig,
+          protocol: p.protocol!,
+          family: p.family!,
+          timeout: p.timeout!,
+          ...(p.reply.src !== undefined && p.orig.src !== undefined ? { reply: replyOf(p) } : {}),
+          ...(p.status.length > 0 ? { status: p.status } : {}),
+          ...(p.mark !== undefined ? { mark: p.mark.value } : {}),
+          ...(p.zone !== undefined ? { zone: p.zone } : {}),
+          ...(p.state !== undefined ? { state: p.state } : {}),
+          ...(p.srcNat !== undefined ? { srcNat: p.srcNat } : {}),
+          ...(p.dstNat !== undefined ? { dstNat: p.dstNat } : {}),
+        };
+        try {
+          await ct.create(input);
+          counter++;
+        } catch (err) {
+          if (!(key === 'CT_ADD' && err instanceof NetlinkError && err.code === 'EEXIST')) throw err;
+        }
+        break;
+      }
+      case 'CT_UPDATE':
+        counter = await update(ct, p, io, show, markTemplate);
+        break;
+      case 'CT_FLUSH':
+        // conntrack sends nfgenmsg version 0, with which the kernel flushes every family whatever -f says.
+        await ct.client.do('delete', { 'nfgen-family': familyNumber(p.family), version: 0 });
+        io.stderr(`${VERSION}: connection tracking table has been emptied.\n`);
+        break;
+      case 'CT_COUNT':
+        io.stdout(`${(await ct.count()).entries}\n`);
+        break;
+      case 'CT_STATS':
+        for (const m of await ct.client.dumpAll('get-stats', { 'nfgen-family': 0, version: 0 }))
+          io.stdout(formatCpuStats(m['res-id'] ?? 0, presentCounters(m, 'conntrack-stats-attrs')));
+        break;
+      case 'CT_EVENT':
+        counter = await events(ct, p, io, options, fmt);
+        break;
+      case 'EXP_LIST':
+        for await (const x of ct.listExpectations(p.family ? { family: p.family } : {})) {
+          io.stdout(`${formatConntrackExpectation(x)}\n`);
+          counter++;
+        }
+        break;
+      case 'EXP_COUNT':
+        io.stdout(`${(await ct.listExpectationsAll()).length}\n`);
+        break;
+      case 'EXP_FLUSH':
+        await ct.flushExpectations(p.family ? { family: p.family } : {});
+        io.stderr(`${VERSION}: expectation table has been emptied.\n`);
+        break;
+      case 'EXP_STATS':
+        for (const m of await ct.client.dumpAll('exp-get-stats-cpu', { 'nfgen-family': 0, version: 0 }))
+          io.stdout(formatCpuStats(m['res-id'] ?? 0, presentCounters(m, 'expect-stats-attrs', 'expect_')));
+        break;
+      case 'EXP_GET': {
+        const x = await ct.getExpectation({ ...tupleOf(p), protocol: p.protocol!, ...(p.family ? { family: p.family } : {}) });
+        if (!x) throw otherProblem('Operation failed: No such file or directory');
+        io.stdout(`${formatConntrackExpectation(x)}\n`);
+        break;
+      }
+      case 'EXP_DELETE': {
+        if (!(await ct.deleteExpectation({ ...tupleOf(p), protocol: p.protocol!, ...(p.family ? { family: p.family } : {}) })))
+          throw otherProblem('Operation failed: No such file or directory');
+        break;
+      }
+      case 'EXP_EVENT':
+        counter = await expectEvents(ct, io, options);
+        break;
+      case 'EXP_CREATE':
+        await ct.createExpectation({
+          master: { ...tupleOf(p), protocol: p.protocol!, family: p.family! },
+          tuple: p.expTuple as ConntrackTupleInput,
+          mask: p.mask as ConntrackTupleInput,
+          timeout: p.timeout!,
+        });
+        break;
+      default:
+        throw parameterProblem(`nlkit conntrack does not support this command on ${p.table} yet`);
+    }
+  } catch (err) {
+    if (err instanceof CommandError) throw err;
+    throw otherProblem(`Operation failed: ${errText(err, key)}`);
+  }
+  return counter;
+}
+
 /** Options of {@link runConntrack}. */
 export interface RunConntrackOptions {
   /** Network namespace to work in (a name under /run/netns). */
@@ -929,6 +1045,7 @@ export interface RunConntrackOptions {
 
 /** Runs `nlkit conntrack ARGS` (netns from `options.netns`); resolves with the exit status. */
 export async function runConntrack(args: readonly string[], io: CommandIO, options: RunConntrackOptions = {}): Promise<number> {
+  if (args.length > 1 && (args[0] === '-R' || args[0] === '--load-file')) return loadFile(args[1]!, io, options);
   let counter = 0;
   let p: Parsed | undefined;
   try {
@@ -949,117 +1066,94 @@ export async function runConntrack(args: readonly string[], io: CommandIO, optio
     }
     if (key === 'CT_LIST' && p.options & bit('z') && p.options & COMPARISON) throw parameterProblem("Can't use -z with filtering parameters");
     await using ct = await ConntrackClient.open(options.netns !== undefined ? { netns: options.netns } : {});
-    const fmt = formatOptions(p);
-    const show = (e: ConntrackEntry): void => {
-      io.stdout(`${formatConntrackEntry(e, fmt)}\n`);
-      counter++;
-    };
-    try {
-      switch (key) {
-        case 'CT_LIST':
-          for await (const e of ct.list(filterOf(p), { zero: (p.options & bit('z')) !== 0, table: p.table === 'expect' ? 'conntrack' : p.table })) if (extraMatch(p, e)) show(e);
-          break;
-        case 'CT_GET': {
-          // libnetfilter_conntrack builds a get from the original tuple only: with the reply tuple alone it fails with EINVAL before sending.
-          if (p.orig.src === undefined) throw otherProblem('Operation failed: invalid parameters');
-          const e = await ct.get({ ...tupleOf(p), protocol: p.protocol!, ...(p.zone !== undefined ? { zone: p.zone } : {}), ...(p.family ? { family: p.family } : {}) });
-          if (!e) throw otherProblem("Operation failed: such conntrack doesn't exist");
-          show(e);
-          break;
-        }
-        case 'CT_DELETE': {
-          for await (const e of ct.deleteEach(filterOf(p))) if (extraMatch(p, e)) show(e);
-          break;
-        }
-        case 'CT_CREATE':
-        case 'CT_ADD': {
-          const orig = tupleOf(p);
-          const input = {
-            ...orig,
-            protocol: p.protocol!,
-            family: p.family!,
-            timeout: p.timeout!,
-            ...(p.reply.src !== undefined && p.orig.src !== undefined ? { reply: replyOf(p) } : {}),
-            ...(p.status.length > 0 ? { status: p.status } : {}),
-            ...(p.mark !== undefined ? { mark: p.mark.value } : {}),
-            ...(p.zone !== undefined ? { zone: p.zone } : {}),
-            ...(p.state !== undefined ? { state: p.state } : {}),
-            ...(p.srcNat !== undefined ? { srcNat: p.srcNat } : {}),
-            ...(p.dstNat !== undefined ? { dstNat: p.dstNat } : {}),
-          };
-          try {
-            await ct.create(input);
-            counter++;
-          } catch (err) {
-            if (!(key === 'CT_ADD' && err instanceof NetlinkError && err.code === 'EEXIST')) throw err;
-          }
-          break;
-        }
-        case 'CT_UPDATE':
-          counter = await update(ct, p, io, show);
-          break;
-        case 'CT_FLUSH':
-          // conntrack sends nfgenmsg version 0, with which the kernel flushes every family whatever -f says.
-          await ct.client.do('delete', { 'nfgen-family': familyNumber(p.family), version: 0 });
-          io.stderr(`${VERSION}: connection tracking table has been emptied.\n`);
-          break;
-        case 'CT_COUNT':
-          io.stdout(`${(await ct.count()).entries}\n`);
-          break;
-        case 'CT_STATS':
-          for (const m of await ct.client.dumpAll('get-stats', { 'nfgen-family': 0, version: 0 }))
-            io.stdout(formatCpuStats(m['res-id'] ?? 0, presentCounters(m, 'conntrack-stats-attrs')));
-          break;
-        case 'CT_EVENT':
-          counter = await events(ct, p, io, options, fmt);
-          break;
-        case 'EXP_LIST':
-          for await (const x of ct.listExpectations(p.family ? { family: p.family } : {})) {
-            io.stdout(`${formatConntrackExpectation(x)}\n`);
-            counter++;
-          }
-          break;
-        case 'EXP_COUNT':
-          io.stdout(`${(await ct.listExpectationsAll()).length}\n`);
-          break;
-        case 'EXP_FLUSH':
-          await ct.flushExpectations(p.family ? { family: p.family } : {});
-          io.stderr(`${VERSION}: expectation table has been emptied.\n`);
-          break;
-        case 'EXP_STATS':
-          for (const m of await ct.client.dumpAll('exp-get-stats-cpu', { 'nfgen-family': 0, version: 0 }))
-            io.stdout(formatCpuStats(m['res-id'] ?? 0, presentCounters(m, 'expect-stats-attrs', 'expect_')));
-          break;
-        case 'EXP_GET': {
-          const x = await ct.getExpectation({ ...tupleOf(p), protocol: p.protocol!, ...(p.family ? { family: p.family } : {}) });
-          if (!x) throw otherProblem('Operation failed: No such file or directory');
-          io.stdout(`${formatConntrackExpectation(x)}\n`);
-          break;
-        }
-        case 'EXP_DELETE': {
-          if (!(await ct.deleteExpectation({ ...tupleOf(p), protocol: p.protocol!, ...(p.family ? { family: p.family } : {}) })))
-            throw otherProblem('Operation failed: No such file or directory');
-          break;
-        }
-        case 'EXP_EVENT':
-          counter = await expectEvents(ct, io, options);
-          break;
-        case 'EXP_CREATE':
-          await ct.createExpectation({
-            master: { ...tupleOf(p), protocol: p.protocol!, family: p.family! },
-            tuple: p.expTuple as ConntrackTupleInput,
-            mask: p.mask as ConntrackTupleInput,
-            timeout: p.timeout!,
-          });
-          break;
-        default:
-          throw parameterProblem(`nlkit conntrack does not support this command on ${p.table} yet`);
-      }
-    } catch (err) {
-      if (err instanceof CommandError) throw err;
-      throw otherProblem(`Operation failed: ${errText(err, key)}`);
-    }
+    counter = await execute(ct, p, key, io, options);
     return summary(p, key, counter, io);
+  } catch (err) {
+    if (err instanceof CommandError) {
+      io.stderr(err.message);
+      return err.exitCode;
+    }
+    io.stderr(`${VERSION}: ${(err as Error).message}\n`);
+    return OTHER_PROBLEM;
+  }
+}
+
+// ct_unsupp_cmd_parse_file[]: how conntrack names a command -R does not run.
+const FILE_REFUSED: Partial<Record<string, string>> = {
+  CT_LIST: '-L',
+  CT_GET: '-G',
+  CT_EVENT: '-E',
+  CT_VERSION: '-V',
+  CT_HELP: '-h',
+  EXP_LIST: '-L expect',
+  EXP_CREATE: '-C expect',
+  EXP_DELETE: '-D expect',
+  EXP_GET: '-G expect',
+  EXP_FLUSH: '-F expect',
+  EXP_EVENT: '-E expect',
+  CT_COUNT: '-C',
+  EXP_COUNT: '-C expect',
+  CT_STATS: '-S',
+  EXP_STATS: '-S expect',
+};
+
+/** add_param_to_argv(): the words of a -R line, with "quoted" words (backslash escapes inside). */
+function fileWords(line: string): string[] {
+  const out: string[] = [];
+  let word = '';
+  let open = false;
+  let escaped = false;
+  for (const c of line) {
+    if (open) {
+      if (escaped) {
+        word += c;
+        escaped = false;
+      } else if (c === '\\') escaped = true;
+      else if (c === '"') open = false;
+      else word += c;
+      continue;
+    }
+    if (c === '"') open = true;
+    else if (c === ' ' || c === '\t' || c === '\n') {
+      if (word !== '') out.push(word);
+      word = '';
+    } else word += c;
+  }
+  if (word !== '') out.push(word);
+  return out;
+}
+
+/**
+ * `-R FILE` / `--load-file FILE` (`-` for standard input): every line (blank
+ * lines and # comments aside) is a command line of its own, parsed first, all
+ * of them; only -I, -A, -U, -D and -F may be there. Then they run in order,
+ * printing what each prints, without the count lines.
+ */
+async function loadFile(name: string, io: CommandIO, options: RunConntrackOptions): Promise<number> {
+  try {
+    const path = name === '-' ? '/dev/stdin' : name;
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch {
+      throw parameterProblem(`Failed to open file ${path} for reading`);
+    }
+    const lines: Parsed[] = [];
+    for (const raw of text.split('\n')) {
+      const line = raw.replace(/^[ \t]+/, '');
+      if (line === '' || line.startsWith('#')) continue;
+      lines.push(parseConntrackArgs(fileWords(line)));
+    }
+    for (const p of lines) {
+      const key = commandKey(p);
+      if (p.command === undefined || FILE_REFUSED[key] !== undefined)
+        throw parameterProblem(`Cannot use command \`${p.command === undefined ? 'unknown' : FILE_REFUSED[key]}' with --load-file`);
+    }
+    await using ct = await ConntrackClient.open(options.netns !== undefined ? { netns: options.netns } : {});
+    // conntrack's -U takes the mark to set from the template of the last line parsed (its global cur_tmpl), not its own line's.
+    const last = lines.at(-1)?.mark ?? { value: 0, mask: 0 };
+    for (const p of lines) await execute(ct, p, commandKey(p), io, options, last);
+    return 0;
   } catch (err) {
     if (err instanceof CommandError) {
       io.stderr(err.message);
@@ -1084,7 +1178,7 @@ function familyNumber(f: ConntrackFamily | undefined): number {
  * of the same message prints it. A failed change prints a line and goes on;
  * a failed get other than ENOENT ends the command; each get read counts.
  */
-async function update(ct: ConntrackClient, p: Parsed, io: CommandIO, show: (e: ConntrackEntry) => void): Promise<number> {
+async function update(ct: ConntrackClient, p: Parsed, io: CommandIO, show: (e: ConntrackEntry) => void, markTemplate = p.mark): Promise<number> {
   let n = 0;
   // conntrack sends each change and each get on one socket and reads one
   // datagram per request (nfct_mnl_talk), but a successful get is answered
@@ -1104,7 +1198,8 @@ async function update(ct: ConntrackClient, p: Parsed, io: CommandIO, show: (e: C
   // The dump itself is asked for the command's family (none: every family).
   for await (const e of ct.list(filter)) {
     if (!extraMatch(p, e) || typeof e.family === 'number') continue;
-    const mark = p.mark ? (((e.mark ?? 0) & ~p.mark.mask) ^ p.mark.value) >>> 0 : undefined;
+    const t = markTemplate ?? { value: 0, mask: 0 };
+    const mark = p.mark ? (((e.mark ?? 0) & ~t.mask) ^ t.value) >>> 0 : undefined;
     const status = p.status.length > 0 ? [...new Set([...(e.status as ConntrackStatus[]), ...p.status])] : undefined;
     const unchanged =
       (mark === undefined || mark === e.mark) &&
