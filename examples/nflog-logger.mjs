@@ -5,8 +5,8 @@
 //
 //   node examples/nflog-logger.mjs [-n NETNS] --group N [--count N] [--json]
 //
-// Each line: the rule's prefix, the hook, IN= and OUT= interface indexes,
-// MARK= when set, then the protocol, addresses and ports read from the
+// Each line: the rule's prefix, the hook, IN= and OUT= interface names
+// (looked up by index in the namespace through rtnetlink), MARK= when set, then the protocol, addresses and ports read from the
 // payload (IPv4 or IPv6), and its length. --json prints each packet's
 // fields with the payload as hex. Where the kernel dropped packets
 // because this logger fell behind, a line says so on stderr. A bad
@@ -14,7 +14,7 @@
 // another program has, or any other failure, with 1; either way with
 // one line on stderr.
 import { parseArgs } from 'node:util';
-import { NflogSocket, isOverrun } from 'nlkit';
+import { NflogSocket, RouteClient, isOverrun } from 'nlkit';
 
 function usage(message) {
   console.error(`nflog-logger: ${message}`);
@@ -82,8 +82,17 @@ function explain(err) {
   return err instanceof Error ? err.message : String(err);
 }
 
+/** Interface names by index, listed again when an index is new (a link made since). */
+const names = new Map();
+async function ifname(rt, index) {
+  if (index === undefined) return '';
+  if (!names.has(index)) for (const l of await rt.links.listAll()) names.set(l.index, l.name);
+  return names.get(index) ?? String(index);
+}
+
 try {
   const log = await NflogSocket.open(opts.netns ? { netns: opts.netns } : {});
+  const rt = await RouteClient.open(opts.netns ? { netns: opts.netns } : {});
   try {
     // qthresh 1: each packet is sent at once rather than in batches.
     const packets = await log.subscribe(group, {
@@ -103,7 +112,7 @@ try {
         const hex = (b) => (b instanceof Uint8Array ? Buffer.from(b).toString('hex') : b);
         console.log(JSON.stringify(Object.fromEntries(Object.entries(p).map(([k, v]) => [k, hex(v)]))));
       } else {
-        const words = [p.prefix === '' ? '-' : JSON.stringify(p.prefix), p.hook, `IN=${p.indev ?? ''}`, `OUT=${p.outdev ?? ''}`];
+        const words = [p.prefix === '' ? '-' : JSON.stringify(p.prefix), p.hook, `IN=${await ifname(rt, p.indev)}`, `OUT=${await ifname(rt, p.outdev)}`];
         if (p.mark !== 0) words.push(`MARK=0x${p.mark.toString(16)}`);
         console.log([...words, ...describePacket(p.payload)].join(' '));
       }
@@ -111,6 +120,7 @@ try {
     }
   } finally {
     log.close();
+    rt.close();
   }
 } catch (err) {
   console.error(`nflog-logger: ${explain(err)}`);

@@ -112,8 +112,18 @@ describe.skipIf(!canUseKernel)('nflog-logger and nfqueue-filter in a namespace',
     expect(await logger.closed).toBe(0);
     expect(logger.stderr).toEqual([`Logging nflog group 9 in netns ${ns}; Ctrl-C to stop.`]);
     expect(logger.stdout).toEqual(
-      [31, 31, 33].map((len) => expect.stringMatching(new RegExp(`^"example" input IN=1 OUT= udp 127\\.0\\.0\\.1:\\d+ -> 127\\.0\\.0\\.1:9100 len=${len}$`))),
+      [31, 31, 33].map((len) => expect.stringMatching(new RegExp(`^"example" input IN=lo OUT= udp 127\\.0\\.0\\.1:\\d+ -> 127\\.0\\.0\\.1:9100 len=${len}$`))),
     );
+  });
+
+  it("nflog-logger --json prints each packet's fields, bytes as hex", async () => {
+    const logger = await start('nflog-logger.mjs', ['-n', ns, '--group', '9', '--count', '1', '--json']);
+    await udpSend(ns, ['9100:json']);
+    expect(await logger.closed).toBe(0);
+    expect(logger.stdout).toHaveLength(1);
+    const p = JSON.parse(logger.stdout[0]!) as Record<string, unknown>;
+    expect(p).toMatchObject({ group: 9, prefix: 'example', family: 'ipv4', hook: 'input', hwProtocol: 0x0800, mark: 0, indev: 1 });
+    expect(p.payload).toMatch(new RegExp(`^45.*${Buffer.from('json').toString('hex')}$`));
   });
 
   it('nfqueue-filter sees every packet of a ping flood, which loses none', async () => {
