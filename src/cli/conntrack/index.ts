@@ -1,14 +1,17 @@
 // `nlkit conntrack`: conntrack-tools' command (src/conntrack.c of
 // conntrack-tools 1.4.7) on ConntrackClient. Commands -L -G -D -I -A -U -F
-// -E -C -S -V, on the conntrack table or (where conntrack allows) on
-// `expect`, `dying` and `unconfirmed`; options -s -d -r -q -p -t -u -z -e
-// -m -f -o -b -w and the protocols' own (--sport, --dport, --reply-port-src,
-// --reply-port-dst, --state, --icmp-type ...). Options are parsed the way
-// conntrack's getopt_long table does: protocol options exist only after -p,
-// each command allows, requires or forbids each option (commands_v_options),
-// and errors are conntrack's first lines and exit statuses (2 for a bad
-// command line, 1 for a failed operation). Output lines are
-// libnetfilter_conntrack's (./format.ts); counts go to stderr.
+// -E -C -S -V -h and -R FILE, on the conntrack table or (where conntrack
+// allows) on `expect`, `dying` and `unconfirmed`; options -s -d -r -q -p -t
+// -u -z -e -m -i -f -o -b -w -n -g -j, --tuple-src/-dst, --mask-src/-dst and
+// the protocols' own (--sport, --dport, --reply-port-src, --reply-port-dst,
+// --state, --icmp-type ...). Options are parsed the way conntrack's
+// getopt_long table does: protocol options exist only after -p, each command
+// allows, requires or forbids each option (commands_v_options), and errors
+// are conntrack's first lines and exit statuses (2 for a bad command line, 1
+// for a failed operation). Output lines are libnetfilter_conntrack's
+// (./format.ts); counts go to stderr. Not yet: labels (-l, --label-add,
+// --label-del, -o labels), secmark (-c), --orig-zone / --reply-zone, -o xml
+// and -o save, the SCTP, DCCP and GRE options beyond ports.
 import { readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { Protocol } from '../../core/constants.js';
 import { NetlinkError } from '../../core/errors.js';
