@@ -676,14 +676,15 @@ describe('the nlkit program', () => {
     // A private transpiled copy of src laid out like the package (dist/ next
     // to package.json, build/ and node_modules/), so the addon and
     // dependencies resolve as they do when installed. Only the generated
-    // families used here are transpiled.
+    // families used here are transpiled, and the constants modules (small;
+    // the command and the clients import them).
     const pkg = path.join(root, '.cache', `ynl-cli-program-${process.pid}`);
     rmSync(pkg, { recursive: true, force: true });
     const walk = (dir: string): void => {
       for (const e of readdirSync(dir, { withFileTypes: true })) {
         const p = path.join(dir, e.name);
         if (e.isDirectory()) walk(p);
-        else if (p.endsWith('.ts') && (!p.includes(`${path.sep}generated${path.sep}`) || /(index|nlctrl|rt-link)\.ts$/.test(p))) {
+        else if (p.endsWith('.ts') && (!p.includes(`${path.sep}generated${path.sep}`) || /(index|nlctrl|rt-link|\.constants)\.ts$/.test(p))) {
           const out = ts.transpileModule(readFileSync(p, 'utf8'), {
             fileName: p,
             compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: true, useDefineForClassFields: false },

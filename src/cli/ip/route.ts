@@ -37,6 +37,9 @@ import { loadNexthopCache, printCachedNexthop } from './nexthop.js';
 const RTM = R.RTMSG_OFFSETS;
 const RCI = R.RTA_CACHEINFO_OFFSETS;
 const RTNH = R.RTNEXTHOP_OFFSETS;
+// rta_id, the member after rta_used in the kernel's struct rta_cacheinfo: the spec's struct stops before it (the
+// kernel's spec decodes the rest as bytes, and `nlkit ynl --family rt-route` prints what the kernel tool prints).
+const RTA_CACHEINFO_ID = R.RTA_CACHEINFO_SIZE;
 
 const RT_FLAGS: readonly (readonly [number, string])[] = [
   [R.RTNH_F_DEAD, 'dead'],
@@ -457,7 +460,7 @@ export function printRoute(ctx: IpContext, p: Printer, m: MessageView, f: RouteF
       if (a.u32At(RCI.rta_used)) p.any('used', 'used %u ', a.u32At(RCI.rta_used));
       if (a.u32At(RCI.rta_lastuse)) p.any('age', 'age %usec ', Math.trunc(a.u32At(RCI.rta_lastuse) / 100));
     }
-    if (a.u32At(RCI.rta_id)) p.any('ipid', 'ipid %s ', '0x' + a.u32At(RCI.rta_id).toString(16).padStart(4, '0'));
+    if (a.u32At(RTA_CACHEINFO_ID)) p.any('ipid', 'ipid %s ', '0x' + a.u32At(RTA_CACHEINFO_ID).toString(16).padStart(4, '0'));
   }
   if ((a = tb.get(C.RTA_METRICS))) printMetrics(p, a);
   if ((a = tb.get(C.RTA_IIF)) && f.iifMask !== -1) p.any('iif', 'iif %s ', ctx.indexName(a.u32()));

@@ -339,8 +339,8 @@
 /** Byte offsets of the members of struct rtmsg. */ export const RTMSG_OFFSETS = { rtm_family: 0, rtm_dst_len: 1, rtm_src_len: 2, rtm_tos: 3, rtm_table: 4, rtm_protocol: 5, rtm_scope: 6, rtm_type: 7, rtm_flags: 8 } as const;
 
 // struct rta-cacheinfo
-/** sizeof(struct rta_cacheinfo). */ export const RTA_CACHEINFO_SIZE = 32;
-/** Byte offsets of the members of struct rta_cacheinfo. */ export const RTA_CACHEINFO_OFFSETS = { rta_clntref: 0, rta_lastuse: 4, rta_expires: 8, rta_error: 12, rta_used: 16, rta_id: 20, rta_ts: 24, rta_tsage: 28 } as const;
+/** sizeof(struct rta_cacheinfo). */ export const RTA_CACHEINFO_SIZE = 20;
+/** Byte offsets of the members of struct rta_cacheinfo. */ export const RTA_CACHEINFO_OFFSETS = { rta_clntref: 0, rta_lastuse: 4, rta_expires: 8, rta_error: 12, rta_used: 16 } as const;
 
 // struct rtnexthop
 /** sizeof(struct rtnexthop). */ export const RTNEXTHOP_SIZE = 8;

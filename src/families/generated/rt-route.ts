@@ -100,9 +100,6 @@ export interface RtaCacheinfo {
   "rta-expires": number | undefined;
   "rta-error": number | undefined;
   "rta-used": number | undefined;
-  "rta-id": number | undefined;
-  "rta-ts": number | undefined;
-  "rta-tsage": number | undefined;
 }
 /** Fields of struct rta-cacheinfo to encode (missing ones are 0). */
 export interface RtaCacheinfoInput {
@@ -111,9 +108,6 @@ export interface RtaCacheinfoInput {
   "rta-expires"?: number;
   "rta-error"?: number;
   "rta-used"?: number;
-  "rta-id"?: number;
-  "rta-ts"?: number;
-  "rta-tsage"?: number;
 }
 /** Fields of struct rtnexthop (undefined past the end of a short payload). */
 export interface Rtnexthop {
@@ -374,7 +368,7 @@ export const spec: FamilySpec = reviveSpec(`
 [
 ["enum","rtm-type",["unspec","unicast","local","broadcast","anycast","multicast","blackhole","unreachable","prohibit","throw","nat","xresolve"],{"namePrefix":"rtn-"}],
 ["struct","rtmsg",[["rtm-family","u8"],["rtm-dst-len","u8"],["rtm-src-len","u8"],["rtm-tos","u8"],["rtm-table","u8"],["rtm-protocol","u8"],["rtm-scope","u8"],["rtm-type","u8",{"enum":"rtm-type"}],["rtm-flags","u32"]]],
-["struct","rta-cacheinfo",[["rta-clntref","u32"],["rta-lastuse","u32"],["rta-expires","u32"],["rta-error","u32"],["rta-used","u32"],["rta-id","u32"],["rta-ts","u32"],["rta-tsage","u32"]]],
+["struct","rta-cacheinfo",[["rta-clntref","u32"],["rta-lastuse","u32"],["rta-expires","u32"],["rta-error","u32"],["rta-used","u32"]]],
 ["enum","del-reason",["unspec","expired","ra-withdrawn"],{"namePrefix":"rt-del-reason-"}],
 ["flags","rtnh-flags",["dead","pervasive","onlink","offload","linkdown","unresolved","trap"],{"namePrefix":"rtnh-f-"}],
 ["struct","rtnexthop",[["rtnh-len","u16"],["rtnh-flags","u8",{"enum":"rtnh-flags","enumAsFlags":true}],["rtnh-hops","u8"],["rtnh-ifindex","s32"]]],
@@ -509,10 +503,7 @@ function s1(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "rta-expires": l >= 12 ? dv.getUint32(s + 8, LE) : undefined,
     "rta-error": l >= 16 ? dv.getUint32(s + 12, LE) : undefined,
     "rta-used": l >= 20 ? dv.getUint32(s + 16, LE) : undefined,
-    "rta-id": l >= 24 ? dv.getUint32(s + 20, LE) : undefined,
-    "rta-ts": l >= 28 ? dv.getUint32(s + 24, LE) : undefined,
-    "rta-tsage": l >= 32 ? dv.getUint32(s + 28, LE) : undefined,
-    "__rest": l > 32 ? b.subarray(s + 32, s + l) : undefined,
+    "__rest": l > 20 ? b.subarray(s + 20, s + l) : undefined,
   };
 }
 const N2: readonly (string | undefined)[] = ["dead", "pervasive", "onlink", "offload", "linkdown", "unresolved", "trap"];
@@ -629,15 +620,12 @@ function rw1(w: MessageWriter, t: number, x: readonly unknown[], path: string, s
   }
   w.nestEnd(n);
 }
-const T1: StructDesc = ["rta-cacheinfo", 32, [
+const T1: StructDesc = ["rta-cacheinfo", 20, [
   ["rta-clntref", "u32", 0, 4, LE],
   ["rta-lastuse", "u32", 4, 4, LE],
   ["rta-expires", "u32", 8, 4, LE],
   ["rta-error", "u32", 12, 4, LE],
   ["rta-used", "u32", 16, 4, LE],
-  ["rta-id", "u32", 20, 4, LE],
-  ["rta-ts", "u32", 24, 4, LE],
-  ["rta-tsage", "u32", 28, 4, LE],
 ]];
 function E0(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   { const x = own(v, "encap-type"); if (x !== undefined) w.putU16(21, int(enumValue(V3, x, path, "encap-type", "lwtunnel-encap-types"), path, "encap-type", 0, 65535)); }
