@@ -16,17 +16,12 @@ import type { FamilySpec } from '../../schema/model.js';
 import { family as conntrackFamily, type ConntrackAttrs } from '../generated/conntrack.js';
 import { toConntrackEntry, type ConntrackEntry } from './conntrack.js';
 
-/** @internal One group's or queue's packets, and what to do when it ends. */
-interface Route {
-  readonly sub: Subscription<MessageView>;
-}
-
 /**
  * @internal Routes the unicast packet messages of one nfnetlink subsystem
  * on one socket to a queue per group (nfgenmsg.res_id).
  */
 export class PacketRouter {
-  private readonly routes = new Map<number, Route>();
+  private readonly routes = new Map<number, Subscription<MessageView>>();
   private overruns: number;
   private truncated: number;
 
@@ -43,11 +38,7 @@ export class PacketRouter {
     socket.onIncoming((msg) => this.onMessage(msg));
   }
 
-  /** Group numbers with an open queue. */
-  get ids(): number[] {
-    return [...this.routes.keys()];
-  }
-
+  /** True when the group has an open queue. */
   has(id: number): boolean {
     return this.routes.has(id);
   }
@@ -56,7 +47,7 @@ export class PacketRouter {
   open(id: number, options: SubscribeOptions): Subscription<MessageView> {
     // A Subscription of no multicast group: the router pushes into it.
     const sub = new Subscription<MessageView>(this.socket, [], options);
-    this.routes.set(id, { sub });
+    this.routes.set(id, sub);
     return sub;
   }
 
@@ -68,7 +59,7 @@ export class PacketRouter {
 
   /** Forgets a group's queue (one that ended by itself keeps its error for the reader); the socket reads on if that queue had stopped it. */
   forget(id: number, sub: Subscription<MessageView>): void {
-    if (this.routes.get(id)?.sub === sub) this.routes.delete(id);
+    if (this.routes.get(id) === sub) this.routes.delete(id);
     // The socket does not know this subscription (it joined no group), so
     // it would not lift the pause the subscription asked for.
     this.socket.setPaused(sub, false);
@@ -79,10 +70,15 @@ export class PacketRouter {
     // (the same batch hands them over in order): mark them in every queue.
     const stats = this.socket.stats;
     if (stats.overruns !== this.overruns) {
-      const truncated = stats.truncated !== this.truncated;
+      // The socket counts a truncation as an overrun too.
+      const truncations = stats.truncated - this.truncated;
+      const drops = stats.overruns - this.overruns - truncations;
       this.overruns = stats.overruns;
       this.truncated = stats.truncated;
-      for (const r of this.routes.values()) r.sub.pushOverrun(truncated);
+      for (const sub of this.routes.values()) {
+        if (drops > 0) sub.pushOverrun(false);
+        if (truncations > 0) sub.pushOverrun(true);
+      }
     }
     const type = msg.type;
     if (type === NLMSG_ERROR) {
@@ -93,16 +89,16 @@ export class PacketRouter {
     if (type === NLMSG_DONE || type !== this.packetType) return;
     if (msg.length < NLMSG_HDRLEN + 4) {
       // No res_id to route by: every queue hears of it, as a decode error.
-      for (const r of this.routes.values()) r.sub.push(msg);
+      for (const sub of this.routes.values()) sub.push(msg);
       return;
     }
     const id = msg.dv.getUint16(msg.offset + NLMSG_HDRLEN + 2, false);
-    this.routes.get(id)?.sub.push(msg);
+    this.routes.get(id)?.push(msg);
   }
 
   /** Closes every queue and stops listening. */
   closeAll(): void {
-    for (const [id, r] of [...this.routes]) this.close(id, r.sub);
+    for (const [id, sub] of [...this.routes]) this.close(id, sub);
     if (!this.socket.closed) this.socket.onIncoming(undefined);
   }
 }
