@@ -5,11 +5,9 @@
 // Message types
 /** Message type of newsa. */ export const XFRM_MSG_NEWSA = 16;
 /** Message type of delsa. */ export const XFRM_MSG_DELSA = 17;
-/** Message type of dumpsa. */ export const XFRM_MSG_DUMPSA = 18;
 /** Message type of getsa. */ export const XFRM_MSG_GETSA = 18;
 /** Message type of newpolicy. */ export const XFRM_MSG_NEWPOLICY = 19;
 /** Message type of delpolicy. */ export const XFRM_MSG_DELPOLICY = 20;
-/** Message type of dumppolicy. */ export const XFRM_MSG_DUMPPOLICY = 21;
 /** Message type of getpolicy. */ export const XFRM_MSG_GETPOLICY = 21;
 /** Message type of allocspi. */ export const XFRM_MSG_ALLOCSPI = 22;
 /** Message type of acquire. */ export const XFRM_MSG_ACQUIRE = 23;

@@ -737,10 +737,6 @@ export type NewsaMessage = XfrmUsersaInfo & XfrmAttrs;
 export type DelsaInput = XfrmUsersaIdInput & Omit<XfrmAttrsInput, "proto">;
 /** Decoded delsa messages. */
 export type DelsaMessage = XfrmUsersaId & Omit<XfrmAttrs, "proto">;
-/** Values of dumpsa messages to encode. */
-export type DumpsaInput = XfrmAttrsInput;
-/** Decoded dumpsa messages. */
-export type DumpsaMessage = XfrmAttrs;
 /** Values of getsa messages to encode. */
 export type GetsaInput = XfrmUsersaIdInput & Omit<XfrmAttrsInput, "proto">;
 /** Decoded getsa messages. */
@@ -753,10 +749,6 @@ export type NewpolicyMessage = XfrmUserpolicyInfo & XfrmAttrs;
 export type DelpolicyInput = XfrmUserpolicyIdInput & XfrmAttrsInput;
 /** Decoded delpolicy messages. */
 export type DelpolicyMessage = XfrmUserpolicyId & XfrmAttrs;
-/** Values of dumppolicy messages to encode. */
-export type DumppolicyInput = XfrmAttrsInput;
-/** Decoded dumppolicy messages. */
-export type DumppolicyMessage = XfrmAttrs;
 /** Values of getpolicy messages to encode. */
 export type GetpolicyInput = XfrmUserpolicyIdInput & XfrmAttrsInput;
 /** Decoded getpolicy messages. */
@@ -889,11 +881,9 @@ export type MappingMessage = XfrmUserMapping & XfrmAttrs;
 export interface XfrmOperations {
   readonly "newsa": OperationCodec<NewsaInput, NewsaMessage> & { readonly do: OperationModeCodec<NewsaInput, NewsaMessage>; readonly dump: undefined };
   readonly "delsa": OperationCodec<DelsaInput, DelsaMessage> & { readonly do: OperationModeCodec<DelsaInput, DelsaMessage>; readonly dump: undefined };
-  readonly "dumpsa": OperationCodec<DumpsaInput, DumpsaMessage> & { readonly do: undefined; readonly dump: OperationModeCodec<DumpsaInput, DumpsaMessage> };
   readonly "getsa": OperationCodec<GetsaInput, GetsaMessage> & { readonly do: OperationModeCodec<GetsaInput, GetsaMessage>; readonly dump: undefined };
   readonly "newpolicy": OperationCodec<NewpolicyInput, NewpolicyMessage> & { readonly do: OperationModeCodec<NewpolicyInput, NewpolicyMessage>; readonly dump: undefined };
   readonly "delpolicy": OperationCodec<DelpolicyInput, DelpolicyMessage> & { readonly do: OperationModeCodec<DelpolicyInput, DelpolicyMessage>; readonly dump: undefined };
-  readonly "dumppolicy": OperationCodec<DumppolicyInput, DumppolicyMessage> & { readonly do: undefined; readonly dump: OperationModeCodec<DumppolicyInput, DumppolicyMessage> };
   readonly "getpolicy": OperationCodec<GetpolicyInput, GetpolicyMessage> & { readonly do: OperationModeCodec<GetpolicyInput, GetpolicyMessage>; readonly dump: undefined };
   readonly "allocspi": OperationCodec<AllocspiInput, AllocspiMessage> & { readonly do: OperationModeCodec<AllocspiInput, AllocspiMessage>; readonly dump: undefined };
   readonly "acquire": OperationCodec<AcquireInput, AcquireMessage> & { readonly do: OperationModeCodec<AcquireInput, AcquireMessage>; readonly dump: undefined };
@@ -931,11 +921,9 @@ export interface XfrmOperations {
 export type XfrmDecoded =
   | { name: "newsa"; msg: NewsaMessage }
   | { name: "delsa"; msg: DelsaMessage }
-  | { name: "dumpsa"; msg: DumpsaMessage }
   | { name: "getsa"; msg: GetsaMessage }
   | { name: "newpolicy"; msg: NewpolicyMessage }
   | { name: "delpolicy"; msg: DelpolicyMessage }
-  | { name: "dumppolicy"; msg: DumppolicyMessage }
   | { name: "getpolicy"; msg: GetpolicyMessage }
   | { name: "allocspi"; msg: AllocspiMessage }
   | { name: "acquire"; msg: AcquireMessage }
@@ -1088,11 +1076,9 @@ export const spec: FamilySpec = reviveSpec(`
 [
 ["newsa",{"requestValue":16,"attributeSet":"xfrm-attrs","fixedHeader":"xfrm-usersa-info","do":{"request":{"value":16,"attributes":["alg-auth","alg-crypt","alg-comp","encap","sec-ctx","ltime-val","replay-val","replay-thresh","etimer-thresh","srcaddr","coaddr","lastused","alg-aead","alg-auth-trunc","mark","tfcpad","replay-esn-val","sa-extra-flags","offload-dev","set-mark","set-mark-mask","if-id","mtimer-thresh","sa-dir","nat-keepalive-interval","sa-pcpu","iptfs-drop-time","iptfs-reorder-window","iptfs-dont-frag","iptfs-init-delay","iptfs-max-qsize","iptfs-pkt-size"]}}}],
 ["delsa",{"requestValue":17,"attributeSet":"xfrm-attrs","fixedHeader":"xfrm-usersa-id","do":{"request":{"value":17,"attributes":["srcaddr","mark","if-id"]}}}],
-["dumpsa",{"requestValue":18,"attributeSet":"xfrm-attrs","dump":{"request":{"value":18,"attributes":["proto","address-filter"]}}}],
 ["getsa",{"requestValue":18,"attributeSet":"xfrm-attrs","fixedHeader":"xfrm-usersa-id","do":{"request":{"value":18,"attributes":["srcaddr","mark","if-id"]}}}],
 ["newpolicy",{"requestValue":19,"attributeSet":"xfrm-attrs","fixedHeader":"xfrm-userpolicy-info","do":{"request":{"value":19,"attributes":["tmpl","sec-ctx","lastused","policy-type","mark","offload-dev","if-id"]}}}],
 ["delpolicy",{"requestValue":20,"attributeSet":"xfrm-attrs","fixedHeader":"xfrm-userpolicy-id","do":{"request":{"value":20,"attributes":["sec-ctx","policy-type","mark","if-id"]}}}],
-["dumppolicy",{"requestValue":21,"attributeSet":"xfrm-attrs","dump":{"request":{"value":21,"attributes":[]}}}],
 ["getpolicy",{"requestValue":21,"attributeSet":"xfrm-attrs","fixedHeader":"xfrm-userpolicy-id","do":{"request":{"value":21,"attributes":["sec-ctx","policy-type","mark","if-id"]}}}],
 ["allocspi",{"requestValue":22,"attributeSet":"xfrm-attrs","fixedHeader":"xfrm-userspi-info","do":{"request":{"value":22,"attributes":["mark","if-id","sa-pcpu"]}}}],
 ["acquire",{"requestValue":23,"attributeSet":"xfrm-attrs","fixedHeader":"xfrm-user-acquire","do":{"request":{"value":23,"attributes":["tmpl","sec-ctx","policy-type","mark","if-id","offload-dev","sa-pcpu"]}}}],
@@ -1509,28 +1495,28 @@ function B1(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
   return L4(b, dv, s, e, 0, undefined);
 }
 function B2(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L0(b, dv, s, e, 0, undefined);
-}
-function B3(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
   return L5(b, dv, s, e, 0, undefined);
 }
-function B4(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
+function B3(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
   return L6(b, dv, s, e, 0, undefined);
 }
-function B5(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
+function B4(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
   return L7(b, dv, s, e, 0, undefined);
 }
-function B6(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
+function B5(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
   return L8(b, dv, s, e, 0, undefined);
 }
-function B7(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
+function B6(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
   return L9(b, dv, s, e, 0, undefined);
 }
-function B8(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
+function B7(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
   return L10(b, dv, s, e, 0, undefined);
 }
-function B9(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
+function B8(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
   return L11(b, dv, s, e, 0, undefined);
+}
+function B9(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
+  return L0(b, dv, s, e, 0, undefined);
 }
 function B10(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
   return L12(b, dv, s, e, 0, undefined);
@@ -3597,14 +3583,14 @@ const codecs: FamilyCodecs = {
   bodies: [
     ["xfrm-attrs", "xfrm-usersa-info", B0, E3],
     ["xfrm-attrs", "xfrm-usersa-id", B1, E4],
-    ["xfrm-attrs", "", B2, E0],
-    ["xfrm-attrs", "xfrm-userpolicy-info", B3, E5],
-    ["xfrm-attrs", "xfrm-userpolicy-id", B4, E6],
-    ["xfrm-attrs", "xfrm-userspi-info", B5, E7],
-    ["xfrm-attrs", "xfrm-user-acquire", B6, E8],
-    ["xfrm-attrs", "xfrm-user-expire", B7, E9],
-    ["xfrm-attrs", "xfrm-user-polexpire", B8, E10],
-    ["xfrm-attrs", "xfrm-usersa-flush", B9, E11],
+    ["xfrm-attrs", "xfrm-userpolicy-info", B2, E5],
+    ["xfrm-attrs", "xfrm-userpolicy-id", B3, E6],
+    ["xfrm-attrs", "xfrm-userspi-info", B4, E7],
+    ["xfrm-attrs", "xfrm-user-acquire", B5, E8],
+    ["xfrm-attrs", "xfrm-user-expire", B6, E9],
+    ["xfrm-attrs", "xfrm-user-polexpire", B7, E10],
+    ["xfrm-attrs", "xfrm-usersa-flush", B8, E11],
+    ["xfrm-attrs", "", B9, E0],
     ["xfrm-attrs", "xfrm-aevent-id", B10, E12],
     ["xfrm-sad-attrs", "xfrm-info-flags", B11, E13],
     ["xfrm-spd-attrs", "xfrm-info-flags", B12, E14],

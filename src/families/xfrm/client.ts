@@ -25,6 +25,7 @@ import {
   type XfrmStateFlags,
   type XfrmUsersaInfoInput,
 } from '../generated/xfrm.js';
+import { XFRM_MSG_GETPOLICY, XFRM_MSG_GETSA } from '../generated/xfrm.constants.js';
 import {
   addressBytes,
   addressFamilyOf,
@@ -576,10 +577,14 @@ export class XfrmClient implements AsyncDisposable {
     });
   }
 
-  private async *dumpOf(op: string, value: Obj, options: CallOptions): AsyncGenerator<MessageView> {
-    const bytes = this.encode(op, value, NLM_F_REQUEST | NLM_F_DUMP);
-    yield* this.socket.dump(bytes, {
-      name: `xfrm ${op}`,
+  // GETSA / GETPOLICY dumps carry attributes only, no fixed header (xfrm_dump_sa()).
+  private async *dumpOf(type: number, value: Obj, options: CallOptions): AsyncGenerator<MessageView> {
+    const w = this.writer.reset();
+    w.beginMessage(type, NLM_F_REQUEST | NLM_F_DUMP);
+    xfrmFamily.sets.get('xfrm-attrs')!.encode(w, value, 'filter');
+    w.endMessage();
+    yield* this.socket.dump(w.finishCopy(), {
+      name: `xfrm dump ${type === XFRM_MSG_GETSA ? 'getsa' : 'getpolicy'}`,
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.timeout !== undefined ? { timeout: options.timeout } : {}),
     });
@@ -596,7 +601,7 @@ export class XfrmClient implements AsyncDisposable {
       const sel = selectorInput({ ...(filter.src !== undefined ? { src: filter.src } : {}), ...(filter.dst !== undefined ? { dst: filter.dst } : {}) }, 'filter').raw;
       request['address-filter'] = { saddr: sel.saddr, daddr: sel.daddr, family: sel.family, splen: sel['prefixlen-s'] ?? 0, dplen: sel['prefixlen-d'] ?? 0 };
     }
-    for await (const m of this.dumpOf('dumpsa', request, options)) yield decodedState(m);
+    for await (const m of this.dumpOf(XFRM_MSG_GETSA, request, options)) yield decodedState(m);
   }
 
   /** Every SA, as an array. */
@@ -675,7 +680,7 @@ export class XfrmClient implements AsyncDisposable {
 
   /** Streams the policies (main and sub tables, socket policies included). */
   async *policies(options: CallOptions = {}): AsyncGenerator<XfrmPolicy> {
-    for await (const m of this.dumpOf('dumppolicy', {}, options)) yield decodedPolicy(m);
+    for await (const m of this.dumpOf(XFRM_MSG_GETPOLICY, {}, options)) yield decodedPolicy(m);
   }
 
   /** Every policy, as an array. */
