@@ -4,6 +4,8 @@
 // `ip` does.
 import { readFileSync, readdirSync } from 'node:fs';
 import { LINK_TYPE_NAMES, ROUTE_TYPE_NAMES, RTPROT_NAMES, RT_SCOPE_NAMES, RT_TABLE_NAMES } from '../../families/route/names.js';
+import * as N from '../../families/generated/rt-neigh.constants.js';
+import * as R from '../../families/generated/rt-route.constants.js';
 import { matches } from './args.js';
 import { strtol, strtoulWithin } from './numbers.js';
 
@@ -185,17 +187,17 @@ export function rtnTypeName(n: number): string {
 }
 /** Route type from a word as rtnl_rtntype_a2n reads it: some names by prefix ("b" is broadcast), or a number up to 255. */
 export function rtnTypeNumber(s: string): number | undefined {
-  if (s === 'local') return 2;
-  if (s === 'nat') return 10;
-  if (matches(s, 'broadcast') || s === 'brd') return 3;
-  if (matches(s, 'anycast')) return 4;
-  if (matches(s, 'multicast')) return 5;
-  if (matches(s, 'prohibit')) return 8;
-  if (matches(s, 'unreachable')) return 7;
-  if (matches(s, 'blackhole')) return 6;
-  if (matches(s, 'xresolve')) return 11;
-  if (matches(s, 'unicast')) return 1;
-  if (s === 'throw') return 9;
+  if (s === 'local') return R.RTN_LOCAL;
+  if (s === 'nat') return R.RTN_NAT;
+  if (matches(s, 'broadcast') || s === 'brd') return R.RTN_BROADCAST;
+  if (matches(s, 'anycast')) return R.RTN_ANYCAST;
+  if (matches(s, 'multicast')) return R.RTN_MULTICAST;
+  if (matches(s, 'prohibit')) return R.RTN_PROHIBIT;
+  if (matches(s, 'unreachable')) return R.RTN_UNREACHABLE;
+  if (matches(s, 'blackhole')) return R.RTN_BLACKHOLE;
+  if (matches(s, 'xresolve')) return R.RTN_XRESOLVE;
+  if (matches(s, 'unicast')) return R.RTN_UNICAST;
+  if (s === 'throw') return R.RTN_THROW;
   return strtoulWithin(s, 0, 255);
 }
 
@@ -206,15 +208,15 @@ export function linkTypeName(n: number): string {
 
 /** NUD state from a word as `ip neigh ... nud STATE` reads it (nud_state_a2n: some names by prefix, or one bit as a number). */
 export function nudStateNumber(s: string): number | undefined {
-  if (matches(s, 'permanent')) return 0x80;
-  if (matches(s, 'reachable')) return 0x02;
-  if (s === 'noarp') return 0x40;
-  if (s === 'none') return 0x00;
-  if (s === 'stale') return 0x04;
-  if (s === 'incomplete') return 0x01;
-  if (s === 'delay') return 0x08;
-  if (s === 'probe') return 0x10;
-  if (matches(s, 'failed')) return 0x20;
+  if (matches(s, 'permanent')) return N.NUD_PERMANENT;
+  if (matches(s, 'reachable')) return N.NUD_REACHABLE;
+  if (s === 'noarp') return N.NUD_NOARP;
+  if (s === 'none') return 0;
+  if (s === 'stale') return N.NUD_STALE;
+  if (s === 'incomplete') return N.NUD_INCOMPLETE;
+  if (s === 'delay') return N.NUD_DELAY;
+  if (s === 'probe') return N.NUD_PROBE;
+  if (matches(s, 'failed')) return N.NUD_FAILED;
   const n = s === '' ? undefined : strtoulWithin(s, 0, 0xffffffff);
   if (n === undefined || n >= 0x100 || (n & (n - 1)) !== 0) return undefined;
   return n;
