@@ -325,11 +325,11 @@ function needWhole(m: MessageView, name: string): void {
   if (struct === undefined) return;
   const size = xfrmFamily.structs.get(struct)!.size;
   if (m.length < 16 + size)
-    throw new NetlinkDecodeError(`xfrm ${name} message of ${m.length} bytes is shorter than its header (struct ${struct.replace(/-/g, '_')}, ${size} bytes)`, m.offset, 'xfrm');
+    throw new NetlinkDecodeError(`${name} message of ${m.length} bytes is shorter than its header (struct ${struct.replace(/-/g, '_')}, ${size} bytes)`, m.offset, 'xfrm');
 }
 
 function needWholeAttribute(m: MessageView, value: { __rest?: unknown } | undefined, last: unknown, what: string): void {
-  if (value !== undefined && last === undefined) throw new NetlinkDecodeError(`xfrm: ${what} is shorter than its struct`, m.offset, 'xfrm');
+  if (value !== undefined && last === undefined) throw new NetlinkDecodeError(`${what} is shorter than its struct`, m.offset, 'xfrm');
 }
 
 // Message types the kernel sends (the spec's event operations and named

@@ -9,6 +9,7 @@ import { family as xfrmFamily } from '../../../src/families/generated/xfrm.js';
 import { XfrmClient, decodeXfrmEvent, decodeXfrmMessage, toPolicy, toState, type XfrmEvent } from '../../../src/families/xfrm/index.js';
 import { eventText } from '../../../src/cli/ip/xfrm-print.js';
 import { FakeKernel } from '../../../src/testing/index.js';
+import { XFRMNLGRP_ACQUIRE, XFRMNLGRP_POLICY, XFRMNLGRP_SA } from '../../../src/families/generated/xfrm.constants.js';
 import { XFRM_VECTORS } from '../../vectors/xfrm.js';
 import { toHex } from '../../vectors/hex.js';
 
@@ -229,6 +230,33 @@ describe('XfrmClient over the fake kernel', () => {
       expect(sent.type).toBe(ip.type);
       expect(decodeXfrmMessage(sent)).toEqual(decodeXfrmMessage(ip));
     } finally {
+      x.close();
+    }
+  });
+
+  it('yields typed events of the groups it joined, with overruns in-band and malformed messages handed to onMalformed', async () => {
+    const { x, kernel } = await client();
+    const skipped: string[] = [];
+    const events = x.monitor({ groups: ['sa', 'policy'], onMalformed: (err) => skipped.push(err.message) });
+    try {
+      kernel.multicast(XFRMNLGRP_SA, XFRM_VECTORS.STATE_DUMP!.bytes);
+      expect((await events.next()).value).toMatchObject({ type: 'newsa', state: { proto: 'esp', dst: '10.0.0.8', spi: 0x800 } });
+      kernel.endpoint(x.socket.portId).overrun();
+      kernel.multicast(XFRMNLGRP_POLICY, XFRM_VECTORS.POLICY_DUMP!.bytes);
+      // A NEWSA cut inside its struct xfrm_usersa_info.
+      const short = XFRM_VECTORS.STATE_DUMP!.bytes.slice(0, 100);
+      new DataView(short.buffer).setUint32(0, 100, true);
+      kernel.multicast(XFRMNLGRP_SA, short);
+      kernel.multicast(XFRMNLGRP_POLICY, XFRM_VECTORS.FLUSHPOLICY!.bytes);
+      // Not joined: never seen.
+      kernel.multicast(XFRMNLGRP_ACQUIRE, XFRM_VECTORS.STATE_DUMP!.bytes);
+      expect((await events.next()).value).toEqual({ overrun: true, truncated: false });
+      expect((await events.next()).value).toMatchObject({ type: 'newpolicy', policy: { dir: 'in', action: 'block', selector: { src: '2001:db8::/64', proto: 58 } } });
+      expect((await events.next()).value).toEqual({ type: 'flushpolicy', policyType: 'sub' });
+      expect(skipped).toEqual([expect.stringMatching(/^xfrm: newsa message of 100 bytes is shorter than its header \(struct xfrm_usersa_info, 224 bytes\) \(at byte \d+\)$/)]);
+      expect(events.queued).toBe(0);
+    } finally {
+      events.close();
       x.close();
     }
   });
