@@ -102,6 +102,29 @@ describe.skipIf(!canUseKernel)('IpsetClient', () => {
     expect(ipsetTool(ns!, ['list', '-n']).split('\n').filter(Boolean).sort()).toEqual(['bp', 'c1', 'ipp', 'ls', 'n6', 'nif']);
   });
 
+  it('writes the other types this kernel has: bitmap:ip, bitmap:ip,mac, hash:ip,port,ip, hash:ip,port,net, hash:net,port', async () => {
+    await client.create('bip', { type: 'bitmap:ip', ipRange: { from: '10.7.0.0', cidr: 24 }, netmask: 30 });
+    await client.add('bip', { ip: '10.7.0.5' });
+    await client.create('bmac', { type: 'bitmap:ip,mac', ipRange: { from: '10.1.0.0', to: '10.1.0.9' } });
+    await client.add('bmac', { ip: '10.1.0.1', ether: '02:00:00:00:00:0a' });
+    await client.create('ipi', { type: 'hash:ip,port,ip' });
+    await client.add('ipi', { ip: '1.2.3.4', proto: 17, port: 53, ip2: '5.6.7.8' });
+    await client.create('ipn', { type: 'hash:ip,port,net', family: 'inet6' });
+    await client.add('ipn', { ip: '2001:db8::1', proto: 6, port: 22, ip2: '2001:db8:2::', cidr2: 48, nomatch: true });
+    await client.create('np', { type: 'hash:net,port' });
+    await client.add('np', { ip: '10.9.0.0', cidr: 16, proto: 132, port: 9 });
+    const sets = new Map((await client.listAll()).map((x) => [x.name, x]));
+    expect(sets.get('bip')).toMatchObject({ type: 'bitmap:ip', family: 'inet', ipRange: { from: '10.7.0.0', to: '10.7.0.255' }, netmask: 30, members: [{ ip: '10.7.0.4' }] });
+    expect(sets.get('bmac')!.members).toEqual([{ ip: '10.1.0.1', ether: '02:00:00:00:00:0a' }]);
+    expect(sets.get('ipi')!.members).toEqual([{ ip: '1.2.3.4', proto: 17, port: 53, ip2: '5.6.7.8' }]);
+    expect(sets.get('ipn')!.members).toEqual([{ ip: '2001:db8::1', proto: 6, port: 22, ip2: '2001:db8:2::', cidr2: 48, nomatch: true }]);
+    expect(sets.get('np')!.members).toEqual([{ ip: '10.9.0.0', cidr: 16, proto: 132, port: 9 }]);
+    expect(ipsetTool(ns!, ['save', 'ipn'])).toMatch(/\nadd ipn 2001:db8::1,tcp:22,2001:db8:2::\/48 nomatch\n$/);
+    await expect(client.create('x', { type: 'bitmap:ip' })).rejects.toThrow(new TypeError('ipRange must be { from, to } or { from, cidr } for bitmap:ip sets, got undefined'));
+    await expect(client.add('bmac', { ip: '10.1.0.2', ether: 'nope' })).rejects.toThrow(RangeError);
+    for (const name of ['bip', 'bmac', 'ipi', 'ipn', 'np']) await client.destroy(name);
+  });
+
   it('lists headers only when terse', async () => {
     const [set] = await client.listAll({ name: 'ipp', terse: true });
     expect(set).toMatchObject({ name: 'ipp', type: 'hash:ip,port', elements: 1, members: [] });

@@ -5,7 +5,7 @@
 // The argument grammar follows ipset's lib/ipset.c (ipset_parser(),
 // call_parser(), build_argv()); the talking goes through IpsetClient.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { IpsetClient, IpsetError, type IpsetCreateInput, type IpsetEntryInput, type IpsetHeader, type IpsetType } from '../../families/netfilter/ipset.js';
+import { IpsetClient, IpsetError, type IpsetAddressRange, type IpsetCreateInput, type IpsetEntryInput, type IpsetHeader, type IpsetType } from '../../families/netfilter/ipset.js';
 import { errnoDescription, errnoNumber } from '../../core/errno.js';
 import { NetlinkError } from '../../core/errors.js';
 import type { CommandIO } from '../ynl.js';
@@ -20,6 +20,7 @@ import {
   xmlOptions,
   number,
   parseElement,
+  parseIpv4Literal,
   smallNumber,
   syntax,
   TYPES,
@@ -154,19 +155,8 @@ function str(v: string | true | undefined): string {
   return typeof v === 'string' ? v : '';
 }
 
-// Set types ipset knows that nlkit ipset cannot write yet (they still list).
-const OTHER_TYPES = new Set([
-  'bitmap:ip',
-  'bitmap:ip,mac',
-  'hash:mac',
-  'hash:ip,mac',
-  'hash:ip,mark',
-  'hash:ip,port,ip',
-  'hash:ip,port,net',
-  'hash:net,net',
-  'hash:net,port',
-  'hash:net,port,net',
-]);
+// Set types ipset knows that nlkit ipset cannot write (this kernel has none of them).
+const OTHER_TYPES = new Set(['hash:mac', 'hash:ip,mac', 'hash:ip,mark', 'hash:net,net', 'hash:net,port,net']);
 
 function typeInfo(name: string): TypeInfo {
   const t = TYPES.get(name);
@@ -184,8 +174,32 @@ function parsePortNumber(v: string): number {
   return smallNumber(v, 0, 65535);
 }
 
+/** `range`, `from`, `to` and `network` of bitmap:ip and bitmap:ip,mac (ipset_parse_netrange(), ipset_parse_single_ip(), ipset_parse_net()). */
+function parseCreateIpRange(k: string, s: string, had: IpsetAddressRange | undefined): IpsetAddressRange {
+  const r: IpsetAddressRange = { ...(had ?? { from: '' }) };
+  const slash = s.indexOf('/');
+  const dash = s.indexOf('-');
+  if (k === 'range' && slash < 0 && dash < 0) throw syntax(`IP/cidr or IP-IP range must be specified: ${s}`);
+  if ((k === 'from' || k === 'to') && (slash >= 0 || dash >= 0)) throw syntax(`plain IP address must be supplied: ${s}`);
+  if (k === 'network' && (slash < 0 || dash >= 0)) throw syntax(`IP/netblock must be supplied: ${s}`);
+  const address = (a: string): string => {
+    const v = parseIpv4Literal(a);
+    if (v === undefined) throw syntax(`cannot parse ${a}: resolving to IPv4 address failed`);
+    return v;
+  };
+  if (k === 'to') return { ...r, to: address(s) };
+  if (slash >= 0) {
+    const c = smallNumber(s.slice(slash + 1), 0, 255);
+    if (c > 32) throw syntax(`'${s.slice(slash + 1)}' is out of range 0-32`);
+    return { from: address(s.slice(0, slash)), cidr: c };
+  }
+  if (dash >= 0) return { from: address(s.slice(0, dash)), to: address(s.slice(dash + 1)) };
+  return { ...r, from: address(s) };
+}
+
 function createInput(type: TypeInfo, opts: Map<string, string | true>): IpsetCreateInput {
   const input: IpsetCreateInput = { type: type.name as IpsetType };
+  const ipRanged = type.name === 'bitmap:ip' || type.name === 'bitmap:ip,mac';
   const fam = opts.get('family');
   let family: 'inet' | 'inet6' = 'inet';
   if (fam !== undefined) {
@@ -227,18 +241,22 @@ function createInput(type: TypeInfo, opts: Map<string, string | true>): IpsetCre
       case 'initval':
         input.initval = Number(number(s, 0n, 0xffffffffn));
         break;
-      case 'range': {
-        // FROM-TO, or FROM alone (and then `to' is missing).
-        const dash = s.indexOf('-');
-        if (dash < 0) input.range = { from: parsePortNumber(s), to: Number.NaN };
-        else input.range = { from: parsePortNumber(s.slice(0, dash)), to: parsePortNumber(s.slice(dash + 1)) };
-        break;
-      }
+      case 'range':
       case 'from':
-        input.range = { from: parsePortNumber(s), to: input.range?.to ?? Number.NaN };
-        break;
       case 'to':
-        input.range = { from: input.range?.from ?? Number.NaN, to: parsePortNumber(s) };
+      case 'network':
+        if (ipRanged) {
+          input.ipRange = parseCreateIpRange(k, s, input.ipRange);
+          break;
+        }
+        if (k === 'from' || k === 'to') {
+          input.range = k === 'from' ? { from: parsePortNumber(s), to: input.range?.to ?? Number.NaN } : { from: input.range?.from ?? Number.NaN, to: parsePortNumber(s) };
+        } else {
+          // bitmap:port's FROM-TO, or FROM alone (and then `to' is missing).
+          const dash = s.indexOf('-');
+          if (dash < 0) input.range = { from: parsePortNumber(s), to: Number.NaN };
+          else input.range = { from: parsePortNumber(s.slice(0, dash)), to: parsePortNumber(s.slice(dash + 1)) };
+        }
         break;
       case 'size':
         input.size = Number(number(s, 0n, 0xffffffffn));
@@ -250,7 +268,10 @@ function createInput(type: TypeInfo, opts: Map<string, string | true>): IpsetCre
         break;
     }
   }
-  if (type.mandatory.includes('range')) {
+  if (ipRanged) {
+    // IPSET_OPT_IP is the one mandatory option; the kernel judges the rest.
+    if (input.ipRange === undefined || input.ipRange.from === '') throw new IpsetCliError("Mandatory option `range' is missing", 2);
+  } else if (type.mandatory.includes('range')) {
     // IPSET_OPT_PORT and IPSET_OPT_PORT_TO are mandatory; ipset names the first option that sets the missing one.
     if (input.range === undefined || Number.isNaN(input.range.from)) throw new IpsetCliError("Mandatory option `range' is missing", 2);
     if (Number.isNaN(input.range.to)) throw new IpsetCliError("Mandatory option `to' is missing", 2);
@@ -571,6 +592,8 @@ async function execute(s: Session, argvIn: readonly string[], outer?: Env2): Pro
       return 0;
     case 'create': {
       setname(arg0!);
+      // ipset asks the kernel for the type first (IPSET_CMD_TYPE): a type this kernel lacks fails with the kernel's word.
+      if (OTHER_TYPES.has(arg1!)) await (await client(s)).typeRevision(arg1!);
       const type = typeInfo(arg1!);
       const input = createInput(type, keywordArgs(argv, type.create));
       if (env.exist) input.exist = true;

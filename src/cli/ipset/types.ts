@@ -49,9 +49,9 @@ const ADT_EXT = [kw('packets'), kw('bytes'), kw('comment'), kw('skbmark'), kw('s
 export interface TypeInfo {
   /** Type name. */
   name: string;
-  /** Elements have two parts (ip,port; net,iface). */
-  dimension: 1 | 2;
-  /** Family neutral (bitmap:port, list:set): family is not printed. */
+  /** Parts of an element (ip; ip,port; ip,port,ip). */
+  dimension: 1 | 2 | 3;
+  /** Family not printed (bitmap:port and list:set are family neutral, bitmap:ip IPv4 only). */
   neutral: boolean;
   /** Create options, in listing order. */
   create: readonly Keyword[];
@@ -126,6 +126,95 @@ export const TYPES: ReadonlyMap<string, TypeInfo> = new Map<string, TypeInfo>([
       test: [kw('nomatch', false)],
       mandatory: [],
       ranges: { add: ['ip-to', 'cidr'], del: ['ip-to', 'cidr'], test: ['cidr'] },
+    },
+  ],
+  [
+    'hash:net,port',
+    {
+      name: 'hash:net,port',
+      dimension: 2,
+      neutral: false,
+      create: [...HASH_COMMON, ...EXT],
+      add: [kw('timeout'), kw('nomatch', false), ...ADT_EXT],
+      del: [],
+      test: [kw('nomatch', false)],
+      mandatory: [],
+      ranges: { add: ['ip-to', 'cidr', 'port-to'], del: ['ip-to', 'cidr', 'port-to'], test: ['cidr'] },
+    },
+  ],
+  [
+    'hash:ip,port,ip',
+    {
+      name: 'hash:ip,port,ip',
+      dimension: 3,
+      neutral: false,
+      create: [...HASH_COMMON, ...EXT, ...IGNORED],
+      add: [kw('timeout'), ...ADT_EXT],
+      del: [],
+      test: [],
+      mandatory: [],
+      ranges: { add: ['ip-to', 'cidr', 'port-to'], del: ['ip-to', 'cidr', 'port-to'], test: [] },
+    },
+  ],
+  [
+    'hash:ip,port,net',
+    {
+      name: 'hash:ip,port,net',
+      dimension: 3,
+      neutral: false,
+      create: [...HASH_COMMON, ...EXT, ...IGNORED],
+      add: [kw('timeout'), kw('nomatch', false), ...ADT_EXT],
+      del: [],
+      test: [kw('nomatch', false)],
+      mandatory: [],
+      ranges: { add: ['ip-to', 'cidr', 'port-to'], del: ['ip-to', 'cidr', 'port-to'], test: [] },
+    },
+  ],
+  [
+    'bitmap:ip',
+    {
+      name: 'bitmap:ip',
+      dimension: 1,
+      neutral: true,
+      create: [
+        kw('range'),
+        kw('netmask'),
+        kw('timeout'),
+        kw('counters', false),
+        kw('comment', false),
+        kw('skbinfo', false),
+        kw('from', true, false),
+        kw('to', true, false),
+        kw('network', true, false),
+      ],
+      add: [kw('timeout'), ...ADT_EXT],
+      del: [],
+      test: [],
+      mandatory: ['range'],
+      ranges: { add: ['ip-to', 'cidr'], del: ['ip-to', 'cidr'], test: [] },
+    },
+  ],
+  [
+    'bitmap:ip,mac',
+    {
+      name: 'bitmap:ip,mac',
+      dimension: 2,
+      neutral: true,
+      create: [
+        kw('range'),
+        kw('timeout'),
+        kw('counters', false),
+        kw('comment', false),
+        kw('skbinfo', false),
+        kw('from', true, false),
+        kw('to', true, false),
+        kw('network', true, false),
+      ],
+      add: [kw('timeout'), ...ADT_EXT],
+      del: [],
+      test: [],
+      mandatory: ['range'],
+      ranges: { add: [], del: [], test: [] },
     },
   ],
   [
@@ -326,7 +415,7 @@ const IPPROTO_SCTP = 132;
 const IPPROTO_UDPLITE = 136;
 
 /** The numeric IPv4 forms getaddrinfo() takes (a, a.b, a.b.c, a.b.c.d; decimal or 0 octal parts; glibc refuses hex ones). */
-function inetAton(str: string): string | undefined {
+export function parseIpv4Literal(str: string): string | undefined {
   const parts = str.split('.');
   if (parts.length > 4) return undefined;
   const nums: number[] = [];
@@ -363,7 +452,7 @@ async function getaddrinfo(name: string, family: 'inet' | 'inet6'): Promise<stri
 
 /** An address: a numeric one, else a host name resolved in the set's family (get_addrinfo()). */
 async function parseAddress(str: string, family: 'inet' | 'inet6', ctx: ElementContext): Promise<string> {
-  const v = family === 'inet' ? inetAton(str) : isIPv6(str) ? str : undefined;
+  const v = family === 'inet' ? parseIpv4Literal(str) : isIPv6(str) ? str : undefined;
   if (v !== undefined) return v;
   const found = await (ctx.lookup ?? getaddrinfo)(str, family);
   if (found.length === 0) throw syntax(`cannot parse ${str}: resolving to ${family === 'inet' ? 'IPv4' : 'IPv6'} address failed`);
@@ -372,8 +461,13 @@ async function parseAddress(str: string, family: 'inet' | 'inet6', ctx: ElementC
 }
 
 /** An address part as ipset_parse_ip4_single6() / ipset_parse_ip4_net6() and parse_ipaddr() read it. */
-async function parseIpPart(str: string, family: 'inet' | 'inet6', kind: 'single' | 'net', into: IpsetEntryInput, ctx: ElementContext): Promise<void> {
+async function parseIpPart(str: string, family: 'inet' | 'inet6', kind: 'single' | 'net' | 'plain', into: IpsetEntryInput, ctx: ElementContext, second = false): Promise<void> {
   const max = family === 'inet' ? 32 : 128;
+  if (kind === 'plain') {
+    // ipset_parse_single_ip(), either family.
+    const slash = separator(str, '/');
+    if (separator(str, '-') >= 0 || (slash >= 0 && str.slice(slash) !== `/${max}`)) throw syntax(`plain IP address must be supplied: ${str}`);
+  }
   if (family === 'inet6') {
     const slash = separator(str, '/');
     if (kind === 'single' && (separator(str, '-') >= 0 || (slash >= 0 && str.slice(slash) !== '/128'))) throw syntax(`plain IP address must be supplied: ${str}`);
@@ -383,17 +477,34 @@ async function parseIpPart(str: string, family: 'inet' | 'inet6', kind: 'single'
   if (slash >= 0) {
     const c = smallNumber(str.slice(slash + 1), 0, 255);
     if (c > max) throw syntax(`'${str.slice(slash + 1)}' is out of range 0-${max}`);
-    into.cidr = c;
-    into.ip = await parseAddress(str.slice(0, slash), family, ctx);
+    if (second) {
+      into.cidr2 = c;
+      into.ip2 = await parseAddress(str.slice(0, slash), family, ctx);
+    } else {
+      into.cidr = c;
+      into.ip = await parseAddress(str.slice(0, slash), family, ctx);
+    }
     return;
   }
   const dash = separator(str, '-');
   if (dash >= 0) {
-    into.ip = await parseAddress(str.slice(0, dash), family, ctx);
-    into.ipTo = await parseAddress(str.slice(dash + 1), family, ctx);
+    const from = await parseAddress(str.slice(0, dash), family, ctx);
+    const to = await parseAddress(str.slice(dash + 1), family, ctx);
+    if (second) Object.assign(into, { ip2: from, ip2To: to });
+    else Object.assign(into, { ip: from, ipTo: to });
     return;
   }
-  into.ip = await parseAddress(str, family, ctx);
+  if (second) into.ip2 = await parseAddress(str, family, ctx);
+  else into.ip = await parseAddress(str, family, ctx);
+}
+
+/** parse_ether(): a MAC address of six hex pairs. */
+function parseEther(str: string): string {
+  if (!/^[0-9a-fA-F]{1,2}(:[0-9a-fA-F]{1,2}){5}$/.test(str)) throw syntax(`cannot parse '${str}' as ethernet address`);
+  return str
+    .split(':')
+    .map((b) => b.padStart(2, '0'))
+    .join(':');
 }
 
 /**
@@ -477,10 +588,17 @@ export async function parseElement(type: TypeInfo, family: IpsetHeader['family']
   const fam = family === 'inet6' ? 'inet6' : 'inet';
   const comma = separator(str, ',');
   if (type.dimension === 1 && comma >= 0) throw syntax(`Elem separator in ${str}, but settype ${type.name} supports none.`);
-  if (type.dimension === 2 && comma < 0) throw syntax(`Second element is missing from ${str}.`);
+  if (type.dimension > 1 && comma < 0 && type.name !== 'bitmap:ip,mac') throw syntax(`Second element is missing from ${str}.`);
   const first = comma >= 0 ? str.slice(0, comma) : str;
-  const second = comma >= 0 ? str.slice(comma + 1) : '';
-  if (separator(second, ',') >= 0) throw syntax(`Two elem separators in ${str}, but settype ${type.name} supports one.`);
+  let second = comma >= 0 ? str.slice(comma + 1) : '';
+  let third = '';
+  const comma2 = separator(second, ',');
+  if (type.dimension === 3) {
+    if (comma2 < 0) throw syntax(`Third element is missing from ${str}.`);
+    third = second.slice(comma2 + 1);
+    second = second.slice(0, comma2);
+    if (separator(third, ',') >= 0) throw syntax(`Three elem separators in ${str}, but settype ${type.name} supports two.`);
+  } else if (comma2 >= 0) throw syntax(`Two elem separators in ${str}, but settype ${type.name} supports one.`);
   const e: IpsetEntryInput = {};
   switch (type.name) {
     case 'hash:ip':
@@ -504,6 +622,27 @@ export async function parseElement(type: TypeInfo, family: IpsetHeader['family']
       e.iface = iface;
       break;
     }
+    case 'hash:net,port':
+      await parseIpPart(first, fam, 'net', e, ctx);
+      parseProtoPort(second, fam, e, command);
+      break;
+    case 'hash:ip,port,ip':
+      await parseIpPart(first, fam, 'single', e, ctx);
+      parseProtoPort(second, fam, e, command);
+      await parseIpPart(third, fam, 'plain', e, ctx, true);
+      break;
+    case 'hash:ip,port,net':
+      await parseIpPart(first, fam, 'single', e, ctx);
+      parseProtoPort(second, fam, e, command);
+      await parseIpPart(third, fam, 'net', e, ctx, true);
+      break;
+    case 'bitmap:ip':
+      await parseIpPart(first, 'inet', 'single', e, ctx);
+      break;
+    case 'bitmap:ip,mac':
+      await parseIpPart(first, 'inet', 'plain', e, ctx);
+      if (comma >= 0) e.ether = parseEther(second);
+      break;
     case 'bitmap:port': {
       const p: IpsetEntryInput = {};
       parseProtoPort(first, 'inet', p, command);
@@ -539,7 +678,7 @@ function protoPortText(e: Pick<IpsetEntry, 'port' | 'portTo' | 'proto'>): string
 export function formatElement(
   type: string,
   family: IpsetHeader['family'],
-  e: Pick<IpsetEntry, 'ip' | 'cidr' | 'ipTo' | 'port' | 'portTo' | 'proto' | 'iface' | 'physdev' | 'name'> & { before?: string; after?: string },
+  e: Pick<IpsetEntry, 'ip' | 'cidr' | 'ipTo' | 'port' | 'portTo' | 'proto' | 'iface' | 'physdev' | 'name' | 'ip2' | 'cidr2' | 'ether'> & { before?: string; after?: string },
 ): string {
   switch (type) {
     case 'hash:ip':
@@ -549,6 +688,16 @@ export function formatElement(
       return `${ipText(e.ip, e.cidr, family)},${protoPortText(e)}`;
     case 'hash:net,iface':
       return `${ipText(e.ip, e.cidr, family)},${e.physdev ? 'physdev:' : ''}${e.iface ?? ''}`;
+    case 'hash:net,port':
+      return `${ipText(e.ip, e.cidr, family)},${protoPortText(e)}`;
+    case 'hash:ip,port,ip':
+    case 'hash:ip,port,net':
+      return `${ipText(e.ip, e.cidr, family)},${protoPortText(e)},${ipText(e.ip2, e.cidr2, family)}`;
+    case 'bitmap:ip':
+      return `${ipText(e.ip, e.cidr, 'inet')}${e.ipTo !== undefined ? `-${e.ipTo}` : ''}`;
+    case 'bitmap:ip,mac':
+      // ipset_print_ether() prints upper case.
+      return `${e.ip ?? ''}${e.ether !== undefined ? `,${e.ether.toUpperCase()}` : ''}`;
     case 'bitmap:port':
       return `${e.port ?? 0}${e.portTo !== undefined ? `-${e.portTo}` : ''}`;
     case 'list:set':
@@ -643,7 +792,8 @@ export function headerOptionList(type: TypeInfo | undefined, h: IpsetHeader): Li
         if (h.initval !== undefined) out.push(['initval', `0x${h.initval.toString(16).padStart(8, '0')}`]);
         break;
       case 'range':
-        if (h.range !== undefined) out.push(['range', `${h.range.from}-${h.range.to}`]);
+        if (h.ipRange !== undefined) out.push(['range', `${h.ipRange.from}-${h.ipRange.to ?? h.ipRange.from}`]);
+        else if (h.range !== undefined) out.push(['range', `${h.range.from}-${h.range.to}`]);
         break;
     }
   }

@@ -36,10 +36,33 @@ export { IPSET_MAX_COMMENT_SIZE, IPSET_MAXNAMELEN, IPSET_PROTOCOL, IPSET_PROTOCO
 export type IpsetFamily = 'inet' | 'inet6';
 
 /** Set types this client knows the element layout of (others can be listed, not written). */
-export type IpsetType = 'hash:ip' | 'hash:net' | 'hash:ip,port' | 'hash:net,iface' | 'bitmap:port' | 'list:set';
+export type IpsetType =
+  | 'hash:ip'
+  | 'hash:net'
+  | 'hash:ip,port'
+  | 'hash:net,iface'
+  | 'hash:net,port'
+  | 'hash:ip,port,ip'
+  | 'hash:ip,port,net'
+  | 'bitmap:port'
+  | 'bitmap:ip'
+  | 'bitmap:ip,mac'
+  | 'list:set';
 
 /** The set types of {@link IpsetType}. */
-export const IPSET_TYPES: readonly IpsetType[] = ['hash:ip', 'hash:net', 'hash:ip,port', 'hash:net,iface', 'bitmap:port', 'list:set'];
+export const IPSET_TYPES: readonly IpsetType[] = [
+  'hash:ip',
+  'hash:net',
+  'hash:ip,port',
+  'hash:net,iface',
+  'hash:net,port',
+  'hash:ip,port,ip',
+  'hash:ip,port,net',
+  'bitmap:port',
+  'bitmap:ip',
+  'bitmap:ip,mac',
+  'list:set',
+];
 
 /** Options of {@link IpsetClient.open}. */
 export interface IpsetClientOptions extends OpenOptions {
@@ -53,6 +76,16 @@ export interface IpsetPortRange {
   from: number;
   /** Last port. */
   to: number;
+}
+
+/** The addresses of a bitmap:ip or bitmap:ip,mac set: FROM-TO, or FROM/CIDR to create one. */
+export interface IpsetAddressRange {
+  /** First address. */
+  from: string;
+  /** Last address. */
+  to?: string;
+  /** Or: the prefix length of the network that starts at `from` (create only). */
+  cidr?: number;
 }
 
 /** What the kernel says of a set by its name (IPSET_CMD_HEADER). */
@@ -108,6 +141,8 @@ export interface IpsetCreateInput {
   initval?: number;
   /** Port range of a bitmap:port set (required there). */
   range?: IpsetPortRange;
+  /** Addresses of a bitmap:ip or bitmap:ip,mac set (required there). */
+  ipRange?: IpsetAddressRange;
   /** Slots of a list:set (default 8). */
   size?: number;
   /** Succeed when a set of that name and same options exists (ipset -exist). */
@@ -148,6 +183,8 @@ export interface IpsetHeader {
   initval?: number;
   /** Port range of a bitmap:port set. */
   range?: IpsetPortRange;
+  /** Addresses of a bitmap:ip or bitmap:ip,mac set. */
+  ipRange?: IpsetAddressRange;
   /** Slots of a list:set. */
   size?: number;
   /** Mark mask (hash:ip,mark). */
@@ -176,6 +213,16 @@ export interface IpsetEntry {
   proto?: number;
   /** Interface name (hash:net,iface). */
   iface?: string;
+  /** Second address (hash:ip,port,ip, hash:ip,port,net). */
+  ip2?: string;
+  /** Prefix length of `ip2` (hash:ip,port,net). */
+  cidr2?: number;
+  /** Last address of a range of second addresses (written as a range). */
+  ip2To?: string;
+  /** MAC address (bitmap:ip,mac). */
+  ether?: string;
+  /** Packet mark (hash:ip,mark). */
+  mark?: number;
   /** The interface is a bridge port (physdev:). */
   physdev?: boolean;
   /** The interface name is a prefix (hash:net,iface wildcard). */
@@ -456,6 +503,8 @@ export function toIpsetHeader(m: CmdAttrs): IpsetHeader {
   if (d.bucketsize !== undefined) h.bucketsize = d.bucketsize;
   if (d.initval !== undefined) h.initval = d.initval;
   if (d.port !== undefined) h.range = { from: d.port, to: d['port-to'] ?? d.port };
+  const from = addrText(d.ip);
+  if (from !== undefined) h.ipRange = { from, to: addrText(d['ip-to']) ?? from };
   if (d.size !== undefined) h.size = d.size;
   if (d.markmask !== undefined) h.markmask = d.markmask;
   if (d.elements !== undefined) h.elements = d.elements;
@@ -474,6 +523,13 @@ export function toIpsetEntry(d: AdtDataAttrs): IpsetEntry {
   if (d['port-to'] !== undefined) e.portTo = d['port-to'];
   if (d.proto !== undefined) e.proto = d.proto;
   if (d.iface !== undefined) e.iface = d.iface;
+  const ip2 = addrText(d.ip2);
+  if (ip2 !== undefined) e.ip2 = ip2;
+  if (d.cidr2 !== undefined) e.cidr2 = d.cidr2;
+  const ip2To = addrText(d['ip2-to']);
+  if (ip2To !== undefined) e.ip2To = ip2To;
+  if (d.ether !== undefined) e.ether = d.ether;
+  if (d.mark !== undefined) e.mark = d.mark;
   const flags = (d['cadt-flags'] ?? []) as (CadtFlags | number)[];
   if (flags.includes('physdev')) e.physdev = true;
   if (flags.includes('iface-wildcard')) e.wildcard = true;
@@ -487,6 +543,12 @@ export function toIpsetEntry(d: AdtDataAttrs): IpsetEntry {
   if (d.skbprio !== undefined) e.skbprio = d.skbprio;
   if (d.skbqueue !== undefined) e.skbqueue = d.skbqueue;
   return e;
+}
+
+function checkIPv4(x: unknown, field: string): string {
+  const a = addrInput(x as string, field);
+  if (!('ipv4' in a)) throw new RangeError(`${field} must be an IPv4 address, got ${describe(x)}`);
+  return a.ipv4;
 }
 
 function checkSetName(x: unknown, field: string): string {
@@ -516,7 +578,7 @@ export function createData(input: IpsetCreateInput): CreateDataAttrsInput {
   only('family', hash);
   if (only('hashsize', hash)) d.hashsize = checkInteger(input.hashsize, 'hashsize', 0, 0xffffffff);
   if (only('maxelem', hash)) d.maxelem = checkInteger(input.maxelem, 'maxelem', 0, 0xffffffff);
-  if (only('netmask', input.type === 'hash:ip' || input.type === 'hash:ip,port')) {
+  if (only('netmask', input.type === 'hash:ip' || input.type === 'hash:ip,port' || input.type === 'bitmap:ip')) {
     d.netmask = checkInteger(input.netmask, 'netmask', 1, input.family === 'inet6' ? 128 : 32);
   }
   if (input.timeout !== undefined) d.timeout = checkInteger(input.timeout, 'timeout', 0, 2147483);
@@ -529,6 +591,14 @@ export function createData(input: IpsetCreateInput): CreateDataAttrsInput {
     d.port = Math.min(from, to);
     d['port-to'] = Math.max(from, to);
   } else only('range', false);
+  if (input.type === 'bitmap:ip' || input.type === 'bitmap:ip,mac') {
+    const r = input.ipRange;
+    if (r === null || typeof r !== 'object') throw new TypeError(`ipRange must be { from, to } or { from, cidr } for ${input.type} sets, got ${describe(r)}`);
+    d.ip = { ipv4: checkIPv4(r.from, 'ipRange.from') };
+    // Neither `to` nor `cidr`: the kernel refuses it (IPSET_ERR_PROTOCOL), as it refuses ipset's `range FROM`.
+    if (r.to !== undefined) d['ip-to'] = { ipv4: checkIPv4(r.to, 'ipRange.to') };
+    else if (r.cidr !== undefined) d.cidr = checkInteger(r.cidr, 'ipRange.cidr', 1, 32);
+  } else only('ipRange', false);
   if (only('size', input.type === 'list:set')) d.size = checkInteger(input.size, 'size', 0, 0xffffffff);
   const flags: CadtFlags[] = [];
   if (input.counters !== undefined && checkBool(input.counters, 'counters')) flags.push('with-counters');
@@ -549,6 +619,15 @@ export function entryData(input: IpsetEntryInput, field = 'entry'): AdtDataAttrs
   if (input.port !== undefined) d.port = checkPort(input.port, `${field}.port`);
   if (input.portTo !== undefined) d['port-to'] = checkPort(input.portTo, `${field}.portTo`);
   if (input.proto !== undefined) d.proto = checkInteger(input.proto, `${field}.proto`, 0, 255);
+  if (input.ip2 !== undefined) d.ip2 = addrInput(input.ip2, `${field}.ip2`);
+  if (input.ip2To !== undefined) d['ip2-to'] = addrInput(input.ip2To, `${field}.ip2To`);
+  if (input.cidr2 !== undefined) d.cidr2 = checkInteger(input.cidr2, `${field}.cidr2`, 0, d.ip2 && 'ipv6' in d.ip2 ? 128 : 32);
+  if (input.ether !== undefined) {
+    if (typeof input.ether !== 'string' || !/^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/.test(input.ether))
+      throw new RangeError(`${field}.ether must be a MAC address like 02:00:00:00:00:01, got ${describe(input.ether)}`);
+    d.ether = input.ether;
+  }
+  if (input.mark !== undefined) d.mark = checkInteger(input.mark, `${field}.mark`, 0, 0xffffffff);
   if (input.iface !== undefined) {
     const s = checkString(input.iface, `${field}.iface`);
     if (s.length === 0 || Buffer.byteLength(s) > 15) throw new RangeError(`${field}.iface must be 1 to 15 bytes, got ${describe(s)}`);
@@ -692,7 +771,8 @@ export class IpsetClient implements AsyncDisposable {
   async create(name: string, set: IpsetCreateInput, options: CallOptions = {}): Promise<void> {
     const setname = checkSetName(name, 'name');
     const data = createData(set);
-    const family = set.type.startsWith('hash:') ? familyNumber(set.family ?? 'inet') : NFPROTO.unspec;
+    // Hash types take either family; bitmap:ip and bitmap:ip,mac are IPv4 only; the others are family neutral.
+    const family = set.type.startsWith('hash:') ? familyNumber(set.family ?? 'inet') : set.type.startsWith('bitmap:ip') ? NFPROTO.ipv4 : NFPROTO.unspec;
     const revision = await this.typeRevision(set.type, family, options);
     const flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | (set.exist === true ? 0 : NLM_F_EXCL);
     await this.call('create', { setname, typename: set.type, revision, family, data }, flags, options, NFPROTO.ipv4, set.type);
