@@ -14,7 +14,12 @@ import type { CommandIO } from '../ynl.js';
 import { NetlinkError } from '../../core/errors.js';
 import { SockDiagClient, type InetSocket, type NetlinkSocketInfo, type PacketSocket, type SocketMemory, type UnixSocket } from '../../families/sockdiag/client.js';
 import { matchFilter, type SockFilter } from '../../families/sockdiag/filter.js';
-import { formatAddress } from '../../families/sockdiag/address.js';
+import { formatAddress, parseAddress, type AddressBytes } from '../../families/sockdiag/address.js';
+import { compileFilter } from '../../families/sockdiag/filter.js';
+import { INET_PROTOCOLS, toInetSocket } from '../../families/sockdiag/client.js';
+import { family as inetFamily } from '../../families/generated/sock-diag-inet.js';
+import { MessageWriter } from '../../core/writer.js';
+import { NLM_F_DUMP, NLM_F_REQUEST } from '../../core/constants.js';
 import type { TcpState } from '../../families/generated/sock-diag-inet.js';
 import { TCP_STATE_NAMES } from '../../families/generated/sock-diag-inet.constants.js';
 
@@ -903,7 +908,18 @@ function printPacket(ctx: Ctx, s: PacketSocket, proto: (n: number) => string): v
 
 // ---- the command ----------------------------------------------------------------
 
-/** Lists one inet table; false when the kernel could not dump it. */
+/** libnetlink's rtnl_dump_error(): nothing for ENOENT and EOPNOTSUPP on NETLINK_SOCK_DIAG, nor for MPTCP (ss suppresses its errors). */
+function dumpError(io: CommandIO, protocol: number, err: unknown): void {
+  if (!(err instanceof NetlinkError)) throw err;
+  if (protocol <= 255 && err.code !== 'ENOENT' && err.code !== 'EOPNOTSUPP') io.stderr(`RTNETLINK answers: ${STRERROR[err.code] ?? err.message}\n`);
+}
+
+/**
+ * Lists one inet table as inet_show_netlink() does: IPv4 then IPv6 (or the
+ * one family asked for); when the kernel refuses, TCP and DCCP are asked
+ * again with the older TCPDIAG_GETSOCK / DCCPDIAG_GETSOCK dump, which covers
+ * both families. False when the kernel could not dump the table.
+ */
 async function showInet(
   ctx: Ctx,
   client: SockDiagClient,
@@ -919,37 +935,62 @@ async function showInet(
   if (ctx.o.mem) ext.push('meminfo', 'skmeminfo');
   if (ctx.o.tcpinfo) ext.push('info', 'vegasinfo', 'cong');
   if (ctx.o.tos) ext.push('tos', 'tclass');
+  let stop = false;
+  /** show_one_inet_sock(): the family check, -K, the line. */
+  const one = async (s: InetSocket): Promise<void> => {
+    if (!(f.families & (1 << (s.family === 'inet6' ? AF.inet6 : AF.inet)))) return;
+    if (killer) {
+      try {
+        await killer.destroy(s);
+      } catch (err) {
+        if (err instanceof NetlinkError && (err.code === 'EOPNOTSUPP' || err.code === 'ENOENT')) return;
+        if (err instanceof NetlinkError) {
+          io.stderr(`SOCK_DESTROY answers: ${STRERROR[err.code] ?? err.message}\n`);
+          stop = true;
+          return;
+        }
+        throw err;
+      }
+    }
+    printInet(ctx, s, dgProto);
+  };
   const families: Array<'inet' | 'inet6'> = preferred === AF.inet6 ? ['inet6'] : preferred === AF.inet ? ['inet'] : ['inet', 'inet6'];
   for (const family of families) {
-    const list = client.inet({ family, protocol, states: statesOf(f.states), extensions: ext, ...(f.expr ? { filter: f.expr } : {}) });
     try {
-      for await (const s of list) {
-        if (!(f.families & (1 << (s.family === 'inet6' ? AF.inet6 : AF.inet)))) continue;
-        if (killer) {
-          try {
-            await killer.destroy(s);
-          } catch (err) {
-            if (err instanceof NetlinkError && (err.code === 'EOPNOTSUPP' || err.code === 'ENOENT')) continue;
-            if (err instanceof NetlinkError) {
-              io.stderr(`SOCK_DESTROY answers: ${STRERROR[err.code] ?? err.message}\n`);
-              return true;
-            }
-            throw err;
-          }
-        }
-        printInet(ctx, s, dgProto);
+      for await (const s of client.inet({ family, protocol, states: statesOf(f.states), extensions: ext, ...(f.expr ? { filter: f.expr } : {}) })) {
+        await one(s);
+        if (stop) return true;
       }
     } catch (err) {
-      // A table the kernel cannot dump (a protocol without its diag module):
-      // ss reports it as libnetlink's rtnl_dump_error() does and goes on,
-      // except for MPTCP, whose errors it suppresses.
-      // libnetlink's rtnl_dump_error() says nothing of ENOENT and EOPNOTSUPP on NETLINK_SOCK_DIAG.
-      if (!(err instanceof NetlinkError)) throw err;
-      if (protocol <= 255 && err.code !== 'ENOENT' && err.code !== 'EOPNOTSUPP') io.stderr(`RTNETLINK answers: ${STRERROR[err.code] ?? err.message}\n`);
-      return false;
+      dumpError(io, protocol, err);
+      if (protocol !== INET_PROTOCOLS.tcp && protocol !== INET_PROTOCOLS.dccp) return false;
+      const op = inetFamily.ops[protocol === INET_PROTOCOLS.tcp ? 'tcpdiag-get' : 'dccpdiag-get'];
+      const w = new MessageWriter(256);
+      op.dump.encodeRequest(
+        w,
+        { 'idiag-family': AF.inet, 'idiag-ext': ext, 'idiag-states': statesOf(f.states), ...(f.expr ? { bytecode: compileFilter(f.expr) } : {}) },
+        { flags: NLM_F_REQUEST | NLM_F_DUMP },
+      );
+      try {
+        for await (const m of client.socket.dump(w.finishCopy(), { name: `sock-diag ${op.name}` })) {
+          const s = toInetSocket(inetFamily.ops.sock.decodeReply(m), protocol);
+          if (f.expr && !matchFilter(f.expr, { lport: s.sport, rport: s.dport, mark: s.mark ?? 0, ...inetAddresses(s) })) continue;
+          await one(s);
+          if (stop) return true;
+        }
+      } catch (again) {
+        dumpError(io, protocol, again);
+        return false;
+      }
+      return true;
     }
   }
   return true;
+}
+
+function inetAddresses(s: InetSocket): { local: AddressBytes; remote: AddressBytes } {
+  const zero = { v6: s.family === 'inet6', bytes: new Uint8Array(16) };
+  return { local: parseAddress(s.src) ?? zero, remote: parseAddress(s.dst) ?? zero };
 }
 
 /** raw_show() / udp_show() when the kernel has no diag module for the table: /proc/net/TABLE, then TABLE6. */
@@ -1272,7 +1313,7 @@ async function ss(args: readonly string[], io: CommandIO, options: { netns?: str
     r,
     services,
     users: o.processes ? new SocketUsers() : undefined,
-    cgroups: new CgroupPaths(o.netns !== undefined),
+    cgroups: new CgroupPaths(o.netns !== undefined, (line) => io.stderr(`${line}\n`)),
     ifname: (index) => {
       let n = nameCache.get(index);
       if (n === undefined) {
@@ -1306,17 +1347,18 @@ async function ss(args: readonly string[], io: CommandIO, options: { netns?: str
         printUnix(ctx, s);
       }
     }
-    if (f.dbs & (1 << DB.raw) && !(await showInet(ctx, client, killer, 255, 'raw', io, preferred))) showProcDgram(ctx, 'raw');
-    if (f.dbs & (1 << DB.udp) && !(await showInet(ctx, client, killer, 17, 'udp', io, preferred))) showProcDgram(ctx, 'udp');
-    if (f.dbs & (1 << DB.tcp)) await showInet(ctx, client, killer, 6, 'tcp', io, preferred);
-    if (f.dbs & (1 << DB.dccp)) await showInet(ctx, client, killer, 33, 'dccp', io, preferred);
-    if (f.dbs & (1 << DB.sctp)) await showInet(ctx, client, killer, 132, 'sctp', io, preferred);
-    if (f.dbs & (1 << DB.mptcp)) await showInet(ctx, client, killer, 262, 'tcp', io, preferred);
+    if (f.dbs & (1 << DB.raw) && !(await showInet(ctx, client, killer, INET_PROTOCOLS.raw, 'raw', io, preferred))) showProcDgram(ctx, 'raw');
+    if (f.dbs & (1 << DB.udp) && !(await showInet(ctx, client, killer, INET_PROTOCOLS.udp, 'udp', io, preferred))) showProcDgram(ctx, 'udp');
+    if (f.dbs & (1 << DB.tcp)) await showInet(ctx, client, killer, INET_PROTOCOLS.tcp, 'tcp', io, preferred);
+    if (f.dbs & (1 << DB.dccp)) await showInet(ctx, client, killer, INET_PROTOCOLS.dccp, 'dccp', io, preferred);
+    if (f.dbs & (1 << DB.sctp)) await showInet(ctx, client, killer, INET_PROTOCOLS.sctp, 'sctp', io, preferred);
+    if (f.dbs & (1 << DB.mptcp)) await showInet(ctx, client, killer, INET_PROTOCOLS.mptcp, 'tcp', io, preferred);
   } finally {
     client.close();
     killer?.close();
     names.close();
   }
-  io.stdout(r.render());
+  // ss spreads the columns over the terminal when standard output is one (TIOCGWINSZ).
+  io.stdout(r.render(io.stdoutIsTTY && io.stdoutColumns !== undefined ? io.stdoutColumns : undefined));
   return 0;
 }

@@ -170,8 +170,13 @@ export class SocketUsers {
  */
 export class CgroupPaths {
   private map: Map<bigint, string> | undefined;
+  private mounted = false;
 
-  constructor(private readonly sysRemounted = false) {}
+  constructor(
+    private readonly sysRemounted = false,
+    /** Where ss's complaints go (libiproute's find_cgroup2_mount() and get_cgroup2_path() write them to stderr). */
+    private readonly warn: (line: string) => void = () => {},
+  ) {}
 
   private load(): Map<bigint, string> {
     if (this.map) return this.map;
@@ -188,6 +193,8 @@ export class CgroupPaths {
     } catch {
       // No mounts table: ids stay unresolved.
     }
+    if (mnt === undefined) this.warn('Failed to find cgroup2 mount');
+    this.mounted = mnt !== undefined;
     if (mnt !== undefined) {
       const walk = (dir: string, depth: number): void => {
         let st;
@@ -213,9 +220,12 @@ export class CgroupPaths {
     return map;
   }
 
-  /** The path of a cgroup id, or `unreachable:ID` (hex) as ss prints an id it cannot find. */
+  /** The path of a cgroup id, or `unreachable:ID` (hex) as ss prints an id it cannot find (saying why, each time). */
   path(id: bigint): string {
-    return this.load().get(id) ?? `unreachable:${id.toString(16)}`;
+    const found = this.load().get(id);
+    if (found !== undefined) return found;
+    this.warn(this.mounted ? 'Failed to open cgroup2 by ID' : 'Failed to find cgroup2 mount');
+    return `unreachable:${id.toString(16)}`;
   }
 }
 

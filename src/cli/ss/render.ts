@@ -3,7 +3,8 @@
 // printed, and only then are the lines written. For output that is not a
 // terminal (the screen width is unknown) a column is as wide as its longest
 // field plus its one-space delimiter, with no spreading; the Local and Peer
-// address columns align right, the rest left. A column's widest field is
+// address columns align right, the rest left. On a terminal the spare width
+// of each line is shared out between its columns. A column's widest field is
 // measured when the field is flushed, so the very last field printed does
 // not count.
 
@@ -79,17 +80,56 @@ export class Renderer {
     }
   }
 
-  /** Writes everything buffered (render()). */
-  render(): string {
+  /**
+   * Writes everything buffered (render()). `screenWidth` is the terminal's
+   * width when standard output is one: the columns of each line are then
+   * spread over it (render_calc_width()'s second pass).
+   */
+  render(screenWidth?: number): string {
     // Nothing was ever written: ss has no buffer and prints nothing.
     if (!this.started) return '';
     // The field being written is printed too, flushed or not (and empty or not).
     const all: Array<[number, string]> = [...this.tokens, [this.current, this.cur]];
+    const screen = screenWidth !== undefined && screenWidth > 0 ? screenWidth : Number.MAX_SAFE_INTEGER;
+    const cols = this.columns;
     let first = true;
-    for (const c of this.columns) {
+    for (const c of cols) {
       if (c.disabled) continue;
-      c.width = !first && c.maxLen ? c.maxLen + c.ldelim.length : c.maxLen;
+      c.width = Math.min(!first && c.maxLen ? c.maxLen + c.ldelim.length : c.maxLen, screen);
       if (c.width) first = false;
+    }
+    if (screenWidth !== undefined && screenWidth > 0) {
+      let len = 0;
+      let linecols = 0;
+      let eol = -1;
+      for (let c = 0; c < cols.length; c++) {
+        if (!cols[c]!.width) continue;
+        linecols++;
+        len += cols[c]!.width;
+        const last = !cols.slice(c + 1).some((t) => t.width);
+        if (!last && len < screen) continue;
+        if (len !== screen) {
+          if (len > screen) {
+            len -= cols[c]!.width;
+            c--;
+            linecols--;
+          }
+          const pad = screen - len;
+          const spacing = Math.trunc(pad / linecols);
+          let rem = pad % linecols;
+          for (let t = c; t > eol; t--) {
+            if (!cols[t]!.width) continue;
+            cols[t]!.width += spacing;
+            if (rem) {
+              cols[t]!.width++;
+              rem--;
+            }
+          }
+        }
+        eol = c;
+        len = 0;
+        linecols = 0;
+      }
     }
     let out = '';
     let lineStarted = false;

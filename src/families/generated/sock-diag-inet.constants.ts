@@ -5,6 +5,8 @@
 // Message types
 /** Message type of get. */ export const SOCK_DIAG_GET = 20;
 /** Message type of destroy. */ export const SOCK_DIAG_DESTROY = 21;
+/** Message type of tcpdiag-get. */ export const SOCK_DIAG_TCPDIAG_GET = 18;
+/** Message type of dccpdiag-get. */ export const SOCK_DIAG_DCCPDIAG_GET = 19;
 
 // Multicast groups
 /** Multicast group inet-tcp-destroy. */ export const INET_TCP_DESTROY = 1;
@@ -111,6 +113,10 @@
 // struct inet-diag-req-v2
 /** sizeof(struct inet_diag_req_v2). */ export const INET_DIAG_REQ_V2_SIZE = 56;
 /** Byte offsets of the members of struct inet_diag_req_v2. */ export const INET_DIAG_REQ_V2_OFFSETS = { sdiag_family: 0, sdiag_protocol: 1, idiag_ext: 2, pad: 3, idiag_states: 4, id: 8 } as const;
+
+// struct inet-diag-req
+/** sizeof(struct inet_diag_req). */ export const INET_DIAG_REQ_SIZE = 60;
+/** Byte offsets of the members of struct inet_diag_req. */ export const INET_DIAG_REQ_OFFSETS = { idiag_family: 0, idiag_src_len: 1, idiag_dst_len: 2, idiag_ext: 3, id: 4, idiag_states: 52, idiag_dbs: 56 } as const;
 
 // struct inet-diag-msg
 /** sizeof(struct inet_diag_msg). */ export const INET_DIAG_MSG_SIZE = 72;

@@ -77,6 +77,26 @@ export interface InetDiagReqV2Input {
   "idiag-states"?: TcpState | number | readonly (TcpState | number)[];
   "id"?: InetDiagSockidInput;
 }
+/** Fields of struct inet-diag-req (undefined past the end of a short payload). */
+export interface InetDiagReq {
+  "idiag-family": number | undefined;
+  "idiag-src-len": number | undefined;
+  "idiag-dst-len": number | undefined;
+  "idiag-ext": Array<InetDiagExt | number> | undefined;
+  "id": InetDiagSockid & StructRest | undefined;
+  "idiag-states": Array<TcpState | number> | undefined;
+  "idiag-dbs": number | undefined;
+}
+/** Fields of struct inet-diag-req to encode (missing ones are 0). */
+export interface InetDiagReqInput {
+  "idiag-family"?: number;
+  "idiag-src-len"?: number;
+  "idiag-dst-len"?: number;
+  "idiag-ext"?: InetDiagExt | number | readonly (InetDiagExt | number)[];
+  "id"?: InetDiagSockidInput;
+  "idiag-states"?: TcpState | number | readonly (TcpState | number)[];
+  "idiag-dbs"?: number;
+}
 /** Fields of struct inet-diag-msg (undefined past the end of a short payload). */
 export interface InetDiagMsg {
   "idiag-family": number | undefined;
@@ -405,6 +425,14 @@ export type GetMessage = InetDiagReqV2 & InetDiagReqAttrs;
 export type DestroyInput = InetDiagReqV2Input & InetDiagReqAttrsInput;
 /** Decoded destroy messages. */
 export type DestroyMessage = InetDiagReqV2 & InetDiagReqAttrs;
+/** Values of tcpdiag-get messages to encode. */
+export type TcpdiagGetInput = InetDiagReqInput & InetDiagReqAttrsInput;
+/** Decoded tcpdiag-get messages. */
+export type TcpdiagGetMessage = InetDiagReq & InetDiagReqAttrs;
+/** Values of dccpdiag-get messages to encode. */
+export type DccpdiagGetInput = InetDiagReqInput & InetDiagReqAttrsInput;
+/** Decoded dccpdiag-get messages. */
+export type DccpdiagGetMessage = InetDiagReq & InetDiagReqAttrs;
 /** Values of sock messages to encode. */
 export type SockInput = InetDiagMsgInput & InetDiagAttrsInput;
 /** Decoded sock messages. */
@@ -413,12 +441,16 @@ export type SockMessage = InetDiagMsg & InetDiagAttrs;
 export interface SockDiagInetOperations {
   readonly "get": OperationCodec<GetInput, GetMessage> & { readonly do: OperationModeCodec<GetInput, GetMessage>; readonly dump: OperationModeCodec<GetInput, GetMessage> };
   readonly "destroy": OperationCodec<DestroyInput, DestroyMessage> & { readonly do: OperationModeCodec<DestroyInput, DestroyMessage>; readonly dump: undefined };
+  readonly "tcpdiag-get": OperationCodec<TcpdiagGetInput, TcpdiagGetMessage> & { readonly do: undefined; readonly dump: OperationModeCodec<TcpdiagGetInput, TcpdiagGetMessage> };
+  readonly "dccpdiag-get": OperationCodec<DccpdiagGetInput, DccpdiagGetMessage> & { readonly do: undefined; readonly dump: OperationModeCodec<DccpdiagGetInput, DccpdiagGetMessage> };
   readonly "sock": OperationCodec<SockInput, SockMessage> & { readonly do: undefined; readonly dump: undefined };
 }
 /** A decoded sock-diag-inet message, by operation name. */
 export type SockDiagInetDecoded =
   | { name: "get"; msg: GetMessage }
   | { name: "destroy"; msg: DestroyMessage }
+  | { name: "tcpdiag-get"; msg: TcpdiagGetMessage }
+  | { name: "dccpdiag-get"; msg: DccpdiagGetMessage }
   | { name: "sock"; msg: SockMessage }
 ;
 
@@ -432,6 +464,7 @@ export const spec: FamilySpec = reviveSpec(`
 ["enum","inet-diag-bc-code",["nop","jmp","s-ge","s-le","d-ge","d-le","auto","s-cond","d-cond","dev-cond","mark-cond","s-eq","d-eq","cgroup-cond"]],
 ["struct","inet-diag-sockid",[["sport","u16",{"byteOrder":"big-endian"}],["dport","u16",{"byteOrder":"big-endian"}],["src","binary",{"size":16}],["dst","binary",{"size":16}],["if","u32"],["cookie","u64"]]],
 ["struct","inet-diag-req-v2",[["sdiag-family","u8"],["sdiag-protocol","u8"],["idiag-ext","u8",{"enum":"inet-diag-ext","enumAsFlags":true}],["pad","u8"],["idiag-states","u32",{"enum":"tcp-state","enumAsFlags":true}],["id","binary",{"size":48,"struct":"inet-diag-sockid"}]]],
+["struct","inet-diag-req",[["idiag-family","u8"],["idiag-src-len","u8"],["idiag-dst-len","u8"],["idiag-ext","u8",{"enum":"inet-diag-ext","enumAsFlags":true}],["id","binary",{"size":48,"struct":"inet-diag-sockid"}],["idiag-states","u32",{"enum":"tcp-state","enumAsFlags":true}],["idiag-dbs","u32"]]],
 ["struct","inet-diag-msg",[["idiag-family","u8"],["idiag-state","u8",{"enum":"tcp-state"}],["idiag-timer","u8"],["idiag-retrans","u8"],["id","binary",{"size":48,"struct":"inet-diag-sockid"}],["idiag-expires","u32"],["idiag-rqueue","u32"],["idiag-wqueue","u32"],["idiag-uid","u32"],["idiag-inode","u32"]]],
 ["struct","inet-diag-meminfo",[["rmem","u32"],["wmem","u32"],["fmem","u32"],["tmem","u32"]]],
 ["struct","sk-meminfo",[["rmem-alloc","u32"],["rcvbuf","u32"],["wmem-alloc","u32"],["sndbuf","u32"],["fwd-alloc","u32"],["wmem-queued","u32"],["optmem","u32"],["backlog","u32"],["drops","u32"]]],
@@ -481,6 +514,8 @@ export const spec: FamilySpec = reviveSpec(`
 [
 ["get",{"requestValue":20,"attributeSet":"inet-diag-req-attrs","fixedHeader":"inet-diag-req-v2","do":{"request":{"value":20,"attributes":["protocol"]}},"dump":{"request":{"value":20,"attributes":["bytecode","sk-bpf-storages","protocol"]}}}],
 ["destroy",{"requestValue":21,"attributeSet":"inet-diag-req-attrs","fixedHeader":"inet-diag-req-v2","do":{"request":{"value":21,"attributes":["protocol"]}}}],
+["tcpdiag-get",{"requestValue":18,"attributeSet":"inet-diag-req-attrs","fixedHeader":"inet-diag-req","dump":{"request":{"value":18,"attributes":["bytecode"]}}}],
+["dccpdiag-get",{"requestValue":19,"attributeSet":"inet-diag-req-attrs","fixedHeader":"inet-diag-req","dump":{"request":{"value":19,"attributes":["bytecode"]}}}],
 ["sock",{"replyValue":20,"attributeSet":"inet-diag-attrs","fixedHeader":"inet-diag-msg","event":{"attributes":["meminfo","info","vegasinfo","cong","tos","tclass","skmeminfo","shutdown","dctcpinfo","protocol","skv6only","mark","bbrinfo","class-id","ulp-info","cgroup-id","sockopt"]},"mcgrp":"inet-tcp-destroy"}]
 ],
 [["inet-tcp-destroy",{"value":1}],["inet-udp-destroy",{"value":2}],["inet6-tcp-destroy",{"value":3}],["inet6-udp-destroy",{"value":4}]]]
@@ -515,6 +550,18 @@ function s1(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
 function s2(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
     "idiag-family": l >= 1 ? dv.getUint8(s) : undefined,
+    "idiag-src-len": l >= 2 ? dv.getUint8(s + 1) : undefined,
+    "idiag-dst-len": l >= 3 ? dv.getUint8(s + 2) : undefined,
+    "idiag-ext": l >= 4 ? flagNames(N1, dv.getUint8(s + 3)) : undefined,
+    "id": l >= 52 ? s0(b, dv, s + 4, 48) : undefined,
+    "idiag-states": l >= 56 ? flagNames(N0, dv.getUint32(s + 52, LE)) : undefined,
+    "idiag-dbs": l >= 60 ? dv.getUint32(s + 56, LE) : undefined,
+    "__rest": l > 60 ? b.subarray(s + 60, s + l) : undefined,
+  };
+}
+function s3(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
+  return {
+    "idiag-family": l >= 1 ? dv.getUint8(s) : undefined,
     "idiag-state": l >= 2 ? enumName(N0, dv.getUint8(s + 1)) : undefined,
     "idiag-timer": l >= 3 ? dv.getUint8(s + 2) : undefined,
     "idiag-retrans": l >= 4 ? dv.getUint8(s + 3) : undefined,
@@ -527,7 +574,7 @@ function s2(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 72 ? b.subarray(s + 72, s + l) : undefined,
   };
 }
-function s3(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
+function s4(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
     "rmem": l >= 4 ? dv.getUint32(s, LE) : undefined,
     "wmem": l >= 8 ? dv.getUint32(s + 4, LE) : undefined,
@@ -536,7 +583,7 @@ function s3(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 16 ? b.subarray(s + 16, s + l) : undefined,
   };
 }
-function s4(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
+function s5(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
     "rmem-alloc": l >= 4 ? dv.getUint32(s, LE) : undefined,
     "rcvbuf": l >= 8 ? dv.getUint32(s + 4, LE) : undefined,
@@ -550,7 +597,7 @@ function s4(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 36 ? b.subarray(s + 36, s + l) : undefined,
   };
 }
-function s5(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
+function s6(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
     "enabled": l >= 4 ? dv.getUint32(s, LE) : undefined,
     "rttcnt": l >= 8 ? dv.getUint32(s + 4, LE) : undefined,
@@ -559,7 +606,7 @@ function s5(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 16 ? b.subarray(s + 16, s + l) : undefined,
   };
 }
-function s6(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
+function s7(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
     "enabled": l >= 2 ? dv.getUint16(s, LE) : undefined,
     "ce-state": l >= 4 ? dv.getUint16(s + 2, LE) : undefined,
@@ -569,7 +616,7 @@ function s6(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 16 ? b.subarray(s + 16, s + l) : undefined,
   };
 }
-function s7(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
+function s8(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
     "bw-lo": l >= 4 ? dv.getUint32(s, LE) : undefined,
     "bw-hi": l >= 8 ? dv.getUint32(s + 4, LE) : undefined,
@@ -581,13 +628,13 @@ function s7(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
 }
 const N2: readonly (string | undefined)[] = ["recverr", "is-icsk", "freebind", "hdrincl", "mc-loop", "transparent", "mc-all", "nodefrag", "bind-address-no-port", "recverr-rfc4884", "defer-connect"];
 const V2: ReadonlyMap<string, number> = new Map<string, number>([["recverr", 0], ["is-icsk", 1], ["freebind", 2], ["hdrincl", 3], ["mc-loop", 4], ["transparent", 5], ["mc-all", 6], ["nodefrag", 7], ["bind-address-no-port", 8], ["recverr-rfc4884", 9], ["defer-connect", 10]]);
-function s8(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
+function s9(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
     "flags": l >= 2 ? flagNames(N2, dv.getUint16(s, LE)) : undefined,
     "__rest": l > 2 ? b.subarray(s + 2, s + l) : undefined,
   };
 }
-function s9(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
+function s10(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
     "state": l >= 1 ? enumName(N0, dv.getUint8(s)) : undefined,
     "ca-state": l >= 2 ? dv.getUint8(s + 1) : undefined,
@@ -657,6 +704,9 @@ function B0(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
 function B1(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
   return L4(b, dv, s, e, 0, undefined);
 }
+function B2(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
+  return L5(b, dv, s, e, 0, undefined);
+}
 function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
   const o: Obj = { "bytecode": undefined, "sk-bpf-storages": undefined, "protocol": undefined, "__unknown": undefined };
   if (dep > MAX_DEPTH) throw tooDeep(s, "inet-diag-req-attrs");
@@ -702,40 +752,40 @@ function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: o["meminfo"] = s3(b, dv, ds, dl); break;
-      case 2: o["info"] = s9(b, dv, ds, dl); break;
-      case 3: o["vegasinfo"] = s5(b, dv, ds, dl); break;
+      case 1: o["meminfo"] = s4(b, dv, ds, dl); break;
+      case 2: o["info"] = s10(b, dv, ds, dl); break;
+      case 3: o["vegasinfo"] = s6(b, dv, ds, dl); break;
       case 4: o["cong"] = str(b, ds, dl); break;
       case 5: if (dl < 1) throw tooShort(dl, 1, ds - 4, "inet-diag-attrs.tos"); o["tos"] = dv.getUint8(ds); break;
       case 6: if (dl < 1) throw tooShort(dl, 1, ds - 4, "inet-diag-attrs.tclass"); o["tclass"] = dv.getUint8(ds); break;
-      case 7: o["skmeminfo"] = s4(b, dv, ds, dl); break;
+      case 7: o["skmeminfo"] = s5(b, dv, ds, dl); break;
       case 8: if (dl < 1) throw tooShort(dl, 1, ds - 4, "inet-diag-attrs.shutdown"); o["shutdown"] = dv.getUint8(ds); break;
-      case 9: o["dctcpinfo"] = s6(b, dv, ds, dl); break;
+      case 9: o["dctcpinfo"] = s7(b, dv, ds, dl); break;
       case 10: if (dl < 1) throw tooShort(dl, 1, ds - 4, "inet-diag-attrs.protocol"); o["protocol"] = dv.getUint8(ds); break;
       case 11: if (dl < 1) throw tooShort(dl, 1, ds - 4, "inet-diag-attrs.skv6only"); o["skv6only"] = dv.getUint8(ds); break;
       case 12: o["locals"] = b.subarray(ds, ds + dl); break;
       case 13: o["peers"] = b.subarray(ds, ds + dl); break;
       case 14: break;
       case 15: if (dl < 4) throw tooShort(dl, 4, ds - 4, "inet-diag-attrs.mark"); o["mark"] = dv.getUint32(ds, LE); break;
-      case 16: o["bbrinfo"] = s7(b, dv, ds, dl); break;
+      case 16: o["bbrinfo"] = s8(b, dv, ds, dl); break;
       case 17: if (dl < 4) throw tooShort(dl, 4, ds - 4, "inet-diag-attrs.class-id"); o["class-id"] = dv.getUint32(ds, LE); break;
       case 18: o["md5sig"] = b.subarray(ds, ds + dl); break;
       case 19: o["ulp-info"] = L2(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 20: o["sk-bpf-storages"] = b.subarray(ds, ds + dl); break;
       case 21: if (dl < 8) throw tooShort(dl, 8, ds - 4, "inet-diag-attrs.cgroup-id"); o["cgroup-id"] = rdU64(dv, ds, LE); break;
-      case 22: o["sockopt"] = s8(b, dv, ds, dl); break;
+      case 22: o["sockopt"] = s9(b, dv, ds, dl); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-const T3: StructDesc = ["inet-diag-meminfo", 16, [
+const T4: StructDesc = ["inet-diag-meminfo", 16, [
   ["rmem", "u32", 0, 4, LE],
   ["wmem", "u32", 4, 4, LE],
   ["fmem", "u32", 8, 4, LE],
   ["tmem", "u32", 12, 4, LE],
 ]];
-const T9: StructDesc = ["tcp-info", 248, [
+const T10: StructDesc = ["tcp-info", 248, [
   ["state", "u8", 0, 1, LE, [V0, "tcp-state", false]],
   ["ca-state", "u8", 1, 1, LE],
   ["retransmits", "u8", 2, 1, LE],
@@ -796,13 +846,13 @@ const T9: StructDesc = ["tcp-info", 248, [
   ["total-rto-recoveries", "u16", 242, 2, LE],
   ["total-rto-time", "u32", 244, 4, LE],
 ]];
-const T5: StructDesc = ["tcpvegas-info", 16, [
+const T6: StructDesc = ["tcpvegas-info", 16, [
   ["enabled", "u32", 0, 4, LE],
   ["rttcnt", "u32", 4, 4, LE],
   ["rtt", "u32", 8, 4, LE],
   ["minrtt", "u32", 12, 4, LE],
 ]];
-const T4: StructDesc = ["sk-meminfo", 36, [
+const T5: StructDesc = ["sk-meminfo", 36, [
   ["rmem-alloc", "u32", 0, 4, LE],
   ["rcvbuf", "u32", 4, 4, LE],
   ["wmem-alloc", "u32", 8, 4, LE],
@@ -813,21 +863,21 @@ const T4: StructDesc = ["sk-meminfo", 36, [
   ["backlog", "u32", 28, 4, LE],
   ["drops", "u32", 32, 4, LE],
 ]];
-const T6: StructDesc = ["tcp-dctcp-info", 16, [
+const T7: StructDesc = ["tcp-dctcp-info", 16, [
   ["enabled", "u16", 0, 2, LE],
   ["ce-state", "u16", 2, 2, LE],
   ["alpha", "u32", 4, 4, LE],
   ["ab-ecn", "u32", 8, 4, LE],
   ["ab-tot", "u32", 12, 4, LE],
 ]];
-const T7: StructDesc = ["tcp-bbr-info", 20, [
+const T8: StructDesc = ["tcp-bbr-info", 20, [
   ["bw-lo", "u32", 0, 4, LE],
   ["bw-hi", "u32", 4, 4, LE],
   ["min-rtt", "u32", 8, 4, LE],
   ["pacing-gain", "u32", 12, 4, LE],
   ["cwnd-gain", "u32", 16, 4, LE],
 ]];
-const T8: StructDesc = ["inet-diag-sockopt", 2, [
+const T9: StructDesc = ["inet-diag-sockopt", 2, [
   ["flags", "u16", 0, 2, LE, [V2, "inet-diag-sockopt-flags", true]],
 ]];
 function E1(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
@@ -835,27 +885,27 @@ function E1(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "meminfo": w.putBinary(1, structValue(T3, object(x, path, "meminfo"), join(path, "meminfo"))); break;
-      case "info": w.putBinary(2, structValue(T9, object(x, path, "info"), join(path, "info"))); break;
-      case "vegasinfo": w.putBinary(3, structValue(T5, object(x, path, "vegasinfo"), join(path, "vegasinfo"))); break;
+      case "meminfo": w.putBinary(1, structValue(T4, object(x, path, "meminfo"), join(path, "meminfo"))); break;
+      case "info": w.putBinary(2, structValue(T10, object(x, path, "info"), join(path, "info"))); break;
+      case "vegasinfo": w.putBinary(3, structValue(T6, object(x, path, "vegasinfo"), join(path, "vegasinfo"))); break;
       case "cong": { const u = text(x, path, "cong"); w.putString(4, u); } break;
       case "tos": w.putU8(5, int(x, path, "tos", 0, 255)); break;
       case "tclass": w.putU8(6, int(x, path, "tclass", 0, 255)); break;
-      case "skmeminfo": w.putBinary(7, structValue(T4, object(x, path, "skmeminfo"), join(path, "skmeminfo"))); break;
+      case "skmeminfo": w.putBinary(7, structValue(T5, object(x, path, "skmeminfo"), join(path, "skmeminfo"))); break;
       case "shutdown": w.putU8(8, int(x, path, "shutdown", 0, 255)); break;
-      case "dctcpinfo": w.putBinary(9, structValue(T6, object(x, path, "dctcpinfo"), join(path, "dctcpinfo"))); break;
+      case "dctcpinfo": w.putBinary(9, structValue(T7, object(x, path, "dctcpinfo"), join(path, "dctcpinfo"))); break;
       case "protocol": w.putU8(10, int(x, path, "protocol", 0, 255)); break;
       case "skv6only": w.putU8(11, int(x, path, "skv6only", 0, 255)); break;
       case "locals": { const u = bytes(x, path, "locals", ""); w.putBinary(12, u); } break;
       case "peers": { const u = bytes(x, path, "peers", ""); w.putBinary(13, u); } break;
       case "mark": w.putU32(15, int(x, path, "mark", 0, 4294967295)); break;
-      case "bbrinfo": w.putBinary(16, structValue(T7, object(x, path, "bbrinfo"), join(path, "bbrinfo"))); break;
+      case "bbrinfo": w.putBinary(16, structValue(T8, object(x, path, "bbrinfo"), join(path, "bbrinfo"))); break;
       case "class-id": w.putU32(17, int(x, path, "class-id", 0, 4294967295)); break;
       case "md5sig": { const u = bytes(x, path, "md5sig", ""); w.putBinary(18, u); } break;
       case "ulp-info": { const n = w.nestStart(19); E2(w, object(x, path, "ulp-info"), join(path, "ulp-info"), undefined); w.nestEnd(n); } break;
       case "sk-bpf-storages": { const u = bytes(x, path, "sk-bpf-storages", ""); w.putBinary(20, u); } break;
       case "cgroup-id": w.putU64(21, big(x, path, "cgroup-id", 0n, 18446744073709551615n)); break;
-      case "sockopt": w.putBinary(22, structValue(T8, object(x, path, "sockopt"), join(path, "sockopt"))); break;
+      case "sockopt": w.putBinary(22, structValue(T9, object(x, path, "sockopt"), join(path, "sockopt"))); break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "inet-diag-attrs");
     }
@@ -954,6 +1004,59 @@ function E3(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   }
 }
 function L4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "idiag-family": undefined, "idiag-src-len": undefined, "idiag-dst-len": undefined, "idiag-ext": undefined, "id": undefined, "idiag-states": undefined, "idiag-dbs": undefined, "bytecode": undefined, "sk-bpf-storages": undefined, "protocol": undefined, "__unknown": undefined };
+  const l = e - s;
+  if (l >= 1) o["idiag-family"] = dv.getUint8(s);
+  if (l >= 2) o["idiag-src-len"] = dv.getUint8(s + 1);
+  if (l >= 3) o["idiag-dst-len"] = dv.getUint8(s + 2);
+  if (l >= 4) o["idiag-ext"] = flagNames(N1, dv.getUint8(s + 3));
+  if (l >= 52) o["id"] = s0(b, dv, s + 4, 48);
+  if (l >= 56) o["idiag-states"] = flagNames(N0, dv.getUint32(s + 52, LE));
+  if (l >= 60) o["idiag-dbs"] = dv.getUint32(s + 56, LE);
+  let p = s + 60;
+  if (p > e) p = e;
+  if (dep > MAX_DEPTH) throw tooDeep(p, "inet-diag-req-attrs");
+  while (e - p >= 4) {
+    const len = dv.getUint16(p, LE);
+    if (len < 4 || len > e - p) throw badLength(len, e - p, p, "inet-diag-req-attrs");
+    const t = dv.getUint16(p + 2, LE) & 0x3fff;
+    const ds = p + 4;
+    const dl = len - 4;
+    p += (len + 3) & ~3;
+    switch (t) {
+      case 1: o["bytecode"] = b.subarray(ds, ds + dl); break;
+      case 2: o["sk-bpf-storages"] = b.subarray(ds, ds + dl); break;
+      case 3: if (dl < 4) throw tooShort(dl, 4, ds - 4, "inet-diag-req-attrs.protocol"); o["protocol"] = dv.getUint32(ds, LE); break;
+      default: keepUnknown(o, t, b, ds, dl);
+    }
+  }
+  return o;
+}
+const T2: StructDesc = ["inet-diag-req", 60, [
+  ["idiag-family", "u8", 0, 1, LE],
+  ["idiag-src-len", "u8", 1, 1, LE],
+  ["idiag-dst-len", "u8", 2, 1, LE],
+  ["idiag-ext", "u8", 3, 1, LE, [V1, "inet-diag-ext", true]],
+  ["id", "binary", 4, 48, LE, T0],
+  ["idiag-states", "u32", 52, 4, LE, [V0, "tcp-state", true]],
+  ["idiag-dbs", "u32", 56, 4, LE],
+]];
+function E4(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
+  w.putRaw(structBytes(T2, v, path));
+  for (const k in v) {
+    const x = v[k];
+    if (x === undefined) continue;
+    switch (k) {
+      case "bytecode": { const u = bytes(x, path, "bytecode", ""); w.putBinary(1, u); } break;
+      case "sk-bpf-storages": { const u = bytes(x, path, "sk-bpf-storages", ""); w.putBinary(2, u); } break;
+      case "protocol": w.putU32(3, int(x, path, "protocol", 0, 4294967295)); break;
+      case "idiag-family": case "idiag-src-len": case "idiag-dst-len": case "idiag-ext": case "id": case "idiag-states": case "idiag-dbs": break;
+      case "__unknown": putUnknown(w, x, path); break;
+      default: throw unknownKey(path, k, "inet-diag-req-attrs");
+    }
+  }
+}
+function L5(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
   const o: Obj = { "idiag-family": undefined, "idiag-state": undefined, "idiag-timer": undefined, "idiag-retrans": undefined, "id": undefined, "idiag-expires": undefined, "idiag-rqueue": undefined, "idiag-wqueue": undefined, "idiag-uid": undefined, "idiag-inode": undefined, "meminfo": undefined, "info": undefined, "vegasinfo": undefined, "cong": undefined, "tos": undefined, "tclass": undefined, "skmeminfo": undefined, "shutdown": undefined, "dctcpinfo": undefined, "protocol": undefined, "skv6only": undefined, "locals": undefined, "peers": undefined, "mark": undefined, "bbrinfo": undefined, "class-id": undefined, "md5sig": undefined, "ulp-info": undefined, "sk-bpf-storages": undefined, "cgroup-id": undefined, "sockopt": undefined, "__unknown": undefined };
   const l = e - s;
   if (l >= 1) o["idiag-family"] = dv.getUint8(s);
@@ -977,34 +1080,34 @@ function L4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: o["meminfo"] = s3(b, dv, ds, dl); break;
-      case 2: o["info"] = s9(b, dv, ds, dl); break;
-      case 3: o["vegasinfo"] = s5(b, dv, ds, dl); break;
+      case 1: o["meminfo"] = s4(b, dv, ds, dl); break;
+      case 2: o["info"] = s10(b, dv, ds, dl); break;
+      case 3: o["vegasinfo"] = s6(b, dv, ds, dl); break;
       case 4: o["cong"] = str(b, ds, dl); break;
       case 5: if (dl < 1) throw tooShort(dl, 1, ds - 4, "inet-diag-attrs.tos"); o["tos"] = dv.getUint8(ds); break;
       case 6: if (dl < 1) throw tooShort(dl, 1, ds - 4, "inet-diag-attrs.tclass"); o["tclass"] = dv.getUint8(ds); break;
-      case 7: o["skmeminfo"] = s4(b, dv, ds, dl); break;
+      case 7: o["skmeminfo"] = s5(b, dv, ds, dl); break;
       case 8: if (dl < 1) throw tooShort(dl, 1, ds - 4, "inet-diag-attrs.shutdown"); o["shutdown"] = dv.getUint8(ds); break;
-      case 9: o["dctcpinfo"] = s6(b, dv, ds, dl); break;
+      case 9: o["dctcpinfo"] = s7(b, dv, ds, dl); break;
       case 10: if (dl < 1) throw tooShort(dl, 1, ds - 4, "inet-diag-attrs.protocol"); o["protocol"] = dv.getUint8(ds); break;
       case 11: if (dl < 1) throw tooShort(dl, 1, ds - 4, "inet-diag-attrs.skv6only"); o["skv6only"] = dv.getUint8(ds); break;
       case 12: o["locals"] = b.subarray(ds, ds + dl); break;
       case 13: o["peers"] = b.subarray(ds, ds + dl); break;
       case 14: break;
       case 15: if (dl < 4) throw tooShort(dl, 4, ds - 4, "inet-diag-attrs.mark"); o["mark"] = dv.getUint32(ds, LE); break;
-      case 16: o["bbrinfo"] = s7(b, dv, ds, dl); break;
+      case 16: o["bbrinfo"] = s8(b, dv, ds, dl); break;
       case 17: if (dl < 4) throw tooShort(dl, 4, ds - 4, "inet-diag-attrs.class-id"); o["class-id"] = dv.getUint32(ds, LE); break;
       case 18: o["md5sig"] = b.subarray(ds, ds + dl); break;
       case 19: o["ulp-info"] = L2(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 20: o["sk-bpf-storages"] = b.subarray(ds, ds + dl); break;
       case 21: if (dl < 8) throw tooShort(dl, 8, ds - 4, "inet-diag-attrs.cgroup-id"); o["cgroup-id"] = rdU64(dv, ds, LE); break;
-      case 22: o["sockopt"] = s8(b, dv, ds, dl); break;
+      case 22: o["sockopt"] = s9(b, dv, ds, dl); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
   return o;
 }
-const T2: StructDesc = ["inet-diag-msg", 72, [
+const T3: StructDesc = ["inet-diag-msg", 72, [
   ["idiag-family", "u8", 0, 1, LE],
   ["idiag-state", "u8", 1, 1, LE, [V0, "tcp-state", false]],
   ["idiag-timer", "u8", 2, 1, LE],
@@ -1016,33 +1119,33 @@ const T2: StructDesc = ["inet-diag-msg", 72, [
   ["idiag-uid", "u32", 64, 4, LE],
   ["idiag-inode", "u32", 68, 4, LE],
 ]];
-function E4(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
-  w.putRaw(structBytes(T2, v, path));
+function E5(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
+  w.putRaw(structBytes(T3, v, path));
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "meminfo": w.putBinary(1, structValue(T3, object(x, path, "meminfo"), join(path, "meminfo"))); break;
-      case "info": w.putBinary(2, structValue(T9, object(x, path, "info"), join(path, "info"))); break;
-      case "vegasinfo": w.putBinary(3, structValue(T5, object(x, path, "vegasinfo"), join(path, "vegasinfo"))); break;
+      case "meminfo": w.putBinary(1, structValue(T4, object(x, path, "meminfo"), join(path, "meminfo"))); break;
+      case "info": w.putBinary(2, structValue(T10, object(x, path, "info"), join(path, "info"))); break;
+      case "vegasinfo": w.putBinary(3, structValue(T6, object(x, path, "vegasinfo"), join(path, "vegasinfo"))); break;
       case "cong": { const u = text(x, path, "cong"); w.putString(4, u); } break;
       case "tos": w.putU8(5, int(x, path, "tos", 0, 255)); break;
       case "tclass": w.putU8(6, int(x, path, "tclass", 0, 255)); break;
-      case "skmeminfo": w.putBinary(7, structValue(T4, object(x, path, "skmeminfo"), join(path, "skmeminfo"))); break;
+      case "skmeminfo": w.putBinary(7, structValue(T5, object(x, path, "skmeminfo"), join(path, "skmeminfo"))); break;
       case "shutdown": w.putU8(8, int(x, path, "shutdown", 0, 255)); break;
-      case "dctcpinfo": w.putBinary(9, structValue(T6, object(x, path, "dctcpinfo"), join(path, "dctcpinfo"))); break;
+      case "dctcpinfo": w.putBinary(9, structValue(T7, object(x, path, "dctcpinfo"), join(path, "dctcpinfo"))); break;
       case "protocol": w.putU8(10, int(x, path, "protocol", 0, 255)); break;
       case "skv6only": w.putU8(11, int(x, path, "skv6only", 0, 255)); break;
       case "locals": { const u = bytes(x, path, "locals", ""); w.putBinary(12, u); } break;
       case "peers": { const u = bytes(x, path, "peers", ""); w.putBinary(13, u); } break;
       case "mark": w.putU32(15, int(x, path, "mark", 0, 4294967295)); break;
-      case "bbrinfo": w.putBinary(16, structValue(T7, object(x, path, "bbrinfo"), join(path, "bbrinfo"))); break;
+      case "bbrinfo": w.putBinary(16, structValue(T8, object(x, path, "bbrinfo"), join(path, "bbrinfo"))); break;
       case "class-id": w.putU32(17, int(x, path, "class-id", 0, 4294967295)); break;
       case "md5sig": { const u = bytes(x, path, "md5sig", ""); w.putBinary(18, u); } break;
       case "ulp-info": { const n = w.nestStart(19); E2(w, object(x, path, "ulp-info"), join(path, "ulp-info"), undefined); w.nestEnd(n); } break;
       case "sk-bpf-storages": { const u = bytes(x, path, "sk-bpf-storages", ""); w.putBinary(20, u); } break;
       case "cgroup-id": w.putU64(21, big(x, path, "cgroup-id", 0n, 18446744073709551615n)); break;
-      case "sockopt": w.putBinary(22, structValue(T8, object(x, path, "sockopt"), join(path, "sockopt"))); break;
+      case "sockopt": w.putBinary(22, structValue(T9, object(x, path, "sockopt"), join(path, "sockopt"))); break;
       case "idiag-family": case "idiag-state": case "idiag-timer": case "idiag-retrans": case "id": case "idiag-expires": case "idiag-rqueue": case "idiag-wqueue": case "idiag-uid": case "idiag-inode": break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "inet-diag-attrs");
@@ -1058,18 +1161,20 @@ const codecs: FamilyCodecs = {
   structs: [
     ["inet-diag-sockid", s0, structEncoder(T0)],
     ["inet-diag-req-v2", s1, structEncoder(T1)],
-    ["inet-diag-msg", s2, structEncoder(T2)],
-    ["inet-diag-meminfo", s3, structEncoder(T3)],
-    ["sk-meminfo", s4, structEncoder(T4)],
-    ["tcpvegas-info", s5, structEncoder(T5)],
-    ["tcp-dctcp-info", s6, structEncoder(T6)],
-    ["tcp-bbr-info", s7, structEncoder(T7)],
-    ["inet-diag-sockopt", s8, structEncoder(T8)],
-    ["tcp-info", s9, structEncoder(T9)],
+    ["inet-diag-req", s2, structEncoder(T2)],
+    ["inet-diag-msg", s3, structEncoder(T3)],
+    ["inet-diag-meminfo", s4, structEncoder(T4)],
+    ["sk-meminfo", s5, structEncoder(T5)],
+    ["tcpvegas-info", s6, structEncoder(T6)],
+    ["tcp-dctcp-info", s7, structEncoder(T7)],
+    ["tcp-bbr-info", s8, structEncoder(T8)],
+    ["inet-diag-sockopt", s9, structEncoder(T9)],
+    ["tcp-info", s10, structEncoder(T10)],
   ],
   bodies: [
     ["inet-diag-req-attrs", "inet-diag-req-v2", B0, E3],
-    ["inet-diag-attrs", "inet-diag-msg", B1, E4],
+    ["inet-diag-req-attrs", "inet-diag-req", B1, E4],
+    ["inet-diag-attrs", "inet-diag-msg", B2, E5],
   ],
 };
 

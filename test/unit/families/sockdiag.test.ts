@@ -269,7 +269,7 @@ describe('the specs', () => {
       out[name] = text;
     }
     expect(out).toEqual({
-      inet: 'get  [ do, dump ]\ndestroy  [ do ]\n',
+      inet: 'get  [ do, dump ]\ndestroy  [ do ]\ntcpdiag-get  [ dump ]\ndccpdiag-get  [ dump ]\n',
       unix: 'get  [ dump ]\n',
       netlink: 'get  [ dump ]\n',
       packet: 'get  [ dump ]\n',
