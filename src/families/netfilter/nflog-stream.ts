@@ -185,8 +185,12 @@ export interface PacketAttributes {
 }
 
 const FAMILY_NAMES: Record<number, PacketFamily> = { 1: 'inet', 2: 'ipv4', 3: 'arp', 5: 'netdev', 7: 'bridge', 10: 'ipv6' };
-// Families whose hook numbers are NF_INET_* (NF_BR_* has the same order).
-const INET_HOOK_FAMILIES = new Set([1, 2, 7, 10]);
+// Families whose hook numbers are NF_INET_* (include/uapi/linux/netfilter.h);
+// NF_BR_* (netfilter_bridge.h) has the same order up to post-routing, then
+// NF_BR_BROUTING where NF_INET_INGRESS is: that one stays a number.
+const INET_HOOK_FAMILIES = new Set([1, 2, 10]);
+const NFPROTO_BRIDGE = 7;
+const NF_BR_POST_ROUTING = 4;
 
 function hex2(b: number): string {
   return b.toString(16).padStart(2, '0');
@@ -200,7 +204,8 @@ export function packetFields(
 ): PacketFields {
   const fam = m['nfgen-family'] ?? 0;
   const hookNumber = header?.hook ?? 0;
-  const hook = INET_HOOK_FAMILIES.has(fam) ? ((hookNames.get(hookNumber) as PacketHook | undefined) ?? hookNumber) : hookNumber;
+  const named = INET_HOOK_FAMILIES.has(fam) || (fam === NFPROTO_BRIDGE && hookNumber <= NF_BR_POST_ROUTING);
+  const hook = named ? ((hookNames.get(hookNumber) as PacketHook | undefined) ?? hookNumber) : hookNumber;
   const out: PacketFields = { family: FAMILY_NAMES[fam] ?? fam, hook, hwProtocol: header?.['hw-protocol'] ?? 0, mark: m.mark ?? 0 };
   const ts = m.timestamp;
   if (ts?.sec !== undefined && ts.usec !== undefined) out.timestamp = { seconds: Number(ts.sec), microseconds: Number(ts.usec) };

@@ -62,6 +62,20 @@ describe('nflog packet decoder', () => {
     expect(p.payload!.byteOffset).toBe(136);
   });
 
+  it.each([
+    [2, 1, 'ipv4', 'input'],
+    [10, 4, 'ipv6', 'postrouting'],
+    [7, 0, 'bridge', 'prerouting'],
+    [7, 5, 'bridge', 5], // NF_BR_BROUTING, not NF_INET_INGRESS
+    [5, 0, 'netdev', 0], // NF_NETDEV_INGRESS: netdev hooks have other numbers
+    [3, 1, 'arp', 1], // NF_ARP_OUT
+  ])('names hook %#: family %i hook %i as %s %s', (familyNumber, hookNumber, family, hook) => {
+    const b = NFLOG_PACKET.slice();
+    b[16] = familyNumber; // nfgenmsg.nfgen_family
+    b[26] = hookNumber; // nfulnl_msg_packet_hdr.hook
+    expect(decodeNflogPacket(MessageView.from(b))).toMatchObject({ family, hook });
+  });
+
   it('refuses a packet whose attribute runs past the message with NetlinkDecodeError', () => {
     const b = NFLOG_PACKET.slice(0, 0x90);
     new DataView(b.buffer).setUint32(0, 0x90, true);
