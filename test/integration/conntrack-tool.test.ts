@@ -66,6 +66,7 @@ const BY_NLKIT = [
   ['-I', '-p', 'tcp', '-r', '10.5.0.9', '-q', '10.5.0.1', '--reply-port-src', '25', '--reply-port-dst', '4000', '--state', 'TIME_WAIT', '-t', '50'],
   ['-I', '-p', 'udp', '-s', '10.5.1.1', '-d', '10.5.1.3', '--sport', '10', '--dport', '20', '-t', '100', '--dst-nat', '10.9.9.8:53'],
   ['-I', '-p', 'udp', '-s', '10.5.1.1', '-d', '10.5.1.4', '--sport', '11', '--dport', '20', '-t', '100', '-n', '10.9.9.7'],
+  ['-I', '-p', 'udp', '-s', '10.5.1.1', '-d', '10.5.1.5', '--sport', '12', '--dport', '20', '-t', '100', '--orig-zone', '7'],
 ];
 
 async function fill(ns: string): Promise<void> {
@@ -130,6 +131,9 @@ describe.skipIf(!canUseKernel || !conntrackTool)('nlkit conntrack next to conntr
       ['-n', '-g'],
       ['-p', 'udp', '-g'],
       ['--any-nat'],
+      ['--orig-zone', '7'],
+      ['--orig-zone', '0'],
+      ['--reply-zone', '7'],
       ['-j', '10.9.9.8'],
       ['-j', '10.9.9.9:3000'],
       ['-z'],
@@ -279,6 +283,7 @@ describe.skipIf(!canUseKernel || !conntrackTool)('nlkit conntrack next to conntr
       ['-F', '-p', 'tcp'],
       ['-C', '-p', 'tcp'],
       ['-L', '-j', '-n'],
+      ['-I', '-p', 'udp', '-s', '1.1.1.1', '-d', '2.2.2.2', '--sport', '1', '--dport', '2', '-t', '5', '--reply-zone', '8', '-w', '3'],
       ['-I', '-p', 'udp', '-s', '1.1.1.1', '-d', '2.2.2.2', '--sport', '1', '--dport', '2', '-t', '5', '-j', '3.3.3.3'],
       ['-L', '--src-nat', '[fd00::1'],
       ['-L', '--src-nat', '1.2.3.4:'],

@@ -235,6 +235,20 @@ describe.skipIf(!canUseKernel)('ConntrackClient', () => {
     await expect(ct.flush({ mark: 2 ** 32 })).rejects.toThrow(RangeError);
   });
 
+  it('gives one direction a zone of its own, filters and deletes by it', async () => {
+    await ct.create({ ...UDP, timeout: 60, originalZone: 7 });
+    await ct.create({ ...UDP, sport: 6000, timeout: 60 });
+    const [zoned] = await ct.listAll({ originalZone: 7 });
+    expect(zoned).toMatchObject({ original: { sport: 5353, zone: 7 }, zone: 0 });
+    expect(zoned!.reply.zone).toBeUndefined();
+    expect((await ct.listAll({ originalZone: 0 })).map((e) => e.original.sport)).toEqual([6000]);
+    expect((await ct.listAll({ replyZone: 7 })).length).toBe(0);
+    expect(await ct.deleteMatching({ originalZone: 7 })).toBe(1);
+    expect((await ct.listAll()).map((e) => e.original.sport)).toEqual([6000]);
+    await expect(ct.create({ ...UDP, timeout: 5, replyZone: 70000 })).rejects.toThrow(new RangeError('entry.replyZone: 70000 is out of range 0..65535'));
+    await expect(ct.listAll({ originalZone: -1 })).rejects.toThrow(new RangeError('filter.originalZone: -1 is out of range 0..65535'));
+  });
+
   it('deletes and updates by filter, yielding each entry', async () => {
     await createThree();
     await ct.create({ ...UDP6, timeout: 30 });

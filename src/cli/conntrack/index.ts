@@ -2,7 +2,8 @@
 // conntrack-tools 1.4.7) on ConntrackClient. Commands -L -G -D -I -A -U -F
 // -E -C -S -V -h and -R FILE, on the conntrack table or (where conntrack
 // allows) on `expect`, `dying` and `unconfirmed`; options -s -d -r -q -p -t
-// -u -z -e -m -i -f -o -b -w -n -g -j, --tuple-src/-dst, --mask-src/-dst and
+// -u -z -e -m -i -f -o -b -w -n -g -j, --orig-zone, --reply-zone,
+// --tuple-src/-dst, --mask-src/-dst and
 // the protocols' own (--sport, --dport, --reply-port-src, --reply-port-dst,
 // --state, --icmp-type ...). Options are parsed the way conntrack's
 // getopt_long table does: protocol options exist only after -p, each command
@@ -10,8 +11,8 @@
 // are conntrack's first lines and exit statuses (2 for a bad command line, 1
 // for a failed operation). Output lines are libnetfilter_conntrack's
 // (./format.ts); counts go to stderr. Not yet: labels (-l, --label-add,
-// --label-del, -o labels), secmark (-c), --orig-zone / --reply-zone, -o xml
-// and -o save, the SCTP, DCCP and GRE options beyond ports.
+// --label-del, -o labels), secmark (-c), -o xml and -o save, the SCTP, DCCP
+// and GRE options beyond ports.
 import { readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { Protocol } from '../../core/constants.js';
 import { NetlinkError } from '../../core/errors.js';
@@ -334,6 +335,8 @@ interface Parsed {
   dstNet: Network | undefined;
   srcNat: ConntrackNatInput | undefined;
   dstNat: ConntrackNatInput | undefined;
+  origZone: number | undefined;
+  replyZone: number | undefined;
 }
 
 function bit(letter: string): number {
@@ -465,6 +468,8 @@ export function parseConntrackArgs(args: readonly string[]): Parsed {
     dstNet: undefined,
     srcNat: undefined,
     dstNat: undefined,
+    origZone: undefined,
+    replyZone: undefined,
   };
   const addCommand = (c: Command): void => {
     if (p.command !== undefined) throw parameterProblem('Invalid commands combination');
@@ -702,12 +707,16 @@ export function parseConntrackArgs(args: readonly string[]): Parsed {
         if (letter !== 'n') p.dstNat = nat;
         break;
       }
+      case '(':
+      case ')':
+        p.options |= bit(letter);
+        if (letter === '(') p.origZone = strtoul(arg!) & 0xffff;
+        else p.replyZone = strtoul(arg!) & 0xffff;
+        break;
       case 'c':
       case 'l':
       case '<':
       case '>':
-      case '(':
-      case ')':
         throw parameterProblem(`nlkit conntrack does not support ${word} yet`);
       case 'proto': {
         const flag = protoOpt!;
@@ -864,6 +873,8 @@ function filterOf(p: Parsed): ConntrackFilter {
   if (p.reply.sport !== undefined) f.replySport = p.reply.sport;
   if (p.reply.dport !== undefined) f.replyDport = p.reply.dport;
   if (p.zone !== undefined) f.zone = p.zone;
+  if (p.origZone !== undefined) f.originalZone = p.origZone;
+  if (p.replyZone !== undefined) f.replyZone = p.replyZone;
   if (p.mark !== undefined) {
     f.mark = p.mark.value;
     f.markMask = p.mark.mask;
@@ -962,6 +973,8 @@ async function execute(ct: ConntrackClient, p: Parsed, key: string, io: CommandI
           ...(p.state !== undefined ? { state: p.state } : {}),
           ...(p.srcNat !== undefined ? { srcNat: p.srcNat } : {}),
           ...(p.dstNat !== undefined ? { dstNat: p.dstNat } : {}),
+          ...(p.origZone !== undefined ? { originalZone: p.origZone } : {}),
+          ...(p.replyZone !== undefined ? { replyZone: p.replyZone } : {}),
         };
         try {
           await ct.create(input);

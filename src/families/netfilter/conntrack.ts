@@ -186,6 +186,10 @@ export interface ConntrackCreateInput extends ConntrackKey {
   srcNat?: ConntrackNatInput;
   /** Destination NAT to set up (CTA_NAT_DST): the reply comes from this address (and port). */
   dstNat?: ConntrackNatInput;
+  /** Zone of the original direction only (CTA_TUPLE_ZONE in the original tuple). */
+  originalZone?: number;
+  /** Zone of the reply direction only (CTA_TUPLE_ZONE in the reply tuple). */
+  replyZone?: number;
 }
 
 /** A NAT mapping of a new entry: one address (and port) of the entry's family. */
@@ -234,6 +238,10 @@ export interface ConntrackFilter {
   dport?: number;
   /** Only this zone. */
   zone?: number;
+  /** Only entries whose original direction has this zone of its own (CTA_TUPLE_ZONE). */
+  originalZone?: number;
+  /** Only entries whose reply direction has this zone of its own. */
+  replyZone?: number;
   /** Only entries whose mark & markMask equals mark & markMask (sent to the kernel). */
   mark?: number;
   /** Mask of {@link mark}; default 0xffffffff. */
@@ -597,6 +605,9 @@ function matches(e: ConntrackEntry, f: ConntrackFilter): boolean {
   if (f.replyDport !== undefined && e.reply.dport !== f.replyDport) return false;
   if (f.id !== undefined && e.id !== f.id) return false;
   if (f.zone !== undefined && e.zone !== f.zone) return false;
+  // A direction without a zone of its own counts as zone 0, as conntrack compares them.
+  if (f.originalZone !== undefined && (e.original.zone ?? 0) !== f.originalZone) return false;
+  if (f.replyZone !== undefined && (e.reply.zone ?? 0) !== f.replyZone) return false;
   if (f.mark !== undefined) {
     const mask = f.markMask ?? 0xffffffff;
     if (((e.mark ?? 0) & mask) >>> 0 !== (f.mark & mask) >>> 0) return false;
@@ -612,7 +623,7 @@ function checkFilter(f: ConntrackFilter): void {
   if (f.protocol !== undefined) protocolNumber(f.protocol, 'filter.protocol');
   if (f.mark !== undefined) checkU32(f.mark, 'filter.mark');
   if (f.markMask !== undefined) checkU32(f.markMask, 'filter.markMask');
-  if (f.zone !== undefined) checkInteger(f.zone, 'filter.zone', 0, 0xffff);
+  for (const k of ['zone', 'originalZone', 'replyZone'] as const) if (f[k] !== undefined) checkInteger(f[k], `filter.${k}`, 0, 0xffff);
   for (const k of ['sport', 'dport', 'replySport', 'replyDport'] as const) if (f[k] !== undefined) checkInteger(f[k], `filter.${k}`, 0, 0xffff);
   if (f.id !== undefined) checkU32(f.id, 'filter.id');
   for (const k of ['src', 'dst', 'replySrc', 'replyDst'] as const) if (f[k] !== undefined) addressFamily(f[k], `filter.${k}`);
@@ -713,6 +724,8 @@ export class ConntrackClient implements AsyncDisposable {
     const family = request['nfgen-family'] === NFPROTO.ipv4 ? 'ipv4' : 'ipv6';
     const protocol = protocolNumber(input.protocol);
     request['tuple-reply'] = tupleInput(input.reply ?? inverse(input, protocol), protocol, family, 'entry.reply');
+    if (input.originalZone !== undefined) request['tuple-orig']!['tuple-zone'] = checkInteger(input.originalZone, 'entry.originalZone', 0, 0xffff);
+    if (input.replyZone !== undefined) request['tuple-reply']['tuple-zone'] = checkInteger(input.replyZone, 'entry.replyZone', 0, 0xffff);
     if (input.timeout === undefined) throw new TypeError('entry.timeout: required for a new entry (seconds)');
     changes(request, input, 'entry');
     if (input.helper !== undefined) {
@@ -779,7 +792,7 @@ export class ConntrackClient implements AsyncDisposable {
       const request = {
         'nfgen-family': FAMILY_NUMBER[e.family],
         version: NFNETLINK_V0,
-        'tuple-orig': tupleInput(e.original, protocolNumber(e.original.protocol), e.family, 'entry'),
+        'tuple-orig': tupleInput(e.original, protocolNumber(e.original.protocol), e.family, 'entry', e.original.zone),
         zone: e.zone,
         ...(e.id !== undefined ? { id: e.id } : {}),
       };
@@ -811,7 +824,7 @@ export class ConntrackClient implements AsyncDisposable {
       const request: ConntrackAttrsInput & { 'nfgen-family': number; version: number } = {
         'nfgen-family': FAMILY_NUMBER[e.family],
         version: NFNETLINK_V0,
-        'tuple-orig': tupleInput(e.original, protocolNumber(e.original.protocol), e.family, 'entry'),
+        'tuple-orig': tupleInput(e.original, protocolNumber(e.original.protocol), e.family, 'entry', e.original.zone),
         zone: e.zone,
         ...(e.id !== undefined ? { id: e.id } : {}),
       };
