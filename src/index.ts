@@ -76,6 +76,8 @@ export {
 export { ConntrackClient } from './families/netfilter/conntrack.js';
 export { IpsetClient, IpsetError, type IpsetCreateInput, type IpsetEntry, type IpsetEntryInput, type IpsetHeader, type IpsetSet, type IpsetType } from './families/netfilter/ipset.js';
 export { NftablesClient } from './families/netfilter/nftables.js';
+export * as tc from './families/tc/index.js';
+export { TcClient } from './families/tc/index.js';
 export { NflogSocket, NflogSubscription, type NflogPacket, type NflogSubscribeOptions } from './families/netfilter/nflog.js';
 export { NfqueueSocket, NfqueueSubscription, NfqueuePacket, NfqueueVerdictError, type NfqueueOptions, type NfqueueVerdict } from './families/netfilter/nfqueue.js';
 export * as xfrm from './families/xfrm/index.js';
