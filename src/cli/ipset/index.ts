@@ -112,7 +112,8 @@ async function commit(s: Session): Promise<void> {
   }
 }
 
-interface Env2 {
+/** The environment options of one command line (-o, -s, -q, -!, -n, -t, -f). */
+interface EnvOptions {
   output?: 'plain' | 'save' | 'xml';
   sorted: boolean;
   quiet: boolean;
@@ -355,7 +356,7 @@ function xmlSet(h: IpsetHeader, members: readonly string[], terse: boolean): str
   return `${out}</header>\n<members>\n${members.join('')}</members>\n</ipset>\n`;
 }
 
-async function listing(s: Session, env: Env2, cmd: 'list' | 'save', name: string | undefined): Promise<void> {
+async function listing(s: Session, env: EnvOptions, cmd: 'list' | 'save', name: string | undefined): Promise<void> {
   const c = await client(s);
   const mode = env.output ?? (cmd === 'save' ? 'save' : 'plain');
   let text = '';
@@ -412,7 +413,7 @@ async function listing(s: Session, env: Env2, cmd: 'list' | 'save', name: string
   }
 }
 
-async function adt(s: Session, env: Env2, cmd: 'add' | 'del' | 'test', name: string, elem: string, rest: readonly string[]): Promise<number> {
+async function adt(s: Session, env: EnvOptions, cmd: 'add' | 'del' | 'test', name: string, elem: string, rest: readonly string[]): Promise<number> {
   const c = await client(s);
   const h = await c.header(setname(name));
   if (!h) throw new IpsetCliError('The set with the given name does not exist', 1);
@@ -475,7 +476,7 @@ function splitLine(line: string): string[] {
   return out;
 }
 
-async function restore(s: Session, env: Env2): Promise<number> {
+async function restore(s: Session, env: EnvOptions): Promise<number> {
   let text: string;
   if (env.file !== undefined) {
     try {
@@ -510,9 +511,9 @@ async function restore(s: Session, env: Env2): Promise<number> {
 }
 
 /** Parses and runs one command line (ipset_parser() and ipset_cmd()). */
-async function execute(s: Session, argvIn: readonly string[], outer?: Env2): Promise<number> {
+async function execute(s: Session, argvIn: readonly string[], outer?: EnvOptions): Promise<number> {
   const argv = [...argvIn];
-  const env: Env2 = outer ? { ...outer } : { sorted: false, quiet: false, exist: false, name: false, terse: false };
+  const env: EnvOptions = outer ? { ...outer } : { sorted: false, quiet: false, exist: false, name: false, terse: false };
   // First: the environment options, wherever they are.
   for (const o of ENVOPTS) {
     for (let i = 0; i < argv.length;) {
