@@ -2,7 +2,7 @@
 // kernel C names formed by the YNL C generator's rules, with the kernel
 // headers' values.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import { emitConstantsModule } from '../../../src/schema/emit-constants.js';
 import { GENERATED_MARKER } from '../../../src/schema/emit.js';
 import { parseSpec } from '../../../src/schema/load.js';
 import { parse as parseYaml } from 'yaml';
+import { KERNEL_SPEC_DIR } from '../../helpers/specs.js';
 import * as route from '../../../src/families/generated/rt-route.constants.js';
 import * as link from '../../../src/families/generated/rt-link.constants.js';
 import * as addr from '../../../src/families/generated/rt-addr.constants.js';
@@ -93,7 +94,7 @@ operations:
     expect(out.startsWith(GENERATED_MARKER)).toBe(true);
   });
 
-  it("have the values of the kernel's headers for every name the headers define", () => {
+  it("have the values of the kernel's headers for every name the headers define (rtnetlink, nlctrl, nfnetlink)", () => {
     const mods: Record<string, unknown>[] = [route, link, addr, neigh, rule, ctrl, nft];
     const ours = new Map<string, number>();
     for (const m of mods) for (const [k, v] of Object.entries(m)) if (typeof v === 'number' && /^[A-Z][A-Z0-9_]*$/.test(k) && !/_(SIZE)$/.test(k)) ours.set(k, v);
@@ -119,31 +120,63 @@ operations:
       'netfilter',
       'netfilter/nfnetlink',
       'netfilter/nf_tables',
-    ];
-    const dir = mkdtempSync(join(tmpdir(), 'nlkit-consts-'));
-    try {
-      const includes = headers.map((h) => `#include <linux/${h}.h>\n`).join('');
-      writeFileSync(join(dir, 'h.c'), includes);
-      // Names the headers define: macros, and identifiers left after preprocessing (enum constants).
-      const macros = execFileSync('cc', ['-E', '-dM', join(dir, 'h.c')], { encoding: 'utf8' });
-      const text = execFileSync('cc', ['-E', '-P', join(dir, 'h.c')], { encoding: 'utf8' });
-      const defined = new Set([...macros.matchAll(/^#define (\w+) /gm)].map((m) => m[1]!));
-      for (const m of text.matchAll(/\b[A-Z][A-Z0-9_]+\b/g)) defined.add(m[0]);
-      const names = [...ours.keys()].filter((k) => defined.has(k));
-      expect(names.length).toBeGreaterThan(500);
-      const c = `${includes}#include <stdio.h>\nint main(void) {\n${names.map((n) => `  printf("%s %lld\\n", "${n}", (long long)(${n}));\n`).join('')}  return 0;\n}\n`;
-      writeFileSync(join(dir, 'p.c'), c);
-      execFileSync('cc', ['-w', '-o', join(dir, 'p'), join(dir, 'p.c')]);
-      const theirs = execFileSync(join(dir, 'p'), { encoding: 'utf8' });
-      const wrong = theirs
-        .trim()
-        .split('\n')
-        .map((l) => l.split(' '))
-        .filter(([n, v]) => ours.get(n!) !== Number(v))
-        .map(([n, v]) => `${n}: ours ${ours.get(n!)}, kernel ${v}`);
-      expect(wrong).toEqual([]);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
+    ].map((h) => `linux/${h}.h`);
+    const { checked, wrong } = againstHeaders(ours, headers);
+    expect(checked).toBeGreaterThan(500);
+    expect(wrong).toEqual([]);
+  }, 60_000);
+
+  it("have the values of each kernel family's own uapi header, where this machine has it", () => {
+    let families = 0;
+    let names = 0;
+    const wrong: string[] = [];
+    for (const file of readdirSync(KERNEL_SPEC_DIR).filter((f) => f.endsWith('.yaml'))) {
+      const text = readFileSync(join(KERNEL_SPEC_DIR, file), 'utf8');
+      const name = /^name: (\S+)/m.exec(text)![1]!;
+      // ynl_gen_c.py: uapi-header, else linux/IDENT.h.
+      const header = /^uapi-header: (\S+)/m.exec(text)?.[1] ?? `linux/${name.replace(/-/g, '_')}.h`;
+      if (!existsSync(join('/usr/include', header))) continue;
+      const ours = new Map<string, number>();
+      for (const m of readFileSync(join(GENERATED, `${name}.constants.ts`), 'utf8').matchAll(/export const ([A-Z][A-Z0-9_]*) = (-?(?:0x[0-9a-f]+|\d+));/g)) {
+        if (!m[1]!.endsWith('_SIZE')) ours.set(m[1]!, Number(m[2]));
+      }
+      const r = againstHeaders(ours, ['sys/socket.h', 'linux/types.h', header]);
+      families++;
+      names += r.checked;
+      wrong.push(...r.wrong.map((w) => `${name}: ${w}`));
     }
-  });
+    // This machine's headers (Linux 6.1) have rt-*, nlctrl, devlink, nl80211, tc, ovs_*, team, wireguard, fou, tcp_metrics.
+    expect(families).toBeGreaterThanOrEqual(10);
+    expect(names).toBeGreaterThan(2000);
+    expect(wrong).toEqual([]);
+  }, 120_000);
 });
+
+/**
+ * Compares constants with what C headers define: the names the headers define
+ * (macros, and identifiers left after preprocessing: enum constants) are
+ * printed by a C program built with cc.
+ */
+function againstHeaders(ours: ReadonlyMap<string, number>, headers: readonly string[]): { checked: number; wrong: string[] } {
+  const dir = mkdtempSync(join(tmpdir(), 'nlkit-consts-'));
+  try {
+    const includes = headers.map((h) => `#include <${h}>\n`).join('');
+    writeFileSync(join(dir, 'h.c'), includes);
+    const macros = execFileSync('cc', ['-E', '-dM', join(dir, 'h.c')], { encoding: 'utf8' });
+    const text = execFileSync('cc', ['-E', '-P', join(dir, 'h.c')], { encoding: 'utf8' });
+    const defined = new Set([...macros.matchAll(/^#define (\w+) /gm)].map((m) => m[1]!));
+    for (const m of text.matchAll(/\b[A-Z][A-Z0-9_]+\b/g)) defined.add(m[0]);
+    const names = [...ours.keys()].filter((k) => defined.has(k));
+    const c = `${includes}#include <stdio.h>\nint main(void) {\n${names.map((n) => `  printf("%s %lld\\n", "${n}", (long long)(${n}));\n`).join('')}  return 0;\n}\n`;
+    writeFileSync(join(dir, 'p.c'), c);
+    execFileSync('cc', ['-w', '-o', join(dir, 'p'), join(dir, 'p.c')]);
+    const theirs = execFileSync(join(dir, 'p'), { encoding: 'utf8' }).split('\n').filter(Boolean);
+    const wrong = theirs
+      .map((l) => l.split(' '))
+      .filter(([n, v]) => ours.get(n!) !== Number(v))
+      .map(([n, v]) => `${n}: ours ${ours.get(n!)}, kernel ${v}`);
+    return { checked: theirs.length, wrong };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
