@@ -134,6 +134,8 @@ describe.skipIf(!canUseKernel)('nlkit ss', () => {
     ['-A', 'tcp,udp', '-n'],
     ['-f', 'inet6', '-an'],
     ['-x', 'state', 'listening'],
+    ['-tar'],
+    ['-uanr'],
   ]) {
     it(`prints what ss ${args.join(' ')} prints`, async () => {
       const ref = ss(ns!, args);

@@ -4,6 +4,7 @@
 // Tables: tcp, udp, raw, mptcp, unix (stream, dgram, seqpacket), netlink and
 // packet; dccp and sctp are dumped and printed as inet sockets (without ss's
 // SCTP association details); vsock, tipc and xdp are accepted and list nothing.
+import { lookupService } from 'node:dns/promises';
 import { readFileSync } from 'node:fs';
 import { rtLinkNames } from './links.js';
 import { procNetDir, readProcDgram } from './procnet.js';
@@ -569,6 +570,8 @@ interface Ctx {
   users: SocketUsers | undefined;
   cgroups: CgroupPaths;
   ifname: (index: number) => string;
+  /** With -r, the host name of an address (resolve_address(): gethostbyaddr, IPv4-mapped as IPv4). */
+  host: (text: string) => Promise<string | undefined>;
 }
 
 function stateLine(ctx: Ctx, netid: string, state: number, rq: number, wq: number): void {
@@ -765,13 +768,16 @@ function inetName(protocol: number, raw: number | undefined): string {
   return '???';
 }
 
-function inetAddr(ctx: Ctx, s: InetSocket, local: boolean, dgProto: string): void {
+async function inetAddr(ctx: Ctx, s: InetSocket, local: boolean, dgProto: string): Promise<void> {
   const v6 = s.family === 'inet6';
   const text = local ? s.src : s.dst;
   let ap: string;
-  if (!v6) ap = text;
+  if (!v6) ap = (await ctx.host(text)) ?? text;
   else if (!s.v6only && text === '::') ap = '*';
-  else ap = text.includes(':') ? `[${text}]` : text;
+  else {
+    const shown = (await ctx.host(text)) ?? text;
+    ap = shown.includes(':') ? `[${shown}]` : shown;
+  }
   const port = local ? s.sport : s.dport;
   let portText: string;
   if (port === 0) portText = '*';
@@ -781,12 +787,12 @@ function inetAddr(ctx: Ctx, s: InetSocket, local: boolean, dgProto: string): voi
   addrPort(ctx, ap, ':', portText, local && s.ifindex ? ctx.ifname(s.ifindex) : undefined);
 }
 
-function printInet(ctx: Ctx, s: InetSocket, dgProto: string): void {
+async function printInet(ctx: Ctx, s: InetSocket, dgProto: string): Promise<void> {
   const r = ctx.r;
   const o = ctx.o;
-  stateLine(ctx, inetName(s.protocol === 255 ? 255 : s.protocol, s.rawProtocol), stateNumber(s.state), s.rqueue, s.wqueue);
-  inetAddr(ctx, s, true, dgProto);
-  inetAddr(ctx, s, false, dgProto);
+  stateLine(ctx, inetName(s.protocol, s.rawProtocol), stateNumber(s.state), s.rqueue, s.wqueue);
+  await inetAddr(ctx, s, true, dgProto);
+  await inetAddr(ctx, s, false, dgProto);
   if (ctx.users) r.out(ctx.users.format(s.inode));
   if (o.showOptions && s.timer) r.out(` timer:(${TIMERS[Math.min(s.timer, 5)]},${msTimer(s.expires)},${s.retransmits})`);
   if (o.details) {
@@ -952,7 +958,7 @@ async function showInet(
         throw err;
       }
     }
-    printInet(ctx, s, dgProto);
+    await printInet(ctx, s, dgProto);
   };
   const families: Array<'inet' | 'inet6'> = preferred === AF.inet6 ? ['inet6'] : preferred === AF.inet ? ['inet'] : ['inet', 'inet6'];
   for (const family of families) {
@@ -994,7 +1000,7 @@ function inetAddresses(s: InetSocket): { local: AddressBytes; remote: AddressByt
 }
 
 /** raw_show() / udp_show() when the kernel has no diag module for the table: /proc/net/TABLE, then TABLE6. */
-function showProcDgram(ctx: Ctx, table: 'raw' | 'udp'): void {
+async function showProcDgram(ctx: Ctx, table: 'raw' | 'udp'): Promise<void> {
   const f = ctx.f;
   const dir = procNetDir(ctx.o.netns);
   if (dir === undefined) return;
@@ -1027,8 +1033,8 @@ function showProcDgram(ctx: Ctx, table: 'raw' | 'udp'): void {
       };
       // inet_stats_print() only, with v6only unknown (false): no timer, details or info.
       stateLine(ctx, inetName(s.protocol, undefined), p.state, p.rq, p.wq);
-      inetAddr(ctx, s, true, table === 'udp' ? 'udp' : 'raw');
-      inetAddr(ctx, s, false, table === 'udp' ? 'udp' : 'raw');
+      await inetAddr(ctx, s, true, table === 'udp' ? 'udp' : 'raw');
+      await inetAddr(ctx, s, false, table === 'udp' ? 'udp' : 'raw');
       if (ctx.users) ctx.r.out(ctx.users.format(p.ino));
       // ss would add -e's opt:"…" here, but its sscanf() stores 8 fields and it
       // asks for 9 before printing it: it never does.
@@ -1306,6 +1312,7 @@ async function ss(args: readonly string[], io: CommandIO, options: { netns?: str
   const killer = o.kill ? await SockDiagClient.open(open) : undefined;
   const names = rtLinkNames(open);
   const nameCache = new Map<number, string>();
+  const hostCache = new Map<string, string | null>();
   await names.load();
   const ctx: Ctx = {
     o,
@@ -1314,6 +1321,19 @@ async function ss(args: readonly string[], io: CommandIO, options: { netns?: str
     services,
     users: o.processes ? new SocketUsers() : undefined,
     cgroups: new CgroupPaths(o.netns !== undefined, (line) => io.stderr(`${line}\n`)),
+    host: async (text) => {
+      if (!o.resolve) return undefined;
+      const key = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(text)?.[1] ?? text;
+      let name = hostCache.get(key);
+      if (name === undefined) {
+        name = await lookupService(key, 0).then(
+          (r) => r.hostname,
+          () => null,
+        );
+        hostCache.set(key, name);
+      }
+      return name ?? undefined;
+    },
     ifname: (index) => {
       let n = nameCache.get(index);
       if (n === undefined) {
@@ -1347,8 +1367,8 @@ async function ss(args: readonly string[], io: CommandIO, options: { netns?: str
         printUnix(ctx, s);
       }
     }
-    if (f.dbs & (1 << DB.raw) && !(await showInet(ctx, client, killer, INET_PROTOCOLS.raw, 'raw', io, preferred))) showProcDgram(ctx, 'raw');
-    if (f.dbs & (1 << DB.udp) && !(await showInet(ctx, client, killer, INET_PROTOCOLS.udp, 'udp', io, preferred))) showProcDgram(ctx, 'udp');
+    if (f.dbs & (1 << DB.raw) && !(await showInet(ctx, client, killer, INET_PROTOCOLS.raw, 'raw', io, preferred))) await showProcDgram(ctx, 'raw');
+    if (f.dbs & (1 << DB.udp) && !(await showInet(ctx, client, killer, INET_PROTOCOLS.udp, 'udp', io, preferred))) await showProcDgram(ctx, 'udp');
     if (f.dbs & (1 << DB.tcp)) await showInet(ctx, client, killer, INET_PROTOCOLS.tcp, 'tcp', io, preferred);
     if (f.dbs & (1 << DB.dccp)) await showInet(ctx, client, killer, INET_PROTOCOLS.dccp, 'dccp', io, preferred);
     if (f.dbs & (1 << DB.sctp)) await showInet(ctx, client, killer, INET_PROTOCOLS.sctp, 'sctp', io, preferred);
