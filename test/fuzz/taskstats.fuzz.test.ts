@@ -1,7 +1,7 @@
 // Feeds mutated and truncated copies of captured taskstats messages
 // (test/vectors/taskstats.ts: a pid reply, a tgid reply, exit statistics
-// with aggr-pid and aggr-tgid) to the family's generated decoder, its struct
-// decoder and decodeTaskExit, and checks that the only error they throw is
+// with aggr-pid and aggr-tgid, a cgroupstats reply) to the family's generated
+// decoder, its struct decoder, decodeTaskExit and decodeCgroupStats, and checks that the only error they throw is
 // NetlinkDecodeError.
 //
 // Deterministic: one seeded PRNG. NLKIT_FUZZ_SEED and NLKIT_FUZZ_ITERATIONS
@@ -9,7 +9,7 @@
 // mutation and the input bytes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MessageView, NetlinkDecodeError } from '../../src/index.js';
-import { decodeTaskExit } from '../../src/families/taskstats/index.js';
+import { decodeCgroupStats, decodeTaskExit } from '../../src/families/taskstats/index.js';
 import { family } from '../../src/families/generated/TASKSTATS.js';
 import * as vectors from '../vectors/taskstats.js';
 
@@ -22,6 +22,7 @@ const struct = family.structs.get('taskstats')!;
 const DECODERS: Record<string, (bytes: Uint8Array) => unknown> = {
   'family.decode': (b) => family.decode(MessageView.from(b)),
   decodeTaskExit: (b) => decodeTaskExit(MessageView.from(b)),
+  decodeCgroupStats: (b) => decodeCgroupStats(MessageView.from(b)),
   'struct taskstats': (b) => struct.decode(b.subarray(Math.min(36, b.length))),
 };
 
@@ -77,7 +78,7 @@ function mutate(rand: () => number, input: Uint8Array): { bytes: Uint8Array; how
   out.set(bytes.subarray(0, to));
   out.set(chunk, to);
   out.set(bytes.subarray(to), to + chunk.length);
-  new DataView(out.buffer).setUint32(0, out.length, true);
+  if (out.length >= 16) new DataView(out.buffer).setUint32(0, out.length, true);
   return { bytes: out, how: `insert ${chunk.length} bytes at ${to}` };
 }
 
@@ -92,7 +93,8 @@ describe('taskstats decoders on mutated captures', () => {
   });
 
   it('decode every sample cleanly before any mutation', () => {
-    for (const s of SAMPLES) expect(() => family.decode(MessageView.from(s))).not.toThrow();
+    for (const s of SAMPLES) if (s !== vectors.CGROUPSTATS_PIDS_ROOT) expect(() => family.decode(MessageView.from(s))).not.toThrow();
+    expect(() => decodeCgroupStats(MessageView.from(vectors.CGROUPSTATS_PIDS_ROOT))).not.toThrow();
     expect(() => decodeTaskExit(MessageView.from(vectors.TASKSTATS_EXIT_NODE_5))).not.toThrow();
   });
 

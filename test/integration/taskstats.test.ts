@@ -205,6 +205,43 @@ describe.skipIf(!canUseKernel)('taskstats', () => {
     request.mockRestore();
   });
 
+  it('counts the tasks of a cgroup v1 directory: a stopped child of this process is among the stopped', async () => {
+    // This process's cgroup in a v1 hierarchy (hierarchy-id:controllers:path) and where that hierarchy is mounted.
+    const v1 = readFileSync('/proc/self/cgroup', 'utf8')
+      .split('\n')
+      .map((l) => l.split(':'))
+      .find((f) => f.length === 3 && f[1] !== '' && !f[1]!.startsWith('name='));
+    const mount =
+      v1 &&
+      readFileSync('/proc/self/mountinfo', 'utf8')
+        .split('\n')
+        .map((l) => l.split(' '))
+        .find((f) => f[f.indexOf('-') + 1] === 'cgroup' && f[f.length - 1]!.split(',').includes(v1[1]!.split(',')[0]!));
+    if (!v1 || !mount) {
+      // A machine with cgroup2 only: the kernel's answer for every directory.
+      await expect(ts.cgroup('/sys/fs/cgroup')).rejects.toMatchObject({ name: 'NetlinkError', code: 'EINVAL' });
+      return;
+    }
+    const dir = path.join(mount[4]!, v1[2]!);
+    const child = await stoppedChild();
+    try {
+      const s = await ts.cgroup(dir);
+      expect(typeof s.nrRunning).toBe('bigint');
+      expect(s.nrStopped).toBeGreaterThanOrEqual(1n);
+      expect(s.nrSleeping! + s.nrRunning!).toBeGreaterThanOrEqual(1n); // this process at least
+      expect(s.rest).toBeUndefined();
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
+  it('refuses a directory that is no cgroup v1 one (EINVAL), a missing one, and a path that is no string', async () => {
+    await expect(ts.cgroup(tmpdir())).rejects.toMatchObject({ name: 'NetlinkError', code: 'EINVAL', message: 'CGROUPSTATS_CMD_GET failed: Invalid argument (EINVAL)' });
+    await expect(ts.cgroup('/nonexistent/nlkit')).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(ts.cgroup('' as string)).rejects.toThrow(new TypeError("path must be the path of a cgroup directory, got ''"));
+    await expect(ts.cgroup(3 as unknown as string)).rejects.toThrow(TypeError);
+  });
+
   it('answers in another network namespace too (the pids are those of the pid namespace)', async () => {
     let ns: string | undefined;
     try {

@@ -165,3 +165,11 @@ export const TASKSTATS_EXIT_NODE_5 = fromHex(
   '00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00',
   '00 00 00 00',
 );
+
+/** The reply (CGROUPSTATS_CMD_NEW, 5) to CGROUPSTATS_CMD_GET for the root of the cgroup v1 pids hierarchy: 112 tasks sleeping, 10 running. */
+export const CGROUPSTATS_PIDS_ROOT = fromHex(
+  '40 00 00 00 1f 00 00 00 02 00 00 00 47 70 00 00',
+  '05 01 00 00 2c 00 01 00 70 00 00 00 00 00 00 00',
+  '0a 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00',
+  '00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00',
+);

@@ -5,6 +5,12 @@
 // Message types
 /** Message type of get. */ export const TASKSTATS_CMD_GET = 1;
 
+// enum cgroupstats-cmd
+/** cgroupstats-cmd: unspec. */ export const CGROUPSTATS_CMD_UNSPEC = 3;
+/** cgroupstats-cmd: get. */ export const CGROUPSTATS_CMD_GET = 4;
+/** cgroupstats-cmd: new. */ export const CGROUPSTATS_CMD_NEW = 5;
+/** Names of enum cgroupstats-cmd by value. */ export const CGROUPSTATS_CMD_NAMES: { readonly [value: number]: string | undefined } = { 3: "unspec", 4: "get", 5: "new" };
+
 // attribute set taskstats-cmd-attrs
 /** taskstats-cmd-attrs: unspec (unused). */ export const TASKSTATS_CMD_ATTR_UNSPEC = 0;
 /** taskstats-cmd-attrs: pid (u32). */ export const TASKSTATS_CMD_ATTR_PID = 1;
@@ -23,6 +29,18 @@
 
 // attribute set taskstats-aggr-attrs
 
+// attribute set cgroupstats-cmd-attrs
+/** cgroupstats-cmd-attrs: unspec (unused). */ export const CGROUPSTATS_CMD_ATTR_UNSPEC = 0;
+/** cgroupstats-cmd-attrs: fd (u32). */ export const CGROUPSTATS_CMD_ATTR_FD = 1;
+
+// attribute set cgroupstats-attrs
+/** cgroupstats-attrs: unspec (unused). */ export const CGROUPSTATS_TYPE_UNSPEC = 0;
+/** cgroupstats-attrs: cgroup-stats (binary). */ export const CGROUPSTATS_TYPE_CGROUP_STATS = 1;
+
 // struct taskstats
 /** sizeof(struct taskstats). */ export const TASKSTATS_SIZE = 560;
 /** Byte offsets of the members of struct taskstats. */ export const TASKSTATS_OFFSETS = { version: 0, ac_exitcode: 4, ac_flag: 8, ac_nice: 9, cpu_count: 16, cpu_delay_total: 24, blkio_count: 32, blkio_delay_total: 40, swapin_count: 48, swapin_delay_total: 56, cpu_run_real_total: 64, cpu_run_virtual_total: 72, ac_comm: 80, ac_sched: 112, ac_uid: 120, ac_gid: 124, ac_pid: 128, ac_ppid: 132, ac_btime: 136, ac_etime: 144, ac_utime: 152, ac_stime: 160, ac_minflt: 168, ac_majflt: 176, coremem: 184, virtmem: 192, hiwater_rss: 200, hiwater_vm: 208, read_char: 216, write_char: 224, read_syscalls: 232, write_syscalls: 240, read_bytes: 248, write_bytes: 256, cancelled_write_bytes: 264, nvcsw: 272, nivcsw: 280, ac_utimescaled: 288, ac_stimescaled: 296, cpu_scaled_run_real_total: 304, freepages_count: 312, freepages_delay_total: 320, thrashing_count: 328, thrashing_delay_total: 336, ac_btime64: 344, compact_count: 352, compact_delay_total: 360, ac_tgid: 368, ac_tgetime: 376, ac_exe_dev: 384, ac_exe_inode: 392, wpcopy_count: 400, wpcopy_delay_total: 408, irq_count: 416, irq_delay_total: 424, cpu_delay_max: 432, cpu_delay_min: 440, blkio_delay_max: 448, blkio_delay_min: 456, swapin_delay_max: 464, swapin_delay_min: 472, freepages_delay_max: 480, freepages_delay_min: 488, thrashing_delay_max: 496, thrashing_delay_min: 504, compact_delay_max: 512, compact_delay_min: 520, wpcopy_delay_max: 528, wpcopy_delay_min: 536, irq_delay_max: 544, irq_delay_min: 552 } as const;
+
+// struct cgroupstats
+/** sizeof(struct cgroupstats). */ export const CGROUPSTATS_SIZE = 40;
+/** Byte offsets of the members of struct cgroupstats. */ export const CGROUPSTATS_OFFSETS = { nr_sleeping: 0, nr_running: 8, nr_stopped: 16, nr_uninterruptible: 24, nr_io_wait: 32 } as const;

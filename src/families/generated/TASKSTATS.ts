@@ -28,6 +28,8 @@ import {
   type UnknownAttribute,
 } from '../../schema/runtime.js';
 
+/** Names of enum cgroupstats-cmd. */
+export type CgroupstatsCmd = "unspec" | "get" | "new";
 /** Fields of struct taskstats (undefined past the end of a short payload). */
 export interface Taskstats {
   "version": number | undefined;
@@ -176,6 +178,22 @@ export interface TaskstatsInput {
   "irq-delay-max"?: bigint | number;
   "irq-delay-min"?: bigint | number;
 }
+/** Fields of struct cgroupstats (undefined past the end of a short payload). */
+export interface Cgroupstats {
+  "nr-sleeping": bigint | undefined;
+  "nr-running": bigint | undefined;
+  "nr-stopped": bigint | undefined;
+  "nr-uninterruptible": bigint | undefined;
+  "nr-io-wait": bigint | undefined;
+}
+/** Fields of struct cgroupstats to encode (missing ones are 0). */
+export interface CgroupstatsInput {
+  "nr-sleeping"?: bigint | number;
+  "nr-running"?: bigint | number;
+  "nr-stopped"?: bigint | number;
+  "nr-uninterruptible"?: bigint | number;
+  "nr-io-wait"?: bigint | number;
+}
 /** Decoded attributes of set taskstats-cmd-attrs. */
 export interface TaskstatsCmdAttrs {
   "pid": number | undefined;
@@ -224,6 +242,26 @@ export interface TaskstatsAggrAttrsInput {
   "stats"?: TaskstatsInput & { "__rest"?: Uint8Array };
   "__unknown"?: readonly UnknownAttribute[];
 }
+/** Decoded attributes of set cgroupstats-cmd-attrs. */
+export interface CgroupstatsCmdAttrs {
+  "fd": number | undefined;
+  "__unknown": UnknownAttribute[] | undefined;
+}
+/** Attributes of set cgroupstats-cmd-attrs to encode. */
+export interface CgroupstatsCmdAttrsInput {
+  "fd"?: number;
+  "__unknown"?: readonly UnknownAttribute[];
+}
+/** Decoded attributes of set cgroupstats-attrs. */
+export interface CgroupstatsAttrs {
+  "cgroup-stats": (Cgroupstats & StructRest) | undefined;
+  "__unknown": UnknownAttribute[] | undefined;
+}
+/** Attributes of set cgroupstats-attrs to encode. */
+export interface CgroupstatsAttrsInput {
+  "cgroup-stats"?: CgroupstatsInput & { "__rest"?: Uint8Array };
+  "__unknown"?: readonly UnknownAttribute[];
+}
 /** Values of get messages to encode. */
 export type GetInput = TaskstatsAttrsInput;
 /** Decoded get messages. */
@@ -241,7 +279,9 @@ export type TASKSTATSDecoded =
 export const spec: FamilySpec = reviveSpec(`
 ["nlkit-spec/1",{"name":"TASKSTATS","protocol":"genetlink-legacy","protonum":16,"version":1,"enumModel":"directional","opNamePrefix":"taskstats-cmd-"},
 [
-["struct","taskstats",[["version","u16"],["pad-version","pad",{"size":2}],["ac-exitcode","u32"],["ac-flag","u8"],["ac-nice","u8"],["pad-flags","pad",{"size":6}],["cpu-count","u64"],["cpu-delay-total","u64"],["blkio-count","u64"],["blkio-delay-total","u64"],["swapin-count","u64"],["swapin-delay-total","u64"],["cpu-run-real-total","u64"],["cpu-run-virtual-total","u64"],["ac-comm","string",{"size":32}],["ac-sched","u8"],["ac-pad","pad",{"size":3}],["pad-sched","pad",{"size":4}],["ac-uid","u32"],["ac-gid","u32"],["ac-pid","u32"],["ac-ppid","u32"],["ac-btime","u32"],["pad-btime","pad",{"size":4}],["ac-etime","u64"],["ac-utime","u64"],["ac-stime","u64"],["ac-minflt","u64"],["ac-majflt","u64"],["coremem","u64"],["virtmem","u64"],["hiwater-rss","u64"],["hiwater-vm","u64"],["read-char","u64"],["write-char","u64"],["read-syscalls","u64"],["write-syscalls","u64"],["read-bytes","u64"],["write-bytes","u64"],["cancelled-write-bytes","u64"],["nvcsw","u64"],["nivcsw","u64"],["ac-utimescaled","u64"],["ac-stimescaled","u64"],["cpu-scaled-run-real-total","u64"],["freepages-count","u64"],["freepages-delay-total","u64"],["thrashing-count","u64"],["thrashing-delay-total","u64"],["ac-btime64","u64"],["compact-count","u64"],["compact-delay-total","u64"],["ac-tgid","u32"],["pad-tgid","pad",{"size":4}],["ac-tgetime","u64"],["ac-exe-dev","u64"],["ac-exe-inode","u64"],["wpcopy-count","u64"],["wpcopy-delay-total","u64"],["irq-count","u64"],["irq-delay-total","u64"],["cpu-delay-max","u64"],["cpu-delay-min","u64"],["blkio-delay-max","u64"],["blkio-delay-min","u64"],["swapin-delay-max","u64"],["swapin-delay-min","u64"],["freepages-delay-max","u64"],["freepages-delay-min","u64"],["thrashing-delay-max","u64"],["thrashing-delay-min","u64"],["compact-delay-max","u64"],["compact-delay-min","u64"],["wpcopy-delay-max","u64"],["wpcopy-delay-min","u64"],["irq-delay-max","u64"],["irq-delay-min","u64"]]]
+["struct","taskstats",[["version","u16"],["pad-version","pad",{"size":2}],["ac-exitcode","u32"],["ac-flag","u8"],["ac-nice","u8"],["pad-flags","pad",{"size":6}],["cpu-count","u64"],["cpu-delay-total","u64"],["blkio-count","u64"],["blkio-delay-total","u64"],["swapin-count","u64"],["swapin-delay-total","u64"],["cpu-run-real-total","u64"],["cpu-run-virtual-total","u64"],["ac-comm","string",{"size":32}],["ac-sched","u8"],["ac-pad","pad",{"size":3}],["pad-sched","pad",{"size":4}],["ac-uid","u32"],["ac-gid","u32"],["ac-pid","u32"],["ac-ppid","u32"],["ac-btime","u32"],["pad-btime","pad",{"size":4}],["ac-etime","u64"],["ac-utime","u64"],["ac-stime","u64"],["ac-minflt","u64"],["ac-majflt","u64"],["coremem","u64"],["virtmem","u64"],["hiwater-rss","u64"],["hiwater-vm","u64"],["read-char","u64"],["write-char","u64"],["read-syscalls","u64"],["write-syscalls","u64"],["read-bytes","u64"],["write-bytes","u64"],["cancelled-write-bytes","u64"],["nvcsw","u64"],["nivcsw","u64"],["ac-utimescaled","u64"],["ac-stimescaled","u64"],["cpu-scaled-run-real-total","u64"],["freepages-count","u64"],["freepages-delay-total","u64"],["thrashing-count","u64"],["thrashing-delay-total","u64"],["ac-btime64","u64"],["compact-count","u64"],["compact-delay-total","u64"],["ac-tgid","u32"],["pad-tgid","pad",{"size":4}],["ac-tgetime","u64"],["ac-exe-dev","u64"],["ac-exe-inode","u64"],["wpcopy-count","u64"],["wpcopy-delay-total","u64"],["irq-count","u64"],["irq-delay-total","u64"],["cpu-delay-max","u64"],["cpu-delay-min","u64"],["blkio-delay-max","u64"],["blkio-delay-min","u64"],["swapin-delay-max","u64"],["swapin-delay-min","u64"],["freepages-delay-max","u64"],["freepages-delay-min","u64"],["thrashing-delay-max","u64"],["thrashing-delay-min","u64"],["compact-delay-max","u64"],["compact-delay-min","u64"],["wpcopy-delay-max","u64"],["wpcopy-delay-min","u64"],["irq-delay-max","u64"],["irq-delay-min","u64"]]],
+["enum","cgroupstats-cmd",[["unspec",3],"get","new"],{"namePrefix":"cgroupstats-cmd-"}],
+["struct","cgroupstats",[["nr-sleeping","u64"],["nr-running","u64"],["nr-stopped","u64"],["nr-uninterruptible","u64"],["nr-io-wait","u64"]]]
 ],
 [
 ["taskstats-cmd-attrs",[
@@ -265,7 +305,15 @@ export const spec: FamilySpec = reviveSpec(`
 "tgid",
 "stats",
 "null"
-],{"namePrefix":"taskstats-type-","subsetOf":"taskstats-attrs"}]
+],{"namePrefix":"taskstats-type-","subsetOf":"taskstats-attrs"}],
+["cgroupstats-cmd-attrs",[
+["unspec","unused",{"value":0}],
+["fd","u32"]
+],{"namePrefix":"cgroupstats-cmd-attr-"}],
+["cgroupstats-attrs",[
+["unspec","unused",{"value":0}],
+["cgroup-stats","binary",{"struct":"cgroupstats"}]
+],{"namePrefix":"cgroupstats-type-"}]
 ],
 [],
 [
@@ -348,6 +396,16 @@ function s0(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "irq-delay-max": l >= 552 ? rdU64(dv, s + 544, LE) : undefined,
     "irq-delay-min": l >= 560 ? rdU64(dv, s + 552, LE) : undefined,
     "__rest": l > 560 ? b.subarray(s + 560, s + l) : undefined,
+  };
+}
+function s1(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
+  return {
+    "nr-sleeping": l >= 8 ? rdU64(dv, s, LE) : undefined,
+    "nr-running": l >= 16 ? rdU64(dv, s + 8, LE) : undefined,
+    "nr-stopped": l >= 24 ? rdU64(dv, s + 16, LE) : undefined,
+    "nr-uninterruptible": l >= 32 ? rdU64(dv, s + 24, LE) : undefined,
+    "nr-io-wait": l >= 40 ? rdU64(dv, s + 32, LE) : undefined,
+    "__rest": l > 40 ? b.subarray(s + 40, s + l) : undefined,
   };
 }
 function B0(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
@@ -533,14 +591,82 @@ function E2(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
     }
   }
 }
+function L3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "fd": undefined, "__unknown": undefined };
+  if (dep > MAX_DEPTH) throw tooDeep(s, "cgroupstats-cmd-attrs");
+  let p = s;
+  while (e - p >= 4) {
+    const len = dv.getUint16(p, LE);
+    if (len < 4 || len > e - p) throw badLength(len, e - p, p, "cgroupstats-cmd-attrs");
+    const t = dv.getUint16(p + 2, LE) & 0x3fff;
+    const ds = p + 4;
+    const dl = len - 4;
+    p += (len + 3) & ~3;
+    switch (t) {
+      case 1: if (dl < 4) throw tooShort(dl, 4, ds - 4, "cgroupstats-cmd-attrs.fd"); o["fd"] = dv.getUint32(ds, LE); break;
+      default: keepUnknown(o, t, b, ds, dl);
+    }
+  }
+  return o;
+}
+function E3(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
+  for (const k in v) {
+    const x = v[k];
+    if (x === undefined) continue;
+    switch (k) {
+      case "fd": w.putU32(1, int(x, path, "fd", 0, 4294967295)); break;
+      case "__unknown": putUnknown(w, x, path); break;
+      default: throw unknownKey(path, k, "cgroupstats-cmd-attrs");
+    }
+  }
+}
+function L4(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "cgroup-stats": undefined, "__unknown": undefined };
+  if (dep > MAX_DEPTH) throw tooDeep(s, "cgroupstats-attrs");
+  let p = s;
+  while (e - p >= 4) {
+    const len = dv.getUint16(p, LE);
+    if (len < 4 || len > e - p) throw badLength(len, e - p, p, "cgroupstats-attrs");
+    const t = dv.getUint16(p + 2, LE) & 0x3fff;
+    const ds = p + 4;
+    const dl = len - 4;
+    p += (len + 3) & ~3;
+    switch (t) {
+      case 1: o["cgroup-stats"] = s1(b, dv, ds, dl); break;
+      default: keepUnknown(o, t, b, ds, dl);
+    }
+  }
+  return o;
+}
+const T1: StructDesc = ["cgroupstats", 40, [
+  ["nr-sleeping", "u64", 0, 8, LE],
+  ["nr-running", "u64", 8, 8, LE],
+  ["nr-stopped", "u64", 16, 8, LE],
+  ["nr-uninterruptible", "u64", 24, 8, LE],
+  ["nr-io-wait", "u64", 32, 8, LE],
+]];
+function E4(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
+  for (const k in v) {
+    const x = v[k];
+    if (x === undefined) continue;
+    switch (k) {
+      case "cgroup-stats": w.putBinary(1, structValue(T1, object(x, path, "cgroup-stats"), join(path, "cgroup-stats"))); break;
+      case "__unknown": putUnknown(w, x, path); break;
+      default: throw unknownKey(path, k, "cgroupstats-attrs");
+    }
+  }
+}
 const codecs: FamilyCodecs = {
   sets: [
     ["taskstats-cmd-attrs", L0, E0],
     ["taskstats-attrs", L1, E1],
     ["taskstats-aggr-attrs", L2, E2],
+    ["cgroupstats-cmd-attrs", L3, E3],
+    ["cgroupstats-attrs", L4, E4],
   ],
   structs: [
     ["taskstats", s0, structEncoder(T0)],
+    ["cgroupstats", s1, structEncoder(T1)],
   ],
   bodies: [
     ["taskstats-attrs", "", B0, E1],

@@ -8,6 +8,7 @@
 // CPU (send_cpu_listeners()), so a subscription owns a socket of its own: its
 // registration is that socket's port, and closing it ends the registration
 // (the kernel also drops a listener whose port is gone on its next send).
+import { open } from 'node:fs/promises';
 import { describe } from '../../core/check.js';
 import { NetlinkDecodeError, SocketClosedError } from '../../core/errors.js';
 import type { MessageView } from '../../core/message.js';
@@ -18,7 +19,8 @@ import { DecodedSubscription, type MalformedHandler } from '../../io/decoded.js'
 import { GENL_HDRLEN, NLM_F_ACK, NLM_F_REQUEST } from '../../core/constants.js';
 import { MessageWriter } from '../../core/writer.js';
 import { FamilyClient } from '../client.js';
-import { family as taskstatsFamily, type Taskstats, type TaskstatsAttrs } from '../generated/TASKSTATS.js';
+import { family as taskstatsFamily, type Cgroupstats, type CgroupstatsAttrs, type Taskstats, type TaskstatsAttrs } from '../generated/TASKSTATS.js';
+import { CGROUPSTATS_CMD_GET, CGROUPSTATS_CMD_NEW } from '../generated/TASKSTATS.constants.js';
 
 /** A name of the spec (`ac-utime`) as a TypeScript field (`acUtime`). */
 type Camel<S extends string> = S extends `${infer H}-${infer T}` ? `${H}${Capitalize<Camel<T>>}` : S;
@@ -30,6 +32,12 @@ type Camel<S extends string> = S extends `${infer H}-${infer T}` ? `${H}${Capita
  * nlkit knows are kept in `rest`.
  */
 export type TaskStats = { readonly [K in keyof Taskstats as Camel<K & string>]: Taskstats[K] } & {
+  /** Bytes past the struct this nlkit knows (a newer kernel's fields), or undefined. */
+  readonly rest: Uint8Array | undefined;
+};
+
+/** struct cgroupstats with camelCase names: how many tasks of a cgroup are in each state. */
+export type CgroupStats = { readonly [K in keyof Cgroupstats as Camel<K & string>]: Cgroupstats[K] } & {
   /** Bytes past the struct this nlkit knows (a newer kernel's fields), or undefined. */
   readonly rest: Uint8Array | undefined;
 };
@@ -120,11 +128,15 @@ function fieldName(key: string): string {
   return name;
 }
 
-/** A decoded struct taskstats with camelCase names. */
-function toTaskStats(stats: object): TaskStats {
+/** A decoded struct with camelCase names. */
+function camelCased<T>(decoded: object): T {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(stats)) out[fieldName(k)] = v;
-  return out as TaskStats;
+  for (const [k, v] of Object.entries(decoded)) out[fieldName(k)] = v;
+  return out as T;
+}
+
+function toTaskStats(stats: object): TaskStats {
+  return camelCased<TaskStats>(stats);
 }
 
 type Aggr = NonNullable<TaskstatsAttrs['aggr-pid']>;
@@ -189,6 +201,28 @@ export function encodeListener(w: MessageWriter, familyId: number, request: List
   taskstatsFamily.sets.get('taskstats-cmd-attrs')!.encode(w, request as Record<string, unknown>);
   w.endMessage();
   return w.finishCopy();
+}
+
+/** Encodes CGROUPSTATS_CMD_GET for a descriptor of a cgroup directory (open in the process that sends it). */
+export function encodeCgroupStatsRequest(w: MessageWriter, familyId: number, fd: number, seq = 0): Uint8Array {
+  w.reset();
+  w.beginMessage(familyId, NLM_F_REQUEST | NLM_F_ACK, seq, 0);
+  const at = w.reserve(GENL_HDRLEN);
+  w.setU8(at, CGROUPSTATS_CMD_GET).setU8(at + 1, taskstatsFamily.version);
+  taskstatsFamily.sets.get('cgroupstats-cmd-attrs')!.encode(w, { fd });
+  w.endMessage();
+  return w.finishCopy();
+}
+
+/** Decodes the CGROUPSTATS_CMD_NEW reply; NetlinkDecodeError for another command or a reply without stats. */
+export function decodeCgroupStats(msg: MessageView): CgroupStats {
+  const payload = msg.payload;
+  if (payload.length < GENL_HDRLEN) throw new NetlinkDecodeError(`${payload.length} bytes are too few for a genlmsghdr`, 16, 'cgroupstats');
+  if (payload[0] !== CGROUPSTATS_CMD_NEW) throw new NetlinkDecodeError(`genl command ${payload[0]!} is not CGROUPSTATS_CMD_NEW (${CGROUPSTATS_CMD_NEW})`, 16, 'cgroupstats');
+  const attrs = taskstatsFamily.sets.get('cgroupstats-attrs')!.decode(payload, GENL_HDRLEN, payload.length) as unknown as CgroupstatsAttrs;
+  const stats = attrs['cgroup-stats'];
+  if (stats === undefined) throw new NetlinkDecodeError('the reply has no cgroup-stats', GENL_BODY, 'cgroupstats');
+  return camelCased<CgroupStats>(stats);
 }
 
 /** Sends a listener registration and waits for the kernel's acknowledgement. */
@@ -256,6 +290,29 @@ export class TaskstatsClient {
     const aggr = reply?.[nest];
     if (aggr === undefined) throw new NetlinkDecodeError(`the reply to TASKSTATS_CMD_GET has no ${nest}`, GENL_BODY, 'taskstats');
     return aggregate(aggr, id, GENL_BODY).stats;
+  }
+
+  /**
+   * How many tasks of a cgroup are sleeping, running, stopped, in
+   * uninterruptible sleep and waiting for I/O (CGROUPSTATS_CMD_GET). `path`
+   * is the cgroup's directory in a cgroup v1 hierarchy
+   * (/sys/fs/cgroup/pids/…): the kernel answers EINVAL (a NetlinkError) for
+   * anything else, a cgroup2 directory included.
+   */
+  async cgroup(path: string, options: CallOptions = {}): Promise<CgroupStats> {
+    if (typeof path !== 'string' || path === '') throw new TypeError(`path must be the path of a cgroup directory, got ${describe(path)}`);
+    this.ensureOpen();
+    const info = await this.client.genericFamily();
+    if (info === undefined) throw new TypeError('TASKSTATS is a generic netlink family'); // cannot happen with the generated family
+    // The kernel reads the cgroup from a descriptor of the requesting process.
+    const dir = await open(path, 'r');
+    try {
+      const replies = await this.client.socket.request(encodeCgroupStatsRequest(new MessageWriter(64), info.id, dir.fd), { ...options, name: 'CGROUPSTATS_CMD_GET' });
+      if (replies[0] === undefined) throw new NetlinkDecodeError('the kernel acknowledged CGROUPSTATS_CMD_GET without a reply', 0, 'cgroupstats');
+      return decodeCgroupStats(replies[0]);
+    } finally {
+      await dir.close();
+    }
   }
 
   /**

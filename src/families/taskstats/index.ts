@@ -1,14 +1,18 @@
 // Task statistics (generic netlink family TASKSTATS): per-thread and
-// per-process accounting on request, and statistics of exiting tasks by CPU.
+// per-process accounting on request, statistics of exiting tasks by CPU, and
+// the task counts of a cgroup (cgroupstats).
 export {
   TaskstatsClient,
   TaskExitSubscription,
   cpuList,
   decodeTaskExit,
   encodeListener,
+  encodeCgroupStatsRequest,
+  decodeCgroupStats,
   type ListenerRequest,
   type TaskStats,
   type TaskExit,
+  type CgroupStats,
   type TaskstatsOpenOptions,
   type TaskExitOptions,
 } from './client.js';

@@ -7,12 +7,12 @@
 import { describe, expect, it } from 'vitest';
 import { MessageView, NetlinkDecodeError, Protocol, isOverrun } from '../../../src/index.js';
 import { FakeKernel } from '../../../src/testing/index.js';
-import { cpuList, decodeTaskExit, encodeListener } from '../../../src/families/taskstats/index.js';
+import { cpuList, decodeCgroupStats, decodeTaskExit, encodeCgroupStatsRequest, encodeListener } from '../../../src/families/taskstats/index.js';
 import { MessageWriter } from '../../../src/core/writer.js';
 import { toHex } from '../../vectors/hex.js';
 import { family, type TaskstatsAttrs } from '../../../src/families/generated/TASKSTATS.js';
 import type { StructDefinition } from '../../../src/schema/model.js';
-import { TASKSTATS_EXIT_NODE_5, TASKSTATS_PID_REPLY, TASKSTATS_TGID_REPLY } from '../../vectors/taskstats.js';
+import { CGROUPSTATS_PIDS_ROOT, TASKSTATS_EXIT_NODE_5, TASKSTATS_PID_REPLY, TASKSTATS_TGID_REPLY } from '../../vectors/taskstats.js';
 
 const struct = family.spec.definitions.find((d) => d.name === 'taskstats') as StructDefinition;
 const offsetOf = (name: string): number => struct.members.find((m) => m.name === name)!.offset;
@@ -134,6 +134,33 @@ describe('encodeListener', () => {
     // nlmsghdr (len 28, type 31, REQUEST|ACK, seq 9), genlmsghdr (cmd 1, version 1), nlattr (len 8, type 3) "0-1\0".
     expect(toHex(encodeListener(w, 31, { 'register-cpumask': '0-1' }, 9))).toBe('1c 00 00 00 1f 00 05 00 09 00 00 00 00 00 00 00 01 01 00 00 08 00 03 00 30 2d 31 00');
     expect(toHex(encodeListener(w, 31, { 'deregister-cpumask': '7' }, 10)).slice(60)).toBe('06 00 04 00 37 00 00 00');
+  });
+});
+
+describe('cgroupstats', () => {
+  it('encodes CGROUPSTATS_CMD_GET (4) with the descriptor as CGROUPSTATS_CMD_ATTR_FD (1)', () => {
+    expect(toHex(encodeCgroupStatsRequest(new MessageWriter(64), 31, 17, 3))).toBe('1c 00 00 00 1f 00 05 00 03 00 00 00 00 00 00 00 04 01 00 00 08 00 01 00 11 00 00 00');
+  });
+
+  it('decodes the captured CGROUPSTATS_CMD_NEW reply with camelCase names', () => {
+    expect(decodeCgroupStats(MessageView.from(CGROUPSTATS_PIDS_ROOT))).toEqual({
+      nrSleeping: 112n,
+      nrRunning: 10n,
+      nrStopped: 0n,
+      nrUninterruptible: 0n,
+      nrIoWait: 0n,
+      rest: undefined,
+    });
+  });
+
+  it('refuses another command, a reply without stats, and a cut struct attribute with NetlinkDecodeError', () => {
+    expect(() => decodeCgroupStats(MessageView.from(TASKSTATS_PID_REPLY))).toThrow(new NetlinkDecodeError('genl command 2 is not CGROUPSTATS_CMD_NEW (5)', 16, 'cgroupstats'));
+    const empty = CGROUPSTATS_PIDS_ROOT.slice(0, 20);
+    new DataView(empty.buffer).setUint32(0, 20, true);
+    expect(() => decodeCgroupStats(MessageView.from(empty))).toThrow(new NetlinkDecodeError('the reply has no cgroup-stats', 20, 'cgroupstats'));
+    const long = CGROUPSTATS_PIDS_ROOT.slice();
+    new DataView(long.buffer).setUint16(20, 48, true); // an attribute past its message
+    expect(() => decodeCgroupStats(MessageView.from(long))).toThrow(NetlinkDecodeError);
   });
 });
 
