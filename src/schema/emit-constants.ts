@@ -1,30 +1,32 @@
 // Emits the constants module of a family (src/families/generated/NAME.constants.ts):
 // the kernel's C names of what the spec numbers, formed by the rules of the
 // kernel's YNL C generator (tools/net/ynl/pyynl/ynl_gen_c.py):
-//   - attribute types: the set's name-prefix (default FAMILY-a-SET-) + the
-//     attribute's name, upper case, '-' -> '_' (RTA_TABLE, IFLA_IFNAME);
+//   - attribute types: the attribute's own name-prefix, else its set's
+//     (default FAMILY-a-SET-), + the attribute's name, upper case, '-' -> '_'
+//     (RTA_TABLE, IFLA_IFNAME);
 //   - enum and flags entries: the definition's name-prefix (default
 //     FAMILY-ENUM-) + the entry's name (RTN_UNICAST, IFF_UP); flags as bit
 //     values (1 << n);
-//   - message types: the operations' name-prefix (default FAMILY-cmd-) + the
+//   - message types: the operations' name-prefix (default FAMILY-cmd-; the
+//     async-prefix for notifications and events when the spec has one) + the
 //     operation's name (RTM_GETROUTE, CTRL_CMD_GETFAMILY); for netlink-raw
 //     families only operations with a request (notification entries are the
 //     spec's own names, not the kernel's), for genetlink every operation;
-//   - multicast groups the spec numbers: the group's name (RTNLGRP_IPV4_ROUTE).
+//   - multicast groups the spec numbers: the group's name (RTNLGRP_IPV4_ROUTE);
+//   - constants (`type: const`) with numbers: their name-prefix (default
+//     FAMILY-) + name, or the bare name for one defined in another header.
 // Besides, per struct its size (RTMSG_SIZE) and member offsets (RTMSG_OFFSETS,
 // members by their C names), and per enum a table of value -> spec name
 // (RTM_TYPE_NAMES). The module imports nothing, so a program that needs a few
 // numbers does not load the family's codecs.
 //
-//   - constants (`type: const`) with numbers: their name-prefix (default
-//     FAMILY-) + name, or the bare name for one defined in another header.
-// The spec keys that change a C name and that the model does not keep are read
-// from the spec document: an attribute's own name-prefix, the operations'
-// async-prefix (notifications), a constant's name-prefix and header. nlkit
-// extension: `c-name` on an enum entry gives its whole C name as the kernel
-// spells it (RTNLGRP_DECnet_IFADDR), for entries of
+// The spec keys that change a C name and that the model does not keep (an
+// attribute's own name-prefix, async-prefix, a constant's name-prefix and
+// header) are read from the spec document. nlkit extension: `c-name` on an
+// enum entry gives its whole C name as the kernel spells it, for entries of
 // definitions the kernel renders from another header under other names
-// (rt-link's ifinfo-flags entry point-to-point is IFF_POINTOPOINT).
+// (rt-link's ifinfo-flags entry point-to-point is IFF_POINTOPOINT;
+// RTNLGRP_DECnet_IFADDR).
 //
 // A C name two things of one family would both take keeps the first one's
 // value; a name that is no identifier (an entry named 'ieee802.11') is left out.
