@@ -471,9 +471,11 @@ describe.skipIf(!canUseKernel)('the README on devices, processes and audit, run 
   );
 });
 
-describe.skipIf(!canUseKernel)('the README, nftables', () => {
+describe.skipIf(!canUseKernel)('the README, nftables and bridges', () => {
   const nftables = block('nftables', 'ts');
+  const bridges = block('Bridges', 'ts');
   const blue = uniqueNetnsName('readme-nft');
+  const blueBridge = uniqueNetnsName('readme-br');
   let pkg: string | undefined;
 
   beforeAll(async () => {
@@ -484,8 +486,25 @@ describe.skipIf(!canUseKernel)('the README, nftables', () => {
 
   afterAll(async () => {
     await removeNetns(blue);
+    await removeNetns(blueBridge);
     if (pkg) rmSync(pkg, { recursive: true, force: true });
   });
+
+  it(
+    'runs the bridge example: an fdb entry and port settings written and read back, in a namespace it makes and removes',
+    async () => {
+      const file = path.join(pkg!, `block-${bridges.index}.mjs`);
+      writeFileSync(file, rename(bridges.code, { blue: blueBridge }));
+      const r = new Running(
+        `README block ${bridges.index}`,
+        spawn(process.execPath, [file], { cwd: pkg!, stdio: ['ignore', 'pipe', 'pipe'], timeout: PATIENCE_MS, killSignal: 'SIGKILL' }),
+      );
+      await r.succeeded();
+      expect(r.stdout).toEqual(['static', 'v0 7 0']);
+      expect(await netns.list()).not.toContain(blueBridge);
+    },
+    PATIENCE_MS,
+  );
 
   it(
     'runs the nftables example: a rule written with typed expressions and read back, in a namespace it makes and removes',
