@@ -41,6 +41,7 @@ import {
   toSelector,
   toState,
   type XfrmLifetimeConfig,
+  type XfrmMarkInput,
   type XfrmPolicy,
   type XfrmPolicyInput,
   type XfrmPolicyKey,
@@ -62,7 +63,7 @@ export interface XfrmStateKey {
   /** Source address (narrows the lookup). */
   src?: string;
   /** Mark. */
-  mark?: { value: number; mask?: number };
+  mark?: XfrmMarkInput;
   /** xfrm interface id. */
   ifId?: number;
 }
@@ -110,7 +111,7 @@ export interface XfrmStateInput {
   /** AEAD (bits: ICV length). */
   aead?: XfrmAlgorithmInput;
   /** Mark. */
-  mark?: { value: number; mask?: number };
+  mark?: XfrmMarkInput;
   /** xfrm interface id. */
   ifId?: number;
   /** Lifetime limits. */
@@ -138,7 +139,7 @@ export interface XfrmAllocSpiInput {
   /** Highest SPI (default 0x0fffffff). */
   max?: number;
   /** Mark. */
-  mark?: { value: number; mask?: number };
+  mark?: XfrmMarkInput;
   /** xfrm interface id. */
   ifId?: number;
 }
@@ -173,6 +174,22 @@ export interface XfrmSadInfo {
   maxBuckets: number;
 }
 
+/** Prefix lengths from which policies are hashed (struct xfrmu_spdhthresh). */
+export interface XfrmHashThreshold {
+  /** Local prefix length. */
+  local: number;
+  /** Remote prefix length. */
+  remote: number;
+}
+
+/** A message decoded by its type: the spec's operation name and the generated codec's object. */
+export interface XfrmDecodedMessage {
+  /** Operation name ('newsa-ntf', 'getsa' ...). */
+  name: string;
+  /** Header fields and attributes. */
+  msg: Obj;
+}
+
 /** SPD counters (XFRM_MSG_GETSPDINFO). */
 export interface XfrmSpdInfo {
   /** Policies by direction: in, out, fwd. */
@@ -192,9 +209,9 @@ export interface XfrmSpdInfo {
   /** Hash buckets allowed. */
   maxBuckets: number;
   /** Prefix lengths from which IPv4 policies are hashed. */
-  ipv4Threshold?: { local: number; remote: number };
+  ipv4Threshold?: XfrmHashThreshold;
   /** Prefix lengths from which IPv6 policies are hashed. */
-  ipv6Threshold?: { local: number; remote: number };
+  ipv6Threshold?: XfrmHashThreshold;
 }
 
 /** An acquire: the kernel asks for an SA that a packet needs. */
@@ -343,9 +360,9 @@ const REQUEST_TYPES = new Set(xfrmFamily.spec.operations.map((o) => o.requestVal
  * from a capture, or sent by a key manager) by their request operation;
  * undefined for a type the spec does not know.
  */
-export function decodeXfrmMessage(m: MessageView): { name: string; msg: Obj } | undefined {
-  if (REPLY_TYPES.has(m.type)) return xfrmFamily.decode(m) as unknown as { name: string; msg: Obj };
-  if (REQUEST_TYPES.has(m.type)) return xfrmFamily.decodeRequest(m) as unknown as { name: string; msg: Obj };
+export function decodeXfrmMessage(m: MessageView): XfrmDecodedMessage | undefined {
+  if (REPLY_TYPES.has(m.type)) return xfrmFamily.decode(m) as unknown as XfrmDecodedMessage;
+  if (REQUEST_TYPES.has(m.type)) return xfrmFamily.decodeRequest(m) as unknown as XfrmDecodedMessage;
   return undefined;
 }
 

@@ -70,7 +70,7 @@ export function addressBytes(text: string, field: string): Uint8Array {
 }
 
 /** "address/prefix" split; the prefix defaults to the address's full length. */
-export function parsePrefix(text: unknown, field: string): { family: 'ipv4' | 'ipv6'; bytes: Uint8Array; length: number } {
+export function parsePrefix(text: unknown, field: string): XfrmPrefix {
   if (typeof text !== 'string') throw new TypeError(`${field}: expected "address[/prefix]", got ${describe(text)}`);
   const slash = text.indexOf('/');
   const addr = slash < 0 ? text : text.slice(0, slash);
@@ -176,6 +176,70 @@ export interface XfrmMark {
   value: number;
   /** The mask (default 0xffffffff on input). */
   mask: number;
+}
+
+/** A mark to write. */
+export interface XfrmMarkInput {
+  /** The value. */
+  value: number;
+  /** The mask (default 0xffffffff). */
+  mask?: number;
+}
+
+/** An output mark (XFRMA_SET_MARK) and its mask (XFRMA_SET_MARK_MASK), when the SA has one. */
+export interface XfrmOutputMark {
+  /** The mark. */
+  value: number;
+  /** Its mask. */
+  mask?: number;
+}
+
+/** Replay state of an SA without extended sequence numbers (XFRMA_REPLAY_VAL). */
+export interface XfrmReplayState {
+  /** Outbound sequence number. */
+  oseq: number;
+  /** Inbound sequence number. */
+  seq: number;
+  /** Replay bitmap. */
+  bitmap: number;
+}
+
+/** Replay state with extended sequence numbers (XFRMA_REPLAY_ESN_VAL). */
+export interface XfrmReplayEsn {
+  /** Outbound sequence number, low 32 bits. */
+  oseq: number;
+  /** Inbound sequence number, low 32 bits. */
+  seq: number;
+  /** Outbound sequence number, high 32 bits. */
+  oseqHi: number;
+  /** Inbound sequence number, high 32 bits. */
+  seqHi: number;
+  /** Replay window in packets. */
+  replayWindow: number;
+  /** Bitmap length in 32-bit words, as the struct says. */
+  bmpLen: number;
+  /** The bitmap words the attribute holds. */
+  bitmap: number[];
+}
+
+/** Error counters of an SA. */
+export interface XfrmStats {
+  /** Packets outside the replay window. */
+  replayWindow: number;
+  /** Replayed packets. */
+  replay: number;
+  /** Packets that failed integrity checks. */
+  integrityFailed: number;
+}
+
+/** An address prefix read from text. */
+export interface XfrmPrefix {
+  /** Its family. */
+  family: 'ipv4' | 'ipv6';
+  /** The address as an xfrm_address_t (16 bytes). */
+  bytes: Uint8Array;
+  /** The prefix length. */
+  length: number;
 }
 
 /** A template of a policy: the SA traffic must go through. */
@@ -289,7 +353,7 @@ export interface XfrmPolicyInput {
   /** Policy table (default 'main'). */
   type?: 'main' | 'sub';
   /** Mark (mask default 0xffffffff). */
-  mark?: { value: number; mask?: number };
+  mark?: XfrmMarkInput;
   /** xfrm interface id. */
   ifId?: number;
   /** Lifetime limits (missing ones: no limit). */
@@ -307,7 +371,7 @@ export interface XfrmPolicyKey {
   /** Policy table. */
   type?: 'main' | 'sub';
   /** Mark. */
-  mark?: { value: number; mask?: number };
+  mark?: XfrmMarkInput;
   /** xfrm interface id. */
   ifId?: number;
 }
@@ -365,7 +429,7 @@ export interface XfrmState {
   /** Use so far. */
   current: XfrmLifetimeCurrent;
   /** Error counters. */
-  stats: { replayWindow: number; replay: number; integrityFailed: number };
+  stats: XfrmStats;
   /** Authentication algorithm (XFRMA_ALG_AUTH). */
   auth?: XfrmAlgorithm;
   /** Authentication with truncation (XFRMA_ALG_AUTH_TRUNC). */
@@ -381,7 +445,7 @@ export interface XfrmState {
   /** Mark. */
   mark?: XfrmMark;
   /** Output mark (XFRMA_SET_MARK) and its mask. */
-  outputMark?: { value: number; mask?: number };
+  outputMark?: XfrmOutputMark;
   /** xfrm interface id. */
   ifId?: number;
   /** Care-of address. */
@@ -389,9 +453,9 @@ export interface XfrmState {
   /** Last use, seconds since the epoch. */
   lastUsed?: bigint;
   /** Replay state (no ESN). */
-  replay?: { oseq: number; seq: number; bitmap: number };
+  replay?: XfrmReplayState;
   /** Replay state with extended sequence numbers (XFRMA_REPLAY_ESN_VAL): bmpLen as the struct says, and the bitmap words the attribute holds. */
-  replayEsn?: { oseq: number; seq: number; oseqHi: number; seqHi: number; replayWindow: number; bmpLen: number; bitmap: number[] };
+  replayEsn?: XfrmReplayEsn;
   /** TFC padding. */
   tfcpad?: number;
   /** Security context text. */
@@ -592,8 +656,30 @@ export function toState(s: XfrmUsersaInfo, attrs: Partial<XfrmAttrs>): XfrmState
 
 // ---- encode ------------------------------------------------------------------------
 
+/** A selector as the encoder takes it, and the family it was given. */
+export interface XfrmSelectorEncoding {
+  /** The family of the selector's addresses ('unspec' when it names none). */
+  family: XfrmAddressFamily;
+  /** struct xfrm_selector fields for the generated codec. */
+  raw: RawSelectorInput;
+}
+
+/** XFRMA_TMPL as the encoder takes it: the first template's fields, the others' bytes after it. */
+export type XfrmTemplatesEncoding = XfrmUserTmplInput & {
+  /** The templates after the first, back to back. */
+  __rest?: Uint8Array;
+};
+
+/** struct xfrm_mark as the encoder takes it. */
+export interface XfrmMarkRaw {
+  /** The value. */
+  v: number;
+  /** The mask. */
+  m: number;
+}
+
 /** Encoder input of a selector; `family` is the selector family chosen. */
-export function selectorInput(s: XfrmSelectorInput | undefined, field: string): { family: XfrmAddressFamily; raw: RawSelectorInput } {
+export function selectorInput(s: XfrmSelectorInput | undefined, field: string): XfrmSelectorEncoding {
   if (s !== undefined && (s === null || typeof s !== 'object')) throw new TypeError(`${field}: expected an object { src, dst, ... }, got ${describe(s)}`);
   const sel = s ?? {};
   const raw: RawSelectorInput = {};
@@ -686,7 +772,7 @@ export function checkName<T extends string>(x: unknown, field: string, enumName:
 }
 
 /** Templates to encode, back to back in one XFRMA_TMPL. */
-export function templatesInput(list: readonly XfrmTemplateInput[], fallback: XfrmAddressFamily, field: string): XfrmUserTmplInput & { __rest?: Uint8Array } {
+export function templatesInput(list: readonly XfrmTemplateInput[], fallback: XfrmAddressFamily, field: string): XfrmTemplatesEncoding {
   if (!Array.isArray(list) || list.length === 0) throw new TypeError(`${field}: expected a non-empty array of templates`);
   const codec = tmplCodec();
   const encoded = list.map((t, i) => codec.encode(templateInput(t, fallback, `${field}[${i}]`) as never, `${field}[${i}]`));
@@ -730,7 +816,7 @@ function templateInput(t: XfrmTemplateInput, fallback: XfrmAddressFamily, field:
 }
 
 /** Mark attribute of an input. */
-export function markInput(m: { value: number; mask?: number } | undefined, field: string): XfrmAttrsInput['mark'] | undefined {
+export function markInput(m: XfrmMarkInput | undefined, field: string): XfrmMarkRaw | undefined {
   if (m === undefined) return undefined;
   if (m === null || typeof m !== 'object') throw new TypeError(`${field}: expected an object { value, mask? }, got ${describe(m)}`);
   return { v: checkU32(m.value, `${field}.value`), m: m.mask === undefined ? 0xffffffff : checkU32(m.mask, `${field}.mask`) };

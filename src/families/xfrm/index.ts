@@ -1,3 +1,31 @@
 // IPsec (NETLINK_XFRM): the typed client, its objects and the event decoder.
 export * from './client.js';
-export * from './convert.js';
+export {
+  XFRM_INF,
+  familyName,
+  toPolicy,
+  toSelector,
+  toState,
+  toTemplates,
+  type XfrmAddressFamily,
+  type XfrmAlgorithm,
+  type XfrmEncap,
+  type XfrmLifetimeConfig,
+  type XfrmLifetimeCurrent,
+  type XfrmMark,
+  type XfrmMarkInput,
+  type XfrmOutputMark,
+  type XfrmPolicy,
+  type XfrmPolicyInput,
+  type XfrmPolicyKey,
+  type XfrmProtocol,
+  type XfrmReplayEsn,
+  type XfrmReplayState,
+  type XfrmSelector,
+  type XfrmSelectorInput,
+  type XfrmState,
+  type XfrmStateMode,
+  type XfrmStats,
+  type XfrmTemplate,
+  type XfrmTemplateInput,
+} from './convert.js';
