@@ -14,7 +14,10 @@ Commands:
   ynl       talk to any netlink family through its YNL spec (like the kernel's ynl tool);
             see 'nlkit ynl --help'
   conntrack like conntrack-tools (-L -G -D -I -U -F -E -C -S, also on expect)
-  link, address, route, neighbour, rule, monitor, netns, tuntap
+  ipset     like ipset 7.17 (create, add, del, test, list, save, restore, ...)
+  ss        like iproute2's ss (-t -u -x -w -l -a -n -e -m -i -o -p -4 -6 -H -K, filters)
+  bridge    like iproute2's bridge (fdb, link, mdb, vlan, monitor)
+  link, address, route, neighbour, rule, nexthop, xfrm, monitor, netns, tuntap
             iproute2-style, as ip 6.1: nlkit [ OPTIONS ] OBJECT { COMMAND | help }
             (nlkit help, nlkit OBJECT help: ip's usage texts)
 
