@@ -172,6 +172,9 @@ describe.skipIf(!canUseKernel || !ipsetTool)('nlkit ipset next to ipset', () => 
       ['-sorted', '-o', 'xml', 'list', 'big6'],
       ['-s', '-t', 'list'],
       ['-o', 'json', 'list'],
+      ['-r', 'list', 'ips'],
+      ['-r', '-s', 'save', 'ips'],
+      ['-resolve', 'list', 'bip'],
     ]) {
       const t = tool(b!, args);
       const n = await nlkit(b!, args);

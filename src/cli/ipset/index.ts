@@ -4,8 +4,18 @@
 // errors; 2 for parameter problems) and its error lines ("ipset v7.17: ...").
 // The argument grammar follows ipset's lib/ipset.c (ipset_parser(),
 // call_parser(), build_argv()); the talking goes through IpsetClient.
+import { lookupService } from 'node:dns/promises';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { IpsetClient, IpsetError, type IpsetAddressRange, type IpsetCreateInput, type IpsetEntryInput, type IpsetHeader, type IpsetType } from '../../families/netfilter/ipset.js';
+import {
+  IpsetClient,
+  IpsetError,
+  type IpsetAddressRange,
+  type IpsetCreateInput,
+  type IpsetEntry,
+  type IpsetEntryInput,
+  type IpsetHeader,
+  type IpsetType,
+} from '../../families/netfilter/ipset.js';
 import { errnoDescription, errnoNumber } from '../../core/errno.js';
 import { NetlinkError } from '../../core/errors.js';
 import type { CommandIO } from '../ynl.js';
@@ -116,6 +126,7 @@ async function commit(s: Session): Promise<void> {
 interface EnvOptions {
   output?: 'plain' | 'save' | 'xml';
   sorted: boolean;
+  resolve: boolean;
   quiet: boolean;
   exist: boolean;
   name: boolean;
@@ -330,6 +341,31 @@ function entryOptions(entry: IpsetEntryInput, opts: Map<string, string | true>):
   }
 }
 
+/** -resolve: addresses printed as the names getnameinfo() gives them, the address itself when it gives none. */
+class HostNames {
+  private readonly cache = new Map<string, Promise<string>>();
+
+  of(address: string): Promise<string> {
+    let name = this.cache.get(address);
+    if (!name) {
+      name = lookupService(address, 0).then(
+        (r) => r.hostname,
+        () => address,
+      );
+      this.cache.set(address, name);
+    }
+    return name;
+  }
+
+  async member(e: IpsetEntry): Promise<IpsetEntry> {
+    const out = { ...e };
+    if (e.ip !== undefined) out.ip = await this.of(e.ip);
+    if (e.ipTo !== undefined) out.ipTo = await this.of(e.ipTo);
+    if (e.ip2 !== undefined) out.ip2 = await this.of(e.ip2);
+    return out;
+  }
+}
+
 /** ipset's words for a -file it cannot open (lib/session.c, ipset_session_io_normal()). */
 function cannotOpen(file: string, how: 'reading' | 'writing', err: unknown): IpsetCliError {
   const errno = errnoNumber((err as NodeJS.ErrnoException).code ?? '');
@@ -376,14 +412,16 @@ async function listing(s: Session, env: EnvOptions, cmd: 'list' | 'save', name: 
   const terse = env.name || (env.terse && mode !== 'save');
   let header: IpsetHeader | undefined;
   let members: string[] = [];
+  const names = new HostNames();
   let first = true;
   if (mode === 'xml') text += '<ipsets>\n';
   const done = (): void => {
     if (!header) return;
     if (env.sorted && header.type.startsWith('hash:')) {
-      // Sorted as ipset sorts them: past "add NAME " in save mode, past "<member><elem>" in XML.
+      // Sorted as ipset sorts them: past "add NAME " in save mode, past "<member><elem>" in XML; whole lines by strcmp() with -resolve.
       const skip = mode === 'save' ? header.name.length + 5 : mode === 'xml' ? '<member><elem>'.length : 0;
-      members.sort((a, b) => compareElements(a.slice(skip), b.slice(skip)));
+      if (env.resolve) members.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      else members.sort((a, b) => compareElements(a.slice(skip), b.slice(skip)));
     }
     if (namesOnly) text += mode === 'xml' ? `<ipset name="${header.name}"/>\n` : `${header.name}\n`;
     else if (mode === 'save') text += `create ${header.name} ${header.type}${plainOptions(headerOptionList(TYPES.get(header.type), header))}\n${members.join('')}`;
@@ -397,11 +435,14 @@ async function listing(s: Session, env: EnvOptions, cmd: 'list' | 'save', name: 
     if ('header' in item) {
       done();
       header = item.header;
+      if (env.resolve && header.ipRange)
+        header = { ...header, ipRange: { from: await names.of(header.ipRange.from), to: await names.of(header.ipRange.to ?? header.ipRange.from) } };
       continue;
     }
     if (!header) continue;
     const type = TYPES.get(header.type);
-    const elem = formatElement(header.type, header.family, item.member);
+    const member = env.resolve ? await names.member(item.member) : item.member;
+    const elem = formatElement(header.type, header.family, member);
     const options = entryOptionList(type, item.member);
     if (mode === 'xml') members.push(`<member><elem>${elem}</elem>${xmlOptions(options)}</member>\n`);
     else members.push(`${mode === 'save' ? `add ${header.name} ` : ''}${elem}${plainOptions(options)}\n`);
@@ -513,7 +554,7 @@ async function restore(s: Session, env: EnvOptions): Promise<number> {
 /** Parses and runs one command line (ipset_parser() and ipset_cmd()). */
 async function execute(s: Session, argvIn: readonly string[], outer?: EnvOptions): Promise<number> {
   const argv = [...argvIn];
-  const env: EnvOptions = outer ? { ...outer } : { sorted: false, quiet: false, exist: false, name: false, terse: false };
+  const env: EnvOptions = outer ? { ...outer } : { sorted: false, resolve: false, quiet: false, exist: false, name: false, terse: false };
   // First: the environment options, wherever they are.
   for (const o of ENVOPTS) {
     for (let i = 0; i < argv.length;) {
@@ -536,7 +577,6 @@ async function execute(s: Session, argvIn: readonly string[], outer?: EnvOptions
           else throw syntax(`unknown output mode '${value}'`);
           break;
         case 'resolve':
-          throw new IpsetCliError(`nlkit ipset does not support ${o.names[1]} yet`, 1);
         case 'sorted':
         case 'quiet':
         case 'exist':
