@@ -22,6 +22,7 @@ import {
   type SpecIndex,
   type StructDefinition,
   type StructMember,
+  type SubMessageFormat,
 } from './model.js';
 
 const S = JSON.stringify;
@@ -171,18 +172,37 @@ class TypeEmitter {
     return parts.join(' & ');
   }
 
+  /** The type of one format of a sub-message (its header and attributes). */
+  private formatType(f: SubMessageFormat, input: boolean): string {
+    if (f.attributeSet !== undefined && f.fixedHeader !== undefined) return this.merged(f.fixedHeader, f.attributeSet, input);
+    if (f.attributeSet !== undefined) return this.setType(f.attributeSet, input);
+    if (f.fixedHeader !== undefined) return input ? `${this.structType(f.fixedHeader, true)} & { "__rest"?: Uint8Array }` : `${this.structType(f.fixedHeader, false)} & StructRest`;
+    return 'Record<string, never>';
+  }
+
   private subMessageType(name: string, input: boolean): string {
     const sub = this.idx.subMessages.get(name)!;
     const parts = new Set<string>();
-    for (const f of sub.formats) {
-      if (f.attributeSet !== undefined && f.fixedHeader !== undefined) parts.add(this.merged(f.fixedHeader, f.attributeSet, input));
-      else if (f.attributeSet !== undefined) parts.add(this.setType(f.attributeSet, input));
-      else if (f.fixedHeader !== undefined)
-        parts.add(input ? `${this.structType(f.fixedHeader, true)} & { "__rest"?: Uint8Array }` : `${this.structType(f.fixedHeader, false)} & StructRest`);
-      else parts.add('Record<string, never>');
-    }
+    for (const f of sub.formats) parts.add(this.formatType(f, input));
     parts.add('Uint8Array');
     return [...parts].map((p) => (p.includes('&') ? `(${p})` : p)).join(' | ');
+  }
+
+  /**
+   * Per sub-message, its formats by selector value as an interface (e.g.
+   * nftables' expr-ops: `{ "cmp": ExprCmpAttrs; "meta": ExprMetaAttrs; ... }`),
+   * so that code can name the type of one format by its selector.
+   */
+  private emitFormatMaps(): void {
+    for (const sub of this.spec.subMessages) {
+      for (const input of [false, true]) {
+        const base = this.names.get(`formats:${sub.name}`, `${pascal(sub.name)}Formats`);
+        const name = input ? this.names.get(`formats-in:${sub.name}`, `${base}Input`) : base;
+        const lines = sub.formats.map((f) => `  ${S(f.value)}: ${this.formatType(f, input)};\n`).join('');
+        this.out.push(`/** ${input ? 'Payloads to encode' : 'Decoded payloads'} of sub-message ${sub.name}, by selector value. */`);
+        this.out.push(`export interface ${name} {\n${lines}}`);
+      }
+    }
   }
 
   private valueType(a: AttributeSpec, input: boolean): string {
@@ -264,6 +284,7 @@ class TypeEmitter {
       this.out.push(`/** Attributes of set ${set.name} to encode. */`);
       this.out.push(`export interface ${this.setType(set.name, true)} {\n${inLines.join('')}  "__unknown"?: readonly UnknownAttribute[];\n}`);
     }
+    this.emitFormatMaps();
     const family = pascal(this.spec.name);
     const opLines: string[] = [];
     const msgLines: string[] = [];

@@ -1063,6 +1063,82 @@ export interface ExprSocketAttrsInput {
   "level"?: number;
   "__unknown"?: readonly UnknownAttribute[];
 }
+/** Decoded payloads of sub-message expr-ops, by selector value. */
+export interface ExprOpsFormats {
+  "bitwise": ExprBitwiseAttrs;
+  "cmp": ExprCmpAttrs;
+  "counter": ExprCounterAttrs;
+  "ct": ExprCtAttrs;
+  "fib": ExprFibAttrs;
+  "flow_offload": ExprFlowOffloadAttrs;
+  "immediate": ExprImmediateAttrs;
+  "log": LogAttrs;
+  "lookup": ExprLookupAttrs;
+  "match": CompatMatchAttrs;
+  "meta": ExprMetaAttrs;
+  "nat": ExprNatAttrs;
+  "numgen": NumgenAttrs;
+  "objref": ExprObjrefAttrs;
+  "payload": ExprPayloadAttrs;
+  "quota": QuotaAttrs;
+  "range": RangeAttrs;
+  "reject": ExprRejectAttrs;
+  "target": ExprTargetAttrs;
+  "tproxy": ExprTproxyAttrs;
+  "masq": ExprMasqAttrs;
+  "redir": ExprRedirAttrs;
+  "limit": ExprLimitAttrs;
+  "queue": ExprQueueAttrs;
+  "dynset": ExprDynsetAttrs;
+  "exthdr": ExprExthdrAttrs;
+  "connlimit": ExprConnlimitAttrs;
+  "hash": ExprHashAttrs;
+  "rt": ExprRtAttrs;
+  "socket": ExprSocketAttrs;
+}
+/** Payloads to encode of sub-message expr-ops, by selector value. */
+export interface ExprOpsFormatsInput {
+  "bitwise": ExprBitwiseAttrsInput;
+  "cmp": ExprCmpAttrsInput;
+  "counter": ExprCounterAttrsInput;
+  "ct": ExprCtAttrsInput;
+  "fib": ExprFibAttrsInput;
+  "flow_offload": ExprFlowOffloadAttrsInput;
+  "immediate": ExprImmediateAttrsInput;
+  "log": LogAttrsInput;
+  "lookup": ExprLookupAttrsInput;
+  "match": CompatMatchAttrsInput;
+  "meta": ExprMetaAttrsInput;
+  "nat": ExprNatAttrsInput;
+  "numgen": NumgenAttrsInput;
+  "objref": ExprObjrefAttrsInput;
+  "payload": ExprPayloadAttrsInput;
+  "quota": QuotaAttrsInput;
+  "range": RangeAttrsInput;
+  "reject": ExprRejectAttrsInput;
+  "target": ExprTargetAttrsInput;
+  "tproxy": ExprTproxyAttrsInput;
+  "masq": ExprMasqAttrsInput;
+  "redir": ExprRedirAttrsInput;
+  "limit": ExprLimitAttrsInput;
+  "queue": ExprQueueAttrsInput;
+  "dynset": ExprDynsetAttrsInput;
+  "exthdr": ExprExthdrAttrsInput;
+  "connlimit": ExprConnlimitAttrsInput;
+  "hash": ExprHashAttrsInput;
+  "rt": ExprRtAttrsInput;
+  "socket": ExprSocketAttrsInput;
+}
+/** Decoded payloads of sub-message obj-data, by selector value. */
+export interface ObjDataFormats {
+  "counter": CounterAttrs;
+  "quota": QuotaAttrs;
+}
+/** Payloads to encode of sub-message obj-data, by selector value. */
+export interface ObjDataFormatsInput {
+  "counter": CounterAttrsInput;
+  "quota": QuotaAttrsInput;
+}
 /** Values of batch-begin messages to encode. */
 export type BatchBeginInput = NfgenmsgInput & BatchAttrsInput;
 /** Decoded batch-begin messages. */

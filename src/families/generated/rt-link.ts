@@ -1757,6 +1757,70 @@ export interface NetconfAttrsInput {
   "bc-forwarding"?: number;
   "__unknown"?: readonly UnknownAttribute[];
 }
+/** Decoded payloads of sub-message linkinfo-data-msg, by selector value. */
+export interface LinkinfoDataMsgFormats {
+  "bond": LinkinfoBondAttrs;
+  "bridge": LinkinfoBridgeAttrs;
+  "erspan": LinkinfoGreAttrs;
+  "gre": LinkinfoGreAttrs;
+  "gretap": LinkinfoGreAttrs;
+  "ip6gre": LinkinfoGre6Attrs;
+  "geneve": LinkinfoGeneveAttrs;
+  "hsr": LinkinfoHsrAttrs;
+  "ipip": LinkinfoIptunAttrs;
+  "ip6tnl": LinkinfoIp6tnlAttrs;
+  "sit": LinkinfoIptunAttrs;
+  "tun": LinkinfoTunAttrs;
+  "vlan": LinkinfoVlanAttrs;
+  "vrf": LinkinfoVrfAttrs;
+  "vti": LinkinfoVtiAttrs;
+  "vti6": LinkinfoVti6Attrs;
+  "netkit": LinkinfoNetkitAttrs;
+  "ovpn": LinkinfoOvpnAttrs;
+  "veth": LinkinfoVethAttrs;
+  "vxlan": LinkinfoVxlanAttrs;
+  "macvlan": LinkinfoMacvlanAttrs;
+  "macvtap": LinkinfoMacvlanAttrs;
+  "ipvlan": LinkinfoIpvlanAttrs;
+  "ipvtap": LinkinfoIpvlanAttrs;
+}
+/** Payloads to encode of sub-message linkinfo-data-msg, by selector value. */
+export interface LinkinfoDataMsgFormatsInput {
+  "bond": LinkinfoBondAttrsInput;
+  "bridge": LinkinfoBridgeAttrsInput;
+  "erspan": LinkinfoGreAttrsInput;
+  "gre": LinkinfoGreAttrsInput;
+  "gretap": LinkinfoGreAttrsInput;
+  "ip6gre": LinkinfoGre6AttrsInput;
+  "geneve": LinkinfoGeneveAttrsInput;
+  "hsr": LinkinfoHsrAttrsInput;
+  "ipip": LinkinfoIptunAttrsInput;
+  "ip6tnl": LinkinfoIp6tnlAttrsInput;
+  "sit": LinkinfoIptunAttrsInput;
+  "tun": LinkinfoTunAttrsInput;
+  "vlan": LinkinfoVlanAttrsInput;
+  "vrf": LinkinfoVrfAttrsInput;
+  "vti": LinkinfoVtiAttrsInput;
+  "vti6": LinkinfoVti6AttrsInput;
+  "netkit": LinkinfoNetkitAttrsInput;
+  "ovpn": LinkinfoOvpnAttrsInput;
+  "veth": LinkinfoVethAttrsInput;
+  "vxlan": LinkinfoVxlanAttrsInput;
+  "macvlan": LinkinfoMacvlanAttrsInput;
+  "macvtap": LinkinfoMacvlanAttrsInput;
+  "ipvlan": LinkinfoIpvlanAttrsInput;
+  "ipvtap": LinkinfoIpvlanAttrsInput;
+}
+/** Decoded payloads of sub-message linkinfo-member-data-msg, by selector value. */
+export interface LinkinfoMemberDataMsgFormats {
+  "bridge": LinkinfoBrportAttrs;
+  "bond": BondSlaveAttrs;
+}
+/** Payloads to encode of sub-message linkinfo-member-data-msg, by selector value. */
+export interface LinkinfoMemberDataMsgFormatsInput {
+  "bridge": LinkinfoBrportAttrsInput;
+  "bond": BondSlaveAttrsInput;
+}
 /** Values of newlink messages to encode. */
 export type NewlinkInput = IfinfomsgInput & LinkAttrsInput;
 /** Decoded newlink messages. */

@@ -325,6 +325,20 @@ export interface LwtIp6AttrsInput {
   "opts"?: Uint8Array;
   "__unknown"?: readonly UnknownAttribute[];
 }
+/** Decoded payloads of sub-message lwtunnel-encap-msg, by selector value. */
+export interface LwtunnelEncapMsgFormats {
+  "mpls": LwtMplsAttrs;
+  "seg6": LwtSeg6Attrs;
+  "ip": LwtIpAttrs;
+  "ip6": LwtIp6Attrs;
+}
+/** Payloads to encode of sub-message lwtunnel-encap-msg, by selector value. */
+export interface LwtunnelEncapMsgFormatsInput {
+  "mpls": LwtMplsAttrsInput;
+  "seg6": LwtSeg6AttrsInput;
+  "ip": LwtIpAttrsInput;
+  "ip6": LwtIp6AttrsInput;
+}
 /** Values of getroute messages to encode. */
 export type GetrouteInput = RtmsgInput & RouteAttrsInput;
 /** Decoded getroute messages. */

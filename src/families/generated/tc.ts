@@ -2810,6 +2810,172 @@ export interface U32AttrsInput {
   "flags"?: number;
   "__unknown"?: readonly UnknownAttribute[];
 }
+/** Decoded payloads of sub-message options-msg, by selector value. */
+export interface OptionsMsgFormats {
+  "basic": BasicAttrs;
+  "bpf": BpfAttrs;
+  "bfifo": TcFifoQopt & StructRest;
+  "cake": CakeAttrs;
+  "cbs": CbsAttrs;
+  "cgroup": CgroupAttrs;
+  "choke": ChokeAttrs;
+  "clsact": Record<string, never>;
+  "codel": CodelAttrs;
+  "drr": DrrAttrs;
+  "dualpi2": Dualpi2Attrs;
+  "etf": EtfAttrs;
+  "ets": EtsAttrs;
+  "flow": FlowAttrs;
+  "flower": FlowerAttrs;
+  "fq": FqAttrs;
+  "fq_codel": FqCodelAttrs;
+  "fq_pie": FqPieAttrs;
+  "fw": FwAttrs;
+  "gred": GredAttrs;
+  "hfsc": TcHfscQopt & StructRest;
+  "hhf": HhfAttrs;
+  "htb": HtbAttrs;
+  "ingress": Record<string, never>;
+  "matchall": MatchallAttrs;
+  "mq": Record<string, never>;
+  "mqprio": TcMqprioQopt & StructRest;
+  "multiq": TcMultiqQopt & StructRest;
+  "netem": TcNetemQopt & Omit<NetemAttrs, "loss">;
+  "pfifo": TcFifoQopt & StructRest;
+  "pfifo_fast": TcPrioQopt & StructRest;
+  "pfifo_head_drop": TcFifoQopt & StructRest;
+  "pie": PieAttrs;
+  "plug": TcPlugQopt & StructRest;
+  "prio": TcPrioQopt & StructRest;
+  "qfq": QfqAttrs;
+  "red": RedAttrs;
+  "route": RouteAttrs;
+  "sfb": TcSfbQopt & StructRest;
+  "sfq": TcSfqQoptV1 & StructRest;
+  "taprio": TaprioAttrs;
+  "tbf": TbfAttrs;
+  "u32": U32Attrs;
+}
+/** Payloads to encode of sub-message options-msg, by selector value. */
+export interface OptionsMsgFormatsInput {
+  "basic": BasicAttrsInput;
+  "bpf": BpfAttrsInput;
+  "bfifo": TcFifoQoptInput & { "__rest"?: Uint8Array };
+  "cake": CakeAttrsInput;
+  "cbs": CbsAttrsInput;
+  "cgroup": CgroupAttrsInput;
+  "choke": ChokeAttrsInput;
+  "clsact": Record<string, never>;
+  "codel": CodelAttrsInput;
+  "drr": DrrAttrsInput;
+  "dualpi2": Dualpi2AttrsInput;
+  "etf": EtfAttrsInput;
+  "ets": EtsAttrsInput;
+  "flow": FlowAttrsInput;
+  "flower": FlowerAttrsInput;
+  "fq": FqAttrsInput;
+  "fq_codel": FqCodelAttrsInput;
+  "fq_pie": FqPieAttrsInput;
+  "fw": FwAttrsInput;
+  "gred": GredAttrsInput;
+  "hfsc": TcHfscQoptInput & { "__rest"?: Uint8Array };
+  "hhf": HhfAttrsInput;
+  "htb": HtbAttrsInput;
+  "ingress": Record<string, never>;
+  "matchall": MatchallAttrsInput;
+  "mq": Record<string, never>;
+  "mqprio": TcMqprioQoptInput & { "__rest"?: Uint8Array };
+  "multiq": TcMultiqQoptInput & { "__rest"?: Uint8Array };
+  "netem": TcNetemQoptInput & Omit<NetemAttrsInput, "loss">;
+  "pfifo": TcFifoQoptInput & { "__rest"?: Uint8Array };
+  "pfifo_fast": TcPrioQoptInput & { "__rest"?: Uint8Array };
+  "pfifo_head_drop": TcFifoQoptInput & { "__rest"?: Uint8Array };
+  "pie": PieAttrsInput;
+  "plug": TcPlugQoptInput & { "__rest"?: Uint8Array };
+  "prio": TcPrioQoptInput & { "__rest"?: Uint8Array };
+  "qfq": QfqAttrsInput;
+  "red": RedAttrsInput;
+  "route": RouteAttrsInput;
+  "sfb": TcSfbQoptInput & { "__rest"?: Uint8Array };
+  "sfq": TcSfqQoptV1Input & { "__rest"?: Uint8Array };
+  "taprio": TaprioAttrsInput;
+  "tbf": TbfAttrsInput;
+  "u32": U32AttrsInput;
+}
+/** Decoded payloads of sub-message act-options-msg, by selector value. */
+export interface ActOptionsMsgFormats {
+  "bpf": ActBpfAttrs;
+  "connmark": ActConnmarkAttrs;
+  "csum": ActCsumAttrs;
+  "ct": ActCtAttrs;
+  "ctinfo": ActCtinfoAttrs;
+  "gact": ActGactAttrs;
+  "gate": ActGateAttrs;
+  "ife": ActIfeAttrs;
+  "mirred": ActMirredAttrs;
+  "mpls": ActMplsAttrs;
+  "nat": ActNatAttrs;
+  "pedit": ActPeditAttrs;
+  "police": PoliceAttrs;
+  "sample": ActSampleAttrs;
+  "simple": ActSimpleAttrs;
+  "skbedit": ActSkbeditAttrs;
+  "skbmod": ActSkbmodAttrs;
+  "tunnel_key": ActTunnelKeyAttrs;
+  "vlan": ActVlanAttrs;
+}
+/** Payloads to encode of sub-message act-options-msg, by selector value. */
+export interface ActOptionsMsgFormatsInput {
+  "bpf": ActBpfAttrsInput;
+  "connmark": ActConnmarkAttrsInput;
+  "csum": ActCsumAttrsInput;
+  "ct": ActCtAttrsInput;
+  "ctinfo": ActCtinfoAttrsInput;
+  "gact": ActGactAttrsInput;
+  "gate": ActGateAttrsInput;
+  "ife": ActIfeAttrsInput;
+  "mirred": ActMirredAttrsInput;
+  "mpls": ActMplsAttrsInput;
+  "nat": ActNatAttrsInput;
+  "pedit": ActPeditAttrsInput;
+  "police": PoliceAttrsInput;
+  "sample": ActSampleAttrsInput;
+  "simple": ActSimpleAttrsInput;
+  "skbedit": ActSkbeditAttrsInput;
+  "skbmod": ActSkbmodAttrsInput;
+  "tunnel_key": ActTunnelKeyAttrsInput;
+  "vlan": ActVlanAttrsInput;
+}
+/** Decoded payloads of sub-message tca-stats-app-msg, by selector value. */
+export interface TcaStatsAppMsgFormats {
+  "cake": CakeStatsAttrs;
+  "choke": TcChokeXstats & StructRest;
+  "codel": TcCodelXstats & StructRest;
+  "dualpi2": TcDualpi2Xstats & StructRest;
+  "fq": TcFqQdStats & StructRest;
+  "fq_codel": TcFqCodelXstats & StructRest;
+  "fq_pie": TcFqPieXstats & StructRest;
+  "hhf": TcHhfXstats & StructRest;
+  "pie": TcPieXstats & StructRest;
+  "red": TcRedXstats & StructRest;
+  "sfb": TcSfbXstats & StructRest;
+  "sfq": TcSfqXstats & StructRest;
+}
+/** Payloads to encode of sub-message tca-stats-app-msg, by selector value. */
+export interface TcaStatsAppMsgFormatsInput {
+  "cake": CakeStatsAttrsInput;
+  "choke": TcChokeXstatsInput & { "__rest"?: Uint8Array };
+  "codel": TcCodelXstatsInput & { "__rest"?: Uint8Array };
+  "dualpi2": TcDualpi2XstatsInput & { "__rest"?: Uint8Array };
+  "fq": TcFqQdStatsInput & { "__rest"?: Uint8Array };
+  "fq_codel": TcFqCodelXstatsInput & { "__rest"?: Uint8Array };
+  "fq_pie": TcFqPieXstatsInput & { "__rest"?: Uint8Array };
+  "hhf": TcHhfXstatsInput & { "__rest"?: Uint8Array };
+  "pie": TcPieXstatsInput & { "__rest"?: Uint8Array };
+  "red": TcRedXstatsInput & { "__rest"?: Uint8Array };
+  "sfb": TcSfbXstatsInput & { "__rest"?: Uint8Array };
+  "sfq": TcSfqXstatsInput & { "__rest"?: Uint8Array };
+}
 /** Values of newqdisc messages to encode. */
 export type NewqdiscInput = TcmsgInput & AttrsInput;
 /** Decoded newqdisc messages. */

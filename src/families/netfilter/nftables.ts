@@ -15,68 +15,10 @@ import {
   type ChainAttrs,
   type ChainFlags,
   type ChainPolicy,
-  type CompatMatchAttrs,
-  type CompatMatchAttrsInput,
   type ExprAttrs,
   type ExprAttrsInput,
-  type ExprBitwiseAttrs,
-  type ExprBitwiseAttrsInput,
-  type ExprCmpAttrs,
-  type ExprCmpAttrsInput,
-  type ExprConnlimitAttrs,
-  type ExprConnlimitAttrsInput,
-  type ExprCounterAttrs,
-  type ExprCounterAttrsInput,
-  type ExprCtAttrs,
-  type ExprCtAttrsInput,
-  type ExprDynsetAttrs,
-  type ExprDynsetAttrsInput,
-  type ExprExthdrAttrs,
-  type ExprExthdrAttrsInput,
-  type ExprFibAttrs,
-  type ExprFibAttrsInput,
-  type ExprFlowOffloadAttrs,
-  type ExprFlowOffloadAttrsInput,
-  type ExprHashAttrs,
-  type ExprHashAttrsInput,
-  type ExprImmediateAttrs,
-  type ExprImmediateAttrsInput,
-  type ExprLimitAttrs,
-  type ExprLimitAttrsInput,
-  type ExprLookupAttrs,
-  type ExprLookupAttrsInput,
-  type ExprMasqAttrs,
-  type ExprMasqAttrsInput,
-  type ExprMetaAttrs,
-  type ExprMetaAttrsInput,
-  type ExprNatAttrs,
-  type ExprNatAttrsInput,
-  type ExprObjrefAttrs,
-  type ExprObjrefAttrsInput,
-  type ExprPayloadAttrs,
-  type ExprPayloadAttrsInput,
-  type ExprQueueAttrs,
-  type ExprQueueAttrsInput,
-  type ExprRedirAttrs,
-  type ExprRedirAttrsInput,
-  type ExprRejectAttrs,
-  type ExprRejectAttrsInput,
-  type ExprRtAttrs,
-  type ExprRtAttrsInput,
-  type ExprSocketAttrs,
-  type ExprSocketAttrsInput,
-  type ExprTargetAttrs,
-  type ExprTargetAttrsInput,
-  type ExprTproxyAttrs,
-  type ExprTproxyAttrsInput,
-  type LogAttrs,
-  type LogAttrsInput,
-  type NumgenAttrs,
-  type NumgenAttrsInput,
-  type QuotaAttrs,
-  type QuotaAttrsInput,
-  type RangeAttrs,
-  type RangeAttrsInput,
+  type ExprOpsFormats,
+  type ExprOpsFormatsInput,
   type RuleAttrs,
   type TableAttrs,
   type TableFlags,
@@ -95,133 +37,11 @@ function families(): Readonly<Record<NftFamily, number>> {
   return familyNumbers;
 }
 
-/** Decoded data of each expression type, by the name the kernel registers it under. */
-export interface NftExpressionData {
-  /** Bitwise operations on a register. */
-  bitwise: ExprBitwiseAttrs;
-  /** Compares a register with data. */
-  cmp: ExprCmpAttrs;
-  /** Limits connections per key. */
-  connlimit: ExprConnlimitAttrs;
-  /** Packet and byte counter. */
-  counter: ExprCounterAttrs;
-  /** Loads or sets conntrack data. */
-  ct: ExprCtAttrs;
-  /** Adds, updates or deletes set elements from the packet path. */
-  dynset: ExprDynsetAttrs;
-  /** Loads extension headers or options. */
-  exthdr: ExprExthdrAttrs;
-  /** Route lookups. */
-  fib: ExprFibAttrs;
-  /** Offloads a flow to a flowtable. */
-  flow_offload: ExprFlowOffloadAttrs;
-  /** Hashes registers. */
-  hash: ExprHashAttrs;
-  /** Loads data or a verdict into a register. */
-  immediate: ExprImmediateAttrs;
-  /** Rate limit. */
-  limit: ExprLimitAttrs;
-  /** Logs the packet. */
-  log: LogAttrs;
-  /** Looks a register up in a set. */
-  lookup: ExprLookupAttrs;
-  /** Masquerade. */
-  masq: ExprMasqAttrs;
-  /** An xtables match (compat). */
-  match: CompatMatchAttrs;
-  /** Loads or sets packet metadata. */
-  meta: ExprMetaAttrs;
-  /** Source or destination NAT. */
-  nat: ExprNatAttrs;
-  /** Number generator. */
-  numgen: NumgenAttrs;
-  /** Refers to a stateful object. */
-  objref: ExprObjrefAttrs;
-  /** Loads or writes packet bytes. */
-  payload: ExprPayloadAttrs;
-  /** Queues the packet to user space (nfqueue). */
-  queue: ExprQueueAttrs;
-  /** Byte quota. */
-  quota: QuotaAttrs;
-  /** Range comparison. */
-  range: RangeAttrs;
-  /** Redirect to the local machine. */
-  redir: ExprRedirAttrs;
-  /** Rejects the packet. */
-  reject: ExprRejectAttrs;
-  /** Loads routing data. */
-  rt: ExprRtAttrs;
-  /** Loads socket data. */
-  socket: ExprSocketAttrs;
-  /** An xtables target (compat). */
-  target: ExprTargetAttrs;
-  /** Transparent proxy. */
-  tproxy: ExprTproxyAttrs;
-}
+/** Decoded data of each expression type, by the name the kernel registers it under (the spec's expr-ops formats). */
+export type NftExpressionData = ExprOpsFormats;
 
 /** Data of each expression type to write. */
-export interface NftExpressionInputData {
-  /** Bitwise operations on a register. */
-  bitwise: ExprBitwiseAttrsInput;
-  /** Compares a register with data. */
-  cmp: ExprCmpAttrsInput;
-  /** Limits connections per key. */
-  connlimit: ExprConnlimitAttrsInput;
-  /** Packet and byte counter. */
-  counter: ExprCounterAttrsInput;
-  /** Loads or sets conntrack data. */
-  ct: ExprCtAttrsInput;
-  /** Adds, updates or deletes set elements from the packet path. */
-  dynset: ExprDynsetAttrsInput;
-  /** Loads extension headers or options. */
-  exthdr: ExprExthdrAttrsInput;
-  /** Route lookups. */
-  fib: ExprFibAttrsInput;
-  /** Offloads a flow to a flowtable. */
-  flow_offload: ExprFlowOffloadAttrsInput;
-  /** Hashes registers. */
-  hash: ExprHashAttrsInput;
-  /** Loads data or a verdict into a register. */
-  immediate: ExprImmediateAttrsInput;
-  /** Rate limit. */
-  limit: ExprLimitAttrsInput;
-  /** Logs the packet. */
-  log: LogAttrsInput;
-  /** Looks a register up in a set. */
-  lookup: ExprLookupAttrsInput;
-  /** Masquerade. */
-  masq: ExprMasqAttrsInput;
-  /** An xtables match (compat). */
-  match: CompatMatchAttrsInput;
-  /** Loads or sets packet metadata. */
-  meta: ExprMetaAttrsInput;
-  /** Source or destination NAT. */
-  nat: ExprNatAttrsInput;
-  /** Number generator. */
-  numgen: NumgenAttrsInput;
-  /** Refers to a stateful object. */
-  objref: ExprObjrefAttrsInput;
-  /** Loads or writes packet bytes. */
-  payload: ExprPayloadAttrsInput;
-  /** Queues the packet to user space (nfqueue). */
-  queue: ExprQueueAttrsInput;
-  /** Byte quota. */
-  quota: QuotaAttrsInput;
-  /** Range comparison. */
-  range: RangeAttrsInput;
-  /** Redirect to the local machine. */
-  redir: ExprRedirAttrsInput;
-  /** Rejects the packet. */
-  reject: ExprRejectAttrsInput;
-  /** Loads routing data. */
-  rt: ExprRtAttrsInput;
-  /** Loads socket data. */
-  socket: ExprSocketAttrsInput;
-  /** An xtables target (compat). */
-  target: ExprTargetAttrsInput;
-  /** Transparent proxy. */
-  tproxy: ExprTproxyAttrsInput;
-}
+export type NftExpressionInputData = ExprOpsFormatsInput;
 
 /** A known expression type's name. */
 export type NftExpressionName = keyof NftExpressionData;
