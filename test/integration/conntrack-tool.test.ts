@@ -35,12 +35,17 @@ async function nlkit(ns: string, args: readonly string[], extra: Partial<Command
   return { code, out, err };
 }
 
-/** Lines with the timeout masked (the number after the protocol, or first on an expectation line), sorted. */
+/** Lines with the timeout masked (the number after the protocol, first on an expectation line, -t of a saved line), sorted. */
 function lines(text: string): string[] {
   return text
     .split('\n')
     .filter(Boolean)
-    .map((l) => l.replace(/^((?:\s*\[[A-Z]+\] )?(?:ipv[46]\s+\d+ )?[a-z0-9]+\s+\d+ )\d+ /, '$1T ').replace(/^(\s*(?:\[[A-Z]+\] )?)\d+ proto=/, '$1T proto='))
+    .map((l) =>
+      l
+        .replace(/^((?:\s*\[[A-Z]+\] )?(?:ipv[46]\s+\d+ )?[a-z0-9]+\s+\d+ )\d+ /, '$1T ')
+        .replace(/^(\s*(?:\[[A-Z]+\] )?)\d+ proto=/, '$1T proto=')
+        .replace(/^(-[AUD] -t )\d+ /, '$1T '),
+    )
     .sort();
 }
 
@@ -102,6 +107,9 @@ describe.skipIf(!canUseKernel || !conntrackTool)('nlkit conntrack next to conntr
       ['-o', 'extended'],
       ['-o', 'extended,id'],
       ['-o', 'id'],
+      ['-o', 'save'],
+      ['-f', 'ipv6', '-o', 'save'],
+      ['-o', 'save,id'],
       ['-p', 'tcp'],
       ['-p', 'tcp', '--state', 'ESTABLISHED'],
       ['-p', 'tcp', '--dport', '80'],
@@ -216,6 +224,7 @@ describe.skipIf(!canUseKernel || !conntrackTool)('nlkit conntrack next to conntr
   it('-D with filters through both tools deletes the same entries and leaves the same table', async () => {
     for (const args of [
       ['-D', '-p', 'icmp'],
+      ['-D', '-p', 'udp', '-o', 'save'],
       ['-D', '-m', '4'],
       ['-D', '-f', 'ipv6', '-p', 'tcp'],
       ['-D', '-s', '10.5.0.1', '-p', 'udp', '--dport', '53'],

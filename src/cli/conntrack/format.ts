@@ -157,3 +157,68 @@ export function formatCpuStats(cpu: number, counters: readonly (readonly [string
   for (const [name, value] of counters) s += `${name}=${value} `;
   return `${s}\n`;
 }
+
+// conntrack's -o save (ct_save_snprintf() in src/conntrack.c): the entry as
+// the command line that would make it. Status bits it names (conntrack_status_map).
+const SAVE_STATUS: readonly [string, string][] = [
+  ['expected', 'EXPECTED'],
+  ['seen-reply', 'SEEN_REPLY'],
+  ['assured', 'ASSURED'],
+  ['fixed-timeout', 'FIXED_TIMEOUT'],
+];
+
+/** Each protocol's options in a saved line (the extensions' print_opts), from a tuple pair. */
+function saveProtocol(e: ConntrackEntry): string {
+  const n = protocolNumber(e.protocol);
+  const o = e.original;
+  const r = e.reply;
+  const ports = (a: string, b: string, c: string, d: string): string =>
+    [
+      o.sport !== undefined ? `${a} ${o.sport} ` : '',
+      o.dport !== undefined ? `${b} ${o.dport} ` : '',
+      r.sport !== undefined ? `${c} ${r.sport} ` : '',
+      r.dport !== undefined ? `${d} ${r.dport} ` : '',
+    ].join('');
+  const icmp = (p: string): string =>
+    [
+      o.icmpType !== undefined ? `--${p}-type ${o.icmpType} ` : '',
+      o.icmpCode !== undefined ? `--${p}-code ${o.icmpCode} ` : '',
+      o.icmpId !== undefined ? `--${p}-id ${o.icmpId} ` : '',
+    ].join('');
+  switch (n) {
+    case CONNTRACK_PROTOCOLS.tcp:
+      return `-p tcp ${ports('--sport', '--dport', '--reply-port-src', '--reply-port-dst')}${e.state !== undefined ? `--state ${stateText(e)} ` : ''}`;
+    case CONNTRACK_PROTOCOLS.udp:
+    case CONNTRACK_PROTOCOLS.udplite:
+      return `-p ${n === CONNTRACK_PROTOCOLS.udp ? 'udp' : 'udplite'} ${ports('--sport', '--dport', '--reply-port-src', '--reply-port-dst')}`;
+    case CONNTRACK_PROTOCOLS.sctp:
+      return `-p sctp ${ports('--sport', '--dport', '--reply-port-src', '--reply-port-dst')}${e.state !== undefined ? `--state ${stateText(e)} ` : ''}`;
+    case CONNTRACK_PROTOCOLS.gre:
+      return `-p gre ${ports('--srckey', '--dstkey', '--reply-key-src', '--reply-key-dst')}`;
+    case CONNTRACK_PROTOCOLS.icmp:
+      return `-p icmp ${icmp('icmp')}`;
+    case CONNTRACK_PROTOCOLS.icmpv6:
+      return `-p icmpv6 ${icmp('icmpv6')}`;
+    default:
+      return `-p ${n} `;
+  }
+}
+
+/** One entry as `conntrack -o save` prints it: -A (listed, new), -U (changed) or -D (destroyed), then the options that make it. */
+export function formatConntrackSave(e: ConntrackEntry, kind: 'new' | 'update' | 'destroy' = 'new'): string {
+  let s = kind === 'new' ? '-A ' : kind === 'update' ? '-U ' : '-D ';
+  if (e.timeout !== undefined) s += `-t ${e.timeout} `;
+  if (e.status.length > 0) {
+    const names = SAVE_STATUS.filter(([flag]) => e.status.includes(flag as never)).map(([, word]) => word);
+    s += `-u ${names.length > 0 ? names.join(',') : 'UNSET'} `;
+  }
+  if (e.zone !== 0) s += `-w ${e.zone} `;
+  if (e.original.zone !== undefined) s += `--orig-zone ${e.original.zone} `;
+  if (e.reply.zone !== undefined) s += `--reply-zone ${e.reply.zone} `;
+  // IS_DNAT / IS_SNAT (libnetfilter_conntrack's objopt): the NAT-done bit and a reply address that is not the original's.
+  const dnat = e.status.includes('dst-nat-done') && e.reply.src !== e.original.dst;
+  const snat = e.status.includes('src-nat-done') && e.reply.dst !== e.original.src;
+  s += `-s ${e.original.src} -d ${e.original.dst} ${dnat ? '-g' : '-r'} ${e.reply.src} ${snat ? '-n' : '-q'} ${e.reply.dst} `;
+  s += saveProtocol(e);
+  return s.trimEnd();
+}

@@ -11,7 +11,7 @@
 // are conntrack's first lines and exit statuses (2 for a bad command line, 1
 // for a failed operation). Output lines are libnetfilter_conntrack's
 // (./format.ts); counts go to stderr. Not yet: labels (-l, --label-add,
-// --label-del, -o labels), secmark (-c), -o xml and -o save, the SCTP, DCCP
+// --label-del, -o labels), secmark (-c), -o xml, the SCTP, DCCP
 // and GRE options beyond ports.
 import { readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { Protocol } from '../../core/constants.js';
@@ -37,7 +37,7 @@ import { family as conntrackFamily, type GetInput, type NewInput, type NfCtTcpFl
 import { NFPROTO } from '../../families/netfilter/index.js';
 import { CommandError } from '../error.js';
 import type { CommandIO } from '../ynl.js';
-import { formatConntrackEntry, formatConntrackExpectation, formatCpuStats, type ConntrackFormatOptions } from './format.js';
+import { formatConntrackEntry, formatConntrackExpectation, formatConntrackSave, formatCpuStats, type ConntrackFormatOptions } from './format.js';
 import { CONNTRACK_PROTO_HELP, CONNTRACK_USAGE } from './usage.js';
 
 export { formatConntrackEntry, formatConntrackExpectation } from './format.js';
@@ -637,7 +637,7 @@ export function parseConntrackArgs(args: readonly string[]): Parsed {
           (v) => p.output.add(v),
         );
         if (p.output.has('save') && p.output.size > 1) throw otherProblem('cannot combine save output with any other output type, use -o save only');
-        for (const w of ['xml', 'save', 'labels']) if (p.output.has(w)) throw parameterProblem(`nlkit conntrack does not support -o ${w} yet`);
+        for (const w of ['xml', 'labels']) if (p.output.has(w)) throw parameterProblem(`nlkit conntrack does not support -o ${w} yet`);
         break;
       case 'z':
         p.options |= bit('z');
@@ -937,8 +937,9 @@ function formatOptions(p: Parsed): ConntrackFormatOptions {
 async function execute(ct: ConntrackClient, p: Parsed, key: string, io: CommandIO, options: RunConntrackOptions, markTemplate: Parsed['mark'] = p.mark): Promise<number> {
   let counter = 0;
   const fmt = formatOptions(p);
+  const save = p.output.has('save');
   const show = (e: ConntrackEntry): void => {
-    io.stdout(`${formatConntrackEntry(e, fmt)}\n`);
+    io.stdout(`${save ? formatConntrackSave(e, key === 'CT_DELETE' ? 'destroy' : 'new') : formatConntrackEntry(e, fmt)}\n`);
     counter++;
   };
   try {
@@ -1411,7 +1412,7 @@ async function events(ct: ConntrackClient, p: Parsed, io: CommandIO, options: Ru
         const now = Date.now() * 1000 + Math.floor((performance.now() % 1) * 1000);
         line += `[${Math.floor(now / 1e6)}.${String(now % 1e6).padStart(6, '0')}]\t`;
       }
-      line += formatConntrackEntry(e, { ...fmt, event: ev.type });
+      line += p.output.has('save') ? formatConntrackSave(e, ev.type) : formatConntrackEntry(e, { ...fmt, event: ev.type });
       if (e.portId !== undefined) {
         if (!names.has(e.portId)) names.set(e.portId, programOf(e.portId, options.netns));
         const prog = names.get(e.portId);
