@@ -119,6 +119,10 @@ const BAD_LINES = [
   'xfrm state add src 10.0.0.1 dst 10.0.0.2 proto ah spi 0x100 enc cbc(aes) 0x00',
   'xfrm state add src 10.0.0.1 dst 10.0.0.2 proto comp spi 0x10000 comp deflate',
   'xfrm state add src 10.0.0.1 dst 10.0.0.2 proto route2',
+  'xfrm state add src 2001:db8::1 dst 2001:db8::2 proto route2 mode ro',
+  'xfrm state add src 10.0.0.1 dst 10.0.0.2 proto esp spi 0x100 enc cbc(aes) 0x00 coa 10.0.0.3',
+  'xfrm state add src 10.0.0.1 dst 10.0.0.2 proto esp spi 0x100 enc cbc(aes) 0x00 encap udp 1 2 0.0.0.0',
+  'xfrm state add src 10.0.0.1 dst 10.0.0.2 proto esp spi 0x100 enc cbc(aes) 0x00 replay-window 5000',
   'xfrm state add src 10.0.0.1 dst 10.0.0.2 proto esp spi 0x100 flag esn enc cbc(aes) 0x00',
   'xfrm state allocspi src 10.0.0.1 dst 10.0.0.2 proto esp spi 5',
   'xfrm state allocspi src 10.0.0.1 dst 10.0.0.2 proto esp min 5',
@@ -400,8 +404,25 @@ describe('the captured xfrm vectors and ip', () => {
       return original.call(this, bytes, options);
     });
     try {
-      // Command lines nlkit takes whole (encap, coa, output-mark and the ESN state it refuses as unsupported).
-      const names = ['NEWSA_ESP_TUNNEL', 'NEWSA_AH_IPV6', 'NEWSA_COMP', 'GETSA', 'DELSA', 'ALLOCSPI', 'FLUSHSA', 'NEWPOLICY', 'UPDPOLICY_BLOCK', 'DELPOLICY', 'FLUSHPOLICY'];
+      // Every captured request ip sent (the replies came from the kernel).
+      const names = [
+        'NEWSA_ESP_TUNNEL',
+        'NEWSA_AH_IPV6',
+        'NEWSA_ESP_AEAD_ENCAP',
+        'NEWSA_COMP',
+        'UPDSA_REPLAY',
+        'NEWSA_ESN',
+        'NEWSA_ROUTE2_COA',
+        'NEWSA_EXTRA_FLAGS',
+        'GETSA',
+        'DELSA',
+        'ALLOCSPI',
+        'FLUSHSA',
+        'NEWPOLICY',
+        'UPDPOLICY_BLOCK',
+        'DELPOLICY',
+        'FLUSHPOLICY',
+      ];
       for (const name of names) {
         const v = XFRM_VECTORS[name]!;
         sent.length = 0;

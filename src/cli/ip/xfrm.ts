@@ -20,13 +20,17 @@ import {
   XFRM_POLICY_ICMP,
   XFRM_POLICY_LOCALOK,
   XFRM_PROTO_NAMES,
+  XFRM_SA_EXTRA_FLAGS_NAMES,
   XFRM_STATE_FLAGS_NAMES,
+  XFRMA_REPLAY_ESN_MAX,
+  XFRM_ENCAP_TYPE_NAMES,
 } from '../../families/generated/xfrm.constants.js';
 import { XfrmClient, decodeXfrmEvent, type XfrmGroup, type XfrmStateInput } from '../../families/xfrm/client.js';
+import type { XfrmSaExtraFlags } from '../../families/generated/xfrm.js';
 import type { XfrmPolicy, XfrmPolicyInput, XfrmSelector, XfrmSelectorInput, XfrmState, XfrmTemplateInput } from '../../families/xfrm/convert.js';
 import { isOverrun } from '../../io/subscription.js';
 import { CommandError } from '../error.js';
-import { duparg, duparg2, invarg, matches, missarg, parsePrefix, type InetPrefix } from './args.js';
+import { duparg, duparg2, invarg, matches, missarg, parseAddr, parsePrefix, type InetPrefix } from './args.js';
 import { usage, type IpContext } from './context.js';
 import { getU16, getU64, getU8, getUnsigned } from './numbers.js';
 import { defaultsText, enumValue, eventText, flagBits, policyText, stateText, upperProtoName, upperProtoNumber, xfrmProtoNumber, type XfrmPrintContext } from './xfrm-print.js';
@@ -43,6 +47,9 @@ const IPPROTO_GRE = 47;
 const IPPROTO_ICMPV6 = 58;
 const IPPROTO_SCTP = 132;
 const IPPROTO_MH = 135;
+
+// ip's ENCAP-TYPE words are the spec's names of enum xfrm-encap-type.
+const ENCAP_TYPES = Object.fromEntries(Object.entries(XFRM_ENCAP_TYPE_NAMES).map(([v, n]) => [n!, Number(v)])) as Record<'espinudp' | 'espinudp-nonike' | 'espintcp', number>;
 
 const XFRM_USAGE = 'Usage: ip xfrm XFRM-OBJECT { COMMAND | help }\nwhere  XFRM-OBJECT := state | policy | monitor';
 
@@ -790,6 +797,29 @@ class Xfrm {
     return out;
   }
 
+  /** xfrm_state_extra_flag_parse(). */
+  extraFlags(a: Argv): XfrmSaExtraFlags[] {
+    const names = Object.entries(XFRM_SA_EXTRA_FLAGS_NAMES) as [string, XfrmSaExtraFlags][];
+    if (a.cur.length > 2 && a.cur.startsWith('0x')) {
+      const v = getUnsigned(a.cur, 16);
+      if (v === undefined) invarg('"EXTRA-FLAG" is invalid', a.cur);
+      if (names.reduce((left, [bit]) => left & ~Number(bit), v) !== 0) throw new CommandError(`Extra flags 0x${v.toString(16)} are not supported by nlkit.`, 1);
+      return names.filter(([bit]) => v & Number(bit)).map(([, n]) => n);
+    }
+    const out: XfrmSaExtraFlags[] = [];
+    for (;;) {
+      const hit = names.find(([, n]) => n === a.cur);
+      if (hit) out.push(hit[1]);
+      else {
+        a.prev();
+        break;
+      }
+      if (!a.nextOk()) break;
+      a.next();
+    }
+    return out;
+  }
+
   async stateModify(words: string[], update: boolean): Promise<number> {
     const a = new Argv(words);
     const id = { family: this.preferred, proto: 0, spi: 0 } as { family: number; src?: InetPrefix; dst?: InetPrefix; proto: number; spi: number };
@@ -805,6 +835,9 @@ class Xfrm {
     let comp = false;
     let ifId: number | undefined;
     let tfcpad = 0;
+    const replay = { 'replay-seq': 0, 'replay-seq-hi': 0, 'replay-oseq': 0, 'replay-oseq-hi': 0 };
+    let extraFlags: XfrmSaExtraFlags[] = [];
+    let outputMark: { value: number; mask: number } | undefined;
     const algs: [string, { name: string; key: Uint8Array; bits?: number }][] = [];
     for (; a.i < words.length; a.i++) {
       const w = a.cur;
@@ -850,7 +883,48 @@ class Xfrm {
         const n = getUnsigned(a.cur);
         if (n === undefined) invarg('value after "tfcpad" is invalid', a.cur);
         tfcpad = n;
-      } else if (['replay-seq', 'replay-seq-hi', 'replay-oseq', 'replay-oseq-hi', 'extra-flag', 'encap', 'coa', 'ctx', 'offload', 'output-mark'].includes(w)) {
+      } else if (w === 'replay-seq' || w === 'replay-seq-hi' || w === 'replay-oseq' || w === 'replay-oseq-hi') {
+        a.next();
+        const n = getUnsigned(a.cur);
+        if (n === undefined) invarg(`value after "${w}" is invalid`, a.cur);
+        replay[w] = n;
+      } else if (w === 'extra-flag') {
+        a.next();
+        extraFlags = this.extraFlags(a);
+      } else if (w === 'encap') {
+        a.next();
+        if (!(a.cur in ENCAP_TYPES)) invarg('ENCAP-TYPE value is invalid', a.cur);
+        const type = a.cur as keyof typeof ENCAP_TYPES;
+        a.next();
+        const sport = getU16(a.cur);
+        if (sport === undefined) invarg('SPORT value after "encap" is invalid', a.cur);
+        a.next();
+        const dport = getU16(a.cur);
+        if (dport === undefined) invarg('DPORT value after "encap" is invalid', a.cur);
+        a.next();
+        const oa = parseAddr(a.cur, AF_UNSPEC);
+        input.encap = { type, sport, dport, oa: text(oa.bytes, oa.family) };
+      } else if (w === 'coa') {
+        if (input.coaddr !== undefined) duparg('coa', w);
+        a.next();
+        const p = parsePrefix(a.cur, this.preferred);
+        if (p.family === AF_UNSPEC) invarg('value after "coa" has an unrecognized address family', a.cur);
+        input.coaddr = text(p.bytes, p.family);
+      } else if (w === 'output-mark') {
+        a.next();
+        const v = getUnsigned(a.cur);
+        if (v === undefined) invarg('value after "output-mark" is invalid', a.cur);
+        outputMark = { value: v, mask: 0 };
+        if (a.left > 1) {
+          a.next();
+          if (a.cur === 'mask') {
+            a.next();
+            const m = getUnsigned(a.cur);
+            if (m === undefined) invarg('mask value is invalid\n', a.cur);
+            outputMark.mask = m;
+          } else a.prev();
+        }
+      } else if (w === 'ctx' || w === 'offload') {
         throw new CommandError(`"${w}" of ip xfrm state is not supported by nlkit.`, 1);
       } else if (['enc', 'auth', 'auth-trunc', 'aead', 'comp'].includes(w)) {
         if (w === 'aead') {
@@ -891,8 +965,14 @@ class Xfrm {
       }
     }
     if (flags.includes('esn') && replayWindow === 0) throw usage('Error: esn flag set without replay-window.');
-    if (replayWindow > 4096) throw usage(`Error: replay-window (${replayWindow}) > XFRMA_REPLAY_ESN_MAX (4096).`);
-    if (flags.includes('esn') || replayWindow > 32) throw new CommandError('Extended sequence numbers (esn, replay-window above 32) are not supported by nlkit.', 1);
+    if (replayWindow > XFRMA_REPLAY_ESN_MAX) throw usage(`Error: replay-window (${replayWindow}) > XFRMA_REPLAY_ESN_MAX (${XFRMA_REPLAY_ESN_MAX}).`);
+    // Windows wider than struct xfrm_replay_state's 32-bit bitmap need the ESN state.
+    const esn = flags.includes('esn') || replayWindow > 32;
+    if (esn) {
+      input.esn = { replayWindow, seq: replay['replay-seq'], oseq: replay['replay-oseq'], seqHi: replay['replay-seq-hi'], oseqHi: replay['replay-oseq-hi'] };
+      replayWindow = 0;
+    } else if (replay['replay-seq'] || replay['replay-oseq']) input.replay = { seq: replay['replay-seq'], oseq: replay['replay-oseq'] };
+    if (extraFlags.length > 0) input.extraFlags = extraFlags;
     if (!idp) throw new CommandError('Not enough information: ID is required', 1);
     const proto = protoText(id.proto);
     if ([IPPROTO_ESP, IPPROTO_AH, IPPROTO_COMP].includes(id.proto)) {
@@ -914,6 +994,12 @@ class Xfrm {
       const mode = input.mode;
       if (mode === undefined || mode === 'transport') throw new CommandError(`"mode" is required with XFRM-PROTO value "${proto}"`, 1);
       if (mode !== 'ro' && mode !== 'in-trigger') throw new CommandError(`MODE value is invalid with XFRM-PROTO value "${proto}"`, 1);
+      if (input.coaddr === undefined) throw new CommandError(`"coa" is required with XFRM-PROTO value "${proto}"`, 1);
+    } else if (input.coaddr !== undefined) throw new CommandError(`"coa" is invalid with XFRM-PROTO value "${proto}"`, 1);
+    // ip sends XFRMA_OUTPUT_MARK when the mark is set and XFRMA_SET_MARK_MASK when the mask is.
+    if (outputMark && (outputMark.value || outputMark.mask)) {
+      if (!outputMark.value) throw new CommandError('An output-mark mask without a mark is not supported by nlkit.', 1);
+      input.outputMark = { value: outputMark.value, ...(outputMark.mask ? { mask: outputMark.mask } : {}) };
     }
     if (id.family === AF_UNSPEC) id.family = AF_INET;
     const zero = id.family === AF_INET6 ? '::' : '0.0.0.0';

@@ -36,6 +36,9 @@
 /** Multicast group xfrmnlgrp-migrate. */ export const XFRMNLGRP_MIGRATE = 7;
 /** Multicast group xfrmnlgrp-mapping. */ export const XFRMNLGRP_MAPPING = 8;
 
+// Constants
+/** Constant replay-esn-max. */ export const XFRMA_REPLAY_ESN_MAX = 4096;
+
 // enum xfrm-proto
 /** xfrm-proto: route2. */ export const IPPROTO_ROUTING = 43;
 /** xfrm-proto: esp. */ export const IPPROTO_ESP = 50;

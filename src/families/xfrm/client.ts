@@ -21,11 +21,13 @@ import {
   type XfrmMode,
   type XfrmPolicyDir,
   type XfrmPolicyType,
+  type XfrmEncapType,
   type XfrmProto,
+  type XfrmSaExtraFlags,
   type XfrmStateFlags,
   type XfrmUsersaInfoInput,
 } from '../generated/xfrm.js';
-import { XFRM_MSG_GETPOLICY, XFRM_MSG_GETSA } from '../generated/xfrm.constants.js';
+import { XFRM_MSG_GETPOLICY, XFRM_MSG_GETSA, XFRMA_REPLAY_ESN_MAX } from '../generated/xfrm.constants.js';
 import {
   addressBytes,
   addressFamilyOf,
@@ -42,6 +44,8 @@ import {
   toState,
   type XfrmLifetimeConfig,
   type XfrmMarkInput,
+  type XfrmOutputMark,
+  type XfrmReplayState,
   type XfrmPolicy,
   type XfrmPolicyInput,
   type XfrmPolicyKey,
@@ -118,6 +122,44 @@ export interface XfrmStateInput {
   lifetime?: Partial<XfrmLifetimeConfig>;
   /** TFC padding length. */
   tfcpad?: number;
+  /** UDP (or TCP) encapsulation for NAT traversal. */
+  encap?: XfrmEncapInput;
+  /** Care-of address (route2 / hao SAs). */
+  coaddr?: string;
+  /** Output mark put on packets the SA makes (XFRMA_SET_MARK, XFRMA_SET_MARK_MASK). */
+  outputMark?: XfrmOutputMark;
+  /** Further flags (XFRMA_SA_EXTRA_FLAGS). */
+  extraFlags?: readonly XfrmSaExtraFlags[];
+  /** Replay counters of an SA without extended sequence numbers (XFRMA_REPLAY_VAL). */
+  replay?: Partial<XfrmReplayState>;
+  /** Extended sequence numbers state (XFRMA_REPLAY_ESN_VAL; the bitmap length follows from replayWindow). */
+  esn?: XfrmEsnInput;
+}
+
+/** An encapsulation to give an SA. */
+export interface XfrmEncapInput {
+  /** 'espinudp', 'espinudp-nonike' or 'espintcp'. */
+  type: XfrmEncapType;
+  /** Source port. */
+  sport: number;
+  /** Destination port. */
+  dport: number;
+  /** Original address (default any). */
+  oa?: string;
+}
+
+/** Extended sequence numbers state to give an SA. */
+export interface XfrmEsnInput {
+  /** Replay window in packets (at most 4096). */
+  replayWindow: number;
+  /** Inbound sequence number, low 32 bits. */
+  seq?: number;
+  /** Outbound sequence number, low 32 bits. */
+  oseq?: number;
+  /** Inbound sequence number, high 32 bits. */
+  seqHi?: number;
+  /** Outbound sequence number, high 32 bits. */
+  oseqHi?: number;
 }
 
 /** An SPI to reserve (XFRM_MSG_ALLOCSPI): a larval SA the key manager completes later. */
@@ -502,6 +544,50 @@ function stateInput(s: XfrmStateInput, field: string): XfrmUsersaInfoInput & Xfr
   if (mark) out.mark = mark;
   if (s.ifId !== undefined) out['if-id'] = checkU32(s.ifId, `${field}.ifId`);
   if (s.tfcpad !== undefined) out.tfcpad = checkU32(s.tfcpad, `${field}.tfcpad`);
+  if (s.encap !== undefined) {
+    const e = s.encap;
+    if (e === null || typeof e !== 'object') throw new TypeError(`${field}.encap: expected an object { type, sport, dport, oa? }, got ${describe(e)}`);
+    out.encap = {
+      'encap-type': checkName<XfrmEncapType>(e.type, `${field}.encap.type`, 'xfrm-encap-type'),
+      'encap-sport': checkInteger(e.sport, `${field}.encap.sport`, 0, 0xffff),
+      'encap-dport': checkInteger(e.dport, `${field}.encap.dport`, 0, 0xffff),
+      ...(e.oa !== undefined ? { 'encap-oa': addressBytes(e.oa, `${field}.encap.oa`) } : {}),
+    };
+  }
+  if (s.coaddr !== undefined) out.coaddr = addressBytes(s.coaddr, `${field}.coaddr`);
+  if (s.outputMark !== undefined) {
+    const m = s.outputMark;
+    if (m === null || typeof m !== 'object') throw new TypeError(`${field}.outputMark: expected an object { value, mask? }, got ${describe(m)}`);
+    out['set-mark'] = checkU32(m.value, `${field}.outputMark.value`);
+    if (m.mask !== undefined) out['set-mark-mask'] = checkU32(m.mask, `${field}.outputMark.mask`);
+  }
+  if (s.extraFlags !== undefined) {
+    if (!Array.isArray(s.extraFlags)) throw new TypeError(`${field}.extraFlags: expected an array of flag names, got ${describe(s.extraFlags)}`);
+    out['sa-extra-flags'] = s.extraFlags.map((f, i) => checkName<XfrmSaExtraFlags>(f, `${field}.extraFlags[${i}]`, 'xfrm-sa-extra-flags'));
+  }
+  if (s.replay !== undefined) {
+    const r = s.replay;
+    if (r === null || typeof r !== 'object') throw new TypeError(`${field}.replay: expected an object { seq?, oseq?, bitmap? }, got ${describe(r)}`);
+    out['replay-val'] = {
+      seq: checkU32(r.seq ?? 0, `${field}.replay.seq`),
+      oseq: checkU32(r.oseq ?? 0, `${field}.replay.oseq`),
+      bitmap: checkU32(r.bitmap ?? 0, `${field}.replay.bitmap`),
+    };
+  }
+  if (s.esn !== undefined) {
+    const e = s.esn;
+    if (e === null || typeof e !== 'object') throw new TypeError(`${field}.esn: expected an object { replayWindow, ... }, got ${describe(e)}`);
+    const window = checkInteger(e.replayWindow, `${field}.esn.replayWindow`, 1, XFRMA_REPLAY_ESN_MAX);
+    // The kernel takes the struct alone for a new SA (verify_replay()): the bitmap starts zeroed.
+    out['replay-esn-val'] = {
+      'bmp-len': Math.ceil(window / 32),
+      seq: checkU32(e.seq ?? 0, `${field}.esn.seq`),
+      oseq: checkU32(e.oseq ?? 0, `${field}.esn.oseq`),
+      'seq-hi': checkU32(e.seqHi ?? 0, `${field}.esn.seqHi`),
+      'oseq-hi': checkU32(e.oseqHi ?? 0, `${field}.esn.oseqHi`),
+      'replay-window': window,
+    };
+  }
   return out;
 }
 
