@@ -320,3 +320,50 @@ describe.skipIf(!canUseKernel)('SockDiagClient.destroyed', () => {
     expect(seen.some((s) => s.includes(':53>'))).toBe(false);
   });
 });
+
+describe.skipIf(!canUseKernel)('nlkit ss -E', () => {
+  let ns: string | undefined;
+  let child: ChildProcess | undefined;
+  let ref: ChildProcess | undefined;
+  afterAll(async () => {
+    child?.kill();
+    ref?.kill();
+    await removeNetns(ns);
+  });
+
+  /** Waits (with a deadline) until `n` sock_diag sockets of the namespace have joined destroy groups. */
+  async function joined(sd: SockDiagClient, n: number): Promise<void> {
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const socks = await sd.netlinkAll({ protocol: 4 });
+      if (socks.filter((s) => (s.groups ?? []).length > 0).length >= n) return;
+      if (Date.now() > deadline) throw new Error('the listeners did not join the destroy groups');
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  it('prints the sockets the kernel destroys as ss -E does, line by line', async () => {
+    ns = await createNetns('ss-follow');
+    child = await startFixture(ns);
+    await using sd = await SockDiagClient.open({ netns: ns });
+    // ss writes to a pipe through stdio: unbuffered, so that its lines come as rendered.
+    ref = spawn('ip', ['netns', 'exec', ns, 'stdbuf', '-o0', 'ss', '-E', '-tn'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let refOut = '';
+    ref.stdout!.on('data', (d: Buffer) => void (refOut += d.toString()));
+    const stop = new AbortController();
+    let out = '';
+    const mine = runSs(['-E', '-tn'], { stdout: (t) => void (out += t), stderr: () => {}, env: {}, stdoutIsTTY: false, signal: stop.signal }, { netns: ns });
+    await joined(sd, 2);
+    child.kill();
+    const done = (text: string): boolean => text.includes('127.0.0.1:8080 ') && text.includes('[::1]:40001 ');
+    // Both get the same multicasts; wait (with a deadline) until each has shown them all.
+    const deadline = Date.now() + 20_000;
+    while (!(done(out) && out === refOut) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    stop.abort();
+    expect(await mine).toBe(0);
+    ref.kill();
+    await once(ref, 'close');
+    expect(done(out)).toBe(true);
+    expect(out).toBe(refOut);
+  });
+});

@@ -4,7 +4,9 @@
 // Tables: tcp, udp, raw, mptcp, unix (stream, dgram, seqpacket), netlink and
 // packet; dccp and sctp are dumped and printed as inet sockets (without ss's
 // SCTP association details); vsock, tipc and xdp are accepted and list nothing.
+// -E follows destroyed inet sockets; -s, -T, -b, -D and -F are refused.
 import { lookupService } from 'node:dns/promises';
+import { isOverrun } from '../../io/subscription.js';
 import { readFileSync } from 'node:fs';
 import { rtLinkNames } from './links.js';
 import { procNetDir, readProcDgram } from './procnet.js';
@@ -768,7 +770,7 @@ function inetName(protocol: number, raw: number | undefined): string {
   return '???';
 }
 
-async function inetAddr(ctx: Ctx, s: InetSocket, local: boolean, dgProto: string): Promise<void> {
+async function inetAddr(ctx: Ctx, s: InetSocket, local: boolean, dgProto: string | undefined): Promise<void> {
   const v6 = s.family === 'inet6';
   const text = local ? s.src : s.dst;
   let ap: string;
@@ -787,7 +789,7 @@ async function inetAddr(ctx: Ctx, s: InetSocket, local: boolean, dgProto: string
   addrPort(ctx, ap, ':', portText, local && s.ifindex ? ctx.ifname(s.ifindex) : undefined);
 }
 
-async function printInet(ctx: Ctx, s: InetSocket, dgProto: string): Promise<void> {
+async function printInet(ctx: Ctx, s: InetSocket, dgProto: string | undefined): Promise<void> {
   const r = ctx.r;
   const o = ctx.o;
   stateLine(ctx, inetName(s.protocol, s.rawProtocol), stateNumber(s.state), s.rqueue, s.wqueue);
@@ -1042,6 +1044,57 @@ async function showProcDgram(ctx: Ctx, table: 'raw' | 'udp'): Promise<void> {
   }
 }
 
+/**
+ * ss -E (handle_follow_request()): inet sockets as the kernel destroys them,
+ * from the destroy groups of the tables and families asked for, each line
+ * rendered as it comes (column widths growing with what was shown), until
+ * the command is interrupted (io.signal).
+ */
+async function followDestroyed(io: CommandIO, o: Options, f: Filter, r: Renderer, services: Services, open: { netns?: string }): Promise<number> {
+  const groups: Array<'inet-tcp-destroy' | 'inet-udp-destroy' | 'inet6-tcp-destroy' | 'inet6-udp-destroy'> = [];
+  const tcp = (f.dbs & (1 << DB.tcp)) !== 0;
+  const udp = (f.dbs & (1 << DB.udp)) !== 0;
+  if (f.families & (1 << AF.inet) && tcp) groups.push('inet-tcp-destroy');
+  if (f.families & (1 << AF.inet) && udp) groups.push('inet-udp-destroy');
+  if (f.families & (1 << AF.inet6) && tcp) groups.push('inet6-tcp-destroy');
+  if (f.families & (1 << AF.inet6) && udp) groups.push('inet6-udp-destroy');
+  const screen = io.stdoutIsTTY && io.stdoutColumns !== undefined ? io.stdoutColumns : undefined;
+  // The header waits in the buffer: it is rendered with the first event (ss's fflush() before waiting has nothing to write).
+  if (groups.length === 0) return 255;
+  const client = await SockDiagClient.open(open);
+  const killer = o.kill ? await SockDiagClient.open(open) : undefined;
+  const ctx: Ctx = {
+    o,
+    f,
+    r,
+    services,
+    users: o.processes ? new SocketUsers() : undefined,
+    cgroups: new CgroupPaths(o.netns !== undefined, (line) => io.stderr(`${line}\n`)),
+    host: async () => undefined,
+    ifname: (index) => `if${index}`,
+  };
+  try {
+    const events = await client.destroyed({ groups, ...(io.signal ? { signal: io.signal } : {}) });
+    try {
+      for await (const ev of events) {
+        if (isOverrun(ev)) continue;
+        if (!(f.families & (1 << (ev.family === 'inet6' ? AF.inet6 : AF.inet)))) continue;
+        if (f.expr && !matchFilter(f.expr, { lport: ev.sport, rport: ev.dport, mark: ev.mark ?? 0, ...inetAddresses(ev) })) continue;
+        if (killer) await killer.destroy(ev).catch(() => undefined);
+        // The protocol is what the kernel names in the message (show_one_inet_sock() with IPPROTO_MAX).
+        await printInet(ctx, { ...ev, protocol: ev.rawProtocol ?? 256 }, undefined);
+        io.stdout(r.renderAndClear(screen));
+      }
+    } catch (err) {
+      if ((err as { name?: string }).name !== 'AbortError') throw err;
+    }
+    return 0;
+  } finally {
+    client.close();
+    killer?.close();
+  }
+}
+
 /** Runs `nlkit ss ARGS`; `options.netns` runs it in a namespace as `ip netns exec` would. */
 export async function runSs(args: readonly string[], io: CommandIO, options: { netns?: string } = {}): Promise<number> {
   try {
@@ -1082,6 +1135,7 @@ async function ss(args: readonly string[], io: CommandIO, options: { netns?: str
   let preferred = 0;
   let stateFilter = 0;
   let sawQuery = false;
+  let follow = false;
   const dbSet = (db: number, enable: boolean): void => {
     if (enable) {
       f.states |= DEFAULT_DBS[db]!.states;
@@ -1230,7 +1284,8 @@ async function ss(args: readonly string[], io: CommandIO, options: { netns?: str
       case 'b':
         throw unsupported('-b (--bpf)');
       case 'E':
-        throw unsupported('-E (--events)');
+        follow = true;
+        break;
       case 'D':
         throw unsupported('-D (--diag)');
       case 'F':
@@ -1302,6 +1357,7 @@ async function ss(args: readonly string[], io: CommandIO, options: { netns?: str
   if (o.header) r.header();
 
   const open = { ...(o.netns !== undefined ? { netns: o.netns } : {}) };
+  if (follow) return followDestroyed(io, o, f, r, services, open);
   let client: SockDiagClient;
   try {
     client = await SockDiagClient.open(open);

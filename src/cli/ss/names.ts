@@ -8,6 +8,7 @@ import { join } from 'node:path';
 /** A table of /etc/services: first name of each port/protocol, as getservbyport answers. */
 export class Services {
   private table: Map<string, string> | undefined;
+  private anyProto: Map<number, string> | undefined;
   private ephemeral: [number, number] | undefined;
 
   constructor(
@@ -18,6 +19,7 @@ export class Services {
   private load(): Map<string, string> {
     if (this.table) return this.table;
     const t = new Map<string, string>();
+    const any = new Map<number, string>();
     let text = '';
     try {
       text = readFileSync(this.servicesFile, 'latin1');
@@ -32,8 +34,10 @@ export class Services {
       if (!name || !m) continue;
       const key = `${Number(m[1])}/${m[2]}`;
       if (!t.has(key)) t.set(key, name);
+      any.set(Number(m[1]), any.get(Number(m[1])) ?? name);
     }
     this.table = t;
+    this.anyProto = any;
     return t;
   }
 
@@ -73,12 +77,13 @@ export class Services {
     return port >= this.ephemeral[0] && port <= this.ephemeral[1];
   }
 
-  /** resolve_service(): '*' for 0, the service name outside the ephemeral range, else the number. */
-  port(port: number, proto: string, numeric: boolean): string {
+  /** resolve_service(): '*' for 0, the service name outside the ephemeral range, else the number. Without a protocol (ss -E), a name of any. */
+  port(port: number, proto: string | undefined, numeric: boolean): string {
     if (port === 0) return '*';
     if (numeric) return String(port);
     if (!this.isEphemeral(port)) {
-      const name = this.load().get(`${port}/${proto}`);
+      const table = this.load();
+      const name = proto === undefined ? this.anyProto!.get(port) : table.get(`${port}/${proto}`);
       if (name !== undefined) return name;
     }
     return String(port);

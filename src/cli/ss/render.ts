@@ -80,6 +80,16 @@ export class Renderer {
     }
   }
 
+  /** render() and ss's buf_free_all(): the buffer starts again empty, the columns keep their widest fields (ss -E renders after each event). */
+  renderAndClear(screenWidth?: number): string {
+    const out = this.render(screenWidth);
+    this.tokens.length = 0;
+    this.cur = '';
+    this.current = 0;
+    this.started = false;
+    return out;
+  }
+
   /**
    * Writes everything buffered (render()). `screenWidth` is the terminal's
    * width when standard output is one: the columns of each line are then
