@@ -156,7 +156,7 @@ describe('findObject', () => {
 
   it('knows the objects nlkit runs, and those of ip it does not', () => {
     expect(findObject('link')?.run).toBeTypeOf('function');
-    expect(findObject('xfrm')?.run).toBeUndefined();
+    expect(findObject('ila')?.run).toBeUndefined();
     expect(findObject('bogus')).toBeUndefined();
     expect(findObject('')).toBeUndefined();
   });
