@@ -744,4 +744,24 @@ describe.skipIf(!canUseKernel || !conntrackTool)('nlkit conntrack next to conntr
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('-o save and -R round trip: a table saved by nlkit and loaded by each tool into a twin namespace', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'nlkit-ct-'));
+    try {
+      await refill();
+      const saved = await nlkit(a!, ['-L', '-o', 'save']);
+      expect(saved.code).toBe(0);
+      expect(lines(saved.out)).toEqual(lines(tool(a!, ['-L', '-o', 'save']).out));
+      const file = path.join(dir, 'table');
+      writeFileSync(file, saved.out);
+      tool(a!, ['-F']);
+      tool(b!, ['-F']);
+      same(await nlkit(b!, ['-R', file]), tool(a!, ['-R', file]));
+      const table = lines(tool(a!, ['-L']).out);
+      expect(table.length).toBeGreaterThan(5);
+      expect(lines(tool(b!, ['-L']).out)).toEqual(table);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

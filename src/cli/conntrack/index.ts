@@ -967,7 +967,7 @@ async function execute(ct: ConntrackClient, p: Parsed, key: string, io: CommandI
           protocol: p.protocol!,
           family: p.family!,
           timeout: p.timeout!,
-          ...(p.reply.src !== undefined && p.orig.src !== undefined ? { reply: replyOf(p) } : {}),
+          ...((p.reply.src !== undefined || p.reply.dst !== undefined) && p.orig.src !== undefined && !icmpInverse(p) ? { reply: replyOf(p) } : {}),
           ...(p.status.length > 0 ? { status: p.status } : {}),
           ...(p.mark !== undefined ? { mark: p.mark.value } : {}),
           ...(p.zone !== undefined ? { zone: p.zone } : {}),
@@ -1303,8 +1303,21 @@ function tupleOf(p: Parsed): ConntrackTupleInput {
   return { ...p.orig, src: p.orig.src!, dst: p.orig.dst! };
 }
 
+/**
+ * The reply tuple given beside the original one. A half given (-q without
+ * -r, as in a saved line where -g stands for -r) goes out with the other
+ * address zero, as libnetfilter_conntrack sends it; with NAT the kernel
+ * fills the reply tuple in itself.
+ */
+/** An ICMP reply tuple that is the original's inverse: the client derives it (the echo reply's type, the id), as libnetfilter_conntrack does. */
+function icmpInverse(p: Parsed): boolean {
+  const icmp = p.protocol === CONNTRACK_PROTOCOLS.icmp || p.protocol === CONNTRACK_PROTOCOLS.icmpv6;
+  return icmp && p.reply.src === p.orig.dst && p.reply.dst === p.orig.src;
+}
+
 function replyOf(p: Parsed): ConntrackTupleInput {
-  const out: ConntrackTupleInput = { src: p.reply.src!, dst: p.reply.dst! };
+  const zero = p.family === 'ipv6' ? '::' : '0.0.0.0';
+  const out: ConntrackTupleInput = { src: p.reply.src ?? zero, dst: p.reply.dst ?? zero };
   if (p.reply.sport !== undefined) out.sport = p.reply.sport;
   if (p.reply.dport !== undefined) out.dport = p.reply.dport;
   return out;
