@@ -1,8 +1,11 @@
 // `nlkit conntrack` next to conntrack-tools' `conntrack`, in namespaces of
 // their own: the same table (entries made with both tools: TCP, UDP, ICMP,
-// IPv4 and IPv6, marks, zones, states) listed, got, updated, deleted and
+// IPv4 and IPv6, marks, zones, states, NAT) listed, got, updated, deleted and
 // flushed through each tool, compared line by line (timeouts masked), with
-// the same stderr lines and exit statuses; -C and -S; events; expectations.
+// the same stderr lines and exit statuses; counters and kernel timestamps;
+// -C and -S; usage and errors; events (one line per kernel event over 10 000
+// entries, losses announced, SIGINT as a process); expectations; -R files
+// and -o save.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
