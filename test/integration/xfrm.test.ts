@@ -76,6 +76,7 @@ const POLICY_WRITES = [
   'xfrm policy delete src 10.6.0.0/16 dst 10.7.0.0/16 proto gre key 1.2.3.4 dir in',
   'xfrm policy delete src 10.6.0.0/16 dst 10.7.0.0/16 dir in',
   'xfrm policy setdefault fwd block',
+  'xfrm policy set hthresh4 24 16 hthresh6 64 48',
 ];
 
 const POLICY_READS = [
@@ -114,6 +115,9 @@ const BAD_LINES = [
   'xfrm policy get dir in',
   'xfrm policy get src 10.0.0.0/24 index 5 dir in',
   'xfrm policy flush ptype other',
+  'xfrm policy set hthresh4 33 1',
+  'xfrm policy set hthresh6 1',
+  'xfrm policy set bogus',
   'xfrm state frob',
   'xfrm state add src 10.0.0.1 dst 10.0.0.2 proto esp spi 0x100 mode tunnel',
   'xfrm state add src 10.0.0.1 dst 10.0.0.2 proto ah spi 0x100 enc cbc(aes) 0x00',

@@ -23,7 +23,7 @@ export const XFRM_VECTORS: Record<string, XfrmVector> = {
     doc: 'ip xfrm state add: ESP tunnel, cbc(aes) and hmac(sha256) truncated to 128 bits, a TCP selector, a lifetime, mark and if_id',
     command: `xfrm state add src 10.0.0.1 dst 10.0.0.2 proto esp spi 0x1001 reqid 7 mode tunnel replay-window 32 flag noecn af-unspec enc cbc(aes) 0x00112233445566778899aabbccddeeff auth-trunc hmac(sha256) 0x000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f 128 sel src 10.1.0.0/16 dst 10.2.0.0/16 proto tcp dport 443 limit time-hard 3600 limit byte-soft 1000000 mark 5 mask 0xf if_id 9`,
     bytes: fromHex(
-      'c8 01 00 00 10 00 05 00 7f 95 12 6b 00 00 00 00',
+      'c8 01 00 00 10 00 05 00 ec 9c 12 6b 00 00 00 00',
       '0a 02 00 00 00 00 00 00 00 00 00 00 00 00 00 00',
       '0a 01 00 00 00 00 00 00 00 00 00 00 00 00 00 00',
       '01 bb ff ff 00 00 00 00 02 00 10 10 06 00 00 00',
@@ -67,7 +67,7 @@ export const XFRM_VECTORS: Record<string, XfrmVector> = {
     doc: 'ip xfrm state add: IPv6 AH transport with hmac(sha1)',
     command: `xfrm state add src 2001:db8::1 dst 2001:db8::2 proto ah spi 0x2002 auth hmac(sha1) 0x0011223344556677889900112233445566778899`,
     bytes: fromHex(
-      '4c 01 00 00 10 00 05 00 7f 95 12 6b 00 00 00 00',
+      '4c 01 00 00 10 00 05 00 ec 9c 12 6b 00 00 00 00',
       '00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00',
       '00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00',
       '00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00',
@@ -99,7 +99,7 @@ export const XFRM_VECTORS: Record<string, XfrmVector> = {
     doc: 'ip xfrm state add: ESP with rfc4106(gcm(aes)) (ICV 128 bits) in UDP encapsulation (espinudp 4500 4500)',
     command: `xfrm state add src 192.0.2.1 dst 192.0.2.2 proto esp spi 0x3003 encap espinudp 4500 4500 0.0.0.0 aead rfc4106(gcm(aes)) 0x0011223344556677889900112233445566778899 128`,
     bytes: fromHex(
-      '6c 01 00 00 10 00 05 00 7f 95 12 6b 00 00 00 00',
+      '6c 01 00 00 10 00 05 00 ed 9c 12 6b 00 00 00 00',
       '00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00',
       '00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00',
       '00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00',
@@ -134,7 +134,7 @@ export const XFRM_VECTORS: Record<string, XfrmVector> = {
     doc: 'ip xfrm state add: IPcomp with deflate',
     command: `xfrm state add src 10.0.0.1 dst 10.0.0.2 proto comp spi 0x4004 comp deflate`,
     bytes: fromHex(
-      '38 01 00 00 10 00 05 00 7f 95 12 6b 00 00 00 00',
+      '38 01 00 00 10 00 05 00 ed 9c 12 6b 00 00 00 00',
       '00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00',
       '00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00',
       '00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00',
@@ -165,7 +165,7 @@ export const XFRM_VECTORS: Record<string, XfrmVector> = {
     doc: 'ip xfrm state update: ESP with enc and replay counters (XFRMA_REPLAY_VAL)',
     command: `xfrm state update src 10.0.0.1 dst 10.0.0.2 proto esp spi 0x5005 enc cbc(aes) 0x00112233445566778899aabbccddeeff replay-seq 7 replay-oseq 9`,
     bytes: fromHex(
-      '58 01 00 00 1a 00 05 00 7f 95 12 6b 00 00 00 00',
+      '58 01 00 00 1a 00 05 00 ed 9c 12 6b 00 00 00 00',
       '00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00',
       '00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00',
       '00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00',
@@ -199,7 +199,7 @@ export const XFRM_VECTORS: Record<string, XfrmVector> = {
     doc: 'ip xfrm state add: ESP with extended sequence numbers (XFRMA_REPLAY_ESN_VAL, window 128)',
     command: `xfrm state add src 10.0.0.1 dst 10.0.0.2 proto esp spi 0x6006 flag esn replay-window 128 enc cbc(aes) 0x00112233445566778899aabbccddeeff`,
     bytes: fromHex(
-      '64 01 00 00 10 00 05 00 7f 95 12 6b 00 00 00 00',
+      '64 01 00 00 10 00 05 00 ed 9c 12 6b 00 00 00 00',
       '00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00',
       '00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00',
       '00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00',
@@ -237,7 +237,7 @@ export const XFRM_VECTORS: Record<string, XfrmVector> = {
     doc: 'ip xfrm state add: IPv6 route2 in mode ro with a care-of address (XFRMA_COADDR)',
     command: `xfrm state add src 2001:db8::1 dst 2001:db8::2 proto route2 mode ro coa 2001:db8::3`,
     bytes: fromHex(
-      '04 01 00 00 10 00 05 00 7f 95 12 6b 00 00 00 00',
+      '04 01 00 00 10 00 05 00 ed 9c 12 6b 00 00 00 00',
       '00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00',
       '00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00',
       '00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00',
@@ -265,7 +265,7 @@ export const XFRM_VECTORS: Record<string, XfrmVector> = {
     doc: 'ip xfrm state add: ESP with output-mark, extra-flag dont-encap-dscp and tfcpad',
     command: `xfrm state add src 10.0.0.1 dst 10.0.0.2 proto esp spi 0x7007 enc cbc(aes) 0x00112233445566778899aabbccddeeff output-mark 0x10 mask 0xff extra-flag dont-encap-dscp tfcpad 32`,
     bytes: fromHex(
-      '68 01 00 00 10 00 05 00 7f 95 12 6b 00 00 00 00',
+      '68 01 00 00 10 00 05 00 ed 9c 12 6b 00 00 00 00',
       '00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00',
       '00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00',
       '00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00',
@@ -297,11 +297,45 @@ export const XFRM_VECTORS: Record<string, XfrmVector> = {
 	tfcpad 32
 `,
   },
+  NEWSA_OFFLOAD: {
+    doc: 'ip xfrm state add: ESP offloaded to lo, inbound (XFRMA_OFFLOAD_DEV; lo is ifindex 1)',
+    command: `xfrm state add src 10.0.0.1 dst 10.0.0.2 proto esp spi 0x8008 enc cbc(aes) 0x00112233445566778899aabbccddeeff offload dev lo dir in`,
+    bytes: fromHex(
+      '54 01 00 00 10 00 05 00 ed 9c 12 6b 00 00 00 00',
+      '00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00',
+      '00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00',
+      '00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00',
+      '00 00 00 00 00 00 00 00 0a 00 00 02 00 00 00 00',
+      '00 00 00 00 00 00 00 00 00 00 80 08 32 00 00 00',
+      '0a 00 00 01 00 00 00 00 00 00 00 00 00 00 00 00',
+      'ff ff ff ff ff ff ff ff ff ff ff ff ff ff ff ff',
+      'ff ff ff ff ff ff ff ff ff ff ff ff ff ff ff ff',
+      '00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00',
+      '00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00',
+      '00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00',
+      '00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00',
+      '00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00',
+      '00 00 00 00 02 00 00 00 00 00 00 00 00 00 00 00',
+      '58 00 02 00 63 62 63 28 61 65 73 29 00 00 00 00',
+      '00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00',
+      '00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00',
+      '00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00',
+      '00 00 00 00 80 00 00 00 00 11 22 33 44 55 66 77',
+      '88 99 aa bb cc dd ee ff 0c 00 1c 00 01 00 00 00',
+      '02 00 00 00',
+    ),
+    ipText: `src 10.0.0.1 dst 10.0.0.2
+	proto esp spi 0x00008008 reqid 0 mode transport
+	replay-window 0 
+	enc cbc(aes) 0x00112233445566778899aabbccddeeff
+	crypto offload parameters: dev lo dir in
+`,
+  },
   GETSA: {
     doc: 'ip xfrm state get: XFRM_MSG_GETSA with struct xfrm_usersa_id and XFRMA_SRCADDR',
     command: `xfrm state get src 10.0.0.1 dst 10.0.0.2 proto esp spi 0x1001`,
     bytes: fromHex(
-      '3c 00 00 00 12 00 01 00 7f 95 12 6b 00 00 00 00',
+      '3c 00 00 00 12 00 01 00 ed 9c 12 6b 00 00 00 00',
       '0a 00 00 02 00 00 00 00 00 00 00 00 00 00 00 00',
       '00 00 10 01 02 00 32 00 14 00 0d 00 0a 00 00 01',
       '00 00 00 00 00 00 00 00 00 00 00 00',
@@ -313,7 +347,7 @@ export const XFRM_VECTORS: Record<string, XfrmVector> = {
     doc: 'ip xfrm state delete: XFRM_MSG_DELSA with a mark',
     command: `xfrm state delete src 10.0.0.1 dst 10.0.0.2 proto esp spi 0x1001 mark 3`,
     bytes: fromHex(
-      '48 00 00 00 11 00 05 00 7f 95 12 6b 00 00 00 00',
+      '48 00 00 00 11 00 05 00 ed 9c 12 6b 00 00 00 00',
       '0a 00 00 02 00 00 00 00 00 00 00 00 00 00 00 00',
       '00 00 10 01 02 00 32 00 14 00 0d 00 0a 00 00 01',
       '00 00 00 00 00 00 00 00 00 00 00 00 0c 00 15 00',
@@ -325,7 +359,7 @@ export const XFRM_VECTORS: Record<string, XfrmVector> = {
     doc: 'ip xfrm state allocspi: XFRM_MSG_ALLOCSPI (struct xfrm_userspi_info)',
     command: `xfrm state allocspi src 10.0.0.1 dst 10.0.0.9 proto esp reqid 4 mode tunnel min 0x900 max 0x900`,
     bytes: fromHex(
-      'f8 00 00 00 16 00 01 00 7f 95 12 6b 00 00 00 00',
+      'f8 00 00 00 16 00 01 00 ed 9c 12 6b 00 00 00 00',
       '00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00',
       '00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00',
       '00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00',
@@ -349,7 +383,7 @@ export const XFRM_VECTORS: Record<string, XfrmVector> = {
     doc: "the kernel's answer to that allocspi: the larval SA (XFRM_MSG_NEWSA)",
     command: `xfrm state allocspi src 10.0.0.1 dst 10.0.0.8 proto esp reqid 4 mode tunnel min 0x800 max 0x800`,
     bytes: fromHex(
-      '00 01 00 00 10 00 00 00 7f 95 12 6b 32 04 00 00',
+      '00 01 00 00 10 00 00 00 ed 9c 12 6b bb 59 00 00',
       '0a 00 00 08 00 00 00 00 00 00 00 00 00 00 00 00',
       '0a 00 00 01 00 00 00 00 00 00 00 00 00 00 00 00',
       '00 00 00 00 00 00 00 00 00 00 20 20 00 00 00 00',
@@ -361,7 +395,7 @@ export const XFRM_VECTORS: Record<string, XfrmVector> = {
       '00 00 00 00 00 00 00 00 1e 00 00 00 00 00 00 00',
       '00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00',
       '00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00',
-      '7e 95 12 6b 00 00 00 00 00 00 00 00 00 00 00 00',
+      'ec 9c 12 6b 00 00 00 00 00 00 00 00 00 00 00 00',
       '00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00',
       '04 00 00 00 02 00 01 00 00 00 00 00 00 00 00 00',
       '10 00 0a 00 00 00 00 00 00 00 00 00 00 00 00 00',
@@ -377,7 +411,7 @@ export const XFRM_VECTORS: Record<string, XfrmVector> = {
     doc: "ip xfrm state: one SA of the kernel's dump (NLM_F_MULTI)",
     command: `xfrm state`,
     bytes: fromHex(
-      '00 01 00 00 10 00 02 00 7f 95 12 6b 37 04 00 00',
+      '00 01 00 00 10 00 02 00 ed 9c 12 6b c0 59 00 00',
       '0a 00 00 08 00 00 00 00 00 00 00 00 00 00 00 00',
       '0a 00 00 01 00 00 00 00 00 00 00 00 00 00 00 00',
       '00 00 00 00 00 00 00 00 00 00 20 20 00 00 00 00',
@@ -389,7 +423,7 @@ export const XFRM_VECTORS: Record<string, XfrmVector> = {
       '00 00 00 00 00 00 00 00 1e 00 00 00 00 00 00 00',
       '00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00',
       '00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00',
-      '7e 95 12 6b 00 00 00 00 00 00 00 00 00 00 00 00',
+      'ec 9c 12 6b 00 00 00 00 00 00 00 00 00 00 00 00',
       '00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00',
       '04 00 00 00 02 00 01 00 00 00 00 00 00 00 00 00',
       '10 00 0a 00 00 00 00 00 00 00 00 00 00 00 00 00',
@@ -404,14 +438,14 @@ export const XFRM_VECTORS: Record<string, XfrmVector> = {
   FLUSHSA: {
     doc: 'ip xfrm state flush proto esp: XFRM_MSG_FLUSHSA (a 1-byte header)',
     command: `xfrm state flush proto esp`,
-    bytes: fromHex('11 00 00 00 1c 00 05 00 7f 95 12 6b 00 00 00 00', '32'),
+    bytes: fromHex('11 00 00 00 1c 00 05 00 ed 9c 12 6b 00 00 00 00', '32'),
     ipText: ``,
   },
   NEWPOLICY: {
     doc: 'ip xfrm policy add: two templates, a mark, if_id, ptype sub, priority, a lifetime and flags',
     command: `xfrm policy add src 10.0.0.0/24 dst 10.0.1.0/24 proto udp dport 53 dir out priority 7 ptype sub flag localok limit time-soft 60 tmpl src 192.0.2.1 dst 192.0.2.2 proto esp mode tunnel reqid 5 tmpl proto comp level use mark 2 mask 0xff if_id 0x42`,
     bytes: fromHex(
-      '5c 01 00 00 13 00 05 00 7f 95 12 6b 00 00 00 00',
+      '5c 01 00 00 13 00 05 00 ed 9c 12 6b 00 00 00 00',
       '0a 00 01 00 00 00 00 00 00 00 00 00 00 00 00 00',
       '0a 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00',
       '00 35 ff ff 00 00 00 00 02 00 18 18 11 00 00 00',
@@ -449,7 +483,7 @@ export const XFRM_VECTORS: Record<string, XfrmVector> = {
     doc: 'ip xfrm policy update: an IPv6 block policy on ICMPv6 type 128',
     command: `xfrm policy update src 2001:db8::/64 dst ::/0 proto ipv6-icmp type 128 dir in action block`,
     bytes: fromHex(
-      'b8 00 00 00 19 00 05 00 7f 95 12 6b 00 00 00 00',
+      'b8 00 00 00 19 00 05 00 ed 9c 12 6b 00 00 00 00',
       '00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00',
       '20 01 0d b8 00 00 00 00 00 00 00 00 00 00 00 00',
       '00 00 00 00 00 80 ff ff 0a 00 00 40 3a 00 00 00',
@@ -470,7 +504,7 @@ export const XFRM_VECTORS: Record<string, XfrmVector> = {
     doc: "ip xfrm policy: one policy of the kernel's dump",
     command: `xfrm policy`,
     bytes: fromHex(
-      'c4 00 00 00 13 00 02 00 7f 95 12 6b 4d 04 00 00',
+      'c4 00 00 00 13 00 02 00 ed 9c 12 6b d4 59 00 00',
       '00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00',
       '20 01 0d b8 00 00 00 00 00 00 00 00 00 00 00 00',
       '00 00 00 00 00 80 ff ff 0a 00 00 40 3a 00 00 00',
@@ -479,7 +513,7 @@ export const XFRM_VECTORS: Record<string, XfrmVector> = {
       'ff ff ff ff ff ff ff ff 00 00 00 00 00 00 00 00',
       '00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00',
       '00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00',
-      '00 00 00 00 00 00 00 00 7e 95 12 6b 00 00 00 00',
+      '00 00 00 00 00 00 00 00 ec 9c 12 6b 00 00 00 00',
       '00 00 00 00 00 00 00 00 00 00 00 00 10 00 00 00',
       '00 01 00 00 00 00 00 00 0a 00 10 00 00 00 00 00',
       '00 00 00 00',
@@ -492,7 +526,7 @@ export const XFRM_VECTORS: Record<string, XfrmVector> = {
     doc: 'ip xfrm policy delete: XFRM_MSG_DELPOLICY (struct xfrm_userpolicy_id)',
     command: `xfrm policy delete src 10.0.0.0/24 dst 10.0.1.0/24 proto udp dport 53 dir out ptype sub mark 2 mask 0xff if_id 0x42`,
     bytes: fromHex(
-      '70 00 00 00 14 00 05 00 7f 95 12 6b 00 00 00 00',
+      '70 00 00 00 14 00 05 00 ed 9c 12 6b 00 00 00 00',
       '0a 00 01 00 00 00 00 00 00 00 00 00 00 00 00 00',
       '0a 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00',
       '00 35 ff ff 00 00 00 00 02 00 18 18 11 00 00 00',
@@ -505,14 +539,14 @@ export const XFRM_VECTORS: Record<string, XfrmVector> = {
   FLUSHPOLICY: {
     doc: 'ip xfrm policy flush ptype sub: XFRM_MSG_FLUSHPOLICY (no header)',
     command: `xfrm policy flush ptype sub`,
-    bytes: fromHex('1c 00 00 00 1d 00 05 00 7f 95 12 6b 00 00 00 00', '0a 00 10 00 01 00 00 00 00 00 00 00'),
+    bytes: fromHex('1c 00 00 00 1d 00 05 00 ed 9c 12 6b 00 00 00 00', '0a 00 10 00 01 00 00 00 00 00 00 00'),
     ipText: `Flushed policy ptype sub 
 `,
   },
   GETDEFAULT_REPLY: {
     doc: "ip xfrm policy getdefault: the kernel's XFRM_MSG_GETDEFAULT answer",
     command: `xfrm policy getdefault`,
-    bytes: fromHex('14 00 00 00 28 00 00 00 7f 95 12 6b 5c 04 00 00', '02 02 02 00'),
+    bytes: fromHex('14 00 00 00 28 00 00 00 ed 9c 12 6b e3 59 00 00', '02 02 02 00'),
     ipText: `Default policies:
  in:  accept
  fwd: accept
@@ -523,7 +557,7 @@ export const XFRM_VECTORS: Record<string, XfrmVector> = {
     doc: "ip xfrm policy count: the kernel's XFRM_MSG_NEWSPDINFO answer",
     command: `xfrm policy count`,
     bytes: fromHex(
-      '4c 00 00 00 24 00 00 00 7f 95 12 6b 61 04 00 00',
+      '4c 00 00 00 24 00 00 00 ed 9c 12 6b e8 59 00 00',
       'ff ff ff ff 1c 00 01 00 01 00 00 00 00 00 00 00',
       '01 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00',
       '0c 00 02 00 07 00 00 00 00 00 10 00 06 00 03 00',
@@ -535,7 +569,7 @@ export const XFRM_VECTORS: Record<string, XfrmVector> = {
   SADINFO_REPLY: {
     doc: "ip xfrm state count: the kernel's XFRM_MSG_NEWSADINFO answer",
     command: `xfrm state count`,
-    bytes: fromHex('28 00 00 00 22 00 00 00 7f 95 12 6b 66 04 00 00', 'ff ff ff ff 08 00 01 00 00 00 00 00 0c 00 02 00', '08 00 00 00 00 00 10 00'),
+    bytes: fromHex('28 00 00 00 22 00 00 00 ed 9c 12 6b ed 59 00 00', 'ff ff ff ff 08 00 01 00 00 00 00 00 0c 00 02 00', '08 00 00 00 00 00 10 00'),
     ipText: `Unknown message: 00000040 0x00000022 0x00000000
 `,
   },

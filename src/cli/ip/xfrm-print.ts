@@ -318,6 +318,7 @@ interface Xfrma {
   lastUsed?: bigint | undefined;
   replay?: { oseq: number; seq: number; bitmap: number } | undefined;
   replayEsn?: { oseq: number; seq: number; oseqHi: number; seqHi: number; replayWindow: number; bmpLen: number; bitmap: number[] } | undefined;
+  offload?: { ifindex: number; flags: (string | number)[] } | undefined;
   ifId?: number | undefined;
   tfcpad?: number | undefined;
 }
@@ -388,6 +389,10 @@ function xfrma(o: Out, a: Xfrma, f: 'ipv4' | 'ipv6' | 'unspec', prefix: string):
       }
       o.put(`${hex8(r.bitmap[i - 1] ?? 0)} `);
     }
+    o.end();
+  }
+  if (a.offload) {
+    o.put(prefix + `crypto offload parameters: dev ${o.ctx.indexName(a.offload.ifindex)} dir ${a.offload.flags.includes('inbound') ? 'in' : 'out'}`);
     o.end();
   }
   if (a.ifId !== undefined) {

@@ -735,6 +735,29 @@ class Xfrm {
     return 0;
   }
 
+  /** xfrm_spd_setinfo(). */
+  async policySet(words: string[]): Promise<number> {
+    const a = new Argv(words);
+    const t: { ipv4Threshold?: { local: number; remote: number }; ipv6Threshold?: { local: number; remote: number } } = {};
+    for (; a.i < words.length; a.i++) {
+      const w = a.cur;
+      if (w === 'hthresh4' || w === 'hthresh6') {
+        const key = w === 'hthresh4' ? 'ipv4Threshold' : 'ipv6Threshold';
+        const max = w === 'hthresh4' ? 32 : 128;
+        if (t[key]) duparg(w, w);
+        a.next();
+        const l = getU8(a.cur);
+        if (l === undefined || l > max) invarg(`${w} LBITS value is invalid`, a.cur);
+        a.next();
+        const r = getU8(a.cur);
+        if (r === undefined || r > max) invarg(`${w} RBITS value is invalid`, a.cur);
+        t[key] = { local: l, remote: r };
+      } else invarg('unknown', w);
+    }
+    await (await this.xfrm()).setSpdInfo(t);
+    return 0;
+  }
+
   async policySetDefault(words: string[]): Promise<number> {
     const a = new Argv(words);
     const d: Partial<Record<'in' | 'fwd' | 'out', 'block' | 'accept'>> = {};
@@ -763,7 +786,7 @@ class Xfrm {
     if (matches(w, 'get')) return this.policyGetOrDelete(rest, false);
     if (matches(w, 'flush')) return this.policyFlush(rest);
     if (matches(w, 'count')) return this.policyCount();
-    if (matches(w, 'set')) throw new CommandError('"ip xfrm policy set" is not supported by nlkit.', 1);
+    if (matches(w, 'set')) return this.policySet(rest);
     if (matches(w, 'setdefault')) return this.policySetDefault(rest);
     if (matches(w, 'getdefault')) {
       this.ctx.print(defaultsText(await (await this.xfrm()).policyDefaults()));

@@ -872,6 +872,23 @@ export class XfrmClient implements AsyncDisposable {
     return out;
   }
 
+  /** Sets the prefix lengths from which policies are hashed (XFRM_MSG_NEWSPDINFO); families left out stay as they are. */
+  async setSpdInfo(thresholds: { ipv4Threshold?: XfrmHashThreshold; ipv6Threshold?: XfrmHashThreshold }, options: CallOptions = {}): Promise<void> {
+    if (thresholds === null || typeof thresholds !== 'object')
+      throw new TypeError(`thresholds: expected an object { ipv4Threshold?, ipv6Threshold? }, got ${describe(thresholds)}`);
+    const value: Obj = { flags: 0xffffffff };
+    for (const [key, attr, max] of [
+      ['ipv4Threshold', 'ipv4-hthresh', 32],
+      ['ipv6Threshold', 'ipv6-hthresh', 128],
+    ] as const) {
+      const t = thresholds[key];
+      if (t === undefined) continue;
+      if (t === null || typeof t !== 'object') throw new TypeError(`thresholds.${key}: expected an object { local, remote }, got ${describe(t)}`);
+      value[attr] = { lbits: checkInteger(t.local, `thresholds.${key}.local`, 0, max), rbits: checkInteger(t.remote, `thresholds.${key}.remote`, 0, max) };
+    }
+    await this.request('newspdinfo', value, NLM_F_REQUEST | NLM_F_ACK, options);
+  }
+
   // ---- events -----------------------------------------------------------------
 
   /**

@@ -464,6 +464,16 @@ export interface XfrmState {
   dir?: string | number;
   /** Extra flags. */
   extraFlags?: (string | number)[];
+  /** The device the SA is offloaded to (XFRMA_OFFLOAD_DEV). */
+  offload?: XfrmOffload;
+}
+
+/** Hardware offload of an SA or policy. */
+export interface XfrmOffload {
+  /** Interface index of the device. */
+  ifindex: number;
+  /** Offload flags ('inbound', 'packet' ...). */
+  flags: (string | number)[];
 }
 
 // ---- decode ----------------------------------------------------------------------
@@ -651,6 +661,8 @@ export function toState(s: XfrmUsersaInfo, attrs: Partial<XfrmAttrs>): XfrmState
   if (ctx !== undefined) state.securityContext = ctx;
   if (attrs['sa-dir'] !== undefined) state.dir = attrs['sa-dir'];
   if (attrs['sa-extra-flags'] !== undefined) state.extraFlags = attrs['sa-extra-flags'];
+  const off = attrs['offload-dev'];
+  if (off) state.offload = { ifindex: off.ifindex ?? 0, flags: off.flags ?? [] };
   return state;
 }
 

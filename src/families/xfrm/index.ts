@@ -14,6 +14,7 @@ export {
   type XfrmLifetimeCurrent,
   type XfrmMark,
   type XfrmMarkInput,
+  type XfrmOffload,
   type XfrmOutputMark,
   type XfrmPolicy,
   type XfrmPolicyInput,

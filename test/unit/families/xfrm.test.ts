@@ -17,7 +17,8 @@ function view(bytes: Uint8Array): MessageView {
   return new MessageView(bytes, 0, dataViewOf(bytes));
 }
 
-const printContext = { stats: 0, oneline: false, family: undefined, indexName: (i: number) => `if${i}` };
+// The capture namespace had lo only (ifindex 1).
+const printContext = { stats: 0, oneline: false, family: undefined, indexName: (i: number) => (i === 1 ? 'lo' : `if${i}`) };
 
 /** Encodes a decoded message again with its operation's codec and the captured header's flags, sequence and port. */
 function reencode(bytes: Uint8Array): Uint8Array {
@@ -47,6 +48,7 @@ const SAME_ORDER = [
   'UPDSA_REPLAY',
   'NEWSA_ESN',
   'NEWSA_ROUTE2_COA',
+  'NEWSA_OFFLOAD',
   'GETSA',
   'DELSA',
   'ALLOCSPI',

@@ -28,7 +28,8 @@ KEY16 = '0x00112233445566778899aabbccddeeff'
 KEY32 = '0x000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f'
 KEY20 = '0x0011223344556677889900112233445566778899'
 
-# (name, description, ip arguments after `ip -n NS`, direction, index of the message among those of that direction)
+# (name, description, ip arguments after `ip -n NS`, direction, index of the message among those of that direction:
+# ip looks a device name up with an RTM_GETLINK first)
 CAPTURES = [
     ('NEWSA_ESP_TUNNEL', 'ip xfrm state add: ESP tunnel, cbc(aes) and hmac(sha256) truncated to 128 bits, a TCP selector, a lifetime, mark and if_id',
      'xfrm state add src 10.0.0.1 dst 10.0.0.2 proto esp spi 0x1001 reqid 7 mode tunnel replay-window 32 flag noecn af-unspec '
@@ -49,6 +50,8 @@ CAPTURES = [
      'xfrm state add src 2001:db8::1 dst 2001:db8::2 proto route2 mode ro coa 2001:db8::3', 'send', 0),
     ('NEWSA_EXTRA_FLAGS', 'ip xfrm state add: ESP with output-mark, extra-flag dont-encap-dscp and tfcpad',
      'xfrm state add src 10.0.0.1 dst 10.0.0.2 proto esp spi 0x7007 enc cbc(aes) %s output-mark 0x10 mask 0xff extra-flag dont-encap-dscp tfcpad 32' % KEY16, 'send', 0),
+    ('NEWSA_OFFLOAD', 'ip xfrm state add: ESP offloaded to lo, inbound (XFRMA_OFFLOAD_DEV; lo is ifindex 1)',
+     'xfrm state add src 10.0.0.1 dst 10.0.0.2 proto esp spi 0x8008 enc cbc(aes) %s offload dev lo dir in' % KEY16, 'send', 1),
     ('GETSA', 'ip xfrm state get: XFRM_MSG_GETSA with struct xfrm_usersa_id and XFRMA_SRCADDR',
      'xfrm state get src 10.0.0.1 dst 10.0.0.2 proto esp spi 0x1001', 'send', 0),
     ('DELSA', 'ip xfrm state delete: XFRM_MSG_DELSA with a mark',
