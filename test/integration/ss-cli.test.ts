@@ -136,6 +136,11 @@ describe.skipIf(!canUseKernel)('nlkit ss', () => {
     ['-x', 'state', 'listening'],
     ['-tar'],
     ['-uanr'],
+    // Netlink sockets of the kernel only (port 0): each tool's own sock_diag socket differs.
+    ['-f', 'netlink', '-a', 'sport = :0'],
+    ['-f', 'netlink', '-an', 'sport = :0'],
+    ['-f', 'netlink', '-ae', 'sport = :0'],
+    ['-f', 'netlink', '-am', 'sport = :0'],
   ]) {
     it(`prints what ss ${args.join(' ')} prints`, async () => {
       const ref = ss(ns!, args);
