@@ -77,6 +77,8 @@ const POLICY_WRITES = [
   'xfrm policy delete src 10.6.0.0/16 dst 10.7.0.0/16 dir in',
   'xfrm policy setdefault fwd block',
   'xfrm policy set hthresh4 24 16 hthresh6 64 48',
+  'xfrm policy add src 10.61.0.0/24 dst 10.62.0.0/24 dir in ctx system_u:object_r:ipsec_spd_t:s0',
+  'xfrm policy delete src 10.61.0.0/24 dst 10.62.0.0/24 dir in ctx system_u:object_r:ipsec_spd_t:s0',
 ];
 
 const POLICY_READS = [
@@ -118,6 +120,10 @@ const BAD_LINES = [
   'xfrm policy set hthresh4 33 1',
   'xfrm policy set hthresh6 1',
   'xfrm policy set bogus',
+  'xfrm policy add dir in ctx a ctx b',
+  'xfrm state add src 10.0.0.1 dst 10.0.0.2 proto esp spi 0x100 enc cbc(aes) 0x00 offload dev nosuch dir in',
+  'xfrm state add src 10.0.0.1 dst 10.0.0.2 proto esp spi 0x100 enc cbc(aes) 0x00 offload dir sideways',
+  'xfrm state add src 10.0.0.1 dst 10.0.0.2 proto esp spi 0x100 enc cbc(aes) 0x00 offload up',
   'xfrm state frob',
   'xfrm state add src 10.0.0.1 dst 10.0.0.2 proto esp spi 0x100 mode tunnel',
   'xfrm state add src 10.0.0.1 dst 10.0.0.2 proto ah spi 0x100 enc cbc(aes) 0x00',
@@ -418,12 +424,15 @@ describe('the captured xfrm vectors and ip', () => {
         'NEWSA_ESN',
         'NEWSA_ROUTE2_COA',
         'NEWSA_EXTRA_FLAGS',
+        'NEWSA_OFFLOAD',
+        'NEWSA_CTX',
         'GETSA',
         'DELSA',
         'ALLOCSPI',
         'FLUSHSA',
         'NEWPOLICY',
         'UPDPOLICY_BLOCK',
+        'NEWPOLICY_CTX',
         'DELPOLICY',
         'FLUSHPOLICY',
       ];

@@ -492,7 +492,9 @@ class Xfrm {
         a.next();
         input.dir = this.dir(a);
       } else if (w === 'ctx') {
-        throw new CommandError('Security contexts (ctx) are not supported by nlkit.', 1);
+        if (input.securityContext !== undefined) duparg('ctx', w);
+        a.next();
+        input.securityContext = a.cur;
       } else if (w === 'mark') {
         mark = this.mark(a);
       } else if (w === 'index') {
@@ -559,6 +561,7 @@ class Xfrm {
     let ptype: 'main' | 'sub' | undefined;
     let mark = { value: 0, mask: 0 };
     let ifId: number | undefined;
+    let securityContext: string | undefined;
     for (; a.i < words.length; a.i++) {
       const w = a.cur;
       if (w === 'dir') {
@@ -566,7 +569,9 @@ class Xfrm {
         a.next();
         dir = this.dir(a);
       } else if (w === 'ctx') {
-        throw new CommandError('Security contexts (ctx) are not supported by nlkit.', 1);
+        if (securityContext !== undefined) duparg('ctx', w);
+        a.next();
+        securityContext = a.cur;
       } else if (w === 'mark') {
         mark = this.mark(a);
       } else if (w === 'index') {
@@ -601,6 +606,7 @@ class Xfrm {
       ...(ptype !== undefined ? { type: ptype } : {}),
       ...((mark.mask & mark.value) !== 0 ? { mark } : {}),
       ...(ifId !== undefined ? { ifId } : {}),
+      ...(securityContext !== undefined ? { securityContext } : {}),
     };
     const x = await this.xfrm();
     if (del) {
@@ -947,8 +953,23 @@ class Xfrm {
             outputMark.mask = m;
           } else a.prev();
         }
-      } else if (w === 'ctx' || w === 'offload') {
-        throw new CommandError(`"${w}" of ip xfrm state is not supported by nlkit.`, 1);
+      } else if (w === 'ctx') {
+        if (input.securityContext !== undefined) duparg('ctx', w);
+        a.next();
+        input.securityContext = a.cur;
+      } else if (w === 'offload') {
+        a.next();
+        let ifindex = 0;
+        if (a.cur === 'dev') {
+          a.next();
+          ifindex = await this.ctx.nameIndex(a.cur);
+          if (!ifindex) invarg('value after "offload dev" is invalid', a.cur);
+          a.next();
+        }
+        if (a.cur !== 'dir') invarg('value after "offload dir" is invalid', a.cur);
+        const dir = a.next();
+        if (dir !== 'in' && dir !== 'out') invarg('DIR value is invalid', dir);
+        input.offload = { ifindex, inbound: dir === 'in' };
       } else if (['enc', 'auth', 'auth-trunc', 'aead', 'comp'].includes(w)) {
         if (w === 'aead') {
           if (enc || auth || aead) duparg('ALGO-TYPE', w);

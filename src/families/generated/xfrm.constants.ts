@@ -37,6 +37,8 @@
 /** Multicast group xfrmnlgrp-mapping. */ export const XFRMNLGRP_MAPPING = 8;
 
 // Constants
+/** Constant sc-doi-lsm. */ export const XFRM_SC_DOI_LSM = 1;
+/** Constant sc-alg-selinux. */ export const XFRM_SC_ALG_SELINUX = 1;
 /** Constant replay-esn-max. */ export const XFRMA_REPLAY_ESN_MAX = 4096;
 
 // enum xfrm-proto

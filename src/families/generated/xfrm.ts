@@ -962,6 +962,8 @@ export type XfrmDecoded =
 export const spec: FamilySpec = reviveSpec(`
 ["nlkit-spec/1",{"name":"xfrm","protocol":"netlink-raw","protonum":6,"version":1,"uapiHeader":"linux/xfrm.h","enumModel":"directional","opNamePrefix":"xfrm-msg-"},
 [
+["const","sc-doi-lsm",1],
+["const","sc-alg-selinux",1],
 ["const","replay-esn-max",4096],
 ["struct","xfrm-id",[["daddr","binary",{"size":16}],["spi","u32",{"byteOrder":"big-endian"}],["proto","u8",{"enum":"xfrm-proto"}],["pad","pad",{"size":3}]]],
 ["struct","xfrm-selector",[["daddr","binary",{"size":16}],["saddr","binary",{"size":16}],["dport","u16",{"byteOrder":"big-endian"}],["dport-mask","u16",{"byteOrder":"big-endian"}],["sport","u16",{"byteOrder":"big-endian"}],["sport-mask","u16",{"byteOrder":"big-endian"}],["family","u16"],["prefixlen-d","u8"],["prefixlen-s","u8"],["proto","u8"],["pad","pad",{"size":3}],["ifindex","s32"],["user","u32"]]],

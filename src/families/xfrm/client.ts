@@ -38,6 +38,7 @@ import {
   markInput,
   policyInput,
   protoNumber,
+  securityContextInput,
   selectorInput,
   toPolicy,
   toSelector,
@@ -122,6 +123,10 @@ export interface XfrmStateInput {
   lifetime?: Partial<XfrmLifetimeConfig>;
   /** TFC padding length. */
   tfcpad?: number;
+  /** Security context (an LSM label). */
+  securityContext?: string;
+  /** Offload to a device: its index, and whether the SA is inbound. */
+  offload?: XfrmOffloadInput;
   /** UDP (or TCP) encapsulation for NAT traversal. */
   encap?: XfrmEncapInput;
   /** Care-of address (route2 / hao SAs). */
@@ -134,6 +139,14 @@ export interface XfrmStateInput {
   replay?: Partial<XfrmReplayState>;
   /** Extended sequence numbers state (XFRMA_REPLAY_ESN_VAL; the bitmap length follows from replayWindow). */
   esn?: XfrmEsnInput;
+}
+
+/** An offload to give an SA. */
+export interface XfrmOffloadInput {
+  /** Interface index of the device. */
+  ifindex: number;
+  /** The SA is inbound (XFRM_OFFLOAD_INBOUND); default outbound. */
+  inbound?: boolean;
 }
 
 /** An encapsulation to give an SA. */
@@ -555,6 +568,12 @@ function stateInput(s: XfrmStateInput, field: string): XfrmUsersaInfoInput & Xfr
     };
   }
   if (s.coaddr !== undefined) out.coaddr = addressBytes(s.coaddr, `${field}.coaddr`);
+  if (s.securityContext !== undefined) out['sec-ctx'] = securityContextInput(s.securityContext, `${field}.securityContext`);
+  if (s.offload !== undefined) {
+    const o = s.offload;
+    if (o === null || typeof o !== 'object') throw new TypeError(`${field}.offload: expected an object { ifindex, inbound? }, got ${describe(o)}`);
+    out['offload-dev'] = { ifindex: checkInteger(o.ifindex, `${field}.offload.ifindex`, 0, 0x7fffffff), flags: o.inbound ? ['inbound'] : [] };
+  }
   if (s.outputMark !== undefined) {
     const m = s.outputMark;
     if (m === null || typeof m !== 'object') throw new TypeError(`${field}.outputMark: expected an object { value, mask? }, got ${describe(m)}`);
@@ -618,6 +637,7 @@ function policyKeyInput(k: XfrmPolicyKey, field: string): Obj {
   const mark = markInput(k.mark, `${field}.mark`);
   if (mark) out.mark = mark;
   if (k.ifId !== undefined) out['if-id'] = checkU32(k.ifId, `${field}.ifId`);
+  if (k.securityContext !== undefined) out['sec-ctx'] = securityContextInput(k.securityContext, `${field}.securityContext`);
   return out;
 }
 

@@ -6,7 +6,7 @@ import { formatIPv4, formatIPv6, parseIPv4, parseIPv6 } from '../../core/address
 import { checkBigInteger, checkInteger, checkU32, describe } from '../../core/check.js';
 import { AF_INET, AF_INET6 } from '../../core/constants.js';
 import { NetlinkDecodeError } from '../../core/errors.js';
-import { XFRM_POLICY_DIR_NAMES, XFRM_POLICY_FWD } from '../generated/xfrm.constants.js';
+import { XFRM_POLICY_DIR_NAMES, XFRM_POLICY_FWD, XFRM_SC_ALG_SELINUX, XFRM_SC_DOI_LSM, XFRMA_SEC_CTX } from '../generated/xfrm.constants.js';
 import {
   family as xfrmFamily,
   type XfrmAttrs,
@@ -358,6 +358,8 @@ export interface XfrmPolicyInput {
   ifId?: number;
   /** Lifetime limits (missing ones: no limit). */
   lifetime?: Partial<XfrmLifetimeConfig>;
+  /** Security context (an LSM label); a kernel without an LSM that labels IPsec accepts and drops it. */
+  securityContext?: string;
 }
 
 /** What names a policy: selector and direction, or index and direction. */
@@ -374,6 +376,8 @@ export interface XfrmPolicyKey {
   mark?: XfrmMarkInput;
   /** xfrm interface id. */
   ifId?: number;
+  /** Security context the policy was added with. */
+  securityContext?: string;
 }
 
 /** An algorithm of an SA: name and key. */
@@ -563,7 +567,18 @@ function algorithm(
 function securityContext(c: XfrmAttrs['sec-ctx']): string | undefined {
   if (!c) return undefined;
   const rest = c.__rest ?? new Uint8Array(0);
-  return new TextDecoder().decode(rest.subarray(0, Math.min(rest.length, c['ctx-len'] ?? 0)));
+  const bytes = rest.subarray(0, Math.min(rest.length, c['ctx-len'] ?? 0));
+  // ip sends the text with its NUL (ctx_len counts it) and prints up to it.
+  const nul = bytes.indexOf(0);
+  return new TextDecoder().decode(nul < 0 ? bytes : bytes.subarray(0, nul));
+}
+
+/** XFRMA_SEC_CTX as ip writes it: struct xfrm_user_sec_ctx for an LSM (SELinux) context, then the text and its NUL. */
+export function securityContextInput(text: unknown, field: string): NonNullable<XfrmAttrsInput['sec-ctx']> {
+  if (typeof text !== 'string') throw new TypeError(`${field}: expected a security context string, got ${describe(text)}`);
+  const body = new TextEncoder().encode(text + '\0');
+  if (body.length > 0xffff - 8) throw new RangeError(`${field}: a context of ${body.length} bytes does not fit`);
+  return { len: 8 + body.length, exttype: XFRMA_SEC_CTX, 'ctx-alg': XFRM_SC_ALG_SELINUX, 'ctx-doi': XFRM_SC_DOI_LSM, 'ctx-len': body.length, __rest: body };
 }
 
 function markOf(m: XfrmAttrs['mark']): XfrmMark | undefined {
@@ -855,5 +870,6 @@ export function policyInput(p: XfrmPolicyInput, field: string): XfrmUserpolicyIn
   const mark = markInput(p.mark, `${field}.mark`);
   if (mark) out.mark = mark;
   if (p.ifId !== undefined) out['if-id'] = checkU32(p.ifId, `${field}.ifId`);
+  if (p.securityContext !== undefined) out['sec-ctx'] = securityContextInput(p.securityContext, `${field}.securityContext`);
   return out;
 }

@@ -52,6 +52,8 @@ CAPTURES = [
      'xfrm state add src 10.0.0.1 dst 10.0.0.2 proto esp spi 0x7007 enc cbc(aes) %s output-mark 0x10 mask 0xff extra-flag dont-encap-dscp tfcpad 32' % KEY16, 'send', 0),
     ('NEWSA_OFFLOAD', 'ip xfrm state add: ESP offloaded to lo, inbound (XFRMA_OFFLOAD_DEV; lo is ifindex 1)',
      'xfrm state add src 10.0.0.1 dst 10.0.0.2 proto esp spi 0x8008 enc cbc(aes) %s offload dev lo dir in' % KEY16, 'send', 1),
+    ('NEWSA_CTX', 'ip xfrm state add: ESP with a security context (XFRMA_SEC_CTX: struct xfrm_user_sec_ctx, the text and its NUL)',
+     'xfrm state add src 10.0.0.1 dst 10.0.0.2 proto esp spi 0x9009 enc cbc(aes) %s ctx system_u:object_r:ipsec_spd_t:s0' % KEY16, 'send', 0),
     ('GETSA', 'ip xfrm state get: XFRM_MSG_GETSA with struct xfrm_usersa_id and XFRMA_SRCADDR',
      'xfrm state get src 10.0.0.1 dst 10.0.0.2 proto esp spi 0x1001', 'send', 0),
     ('DELSA', 'ip xfrm state delete: XFRM_MSG_DELSA with a mark',
@@ -66,6 +68,8 @@ CAPTURES = [
      'xfrm policy add src 10.0.0.0/24 dst 10.0.1.0/24 proto udp dport 53 dir out priority 7 ptype sub flag localok '
      'limit time-soft 60 tmpl src 192.0.2.1 dst 192.0.2.2 proto esp mode tunnel reqid 5 tmpl proto comp level use mark 2 mask 0xff if_id 0x42',
      'send', 0),
+    ('NEWPOLICY_CTX', 'ip xfrm policy add: a policy with a security context',
+     'xfrm policy add src 10.0.5.0/24 dst 10.0.6.0/24 dir in ctx system_u:object_r:ipsec_spd_t:s0', 'send', 0),
     ('UPDPOLICY_BLOCK', 'ip xfrm policy update: an IPv6 block policy on ICMPv6 type 128',
      'xfrm policy update src 2001:db8::/64 dst ::/0 proto ipv6-icmp type 128 dir in action block', 'send', 0),
     ('POLICY_DUMP', 'ip xfrm policy: one policy of the kernel\'s dump', 'xfrm policy', 'recv', 0),
