@@ -4,12 +4,13 @@
 // Tables: tcp, udp, raw, mptcp, unix (stream, dgram, seqpacket), netlink and
 // packet; dccp and sctp are dumped and printed as inet sockets (without ss's
 // SCTP association details); vsock, tipc and xdp are accepted and list nothing.
-// -E follows destroyed inet sockets; -s, -T, -b, -D and -F are refused.
+// -E follows destroyed inet sockets, -s prints /proc/net's counts; -T, -b,
+// -D and -F are refused.
 import { lookupService } from 'node:dns/promises';
 import { isOverrun } from '../../io/subscription.js';
 import { readFileSync } from 'node:fs';
 import { rtLinkNames } from './links.js';
-import { procNetDir, readProcDgram } from './procnet.js';
+import { procNetDir, readProcDgram, summary } from './procnet.js';
 import { CgroupPaths, Services, SocketUsers, formatG, protocolName } from './names.js';
 import { COL, Renderer } from './render.js';
 import { CommandError } from '../error.js';
@@ -1136,6 +1137,7 @@ async function ss(args: readonly string[], io: CommandIO, options: { netns?: str
   let stateFilter = 0;
   let sawQuery = false;
   let follow = false;
+  let doSummary = false;
   const dbSet = (db: number, enable: boolean): void => {
     if (enable) {
       f.states |= DEFAULT_DBS[db]!.states;
@@ -1278,7 +1280,8 @@ async function ss(args: readonly string[], io: CommandIO, options: { netns?: str
         o.sockopt = true;
         break;
       case 's':
-        throw unsupported('-s (--summary)');
+        doSummary = true;
+        break;
       case 'T':
         throw unsupported('-T (--threads)');
       case 'b':
@@ -1296,6 +1299,14 @@ async function ss(args: readonly string[], io: CommandIO, options: { netns?: str
       case 'tipcinfo':
         break;
     }
+  }
+
+  if (doSummary) {
+    // Before any socket of ours exists in the namespace: ss counts sockets in use.
+    const { text, errors } = summary(procNetDir(o.netns));
+    for (const e of errors) io.stderr(`${e}\n`);
+    io.stdout(text);
+    if (doDefault && rest.length === 0) return 0;
   }
 
   let words = [...rest];

@@ -102,3 +102,75 @@ export function readProcDgram(dir: string, table: 'raw' | 'raw6' | 'udp' | 'udp6
     return undefined;
   }
 }
+
+/** ss -s (print_summary()): socket counts of /proc/net/sockstat, sockstat6 and the TCP CurrEstab of /proc/net/snmp. */
+export function summary(dir: string | undefined): { text: string; errors: string[] } {
+  const n: Record<string, number> = {};
+  const errors: string[] = [];
+  const read = (name: string): string | undefined => {
+    if (dir === undefined) return undefined;
+    try {
+      return readFileSync(`${dir}/${name}`, 'latin1');
+    } catch {
+      return undefined;
+    }
+  };
+  const sockstat = read('sockstat');
+  if (sockstat === undefined) errors.push('ss: get_sockstat: No such file or directory');
+  for (const line of `${sockstat ?? ''}${read('sockstat6') ?? ''}`.split('\n')) {
+    const [id, ...words] = line.split(' ');
+    // get_sockstat_line(): the numbers after each label, by position.
+    const v = (i: number): number => Number.parseInt(words[2 * i + 1] ?? '0', 10) || 0;
+    switch (id) {
+      case 'sockets:':
+        n.socks = v(0);
+        break;
+      case 'UDP:':
+        n.udp4 = v(0);
+        break;
+      case 'UDP6:':
+        n.udp6 = v(0);
+        break;
+      case 'RAW:':
+        n.raw4 = v(0);
+        break;
+      case 'RAW6:':
+        n.raw6 = v(0);
+        break;
+      case 'TCP6:':
+        n.tcp6 = v(0);
+        break;
+      case 'FRAG:':
+        n.frag4 = v(0);
+        break;
+      case 'FRAG6:':
+        n.frag6 = v(0);
+        break;
+      case 'TCP:':
+        n.tcp4 = v(0);
+        n.orphans = v(1);
+        n.tws = v(2);
+        n.total = v(3);
+        break;
+    }
+  }
+  let estab = 0;
+  const snmp = (read('snmp') ?? '').split('\n');
+  const head = snmp.findIndex((l) => l.startsWith('Tcp:'));
+  const pos = head < 0 ? -1 : snmp[head]!.split(' ').indexOf('CurrEstab');
+  if (pos > 0 && snmp[head + 1]?.startsWith('Tcp:')) estab = Number.parseInt(snmp[head + 1]!.split(' ')[pos] ?? '0', 10) || 0;
+  else errors.push('ss: get_snmpstat: No such process');
+  const g = (k: string): number => n[k] ?? 0;
+  const row = (name: string, ip: number, ip6: number): string => `${name}\t  ${String(ip + ip6).padEnd(9)} ${String(ip).padEnd(9)} ${String(ip6).padEnd(9)}\n`;
+  const text =
+    `Total: ${g('socks')}\n` +
+    `TCP:   ${g('total') + g('tws')} (estab ${estab}, closed ${g('total') - (g('tcp4') + g('tcp6') - g('tws'))}, orphaned ${g('orphans')}, timewait ${g('tws')})\n` +
+    '\nTransport Total     IP        IPv6\n' +
+    row('RAW', g('raw4'), g('raw6')) +
+    row('UDP', g('udp4'), g('udp6')) +
+    row('TCP', g('tcp4'), g('tcp6')) +
+    row('INET', g('raw4') + g('udp4') + g('tcp4'), g('raw6') + g('udp6') + g('tcp6')) +
+    row('FRAG', g('frag4'), g('frag6')) +
+    '\n';
+  return { text, errors };
+}
