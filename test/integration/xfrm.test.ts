@@ -388,6 +388,61 @@ describe('nlkit xfrm next to ip xfrm', () => {
   });
 });
 
+describe('policy expiry seen by three monitors', () => {
+  let ns: string;
+  beforeAll(async () => {
+    ns = await createNetns('xfrm-exp');
+  });
+  afterAll(async () => {
+    await removeNetns(ns);
+  });
+
+  it('reports the soft and hard expiry of a policy with a lifetime: XfrmClient.monitor(), nlkit xfrm monitor and ip xfrm monitor alike', async () => {
+    await using x = await XfrmClient.open({ netns: ns });
+    const events = x.monitor({ groups: ['expire', 'policy'] });
+    const theirs: string[] = [];
+    const child = spawn('ip', ['-n', ns, 'xfrm', 'monitor', 'expire', 'policy'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    child.stdout.setEncoding('utf8').on('data', (t: string) => theirs.push(t));
+    let mine = '';
+    const controller = new AbortController();
+    let ready!: () => void;
+    const listening = new Promise<void>((r) => (ready = r));
+    const running = nlkit(['-n', ns, 'xfrm', 'monitor', 'expire', 'policy'], { signal: controller.signal, ready, onStdout: (t) => (mine += t) });
+    try {
+      await listening;
+      let marked = false;
+      for (let i = 0; i < 100 && !marked; i++) {
+        ip(ns, ['xfrm', 'policy', 'add', 'src', `10.57.${i}.0/24`, 'dst', '10.58.0.0/24', 'dir', 'in']);
+        ip(ns, ['xfrm', 'policy', 'delete', 'src', `10.57.${i}.0/24`, 'dst', '10.58.0.0/24', 'dir', 'in']);
+        for (let wait = 0; wait < 20 && !theirs.join('').includes('Deleted src 10.57.'); wait++) await new Promise((r) => setTimeout(r, 50));
+        marked = theirs.join('').includes('Deleted src 10.57.');
+      }
+      expect(marked).toBe(true);
+      // The kernel's policy timer: soft expiry after 1 s, hard expiry (and deletion) after 2 s.
+      ip(ns, ['xfrm', 'policy', 'add', 'src', '10.59.0.0/24', 'dst', '10.60.0.0/24', 'dir', 'out', 'priority', '9', 'limit', 'time-soft', '1', 'limit', 'time-hard', '2']);
+      const expiries: Extract<XfrmEvent, { type: 'polexpire' }>[] = [];
+      while (expiries.length < 2) {
+        const r = await events.next();
+        if (r.done) break;
+        if (!isOverrun(r.value) && r.value.type === 'polexpire') expiries.push(r.value as Extract<XfrmEvent, { type: 'polexpire' }>);
+      }
+      expect(expiries.map((e) => e.hard)).toEqual([false, true]);
+      expect(expiries[1]!.policy).toMatchObject({ dir: 'out', priority: 9, selector: { src: '10.59.0.0/24', dst: '10.60.0.0/24' } });
+      expect(expiries[1]!.policy.lifetime).toMatchObject({ softAddExpiresSeconds: 1n, hardAddExpiresSeconds: 2n });
+
+      const blocks = (text: string): string[] => [...text.matchAll(/Expired src 10\.59[^]*?\thard \d\n/g)].map((m) => m[0]);
+      for (let wait = 0; wait < 100 && !(blocks(theirs.join('')).length >= 2 && blocks(mine).length >= 2); wait++) await new Promise((r) => setTimeout(r, 50));
+      expect(blocks(theirs.join(''))).toHaveLength(2);
+      expect(blocks(mine)).toEqual(blocks(theirs.join('')));
+    } finally {
+      controller.abort();
+      child.kill();
+      events.close();
+    }
+    expect((await running).code).toBe(0);
+  });
+});
+
 describe('the captured xfrm vectors and ip', () => {
   it('are printed by ip xfrm monitor file as stored', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'nlkit-xfrm-vec-'));
