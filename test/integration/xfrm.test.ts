@@ -240,6 +240,14 @@ describe('nlkit xfrm next to ip xfrm', () => {
     for (const line of BAD_LINES) await same(theirs, mine, line);
   });
 
+  it('prints the usage texts of ip xfrm whole', async () => {
+    for (const line of ['xfrm help', 'xfrm state help', 'xfrm policy help', 'xfrm monitor help']) {
+      const a = ipRun(theirs, line.split(' '));
+      const b = await nlkit(['-n', mine, ...line.split(' ')]);
+      expect({ line, code: b.code, stderr: b.stderr }).toEqual({ line, code: a.code, stderr: a.stderr });
+    }
+  });
+
   it('reads policies and SAs as typed objects through XfrmClient', async () => {
     ip(mine, [
       'xfrm',

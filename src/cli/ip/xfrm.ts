@@ -1479,7 +1479,9 @@ UPSPEC := proto { { tcp | udp | sctp | dccp } [ sport PORT ] [ dport PORT ] |
                   gre [ key { DOTTED-QUAD | NUMBER } ] | PROTO }
 LIMIT-LIST := [ LIMIT-LIST ] limit LIMIT
 LIMIT := { time-soft | time-hard | time-use-soft | time-use-hard } SECONDS |
-         { byte-soft | byte-hard } SIZE | { packet-soft | packet-hard } COUNT`;
+         { byte-soft | byte-hard } SIZE | { packet-soft | packet-hard } COUNT
+ENCAP := { espinudp | espinudp-nonike | espintcp } SPORT DPORT OADDR
+DIR := in | out`;
 
 /** Runs `nlkit xfrm ...`. */
 export async function runXfrm(ctx: IpContext, argv: string[]): Promise<number> {
