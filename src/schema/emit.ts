@@ -77,6 +77,7 @@ class Names {
     'Scope',
     'UnknownAttribute',
     'StructRest',
+    'StructRestInput',
     'StructDesc',
     'MessageWriter',
     'Record',
@@ -176,7 +177,7 @@ class TypeEmitter {
   private formatType(f: SubMessageFormat, input: boolean): string {
     if (f.attributeSet !== undefined && f.fixedHeader !== undefined) return this.merged(f.fixedHeader, f.attributeSet, input);
     if (f.attributeSet !== undefined) return this.setType(f.attributeSet, input);
-    if (f.fixedHeader !== undefined) return input ? `${this.structType(f.fixedHeader, true)} & { "__rest"?: Uint8Array }` : `${this.structType(f.fixedHeader, false)} & StructRest`;
+    if (f.fixedHeader !== undefined) return input ? `${this.structType(f.fixedHeader, true)} & StructRestInput` : `${this.structType(f.fixedHeader, false)} & StructRest`;
     return 'Record<string, never>';
   }
 
@@ -227,7 +228,7 @@ class TypeEmitter {
           return input ? `readonly (${rec})[]` : `Array<${rec}>`;
         }
         if (a.struct !== undefined && a.subType === 'binary') return input ? `readonly ${this.structType(a.struct, true)}[]` : `Array<${this.structType(a.struct, false)}>`;
-        if (a.struct !== undefined) return input ? `${this.structType(a.struct, true)} & { "__rest"?: Uint8Array }` : `${this.structType(a.struct, false)} & StructRest`;
+        if (a.struct !== undefined) return input ? `${this.structType(a.struct, true)} & StructRestInput` : `${this.structType(a.struct, false)} & StructRest`;
         if (a.subType !== undefined && Object.hasOwn(INT_SIZE, a.subType)) {
           const el = this.intType(a.subType, a, input);
           return input ? `readonly (${el})[]` : `Array<${el}>`;
@@ -348,7 +349,7 @@ export function emitFamilyModule(spec: FamilySpec, specFile: string): string {
   // Only the names the module uses are imported (the project compiles with noUnusedLocals).
   const used = (names: readonly string[]): string[] => names.filter((n) => new RegExp(`\\b${n}\\b`).test(rest));
   const familyTypes = used(['OperationCodec', 'OperationModeCodec']).map((n) => `type ${n}`);
-  const runtime = [...used(codec.runtimeNames), ...used(['FamilyCodecs', 'Obj', 'Scope', 'StructDesc', 'StructRest', 'UnknownAttribute']).map((n) => `type ${n}`)];
+  const runtime = [...used(codec.runtimeNames), ...used(['FamilyCodecs', 'Obj', 'Scope', 'StructDesc', 'StructRest', 'StructRestInput', 'UnknownAttribute']).map((n) => `type ${n}`)];
   return [
     `${GENERATED_MARKER} (scripts/codegen.mjs) from the YNL spec ${specFile}; do not edit.`,
     '// test/unit/schema/codegen-stale.test.ts fails when this file is out of date: rerun `npm run codegen`.',

@@ -644,5 +644,12 @@ export function putBitfield32(w: MessageWriter, t: number, value: number, select
 
 /** The bytes past a struct's known members (a newer kernel's additions), or undefined. */
 export interface StructRest {
+  /** Bytes after the members the spec describes. */
   __rest: Uint8Array | undefined;
+}
+
+/** Bytes to write after a struct's known members (those of a decoded struct, to write it back unchanged). */
+export interface StructRestInput {
+  /** Bytes written after the members the spec describes. */
+  __rest?: Uint8Array;
 }

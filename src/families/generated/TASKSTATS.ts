@@ -25,6 +25,7 @@ import {
   type Scope,
   type StructDesc,
   type StructRest,
+  type StructRestInput,
   type UnknownAttribute,
 } from '../../schema/runtime.js';
 
@@ -223,7 +224,7 @@ export interface TaskstatsAttrs {
 export interface TaskstatsAttrsInput {
   "pid"?: number;
   "tgid"?: number;
-  "stats"?: TaskstatsInput & { "__rest"?: Uint8Array };
+  "stats"?: TaskstatsInput & StructRestInput;
   "aggr-pid"?: TaskstatsAggrAttrsInput;
   "aggr-tgid"?: TaskstatsAggrAttrsInput;
   "__unknown"?: readonly UnknownAttribute[];
@@ -239,7 +240,7 @@ export interface TaskstatsAggrAttrs {
 export interface TaskstatsAggrAttrsInput {
   "pid"?: number;
   "tgid"?: number;
-  "stats"?: TaskstatsInput & { "__rest"?: Uint8Array };
+  "stats"?: TaskstatsInput & StructRestInput;
   "__unknown"?: readonly UnknownAttribute[];
 }
 /** Decoded attributes of set cgroupstats-cmd-attrs. */
@@ -259,7 +260,7 @@ export interface CgroupstatsAttrs {
 }
 /** Attributes of set cgroupstats-attrs to encode. */
 export interface CgroupstatsAttrsInput {
-  "cgroup-stats"?: CgroupstatsInput & { "__rest"?: Uint8Array };
+  "cgroup-stats"?: CgroupstatsInput & StructRestInput;
   "__unknown"?: readonly UnknownAttribute[];
 }
 /** Values of get messages to encode. */

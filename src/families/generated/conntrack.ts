@@ -36,6 +36,7 @@ import {
   type Scope,
   type StructDesc,
   type StructRest,
+  type StructRestInput,
   type UnknownAttribute,
 } from '../../schema/runtime.js';
 
@@ -157,8 +158,8 @@ export interface ProtoinfoTcpAttrsInput {
   "tcp-state"?: NfCtTcpState | number;
   "tcp-wscale-original"?: number;
   "tcp-wscale-reply"?: number;
-  "tcp-flags-original"?: NfCtTcpFlagsMaskInput & { "__rest"?: Uint8Array };
-  "tcp-flags-reply"?: NfCtTcpFlagsMaskInput & { "__rest"?: Uint8Array };
+  "tcp-flags-original"?: NfCtTcpFlagsMaskInput & StructRestInput;
+  "tcp-flags-reply"?: NfCtTcpFlagsMaskInput & StructRestInput;
   "__unknown"?: readonly UnknownAttribute[];
 }
 /** Decoded attributes of set protoinfo-dccp-attrs. */

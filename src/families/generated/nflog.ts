@@ -31,6 +31,7 @@ import {
   type Scope,
   type StructDesc,
   type StructRest,
+  type StructRestInput,
   type UnknownAttribute,
 } from '../../schema/runtime.js';
 
@@ -143,14 +144,14 @@ export interface PacketAttrs {
 }
 /** Attributes of set packet-attrs to encode. */
 export interface PacketAttrsInput {
-  "packet-hdr"?: NfulnlMsgPacketHdrInput & { "__rest"?: Uint8Array };
+  "packet-hdr"?: NfulnlMsgPacketHdrInput & StructRestInput;
   "mark"?: number;
-  "timestamp"?: NfulnlMsgPacketTimestampInput & { "__rest"?: Uint8Array };
+  "timestamp"?: NfulnlMsgPacketTimestampInput & StructRestInput;
   "ifindex-indev"?: number;
   "ifindex-outdev"?: number;
   "ifindex-physindev"?: number;
   "ifindex-physoutdev"?: number;
-  "hwaddr"?: NfulnlMsgPacketHwInput & { "__rest"?: Uint8Array };
+  "hwaddr"?: NfulnlMsgPacketHwInput & StructRestInput;
   "payload"?: Uint8Array;
   "prefix"?: string;
   "uid"?: number;
@@ -178,8 +179,8 @@ export interface ConfigAttrs {
 }
 /** Attributes of set config-attrs to encode. */
 export interface ConfigAttrsInput {
-  "cmd"?: NfulnlMsgConfigCmdInput & { "__rest"?: Uint8Array };
-  "mode"?: NfulnlMsgConfigModeInput & { "__rest"?: Uint8Array };
+  "cmd"?: NfulnlMsgConfigCmdInput & StructRestInput;
+  "mode"?: NfulnlMsgConfigModeInput & StructRestInput;
   "nlbufsiz"?: number;
   "timeout"?: number;
   "qthresh"?: number;

@@ -29,6 +29,7 @@ import {
   type Scope,
   type StructDesc,
   type StructRest,
+  type StructRestInput,
   type UnknownAttribute,
 } from '../../schema/runtime.js';
 
@@ -159,15 +160,15 @@ export interface PacketAttrs {
 }
 /** Attributes of set packet-attrs to encode. */
 export interface PacketAttrsInput {
-  "packet-hdr"?: NfqnlMsgPacketHdrInput & { "__rest"?: Uint8Array };
-  "verdict-hdr"?: NfqnlMsgVerdictHdrInput & { "__rest"?: Uint8Array };
+  "packet-hdr"?: NfqnlMsgPacketHdrInput & StructRestInput;
+  "verdict-hdr"?: NfqnlMsgVerdictHdrInput & StructRestInput;
   "mark"?: number;
-  "timestamp"?: NfqnlMsgPacketTimestampInput & { "__rest"?: Uint8Array };
+  "timestamp"?: NfqnlMsgPacketTimestampInput & StructRestInput;
   "ifindex-indev"?: number;
   "ifindex-outdev"?: number;
   "ifindex-physindev"?: number;
   "ifindex-physoutdev"?: number;
-  "hwaddr"?: NfqnlMsgPacketHwInput & { "__rest"?: Uint8Array };
+  "hwaddr"?: NfqnlMsgPacketHwInput & StructRestInput;
   "payload"?: Uint8Array;
   "ct"?: Uint8Array;
   "ct-info"?: IpConntrackInfo | number;
@@ -193,8 +194,8 @@ export interface ConfigAttrs {
 }
 /** Attributes of set config-attrs to encode. */
 export interface ConfigAttrsInput {
-  "cmd"?: NfqnlMsgConfigCmdInput & { "__rest"?: Uint8Array };
-  "params"?: NfqnlMsgConfigParamsInput & { "__rest"?: Uint8Array };
+  "cmd"?: NfqnlMsgConfigCmdInput & StructRestInput;
+  "params"?: NfqnlMsgConfigParamsInput & StructRestInput;
   "queue-maxlen"?: number;
   "mask"?: NfqaCfgFlags | number | readonly (NfqaCfgFlags | number)[];
   "flags"?: NfqaCfgFlags | number | readonly (NfqaCfgFlags | number)[];

@@ -36,6 +36,7 @@ import {
   type Scope,
   type StructDesc,
   type StructRest,
+  type StructRestInput,
   type UnknownAttribute,
 } from '../../schema/runtime.js';
 
@@ -462,7 +463,7 @@ export interface Nl80211AttrsInput {
   "wiphy-rts-threshold"?: number;
   "timed-out"?: boolean;
   "use-mfp"?: number;
-  "sta-flags2"?: StaFlagUpdateInput & { "__rest"?: Uint8Array };
+  "sta-flags2"?: StaFlagUpdateInput & StructRestInput;
   "control-port"?: boolean;
   "testdata"?: Uint8Array;
   "privacy"?: boolean;

@@ -29,6 +29,7 @@ import {
   type Scope,
   type StructDesc,
   type StructRest,
+  type StructRestInput,
   type UnknownAttribute,
 } from '../../schema/runtime.js';
 
@@ -88,8 +89,8 @@ export interface DatapathAttrs {
 export interface DatapathAttrsInput {
   "name"?: string;
   "upcall-pid"?: number;
-  "stats"?: OvsDpStatsInput & { "__rest"?: Uint8Array };
-  "megaflow-stats"?: OvsDpMegaflowStatsInput & { "__rest"?: Uint8Array };
+  "stats"?: OvsDpStatsInput & StructRestInput;
+  "megaflow-stats"?: OvsDpMegaflowStatsInput & StructRestInput;
   "user-features"?: UserFeatures | number | readonly (UserFeatures | number)[];
   "masks-cache-size"?: number;
   "per-cpu-pids"?: readonly (number)[];

@@ -38,6 +38,7 @@ import {
   type Scope,
   type StructDesc,
   type StructRest,
+  type StructRestInput,
   type UnknownAttribute,
 } from '../../schema/runtime.js';
 
@@ -276,7 +277,7 @@ export interface FlowAttrs {
 export interface FlowAttrsInput {
   "key"?: KeyAttrsInput;
   "actions"?: ActionAttrsInput;
-  "stats"?: OvsFlowStatsInput & { "__rest"?: Uint8Array };
+  "stats"?: OvsFlowStatsInput & StructRestInput;
   "tcp-flags"?: number;
   "used"?: bigint | number;
   "clear"?: boolean;
@@ -328,35 +329,35 @@ export interface KeyAttrsInput {
   "encap"?: KeyAttrsInput;
   "priority"?: number;
   "in-port"?: number;
-  "ethernet"?: OvsKeyEthernetInput & { "__rest"?: Uint8Array };
+  "ethernet"?: OvsKeyEthernetInput & StructRestInput;
   "vlan"?: number;
   "ethertype"?: number;
-  "ipv4"?: OvsKeyIpv4Input & { "__rest"?: Uint8Array };
-  "ipv6"?: OvsKeyIpv6Input & { "__rest"?: Uint8Array };
-  "tcp"?: OvsKeyTcpInput & { "__rest"?: Uint8Array };
-  "udp"?: OvsKeyUdpInput & { "__rest"?: Uint8Array };
-  "icmp"?: OvsKeyIcmpInput & { "__rest"?: Uint8Array };
-  "icmpv6"?: OvsKeyIcmpInput & { "__rest"?: Uint8Array };
-  "arp"?: OvsKeyArpInput & { "__rest"?: Uint8Array };
-  "nd"?: OvsKeyNdInput & { "__rest"?: Uint8Array };
+  "ipv4"?: OvsKeyIpv4Input & StructRestInput;
+  "ipv6"?: OvsKeyIpv6Input & StructRestInput;
+  "tcp"?: OvsKeyTcpInput & StructRestInput;
+  "udp"?: OvsKeyUdpInput & StructRestInput;
+  "icmp"?: OvsKeyIcmpInput & StructRestInput;
+  "icmpv6"?: OvsKeyIcmpInput & StructRestInput;
+  "arp"?: OvsKeyArpInput & StructRestInput;
+  "nd"?: OvsKeyNdInput & StructRestInput;
   "skb-mark"?: number;
   "tunnel"?: TunnelKeyAttrsInput;
-  "sctp"?: OvsKeySctpInput & { "__rest"?: Uint8Array };
+  "sctp"?: OvsKeySctpInput & StructRestInput;
   "tcp-flags"?: number;
   "dp-hash"?: number;
   "recirc-id"?: number;
-  "mpls"?: OvsKeyMplsInput & { "__rest"?: Uint8Array };
+  "mpls"?: OvsKeyMplsInput & StructRestInput;
   "ct-state"?: CtStateFlags | number | readonly (CtStateFlags | number)[];
   "ct-zone"?: number;
   "ct-mark"?: number;
   "ct-labels"?: string | Uint8Array;
-  "ct-orig-tuple-ipv4"?: OvsKeyCtTupleIpv4Input & { "__rest"?: Uint8Array };
+  "ct-orig-tuple-ipv4"?: OvsKeyCtTupleIpv4Input & StructRestInput;
   "ct-orig-tuple-ipv6"?: Uint8Array;
   "nsh"?: OvsNshKeyAttrsInput;
   "packet-type"?: number;
   "nd-extensions"?: Uint8Array;
   "tunnel-info"?: Uint8Array;
-  "ipv6-exthdrs"?: OvsKeyIpv6ExthdrsInput & { "__rest"?: Uint8Array };
+  "ipv6-exthdrs"?: OvsKeyIpv6ExthdrsInput & StructRestInput;
   "__unknown"?: readonly UnknownAttribute[];
 }
 /** Decoded attributes of set action-attrs. */
@@ -392,12 +393,12 @@ export interface ActionAttrsInput {
   "output"?: number;
   "userspace"?: UserspaceAttrsInput;
   "set"?: KeyAttrsInput;
-  "push-vlan"?: OvsActionPushVlanInput & { "__rest"?: Uint8Array };
+  "push-vlan"?: OvsActionPushVlanInput & StructRestInput;
   "pop-vlan"?: boolean;
   "sample"?: SampleAttrsInput;
   "recirc"?: number;
-  "hash"?: OvsActionHashInput & { "__rest"?: Uint8Array };
-  "push-mpls"?: OvsActionPushMplsInput & { "__rest"?: Uint8Array };
+  "hash"?: OvsActionHashInput & StructRestInput;
+  "push-mpls"?: OvsActionPushMplsInput & StructRestInput;
   "pop-mpls"?: number;
   "set-masked"?: KeyAttrsInput;
   "ct"?: CtAttrsInput;
@@ -410,7 +411,7 @@ export interface ActionAttrsInput {
   "meter"?: number;
   "clone"?: ActionAttrsInput;
   "check-pkt-len"?: CheckPktLenAttrsInput;
-  "add-mpls"?: OvsActionAddMplsInput & { "__rest"?: Uint8Array };
+  "add-mpls"?: OvsActionAddMplsInput & StructRestInput;
   "dec-ttl"?: DecTtlAttrsInput;
   "psample"?: PsampleAttrsInput;
   "__unknown"?: readonly UnknownAttribute[];

@@ -30,6 +30,7 @@ import {
   type Scope,
   type StructDesc,
   type StructRest,
+  type StructRestInput,
   type UnknownAttribute,
 } from '../../schema/runtime.js';
 
@@ -109,7 +110,7 @@ export interface VportAttrsInput {
   "name"?: string;
   "options"?: VportOptionsAttrsInput;
   "upcall-pid"?: readonly (number)[];
-  "stats"?: OvsVportStatsInput & { "__rest"?: Uint8Array };
+  "stats"?: OvsVportStatsInput & StructRestInput;
   "ifindex"?: number;
   "netnsid"?: number;
   "upcall-stats"?: UpcallStatsAttrsInput;

@@ -31,6 +31,7 @@ import {
   type Scope,
   type StructDesc,
   type StructRest,
+  type StructRestInput,
   type UnknownAttribute,
 } from '../../schema/runtime.js';
 
@@ -89,7 +90,7 @@ export interface AddrAttrsInput {
   "label"?: string;
   "broadcast"?: string | number;
   "anycast"?: Uint8Array;
-  "cacheinfo"?: IfaCacheinfoInput & { "__rest"?: Uint8Array };
+  "cacheinfo"?: IfaCacheinfoInput & StructRestInput;
   "multicast"?: Uint8Array;
   "flags"?: IfaFlags | number | readonly (IfaFlags | number)[];
   "rt-priority"?: number;

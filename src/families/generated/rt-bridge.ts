@@ -34,6 +34,7 @@ import {
   type Scope,
   type StructDesc,
   type StructRest,
+  type StructRestInput,
   type UnknownAttribute,
 } from '../../schema/runtime.js';
 
@@ -152,7 +153,7 @@ export interface BridgeAfAttrs {
 export interface BridgeAfAttrsInput {
   "flags"?: BridgeFlags | number | readonly (BridgeFlags | number)[];
   "mode"?: BridgeMode | number;
-  "vlan-info"?: (BridgeVlanInfoInput & { "__rest"?: Uint8Array }) | readonly (BridgeVlanInfoInput & { "__rest"?: Uint8Array })[];
+  "vlan-info"?: (BridgeVlanInfoInput & StructRestInput) | readonly (BridgeVlanInfoInput & StructRestInput)[];
   "vlan-tunnel-info"?: BridgeVlanTunnelAttrsInput | readonly (BridgeVlanTunnelAttrsInput)[];
   "mrp"?: Uint8Array;
   "cfm"?: Uint8Array;
@@ -291,7 +292,7 @@ export interface MdbaSetAttrs {
 }
 /** Attributes of set mdba-set-attrs to encode. */
 export interface MdbaSetAttrsInput {
-  "entry"?: BrMdbEntryInput & { "__rest"?: Uint8Array };
+  "entry"?: BrMdbEntryInput & StructRestInput;
   "entry-attrs"?: MdbeAttrsInput;
   "__unknown"?: readonly UnknownAttribute[];
 }

@@ -48,6 +48,7 @@ import {
   type Scope,
   type StructDesc,
   type StructRest,
+  type StructRestInput,
   type UnknownAttribute,
 } from '../../schema/runtime.js';
 
@@ -537,12 +538,12 @@ export interface LinkAttrsInput {
   "mtu"?: number;
   "link"?: number;
   "qdisc"?: string;
-  "stats"?: RtnlLinkStatsInput & { "__rest"?: Uint8Array };
+  "stats"?: RtnlLinkStatsInput & StructRestInput;
   "master"?: number;
   "wireless"?: Uint8Array;
   "protinfo"?: Uint8Array;
   "txqlen"?: number;
-  "map"?: RtnlLinkIfmapInput & { "__rest"?: Uint8Array };
+  "map"?: RtnlLinkIfmapInput & StructRestInput;
   "weight"?: number;
   "operstate"?: number;
   "linkmode"?: number;
@@ -551,7 +552,7 @@ export interface LinkAttrsInput {
   "ifalias"?: string;
   "num-vf"?: number;
   "vfinfo-list"?: VfinfoListAttrsInput;
-  "stats64"?: RtnlLinkStats64Input & { "__rest"?: Uint8Array };
+  "stats64"?: RtnlLinkStats64Input & StructRestInput;
   "vf-ports"?: VfPortsAttrsInput;
   "port-self"?: PortSelfAttrsInput;
   "af-spec"?: AfSpecAttrsInput;
@@ -652,17 +653,17 @@ export interface VfinfoAttrs {
 }
 /** Attributes of set vfinfo-attrs to encode. */
 export interface VfinfoAttrsInput {
-  "mac"?: IflaVfMacInput & { "__rest"?: Uint8Array };
-  "vlan"?: IflaVfVlanInput & { "__rest"?: Uint8Array };
-  "tx-rate"?: IflaVfTxRateInput & { "__rest"?: Uint8Array };
-  "spoofchk"?: IflaVfSpoofchkInput & { "__rest"?: Uint8Array };
-  "link-state"?: IflaVfLinkStateInput & { "__rest"?: Uint8Array };
-  "rate"?: IflaVfRateInput & { "__rest"?: Uint8Array };
-  "rss-query-en"?: IflaVfRssQueryEnInput & { "__rest"?: Uint8Array };
+  "mac"?: IflaVfMacInput & StructRestInput;
+  "vlan"?: IflaVfVlanInput & StructRestInput;
+  "tx-rate"?: IflaVfTxRateInput & StructRestInput;
+  "spoofchk"?: IflaVfSpoofchkInput & StructRestInput;
+  "link-state"?: IflaVfLinkStateInput & StructRestInput;
+  "rate"?: IflaVfRateInput & StructRestInput;
+  "rss-query-en"?: IflaVfRssQueryEnInput & StructRestInput;
   "stats"?: VfStatsAttrsInput;
-  "trust"?: IflaVfTrustInput & { "__rest"?: Uint8Array };
-  "ib-node-guid"?: IflaVfGuidInput & { "__rest"?: Uint8Array };
-  "ib-port-guid"?: IflaVfGuidInput & { "__rest"?: Uint8Array };
+  "trust"?: IflaVfTrustInput & StructRestInput;
+  "ib-node-guid"?: IflaVfGuidInput & StructRestInput;
+  "ib-port-guid"?: IflaVfGuidInput & StructRestInput;
   "vlan-list"?: VfVlanAttrsInput;
   "broadcast"?: Uint8Array;
   "__unknown"?: readonly UnknownAttribute[];
@@ -698,7 +699,7 @@ export interface VfVlanAttrs {
 }
 /** Attributes of set vf-vlan-attrs to encode. */
 export interface VfVlanAttrsInput {
-  "info"?: (IflaVfVlanInfoInput & { "__rest"?: Uint8Array }) | readonly (IflaVfVlanInfoInput & { "__rest"?: Uint8Array })[];
+  "info"?: (IflaVfVlanInfoInput & StructRestInput) | readonly (IflaVfVlanInfoInput & StructRestInput)[];
   "__unknown"?: readonly UnknownAttribute[];
 }
 /** Decoded attributes of set vf-ports-attrs. */
@@ -919,8 +920,8 @@ export interface LinkinfoBridgeAttrsInput {
   "vlan-filtering"?: number;
   "vlan-protocol"?: number;
   "group-fwd-mask"?: number;
-  "root-id"?: IflaBridgeIdInput & { "__rest"?: Uint8Array };
-  "bridge-id"?: IflaBridgeIdInput & { "__rest"?: Uint8Array };
+  "root-id"?: IflaBridgeIdInput & StructRestInput;
+  "bridge-id"?: IflaBridgeIdInput & StructRestInput;
   "root-port"?: number;
   "root-path-cost"?: number;
   "topology-change"?: number;
@@ -954,7 +955,7 @@ export interface LinkinfoBridgeAttrsInput {
   "mcast-igmp-version"?: number;
   "mcast-mld-version"?: number;
   "vlan-stats-per-port"?: number;
-  "multi-boolopt"?: BrBooloptMultiInput & { "__rest"?: Uint8Array };
+  "multi-boolopt"?: BrBooloptMultiInput & StructRestInput;
   "mcast-querier-state"?: Uint8Array;
   "fdb-n-learned"?: number;
   "fdb-max-learned"?: number;
@@ -1023,8 +1024,8 @@ export interface LinkinfoBrportAttrsInput {
   "proxyarp"?: number;
   "learning-sync"?: number;
   "proxyarp-wifi"?: number;
-  "root-id"?: IflaBridgeIdInput & { "__rest"?: Uint8Array };
-  "bridge-id"?: IflaBridgeIdInput & { "__rest"?: Uint8Array };
+  "root-id"?: IflaBridgeIdInput & StructRestInput;
+  "bridge-id"?: IflaBridgeIdInput & StructRestInput;
   "designated-port"?: number;
   "designated-cost"?: number;
   "id"?: number;
@@ -1241,7 +1242,7 @@ export interface LinkinfoGeneveAttrsInput {
   "ttl-inherit"?: number;
   "df"?: number;
   "inner-proto-inherit"?: boolean;
-  "port-range"?: IflaGenevePortRangeInput & { "__rest"?: Uint8Array };
+  "port-range"?: IflaGenevePortRangeInput & StructRestInput;
   "gro-hint"?: boolean;
   "local"?: string | number;
   "local6"?: string | Uint8Array;
@@ -1393,7 +1394,7 @@ export interface LinkinfoVlanAttrs {
 /** Attributes of set linkinfo-vlan-attrs to encode. */
 export interface LinkinfoVlanAttrsInput {
   "id"?: number;
-  "flags"?: IflaVlanFlagsInput & { "__rest"?: Uint8Array };
+  "flags"?: IflaVlanFlagsInput & StructRestInput;
   "egress-qos"?: IflaVlanQosAttrsInput;
   "ingress-qos"?: IflaVlanQosAttrsInput;
   "protocol"?: VlanProtocols | number;
@@ -1406,7 +1407,7 @@ export interface IflaVlanQosAttrs {
 }
 /** Attributes of set ifla-vlan-qos to encode. */
 export interface IflaVlanQosAttrsInput {
-  "mapping"?: (IflaVlanQosMappingInput & { "__rest"?: Uint8Array }) | readonly (IflaVlanQosMappingInput & { "__rest"?: Uint8Array })[];
+  "mapping"?: (IflaVlanQosMappingInput & StructRestInput) | readonly (IflaVlanQosMappingInput & StructRestInput)[];
   "__unknown"?: readonly UnknownAttribute[];
 }
 /** Decoded attributes of set linkinfo-vrf-attrs. */
@@ -1472,7 +1473,7 @@ export interface Ifla6AttrsInput {
   "conf"?: readonly (number)[];
   "stats"?: readonly (bigint | number)[];
   "mcast"?: Uint8Array;
-  "cacheinfo"?: IflaCacheinfoInput & { "__rest"?: Uint8Array };
+  "cacheinfo"?: IflaCacheinfoInput & StructRestInput;
   "icmp6stats"?: readonly (bigint | number)[];
   "token"?: Uint8Array;
   "addr-gen-mode"?: number;
@@ -1502,7 +1503,7 @@ export interface StatsAttrs {
 }
 /** Attributes of set stats-attrs to encode. */
 export interface StatsAttrsInput {
-  "link-64"?: RtnlLinkStats64Input & { "__rest"?: Uint8Array };
+  "link-64"?: RtnlLinkStats64Input & StructRestInput;
   "link-xstats"?: Uint8Array;
   "link-xstats-slave"?: Uint8Array;
   "link-offload-xstats"?: LinkOffloadXstatsAttrsInput;
@@ -1641,7 +1642,7 @@ export interface LinkinfoVxlanAttrsInput {
   "learning"?: number;
   "ageing"?: number;
   "limit"?: number;
-  "port-range"?: IflaVxlanPortRangeInput & { "__rest"?: Uint8Array };
+  "port-range"?: IflaVxlanPortRangeInput & StructRestInput;
   "proxy"?: number;
   "rsc"?: number;
   "l2miss"?: number;

@@ -33,6 +33,7 @@ import {
   type Scope,
   type StructDesc,
   type StructRest,
+  type StructRestInput,
   type UnknownAttribute,
 } from '../../schema/runtime.js';
 
@@ -161,7 +162,7 @@ export interface NeighbourAttrsInput {
   "unspec"?: Uint8Array;
   "dst"?: string | Uint8Array;
   "lladdr"?: string | Uint8Array;
-  "cacheinfo"?: NdaCacheinfoInput & { "__rest"?: Uint8Array };
+  "cacheinfo"?: NdaCacheinfoInput & StructRestInput;
   "probes"?: number;
   "vlan"?: number;
   "port"?: number;
@@ -196,9 +197,9 @@ export interface NdtAttrsInput {
   "thresh1"?: number;
   "thresh2"?: number;
   "thresh3"?: number;
-  "config"?: NdtConfigInput & { "__rest"?: Uint8Array };
+  "config"?: NdtConfigInput & StructRestInput;
   "parms"?: NdtpaAttrsInput;
-  "stats"?: NdtStatsInput & { "__rest"?: Uint8Array };
+  "stats"?: NdtStatsInput & StructRestInput;
   "gc-interval"?: bigint | number;
   "__unknown"?: readonly UnknownAttribute[];
 }

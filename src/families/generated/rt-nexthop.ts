@@ -43,6 +43,7 @@ import {
   type Scope,
   type StructDesc,
   type StructRest,
+  type StructRestInput,
   type UnknownAttribute,
 } from '../../schema/runtime.js';
 
@@ -221,7 +222,7 @@ export interface LwtSeg6Attrs {
 }
 /** Attributes of set lwt-seg6-attrs to encode. */
 export interface LwtSeg6AttrsInput {
-  "srh"?: Seg6IptunnelEncapInput & { "__rest"?: Uint8Array };
+  "srh"?: Seg6IptunnelEncapInput & StructRestInput;
   "__unknown"?: readonly UnknownAttribute[];
 }
 /** Decoded attributes of set lwt-ip-attrs. */

@@ -42,6 +42,7 @@ import {
   type Scope,
   type StructDesc,
   type StructRest,
+  type StructRestInput,
   type UnknownAttribute,
 } from '../../schema/runtime.js';
 
@@ -194,7 +195,7 @@ export interface RouteAttrsInput {
   "multipath"?: readonly (RtnexthopInput & RouteAttrsInput)[];
   "protoinfo"?: Uint8Array;
   "flow"?: number;
-  "cacheinfo"?: RtaCacheinfoInput & { "__rest"?: Uint8Array };
+  "cacheinfo"?: RtaCacheinfoInput & StructRestInput;
   "session"?: Uint8Array;
   "mp-algo"?: Uint8Array;
   "table"?: number;
@@ -278,7 +279,7 @@ export interface LwtSeg6Attrs {
 }
 /** Attributes of set lwt-seg6-attrs to encode. */
 export interface LwtSeg6AttrsInput {
-  "srh"?: Seg6IptunnelEncapInput & { "__rest"?: Uint8Array };
+  "srh"?: Seg6IptunnelEncapInput & StructRestInput;
   "__unknown"?: readonly UnknownAttribute[];
 }
 /** Decoded attributes of set lwt-ip-attrs. */

@@ -32,6 +32,7 @@ import {
   type Scope,
   type StructDesc,
   type StructRest,
+  type StructRestInput,
   type UnknownAttribute,
 } from '../../schema/runtime.js';
 
@@ -132,11 +133,11 @@ export interface FibRuleAttrsInput {
   "fwmask"?: string | number;
   "oifname"?: string;
   "l3mdev"?: number;
-  "uid-range"?: FibRuleUidRangeInput & { "__rest"?: Uint8Array };
+  "uid-range"?: FibRuleUidRangeInput & StructRestInput;
   "protocol"?: number;
   "ip-proto"?: number;
-  "sport-range"?: FibRulePortRangeInput & { "__rest"?: Uint8Array };
-  "dport-range"?: FibRulePortRangeInput & { "__rest"?: Uint8Array };
+  "sport-range"?: FibRulePortRangeInput & StructRestInput;
+  "dport-range"?: FibRulePortRangeInput & StructRestInput;
   "dscp"?: number;
   "flowlabel"?: string | number;
   "flowlabel-mask"?: string | number;

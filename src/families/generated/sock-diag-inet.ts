@@ -30,6 +30,7 @@ import {
   type Scope,
   type StructDesc,
   type StructRest,
+  type StructRestInput,
   type UnknownAttribute,
 } from '../../schema/runtime.js';
 
@@ -380,27 +381,27 @@ export interface InetDiagAttrs {
 }
 /** Attributes of set inet-diag-attrs to encode. */
 export interface InetDiagAttrsInput {
-  "meminfo"?: InetDiagMeminfoInput & { "__rest"?: Uint8Array };
-  "info"?: TcpInfoInput & { "__rest"?: Uint8Array };
-  "vegasinfo"?: TcpvegasInfoInput & { "__rest"?: Uint8Array };
+  "meminfo"?: InetDiagMeminfoInput & StructRestInput;
+  "info"?: TcpInfoInput & StructRestInput;
+  "vegasinfo"?: TcpvegasInfoInput & StructRestInput;
   "cong"?: string;
   "tos"?: number;
   "tclass"?: number;
-  "skmeminfo"?: SkMeminfoInput & { "__rest"?: Uint8Array };
+  "skmeminfo"?: SkMeminfoInput & StructRestInput;
   "shutdown"?: number;
-  "dctcpinfo"?: TcpDctcpInfoInput & { "__rest"?: Uint8Array };
+  "dctcpinfo"?: TcpDctcpInfoInput & StructRestInput;
   "protocol"?: number;
   "skv6only"?: number;
   "locals"?: Uint8Array;
   "peers"?: Uint8Array;
   "mark"?: number;
-  "bbrinfo"?: TcpBbrInfoInput & { "__rest"?: Uint8Array };
+  "bbrinfo"?: TcpBbrInfoInput & StructRestInput;
   "class-id"?: number;
   "md5sig"?: Uint8Array;
   "ulp-info"?: UlpInfoAttrsInput;
   "sk-bpf-storages"?: Uint8Array;
   "cgroup-id"?: bigint | number;
-  "sockopt"?: InetDiagSockoptInput & { "__rest"?: Uint8Array };
+  "sockopt"?: InetDiagSockoptInput & StructRestInput;
   "__unknown"?: readonly UnknownAttribute[];
 }
 /** Decoded attributes of set ulp-info-attrs. */

@@ -28,6 +28,7 @@ import {
   type Scope,
   type StructDesc,
   type StructRest,
+  type StructRestInput,
   type UnknownAttribute,
 } from '../../schema/runtime.js';
 
@@ -128,10 +129,10 @@ export interface NetlinkDiagAttrs {
 }
 /** Attributes of set netlink-diag-attrs to encode. */
 export interface NetlinkDiagAttrsInput {
-  "meminfo"?: SkMeminfoInput & { "__rest"?: Uint8Array };
+  "meminfo"?: SkMeminfoInput & StructRestInput;
   "groups"?: readonly (number)[];
-  "rx-ring"?: NetlinkDiagRingInput & { "__rest"?: Uint8Array };
-  "tx-ring"?: NetlinkDiagRingInput & { "__rest"?: Uint8Array };
+  "rx-ring"?: NetlinkDiagRingInput & StructRestInput;
+  "tx-ring"?: NetlinkDiagRingInput & StructRestInput;
   "flags"?: NetlinkDiagFlags | number | readonly (NetlinkDiagFlags | number)[];
   "__unknown"?: readonly UnknownAttribute[];
 }

@@ -27,6 +27,7 @@ import {
   type Scope,
   type StructDesc,
   type StructRest,
+  type StructRestInput,
   type UnknownAttribute,
 } from '../../schema/runtime.js';
 
@@ -146,13 +147,13 @@ export interface PacketDiagAttrs {
 }
 /** Attributes of set packet-diag-attrs to encode. */
 export interface PacketDiagAttrsInput {
-  "info"?: PacketDiagInfoInput & { "__rest"?: Uint8Array };
+  "info"?: PacketDiagInfoInput & StructRestInput;
   "mclist"?: Uint8Array;
-  "rx-ring"?: PacketDiagRingInput & { "__rest"?: Uint8Array };
-  "tx-ring"?: PacketDiagRingInput & { "__rest"?: Uint8Array };
+  "rx-ring"?: PacketDiagRingInput & StructRestInput;
+  "tx-ring"?: PacketDiagRingInput & StructRestInput;
   "fanout"?: number;
   "uid"?: number;
-  "meminfo"?: SkMeminfoInput & { "__rest"?: Uint8Array };
+  "meminfo"?: SkMeminfoInput & StructRestInput;
   "filter"?: Uint8Array;
   "__unknown"?: readonly UnknownAttribute[];
 }

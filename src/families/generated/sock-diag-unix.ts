@@ -28,6 +28,7 @@ import {
   type Scope,
   type StructDesc,
   type StructRest,
+  type StructRestInput,
   type UnknownAttribute,
 } from '../../schema/runtime.js';
 
@@ -134,11 +135,11 @@ export interface UnixDiagAttrs {
 /** Attributes of set unix-diag-attrs to encode. */
 export interface UnixDiagAttrsInput {
   "name"?: Uint8Array;
-  "vfs"?: UnixDiagVfsInput & { "__rest"?: Uint8Array };
+  "vfs"?: UnixDiagVfsInput & StructRestInput;
   "peer"?: number;
   "icons"?: readonly (number)[];
-  "rqlen"?: UnixDiagRqlenInput & { "__rest"?: Uint8Array };
-  "meminfo"?: SkMeminfoInput & { "__rest"?: Uint8Array };
+  "rqlen"?: UnixDiagRqlenInput & StructRestInput;
+  "meminfo"?: SkMeminfoInput & StructRestInput;
   "shutdown"?: number;
   "uid"?: number;
   "__unknown"?: readonly UnknownAttribute[];

@@ -34,6 +34,7 @@ import {
   type Scope,
   type StructDesc,
   type StructRest,
+  type StructRestInput,
   type UnknownAttribute,
 } from '../../schema/runtime.js';
 
@@ -98,7 +99,7 @@ export interface WgpeerAttrsInput {
   "flags"?: WgpeerFlags | number | readonly (WgpeerFlags | number)[];
   "endpoint"?: Uint8Array;
   "persistent-keepalive-interval"?: number;
-  "last-handshake-time"?: KernelTimespecInput & { "__rest"?: Uint8Array };
+  "last-handshake-time"?: KernelTimespecInput & StructRestInput;
   "rx-bytes"?: bigint | number;
   "tx-bytes"?: bigint | number;
   "allowedips"?: readonly (Record<number, WgallowedipAttrsInput>)[];

@@ -32,6 +32,7 @@ import {
   type Scope,
   type StructDesc,
   type StructRest,
+  type StructRestInput,
   type UnknownAttribute,
 } from '../../schema/runtime.js';
 
@@ -659,33 +660,33 @@ export interface XfrmAttrs {
 }
 /** Attributes of set xfrm-attrs to encode. */
 export interface XfrmAttrsInput {
-  "alg-auth"?: XfrmAlgoInput & { "__rest"?: Uint8Array };
-  "alg-crypt"?: XfrmAlgoInput & { "__rest"?: Uint8Array };
-  "alg-comp"?: XfrmAlgoInput & { "__rest"?: Uint8Array };
-  "encap"?: XfrmEncapTmplInput & { "__rest"?: Uint8Array };
-  "tmpl"?: XfrmUserTmplInput & { "__rest"?: Uint8Array };
-  "sa"?: XfrmUsersaInfoInput & { "__rest"?: Uint8Array };
-  "policy"?: XfrmUserpolicyInfoInput & { "__rest"?: Uint8Array };
-  "sec-ctx"?: XfrmUserSecCtxInput & { "__rest"?: Uint8Array };
-  "ltime-val"?: XfrmLifetimeCurInput & { "__rest"?: Uint8Array };
-  "replay-val"?: XfrmReplayStateInput & { "__rest"?: Uint8Array };
+  "alg-auth"?: XfrmAlgoInput & StructRestInput;
+  "alg-crypt"?: XfrmAlgoInput & StructRestInput;
+  "alg-comp"?: XfrmAlgoInput & StructRestInput;
+  "encap"?: XfrmEncapTmplInput & StructRestInput;
+  "tmpl"?: XfrmUserTmplInput & StructRestInput;
+  "sa"?: XfrmUsersaInfoInput & StructRestInput;
+  "policy"?: XfrmUserpolicyInfoInput & StructRestInput;
+  "sec-ctx"?: XfrmUserSecCtxInput & StructRestInput;
+  "ltime-val"?: XfrmLifetimeCurInput & StructRestInput;
+  "replay-val"?: XfrmReplayStateInput & StructRestInput;
   "replay-thresh"?: number;
   "etimer-thresh"?: number;
   "srcaddr"?: Uint8Array;
   "coaddr"?: Uint8Array;
   "lastused"?: bigint | number;
-  "policy-type"?: XfrmUserpolicyTypeInput & { "__rest"?: Uint8Array };
-  "migrate"?: XfrmUserMigrateInput & { "__rest"?: Uint8Array };
-  "alg-aead"?: XfrmAlgoAeadInput & { "__rest"?: Uint8Array };
-  "kmaddress"?: XfrmUserKmaddressInput & { "__rest"?: Uint8Array };
-  "alg-auth-trunc"?: XfrmAlgoAuthInput & { "__rest"?: Uint8Array };
-  "mark"?: XfrmMarkInput & { "__rest"?: Uint8Array };
+  "policy-type"?: XfrmUserpolicyTypeInput & StructRestInput;
+  "migrate"?: XfrmUserMigrateInput & StructRestInput;
+  "alg-aead"?: XfrmAlgoAeadInput & StructRestInput;
+  "kmaddress"?: XfrmUserKmaddressInput & StructRestInput;
+  "alg-auth-trunc"?: XfrmAlgoAuthInput & StructRestInput;
+  "mark"?: XfrmMarkInput & StructRestInput;
   "tfcpad"?: number;
-  "replay-esn-val"?: XfrmReplayStateEsnInput & { "__rest"?: Uint8Array };
+  "replay-esn-val"?: XfrmReplayStateEsnInput & StructRestInput;
   "sa-extra-flags"?: XfrmSaExtraFlags | number | readonly (XfrmSaExtraFlags | number)[];
   "proto"?: XfrmProto | number;
-  "address-filter"?: XfrmAddressFilterInput & { "__rest"?: Uint8Array };
-  "offload-dev"?: XfrmUserOffloadInput & { "__rest"?: Uint8Array };
+  "address-filter"?: XfrmAddressFilterInput & StructRestInput;
+  "offload-dev"?: XfrmUserOffloadInput & StructRestInput;
   "set-mark"?: number;
   "set-mark-mask"?: number;
   "if-id"?: number;
@@ -710,7 +711,7 @@ export interface XfrmSadAttrs {
 /** Attributes of set xfrm-sad-attrs to encode. */
 export interface XfrmSadAttrsInput {
   "cnt"?: number;
-  "hinfo"?: XfrmuSadhinfoInput & { "__rest"?: Uint8Array };
+  "hinfo"?: XfrmuSadhinfoInput & StructRestInput;
   "__unknown"?: readonly UnknownAttribute[];
 }
 /** Decoded attributes of set xfrm-spd-attrs. */
@@ -723,10 +724,10 @@ export interface XfrmSpdAttrs {
 }
 /** Attributes of set xfrm-spd-attrs to encode. */
 export interface XfrmSpdAttrsInput {
-  "info"?: XfrmuSpdinfoInput & { "__rest"?: Uint8Array };
-  "hinfo"?: XfrmuSpdhinfoInput & { "__rest"?: Uint8Array };
-  "ipv4-hthresh"?: XfrmuSpdhthreshInput & { "__rest"?: Uint8Array };
-  "ipv6-hthresh"?: XfrmuSpdhthreshInput & { "__rest"?: Uint8Array };
+  "info"?: XfrmuSpdinfoInput & StructRestInput;
+  "hinfo"?: XfrmuSpdhinfoInput & StructRestInput;
+  "ipv4-hthresh"?: XfrmuSpdhthreshInput & StructRestInput;
+  "ipv6-hthresh"?: XfrmuSpdhthreshInput & StructRestInput;
   "__unknown"?: readonly UnknownAttribute[];
 }
 /** Values of newsa messages to encode. */

@@ -46,18 +46,42 @@ export type NftExpressionInputData = ExprOpsFormatsInput;
 /** A known expression type's name. */
 export type NftExpressionName = keyof NftExpressionData;
 
+/** An expression of a kind the spec describes, as read back. */
+export interface NftKnownExpression<K extends NftExpressionName> {
+  /** The kind, as the kernel registers it ('payload', 'cmp' ...). */
+  name: K;
+  /** Its attributes, typed for the kind. */
+  data: NftExpressionData[K];
+}
+
+/** An expression of a kind the spec does not describe: its attributes as bytes. */
+export interface NftRawExpression {
+  /** The kind's name. */
+  name: string;
+  /** Its attributes, undecoded. */
+  data: Uint8Array | undefined;
+}
+
 /**
  * One expression of a rule as read back: its type's name and typed data. An
- * expression type the spec does not describe keeps its attributes as bytes
- * (`data` is a Uint8Array); narrow with {@link isExpression}.
+ * expression type the spec does not describe keeps its attributes as bytes;
+ * narrow with {@link isExpression}.
  */
-export type NftExpression = { [K in NftExpressionName]: { name: K; data: NftExpressionData[K] } }[NftExpressionName] | { name: string; data: Uint8Array | undefined };
+export type NftExpression = { [K in NftExpressionName]: NftKnownExpression<K> }[NftExpressionName] | NftRawExpression;
+
+/** An expression of one kind to write. */
+export interface NftExpressionInputOf<K extends NftExpressionName> {
+  /** The kind. */
+  name: K;
+  /** Its attributes, typed for the kind. */
+  data?: NftExpressionInputData[K];
+}
 
 /** One expression to write. */
-export type NftExpressionInput = { [K in NftExpressionName]: { name: K; data?: NftExpressionInputData[K] } }[NftExpressionName];
+export type NftExpressionInput = { [K in NftExpressionName]: NftExpressionInputOf<K> }[NftExpressionName];
 
 /** True when `expr` is an expression of type `name` (and narrows its data). */
-export function isExpression<K extends NftExpressionName>(expr: NftExpression, name: K): expr is Extract<NftExpression, { name: K }> {
+export function isExpression<K extends NftExpressionName>(expr: NftExpression, name: K): expr is Extract<NftExpression, NftKnownExpression<K>> {
   return expr.name === name && !(expr.data instanceof Uint8Array);
 }
 
@@ -208,14 +232,51 @@ export interface NftListFilter {
   chain?: string;
 }
 
+/** Adds a table (one change of {@link NftablesClient.apply}). */
+export interface NftAddTable {
+  /** What is added. */
+  add: 'table';
+  /** The table. */
+  table: NftTableInput;
+}
+/** Adds a chain. */
+export interface NftAddChain {
+  /** What is added. */
+  add: 'chain';
+  /** The chain. */
+  chain: NftChainInput;
+}
+/** Adds a rule. */
+export interface NftAddRule {
+  /** What is added. */
+  add: 'rule';
+  /** The rule. */
+  rule: NftRuleInput;
+}
+/** Deletes a table with everything in it. */
+export interface NftDeleteTable {
+  /** What is deleted. */
+  delete: 'table';
+  /** The table. */
+  table: NftTableKey;
+}
+/** Deletes an empty chain. */
+export interface NftDeleteChain {
+  /** What is deleted. */
+  delete: 'chain';
+  /** The chain. */
+  chain: NftChainKey;
+}
+/** Deletes a rule. */
+export interface NftDeleteRule {
+  /** What is deleted. */
+  delete: 'rule';
+  /** The rule. */
+  rule: NftRuleKey;
+}
+
 /** One change of {@link NftablesClient.apply}. */
-export type NftChange =
-  | { add: 'table'; table: NftTableInput }
-  | { add: 'chain'; chain: NftChainInput }
-  | { add: 'rule'; rule: NftRuleInput }
-  | { delete: 'table'; table: NftTableKey }
-  | { delete: 'chain'; chain: NftChainKey }
-  | { delete: 'rule'; rule: NftRuleKey };
+export type NftChange = NftAddTable | NftAddChain | NftAddRule | NftDeleteTable | NftDeleteChain | NftDeleteRule;
 
 type Nft = typeof nftablesFamily;
 

@@ -20,8 +20,11 @@ import { checkObject } from './convert.js';
 
 /** What the bridge client needs of a RouteClient. */
 export interface BridgeContext {
+  /** rt-link over the client's socket (its brport codec encodes port settings). */
   readonly link: FamilyClient;
+  /** rt-neigh over the client's socket (forwarding entries are AF_BRIDGE neighbours). */
   readonly neigh: FamilyClient;
+  /** Index of a link given by name or index. */
   resolveLink(x: unknown, field: string, options?: CallOptions): Promise<number>;
 }
 
