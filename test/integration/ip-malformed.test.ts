@@ -251,11 +251,8 @@ describe.skipIf(!canUseKernel)('known differences from ip 6.1', () => {
   });
 
   // `ip monitor dev NAME` filters events by device; nlkit's monitor cannot yet (it checks the name as ip does first).
-  // The same for the netns commands that run programs or read nsids.
   it.each([
     ['monitor dev lo', 'Error: "ip monitor dev" is not supported by nlkit.\n'],
-    ['netns exec x true', 'Error: "ip netns exec" is not supported by nlkit.\n'],
-    ['netns list-id', 'Error: "ip netns list-id" is not supported by nlkit.\n'],
   ])('refuses "ip %s", which ip runs', async (line, stderr) => {
     expect(await nlkitRun(ns, line.split(' '))).toEqual({ code: 255, stdout: '', stderr });
   });

@@ -1,0 +1,186 @@
+// ip's objects nlkit added in issue 10 beside iproute2 6.1's ip: `netns
+// list-id | set | identify | pids | exec | attach` in namespaces this file
+// creates (outputs, exit statuses and first error lines compared side by
+// side), and the objects that need kernel options: where this kernel has
+// them they are compared with ip, where it lacks them nlkit fails as ip fails.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readlinkSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runIp } from '../../src/cli/ip/index.js';
+import { netns } from '../../src/index.js';
+import { canUseKernel, createNetns, ip, removeNetns, uniqueNetnsName, type Run } from '../helpers/kernel.js';
+
+async function nlkit(args: string[]): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runIp(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+  return { code, stdout, stderr };
+}
+
+/** `ip ARGS` (no -n added). */
+function ipTool(args: string[]): Run {
+  const r = spawnSync('ip', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  if (r.error) throw r.error;
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Runs both tools; expects equal stdout, equal exit status and equal first stderr line. */
+async function same(args: string[]): Promise<Run> {
+  const want = ipTool(args);
+  const got = await nlkit(args);
+  expect({ args, code: got.code, stdout: got.stdout, err: got.stderr.split('\n')[0] }).toEqual({ args, code: want.code, stdout: want.stdout, err: want.stderr.split('\n')[0] });
+  return got;
+}
+
+/** A process that sleeps in a namespace (nsenter execs it: its pid is the sleeper's). */
+function sleeper(ns: string): ChildProcess {
+  return spawn('nsenter', [`--net=${netns.NETNS_RUN_DIR}/${ns}`, 'sleep', '600'], { stdio: 'ignore' });
+}
+
+describe.skipIf(!canUseKernel)('nlkit netns list-id, set, identify, pids, exec, attach against ip', () => {
+  let a: string | undefined;
+  let b: string | undefined;
+  let c: string | undefined;
+  let d: string | undefined;
+  let sleeping: ChildProcess | undefined;
+  const attached = uniqueNetnsName('attach');
+
+  beforeAll(async () => {
+    a = await createNetns('nsa');
+    b = await createNetns('nsb');
+    c = await createNetns('nsc');
+    d = await createNetns('nsd');
+    sleeping = sleeper(b);
+  });
+
+  afterAll(async () => {
+    sleeping?.kill();
+    await removeNetns(attached);
+    for (const ns of [a, b, c, d]) await removeNetns(ns);
+  });
+
+  it('sets nsids as ip does and lists them as ip lists them (text, -j, one nsid, target-nsid)', async () => {
+    // nlkit names b 7 in a; ip names c 8 in a; auto in d (for a) by each tool.
+    expect(await nlkit(['-n', a!, 'netns', 'set', b!, '7'])).toEqual({ code: 0, stdout: '', stderr: '' });
+    ip(a!, ['netns', 'set', c!, '8']);
+    expect(await nlkit(['-n', d!, 'netns', 'set', a!, 'auto'])).toEqual({ code: 0, stdout: '', stderr: '' });
+    ip(d!, ['netns', 'set', b!, 'auto']);
+    // b is known in c as 3, and a as 4 (target-nsid lists what the target calls them).
+    ip(a!, ['netns', 'set', d!, '9']);
+    ip(d!, ['netns', 'set', c!, '11']);
+    const listed = await same(['-n', a!, 'netns', 'list-id']);
+    expect(listed.stdout).toContain(`nsid 7 (iproute2 netns name: ${b})`);
+    expect(listed.stdout).toContain(`nsid 8 (iproute2 netns name: ${c})`);
+    await same(['-n', a!, '-j', 'netns', 'list-id']);
+    await same(['-n', a!, '-j', '-p', 'netns', 'list-id']);
+    await same(['-n', a!, 'netns', 'list-id', 'nsid', '8']);
+    await same(['-n', a!, '-j', 'netns', 'list-id', 'nsid', '7']);
+    const auto = await same(['-n', d!, 'netns', 'list-id']);
+    expect(auto.stdout.split('\n').filter(Boolean)).toHaveLength(3);
+    // As d (nsid 9 in a) sees them: current-nsid is a's nsid of the same namespace.
+    const target = await same(['-n', a!, 'netns', 'list-id', 'target-nsid', '9']);
+    expect(target.stdout).toContain('current-nsid');
+    await same(['-n', a!, '-j', 'netns', 'list-id', 'target-nsid', '9']);
+    await same(['-n', a!, 'netns', 'list-id', 'target-nsid', '9', 'nsid', '11']);
+    await same(['-n', a!, 'netns', 'list-id', 'nsid', '77']);
+    await same(['-n', a!, 'netns', 'list-id', 'target-nsid', '77']);
+    // Setting again: the kernel's refusal.
+    await same(['-n', a!, 'netns', 'set', b!, '12']);
+    await same(['-n', a!, 'netns', 'set', c!, '7']);
+    await same(['-n', a!, 'netns', 'list-id']);
+  });
+
+  it('identifies namespaces of processes and lists the processes of a namespace as ip does', async () => {
+    const pid = sleeping!.pid!;
+    // The sleeper may still be nsenter before its exec: wait until its namespace is b's.
+    const deadline = Date.now() + 10_000;
+    while (ipTool(['netns', 'identify', String(pid)]).stdout !== `${b}\n` && Date.now() < deadline) await new Promise((r) => setImmediate(r));
+    const id = await same(['netns', 'identify', String(pid)]);
+    expect(id.stdout).toBe(`${b}\n`);
+    await same(['netns', 'identify']);
+    await same(['netns', 'identify', String(process.pid)]);
+    const p = await same(['netns', 'pids', b!]);
+    expect(p.stdout).toBe(`${pid}\n`);
+    await same(['netns', 'pids', a!]);
+  });
+
+  it('runs commands in a namespace as ip netns exec does: output, /sys, exit status', async () => {
+    await same(['netns', 'exec', a!, 'ip', '-j', 'netns', 'identify']);
+    const sys = await same(['netns', 'exec', a!, 'ls', '/sys/class/net']);
+    expect(sys.stdout).toBe('lo\n');
+    await same(['netns', 'exec', b!, 'ip', '-j', 'link', 'show']);
+    const status = await same(['netns', 'exec', a!, 'sh', '-c', 'echo out; echo err >&2; exit 3']);
+    expect(status.code).toBe(3);
+    expect(status.stderr).toBe('err\n');
+    await same(['netns', 'exec', a!, 'no-such-program-nlkit']);
+    await same(['netns', 'exec', a!, '/no/such/program']);
+    await same(['netns', 'exec', a!, '/etc/hostname']);
+    await same(['netns', 'exec', a!, 'false']);
+  });
+
+  it('attaches the namespace of a process as ip netns attach does', async () => {
+    // A process in a namespace of its own, with no name yet (unshare execs sleep: its pid is the sleeper's).
+    const loner = spawn('unshare', ['--net', 'sleep', '600'], { stdio: 'ignore' });
+    try {
+      await attachLoner(loner.pid!);
+    } finally {
+      loner.kill();
+    }
+  });
+
+  async function attachLoner(pid: number): Promise<void> {
+    const deadline = Date.now() + 10_000;
+    // Until unshare has made the namespace, the process is in this one.
+    const own = readlinkSync('/proc/self/ns/net');
+    const nsOf = (): string => {
+      try {
+        return readlinkSync(`/proc/${pid}/ns/net`);
+      } catch {
+        return own;
+      }
+    };
+    while (nsOf() === own && Date.now() < deadline) await new Promise((r) => setImmediate(r));
+    expect(await nlkit(['netns', 'attach', attached, String(pid)])).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect(ipTool(['netns', 'identify', String(pid)]).stdout).toBe(`${attached}\n`);
+    const ids = ipTool(['netns', 'pids', attached]);
+    expect(ids.stdout).toBe(`${pid}\n`);
+    // Attaching the name again, or a process that does not exist.
+    await same(['netns', 'attach', attached, String(pid)]);
+    const ghost = uniqueNetnsName('ghost');
+    await same(['netns', 'attach', ghost, '999999999']);
+    expect(await netns.exists(ghost)).toBe(false);
+  }
+
+  it('fails as ip fails on bad arguments and missing namespaces', async () => {
+    const missing = uniqueNetnsName('missing');
+    for (const args of [
+      ['netns', 'exec'],
+      ['netns', 'exec', missing],
+      ['netns', 'exec', missing, 'true'],
+      ['netns', 'identify', 'abc'],
+      ['netns', 'identify', '1', '2'],
+      ['netns', 'identify', '999999999'],
+      ['netns', 'pids'],
+      ['netns', 'pids', missing],
+      ['netns', 'pids', 'a', 'b'],
+      ['netns', 'set'],
+      ['netns', 'set', 'x'],
+      ['netns', 'set', 'x', 'abc'],
+      ['netns', 'set', 'x', '-3'],
+      ['netns', 'set', missing, '3'],
+      ['netns', 'attach'],
+      ['netns', 'attach', 'x'],
+      ['netns', 'attach', 'x', 'abc'],
+      ['netns', 'attach', 'x', '0'],
+      ['netns', 'list-id', 'nsid'],
+      ['netns', 'list-id', 'nsid', '-1'],
+      ['netns', 'list-id', 'nsid', '-1', 'extra'],
+      ['netns', 'list-id', 'nsid', 'x'],
+      ['netns', 'list-id', 'nsid', '1', 'nsid', '2'],
+      ['netns', 'list-id', 'target-nsid', '1', 'target-nsid', '2'],
+      ['netns', 'list-id', 'foo'],
+    ]) {
+      await same(args);
+    }
+  });
+});
