@@ -444,7 +444,7 @@ async function ynl(argv: readonly string[], io: CommandIO): Promise<number> {
         w.reset();
         mode.encodeRequest(w, input.request(op.spec, attrs), { flags: NLM_F_REQUEST | NLM_F_ACK | extraFlags, ...(familyId !== undefined ? { familyId } : {}) });
         const msgs = await client.socket.request(w.finishCopy(), requestOptions(op.name));
-        return msgs.filter((m) => isReplyOf(family, op, m)).map((m) => shaper.message(op.spec, m, mode.decodeReply(m)));
+        return shapeReplies(family, op, mode, shaper, msgs);
       });
       output(replies.length === 0 ? null : replies.length === 1 ? replies[0]! : replies);
     }
@@ -455,7 +455,7 @@ async function ynl(argv: readonly string[], io: CommandIO): Promise<number> {
         mode.encodeRequest(w, input.request(op.spec, attrs), { flags: NLM_F_REQUEST | NLM_F_ACK | NLM_F_DUMP, ...(familyId !== undefined ? { familyId } : {}) });
         const out: PyValue[] = [];
         for await (const batch of client.socket.dump(w.finishCopy(), { ...requestOptions(op.name), retry: 3 }).batches()) {
-          for (const m of batch) out.push(shaper.message(op.spec, m, mode.decodeReply(m)));
+          out.push(...shapeReplies(family, op, mode, shaper, batch));
         }
         return out;
       });
@@ -472,7 +472,7 @@ async function ynl(argv: readonly string[], io: CommandIO): Promise<number> {
         const perMessage = await client.socket.requestBatch(w.finishCopy(), requestOptions(multiOps.map((m) => m.op.name).join('+')));
         return perMessage.map((msgs, i): PyValue => {
           const { op, mode } = multiOps[i]!;
-          const replies = msgs.filter((m) => isReplyOf(family, op, m)).map((m) => shaper.message(op.spec, m, mode.decodeReply(m)));
+          const replies = shapeReplies(family, op, mode, shaper, msgs);
           return replies.length === 0 ? null : replies.length === 1 ? replies[0]! : replies;
         });
       });
@@ -487,8 +487,34 @@ async function ynl(argv: readonly string[], io: CommandIO): Promise<number> {
 }
 
 /** cli.py keeps only replies whose message id is the operation's reply id. */
-function isReplyOf(family: Family, op: OperationCodec, m: MessageView): boolean {
-  return op.replyValue === undefined || family.messageId(m) === op.replyValue;
+/**
+ * A reply shaped for printing. Most replies have the operation's own reply
+ * type; some families answer with another operation's message (xfrm answers
+ * GETSA with NEWSA and its header, sock_diag's dumps reply with the sock
+ * message), which is decoded by its type, as the kernel's ynl tool does
+ * (rsp_by_value). Messages of no known type are left out.
+ */
+function shapeReply(family: Family, op: OperationCodec, mode: RequestCodec, shaper: YnlShaper, m: MessageView): PyValue | undefined {
+  if (op.replyValue !== undefined && family.messageId(m) === op.replyValue) return shaper.message(op.spec, m, mode.decodeReply(m));
+  let decoded: { name: string; msg: unknown } | undefined;
+  try {
+    decoded = family.decode(m) as { name: string; msg: unknown };
+  } catch {
+    decoded = undefined;
+  }
+  const other = decoded && decoded.name !== op.name ? family.spec.operations.find((o) => o.name === decoded.name) : undefined;
+  if (other) return shaper.message(other, m, decoded!.msg as never);
+  // An operation that declares no reply of its own: its messages, read with its codec.
+  return op.replyValue === undefined ? shaper.message(op.spec, m, mode.decodeReply(m)) : undefined;
+}
+
+function shapeReplies(family: Family, op: OperationCodec, mode: RequestCodec, shaper: YnlShaper, msgs: readonly MessageView[]): PyValue[] {
+  const out: PyValue[] = [];
+  for (const m of msgs) {
+    const v = shapeReply(family, op, mode, shaper, m);
+    if (v !== undefined) out.push(v);
+  }
+  return out;
 }
 
 async function notifications(
