@@ -102,7 +102,9 @@ export function checkNetns(name: string): void {
  * the object word. `openNetns` checks a -n namespace at the point ip
  * switches to it (before later options are read).
  */
-export function parseGlobalOptions(argv: readonly string[], openNetns?: (name: string) => void): { options: IpOptions; at: number } {
+export function parseGlobalOptions(argv: readonly string[], openNetns?: (name: string) => void): { options: IpOptions; at: number; batch?: string; force?: number } {
+  let batch: string | undefined;
+  let force = 0;
   const options: IpOptions = { json: false, pretty: false, details: 0, stats: 0, family: AF_UNSPEC, netns: undefined, oneline: false, brief: false, human: 0, iec: 0, all: false };
   let i = 0;
   for (; i < argv.length; i++) {
@@ -142,12 +144,9 @@ export function parseGlobalOptions(argv: readonly string[], openNetns?: (name: s
     else if (matches(opt, '-timestamp') || matches(opt, '-tshort')) {
       // Only `monitor` stamps its lines; nlkit's monitor does not.
     } else if (matches(opt, '-Version')) throw new CommandError(`nlkit ${nlkitVersion()}`, 0);
-    else if (matches(opt, '-force')) {
-      // Only -batch uses it.
-    } else if (matches(opt, '-batch')) {
-      value();
-      throw usage(`Option "${opt}" is not supported by nlkit.`);
-    } else if (matches(opt, '-brief')) options.brief = true;
+    else if (matches(opt, '-force')) force++;
+    else if (matches(opt, '-batch')) batch = value();
+    else if (matches(opt, '-brief')) options.brief = true;
     else if (matches(opt, '-json')) options.json = true;
     else if (matches(opt, '-pretty')) options.pretty = true;
     else if (matches(opt, '-rcvbuf')) {
@@ -171,7 +170,8 @@ export function parseGlobalOptions(argv: readonly string[], openNetns?: (name: s
       // Replies are not echoed.
     } else throw usage(`Option "${opt}" is unknown, try "ip -help".`);
   }
-  return { options, at: i };
+  // -batch FILE and -force are returned only when given.
+  return { options, at: i, ...(batch !== undefined ? { batch } : {}), ...(force ? { force } : {}) };
 }
 
 // matches_color(): -c[olor][=always|auto|never].
@@ -190,11 +190,22 @@ export function kernelErrorText(err: NetlinkError): string {
   return `RTNETLINK answers: ${errnoDescription(err.errno)}\n`;
 }
 
+/** One command of a batch (ip_batch_cmd): the object its first word names, run in the batch's context. */
+function runLine(ctx: IpContext, argv: string[]): Promise<number> {
+  const word = argv[0]!;
+  const object = findObject(word);
+  if (!object) throw new CommandError(`Object "${word}" is unknown, try "ip help".`, 1);
+  if (!object.run) throw new CommandError(`Object "${object.name}" of ip is not supported by nlkit.`, 1);
+  return object.run(ctx, argv.slice(1));
+}
+
 /** Runs `nlkit [OPTIONS] OBJECT ...` and resolves with ip's exit status. */
 export async function runIp(argv: readonly string[], io: IpIO): Promise<number> {
   let ctx: IpContext | undefined;
   try {
-    const { options, at } = parseGlobalOptions(argv, checkNetns);
+    const { options, at, batch, force } = parseGlobalOptions(argv, checkNetns);
+    // ip -batch: the words after the options are not read.
+    if (batch !== undefined) return await (await import('./batch.js')).runBatch(io, options, batch, force !== undefined, runLine);
     const word = argv[at];
     // No object: ip's usage(), exit 255.
     if (word === undefined) throw usage(IP_USAGE);

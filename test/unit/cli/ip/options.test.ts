@@ -72,11 +72,19 @@ describe('parseGlobalOptions', () => {
     // -h is -human (not help), -iec counts, and the options ip reads without nlkit needing them pass.
     { argv: ['-h', 'link'], options: { human: 1 }, at: 1 },
     { argv: ['-human', '-human-readable', '-iec', 'link'], options: { human: 2, iec: 1 }, at: 3 },
-    { argv: ['-r', '-N', '-t', '-ts', '-force', '-c', '-color=never', '-echo', '-l', '3', 'link'], options: {}, at: 10 },
+    { argv: ['-r', '-N', '-t', '-ts', '-c', '-color=never', '-echo', '-l', '3', 'link'], options: {}, at: 9 },
     { argv: ['-rc', '65536', 'monitor'], options: { rcvbuf: 65536 }, at: 2 },
     { argv: ['-a', 'netns', 'delete'], options: { all: true }, at: 1 },
     { argv: ['link', '-j'], options: {}, at: 0 },
   ];
+
+  // ip.c matches -batch before -brief ("-b" is -batch); -force counts; the words after the options are left to the batch.
+  it.each([
+    { argv: ['-b', 'file', 'link'], batch: 'file', at: 2 },
+    { argv: ['-force', '--batch', '-', '-force'], batch: '-', force: 2, at: 4 },
+  ])('reads $argv as a batch', ({ argv, batch, force, at }) => {
+    expect(parseGlobalOptions(argv)).toEqual({ options: DEFAULTS, at, batch, ...(force ? { force } : {}) });
+  });
 
   it.each(CASES)('reads $argv', ({ argv, options, at }) => {
     expect(parseGlobalOptions(argv)).toEqual({ options: { ...DEFAULTS, ...options }, at });
@@ -89,9 +97,7 @@ describe('parseGlobalOptions', () => {
     { argv: ['-j', '-x'], message: 'Option "-x" is unknown, try "ip -help".', exitCode: 255 },
     { argv: ['-color=sometimes', 'link'], message: 'Option "-color=sometimes" is unknown, try "ip -help".', exitCode: 255 },
     { argv: ['-e', 'link'], message: 'Option "-e" is unknown, try "ip -help".', exitCode: 255 },
-    // ip.c matches -batch before -brief: "-b" is -batch, which nlkit does not have.
-    { argv: ['-b', 'file', 'link'], message: 'Option "-b" is not supported by nlkit.', exitCode: 255 },
-    { argv: ['--batch', 'file'], message: 'Option "-batch" is not supported by nlkit.', exitCode: 255 },
+    { argv: ['-force', '-batch'], message: IP_USAGE, exitCode: 255 },
     { argv: ['-brieff', 'link'], message: 'Option "-brieff" is unknown, try "ip -help".', exitCode: 255 },
     { argv: ['-f', 'ipx', 'link'], message: 'Error: argument "ipx" is wrong: invalid protocol family', exitCode: 255 },
     { argv: ['-rcvbuf', 'x', 'link'], message: "Invalid rcvbuf size 'x'", exitCode: 255 },
