@@ -17,6 +17,7 @@ Commands:
   ipset     like ipset 7.17 (create, add, del, test, list, save, restore, ...)
   ss        like iproute2's ss (-t -u -x -w -l -a -n -e -m -i -o -p -4 -6 -H -K, filters)
   bridge    like iproute2's bridge (fdb, link, mdb, vlan, monitor)
+  tc        like tc 6.1: qdisc, class (htb), filter (u32, mirred) show|add|change|replace|del
   link, address, route, neighbour, rule, nexthop, xfrm, monitor, netns, tuntap
             iproute2-style, as ip 6.1: nlkit [ OPTIONS ] OBJECT { COMMAND | help }
             (nlkit help, nlkit OBJECT help: ip's usage texts)
@@ -51,6 +52,8 @@ export async function main(argv: readonly string[], io: Partial<CommandIO> = {})
       return (await import('./ipset/index.js')).run(rest, full);
     case 'bridge':
       return (await import('./bridge/index.js')).run(rest, full);
+    case 'tc':
+      return (await import('./tc/index.js')).run(rest, full);
     case '--help':
       // nlkit's own help (ip would take --help as -help: its usage, exit 255).
       full.stdout(USAGE);

@@ -63,6 +63,48 @@
 /** dualpi2-split-gso: split-gso. */ export const TC_DUALPI2_SPLIT_GSO_SPLIT_GSO = 1;
 /** Names of enum dualpi2-split-gso, by value. */ export const DUALPI2_SPLIT_GSO_NAMES = ["no-split-gso", "split-gso"] as const;
 
+// enum act-verdict
+/** act-verdict: ok. */ export const TC_ACT_OK = 0;
+/** act-verdict: reclassify. */ export const TC_ACT_RECLASSIFY = 1;
+/** act-verdict: shot. */ export const TC_ACT_SHOT = 2;
+/** act-verdict: pipe. */ export const TC_ACT_PIPE = 3;
+/** act-verdict: stolen. */ export const TC_ACT_STOLEN = 4;
+/** act-verdict: queued. */ export const TC_ACT_QUEUED = 5;
+/** act-verdict: repeat. */ export const TC_ACT_REPEAT = 6;
+/** act-verdict: redirect. */ export const TC_ACT_REDIRECT = 7;
+/** act-verdict: trap. */ export const TC_ACT_TRAP = 8;
+/** Names of enum act-verdict, by value. */ export const ACT_VERDICT_NAMES = ["ok", "reclassify", "shot", "pipe", "stolen", "queued", "repeat", "redirect", "trap"] as const;
+
+// enum mirred-eaction
+/** mirred-eaction: egress-redir. */ export const TCA_EGRESS_REDIR = 1;
+/** mirred-eaction: egress-mirror. */ export const TCA_EGRESS_MIRROR = 2;
+/** mirred-eaction: ingress-redir. */ export const TCA_INGRESS_REDIR = 3;
+/** mirred-eaction: ingress-mirror. */ export const TCA_INGRESS_MIRROR = 4;
+/** Names of enum mirred-eaction by value. */ export const MIRRED_EACTION_NAMES: { readonly [value: number]: string | undefined } = { 1: "egress-redir", 2: "egress-mirror", 3: "ingress-redir", 4: "ingress-mirror" };
+
+// flags u32-sel-flags
+/** u32-sel-flags: terminal. */ export const TC_U32_TERMINAL = 0x1;
+/** u32-sel-flags: offset. */ export const TC_U32_OFFSET = 0x2;
+/** u32-sel-flags: varoffset. */ export const TC_U32_VAROFFSET = 0x4;
+/** u32-sel-flags: eat. */ export const TC_U32_EAT = 0x8;
+/** Names of flags u32-sel-flags by value. */ export const U32_SEL_FLAGS_NAMES: { readonly [value: number]: string | undefined } = { 1: "terminal", 2: "offset", 4: "varoffset", 8: "eat" };
+
+// enum linklayer
+/** linklayer: unaware. */ export const TC_LINKLAYER_UNAWARE = 0;
+/** linklayer: ethernet. */ export const TC_LINKLAYER_ETHERNET = 1;
+/** linklayer: atm. */ export const TC_LINKLAYER_ATM = 2;
+/** Names of enum linklayer, by value. */ export const LINKLAYER_NAMES = ["unaware", "ethernet", "atm"] as const;
+
+// enum eth-p
+/** eth-p: all. */ export const ETH_P_ALL = 3;
+/** eth-p: ip. */ export const ETH_P_IP = 2048;
+/** eth-p: arp. */ export const ETH_P_ARP = 2054;
+/** eth-p: rarp. */ export const ETH_P_RARP = 32821;
+/** eth-p: ipv6. */ export const ETH_P_IPV6 = 34525;
+/** eth-p: 8021q. */ export const ETH_P_8021Q = 33024;
+/** eth-p: 8021ad. */ export const ETH_P_8021AD = 34984;
+/** Names of enum eth-p by value. */ export const ETH_P_NAMES: { readonly [value: number]: string | undefined } = { 3: "all", 2048: "ip", 2054: "arp", 32821: "rarp", 34525: "ipv6", 33024: "8021q", 34984: "8021ad" };
+
 // attribute set attrs
 /** attrs: kind (string). */ export const TCA_KIND = 1;
 /** attrs: options (sub-message). */ export const TCA_OPTIONS = 2;
@@ -1052,3 +1094,11 @@
 // struct tc-u32-sel-v2
 /** sizeof(struct tc_u32_sel_v2). */ export const TC_U32_SEL_V2_SIZE = 32;
 /** Byte offsets of the members of struct tc_u32_sel_v2. */ export const TC_U32_SEL_V2_OFFSETS = { flags: 0, offshift: 1, nkeys: 2, offmask: 4, off: 6, offoff: 8, hoff: 10, hmask: 12, keys: 16 } as const;
+
+// struct tc-htb-xstats
+/** sizeof(struct tc_htb_xstats). */ export const TC_HTB_XSTATS_SIZE = 20;
+/** Byte offsets of the members of struct tc_htb_xstats. */ export const TC_HTB_XSTATS_OFFSETS = { lends: 0, borrows: 4, giants: 8, tokens: 12, ctokens: 16 } as const;
+
+// struct tc-mirred
+/** sizeof(struct tc_mirred). */ export const TC_MIRRED_SIZE = 28;
+/** Byte offsets of the members of struct tc_mirred. */ export const TC_MIRRED_OFFSETS = { index: 0, capab: 4, action: 8, refcnt: 12, bindcnt: 16, eaction: 20, ifindex: 24 } as const;

@@ -47,6 +47,7 @@ import {
   type Scope,
   type StructDesc,
   type StructRest,
+  type StructRestInput,
   type UnknownAttribute,
 } from '../../schema/runtime.js';
 
@@ -62,6 +63,16 @@ export type Dualpi2DropEarly = "drop-dequeue" | "drop-enqueue";
 export type Dualpi2EcnMask = "l4s-ect" | "cla-ect" | "any-ect";
 /** Names of enum dualpi2-split-gso. */
 export type Dualpi2SplitGso = "no-split-gso" | "split-gso";
+/** Names of enum act-verdict. */
+export type ActVerdict = "ok" | "reclassify" | "shot" | "pipe" | "stolen" | "queued" | "repeat" | "redirect" | "trap";
+/** Names of enum mirred-eaction. */
+export type MirredEaction = "egress-redir" | "egress-mirror" | "ingress-redir" | "ingress-mirror";
+/** Names of flags u32-sel-flags. */
+export type U32SelFlags = "terminal" | "offset" | "varoffset" | "eat";
+/** Names of enum linklayer. */
+export type Linklayer = "unaware" | "ethernet" | "atm";
+/** Names of enum eth-p. */
+export type EthP = "all" | "ip" | "arp" | "rarp" | "ipv6" | "8021q" | "8021ad";
 /** Fields of struct tcmsg (undefined past the end of a short payload). */
 export interface Tcmsg {
   "family": number | undefined;
@@ -1114,12 +1125,48 @@ export interface TcU32SelV2Input {
   "hmask"?: number;
   "keys"?: TcU32KeyInput;
 }
+/** Fields of struct tc-htb-xstats (undefined past the end of a short payload). */
+export interface TcHtbXstats {
+  "lends": number | undefined;
+  "borrows": number | undefined;
+  "giants": number | undefined;
+  "tokens": number | undefined;
+  "ctokens": number | undefined;
+}
+/** Fields of struct tc-htb-xstats to encode (missing ones are 0). */
+export interface TcHtbXstatsInput {
+  "lends"?: number;
+  "borrows"?: number;
+  "giants"?: number;
+  "tokens"?: number;
+  "ctokens"?: number;
+}
+/** Fields of struct tc-mirred (undefined past the end of a short payload). */
+export interface TcMirred {
+  "index": number | undefined;
+  "capab": number | undefined;
+  "action": number | undefined;
+  "refcnt": number | undefined;
+  "bindcnt": number | undefined;
+  "eaction": number | undefined;
+  "ifindex": number | undefined;
+}
+/** Fields of struct tc-mirred to encode (missing ones are 0). */
+export interface TcMirredInput {
+  "index"?: number;
+  "capab"?: number;
+  "action"?: number;
+  "refcnt"?: number;
+  "bindcnt"?: number;
+  "eaction"?: number;
+  "ifindex"?: number;
+}
 /** Decoded attributes of set attrs. */
 export interface Attrs {
   "kind": string | undefined;
   "options": (BasicAttrs | BpfAttrs | (TcFifoQopt & StructRest) | CakeAttrs | CbsAttrs | CgroupAttrs | ChokeAttrs | Record<string, never> | CodelAttrs | DrrAttrs | Dualpi2Attrs | EtfAttrs | EtsAttrs | FlowAttrs | FlowerAttrs | FqAttrs | FqCodelAttrs | FqPieAttrs | FwAttrs | GredAttrs | (TcHfscQopt & StructRest) | HhfAttrs | HtbAttrs | MatchallAttrs | (TcMqprioQopt & StructRest) | (TcMultiqQopt & StructRest) | (TcNetemQopt & Omit<NetemAttrs, "loss">) | (TcPrioQopt & StructRest) | PieAttrs | (TcPlugQopt & StructRest) | QfqAttrs | RedAttrs | RouteAttrs | (TcSfbQopt & StructRest) | (TcSfqQoptV1 & StructRest) | TaprioAttrs | TbfAttrs | U32Attrs | Uint8Array) | undefined;
   "stats": (TcStats & StructRest) | undefined;
-  "xstats": (CakeStatsAttrs | (TcChokeXstats & StructRest) | (TcCodelXstats & StructRest) | (TcDualpi2Xstats & StructRest) | (TcFqQdStats & StructRest) | (TcFqCodelXstats & StructRest) | (TcFqPieXstats & StructRest) | (TcHhfXstats & StructRest) | (TcPieXstats & StructRest) | (TcRedXstats & StructRest) | (TcSfbXstats & StructRest) | (TcSfqXstats & StructRest) | Uint8Array) | undefined;
+  "xstats": (CakeStatsAttrs | (TcChokeXstats & StructRest) | (TcCodelXstats & StructRest) | (TcDualpi2Xstats & StructRest) | (TcFqQdStats & StructRest) | (TcFqCodelXstats & StructRest) | (TcFqPieXstats & StructRest) | (TcHhfXstats & StructRest) | (TcPieXstats & StructRest) | (TcRedXstats & StructRest) | (TcSfbXstats & StructRest) | (TcSfqXstats & StructRest) | (TcHtbXstats & StructRest) | Uint8Array) | undefined;
   "rate": (GnetEstimator & StructRest) | undefined;
   "fcnt": number | undefined;
   "stats2": TcaStatsAttrs | undefined;
@@ -1136,10 +1183,10 @@ export interface Attrs {
 /** Attributes of set attrs to encode. */
 export interface AttrsInput {
   "kind"?: string;
-  "options"?: BasicAttrsInput | BpfAttrsInput | (TcFifoQoptInput & { "__rest"?: Uint8Array }) | CakeAttrsInput | CbsAttrsInput | CgroupAttrsInput | ChokeAttrsInput | Record<string, never> | CodelAttrsInput | DrrAttrsInput | Dualpi2AttrsInput | EtfAttrsInput | EtsAttrsInput | FlowAttrsInput | FlowerAttrsInput | FqAttrsInput | FqCodelAttrsInput | FqPieAttrsInput | FwAttrsInput | GredAttrsInput | (TcHfscQoptInput & { "__rest"?: Uint8Array }) | HhfAttrsInput | HtbAttrsInput | MatchallAttrsInput | (TcMqprioQoptInput & { "__rest"?: Uint8Array }) | (TcMultiqQoptInput & { "__rest"?: Uint8Array }) | (TcNetemQoptInput & Omit<NetemAttrsInput, "loss">) | (TcPrioQoptInput & { "__rest"?: Uint8Array }) | PieAttrsInput | (TcPlugQoptInput & { "__rest"?: Uint8Array }) | QfqAttrsInput | RedAttrsInput | RouteAttrsInput | (TcSfbQoptInput & { "__rest"?: Uint8Array }) | (TcSfqQoptV1Input & { "__rest"?: Uint8Array }) | TaprioAttrsInput | TbfAttrsInput | U32AttrsInput | Uint8Array;
-  "stats"?: TcStatsInput & { "__rest"?: Uint8Array };
-  "xstats"?: CakeStatsAttrsInput | (TcChokeXstatsInput & { "__rest"?: Uint8Array }) | (TcCodelXstatsInput & { "__rest"?: Uint8Array }) | (TcDualpi2XstatsInput & { "__rest"?: Uint8Array }) | (TcFqQdStatsInput & { "__rest"?: Uint8Array }) | (TcFqCodelXstatsInput & { "__rest"?: Uint8Array }) | (TcFqPieXstatsInput & { "__rest"?: Uint8Array }) | (TcHhfXstatsInput & { "__rest"?: Uint8Array }) | (TcPieXstatsInput & { "__rest"?: Uint8Array }) | (TcRedXstatsInput & { "__rest"?: Uint8Array }) | (TcSfbXstatsInput & { "__rest"?: Uint8Array }) | (TcSfqXstatsInput & { "__rest"?: Uint8Array }) | Uint8Array;
-  "rate"?: GnetEstimatorInput & { "__rest"?: Uint8Array };
+  "options"?: BasicAttrsInput | BpfAttrsInput | (TcFifoQoptInput & StructRestInput) | CakeAttrsInput | CbsAttrsInput | CgroupAttrsInput | ChokeAttrsInput | Record<string, never> | CodelAttrsInput | DrrAttrsInput | Dualpi2AttrsInput | EtfAttrsInput | EtsAttrsInput | FlowAttrsInput | FlowerAttrsInput | FqAttrsInput | FqCodelAttrsInput | FqPieAttrsInput | FwAttrsInput | GredAttrsInput | (TcHfscQoptInput & StructRestInput) | HhfAttrsInput | HtbAttrsInput | MatchallAttrsInput | (TcMqprioQoptInput & StructRestInput) | (TcMultiqQoptInput & StructRestInput) | (TcNetemQoptInput & Omit<NetemAttrsInput, "loss">) | (TcPrioQoptInput & StructRestInput) | PieAttrsInput | (TcPlugQoptInput & StructRestInput) | QfqAttrsInput | RedAttrsInput | RouteAttrsInput | (TcSfbQoptInput & StructRestInput) | (TcSfqQoptV1Input & StructRestInput) | TaprioAttrsInput | TbfAttrsInput | U32AttrsInput | Uint8Array;
+  "stats"?: TcStatsInput & StructRestInput;
+  "xstats"?: CakeStatsAttrsInput | (TcChokeXstatsInput & StructRestInput) | (TcCodelXstatsInput & StructRestInput) | (TcDualpi2XstatsInput & StructRestInput) | (TcFqQdStatsInput & StructRestInput) | (TcFqCodelXstatsInput & StructRestInput) | (TcFqPieXstatsInput & StructRestInput) | (TcHhfXstatsInput & StructRestInput) | (TcPieXstatsInput & StructRestInput) | (TcRedXstatsInput & StructRestInput) | (TcSfbXstatsInput & StructRestInput) | (TcSfqXstatsInput & StructRestInput) | (TcHtbXstatsInput & StructRestInput) | Uint8Array;
+  "rate"?: GnetEstimatorInput & StructRestInput;
   "fcnt"?: number;
   "stats2"?: TcaStatsAttrsInput;
   "stab"?: TcaStabAttrsInput;
@@ -1192,7 +1239,7 @@ export interface ActBpfAttrs {
 }
 /** Attributes of set act-bpf-attrs to encode. */
 export interface ActBpfAttrsInput {
-  "tm"?: TcfTInput & { "__rest"?: Uint8Array };
+  "tm"?: TcfTInput & StructRestInput;
   "parms"?: Uint8Array;
   "ops-len"?: number;
   "ops"?: Uint8Array;
@@ -1211,7 +1258,7 @@ export interface ActConnmarkAttrs {
 /** Attributes of set act-connmark-attrs to encode. */
 export interface ActConnmarkAttrsInput {
   "parms"?: Uint8Array;
-  "tm"?: TcfTInput & { "__rest"?: Uint8Array };
+  "tm"?: TcfTInput & StructRestInput;
   "__unknown"?: readonly UnknownAttribute[];
 }
 /** Decoded attributes of set act-csum-attrs. */
@@ -1223,7 +1270,7 @@ export interface ActCsumAttrs {
 /** Attributes of set act-csum-attrs to encode. */
 export interface ActCsumAttrsInput {
   "parms"?: Uint8Array;
-  "tm"?: TcfTInput & { "__rest"?: Uint8Array };
+  "tm"?: TcfTInput & StructRestInput;
   "__unknown"?: readonly UnknownAttribute[];
 }
 /** Decoded attributes of set act-ct-attrs. */
@@ -1250,7 +1297,7 @@ export interface ActCtAttrs {
 /** Attributes of set act-ct-attrs to encode. */
 export interface ActCtAttrsInput {
   "parms"?: Uint8Array;
-  "tm"?: TcfTInput & { "__rest"?: Uint8Array };
+  "tm"?: TcfTInput & StructRestInput;
   "action"?: number;
   "zone"?: number;
   "mark"?: number;
@@ -1283,7 +1330,7 @@ export interface ActCtinfoAttrs {
 }
 /** Attributes of set act-ctinfo-attrs to encode. */
 export interface ActCtinfoAttrsInput {
-  "tm"?: TcfTInput & { "__rest"?: Uint8Array };
+  "tm"?: TcfTInput & StructRestInput;
   "act"?: Uint8Array;
   "zone"?: number;
   "parms-dscp-mask"?: number;
@@ -1309,7 +1356,7 @@ export interface ActGateAttrs {
 }
 /** Attributes of set act-gate-attrs to encode. */
 export interface ActGateAttrsInput {
-  "tm"?: TcfTInput & { "__rest"?: Uint8Array };
+  "tm"?: TcfTInput & StructRestInput;
   "parms"?: Uint8Array;
   "priority"?: number;
   "entry-list"?: Uint8Array;
@@ -1333,7 +1380,7 @@ export interface ActIfeAttrs {
 /** Attributes of set act-ife-attrs to encode. */
 export interface ActIfeAttrsInput {
   "parms"?: Uint8Array;
-  "tm"?: TcfTInput & { "__rest"?: Uint8Array };
+  "tm"?: TcfTInput & StructRestInput;
   "dmac"?: Uint8Array;
   "smac"?: Uint8Array;
   "type"?: number;
@@ -1343,14 +1390,14 @@ export interface ActIfeAttrsInput {
 /** Decoded attributes of set act-mirred-attrs. */
 export interface ActMirredAttrs {
   "tm": (TcfT & StructRest) | undefined;
-  "parms": Uint8Array | undefined;
+  "parms": (TcMirred & StructRest) | undefined;
   "blockid": Uint8Array | undefined;
   "__unknown": UnknownAttribute[] | undefined;
 }
 /** Attributes of set act-mirred-attrs to encode. */
 export interface ActMirredAttrsInput {
-  "tm"?: TcfTInput & { "__rest"?: Uint8Array };
-  "parms"?: Uint8Array;
+  "tm"?: TcfTInput & StructRestInput;
+  "parms"?: TcMirredInput & StructRestInput;
   "blockid"?: Uint8Array;
   "__unknown"?: readonly UnknownAttribute[];
 }
@@ -1367,8 +1414,8 @@ export interface ActMplsAttrs {
 }
 /** Attributes of set act-mpls-attrs to encode. */
 export interface ActMplsAttrsInput {
-  "tm"?: TcfTInput & { "__rest"?: Uint8Array };
-  "parms"?: TcMplsInput & { "__rest"?: Uint8Array };
+  "tm"?: TcfTInput & StructRestInput;
+  "parms"?: TcMplsInput & StructRestInput;
   "proto"?: number;
   "label"?: number;
   "tc"?: number;
@@ -1385,7 +1432,7 @@ export interface ActNatAttrs {
 /** Attributes of set act-nat-attrs to encode. */
 export interface ActNatAttrsInput {
   "parms"?: Uint8Array;
-  "tm"?: TcfTInput & { "__rest"?: Uint8Array };
+  "tm"?: TcfTInput & StructRestInput;
   "__unknown"?: readonly UnknownAttribute[];
 }
 /** Decoded attributes of set act-pedit-attrs. */
@@ -1399,8 +1446,8 @@ export interface ActPeditAttrs {
 }
 /** Attributes of set act-pedit-attrs to encode. */
 export interface ActPeditAttrsInput {
-  "tm"?: TcfTInput & { "__rest"?: Uint8Array };
-  "parms"?: TcPeditSelInput & { "__rest"?: Uint8Array };
+  "tm"?: TcfTInput & StructRestInput;
+  "parms"?: TcPeditSelInput & StructRestInput;
   "parms-ex"?: Uint8Array;
   "keys-ex"?: Uint8Array;
   "key-ex"?: Uint8Array;
@@ -1415,7 +1462,7 @@ export interface ActSimpleAttrs {
 }
 /** Attributes of set act-simple-attrs to encode. */
 export interface ActSimpleAttrsInput {
-  "tm"?: TcfTInput & { "__rest"?: Uint8Array };
+  "tm"?: TcfTInput & StructRestInput;
   "parms"?: Uint8Array;
   "data"?: Uint8Array;
   "__unknown"?: readonly UnknownAttribute[];
@@ -1435,7 +1482,7 @@ export interface ActSkbeditAttrs {
 }
 /** Attributes of set act-skbedit-attrs to encode. */
 export interface ActSkbeditAttrsInput {
-  "tm"?: TcfTInput & { "__rest"?: Uint8Array };
+  "tm"?: TcfTInput & StructRestInput;
   "parms"?: Uint8Array;
   "priority"?: number;
   "queue-mapping"?: number;
@@ -1457,7 +1504,7 @@ export interface ActSkbmodAttrs {
 }
 /** Attributes of set act-skbmod-attrs to encode. */
 export interface ActSkbmodAttrsInput {
-  "tm"?: TcfTInput & { "__rest"?: Uint8Array };
+  "tm"?: TcfTInput & StructRestInput;
   "parms"?: Uint8Array;
   "dmac"?: Uint8Array;
   "smac"?: Uint8Array;
@@ -1483,7 +1530,7 @@ export interface ActTunnelKeyAttrs {
 }
 /** Attributes of set act-tunnel-key-attrs to encode. */
 export interface ActTunnelKeyAttrsInput {
-  "tm"?: TcfTInput & { "__rest"?: Uint8Array };
+  "tm"?: TcfTInput & StructRestInput;
   "parms"?: Uint8Array;
   "enc-ipv4-src"?: number;
   "enc-ipv4-dst"?: number;
@@ -1511,8 +1558,8 @@ export interface ActVlanAttrs {
 }
 /** Attributes of set act-vlan-attrs to encode. */
 export interface ActVlanAttrsInput {
-  "tm"?: TcfTInput & { "__rest"?: Uint8Array };
-  "parms"?: TcVlanInput & { "__rest"?: Uint8Array };
+  "tm"?: TcfTInput & StructRestInput;
+  "parms"?: TcVlanInput & StructRestInput;
   "push-vlan-id"?: number;
   "push-vlan-protocol"?: number;
   "push-vlan-priority"?: number;
@@ -1535,7 +1582,7 @@ export interface BasicAttrsInput {
   "ematches"?: EmatchAttrsInput;
   "act"?: readonly (Record<number, ActAttrsInput>)[];
   "police"?: PoliceAttrsInput;
-  "pcnt"?: TcBasicPcntInput & { "__rest"?: Uint8Array };
+  "pcnt"?: TcBasicPcntInput & StructRestInput;
   "__unknown"?: readonly UnknownAttribute[];
 }
 /** Decoded attributes of set bpf-attrs. */
@@ -1713,7 +1760,7 @@ export interface CbsAttrs {
 }
 /** Attributes of set cbs-attrs to encode. */
 export interface CbsAttrsInput {
-  "parms"?: TcCbsQoptInput & { "__rest"?: Uint8Array };
+  "parms"?: TcCbsQoptInput & StructRestInput;
   "__unknown"?: readonly UnknownAttribute[];
 }
 /** Decoded attributes of set cgroup-attrs. */
@@ -1739,7 +1786,7 @@ export interface ChokeAttrs {
 }
 /** Attributes of set choke-attrs to encode. */
 export interface ChokeAttrsInput {
-  "parms"?: TcRedQoptInput & { "__rest"?: Uint8Array };
+  "parms"?: TcRedQoptInput & StructRestInput;
   "stab"?: Uint8Array;
   "max-p"?: number;
   "__unknown"?: readonly UnknownAttribute[];
@@ -1818,7 +1865,7 @@ export interface EmatchAttrs {
 }
 /** Attributes of set ematch-attrs to encode. */
 export interface EmatchAttrsInput {
-  "tree-hdr"?: TcfEmatchTreeHdrInput & { "__rest"?: Uint8Array };
+  "tree-hdr"?: TcfEmatchTreeHdrInput & StructRestInput;
   "tree-list"?: Uint8Array;
   "__unknown"?: readonly UnknownAttribute[];
 }
@@ -2214,7 +2261,7 @@ export interface GredAttrs {
 export interface GredAttrsInput {
   "parms"?: Uint8Array;
   "stab"?: readonly (number)[];
-  "dps"?: TcGredSoptInput & { "__rest"?: Uint8Array };
+  "dps"?: TcGredSoptInput & StructRestInput;
   "max-p"?: readonly (number)[];
   "limit"?: number;
   "vq-list"?: TcaGredVqListAttrsInput;
@@ -2310,8 +2357,8 @@ export interface HtbAttrs {
 }
 /** Attributes of set htb-attrs to encode. */
 export interface HtbAttrsInput {
-  "parms"?: TcHtbOptInput & { "__rest"?: Uint8Array };
-  "init"?: TcHtbGlobInput & { "__rest"?: Uint8Array };
+  "parms"?: TcHtbOptInput & StructRestInput;
+  "init"?: TcHtbGlobInput & StructRestInput;
   "ctab"?: Uint8Array;
   "rtab"?: Uint8Array;
   "direct-qlen"?: number;
@@ -2333,7 +2380,7 @@ export interface MatchallAttrsInput {
   "classid"?: number;
   "act"?: readonly (Record<number, ActAttrsInput>)[];
   "flags"?: number;
-  "pcnt"?: TcMatchallPcntInput & { "__rest"?: Uint8Array };
+  "pcnt"?: TcMatchallPcntInput & StructRestInput;
   "__unknown"?: readonly UnknownAttribute[];
 }
 /** Decoded attributes of set etf-attrs. */
@@ -2343,7 +2390,7 @@ export interface EtfAttrs {
 }
 /** Attributes of set etf-attrs to encode. */
 export interface EtfAttrsInput {
-  "parms"?: TcEtfQoptInput & { "__rest"?: Uint8Array };
+  "parms"?: TcEtfQoptInput & StructRestInput;
   "__unknown"?: readonly UnknownAttribute[];
 }
 /** Decoded attributes of set ets-attrs. */
@@ -2404,7 +2451,7 @@ export interface FqAttrsInput {
   "timer-slack"?: number;
   "horizon"?: number;
   "horizon-drop"?: number;
-  "priomap"?: TcPrioQoptInput & { "__rest"?: Uint8Array };
+  "priomap"?: TcPrioQoptInput & StructRestInput;
   "weights"?: readonly (number)[];
   "__unknown"?: readonly UnknownAttribute[];
 }
@@ -2490,18 +2537,18 @@ export interface NetemAttrs {
 }
 /** Attributes of set netem-attrs to encode. */
 export interface NetemAttrsInput {
-  "corr"?: TcNetemCorrInput & { "__rest"?: Uint8Array };
+  "corr"?: TcNetemCorrInput & StructRestInput;
   "delay-dist"?: readonly (number)[];
-  "reorder"?: TcNetemReorderInput & { "__rest"?: Uint8Array };
-  "corrupt"?: TcNetemCorruptInput & { "__rest"?: Uint8Array };
+  "reorder"?: TcNetemReorderInput & StructRestInput;
+  "corrupt"?: TcNetemCorruptInput & StructRestInput;
   "loss"?: NetemLossAttrsInput;
-  "rate"?: TcNetemRateInput & { "__rest"?: Uint8Array };
+  "rate"?: TcNetemRateInput & StructRestInput;
   "ecn"?: number;
   "rate64"?: bigint | number;
   "pad"?: number;
   "latency64"?: bigint | number;
   "jitter64"?: bigint | number;
-  "slot"?: TcNetemSlotInput & { "__rest"?: Uint8Array };
+  "slot"?: TcNetemSlotInput & StructRestInput;
   "slot-dist"?: readonly (number)[];
   "prng-seed"?: bigint | number;
   "__unknown"?: readonly UnknownAttribute[];
@@ -2514,8 +2561,8 @@ export interface NetemLossAttrs {
 }
 /** Attributes of set netem-loss-attrs to encode. */
 export interface NetemLossAttrsInput {
-  "gi"?: TcNetemGimodelInput & { "__rest"?: Uint8Array };
-  "ge"?: TcNetemGemodelInput & { "__rest"?: Uint8Array };
+  "gi"?: TcNetemGimodelInput & StructRestInput;
+  "ge"?: TcNetemGemodelInput & StructRestInput;
   "__unknown"?: readonly UnknownAttribute[];
 }
 /** Decoded attributes of set pie-attrs. */
@@ -2558,12 +2605,12 @@ export interface PoliceAttrs {
 }
 /** Attributes of set police-attrs to encode. */
 export interface PoliceAttrsInput {
-  "tbf"?: TcPoliceInput & { "__rest"?: Uint8Array };
+  "tbf"?: TcPoliceInput & StructRestInput;
   "rate"?: Uint8Array;
   "peakrate"?: Uint8Array;
   "avrate"?: number;
   "result"?: number;
-  "tm"?: TcfTInput & { "__rest"?: Uint8Array };
+  "tm"?: TcfTInput & StructRestInput;
   "rate64"?: bigint | number;
   "peakrate64"?: bigint | number;
   "pktrate64"?: bigint | number;
@@ -2594,7 +2641,7 @@ export interface RedAttrs {
 }
 /** Attributes of set red-attrs to encode. */
 export interface RedAttrsInput {
-  "parms"?: TcRedQoptInput & { "__rest"?: Uint8Array };
+  "parms"?: TcRedQoptInput & StructRestInput;
   "stab"?: Uint8Array;
   "max-p"?: number;
   "flags"?: { "value"?: number; "selector"?: number };
@@ -2639,7 +2686,7 @@ export interface TaprioAttrs {
 }
 /** Attributes of set taprio-attrs to encode. */
 export interface TaprioAttrsInput {
-  "priomap"?: TcMqprioQoptInput & { "__rest"?: Uint8Array };
+  "priomap"?: TcMqprioQoptInput & StructRestInput;
   "sched-entry-list"?: TaprioSchedEntryListAttrsInput;
   "sched-base-time"?: bigint | number;
   "sched-single-entry"?: TaprioSchedEntryAttrsInput;
@@ -2705,7 +2752,7 @@ export interface TbfAttrs {
 }
 /** Attributes of set tbf-attrs to encode. */
 export interface TbfAttrsInput {
-  "parms"?: TcTbfQoptInput & { "__rest"?: Uint8Array };
+  "parms"?: TcTbfQoptInput & StructRestInput;
   "rtab"?: Uint8Array;
   "ptab"?: Uint8Array;
   "rate64"?: bigint | number;
@@ -2725,8 +2772,8 @@ export interface ActSampleAttrs {
 }
 /** Attributes of set act-sample-attrs to encode. */
 export interface ActSampleAttrsInput {
-  "tm"?: TcfTInput & { "__rest"?: Uint8Array };
-  "parms"?: TcGactInput & { "__rest"?: Uint8Array };
+  "tm"?: TcfTInput & StructRestInput;
+  "parms"?: TcGactInput & StructRestInput;
   "rate"?: number;
   "trunc-size"?: number;
   "psample-group"?: number;
@@ -2741,9 +2788,9 @@ export interface ActGactAttrs {
 }
 /** Attributes of set act-gact-attrs to encode. */
 export interface ActGactAttrsInput {
-  "tm"?: TcfTInput & { "__rest"?: Uint8Array };
-  "parms"?: TcGactInput & { "__rest"?: Uint8Array };
-  "prob"?: TcGactPInput & { "__rest"?: Uint8Array };
+  "tm"?: TcfTInput & StructRestInput;
+  "parms"?: TcGactInput & StructRestInput;
+  "prob"?: TcGactPInput & StructRestInput;
   "__unknown"?: readonly UnknownAttribute[];
 }
 /** Decoded attributes of set tca-stab-attrs. */
@@ -2754,7 +2801,7 @@ export interface TcaStabAttrs {
 }
 /** Attributes of set tca-stab-attrs to encode. */
 export interface TcaStabAttrsInput {
-  "base"?: TcSizespecInput & { "__rest"?: Uint8Array };
+  "base"?: TcSizespecInput & StructRestInput;
   "data"?: Uint8Array;
   "__unknown"?: readonly UnknownAttribute[];
 }
@@ -2763,7 +2810,7 @@ export interface TcaStatsAttrs {
   "basic": (GnetStatsBasic & StructRest) | undefined;
   "rate-est": (GnetStatsRateEst & StructRest) | undefined;
   "queue": (GnetStatsQueue & StructRest) | undefined;
-  "app": (CakeStatsAttrs | (TcChokeXstats & StructRest) | (TcCodelXstats & StructRest) | (TcDualpi2Xstats & StructRest) | (TcFqQdStats & StructRest) | (TcFqCodelXstats & StructRest) | (TcFqPieXstats & StructRest) | (TcHhfXstats & StructRest) | (TcPieXstats & StructRest) | (TcRedXstats & StructRest) | (TcSfbXstats & StructRest) | (TcSfqXstats & StructRest) | Uint8Array) | undefined;
+  "app": (CakeStatsAttrs | (TcChokeXstats & StructRest) | (TcCodelXstats & StructRest) | (TcDualpi2Xstats & StructRest) | (TcFqQdStats & StructRest) | (TcFqCodelXstats & StructRest) | (TcFqPieXstats & StructRest) | (TcHhfXstats & StructRest) | (TcPieXstats & StructRest) | (TcRedXstats & StructRest) | (TcSfbXstats & StructRest) | (TcSfqXstats & StructRest) | (TcHtbXstats & StructRest) | Uint8Array) | undefined;
   "rate-est64": (GnetStatsRateEst64 & StructRest) | undefined;
   "basic-hw": (GnetStatsBasic & StructRest) | undefined;
   "pkt64": bigint | undefined;
@@ -2771,12 +2818,12 @@ export interface TcaStatsAttrs {
 }
 /** Attributes of set tca-stats-attrs to encode. */
 export interface TcaStatsAttrsInput {
-  "basic"?: GnetStatsBasicInput & { "__rest"?: Uint8Array };
-  "rate-est"?: GnetStatsRateEstInput & { "__rest"?: Uint8Array };
-  "queue"?: GnetStatsQueueInput & { "__rest"?: Uint8Array };
-  "app"?: CakeStatsAttrsInput | (TcChokeXstatsInput & { "__rest"?: Uint8Array }) | (TcCodelXstatsInput & { "__rest"?: Uint8Array }) | (TcDualpi2XstatsInput & { "__rest"?: Uint8Array }) | (TcFqQdStatsInput & { "__rest"?: Uint8Array }) | (TcFqCodelXstatsInput & { "__rest"?: Uint8Array }) | (TcFqPieXstatsInput & { "__rest"?: Uint8Array }) | (TcHhfXstatsInput & { "__rest"?: Uint8Array }) | (TcPieXstatsInput & { "__rest"?: Uint8Array }) | (TcRedXstatsInput & { "__rest"?: Uint8Array }) | (TcSfbXstatsInput & { "__rest"?: Uint8Array }) | (TcSfqXstatsInput & { "__rest"?: Uint8Array }) | Uint8Array;
-  "rate-est64"?: GnetStatsRateEst64Input & { "__rest"?: Uint8Array };
-  "basic-hw"?: GnetStatsBasicInput & { "__rest"?: Uint8Array };
+  "basic"?: GnetStatsBasicInput & StructRestInput;
+  "rate-est"?: GnetStatsRateEstInput & StructRestInput;
+  "queue"?: GnetStatsQueueInput & StructRestInput;
+  "app"?: CakeStatsAttrsInput | (TcChokeXstatsInput & StructRestInput) | (TcCodelXstatsInput & StructRestInput) | (TcDualpi2XstatsInput & StructRestInput) | (TcFqQdStatsInput & StructRestInput) | (TcFqCodelXstatsInput & StructRestInput) | (TcFqPieXstatsInput & StructRestInput) | (TcHhfXstatsInput & StructRestInput) | (TcPieXstatsInput & StructRestInput) | (TcRedXstatsInput & StructRestInput) | (TcSfbXstatsInput & StructRestInput) | (TcSfqXstatsInput & StructRestInput) | (TcHtbXstatsInput & StructRestInput) | Uint8Array;
+  "rate-est64"?: GnetStatsRateEst64Input & StructRestInput;
+  "basic-hw"?: GnetStatsBasicInput & StructRestInput;
   "pkt64"?: bigint | number;
   "__unknown"?: readonly UnknownAttribute[];
 }
@@ -2801,12 +2848,12 @@ export interface U32AttrsInput {
   "hash"?: number;
   "link"?: number;
   "divisor"?: number;
-  "sel"?: TcU32SelV2Input & { "__rest"?: Uint8Array };
+  "sel"?: TcU32SelV2Input & StructRestInput;
   "police"?: PoliceAttrsInput;
   "act"?: readonly (Record<number, ActAttrsInput>)[];
   "indev"?: string;
-  "pcnt"?: TcU32PcntInput & { "__rest"?: Uint8Array };
-  "mark"?: TcU32MarkInput & { "__rest"?: Uint8Array };
+  "pcnt"?: TcU32PcntInput & StructRestInput;
+  "mark"?: TcU32MarkInput & StructRestInput;
   "flags"?: number;
   "__unknown"?: readonly UnknownAttribute[];
 }
@@ -2860,7 +2907,7 @@ export interface OptionsMsgFormats {
 export interface OptionsMsgFormatsInput {
   "basic": BasicAttrsInput;
   "bpf": BpfAttrsInput;
-  "bfifo": TcFifoQoptInput & { "__rest"?: Uint8Array };
+  "bfifo": TcFifoQoptInput & StructRestInput;
   "cake": CakeAttrsInput;
   "cbs": CbsAttrsInput;
   "cgroup": CgroupAttrsInput;
@@ -2878,26 +2925,26 @@ export interface OptionsMsgFormatsInput {
   "fq_pie": FqPieAttrsInput;
   "fw": FwAttrsInput;
   "gred": GredAttrsInput;
-  "hfsc": TcHfscQoptInput & { "__rest"?: Uint8Array };
+  "hfsc": TcHfscQoptInput & StructRestInput;
   "hhf": HhfAttrsInput;
   "htb": HtbAttrsInput;
   "ingress": Record<string, never>;
   "matchall": MatchallAttrsInput;
   "mq": Record<string, never>;
-  "mqprio": TcMqprioQoptInput & { "__rest"?: Uint8Array };
-  "multiq": TcMultiqQoptInput & { "__rest"?: Uint8Array };
+  "mqprio": TcMqprioQoptInput & StructRestInput;
+  "multiq": TcMultiqQoptInput & StructRestInput;
   "netem": TcNetemQoptInput & Omit<NetemAttrsInput, "loss">;
-  "pfifo": TcFifoQoptInput & { "__rest"?: Uint8Array };
-  "pfifo_fast": TcPrioQoptInput & { "__rest"?: Uint8Array };
-  "pfifo_head_drop": TcFifoQoptInput & { "__rest"?: Uint8Array };
+  "pfifo": TcFifoQoptInput & StructRestInput;
+  "pfifo_fast": TcPrioQoptInput & StructRestInput;
+  "pfifo_head_drop": TcFifoQoptInput & StructRestInput;
   "pie": PieAttrsInput;
-  "plug": TcPlugQoptInput & { "__rest"?: Uint8Array };
-  "prio": TcPrioQoptInput & { "__rest"?: Uint8Array };
+  "plug": TcPlugQoptInput & StructRestInput;
+  "prio": TcPrioQoptInput & StructRestInput;
   "qfq": QfqAttrsInput;
   "red": RedAttrsInput;
   "route": RouteAttrsInput;
-  "sfb": TcSfbQoptInput & { "__rest"?: Uint8Array };
-  "sfq": TcSfqQoptV1Input & { "__rest"?: Uint8Array };
+  "sfb": TcSfbQoptInput & StructRestInput;
+  "sfq": TcSfqQoptV1Input & StructRestInput;
   "taprio": TaprioAttrsInput;
   "tbf": TbfAttrsInput;
   "u32": U32AttrsInput;
@@ -2960,21 +3007,23 @@ export interface TcaStatsAppMsgFormats {
   "red": TcRedXstats & StructRest;
   "sfb": TcSfbXstats & StructRest;
   "sfq": TcSfqXstats & StructRest;
+  "htb": TcHtbXstats & StructRest;
 }
 /** Payloads to encode of sub-message tca-stats-app-msg, by selector value. */
 export interface TcaStatsAppMsgFormatsInput {
   "cake": CakeStatsAttrsInput;
-  "choke": TcChokeXstatsInput & { "__rest"?: Uint8Array };
-  "codel": TcCodelXstatsInput & { "__rest"?: Uint8Array };
-  "dualpi2": TcDualpi2XstatsInput & { "__rest"?: Uint8Array };
-  "fq": TcFqQdStatsInput & { "__rest"?: Uint8Array };
-  "fq_codel": TcFqCodelXstatsInput & { "__rest"?: Uint8Array };
-  "fq_pie": TcFqPieXstatsInput & { "__rest"?: Uint8Array };
-  "hhf": TcHhfXstatsInput & { "__rest"?: Uint8Array };
-  "pie": TcPieXstatsInput & { "__rest"?: Uint8Array };
-  "red": TcRedXstatsInput & { "__rest"?: Uint8Array };
-  "sfb": TcSfbXstatsInput & { "__rest"?: Uint8Array };
-  "sfq": TcSfqXstatsInput & { "__rest"?: Uint8Array };
+  "choke": TcChokeXstatsInput & StructRestInput;
+  "codel": TcCodelXstatsInput & StructRestInput;
+  "dualpi2": TcDualpi2XstatsInput & StructRestInput;
+  "fq": TcFqQdStatsInput & StructRestInput;
+  "fq_codel": TcFqCodelXstatsInput & StructRestInput;
+  "fq_pie": TcFqPieXstatsInput & StructRestInput;
+  "hhf": TcHhfXstatsInput & StructRestInput;
+  "pie": TcPieXstatsInput & StructRestInput;
+  "red": TcRedXstatsInput & StructRestInput;
+  "sfb": TcSfbXstatsInput & StructRestInput;
+  "sfq": TcSfqXstatsInput & StructRestInput;
+  "htb": TcHtbXstatsInput & StructRestInput;
 }
 /** Values of newqdisc messages to encode. */
 export type NewqdiscInput = TcmsgInput & AttrsInput;
@@ -3127,6 +3176,13 @@ export const spec: FamilySpec = reviveSpec(`
 ["struct","tc-pedit-key",[["mask","u32"],["val","u32"],["off","u32"],["at","u32"],["offmask","u32"],["shift","u32"]]],
 ["struct","tc-vlan",[["index","u32"],["capab","u32"],["action","s32"],["refcnt","s32"],["bindcnt","s32"],["v-action","s32"]]],
 ["struct","tc-u32-sel-v2",[["flags","u8"],["offshift","u8"],["nkeys","u8"],["pad","pad",{"size":1}],["offmask","u16",{"byteOrder":"big-endian"}],["off","u16"],["offoff","s16"],["hoff","s16"],["hmask","u32",{"byteOrder":"big-endian"}],["keys","binary",{"size":16,"struct":"tc-u32-key"}]]],
+["struct","tc-htb-xstats",[["lends","u32"],["borrows","u32"],["giants","u32"],["tokens","s32"],["ctokens","s32"]]],
+["struct","tc-mirred",[["index","u32"],["capab","u32"],["action","s32"],["refcnt","s32"],["bindcnt","s32"],["eaction","s32"],["ifindex","u32"]]],
+["enum","act-verdict",["ok","reclassify","shot","pipe","stolen","queued","repeat","redirect","trap"],{"namePrefix":"tc-act-"}],
+["enum","mirred-eaction",[["egress-redir",1],"egress-mirror","ingress-redir","ingress-mirror"],{"namePrefix":"tca-"}],
+["flags","u32-sel-flags",["terminal","offset","varoffset","eat"],{"namePrefix":"tc-u32-"}],
+["enum","linklayer",["unaware","ethernet","atm"]],
+["enum","eth-p",[["all",3],["ip",2048],["arp",2054],["rarp",32821],["ipv6",34525],["8021q",33024],["8021ad",34984]],{"namePrefix":"eth-p-"}],
 ["const","h-root",4294967295],
 ["const","h-ingress",4294967281],
 ["const","h-min-ingress",65522],
@@ -3239,7 +3295,7 @@ export const spec: FamilySpec = reviveSpec(`
 ],{"namePrefix":"tca-ife-"}],
 ["act-mirred-attrs",[
 ["tm","binary",{"struct":"tcf-t"}],
-["parms","binary"],
+["parms","binary",{"struct":"tc-mirred"}],
 ["pad","pad"],
 ["blockid","binary"]
 ],{"namePrefix":"tca-mirred-"}],
@@ -3879,7 +3935,7 @@ export const spec: FamilySpec = reviveSpec(`
 [
 ["options-msg",[["basic",{"attributeSet":"basic-attrs"}],["bpf",{"attributeSet":"bpf-attrs"}],["bfifo",{"fixedHeader":"tc-fifo-qopt"}],["cake",{"attributeSet":"cake-attrs"}],["cbs",{"attributeSet":"cbs-attrs"}],["cgroup",{"attributeSet":"cgroup-attrs"}],["choke",{"attributeSet":"choke-attrs"}],["clsact"],["codel",{"attributeSet":"codel-attrs"}],["drr",{"attributeSet":"drr-attrs"}],["dualpi2",{"attributeSet":"dualpi2-attrs"}],["etf",{"attributeSet":"etf-attrs"}],["ets",{"attributeSet":"ets-attrs"}],["flow",{"attributeSet":"flow-attrs"}],["flower",{"attributeSet":"flower-attrs"}],["fq",{"attributeSet":"fq-attrs"}],["fq_codel",{"attributeSet":"fq-codel-attrs"}],["fq_pie",{"attributeSet":"fq-pie-attrs"}],["fw",{"attributeSet":"fw-attrs"}],["gred",{"attributeSet":"gred-attrs"}],["hfsc",{"fixedHeader":"tc-hfsc-qopt"}],["hhf",{"attributeSet":"hhf-attrs"}],["htb",{"attributeSet":"htb-attrs"}],["ingress"],["matchall",{"attributeSet":"matchall-attrs"}],["mq"],["mqprio",{"fixedHeader":"tc-mqprio-qopt"}],["multiq",{"fixedHeader":"tc-multiq-qopt"}],["netem",{"fixedHeader":"tc-netem-qopt","attributeSet":"netem-attrs"}],["pfifo",{"fixedHeader":"tc-fifo-qopt"}],["pfifo_fast",{"fixedHeader":"tc-prio-qopt"}],["pfifo_head_drop",{"fixedHeader":"tc-fifo-qopt"}],["pie",{"attributeSet":"pie-attrs"}],["plug",{"fixedHeader":"tc-plug-qopt"}],["prio",{"fixedHeader":"tc-prio-qopt"}],["qfq",{"attributeSet":"qfq-attrs"}],["red",{"attributeSet":"red-attrs"}],["route",{"attributeSet":"route-attrs"}],["sfb",{"fixedHeader":"tc-sfb-qopt"}],["sfq",{"fixedHeader":"tc-sfq-qopt-v1"}],["taprio",{"attributeSet":"taprio-attrs"}],["tbf",{"attributeSet":"tbf-attrs"}],["u32",{"attributeSet":"u32-attrs"}]]],
 ["act-options-msg",[["bpf",{"attributeSet":"act-bpf-attrs"}],["connmark",{"attributeSet":"act-connmark-attrs"}],["csum",{"attributeSet":"act-csum-attrs"}],["ct",{"attributeSet":"act-ct-attrs"}],["ctinfo",{"attributeSet":"act-ctinfo-attrs"}],["gact",{"attributeSet":"act-gact-attrs"}],["gate",{"attributeSet":"act-gate-attrs"}],["ife",{"attributeSet":"act-ife-attrs"}],["mirred",{"attributeSet":"act-mirred-attrs"}],["mpls",{"attributeSet":"act-mpls-attrs"}],["nat",{"attributeSet":"act-nat-attrs"}],["pedit",{"attributeSet":"act-pedit-attrs"}],["police",{"attributeSet":"police-attrs"}],["sample",{"attributeSet":"act-sample-attrs"}],["simple",{"attributeSet":"act-simple-attrs"}],["skbedit",{"attributeSet":"act-skbedit-attrs"}],["skbmod",{"attributeSet":"act-skbmod-attrs"}],["tunnel_key",{"attributeSet":"act-tunnel-key-attrs"}],["vlan",{"attributeSet":"act-vlan-attrs"}]]],
-["tca-stats-app-msg",[["cake",{"attributeSet":"cake-stats-attrs"}],["choke",{"fixedHeader":"tc-choke-xstats"}],["codel",{"fixedHeader":"tc-codel-xstats"}],["dualpi2",{"fixedHeader":"tc-dualpi2-xstats"}],["fq",{"fixedHeader":"tc-fq-qd-stats"}],["fq_codel",{"fixedHeader":"tc-fq-codel-xstats"}],["fq_pie",{"fixedHeader":"tc-fq-pie-xstats"}],["hhf",{"fixedHeader":"tc-hhf-xstats"}],["pie",{"fixedHeader":"tc-pie-xstats"}],["red",{"fixedHeader":"tc-red-xstats"}],["sfb",{"fixedHeader":"tc-sfb-xstats"}],["sfq",{"fixedHeader":"tc-sfq-xstats"}]]]
+["tca-stats-app-msg",[["cake",{"attributeSet":"cake-stats-attrs"}],["choke",{"fixedHeader":"tc-choke-xstats"}],["codel",{"fixedHeader":"tc-codel-xstats"}],["dualpi2",{"fixedHeader":"tc-dualpi2-xstats"}],["fq",{"fixedHeader":"tc-fq-qd-stats"}],["fq_codel",{"fixedHeader":"tc-fq-codel-xstats"}],["fq_pie",{"fixedHeader":"tc-fq-pie-xstats"}],["hhf",{"fixedHeader":"tc-hhf-xstats"}],["pie",{"fixedHeader":"tc-pie-xstats"}],["red",{"fixedHeader":"tc-red-xstats"}],["sfb",{"fixedHeader":"tc-sfb-xstats"}],["sfq",{"fixedHeader":"tc-sfq-xstats"}],["htb",{"fixedHeader":"tc-htb-xstats"}]]]
 ],
 [
 ["newqdisc",{"requestValue":36,"attributeSet":"attrs","fixedHeader":"tcmsg","do":{"request":{"value":36,"attributes":["kind","options","rate","chain","ingress-block","egress-block"]}}}],
@@ -4548,6 +4604,28 @@ function s61(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 32 ? b.subarray(s + 32, s + l) : undefined,
   };
 }
+function s62(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
+  return {
+    "lends": l >= 4 ? dv.getUint32(s, LE) : undefined,
+    "borrows": l >= 8 ? dv.getUint32(s + 4, LE) : undefined,
+    "giants": l >= 12 ? dv.getUint32(s + 8, LE) : undefined,
+    "tokens": l >= 16 ? dv.getInt32(s + 12, LE) : undefined,
+    "ctokens": l >= 20 ? dv.getInt32(s + 16, LE) : undefined,
+    "__rest": l > 20 ? b.subarray(s + 20, s + l) : undefined,
+  };
+}
+function s63(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
+  return {
+    "index": l >= 4 ? dv.getUint32(s, LE) : undefined,
+    "capab": l >= 8 ? dv.getUint32(s + 4, LE) : undefined,
+    "action": l >= 12 ? dv.getInt32(s + 8, LE) : undefined,
+    "refcnt": l >= 16 ? dv.getInt32(s + 12, LE) : undefined,
+    "bindcnt": l >= 20 ? dv.getInt32(s + 16, LE) : undefined,
+    "eaction": l >= 24 ? dv.getInt32(s + 20, LE) : undefined,
+    "ifindex": l >= 28 ? dv.getUint32(s + 24, LE) : undefined,
+    "__rest": l > 28 ? b.subarray(s + 28, s + l) : undefined,
+  };
+}
 function B0(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
   return L69(b, dv, s, e, 0, undefined);
 }
@@ -5017,7 +5095,7 @@ function L9(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
     p += (len + 3) & ~3;
     switch (t) {
       case 1: o["tm"] = s50(b, dv, ds, dl); break;
-      case 2: o["parms"] = b.subarray(ds, ds + dl); break;
+      case 2: o["parms"] = s63(b, dv, ds, dl); break;
       case 3: break;
       case 4: o["blockid"] = b.subarray(ds, ds + dl); break;
       default: keepUnknown(o, t, b, ds, dl);
@@ -5025,13 +5103,22 @@ function L9(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
+const T63: StructDesc = ["tc-mirred", 28, [
+  ["index", "u32", 0, 4, LE],
+  ["capab", "u32", 4, 4, LE],
+  ["action", "s32", 8, 4, LE],
+  ["refcnt", "s32", 12, 4, LE],
+  ["bindcnt", "s32", 16, 4, LE],
+  ["eaction", "s32", 20, 4, LE],
+  ["ifindex", "u32", 24, 4, LE],
+]];
 function E9(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
       case "tm": w.putBinary(1, structValue(T50, object(x, path, "tm"), join(path, "tm"))); break;
-      case "parms": { const u = bytes(x, path, "parms", ""); w.putBinary(2, u); } break;
+      case "parms": w.putBinary(2, structValue(T63, object(x, path, "parms"), join(path, "parms"))); break;
       case "blockid": { const u = bytes(x, path, "blockid", ""); w.putBinary(4, u); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "act-mirred-attrs");
@@ -8621,6 +8708,13 @@ const T40: StructDesc = ["tc-sfb-xstats", 36, [
 const T41: StructDesc = ["tc-sfq-xstats", 4, [
   ["allot", "s32", 0, 4, LE],
 ]];
+const T62: StructDesc = ["tc-htb-xstats", 20, [
+  ["lends", "u32", 0, 4, LE],
+  ["borrows", "u32", 4, 4, LE],
+  ["giants", "u32", 8, 4, LE],
+  ["tokens", "s32", 12, 4, LE],
+  ["ctokens", "s32", 16, 4, LE],
+]];
 function m2(key: unknown, b: Uint8Array, dv: DataView, s: number, l: number, dep: number, sc: Scope | undefined): unknown {
   switch (selectorKey(key)) {
     case "cake": return L21(b, dv, s, s + l, dep, sc);
@@ -8635,6 +8729,7 @@ function m2(key: unknown, b: Uint8Array, dv: DataView, s: number, l: number, dep
     case "red": return s39(b, dv, s, l);
     case "sfb": return s40(b, dv, s, l);
     case "sfq": return s41(b, dv, s, l);
+    case "htb": return s62(b, dv, s, l);
     default: return b.subarray(s, s + l);
   }
 }
@@ -8653,6 +8748,7 @@ function q2(w: MessageWriter, t: number, key: string | undefined, x: unknown, pa
     case "red": w.putBinary(t, structValue(T39, object(x, path, name), join(path, name))); return;
     case "sfb": w.putBinary(t, structValue(T40, object(x, path, name), join(path, name))); return;
     case "sfq": w.putBinary(t, structValue(T41, object(x, path, name), join(path, name))); return;
+    case "htb": w.putBinary(t, structValue(T62, object(x, path, name), join(path, name))); return;
     default: putRawSubMessage(w, t, x, path, name, key, sel, "tca-stats-app-msg");
   }
 }
@@ -8869,6 +8965,8 @@ const codecs: FamilyCodecs = {
     ["tc-pedit-key", s59, structEncoder(T59)],
     ["tc-vlan", s60, structEncoder(T60)],
     ["tc-u32-sel-v2", s61, structEncoder(T61)],
+    ["tc-htb-xstats", s62, structEncoder(T62)],
+    ["tc-mirred", s63, structEncoder(T63)],
   ],
   bodies: [
     ["attrs", "tcmsg", B0, E69],

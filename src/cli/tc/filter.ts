@@ -1,0 +1,637 @@
+// `tc filter`: show, add, change, replace, delete (tc/tc_filter.c of
+// iproute2 6.1) for u32 filters (f_u32.c: hash tables, key nodes, match
+// keys, flowid) and their mirred actions (m_action.c, m_mirred.c).
+import { NLM_F_ACK, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REQUEST } from '../../core/constants.js';
+import { NetlinkError } from '../../core/errors.js';
+import { formatIPv4 } from '../../core/address.js';
+import { family as tcFamily } from '../../families/generated/tc.js';
+import {
+  ETH_P_ALL,
+  ETH_P_IP,
+  TC_ACT_PIPE,
+  TC_ACT_STOLEN,
+  TC_CLS_FLAGS_IN_HW,
+  TC_CLS_FLAGS_NOT_IN_NW,
+  TC_CLS_FLAGS_SKIP_HW,
+  TC_CLS_FLAGS_SKIP_SW,
+  TC_H_INGRESS,
+  TC_H_MIN_EGRESS,
+  TC_H_MIN_INGRESS,
+  TC_H_ROOT,
+  TC_U32_EAT,
+  TC_U32_OFFSET,
+  TC_U32_TERMINAL,
+  TC_U32_VAROFFSET,
+  TCA_EGRESS_MIRROR,
+  TCA_EGRESS_REDIR,
+  TCA_INGRESS_MIRROR,
+  TCA_INGRESS_REDIR,
+} from '../../families/generated/tc.constants.js';
+import { CommandError } from '../error.js';
+import { duparg, invarg, matches } from '../ip/args.js';
+import { usage, type IpContext } from '../ip/context.js';
+import { kernelErrorText } from '../ip/index.js';
+import type { Printer } from '../ip/printer.js';
+import { getInteger, getU32 } from '../ip/numbers.js';
+import { StderrExit, type TcOptions } from './index.js';
+import { printDevname, printStatsAttr, tcClient, type TcMessage } from './qdisc.js';
+import { actionName, classidText, getTcClassid, printStats2, protoName, protoNumber, tcClock, type Stats2 } from './util.js';
+
+const FILTER_USAGE = `Usage: tc filter [ add | del | change | replace | show ] [ dev STRING ]
+       tc filter [ add | del | change | replace | show ] [ block BLOCK_INDEX ]
+       tc filter get dev STRING parent CLASSID protocol PROTO handle FILTERID pref PRIO FILTER_TYPE
+       tc filter get block BLOCK_INDEX protocol PROTO handle FILTERID pref PRIO FILTER_TYPE
+       [ pref PRIO ] protocol PROTO [ chain CHAIN_INDEX ]
+       [ estimator INTERVAL TIME_CONSTANT ]
+       [ root | ingress | egress | parent CLASSID ]
+       [ handle FILTERID ] [ [ FILTER_TYPE ] [ help | OPTIONS ] ]
+
+       tc filter show [ dev STRING ] [ root | parent CLASSID ]
+       tc filter show [ block BLOCK_INDEX ]
+Where:
+FILTER_TYPE := { rsvp | u32 | bpf | fw | route | etc. }
+FILTERID := ... format depends on classifier, see there
+OPTIONS := ... try tc filter add <desired FILTER_KIND> help
+`;
+
+const CLSACT_INGRESS = ((TC_H_INGRESS & 0xffff0000) | TC_H_MIN_INGRESS) >>> 0;
+const CLSACT_EGRESS = ((TC_H_INGRESS & 0xffff0000) | TC_H_MIN_EGRESS) >>> 0;
+
+interface U32Key {
+  mask: number;
+  val: number;
+  off: number;
+  offmask: number;
+}
+
+/** sprint_u32_handle(). */
+function u32Handle(h: number, raw: boolean): string {
+  if (h === 0) return 'none';
+  const htid = h >>> 20;
+  const hash = (h >>> 12) & 0xff;
+  const node = h & 0xfff;
+  let s = htid ? `${htid.toString(16)}:` : '';
+  if (hash) s += hash.toString(16);
+  if (node) s += `:${node.toString(16)}`;
+  if (raw) s += `[${h.toString(16).padStart(8, '0')}]`;
+  return s;
+}
+
+/** mask2bits(): the prefix length of a contiguous network mask, or -1. */
+function mask2bits(mask: number): number {
+  const m = mask >>> 0;
+  let bits = 0;
+  while (bits < 32 && m & (0x80000000 >>> bits)) bits++;
+  return (m << bits) >>> 0 === 0 || bits === 32 ? bits : -1;
+}
+
+function printRawKey(p: Printer, k: U32Key): void {
+  p.open('match');
+  p.fp('\n');
+  p.any('value', '  match %s', (k.val >>> 0).toString(16).padStart(p.json ? 0 : 8, '0'));
+  p.any('mask', '/%s ', (k.mask >>> 0).toString(16).padStart(p.json ? 0 : 8, '0'));
+  p.any('offmask', 'at %s', k.offmask ? 'nexthdr+' : '');
+  p.any('off', '%s', k.off);
+  p.close();
+}
+
+/** print_ipv4() (tc -p on protocol ip): keeps the 'match' object open where tc returns without closing it. */
+function printIpv4Key(p: Printer, k: U32Key): void {
+  p.open('match');
+  const mask = k.mask >>> 0;
+  const val = k.val >>> 0;
+  if (k.off === 0 && mask === 0x0f000000) {
+    p.fp('\n');
+    p.any('ip_ihl', '  match IP ihl %s', val >>> 24);
+    return;
+  }
+  if (k.off === 0 && mask === 0x00ff0000) {
+    p.fp('\n');
+    p.any('ip_dsfield', '  match IP dsfield %s', `0x${(val >>> 16).toString(16)}`);
+    return;
+  }
+  if (k.off === 8 && mask === 0x00ff0000) {
+    p.fp('\n');
+    p.any('ip_protocol', '  match IP protocol %s', val >>> 16);
+    return;
+  }
+  if (k.off === 12 || k.off === 16) {
+    const bits = mask2bits(mask);
+    if (bits >= 0) {
+      p.fp('\n');
+      p.fp(k.off === 12 ? '  match IP src ' : '  match IP dst ');
+      p.open(k.off === 12 ? 'src' : 'dst');
+      p.any('address', '%s', formatIPv4(Uint8Array.of(val >>> 24, (val >>> 16) & 0xff, (val >>> 8) & 0xff, val & 0xff)));
+      p.any('prefixlen', '/%s', bits);
+      p.close();
+      return;
+    }
+  }
+  if (k.off === 20) {
+    if (mask === 0x0000ffff) {
+      p.any('dport', 'match dport %s', val & 0xffff);
+      return;
+    }
+    if (mask === 0xffff0000) {
+      p.fp('\n');
+      p.any('sport', '  match sport %s', val >>> 16);
+      return;
+    }
+    if (mask === 0xffffffff) {
+      p.fp('\n');
+      p.any('dport', '  match dport %s, ', val & 0xffff);
+      p.any('sport', 'match sport %s', val >>> 16);
+      return;
+    }
+  }
+  p.close();
+}
+
+/** The keys of a u32 selector: the first as the struct decodes it, the others from the bytes after it. */
+function selKeys(sel: Record<string, unknown>): U32Key[] {
+  const keys: U32Key[] = [];
+  const n = (sel.nkeys as number | undefined) ?? 0;
+  if (n > 0 && sel.keys) keys.push(sel.keys as U32Key);
+  const rest = sel.__rest as Uint8Array | undefined;
+  const codec = tcFamily.structs.get('tc-u32-key')!;
+  for (let i = 0; keys.length < n && rest && (i + 1) * codec.size <= rest.length; i++) {
+    keys.push(codec.decode(rest.subarray(i * codec.size, (i + 1) * codec.size)) as unknown as U32Key);
+  }
+  return keys;
+}
+
+function printU32(ctx: IpContext, p: Printer, o: Record<string, unknown>, handle: number, proto: number, options: TcOptions): void {
+  if (handle) p.any('fh', 'fh %s ', u32Handle(handle, options.raw > 0));
+  if (handle & 0xfff) p.any('order', 'order %s ', handle & 0xfff);
+  const sel = o.sel as Record<string, unknown> | undefined;
+  const selFlags = (sel?.flags as number | undefined) ?? 0;
+  if (o.divisor !== undefined) p.any('ht_divisor', 'ht divisor %s ', o.divisor as number);
+  else if (o.hash !== undefined) {
+    const htid = o.hash as number;
+    p.any('key_ht', 'key ht %s ', (htid >>> 20).toString(16));
+    p.any('bkt', 'bkt %s ', ((htid >>> 12) & 0xff).toString(16));
+  } else ctx.io.stderr('divisor and hash missing ');
+  if (o.classid !== undefined) {
+    if (sel && selFlags & TC_U32_TERMINAL) p.fp('*');
+    p.any('flowid', 'flowid %s ', classidText(o.classid as number));
+  } else if (sel && selFlags & TC_U32_TERMINAL) p.fp('terminal flowid ');
+  if (o.link !== undefined) p.any('link', 'link %s ', u32Handle(o.link as number, options.raw > 0));
+  if (o.flags !== undefined) {
+    const f = o.flags as number;
+    if (f & TC_CLS_FLAGS_SKIP_HW) p.bool('skip_hw', 'skip_hw ', true);
+    if (f & TC_CLS_FLAGS_SKIP_SW) p.bool('skip_sw', 'skip_sw ', true);
+    if (f & TC_CLS_FLAGS_IN_HW) p.bool('in_hw', 'in_hw ', true);
+    else if (f & TC_CLS_FLAGS_NOT_IN_NW) p.bool('not_in_hw', 'not_in_hw ', true);
+  }
+  const pcnt = o.pcnt as { rcnt: bigint; rhit: bigint; kcnts?: bigint; __rest?: Uint8Array } | undefined;
+  if (sel && options.stats && pcnt) {
+    p.any('rule_hit', '(rule hit %s ', pcnt.rcnt);
+    p.any('success', 'success %s)', pcnt.rhit);
+  }
+  if (o.mark !== undefined) {
+    const mark = o.mark as { val: number; mask: number; success: number };
+    p.fp('\n');
+    p.any('fwmark_value', '  mark %s ', `0x${mark.val.toString(16).padStart(4, '0')}`);
+    p.any('fwmark_mask', '%s ', `0x${mark.mask.toString(16).padStart(4, '0')}`);
+    p.any('fwmark_success', '(success %s)', mark.success);
+  }
+  if (sel) {
+    const keys = selKeys(sel);
+    const kcnts: bigint[] = [];
+    if (pcnt) {
+      if (pcnt.kcnts !== undefined) kcnts.push(pcnt.kcnts);
+      const r = pcnt.__rest;
+      for (let i = 0; r && (i + 1) * 8 <= r.length; i++) kcnts.push(new DataView(r.buffer, r.byteOffset + i * 8, 8).getBigUint64(0, true));
+    }
+    keys.forEach((k, i) => {
+      if (options.pretty && proto === ETH_P_IP) printIpv4Key(p, k);
+      else printRawKey(p, k);
+      if (options.stats && pcnt) p.any('success', ' (success %s ) ', kcnts[i] ?? 0n);
+    });
+    if (selFlags & (TC_U32_VAROFFSET | TC_U32_OFFSET)) {
+      p.fp('\n');
+      p.any(null, '%s', '    offset ');
+      if (selFlags & TC_U32_VAROFFSET) {
+        p.any('offset_mask', '%s', ((sel.offmask as number) ?? 0).toString(16).padStart(4, '0'));
+        p.any('offset_shift', '>>%s ', sel.offshift as number);
+        p.any('offset_off', 'at %s ', sel.offoff as number);
+      }
+      if (sel.off) p.any('plus', 'plus %s ', sel.off as number);
+    }
+    if (selFlags & TC_U32_EAT) p.any(null, '%s', ' eat ');
+    if (sel.hmask) {
+      p.fp('\n');
+      p.any('hash_mask', '    hash mask %s ', ((sel.hmask as number) >>> 0).toString(16).padStart(8, '0'));
+      p.any('hash_off', 'at %s ', sel.hoff as number);
+    }
+  }
+  if (o.indev !== undefined) {
+    p.fp('\n');
+    p.any('input_dev', '  input dev %s', o.indev as string);
+    p.fp('\n');
+  }
+  if (o.act !== undefined) printActions(ctx, p, o.act, options);
+}
+
+/** The (order, action) pairs of a decoded indexed array of actions. */
+function actionList(act: unknown): [number, Record<string, unknown>][] {
+  const out: [number, Record<string, unknown>][] = [];
+  for (const el of act as unknown[]) {
+    for (const [k, v] of Object.entries(el as Record<string, unknown>)) out.push([Number(k), v as Record<string, unknown>]);
+  }
+  return out.sort((a, b) => a[0] - b[0]);
+}
+
+const MIRRED_TEXT: { [eaction: number]: readonly [string, string, string] } = {
+  [TCA_EGRESS_REDIR]: ['Egress Redirect', 'redirect', 'egress'],
+  [TCA_INGRESS_REDIR]: ['Ingress Redirect', 'redirect', 'ingress'],
+  [TCA_EGRESS_MIRROR]: ['Egress Mirror', 'mirror', 'egress'],
+  [TCA_INGRESS_MIRROR]: ['Ingress Mirror', 'mirror', 'ingress'],
+};
+
+/** tc_dump_action() with tc_print_one_action() (bound to a filter). */
+function printActions(ctx: IpContext, p: Printer, act: unknown, options: TcOptions): void {
+  p.openArray('actions');
+  for (const [order, a] of actionList(act)) {
+    p.open(null);
+    p.fp('\n');
+    p.any('order', '\taction order %s: ', order);
+    if (a.kind === 'mirred') {
+      p.any('kind', '%s ', 'mirred');
+      const o = a.options as { parms?: Record<string, number>; tm?: Record<string, bigint> } | undefined;
+      const parms = o?.parms;
+      if (parms) {
+        const [text, action, direction] = MIRRED_TEXT[parms.eaction!] ?? ['unknown', 'unknown', 'unknown'];
+        p.fp(`(${text}`);
+        p.jsonOnly('mirred_action', action);
+        p.jsonOnly('direction', direction);
+        p.any('to_dev', ' to device %s)', ctx.indexName(parms.ifindex!));
+        p.fp(' ');
+        p.open('control_action');
+        p.any('type', '%s', actionName(parms.action!));
+        p.close();
+        p.fp('\n');
+        p.any('index', '\tindex %s', parms.index!);
+        p.any('ref', ' ref %s', parms.refcnt!);
+        p.any('bind', ' bind %s', parms.bindcnt!);
+        if (options.stats && o?.tm) {
+          const hz = BigInt(tcClock().userHz);
+          const tm = o.tm;
+          if (tm.install) p.any('installed', ' installed %s sec', tm.install / hz);
+          if (tm.lastuse) p.any('last_used', ' used %s sec', tm.lastuse / hz);
+          if (tm.firstuse) p.any('first_used', ' firstused %s sec', tm.firstuse / hz);
+          if (tm.expires) p.any('expires', ' expires %s sec', tm.expires / hz);
+        }
+        p.fp('\n');
+      } else if (o) ctx.io.stderr('Missing mirred parameters\n');
+    }
+    if (options.stats && a.stats !== undefined) {
+      p.fp('\tAction statistics:');
+      p.fp('\n');
+      p.open('stats');
+      printStats2(p, a.stats as Stats2, '\t');
+      p.close();
+      p.fp('\n');
+    }
+    p.close();
+  }
+  p.close();
+}
+
+/** print_filter(). */
+function printFilter(ctx: IpContext, p: Printer, m: TcMessage, options: TcOptions, f: { index: number; parent: number; prio: number; protocol: number }): void {
+  p.fp('filter ');
+  if (!f.index || f.index !== m.ifindex) printDevname(ctx, p, m.ifindex ?? 0);
+  const parent = m.parent ?? 0;
+  if (!f.parent || f.parent !== parent) {
+    if (parent === TC_H_ROOT) p.bool('root', 'root ', true);
+    else if (parent === CLSACT_INGRESS) p.bool('ingress', 'ingress ', true);
+    else if (parent === CLSACT_EGRESS) p.bool('egress', 'egress ', true);
+    else p.any('parent', 'parent %s ', classidText(parent));
+  }
+  const info = m.info ?? 0;
+  // tcm_info: the priority in the high 16 bits, the protocol (network order) in the low.
+  const protoBE = info & 0xffff;
+  const proto = ((protoBE & 0xff) << 8) | (protoBE >>> 8);
+  if (info) {
+    const prio = info >>> 16;
+    if ((!f.protocol || f.protocol !== proto) && protoBE) p.any('protocol', 'protocol %s ', protoName(proto));
+    if ((!f.prio || f.prio !== prio) && prio) p.any('pref', 'pref %s ', prio);
+  }
+  p.any('kind', '%s ', m.kind!);
+  if (m.chain !== undefined) p.any('chain', 'chain %s ', m.chain);
+  if (m.options !== undefined) {
+    p.open('options');
+    if (m.kind === 'u32') printU32(ctx, p, m.options as Record<string, unknown>, m.handle ?? 0, proto, options);
+    else ctx.io.stderr('cannot parse option parameters\n');
+    p.close();
+  }
+  p.fp('\n');
+  if (options.stats && (m.stats !== undefined || m.stats2 !== undefined)) {
+    printStatsAttr(p, m, ' ');
+    p.fp('\n');
+  }
+}
+
+async function list(ctx: IpContext, options: TcOptions, argv: string[]): Promise<number> {
+  let dev = '';
+  let parent = 0;
+  let prio = 0;
+  let protocol = 0;
+  let chain: number | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const w = argv[i]!;
+    const next = (): string => {
+      const v = argv[++i];
+      if (v === undefined) throw usage('Command line is not complete. Try option "help"');
+      return v;
+    };
+    if (w === 'dev') {
+      const v = next();
+      if (dev) duparg('dev', v);
+      dev = v.slice(0, 15);
+    } else if (w === 'root' || w === 'ingress' || w === 'egress') {
+      if (parent) throw usage(`Error: "${w}" is duplicate parent ID`);
+      parent = w === 'root' ? TC_H_ROOT : w === 'ingress' ? CLSACT_INGRESS : CLSACT_EGRESS;
+    } else if (w === 'parent') {
+      const v = next();
+      if (parent) duparg('parent', v);
+      const h = getTcClassid(v);
+      if (h === undefined) invarg('invalid parent ID', v);
+      parent = h!;
+    } else if (matches(w, 'preference') || matches(w, 'priority')) {
+      const v = next();
+      if (prio) duparg('priority', v);
+      const n = getU32(v, 0);
+      if (n === undefined) invarg('invalid preference', v);
+      prio = n!;
+    } else if (matches(w, 'protocol')) {
+      const v = next();
+      if (protocol) duparg('protocol', v);
+      const n = protoNumber(v);
+      if (n === undefined) invarg('invalid protocol', v);
+      protocol = n!;
+    } else if (matches(w, 'chain')) {
+      const v = next();
+      if (chain !== undefined) duparg('chain', v);
+      const n = getU32(v, 0);
+      if (n === undefined) invarg('invalid chain index value', v);
+      chain = n!;
+    } else if (matches(w, 'help')) throw usage(FILTER_USAGE);
+    else throw usage(` What is "${w}"? Try "tc filter help"`);
+  }
+  await ctx.loadLinks();
+  let index = 0;
+  if (dev) {
+    index = await ctx.nameIndex(dev);
+    if (!index) throw new CommandError(`Cannot find device "${dev}"`, 1);
+  }
+  const client = await tcClient(ctx);
+  const protoBE = ((protocol & 0xff) << 8) | (protocol >>> 8);
+  const request: Record<string, unknown> = { family: 0, ifindex: index, parent, handle: 0, info: ((prio << 16) | protoBE) >>> 0 };
+  if (chain !== undefined) request.chain = chain;
+  for await (const batch of client.dump('gettfilter', request as never).batches()) {
+    for (const raw of batch) {
+      const m = raw as unknown as TcMessage;
+      if (m.kind === undefined) throw new CommandError('print_filter: NULL kind', 1);
+      const p = ctx.printer();
+      printFilter(ctx, p, m, options, { index, parent, prio, protocol });
+      if (ctx.options.json) ctx.listItem(p);
+      else ctx.print(p.output);
+    }
+  }
+  ctx.listEnd();
+  return 0;
+}
+
+/** What ended a u32 or action parse: tc's lines (exit 1). */
+function parseFail(...lines: string[]): CommandError {
+  return new CommandError(lines.join('\n'), 1);
+}
+
+/** u32_parse_opt() for the forms nlkit knows: match ip src|dst ADDR[/LEN], match u32 VAL MASK at OFF, classid/flowid, action mirred. */
+async function parseU32(ctx: IpContext, argv: string[]): Promise<Record<string, unknown> | undefined> {
+  if (argv.length === 0) return undefined;
+  const keys: U32Key[] = [];
+  let selOk = false;
+  let terminal = false;
+  let flags = 0;
+  const o: Record<string, unknown> = {};
+  const pack = (val: number, mask: number, off: number): boolean => {
+    val = (val & mask) >>> 0;
+    for (const k of keys) {
+      if (k.off === off && k.offmask === 0) {
+        if (((val ^ k.val) & mask & k.mask) >>> 0) return false;
+        k.val = (k.val | val) >>> 0;
+        k.mask = (k.mask | mask) >>> 0;
+        return true;
+      }
+    }
+    if (keys.length >= 128 || off % 4) return false;
+    keys.push({ val, mask, off, offmask: 0 });
+    return true;
+  };
+  let i = 0;
+  while (i < argv.length) {
+    const w = argv[i]!;
+    if (matches(w, 'match')) {
+      const kind = argv[i + 1];
+      if (kind === undefined) throw usage('Command line is not complete. Try option "help"');
+      let ok = false;
+      if (kind === 'ip' && (argv[i + 2] === 'src' || argv[i + 2] === 'dst') && argv[i + 3] !== undefined) {
+        const [a, l] = argv[i + 3]!.split('/');
+        const parts = a!.split('.');
+        const len = l === undefined ? 32 : Number(l);
+        if (parts.length === 4 && parts.every((x) => /^\d+$/.test(x) && Number(x) < 256) && /^\d*$/.test(l ?? '') && len <= 32) {
+          const addr = parts.reduce((acc, x) => acc * 256 + Number(x), 0);
+          const mask = len ? (0xffffffff << (32 - len)) >>> 0 : 0;
+          ok = pack(addr, mask, argv[i + 2] === 'src' ? 12 : 16);
+          i += 4;
+        }
+      } else if (kind === 'u32' && argv[i + 4] === 'at') {
+        const v = getU32(argv[i + 2]!, 0);
+        const m = getU32(argv[i + 3] ?? '', 0);
+        const off = argv[i + 5] === undefined ? undefined : getInteger(argv[i + 5]!, 0);
+        if (v !== undefined && m !== undefined && off !== undefined) {
+          ok = pack(v, m, off);
+          i += 6;
+        }
+      }
+      if (!ok) throw parseFail('Illegal "match"');
+      selOk = true;
+      continue;
+    } else if (matches(w, 'classid') || w === 'flowid') {
+      const v = argv[++i];
+      if (v === undefined) throw usage('Command line is not complete. Try option "help"');
+      const h = getTcClassid(v);
+      if (h === undefined) throw parseFail('Illegal "classid"');
+      o.classid = h;
+      terminal = true;
+    } else if (matches(w, 'action')) {
+      i++;
+      o.act = await parseMirred(ctx, argv, i, (n) => (i = n));
+      terminal = true;
+      continue;
+    } else if (w === 'skip_hw') flags |= TC_CLS_FLAGS_SKIP_HW;
+    else if (w === 'skip_sw') flags |= TC_CLS_FLAGS_SKIP_SW;
+    else throw parseFail(`What is "${w}"?`, U32_USAGE);
+    i++;
+  }
+  if (selOk) {
+    const codec = tcFamily.structs.get('tc-u32-key')!;
+    const [first, ...more] = keys;
+    const rest = new Uint8Array(more.length * codec.size);
+    more.forEach((k, n) => rest.set(codec.encode(k as never), n * codec.size));
+    o.sel = { flags: terminal ? TC_U32_TERMINAL : 0, nkeys: keys.length, keys: first, ...(more.length ? { __rest: rest } : {}) };
+  }
+  if (flags) {
+    if (flags === (TC_CLS_FLAGS_SKIP_HW | TC_CLS_FLAGS_SKIP_SW)) throw parseFail('skip_hw and skip_sw are mutually exclusive');
+    o.flags = flags;
+  }
+  return o;
+}
+
+const U32_USAGE = `Usage: ... u32 [ match SELECTOR ... ] [ link HTID ] [ classid CLASSID ]
+               [ action ACTION_SPEC ] [ offset OFFSET_SPEC ]
+               [ ht HTID ] [ hashkey HASHKEY_SPEC ]
+               [ sample SAMPLE ] [skip_hw | skip_sw]
+or         u32 divisor DIVISOR
+
+Where: SELECTOR := SAMPLE SAMPLE ...
+       SAMPLE := { ip | ip6 | udp | tcp | icmp | u{32|16|8} | mark }
+                 SAMPLE_ARGS [ divisor DIVISOR ]
+       FILTERID := X:Y:Z
+
+NOTE: CLASSID is parsed at hexadecimal input.`;
+
+/** parse_action() with one mirred action (m_mirred.c's parse_direction()). */
+async function parseMirred(ctx: IpContext, argv: string[], at: number, advance: (i: number) => void): Promise<unknown> {
+  const kind = argv[at];
+  if (kind !== 'mirred') throw parseFail(`nlkit tc: action ${kind ?? ''} is not supported`, 'Illegal "action"');
+  let i = at + 1;
+  const dir = argv[i];
+  const what = argv[i + 1];
+  if ((dir !== 'egress' && dir !== 'ingress') || (what !== 'redirect' && what !== 'mirror') || argv[i + 2] !== 'dev' || argv[i + 3] === undefined) {
+    throw parseFail(`was expecting egress or ingress (${dir ?? ''})`, 'bad action parsing', `parse_action: bad value (${argv.length - at}:mirred)!`, 'Illegal "action"');
+  }
+  const dev = argv[i + 3]!.slice(0, 15);
+  i += 4;
+  await ctx.loadLinks();
+  const ifindex = await ctx.nameIndex(dev);
+  if (!ifindex) throw parseFail(`Cannot find device "${dev}"`, 'bad action parsing', `parse_action: bad value (${argv.length - at}:mirred)!`, 'Illegal "action"');
+  const redirect = what === 'redirect';
+  const eaction = dir === 'egress' ? (redirect ? TCA_EGRESS_REDIR : TCA_EGRESS_MIRROR) : redirect ? TCA_INGRESS_REDIR : TCA_INGRESS_MIRROR;
+  advance(i);
+  return [{ 1: { kind: 'mirred', options: { parms: { index: 0, capab: 0, action: redirect ? TC_ACT_STOLEN : TC_ACT_PIPE, refcnt: 0, bindcnt: 0, eaction, ifindex } } } }];
+}
+
+async function modify(ctx: IpContext, argv: string[], flags: number, del: boolean): Promise<number> {
+  let dev = '';
+  let parent = 0;
+  let prio = 0;
+  let protocol = !del && flags & NLM_F_CREATE ? ETH_P_ALL : 0;
+  let protocolSet = false;
+  let fhandle: string | undefined;
+  let chain: number | undefined;
+  let kind = '';
+  let i = 0;
+  const next = (): string => {
+    const v = argv[++i];
+    if (v === undefined) throw usage('Command line is not complete. Try option "help"');
+    return v;
+  };
+  for (; i < argv.length; i++) {
+    const w = argv[i]!;
+    if (w === 'dev') {
+      const v = next();
+      if (dev) duparg('dev', v);
+      dev = v.slice(0, 15);
+    } else if (w === 'root' || w === 'ingress' || w === 'egress') {
+      if (parent) throw usage(`Error: "${w}" is duplicate parent ID`);
+      parent = w === 'root' ? TC_H_ROOT : w === 'ingress' ? CLSACT_INGRESS : CLSACT_EGRESS;
+    } else if (w === 'parent') {
+      const v = next();
+      if (parent) duparg('parent', v);
+      const h = getTcClassid(v);
+      if (h === undefined) invarg('Invalid parent ID', v);
+      parent = h!;
+    } else if (w === 'handle') {
+      const v = next();
+      if (fhandle !== undefined) duparg('handle', v);
+      fhandle = v;
+    } else if (matches(w, 'preference') || matches(w, 'priority')) {
+      const v = next();
+      if (prio) duparg('priority', v);
+      const n = getU32(v, 0);
+      if (n === undefined || n > 0xffff) invarg('invalid priority value', v);
+      prio = n!;
+    } else if (matches(w, 'protocol')) {
+      const v = next();
+      if (protocolSet) duparg('protocol', v);
+      const n = protoNumber(v);
+      if (n === undefined) invarg('invalid protocol', v);
+      protocol = n!;
+      protocolSet = true;
+    } else if (matches(w, 'chain')) {
+      const v = next();
+      if (chain !== undefined) duparg('chain', v);
+      const n = getU32(v, 0);
+      if (n === undefined) invarg('invalid chain index value', v);
+      chain = n!;
+    } else if (matches(w, 'estimator')) throw new CommandError('nlkit tc: estimator is not supported', 255);
+    else if (matches(w, 'help')) throw new StderrExit(FILTER_USAGE, 0);
+    else {
+      kind = w.slice(0, 15);
+      i++;
+      break;
+    }
+  }
+  const rest = argv.slice(i);
+  const protoBE = ((protocol & 0xff) << 8) | (protocol >>> 8);
+  const value: Record<string, unknown> = { family: 0, ifindex: 0, handle: 0, parent, info: ((prio << 16) | protoBE) >>> 0 };
+  if (kind) value.kind = kind;
+  if (chain !== undefined) value.chain = chain;
+  if (dev) {
+    await ctx.loadLinks();
+    const index = await ctx.nameIndex(dev);
+    if (!index) throw new CommandError(`Cannot find device "${dev}"`, 1);
+    value.ifindex = index;
+  }
+  if (kind) {
+    if (kind !== 'u32') throw new CommandError(`nlkit tc: filter kind ${kind} is not supported`, 1);
+    if (fhandle !== undefined) {
+      const h = /^([0-9a-f]*)(?::([0-9a-f]*)(?::([0-9a-f]*))?)?$/i.exec(fhandle);
+      if (!h) throw parseFail('Illegal filter ID');
+      value.handle = ((parseInt(h[1] || '0', 16) << 20) | (parseInt(h[2] || '0', 16) << 12) | parseInt(h[3] || '0', 16)) >>> 0;
+    }
+    const o = await parseU32(ctx, rest);
+    if (o !== undefined) value.options = o;
+  } else {
+    if (fhandle !== undefined) throw usage('Must specify filter type when using "handle"');
+    if (rest.length) {
+      if (matches(rest[0]!, 'help')) ctx.io.stderr(FILTER_USAGE);
+      throw usage(`Garbage instead of arguments "${rest[0]} ...". Try "tc filter help".`);
+    }
+  }
+  const client = await tcClient(ctx);
+  try {
+    await client.request(del ? 'deltfilter' : 'newtfilter', value as never, { flags: NLM_F_REQUEST | NLM_F_ACK | flags });
+  } catch (err) {
+    if (err instanceof NetlinkError) throw new CommandError(`${kernelErrorText(err)}We have an error talking to the kernel`, 2);
+    throw err;
+  }
+  return 0;
+}
+
+/** `tc filter ...` (do_filter()). */
+export async function runFilter(ctx: IpContext, options: TcOptions, argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (cmd === undefined) return list(ctx, options, []);
+  if (matches(cmd, 'add')) return modify(ctx, rest, NLM_F_EXCL | NLM_F_CREATE, false);
+  if (matches(cmd, 'change')) return modify(ctx, rest, 0, false);
+  if (matches(cmd, 'replace')) return modify(ctx, rest, NLM_F_CREATE, false);
+  if (matches(cmd, 'delete')) return modify(ctx, rest, 0, true);
+  if (matches(cmd, 'list') || matches(cmd, 'show') || matches(cmd, 'lst')) return list(ctx, options, rest);
+  if (matches(cmd, 'help')) throw new StderrExit(FILTER_USAGE, 0);
+  throw usage(`Command "${cmd}" is unknown, try "tc filter help".`);
+}

@@ -1,0 +1,244 @@
+// `nlkit tc` against iproute2's tc on this machine: listings (text, -s, -d,
+// -j, -j -p) of qdiscs, htb classes and u32 filters with a mirred action;
+// writes through both tools in twin namespaces leave the same state;
+// refusals end as tc ends them.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { canUseKernel, createNetns, removeNetns } from '../helpers/kernel.js';
+
+interface Result {
+  stdout: string;
+  stderr: string;
+  code: number;
+}
+
+function tc(args: string[]): Result {
+  const r = spawnSync('tc', args, { encoding: 'utf8' });
+  return { stdout: r.stdout, stderr: r.stderr, code: r.status ?? -1 };
+}
+
+async function nlkit(args: string[]): Promise<Result> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(['tc', ...args], { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) });
+  return { stdout, stderr, code };
+}
+
+// Action times are whole seconds since the action was installed or used: the two runs may straddle a second.
+function untimed(r: Result): Result {
+  return { ...r, stdout: r.stdout.replace(/(installed|used) \d+ sec/g, '$1 N sec').replace(/"(installed|last_used)":\d+/g, '"$1":N') };
+}
+
+function links(ns: string): void {
+  const ip = (...a: string[]): void => void execFileSync('ip', ['-n', ns, ...a]);
+  ip('link', 'add', 'v0', 'type', 'veth', 'peer', 'name', 'v1');
+  ip('link', 'add', 'ifb0', 'type', 'ifb');
+  for (const l of ['v0', 'v1', 'ifb0']) ip('link', 'set', l, 'up');
+}
+
+/** A namespace's tc state as tc lists it, counters left out. */
+function state(ns: string): string {
+  const out: string[] = [];
+  for (const dev of ['v0', 'v1', 'ifb0']) {
+    out.push(tc(['-n', ns, '-d', 'qdisc', 'show', 'dev', dev]).stdout.replace(/direct_packets_stat \d+/, ''));
+    out.push(tc(['-n', ns, '-d', 'class', 'show', 'dev', dev]).stdout);
+    for (const parent of [[], ['ingress']]) out.push(tc(['-n', ns, 'filter', 'show', 'dev', dev, ...parent]).stdout);
+  }
+  return out.join('');
+}
+
+describe.skipIf(!canUseKernel)('nlkit tc', () => {
+  let ns = '';
+  let twinA = '';
+  let twinB = '';
+
+  beforeAll(async () => {
+    ns = await createNetns('tc');
+    twinA = await createNetns('tca');
+    twinB = await createNetns('tcb');
+    for (const n of [ns, twinA, twinB]) links(n);
+    const t = (...a: string[]): void => void execFileSync('tc', ['-n', ns, ...a]);
+    t('qdisc', 'add', 'dev', 'v0', 'root', 'handle', '1:', 'htb', 'default', '20', 'r2q', '5');
+    t('class', 'add', 'dev', 'v0', 'parent', '1:', 'classid', '1:1', 'htb', 'rate', '100mbit');
+    t('class', 'add', 'dev', 'v0', 'parent', '1:1', 'classid', '1:10', 'htb', 'rate', '10mbit', 'ceil', '50mbit', 'burst', '15k', 'prio', '1');
+    t('class', 'add', 'dev', 'v0', 'parent', '1:1', 'classid', '1:20', 'htb', 'rate', '1500kbit', 'ceil', '3mbit');
+    t('qdisc', 'add', 'dev', 'v0', 'parent', '1:20', 'handle', '20:', 'pfifo', 'limit', '50');
+    t('qdisc', 'add', 'dev', 'v0', 'parent', '1:10', 'handle', '10:', 'bfifo', 'limit', '30k');
+    t('filter', 'add', 'dev', 'v0', 'parent', '1:', 'protocol', 'ip', 'prio', '1', 'u32', 'match', 'ip', 'dst', '10.1.0.0/16', 'flowid', '1:10');
+    t(
+      'filter',
+      'add',
+      'dev',
+      'v0',
+      'parent',
+      '1:',
+      'protocol',
+      'ip',
+      'prio',
+      '2',
+      'u32',
+      'match',
+      'ip',
+      'src',
+      '192.0.2.1/32',
+      'match',
+      'ip',
+      'dst',
+      '198.51.100.0/24',
+      'flowid',
+      '1:20',
+    );
+    t('qdisc', 'add', 'dev', 'v1', 'ingress');
+    t(
+      'filter',
+      'add',
+      'dev',
+      'v1',
+      'parent',
+      'ffff:',
+      'protocol',
+      'ip',
+      'prio',
+      '1',
+      'u32',
+      'match',
+      'ip',
+      'dst',
+      '10.0.0.0/8',
+      'flowid',
+      '1:1',
+      'action',
+      'mirred',
+      'egress',
+      'redirect',
+      'dev',
+      'ifb0',
+    );
+    t('qdisc', 'add', 'dev', 'ifb0', 'root', 'tbf', 'rate', '1mbit', 'burst', '10k', 'latency', '50ms');
+  });
+  afterAll(async () => {
+    for (const n of [ns, twinA, twinB]) await removeNetns(n);
+  });
+
+  const LISTINGS = [
+    ['qdisc', 'show'],
+    ['qdisc'],
+    ['-s', 'qdisc', 'show'],
+    ['-d', 'qdisc', 'show'],
+    ['-j', 'qdisc', 'show'],
+    ['-j', '-p', 'qdisc', 'show'],
+    ['-j', '-s', 'qdisc', 'show', 'dev', 'v0'],
+    ['-j', '-s', 'qdisc', 'show', 'dev', 'v1'],
+    ['-j', '-s', 'qdisc', 'show', 'dev', 'ifb0'],
+    ['-s', '-d', 'qdisc', 'show', 'dev', 'ifb0'],
+    ['qdisc', 'show', 'dev', 'v0', 'handle', '20:'],
+    ['qdisc', 'show', 'root'],
+    ['qdisc', 'show', 'ingress'],
+    ['class', 'show', 'dev', 'v0'],
+    ['-s', 'class', 'show', 'dev', 'v0'],
+    ['-d', 'class', 'show', 'dev', 'v0'],
+    ['-j', '-s', 'class', 'show', 'dev', 'v0'],
+    ['class', 'show', 'dev', 'v0', 'classid', '1:10'],
+    ['filter', 'show', 'dev', 'v0'],
+    ['-j', '-s', 'filter', 'show', 'dev', 'v0'],
+    ['-p', 'filter', 'show', 'dev', 'v0'],
+    ['filter', 'show', 'dev', 'v0', 'parent', '1:'],
+    ['filter', 'show', 'dev', 'v1', 'ingress'],
+    ['-s', 'filter', 'show', 'dev', 'v1', 'ingress'],
+    ['-j', 'filter', 'show', 'dev', 'v1', 'ingress'],
+    ['-j', '-s', 'filter', 'show', 'dev', 'v1', 'ingress'],
+    ['-p', 'filter', 'show', 'dev', 'v1', 'ingress'],
+    ['-p', '-s', 'filter', 'show', 'dev', 'v1', 'ingress'],
+  ];
+
+  it.each(LISTINGS)('lists as tc does: tc %s', async (...args: string[]) => {
+    const want = untimed(tc(['-n', ns, ...args]));
+    const got = untimed(await nlkit(['-n', ns, ...args]));
+    expect(got).toEqual(want);
+  });
+
+  const WRITES = [
+    ['qdisc', 'add', 'dev', 'v0', 'root', 'handle', '1:', 'htb', 'default', '10'],
+    ['class', 'add', 'dev', 'v0', 'parent', '1:', 'classid', '1:1', 'htb', 'rate', '10mbit', 'ceil', '40mbit'],
+    ['class', 'add', 'dev', 'v0', 'parent', '1:1', 'classid', '1:10', 'htb', 'rate', '5mbit', 'burst', '20k', 'cburst', '4k', 'prio', '3', 'quantum', '3000'],
+    ['class', 'add', 'dev', 'v0', 'parent', '1:1', 'classid', '1:20', 'htb', 'rate', '123456bit', 'ceil', '7mbit', 'mtu', '9000'],
+    ['class', 'change', 'dev', 'v0', 'parent', '1:1', 'classid', '1:20', 'htb', 'rate', '2mbit', 'ceil', '8mbit'],
+    ['qdisc', 'add', 'dev', 'v0', 'parent', '1:10', 'handle', '10:', 'pfifo', 'limit', '64'],
+    ['qdisc', 'replace', 'dev', 'v0', 'parent', '1:10', 'handle', '10:', 'bfifo', 'limit', '100k'],
+    ['filter', 'add', 'dev', 'v0', 'parent', '1:', 'protocol', 'ip', 'prio', '5', 'u32', 'match', 'ip', 'dst', '10.9.0.0/16', 'match', 'ip', 'src', '10.8.7.6', 'flowid', '1:20'],
+    ['filter', 'add', 'dev', 'v0', 'parent', '1:', 'prio', '6', 'u32', 'match', 'u32', '0x0a000000', '0xff000000', 'at', '16', 'classid', '1:10'],
+    ['filter', 'del', 'dev', 'v0', 'parent', '1:', 'prio', '6'],
+    ['qdisc', 'add', 'dev', 'v1', 'ingress'],
+    ['filter', 'add', 'dev', 'v1', 'parent', 'ffff:', 'protocol', 'ip', 'u32', 'match', 'ip', 'dst', '10.0.0.0/8', 'action', 'mirred', 'egress', 'redirect', 'dev', 'ifb0'],
+    ['qdisc', 'add', 'dev', 'ifb0', 'clsact'],
+    ['qdisc', 'del', 'dev', 'ifb0', 'clsact'],
+    ['qdisc', 'add', 'dev', 'ifb0', 'root', 'handle', '5:', 'pfifo'],
+    ['qdisc', 'del', 'dev', 'ifb0', 'root'],
+    ['class', 'del', 'dev', 'v0', 'classid', '1:20'],
+  ];
+
+  it('leaves the state tc leaves, write by write', async () => {
+    for (const w of WRITES) {
+      const want = tc(['-n', twinA, ...w]);
+      const got = await nlkit(['-n', twinB, ...w]);
+      expect({ w, ...got }).toEqual({ w, ...want });
+      expect(state(twinB)).toEqual(state(twinA));
+    }
+  });
+
+  const REFUSALS = [
+    ['frobnicate'],
+    ['-x', 'qdisc'],
+    ['qdisc', 'frob'],
+    ['qdisc', 'show', 'dev', 'nope'],
+    ['qdisc', 'show', 'bogus'],
+    ['qdisc', 'add', 'dev', 'nope', 'root', 'htb'],
+    ['qdisc', 'add', 'dev', 'v0', 'root', 'handle', '1:', 'htb'],
+    ['qdisc', 'add', 'dev', 'v0', 'root', 'fq_codel'],
+    ['qdisc', 'add', 'dev', 'v0', 'root', 'prio'],
+    ['qdisc', 'add', 'dev', 'v0', 'root', 'foo', 'bar'],
+    ['qdisc', 'add', 'dev', 'v0', 'root', 'htb', 'r2q', 'x'],
+    ['qdisc', 'add', 'dev', 'v0', 'root', 'handle', 'zz', 'htb'],
+    ['qdisc', 'del', 'dev', 'v0', 'root', 'handle', '7:'],
+    ['class', 'show', 'dev', 'nope'],
+    ['class', 'add', 'dev', 'v0', 'parent', '1:', 'classid', '1:30', 'htb'],
+    ['class', 'add', 'dev', 'v0', 'parent', '1:', 'classid', '1:30', 'htb', 'rate', '1x'],
+    ['class', 'add', 'dev', 'v0', 'parent', '1:', 'classid', '1:30', 'htb', 'rate', '1mbit', 'wibble'],
+    ['class', 'del', 'dev', 'v0', 'classid', '1:99'],
+    ['filter', 'show', 'dev', 'nope'],
+    ['filter', 'show', 'dev', 'v0', 'bogus'],
+    ['filter', 'add', 'dev', 'v0', 'parent', '9:', 'protocol', 'ip', 'u32', 'match', 'ip', 'dst', '1.2.3.4/32', 'flowid', '1:10'],
+    ['filter', 'add', 'dev', 'v0', 'parent', '1:', 'protocol', 'ip', 'u32', 'match', 'ip', 'dst', '1.2.3.4/40', 'flowid', '1:10'],
+    [
+      'filter',
+      'add',
+      'dev',
+      'v0',
+      'parent',
+      '1:',
+      'protocol',
+      'ip',
+      'u32',
+      'match',
+      'ip',
+      'dst',
+      '1.2.3.4/32',
+      'flowid',
+      '1:10',
+      'action',
+      'mirred',
+      'egress',
+      'redirect',
+      'dev',
+      'nope',
+    ],
+    ['filter', 'add', 'dev', 'nope', 'parent', '1:', 'u32', 'match', 'ip', 'dst', '1.2.3.4/32', 'flowid', '1:10'],
+  ];
+
+  it.each(REFUSALS)('refuses as tc does: tc %s', async (...args: string[]) => {
+    const want = tc(['-n', ns, ...args]);
+    const got = await nlkit(['-n', ns, ...args]);
+    expect({ code: got.code, first: got.stderr.split('\n')[0] }).toEqual({ code: want.code, first: want.stderr.split('\n')[0] });
+  });
+});
