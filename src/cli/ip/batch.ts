@@ -15,6 +15,8 @@
 import { readFileSync } from 'node:fs';
 import { NetlinkError } from '../../core/errors.js';
 import { errnoDescription, errnoNumber } from '../../core/errno.js';
+import type { MessageView } from '../../core/message.js';
+import type { NetlinkSocket } from '../../io/socket.js';
 import { CommandError } from '../error.js';
 import { IpContext, type IpIO, type IpOptions } from './context.js';
 
@@ -103,6 +105,16 @@ export function makeArgs(line: string): string[] {
  */
 class BatchContext extends IpContext {
   private readonly names = new Map<string, number>();
+  private open: NetlinkSocket | undefined;
+
+  override async socket(): Promise<NetlinkSocket> {
+    return (this.open ??= await super.socket());
+  }
+
+  // The socket once open: a line's request goes straight to it.
+  override request(bytes: Uint8Array): Promise<MessageView[]> {
+    return this.open ? this.open.request(bytes) : super.request(bytes);
+  }
 
   override async nameIndex(name: string): Promise<number> {
     const known = this.names.get(name);

@@ -19,42 +19,51 @@ export type { IpIO, IpOptions } from './context.js';
 
 type ObjectRunner = (ctx: IpContext, argv: string[]) => Promise<number>;
 
+/**
+ * A runner whose module is loaded on first use and then kept: the lines of a
+ * batch call it without going through the module loader again.
+ */
+function lazy(load: () => Promise<ObjectRunner>): ObjectRunner {
+  let run: ObjectRunner | undefined;
+  return async (ctx, argv) => (run ??= await load())(ctx, argv);
+}
+
 // ip.c's cmds[], in its order: a word names the first object it is a prefix
 // of ("a" is address, "m" maddress, "t" tunnel, "n" neighbor). Each object's
 // module is loaded when the object is used: a command pays only for its own
 // code. Objects of ip that nlkit does not have are listed (with no runner) so
 // that prefixes resolve as in ip.
 const OBJECTS: readonly (readonly [string, ObjectRunner | undefined])[] = [
-  ['address', async (ctx, argv) => (await import('./address.js')).runAddress(ctx, argv)],
+  ['address', lazy(async () => (await import('./address.js')).runAddress)],
   ['addrlabel', undefined],
   ['maddress', undefined],
-  ['route', async (ctx, argv) => (await import('./route.js')).runRoute(ctx, argv)],
-  ['rule', async (ctx, argv) => (await import('./rule.js')).runRule(ctx, argv)],
-  ['neighbor', async (ctx, argv) => (await import('./neigh.js')).runNeigh(ctx, argv)],
-  ['neighbour', async (ctx, argv) => (await import('./neigh.js')).runNeigh(ctx, argv)],
+  ['route', lazy(async () => (await import('./route.js')).runRoute)],
+  ['rule', lazy(async () => (await import('./rule.js')).runRule)],
+  ['neighbor', lazy(async () => (await import('./neigh.js')).runNeigh)],
+  ['neighbour', lazy(async () => (await import('./neigh.js')).runNeigh)],
   ['ntable', undefined],
   ['ntbl', undefined],
-  ['link', async (ctx, argv) => (await import('./link.js')).runLink(ctx, argv)],
+  ['link', lazy(async () => (await import('./link.js')).runLink)],
   ['l2tp', undefined],
   ['fou', undefined],
   ['ila', undefined],
   ['macsec', undefined],
   ['tunnel', undefined],
   ['tunl', undefined],
-  ['tuntap', async (ctx, argv) => (await import('./tuntap.js')).runTuntap(ctx, argv)],
-  ['tap', async (ctx, argv) => (await import('./tuntap.js')).runTuntap(ctx, argv)],
+  ['tuntap', lazy(async () => (await import('./tuntap.js')).runTuntap)],
+  ['tap', lazy(async () => (await import('./tuntap.js')).runTuntap)],
   ['token', undefined],
   ['tcpmetrics', undefined],
   ['tcp_metrics', undefined],
-  ['monitor', async (ctx, argv) => (await import('./monitor.js')).runMonitor(ctx, argv)],
-  ['xfrm', async (ctx, argv) => (await import('./xfrm.js')).runXfrm(ctx, argv)],
+  ['monitor', lazy(async () => (await import('./monitor.js')).runMonitor)],
+  ['xfrm', lazy(async () => (await import('./xfrm.js')).runXfrm)],
   ['mroute', undefined],
   ['mrule', undefined],
-  ['netns', async (ctx, argv) => (await import('./netns.js')).runNetns(ctx, argv)],
+  ['netns', lazy(async () => (await import('./netns.js')).runNetns)],
   ['netconf', undefined],
   ['vrf', undefined],
   ['sr', undefined],
-  ['nexthop', async (ctx, argv) => (await import('./nexthop.js')).runNexthop(ctx, argv)],
+  ['nexthop', lazy(async () => (await import('./nexthop.js')).runNexthop)],
   ['mptcp', undefined],
   ['ioam', undefined],
   // do_help(): the usage text, exit 255.
