@@ -184,3 +184,55 @@ describe.skipIf(!canUseKernel)('nlkit netns list-id, set, identify, pids, exec, 
     }
   });
 });
+
+// This kernel has no multicast routing (CONFIG_IP_MROUTE / IPV6_MROUTE):
+// an IPMR dump answers nothing, an IP6MR dump answers ordinary routes, rule
+// dumps of either family EAFNOSUPPORT. nlkit ends as ip ends on each.
+describe.skipIf(!canUseKernel)('nlkit mroute and mrule against ip on this kernel', () => {
+  let ns: string | undefined;
+  beforeAll(async () => {
+    ns = await createNetns('mroute');
+    ip(ns, ['-6', 'addr', 'add', '2001:db8::1/64', 'dev', 'lo']);
+  });
+  afterAll(async () => {
+    await removeNetns(ns);
+  });
+
+  it.each([
+    'mroute',
+    'mroute show',
+    '-j mroute show',
+    '-j -p mroute show',
+    '-s mroute show',
+    'mroute show table all',
+    '-j mroute show table all',
+    'mroute show table 5',
+    'mroute show table main',
+    'mroute show table foo',
+    'mroute show table help',
+    'mroute show table',
+    'mroute show iif nope',
+    'mroute show iif lo',
+    'mroute show default',
+    'mroute show to all',
+    'mroute show from any',
+    'mroute show 224.1.1.1',
+    'mroute show from 1.1.1.1',
+    'mroute show to',
+    'mroute help',
+    'mroute foo',
+    '-6 mroute show',
+    '-j -6 mroute show',
+    '-6 mroute show ff00::/8',
+    '-0 mroute show',
+    'mrule',
+    'mrule show',
+    '-j mrule show',
+    '-6 mrule show',
+    '-0 mrule show',
+    'mrule add from all iif lo table 5',
+    'mrule help',
+  ])('ip %s', async (line) => {
+    await same(['-n', ns!, ...line.split(' ')]);
+  });
+});

@@ -4,8 +4,8 @@ import { AF_INET, AF_INET6, AF_UNSPEC, NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_
 import * as C from '../../families/route/constants.js';
 import * as R from '../../families/generated/rt-rule.constants.js';
 
-import { addrMatch, Args, invarg, matches, parseAddr, parsePrefix, protocolFilter, validIfname, type InetPrefix } from './args.js';
-import { Header, addrText, messageAttrs } from './attrs.js';
+import { addrMatch, afBitLen, Args, invarg, matches, parseAddr, parsePrefix, protocolFilter, validIfname, type InetPrefix } from './args.js';
+import { Header, addrText, messageAttrs, type Attr } from './attrs.js';
 import { CommandError } from '../error.js';
 import { usage, type IpContext } from './context.js';
 import {
@@ -31,6 +31,11 @@ const FRH = R.FIB_RULE_HDR_OFFSETS;
 const UID = R.FIB_RULE_UID_RANGE_OFFSETS;
 const PORTS = R.FIB_RULE_PORT_RANGE_OFFSETS;
 
+/** An address of a rule as rt_addr_n2a_r() prints it: "???" for families other than IPv4 and IPv6 (`ip mrule`'s). */
+function ruleAddr(a: Attr, family: number): string {
+  return family === AF_INET || family === AF_INET6 ? addrText(a, family) : '???';
+}
+
 /** print_rule: one rule into `p`. */
 export function printRule(p: Printer, m: MessageView, ctx: IpContext): void {
   const h = new Header(m);
@@ -41,14 +46,15 @@ export function printRule(p: Printer, m: MessageView, ctx: IpContext): void {
   const action = h.u8(FRH.action);
   const flags = h.u32(FRH.flags);
   const tb = messageAttrs(m, C.FIB_RULE_HDR_SIZE);
-  const hostLen = family === AF_INET6 ? 128 : 32;
+  // af_bit_len(): 0 for the multicast families (`ip mrule` prints every length).
+  const hostLen = afBitLen(family);
   let a;
   if (m.type === C.RTM_DELRULE) p.bool('deleted', 'Deleted ', true);
   p.any('priority', '%u:\t', tb.get(C.FRA_PRIORITY)?.u32() ?? 0);
   if (flags & C.FIB_RULE_INVERT) p.null('not').fp('not ');
   if ((a = tb.get(C.FRA_SRC))) {
     p.fp('from ');
-    p.any('src', '%s', addrText(a, family));
+    p.any('src', '%s', ruleAddr(a, family));
     if (srcLen !== hostLen) p.any('srclen', '/%u', srcLen);
   } else if (srcLen) {
     p.any('src', 'from %s', '0');
@@ -56,7 +62,7 @@ export function printRule(p: Printer, m: MessageView, ctx: IpContext): void {
   } else p.any('src', 'from %s', 'all');
   if ((a = tb.get(C.FRA_DST))) {
     p.fp(' to ');
-    p.any('dst', '%s', addrText(a, family));
+    p.any('dst', '%s', ruleAddr(a, family));
     if (dstLen !== hostLen) p.any('dstlen', '/%u', dstLen);
   } else if (dstLen) {
     p.any('dst', ' to %s', '0');
@@ -131,7 +137,7 @@ export function printRule(p: Printer, m: MessageView, ctx: IpContext): void {
   }
   if (action === C.RTN_NAT) {
     const gw = tb.get(C.RTA_GATEWAY);
-    if (gw) p.any('nat_gateway', ' map-to %s', addrText(gw, family));
+    if (gw) p.any('nat_gateway', ' map-to %s', ruleAddr(gw, family));
     else p.null('masquerade').fp(' masquerade');
   } else if (action === C.FR_ACT_GOTO) {
     if ((a = tb.get(C.FRA_GOTO))) p.any('goto', ' goto %u', a.u32());

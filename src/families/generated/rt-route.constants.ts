@@ -64,6 +64,11 @@
 /** seg6-iptun-mode: l2encap-red. */ export const SEG6_IPTUN_MODE_L2ENCAP_RED = 4;
 /** Names of enum seg6-iptun-mode, by value. */ export const SEG6_IPTUN_MODE_NAMES = ["inline", "encap", "l2encap", "encap-red", "l2encap-red"] as const;
 
+// enum rtnl-family
+/** rtnl-family: ipmr. */ export const RTNL_FAMILY_IPMR = 128;
+/** rtnl-family: ip6mr. */ export const RTNL_FAMILY_IP6MR = 129;
+/** Names of enum rtnl-family by value. */ export const RTNL_FAMILY_NAMES: { readonly [value: number]: string | undefined } = { 128: "ipmr", 129: "ip6mr" };
+
 // enum rtm-msg-type
 /** rtm-msg-type: newlink. */ export const RTM_NEWLINK = 16;
 /** rtm-msg-type: dellink. */ export const RTM_DELLINK = 17;
@@ -349,3 +354,7 @@
 // struct seg6-iptunnel-encap
 /** sizeof(struct seg6_iptunnel_encap). */ export const SEG6_IPTUNNEL_ENCAP_SIZE = 12;
 /** Byte offsets of the members of struct seg6_iptunnel_encap. */ export const SEG6_IPTUNNEL_ENCAP_OFFSETS = { mode: 0, nexthdr: 4, hdrlen: 5, type: 6, segments_left: 7, first_segment: 8, flags: 9, tag: 10 } as const;
+
+// struct rta-mfc-stats
+/** sizeof(struct rta_mfc_stats). */ export const RTA_MFC_STATS_SIZE = 24;
+/** Byte offsets of the members of struct rta_mfc_stats. */ export const RTA_MFC_STATS_OFFSETS = { mfcs_packets: 0, mfcs_bytes: 8, mfcs_wrong_if: 16 } as const;

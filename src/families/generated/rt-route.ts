@@ -56,6 +56,8 @@ export type RtnhFlags = "dead" | "pervasive" | "onlink" | "offload" | "linkdown"
 export type LwtunnelEncapTypes = "none" | "mpls" | "ip" | "ila" | "ip6" | "seg6" | "bpf" | "seg6-local" | "rpl" | "ioam6" | "xfrm";
 /** Names of enum seg6-iptun-mode. */
 export type Seg6IptunMode = "inline" | "encap" | "l2encap" | "encap-red" | "l2encap-red";
+/** Names of enum rtnl-family. */
+export type RtnlFamily = "ipmr" | "ip6mr";
 /** Names of enum rtm-msg-type. */
 export type RtmMsgType = "newlink" | "dellink" | "getlink" | "setlink" | "newaddr" | "deladdr" | "getaddr" | "newroute" | "delroute" | "getroute" | "newneigh" | "delneigh" | "getneigh" | "newrule" | "delrule" | "getrule" | "newqdisc" | "delqdisc" | "getqdisc" | "newtclass" | "deltclass" | "gettclass" | "newtfilter" | "deltfilter" | "gettfilter" | "newaction" | "delaction" | "getaction" | "newprefix" | "getmulticast" | "newmulticast" | "delmulticast" | "newanycast" | "delanycast" | "getanycast" | "newneightbl" | "getneightbl" | "setneightbl" | "newnduseropt" | "newaddrlabel" | "deladdrlabel" | "getaddrlabel" | "getdcb" | "setdcb" | "newnetconf" | "delnetconf" | "getnetconf" | "newmdb" | "delmdb" | "getmdb" | "newnsid" | "delnsid" | "getnsid" | "newstats" | "getstats" | "setstats" | "newcachereport" | "newchain" | "delchain" | "getchain" | "newnexthop" | "delnexthop" | "getnexthop" | "newlinkprop" | "dellinkprop" | "getlinkprop" | "newvlan" | "delvlan" | "getvlan" | "newnexthopbucket" | "delnexthopbucket" | "getnexthopbucket" | "newtunnel" | "deltunnel" | "gettunnel" | "base";
 /** Names of enum rtnetlink-groups. */
@@ -145,6 +147,18 @@ export interface Seg6IptunnelEncapInput {
   "first-segment"?: number;
   "flags"?: number;
   "tag"?: number;
+}
+/** Fields of struct rta-mfc-stats (undefined past the end of a short payload). */
+export interface RtaMfcStats {
+  "mfcs-packets": bigint | undefined;
+  "mfcs-bytes": bigint | undefined;
+  "mfcs-wrong-if": bigint | undefined;
+}
+/** Fields of struct rta-mfc-stats to encode (missing ones are 0). */
+export interface RtaMfcStatsInput {
+  "mfcs-packets"?: bigint | number;
+  "mfcs-bytes"?: bigint | number;
+  "mfcs-wrong-if"?: bigint | number;
 }
 /** Decoded attributes of set route-attrs. */
 export interface RouteAttrs {
@@ -390,6 +404,8 @@ export const spec: FamilySpec = reviveSpec(`
 ["enum","lwtunnel-encap-types",["none","mpls","ip","ila","ip6","seg6","bpf","seg6-local","rpl","ioam6","xfrm"],{"namePrefix":"lwtunnel-encap-"}],
 ["enum","seg6-iptun-mode",["inline","encap","l2encap","encap-red","l2encap-red"],{"namePrefix":"seg6-iptun-mode-"}],
 ["struct","seg6-iptunnel-encap",[["mode","s32",{"enum":"seg6-iptun-mode"}],["nexthdr","u8"],["hdrlen","u8"],["type","u8"],["segments-left","u8"],["first-segment","u8"],["flags","u8"],["tag","u16"]]],
+["struct","rta-mfc-stats",[["mfcs-packets","u64"],["mfcs-bytes","u64"],["mfcs-wrong-if","u64"]]],
+["enum","rtnl-family",[["ipmr",128],"ip6mr"],{"namePrefix":"rtnl-family-"}],
 ["enum","rtm-msg-type",[["newlink",16],"dellink","getlink","setlink","newaddr","deladdr","getaddr",["newroute",24],"delroute","getroute",["newneigh",28],"delneigh","getneigh",["newrule",32],"delrule","getrule",["newqdisc",36],"delqdisc","getqdisc",["newtclass",40],"deltclass","gettclass",["newtfilter",44],"deltfilter","gettfilter",["newaction",48],"delaction","getaction",["newprefix",52],["getmulticast",58],["newmulticast",56],"delmulticast",["newanycast",60],"delanycast","getanycast",["newneightbl",64],["getneightbl",66],"setneightbl","newnduseropt",["newaddrlabel",72],"deladdrlabel","getaddrlabel",["getdcb",78],"setdcb","newnetconf","delnetconf","getnetconf",["newmdb",84],"delmdb","getmdb",["newnsid",88],"delnsid","getnsid",["newstats",92],["getstats",94],"setstats","newcachereport",["newchain",100],"delchain","getchain",["newnexthop",104],"delnexthop","getnexthop",["newlinkprop",108],"dellinkprop","getlinkprop",["newvlan",112],"delvlan","getvlan",["newnexthopbucket",116],"delnexthopbucket","getnexthopbucket",["newtunnel",120],"deltunnel","gettunnel",["base",16]],{"namePrefix":"rtm-"}],
 ["enum","rtnetlink-groups",["none","link","notify","neigh","tc","ipv4-ifaddr","ipv4-mroute","ipv4-route","ipv4-rule","ipv6-ifaddr","ipv6-mroute","ipv6-route","ipv6-ifinfo","decnet-ifaddr","nop2","decnet-route","decnet-rule","nop4","ipv6-prefix","ipv6-rule","nd-useropt","phonet-ifaddr","phonet-route","dcb","ipv4-netconf","ipv6-netconf","mdb","mpls-route","nsid","mpls-netconf","ipv4-mroute-r","ipv6-mroute-r","nexthop","brvlan","mctp-ifaddr","tunnel","stats","ipv4-mcaddr","ipv6-mcaddr","ipv6-acaddr"],{"namePrefix":"rtnlgrp-"}],
 ["enum","rt-protocol",["unspec","redirect","kernel","boot","static",["gated",8],"ra","mrt","zebra","bird","dnrouted","xorp","ntk","dhcp","mrouted","keepalived",["babel",42],["openr",99],["bgp",186],"isis","ospf","rip",["eigrp",192]],{"namePrefix":"rtprot-"}],
@@ -545,6 +561,14 @@ function s3(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "flags": l >= 10 ? dv.getUint8(s + 9) : undefined,
     "tag": l >= 12 ? dv.getUint16(s + 10, LE) : undefined,
     "__rest": l > 12 ? b.subarray(s + 12, s + l) : undefined,
+  };
+}
+function s4(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
+  return {
+    "mfcs-packets": l >= 8 ? rdU64(dv, s, LE) : undefined,
+    "mfcs-bytes": l >= 16 ? rdU64(dv, s + 8, LE) : undefined,
+    "mfcs-wrong-if": l >= 24 ? rdU64(dv, s + 16, LE) : undefined,
+    "__rest": l > 24 ? b.subarray(s + 24, s + l) : undefined,
   };
 }
 function B0(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
@@ -1217,6 +1241,11 @@ function q0(w: MessageWriter, t: number, key: string | undefined, x: unknown, pa
     default: putRawSubMessage(w, t, x, path, name, key, sel, "lwtunnel-encap-msg");
   }
 }
+const T4: StructDesc = ["rta-mfc-stats", 24, [
+  ["mfcs-packets", "u64", 0, 8, LE],
+  ["mfcs-bytes", "u64", 8, 8, LE],
+  ["mfcs-wrong-if", "u64", 16, 8, LE],
+]];
 const codecs: FamilyCodecs = {
   sets: [
     ["route-attrs", L0, E0],
@@ -1231,6 +1260,7 @@ const codecs: FamilyCodecs = {
     ["rta-cacheinfo", s1, structEncoder(T1)],
     ["rtnexthop", s2, structEncoder(T2)],
     ["seg6-iptunnel-encap", s3, structEncoder(T3)],
+    ["rta-mfc-stats", s4, structEncoder(T4)],
   ],
   bodies: [
     ["route-attrs", "rtmsg", B0, E6],
