@@ -74,7 +74,16 @@ export {
   type DestroyedOptions,
 } from './families/sockdiag/index.js';
 export { ConntrackClient } from './families/netfilter/conntrack.js';
-export { IpsetClient, IpsetError, type IpsetCreateInput, type IpsetEntry, type IpsetEntryInput, type IpsetHeader, type IpsetSet, type IpsetType } from './families/netfilter/ipset.js';
+export {
+  IpsetClient,
+  IpsetError,
+  type IpsetCreateInput,
+  type IpsetEntry,
+  type IpsetEntryInput,
+  type IpsetHeader,
+  type IpsetSet,
+  type IpsetType,
+} from './families/netfilter/ipset.js';
 export { NftablesClient } from './families/netfilter/nftables.js';
 export * as tc from './families/tc/index.js';
 export { TcClient } from './families/tc/index.js';

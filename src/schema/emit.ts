@@ -349,7 +349,10 @@ export function emitFamilyModule(spec: FamilySpec, specFile: string): string {
   // Only the names the module uses are imported (the project compiles with noUnusedLocals).
   const used = (names: readonly string[]): string[] => names.filter((n) => new RegExp(`\\b${n}\\b`).test(rest));
   const familyTypes = used(['OperationCodec', 'OperationModeCodec']).map((n) => `type ${n}`);
-  const runtime = [...used(codec.runtimeNames), ...used(['FamilyCodecs', 'Obj', 'Scope', 'StructDesc', 'StructRest', 'StructRestInput', 'UnknownAttribute']).map((n) => `type ${n}`)];
+  const runtime = [
+    ...used(codec.runtimeNames),
+    ...used(['FamilyCodecs', 'Obj', 'Scope', 'StructDesc', 'StructRest', 'StructRestInput', 'UnknownAttribute']).map((n) => `type ${n}`),
+  ];
   return [
     `${GENERATED_MARKER} (scripts/codegen.mjs) from the YNL spec ${specFile}; do not edit.`,
     '// test/unit/schema/codegen-stale.test.ts fails when this file is out of date: rerun `npm run codegen`.',

@@ -251,9 +251,7 @@ describe.skipIf(!canUseKernel)('known differences from ip 6.1', () => {
   });
 
   // `ip monitor dev NAME` filters events by device; nlkit's monitor cannot yet (it checks the name as ip does first).
-  it.each([
-    ['monitor dev lo', 'Error: "ip monitor dev" is not supported by nlkit.\n'],
-  ])('refuses "ip %s", which ip runs', async (line, stderr) => {
+  it.each([['monitor dev lo', 'Error: "ip monitor dev" is not supported by nlkit.\n']])('refuses "ip %s", which ip runs', async (line, stderr) => {
     expect(await nlkitRun(ns, line.split(' '))).toEqual({ code: 255, stdout: '', stderr });
   });
 

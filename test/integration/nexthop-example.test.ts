@@ -61,9 +61,7 @@ describe.skipIf(!canUseKernel)('examples/nexthop-group.mjs in a namespace', () =
     expect(r.status).toBe(0);
     expect(r.stdout).toBe(PRINTED);
     expect(ip(ns!, ['nexthop', 'show'])).toBe('id 1 via 10.90.0.2 dev nh0 scope link \nid 2 via 10.90.0.3 dev nh0 scope link \nid 100 group 1,3/2 \n');
-    expect(ip(ns!, ['route', 'show', '198.51.100.0/24'])).toBe(
-      '198.51.100.0/24 nhid 100 \n\tnexthop via 10.90.0.2 dev nh0 weight 3 \n\tnexthop via 10.90.0.3 dev nh0 weight 1 \n',
-    );
+    expect(ip(ns!, ['route', 'show', '198.51.100.0/24'])).toBe('198.51.100.0/24 nhid 100 \n\tnexthop via 10.90.0.2 dev nh0 weight 3 \n\tnexthop via 10.90.0.3 dev nh0 weight 1 \n');
   });
 
   it('makes a namespace of its own when given none, and removes it', () => {
