@@ -687,3 +687,46 @@ describe.skipIf(!canUseKernel)('the README, nexthop objects', () => {
     PATIENCE_MS,
   );
 });
+
+describe.skipIf(!canUseKernel)('the README, traffic control', () => {
+  const commandsBlock = block('Traffic control', 'sh');
+  const code = block('Traffic control', 'ts');
+  const blue = uniqueNetnsName('readme-tc');
+  let pkg: string | undefined;
+
+  beforeAll(async () => {
+    const { buildPrivatePackage } = await import('../helpers/private-dist.js');
+    pkg = mkdtempSync(path.join(tmpdir(), 'nlkit-readme-tc-'));
+    // The command too: `npx nlkit` runs the private build's dist/cli/main.js.
+    buildPrivatePackage(pkg, [], ['src/cli/main.ts']);
+  }, 120_000);
+
+  afterAll(async () => {
+    await removeNetns(blue);
+    if (pkg) rmSync(pkg, { recursive: true, force: true });
+  });
+
+  it(
+    'runs the tc commands, each printing what tc prints, then reads the classes back and removes the namespace from code',
+    async () => {
+      const lines = commands(rename(commandsBlock.code, { blue }));
+      const outputs: string[] = [];
+      for (const line of lines) outputs.push(sh(line.replace(/^npx nlkit /, `node ${path.join(pkg!, 'dist', 'cli', 'main.js')} `)));
+      const tcOut = (args: string[]): string => execFileSync('tc', ['-n', blue, ...args], { encoding: 'utf8' });
+      expect(outputs.at(-2)).toBe(tcOut(['-s', 'class', 'show', 'dev', 'v0']));
+      expect(outputs.at(-1)).toBe(tcOut(['-j', '-s', 'filter', 'show', 'dev', 'v0']));
+      expect(outputs.at(-2)).toContain('class htb 1:10 root prio 1 rate 5Mbit ceil 10Mbit burst 1600b cburst 1600b \n');
+
+      const file = path.join(pkg!, `block-${code.index}.mjs`);
+      writeFileSync(file, rename(code.code, { blue }));
+      const r = new Running(
+        `README block ${code.index}`,
+        spawn(process.execPath, [file], { cwd: pkg!, stdio: ['ignore', 'pipe', 'pipe'], timeout: PATIENCE_MS, killSignal: 'SIGKILL' }),
+      );
+      await r.succeeded();
+      expect(r.stdout).toEqual(['1:10<root 1:20<root', '0']);
+      expect(await netns.list()).not.toContain(blue);
+    },
+    PATIENCE_MS,
+  );
+});
