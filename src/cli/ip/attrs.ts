@@ -4,9 +4,12 @@
 // and from raw bits, so they work at this level rather than on decoded
 // spec objects.
 import { AttributeReader } from '../../core/attributes.js';
+import { NLA_HDRLEN } from '../../core/align.js';
+import { NLA_F_NESTED, NLA_TYPE_MASK } from '../../core/constants.js';
 import { HOST_LITTLE_ENDIAN, dataViewOf, decodeString } from '../../core/bytes.js';
 import { formatIPv4, formatIPv6, formatMac } from '../../core/address.js';
 import type { MessageView } from '../../core/message.js';
+import type { ByteText } from './json.js';
 
 const LE = HOST_LITTLE_ENDIAN;
 
@@ -74,25 +77,120 @@ export class Attr {
   }
 }
 
-/** Attributes of one run by type; the last one of a type wins, as in parse_rtattr. */
+/**
+ * Attributes of one run by type; the last one of a type wins, as in
+ * parse_rtattr. Types below 64 (nearly all) are kept as offsets and lengths
+ * indexed by type, with presence bits, so tabulating a message allocates
+ * nothing per attribute: read them with the typed getters (absent or short
+ * attributes read as 0, like Attr's), or get() an Attr view for code that
+ * passes an attribute around. Attr views stay valid when the table is
+ * filled again; a table filled again answers for its new run.
+ */
 export class AttrTable {
-  // Types below 64 (nearly all) in an array indexed by type, the rest in a map.
-  private readonly low: (Attr | undefined)[] = [];
+  /** The bytes the attributes are in. */
+  buffer: Uint8Array = EMPTY;
+  /** DataView over exactly `buffer`. */
+  dv: DataView = EMPTY_DV;
+  // Presence and NLA_F_NESTED bits of types 0-31 and 32-63; data offset and length by type.
+  private present0 = 0;
+  private present1 = 0;
+  private nested0 = 0;
+  private nested1 = 0;
+  private readonly at: number[] = new Array<number>(64).fill(0);
+  private readonly len: number[] = new Array<number>(64).fill(0);
   private high: Map<number, Attr> | undefined;
 
-  get(type: number): Attr | undefined {
-    return type < 64 ? this.low[type] : this.high?.get(type);
+  /** Tabulates the attributes in buffer[start, end), forgetting the previous run. */
+  fill(buffer: Uint8Array, start: number, end: number, dv: DataView = dataViewOf(buffer)): this {
+    this.buffer = buffer;
+    this.dv = dv;
+    this.present0 = this.present1 = this.nested0 = this.nested1 = 0;
+    this.high = undefined;
+    // The walk of AttributeReader.next(), inlined: this runs once per message of a dump.
+    if (start < 0 || end > buffer.length || start > end) reader.reset(buffer, start, end, dv); // throws its RangeError
+    let pos = start;
+    while (end - pos >= NLA_HDRLEN) {
+      const len = dv.getUint16(pos, LE);
+      // A malformed length: the reader walks the run again and throws its NetlinkDecodeError.
+      if (len < NLA_HDRLEN || len > end - pos) {
+        for (const r = reader.reset(buffer, start, end, dv); r.next(););
+        break;
+      }
+      const raw = dv.getUint16(pos + 2, LE);
+      const type = raw & NLA_TYPE_MASK;
+      const data = pos + NLA_HDRLEN;
+      pos += (len + 3) & ~3;
+      const nested = (raw & NLA_F_NESTED) !== 0;
+      if (type < 64) {
+        this.at[type] = data;
+        this.len[type] = len - NLA_HDRLEN;
+        const bit = 1 << (type & 31);
+        if (type < 32) {
+          this.present0 |= bit;
+          this.nested0 = nested ? this.nested0 | bit : this.nested0 & ~bit;
+        } else {
+          this.present1 |= bit;
+          this.nested1 = nested ? this.nested1 | bit : this.nested1 & ~bit;
+        }
+      } else (this.high ??= new Map()).set(type, new Attr(type, buffer, dv, data, len - NLA_HDRLEN, nested));
+    }
+    return this;
   }
 
+  /** Tabulates the attributes of a message after its fixed header of `headerSize` bytes. */
+  fillMessage(msg: MessageView, headerSize: number): this {
+    const start = msg.offset + 16 + ((headerSize + 3) & ~3);
+    const end = msg.offset + msg.length;
+    return start <= end ? this.fill(msg.buffer, start, end, msg.dv) : this.fill(EMPTY, 0, 0, EMPTY_DV);
+  }
+
+  /** Whether an attribute of this type is in the run. */
   has(type: number): boolean {
-    return this.get(type) !== undefined;
+    if (type < 32) return type >= 0 && ((this.present0 >>> type) & 1) === 1;
+    if (type < 64) return ((this.present1 >>> (type - 32)) & 1) === 1;
+    return this.high?.has(type) ?? false;
   }
 
-  set(type: number, attr: Attr): void {
-    if (type < 64) this.low[type] = attr;
-    else (this.high ??= new Map()).set(type, attr);
+  /** A view of the attribute of this type (a new object: in hot loops prefer the typed getters). */
+  get(type: number): Attr | undefined {
+    if (type >= 64) return this.high?.get(type);
+    if (!this.has(type)) return undefined;
+    const nested = ((type < 32 ? this.nested0 >>> type : this.nested1 >>> (type - 32)) & 1) === 1;
+    return new Attr(type, this.buffer, this.dv, this.at[type]!, this.len[type]!, nested);
+  }
+
+  /** Offset of the attribute's data in `buffer` (-1 when absent). */
+  offset(type: number): number {
+    if (type >= 64) return this.high?.get(type)?.offset ?? -1;
+    return this.has(type) ? this.at[type]! : -1;
+  }
+
+  /** Length of the attribute's data (0 when absent). */
+  length(type: number): number {
+    if (type >= 64) return this.high?.get(type)?.length ?? 0;
+    return this.has(type) ? this.len[type]! : 0;
+  }
+
+  /** The attribute as a u8 (0 when absent or short). */
+  u8(type: number): number {
+    return this.length(type) >= 1 ? this.dv.getUint8(this.offset(type)) : 0;
+  }
+
+  /** The attribute as a host-order u16 (0 when absent or short). */
+  u16(type: number): number {
+    return this.length(type) >= 2 ? this.dv.getUint16(this.offset(type), LE) : 0;
+  }
+
+  /** The attribute as a host-order u32 (0 when absent or short). */
+  u32(type: number): number {
+    return this.length(type) >= 4 ? this.dv.getUint32(this.offset(type), LE) : 0;
   }
 }
+
+const EMPTY = new Uint8Array(0);
+const EMPTY_DV = new DataView(EMPTY.buffer);
+// One reader walks every table's run (a walk never calls out before it ends).
+const reader = new AttributeReader(EMPTY);
 
 /** Lists the attributes in buffer[start, end). */
 export function listAttrs(buffer: Uint8Array, start: number, end: number, dv: DataView = dataViewOf(buffer)): Attr[] {
@@ -104,29 +202,24 @@ export function listAttrs(buffer: Uint8Array, start: number, end: number, dv: Da
 
 /** Tabulates the attributes in buffer[start, end). */
 export function parseAttrs(buffer: Uint8Array, start: number, end: number, dv: DataView = dataViewOf(buffer)): AttrTable {
-  const tb = new AttrTable();
-  const r = new AttributeReader(buffer, start, end, '', 0, dv);
-  while (r.next()) tb.set(r.type, new Attr(r.type, buffer, dv, r.dataOffset, r.dataLength, r.isNested));
-  return tb;
+  return new AttrTable().fill(buffer, start, end, dv);
 }
 
 // Filters and printers both tabulate the message they look at: the last table is kept for the next call.
 let lastMessage: MessageView | undefined;
+let lastBuffer: Uint8Array | undefined;
+let lastOffset = -1;
 let lastHeaderSize = -1;
 let lastTable: AttrTable | undefined;
 
 /** The attributes of a message after its fixed header (tables are shared: do not modify one). */
 export function messageAttrs(msg: MessageView, headerSize: number): AttrTable {
-  if (msg === lastMessage && headerSize === lastHeaderSize) return lastTable!;
+  if (msg === lastMessage && msg.buffer === lastBuffer && msg.offset === lastOffset && headerSize === lastHeaderSize) return lastTable!;
   lastMessage = msg;
+  lastBuffer = msg.buffer;
+  lastOffset = msg.offset;
   lastHeaderSize = headerSize;
-  return (lastTable = tabulate(msg, headerSize));
-}
-
-function tabulate(msg: MessageView, headerSize: number): AttrTable {
-  const start = msg.offset + 16 + ((headerSize + 3) & ~3);
-  const end = msg.offset + msg.length;
-  return start <= end ? parseAttrs(msg.buffer, start, end, msg.dv) : new AttrTable();
+  return (lastTable = new AttrTable().fillMessage(msg, headerSize));
 }
 
 /** Reads fields of a message's fixed header. */
@@ -149,15 +242,30 @@ export class Header {
   }
 }
 
+/** How rt_addr_n2a prints `length` address bytes of a family (undefined: by length): 4 (IPv4), 6 (IPv6) or 0 (`???`). */
+function addrKind(length: number, family: number | undefined): 4 | 6 | 0 {
+  if (family === 2 || (family === undefined && length === 4)) return length >= 4 ? 4 : 0;
+  if (family === 10 || (family === undefined && length === 16)) return length >= 16 ? 6 : 0;
+  return length === 4 ? 4 : length === 16 ? 6 : 0;
+}
+
 /** An address attribute as text: IPv4 / IPv6 by length (rt_addr_n2a). */
 export function addrText(a: Attr, family?: number): string {
+  return addrTextAt(a.buffer, a.offset, a.length, family);
+}
+
+/** The address in bytes[offset, offset + length) as text (rt_addr_n2a). */
+export function addrTextAt(bytes: Uint8Array, offset: number, length: number, family?: number): string {
   // Read in place: a subarray per address costs more than the formatting.
-  const n = a.length;
-  if (family === 2 || (family === undefined && n === 4)) return n >= 4 ? formatIPv4(a.buffer, a.offset) : '???';
-  if (family === 10 || (family === undefined && n === 16)) return n >= 16 ? formatIPv6(a.buffer, a.offset) : '???';
-  if (n === 4) return formatIPv4(a.buffer, a.offset);
-  if (n === 16) return formatIPv6(a.buffer, a.offset);
-  return '???';
+  const kind = addrKind(length, family);
+  return kind === 4 ? formatIPv4(bytes, offset) : kind === 6 ? formatIPv6(bytes, offset) : '???';
+}
+
+/** Writes the address in bytes[offset, offset + length) as addrText() prints it (IPv4 without a string). */
+export function writeAddr(out: ByteText, bytes: Uint8Array, offset: number, length: number, family?: number): void {
+  const kind = addrKind(length, family);
+  if (kind === 4) out.ipv4(bytes, offset);
+  else out.text(kind === 6 ? formatIPv6(bytes, offset) : '???');
 }
 
 /**

@@ -144,11 +144,13 @@ export class IpContext {
     if (old) byName.delete(old.name);
     links.set(entry.index, entry);
     byName.set(name, entry);
+    this.lastIndex = -1;
   }
 
   /** Drops a deleted link from the cache. */
   forgetLink(index: number): void {
     const old = this.links?.get(index);
+    this.lastIndex = -1;
     if (old) {
       this.links!.delete(index);
       this.byName!.delete(old.name);
@@ -157,8 +159,18 @@ export class IpContext {
 
   /** The name of an interface index as ll_index_to_name prints it ("if%d" when unknown). */
   indexName(index: number): string {
-    return this.links?.get(index)?.name ?? `if${index}`;
+    // Listings name the same few links over and over: the last answer is kept.
+    if (index === this.lastIndex && this.lastIndexLinks === this.links) return this.lastIndexName;
+    const name = this.links?.get(index)?.name ?? `if${index}`;
+    this.lastIndex = index;
+    this.lastIndexLinks = this.links;
+    this.lastIndexName = name;
+    return name;
   }
+
+  private lastIndex = -1;
+  private lastIndexName = '';
+  private lastIndexLinks: Map<number, LinkEntry> | undefined;
 
   /** Interface flags of an index; all bits set when unknown, as ll_index_to_flags answers (so not M-DOWN). */
   indexFlags(index: number): number {
@@ -214,12 +226,14 @@ export class IpContext {
 
   /** Writes text to stdout, in large chunks. */
   print(text: string): void {
+    this.dropOpenItem();
     this.pending.text(text);
     if (this.pending.length > FLUSH_AT) this.flush();
   }
 
   /** Writes what print() holds. */
   flush(): void {
+    this.dropOpenItem();
     if (this.pending.length === 0) return;
     this.io.stdout(this.pending.toString());
     this.pending.clear();
@@ -234,9 +248,34 @@ export class IpContext {
    */
   printer(): Printer {
     // Pretty listings put their objects one level inside the array.
+    this.dropOpenItem();
     if (!this.shared) this.shared = new Printer(this.options.json, this.options.pretty, this.options.pretty ? '    ' : '');
     else this.shared.reset();
     return this.shared;
+  }
+
+  /** Where the element a listPrinter() began (its separator included) starts in the output; -1 when none is open. */
+  private openItem = -1;
+
+  /**
+   * The printer for the next element of a listing, as printer() but in JSON
+   * mode written straight into the output (no copy per object). Print the
+   * object, then listItem() it before asking for another printer or printing
+   * anything else; an element not listed is dropped.
+   */
+  listPrinter(): Printer {
+    const p = this.printer();
+    if (!this.options.json) return p;
+    this.openItem = this.pending.length;
+    if (this.listed === 0) this.pending.text(this.options.pretty ? '[ ' : '[');
+    else this.pending.byte(0x2c);
+    p.reset(this.pending);
+    return p;
+  }
+
+  private dropOpenItem(): void {
+    if (this.openItem >= 0) this.pending.length = this.openItem;
+    this.openItem = -1;
   }
 
   /** A printer for an object printed on its own (monitor events), not as an element of a listing. */
@@ -252,7 +291,14 @@ export class IpContext {
    */
   listItem(p: Printer): void {
     if (!this.options.json) this.print(p.output + '\n');
-    else {
+    else if (this.openItem >= 0 && p === this.shared) {
+      // Written in place by listPrinter(): only its closing brackets are left to write.
+      this.openItem = -1;
+      this.listed++;
+      p.writeTo(this.pending);
+      if (this.pending.length > FLUSH_AT) this.flush();
+    } else {
+      this.dropOpenItem();
       if (this.listed++ === 0) this.print(this.options.pretty ? '[ ' : '[');
       else this.pending.byte(0x2c);
       p.writeTo(this.pending);

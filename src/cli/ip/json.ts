@@ -184,9 +184,28 @@ export class ByteText {
 
   /** Appends bytes[0, length). */
   appendBytes(bytes: Uint8Array, length: number): void {
-    if (this.length + length > this.bytes.length) this.grow(length);
-    this.bytes.set(bytes.subarray(0, length), this.length);
-    this.length += length;
+    this.appendRange(bytes, 0, length);
+  }
+
+  /** Appends bytes[start, end). */
+  appendRange(bytes: Uint8Array, start: number, end: number): void {
+    const n = end - start;
+    if (this.length + n > this.bytes.length) this.grow(n);
+    const b = this.bytes;
+    let at = this.length;
+    // Objects are short: a loop costs less than a subarray to set() from.
+    if (n < 256) for (let i = start; i < end; i++) b[at++] = bytes[i]!;
+    else b.set(bytes.subarray(start, end), at);
+    this.length += n;
+  }
+
+  /** Appends an IPv4 address in dotted decimal, from 4 bytes at `offset`. */
+  ipv4(bytes: Uint8Array, offset: number): void {
+    if (this.length + 15 > this.bytes.length) this.grow(15);
+    for (let i = 0; i < 4; i++) {
+      if (i > 0) this.bytes[this.length++] = 0x2e;
+      this.number(bytes[offset + i]!);
+    }
   }
 
   toString(): string {

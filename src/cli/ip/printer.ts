@@ -4,6 +4,7 @@
 // consistent. Formats take one printf-style conversion, which the value
 // replaces.
 import { ByteText, JsonNumberText, formatJson, type JsonObject, type JsonValue } from './json.js';
+import { addrTextAt, writeAddr } from './attrs.js';
 
 const OPEN_OBJECT = 0x7b;
 const CLOSE_OBJECT = 0x7d;
@@ -14,6 +15,7 @@ const QUOTE = 0x22;
 const COLON = 0x3a;
 const SPACE = 0x20;
 const NEWLINE = 0x0a;
+const SLASH = 0x2f;
 
 type Scalar = string | number | bigint | boolean | null | JsonNumberText;
 
@@ -83,7 +85,11 @@ const INDENT = '    ';
  */
 export class Printer {
   private text = '';
-  private readonly out = new ByteText();
+  private readonly own = new ByteText();
+  /** Where JSON is written: the printer's own bytes, or a listing's output (reset(sink)). */
+  private out = this.own;
+  /** Where this object begins in `out`. */
+  private base = 0;
   private depth = 0;
   /** Per open container: whether it is an array, and whether it is still empty. */
   private readonly isArray: boolean[] = [false];
@@ -102,11 +108,18 @@ export class Printer {
     if (json) this.out.byte(OPEN_OBJECT);
   }
 
-  /** Starts over, for the next object. */
-  reset(): void {
+  /**
+   * Starts over, for the next object. With a `sink` (JSON mode), the object
+   * is written straight at the end of it, and writeTo(sink) only closes it.
+   */
+  reset(sink?: ByteText): void {
     this.text = '';
     if (this.json) {
-      this.out.clear();
+      if (sink === undefined) {
+        this.out = this.own;
+        this.out.clear();
+      } else this.out = sink;
+      this.base = this.out.length;
       this.out.byte(OPEN_OBJECT);
       this.depth = 0;
       this.empty[0] = true;
@@ -166,6 +179,29 @@ export class Printer {
   any(key: string | null, fmt: string, value: Scalar): this {
     if (this.json) this.scalar(key, value);
     else this.text += sprintf(fmt, value);
+    return this;
+  }
+
+  /**
+   * PRINT_ANY of an address in bytes[offset, offset + length) as rt_addr_n2a
+   * prints it, followed by `/plen` when plen is not negative. JSON is written
+   * without building a string.
+   */
+  address(key: string, fmt: string, bytes: Uint8Array, offset: number, length: number, family: number, plen = -1): this {
+    if (this.json) {
+      if (!this.member(key)) return this;
+      const out = this.out;
+      out.byte(QUOTE);
+      writeAddr(out, bytes, offset, length, family);
+      if (plen >= 0) {
+        out.byte(SLASH);
+        out.number(plen);
+      }
+      out.byte(QUOTE);
+    } else {
+      const text = addrTextAt(bytes, offset, length, family);
+      this.text += sprintf(fmt, plen >= 0 ? `${text}/${plen}` : text);
+    }
     return this;
   }
 
@@ -275,16 +311,19 @@ export class Printer {
   get rendered(): string {
     if (!this.json) return this.text;
     const sink = new ByteText();
-    this.writeTo(sink);
+    const open = this.dropFrom;
+    sink.appendRange(this.out.bytes, this.base, open === undefined ? this.out.length : open.at);
+    for (let d = open === undefined ? this.depth : open.depth - 1; d >= 0; d--) this.closing(sink, d);
     return sink.toString();
   }
 
-  /** JSON: appends the object, closed, to `sink`. */
+  /** JSON: appends the object, closed, to `sink` (where it already is when it was written there). */
   writeTo(sink: ByteText): void {
     // A dropped container still open is left out, with everything in it.
     const open = this.dropFrom;
-    if (open === undefined) sink.append(this.out);
-    else sink.appendBytes(this.out.bytes, open.at);
+    const end = open === undefined ? this.out.length : open.at;
+    if (sink === this.out) sink.length = end;
+    else sink.appendRange(this.out.bytes, this.base, end);
     for (let d = open === undefined ? this.depth : open.depth - 1; d >= 0; d--) this.closing(sink, d);
   }
 }

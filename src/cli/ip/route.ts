@@ -9,7 +9,7 @@ import * as R from '../../families/generated/rt-route.constants.js';
 
 import { NetlinkError } from '../../core/errors.js';
 import { addrMatch, afBitLen, Args, duparg2, familyName, invarg, matches, parseAddr, parsePrefix, protocolFilter, readFamily, type InetAddr, type InetPrefix } from './args.js';
-import { Attr, Header, addrText, messageAttrs, parseAttrs } from './attrs.js';
+import { Attr, AttrTable, Header, addrText, addrTextAt, messageAttrs, parseAttrs } from './attrs.js';
 import { CommandError } from '../error.js';
 import { usage, type IpContext } from './context.js';
 import { kernelErrorText } from './index.js';
@@ -100,6 +100,31 @@ function printRtFlags(p: Printer, flags: number): void {
   p.close();
 }
 
+// One table for the route being filtered and printed (filled again for the next message).
+const routeTable = new AttrTable();
+let routeMessage: MessageView | undefined;
+let routeBuffer: Uint8Array | undefined;
+let routeOffset = -1;
+
+/** The attributes of a route message, tabulated once for its filter and its printer. */
+function routeAttrs(m: MessageView): AttrTable {
+  if (m !== routeMessage || m.buffer !== routeBuffer || m.offset !== routeOffset) {
+    routeMessage = undefined;
+    routeTable.fillMessage(m, C.RTMSG_SIZE);
+    routeMessage = m;
+    routeBuffer = m.buffer;
+    routeOffset = m.offset;
+  }
+  return routeTable;
+}
+
+const ZERO_ADDRESS = new Uint8Array(16);
+
+/** An attribute's bytes, or zeros when it is absent (filters only). */
+function attrBytes(tb: AttrTable, type: number): Uint8Array {
+  return tb.get(type)?.bytes ?? ZERO_ADDRESS;
+}
+
 function printCacheFlags(p: Printer, flags: number): void {
   flags &= ~0xffff;
   if (p.json) {
@@ -127,22 +152,16 @@ function printCacheFlags(p: Printer, flags: number): void {
   p.fp(`<${names.join(',')}> `);
 }
 
-function printGateway(p: Printer, family: number, a: Attr): void {
-  const gw = addrText(a, family);
-  if (p.json) p.jsonOnly('gateway', gw);
-  else p.fp(`via ${gw} `);
+function printGateway(p: Printer, family: number, bytes: Uint8Array, offset: number, length: number): void {
+  p.address('gateway', 'via %s ', bytes, offset, length, family);
 }
 
 function printVia(p: Printer, a: Attr): void {
   // struct rtvia { __kernel_sa_family_t rtvia_family; __u8 rtvia_addr[]; }
   const family = a.u16();
-  const b = a.bytes.subarray(2);
+  const left = a.length - 2;
   const host =
-    family === AF_INET && b.length >= 4
-      ? addrText(new Attr(0, b, new DataView(b.buffer, b.byteOffset, b.byteLength), 0, 4, false), AF_INET)
-      : family === AF_INET6 && b.length >= 16
-        ? addrText(new Attr(0, b, new DataView(b.buffer, b.byteOffset, b.byteLength), 0, 16, false), AF_INET6)
-        : '???';
+    family === AF_INET && left >= 4 ? addrTextAt(a.buffer, a.offset + 2, 4, AF_INET) : family === AF_INET6 && left >= 16 ? addrTextAt(a.buffer, a.offset + 2, 16, AF_INET6) : '???';
   if (p.json) {
     p.open('via');
     p.jsonOnly('family', familyName(family));
@@ -235,8 +254,7 @@ function printMultipath(ctx: IpContext, p: Printer, family: number, a: Attr): vo
       if (encap) printEncap(p, tb.get(C.RTA_ENCAP_TYPE), encap);
       const newdst = tb.get(C.RTA_NEWDST);
       if (newdst) printNewdst(p, family, newdst);
-      const gw = tb.get(C.RTA_GATEWAY);
-      if (gw) printGateway(p, family, gw);
+      if (tb.has(C.RTA_GATEWAY)) printGateway(p, family, tb.buffer, tb.offset(C.RTA_GATEWAY), tb.length(C.RTA_GATEWAY));
       const via = tb.get(C.RTA_VIA);
       if (via) printVia(p, via);
       const flow = tb.get(C.RTA_FLOW);
@@ -335,9 +353,8 @@ export function routePasses(m: MessageView, f: RouteFilter, state: ListingState 
   const scope = dv.getUint8(at + RTM.rtm_scope);
   const type = dv.getUint8(at + RTM.rtm_type);
   const flags = dv.getUint32(at + RTM.rtm_flags, true);
-  const tb = messageAttrs(m, C.RTMSG_SIZE);
-  const table = tb.get(C.RTA_TABLE)?.u32() ?? dv.getUint8(at + RTM.rtm_table);
-  const hostLen = afBitLen(family);
+  const tb = routeAttrs(m);
+  const table = tb.has(C.RTA_TABLE) ? tb.u32(C.RTA_TABLE) : dv.getUint8(at + RTM.rtm_table);
   if (f.family !== AF_UNSPEC && family !== f.family) return false;
   if (family === AF_INET6 && table !== C.RT_TABLE_MAIN) state.ip6MultipleTables = true;
   if (f.cloned === (flags & C.RTM_F_CLONED ? 0 : 1)) return false;
@@ -366,34 +383,35 @@ export function routePasses(m: MessageView, f: RouteFilter, state: ListingState 
   if (hasFamily(f.msrc)) {
     if (family !== f.msrc.family || (f.msrc.bitlen >= 0 && f.msrc.bitlen < srcLen)) return false;
   } else if (lenGiven(f.msrc) && f.msrc!.bitlen >= 0 && f.msrc!.bitlen < srcLen) return false;
-  const viaAttr = tb.get(C.RTA_VIA);
   if (hasFamily(f.rvia)) {
-    const viaFamily = viaAttr ? viaAttr.u16() : family;
+    const viaFamily = tb.has(C.RTA_VIA) ? tb.u16(C.RTA_VIA) : family;
     if (viaFamily !== f.rvia.family) return false;
   }
   if (hasFamily(f.rprefsrc) && family !== f.rprefsrc.family) return false;
-  const zero: Uint8Array = new Uint8Array(16);
-  const dst: Uint8Array = tb.get(C.RTA_DST)?.bytes ?? zero;
-  const src: Uint8Array = tb.get(C.RTA_SRC)?.bytes ?? zero;
-  let via: Uint8Array = zero;
-  if (f.rvia && f.rvia.bitlen > 0) {
-    const gw = tb.get(C.RTA_GATEWAY);
-    if (gw) via = gw.bytes;
-    if (viaAttr) via = viaAttr.bytes.subarray(2);
+  // The addresses are looked at only when a selector needs them.
+  if ((hasFamily(f.rdst) || lenGiven(f.rdst)) && !addrMatch(attrBytes(tb, C.RTA_DST), f.rdst!.bytes, f.rdst!.bitlen)) return false;
+  if ((hasFamily(f.mdst) || lenGiven(f.mdst)) && !addrMatch(attrBytes(tb, C.RTA_DST), f.mdst!.bytes, dstLen)) return false;
+  if ((hasFamily(f.rsrc) || lenGiven(f.rsrc)) && !addrMatch(attrBytes(tb, C.RTA_SRC), f.rsrc!.bytes, f.rsrc!.bitlen)) return false;
+  if ((hasFamily(f.msrc) || lenGiven(f.msrc)) && f.msrc!.bitlen >= 0 && !addrMatch(attrBytes(tb, C.RTA_SRC), f.msrc!.bytes, srcLen)) return false;
+  if (hasFamily(f.rvia)) {
+    let via: Uint8Array = ZERO_ADDRESS;
+    if (f.rvia.bitlen > 0) {
+      const gw = tb.get(C.RTA_GATEWAY);
+      if (gw) via = gw.bytes;
+      const viaAttr = tb.get(C.RTA_VIA);
+      if (viaAttr) via = viaAttr.bytes.subarray(2);
+    }
+    if (!addrMatch(via, f.rvia.bytes, f.rvia.bitlen)) return false;
   }
-  const prefsrc: Uint8Array = f.rprefsrc && f.rprefsrc.bitlen > 0 ? (tb.get(C.RTA_PREFSRC)?.bytes ?? zero) : zero;
-  if ((hasFamily(f.rdst) || lenGiven(f.rdst)) && !addrMatch(dst, f.rdst!.bytes, f.rdst!.bitlen)) return false;
-  if ((hasFamily(f.mdst) || lenGiven(f.mdst)) && !addrMatch(dst, f.mdst!.bytes, dstLen)) return false;
-  if ((hasFamily(f.rsrc) || lenGiven(f.rsrc)) && !addrMatch(src, f.rsrc!.bytes, f.rsrc!.bitlen)) return false;
-  if ((hasFamily(f.msrc) || lenGiven(f.msrc)) && f.msrc!.bitlen >= 0 && !addrMatch(src, f.msrc!.bytes, srcLen)) return false;
-  if (hasFamily(f.rvia) && !addrMatch(via, f.rvia.bytes, f.rvia.bitlen)) return false;
-  if (hasFamily(f.rprefsrc) && !addrMatch(prefsrc, f.rprefsrc.bytes, f.rprefsrc.bitlen)) return false;
-  if (f.realmMask && ((tb.get(C.RTA_FLOW)?.u32() ?? 0) ^ f.realm) & f.realmMask) return false;
-  if (f.iifMask && ((tb.get(C.RTA_IIF)?.u32() ?? 0) ^ f.iif) & f.iifMask) return false;
-  if (f.oifMask && ((tb.get(C.RTA_OIF)?.u32() ?? 0) ^ f.oif) & f.oifMask) return false;
-  if (f.markMask && ((tb.get(C.RTA_MARK)?.u32() ?? 0) ^ f.mark) & f.markMask) return false;
-  if (f.metricMask && ((tb.get(C.RTA_PRIORITY)?.u32() ?? 0) ^ f.metric) & f.metricMask) return false;
-  void hostLen;
+  if (hasFamily(f.rprefsrc)) {
+    const prefsrc = f.rprefsrc.bitlen > 0 ? attrBytes(tb, C.RTA_PREFSRC) : ZERO_ADDRESS;
+    if (!addrMatch(prefsrc, f.rprefsrc.bytes, f.rprefsrc.bitlen)) return false;
+  }
+  if (f.realmMask && (tb.u32(C.RTA_FLOW) ^ f.realm) & f.realmMask) return false;
+  if (f.iifMask && (tb.u32(C.RTA_IIF) ^ f.iif) & f.iifMask) return false;
+  if (f.oifMask && (tb.u32(C.RTA_OIF) ^ f.oif) & f.oifMask) return false;
+  if (f.markMask && (tb.u32(C.RTA_MARK) ^ f.mark) & f.markMask) return false;
+  if (f.metricMask && (tb.u32(C.RTA_PRIORITY) ^ f.metric) & f.metricMask) return false;
   return true;
 }
 
@@ -409,46 +427,43 @@ export function printRoute(ctx: IpContext, p: Printer, m: MessageView, f: RouteF
   const scope = dv.getUint8(at + RTM.rtm_scope);
   const type = dv.getUint8(at + RTM.rtm_type);
   const flags = dv.getUint32(at + RTM.rtm_flags, true);
-  const tb = messageAttrs(m, C.RTMSG_SIZE);
+  const tb = routeAttrs(m);
   const hostLen = afBitLen(family);
-  const table = tb.get(C.RTA_TABLE)?.u32() ?? dv.getUint8(at + RTM.rtm_table);
+  const table = tb.has(C.RTA_TABLE) ? tb.u32(C.RTA_TABLE) : dv.getUint8(at + RTM.rtm_table);
   const details = ctx.options.details;
   let a: Attr | undefined;
   if (m.type === C.RTM_DELROUTE) p.bool('deleted', 'Deleted ', true);
   if ((type !== C.RTN_UNICAST || details > 0) && (!f.typeMask || f.typeMask & (1 << type))) p.any('type', '%s ', rtnTypeName(type));
-  if ((a = tb.get(C.RTA_DST))) {
-    const text = addrText(a, family);
-    p.any('dst', '%s ', dstLen !== hostLen ? `${text}/${dstLen}` : text);
-  } else if (dstLen) p.any('dst', '%s ', `0/${dstLen} `);
+  // The common attributes are read through the table's getters: no object per attribute.
+  if (tb.has(C.RTA_DST)) p.address('dst', '%s ', tb.buffer, tb.offset(C.RTA_DST), tb.length(C.RTA_DST), family, dstLen !== hostLen ? dstLen : -1);
+  else if (dstLen) p.any('dst', '%s ', `0/${dstLen} `);
   else p.any('dst', '%s ', 'default');
-  if ((a = tb.get(C.RTA_SRC))) {
-    const text = addrText(a, family);
-    p.any('from', 'from %s ', srcLen !== hostLen ? `${text}/${srcLen}` : text);
-  } else if (srcLen) p.any('src', 'from %s ', `0/${srcLen}`);
-  if ((a = tb.get(C.RTA_NH_ID))) p.any('nhid', 'nhid %u ', a.u32());
+  if (tb.has(C.RTA_SRC)) p.address('from', 'from %s ', tb.buffer, tb.offset(C.RTA_SRC), tb.length(C.RTA_SRC), family, srcLen !== hostLen ? srcLen : -1);
+  else if (srcLen) p.any('src', 'from %s ', `0/${srcLen}`);
+  if (tb.has(C.RTA_NH_ID)) p.any('nhid', 'nhid %u ', tb.u32(C.RTA_NH_ID));
   if ((a = tb.get(C.RTA_NEWDST))) printNewdst(p, family, a);
   if ((a = tb.get(C.RTA_ENCAP))) printEncap(p, tb.get(C.RTA_ENCAP_TYPE), a);
   if (tos && f.tosMask !== -1) p.any('tos', 'tos %s ', dsfieldName(tos));
-  if ((a = tb.get(C.RTA_GATEWAY)) && (f.rvia?.bitlen ?? 0) !== hostLen) printGateway(p, family, a);
+  if (tb.has(C.RTA_GATEWAY) && (f.rvia?.bitlen ?? 0) !== hostLen) printGateway(p, family, tb.buffer, tb.offset(C.RTA_GATEWAY), tb.length(C.RTA_GATEWAY));
   if ((a = tb.get(C.RTA_VIA))) printVia(p, a);
-  if ((a = tb.get(C.RTA_OIF)) && f.oifMask !== -1) p.any('dev', 'dev %s ', ctx.indexName(a.u32()));
+  if (tb.has(C.RTA_OIF) && f.oifMask !== -1) p.any('dev', 'dev %s ', ctx.indexName(tb.u32(C.RTA_OIF)));
   if (table && (table !== C.RT_TABLE_MAIN || details > 0) && !f.tb) p.any('table', 'table %s ', tableName(table));
   if (!(flags & C.RTM_F_CLONED)) {
     if ((protocol !== C.RTPROT_BOOT || details > 0) && f.protocolMask !== -1) p.any('protocol', 'proto %s ', protoName(protocol));
     if ((scope !== C.RT_SCOPE_UNIVERSE || details > 0) && f.scopeMask !== -1) p.any('scope', 'scope %s ', scopeName(scope));
   }
-  if ((a = tb.get(C.RTA_PREFSRC)) && (f.rprefsrc?.bitlen ?? 0) !== hostLen) p.any('prefsrc', 'src %s ', addrText(a, family));
-  if ((a = tb.get(C.RTA_PRIORITY)) && f.metricMask !== -1) p.any('metric', 'metric %u ', a.u32());
+  if (tb.has(C.RTA_PREFSRC) && (f.rprefsrc?.bitlen ?? 0) !== hostLen) p.address('prefsrc', 'src %s ', tb.buffer, tb.offset(C.RTA_PREFSRC), tb.length(C.RTA_PREFSRC), family);
+  if (tb.has(C.RTA_PRIORITY) && f.metricMask !== -1) p.any('metric', 'metric %u ', tb.u32(C.RTA_PRIORITY));
   printRtFlags(p, flags);
-  if ((a = tb.get(C.RTA_MARK))) {
-    const mark = a.u32();
+  if (tb.has(C.RTA_MARK)) {
+    const mark = tb.u32(C.RTA_MARK);
     if (mark) {
       if (p.json) p.jsonOnly('mark', mark);
       else p.fp(mark >= 16 ? `mark 0x${mark.toString(16)} ` : `mark ${mark} `);
     }
   }
   if ((a = tb.get(C.RTA_FLOW)) && f.realmMask !== -1) printFlow(p, a);
-  if ((a = tb.get(C.RTA_UID))) p.any('uid', 'uid %u ', a.u32());
+  if (tb.has(C.RTA_UID)) p.any('uid', 'uid %u ', tb.u32(C.RTA_UID));
   if (family === AF_INET && flags & C.RTM_F_CLONED) printCacheFlags(p, flags);
   if ((family === AF_INET || family === AF_INET6) && (a = tb.get(C.RTA_CACHEINFO))) {
     const expires = a.dv.getInt32(a.offset + RCI.rta_expires, true);
@@ -463,19 +478,19 @@ export function printRoute(ctx: IpContext, p: Printer, m: MessageView, f: RouteF
     if (a.u32At(RTA_CACHEINFO_ID)) p.any('ipid', 'ipid %s ', '0x' + a.u32At(RTA_CACHEINFO_ID).toString(16).padStart(4, '0'));
   }
   if ((a = tb.get(C.RTA_METRICS))) printMetrics(p, a);
-  if ((a = tb.get(C.RTA_IIF)) && f.iifMask !== -1) p.any('iif', 'iif %s ', ctx.indexName(a.u32()));
-  if ((a = tb.get(C.RTA_PREF))) {
-    const pref = a.u8();
+  if (tb.has(C.RTA_IIF) && f.iifMask !== -1) p.any('iif', 'iif %s ', ctx.indexName(tb.u32(C.RTA_IIF)));
+  if (tb.has(C.RTA_PREF)) {
+    const pref = tb.u8(C.RTA_PREF);
     if (pref === 3 || pref === 0 || pref === 1) p.any('pref', 'pref %s', pref === 3 ? 'low' : pref === 0 ? 'medium' : 'high');
     else p.any('pref', '%u', pref);
   }
-  if ((a = tb.get(C.RTA_TTL_PROPAGATE))) {
+  if (tb.has(C.RTA_TTL_PROPAGATE)) {
     // ip 6.1 spells the key "ttl-propogate".
-    const on = a.u8() !== 0;
+    const on = tb.u8(C.RTA_TTL_PROPAGATE) !== 0;
     if (p.json) p.bool('ttl-propogate', '', on);
     else p.fp(`ttl-propogate ${on ? 'enabled' : 'disabled'}`);
   }
-  if ((a = tb.get(C.RTA_NH_ID)) && details > 0) printCachedNexthop(ctx, p, a.u32());
+  if (tb.has(C.RTA_NH_ID) && details > 0) printCachedNexthop(ctx, p, tb.u32(C.RTA_NH_ID));
   if ((a = tb.get(C.RTA_MULTIPATH))) printMultipath(ctx, p, family, a);
 }
 
@@ -615,7 +630,7 @@ async function show(ctx: IpContext, words: string[]): Promise<number> {
   try {
     await ctx.dump(dumpRequest(ctx, f, dumpFamily), (m) => {
       if (!routePasses(m, f, state)) return;
-      const p = ctx.printer();
+      const p = ctx.listPrinter();
       printRoute(ctx, p, m, f);
       ctx.listItem(p);
     });
