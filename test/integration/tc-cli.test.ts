@@ -32,9 +32,13 @@ function untimed(r: Result): Result {
 
 function links(ns: string): void {
   const ip = (...a: string[]): void => void execFileSync('ip', ['-n', ns, ...a]);
+  // No IPv6: its neighbour discovery and MLD reports would move counters between the two listings.
+  execFileSync('ip', ['netns', 'exec', ns, 'sysctl', '-qw', 'net.ipv6.conf.all.disable_ipv6=1', 'net.ipv6.conf.default.disable_ipv6=1']);
   ip('link', 'add', 'v0', 'type', 'veth', 'peer', 'name', 'v1');
   ip('link', 'add', 'ifb0', 'type', 'ifb');
-  for (const l of ['v0', 'v1', 'ifb0']) ip('link', 'set', l, 'up');
+  // Four transmit queues: the kernel gives m0 an mq root with a pfifo_fast per queue.
+  ip('link', 'add', 'm0', 'numtxqueues', '4', 'numrxqueues', '4', 'type', 'veth', 'peer', 'name', 'm1', 'numtxqueues', '4', 'numrxqueues', '4');
+  for (const l of ['v0', 'v1', 'ifb0', 'm0', 'm1']) ip('link', 'set', l, 'up');
 }
 
 /** A namespace's tc state as tc lists it, counters left out. */
@@ -116,6 +120,15 @@ describe.skipIf(!canUseKernel)('nlkit tc', () => {
       'ifb0',
     );
     t('qdisc', 'add', 'dev', 'ifb0', 'root', 'tbf', 'rate', '1mbit', 'burst', '10k', 'latency', '50ms');
+    t('qdisc', 'add', 'dev', 'm0', 'root', 'handle', '7:', 'mq');
+    t('qdisc', 'replace', 'dev', 'm1', 'root', 'pfifo_fast');
+    // Traffic, so that counters are not all 0: pings from v0 (htb class 1:10) to v1, whose ingress filter
+    // redirects them to ifb0 (so they get no answer). The counters stay still once ping has ended.
+    // (10.1.1.3 is a neighbour with v1's address, not an address of the namespace: the pings leave through v0.)
+    execFileSync('ip', ['-n', ns, 'link', 'set', 'v1', 'address', '02:00:00:00:01:02']);
+    execFileSync('ip', ['-n', ns, 'addr', 'add', '10.1.1.1/24', 'dev', 'v0']);
+    execFileSync('ip', ['-n', ns, 'neigh', 'add', '10.1.1.3', 'lladdr', '02:00:00:00:01:02', 'dev', 'v0', 'nud', 'permanent']);
+    spawnSync('ip', ['netns', 'exec', ns, 'ping', '-c', '3', '-i', '0.2', '-w', '2', '-q', '10.1.1.3']);
   });
   afterAll(async () => {
     for (const n of [ns, twinA, twinB]) await removeNetns(n);
@@ -135,6 +148,10 @@ describe.skipIf(!canUseKernel)('nlkit tc', () => {
     ['qdisc', 'show', 'dev', 'v0', 'handle', '20:'],
     ['qdisc', 'show', 'root'],
     ['qdisc', 'show', 'ingress'],
+    ['-s', 'qdisc', 'show', 'dev', 'm0'],
+    ['-j', '-s', 'qdisc', 'show', 'dev', 'm0'],
+    ['-j', '-p', 'qdisc', 'show', 'dev', 'm1'],
+    ['qdisc', 'show', 'dev', 'm0', 'parent', '7:2'],
     ['class', 'show', 'dev', 'v0'],
     ['-s', 'class', 'show', 'dev', 'v0'],
     ['-d', 'class', 'show', 'dev', 'v0'],
@@ -156,6 +173,15 @@ describe.skipIf(!canUseKernel)('nlkit tc', () => {
     const want = untimed(tc(['-n', ns, ...args]));
     const got = untimed(await nlkit(['-n', ns, ...args]));
     expect(got).toEqual(want);
+  });
+
+  it('lists counters that moved: the pings shaped by class 1:10 and redirected by the mirred action', async () => {
+    const classes = (await nlkit(['-n', ns, '-s', 'class', 'show', 'dev', 'v0'])).stdout;
+    expect(classes).toMatch(/class htb 1:10 [^\n]*\n Sent [1-9]\d* bytes [1-9]\d* pkt/);
+    const filters = JSON.parse((await nlkit(['-n', ns, '-j', '-s', 'filter', 'show', 'dev', 'v1', 'ingress'])).stdout) as {
+      options?: { actions?: { stats: { packets: number } }[] };
+    }[];
+    expect(filters.find((f) => f.options?.actions)?.options?.actions?.[0]?.stats.packets).toBeGreaterThan(0);
   });
 
   const WRITES = [
