@@ -7,7 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runIp } from '../../src/cli/ip/index.js';
-import { canUseKernel, createNetns, ip, ipRun, removeNetns, type Run } from '../helpers/kernel.js';
+import { canUseKernel, createNetns, ip, ipJson, ipRun, removeNetns, type Run } from '../helpers/kernel.js';
 
 async function nlkit(args: string[]): Promise<Run> {
   let stdout = '';
@@ -131,6 +131,57 @@ describe.skipIf(!canUseKernel)('ip objects against ip 6.1', () => {
     });
 
     it.each([[['netconf', 'show', 'dev', 'nosuch']], [['netconf', 'show', 'dev']], [['netconf', 'help']], [['netconf', 'frob']]])('refuses %j as ip does', async (args) => {
+      expect(firstLine(await nlkit(['-n', a!, ...args]))).toEqual(firstLine(ipRun(a!, args)));
+    });
+  });
+
+  describe('addrlabel', () => {
+    it.each([['addrlabel'], ['addrlabel', 'list'], ['-j', 'addrlabel', 'show'], ['-j', '-p', 'addrlabel', 'lst'], ['-6', 'addrlabel']].map((c) => [c]))(
+      '%j equals ip',
+      async (args) => {
+        expect((await same(args)).stdout).toContain('::ffff:0.0.0.0');
+      },
+    );
+
+    it('adds, deletes and flushes as ip does (twin namespaces)', async () => {
+      const steps = [
+        ['addrlabel', 'add', 'prefix', '2001:db8:1::/48', 'label', '100'],
+        ['addrlabel', 'add', 'prefix', '2001:db8:2::/64', 'dev', 'v0', 'label', '0x65'],
+        ['addrlabel', 'add', 'prefix', '2001:db8:3::1', 'label', '7', 'ignored'],
+        ['addrlabel', 'del', 'prefix', '2001:db8:1::/48', 'label', '100'],
+      ];
+      for (const s of steps) {
+        expect(await nlkit(['-n', a!, ...s]), s.join(' ')).toEqual({ code: 0, stdout: '', stderr: '' });
+        ip(b!, s);
+      }
+      const labels = (ns: string): unknown => ipJson(ns, ['addrlabel', 'show']);
+      expect(labels(a!)).toEqual(labels(b!));
+      await same(['addrlabel']);
+      await same(['-j', 'addrlabel']);
+      // A label that is there already: the kernel's refusal, as ip prints it.
+      const again = ['addrlabel', 'add', 'prefix', '2001:db8:2::/64', 'dev', 'v0', 'label', '101'];
+      expect(await nlkit(['-n', a!, ...again])).toEqual(ipRun(b!, again));
+      expect(await nlkit(['-n', a!, 'addrlabel', 'flush'])).toEqual({ code: 0, stdout: '', stderr: '' });
+      ip(b!, ['addrlabel', 'flush']);
+      expect(labels(a!)).toEqual([]);
+      expect(labels(b!)).toEqual([]);
+    });
+
+    it.each(
+      [
+        ['addrlabel', 'show', 'x'],
+        ['addrlabel', 'flush', 'x'],
+        ['addrlabel', 'add', 'label', '1'],
+        ['addrlabel', 'add', 'prefix', '2001:db8::/64'],
+        ['addrlabel', 'add', 'prefix', '2001:db8::/64', 'label', '0xffffffff'],
+        ['addrlabel', 'add', 'prefix', '2001:db8::/64', 'label', 'x'],
+        ['addrlabel', 'add', 'prefix', '2001:db8::/64', 'dev', 'nosuch', 'label', '1'],
+        ['addrlabel', 'add', 'prefix', 'zz', 'label', '1'],
+        ['addrlabel', 'add', 'prefix'],
+        ['addrlabel', 'help'],
+        ['addrlabel', 'frob'],
+      ].map((c) => [c]),
+    )('refuses %j as ip does', async (args) => {
       expect(firstLine(await nlkit(['-n', a!, ...args]))).toEqual(firstLine(ipRun(a!, args)));
     });
   });

@@ -35,7 +35,7 @@ function lazy(load: () => Promise<ObjectRunner>): ObjectRunner {
 // that prefixes resolve as in ip.
 const OBJECTS: readonly (readonly [string, ObjectRunner | undefined])[] = [
   ['address', lazy(async () => (await import('./address.js')).runAddress)],
-  ['addrlabel', undefined],
+  ['addrlabel', lazy(async () => (await import('./addrlabel.js')).runAddrlabel)],
   ['maddress', lazy(async () => (await import('./maddress.js')).runMaddress)],
   ['route', lazy(async () => (await import('./route.js')).runRoute)],
   ['rule', lazy(async () => (await import('./rule.js')).runRule)],

@@ -7,6 +7,9 @@
 /** Message type of deladdr. */ export const RTM_DELADDR = 21;
 /** Message type of getaddr. */ export const RTM_GETADDR = 22;
 /** Message type of getmulticast. */ export const RTM_GETMULTICAST = 58;
+/** Message type of newaddrlabel. */ export const RTM_NEWADDRLABEL = 72;
+/** Message type of deladdrlabel. */ export const RTM_DELADDRLABEL = 73;
+/** Message type of getaddrlabel. */ export const RTM_GETADDRLABEL = 74;
 
 // Multicast groups
 /** Multicast group rtnlgrp-ipv4-ifaddr. */ export const RTNLGRP_IPV4_IFADDR = 5;
@@ -45,6 +48,11 @@
 /** addr-attrs: mc-users (u32). */ export const IFA_MC_USERS = 12;
 /** addr-attrs: unspec (unused). */ export const IFA_UNSPEC = 0;
 
+// attribute set addrlabel-attrs
+/** addrlabel-attrs: unspec (unused). */ export const IFAL_UNSPEC = 0;
+/** addrlabel-attrs: address (binary). */ export const IFAL_ADDRESS = 1;
+/** addrlabel-attrs: label (u32). */ export const IFAL_LABEL = 2;
+
 // struct ifaddrmsg
 /** sizeof(struct ifaddrmsg). */ export const IFADDRMSG_SIZE = 8;
 /** Byte offsets of the members of struct ifaddrmsg. */ export const IFADDRMSG_OFFSETS = { ifa_family: 0, ifa_prefixlen: 1, ifa_flags: 2, ifa_scope: 3, ifa_index: 4 } as const;
@@ -52,3 +60,7 @@
 // struct ifa-cacheinfo
 /** sizeof(struct ifa_cacheinfo). */ export const IFA_CACHEINFO_SIZE = 16;
 /** Byte offsets of the members of struct ifa_cacheinfo. */ export const IFA_CACHEINFO_OFFSETS = { ifa_prefered: 0, ifa_valid: 4, cstamp: 8, tstamp: 12 } as const;
+
+// struct ifaddrlblmsg
+/** sizeof(struct ifaddrlblmsg). */ export const IFADDRLBLMSG_SIZE = 12;
+/** Byte offsets of the members of struct ifaddrlblmsg. */ export const IFADDRLBLMSG_OFFSETS = { ifal_family: 0, ifal_prefixlen: 2, ifal_flags: 3, ifal_index: 4, ifal_seq: 8 } as const;

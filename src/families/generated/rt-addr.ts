@@ -12,6 +12,7 @@ import {
   flagsValue,
   fmtAddress,
   fmtIPv4Int,
+  fmtIPv6,
   int,
   ipv4Int,
   join,
@@ -67,6 +68,22 @@ export interface IfaCacheinfoInput {
   "cstamp"?: number;
   "tstamp"?: number;
 }
+/** Fields of struct ifaddrlblmsg (undefined past the end of a short payload). */
+export interface Ifaddrlblmsg {
+  "ifal-family": number | undefined;
+  "ifal-prefixlen": number | undefined;
+  "ifal-flags": number | undefined;
+  "ifal-index": number | undefined;
+  "ifal-seq": number | undefined;
+}
+/** Fields of struct ifaddrlblmsg to encode (missing ones are 0). */
+export interface IfaddrlblmsgInput {
+  "ifal-family"?: number;
+  "ifal-prefixlen"?: number;
+  "ifal-flags"?: number;
+  "ifal-index"?: number;
+  "ifal-seq"?: number;
+}
 /** Decoded attributes of set addr-attrs. */
 export interface AddrAttrs {
   "address": (string | Uint8Array) | undefined;
@@ -99,6 +116,18 @@ export interface AddrAttrsInput {
   "mc-users"?: number;
   "__unknown"?: readonly UnknownAttribute[];
 }
+/** Decoded attributes of set addrlabel-attrs. */
+export interface AddrlabelAttrs {
+  "address": (string | Uint8Array) | undefined;
+  "label": number | undefined;
+  "__unknown": UnknownAttribute[] | undefined;
+}
+/** Attributes of set addrlabel-attrs to encode. */
+export interface AddrlabelAttrsInput {
+  "address"?: string | Uint8Array;
+  "label"?: number;
+  "__unknown"?: readonly UnknownAttribute[];
+}
 /** Values of newaddr messages to encode. */
 export type NewaddrInput = IfaddrmsgInput & AddrAttrsInput;
 /** Decoded newaddr messages. */
@@ -115,12 +144,27 @@ export type GetaddrMessage = Ifaddrmsg & AddrAttrs;
 export type GetmulticastInput = IfaddrmsgInput & AddrAttrsInput;
 /** Decoded getmulticast messages. */
 export type GetmulticastMessage = Ifaddrmsg & AddrAttrs;
+/** Values of newaddrlabel messages to encode. */
+export type NewaddrlabelInput = IfaddrlblmsgInput & AddrlabelAttrsInput;
+/** Decoded newaddrlabel messages. */
+export type NewaddrlabelMessage = Ifaddrlblmsg & AddrlabelAttrs;
+/** Values of deladdrlabel messages to encode. */
+export type DeladdrlabelInput = IfaddrlblmsgInput & AddrlabelAttrsInput;
+/** Decoded deladdrlabel messages. */
+export type DeladdrlabelMessage = Ifaddrlblmsg & AddrlabelAttrs;
+/** Values of getaddrlabel messages to encode. */
+export type GetaddrlabelInput = IfaddrlblmsgInput & AddrlabelAttrsInput;
+/** Decoded getaddrlabel messages. */
+export type GetaddrlabelMessage = Ifaddrlblmsg & AddrlabelAttrs;
 /** Operations of rt-addr, by name. */
 export interface RtAddrOperations {
   readonly "newaddr": OperationCodec<NewaddrInput, NewaddrMessage> & { readonly do: OperationModeCodec<NewaddrInput, NewaddrMessage>; readonly dump: undefined };
   readonly "deladdr": OperationCodec<DeladdrInput, DeladdrMessage> & { readonly do: OperationModeCodec<DeladdrInput, DeladdrMessage>; readonly dump: undefined };
   readonly "getaddr": OperationCodec<GetaddrInput, GetaddrMessage> & { readonly do: undefined; readonly dump: OperationModeCodec<GetaddrInput, GetaddrMessage> };
   readonly "getmulticast": OperationCodec<GetmulticastInput, GetmulticastMessage> & { readonly do: OperationModeCodec<GetmulticastInput, GetmulticastMessage>; readonly dump: OperationModeCodec<GetmulticastInput, GetmulticastMessage> };
+  readonly "newaddrlabel": OperationCodec<NewaddrlabelInput, NewaddrlabelMessage> & { readonly do: OperationModeCodec<NewaddrlabelInput, NewaddrlabelMessage>; readonly dump: undefined };
+  readonly "deladdrlabel": OperationCodec<DeladdrlabelInput, DeladdrlabelMessage> & { readonly do: OperationModeCodec<DeladdrlabelInput, DeladdrlabelMessage>; readonly dump: undefined };
+  readonly "getaddrlabel": OperationCodec<GetaddrlabelInput, GetaddrlabelMessage> & { readonly do: OperationModeCodec<GetaddrlabelInput, GetaddrlabelMessage>; readonly dump: OperationModeCodec<GetaddrlabelInput, GetaddrlabelMessage> };
 }
 /** A decoded rt-addr message, by operation name. */
 export type RtAddrDecoded =
@@ -128,6 +172,9 @@ export type RtAddrDecoded =
   | { name: "deladdr"; msg: DeladdrMessage }
   | { name: "getaddr"; msg: GetaddrMessage }
   | { name: "getmulticast"; msg: GetmulticastMessage }
+  | { name: "newaddrlabel"; msg: NewaddrlabelMessage }
+  | { name: "deladdrlabel"; msg: DeladdrlabelMessage }
+  | { name: "getaddrlabel"; msg: GetaddrlabelMessage }
 ;
 
 /** The model of the family (no documentation text), in the compact form reviveSpec expands. */
@@ -137,7 +184,8 @@ export const spec: FamilySpec = reviveSpec(`
 ["struct","ifaddrmsg",[["ifa-family","u8"],["ifa-prefixlen","u8"],["ifa-flags","u8",{"enum":"ifa-flags","enumAsFlags":true}],["ifa-scope","u8"],["ifa-index","u32"]]],
 ["struct","ifa-cacheinfo",[["ifa-prefered","u32"],["ifa-valid","u32"],["cstamp","u32"],["tstamp","u32"]]],
 ["flags","ifa-flags",["secondary","nodad","optimistic","dadfailed","homeaddress","deprecated","tentative","permanent","managetempaddr","noprefixroute","mcautojoin","stable-privacy"],{"namePrefix":"ifa-f-"}],
-["const","infinity-life-time",4294967295]
+["const","infinity-life-time",4294967295],
+["struct","ifaddrlblmsg",[["ifal-family","u8"],["ifal-reserved","pad",{"size":1}],["ifal-prefixlen","u8"],["ifal-flags","u8"],["ifal-index","u32"],["ifal-seq","u32"]]]
 ],
 [
 ["addr-attrs",[
@@ -154,14 +202,22 @@ export const spec: FamilySpec = reviveSpec(`
 ["proto","u8"],
 ["mc-users","u32"],
 ["unspec","unused",{"value":0}]
-],{"namePrefix":"ifa-"}]
+],{"namePrefix":"ifa-"}],
+["addrlabel-attrs",[
+["unspec","unused",{"value":0}],
+["address","binary",{"displayHint":"ipv6"}],
+["label","u32"]
+],{"namePrefix":"ifal-"}]
 ],
 [],
 [
 ["newaddr",{"requestValue":20,"attributeSet":"addr-attrs","do":{"request":{"value":20,"attributes":["address","label","local","cacheinfo"]}}}],
 ["deladdr",{"requestValue":21,"attributeSet":"addr-attrs","do":{"request":{"value":21,"attributes":["address","local"]}}}],
 ["getaddr",{"requestValue":22,"replyValue":20,"attributeSet":"addr-attrs","dump":{"request":{"value":22,"attributes":[]},"reply":{"value":20,"attributes":["address","label","local","cacheinfo"]}}}],
-["getmulticast",{"requestValue":58,"replyValue":58,"attributeSet":"addr-attrs","do":{"request":{"value":58,"attributes":[]},"reply":{"value":58,"attributes":["multicast","mc-users","cacheinfo"]}},"dump":{"request":{"value":58,"attributes":[]},"reply":{"value":58,"attributes":["multicast","mc-users","cacheinfo"]}}}]
+["getmulticast",{"requestValue":58,"replyValue":58,"attributeSet":"addr-attrs","do":{"request":{"value":58,"attributes":[]},"reply":{"value":58,"attributes":["multicast","mc-users","cacheinfo"]}},"dump":{"request":{"value":58,"attributes":[]},"reply":{"value":58,"attributes":["multicast","mc-users","cacheinfo"]}}}],
+["newaddrlabel",{"requestValue":72,"attributeSet":"addrlabel-attrs","fixedHeader":"ifaddrlblmsg","do":{"request":{"value":72,"attributes":["address","label"]}}}],
+["deladdrlabel",{"requestValue":73,"attributeSet":"addrlabel-attrs","fixedHeader":"ifaddrlblmsg","do":{"request":{"value":73,"attributes":["address","label"]}}}],
+["getaddrlabel",{"requestValue":74,"replyValue":72,"attributeSet":"addrlabel-attrs","fixedHeader":"ifaddrlblmsg","do":{"request":{"value":74,"attributes":["address","label"]},"reply":{"value":72,"attributes":["address","label"]}},"dump":{"request":{"value":74,"attributes":[]},"reply":{"value":72,"attributes":["address","label"]}}}]
 ],
 [["rtnlgrp-ipv4-ifaddr",{"value":5}],["rtnlgrp-ipv6-ifaddr",{"value":9}]]]
 `);
@@ -187,8 +243,21 @@ function s1(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 16 ? b.subarray(s + 16, s + l) : undefined,
   };
 }
+function s2(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
+  return {
+    "ifal-family": l >= 1 ? dv.getUint8(s) : undefined,
+    "ifal-prefixlen": l >= 3 ? dv.getUint8(s + 2) : undefined,
+    "ifal-flags": l >= 4 ? dv.getUint8(s + 3) : undefined,
+    "ifal-index": l >= 8 ? dv.getUint32(s + 4, LE) : undefined,
+    "ifal-seq": l >= 12 ? dv.getUint32(s + 8, LE) : undefined,
+    "__rest": l > 12 ? b.subarray(s + 12, s + l) : undefined,
+  };
+}
 function B0(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L1(b, dv, s, e, 0, undefined);
+  return L2(b, dv, s, e, 0, undefined);
+}
+function B1(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
+  return L3(b, dv, s, e, 0, undefined);
 }
 function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
   const o: Obj = { "address": undefined, "local": undefined, "label": undefined, "broadcast": undefined, "anycast": undefined, "cacheinfo": undefined, "multicast": undefined, "flags": undefined, "rt-priority": undefined, "target-netnsid": undefined, "proto": undefined, "mc-users": undefined, "__unknown": undefined };
@@ -248,6 +317,37 @@ function E0(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   }
 }
 function L1(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "address": undefined, "label": undefined, "__unknown": undefined };
+  if (dep > MAX_DEPTH) throw tooDeep(s, "addrlabel-attrs");
+  let p = s;
+  while (e - p >= 4) {
+    const len = dv.getUint16(p, LE);
+    if (len < 4 || len > e - p) throw badLength(len, e - p, p, "addrlabel-attrs");
+    const t = dv.getUint16(p + 2, LE) & 0x3fff;
+    const ds = p + 4;
+    const dl = len - 4;
+    p += (len + 3) & ~3;
+    switch (t) {
+      case 1: o["address"] = fmtIPv6(b, ds, dl); break;
+      case 2: if (dl < 4) throw tooShort(dl, 4, ds - 4, "addrlabel-attrs.label"); o["label"] = dv.getUint32(ds, LE); break;
+      default: keepUnknown(o, t, b, ds, dl);
+    }
+  }
+  return o;
+}
+function E1(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
+  for (const k in v) {
+    const x = v[k];
+    if (x === undefined) continue;
+    switch (k) {
+      case "address": { const u = bytes(x, path, "address", "ipv6"); w.putBinary(1, u); } break;
+      case "label": w.putU32(2, int(x, path, "label", 0, 4294967295)); break;
+      case "__unknown": putUnknown(w, x, path); break;
+      default: throw unknownKey(path, k, "addrlabel-attrs");
+    }
+  }
+}
+function L2(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
   const o: Obj = { "ifa-family": undefined, "ifa-prefixlen": undefined, "ifa-flags": undefined, "ifa-scope": undefined, "ifa-index": undefined, "address": undefined, "local": undefined, "label": undefined, "broadcast": undefined, "anycast": undefined, "cacheinfo": undefined, "multicast": undefined, "flags": undefined, "rt-priority": undefined, "target-netnsid": undefined, "proto": undefined, "mc-users": undefined, "__unknown": undefined };
   const l = e - s;
   if (l >= 1) o["ifa-family"] = dv.getUint8(s);
@@ -290,7 +390,7 @@ const T0: StructDesc = ["ifaddrmsg", 8, [
   ["ifa-scope", "u8", 3, 1, LE],
   ["ifa-index", "u32", 4, 4, LE],
 ]];
-function E1(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
+function E2(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   w.putRaw(structBytes(T0, v, path));
   for (const k in v) {
     const x = v[k];
@@ -314,16 +414,66 @@ function E1(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
     }
   }
 }
+function L3(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "ifal-family": undefined, "ifal-prefixlen": undefined, "ifal-flags": undefined, "ifal-index": undefined, "ifal-seq": undefined, "address": undefined, "label": undefined, "__unknown": undefined };
+  const l = e - s;
+  if (l >= 1) o["ifal-family"] = dv.getUint8(s);
+  if (l >= 3) o["ifal-prefixlen"] = dv.getUint8(s + 2);
+  if (l >= 4) o["ifal-flags"] = dv.getUint8(s + 3);
+  if (l >= 8) o["ifal-index"] = dv.getUint32(s + 4, LE);
+  if (l >= 12) o["ifal-seq"] = dv.getUint32(s + 8, LE);
+  let p = s + 12;
+  if (p > e) p = e;
+  if (dep > MAX_DEPTH) throw tooDeep(p, "addrlabel-attrs");
+  while (e - p >= 4) {
+    const len = dv.getUint16(p, LE);
+    if (len < 4 || len > e - p) throw badLength(len, e - p, p, "addrlabel-attrs");
+    const t = dv.getUint16(p + 2, LE) & 0x3fff;
+    const ds = p + 4;
+    const dl = len - 4;
+    p += (len + 3) & ~3;
+    switch (t) {
+      case 1: o["address"] = fmtIPv6(b, ds, dl); break;
+      case 2: if (dl < 4) throw tooShort(dl, 4, ds - 4, "addrlabel-attrs.label"); o["label"] = dv.getUint32(ds, LE); break;
+      default: keepUnknown(o, t, b, ds, dl);
+    }
+  }
+  return o;
+}
+const T2: StructDesc = ["ifaddrlblmsg", 12, [
+  ["ifal-family", "u8", 0, 1, LE],
+  ["ifal-prefixlen", "u8", 2, 1, LE],
+  ["ifal-flags", "u8", 3, 1, LE],
+  ["ifal-index", "u32", 4, 4, LE],
+  ["ifal-seq", "u32", 8, 4, LE],
+]];
+function E3(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
+  w.putRaw(structBytes(T2, v, path));
+  for (const k in v) {
+    const x = v[k];
+    if (x === undefined) continue;
+    switch (k) {
+      case "address": { const u = bytes(x, path, "address", "ipv6"); w.putBinary(1, u); } break;
+      case "label": w.putU32(2, int(x, path, "label", 0, 4294967295)); break;
+      case "ifal-family": case "ifal-prefixlen": case "ifal-flags": case "ifal-index": case "ifal-seq": break;
+      case "__unknown": putUnknown(w, x, path); break;
+      default: throw unknownKey(path, k, "addrlabel-attrs");
+    }
+  }
+}
 const codecs: FamilyCodecs = {
   sets: [
     ["addr-attrs", L0, E0],
+    ["addrlabel-attrs", L1, E1],
   ],
   structs: [
     ["ifaddrmsg", s0, structEncoder(T0)],
     ["ifa-cacheinfo", s1, structEncoder(T1)],
+    ["ifaddrlblmsg", s2, structEncoder(T2)],
   ],
   bodies: [
-    ["addr-attrs", "ifaddrmsg", B0, E1],
+    ["addr-attrs", "ifaddrmsg", B0, E2],
+    ["addrlabel-attrs", "ifaddrlblmsg", B1, E3],
   ],
 };
 
