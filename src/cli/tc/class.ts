@@ -39,7 +39,7 @@ function printClass(ctx: IpContext, p: Printer, m: TcMessage, options: TcOptions
   p.fp('\n');
   if (options.stats) {
     if (m.stats !== undefined || m.stats2 !== undefined) {
-      printStatsAttr(p, m, ' ');
+      printStatsAttr(p, m, ' ', options.iec > 0);
       p.fp('\n');
     }
     const xstats = (m.stats2 as { app?: unknown } | undefined)?.app ?? m.xstats;

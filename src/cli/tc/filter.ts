@@ -289,7 +289,7 @@ function printActions(ctx: IpContext, p: Printer, act: unknown, options: TcOptio
       p.fp('\tAction statistics:');
       p.fp('\n');
       p.open('stats');
-      printStats2(p, a.stats as Stats2, '\t');
+      printStats2(p, a.stats as Stats2, '\t', options.iec > 0);
       p.close();
       p.fp('\n');
     }
@@ -328,7 +328,7 @@ function printFilter(ctx: IpContext, p: Printer, m: TcMessage, options: TcOption
   }
   p.fp('\n');
   if (options.stats && (m.stats !== undefined || m.stats2 !== undefined)) {
-    printStatsAttr(p, m, ' ');
+    printStatsAttr(p, m, ' ', options.iec > 0);
     p.fp('\n');
   }
 }

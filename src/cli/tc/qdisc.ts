@@ -101,10 +101,10 @@ export function printHtb(p: Printer, o: Record<string, unknown>, options: TcOpti
     }
     const rate64 = (o.rate64 as bigint | undefined) ?? BigInt(parms.rate.rate);
     const ceil64 = (o.ceil64 as bigint | undefined) ?? BigInt(parms.ceil.rate);
-    p.fpf('rate %s ', sprintRate(rate64));
+    p.fpf('rate %s ', sprintRate(rate64, options.iec > 0));
     if (parms.rate.overhead) p.fpf('overhead %s ', parms.rate.overhead);
     const buffer = calcXmitsize(rate64, parms.buffer);
-    p.fpf('ceil %s ', sprintRate(ceil64));
+    p.fpf('ceil %s ', sprintRate(ceil64, options.iec > 0));
     const cbuffer = calcXmitsize(ceil64, parms.cbuffer);
     const linklayer = parms.rate.linklayer & 0x0f;
     if (linklayer > TC_LINKLAYER_ETHERNET || options.details) p.fpf('linklayer %s ', LINKLAYER_NAMES[linklayer] ?? 'unknown');
@@ -153,7 +153,7 @@ function printTbf(p: Printer, o: Record<string, unknown>, options: TcOptions): v
   if (!q) return;
   const rate64 = (o.rate64 as bigint | undefined) ?? BigInt(q.rate.rate);
   if (p.json) p.jsonOnly('rate', rate64);
-  else p.fpf('rate %s ', sprintRate(rate64));
+  else p.fpf('rate %s ', sprintRate(rate64, options.iec > 0));
   const buffer = calcXmitsize(rate64, q.buffer);
   if (options.details) {
     p.any('burst', 'burst %s ', `${sprintSize(buffer)}/${1 << q.rate['cell-log']}`);
@@ -162,7 +162,7 @@ function printTbf(p: Printer, o: Record<string, unknown>, options: TcOptions): v
   if (options.raw) p.any('burst_raw', '[%s] ', hex8(q.buffer));
   const prate64 = (o.prate64 as bigint | undefined) ?? BigInt(q.peakrate.rate);
   if (prate64) {
-    p.fpf('peakrate %s ', sprintRate(prate64));
+    p.fpf('peakrate %s ', sprintRate(prate64, options.iec > 0));
     if (q.mtu || q.peakrate.mpu) {
       const mtu = calcXmitsize(prate64, q.mtu);
       if (options.details) {
@@ -243,15 +243,15 @@ function printQdisc(ctx: IpContext, p: Printer, m: TcMessage, options: TcOptions
   p.close();
   p.fp('\n');
   if (options.stats && (m.stats2 !== undefined || m.stats !== undefined || m.xstats !== undefined)) {
-    printStatsAttr(p, m, ' ');
+    printStatsAttr(p, m, ' ', options.iec > 0);
     p.fp('\n');
   }
 }
 
 /** print_tcstats_attr(): TCA_STATS2, or the old TCA_STATS. */
-export function printStatsAttr(p: Printer, m: TcMessage, prefix: string): void {
+export function printStatsAttr(p: Printer, m: TcMessage, prefix: string, iec = false): void {
   if (m.stats2 !== undefined) {
-    printStats2(p, m.stats2 as Stats2, prefix);
+    printStats2(p, m.stats2 as Stats2, prefix, iec);
     return;
   }
   const st = m.stats;
@@ -262,7 +262,7 @@ export function printStatsAttr(p: Printer, m: TcMessage, prefix: string): void {
     p.fp(`\n${prefix}`);
     if (st.bps || st.pps) {
       p.fp('rate ');
-      if (st.bps) p.fp(`${sprintRate(st.bps)} `);
+      if (st.bps) p.fp(`${sprintRate(st.bps, iec)} `);
       if (st.pps) p.fp(`${st.pps}pps `);
     }
     if (st.qlen || st.backlog) {

@@ -170,9 +170,9 @@ export function getSizeAndCell(s: string): { size: number; cellLog: number | und
   return undefined;
 }
 
-/** sprint_rate() (print_color_rate, not -iec): bytes/s as tc prints bits/s. */
-export function sprintRate(rate: bigint | number): string {
-  const kilo = 1000n;
+/** sprint_rate() (print_color_rate): bytes/s as tc prints bits/s; with -iec in powers of 1024 (Kibit ...). */
+export function sprintRate(rate: bigint | number, iec = false): string {
+  const kilo = iec ? 1024n : 1000n;
   const units = ['', 'K', 'M', 'G', 'T'];
   let r = BigInt(rate) * 8n;
   let i = 0;
@@ -181,7 +181,7 @@ export function sprintRate(rate: bigint | number): string {
     if (r % kilo !== 0n && r < 1000n * kilo) break;
     r /= kilo;
   }
-  return `${r}${units[i]}bit`;
+  return `${r}${units[i]}${i > 0 && iec ? 'i' : ''}bit`;
 }
 
 /** C's %g for the small integral values sprint_size prints. */
@@ -311,7 +311,7 @@ export interface Stats2 {
 }
 
 /** print_tcstats2_attr(). */
-export function printStats2(p: Printer, s: Stats2, prefix: string): void {
+export function printStats2(p: Printer, s: Stats2, prefix: string, iec = false): void {
   if (s.basic) {
     p.fp(prefix);
     p.any('bytes', 'Sent %s bytes', s.basic.bytes ?? 0n);
@@ -328,7 +328,7 @@ export function printStats2(p: Printer, s: Stats2, prefix: string): void {
   if (est) {
     p.fp(`\n${prefix}`);
     p.jsonOnly('rate', est.bps ?? 0);
-    p.fpf('rate %s', sprintRate(est.bps ?? 0));
+    p.fpf('rate %s', sprintRate(est.bps ?? 0, iec));
     p.any('pps', ' %spps', est.pps ?? 0);
   }
   if (q) {
