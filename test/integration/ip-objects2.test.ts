@@ -236,3 +236,130 @@ describe.skipIf(!canUseKernel)('nlkit mroute and mrule against ip on this kernel
     await same(['-n', ns!, ...line.split(' ')]);
   });
 });
+
+// SEG6 is in this kernel: nlkit sr beside ip sr, each in a namespace of its own.
+describe.skipIf(!canUseKernel)('nlkit sr against ip sr', () => {
+  let a: string | undefined;
+  let b: string | undefined;
+  beforeAll(async () => {
+    a = await createNetns('sr-a');
+    b = await createNetns('sr-b');
+  });
+  afterAll(async () => {
+    await removeNetns(a);
+    await removeNetns(b);
+  });
+
+  it('sets and shows the tunnel source as ip does, leaving the same state', async () => {
+    await same(['-n', a!, 'sr', 'tunsrc', 'show']);
+    await same(['-n', a!, '-j', 'sr', 'tunsrc', 'show']);
+    expect(await nlkit(['-n', a!, 'sr', 'tunsrc', 'set', '2001:db8::7'])).toEqual({ code: 0, stdout: '', stderr: '' });
+    ip(b!, ['sr', 'tunsrc', 'set', '2001:db8::7']);
+    expect(ip(a!, ['sr', 'tunsrc', 'show'])).toBe(ip(b!, ['sr', 'tunsrc', 'show']));
+    const shown = await same(['-n', a!, 'sr', 'tunsrc', 'show']);
+    expect(shown.stdout).toBe('tunsrc addr 2001:db8::7\n');
+    await same(['-n', a!, '-j', '-p', 'sr', 'tunsrc', 'show']);
+    await same(['-n', a!, 'sr', 'hmac', 'show']);
+    await same(['-n', a!, '-j', 'sr', 'hmac', 'show']);
+  });
+
+  it.each([
+    'sr',
+    'sr help',
+    'sr foo',
+    'sr hmac',
+    'sr hmac foo',
+    'sr hmac set',
+    'sr hmac set 0 sha1',
+    'sr hmac set x sha1',
+    'sr hmac set 5 md5',
+    'sr hmac set 5',
+    'sr tunsrc',
+    'sr tunsrc foo',
+    'sr tunsrc set',
+    'sr tunsrc set 10.0.0.1',
+    'sr tunsrc set nonsense',
+  ])('fails as ip fails: ip %s', async (line) => {
+    await same(['-n', a!, ...line.split(' ')]);
+  });
+});
+
+// IOAM6 is in this kernel: every write through nlkit in one namespace and ip in a twin, then both listings compared.
+describe.skipIf(!canUseKernel)('nlkit ioam against ip ioam', () => {
+  let a: string | undefined;
+  let b: string | undefined;
+  beforeAll(async () => {
+    a = await createNetns('ioam-a');
+    b = await createNetns('ioam-b');
+  });
+  afterAll(async () => {
+    await removeNetns(a);
+    await removeNetns(b);
+  });
+
+  const WRITES = [
+    'ioam namespace add 1',
+    'ioam namespace add 2 data 0xdeadbeef',
+    'ioam namespace add 3 wide 0123456789abcdef',
+    'ioam namespace add 4 data 7 wide ff',
+    'ioam namespace add 5 data 0',
+    'ioam namespace add 6 wide 0',
+    'ioam schema add 10 hello',
+    'ioam schema add 11 x',
+    'ioam namespace set 1 schema 10',
+    'ioam namespace set 4 schema 11',
+    'ioam namespace set 4 schema none',
+    'ioam namespace del 5',
+    'ioam schema del 11',
+  ];
+
+  it('writes as ip writes and lists as ip lists (text, -j, -p, -o)', async () => {
+    for (const line of WRITES) {
+      expect({ line, run: await nlkit(['-n', a!, ...line.split(' ')]) }).toEqual({ line, run: { code: 0, stdout: '', stderr: '' } });
+      ip(b!, line.split(' '));
+    }
+    for (const view of [
+      ['namespace', 'show'],
+      ['schema', 'show'],
+    ]) {
+      // The kernel lists from a hash table: the same entries, in an order of each namespace's own.
+      const lines = (ns: string): string[] =>
+        ip(ns, ['ioam', ...view])
+          .split('\n')
+          .sort();
+      expect(lines(a!)).toEqual(lines(b!));
+      for (const opts of [[], ['-j'], ['-j', '-p'], ['-o']]) await same(['-n', a!, ...opts, 'ioam', ...view]);
+    }
+    expect((await nlkit(['-n', a!, 'ioam', 'namespace', 'show'])).stdout).toContain('namespace 1 [schema 10]');
+  });
+
+  it.each([
+    'ioam',
+    'ioam help',
+    'ioam foo',
+    'ioam namespace',
+    'ioam namespace foo',
+    'ioam namespace add',
+    'ioam namespace add 70000',
+    'ioam namespace add 9 foo',
+    'ioam namespace add 9 data',
+    'ioam namespace add 9 data x',
+    'ioam namespace add 9 wide zz',
+    'ioam namespace add 9 wide 1 data 2',
+    'ioam namespace add 9 data 1 foo',
+    'ioam namespace add 1',
+    'ioam namespace del 99',
+    'ioam namespace set 1',
+    'ioam namespace set 1 foo 2',
+    'ioam namespace set 1 schema x',
+    'ioam namespace set 99 schema 10',
+    'ioam schema add',
+    'ioam schema add 12',
+    'ioam schema add x y',
+    'ioam schema add 10 again',
+    'ioam schema del 99',
+    'ioam schema foo',
+  ])('fails as ip fails: ip %s', async (line) => {
+    await same(['-n', a!, ...line.split(' ')]);
+  });
+});

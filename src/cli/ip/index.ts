@@ -62,10 +62,10 @@ const OBJECTS: readonly (readonly [string, ObjectRunner | undefined])[] = [
   ['netns', lazy(async () => (await import('./netns.js')).runNetns)],
   ['netconf', lazy(async () => (await import('./netconf.js')).runNetconf)],
   ['vrf', undefined],
-  ['sr', undefined],
+  ['sr', async (ctx, argv) => (await import('./sr.js')).runSr(ctx, argv)],
   ['nexthop', lazy(async () => (await import('./nexthop.js')).runNexthop)],
   ['mptcp', undefined],
-  ['ioam', undefined],
+  ['ioam', async (ctx, argv) => (await import('./ioam.js')).runIoam(ctx, argv)],
   // do_help(): the usage text, exit 255.
   ['help', () => Promise.reject(usage(IP_USAGE))],
   ['stats', undefined],

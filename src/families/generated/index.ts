@@ -4,6 +4,10 @@ import type { Family } from '../../schema/family.js';
 
 /** Loaders of the generated families, by family name (importing this module loads none of them). */
 export const generatedFamilies = {
+  /** Loads the IOAM6 family from ./IOAM6.js. */
+  "IOAM6": (): Promise<Family> => import("./IOAM6.js").then((m) => m.family as unknown as Family),
+  /** Loads the SEG6 family from ./SEG6.js. */
+  "SEG6": (): Promise<Family> => import("./SEG6.js").then((m) => m.family as unknown as Family),
   /** Loads the TASKSTATS family from ./TASKSTATS.js. */
   "TASKSTATS": (): Promise<Family> => import("./TASKSTATS.js").then((m) => m.family as unknown as Family),
   /** Loads the binder family from ./binder.js. */
