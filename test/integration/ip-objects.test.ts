@@ -185,4 +185,50 @@ describe.skipIf(!canUseKernel)('ip objects against ip 6.1', () => {
       expect(firstLine(await nlkit(['-n', a!, ...args]))).toEqual(firstLine(ipRun(a!, args)));
     });
   });
+
+  describe('ntable', () => {
+    // The tables' reachable times are drawn again now and then, and their statistics count the whole system: compared without them.
+    const steady = (r: Run): Run => ({ ...r, stdout: r.stdout.replace(/reachable \d+ base/g, 'reachable N base').replace(/"reachable":\d+/g, '"reachable":N') });
+    it.each(
+      [
+        ['ntable', 'show'],
+        ['ntable'],
+        ['-j', 'ntable', 'show'],
+        ['-j', '-p', 'ntable', 'show', 'dev', 'v0'],
+        ['ntable', 'show', 'dev', 'v0'],
+        ['ntable', 'show', 'name', 'arp_cache'],
+        ['-j', 'ntable', 'show', 'dev', 'none', 'name', 'ndisc_cache'],
+        ['-6', 'ntable', 'list'],
+        ['-o', 'ntbl', 'show', 'dev', 'lo'],
+      ].map((c) => [c]),
+    )('%j equals ip', async (args) => {
+      const got = steady(await nlkit(['-n', a!, ...args]));
+      const want = steady(ipRun(a!, args));
+      expect(got).toEqual(want);
+      expect(want.stdout).toMatch(/"?(arp|ndisc)_cache/);
+    });
+
+    it('prints the configuration and statistics with -s as ip does', async () => {
+      // Counters move between the two runs: compared with the numbers masked, the keys and layout whole.
+      const mask = (r: Run): Run => ({ ...r, stdout: steady(r).stdout.replace(/\d+/g, 'N') });
+      for (const args of [
+        ['-s', 'ntable', 'show', 'name', 'arp_cache'],
+        ['-s', '-j', 'ntable', 'show', 'name', 'ndisc_cache'],
+      ]) {
+        expect(mask(await nlkit(['-n', a!, ...args]))).toEqual(mask(ipRun(a!, args)));
+      }
+    });
+
+    it.each(
+      [
+        ['ntable', 'show', 'dev', 'nosuch'],
+        ['ntable', 'show', 'frob'],
+        ['ntable', 'show', 'name'],
+        ['ntable', 'help'],
+        ['ntable', 'frob'],
+      ].map((c) => [c]),
+    )('refuses %j as ip does', async (args) => {
+      expect(firstLine(await nlkit(['-n', a!, ...args]))).toEqual(firstLine(ipRun(a!, args)));
+    });
+  });
 });
