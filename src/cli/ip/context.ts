@@ -265,10 +265,11 @@ export class IpContext {
    */
   listPrinter(): Printer {
     const p = this.printer();
-    if (!this.options.json) return p;
     this.openItem = this.pending.length;
-    if (this.listed === 0) this.pending.text(this.options.pretty ? '[ ' : '[');
-    else this.pending.byte(0x2c);
+    if (this.options.json) {
+      if (this.listed === 0) this.pending.text(this.options.pretty ? '[ ' : '[');
+      else this.pending.byte(0x2c);
+    }
     p.reset(this.pending);
     return p;
   }
@@ -290,14 +291,15 @@ export class IpContext {
    * the one JSON array `ip -j` prints (streamed; listEnd() closes it).
    */
   listItem(p: Printer): void {
-    if (!this.options.json) this.print(p.output + '\n');
-    else if (this.openItem >= 0 && p === this.shared) {
-      // Written in place by listPrinter(): only its closing brackets are left to write.
+    if (this.openItem >= 0 && p === this.shared) {
+      // Written in place by listPrinter(): only its closing brackets (or the end of the line) are left to write.
       this.openItem = -1;
       this.listed++;
-      p.writeTo(this.pending);
+      if (this.options.json) p.writeTo(this.pending);
+      else this.pending.byte(0x0a);
       if (this.pending.length > FLUSH_AT) this.flush();
-    } else {
+    } else if (!this.options.json) this.print(p.output + '\n');
+    else {
       this.dropOpenItem();
       if (this.listed++ === 0) this.print(this.options.pretty ? '[ ' : '[');
       else this.pending.byte(0x2c);

@@ -104,6 +104,11 @@ export class ByteText {
     this.bytes = next;
   }
 
+  /** Makes room for `extra` more bytes (`bytes` may be replaced). */
+  reserve(extra: number): void {
+    if (this.length + extra > this.bytes.length) this.grow(extra);
+  }
+
   byte(c: number): void {
     if (this.length === this.bytes.length) this.grow(1);
     this.bytes[this.length++] = c;
@@ -202,14 +207,32 @@ export class ByteText {
   /** Appends an IPv4 address in dotted decimal, from 4 bytes at `offset`. */
   ipv4(bytes: Uint8Array, offset: number): void {
     if (this.length + 15 > this.bytes.length) this.grow(15);
+    const b = this.bytes;
+    let at = this.length;
     for (let i = 0; i < 4; i++) {
-      if (i > 0) this.bytes[this.length++] = 0x2e;
-      this.number(bytes[offset + i]!);
+      if (i > 0) b[at++] = 0x2e;
+      let v = bytes[offset + i]!;
+      if (v >= 100) {
+        b[at++] = 0x30 + ((v / 100) | 0);
+        v %= 100;
+        b[at++] = 0x30 + ((v / 10) | 0);
+        v %= 10;
+      } else if (v >= 10) {
+        b[at++] = 0x30 + ((v / 10) | 0);
+        v %= 10;
+      }
+      b[at++] = 0x30 + v;
     }
+    this.length = at;
   }
 
   toString(): string {
     return decoder.decode(this.bytes.subarray(0, this.length));
+  }
+
+  /** The text of bytes[start, end). */
+  decode(start: number, end: number): string {
+    return start === end ? '' : decoder.decode(this.bytes.subarray(start, end));
   }
 
   clear(): void {

@@ -84,9 +84,8 @@ const INDENT = '    ';
  * keeps, duplicate keys included (an encap's `dst` after the route's).
  */
 export class Printer {
-  private text = '';
   private readonly own = new ByteText();
-  /** Where JSON is written: the printer's own bytes, or a listing's output (reset(sink)). */
+  /** Where JSON or text is written: the printer's own bytes, or a listing's output (reset(sink)). */
   private out = this.own;
   /** Where this object begins in `out`. */
   private base = 0;
@@ -109,17 +108,16 @@ export class Printer {
   }
 
   /**
-   * Starts over, for the next object. With a `sink` (JSON mode), the object
-   * is written straight at the end of it, and writeTo(sink) only closes it.
+   * Starts over, for the next object. With a `sink`, the object (or text) is
+   * written straight at the end of it, and writeTo(sink) only closes it.
    */
   reset(sink?: ByteText): void {
-    this.text = '';
+    if (sink === undefined) {
+      this.out = this.own;
+      this.out.clear();
+    } else this.out = sink;
+    this.base = this.out.length;
     if (this.json) {
-      if (sink === undefined) {
-        this.out = this.own;
-        this.out.clear();
-      } else this.out = sink;
-      this.base = this.out.length;
       this.out.byte(OPEN_OBJECT);
       this.depth = 0;
       this.empty[0] = true;
@@ -141,14 +139,32 @@ export class Printer {
     const first = this.empty[d]!;
     if (first) this.empty[d] = false;
     if (this.indents === undefined) {
-      if (!first) this.out.byte(COMMA);
+      // Compact: `,"key":` written in one go (keys are the printers' ASCII literals).
+      const out = this.out;
+      const n = inArray ? 0 : key!.length;
+      out.reserve(n + 4);
+      const b = out.bytes;
+      let at = out.length;
+      if (!first) b[at++] = COMMA;
       if (!inArray) {
-        // Keys are the printers' ASCII literals.
-        this.out.byte(QUOTE);
-        this.out.text(key!);
-        this.out.byte(QUOTE);
-        this.out.byte(COLON);
+        b[at++] = QUOTE;
+        for (let i = 0; i < n; i++) {
+          const c = key!.charCodeAt(i);
+          if (c >= 0x80) {
+            // Not ASCII after all: the general path.
+            out.length = at;
+            out.text(key!.slice(i));
+            at = out.length;
+            out.reserve(2);
+            break;
+          }
+          b[at++] = c;
+        }
+        const bytes = out.bytes;
+        bytes[at++] = QUOTE;
+        bytes[at++] = COLON;
       }
+      out.length = at;
     } else if (inArray) {
       this.out.byte(first ? SPACE : COMMA);
     } else {
@@ -178,8 +194,23 @@ export class Printer {
   /** PRINT_ANY: a JSON member and text. */
   any(key: string | null, fmt: string, value: Scalar): this {
     if (this.json) this.scalar(key, value);
-    else this.text += sprintf(fmt, value);
+    else this.format(fmt, value);
     return this;
+  }
+
+  /** Writes sprintf(fmt, value) as text, without the string when it can. */
+  private format(fmt: string, value: Scalar): void {
+    let f = formats.get(fmt);
+    if (f === undefined) formats.set(fmt, (f = parseFormat(fmt)));
+    const out = this.out;
+    if (f.kind === '') out.text(f.before);
+    else if (f.width === 0 && (f.kind === 's' || typeof value === 'string')) {
+      out.text(f.before);
+      if (typeof value === 'string') out.text(value);
+      else if (typeof value === 'number' && value >= 0 && value < 1e9 && value === (value | 0)) out.number(value);
+      else out.text(scalarText(value));
+      out.text(f.after);
+    } else out.text(sprintf(fmt, value));
   }
 
   /**
@@ -199,8 +230,21 @@ export class Printer {
       }
       out.byte(QUOTE);
     } else {
-      const text = addrTextAt(bytes, offset, length, family);
-      this.text += sprintf(fmt, plen >= 0 ? `${text}/${plen}` : text);
+      let f = formats.get(fmt);
+      if (f === undefined) formats.set(fmt, (f = parseFormat(fmt)));
+      if (f.width === 0 && f.kind === 's') {
+        const out = this.out;
+        out.text(f.before);
+        writeAddr(out, bytes, offset, length, family);
+        if (plen >= 0) {
+          out.byte(SLASH);
+          out.number(plen);
+        }
+        out.text(f.after);
+      } else {
+        const text = addrTextAt(bytes, offset, length, family);
+        this.out.text(sprintf(fmt, plen >= 0 ? `${text}/${plen}` : text));
+      }
     }
     return this;
   }
@@ -213,27 +257,27 @@ export class Printer {
 
   /** PRINT_FP: only in text mode. */
   fp(text: string): this {
-    if (!this.json) this.text += text;
+    if (!this.json) this.out.text(text);
     return this;
   }
 
   /** PRINT_FP with a value. */
   fpf(fmt: string, value: Scalar): this {
-    if (!this.json) this.text += sprintf(fmt, value);
+    if (!this.json) this.format(fmt, value);
     return this;
   }
 
   /** A boolean: JSON true/false, text `fmt` only when true (print_bool). */
   bool(key: string | null, fmt: string, value: boolean): this {
     if (this.json) this.scalar(key, value);
-    else if (value) this.text += fmt;
+    else if (value) this.out.text(fmt);
     return this;
   }
 
   /** print_on_off: JSON boolean, text "on"/"off" into fmt. */
   onOff(key: string, fmt: string, value: boolean): this {
     if (this.json) this.scalar(key, value);
-    else this.text += sprintf(fmt, value ? 'on' : 'off');
+    else this.format(fmt, value ? 'on' : 'off');
     return this;
   }
 
@@ -304,12 +348,12 @@ export class Printer {
 
   /** The text built (text mode). */
   get output(): string {
-    return this.text;
+    return this.json ? '' : this.out.decode(this.base, this.out.length);
   }
 
   /** The result as printed: the JSON object (closed) or the text. */
   get rendered(): string {
-    if (!this.json) return this.text;
+    if (!this.json) return this.output;
     const sink = new ByteText();
     const open = this.dropFrom;
     sink.appendRange(this.out.bytes, this.base, open === undefined ? this.out.length : open.at);
@@ -317,8 +361,12 @@ export class Printer {
     return sink.toString();
   }
 
-  /** JSON: appends the object, closed, to `sink` (where it already is when it was written there). */
+  /** Appends the JSON object, closed, or the text to `sink` (where it already is when it was written there). */
   writeTo(sink: ByteText): void {
+    if (!this.json) {
+      if (sink !== this.out) sink.appendRange(this.out.bytes, this.base, this.out.length);
+      return;
+    }
     // A dropped container still open is left out, with everything in it.
     const open = this.dropFrom;
     const end = open === undefined ? this.out.length : open.at;
