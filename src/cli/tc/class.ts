@@ -22,8 +22,8 @@ QDISC_KIND := { prio | cbq | etc. }
 OPTIONS := ... try tc class add <desired QDISC_KIND> help
 `;
 
-/** print_class(). */
-function printClass(ctx: IpContext, p: Printer, m: TcMessage, options: TcOptions, filterIndex: number, filterQdisc: number): void {
+/** print_class(): one class as tc prints it. */
+export function printClass(ctx: IpContext, p: Printer, m: TcMessage, options: TcOptions, filterIndex: number, filterQdisc: number): void {
   const handle = m.handle ?? 0;
   const id = handle ? classidText(filterQdisc ? handle & 0xffff : handle) : '';
   p.fp(`class ${m.kind} ${id} `);

@@ -35,7 +35,7 @@ import type { Printer } from '../ip/printer.js';
 import { getInteger, getU32 } from '../ip/numbers.js';
 import { StderrExit, type TcOptions } from './index.js';
 import { printDevname, printStatsAttr, tcClient, type TcMessage } from './qdisc.js';
-import { actionName, classidText, getTcClassid, printStats2, protoName, protoNumber, tcClock, type Stats2 } from './util.js';
+import { whole, actionName, classidText, getTcClassid, printStats2, protoName, protoNumber, tcClock, type Stats2 } from './util.js';
 
 const FILTER_USAGE = `Usage: tc filter [ add | del | change | replace | show ] [ dev STRING ]
        tc filter [ add | del | change | replace | show ] [ block BLOCK_INDEX ]
@@ -151,7 +151,7 @@ function printIpv4Key(p: Printer, k: U32Key): void {
 function selKeys(sel: Record<string, unknown>): U32Key[] {
   const keys: U32Key[] = [];
   const n = (sel.nkeys as number | undefined) ?? 0;
-  if (n > 0 && sel.keys) keys.push(sel.keys as U32Key);
+  if (n > 0 && whole(sel.keys)) keys.push(sel.keys as U32Key);
   const rest = sel.__rest as Uint8Array | undefined;
   const codec = tcFamily.structs.get('tc-u32-key')!;
   for (let i = 0; keys.length < n && rest && (i + 1) * codec.size <= rest.length; i++) {
@@ -164,6 +164,8 @@ function printU32(ctx: IpContext, p: Printer, o: Record<string, unknown>, handle
   if (handle) p.any('fh', 'fh %s ', u32Handle(handle, options.raw > 0));
   if (handle & 0xfff) p.any('order', 'order %s ', handle & 0xfff);
   const sel = o.sel as Record<string, unknown> | undefined;
+  // tc refuses a selector shorter than struct tc_u32_sel (its keys not counted) and prints nothing more.
+  if (sel !== undefined && ['flags', 'offshift', 'nkeys', 'offmask', 'off', 'offoff', 'hoff', 'hmask'].some((k) => typeof sel[k] !== 'number')) return;
   const selFlags = (sel?.flags as number | undefined) ?? 0;
   if (o.divisor !== undefined) p.any('ht_divisor', 'ht divisor %s ', o.divisor as number);
   else if (o.hash !== undefined) {
@@ -184,16 +186,23 @@ function printU32(ctx: IpContext, p: Printer, o: Record<string, unknown>, handle
     else if (f & TC_CLS_FLAGS_NOT_IN_NW) p.bool('not_in_hw', 'not_in_hw ', true);
   }
   const pcnt = o.pcnt as { rcnt: bigint; rhit: bigint; kcnts?: bigint; __rest?: Uint8Array } | undefined;
+  if (pcnt !== undefined && (pcnt.rcnt === undefined || pcnt.rhit === undefined)) {
+    p.fp('Broken perf counters\n');
+    return;
+  }
   if (sel && options.stats && pcnt) {
     p.any('rule_hit', '(rule hit %s ', pcnt.rcnt);
     p.any('success', 'success %s)', pcnt.rhit);
   }
   if (o.mark !== undefined) {
     const mark = o.mark as { val: number; mask: number; success: number };
-    p.fp('\n');
-    p.any('fwmark_value', '  mark %s ', `0x${mark.val.toString(16).padStart(4, '0')}`);
-    p.any('fwmark_mask', '%s ', `0x${mark.mask.toString(16).padStart(4, '0')}`);
-    p.any('fwmark_success', '(success %s)', mark.success);
+    if (!whole(mark)) p.fp('\n  Invalid mark (kernel&iproute2 mismatch)\n');
+    else {
+      p.fp('\n');
+      p.any('fwmark_value', '  mark %s ', `0x${mark.val.toString(16).padStart(4, '0')}`);
+      p.any('fwmark_mask', '%s ', `0x${mark.mask.toString(16).padStart(4, '0')}`);
+      p.any('fwmark_success', '(success %s)', mark.success);
+    }
   }
   if (sel) {
     const keys = selKeys(sel);
@@ -260,7 +269,7 @@ function printActions(ctx: IpContext, p: Printer, act: unknown, options: TcOptio
       p.any('kind', '%s ', 'mirred');
       const o = a.options as { parms?: Record<string, number>; tm?: Record<string, bigint> } | undefined;
       const parms = o?.parms;
-      if (parms) {
+      if (whole(parms)) {
         const [text, action, direction] = MIRRED_TEXT[parms.eaction!] ?? ['unknown', 'unknown', 'unknown'];
         p.fp(`(${text}`);
         p.jsonOnly('mirred_action', action);
@@ -283,7 +292,7 @@ function printActions(ctx: IpContext, p: Printer, act: unknown, options: TcOptio
           if (tm.expires) p.any('expires', ' expires %s sec', tm.expires / hz);
         }
         p.fp('\n');
-      } else if (o) ctx.io.stderr('Missing mirred parameters\n');
+      } else if (o && !parms) ctx.io.stderr('Missing mirred parameters\n');
     }
     if (options.stats && a.stats !== undefined) {
       p.fp('\tAction statistics:');
@@ -299,7 +308,7 @@ function printActions(ctx: IpContext, p: Printer, act: unknown, options: TcOptio
 }
 
 /** print_filter(). */
-function printFilter(ctx: IpContext, p: Printer, m: TcMessage, options: TcOptions, f: { index: number; parent: number; prio: number; protocol: number }): void {
+export function printFilter(ctx: IpContext, p: Printer, m: TcMessage, options: TcOptions, f: { index: number; parent: number; prio: number; protocol: number }): void {
   p.fp('filter ');
   if (!f.index || f.index !== m.ifindex) printDevname(ctx, p, m.ifindex ?? 0);
   const parent = m.parent ?? 0;

@@ -26,6 +26,7 @@ import {
   tick2time,
   TIME_UNITS_PER_SEC,
   type Stats2,
+  whole,
 } from './util.js';
 
 const QDISC_USAGE = `Usage: tc qdisc [ add | del | replace | change | show ] dev STRING
@@ -95,6 +96,7 @@ export function printHtb(p: Printer, o: Record<string, unknown>, options: TcOpti
       }
     | undefined;
   if (parms) {
+    if (!whole(parms)) return;
     if (!parms.level) {
       p.any('prio', 'prio %s ', parms.prio | 0);
       if (options.details) p.any('quantum', 'quantum %s ', parms.quantum | 0);
@@ -124,12 +126,13 @@ export function printHtb(p: Printer, o: Record<string, unknown>, options: TcOpti
   }
   const init = o.init as { version: number; rate2quantum: number; defcls: number; 'direct-pkts': number } | undefined;
   if (init) {
+    if (!whole(init)) return;
     p.any('r2q', 'r2q %s', init.rate2quantum | 0);
     p.any('default', ' default %s', init.defcls ? `0x${init.defcls.toString(16)}` : '0');
     p.any('direct_packets_stat', ' direct_packets_stat %s', init['direct-pkts']);
     if (options.details) p.any('ver', ' ver %s', `${init.version >>> 16}.${init.version & 0xffff}`);
   }
-  if (o['direct-qlen'] !== undefined) p.any('direct_qlen', ' direct_qlen %s', o['direct-qlen'] as number);
+  if (typeof o['direct-qlen'] === 'number') p.any('direct_qlen', ' direct_qlen %s', o['direct-qlen'] as number);
   if (o.offload !== undefined) {
     if (p.json) p.null('offload');
     else p.fp(' offload');
@@ -150,7 +153,7 @@ function printTbf(p: Printer, o: Record<string, unknown>, options: TcOptions): v
         mtu: number;
       }
     | undefined;
-  if (!q) return;
+  if (!whole(q)) return;
   const rate64 = (o.rate64 as bigint | undefined) ?? BigInt(q.rate.rate);
   if (p.json) p.jsonOnly('rate', rate64);
   else p.fpf('rate %s ', sprintRate(rate64, options.iec > 0));
@@ -178,7 +181,7 @@ function printTbf(p: Printer, o: Record<string, unknown>, options: TcOptions): v
     if (lat2 > latency) latency = lat2;
   }
   if (latency >= 0) {
-    p.jsonOnly('lat', BigInt(Math.trunc(latency)));
+    p.jsonOnly('lat', Number.isFinite(latency) ? BigInt(Math.trunc(latency)) : 0n);
     p.fpf('lat %s ', sprintTime(latency));
   }
   if (options.raw || latency < 0) printSize(p, 'limit', 'limit %s ', q.limit);
@@ -188,6 +191,7 @@ function printTbf(p: Printer, o: Record<string, unknown>, options: TcOptions): v
 }
 
 function printPrio(p: Printer, o: { bands?: number; priomap?: Uint8Array }): void {
+  if (!whole(o)) return;
   p.any('bands', 'bands %s ', o.bands ?? 0);
   p.openArray('priomap');
   p.fp('priomap');
@@ -208,9 +212,11 @@ function printQdiscOptions(p: Printer, kind: string, o: unknown, options: TcOpti
       return;
     case 'pfifo':
     case 'pfifo_head_drop':
+      if (!whole(o)) return;
       p.any('limit', 'limit %sp', (o as { limit: number }).limit);
       return;
     case 'bfifo':
+      if (!whole(o)) return;
       printSize(p, 'limit', 'limit %s', (o as { limit: number }).limit);
       return;
     case 'pfifo_fast':
@@ -224,7 +230,7 @@ function printQdiscOptions(p: Printer, kind: string, o: unknown, options: TcOpti
 }
 
 /** print_qdisc(). */
-function printQdisc(ctx: IpContext, p: Printer, m: TcMessage, options: TcOptions, filterIndex: number): void {
+export function printQdisc(ctx: IpContext, p: Printer, m: TcMessage, options: TcOptions, filterIndex: number): void {
   const handle = m.handle ?? 0;
   p.any('kind', 'qdisc %s', m.kind!);
   p.any('handle', ' %s', `${(handle >>> 16).toString(16)}:`);

@@ -55,9 +55,25 @@ export function tcClock(): TcClock {
   return clock;
 }
 
-/** C's conversion of a double to unsigned int (truncation, modulo 2^32). */
+/** C's conversion of a double to unsigned int (truncation, modulo 2^32; what C leaves undefined, infinities and NaN, is 0 here). */
 function u32(x: number): number {
+  if (!Number.isFinite(x)) return 0;
   return Number(BigInt.asUintN(32, BigInt(Math.trunc(x))));
+}
+
+/**
+ * Whether a struct the codec decoded had all its bytes (members past the end
+ * of a short payload are undefined): tc checks RTA_PAYLOAD against the
+ * struct's size before reading one, and prints nothing of a short one.
+ */
+export function whole<T>(v: T): v is NonNullable<T> {
+  if (typeof v !== 'object' || v === null || v instanceof Uint8Array) return false;
+  for (const [k, m] of Object.entries(v)) {
+    if (k === '__rest') continue;
+    if (m === undefined) return false;
+    if (typeof m === 'object' && m !== null && !(m instanceof Uint8Array) && !whole(m)) return false;
+  }
+  return true;
 }
 
 /** tc_core_time2tick(). */
