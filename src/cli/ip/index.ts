@@ -45,7 +45,7 @@ const OBJECTS: readonly (readonly [string, ObjectRunner | undefined])[] = [
   ['ntbl', lazy(async () => (await import('./ntable.js')).runNtable)],
   ['link', lazy(async () => (await import('./link.js')).runLink)],
   ['l2tp', undefined],
-  ['fou', undefined],
+  ['fou', async (ctx, argv) => (await import('./fou.js')).runFou(ctx, argv)],
   ['ila', undefined],
   ['macsec', undefined],
   ['tunnel', undefined],

@@ -60,7 +60,8 @@ export function printSr(p: Printer, m: MessageView): void {
     const bytes = (o.secret ?? new Uint8Array()).subarray(0, slen);
     const nul = bytes.indexOf(0);
     const secret = Buffer.from(nul >= 0 ? bytes.subarray(0, nul) : bytes).toString('latin1');
-    const algo = o.algid === S.SEG6_HMAC_ALGO_SHA1 ? 'sha1' : o.algid === S.SEG6_HMAC_ALGO_SHA256 ? 'sha256' : '<unknown>';
+    // The spec's enum names the algorithms ip knows (sha1, sha256); another number stays a number.
+    const algo = typeof o.algid === 'string' ? o.algid : '<unknown>';
     p.any('hmac', 'hmac %u ', o.hmackeyid ?? 0);
     p.any('algo', 'algo %s ', algo);
     p.any('secret', 'secret "%s"\n', secret);
