@@ -10,13 +10,14 @@ import { duparg, invarg, matches } from '../ip/args.js';
 import { usage, type IpContext } from '../ip/context.js';
 import type { Printer } from '../ip/printer.js';
 import { familyClient } from '../bridge/common.js';
-import { getInteger, getU16, getU32, getUnsigned } from '../ip/numbers.js';
+import { getInteger, getU16, getU32, getU8, getUnsigned } from '../ip/numbers.js';
 import { StderrExit, type TcOptions } from './index.js';
 import {
   calcXmitsize,
   classidText,
   getQdiscHandle,
   getSize,
+  getTime,
   getTcClassid,
   printSize,
   printStats2,
@@ -411,11 +412,70 @@ function parseQdiscOptions(kind: string, argv: string[]): unknown {
     }
     case 'prio':
       return parsePrio(argv);
+    case 'fq_codel':
+      return parseFqCodel(argv);
     default:
       // print_noqopt's twin: a kind tc has no module for takes no options.
       if (argv.length) throw new CommandError(`Unknown qdisc "${kind}", hence option "${argv[0]}" is unparsable`, 1);
       return undefined;
   }
+}
+
+const FQ_CODEL_USAGE = `Usage: ... fq_codel	[ limit PACKETS ] [ flows NUMBER ]
+[ memory_limit BYTES ]
+[ target TIME ] [ interval TIME ]
+[ quantum BYTES ] [ [no]ecn ]
+[ ce_threshold TIME ]
+[ ce_threshold_selector VALUE/MASK ]
+[ drop_batch SIZE ]`;
+
+/** fq_codel_parse_opt(): the options tc sends (this kernel may lack the kind, and then refuses it whatever they are). */
+function parseFqCodel(argv: string[]): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  let ecn: number | undefined;
+  let ceThreshold: number | undefined;
+  let selector: [number, number] | undefined;
+  let memory: number | undefined;
+  const ill = (what: string): never => {
+    throw new CommandError(`Illegal "${what}"`, 1);
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const w = argv[i]!;
+    const next = (): string => {
+      const v = argv[++i];
+      if (v === undefined) throw usage('Command line is not complete. Try option "help"');
+      return v;
+    };
+    if (w === 'limit' || w === 'flows' || w === 'quantum' || w === 'drop_batch') {
+      const n = getUnsigned(next(), 0) ?? ill(w);
+      o[w === 'drop_batch' ? 'drop-batch-size' : w] = n;
+    } else if (w === 'target' || w === 'interval') o[w] = getTime(next()) ?? ill(w);
+    else if (w === 'ce_threshold') ceThreshold = getTime(next()) ?? ill(w);
+    else if (w === 'ce_threshold_selector') {
+      const v = next();
+      const sep = v.indexOf('/');
+      if (sep < 0) throw new CommandError('Missing mask for "ce_threshold_selector"', 1);
+      const mask = getU8(v.slice(sep + 1), 0);
+      if (mask === undefined) throw new CommandError('Illegal mask for "ce_threshold_selector"', 1);
+      const value = getU8(v.slice(0, sep), 0);
+      if (value === undefined) ill(w);
+      selector = [value!, mask];
+    } else if (w === 'memory_limit') memory = getSize(next()) ?? ill(w);
+    else if (w === 'ecn') ecn = 1;
+    else if (w === 'noecn') ecn = 0;
+    else if (w === 'help') throw new CommandError(FQ_CODEL_USAGE, 1);
+    else throw new CommandError(`What is "${w}"?\n${FQ_CODEL_USAGE}`, 1);
+  }
+  // tc leaves out what is 0 (limit, flows, quantum, interval, target, drop_batch) or not given.
+  for (const k of Object.keys(o)) if (o[k] === 0) delete o[k];
+  if (ecn !== undefined) o.ecn = ecn;
+  if (ceThreshold !== undefined) o['ce-threshold'] = ceThreshold;
+  if (selector) {
+    o['ce-threshold-mask'] = selector[1];
+    o['ce-threshold-selector'] = selector[0];
+  }
+  if (memory !== undefined) o['memory-limit'] = memory;
+  return o;
 }
 
 /** prio_parse_opt(). */

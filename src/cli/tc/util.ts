@@ -174,6 +174,21 @@ export function getSize(s: string): number | undefined {
   return size;
 }
 
+/** get_time(): microseconds (s, ms, us and their long forms), or undefined. */
+export function getTime(s: string): number | undefined {
+  const d = strtod(s);
+  if (!d) return undefined;
+  let t = d.value;
+  const p = d.rest.toLowerCase();
+  if (p !== '') {
+    if (p === 's' || p === 'sec' || p === 'secs') t *= TIME_UNITS_PER_SEC;
+    else if (p === 'ms' || p === 'msec' || p === 'msecs') t *= TIME_UNITS_PER_SEC / 1000;
+    else if (p === 'us' || p === 'usec' || p === 'usecs') t *= 1;
+    else return undefined;
+  }
+  return u32(t);
+}
+
 /** get_size_and_cell(): a size with an optional /CELL (a power of two), or undefined. */
 export function getSizeAndCell(s: string): { size: number; cellLog: number | undefined } | undefined {
   const slash = s.indexOf('/');
