@@ -96,8 +96,9 @@ export class AttrTable {
   private present1 = 0;
   private nested0 = 0;
   private nested1 = 0;
-  private readonly at: number[] = new Array<number>(64).fill(0);
-  private readonly len: number[] = new Array<number>(64).fill(0);
+  // Grown as types arrive (most runs use a few low types): a table costs little to make.
+  private readonly at: number[] = [];
+  private readonly len: number[] = [];
   private high: Map<number, Attr> | undefined;
 
   /** Tabulates the attributes in buffer[start, end), forgetting the previous run. */
