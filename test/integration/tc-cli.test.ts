@@ -120,6 +120,7 @@ describe.skipIf(!canUseKernel)('nlkit tc', () => {
       'ifb0',
     );
     t('qdisc', 'add', 'dev', 'ifb0', 'root', 'tbf', 'rate', '1mbit', 'burst', '10k', 'latency', '50ms');
+    t('filter', 'add', 'dev', 'v0', 'parent', '1:', 'prio', '7', 'bpf', 'bytecode', '4,40 0 0 12,21 0 1 2048,6 0 0 262144,6 0 0 0', 'classid', '1:20');
     t('qdisc', 'add', 'dev', 'm0', 'root', 'handle', '7:', 'mq');
     t('qdisc', 'replace', 'dev', 'm1', 'root', 'pfifo_fast');
     // Traffic, so that counters are not all 0: pings from v0 (htb class 1:10) to v1, whose ingress filter

@@ -18,6 +18,7 @@ import {
   TC_H_MIN_EGRESS,
   TC_H_MIN_INGRESS,
   TC_H_ROOT,
+  TCA_BPF_FLAG_ACT_DIRECT,
   TC_U32_EAT,
   TC_U32_OFFSET,
   TC_U32_TERMINAL,
@@ -242,6 +243,43 @@ function printU32(ctx: IpContext, p: Printer, o: Record<string, unknown>, handle
   if (o.act !== undefined) printActions(ctx, p, o.act, options);
 }
 
+/** bpf_print_opt() for classic BPF programs (f_bpf.c, bpf_print_ops() of lib/bpf_legacy.c). */
+function printBpf(ctx: IpContext, p: Printer, o: Record<string, unknown>, handle: number, options: TcOptions): void {
+  if (handle) p.any('handle', 'handle %s ', `0x${handle.toString(16)}`);
+  if (typeof o.classid === 'number') p.any('flowid', 'flowid %s ', classidText(o.classid));
+  if (typeof o.name === 'string') p.any('bpf_name', '%s ', o.name);
+  if (typeof o.flags === 'number' && o.flags & TCA_BPF_FLAG_ACT_DIRECT) p.bool('direct-action', 'direct-action ', true);
+  if (typeof o['flags-gen'] === 'number') {
+    const f = o['flags-gen'];
+    if (f & TC_CLS_FLAGS_SKIP_HW) p.bool('skip_hw', 'skip_hw ', true);
+    if (f & TC_CLS_FLAGS_SKIP_SW) p.bool('skip_sw', 'skip_sw ', true);
+    if (f & TC_CLS_FLAGS_IN_HW) p.bool('in_hw', 'in_hw ', true);
+    else if (f & TC_CLS_FLAGS_NOT_IN_NW) p.bool('not_in_hw', 'not_in_hw ', true);
+  }
+  const ops = o.ops;
+  const len = o['ops-len'];
+  if (ops instanceof Uint8Array && typeof len === 'number' && len > 0) {
+    const codec = tcFamily.structs.get('sock-filter')!;
+    p.open('bytecode');
+    p.any('length', "bytecode '%s,", len);
+    p.openArray('insns');
+    // tc reads ops-len instructions whatever the attribute holds; nlkit stops at its end.
+    for (let i = 0; i < len && (i + 1) * codec.size <= ops.length; i++) {
+      const insn = codec.decode(ops.subarray(i * codec.size, (i + 1) * codec.size)) as { code: number; jt: number; jf: number; k: number };
+      p.open(null);
+      p.any('code', '%s ', insn.code);
+      p.any('jt', '%s ', insn.jt);
+      p.any('jf', '%s ', insn.jf);
+      p.any('k', i === len - 1 ? "%s'" : '%s,', insn.k);
+      p.close();
+    }
+    p.close();
+    p.close();
+  }
+  if (o.tag instanceof Uint8Array && o.id === undefined) p.any('tag', 'tag %s ', Buffer.from(o.tag).toString('hex'));
+  if (o.act !== undefined) printActions(ctx, p, o.act, options);
+}
+
 /** The (order, action) pairs of a decoded indexed array of actions. */
 function actionList(act: unknown): [number, Record<string, unknown>][] {
   const out: [number, Record<string, unknown>][] = [];
@@ -332,6 +370,7 @@ export function printFilter(ctx: IpContext, p: Printer, m: TcMessage, options: T
   if (m.options !== undefined) {
     p.open('options');
     if (m.kind === 'u32') printU32(ctx, p, m.options as Record<string, unknown>, m.handle ?? 0, proto, options);
+    else if (m.kind === 'bpf') printBpf(ctx, p, m.options as Record<string, unknown>, m.handle ?? 0, options);
     else ctx.io.stderr('cannot parse option parameters\n');
     p.close();
   }

@@ -105,6 +105,10 @@
 /** eth-p: 8021ad. */ export const ETH_P_8021AD = 34984;
 /** Names of enum eth-p by value. */ export const ETH_P_NAMES: { readonly [value: number]: string | undefined } = { 3: "all", 2048: "ip", 2054: "arp", 32821: "rarp", 34525: "ipv6", 33024: "8021q", 34984: "8021ad" };
 
+// flags bpf-flags
+/** bpf-flags: act-direct. */ export const TCA_BPF_FLAG_ACT_DIRECT = 0x1;
+/** Names of flags bpf-flags by value. */ export const BPF_FLAGS_NAMES: { readonly [value: number]: string | undefined } = { 1: "act-direct" };
+
 // attribute set attrs
 /** attrs: kind (string). */ export const TCA_KIND = 1;
 /** attrs: options (sub-message). */ export const TCA_OPTIONS = 2;
@@ -1102,3 +1106,7 @@
 // struct tc-mirred
 /** sizeof(struct tc_mirred). */ export const TC_MIRRED_SIZE = 28;
 /** Byte offsets of the members of struct tc_mirred. */ export const TC_MIRRED_OFFSETS = { index: 0, capab: 4, action: 8, refcnt: 12, bindcnt: 16, eaction: 20, ifindex: 24 } as const;
+
+// struct sock-filter
+/** sizeof(struct sock_filter). */ export const SOCK_FILTER_SIZE = 8;
+/** Byte offsets of the members of struct sock_filter. */ export const SOCK_FILTER_OFFSETS = { code: 0, jt: 2, jf: 3, k: 4 } as const;

@@ -73,6 +73,8 @@ export type U32SelFlags = "terminal" | "offset" | "varoffset" | "eat";
 export type Linklayer = "unaware" | "ethernet" | "atm";
 /** Names of enum eth-p. */
 export type EthP = "all" | "ip" | "arp" | "rarp" | "ipv6" | "8021q" | "8021ad";
+/** Names of flags bpf-flags. */
+export type BpfFlags = "act-direct";
 /** Fields of struct tcmsg (undefined past the end of a short payload). */
 export interface Tcmsg {
   "family": number | undefined;
@@ -1160,6 +1162,20 @@ export interface TcMirredInput {
   "bindcnt"?: number;
   "eaction"?: number;
   "ifindex"?: number;
+}
+/** Fields of struct sock-filter (undefined past the end of a short payload). */
+export interface SockFilter {
+  "code": number | undefined;
+  "jt": number | undefined;
+  "jf": number | undefined;
+  "k": number | undefined;
+}
+/** Fields of struct sock-filter to encode (missing ones are 0). */
+export interface SockFilterInput {
+  "code"?: number;
+  "jt"?: number;
+  "jf"?: number;
+  "k"?: number;
 }
 /** Decoded attributes of set attrs. */
 export interface Attrs {
@@ -3183,6 +3199,8 @@ export const spec: FamilySpec = reviveSpec(`
 ["flags","u32-sel-flags",["terminal","offset","varoffset","eat"],{"namePrefix":"tc-u32-"}],
 ["enum","linklayer",["unaware","ethernet","atm"]],
 ["enum","eth-p",[["all",3],["ip",2048],["arp",2054],["rarp",32821],["ipv6",34525],["8021q",33024],["8021ad",34984]],{"namePrefix":"eth-p-"}],
+["struct","sock-filter",[["code","u16"],["jt","u8"],["jf","u8"],["k","u32"]]],
+["flags","bpf-flags",["act-direct"],{"namePrefix":"tca-bpf-flag-"}],
 ["const","h-root",4294967295],
 ["const","h-ingress",4294967281],
 ["const","h-min-ingress",65522],
@@ -4624,6 +4642,15 @@ function s63(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "eaction": l >= 24 ? dv.getInt32(s + 20, LE) : undefined,
     "ifindex": l >= 28 ? dv.getUint32(s + 24, LE) : undefined,
     "__rest": l > 28 ? b.subarray(s + 28, s + l) : undefined,
+  };
+}
+function s64(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
+  return {
+    "code": l >= 2 ? dv.getUint16(s, LE) : undefined,
+    "jt": l >= 3 ? dv.getUint8(s + 2) : undefined,
+    "jf": l >= 4 ? dv.getUint8(s + 3) : undefined,
+    "k": l >= 8 ? dv.getUint32(s + 4, LE) : undefined,
+    "__rest": l > 8 ? b.subarray(s + 8, s + l) : undefined,
   };
 }
 function B0(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
@@ -8830,6 +8857,12 @@ const T48: StructDesc = ["tc-u32-sel", 31, [
   ["hmask", "u32", 11, 4, false],
   ["keys", "binary", 15, 16, LE, T46],
 ]];
+const T64: StructDesc = ["sock-filter", 8, [
+  ["code", "u16", 0, 2, LE],
+  ["jt", "u8", 2, 1, LE],
+  ["jf", "u8", 3, 1, LE],
+  ["k", "u32", 4, 4, LE],
+]];
 const codecs: FamilyCodecs = {
   sets: [
     ["attrs", L0, E0],
@@ -8967,6 +9000,7 @@ const codecs: FamilyCodecs = {
     ["tc-u32-sel-v2", s61, structEncoder(T61)],
     ["tc-htb-xstats", s62, structEncoder(T62)],
     ["tc-mirred", s63, structEncoder(T63)],
+    ["sock-filter", s64, structEncoder(T64)],
   ],
   bodies: [
     ["attrs", "tcmsg", B0, E69],
