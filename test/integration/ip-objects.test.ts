@@ -4,7 +4,7 @@
 // `ip [-j] X show` for maddress, netconf, ntable and addrlabel; writes
 // through both tools in twin namespaces leave the same state; refusals have
 // ip's first line and exit status.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runIp } from '../../src/cli/ip/index.js';
 import { canUseKernel, createNetns, ip, ipJson, ipRun, removeNetns, type Run } from '../helpers/kernel.js';
@@ -230,5 +230,150 @@ describe.skipIf(!canUseKernel)('ip objects against ip 6.1', () => {
     )('refuses %j as ip does', async (args) => {
       expect(firstLine(await nlkit(['-n', a!, ...args]))).toEqual(firstLine(ipRun(a!, args)));
     });
+  });
+});
+
+/** A TCP server in namespace `ns` on every address, port 5000, sending 100 kB to each client (the kernel then keeps metrics for the client's destination). */
+async function tcpServer(ns: string): Promise<ChildProcess> {
+  const code = [
+    'import socket, threading',
+    'def serve(fam, addr):',
+    '  s = socket.socket(fam); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)',
+    '  if fam == socket.AF_INET6: s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)',
+    '  s.bind((addr, 5000)); s.listen()',
+    '  while True:',
+    '    a, _ = s.accept(); a.sendall(b"x" * 100000); a.close()',
+    'threading.Thread(target=serve, args=(socket.AF_INET6, "::"), daemon=True).start()',
+    'threading.Thread(target=serve, args=(socket.AF_INET, "0.0.0.0"), daemon=True).start()',
+    'import time; time.sleep(0.2); print("ready", flush=True); time.sleep(600)',
+  ].join('\n');
+  const child = spawn('ip', ['netns', 'exec', ns, 'python3', '-c', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    child.once('error', reject);
+    child.stdout!.once('data', () => resolve());
+  });
+  return child;
+}
+
+/** Connects from namespace `ns` to each address and reads until the server closes. */
+function tcpClients(ns: string, addrs: readonly string[]): void {
+  const code = ['import socket, sys', 'for a in sys.argv[1:]:', '  c = socket.create_connection((a, 5000))', '  while c.recv(65536): pass', '  c.close()'].join('\n');
+  const r = spawnSync('ip', ['netns', 'exec', ns, 'python3', '-c', code, ...addrs], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(r.stderr);
+}
+
+describe.skipIf(!canUseKernel)('tcp_metrics against ip 6.1', () => {
+  // Two client namespaces, each with its own server namespace across a veth pair.
+  const names: string[] = [];
+  const servers: ChildProcess[] = [];
+  const DSTS = ['10.9.0.2', '10.9.0.3', '10.9.1.2', '2001:db8:9::2'];
+  let c1: string;
+  let c2: string;
+
+  beforeAll(async () => {
+    for (const tag of ['tm-c1', 'tm-s1', 'tm-c2', 'tm-s2']) names.push(await createNetns(tag));
+    [c1, , c2] = names as [string, string, string, string];
+    for (let i = 0; i < 4; i += 2) {
+      const [c, s] = [names[i]!, names[i + 1]!];
+      ip(c, ['link', 'add', 'v0', 'type', 'veth', 'peer', 'name', 'v1', 'netns', s]);
+      for (const [ns, dev, addrs] of [
+        [c, 'v0', ['10.9.0.1/24', '10.9.1.1/24']],
+        [s, 'v1', ['10.9.0.2/24', '10.9.0.3/24', '10.9.1.2/24']],
+      ] as const) {
+        ip(ns, ['link', 'set', 'lo', 'up']);
+        ip(ns, ['link', 'set', dev, 'up']);
+        for (const a of addrs) ip(ns, ['addr', 'add', a, 'dev', dev]);
+        ip(ns, ['-6', 'addr', 'add', ns === c ? '2001:db8:9::1/64' : '2001:db8:9::2/64', 'dev', dev, 'nodad']);
+      }
+      servers.push(await tcpServer(s));
+    }
+  });
+
+  afterAll(async () => {
+    for (const s of servers) if (s.pid !== undefined) process.kill(s.pid);
+    for (const n of names) await removeNetns(n);
+  });
+
+  const traffic = (): void => {
+    tcpClients(c1, DSTS);
+    tcpClients(c2, DSTS);
+  };
+  // Ages and round-trip times differ from one reading to the next.
+  const steady = (r: Run): Run => ({
+    ...r,
+    stdout: r.stdout
+      .replace(/age [\d.]+sec/g, 'age A')
+      .replace(/"age": ?[\d.e+-]+/g, '"age":A')
+      .replace(/(rtt|rttvar) \d+us/g, '$1 Nus')
+      .replace(/"(rtt|rttvar)": ?[\d.e+-]+/g, '"$1":N')
+      .replace(/(cwnd|ssthresh) \d+/g, '$1 N')
+      .replace(/"(cwnd|ssthresh)": ?\d+/g, '"$1":N'),
+  });
+  const dsts = (ns: string): string[] =>
+    ipJson<{ dst: string; source?: string }[]>(ns, ['tcp_metrics', 'show'])
+      .map((e) => `${e.dst} from ${e.source ?? '-'}`)
+      .sort();
+
+  it.each(
+    [
+      ['tcp_metrics', 'show'],
+      ['tcpmetrics'],
+      ['-j', 'tcp_metrics', 'show'],
+      ['-j', '-p', 'tcp_metrics', 'list'],
+      ['-4', 'tcp_metrics', 'show'],
+      ['-6', '-j', 'tcp_metrics', 'show'],
+      ['tcp_metrics', 'show', '10.9.0.0/24'],
+      // ip steps over the word after each selector: "source" is not read, and the address after it is a second one.
+      ['tcp_metrics', 'show', 'address', '10.9.0.0/16', 'source', '10.9.1.1'],
+      ['tcp_metrics', 'show', 'source', '10.9.1.1'],
+      ['tcp_metrics', 'show', '10.9.0.2'],
+      ['-j', 'tcp_metrics', 'show', '2001:db8:9::2'],
+    ].map((c) => [c]),
+  )('%j equals ip', async (args) => {
+    traffic();
+    const got = steady(await nlkit(['-n', c1, ...args]));
+    const want = steady(ipRun(c1, args));
+    expect(got).toEqual(want);
+    if (want.code === 0) expect(want.stdout).toMatch(/10\.9|2001:db8/);
+  });
+
+  it.each([
+    [['tcp_metrics', 'delete', '10.9.0.2']],
+    [['tcp_metrics', 'delete', 'address', '2001:db8:9::2']],
+    [['tcp_metrics', 'flush', '10.9.0.0/24']],
+    [['-s', 'tcp_metrics', 'flush', '10.9.0.0/16']],
+    [['-4', 'tcp_metrics', 'flush']],
+    [['tcp_metrics', 'flush', 'source', '10.9.1.1']],
+    [['tcp_metrics', 'flush']],
+  ])('%j leaves the entries ip leaves (twin namespaces)', async (args) => {
+    traffic();
+    expect(dsts(c1)).toEqual(dsts(c2));
+    const got = await nlkit(['-n', c1, ...args]);
+    const want = ipRun(c2, args);
+    expect(got).toEqual(want);
+    expect(dsts(c1)).toEqual(dsts(c2));
+  });
+
+  it('says "Nothing to flush." as ip does', async () => {
+    ip(c1, ['tcp_metrics', 'flush']);
+    expect(await nlkit(['-n', c1, 'tcp_metrics', 'flush', '10.0.0.0/8'])).toEqual(ipRun(c1, ['tcp_metrics', 'flush', '10.0.0.0/8']));
+  });
+
+  it.each(
+    [
+      ['tcp_metrics', 'delete'],
+      ['tcp_metrics', 'delete', '10.9.0.0/24'],
+      ['tcp_metrics', 'show', 'source', '10.9.0.0/24'],
+      ['tcp_metrics', 'show', '10.9.0.2', '10.9.0.3'],
+      ['tcp_metrics', 'show', 'bogus'],
+      ['tcp_metrics', 'show', 'source'],
+      ['tcp_metrics', 'show', '192.0.2.1'],
+      ['tcp_metrics', 'delete', '192.0.2.1'],
+      ['-0', 'tcp_metrics', 'show'],
+      ['tcp_metrics', 'help'],
+      ['tcp_metrics', 'frob'],
+    ].map((c) => [c]),
+  )('refuses %j as ip does', async (args) => {
+    expect(firstLine(await nlkit(['-n', c1, ...args]))).toEqual(firstLine(ipRun(c1, args)));
   });
 });
