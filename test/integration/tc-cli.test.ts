@@ -199,6 +199,8 @@ describe.skipIf(!canUseKernel)('nlkit tc', () => {
     ['filter', 'add', 'dev', 'v0', 'parent', '1:', 'protocol', 'ip', 'prio', '5', 'u32', 'match', 'ip', 'dst', '10.9.0.0/16', 'match', 'ip', 'src', '10.8.7.6', 'flowid', '1:20'],
     ['filter', 'add', 'dev', 'v0', 'parent', '1:', 'prio', '6', 'u32', 'match', 'u32', '0x0a000000', '0xff000000', 'at', '16', 'classid', '1:10'],
     ['filter', 'del', 'dev', 'v0', 'parent', '1:', 'prio', '6'],
+    ['filter', 'add', 'dev', 'v0', 'parent', '1:', 'prio', '8', 'bpf', 'bytecode', '4,40 0 0 12,21 0 1 2048,6 0 0 262144,6 0 0 0', 'flowid', '1:20'],
+    ['filter', 'add', 'dev', 'v0', 'parent', '1:', 'protocol', 'ip', 'prio', '9', 'handle', '5', 'bpf', 'run', 'bc', '1,6 0 0 0', 'da'],
     ['qdisc', 'add', 'dev', 'v1', 'ingress'],
     ['filter', 'add', 'dev', 'v1', 'parent', 'ffff:', 'protocol', 'ip', 'u32', 'match', 'ip', 'dst', '10.0.0.0/8', 'action', 'mirred', 'egress', 'redirect', 'dev', 'ifb0'],
     ['qdisc', 'add', 'dev', 'ifb0', 'clsact'],
@@ -276,6 +278,13 @@ describe.skipIf(!canUseKernel)('nlkit tc', () => {
       'nope',
     ],
     ['filter', 'add', 'dev', 'nope', 'parent', '1:', 'u32', 'match', 'ip', 'dst', '1.2.3.4/32', 'flowid', '1:10'],
+    ['filter', 'add', 'dev', 'v0', 'parent', '1:', 'bpf', 'bytecode', '2,6 0 0 0'],
+    ['filter', 'add', 'dev', 'v0', 'parent', '1:', 'bpf', 'bytecode', '1,6 0 0 0,6 0 0 0'],
+    ['filter', 'add', 'dev', 'v0', 'parent', '1:', 'bpf', 'bytecode', '1,six 0 0 0'],
+    ['filter', 'add', 'dev', 'v0', 'parent', '1:', 'bpf', 'bytecode', 'x'],
+    ['filter', 'add', 'dev', 'v0', 'parent', '1:', 'bpf', 'wibble'],
+    ['filter', 'add', 'dev', 'v0', 'parent', '1:', 'bpf', 'bc', '1,6 0 0 0', 'wibble'],
+    ['filter', 'add', 'dev', 'v0', 'parent', '1:', 'bpf', 'bc', '1,6 0 0 0', 'classid', 'zz:zz'],
   ];
 
   it.each(REFUSALS)('refuses as tc does: tc %s', async (...args: string[]) => {

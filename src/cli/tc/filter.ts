@@ -552,6 +552,119 @@ Where: SELECTOR := SAMPLE SAMPLE ...
 
 NOTE: CLASSID is parsed at hexadecimal input.`;
 
+const BPF_USAGE = `Usage: ... bpf ...
+
+BPF use case:
+ bytecode BPF_BYTECODE
+ bytecode-file FILE
+
+eBPF use case:
+ object-file FILE [ section CLS_NAME ] [ export UDS_FILE ] [ verbose ] [ direct-action ] [ skip_hw | skip_sw ]
+ object-pinned FILE [ direct-action ] [ skip_hw | skip_sw ]
+
+Common remaining options:
+ [ action ACTION_SPEC ]
+ [ classid CLASSID ]
+
+Where BPF_BYTECODE := \'s,c t f k,c t f k,c t f k,...\'
+c,t,f,k and s are decimals; s denotes number of 4-tuples
+
+Where FILE points to a file containing the BPF_BYTECODE string,
+an ELF file containing eBPF map definitions and bytecode, or a
+pinned eBPF program.
+
+Where CLS_NAME refers to the section name containing the
+classifier (default 'classifier').
+
+Where UDS_FILE points to a unix domain socket file in order
+to hand off control of all created eBPF maps to an agent.
+
+ACTION_SPEC := ... look at individual actions
+NOTE: CLASSID is parsed as hexadecimal input.`;
+
+/** bpf_ops_parse(): a classic program written as tc takes it ('N,c t f k,...'), as TCA_BPF_OPS bytes. */
+function bpfOps(text: string): { len: number; ops: Uint8Array } {
+  const unable = (...lines: string[]): CommandError => parseFail(...lines, 'Unable to parse bpf command line');
+  const head = /^\s*\+?(\d+),/.exec(text);
+  if (!head) throw unable();
+  const len = Number(head[1]);
+  if (len === 0 || len > 4096 || len > 0xffff) throw unable();
+  const codec = tcFamily.structs.get('sock-filter')!;
+  const ops = new Uint8Array(len * codec.size);
+  let i = 0;
+  let at = text.indexOf(',');
+  while (at >= 0 && at + 1 < text.length) {
+    const token = text.slice(at + 1);
+    if (i >= len) throw unable('Real program length exceeds encoded length parameter!');
+    const m = /^\s*\+?(\d+)\s+\+?(\d+)\s+\+?(\d+)\s+\+?(\d+)/.exec(token);
+    if (!m) throw unable(`Error at instruction ${i}!`);
+    ops.set(codec.encode({ code: Number(m[1]) & 0xffff, jt: Number(m[2]) & 0xff, jf: Number(m[3]) & 0xff, k: Number(m[4]) >>> 0 }), i * codec.size);
+    i++;
+    at = text.indexOf(',', at + 1);
+  }
+  if (i !== len) throw unable('Parsed program length is less than encoded length parameter!');
+  return { len, ops };
+}
+
+/** bpf_parse_opt() for classic programs given inline (bytecode / bc). */
+async function parseBpf(ctx: IpContext, argv: string[]): Promise<Record<string, unknown> | undefined> {
+  if (argv.length === 0) return undefined;
+  const o: Record<string, unknown> = {};
+  let seenRun = false;
+  let flags = 0;
+  let genFlags = 0;
+  let i = 0;
+  const run = (): void => {
+    const mode = argv[i]!;
+    seenRun = true;
+    if (matches(mode, 'bytecode') || mode === 'bc') {
+      const text = argv[++i];
+      if (text === undefined) throw usage('Command line is not complete. Try option "help"');
+      const { len, ops } = bpfOps(text);
+      o['ops-len'] = len;
+      o.ops = ops;
+    } else if (
+      matches(mode, 'bytecode-file') ||
+      mode === 'bcf' ||
+      matches(mode, 'object-file') ||
+      mode === 'obj' ||
+      matches(mode, 'object-pinned') ||
+      matches(mode, 'pinned') ||
+      matches(mode, 'fd')
+    ) {
+      throw new CommandError(`nlkit tc: bpf ${mode} is not supported (only bytecode)`, 1);
+    } else throw parseFail(`What mode is "${mode}"?`, 'Unable to parse bpf command line');
+  };
+  while (i < argv.length) {
+    const w = argv[i]!;
+    if (matches(w, 'run')) {
+      i++;
+      if (argv[i] === undefined) throw usage('Command line is not complete. Try option "help"');
+      if (seenRun) duparg('run', argv[i]!);
+      run();
+    } else if (matches(w, 'classid') || matches(w, 'flowid')) {
+      const v = argv[++i];
+      if (v === undefined) throw usage('Command line is not complete. Try option "help"');
+      const h = getTcClassid(v);
+      if (h === undefined) throw parseFail('Illegal "classid"');
+      o.classid = h;
+    } else if (matches(w, 'direct-action') || matches(w, 'da')) flags |= TCA_BPF_FLAG_ACT_DIRECT;
+    else if (matches(w, 'skip_hw')) genFlags |= TC_CLS_FLAGS_SKIP_HW;
+    else if (matches(w, 'skip_sw')) genFlags |= TC_CLS_FLAGS_SKIP_SW;
+    else if (matches(w, 'action')) {
+      i++;
+      o.act = await parseMirred(ctx, argv, i, (n) => (i = n));
+      continue;
+    } else if (matches(w, 'help')) throw parseFail(BPF_USAGE);
+    else if (!seenRun) run();
+    else throw parseFail(`What is "${w}"?`, BPF_USAGE);
+    i++;
+  }
+  if (genFlags) o['flags-gen'] = genFlags;
+  if (flags) o.flags = flags;
+  return o;
+}
+
 /** parse_action() with one mirred action (m_mirred.c's parse_direction()). */
 async function parseMirred(ctx: IpContext, argv: string[], at: number, advance: (i: number) => void): Promise<unknown> {
   const kind = argv[at];
@@ -646,14 +759,24 @@ async function modify(ctx: IpContext, argv: string[], flags: number, del: boolea
     value.ifindex = index;
   }
   if (kind) {
-    if (kind !== 'u32') throw new CommandError(`nlkit tc: filter kind ${kind} is not supported`, 1);
-    if (fhandle !== undefined) {
-      const h = /^([0-9a-f]*)(?::([0-9a-f]*)(?::([0-9a-f]*))?)?$/i.exec(fhandle);
-      if (!h) throw parseFail('Illegal filter ID');
-      value.handle = ((parseInt(h[1] || '0', 16) << 20) | (parseInt(h[2] || '0', 16) << 12) | parseInt(h[3] || '0', 16)) >>> 0;
-    }
-    const o = await parseU32(ctx, rest);
-    if (o !== undefined) value.options = o;
+    if (kind === 'u32') {
+      if (fhandle !== undefined) {
+        const h = /^([0-9a-f]*)(?::([0-9a-f]*)(?::([0-9a-f]*))?)?$/i.exec(fhandle);
+        if (!h) throw parseFail('Illegal filter ID');
+        value.handle = ((parseInt(h[1] || '0', 16) << 20) | (parseInt(h[2] || '0', 16) << 12) | parseInt(h[3] || '0', 16)) >>> 0;
+      }
+      const o = await parseU32(ctx, rest);
+      if (o !== undefined) value.options = o;
+    } else if (kind === 'bpf') {
+      if (fhandle !== undefined)
+        value.handle =
+          getU32(fhandle, 0) ??
+          (() => {
+            throw parseFail('Illegal "handle"');
+          })();
+      const o = await parseBpf(ctx, rest);
+      if (o !== undefined) value.options = o;
+    } else throw new CommandError(`nlkit tc: filter kind ${kind} is not supported`, 1);
   } else {
     if (fhandle !== undefined) throw usage('Must specify filter type when using "handle"');
     if (rest.length) {
