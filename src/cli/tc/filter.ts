@@ -566,7 +566,7 @@ Common remaining options:
  [ action ACTION_SPEC ]
  [ classid CLASSID ]
 
-Where BPF_BYTECODE := \'s,c t f k,c t f k,c t f k,...\'
+Where BPF_BYTECODE := 's,c t f k,c t f k,c t f k,...'
 c,t,f,k and s are decimals; s denotes number of 4-tuples
 
 Where FILE points to a file containing the BPF_BYTECODE string,
