@@ -397,6 +397,16 @@ describe.skipIf(!canUseKernel)('nlkit fou, l2tp and macsec where the kernel lack
     'fou add port 0 gue',
     'fou del port 5555',
     'fou foo',
+    'l2tp',
+    'l2tp help',
+    'l2tp show tunnel',
+    '-j l2tp show session',
+    'l2tp show',
+    'l2tp add tunnel tunnel_id 1 peer_tunnel_id 2 local 10.0.0.1 remote 10.0.0.2 encap ip',
+    'l2tp add session tunnel_id 1 session_id 3 peer_session_id 4 cookie 0011223344556677',
+    'l2tp add tunnel tunnel_id x',
+    'l2tp del tunnel tunnel_id 1',
+    'l2tp foo',
   ])('ip %s', async (line) => {
     await same(['-n', ns!, ...line.split(' ')]);
   });

@@ -44,7 +44,7 @@ const OBJECTS: readonly (readonly [string, ObjectRunner | undefined])[] = [
   ['ntable', lazy(async () => (await import('./ntable.js')).runNtable)],
   ['ntbl', lazy(async () => (await import('./ntable.js')).runNtable)],
   ['link', lazy(async () => (await import('./link.js')).runLink)],
-  ['l2tp', undefined],
+  ['l2tp', async (ctx, argv) => (await import('./l2tp.js')).runL2tp(ctx, argv)],
   ['fou', async (ctx, argv) => (await import('./fou.js')).runFou(ctx, argv)],
   ['ila', undefined],
   ['macsec', undefined],

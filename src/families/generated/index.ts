@@ -30,6 +30,8 @@ export const generatedFamilies = {
   "handshake": (): Promise<Family> => import("./handshake.js").then((m) => m.family as unknown as Family),
   /** Loads the ipset family from ./ipset.js. */
   "ipset": (): Promise<Family> => import("./ipset.js").then((m) => m.family as unknown as Family),
+  /** Loads the l2tp family from ./l2tp.js. */
+  "l2tp": (): Promise<Family> => import("./l2tp.js").then((m) => m.family as unknown as Family),
   /** Loads the lockd family from ./lockd.js. */
   "lockd": (): Promise<Family> => import("./lockd.js").then((m) => m.family as unknown as Family),
   /** Loads the mptcp_pm family from ./mptcp_pm.js. */

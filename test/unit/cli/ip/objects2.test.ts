@@ -15,6 +15,7 @@ import { printRule } from '../../../../src/cli/ip/rule.js';
 import { ioamRequest, parseIoam } from '../../../../src/cli/ip/ioam.js';
 import { printSr, srRequest } from '../../../../src/cli/ip/sr.js';
 import { fouRequest, fouShowRequest, parseFou, printFou } from '../../../../src/cli/ip/fou.js';
+import { applyReply, createSessionRequest, createTunnelRequest, deleteRequest, newParm, parseL2tp, printSession, printTunnel, showRequest } from '../../../../src/cli/ip/l2tp.js';
 
 const hex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s, 'hex'));
 
@@ -264,6 +265,104 @@ describe('ip fou with hand-built messages (this kernel has no fou)', () => {
     expect(JSON.parse(json.out())).toEqual([
       { port: 5555, ipproto: 4, family: 'inet', local: '10.0.0.1', peer: '10.0.0.2', peer_port: 6666, dev: 'if7001' },
       { port: 7777, gue: null, family: 'inet6', peer: '2001:db8::2' },
+    ]);
+  });
+});
+
+describe('ip l2tp with hand-built messages (this kernel has no l2tp)', () => {
+  // Requests derived from ipl2tp.c (create_tunnel, create_session, delete_*, get_*; family id 0x22),
+  // replies in l2tp_netlink.c's order (a stats nest among them).
+  const V2 = {
+    addTunnel:
+      '5c00000022000500000000000000000001010000080009000100000008000a000200000005000700030000000600020000000000080018000a000001080019000a00000206001a008813000006001b007017000005000d0001000000',
+    addTunnel6:
+      '7400000022000500000000000000000001010000080009000700000008000a00080000000500070003000000060002000000000014001f0020010db80000000000000000000000011400200020010db800000000000000000000000206001a00a506000006001b00a50600000400210004002200',
+    addSession:
+      '8000000022000500000000000000000005010000080009000100000008000a000000000008000b000300000008000c0004000000060001000500000005000500000000000500060000000000050012000100000005001300010000000c000f00001122334455667708001000aabbccdd0d0008006c3274706574683000000000',
+    delSession: '2400000022000500000000000000000006010000080009000100000008000b0003000000',
+    delTunnel: '1c000000220005000000000000000000020100000800090001000000',
+    showTunnel: '1c000000220001030000000000000000040100000800090001000000',
+    showSession: '1400000022000103000000000000000008010000',
+    replyTunnel:
+      '7800000022000200000000000000000004010000080009000100000008000a0002000000050007000300000006000200000000001c001e800c0001000a000000000000000c000200e803000000000000080018000a000001080019000a00000206001a008813000006001b007017000005000d0001000000',
+    replyTunnel6:
+      '5c00000022000200000000000000000004010000080009000700000008000a00080000000500070003000000060002000100000014001f0020010db80000000000000000000000011400200020010db8000000000000000000000002',
+    replySession:
+      '9000000022000200000000000000000008010000080009000100000008000b000300000008000a000200000008000c000400000006000100050000000d0008006c32747065746830000000000c000f00001122334455667708001000aabbccdd05001200010000000500130001000000040023000c001600fa0000000000000005000500010000000500060004000000',
+  } as const;
+  const h = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+  const parse = (line: string) => parseL2tp(line.split(' '));
+
+  it('builds add, del and show requests as ip would send them', () => {
+    expect(h(createTunnelRequest(0x22, parse('tunnel tunnel_id 1 peer_tunnel_id 2 local 10.0.0.1 remote 10.0.0.2 udp_sport 5000 udp_dport 6000 udp_csum on')))).toBe(V2.addTunnel);
+    expect(h(createTunnelRequest(0x22, parse('tunnel tid 7 ptid 8 local 2001:db8::1 remote 2001:db8::2 udp_sport 1701 udp_dport 1701 udp6_csum_tx off udp6_csum_rx off')))).toBe(
+      V2.addTunnel6,
+    );
+    expect(
+      h(
+        createSessionRequest(
+          0x22,
+          parse('session name l2tpeth0 tunnel_id 1 session_id 3 peer_session_id 4 cookie 0011223344556677 peer_cookie AABBCCDD seq both l2spec_type NONE'),
+        ),
+      ),
+    ).toBe(V2.addSession);
+    expect(h(deleteRequest(0x22, parse('session tunnel_id 1 session_id 3')))).toBe(V2.delSession);
+    expect(h(deleteRequest(0x22, parse('tunnel tunnel_id 1')))).toBe(V2.delTunnel);
+    expect(h(showRequest(0x22, parse('tunnel tunnel_id 1')))).toBe(V2.showTunnel);
+    expect(h(showRequest(0x22, parse('session tunnel_id 1')))).toBe(V2.showSession);
+  });
+
+  it("reads the command line as parse_args() does, with ip's messages", () => {
+    expect(() => parse('tunnel encap gre')).toThrow('Unknown tunnel encapsulation "gre"');
+    expect(() => parse('tunnel tunnel_id x')).toThrow('Error: argument "x" is wrong: invalid ID\n');
+    expect(() => parse('session cookie 123')).toThrow('Error: argument "123" is wrong: cookie must be either 8 or 16 hex digits\n');
+    expect(() => parse('session cookie 0011xx33')).toThrow('Error: argument "0011xx33" is wrong: cookie must be a hex string\n');
+    expect(() => parse('session seq Sometimes')).toThrow('Unknown seq value "Sometimes"');
+    expect(() => parse('tunnel remote nowhere')).toThrow('Error: argument "nowhere" is wrong: invalid remote address\n');
+    expect(() => parse('frob')).toThrow(/^Unknown command: frob\nUsage: ip l2tp add tunnel/);
+    expect(parse('session seq recv l2spec_type default')).toMatchObject({ recvSeq: true, sendSeq: false, l2specType: 1, l2specLen: 4, session: true });
+  });
+
+  function shown(session: boolean, names: (keyof typeof V2)[], o: Partial<IpOptions> = {}): string {
+    const { ctx, out } = context(o);
+    const p = newParm();
+    for (const n of names) {
+      applyReply(p, MessageView.from(hex(V2[n])));
+      const pr = ctx.printer();
+      if (session) printSession(ctx, pr, p);
+      else printTunnel(ctx, pr, p);
+      if (ctx.options.json) ctx.listItem(pr);
+      else ctx.print(pr.output);
+    }
+    ctx.listEnd();
+    return out();
+  }
+
+  it('prints tunnels and sessions as print_tunnel() / print_session() do', () => {
+    expect(shown(false, ['replyTunnel', 'replyTunnel6'])).toBe(
+      'Tunnel 1, encap UDP\n  From 10.0.0.1 to 10.0.0.2\n  Peer tunnel 2\n  UDP source / dest ports: 5000/6000\n  UDP checksum: enabled\n' +
+        'Tunnel 7, encap IP\n  From 2001:db8::1 to 2001:db8::2\n  Peer tunnel 8\n',
+    );
+    expect(JSON.parse(shown(false, ['replyTunnel', 'replyTunnel6'], { json: true }))).toEqual([
+      { tunnel_id: 1, encap: 'UDP', local: '10.0.0.1', peer: '10.0.0.2', peer_tunnel: 2, local_port: 5000, peer_port: 6000, checksum: true },
+      { tunnel_id: 7, encap: 'IP', local: '2001:db8::1', peer: '2001:db8::2', peer_tunnel: 8 },
+    ]);
+    expect(shown(true, ['replySession'])).toBe(
+      'Session 3 in tunnel 1\n  Peer session 4, tunnel 2\n  interface name: l2tpeth0\n  offset 0, peer offset 0\n  cookie 0011223344556677  peer cookie aabbccdd  reorder timeout: 250\n  sequence numbering: send recv\n',
+    );
+    expect(JSON.parse(shown(true, ['replySession'], { json: true }))).toEqual([
+      {
+        session_id: 3,
+        tunnel_id: 1,
+        peer_session_id: 4,
+        peer_tunnel_id: 2,
+        interface: 'l2tpeth0',
+        cookie: '0011223344556677',
+        peer_cookie: 'aabbccdd',
+        reorder_timeout: 250,
+        send_seq: null,
+        recv_seq: null,
+      },
     ]);
   });
 });
