@@ -231,6 +231,78 @@ describe.skipIf(!canUseKernel)('ip objects against ip 6.1', () => {
       expect(firstLine(await nlkit(['-n', a!, ...args]))).toEqual(firstLine(ipRun(a!, args)));
     });
   });
+
+  describe('mptcp', () => {
+    const endpoints = (ns: string): unknown => ipJson(ns, ['mptcp', 'endpoint', 'show']);
+    const limits = (ns: string): string => ipRun(ns, ['mptcp', 'limits']).stdout;
+
+    it('adds, changes, deletes and flushes endpoints and sets limits as ip does (twin namespaces)', async () => {
+      const steps = [
+        ['mptcp', 'endpoint', 'add', '10.0.0.1', 'id', '5', 'signal'],
+        ['mptcp', 'endpoint', 'add', '10.0.0.7', 'dev', 'v0', 'id', '6', 'subflow', 'backup'],
+        ['mptcp', 'endpoint', 'add', '2001:db8::1', 'port', '8080', 'signal'],
+        ['mptcp', 'endpoint', 'add', '10.0.0.8', 'subflow', 'fullmesh'],
+        ['mptcp', 'endpoint', 'change', 'id', '6', 'nobackup'],
+        ['mptcp', 'endpoint', 'change', '10.0.0.8', 'backup'],
+        ['mptcp', 'limits', 'set', 'subflows', '3', 'add_addr_accepted', '4'],
+      ];
+      for (const s of steps) {
+        expect(await nlkit(['-n', a!, ...s]), s.join(' ')).toEqual({ code: 0, stdout: '', stderr: '' });
+        ip(b!, s);
+        expect(endpoints(a!)).toEqual(endpoints(b!));
+      }
+      expect(limits(a!)).toEqual(limits(b!));
+      for (const args of [
+        ['mptcp', 'endpoint'],
+        ['mptcp', 'endpoint', 'show'],
+        ['-j', 'mptcp', 'endpoint', 'show'],
+        ['-j', '-p', 'mptcp', 'endpoint', 'show', 'id', '6'],
+        ['mptcp', 'endpoint', 'show', 'id', '5'],
+        ['mptcp', 'limits'],
+        ['-j', 'mptcp', 'limits', 'show'],
+      ])
+        await same(args);
+      expect((await same(['mptcp', 'endpoint', 'show'])).stdout).toContain('10.0.0.7 id 6 subflow dev v0');
+      for (const s of [
+        ['mptcp', 'endpoint', 'delete', 'id', '5'],
+        ['mptcp', 'endpoint', 'delete', 'id', '9'],
+        ['mptcp', 'endpoint', 'add', '10.0.0.7', 'id', '6', 'signal'],
+      ]) {
+        expect(await nlkit(['-n', a!, ...s]), s.join(' ')).toEqual(ipRun(b!, s));
+        expect(endpoints(a!)).toEqual(endpoints(b!));
+      }
+      expect(await nlkit(['-n', a!, 'mptcp', 'endpoint', 'flush'])).toEqual(ipRun(b!, ['mptcp', 'endpoint', 'flush']));
+      expect(endpoints(a!)).toEqual([]);
+      expect(endpoints(b!)).toEqual([]);
+    });
+
+    it.each(
+      [
+        ['mptcp'],
+        ['mptcp', 'help'],
+        ['mptcp', 'frob'],
+        ['mptcp', 'endpoint', 'frob'],
+        ['mptcp', 'limits', 'frob'],
+        ['mptcp', 'limits', 'monitor', 'x'],
+        ['mptcp', 'limits', 'set', 'subflows', 'x'],
+        ['mptcp', 'limits', 'set', 'bogus', '1'],
+        ['mptcp', 'endpoint', 'add', 'id', '3'],
+        ['mptcp', 'endpoint', 'add', '10.0.0.9', 'signal', 'fullmesh'],
+        ['mptcp', 'endpoint', 'add', '10.0.0.9', 'port', '80'],
+        ['mptcp', 'endpoint', 'add', '10.0.0.9', 'id', '300'],
+        ['mptcp', 'endpoint', 'add', '10.0.0.9', 'dev', 'nosuch'],
+        ['mptcp', 'endpoint', 'add', 'bogus'],
+        ['mptcp', 'endpoint', 'delete', '10.0.0.9'],
+        ['mptcp', 'endpoint', 'delete', 'id', '3', '10.0.0.9'],
+        ['mptcp', 'endpoint', 'delete', 'id', '0'],
+        ['mptcp', 'endpoint', 'change', 'id', '3', 'signal'],
+        ['mptcp', 'endpoint', 'change', 'id', '3', 'port', '80', 'backup'],
+        ['mptcp', 'endpoint', 'show', 'id', '77'],
+      ].map((c) => [c]),
+    )('refuses %j as ip does', async (args) => {
+      expect(firstLine(await nlkit(['-n', a!, ...args]))).toEqual(firstLine(ipRun(a!, args)));
+    });
+  });
 });
 
 /** A TCP server in namespace `ns` on every address, port 5000, sending 100 kB to each client (the kernel then keeps metrics for the client's destination). */

@@ -64,7 +64,7 @@ const OBJECTS: readonly (readonly [string, ObjectRunner | undefined])[] = [
   ['vrf', undefined],
   ['sr', async (ctx, argv) => (await import('./sr.js')).runSr(ctx, argv)],
   ['nexthop', lazy(async () => (await import('./nexthop.js')).runNexthop)],
-  ['mptcp', undefined],
+  ['mptcp', lazy(async () => (await import('./mptcp.js')).runMptcp)],
   ['ioam', async (ctx, argv) => (await import('./ioam.js')).runIoam(ctx, argv)],
   // do_help(): the usage text, exit 255.
   ['help', () => Promise.reject(usage(IP_USAGE))],
