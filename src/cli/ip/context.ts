@@ -247,24 +247,29 @@ export class IpContext {
    * object completely before asking for the next.
    */
   printer(): Printer {
-    // Pretty listings put their objects one level inside the array.
     this.dropOpenItem();
-    if (!this.shared) this.shared = new Printer(this.options.json, this.options.pretty, this.options.pretty ? '    ' : '');
+    if (!this.shared) this.shared = this.newPrinter();
     else this.shared.reset();
     return this.shared;
+  }
+
+  private newPrinter(): Printer {
+    // Pretty listings put their objects one level inside the array.
+    return new Printer(this.options.json, this.options.pretty, this.options.pretty ? '    ' : '');
   }
 
   /** Where the element a listPrinter() began (its separator included) starts in the output; -1 when none is open. */
   private openItem = -1;
 
   /**
-   * The printer for the next element of a listing, as printer() but in JSON
-   * mode written straight into the output (no copy per object). Print the
+   * The printer for the next element of a listing, as printer() but written
+   * straight into the output, JSON or text (no copy per object). Print the
    * object, then listItem() it before asking for another printer or printing
    * anything else; an element not listed is dropped.
    */
   listPrinter(): Printer {
-    const p = this.printer();
+    this.dropOpenItem();
+    const p = (this.shared ??= this.newPrinter());
     this.openItem = this.pending.length;
     if (this.options.json) {
       if (this.listed === 0) this.pending.text(this.options.pretty ? '[ ' : '[');
