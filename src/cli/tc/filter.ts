@@ -8,8 +8,12 @@ import { family as tcFamily } from '../../families/generated/tc.js';
 import {
   ETH_P_ALL,
   ETH_P_IP,
+  TC_ACT_OK,
   TC_ACT_PIPE,
+  TC_ACT_RECLASSIFY,
+  TC_ACT_SHOT,
   TC_ACT_STOLEN,
+  TC_ACT_TRAP,
   TC_CLS_FLAGS_IN_HW,
   TC_CLS_FLAGS_NOT_IN_NW,
   TC_CLS_FLAGS_SKIP_HW,
@@ -517,7 +521,7 @@ async function parseU32(ctx: IpContext, argv: string[]): Promise<Record<string, 
       terminal = true;
     } else if (matches(w, 'action')) {
       i++;
-      o.act = await parseMirred(ctx, argv, i, (n) => (i = n));
+      o.act = await parseActions(ctx, argv, i, (n) => (i = n));
       terminal = true;
       continue;
     } else if (w === 'skip_hw') flags |= TC_CLS_FLAGS_SKIP_HW;
@@ -653,7 +657,7 @@ async function parseBpf(ctx: IpContext, argv: string[]): Promise<Record<string, 
     else if (matches(w, 'skip_sw')) genFlags |= TC_CLS_FLAGS_SKIP_SW;
     else if (matches(w, 'action')) {
       i++;
-      o.act = await parseMirred(ctx, argv, i, (n) => (i = n));
+      o.act = await parseActions(ctx, argv, i, (n) => (i = n));
       continue;
     } else if (matches(w, 'help')) throw parseFail(BPF_USAGE);
     else if (!seenRun) run();
@@ -665,25 +669,86 @@ async function parseBpf(ctx: IpContext, argv: string[]): Promise<Record<string, 
   return o;
 }
 
-/** parse_action() with one mirred action (m_mirred.c's parse_direction()). */
-async function parseMirred(ctx: IpContext, argv: string[], at: number, advance: (i: number) => void): Promise<unknown> {
-  const kind = argv[at];
-  if (kind !== 'mirred') throw parseFail(`nlkit tc: action ${kind ?? ''} is not supported`, 'Illegal "action"');
-  let i = at + 1;
-  const dir = argv[i];
-  const what = argv[i + 1];
-  if ((dir !== 'egress' && dir !== 'ingress') || (what !== 'redirect' && what !== 'mirror') || argv[i + 2] !== 'dev' || argv[i + 3] === undefined) {
-    throw parseFail(`was expecting egress or ingress (${dir ?? ''})`, 'bad action parsing', `parse_action: bad value (${argv.length - at}:mirred)!`, 'Illegal "action"');
+// action_a2n(): the verdict words tc takes, by prefix, in its order.
+const CONTROLS: readonly (readonly [string, number])[] = [
+  ['continue', -1],
+  ['drop', TC_ACT_SHOT],
+  ['shot', TC_ACT_SHOT],
+  ['pass', TC_ACT_OK],
+  ['ok', TC_ACT_OK],
+  ['reclassify', TC_ACT_RECLASSIFY],
+  ['pipe', TC_ACT_PIPE],
+  ['trap', TC_ACT_TRAP],
+];
+
+function control(w: string): number | undefined {
+  return CONTROLS.find(([name]) => matches(w, name))?.[1];
+}
+
+/**
+ * parse_action(): the actions after 'action' (mirred, and gact's verdicts:
+ * drop, pass, pipe ...), each numbered from 1 as tc numbers them. Stops at
+ * flowid / classid or at a word that is no action, and hands on the index
+ * of the word after the last one it read.
+ */
+async function parseActions(ctx: IpContext, argv: string[], at: number, advance: (i: number) => void): Promise<unknown> {
+  if (at >= argv.length) throw usage('Command line is not complete. Try option "help"');
+  const actions: Record<number, unknown>[] = [];
+  let i = at;
+  let expect = false;
+  const bad = (...lines: string[]): CommandError => parseFail(...lines, `parse_action: bad value (${argv.length - i}:${argv[i] ?? '(null)'})!`, 'Illegal "action"');
+  while (i < argv.length) {
+    const w = argv[i]!;
+    if (w === 'action') {
+      i++;
+      expect = true;
+      continue;
+    }
+    if (w === 'flowid' || w === 'classid') break;
+    expect = false;
+    const verdict = control(w);
+    if (verdict !== undefined || w === 'gact') {
+      // parse_gact(): a verdict, then an optional index.
+      if (w === 'gact') i++;
+      const action = control(argv[i] ?? '');
+      if (action === undefined) throw bad('bad action type ' + (argv[i] ?? ''));
+      i++;
+      let index = 0;
+      if (argv[i] !== undefined && matches(argv[i]!, 'index')) {
+        const v = argv[i + 1];
+        if (v === undefined) throw usage('Command line is not complete. Try option "help"');
+        const n = getU32(v, 10);
+        if (n === undefined) throw parseFail('Illegal "index"', 'bad action parsing', `parse_action: bad value (${argv.length - i}:gact)!`, 'Illegal "action"');
+        index = n;
+        i += 2;
+      }
+      actions.push({ [actions.length + 1]: { kind: 'gact', options: { parms: { index, capab: 0, action, refcnt: 0, bindcnt: 0 } } } });
+    } else if (w === 'mirred') {
+      const dir = argv[i + 1] ?? '';
+      const what = argv[i + 2] ?? '';
+      if (!matches(dir, 'egress') && !matches(dir, 'ingress') && !matches(dir, 'index')) throw bad(`mirred option not supported ${dir}`, 'bad action parsing');
+      if (matches(dir, 'index') || (!matches(what, 'redirect') && !matches(what, 'mirror')) || !matches(argv[i + 3] ?? '', 'dev') || argv[i + 4] === undefined) {
+        throw bad(`was expecting egress or ingress (${what})`, 'bad action parsing');
+      }
+      const dev = argv[i + 4]!.slice(0, 15);
+      await ctx.loadLinks();
+      const ifindex = await ctx.nameIndex(dev);
+      if (!ifindex) throw bad(`Cannot find device "${dev}"`, 'bad action parsing');
+      i += 5;
+      const redirect = matches(what, 'redirect');
+      const eaction = matches(dir, 'egress') ? (redirect ? TCA_EGRESS_REDIR : TCA_EGRESS_MIRROR) : redirect ? TCA_INGRESS_REDIR : TCA_INGRESS_MIRROR;
+      actions.push({
+        [actions.length + 1]: {
+          kind: 'mirred',
+          options: { parms: { index: 0, capab: 0, action: redirect ? TC_ACT_STOLEN : TC_ACT_PIPE, refcnt: 0, bindcnt: 0, eaction, ifindex } },
+        },
+      });
+    } else if (actions.length > 0) break;
+    else throw parseFail(`nlkit tc: action ${w} is not supported`, 'Illegal "action"');
   }
-  const dev = argv[i + 3]!.slice(0, 15);
-  i += 4;
-  await ctx.loadLinks();
-  const ifindex = await ctx.nameIndex(dev);
-  if (!ifindex) throw parseFail(`Cannot find device "${dev}"`, 'bad action parsing', `parse_action: bad value (${argv.length - at}:mirred)!`, 'Illegal "action"');
-  const redirect = what === 'redirect';
-  const eaction = dir === 'egress' ? (redirect ? TCA_EGRESS_REDIR : TCA_EGRESS_MIRROR) : redirect ? TCA_INGRESS_REDIR : TCA_INGRESS_MIRROR;
+  if (expect) throw parseFail('bad action empty 1', `parse_action: bad value (${argv.length - i}:(null))!`, 'Illegal "action"');
   advance(i);
-  return [{ 1: { kind: 'mirred', options: { parms: { index: 0, capab: 0, action: redirect ? TC_ACT_STOLEN : TC_ACT_PIPE, refcnt: 0, bindcnt: 0, eaction, ifindex } } } }];
+  return actions;
 }
 
 async function modify(ctx: IpContext, argv: string[], flags: number, del: boolean): Promise<number> {
