@@ -1,5 +1,6 @@
 // `nlkit rule`: show/list, add, delete, flush (ip/iprule.c).
 import type { MessageView } from '../../core/message.js';
+import { NetlinkDecodeError } from '../../core/errors.js';
 import { AF_INET, AF_INET6, AF_UNSPEC, NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL, NLM_F_REQUEST } from '../../core/constants.js';
 import * as C from '../../families/route/constants.js';
 import * as R from '../../families/generated/rt-rule.constants.js';
@@ -38,6 +39,7 @@ function ruleAddr(a: Attr, family: number): string {
 
 /** print_rule: one rule into `p`. */
 export function printRule(p: Printer, m: MessageView, ctx: IpContext): void {
+  if (m.length < 16 + C.FIB_RULE_HDR_SIZE) throw new NetlinkDecodeError(`rule message of ${m.length} bytes is shorter than struct fib_rule_hdr`, m.offset, 'RTM_NEWRULE');
   const h = new Header(m);
   const family = h.u8(FRH.family);
   const dstLen = h.u8(FRH.dst_len);

@@ -4,6 +4,7 @@
 // are decoded by the spec's codecs and printed as process_msg() prints them.
 import { NLM_F_DUMP, NLM_F_REQUEST } from '../../core/constants.js';
 import type { MessageView } from '../../core/message.js';
+import { NetlinkDecodeError } from '../../core/errors.js';
 import { family as SEG6 } from '../../families/generated/SEG6.js';
 import * as S from '../../families/generated/SEG6.constants.js';
 import { formatIPv6 } from '../../core/address.js';
@@ -68,7 +69,9 @@ export function printSr(p: Printer, m: MessageView): void {
   } else if (cmd === S.SEG6_CMD_GET_TUNSRC) {
     const o = SEG6.ops['get-tunsrc'].decodeReply(m);
     // The spec's ipv6 hint gives the address as text.
-    const dst = typeof o.dst === 'string' ? o.dst : formatIPv6(o.dst ?? new Uint8Array(16), 0);
+    const raw = o.dst ?? new Uint8Array(16);
+    if (typeof raw !== 'string' && raw.length !== 16) throw new NetlinkDecodeError(`SEG6_ATTR_DST of ${raw.length} bytes is no IPv6 address`, m.offset, 'SEG6_CMD_GET_TUNSRC');
+    const dst = typeof raw === 'string' ? raw : formatIPv6(raw, 0);
     p.any('tunsrc', 'tunsrc addr %s\n', dst);
   }
 }
