@@ -221,6 +221,7 @@ describe.skipIf(!canUseKernel)('nlkit tc', () => {
 
   const REFUSALS = [
     ['frobnicate'],
+    ['qdisc', 'show', 'dev'],
     ['-x', 'qdisc'],
     ['qdisc', 'frob'],
     ['qdisc', 'show', 'dev', 'nope'],
@@ -291,6 +292,21 @@ describe.skipIf(!canUseKernel)('nlkit tc', () => {
     ['filter', 'add', 'dev', 'v0', 'parent', '1:', 'bpf', 'bc', '1,6 0 0 0', 'wibble'],
     ['filter', 'add', 'dev', 'v0', 'parent', '1:', 'bpf', 'bc', '1,6 0 0 0', 'classid', 'zz:zz'],
   ];
+
+  // Usage texts: whole, on stderr, exit 0 (tc's usage() returns and main returns 0).
+  const USAGES = [[], ['help'], ['qdisc', 'help'], ['class', 'help'], ['filter', 'help']];
+
+  it.each(USAGES)('prints the usage tc prints: tc %s', async (...args: string[]) => {
+    const want = tc(['-n', ns, ...args]);
+    const got = await nlkit(['-n', ns, ...args]);
+    expect(got).toEqual(want);
+  });
+
+  it('refuses a namespace that does not exist as tc does', async () => {
+    const want = tc(['-n', 'nlkit-no-such-ns', 'qdisc']);
+    const got = await nlkit(['-n', 'nlkit-no-such-ns', 'qdisc']);
+    expect(got).toEqual(want);
+  });
 
   it.each(REFUSALS)('refuses as tc does: tc %s', async (...args: string[]) => {
     const want = tc(['-n', ns, ...args]);

@@ -51,7 +51,7 @@ const FILTER_USAGE = `Usage: tc filter [ add | del | change | replace | show ] [
        [ root | ingress | egress | parent CLASSID ]
        [ handle FILTERID ] [ [ FILTER_TYPE ] [ help | OPTIONS ] ]
 
-       tc filter show [ dev STRING ] [ root | parent CLASSID ]
+       tc filter show [ dev STRING ] [ root | ingress | egress | parent CLASSID ]
        tc filter show [ block BLOCK_INDEX ]
 Where:
 FILTER_TYPE := { rsvp | u32 | bpf | fw | route | etc. }
