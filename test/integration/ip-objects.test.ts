@@ -7,6 +7,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runIp } from '../../src/cli/ip/index.js';
+import { vrfTable } from '../../src/cli/ip/vrf.js';
+import { parseMessages } from '../../src/core/message.js';
 import { canUseKernel, createNetns, ip, ipJson, ipRun, removeNetns, type Run } from '../helpers/kernel.js';
 
 async function nlkit(args: string[]): Promise<Run> {
@@ -39,6 +41,27 @@ async function dweller(ns: string): Promise<ChildProcess> {
   });
   return child;
 }
+
+// A VRF link as a VRF kernel sends it (RTM_NEWLINK, IFLA_LINKINFO: kind "vrf", data IFLA_VRF_TABLE 10),
+// built byte by byte from include/uapi/linux/if_link.h: this kernel cannot make one.
+describe('vrf links in bytes', () => {
+  const link = (kind: string, table?: number): Uint8Array => {
+    const kindBytes = [...new TextEncoder().encode(kind), 0];
+    const kindAttr = [4 + kindBytes.length, 0, 1, 0, ...kindBytes];
+    while (kindAttr.length % 4) kindAttr.push(0);
+    const data = table === undefined ? [] : [12, 0, 2, 0x80, 8, 0, 1, 0, table, 0, 0, 0];
+    const linkinfo = [4 + kindAttr.length + data.length, 0, 18, 0x80, ...kindAttr, ...data];
+    const name = [8, 0, 3, 0, 0x76, 0x30, 0, 0];
+    const body = [0, 0, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, ...name, ...linkinfo];
+    const len = 16 + body.length;
+    return Uint8Array.from([len, 0, 0, 0, 16, 0, 2, 0, 1, 0, 0, 0, 0, 0, 0, 0, ...body]);
+  };
+  it('reads the table of a VRF and nothing of other kinds', () => {
+    expect(vrfTable(parseMessages(link('vrf', 10))[0]!)).toBe(10);
+    expect(vrfTable(parseMessages(link('veth'))[0]!)).toBe(0);
+    expect(vrfTable(parseMessages(link('vrf'))[0]!)).toBe(0);
+  });
+});
 
 describe.skipIf(!canUseKernel)('ip objects against ip 6.1', () => {
   let a: string | undefined;
@@ -301,6 +324,35 @@ describe.skipIf(!canUseKernel)('ip objects against ip 6.1', () => {
       ].map((c) => [c]),
     )('refuses %j as ip does', async (args) => {
       expect(firstLine(await nlkit(['-n', a!, ...args]))).toEqual(firstLine(ipRun(a!, args)));
+    });
+  });
+
+  describe('vrf (this kernel has no VRF links)', () => {
+    it.each(
+      [
+        ['vrf'],
+        ['vrf', 'show'],
+        ['-j', 'vrf', 'show'],
+        ['-j', '-p', 'vrf', 'list'],
+        ['vrf', 'show', 'lo'],
+        ['vrf', 'show', 'nosuch'],
+        ['vrf', 'show', 'a', 'b'],
+        ['vrf', 'identify'],
+        ['vrf', 'identify', '1'],
+        ['vrf', 'identify', 'x'],
+        ['vrf', 'identify', '1', '2'],
+        ['vrf', 'identify', '999999999'],
+        ['vrf', 'pids'],
+        ['vrf', 'pids', 'lo'],
+        ['vrf', 'pids', 'a', 'b'],
+        ['vrf', 'exec'],
+        ['vrf', 'exec', 'foo'],
+        ['vrf', 'exec', 'lo', 'true'],
+        ['vrf', 'help'],
+        ['vrf', 'frob'],
+      ].map((c) => [c]),
+    )('%j equals ip', async (args) => {
+      await same(args);
     });
   });
 });

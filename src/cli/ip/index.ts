@@ -61,7 +61,7 @@ const OBJECTS: readonly (readonly [string, ObjectRunner | undefined])[] = [
   ['mrule', async (ctx, argv) => (await import('./mrule.js')).runMrule(ctx, argv)],
   ['netns', lazy(async () => (await import('./netns.js')).runNetns)],
   ['netconf', lazy(async () => (await import('./netconf.js')).runNetconf)],
-  ['vrf', undefined],
+  ['vrf', lazy(async () => (await import('./vrf.js')).runVrf)],
   ['sr', async (ctx, argv) => (await import('./sr.js')).runSr(ctx, argv)],
   ['nexthop', lazy(async () => (await import('./nexthop.js')).runNexthop)],
   ['mptcp', lazy(async () => (await import('./mptcp.js')).runMptcp)],
