@@ -208,6 +208,10 @@ describe.skipIf(!canUseKernel)('nlkit tc', () => {
     ['qdisc', 'add', 'dev', 'ifb0', 'root', 'handle', '5:', 'pfifo'],
     ['qdisc', 'del', 'dev', 'ifb0', 'root'],
     ['class', 'del', 'dev', 'v0', 'classid', '1:20'],
+    ['class', 'add', 'dev', 'v0', 'parent', '1:1', 'classid', '1:30', 'htb', 'rate', '2mbit', 'ceil', '4mbit', 'linklayer', 'atm', 'overhead', '10', 'mpu', '64', 'burst', '8k/8'],
+    ['qdisc', 'add', 'dev', 'ifb0', 'root', 'handle', '6:', 'tbf', 'rate', '1mbit', 'burst', '10k', 'latency', '50ms'],
+    ['qdisc', 'change', 'dev', 'ifb0', 'root', 'handle', '6:', 'tbf', 'rate', '2mbit', 'burst', '20k/16', 'limit', '30k', 'peakrate', '3mbit', 'mtu', '2k', 'mpu', '64'],
+    ['qdisc', 'replace', 'dev', 'ifb0', 'root', 'handle', '6:', 'tbf', 'rate', '5gbit', 'burst', '1m', 'latency', '1ms', 'linklayer', 'atm', 'overhead', '4'],
   ];
 
   it('leaves the state tc leaves, write by write', async () => {
@@ -239,6 +243,11 @@ describe.skipIf(!canUseKernel)('nlkit tc', () => {
     ['qdisc', 'add', 'dev', 'v0', 'root', 'fq_codel', 'ce_threshold_selector', '4'],
     ['qdisc', 'add', 'dev', 'v0', 'root', 'fq_codel', 'bogus'],
     ['qdisc', 'add', 'dev', 'v0', 'root', 'pfifo', 'limit', 'lots'],
+    ['qdisc', 'add', 'dev', 'v0', 'root', 'tbf', 'rate', '1mbit'],
+    ['qdisc', 'add', 'dev', 'v0', 'root', 'tbf', 'peakrate', '2mbit'],
+    ['qdisc', 'add', 'dev', 'v0', 'root', 'tbf', 'rate', '1mbit', 'burst', '10k', 'limit', '1k', 'latency', '5ms'],
+    ['qdisc', 'add', 'dev', 'v0', 'root', 'tbf', 'rate', 'fast', 'burst', '10k', 'limit', '1k'],
+    ['qdisc', 'add', 'dev', 'v0', 'root', 'tbf', 'rate', '1mbit', 'burst', '10k', 'limit', '1k', 'wibble'],
     ['qdisc', 'add', 'dev', 'v0', 'root', 'pfifo', 'size', '5'],
     ['qdisc', 'add', 'dev', 'v0', 'ingress', 'wibble'],
     ['qdisc', 'add', 'dev', 'v0', 'root', 'root', 'htb'],

@@ -10,7 +10,7 @@ import { Printer } from '../ip/printer.js';
 import { getU16, getU32 } from '../ip/numbers.js';
 import { StderrExit, type TcOptions } from './index.js';
 import { HTB_USAGE, printHtb, printStatsAttr, tcClient, type TcMessage } from './qdisc.js';
-import { calcRtable, calcXmittime, classidText, getQdiscHandle, getRate64, getSizeAndCell, getTcClassid, tcClock } from './util.js';
+import { calcRtable, calcXmittime, getLinklayer, classidText, getQdiscHandle, getRate64, getSizeAndCell, getTcClassid, tcClock } from './util.js';
 
 const CLASS_USAGE = `Usage: tc class [ add | del | change | replace | show ] dev STRING
        [ classid CLASSID ] [ root | parent CLASSID ]
@@ -128,6 +128,7 @@ function parseHtbClass(argv: string[]): Record<string, unknown> {
   let overhead = 0;
   let rate64 = 0n;
   let ceil64 = 0n;
+  let linklayer = TC_LINKLAYER_ETHERNET;
   const explain1 = (what: string): never => {
     throw new CommandError(`Illegal "${what}"\n${HTB_USAGE}`, 1);
   };
@@ -142,10 +143,8 @@ function parseHtbClass(argv: string[]): Record<string, unknown> {
     else if (matches(w, 'mtu')) mtu = getU32(next(), 10) ?? explain1('mtu');
     else if (matches(w, 'mpu')) mpu = getU16(next(), 10) ?? explain1('mpu');
     else if (matches(w, 'overhead')) overhead = getU16(next(), 10) ?? explain1('overhead');
-    else if (matches(w, 'linklayer')) {
-      const v = next();
-      if (v !== 'ethernet' && v !== 'ethernet'.slice(0, v.length)) explain1('linklayer');
-    } else if (matches(w, 'quantum')) quantum = getU32(next(), 10) ?? explain1('quantum');
+    else if (matches(w, 'linklayer')) linklayer = getLinklayer(next()) ?? explain1('linklayer');
+    else if (matches(w, 'quantum')) quantum = getU32(next(), 10) ?? explain1('quantum');
     else if (matches(w, 'burst') || w === 'buffer' || w === 'maxburst') {
       const r = getSizeAndCell(next()) ?? explain1(w);
       buffer = r.size;
@@ -173,11 +172,11 @@ function parseHtbClass(argv: string[]): Record<string, unknown> {
   if (!buffer) buffer = Number(rate64 / hz) + mtu;
   if (!cbuffer) cbuffer = Number(ceil64 / hz) + mtu;
   const big = 1n << 32n;
-  const rtab = calcRtable(rate64 >= big ? 0xffffffff : Number(rate64), mpu, cellLog, mtu);
-  const ctab = calcRtable(ceil64 >= big ? 0xffffffff : Number(ceil64), mpu, ccellLog, mtu);
+  const rtab = calcRtable(rate64 >= big ? 0xffffffff : Number(rate64), mpu, cellLog, mtu, linklayer);
+  const ctab = calcRtable(ceil64 >= big ? 0xffffffff : Number(ceil64), mpu, ccellLog, mtu, linklayer);
   const spec = (rate: bigint, log: number): Record<string, number> => ({
     'cell-log': log,
-    linklayer: TC_LINKLAYER_ETHERNET,
+    linklayer,
     overhead,
     'cell-align': -1,
     mpu,

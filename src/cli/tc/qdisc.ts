@@ -16,7 +16,12 @@ import {
   calcXmitsize,
   classidText,
   getQdiscHandle,
+  calcRtable,
+  calcXmittime,
+  getLinklayer,
+  getRate64,
   getSize,
+  getSizeAndCell,
   getTime,
   getTcClassid,
   printSize,
@@ -414,6 +419,8 @@ function parseQdiscOptions(kind: string, argv: string[]): unknown {
       return parsePrio(argv);
     case 'fq_codel':
       return parseFqCodel(argv);
+    case 'tbf':
+      return parseTbf(argv);
     default:
       // print_noqopt's twin: a kind tc has no module for takes no options.
       if (argv.length) throw new CommandError(`Unknown qdisc "${kind}", hence option "${argv[0]}" is unparsable`, 1);
@@ -475,6 +482,112 @@ function parseFqCodel(argv: string[]): Record<string, unknown> {
     o['ce-threshold-selector'] = selector[0];
   }
   if (memory !== undefined) o['memory-limit'] = memory;
+  return o;
+}
+
+const TBF_USAGE = `Usage: ... tbf limit BYTES burst BYTES[/BYTES] rate KBPS [ mtu BYTES[/BYTES] ]
+	[ peakrate KBPS ] [ latency TIME ] [ overhead BYTES ] [ linklayer TYPE ]`;
+
+/** tbf_parse_opt(): the parameters, limit from latency, and the rate tables as tc computes them. */
+function parseTbf(argv: string[]): Record<string, unknown> {
+  let limit = 0;
+  let latency = 0;
+  let buffer = 0;
+  let mtu = 0;
+  let mpu = 0;
+  let rcellLog = -1;
+  let pcellLog = -1;
+  let overhead = 0;
+  let linklayer = TC_LINKLAYER_ETHERNET;
+  let rate64 = 0n;
+  let prate64 = 0n;
+  const fail = (...lines: string[]): CommandError => new CommandError(lines.join('\n'), 1);
+  const illegal = (what: string, v: string): never => {
+    throw fail(`tbf: illegal value for "${what}": "${v}"`);
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const w = argv[i]!;
+    const next = (): string => {
+      const v = argv[++i];
+      if (v === undefined) throw usage('Command line is not complete. Try option "help"');
+      return v;
+    };
+    if (matches(w, 'limit')) {
+      const v = next();
+      if (limit) throw fail('tbf: duplicate "limit" specification');
+      if (latency) throw fail('tbf: specifying both "latency" and "limit" is not allowed');
+      limit = getSize(v) ?? illegal('limit', v);
+    } else if (matches(w, 'latency')) {
+      const v = next();
+      if (latency) throw fail('tbf: duplicate "latency" specification');
+      if (limit) throw fail('tbf: specifying both "limit" and "/latency" is not allowed');
+      latency = getTime(v) ?? illegal('latency', v);
+    } else if (matches(w, 'burst') || w === 'buffer' || w === 'maxburst') {
+      const v = next();
+      if (buffer) throw fail('tbf: duplicate "buffer/burst/maxburst" specification');
+      const r = getSizeAndCell(v) ?? illegal(w, v);
+      buffer = r.size;
+      if (r.cellLog !== undefined) rcellLog = r.cellLog;
+    } else if (w === 'mtu' || w === 'minburst') {
+      const v = next();
+      if (mtu) throw fail('tbf: duplicate "mtu/minburst" specification');
+      const r = getSizeAndCell(v) ?? illegal(w, v);
+      mtu = r.size;
+      if (r.cellLog !== undefined) pcellLog = r.cellLog;
+    } else if (w === 'mpu') {
+      const v = next();
+      if (mpu) throw fail('tbf: duplicate "mpu" specification');
+      mpu = getSize(v) ?? illegal('mpu', v);
+    } else if (w === 'rate' || matches(w, 'peakrate')) {
+      const peak = w !== 'rate';
+      const name = peak ? 'peakrate' : 'rate';
+      const v = next();
+      if (peak ? prate64 : rate64) throw fail(`tbf: duplicate "${name}" specification`);
+      if (v.includes('%')) throw fail(`nlkit tc: rates in percent are not supported`);
+      const r = getRate64(v) ?? illegal(name, v);
+      if (peak) prate64 = r;
+      else rate64 = r;
+    } else if (matches(w, 'overhead')) {
+      const v = next();
+      if (overhead) throw fail('tbf: duplicate "overhead" specification');
+      overhead = getU16(v, 10) ?? illegal('overhead', v);
+    } else if (matches(w, 'linklayer')) {
+      const v = next();
+      linklayer = getLinklayer(v) ?? illegal('linklayer', v);
+    } else if (w === 'help') throw fail(TBF_USAGE);
+    else throw fail(`tbf: unknown parameter "${w}"`, TBF_USAGE);
+  }
+  const problems: string[] = [];
+  if (rate64 === 0n) problems.push('tbf: the "rate" parameter is mandatory.');
+  if (!buffer) problems.push('tbf: the "burst" parameter is mandatory.');
+  if (prate64 && !mtu) problems.push('tbf: when "peakrate" is specified, "mtu" must also be specified.');
+  if (limit === 0 && latency === 0) problems.push('tbf: either "limit" or "latency" is required.');
+  if (problems.length) throw fail(...problems, TBF_USAGE);
+  const big = 1n << 32n;
+  const rate = rate64 >= big ? 0xffffffff : Number(rate64);
+  const prate = prate64 >= big ? 0xffffffff : Number(prate64);
+  if (limit === 0) {
+    let lim = (Number(rate64) * latency) / TIME_UNITS_PER_SEC + buffer;
+    if (prate64) {
+      const lim2 = (Number(prate64) * latency) / TIME_UNITS_PER_SEC + mtu;
+      if (lim2 < lim) lim = lim2;
+    }
+    limit = Number(BigInt.asUintN(32, BigInt(Math.trunc(lim))));
+  }
+  const spec = (r: number, log: number): Record<string, number> => ({ 'cell-log': log, linklayer, overhead, 'cell-align': -1, mpu, rate: r });
+  const rtab = calcRtable(rate, mpu, rcellLog, mtu, linklayer);
+  const parms: Record<string, unknown> = { rate: spec(rate, rtab.cellLog), peakrate: {}, limit, buffer: calcXmittime(rate, buffer), mtu: 0 };
+  const o: Record<string, unknown> = { parms, burst: buffer };
+  if (rate64 >= big) o.rate64 = rate64;
+  o.rtab = rtab.table;
+  if (prate) {
+    const ptab = calcRtable(prate, mpu, pcellLog, mtu, linklayer);
+    parms.peakrate = spec(prate, ptab.cellLog);
+    parms.mtu = calcXmittime(prate, mtu);
+    if (prate64 >= big) o.prate64 = prate64;
+    o.pburst = mtu;
+    o.ptab = ptab.table;
+  }
   return o;
 }
 

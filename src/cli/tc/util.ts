@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import type { Printer } from '../ip/printer.js';
 import { getInteger, getU16 } from '../ip/numbers.js';
+import { matches } from '../ip/args.js';
 import {
   ETH_P_8021AD,
   ETH_P_8021Q,
@@ -16,6 +17,8 @@ import {
   TC_ACT_STOLEN,
   TC_ACT_TRAP,
   TC_H_ROOT,
+  TC_LINKLAYER_ATM,
+  TC_LINKLAYER_ETHERNET,
 } from '../../families/generated/tc.constants.js';
 
 /** TIME_UNITS_PER_SEC (include/utils.h): tc's times are microseconds. */
@@ -96,8 +99,19 @@ export function calcXmitsize(rate: bigint | number, ticks: number): number {
   return (Number(rate) * tick2time(ticks)) / TIME_UNITS_PER_SEC;
 }
 
+/** get_linklayer(): ethernet, or atm / adsl (TC_LINKLAYER_*), by prefix; undefined otherwise. */
+export function getLinklayer(s: string): number | undefined {
+  if (matches(s, 'ethernet')) return TC_LINKLAYER_ETHERNET;
+  if (matches(s, 'atm') || matches(s, 'adsl')) return TC_LINKLAYER_ATM;
+  return undefined;
+}
+
+// ATM_CELL_PAYLOAD and ATM_CELL_SIZE (include/uapi/linux/atm.h).
+const ATM_CELL_PAYLOAD = 48;
+const ATM_CELL_SIZE = 53;
+
 /** tc_calc_rtable(): the 256-slot rate table and the cell_log it used. */
-export function calcRtable(rate: bigint | number, mpu: number, cellLog: number, mtu: number): { table: Uint8Array; cellLog: number } {
+export function calcRtable(rate: bigint | number, mpu: number, cellLog: number, mtu: number, linklayer = TC_LINKLAYER_ETHERNET): { table: Uint8Array; cellLog: number } {
   if (mtu === 0) mtu = 2047;
   if (cellLog < 0) {
     cellLog = 0;
@@ -106,8 +120,9 @@ export function calcRtable(rate: bigint | number, mpu: number, cellLog: number, 
   const table = new Uint8Array(1024);
   const view = new DataView(table.buffer);
   for (let i = 0; i < 256; i++) {
-    // Ethernet: no size adjustment beyond the minimum packet unit.
-    const sz = Math.max((i + 1) << cellLog, mpu);
+    // tc_adjust_size(): the minimum packet unit, then whole ATM cells on atm links.
+    let sz = Math.max((i + 1) << cellLog, mpu);
+    if (linklayer === TC_LINKLAYER_ATM) sz = Math.ceil(sz / ATM_CELL_PAYLOAD) * ATM_CELL_SIZE;
     view.setUint32(i * 4, calcXmittime(rate, sz), true);
   }
   return { table, cellLog };
