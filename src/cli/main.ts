@@ -17,8 +17,9 @@ Commands:
   ipset     like ipset 7.17 (create, add, del, test, list, save, restore, ...)
   ss        like iproute2's ss (-t -u -x -w -l -a -n -e -m -i -o -p -4 -6 -H -K, filters)
   bridge    like iproute2's bridge (fdb, link, mdb, vlan, monitor)
-  tc        like tc 6.1: qdisc, class (htb), filter (u32, bpf, mirred) show|add|change|replace|del
-  link, address, route, neighbour, rule, nexthop, xfrm, monitor, netns, tuntap
+  tc        like tc 6.1: qdisc, class (htb), filter (u32, bpf, mirred) show|add|change|replace|del; monitor
+  link, address, route, neighbour, rule, nexthop, xfrm, monitor, netns, tuntap,
+  mroute, mrule, sr, ioam, fou, l2tp (and ip's other objects as they land)
             iproute2-style, as ip 6.1: nlkit [ OPTIONS ] OBJECT { COMMAND | help }
             (nlkit help, nlkit OBJECT help: ip's usage texts)
 

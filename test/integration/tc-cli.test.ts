@@ -322,4 +322,70 @@ describe.skipIf(!canUseKernel)('nlkit tc', () => {
     const got = await nlkit(['-n', ns, ...args]);
     expect({ code: got.code, first: got.stderr.split('\n')[0] }).toEqual({ code: want.code, first: want.stderr.split('\n')[0] });
   });
+  it('prints each qdisc, class and filter event as tc monitor prints it, one per change', async () => {
+    const { spawn } = await import('node:child_process');
+    const mon = await createNetns('tcm');
+    try {
+      links(mon);
+      const ref = spawn('tc', ['-n', mon, 'monitor'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let refOut = '';
+      ref.stdout.on('data', (b: Buffer) => (refOut += b.toString()));
+      const controller = new AbortController();
+      let out = '';
+      let ready!: () => void;
+      const listening = new Promise<void>((r) => (ready = r));
+      const { run: runTc } = await import('../../src/cli/tc/index.js');
+      const running = runTc(['-n', mon, 'monitor'], {
+        stdout: (t: string) => void (out += t),
+        stderr: (t: string) => void (out += `ERR ${t}`),
+        env: {},
+        stdoutIsTTY: false,
+        signal: controller.signal,
+        ready,
+      } as never);
+      await listening;
+      const t = (...a: string[]): void => void execFileSync('tc', ['-n', mon, ...a]);
+      // tc monitor gives no sign of listening: a qdisc replaced until it prints it.
+      let n = 1;
+      const deadline = Date.now() + 20_000;
+      while (!refOut.includes(`limit ${n - 1}p`)) {
+        if (Date.now() > deadline) throw new Error('tc monitor printed nothing');
+        t('qdisc', 'replace', 'dev', 'm1', 'root', 'handle', '9:', 'pfifo', 'limit', String(n++));
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const start = 'qdisc htb 1: dev v0 root';
+      t('qdisc', 'add', 'dev', 'v0', 'root', 'handle', '1:', 'htb', 'default', '10');
+      t('class', 'add', 'dev', 'v0', 'parent', '1:', 'classid', '1:10', 'htb', 'rate', '5mbit', 'ceil', '10mbit');
+      t('class', 'change', 'dev', 'v0', 'parent', '1:', 'classid', '1:10', 'htb', 'rate', '6mbit');
+      t('qdisc', 'add', 'dev', 'v0', 'parent', '1:10', 'handle', '10:', 'bfifo', 'limit', '20k');
+      t('filter', 'add', 'dev', 'v0', 'parent', '1:', 'protocol', 'ip', 'prio', '1', 'u32', 'match', 'ip', 'dst', '10.1.0.0/16', 'flowid', '1:10');
+      t('filter', 'add', 'dev', 'v0', 'parent', '1:', 'prio', '2', 'bpf', 'bc', '1,6 0 0 0', 'flowid', '1:10');
+      t('qdisc', 'add', 'dev', 'v1', 'ingress');
+      t('filter', 'add', 'dev', 'v1', 'parent', 'ffff:', 'protocol', 'ip', 'u32', 'match', 'ip', 'src', '10.2.0.0/16', 'action', 'mirred', 'egress', 'redirect', 'dev', 'ifb0');
+      t('filter', 'del', 'dev', 'v0', 'parent', '1:', 'prio', '2');
+      t('qdisc', 'replace', 'dev', 'ifb0', 'root', 'tbf', 'rate', '1mbit', 'burst', '10k', 'latency', '50ms');
+      t('qdisc', 'del', 'dev', 'v1', 'ingress');
+      t('filter', 'del', 'dev', 'v0', 'parent', '1:', 'prio', '1');
+      t('class', 'del', 'dev', 'v0', 'classid', '1:10');
+      t('qdisc', 'replace', 'dev', 'm1', 'root', 'handle', '9:', 'pfifo', 'limit', '99999');
+      const end = 'limit 99999p';
+      const until = Date.now() + 20_000;
+      while (!(refOut.includes(end) && out.includes(end))) {
+        if (Date.now() > until) throw new Error(`no end marker:\n${refOut}\n---\n${out}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      controller.abort();
+      ref.kill();
+      expect(await running).toBe(0);
+      const between = (text: string): string => text.slice(text.indexOf(start), text.indexOf(end) + end.length);
+      expect(between(out)).toBe(between(refOut));
+      expect(
+        between(out)
+          .split('\n')
+          .filter((l) => /^(deleted |added |replaced )*(qdisc|class|filter|chain) /.test(l)).length,
+      ).toBeGreaterThan(14);
+    } finally {
+      await removeNetns(mon);
+    }
+  });
 });

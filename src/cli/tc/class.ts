@@ -2,14 +2,14 @@
 // 6.1) for htb classes. tc prints classes as text even with -j (print_class
 // writes with fprintf and never opens a JSON object), and so does nlkit.
 import { NLM_F_ACK, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REQUEST } from '../../core/constants.js';
-import { TC_H_ROOT, TC_LINKLAYER_ETHERNET } from '../../families/generated/tc.constants.js';
+import { RTM_DELTCLASS, TC_H_ROOT, TC_LINKLAYER_ETHERNET } from '../../families/generated/tc.constants.js';
 import { CommandError } from '../error.js';
 import { duparg, invarg, matches } from '../ip/args.js';
 import { usage, type IpContext } from '../ip/context.js';
 import { Printer } from '../ip/printer.js';
 import { getU16, getU32 } from '../ip/numbers.js';
 import { StderrExit, type TcOptions } from './index.js';
-import { HTB_USAGE, printHtb, printStatsAttr, tcClient, type TcMessage } from './qdisc.js';
+import { HTB_USAGE, printHtb, printStatsAttr, tcClient, type TcEvent, type TcMessage } from './qdisc.js';
 import { calcRtable, calcXmittime, getLinklayer, classidText, getQdiscHandle, getRate64, getSizeAndCell, getTcClassid, tcClock } from './util.js';
 
 const CLASS_USAGE = `Usage: tc class [ add | del | change | replace | show ] dev STRING
@@ -23,8 +23,9 @@ OPTIONS := ... try tc class add <desired QDISC_KIND> help
 `;
 
 /** print_class(): one class as tc prints it. */
-export function printClass(ctx: IpContext, p: Printer, m: TcMessage, options: TcOptions, filterIndex: number, filterQdisc: number): void {
+export function printClass(ctx: IpContext, p: Printer, m: TcMessage, options: TcOptions, filterIndex: number, filterQdisc: number, event?: TcEvent): void {
   const handle = m.handle ?? 0;
+  if (event?.type === RTM_DELTCLASS) p.fp('deleted ');
   const id = handle ? classidText(filterQdisc ? handle & 0xffff : handle) : '';
   p.fp(`class ${m.kind} ${id} `);
   if (!filterIndex) p.fp(`dev ${ctx.indexName(m.ifindex ?? 0)} `);

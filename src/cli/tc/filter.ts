@@ -7,6 +7,9 @@ import { formatIPv4 } from '../../core/address.js';
 import { family as tcFamily } from '../../families/generated/tc.js';
 import {
   ETH_P_ALL,
+  RTM_DELCHAIN,
+  RTM_DELTFILTER,
+  RTM_NEWCHAIN,
   ETH_P_IP,
   TC_ACT_OK,
   TC_ACT_PIPE,
@@ -39,7 +42,7 @@ import { kernelErrorText } from '../ip/index.js';
 import type { Printer } from '../ip/printer.js';
 import { getInteger, getU32 } from '../ip/numbers.js';
 import { StderrExit, type TcOptions } from './index.js';
-import { printDevname, printStatsAttr, tcClient, type TcMessage } from './qdisc.js';
+import { printDevname, printStatsAttr, tcClient, type TcEvent, type TcMessage } from './qdisc.js';
 import { whole, actionName, classidText, getTcClassid, printStats2, protoName, protoNumber, tcClock, type Stats2 } from './util.js';
 
 const FILTER_USAGE = `Usage: tc filter [ add | del | change | replace | show ] [ dev STRING ]
@@ -350,8 +353,21 @@ function printActions(ctx: IpContext, p: Printer, act: unknown, options: TcOptio
 }
 
 /** print_filter(). */
-export function printFilter(ctx: IpContext, p: Printer, m: TcMessage, options: TcOptions, f: { index: number; parent: number; prio: number; protocol: number }): void {
-  p.fp('filter ');
+export function printFilter(
+  ctx: IpContext,
+  p: Printer,
+  m: TcMessage,
+  options: TcOptions,
+  f: { index: number; parent: number; prio: number; protocol: number },
+  event?: TcEvent,
+): void {
+  const chain = event !== undefined && (event.type === RTM_NEWCHAIN || event.type === RTM_DELCHAIN);
+  if (event) {
+    if (event.type === RTM_DELTFILTER || event.type === RTM_DELCHAIN) p.bool('deleted', 'deleted ', true);
+    if (!(event.type === RTM_DELTFILTER || event.type === RTM_DELCHAIN) && event.flags & NLM_F_CREATE && !(event.flags & NLM_F_EXCL)) p.bool('replaced', 'replaced ', true);
+    if (!(event.type === RTM_DELTFILTER || event.type === RTM_DELCHAIN) && event.flags & NLM_F_CREATE && event.flags & NLM_F_EXCL) p.bool('added', 'added ', true);
+  }
+  p.fp(chain ? 'chain ' : 'filter ');
   if (!f.index || f.index !== m.ifindex) printDevname(ctx, p, m.ifindex ?? 0);
   const parent = m.parent ?? 0;
   if (!f.parent || f.parent !== parent) {
@@ -360,7 +376,7 @@ export function printFilter(ctx: IpContext, p: Printer, m: TcMessage, options: T
     else if (parent === CLSACT_EGRESS) p.bool('egress', 'egress ', true);
     else p.any('parent', 'parent %s ', classidText(parent));
   }
-  const info = m.info ?? 0;
+  const info = chain ? 0 : (m.info ?? 0);
   // tcm_info: the priority in the high 16 bits, the protocol (network order) in the low.
   const protoBE = info & 0xffff;
   const proto = ((protoBE & 0xff) << 8) | (protoBE >>> 8);
@@ -369,7 +385,7 @@ export function printFilter(ctx: IpContext, p: Printer, m: TcMessage, options: T
     if ((!f.protocol || f.protocol !== proto) && protoBE) p.any('protocol', 'protocol %s ', protoName(proto));
     if ((!f.prio || f.prio !== prio) && prio) p.any('pref', 'pref %s ', prio);
   }
-  p.any('kind', '%s ', m.kind!);
+  if (m.kind !== undefined) p.any('kind', '%s ', m.kind);
   if (m.chain !== undefined) p.any('chain', 'chain %s ', m.chain);
   if (m.options !== undefined) {
     p.open('options');

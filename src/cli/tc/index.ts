@@ -102,7 +102,7 @@ const OBJECTS: readonly (readonly [string, TcRunner | undefined])[] = [
   ['filter', async (ctx, o, argv) => (await import('./filter.js')).runFilter(ctx, o, argv)],
   ['chain', undefined],
   ['actions', undefined],
-  ['monitor', undefined],
+  ['monitor', async (ctx, o, argv) => (await import('./monitor.js')).runMonitor(ctx, o, argv)],
   ['exec', undefined],
 ];
 
@@ -117,7 +117,8 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     const object = OBJECTS.find(([name]) => matches(word, name));
     if (!object) throw usage(`Object "${word}" is unknown, try "tc help".`);
     if (!object[1]) throw new CommandError(`Object "${object[0]}" of tc is not supported by nlkit.`, 255);
-    ctx = new IpContext({ stdout: io.stdout, stderr: io.stderr, ...(io.signal ? { signal: io.signal } : {}) }, options);
+    const ready = (io as { ready?: () => void }).ready;
+    ctx = new IpContext({ stdout: io.stdout, stderr: io.stderr, ...(io.signal ? { signal: io.signal } : {}), ...(ready ? { ready } : {}) }, options);
     const code = await object[1](ctx, options, argv.slice(at + 1));
     ctx.flush();
     return code;

@@ -3,7 +3,7 @@
 // generated tc codec's decoded messages.
 import { NLM_F_ACK, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE, NLM_F_REQUEST } from '../../core/constants.js';
 import { family as tcFamily, type Attrs, type Tcmsg } from '../../families/generated/tc.js';
-import { LINKLAYER_NAMES, TC_H_INGRESS, TC_H_ROOT, TC_LINKLAYER_ETHERNET } from '../../families/generated/tc.constants.js';
+import { LINKLAYER_NAMES, RTM_DELQDISC, RTM_NEWQDISC, TC_H_INGRESS, TC_H_ROOT, TC_LINKLAYER_ETHERNET } from '../../families/generated/tc.constants.js';
 import type { Family } from '../../schema/family.js';
 import { CommandError } from '../error.js';
 import { duparg, invarg, matches } from '../ip/args.js';
@@ -52,6 +52,12 @@ QDISC_ID := { root | ingress | handle QHANDLE | parent CLASSID }
 
 /** A qdisc, class or filter message as the generated codec decodes it. */
 export type TcMessage = Tcmsg & Attrs;
+
+/** A notification's type and flags (tc monitor prints them as deleted / added / replaced). */
+export interface TcEvent {
+  type: number;
+  flags: number;
+}
 
 /** The generated tc family's client on the command's socket. */
 export async function tcClient(ctx: IpContext): Promise<Awaited<ReturnType<typeof familyClient>>> {
@@ -236,8 +242,13 @@ function printQdiscOptions(p: Printer, kind: string, o: unknown, options: TcOpti
 }
 
 /** print_qdisc(). */
-export function printQdisc(ctx: IpContext, p: Printer, m: TcMessage, options: TcOptions, filterIndex: number): void {
+export function printQdisc(ctx: IpContext, p: Printer, m: TcMessage, options: TcOptions, filterIndex: number, event?: TcEvent): void {
   const handle = m.handle ?? 0;
+  if (event) {
+    if (event.type === RTM_DELQDISC) p.bool('deleted', 'deleted ', true);
+    if (event.type === RTM_NEWQDISC && event.flags & NLM_F_CREATE && event.flags & NLM_F_REPLACE) p.bool('replaced', 'replaced ', true);
+    if (event.type === RTM_NEWQDISC && event.flags & NLM_F_CREATE && event.flags & NLM_F_EXCL) p.bool('added', 'added ', true);
+  }
   p.any('kind', 'qdisc %s', m.kind!);
   p.any('handle', ' %s', `${(handle >>> 16).toString(16)}:`);
   if (options.raw) p.fp(`[${hex8(handle)}]`);
