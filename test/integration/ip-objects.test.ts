@@ -355,6 +355,49 @@ describe.skipIf(!canUseKernel)('ip objects against ip 6.1', () => {
       await same(args);
     });
   });
+
+  describe('stats', () => {
+    // IPv6 on the veth pair (router solicitations, MLD reports) may move a counter between the two readings:
+    // read both again until two readings agree (a few tries at most), then compare.
+    const settled = async (args: string[]): Promise<Run> => {
+      let got = await nlkit(['-n', a!, ...args]);
+      let want = ipRun(a!, args);
+      for (let i = 0; i < 20 && JSON.stringify(got) !== JSON.stringify(want); i++) {
+        got = await nlkit(['-n', a!, ...args]);
+        want = ipRun(a!, args);
+      }
+      expect(got, args.join(' ')).toEqual(want);
+      return want;
+    };
+    it.each(
+      [
+        ['stats', 'show', 'dev', 'v0', 'group', 'link'],
+        ['-j', 'stats', 'show', 'dev', 'v0', 'group', 'link'],
+        ['-s', 'stats', 'show', 'dev', 'v1', 'group', 'link'],
+        ['-j', '-p', '-d', 'stats', 'show', 'dev', 'v0', 'group', 'link'],
+        ['stats', 'show', 'group', 'link'],
+        ['-j', 'stats', 'show', 'group', 'link'],
+        ['stats', 'show', 'dev', 'v0', 'group', 'afstats'],
+        ['-j', 'stats', 'show', 'group', 'afstats', 'subgroup', 'mpls'],
+        ['stats', 'show', 'dev', 'v0', 'group', 'link', 'group', 'afstats'],
+        ['stats', 'help'],
+        ['stats', 'show', 'help'],
+        ['stats', 'show', 'frob'],
+        ['stats', 'show', 'dev', 'nosuch', 'group', 'link'],
+        ['stats', 'show', 'dev'],
+        ['stats', 'frob'],
+      ].map((c) => [c]),
+    )('%j equals ip', async (args) => {
+      await settled(args);
+    });
+
+    it('counts what went through the link as ip does', async () => {
+      ip(a!, ['neigh', 'add', '10.0.0.9', 'lladdr', '02:00:00:00:00:09', 'dev', 'v0']);
+      spawnSync('ip', ['netns', 'exec', a!, 'ping', '-c', '3', '-i', '0.01', '-W', '1', '10.0.0.9'], { encoding: 'utf8' });
+      const r = await settled(['-j', 'stats', 'show', 'dev', 'v0', 'group', 'link']);
+      expect((JSON.parse(r.stdout) as { stats64: { tx: { packets: number } } }[])[0]!.stats64.tx.packets).toBeGreaterThanOrEqual(3);
+    });
+  });
 });
 
 /** A TCP server in namespace `ns` on every address, port 5000, sending 100 kB to each client (the kernel then keeps metrics for the client's destination). */

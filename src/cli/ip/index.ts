@@ -68,7 +68,7 @@ const OBJECTS: readonly (readonly [string, ObjectRunner | undefined])[] = [
   ['ioam', async (ctx, argv) => (await import('./ioam.js')).runIoam(ctx, argv)],
   // do_help(): the usage text, exit 255.
   ['help', () => Promise.reject(usage(IP_USAGE))],
-  ['stats', undefined],
+  ['stats', lazy(async () => (await import('./stats.js')).runStats)],
 ];
 
 /** The object a word names, as ip's do_cmd() finds it: its name and runner (undefined: an ip object nlkit does not have). */
