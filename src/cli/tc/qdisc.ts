@@ -730,6 +730,3 @@ export async function runQdisc(ctx: IpContext, options: TcOptions, argv: string[
   if (matches(cmd, 'help')) throw new StderrExit(QDISC_USAGE, 0);
   throw usage(`Command "${cmd}" is unknown, try "tc qdisc help".`);
 }
-
-/** get_u16() for the class options. */
-export { getU16 };
