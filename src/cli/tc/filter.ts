@@ -358,7 +358,7 @@ export function printFilter(
   p: Printer,
   m: TcMessage,
   options: TcOptions,
-  f: { index: number; parent: number; prio: number; protocol: number },
+  f: { index: number; parent: number; prio: number; protocol: number; chain?: number },
   event?: TcEvent,
 ): void {
   const chain = event !== undefined && (event.type === RTM_NEWCHAIN || event.type === RTM_DELCHAIN);
@@ -386,7 +386,7 @@ export function printFilter(
     if ((!f.prio || f.prio !== prio) && prio) p.any('pref', 'pref %s ', prio);
   }
   if (m.kind !== undefined) p.any('kind', '%s ', m.kind);
-  if (m.chain !== undefined) p.any('chain', 'chain %s ', m.chain);
+  if (m.chain !== undefined && f.chain !== m.chain) p.any('chain', 'chain %s ', m.chain);
   if (m.options !== undefined) {
     p.open('options');
     if (m.kind === 'u32') printU32(ctx, p, m.options as Record<string, unknown>, m.handle ?? 0, proto, options);
@@ -463,7 +463,7 @@ async function list(ctx: IpContext, options: TcOptions, argv: string[]): Promise
       const m = raw as unknown as TcMessage;
       if (m.kind === undefined) throw new CommandError('print_filter: NULL kind', 1);
       const p = ctx.printer();
-      printFilter(ctx, p, m, options, { index, parent, prio, protocol });
+      printFilter(ctx, p, m, options, { index, parent, prio, protocol, ...(chain !== undefined ? { chain } : {}) });
       if (ctx.options.json) ctx.listItem(p);
       else ctx.print(p.output);
     }
