@@ -17,6 +17,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Benchmark from 'benchmark';
 import { threadpoolBench } from './threadpool.mjs';
+import { batchBench } from './batch.mjs';
 import {
   AF_INET,
   AttributeReader,
@@ -539,6 +540,7 @@ async function main() {
     results.micro = microBenchmarks(sample);
     results.cli = await cliBench(ns);
     results.links = await linkBench(ns);
+    results.batch = batchBench();
   } finally {
     await netns.remove(ns).catch(() => {});
   }
@@ -616,6 +618,10 @@ async function main() {
   line(
     `rt-link getlink dump of ${l.links} links decoded`,
     `${l.decodeMs.toFixed(2)} ms (${l.ratioToBareWalk.toFixed(2)}x the bare walk, ${l.bareWalkMs.toFixed(2)} ms; \`ip -j -d link show\` ${l.ipJsonDetailsMs.toFixed(1)} ms)`,
+  );
+  line(
+    `\`nlkit -batch\` vs \`ip -batch\`, ${results.batch.routes} route adds (bench/batch.mjs)`,
+    `${results.batch.nlkitMs.toFixed(0)} ms / ${results.batch.ipMs.toFixed(0)} ms (${results.batch.ratio.toFixed(2)}x; target 1.5x)`,
   );
 }
 
