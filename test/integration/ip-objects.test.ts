@@ -242,8 +242,57 @@ describe.skipIf(!canUseKernel)('ip objects against ip 6.1', () => {
       }
     });
 
+    it("changes a device's parameters as ip does (twin namespaces)", async () => {
+      const steps = [
+        ['ntable', 'change', 'name', 'arp_cache', 'dev', 'v0', 'queue', '50', 'retrans', '2000', 'app_probes', '2'],
+        ['-6', 'ntable', 'change', 'name', 'ndisc_cache', 'dev', 'v0', 'base_reachable', '45000', 'gc_stale', '0x10000', 'locktime', '500'],
+        [
+          'ntable',
+          'chg',
+          'name',
+          'arp_cache',
+          'dev',
+          'v1',
+          'ucast_probes',
+          '5',
+          'mcast_probes',
+          '1',
+          'proxy_queue',
+          '8',
+          'anycast_delay',
+          '0',
+          'proxy_delay',
+          '100',
+          'delay_probe',
+          '6000',
+        ],
+      ];
+      for (const s of steps) {
+        expect(await nlkit(['-n', a!, ...s]), s.join(' ')).toEqual({ code: 0, stdout: '', stderr: '' });
+        ip(b!, s);
+      }
+      for (const dev of ['v0', 'v1']) {
+        const show = ['-j', 'ntable', 'show', 'dev', dev];
+        // The parameters' reference counts follow each namespace's own neighbour entries.
+        const refs = (r: Run): Run => ({ ...steady(r), stdout: steady(r).stdout.replace(/"refcnt":\d+/g, '"refcnt":N') });
+        expect(refs(await nlkit(['-n', a!, ...show]))).toEqual(refs(ipRun(b!, show)));
+      }
+      expect((await nlkit(['-n', a!, 'ntable', 'show', 'dev', 'v0', 'name', 'arp_cache'])).stdout).toContain('queue 50');
+    });
+
     it.each(
       [
+        // Thresholds belong to the initial namespace: the kernel's refusal, as ip prints it.
+        ['ntable', 'change', 'name', 'arp_cache', 'thresh1', '64'],
+        ['ntable', 'change', 'name', 'arp_cache', 'dev', 'v0'],
+        ['ntable', 'change', 'dev', 'v0', 'queue', '3'],
+        ['ntable', 'change', 'name', 'arp_cache', 'name', 'x', 'queue', '3'],
+        ['ntable', 'change', 'name', 'arp_cache', 'queue', 'x'],
+        ['ntable', 'change', 'name', 'arp_cache', 'gc_int', '-1'],
+        ['ntable', 'change', 'name', 'arp_cache', 'dev', 'nosuch', 'queue', '3'],
+        ['ntable', 'change', 'name', 'arp_cache', 'frob', '3'],
+        ['ntable', 'change', 'name', 'nosuch_cache', 'queue', '3'],
+        ['ntable', 'change', 'name'],
         ['ntable', 'show', 'dev', 'nosuch'],
         ['ntable', 'show', 'frob'],
         ['ntable', 'show', 'name'],

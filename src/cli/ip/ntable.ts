@@ -1,14 +1,16 @@
 // `nlkit ntable show [dev DEV] [name NAME]`: the neighbour tables and their
 // per-device parameters (ip/ipntable.c), from RTM_GETNEIGHTBL decoded by the
 // generated rt-neigh family (the kernel's spec has neightbl). With -s, the
-// table's configuration and statistics too. `ntable change` writes the
-// kernel's tables, most of which are shared by every namespace: nlkit does
-// not offer it.
-import { AF_UNSPEC } from '../../core/constants.js';
+// table's configuration and statistics too. `ntable change` sends
+// RTM_SETNEIGHTBL as ip builds it (the kernel takes thresholds and gc_int
+// only in the initial namespace; a device's parameters in any).
+import { AF_UNSPEC, NLM_F_ACK, NLM_F_REPLACE, NLM_F_REQUEST } from '../../core/constants.js';
 import { family as rtNeigh, type NdtAttrs, type NdtConfig, type NdtStats, type NdtpaAttrs, type Ndtmsg } from '../../families/generated/rt-neigh.js';
 import type { Family } from '../../schema/family.js';
 import { familyClient } from '../bridge/common.js';
-import { familyName, incompleteCommand, invarg, matches } from './args.js';
+import { CommandError } from '../error.js';
+import { duparg, familyName, incompleteCommand, invarg, matches, missarg } from './args.js';
+import { getU64, getUnsigned } from './numbers.js';
 import { usage, type IpContext } from './context.js';
 import type { Printer } from './printer.js';
 
@@ -158,12 +160,83 @@ async function show(ctx: IpContext, argv: string[]): Promise<number> {
   return 0;
 }
 
+/** The device parameters `ntable change` takes: ip's word, the attribute, and whether it is a u64. */
+const PARMS: readonly (readonly [string, string, boolean])[] = [
+  ['base_reachable', 'base-reachable-time', true],
+  ['retrans', 'retrans-time', true],
+  ['gc_stale', 'gc-staletime', true],
+  ['delay_probe', 'delay-probe-time', true],
+  ['queue', 'queue-len', false],
+  ['app_probes', 'app-probes', false],
+  ['ucast_probes', 'ucast-probes', false],
+  ['mcast_probes', 'mcast-probes', false],
+  ['anycast_delay', 'anycast-delay', true],
+  ['proxy_delay', 'proxy-delay', true],
+  ['proxy_queue', 'proxy-qlen', false],
+  ['locktime', 'locktime', true],
+];
+
+/** ipntable_modify(). */
+async function change(ctx: IpContext, argv: string[]): Promise<number> {
+  const req: Record<string, unknown> = { family: ctx.options.family };
+  const parms: Record<string, unknown> = {};
+  let name: string | undefined;
+  let thresholds = false;
+  let parmsChange = false;
+  for (let i = 0; i < argv.length; i++) {
+    const w = argv[i]!;
+    const next = (): string => {
+      const v = argv[++i];
+      if (v === undefined) throw incompleteCommand();
+      return v;
+    };
+    const u32 = (v: string): number => {
+      const n = getUnsigned(v);
+      if (n === undefined) invarg(`"${w}" value is invalid`, v);
+      return n;
+    };
+    const u64 = (v: string): bigint => {
+      const n = getU64(v);
+      if (n === undefined) invarg(`"${w}" value is invalid`, v);
+      return n;
+    };
+    const parm = PARMS.find(([word]) => word === w);
+    if (w === 'name') {
+      const v = next();
+      if (name !== undefined) duparg('NAME', v);
+      name = v;
+      req.name = v;
+    } else if (w === 'thresh1' || w === 'thresh2' || w === 'thresh3') {
+      req[w] = u32(next());
+      thresholds = true;
+    } else if (w === 'gc_int') {
+      req['gc-interval'] = u64(next());
+      thresholds = true;
+    } else if (w === 'dev') {
+      const v = next();
+      const index = await ctx.nameIndex(v);
+      if (!index) throw new CommandError(`Cannot find device "${v}"`, 1);
+      parms.ifindex = index;
+    } else if (parm) {
+      const v = next();
+      parms[parm[1]] = parm[2] ? u64(v) : u32(v);
+      parmsChange = true;
+    } else invarg('unknown', w);
+  }
+  if (name === undefined) missarg('NAME');
+  if (!thresholds && !parmsChange) throw usage('Not enough information: changeable attributes required.');
+  if (Object.keys(parms).length > 0) req.parms = parms;
+  const client = await familyClient(ctx, rtNeigh as unknown as Family);
+  await client.request('setneightbl', req as never, { flags: NLM_F_REQUEST | NLM_F_ACK | NLM_F_REPLACE });
+  return 0;
+}
+
 /** Runs `nlkit ntable ...` (do_ipntable). */
 export async function runNtable(ctx: IpContext, argv: string[]): Promise<number> {
   await ctx.loadLinks();
   const [cmd, ...rest] = argv;
   if (cmd === undefined) return show(ctx, []);
-  if (matches(cmd, 'change') || matches(cmd, 'chg')) throw usage(`Error: "ip ntable ${cmd}" is not supported by nlkit.`);
+  if (matches(cmd, 'change') || matches(cmd, 'chg')) return change(ctx, rest);
   if (matches(cmd, 'show') || matches(cmd, 'lst') || matches(cmd, 'list')) return show(ctx, rest);
   if (matches(cmd, 'help')) throw usage(NTABLE_USAGE);
   throw usage(`Command "${cmd}" is unknown, try "ip ntable help".`);
