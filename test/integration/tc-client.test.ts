@@ -132,6 +132,24 @@ describe.skipIf(!canUseKernel)('TcClient', () => {
     expect(tcJson<{ kind: string }[]>(ns, ['qdisc', 'show', 'dev', 'v1']).map((x) => x.kind)).not.toContain('htb');
   });
 
+  it('adds, lists and deletes standalone actions as tc actions lists them, and lists chains', async () => {
+    // TCA_EGRESS_REDIR (1) with TC_ACT_STOLEN (4), like `tc actions add action mirred egress redirect dev ifb0 index 7`.
+    const ifindex = (await client.qdiscs({ dev: 'ifb0' }))[0]!.index;
+    await client.addAction({ kind: 'mirred', index: 7, options: { parms: { index: 7, action: 4, eaction: 1, ifindex } } });
+    const theirs = tcJson<[{ 'total acts': number }, { actions: { kind: string; index: number; mirred_action: string; to_dev: string }[] }]>(ns, [
+      'actions',
+      'ls',
+      'action',
+      'mirred',
+    ]);
+    const mine = await client.actions('mirred');
+    expect(mine.map((a) => [a.kind, a.index])).toEqual(theirs[1].actions.map((a) => [a.kind, a.index]));
+    expect(theirs[1].actions.find((a) => a.index === 7)).toMatchObject({ mirred_action: 'redirect', to_dev: 'ifb0' });
+    await client.deleteAction('mirred', 7);
+    expect((await client.actions('mirred')).map((a) => a.index)).not.toContain(7);
+    expect(await client.chains('v0', '1:')).toEqual([0]);
+  });
+
   it('fails with the kernel errno and checks arguments before sending', async () => {
     const err = await client.addQdisc({ dev: 'v0', parent: 'root', handle: '1:', kind: 'htb' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NetlinkError);

@@ -15,6 +15,9 @@
 /** Message type of newchain. */ export const RTM_NEWCHAIN = 100;
 /** Message type of delchain. */ export const RTM_DELCHAIN = 101;
 /** Message type of getchain. */ export const RTM_GETCHAIN = 102;
+/** Message type of newaction. */ export const RTM_NEWACTION = 48;
+/** Message type of delaction. */ export const RTM_DELACTION = 49;
+/** Message type of getaction. */ export const RTM_GETACTION = 50;
 
 // Multicast groups
 /** Multicast group rtnlgrp-tc. */ export const RTNLGRP_TC = 4;
@@ -851,6 +854,13 @@
 /** u32-attrs: flags (u32). */ export const TCA_U32_FLAGS = 11;
 /** u32-attrs: pad (pad). */ export const TCA_U32_PAD = 12;
 
+// attribute set tca-root-attrs
+/** tca-root-attrs: tab (indexed-array). */ export const TCA_ROOT_TAB = 1;
+/** tca-root-attrs: flags (bitfield32). */ export const TCA_ROOT_FLAGS = 2;
+/** tca-root-attrs: count (u32). */ export const TCA_ROOT_COUNT = 3;
+/** tca-root-attrs: time-delta (u32). */ export const TCA_ROOT_TIME_DELTA = 4;
+/** tca-root-attrs: ext-warn-msg (string). */ export const TCA_ROOT_EXT_WARN_MSG = 5;
+
 // struct tcmsg
 /** sizeof(struct tcmsg). */ export const TCMSG_SIZE = 20;
 /** Byte offsets of the members of struct tcmsg. */ export const TCMSG_OFFSETS = { family: 0, ifindex: 4, handle: 8, parent: 12, info: 16 } as const;
@@ -1094,6 +1104,10 @@
 // struct tc-vlan
 /** sizeof(struct tc_vlan). */ export const TC_VLAN_SIZE = 24;
 /** Byte offsets of the members of struct tc_vlan. */ export const TC_VLAN_OFFSETS = { index: 0, capab: 4, action: 8, refcnt: 12, bindcnt: 16, v_action: 20 } as const;
+
+// struct tcamsg
+/** sizeof(struct tcamsg). */ export const TCAMSG_SIZE = 4;
+/** Byte offsets of the members of struct tcamsg. */ export const TCAMSG_OFFSETS = { tca_family: 0 } as const;
 
 // struct tc-u32-sel-v2
 /** sizeof(struct tc_u32_sel_v2). */ export const TC_U32_SEL_V2_SIZE = 32;

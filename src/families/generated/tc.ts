@@ -1103,6 +1103,14 @@ export interface TcVlanInput {
   "bindcnt"?: number;
   "v-action"?: number;
 }
+/** Fields of struct tcamsg (undefined past the end of a short payload). */
+export interface Tcamsg {
+  "tca-family": number | undefined;
+}
+/** Fields of struct tcamsg to encode (missing ones are 0). */
+export interface TcamsgInput {
+  "tca-family"?: number;
+}
 /** Fields of struct tc-u32-sel-v2 (undefined past the end of a short payload). */
 export interface TcU32SelV2 {
   "flags": number | undefined;
@@ -2873,6 +2881,24 @@ export interface U32AttrsInput {
   "flags"?: number;
   "__unknown"?: readonly UnknownAttribute[];
 }
+/** Decoded attributes of set tca-root-attrs. */
+export interface TcaRootAttrs {
+  "tab": Array<Record<number, ActAttrs>> | undefined;
+  "flags": { "value": number; "selector": number } | undefined;
+  "count": number | undefined;
+  "time-delta": number | undefined;
+  "ext-warn-msg": string | undefined;
+  "__unknown": UnknownAttribute[] | undefined;
+}
+/** Attributes of set tca-root-attrs to encode. */
+export interface TcaRootAttrsInput {
+  "tab"?: readonly (Record<number, ActAttrsInput>)[];
+  "flags"?: { "value"?: number; "selector"?: number };
+  "count"?: number;
+  "time-delta"?: number;
+  "ext-warn-msg"?: string;
+  "__unknown"?: readonly UnknownAttribute[];
+}
 /** Decoded payloads of sub-message options-msg, by selector value. */
 export interface OptionsMsgFormats {
   "basic": BasicAttrs;
@@ -3089,6 +3115,18 @@ export type DelchainMessage = Tcmsg & Attrs;
 export type GetchainInput = TcmsgInput & AttrsInput;
 /** Decoded getchain messages. */
 export type GetchainMessage = Tcmsg & Attrs;
+/** Values of newaction messages to encode. */
+export type NewactionInput = TcamsgInput & TcaRootAttrsInput;
+/** Decoded newaction messages. */
+export type NewactionMessage = Tcamsg & TcaRootAttrs;
+/** Values of delaction messages to encode. */
+export type DelactionInput = TcamsgInput & TcaRootAttrsInput;
+/** Decoded delaction messages. */
+export type DelactionMessage = Tcamsg & TcaRootAttrs;
+/** Values of getaction messages to encode. */
+export type GetactionInput = TcamsgInput & TcaRootAttrsInput;
+/** Decoded getaction messages. */
+export type GetactionMessage = Tcamsg & TcaRootAttrs;
 /** Operations of tc, by name. */
 export interface TcOperations {
   readonly "newqdisc": OperationCodec<NewqdiscInput, NewqdiscMessage> & { readonly do: OperationModeCodec<NewqdiscInput, NewqdiscMessage>; readonly dump: undefined };
@@ -3103,6 +3141,9 @@ export interface TcOperations {
   readonly "newchain": OperationCodec<NewchainInput, NewchainMessage> & { readonly do: OperationModeCodec<NewchainInput, NewchainMessage>; readonly dump: undefined };
   readonly "delchain": OperationCodec<DelchainInput, DelchainMessage> & { readonly do: OperationModeCodec<DelchainInput, DelchainMessage>; readonly dump: undefined };
   readonly "getchain": OperationCodec<GetchainInput, GetchainMessage> & { readonly do: OperationModeCodec<GetchainInput, GetchainMessage>; readonly dump: OperationModeCodec<GetchainInput, GetchainMessage> };
+  readonly "newaction": OperationCodec<NewactionInput, NewactionMessage> & { readonly do: OperationModeCodec<NewactionInput, NewactionMessage>; readonly dump: undefined };
+  readonly "delaction": OperationCodec<DelactionInput, DelactionMessage> & { readonly do: OperationModeCodec<DelactionInput, DelactionMessage>; readonly dump: undefined };
+  readonly "getaction": OperationCodec<GetactionInput, GetactionMessage> & { readonly do: OperationModeCodec<GetactionInput, GetactionMessage>; readonly dump: OperationModeCodec<GetactionInput, GetactionMessage> };
 }
 /** A decoded tc message, by operation name. */
 export type TcDecoded =
@@ -3118,6 +3159,9 @@ export type TcDecoded =
   | { name: "newchain"; msg: NewchainMessage }
   | { name: "delchain"; msg: DelchainMessage }
   | { name: "getchain"; msg: GetchainMessage }
+  | { name: "newaction"; msg: NewactionMessage }
+  | { name: "delaction"; msg: DelactionMessage }
+  | { name: "getaction"; msg: GetactionMessage }
 ;
 
 /** The model of the family (no documentation text), in the compact form reviveSpec expands. */
@@ -3191,6 +3235,7 @@ export const spec: FamilySpec = reviveSpec(`
 ["struct","tc-pedit-sel",[["index","u32"],["capab","u32"],["action","s32"],["refcnt","s32"],["bindcnt","s32"],["nkeys","u8"],["flags","u8"],["keys","binary",{"size":24,"struct":"tc-pedit-key"}]]],
 ["struct","tc-pedit-key",[["mask","u32"],["val","u32"],["off","u32"],["at","u32"],["offmask","u32"],["shift","u32"]]],
 ["struct","tc-vlan",[["index","u32"],["capab","u32"],["action","s32"],["refcnt","s32"],["bindcnt","s32"],["v-action","s32"]]],
+["struct","tcamsg",[["tca-family","u8"],["tca-pad1","pad",{"size":1}],["tca-pad2","pad",{"size":2}]]],
 ["struct","tc-u32-sel-v2",[["flags","u8"],["offshift","u8"],["nkeys","u8"],["pad","pad",{"size":1}],["offmask","u16",{"byteOrder":"big-endian"}],["off","u16"],["offoff","s16"],["hoff","s16"],["hmask","u32",{"byteOrder":"big-endian"}],["keys","binary",{"size":16,"struct":"tc-u32-key"}]]],
 ["struct","tc-htb-xstats",[["lends","u32"],["borrows","u32"],["giants","u32"],["tokens","s32"],["ctokens","s32"]]],
 ["struct","tc-mirred",[["index","u32"],["capab","u32"],["action","s32"],["refcnt","s32"],["bindcnt","s32"],["eaction","s32"],["ifindex","u32"]]],
@@ -3948,7 +3993,14 @@ export const spec: FamilySpec = reviveSpec(`
 ["mark","binary",{"struct":"tc-u32-mark"}],
 ["flags","u32"],
 ["pad","pad"]
-],{"namePrefix":"tca-u32-"}]
+],{"namePrefix":"tca-u32-"}],
+["tca-root-attrs",[
+["tab","indexed-array",{"nestedAttributes":"act-attrs","subType":"nest"}],
+["flags","bitfield32"],
+["count","u32"],
+["time-delta","u32"],
+["ext-warn-msg","string"]
+],{"namePrefix":"tca-root-"}]
 ],
 [
 ["options-msg",[["basic",{"attributeSet":"basic-attrs"}],["bpf",{"attributeSet":"bpf-attrs"}],["bfifo",{"fixedHeader":"tc-fifo-qopt"}],["cake",{"attributeSet":"cake-attrs"}],["cbs",{"attributeSet":"cbs-attrs"}],["cgroup",{"attributeSet":"cgroup-attrs"}],["choke",{"attributeSet":"choke-attrs"}],["clsact"],["codel",{"attributeSet":"codel-attrs"}],["drr",{"attributeSet":"drr-attrs"}],["dualpi2",{"attributeSet":"dualpi2-attrs"}],["etf",{"attributeSet":"etf-attrs"}],["ets",{"attributeSet":"ets-attrs"}],["flow",{"attributeSet":"flow-attrs"}],["flower",{"attributeSet":"flower-attrs"}],["fq",{"attributeSet":"fq-attrs"}],["fq_codel",{"attributeSet":"fq-codel-attrs"}],["fq_pie",{"attributeSet":"fq-pie-attrs"}],["fw",{"attributeSet":"fw-attrs"}],["gred",{"attributeSet":"gred-attrs"}],["hfsc",{"fixedHeader":"tc-hfsc-qopt"}],["hhf",{"attributeSet":"hhf-attrs"}],["htb",{"attributeSet":"htb-attrs"}],["ingress"],["matchall",{"attributeSet":"matchall-attrs"}],["mq"],["mqprio",{"fixedHeader":"tc-mqprio-qopt"}],["multiq",{"fixedHeader":"tc-multiq-qopt"}],["netem",{"fixedHeader":"tc-netem-qopt","attributeSet":"netem-attrs"}],["pfifo",{"fixedHeader":"tc-fifo-qopt"}],["pfifo_fast",{"fixedHeader":"tc-prio-qopt"}],["pfifo_head_drop",{"fixedHeader":"tc-fifo-qopt"}],["pie",{"attributeSet":"pie-attrs"}],["plug",{"fixedHeader":"tc-plug-qopt"}],["prio",{"fixedHeader":"tc-prio-qopt"}],["qfq",{"attributeSet":"qfq-attrs"}],["red",{"attributeSet":"red-attrs"}],["route",{"attributeSet":"route-attrs"}],["sfb",{"fixedHeader":"tc-sfb-qopt"}],["sfq",{"fixedHeader":"tc-sfq-qopt-v1"}],["taprio",{"attributeSet":"taprio-attrs"}],["tbf",{"attributeSet":"tbf-attrs"}],["u32",{"attributeSet":"u32-attrs"}]]],
@@ -3967,7 +4019,10 @@ export const spec: FamilySpec = reviveSpec(`
 ["gettfilter",{"requestValue":46,"replyValue":44,"attributeSet":"attrs","fixedHeader":"tcmsg","do":{"request":{"value":46,"attributes":["chain","kind"]},"reply":{"value":44,"attributes":["kind","options","stats","xstats","rate","fcnt","stats2","stab","chain","ingress-block","egress-block"]}},"dump":{"request":{"value":46,"attributes":["chain","dump-flags"]},"reply":{"value":44,"attributes":["kind","options","stats","xstats","rate","fcnt","stats2","stab","chain","ingress-block","egress-block"]}}}],
 ["newchain",{"requestValue":100,"attributeSet":"attrs","fixedHeader":"tcmsg","do":{"request":{"value":100,"attributes":["kind","options","rate","chain","ingress-block","egress-block"]}}}],
 ["delchain",{"requestValue":101,"attributeSet":"attrs","fixedHeader":"tcmsg","do":{"request":{"value":101,"attributes":["chain"]}}}],
-["getchain",{"requestValue":102,"replyValue":100,"attributeSet":"attrs","fixedHeader":"tcmsg","do":{"request":{"value":102,"attributes":["chain"]},"reply":{"value":100,"attributes":["kind","options","stats","xstats","rate","fcnt","stats2","stab","chain","ingress-block","egress-block"]}},"dump":{"request":{"value":102,"attributes":["chain"]},"reply":{"value":100,"attributes":["kind","options","chain"]}}}]
+["getchain",{"requestValue":102,"replyValue":100,"attributeSet":"attrs","fixedHeader":"tcmsg","do":{"request":{"value":102,"attributes":["chain"]},"reply":{"value":100,"attributes":["kind","options","stats","xstats","rate","fcnt","stats2","stab","chain","ingress-block","egress-block"]}},"dump":{"request":{"value":102,"attributes":["chain"]},"reply":{"value":100,"attributes":["kind","options","chain"]}}}],
+["newaction",{"requestValue":48,"attributeSet":"tca-root-attrs","fixedHeader":"tcamsg","do":{"request":{"value":48,"attributes":["tab"]}}}],
+["delaction",{"requestValue":49,"attributeSet":"tca-root-attrs","fixedHeader":"tcamsg","do":{"request":{"value":49,"attributes":["tab"]}}}],
+["getaction",{"requestValue":50,"replyValue":48,"attributeSet":"tca-root-attrs","fixedHeader":"tcamsg","do":{"request":{"value":50,"attributes":["tab"]},"reply":{"value":48,"attributes":["tab","count"]}},"dump":{"request":{"value":50,"attributes":["tab","flags","time-delta"]},"reply":{"value":48,"attributes":["tab","count"]}}}]
 ],
 [["rtnlgrp-tc",{"value":4}]]]
 `);
@@ -4610,6 +4665,12 @@ function s60(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
 }
 function s61(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
+    "tca-family": l >= 1 ? dv.getUint8(s) : undefined,
+    "__rest": l > 4 ? b.subarray(s + 4, s + l) : undefined,
+  };
+}
+function s62(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
+  return {
     "flags": l >= 1 ? dv.getUint8(s) : undefined,
     "offshift": l >= 2 ? dv.getUint8(s + 1) : undefined,
     "nkeys": l >= 3 ? dv.getUint8(s + 2) : undefined,
@@ -4622,7 +4683,7 @@ function s61(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 32 ? b.subarray(s + 32, s + l) : undefined,
   };
 }
-function s62(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
+function s63(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
     "lends": l >= 4 ? dv.getUint32(s, LE) : undefined,
     "borrows": l >= 8 ? dv.getUint32(s + 4, LE) : undefined,
@@ -4632,7 +4693,7 @@ function s62(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 20 ? b.subarray(s + 20, s + l) : undefined,
   };
 }
-function s63(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
+function s64(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
     "index": l >= 4 ? dv.getUint32(s, LE) : undefined,
     "capab": l >= 8 ? dv.getUint32(s + 4, LE) : undefined,
@@ -4644,7 +4705,7 @@ function s63(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 28 ? b.subarray(s + 28, s + l) : undefined,
   };
 }
-function s64(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
+function s65(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   return {
     "code": l >= 2 ? dv.getUint16(s, LE) : undefined,
     "jt": l >= 3 ? dv.getUint8(s + 2) : undefined,
@@ -4654,7 +4715,10 @@ function s64(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
   };
 }
 function B0(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L69(b, dv, s, e, 0, undefined);
+  return L70(b, dv, s, e, 0, undefined);
+}
+function B1(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
+  return L71(b, dv, s, e, 0, undefined);
 }
 function L0(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
   const o: Obj = { "kind": undefined, "options": undefined, "stats": undefined, "xstats": undefined, "rate": undefined, "fcnt": undefined, "stats2": undefined, "stab": undefined, "dump-invisible": undefined, "chain": undefined, "hw-offload": undefined, "ingress-block": undefined, "egress-block": undefined, "dump-flags": undefined, "ext-warn-msg": undefined, "__unknown": undefined };
@@ -5122,7 +5186,7 @@ function L9(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
     p += (len + 3) & ~3;
     switch (t) {
       case 1: o["tm"] = s50(b, dv, ds, dl); break;
-      case 2: o["parms"] = s63(b, dv, ds, dl); break;
+      case 2: o["parms"] = s64(b, dv, ds, dl); break;
       case 3: break;
       case 4: o["blockid"] = b.subarray(ds, ds + dl); break;
       default: keepUnknown(o, t, b, ds, dl);
@@ -5130,7 +5194,7 @@ function L9(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: 
   }
   return o;
 }
-const T63: StructDesc = ["tc-mirred", 28, [
+const T64: StructDesc = ["tc-mirred", 28, [
   ["index", "u32", 0, 4, LE],
   ["capab", "u32", 4, 4, LE],
   ["action", "s32", 8, 4, LE],
@@ -5145,7 +5209,7 @@ function E9(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
     if (x === undefined) continue;
     switch (k) {
       case "tm": w.putBinary(1, structValue(T50, object(x, path, "tm"), join(path, "tm"))); break;
-      case "parms": w.putBinary(2, structValue(T63, object(x, path, "parms"), join(path, "parms"))); break;
+      case "parms": w.putBinary(2, structValue(T64, object(x, path, "parms"), join(path, "parms"))); break;
       case "blockid": { const u = bytes(x, path, "blockid", ""); w.putBinary(4, u); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "act-mirred-attrs");
@@ -8228,7 +8292,7 @@ function L68(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
       case 2: if (dl < 4) throw tooShort(dl, 4, ds - 4, "u32-attrs.hash"); o["hash"] = dv.getUint32(ds, LE); break;
       case 3: if (dl < 4) throw tooShort(dl, 4, ds - 4, "u32-attrs.link"); o["link"] = dv.getUint32(ds, LE); break;
       case 4: if (dl < 4) throw tooShort(dl, 4, ds - 4, "u32-attrs.divisor"); o["divisor"] = dv.getUint32(ds, LE); break;
-      case 5: o["sel"] = s61(b, dv, ds, dl); break;
+      case 5: o["sel"] = s62(b, dv, ds, dl); break;
       case 6: o["police"] = L55(b, dv, ds, ds + dl, dep + 1, undefined); break;
       case 7: o["act"] = ia25(b, dv, ds, ds + dl, dep + 1, sc2); break;
       case 8: o["indev"] = str(b, ds, dl); break;
@@ -8247,7 +8311,7 @@ const T46: StructDesc = ["tc-u32-key", 16, [
   ["off", "s32", 8, 4, LE],
   ["offmask", "s32", 12, 4, LE],
 ]];
-const T61: StructDesc = ["tc-u32-sel-v2", 32, [
+const T62: StructDesc = ["tc-u32-sel-v2", 32, [
   ["flags", "u8", 0, 1, LE],
   ["offshift", "u8", 1, 1, LE],
   ["nkeys", "u8", 2, 1, LE],
@@ -8289,7 +8353,7 @@ function E68(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
       case "hash": w.putU32(2, int(x, path, "hash", 0, 4294967295)); break;
       case "link": w.putU32(3, int(x, path, "link", 0, 4294967295)); break;
       case "divisor": w.putU32(4, int(x, path, "divisor", 0, 4294967295)); break;
-      case "sel": w.putBinary(5, structValue(T61, object(x, path, "sel"), join(path, "sel"))); break;
+      case "sel": w.putBinary(5, structValue(T62, object(x, path, "sel"), join(path, "sel"))); break;
       case "police": { const n = w.nestStart(6); E55(w, object(x, path, "police"), join(path, "police"), undefined); w.nestEnd(n); } break;
       case "act": iw26(w, 7, array(x, path, "act"), join(path, "act"), sc2); break;
       case "indev": { const u = text(x, path, "indev"); w.putString(8, u); } break;
@@ -8301,7 +8365,72 @@ function E68(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
     }
   }
 }
+function ia27(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): unknown[] {
+  if (dep > MAX_DEPTH) throw tooDeep(s, "tca-root-attrs.tab");
+  const out: unknown[] = [];
+  let p = s;
+  while (e - p >= 4) {
+    const len = dv.getUint16(p, LE);
+    if (len < 4 || len > e - p) throw badLength(len, e - p, p, "tca-root-attrs.tab");
+    const t = dv.getUint16(p + 2, LE) & 0x3fff;
+    const ds = p + 4;
+    const dl = len - 4;
+    p += (len + 3) & ~3;
+    const it: Obj = {}; it[t] = L1(b, dv, ds, ds + dl, dep + 1, sc); out.push(it);
+  }
+  return out;
+}
 function L69(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "tab": undefined, "flags": undefined, "count": undefined, "time-delta": undefined, "ext-warn-msg": undefined, "__unknown": undefined };
+  if (dep > MAX_DEPTH) throw tooDeep(s, "tca-root-attrs");
+  const sc2: Scope = { o, up: sc };
+  let p = s;
+  while (e - p >= 4) {
+    const len = dv.getUint16(p, LE);
+    if (len < 4 || len > e - p) throw badLength(len, e - p, p, "tca-root-attrs");
+    const t = dv.getUint16(p + 2, LE) & 0x3fff;
+    const ds = p + 4;
+    const dl = len - 4;
+    p += (len + 3) & ~3;
+    switch (t) {
+      case 1: o["tab"] = ia27(b, dv, ds, ds + dl, dep + 1, sc2); break;
+      case 2: if (dl < 8) throw tooShort(dl, 8, ds - 4, "tca-root-attrs.flags"); o["flags"] = { "value": dv.getUint32(ds, LE), "selector": dv.getUint32(ds + 4, LE) }; break;
+      case 3: if (dl < 4) throw tooShort(dl, 4, ds - 4, "tca-root-attrs.count"); o["count"] = dv.getUint32(ds, LE); break;
+      case 4: if (dl < 4) throw tooShort(dl, 4, ds - 4, "tca-root-attrs.time-delta"); o["time-delta"] = dv.getUint32(ds, LE); break;
+      case 5: o["ext-warn-msg"] = str(b, ds, dl); break;
+      default: keepUnknown(o, t, b, ds, dl);
+    }
+  }
+  return o;
+}
+function iw28(w: MessageWriter, t: number, x: readonly unknown[], path: string, sc: Scope | undefined): void {
+  const n = w.nestStart(t);
+  for (let i = 0; i < x.length; i++) {
+    const it = object(x[i], path, `[${i}]`);
+    for (const k in it) {
+      const idx = int(Number(k), path, `[${i}].${k}`, 0, 0x3fff);
+      const m = w.nestStart(idx); E1(w, object(it[k], path, `[${k}]`), `${path}[${k}]`, sc); w.nestEnd(m);
+    }
+  }
+  w.nestEnd(n);
+}
+function E69(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
+  const sc2: Scope = { o: v, up: sc };
+  for (const k in v) {
+    const x = v[k];
+    if (x === undefined) continue;
+    switch (k) {
+      case "tab": iw28(w, 1, array(x, path, "tab"), join(path, "tab"), sc2); break;
+      case "flags": { const f = object(x, path, "flags"); putBitfield32(w, 2, int(own(f, "value") ?? 0, path, "flags", 0, 4294967295), int(own(f, "selector") ?? 0, path, "flags", 0, 4294967295)); } break;
+      case "count": w.putU32(3, int(x, path, "count", 0, 4294967295)); break;
+      case "time-delta": w.putU32(4, int(x, path, "time-delta", 0, 4294967295)); break;
+      case "ext-warn-msg": { const u = text(x, path, "ext-warn-msg"); w.putString(5, u); } break;
+      case "__unknown": putUnknown(w, x, path); break;
+      default: throw unknownKey(path, k, "tca-root-attrs");
+    }
+  }
+}
+function L70(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
   const o: Obj = { "family": undefined, "ifindex": undefined, "handle": undefined, "parent": undefined, "info": undefined, "kind": undefined, "options": undefined, "stats": undefined, "xstats": undefined, "rate": undefined, "fcnt": undefined, "stats2": undefined, "stab": undefined, "dump-invisible": undefined, "chain": undefined, "hw-offload": undefined, "ingress-block": undefined, "egress-block": undefined, "dump-flags": undefined, "ext-warn-msg": undefined, "__unknown": undefined };
   const l = e - s;
   if (l >= 1) o["family"] = dv.getUint8(s);
@@ -8360,7 +8489,7 @@ const T0: StructDesc = ["tcmsg", 20, [
   ["parent", "u32", 12, 4, LE],
   ["info", "u32", 16, 4, LE],
 ]];
-function E69(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
+function E70(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   w.putRaw(structBytes(T0, v, path));
   const sc2: Scope = { o: v, up: sc };
   { const x = own(v, "kind"); if (x !== undefined) { const u = text(x, path, "kind"); w.putString(1, u); } }
@@ -8386,6 +8515,79 @@ function E69(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
       case "family": case "ifindex": case "handle": case "parent": case "info": break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "attrs");
+    }
+  }
+}
+function ia29(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): unknown[] {
+  if (dep > MAX_DEPTH) throw tooDeep(s, "tca-root-attrs.tab");
+  const out: unknown[] = [];
+  let p = s;
+  while (e - p >= 4) {
+    const len = dv.getUint16(p, LE);
+    if (len < 4 || len > e - p) throw badLength(len, e - p, p, "tca-root-attrs.tab");
+    const t = dv.getUint16(p + 2, LE) & 0x3fff;
+    const ds = p + 4;
+    const dl = len - 4;
+    p += (len + 3) & ~3;
+    const it: Obj = {}; it[t] = L1(b, dv, ds, ds + dl, dep + 1, sc); out.push(it);
+  }
+  return out;
+}
+function L71(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "tca-family": undefined, "tab": undefined, "flags": undefined, "count": undefined, "time-delta": undefined, "ext-warn-msg": undefined, "__unknown": undefined };
+  const l = e - s;
+  if (l >= 1) o["tca-family"] = dv.getUint8(s);
+  let p = s + 4;
+  if (p > e) p = e;
+  if (dep > MAX_DEPTH) throw tooDeep(p, "tca-root-attrs");
+  const sc2: Scope = { o, up: sc };
+  while (e - p >= 4) {
+    const len = dv.getUint16(p, LE);
+    if (len < 4 || len > e - p) throw badLength(len, e - p, p, "tca-root-attrs");
+    const t = dv.getUint16(p + 2, LE) & 0x3fff;
+    const ds = p + 4;
+    const dl = len - 4;
+    p += (len + 3) & ~3;
+    switch (t) {
+      case 1: o["tab"] = ia29(b, dv, ds, ds + dl, dep + 1, sc2); break;
+      case 2: if (dl < 8) throw tooShort(dl, 8, ds - 4, "tca-root-attrs.flags"); o["flags"] = { "value": dv.getUint32(ds, LE), "selector": dv.getUint32(ds + 4, LE) }; break;
+      case 3: if (dl < 4) throw tooShort(dl, 4, ds - 4, "tca-root-attrs.count"); o["count"] = dv.getUint32(ds, LE); break;
+      case 4: if (dl < 4) throw tooShort(dl, 4, ds - 4, "tca-root-attrs.time-delta"); o["time-delta"] = dv.getUint32(ds, LE); break;
+      case 5: o["ext-warn-msg"] = str(b, ds, dl); break;
+      default: keepUnknown(o, t, b, ds, dl);
+    }
+  }
+  return o;
+}
+function iw30(w: MessageWriter, t: number, x: readonly unknown[], path: string, sc: Scope | undefined): void {
+  const n = w.nestStart(t);
+  for (let i = 0; i < x.length; i++) {
+    const it = object(x[i], path, `[${i}]`);
+    for (const k in it) {
+      const idx = int(Number(k), path, `[${i}].${k}`, 0, 0x3fff);
+      const m = w.nestStart(idx); E1(w, object(it[k], path, `[${k}]`), `${path}[${k}]`, sc); w.nestEnd(m);
+    }
+  }
+  w.nestEnd(n);
+}
+const T61: StructDesc = ["tcamsg", 4, [
+  ["tca-family", "u8", 0, 1, LE],
+]];
+function E71(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
+  w.putRaw(structBytes(T61, v, path));
+  const sc2: Scope = { o: v, up: sc };
+  for (const k in v) {
+    const x = v[k];
+    if (x === undefined) continue;
+    switch (k) {
+      case "tab": iw30(w, 1, array(x, path, "tab"), join(path, "tab"), sc2); break;
+      case "flags": { const f = object(x, path, "flags"); putBitfield32(w, 2, int(own(f, "value") ?? 0, path, "flags", 0, 4294967295), int(own(f, "selector") ?? 0, path, "flags", 0, 4294967295)); } break;
+      case "count": w.putU32(3, int(x, path, "count", 0, 4294967295)); break;
+      case "time-delta": w.putU32(4, int(x, path, "time-delta", 0, 4294967295)); break;
+      case "ext-warn-msg": { const u = text(x, path, "ext-warn-msg"); w.putString(5, u); } break;
+      case "tca-family": break;
+      case "__unknown": putUnknown(w, x, path); break;
+      default: throw unknownKey(path, k, "tca-root-attrs");
     }
   }
 }
@@ -8473,7 +8675,7 @@ function m0(key: unknown, b: Uint8Array, dv: DataView, s: number, l: number, dep
     case "mq": return {};
     case "mqprio": return s10(b, dv, s, l);
     case "multiq": return s11(b, dv, s, l);
-    case "netem": return L70(b, dv, s, s + l, dep, sc);
+    case "netem": return L72(b, dv, s, s + l, dep, sc);
     case "pfifo": return s4(b, dv, s, l);
     case "pfifo_fast": return s21(b, dv, s, l);
     case "pfifo_head_drop": return s4(b, dv, s, l);
@@ -8522,7 +8724,7 @@ function q0(w: MessageWriter, t: number, key: string | undefined, x: unknown, pa
     case "mq": for (const f in object(x, path, name)) throw unknownKey(join(path, name), f, "options-msg(mq)"); w.putFlag(t); return;
     case "mqprio": w.putBinary(t, structValue(T10, object(x, path, name), join(path, name))); return;
     case "multiq": w.putBinary(t, structValue(T11, object(x, path, name), join(path, name))); return;
-    case "netem": { const n = w.nestStart(t); E70(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
+    case "netem": { const n = w.nestStart(t); E72(w, object(x, path, name), join(path, name), sc); w.nestEnd(n); return; }
     case "pfifo": w.putBinary(t, structValue(T4, object(x, path, name), join(path, name))); return;
     case "pfifo_fast": w.putBinary(t, structValue(T21, object(x, path, name), join(path, name))); return;
     case "pfifo_head_drop": w.putBinary(t, structValue(T4, object(x, path, name), join(path, name))); return;
@@ -8540,7 +8742,7 @@ function q0(w: MessageWriter, t: number, key: string | undefined, x: unknown, pa
     default: putRawSubMessage(w, t, x, path, name, key, sel, "options-msg");
   }
 }
-function L70(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+function L72(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
   const o: Obj = { "latency": undefined, "limit": undefined, "loss": undefined, "gap": undefined, "duplicate": undefined, "jitter": undefined, "corr": undefined, "delay-dist": undefined, "reorder": undefined, "corrupt": undefined, "rate": undefined, "ecn": undefined, "rate64": undefined, "pad": undefined, "latency64": undefined, "jitter64": undefined, "slot": undefined, "slot-dist": undefined, "prng-seed": undefined, "__unknown": undefined };
   const l = e - s;
   if (l >= 4) o["latency"] = dv.getUint32(s, LE);
@@ -8578,13 +8780,13 @@ function L70(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
   }
   return o;
 }
-function bw27(x: readonly unknown[], path: string, name: string): Uint8Array {
+function bw31(x: readonly unknown[], path: string, name: string): Uint8Array {
   const u = new Uint8Array(x.length * 2);
   const d = new DataView(u.buffer);
   for (let i = 0; i < x.length; i++) d.setInt16(i * 2, int(x[i], path, name, -32768, 32767), LE);
   return u;
 }
-function bw28(x: readonly unknown[], path: string, name: string): Uint8Array {
+function bw32(x: readonly unknown[], path: string, name: string): Uint8Array {
   const u = new Uint8Array(x.length * 2);
   const d = new DataView(u.buffer);
   for (let i = 0; i < x.length; i++) d.setInt16(i * 2, int(x[i], path, name, -32768, 32767), LE);
@@ -8598,14 +8800,14 @@ const T12: StructDesc = ["tc-netem-qopt", 24, [
   ["duplicate", "u32", 16, 4, LE],
   ["jitter", "u32", 20, 4, LE],
 ]];
-function E70(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
+function E72(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   w.putRaw(structBytes(T12, v, path));
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
       case "corr": w.putBinary(1, structValue(T15, object(x, path, "corr"), join(path, "corr"))); break;
-      case "delay-dist": w.putBinary(2, bw27(array(x, path, "delay-dist"), path, "delay-dist")); break;
+      case "delay-dist": w.putBinary(2, bw31(array(x, path, "delay-dist"), path, "delay-dist")); break;
       case "reorder": w.putBinary(3, structValue(T16, object(x, path, "reorder"), join(path, "reorder"))); break;
       case "corrupt": w.putBinary(4, structValue(T17, object(x, path, "corrupt"), join(path, "corrupt"))); break;
       case "rate": w.putBinary(6, structValue(T18, object(x, path, "rate"), join(path, "rate"))); break;
@@ -8615,7 +8817,7 @@ function E70(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
       case "latency64": w.putS64(10, big(x, path, "latency64", -9223372036854775808n, 9223372036854775807n)); break;
       case "jitter64": w.putS64(11, big(x, path, "jitter64", -9223372036854775808n, 9223372036854775807n)); break;
       case "slot": w.putBinary(12, structValue(T19, object(x, path, "slot"), join(path, "slot"))); break;
-      case "slot-dist": w.putBinary(13, bw28(array(x, path, "slot-dist"), path, "slot-dist")); break;
+      case "slot-dist": w.putBinary(13, bw32(array(x, path, "slot-dist"), path, "slot-dist")); break;
       case "prng-seed": w.putU64(14, big(x, path, "prng-seed", 0n, 18446744073709551615n)); break;
       case "latency": case "limit": case "loss": case "gap": case "duplicate": case "jitter": break;
       case "__unknown": putUnknown(w, x, path); break;
@@ -8735,7 +8937,7 @@ const T40: StructDesc = ["tc-sfb-xstats", 36, [
 const T41: StructDesc = ["tc-sfq-xstats", 4, [
   ["allot", "s32", 0, 4, LE],
 ]];
-const T62: StructDesc = ["tc-htb-xstats", 20, [
+const T63: StructDesc = ["tc-htb-xstats", 20, [
   ["lends", "u32", 0, 4, LE],
   ["borrows", "u32", 4, 4, LE],
   ["giants", "u32", 8, 4, LE],
@@ -8756,7 +8958,7 @@ function m2(key: unknown, b: Uint8Array, dv: DataView, s: number, l: number, dep
     case "red": return s39(b, dv, s, l);
     case "sfb": return s40(b, dv, s, l);
     case "sfq": return s41(b, dv, s, l);
-    case "htb": return s62(b, dv, s, l);
+    case "htb": return s63(b, dv, s, l);
     default: return b.subarray(s, s + l);
   }
 }
@@ -8775,7 +8977,7 @@ function q2(w: MessageWriter, t: number, key: string | undefined, x: unknown, pa
     case "red": w.putBinary(t, structValue(T39, object(x, path, name), join(path, name))); return;
     case "sfb": w.putBinary(t, structValue(T40, object(x, path, name), join(path, name))); return;
     case "sfq": w.putBinary(t, structValue(T41, object(x, path, name), join(path, name))); return;
-    case "htb": w.putBinary(t, structValue(T62, object(x, path, name), join(path, name))); return;
+    case "htb": w.putBinary(t, structValue(T63, object(x, path, name), join(path, name))); return;
     default: putRawSubMessage(w, t, x, path, name, key, sel, "tca-stats-app-msg");
   }
 }
@@ -8857,7 +9059,7 @@ const T48: StructDesc = ["tc-u32-sel", 31, [
   ["hmask", "u32", 11, 4, false],
   ["keys", "binary", 15, 16, LE, T46],
 ]];
-const T64: StructDesc = ["sock-filter", 8, [
+const T65: StructDesc = ["sock-filter", 8, [
   ["code", "u16", 0, 2, LE],
   ["jt", "u8", 2, 1, LE],
   ["jf", "u8", 3, 1, LE],
@@ -8934,6 +9136,7 @@ const codecs: FamilyCodecs = {
     ["tca-stab-attrs", L66, E66],
     ["tca-stats-attrs", L67, E67],
     ["u32-attrs", L68, E68],
+    ["tca-root-attrs", L69, E69],
   ],
   structs: [
     ["tcmsg", s0, structEncoder(T0)],
@@ -8997,13 +9200,15 @@ const codecs: FamilyCodecs = {
     ["tc-pedit-sel", s58, structEncoder(T58)],
     ["tc-pedit-key", s59, structEncoder(T59)],
     ["tc-vlan", s60, structEncoder(T60)],
-    ["tc-u32-sel-v2", s61, structEncoder(T61)],
-    ["tc-htb-xstats", s62, structEncoder(T62)],
-    ["tc-mirred", s63, structEncoder(T63)],
-    ["sock-filter", s64, structEncoder(T64)],
+    ["tcamsg", s61, structEncoder(T61)],
+    ["tc-u32-sel-v2", s62, structEncoder(T62)],
+    ["tc-htb-xstats", s63, structEncoder(T63)],
+    ["tc-mirred", s64, structEncoder(T64)],
+    ["sock-filter", s65, structEncoder(T65)],
   ],
   bodies: [
-    ["attrs", "tcmsg", B0, E69],
+    ["attrs", "tcmsg", B0, E70],
+    ["tca-root-attrs", "tcamsg", B1, E71],
   ],
 };
 

@@ -130,6 +130,28 @@ export interface TcFilterInput extends TcTarget {
   options?: AttrsInput['options'];
 }
 
+/** A standalone action (tc actions). */
+export interface TcAction {
+  /** Kind: 'mirred', 'gact', 'police' ... */
+  kind: string;
+  /** Index of the action among those of its kind. */
+  index: number;
+  /** The kind's options, as the spec decodes them (mirred: parms with the action, direction and device index). */
+  options?: unknown;
+  /** Statistics. */
+  stats?: TcStats;
+}
+
+/** An action to add. */
+export interface TcActionInput {
+  /** Kind: 'mirred', 'gact', 'police' ... */
+  kind: string;
+  /** Index to give it (the kernel picks one when left out). */
+  index?: number;
+  /** The kind's options, in the spec's form (mirred: `{ parms: { action, eaction, ifindex } }`). */
+  options?: unknown;
+}
+
 /** A handle as tc prints it: 'MAJ:' for a qdisc (minor 0), 'MAJ:MIN' otherwise (print_tc_classid). */
 export function formatHandle(h: number): string {
   if (h === TC_H_ROOT) return 'root';
@@ -368,6 +390,50 @@ export class TcClient {
   /** Deletes filters: one by handle, or all of a priority (or of a parent). */
   async deleteFilter(input: TcFilterInput, options: CallOptions = {}): Promise<void> {
     await this.client.request('deltfilter', (await this.filterValue(input, options, true)) as never, options);
+  }
+
+  /** Standalone actions of a kind (`tc actions ls action KIND`). */
+  async actions(kind: string, options: CallOptions = {}): Promise<TcAction[]> {
+    if (typeof kind !== 'string' || kind.length === 0) throw new TypeError(`kind must be an action kind such as 'mirred', got ${describe(kind)}`);
+    const out: TcAction[] = [];
+    const replies = await this.client.dumpAll('getaction', { 'tca-family': AF_UNSPEC, tab: [{ 1: { kind } }] } as never, options);
+    for (const m of replies as unknown as { tab?: Record<number, Record<string, unknown>>[] }[]) {
+      for (const slot of m.tab ?? []) {
+        for (const a of Object.values(slot)) {
+          const options = a.options as { parms?: { index?: number } } | undefined;
+          const action: TcAction = { kind: String(a.kind ?? kind), index: (a.index as number | undefined) ?? options?.parms?.index ?? 0 };
+          if (a.options !== undefined) action.options = a.options;
+          const stats = a.stats !== undefined ? statsOf({ stats2: a.stats } as unknown as TcMessage) : undefined;
+          if (stats) action.stats = stats;
+          out.push(action);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Adds a standalone action (`tc actions add action KIND ... index N`). */
+  async addAction(input: TcActionInput, options: CallOptions = {}): Promise<void> {
+    if (typeof input !== 'object' || input === null || typeof input.kind !== 'string' || input.kind.length === 0)
+      throw new TypeError(`action.kind must be an action kind such as 'mirred', got ${describe(input?.kind)}`);
+    const act: Record<string, unknown> = { kind: input.kind };
+    if (input.index !== undefined) act.index = checkInteger(input.index, 'action.index', 1, 0xffffffff);
+    if (input.options !== undefined) act.options = input.options;
+    await this.client.request('newaction', { 'tca-family': AF_UNSPEC, tab: [{ 1: act }] } as never, { ...options, flags: NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL });
+  }
+
+  /** Deletes a standalone action by kind and index. */
+  async deleteAction(kind: string, index: number, options: CallOptions = {}): Promise<void> {
+    if (typeof kind !== 'string' || kind.length === 0) throw new TypeError(`kind must be an action kind such as 'mirred', got ${describe(kind)}`);
+    await this.client.request('delaction', { 'tca-family': AF_UNSPEC, tab: [{ 1: { kind, index: checkInteger(index, 'index', 1, 0xffffffff) } }] } as never, options);
+  }
+
+  /** Filter chains of a device's qdisc or block (`tc chain show dev DEV [parent P]`). */
+  async chains(dev: string | number, parent: string = 'root', options: CallOptions = {}): Promise<number[]> {
+    const index = await this.index(dev, 'dev', options);
+    const parentValue = parent === 'ingress' ? 0xffff0000 : parseHandle(parent, 'parent');
+    const replies = await this.client.dumpAll('getchain', { family: AF_UNSPEC, ifindex: index, parent: parentValue } as never, options);
+    return (replies as unknown as { chain?: number }[]).map((c) => c.chain ?? 0);
   }
 
   /** Closes the socket. */

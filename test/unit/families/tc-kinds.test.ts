@@ -29,7 +29,7 @@ function message(v: Vector): MessageView {
 }
 
 function decode(v: Vector): Record<string, unknown> {
-  return (tc.decodeRequest(message(v)) as { msg: Record<string, unknown> }).msg;
+  return (tc.decodeRequest(message(v)) as unknown as { msg: Record<string, unknown> }).msg;
 }
 
 const byKind = (kind: string): Vector => VECTORS.find((v) => v.command.includes(` ${kind} `))!;
