@@ -19,7 +19,8 @@ Commands:
   bridge    like iproute2's bridge (fdb, link, mdb, vlan, monitor)
   tc        like tc 6.1: qdisc, class (htb), filter (u32, bpf, mirred) show|add|change|replace|del; monitor
   link, address, route, neighbour, rule, nexthop, xfrm, monitor, netns, tuntap,
-  mroute, mrule, sr, ioam, fou, l2tp (and ip's other objects as they land)
+  maddress, netconf, ntable, addrlabel, vrf, stats, tcpmetrics, mptcp,
+  mroute, mrule, sr, ioam, fou, l2tp; -batch FILE
             iproute2-style, as ip 6.1: nlkit [ OPTIONS ] OBJECT { COMMAND | help }
             (nlkit help, nlkit OBJECT help: ip's usage texts)
 
