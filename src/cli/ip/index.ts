@@ -47,7 +47,7 @@ const OBJECTS: readonly (readonly [string, ObjectRunner | undefined])[] = [
   ['l2tp', async (ctx, argv) => (await import('./l2tp.js')).runL2tp(ctx, argv)],
   ['fou', async (ctx, argv) => (await import('./fou.js')).runFou(ctx, argv)],
   ['ila', undefined],
-  ['macsec', undefined],
+  ['macsec', async (ctx, argv) => (await import('./macsec.js')).runMacsec(ctx, argv)],
   ['tunnel', undefined],
   ['tunl', undefined],
   ['tuntap', lazy(async () => (await import('./tuntap.js')).runTuntap)],

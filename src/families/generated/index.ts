@@ -34,6 +34,8 @@ export const generatedFamilies = {
   "l2tp": (): Promise<Family> => import("./l2tp.js").then((m) => m.family as unknown as Family),
   /** Loads the lockd family from ./lockd.js. */
   "lockd": (): Promise<Family> => import("./lockd.js").then((m) => m.family as unknown as Family),
+  /** Loads the macsec family from ./macsec.js. */
+  "macsec": (): Promise<Family> => import("./macsec.js").then((m) => m.family as unknown as Family),
   /** Loads the mptcp_pm family from ./mptcp_pm.js. */
   "mptcp_pm": (): Promise<Family> => import("./mptcp_pm.js").then((m) => m.family as unknown as Family),
   /** Loads the net-shaper family from ./net-shaper.js. */
