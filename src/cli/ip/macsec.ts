@@ -483,7 +483,8 @@ function printSaList(ctx: IpContext, p: Printer, prefix: string, list: Array<Rec
       }
       p.jsonOnly('active', state !== 0);
       p.fp(` state ${state ? 'on' : 'off'},`);
-      p.any('key', ' key %s\n', Buffer.from(sa.keyid ?? new Uint8Array()).toString('hex'));
+      // hexstring_n2a() into SPRINT_BUF's 64 bytes: at most 31 bytes are shown.
+      p.any('key', ' key %s\n', Buffer.from((sa.keyid ?? new Uint8Array()).subarray(0, 31)).toString('hex'));
       printStats(ctx, p, prefix, names, sa.stats);
       p.close();
     }
