@@ -152,7 +152,7 @@ describe.skipIf(!canUseKernel)('taskstats', () => {
 
   it('reports exits it could not keep as an overrun marker in-band, and goes on delivering', async () => {
     await using small = await TaskstatsClient.open({ rcvbuf: 4096 });
-    const exits = await small.subscribe({ cpus: ONLINE, maxQueue: 1, signal: AbortSignal.timeout(30_000) });
+    const exits = await small.subscribe({ cpus: ONLINE, maxQueue: 1, signal: AbortSignal.timeout(55_000) });
     // Nothing is read while 100 children exit: the queue holds one, the socket's small buffer a few.
     // The kernel sends a task's statistics before its parent learns of the exit (do_exit()).
     const children = Array.from({ length: 100 }, () => spawn('/bin/true', { stdio: 'ignore' }));

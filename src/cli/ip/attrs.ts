@@ -11,6 +11,8 @@ import { formatIPv4, formatIPv6, formatMac } from '../../core/address.js';
 import type { MessageView } from '../../core/message.js';
 import type { ByteText } from './json.js';
 
+// struct nlattr { __u16 nla_len; __u16 nla_type; } (include/uapi/linux/netlink.h).
+const NLA_TYPE_OFFSET = 2;
 const LE = HOST_LITTLE_ENDIAN;
 
 /** One attribute's data: a view of its bytes with typed getters. */
@@ -117,7 +119,7 @@ export class AttrTable {
         for (const r = reader.reset(buffer, start, end, dv); r.next(););
         break;
       }
-      const raw = dv.getUint16(pos + 2, LE);
+      const raw = dv.getUint16(pos + NLA_TYPE_OFFSET, LE);
       const type = raw & NLA_TYPE_MASK;
       const data = pos + NLA_HDRLEN;
       pos += (len + 3) & ~3;
