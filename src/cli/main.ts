@@ -20,7 +20,7 @@ Commands:
   tc        like tc 6.1: qdisc, class (htb), filter (u32, bpf, mirred) show|add|change|replace|del; monitor
   link, address, route, neighbour, rule, nexthop, xfrm, monitor, netns, tuntap,
   maddress, netconf, ntable, addrlabel, vrf, stats, tcpmetrics, mptcp,
-  mroute, mrule, sr, ioam, fou, l2tp; -batch FILE
+  mroute, mrule, sr, ioam, fou, l2tp, macsec; -batch FILE
             iproute2-style, as ip 6.1: nlkit [ OPTIONS ] OBJECT { COMMAND | help }
             (nlkit help, nlkit OBJECT help: ip's usage texts)
 
