@@ -23,6 +23,7 @@ import type { Family } from '../../schema/family.js';
 import { CommandError } from '../error.js';
 import { duparg2, invarg, matches, parseAddr } from '../ip/args.js';
 import { usage, type IpContext } from '../ip/context.js';
+import { atoi } from '../ip/numbers.js';
 import type { Printer } from '../ip/printer.js';
 import { familyClient, flagBits } from './common.js';
 
@@ -156,12 +157,6 @@ async function show(ctx: IpContext, argv: string[]): Promise<number> {
   }
   ctx.listEnd();
   return 0;
-}
-
-// atoi(): leading digits, 0 for none.
-function atoi(s: string): number {
-  const m = /^\s*([+-]?\d+)/.exec(s);
-  return m ? Number(m[1]) | 0 : 0;
 }
 
 // state_a2n().

@@ -9,7 +9,7 @@ import { CommandError } from '../error.js';
 import type { CommandIO } from '../ynl.js';
 import { matches } from '../ip/args.js';
 import { IpContext, usage, type IpOptions } from '../ip/context.js';
-import { checkNetns, kernelErrorText } from '../ip/index.js';
+import { checkNetns, isColor, kernelErrorText } from '../ip/index.js';
 import { nlkitVersion } from '../version.js';
 
 /** bridge.c's usage(): printed on stderr, exit 255. */
@@ -72,15 +72,6 @@ export function parseBridgeOptions(argv: readonly string[]): { options: IpOption
     else throw usage(`Option "${opt}" is unknown, try "bridge help".`);
   }
   return { options, at: i };
-}
-
-// matches_color(): -c[olor][=always|auto|never].
-function isColor(opt: string): boolean {
-  const eq = opt.indexOf('=');
-  const name = eq >= 0 ? opt.slice(0, eq) : opt;
-  if (!matches(name, '-color')) return false;
-  const v = eq >= 0 ? opt.slice(eq + 1) : '';
-  return v === '' || v === 'always' || v === 'auto' || v === 'never';
 }
 
 /** Runs `nlkit bridge ARGV` and resolves with bridge's exit status. */

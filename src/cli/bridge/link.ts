@@ -21,6 +21,7 @@ import type { Obj } from '../../schema/runtime.js';
 import { CommandError } from '../error.js';
 import { duparg, matches } from '../ip/args.js';
 import { usage, type IpContext } from '../ip/context.js';
+import { atoi } from '../ip/numbers.js';
 import { linkFlagNames } from '../ip/linkprint.js';
 import type { Printer } from '../ip/printer.js';
 import { familyClient, printNameAndLink } from './common.js';
@@ -155,11 +156,6 @@ function onOff(key: string, v: string): number {
   if (v === 'on') return 1;
   if (v === 'off') return 0;
   throw new CommandError(`Error: argument of "${key}" must be one of "off", "on", not "${v}"`, 234);
-}
-
-function atoi(s: string): number {
-  const m = /^\s*([+-]?\d+)/.exec(s);
-  return m ? Number(m[1]) | 0 : 0;
 }
 
 // brlink_modify().

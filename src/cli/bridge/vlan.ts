@@ -10,6 +10,7 @@ import type { Family } from '../../schema/family.js';
 import { CommandError } from '../error.js';
 import { duparg, matches } from '../ip/args.js';
 import { usage, type IpContext } from '../ip/context.js';
+import { atoi } from '../ip/numbers.js';
 import type { BridgeLinkMessage } from './link.js';
 import { familyClient } from './common.js';
 
@@ -38,11 +39,6 @@ const VLAN_USAGE = `Usage: bridge vlan { add | del } vid VLAN_ID dev DEV [ tunne
 
 // The header bridge prints: "%-16s  %-" VLAN_ID_LEN "s" (IFNAMSIZ 16, VLAN_ID_LEN 9).
 const HEADER = `${'port'.padEnd(16)}  ${'vlan-id'.padEnd(9)}\n`;
-
-function atoi(s: string): number {
-  const m = /^\s*([+-]?\d+)/.exec(s);
-  return m ? Number(m[1]) | 0 : 0;
-}
 
 /** print_vlan_info(): the VLANs of one port. */
 export function printVlanInfo(ctx: IpContext, index: number, infos: readonly BridgeVlanInfo[], filterVid: number): void {

@@ -183,8 +183,8 @@ export function parseGlobalOptions(argv: readonly string[], openNetns?: (name: s
   return { options, at: i, ...(batch !== undefined ? { batch } : {}), ...(force ? { force } : {}) };
 }
 
-// matches_color(): -c[olor][=always|auto|never].
-function isColor(opt: string): boolean {
+/** matches_color(): -c[olor][=always|auto|never] (ip, bridge and tc read it alike). */
+export function isColor(opt: string): boolean {
   const eq = opt.indexOf('=');
   const name = eq >= 0 ? opt.slice(0, eq) : opt;
   if (!matches(name, '-color')) return false;

@@ -9,7 +9,7 @@ import { CommandError } from '../error.js';
 import type { CommandIO } from '../ynl.js';
 import { matches } from '../ip/args.js';
 import { IpContext, usage, type IpOptions } from '../ip/context.js';
-import { checkNetns, kernelErrorText } from '../ip/index.js';
+import { checkNetns, isColor, kernelErrorText } from '../ip/index.js';
 import { nlkitVersion } from '../version.js';
 
 /** tc.c's usage(): printed on stderr. */
@@ -84,15 +84,6 @@ export function parseTcOptions(argv: readonly string[]): { options: TcOptions; a
     else throw usage(`Option "${opt}" is unknown, try "tc -help".`);
   }
   return { options, at: i };
-}
-
-// matches_color(): -c[olor][=always|auto|never].
-function isColor(opt: string): boolean {
-  const eq = opt.indexOf('=');
-  const name = eq >= 0 ? opt.slice(0, eq) : opt;
-  if (!matches(name, '-color')) return false;
-  const v = eq >= 0 ? opt.slice(eq + 1) : '';
-  return v === '' || v === 'always' || v === 'auto' || v === 'never';
 }
 
 // tc.c's do_cmd(), in its order.
