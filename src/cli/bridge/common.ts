@@ -1,10 +1,8 @@
 // What the bridge objects share: the generated families on the command's
-// socket, flag arrays back to bits, and bridge's own small printers.
+// socket, and flag arrays back to bits.
 import { FamilyClient } from '../../families/client.js';
 import type { Family } from '../../schema/family.js';
 import type { IpContext } from '../ip/context.js';
-import type { Printer } from '../ip/printer.js';
-import { IFF_UP } from '../../families/route/constants.js';
 
 const clients = new WeakMap<IpContext, Map<string, FamilyClient>>();
 
@@ -30,25 +28,4 @@ export function flagBits(value: readonly (string | number)[] | undefined, names:
         }
   }
   return bits >>> 0;
-}
-
-/**
- * print_name_and_link(): the name, as NAME@LINK in text when the link has a
- * lower device (JSON puts `link` first), and whether that lower device is
- * down (M-DOWN).
- */
-export function printNameAndLink(ctx: IpContext, p: Printer, fmt: string, name: string, link: number | undefined): boolean {
-  let mdown = false;
-  let shown = name;
-  if (link !== undefined) {
-    if (link) {
-      const lower = ctx.indexName(link);
-      if (ctx.options.json) p.jsonOnly('link', lower);
-      else shown = `${name}@${lower}`;
-      mdown = !(ctx.indexFlags(link) & IFF_UP);
-    } else if (ctx.options.json) p.null('link');
-    else shown = `${name}@NONE`;
-  }
-  p.any('ifname', fmt, shown);
-  return mdown;
 }

@@ -22,9 +22,9 @@ import { CommandError } from '../error.js';
 import { duparg, matches } from '../ip/args.js';
 import { usage, type IpContext } from '../ip/context.js';
 import { atoi } from '../ip/numbers.js';
-import { linkFlagNames } from '../ip/linkprint.js';
+import { linkFlagNames, printNameAndLinkOf } from '../ip/linkprint.js';
 import type { Printer } from '../ip/printer.js';
-import { familyClient, printNameAndLink } from './common.js';
+import { familyClient } from './common.js';
 
 const LINK_USAGE = `Usage: bridge link set dev DEV [ cost COST ] [ priority PRIO ] [ state STATE ]
                                [ guard {on | off} ]
@@ -101,7 +101,8 @@ export async function printBridgeLink(ctx: IpContext, p: Printer, m: BridgeLinkM
   const name = m.ifname ?? ctx.indexName(index);
   if (deleted) p.bool('deleted', 'Deleted ', true);
   p.any('ifindex', '%d: ', index);
-  const mdown = printNameAndLink(ctx, p, '%s: ', name, m.link);
+  // br_fill_ifinfo() sends no IFLA_LINK_NETNSID.
+  const mdown = printNameAndLinkOf(ctx, p, '%s: ', name, m.link, false);
   const names = linkFlagNames(m['ifi-flags'] ?? 0, mdown);
   if (p.json) {
     p.openArray('flags');

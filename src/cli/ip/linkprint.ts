@@ -612,13 +612,16 @@ export function linkSummary(m: MessageView): LinkSummary | undefined {
  * lower link of this namespace is down.
  */
 function printNameAndLink(ctx: IpContext, p: Printer, fmt: string, index: number, tb: AttrTable): boolean {
-  let name = tb.get(C.IFLA_IFNAME)?.str() ?? `if${index}`;
-  let mdown = false;
   const a = tb.get(C.IFLA_LINK);
-  if (a) {
-    const iflink = a.u32();
+  return printNameAndLinkOf(ctx, p, fmt, tb.get(C.IFLA_IFNAME)?.str() ?? `if${index}`, a ? a.u32() : undefined, tb.has(C.IFLA_LINK_NETNSID));
+}
+
+/** print_name_and_link on values already read: the link's name, its IFLA_LINK (undefined when absent), whether IFLA_LINK_NETNSID came with it. */
+export function printNameAndLinkOf(ctx: IpContext, p: Printer, fmt: string, name: string, iflink: number | undefined, otherNetns: boolean): boolean {
+  let mdown = false;
+  if (iflink !== undefined) {
     if (iflink) {
-      if (tb.get(C.IFLA_LINK_NETNSID)) {
+      if (otherNetns) {
         if (p.json) p.jsonOnly('link_index', iflink);
         else name = `${name}@if${iflink}`;
       } else {
