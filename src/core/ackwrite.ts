@@ -115,7 +115,7 @@ export interface DoneMessageFields {
 export function writeDoneMessage(w: MessageWriter, fields: DoneMessageFields): MessageWriter {
   const errno = fields.errno ?? 0;
   checkErrno(errno);
-  const tlvs = errno !== 0 && hasTlvs(fields.extAck);
+  const tlvs = hasTlvs(fields.extAck); // a complete dump may carry a warning (netlink_dump_done())
   const wasEmpty = w.length === 0;
   w.beginMessage(NLMSG_DONE, NLM_F_MULTI | (tlvs ? NLM_F_ACK_TLVS : 0), fields.seq, fields.portId);
   try {

@@ -94,7 +94,7 @@ export type ReplyOf<F, K, M extends 'do' | 'dump'> = K extends keyof OpsOf<F> ? 
 /** The decoded messages of F: `{ name, msg }` by operation name. */
 export type MessageOf<F> = F extends Family<object, infer M> ? M : DecodedMessage;
 
-const CALL_OPTIONS = new Set(['signal', 'timeout', 'flags', 'retry']);
+const CALL_OPTIONS = new Set(['signal', 'timeout', 'flags', 'retry', 'onWarning']);
 
 /** Options are checked before anything is sent: an unknown key is a TypeError naming it. */
 function checkOptions(options: object, field: string): void {
@@ -182,6 +182,7 @@ export class FamilyClient<F extends Family<object, unknown> = Family> {
     };
     if (options.signal) out.signal = options.signal;
     if (options.timeout !== undefined) out.timeout = options.timeout;
+    if (options.onWarning !== undefined) out.onWarning = options.onWarning;
     if (this.port !== undefined) out.port = this.port;
     return out;
   }

@@ -91,6 +91,7 @@ export class DumpOperation {
       if (done.errno !== 0) {
         this.socket.finishDump(this, this.socket.kernelError(done.errno, done.extAck, this.seq!, this.sent!, this.options));
       } else {
+        if (done.extAck?.message) this.socket.warn(done.extAck.message, this.options);
         this.socket.finishDump(this);
       }
       return;

@@ -106,7 +106,12 @@ export interface OpenOptions {
    * protocols only the kernel (port 0) is heard.
    */
   userSenders?: boolean;
+  /** Receives the kernel's warnings for every request and dump on this socket that has no onWarning of its own (see CallOptions.onWarning). */
+  onWarning?: WarningHandler;
 }
+
+/** Receives the extended-ack message the kernel attached to a successful request or dump. */
+export type WarningHandler = (message: string) => void;
 
 /** Options every I/O call takes. */
 export interface CallOptions {
@@ -114,6 +119,12 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** Milliseconds before the call fails with a NetlinkTimeoutError. */
   timeout?: number;
+  /**
+   * Called with the extended-ack message of a request or dump that succeeded
+   * (the kernel's warning, e.g. a qdisc option it ignored; iproute2 prints it
+   * as "Warning: ..."). Without it the socket's onWarning, else nothing.
+   */
+  onWarning?: WarningHandler;
 }
 
 /** Options of {@link NetlinkSocket.request}. */
@@ -219,6 +230,7 @@ function checkOptions(options: CallOptions | undefined): void {
     throw new RangeError(`timeout must be a positive number of milliseconds, got ${String(options.timeout)}`);
   }
   if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) throw new TypeError('signal must be an AbortSignal');
+  if (options.onWarning !== undefined && typeof options.onWarning !== 'function') throw new TypeError('onWarning must be a function');
   const port = (options as RequestOptions).port;
   if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 0xffffffff)) {
     throw new RangeError(`port must be a 32-bit port id, got ${String(port)}`);
@@ -279,6 +291,7 @@ export class NetlinkSocket {
   private isPinned = false;
   private pausedBy = new Set<object>();
   private nativePaused = false;
+  private onWarning: WarningHandler | undefined;
   private readonly counters = { received: 0, dropped: 0, unmatched: 0, overruns: 0, truncated: 0 };
 
   private constructor(
@@ -322,6 +335,7 @@ export class NetlinkSocket {
       throw new RangeError(`protocol must be a netlink protocol number 0..31, got ${String(protocol)}`);
     }
     if (options === null || typeof options !== 'object') throw new TypeError('options must be an object');
+    if (options.onWarning !== undefined && typeof options.onWarning !== 'function') throw new TypeError('onWarning must be a function');
     const netns = options.netns === undefined ? null : resolveNetnsTarget(options.netns);
     const rcvbuf = options.rcvbuf ?? DEFAULT_RCVBUF;
     if (!Number.isInteger(rcvbuf) || rcvbuf < 1024 || rcvbuf > 0x7fffffff) throw new RangeError(`rcvbuf must be an integer 1024..2147483647, got ${String(rcvbuf)}`);
@@ -378,6 +392,7 @@ export class NetlinkSocket {
       }
       if (options.sndbuf !== undefined) native.setSendBuffer(options.sndbuf);
       sock = new NetlinkSocket(protocol, native, actual, slabSize, impl.maxDatagram, framing, options.userSenders ?? false);
+      sock.onWarning = options.onWarning;
       weak = new WeakRef(sock);
       FORGOTTEN.register(sock, native, sock);
       return sock;
@@ -1018,19 +1033,42 @@ export class NetlinkSocket {
         op.reject(err as Error);
         return;
       }
-      if (ack.errno !== 0) op.reject(this.kernelError(ack.errno, ack.extAck, op.seq, op.request, op.options));
-      else if (op.options.replyAfterAck && op.replies.length === 0)
+      if (ack.errno !== 0) {
+        op.reject(this.kernelError(ack.errno, ack.extAck, op.seq, op.request, op.options));
+        return;
+      }
+      if (ack.extAck?.message) this.warn(ack.extAck.message, op.options);
+      if (this.isClosed) return;
+      if (op.options.replyAfterAck && op.replies.length === 0)
         op.acked = true; // the answer is still to come
       else op.resolve(op.replies);
     } else if (type === NLMSG_DONE) {
       // A multipart answer to a `do`: the acknowledgement still follows,
       // unless it came first (replyAfterAck).
       const done = parseDoneMessage(msg);
-      if (done.errno !== 0) op.reject(this.kernelError(done.errno, done.extAck, op.seq, op.request, op.options));
-      else if (op.acked) op.resolve(op.replies);
+      if (done.errno !== 0) {
+        op.reject(this.kernelError(done.errno, done.extAck, op.seq, op.request, op.options));
+        return;
+      }
+      if (done.extAck?.message) this.warn(done.extAck.message, op.options);
+      if (!this.isClosed && op.acked) op.resolve(op.replies);
     } else if (type !== NLMSG_NOOP && type !== NLMSG_OVERRUN) {
       op.replies.push(msg);
       if (op.acked && !(msg.flags & NLM_F_MULTI)) op.resolve(op.replies);
+    }
+  }
+
+  /** @internal Hands the kernel's warning on a successful call to the call's handler, else the socket's. */
+  warn(message: string, options: CallOptions): void {
+    const handler = options.onWarning ?? this.onWarning;
+    if (!handler) return;
+    try {
+      handler(message);
+    } catch (err) {
+      // Not inside the receive path: a throwing handler must not leave replies half-routed.
+      queueMicrotask(() => {
+        throw err;
+      });
     }
   }
 

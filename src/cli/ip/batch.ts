@@ -18,7 +18,7 @@ import { errnoDescription, errnoNumber } from '../../core/errno.js';
 import type { MessageView } from '../../core/message.js';
 import type { NetlinkSocket } from '../../io/socket.js';
 import { CommandError } from '../error.js';
-import { IpContext, type IpIO, type IpOptions } from './context.js';
+import { IpContext, kernelErrorText, type IpIO, type IpOptions } from './context.js';
 
 /** The longest argument vector a line may have (MAX_ARGS of include/utils.h, the NULL included). */
 const MAX_ARGS = 512;
@@ -135,8 +135,7 @@ function report(err: unknown, ctx: IpContext, io: IpIO): { fatal: boolean; code:
     return { fatal: err.exitCode === 255 || (err.exitCode === 1 && EXITS_1.test(err.message)), code: err.exitCode };
   }
   if (err instanceof NetlinkError) {
-    const msg = err.extAck?.message;
-    io.stderr(msg ? `Error: ${msg}${msg.endsWith('.') ? '' : '.'}\n` : `RTNETLINK answers: ${errnoDescription(err.errno)}\n`);
+    io.stderr(kernelErrorText(err));
     return { fatal: false, code: 2 };
   }
   const e = err as { message?: string };

@@ -3,6 +3,7 @@
 // never changes namespace), the interface name cache iproute2 keeps in
 // ll_map.c, output, and the errors that end a command with ip's exit codes.
 import { NetlinkError } from '../../core/errors.js';
+import { errnoDescription } from '../../core/errno.js';
 import { MessageWriter } from '../../core/writer.js';
 import type { MessageView } from '../../core/message.js';
 import { AF_UNSPEC, NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST } from '../../core/constants.js';
@@ -64,6 +65,17 @@ export interface LinkEntry {
 }
 
 /** The state one command runs with. */
+/** print_ext_ack_msg() of iproute2's libnetlink: "Error: ..." or "Warning: ...", ending with a full stop. */
+export function extAckLine(isError: boolean, msg: string): string {
+  return `${isError ? 'Error' : 'Warning'}: ${msg}${msg.endsWith('.') ? '' : '.'}\n`;
+}
+
+/** ip's rendering of a kernel refusal: the ext-ack message, or strerror. */
+export function kernelErrorText(err: NetlinkError): string {
+  const msg = err.extAck?.message;
+  return msg ? extAckLine(true, msg) : `RTNETLINK answers: ${errnoDescription(err.errno)}\n`;
+}
+
 export class IpContext {
   private sock: NetlinkSocket | undefined;
   private links: Map<number, LinkEntry> | undefined;
@@ -82,6 +94,11 @@ export class IpContext {
       const { netns, rcvbuf } = this.options;
       // The kernel raises a tiny buffer to its own minimum; nlkit's sockets take at least 1 KiB.
       this.sock = await NetlinkSocket.open(0, {
+        // The kernel's warnings on requests that succeed, printed as libnetlink prints them.
+        onWarning: (msg) => {
+          this.flush();
+          this.io.stderr(extAckLine(false, msg));
+        },
         ...(netns !== undefined ? { netns } : {}),
         ...(rcvbuf !== undefined ? { rcvbuf: Math.min(Math.max(rcvbuf, 1024), 0x7fffffff) } : {}),
       });

@@ -10,7 +10,7 @@ import { errnoDescription, errnoNumber } from '../../core/errno.js';
 import { AF_INET, AF_INET6, AF_PACKET, AF_UNSPEC, AF_BRIDGE, AF_MPLS } from '../../core/constants.js';
 import { matches, readFamily } from './args.js';
 import { CommandError } from '../error.js';
-import { IpContext, usage, type IpIO, type IpOptions } from './context.js';
+import { IpContext, kernelErrorText, usage, type IpIO, type IpOptions } from './context.js';
 import { getUnsigned } from './numbers.js';
 import { IP_USAGE } from './usage.js';
 import { nlkitVersion } from '../version.js';
@@ -192,12 +192,7 @@ export function isColor(opt: string): boolean {
   return v === '' || v === 'always' || v === 'auto' || v === 'never';
 }
 
-/** ip's rendering of a kernel refusal: the ext-ack message, or strerror. */
-export function kernelErrorText(err: NetlinkError): string {
-  const msg = err.extAck?.message;
-  if (msg) return `Error: ${msg}${msg.endsWith('.') ? '' : '.'}\n`;
-  return `RTNETLINK answers: ${errnoDescription(err.errno)}\n`;
-}
+export { kernelErrorText };
 
 /** One command of a batch (ip_batch_cmd): the object its first word names, run in the batch's context. */
 function runLine(ctx: IpContext, argv: string[]): Promise<number> {

@@ -68,6 +68,27 @@ describe('the protocol over a fake kernel', () => {
       expect(err.message).toMatch(/^GET failed: /);
     });
 
+    it("hands the kernel's warning on a successful request to onWarning, the call's before the socket's", async () => {
+      const kernel = new FakeKernel({ handler: (req) => req.reply([entry(1)]).ack(0, { message: 'option ignored' }) });
+      const socketWarnings: string[] = [];
+      const sock = await kernel.open(Protocol.ROUTE, { onWarning: (m) => socketWarnings.push(m) });
+      sockets.push(sock);
+      const callWarnings: string[] = [];
+      expect((await sock.request(message(GET), { onWarning: (m) => callWarnings.push(m) })).map(idOf)).toEqual([1]);
+      expect(callWarnings).toEqual(['option ignored']);
+      expect(socketWarnings).toEqual([]);
+      await sock.request(message(GET));
+      expect(socketWarnings).toEqual(['option ignored']);
+    });
+
+    it('rejects an onWarning that is not a function before sending', async () => {
+      const kernel = new FakeKernel({ handler: (req) => req.ack() });
+      const sock = await open(kernel);
+      await expect(sock.request(message(GET), { onWarning: 'print' as never })).rejects.toThrow(new TypeError('onWarning must be a function'));
+      expect(kernel.requests.length).toBe(0);
+      await expect(kernel.open(Protocol.ROUTE, { onWarning: 1 as never })).rejects.toThrow(new TypeError('onWarning must be a function'));
+    });
+
     it('times out and frees its sequence number: a late answer is counted as unmatched', async () => {
       let late: FakeRequest | undefined;
       const kernel = new FakeKernel({ handler: (req) => void (late = req) });
@@ -209,6 +230,14 @@ describe('the protocol over a fake kernel', () => {
       const kernel = new FakeKernel({ handler: (req) => req.ack(16, { message: 'dump in progress' }) });
       const sock = await open(kernel);
       await expect(sock.dumpAll(message(GET))).rejects.toMatchObject({ code: 'EBUSY', extAck: { message: 'dump in progress' } });
+    });
+
+    it("hands the warning of a dump's NLMSG_DONE to onWarning and still yields every message", async () => {
+      const kernel = new FakeKernel({ handler: (req) => req.reply([entry(1), entry(2)].map((e) => ({ ...e, flags: 2 }))).done(0, { message: 'filter ignored' }) });
+      const sock = await open(kernel);
+      const warnings: string[] = [];
+      expect((await sock.dumpAll(message(GET), { onWarning: (m) => warnings.push(m) })).map(idOf)).toEqual([1, 2]);
+      expect(warnings).toEqual(['filter ignored']);
     });
 
     it('reports a dump that fails midway (NLMSG_DONE with an error) after its messages', async () => {
