@@ -17,6 +17,8 @@ export class LazyFamily<F> {
     /** The family's name, for errors. */
     readonly name: string,
     private readonly importer: () => Promise<FamilyModule<F>>,
+    /** What to do about it, for the error of get() before a load (e.g. 'open an XfrmClient first, or await xfrm.loadXfrmFamily()'). */
+    private readonly hint = 'open a client first (or await its load())',
   ) {}
 
   /** Imports the family's module once; later calls return the same family. */
@@ -39,7 +41,7 @@ export class LazyFamily<F> {
 
   /** The family, once loaded (a client's `open()` loads it). */
   get(): F {
-    if (this.value === undefined) throw new Error(`the ${this.name} family is not loaded yet: open a client first (or await its load())`);
+    if (this.value === undefined) throw new Error(`the ${this.name} family is not loaded yet: ${this.hint}`);
     return this.value;
   }
 }

@@ -27,4 +27,9 @@ describe('LazyFamily', () => {
     await expect(lazy.load()).rejects.toThrow('no module');
     expect(await lazy.load()).toBe(7);
   });
+
+  it('says how to load the family when it is read too early, in the words its owner gave', () => {
+    const lazy = new LazyFamily('xfrm', async () => ({ family: 1 }), 'open an XfrmClient first, or await xfrm.loadXfrmFamily()');
+    expect(() => lazy.get()).toThrow(new Error('the xfrm family is not loaded yet: open an XfrmClient first, or await xfrm.loadXfrmFamily()'));
+  });
 });
