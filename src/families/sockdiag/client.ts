@@ -5,30 +5,39 @@
 // (get) and a reply operation (sock): requests are encoded with the first,
 // every message of the answer decoded with the second.
 import { checkInteger, describe } from '../../core/check.js';
-import { NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST } from '../../core/constants.js';
+import { NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST, Protocol } from '../../core/constants.js';
 import type { MessageView } from '../../core/message.js';
 import { MessageWriter } from '../../core/writer.js';
 import { NetlinkSocket, type CallOptions, type OpenOptions } from '../../io/socket.js';
 import { isOverrun, type Overrun, type SubscribeOptions } from '../../io/subscription.js';
 import { FamilyClient } from '../client.js';
 import type { StructRest } from '../../schema/runtime.js';
-import {
-  family as inetFamily,
-  type InetDiagExt,
-  type InetDiagSockoptFlags,
-  type SkMeminfo,
-  type SockMessage as InetDiagMsgMessage,
-  type TcpInfo as TcpInfoStruct,
-  type TcpState,
+import type {
+  family as inetFamilyValue,
+  InetDiagExt,
+  InetDiagSockoptFlags,
+  SkMeminfo,
+  SockMessage as InetDiagMsgMessage,
+  TcpInfo as TcpInfoStruct,
+  TcpState,
 } from '../generated/sock-diag-inet.js';
 import { TCP_STATE_NAMES } from '../generated/sock-diag-inet.constants.js';
-import { family as netlinkFamily, type NetlinkDiagFlags, type SockMessage as NetlinkDiagMsgMessage } from '../generated/sock-diag-netlink.js';
-import { family as packetFamily, type PacketDiagInfoFlags, type SockMessage as PacketDiagMsgMessage } from '../generated/sock-diag-packet.js';
-import { family as unixFamily, type SocketType, type SockMessage as UnixDiagMsgMessage } from '../generated/sock-diag-unix.js';
+import type { family as netlinkFamilyValue, NetlinkDiagFlags, SockMessage as NetlinkDiagMsgMessage } from '../generated/sock-diag-netlink.js';
+import type { family as packetFamilyValue, PacketDiagInfoFlags, SockMessage as PacketDiagMsgMessage } from '../generated/sock-diag-packet.js';
+import type { family as unixFamilyValue, SocketType, SockMessage as UnixDiagMsgMessage } from '../generated/sock-diag-unix.js';
+import { LazyFamily } from '../lazy.js';
 import { formatAddress, parseAddress } from './address.js';
 import { checkFilter, compileFilter, matchFilter, type SockFilter } from './filter.js';
 
 export type { TcpState, SocketType, InetDiagExt, InetDiagSockoptFlags, NetlinkDiagFlags, PacketDiagInfoFlags };
+
+// The generated families, each imported when a SockDiagClient first asks for
+// its kind of socket rather than with 'nlkit'. The to*Socket conversions
+// below work on decoded objects and need none of them.
+const inetFamily = new LazyFamily<typeof inetFamilyValue>('sock-diag-inet', () => import('../generated/sock-diag-inet.js'));
+const unixFamily = new LazyFamily<typeof unixFamilyValue>('sock-diag-unix', () => import('../generated/sock-diag-unix.js'));
+const netlinkFamily = new LazyFamily<typeof netlinkFamilyValue>('sock-diag-netlink', () => import('../generated/sock-diag-netlink.js'));
+const packetFamily = new LazyFamily<typeof packetFamilyValue>('sock-diag-packet', () => import('../generated/sock-diag-packet.js'));
 
 // include/linux/socket.h
 const AF_UNIX = 1;
@@ -641,11 +650,11 @@ export class SockDiagClient implements AsyncDisposable {
     checkObject(options, 'options');
     const { socket, ...open } = options;
     if (socket !== undefined) {
-      if (!(socket instanceof NetlinkSocket) || socket.protocol !== inetFamily.protonum)
-        throw new TypeError(`options.socket: expected a NETLINK_SOCK_DIAG (${inetFamily.protonum}) NetlinkSocket`);
+      if (!(socket instanceof NetlinkSocket) || socket.protocol !== Protocol.SOCK_DIAG)
+        throw new TypeError(`options.socket: expected a NETLINK_SOCK_DIAG (${Protocol.SOCK_DIAG}) NetlinkSocket`);
       return new SockDiagClient(socket, false, open);
     }
-    return new SockDiagClient(await NetlinkSocket.open(inetFamily.protonum, open), true, open);
+    return new SockDiagClient(await NetlinkSocket.open(Protocol.SOCK_DIAG, open), true, open);
   }
 
   private async *dumpMessages(request: Uint8Array, options: CallOptions): AsyncGenerator<MessageView> {
@@ -665,9 +674,10 @@ export class SockDiagClient implements AsyncDisposable {
     const filter = query.filter === undefined ? undefined : checkFilter(query.filter, 'query.filter');
     const bytecode = filter ? compileFilter(filter) : undefined;
     const families = query.family === 'inet' ? [AF_INET] : query.family === 'inet6' ? [AF_INET6] : [AF_INET, AF_INET6];
+    const inet = await inetFamily.load();
     for (const af of families) {
       const w = this.writer.reset();
-      inetFamily.ops.get.dump.encodeRequest(
+      inet.ops.get.dump.encodeRequest(
         w,
         {
           'sdiag-family': af,
@@ -680,7 +690,7 @@ export class SockDiagClient implements AsyncDisposable {
         { flags: NLM_F_REQUEST | NLM_F_DUMP },
       );
       for await (const m of this.dumpMessages(w.finishCopy(), options)) {
-        const msg = inetFamily.ops.sock.decodeReply(m);
+        const msg = inet.ops.sock.decodeReply(m);
         if (msg['idiag-family'] !== af) continue;
         const s = toInetSocket(msg, protocol);
         if (filter && !matchFilter(filter, inetSubject(s, msg))) continue;
@@ -705,14 +715,15 @@ export class SockDiagClient implements AsyncDisposable {
     if (query.memory) show.push('meminfo');
     if (query.details) show.push('vfs', 'icons');
     if (query.uid) show.push('uid');
+    const unix = await unixFamily.load();
     const w = this.writer.reset();
-    unixFamily.ops.get.dump.encodeRequest(
+    unix.ops.get.dump.encodeRequest(
       w,
       { 'sdiag-family': AF_UNIX, 'udiag-states': states ?? (STATE_NAMES as TcpState[]), 'udiag-show': show },
       { flags: NLM_F_REQUEST | NLM_F_DUMP },
     );
     for await (const m of this.dumpMessages(w.finishCopy(), options)) {
-      const s = toUnixSocket(unixFamily.ops.sock.decodeReply(m));
+      const s = toUnixSocket(unix.ops.sock.decodeReply(m));
       if (filter && !matchFilter(filter, { lport: s.inode, rport: s.peer })) continue;
       yield s;
     }
@@ -729,13 +740,14 @@ export class SockDiagClient implements AsyncDisposable {
   async *netlink(query: NetlinkQuery = {}, options: CallOptions = {}): AsyncGenerator<NetlinkSocketInfo> {
     checkObject(query, 'query');
     const protocol = query.protocol === undefined ? 255 : checkInteger(query.protocol, 'query.protocol', 0, 31);
+    const netlink = await netlinkFamily.load();
     const w = this.writer.reset();
-    netlinkFamily.ops.get.dump.encodeRequest(
+    netlink.ops.get.dump.encodeRequest(
       w,
       { 'sdiag-family': AF_NETLINK, 'sdiag-protocol': protocol, 'ndiag-show': query.memory ? ['groups', 'meminfo', 'flags'] : ['groups', 'flags'] },
       { flags: NLM_F_REQUEST | NLM_F_DUMP },
     );
-    for await (const m of this.dumpMessages(w.finishCopy(), options)) yield toNetlinkSocket(netlinkFamily.ops.sock.decodeReply(m));
+    for await (const m of this.dumpMessages(w.finishCopy(), options)) yield toNetlinkSocket(netlink.ops.sock.decodeReply(m));
   }
 
   /** Lists netlink sockets into an array. */
@@ -748,13 +760,14 @@ export class SockDiagClient implements AsyncDisposable {
   /** Streams packet sockets. */
   async *packet(query: PacketQuery = {}, options: CallOptions = {}): AsyncGenerator<PacketSocket> {
     checkObject(query, 'query');
+    const packet = await packetFamily.load();
     const w = this.writer.reset();
-    packetFamily.ops.get.dump.encodeRequest(
+    packet.ops.get.dump.encodeRequest(
       w,
       { 'sdiag-family': AF_PACKET, 'pdiag-show': ['info', 'fanout', ...(query.memory ? (['meminfo'] as const) : []), ...(query.rings ? (['ring-cfg'] as const) : [])] },
       { flags: NLM_F_REQUEST | NLM_F_DUMP },
     );
-    for await (const m of this.dumpMessages(w.finishCopy(), options)) yield toPacketSocket(packetFamily.ops.sock.decodeReply(m));
+    for await (const m of this.dumpMessages(w.finishCopy(), options)) yield toPacketSocket(packet.ops.sock.decodeReply(m));
   }
 
   /** Lists packet sockets into an array. */
@@ -789,8 +802,9 @@ export class SockDiagClient implements AsyncDisposable {
     if (typeof id.cookie !== 'bigint') throw new TypeError(`socket.cookie: expected a bigint, got ${describe(id.cookie)}`);
     // A raw socket is named by IPPROTO_RAW plus its own protocol (struct inet_diag_req_raw).
     const raw = protocol === INET_PROTOCOLS.raw ? checkInteger((target as InetSocket).rawProtocol ?? 0, 'socket.rawProtocol', 0, 255) : 0;
+    const inet = await inetFamily.load();
     const w = this.writer.reset();
-    inetFamily.ops.destroy.do.encodeRequest(
+    inet.ops.destroy.do.encodeRequest(
       w,
       { 'sdiag-family': family === 'inet6' ? AF_INET6 : AF_INET, 'sdiag-protocol': protocol > 255 ? 0 : protocol, pad: raw, id, ...(protocol > 255 ? { protocol } : {}) },
       { flags: NLM_F_REQUEST | NLM_F_ACK },
@@ -807,7 +821,7 @@ export class SockDiagClient implements AsyncDisposable {
   async destroyed(options: DestroyedOptions = {}): Promise<DestroyedSockets> {
     checkObject(options, 'options');
     const { groups = ['inet-tcp-destroy', 'inet-udp-destroy', 'inet6-tcp-destroy', 'inet6-udp-destroy'], ...subscribe } = options;
-    const client = await FamilyClient.open(inetFamily, this.openOptions);
+    const client = await FamilyClient.open(await inetFamily.load(), this.openOptions);
     let sub: Awaited<ReturnType<typeof client.subscribe>>;
     try {
       sub = await client.subscribe(groups, subscribe);

@@ -19,8 +19,28 @@ import { DecodedSubscription, type MalformedHandler } from '../../io/decoded.js'
 import { GENL_HDRLEN, NLM_F_ACK, NLM_F_REQUEST } from '../../core/constants.js';
 import { MessageWriter } from '../../core/writer.js';
 import { FamilyClient } from '../client.js';
-import { family as taskstatsFamily, type Cgroupstats, type CgroupstatsAttrs, type Taskstats, type TaskstatsAttrs } from '../generated/TASKSTATS.js';
+import type { Cgroupstats, CgroupstatsAttrs, Taskstats, TaskstatsAttrs, family as taskstatsFamilyValue } from '../generated/TASKSTATS.js';
 import { CGROUPSTATS_CMD_GET, CGROUPSTATS_CMD_NEW } from '../generated/TASKSTATS.constants.js';
+import { LazyFamily } from '../lazy.js';
+
+/** The generated TASKSTATS family. */
+type TaskstatsFamily = typeof taskstatsFamilyValue;
+
+// Imported on first use (TaskstatsClient.open, loadTaskstatsFamily), not with 'nlkit'.
+const taskstatsFamily = new LazyFamily<TaskstatsFamily>(
+  'TASKSTATS',
+  () => import('../generated/TASKSTATS.js'),
+  'open a TaskstatsClient first, or await taskstats.loadTaskstatsFamily()',
+);
+
+/**
+ * Loads the generated TASKSTATS family, which decodeTaskExit, encodeListener,
+ * encodeCgroupStatsRequest and decodeCgroupStats need (TaskstatsClient.open
+ * loads it too). Resolves with the family; later calls return the same one.
+ */
+export function loadTaskstatsFamily(): Promise<TaskstatsFamily> {
+  return taskstatsFamily.load();
+}
 
 /** A name of the spec (`ac-utime`) as a TypeScript field (`acUtime`). */
 type Camel<S extends string> = S extends `${infer H}-${infer T}` ? `${H}${Capitalize<Camel<T>>}` : S;
@@ -155,10 +175,11 @@ const GENL_BODY = 20;
 /**
  * Decodes a TASKSTATS_CMD_NEW message of exit statistics: aggr-pid, and
  * aggr-tgid when a thread group of several threads ended. Throws
- * NetlinkDecodeError on malformed bytes or a missing part.
+ * NetlinkDecodeError on malformed bytes or a missing part. Needs the family
+ * loaded ({@link loadTaskstatsFamily}, or an open TaskstatsClient).
  */
 export function decodeTaskExit(msg: MessageView): TaskExit {
-  const decoded = taskstatsFamily.decode(msg);
+  const decoded = taskstatsFamily.get().decode(msg);
   if (decoded.name !== 'get') throw new NetlinkDecodeError(`a ${decoded.name} message is not exit statistics`, GENL_BODY - 4, 'taskstats');
   const m = decoded.msg as TaskstatsAttrs;
   if (m['aggr-pid'] === undefined) throw new NetlinkDecodeError('exit statistics without aggr-pid', GENL_BODY, 'taskstats');
@@ -190,43 +211,46 @@ export type ListenerRequest =
 /**
  * Encodes TASKSTATS_CMD_GET with a register or deregister CPU list
  * (taskstats-cmd-attrs; the spec describes get in the reply's attribute
- * space, which has no such attributes).
+ * space, which has no such attributes). Needs the family loaded
+ * ({@link loadTaskstatsFamily}).
  */
 export function encodeListener(w: MessageWriter, familyId: number, request: ListenerRequest, seq = 0): Uint8Array {
-  const get = taskstatsFamily.spec.operations.find((op) => op.name === 'get')!;
+  const family = taskstatsFamily.get();
+  const get = family.spec.operations.find((op) => op.name === 'get')!;
   w.reset();
   w.beginMessage(familyId, NLM_F_REQUEST | NLM_F_ACK, seq, 0);
   const at = w.reserve(GENL_HDRLEN);
-  w.setU8(at, get.requestValue!).setU8(at + 1, taskstatsFamily.version);
-  taskstatsFamily.sets.get('taskstats-cmd-attrs')!.encode(w, request as Record<string, unknown>);
+  w.setU8(at, get.requestValue!).setU8(at + 1, family.version);
+  family.sets.get('taskstats-cmd-attrs')!.encode(w, request as Record<string, unknown>);
   w.endMessage();
   return w.finishCopy();
 }
 
-/** Encodes CGROUPSTATS_CMD_GET for a descriptor of a cgroup directory (open in the process that sends it). */
+/** Encodes CGROUPSTATS_CMD_GET for a descriptor of a cgroup directory (open in the process that sends it); needs the family loaded ({@link loadTaskstatsFamily}). */
 export function encodeCgroupStatsRequest(w: MessageWriter, familyId: number, fd: number, seq = 0): Uint8Array {
+  const family = taskstatsFamily.get();
   w.reset();
   w.beginMessage(familyId, NLM_F_REQUEST | NLM_F_ACK, seq, 0);
   const at = w.reserve(GENL_HDRLEN);
-  w.setU8(at, CGROUPSTATS_CMD_GET).setU8(at + 1, taskstatsFamily.version);
-  taskstatsFamily.sets.get('cgroupstats-cmd-attrs')!.encode(w, { fd });
+  w.setU8(at, CGROUPSTATS_CMD_GET).setU8(at + 1, family.version);
+  family.sets.get('cgroupstats-cmd-attrs')!.encode(w, { fd });
   w.endMessage();
   return w.finishCopy();
 }
 
-/** Decodes the CGROUPSTATS_CMD_NEW reply; NetlinkDecodeError for another command or a reply without stats. */
+/** Decodes the CGROUPSTATS_CMD_NEW reply; NetlinkDecodeError for another command or a reply without stats. Needs the family loaded ({@link loadTaskstatsFamily}). */
 export function decodeCgroupStats(msg: MessageView): CgroupStats {
   const payload = msg.payload;
   if (payload.length < GENL_HDRLEN) throw new NetlinkDecodeError(`${payload.length} bytes are too few for a genlmsghdr`, 16, 'cgroupstats');
   if (payload[0] !== CGROUPSTATS_CMD_NEW) throw new NetlinkDecodeError(`genl command ${payload[0]!} is not CGROUPSTATS_CMD_NEW (${CGROUPSTATS_CMD_NEW})`, 16, 'cgroupstats');
-  const attrs = taskstatsFamily.sets.get('cgroupstats-attrs')!.decode(payload, GENL_HDRLEN, payload.length) as unknown as CgroupstatsAttrs;
+  const attrs = taskstatsFamily.get().sets.get('cgroupstats-attrs')!.decode(payload, GENL_HDRLEN, payload.length) as unknown as CgroupstatsAttrs;
   const stats = attrs['cgroup-stats'];
   if (stats === undefined) throw new NetlinkDecodeError('the reply has no cgroup-stats', GENL_BODY, 'cgroupstats');
   return camelCased<CgroupStats>(stats);
 }
 
 /** Sends a listener registration and waits for the kernel's acknowledgement. */
-async function listener(client: FamilyClient<typeof taskstatsFamily>, familyId: number, request: ListenerRequest, timeout?: number): Promise<void> {
+async function listener(client: FamilyClient<TaskstatsFamily>, familyId: number, request: ListenerRequest, timeout?: number): Promise<void> {
   const name = 'register-cpumask' in request ? 'TASKSTATS_CMD_GET register-cpumask' : 'TASKSTATS_CMD_GET deregister-cpumask';
   await client.socket.request(encodeListener(new MessageWriter(64), familyId, request), { name, ...(timeout !== undefined ? { timeout } : {}) });
 }
@@ -249,7 +273,7 @@ export class TaskstatsClient {
   private readonly subscriptions = new Set<TaskExitSubscription>();
 
   private constructor(
-    private readonly client: FamilyClient<typeof taskstatsFamily>,
+    private readonly client: FamilyClient<TaskstatsFamily>,
     private readonly options: TaskstatsOpenOptions,
   ) {}
 
@@ -257,7 +281,7 @@ export class TaskstatsClient {
   static async open(options: TaskstatsOpenOptions = {}): Promise<TaskstatsClient> {
     if (options === null || typeof options !== 'object') throw new TypeError(`options must be an object, got ${describe(options)}`);
     for (const key of Object.keys(options)) if (key !== 'netns' && key !== 'rcvbuf') throw new TypeError(`options.${key} is not an option (options: netns, rcvbuf)`);
-    const client = await FamilyClient.open(taskstatsFamily, { ...options });
+    const client = await FamilyClient.open(await taskstatsFamily.load(), { ...options });
     return new TaskstatsClient(client, { ...options });
   }
 
@@ -329,7 +353,7 @@ export class TaskstatsClient {
     this.ensureOpen();
     const info = await this.client.genericFamily();
     if (info === undefined) throw new TypeError('TASKSTATS is a generic netlink family'); // cannot happen with the generated family
-    const own = await FamilyClient.open(taskstatsFamily, { ...this.options, familyId: info.id });
+    const own = await FamilyClient.open(taskstatsFamily.get(), { ...this.options, familyId: info.id });
     try {
       // Subscribed before registering: no exit after the kernel's answer is missed.
       const sub = own.socket.subscribeUnicast({
@@ -388,7 +412,7 @@ export class TaskExitSubscription extends DecodedSubscription<MessageView, TaskE
   /** @internal */
   constructor(
     sub: Subscription,
-    private readonly own: FamilyClient<typeof taskstatsFamily>,
+    private readonly own: FamilyClient<TaskstatsFamily>,
     private readonly familyId: number,
     /** The CPU list registered. */
     readonly cpus: string,

@@ -9,6 +9,7 @@ export {
   encodeListener,
   encodeCgroupStatsRequest,
   decodeCgroupStats,
+  loadTaskstatsFamily,
   type ListenerRequest,
   type TaskStats,
   type TaskExit,

@@ -10,8 +10,15 @@ import type { CallOptions } from '../../io/socket.js';
 import { FamilyClient } from '../client.js';
 import { resolveNetnsTarget } from '../../io/netns.js';
 import type { RouteClientOptions } from '../route/client.js';
-import { family as tcFamily, type Attrs, type AttrsInput, type Tcmsg } from '../generated/tc.js';
+import type { Attrs, AttrsInput, Tcmsg, family as tcFamilyValue } from '../generated/tc.js';
 import { TC_H_INGRESS, TC_H_ROOT } from '../generated/tc.constants.js';
+import { LazyFamily } from '../lazy.js';
+
+/** The generated tc family. */
+type TcFamily = typeof tcFamilyValue;
+
+// Imported by TcClient.open, not with 'nlkit': the module is large (only an open client uses it).
+const tcFamily = new LazyFamily<TcFamily>('tc', () => import('../generated/tc.js'), 'open a TcClient first');
 
 /** What a qdisc, class or filter message carries besides its header: the kind, its options, its statistics. */
 type TcMessage = Tcmsg & Attrs;
@@ -206,13 +213,13 @@ function parentText(p: number | undefined): string {
 export class TcClient {
   private constructor(
     /** The family client underneath (generic requests on the tc spec). */
-    readonly client: FamilyClient<typeof tcFamily>,
+    readonly client: FamilyClient<TcFamily>,
   ) {}
 
   /** Opens a NETLINK_ROUTE socket (in `options.netns` if given). */
   static async open(options: RouteClientOptions = {}): Promise<TcClient> {
     if (options.netns !== undefined) resolveNetnsTarget(options.netns);
-    return new TcClient(await FamilyClient.open(tcFamily, options));
+    return new TcClient(await FamilyClient.open(await tcFamily.load(), options));
   }
 
   private async index(dev: unknown, field: string, options: CallOptions): Promise<number> {

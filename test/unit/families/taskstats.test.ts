@@ -4,16 +4,20 @@
 // statistics decoded with camelCase names, older (shorter) and newer
 // (longer) structs, malformed messages as NetlinkDecodeError, and the CPU
 // list checks of subscribeExits().
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { MessageView, NetlinkDecodeError, Protocol, isOverrun } from '../../../src/index.js';
 import { FakeKernel } from '../../../src/testing/index.js';
-import { cpuList, decodeCgroupStats, decodeTaskExit, encodeCgroupStatsRequest, encodeListener } from '../../../src/families/taskstats/index.js';
+import { cpuList, decodeCgroupStats, decodeTaskExit, encodeCgroupStatsRequest, encodeListener, loadTaskstatsFamily } from '../../../src/families/taskstats/index.js';
 import { MessageWriter } from '../../../src/core/writer.js';
 import { toHex } from '../../vectors/hex.js';
 import { family, type TaskstatsAttrs } from '../../../src/families/generated/TASKSTATS.js';
 import type { StructDefinition } from '../../../src/schema/model.js';
 import { CGROUPSTATS_PIDS_ROOT, TASKSTATS_EXIT_NODE_5, TASKSTATS_PID_REPLY, TASKSTATS_TGID_REPLY } from '../../vectors/taskstats.js';
 
+// The standalone encoders and decoders use the family, which 'nlkit' loads on first use.
+beforeAll(async () => {
+  await loadTaskstatsFamily();
+});
 const struct = family.spec.definitions.find((d) => d.name === 'taskstats') as StructDefinition;
 const offsetOf = (name: string): number => struct.members.find((m) => m.name === name)!.offset;
 
