@@ -9,21 +9,21 @@ import { NetlinkError } from '../../core/errors.js';
 import type { CallOptions, OpenOptions } from '../../io/socket.js';
 import { isOverrun, type Overrun, type SubscribeOptions } from '../../io/subscription.js';
 import { FamilyClient } from '../client.js';
-import {
-  family as conntrackFamily,
-  type ConntrackAttrs,
-  type ConntrackAttrsInput,
-  type ConntrackStatsAttrs,
-  type ExpectAttrs,
-  type ExpectAttrsInput,
-  type ExpectStatsAttrs,
-  type NatAttrsInput,
-  type NfCtExpectFlags,
-  type NfCtStatus,
-  type NfCtTcpState,
-  type TupleAttrs,
-  type TupleAttrsInput,
+import type {
+  ConntrackAttrs,
+  ConntrackAttrsInput,
+  ConntrackStatsAttrs,
+  ExpectAttrs,
+  ExpectAttrsInput,
+  ExpectStatsAttrs,
+  NatAttrsInput,
+  NfCtExpectFlags,
+  NfCtStatus,
+  NfCtTcpState,
+  TupleAttrs,
+  TupleAttrsInput,
 } from '../generated/conntrack.js';
+import { conntrackFamily, type ConntrackFamilyModule } from './families.js';
 import { NFNETLINK_V0, NFPROTO } from './index.js';
 
 /** Layer 3 families of conntrack entries (NFPROTO_IPV4 / NFPROTO_IPV6). */
@@ -426,7 +426,7 @@ const FAMILY_NUMBER: Record<ConntrackFamily, number> = {
   },
 };
 
-type Client = FamilyClient<typeof conntrackFamily>;
+type Client = FamilyClient<ConntrackFamilyModule>;
 
 // ---- conversions -----------------------------------------------------------
 
@@ -629,17 +629,20 @@ function checkFilter(f: ConntrackFilter): void {
   for (const k of ['src', 'dst', 'replySrc', 'replyDst'] as const) if (f[k] !== undefined) addressFamily(f[k], `filter.${k}`);
   if (f.status !== undefined) {
     if (!Array.isArray(f.status)) throw new TypeError(`filter.status: expected an array of flag names, got ${describe(f.status)}`);
-    for (const x of f.status) if (!STATUS_NAMES.has(x)) throw new RangeError(`filter.status: unknown flag ${describe(x)}`);
+    for (const x of f.status) if (!statusNames().has(x)) throw new RangeError(`filter.status: unknown flag ${describe(x)}`);
   }
   if (f.state !== undefined && typeof f.state !== 'string') throw new TypeError(`filter.state: expected a state name, got ${describe(f.state)}`);
 }
 
-/** Names of the status flags, from the spec's nf-ct-status. */
+let statusNameSet: Set<string> | undefined;
+/** Names of the status flags, from the spec's nf-ct-status (built on first use: the family is loaded by then). */
 function statusNames(): Set<string> {
-  const d = conntrackFamily.spec.definitions.find((x) => x.name === 'nf-ct-status');
-  return new Set(d && d.kind !== 'struct' && 'entries' in d ? d.entries.map((e) => e.name) : []);
+  if (statusNameSet === undefined) {
+    const d = conntrackFamily.get().spec.definitions.find((x) => x.name === 'nf-ct-status');
+    statusNameSet = new Set(d && d.kind !== 'struct' && 'entries' in d ? d.entries.map((e) => e.name) : []);
+  }
+  return statusNameSet;
 }
-const STATUS_NAMES = statusNames();
 
 // ---- the client ------------------------------------------------------------
 
@@ -664,7 +667,7 @@ export class ConntrackClient implements AsyncDisposable {
 
   /** Opens a NETLINK_NETFILTER socket (in `netns` when given). */
   static async open(options: ConntrackClientOptions = {}): Promise<ConntrackClient> {
-    return new ConntrackClient(await FamilyClient.open(conntrackFamily, options), options);
+    return new ConntrackClient(await FamilyClient.open(await conntrackFamily.load(), options), options);
   }
 
   /**
@@ -911,7 +914,7 @@ export class ConntrackClient implements AsyncDisposable {
       return g;
     });
     const open: OpenOptions = { ...this.options, ...(rcvbuf !== undefined ? { rcvbuf } : {}) };
-    const client = await FamilyClient.open(conntrackFamily, open);
+    const client = await FamilyClient.open(conntrackFamily.get(), open);
     let sub;
     try {
       sub = await client.subscribe(groups, subscribe);
@@ -1052,7 +1055,7 @@ export class ConntrackClient implements AsyncDisposable {
       if (g === undefined) throw new RangeError(`types: unknown expectation event ${describe(t)} (events: new, destroy)`);
       return g;
     });
-    const client = await FamilyClient.open(conntrackFamily, { ...this.options, ...(rcvbuf !== undefined ? { rcvbuf } : {}) });
+    const client = await FamilyClient.open(conntrackFamily.get(), { ...this.options, ...(rcvbuf !== undefined ? { rcvbuf } : {}) });
     let sub;
     try {
       sub = await client.subscribe(groups, subscribe);

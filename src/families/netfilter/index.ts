@@ -103,6 +103,7 @@ export async function transaction(client: FamilyClient, messages: readonly Batch
     throw err;
   }
 }
+export { loadConntrackFamily, loadIpsetFamily, loadNflogFamily, loadNfqueueFamily, loadNftablesFamily } from './families.js';
 export * from './conntrack.js';
 export * from './ipset.js';
 export * from './nftables.js';

@@ -12,20 +12,23 @@ import { NetlinkError } from '../../core/errors.js';
 import type { MessageView } from '../../core/message.js';
 import { MessageWriter } from '../../core/writer.js';
 import { NetlinkSocket, type CallOptions, type OpenOptions } from '../../io/socket.js';
-import type { AttributeSpec, EnumDefinition } from '../../schema/model.js';
-import {
-  family as ipsetFamily,
-  type AdtDataAttrs,
-  type AdtDataAttrsInput,
-  type CadtFlags,
-  type CmdAttrs,
-  type CreateDataAttrs,
-  type CreateDataAttrsInput,
-  type IpaddrAttrs,
-} from '../generated/ipset.js';
+import type { AttributeSpec } from '../../schema/model.js';
+import type { AdtDataAttrs, AdtDataAttrsInput, CadtFlags, CmdAttrs, CreateDataAttrs, CreateDataAttrsInput, IpaddrAttrs } from '../generated/ipset.js';
 import { NFNETLINK_V0, NFPROTO } from './index.js';
+import { ipsetFamily, type IpsetFamilyModule } from './families.js';
 
-import { IPSET_ERR_PRIVATE, IPSET_ERR_TYPE_SPECIFIC, IPSET_MAX_COMMENT_SIZE, IPSET_MAXNAMELEN, IPSET_PROTOCOL, IPSET_PROTOCOL_MIN } from '../generated/ipset.constants.js';
+import {
+  BITMAP_ERRNO_NAMES,
+  ERRNO_NAMES as IPSET_ERRNO_NAMES,
+  HASH_ERRNO_NAMES,
+  IPSET_ERR_PRIVATE,
+  IPSET_ERR_TYPE_SPECIFIC,
+  IPSET_MAX_COMMENT_SIZE,
+  IPSET_MAXNAMELEN,
+  IPSET_PROTOCOL,
+  IPSET_PROTOCOL_MIN,
+  LIST_ERRNO_NAMES,
+} from '../generated/ipset.constants.js';
 
 // IPSET_PROTOCOL (the version nlkit speaks, as ipset 7.x), IPSET_PROTOCOL_MIN
 // (the oldest it accepts from the kernel), IPSET_MAXNAMELEN (NUL included)
@@ -336,21 +339,10 @@ const TYPE_MESSAGES: Record<'hash' | 'bitmap' | 'list', Record<string, string | 
   },
 };
 
-function enumOf(name: string): EnumDefinition {
-  const d = ipsetFamily.spec.definitions.find((x) => x.name === name);
-  if (!d || (d.kind !== 'enum' && d.kind !== 'flags')) throw new Error(`ipset spec: no enum ${name}`);
-  return d;
-}
-const ERRNO_NAMES = new Map(
-  enumOf('errno')
-    .entries.filter((e) => e.value < IPSET_ERR_TYPE_SPECIFIC)
-    .map((e) => [e.value, e.name]),
-);
-const TYPE_ERRNO_NAMES = {
-  hash: new Map(enumOf('hash-errno').entries.map((e) => [e.value, e.name])),
-  bitmap: new Map(enumOf('bitmap-errno').entries.map((e) => [e.value, e.name])),
-  list: new Map(enumOf('list-errno').entries.map((e) => [e.value, e.name])),
-};
+// The spec's errno, hash-errno, bitmap-errno and list-errno enums (from the
+// generated constants, so that reading an error needs no loaded family).
+const ERRNO_NAMES = (errno: number): string | undefined => (errno < IPSET_ERR_TYPE_SPECIFIC ? IPSET_ERRNO_NAMES[errno] : undefined);
+const TYPE_ERRNO_NAMES = { hash: HASH_ERRNO_NAMES, bitmap: BITMAP_ERRNO_NAMES, list: LIST_ERRNO_NAMES };
 
 function typeClass(type: string | undefined): 'hash' | 'bitmap' | 'list' | undefined {
   if (type === undefined) return undefined;
@@ -384,11 +376,11 @@ export function ipsetErrorMeaning(errno: number, command: string, type?: string)
   let reason: string | undefined;
   let text: string | undefined;
   if (errno >= IPSET_ERR_TYPE_SPECIFIC && cls) {
-    reason = TYPE_ERRNO_NAMES[cls].get(errno);
+    reason = TYPE_ERRNO_NAMES[cls][errno];
     if (reason !== undefined) text = pick(TYPE_MESSAGES[cls][reason], command);
   }
   if (text === undefined) {
-    if (errno >= IPSET_ERR_PRIVATE) reason ??= ERRNO_NAMES.get(errno);
+    if (errno >= IPSET_ERR_PRIVATE) reason ??= ERRNO_NAMES(errno);
     const key = errno >= IPSET_ERR_PRIVATE ? reason : errnoCode(errno);
     text = key === undefined ? undefined : pick(CORE_MESSAGES[key], command);
   }
@@ -423,16 +415,21 @@ export class IpsetError extends NetlinkError {
 
 // ---- NLA_F_NET_BYTEORDER --------------------------------------------------
 
-const SETS = new Map<string, Map<number, AttributeSpec>>(ipsetFamily.spec.attributeSets.map((s) => [s.name, new Map(s.attributes.map((a) => [a.value, a]))]));
+let attributeSets: Map<string, Map<number, AttributeSpec>> | undefined;
+/** The spec's attribute sets by name, their attributes by number (built on first use). */
+function sets(): Map<string, Map<number, AttributeSpec>> {
+  return (attributeSets ??= new Map(ipsetFamily.get().spec.attributeSets.map((s) => [s.name, new Map(s.attributes.map((a) => [a.value, a]))])));
+}
 
 /**
  * Sets NLA_F_NET_BYTEORDER on every attribute of an encoded request that the
  * spec gives in network byte order, nests walked by their attribute sets: the
  * generated encoder writes the bytes big-endian but, like every netlink-raw
  * family, leaves the type's flag bits alone; ipset's kernel side demands the flag.
+ * Needs the family loaded (netfilter.loadIpsetFamily(), or an open IpsetClient).
  */
 export function markNetByteOrder(bytes: Uint8Array, attributeSet: string, start = 20, end = bytes.length): Uint8Array {
-  const set = SETS.get(attributeSet);
+  const set = sets().get(attributeSet);
   if (!set) throw new RangeError(`attributeSet: no attribute set '${attributeSet}' in the ipset spec`);
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let at = start;
@@ -667,7 +664,7 @@ function checkCounter(x: unknown, field: string): bigint | number {
 
 // ---- the client -------------------------------------------------------------
 
-type OpName = keyof typeof ipsetFamily.ops;
+type OpName = keyof IpsetFamilyModule['ops'];
 
 /** Options of {@link encodeIpsetRequest}. */
 export interface IpsetRequestOptions {
@@ -683,9 +680,10 @@ export interface IpsetRequestOptions {
  * Encodes an ipset request as the kernel wants it: the generated encoder,
  * then NLA_F_NET_BYTEORDER on the attributes the spec gives in network byte
  * order. `value` holds the operation's attributes (protocol included).
+ * Needs the family loaded (netfilter.loadIpsetFamily(), or an open IpsetClient).
  */
 export function encodeIpsetRequest(op: OpName, mode: 'do' | 'dump', value: object, options: IpsetRequestOptions, writer = new MessageWriter(256)): Uint8Array {
-  const codec = ipsetFamily.ops[op];
+  const codec = ipsetFamily.get().ops[op];
   const m = codec[mode as 'do'] as { encodeRequest(w: MessageWriter, v: object, o: object): MessageWriter } | undefined;
   if (!m) throw new RangeError(`op: ipset ${op} has no ${mode} mode`);
   const w = writer.reset();
@@ -726,8 +724,9 @@ export class IpsetClient implements AsyncDisposable {
    */
   static async open(options: IpsetClientOptions = {}): Promise<IpsetClient> {
     const { socket: given, ...openOptions } = options;
-    if (given !== undefined && given.protocol !== ipsetFamily.protonum) throw new RangeError(`socket is of protocol ${given.protocol}, ipset needs ${ipsetFamily.protonum}`);
-    const socket = given ?? (await NetlinkSocket.open(ipsetFamily.protonum, openOptions));
+    const family = await ipsetFamily.load();
+    if (given !== undefined && given.protocol !== family.protonum) throw new RangeError(`socket is of protocol ${given.protocol}, ipset needs ${family.protonum}`);
+    const socket = given ?? (await NetlinkSocket.open(family.protonum, openOptions));
     try {
       const probe = new IpsetClient(socket, false, IPSET_PROTOCOL);
       const [reply] = await probe.call('protocol', {}, NLM_F_REQUEST, {});
@@ -749,7 +748,7 @@ export class IpsetClient implements AsyncDisposable {
 
   private async call(op: OpName, value: object, flags: number, options: CallOptions, family: number = NFPROTO.ipv4, type?: string): Promise<CmdAttrs[]> {
     const bytes = this.encode(op, 'do', value, flags, family);
-    const codec = ipsetFamily.ops[op];
+    const codec = ipsetFamily.get().ops[op];
     try {
       const replies = await this.socket.request(bytes, { ...options, name: `ipset ${op}` });
       return replies.map((m) => codec.decodeReply(m) as CmdAttrs);
@@ -887,7 +886,7 @@ export class IpsetClient implements AsyncDisposable {
     if (name !== undefined) value.setname = checkSetName(name, 'name');
     if (terse !== undefined && checkBool(terse, 'terse')) value.flags = ['list-header'];
     const bytes = this.encode('list', 'dump', value, NLM_F_REQUEST | NLM_F_ACK | NLM_F_DUMP, NFPROTO.ipv4);
-    const codec = ipsetFamily.ops.list;
+    const codec = ipsetFamily.get().ops.list;
     let last: string | undefined;
     try {
       for await (const m of this.socket.dump(bytes, { ...call, name: 'ipset list' })) {

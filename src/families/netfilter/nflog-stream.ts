@@ -13,7 +13,8 @@ import type { MessageView } from '../../core/message.js';
 import type { NetlinkSocket } from '../../io/socket.js';
 import { Subscription, type SubscribeOptions } from '../../io/subscription.js';
 import type { FamilySpec } from '../../schema/model.js';
-import { family as conntrackFamily, type ConntrackAttrs } from '../generated/conntrack.js';
+import type { ConntrackAttrs } from '../generated/conntrack.js';
+import { conntrackFamily } from './families.js';
 import { toConntrackEntry, type ConntrackEntry } from './conntrack.js';
 
 /**
@@ -230,7 +231,7 @@ export function packetFields(
 
 /** The conntrack attributes nested in a packet message, decoded by the conntrack family's codec. */
 function conntrackOf(bytes: Uint8Array, family: number): ConntrackEntry {
-  const set = conntrackFamily.sets.get('conntrack-attrs')!;
+  const set = conntrackFamily.get().sets.get('conntrack-attrs')!;
   return toConntrackEntry({ ...(set.decode(bytes) as unknown as ConntrackAttrs), 'nfgen-family': family });
 }
 

@@ -14,7 +14,8 @@ import type { CallOptions, NetlinkSocket, OpenOptions } from '../../io/socket.js
 import type { SubscribeOptions, Subscription } from '../../io/subscription.js';
 import { FamilyClient } from '../client.js';
 import { MessageWriter } from '../../core/writer.js';
-import { family as nflogFamily, type ConfigAttrsInput, type NfulnlCfgFlags, type NfulnlCopyMode, type PacketAttrs } from '../generated/nflog.js';
+import type { ConfigAttrsInput, NfulnlCfgFlags, NfulnlCopyMode, PacketAttrs } from '../generated/nflog.js';
+import { loadNflogFamily, nflogFamily, type NflogFamilyModule } from './families.js';
 import { enumNames, packetFields, PacketRouter, type PacketFields } from './nflog-stream.js';
 
 /** A per-group option of nfnetlink_log (NFULNL_CFG_F_*): 'seq', 'seq-global' or 'conntrack'. */
@@ -61,7 +62,11 @@ export interface NflogSubscribeOptions extends NflogConfigOptions, SubscribeOpti
   onMalformed?: MalformedHandler<MessageView>;
 }
 
-const HOOKS = enumNames(nflogFamily.spec, 'nf-inet-hooks');
+let hookNames: ReadonlyMap<number, string> | undefined;
+/** The spec's hook names (built on first use: the family is loaded by then). */
+function hooks(): ReadonlyMap<number, string> {
+  return (hookNames ??= enumNames(nflogFamily.get().spec, 'nf-inet-hooks'));
+}
 const COPY_MODES: readonly NflogCopyMode[] = ['none', 'meta', 'packet'];
 const FLAGS: readonly NflogFlag[] = ['seq', 'seq-global', 'conntrack'];
 
@@ -85,9 +90,9 @@ function configValue(options: NflogConfigOptions): ConfigAttrsInput {
   return out;
 }
 
-/** Turns a decoded NFULNL_MSG_PACKET into a packet. */
+/** Turns a decoded NFULNL_MSG_PACKET into a packet; needs the families loaded ({@link loadNflogFamily}, or an open NflogSocket). */
 export function toNflogPacket(m: PacketAttrs & { 'nfgen-family'?: number | undefined; 'res-id'?: number | undefined }): NflogPacket {
-  const base = packetFields(m, m['packet-hdr'], HOOKS);
+  const base = packetFields(m, m['packet-hdr'], hooks());
   const out: NflogPacket = { group: m['res-id'] ?? 0, prefix: m.prefix ?? '', ...base };
   if (m.hwtype !== undefined) out.hwType = m.hwtype;
   if (m.hwheader !== undefined) out.hwHeader = m.hwheader;
@@ -96,9 +101,9 @@ export function toNflogPacket(m: PacketAttrs & { 'nfgen-family'?: number | undef
   return out;
 }
 
-/** Decodes one nflog packet message (NetlinkDecodeError on malformed bytes). */
+/** Decodes one nflog packet message (NetlinkDecodeError on malformed bytes); needs the families loaded ({@link loadNflogFamily}, or an open NflogSocket). */
 export function decodeNflogPacket(msg: MessageView): NflogPacket {
-  const d = nflogFamily.decode(msg);
+  const d = nflogFamily.get().decode(msg);
   if (d.name !== 'packet') throw new NetlinkDecodeError(`nflog: expected a packet message, got ${d.name}`, msg.offset, 'nflog');
   return toNflogPacket(d.msg as PacketAttrs);
 }
@@ -156,15 +161,15 @@ export class NflogSocket implements AsyncDisposable {
 
   private constructor(
     /** The generic client underneath (for the raw config operation). */
-    readonly client: FamilyClient<typeof nflogFamily>,
+    readonly client: FamilyClient<NflogFamilyModule>,
   ) {
     // Errors of unacknowledged messages: only unbind on close sends any, and nothing waits for them.
-    this.router = new PacketRouter(client.socket, nflogFamily.ops.packet.replyValue!, () => {});
+    this.router = new PacketRouter(client.socket, client.family.ops.packet.replyValue!, () => {});
   }
 
   /** Opens a NETLINK_NETFILTER socket (in `netns` when given). */
   static async open(options: NflogSocketOptions = {}): Promise<NflogSocket> {
-    return new NflogSocket(await FamilyClient.open(nflogFamily, options));
+    return new NflogSocket(await FamilyClient.open(await loadNflogFamily(), options));
   }
 
   /**
@@ -217,7 +222,7 @@ export class NflogSocket implements AsyncDisposable {
   // closing the socket frees it anyway (NETLINK_URELEASE destroys the instance).
   private sendUnbind(group: number): void {
     if (this.client.socket.closed) return;
-    const w = nflogFamily.ops.config.encodeRequest(new MessageWriter(64), { 'res-id': group, cmd: { command: 'unbind' } }, { flags: NLM_F_REQUEST });
+    const w = this.client.family.ops.config.encodeRequest(new MessageWriter(64), { 'res-id': group, cmd: { command: 'unbind' } }, { flags: NLM_F_REQUEST });
     this.client.socket.send(w.finishCopy());
   }
 

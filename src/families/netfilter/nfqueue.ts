@@ -21,15 +21,8 @@ import { DecodedSubscription, type MalformedHandler } from '../../io/decoded.js'
 import type { NetlinkSocket, OpenOptions } from '../../io/socket.js';
 import type { SubscribeOptions, Subscription } from '../../io/subscription.js';
 import { FamilyClient } from '../client.js';
-import {
-  family as nfqueueFamily,
-  type ConfigAttrsInput,
-  type NfqaCfgFlags,
-  type NfqaSkbFlags,
-  type NfqnlConfigMode,
-  type PacketAttrs,
-  type PacketAttrsInput,
-} from '../generated/nfqueue.js';
+import type { ConfigAttrsInput, NfqaCfgFlags, NfqaSkbFlags, NfqnlConfigMode, PacketAttrs, PacketAttrsInput } from '../generated/nfqueue.js';
+import { loadNfqueueFamily, nfqueueFamily, type NfqueueFamilyModule } from './families.js';
 import { enumNames, packetFields, PacketRouter, type PacketFields } from './nflog-stream.js';
 
 /** Verdicts a packet can get: let it go on, drop it, or run it through its hook again. */
@@ -87,7 +80,11 @@ export class NfqueueVerdictError extends NetlinkError {
   packetId = 0;
 }
 
-const HOOKS = enumNames(nfqueueFamily.spec, 'nf-inet-hooks');
+let hookNames: ReadonlyMap<number, string> | undefined;
+/** The spec's hook names (built on first use: the family is loaded by then). */
+function hooks(): ReadonlyMap<number, string> {
+  return (hookNames ??= enumNames(nfqueueFamily.get().spec, 'nf-inet-hooks'));
+}
 const COPY_MODES: readonly NfqueueCopyMode[] = ['none', 'meta', 'packet'];
 const BOOLEAN_FLAGS: ReadonlyArray<readonly [keyof NfqueueOptions, NfqaCfgFlags]> = [
   ['failOpen', 'fail-open'],
@@ -325,18 +322,18 @@ export interface NfqueuePacketFields extends PacketFields {
   priority?: number;
 }
 
-/** Decodes one NFQNL_MSG_PACKET (NetlinkDecodeError on malformed bytes). */
+/** Decodes one NFQNL_MSG_PACKET (NetlinkDecodeError on malformed bytes); needs the families loaded ({@link loadNfqueueFamily}, or an open NfqueueSocket). */
 export function decodeNfqueuePacket(msg: MessageView): NfqueuePacketFields {
-  const d = nfqueueFamily.decode(msg);
+  const d = nfqueueFamily.get().decode(msg);
   if (d.name !== 'packet') throw new NetlinkDecodeError(`nfqueue: expected a packet message, got ${d.name}`, msg.offset, 'nfqueue');
   return toNfqueueFields(d.msg as PacketAttrs);
 }
 
-/** The fields of a decoded NFQNL_MSG_PACKET. */
+/** The fields of a decoded NFQNL_MSG_PACKET; needs the families loaded ({@link loadNfqueueFamily}, or an open NfqueueSocket). */
 export function toNfqueueFields(m: PacketAttrs & { 'nfgen-family'?: number | undefined; 'res-id'?: number | undefined }): NfqueuePacketFields {
   const hdr = m['packet-hdr'];
   if (hdr?.['packet-id'] === undefined) throw new NetlinkDecodeError('nfqueue: packet message without a packet header (NFQA_PACKET_HDR)', 0, 'nfqueue.packet');
-  const out: NfqueuePacketFields = { id: hdr['packet-id'], queue: m['res-id'] ?? 0, ...packetFields(m, hdr, HOOKS) };
+  const out: NfqueuePacketFields = { id: hdr['packet-id'], queue: m['res-id'] ?? 0, ...packetFields(m, hdr, hooks()) };
   if (m['cap-len'] !== undefined) out.capLen = m['cap-len'];
   if (m['skb-info'] !== undefined) out.skbInfo = m['skb-info'];
   if (m.secctx !== undefined) out.secctx = m.secctx;
@@ -393,14 +390,14 @@ export class NfqueueSocket implements AsyncDisposable {
 
   private constructor(
     /** The generic client underneath (for the raw operations). */
-    readonly client: FamilyClient<typeof nfqueueFamily>,
+    readonly client: FamilyClient<NfqueueFamilyModule>,
   ) {
-    this.router = new PacketRouter(client.socket, nfqueueFamily.ops.packet.replyValue!, (msg) => this.onError(msg));
+    this.router = new PacketRouter(client.socket, client.family.ops.packet.replyValue!, (msg) => this.onError(msg));
   }
 
   /** Opens a NETLINK_NETFILTER socket (in `netns` when given). */
   static async open(options: NfqueueSocketOptions = {}): Promise<NfqueueSocket> {
-    return new NfqueueSocket(await FamilyClient.open(nfqueueFamily, options));
+    return new NfqueueSocket(await FamilyClient.open(await loadNfqueueFamily(), options));
   }
 
   /**
@@ -446,7 +443,7 @@ export class NfqueueSocket implements AsyncDisposable {
 
   private transmit(op: 'verdict' | 'verdict-batch', num: number, seq: number, value: PacketAttrsInput): void {
     const w = this.writer.reset();
-    nfqueueFamily.ops[op].encodeRequest(w, { 'res-id': num, ...value }, { flags: NLM_F_REQUEST, seq });
+    this.client.family.ops[op].encodeRequest(w, { 'res-id': num, ...value }, { flags: NLM_F_REQUEST, seq });
     this.client.socket.send(w.finishCopy());
   }
 
@@ -454,7 +451,7 @@ export class NfqueueSocket implements AsyncDisposable {
   private unbind(num: number): void {
     if (this.client.socket.closed) return;
     const w = this.writer.reset();
-    nfqueueFamily.ops.config.encodeRequest(w, { 'res-id': num, cmd: { command: 'unbind' } }, { flags: NLM_F_REQUEST });
+    this.client.family.ops.config.encodeRequest(w, { 'res-id': num, cmd: { command: 'unbind' } }, { flags: NLM_F_REQUEST });
     this.client.socket.send(w.finishCopy());
   }
 
@@ -470,8 +467,8 @@ export class NfqueueSocket implements AsyncDisposable {
     }
     if (ack.errno === 0 || ack.request === undefined) return;
     const { type, seq } = ack.request;
-    const name =
-      type === nfqueueFamily.ops.verdict.requestValue ? 'nfqueue verdict' : type === nfqueueFamily.ops['verdict-batch'].requestValue ? 'nfqueue verdict-batch' : undefined;
+    const ops = this.client.family.ops;
+    const name = type === ops.verdict.requestValue ? 'nfqueue verdict' : type === ops['verdict-batch'].requestValue ? 'nfqueue verdict-batch' : undefined;
     if (name === undefined) return;
     for (const q of this.queues.values()) {
       const err = new NfqueueVerdictError(ack.errno, { extAck: ack.extAck, seq, requestType: type, requestName: name });

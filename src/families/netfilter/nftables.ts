@@ -10,20 +10,20 @@ import { NLM_F_APPEND, NLM_F_CREATE, NLM_F_ECHO } from '../../core/constants.js'
 import type { CallOptions, OpenOptions } from '../../io/socket.js';
 import type { EnumDefinition } from '../../schema/model.js';
 import { FamilyClient, type BatchMessage } from '../client.js';
-import {
-  family as nftablesFamily,
-  type ChainAttrs,
-  type ChainFlags,
-  type ChainPolicy,
-  type ExprAttrs,
-  type ExprAttrsInput,
-  type ExprOpsFormats,
-  type ExprOpsFormatsInput,
-  type RuleAttrs,
-  type TableAttrs,
-  type TableFlags,
-  type VerdictCode,
+import type {
+  ChainAttrs,
+  ChainFlags,
+  ChainPolicy,
+  ExprAttrs,
+  ExprAttrsInput,
+  ExprOpsFormats,
+  ExprOpsFormatsInput,
+  RuleAttrs,
+  TableAttrs,
+  TableFlags,
+  VerdictCode,
 } from '../generated/nftables.js';
+import { nftablesFamily, type NftablesFamilyModule } from './families.js';
 import { NFPROTO, transaction } from './index.js';
 
 /** Table families (nfgenmsg.nfgen_family), as nft names them. */
@@ -278,7 +278,7 @@ export interface NftDeleteRule {
 /** One change of {@link NftablesClient.apply}. */
 export type NftChange = NftAddTable | NftAddChain | NftAddRule | NftDeleteTable | NftDeleteChain | NftDeleteRule;
 
-type Nft = typeof nftablesFamily;
+type Nft = NftablesFamilyModule;
 
 function familyNumber(family: unknown, field: string): number {
   const numbers = families();
@@ -306,7 +306,7 @@ function checkHandle(value: unknown, field: string): bigint {
 
 /** The names of a hook enum of the spec (inet-hooks / netdev-hooks), by number. */
 function hookNames(definition: 'inet-hooks' | 'netdev-hooks'): readonly string[] {
-  const def = nftablesFamily.spec.definitions.find((d) => d.name === definition) as EnumDefinition | undefined;
+  const def = nftablesFamily.get().spec.definitions.find((d) => d.name === definition) as EnumDefinition | undefined;
   if (def === undefined) throw new Error(`the nftables spec has no ${definition} definition (overlays/nftables.yaml)`);
   const names: string[] = [];
   for (const e of def.entries) names[e.value] = e.name;
@@ -487,7 +487,7 @@ export class NftablesClient {
 
   /** Opens a NETLINK_NETFILTER socket (in `options.netns` if given). */
   static async open(options: OpenOptions = {}): Promise<NftablesClient> {
-    return new NftablesClient(await FamilyClient.open(nftablesFamily, options));
+    return new NftablesClient(await FamilyClient.open(await nftablesFamily.load(), options));
   }
 
   /** Tables (all families, or one). */

@@ -2,7 +2,7 @@
 // as ipset prints them; requests carry the attributes, values and
 // NLA_F_NET_BYTEORDER flags ipset 7.17 itself sends; kernel errnos read as
 // ipset reads them.
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { MessageView, NLM_F_ACK, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REQUEST } from '../../../src/index.js';
 import { formatElement, formatEntryOptions, formatHeaderOptions, parseElement, TYPES } from '../../../src/cli/ipset/types.js';
 import { family } from '../../../src/families/generated/ipset.js';
@@ -18,6 +18,12 @@ import {
 } from '../../../src/families/netfilter/ipset.js';
 import type { CmdAttrs } from '../../../src/families/generated/ipset.js';
 import * as v from '../../vectors/ipset.js';
+import { loadIpsetFamily } from '../../../src/families/netfilter/index.js';
+
+// The standalone decoders and encoders use the generated ipset family, which 'nlkit' loads on first use.
+beforeAll(async () => {
+  await loadIpsetFamily();
+});
 
 function listed(bytes: Uint8Array): { header: ReturnType<typeof toIpsetHeader>; members: IpsetEntry[] } {
   const m = family.ops.list.decodeReply(MessageView.from(bytes)) as CmdAttrs;

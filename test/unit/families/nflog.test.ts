@@ -2,7 +2,7 @@
 // (test/vectors/nflog.ts), the config message against libnetfilter_log's
 // layout, and NflogSocket over the fake kernel: packets routed by group,
 // overruns in-band, malformed packets, unbind on close, argument checks.
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 // Imports from the modules themselves, not the package index (which loads every family).
 import { Protocol } from '../../../src/core/constants.js';
 import { AbortError, NetlinkDecodeError, NetlinkError } from '../../../src/core/errors.js';
@@ -14,6 +14,12 @@ import { NflogSocket, decodeNflogPacket, type NflogPacket } from '../../../src/f
 import { FakeKernel, type FakeRequest } from '../../../src/testing/index.js';
 import { toHex } from '../../vectors/hex.js';
 import { NFLOG_CONFIG_BIND, NFLOG_PACKET } from '../../vectors/nflog.js';
+import { loadNflogFamily } from '../../../src/families/netfilter/index.js';
+
+// The standalone decoders and encoders use the generated nflog (and conntrack) family, which 'nlkit' loads on first use.
+beforeAll(async () => {
+  await loadNflogFamily();
+});
 
 const NFULNL_MSG_CONFIG = 0x401;
 

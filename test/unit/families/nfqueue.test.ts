@@ -4,7 +4,7 @@
 // fake kernel: verdicts sent unacknowledged, a rejected verdict coming back
 // as NfqueueVerdictError, batch verdicts, argument checks.
 // Imports from the modules themselves, not the package index (which loads every family).
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Protocol } from '../../../src/core/constants.js';
 import { AbortError, NetlinkDecodeError } from '../../../src/core/errors.js';
 import { MessageView } from '../../../src/core/message.js';
@@ -14,6 +14,12 @@ import { NfqueuePacket, NfqueueSocket, NfqueueVerdictError, decodeNfqueuePacket 
 import { FakeKernel, type FakeRequest } from '../../../src/testing/index.js';
 import { toHex } from '../../vectors/hex.js';
 import { NFQUEUE_CONFIG_FAIL_OPEN, NFQUEUE_PACKET, NFQUEUE_PACKET_CT, NFQUEUE_VERDICT_ACCEPT_MARK } from '../../vectors/nfqueue.js';
+import { loadNfqueueFamily } from '../../../src/families/netfilter/index.js';
+
+// The standalone decoders and encoders use the generated nfqueue (and conntrack) family, which 'nlkit' loads on first use.
+beforeAll(async () => {
+  await loadNfqueueFamily();
+});
 
 const NFQNL_MSG_CONFIG = 0x302;
 
