@@ -14,19 +14,20 @@ import { DecodedSubscription, type MalformedHandler } from '../../io/decoded.js'
 import { NetlinkSocket, type CallOptions, type OpenOptions } from '../../io/socket.js';
 import type { SubscribeOptions } from '../../io/subscription.js';
 import type { Obj } from '../../schema/runtime.js';
-import {
-  family as xfrmFamily,
-  type XfrmAttrs,
-  type XfrmAttrsInput,
-  type XfrmMode,
-  type XfrmPolicyDir,
-  type XfrmPolicyType,
-  type XfrmEncapType,
-  type XfrmProto,
-  type XfrmSaExtraFlags,
-  type XfrmStateFlags,
-  type XfrmUsersaInfoInput,
+import type {
+  XfrmAttrs,
+  XfrmAttrsInput,
+  XfrmMode,
+  XfrmPolicyDir,
+  XfrmPolicyType,
+  XfrmEncapType,
+  XfrmProto,
+  XfrmSaExtraFlags,
+  XfrmStateFlags,
+  XfrmUsersaInfoInput,
 } from '../generated/xfrm.js';
+import { Protocol } from '../../core/constants.js';
+import { xfrmFamily, type XfrmFamilyModule } from './family.js';
 import { XFRM_MSG_GETPOLICY, XFRM_MSG_GETSA, XFRMA_REPLAY_ESN_MAX } from '../generated/xfrm.constants.js';
 import {
   addressBytes,
@@ -395,7 +396,7 @@ const EVENT_HEADERS: Record<string, string> = {
 function needWhole(m: MessageView, name: string): void {
   const struct = EVENT_HEADERS[name];
   if (struct === undefined) return;
-  const size = xfrmFamily.structs.get(struct)!.size;
+  const size = xfrmFamily.get().structs.get(struct)!.size;
   if (m.length < 16 + size)
     throw new NetlinkDecodeError(`${name} message of ${m.length} bytes is shorter than its header (struct ${struct.replace(/-/g, '_')}, ${size} bytes)`, m.offset, 'xfrm');
 }
@@ -405,23 +406,37 @@ function needWholeAttribute(m: MessageView, value: { __rest?: unknown } | undefi
 }
 
 // Message types the kernel sends (the spec's event operations and named
-// replies) and the requests user space sends, by nlmsg_type.
-const REPLY_TYPES = new Set(xfrmFamily.spec.operations.map((o) => o.replyValue).filter((v): v is number => v !== undefined));
-const REQUEST_TYPES = new Set(xfrmFamily.spec.operations.map((o) => o.requestValue).filter((v): v is number => v !== undefined));
+// replies) and the requests user space sends, by nlmsg_type: built on first
+// use, once the family is loaded.
+let messageTypes: { replies: ReadonlySet<number>; requests: ReadonlySet<number> } | undefined;
+function typesOf(family: XfrmFamilyModule): { replies: ReadonlySet<number>; requests: ReadonlySet<number> } {
+  messageTypes ??= {
+    replies: new Set(family.spec.operations.map((o) => o.replyValue).filter((v): v is number => v !== undefined)),
+    requests: new Set(family.spec.operations.map((o) => o.requestValue).filter((v): v is number => v !== undefined)),
+  };
+  return messageTypes;
+}
 
 /**
  * Decodes an xfrm message by its type: the kernel's messages by the spec's
  * event operations (names ending in -ntf) and named replies, requests (read
  * from a capture, or sent by a key manager) by their request operation;
- * undefined for a type the spec does not know.
+ * undefined for a type the spec does not know. Needs the family loaded
+ * ({@link loadXfrmFamily}, or an open XfrmClient).
  */
 export function decodeXfrmMessage(m: MessageView): XfrmDecodedMessage | undefined {
-  if (REPLY_TYPES.has(m.type)) return xfrmFamily.decode(m) as unknown as XfrmDecodedMessage;
-  if (REQUEST_TYPES.has(m.type)) return xfrmFamily.decodeRequest(m) as unknown as XfrmDecodedMessage;
+  const family = xfrmFamily.get();
+  const types = typesOf(family);
+  if (types.replies.has(m.type)) return family.decode(m) as unknown as XfrmDecodedMessage;
+  if (types.requests.has(m.type)) return family.decodeRequest(m) as unknown as XfrmDecodedMessage;
   return undefined;
 }
 
-/** Decodes one xfrm message by its type into an event (types that are no SA, policy, acquire, flush or report come as { type: 'other', name, message }). */
+/**
+ * Decodes one xfrm message by its type into an event (types that are no SA,
+ * policy, acquire, flush or report come as { type: 'other', name, message }).
+ * Needs the family loaded ({@link loadXfrmFamily}, or an open XfrmClient).
+ */
 export function decodeXfrmEvent(m: MessageView): XfrmEvent | undefined {
   const decoded = decodeXfrmMessage(m);
   if (!decoded) return { type: 'other', name: '', message: {} };
@@ -642,13 +657,13 @@ function policyKeyInput(k: XfrmPolicyKey, field: string): Obj {
 }
 
 function decodedState(m: MessageView): XfrmState {
-  const { name, msg } = xfrmFamily.decode(m);
+  const { name, msg } = xfrmFamily.get().decode(m);
   if (name !== 'newsa-ntf' && name !== 'updsa-ntf') throw new NetlinkDecodeError(`expected an SA (newsa), got ${name}`, m.offset, 'xfrm');
   return toState(msg as never, msg as Partial<XfrmAttrs>);
 }
 
 function decodedPolicy(m: MessageView): XfrmPolicy {
-  const { name, msg } = xfrmFamily.decode(m);
+  const { name, msg } = xfrmFamily.get().decode(m);
   if (name !== 'newpolicy-ntf' && name !== 'updpolicy-ntf') throw new NetlinkDecodeError(`expected a policy (newpolicy), got ${name}`, m.offset, 'xfrm');
   return toPolicy(msg as never, msg as Partial<XfrmAttrs>);
 }
@@ -669,22 +684,23 @@ export class XfrmClient implements AsyncDisposable {
   private constructor(
     /** The NETLINK_XFRM socket. */
     readonly socket: NetlinkSocket,
+    private readonly family: XfrmFamilyModule,
   ) {}
 
   /** Opens a NETLINK_XFRM socket (in `netns` when given). */
   static async open(options: XfrmClientOptions = {}): Promise<XfrmClient> {
-    return new XfrmClient(await NetlinkSocket.open(xfrmFamily.protonum, options));
+    const family = await xfrmFamily.load();
+    return new XfrmClient(await NetlinkSocket.open(Protocol.XFRM, options), family);
   }
 
-  /** A client on a NETLINK_XFRM socket opened elsewhere (a FakeKernel's, in tests); close() closes it. */
-  static fromSocket(socket: NetlinkSocket): XfrmClient {
-    if (!(socket instanceof NetlinkSocket) || socket.protocol !== xfrmFamily.protonum)
-      throw new TypeError(`socket: expected a NETLINK_XFRM (${xfrmFamily.protonum}) NetlinkSocket`);
-    return new XfrmClient(socket);
+  /** A client on a NETLINK_XFRM socket opened elsewhere (a FakeKernel's, in tests); close() closes it. Resolves once the xfrm family is loaded. */
+  static async fromSocket(socket: NetlinkSocket): Promise<XfrmClient> {
+    if (!(socket instanceof NetlinkSocket) || socket.protocol !== Protocol.XFRM) throw new TypeError(`socket: expected a NETLINK_XFRM (${Protocol.XFRM}) NetlinkSocket`);
+    return new XfrmClient(socket, await xfrmFamily.load());
   }
 
   private encode(op: string, value: Obj, flags: number): Uint8Array {
-    const codec = xfrmFamily.ops[op as keyof typeof xfrmFamily.ops] as unknown as { encodeRequest(w: MessageWriter, v: Obj, o: { flags: number }): void };
+    const codec = this.family.ops[op as keyof XfrmFamilyModule['ops']] as unknown as { encodeRequest(w: MessageWriter, v: Obj, o: { flags: number }): void };
     const w = this.writer.reset();
     codec.encodeRequest(w, value, { flags });
     return w.finishCopy();
@@ -694,7 +710,7 @@ export class XfrmClient implements AsyncDisposable {
     const bytes = this.encode(op, value, flags);
     return this.socket.request(bytes, {
       name: `xfrm ${op}`,
-      describe: (extAck, request) => xfrmFamily.describeExtAck(request, extAck),
+      describe: (extAck, request) => this.family.describeExtAck(request, extAck),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.timeout !== undefined ? { timeout: options.timeout } : {}),
     });
@@ -704,7 +720,7 @@ export class XfrmClient implements AsyncDisposable {
   private async *dumpOf(type: number, value: Obj, options: CallOptions): AsyncGenerator<MessageView> {
     const w = this.writer.reset();
     w.beginMessage(type, NLM_F_REQUEST | NLM_F_DUMP);
-    xfrmFamily.sets.get('xfrm-attrs')!.encode(w, value, 'filter');
+    this.family.sets.get('xfrm-attrs')!.encode(w, value, 'filter');
     w.endMessage();
     yield* this.socket.dump(w.finishCopy(), {
       name: `xfrm dump ${type === XFRM_MSG_GETSA ? 'getsa' : 'getpolicy'}`,
@@ -795,7 +811,7 @@ export class XfrmClient implements AsyncDisposable {
   /** SAD counters. */
   async sadInfo(options: CallOptions = {}): Promise<XfrmSadInfo> {
     const [m] = await this.request('getsadinfo', { flags: 0xffffffff }, NLM_F_REQUEST, options);
-    const msg = m ? (xfrmFamily.decode(m).msg as { cnt?: number; hinfo?: { sadhcnt?: number; sadhmcnt?: number } }) : {};
+    const msg = m ? (this.family.decode(m).msg as { cnt?: number; hinfo?: { sadhcnt?: number; sadhmcnt?: number } }) : {};
     return { count: msg.cnt ?? 0, buckets: msg.hinfo?.sadhcnt ?? 0, maxBuckets: msg.hinfo?.sadhmcnt ?? 0 };
   }
 
@@ -850,7 +866,7 @@ export class XfrmClient implements AsyncDisposable {
   /** The default actions (XFRM_MSG_GETDEFAULT). */
   async policyDefaults(options: CallOptions = {}): Promise<XfrmPolicyDefaults> {
     const [m] = await this.request('getdefault', {}, NLM_F_REQUEST, options);
-    const msg = (m ? xfrmFamily.decode(m).msg : {}) as Partial<XfrmPolicyDefaults>;
+    const msg = (m ? this.family.decode(m).msg : {}) as Partial<XfrmPolicyDefaults>;
     return { in: msg.in ?? 0, fwd: msg.fwd ?? 0, out: msg.out ?? 0 };
   }
 
@@ -876,7 +892,7 @@ export class XfrmClient implements AsyncDisposable {
       'ipv4-hthresh'?: { lbits?: number; rbits?: number };
       'ipv6-hthresh'?: { lbits?: number; rbits?: number };
     };
-    const msg = (m ? xfrmFamily.decode(m).msg : {}) as Raw;
+    const msg = (m ? this.family.decode(m).msg : {}) as Raw;
     const out: XfrmSpdInfo = {
       in: msg.info?.incnt ?? 0,
       out: msg.info?.outcnt ?? 0,
@@ -920,9 +936,9 @@ export class XfrmClient implements AsyncDisposable {
     if (!Array.isArray(names) || names.length === 0) throw new TypeError('groups: expected a non-empty array of group names');
     const numbers = names.map((n, i) => {
       // The spec names the groups as the kernel does (XFRMNLGRP_ACQUIRE is xfrmnlgrp-acquire).
-      const g = xfrmFamily.spec.mcastGroups.find((x) => x.name === `xfrmnlgrp-${String(n)}`);
+      const g = this.family.spec.mcastGroups.find((x) => x.name === `xfrmnlgrp-${String(n)}`);
       if (g?.value === undefined) {
-        throw new RangeError(`groups[${i}]: unknown xfrm group ${describe(n)} (groups: ${xfrmFamily.spec.mcastGroups.map((x) => x.name.replace(/^xfrmnlgrp-/, '')).join(', ')})`);
+        throw new RangeError(`groups[${i}]: unknown xfrm group ${describe(n)} (groups: ${this.family.spec.mcastGroups.map((x) => x.name.replace(/^xfrmnlgrp-/, '')).join(', ')})`);
       }
       return g.value;
     });

@@ -7,29 +7,29 @@ import { checkBigInteger, checkInteger, checkU32, describe } from '../../core/ch
 import { AF_INET, AF_INET6 } from '../../core/constants.js';
 import { NetlinkDecodeError } from '../../core/errors.js';
 import { XFRM_POLICY_DIR_NAMES, XFRM_POLICY_FWD, XFRM_SC_ALG_SELINUX, XFRM_SC_DOI_LSM, XFRMA_SEC_CTX } from '../generated/xfrm.constants.js';
-import {
-  family as xfrmFamily,
-  type XfrmAttrs,
-  type XfrmAttrsInput,
-  type XfrmLifetimeCfg,
-  type XfrmLifetimeCfgInput,
-  type XfrmLifetimeCur,
-  type XfrmMode,
-  type XfrmPolicyAction,
-  type XfrmPolicyDir,
-  type XfrmPolicyFlags,
-  type XfrmPolicyType,
-  type XfrmProto,
-  type XfrmSelector as RawSelector,
-  type XfrmSelectorInput as RawSelectorInput,
-  type XfrmShare,
-  type XfrmStateFlags,
-  type XfrmUserpolicyInfo,
-  type XfrmUserpolicyInfoInput,
-  type XfrmUsersaInfo,
-  type XfrmUserTmpl,
-  type XfrmUserTmplInput,
+import type {
+  XfrmAttrs,
+  XfrmAttrsInput,
+  XfrmLifetimeCfg,
+  XfrmLifetimeCfgInput,
+  XfrmLifetimeCur,
+  XfrmMode,
+  XfrmPolicyAction,
+  XfrmPolicyDir,
+  XfrmPolicyFlags,
+  XfrmPolicyType,
+  XfrmProto,
+  XfrmSelector as RawSelector,
+  XfrmSelectorInput as RawSelectorInput,
+  XfrmShare,
+  XfrmStateFlags,
+  XfrmUserpolicyInfo,
+  XfrmUserpolicyInfoInput,
+  XfrmUsersaInfo,
+  XfrmUserTmpl,
+  XfrmUserTmplInput,
 } from '../generated/xfrm.js';
+import { xfrmFamily } from './family.js';
 
 /** Address families of xfrm objects (AF_INET / AF_INET6); 'unspec' where none is set. */
 export type XfrmAddressFamily = 'ipv4' | 'ipv6' | 'unspec';
@@ -521,7 +521,8 @@ function toCurrent(c: XfrmLifetimeCur | undefined): XfrmLifetimeCurrent {
   return { bytes: big(c?.bytes), packets: big(c?.packets), addTime: big(c?.['add-time']), useTime: big(c?.['use-time']) };
 }
 
-const tmplCodec = (): NonNullable<ReturnType<typeof xfrmFamily.structs.get>> => xfrmFamily.structs.get('xfrm-user-tmpl')!;
+// The family is loaded by the time templates are decoded (a client is open, or loadXfrmFamily ran).
+const tmplCodec = () => xfrmFamily.get().structs.get('xfrm-user-tmpl')!;
 
 /** The templates of an XFRMA_TMPL attribute: the first decoded by the codec, the ones after it (kept as __rest) by the same struct codec. */
 export function toTemplates(first: (XfrmUserTmpl & { __rest?: Uint8Array | undefined }) | undefined): XfrmTemplate[] {
@@ -771,7 +772,7 @@ export function lifetimeInput(l: Partial<XfrmLifetimeConfig> | undefined, field:
 }
 
 const XFRM_PROTO_NAMES = (): Map<string, number> => {
-  const def = xfrmFamily.spec.definitions.find((d) => d.kind === 'enum' && d.name === 'xfrm-proto');
+  const def = xfrmFamily.get().spec.definitions.find((d) => d.kind === 'enum' && d.name === 'xfrm-proto');
   return new Map(def && def.kind === 'enum' ? def.entries.map((e) => [e.name, e.value] as const) : []);
 };
 
@@ -787,7 +788,7 @@ export function protoNumber(p: unknown, field: string): number {
 }
 
 function enumCheck<T extends string>(x: unknown, field: string, enumName: string): T {
-  const def = xfrmFamily.spec.definitions.find((d) => (d.kind === 'enum' || d.kind === 'flags') && d.name === enumName);
+  const def = xfrmFamily.get().spec.definitions.find((d) => (d.kind === 'enum' || d.kind === 'flags') && d.name === enumName);
   const names = def && def.kind !== 'const' && def.kind !== 'struct' ? def.entries.map((e) => e.name) : [];
   if (typeof x !== 'string' || !names.includes(x)) throw new RangeError(`${field}: expected one of ${names.join(', ')}, got ${describe(x)}`);
   return x as T;

@@ -1,5 +1,6 @@
 // IPsec (NETLINK_XFRM): the typed client, its objects and the event decoder.
 export * from './client.js';
+export { loadXfrmFamily, type XfrmFamilyModule } from './family.js';
 export {
   XFRM_INF,
   familyName,

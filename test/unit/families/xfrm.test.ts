@@ -3,7 +3,7 @@
 // decode into typed SAs and policies, encode back to the same bytes, and
 // print as `ip xfrm monitor file` printed them; XfrmClient over the fake
 // kernel sends what the kernel expects and refuses bad input by field.
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { MessageView, MessageWriter, NetlinkDecodeError, dataViewOf } from '../../../src/index.js';
 import { family as xfrmFamily } from '../../../src/families/generated/xfrm.js';
 import { XfrmClient, decodeXfrmEvent, decodeXfrmMessage, toPolicy, toState, type XfrmEvent } from '../../../src/families/xfrm/index.js';
@@ -12,6 +12,12 @@ import { FakeKernel } from '../../../src/testing/index.js';
 import { XFRMNLGRP_ACQUIRE, XFRMNLGRP_POLICY, XFRMNLGRP_SA } from '../../../src/families/generated/xfrm.constants.js';
 import { XFRM_VECTORS } from '../../vectors/xfrm.js';
 import { toHex } from '../../vectors/hex.js';
+import { loadXfrmFamily } from '../../../src/families/xfrm/index.js';
+
+// The standalone decoders and encoders use the generated xfrm family, which 'nlkit' loads on first use.
+beforeAll(async () => {
+  await loadXfrmFamily();
+});
 
 function view(bytes: Uint8Array): MessageView {
   return new MessageView(bytes, 0, dataViewOf(bytes));
@@ -209,7 +215,7 @@ describe('XfrmClient over the fake kernel', () => {
   async function client(): Promise<{ x: XfrmClient; kernel: FakeKernel }> {
     const kernel = new FakeKernel({ handler: (req) => req.ack() });
     const socket = await kernel.open(xfrmFamily.protonum);
-    return { x: XfrmClient.fromSocket(socket), kernel };
+    return { x: await XfrmClient.fromSocket(socket), kernel };
   }
 
   it('sends a policy as ip sends it (same decoded request as ip xfrm policy add)', async () => {
