@@ -28,6 +28,7 @@ Napi::Function Socket::Init(Napi::Env env) {
                          InstanceMethod<&Socket::AttachFilter>("attachFilter"),
                          InstanceMethod<&Socket::DetachFilter>("detachFilter"),
                          InstanceMethod<&Socket::Send>("send"),
+                         InstanceMethod<&Socket::ReceiveNow>("receiveNow"),
                          InstanceMethod<&Socket::SetSlab>("setSlab"),
                          InstanceMethod<&Socket::SetSpareSlab>("setSpareSlab"),
                          InstanceMethod<&Socket::Start>("start"),

@@ -83,6 +83,7 @@ class Socket : public Napi::ObjectWrap<Socket> {
   void AttachFilter(const Napi::CallbackInfo& info);
   void DetachFilter(const Napi::CallbackInfo& info);
   Napi::Value Send(const Napi::CallbackInfo& info);
+  Napi::Value ReceiveNow(const Napi::CallbackInfo& info);
   void SetSlab(const Napi::CallbackInfo& info);
   void SetSpareSlab(const Napi::CallbackInfo& info);
   void Start(const Napi::CallbackInfo& info);
@@ -141,7 +142,9 @@ class Socket : public Napi::ObjectWrap<Socket> {
   bool Stopped() const { return closed_ || JsGone(); }
 
   // ---- receiving (socket_recv.cc) ----
-  void ReadBatch(napi_env env);
+  // Reads until EAGAIN or a bound (at most `limit` datagrams), then delivers;
+  // returns how many datagrams it read.
+  uint32_t ReadBatch(napi_env env, uint32_t limit = UINT32_MAX);
   // Calls JS with `count` frames just read (on the loop or ahead) and decides
   // what reads next: the spare slab when the current one is full, and a
   // read-ahead while JS runs when `more` is coming.

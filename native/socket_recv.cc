@@ -73,17 +73,17 @@ bool Socket::SwitchToSpare() {
   return true;
 }
 
-void Socket::ReadBatch(napi_env env) {
+uint32_t Socket::ReadBatch(napi_env env, uint32_t limit) {
   errorPending_ = false;
   if (FreeTail() < kMaxDatagram) {
     // No room to receive: ask JS for a fresh slab before reading anything.
     CallBatch(env, 0, true, nullptr);
-    if (Stopped()) return;
+    if (Stopped()) return 0;
     if (FreeTail() < kMaxDatagram) {
       waitingForSlab_ = true;
       UpdatePoll();
     }
-    return;
+    return 0;
   }
 
   uint32_t count = 0;
@@ -93,7 +93,7 @@ void Socket::ReadBatch(napi_env env) {
   // Multicast (events) is read until EAGAIN, as fast as possible: netlink
   // drops events silently while a socket stays congested. A unicast stream
   // (a dump) is handed to a read-ahead after a few datagrams.
-  while (count < frameCapacity_ && unicast < kLoopBurst && FreeTail() >= kMaxDatagram) {
+  while (count < frameCapacity_ && count < limit && unicast < kLoopBurst && FreeTail() >= kMaxDatagram) {
     size_t advance = 0;
     int err = 0;
     const Received r = ReceiveOne(fd_.get(), slab_, slabOffset_, FreeTail(), frames_ + count * kFrameWords, &scratch_, &advance, &err);
@@ -118,6 +118,24 @@ void Socket::ReadBatch(napi_env env) {
   // without EAGAIN: the reader goes on with it. A burst of events that
   // filled the frame table or the slab goes on here, on the next readable.
   Deliver(env, count, !drained && error == nullptr && unicast >= kLoopBurst, error);
+  return count;
+}
+
+// Reads now, on the calling thread, up to `limit` datagrams the kernel has
+// already queued, and hands them to the batch callback before returning.
+// Most kernel protocols answer a request inside the sendto() that carries it
+// (netlink_unicast_kernel runs the family's handler in the sender's
+// context), so the answer is waiting: reading it here saves the trip through
+// the event loop, and the limit saves the read that would only say EAGAIN.
+// Nothing is read while a read-ahead owns the socket, reading is paused, or
+// the slab waits for JS (-1); the poll reads then, as always. Whatever is
+// left stays readable, and the poll reads it.
+Napi::Value Socket::ReceiveNow(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  CheckOpen(env);
+  const uint32_t limit = static_cast<uint32_t>(IntegerArg(info, 0, "limit", 1, 1 << 20));
+  if (!ReadingWanted() || poller_ == nullptr) return Napi::Number::New(env, -1);
+  return Napi::Number::New(env, ReadBatch(env, limit));
 }
 
 void Socket::Deliver(napi_env env, uint32_t count, bool more, napi_value error) {

@@ -62,6 +62,14 @@ export interface NativeSocket {
    */
   send(bytes: Uint8Array, port: number, groups: number): boolean;
   /**
+   * Reads now, on the calling thread, up to `limit` datagrams the kernel has already queued
+   * for the socket (the kernel answers most requests inside the sendto() that carries them)
+   * and calls the batch callback with them before returning. Returns how many it read (0:
+   * none queued), or -1 while the socket cannot read now (paused, a read-ahead owns it, the
+   * slab waits for JS); the poll reads what is left.
+   */
+  receiveNow(limit: number): number;
+  /**
    * Hands native the slab to receive into, starting at byte `offset`, and the frame table.
    * Native writes datagrams back to back at 4-byte aligned offsets from `offset` on.
    * Throws while a read-ahead writes into the current slab: call it only when a batch

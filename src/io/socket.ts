@@ -66,6 +66,10 @@ const LE = HOST_LITTLE_ENDIAN;
 
 /** Default receive buffer. Large enough that a burst of 100 000 route notifications is not dropped while JS keeps up. */
 export const DEFAULT_RCVBUF = 32 * 1024 * 1024;
+/** Datagrams a request reads inline at most (see answersInline); the poll reads the rest. */
+const INLINE_READS = 64;
+/** Requests up to this size are stamped into a reused buffer (see stampForSend). */
+const SEND_BUFFER_SIZE = 16 * 1024;
 /** Default size of one receive slab. */
 export const DEFAULT_SLAB_SIZE = 1024 * 1024;
 const FRAME_CAPACITY = 512;
@@ -292,6 +296,9 @@ export class NetlinkSocket {
   private pausedBy = new Set<object>();
   private nativePaused = false;
   private onWarning: WarningHandler | undefined;
+  private sendBuffer: Uint8Array | undefined;
+  private sendView: DataView | undefined;
+  private sendBufferBusy = false;
   private readonly counters = { received: 0, dropped: 0, unmatched: 0, overruns: 0, truncated: 0 };
 
   private constructor(
@@ -435,6 +442,22 @@ export class NetlinkSocket {
     return out;
   }
 
+  // Requests are stamped into one reused buffer outside V8's heap: the addon
+  // reads a small typed array only after V8 moves it out of its heap (an
+  // allocation and a backing store per request, more than the send costs).
+  private stampForSend(bytes: Uint8Array, seq: number, addFlags: number): Uint8Array {
+    // Busy: a request sent from inside the answer to the one in the buffer (an onWarning handler).
+    if (bytes.length > SEND_BUFFER_SIZE || this.sendBufferBusy) return this.stamp(bytes, seq, addFlags);
+    this.sendBuffer ??= new Uint8Array(SEND_BUFFER_SIZE);
+    const out = this.sendBuffer.subarray(0, bytes.length);
+    out.set(bytes);
+    const dv = (this.sendView ??= dataViewOf(this.sendBuffer));
+    dv.setUint16(6, dv.getUint16(6, LE) | addFlags, LE);
+    dv.setUint32(8, seq, LE);
+    dv.setUint32(12, this.portId, LE);
+    return out;
+  }
+
   private transmit(bytes: Uint8Array, port = 0, groups = 0): boolean {
     try {
       return this.native.send(bytes, port, groups);
@@ -458,7 +481,7 @@ export class NetlinkSocket {
     if (options.signal?.aborted) return Promise.reject(abortReason(options.signal));
     return new Promise<MessageView[]>((resolve, reject) => {
       const seq = this.allocSeq();
-      const stamped = this.stamp(bytes, seq, NLM_F_REQUEST | NLM_F_ACK);
+      const stamped = this.stampForSend(bytes, seq, NLM_F_REQUEST | NLM_F_ACK);
       let timer: ReturnType<typeof setTimeout> | undefined;
       const onAbort = (): void => fail(abortReason(options.signal!));
       const cleanup = (): void => {
@@ -487,13 +510,34 @@ export class NetlinkSocket {
       this.pending.set(seq, op);
       if (options.timeout !== undefined) timer = setTimeout(() => fail(new NetlinkTimeoutError(options.timeout!, options.name ?? 'request')), options.timeout);
       options.signal?.addEventListener('abort', onAbort, { once: true });
-      this.updateRef();
+      const buffered = stamped.buffer === this.sendBuffer?.buffer;
+      if (buffered) this.sendBufferBusy = true;
       try {
-        this.transmit(stamped, options.port ?? 0);
+        const port = options.port ?? 0;
+        if (this.transmit(stamped, port) && this.answersInline(port)) {
+          // One datagram at a time while the answer is incomplete: a read that would only find EAGAIN is not made.
+          for (let reads = 0; reads < INLINE_READS && this.pending.get(seq) === op && this.native.receiveNow(1) > 0; reads++);
+        }
+        if (this.pending.get(seq) === op) {
+          // Still waiting: keep the request (for the ext-ack of its answer) apart from the reused send buffer,
+          // and keep the process alive for the answer. (An answer read inline needed neither.)
+          if (buffered) op.request = stamped.slice();
+          this.updateRef();
+        }
       } catch (err) {
         fail(err as Error);
+      } finally {
+        if (buffered) this.sendBufferBusy = false;
       }
     });
+  }
+
+  // A kernel protocol answers a request inside the sendto() that carries it
+  // (netlink_unicast_kernel() runs the family's handler in the sender's
+  // context): the answer is already queued, and reading it now saves a trip
+  // through the event loop per request (ip -batch pays none either).
+  private answersInline(port: number): boolean {
+    return port === 0 && this.kernelOnly && this.framing === 'netlink';
   }
 
   /**
@@ -569,7 +613,8 @@ export class NetlinkSocket {
       options.signal?.addEventListener('abort', onAbort, { once: true });
       this.updateRef();
       try {
-        this.transmit(stamped, options.port ?? 0);
+        const port = options.port ?? 0;
+        if (this.transmit(stamped, port) && this.answersInline(port)) this.native.receiveNow(INLINE_READS);
       } catch (err) {
         fail(err as Error);
       }

@@ -254,6 +254,13 @@ export class FakeEndpoint implements NativeSocket {
     return true;
   }
 
+  /** Delivers up to `limit` queued datagrams now, as the addon reads what the kernel answered inside sendto(). */
+  receiveNow(limit: number): number {
+    this.checkOpen();
+    if (this.paused || !this.started || !this.slab || !this.frames) return -1;
+    return this.pump(limit);
+  }
+
   setSlab(slab: Uint8Array, offset: number, frames: Uint32Array): void {
     this.checkOpen();
     this.slab = slab;
@@ -347,10 +354,10 @@ export class FakeEndpoint implements NativeSocket {
     });
   }
 
-  // One batch, as the addon delivers it on readable.
-  private pump(): void {
-    if (this.isClosed || this.paused || !this.started || !this.slab || !this.frames) return;
-    if (!this.overrunPending && this.queue.length === 0) return;
+  // One batch (of at most `limit` datagrams), as the addon delivers it on readable; returns how many.
+  private pump(limit = Infinity): number {
+    if (this.isClosed || this.paused || !this.started || !this.slab || !this.frames) return 0;
+    if (!this.overrunPending && this.queue.length === 0) return 0;
     const slab = this.slab;
     const frames = this.frames;
     const capacity = Math.floor(frames.length / FRAME_WORDS);
@@ -358,13 +365,13 @@ export class FakeEndpoint implements NativeSocket {
     if (slab.length - this.offset < MAX_DATAGRAM) {
       this.onBatch(0, true, null, false);
       this.schedule();
-      return;
+      return 0;
     }
     if (this.overrunPending) {
       this.overrunPending = false;
       this.writeFrame(frames, count++, this.offset, 0, 0, 0, NSID_NONE, FRAME_OVERRUN);
     }
-    while (count < capacity && this.queue.length > 0 && slab.length - this.offset >= MAX_DATAGRAM) {
+    while (count < capacity && count < limit && this.queue.length > 0 && slab.length - this.offset >= MAX_DATAGRAM) {
       const d = this.queue.shift()!;
       this.queuedBytes -= d.bytes.length;
       slab.set(d.bytes, this.offset);
@@ -373,6 +380,7 @@ export class FakeEndpoint implements NativeSocket {
     }
     this.onBatch(count, slab.length - this.offset < MAX_DATAGRAM, null, false);
     if (this.queue.length > 0 || this.overrunPending) this.schedule();
+    return count;
   }
 
   private writeFrame(frames: Uint32Array, index: number, offset: number, length: number, port: number, group: number, nsid: number, flags: number): void {
@@ -403,6 +411,12 @@ function concatAligned(parts: readonly Uint8Array[]): Uint8Array {
 export interface FakeKernelOptions {
   /** Answers requests sent to the kernel (port 0). Without one, each request is refused with EOPNOTSUPP. */
   handler?: FakeHandler;
+  /**
+   * Run the handler inside send(), so its answers are queued before send()
+   * returns, as the kernel runs a family's handler inside the sender's
+   * sendto(). Default false: the handler runs in a microtask after send().
+   */
+  inline?: boolean;
 }
 
 /**
@@ -419,12 +433,14 @@ export class FakeKernel {
   /** Requests the kernel received, in order. */
   readonly requests: MessageView[] = [];
   private handler: FakeHandler | undefined;
+  private readonly inline: boolean;
   private readonly endpoints = new Map<number, FakeEndpoint>();
   private nextPort = 1;
 
   constructor(options: FakeKernelOptions = {}) {
     if (options.handler !== undefined && typeof options.handler !== 'function') throw new TypeError('handler must be a function');
     this.handler = options.handler;
+    this.inline = options.inline ?? false;
   }
 
   /** Replaces the request handler. */
@@ -515,12 +531,21 @@ export class FakeKernel {
         request.ack(errnoNumber('EOPNOTSUPP')!);
         continue;
       }
-      void Promise.resolve()
-        .then(() => handler(request))
-        .catch((err: unknown) => {
-          // A handler that throws answers like a kernel bug would be seen: EIO, with the text.
-          request.ack(errnoNumber('EIO')!, { message: `fake kernel handler failed: ${(err as Error)?.message ?? String(err)}` });
-        });
+      // A handler that throws answers like a kernel bug would be seen: EIO, with the text.
+      const failed = (err: unknown): void => {
+        request.ack(errnoNumber('EIO')!, { message: `fake kernel handler failed: ${(err as Error)?.message ?? String(err)}` });
+      };
+      if (this.inline) {
+        try {
+          Promise.resolve(handler(request)).catch(failed);
+        } catch (err) {
+          failed(err);
+        }
+      } else {
+        void Promise.resolve()
+          .then(() => handler(request))
+          .catch(failed);
+      }
     }
   }
 }

@@ -9,7 +9,7 @@ import { AF_BRIDGE, AF_INET, AF_INET6, AF_MPLS, AF_PACKET, AF_UNSPEC, IFNAMSIZ }
 import { CommandError } from '../error.js';
 import { usage } from './context.js';
 import { protoNumber } from './names.js';
-import { getUnsigned, strtoul } from './numbers.js';
+import { getUnsigned, plainDecimal, strtoul } from './numbers.js';
 
 /** ip's matches(): `arg` is a non-empty prefix of `keyword`. */
 export function matches(arg: string, keyword: string): boolean {
@@ -156,6 +156,8 @@ export const afBitLen = (family: number): number => (family === AF_INET6 ? 128 :
 
 /** get_addr_ipv4(): up to four numbers (strtoul, base 0, each at most 255) separated by dots; "10.1" is 10.1.0.0. */
 export function parseIPv4Loose(s: string): Uint8Array | undefined {
+  const quad = dottedDecimal(s);
+  if (quad) return quad;
   const out = new Uint8Array(4);
   let rest = s;
   for (let i = 0; i < 4; i++) {
@@ -166,6 +168,22 @@ export function parseIPv4Loose(s: string): Uint8Array | undefined {
     if (r.end === rest.length) return out;
     if (i === 3 || rest[r.end] !== '.') return undefined;
     rest = rest.slice(r.end + 1);
+  }
+  return out;
+}
+
+// Four plain decimal parts of at most 255 (most addresses ip reads), read
+// without strtoul(); undefined for anything else, which the loose parse reads.
+function dottedDecimal(s: string): Uint8Array | undefined {
+  let from = 0;
+  let out: Uint8Array | undefined;
+  for (let i = 0; i < 4; i++) {
+    const dot = i < 3 ? s.indexOf('.', from) : s.length;
+    if (dot < 0) return undefined;
+    const v = plainDecimal(s, from, dot);
+    if (v < 0 || v > 255) return undefined;
+    (out ??= new Uint8Array(4))[i] = v;
+    from = dot + 1;
   }
   return out;
 }

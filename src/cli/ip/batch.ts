@@ -70,7 +70,10 @@ export function* batchCommands(text: string): Generator<{ line: number; argv: st
   }
 }
 
-const isBlank = (c: string): boolean => c === ' ' || c === '\t' || c === '\r' || c === '\n';
+// ' ', '\t', '\r', '\n' by code (a one-character string per test would be made otherwise).
+const isBlank = (c: number): boolean => c === 32 || c === 9 || c === 13 || c === 10;
+const SINGLE_QUOTE = 39;
+const DOUBLE_QUOTE = 34;
 
 /** lib/utils.c makeargs(): words split by blanks, or quoted with ' or " (the quote ends the word). */
 export function makeArgs(line: string): string[] {
@@ -78,18 +81,18 @@ export function makeArgs(line: string): string[] {
   let i = 0;
   const n = line.length;
   while (i < n) {
-    while (i < n && isBlank(line[i]!)) i++;
+    while (i < n && isBlank(line.charCodeAt(i))) i++;
     if (i >= n) break;
     if (out.length >= MAX_ARGS - 1) throw new BatchExit('Too many arguments to command\n', 1);
-    const c = line[i]!;
-    if (c === "'" || c === '"') {
-      const close = line.indexOf(c, i + 1);
+    const c = line.charCodeAt(i);
+    if (c === SINGLE_QUOTE || c === DOUBLE_QUOTE) {
+      const close = line.indexOf(line[i]!, i + 1);
       if (close < 0) throw new BatchExit('Unterminated quoted string\n', 1);
       out.push(line.slice(i + 1, close));
       i = close + 1;
     } else {
       let j = i;
-      while (j < n && !isBlank(line[j]!)) j++;
+      while (j < n && !isBlank(line.charCodeAt(j))) j++;
       out.push(line.slice(i, j));
       // The blank after the word is consumed with it (makeargs writes its NUL there).
       i = j + 1;
@@ -114,6 +117,10 @@ class BatchContext extends IpContext {
   // The socket once open: a line's request goes straight to it.
   override request(bytes: Uint8Array): Promise<MessageView[]> {
     return this.open ? this.open.request(bytes) : super.request(bytes);
+  }
+
+  override knownIndex(name: string): number | undefined {
+    return this.names.get(name) ?? super.knownIndex(name);
   }
 
   override async nameIndex(name: string): Promise<number> {

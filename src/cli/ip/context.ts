@@ -235,6 +235,11 @@ export class IpContext {
   }
 
   /** Index of a device the user named; fails like ip with `Cannot find device "NAME"` (exit 1). */
+  /** The index of a link already known by name (no request), else undefined. */
+  knownIndex(name: string): number | undefined {
+    return this.byName?.get(name)?.index;
+  }
+
   async device(name: string): Promise<number> {
     const index = await this.nameIndex(name);
     if (!index) throw new CommandError(`Cannot find device "${name}"`, 1);

@@ -80,9 +80,30 @@ export function strtol(s: string, base = 0): StrtoResult {
   return { value: r.magnitude, end: r.end, overflow: false };
 }
 
+/**
+ * A number in plain decimal (digits only, no leading zero, at most 15 of
+ * them), which strtoul() in base 0 or 10 reads as written; -1 for anything
+ * else. Most numbers ip reads look like this: they skip the bigint scan.
+ */
+export function plainDecimal(s: string, from = 0, to = s.length): number {
+  const n = to - from;
+  if (n <= 0 || n > 15) return -1;
+  let v = 0;
+  for (let i = from; i < to; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9 || (d === 0 && i === from && n > 1)) return -1;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
 // The checks every get_uN() makes: a whole, non-empty number that did not overflow and is at most `max`.
 function getUnsignedMax(s: string, base: number, max: bigint): number | undefined {
   if (s === '') return undefined;
+  if (base === 0 || base === 10) {
+    const v = plainDecimal(s);
+    if (v >= 0) return v <= Number(max) ? v : undefined;
+  }
   const r = strtoul(s, base);
   if (r.end === 0 || r.end !== s.length || r.overflow || r.value > max) return undefined;
   return Number(r.value);

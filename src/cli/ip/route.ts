@@ -967,8 +967,12 @@ async function modify(ctx: IpContext, type: number, flags: number, words: string
   if (!dst) throw usage(ROUTE_USAGE);
   let oif: number | undefined;
   if (dev !== undefined) {
-    await ctx.loadLinks();
-    oif = await ctx.device(dev);
+    // Known already (a batch names the same device on every line): no await.
+    oif = ctx.knownIndex(dev);
+    if (oif === undefined) {
+      await ctx.loadLinks();
+      oif = await ctx.device(dev);
+    }
   }
   // parse_nexthops(): `nexthop NH` groups to the end of the line.
   const nexthops: NextHop[] = [];

@@ -1,7 +1,7 @@
 // Every path of the request / dump / subscription protocol, driven by the fake
 // kernel of nlkit/testing: no root, no addon.
 import { afterEach, describe, expect, it } from 'vitest';
-import { NLM_F_DUMP_FILTERED, NLM_F_DUMP_INTR, NLM_F_REQUEST, Protocol } from '../../../src/core/constants.js';
+import { NLM_F_ACK, NLM_F_DUMP_FILTERED, NLM_F_DUMP_INTR, NLM_F_REQUEST, Protocol } from '../../../src/core/constants.js';
 import { AbortError, DumpInterruptedError, NetlinkError, NetlinkOverrunError, NetlinkTimeoutError, NetlinkTruncatedError, SocketClosedError } from '../../../src/core/errors.js';
 import { MessageWriter } from '../../../src/core/writer.js';
 import type { MessageView } from '../../../src/core/message.js';
@@ -25,6 +25,17 @@ function entry(i: number): { type: number; payload: Uint8Array } {
   const payload = new Uint8Array(4);
   new DataView(payload.buffer).setUint32(0, i, true);
   return { type: ENTRY, payload };
+}
+
+/** Messages back to back, as one datagram (a batch). */
+function concat(...parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }
 
 const idOf = (m: MessageView): number => new DataView(m.bytes.buffer, m.bytes.byteOffset + 16, 4).getUint32(0, true);
@@ -87,6 +98,24 @@ describe('the protocol over a fake kernel', () => {
       await expect(sock.request(message(GET), { onWarning: 'print' as never })).rejects.toThrow(new TypeError('onWarning must be a function'));
       expect(kernel.requests.length).toBe(0);
       await expect(kernel.open(Protocol.ROUTE, { onWarning: 1 as never })).rejects.toThrow(new TypeError('onWarning must be a function'));
+    });
+
+    it('takes an answer the kernel queued inside send() at once, without waiting for the event loop', async () => {
+      const kernel = new FakeKernel({ inline: true, handler: (req) => req.reply([entry(7)]).ack() });
+      const sock = await open(kernel);
+      const endpoint = kernel.endpoint(sock.portId);
+      const answer = sock.request(message(GET));
+      expect(endpoint.backlog).toBe(0); // read inside request()
+      expect((await answer).map(idOf)).toEqual([7]);
+      const batch = sock.requestBatch(concat(message(GET, NLM_F_REQUEST | NLM_F_ACK), message(GET, NLM_F_REQUEST | NLM_F_ACK)));
+      expect(endpoint.backlog).toBe(0);
+      expect((await batch).map((r) => r.map(idOf))).toEqual([[7], [7]]);
+    });
+
+    it('leaves an answer that is not there yet to the event loop', async () => {
+      const kernel = new FakeKernel({ handler: (req) => req.reply([entry(8)]).ack() });
+      const sock = await open(kernel);
+      expect((await sock.request(message(GET))).map(idOf)).toEqual([8]);
     });
 
     it('times out and frees its sequence number: a late answer is counted as unmatched', async () => {

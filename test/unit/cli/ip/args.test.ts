@@ -4,6 +4,7 @@
 // NEXT_ARG(), 1 for get_addr() / get_prefix()). Messages were compared with
 // iproute2 6.1 (`ip route add blackhole 10.0.0.0/33`, `... metric x`,
 // `ip link set lo promisc foo` ...).
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   Args,
@@ -22,6 +23,7 @@ import {
   validIfname,
 } from '../../../../src/cli/ip/args.js';
 import { CommandError } from '../../../../src/cli/error.js';
+import { getU8, getUnsigned, strtoul } from '../../../../src/cli/ip/numbers.js';
 import { AF_INET, AF_INET6, AF_PACKET, AF_UNSPEC } from '../../../../src/core/constants.js';
 
 /** The CommandError `f` throws. */
@@ -159,6 +161,55 @@ describe('parseIPv4Loose', () => {
 
   it.each(['256.0.0.1', '1.2.3.4.5', '1.2.3.', '', 'x', '1..2'])('rejects %j', (text) => {
     expect(parseIPv4Loose(text)).toBeUndefined();
+  });
+});
+
+// The plain-decimal fast paths (numbers and dotted quads read without strtoul())
+// must agree with strtoul() on every string, including the ones they hand over.
+describe('fast paths agree with strtoul()', () => {
+  const text = fc.string({ unit: fc.constantFrom('0', '1', '2', '5', '9', '.', 'x', '-', '+', ' ', 'a'), maxLength: 20 });
+  const viaStrtoul = (s: string, max: bigint): number | undefined => {
+    if (s === '') return undefined;
+    const r = strtoul(s, 0);
+    return r.end === 0 || r.end !== s.length || r.overflow || r.value > max ? undefined : Number(r.value);
+  };
+  const looseViaStrtoul = (s: string): Uint8Array | undefined => {
+    const out = new Uint8Array(4);
+    let rest = s;
+    for (let i = 0; i < 4; i++) {
+      const r = strtoul(rest, 0);
+      if (r.value > 255n || r.end === 0) return undefined;
+      out[i] = Number(r.value);
+      if (r.end === rest.length) return out;
+      if (i === 3 || rest[r.end] !== '.') return undefined;
+      rest = rest.slice(r.end + 1);
+    }
+    return out;
+  };
+
+  it('getUnsigned and getU8 read what strtoul() reads', () => {
+    fc.assert(
+      fc.property(text, (s) => {
+        expect(getUnsigned(s)).toBe(viaStrtoul(s, 0xffffffffn));
+        expect(getU8(s)).toBe(viaStrtoul(s, 0xffn));
+      }),
+      { numRuns: 3000 },
+    );
+    for (const s of ['0', '00', '4294967295', '4294967296', '999999999999999', '1000000000000000', '007', '255', '256']) {
+      expect(getUnsigned(s)).toBe(viaStrtoul(s, 0xffffffffn));
+    }
+  });
+
+  it('parseIPv4Loose reads what the strtoul() loop reads', () => {
+    fc.assert(
+      fc.property(text, (s) => {
+        expect(parseIPv4Loose(s)).toEqual(looseViaStrtoul(s));
+      }),
+      { numRuns: 3000 },
+    );
+    for (const s of ['1.2.3.4', '01.2.3.4', '255.255.255.255', '255.255.255.256', '1.2.3.4.', '0.0.0.0', '1.2.3.04']) {
+      expect(parseIPv4Loose(s)).toEqual(looseViaStrtoul(s));
+    }
   });
 });
 
