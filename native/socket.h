@@ -189,6 +189,7 @@ class Socket : public Napi::ObjectWrap<Socket> {
   bool userPaused_ = false;      // pause() without resume()
   bool waitingForSlab_ = false;  // slab full after a batch: wait for setSlab
   bool refed_ = true;
+  bool inJsCall_ = false;        // inside receiveNow(), called from JS
   bool errorPending_ = false;    // EPOLLERR seen while nobody could read
   bool broken_ = false;          // recvmsg said EBADF/ENOTSOCK: never poll again
   bool retryArmed_ = false;      // the send retry timer is running

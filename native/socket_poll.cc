@@ -274,7 +274,12 @@ void Socket::CallBatch(napi_env env, uint32_t frames, bool slabFull, napi_value 
   // Not onBatch_.MakeCallback(): when the environment is being torn down it
   // throws a Napi::Error, and building that error from the termination
   // exception aborts the process (napi_define_properties fails).
-  if (status == napi_ok) status = napi_make_callback(env, static_cast<napi_async_context>(*asyncContext_), self, callback, 4, args, nullptr);
+  // Called from JS (receiveNow): a plain call, JS is on the stack already;
+  // from the loop: a callback, with its async context and microtask checkpoint.
+  if (status == napi_ok) {
+    status = inJsCall_ ? napi_call_function(env, self, callback, 4, args, nullptr)
+                       : napi_make_callback(env, static_cast<napi_async_context>(*asyncContext_), self, callback, 4, args, nullptr);
+  }
   if (status == napi_ok) return;
   // What the callback threw goes to process 'uncaughtException', as it
   // would for any other I/O callback; a refusal to run JS stops the socket.

@@ -65,7 +65,7 @@ describe('a FamilyClient of a generated family', () => {
   it('refuses an option it does not know before sending anything', async () => {
     const { client, kernel } = await open();
     // @ts-expect-error: not an option
-    expect(() => client.dump('dev-get', {}, { retries: 2 })).toThrow(new TypeError('options.retries is not an option (options: signal, timeout, flags, retry)'));
+    expect(() => client.dump('dev-get', {}, { retries: 2 })).toThrow(new TypeError('options.retries is not an option (options: signal, timeout, flags, retry, onWarning)'));
     expect(kernel.requests.length).toBe(0);
   });
 });
