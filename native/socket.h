@@ -84,6 +84,8 @@ class Socket : public Napi::ObjectWrap<Socket> {
   void DetachFilter(const Napi::CallbackInfo& info);
   Napi::Value Send(const Napi::CallbackInfo& info);
   Napi::Value ReceiveNow(const Napi::CallbackInfo& info);
+  // receiveNow() for a caller in JS: the datagrams read, or -1 when reading must wait for the poll.
+  double ReadInline(napi_env env, uint32_t limit);
   void SetSlab(const Napi::CallbackInfo& info);
   void SetSpareSlab(const Napi::CallbackInfo& info);
   void Start(const Napi::CallbackInfo& info);

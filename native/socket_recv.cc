@@ -134,11 +134,15 @@ Napi::Value Socket::ReceiveNow(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   CheckOpen(env);
   const uint32_t limit = static_cast<uint32_t>(IntegerArg(info, 0, "limit", 1, 1 << 20));
-  if (!ReadingWanted() || poller_ == nullptr || inJsCall_) return Napi::Number::New(env, -1);
+  return Napi::Number::New(env, ReadInline(env, limit));
+}
+
+double Socket::ReadInline(napi_env env, uint32_t limit) {
+  if (!ReadingWanted() || poller_ == nullptr || inJsCall_) return -1;
   inJsCall_ = true;
   const uint32_t count = ReadBatch(env, limit);
   inJsCall_ = false;
-  return Napi::Number::New(env, count);
+  return count;
 }
 
 void Socket::Deliver(napi_env env, uint32_t count, bool more, napi_value error) {

@@ -38,12 +38,14 @@ Napi::Value Socket::Send(const Napi::CallbackInfo& info) {
   Napi::Uint8Array bytes = BytesArg(info, 0, "bytes");
   const uint32_t port = U32Arg(info, 1, "port");
   const uint32_t groups = U32Arg(info, 2, "groups");
+  // Datagrams to read right after a send that went out (see ReceiveNow).
+  const uint32_t receive = info.Length() > 3 && !info[3].IsUndefined() ? static_cast<uint32_t>(IntegerArg(info, 3, "receive", 0, 1 << 20)) : 0;
   const uint8_t* data = bytes.Data();
   const size_t length = bytes.ByteLength();
 
   if (!Queued(port)) {
     int err = SendNow(data, length, port, groups);
-    if (err == 0) return Napi::Boolean::New(env, true);
+    if (err == 0) return Napi::Number::New(env, receive == 0 ? 0 : ReadInline(env, receive));
     if (err != EAGAIN && err != EWOULDBLOCK) throw SystemError(env, err, "sendto");
   }
   // Queued behind earlier bytes to the same port (order is kept) or the kernel said EAGAIN.
@@ -56,7 +58,7 @@ Napi::Value Socket::Send(const Napi::CallbackInfo& info) {
     Dequeued(port);
     throw SystemError(env, -r, "uv_poll_start");
   }
-  return Napi::Boolean::New(env, false);
+  return Napi::Number::New(env, -2);
 }
 
 void Socket::OnRetry(uv_timer_t* timer) {

@@ -8,6 +8,19 @@ export function dataViewOf(bytes: Uint8Array): DataView {
   return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
+/**
+ * A u32 in host byte order at `at`, read byte by byte: no DataView, so a
+ * small typed array kept in V8's heap is not given an ArrayBuffer of its own
+ * (which `.buffer` does, with an allocation outside the heap).
+ */
+export function hostU32(bytes: Uint8Array, at: number): number {
+  const b0 = bytes[at]!;
+  const b1 = bytes[at + 1]!;
+  const b2 = bytes[at + 2]!;
+  const b3 = bytes[at + 3]!;
+  return (HOST_LITTLE_ENDIAN ? b0 | (b1 << 8) | (b2 << 16) | (b3 << 24) : (b0 << 24) | (b1 << 16) | (b2 << 8) | b3) >>> 0;
+}
+
 const utf8Decoder = new TextDecoder('utf-8', { fatal: false });
 const utf8Encoder = new TextEncoder();
 

@@ -57,10 +57,12 @@ export interface NativeSocket {
   /** SO_DETACH_FILTER. */
   detachFilter(): void;
   /**
-   * sendto() the bytes to (port, groups). Returns true when sent, false when the kernel
-   * said EAGAIN and the bytes were copied into the native queue to be retried on writable.
+   * sendto() the bytes to (port, groups), then, when `receive` > 0, reads up to that many
+   * datagrams as receiveNow() does. Returns -2 when the kernel said EAGAIN and the bytes
+   * were copied into the native queue to be retried on writable; else what the read
+   * returned (0 when `receive` is 0).
    */
-  send(bytes: Uint8Array, port: number, groups: number): boolean;
+  send(bytes: Uint8Array, port: number, groups: number, receive?: number): number;
   /**
    * Reads now, on the calling thread, up to `limit` datagrams the kernel has already queued
    * for the socket (the kernel answers most requests inside the sendto() that carries them)

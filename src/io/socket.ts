@@ -26,7 +26,7 @@ import {
   isKernelProtocol,
   Protocol,
 } from '../core/constants.js';
-import { HOST_LITTLE_ENDIAN, dataViewOf } from '../core/bytes.js';
+import { HOST_LITTLE_ENDIAN, dataViewOf, hostU32 } from '../core/bytes.js';
 import { NLMSG_HDRLEN, nlmsgAlign } from '../core/align.js';
 import { MessageView } from '../core/message.js';
 import { parseDoneMessage, parseErrorMessage } from '../core/ack.js';
@@ -66,6 +66,8 @@ const LE = HOST_LITTLE_ENDIAN;
 
 /** Default receive buffer. Large enough that a burst of 100 000 route notifications is not dropped while JS keeps up. */
 export const DEFAULT_RCVBUF = 32 * 1024 * 1024;
+/** What NativeSocket.send() returns when the bytes wait in its queue (EAGAIN). */
+const SEND_QUEUED = -2;
 /** Datagrams a request reads inline at most (see answersInline); the poll reads the rest. */
 const INLINE_READS = 64;
 /** Requests up to this size are stamped into a reused buffer (see stampForSend). */
@@ -200,7 +202,7 @@ const PLACEHOLDER: PendingRequest = {
 function checkBytes(bytes: unknown, field: string): Uint8Array {
   if (!(bytes instanceof Uint8Array)) throw new TypeError(`${field} must be a Uint8Array holding a netlink message`);
   if (bytes.length < NLMSG_HDRLEN) throw new RangeError(`${field}: ${bytes.length} bytes are too few for a netlink message`);
-  const len = dataViewOf(bytes).getUint32(0, LE);
+  const len = hostU32(bytes, 0);
   if (len < NLMSG_HDRLEN || len > bytes.length) {
     throw new RangeError(`${field}: nlmsg_len ${len} does not fit the ${bytes.length} bytes given`);
   }
@@ -458,9 +460,15 @@ export class NetlinkSocket {
     return out;
   }
 
+  // Sends; returns false when the bytes wait in the native queue (EAGAIN).
   private transmit(bytes: Uint8Array, port = 0, groups = 0): boolean {
+    return this.transmitAndRead(bytes, port, groups, 0) !== SEND_QUEUED;
+  }
+
+  // Sends, then reads up to `receive` datagrams at once (see answersInline): SEND_QUEUED, or the count read.
+  private transmitAndRead(bytes: Uint8Array, port: number, groups: number, receive: number): number {
     try {
-      return this.native.send(bytes, port, groups);
+      return this.native.send(bytes, port, groups, receive);
     } catch (err) {
       throw systemError(err as NativeSystemError, 'sendto');
     }
@@ -514,10 +522,9 @@ export class NetlinkSocket {
       if (buffered) this.sendBufferBusy = true;
       try {
         const port = options.port ?? 0;
-        if (this.transmit(stamped, port) && this.answersInline(port)) {
-          // One datagram at a time while the answer is incomplete: a read that would only find EAGAIN is not made.
-          for (let reads = 0; reads < INLINE_READS && this.pending.get(seq) === op && this.native.receiveNow(1) > 0; reads++);
-        }
+        // One datagram at a time while the answer is incomplete: a read that would only find EAGAIN is not made.
+        let read = this.transmitAndRead(stamped, port, 0, this.answersInline(port) ? 1 : 0);
+        for (let reads = 1; read > 0 && reads < INLINE_READS && this.pending.get(seq) === op; reads++) read = this.native.receiveNow(1);
         if (this.pending.get(seq) === op) {
           // Still waiting: keep the request (for the ext-ack of its answer) apart from the reused send buffer,
           // and keep the process alive for the answer. (An answer read inline needed neither.)
@@ -614,7 +621,7 @@ export class NetlinkSocket {
       this.updateRef();
       try {
         const port = options.port ?? 0;
-        if (this.transmit(stamped, port) && this.answersInline(port)) this.native.receiveNow(INLINE_READS);
+        this.transmitAndRead(stamped, port, 0, this.answersInline(port) ? INLINE_READS : 0);
       } catch (err) {
         fail(err as Error);
       }

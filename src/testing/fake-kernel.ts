@@ -248,10 +248,10 @@ export class FakeEndpoint implements NativeSocket {
     this.checkOpen();
   }
 
-  send(bytes: Uint8Array, port: number, groups: number): boolean {
+  send(bytes: Uint8Array, port: number, groups: number, receive = 0): number {
     this.checkOpen();
     this.kernel.route(this, bytes.slice(), port, groups);
-    return true;
+    return receive > 0 ? this.receiveNow(receive) : 0;
   }
 
   /** Delivers up to `limit` queued datagrams now, as the addon reads what the kernel answered inside sendto(). */

@@ -409,10 +409,27 @@ describe.skipIf(!isRootOnLinux)('native addon', () => {
   });
 
   describe('receiving', () => {
+    it('reads what the kernel queued inside sendto() when send() or receiveNow() asks, before returning', async () => {
+      const receiver = new Receiver({ netns: nsTarget(NS_MAIN) }).start();
+      try {
+        // The kernel builds a dump's first part inside sendto(): it is there to read at once.
+        expect(receiver.socket.send(getLinkDump(11), 0, 0, 1)).toBe(1);
+        expect(receiver.frames.length).toBe(1);
+        receiver.socket.pause();
+        expect(receiver.socket.receiveNow(1)).toBe(-1); // paused: the poll reads later
+        receiver.socket.resume();
+        await receiver.untilDone(11);
+        expect(receiver.messages.at(-1)?.type).toBe(NLMSG_DONE);
+        expect(receiver.socket.receiveNow(4)).toBe(0); // nothing left
+      } finally {
+        receiver.socket.close();
+      }
+    });
+
     it('receives an RTM_GETLINK dump with lo and NLMSG_DONE', async () => {
       const receiver = new Receiver({ netns: nsTarget(NS_MAIN) }).start();
       try {
-        expect(receiver.socket.send(getLinkDump(1), 0, 0)).toBe(true);
+        expect(receiver.socket.send(getLinkDump(1), 0, 0)).toBe(0);
         await receiver.untilDone(1);
         const messages = receiver.messages;
         expect(messages.some((m) => m.type === RTM_NEWLINK && m.ifname === 'lo')).toBe(true);
@@ -1016,7 +1033,8 @@ async function run(exit) {
         receiver.socket.setReceiveBuffer(0, true);
         const results: boolean[] = [];
         for (let i = 0; i < COUNT; i++) {
-          results.push(sender.send(new Uint8Array(1024).fill(i), receiver.socket.portId, 0));
+          // -2: the kernel said EAGAIN and the bytes wait in the native queue.
+          results.push(sender.send(new Uint8Array(1024).fill(i), receiver.socket.portId, 0) !== -2);
         }
         // The first fills the smallest receive buffer; the rest wait in order.
         expect(results.indexOf(false)).toBeGreaterThan(0);
@@ -1042,7 +1060,7 @@ async function run(exit) {
       const LENGTH = binding.maxDatagram + 10_000;
       try {
         const payload = new Uint8Array(LENGTH).map((_, i) => i & 0xff);
-        expect(sender.send(payload, receiver.socket.portId, 0)).toBe(true);
+        expect(sender.send(payload, receiver.socket.portId, 0)).toBe(0);
         await receiver.until(() => receiver.frames.length === 1);
         const frame = receiver.frames[0];
         expect(frame?.flags).toBe(FRAME_TRUNCATED);
