@@ -24,7 +24,7 @@ import { CGROUPSTATS_CMD_GET, CGROUPSTATS_CMD_NEW } from '../generated/TASKSTATS
 import { LazyFamily } from '../lazy.js';
 
 /** The generated TASKSTATS family. */
-type TaskstatsFamily = typeof taskstatsFamilyValue;
+export type TaskstatsFamily = typeof taskstatsFamilyValue;
 
 // Imported on first use (TaskstatsClient.open, loadTaskstatsFamily), not with 'nlkit'.
 const taskstatsFamily = new LazyFamily<TaskstatsFamily>(

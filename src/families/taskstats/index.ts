@@ -16,4 +16,5 @@ export {
   type CgroupStats,
   type TaskstatsOpenOptions,
   type TaskExitOptions,
+  type TaskstatsFamily,
 } from './client.js';
