@@ -303,7 +303,7 @@ class TypeEmitter {
         op.dump ? `readonly dump: OperationModeCodec<${inName}, ${outName}>` : 'readonly dump: undefined',
       ];
       opLines.push(`  readonly ${S(op.name)}: OperationCodec<${inName}, ${outName}> & { ${modes.join('; ')} };\n`);
-      msgLines.push(`  | { name: ${S(op.name)}; msg: ${outName} }\n`);
+      msgLines.push(`  | DecodedMessage<${outName}, ${S(op.name)}>\n`);
     }
     const opsName = this.names.get('ops', `${family}Operations`);
     const msgName = this.names.get('msgs', `${family}Decoded`);
@@ -348,7 +348,7 @@ export function emitFamilyModule(spec: FamilySpec, specFile: string): string {
   ].join('\n');
   // Only the names the module uses are imported (the project compiles with noUnusedLocals).
   const used = (names: readonly string[]): string[] => names.filter((n) => new RegExp(`\\b${n}\\b`).test(rest));
-  const familyTypes = used(['OperationCodec', 'OperationModeCodec']).map((n) => `type ${n}`);
+  const familyTypes = used(['DecodedMessage', 'OperationCodec', 'OperationModeCodec']).map((n) => `type ${n}`);
   const runtime = [
     ...used(codec.runtimeNames),
     ...used(['FamilyCodecs', 'Obj', 'Scope', 'StructDesc', 'StructRest', 'StructRestInput', 'UnknownAttribute']).map((n) => `type ${n}`),

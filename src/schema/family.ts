@@ -26,9 +26,9 @@ export interface EncodeOptions {
 }
 
 /** A decoded message: the operation's name and its fields (fixed header fields and attributes in one object, as the kernel's ynl tool prints them). */
-export interface DecodedMessage<T = Obj> {
+export interface DecodedMessage<T = Obj, N extends string = string> {
   /** Name of the operation or notification the message belongs to. */
-  name: string;
+  name: N;
   /** The message's fields. */
   msg: T;
 }
