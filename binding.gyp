@@ -29,6 +29,7 @@
             "native/addon_data.cc",
             "native/args.cc",
             "native/errors.cc",
+            "native/ifreq.cc",
             "native/loop.cc",
             "native/netns.cc",
             "native/nstarget.cc",

@@ -4,6 +4,7 @@
 #include "addon_api.h"
 #include "addon_data.h"
 #include "errors.h"
+#include "ifreq.h"
 #include "netns.h"
 #include "socket.h"
 #include "tuntap.h"
@@ -51,6 +52,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("netnsCreate", Napi::Function::New<NetnsCreateJs>(env, "netnsCreate"));
   exports.Set("netnsDelete", Napi::Function::New<NetnsDeleteJs>(env, "netnsDelete"));
   exports.Set("tuntapSet", Napi::Function::New<TuntapSetJs>(env, "tuntapSet"));
+  exports.Set("ifreqMulticast", Napi::Function::New<IfreqMulticastJs>(env, "ifreqMulticast"));
   exports.Set("currentNetnsInode", Napi::Function::New<CurrentNetnsInodeJs>(env, "currentNetnsInode"));
   return exports;
 }

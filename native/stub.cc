@@ -26,6 +26,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("netnsCreate", Napi::Function::New<Throw>(env, "netnsCreate"));
   exports.Set("netnsDelete", Napi::Function::New<Throw>(env, "netnsDelete"));
   exports.Set("tuntapSet", Napi::Function::New<Throw>(env, "tuntapSet"));
+  exports.Set("ifreqMulticast", Napi::Function::New<Throw>(env, "ifreqMulticast"));
   exports.Set("currentNetnsInode", Napi::Function::New<Throw>(env, "currentNetnsInode"));
   return exports;
 }

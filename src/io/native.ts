@@ -139,6 +139,13 @@ export interface NativeBinding {
    * otherwise). Returns the device's name as TUNSETIFF gave it back.
    */
   tuntapSet(name: string, flags: number, owner: number, group: number, persist: boolean, netns: NativeNetnsTarget | null): string;
+  /**
+   * One ioctl(SIOCADDMULTI) (`add`) or ioctl(SIOCDELMULTI) on a fresh socket(family, SOCK_DGRAM):
+   * ifr_name `name`, ifr_hwaddr.sa_data `address` (at most 14 bytes, sa_family AF_UNSPEC).
+   * With a `netns` it runs on a helper thread that entered that namespace. Throws a
+   * NativeSystemError (syscall 'socket', 'ioctl(SIOCADDMULTI)' or 'ioctl(SIOCDELMULTI)').
+   */
+  ifreqMulticast(add: boolean, family: number, name: string, address: Uint8Array, netns: NativeNetnsTarget | null): void;
   /** Inode of the namespace the calling thread is in (for checks that nothing moved). */
   currentNetnsInode(): number;
 }

@@ -4,13 +4,17 @@
 // counts; nlkit reads the same files. /proc/net shows the reading process's
 // namespace: with -n, the files are read through a process that lives in
 // that namespace (as `nlkit ss` does), and nlkit says so when there is none.
-// `maddress add|del` use ioctl(SIOCADDMULTI) in ip, which nlkit does not
-// issue: they are refused before anything is done.
+// `maddress add|del` change a device's link-layer list as ip does, with
+// ioctl(SIOCADDMULTI / SIOCDELMULTI) (through the addon, in the -n
+// namespace on a helper thread): rtnetlink has no message for it.
 import { readFileSync } from 'node:fs';
 import { AF_INET, AF_INET6, AF_PACKET, AF_UNSPEC } from '../../core/constants.js';
+import { errnoDescription } from '../../core/errno.js';
+import { changeMulticast } from '../../io/ifreq.js';
+import { resolveNetnsTarget } from '../../io/netns.js';
 import { CommandError } from '../error.js';
 import { procNetDir } from '../ss/procnet.js';
-import { duparg2, familyName, incompleteCommand, matches } from './args.js';
+import { duparg, duparg2, familyName, incompleteCommand, invarg, matches, parseLladdr, validIfname } from './args.js';
 import { usage, type IpContext } from './context.js';
 
 /** ip maddr help (ipmaddr.c usage()). */
@@ -163,12 +167,66 @@ async function list(ctx: IpContext, argv: string[]): Promise<number> {
   return 0;
 }
 
+/** ETH_ALEN (include/uapi/linux/if_ether.h): the one address length `ip maddress add|del` takes. */
+const ETH_ALEN = 6;
+/** Size of ifr_hwaddr.sa_data in struct ifreq (struct sockaddr, include/linux/socket.h): what ll_addr_a2n() may fill. */
+const SA_DATA_SIZE = 14;
+
+/** multiaddr_modify(): `maddress add|del MULTIADDR dev NAME`, one ioctl(SIOCADDMULTI / SIOCDELMULTI). */
+function modify(ctx: IpContext, add: boolean, argv: string[]): number {
+  let dev = '';
+  let addr: Uint8Array | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    let w = argv[i]!;
+    const next = (): string => {
+      const v = argv[++i];
+      if (v === undefined) throw incompleteCommand();
+      return v;
+    };
+    if (w === 'dev') {
+      const v = next();
+      if (dev) duparg('dev', v);
+      if (!validIfname(v)) invarg('"dev" not a valid ifname', v);
+      dev = v;
+      continue;
+    }
+    if (matches(w, 'address')) w = next();
+    if (matches(w, 'help')) throw usage(MADDR_USAGE);
+    // ip tells a second address by the first byte of the one it holds (0 until one is read).
+    if (addr?.[0]) duparg('address', w);
+    const bytes = parseLladdr(w, SA_DATA_SIZE);
+    // ll_addr_a2n() reads at most 14 bytes and then says it read one more.
+    const len = !w.includes('.') && w.split(':').length > SA_DATA_SIZE ? SA_DATA_SIZE + 1 : bytes.length;
+    if (len !== ETH_ALEN) throw new CommandError(`Error: Invalid address length ${len} - must be ${ETH_ALEN} bytes`, 1);
+    addr = bytes;
+  }
+  if (!dev) throw usage('Not enough information: "dev" is required.');
+  const { family } = ctx.options;
+  try {
+    changeMulticast({
+      add,
+      // ip's socket: the -4/-6/-0 family, AF_INET otherwise.
+      family: family === AF_INET6 || family === AF_PACKET || family === AF_INET ? family : AF_INET,
+      ifname: dev,
+      // No address given: ip sends the zeros its struct ifreq starts with.
+      address: addr ?? new Uint8Array(ETH_ALEN),
+      ...(ctx.options.netns !== undefined ? { netns: resolveNetnsTarget(ctx.options.netns) } : {}),
+    });
+  } catch (err) {
+    const e = err as { errno?: number; syscall?: string };
+    if (e.errno === undefined || (e.syscall !== 'socket' && !(e.syscall?.startsWith('ioctl(') ?? false))) throw err;
+    // ip's perror() lines.
+    throw new CommandError(`${e.syscall === 'socket' ? 'Cannot create socket' : 'ioctl'}: ${errnoDescription(e.errno)}`, 1);
+  }
+  return 0;
+}
+
 /** Runs `nlkit maddress ...` (do_multiaddr). */
 export async function runMaddress(ctx: IpContext, argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   if (cmd === undefined) return list(ctx, []);
-  if (matches(cmd, 'add') || matches(cmd, 'delete'))
-    throw usage(`Error: "ip maddress ${cmd}" is not supported by nlkit (ip adds link-layer multicast addresses with ioctl(SIOCADDMULTI)).`);
+  if (matches(cmd, 'add')) return modify(ctx, true, rest);
+  if (matches(cmd, 'delete')) return modify(ctx, false, rest);
   if (matches(cmd, 'list') || matches(cmd, 'show') || matches(cmd, 'lst')) return list(ctx, rest);
   if (matches(cmd, 'help')) throw usage(MADDR_USAGE);
   throw usage(`Command "${cmd}" is unknown, try "ip maddr help".`);
