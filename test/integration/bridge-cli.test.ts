@@ -2,8 +2,11 @@
 // -j, -j -p, -d, -s) of a bridge with ports, fdb and mdb entries; every write
 // through both tools in twin namespaces leaves the same state; refusals
 // (bad words, missing devices, VLANs this kernel cannot filter) end as
-// bridge ends them.
+// bridge ends them; -batch files run line by line as bridge runs them.
 import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { canUseKernel, createNetns, removeNetns } from '../helpers/kernel.js';
@@ -156,6 +159,46 @@ describe.skipIf(!canUseKernel)('nlkit bridge', () => {
     expect(state(twinB)).toBe(state(twinA));
     expect(state(twinA)).toContain('02:00:00:00:01:01 dev v2 master br0 static');
     expect(state(twinA)).toContain('grp ff0e::9 permanent');
+  });
+
+  it('runs a -batch file as bridge does: output, errors, exit status and state, stopping at a failure unless -force', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'nlkit-bridge-batch-'));
+    try {
+      const file = path.join(dir, 'writes.batch');
+      writeFileSync(
+        file,
+        [
+          'fdb add 02:00:00:00:02:01 dev v0 master static',
+          '# a comment, then a blank line',
+          '',
+          'mdb add dev br0 port v0 grp 239.7.7.7 permanent',
+          'mdb show dev br0',
+          'fdb add 02:00:00:00:02:01 dev v0 master static',
+          'link set dev v2 cost 13',
+          'frobnicate',
+          'mdb show dev br0',
+          '',
+        ].join('\n'),
+      );
+      for (const options of [
+        ['-batch', file],
+        ['-force', '-batch', file],
+        ['-j', '-force', '-batch', file],
+      ]) {
+        // Solicited-node groups the kernel joins follow each namespace's random MACs.
+        const masked = (r: Result): Result => ({ ...r, stdout: r.stdout.replace(/ff02::1:ff[0-9a-f]{2}:[0-9a-f]{1,4}/g, 'ff02::1:ffXX:XXXX') });
+        const want = masked(bridge(['-n', twinA, ...options]));
+        const got = masked(await nlkit(['-n', twinB, ...options]));
+        expect({ options, ...got }).toEqual({ options, ...want });
+        expect(state(twinB)).toBe(state(twinA));
+      }
+      expect(state(twinA)).toContain('grp 239.7.7.7 permanent');
+      expect(bridge(['-n', twinA, '-d', 'link', 'show', 'dev', 'v2']).stdout).toContain('cost 13');
+      const missing = path.join(dir, 'missing.batch');
+      expect(await nlkit(['-batch', missing])).toEqual(bridge(['-batch', missing]));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -34,8 +34,10 @@ const OBJECTS: readonly (readonly [string, ObjectRunner | undefined])[] = [
   ['help', () => Promise.reject(usage(BRIDGE_USAGE))],
 ];
 
-/** Global options as bridge.c's main() reads them; returns them and the index of the object word. */
-export function parseBridgeOptions(argv: readonly string[]): { options: IpOptions; at: number } {
+/** Global options as bridge.c's main() reads them; returns them, the index of the object word, and -batch's file and -force. */
+export function parseBridgeOptions(argv: readonly string[]): { options: IpOptions; at: number; batch?: string; force: boolean } {
+  let batch: string | undefined;
+  let force = false;
   const options: IpOptions = { json: false, pretty: false, details: 0, stats: 0, family: AF_UNSPEC, netns: undefined, oneline: false, brief: false, human: 0, iec: 0, all: false };
   let i = 0;
   for (; i < argv.length; i++) {
@@ -64,29 +66,44 @@ export function parseBridgeOptions(argv: readonly string[]): { options: IpOption
       if (v === undefined) throw usage('Command line is not complete. Try option "help"');
       checkNetns(v);
       options.netns = v;
-    } else if (isColor(opt) || matches(opt, '-compressvlans') || matches(opt, '-force')) {
+    } else if (isColor(opt) || matches(opt, '-compressvlans')) {
       // nlkit never colours; VLAN ranges are printed as the kernel gives them.
-    } else if (matches(opt, '-json')) options.json = true;
+    } else if (matches(opt, '-force')) force = true;
+    else if (matches(opt, '-json')) options.json = true;
     else if (matches(opt, '-pretty')) options.pretty = true;
-    else if (matches(opt, '-batch')) throw new CommandError('nlkit bridge: -batch is not supported', 255);
-    else throw usage(`Option "${opt}" is unknown, try "bridge help".`);
+    else if (matches(opt, '-batch')) {
+      batch = argv[++i];
+      if (batch === undefined) throw usage(BRIDGE_USAGE);
+    } else throw usage(`Option "${opt}" is unknown, try "bridge help".`);
   }
-  return { options, at: i };
+  return { options, at: i, ...(batch !== undefined ? { batch } : {}), force };
 }
+
+/**
+ * do_cmd(): the object the first word names runs the rest. An unknown object
+ * is do_cmd()'s -1: bridge's exit status 255 for a command, a failed line
+ * (status 1) in a batch, which goes on with -force.
+ */
+function runObject(ctx: IpContext, argv: string[], unknownStatus = 255): Promise<number> {
+  const word = argv[0]!;
+  const object = OBJECTS.find(([name]) => matches(word, name));
+  if (!object) throw new CommandError(`Object "${word}" is unknown, try "bridge help".`, unknownStatus);
+  if (!object[1]) throw new CommandError(`Object "${object[0]}" of bridge is not supported by nlkit.`, unknownStatus);
+  return object[1](ctx, argv.slice(1));
+}
+const runBatchLine = (ctx: IpContext, argv: string[]): Promise<number> => runObject(ctx, argv, 1);
 
 /** Runs `nlkit bridge ARGV` and resolves with bridge's exit status. */
 export async function run(argv: string[], io: CommandIO): Promise<number> {
   let ctx: IpContext | undefined;
   try {
-    const { options, at } = parseBridgeOptions(argv);
-    const word = argv[at];
-    if (word === undefined) throw usage(BRIDGE_USAGE);
-    const object = OBJECTS.find(([name]) => matches(word, name));
-    if (!object) throw usage(`Object "${word}" is unknown, try "bridge help".`);
-    if (!object[1]) throw new CommandError(`Object "${object[0]}" of bridge is not supported by nlkit.`, 255);
+    const { options, at, batch, force } = parseBridgeOptions(argv);
+    // bridge -batch FILE (lib/utils.c do_batch(), as ip's): the words after the options are not read.
+    if (batch !== undefined) return await (await import('../ip/batch.js')).runBatch(io, options, batch, force, runBatchLine);
+    if (argv[at] === undefined) throw usage(BRIDGE_USAGE);
     const ready = (io as { ready?: () => void }).ready;
     ctx = new IpContext({ stdout: io.stdout, stderr: io.stderr, ...(io.signal ? { signal: io.signal } : {}), ...(ready ? { ready } : {}) }, options);
-    const code = await object[1](ctx, argv.slice(at + 1));
+    const code = await runObject(ctx, argv.slice(at));
     ctx.flush();
     return code;
   } catch (err) {
