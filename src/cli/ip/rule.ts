@@ -6,7 +6,8 @@ import * as C from '../../families/route/constants.js';
 import * as R from '../../families/generated/rt-rule.constants.js';
 
 import { addrMatch, afBitLen, Args, invarg, matches, parseAddr, parsePrefix, protocolFilter, validIfname, type InetPrefix } from './args.js';
-import { Header, addrText, messageAttrs, type Attr } from './attrs.js';
+import { Header, addrText, messageAttrs, type Attr, type AttrTable } from './attrs.js';
+import { NLA_HDRLEN } from '../../core/align.js';
 import { CommandError } from '../error.js';
 import { usage, type IpContext } from './context.js';
 import {
@@ -32,6 +33,19 @@ const FRH = R.FIB_RULE_HDR_OFFSETS;
 const UID = R.FIB_RULE_UID_RANGE_OFFSETS;
 const PORTS = R.FIB_RULE_PORT_RANGE_OFFSETS;
 
+/**
+ * The attribute of this type when the message has one, checked to hold at
+ * least `size` bytes: ip reads a fixed-size value (rta_getattr_u32 and the
+ * like, the uid and port range structs) without looking at the length, past
+ * a short attribute into whatever follows; nlkit stops there with the
+ * attribute's offset instead.
+ */
+function sized(tb: AttrTable, type: number, size: number, name: string): Attr | undefined {
+  const a = tb.get(type);
+  if (a && a.length < size) throw new NetlinkDecodeError(`${name} of ${a.length} bytes is shorter than its ${size}`, a.offset - NLA_HDRLEN, `RTM_NEWRULE.${name}`);
+  return a;
+}
+
 /** An address of a rule as rt_addr_n2a_r() prints it: "???" for families other than IPv4 and IPv6 (`ip mrule`'s). */
 function ruleAddr(a: Attr, family: number): string {
   return family === AF_INET || family === AF_INET6 ? addrText(a, family) : '???';
@@ -52,7 +66,7 @@ export function printRule(p: Printer, m: MessageView, ctx: IpContext): void {
   const hostLen = afBitLen(family);
   let a;
   if (m.type === C.RTM_DELRULE) p.bool('deleted', 'Deleted ', true);
-  p.any('priority', '%u:\t', tb.get(C.FRA_PRIORITY)?.u32() ?? 0);
+  p.any('priority', '%u:\t', sized(tb, C.FRA_PRIORITY, 4, 'FRA_PRIORITY')?.u32() ?? 0);
   if (flags & C.FIB_RULE_INVERT) p.null('not').fp('not ');
   if ((a = tb.get(C.FRA_SRC))) {
     p.fp('from ');
@@ -71,8 +85,8 @@ export function printRule(p: Printer, m: MessageView, ctx: IpContext): void {
     p.any('dstlen', '/%u', dstLen);
   }
   if (tos) p.any('tos', ' tos %s', dsfieldName(tos));
-  const mark = tb.get(C.FRA_FWMARK);
-  const mask = tb.get(C.FRA_FWMASK);
+  const mark = sized(tb, C.FRA_FWMARK, 4, 'FRA_FWMARK');
+  const mask = sized(tb, C.FRA_FWMASK, 4, 'FRA_FWMASK');
   if (mark || mask) {
     const mv = mark?.u32() ?? 0;
     const mk = mask?.u32();
@@ -89,21 +103,21 @@ export function printRule(p: Printer, m: MessageView, ctx: IpContext): void {
     p.any('oif', '%s', a.str());
     if (flags & C.FIB_RULE_OIF_DETACHED) p.null('oif_detached').fp(' [detached]');
   }
-  if ((a = tb.get(C.FRA_L3MDEV)) && a.u8()) p.null('l3mdev').fp(' lookup [l3mdev-table]');
-  if ((a = tb.get(C.FRA_UID_RANGE))) {
+  if ((a = sized(tb, C.FRA_L3MDEV, 1, 'FRA_L3MDEV')) && a.u8()) p.null('l3mdev').fp(' lookup [l3mdev-table]');
+  if ((a = sized(tb, C.FRA_UID_RANGE, R.FIB_RULE_UID_RANGE_SIZE, 'FRA_UID_RANGE'))) {
     p.any('uid_start', ' uidrange %u', a.u32At(UID.start));
     p.any('uid_end', '-%u', a.u32At(UID.end));
   }
-  if ((a = tb.get(C.FRA_IP_PROTO))) {
+  if ((a = sized(tb, C.FRA_IP_PROTO, 1, 'FRA_IP_PROTO'))) {
     const n = a.u8();
     const names: Record<number, string> = { 1: 'icmp', 6: 'tcp', 17: 'udp', 58: 'ipv6-icmp', 132: 'sctp' };
     p.any('ipproto', ' ipproto %s', names[n] ?? `ipproto-${n}`);
   }
-  for (const [t, key] of [
-    [C.FRA_SPORT_RANGE, 'sport'],
-    [C.FRA_DPORT_RANGE, 'dport'],
+  for (const [t, key, name] of [
+    [C.FRA_SPORT_RANGE, 'sport', 'FRA_SPORT_RANGE'],
+    [C.FRA_DPORT_RANGE, 'dport', 'FRA_DPORT_RANGE'],
   ] as const) {
-    const r = tb.get(t);
+    const r = sized(tb, t, R.FIB_RULE_PORT_RANGE_SIZE, name);
     if (!r) continue;
     const start = r.u16At(PORTS.start);
     const end = r.u16At(PORTS.end);
@@ -113,23 +127,23 @@ export function printRule(p: Printer, m: MessageView, ctx: IpContext): void {
       p.any(`${key}_end`, '-%u', end);
     }
   }
-  if ((a = tb.get(C.FRA_TUN_ID))) {
+  if ((a = sized(tb, C.FRA_TUN_ID, 8, 'FRA_TUN_ID'))) {
     const v = a.dv.getBigUint64(a.offset, false);
     p.any('tun_id', ' tun_id %u', v);
   }
-  const table = tb.get(C.FRA_TABLE)?.u32() ?? h.u8(FRH.table);
+  const table = sized(tb, C.FRA_TABLE, 4, 'FRA_TABLE')?.u32() ?? h.u8(FRH.table);
   if (table) {
     p.any('table', ' lookup %s', tableName(table));
-    if ((a = tb.get(C.FRA_SUPPRESS_PREFIXLEN))) {
+    if ((a = sized(tb, C.FRA_SUPPRESS_PREFIXLEN, 4, 'FRA_SUPPRESS_PREFIXLEN'))) {
       const pl = a.s32();
       if (pl !== -1) p.any('suppress_prefixlen', ' suppress_prefixlength %d', pl);
     }
-    if ((a = tb.get(C.FRA_SUPPRESS_IFGROUP))) {
+    if ((a = sized(tb, C.FRA_SUPPRESS_IFGROUP, 4, 'FRA_SUPPRESS_IFGROUP'))) {
       const g = a.s32();
       if (g !== -1) p.any('suppress_ifgroup', ' suppress_ifgroup %s', groupName(g));
     }
   }
-  if ((a = tb.get(C.FRA_FLOW))) {
+  if ((a = sized(tb, C.FRA_FLOW, 4, 'FRA_FLOW'))) {
     const v = a.u32();
     const to = v & 0xffff;
     const from = v >>> 16;
@@ -142,12 +156,12 @@ export function printRule(p: Printer, m: MessageView, ctx: IpContext): void {
     if (gw) p.any('nat_gateway', ' map-to %s', ruleAddr(gw, family));
     else p.null('masquerade').fp(' masquerade');
   } else if (action === C.FR_ACT_GOTO) {
-    if ((a = tb.get(C.FRA_GOTO))) p.any('goto', ' goto %u', a.u32());
+    if ((a = sized(tb, C.FRA_GOTO, 4, 'FRA_GOTO'))) p.any('goto', ' goto %u', a.u32());
     else p.any('goto', ' goto %s', 'none');
     if (flags & C.FIB_RULE_UNRESOLVED) p.null('unresolved').fp(' [unresolved]');
   } else if (action === C.FR_ACT_NOP) p.null('nop').fp(' nop');
   else if (action !== C.FR_ACT_TO_TBL) p.any('action', ' %s', rtnTypeName(action));
-  if ((a = tb.get(C.FRA_PROTOCOL))) {
+  if ((a = sized(tb, C.FRA_PROTOCOL, 1, 'FRA_PROTOCOL'))) {
     const proto = a.u8();
     if ((proto && proto !== C.RTPROT_KERNEL) || ctx.options.details > 0) p.any('protocol', ' proto %s ', protoName(proto));
   }
