@@ -1,7 +1,8 @@
 // `tc filter`: show, add, change, replace, delete (tc/tc_filter.c of
 // iproute2 6.1) for u32 filters (f_u32.c: hash tables, key nodes, match
-// keys, flowid) and their mirred actions (m_action.c, m_mirred.c).
-import { NLM_F_ACK, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REQUEST } from '../../core/constants.js';
+// keys, flowid) and their actions (action.ts); and `tc chain`, which tc
+// 6.1 runs through the same functions (do_chain()).
+import { NLM_F_ACK, NLM_F_CREATE, NLM_F_ECHO, NLM_F_EXCL, NLM_F_REQUEST } from '../../core/constants.js';
 import { NetlinkError } from '../../core/errors.js';
 import { formatIPv4 } from '../../core/address.js';
 import { family as tcFamily } from '../../families/generated/tc.js';
@@ -11,12 +12,6 @@ import {
   RTM_DELTFILTER,
   RTM_NEWCHAIN,
   ETH_P_IP,
-  TC_ACT_OK,
-  TC_ACT_PIPE,
-  TC_ACT_RECLASSIFY,
-  TC_ACT_SHOT,
-  TC_ACT_STOLEN,
-  TC_ACT_TRAP,
   TC_CLS_FLAGS_IN_HW,
   TC_CLS_FLAGS_NOT_IN_NW,
   TC_CLS_FLAGS_SKIP_HW,
@@ -30,10 +25,6 @@ import {
   TC_U32_OFFSET,
   TC_U32_TERMINAL,
   TC_U32_VAROFFSET,
-  TCA_EGRESS_MIRROR,
-  TCA_EGRESS_REDIR,
-  TCA_INGRESS_MIRROR,
-  TCA_INGRESS_REDIR,
 } from '../../families/generated/tc.constants.js';
 import { CommandError } from '../error.js';
 import { duparg, invarg, matches } from '../ip/args.js';
@@ -43,7 +34,8 @@ import type { Printer } from '../ip/printer.js';
 import { getInteger, getU32 } from '../ip/numbers.js';
 import { StderrExit, type TcOptions } from './index.js';
 import { printDevname, printStatsAttr, tcClient, type TcEvent, type TcMessage } from './qdisc.js';
-import { whole, actionName, classidText, getTcClassid, printStats2, protoName, protoNumber, tcClock, type Stats2 } from './util.js';
+import { whole, classidText, getTcClassid, protoName, protoNumber } from './util.js';
+import { blindRefusal, parseAction, printActionTab } from './action.js';
 
 const FILTER_USAGE = `Usage: tc filter [ add | del | change | replace | show ] [ dev STRING ]
        tc filter [ add | del | change | replace | show ] [ block BLOCK_INDEX ]
@@ -247,7 +239,7 @@ function printU32(ctx: IpContext, p: Printer, o: Record<string, unknown>, handle
     p.any('input_dev', '  input dev %s', o.indev as string);
     p.fp('\n');
   }
-  if (o.act !== undefined) printActions(ctx, p, o.act, options);
+  if (o.act !== undefined) printActionTab(ctx, p, o.act, options, true);
 }
 
 /** bpf_print_opt() for classic BPF programs (f_bpf.c, bpf_print_ops() of lib/bpf_legacy.c). */
@@ -284,72 +276,7 @@ function printBpf(ctx: IpContext, p: Printer, o: Record<string, unknown>, handle
     p.close();
   }
   if (o.tag instanceof Uint8Array && o.id === undefined) p.any('tag', 'tag %s ', Buffer.from(o.tag).toString('hex'));
-  if (o.act !== undefined) printActions(ctx, p, o.act, options);
-}
-
-/** The (order, action) pairs of a decoded indexed array of actions. */
-function actionList(act: unknown): [number, Record<string, unknown>][] {
-  const out: [number, Record<string, unknown>][] = [];
-  for (const el of act as unknown[]) {
-    for (const [k, v] of Object.entries(el as Record<string, unknown>)) out.push([Number(k), v as Record<string, unknown>]);
-  }
-  return out.sort((a, b) => a[0] - b[0]);
-}
-
-const MIRRED_TEXT: { [eaction: number]: readonly [string, string, string] } = {
-  [TCA_EGRESS_REDIR]: ['Egress Redirect', 'redirect', 'egress'],
-  [TCA_INGRESS_REDIR]: ['Ingress Redirect', 'redirect', 'ingress'],
-  [TCA_EGRESS_MIRROR]: ['Egress Mirror', 'mirror', 'egress'],
-  [TCA_INGRESS_MIRROR]: ['Ingress Mirror', 'mirror', 'ingress'],
-};
-
-/** tc_dump_action() with tc_print_one_action() (bound to a filter). */
-function printActions(ctx: IpContext, p: Printer, act: unknown, options: TcOptions): void {
-  p.openArray('actions');
-  for (const [order, a] of actionList(act)) {
-    p.open(null);
-    p.fp('\n');
-    p.any('order', '\taction order %s: ', order);
-    if (a.kind === 'mirred') {
-      p.any('kind', '%s ', 'mirred');
-      const o = a.options as { parms?: Record<string, number>; tm?: Record<string, bigint> } | undefined;
-      const parms = o?.parms;
-      if (whole(parms)) {
-        const [text, action, direction] = MIRRED_TEXT[parms.eaction!] ?? ['unknown', 'unknown', 'unknown'];
-        p.fp(`(${text}`);
-        p.jsonOnly('mirred_action', action);
-        p.jsonOnly('direction', direction);
-        p.any('to_dev', ' to device %s)', ctx.indexName(parms.ifindex!));
-        p.fp(' ');
-        p.open('control_action');
-        p.any('type', '%s', actionName(parms.action!));
-        p.close();
-        p.fp('\n');
-        p.any('index', '\tindex %s', parms.index!);
-        p.any('ref', ' ref %s', parms.refcnt!);
-        p.any('bind', ' bind %s', parms.bindcnt!);
-        if (options.stats && o?.tm) {
-          const hz = BigInt(tcClock().userHz);
-          const tm = o.tm;
-          if (tm.install) p.any('installed', ' installed %s sec', tm.install / hz);
-          if (tm.lastuse) p.any('last_used', ' used %s sec', tm.lastuse / hz);
-          if (tm.firstuse) p.any('first_used', ' firstused %s sec', tm.firstuse / hz);
-          if (tm.expires) p.any('expires', ' expires %s sec', tm.expires / hz);
-        }
-        p.fp('\n');
-      } else if (o && !parms) ctx.io.stderr('Missing mirred parameters\n');
-    }
-    if (options.stats && a.stats !== undefined) {
-      p.fp('\tAction statistics:');
-      p.fp('\n');
-      p.open('stats');
-      printStats2(p, a.stats as Stats2, '\t', options.iec > 0);
-      p.close();
-      p.fp('\n');
-    }
-    p.close();
-  }
-  p.close();
+  if (o.act !== undefined) printActionTab(ctx, p, o.act, options, true);
 }
 
 /** print_filter(). */
@@ -401,7 +328,8 @@ export function printFilter(
   }
 }
 
-async function list(ctx: IpContext, options: TcOptions, argv: string[]): Promise<number> {
+/** tc_filter_list(): filters, or the chains of a block (tc chain show). */
+async function list(ctx: IpContext, options: TcOptions, argv: string[], chainObject = false): Promise<number> {
   let dev = '';
   let parent = 0;
   let prio = 0;
@@ -458,12 +386,14 @@ async function list(ctx: IpContext, options: TcOptions, argv: string[]): Promise
   const protoBE = ((protocol & 0xff) << 8) | (protocol >>> 8);
   const request: Record<string, unknown> = { family: 0, ifindex: index, parent, handle: 0, info: ((prio << 16) | protoBE) >>> 0 };
   if (chain !== undefined) request.chain = chain;
-  for await (const batch of client.dump('gettfilter', request as never).batches()) {
+  // A chain is printed as print_filter() prints an RTM_NEWCHAIN message.
+  const type = chainObject ? { type: RTM_NEWCHAIN, flags: 0 } : undefined;
+  for await (const batch of client.dump(chainObject ? 'getchain' : 'gettfilter', request as never).batches()) {
     for (const raw of batch) {
       const m = raw as unknown as TcMessage;
-      if (m.kind === undefined) throw new CommandError('print_filter: NULL kind', 1);
+      if (m.kind === undefined && !chainObject) throw new CommandError('print_filter: NULL kind', 1);
       const p = ctx.printer();
-      printFilter(ctx, p, m, options, { index, parent, prio, protocol, ...(chain !== undefined ? { chain } : {}) });
+      printFilter(ctx, p, m, options, { index, parent, prio, protocol, ...(chain !== undefined ? { chain } : {}) }, type);
       if (ctx.options.json) ctx.listItem(p);
       else ctx.print(p.output);
     }
@@ -477,8 +407,21 @@ function parseFail(...lines: string[]): CommandError {
   return new CommandError(lines.join('\n'), 1);
 }
 
+/**
+ * A classifier's `action ...` (NEXT_ARG, then parse_action()): the actions
+ * into o.act, the kinds sent without options into blind; the index of the
+ * word after them.
+ */
+async function filterActions(ctx: IpContext, argv: string[], i: number, o: Record<string, unknown>, blind: string[]): Promise<number> {
+  if (++i >= argv.length) throw usage('Command line is not complete. Try option "help"');
+  const r = await parseAction(ctx, argv, i);
+  o.act = r.tab;
+  blind.push(...r.blind);
+  return r.next;
+}
+
 /** u32_parse_opt() for the forms nlkit knows: match ip src|dst ADDR[/LEN], match u32 VAL MASK at OFF, classid/flowid, action mirred. */
-async function parseU32(ctx: IpContext, argv: string[]): Promise<Record<string, unknown> | undefined> {
+async function parseU32(ctx: IpContext, argv: string[], blind: string[]): Promise<Record<string, unknown> | undefined> {
   if (argv.length === 0) return undefined;
   const keys: U32Key[] = [];
   let selOk = false;
@@ -536,8 +479,7 @@ async function parseU32(ctx: IpContext, argv: string[]): Promise<Record<string, 
       o.classid = h;
       terminal = true;
     } else if (matches(w, 'action')) {
-      i++;
-      o.act = await parseActions(ctx, argv, i, (n) => (i = n));
+      i = await filterActions(ctx, argv, i, o, blind);
       terminal = true;
       continue;
     } else if (w === 'skip_hw') flags |= TC_CLS_FLAGS_SKIP_HW;
@@ -627,7 +569,7 @@ function bpfOps(text: string): { len: number; ops: Uint8Array } {
 }
 
 /** bpf_parse_opt() for classic programs given inline (bytecode / bc). */
-async function parseBpf(ctx: IpContext, argv: string[]): Promise<Record<string, unknown> | undefined> {
+async function parseBpf(ctx: IpContext, argv: string[], blind: string[]): Promise<Record<string, unknown> | undefined> {
   if (argv.length === 0) return undefined;
   const o: Record<string, unknown> = {};
   let seenRun = false;
@@ -672,8 +614,7 @@ async function parseBpf(ctx: IpContext, argv: string[]): Promise<Record<string, 
     else if (matches(w, 'skip_hw')) genFlags |= TC_CLS_FLAGS_SKIP_HW;
     else if (matches(w, 'skip_sw')) genFlags |= TC_CLS_FLAGS_SKIP_SW;
     else if (matches(w, 'action')) {
-      i++;
-      o.act = await parseActions(ctx, argv, i, (n) => (i = n));
+      i = await filterActions(ctx, argv, i, o, blind);
       continue;
     } else if (matches(w, 'help')) throw parseFail(BPF_USAGE);
     else if (!seenRun) run();
@@ -685,93 +626,13 @@ async function parseBpf(ctx: IpContext, argv: string[]): Promise<Record<string, 
   return o;
 }
 
-// action_a2n(): the verdict words tc takes, by prefix, in its order.
-const CONTROLS: readonly (readonly [string, number])[] = [
-  ['continue', -1],
-  ['drop', TC_ACT_SHOT],
-  ['shot', TC_ACT_SHOT],
-  ['pass', TC_ACT_OK],
-  ['ok', TC_ACT_OK],
-  ['reclassify', TC_ACT_RECLASSIFY],
-  ['pipe', TC_ACT_PIPE],
-  ['trap', TC_ACT_TRAP],
-];
-
-function control(w: string): number | undefined {
-  return CONTROLS.find(([name]) => matches(w, name))?.[1];
-}
-
-/**
- * parse_action(): the actions after 'action' (mirred, and gact's verdicts:
- * drop, pass, pipe ...), each numbered from 1 as tc numbers them. Stops at
- * flowid / classid or at a word that is no action, and hands on the index
- * of the word after the last one it read.
- */
-async function parseActions(ctx: IpContext, argv: string[], at: number, advance: (i: number) => void): Promise<unknown> {
-  if (at >= argv.length) throw usage('Command line is not complete. Try option "help"');
-  const actions: Record<number, unknown>[] = [];
-  let i = at;
-  let expect = false;
-  const bad = (...lines: string[]): CommandError => parseFail(...lines, `parse_action: bad value (${argv.length - i}:${argv[i] ?? '(null)'})!`, 'Illegal "action"');
-  while (i < argv.length) {
-    const w = argv[i]!;
-    if (w === 'action') {
-      i++;
-      expect = true;
-      continue;
-    }
-    if (w === 'flowid' || w === 'classid') break;
-    expect = false;
-    const verdict = control(w);
-    if (verdict !== undefined || w === 'gact') {
-      // parse_gact(): a verdict, then an optional index.
-      if (w === 'gact') i++;
-      const action = control(argv[i] ?? '');
-      if (action === undefined) throw bad('bad action type ' + (argv[i] ?? ''));
-      i++;
-      let index = 0;
-      if (argv[i] !== undefined && matches(argv[i]!, 'index')) {
-        const v = argv[i + 1];
-        if (v === undefined) throw usage('Command line is not complete. Try option "help"');
-        const n = getU32(v, 10);
-        if (n === undefined) throw parseFail('Illegal "index"', 'bad action parsing', `parse_action: bad value (${argv.length - i}:gact)!`, 'Illegal "action"');
-        index = n;
-        i += 2;
-      }
-      actions.push({ [actions.length + 1]: { kind: 'gact', options: { parms: { index, capab: 0, action, refcnt: 0, bindcnt: 0 } } } });
-    } else if (w === 'mirred') {
-      const dir = argv[i + 1] ?? '';
-      const what = argv[i + 2] ?? '';
-      if (!matches(dir, 'egress') && !matches(dir, 'ingress') && !matches(dir, 'index')) throw bad(`mirred option not supported ${dir}`, 'bad action parsing');
-      if (matches(dir, 'index') || (!matches(what, 'redirect') && !matches(what, 'mirror')) || !matches(argv[i + 3] ?? '', 'dev') || argv[i + 4] === undefined) {
-        throw bad(`was expecting egress or ingress (${what})`, 'bad action parsing');
-      }
-      const dev = argv[i + 4]!.slice(0, 15);
-      await ctx.loadLinks();
-      const ifindex = await ctx.nameIndex(dev);
-      if (!ifindex) throw bad(`Cannot find device "${dev}"`, 'bad action parsing');
-      i += 5;
-      const redirect = matches(what, 'redirect');
-      const eaction = matches(dir, 'egress') ? (redirect ? TCA_EGRESS_REDIR : TCA_EGRESS_MIRROR) : redirect ? TCA_INGRESS_REDIR : TCA_INGRESS_MIRROR;
-      actions.push({
-        [actions.length + 1]: {
-          kind: 'mirred',
-          options: { parms: { index: 0, capab: 0, action: redirect ? TC_ACT_STOLEN : TC_ACT_PIPE, refcnt: 0, bindcnt: 0, eaction, ifindex } },
-        },
-      });
-    } else if (actions.length > 0) break;
-    else throw parseFail(`nlkit tc: action ${w} is not supported`, 'Illegal "action"');
-  }
-  if (expect) throw parseFail('bad action empty 1', `parse_action: bad value (${argv.length - i}:(null))!`, 'Illegal "action"');
-  advance(i);
-  return actions;
-}
-
-async function modify(ctx: IpContext, argv: string[], flags: number, del: boolean): Promise<number> {
+/** tc_filter_modify(): a filter, or a chain (tc chain add | delete, with an optional template). */
+async function modify(ctx: IpContext, argv: string[], flags: number, del: boolean, chainObject = false): Promise<number> {
+  const blind: string[] = [];
   let dev = '';
   let parent = 0;
   let prio = 0;
-  let protocol = !del && flags & NLM_F_CREATE ? ETH_P_ALL : 0;
+  let protocol = !del && !chainObject && flags & NLM_F_CREATE ? ETH_P_ALL : 0;
   let protocolSet = false;
   let fhandle: string | undefined;
   let chain: number | undefined;
@@ -846,7 +707,7 @@ async function modify(ctx: IpContext, argv: string[], flags: number, del: boolea
         if (!h) throw parseFail('Illegal filter ID');
         value.handle = ((parseInt(h[1] || '0', 16) << 20) | (parseInt(h[2] || '0', 16) << 12) | parseInt(h[3] || '0', 16)) >>> 0;
       }
-      const o = await parseU32(ctx, rest);
+      const o = await parseU32(ctx, rest, blind);
       if (o !== undefined) value.options = o;
     } else if (kind === 'bpf') {
       if (fhandle !== undefined)
@@ -855,7 +716,7 @@ async function modify(ctx: IpContext, argv: string[], flags: number, del: boolea
           (() => {
             throw parseFail('Illegal "handle"');
           })();
-      const o = await parseBpf(ctx, rest);
+      const o = await parseBpf(ctx, rest, blind);
       if (o !== undefined) value.options = o;
     } else throw new CommandError(`nlkit tc: filter kind ${kind} is not supported`, 1);
   } else {
@@ -867,9 +728,10 @@ async function modify(ctx: IpContext, argv: string[], flags: number, del: boolea
   }
   const client = await tcClient(ctx);
   try {
-    await client.request(del ? 'deltfilter' : 'newtfilter', value as never, { flags: NLM_F_REQUEST | NLM_F_ACK | flags });
+    const op = chainObject ? (del ? 'delchain' : 'newchain') : del ? 'deltfilter' : 'newtfilter';
+    await client.request(op, value as never, { flags: NLM_F_REQUEST | NLM_F_ACK | flags });
   } catch (err) {
-    if (err instanceof NetlinkError) throw new CommandError(`${kernelErrorText(err)}We have an error talking to the kernel`, 2);
+    if (err instanceof NetlinkError) throw blindRefusal(err, blind) ?? new CommandError(`${kernelErrorText(err)}We have an error talking to the kernel`, 2);
     throw err;
   }
   return 0;
@@ -886,4 +748,108 @@ export async function runFilter(ctx: IpContext, options: TcOptions, argv: string
   if (matches(cmd, 'list') || matches(cmd, 'show') || matches(cmd, 'lst')) return list(ctx, options, rest);
   if (matches(cmd, 'help')) throw new StderrExit(FILTER_USAGE, 0);
   throw usage(`Command "${cmd}" is unknown, try "tc filter help".`);
+}
+
+const CHAIN_USAGE = `Usage: tc chain [ add | del | get | show ] [ dev STRING ]
+       tc chain [ add | del | get | show ] [ block BLOCK_INDEX ] ]
+`;
+
+/** tc_filter_get() for RTM_GETCHAIN: one chain of a device's qdisc, printed as print_filter() prints it. */
+async function getChain(ctx: IpContext, options: TcOptions, argv: string[]): Promise<number> {
+  let dev = '';
+  let parent = 0;
+  let prio = 0;
+  let protocolSet = false;
+  let fhandle: string | undefined;
+  let chain: number | undefined;
+  let i = 0;
+  const next = (): string => {
+    const v = argv[++i];
+    if (v === undefined) throw usage('Command line is not complete. Try option "help"');
+    return v;
+  };
+  for (; i < argv.length; i++) {
+    const w = argv[i]!;
+    if (w === 'dev') {
+      const v = next();
+      if (dev) duparg('dev', v);
+      dev = v.slice(0, 15);
+    } else if (w === 'root' || w === 'ingress' || w === 'egress') {
+      if (parent) throw usage(`Error: "${w}" is duplicate parent ID`);
+      parent = w === 'root' ? TC_H_ROOT : w === 'ingress' ? CLSACT_INGRESS : CLSACT_EGRESS;
+    } else if (w === 'parent') {
+      const v = next();
+      if (parent) duparg('parent', v);
+      const h = getTcClassid(v);
+      if (h === undefined) invarg('Invalid parent ID', v);
+      parent = h!;
+    } else if (w === 'handle') {
+      const v = next();
+      if (fhandle !== undefined) duparg('handle', v);
+      fhandle = v;
+    } else if (matches(w, 'preference') || matches(w, 'priority')) {
+      const v = next();
+      if (prio) duparg('priority', v);
+      const n = getU32(v, 0);
+      if (n === undefined || n > 0xffff) invarg('invalid priority value', v);
+      prio = n!;
+    } else if (matches(w, 'protocol')) {
+      const v = next();
+      if (protocolSet) duparg('protocol', v);
+      if (protoNumber(v) === undefined) invarg('invalid protocol', v);
+      protocolSet = true;
+    } else if (matches(w, 'chain')) {
+      const v = next();
+      if (chain !== undefined) duparg('chain', v);
+      const n = getU32(v, 0);
+      if (n === undefined) invarg('invalid chain index value', v);
+      chain = n!;
+    } else if (matches(w, 'help')) throw new StderrExit(FILTER_USAGE, 0);
+    else {
+      // A filter kind: tc reads it, and sends nothing of it for a chain.
+      if (w === '') invarg('invalid filter name', w);
+      i++;
+      break;
+    }
+  }
+  if (!parent) throw usage('Must specify filter parent');
+  if (!dev) throw usage('Must specify netdevice "dev" or block index "block"');
+  await ctx.loadLinks();
+  const index = await ctx.nameIndex(dev);
+  if (!index) throw new CommandError(`Cannot find device "${dev}"`, 1);
+  if (i < argv.length) {
+    if (matches(argv[i]!, 'help')) ctx.io.stderr(FILTER_USAGE);
+    throw usage(`Garbage instead of arguments "${argv[i]} ...". Try "tc filter help".`);
+  }
+  const value: Record<string, unknown> = { family: 0, ifindex: index, handle: 0, parent, info: 0 };
+  if (chain !== undefined) value.chain = chain;
+  const client = await tcClient(ctx);
+  let answer: TcMessage | undefined;
+  try {
+    // NLM_F_ECHO as tc sends it (old kernels answer nothing without it).
+    [answer] = (await client.request('getchain', value as never, { flags: NLM_F_REQUEST | NLM_F_ACK | NLM_F_ECHO })) as unknown as TcMessage[];
+  } catch (err) {
+    if (err instanceof NetlinkError) throw new CommandError(`${kernelErrorText(err)}We have an error talking to the kernel`, 2);
+    throw err;
+  }
+  if (answer) {
+    const p = ctx.printer();
+    printFilter(ctx, p, answer, options, { index, parent: 0, prio: 0, protocol: 0 }, { type: RTM_NEWCHAIN, flags: 0 });
+    if (ctx.options.json) ctx.listItem(p);
+    else ctx.print(p.output);
+  }
+  ctx.listEnd();
+  return 0;
+}
+
+/** `tc chain ...` (do_chain() of tc_filter.c): filter chains, through the filter commands. */
+export async function runChain(ctx: IpContext, options: TcOptions, argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (cmd === undefined) return list(ctx, options, [], true);
+  if (matches(cmd, 'add')) return modify(ctx, rest, NLM_F_EXCL | NLM_F_CREATE, false, true);
+  if (matches(cmd, 'delete')) return modify(ctx, rest, 0, true, true);
+  if (matches(cmd, 'get')) return getChain(ctx, options, rest);
+  if (matches(cmd, 'list') || matches(cmd, 'show') || matches(cmd, 'lst')) return list(ctx, options, rest, true);
+  if (matches(cmd, 'help')) throw new StderrExit(CHAIN_USAGE, 0);
+  throw usage(`Command "${cmd}" is unknown, try "tc chain help".`);
 }

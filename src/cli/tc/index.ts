@@ -1,5 +1,6 @@
 // `nlkit tc [OPTIONS] OBJECT COMMAND ...`: iproute2's tc (tc/tc.c, 6.1),
-// printing from the generated tc codec. Objects: qdisc, class, filter.
+// printing from the generated tc codec. Objects: qdisc, class, filter,
+// chain, actions, monitor.
 // Errors end the command as tc ends: the kernel's refusal as "Error:
 // MESSAGE." or "RTNETLINK answers: STRERROR" (exit 2), bad arguments with
 // tc's message (exit 1 or 255, as tc returns them).
@@ -91,8 +92,8 @@ const OBJECTS: readonly (readonly [string, TcRunner | undefined])[] = [
   ['qdisc', async (ctx, o, argv) => (await import('./qdisc.js')).runQdisc(ctx, o, argv)],
   ['class', async (ctx, o, argv) => (await import('./class.js')).runClass(ctx, o, argv)],
   ['filter', async (ctx, o, argv) => (await import('./filter.js')).runFilter(ctx, o, argv)],
-  ['chain', undefined],
-  ['actions', undefined],
+  ['chain', async (ctx, o, argv) => (await import('./filter.js')).runChain(ctx, o, argv)],
+  ['actions', async (ctx, o, argv) => (await import('./action.js')).runActions(ctx, o, argv)],
   ['monitor', async (ctx, o, argv) => (await import('./monitor.js')).runMonitor(ctx, o, argv)],
   ['exec', undefined],
 ];
