@@ -77,6 +77,8 @@ describe.skipIf(!canUseKernel)('ip stats against ip 6.1', () => {
       ['stats', 'show', 'dev', 'v0', 'group', 'link', 'group', 'offload', 'subgroup', 'l3_stats', 'group', 'xstats'],
       ['stats', 'show', 'group', 'afstats'],
       ['stats', 'show', 'dev', 'v0', 'group', 'link', 'group', 'link'],
+      ['-h', 'stats', 'show', 'dev', 'v0', 'group', 'link'],
+      ['-h', '-iec', '-s', 'stats', 'show', 'group', 'link'],
     ].map((c) => [c]),
   )('%j equals ip', async (args) => {
     await settled(args);

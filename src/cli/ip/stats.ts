@@ -26,7 +26,7 @@ import { CommandError } from '../error.js';
 import { Header, messageAttrs, type Attr, type AttrTable } from './attrs.js';
 import { duparg2, incompleteCommand, invarg, validIfname } from './args.js';
 import { usage, type IpContext } from './context.js';
-import { linkStatsText, type StatName } from './linkprint.js';
+import { formatCount, linkStatsText, type NumberUnits, type StatName } from './linkprint.js';
 import type { Printer } from './printer.js';
 
 // Names the generated rt-link constants do not define (the kernel's rt-link
@@ -119,6 +119,8 @@ interface Show {
   readonly nl: string;
   /** Where ip's complaints about values go. */
   readonly stderr: (text: string) => void;
+  /** -h[uman] and -iec for print_num(). */
+  readonly units: NumberUnits;
 }
 
 /** A leaf statistic (IPSTATS_STAT_DESC_KIND_LEAF): its path of names, request bits and printer. */
@@ -146,7 +148,7 @@ function printStats64(s: Show, a: Attr): void {
   const { p, level } = s;
   const v = (n: StatName): bigint => a.u64At(STATS64[n]);
   if (!p.json) {
-    p.fp(linkStatsText(v, level, undefined, s.nl));
+    p.fp(linkStatsText(v, level, undefined, s.nl, s.units));
     return;
   }
   p.open('rx');
@@ -230,14 +232,17 @@ function printHwStats64(s: Show, a: Attr): void {
   }
   // size_columns(): each column as wide as its heading or its widest number.
   const cols = ['*X: bytes', 'packets', 'errors', 'dropped', 'overrun'].map((h) => h.length);
-  const size = (...values: bigint[]): void =>
+  const size = (...values: bigint[]): void => {
+    // size_columns(): -h numbers do not widen a column.
+    if (s.units.human) return;
     values.forEach((x, i) => {
       cols[i] = Math.max(cols[i]!, x.toString().length);
     });
+  };
   size(v('rx_bytes'), v('rx_packets'), v('rx_errors'), v('rx_dropped'), v('multicast'));
   size(v('tx_bytes'), v('tx_packets'), v('tx_errors'), v('tx_dropped'), 0n);
   const w = (i: number): number => cols[i]!;
-  const num = (i: number, x: bigint): string => x.toString().padStart(w(i)) + ' ';
+  const num = (i: number, x: bigint): string => formatCount(x, s.units).padStart(w(i)) + ' ';
   p.fp(`    RX: ${'bytes'.padStart(w(0) - 4)} ${'packets'.padStart(w(1))} ${'errors'.padStart(w(2))} ${'dropped'.padStart(w(3))} ${'mcast'.padStart(w(4))}${nl}`);
   p.fp('    ' + num(0, v('rx_bytes')) + num(1, v('rx_packets')) + num(2, v('rx_errors')) + num(3, v('rx_dropped')) + num(4, v('multicast')) + nl);
   p.fp(`    TX: ${'bytes'.padStart(w(0) - 4)} ${'packets'.padStart(w(1))} ${'errors'.padStart(w(2))} ${'dropped'.padStart(w(3))}${nl}`);
@@ -525,7 +530,7 @@ function printLink(ctx: IpContext, m: MessageView, enabled: readonly Leaf[], lev
     p.any('ifindex', '%d:', ifindex).any('ifname', ' %s:', name);
     leaf.sel.forEach((n, i) => p.jsonOnly(LEVELS[i]!, n).fp(` ${LEVELS[i]!} ${n}`));
     try {
-      leaf.show({ p, tb, level, nl, stderr: (t) => ctx.io.stderr(t) });
+      leaf.show({ p, tb, level, nl, stderr: (t) => ctx.io.stderr(t), units: { human: ctx.options.human, iec: ctx.options.iec } });
     } catch (err) {
       // What ip printed of this object before it gave up is in its stdout buffer.
       if (err instanceof PartialError && !ctx.options.json) ctx.print(p.output);

@@ -119,6 +119,19 @@ describe('ip stats show, offload (ipstats.c)', () => {
     );
   });
 
+  it('prints -h numbers with a unit, columns as wide as their headings', () => {
+    expect(printed(L3, ['offload', 'l3_stats'], { human: 1 })).toBe(
+      [
+        '7: if7: group offload subgroup l3_stats on used on',
+        '    RX: bytes packets errors dropped   mcast',
+        '        1.23T       3      1       5       7 ',
+        '    TX: bytes packets errors dropped',
+        '          500       4      2       6 ',
+        '',
+      ].join('\n'),
+    );
+  });
+
   it('joins lines with a backslash under -oneline', () => {
     expect(printed(L3, ['offload'], { oneline: true })).toBe(
       '7: if7: group offload subgroup l3_stats on used on\\    RX:     bytes packets errors dropped   mcast\\    1234567890123       3      1       5       7 \\    TX:     bytes packets errors dropped\\              500       4      2       6 \\' +
