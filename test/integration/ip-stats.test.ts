@@ -62,6 +62,8 @@ describe.skipIf(!canUseKernel)('ip stats against ip 6.1', () => {
       ['stats', 'show', 'dev', 'v0'],
       ['-j', '-p', 'stats', 'show', 'dev', 'v0'],
       ['-o', 'stats', 'show', 'dev', 'v0'],
+      ['-o', 'stats', 'show', 'group', 'offload'],
+      ['-j', '-p', 'stats', 'show', 'group', 'xstats', 'group', 'afstats'],
       ['-d', 'stats', 'show', 'dev', 'v1'],
       ['stats', 'show', 'dev', 'br0', 'group', 'xstats'],
       ['-j', 'stats', 'show', 'dev', 'br0', 'group', 'xstats', 'subgroup', 'bridge', 'suite', 'mcast'],
