@@ -658,14 +658,19 @@ export interface ActionMessage {
   count?: number | undefined;
 }
 
-/** print_action(): one message; false where tc returns -1. `event` gives its type and flags. */
-export function printActionMessage(ctx: IpContext, m: ActionMessage, options: TcOptions, event: TcEvent): boolean {
-  const json = ctx.options.json;
+/**
+ * print_action(): one message; false where tc returns -1. `event` gives its
+ * type and flags; `text` is a text printer to use instead of the command's
+ * (tc monitor's events are text, -j or not).
+ */
+export function printActionMessage(ctx: IpContext, m: ActionMessage, options: TcOptions, event: TcEvent, text?: Printer): boolean {
+  const json = !text && ctx.options.json;
+  const printer = (): Printer => (text ? (text.reset(), text) : ctx.printer());
   const emit = (p: Printer): void => {
     if (json) ctx.listItem(p);
     else ctx.print(p.output);
   };
-  let p = ctx.printer();
+  let p = printer();
   p.any('total acts', 'total acts %s', m.count ?? 0);
   p.fp('\n');
   emit(p);
@@ -682,7 +687,7 @@ export function printActionMessage(ctx: IpContext, m: ActionMessage, options: Tc
     if (event.flags & NLM_F_CREATE && !(event.flags & NLM_F_REPLACE)) ctx.print('Added action ');
     else if (event.flags & NLM_F_REPLACE) ctx.print('Replaced action ');
   }
-  p = ctx.printer();
+  p = printer();
   if (event.type === RTM_DELACTION && event.flags & NLM_F_ROOT && printFlush(ctx, m.tab)) return true;
   printActionTab(ctx, p, m.tab, options, false, m.count ?? 0);
   emit(p);
@@ -698,9 +703,11 @@ function printFlush(ctx: IpContext, tab: unknown): boolean {
     ctx.io.stderr('NULL Action!\n');
     return true;
   }
-  // TCA_FCNT (8) shares its number with TCA_ACT_HW_STATS, as which the codec reads it.
-  const raw = a['hw-stats'] as { value?: number } | undefined;
-  ctx.print(` ${TC_KINDS.has(a.kind) ? a.kind : 'gact'} (${raw?.value ?? 0} entries)\n`);
+  // tcf_del_walker() nests TCA_KIND and TCA_FCNT of the TCA_* numbering: TCA_FCNT shares its number with
+  // TCA_ACT_COOKIE, as which the codec reads it (a u32 in host order).
+  const raw = a.cookie as Uint8Array | undefined;
+  const count = raw && raw.length >= 4 ? new DataView(raw.buffer, raw.byteOffset, 4).getUint32(0, true) : 0;
+  ctx.print(` ${TC_KINDS.has(a.kind) ? a.kind : 'gact'} (${count} entries)\n`);
   return true;
 }
 

@@ -1,5 +1,6 @@
-// `tc monitor` (tc/tc_monitor.c of iproute2 6.1): qdisc, class, filter and
-// chain notifications of RTNLGRP_TC, each printed as the listings print it,
+// `tc monitor` (tc/tc_monitor.c of iproute2 6.1): qdisc, class, filter,
+// chain and action notifications of RTNLGRP_TC, each printed as the listings
+// (or tc actions) print it,
 // with deleted / added / replaced as the message's type and flags say. tc
 // never opens a JSON array here, so its events are text even with -j, and
 // nlkit's too. An overrun is reported as rtnl_listen() reports it, and
@@ -8,7 +9,10 @@ import { AbortError } from '../../core/errors.js';
 import type { MessageView } from '../../core/message.js';
 import { family as tcFamily } from '../../families/generated/tc.js';
 import {
+  RTM_DELACTION,
   RTM_DELCHAIN,
+  RTM_GETACTION,
+  RTM_NEWACTION,
   RTM_DELQDISC,
   RTM_DELTCLASS,
   RTM_DELTFILTER,
@@ -22,6 +26,7 @@ import { isOverrun } from '../../io/subscription.js';
 import { matches } from '../ip/args.js';
 import { usage, type IpContext } from '../ip/context.js';
 import { Printer } from '../ip/printer.js';
+import { printActionMessage, type ActionMessage } from './action.js';
 import { printClass } from './class.js';
 import { printFilter } from './filter.js';
 import type { TcOptions } from './index.js';
@@ -72,12 +77,15 @@ export async function runMonitor(ctx: IpContext, options: TcOptions, argv: strin
       const isFilter = t === RTM_NEWTFILTER || t === RTM_DELTFILTER || t === RTM_NEWCHAIN || t === RTM_DELCHAIN;
       const isClass = t === RTM_NEWTCLASS || t === RTM_DELTCLASS;
       const isQdisc = t === RTM_NEWQDISC || t === RTM_DELQDISC;
+      if (t === RTM_NEWACTION || t === RTM_DELACTION || t === RTM_GETACTION) {
+        printActionMessage(ctx, ops.getaction.dump!.decodeReply(item) as ActionMessage, text, event, p);
+        if (sub.queued === 0) ctx.flush();
+        continue;
+      }
       if (!isFilter && !isClass && !isQdisc) {
-        // Actions (RTM_*ACTION) are not printed by nlkit; anything else tc reports as unknown.
-        if (t < 48 || t > 51)
-          ctx.io.stderr(
-            `Unknown message: length ${String(item.length).padStart(8, '0')} type ${t.toString(16).padStart(8, '0')} flags ${item.flags.toString(16).padStart(8, '0')}\n`,
-          );
+        ctx.io.stderr(
+          `Unknown message: length ${String(item.length).padStart(8, '0')} type ${t.toString(16).padStart(8, '0')} flags ${item.flags.toString(16).padStart(8, '0')}\n`,
+        );
         continue;
       }
       const m = decode(item);
