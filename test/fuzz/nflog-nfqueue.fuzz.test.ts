@@ -13,6 +13,7 @@ import { NetlinkDecodeError } from '../../src/core/errors.js';
 import { MessageView } from '../../src/core/message.js';
 import { family as nflogFamily } from '../../src/families/generated/nflog.js';
 import { family as nfqueueFamily } from '../../src/families/generated/nfqueue.js';
+import { loadNflogFamily, loadNfqueueFamily } from '../../src/families/netfilter/families.js';
 import { decodeNflogPacket } from '../../src/families/netfilter/nflog.js';
 import { decodeNfqueuePacket } from '../../src/families/netfilter/nfqueue.js';
 import * as nflog from '../vectors/nflog.js';
@@ -126,7 +127,9 @@ function mutate(rand: () => number, samples: readonly Uint8Array[], input: Uint8
 
 describe('nflog and nfqueue decoders on mutated captures', () => {
   let stackTraceLimit: number;
-  beforeAll(() => {
+  beforeAll(async () => {
+    // The decoders read the families, loaded on first use.
+    await Promise.all([loadNflogFamily(), loadNfqueueFamily()]);
     stackTraceLimit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
   });

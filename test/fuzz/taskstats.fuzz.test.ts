@@ -9,7 +9,7 @@
 // mutation and the input bytes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MessageView, NetlinkDecodeError } from '../../src/index.js';
-import { decodeCgroupStats, decodeTaskExit } from '../../src/families/taskstats/index.js';
+import { decodeCgroupStats, decodeTaskExit, loadTaskstatsFamily } from '../../src/families/taskstats/index.js';
 import { family } from '../../src/families/generated/TASKSTATS.js';
 import * as vectors from '../vectors/taskstats.js';
 
@@ -84,7 +84,9 @@ function mutate(rand: () => number, input: Uint8Array): { bytes: Uint8Array; how
 
 describe('taskstats decoders on mutated captures', () => {
   let stackTraceLimit: number;
-  beforeAll(() => {
+  beforeAll(async () => {
+    // The decoders read the family, loaded on first use.
+    await loadTaskstatsFamily();
     stackTraceLimit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
   });

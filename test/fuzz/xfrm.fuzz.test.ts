@@ -9,11 +9,11 @@
 // Deterministic: one seeded PRNG. NLKIT_FUZZ_SEED and NLKIT_FUZZ_ITERATIONS
 // override the defaults; a failure prints the seed, the iteration, the
 // mutation and the input bytes.
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { NetlinkDecodeError } from '../../src/core/errors.js';
 import { MessageView } from '../../src/core/message.js';
 import { family } from '../../src/families/generated/xfrm.js';
-import { decodeXfrmEvent, decodeXfrmMessage } from '../../src/families/xfrm/index.js';
+import { decodeXfrmEvent, decodeXfrmMessage, loadXfrmFamily } from '../../src/families/xfrm/index.js';
 import { eventText } from '../../src/cli/ip/xfrm-print.js';
 import { XFRM_VECTORS } from '../vectors/xfrm.js';
 
@@ -97,6 +97,9 @@ function mutate(rand: () => number, input: Uint8Array): { bytes: Uint8Array; how
 }
 
 describe('xfrm decoders under mutated input', () => {
+  // The decoders read the family, loaded on first use.
+  beforeAll(() => loadXfrmFamily());
+
   it('decode every captured sample cleanly', () => {
     expect(SAMPLES.length).toBeGreaterThanOrEqual(20);
     for (const bytes of SAMPLES)
