@@ -1,7 +1,8 @@
 // `nlkit tc` against iproute2's tc on this machine: listings (text, -s, -d,
-// -j, -j -p) of qdiscs, htb classes and u32 filters with a mirred action;
-// writes through both tools in twin namespaces leave the same state;
-// refusals end as tc ends them.
+// -j, -j -p) of qdiscs, htb classes and u32 filters with a mirred action,
+// standalone actions and filter chains; writes through both tools in twin
+// namespaces leave the same state; refusals end as tc ends them (actions this
+// kernel lacks, gact, police, skbedit, bpf, included).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
@@ -56,12 +57,16 @@ describe.skipIf(!canUseKernel)('nlkit tc', () => {
   let ns = '';
   let twinA = '';
   let twinB = '';
+  let twinC = '';
+  let twinD = '';
 
   beforeAll(async () => {
     ns = await createNetns('tc');
     twinA = await createNetns('tca');
     twinB = await createNetns('tcb');
-    for (const n of [ns, twinA, twinB]) links(n);
+    twinC = await createNetns('tcc');
+    twinD = await createNetns('tcd');
+    for (const n of [ns, twinA, twinB, twinC, twinD]) links(n);
     const t = (...a: string[]): void => void execFileSync('tc', ['-n', ns, ...a]);
     t('qdisc', 'add', 'dev', 'v0', 'root', 'handle', '1:', 'htb', 'default', '20', 'r2q', '5');
     t('class', 'add', 'dev', 'v0', 'parent', '1:', 'classid', '1:1', 'htb', 'rate', '100mbit');
@@ -123,6 +128,10 @@ describe.skipIf(!canUseKernel)('nlkit tc', () => {
     t('filter', 'add', 'dev', 'v0', 'parent', '1:', 'prio', '7', 'bpf', 'bytecode', '4,40 0 0 12,21 0 1 2048,6 0 0 262144,6 0 0 0', 'classid', '1:20');
     t('qdisc', 'add', 'dev', 'm0', 'root', 'handle', '7:', 'mq');
     t('qdisc', 'replace', 'dev', 'm1', 'root', 'pfifo_fast');
+    // Standalone actions (the filter's mirred action above is index 1), and an empty chain beside the filter's chain 0.
+    t('actions', 'add', 'action', 'mirred', 'egress', 'redirect', 'dev', 'ifb0', 'index', '5');
+    t('actions', 'add', 'action', 'mirred', 'ingress', 'mirror', 'dev', 'v0', 'pass', 'index', '6', 'cookie', 'c0ffee');
+    t('chain', 'add', 'dev', 'v1', 'parent', 'ffff:', 'chain', '3');
     // Traffic, so that counters are not all 0: pings from v0 (htb class 1:10) to v1, whose ingress filter
     // redirects them to ifb0 (so they get no answer). The counters stay still once ping has ended.
     // (10.1.1.3 is a neighbour with v1's address, not an address of the namespace: the pings leave through v0.)
@@ -132,7 +141,7 @@ describe.skipIf(!canUseKernel)('nlkit tc', () => {
     spawnSync('ip', ['netns', 'exec', ns, 'ping', '-c', '3', '-i', '0.2', '-w', '2', '-q', '10.1.1.3']);
   });
   afterAll(async () => {
-    for (const n of [ns, twinA, twinB]) await removeNetns(n);
+    for (const n of [ns, twinA, twinB, twinC, twinD]) await removeNetns(n);
   });
 
   const LISTINGS = [
@@ -182,6 +191,34 @@ describe.skipIf(!canUseKernel)('nlkit tc', () => {
     ['-j', '-s', 'filter', 'show', 'dev', 'v1', 'ingress'],
     ['-p', 'filter', 'show', 'dev', 'v1', 'ingress'],
     ['-p', '-s', 'filter', 'show', 'dev', 'v1', 'ingress'],
+    ['actions', 'ls', 'action', 'mirred'],
+    ['actions', 'list', 'action', 'mirred'],
+    ['-s', 'actions', 'ls', 'action', 'mirred'],
+    ['-j', 'actions', 'ls', 'action', 'mirred'],
+    ['-j', '-p', 'actions', 'ls', 'action', 'mirred'],
+    ['-j', '-s', 'actions', 'show', 'action', 'mirred'],
+    ['-br', 'actions', 'ls', 'action', 'mirred'],
+    ['actions', 'ls', 'action', 'mirred', 'since', '3600000'],
+    ['actions', 'get', 'action', 'mirred', 'index', '5'],
+    ['-j', 'actions', 'get', 'action', 'mirred', 'index', '6'],
+    ['-s', 'actions', 'get', 'action', 'mirred', 'index', '1'],
+    ['actions', 'get', 'action', 'mirred', 'index', '5', 'action', 'mirred', 'index', '6'],
+    ['actions', 'ls', 'action', 'gact'],
+    ['-j', 'actions', 'ls', 'action', 'gact'],
+    ['actions', 'ls', 'action', 'police'],
+    ['actions', 'ls', 'action', 'frobnicate'],
+    ['actions'],
+    ['chain', 'show', 'dev', 'v1', 'parent', 'ffff:'],
+    ['chain', 'show', 'dev', 'v1', 'ingress'],
+    ['chain', 'show', 'dev', 'v1', 'parent', 'ffff:', 'chain', '3'],
+    ['-j', 'chain', 'show', 'dev', 'v1', 'parent', 'ffff:'],
+    ['-j', '-p', 'chain', 'show', 'dev', 'v1', 'parent', 'ffff:'],
+    ['chain', 'show', 'dev', 'v0'],
+    ['chain', 'ls', 'dev', 'v0', 'parent', '1:'],
+    ['chain', 'show', 'dev', 'v1'],
+    ['chain'],
+    ['chain', 'get', 'dev', 'v1', 'parent', 'ffff:', 'chain', '3'],
+    ['-j', 'chain', 'get', 'dev', 'v1', 'parent', 'ffff:', 'chain', '0'],
   ];
 
   it.each(LISTINGS)('lists as tc does: tc %s', async (...args: string[]) => {
@@ -197,6 +234,14 @@ describe.skipIf(!canUseKernel)('nlkit tc', () => {
       options?: { actions?: { stats: { packets: number } }[] };
     }[];
     expect(filters.find((f) => f.options?.actions)?.options?.actions?.[0]?.stats.packets).toBeGreaterThan(0);
+  });
+
+  it('lists the standalone actions and the chains it was given', async () => {
+    const actions = JSON.parse((await nlkit(['-n', ns, '-j', 'actions', 'ls', 'action', 'mirred'])).stdout) as { actions?: { index: number; cookie?: string }[] }[];
+    expect(actions[0]).toEqual({ 'total acts': 3 });
+    expect(actions[1]?.actions?.map((a) => a.index)).toEqual([1, 5, 6]);
+    expect(actions[1]?.actions?.[2]?.cookie).toBe('c0ffee');
+    expect((await nlkit(['-n', ns, 'chain', 'show', 'dev', 'v1', 'ingress'])).stdout).toBe('chain parent ffff: chain 0 \nchain parent ffff: chain 3 \n');
   });
 
   const WRITES = [
@@ -238,6 +283,76 @@ describe.skipIf(!canUseKernel)('nlkit tc', () => {
       if (want.stderr.startsWith('Warning: ')) warnings++;
     }
     expect(warnings).toBe(2);
+  });
+
+  const ACTION_WRITES = [
+    ['actions', 'add', 'action', 'mirred', 'egress', 'redirect', 'dev', 'ifb0', 'index', '5'],
+    ['actions', 'add', 'action', 'mirred', 'egress', 'redirect', 'dev', 'ifb0', 'index', '5'],
+    ['actions', 'add', 'action', 'mirred', 'ingress', 'mirror', 'dev', 'v0'],
+    ['actions', 'add', 'action', 'mirred', 'egress', 'mirror', 'dev', 'v0', 'pass', 'index', '8', 'action', 'mirred', 'ingress', 'redirect', 'dev', 'ifb0', 'index', '9'],
+    ['actions', 'replace', 'action', 'mirred', 'egress', 'mirror', 'dev', 'ifb0', 'index', '5'],
+    ['actions', 'change', 'action', 'mirred', 'ingress', 'redirect', 'dev', 'v1', 'index', '8'],
+    ['actions', 'add', 'action', 'mirred', 'egress', 'mirror', 'dev', 'v0', 'index', '10', 'cookie', 'a1b2c3', 'hw_stats', 'disabled'],
+    ['actions', 'add', 'action', 'mirred', 'egress', 'mirror', 'dev', 'v0', 'index', '11', 'no_percpu', 'skip_hw'],
+    ['actions', 'add', 'action', 'mirred', 'egress', 'mirror', 'dev', 'v0', 'jump', '2', 'index', '12'],
+    ['actions', 'get', 'action', 'mirred', 'index', '10'],
+    ['-j', 'actions', 'get', 'action', 'mirred', 'index', '11'],
+    ['actions', 'ls', 'action', 'mirred'],
+    ['actions', 'del', 'action', 'mirred', 'index', '9'],
+    // Refused: tc prints the kernel's answer, then reads `action` as a command.
+    ['actions', 'del', 'action', 'mirred', 'index', '9'],
+    ['actions', 'add', 'action', 'mirred', 'egress', 'redirect', 'dev', 'ifb0', 'index', '20', 'get', 'action', 'mirred', 'index', '20'],
+    ['qdisc', 'add', 'dev', 'v1', 'ingress'],
+    ['chain', 'add', 'dev', 'v1', 'parent', 'ffff:', 'chain', '3'],
+    ['chain', 'add', 'dev', 'v1', 'parent', 'ffff:', 'chain', '3'],
+    ['chain', 'add', 'dev', 'v1', 'ingress', 'chain', '4'],
+    ['filter', 'add', 'dev', 'v1', 'parent', 'ffff:', 'protocol', 'ip', 'chain', '5', 'u32', 'match', 'ip', 'dst', '10.0.0.0/8', 'action', 'mirred', 'index', '5'],
+    ['chain', 'get', 'dev', 'v1', 'parent', 'ffff:', 'chain', '5'],
+    ['chain', 'show', 'dev', 'v1', 'ingress'],
+    ['chain', 'del', 'dev', 'v1', 'parent', 'ffff:', 'chain', '3'],
+    ['chain', 'del', 'dev', 'v1', 'parent', 'ffff:', 'chain', '3'],
+    // Refused while the filter holds action 5.
+    ['actions', 'flush', 'action', 'mirred'],
+    ['filter', 'del', 'dev', 'v1', 'parent', 'ffff:', 'chain', '5'],
+    ['actions', 'flush', 'action', 'mirred'],
+    ['actions', 'ls', 'action', 'mirred'],
+  ];
+
+  /** A namespace's actions and chains as tc lists them (times left out). */
+  function actionState(n: string): string {
+    const out = [
+      ['-j', 'actions', 'ls', 'action', 'mirred'],
+      ['-j', 'chain', 'show', 'dev', 'v1', 'parent', 'ffff:'],
+      ['-j', 'chain', 'show', 'dev', 'v0'],
+      ['filter', 'show', 'dev', 'v1', 'ingress'],
+    ];
+    return out.map((a) => untimed(tc(['-n', n, ...a])).stdout).join('');
+  }
+
+  /** Resolves once no action of the namespace is bound to a filter. */
+  async function unbound(n: string): Promise<void> {
+    const deadline = Date.now() + 10_000;
+    while (tc(['-n', n, '-j', 'actions', 'ls', 'action', 'mirred']).stdout.includes('"bind":1')) {
+      if (Date.now() > deadline) throw new Error(`actions of ${n} still bound`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  it('leaves the actions and chains tc leaves, write by write, printing what tc prints', async () => {
+    let changed = 0;
+    let before = actionState(twinC);
+    for (const w of ACTION_WRITES) {
+      const want = tc(['-n', twinC, ...w]);
+      const got = await nlkit(['-n', twinD, ...w]);
+      expect({ w, ...got }).toEqual({ w, ...want });
+      // A deleted filter lets go of its actions after an RCU grace period (tcf_queue_work()): wait for it in both.
+      if (w[0] === 'filter' && w[1] === 'del') for (const n of [twinC, twinD]) await unbound(n);
+      const after = actionState(twinC);
+      expect({ w, state: actionState(twinD) }).toEqual({ w, state: after });
+      if (after !== before) changed++;
+      before = after;
+    }
+    expect(changed).toBeGreaterThan(15);
   });
 
   const REFUSALS = [
@@ -317,10 +432,52 @@ describe.skipIf(!canUseKernel)('nlkit tc', () => {
     ['filter', 'add', 'dev', 'v0', 'parent', '1:', 'bpf', 'wibble'],
     ['filter', 'add', 'dev', 'v0', 'parent', '1:', 'bpf', 'bc', '1,6 0 0 0', 'wibble'],
     ['filter', 'add', 'dev', 'v0', 'parent', '1:', 'bpf', 'bc', '1,6 0 0 0', 'classid', 'zz:zz'],
+    ['filter', 'add', 'dev', 'v1', 'parent', 'ffff:', 'u32', 'match', 'ip', 'dst', '1.2.3.4/32', 'action', 'police', 'rate', '1mbit', 'burst', '10k'],
+    ['actions', 'frob'],
+    ['actions', 'add'],
+    ['actions', 'add', 'action'],
+    ['actions', 'add', 'action', 'mirred'],
+    ['actions', 'add', 'action', 'mirred', 'egress'],
+    ['actions', 'add', 'action', 'mirred', 'sideways'],
+    ['actions', 'add', 'action', 'mirred', 'egress', 'redirect', 'dev', 'nope'],
+    ['actions', 'add', 'action', 'mirred', 'egress', 'redirect', 'dev', 'ifb0', 'index', 'x'],
+    ['actions', 'add', 'action', 'mirred', 'egress', 'redirect', 'dev', 'ifb0', 'index', '5'],
+    ['actions', 'add', 'action', 'mirred', 'egress', 'redirect', 'dev', 'ifb0', 'cookie', 'xyz'],
+    ['actions', 'add', 'action', 'frobnicate'],
+    // This kernel has no gact, police, skbedit nor bpf action: tc's arguments are fine, the kernel refuses them.
+    ['actions', 'add', 'action', 'gact', 'drop'],
+    ['actions', 'add', 'action', 'drop', 'index', '3'],
+    ['actions', 'add', 'action', 'pass', 'random', 'determ', 'drop', '10', 'index', '4'],
+    ['actions', 'add', 'action', 'goto', 'chain', 'x'],
+    ['actions', 'add', 'action', 'police', 'rate', '1mbit', 'burst', '10k'],
+    ['actions', 'add', 'action', 'skbedit', 'mark', '5'],
+    ['actions', 'add', 'action', 'bpf', 'bytecode', '1,6 0 0 0'],
+    ['actions', 'get', 'action', 'mirred'],
+    ['actions', 'get', 'action', 'mirred', 'idx', '5'],
+    ['actions', 'get', 'action', 'mirred', 'index', 'x'],
+    ['actions', 'get', 'action', 'mirred', 'index', '999'],
+    ['actions', 'del', 'action', 'mirred', 'index', '999'],
+    ['actions', 'get', 'action', 'gact', 'index', '1'],
+    ['actions', 'flush', 'action', 'gact'],
+    ['actions', 'ls', 'action'],
+    ['actions', 'ls', 'action', 'mirred', 'since', 'x'],
+    ['chain', 'frob'],
+    ['chain', 'show', 'dev', 'nope'],
+    ['chain', 'show', 'dev', 'v1', 'wibble'],
+    ['chain', 'add', 'dev', 'v1', 'parent', 'ffff:', 'chain', 'x'],
+    ['chain', 'add', 'dev', 'v1', 'parent', 'ffff:', 'chain', '3'],
+    ['chain', 'add', 'dev', 'v1', 'parent', 'ffff:', 'chain', '4', 'u32'],
+    ['chain', 'add', 'dev', 'nope', 'parent', 'ffff:', 'chain', '4'],
+    ['chain', 'get', 'dev', 'v1', 'chain', '3'],
+    ['chain', 'get', 'parent', 'ffff:', 'chain', '3'],
+    ['chain', 'get', 'dev', 'nope', 'parent', 'ffff:', 'chain', '3'],
+    ['chain', 'get', 'dev', 'v1', 'parent', 'ffff:', 'chain', '77'],
+    ['chain', 'get', 'dev', 'v1', 'parent', 'ffff:', 'chain', '3', 'u32', 'wibble'],
+    ['chain', 'del', 'dev', 'v1', 'parent', 'ffff:', 'chain', '77'],
   ];
 
   // Usage texts: whole, on stderr, exit 0 (tc's usage() returns and main returns 0).
-  const USAGES = [[], ['help'], ['qdisc', 'help'], ['class', 'help'], ['filter', 'help']];
+  const USAGES = [[], ['help'], ['qdisc', 'help'], ['class', 'help'], ['filter', 'help'], ['chain', 'help'], ['actions', 'help'], ['actions', 'ls'], ['chain', 'add', 'help']];
 
   it.each(USAGES)('prints the usage tc prints: tc %s', async (...args: string[]) => {
     const want = tc(['-n', ns, ...args]);
@@ -401,6 +558,64 @@ describe.skipIf(!canUseKernel)('nlkit tc', () => {
           .split('\n')
           .filter((l) => /^(deleted |added |replaced )*(qdisc|class|filter|chain) /.test(l)).length,
       ).toBeGreaterThan(14);
+    } finally {
+      await removeNetns(mon);
+    }
+  });
+  it('prints action and chain events as tc monitor prints them', async () => {
+    const { spawn } = await import('node:child_process');
+    const mon = await createNetns('tcma');
+    try {
+      links(mon);
+      const ref = spawn('tc', ['-n', mon, 'monitor'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let refOut = '';
+      ref.stdout.on('data', (b: Buffer) => (refOut += b.toString()));
+      const controller = new AbortController();
+      let out = '';
+      let ready!: () => void;
+      const listening = new Promise<void>((r) => (ready = r));
+      const { run: runTc } = await import('../../src/cli/tc/index.js');
+      const running = runTc(['-n', mon, 'monitor'], {
+        stdout: (t: string) => void (out += t),
+        stderr: (t: string) => void (out += `ERR ${t}`),
+        env: {},
+        stdoutIsTTY: false,
+        signal: controller.signal,
+        ready,
+      } as never);
+      await listening;
+      const t = (...a: string[]): void => void execFileSync('tc', ['-n', mon, ...a]);
+      // tc monitor gives no sign of listening: a qdisc replaced until it prints it (which also flushes its output).
+      let n = 1;
+      const deadline = Date.now() + 20_000;
+      while (!refOut.includes(`limit ${n - 1}p`)) {
+        if (Date.now() > deadline) throw new Error('tc monitor printed nothing');
+        t('qdisc', 'replace', 'dev', 'm1', 'root', 'handle', '9:', 'pfifo', 'limit', String(n++));
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const start = 'total acts';
+      t('actions', 'add', 'action', 'mirred', 'egress', 'redirect', 'dev', 'ifb0', 'index', '30');
+      t('actions', 'replace', 'action', 'mirred', 'egress', 'mirror', 'dev', 'ifb0', 'index', '30');
+      t('actions', 'add', 'action', 'mirred', 'ingress', 'mirror', 'dev', 'v0', 'index', '31', 'action', 'mirred', 'egress', 'redirect', 'dev', 'v1', 'index', '32');
+      t('actions', 'del', 'action', 'mirred', 'index', '30');
+      t('qdisc', 'add', 'dev', 'v1', 'ingress');
+      t('chain', 'add', 'dev', 'v1', 'parent', 'ffff:', 'chain', '9');
+      t('chain', 'del', 'dev', 'v1', 'parent', 'ffff:', 'chain', '9');
+      t('actions', 'flush', 'action', 'mirred');
+      t('qdisc', 'replace', 'dev', 'm1', 'root', 'handle', '9:', 'pfifo', 'limit', '99999');
+      const end = 'limit 99999p';
+      const until = Date.now() + 20_000;
+      while (!(refOut.includes(end) && out.includes(end))) {
+        if (Date.now() > until) throw new Error(`no end marker:\n${refOut}\n---\n${out}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      controller.abort();
+      ref.kill();
+      expect(await running).toBe(0);
+      const between = (text: string): string => text.slice(text.indexOf(start), text.indexOf(end) + end.length);
+      expect(between(out)).toBe(between(refOut));
+      for (const what of ['Added action', 'Replaced action', 'Deleted action', 'Flushed table  mirred (2 entries)', 'added chain', 'deleted chain'])
+        expect(between(out)).toContain(what);
     } finally {
       await removeNetns(mon);
     }
