@@ -474,6 +474,17 @@ describe.skipIf(!canUseKernel)('nlkit tc', () => {
     ['chain', 'get', 'dev', 'v1', 'parent', 'ffff:', 'chain', '77'],
     ['chain', 'get', 'dev', 'v1', 'parent', 'ffff:', 'chain', '3', 'u32', 'wibble'],
     ['chain', 'del', 'dev', 'v1', 'parent', 'ffff:', 'chain', '77'],
+    ['chain', 'add', 'dev', 'v1', 'parent', 'ffff:', 'chain', '9', 'frob'],
+    ['chain', 'add', 'dev', 'v1', 'parent', 'ffff:', 'chain', '9', 'frob', 'x'],
+    ['filter', 'add', 'dev', 'v1', 'parent', 'ffff:', 'u32', 'match', 'ip', 'dst', '1.2.3.4/32', 'action', 'frob'],
+    ['filter', 'add', 'dev', 'v1', 'parent', 'ffff:', 'u32', 'match', 'ip', 'dst', '1.2.3.4/32', 'action', 'mirred', 'egress', 'redirect', 'dev', 'ifb0', 'foo'],
+    ['filter', 'add', 'dev', 'v1', 'parent', 'ffff:', 'u32', 'match', 'ip', 'dst', '1.2.3.4/32', 'action', 'gact', 'drop', 'index', 'x'],
+    ['actions', 'add', 'action', 'mirred', 'egress', 'mirror', 'dev', 'v0', 'goto', 'chain', 'x'],
+    ['actions', 'add', 'action', 'mirred', 'egress', 'mirror', 'dev', 'v0', 'index', '3', 'index', '4'],
+    ['actions', 'add', 'action', 'mirred', 'egress', 'ingress'],
+    ['actions', 'add', 'action', 'mirred', 'help'],
+    ['actions', 'add', 'action', 'pass', 'random', 'foo'],
+    ['actions', 'add', 'action', 'mirred', 'egress', 'redirect', 'dev', 'ifb0', 'hw_stats', 'bogus'],
   ];
 
   // Usage texts: whole, on stderr, exit 0 (tc's usage() returns and main returns 0).

@@ -105,7 +105,7 @@ Where: 	ACTION := reclassify | drop | continue | pass | pipe |
 	INDEX := index value used
 `;
 
-const MIRRED_USAGE = `Usage: mirred <DIRECTION> <ACTION> [INDEX] <dev>
+const MIRRED_USAGE = `Usage: mirred <DIRECTION> <ACTION> [index INDEX] <dev DEVICENAME>
 where:
 	DIRECTION := <ingress | egress>
 	ACTION := <mirror | redirect>
@@ -177,24 +177,22 @@ function parseActionControl(c: Words, errs: string[], quiet: boolean): number | 
     if (!quiet) errs.push(`Bad action type ${c.word!}`);
     return undefined;
   }
+  // tc walks a copy of argc / argv: a failure leaves the cursor where it was.
+  const start = c.i;
+  const failed = (line: string): undefined => {
+    errs.push(line);
+    c.i = start;
+    return undefined;
+  };
   if (result === TC_ACT_GOTO_CHAIN) {
-    if (!matches(c.next(), 'chain')) {
-      errs.push('"chain index" expected');
-      return undefined;
-    }
+    if (!matches(c.next(), 'chain')) return failed('"chain index" expected');
     const n = getU32(c.next(), 10);
-    if (n === undefined || n > TC_ACT_EXT_VAL_MASK) {
-      errs.push('Illegal "chain index"');
-      return undefined;
-    }
+    if (n === undefined || n > TC_ACT_EXT_VAL_MASK) return failed('Illegal "chain index"');
     result |= n;
   } else if (result === TC_ACT_JUMP) {
     const w = c.next();
     const n = getU32(w, 10);
-    if (n === undefined || n > TC_ACT_EXT_VAL_MASK) {
-      errs.push(`Invalid "jump count" (${w})`);
-      return undefined;
-    }
+    if (n === undefined || n > TC_ACT_EXT_VAL_MASK) return failed(`Invalid "jump count" (${w})`);
     result |= n;
   }
   c.fwd();

@@ -626,6 +626,9 @@ async function parseBpf(ctx: IpContext, argv: string[], blind: string[]): Promis
   return o;
 }
 
+/** The classifiers tc 6.1 is built with (its f_*.c modules). */
+const TC_FILTER_KINDS = new Set(['rsvp', 'rsvp6', 'u32', 'route', 'fw', 'basic', 'bpf', 'flow', 'cgroup', 'flower', 'tcindex', 'matchall']);
+
 /** tc_filter_modify(): a filter, or a chain (tc chain add | delete, with an optional template). */
 async function modify(ctx: IpContext, argv: string[], flags: number, del: boolean, chainObject = false): Promise<number> {
   const blind: string[] = [];
@@ -718,7 +721,16 @@ async function modify(ctx: IpContext, argv: string[], flags: number, del: boolea
           })();
       const o = await parseBpf(ctx, rest, blind);
       if (o !== undefined) value.options = o;
-    } else throw new CommandError(`nlkit tc: filter kind ${kind} is not supported`, 1);
+    } else if (TC_FILTER_KINDS.has(kind)) throw new CommandError(`nlkit tc: filter kind ${kind} is not supported`, 1);
+    else {
+      // parse_nofopt(): a kind tc has no module for takes no options (the kernel then says whether it has it).
+      if (rest.length) throw parseFail(`Unknown filter "${kind}", hence option "${rest[0]}" is unparsable`);
+      if (fhandle !== undefined) {
+        const h = getU32(fhandle, 16);
+        if (h === undefined) throw parseFail(`Unparsable filter ID "${fhandle}"`);
+        value.handle = h;
+      }
+    }
   } else {
     if (fhandle !== undefined) throw usage('Must specify filter type when using "handle"');
     if (rest.length) {
