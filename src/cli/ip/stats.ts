@@ -6,6 +6,22 @@
 import { AF_MPLS, NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST } from '../../core/constants.js';
 import type { MessageView } from '../../core/message.js';
 import {
+  BOND_3AD_STAT_LACPDU_ILLEGAL_RX,
+  BOND_3AD_STAT_LACPDU_RX,
+  BOND_3AD_STAT_LACPDU_TX,
+  BOND_3AD_STAT_LACPDU_UNKNOWN_RX,
+  BOND_3AD_STAT_MARKER_RESP_RX,
+  BOND_3AD_STAT_MARKER_RESP_TX,
+  BOND_3AD_STAT_MARKER_RX,
+  BOND_3AD_STAT_MARKER_TX,
+  BOND_3AD_STAT_MARKER_UNKNOWN_RX,
+  BOND_XSTATS_3AD,
+  BR_MCAST_DIR_RX,
+  BR_MCAST_DIR_TX,
+  BR_MCAST_STATS_OFFSETS,
+  BRIDGE_STP_XSTATS_OFFSETS,
+  BRIDGE_XSTATS_MCAST,
+  BRIDGE_XSTATS_STP,
   IF_STATS_MSG_OFFSETS as IFSM,
   IF_STATS_MSG_SIZE,
   IFLA_OFFLOAD_XSTATS_CPU_HIT,
@@ -14,11 +30,16 @@ import {
   IFLA_OFFLOAD_XSTATS_HW_S_INFO_USED,
   IFLA_OFFLOAD_XSTATS_L3_STATS,
   IFLA_STATS_AF_SPEC,
+  IFLA_STATS_GET_FILTERS,
   IFLA_STATS_LINK_64,
   IFLA_STATS_LINK_OFFLOAD_XSTATS,
   IFLA_STATS_LINK_XSTATS,
   IFLA_STATS_LINK_XSTATS_SLAVE,
+  IFLA_STATS_SET_OFFLOAD_XSTATS_L3_STATS,
+  LINK_XSTATS_TYPE_BOND,
+  LINK_XSTATS_TYPE_BRIDGE,
   RTM_GETSTATS,
+  RTNL_HW_STATS64_OFFSETS,
   RTNL_LINK_STATS64_OFFSETS as STATS64,
 } from '../../families/generated/rt-link.constants.js';
 import { RTM_SETSTATS } from '../../families/generated/rt-route.constants.js';
@@ -29,69 +50,9 @@ import { usage, type IpContext } from './context.js';
 import { formatCount, linkStatsText, type NumberUnits, type StatName } from './linkprint.js';
 import type { Printer } from './printer.js';
 
-// Names the generated rt-link constants do not define (the kernel's rt-link
-// spec leaves link-xstats and link-xstats-slave as binary and has no
-// getset-attrs, bridge xstats or bond xstats sets): their values as the
-// uapi headers give them.
-/** include/uapi/linux/if_link.h, enum { IFLA_STATS_GETSET_UNSPEC, ... }. */
-const IFLA_STATS_GET_FILTERS = 1;
-const IFLA_STATS_SET_OFFLOAD_XSTATS_L3_STATS = 2;
-/** include/uapi/linux/if_link.h, enum { LINK_XSTATS_TYPE_UNSPEC, ... }. */
-const LINK_XSTATS_TYPE_BRIDGE = 1;
-const LINK_XSTATS_TYPE_BOND = 2;
-/** include/uapi/linux/if_bridge.h, enum { BRIDGE_XSTATS_UNSPEC, ... }. */
-const BRIDGE_XSTATS_MCAST = 2;
-const BRIDGE_XSTATS_STP = 4;
-/** include/uapi/linux/if_bonding.h, enum { BOND_XSTATS_UNSPEC, BOND_XSTATS_3AD, ... }. */
-const BOND_XSTATS_3AD = 1;
-/** include/uapi/linux/if_bonding.h, the attributes nested in BOND_XSTATS_3AD (they start at 0). */
-const BOND_3AD_STAT = {
-  LACPDU_RX: 0,
-  LACPDU_TX: 1,
-  LACPDU_UNKNOWN_RX: 2,
-  LACPDU_ILLEGAL_RX: 3,
-  MARKER_RX: 4,
-  MARKER_TX: 5,
-  MARKER_RESP_RX: 6,
-  MARKER_RESP_TX: 7,
-  MARKER_UNKNOWN_RX: 8,
-} as const;
-
-// Struct layouts (all members __u64) the generated modules do not describe.
-/** struct br_mcast_stats (include/uapi/linux/if_bridge.h); arrays are [BR_MCAST_DIR_RX, BR_MCAST_DIR_TX]. */
-const BR_MCAST_STATS_OFFSETS = {
-  igmp_v1queries: 0,
-  igmp_v2queries: 16,
-  igmp_v3queries: 32,
-  igmp_leaves: 48,
-  igmp_v1reports: 64,
-  igmp_v2reports: 80,
-  igmp_v3reports: 96,
-  igmp_parse_errors: 112,
-  mld_v1queries: 120,
-  mld_v2queries: 136,
-  mld_leaves: 152,
-  mld_v1reports: 168,
-  mld_v2reports: 184,
-  mld_parse_errors: 200,
-} as const;
-/** BR_MCAST_DIR_RX and BR_MCAST_DIR_TX as byte offsets inside a __u64[2] member. */
-const DIR_RX = 0;
-const DIR_TX = 8;
-/** struct bridge_stp_xstats (include/uapi/linux/if_bridge.h). */
-const BRIDGE_STP_XSTATS_OFFSETS = { transition_blk: 0, transition_fwd: 8, rx_bpdu: 16, tx_bpdu: 24, rx_tcn: 32, tx_tcn: 40 } as const;
-/** struct rtnl_hw_stats64 (include/uapi/linux/if_link.h). */
-const RTNL_HW_STATS64_OFFSETS = {
-  rx_packets: 0,
-  tx_packets: 8,
-  rx_bytes: 16,
-  tx_bytes: 24,
-  rx_errors: 32,
-  tx_errors: 40,
-  rx_dropped: 48,
-  tx_dropped: 56,
-  multicast: 64,
-} as const;
+/** BR_MCAST_DIR_RX and BR_MCAST_DIR_TX as byte offsets inside a __u64[BR_MCAST_DIR_SIZE] member of struct br_mcast_stats. */
+const DIR_RX = BR_MCAST_DIR_RX * BigUint64Array.BYTES_PER_ELEMENT;
+const DIR_TX = BR_MCAST_DIR_TX * BigUint64Array.BYTES_PER_ELEMENT;
 
 /** ip stats help (ipstats.c do_help()). */
 export const STATS_USAGE = `Usage: ip stats help
@@ -410,15 +371,15 @@ function showBond3ad(s: Show, a: Attr): void {
   const tb = a.nest();
   p.open('802.3ad');
   for (const [attr, key, text] of [
-    [BOND_3AD_STAT.LACPDU_RX, 'lacpdu_rx', 'LACPDU Rx'],
-    [BOND_3AD_STAT.LACPDU_TX, 'lacpdu_tx', 'LACPDU Tx'],
-    [BOND_3AD_STAT.LACPDU_UNKNOWN_RX, 'lacpdu_unknown_rx', 'LACPDU Unknown type Rx'],
-    [BOND_3AD_STAT.LACPDU_ILLEGAL_RX, 'lacpdu_illegal_rx', 'LACPDU Illegal Rx'],
-    [BOND_3AD_STAT.MARKER_RX, 'marker_rx', 'Marker Rx'],
-    [BOND_3AD_STAT.MARKER_TX, 'marker_tx', 'Marker Tx'],
-    [BOND_3AD_STAT.MARKER_RESP_RX, 'marker_response_rx', 'Marker response Rx'],
-    [BOND_3AD_STAT.MARKER_RESP_TX, 'marker_response_tx', 'Marker response Tx'],
-    [BOND_3AD_STAT.MARKER_UNKNOWN_RX, 'marker_unknown_rx', 'Marker unknown type Rx'],
+    [BOND_3AD_STAT_LACPDU_RX, 'lacpdu_rx', 'LACPDU Rx'],
+    [BOND_3AD_STAT_LACPDU_TX, 'lacpdu_tx', 'LACPDU Tx'],
+    [BOND_3AD_STAT_LACPDU_UNKNOWN_RX, 'lacpdu_unknown_rx', 'LACPDU Unknown type Rx'],
+    [BOND_3AD_STAT_LACPDU_ILLEGAL_RX, 'lacpdu_illegal_rx', 'LACPDU Illegal Rx'],
+    [BOND_3AD_STAT_MARKER_RX, 'marker_rx', 'Marker Rx'],
+    [BOND_3AD_STAT_MARKER_TX, 'marker_tx', 'Marker Tx'],
+    [BOND_3AD_STAT_MARKER_RESP_RX, 'marker_response_rx', 'Marker response Rx'],
+    [BOND_3AD_STAT_MARKER_RESP_TX, 'marker_response_tx', 'Marker response Tx'],
+    [BOND_3AD_STAT_MARKER_UNKNOWN_RX, 'marker_unknown_rx', 'Marker unknown type Rx'],
   ] as const) {
     const x = tb.get(attr);
     if (x) p.fp(' '.repeat(20)).any(key, `${text} %s\n`, x.u64());

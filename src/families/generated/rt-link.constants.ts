@@ -399,6 +399,11 @@
 /** in6-addr-gen-mode: random. */ export const IN6_ADDR_GEN_MODE_RANDOM = 3;
 /** Names of enum in6-addr-gen-mode, by value. */ export const IN6_ADDR_GEN_MODE_NAMES = ["eui64", "none", "stable-privacy", "random"] as const;
 
+// enum br-mcast-dir
+/** br-mcast-dir: rx. */ export const BR_MCAST_DIR_RX = 0;
+/** br-mcast-dir: tx. */ export const BR_MCAST_DIR_TX = 1;
+/** Names of enum br-mcast-dir, by value. */ export const BR_MCAST_DIR_NAMES = ["rx", "tx"] as const;
+
 // attribute set link-attrs
 /** link-attrs: address (binary). */ export const IFLA_ADDRESS = 1;
 /** link-attrs: broadcast (binary). */ export const IFLA_BROADCAST = 2;
@@ -922,6 +927,37 @@
 /** netconf-attrs: input (s32). */ export const NETCONFA_INPUT = 7;
 /** netconf-attrs: bc-forwarding (s32). */ export const NETCONFA_BC_FORWARDING = 8;
 
+// attribute set stats-getset-attrs
+/** stats-getset-attrs: get-filters (nest). */ export const IFLA_STATS_GET_FILTERS = 1;
+/** stats-getset-attrs: set-offload-xstats-l3-stats (u8). */ export const IFLA_STATS_SET_OFFLOAD_XSTATS_L3_STATS = 2;
+
+// attribute set stats-get-filters
+
+// attribute set link-xstats-attrs
+/** link-xstats-attrs: bridge (nest). */ export const LINK_XSTATS_TYPE_BRIDGE = 1;
+/** link-xstats-attrs: bond (nest). */ export const LINK_XSTATS_TYPE_BOND = 2;
+
+// attribute set bridge-xstats-attrs
+/** bridge-xstats-attrs: vlan (binary). */ export const BRIDGE_XSTATS_VLAN = 1;
+/** bridge-xstats-attrs: mcast (binary). */ export const BRIDGE_XSTATS_MCAST = 2;
+/** bridge-xstats-attrs: pad (pad). */ export const BRIDGE_XSTATS_PAD = 3;
+/** bridge-xstats-attrs: stp (binary). */ export const BRIDGE_XSTATS_STP = 4;
+
+// attribute set bond-xstats-attrs
+/** bond-xstats-attrs: 3ad (nest). */ export const BOND_XSTATS_3AD = 1;
+
+// attribute set bond-3ad-stats-attrs
+/** bond-3ad-stats-attrs: lacpdu-rx (u64). */ export const BOND_3AD_STAT_LACPDU_RX = 0;
+/** bond-3ad-stats-attrs: lacpdu-tx (u64). */ export const BOND_3AD_STAT_LACPDU_TX = 1;
+/** bond-3ad-stats-attrs: lacpdu-unknown-rx (u64). */ export const BOND_3AD_STAT_LACPDU_UNKNOWN_RX = 2;
+/** bond-3ad-stats-attrs: lacpdu-illegal-rx (u64). */ export const BOND_3AD_STAT_LACPDU_ILLEGAL_RX = 3;
+/** bond-3ad-stats-attrs: marker-rx (u64). */ export const BOND_3AD_STAT_MARKER_RX = 4;
+/** bond-3ad-stats-attrs: marker-tx (u64). */ export const BOND_3AD_STAT_MARKER_TX = 5;
+/** bond-3ad-stats-attrs: marker-resp-rx (u64). */ export const BOND_3AD_STAT_MARKER_RESP_RX = 6;
+/** bond-3ad-stats-attrs: marker-resp-tx (u64). */ export const BOND_3AD_STAT_MARKER_RESP_TX = 7;
+/** bond-3ad-stats-attrs: marker-unknown-rx (u64). */ export const BOND_3AD_STAT_MARKER_UNKNOWN_RX = 8;
+/** bond-3ad-stats-attrs: pad (pad). */ export const BOND_3AD_STAT_PAD = 9;
+
 // struct rtgenmsg
 /** sizeof(struct rtgenmsg). */ export const RTGENMSG_SIZE = 1;
 /** Byte offsets of the members of struct rtgenmsg. */ export const RTGENMSG_OFFSETS = { family: 0 } as const;
@@ -1017,3 +1053,19 @@
 // struct netconfmsg
 /** sizeof(struct netconfmsg). */ export const NETCONFMSG_SIZE = 1;
 /** Byte offsets of the members of struct netconfmsg. */ export const NETCONFMSG_OFFSETS = { ncm_family: 0 } as const;
+
+// struct rtnl-hw-stats64
+/** sizeof(struct rtnl_hw_stats64). */ export const RTNL_HW_STATS64_SIZE = 72;
+/** Byte offsets of the members of struct rtnl_hw_stats64. */ export const RTNL_HW_STATS64_OFFSETS = { rx_packets: 0, tx_packets: 8, rx_bytes: 16, tx_bytes: 24, rx_errors: 32, tx_errors: 40, rx_dropped: 48, tx_dropped: 56, multicast: 64 } as const;
+
+// struct br-mcast-stats
+/** sizeof(struct br_mcast_stats). */ export const BR_MCAST_STATS_SIZE = 240;
+/** Byte offsets of the members of struct br_mcast_stats. */ export const BR_MCAST_STATS_OFFSETS = { igmp_v1queries: 0, igmp_v2queries: 16, igmp_v3queries: 32, igmp_leaves: 48, igmp_v1reports: 64, igmp_v2reports: 80, igmp_v3reports: 96, igmp_parse_errors: 112, mld_v1queries: 120, mld_v2queries: 136, mld_leaves: 152, mld_v1reports: 168, mld_v2reports: 184, mld_parse_errors: 200, mcast_bytes: 208, mcast_packets: 224 } as const;
+
+// struct bridge-stp-xstats
+/** sizeof(struct bridge_stp_xstats). */ export const BRIDGE_STP_XSTATS_SIZE = 48;
+/** Byte offsets of the members of struct bridge_stp_xstats. */ export const BRIDGE_STP_XSTATS_OFFSETS = { transition_blk: 0, transition_fwd: 8, rx_bpdu: 16, tx_bpdu: 24, rx_tcn: 32, tx_tcn: 40 } as const;
+
+// struct bridge-vlan-xstats
+/** sizeof(struct bridge_vlan_xstats). */ export const BRIDGE_VLAN_XSTATS_SIZE = 40;
+/** Byte offsets of the members of struct bridge_vlan_xstats. */ export const BRIDGE_VLAN_XSTATS_OFFSETS = { rx_bytes: 0, rx_packets: 8, tx_bytes: 16, tx_packets: 24, vid: 32, flags: 34 } as const;

@@ -106,6 +106,8 @@ export type TunType = "tun" | "tap";
 export type BrState = "disabled" | "listening" | "learning" | "forwarding" | "blocking";
 /** Names of enum in6-addr-gen-mode. */
 export type In6AddrGenMode = "eui64" | "none" | "stable-privacy" | "random";
+/** Names of enum br-mcast-dir. */
+export type BrMcastDir = "rx" | "tx";
 /** Fields of struct rtgenmsg (undefined past the end of a short payload). */
 export interface Rtgenmsg {
   "family": number | undefined;
@@ -459,6 +461,104 @@ export interface Netconfmsg {
 /** Fields of struct netconfmsg to encode (missing ones are 0). */
 export interface NetconfmsgInput {
   "ncm-family"?: number;
+}
+/** Fields of struct rtnl-hw-stats64 (undefined past the end of a short payload). */
+export interface RtnlHwStats64 {
+  "rx-packets": bigint | undefined;
+  "tx-packets": bigint | undefined;
+  "rx-bytes": bigint | undefined;
+  "tx-bytes": bigint | undefined;
+  "rx-errors": bigint | undefined;
+  "tx-errors": bigint | undefined;
+  "rx-dropped": bigint | undefined;
+  "tx-dropped": bigint | undefined;
+  "multicast": bigint | undefined;
+}
+/** Fields of struct rtnl-hw-stats64 to encode (missing ones are 0). */
+export interface RtnlHwStats64Input {
+  "rx-packets"?: bigint | number;
+  "tx-packets"?: bigint | number;
+  "rx-bytes"?: bigint | number;
+  "tx-bytes"?: bigint | number;
+  "rx-errors"?: bigint | number;
+  "tx-errors"?: bigint | number;
+  "rx-dropped"?: bigint | number;
+  "tx-dropped"?: bigint | number;
+  "multicast"?: bigint | number;
+}
+/** Fields of struct br-mcast-stats (undefined past the end of a short payload). */
+export interface BrMcastStats {
+  "igmp-v1queries": Uint8Array | undefined;
+  "igmp-v2queries": Uint8Array | undefined;
+  "igmp-v3queries": Uint8Array | undefined;
+  "igmp-leaves": Uint8Array | undefined;
+  "igmp-v1reports": Uint8Array | undefined;
+  "igmp-v2reports": Uint8Array | undefined;
+  "igmp-v3reports": Uint8Array | undefined;
+  "igmp-parse-errors": bigint | undefined;
+  "mld-v1queries": Uint8Array | undefined;
+  "mld-v2queries": Uint8Array | undefined;
+  "mld-leaves": Uint8Array | undefined;
+  "mld-v1reports": Uint8Array | undefined;
+  "mld-v2reports": Uint8Array | undefined;
+  "mld-parse-errors": bigint | undefined;
+  "mcast-bytes": Uint8Array | undefined;
+  "mcast-packets": Uint8Array | undefined;
+}
+/** Fields of struct br-mcast-stats to encode (missing ones are 0). */
+export interface BrMcastStatsInput {
+  "igmp-v1queries"?: Uint8Array;
+  "igmp-v2queries"?: Uint8Array;
+  "igmp-v3queries"?: Uint8Array;
+  "igmp-leaves"?: Uint8Array;
+  "igmp-v1reports"?: Uint8Array;
+  "igmp-v2reports"?: Uint8Array;
+  "igmp-v3reports"?: Uint8Array;
+  "igmp-parse-errors"?: bigint | number;
+  "mld-v1queries"?: Uint8Array;
+  "mld-v2queries"?: Uint8Array;
+  "mld-leaves"?: Uint8Array;
+  "mld-v1reports"?: Uint8Array;
+  "mld-v2reports"?: Uint8Array;
+  "mld-parse-errors"?: bigint | number;
+  "mcast-bytes"?: Uint8Array;
+  "mcast-packets"?: Uint8Array;
+}
+/** Fields of struct bridge-stp-xstats (undefined past the end of a short payload). */
+export interface BridgeStpXstats {
+  "transition-blk": bigint | undefined;
+  "transition-fwd": bigint | undefined;
+  "rx-bpdu": bigint | undefined;
+  "tx-bpdu": bigint | undefined;
+  "rx-tcn": bigint | undefined;
+  "tx-tcn": bigint | undefined;
+}
+/** Fields of struct bridge-stp-xstats to encode (missing ones are 0). */
+export interface BridgeStpXstatsInput {
+  "transition-blk"?: bigint | number;
+  "transition-fwd"?: bigint | number;
+  "rx-bpdu"?: bigint | number;
+  "tx-bpdu"?: bigint | number;
+  "rx-tcn"?: bigint | number;
+  "tx-tcn"?: bigint | number;
+}
+/** Fields of struct bridge-vlan-xstats (undefined past the end of a short payload). */
+export interface BridgeVlanXstats {
+  "rx-bytes": bigint | undefined;
+  "rx-packets": bigint | undefined;
+  "tx-bytes": bigint | undefined;
+  "tx-packets": bigint | undefined;
+  "vid": number | undefined;
+  "flags": number | undefined;
+}
+/** Fields of struct bridge-vlan-xstats to encode (missing ones are 0). */
+export interface BridgeVlanXstatsInput {
+  "rx-bytes"?: bigint | number;
+  "rx-packets"?: bigint | number;
+  "tx-bytes"?: bigint | number;
+  "tx-packets"?: bigint | number;
+  "vid"?: number;
+  "flags"?: number;
 }
 /** Decoded attributes of set link-attrs. */
 export interface LinkAttrs {
@@ -1758,6 +1858,90 @@ export interface NetconfAttrsInput {
   "bc-forwarding"?: number;
   "__unknown"?: readonly UnknownAttribute[];
 }
+/** Decoded attributes of set stats-getset-attrs. */
+export interface StatsGetsetAttrs {
+  "get-filters": StatsGetFiltersAttrs | undefined;
+  "set-offload-xstats-l3-stats": number | undefined;
+  "__unknown": UnknownAttribute[] | undefined;
+}
+/** Attributes of set stats-getset-attrs to encode. */
+export interface StatsGetsetAttrsInput {
+  "get-filters"?: StatsGetFiltersAttrsInput;
+  "set-offload-xstats-l3-stats"?: number;
+  "__unknown"?: readonly UnknownAttribute[];
+}
+/** Decoded attributes of set stats-get-filters. */
+export interface StatsGetFiltersAttrs {
+  "link-offload-xstats": number | undefined;
+  "__unknown": UnknownAttribute[] | undefined;
+}
+/** Attributes of set stats-get-filters to encode. */
+export interface StatsGetFiltersAttrsInput {
+  "link-offload-xstats"?: number;
+  "__unknown"?: readonly UnknownAttribute[];
+}
+/** Decoded attributes of set link-xstats-attrs. */
+export interface LinkXstatsAttrs {
+  "bridge": BridgeXstatsAttrs | undefined;
+  "bond": BondXstatsAttrs | undefined;
+  "__unknown": UnknownAttribute[] | undefined;
+}
+/** Attributes of set link-xstats-attrs to encode. */
+export interface LinkXstatsAttrsInput {
+  "bridge"?: BridgeXstatsAttrsInput;
+  "bond"?: BondXstatsAttrsInput;
+  "__unknown"?: readonly UnknownAttribute[];
+}
+/** Decoded attributes of set bridge-xstats-attrs. */
+export interface BridgeXstatsAttrs {
+  "vlan": Array<BridgeVlanXstats & StructRest> | undefined;
+  "mcast": (BrMcastStats & StructRest) | undefined;
+  "stp": (BridgeStpXstats & StructRest) | undefined;
+  "__unknown": UnknownAttribute[] | undefined;
+}
+/** Attributes of set bridge-xstats-attrs to encode. */
+export interface BridgeXstatsAttrsInput {
+  "vlan"?: (BridgeVlanXstatsInput & StructRestInput) | readonly (BridgeVlanXstatsInput & StructRestInput)[];
+  "mcast"?: BrMcastStatsInput & StructRestInput;
+  "stp"?: BridgeStpXstatsInput & StructRestInput;
+  "__unknown"?: readonly UnknownAttribute[];
+}
+/** Decoded attributes of set bond-xstats-attrs. */
+export interface BondXstatsAttrs {
+  "3ad": Bond3adStatsAttrs | undefined;
+  "__unknown": UnknownAttribute[] | undefined;
+}
+/** Attributes of set bond-xstats-attrs to encode. */
+export interface BondXstatsAttrsInput {
+  "3ad"?: Bond3adStatsAttrsInput;
+  "__unknown"?: readonly UnknownAttribute[];
+}
+/** Decoded attributes of set bond-3ad-stats-attrs. */
+export interface Bond3adStatsAttrs {
+  "lacpdu-rx": bigint | undefined;
+  "lacpdu-tx": bigint | undefined;
+  "lacpdu-unknown-rx": bigint | undefined;
+  "lacpdu-illegal-rx": bigint | undefined;
+  "marker-rx": bigint | undefined;
+  "marker-tx": bigint | undefined;
+  "marker-resp-rx": bigint | undefined;
+  "marker-resp-tx": bigint | undefined;
+  "marker-unknown-rx": bigint | undefined;
+  "__unknown": UnknownAttribute[] | undefined;
+}
+/** Attributes of set bond-3ad-stats-attrs to encode. */
+export interface Bond3adStatsAttrsInput {
+  "lacpdu-rx"?: bigint | number;
+  "lacpdu-tx"?: bigint | number;
+  "lacpdu-unknown-rx"?: bigint | number;
+  "lacpdu-illegal-rx"?: bigint | number;
+  "marker-rx"?: bigint | number;
+  "marker-tx"?: bigint | number;
+  "marker-resp-rx"?: bigint | number;
+  "marker-resp-tx"?: bigint | number;
+  "marker-unknown-rx"?: bigint | number;
+  "__unknown"?: readonly UnknownAttribute[];
+}
 /** Decoded payloads of sub-message linkinfo-data-msg, by selector value. */
 export interface LinkinfoDataMsgFormats {
   "bond": LinkinfoBondAttrs;
@@ -1971,7 +2155,12 @@ export const spec: FamilySpec = reviveSpec(`
 ["const","ifaliasz",256],
 ["const","gso-max-segs",65535],
 ["const","netconfa-ifindex-all",-1],
-["const","netconfa-ifindex-default",-2]
+["const","netconfa-ifindex-default",-2],
+["struct","rtnl-hw-stats64",[["rx-packets","u64"],["tx-packets","u64"],["rx-bytes","u64"],["tx-bytes","u64"],["rx-errors","u64"],["tx-errors","u64"],["rx-dropped","u64"],["tx-dropped","u64"],["multicast","u64"]]],
+["enum","br-mcast-dir",["rx","tx"],{"namePrefix":"br-mcast-dir-"}],
+["struct","br-mcast-stats",[["igmp-v1queries","binary",{"size":16}],["igmp-v2queries","binary",{"size":16}],["igmp-v3queries","binary",{"size":16}],["igmp-leaves","binary",{"size":16}],["igmp-v1reports","binary",{"size":16}],["igmp-v2reports","binary",{"size":16}],["igmp-v3reports","binary",{"size":16}],["igmp-parse-errors","u64"],["mld-v1queries","binary",{"size":16}],["mld-v2queries","binary",{"size":16}],["mld-leaves","binary",{"size":16}],["mld-v1reports","binary",{"size":16}],["mld-v2reports","binary",{"size":16}],["mld-parse-errors","u64"],["mcast-bytes","binary",{"size":16}],["mcast-packets","binary",{"size":16}]]],
+["struct","bridge-stp-xstats",[["transition-blk","u64"],["transition-fwd","u64"],["rx-bpdu","u64"],["tx-bpdu","u64"],["rx-tcn","u64"],["tx-tcn","u64"]]],
+["struct","bridge-vlan-xstats",[["rx-bytes","u64"],["rx-packets","u64"],["tx-bytes","u64"],["tx-packets","u64"],["vid","u16"],["flags","u16"],["pad2","pad",{"size":4}]]]
 ],
 [
 ["link-attrs",[
@@ -2541,7 +2730,39 @@ export const spec: FamilySpec = reviveSpec(`
 ["ignore-routes-with-linkdown","s32"],
 ["input","s32"],
 ["bc-forwarding","s32"]
-],{"namePrefix":"netconfa-"}]
+],{"namePrefix":"netconfa-"}],
+["stats-getset-attrs",[
+["get-filters","nest",{"nestedAttributes":"stats-get-filters"}],
+["set-offload-xstats-l3-stats","u8"]
+],{"namePrefix":"ifla-stats-"}],
+["stats-get-filters",[
+["link-offload-xstats","u32",{"value":4}]
+],{"namePrefix":"ifla-stats-"}],
+["link-xstats-attrs",[
+["bridge","nest",{"nestedAttributes":"bridge-xstats-attrs"}],
+["bond","nest",{"nestedAttributes":"bond-xstats-attrs"}]
+],{"namePrefix":"link-xstats-type-"}],
+["bridge-xstats-attrs",[
+["vlan","binary",{"multiAttr":true,"struct":"bridge-vlan-xstats"}],
+["mcast","binary",{"struct":"br-mcast-stats"}],
+["pad","pad"],
+["stp","binary",{"struct":"bridge-stp-xstats"}]
+],{"namePrefix":"bridge-xstats-"}],
+["bond-xstats-attrs",[
+["3ad","nest",{"nestedAttributes":"bond-3ad-stats-attrs"}]
+],{"namePrefix":"bond-xstats-"}],
+["bond-3ad-stats-attrs",[
+["lacpdu-rx","u64",{"value":0}],
+["lacpdu-tx","u64"],
+["lacpdu-unknown-rx","u64"],
+["lacpdu-illegal-rx","u64"],
+["marker-rx","u64"],
+["marker-tx","u64"],
+["marker-resp-rx","u64"],
+["marker-resp-tx","u64"],
+["marker-unknown-rx","u64"],
+["pad","pad"]
+],{"namePrefix":"bond-3ad-stat-"}]
 ],
 [
 ["linkinfo-data-msg",[["bond",{"attributeSet":"linkinfo-bond-attrs"}],["bridge",{"attributeSet":"linkinfo-bridge-attrs"}],["erspan",{"attributeSet":"linkinfo-gre-attrs"}],["gre",{"attributeSet":"linkinfo-gre-attrs"}],["gretap",{"attributeSet":"linkinfo-gre-attrs"}],["ip6gre",{"attributeSet":"linkinfo-gre6-attrs"}],["geneve",{"attributeSet":"linkinfo-geneve-attrs"}],["hsr",{"attributeSet":"linkinfo-hsr-attrs"}],["ipip",{"attributeSet":"linkinfo-iptun-attrs"}],["ip6tnl",{"attributeSet":"linkinfo-ip6tnl-attrs"}],["sit",{"attributeSet":"linkinfo-iptun-attrs"}],["tun",{"attributeSet":"linkinfo-tun-attrs"}],["vlan",{"attributeSet":"linkinfo-vlan-attrs"}],["vrf",{"attributeSet":"linkinfo-vrf-attrs"}],["vti",{"attributeSet":"linkinfo-vti-attrs"}],["vti6",{"attributeSet":"linkinfo-vti6-attrs"}],["netkit",{"attributeSet":"linkinfo-netkit-attrs"}],["ovpn",{"attributeSet":"linkinfo-ovpn-attrs"}],["veth",{"attributeSet":"linkinfo-veth-attrs"}],["vxlan",{"attributeSet":"linkinfo-vxlan-attrs"}],["macvlan",{"attributeSet":"linkinfo-macvlan-attrs"}],["macvtap",{"attributeSet":"linkinfo-macvlan-attrs"}],["ipvlan",{"attributeSet":"linkinfo-ipvlan-attrs"}],["ipvtap",{"attributeSet":"linkinfo-ipvlan-attrs"}]]],
@@ -2797,17 +3018,74 @@ function s23(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
     "__rest": l > 1 ? b.subarray(s + 1, s + l) : undefined,
   };
 }
+function s24(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
+  return {
+    "rx-packets": l >= 8 ? rdU64(dv, s, LE) : undefined,
+    "tx-packets": l >= 16 ? rdU64(dv, s + 8, LE) : undefined,
+    "rx-bytes": l >= 24 ? rdU64(dv, s + 16, LE) : undefined,
+    "tx-bytes": l >= 32 ? rdU64(dv, s + 24, LE) : undefined,
+    "rx-errors": l >= 40 ? rdU64(dv, s + 32, LE) : undefined,
+    "tx-errors": l >= 48 ? rdU64(dv, s + 40, LE) : undefined,
+    "rx-dropped": l >= 56 ? rdU64(dv, s + 48, LE) : undefined,
+    "tx-dropped": l >= 64 ? rdU64(dv, s + 56, LE) : undefined,
+    "multicast": l >= 72 ? rdU64(dv, s + 64, LE) : undefined,
+    "__rest": l > 72 ? b.subarray(s + 72, s + l) : undefined,
+  };
+}
+function s25(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
+  return {
+    "igmp-v1queries": l >= 16 ? b.subarray(s, s + 16) : undefined,
+    "igmp-v2queries": l >= 32 ? b.subarray(s + 16, s + 16 + 16) : undefined,
+    "igmp-v3queries": l >= 48 ? b.subarray(s + 32, s + 32 + 16) : undefined,
+    "igmp-leaves": l >= 64 ? b.subarray(s + 48, s + 48 + 16) : undefined,
+    "igmp-v1reports": l >= 80 ? b.subarray(s + 64, s + 64 + 16) : undefined,
+    "igmp-v2reports": l >= 96 ? b.subarray(s + 80, s + 80 + 16) : undefined,
+    "igmp-v3reports": l >= 112 ? b.subarray(s + 96, s + 96 + 16) : undefined,
+    "igmp-parse-errors": l >= 120 ? rdU64(dv, s + 112, LE) : undefined,
+    "mld-v1queries": l >= 136 ? b.subarray(s + 120, s + 120 + 16) : undefined,
+    "mld-v2queries": l >= 152 ? b.subarray(s + 136, s + 136 + 16) : undefined,
+    "mld-leaves": l >= 168 ? b.subarray(s + 152, s + 152 + 16) : undefined,
+    "mld-v1reports": l >= 184 ? b.subarray(s + 168, s + 168 + 16) : undefined,
+    "mld-v2reports": l >= 200 ? b.subarray(s + 184, s + 184 + 16) : undefined,
+    "mld-parse-errors": l >= 208 ? rdU64(dv, s + 200, LE) : undefined,
+    "mcast-bytes": l >= 224 ? b.subarray(s + 208, s + 208 + 16) : undefined,
+    "mcast-packets": l >= 240 ? b.subarray(s + 224, s + 224 + 16) : undefined,
+    "__rest": l > 240 ? b.subarray(s + 240, s + l) : undefined,
+  };
+}
+function s26(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
+  return {
+    "transition-blk": l >= 8 ? rdU64(dv, s, LE) : undefined,
+    "transition-fwd": l >= 16 ? rdU64(dv, s + 8, LE) : undefined,
+    "rx-bpdu": l >= 24 ? rdU64(dv, s + 16, LE) : undefined,
+    "tx-bpdu": l >= 32 ? rdU64(dv, s + 24, LE) : undefined,
+    "rx-tcn": l >= 40 ? rdU64(dv, s + 32, LE) : undefined,
+    "tx-tcn": l >= 48 ? rdU64(dv, s + 40, LE) : undefined,
+    "__rest": l > 48 ? b.subarray(s + 48, s + l) : undefined,
+  };
+}
+function s27(b: Uint8Array, dv: DataView, s: number, l: number): Obj {
+  return {
+    "rx-bytes": l >= 8 ? rdU64(dv, s, LE) : undefined,
+    "rx-packets": l >= 16 ? rdU64(dv, s + 8, LE) : undefined,
+    "tx-bytes": l >= 24 ? rdU64(dv, s + 16, LE) : undefined,
+    "tx-packets": l >= 32 ? rdU64(dv, s + 24, LE) : undefined,
+    "vid": l >= 34 ? dv.getUint16(s + 32, LE) : undefined,
+    "flags": l >= 36 ? dv.getUint16(s + 34, LE) : undefined,
+    "__rest": l > 40 ? b.subarray(s + 40, s + l) : undefined,
+  };
+}
 function B0(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L44(b, dv, s, e, 0, undefined);
+  return L50(b, dv, s, e, 0, undefined);
 }
 function B1(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L45(b, dv, s, e, 0, undefined);
+  return L51(b, dv, s, e, 0, undefined);
 }
 function B2(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L46(b, dv, s, e, 0, undefined);
+  return L52(b, dv, s, e, 0, undefined);
 }
 function B3(b: Uint8Array, dv: DataView, s: number, e: number): Obj {
-  return L47(b, dv, s, e, 0, undefined);
+  return L53(b, dv, s, e, 0, undefined);
 }
 const N8: readonly (string | undefined)[] = ["vf", "brvlan", "brvlan-compressed", "skip-stats", "mrp", "cfm-config", "cfm-status", "mst"];
 const V8: ReadonlyMap<string, number> = new Map<string, number>([["vf", 0], ["brvlan", 1], ["brvlan-compressed", 2], ["skip-stats", 3], ["mrp", 4], ["cfm-config", 5], ["cfm-status", 6], ["mst", 7]]);
@@ -4916,7 +5194,7 @@ function L37(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
     const dl = len - 4;
     p += (len + 3) & ~3;
     switch (t) {
-      case 1: o["peer"] = L44(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 1: o["peer"] = L50(b, dv, ds, ds + dl, dep + 1, undefined); break;
       default: keepUnknown(o, t, b, ds, dl);
     }
   }
@@ -4927,7 +5205,7 @@ function E37(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
     const x = v[k];
     if (x === undefined) continue;
     switch (k) {
-      case "peer": { const n = w.nestStart(1, false); E44(w, object(x, path, "peer"), join(path, "peer"), undefined); w.nestEnd(n); } break;
+      case "peer": { const n = w.nestStart(1, false); E50(w, object(x, path, "peer"), join(path, "peer"), undefined); w.nestEnd(n); } break;
       case "__unknown": putUnknown(w, x, path); break;
       default: throw unknownKey(path, k, "linkinfo-veth-attrs");
     }
@@ -5228,6 +5506,240 @@ function E43(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   }
 }
 function L44(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "get-filters": undefined, "set-offload-xstats-l3-stats": undefined, "__unknown": undefined };
+  if (dep > MAX_DEPTH) throw tooDeep(s, "stats-getset-attrs");
+  let p = s;
+  while (e - p >= 4) {
+    const len = dv.getUint16(p, LE);
+    if (len < 4 || len > e - p) throw badLength(len, e - p, p, "stats-getset-attrs");
+    const t = dv.getUint16(p + 2, LE) & 0x3fff;
+    const ds = p + 4;
+    const dl = len - 4;
+    p += (len + 3) & ~3;
+    switch (t) {
+      case 1: o["get-filters"] = L45(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 2: if (dl < 1) throw tooShort(dl, 1, ds - 4, "stats-getset-attrs.set-offload-xstats-l3-stats"); o["set-offload-xstats-l3-stats"] = dv.getUint8(ds); break;
+      default: keepUnknown(o, t, b, ds, dl);
+    }
+  }
+  return o;
+}
+function E44(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
+  for (const k in v) {
+    const x = v[k];
+    if (x === undefined) continue;
+    switch (k) {
+      case "get-filters": { const n = w.nestStart(1); E45(w, object(x, path, "get-filters"), join(path, "get-filters"), undefined); w.nestEnd(n); } break;
+      case "set-offload-xstats-l3-stats": w.putU8(2, int(x, path, "set-offload-xstats-l3-stats", 0, 255)); break;
+      case "__unknown": putUnknown(w, x, path); break;
+      default: throw unknownKey(path, k, "stats-getset-attrs");
+    }
+  }
+}
+function L45(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "link-offload-xstats": undefined, "__unknown": undefined };
+  if (dep > MAX_DEPTH) throw tooDeep(s, "stats-get-filters");
+  let p = s;
+  while (e - p >= 4) {
+    const len = dv.getUint16(p, LE);
+    if (len < 4 || len > e - p) throw badLength(len, e - p, p, "stats-get-filters");
+    const t = dv.getUint16(p + 2, LE) & 0x3fff;
+    const ds = p + 4;
+    const dl = len - 4;
+    p += (len + 3) & ~3;
+    switch (t) {
+      case 4: if (dl < 4) throw tooShort(dl, 4, ds - 4, "stats-get-filters.link-offload-xstats"); o["link-offload-xstats"] = dv.getUint32(ds, LE); break;
+      default: keepUnknown(o, t, b, ds, dl);
+    }
+  }
+  return o;
+}
+function E45(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
+  for (const k in v) {
+    const x = v[k];
+    if (x === undefined) continue;
+    switch (k) {
+      case "link-offload-xstats": w.putU32(4, int(x, path, "link-offload-xstats", 0, 4294967295)); break;
+      case "__unknown": putUnknown(w, x, path); break;
+      default: throw unknownKey(path, k, "stats-get-filters");
+    }
+  }
+}
+function L46(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "bridge": undefined, "bond": undefined, "__unknown": undefined };
+  if (dep > MAX_DEPTH) throw tooDeep(s, "link-xstats-attrs");
+  let p = s;
+  while (e - p >= 4) {
+    const len = dv.getUint16(p, LE);
+    if (len < 4 || len > e - p) throw badLength(len, e - p, p, "link-xstats-attrs");
+    const t = dv.getUint16(p + 2, LE) & 0x3fff;
+    const ds = p + 4;
+    const dl = len - 4;
+    p += (len + 3) & ~3;
+    switch (t) {
+      case 1: o["bridge"] = L47(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      case 2: o["bond"] = L48(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      default: keepUnknown(o, t, b, ds, dl);
+    }
+  }
+  return o;
+}
+function E46(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
+  for (const k in v) {
+    const x = v[k];
+    if (x === undefined) continue;
+    switch (k) {
+      case "bridge": { const n = w.nestStart(1); E47(w, object(x, path, "bridge"), join(path, "bridge"), undefined); w.nestEnd(n); } break;
+      case "bond": { const n = w.nestStart(2); E48(w, object(x, path, "bond"), join(path, "bond"), undefined); w.nestEnd(n); } break;
+      case "__unknown": putUnknown(w, x, path); break;
+      default: throw unknownKey(path, k, "link-xstats-attrs");
+    }
+  }
+}
+function L47(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "vlan": undefined, "mcast": undefined, "stp": undefined, "__unknown": undefined };
+  if (dep > MAX_DEPTH) throw tooDeep(s, "bridge-xstats-attrs");
+  let p = s;
+  while (e - p >= 4) {
+    const len = dv.getUint16(p, LE);
+    if (len < 4 || len > e - p) throw badLength(len, e - p, p, "bridge-xstats-attrs");
+    const t = dv.getUint16(p + 2, LE) & 0x3fff;
+    const ds = p + 4;
+    const dl = len - 4;
+    p += (len + 3) & ~3;
+    switch (t) {
+      case 1: append(o, "vlan", s27(b, dv, ds, dl)); break;
+      case 2: o["mcast"] = s25(b, dv, ds, dl); break;
+      case 3: break;
+      case 4: o["stp"] = s26(b, dv, ds, dl); break;
+      default: keepUnknown(o, t, b, ds, dl);
+    }
+  }
+  return o;
+}
+const T27: StructDesc = ["bridge-vlan-xstats", 40, [
+  ["rx-bytes", "u64", 0, 8, LE],
+  ["rx-packets", "u64", 8, 8, LE],
+  ["tx-bytes", "u64", 16, 8, LE],
+  ["tx-packets", "u64", 24, 8, LE],
+  ["vid", "u16", 32, 2, LE],
+  ["flags", "u16", 34, 2, LE],
+]];
+const T25: StructDesc = ["br-mcast-stats", 240, [
+  ["igmp-v1queries", "binary", 0, 16, LE],
+  ["igmp-v2queries", "binary", 16, 16, LE],
+  ["igmp-v3queries", "binary", 32, 16, LE],
+  ["igmp-leaves", "binary", 48, 16, LE],
+  ["igmp-v1reports", "binary", 64, 16, LE],
+  ["igmp-v2reports", "binary", 80, 16, LE],
+  ["igmp-v3reports", "binary", 96, 16, LE],
+  ["igmp-parse-errors", "u64", 112, 8, LE],
+  ["mld-v1queries", "binary", 120, 16, LE],
+  ["mld-v2queries", "binary", 136, 16, LE],
+  ["mld-leaves", "binary", 152, 16, LE],
+  ["mld-v1reports", "binary", 168, 16, LE],
+  ["mld-v2reports", "binary", 184, 16, LE],
+  ["mld-parse-errors", "u64", 200, 8, LE],
+  ["mcast-bytes", "binary", 208, 16, LE],
+  ["mcast-packets", "binary", 224, 16, LE],
+]];
+const T26: StructDesc = ["bridge-stp-xstats", 48, [
+  ["transition-blk", "u64", 0, 8, LE],
+  ["transition-fwd", "u64", 8, 8, LE],
+  ["rx-bpdu", "u64", 16, 8, LE],
+  ["tx-bpdu", "u64", 24, 8, LE],
+  ["rx-tcn", "u64", 32, 8, LE],
+  ["tx-tcn", "u64", 40, 8, LE],
+]];
+function E47(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
+  for (const k in v) {
+    const x = v[k];
+    if (x === undefined) continue;
+    switch (k) {
+      case "vlan": for (const y of items(x)) w.putBinary(1, structValue(T27, object(y, path, "vlan"), join(path, "vlan"))); break;
+      case "mcast": w.putBinary(2, structValue(T25, object(x, path, "mcast"), join(path, "mcast"))); break;
+      case "stp": w.putBinary(4, structValue(T26, object(x, path, "stp"), join(path, "stp"))); break;
+      case "__unknown": putUnknown(w, x, path); break;
+      default: throw unknownKey(path, k, "bridge-xstats-attrs");
+    }
+  }
+}
+function L48(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "3ad": undefined, "__unknown": undefined };
+  if (dep > MAX_DEPTH) throw tooDeep(s, "bond-xstats-attrs");
+  let p = s;
+  while (e - p >= 4) {
+    const len = dv.getUint16(p, LE);
+    if (len < 4 || len > e - p) throw badLength(len, e - p, p, "bond-xstats-attrs");
+    const t = dv.getUint16(p + 2, LE) & 0x3fff;
+    const ds = p + 4;
+    const dl = len - 4;
+    p += (len + 3) & ~3;
+    switch (t) {
+      case 1: o["3ad"] = L49(b, dv, ds, ds + dl, dep + 1, undefined); break;
+      default: keepUnknown(o, t, b, ds, dl);
+    }
+  }
+  return o;
+}
+function E48(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
+  for (const k in v) {
+    const x = v[k];
+    if (x === undefined) continue;
+    switch (k) {
+      case "3ad": { const n = w.nestStart(1); E49(w, object(x, path, "3ad"), join(path, "3ad"), undefined); w.nestEnd(n); } break;
+      case "__unknown": putUnknown(w, x, path); break;
+      default: throw unknownKey(path, k, "bond-xstats-attrs");
+    }
+  }
+}
+function L49(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+  const o: Obj = { "lacpdu-rx": undefined, "lacpdu-tx": undefined, "lacpdu-unknown-rx": undefined, "lacpdu-illegal-rx": undefined, "marker-rx": undefined, "marker-tx": undefined, "marker-resp-rx": undefined, "marker-resp-tx": undefined, "marker-unknown-rx": undefined, "__unknown": undefined };
+  if (dep > MAX_DEPTH) throw tooDeep(s, "bond-3ad-stats-attrs");
+  let p = s;
+  while (e - p >= 4) {
+    const len = dv.getUint16(p, LE);
+    if (len < 4 || len > e - p) throw badLength(len, e - p, p, "bond-3ad-stats-attrs");
+    const t = dv.getUint16(p + 2, LE) & 0x3fff;
+    const ds = p + 4;
+    const dl = len - 4;
+    p += (len + 3) & ~3;
+    switch (t) {
+      case 0: if (dl < 8) throw tooShort(dl, 8, ds - 4, "bond-3ad-stats-attrs.lacpdu-rx"); o["lacpdu-rx"] = rdU64(dv, ds, LE); break;
+      case 1: if (dl < 8) throw tooShort(dl, 8, ds - 4, "bond-3ad-stats-attrs.lacpdu-tx"); o["lacpdu-tx"] = rdU64(dv, ds, LE); break;
+      case 2: if (dl < 8) throw tooShort(dl, 8, ds - 4, "bond-3ad-stats-attrs.lacpdu-unknown-rx"); o["lacpdu-unknown-rx"] = rdU64(dv, ds, LE); break;
+      case 3: if (dl < 8) throw tooShort(dl, 8, ds - 4, "bond-3ad-stats-attrs.lacpdu-illegal-rx"); o["lacpdu-illegal-rx"] = rdU64(dv, ds, LE); break;
+      case 4: if (dl < 8) throw tooShort(dl, 8, ds - 4, "bond-3ad-stats-attrs.marker-rx"); o["marker-rx"] = rdU64(dv, ds, LE); break;
+      case 5: if (dl < 8) throw tooShort(dl, 8, ds - 4, "bond-3ad-stats-attrs.marker-tx"); o["marker-tx"] = rdU64(dv, ds, LE); break;
+      case 6: if (dl < 8) throw tooShort(dl, 8, ds - 4, "bond-3ad-stats-attrs.marker-resp-rx"); o["marker-resp-rx"] = rdU64(dv, ds, LE); break;
+      case 7: if (dl < 8) throw tooShort(dl, 8, ds - 4, "bond-3ad-stats-attrs.marker-resp-tx"); o["marker-resp-tx"] = rdU64(dv, ds, LE); break;
+      case 8: if (dl < 8) throw tooShort(dl, 8, ds - 4, "bond-3ad-stats-attrs.marker-unknown-rx"); o["marker-unknown-rx"] = rdU64(dv, ds, LE); break;
+      case 9: break;
+      default: keepUnknown(o, t, b, ds, dl);
+    }
+  }
+  return o;
+}
+function E49(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
+  for (const k in v) {
+    const x = v[k];
+    if (x === undefined) continue;
+    switch (k) {
+      case "lacpdu-rx": w.putU64(0, big(x, path, "lacpdu-rx", 0n, 18446744073709551615n)); break;
+      case "lacpdu-tx": w.putU64(1, big(x, path, "lacpdu-tx", 0n, 18446744073709551615n)); break;
+      case "lacpdu-unknown-rx": w.putU64(2, big(x, path, "lacpdu-unknown-rx", 0n, 18446744073709551615n)); break;
+      case "lacpdu-illegal-rx": w.putU64(3, big(x, path, "lacpdu-illegal-rx", 0n, 18446744073709551615n)); break;
+      case "marker-rx": w.putU64(4, big(x, path, "marker-rx", 0n, 18446744073709551615n)); break;
+      case "marker-tx": w.putU64(5, big(x, path, "marker-tx", 0n, 18446744073709551615n)); break;
+      case "marker-resp-rx": w.putU64(6, big(x, path, "marker-resp-rx", 0n, 18446744073709551615n)); break;
+      case "marker-resp-tx": w.putU64(7, big(x, path, "marker-resp-tx", 0n, 18446744073709551615n)); break;
+      case "marker-unknown-rx": w.putU64(8, big(x, path, "marker-unknown-rx", 0n, 18446744073709551615n)); break;
+      case "__unknown": putUnknown(w, x, path); break;
+      default: throw unknownKey(path, k, "bond-3ad-stats-attrs");
+    }
+  }
+}
+function L50(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
   const o: Obj = { "ifi-family": undefined, "ifi-type": undefined, "ifi-index": undefined, "ifi-flags": undefined, "ifi-change": undefined, "address": undefined, "broadcast": undefined, "ifname": undefined, "mtu": undefined, "link": undefined, "qdisc": undefined, "stats": undefined, "master": undefined, "wireless": undefined, "protinfo": undefined, "txqlen": undefined, "map": undefined, "weight": undefined, "operstate": undefined, "linkmode": undefined, "linkinfo": undefined, "net-ns-pid": undefined, "ifalias": undefined, "num-vf": undefined, "vfinfo-list": undefined, "stats64": undefined, "vf-ports": undefined, "port-self": undefined, "af-spec": undefined, "group": undefined, "net-ns-fd": undefined, "ext-mask": undefined, "promiscuity": undefined, "num-tx-queues": undefined, "num-rx-queues": undefined, "carrier": undefined, "phys-port-id": undefined, "carrier-changes": undefined, "phys-switch-id": undefined, "link-netnsid": undefined, "phys-port-name": undefined, "proto-down": undefined, "gso-max-segs": undefined, "gso-max-size": undefined, "xdp": undefined, "event": undefined, "new-netnsid": undefined, "target-netnsid": undefined, "carrier-up-count": undefined, "carrier-down-count": undefined, "new-ifindex": undefined, "min-mtu": undefined, "max-mtu": undefined, "prop-list": undefined, "alt-ifname": undefined, "perm-address": undefined, "proto-down-reason": undefined, "parent-dev-name": undefined, "parent-dev-bus-name": undefined, "gro-max-size": undefined, "tso-max-size": undefined, "tso-max-segs": undefined, "allmulti": undefined, "devlink-port": undefined, "gso-ipv4-max-size": undefined, "gro-ipv4-max-size": undefined, "dpll-pin": undefined, "max-pacing-offload-horizon": undefined, "netns-immutable": undefined, "headroom": undefined, "tailroom": undefined, "__unknown": undefined };
   const l = e - s;
   if (l >= 1) o["ifi-family"] = dv.getUint8(s);
@@ -5325,7 +5837,7 @@ const T1: StructDesc = ["ifinfomsg", 16, [
   ["ifi-flags", "u32", 8, 4, LE, [V0, "ifinfo-flags", true]],
   ["ifi-change", "u32", 12, 4, LE],
 ]];
-function E44(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
+function E50(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   w.putRaw(structBytes(T1, v, path));
   for (const k in v) {
     const x = v[k];
@@ -5403,7 +5915,7 @@ function E44(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
     }
   }
 }
-function L45(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+function L51(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
   const o: Obj = { "family": undefined, "ifindex": undefined, "filter-mask": undefined, "link-64": undefined, "link-xstats": undefined, "link-xstats-slave": undefined, "link-offload-xstats": undefined, "af-spec": undefined, "__unknown": undefined };
   const l = e - s;
   if (l >= 1) o["family"] = dv.getUint8(s);
@@ -5435,7 +5947,7 @@ const T8: StructDesc = ["if-stats-msg", 12, [
   ["ifindex", "u32", 4, 4, LE],
   ["filter-mask", "u32", 8, 4, LE],
 ]];
-function E45(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
+function E51(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   w.putRaw(structBytes(T8, v, path));
   for (const k in v) {
     const x = v[k];
@@ -5452,7 +5964,7 @@ function E45(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
     }
   }
 }
-function L46(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+function L52(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
   const o: Obj = { "family": undefined, "nsid": undefined, "pid": undefined, "fd": undefined, "target-nsid": undefined, "current-nsid": undefined, "__unknown": undefined };
   const l = e - s;
   if (l >= 1) o["family"] = dv.getUint8(s);
@@ -5480,7 +5992,7 @@ function L46(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
 const T0: StructDesc = ["rtgenmsg", 1, [
   ["family", "u8", 0, 1, LE],
 ]];
-function E46(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
+function E52(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   w.putRaw(structBytes(T0, v, path));
   for (const k in v) {
     const x = v[k];
@@ -5497,7 +6009,7 @@ function E46(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
     }
   }
 }
-function L47(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
+function L53(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc: Scope | undefined): Obj {
   const o: Obj = { "ncm-family": undefined, "ifindex": undefined, "forwarding": undefined, "rp-filter": undefined, "mc-forwarding": undefined, "proxy-neigh": undefined, "ignore-routes-with-linkdown": undefined, "input": undefined, "bc-forwarding": undefined, "__unknown": undefined };
   const l = e - s;
   if (l >= 1) o["ncm-family"] = dv.getUint8(s);
@@ -5528,7 +6040,7 @@ function L47(b: Uint8Array, dv: DataView, s: number, e: number, dep: number, sc:
 const T23: StructDesc = ["netconfmsg", 1, [
   ["ncm-family", "u8", 0, 1, LE],
 ]];
-function E47(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
+function E53(w: MessageWriter, v: Obj, path = "", sc?: Scope): void {
   w.putRaw(structBytes(T23, v, path));
   for (const k in v) {
     const x = v[k];
@@ -5622,6 +6134,17 @@ function q1(w: MessageWriter, t: number, key: string | undefined, x: unknown, pa
     default: putRawSubMessage(w, t, x, path, name, key, sel, "linkinfo-member-data-msg");
   }
 }
+const T24: StructDesc = ["rtnl-hw-stats64", 72, [
+  ["rx-packets", "u64", 0, 8, LE],
+  ["tx-packets", "u64", 8, 8, LE],
+  ["rx-bytes", "u64", 16, 8, LE],
+  ["tx-bytes", "u64", 24, 8, LE],
+  ["rx-errors", "u64", 32, 8, LE],
+  ["tx-errors", "u64", 40, 8, LE],
+  ["rx-dropped", "u64", 48, 8, LE],
+  ["tx-dropped", "u64", 56, 8, LE],
+  ["multicast", "u64", 64, 8, LE],
+]];
 const codecs: FamilyCodecs = {
   sets: [
     ["link-attrs", L0, E0],
@@ -5668,6 +6191,12 @@ const codecs: FamilyCodecs = {
     ["linkinfo-ipvlan-attrs", L41, E41],
     ["netns-attrs", L42, E42],
     ["netconf-attrs", L43, E43],
+    ["stats-getset-attrs", L44, E44],
+    ["stats-get-filters", L45, E45],
+    ["link-xstats-attrs", L46, E46],
+    ["bridge-xstats-attrs", L47, E47],
+    ["bond-xstats-attrs", L48, E48],
+    ["bond-3ad-stats-attrs", L49, E49],
   ],
   structs: [
     ["rtgenmsg", s0, structEncoder(T0)],
@@ -5694,12 +6223,16 @@ const codecs: FamilyCodecs = {
     ["ifla-vf-vlan-info", s21, structEncoder(T21)],
     ["ifla-vxlan-port-range", s22, structEncoder(T22)],
     ["netconfmsg", s23, structEncoder(T23)],
+    ["rtnl-hw-stats64", s24, structEncoder(T24)],
+    ["br-mcast-stats", s25, structEncoder(T25)],
+    ["bridge-stp-xstats", s26, structEncoder(T26)],
+    ["bridge-vlan-xstats", s27, structEncoder(T27)],
   ],
   bodies: [
-    ["link-attrs", "ifinfomsg", B0, E44],
-    ["stats-attrs", "if-stats-msg", B1, E45],
-    ["netns-attrs", "rtgenmsg", B2, E46],
-    ["netconf-attrs", "netconfmsg", B3, E47],
+    ["link-attrs", "ifinfomsg", B0, E50],
+    ["stats-attrs", "if-stats-msg", B1, E51],
+    ["netns-attrs", "rtgenmsg", B2, E52],
+    ["netconf-attrs", "netconfmsg", B3, E53],
   ],
 };
 

@@ -111,6 +111,7 @@ operations:
       'lwtunnel',
       'genetlink',
       'if_bridge',
+      'if_bonding',
       'mpls_iptunnel',
       'seg6_iptunnel',
       'veth',
