@@ -311,6 +311,39 @@ describe.skipIf(!canUseKernel)('nlkit tc', () => {
     ['chain', 'show', 'dev', 'v1', 'ingress'],
     ['chain', 'del', 'dev', 'v1', 'parent', 'ffff:', 'chain', '3'],
     ['chain', 'del', 'dev', 'v1', 'parent', 'ffff:', 'chain', '3'],
+    // A shared block: its chains and filters are named by the block, not by a device.
+    ['qdisc', 'add', 'dev', 'v0', 'ingress_block', '22', 'ingress'],
+    ['chain', 'add', 'block', '22', 'chain', '6'],
+    [
+      'filter',
+      'add',
+      'block',
+      '22',
+      'protocol',
+      'ip',
+      'prio',
+      '3',
+      'u32',
+      'match',
+      'ip',
+      'dst',
+      '1.2.3.4/32',
+      'action',
+      'mirred',
+      'egress',
+      'redirect',
+      'dev',
+      'ifb0',
+      'index',
+      '40',
+    ],
+    ['chain', 'show', 'block', '22'],
+    ['-j', 'chain', 'show', 'dev', 'v0', 'ingress'],
+    ['-j', 'filter', 'show', 'block', '22'],
+    ['chain', 'get', 'block', '22', 'parent', 'ffff:', 'chain', '6'],
+    ['chain', 'show', 'block', '23'],
+    ['filter', 'del', 'block', '22', 'prio', '3'],
+    ['chain', 'del', 'block', '22', 'chain', '6'],
     // Refused while the filter holds action 5.
     ['actions', 'flush', 'action', 'mirred'],
     ['filter', 'del', 'dev', 'v1', 'parent', 'ffff:', 'chain', '5'],
@@ -324,19 +357,23 @@ describe.skipIf(!canUseKernel)('nlkit tc', () => {
       ['-j', 'actions', 'ls', 'action', 'mirred'],
       ['-j', 'chain', 'show', 'dev', 'v1', 'parent', 'ffff:'],
       ['-j', 'chain', 'show', 'dev', 'v0'],
+      ['-j', 'chain', 'show', 'dev', 'v0', 'ingress'],
       ['filter', 'show', 'dev', 'v1', 'ingress'],
     ];
     return out.map((a) => untimed(tc(['-n', n, ...a])).stdout).join('');
   }
 
-  /** Resolves once no action of the namespace is bound to a filter. */
-  async function unbound(n: string): Promise<void> {
+  /** Resolves once action `index` of the namespace is bound to no filter. */
+  async function unbound(n: string, index: number): Promise<void> {
     const deadline = Date.now() + 10_000;
-    while (tc(['-n', n, '-j', 'actions', 'ls', 'action', 'mirred']).stdout.includes('"bind":1')) {
-      if (Date.now() > deadline) throw new Error(`actions of ${n} still bound`);
+    while (new RegExp(`"index":${index},"ref":\\d+,"bind":[1-9]`).test(tc(['-n', n, '-j', 'actions', 'ls', 'action', 'mirred']).stdout)) {
+      if (Date.now() > deadline) throw new Error(`action ${index} of ${n} still bound`);
       await new Promise((r) => setTimeout(r, 20));
     }
   }
+
+  // The action each filter deletion lets go of.
+  const RELEASES: { [write: string]: number } = { 'filter del block 22 prio 3': 40, 'filter del dev v1 parent ffff: chain 5': 5 };
 
   it('leaves the actions and chains tc leaves, write by write, printing what tc prints', async () => {
     let changed = 0;
@@ -346,7 +383,8 @@ describe.skipIf(!canUseKernel)('nlkit tc', () => {
       const got = await nlkit(['-n', twinD, ...w]);
       expect({ w, ...got }).toEqual({ w, ...want });
       // A deleted filter lets go of its actions after an RCU grace period (tcf_queue_work()): wait for it in both.
-      if (w[0] === 'filter' && w[1] === 'del') for (const n of [twinC, twinD]) await unbound(n);
+      const released = RELEASES[w.join(' ')];
+      if (released !== undefined) for (const n of [twinC, twinD]) await unbound(n, released);
       const after = actionState(twinC);
       expect({ w, state: actionState(twinD) }).toEqual({ w, state: after });
       if (after !== before) changed++;
@@ -474,6 +512,12 @@ describe.skipIf(!canUseKernel)('nlkit tc', () => {
     ['chain', 'get', 'dev', 'v1', 'parent', 'ffff:', 'chain', '77'],
     ['chain', 'get', 'dev', 'v1', 'parent', 'ffff:', 'chain', '3', 'u32', 'wibble'],
     ['chain', 'del', 'dev', 'v1', 'parent', 'ffff:', 'chain', '77'],
+    ['chain', 'show', 'block', '0'],
+    ['chain', 'show', 'block', '23'],
+    ['chain', 'show', 'dev', 'v0', 'block', '3'],
+    ['chain', 'add', 'block', '23', 'chain', '1'],
+    ['chain', 'add', 'dev', 'v0', 'block', '23', 'chain', '1'],
+    ['chain', 'get', 'block', '23', 'chain', '1'],
     ['chain', 'add', 'dev', 'v1', 'parent', 'ffff:', 'chain', '9', 'frob'],
     ['chain', 'add', 'dev', 'v1', 'parent', 'ffff:', 'chain', '9', 'frob', 'x'],
     ['filter', 'add', 'dev', 'v1', 'parent', 'ffff:', 'u32', 'match', 'ip', 'dst', '1.2.3.4/32', 'action', 'frob'],

@@ -54,6 +54,9 @@ FILTERID := ... format depends on classifier, see there
 OPTIONS := ... try tc filter add <desired FILTER_KIND> help
 `;
 
+// TCM_IFINDEX_MAGIC_BLOCK (include/uapi/linux/rtnetlink.h): 0xFFFFFFFF, as the s32 tcm_ifindex reads it.
+const TCM_IFINDEX_MAGIC_BLOCK = -1;
+
 const CLSACT_INGRESS = ((TC_H_INGRESS & 0xffff0000) | TC_H_MIN_INGRESS) >>> 0;
 const CLSACT_EGRESS = ((TC_H_INGRESS & 0xffff0000) | TC_H_MIN_EGRESS) >>> 0;
 
@@ -285,7 +288,7 @@ export function printFilter(
   p: Printer,
   m: TcMessage,
   options: TcOptions,
-  f: { index: number; parent: number; prio: number; protocol: number; chain?: number },
+  f: { index: number; parent: number; prio: number; protocol: number; chain?: number; block?: number },
   event?: TcEvent,
 ): void {
   const chain = event !== undefined && (event.type === RTM_NEWCHAIN || event.type === RTM_DELCHAIN);
@@ -295,13 +298,18 @@ export function printFilter(
     if (!(event.type === RTM_DELTFILTER || event.type === RTM_DELCHAIN) && event.flags & NLM_F_CREATE && event.flags & NLM_F_EXCL) p.bool('added', 'added ', true);
   }
   p.fp(chain ? 'chain ' : 'filter ');
-  if (!f.index || f.index !== m.ifindex) printDevname(ctx, p, m.ifindex ?? 0);
   const parent = m.parent ?? 0;
-  if (!f.parent || f.parent !== parent) {
-    if (parent === TC_H_ROOT) p.bool('root', 'root ', true);
-    else if (parent === CLSACT_INGRESS) p.bool('ingress', 'ingress ', true);
-    else if (parent === CLSACT_EGRESS) p.bool('egress', 'egress ', true);
-    else p.any('parent', 'parent %s ', classidText(parent));
+  if (m.ifindex === TCM_IFINDEX_MAGIC_BLOCK) {
+    // A shared block: tcm_parent holds its index (tcm_block_index).
+    if (!f.block || f.block !== parent) p.any('block', 'block %s ', parent);
+  } else {
+    if (!f.index || f.index !== m.ifindex) printDevname(ctx, p, m.ifindex ?? 0);
+    if (!f.parent || f.parent !== parent) {
+      if (parent === TC_H_ROOT) p.bool('root', 'root ', true);
+      else if (parent === CLSACT_INGRESS) p.bool('ingress', 'ingress ', true);
+      else if (parent === CLSACT_EGRESS) p.bool('egress', 'egress ', true);
+      else p.any('parent', 'parent %s ', classidText(parent));
+    }
   }
   const info = chain ? 0 : (m.info ?? 0);
   // tcm_info: the priority in the high 16 bits, the protocol (network order) in the low.
@@ -331,6 +339,7 @@ export function printFilter(
 /** tc_filter_list(): filters, or the chains of a block (tc chain show). */
 async function list(ctx: IpContext, options: TcOptions, argv: string[], chainObject = false): Promise<number> {
   let dev = '';
+  let block = 0;
   let parent = 0;
   let prio = 0;
   let protocol = 0;
@@ -345,7 +354,15 @@ async function list(ctx: IpContext, options: TcOptions, argv: string[], chainObj
     if (w === 'dev') {
       const v = next();
       if (dev) duparg('dev', v);
+      if (block) throw usage('Error: "dev" cannot be used in the same time as "block"');
       dev = v.slice(0, 15);
+    } else if (matches(w, 'block')) {
+      const v = next();
+      if (block) duparg('block', v);
+      if (dev) throw usage('Error: "block" cannot be used in the same time as "dev"');
+      const n = getU32(v, 0);
+      if (!n) invarg('invalid block index value', v);
+      block = n!;
     } else if (w === 'root' || w === 'ingress' || w === 'egress') {
       if (parent) throw usage(`Error: "${w}" is duplicate parent ID`);
       parent = w === 'root' ? TC_H_ROOT : w === 'ingress' ? CLSACT_INGRESS : CLSACT_EGRESS;
@@ -373,18 +390,19 @@ async function list(ctx: IpContext, options: TcOptions, argv: string[], chainObj
       const n = getU32(v, 0);
       if (n === undefined) invarg('invalid chain index value', v);
       chain = n!;
-    } else if (matches(w, 'help')) throw usage(FILTER_USAGE);
+    } else if (matches(w, 'help')) ctx.io.stderr(FILTER_USAGE);
     else throw usage(` What is "${w}"? Try "tc filter help"`);
   }
   await ctx.loadLinks();
   let index = 0;
+  const client = await tcClient(ctx);
   if (dev) {
     index = await ctx.nameIndex(dev);
     if (!index) throw new CommandError(`Cannot find device "${dev}"`, 1);
-  }
-  const client = await tcClient(ctx);
+  } else if (block && !(await blockExists(client, block))) throw new CommandError(`Cannot find block "${block}"`, 1);
   const protoBE = ((protocol & 0xff) << 8) | (protocol >>> 8);
   const request: Record<string, unknown> = { family: 0, ifindex: index, parent, handle: 0, info: ((prio << 16) | protoBE) >>> 0 };
+  if (block && !dev) Object.assign(request, { ifindex: TCM_IFINDEX_MAGIC_BLOCK, parent: block });
   if (chain !== undefined) request.chain = chain;
   // A chain is printed as print_filter() prints an RTM_NEWCHAIN message.
   const type = chainObject ? { type: RTM_NEWCHAIN, flags: 0 } : undefined;
@@ -393,13 +411,25 @@ async function list(ctx: IpContext, options: TcOptions, argv: string[], chainObj
       const m = raw as unknown as TcMessage;
       if (m.kind === undefined && !chainObject) throw new CommandError('print_filter: NULL kind', 1);
       const p = ctx.printer();
-      printFilter(ctx, p, m, options, { index, parent, prio, protocol, ...(chain !== undefined ? { chain } : {}) }, type);
+      printFilter(ctx, p, m, options, { index, parent, prio, protocol, block, ...(chain !== undefined ? { chain } : {}) }, type);
       if (ctx.options.json) ctx.listItem(p);
       else ctx.print(p.output);
     }
   }
   ctx.listEnd();
   return 0;
+}
+
+/** tc_qdisc_block_exists(): whether a qdisc of the namespace shares the block (ingress_block / egress_block). */
+async function blockExists(client: Awaited<ReturnType<typeof tcClient>>, block: number): Promise<boolean> {
+  let found = false;
+  for await (const batch of client.dump('getqdisc', { family: 0, ifindex: 0 } as never).batches()) {
+    for (const raw of batch) {
+      const q = raw as unknown as TcMessage;
+      if (q['ingress-block'] === block || q['egress-block'] === block) found = true;
+    }
+  }
+  return found;
 }
 
 /** What ended a u32 or action parse: tc's lines (exit 1). */
@@ -633,6 +663,7 @@ const TC_FILTER_KINDS = new Set(['rsvp', 'rsvp6', 'u32', 'route', 'fw', 'basic',
 async function modify(ctx: IpContext, argv: string[], flags: number, del: boolean, chainObject = false): Promise<number> {
   const blind: string[] = [];
   let dev = '';
+  let block = 0;
   let parent = 0;
   let prio = 0;
   let protocol = !del && !chainObject && flags & NLM_F_CREATE ? ETH_P_ALL : 0;
@@ -651,7 +682,15 @@ async function modify(ctx: IpContext, argv: string[], flags: number, del: boolea
     if (w === 'dev') {
       const v = next();
       if (dev) duparg('dev', v);
+      if (block) throw usage('Error: "dev" and "block" are mutually exclusive');
       dev = v.slice(0, 15);
+    } else if (matches(w, 'block')) {
+      const v = next();
+      if (block) duparg('block', v);
+      if (dev) throw usage('Error: "dev" and "block" are mutually exclusive');
+      const n = getU32(v, 0);
+      if (!n) invarg('invalid block index value', v);
+      block = n!;
     } else if (w === 'root' || w === 'ingress' || w === 'egress') {
       if (parent) throw usage(`Error: "${w}" is duplicate parent ID`);
       parent = w === 'root' ? TC_H_ROOT : w === 'ingress' ? CLSACT_INGRESS : CLSACT_EGRESS;
@@ -702,7 +741,7 @@ async function modify(ctx: IpContext, argv: string[], flags: number, del: boolea
     const index = await ctx.nameIndex(dev);
     if (!index) throw new CommandError(`Cannot find device "${dev}"`, 1);
     value.ifindex = index;
-  }
+  } else if (block) Object.assign(value, { ifindex: TCM_IFINDEX_MAGIC_BLOCK, parent: block });
   if (kind) {
     if (kind === 'u32') {
       if (fhandle !== undefined) {
@@ -769,6 +808,7 @@ const CHAIN_USAGE = `Usage: tc chain [ add | del | get | show ] [ dev STRING ]
 /** tc_filter_get() for RTM_GETCHAIN: one chain of a device's qdisc, printed as print_filter() prints it. */
 async function getChain(ctx: IpContext, options: TcOptions, argv: string[]): Promise<number> {
   let dev = '';
+  let block = 0;
   let parent = 0;
   let prio = 0;
   let protocolSet = false;
@@ -785,7 +825,15 @@ async function getChain(ctx: IpContext, options: TcOptions, argv: string[]): Pro
     if (w === 'dev') {
       const v = next();
       if (dev) duparg('dev', v);
+      if (block) throw usage('Error: "dev" and "block" are mutually exclusive');
       dev = v.slice(0, 15);
+    } else if (matches(w, 'block')) {
+      const v = next();
+      if (block) duparg('block', v);
+      if (dev) throw usage('Error: "dev" and "block" are mutually exclusive');
+      const n = getU32(v, 0);
+      if (!n) invarg('invalid block index value', v);
+      block = n!;
     } else if (w === 'root' || w === 'ingress' || w === 'egress') {
       if (parent) throw usage(`Error: "${w}" is duplicate parent ID`);
       parent = w === 'root' ? TC_H_ROOT : w === 'ingress' ? CLSACT_INGRESS : CLSACT_EGRESS;
@@ -825,15 +873,18 @@ async function getChain(ctx: IpContext, options: TcOptions, argv: string[]): Pro
     }
   }
   if (!parent) throw usage('Must specify filter parent');
-  if (!dev) throw usage('Must specify netdevice "dev" or block index "block"');
-  await ctx.loadLinks();
-  const index = await ctx.nameIndex(dev);
-  if (!index) throw new CommandError(`Cannot find device "${dev}"`, 1);
+  let index = 0;
+  if (dev) {
+    await ctx.loadLinks();
+    index = await ctx.nameIndex(dev);
+    if (!index) throw new CommandError(`Cannot find device "${dev}"`, 1);
+  } else if (!block) throw usage('Must specify netdevice "dev" or block index "block"');
   if (i < argv.length) {
     if (matches(argv[i]!, 'help')) ctx.io.stderr(FILTER_USAGE);
     throw usage(`Garbage instead of arguments "${argv[i]} ...". Try "tc filter help".`);
   }
   const value: Record<string, unknown> = { family: 0, ifindex: index, handle: 0, parent, info: 0 };
+  if (!dev) Object.assign(value, { ifindex: TCM_IFINDEX_MAGIC_BLOCK, parent: block });
   if (chain !== undefined) value.chain = chain;
   const client = await tcClient(ctx);
   let answer: TcMessage | undefined;
@@ -846,7 +897,7 @@ async function getChain(ctx: IpContext, options: TcOptions, argv: string[]): Pro
   }
   if (answer) {
     const p = ctx.printer();
-    printFilter(ctx, p, answer, options, { index, parent: 0, prio: 0, protocol: 0 }, { type: RTM_NEWCHAIN, flags: 0 });
+    printFilter(ctx, p, answer, options, { index, parent: 0, prio: 0, protocol: 0, block }, { type: RTM_NEWCHAIN, flags: 0 });
     if (ctx.options.json) ctx.listItem(p);
     else ctx.print(p.output);
   }
