@@ -815,9 +815,10 @@ async function listOrFlush(ctx: IpContext, options: TcOptions, argv: readonly st
   }
   for await (const batch of client.dump('getaction', request as never).batches()) {
     for (const m of batch) {
+      // rtnl_dump_filter() stops at print_action()'s -1, and tc ends with it (255).
       if (!printActionMessage(ctx, m as ActionMessage, options, { type: RTM_NEWACTION, flags: 0 })) {
-        ctx.flush();
-        throw new CommandError('Dump terminated', 1);
+        ctx.listEnd();
+        throw new CommandError('', 255);
       }
     }
   }
