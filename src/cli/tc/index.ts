@@ -38,7 +38,11 @@ export interface TcOptions extends IpOptions {
 export type TcRunner = (ctx: IpContext, options: TcOptions, argv: string[]) => Promise<number>;
 
 /** Global options as tc.c's main() reads them; returns them and the index of the object word. */
-export function parseTcOptions(argv: readonly string[]): { options: TcOptions; at: number } {
+export function parseTcOptions(argv: readonly string[]): { options: TcOptions; at: number; batch?: string; force: boolean; usages: number } {
+  let batch: string | undefined;
+  let force = false;
+  // tc's "-batch" without a file prints its usage and reads on (main() then finds no object and prints it again).
+  let usages = 0;
   const options: TcOptions = {
     json: false,
     pretty: false,
@@ -65,10 +69,11 @@ export function parseTcOptions(argv: readonly string[]): { options: TcOptions; a
     else if (matches(opt, '-Version')) throw new CommandError(`tc utility, nlkit ${nlkitVersion()}`, 0);
     else if (matches(opt, '-iec')) options.iec++;
     else if (matches(opt, '-help')) throw new StderrExit(TC_USAGE, 0);
-    else if (matches(opt, '-force')) {
-      // Only batch mode reads it.
-    } else if (matches(opt, '-batch')) throw new CommandError('nlkit tc: -batch is not supported', 255);
-    else if (matches(opt, '-netns')) {
+    else if (matches(opt, '-force')) force = true;
+    else if (matches(opt, '-batch')) {
+      batch = argv[++i];
+      if (batch === undefined) usages++;
+    } else if (matches(opt, '-netns')) {
       const v = argv[++i];
       if (v === undefined) throw usage('Command line is not complete. Try option "help"');
       checkNetns(v);
@@ -84,7 +89,7 @@ export function parseTcOptions(argv: readonly string[]): { options: TcOptions; a
     else if (matches(opt, '-brief')) options.brief = true;
     else throw usage(`Option "${opt}" is unknown, try "tc -help".`);
   }
-  return { options, at: i };
+  return { options, at: i, ...(batch !== undefined ? { batch } : {}), force, usages };
 }
 
 // tc.c's do_cmd(), in its order.
@@ -98,20 +103,44 @@ const OBJECTS: readonly (readonly [string, TcRunner | undefined])[] = [
   ['exec', undefined],
 ];
 
+/**
+ * do_cmd(): the object the first word names runs the rest ("help" prints the
+ * usage). An unknown object is do_cmd()'s -1: tc's exit status 255 for a
+ * command, a failed line (status 1) in a batch, which goes on with -force.
+ */
+function runObject(ctx: IpContext, options: TcOptions, argv: string[], unknownStatus = 255): Promise<number> {
+  const word = argv[0]!;
+  if (matches(word, 'help')) throw new StderrExit(TC_USAGE, 0);
+  const object = OBJECTS.find(([name]) => matches(word, name));
+  if (!object) throw new CommandError(`Object "${word}" is unknown, try "tc help".`, unknownStatus);
+  if (!object[1]) throw new CommandError(`Object "${object[0]}" of tc is not supported by nlkit.`, unknownStatus);
+  return object[1](ctx, options, argv.slice(1));
+}
+
 /** Runs `nlkit tc ARGV` and resolves with tc's exit status. */
 export async function run(argv: string[], io: CommandIO): Promise<number> {
   let ctx: IpContext | undefined;
   try {
-    const { options, at } = parseTcOptions(argv);
-    const word = argv[at];
-    if (word === undefined) throw new StderrExit(TC_USAGE, 0);
-    if (matches(word, 'help')) throw new StderrExit(TC_USAGE, 0);
-    const object = OBJECTS.find(([name]) => matches(word, name));
-    if (!object) throw usage(`Object "${word}" is unknown, try "tc help".`);
-    if (!object[1]) throw new CommandError(`Object "${object[0]}" of tc is not supported by nlkit.`, 255);
+    const { options, at, batch, force, usages } = parseTcOptions(argv);
+    for (let u = 0; u < usages; u++) io.stderr(TC_USAGE);
+    // tc -batch FILE (lib/utils.c do_batch(), as ip's): the words after the options are not read.
+    if (batch !== undefined) {
+      const runLine = async (c: IpContext, words: string[]): Promise<number> => {
+        try {
+          return await runObject(c, options, words, 1);
+        } catch (err) {
+          // "help" on a line: the usage goes to stderr and the line succeeds.
+          if (!(err instanceof StderrExit)) throw err;
+          io.stderr(err.message);
+          return err.exitCode;
+        }
+      };
+      return await (await import('../ip/batch.js')).runBatch(io, options, batch, force, runLine);
+    }
+    if (argv[at] === undefined) throw new StderrExit(TC_USAGE, 0);
     const ready = (io as { ready?: () => void }).ready;
     ctx = new IpContext({ stdout: io.stdout, stderr: io.stderr, ...(io.signal ? { signal: io.signal } : {}), ...(ready ? { ready } : {}) }, options);
-    const code = await object[1](ctx, options, argv.slice(at + 1));
+    const code = await runObject(ctx, options, argv.slice(at));
     ctx.flush();
     return code;
   } catch (err) {
