@@ -16,8 +16,8 @@ Commands:
   conntrack like conntrack-tools (-L -G -D -I -U -F -E -C -S, also on expect)
   ipset     like ipset 7.17 (create, add, del, test, list, save, restore, ...)
   ss        like iproute2's ss (-t -u -x -w -l -a -n -e -m -i -o -p -4 -6 -H -K, filters)
-  bridge    like iproute2's bridge (fdb, link, mdb, vlan, monitor)
-  tc        like tc 6.1: qdisc, class (htb), filter (u32, bpf, mirred) show|add|change|replace|del; monitor
+  bridge    like iproute2's bridge (fdb, link, mdb, vlan, monitor; -batch FILE)
+  tc        like tc 6.1: qdisc, class (htb), filter (u32, bpf), actions (mirred, gact), chain; monitor; -batch FILE
   link, address, route, neighbour, rule, nexthop, xfrm, monitor, netns, tuntap,
   maddress, netconf, ntable, addrlabel, vrf, stats, tcpmetrics, mptcp,
   mroute, mrule, sr, ioam, fou, l2tp, macsec; -batch FILE
