@@ -12,12 +12,27 @@ import {
   RTM_DELACTION,
   RTM_GETACTION,
   RTM_NEWACTION,
+  PGACT_DETERM,
+  PGACT_NETRAND,
+  TC_ACT_EXT_VAL_MASK,
+  TC_ACT_GOTO_CHAIN,
+  TC_ACT_JUMP,
   TC_ACT_OK,
   TC_ACT_PIPE,
   TC_ACT_RECLASSIFY,
   TC_ACT_SHOT,
   TC_ACT_STOLEN,
   TC_ACT_TRAP,
+  TC_ACT_UNSPEC,
+  TC_COOKIE_MAX_SIZE,
+  TCA_ACT_FLAG_LARGE_DUMP_ON,
+  TCA_ACT_FLAG_TERSE_DUMP,
+  TCA_ACT_FLAGS_NO_PERCPU_STATS,
+  TCA_ACT_FLAGS_SKIP_HW,
+  TCA_ACT_FLAGS_SKIP_SW,
+  TCA_ACT_HW_STATS_DELAYED,
+  TCA_ACT_HW_STATS_IMMEDIATE,
+  TCA_ACT_MAX_PRIO,
   TCA_EGRESS_MIRROR,
   TCA_EGRESS_REDIR,
   TCA_INGRESS_MIRROR,
@@ -50,27 +65,6 @@ Where: 	ACTSPECOP := ACR | GD | FL
 		Each action has its own parameters (ACTPARAMS)
 
 `;
-
-// Values the generated tables do not carry yet (include/uapi/linux/pkt_cls.h:
-// TC_ACT_UNSPEC and the extended verdicts; include/uapi/linux/rtnetlink.h:
-// TCA_ACT_FLAG_*, TCA_ROOT_FLAGS bits; include/uapi/linux/pkt_cls.h:
-// TCA_ACT_FLAGS_* and TCA_ACT_HW_STATS_* bits, TCA_ACT_MAX_PRIO).
-const TC_ACT_UNSPEC = -1;
-const TC_ACT_EXT_VAL_MASK = 0x0fffffff;
-const TC_ACT_JUMP = 0x10000000;
-const TC_ACT_GOTO_CHAIN = 0x20000000;
-const TCA_ACT_FLAG_LARGE_DUMP_ON = 0x1;
-const TCA_ACT_FLAG_TERSE_DUMP = 0x2;
-const TCA_ACT_FLAGS_NO_PERCPU_STATS = 0x1;
-const TCA_ACT_FLAGS_SKIP_HW = 0x2;
-const TCA_ACT_FLAGS_SKIP_SW = 0x4;
-const TCA_ACT_HW_STATS_IMMEDIATE = 0x1;
-const TCA_ACT_HW_STATS_DELAYED = 0x2;
-const TCA_ACT_MAX_PRIO = 32;
-const TC_COOKIE_MAX_SIZE = 16;
-// tc_gact_p.ptype (tc_act/tc_gact.h).
-const PGACT_NETRAND = 1;
-const PGACT_DETERM = 2;
 
 /** The action kinds tc 6.1 is built with (its m_*.c modules); others it parses as gact. */
 const TC_KINDS = new Set([

@@ -25,6 +25,7 @@ import {
   TC_U32_OFFSET,
   TC_U32_TERMINAL,
   TC_U32_VAROFFSET,
+  TCM_IFINDEX_MAGIC_BLOCK,
 } from '../../families/generated/tc.constants.js';
 import { CommandError } from '../error.js';
 import { duparg, invarg, matches } from '../ip/args.js';
@@ -54,8 +55,8 @@ FILTERID := ... format depends on classifier, see there
 OPTIONS := ... try tc filter add <desired FILTER_KIND> help
 `;
 
-// TCM_IFINDEX_MAGIC_BLOCK (include/uapi/linux/rtnetlink.h): 0xFFFFFFFF, as the s32 tcm_ifindex reads it.
-const TCM_IFINDEX_MAGIC_BLOCK = -1;
+// TCM_IFINDEX_MAGIC_BLOCK (0xFFFFFFFFU) as the s32 tcm_ifindex reads and writes it.
+const MAGIC_BLOCK_IFINDEX = TCM_IFINDEX_MAGIC_BLOCK | 0;
 
 const CLSACT_INGRESS = ((TC_H_INGRESS & 0xffff0000) | TC_H_MIN_INGRESS) >>> 0;
 const CLSACT_EGRESS = ((TC_H_INGRESS & 0xffff0000) | TC_H_MIN_EGRESS) >>> 0;
@@ -299,7 +300,7 @@ export function printFilter(
   }
   p.fp(chain ? 'chain ' : 'filter ');
   const parent = m.parent ?? 0;
-  if (m.ifindex === TCM_IFINDEX_MAGIC_BLOCK) {
+  if (m.ifindex === MAGIC_BLOCK_IFINDEX) {
     // A shared block: tcm_parent holds its index (tcm_block_index).
     if (!f.block || f.block !== parent) p.any('block', 'block %s ', parent);
   } else {
@@ -402,7 +403,7 @@ async function list(ctx: IpContext, options: TcOptions, argv: string[], chainObj
   } else if (block && !(await blockExists(client, block))) throw new CommandError(`Cannot find block "${block}"`, 1);
   const protoBE = ((protocol & 0xff) << 8) | (protocol >>> 8);
   const request: Record<string, unknown> = { family: 0, ifindex: index, parent, handle: 0, info: ((prio << 16) | protoBE) >>> 0 };
-  if (block && !dev) Object.assign(request, { ifindex: TCM_IFINDEX_MAGIC_BLOCK, parent: block });
+  if (block && !dev) Object.assign(request, { ifindex: MAGIC_BLOCK_IFINDEX, parent: block });
   if (chain !== undefined) request.chain = chain;
   // A chain is printed as print_filter() prints an RTM_NEWCHAIN message.
   const type = chainObject ? { type: RTM_NEWCHAIN, flags: 0 } : undefined;
@@ -741,7 +742,7 @@ async function modify(ctx: IpContext, argv: string[], flags: number, del: boolea
     const index = await ctx.nameIndex(dev);
     if (!index) throw new CommandError(`Cannot find device "${dev}"`, 1);
     value.ifindex = index;
-  } else if (block) Object.assign(value, { ifindex: TCM_IFINDEX_MAGIC_BLOCK, parent: block });
+  } else if (block) Object.assign(value, { ifindex: MAGIC_BLOCK_IFINDEX, parent: block });
   if (kind) {
     if (kind === 'u32') {
       if (fhandle !== undefined) {
@@ -884,7 +885,7 @@ async function getChain(ctx: IpContext, options: TcOptions, argv: string[]): Pro
     throw usage(`Garbage instead of arguments "${argv[i]} ...". Try "tc filter help".`);
   }
   const value: Record<string, unknown> = { family: 0, ifindex: index, handle: 0, parent, info: 0 };
-  if (!dev) Object.assign(value, { ifindex: TCM_IFINDEX_MAGIC_BLOCK, parent: block });
+  if (!dev) Object.assign(value, { ifindex: MAGIC_BLOCK_IFINDEX, parent: block });
   if (chain !== undefined) value.chain = chain;
   const client = await tcClient(ctx);
   let answer: TcMessage | undefined;

@@ -27,6 +27,13 @@
 /** Constant h-ingress. */ export const TC_H_INGRESS = 4294967281;
 /** Constant h-min-ingress. */ export const TC_H_MIN_INGRESS = 65522;
 /** Constant h-min-egress. */ export const TC_H_MIN_EGRESS = 65523;
+/** Constant act-unspec. */ export const TC_ACT_UNSPEC = -1;
+/** Constant act-ext-val-mask. */ export const TC_ACT_EXT_VAL_MASK = 268435455;
+/** Constant act-jump. */ export const TC_ACT_JUMP = 268435456;
+/** Constant act-goto-chain. */ export const TC_ACT_GOTO_CHAIN = 536870912;
+/** Constant act-max-prio. */ export const TCA_ACT_MAX_PRIO = 32;
+/** Constant cookie-max-size. */ export const TC_COOKIE_MAX_SIZE = 16;
+/** Constant ifindex-magic-block. */ export const TCM_IFINDEX_MAGIC_BLOCK = 4294967295;
 
 // flags cls-flags
 /** cls-flags: skip-hw. */ export const TC_CLS_FLAGS_SKIP_HW = 0x1;
@@ -111,6 +118,28 @@
 // flags bpf-flags
 /** bpf-flags: act-direct. */ export const TCA_BPF_FLAG_ACT_DIRECT = 0x1;
 /** Names of flags bpf-flags by value. */ export const BPF_FLAGS_NAMES: { readonly [value: number]: string | undefined } = { 1: "act-direct" };
+
+// flags act-root-flags
+/** act-root-flags: large-dump-on. */ export const TCA_ACT_FLAG_LARGE_DUMP_ON = 0x1;
+/** act-root-flags: terse-dump. */ export const TCA_ACT_FLAG_TERSE_DUMP = 0x2;
+/** Names of flags act-root-flags by value. */ export const ACT_ROOT_FLAGS_NAMES: { readonly [value: number]: string | undefined } = { 1: "large-dump-on", 2: "terse-dump" };
+
+// flags act-flags
+/** act-flags: no-percpu-stats. */ export const TCA_ACT_FLAGS_NO_PERCPU_STATS = 0x1;
+/** act-flags: skip-hw. */ export const TCA_ACT_FLAGS_SKIP_HW = 0x2;
+/** act-flags: skip-sw. */ export const TCA_ACT_FLAGS_SKIP_SW = 0x4;
+/** Names of flags act-flags by value. */ export const ACT_FLAGS_NAMES: { readonly [value: number]: string | undefined } = { 1: "no-percpu-stats", 2: "skip-hw", 4: "skip-sw" };
+
+// flags act-hw-stats
+/** act-hw-stats: immediate. */ export const TCA_ACT_HW_STATS_IMMEDIATE = 0x1;
+/** act-hw-stats: delayed. */ export const TCA_ACT_HW_STATS_DELAYED = 0x2;
+/** Names of flags act-hw-stats by value. */ export const ACT_HW_STATS_NAMES: { readonly [value: number]: string | undefined } = { 1: "immediate", 2: "delayed" };
+
+// enum gact-ptype
+/** gact-ptype: none. */ export const PGACT_NONE = 0;
+/** gact-ptype: netrand. */ export const PGACT_NETRAND = 1;
+/** gact-ptype: determ. */ export const PGACT_DETERM = 2;
+/** Names of enum gact-ptype, by value. */ export const GACT_PTYPE_NAMES = ["none", "netrand", "determ"] as const;
 
 // attribute set attrs
 /** attrs: kind (string). */ export const TCA_KIND = 1;

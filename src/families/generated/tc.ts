@@ -75,6 +75,14 @@ export type Linklayer = "unaware" | "ethernet" | "atm";
 export type EthP = "all" | "ip" | "arp" | "rarp" | "ipv6" | "8021q" | "8021ad";
 /** Names of flags bpf-flags. */
 export type BpfFlags = "act-direct";
+/** Names of flags act-root-flags. */
+export type ActRootFlags = "large-dump-on" | "terse-dump";
+/** Names of flags act-flags. */
+export type ActFlags = "no-percpu-stats" | "skip-hw" | "skip-sw";
+/** Names of flags act-hw-stats. */
+export type ActHwStats = "immediate" | "delayed";
+/** Names of enum gact-ptype. */
+export type GactPtype = "none" | "netrand" | "determ";
 /** Fields of struct tcmsg (undefined past the end of a short payload). */
 export interface Tcmsg {
   "family": number | undefined;
@@ -3249,7 +3257,18 @@ export const spec: FamilySpec = reviveSpec(`
 ["const","h-root",4294967295],
 ["const","h-ingress",4294967281],
 ["const","h-min-ingress",65522],
-["const","h-min-egress",65523]
+["const","h-min-egress",65523],
+["const","act-unspec",-1],
+["const","act-ext-val-mask",268435455],
+["const","act-jump",268435456],
+["const","act-goto-chain",536870912],
+["const","act-max-prio",32],
+["const","cookie-max-size",16],
+["const","ifindex-magic-block",4294967295],
+["flags","act-root-flags",["large-dump-on","terse-dump"],{"namePrefix":"tca-act-flag-"}],
+["flags","act-flags",["no-percpu-stats","skip-hw","skip-sw"],{"namePrefix":"tca-act-flags-"}],
+["flags","act-hw-stats",["immediate","delayed"],{"namePrefix":"tca-act-hw-stats-"}],
+["enum","gact-ptype",["none","netrand","determ"],{"namePrefix":"pgact-"}]
 ],
 [
 ["attrs",[

@@ -21,6 +21,16 @@ import * as nft from '../../../src/families/generated/nftables.constants.js';
 
 const GENERATED = join(import.meta.dirname, '../../../src/families/generated');
 
+/**
+ * Headers beside a family's uapi-header that define names its spec and
+ * overlay number: tc's tcamsg, TCA_ROOT_* and TCA_ACT_FLAG_* and
+ * TCM_IFINDEX_MAGIC_BLOCK are rtnetlink.h's, PGACT_* tc_gact.h's, the
+ * mirred actions tc_mirred.h's.
+ */
+const EXTRA_HEADERS: Readonly<Record<string, readonly string[]>> = {
+  tc: ['linux/rtnetlink.h', 'linux/tc_act/tc_gact.h', 'linux/tc_act/tc_mirred.h'],
+};
+
 describe('generated constants modules', () => {
   it('name attributes, enums, flags, messages, groups and structs as the kernel does', () => {
     expect([route.RTA_TABLE, link.IFLA_IFNAME, addr.IFA_LOCAL, neigh.NDA_DST, rule.FRA_PRIORITY, ctrl.CTRL_ATTR_FAMILY_ID]).toEqual([15, 3, 2, 1, 6, 1]);
@@ -141,7 +151,7 @@ operations:
       for (const m of readFileSync(join(GENERATED, `${name}.constants.ts`), 'utf8').matchAll(/export const ([A-Z][A-Z0-9_]*) = (-?(?:0x[0-9a-f]+|\d+));/g)) {
         if (!m[1]!.endsWith('_SIZE')) ours.set(m[1]!, Number(m[2]));
       }
-      const r = againstHeaders(ours, ['sys/socket.h', 'linux/types.h', header]);
+      const r = againstHeaders(ours, ['sys/socket.h', 'linux/types.h', header, ...(EXTRA_HEADERS[name] ?? [])]);
       families++;
       names += r.checked;
       wrong.push(...r.wrong.map((w) => `${name}: ${w}`));
