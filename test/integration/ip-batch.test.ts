@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runIp } from '../../src/cli/ip/index.js';
 import { batchCommands, makeArgs } from '../../src/cli/ip/batch.js';
@@ -32,6 +33,52 @@ describe('batch lines as lib/utils.c reads them', () => {
   it('splits words on blanks and quotes', () => {
     expect(makeArgs(' route  add\t"a b"c \'x\'\r\n')).toEqual(['route', 'add', 'a b', 'c', 'x']);
     expect(makeArgs('   \n')).toEqual([]);
+  });
+
+  it('reads every line as makeargs() does, plain lines (a fast path) included', () => {
+    // lib/utils.c makeargs(), word by word: blanks separate, a quote at a word's start runs to the next same quote.
+    const reference = (line: string): string[] => {
+      const out: string[] = [];
+      const blank = (c: string | undefined): boolean => c === ' ' || c === '\t' || c === '\r' || c === '\n';
+      for (let i = 0; i < line.length;) {
+        while (i < line.length && blank(line[i])) i++;
+        if (i >= line.length) break;
+        const q = line[i]!;
+        if (q === '"' || q === "'") {
+          const close = line.indexOf(q, i + 1);
+          if (close < 0) return ['<unterminated>'];
+          out.push(line.slice(i + 1, close));
+          i = close + 1;
+        } else {
+          let j = i;
+          while (j < line.length && !blank(line[j])) j++;
+          out.push(line.slice(i, j));
+          i = j + 1;
+        }
+      }
+      return out;
+    };
+    const read = (line: string): string[] => {
+      try {
+        return makeArgs(line);
+      } catch {
+        return ['<unterminated>'];
+      }
+    };
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom('a', 'b', ' ', ' ', '\t', '\r', '"', "'", '\v'), maxLength: 24 }), fc.boolean(), (body, newline) => {
+        const line = newline ? `${body}\n` : body;
+        expect(read(line)).toEqual(reference(line));
+      }),
+      { numRuns: 4000 },
+    );
+  });
+
+  it('takes 511 words and refuses the 512th, on plain lines and others alike (MAX_ARGS)', () => {
+    for (const sep of [' ', '\t']) {
+      expect(makeArgs(Array(511).fill('w').join(sep)).length).toBe(511);
+      expect(() => makeArgs(Array(512).fill('w').join(sep))).toThrow('Too many arguments to command\n');
+    }
   });
 
   it('drops comments and joins continued lines, numbering by the last physical line', () => {

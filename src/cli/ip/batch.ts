@@ -70,6 +70,9 @@ export function* batchCommands(text: string): Generator<{ line: number; argv: st
   }
 }
 
+// A line (its newline at most at the end) whose only blanks are spaces.
+const PLAIN_LINE = /^[^'"\t\r\n]*\n?$/;
+
 // ' ', '\t', '\r', '\n' by code (a one-character string per test would be made otherwise).
 const isBlank = (c: number): boolean => c === 32 || c === 9 || c === 13 || c === 10;
 const SINGLE_QUOTE = 39;
@@ -77,6 +80,14 @@ const DOUBLE_QUOTE = 34;
 
 /** lib/utils.c makeargs(): words split by blanks, or quoted with ' or " (the quote ends the word). */
 export function makeArgs(line: string): string[] {
+  // Most lines: words split by single spaces, no quotes, tabs or carriage returns.
+  if (PLAIN_LINE.test(line)) {
+    const words = (line.endsWith('\n') ? line.slice(0, -1) : line).split(' ');
+    const out: string[] = [];
+    for (const w of words) if (w !== '') out.push(w);
+    if (out.length >= MAX_ARGS) throw new BatchExit('Too many arguments to command\n', 1);
+    return out;
+  }
   const out: string[] = [];
   let i = 0;
   const n = line.length;

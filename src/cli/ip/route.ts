@@ -820,6 +820,20 @@ async function modify(ctx: IpContext, type: number, flags: number, words: string
   };
   while (!args.done) {
     const w = args.next();
+    // The words of most lines first. No keyword below begins with "dev", "oif" or a
+    // digit, so taking them here changes nothing that ip's order of tests decides.
+    if (w === 'dev' || w === 'oif') {
+      dev = args.value();
+      continue;
+    }
+    const first = w.charCodeAt(0);
+    if (first >= 0x30 && first <= 0x39) {
+      // A prefix (the else branch below, for a word that is no type name and not "help").
+      if (dst) duparg2('to', w);
+      dst = parsePrefix(w, family);
+      if (family === AF_UNSPEC) family = dst.family;
+      continue;
+    }
     if (w === 'src') {
       prefsrc = parseAddr(args.value(), family);
       if (family === AF_UNSPEC) family = prefsrc.family;
