@@ -25,7 +25,8 @@ type ObjectRunner = (ctx: IpContext, argv: string[]) => Promise<number>;
  */
 function lazy(load: () => Promise<ObjectRunner>): ObjectRunner {
   let run: ObjectRunner | undefined;
-  return async (ctx, argv) => (run ??= await load())(ctx, argv);
+  // Once loaded, the runner's own promise is returned (no async frame of its own per line).
+  return (ctx, argv) => (run ? run(ctx, argv) : load().then((r) => (run = r)(ctx, argv)));
 }
 
 // ip.c's cmds[], in its order: a word names the first object it is a prefix
