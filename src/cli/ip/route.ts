@@ -1176,7 +1176,8 @@ async function get(ctx: IpContext, words: string[]): Promise<number> {
 }
 
 /** Runs `nlkit route ...` (do_iproute: its commands by prefix, in its order). */
-export async function runRoute(ctx: IpContext, argv: string[]): Promise<number> {
+// Not async: a batch line's promise is modify()'s own. A bad word throws before any promise exists.
+export function runRoute(ctx: IpContext, argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   if (cmd === undefined) return show(ctx, []);
   if (matches(cmd, 'add')) return modify(ctx, C.RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, rest);
