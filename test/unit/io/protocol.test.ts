@@ -112,6 +112,34 @@ describe('the protocol over a fake kernel', () => {
       expect((await batch).map((r) => r.map(idOf))).toEqual([[7], [7]]);
     });
 
+    it('gives events read with an inline answer to their subscription, in order, before the answer resolves', async () => {
+      // The kernel queues an event, then answers a request on the same socket inside send().
+      const kernel = new FakeKernel({
+        inline: true,
+        handler: (req) => {
+          kernel.multicast(3, message(ENTRY, 0, entry(41).payload));
+          req.reply([entry(7)]).ack();
+        },
+      });
+      const sock = await open(kernel);
+      const sub = sock.subscribe(3);
+      const answer = sock.request(message(GET));
+      expect(kernel.endpoint(sock.portId).backlog).toBe(0);
+      expect((await answer).map(idOf)).toEqual([7]);
+      expect(idOf((await sub.next()).value as MessageView)).toBe(41);
+      sub.close();
+    });
+
+    it('rejects a request whose warning handler closes the socket during the inline answer, without throwing from request()', async () => {
+      const kernel = new FakeKernel({ inline: true, handler: (req) => req.ack(0, { message: 'careful' }) });
+      const sock = await open(kernel);
+      let answer: Promise<MessageView[]> | undefined;
+      expect(() => {
+        answer = sock.request(message(GET), { onWarning: () => sock.close() });
+      }).not.toThrow();
+      await expect(answer).rejects.toBeInstanceOf(SocketClosedError);
+    });
+
     it('leaves an answer that is not there yet to the event loop', async () => {
       const kernel = new FakeKernel({ handler: (req) => req.reply([entry(8)]).ack() });
       const sock = await open(kernel);
