@@ -5,8 +5,7 @@
 // print_session), and checks that the only error they throw is
 // NetlinkDecodeError (and, for multicast routes, the end of a dump ip makes
 // on a route that is not multicast). The rule printer `ip mrule` shares with
-// `ip rule` (rule.ts) still reads short attributes with RangeError, so it is
-// left out here.
+// `ip rule` (rule.ts) is fuzzed in test/fuzz/ip-rule.fuzz.test.ts.
 //
 // Deterministic: one seeded PRNG. NLKIT_FUZZ_SEED and NLKIT_FUZZ_ITERATIONS
 // override the defaults; a failure prints the seed, the iteration, the
