@@ -660,17 +660,76 @@ async function parseBpf(ctx: IpContext, argv: string[], blind: string[]): Promis
 /** The classifiers tc 6.1 is built with (its f_*.c modules). */
 const TC_FILTER_KINDS = new Set(['rsvp', 'rsvp6', 'u32', 'route', 'fw', 'basic', 'bpf', 'flow', 'cgroup', 'flower', 'tcindex', 'matchall']);
 
+/** What tc_filter_modify() and tc_filter_get() read of a filter's place, alike. */
+interface FilterPlace {
+  dev: string;
+  block: number;
+  parent: number;
+  prio: number;
+  protocol: number;
+  protocolSet: boolean;
+  fhandle: string | undefined;
+  chain: number | undefined;
+}
+
+function newPlace(protocol: number): FilterPlace {
+  return { dev: '', block: 0, parent: 0, prio: 0, protocol, protocolSet: false, fhandle: undefined, chain: undefined };
+}
+
+/** Reads `w` (and its value, through `next`) into `f` when it is one of those words; false for any other word. */
+function placeWord(f: FilterPlace, w: string, next: () => string): boolean {
+  if (w === 'dev') {
+    const v = next();
+    if (f.dev) duparg('dev', v);
+    if (f.block) throw usage('Error: "dev" and "block" are mutually exclusive');
+    f.dev = v.slice(0, 15);
+  } else if (matches(w, 'block')) {
+    const v = next();
+    if (f.block) duparg('block', v);
+    if (f.dev) throw usage('Error: "dev" and "block" are mutually exclusive');
+    const n = getU32(v, 0);
+    if (!n) invarg('invalid block index value', v);
+    f.block = n!;
+  } else if (w === 'root' || w === 'ingress' || w === 'egress') {
+    if (f.parent) throw usage(`Error: "${w}" is duplicate parent ID`);
+    f.parent = w === 'root' ? TC_H_ROOT : w === 'ingress' ? CLSACT_INGRESS : CLSACT_EGRESS;
+  } else if (w === 'parent') {
+    const v = next();
+    if (f.parent) duparg('parent', v);
+    const h = getTcClassid(v);
+    if (h === undefined) invarg('Invalid parent ID', v);
+    f.parent = h!;
+  } else if (w === 'handle') {
+    const v = next();
+    if (f.fhandle !== undefined) duparg('handle', v);
+    f.fhandle = v;
+  } else if (matches(w, 'preference') || matches(w, 'priority')) {
+    const v = next();
+    if (f.prio) duparg('priority', v);
+    const n = getU32(v, 0);
+    if (n === undefined || n > 0xffff) invarg('invalid priority value', v);
+    f.prio = n!;
+  } else if (matches(w, 'protocol')) {
+    const v = next();
+    if (f.protocolSet) duparg('protocol', v);
+    const n = protoNumber(v);
+    if (n === undefined) invarg('invalid protocol', v);
+    f.protocol = n!;
+    f.protocolSet = true;
+  } else if (matches(w, 'chain')) {
+    const v = next();
+    if (f.chain !== undefined) duparg('chain', v);
+    const n = getU32(v, 0);
+    if (n === undefined) invarg('invalid chain index value', v);
+    f.chain = n!;
+  } else return false;
+  return true;
+}
+
 /** tc_filter_modify(): a filter, or a chain (tc chain add | delete, with an optional template). */
 async function modify(ctx: IpContext, argv: string[], flags: number, del: boolean, chainObject = false): Promise<number> {
   const blind: string[] = [];
-  let dev = '';
-  let block = 0;
-  let parent = 0;
-  let prio = 0;
-  let protocol = !del && !chainObject && flags & NLM_F_CREATE ? ETH_P_ALL : 0;
-  let protocolSet = false;
-  let fhandle: string | undefined;
-  let chain: number | undefined;
+  const f = newPlace(!del && !chainObject && flags & NLM_F_CREATE ? ETH_P_ALL : 0);
   let kind = '';
   let i = 0;
   const next = (): string => {
@@ -680,51 +739,8 @@ async function modify(ctx: IpContext, argv: string[], flags: number, del: boolea
   };
   for (; i < argv.length; i++) {
     const w = argv[i]!;
-    if (w === 'dev') {
-      const v = next();
-      if (dev) duparg('dev', v);
-      if (block) throw usage('Error: "dev" and "block" are mutually exclusive');
-      dev = v.slice(0, 15);
-    } else if (matches(w, 'block')) {
-      const v = next();
-      if (block) duparg('block', v);
-      if (dev) throw usage('Error: "dev" and "block" are mutually exclusive');
-      const n = getU32(v, 0);
-      if (!n) invarg('invalid block index value', v);
-      block = n!;
-    } else if (w === 'root' || w === 'ingress' || w === 'egress') {
-      if (parent) throw usage(`Error: "${w}" is duplicate parent ID`);
-      parent = w === 'root' ? TC_H_ROOT : w === 'ingress' ? CLSACT_INGRESS : CLSACT_EGRESS;
-    } else if (w === 'parent') {
-      const v = next();
-      if (parent) duparg('parent', v);
-      const h = getTcClassid(v);
-      if (h === undefined) invarg('Invalid parent ID', v);
-      parent = h!;
-    } else if (w === 'handle') {
-      const v = next();
-      if (fhandle !== undefined) duparg('handle', v);
-      fhandle = v;
-    } else if (matches(w, 'preference') || matches(w, 'priority')) {
-      const v = next();
-      if (prio) duparg('priority', v);
-      const n = getU32(v, 0);
-      if (n === undefined || n > 0xffff) invarg('invalid priority value', v);
-      prio = n!;
-    } else if (matches(w, 'protocol')) {
-      const v = next();
-      if (protocolSet) duparg('protocol', v);
-      const n = protoNumber(v);
-      if (n === undefined) invarg('invalid protocol', v);
-      protocol = n!;
-      protocolSet = true;
-    } else if (matches(w, 'chain')) {
-      const v = next();
-      if (chain !== undefined) duparg('chain', v);
-      const n = getU32(v, 0);
-      if (n === undefined) invarg('invalid chain index value', v);
-      chain = n!;
-    } else if (matches(w, 'estimator')) throw new CommandError('nlkit tc: estimator is not supported', 255);
+    if (placeWord(f, w, next)) continue;
+    if (matches(w, 'estimator')) throw new CommandError('nlkit tc: estimator is not supported', 255);
     else if (matches(w, 'help')) throw new StderrExit(FILTER_USAGE, 0);
     else {
       kind = w.slice(0, 15);
@@ -732,6 +748,7 @@ async function modify(ctx: IpContext, argv: string[], flags: number, del: boolea
       break;
     }
   }
+  const { dev, block, parent, prio, protocol, fhandle, chain } = f;
   const rest = argv.slice(i);
   const protoBE = ((protocol & 0xff) << 8) | (protocol >>> 8);
   const value: Record<string, unknown> = { family: 0, ifindex: 0, handle: 0, parent, info: ((prio << 16) | protoBE) >>> 0 };
@@ -808,13 +825,7 @@ const CHAIN_USAGE = `Usage: tc chain [ add | del | get | show ] [ dev STRING ]
 
 /** tc_filter_get() for RTM_GETCHAIN: one chain of a device's qdisc, printed as print_filter() prints it. */
 async function getChain(ctx: IpContext, options: TcOptions, argv: string[]): Promise<number> {
-  let dev = '';
-  let block = 0;
-  let parent = 0;
-  let prio = 0;
-  let protocolSet = false;
-  let fhandle: string | undefined;
-  let chain: number | undefined;
+  const f = newPlace(0);
   let i = 0;
   const next = (): string => {
     const v = argv[++i];
@@ -823,49 +834,8 @@ async function getChain(ctx: IpContext, options: TcOptions, argv: string[]): Pro
   };
   for (; i < argv.length; i++) {
     const w = argv[i]!;
-    if (w === 'dev') {
-      const v = next();
-      if (dev) duparg('dev', v);
-      if (block) throw usage('Error: "dev" and "block" are mutually exclusive');
-      dev = v.slice(0, 15);
-    } else if (matches(w, 'block')) {
-      const v = next();
-      if (block) duparg('block', v);
-      if (dev) throw usage('Error: "dev" and "block" are mutually exclusive');
-      const n = getU32(v, 0);
-      if (!n) invarg('invalid block index value', v);
-      block = n!;
-    } else if (w === 'root' || w === 'ingress' || w === 'egress') {
-      if (parent) throw usage(`Error: "${w}" is duplicate parent ID`);
-      parent = w === 'root' ? TC_H_ROOT : w === 'ingress' ? CLSACT_INGRESS : CLSACT_EGRESS;
-    } else if (w === 'parent') {
-      const v = next();
-      if (parent) duparg('parent', v);
-      const h = getTcClassid(v);
-      if (h === undefined) invarg('Invalid parent ID', v);
-      parent = h!;
-    } else if (w === 'handle') {
-      const v = next();
-      if (fhandle !== undefined) duparg('handle', v);
-      fhandle = v;
-    } else if (matches(w, 'preference') || matches(w, 'priority')) {
-      const v = next();
-      if (prio) duparg('priority', v);
-      const n = getU32(v, 0);
-      if (n === undefined || n > 0xffff) invarg('invalid priority value', v);
-      prio = n!;
-    } else if (matches(w, 'protocol')) {
-      const v = next();
-      if (protocolSet) duparg('protocol', v);
-      if (protoNumber(v) === undefined) invarg('invalid protocol', v);
-      protocolSet = true;
-    } else if (matches(w, 'chain')) {
-      const v = next();
-      if (chain !== undefined) duparg('chain', v);
-      const n = getU32(v, 0);
-      if (n === undefined) invarg('invalid chain index value', v);
-      chain = n!;
-    } else if (matches(w, 'help')) throw new StderrExit(FILTER_USAGE, 0);
+    if (placeWord(f, w, next)) continue;
+    if (matches(w, 'help')) throw new StderrExit(FILTER_USAGE, 0);
     else {
       // A filter kind: tc reads it, and sends nothing of it for a chain.
       if (w === '') invarg('invalid filter name', w);
@@ -873,6 +843,7 @@ async function getChain(ctx: IpContext, options: TcOptions, argv: string[]): Pro
       break;
     }
   }
+  const { dev, block, parent, chain } = f;
   if (!parent) throw usage('Must specify filter parent');
   let index = 0;
   if (dev) {
