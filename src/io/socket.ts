@@ -70,7 +70,7 @@ export const DEFAULT_RCVBUF = 32 * 1024 * 1024;
 const SEND_QUEUED = -2;
 /** Datagrams a request reads inline at most (see answersInline); the poll reads the rest. */
 const INLINE_READS = 64;
-/** Requests up to this size are stamped into a reused buffer (see stampForSend). */
+/** Requests up to this size are stamped into a reused buffer (see stampIntoSendBuffer). */
 const SEND_BUFFER_SIZE = 16 * 1024;
 /** Default size of one receive slab. */
 export const DEFAULT_SLAB_SIZE = 1024 * 1024;
@@ -298,8 +298,7 @@ export class NetlinkSocket {
   private pausedBy = new Set<object>();
   private nativePaused = false;
   private onWarning: WarningHandler | undefined;
-  private sendBuffer: Uint8Array | undefined;
-  private sendView: DataView | undefined;
+  private sendBuffer: { bytes: Uint8Array; dv: DataView } | undefined;
   private sendBufferBusy = false;
   private readonly counters = { received: 0, dropped: 0, unmatched: 0, overruns: 0, truncated: 0 };
 
@@ -437,26 +436,28 @@ export class NetlinkSocket {
   /** Copies a request and writes our sequence number, port id and flags into the copy. */
   private stamp(bytes: Uint8Array, seq: number, addFlags: number): Uint8Array {
     const out = bytes.slice();
-    const dv = dataViewOf(out);
+    this.stampHeader(dataViewOf(out), seq, addFlags);
+    return out;
+  }
+
+  // nlmsg_flags gain `addFlags`; nlmsg_seq and nlmsg_pid are this request's.
+  private stampHeader(dv: DataView, seq: number, addFlags: number): void {
     dv.setUint16(6, dv.getUint16(6, LE) | addFlags, LE);
     dv.setUint32(8, seq, LE);
     dv.setUint32(12, this.portId, LE);
-    return out;
   }
 
   // Requests are stamped into one reused buffer outside V8's heap: the addon
   // reads a small typed array only after V8 moves it out of its heap (an
   // allocation and a backing store per request, more than the send costs).
-  private stampForSend(bytes: Uint8Array, seq: number, addFlags: number): Uint8Array {
-    // Busy: a request sent from inside the answer to the one in the buffer (an onWarning handler).
-    if (bytes.length > SEND_BUFFER_SIZE || this.sendBufferBusy) return this.stamp(bytes, seq, addFlags);
-    this.sendBuffer ??= new Uint8Array(SEND_BUFFER_SIZE);
-    const out = this.sendBuffer.subarray(0, bytes.length);
+  private stampIntoSendBuffer(bytes: Uint8Array, seq: number, addFlags: number): Uint8Array {
+    if (!this.sendBuffer) {
+      const buffer = new Uint8Array(SEND_BUFFER_SIZE);
+      this.sendBuffer = { bytes: buffer, dv: dataViewOf(buffer) };
+    }
+    const out = this.sendBuffer.bytes.subarray(0, bytes.length);
     out.set(bytes);
-    const dv = (this.sendView ??= dataViewOf(this.sendBuffer));
-    dv.setUint16(6, dv.getUint16(6, LE) | addFlags, LE);
-    dv.setUint32(8, seq, LE);
-    dv.setUint32(12, this.portId, LE);
+    this.stampHeader(this.sendBuffer.dv, seq, addFlags);
     return out;
   }
 
@@ -489,7 +490,9 @@ export class NetlinkSocket {
     if (options.signal?.aborted) return Promise.reject(abortReason(options.signal));
     return new Promise<MessageView[]>((resolve, reject) => {
       const seq = this.allocSeq();
-      const stamped = this.stampForSend(bytes, seq, NLM_F_REQUEST | NLM_F_ACK);
+      // Not the send buffer when it holds a request being sent (one sent from its answer's onWarning handler).
+      const buffered = bytes.length <= SEND_BUFFER_SIZE && !this.sendBufferBusy;
+      const stamped = buffered ? this.stampIntoSendBuffer(bytes, seq, NLM_F_REQUEST | NLM_F_ACK) : this.stamp(bytes, seq, NLM_F_REQUEST | NLM_F_ACK);
       let timer: ReturnType<typeof setTimeout> | undefined;
       const onAbort = (): void => fail(abortReason(options.signal!));
       const cleanup = (): void => {
@@ -518,7 +521,6 @@ export class NetlinkSocket {
       this.pending.set(seq, op);
       if (options.timeout !== undefined) timer = setTimeout(() => fail(new NetlinkTimeoutError(options.timeout!, options.name ?? 'request')), options.timeout);
       options.signal?.addEventListener('abort', onAbort, { once: true });
-      const buffered = stamped.buffer === this.sendBuffer?.buffer;
       if (buffered) this.sendBufferBusy = true;
       try {
         const port = options.port ?? 0;
