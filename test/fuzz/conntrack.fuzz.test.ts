@@ -14,6 +14,7 @@ import { family, type ConntrackAttrs, type ExpectAttrs } from '../../src/familie
 import { toConntrackEntry, toConntrackExpectation } from '../../src/families/netfilter/conntrack.js';
 import { formatConntrackEntry, formatConntrackExpectation } from '../../src/cli/conntrack/format.js';
 import * as vectors from '../vectors/conntrack.js';
+import { prng } from '../helpers/fuzz.js';
 
 const SEED = Number(process.env.NLKIT_FUZZ_SEED ?? 0x636f6e6e);
 const ITERATIONS = Number(process.env.NLKIT_FUZZ_ITERATIONS ?? 40_000);
@@ -44,18 +45,6 @@ const DECODERS: Record<string, (m: MessageView) => unknown> = {
   createRequest: (m) => toConntrackEntry(family.ops.new.decodeRequest(m)),
   deleteRequest: (m) => family.ops.delete.decodeRequest(m),
 };
-
-/** mulberry32. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** One random mutation: bit flips, an edge byte, an edge u16/u32 word (attribute lengths and types), a cut, an insertion from another sample. */
 function mutate(rand: () => number, input: Uint8Array): { bytes: Uint8Array; how: string } {

@@ -17,6 +17,7 @@ import * as addr from '../vectors/addr.js';
 import * as genl from '../vectors/genl.js';
 import * as link from '../vectors/link.js';
 import * as route from '../vectors/route.js';
+import { prng } from '../helpers/fuzz.js';
 
 const SEED = Number(process.env.NLKIT_FUZZ_SEED ?? 0x6e6c6b74);
 const ITERATIONS = Number(process.env.NLKIT_FUZZ_ITERATIONS ?? 100_000);
@@ -41,18 +42,6 @@ function fixedHeaderFor(type: number, salt: number): number {
   if (type >= 20 && type <= 23) return 8;
   if (type >= 24 && type <= 27) return 12;
   return 4;
-}
-
-/** mulberry32: small, fast, good enough to pick mutations. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 class Bug extends Error {}

@@ -24,6 +24,7 @@ import {
 import * as uevents from '../vectors/uevent.js';
 import * as proc from '../vectors/connector.js';
 import * as audit from '../vectors/audit.js';
+import { prng } from '../helpers/fuzz.js';
 
 const SEED = Number(process.env.NLKIT_FUZZ_SEED ?? 0x75657674);
 const ITERATIONS = Number(process.env.NLKIT_FUZZ_ITERATIONS ?? 60_000);
@@ -94,18 +95,6 @@ const FORMATS: ReadonlyArray<{ name: string; samples: Uint8Array[]; decoders: Re
     },
   },
 ];
-
-/** mulberry32. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** One random mutation: bit flips, a byte set to an edge value, a u16/u32 word set to an edge value, a cut, an insertion, NULs and '=' and '@' moved about. */
 function mutate(rand: () => number, samples: readonly Uint8Array[], input: Uint8Array): { bytes: Uint8Array; how: string } {

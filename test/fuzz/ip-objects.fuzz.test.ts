@@ -17,6 +17,7 @@ import { family as rtLink } from '../../src/families/generated/rt-link.js';
 import { family as rtNeigh } from '../../src/families/generated/rt-neigh.js';
 import { family as tcpMetrics } from '../../src/families/generated/tcp_metrics.js';
 import * as vectors from '../vectors/ip-objects.js';
+import { prng } from '../helpers/fuzz.js';
 
 const SEED = Number(process.env.NLKIT_FUZZ_SEED ?? 0x69706f62);
 const ITERATIONS = Number(process.env.NLKIT_FUZZ_ITERATIONS ?? 40_000);
@@ -34,18 +35,6 @@ const GROUPS: readonly (readonly [string, readonly string[], (m: MessageView) =>
 ];
 
 const SAMPLES: Uint8Array[] = GROUPS.flatMap(([, list]) => list.map(hex));
-
-/** mulberry32. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** One mutation: bit flips, an edge byte, an edge u16/u32 word (attribute lengths and types among them), a cut with nlmsg_len kept, or a chunk of another sample inserted. */
 function mutate(rand: () => number, input: Uint8Array): { bytes: Uint8Array; how: string } {

@@ -23,6 +23,7 @@ import { family as FOU } from '../../src/families/generated/fou.js';
 import { family as SEG6 } from '../../src/families/generated/SEG6.js';
 import { family as L2TP } from '../../src/families/generated/l2tp.js';
 import { GENL_REPLIES, L2TP as L2TP_VECTORS, MROUTE } from '../vectors/ip-objects2.js';
+import { prng } from '../helpers/fuzz.js';
 
 const SEED = Number(process.env.NLKIT_FUZZ_SEED ?? 0x69703032);
 const ITERATIONS = Number(process.env.NLKIT_FUZZ_ITERATIONS ?? 8_000);
@@ -63,18 +64,6 @@ const DECODERS: Record<string, (m: MessageView) => unknown> = {
     printSession(jsonCtx, jsonCtx.printer(), p);
   },
 };
-
-/** mulberry32. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** One mutation: bit flips, an edge byte, an edge u16/u32 word, a cut with nlmsg_len kept. */
 function mutate(rand: () => number, input: Uint8Array): { bytes: Uint8Array; how: string } {

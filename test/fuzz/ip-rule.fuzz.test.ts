@@ -15,6 +15,7 @@ import { IpContext } from '../../src/cli/ip/context.js';
 import { printRule } from '../../src/cli/ip/rule.js';
 import * as C from '../../src/families/route/constants.js';
 import { MROUTE } from '../vectors/ip-objects2.js';
+import { prng } from '../helpers/fuzz.js';
 
 const SEED = Number(process.env.NLKIT_FUZZ_SEED ?? 0x72756c65);
 const ITERATIONS = Number(process.env.NLKIT_FUZZ_ITERATIONS ?? 8_000);
@@ -75,18 +76,6 @@ const contexts = [false, true].map((json) => new IpContext({ stdout: () => {}, s
 
 function print(m: MessageView): void {
   for (const ctx of contexts) printRule(ctx.printer(), m, ctx);
-}
-
-/** mulberry32. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** One mutation: random bytes after a rule header, bit flips, an edge byte, an edge u16/u32 word, a cut with nlmsg_len kept. */

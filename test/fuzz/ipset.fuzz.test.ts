@@ -13,6 +13,7 @@ import { family, type AdtCmdAttrs, type CmdAttrs } from '../../src/families/gene
 import { toIpsetEntry, toIpsetHeader } from '../../src/families/netfilter/ipset.js';
 import { formatElement, formatEntryOptions, formatHeaderOptions, TYPES } from '../../src/cli/ipset/types.js';
 import * as vectors from '../vectors/ipset.js';
+import { prng } from '../helpers/fuzz.js';
 
 const SEED = Number(process.env.NLKIT_FUZZ_SEED ?? 0x69707374);
 const ITERATIONS = Number(process.env.NLKIT_FUZZ_ITERATIONS ?? 40_000);
@@ -39,18 +40,6 @@ const DECODERS: Record<string, (m: MessageView) => unknown> = {
   addRequest: (m) => (family.ops.add.decodeRequest(m) as AdtCmdAttrs).data && toIpsetEntry((family.ops.add.decodeRequest(m) as AdtCmdAttrs).data!),
   createRequest: (m) => family.ops.create.decodeRequest(m),
 };
-
-/** mulberry32. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** One random mutation: bit flips, an edge byte, an edge u16/u32 word (attribute lengths and types), a cut, an insertion from another sample. */
 function mutate(rand: () => number, input: Uint8Array): { bytes: Uint8Array; how: string } {

@@ -17,6 +17,7 @@ import { IpContext } from '../../src/cli/ip/context.js';
 import { MacsecDumpError, printMacsec } from '../../src/cli/ip/macsec.js';
 import { family as MACSEC } from '../../src/families/generated/macsec.js';
 import { INCOMPLETE_REPLY, MACSEC_FAMILY_ID, SECY_REPLY, XPN_REPLY } from '../vectors/macsec.js';
+import { prng } from '../helpers/fuzz.js';
 
 const SEED = Number(process.env.NLKIT_FUZZ_SEED ?? 0x6d616373);
 const ITERATIONS = Number(process.env.NLKIT_FUZZ_ITERATIONS ?? 8_000);
@@ -39,18 +40,6 @@ const DECODERS: Record<string, (m: MessageView) => unknown> = {
     }
   },
 };
-
-/** mulberry32. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** One mutation: bit flips, an edge byte, an edge u16/u32 word, a cut with nlmsg_len kept. */
 function mutate(rand: () => number, input: Uint8Array): { bytes: Uint8Array; how: string } {

@@ -13,6 +13,7 @@ import { MessageView, parseMessages } from '../../src/core/message.js';
 import { family } from '../../src/families/generated/rt-nexthop.js';
 import { decodeNexthop, decodeNexthopBucket } from '../../src/families/route/nexthops.js';
 import * as vectors from '../vectors/nexthop.js';
+import { prng } from '../helpers/fuzz.js';
 
 const SEED = Number(process.env.NLKIT_FUZZ_SEED ?? 0x6e686f70);
 const ITERATIONS = Number(process.env.NLKIT_FUZZ_ITERATIONS ?? 40_000);
@@ -30,18 +31,6 @@ const DECODERS: Record<string, (m: MessageView) => unknown> = {
   'getnexthopbucket reply + decodeNexthopBucket': (m) => decodeNexthopBucket(family.ops.getnexthopbucket.dump.decodeReply(m)),
   'newnexthop request': (m) => family.ops.newnexthop.do.decodeRequest(m),
 };
-
-/** mulberry32. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** One mutation: bit flips, an edge byte, an edge u16/u32 word (attribute lengths and types among them), a cut with nlmsg_len kept, or a chunk of another sample inserted. */
 function mutate(rand: () => number, input: Uint8Array): { bytes: Uint8Array; how: string } {

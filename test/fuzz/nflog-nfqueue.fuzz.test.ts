@@ -18,6 +18,7 @@ import { decodeNflogPacket } from '../../src/families/netfilter/nflog.js';
 import { decodeNfqueuePacket } from '../../src/families/netfilter/nfqueue.js';
 import * as nflog from '../vectors/nflog.js';
 import * as nfqueue from '../vectors/nfqueue.js';
+import { prng } from '../helpers/fuzz.js';
 
 const SEED = Number(process.env.NLKIT_FUZZ_SEED ?? 0x6e666c67);
 const ITERATIONS = Number(process.env.NLKIT_FUZZ_ITERATIONS ?? 30_000);
@@ -50,18 +51,6 @@ const FORMATS: ReadonlyArray<{ name: string; samples: Uint8Array[]; decoders: Re
     },
   },
 ];
-
-/** mulberry32. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** One random mutation: bit flips, a byte or a u16/u32 word set to an edge value, a cut, an insertion from another sample. */
 function mutate(rand: () => number, samples: readonly Uint8Array[], input: Uint8Array): { bytes: Uint8Array; how: string } {

@@ -12,6 +12,7 @@ import { MessageView, NetlinkDecodeError } from '../../src/index.js';
 import { decodeCgroupStats, decodeTaskExit, loadTaskstatsFamily } from '../../src/families/taskstats/index.js';
 import { family } from '../../src/families/generated/TASKSTATS.js';
 import * as vectors from '../vectors/taskstats.js';
+import { prng } from '../helpers/fuzz.js';
 
 const SEED = Number(process.env.NLKIT_FUZZ_SEED ?? 0x7461736b);
 const ITERATIONS = Number(process.env.NLKIT_FUZZ_ITERATIONS ?? 30_000);
@@ -25,18 +26,6 @@ const DECODERS: Record<string, (bytes: Uint8Array) => unknown> = {
   decodeCgroupStats: (b) => decodeCgroupStats(MessageView.from(b)),
   'struct taskstats': (b) => struct.decode(b.subarray(Math.min(36, b.length))),
 };
-
-/** mulberry32. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** One random mutation: bit flips, a byte or a u16/u32 word (lengths, types, the genl command) set to an edge value, a cut, an insertion. */
 function mutate(rand: () => number, input: Uint8Array): { bytes: Uint8Array; how: string } {

@@ -16,6 +16,7 @@ import { family } from '../../src/families/generated/xfrm.js';
 import { decodeXfrmEvent, decodeXfrmMessage, loadXfrmFamily } from '../../src/families/xfrm/index.js';
 import { eventText } from '../../src/cli/ip/xfrm-print.js';
 import { XFRM_VECTORS } from '../vectors/xfrm.js';
+import { prng } from '../helpers/fuzz.js';
 
 const SEED = Number(process.env.NLKIT_FUZZ_SEED ?? 0x7866726d);
 const ITERATIONS = Number(process.env.NLKIT_FUZZ_ITERATIONS ?? 40_000);
@@ -33,18 +34,6 @@ const DECODERS: Record<string, (m: MessageView) => unknown> = {
     return e && eventText(printContext, e, { type: m.type, flags: m.flags, length: m.length });
   },
 };
-
-/** mulberry32. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** One mutation: another message type, bit flips, an edge byte, an edge u16/u32 word, a cut with nlmsg_len kept, or a chunk of another sample inserted. */
 function mutate(rand: () => number, input: Uint8Array): { bytes: Uint8Array; how: string } {

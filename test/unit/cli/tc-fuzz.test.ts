@@ -17,6 +17,7 @@ import { printFilter } from '../../../src/cli/tc/filter.js';
 import { printQdisc, type TcMessage } from '../../../src/cli/tc/qdisc.js';
 import type { TcOptions } from '../../../src/cli/tc/index.js';
 import { fromHex } from '../../vectors/hex.js';
+import { prng } from '../../helpers/fuzz.js';
 
 const SEED = Number(process.env.NLKIT_FUZZ_SEED ?? 0x74630a0a);
 const ITERATIONS = Number(process.env.NLKIT_FUZZ_ITERATIONS ?? 20_000);
@@ -147,18 +148,6 @@ function printed(kind: 'qdisc' | 'class' | 'filter', m: MessageView): string {
     out += p.rendered;
   }
   return out;
-}
-
-/** mulberry32. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** One random mutation: bit flips, an edge byte, an edge u16/u32 word (attribute lengths and types), a cut, an insertion from another sample. */

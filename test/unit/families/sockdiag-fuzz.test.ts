@@ -12,6 +12,7 @@ import { family as packet } from '../../../src/families/generated/sock-diag-pack
 import { toInetSocket, toNetlinkSocket, toPacketSocket, toUnixSocket } from '../../../src/families/sockdiag/index.js';
 import { toHex } from '../../vectors/hex.js';
 import * as vectors from '../../vectors/sockdiag.js';
+import { prng } from '../../helpers/fuzz.js';
 
 const SEED = Number(process.env.NLKIT_FUZZ_SEED ?? 0x736f636b);
 const ITERATIONS = Number(process.env.NLKIT_FUZZ_ITERATIONS ?? 20_000);
@@ -29,17 +30,6 @@ const DECODERS: Record<string, (m: MessageView) => unknown> = {
   inetRequest: (m) => inet.ops.get.decodeRequest(m),
   unixRequest: (m) => unix.ops.get.decodeRequest(m),
 };
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function mutate(rand: () => number, input: Uint8Array): { bytes: Uint8Array; how: string } {
   const int = (n: number): number => Math.floor(rand() * n);
