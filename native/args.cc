@@ -1,5 +1,7 @@
 #include "args.h"
 
+#include <net/if.h>
+
 #include <climits>
 #include <cmath>
 #include <string>
@@ -46,6 +48,17 @@ Napi::Uint8Array BytesArg(const Napi::CallbackInfo& info, size_t index, const ch
     throw ArgTypeError(info.Env(), std::string("The \"") + name + "\" argument must be a Uint8Array");
   }
   return value.As<Napi::Uint8Array>();
+}
+
+std::string IfnameArg(const Napi::CallbackInfo& info, size_t index, const char* name, bool allowEmpty) {
+  Napi::Value value = info[index];
+  if (!value.IsString()) throw ArgTypeError(info.Env(), std::string("The \"") + name + "\" argument must be a string");
+  std::string ifname = value.As<Napi::String>().Utf8Value();
+  if ((!allowEmpty && ifname.empty()) || ifname.size() >= IFNAMSIZ || ifname.find('\0') != std::string::npos) {
+    throw ArgRangeError(info.Env(), std::string("The \"") + name + "\" argument must be " + (allowEmpty ? "at most " : "1 to ") +
+                                        std::to_string(IFNAMSIZ - 1) + " bytes without NUL");
+  }
+  return ifname;
 }
 
 }  // namespace nlkit

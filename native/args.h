@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 
 #include "addon_api.h"
 
@@ -21,6 +22,10 @@ bool IsTypedArrayOf(const Napi::Value& value, napi_typedarray_type type);
 
 // info[index] as a Uint8Array (a Buffer is one); a TypeError otherwise.
 Napi::Uint8Array BytesArg(const Napi::CallbackInfo& info, size_t index, const char* name);
+
+// info[index] as an interface name (ifr_name): a string of at most
+// IFNAMSIZ - 1 bytes without NUL, empty only when `allowEmpty`.
+std::string IfnameArg(const Napi::CallbackInfo& info, size_t index, const char* name, bool allowEmpty);
 
 }  // namespace nlkit
 

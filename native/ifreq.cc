@@ -35,33 +35,14 @@ Napi::Value IfreqMulticastJs(const Napi::CallbackInfo& info) {
   if (!info[0].IsBoolean()) throw ArgTypeError(env, "The \"add\" argument must be a boolean");
   request.add = info[0].As<Napi::Boolean>().Value();
   request.family = static_cast<int>(IntegerArg(info, 1, "family", 0, 0xffff));
-  if (!info[2].IsString()) throw ArgTypeError(env, "The \"name\" argument must be a string");
-  request.name = info[2].As<Napi::String>().Utf8Value();
-  if (request.name.empty() || request.name.size() >= IFNAMSIZ || request.name.find('\0') != std::string::npos) {
-    throw ArgRangeError(env, "The \"name\" argument must be 1 to " + std::to_string(IFNAMSIZ - 1) + " bytes without NUL");
-  }
-  if (!info[3].IsTypedArray() || info[3].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) {
-    throw ArgTypeError(env, "The \"address\" argument must be a Uint8Array");
-  }
-  Napi::Uint8Array address = info[3].As<Napi::Uint8Array>();
+  request.name = IfnameArg(info, 2, "name", false);
+  Napi::Uint8Array address = BytesArg(info, 3, "address");
   if (address.ByteLength() > sizeof(static_cast<struct ifreq*>(nullptr)->ifr_hwaddr.sa_data)) {
     throw ArgRangeError(env, "The \"address\" argument must be at most 14 bytes");
   }
   request.address.assign(address.Data(), address.Data() + address.ByteLength());
-  Napi::Value netns = info[4];
-  if (!netns.IsNull() && !netns.IsUndefined() && !netns.IsObject()) {
-    throw ArgTypeError(env, "The \"netns\" argument must be an object or null");
-  }
-
-  auto run = [&request]() { return MulticastSet(request); };
-  SysStatus status;
-  if (netns.IsObject()) {
-    UniqueFd nsfd;
-    status = OpenTarget(env, netns.As<Napi::Object>(), &nsfd);
-    if (status.ok()) status = RunInNetns(nsfd.get(), run);
-  } else {
-    status = run();
-  }
+  CheckTargetArg(env, info[4]);
+  SysStatus status = RunAtTarget(env, info[4], [&request]() { return MulticastSet(request); });
   if (!status.ok()) throw SystemError(env, status.err, status.syscall, status.path);
   return env.Undefined();
 }

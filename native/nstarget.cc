@@ -30,4 +30,18 @@ SysStatus OpenTarget(const Napi::Env& env, const Napi::Object& target, UniqueFd*
   throw ArgTypeError(env, "The \"netns\" argument must have a path, pid or fd property");
 }
 
+void CheckTargetArg(const Napi::Env& env, const Napi::Value& netns) {
+  if (!netns.IsNull() && !netns.IsUndefined() && !netns.IsObject()) {
+    throw ArgTypeError(env, "The \"netns\" argument must be an object or null");
+  }
+}
+
+SysStatus RunAtTarget(const Napi::Env& env, const Napi::Value& netns, const std::function<SysStatus()>& fn) {
+  if (!netns.IsObject()) return fn();
+  UniqueFd nsfd;
+  SysStatus status = OpenTarget(env, netns.As<Napi::Object>(), &nsfd);
+  if (!status.ok()) return status;
+  return RunInNetns(nsfd.get(), fn);
+}
+
 }  // namespace nlkit

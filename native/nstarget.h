@@ -14,6 +14,15 @@ namespace nlkit {
 // malformed target, returns the status of the open otherwise.
 SysStatus OpenTarget(const Napi::Env& env, const Napi::Object& target, UniqueFd* nsfd);
 
+// `netns` as a JS entry point takes it (null/undefined: here; an object: a
+// target): a TypeError for anything else. Call it once the other arguments
+// are checked.
+void CheckTargetArg(const Napi::Env& env, const Napi::Value& netns);
+
+// Runs `fn` here, or for a target on a helper thread that entered its
+// namespace (RunInNetns); the namespace's open failure is the status then.
+SysStatus RunAtTarget(const Napi::Env& env, const Napi::Value& netns, const std::function<SysStatus()>& fn);
+
 }  // namespace nlkit
 
 #endif  // NLKIT_NSTARGET_H_

@@ -53,32 +53,16 @@ SysStatus TuntapSet(const TuntapRequest& request, std::string* name) {
 Napi::Value TuntapSetJs(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   TuntapRequest request;
-  if (!info[0].IsString()) throw ArgTypeError(env, "The \"name\" argument must be a string");
-  request.name = info[0].As<Napi::String>().Utf8Value();
-  if (request.name.size() >= IFNAMSIZ || request.name.find('\0') != std::string::npos) {
-    throw ArgRangeError(env, "The \"name\" argument must be at most " + std::to_string(IFNAMSIZ - 1) + " bytes without NUL");
-  }
+  request.name = IfnameArg(info, 0, "name", true);
   request.flags = static_cast<int>(IntegerArg(info, 1, "flags", 0, 0xffff));
   request.owner = static_cast<long long>(IntegerArg(info, 2, "owner", -1, 0xfffffffe));
   request.group = static_cast<long long>(IntegerArg(info, 3, "group", -1, 0xfffffffe));
   if (!info[4].IsBoolean()) throw ArgTypeError(env, "The \"persist\" argument must be a boolean");
   request.persist = info[4].As<Napi::Boolean>().Value();
   if (!request.persist && request.name.empty()) throw ArgRangeError(env, "The \"name\" argument must not be empty when persist is false");
-  Napi::Value netns = info[5];
-  if (!netns.IsNull() && !netns.IsUndefined() && !netns.IsObject()) {
-    throw ArgTypeError(env, "The \"netns\" argument must be an object or null");
-  }
-
+  CheckTargetArg(env, info[5]);
   std::string name;
-  auto run = [&request, &name]() { return TuntapSet(request, &name); };
-  SysStatus status;
-  if (netns.IsObject()) {
-    UniqueFd nsfd;
-    status = OpenTarget(env, netns.As<Napi::Object>(), &nsfd);
-    if (status.ok()) status = RunInNetns(nsfd.get(), run);
-  } else {
-    status = run();
-  }
+  SysStatus status = RunAtTarget(env, info[5], [&request, &name]() { return TuntapSet(request, &name); });
   if (!status.ok()) throw SystemError(env, status.err, status.syscall, status.path);
   return Napi::String::New(env, name);
 }
