@@ -5,8 +5,7 @@
 // main thread.
 import { checkString } from '../core/check.js';
 import { IFNAMSIZ } from '../core/constants.js';
-import { NetlinkSocketError, NlkitError } from '../core/errors.js';
-import { nativeBinding, type NativeSystemError } from './native.js';
+import { callEntry } from './native.js';
 import { resolveNetnsTarget, type NetnsTarget } from './netns.js';
 
 /** Room for an address in struct ifreq's ifr_hwaddr (struct sockaddr's sa_data, include/linux/socket.h). */
@@ -40,15 +39,5 @@ export function changeMulticast(change: MulticastChange): void {
   if (!(change.address instanceof Uint8Array)) throw new TypeError('address must be a Uint8Array');
   if (change.address.length > SA_DATA_SIZE) throw new RangeError(`address must be at most ${SA_DATA_SIZE} bytes, got ${change.address.length}`);
   const netns = change.netns === undefined ? null : resolveNetnsTarget(change.netns, 'netns');
-  const binding = nativeBinding();
-  // An addon built before this entry point existed (an old prebuild) lacks it.
-  if (typeof binding.ifreqMulticast !== 'function')
-    throw new NlkitError('the native addon has no SIOCADDMULTI support: rebuild it (npm run build:native)', 'ERR_NLKIT_ADDON_OUTDATED');
-  try {
-    binding.ifreqMulticast(change.add, change.family, ifname, change.address, netns);
-  } catch (err) {
-    if (err instanceof Error && typeof (err as NativeSystemError).code === 'string' && (err as NativeSystemError).syscall !== undefined)
-      throw NetlinkSocketError.from(err as NativeSystemError, 'ifreq');
-    throw err;
-  }
+  callEntry('ifreqMulticast', 'SIOCADDMULTI', (ifreqMulticast) => ifreqMulticast(change.add, change.family, ifname, change.address, netns));
 }

@@ -3,6 +3,7 @@
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { NetlinkSocketError, NlkitError } from '../core/errors.js';
 
 /**
  * A failed system call as the addon reports it (the shape of Node's system errors).
@@ -161,4 +162,21 @@ export function nativeBinding(): NativeBinding {
   // src/io or dist/io: the package root is two levels up.
   cached = load(path.resolve(here, '..', '..')) as NativeBinding;
   return cached;
+}
+
+/**
+ * Calls an entry point of the addon that an older build (an old prebuild)
+ * may lack, naming what it is for when it does; a failed system call it
+ * reports becomes a NetlinkSocketError (code, errno, syscall, path).
+ */
+export function callEntry<K extends 'tuntapSet' | 'ifreqMulticast', R>(entry: K, feature: string, call: (fn: NativeBinding[K]) => R): R {
+  const fn = nativeBinding()[entry];
+  if (typeof fn !== 'function') throw new NlkitError(`the native addon has no ${feature} support: rebuild it (npm run build:native)`, 'ERR_NLKIT_ADDON_OUTDATED');
+  try {
+    return call(fn);
+  } catch (err) {
+    if (err instanceof Error && typeof (err as NativeSystemError).code === 'string' && (err as NativeSystemError).syscall !== undefined)
+      throw NetlinkSocketError.from(err as NativeSystemError, entry);
+    throw err;
+  }
 }

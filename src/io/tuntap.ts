@@ -6,8 +6,7 @@
 // /dev/net/tun: for another namespace the addon does it on a helper thread
 // that entered it, never on the main thread.
 import { checkBool, checkIfname, checkInteger, describe } from '../core/check.js';
-import { NetlinkSocketError, NlkitError } from '../core/errors.js';
-import { nativeBinding, type NativeNetnsTarget, type NativeSystemError } from './native.js';
+import { callEntry, type NativeNetnsTarget } from './native.js';
 import { resolveNetnsTarget, type NetnsTarget } from './netns.js';
 
 // ifr_flags of TUNSETIFF (include/uapi/linux/if_tun.h).
@@ -143,17 +142,7 @@ export function removeCall(options: TuntapRemoveOptions): TuntapCall {
  * to remove does not exist).
  */
 export function run(call: TuntapCall): string {
-  const binding = nativeBinding();
-  // An addon built before tun/tap support (an old prebuild) lacks the entry point.
-  if (typeof binding.tuntapSet !== 'function') throw new NlkitError('the native addon has no tun/tap support: rebuild it (npm run build:native)', 'ERR_NLKIT_ADDON_OUTDATED');
-  try {
-    return binding.tuntapSet(call.name, call.flags, call.owner, call.group, call.persist, call.netns);
-  } catch (err) {
-    // The same system-error class as every other failure (code, errno, syscall, path).
-    if (err instanceof Error && typeof (err as NativeSystemError).code === 'string' && (err as NativeSystemError).syscall !== undefined)
-      throw NetlinkSocketError.from(err as NativeSystemError, 'tuntap');
-    throw err;
-  }
+  return callEntry('tuntapSet', 'tun/tap', (tuntapSet) => tuntapSet(call.name, call.flags, call.owner, call.group, call.persist, call.netns));
 }
 
 /**
