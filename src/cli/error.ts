@@ -10,3 +10,13 @@ export class CommandError extends Error {
     super(message);
   }
 }
+
+/** A message for stderr whatever the status: tc's usage() prints there and exits 0. */
+export class StderrExit extends CommandError {}
+
+/** Where the ip-style commands print a CommandError: stdout for status 0 (help text), else stderr; one line at least. */
+export function printCommandError(err: CommandError, io: { stdout: (text: string) => void; stderr: (text: string) => void }): void {
+  if (!err.message) return;
+  const out = err.exitCode === 0 && !(err instanceof StderrExit) ? io.stdout : io.stderr;
+  out(err.message.endsWith('\n') ? err.message : err.message + '\n');
+}

@@ -5,7 +5,7 @@
 // answers: STRERROR", bad arguments and unknown words with exit status 255.
 import { NetlinkError } from '../../core/errors.js';
 import { AF_UNSPEC } from '../../core/constants.js';
-import { CommandError } from '../error.js';
+import { CommandError, printCommandError } from '../error.js';
 import type { CommandIO } from '../ynl.js';
 import { matches } from '../ip/args.js';
 import { IpContext, usage, type IpOptions } from '../ip/context.js';
@@ -109,7 +109,7 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
   } catch (err) {
     ctx?.flush();
     if (err instanceof CommandError) {
-      if (err.message) (err.exitCode === 0 ? io.stdout : io.stderr)(err.message.endsWith('\n') ? err.message : err.message + '\n');
+      printCommandError(err, io);
       return err.exitCode;
     }
     if (err instanceof NetlinkError) {

@@ -17,7 +17,7 @@ import { NetlinkError } from '../../core/errors.js';
 import { errnoDescription, errnoNumber } from '../../core/errno.js';
 import type { MessageView } from '../../core/message.js';
 import type { NetlinkSocket } from '../../io/socket.js';
-import { CommandError } from '../error.js';
+import { CommandError, printCommandError } from '../error.js';
 import { IpContext, kernelErrorText, type IpIO, type IpOptions } from './context.js';
 
 /** The longest argument vector a line may have (MAX_ARGS of include/utils.h, the NULL included). */
@@ -149,7 +149,7 @@ const EXITS_1 = /^Error: .* is expected rather than "/;
 /** ip's report of an error that ends one command; returns true when ip would exit (bad arguments: exit(-1)). */
 function report(err: unknown, ctx: IpContext, io: IpIO): { fatal: boolean; code: number } {
   if (err instanceof CommandError) {
-    if (err.message) (err.exitCode === 0 ? io.stdout : io.stderr)(err.message.endsWith('\n') ? err.message : err.message + '\n');
+    printCommandError(err, io);
     return { fatal: err.exitCode === 255 || (err.exitCode === 1 && EXITS_1.test(err.message)), code: err.exitCode };
   }
   if (err instanceof NetlinkError) {

@@ -9,7 +9,7 @@ import { NetlinkError } from '../../core/errors.js';
 import { errnoDescription, errnoNumber } from '../../core/errno.js';
 import { AF_INET, AF_INET6, AF_PACKET, AF_UNSPEC, AF_BRIDGE, AF_MPLS } from '../../core/constants.js';
 import { matches, readFamily } from './args.js';
-import { CommandError } from '../error.js';
+import { CommandError, printCommandError } from '../error.js';
 import { IpContext, kernelErrorText, usage, type IpIO, type IpOptions } from './context.js';
 import { getUnsigned } from './numbers.js';
 import { IP_USAGE } from './usage.js';
@@ -225,7 +225,7 @@ export async function runIp(argv: readonly string[], io: IpIO): Promise<number> 
   } catch (err) {
     ctx?.flush();
     if (err instanceof CommandError) {
-      if (err.message) (err.exitCode === 0 ? io.stdout : io.stderr)(err.message.endsWith('\n') ? err.message : err.message + '\n');
+      printCommandError(err, io);
       return err.exitCode;
     }
     if (err instanceof NetlinkError) {

@@ -3,12 +3,12 @@
 // writes with fprintf and never opens a JSON object), and so does nlkit.
 import { NLM_F_ACK, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REQUEST } from '../../core/constants.js';
 import { RTM_DELTCLASS, TC_H_ROOT, TC_LINKLAYER_ETHERNET } from '../../families/generated/tc.constants.js';
-import { CommandError } from '../error.js';
+import { CommandError, StderrExit } from '../error.js';
 import { duparg, invarg, matches } from '../ip/args.js';
 import { usage, type IpContext } from '../ip/context.js';
 import { Printer } from '../ip/printer.js';
 import { getU16, getU32 } from '../ip/numbers.js';
-import { StderrExit, type TcOptions } from './index.js';
+import type { TcOptions } from './index.js';
 import { HTB_USAGE, printHtb, printStatsAttr, tcClient, type TcEvent, type TcMessage } from './qdisc.js';
 import { calcRtable, calcXmittime, getLinklayer, classidText, getQdiscHandle, getRate64, getSizeAndCell, getTcClassid, tcClock } from './util.js';
 

@@ -27,13 +27,13 @@ import {
   TC_U32_VAROFFSET,
   TCM_IFINDEX_MAGIC_BLOCK,
 } from '../../families/generated/tc.constants.js';
-import { CommandError } from '../error.js';
+import { CommandError, StderrExit } from '../error.js';
 import { duparg, invarg, matches } from '../ip/args.js';
 import { usage, type IpContext } from '../ip/context.js';
 import { kernelErrorText } from '../ip/index.js';
 import type { Printer } from '../ip/printer.js';
 import { getInteger, getU32 } from '../ip/numbers.js';
-import { StderrExit, type TcOptions } from './index.js';
+import type { TcOptions } from './index.js';
 import { printDevname, printStatsAttr, tcClient, type TcEvent, type TcMessage } from './qdisc.js';
 import { whole, classidText, getTcClassid, protoName, protoNumber } from './util.js';
 import { blindRefusal, parseAction, printActionTab } from './action.js';

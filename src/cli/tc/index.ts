@@ -6,7 +6,7 @@
 // tc's message (exit 1 or 255, as tc returns them).
 import { NetlinkError } from '../../core/errors.js';
 import { AF_UNSPEC } from '../../core/constants.js';
-import { CommandError } from '../error.js';
+import { CommandError, StderrExit, printCommandError } from '../error.js';
 import type { CommandIO } from '../ynl.js';
 import { matches } from '../ip/args.js';
 import { IpContext, usage, type IpOptions } from '../ip/context.js';
@@ -24,9 +24,6 @@ where  OBJECT := { qdisc | class | filter | chain |
 		     -nm | -nam[es] | { -cf | -conf } path
 		     -br[ief] }
 `;
-
-/** A message tc writes on stderr whatever the exit status (usage texts, exit 0). */
-export class StderrExit extends CommandError {}
 
 /** The options tc has beyond ip's. */
 export interface TcOptions extends IpOptions {
@@ -125,16 +122,8 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     for (let u = 0; u < usages; u++) io.stderr(TC_USAGE);
     // tc -batch FILE (lib/utils.c do_batch(), as ip's): the words after the options are not read.
     if (batch !== undefined) {
-      const runLine = async (c: IpContext, words: string[]): Promise<number> => {
-        try {
-          return await runObject(c, options, words, 1);
-        } catch (err) {
-          // "help" on a line: the usage goes to stderr and the line succeeds.
-          if (!(err instanceof StderrExit)) throw err;
-          io.stderr(err.message);
-          return err.exitCode;
-        }
-      };
+      // "help" on a line: the usage goes to stderr (a StderrExit) and the line succeeds.
+      const runLine = (c: IpContext, words: string[]): Promise<number> => runObject(c, options, words, 1);
       return await (await import('../ip/batch.js')).runBatch(io, options, batch, force, runLine);
     }
     if (argv[at] === undefined) throw new StderrExit(TC_USAGE, 0);
@@ -146,8 +135,7 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
   } catch (err) {
     ctx?.flush();
     if (err instanceof CommandError) {
-      const toStderr = err.exitCode !== 0 || err instanceof StderrExit;
-      if (err.message) (toStderr ? io.stderr : io.stdout)(err.message.endsWith('\n') ? err.message : err.message + '\n');
+      printCommandError(err, io);
       return err.exitCode;
     }
     if (err instanceof NetlinkError) {

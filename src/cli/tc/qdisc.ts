@@ -5,13 +5,13 @@ import { NLM_F_ACK, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE, NLM_F_REQUEST } fro
 import { family as tcFamily, type Attrs, type Tcmsg } from '../../families/generated/tc.js';
 import { LINKLAYER_NAMES, RTM_DELQDISC, RTM_NEWQDISC, TC_H_INGRESS, TC_H_ROOT, TC_LINKLAYER_ETHERNET } from '../../families/generated/tc.constants.js';
 import type { Family } from '../../schema/family.js';
-import { CommandError } from '../error.js';
+import { CommandError, StderrExit } from '../error.js';
 import { duparg, invarg, matches } from '../ip/args.js';
 import { usage, type IpContext } from '../ip/context.js';
 import type { Printer } from '../ip/printer.js';
 import { familyClient } from '../bridge/common.js';
 import { getInteger, getU16, getU32, getU8, getUnsigned } from '../ip/numbers.js';
-import { StderrExit, type TcOptions } from './index.js';
+import type { TcOptions } from './index.js';
 import {
   calcXmitsize,
   classidText,
